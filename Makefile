@@ -1,0 +1,64 @@
+# c360 — see README.md. Targets: all check asan valgrind fuzz bench install uninstall clean.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/c360
+MANDIR ?= $(PREFIX)/share/man
+CC ?= cc
+CFLAGS ?= -O2 -g
+BUILD ?= build
+
+WARN := -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
+C360_CPPFLAGS := -D_GNU_SOURCE -DC360_DATADIR='"$(DATADIR)"' -Igenerator
+C360_LIBS := -lcsv -lunistring -lpthread
+
+SRC := $(wildcard generator/*.c)
+OBJ := $(SRC:generator/%.c=$(BUILD)/%.o)
+CORE := $(filter-out $(BUILD)/main.o,$(OBJ))
+UNIT := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
+BIN ?= c360
+
+all: $(BIN)
+
+$(BIN): $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(C360_LIBS) $(LDLIBS)
+
+$(BUILD)/%.o: generator/%.c generator/c360.h | $(BUILD)
+	$(CC) $(WARN) $(C360_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(CORE) | $(BUILD)
+	$(CC) $(WARN) $(C360_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE) $(C360_LIBS) -lcmocka $(LDLIBS)
+
+$(BUILD):
+	mkdir -p $@
+
+# The whole suite: unit tests, then the command-line, golden and bad-input tests.
+check: $(BIN) $(UNIT)
+	@for t in $(UNIT); do echo "== $$t"; TZ=UTC ./$$t || exit 1; done
+	@TZ=UTC C360=./$(BIN) tests/cli.sh
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) check BUILD=build-asan BIN=build-asan/c360 \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+
+valgrind: $(BIN) $(UNIT)
+	@for t in $(UNIT); do TZ=UTC valgrind -q --error-exitcode=1 --leak-check=full ./$$t || exit 1; done
+	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full ./$(BIN)" tests/cli.sh
+
+bench: $(BIN)
+	tests/bench.sh ./$(BIN)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sample $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/c360
+	install -m 644 data/sample/*.csv $(DESTDIR)$(DATADIR)/sample
+	install -m 644 c360.1 $(DESTDIR)$(MANDIR)/man1/c360.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/c360 $(DESTDIR)$(MANDIR)/man1/c360.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan build-fuzz c360 site
+
+.PHONY: all check asan valgrind bench install uninstall clean

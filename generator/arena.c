@@ -1,0 +1,198 @@
+/* arena.c — memory: the one out-of-memory exit, arenas, growable buffers, string views. */
+#include "c360.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static void out_of_memory(size_t n)
+{
+	fprintf(stderr, "c360: error: out of memory (asking for %zu bytes)\n", n);
+	exit(1);	/* atexit handlers remove a half-built site */
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		out_of_memory(n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		out_of_memory(n * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		out_of_memory(n);
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *d = xmalloc(n + 1);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+/* Arena blocks grow with the arena so that a big build needs few of them. */
+struct ArenaBlock {
+	ArenaBlock *next;
+	size_t size, used;
+	_Alignas(8) char data[];
+};
+
+#define ARENA_MIN_BLOCK (64 * 1024)
+#define ARENA_MAX_BLOCK (64 * 1024 * 1024)
+
+static void *arena_bump(Arena *a, size_t n, size_t align)
+{
+	ArenaBlock *b = a->head;
+	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+	if (!b || at + n > b->size) {
+		size_t size = b ? b->size * 2 : ARENA_MIN_BLOCK;
+		if (size > ARENA_MAX_BLOCK)
+			size = ARENA_MAX_BLOCK;
+		if (size < n)
+			size = n;
+		ArenaBlock *nb = xmalloc(sizeof *nb + size);
+		nb->next = b;
+		nb->size = size;
+		nb->used = 0;
+		a->head = b = nb;
+		at = 0;
+	}
+	b->used = at + n;
+	a->used += n;
+	return b->data + at;
+}
+
+void *arena_alloc(Arena *a, size_t n)
+{
+	return arena_bump(a, n, 8);
+}
+
+void *arena_zalloc(Arena *a, size_t n)
+{
+	return memset(arena_bump(a, n, 8), 0, n);
+}
+
+char *arena_strndup(Arena *a, const char *s, size_t n)
+{
+	char *d = arena_bump(a, n + 1, 1);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+void arena_free(Arena *a)
+{
+	for (ArenaBlock *b = a->head, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->head = NULL;
+	a->used = 0;
+}
+
+void buf_grow(Buf *b, size_t more)
+{
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap - b->len < more + 1) {
+		if (cap > SIZE_MAX / 2)
+			out_of_memory(SIZE_MAX);
+		cap *= 2;
+	}
+	b->p = xrealloc(b->p, cap);
+	b->cap = cap;
+}
+
+void buf_puts(Buf *b, const char *s)
+{
+	buf_put(b, s, strlen(s));
+}
+
+void buf_printf(Buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n <= 0)
+		return;
+	if (b->cap - b->len < (size_t)n + 1)
+		buf_grow(b, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+const char *buf_cstr(Buf *b)
+{
+	if (b->cap == b->len)
+		buf_grow(b, 1);
+	b->p[b->len] = '\0';
+	return b->p;
+}
+
+void buf_free(Buf *b)
+{
+	free(b->p);
+	*b = (Buf){0};
+}
+
+void buf_int(Buf *b, int64_t v)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *p = e;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	buf_put(b, p, (size_t)(e - p));
+}
+
+void buf_fixed2(Buf *b, int64_t hundredths)
+{
+	uint64_t u = hundredths < 0 ? 0 - (uint64_t)hundredths : (uint64_t)hundredths;
+	if (hundredths < 0)
+		buf_putc(b, '-');
+	buf_int(b, (int64_t)(u / 100));
+	char frac[3] = {'.', (char)('0' + u / 10 % 10), (char)('0' + u % 10)};
+	buf_put(b, frac, 3);
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+Str str_trim(Str s)
+{
+	while (s.n && is_space(s.p[0]))
+		s.p++, s.n--;
+	while (s.n && is_space(s.p[s.n - 1]))
+		s.n--;
+	return s;
+}
+
+bool str_eq(Str a, const char *lit)
+{
+	size_t n = strlen(lit);
+	return a.n == n && memcmp(a.p, lit, n) == 0;
+}

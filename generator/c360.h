@@ -1,0 +1,525 @@
+/* c360.h — the one internal header shared by every stage of c360. */
+#ifndef C360_H
+#define C360_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define C360_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ memory (arena.c)
+ * Out of memory is handled in exactly one place: these functions print a message
+ * and end the process, so no caller ever sees NULL. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+typedef struct ArenaBlock ArenaBlock;
+typedef struct {
+	ArenaBlock *head;
+	size_t used;		/* bytes handed out, for the benchmark */
+} Arena;
+
+void *arena_alloc(Arena *a, size_t n);	/* 8-byte aligned, uninitialised */
+void *arena_zalloc(Arena *a, size_t n);
+char *arena_strndup(Arena *a, const char *s, size_t n);	/* NUL-terminated copy */
+void arena_free(Arena *a);
+
+/* A growable byte buffer that carries its length; the caller frees with buf_free. */
+typedef struct {
+	char *p;
+	size_t len, cap;
+} Buf;
+
+void buf_grow(Buf *b, size_t more);
+static inline void buf_put(Buf *b, const void *s, size_t n)
+{
+	if (b->cap - b->len < n)
+		buf_grow(b, n);
+	if (n)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+static inline void buf_putc(Buf *b, char c)
+{
+	if (b->cap == b->len)
+		buf_grow(b, 1);
+	b->p[b->len++] = c;
+}
+void buf_puts(Buf *b, const char *s);
+void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *buf_cstr(Buf *b);	/* NUL-terminates without counting the NUL */
+void buf_free(Buf *b);
+
+/* Locale-independent number formatting. */
+void buf_int(Buf *b, int64_t v);
+void buf_fixed2(Buf *b, int64_t hundredths);	/* 12345 -> "123.45" */
+
+/* A view of bytes that need not be NUL-terminated. */
+typedef struct {
+	const char *p;
+	size_t n;
+} Str;
+
+static inline Str str_make(const char *p, size_t n) { return (Str){p, n}; }
+Str str_trim(Str s);
+bool str_eq(Str a, const char *lit);
+
+/* ------------------------------------------------------------------ hashing (index.c) */
+uint64_t hash_bytes(const char *s, size_t n);
+
+/* An open-addressing map from keys to 32-bit values. The index keeps only the values
+ * and 32 bits of each key's hash; the caller says how to get a value's key back. */
+typedef Str (*IndexKey)(const void *ctx, uint32_t value);
+#define INDEX_NONE UINT32_MAX
+
+typedef struct {
+	uint64_t *slots;	/* hash << 32 | (value + 1); 0 = empty */
+	uint32_t nslots, n;
+} Index;
+
+uint32_t index_find(const Index *ix, Str key, IndexKey fn, const void *ctx);
+/* Maps key to value; returns the value key had before, INDEX_NONE if it was new. */
+uint32_t index_set(Index *ix, Str key, uint32_t value, IndexKey fn, const void *ctx);
+void index_free(Index *ix);
+
+/* Interned labels: a string gets a small number, in order of first appearance. */
+typedef struct {
+	Index ix;
+	const char **label;	/* NUL-terminated, in the dictionary's arena */
+	uint32_t n, cap;
+	Arena arena;
+} Dict;
+
+uint32_t dict_intern(Dict *d, Str s);
+uint32_t dict_find(const Dict *d, Str s);	/* INDEX_NONE if absent */
+void dict_free(Dict *d);
+
+/* ------------------------------------------------------------------ dates (date.c)
+ * A moment is seconds since 1970-01-01T00:00:00Z; a date is a moment at midnight.
+ * A day number is days since 1970-01-01. */
+#define MOMENT_NULL INT64_MIN
+#define SECS_PER_DAY 86400
+
+int64_t date_days(int y, int m, int d);	/* no validation */
+bool date_valid(int y, int m, int d);	/* years 1900-2100, real calendar days */
+void date_civil(int64_t days, int *y, int *m, int *d);
+int64_t date_floor_day(int64_t moment);	/* the day number of a moment */
+int date_weekday(int64_t days);		/* ISO: 1 = Monday ... 7 = Sunday */
+void date_iso_week(int64_t days, int *iso_year, int *week);
+bool date_parse_iso(const char *s, int64_t *days);	/* strict YYYY-MM-DD (CLI, config) */
+void buf_date(Buf *b, int64_t days);	/* YYYY-MM-DD */
+void buf_moment(Buf *b, int64_t moment);	/* YYYY-MM-DD HH:MM:SS */
+void buf_iso_week(Buf *b, int64_t days);	/* YYYY-Www */
+
+/* ------------------------------------------------------------------ diagnostics (diag.c)
+ * The catalogue: every problem c360 reports, its severity and its message. Flags are
+ * kept on silver rows; quarantine reasons send a row to quarantine. */
+typedef enum { SEV_NOTE, SEV_WARNING, SEV_ERROR } Severity;
+
+typedef enum {
+	/* quarantine reasons */
+	D_MISSING_KEY, D_MISSING_CUSTOMER_ID, D_DUPLICATE_KEY, D_MALFORMED_ROW,
+	/* row flags */
+	D_RAGGED_ROW, D_INVALID_UTF8, D_NUL_BYTE, D_INVALID_DATE, D_INVALID_EMAIL,
+	D_IMPLAUSIBLE_DOB, D_INVALID_AMOUNT, D_NEGATIVE_AMOUNT, D_ORPHAN_CUSTOMER,
+	D_UNKNOWN_CATEGORY,
+	/* file and column problems */
+	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_NO_HEADER, D_EMPTY_OPTIONAL,
+	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE,
+	D_AFTER_AS_OF, D_NO_AS_OF,
+	D_COUNT
+} DiagCode;
+
+#define D_FIRST_REASON D_MISSING_KEY
+#define D_NREASONS (D_MALFORMED_ROW - D_MISSING_KEY + 1)
+#define D_FIRST_FLAG D_RAGGED_ROW
+#define D_NFLAGS (D_UNKNOWN_CATEGORY - D_RAGGED_ROW + 1)
+#define FLAG(code) (1u << ((code) - D_FIRST_FLAG))
+#define F_QUARANTINED (1u << 31)	/* internal: row leaves silver (duplicate key) */
+
+typedef struct {
+	const char *name;	/* snake_case id used in CSVs and messages */
+	Severity sev;
+	const char *msg;	/* {c} stands for the column, {v} for the value */
+} DiagInfo;
+
+extern const DiagInfo diag_info[D_COUNT];
+
+#define DIAG_SAMPLES 3
+
+typedef struct {
+	uint32_t line, col;
+	char *text;
+} DiagSample;
+
+typedef struct {
+	uint64_t count;
+	unsigned nsamples;
+	DiagSample sample[DIAG_SAMPLES];
+} DiagTally;
+
+/* The problems of one input file: counts per code and the first few in full. */
+typedef struct {
+	const char *file;	/* as named in messages */
+	DiagTally tally[D_COUNT];
+} Diags;
+
+/* Records one problem. line/col 0 when unknown; column names the CSV column; value is
+ * the offending text (quoted, shortened and made printable in the message). */
+void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *column,
+	  const char *value, size_t vlen);
+Severity diag_worst(const Diags *d, size_t n);	/* worst over n Diags; SEV_NOTE if none */
+/* Writes the samples and a count line per code, errors first. */
+void diag_format(Buf *out, const Diags *d, bool quiet);
+void diag_free(Diags *d);
+
+/* ------------------------------------------------------------------ sources and config */
+typedef enum { SRC_CUSTOMERS, SRC_ORDERS, SRC_PAYMENTS, SRC_TICKETS, SRC_SESSIONS, SRC_COUNT } SourceId;
+
+enum { CU_ID, CU_NAME, CU_EMAIL, CU_GENDER, CU_DOB, CU_LOCATION, CU_NCOLS };
+enum { OR_ID, OR_CUSTOMER, OR_DATE, OR_AMOUNT, OR_STATUS, OR_NCOLS };
+enum { PA_ID, PA_CUSTOMER, PA_DATE, PA_METHOD, PA_STATUS, PA_AMOUNT, PA_NCOLS };
+enum { TI_ID, TI_CUSTOMER, TI_ISSUE, TI_DATE, TI_STATUS, TI_NCOLS };
+enum { SE_ID, SE_CUSTOMER, SE_PAGE, SE_TIME, SE_DEVICE, SE_NCOLS };
+#define MAX_COLS 6
+#define MAX_ALIASES 8
+
+typedef struct {
+	const char *name;	/* "customers" */
+	const char *file;	/* default file name */
+	bool required;
+	int ncols;
+	const char *cols[MAX_COLS];	/* canonical names; [0] is the key */
+	int date_col;		/* the one date column */
+	int amount_col;		/* -1 if none */
+	int category[MAX_COLS];	/* CatKind of each column, CAT_NONE for others */
+	bool timestamp;		/* the date column keeps its time */
+} SourceDef;
+
+extern const SourceDef source_defs[SRC_COUNT];
+
+typedef enum { ORDER_DAY_FIRST, ORDER_MONTH_FIRST } DateOrder;
+
+typedef struct {
+	const char *data_dir;
+	const char *out_dir;
+	const char *config_file;
+	const char *theme;
+	int64_t as_of;		/* day number, MOMENT_NULL when not given */
+	DateOrder date_order;
+	int churn_window_days;
+	char *file[SRC_COUNT];	/* file names inside data_dir */
+	char *alias[SRC_COUNT][MAX_COLS][MAX_ALIASES];	/* normalised extra header names */
+	bool quiet;
+} Config;
+
+void config_defaults(Config *c);
+char *config_normalise(Str s);	/* a header name as compared; the caller frees */
+/* Reads an INI-style file into c; on failure appends "file:line:col: error: ..." to err. */
+bool config_load(Config *c, const char *path, Buf *err);
+void config_free(Config *c);
+
+/* ------------------------------------------------------------------ ingest (ingest.c)
+ * A streaming RFC 4180 reader over libcsv that tracks lines, skips and counts blank
+ * lines, drops a UTF-8 BOM, replaces invalid UTF-8 and NUL bytes with U+FFFD and
+ * recovers from syntax errors at the next line. */
+enum { REC_OK, REC_STRAY_QUOTE, REC_UNTERMINATED };
+enum { TEXT_INVALID_UTF8 = 1, TEXT_NUL = 2 };
+
+typedef struct {
+	uint32_t line;		/* physical line where the record starts */
+	uint32_t nfields;
+	const Str *fields;	/* valid during the callback only */
+	Str raw;		/* the record's bytes as read, without the final line end */
+	int error;		/* REC_* */
+	uint32_t error_col;	/* field where the syntax error was seen */
+	unsigned text;		/* TEXT_* found in the fields */
+	uint32_t text_col;	/* field of the first replaced byte */
+} Record;
+
+typedef void (*RecordFn)(void *ctx, const Record *r);
+typedef struct Ingest Ingest;
+
+Ingest *ingest_new(RecordFn fn, void *ctx);
+void ingest_feed(Ingest *in, const char *data, size_t len);
+void ingest_finish(Ingest *in);	/* flushes the last record */
+uint64_t ingest_blank_lines(const Ingest *in);
+void ingest_free(Ingest *in);
+
+/* Replaces invalid UTF-8 and NUL bytes in s with U+FFFD into out; returns TEXT_* found
+ * (0: s is clean and out is untouched). */
+unsigned utf8_sanitize(const char *s, size_t n, Buf *out);
+
+/* ------------------------------------------------------------------ cleaning rules (clean.c)
+ * Pure functions: one rule each, from SPEC §5. */
+bool clean_is_null(Str s);
+Str clean_id(Str s);		/* trimmed; "13085.0" -> "13085"; n == 0 means null */
+
+enum { DATE_NONE, DATE_OK, DATE_AMBIGUOUS, DATE_BAD };
+enum { EVIDENCE_NONE, EVIDENCE_DAY_FIRST, EVIDENCE_MONTH_FIRST };
+
+typedef struct {
+	int status;		/* DATE_* */
+	int evidence;		/* EVIDENCE_* for A?B?YYYY forms */
+	int y, a, b;		/* year and the two leading numbers (for YYYY forms: month, day) */
+	int32_t secs;		/* seconds of the day in UTC (may leave [0, 86400)); 0 without time */
+	bool has_time;
+} DateParse;
+
+DateParse clean_date(Str s);
+/* The moment of a parsed date; MOMENT_NULL if the reading is impossible. */
+int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time);
+
+Str clean_title(Str s, Buf *scratch);	/* trimmed, spaces collapsed, words title-cased */
+bool clean_email(Str s, Buf *out);	/* lower-cased into out; false if invalid */
+
+enum { GENDER_MALE, GENDER_FEMALE, GENDER_OTHER, GENDER_UNKNOWN };
+extern const char *const gender_label[];
+int clean_gender(Str s);
+
+#define AMOUNT_NULL INT64_MIN
+enum { AMOUNT_OK, AMOUNT_NONE, AMOUNT_BAD };
+int clean_amount(Str s, int64_t *cents);
+
+/* Categories: canonical labels first, then unknown values as they come. */
+typedef enum { CAT_NONE, CAT_ORDER_STATUS, CAT_PAY_METHOD, CAT_PAY_STATUS, CAT_TICKET_STATUS, CAT_DEVICE,
+	       CAT_ISSUE, CAT_PAGE, CAT_COUNT } CatKind;
+
+enum { OS_COMPLETED, OS_SHIPPED, OS_PENDING, OS_CANCELLED, OS_FAILED, OS_RETURNED, OS_UNKNOWN };
+enum { PM_CREDIT, PM_DEBIT, PM_UPI, PM_PAYPAL, PM_WALLET, PM_CASH, PM_NETBANKING, PM_VOUCHER, PM_UNKNOWN };
+enum { PS_SUCCESS, PS_FAILED, PS_PENDING, PS_REFUNDED, PS_UNKNOWN };
+enum { TS_CLOSED, TS_RESOLVED, TS_OPEN, TS_PENDING, TS_UNKNOWN };
+enum { DV_ANDROID, DV_IOS, DV_WINDOWS, DV_MACOS, DV_LINUX, DV_CHROMEOS, DV_UNKNOWN };
+enum { ISSUE_UNSPECIFIED };
+enum { CH_MOBILE, CH_WEB, CH_OTHER, CH_COUNT };
+extern const char *const channel_label[CH_COUNT];
+
+/* Labels every dictionary of kind starts with, in enum order. */
+void clean_category_init(Dict *d, CatKind kind);
+/* Maps a value to its label number in d (adding unknown values); *unknown is set when
+ * a non-null value matched no rule of a kind that has rules. */
+uint32_t clean_category(Dict *d, CatKind kind, Str s, Buf *scratch, bool *unknown);
+int device_channel(uint32_t device);
+
+/* ------------------------------------------------------------------ silver (silver.c) */
+typedef struct {
+	uint32_t line;
+	uint32_t len;
+	char raw[];		/* the record as read (may hold any bytes) */
+} BronzeRow;
+
+/* Every silver row starts with this head, so table rules work on any source. */
+typedef struct {
+	const BronzeRow *bronze;
+	const char *id;		/* cleaned key */
+	int64_t when;		/* the date column as a moment, MOMENT_NULL if null */
+	uint32_t customer;	/* index into the customers table */
+	uint32_t flags;		/* FLAG(D_...) bits */
+} RowHead;
+
+typedef struct {
+	RowHead h;		/* h.when is the date of birth */
+	const char *name, *email, *location;	/* NUL-terminated or NULL */
+	uint8_t gender;
+	bool in_crm;
+} Customer;
+
+typedef struct {
+	RowHead h;
+	int64_t cents;		/* AMOUNT_NULL when null */
+	uint32_t status;
+} Order;
+
+typedef struct {
+	RowHead h;
+	int64_t cents;
+	uint32_t method, status;
+} Payment;
+
+typedef struct {
+	RowHead h;
+	uint32_t issue, status;
+} Ticket;
+
+typedef struct {
+	RowHead h;
+	uint32_t page, device;
+} Session;
+
+typedef struct {
+	char *rows;
+	size_t n, cap, size;
+} Table;
+
+#define ROW(t, T, i) ((T *)(void *)((t)->rows + (size_t)(i) * (t)->size))
+
+typedef struct {
+	const BronzeRow *bronze;
+	DiagCode reason;
+} Quarantined;
+
+typedef enum { BASIS_COLUMN, BASIS_DATASET, BASIS_CONFIG } OrderBasis;
+
+typedef struct Source Source;
+struct Source {
+	SourceId id;
+	const SourceDef *def;
+	const Config *cfg;
+	const Source *customers;	/* for facts: where customer ids are looked up */
+	char *path;
+	bool present, broken;
+	Ingest *ingest;
+	Diags diags;
+	Arena arena;
+	/* bronze */
+	uint64_t rows_read, blank_lines;
+	bool have_header;
+	uint32_t nheader;
+	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
+	/* silver */
+	Table table;
+	Index keys;		/* key -> row number, for duplicates */
+	Quarantined *quarantine;
+	size_t nquarantine, capquarantine;
+	uint64_t reason_count[D_NREASONS];
+	uint64_t flag_count[D_NFLAGS];
+	Dict dict[MAX_COLS];	/* category labels per column */
+	Dict memo[MAX_COLS];	/* raw value -> label, per category column */
+	uint32_t *memo_val[MAX_COLS];
+	uint64_t evidence[3];	/* per EVIDENCE_* among the date column's values */
+	uint64_t ambiguous;
+	DateOrder order;
+	OrderBasis basis;
+	uint64_t after_as_of;
+	struct Orphan *orphans;
+	size_t norphans, caporphans;
+	Buf scratch, scratch2;
+};
+
+typedef struct {
+	Config *cfg;
+	Source src[SRC_COUNT];
+	Diags general;		/* problems with no file of their own */
+	int64_t as_of;		/* day number */
+	uint64_t dataset_evidence[3];
+	size_t ncrm;		/* customers from the CRM; inferred ones follow */
+} Silver;
+
+#define CUSTOMERS(s) (&(s)->src[SRC_CUSTOMERS].table)
+
+/* Reads and cleans every source. Returns false when the build cannot go on (the reason
+ * is in the diagnostics). */
+bool silver_load(Silver *s, Config *cfg);
+void silver_free(Silver *s);
+Severity silver_worst(const Silver *s);
+void silver_report(Buf *out, const Silver *s, bool quiet);	/* diagnostics of every file */
+/* For tests and the fuzzer: clean one source from memory. */
+void silver_source_init(Silver *s, Source *src, SourceId id);
+void silver_source_feed(Silver *s, Source *src, const char *data, size_t len);
+void silver_source_end(Silver *s, Source *src);
+bool silver_finish(Silver *s);
+
+/* ------------------------------------------------------------------ gold (kpi.c)
+ * KPIs as SPEC §6 defines them, as of a day. */
+enum {
+	K_TOTAL_CUSTOMERS, K_AVERAGE_ORDER_VALUE, K_REPEAT_CUSTOMER_PCT, K_OPEN_TICKETS,
+	K_CHURN_RISK, K_TOTAL_REVENUE, K_VALID_ORDERS, K_KNOWN_CUSTOMERS, K_MOBILE_PCT,
+	K_WEB_PCT, K_COUNT
+};
+enum { KV_COUNT, KV_MONEY, KV_PCT };	/* how a KPI value is written */
+
+typedef struct {
+	const char *name;
+	int kind;
+} KpiInfo;
+
+extern const KpiInfo kpi_info[K_COUNT];
+#define KPI_NULL INT64_MIN
+
+typedef struct {
+	int64_t as_of;
+	int64_t v[K_COUNT];	/* counts, cents or hundredths of a percent; KPI_NULL if undefined */
+} Kpis;
+
+typedef struct {
+	uint32_t method;
+	uint64_t count;
+	int64_t cents;
+	int64_t share;		/* hundredths of a percent */
+} PaymentSplit;
+
+typedef struct {
+	int64_t days;		/* the week's Monday, MOMENT_NULL for the all-time row */
+	uint64_t n[CH_COUNT];
+} WeekChannels;
+
+enum { SEG_CHAMPIONS, SEG_LOYAL, SEG_NEW, SEG_AT_RISK, SEG_LOST, SEG_PROSPECTS, SEG_COUNT };
+extern const char *const segment_label[SEG_COUNT];
+
+/* One customer's 360° figures as of the as-of date. */
+typedef struct {
+	int64_t first_order, last_order;	/* day numbers of valid dated orders */
+	uint32_t valid_orders;
+	int64_t lifetime_cents;
+	uint32_t pay_by_status[PS_UNKNOWN + 2];	/* Success..Unknown, then other labels */
+	uint32_t preferred_method;	/* UINT32_MAX if none */
+	uint32_t tickets, open_tickets;
+	uint32_t sessions[CH_COUNT];
+	int preferred_channel;	/* -1 if none */
+	bool active, repeat, churn_risk;
+	int segment;
+} Customer360;
+
+typedef struct {
+	Kpis now, week_before;
+	PaymentSplit *split;
+	size_t nsplit;
+	WeekChannels *weeks;	/* [0] is all time, then week by week */
+	size_t nweeks;
+	Customer360 *c360;	/* one per customer */
+	uint32_t *order;	/* customers in output order (by id) */
+	int64_t first_day, last_day;	/* span of dated facts, for the date dimension */
+} Gold;
+
+void kpi_compute(const Silver *s, int64_t as_of, int churn_days, Kpis *k);
+void gold_build(const Silver *s, Gold *g);
+void gold_free(Gold *g);
+bool order_is_valid(const Order *o);
+bool ticket_is_open(const Ticket *t);
+int id_compare(const char *a, size_t an, const char *b, size_t bn);	/* natural order */
+
+/* ------------------------------------------------------------------ output (output.c, gold_csv.c) */
+/* Writes a whole file atomically (temp file + rename); false after reporting to err. */
+bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *err);
+/* A streaming file writer: buffered, checked, renamed into place on close. */
+typedef struct {
+	Buf buf;
+	int fd;
+	char *path, *tmp;
+	bool failed;
+} OutFile;
+bool out_open(OutFile *f, const char *dir, const char *name, Buf *err);
+void out_flush_if_full(OutFile *f);
+bool out_close(OutFile *f, Buf *err);
+/* Creates the staging folder beside out; false after reporting to err. */
+bool out_stage(const char *out, char **staging, Buf *err);
+/* Swaps the staging folder in place of out (keeping out whole on failure). */
+bool out_commit(const char *out, const char *staging, Buf *err);
+void out_abort(const char *staging);
+bool out_mkdir(const char *dir, const char *sub, Buf *err);
+char *path_join(const char *a, const char *b);
+
+void csv_field(Buf *b, const char *s, size_t n);	/* RFC 4180 quoting when needed */
+bool gold_write(const Silver *s, const Gold *g, const char *dir, Buf *err);
+void quality_table(Buf *out, const Silver *s);	/* data_quality.csv */
+void quality_summary(Buf *out, const Silver *s);	/* `c360 check` text */
+
+/* ------------------------------------------------------------------ generate.c */
+bool generate(const char *out, uint64_t customers, uint64_t seed, Buf *err);
+
+#endif

@@ -1,0 +1,567 @@
+/* clean.c — the silver value rules of SPEC §5, one pure function per rule. */
+#include "c360.h"
+
+#include <stdlib.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
+
+static char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool clean_is_null(Str s)
+{
+	static const char *const tokens[] = {"na", "n/a", "null", "none", "nan", "-", "?", "not available"};
+	char low[16];
+	s = str_trim(s);
+	if (s.n == 0)
+		return true;
+	if (s.n >= sizeof low)
+		return false;
+	for (size_t i = 0; i < s.n; i++)
+		low[i] = ascii_lower(s.p[i]);
+	for (size_t t = 0; t < sizeof tokens / sizeof *tokens; t++)
+		if (strlen(tokens[t]) == s.n && memcmp(tokens[t], low, s.n) == 0)
+			return true;
+	return false;
+}
+
+Str clean_id(Str s)
+{
+	s = str_trim(s);
+	if (clean_is_null(s))
+		return str_make(s.p, 0);
+	/* An integer written as a float: -?digits.0+ */
+	size_t i = s.n && s.p[0] == '-', int_end;
+	while (i < s.n && is_digit(s.p[i]))
+		i++;
+	int_end = i;
+	if (int_end > (s.n && s.p[0] == '-') && i + 1 < s.n && s.p[i] == '.') {
+		for (i++; i < s.n && s.p[i] == '0'; i++)
+			;
+		if (i == s.n)
+			s.n = int_end;
+	}
+	return s;
+}
+
+/* ---- dates */
+
+/* Reads 1 to max digits at *i; -1 if there are none. */
+static int read_num(Str s, size_t *i, int max, int *ndigits)
+{
+	int v = 0, n = 0;
+	while (*i < s.n && is_digit(s.p[*i]) && n < max)
+		v = v * 10 + (s.p[(*i)++] - '0'), n++;
+	if (ndigits)
+		*ndigits = n;
+	if (*i < s.n && is_digit(s.p[*i]))
+		return -1;	/* too many digits */
+	return n ? v : -1;
+}
+
+/* [T ]HH:MM[:SS[.fff]][Z|±HH:MM] from i to the end, as seconds of the day in UTC. */
+static bool read_time(Str s, size_t i, int32_t *secs)
+{
+	if (s.p[i] != ' ' && s.p[i] != 'T')
+		return false;
+	i++;
+	int nd, h = read_num(s, &i, 2, NULL), m, sec = 0;
+	if (h < 0 || i >= s.n || s.p[i++] != ':')
+		return false;
+	m = read_num(s, &i, 2, &nd);
+	if (m < 0 || nd != 2)
+		return false;
+	if (i < s.n && s.p[i] == ':') {
+		i++;
+		sec = read_num(s, &i, 2, &nd);
+		if (sec < 0 || nd != 2)
+			return false;
+		if (i < s.n && s.p[i] == '.') {
+			size_t start = ++i;
+			while (i < s.n && is_digit(s.p[i]))
+				i++;
+			if (i == start)
+				return false;
+		}
+	}
+	if (h > 23 || m > 59 || sec > 59)
+		return false;
+	*secs = h * 3600 + m * 60 + sec;
+	if (i < s.n && s.p[i] == 'Z') {
+		i++;
+	} else if (i < s.n && (s.p[i] == '+' || s.p[i] == '-')) {
+		int sign = s.p[i++] == '-' ? -1 : 1;
+		int oh = read_num(s, &i, 2, &nd), om;
+		if (oh < 0 || nd != 2 || oh > 14 || i >= s.n || s.p[i++] != ':')
+			return false;
+		om = read_num(s, &i, 2, &nd);
+		if (om < 0 || nd != 2 || om > 59)
+			return false;
+		*secs -= sign * (oh * 3600 + om * 60);
+	}
+	return i == s.n;
+}
+
+static bool is_date_sep(char c)
+{
+	return c == '-' || c == '/' || c == '.';
+}
+
+enum { SHAPE_NONE, SHAPE_YEAR_FIRST, SHAPE_YEAR_LAST };
+
+/* The date part: YYYY?M?D, YYYYMMDD or A?B?YYYY, ending at *end. */
+static int read_date_part(Str s, DateParse *p, size_t *end)
+{
+	size_t i = 0;
+	int nd, first = read_num(s, &i, 8, &nd);
+	if (first < 0)
+		return SHAPE_NONE;
+	*end = i;
+	if (nd == 8) {	/* YYYYMMDD */
+		p->y = first / 10000, p->a = first / 100 % 100, p->b = first % 100;
+		return SHAPE_YEAR_FIRST;
+	}
+	if (i >= s.n || !is_date_sep(s.p[i]))
+		return SHAPE_NONE;
+	char sep = s.p[i++];
+	int second = read_num(s, &i, 2, NULL);
+	if (second < 0 || i >= s.n || s.p[i++] != sep)
+		return SHAPE_NONE;
+	int nd3, third = read_num(s, &i, 4, &nd3);
+	*end = i;
+	if (third < 0)
+		return SHAPE_NONE;
+	if (nd == 4 && nd3 <= 2) {
+		p->y = first, p->a = second, p->b = third;
+		return SHAPE_YEAR_FIRST;
+	}
+	if (nd <= 2 && nd3 == 4) {
+		p->y = third, p->a = first, p->b = second;
+		return SHAPE_YEAR_LAST;
+	}
+	return SHAPE_NONE;	/* two-digit years and other shapes */
+}
+
+DateParse clean_date(Str s)
+{
+	DateParse p = {0};
+	s = str_trim(s);
+	if (clean_is_null(s))
+		return p;	/* DATE_NONE */
+	p.status = DATE_BAD;
+	size_t end = 0;
+	int shape = read_date_part(s, &p, &end);
+	if (shape == SHAPE_NONE)
+		return p;
+	if (end < s.n) {
+		if (!read_time(s, end, &p.secs))
+			return p;
+		p.has_time = true;
+	}
+	if (shape == SHAPE_YEAR_LAST) {
+		if (p.a > 12 && p.b > 12)
+			return p;
+		if (p.a > 12) {	/* only a day can exceed 12 */
+			p.evidence = EVIDENCE_DAY_FIRST;
+			int d = p.a;
+			p.a = p.b, p.b = d;
+		} else if (p.b > 12) {
+			p.evidence = EVIDENCE_MONTH_FIRST;
+		} else {
+			if (p.a >= 1 && p.b >= 1 && date_valid(p.y, p.a, p.b))
+				p.status = DATE_AMBIGUOUS;
+			return p;
+		}
+	}
+	if (date_valid(p.y, p.a, p.b))
+		p.status = DATE_OK;
+	return p;
+}
+
+int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time)
+{
+	int m = p->a, d = p->b;
+	if (p->status == DATE_AMBIGUOUS && order == ORDER_DAY_FIRST)
+		m = p->b, d = p->a;
+	else if (p->status != DATE_OK && p->status != DATE_AMBIGUOUS)
+		return MOMENT_NULL;
+	if (!date_valid(p->y, m, d))
+		return MOMENT_NULL;
+	return date_days(p->y, m, d) * SECS_PER_DAY + (keep_time ? p->secs : 0);
+}
+
+/* ---- names and other title-cased text */
+
+static bool is_word_sep(const char *p, size_t left)
+{
+	return *p == ' ' || *p == '-' || *p == '\'' ||
+	       (left >= 3 && memcmp(p, "\xe2\x80\x99", 3) == 0);	/* U+2019 apostrophe */
+}
+
+/* Title-cases s (already trimmed and collapsed) into out: in each word, the first
+ * character upper (title) case and the rest lower case. */
+static void title_ascii(const char *s, size_t n, Buf *out)
+{
+	bool start = true;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (is_word_sep(s + i, n - i)) {
+			start = true;
+		} else {
+			c = start ? (c >= 'a' && c <= 'z' ? (char)(c - 32) : c) : ascii_lower(c);
+			start = false;
+		}
+		buf_putc(out, c);
+	}
+}
+
+static void title_unicode(const char *s, size_t n, Buf *out)
+{
+	const uint8_t *u = (const uint8_t *)s;
+	size_t i = 0;
+	Buf cased = {0};
+	while (i < n) {
+		size_t sep = i;
+		while (sep < n && !is_word_sep(s + sep, n - sep))
+			sep++;
+		if (sep > i) {	/* a word: title-case its first character, lower-case the rest */
+			ucs4_t cp;
+			int len = u8_mbtouc(&cp, u + i, sep - i);
+			uint8_t enc[6];
+			int elen = u8_uctomb(enc, uc_totitle(cp), sizeof enc);
+			buf_put(&cased, enc, elen > 0 ? (size_t)elen : 0);
+			size_t rlen = 0;
+			uint8_t *rest = u8_tolower(u + i + len, sep - i - (size_t)len, NULL, NULL, NULL, &rlen);
+			if (rest)
+				buf_put(&cased, rest, rlen);
+			free(rest);
+		}
+		size_t seplen = sep < n ? (s[sep] == '\xe2' ? 3 : 1) : 0;
+		buf_put(&cased, s + sep, seplen);
+		i = sep + seplen;
+	}
+	size_t nlen = 0;
+	uint8_t *norm = u8_normalize(UNINORM_NFC, (const uint8_t *)cased.p, cased.len, NULL, &nlen);
+	if (norm)
+		buf_put(out, norm, nlen);
+	else
+		buf_put(out, cased.p, cased.len);
+	free(norm);
+	buf_free(&cased);
+}
+
+Str clean_title(Str s, Buf *scratch)
+{
+	s = str_trim(s);
+	scratch->len = 0;
+	if (clean_is_null(s))
+		return str_make(scratch->p, 0);
+	Buf collapsed = {0};
+	bool ascii = true, space = false;
+	for (size_t i = 0; i < s.n; i++) {
+		char c = s.p[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+			space = true;
+			continue;
+		}
+		if (space)
+			buf_putc(&collapsed, ' ');
+		space = false;
+		ascii &= (unsigned char)c < 0x80;
+		buf_putc(&collapsed, c);
+	}
+	if (ascii)
+		title_ascii(collapsed.p, collapsed.len, scratch);
+	else
+		title_unicode(collapsed.p, collapsed.len, scratch);
+	buf_free(&collapsed);
+	return str_make(scratch->p, scratch->len);
+}
+
+/* ---- e-mail */
+
+static bool email_local_char(char c)
+{
+	return is_alpha(c) || is_digit(c) || (c && strchr(".!#$%&'*+/=?^_`{|}~-", c));
+}
+
+static bool email_domain_ok(const char *d, size_t n)
+{
+	size_t labels = 0, start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && d[i] != '.')
+			continue;
+		size_t len = i - start;
+		const char *l = d + start;
+		if (len < 1 || len > 63 || l[0] == '-' || l[len - 1] == '-')
+			return false;
+		bool letters = true;
+		for (size_t k = 0; k < len; k++) {
+			if (!is_alpha(l[k]) && !is_digit(l[k]) && l[k] != '-')
+				return false;
+			letters &= is_alpha(l[k]);
+		}
+		labels++;
+		if (i == n && (!letters || len < 2))
+			return false;	/* the top-level label */
+		start = i + 1;
+	}
+	return labels >= 2;
+}
+
+bool clean_email(Str s, Buf *out)
+{
+	s = str_trim(s);
+	out->len = 0;
+	const char *at = memchr(s.p, '@', s.n);
+	if (!at || memchr(at + 1, '@', s.n - (size_t)(at - s.p) - 1))
+		return false;
+	size_t local = (size_t)(at - s.p);
+	if (local < 1 || local > 64 || s.p[0] == '.' || s.p[local - 1] == '.')
+		return false;
+	for (size_t i = 0; i < local; i++)
+		if (!email_local_char(s.p[i]) || (s.p[i] == '.' && s.p[i + 1] == '.'))
+			return false;
+	for (size_t i = 0; i < s.n; i++)
+		buf_putc(out, ascii_lower(s.p[i]));
+	return email_domain_ok(out->p + local + 1, s.n - local - 1);
+}
+
+/* ---- gender */
+
+const char *const gender_label[] = {"Male", "Female", "Other", "Unknown"};
+
+int clean_gender(Str s)
+{
+	static const struct { const char *word; int g; } words[] = {
+		{"m", GENDER_MALE}, {"male", GENDER_MALE}, {"man", GENDER_MALE},
+		{"f", GENDER_FEMALE}, {"female", GENDER_FEMALE}, {"woman", GENDER_FEMALE},
+	};
+	s = str_trim(s);
+	if (clean_is_null(s))
+		return GENDER_UNKNOWN;
+	char low[8];
+	if (s.n < sizeof low) {
+		for (size_t i = 0; i < s.n; i++)
+			low[i] = ascii_lower(s.p[i]);
+		for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+			if (strlen(words[w].word) == s.n && memcmp(words[w].word, low, s.n) == 0)
+				return words[w].g;
+	}
+	return GENDER_OTHER;
+}
+
+/* ---- amounts */
+
+static size_t currency_prefix(Str s, size_t i)
+{
+	static const char *const symbols[] = {"$", "\xe2\x82\xac", "\xc2\xa3", "\xc2\xa5", "\xe2\x82\xb9"};	/* $ € £ ¥ ₹ */
+	for (size_t k = 0; k < sizeof symbols / sizeof *symbols; k++) {
+		size_t len = strlen(symbols[k]);
+		if (s.n - i >= len && memcmp(s.p + i, symbols[k], len) == 0)
+			return len;
+	}
+	if (s.n - i >= 3 && is_alpha(s.p[i]) && is_alpha(s.p[i + 1]) && is_alpha(s.p[i + 2]) &&
+	    (s.n - i == 3 || !is_alpha(s.p[i + 3])))
+		return 3;
+	return 0;
+}
+
+/* Digits with optional 1,234,567 grouping and an optional .fraction, to the end of s. */
+static bool read_decimal(Str s, size_t i, int64_t *cents)
+{
+	int64_t units = 0;
+	size_t start = i, group = 0;
+	bool grouped = false;
+	for (; i < s.n && (is_digit(s.p[i]) || s.p[i] == ','); i++) {
+		if (s.p[i] == ',') {
+			if ((grouped ? group != 3 : (group < 1 || group > 3)))
+				return false;
+			grouped = true, group = 0;
+			continue;
+		}
+		if (units > 100000000000000)	/* 10^14: beyond any order amount */
+			return false;
+		units = units * 10 + (s.p[i] - '0');
+		group++;
+	}
+	if (i == start || group == 0 || (grouped && group != 3))
+		return false;
+	int64_t frac = 0;
+	if (i < s.n && s.p[i] == '.') {
+		size_t fstart = ++i;
+		int nd = 0;
+		for (; i < s.n && is_digit(s.p[i]); i++, nd++)
+			if (nd < 3)
+				frac = frac * 10 + (s.p[i] - '0');
+		if (i == fstart)
+			return false;
+		frac = nd == 1 ? frac * 10 : nd == 2 ? frac : (frac + 5) / 10;	/* half away from zero */
+	}
+	if (i != s.n)
+		return false;
+	*cents = units * 100 + frac;
+	return true;
+}
+
+int clean_amount(Str s, int64_t *cents)
+{
+	*cents = AMOUNT_NULL;
+	s = str_trim(s);
+	if (clean_is_null(s))
+		return AMOUNT_NONE;
+	size_t i = 0;
+	int sign = 0;
+	if (s.p[i] == '-' || s.p[i] == '+')
+		sign = s.p[i++] == '-' ? -1 : 1;
+	size_t cur = currency_prefix(s, i);
+	if (cur) {
+		i += cur;
+		if (i < s.n && s.p[i] == ' ')
+			i++;
+		if (!sign && i < s.n && (s.p[i] == '-' || s.p[i] == '+'))
+			sign = s.p[i++] == '-' ? -1 : 1;
+	}
+	int64_t v;
+	if (!read_decimal(s, i, &v))
+		return AMOUNT_BAD;
+	*cents = sign < 0 ? -v : v;
+	return AMOUNT_OK;
+}
+
+/* ---- categories */
+
+typedef struct {
+	const char *key;	/* lower case, letters and digits only */
+	uint32_t label;
+} Synonym;
+
+static const char *const order_status_labels[] = {"Completed", "Shipped", "Pending", "Cancelled", "Failed", "Returned", "Unknown", NULL};
+static const Synonym order_status_rules[] = {
+	{"complete", OS_COMPLETED}, {"completed", OS_COMPLETED}, {"delivered", OS_COMPLETED}, {"fulfilled", OS_COMPLETED},
+	{"shipped", OS_SHIPPED}, {"intransit", OS_SHIPPED}, {"dispatched", OS_SHIPPED},
+	{"pending", OS_PENDING}, {"processing", OS_PENDING}, {"created", OS_PENDING}, {"approved", OS_PENDING},
+	{"invoiced", OS_PENDING}, {"onhold", OS_PENDING},
+	{"cancelled", OS_CANCELLED}, {"canceled", OS_CANCELLED}, {"unavailable", OS_CANCELLED},
+	{"failed", OS_FAILED}, {"returned", OS_RETURNED}, {"refunded", OS_RETURNED}, {NULL, 0},
+};
+static const char *const pay_method_labels[] = {"Credit Card", "Debit Card", "UPI", "PayPal", "Wallet", "Cash", "Net Banking", "Voucher", "Unknown", NULL};
+static const Synonym pay_method_rules[] = {
+	{"creditcard", PM_CREDIT}, {"credit", PM_CREDIT}, {"cc", PM_CREDIT}, {"debitcard", PM_DEBIT}, {"debit", PM_DEBIT},
+	{"upi", PM_UPI}, {"paypal", PM_PAYPAL}, {"wallet", PM_WALLET}, {"ewallet", PM_WALLET},
+	{"cash", PM_CASH}, {"cod", PM_CASH}, {"cashondelivery", PM_CASH},
+	{"netbanking", PM_NETBANKING}, {"banktransfer", PM_NETBANKING}, {"internetbanking", PM_NETBANKING},
+	{"voucher", PM_VOUCHER}, {"giftcard", PM_VOUCHER}, {"notdefined", PM_UNKNOWN}, {NULL, 0},
+};
+static const char *const pay_status_labels[] = {"Success", "Failed", "Pending", "Refunded", "Unknown", NULL};
+static const Synonym pay_status_rules[] = {
+	{"success", PS_SUCCESS}, {"successful", PS_SUCCESS}, {"succeeded", PS_SUCCESS}, {"paid", PS_SUCCESS},
+	{"completed", PS_SUCCESS}, {"captured", PS_SUCCESS},
+	{"failed", PS_FAILED}, {"failure", PS_FAILED}, {"declined", PS_FAILED}, {"error", PS_FAILED},
+	{"pending", PS_PENDING}, {"processing", PS_PENDING}, {"refunded", PS_REFUNDED}, {NULL, 0},
+};
+static const char *const ticket_status_labels[] = {"Closed", "Resolved", "Open", "Pending", "Unknown", NULL};
+static const Synonym ticket_status_rules[] = {
+	{"closed", TS_CLOSED}, {"resolved", TS_RESOLVED}, {"solved", TS_RESOLVED},
+	{"open", TS_OPEN}, {"new", TS_OPEN}, {"reopened", TS_OPEN},
+	{"pending", TS_PENDING}, {"waiting", TS_PENDING}, {"onhold", TS_PENDING}, {"inprogress", TS_PENDING}, {NULL, 0},
+};
+static const char *const device_labels[] = {"Android", "iOS", "Windows", "macOS", "Linux", "ChromeOS", "Unknown", NULL};
+static const Synonym device_rules[] = {
+	{"android", DV_ANDROID}, {"ios", DV_IOS}, {"iphone", DV_IOS}, {"ipad", DV_IOS}, {"ipados", DV_IOS},
+	{"windows", DV_WINDOWS}, {"win", DV_WINDOWS}, {"macos", DV_MACOS}, {"mac", DV_MACOS}, {"osx", DV_MACOS},
+	{"linux", DV_LINUX}, {"ubuntu", DV_LINUX}, {"chromeos", DV_CHROMEOS}, {NULL, 0},
+};
+static const char *const issue_labels[] = {"Unspecified", NULL};
+static const char *const page_labels[] = {"", NULL};
+
+static const struct {
+	const char *const *labels;
+	const Synonym *rules;	/* NULL: free text */
+	uint32_t null_label;
+} categories[CAT_COUNT] = {
+	[CAT_NONE] = {page_labels + 1, NULL, 0},
+	[CAT_ORDER_STATUS] = {order_status_labels, order_status_rules, OS_UNKNOWN},
+	[CAT_PAY_METHOD] = {pay_method_labels, pay_method_rules, PM_UNKNOWN},
+	[CAT_PAY_STATUS] = {pay_status_labels, pay_status_rules, PS_UNKNOWN},
+	[CAT_TICKET_STATUS] = {ticket_status_labels, ticket_status_rules, TS_UNKNOWN},
+	[CAT_DEVICE] = {device_labels, device_rules, DV_UNKNOWN},
+	[CAT_ISSUE] = {issue_labels, NULL, ISSUE_UNSPECIFIED},
+	[CAT_PAGE] = {page_labels, NULL, 0},
+};
+
+const char *const channel_label[CH_COUNT] = {"Mobile", "Web", "Other"};
+
+void clean_category_init(Dict *d, CatKind kind)
+{
+	for (const char *const *l = categories[kind].labels; *l; l++)
+		dict_intern(d, str_make(*l, strlen(*l)));
+}
+
+static bool category_rule(CatKind kind, Str s, uint32_t *label)
+{
+	char key[24];
+	size_t n = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		char c = ascii_lower(s.p[i]);
+		if (!is_alpha(c) && !is_digit(c))
+			continue;
+		if (n == sizeof key - 1)
+			return false;
+		key[n++] = c;
+	}
+	key[n] = '\0';
+	for (const Synonym *r = categories[kind].rules; r->key; r++)
+		if (strcmp(r->key, key) == 0)
+			return *label = r->label, true;
+	return false;
+}
+
+uint32_t clean_category(Dict *d, CatKind kind, Str s, Buf *scratch, bool *unknown)
+{
+	*unknown = false;
+	s = str_trim(s);
+	if (clean_is_null(s))
+		return categories[kind].null_label;
+	uint32_t label;
+	if (categories[kind].rules && category_rule(kind, s, &label))
+		return label;
+	*unknown = categories[kind].rules != NULL;
+	if (kind == CAT_PAGE) {
+		scratch->len = 0;
+		if (s.p[0] != '/')
+			buf_putc(scratch, '/');
+		for (size_t i = 0; i < s.n; i++)
+			buf_putc(scratch, ascii_lower(s.p[i]));
+		return dict_intern(d, str_make(scratch->p, scratch->len));
+	}
+	Buf spaced = {0};
+	for (size_t i = 0; i < s.n; i++)
+		buf_putc(&spaced, s.p[i] == '_' ? ' ' : s.p[i]);
+	Str t = clean_title(str_make(spaced.p, spaced.len), scratch);
+	buf_free(&spaced);
+	return dict_intern(d, t);
+}
+
+int device_channel(uint32_t device)
+{
+	if (device == DV_ANDROID || device == DV_IOS)
+		return CH_MOBILE;
+	if (device >= DV_WINDOWS && device <= DV_CHROMEOS)
+		return CH_WEB;
+	return CH_OTHER;
+}

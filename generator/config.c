@@ -1,0 +1,169 @@
+/* config.c — the report's configuration: defaults and an INI-style file. */
+#include "c360.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void config_defaults(Config *c)
+{
+	*c = (Config){0};
+	c->out_dir = "site";
+	c->theme = "default";
+	c->as_of = MOMENT_NULL;
+	c->date_order = ORDER_DAY_FIRST;
+	c->churn_window_days = 90;
+}
+
+/* Header names compare trimmed, lower-cased, with runs of spaces, hyphens and
+ * underscores read as one underscore. */
+char *config_normalise(Str s)
+{
+	s = str_trim(s);
+	char *out = xmalloc(s.n + 1), *o = out;
+	bool sep = false;
+	for (size_t i = 0; i < s.n; i++) {
+		char c = s.p[i];
+		if (c == ' ' || c == '-' || c == '_' || c == '\t') {
+			sep = true;
+			continue;
+		}
+		if (sep && o > out)
+			*o++ = '_';
+		sep = false;
+		*o++ = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+	}
+	*o = '\0';
+	return out;
+}
+
+static int source_by_name(Str name)
+{
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (str_eq(name, source_defs[i].name))
+			return i;
+	return -1;
+}
+
+static bool set_alias(Config *c, Str key, Str value)
+{
+	const char *dot = memchr(key.p, '.', key.n);
+	if (!dot)
+		return false;
+	int src = source_by_name(str_make(key.p, (size_t)(dot - key.p)));
+	if (src < 0)
+		return false;
+	Str col = str_make(dot + 1, key.n - (size_t)(dot + 1 - key.p));
+	const SourceDef *def = &source_defs[src];
+	for (int k = 0; k < def->ncols; k++) {
+		if (!str_eq(col, def->cols[k]))
+			continue;
+		int n = 0;
+		const char *p = value.p, *end = value.p + value.n;
+		while (p < end) {
+			const char *comma = memchr(p, ',', (size_t)(end - p));
+			const char *stop = comma ? comma : end;
+			char *name = config_normalise(str_make(p, (size_t)(stop - p)));
+			if (*name && n < MAX_ALIASES) {
+				free(c->alias[src][k][n]);
+				c->alias[src][k][n++] = name;
+			} else {
+				free(name);
+			}
+			p = stop + 1;
+		}
+		return true;
+	}
+	return false;
+}
+
+static bool set_key(Config *c, const char *section, Str key, Str value)
+{
+	char *v = xstrndup(value.p, value.n);
+	bool ok = true;
+	if (!*section && str_eq(key, "date_order")) {
+		if (strcmp(v, "day-first") == 0)
+			c->date_order = ORDER_DAY_FIRST;
+		else if (strcmp(v, "month-first") == 0)
+			c->date_order = ORDER_MONTH_FIRST;
+		else
+			ok = false;
+	} else if (!*section && str_eq(key, "churn_window_days")) {
+		char *end;
+		errno = 0;
+		long n = strtol(v, &end, 10);
+		ok = !errno && *v && !*end && n >= 1 && n <= 3650;
+		if (ok)
+			c->churn_window_days = (int)n;
+	} else if (strcmp(section, "files") == 0) {
+		int src = source_by_name(key);
+		ok = src >= 0 && *v && !strchr(v, '/');
+		if (ok) {
+			free(c->file[src]);
+			c->file[src] = v;
+			v = NULL;
+		}
+	} else if (strcmp(section, "columns") == 0) {
+		ok = set_alias(c, key, value);
+	} else {
+		ok = false;
+	}
+	free(v);
+	return ok;
+}
+
+bool config_load(Config *c, const char *path, Buf *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		buf_printf(err, "%s: error: cannot open the configuration: %s\n", path, strerror(errno));
+		return false;
+	}
+	char line[4096], section[64] = "";
+	unsigned lineno = 0;
+	bool ok = true;
+	while (ok && fgets(line, sizeof line, f)) {
+		lineno++;
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		Str s = str_trim(str_make(line, strlen(line)));
+		if (!s.n)
+			continue;
+		unsigned col = (unsigned)(s.p - line) + 1;
+		if (s.p[0] == '[' && s.p[s.n - 1] == ']' && s.n - 2 < sizeof section) {
+			memcpy(section, s.p + 1, s.n - 2);
+			section[s.n - 2] = '\0';
+			if (strcmp(section, "files") && strcmp(section, "columns")) {
+				buf_printf(err, "%s:%u:%u: error: unknown section [%s]\n", path, lineno, col, section);
+				ok = false;
+			}
+			continue;
+		}
+		const char *eq = memchr(s.p, '=', s.n);
+		if (!eq) {
+			buf_printf(err, "%s:%u:%u: error: expected \"key = value\"\n", path, lineno, col);
+			ok = false;
+			continue;
+		}
+		Str key = str_trim(str_make(s.p, (size_t)(eq - s.p)));
+		Str value = str_trim(str_make(eq + 1, s.n - (size_t)(eq + 1 - s.p)));
+		if (!set_key(c, section, key, value)) {
+			buf_printf(err, "%s:%u:%u: error: unknown key or bad value: %.*s\n", path, lineno, col,
+				   (int)s.n, s.p);
+			ok = false;
+		}
+	}
+	fclose(f);
+	return ok;
+}
+
+void config_free(Config *c)
+{
+	for (int s = 0; s < SRC_COUNT; s++) {
+		free(c->file[s]);
+		for (int k = 0; k < MAX_COLS; k++)
+			for (int a = 0; a < MAX_ALIASES; a++)
+				free(c->alias[s][k][a]);
+	}
+}

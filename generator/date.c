@@ -1,0 +1,126 @@
+/* date.c — calendar arithmetic on day numbers (days since 1970-01-01), ISO weeks. */
+#include "c360.h"
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* Days from the civil date, counting years from March so that leap days come last. */
+int64_t date_days(int y, int m, int d)
+{
+	int64_t yy = y - (m <= 2);
+	int64_t era = floor_div(yy, 400);
+	int64_t yoe = yy - era * 400;
+	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void date_civil(int64_t days, int *y, int *m, int *d)
+{
+	int64_t z = days + 719468;
+	int64_t era = floor_div(z, 146097);
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static bool leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+bool date_valid(int y, int m, int d)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1)
+		return false;
+	return d <= mdays[m - 1] + (m == 2 && leap(y));
+}
+
+int64_t date_floor_day(int64_t moment)
+{
+	return floor_div(moment, SECS_PER_DAY);
+}
+
+int date_weekday(int64_t days)
+{
+	int64_t r = (days + 3) % 7;	/* 1970-01-01 was a Thursday */
+	return (int)(r < 0 ? r + 7 : r) + 1;
+}
+
+void date_iso_week(int64_t days, int *iso_year, int *week)
+{
+	int64_t thursday = days - date_weekday(days) + 4;	/* the week belongs to its Thursday's year */
+	int y, m, d;
+	date_civil(thursday, &y, &m, &d);
+	*iso_year = y;
+	*week = (int)((thursday - date_days(y, 1, 1)) / 7 + 1);
+}
+
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+bool date_parse_iso(const char *s, int64_t *days)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+	if (y < 0 || m < 0 || d < 0 || !date_valid(y, m, d))
+		return false;
+	*days = date_days(y, m, d);
+	return true;
+}
+
+static void put_digits(Buf *b, int v, int width)
+{
+	char tmp[8];
+	for (int i = width - 1; i >= 0; i--, v /= 10)
+		tmp[i] = (char)('0' + v % 10);
+	buf_put(b, tmp, (size_t)width);
+}
+
+void buf_date(Buf *b, int64_t days)
+{
+	int y, m, d;
+	date_civil(days, &y, &m, &d);
+	put_digits(b, y, 4);
+	buf_putc(b, '-');
+	put_digits(b, m, 2);
+	buf_putc(b, '-');
+	put_digits(b, d, 2);
+}
+
+void buf_moment(Buf *b, int64_t moment)
+{
+	int64_t days = date_floor_day(moment), secs = moment - days * SECS_PER_DAY;
+	buf_date(b, days);
+	buf_putc(b, ' ');
+	put_digits(b, (int)(secs / 3600), 2);
+	buf_putc(b, ':');
+	put_digits(b, (int)(secs / 60 % 60), 2);
+	buf_putc(b, ':');
+	put_digits(b, (int)(secs % 60), 2);
+}
+
+void buf_iso_week(Buf *b, int64_t days)
+{
+	int y, w;
+	date_iso_week(days, &y, &w);
+	put_digits(b, y, 4);
+	buf_put(b, "-W", 2);
+	put_digits(b, w, 2);
+}

@@ -1,0 +1,117 @@
+/* diag.c — the diagnostics catalogue, and counting and sampling of problems per file. */
+#include "c360.h"
+
+#include <stdlib.h>
+
+const DiagInfo diag_info[D_COUNT] = {
+	[D_MISSING_KEY] = {"missing_key", SEV_WARNING, "no {c}; row quarantined"},
+	[D_MISSING_CUSTOMER_ID] = {"missing_customer_id", SEV_WARNING, "no {c}; row quarantined"},
+	[D_DUPLICATE_KEY] = {"duplicate_key", SEV_WARNING, "{c} \"{v}\" appears again later; this row quarantined, the last one kept"},
+	[D_MALFORMED_ROW] = {"malformed_row", SEV_WARNING, "{c}; row quarantined"},
+	[D_RAGGED_ROW] = {"ragged_row", SEV_WARNING, "{c}; row kept"},
+	[D_INVALID_UTF8] = {"invalid_utf8", SEV_WARNING, "invalid UTF-8 in {c}; replaced with U+FFFD"},
+	[D_NUL_BYTE] = {"nul_byte", SEV_WARNING, "NUL byte in {c}; replaced with U+FFFD"},
+	[D_INVALID_DATE] = {"invalid_date", SEV_WARNING, "{c} \"{v}\" is not a valid date; set to null"},
+	[D_INVALID_EMAIL] = {"invalid_email", SEV_WARNING, "{c} \"{v}\" is not a valid address; set to null"},
+	[D_IMPLAUSIBLE_DOB] = {"implausible_dob", SEV_WARNING, "{c} \"{v}\" is after the as-of date or over 120 years before it; set to null"},
+	[D_INVALID_AMOUNT] = {"invalid_amount", SEV_WARNING, "{c} \"{v}\" unparseable; set to null"},
+	[D_NEGATIVE_AMOUNT] = {"negative_amount", SEV_NOTE, "{c} \"{v}\" is negative; kept"},
+	[D_ORPHAN_CUSTOMER] = {"orphan_customer", SEV_NOTE, "{c} \"{v}\" is not in the CRM; customer inferred"},
+	[D_UNKNOWN_CATEGORY] = {"unknown_category", SEV_NOTE, "{c} \"{v}\" matches no known value; kept as written"},
+	[D_NO_DATA_DIR] = {"no_data_dir", SEV_ERROR, "cannot open the data folder: {c}"},
+	[D_FILE_MISSING] = {"file_missing", SEV_ERROR, "required file missing: {c}"},
+	[D_OPTIONAL_MISSING] = {"optional_missing", SEV_WARNING, "optional file missing: {c}; its sections say \"no data\""},
+	[D_READ_ERROR] = {"read_error", SEV_ERROR, "cannot read: {c}"},
+	[D_NO_HEADER] = {"no_header", SEV_ERROR, "{c}"},
+	[D_EMPTY_OPTIONAL] = {"empty_file", SEV_WARNING, "the file is empty (no header row); its sections say \"no data\""},
+	[D_COLUMN_REQUIRED] = {"column_required", SEV_ERROR, "required column \"{c}\" missing; the header has: {v}"},
+	[D_COLUMN_ABSENT] = {"column_absent", SEV_WARNING, "column \"{c}\" missing; its values are null (header: {v})"},
+	[D_COLUMN_UNKNOWN] = {"column_unknown", SEV_NOTE, "unknown column \"{c}\" ignored"},
+	[D_COLUMN_DUPLICATE] = {"column_duplicate", SEV_WARNING, "column \"{c}\" appears again; only the first is read"},
+	[D_AFTER_AS_OF] = {"after_as_of", SEV_NOTE, "{c} \"{v}\" is after the as-of date; left out of every figure"},
+	[D_NO_AS_OF] = {"no_as_of", SEV_ERROR, "{c}"},
+};
+
+static const char *const sev_name[] = {"note", "warning", "error"};
+
+/* Quotes and shortens hostile text so that a message stays one printable line. */
+static void put_value(Buf *b, const char *v, size_t n)
+{
+	size_t max = 60;
+	for (size_t i = 0; i < n && i < max; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			buf_printf(b, "\\x%02x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+	if (n > max)
+		buf_puts(b, "...");
+}
+
+void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *column,
+	  const char *value, size_t vlen)
+{
+	DiagTally *t = &d->tally[code];
+	t->count++;
+	if (t->nsamples == DIAG_SAMPLES)
+		return;
+	Buf msg = {0};
+	for (const char *f = diag_info[code].msg; *f; f++) {
+		if (f[0] == '{' && (f[1] == 'c' || f[1] == 'v') && f[2] == '}') {
+			if (f[1] == 'c')
+				buf_puts(&msg, column ? column : "");
+			else
+				put_value(&msg, value ? value : "", value ? vlen : 0);
+			f += 2;
+		} else {
+			buf_putc(&msg, *f);
+		}
+	}
+	t->sample[t->nsamples++] = (DiagSample){line, col, (char *)buf_cstr(&msg)};
+}
+
+Severity diag_worst(const Diags *d, size_t n)
+{
+	Severity worst = SEV_NOTE;
+	for (size_t i = 0; i < n; i++)
+		for (int c = 0; c < D_COUNT; c++)
+			if (d[i].tally[c].count && diag_info[c].sev > worst)
+				worst = diag_info[c].sev;
+	return worst;
+}
+
+static void format_one(Buf *out, const Diags *d, int code)
+{
+	const DiagTally *t = &d->tally[code];
+	const char *sev = sev_name[diag_info[code].sev];
+	for (unsigned i = 0; i < t->nsamples; i++) {
+		const DiagSample *s = &t->sample[i];
+		buf_puts(out, d->file ? d->file : "c360");
+		if (s->line)
+			buf_printf(out, ":%u", s->line);
+		if (s->line && s->col)
+			buf_printf(out, ":%u", s->col);
+		buf_printf(out, ": %s: %s\n", sev, s->text);
+	}
+	if (t->count > t->nsamples)
+		buf_printf(out, "%s: %s: %llu more %s (%llu in all)\n", d->file ? d->file : "c360", sev,
+			   (unsigned long long)(t->count - t->nsamples), diag_info[code].name,
+			   (unsigned long long)t->count);
+}
+
+void diag_format(Buf *out, const Diags *d, bool quiet)
+{
+	for (int sev = SEV_ERROR; sev >= (quiet ? SEV_ERROR : SEV_WARNING); sev--)
+		for (int c = 0; c < D_COUNT; c++)
+			if (d->tally[c].count && (int)diag_info[c].sev == sev)
+				format_one(out, d, c);
+}
+
+void diag_free(Diags *d)
+{
+	for (int c = 0; c < D_COUNT; c++)
+		for (unsigned i = 0; i < d->tally[c].nsamples; i++)
+			free(d->tally[c].sample[i].text);
+	memset(d->tally, 0, sizeof d->tally);
+}

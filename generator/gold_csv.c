@@ -1,0 +1,378 @@
+/* gold_csv.c — the gold tables as CSV files for Power BI (schema: docs/gold-schema.md). */
+#include "c360.h"
+
+#include <stdlib.h>
+
+void csv_field(Buf *b, const char *s, size_t n)
+{
+	bool quote = false;
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	if (!quote) {
+		buf_put(b, s, n);
+		return;
+	}
+	buf_putc(b, '"');
+	for (const char *q; n && (q = memchr(s, '"', n)); n -= (size_t)(q + 1 - s), s = q + 1) {
+		buf_put(b, s, (size_t)(q - s) + 1);
+		buf_putc(b, '"');
+	}
+	buf_put(b, s, n);
+	buf_putc(b, '"');
+}
+
+/* ---- cells: each writes its separator first unless it starts the row */
+
+static void cell_str(Buf *b, const char *s)
+{
+	buf_putc(b, ',');
+	if (s)
+		csv_field(b, s, strlen(s));
+}
+
+static void cell_int(Buf *b, int64_t v)
+{
+	buf_putc(b, ',');
+	buf_int(b, v);
+}
+
+static void cell_fixed2(Buf *b, int64_t v)
+{
+	buf_putc(b, ',');
+	if (v != KPI_NULL)
+		buf_fixed2(b, v);
+}
+
+static void cell_day(Buf *b, int64_t day)
+{
+	buf_putc(b, ',');
+	if (day != MOMENT_NULL)
+		buf_date(b, day);
+}
+
+static void cell_bool(Buf *b, bool v)
+{
+	buf_puts(b, v ? ",true" : ",false");
+}
+
+static void cell_flags(Buf *b, uint32_t flags)
+{
+	buf_putc(b, ',');
+	bool first = true;
+	for (int k = 0; k < D_NFLAGS; k++) {
+		if (!(flags & 1u << k))
+			continue;
+		if (!first)
+			buf_putc(b, ';');
+		buf_puts(b, diag_info[D_FIRST_FLAG + k].name);
+		first = false;
+	}
+}
+
+static void kpi_value(Buf *b, int kind, int64_t v)
+{
+	buf_putc(b, ',');
+	if (v == KPI_NULL)
+		return;
+	if (kind == KV_COUNT)
+		buf_int(b, v);
+	else
+		buf_fixed2(b, v);
+}
+
+static void kpi_summary(Buf *b, const Gold *g)
+{
+	buf_puts(b, "kpi,value,previous_week\nas_of");
+	cell_day(b, g->now.as_of);
+	cell_day(b, g->week_before.as_of);
+	buf_putc(b, '\n');
+	for (int k = 0; k < K_COUNT; k++) {
+		buf_puts(b, kpi_info[k].name);
+		kpi_value(b, kpi_info[k].kind, g->now.v[k]);
+		kpi_value(b, kpi_info[k].kind, g->week_before.v[k]);
+		buf_putc(b, '\n');
+	}
+}
+
+static void payment_split(Buf *b, const Silver *s, const Gold *g)
+{
+	const Dict *methods = &s->src[SRC_PAYMENTS].dict[PA_METHOD];
+	buf_puts(b, "payment_method,successful_payments,share_pct,amount\n");
+	for (size_t i = 0; i < g->nsplit; i++) {
+		const PaymentSplit *p = &g->split[i];
+		csv_field(b, methods->label[p->method], strlen(methods->label[p->method]));
+		cell_int(b, (int64_t)p->count);
+		cell_fixed2(b, p->share);
+		cell_fixed2(b, p->cents);
+		buf_putc(b, '\n');
+	}
+}
+
+static void device_preference(Buf *b, const Gold *g)
+{
+	buf_puts(b, "period,week_start,channel,sessions,share_pct\n");
+	for (size_t w = 0; w < g->nweeks; w++) {
+		const WeekChannels *wc = &g->weeks[w];
+		uint64_t total = wc->n[CH_MOBILE] + wc->n[CH_WEB] + wc->n[CH_OTHER];
+		for (int ch = 0; ch < CH_COUNT; ch++) {
+			if (wc->days == MOMENT_NULL)
+				buf_puts(b, "all,");
+			else {
+				buf_iso_week(b, wc->days);
+				cell_day(b, wc->days);
+			}
+			cell_str(b, channel_label[ch]);
+			cell_int(b, (int64_t)wc->n[ch]);
+			cell_fixed2(b, total ? (int64_t)((wc->n[ch] * 20000 + total) / (2 * total)) : KPI_NULL);
+			buf_putc(b, '\n');
+		}
+	}
+}
+
+static void customer_profile(Buf *b, const Customer *c)
+{
+	cell_str(b, c->name);
+	cell_str(b, c->email);
+	cell_str(b, gender_label[c->gender]);
+	cell_day(b, c->h.when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(c->h.when));
+	cell_str(b, c->location);
+	cell_bool(b, c->in_crm);
+}
+
+static void customer_360(OutFile *f, const Silver *s, const Gold *g)
+{
+	const Table *t = CUSTOMERS(s);
+	const char *const *methods = s->src[SRC_PAYMENTS].dict[PA_METHOD].label;
+	Buf *b = &f->buf;
+	buf_puts(b, "customer_id,name,email,gender,dob,location,in_crm,first_order_date,last_order_date,"
+		    "valid_orders,lifetime_value,average_order_value,payments_success,payments_failed,"
+		    "payments_pending,payments_refunded,payments_other,preferred_payment_method,tickets,"
+		    "open_tickets,sessions_mobile,sessions_web,sessions_other,preferred_channel,"
+		    "days_since_last_order,active,repeat,churn_risk,segment\n");
+	for (size_t i = 0; i < t->n; i++) {
+		uint32_t ci = g->order[i];
+		const Customer *c = ROW(t, Customer, ci);
+		const Customer360 *x = &g->c360[ci];
+		csv_field(b, c->h.id, strlen(c->h.id));
+		customer_profile(b, c);
+		cell_day(b, x->first_order);
+		cell_day(b, x->last_order);
+		cell_int(b, x->valid_orders);
+		cell_fixed2(b, x->lifetime_cents);
+		cell_fixed2(b, x->valid_orders ? (2 * x->lifetime_cents + x->valid_orders) / (2 * (int64_t)x->valid_orders) : KPI_NULL);
+		for (int k = 0; k < PS_UNKNOWN; k++)
+			cell_int(b, x->pay_by_status[k]);
+		cell_int(b, x->pay_by_status[PS_UNKNOWN] + x->pay_by_status[PS_UNKNOWN + 1]);
+		cell_str(b, x->preferred_method == UINT32_MAX ? NULL : methods[x->preferred_method]);
+		cell_int(b, x->tickets);
+		cell_int(b, x->open_tickets);
+		for (int ch = 0; ch < CH_COUNT; ch++)
+			cell_int(b, x->sessions[ch]);
+		cell_str(b, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]);
+		buf_putc(b, ',');
+		if (x->last_order != MOMENT_NULL)
+			buf_int(b, s->as_of - x->last_order);
+		cell_bool(b, x->active);
+		cell_bool(b, x->repeat);
+		cell_bool(b, x->churn_risk);
+		cell_str(b, segment_label[x->segment]);
+		buf_putc(b, '\n');
+		out_flush_if_full(f);
+	}
+}
+
+static void dim_customer(OutFile *f, const Silver *s, const Gold *g)
+{
+	const Table *t = CUSTOMERS(s);
+	Buf *b = &f->buf;
+	buf_puts(b, "customer_key,customer_id,name,email,gender,dob,location,in_crm,segment,source_line,flags\n");
+	for (size_t i = 0; i < t->n; i++) {
+		const Customer *c = ROW(t, Customer, g->order[i]);
+		buf_int(b, (int64_t)i + 1);
+		cell_str(b, c->h.id);
+		customer_profile(b, c);
+		cell_str(b, segment_label[g->c360[g->order[i]].segment]);
+		buf_putc(b, ',');
+		if (c->h.bronze)
+			buf_int(b, c->h.bronze->line);
+		cell_flags(b, c->h.flags);
+		buf_putc(b, '\n');
+		out_flush_if_full(f);
+	}
+}
+
+static void dim_date(Buf *b, const Silver *s, const Gold *g)
+{
+	static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
+					     "August", "September", "October", "November", "December"};
+	static const char *const days[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+	buf_puts(b, "date_key,date,year,quarter,month,month_name,day,weekday,weekday_name,iso_year,iso_week,"
+		    "iso_week_label,is_weekend\n");
+	int64_t first = g->first_day == MOMENT_NULL || g->first_day > s->as_of ? s->as_of : g->first_day;
+	for (int64_t d = first; d <= s->as_of; d++) {
+		int y, m, dd, iy, iw, wd = date_weekday(d);
+		date_civil(d, &y, &m, &dd);
+		date_iso_week(d, &iy, &iw);
+		buf_int(b, (int64_t)y * 10000 + m * 100 + dd);
+		cell_day(b, d);
+		cell_int(b, y);
+		cell_int(b, (m - 1) / 3 + 1);
+		cell_int(b, m);
+		cell_str(b, months[m - 1]);
+		cell_int(b, dd);
+		cell_int(b, wd);
+		cell_str(b, days[wd - 1]);
+		cell_int(b, iy);
+		cell_int(b, iw);
+		buf_putc(b, ',');
+		buf_iso_week(b, d);
+		cell_bool(b, wd >= 6);
+		buf_putc(b, '\n');
+	}
+}
+
+/* The columns every fact starts with: id, customer_key, date_key and the date. */
+static bool fact_head(Buf *b, const RowHead *h, const uint32_t *key_of, int64_t as_of, bool timestamp)
+{
+	int64_t day = h->when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(h->when);
+	if (day != MOMENT_NULL && day > as_of)
+		return false;
+	csv_field(b, h->id, strlen(h->id));
+	cell_int(b, key_of[h->customer]);
+	buf_putc(b, ',');
+	if (day != MOMENT_NULL) {
+		int y, m, d;
+		date_civil(day, &y, &m, &d);
+		buf_int(b, (int64_t)y * 10000 + m * 100 + d);
+	}
+	buf_putc(b, ',');
+	if (day != MOMENT_NULL && timestamp)
+		buf_moment(b, h->when);
+	else if (day != MOMENT_NULL)
+		buf_date(b, day);
+	return true;
+}
+
+static void fact_tail(OutFile *f, const RowHead *h)
+{
+	cell_int(&f->buf, h->bronze->line);
+	cell_flags(&f->buf, h->flags);
+	buf_putc(&f->buf, '\n');
+	out_flush_if_full(f);
+}
+
+static const char *label(const Source *src, int col, uint32_t v)
+{
+	return src->dict[col].label[v];
+}
+
+static void fact_table(OutFile *f, const Silver *s, SourceId id, const uint32_t *key_of)
+{
+	static const char *const headers[SRC_COUNT] = {
+		[SRC_ORDERS] = "order_id,customer_key,date_key,order_date,amount,status,is_valid,source_line,flags\n",
+		[SRC_PAYMENTS] = "payment_id,customer_key,date_key,payment_date,payment_method,payment_status,amount,"
+				 "source_line,flags\n",
+		[SRC_TICKETS] = "ticket_id,customer_key,date_key,ticket_date,issue_type,resolution_status,is_open,"
+				"source_line,flags\n",
+		[SRC_SESSIONS] = "session_id,customer_key,date_key,session_time,page_viewed,device_type,channel,"
+				 "source_line,flags\n",
+	};
+	const Source *src = &s->src[id];
+	Buf *b = &f->buf;
+	buf_puts(b, headers[id]);
+	for (size_t i = 0; i < src->table.n; i++) {
+		const RowHead *h = ROW(&src->table, RowHead, i);
+		if (!fact_head(b, h, key_of, s->as_of, src->def->timestamp))
+			continue;
+		if (id == SRC_ORDERS) {
+			const Order *o = (const Order *)h;
+			cell_fixed2(b, o->cents == AMOUNT_NULL ? KPI_NULL : o->cents);
+			cell_str(b, label(src, OR_STATUS, o->status));
+			cell_bool(b, order_is_valid(o));
+		} else if (id == SRC_PAYMENTS) {
+			const Payment *p = (const Payment *)h;
+			cell_str(b, label(src, PA_METHOD, p->method));
+			cell_str(b, label(src, PA_STATUS, p->status));
+			cell_fixed2(b, p->cents == AMOUNT_NULL ? KPI_NULL : p->cents);
+		} else if (id == SRC_TICKETS) {
+			const Ticket *t = (const Ticket *)h;
+			cell_str(b, label(src, TI_ISSUE, t->issue));
+			cell_str(b, label(src, TI_STATUS, t->status));
+			cell_bool(b, ticket_is_open(t));
+		} else {
+			const Session *se = (const Session *)h;
+			cell_str(b, label(src, SE_PAGE, se->page));
+			cell_str(b, label(src, SE_DEVICE, se->device));
+			cell_str(b, channel_label[device_channel(se->device)]);
+		}
+		fact_tail(f, h);
+	}
+}
+
+static void quarantine(OutFile *f, const Silver *s)
+{
+	Buf *b = &f->buf, clean = {0};
+	buf_puts(b, "source,line,reason,raw_row\n");
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		for (size_t k = 0; k < src->nquarantine; k++) {
+			const Quarantined *q = &src->quarantine[k];
+			buf_puts(b, src->def->name);
+			cell_int(b, q->bronze->line);
+			cell_str(b, diag_info[q->reason].name);
+			buf_putc(b, ',');
+			const char *raw = q->bronze->raw;
+			size_t n = q->bronze->len;
+			if (utf8_sanitize(raw, n, &clean))
+				raw = clean.p, n = clean.len;
+			csv_field(b, raw, n);
+			buf_putc(b, '\n');
+			out_flush_if_full(f);
+		}
+	}
+	buf_free(&clean);
+}
+
+static const char *const table_file[] = {
+	"kpi_summary.csv", "payment_mode_split.csv", "device_preference.csv", "customer_360.csv",
+	"dim_customer.csv", "dim_date.csv", "fact_orders.csv", "fact_payments.csv", "fact_tickets.csv",
+	"fact_sessions.csv", "quarantine.csv", "data_quality.csv",
+};
+
+static void write_table(size_t t, OutFile *f, const Silver *s, const Gold *g, const uint32_t *key_of)
+{
+	switch (t) {
+	case 0: kpi_summary(&f->buf, g); break;
+	case 1: payment_split(&f->buf, s, g); break;
+	case 2: device_preference(&f->buf, g); break;
+	case 3: customer_360(f, s, g); break;
+	case 4: dim_customer(f, s, g); break;
+	case 5: dim_date(&f->buf, s, g); break;
+	case 6: case 7: case 8: case 9: fact_table(f, s, (SourceId)(SRC_ORDERS + t - 6), key_of); break;
+	case 10: quarantine(f, s); break;
+	default: quality_table(&f->buf, s); break;
+	}
+}
+
+bool gold_write(const Silver *s, const Gold *g, const char *dir, Buf *err)
+{
+	if (!out_mkdir(dir, "gold", err))
+		return false;
+	size_t nc = CUSTOMERS(s)->n;
+	uint32_t *key_of = xmalloc((nc + 1) * sizeof *key_of);
+	for (size_t i = 0; i < nc; i++)
+		key_of[g->order[i]] = (uint32_t)i + 1;
+	bool ok = true;
+	for (size_t t = 0; ok && t < sizeof table_file / sizeof *table_file; t++) {
+		OutFile f;
+		char *name = path_join("gold", table_file[t]);
+		ok = out_open(&f, dir, name, err);
+		free(name);
+		if (ok) {
+			write_table(t, &f, s, g, key_of);
+			ok = out_close(&f, err);
+		}
+	}
+	free(key_of);
+	return ok;
+}

@@ -1,0 +1,397 @@
+/* kpi.c — gold: the KPIs of SPEC §6, payment and device splits, and each customer's 360°. */
+#include "c360.h"
+
+#include <stdlib.h>
+
+const KpiInfo kpi_info[K_COUNT] = {
+	[K_TOTAL_CUSTOMERS] = {"total_customers", KV_COUNT},
+	[K_AVERAGE_ORDER_VALUE] = {"average_order_value", KV_MONEY},
+	[K_REPEAT_CUSTOMER_PCT] = {"repeat_customer_pct", KV_PCT},
+	[K_OPEN_TICKETS] = {"open_tickets", KV_COUNT},
+	[K_CHURN_RISK] = {"churn_risk_customers", KV_COUNT},
+	[K_TOTAL_REVENUE] = {"total_revenue", KV_MONEY},
+	[K_VALID_ORDERS] = {"valid_orders", KV_COUNT},
+	[K_KNOWN_CUSTOMERS] = {"known_customers", KV_COUNT},
+	[K_MOBILE_PCT] = {"mobile_session_pct", KV_PCT},
+	[K_WEB_PCT] = {"web_session_pct", KV_PCT},
+};
+
+const char *const segment_label[SEG_COUNT] = {"Champions", "Loyal", "New", "At Risk", "Lost", "Prospects"};
+
+bool order_is_valid(const Order *o)
+{
+	return o->cents != AMOUNT_NULL && o->cents >= 0 && o->status != OS_CANCELLED && o->status != OS_FAILED &&
+	       o->status != OS_RETURNED;
+}
+
+bool ticket_is_open(const Ticket *t)
+{
+	return t->status != TS_RESOLVED && t->status != TS_CLOSED;
+}
+
+/* Money sums saturate instead of wrapping on absurd input. */
+static int64_t add_money(int64_t a, int64_t b)
+{
+	int64_t r;
+	return __builtin_add_overflow(a, b, &r) ? (b > 0 ? INT64_MAX : INT64_MIN) : r;
+}
+
+/* num / den rounded half away from zero; KPI_NULL when den is 0. */
+static int64_t ratio(int64_t num, int64_t den)
+{
+	if (!den)
+		return KPI_NULL;
+	__int128 n = (__int128)num * 2, d = (__int128)den * 2;
+	return (int64_t)(n >= 0 ? (n + den) / d : (n - den) / d);
+}
+
+static int64_t pct(uint64_t part, uint64_t whole)
+{
+	return ratio((int64_t)part * 10000, (int64_t)whole);
+}
+
+/* The day of a fact, or MOMENT_NULL; *late when it falls after day `as_of`. */
+static int64_t fact_day(const RowHead *h, int64_t as_of, bool *late)
+{
+	int64_t day = h->when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(h->when);
+	*late = day != MOMENT_NULL && day > as_of;
+	return day;
+}
+
+void kpi_compute(const Silver *s, int64_t as_of, int churn_days, Kpis *k)
+{
+	size_t nc = CUSTOMERS(s)->n;
+	uint32_t *valid = xcalloc(nc, sizeof *valid);
+	uint8_t *recent = xcalloc(nc, 1), *ticketed = xcalloc(nc, 1);
+	int64_t revenue = 0;
+	uint64_t nvalid = 0, open = 0, ch[CH_COUNT] = {0};
+	bool late;
+	const Table *t = &s->src[SRC_ORDERS].table;
+	for (size_t i = 0; i < t->n; i++) {
+		const Order *o = ROW(t, Order, i);
+		int64_t day = fact_day(&o->h, as_of, &late);
+		if (late || !order_is_valid(o))
+			continue;
+		valid[o->h.customer]++;
+		nvalid++;
+		revenue = add_money(revenue, o->cents);
+		if (day != MOMENT_NULL && day > as_of - churn_days)
+			recent[o->h.customer] = 1;
+	}
+	t = &s->src[SRC_TICKETS].table;
+	for (size_t i = 0; i < t->n; i++) {
+		const Ticket *tk = ROW(t, Ticket, i);
+		fact_day(&tk->h, as_of, &late);
+		if (late)
+			continue;
+		ticketed[tk->h.customer] = 1;
+		open += ticket_is_open(tk);
+	}
+	t = &s->src[SRC_SESSIONS].table;
+	for (size_t i = 0; i < t->n; i++) {
+		const Session *se = ROW(t, Session, i);
+		fact_day(&se->h, as_of, &late);
+		if (!late)
+			ch[device_channel(se->device)]++;
+	}
+	uint64_t customers = 0, repeat = 0, churn = 0;
+	for (size_t c = 0; c < nc; c++) {
+		customers += valid[c] >= 1;
+		repeat += valid[c] >= 2;
+		churn += ticketed[c] && !recent[c];
+	}
+	uint64_t sessions = ch[CH_MOBILE] + ch[CH_WEB] + ch[CH_OTHER];
+	k->as_of = as_of;
+	k->v[K_TOTAL_CUSTOMERS] = (int64_t)customers;
+	k->v[K_AVERAGE_ORDER_VALUE] = ratio(revenue, (int64_t)nvalid);
+	k->v[K_REPEAT_CUSTOMER_PCT] = pct(repeat, customers);
+	k->v[K_OPEN_TICKETS] = (int64_t)open;
+	k->v[K_CHURN_RISK] = (int64_t)churn;
+	k->v[K_TOTAL_REVENUE] = revenue;
+	k->v[K_VALID_ORDERS] = (int64_t)nvalid;
+	k->v[K_KNOWN_CUSTOMERS] = (int64_t)s->ncrm;
+	k->v[K_MOBILE_PCT] = pct(ch[CH_MOBILE], sessions);
+	k->v[K_WEB_PCT] = pct(ch[CH_WEB], sessions);
+	free(valid);
+	free(recent);
+	free(ticketed);
+}
+
+/* ---- payment mode split */
+
+static int split_cmp(const void *a, const void *b, void *ctx)
+{
+	const PaymentSplit *x = a, *y = b;
+	const Dict *methods = ctx;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(methods->label[x->method], methods->label[y->method]);
+}
+
+static void payment_split(const Silver *s, Gold *g)
+{
+	const Source *src = &s->src[SRC_PAYMENTS];
+	const Dict *methods = &src->dict[PA_METHOD];
+	PaymentSplit *all = xcalloc(methods->n + 1, sizeof *all);
+	uint64_t total = 0;
+	bool late;
+	for (size_t i = 0; i < src->table.n; i++) {
+		const Payment *p = ROW(&src->table, Payment, i);
+		fact_day(&p->h, s->as_of, &late);
+		if (late || p->status != PS_SUCCESS)
+			continue;
+		all[p->method].count++;
+		total++;
+		if (p->cents != AMOUNT_NULL && p->cents >= 0)
+			all[p->method].cents = add_money(all[p->method].cents, p->cents);
+	}
+	size_t n = 0;
+	for (uint32_t m = 0; m < methods->n; m++) {
+		if (!all[m].count)
+			continue;
+		all[n] = all[m];
+		all[n].method = m;
+		all[n++].share = pct(all[m].count, total);
+	}
+	qsort_r(all, n, sizeof *all, split_cmp, (void *)methods);
+	g->split = all;
+	g->nsplit = n;
+}
+
+/* ---- device preference: all time, then every ISO week from the first to the last */
+
+static void device_weeks(const Silver *s, Gold *g)
+{
+	const Table *t = &s->src[SRC_SESSIONS].table;
+	int64_t lo = MOMENT_NULL, hi = MOMENT_NULL;
+	bool late;
+	for (size_t i = 0; i < t->n; i++) {
+		int64_t day = fact_day(&ROW(t, Session, i)->h, s->as_of, &late);
+		if (late || day == MOMENT_NULL)
+			continue;
+		int64_t monday = day - date_weekday(day) + 1;
+		if (lo == MOMENT_NULL || monday < lo)
+			lo = monday;
+		if (hi == MOMENT_NULL || monday > hi)
+			hi = monday;
+	}
+	size_t nweeks = lo == MOMENT_NULL ? 0 : (size_t)((hi - lo) / 7 + 1);
+	WeekChannels *w = xcalloc(nweeks + 1, sizeof *w);
+	w[0].days = MOMENT_NULL;
+	for (size_t k = 0; k < nweeks; k++)
+		w[k + 1].days = lo + 7 * (int64_t)k;
+	for (size_t i = 0; i < t->n; i++) {
+		const Session *se = ROW(t, Session, i);
+		int64_t day = fact_day(&se->h, s->as_of, &late);
+		if (late)
+			continue;
+		int ch = device_channel(se->device);
+		w[0].n[ch]++;
+		if (day != MOMENT_NULL)
+			w[(day - date_weekday(day) + 1 - lo) / 7 + 1].n[ch]++;
+	}
+	g->weeks = w;
+	g->nweeks = nweeks + 1;
+}
+
+/* ---- customer 360 */
+
+static int segment_of(const Customer360 *c, int64_t as_of, int window)
+{
+	if (!c->valid_orders)
+		return SEG_PROSPECTS;
+	int64_t r = c->last_order == MOMENT_NULL ? INT64_MAX : as_of - c->last_order;
+	if (r <= 30 && c->valid_orders >= 3)
+		return SEG_CHAMPIONS;
+	if (r <= window)
+		return c->valid_orders >= 2 ? SEG_LOYAL : SEG_NEW;
+	return r <= 2 * (int64_t)window ? SEG_AT_RISK : SEG_LOST;
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The method with most successful payments per customer; ties go to the lower label. */
+static void preferred_methods(const Silver *s, Customer360 *cc)
+{
+	const Source *src = &s->src[SRC_PAYMENTS];
+	const char *const *label = src->dict[PA_METHOD].label;
+	uint64_t *pairs = xmalloc((src->table.n + 1) * sizeof *pairs);
+	uint32_t *best = xcalloc(CUSTOMERS(s)->n + 1, sizeof *best);
+	size_t n = 0;
+	bool late;
+	for (size_t i = 0; i < src->table.n; i++) {
+		const Payment *p = ROW(&src->table, Payment, i);
+		fact_day(&p->h, s->as_of, &late);
+		if (!late && p->status == PS_SUCCESS)
+			pairs[n++] = (uint64_t)p->h.customer << 32 | p->method;
+	}
+	qsort(pairs, n, sizeof *pairs, pair_cmp);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i; j < n && pairs[j] == pairs[i]; j++)
+			;
+		uint32_t cust = (uint32_t)(pairs[i] >> 32), m = (uint32_t)pairs[i], count = (uint32_t)(j - i);
+		Customer360 *c = &cc[cust];
+		if (count > best[cust] || (count == best[cust] && strcmp(label[m], label[c->preferred_method]) < 0)) {
+			c->preferred_method = m;
+			best[cust] = count;
+		}
+	}
+	free(best);
+	free(pairs);
+}
+
+static void customer_facts(const Silver *s, Customer360 *cc)
+{
+	int64_t as_of = s->as_of, window = s->cfg->churn_window_days;
+	bool late;
+	const Table *t = &s->src[SRC_ORDERS].table;
+	for (size_t i = 0; i < t->n; i++) {
+		const Order *o = ROW(t, Order, i);
+		int64_t day = fact_day(&o->h, as_of, &late);
+		if (late || !order_is_valid(o))
+			continue;
+		Customer360 *c = &cc[o->h.customer];
+		c->valid_orders++;
+		c->lifetime_cents = add_money(c->lifetime_cents, o->cents);
+		if (day == MOMENT_NULL)
+			continue;
+		if (c->first_order == MOMENT_NULL || day < c->first_order)
+			c->first_order = day;
+		if (c->last_order == MOMENT_NULL || day > c->last_order)
+			c->last_order = day;
+		c->active |= day > as_of - window;
+	}
+	t = &s->src[SRC_PAYMENTS].table;
+	for (size_t i = 0; i < t->n; i++) {
+		const Payment *p = ROW(t, Payment, i);
+		fact_day(&p->h, as_of, &late);
+		if (!late)
+			cc[p->h.customer].pay_by_status[p->status <= PS_UNKNOWN ? p->status : PS_UNKNOWN + 1]++;
+	}
+	t = &s->src[SRC_TICKETS].table;
+	for (size_t i = 0; i < t->n; i++) {
+		const Ticket *tk = ROW(t, Ticket, i);
+		fact_day(&tk->h, as_of, &late);
+		if (late)
+			continue;
+		cc[tk->h.customer].tickets++;
+		cc[tk->h.customer].open_tickets += ticket_is_open(tk);
+	}
+	t = &s->src[SRC_SESSIONS].table;
+	for (size_t i = 0; i < t->n; i++) {
+		const Session *se = ROW(t, Session, i);
+		fact_day(&se->h, as_of, &late);
+		if (!late)
+			cc[se->h.customer].sessions[device_channel(se->device)]++;
+	}
+}
+
+static void customer_360(const Silver *s, Gold *g)
+{
+	size_t nc = CUSTOMERS(s)->n;
+	Customer360 *cc = xcalloc(nc + 1, sizeof *cc);
+	for (size_t i = 0; i < nc; i++) {
+		cc[i].first_order = cc[i].last_order = MOMENT_NULL;
+		cc[i].preferred_method = UINT32_MAX;
+	}
+	customer_facts(s, cc);
+	preferred_methods(s, cc);
+	for (size_t i = 0; i < nc; i++) {
+		Customer360 *c = &cc[i];
+		c->preferred_channel = -1;
+		for (int ch = 0; ch < CH_COUNT; ch++)
+			if (c->sessions[ch] && (c->preferred_channel < 0 || c->sessions[ch] > c->sessions[c->preferred_channel]))
+				c->preferred_channel = ch;
+		c->repeat = c->valid_orders >= 2;
+		c->churn_risk = c->tickets > 0 && !c->active;
+		c->segment = segment_of(c, s->as_of, s->cfg->churn_window_days);
+	}
+	g->c360 = cc;
+}
+
+/* ---- order of customers: natural order of ids, then bytes */
+
+int id_compare(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i = 0, j = 0;
+	while (i < an && j < bn) {
+		bool da = a[i] >= '0' && a[i] <= '9', db = b[j] >= '0' && b[j] <= '9';
+		if (da && db) {
+			size_t si = i, sj = j;
+			while (si < an && a[si] == '0')
+				si++;
+			while (sj < bn && b[sj] == '0')
+				sj++;
+			size_t ei = si, ej = sj;
+			while (ei < an && a[ei] >= '0' && a[ei] <= '9')
+				ei++;
+			while (ej < bn && b[ej] >= '0' && b[ej] <= '9')
+				ej++;
+			if (ei - si != ej - sj)
+				return ei - si < ej - sj ? -1 : 1;
+			int c = memcmp(a + si, b + sj, ei - si);
+			if (c)
+				return c < 0 ? -1 : 1;
+			i = ei, j = ej;
+			continue;
+		}
+		if (a[i] != b[j])
+			return (unsigned char)a[i] < (unsigned char)b[j] ? -1 : 1;
+		i++, j++;
+	}
+	if (i < an || j < bn)
+		return i < an ? 1 : -1;
+	int c = memcmp(a, b, an < bn ? an : bn);
+	return c ? (c < 0 ? -1 : 1) : (an > bn) - (an < bn);
+}
+
+static int customer_cmp(const void *a, const void *b, void *ctx)
+{
+	const Table *t = ctx;
+	const char *x = ROW(t, RowHead, *(const uint32_t *)a)->id;
+	const char *y = ROW(t, RowHead, *(const uint32_t *)b)->id;
+	return id_compare(x, strlen(x), y, strlen(y));
+}
+
+void gold_build(const Silver *s, Gold *g)
+{
+	memset(g, 0, sizeof *g);
+	int window = s->cfg->churn_window_days;
+	kpi_compute(s, s->as_of, window, &g->now);
+	kpi_compute(s, s->as_of - 7, window, &g->week_before);
+	payment_split(s, g);
+	device_weeks(s, g);
+	customer_360(s, g);
+	size_t nc = CUSTOMERS(s)->n;
+	g->order = xmalloc((nc + 1) * sizeof *g->order);
+	for (size_t i = 0; i < nc; i++)
+		g->order[i] = (uint32_t)i;
+	qsort_r(g->order, nc, sizeof *g->order, customer_cmp, (void *)CUSTOMERS(s));
+	g->first_day = g->last_day = MOMENT_NULL;
+	for (int i = SRC_ORDERS; i < SRC_COUNT; i++) {
+		const Table *t = &s->src[i].table;
+		bool late;
+		for (size_t r = 0; r < t->n; r++) {
+			int64_t day = fact_day(ROW(t, RowHead, r), s->as_of, &late);
+			if (late || day == MOMENT_NULL)
+				continue;
+			if (g->first_day == MOMENT_NULL || day < g->first_day)
+				g->first_day = day;
+			if (g->last_day == MOMENT_NULL || day > g->last_day)
+				g->last_day = day;
+		}
+	}
+}
+
+void gold_free(Gold *g)
+{
+	free(g->split);
+	free(g->weeks);
+	free(g->c360);
+	free(g->order);
+	memset(g, 0, sizeof *g);
+}

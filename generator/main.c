@@ -1,0 +1,263 @@
+/* main.c — the command line: options, the stages in order, and the exit status. */
+#include "c360.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#ifndef C360_DATADIR
+#define C360_DATADIR "/usr/local/share/c360"
+#endif
+
+enum { EXIT_OK = 0, EXIT_BUILD = 1, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+	"usage: c360 build    [--data DIR] [--out DIR] [--as-of YYYY-MM-DD] [--config FILE] [--theme NAME] [--quiet]\n"
+	"       c360 check    [--data DIR] [--as-of YYYY-MM-DD] [--config FILE] [--quiet]\n"
+	"       c360 generate --customers N [--seed S] --out DIR\n"
+	"       c360 --help | --version\n";
+
+static const char help_text[] =
+	"c360 turns five CSV exports (customers, orders, payments, support tickets, web sessions)\n"
+	"into a Customer 360 KPI site and gold CSVs for Power BI.\n\n"
+	"  build     read, clean and model the data; write the site into --out (default site/)\n"
+	"  check     read and clean the data; print the data-quality summary; write nothing\n"
+	"  generate  write N customers of synthetic, deliberately messy exports into --out\n\n"
+	"options:\n"
+	"  --data DIR        the folder holding the five CSV files (default: the bundled sample)\n"
+	"  --out DIR         where the site goes (build) or the data goes (generate)\n"
+	"  --as-of DATE      the report date, YYYY-MM-DD (default: the latest event in the data)\n"
+	"  --config FILE     file names, column aliases, date_order, churn_window_days\n"
+	"  --theme NAME      the theme under themes/ (default: default)\n"
+	"  --customers N     how many customers to generate\n"
+	"  --seed S          the generator's seed (default 1)\n"
+	"  --quiet           print errors only\n\n"
+	"exit status: 0 success, 1 the input cannot be built, 2 usage error.\n"
+	"See c360(1) for the files written and the cleaning rules.\n";
+
+static int usage_error(const char *msg, const char *arg)
+{
+	fprintf(stderr, "c360: %s%s%s\n%s", msg, arg ? ": " : "", arg ? arg : "", usage_text);
+	return EXIT_USAGE;
+}
+
+static bool is_dir(const char *p)
+{
+	return access(p, F_OK) == 0 && access(p, X_OK) == 0;
+}
+
+/* The bundled sample: data/sample beside the executable or one folder up (a build tree),
+ * else the installed copy. */
+static char *default_data_dir(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			for (const char *rel = "data/sample"; rel; rel = rel[0] == 'd' ? "../data/sample" : NULL) {
+				char *p = path_join(exe, rel);
+				if (is_dir(p))
+					return p;
+				free(p);
+			}
+		}
+	}
+	return xstrdup(C360_DATADIR "/sample");
+}
+
+typedef struct {
+	Config cfg;
+	const char *cmd;
+	uint64_t customers, seed;
+	bool have_customers;
+	char *data_owned;
+} Options;
+
+static bool parse_count(const char *s, uint64_t *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	if (errno || !*s || *end || s[0] == '-')
+		return false;
+	*v = n;
+	return true;
+}
+
+static int parse_options(int argc, char **argv, Options *o)
+{
+	enum { O_DATA = 256, O_OUT, O_ASOF, O_CONFIG, O_THEME, O_CUSTOMERS, O_SEED, O_QUIET };
+	static const struct option longs[] = {
+		{"data", required_argument, NULL, O_DATA}, {"out", required_argument, NULL, O_OUT},
+		{"as-of", required_argument, NULL, O_ASOF}, {"config", required_argument, NULL, O_CONFIG},
+		{"theme", required_argument, NULL, O_THEME}, {"customers", required_argument, NULL, O_CUSTOMERS},
+		{"seed", required_argument, NULL, O_SEED}, {"quiet", no_argument, NULL, O_QUIET},
+		{NULL, 0, NULL, 0},
+	};
+	bool generating = strcmp(o->cmd, "generate") == 0, checking = strcmp(o->cmd, "check") == 0;
+	bool out_given = false;
+	int c;
+	opterr = 0;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+		switch (c) {
+		case O_DATA: o->cfg.data_dir = optarg; break;
+		case O_OUT: o->cfg.out_dir = optarg, out_given = true; break;
+		case O_CONFIG: o->cfg.config_file = optarg; break;
+		case O_THEME: o->cfg.theme = optarg; break;
+		case O_QUIET: o->cfg.quiet = true; break;
+		case O_ASOF:
+			if (!date_parse_iso(optarg, &o->cfg.as_of))
+				return usage_error("--as-of wants a date YYYY-MM-DD between 1900 and 2100", optarg);
+			break;
+		case O_CUSTOMERS:
+			if (!parse_count(optarg, &o->customers) || o->customers == 0 || o->customers > 100000000)
+				return usage_error("--customers wants a number from 1 to 100000000", optarg);
+			o->have_customers = true;
+			break;
+		case O_SEED:
+			if (!parse_count(optarg, &o->seed))
+				return usage_error("--seed wants a whole number", optarg);
+			break;
+		default:
+			return usage_error("unknown or incomplete option", argv[optind - 1]);
+		}
+		bool gen_only = c == O_CUSTOMERS || c == O_SEED, data_only = c == O_DATA || c == O_ASOF ||
+			c == O_CONFIG || c == O_THEME || c == O_QUIET;
+		if ((generating && data_only) || (!generating && gen_only) || (checking && (c == O_OUT || c == O_THEME)))
+			return usage_error("option not valid here", argv[optind - 1]);
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument", argv[optind]);
+	if (generating && (!o->have_customers || !out_given))
+		return usage_error("generate needs --customers N and --out DIR", NULL);
+	return EXIT_OK;
+}
+
+/* Diagnostics go to stderr; the result is the exit status the worst of them calls for. */
+static int report(const Silver *s, bool quiet)
+{
+	Buf b = {0};
+	silver_report(&b, s, quiet);
+	fwrite(b.p ? b.p : "", 1, b.len, stderr);
+	buf_free(&b);
+	return silver_worst(s) == SEV_ERROR ? EXIT_BUILD : EXIT_OK;
+}
+
+static void progress(const char *what)
+{
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\r\033[Kc360: %s", what);
+}
+
+static int cmd_build(Options *o)
+{
+	Silver s;
+	Gold g;
+	progress("reading and cleaning");
+	bool ok = silver_load(&s, &o->cfg);
+	progress("");
+	int status = report(&s, o->cfg.quiet);
+	if (!ok || status != EXIT_OK) {
+		fprintf(stderr, "c360: the build stopped; %s is unchanged\n", o->cfg.out_dir);
+		silver_free(&s);
+		return EXIT_BUILD;
+	}
+	progress("computing KPIs");
+	gold_build(&s, &g);
+	Buf err = {0};
+	char *staging = NULL;
+	progress("writing");
+	ok = out_stage(o->cfg.out_dir, &staging, &err) && gold_write(&s, &g, staging, &err) &&
+	     out_commit(o->cfg.out_dir, staging, &err);
+	progress("");
+	if (!ok) {
+		if (staging)
+			out_abort(staging);
+		fprintf(stderr, "%s", buf_cstr(&err));
+		fprintf(stderr, "c360: the build stopped; %s is unchanged\n", o->cfg.out_dir);
+	} else if (isatty(STDERR_FILENO)) {
+		fprintf(stderr, "c360: wrote %s (%zu customers, as of ", o->cfg.out_dir, CUSTOMERS(&s)->n);
+		Buf d = {0};
+		buf_date(&d, s.as_of);
+		fprintf(stderr, "%s)\n", buf_cstr(&d));
+		buf_free(&d);
+	}
+	buf_free(&err);
+	gold_free(&g);
+	silver_free(&s);
+	return ok ? EXIT_OK : EXIT_BUILD;
+}
+
+static int cmd_check(Options *o)
+{
+	Silver s;
+	silver_load(&s, &o->cfg);
+	int status = report(&s, o->cfg.quiet);
+	Buf b = {0};
+	quality_summary(&b, &s);
+	fwrite(b.p, 1, b.len, stdout);
+	buf_free(&b);
+	silver_free(&s);
+	return fflush(stdout) == 0 ? status : EXIT_BUILD;
+}
+
+static int cmd_generate(Options *o)
+{
+	Buf err = {0};
+	bool ok = generate(o->cfg.out_dir, o->customers, o->seed, &err);
+	if (!ok)
+		fprintf(stderr, "%s", buf_cstr(&err));
+	buf_free(&err);
+	return ok ? EXIT_OK : EXIT_BUILD;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("no command given", NULL);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage_text, stdout);
+		fputs("\n", stdout);
+		fputs(help_text, stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		puts("c360 " C360_VERSION);
+		return EXIT_OK;
+	}
+	Options o = {.cmd = argv[1], .seed = 1};
+	config_defaults(&o.cfg);
+	if (strcmp(o.cmd, "build") && strcmp(o.cmd, "check") && strcmp(o.cmd, "generate"))
+		return usage_error("unknown command", o.cmd);
+	int status = parse_options(argc, argv, &o);
+	if (status != EXIT_OK)
+		return status;
+	if (!o.cfg.data_dir)
+		o.cfg.data_dir = o.data_owned = default_data_dir();
+	if (o.cfg.config_file) {
+		Buf err = {0};
+		if (!config_load(&o.cfg, o.cfg.config_file, &err)) {
+			fputs(buf_cstr(&err), stderr);
+			buf_free(&err);
+			config_free(&o.cfg);
+			free(o.data_owned);
+			return EXIT_BUILD;
+		}
+	}
+	if (strcmp(o.cmd, "build") == 0)
+		status = cmd_build(&o);
+	else if (strcmp(o.cmd, "check") == 0)
+		status = cmd_check(&o);
+	else
+		status = cmd_generate(&o);
+	config_free(&o.cfg);
+	free(o.data_owned);
+	return status;
+}

@@ -1,0 +1,234 @@
+/* output.c — the only stage that writes: a staging folder swapped in whole, checked files. */
+#include "c360.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MARKER ".c360-site"
+
+char *path_join(const char *a, const char *b)
+{
+	size_t an = strlen(a), bn = strlen(b);
+	bool slash = an && a[an - 1] != '/';
+	char *p = xmalloc(an + slash + bn + 1);
+	memcpy(p, a, an);
+	if (slash)
+		p[an] = '/';
+	memcpy(p + an + slash, b, bn + 1);
+	return p;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+/* Removes a tree without following symbolic links. */
+static void remove_tree(const char *dir)
+{
+	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The staging folder of this run, removed if the process ends before the swap. */
+static char *staging_dir;
+
+static void remove_staging(void)
+{
+	if (staging_dir)
+		remove_tree(staging_dir);
+}
+
+static bool mkdir_parents(const char *path, Buf *err)
+{
+	char *p = xstrdup(path);
+	for (char *s = strchr(p + 1, '/'); ; s = strchr(s + 1, '/')) {
+		if (s)
+			*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			buf_printf(err, "c360: error: cannot create %s: %s\n", p, strerror(errno));
+			free(p);
+			return false;
+		}
+		if (!s)
+			break;
+		*s = '/';
+	}
+	free(p);
+	return true;
+}
+
+static bool is_empty_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return false;
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n == 0;
+}
+
+/* An existing --out is replaced only if c360 made it (or it is empty). */
+static bool may_replace(const char *out, Buf *err)
+{
+	struct stat st;
+	if (lstat(out, &st) != 0)
+		return errno == ENOENT || (buf_printf(err, "c360: error: %s: %s\n", out, strerror(errno)), false);
+	if (!S_ISDIR(st.st_mode)) {
+		buf_printf(err, "c360: error: %s exists and is not a folder; not replacing it\n", out);
+		return false;
+	}
+	char *marker = path_join(out, MARKER);
+	bool ok = access(marker, F_OK) == 0 || is_empty_dir(out);
+	free(marker);
+	if (!ok)
+		buf_printf(err, "c360: error: %s is not a folder c360 made (no %s in it); not replacing it\n", out, MARKER);
+	return ok;
+}
+
+bool out_stage(const char *out, char **staging, Buf *err)
+{
+	if (!may_replace(out, err))
+		return false;
+	char *parent = xstrdup(out);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (!mkdir_parents(parent, err)) {
+			free(parent);
+			return false;
+		}
+	}
+	free(parent);
+	size_t n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		n--;
+	char *tmpl = xmalloc(n + 16);
+	memcpy(tmpl, out, n);
+	strcpy(tmpl + n, ".tmp-XXXXXX");
+	if (!mkdtemp(tmpl)) {
+		buf_printf(err, "c360: error: cannot create a folder beside %s: %s\n", out, strerror(errno));
+		free(tmpl);
+		return false;
+	}
+	chmod(tmpl, 0755);
+	staging_dir = tmpl;
+	atexit(remove_staging);
+	*staging = tmpl;
+	Buf marker = {0};
+	buf_puts(&marker, "c360 " C360_VERSION "\n");
+	bool ok = out_write_file(tmpl, MARKER, &marker, err);
+	buf_free(&marker);
+	return ok;
+}
+
+bool out_commit(const char *out, const char *staging, Buf *err)
+{
+	struct stat st;
+	if (lstat(out, &st) != 0) {
+		if (rename(staging, out) != 0)
+			goto fail;
+	} else if (renameat2(AT_FDCWD, staging, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
+		remove_tree(staging);	/* now the previous site */
+	} else {
+		/* No atomic exchange here: move the old site aside, then the new one in. */
+		char *old = xmalloc(strlen(staging) + 5);
+		sprintf(old, "%s.old", staging);
+		if (rename(out, old) != 0 || rename(staging, out) != 0) {
+			free(old);
+			goto fail;
+		}
+		remove_tree(old);
+		free(old);
+	}
+	free(staging_dir);
+	staging_dir = NULL;
+	return true;
+fail:
+	buf_printf(err, "c360: error: cannot move the new site into %s: %s\n", out, strerror(errno));
+	return false;
+}
+
+void out_abort(const char *staging)
+{
+	(void)staging;
+	remove_staging();
+	free(staging_dir);
+	staging_dir = NULL;
+}
+
+bool out_mkdir(const char *dir, const char *sub, Buf *err)
+{
+	char *p = path_join(dir, sub);
+	bool ok = mkdir(p, 0777) == 0 || errno == EEXIST;
+	if (!ok)
+		buf_printf(err, "c360: error: cannot create %s: %s\n", p, strerror(errno));
+	free(p);
+	return ok;
+}
+
+bool out_open(OutFile *f, const char *dir, const char *name, Buf *err)
+{
+	*f = (OutFile){0};
+	f->path = path_join(dir, name);
+	f->fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (f->fd < 0) {
+		buf_printf(err, "c360: error: cannot write %s: %s\n", f->path, strerror(errno));
+		free(f->path);
+		return false;
+	}
+	return true;
+}
+
+static void out_drain(OutFile *f)
+{
+	size_t off = 0;
+	while (off < f->buf.len && !f->failed) {
+		ssize_t n = write(f->fd, f->buf.p + off, f->buf.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			f->failed = true;
+		else
+			off += (size_t)n;
+	}
+	f->buf.len = 0;
+}
+
+void out_flush_if_full(OutFile *f)
+{
+	if (f->buf.len >= (1 << 20))
+		out_drain(f);
+}
+
+bool out_close(OutFile *f, Buf *err)
+{
+	out_drain(f);
+	int e = f->failed ? errno : 0;
+	if (close(f->fd) != 0 && !e)
+		e = errno, f->failed = true;
+	if (f->failed)
+		buf_printf(err, "c360: error: cannot write %s: %s\n", f->path, strerror(e ? e : EIO));
+	bool ok = !f->failed;
+	buf_free(&f->buf);
+	free(f->path);
+	return ok;
+}
+
+bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *err)
+{
+	OutFile f;
+	if (!out_open(&f, dir, name, err))
+		return false;
+	buf_put(&f.buf, content->p, content->len);
+	return out_close(&f, err);
+}

@@ -1,0 +1,105 @@
+/* quality.c — the data-quality report: conservation, quarantine, flags, date-order decisions. */
+#include "c360.h"
+
+static const char *const basis_name[] = {"column", "dataset", "config"};
+static const char *const order_name[] = {"day-first", "month-first"};
+
+static const char *status_of(const Source *src)
+{
+	return !src->present ? "missing" : !src->have_header ? "empty" : "loaded";
+}
+
+static uint64_t quarantined(const Source *src)
+{
+	return (uint64_t)src->nquarantine;
+}
+
+/* "column evidence: 6 day-first, 0 month-first; 2 ambiguous values" */
+static void order_detail(Buf *b, const Silver *s, const Source *src)
+{
+	const uint64_t *e = src->basis == BASIS_DATASET ? s->dataset_evidence : src->evidence;
+	if (src->basis == BASIS_CONFIG)
+		buf_puts(b, "no day/month evidence in the dataset; date_order from the configuration");
+	else
+		buf_printf(b, "%s evidence: %llu day-first, %llu month-first", basis_name[src->basis],
+			   (unsigned long long)e[EVIDENCE_DAY_FIRST], (unsigned long long)e[EVIDENCE_MONTH_FIRST]);
+	buf_printf(b, "; %llu ambiguous values", (unsigned long long)src->ambiguous);
+}
+
+static void row(Buf *b, const Source *src, const char *measure, const char *item, uint64_t value)
+{
+	buf_printf(b, "%s,%s,%s,%llu,\n", src->def->name, measure, item, (unsigned long long)value);
+}
+
+void quality_table(Buf *b, const Silver *s)
+{
+	Buf detail = {0};
+	buf_puts(b, "source,measure,item,value,detail\n");
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		buf_printf(b, "%s,status,,%s,", src->def->name, status_of(src));
+		const char *file = src->cfg && src->cfg->file[i] ? src->cfg->file[i] : src->def->file;
+		csv_field(b, file, strlen(file));
+		buf_putc(b, '\n');
+		row(b, src, "rows_read", "", src->rows_read);
+		row(b, src, "blank_lines", "", src->blank_lines);
+		row(b, src, "silver_rows", "", src->table.n);
+		row(b, src, "quarantined_rows", "", quarantined(src));
+		for (int r = 0; r < D_NREASONS; r++)
+			row(b, src, "quarantined", diag_info[D_FIRST_REASON + r].name, src->reason_count[r]);
+		for (int f = 0; f < D_NFLAGS; f++)
+			row(b, src, "flagged", diag_info[D_FIRST_FLAG + f].name, src->flag_count[f]);
+		row(b, src, "after_as_of", "", src->after_as_of);
+		detail.len = 0;
+		order_detail(&detail, s, src);
+		buf_printf(b, "%s,date_order,%s,%s,", src->def->name, src->def->cols[src->def->date_col],
+			   order_name[src->order]);
+		csv_field(b, detail.p, detail.len);
+		buf_putc(b, '\n');
+		buf_printf(b, "%s,conservation,,%s,rows_read = silver_rows + quarantined_rows\n", src->def->name,
+			   src->rows_read == src->table.n + quarantined(src) ? "ok" : "broken");
+	}
+	buf_free(&detail);
+}
+
+static void summary_counts(Buf *b, const Source *src, const char *title, int first, int n, const uint64_t *counts)
+{
+	bool any = false;
+	for (int k = 0; k < n; k++) {
+		if (!counts[k])
+			continue;
+		buf_printf(b, "%s%s %llu", any ? ", " : title, diag_info[first + k].name, (unsigned long long)counts[k]);
+		any = true;
+	}
+	if (any)
+		buf_putc(b, '\n');
+	(void)src;
+}
+
+void quality_summary(Buf *b, const Silver *s)
+{
+	buf_puts(b, "source             status   rows read  blank   silver  quarantined  after as-of\n");
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		buf_printf(b, "%-18s %-8s %9llu %6llu %8zu %12llu %12llu\n", src->def->name, status_of(src),
+			   (unsigned long long)src->rows_read, (unsigned long long)src->blank_lines, src->table.n,
+			   (unsigned long long)quarantined(src), (unsigned long long)src->after_as_of);
+	}
+	buf_putc(b, '\n');
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		if (!src->present)
+			continue;
+		buf_printf(b, "%s\n", src->def->name);
+		summary_counts(b, src, "  quarantined: ", D_FIRST_REASON, D_NREASONS, src->reason_count);
+		summary_counts(b, src, "  flagged: ", D_FIRST_FLAG, D_NFLAGS, src->flag_count);
+		buf_printf(b, "  %s: %s (", src->def->cols[src->def->date_col], order_name[src->order]);
+		order_detail(b, s, src);
+		buf_puts(b, ")\n");
+	}
+	if (s->as_of != MOMENT_NULL) {
+		buf_puts(b, "\nas of ");
+		buf_date(b, s->as_of);
+		buf_putc(b, '\n');
+	}
+}
