@@ -91,6 +91,7 @@ void index_free(Index *ix);
 typedef struct {
 	Index ix;
 	const char **label;	/* NUL-terminated, in the dictionary's arena */
+	uint32_t *len;
 	uint32_t n, cap;
 	Arena arena;
 } Dict;
@@ -307,20 +308,19 @@ uint32_t clean_category(Dict *d, CatKind kind, Str s, Buf *scratch, bool *unknow
 int device_channel(uint32_t device);
 
 /* ------------------------------------------------------------------ silver (silver.c) */
+/* Every silver row starts with this head, so table rules work on any source. It keeps
+ * the row's bronze record: its text as read, and its line. */
 typedef struct {
-	uint32_t line;
-	uint32_t len;
-	char raw[];		/* the record as read (may hold any bytes) */
-} BronzeRow;
-
-/* Every silver row starts with this head, so table rules work on any source. */
-typedef struct {
-	const BronzeRow *bronze;
-	const char *id;		/* cleaned key */
+	const char *raw;	/* the record as read (any bytes): in the input or the arena */
+	const char *id;		/* cleaned key, not NUL-terminated (often inside raw) */
 	int64_t when;		/* the date column as a moment, MOMENT_NULL if null */
-	uint32_t customer;	/* index into the customers table */
+	uint32_t rawlen, line;
+	uint32_t customer;	/* index into the customers table; NO_CUSTOMER until known */
+	uint32_t idlen;
 	uint32_t flags;		/* FLAG(D_...) bits */
 } RowHead;
+
+#define NO_CUSTOMER UINT32_MAX
 
 typedef struct {
 	RowHead h;		/* h.when is the date of birth */
@@ -359,7 +359,8 @@ typedef struct {
 #define ROW(t, T, i) ((T *)(void *)((t)->rows + (size_t)(i) * (t)->size))
 
 typedef struct {
-	const BronzeRow *bronze;
+	const char *raw;
+	uint32_t rawlen, line;
 	DiagCode reason;
 } Quarantined;
 
@@ -383,7 +384,13 @@ struct Source {
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
 	/* silver */
 	Table table;
-	Index keys;		/* key -> row number, for duplicates */
+	Index keys;		/* customers only: id -> row number */
+	const char *input;	/* a buffer fed whole that outlives the build (bronze points into it) */
+	size_t input_len;
+	void *map;		/* the file's mapping, when read from a file */
+	size_t map_len;
+	struct Orphan *orphans;
+	size_t norphans, caporphans;
 	Quarantined *quarantine;
 	size_t nquarantine, capquarantine;
 	uint64_t reason_count[D_NREASONS];
@@ -396,8 +403,6 @@ struct Source {
 	DateOrder order;
 	OrderBasis basis;
 	uint64_t after_as_of;
-	struct Orphan *orphans;
-	size_t norphans, caporphans;
 	Buf scratch, scratch2;
 };
 
@@ -420,7 +425,8 @@ Severity silver_worst(const Silver *s);
 void silver_report(Buf *out, const Silver *s, bool quiet);	/* diagnostics of every file */
 /* For tests and the fuzzer: clean one source from memory. */
 void silver_source_init(Silver *s, Source *src, SourceId id);
-void silver_source_feed(Silver *s, Source *src, const char *data, size_t len);
+/* Feeds bytes; persistent says data stays valid until silver_free (bronze keeps pointers). */
+void silver_source_feed(Silver *s, Source *src, const char *data, size_t len, bool persistent);
 void silver_source_end(Silver *s, Source *src);
 bool silver_finish(Silver *s);
 

@@ -153,7 +153,7 @@ static void customer_360(OutFile *f, const Silver *s, const Gold *g)
 		uint32_t ci = g->order[i];
 		const Customer *c = ROW(t, Customer, ci);
 		const Customer360 *x = &g->c360[ci];
-		csv_field(b, c->h.id, strlen(c->h.id));
+		csv_field(b, c->h.id, c->h.idlen);
 		customer_profile(b, c);
 		cell_day(b, x->first_order);
 		cell_day(b, x->last_order);
@@ -189,12 +189,13 @@ static void dim_customer(OutFile *f, const Silver *s, const Gold *g)
 	for (size_t i = 0; i < t->n; i++) {
 		const Customer *c = ROW(t, Customer, g->order[i]);
 		buf_int(b, (int64_t)i + 1);
-		cell_str(b, c->h.id);
+		buf_putc(b, ',');
+		csv_field(b, c->h.id, c->h.idlen);
 		customer_profile(b, c);
 		cell_str(b, segment_label[g->c360[g->order[i]].segment]);
 		buf_putc(b, ',');
-		if (c->h.bronze)
-			buf_int(b, c->h.bronze->line);
+		if (c->in_crm)
+			buf_int(b, c->h.line);
 		cell_flags(b, c->h.flags);
 		buf_putc(b, '\n');
 		out_flush_if_full(f);
@@ -237,7 +238,7 @@ static bool fact_head(Buf *b, const RowHead *h, const uint32_t *key_of, int64_t 
 	int64_t day = h->when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(h->when);
 	if (day != MOMENT_NULL && day > as_of)
 		return false;
-	csv_field(b, h->id, strlen(h->id));
+	csv_field(b, h->id, h->idlen);
 	cell_int(b, key_of[h->customer]);
 	buf_putc(b, ',');
 	if (day != MOMENT_NULL) {
@@ -255,7 +256,7 @@ static bool fact_head(Buf *b, const RowHead *h, const uint32_t *key_of, int64_t 
 
 static void fact_tail(OutFile *f, const RowHead *h)
 {
-	cell_int(&f->buf, h->bronze->line);
+	cell_int(&f->buf, h->line);
 	cell_flags(&f->buf, h->flags);
 	buf_putc(&f->buf, '\n');
 	out_flush_if_full(f);
@@ -318,11 +319,11 @@ static void quarantine(OutFile *f, const Silver *s)
 		for (size_t k = 0; k < src->nquarantine; k++) {
 			const Quarantined *q = &src->quarantine[k];
 			buf_puts(b, src->def->name);
-			cell_int(b, q->bronze->line);
+			cell_int(b, q->line);
 			cell_str(b, diag_info[q->reason].name);
 			buf_putc(b, ',');
-			const char *raw = q->bronze->raw;
-			size_t n = q->bronze->len;
+			const char *raw = q->raw;
+			size_t n = q->rawlen;
 			if (utf8_sanitize(raw, n, &clean))
 				raw = clean.p, n = clean.len;
 			csv_field(b, raw, n);

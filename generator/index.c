@@ -100,7 +100,7 @@ void index_free(Index *ix)
 static Str dict_key(const void *ctx, uint32_t value)
 {
 	const Dict *d = ctx;
-	return str_make(d->label[value], strlen(d->label[value]));
+	return str_make(d->label[value], d->len[value]);
 }
 
 uint32_t dict_find(const Dict *d, Str s)
@@ -116,8 +116,10 @@ uint32_t dict_intern(Dict *d, Str s)
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->label = xrealloc(d->label, d->cap * sizeof *d->label);
+		d->len = xrealloc(d->len, d->cap * sizeof *d->len);
 	}
 	d->label[d->n] = arena_strndup(&d->arena, s.p, s.n);
+	d->len[d->n] = (uint32_t)s.n;
 	index_set(&d->ix, s, d->n, dict_key, d);
 	return d->n++;
 }
@@ -126,6 +128,7 @@ void dict_free(Dict *d)
 {
 	index_free(&d->ix);
 	free(d->label);
+	free(d->len);
 	arena_free(&d->arena);
 	*d = (Dict){0};
 }

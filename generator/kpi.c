@@ -352,9 +352,8 @@ int id_compare(const char *a, size_t an, const char *b, size_t bn)
 static int customer_cmp(const void *a, const void *b, void *ctx)
 {
 	const Table *t = ctx;
-	const char *x = ROW(t, RowHead, *(const uint32_t *)a)->id;
-	const char *y = ROW(t, RowHead, *(const uint32_t *)b)->id;
-	return id_compare(x, strlen(x), y, strlen(y));
+	const RowHead *x = ROW(t, RowHead, *(const uint32_t *)a), *y = ROW(t, RowHead, *(const uint32_t *)b);
+	return id_compare(x->id, x->idlen, y->id, y->idlen);
 }
 
 void gold_build(const Silver *s, Gold *g)

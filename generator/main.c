@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef C360_DATADIR
@@ -150,8 +151,18 @@ static int report(const Silver *s, bool quiet)
 	return silver_worst(s) == SEV_ERROR ? EXIT_BUILD : EXIT_OK;
 }
 
+/* Progress on a terminal; with C360_TIMINGS set, the time each stage took (for the benchmark). */
 static void progress(const char *what)
 {
+	static struct timespec last;
+	static const char *stage;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (stage && getenv("C360_TIMINGS"))
+		fprintf(stderr, "c360: %-22s %8.3f s\n", stage,
+			(double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+	last = now;
+	stage = *what ? what : NULL;
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\r\033[Kc360: %s", what);
 }
@@ -171,6 +182,7 @@ static int cmd_build(Options *o)
 	}
 	progress("computing KPIs");
 	gold_build(&s, &g);
+	progress("");
 	Buf err = {0};
 	char *staging = NULL;
 	progress("writing");

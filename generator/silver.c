@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -29,11 +31,6 @@ const SourceDef source_defs[SRC_COUNT] = {
 
 static const size_t row_size[SRC_COUNT] = {
 	sizeof(Customer), sizeof(Order), sizeof(Payment), sizeof(Ticket), sizeof(Session),
-};
-
-struct Orphan {
-	uint32_t row;
-	const char *id;
 };
 
 #define MEMO_MAX 65536		/* distinct raw values remembered per category column */
@@ -75,7 +72,7 @@ static void *table_push(Table *t)
 static Str row_key(const void *ctx, uint32_t i)
 {
 	const RowHead *h = ROW((const Table *)ctx, RowHead, i);
-	return str_make(h->id, strlen(h->id));
+	return str_make(h->id, h->idlen);
 }
 
 /* Drops the rows marked F_QUARANTINED, keeping file order. */
@@ -98,26 +95,26 @@ static void reindex(Source *src)
 	index_free(&src->keys);
 	for (size_t i = 0; i < src->table.n; i++) {
 		const RowHead *h = ROW(&src->table, RowHead, i);
-		index_set(&src->keys, str_make(h->id, strlen(h->id)), (uint32_t)i, row_key, &src->table);
+		index_set(&src->keys, str_make(h->id, h->idlen), (uint32_t)i, row_key, &src->table);
 	}
 }
 
 /* ---- reporting */
 
-static void report(Source *src, DiagCode code, const BronzeRow *b, int col, Str value)
+/* Reports a problem with a column's value on the row of the given line. */
+static void report(Source *src, DiagCode code, uint32_t line, int col, Str value)
 {
-	int field = col >= 0 ? src->field_of[col] : -1;
-	diag(&src->diags, code, b ? b->line : 0, field >= 0 ? (uint32_t)field + 1 : 0,
-	     col >= 0 ? src->def->cols[col] : NULL, value.p, value.n);
+	int field = src->field_of[col];
+	diag(&src->diags, code, line, field >= 0 ? (uint32_t)field + 1 : 0, src->def->cols[col], value.p, value.n);
 }
 
-static void quarantine(Source *src, const BronzeRow *b, DiagCode reason)
+static void quarantine(Source *src, const char *raw, uint32_t rawlen, uint32_t line, DiagCode reason)
 {
 	if (src->nquarantine == src->capquarantine) {
 		src->capquarantine = src->capquarantine ? src->capquarantine * 2 : 64;
 		src->quarantine = xrealloc(src->quarantine, src->capquarantine * sizeof *src->quarantine);
 	}
-	src->quarantine[src->nquarantine++] = (Quarantined){b, reason};
+	src->quarantine[src->nquarantine++] = (Quarantined){raw, rawlen, line, reason};
 	src->reason_count[reason - D_FIRST_REASON]++;
 }
 
@@ -172,7 +169,7 @@ static void read_header(Source *src, const Record *r)
 
 /* ---- value rules applied to a row */
 
-static int64_t row_when(Source *src, const BronzeRow *b, Str v, uint32_t *flags)
+static int64_t row_when(Source *src, RowHead *h, Str v)
 {
 	DateParse p = clean_date(v);
 	switch (p.status) {
@@ -183,29 +180,30 @@ static int64_t row_when(Source *src, const BronzeRow *b, Str v, uint32_t *flags)
 		src->ambiguous++;
 		return pack_ambiguous(&p);
 	case DATE_BAD:
-		*flags |= FLAG(D_INVALID_DATE);
-		report(src, D_INVALID_DATE, b, src->def->date_col, v);
+		h->flags |= FLAG(D_INVALID_DATE);
+		report(src, D_INVALID_DATE, h->line, src->def->date_col, v);
 		return MOMENT_NULL;
 	default:
 		return MOMENT_NULL;
 	}
 }
 
-static int64_t row_amount(Source *src, const BronzeRow *b, Str v, uint32_t *flags)
+static int64_t row_amount(Source *src, RowHead *h, Str v)
 {
 	int64_t cents;
 	int st = clean_amount(v, &cents);
 	if (st == AMOUNT_BAD) {
-		*flags |= FLAG(D_INVALID_AMOUNT);
-		report(src, D_INVALID_AMOUNT, b, src->def->amount_col, v);
+		h->flags |= FLAG(D_INVALID_AMOUNT);
+		report(src, D_INVALID_AMOUNT, h->line, src->def->amount_col, v);
 	} else if (st == AMOUNT_OK && cents < 0) {
-		*flags |= FLAG(D_NEGATIVE_AMOUNT);
-		report(src, D_NEGATIVE_AMOUNT, b, src->def->amount_col, v);
+		h->flags |= FLAG(D_NEGATIVE_AMOUNT);
+		report(src, D_NEGATIVE_AMOUNT, h->line, src->def->amount_col, v);
 	}
 	return cents;
 }
 
-static uint32_t row_category(Source *src, const BronzeRow *b, int col, Str v, uint32_t *flags)
+/* A category column, remembering each distinct raw value's label. */
+static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 {
 	v = str_trim(v);
 	uint32_t m = dict_find(&src->memo[col], v), val;
@@ -217,13 +215,14 @@ static uint32_t row_category(Source *src, const BronzeRow *b, int col, Str v, ui
 		val |= unknown ? UNKNOWN_BIT : 0;
 		if (src->memo[col].n < MEMO_MAX) {
 			m = dict_intern(&src->memo[col], v);
-			src->memo_val[col] = xrealloc(src->memo_val[col], src->memo[col].cap * sizeof(uint32_t));
+			if (m % 64 == 0)
+				src->memo_val[col] = xrealloc(src->memo_val[col], (m + 64) * sizeof(uint32_t));
 			src->memo_val[col][m] = val;
 		}
 	}
 	if (val & UNKNOWN_BIT) {
-		*flags |= FLAG(D_UNKNOWN_CATEGORY);
-		report(src, D_UNKNOWN_CATEGORY, b, col, v);
+		h->flags |= FLAG(D_UNKNOWN_CATEGORY);
+		report(src, D_UNKNOWN_CATEGORY, h->line, col, v);
 	}
 	return val & ~UNKNOWN_BIT;
 }
@@ -236,48 +235,46 @@ static const char *row_title(Source *src, Str v)
 
 static void clean_customer(Source *src, Customer *c, const Str *f)
 {
-	const BronzeRow *b = c->h.bronze;
 	c->in_crm = true;
 	c->name = row_title(src, f[CU_NAME]);
 	c->location = row_title(src, f[CU_LOCATION]);
 	c->gender = (uint8_t)clean_gender(f[CU_GENDER]);
-	if (!clean_is_null(f[CU_EMAIL])) {
-		if (clean_email(f[CU_EMAIL], &src->scratch)) {
-			c->email = arena_strndup(&src->arena, src->scratch.p, src->scratch.len);
-		} else {
-			c->h.flags |= FLAG(D_INVALID_EMAIL);
-			report(src, D_INVALID_EMAIL, b, CU_EMAIL, f[CU_EMAIL]);
-		}
+	if (clean_is_null(f[CU_EMAIL]))
+		return;
+	if (clean_email(f[CU_EMAIL], &src->scratch)) {
+		c->email = arena_strndup(&src->arena, src->scratch.p, src->scratch.len);
+	} else {
+		c->h.flags |= FLAG(D_INVALID_EMAIL);
+		report(src, D_INVALID_EMAIL, c->h.line, CU_EMAIL, f[CU_EMAIL]);
 	}
 }
 
 static void clean_fact(Source *src, RowHead *h, const Str *f)
 {
-	const BronzeRow *b = h->bronze;
 	switch (src->id) {
 	case SRC_ORDERS: {
 		Order *o = (Order *)h;
-		o->cents = row_amount(src, b, f[OR_AMOUNT], &h->flags);
-		o->status = row_category(src, b, OR_STATUS, f[OR_STATUS], &h->flags);
+		o->cents = row_amount(src, h, f[OR_AMOUNT]);
+		o->status = row_category(src, h, OR_STATUS, f[OR_STATUS]);
 		break;
 	}
 	case SRC_PAYMENTS: {
 		Payment *p = (Payment *)h;
-		p->cents = row_amount(src, b, f[PA_AMOUNT], &h->flags);
-		p->method = row_category(src, b, PA_METHOD, f[PA_METHOD], &h->flags);
-		p->status = row_category(src, b, PA_STATUS, f[PA_STATUS], &h->flags);
+		p->cents = row_amount(src, h, f[PA_AMOUNT]);
+		p->method = row_category(src, h, PA_METHOD, f[PA_METHOD]);
+		p->status = row_category(src, h, PA_STATUS, f[PA_STATUS]);
 		break;
 	}
 	case SRC_TICKETS: {
 		Ticket *t = (Ticket *)h;
-		t->issue = row_category(src, b, TI_ISSUE, f[TI_ISSUE], &h->flags);
-		t->status = row_category(src, b, TI_STATUS, f[TI_STATUS], &h->flags);
+		t->issue = row_category(src, h, TI_ISSUE, f[TI_ISSUE]);
+		t->status = row_category(src, h, TI_STATUS, f[TI_STATUS]);
 		break;
 	}
 	case SRC_SESSIONS: {
 		Session *s = (Session *)h;
-		s->page = row_category(src, b, SE_PAGE, f[SE_PAGE], &h->flags);
-		s->device = row_category(src, b, SE_DEVICE, f[SE_DEVICE], &h->flags);
+		s->page = row_category(src, h, SE_PAGE, f[SE_PAGE]);
+		s->device = row_category(src, h, SE_DEVICE, f[SE_DEVICE]);
 		break;
 	}
 	default:
@@ -285,66 +282,67 @@ static void clean_fact(Source *src, RowHead *h, const Str *f)
 	}
 }
 
-static void note_orphan(Source *src, uint32_t row, Str id)
+/* A fact whose customer is not in the CRM, by line, until customers are inferred. */
+struct Orphan {
+	uint32_t line, idlen;
+	const char *id;
+};
+
+static void note_orphan(Source *src, uint32_t line, const char *id, size_t idlen)
 {
 	if (src->norphans == src->caporphans) {
 		src->caporphans = src->caporphans ? src->caporphans * 2 : 64;
 		src->orphans = xrealloc(src->orphans, src->caporphans * sizeof *src->orphans);
 	}
-	src->orphans[src->norphans++] = (struct Orphan){row, arena_strndup(&src->arena, id.p, id.n)};
+	src->orphans[src->norphans++] = (struct Orphan){line, (uint32_t)idlen, id};
 }
 
-/* Keys and the customer reference; false when the row went to quarantine. */
-static bool row_keys(Source *src, const BronzeRow *b, const Str *f, Str *id, uint32_t *customer, bool *orphan)
+/* The record's bytes, kept as long as the build: in the input when it stays, else copied. */
+static Str bronze_keep(Source *src, Str raw)
 {
-	*id = clean_id(f[0]);
-	if (!id->n) {
-		quarantine(src, b, D_MISSING_KEY);
-		report(src, D_MISSING_KEY, b, 0, f[0]);
-		return false;
-	}
-	if (src->id == SRC_CUSTOMERS)
-		return true;
-	Str cid = clean_id(f[1]);
-	if (!cid.n) {
-		quarantine(src, b, D_MISSING_CUSTOMER_ID);
-		report(src, D_MISSING_CUSTOMER_ID, b, 1, f[1]);
-		return false;
-	}
-	const Source *cu = src->customers;
-	*customer = index_find(&cu->keys, cid, row_key, &cu->table);
-	*orphan = *customer == INDEX_NONE;
-	if (*orphan)
-		note_orphan(src, (uint32_t)src->table.n, cid);
-	return true;
+	if (src->input && raw.p >= src->input && raw.p + raw.n <= src->input + src->input_len)
+		return raw;
+	return str_make(arena_strndup(&src->arena, raw.p, raw.n), raw.n);
 }
 
-static BronzeRow *bronze_keep(Source *src, const Record *r)
+/* A key as kept: where the same bytes stand in the raw record, else a copy. */
+static const char *key_keep(Source *src, Str raw, Str id)
 {
-	BronzeRow *b = arena_alloc(&src->arena, sizeof *b + r->raw.n);
-	b->line = r->line;
-	b->len = (uint32_t)r->raw.n;
-	memcpy(b->raw, r->raw.p, r->raw.n);
-	return b;
+	const char *at = memmem(raw.p, raw.n, id.p, id.n);
+	return at ? at : arena_strndup(&src->arena, id.p, id.n);
 }
 
-static uint32_t text_flags(Source *src, const Record *r, const BronzeRow *b)
+static void text_flags(Source *src, const Record *r, RowHead *h)
 {
-	uint32_t flags = 0;
 	if (r->nfields != src->nheader) {
-		flags |= FLAG(D_RAGGED_ROW);
-		diag(&src->diags, D_RAGGED_ROW, b->line, r->nfields < src->nheader ? r->nfields + 1 : src->nheader + 1,
-		     r->nfields < src->nheader ? "fewer fields than the header; padded with nulls"
-					       : "more fields than the header; the extra text stays in bronze", NULL, 0);
+		bool fewer = r->nfields < src->nheader;
+		h->flags |= FLAG(D_RAGGED_ROW);
+		diag(&src->diags, D_RAGGED_ROW, r->line, (fewer ? r->nfields : src->nheader) + 1,
+		     fewer ? "fewer fields than the header; padded with nulls"
+			   : "more fields than the header; the extra text stays in bronze", NULL, 0);
 	}
 	for (unsigned t = TEXT_INVALID_UTF8; t <= TEXT_NUL; t <<= 1) {
 		if (!(r->text & t))
 			continue;
 		DiagCode code = t == TEXT_NUL ? D_NUL_BYTE : D_INVALID_UTF8;
-		flags |= FLAG(code);
-		diag(&src->diags, code, b->line, r->text_col, "the row", NULL, 0);
+		h->flags |= FLAG(code);
+		diag(&src->diags, code, r->line, r->text_col, "the row", NULL, 0);
 	}
-	return flags;
+}
+
+/* Rows without their key or customer go to quarantine; false when this one did. */
+static bool row_keys(Source *src, const Record *r, Str raw, const Str *f, Str *id)
+{
+	DiagCode reason = D_MISSING_KEY;
+	int col = 0;
+	*id = clean_id(f[0]);
+	if (id->n && (src->id == SRC_CUSTOMERS || clean_id(f[1]).n))
+		return true;
+	if (id->n)
+		reason = D_MISSING_CUSTOMER_ID, col = 1;
+	quarantine(src, raw.p, (uint32_t)raw.n, r->line, reason);
+	report(src, reason, r->line, col, f[col]);
+	return false;
 }
 
 static void on_record(void *ctx, const Record *r)
@@ -355,41 +353,106 @@ static void on_record(void *ctx, const Record *r)
 		return;
 	}
 	src->rows_read++;
-	BronzeRow *b = bronze_keep(src, r);
+	Str raw = bronze_keep(src, r->raw);
 	if (r->error || src->broken) {
-		quarantine(src, b, D_MALFORMED_ROW);
+		quarantine(src, raw.p, (uint32_t)raw.n, r->line, D_MALFORMED_ROW);
 		if (r->error)
-			diag(&src->diags, D_MALFORMED_ROW, b->line, r->error_col,
+			diag(&src->diags, D_MALFORMED_ROW, r->line, r->error_col,
 			     r->error == REC_UNTERMINATED ? "quoted field never closed" : "stray quote in a field", NULL, 0);
 		return;
 	}
-	Str f[MAX_COLS];
+	Str f[MAX_COLS], id;
 	for (int c = 0; c < MAX_COLS; c++) {
 		int i = src->field_of[c];
 		f[c] = i >= 0 && (uint32_t)i < r->nfields ? r->fields[i] : str_make("", 0);
 	}
-	Str id;
-	uint32_t customer = 0;
-	bool orphan = false;
-	if (!row_keys(src, b, f, &id, &customer, &orphan))
+	if (!row_keys(src, r, raw, f, &id))
 		return;
 	RowHead *h = table_push(&src->table);
-	h->bronze = b;
-	h->id = arena_strndup(&src->arena, id.p, id.n);
-	h->customer = customer;
-	h->flags = text_flags(src, r, b);
-	h->when = row_when(src, b, f[src->def->date_col], &h->flags);
+	h->raw = raw.p;
+	h->rawlen = (uint32_t)raw.n;
+	h->line = r->line;
+	h->id = key_keep(src, raw, id);
+	h->idlen = (uint32_t)id.n;
+	h->customer = NO_CUSTOMER;
+	if (src->id != SRC_CUSTOMERS) {
+		const Source *cu = src->customers;
+		Str cid = clean_id(f[1]);
+		h->customer = index_find(&cu->keys, cid, row_key, &cu->table);
+		if (h->customer == NO_CUSTOMER)
+			note_orphan(src, h->line, key_keep(src, raw, cid), cid.n);
+	}
+	text_flags(src, r, h);
+	h->when = row_when(src, h, f[src->def->date_col]);
 	if (src->id == SRC_CUSTOMERS)
 		clean_customer(src, (Customer *)h, f);
 	else
 		clean_fact(src, h, f);
-	uint32_t row = (uint32_t)(src->table.n - 1);
-	uint32_t old = index_set(&src->keys, id, row, row_key, &src->table);
-	if (old != INDEX_NONE) {
-		RowHead *o = ROW(&src->table, RowHead, old);
-		o->flags |= F_QUARANTINED;
-		quarantine(src, o->bronze, D_DUPLICATE_KEY);
-		report(src, D_DUPLICATE_KEY, o->bronze, 0, id);
+}
+
+/* ---- duplicate keys: the last row in file order wins */
+
+static int same_key_cmp(const void *a, const void *b, void *ctx)
+{
+	const Table *t = ctx;
+	uint32_t i = (uint32_t)*(const uint64_t *)a, j = (uint32_t)*(const uint64_t *)b;
+	const RowHead *x = ROW(t, RowHead, i), *y = ROW(t, RowHead, j);
+	size_t n = x->idlen < y->idlen ? x->idlen : y->idlen;
+	int c = memcmp(x->id, y->id, n);
+	if (c || x->idlen != y->idlen)
+		return c ? c : x->idlen < y->idlen ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+/* Sorts (hash << 32 | row) pairs by hash, keeping row order within a hash. */
+static void radix_sort_hi(uint64_t *a, uint64_t *tmp, size_t n)
+{
+	for (int shift = 32; shift < 64; shift += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(a[i] >> shift & 0xff) + 1]++;
+		for (int k = 0; k < 256; k++)
+			count[k + 1] += count[k];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[a[i] >> shift & 0xff]++] = a[i];
+		memcpy(a, tmp, n * sizeof *a);
+	}
+}
+
+/* Marks every row whose key appears again later; reports them in file order. */
+static void dedupe(Source *src)
+{
+	Table *t = &src->table;
+	if (t->n < 2)
+		return;
+	uint64_t *a = xmalloc(t->n * sizeof *a), *tmp = xmalloc(t->n * sizeof *tmp);
+	for (size_t i = 0; i < t->n; i++) {
+		const RowHead *h = ROW(t, RowHead, i);
+		a[i] = (hash_bytes(h->id, h->idlen) >> 32) << 32 | i;
+	}
+	radix_sort_hi(a, tmp, t->n);
+	bool any = false;
+	for (size_t i = 0, j; i < t->n; i = j) {
+		for (j = i + 1; j < t->n && a[j] >> 32 == a[i] >> 32; j++)
+			;
+		if (j - i < 2)
+			continue;
+		qsort_r(a + i, j - i, sizeof *a, same_key_cmp, t);
+		for (size_t k = i; k + 1 < j; k++) {
+			RowHead *x = ROW(t, RowHead, (uint32_t)a[k]);
+			const RowHead *y = ROW(t, RowHead, (uint32_t)a[k + 1]);
+			if (x->idlen == y->idlen && memcmp(x->id, y->id, x->idlen) == 0)
+				x->flags |= F_QUARANTINED, any = true;
+		}
+	}
+	free(a);
+	free(tmp);
+	for (size_t i = 0; any && i < t->n; i++) {
+		RowHead *h = ROW(t, RowHead, i);
+		if (!(h->flags & F_QUARANTINED))
+			continue;
+		quarantine(src, h->raw, h->rawlen, h->line, D_DUPLICATE_KEY);
+		report(src, D_DUPLICATE_KEY, h->line, 0, str_make(h->id, h->idlen));
 	}
 }
 
@@ -409,9 +472,11 @@ void silver_source_init(Silver *s, Source *src, SourceId id)
 	src->ingest = ingest_new(on_record, src);
 }
 
-void silver_source_feed(Silver *s, Source *src, const char *data, size_t len)
+void silver_source_feed(Silver *s, Source *src, const char *data, size_t len, bool persistent)
 {
 	(void)s;
+	src->input = persistent ? data : NULL;
+	src->input_len = persistent ? len : 0;
 	ingest_feed(src->ingest, data, len);
 }
 
@@ -431,35 +496,42 @@ void silver_source_end(Silver *s, Source *src)
 		free(src->memo_val[c]);
 		src->memo_val[c] = NULL;
 	}
-	if (src->id == SRC_CUSTOMERS) {	/* facts look customers up by their final row number */
-		table_compact(&src->table);
+	dedupe(src);
+	table_compact(&src->table);
+	if (src->id == SRC_CUSTOMERS)	/* facts look customers up by their final row number */
 		reindex(src);
-	}
 }
 
+/* Reads a file whole through a read-only mapping: bronze points into it, nothing is copied. */
 static void load_file(Silver *s, Source *src)
 {
 	const Config *cfg = s->cfg;
 	const char *name = cfg->file[src->id] ? cfg->file[src->id] : src->def->file;
 	char *path = path_join(cfg->data_dir, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		DiagCode code = errno != ENOENT ? D_READ_ERROR : src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING;
 		diag(&s->general, code, 0, 0, path, NULL, 0);
 		src->path = path;
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
 	silver_source_init(s, src, src->id);
 	src->path = path;
 	src->diags.file = path;
-	enum { CHUNK = 1 << 20 };
-	char *buf = xmalloc(CHUNK);
-	ssize_t n;
-	while ((n = read(fd, buf, CHUNK)) > 0)
-		silver_source_feed(s, src, buf, (size_t)n);
-	if (n < 0)
-		diag(&src->diags, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
-	free(buf);
+	if (st.st_size > 0) {
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		if (map == MAP_FAILED) {
+			diag(&src->diags, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
+		} else {
+			madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+			src->map = map;
+			src->map_len = (size_t)st.st_size;
+			silver_source_feed(s, src, map, src->map_len, true);
+		}
+	}
 	close(fd);
 	silver_source_end(s, src);
 }
@@ -494,31 +566,33 @@ static void decide_date_order(Silver *s)
 	}
 }
 
-/* Facts whose customer is not in the CRM get an inferred customer, in source and row order. */
+/* Facts whose customer is not in the CRM get an inferred customer, in source and file order. */
 static void infer_customers(Silver *s)
 {
 	Source *cu = &s->src[SRC_CUSTOMERS];
 	for (int i = SRC_ORDERS; i < SRC_COUNT; i++) {
 		Source *src = &s->src[i];
-		for (size_t k = 0; k < src->norphans; k++) {
-			const struct Orphan *o = &src->orphans[k];
-			RowHead *h = ROW(&src->table, RowHead, o->row);
-			if (h->flags & F_QUARANTINED)
+		size_t k = 0;	/* orphans and rows are both in file order */
+		for (size_t r = 0; r < src->table.n; r++) {
+			RowHead *h = ROW(&src->table, RowHead, r);
+			if (h->customer != NO_CUSTOMER)
 				continue;
-			Str id = str_make(o->id, strlen(o->id));
+			while (src->orphans[k].line != h->line)
+				k++;
+			Str id = str_make(src->orphans[k].id, src->orphans[k].idlen);
 			uint32_t c = index_find(&cu->keys, id, row_key, &cu->table);
 			if (c == INDEX_NONE) {
 				Customer *nc = table_push(&cu->table);
 				c = (uint32_t)(cu->table.n - 1);
-				nc->h.id = arena_strndup(&cu->arena, id.p, id.n);
+				nc->h.id = id.p;
+				nc->h.idlen = (uint32_t)id.n;
 				nc->h.when = MOMENT_NULL;
-				nc->h.customer = c;
 				nc->gender = GENDER_UNKNOWN;
 				index_set(&cu->keys, id, c, row_key, &cu->table);
 			}
 			h->customer = c;
 			h->flags |= FLAG(D_ORPHAN_CUSTOMER);
-			report(src, D_ORPHAN_CUSTOMER, h->bronze, 1, id);
+			report(src, D_ORPHAN_CUSTOMER, h->line, 1, id);
 		}
 		free(src->orphans);
 		src->orphans = NULL;
@@ -564,10 +638,10 @@ static void check_dates_against_as_of(Silver *s)
 			if (i == SRC_CUSTOMERS) {
 				h->when = MOMENT_NULL;
 				h->flags |= FLAG(D_IMPLAUSIBLE_DOB);
-				report(src, D_IMPLAUSIBLE_DOB, h->bronze, CU_DOB, str_make(v.p, v.len));
+				report(src, D_IMPLAUSIBLE_DOB, h->line, CU_DOB, str_make(v.p, v.len));
 			} else {
 				src->after_as_of++;
-				report(src, D_AFTER_AS_OF, h->bronze, src->def->date_col, str_make(v.p, v.len));
+				report(src, D_AFTER_AS_OF, h->line, src->def->date_col, str_make(v.p, v.len));
 			}
 		}
 	}
@@ -576,7 +650,7 @@ static void check_dates_against_as_of(Silver *s)
 
 static int quarantine_cmp(const void *a, const void *b)
 {
-	uint32_t x = ((const Quarantined *)a)->bronze->line, y = ((const Quarantined *)b)->bronze->line;
+	uint32_t x = ((const Quarantined *)a)->line, y = ((const Quarantined *)b)->line;
 	return x < y ? -1 : x > y;
 }
 
@@ -595,10 +669,6 @@ bool silver_finish(Silver *s)
 		return false;
 	decide_date_order(s);
 	infer_customers(s);
-	for (int i = SRC_ORDERS; i < SRC_COUNT; i++) {
-		table_compact(&s->src[i].table);
-		index_free(&s->src[i].keys);
-	}
 	s->ncrm = 0;
 	for (size_t r = 0; r < CUSTOMERS(s)->n; r++)
 		s->ncrm += ROW(CUSTOMERS(s), Customer, r)->in_crm;
@@ -622,6 +692,7 @@ bool silver_load(Silver *s, Config *cfg)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		s->src[i].id = (SourceId)i;
 		s->src[i].def = &source_defs[i];
+		s->src[i].cfg = cfg;
 		s->src[i].table.size = row_size[i];
 		s->src[i].diags.file = source_defs[i].file;
 	}
@@ -668,6 +739,8 @@ void silver_free(Silver *s)
 		free(src->quarantine);
 		free(src->orphans);
 		free(src->path);
+		if (src->map)
+			munmap(src->map, src->map_len);
 		for (int c = 0; c < MAX_COLS; c++) {
 			dict_free(&src->dict[c]);
 			dict_free(&src->memo[c]);
