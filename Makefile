@@ -26,7 +26,7 @@ $(BUILD)/%.o: generator/%.c generator/c360.h | $(BUILD)
 	$(CC) $(WARN) $(C360_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(CORE) | $(BUILD)
-	$(CC) $(WARN) $(C360_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE) $(C360_LIBS) -lcmocka $(LDLIBS)
+	$(CC) $(WARN) -Wno-missing-field-initializers $(C360_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE) $(C360_LIBS) -lcmocka $(LDLIBS)
 
 $(BUILD):
 	mkdir -p $@

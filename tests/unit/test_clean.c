@@ -1,0 +1,288 @@
+/* test_clean.c — every silver value rule of SPEC §5, input by input. */
+#include "harness.h"
+
+static void test_null_tokens(void **state)
+{
+	(void)state;
+	static const char *const nulls[] = {"", "   ", "na", "NA", " n/a ", "N/A", "null", "NULL", "None",
+					    "nan", "NaN", "-", "?", "not available", "Not Available", "\t"};
+	static const char *const values[] = {"0", "n a", "nil", "--", "??", "not", "available", "NA1", "x"};
+	for (size_t i = 0; i < N_ELEMS(nulls); i++)
+		CHECK(clean_is_null(S(nulls[i])), "\"%s\" should be null", nulls[i]);
+	for (size_t i = 0; i < N_ELEMS(values); i++)
+		CHECK(!clean_is_null(S(values[i])), "\"%s\" should not be null", values[i]);
+}
+
+static void test_ids(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *out; } cases[] = {
+		{"13085.0", "13085"}, {"13085.000", "13085"}, {" 1001 ", "1001"}, {"P001", "P001"},
+		{"13085.5", "13085.5"}, {"13085.", "13085."}, {"-7.0", "-7"}, {"1.0e3", "1.0e3"},
+		{"NA", ""}, {"", ""}, {"  ", ""}, {".0", ".0"}, {"abc.0", "abc.0"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Str id = clean_id(S(cases[i].in));
+		CHECK(id.n == strlen(cases[i].out) && memcmp(id.p, cases[i].out, id.n) == 0,
+		      "clean_id(\"%s\") = \"%.*s\", want \"%s\"", cases[i].in, (int)id.n, id.p, cases[i].out);
+	}
+}
+
+/* Dates: every shape SPEC names, read day-first; "null" for null, "bad" for invalid_date. */
+static void test_dates(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *want; int status, evidence; } cases[] = {
+		{"2022-07-15", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"2022/07/15", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"2022.07.15", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"20220715", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"2022-7-5", "2022-07-05", DATE_OK, EVIDENCE_NONE},
+		{"15-07-2022", "2022-07-15", DATE_OK, EVIDENCE_DAY_FIRST},
+		{"15/07/2022", "2022-07-15", DATE_OK, EVIDENCE_DAY_FIRST},
+		{"15.07.2022", "2022-07-15", DATE_OK, EVIDENCE_DAY_FIRST},
+		{"07-15-2022", "2022-07-15", DATE_OK, EVIDENCE_MONTH_FIRST},
+		{"7/15/2022", "2022-07-15", DATE_OK, EVIDENCE_MONTH_FIRST},
+		{"12-06-1988", "1988-06-12", DATE_AMBIGUOUS, EVIDENCE_NONE},
+		{"1-2-2020", "2020-02-01", DATE_AMBIGUOUS, EVIDENCE_NONE},
+		{" 2022-07-15 ", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"2022-07-15 10:30", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"2022-07-15T10:30:59", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"2022-07-15T10:30:59.123Z", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"2022-07-15T10:30:59+05:30", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"15/07/2022 23:59", "2022-07-15", DATE_OK, EVIDENCE_DAY_FIRST},
+		{"n/a", "null", DATE_NONE, EVIDENCE_NONE},
+		{"", "null", DATE_NONE, EVIDENCE_NONE},
+		{"not available", "null", DATE_NONE, EVIDENCE_NONE},
+		{"2022-02-30", "bad", DATE_BAD, 0},	/* impossible */
+		{"2023-02-29", "bad", DATE_BAD, 0},
+		{"2024-02-29", "2024-02-29", DATE_OK, EVIDENCE_NONE},
+		{"31-04-2022", "bad", DATE_BAD, 0},
+		{"13-13-2022", "bad", DATE_BAD, 0},
+		{"15-07-22", "bad", DATE_BAD, 0},	/* two-digit year */
+		{"1899-12-31", "bad", DATE_BAD, 0},	/* outside 1900-2100 */
+		{"2101-01-01", "bad", DATE_BAD, 0},
+		{"1900-01-01", "1900-01-01", DATE_OK, EVIDENCE_NONE},
+		{"2100-12-31", "2100-12-31", DATE_OK, EVIDENCE_NONE},
+		{"2022-07-15 25:00", "bad", DATE_BAD, 0},
+		{"2022-07-15 10:61", "bad", DATE_BAD, 0},
+		{"2022-07-15X", "bad", DATE_BAD, 0},
+		{"2022-07/15", "bad", DATE_BAD, 0},	/* mixed separators */
+		{"0-5-2022", "bad", DATE_BAD, 0},
+		{"July 15 2022", "bad", DATE_BAD, 0},
+		{"202207150", "bad", DATE_BAD, 0},
+		{"2022-07-15T10:30+5", "bad", DATE_BAD, 0},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		DateParse p = clean_date(S(cases[i].in));
+		CHECK(p.status == cases[i].status, "clean_date(\"%s\") status %d, want %d", cases[i].in, p.status,
+		      cases[i].status);
+		if (p.status == DATE_BAD || p.status == DATE_NONE)
+			continue;
+		CHECK(p.evidence == cases[i].evidence, "clean_date(\"%s\") evidence %d, want %d", cases[i].in,
+		      p.evidence, cases[i].evidence);
+		int64_t m = clean_date_moment(&p, ORDER_DAY_FIRST, false);
+		const char *got = date_text(date_floor_day(m));
+		CHECK(strcmp(got, cases[i].want) == 0, "clean_date(\"%s\") = %s, want %s", cases[i].in, got,
+		      cases[i].want);
+	}
+}
+
+static void test_date_order_and_time(void **state)
+{
+	(void)state;
+	DateParse p = clean_date(S("03-04-2022"));
+	CHECK(strcmp(date_text(date_floor_day(clean_date_moment(&p, ORDER_DAY_FIRST, false))), "2022-04-03") == 0,
+	      "day-first reading");
+	CHECK(strcmp(date_text(date_floor_day(clean_date_moment(&p, ORDER_MONTH_FIRST, false))), "2022-03-04") == 0,
+	      "month-first reading");
+	/* Evidence decides, whatever the order asked for. */
+	p = clean_date(S("13-04-2022"));
+	CHECK(strcmp(date_text(date_floor_day(clean_date_moment(&p, ORDER_MONTH_FIRST, false))), "2022-04-13") == 0,
+	      "a day above 12 is a day");
+	/* Times are kept for timestamp columns, offsets normalised to UTC. */
+	static const struct { const char *in; int64_t secs; } times[] = {
+		{"2022-07-15 10:30", 37800}, {"2022-07-15T10:30:15Z", 37815}, {"2022-07-15T10:30:00+05:30", 18000},
+		{"2022-07-15T01:00:00+05:30", -16200}, {"2022-07-15T23:00:00-02:00", 90000}, {"2022-07-15", 0},
+	};
+	int64_t base = date_days(2022, 7, 15) * SECS_PER_DAY;
+	for (size_t i = 0; i < N_ELEMS(times); i++) {
+		p = clean_date(S(times[i].in));
+		int64_t m = clean_date_moment(&p, ORDER_DAY_FIRST, true);
+		CHECK(m - base == times[i].secs, "\"%s\" is %lld s after midnight, want %lld", times[i].in,
+		      (long long)(m - base), (long long)times[i].secs);
+		CHECK(clean_date_moment(&p, ORDER_DAY_FIRST, false) == base, "\"%s\" as a date", times[i].in);
+	}
+}
+
+static void test_title_case(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *out; } cases[] = {
+		{"john DOE", "John Doe"}, {"  sara   kHAN ", "Sara Khan"}, {"o'brien", "O'Brien"},
+		{"JOSÉ garcía", "José García"}, {"anne-marie", "Anne-Marie"}, {"MUMBAI", "Mumbai"},
+		{"new york", "New York"}, {"d\xe2\x80\x99souza", "D\xe2\x80\x99Souza"}, {"ÅSA ØSTERGAARD", "Åsa Østergaard"},
+		{"łukasz", "Łukasz"}, {"zoë", "Zoë"}, {"42nd street", "42nd Street"}, {"san\tfrancisco", "San Francisco"},
+		{"e\xcc\x81mile", "\xc3\x89mile"},	/* decomposed É is composed */
+		{"NA", ""}, {"", ""}, {"not available", ""},
+	};
+	Buf b = {0};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Str t = clean_title(S(cases[i].in), &b);
+		CHECK(t.n == strlen(cases[i].out) && memcmp(t.p, cases[i].out, t.n) == 0,
+		      "clean_title(\"%s\") = \"%.*s\", want \"%s\"", cases[i].in, (int)t.n, t.p, cases[i].out);
+	}
+	buf_free(&b);
+}
+
+static void test_emails(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *out; } cases[] = {
+		{"John.DOE@Gmail.Com", "john.doe@gmail.com"}, {" SARA.khan@GMAIL.com ", "sara.khan@gmail.com"},
+		{"karan@yahoo.co.in", "karan@yahoo.co.in"}, {"a+b@x-y.io", "a+b@x-y.io"},
+		{"o'brien@mail.ie", "o'brien@mail.ie"}, {"x!#$%&'*+/=?^_`{|}~-y@d.com", "x!#$%&'*+/=?^_`{|}~-y@d.com"},
+		{"sophie@gmail", NULL}, {"anjali@@gmail.com", NULL}, {"neha@.com", NULL}, {"@gmail.com", NULL},
+		{"a@b@c.com", NULL}, {".a@b.com", NULL}, {"a.@b.com", NULL}, {"a..b@c.com", NULL},
+		{"a@-b.com", NULL}, {"a@b-.com", NULL}, {"a@b..com", NULL}, {"a@b.c", NULL}, {"a@b.c0m", NULL},
+		{"a b@c.com", NULL}, {"a@b_c.com", NULL}, {"josé@x.com", NULL}, {"plainaddress", NULL},
+		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@x.com", NULL},	/* 65 */
+		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@x.com",
+		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@x.com"},	/* 64 */
+		{"a@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.com", NULL},	/* 64-char label */
+	};
+	Buf b = {0};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		bool ok = clean_email(S(cases[i].in), &b);
+		CHECK(ok == (cases[i].out != NULL), "clean_email(\"%s\") valid=%d", cases[i].in, ok);
+		if (ok)
+			CHECK(b.len == strlen(cases[i].out) && memcmp(b.p, cases[i].out, b.len) == 0,
+			      "clean_email(\"%s\") = \"%.*s\"", cases[i].in, (int)b.len, b.p);
+	}
+	buf_free(&b);
+}
+
+static void test_gender(void **state)
+{
+	(void)state;
+	static const struct { const char *in; int g; } cases[] = {
+		{"m", GENDER_MALE}, {"MALE", GENDER_MALE}, {" Man ", GENDER_MALE}, {"f", GENDER_FEMALE},
+		{"Female", GENDER_FEMALE}, {"WOMAN", GENDER_FEMALE}, {"non-binary", GENDER_OTHER}, {"x", GENDER_OTHER},
+		{"males", GENDER_OTHER}, {"", GENDER_UNKNOWN}, {"NA", GENDER_UNKNOWN}, {"null", GENDER_UNKNOWN},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++)
+		CHECK(clean_gender(S(cases[i].in)) == cases[i].g, "clean_gender(\"%s\")", cases[i].in);
+}
+
+static void test_amounts(void **state)
+{
+	(void)state;
+	static const struct { const char *in; int st; int64_t cents; } cases[] = {
+		{"120.5", AMOUNT_OK, 12050}, {"0.0", AMOUNT_OK, 0}, {"-45.0", AMOUNT_OK, -4500},
+		{"1,234,567.89", AMOUNT_OK, 123456789}, {"$1,234.50", AMOUNT_OK, 123450}, {"USD 45", AMOUNT_OK, 4500},
+		{"inr 45.10", AMOUNT_OK, 4510}, {"EUR45", AMOUNT_OK, 4500}, {"\xe2\x82\xac" "9.99", AMOUNT_OK, 999},
+		{"\xc2\xa3" "3", AMOUNT_OK, 300}, {"\xe2\x82\xb9" "1,000", AMOUNT_OK, 100000}, {"-$45", AMOUNT_OK, -4500},
+		{"$-45", AMOUNT_OK, -4500}, {"+7", AMOUNT_OK, 700}, {" 12 ", AMOUNT_OK, 1200},
+		{"0.005", AMOUNT_OK, 1}, {"0.004", AMOUNT_OK, 0}, {"2.999", AMOUNT_OK, 300},
+		{"", AMOUNT_NONE, 0}, {"NA", AMOUNT_NONE, 0}, {"null", AMOUNT_NONE, 0},
+		{"abc", AMOUNT_BAD, 0}, {"1,23.4", AMOUNT_BAD, 0}, {"1234,567", AMOUNT_BAD, 0}, {"12..5", AMOUNT_BAD, 0},
+		{"1e3", AMOUNT_BAD, 0}, {"12,", AMOUNT_BAD, 0}, {",123", AMOUNT_BAD, 0}, {"12.", AMOUNT_BAD, 0},
+		{"1.234,56", AMOUNT_BAD, 0}, {"$", AMOUNT_BAD, 0}, {"USDX 4", AMOUNT_BAD, 0}, {"--4", AMOUNT_BAD, 0},
+		{"4 USD", AMOUNT_BAD, 0}, {"99999999999999999999", AMOUNT_BAD, 0}, {"(45)", AMOUNT_BAD, 0},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		int64_t c;
+		int st = clean_amount(S(cases[i].in), &c);
+		CHECK(st == cases[i].st, "clean_amount(\"%s\") status %d, want %d", cases[i].in, st, cases[i].st);
+		if (st == AMOUNT_OK)
+			CHECK(c == cases[i].cents, "clean_amount(\"%s\") = %lld cents, want %lld", cases[i].in,
+			      (long long)c, (long long)cases[i].cents);
+	}
+}
+
+/* Each synonym SPEC lists maps to its label; unknowns are title-cased; null is Unknown. */
+static void test_categories(void **state)
+{
+	(void)state;
+	static const struct { CatKind kind; const char *in, *label; bool unknown; } cases[] = {
+		{CAT_ORDER_STATUS, "Complete", "Completed"}, {CAT_ORDER_STATUS, "completed", "Completed"},
+		{CAT_ORDER_STATUS, "DELIVERED", "Completed"}, {CAT_ORDER_STATUS, "fulfilled", "Completed"},
+		{CAT_ORDER_STATUS, "shipped", "Shipped"}, {CAT_ORDER_STATUS, "In Transit", "Shipped"},
+		{CAT_ORDER_STATUS, "dispatched", "Shipped"}, {CAT_ORDER_STATUS, "pending", "Pending"},
+		{CAT_ORDER_STATUS, "processing", "Pending"}, {CAT_ORDER_STATUS, "created", "Pending"},
+		{CAT_ORDER_STATUS, "approved", "Pending"}, {CAT_ORDER_STATUS, "invoiced", "Pending"},
+		{CAT_ORDER_STATUS, "on_hold", "Pending"}, {CAT_ORDER_STATUS, "Cancelled", "Cancelled"},
+		{CAT_ORDER_STATUS, "canceled", "Cancelled"}, {CAT_ORDER_STATUS, "unavailable", "Cancelled"},
+		{CAT_ORDER_STATUS, "failed", "Failed"}, {CAT_ORDER_STATUS, "returned", "Returned"},
+		{CAT_ORDER_STATUS, "refunded", "Returned"}, {CAT_ORDER_STATUS, "", "Unknown"},
+		{CAT_ORDER_STATUS, "partially_shipped", "Partially Shipped", true},
+		{CAT_PAY_METHOD, "Credit Card", "Credit Card"}, {CAT_PAY_METHOD, "creditcard", "Credit Card"},
+		{CAT_PAY_METHOD, "credit", "Credit Card"}, {CAT_PAY_METHOD, "CC", "Credit Card"},
+		{CAT_PAY_METHOD, "debit card", "Debit Card"}, {CAT_PAY_METHOD, "debit", "Debit Card"},
+		{CAT_PAY_METHOD, "UPI", "UPI"}, {CAT_PAY_METHOD, "paypal", "PayPal"}, {CAT_PAY_METHOD, "wallet", "Wallet"},
+		{CAT_PAY_METHOD, "e-wallet", "Wallet"}, {CAT_PAY_METHOD, "cash", "Cash"}, {CAT_PAY_METHOD, "COD", "Cash"},
+		{CAT_PAY_METHOD, "cash on delivery", "Cash"}, {CAT_PAY_METHOD, "NetBanking", "Net Banking"},
+		{CAT_PAY_METHOD, "bank_transfer", "Net Banking"}, {CAT_PAY_METHOD, "internet banking", "Net Banking"},
+		{CAT_PAY_METHOD, "voucher", "Voucher"}, {CAT_PAY_METHOD, "gift card", "Voucher"},
+		{CAT_PAY_METHOD, "not_defined", "Unknown"}, {CAT_PAY_METHOD, "n/a", "Unknown"},
+		{CAT_PAY_METHOD, "crypto", "Crypto", true},
+		{CAT_PAY_STATUS, "SUCCESS", "Success"}, {CAT_PAY_STATUS, "successful", "Success"},
+		{CAT_PAY_STATUS, "succeeded", "Success"}, {CAT_PAY_STATUS, "paid", "Success"},
+		{CAT_PAY_STATUS, "completed", "Success"}, {CAT_PAY_STATUS, "captured", "Success"},
+		{CAT_PAY_STATUS, "Failed", "Failed"}, {CAT_PAY_STATUS, "failure", "Failed"},
+		{CAT_PAY_STATUS, "declined", "Failed"}, {CAT_PAY_STATUS, "error", "Failed"},
+		{CAT_PAY_STATUS, "pending", "Pending"}, {CAT_PAY_STATUS, "processing", "Pending"},
+		{CAT_PAY_STATUS, "refunded", "Refunded"}, {CAT_PAY_STATUS, "", "Unknown"},
+		{CAT_PAY_STATUS, "charge_back", "Charge Back", true},
+		{CAT_TICKET_STATUS, "closed", "Closed"}, {CAT_TICKET_STATUS, "resolved", "Resolved"},
+		{CAT_TICKET_STATUS, "solved", "Resolved"}, {CAT_TICKET_STATUS, "open", "Open"},
+		{CAT_TICKET_STATUS, "new", "Open"}, {CAT_TICKET_STATUS, "reopened", "Open"},
+		{CAT_TICKET_STATUS, "pending", "Pending"}, {CAT_TICKET_STATUS, "waiting", "Pending"},
+		{CAT_TICKET_STATUS, "on hold", "Pending"}, {CAT_TICKET_STATUS, "in-progress", "Pending"},
+		{CAT_TICKET_STATUS, "", "Unknown"}, {CAT_TICKET_STATUS, "escalated", "Escalated", true},
+		{CAT_DEVICE, "android", "Android"}, {CAT_DEVICE, "IOS", "iOS"}, {CAT_DEVICE, "iPhone", "iOS"},
+		{CAT_DEVICE, "ipad", "iOS"}, {CAT_DEVICE, "iPadOS", "iOS"}, {CAT_DEVICE, "Windows", "Windows"},
+		{CAT_DEVICE, "win", "Windows"}, {CAT_DEVICE, "macOS", "macOS"}, {CAT_DEVICE, "mac", "macOS"},
+		{CAT_DEVICE, "OS X", "macOS"}, {CAT_DEVICE, "linux", "Linux"}, {CAT_DEVICE, "Ubuntu", "Linux"},
+		{CAT_DEVICE, "Chrome OS", "ChromeOS"}, {CAT_DEVICE, "", "Unknown"},
+		{CAT_DEVICE, "smart_tv", "Smart Tv", true},
+		{CAT_ISSUE, "PAYMENT ISSUE", "Payment Issue"}, {CAT_ISSUE, "delivery delay", "Delivery Delay"},
+		{CAT_ISSUE, "NA", "Unspecified"}, {CAT_ISSUE, "account_locked", "Account Locked"},
+		{CAT_PAGE, "/Home", "/home"}, {CAT_PAGE, "PRODUCTS/BAGS", "/products/bags"}, {CAT_PAGE, "", ""},
+	};
+	Buf scratch = {0};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Dict d = {0};
+		clean_category_init(&d, cases[i].kind);
+		bool unknown;
+		uint32_t v = clean_category(&d, cases[i].kind, S(cases[i].in), &scratch, &unknown);
+		CHECK(strcmp(d.label[v], cases[i].label) == 0, "category %d \"%s\" = \"%s\", want \"%s\"",
+		      cases[i].kind, cases[i].in, d.label[v], cases[i].label);
+		CHECK(unknown == cases[i].unknown, "category %d \"%s\" unknown=%d", cases[i].kind, cases[i].in, unknown);
+		dict_free(&d);
+	}
+	buf_free(&scratch);
+}
+
+static void test_channels(void **state)
+{
+	(void)state;
+	static const struct { uint32_t device; int channel; } cases[] = {
+		{DV_ANDROID, CH_MOBILE}, {DV_IOS, CH_MOBILE}, {DV_WINDOWS, CH_WEB}, {DV_MACOS, CH_WEB},
+		{DV_LINUX, CH_WEB}, {DV_CHROMEOS, CH_WEB}, {DV_UNKNOWN, CH_OTHER}, {DV_UNKNOWN + 1, CH_OTHER},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++)
+		CHECK(device_channel(cases[i].device) == cases[i].channel, "device %u", cases[i].device);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_dates), cmocka_unit_test(test_date_order_and_time),
+		cmocka_unit_test(test_title_case), cmocka_unit_test(test_emails),
+		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts),
+		cmocka_unit_test(test_categories), cmocka_unit_test(test_channels),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
