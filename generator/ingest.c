@@ -169,6 +169,8 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 			in->bom_checked = true;
 			if (end - pos >= 3 && memcmp(d + pos, "\xef\xbb\xbf", 3) == 0)
 				pos += 3, rec = pos;
+			if (pos == end && !nl)
+				break;	/* a file holding only a BOM has no lines */
 		}
 		size_t cend = end > pos && d[end - 1] == '\r' ? end - 1 : end;
 		if (!in->open) {
@@ -199,7 +201,7 @@ Ingest *ingest_new(RecordFn fn, void *ctx)
 	in->fn = fn;
 	in->ctx = ctx;
 	in->line = 1;
-	csv_init(&in->csv, CSV_STRICT | CSV_STRICT_FINI);
+	csv_init(&in->csv, CSV_STRICT);
 	csv_set_realloc_func(&in->csv, xrealloc);
 	csv_set_blk_size(&in->csv, 4096);
 	return in;

@@ -1,0 +1,169 @@
+/* test_ingest.c — bronze reading: records, lines and repairs, fed at every chunk size. */
+#include "harness.h"
+
+/* Records written out as text: "L<line> E<error>@<col> T<text>@<col> [f1|f2|...] raw=<raw>". */
+static void collect(void *ctx, const Record *r)
+{
+	Buf *b = ctx;
+	buf_printf(b, "L%u", r->line);
+	if (r->error)
+		buf_printf(b, " E%d@%u", r->error, r->error_col);
+	if (r->text)
+		buf_printf(b, " T%u@%u", r->text, r->text_col);
+	buf_puts(b, " [");
+	for (uint32_t i = 0; i < r->nfields && !r->error; i++) {
+		if (i)
+			buf_putc(b, '|');
+		buf_put(b, r->fields[i].p, r->fields[i].n);
+	}
+	buf_puts(b, "] raw=");
+	buf_put(b, r->raw.p, r->raw.n);
+	buf_putc(b, '\n');
+}
+
+/* Feeds data in chunks of `chunk` bytes (0: all at once) and returns the records as text. */
+static char *read_all(const char *data, size_t len, size_t chunk, uint64_t *blank)
+{
+	Buf out = {0};
+	Ingest *in = ingest_new(collect, &out);
+	for (size_t at = 0; at < len;) {
+		size_t n = chunk && chunk < len - at ? chunk : len - at;
+		/* a private copy, so nothing may point into a chunk after its feed */
+		char *copy = xmalloc(n);
+		memcpy(copy, data + at, n);
+		ingest_feed(in, copy, n);
+		memset(copy, '#', n);
+		free(copy);
+		at += n;
+	}
+	ingest_finish(in);
+	if (blank)
+		*blank = ingest_blank_lines(in);
+	ingest_free(in);
+	return xstrdup(buf_cstr(&out));
+}
+
+static const struct {
+	const char *name;
+	const char *in;
+	size_t len;		/* 0: strlen(in) */
+	const char *want;
+	uint64_t blank;
+} cases[] = {
+	{"BOM and CRLF", "\xef\xbb\xbf" "a,b\r\n1,2\r\n", 0, "L1 [a|b] raw=a,b\nL2 [1|2] raw=1,2\n", 0},
+	{"quoted comma, quote, newline",
+	 "id,t\n1,\"x, y\"\n2,\"say \"\"hi\"\"\"\n3,\"multi\nline\"\n4,z\n", 0,
+	 "L1 [id|t] raw=id,t\nL2 [1|x, y] raw=1,\"x, y\"\nL3 [2|say \"hi\"] raw=2,\"say \"\"hi\"\"\"\n"
+	 "L4 [3|multi\nline] raw=3,\"multi\nline\"\nL6 [4|z] raw=4,z\n", 0},
+	{"quoted newline in CRLF file", "a\r\n\"x\r\ny\"\r\nb\r\n", 0,
+	 "L1 [a] raw=a\nL2 [x\ny] raw=\"x\r\ny\"\nL4 [b] raw=b\n", 0},
+	{"blank lines", "a\n\n  \n\r\n\t\nb\n", 0, "L1 [a] raw=a\nL6 [b] raw=b\n", 4},
+	{"no final newline", "a,b\n1,2", 0, "L1 [a|b] raw=a,b\nL2 [1|2] raw=1,2\n", 0},
+	{"empty fields", "a,,c\n,,\n", 0, "L1 [a||c] raw=a,,c\nL2 [||] raw=,,\n", 0},
+	{"spaces around fields", " a , \"b\" ,c\n", 0, "L1 [a|b|c] raw= a , \"b\" ,c\n", 0},
+	{"stray quote mid-field", "a,b\n1,x\"y\n2,z\n", 0,
+	 "L1 [a|b] raw=a,b\nL2 E1@2 [] raw=1,x\"y\nL3 [2|z] raw=2,z\n", 0},
+	{"text after a closing quote", "1,\"ab\"c,d\n2,e\n", 0, "L1 E1@2 [] raw=1,\"ab\"c,d\nL2 [2|e] raw=2,e\n", 0},
+	{"error on a later line of a record", "1,\"a\nb\"x\n2\n", 0, "L1 E1@2 [] raw=1,\"a\nb\"x\nL3 [2] raw=2\n", 0},
+	{"unterminated quote at the end", "a\n\"open\nb,c\nd\n", 0,
+	 "L1 [a] raw=a\nL2 E2@1 [] raw=\"open\nL3 [b|c] raw=b,c\nL4 [d] raw=d\n", 0},
+	{"unterminated quote, no final newline", "x,\"y", 0, "L1 E2@2 [] raw=x,\"y\n", 0},
+	{"NUL byte", "a\0b,c\n", 6, "L1 T2@1 [a\xef\xbf\xbd" "b|c] raw=a\0b,c\n", 0},
+	{"invalid UTF-8", "ok,\xff\xfe\n", 0, "L1 T1@2 [ok|\xef\xbf\xbd\xef\xbf\xbd] raw=ok,\xff\xfe\n", 0},
+	{"overlong and surrogate", "\xc0\xaf,\xed\xa0\x80\n", 0,
+	 "L1 T1@1 [\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd] raw=\xc0\xaf,\xed\xa0\x80\n", 0},
+	{"valid UTF-8 untouched", "jos\xc3\xa9,\xe2\x82\xb9,\xf0\x9f\x98\x80\n", 0,
+	 "L1 [jos\xc3\xa9|\xe2\x82\xb9|\xf0\x9f\x98\x80] raw=jos\xc3\xa9,\xe2\x82\xb9,\xf0\x9f\x98\x80\n", 0},
+	{"only blank lines", "\n\n \n", 0, "", 3},
+	{"empty input", "", 0, "", 0},
+	{"BOM only", "\xef\xbb\xbf", 0, "", 0},
+};
+
+static void test_cases_at_every_chunk_size(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < N_ELEMS(cases); c++) {
+		size_t len = cases[c].len ? cases[c].len : strlen(cases[c].in);
+		uint64_t blank;
+		char *whole = read_all(cases[c].in, len, 0, &blank);
+		CHECK(strcmp(whole, cases[c].want) == 0, "%s:\n got: %s\nwant: %s", cases[c].name, whole, cases[c].want);
+		CHECK(blank == cases[c].blank, "%s: %llu blank lines, want %llu", cases[c].name,
+		      (unsigned long long)blank, (unsigned long long)cases[c].blank);
+		for (size_t chunk = 1; chunk <= len; chunk++) {
+			char *got = read_all(cases[c].in, len, chunk, &blank);
+			CHECK(strcmp(got, whole) == 0, "%s at chunk size %zu:\n got: %s\nwant: %s", cases[c].name, chunk,
+			      got, whole);
+			CHECK(blank == cases[c].blank, "%s at chunk size %zu: blank lines", cases[c].name, chunk);
+			free(got);
+		}
+		free(whole);
+	}
+}
+
+/* The sample-sized file read at every chunk size gives the same records. */
+static void test_tutorial_file_at_every_chunk_size(void **state)
+{
+	(void)state;
+	FILE *f = fopen("../shared/data/tutorial/orders.csv", "rb");
+	CHECK(f != NULL, "the tutorial data is read from ../shared/data/tutorial");
+	char data[4096];
+	size_t len = fread(data, 1, sizeof data, f);
+	fclose(f);
+	char *whole = read_all(data, len, 0, NULL);
+	CHECK(strncmp(whole, "L1 [order_id|customer_id|order_date|amount|status]", 50) == 0, "%s", whole);
+	CHECK(strstr(whole, "L16 [2015|1015|2022-07-26|0.0|Pending] raw=2015,1015,2022-07-26,0.0,Pending\n") != NULL,
+	      "%s", whole);
+	for (size_t chunk = 1; chunk <= len; chunk++) {
+		char *got = read_all(data, len, chunk, NULL);
+		CHECK(strcmp(got, whole) == 0, "chunk size %zu", chunk);
+		free(got);
+	}
+	free(whole);
+}
+
+static void count_fields(void *ctx, const Record *r)
+{
+	uint64_t *acc = ctx;
+	acc[0]++;
+	acc[1] = r->nfields;
+	acc[2] = r->nfields ? r->fields[r->nfields - 1].n : 0;
+}
+
+/* A megabyte field and a row of 10,000 fields are read whole, in little time. */
+static void test_huge_field_and_wide_row(void **state)
+{
+	(void)state;
+	Buf b = {0};
+	buf_puts(&b, "id,\"");
+	for (int i = 0; i < 1 << 20; i++)
+		buf_putc(&b, i % 1000 == 999 ? '\n' : 'x');
+	buf_puts(&b, "\"\n");
+	uint64_t acc[3] = {0};
+	Ingest *in = ingest_new(count_fields, acc);
+	ingest_feed(in, b.p, b.len);
+	ingest_finish(in);
+	ingest_free(in);
+	CHECK(acc[0] == 1 && acc[1] == 2 && acc[2] == 1 << 20, "records %llu fields %llu last %llu",
+	      (unsigned long long)acc[0], (unsigned long long)acc[1], (unsigned long long)acc[2]);
+	b.len = 0;
+	for (int i = 0; i < 10000; i++)
+		buf_printf(&b, "%sf%d", i ? "," : "", i);
+	buf_putc(&b, '\n');
+	memset(acc, 0, sizeof acc);
+	in = ingest_new(count_fields, acc);
+	ingest_feed(in, b.p, b.len);
+	ingest_finish(in);
+	ingest_free(in);
+	CHECK(acc[0] == 1 && acc[1] == 10000, "wide row: %llu fields", (unsigned long long)acc[1]);
+	buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cases_at_every_chunk_size),
+		cmocka_unit_test(test_tutorial_file_at_every_chunk_size),
+		cmocka_unit_test(test_huge_field_and_wide_row),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
