@@ -421,9 +421,13 @@ typedef struct {
  * is in the diagnostics). */
 bool silver_load(Silver *s, Config *cfg);
 void silver_free(Silver *s);
+/* Silver rows that came from the file (customers: without the inferred ones). */
+size_t silver_rows(const Silver *s, SourceId id);
 Severity silver_worst(const Silver *s);
 void silver_report(Buf *out, const Silver *s, bool quiet);	/* diagnostics of every file */
-/* For tests and the fuzzer: clean one source from memory. */
+/* For tests and the fuzzer: sources from memory. silver_init, then per source
+ * silver_source_init/feed/end (customers first), then silver_finish. */
+void silver_init(Silver *s, Config *cfg);
 void silver_source_init(Silver *s, Source *src, SourceId id);
 /* Feeds bytes; persistent says data stays valid until silver_free (bronze keeps pointers). */
 void silver_source_feed(Silver *s, Source *src, const char *data, size_t len, bool persistent);

@@ -43,7 +43,9 @@ void quality_table(Buf *b, const Silver *s)
 		buf_putc(b, '\n');
 		row(b, src, "rows_read", "", src->rows_read);
 		row(b, src, "blank_lines", "", src->blank_lines);
-		row(b, src, "silver_rows", "", src->table.n);
+		row(b, src, "silver_rows", "", silver_rows(s, (SourceId)i));
+		if (i == SRC_CUSTOMERS)
+			row(b, src, "inferred_customers", "", src->table.n - s->ncrm);
 		row(b, src, "quarantined_rows", "", quarantined(src));
 		for (int r = 0; r < D_NREASONS; r++)
 			row(b, src, "quarantined", diag_info[D_FIRST_REASON + r].name, src->reason_count[r]);
@@ -57,7 +59,7 @@ void quality_table(Buf *b, const Silver *s)
 		csv_field(b, detail.p, detail.len);
 		buf_putc(b, '\n');
 		buf_printf(b, "%s,conservation,,%s,rows_read = silver_rows + quarantined_rows\n", src->def->name,
-			   src->rows_read == src->table.n + quarantined(src) ? "ok" : "broken");
+			   src->rows_read == silver_rows(s, (SourceId)i) + quarantined(src) ? "ok" : "broken");
 	}
 	buf_free(&detail);
 }
@@ -82,7 +84,8 @@ void quality_summary(Buf *b, const Silver *s)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
 		buf_printf(b, "%-18s %-8s %9llu %6llu %8zu %12llu %12llu\n", src->def->name, status_of(src),
-			   (unsigned long long)src->rows_read, (unsigned long long)src->blank_lines, src->table.n,
+			   (unsigned long long)src->rows_read, (unsigned long long)src->blank_lines,
+			   silver_rows(s, (SourceId)i),
 			   (unsigned long long)quarantined(src), (unsigned long long)src->after_as_of);
 	}
 	buf_putc(b, '\n');

@@ -684,7 +684,7 @@ bool silver_finish(Silver *s)
 	return true;
 }
 
-bool silver_load(Silver *s, Config *cfg)
+void silver_init(Silver *s, Config *cfg)
 {
 	memset(s, 0, sizeof *s);
 	s->cfg = cfg;
@@ -696,6 +696,11 @@ bool silver_load(Silver *s, Config *cfg)
 		s->src[i].table.size = row_size[i];
 		s->src[i].diags.file = source_defs[i].file;
 	}
+}
+
+bool silver_load(Silver *s, Config *cfg)
+{
+	silver_init(s, cfg);
 	int dir = open(cfg->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0) {
 		diag(&s->general, D_NO_DATA_DIR, 0, 0, cfg->data_dir, NULL, 0);
@@ -706,6 +711,11 @@ bool silver_load(Silver *s, Config *cfg)
 	for (int i = 0; i < SRC_COUNT; i++)
 		load_file(s, &s->src[i]);
 	return silver_finish(s);
+}
+
+size_t silver_rows(const Silver *s, SourceId id)
+{
+	return id == SRC_CUSTOMERS ? s->ncrm : s->src[id].table.n;
 }
 
 Severity silver_worst(const Silver *s)

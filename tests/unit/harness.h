@@ -43,4 +43,38 @@ static inline char *date_text(int64_t days)
 	return out;
 }
 
+/* Builds silver from CSV texts, customers first (NULL: the file is absent); returns what
+ * silver_finish says. */
+static inline bool silver_from(Silver *s, Config *cfg, const char *const text[SRC_COUNT])
+{
+	silver_init(s, cfg);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		if (!text[i])
+			continue;
+		silver_source_init(s, &s->src[i], (SourceId)i);
+		silver_source_feed(s, &s->src[i], text[i], strlen(text[i]), false);
+		silver_source_end(s, &s->src[i]);
+	}
+	return silver_finish(s);
+}
+
+/* The silver row of a source with this key, or NULL. */
+static inline RowHead *row_by_id(Silver *s, SourceId src, const char *id)
+{
+	Table *t = &s->src[src].table;
+	for (size_t i = 0; i < t->n; i++) {
+		RowHead *h = ROW(t, RowHead, i);
+		if (h->idlen == strlen(id) && memcmp(h->id, id, h->idlen) == 0)
+			return h;
+	}
+	return NULL;
+}
+
+static inline Config test_config(void)
+{
+	Config c;
+	config_defaults(&c);
+	c.data_dir = "(memory)";
+	return c;
+}
 #endif

@@ -1,0 +1,282 @@
+/* test_silver.c — the table rules of SPEC §4-§5: headers, keys, duplicates, orphans,
+ * date order, DOB, conservation. */
+#include "harness.h"
+
+static const char *const tutorial_like_customers =
+	"customer_id,name,EMAIL,gender,dob,location\n"
+	"1,ann lee,ann@x.com,f,1990-01-02,paris\n"
+	"2,bob ray,bob@x.com,m,02-03-1985,rome\n";
+
+static void test_header_names_match_loosely(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"  Customer ID ,NAME,EMAIL,Gender,D O B,location,loyalty_tier\n1,a,a@b.co,f,,x,gold\n",
+		"ORDER-ID,customer-id,Order Date,AMOUNT,status\n10,1,2022-01-01,5,complete\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	const Source *cu = &s.src[SRC_CUSTOMERS];
+	static const int want[] = {0, 1, 2, 3, -1, 5};	/* "d_o_b" is not "dob" */
+	for (int c = 0; c < CU_NCOLS; c++)
+		CHECK(cu->field_of[c] == want[c], "customers column %s at field %d", cu->def->cols[c], cu->field_of[c]);
+	CHECK(cu->diags.tally[D_COLUMN_UNKNOWN].count == 2, "d_o_b and loyalty_tier are reported as unknown");
+	CHECK(cu->diags.tally[D_COLUMN_ABSENT].count == 1, "dob is reported missing");
+	for (int c = 0; c < OR_NCOLS; c++)
+		CHECK(s.src[SRC_ORDERS].field_of[c] == c, "orders column %d", c);
+	silver_free(&s);
+}
+
+static void test_aliases_from_config(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Buf err = {0};
+	FILE *f = fopen("build/test_alias.conf", "w");
+	fputs("# aliases\n[columns]\ncustomers.email = Mail, E Mail Address\norders.amount = total\n", f);
+	fclose(f);
+	CHECK(config_load(&cfg, "build/test_alias.conf", &err), "%s", buf_cstr(&err));
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"customer_id,name,e mail address,gender,dob,location\n1,a,a@b.co,f,,x\n",
+		"order_id,customer_id,order_date,Total,status\n10,1,2022-01-01,5,complete\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	CHECK(s.src[SRC_CUSTOMERS].field_of[CU_EMAIL] == 2, "alias of email");
+	CHECK(ROW(&s.src[SRC_ORDERS].table, Order, 0)->cents == 500, "alias of amount");
+	silver_free(&s);
+	config_free(&cfg);
+	buf_free(&err);
+}
+
+static void test_missing_required_column_is_an_error(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {tutorial_like_customers, "order_id,order_date,amount\n10,2022-01-01,5\n"};
+	CHECK(!silver_from(&s, &cfg, text), "cannot build without orders.customer_id");
+	const DiagTally *t = &s.src[SRC_ORDERS].diags.tally[D_COLUMN_REQUIRED];
+	CHECK(t->count == 1 && strstr(t->sample[0].text, "customer_id") &&
+	      strstr(t->sample[0].text, "order_id, order_date, amount"), "names the column and the header: %s",
+	      t->nsamples ? t->sample[0].text : "");
+	CHECK(s.src[SRC_ORDERS].rows_read == s.src[SRC_ORDERS].nquarantine, "rows are kept in quarantine");
+	silver_free(&s);
+}
+
+static void test_duplicate_header_keeps_first(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"customer_id,name,email,email,gender,dob,location\n1,a,first@x.com,second@x.com,f,,p\n",
+		"order_id,customer_id,order_date,amount,status\n",
+	};
+	silver_from(&s, &cfg, text);
+	CHECK(s.src[SRC_CUSTOMERS].diags.tally[D_COLUMN_DUPLICATE].count == 1, "reported once");
+	CHECK(strcmp(ROW(CUSTOMERS(&s), Customer, 0)->email, "first@x.com") == 0, "first column read");
+	silver_free(&s);
+}
+
+static void test_keys_duplicates_and_quarantine(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		tutorial_like_customers,
+		"order_id,customer_id,order_date,amount,status\n"
+		"A,1,2022-01-01,1,complete\n"	/* line 2: replaced by line 6 */
+		"B,1,2022-01-02,2,complete\n"
+		"A,2,2022-01-03,3,complete\n"	/* line 4: replaced by line 6 */
+		",1,2022-01-04,4,complete\n"	/* missing key */
+		"A,1.0,2022-01-05,5,complete\n"	/* the A that stays */
+		"C,NA,2022-01-06,6,complete\n"	/* missing customer id */
+		"NA,,2022-01-07,7,complete\n",	/* missing key wins over missing customer */
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	const Source *o = &s.src[SRC_ORDERS];
+	CHECK(o->table.n == 2, "silver keeps B and the last A, got %zu", o->table.n);
+	Order *a = (Order *)row_by_id(&s, SRC_ORDERS, "A");
+	CHECK(a && a->h.line == 6 && a->cents == 500, "the last A in file order wins");
+	CHECK(ROW(&o->table, RowHead, 0)->line == 3, "silver keeps file order");
+	static const struct { uint32_t line; DiagCode reason; } want[] = {
+		{2, D_DUPLICATE_KEY}, {4, D_DUPLICATE_KEY}, {5, D_MISSING_KEY},
+		{7, D_MISSING_CUSTOMER_ID}, {8, D_MISSING_KEY},
+	};
+	CHECK(o->nquarantine == N_ELEMS(want), "%zu quarantined", o->nquarantine);
+	for (size_t i = 0; i < N_ELEMS(want); i++)
+		CHECK(o->quarantine[i].line == want[i].line && o->quarantine[i].reason == want[i].reason,
+		      "quarantine %zu: line %u reason %s", i, o->quarantine[i].line, diag_info[o->quarantine[i].reason].name);
+	CHECK(strncmp(o->quarantine[0].raw, "A,1,2022-01-01,1,complete", o->quarantine[0].rawlen) == 0,
+	      "quarantine keeps the raw row");
+	CHECK(o->rows_read == o->table.n + o->nquarantine, "conservation");
+	silver_free(&s);
+}
+
+static void test_orphans_become_inferred_customers(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		tutorial_like_customers,
+		"order_id,customer_id,order_date,amount,status\nA,1,2022-01-01,1,complete\nB,77,2022-01-02,2,complete\n",
+		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\nP,77.0,2022-01-02,cash,paid,2\n",
+		NULL,
+		"session_id,customer_id,page_viewed,session_time,device_type\nS,88,/,2022-01-02,ios\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	CHECK(CUSTOMERS(&s)->n == 4 && s.ncrm == 2, "two inferred customers, got %zu", CUSTOMERS(&s)->n);
+	Customer *c77 = (Customer *)row_by_id(&s, SRC_CUSTOMERS, "77");
+	CHECK(c77 && !c77->in_crm && c77->name == NULL && c77->gender == GENDER_UNKNOWN, "inferred profile Unknown");
+	RowHead *b = row_by_id(&s, SRC_ORDERS, "B"), *p = row_by_id(&s, SRC_PAYMENTS, "P");
+	CHECK(b->flags & FLAG(D_ORPHAN_CUSTOMER), "the order is flagged orphan_customer");
+	CHECK(b->customer == p->customer && ROW(CUSTOMERS(&s), Customer, b->customer) == c77, "one customer for 77");
+	CHECK(!(row_by_id(&s, SRC_ORDERS, "A")->flags & FLAG(D_ORPHAN_CUSTOMER)), "known customers are not orphans");
+	CHECK(s.src[SRC_ORDERS].table.n == 2, "nothing dropped");
+	silver_free(&s);
+}
+
+/* The day/month order: column evidence, else dataset evidence, else the config. */
+static void test_date_order_decisions(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"customer_id,name,email,gender,dob,location\n1,a,,,03-04-1990,x\n",	/* no evidence of its own */
+		"order_id,customer_id,order_date,amount,status\n"
+		"A,1,05-06-2022,1,complete\nB,1,13-06-2022,1,complete\nC,1,14-06-2022,1,complete\n",	/* day-first */
+		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\n"
+		"P,1,05-06-2022,cash,paid,1\nQ,1,06-30-2022,cash,paid,1\n",	/* month-first */
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	CHECK(s.src[SRC_ORDERS].order == ORDER_DAY_FIRST && s.src[SRC_ORDERS].basis == BASIS_COLUMN, "orders");
+	CHECK(s.src[SRC_PAYMENTS].order == ORDER_MONTH_FIRST && s.src[SRC_PAYMENTS].basis == BASIS_COLUMN, "payments");
+	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_ORDERS, "A")->when)), "2022-06-05") == 0, "A day-first");
+	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_PAYMENTS, "P")->when)), "2022-05-06") == 0,
+	      "P month-first");
+	/* customers.dob has none: the dataset has 2 day-first and 1 month-first. */
+	CHECK(s.src[SRC_CUSTOMERS].basis == BASIS_DATASET && s.src[SRC_CUSTOMERS].order == ORDER_DAY_FIRST, "dob");
+	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_CUSTOMERS, "1")->when)), "1990-04-03") == 0, "dob");
+	silver_free(&s);
+
+	/* No evidence anywhere: the config decides. */
+	cfg.date_order = ORDER_MONTH_FIRST;
+	const char *none[SRC_COUNT] = {
+		"customer_id,name,email,gender,dob,location\n1,a,,,03-04-1990,x\n",
+		"order_id,customer_id,order_date,amount,status\nA,1,05-06-2022,1,complete\n",
+	};
+	CHECK(silver_from(&s, &cfg, none), "builds");
+	CHECK(s.src[SRC_ORDERS].basis == BASIS_CONFIG && s.src[SRC_ORDERS].order == ORDER_MONTH_FIRST, "config");
+	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_ORDERS, "A")->when)), "2022-05-06") == 0, "A");
+	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_CUSTOMERS, "1")->when)), "1990-03-04") == 0, "dob");
+	silver_free(&s);
+}
+
+static void test_dob_plausibility_and_as_of(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"customer_id,name,email,gender,dob,location\n"
+		"1,a,,,2022-07-27,x\n"	/* after the as-of date */
+		"2,b,,,1902-07-25,x\n"	/* more than 120 years before */
+		"3,c,,,1902-07-26,x\n"	/* exactly 120 years: kept */
+		"4,d,,,2022-07-26,x\n",	/* born on the as-of date: kept */
+		"order_id,customer_id,order_date,amount,status\nA,1,2022-07-26,1,complete\nB,1,2022-06-01,1,complete\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	CHECK(s.as_of == date_days(2022, 7, 26), "as-of is the latest event: %s", date_text(s.as_of));
+	static const struct { const char *id; bool kept; } want[] = {{"1", false}, {"2", false}, {"3", true}, {"4", true}};
+	for (size_t i = 0; i < N_ELEMS(want); i++) {
+		RowHead *h = row_by_id(&s, SRC_CUSTOMERS, want[i].id);
+		CHECK((h->when != MOMENT_NULL) == want[i].kept, "customer %s dob kept=%d", want[i].id, want[i].kept);
+		CHECK(!(h->flags & FLAG(D_IMPLAUSIBLE_DOB)) == want[i].kept, "customer %s flag", want[i].id);
+	}
+	silver_free(&s);
+	cfg.as_of = date_days(2022, 6, 30);
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	CHECK(s.src[SRC_ORDERS].after_as_of == 1, "the order after --as-of is counted");
+	silver_free(&s);
+}
+
+static void test_no_dated_fact_needs_as_of(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {tutorial_like_customers, "order_id,customer_id,order_date,amount,status\nA,1,,1,x\n"};
+	CHECK(!silver_from(&s, &cfg, text), "cannot pick an as-of date");
+	CHECK(s.general.tally[D_NO_AS_OF].count == 1, "says so");
+	silver_free(&s);
+	cfg.as_of = date_days(2022, 1, 1);
+	CHECK(silver_from(&s, &cfg, text), "--as-of is enough");
+	silver_free(&s);
+}
+
+static void test_ragged_rows_are_kept(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		tutorial_like_customers,
+		"order_id,customer_id,order_date,amount,status\nA,1,2022-01-01\nB,1,2022-01-02,4,complete,extra,more\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	Order *a = (Order *)row_by_id(&s, SRC_ORDERS, "A"), *b = (Order *)row_by_id(&s, SRC_ORDERS, "B");
+	CHECK(a && (a->h.flags & FLAG(D_RAGGED_ROW)) && a->cents == AMOUNT_NULL && a->status == OS_UNKNOWN,
+	      "padded with nulls");
+	CHECK(b && (b->h.flags & FLAG(D_RAGGED_ROW)) && b->cents == 400, "extra fields ignored, row kept");
+	CHECK(strncmp(b->h.raw, "B,1,2022-01-02,4,complete,extra,more", b->h.rawlen) == 0, "bronze keeps the extra text");
+	silver_free(&s);
+}
+
+/* Every row ends in silver or quarantine, whatever the mess. */
+static void test_conservation_on_messy_input(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"\xef\xbb\xbf" "customer_id,name,email,gender,dob,location\r\n1,a,,,,\r\n1,b,,,,\r\n\r\n,c,,,,\r\n2,\"d\"x,,,,\r\n",
+		"order_id,customer_id,order_date,amount,status\n\nA,1,2022-01-01,1,ok\n\"B,1,2022-01-02\nC,,,,\nC,2,,,\n",
+		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\nP,\xff,2022-01-01,,,\nP,1\0,,,,\n",
+		"ticket_id,customer_id,issue_type,ticket_date,resolution_status\n",
+		"session_id,customer_id,page_viewed,session_time,device_type\nS,1,/,2022-01-01,ios\nS,1,/,bad,ios\n,,,,\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *src = &s.src[i];
+		size_t silver = silver_rows(&s, (SourceId)i);
+		CHECK(src->rows_read == silver + src->nquarantine, "%s: %llu read, %zu silver, %zu quarantined",
+		      src->def->name, (unsigned long long)src->rows_read, silver, src->nquarantine);
+	}
+	CHECK(s.src[SRC_CUSTOMERS].blank_lines == 1 && s.src[SRC_ORDERS].blank_lines == 1, "blank lines counted");
+	CHECK(s.src[SRC_CUSTOMERS].rows_read == 4, "4 customer rows read");
+	CHECK(s.src[SRC_ORDERS].reason_count[D_MALFORMED_ROW - D_FIRST_REASON] == 1, "the unterminated quote");
+	silver_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header_names_match_loosely),
+		cmocka_unit_test(test_aliases_from_config),
+		cmocka_unit_test(test_missing_required_column_is_an_error),
+		cmocka_unit_test(test_duplicate_header_keeps_first),
+		cmocka_unit_test(test_keys_duplicates_and_quarantine),
+		cmocka_unit_test(test_orphans_become_inferred_customers),
+		cmocka_unit_test(test_date_order_decisions),
+		cmocka_unit_test(test_dob_plausibility_and_as_of),
+		cmocka_unit_test(test_no_dated_fact_needs_as_of),
+		cmocka_unit_test(test_ragged_rows_are_kept),
+		cmocka_unit_test(test_conservation_on_messy_input),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
