@@ -1,0 +1,248 @@
+/* test_kpi.c — the gold definitions of SPEC §6, on small data built for each rule. */
+#include "harness.h"
+
+#define CUSTOMERS_CSV "customer_id,name,email,gender,dob,location\n1,a,,,,\n2,b,,,,\n3,c,,,,\n4,d,,,,\n"
+#define ORDERS_HEAD "order_id,customer_id,order_date,amount,status\n"
+#define TICKETS_HEAD "ticket_id,customer_id,issue_type,ticket_date,resolution_status\n"
+#define PAYMENTS_HEAD "payment_id,customer_id,payment_date,payment_method,payment_status,amount\n"
+#define SESSIONS_HEAD "session_id,customer_id,page_viewed,session_time,device_type\n"
+
+/* Silver and gold from texts, as of 2022-07-26 unless the data says otherwise. */
+static void build(Silver *s, Gold *g, Config *cfg, const char *orders, const char *payments, const char *tickets,
+		  const char *sessions)
+{
+	*cfg = test_config();
+	cfg->as_of = date_days(2022, 7, 26);
+	const char *text[SRC_COUNT] = {CUSTOMERS_CSV, orders, payments, tickets, sessions};
+	CHECK(silver_from(s, cfg, text), "builds");
+	gold_build(s, g);
+}
+
+static void done(Silver *s, Gold *g)
+{
+	gold_free(g);
+	silver_free(s);
+}
+
+static void test_valid_orders(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g;
+	Config cfg;
+	build(&s, &g, &cfg,
+	      ORDERS_HEAD
+	      "a,1,2022-07-01,10,complete\n"	/* valid */
+	      "b,1,2022-07-02,0.0,pending\n"	/* valid: zero amounts count */
+	      "c,1,2022-07-03,,complete\n"	/* no amount */
+	      "d,2,2022-07-04,-5,complete\n"	/* negative */
+	      "e,2,2022-07-05,7,cancelled\n"
+	      "f,2,2022-07-06,7,failed\n"
+	      "g,2,2022-07-07,7,returned\n"
+	      "h,3,2022-07-08,2.5,shipped\n"	/* valid */
+	      "i,3,2022-07-09,1,whatever\n"	/* valid: an unknown status is not excluded */
+	      "j,3,,1,\n"			/* valid: undated, no status */
+	      "k,4,2022-07-27,100,complete\n",	/* after the as-of date: left out */
+	      NULL, NULL, NULL);
+	CHECK(g.now.v[K_VALID_ORDERS] == 5, "valid orders %lld", (long long)g.now.v[K_VALID_ORDERS]);
+	CHECK(g.now.v[K_TOTAL_CUSTOMERS] == 2, "customers 1 and 3");
+	CHECK(g.now.v[K_TOTAL_REVENUE] == 1450, "revenue 14.50, got %lld", (long long)g.now.v[K_TOTAL_REVENUE]);
+	CHECK(g.now.v[K_AVERAGE_ORDER_VALUE] == 290, "14.50 / 5 = 2.90");
+	CHECK(g.now.v[K_REPEAT_CUSTOMER_PCT] == 10000, "both have 2+ valid orders");
+	CHECK(g.now.v[K_KNOWN_CUSTOMERS] == 4, "known customers");
+	done(&s, &g);
+}
+
+static void test_rounding(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g;
+	Config cfg;
+	/* AOV 0.03 / 2 = 0.015 rounds half up to 0.02; repeat 1 of 3 customers = 33.33 % */
+	build(&s, &g, &cfg, ORDERS_HEAD "a,1,2022-07-01,0.01,complete\nb,1,2022-07-01,0.02,complete\n"
+	      "c,2,2022-07-01,0,complete\nd,3,2022-07-01,0,complete\n", NULL, NULL, NULL);
+	CHECK(g.now.v[K_AVERAGE_ORDER_VALUE] == 1, "0.03/4 = 0.0075 -> 0.01, got %lld",
+	      (long long)g.now.v[K_AVERAGE_ORDER_VALUE]);
+	CHECK(g.now.v[K_REPEAT_CUSTOMER_PCT] == 3333, "33.33, got %lld", (long long)g.now.v[K_REPEAT_CUSTOMER_PCT]);
+	done(&s, &g);
+	build(&s, &g, &cfg, ORDERS_HEAD "a,1,2022-07-01,0.01,complete\nb,1,2022-07-01,0.02,complete\n"
+	      "c,2,2022-07-01,1,complete\nd,2,2022-07-01,1,complete\ne,3,2022-07-01,1,complete\n", NULL, NULL, NULL);
+	CHECK(g.now.v[K_REPEAT_CUSTOMER_PCT] == 6667, "2 of 3 = 66.67");
+	done(&s, &g);
+	/* No valid order at all: the averages are undefined, not zero. */
+	build(&s, &g, &cfg, ORDERS_HEAD "a,1,2022-07-01,,complete\n", NULL, NULL, NULL);
+	CHECK(g.now.v[K_AVERAGE_ORDER_VALUE] == KPI_NULL && g.now.v[K_REPEAT_CUSTOMER_PCT] == KPI_NULL &&
+	      g.now.v[K_MOBILE_PCT] == KPI_NULL, "undefined ratios are null");
+	done(&s, &g);
+}
+
+static void test_open_tickets_and_churn(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g;
+	Config cfg;
+	build(&s, &g, &cfg,
+	      ORDERS_HEAD
+	      "a,1,2022-04-27,10,complete\n"	/* A - 90: outside (A - W, A] */
+	      "b,2,2022-04-28,10,complete\n"	/* A - 89: inside */
+	      "c,3,,10,complete\n"		/* undated: in no window */
+	      "d,4,2022-07-20,10,cancelled\n",	/* not valid */
+	      NULL,
+	      TICKETS_HEAD
+	      "t1,1,x,2022-07-01,closed\nt2,2,x,2022-07-01,resolved\nt3,3,x,2022-07-01,\n"
+	      "t4,4,x,2022-07-01,pending\nt5,4,x,2022-07-27,open\nt6,4,x,,escalated\n",
+	      NULL);
+	CHECK(g.now.v[K_OPEN_TICKETS] == 3, "t3 (no status), t4, t6 are open; t5 is after A: %lld",
+	      (long long)g.now.v[K_OPEN_TICKETS]);
+	CHECK(g.now.v[K_CHURN_RISK] == 3, "customers 1, 3 and 4: %lld", (long long)g.now.v[K_CHURN_RISK]);
+	CHECK(g.c360[0].churn_risk && !g.c360[1].churn_risk && g.c360[2].churn_risk && g.c360[3].churn_risk,
+	      "per customer");
+	/* A week earlier (2022-07-19) the window is (2022-04-20, 2022-07-19]: customer 1's order is inside. */
+	CHECK(g.week_before.as_of == date_days(2022, 7, 19), "week before");
+	CHECK(g.week_before.v[K_CHURN_RISK] == 2, "week before churn %lld", (long long)g.week_before.v[K_CHURN_RISK]);
+	done(&s, &g);
+}
+
+static void test_week_before(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g;
+	Config cfg;
+	build(&s, &g, &cfg,
+	      ORDERS_HEAD "a,1,2022-07-19,10,complete\nb,2,2022-07-20,20,complete\nc,1,2022-07-26,30,complete\n",
+	      NULL, NULL, NULL);
+	CHECK(g.week_before.v[K_TOTAL_CUSTOMERS] == 1 && g.week_before.v[K_TOTAL_REVENUE] == 1000,
+	      "only the order of the 19th counts a week earlier");
+	CHECK(g.now.v[K_TOTAL_CUSTOMERS] == 2 && g.now.v[K_REPEAT_CUSTOMER_PCT] == 5000, "now");
+	done(&s, &g);
+}
+
+static void test_payment_split(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g;
+	Config cfg;
+	build(&s, &g, &cfg, ORDERS_HEAD,
+	      PAYMENTS_HEAD
+	      "p1,1,2022-07-01,upi,success,10\n"
+	      "p2,1,2022-07-01,UPI,paid,-3\n"	/* counted; its negative amount is not summed */
+	      "p3,1,2022-07-01,cash,success,\n"	/* counted; no amount */
+	      "p4,1,2022-07-01,cash,success,5\n"
+	      "p5,2,2022-07-01,paypal,failed,99\n"	/* not a success */
+	      "p6,2,2022-07-01,wallet,success,1\n"
+	      "p7,2,2022-07-27,wallet,success,1\n",	/* after A */
+	      NULL, NULL);
+	CHECK(g.nsplit == 3, "three methods with successes, got %zu", g.nsplit);
+	const Dict *m = &s.src[SRC_PAYMENTS].dict[PA_METHOD];
+	static const struct { const char *label; uint64_t n; int64_t share, cents; } want[] = {
+		{"Cash", 2, 4000, 500}, {"UPI", 2, 4000, 1000}, {"Wallet", 1, 2000, 100},
+	};
+	for (size_t i = 0; i < N_ELEMS(want); i++)
+		CHECK(strcmp(m->label[g.split[i].method], want[i].label) == 0 && g.split[i].count == want[i].n &&
+		      g.split[i].share == want[i].share && g.split[i].cents == want[i].cents,
+		      "row %zu: %s %llu %lld %lld", i, m->label[g.split[i].method], (unsigned long long)g.split[i].count,
+		      (long long)g.split[i].share, (long long)g.split[i].cents);
+	/* customer 1: two Cash and two UPI successes: the tie goes to the lower label. */
+	CHECK(strcmp(m->label[g.c360[0].preferred_method], "Cash") == 0, "preferred method tie");
+	CHECK(g.c360[0].pay_by_status[PS_SUCCESS] == 4 && g.c360[1].pay_by_status[PS_FAILED] == 1, "by status");
+	done(&s, &g);
+}
+
+static void test_devices_by_week(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g;
+	Config cfg;
+	build(&s, &g, &cfg, ORDERS_HEAD, NULL, NULL,
+	      SESSIONS_HEAD
+	      "s1,1,/,2022-07-17 23:59:59,android\n"	/* Sunday: week 28 */
+	      "s2,1,/,2022-07-18 00:00:00,windows\n"	/* Monday: week 29 */
+	      "s3,1,/,2022-07-18T01:00:00+05:30,ios\n"	/* 2022-07-17 19:30 UTC: week 28 */
+	      "s4,2,/,,smart tv\n"			/* undated, Other */
+	      "s5,2,/,2022-07-25,mac\n");		/* week 30 */
+	CHECK(g.now.v[K_MOBILE_PCT] == 4000 && g.now.v[K_WEB_PCT] == 4000, "2 of 5 mobile, 2 of 5 web");
+	CHECK(g.nweeks == 4, "all time and weeks 28, 29, 30: %zu", g.nweeks);
+	CHECK(g.weeks[0].n[CH_OTHER] == 1, "the undated session counts in all time only");
+	CHECK(g.weeks[1].days == date_days(2022, 7, 11) && g.weeks[1].n[CH_MOBILE] == 2, "week 28");
+	CHECK(g.weeks[2].n[CH_WEB] == 1 && g.weeks[2].n[CH_MOBILE] == 0, "week 29");
+	CHECK(g.weeks[3].n[CH_WEB] == 1, "week 30");
+	CHECK(g.c360[0].preferred_channel == CH_MOBILE, "preferred channel");
+	CHECK(g.c360[1].preferred_channel == CH_WEB, "a tie goes to Mobile, then Web, then Other");
+	done(&s, &g);
+}
+
+static void test_segments(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g;
+	Config cfg;
+	build(&s, &g, &cfg,
+	      ORDERS_HEAD
+	      "a,1,2022-07-20,1,complete\na2,1,2022-07-10,1,complete\na3,1,2022-06-30,1,complete\n"	/* Champions */
+	      "b,2,2022-06-01,1,complete\nb2,2,2022-05-01,1,complete\n"				/* Loyal */
+	      "c,3,2022-03-01,1,complete\n",							/* At Risk */
+	      NULL, NULL, NULL);
+	static const int want[] = {SEG_CHAMPIONS, SEG_LOYAL, SEG_AT_RISK, SEG_PROSPECTS};
+	for (int i = 0; i < 4; i++)
+		CHECK(g.c360[i].segment == want[i], "customer %d is %s, want %s", i + 1, segment_label[g.c360[i].segment],
+		      segment_label[want[i]]);
+	done(&s, &g);
+}
+
+/* The tutorial's worked example, SPEC §6, from the files as shipped. */
+static void test_tutorial_worked_example(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	cfg.data_dir = "../shared/data/tutorial";
+	Silver s;
+	Gold g;
+	CHECK(silver_load(&s, &cfg), "builds");
+	gold_build(&s, &g);
+	CHECK(s.as_of == date_days(2022, 7, 26), "as-of is the latest event");
+	static const struct { int k; int64_t now, before; } want[] = {
+		{K_VALID_ORDERS, 11, 3}, {K_TOTAL_CUSTOMERS, 11, 3}, {K_TOTAL_REVENUE, 203265, 37050},
+		{K_AVERAGE_ORDER_VALUE, 18479, KPI_NULL}, {K_REPEAT_CUSTOMER_PCT, 0, KPI_NULL}, {K_OPEN_TICKETS, 6, KPI_NULL},
+		{K_CHURN_RISK, 4, KPI_NULL}, {K_MOBILE_PCT, 5333, KPI_NULL}, {K_WEB_PCT, 4667, KPI_NULL},
+	};
+	for (size_t i = 0; i < N_ELEMS(want); i++) {
+		CHECK(g.now.v[want[i].k] == want[i].now, "%s = %lld, want %lld", kpi_info[want[i].k].name,
+		      (long long)g.now.v[want[i].k], (long long)want[i].now);
+		if (want[i].before != KPI_NULL)
+			CHECK(g.week_before.v[want[i].k] == want[i].before, "%s a week earlier", kpi_info[want[i].k].name);
+	}
+	static const char *const churned[] = {"1002", "1005", "1009", "1010"};
+	for (size_t i = 0; i < N_ELEMS(churned); i++) {
+		RowHead *h = row_by_id(&s, SRC_CUSTOMERS, churned[i]);
+		CHECK(h && g.c360[ROW(CUSTOMERS(&s), Customer, 0) == (Customer *)h ? 0 : (size_t)((Customer *)h -
+		      ROW(CUSTOMERS(&s), Customer, 0))].churn_risk, "%s at churn risk", churned[i]);
+	}
+	static const struct { const char *label; uint64_t n; int64_t share; } split[] = {
+		{"Credit Card", 4, 3636}, {"Cash", 2, 1818}, {"Wallet", 2, 1818}, {"Net Banking", 1, 909},
+		{"PayPal", 1, 909}, {"UPI", 1, 909},
+	};
+	CHECK(g.nsplit == N_ELEMS(split), "six methods");
+	for (size_t i = 0; i < N_ELEMS(split); i++)
+		CHECK(strcmp(s.src[SRC_PAYMENTS].dict[PA_METHOD].label[g.split[i].method], split[i].label) == 0 &&
+		      g.split[i].count == split[i].n && g.split[i].share == split[i].share, "split row %zu", i);
+	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_CUSTOMERS, "1002")->when)), "1988-06-12") == 0,
+	      "Sara Khan's 12-06-1988 is day-first");
+	done(&s, &g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_orders), cmocka_unit_test(test_rounding),
+		cmocka_unit_test(test_open_tickets_and_churn), cmocka_unit_test(test_week_before),
+		cmocka_unit_test(test_payment_split), cmocka_unit_test(test_devices_by_week),
+		cmocka_unit_test(test_segments), cmocka_unit_test(test_tutorial_worked_example),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
