@@ -219,9 +219,8 @@ static void test_tutorial_worked_example(void **state)
 	}
 	static const char *const churned[] = {"1002", "1005", "1009", "1010"};
 	for (size_t i = 0; i < N_ELEMS(churned); i++) {
-		RowHead *h = row_by_id(&s, SRC_CUSTOMERS, churned[i]);
-		CHECK(h && g.c360[ROW(CUSTOMERS(&s), Customer, 0) == (Customer *)h ? 0 : (size_t)((Customer *)h -
-		      ROW(CUSTOMERS(&s), Customer, 0))].churn_risk, "%s at churn risk", churned[i]);
+		Customer *c = (Customer *)row_by_id(&s, SRC_CUSTOMERS, churned[i]);
+		CHECK(c && g.c360[c - ROW(CUSTOMERS(&s), Customer, 0)].churn_risk, "%s at churn risk", churned[i]);
 	}
 	static const struct { const char *label; uint64_t n; int64_t share; } split[] = {
 		{"Credit Card", 4, 3636}, {"Cash", 2, 1818}, {"Wallet", 2, 1818}, {"Net Banking", 1, 909},
