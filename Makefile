@@ -34,7 +34,7 @@ $(BUILD):
 # The whole suite: unit tests, then the command-line, golden and bad-input tests.
 check: $(BIN) $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; TZ=UTC ./$$t || exit 1; done
-	@TZ=UTC C360=./$(BIN) tests/cli.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
@@ -43,7 +43,7 @@ asan:
 
 valgrind: $(BIN) $(UNIT)
 	@for t in $(UNIT); do TZ=UTC valgrind -q --error-exitcode=1 --leak-check=full ./$$t || exit 1; done
-	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full ./$(BIN)" tests/cli.sh
+	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full $(CURDIR)/$(BIN)" BIG=0 tests/cli.sh
 
 bench: $(BIN)
 	tests/bench.sh ./$(BIN)

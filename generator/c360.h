@@ -175,7 +175,7 @@ typedef struct {
 void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *column,
 	  const char *value, size_t vlen);
 Severity diag_worst(const Diags *d, size_t n);	/* worst over n Diags; SEV_NOTE if none */
-/* Writes the samples and a count line per code, errors first. */
+/* Writes the samples and a count line per code, errors first; quiet: errors only. */
 void diag_format(Buf *out, const Diags *d, bool quiet);
 void diag_free(Diags *d);
 

@@ -102,7 +102,7 @@ static void format_one(Buf *out, const Diags *d, int code)
 
 void diag_format(Buf *out, const Diags *d, bool quiet)
 {
-	for (int sev = SEV_ERROR; sev >= (quiet ? SEV_ERROR : SEV_WARNING); sev--)
+	for (int sev = SEV_ERROR; sev >= (quiet ? SEV_ERROR : SEV_NOTE); sev--)
 		for (int c = 0; c < D_COUNT; c++)
 			if (d->tally[c].count && (int)diag_info[c].sev == sev)
 				format_one(out, d, c);

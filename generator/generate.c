@@ -178,7 +178,7 @@ static void put_amount(Rng *r, Buf *b, int64_t cents)
 		return;
 	}
 	if (k < 25) {
-		buf_puts(b, PICK(r, ((const char *const[]){"abc", "12..50", "1,23.4", "$-", "1e3"})));
+		buf_puts(b, PICK(r, ((const char *const[]){"abc", "12..50", "\"1,23.4\"", "$-", "1e3"})));
 		return;
 	}
 	uint32_t style = rng_below(r, 6);
@@ -408,8 +408,10 @@ static void gen_ticket(Rng *r, Out *tickets, uint64_t id, uint64_t tseq, int64_t
 		buf_puts(b, PICK(r, issues));
 	buf_putc(b, ',');
 	put_messy_date(r, b, end - rng_below(r, 365), DAY_FIRST);
-	buf_putc(b, ',');
-	buf_puts(b, PICK(r, ticket_statuses));
+	if (!chance(r, 5)) {	/* else a row cut short: ragged */
+		buf_putc(b, ',');
+		buf_puts(b, PICK(r, ticket_statuses));
+	}
 	buf_putc(b, '\n');
 }
 
