@@ -212,7 +212,8 @@ static void parse_pending(Ingest *in, bool eof)
 {
 	size_t keep = parse_lines(in, in->pending.p, in->pending.len, in->scan, eof);
 	in->scan = in->stop - keep;
-	memmove(in->pending.p, in->pending.p + keep, in->pending.len - keep);
+	if (keep)
+		memmove(in->pending.p, in->pending.p + keep, in->pending.len - keep);
 	in->pending.len -= keep;
 }
 

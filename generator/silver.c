@@ -679,7 +679,8 @@ bool silver_finish(Silver *s)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		Source *src = &s->src[i];
 		count_flags(src);
-		qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, quarantine_cmp);
+		if (src->nquarantine)
+			qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, quarantine_cmp);
 	}
 	return true;
 }

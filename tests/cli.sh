@@ -30,6 +30,10 @@ run() {
 		fail "c360 $* exited $got, want $want"
 		head -5 "$T/err"
 	fi
+	if grep -q "Sanitizer\|runtime error\|==[0-9]*==" "$T/err"; then
+		fail "c360 $*: memory error"
+		head -20 "$T/err"
+	fi
 }
 err_has() { if grep -q -- "$1" "$T/err"; then pass; else fail "stderr lacks \"$1\": $(head -3 "$T/err")"; fi; }
 file_has() { if grep -q -- "$2" "$1"; then pass; else fail "$1 lacks \"$2\""; fi; }

@@ -40,7 +40,9 @@ static char *read_all(const char *data, size_t len, size_t chunk, uint64_t *blan
 	if (blank)
 		*blank = ingest_blank_lines(in);
 	ingest_free(in);
-	return xstrdup(buf_cstr(&out));
+	char *text = xstrdup(buf_cstr(&out));
+	buf_free(&out);
+	return text;
 }
 
 static const struct {
