@@ -18,6 +18,11 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* Big arrays (tables, sort buffers): zero-filled, growing without copies; free with the size. */
+void *big_alloc(size_t n);
+void *big_realloc(void *p, size_t old, size_t n);
+void big_free(void *p, size_t n);
+
 typedef struct ArenaBlock ArenaBlock;
 typedef struct {
 	ArenaBlock *head;

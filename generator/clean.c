@@ -24,17 +24,19 @@ static bool is_alpha(char c)
 
 bool clean_is_null(Str s)
 {
-	static const char *const tokens[] = {"na", "n/a", "null", "none", "nan", "-", "?", "not available"};
-	char low[16];
+	static const struct { const char *text; size_t n; } tokens[] = {
+		{"na", 2}, {"n/a", 3}, {"null", 4}, {"none", 4}, {"nan", 3}, {"-", 1}, {"?", 1}, {"not available", 13},
+	};
 	s = str_trim(s);
 	if (s.n == 0)
 		return true;
-	if (s.n >= sizeof low)
-		return false;
+	char first = ascii_lower(s.p[0]), low[16];
+	if (s.n > 13 || (first != 'n' && first != '-' && first != '?'))
+		return false;	/* the common case, decided at once */
 	for (size_t i = 0; i < s.n; i++)
 		low[i] = ascii_lower(s.p[i]);
 	for (size_t t = 0; t < sizeof tokens / sizeof *tokens; t++)
-		if (strlen(tokens[t]) == s.n && memcmp(tokens[t], low, s.n) == 0)
+		if (tokens[t].n == s.n && memcmp(tokens[t].text, low, s.n) == 0)
 			return true;
 	return false;
 }

@@ -21,11 +21,20 @@ static inline uint64_t mix(uint64_t h)
 
 uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-	for (; n >= 8; s += 8, n -= 8)
-		h = (h ^ load64(s)) * 0xff51afd7ed558ccdull, h ^= h >> 29;
-	uint64_t tail = 0;
-	memcpy(&tail, s, n);
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull), tail;
+	if (n >= 8) {
+		for (; n > 8; s += 8, n -= 8)
+			h = (h ^ load64(s)) * 0xff51afd7ed558ccdull, h ^= h >> 29;
+		tail = load64(s + n - 8);	/* the last 8 bytes, overlapping what came before */
+	} else if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		tail = (uint64_t)a << 32 | b;
+	} else {
+		tail = n ? (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 |
+				   (unsigned char)s[n - 1] : 0;
+	}
 	return mix(h ^ tail);
 }
 

@@ -63,8 +63,9 @@ static int64_t resolve_ambiguous(int64_t v, DateOrder order, bool keep_time)
 static void *table_push(Table *t)
 {
 	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 1024;
-		t->rows = xrealloc(t->rows, t->cap * t->size);
+		size_t cap = t->cap ? t->cap * 2 : 1024;
+		t->rows = big_realloc(t->rows, t->cap * t->size, cap * t->size);
+		t->cap = cap;
 	}
 	return memset(t->rows + t->n++ * t->size, 0, t->size);
 }
@@ -425,7 +426,7 @@ static void dedupe(Source *src)
 	Table *t = &src->table;
 	if (t->n < 2)
 		return;
-	uint64_t *a = xmalloc(t->n * sizeof *a), *tmp = xmalloc(t->n * sizeof *tmp);
+	uint64_t *a = big_alloc(t->n * sizeof *a), *tmp = big_alloc(t->n * sizeof *tmp);
 	for (size_t i = 0; i < t->n; i++) {
 		const RowHead *h = ROW(t, RowHead, i);
 		a[i] = (hash_bytes(h->id, h->idlen) >> 32) << 32 | i;
@@ -445,8 +446,8 @@ static void dedupe(Source *src)
 				x->flags |= F_QUARANTINED, any = true;
 		}
 	}
-	free(a);
-	free(tmp);
+	big_free(a, t->n * sizeof *a);
+	big_free(tmp, t->n * sizeof *tmp);
 	for (size_t i = 0; any && i < t->n; i++) {
 		RowHead *h = ROW(t, RowHead, i);
 		if (!(h->flags & F_QUARANTINED))
@@ -745,7 +746,7 @@ void silver_free(Silver *s)
 		ingest_free(src->ingest);
 		diag_free(&src->diags);
 		arena_free(&src->arena);
-		free(src->table.rows);
+		big_free(src->table.rows, src->table.cap * src->table.size);
 		index_free(&src->keys);
 		free(src->quarantine);
 		free(src->orphans);
