@@ -127,6 +127,24 @@ char *arena_strndup(Arena *a, const char *s, size_t n)
 	return d;
 }
 
+void arena_adopt(Arena *a, Arena *from)
+{
+	if (!from->head)
+		return;
+	ArenaBlock *tail = from->head;
+	while (tail->next)
+		tail = tail->next;
+	if (a->head) {	/* behind a's current block, which goes on serving */
+		tail->next = a->head->next;
+		a->head->next = from->head;
+	} else {
+		a->head = from->head;
+	}
+	a->used += from->used;
+	from->head = NULL;
+	from->used = 0;
+}
+
 void arena_free(Arena *a)
 {
 	for (ArenaBlock *b = a->head, *next; b; b = next) {

@@ -32,6 +32,7 @@ typedef struct {
 void *arena_alloc(Arena *a, size_t n);	/* 8-byte aligned, uninitialised */
 void *arena_zalloc(Arena *a, size_t n);
 char *arena_strndup(Arena *a, const char *s, size_t n);	/* NUL-terminated copy */
+void arena_adopt(Arena *a, Arena *from);	/* a takes over from's blocks */
 void arena_free(Arena *a);
 
 /* A growable byte buffer that carries its length; the caller frees with buf_free. */
@@ -183,6 +184,8 @@ Severity diag_worst(const Diags *d, size_t n);	/* worst over n Diags; SEV_NOTE i
 /* Writes the samples and a count line per code, errors first; quiet: errors only. */
 void diag_format(Buf *out, const Diags *d, bool quiet);
 void diag_free(Diags *d);
+/* Adds from's problems to d, from's lines shifted by line_offset; from is emptied. */
+void diag_merge(Diags *d, Diags *from, uint32_t line_offset);
 
 /* ------------------------------------------------------------------ sources and config */
 typedef enum { SRC_CUSTOMERS, SRC_ORDERS, SRC_PAYMENTS, SRC_TICKETS, SRC_SESSIONS, SRC_COUNT } SourceId;
@@ -222,6 +225,8 @@ typedef struct {
 	char *file[SRC_COUNT];	/* file names inside data_dir */
 	char *alias[SRC_COUNT][MAX_COLS][MAX_ALIASES];	/* normalised extra header names */
 	bool quiet;
+	int jobs;		/* threads to read with; 0: one per processor */
+	size_t chunk_min;	/* a file is split into chunks of at least this many bytes */
 } Config;
 
 void config_defaults(Config *c);
@@ -255,6 +260,9 @@ Ingest *ingest_new(RecordFn fn, void *ctx);
 void ingest_feed(Ingest *in, const char *data, size_t len);
 void ingest_finish(Ingest *in);	/* flushes the last record */
 uint64_t ingest_blank_lines(const Ingest *in);
+void ingest_continue(Ingest *in);	/* the input continues a file: no BOM at its start */
+bool ingest_open(const Ingest *in);	/* a record or line is unfinished */
+uint32_t ingest_lines(const Ingest *in);	/* lines read so far */
 void ingest_free(Ingest *in);
 
 /* Replaces invalid UTF-8 and NUL bytes in s with U+FFFD into out; returns TEXT_* found

@@ -108,6 +108,25 @@ void diag_format(Buf *out, const Diags *d, bool quiet)
 				format_one(out, d, c);
 }
 
+void diag_merge(Diags *d, Diags *from, uint32_t line_offset)
+{
+	for (int c = 0; c < D_COUNT; c++) {
+		DiagTally *t = &d->tally[c], *f = &from->tally[c];
+		t->count += f->count;
+		for (unsigned i = 0; i < f->nsamples; i++) {
+			DiagSample smp = f->sample[i];
+			if (t->nsamples == DIAG_SAMPLES) {
+				free(smp.text);
+				continue;
+			}
+			if (smp.line)
+				smp.line += line_offset;
+			t->sample[t->nsamples++] = smp;
+		}
+		*f = (DiagTally){0};
+	}
+}
+
 void diag_free(Diags *d)
 {
 	for (int c = 0; c < D_COUNT; c++)

@@ -262,6 +262,21 @@ uint64_t ingest_blank_lines(const Ingest *in)
 	return in->blank;
 }
 
+void ingest_continue(Ingest *in)
+{
+	in->bom_checked = true;
+}
+
+bool ingest_open(const Ingest *in)
+{
+	return in->open || in->pending.len;
+}
+
+uint32_t ingest_lines(const Ingest *in)
+{
+	return in->line - 1;
+}
+
 void ingest_free(Ingest *in)
 {
 	if (!in)

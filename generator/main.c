@@ -16,8 +16,9 @@
 enum { EXIT_OK = 0, EXIT_BUILD = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
-	"usage: c360 build    [--data DIR] [--out DIR] [--as-of YYYY-MM-DD] [--config FILE] [--theme NAME] [--quiet]\n"
-	"       c360 check    [--data DIR] [--as-of YYYY-MM-DD] [--config FILE] [--quiet]\n"
+	"usage: c360 build    [--data DIR] [--out DIR] [--as-of YYYY-MM-DD] [--config FILE] [--theme NAME]\n"
+	"                     [--jobs N] [--quiet]\n"
+	"       c360 check    [--data DIR] [--as-of YYYY-MM-DD] [--config FILE] [--jobs N] [--quiet]\n"
 	"       c360 generate --customers N [--seed S] --out DIR\n"
 	"       c360 --help | --version\n";
 
@@ -35,6 +36,7 @@ static const char help_text[] =
 	"  --theme NAME      the theme under themes/ (default: default)\n"
 	"  --customers N     how many customers to generate\n"
 	"  --seed S          the generator's seed (default 1)\n"
+	"  --jobs N          threads to read with (default: one per processor)\n"
 	"  --quiet           print errors only\n\n"
 	"exit status: 0 success, 1 the input cannot be built, 2 usage error.\n"
 	"See c360(1) for the files written and the cleaning rules.\n";
@@ -93,12 +95,13 @@ static bool parse_count(const char *s, uint64_t *v)
 
 static int parse_options(int argc, char **argv, Options *o)
 {
-	enum { O_DATA = 256, O_OUT, O_ASOF, O_CONFIG, O_THEME, O_CUSTOMERS, O_SEED, O_QUIET };
+	enum { O_DATA = 256, O_OUT, O_ASOF, O_CONFIG, O_THEME, O_CUSTOMERS, O_SEED, O_QUIET, O_JOBS };
 	static const struct option longs[] = {
 		{"data", required_argument, NULL, O_DATA}, {"out", required_argument, NULL, O_OUT},
 		{"as-of", required_argument, NULL, O_ASOF}, {"config", required_argument, NULL, O_CONFIG},
 		{"theme", required_argument, NULL, O_THEME}, {"customers", required_argument, NULL, O_CUSTOMERS},
 		{"seed", required_argument, NULL, O_SEED}, {"quiet", no_argument, NULL, O_QUIET},
+		{"jobs", required_argument, NULL, O_JOBS},
 		{NULL, 0, NULL, 0},
 	};
 	bool generating = strcmp(o->cmd, "generate") == 0, checking = strcmp(o->cmd, "check") == 0;
@@ -126,11 +129,18 @@ static int parse_options(int argc, char **argv, Options *o)
 			if (!parse_count(optarg, &o->seed))
 				return usage_error("--seed wants a whole number", optarg);
 			break;
+		case O_JOBS: {
+			uint64_t j;
+			if (!parse_count(optarg, &j) || j < 1 || j > 64)
+				return usage_error("--jobs wants a number from 1 to 64", optarg);
+			o->cfg.jobs = (int)j;
+			break;
+		}
 		default:
 			return usage_error("unknown or incomplete option", argv[optind - 1]);
 		}
 		bool gen_only = c == O_CUSTOMERS || c == O_SEED, data_only = c == O_DATA || c == O_ASOF ||
-			c == O_CONFIG || c == O_THEME || c == O_QUIET;
+			c == O_CONFIG || c == O_THEME || c == O_QUIET || c == O_JOBS;
 		if ((generating && data_only) || (!generating && gen_only) || (checking && (c == O_OUT || c == O_THEME)))
 			return usage_error("option not valid here", argv[optind - 1]);
 	}
@@ -253,6 +263,9 @@ int main(int argc, char **argv)
 		return status;
 	if (!o.cfg.data_dir)
 		o.cfg.data_dir = o.data_owned = default_data_dir();
+	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */
+	if (chunk)
+		o.cfg.chunk_min = (size_t)strtoull(chunk, NULL, 10);
 	if (o.cfg.config_file) {
 		Buf err = {0};
 		if (!config_load(&o.cfg, o.cfg.config_file, &err)) {

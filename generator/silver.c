@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -33,6 +34,14 @@ static const size_t row_size[SRC_COUNT] = {
 	sizeof(Customer), sizeof(Order), sizeof(Payment), sizeof(Ticket), sizeof(Session),
 };
 
+/* Where each category column's label number lives in its row. */
+static const size_t category_at[SRC_COUNT][MAX_COLS] = {
+	[SRC_ORDERS] = {[OR_STATUS] = offsetof(Order, status)},
+	[SRC_PAYMENTS] = {[PA_METHOD] = offsetof(Payment, method), [PA_STATUS] = offsetof(Payment, status)},
+	[SRC_TICKETS] = {[TI_ISSUE] = offsetof(Ticket, issue), [TI_STATUS] = offsetof(Ticket, status)},
+	[SRC_SESSIONS] = {[SE_PAGE] = offsetof(Session, page), [SE_DEVICE] = offsetof(Session, device)},
+};
+
 #define MEMO_MAX 65536		/* distinct raw values remembered per category column */
 #define UNKNOWN_BIT (1u << 31)
 
@@ -60,13 +69,20 @@ static int64_t resolve_ambiguous(int64_t v, DateOrder order, bool keep_time)
 
 /* ---- tables */
 
+static void table_reserve(Table *t, size_t more)
+{
+	if (t->cap - t->n >= more)
+		return;
+	size_t cap = t->cap ? t->cap * 2 : 1024;
+	while (cap - t->n < more)
+		cap *= 2;
+	t->rows = big_realloc(t->rows, t->cap * t->size, cap * t->size);
+	t->cap = cap;
+}
+
 static void *table_push(Table *t)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 1024;
-		t->rows = big_realloc(t->rows, t->cap * t->size, cap * t->size);
-		t->cap = cap;
-	}
+	table_reserve(t, 1);
 	return memset(t->rows + t->n++ * t->size, 0, t->size);
 }
 
@@ -485,7 +501,7 @@ void silver_source_end(Silver *s, Source *src)
 {
 	(void)s;
 	ingest_finish(src->ingest);
-	src->blank_lines = ingest_blank_lines(src->ingest);
+	src->blank_lines += ingest_blank_lines(src->ingest);
 	ingest_free(src->ingest);
 	src->ingest = NULL;
 	src->present = true;
@@ -501,6 +517,139 @@ void silver_source_end(Silver *s, Source *src)
 	table_compact(&src->table);
 	if (src->id == SRC_CUSTOMERS)	/* facts look customers up by their final row number */
 		reindex(src);
+}
+
+static void source_free(Source *src);
+
+/* ---- reading a file: through a read-only mapping, in chunks read in parallel */
+
+/* Moves a chunk's rows, quarantine and problems into dst, its lines shifted by offset. */
+static void source_merge(Source *dst, Source *from, uint32_t offset)
+{
+	uint32_t *map[MAX_COLS] = {0};
+	for (int c = 0; c < dst->def->ncols; c++) {
+		if (!dst->def->category[c])
+			continue;
+		const Dict *d = &from->dict[c];
+		map[c] = xmalloc((d->n + 1) * sizeof *map[c]);
+		for (uint32_t l = 0; l < d->n; l++)
+			map[c][l] = dict_intern(&dst->dict[c], str_make(d->label[l], d->len[l]));
+	}
+	Table *t = &dst->table;
+	table_reserve(t, from->table.n);
+	memcpy(t->rows + t->n * t->size, from->table.rows, from->table.n * t->size);
+	for (size_t i = t->n; i < t->n + from->table.n; i++) {
+		RowHead *h = ROW(t, RowHead, i);
+		h->line += offset;
+		for (int c = 0; c < dst->def->ncols; c++)
+			if (map[c]) {
+				uint32_t *label = (uint32_t *)(void *)((char *)h + category_at[dst->id][c]);
+				*label = map[c][*label];
+			}
+	}
+	t->n += from->table.n;
+	for (size_t q = 0; q < from->nquarantine; q++) {
+		const Quarantined *x = &from->quarantine[q];
+		quarantine(dst, x->raw, x->rawlen, x->line + offset, x->reason);
+	}
+	for (size_t o = 0; o < from->norphans; o++)
+		note_orphan(dst, from->orphans[o].line + offset, from->orphans[o].id, from->orphans[o].idlen);
+	dst->rows_read += from->rows_read;
+	dst->blank_lines += ingest_blank_lines(from->ingest);
+	dst->ambiguous += from->ambiguous;
+	for (int e = 0; e < 3; e++)
+		dst->evidence[e] += from->evidence[e];
+	diag_merge(&dst->diags, &from->diags, offset);
+	arena_adopt(&dst->arena, &from->arena);
+	for (int c = 0; c < MAX_COLS; c++)
+		free(map[c]);
+}
+
+typedef struct {
+	Source src;
+	const char *data;
+	size_t len;
+	pthread_t thread;
+	bool running;
+} Chunk;
+
+static void *chunk_read(void *arg)
+{
+	Chunk *c = arg;
+	ingest_feed(c->src.ingest, c->data, c->len);
+	return NULL;
+}
+
+static int reading_threads(const Config *cfg)
+{
+	long n = cfg->jobs > 0 ? cfg->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+}
+
+/* Feeds data[at..len) to src: the header first, then the rest in chunks that start after a
+ * line end, read by threads. A chunk that turns out to start inside a quoted field is
+ * dropped and its bytes read again by the chunk before it. */
+static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
+{
+	size_t at = 0;
+	src->input = data;
+	src->input_len = len;
+	while (at < len && !src->have_header) {	/* the header, line by line */
+		const char *nl = memchr(data + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - data) + 1 : len;
+		ingest_feed(src->ingest, data + at, end - at);
+		at = end;
+	}
+	size_t n = (len - at) / (s->cfg->chunk_min ? s->cfg->chunk_min : 1);
+	int threads = reading_threads(s->cfg);
+	n = n < 1 ? 1 : n > (size_t)threads ? (size_t)threads : n;
+	Chunk *ch = xcalloc(n, sizeof *ch);
+	size_t start = at;
+	for (size_t k = 0; k < n; k++) {
+		size_t end = k + 1 == n ? len : at + (len - at) / n * (k + 1);
+		const char *nl = end < len ? memchr(data + end, '\n', len - end) : NULL;
+		end = k + 1 == n || !nl ? len : (size_t)(nl - data) + 1;
+		if (end < start)
+			end = start;
+		ch[k].data = data + start;
+		ch[k].len = end - start;
+		start = end;
+		if (k == 0)
+			continue;
+		silver_source_init(s, &ch[k].src, src->id);
+		ingest_continue(ch[k].src.ingest);
+		ch[k].src.have_header = true;
+		ch[k].src.broken = src->broken;
+		ch[k].src.nheader = src->nheader;
+		memcpy(ch[k].src.field_of, src->field_of, sizeof src->field_of);
+		ch[k].src.input = data;
+		ch[k].src.input_len = len;
+		ch[k].running = pthread_create(&ch[k].thread, NULL, chunk_read, &ch[k]) == 0;
+		if (!ch[k].running)
+			chunk_read(&ch[k]);
+	}
+	ingest_feed(src->ingest, ch[0].data, ch[0].len);
+	for (size_t k = 1; k < n; k++)
+		if (ch[k].running)
+			pthread_join(ch[k].thread, NULL);
+	/* The chunks that started on a record boundary, in order. */
+	size_t good = 1;
+	Ingest *last = src->ingest;
+	while (good < n && !ingest_open(last))
+		last = ch[good++].src.ingest;
+	if (good < n)	/* chunk good-1 ends inside a record: it reads on to the end itself */
+		ingest_feed(last, ch[good].data, len - (size_t)(ch[good].data - data));
+	uint32_t offset = ingest_lines(src->ingest);
+	for (size_t k = 1; k < n; k++) {
+		Source *c = &ch[k].src;
+		if (k < good) {
+			ingest_finish(c->ingest);
+			source_merge(src, c, offset);
+			offset += ingest_lines(c->ingest);
+		}
+		source_free(c);
+	}
+	free(ch);
 }
 
 /* Reads a file whole through a read-only mapping: bronze points into it, nothing is copied. */
@@ -527,10 +676,9 @@ static void load_file(Silver *s, Source *src)
 		if (map == MAP_FAILED) {
 			diag(&src->diags, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
 		} else {
-			madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
 			src->map = map;
 			src->map_len = (size_t)st.st_size;
-			silver_source_feed(s, src, map, src->map_len, true);
+			read_chunked(s, src, map, src->map_len);
 		}
 	}
 	close(fd);
@@ -738,27 +886,34 @@ void silver_report(Buf *out, const Silver *s, bool quiet)
 		diag_format(out, &s->src[i].diags, quiet);
 }
 
+static void source_free(Source *src)
+{
+	ingest_free(src->ingest);
+	src->ingest = NULL;
+	diag_free(&src->diags);
+	arena_free(&src->arena);
+	big_free(src->table.rows, src->table.cap * src->table.size);
+	src->table.rows = NULL;
+	index_free(&src->keys);
+	free(src->quarantine);
+	free(src->orphans);
+	for (int c = 0; c < MAX_COLS; c++) {
+		dict_free(&src->dict[c]);
+		dict_free(&src->memo[c]);
+		free(src->memo_val[c]);
+	}
+	buf_free(&src->scratch);
+	buf_free(&src->scratch2);
+}
+
 void silver_free(Silver *s)
 {
 	diag_free(&s->general);
 	for (int i = 0; i < SRC_COUNT; i++) {
 		Source *src = &s->src[i];
-		ingest_free(src->ingest);
-		diag_free(&src->diags);
-		arena_free(&src->arena);
-		big_free(src->table.rows, src->table.cap * src->table.size);
-		index_free(&src->keys);
-		free(src->quarantine);
-		free(src->orphans);
+		source_free(src);
 		free(src->path);
 		if (src->map)
 			munmap(src->map, src->map_len);
-		for (int c = 0; c < MAX_COLS; c++) {
-			dict_free(&src->dict[c]);
-			dict_free(&src->memo[c]);
-			free(src->memo_val[c]);
-		}
-		buf_free(&src->scratch);
-		buf_free(&src->scratch2);
 	}
 }
