@@ -71,6 +71,13 @@ void *big_realloc(void *p, size_t old, size_t n)
 	return big_advise(mremap(p, old ? old : 1, n, MREMAP_MAYMOVE), n);
 }
 
+void big_release(void *p, size_t n)
+{
+	uintptr_t start = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, end = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
 void big_free(void *p, size_t n)
 {
 	if (p)

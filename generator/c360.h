@@ -22,6 +22,7 @@ char *xstrndup(const char *s, size_t n);
 void *big_alloc(size_t n);
 void *big_realloc(void *p, size_t old, size_t n);
 void big_free(void *p, size_t n);
+void big_release(void *p, size_t n);	/* the whole pages inside [p, p+n) go back to the system */
 
 typedef struct ArenaBlock ArenaBlock;
 typedef struct {
@@ -404,6 +405,9 @@ struct Source {
 	size_t map_len;
 	struct Orphan *orphans;
 	size_t norphans, caporphans;
+	uint32_t last_customer;	/* the last customer id looked up, and its row */
+	Str last_customer_id;
+	char last_customer_id_buf[32];
 	Quarantined *quarantine;
 	size_t nquarantine, capquarantine;
 	uint64_t reason_count[D_NREASONS];

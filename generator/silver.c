@@ -325,6 +325,8 @@ static Str bronze_keep(Source *src, Str raw)
 /* A key as kept: where the same bytes stand in the raw record, else a copy. */
 static const char *key_keep(Source *src, Str raw, Str id)
 {
+	if (raw.n >= id.n && memcmp(raw.p, id.p, id.n) == 0)
+		return raw.p;	/* the usual place: the key is the first column */
 	const char *at = memmem(raw.p, raw.n, id.p, id.n);
 	return at ? at : arena_strndup(&src->arena, id.p, id.n);
 }
@@ -395,7 +397,17 @@ static void on_record(void *ctx, const Record *r)
 	if (src->id != SRC_CUSTOMERS) {
 		const Source *cu = src->customers;
 		Str cid = clean_id(f[1]);
-		h->customer = index_find(&cu->keys, cid, row_key, &cu->table);
+		if (cid.n == src->last_customer_id.n && memcmp(cid.p, src->last_customer_id.p, cid.n) == 0) {
+			h->customer = src->last_customer;	/* facts often come grouped by customer */
+		} else {
+			h->customer = index_find(&cu->keys, cid, row_key, &cu->table);
+			src->last_customer = h->customer;
+			src->last_customer_id = str_make(src->last_customer_id_buf, 0);
+			if (cid.n <= sizeof src->last_customer_id_buf) {
+				memcpy(src->last_customer_id_buf, cid.p, cid.n);
+				src->last_customer_id.n = cid.n;
+			}
+		}
 		if (h->customer == NO_CUSTOMER)
 			note_orphan(src, h->line, key_keep(src, raw, cid), cid.n);
 	}
@@ -537,7 +549,12 @@ static void source_merge(Source *dst, Source *from, uint32_t offset)
 	}
 	Table *t = &dst->table;
 	table_reserve(t, from->table.n);
-	memcpy(t->rows + t->n * t->size, from->table.rows, from->table.n * t->size);
+	size_t bytes = from->table.n * t->size, step = 32u << 20;
+	for (size_t done = 0; done < bytes; done += step) {	/* give back what is copied as it goes */
+		size_t n = bytes - done < step ? bytes - done : step;
+		memcpy(t->rows + t->n * t->size + done, from->table.rows + done, n);
+		big_release(from->table.rows + done, n);
+	}
 	for (size_t i = t->n; i < t->n + from->table.n; i++) {
 		RowHead *h = ROW(t, RowHead, i);
 		h->line += offset;
