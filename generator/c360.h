@@ -532,6 +532,10 @@ typedef struct {
 } OutFile;
 bool out_open(OutFile *f, const char *dir, const char *name, Buf *err);
 void out_flush_if_full(OutFile *f);
+/* Writes rows [0, n): fn formats a range of them; `threads` threads format blocks of rows at
+ * once and write them in order, so the file is the same for any number of threads. */
+void out_rows(OutFile *f, size_t n, void (*fn)(void *ctx, size_t from, size_t to, Buf *out), void *ctx,
+	      int threads);
 bool out_close(OutFile *f, Buf *err);
 /* Creates the staging folder beside out; false after reporting to err. */
 bool out_stage(const char *out, char **staging, Buf *err);
@@ -542,7 +546,8 @@ bool out_mkdir(const char *dir, const char *sub, Buf *err);
 char *path_join(const char *a, const char *b);
 
 void csv_field(Buf *b, const char *s, size_t n);	/* RFC 4180 quoting when needed */
-bool gold_write(const Silver *s, const Gold *g, const char *dir, Buf *err);
+bool gold_write(const Silver *s, const Gold *g, const char *dir, int threads, Buf *err);
+int config_threads(const Config *c);	/* --jobs, else one per processor */
 void quality_table(Buf *out, const Silver *s);	/* data_quality.csv */
 void quality_summary(Buf *out, const Silver *s);	/* `c360 check` text */
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 void config_defaults(Config *c)
 {
@@ -157,6 +158,12 @@ bool config_load(Config *c, const char *path, Buf *err)
 	}
 	fclose(f);
 	return ok;
+}
+
+int config_threads(const Config *c)
+{
+	long n = c->jobs > 0 ? c->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
 }
 
 void config_free(Config *c)

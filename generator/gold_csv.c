@@ -139,19 +139,23 @@ static void customer_profile(Buf *b, const Customer *c)
 	cell_bool(b, c->in_crm);
 }
 
-static void customer_360(OutFile *f, const Silver *s, const Gold *g)
+/* What the row writers read; big tables are formatted a range of rows at a time. */
+typedef struct {
+	const Silver *s;
+	const Gold *g;
+	const uint32_t *key_of;	/* customer row -> customer_key */
+	SourceId src;
+} Tables;
+
+static void customer_360_rows(void *ctx, size_t from, size_t to, Buf *b)
 {
-	const Table *t = CUSTOMERS(s);
+	const Tables *w = ctx;
+	const Silver *s = w->s;
+	const Gold *g = w->g;
 	const char *const *methods = s->src[SRC_PAYMENTS].dict[PA_METHOD].label;
-	Buf *b = &f->buf;
-	buf_puts(b, "customer_id,name,email,gender,dob,location,in_crm,first_order_date,last_order_date,"
-		    "valid_orders,lifetime_value,average_order_value,payments_success,payments_failed,"
-		    "payments_pending,payments_refunded,payments_other,preferred_payment_method,tickets,"
-		    "open_tickets,sessions_mobile,sessions_web,sessions_other,preferred_channel,"
-		    "days_since_last_order,active,repeat,churn_risk,segment\n");
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = from; i < to; i++) {
 		uint32_t ci = g->order[i];
-		const Customer *c = ROW(t, Customer, ci);
+		const Customer *c = ROW(CUSTOMERS(s), Customer, ci);
 		const Customer360 *x = &g->c360[ci];
 		csv_field(b, c->h.id, c->h.idlen);
 		customer_profile(b, c);
@@ -159,7 +163,8 @@ static void customer_360(OutFile *f, const Silver *s, const Gold *g)
 		cell_day(b, x->last_order);
 		cell_int(b, x->valid_orders);
 		cell_fixed2(b, x->lifetime_cents);
-		cell_fixed2(b, x->valid_orders ? (2 * x->lifetime_cents + x->valid_orders) / (2 * (int64_t)x->valid_orders) : KPI_NULL);
+		cell_fixed2(b, x->valid_orders ? (2 * x->lifetime_cents + x->valid_orders) / (2 * (int64_t)x->valid_orders)
+					       : KPI_NULL);
 		for (int k = 0; k < PS_UNKNOWN; k++)
 			cell_int(b, x->pay_by_status[k]);
 		cell_int(b, x->pay_by_status[PS_UNKNOWN] + x->pay_by_status[PS_UNKNOWN + 1]);
@@ -177,28 +182,25 @@ static void customer_360(OutFile *f, const Silver *s, const Gold *g)
 		cell_bool(b, x->churn_risk);
 		cell_str(b, segment_label[x->segment]);
 		buf_putc(b, '\n');
-		out_flush_if_full(f);
 	}
 }
 
-static void dim_customer(OutFile *f, const Silver *s, const Gold *g)
+static void dim_customer_rows(void *ctx, size_t from, size_t to, Buf *b)
 {
-	const Table *t = CUSTOMERS(s);
-	Buf *b = &f->buf;
-	buf_puts(b, "customer_key,customer_id,name,email,gender,dob,location,in_crm,segment,source_line,flags\n");
-	for (size_t i = 0; i < t->n; i++) {
-		const Customer *c = ROW(t, Customer, g->order[i]);
+	const Tables *w = ctx;
+	for (size_t i = from; i < to; i++) {
+		uint32_t ci = w->g->order[i];
+		const Customer *c = ROW(CUSTOMERS(w->s), Customer, ci);
 		buf_int(b, (int64_t)i + 1);
 		buf_putc(b, ',');
 		csv_field(b, c->h.id, c->h.idlen);
 		customer_profile(b, c);
-		cell_str(b, segment_label[g->c360[g->order[i]].segment]);
+		cell_str(b, segment_label[w->g->c360[ci].segment]);
 		buf_putc(b, ',');
 		if (c->in_crm)
 			buf_int(b, c->h.line);
 		cell_flags(b, c->h.flags);
 		buf_putc(b, '\n');
-		out_flush_if_full(f);
 	}
 }
 
@@ -232,34 +234,25 @@ static void dim_date(Buf *b, const Silver *s, const Gold *g)
 	}
 }
 
-/* The columns every fact starts with: id, customer_key, date_key and the date. */
-static bool fact_head(Buf *b, const RowHead *h, const uint32_t *key_of, int64_t as_of, bool timestamp)
+/* The columns every fact starts with: id, customer_key, date_key and the date (or moment). */
+static void fact_head(Buf *b, const RowHead *h, const uint32_t *key_of, bool timestamp)
 {
-	int64_t day = h->when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(h->when);
-	if (day != MOMENT_NULL && day > as_of)
-		return false;
 	csv_field(b, h->id, h->idlen);
 	cell_int(b, key_of[h->customer]);
 	buf_putc(b, ',');
-	if (day != MOMENT_NULL) {
-		int y, m, d;
-		date_civil(day, &y, &m, &d);
-		buf_int(b, (int64_t)y * 10000 + m * 100 + d);
+	if (h->when == MOMENT_NULL) {
+		buf_putc(b, ',');
+		return;
 	}
+	int64_t day = date_floor_day(h->when);
+	int y, m, d;
+	date_civil(day, &y, &m, &d);
+	buf_int(b, (int64_t)y * 10000 + m * 100 + d);
 	buf_putc(b, ',');
-	if (day != MOMENT_NULL && timestamp)
+	if (timestamp)
 		buf_moment(b, h->when);
-	else if (day != MOMENT_NULL)
+	else
 		buf_date(b, day);
-	return true;
-}
-
-static void fact_tail(OutFile *f, const RowHead *h)
-{
-	cell_int(&f->buf, h->line);
-	cell_flags(&f->buf, h->flags);
-	buf_putc(&f->buf, '\n');
-	out_flush_if_full(f);
 }
 
 static const char *label(const Source *src, int col, uint32_t v)
@@ -267,35 +260,27 @@ static const char *label(const Source *src, int col, uint32_t v)
 	return src->dict[col].label[v];
 }
 
-static void fact_table(OutFile *f, const Silver *s, SourceId id, const uint32_t *key_of)
+static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 {
-	static const char *const headers[SRC_COUNT] = {
-		[SRC_ORDERS] = "order_id,customer_key,date_key,order_date,amount,status,is_valid,source_line,flags\n",
-		[SRC_PAYMENTS] = "payment_id,customer_key,date_key,payment_date,payment_method,payment_status,amount,"
-				 "source_line,flags\n",
-		[SRC_TICKETS] = "ticket_id,customer_key,date_key,ticket_date,issue_type,resolution_status,is_open,"
-				"source_line,flags\n",
-		[SRC_SESSIONS] = "session_id,customer_key,date_key,session_time,page_viewed,device_type,channel,"
-				 "source_line,flags\n",
-	};
-	const Source *src = &s->src[id];
-	Buf *b = &f->buf;
-	buf_puts(b, headers[id]);
-	for (size_t i = 0; i < src->table.n; i++) {
+	const Tables *w = ctx;
+	const Source *src = &w->s->src[w->src];
+	int64_t as_of = w->s->as_of;
+	for (size_t i = from; i < to; i++) {
 		const RowHead *h = ROW(&src->table, RowHead, i);
-		if (!fact_head(b, h, key_of, s->as_of, src->def->timestamp))
-			continue;
-		if (id == SRC_ORDERS) {
+		if (h->when != MOMENT_NULL && date_floor_day(h->when) > as_of)
+			continue;	/* after the as-of date: in no figure, so in no fact table */
+		fact_head(b, h, w->key_of, src->def->timestamp);
+		if (w->src == SRC_ORDERS) {
 			const Order *o = (const Order *)h;
 			cell_fixed2(b, o->cents == AMOUNT_NULL ? KPI_NULL : o->cents);
 			cell_str(b, label(src, OR_STATUS, o->status));
 			cell_bool(b, order_is_valid(o));
-		} else if (id == SRC_PAYMENTS) {
+		} else if (w->src == SRC_PAYMENTS) {
 			const Payment *p = (const Payment *)h;
 			cell_str(b, label(src, PA_METHOD, p->method));
 			cell_str(b, label(src, PA_STATUS, p->status));
 			cell_fixed2(b, p->cents == AMOUNT_NULL ? KPI_NULL : p->cents);
-		} else if (id == SRC_TICKETS) {
+		} else if (w->src == SRC_TICKETS) {
 			const Ticket *t = (const Ticket *)h;
 			cell_str(b, label(src, TI_ISSUE, t->issue));
 			cell_str(b, label(src, TI_STATUS, t->status));
@@ -306,13 +291,15 @@ static void fact_table(OutFile *f, const Silver *s, SourceId id, const uint32_t 
 			cell_str(b, label(src, SE_DEVICE, se->device));
 			cell_str(b, channel_label[device_channel(se->device)]);
 		}
-		fact_tail(f, h);
+		cell_int(b, h->line);
+		cell_flags(b, h->flags);
+		buf_putc(b, '\n');
 	}
 }
 
-static void quarantine(OutFile *f, const Silver *s)
+static void quarantine(Buf *b, const Silver *s)
 {
-	Buf *b = &f->buf, clean = {0};
+	Buf clean = {0};
 	buf_puts(b, "source,line,reason,raw_row\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
@@ -328,34 +315,70 @@ static void quarantine(OutFile *f, const Silver *s)
 				raw = clean.p, n = clean.len;
 			csv_field(b, raw, n);
 			buf_putc(b, '\n');
-			out_flush_if_full(f);
 		}
 	}
 	buf_free(&clean);
 }
 
-static const char *const table_file[] = {
-	"kpi_summary.csv", "payment_mode_split.csv", "device_preference.csv", "customer_360.csv",
-	"dim_customer.csv", "dim_date.csv", "fact_orders.csv", "fact_payments.csv", "fact_tickets.csv",
-	"fact_sessions.csv", "quarantine.csv", "data_quality.csv",
+static void small_table(void *ctx, size_t from, size_t to, Buf *b);
+
+/* Every gold file: its header, how many rows it has, and who writes a range of them. */
+static const struct {
+	const char *file, *header;
+	void (*rows)(void *ctx, size_t from, size_t to, Buf *b);
+	SourceId src;
+} tables[] = {
+	{"kpi_summary.csv", "", small_table, 0},
+	{"payment_mode_split.csv", "", small_table, 0},
+	{"device_preference.csv", "", small_table, 0},
+	{"customer_360.csv",
+	 "customer_id,name,email,gender,dob,location,in_crm,first_order_date,last_order_date,valid_orders,"
+	 "lifetime_value,average_order_value,payments_success,payments_failed,payments_pending,payments_refunded,"
+	 "payments_other,preferred_payment_method,tickets,open_tickets,sessions_mobile,sessions_web,sessions_other,"
+	 "preferred_channel,days_since_last_order,active,repeat,churn_risk,segment\n",
+	 customer_360_rows, SRC_CUSTOMERS},
+	{"dim_customer.csv",
+	 "customer_key,customer_id,name,email,gender,dob,location,in_crm,segment,source_line,flags\n",
+	 dim_customer_rows, SRC_CUSTOMERS},
+	{"dim_date.csv", "", small_table, 0},
+	{"fact_orders.csv", "order_id,customer_key,date_key,order_date,amount,status,is_valid,source_line,flags\n",
+	 fact_rows, SRC_ORDERS},
+	{"fact_payments.csv",
+	 "payment_id,customer_key,date_key,payment_date,payment_method,payment_status,amount,source_line,flags\n",
+	 fact_rows, SRC_PAYMENTS},
+	{"fact_tickets.csv",
+	 "ticket_id,customer_key,date_key,ticket_date,issue_type,resolution_status,is_open,source_line,flags\n",
+	 fact_rows, SRC_TICKETS},
+	{"fact_sessions.csv",
+	 "session_id,customer_key,date_key,session_time,page_viewed,device_type,channel,source_line,flags\n",
+	 fact_rows, SRC_SESSIONS},
+	{"quarantine.csv", "", small_table, 0},
+	{"data_quality.csv", "", small_table, 0},
 };
 
-static void write_table(size_t t, OutFile *f, const Silver *s, const Gold *g, const uint32_t *key_of)
+/* The tables small enough to write in one piece; ctx says which. */
+typedef struct {
+	const Tables *w;
+	size_t table;
+} Small;
+
+static void small_table(void *ctx, size_t from, size_t to, Buf *b)
 {
-	switch (t) {
-	case 0: kpi_summary(&f->buf, g); break;
-	case 1: payment_split(&f->buf, s, g); break;
-	case 2: device_preference(&f->buf, g); break;
-	case 3: customer_360(f, s, g); break;
-	case 4: dim_customer(f, s, g); break;
-	case 5: dim_date(&f->buf, s, g); break;
-	case 6: case 7: case 8: case 9: fact_table(f, s, (SourceId)(SRC_ORDERS + t - 6), key_of); break;
-	case 10: quarantine(f, s); break;
-	default: quality_table(&f->buf, s); break;
+	(void)from, (void)to;
+	const Small *t = ctx;
+	const Silver *s = t->w->s;
+	const Gold *g = t->w->g;
+	switch (t->table) {
+	case 0: kpi_summary(b, g); break;
+	case 1: payment_split(b, s, g); break;
+	case 2: device_preference(b, g); break;
+	case 5: dim_date(b, s, g); break;
+	case 10: quarantine(b, s); break;
+	default: quality_table(b, s); break;
 	}
 }
 
-bool gold_write(const Silver *s, const Gold *g, const char *dir, Buf *err)
+bool gold_write(const Silver *s, const Gold *g, const char *dir, int threads, Buf *err)
 {
 	if (!out_mkdir(dir, "gold", err))
 		return false;
@@ -364,15 +387,22 @@ bool gold_write(const Silver *s, const Gold *g, const char *dir, Buf *err)
 	for (size_t i = 0; i < nc; i++)
 		key_of[g->order[i]] = (uint32_t)i + 1;
 	bool ok = true;
-	for (size_t t = 0; ok && t < sizeof table_file / sizeof *table_file; t++) {
+	for (size_t t = 0; ok && t < sizeof tables / sizeof *tables; t++) {
 		OutFile f;
-		char *name = path_join("gold", table_file[t]);
+		char *name = path_join("gold", tables[t].file);
 		ok = out_open(&f, dir, name, err);
 		free(name);
-		if (ok) {
-			write_table(t, &f, s, g, key_of);
-			ok = out_close(&f, err);
-		}
+		if (!ok)
+			break;
+		Tables w = {s, g, key_of, tables[t].src};
+		Small small = {&w, t};
+		buf_puts(&f.buf, tables[t].header);
+		if (tables[t].rows == small_table)
+			small_table(&small, 0, 1, &f.buf);
+		else
+			out_rows(&f, tables[t].src == SRC_CUSTOMERS ? nc : s->src[tables[t].src].table.n, tables[t].rows, &w,
+				 threads);
+		ok = out_close(&f, err);
 	}
 	free(key_of);
 	return ok;

@@ -196,7 +196,7 @@ static int cmd_build(Options *o)
 	Buf err = {0};
 	char *staging = NULL;
 	progress("writing");
-	ok = out_stage(o->cfg.out_dir, &staging, &err) && gold_write(&s, &g, staging, &err) &&
+	ok = out_stage(o->cfg.out_dir, &staging, &err) && gold_write(&s, &g, staging, config_threads(&o->cfg), &err) &&
 	     out_commit(o->cfg.out_dir, staging, &err);
 	progress("");
 	if (!ok) {

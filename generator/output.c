@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -208,6 +209,73 @@ void out_flush_if_full(OutFile *f)
 {
 	if (f->buf.len >= (1 << 20))
 		out_drain(f);
+}
+
+/* ---- rows formatted by several threads, written in order */
+
+typedef struct {
+	OutFile *f;
+	size_t n, nblocks;
+	void (*fn)(void *ctx, size_t from, size_t to, Buf *out);
+	void *ctx;
+	pthread_mutex_t mu;
+	pthread_cond_t turn;
+	size_t next_take, next_write;
+} RowWriter;
+
+#define BLOCK_ROWS 32768
+
+static void *row_worker(void *arg)
+{
+	RowWriter *w = arg;
+	Buf b = {0};
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		size_t k = w->next_take++;
+		pthread_mutex_unlock(&w->mu);
+		if (k >= w->nblocks)
+			break;
+		size_t to = (k + 1) * BLOCK_ROWS < w->n ? (k + 1) * BLOCK_ROWS : w->n;
+		b.len = 0;
+		w->fn(w->ctx, k * BLOCK_ROWS, to, &b);
+		pthread_mutex_lock(&w->mu);
+		while (w->next_write != k)
+			pthread_cond_wait(&w->turn, &w->mu);
+		pthread_mutex_unlock(&w->mu);
+		/* Only this block's turn now: write while the others go on formatting. */
+		Buf saved = w->f->buf;
+		w->f->buf = b;
+		out_drain(w->f);
+		b = w->f->buf;
+		w->f->buf = saved;
+		pthread_mutex_lock(&w->mu);
+		w->next_write++;
+		pthread_cond_broadcast(&w->turn);
+		pthread_mutex_unlock(&w->mu);
+	}
+	buf_free(&b);
+	return NULL;
+}
+
+void out_rows(OutFile *f, size_t n, void (*fn)(void *ctx, size_t from, size_t to, Buf *out), void *ctx,
+	      int threads)
+{
+	out_drain(f);
+	RowWriter w = {.f = f, .n = n, .nblocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS, .fn = fn, .ctx = ctx};
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.turn, NULL);
+	if ((size_t)threads > w.nblocks)
+		threads = (int)w.nblocks;
+	pthread_t *t = xcalloc((size_t)(threads > 1 ? threads : 1), sizeof *t);
+	int started = 0;
+	for (int i = 1; i < threads; i++)
+		started += pthread_create(&t[started], NULL, row_worker, &w) == 0;
+	row_worker(&w);
+	for (int i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	pthread_cond_destroy(&w.turn);
+	pthread_mutex_destroy(&w.mu);
 }
 
 bool out_close(OutFile *f, Buf *err)

@@ -597,12 +597,6 @@ static void *chunk_read(void *arg)
 	return NULL;
 }
 
-static int reading_threads(const Config *cfg)
-{
-	long n = cfg->jobs > 0 ? cfg->jobs : sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
-}
-
 /* Feeds data[at..len) to src: the header first, then the rest in chunks that start after a
  * line end, read by threads. A chunk that turns out to start inside a quoted field is
  * dropped and its bytes read again by the chunk before it. */
@@ -618,7 +612,7 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 		at = end;
 	}
 	size_t n = (len - at) / (s->cfg->chunk_min ? s->cfg->chunk_min : 1);
-	int threads = reading_threads(s->cfg);
+	int threads = config_threads(s->cfg);
 	n = n < 1 ? 1 : n > (size_t)threads ? (size_t)threads : n;
 	Chunk *ch = xcalloc(n, sizeof *ch);
 	size_t start = at;
