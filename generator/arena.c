@@ -218,7 +218,12 @@ void buf_int(Buf *b, int64_t v)
 	while (u /= 10);
 	if (v < 0)
 		*--p = '-';
-	buf_put(b, p, (size_t)(e - p));
+	size_t n = (size_t)(e - p);
+	if (b->cap - b->len < n)
+		buf_grow(b, n);
+	for (size_t i = 0; i < n; i++)	/* a handful of bytes: no call to memcpy */
+		b->p[b->len + i] = p[i];
+	b->len += n;
 }
 
 void buf_fixed2(Buf *b, int64_t hundredths)

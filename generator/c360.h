@@ -120,6 +120,9 @@ int64_t date_floor_day(int64_t moment);	/* the day number of a moment */
 int date_weekday(int64_t days);		/* ISO: 1 = Monday ... 7 = Sunday */
 void date_iso_week(int64_t days, int *iso_year, int *week);
 bool date_parse_iso(const char *s, int64_t *days);	/* strict YYYY-MM-DD (CLI, config) */
+#define DATE_TEXT_MAX 19
+/* "YYYY-MM-DD", with_time "YYYY-MM-DD HH:MM:SS", into out; returns the length. */
+size_t date_format(char *out, int64_t moment, bool with_time);
 void buf_date(Buf *b, int64_t days);	/* YYYY-MM-DD */
 void buf_moment(Buf *b, int64_t moment);	/* YYYY-MM-DD HH:MM:SS */
 void buf_iso_week(Buf *b, int64_t days);	/* YYYY-Www */

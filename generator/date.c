@@ -93,27 +93,34 @@ static void put_digits(Buf *b, int v, int width)
 	buf_put(b, tmp, (size_t)width);
 }
 
-void buf_date(Buf *b, int64_t days)
+size_t date_format(char *out, int64_t moment, bool with_time)
 {
+	int64_t days = date_floor_day(moment);
 	int y, m, d;
 	date_civil(days, &y, &m, &d);
-	put_digits(b, y, 4);
-	buf_putc(b, '-');
-	put_digits(b, m, 2);
-	buf_putc(b, '-');
-	put_digits(b, d, 2);
+	out[0] = (char)('0' + y / 1000 % 10), out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10), out[3] = (char)('0' + y % 10);
+	out[4] = '-', out[5] = (char)('0' + m / 10), out[6] = (char)('0' + m % 10);
+	out[7] = '-', out[8] = (char)('0' + d / 10), out[9] = (char)('0' + d % 10);
+	if (!with_time)
+		return 10;
+	int secs = (int)(moment - days * SECS_PER_DAY), h = secs / 3600, mi = secs / 60 % 60, s = secs % 60;
+	out[10] = ' ', out[11] = (char)('0' + h / 10), out[12] = (char)('0' + h % 10);
+	out[13] = ':', out[14] = (char)('0' + mi / 10), out[15] = (char)('0' + mi % 10);
+	out[16] = ':', out[17] = (char)('0' + s / 10), out[18] = (char)('0' + s % 10);
+	return 19;
+}
+
+void buf_date(Buf *b, int64_t days)
+{
+	char text[DATE_TEXT_MAX];
+	buf_put(b, text, date_format(text, days * SECS_PER_DAY, false));
 }
 
 void buf_moment(Buf *b, int64_t moment)
 {
-	int64_t days = date_floor_day(moment), secs = moment - days * SECS_PER_DAY;
-	buf_date(b, days);
-	buf_putc(b, ' ');
-	put_digits(b, (int)(secs / 3600), 2);
-	buf_putc(b, ':');
-	put_digits(b, (int)(secs / 60 % 60), 2);
-	buf_putc(b, ':');
-	put_digits(b, (int)(secs % 60), 2);
+	char text[DATE_TEXT_MAX];
+	buf_put(b, text, date_format(text, moment, true));
 }
 
 void buf_iso_week(Buf *b, int64_t days)

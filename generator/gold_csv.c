@@ -244,15 +244,11 @@ static void fact_head(Buf *b, const RowHead *h, const uint32_t *key_of, bool tim
 		buf_putc(b, ',');
 		return;
 	}
-	int64_t day = date_floor_day(h->when);
-	int y, m, d;
-	date_civil(day, &y, &m, &d);
-	buf_int(b, (int64_t)y * 10000 + m * 100 + d);
-	buf_putc(b, ',');
-	if (timestamp)
-		buf_moment(b, h->when);
-	else
-		buf_date(b, day);
+	char text[DATE_TEXT_MAX];
+	size_t n = date_format(text, h->when, timestamp);
+	char key[9] = {text[0], text[1], text[2], text[3], text[5], text[6], text[8], text[9], ','};
+	buf_put(b, key, sizeof key);	/* date_key: YYYYMMDD */
+	buf_put(b, text, n);
 }
 
 static const char *label(const Source *src, int col, uint32_t v)
