@@ -45,6 +45,21 @@ valgrind: $(BIN) $(UNIT)
 	@for t in $(UNIT); do TZ=UTC valgrind -q --error-exitcode=1 --leak-check=full ./$$t || exit 1; done
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full $(CURDIR)/$(BIN)" BIG=0 tests/cli.sh
 
+# libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus plus the tutorial files.
+FUZZERS := ingest values silver
+FUZZ_SECONDS ?= 60
+fuzz:
+	mkdir -p build-fuzz
+	for f in $(FUZZERS); do \
+		clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(C360_CPPFLAGS) -o build-fuzz/fuzz_$$f \
+			tests/fuzz/fuzz_$$f.c $(filter-out generator/main.c,$(SRC)) $(C360_LIBS) || exit 1; \
+		mkdir -p build-fuzz/corpus_$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus_$$f/; \
+	done
+	cp ../shared/data/tutorial/*.csv build-fuzz/corpus_ingest/ 2>/dev/null || true
+	for f in $(FUZZERS); do \
+		build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus_$$f || exit 1; \
+	done
+
 bench: $(BIN)
 	tests/bench.sh ./$(BIN)
 
@@ -61,4 +76,4 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz c360 site
 
-.PHONY: all check asan valgrind bench install uninstall clean
+.PHONY: all check asan valgrind fuzz bench install uninstall clean

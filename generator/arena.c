@@ -39,7 +39,8 @@ void *xrealloc(void *p, size_t n)
 char *xstrndup(const char *s, size_t n)
 {
 	char *d = xmalloc(n + 1);
-	memcpy(d, s, n);
+	if (n)
+		memcpy(d, s, n);
 	d[n] = '\0';
 	return d;
 }
@@ -129,7 +130,8 @@ void *arena_zalloc(Arena *a, size_t n)
 char *arena_strndup(Arena *a, const char *s, size_t n)
 {
 	char *d = arena_bump(a, n + 1, 1);
-	memcpy(d, s, n);
+	if (n)
+		memcpy(d, s, n);
 	d[n] = '\0';
 	return d;
 }

@@ -113,9 +113,10 @@ static void emit(Ingest *in, const char *raw, size_t rawlen, int error, uint32_t
 		in->capstr = in->nfields;
 		in->fields = xrealloc(in->fields, in->capstr * sizeof *in->fields);
 	}
+	const char *base = in->fbuf.p ? in->fbuf.p : "";
 	for (uint32_t i = 0; i < in->nfields; i++) {
 		size_t start = i ? in->fend[i - 1] : 0;
-		in->fields[i] = str_make(in->fbuf.p + start, in->fend[i] - start);
+		in->fields[i] = str_make(base + start, in->fend[i] - start);
 	}
 	Record r = {
 		.line = in->rec_line, .nfields = in->nfields, .fields = in->fields,

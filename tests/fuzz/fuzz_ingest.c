@@ -1,0 +1,41 @@
+/* fuzz_ingest.c — libFuzzer: any bytes, read whole and in two pieces, give the same records. */
+#include <stdlib.h>
+
+#include "c360.h"
+
+static void collect(void *ctx, const Record *r)
+{
+	Buf *b = ctx;
+	buf_printf(b, "%u %d %u %u|", r->line, r->error, r->nfields, r->text);
+	for (uint32_t i = 0; i < r->nfields && !r->error; i++) {
+		buf_put(b, r->fields[i].p, r->fields[i].n);
+		buf_putc(b, '\x1f');
+	}
+	buf_put(b, r->raw.p, r->raw.n);
+	buf_putc(b, '\x1e');
+}
+
+static void read_in(const uint8_t *data, size_t size, size_t cut, Buf *out, uint64_t *blank)
+{
+	Ingest *in = ingest_new(collect, out);
+	ingest_feed(in, (const char *)data, cut);
+	ingest_feed(in, (const char *)data + cut, size - cut);
+	ingest_finish(in);
+	*blank = ingest_blank_lines(in);
+	ingest_free(in);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	Buf a = {0}, b = {0};
+	uint64_t blank_a, blank_b;
+	read_in(data, size, size, &a, &blank_a);
+	read_in(data, size, size ? data[0] % size : 0, &b, &blank_b);
+	if (a.len != b.len || (a.len && memcmp(a.p, b.p, a.len) != 0) || blank_a != blank_b)
+		abort();	/* the records must not depend on how the input was cut */
+	buf_free(&a);
+	buf_free(&b);
+	return 0;
+}
