@@ -122,11 +122,6 @@ void *arena_alloc(Arena *a, size_t n)
 	return arena_bump(a, n, 8);
 }
 
-void *arena_zalloc(Arena *a, size_t n)
-{
-	return memset(arena_bump(a, n, 8), 0, n);
-}
-
 char *arena_strndup(Arena *a, const char *s, size_t n)
 {
 	char *d = arena_bump(a, n + 1, 1);

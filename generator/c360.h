@@ -31,7 +31,6 @@ typedef struct {
 } Arena;
 
 void *arena_alloc(Arena *a, size_t n);	/* 8-byte aligned, uninitialised */
-void *arena_zalloc(Arena *a, size_t n);
 char *arena_strndup(Arena *a, const char *s, size_t n);	/* NUL-terminated copy */
 void arena_adopt(Arena *a, Arena *from);	/* a takes over from's blocks */
 void arena_free(Arena *a);
@@ -423,7 +422,7 @@ struct Source {
 	DateOrder order;
 	OrderBasis basis;
 	uint64_t after_as_of;
-	Buf scratch, scratch2;
+	Buf scratch;
 };
 
 typedef struct {
@@ -513,13 +512,14 @@ typedef struct {
 	size_t nweeks;
 	Customer360 *c360;	/* one per customer */
 	uint32_t *order;	/* customers in output order (by id) */
-	int64_t first_day, last_day;	/* span of dated facts, for the date dimension */
+	int64_t first_day;	/* the first dated fact, where the date dimension starts */
 } Gold;
 
 void kpi_compute(const Silver *s, int64_t as_of, int churn_days, Kpis *k);
 void gold_build(const Silver *s, Gold *g);
 void gold_free(Gold *g);
 bool order_is_valid(const Order *o);
+bool fact_is_late(const RowHead *h, int64_t as_of);	/* dated after day as_of: in no figure */
 bool ticket_is_open(const Ticket *t);
 int id_compare(const char *a, size_t an, const char *b, size_t bn);	/* natural order */
 

@@ -263,7 +263,7 @@ static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 	int64_t as_of = w->s->as_of;
 	for (size_t i = from; i < to; i++) {
 		const RowHead *h = ROW(&src->table, RowHead, i);
-		if (h->when != MOMENT_NULL && date_floor_day(h->when) > as_of)
+		if (fact_is_late(h, as_of))
 			continue;	/* after the as-of date: in no figure, so in no fact table */
 		fact_head(b, h, w->key_of, src->def->timestamp);
 		if (w->src == SRC_ORDERS) {

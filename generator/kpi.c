@@ -50,12 +50,15 @@ static int64_t pct(uint64_t part, uint64_t whole)
 	return ratio((int64_t)part * 10000, (int64_t)whole);
 }
 
-/* The day of a fact, or MOMENT_NULL; *late when it falls after day `as_of`. */
-static int64_t fact_day(const RowHead *h, int64_t as_of, bool *late)
+/* The day of a fact, or MOMENT_NULL. */
+static int64_t fact_day(const RowHead *h)
 {
-	int64_t day = h->when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(h->when);
-	*late = day != MOMENT_NULL && day > as_of;
-	return day;
+	return h->when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(h->when);
+}
+
+bool fact_is_late(const RowHead *h, int64_t as_of)
+{
+	return h->when != MOMENT_NULL && date_floor_day(h->when) > as_of;
 }
 
 void kpi_compute(const Silver *s, int64_t as_of, int churn_days, Kpis *k)
@@ -65,13 +68,12 @@ void kpi_compute(const Silver *s, int64_t as_of, int churn_days, Kpis *k)
 	uint8_t *recent = xcalloc(nc, 1), *ticketed = xcalloc(nc, 1);
 	int64_t revenue = 0;
 	uint64_t nvalid = 0, open = 0, ch[CH_COUNT] = {0};
-	bool late;
 	const Table *t = &s->src[SRC_ORDERS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Order *o = ROW(t, Order, i);
-		int64_t day = fact_day(&o->h, as_of, &late);
-		if (late || !order_is_valid(o))
+		if (fact_is_late(&o->h, as_of) || !order_is_valid(o))
 			continue;
+		int64_t day = fact_day(&o->h);
 		valid[o->h.customer]++;
 		nvalid++;
 		revenue = add_money(revenue, o->cents);
@@ -81,8 +83,7 @@ void kpi_compute(const Silver *s, int64_t as_of, int churn_days, Kpis *k)
 	t = &s->src[SRC_TICKETS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Ticket *tk = ROW(t, Ticket, i);
-		fact_day(&tk->h, as_of, &late);
-		if (late)
+		if (fact_is_late(&tk->h, as_of))
 			continue;
 		ticketed[tk->h.customer] = 1;
 		open += ticket_is_open(tk);
@@ -90,8 +91,7 @@ void kpi_compute(const Silver *s, int64_t as_of, int churn_days, Kpis *k)
 	t = &s->src[SRC_SESSIONS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Session *se = ROW(t, Session, i);
-		fact_day(&se->h, as_of, &late);
-		if (!late)
+		if (!fact_is_late(&se->h, as_of))
 			ch[device_channel(se->device)]++;
 	}
 	uint64_t customers = 0, repeat = 0, churn = 0;
@@ -134,11 +134,9 @@ static void payment_split(const Silver *s, Gold *g)
 	const Dict *methods = &src->dict[PA_METHOD];
 	PaymentSplit *all = xcalloc(methods->n + 1, sizeof *all);
 	uint64_t total = 0;
-	bool late;
 	for (size_t i = 0; i < src->table.n; i++) {
 		const Payment *p = ROW(&src->table, Payment, i);
-		fact_day(&p->h, s->as_of, &late);
-		if (late || p->status != PS_SUCCESS)
+		if (fact_is_late(&p->h, s->as_of) || p->status != PS_SUCCESS)
 			continue;
 		all[p->method].count++;
 		total++;
@@ -164,10 +162,10 @@ static void device_weeks(const Silver *s, Gold *g)
 {
 	const Table *t = &s->src[SRC_SESSIONS].table;
 	int64_t lo = MOMENT_NULL, hi = MOMENT_NULL;
-	bool late;
 	for (size_t i = 0; i < t->n; i++) {
-		int64_t day = fact_day(&ROW(t, Session, i)->h, s->as_of, &late);
-		if (late || day == MOMENT_NULL)
+		const RowHead *h = &ROW(t, Session, i)->h;
+		int64_t day = fact_day(h);
+		if (fact_is_late(h, s->as_of) || day == MOMENT_NULL)
 			continue;
 		int64_t monday = day - date_weekday(day) + 1;
 		if (lo == MOMENT_NULL || monday < lo)
@@ -182,9 +180,9 @@ static void device_weeks(const Silver *s, Gold *g)
 		w[k + 1].days = lo + 7 * (int64_t)k;
 	for (size_t i = 0; i < t->n; i++) {
 		const Session *se = ROW(t, Session, i);
-		int64_t day = fact_day(&se->h, s->as_of, &late);
-		if (late)
+		if (fact_is_late(&se->h, s->as_of))
 			continue;
+		int64_t day = fact_day(&se->h);
 		int ch = device_channel(se->device);
 		w[0].n[ch]++;
 		if (day != MOMENT_NULL)
@@ -222,11 +220,9 @@ static void preferred_methods(const Silver *s, Customer360 *cc)
 	uint64_t *pairs = xmalloc((src->table.n + 1) * sizeof *pairs);
 	uint32_t *best = xcalloc(CUSTOMERS(s)->n + 1, sizeof *best);
 	size_t n = 0;
-	bool late;
 	for (size_t i = 0; i < src->table.n; i++) {
 		const Payment *p = ROW(&src->table, Payment, i);
-		fact_day(&p->h, s->as_of, &late);
-		if (!late && p->status == PS_SUCCESS)
+		if (!fact_is_late(&p->h, s->as_of) && p->status == PS_SUCCESS)
 			pairs[n++] = (uint64_t)p->h.customer << 32 | p->method;
 	}
 	qsort(pairs, n, sizeof *pairs, pair_cmp);
@@ -247,13 +243,12 @@ static void preferred_methods(const Silver *s, Customer360 *cc)
 static void customer_facts(const Silver *s, Customer360 *cc)
 {
 	int64_t as_of = s->as_of, window = s->cfg->churn_window_days;
-	bool late;
 	const Table *t = &s->src[SRC_ORDERS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Order *o = ROW(t, Order, i);
-		int64_t day = fact_day(&o->h, as_of, &late);
-		if (late || !order_is_valid(o))
+		if (fact_is_late(&o->h, as_of) || !order_is_valid(o))
 			continue;
+		int64_t day = fact_day(&o->h);
 		Customer360 *c = &cc[o->h.customer];
 		c->valid_orders++;
 		c->lifetime_cents = add_money(c->lifetime_cents, o->cents);
@@ -268,15 +263,13 @@ static void customer_facts(const Silver *s, Customer360 *cc)
 	t = &s->src[SRC_PAYMENTS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Payment *p = ROW(t, Payment, i);
-		fact_day(&p->h, as_of, &late);
-		if (!late)
+		if (!fact_is_late(&p->h, as_of))
 			cc[p->h.customer].pay_by_status[p->status <= PS_UNKNOWN ? p->status : PS_UNKNOWN + 1]++;
 	}
 	t = &s->src[SRC_TICKETS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Ticket *tk = ROW(t, Ticket, i);
-		fact_day(&tk->h, as_of, &late);
-		if (late)
+		if (fact_is_late(&tk->h, as_of))
 			continue;
 		cc[tk->h.customer].tickets++;
 		cc[tk->h.customer].open_tickets += ticket_is_open(tk);
@@ -284,8 +277,7 @@ static void customer_facts(const Silver *s, Customer360 *cc)
 	t = &s->src[SRC_SESSIONS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Session *se = ROW(t, Session, i);
-		fact_day(&se->h, as_of, &late);
-		if (!late)
+		if (!fact_is_late(&se->h, as_of))
 			cc[se->h.customer].sessions[device_channel(se->device)]++;
 	}
 }
@@ -370,18 +362,16 @@ void gold_build(const Silver *s, Gold *g)
 	for (size_t i = 0; i < nc; i++)
 		g->order[i] = (uint32_t)i;
 	qsort_r(g->order, nc, sizeof *g->order, customer_cmp, (void *)CUSTOMERS(s));
-	g->first_day = g->last_day = MOMENT_NULL;
+	g->first_day = MOMENT_NULL;
 	for (int i = SRC_ORDERS; i < SRC_COUNT; i++) {
 		const Table *t = &s->src[i].table;
-		bool late;
 		for (size_t r = 0; r < t->n; r++) {
-			int64_t day = fact_day(ROW(t, RowHead, r), s->as_of, &late);
-			if (late || day == MOMENT_NULL)
+			const RowHead *h = ROW(t, RowHead, r);
+			int64_t day = fact_day(h);
+			if (fact_is_late(h, s->as_of) || day == MOMENT_NULL)
 				continue;
 			if (g->first_day == MOMENT_NULL || day < g->first_day)
 				g->first_day = day;
-			if (g->last_day == MOMENT_NULL || day > g->last_day)
-				g->last_day = day;
 		}
 	}
 }

@@ -64,7 +64,7 @@ void quality_table(Buf *b, const Silver *s)
 	buf_free(&detail);
 }
 
-static void summary_counts(Buf *b, const Source *src, const char *title, int first, int n, const uint64_t *counts)
+static void summary_counts(Buf *b, const char *title, int first, int n, const uint64_t *counts)
 {
 	bool any = false;
 	for (int k = 0; k < n; k++) {
@@ -75,7 +75,6 @@ static void summary_counts(Buf *b, const Source *src, const char *title, int fir
 	}
 	if (any)
 		buf_putc(b, '\n');
-	(void)src;
 }
 
 void quality_summary(Buf *b, const Silver *s)
@@ -94,8 +93,8 @@ void quality_summary(Buf *b, const Silver *s)
 		if (!src->present)
 			continue;
 		buf_printf(b, "%s\n", src->def->name);
-		summary_counts(b, src, "  quarantined: ", D_FIRST_REASON, D_NREASONS, src->reason_count);
-		summary_counts(b, src, "  flagged: ", D_FIRST_FLAG, D_NFLAGS, src->flag_count);
+		summary_counts(b, "  quarantined: ", D_FIRST_REASON, D_NREASONS, src->reason_count);
+		summary_counts(b, "  flagged: ", D_FIRST_FLAG, D_NFLAGS, src->flag_count);
 		buf_printf(b, "  %s: %s (", src->def->cols[src->def->date_col], order_name[src->order]);
 		order_detail(b, s, src);
 		buf_puts(b, ")\n");

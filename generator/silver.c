@@ -914,7 +914,6 @@ static void source_free(Source *src)
 		free(src->memo_val[c]);
 	}
 	buf_free(&src->scratch);
-	buf_free(&src->scratch2);
 }
 
 void silver_free(Silver *s)
