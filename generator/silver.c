@@ -673,8 +673,9 @@ static void load_file(Silver *s, Source *src)
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		DiagCode code = errno != ENOENT ? D_READ_ERROR : src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING;
-		diag(&s->general, code, 0, 0, path, NULL, 0);
 		src->path = path;
+		src->diags.file = path;
+		diag(&src->diags, code, 0, 0, strerror(errno), NULL, 0);
 		if (fd >= 0)
 			close(fd);
 		return;
