@@ -554,6 +554,58 @@ int config_threads(const Config *c);	/* --jobs, else one per processor */
 void quality_table(Buf *out, const Silver *s);	/* data_quality.csv */
 void quality_summary(Buf *out, const Silver *s);	/* `c360 check` text */
 
+/* ------------------------------------------------------------------ escaping (escape.c) */
+void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes */
+void esc_markdown(Buf *b, const char *s, size_t n);	/* literal text in Markdown */
+void esc_url(Buf *b, const char *s, size_t n);		/* one URL path segment */
+void esc_js(Buf *b, const char *s, size_t n);		/* a quoted JS string, safe in <script> */
+void esc_sheet_cell(Buf *b, const char *s, size_t n);	/* a CSV cell no spreadsheet runs */
+void id_file_name(Buf *b, const char *id, size_t n);	/* a safe file name for an id */
+
+/* ------------------------------------------------------------------ templates (template.c)
+ * Values are what pages are made of; they live in an arena. Templates are Mustache:
+ * {{name}} {{name|filter}} {{#section}} {{^inverted}} {{/section}} {{>partial}} {{! comment}}
+ * and {{{raw}}}, which writes only V_RAW values (text c360 made) unescaped. Filters: number,
+ * money, pct, date, signed, url. Falsy: null, false, 0, "" and empty lists. */
+typedef enum { V_NULL, V_STR, V_INT, V_MONEY, V_PCT, V_DATE, V_BOOL, V_LIST, V_OBJ, V_RAW } VKind;
+
+typedef struct Value {
+	VKind kind;
+	const char *s;		/* V_STR, V_RAW */
+	size_t n;		/* length of s, or number of items */
+	int64_t i;		/* numbers: counts, cents, hundredths of a percent, day numbers */
+	struct Value **items;	/* V_LIST, V_OBJ */
+	const char **keys;	/* V_OBJ */
+	size_t cap;
+} Value;
+
+Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
+Value *v_cstr(Arena *a, const char *s);
+Value *v_raw(Arena *a, const char *s, size_t n);
+Value *v_num(Arena *a, VKind kind, int64_t i);	/* KPI_NULL or MOMENT_NULL: null */
+Value *v_bool(Arena *a, bool b);
+Value *v_list(Arena *a);
+Value *v_obj(Arena *a);
+Value *v_push(Arena *a, Value *list, Value *item);
+Value *v_set(Arena *a, Value *obj, const char *key, Value *item);	/* key must outlive obj */
+
+typedef enum { ESC_MARKDOWN, ESC_HTML } TplEscape;
+typedef struct Template Template;
+typedef struct {
+	char **name;
+	Template **tpl;
+	size_t n, cap;
+} TplSet;
+
+/* Parses a template; on a syntax error appends "name:line:col: error: ..." to err. */
+Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err);
+void tpl_free(Template *t);
+/* Renders t with data, escaping every value for esc; false after reporting to err. */
+bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, Buf *out, Buf *err);
+void tpl_set_add(TplSet *s, const char *name, Template *t);	/* s owns t */
+const Template *tpl_set_get(const TplSet *s, const char *name, size_t n);
+void tpl_set_free(TplSet *s);
+
 /* ------------------------------------------------------------------ generate.c */
 bool generate(const char *out, uint64_t customers, uint64_t seed, Buf *err);
 

@@ -1,0 +1,168 @@
+/* escape.c — every escaping of data for output, by context, in one table-driven place. */
+#include "c360.h"
+
+/* Byte classes: what each context must do with a byte. */
+enum {
+	E_HTML = 1,		/* & < > " ' in HTML text and attributes */
+	E_MD = 2,		/* Markdown punctuation that can start a construct anywhere */
+	E_MD_LEAD = 4,		/* ... or at the start of a value (a line start) */
+	E_URL_OK = 8,		/* unreserved in a URL path segment */
+	E_NAME_OK = 16,		/* kept as is in a file name */
+	E_CTRL = 32,		/* control characters */
+};
+
+static unsigned char cls[256];
+
+static void classes_init(void)
+{
+	if (cls['a'])
+		return;
+	for (int c = 0; c < 32; c++)
+		cls[c] |= E_CTRL;
+	cls[127] |= E_CTRL;
+	for (const char *p = "&<>\"'"; *p; p++)
+		cls[(unsigned char)*p] |= E_HTML;
+	for (const char *p = "\\`*_[]<>&|!~#"; *p; p++)
+		cls[(unsigned char)*p] |= E_MD;
+	for (const char *p = "-+=.):;"; *p; p++)
+		cls[(unsigned char)*p] |= E_MD_LEAD;
+	for (int c = 0; c < 128; c++) {
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		if (alnum || c == '-' || c == '.' || c == '_' || c == '~')
+			cls[c] |= E_URL_OK;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+			cls[c] |= E_NAME_OK;
+	}
+}
+
+static void char_ref(Buf *b, unsigned char c)
+{
+	char tmp[8] = {'&', '#'};
+	int n = 2;
+	if (c >= 100)
+		tmp[n++] = (char)('0' + c / 100);
+	if (c >= 10)
+		tmp[n++] = (char)('0' + c / 10 % 10);
+	tmp[n++] = (char)('0' + c % 10);
+	tmp[n++] = ';';
+	buf_put(b, tmp, (size_t)n);
+}
+
+void esc_html(Buf *b, const char *s, size_t n)
+{
+	classes_init();
+	size_t from = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!(cls[c] & E_HTML))
+			continue;
+		buf_put(b, s + from, i - from);
+		buf_puts(b, c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" : "&#39;");
+		from = i + 1;
+	}
+	buf_put(b, s + from, n - from);
+}
+
+/* Data in Markdown renders as the same text and never as markup: punctuation that could open
+ * a construct becomes a character reference, line breaks and controls become spaces (so data
+ * cannot start a block), and a leading character that could start a list, heading or rule is
+ * escaped too. */
+void esc_markdown(Buf *b, const char *s, size_t n)
+{
+	classes_init();
+	size_t from = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned k = cls[c];
+		bool lead = i == 0 || (i == 1 && s[0] >= '0' && s[0] <= '9');
+		if (!(k & (E_MD | E_CTRL)) && !(lead && (k & E_MD_LEAD)) && !(i == 0 && c == ' '))
+			continue;
+		buf_put(b, s + from, i - from);
+		if (k & E_CTRL)
+			buf_putc(b, ' ');
+		else
+			char_ref(b, c);
+		from = i + 1;
+	}
+	buf_put(b, s + from, n - from);
+}
+
+void esc_url(Buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	classes_init();
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (cls[c] & E_URL_OK) {
+			buf_putc(b, (char)c);
+		} else {
+			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+			buf_put(b, e, 3);
+		}
+	}
+}
+
+/* A JavaScript string literal that is also safe inside an HTML script element. */
+void esc_js(Buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, (char)c);
+		} else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x7f) {
+			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			buf_put(b, e, 6);
+		} else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
+			buf_puts(b, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
+			i += 2;
+		} else {
+			buf_putc(b, (char)c);
+		}
+	}
+	buf_putc(b, '"');
+}
+
+/* A CSV cell for spreadsheets: a value that a spreadsheet would run as a formula is
+ * prefixed with an apostrophe (OWASP's advice for CSV injection). */
+void esc_sheet_cell(Buf *b, const char *s, size_t n)
+{
+	if (n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r')) {
+		Buf t = {0};
+		buf_putc(&t, '\'');
+		buf_put(&t, s, n);
+		csv_field(b, t.p, t.len);
+		buf_free(&t);
+	} else {
+		csv_field(b, s, n);
+	}
+}
+
+/* A file name from an id: the id itself when it is short and plain ([a-z0-9_-]), else a
+ * plain version cut to 48 bytes with 8 hex digits of the id's hash, so that no id can climb
+ * out of its folder, hide, or collide with another. */
+void id_file_name(Buf *b, const char *id, size_t n)
+{
+	classes_init();
+	bool plain = n > 0 && n <= 64;
+	for (size_t i = 0; plain && i < n; i++)
+		plain = cls[(unsigned char)id[i]] & E_NAME_OK;
+	if (plain) {
+		buf_put(b, id, n);
+		return;
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < n && kept < 48; i++) {
+		char c = id[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		if (cls[(unsigned char)c] & E_NAME_OK) {
+			buf_putc(b, c);
+			kept++;
+		}
+	}
+	buf_printf(b, "%s%08x", kept ? "~" : "id~", (unsigned)(hash_bytes(id, n) >> 32));
+}

@@ -1,0 +1,205 @@
+/* test_template.c — the template engine against the Mustache spec's cases, and escaping. */
+#include "harness.h"
+
+static Arena arena;
+
+/* A small data set every case renders with. */
+static Value *data(void)
+{
+	Arena *a = &arena;
+	Value *d = v_obj(a);
+	v_set(a, d, "name", v_cstr(a, "Ann"));
+	v_set(a, d, "html", v_cstr(a, "<b>&\"'</b>"));
+	v_set(a, d, "md", v_cstr(a, "*not* [a](javascript:x) | # _x_ `c` \\ ~~s~~ ![i](y)"));
+	v_set(a, d, "lead", v_cstr(a, "- 1. item\nsecond line"));
+	v_set(a, d, "empty", v_cstr(a, ""));
+	v_set(a, d, "none", v_str(a, NULL, 0));
+	v_set(a, d, "yes", v_bool(a, true));
+	v_set(a, d, "no", v_bool(a, false));
+	v_set(a, d, "zero", v_num(a, V_INT, 0));
+	v_set(a, d, "count", v_num(a, V_INT, 1234567));
+	v_set(a, d, "money", v_num(a, V_MONEY, -123456));
+	v_set(a, d, "pct", v_num(a, V_PCT, 5333));
+	v_set(a, d, "day", v_num(a, V_DATE, date_days(2022, 7, 26)));
+	v_set(a, d, "chart", v_raw(a, "<svg role=\"img\"></svg>", 22));
+	v_set(a, d, "id", v_cstr(a, "../a b/é"));
+	Value *list = v_set(a, d, "items", v_list(a));
+	for (int i = 1; i <= 3; i++) {
+		Value *o = v_push(a, list, v_obj(a));
+		v_set(a, o, "n", v_num(a, V_INT, i));
+	}
+	v_set(a, d, "nothing", v_list(a));
+	Value *words = v_set(a, d, "words", v_list(a));
+	v_push(a, words, v_cstr(a, "x"));
+	v_push(a, words, v_cstr(a, "y"));
+	Value *inner = v_set(a, d, "a", v_obj(a));
+	Value *b = v_set(a, inner, "b", v_obj(a));
+	v_set(a, b, "c", v_cstr(a, "deep"));
+	v_set(a, inner, "name", v_cstr(a, "Inner"));
+	return d;
+}
+
+static const struct {
+	const char *what, *tpl, *want;
+	TplEscape esc;
+} cases[] = {
+	/* interpolation */
+	{"no tags", "Hello, world!\n", "Hello, world!\n", ESC_HTML},
+	{"a variable", "Hi {{name}}.", "Hi Ann.", ESC_HTML},
+	{"spaces in tags", "{{ name }}|{{#  yes }}y{{/ yes}}", "Ann|y", ESC_HTML},
+	{"HTML escaped", "{{html}}", "&lt;b&gt;&amp;&quot;&#39;&lt;/b&gt;", ESC_HTML},
+	{"missing is empty", "[{{nope}}][{{a.nope}}][{{none}}]", "[][][]", ESC_HTML},
+	{"dotted names", "{{a.b.c}} {{a.name}}", "deep Inner", ESC_HTML},
+	{"dotted name broken chain", "[{{a.x.c}}]", "[]", ESC_HTML},
+	{"numbers by kind", "{{count}} {{money}} {{pct}} {{day}} {{yes}}", "1,234,567 -1,234.56 53.33% 2022-07-26 yes",
+	 ESC_HTML},
+	{"filters", "{{count|money}} {{pct|number}} {{count|signed}} {{zero|signed}} {{id|url}}",
+	 "12,345.67 5,333 +1,234,567 0 ..%2Fa%20b%2F%C3%A9", ESC_HTML},
+	/* raw output is for text c360 made, never for data */
+	{"triple mustache on raw", "{{{chart}}}", "<svg role=\"img\"></svg>", ESC_HTML},
+	{"ampersand on raw", "{{&chart}}", "<svg role=\"img\"></svg>", ESC_HTML},
+	{"raw in double mustache is escaped", "{{chart}}", "&lt;svg role=&quot;img&quot;&gt;&lt;/svg&gt;", ESC_HTML},
+	{"triple mustache on data is escaped", "{{{html}}}", "&lt;b&gt;&amp;&quot;&#39;&lt;/b&gt;", ESC_HTML},
+	/* sections */
+	{"truthy section", "{{#yes}}shown{{/yes}}", "shown", ESC_HTML},
+	{"falsy sections", "{{#no}}1{{/no}}{{#zero}}2{{/zero}}{{#empty}}3{{/empty}}{{#none}}4{{/none}}"
+	 "{{#nothing}}5{{/nothing}}{{#nope}}6{{/nope}}", "", ESC_HTML},
+	{"list", "{{#items}}<{{n}}>{{/items}}", "<1><2><3>", ESC_HTML},
+	{"implicit iterator", "{{#words}}({{.}}){{/words}}", "(x)(y)", ESC_HTML},
+	{"object pushes context", "{{#a}}{{name}}/{{b.c}}{{/a}}", "Inner/deep", ESC_HTML},
+	{"outer names stay visible", "{{#items}}{{name}}{{n}}{{/items}}", "Ann1Ann2Ann3", ESC_HTML},
+	{"nested sections", "{{#a}}{{#b}}{{c}}{{/b}}{{/a}}", "deep", ESC_HTML},
+	{"inverted", "{{^no}}a{{/no}}{{^yes}}b{{/yes}}{{^nothing}}c{{/nothing}}{{^items}}d{{/items}}", "ac", ESC_HTML},
+	{"comments", "1{{! a comment }}2{{!\nmulti\nline}}3", "123", ESC_HTML},
+	/* standalone lines (spec "Standalone Lines") */
+	{"standalone section lines vanish", "| a |\n{{#items}}\n| {{n}} |\n{{/items}}\nend\n", "| a |\n| 1 |\n| 2 |\n| 3 |\nend\n",
+	 ESC_HTML},
+	{"indented standalone", "  {{#yes}}\nx\n  {{/yes}}\n", "x\n", ESC_HTML},
+	{"CRLF standalone", "a\r\n{{#yes}}\r\nb\r\n{{/yes}}\r\n", "a\r\nb\r\n", ESC_HTML},
+	{"standalone comment", "a\n  {{! c }}\nb", "a\nb", ESC_HTML},
+	{"not standalone: text on the line", "a {{#yes}}b{{/yes}} c\n", "a b c\n", ESC_HTML},
+	{"standalone at the end without newline", "a\n{{! c }}", "a\n", ESC_HTML},
+	/* partials */
+	{"partial", "[{{>p}}]", "[Ann!]", ESC_HTML},
+	{"partial sees the context", "{{#items}}{{>q}}{{/items}}", "123", ESC_HTML},
+	{"standalone partial", "a\n{{>p}}\nb", "a\nAnn!b", ESC_HTML},
+	/* Markdown escaping: data renders as itself and never as markup */
+	{"markdown escaping", "{{md}}",
+	 "&#42;not&#42; &#91;a&#93;(javascript:x) &#124; &#35; &#95;x&#95; &#96;c&#96; &#92; &#126;&#126;s&#126;&#126; "
+	 "&#33;&#91;i&#93;(y)", ESC_MARKDOWN},
+	{"markdown lead and newline", "{{lead}}", "&#45; 1. item second line", ESC_MARKDOWN},
+	{"markdown HTML", "{{html}}", "&#60;b&#62;&#38;\"'&#60;/b&#62;", ESC_MARKDOWN},
+	{"markdown ordered-list lead", "{{pct|number}} {{count}}", "5,333 1,234,567", ESC_MARKDOWN},
+};
+
+static TplSet partials(void)
+{
+	TplSet set = {0};
+	Buf err = {0};
+	tpl_set_add(&set, "p", tpl_parse("p", "{{name}}!", 9, &err));
+	tpl_set_add(&set, "q", tpl_parse("q", "{{n}}", 5, &err));
+	assert_int_equal(err.len, 0);
+	return set;
+}
+
+static void test_spec_cases(void **state)
+{
+	(void)state;
+	Value *d = data();
+	TplSet set = partials();
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Buf out = {0}, err = {0};
+		Template *t = tpl_parse(cases[i].what, cases[i].tpl, strlen(cases[i].tpl), &err);
+		CHECK(t, "%s: parse error %s", cases[i].what, buf_cstr(&err));
+		CHECK(tpl_render(t, d, cases[i].esc, &set, &out, &err), "%s: %s", cases[i].what, buf_cstr(&err));
+		CHECK(strcmp(buf_cstr(&out), cases[i].want) == 0, "%s:\n got: %s\nwant: %s", cases[i].what, buf_cstr(&out),
+		      cases[i].want);
+		tpl_free(t);
+		buf_free(&out);
+		buf_free(&err);
+	}
+	tpl_set_free(&set);
+}
+
+static void test_errors_name_file_line_column(void **state)
+{
+	(void)state;
+	static const struct { const char *tpl, *want; } cases[] = {
+		{"a\n  {{#x}}b", "t.md:2:3: error: section never closed: x"},
+		{"a {{/x}}", "t.md:1:3: error: closing a section that is not open: x"},
+		{"{{#x}}{{/y}}{{/x}}", "t.md:1:7: error: closing a section that is not open: y"},
+		{"ok\n\nbad {{name", "t.md:3:5: error: unclosed tag"},
+		{"{{n|shout}}", "t.md:1:4: error: unknown filter: shout"},
+		{"{{}}", "t.md:1:1: error: empty tag"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Buf err = {0};
+		Template *t = tpl_parse("t.md", cases[i].tpl, strlen(cases[i].tpl), &err);
+		CHECK(!t && strstr(buf_cstr(&err), cases[i].want), "\"%s\": got \"%s\", want \"%s\"", cases[i].tpl,
+		      buf_cstr(&err), cases[i].want);
+		buf_free(&err);
+	}
+	Buf err = {0}, out = {0};
+	Template *t = tpl_parse("page.md", "x\n {{>missing}}", 15, &err);
+	CHECK(!tpl_render(t, data(), ESC_HTML, NULL, &out, &err) &&
+	      strstr(buf_cstr(&err), "page.md:2:2: error: no such partial: missing"), "%s", buf_cstr(&err));
+	tpl_free(t);
+	buf_free(&err);
+	buf_free(&out);
+}
+
+/* Hostile text in every escaping: nothing it contains survives as markup. */
+static void test_escapes(void **state)
+{
+	(void)state;
+	static const char *const hostile[] = {
+		"<script>alert(1)</script>", "\" onmouseover=\"x", "javascript:alert(1)", "../../etc/passwd",
+		"[x](javascript:alert(1))", "<img src=x onerror=alert(1)>", "a\nb\r\nc\x01", "\xe2\x80\xa8", "=cmd|' /C calc'!A0",
+	};
+	for (size_t i = 0; i < N_ELEMS(hostile); i++) {
+		const char *h = hostile[i];
+		Buf b = {0};
+		esc_html(&b, h, strlen(h));
+		CHECK(!strpbrk(buf_cstr(&b), "<>\"'"), "html: %s", buf_cstr(&b));
+		b.len = 0;
+		esc_markdown(&b, h, strlen(h));
+		CHECK(!strpbrk(buf_cstr(&b), "<>[]\n\r\x01"), "markdown: %s", buf_cstr(&b));
+		b.len = 0;
+		esc_js(&b, h, strlen(h));
+		CHECK(!strpbrk(buf_cstr(&b) + 1, "<>\n\r") && !strstr(buf_cstr(&b), "\xe2\x80\xa8"), "js: %s", buf_cstr(&b));
+		b.len = 0;
+		esc_url(&b, h, strlen(h));
+		CHECK(strspn(buf_cstr(&b), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%") == b.len,
+		      "url: %s", buf_cstr(&b));
+		b.len = 0;
+		id_file_name(&b, h, strlen(h));
+		CHECK(strspn(buf_cstr(&b), "abcdefghijklmnopqrstuvwxyz0123456789-_~") == b.len && b.len <= 57, "name: %s",
+		      buf_cstr(&b));
+		buf_free(&b);
+	}
+	Buf b = {0};
+	esc_sheet_cell(&b, "=1+2", 4);
+	CHECK(strcmp(buf_cstr(&b), "'=1+2") == 0, "formula guarded: %s", buf_cstr(&b));
+	b.len = 0;
+	id_file_name(&b, "1001", 4);
+	CHECK(strcmp(buf_cstr(&b), "1001") == 0, "plain ids stay readable");
+	b.len = 0;
+	id_file_name(&b, "P001", 4);
+	Buf c = {0};
+	id_file_name(&c, "p001", 4);
+	CHECK(strcmp(buf_cstr(&b), buf_cstr(&c)) != 0, "ids differing in case get different names: %s", buf_cstr(&b));
+	buf_free(&b);
+	buf_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spec_cases),
+		cmocka_unit_test(test_errors_name_file_line_column),
+		cmocka_unit_test(test_escapes),
+	};
+	int r = cmocka_run_group_tests(tests, NULL, NULL);
+	arena_free(&arena);
+	return r;
+}
