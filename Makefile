@@ -8,8 +8,9 @@ CFLAGS ?= -O2 -g
 BUILD ?= build
 
 WARN := -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
-C360_CPPFLAGS := -D_GNU_SOURCE -DC360_DATADIR='"$(DATADIR)"' -Igenerator
-C360_LIBS := -lcsv -lunistring -lpthread
+PKGS := libcmark-gfm cairo
+C360_CPPFLAGS := -D_GNU_SOURCE -DC360_DATADIR='"$(DATADIR)"' -Igenerator $(shell pkg-config --cflags $(PKGS))
+C360_LIBS := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcsv -lunistring -lpthread -lm
 
 SRC := $(wildcard generator/*.c)
 OBJ := $(SRC:generator/%.c=$(BUILD)/%.o)

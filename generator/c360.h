@@ -590,6 +590,14 @@ Value *v_push(Arena *a, Value *list, Value *item);
 Value *v_set(Arena *a, Value *obj, const char *key, Value *item);	/* key must outlive obj */
 
 typedef enum { ESC_MARKDOWN, ESC_HTML } TplEscape;
+
+/* Fragments of HTML c360 made, kept out of the Markdown until it is rendered: in Markdown
+ * {{{x}}} writes the placeholder \x02<k>\x03, which no data can contain. */
+typedef struct {
+	const char **s;
+	size_t *len;
+	size_t n, cap;
+} RawStash;
 typedef struct Template Template;
 typedef struct {
 	char **name;
@@ -601,7 +609,15 @@ typedef struct {
 Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err);
 void tpl_free(Template *t);
 /* Renders t with data, escaping every value for esc; false after reporting to err. */
-bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, Buf *out, Buf *err);
+bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
+		Buf *out, Buf *err);
+void raw_stash_free(RawStash *r);
+
+/* ------------------------------------------------------------------ Markdown (markdown.c) */
+void md_init(void);	/* once, before threads */
+/* Renders Markdown (safe mode: no raw HTML, no dangerous links) with GFM tables to out,
+ * putting the stashed fragments back. */
+void md_render(const char *md, size_t n, const RawStash *raws, Buf *out);
 void tpl_set_add(TplSet *s, const char *name, Template *t);	/* s owns t */
 const Template *tpl_set_get(const TplSet *s, const char *name, size_t n);
 void tpl_set_free(TplSet *s);

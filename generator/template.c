@@ -363,6 +363,7 @@ typedef struct Frame {
 typedef struct {
 	TplEscape esc;
 	const TplSet *partials;
+	RawStash *raws;
 	const char *name;	/* the template being rendered, for messages */
 	Buf *out, *err;
 	Buf scratch;
@@ -389,8 +390,19 @@ static const Value *lookup(const Frame *f, const char *name, size_t n)
 
 static void emit(Render *r, const Value *v, int filter, bool raw)
 {
-	if (raw && v && v->kind == V_RAW && filter == F_NONE) {
-		buf_put(r->out, v->s, v->n);	/* only text c360 made itself is ever written raw */
+	if (raw && v && v->kind == V_RAW && filter == F_NONE) {	/* only text c360 made is ever raw */
+		if (r->esc == ESC_HTML) {
+			buf_put(r->out, v->s, v->n);
+		} else if (r->raws) {
+			RawStash *st = r->raws;
+			if (st->n == st->cap) {
+				st->cap = st->cap ? st->cap * 2 : 8;
+				st->s = xrealloc(st->s, st->cap * sizeof *st->s);
+				st->len = xrealloc(st->len, st->cap * sizeof *st->len);
+			}
+			st->s[st->n] = v->s, st->len[st->n] = v->n;
+			buf_printf(r->out, "\x02%zu\x03", st->n++);
+		}
 		return;
 	}
 	r->scratch.len = 0;
@@ -463,14 +475,22 @@ static void render_nodes(Render *r, const struct TplNode *n, size_t count, const
 		render_node(r, &n[i], f);
 }
 
-bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, Buf *out, Buf *err)
+bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
+		Buf *out, Buf *err)
 {
 	size_t errors = err->len;
-	Render r = {esc, partials, t->name, out, err, {0}, 0};
+	Render r = {esc, partials, raws, t->name, out, err, {0}, 0};
 	Frame top = {data, NULL};
 	render_nodes(&r, t->root.kids, t->root.nkids, &top);
 	buf_free(&r.scratch);
 	return err->len == errors;
+}
+
+void raw_stash_free(RawStash *r)
+{
+	free(r->s);
+	free(r->len);
+	memset(r, 0, sizeof *r);
 }
 
 /* ---- a set of named templates (pages and partials) */

@@ -111,7 +111,7 @@ static void test_spec_cases(void **state)
 		Buf out = {0}, err = {0};
 		Template *t = tpl_parse(cases[i].what, cases[i].tpl, strlen(cases[i].tpl), &err);
 		CHECK(t, "%s: parse error %s", cases[i].what, buf_cstr(&err));
-		CHECK(tpl_render(t, d, cases[i].esc, &set, &out, &err), "%s: %s", cases[i].what, buf_cstr(&err));
+		CHECK(tpl_render(t, d, cases[i].esc, &set, NULL, &out, &err), "%s: %s", cases[i].what, buf_cstr(&err));
 		CHECK(strcmp(buf_cstr(&out), cases[i].want) == 0, "%s:\n got: %s\nwant: %s", cases[i].what, buf_cstr(&out),
 		      cases[i].want);
 		tpl_free(t);
@@ -141,7 +141,7 @@ static void test_errors_name_file_line_column(void **state)
 	}
 	Buf err = {0}, out = {0};
 	Template *t = tpl_parse("page.md", "x\n {{>missing}}", 15, &err);
-	CHECK(!tpl_render(t, data(), ESC_HTML, NULL, &out, &err) &&
+	CHECK(!tpl_render(t, data(), ESC_HTML, NULL, NULL, &out, &err) &&
 	      strstr(buf_cstr(&err), "page.md:2:2: error: no such partial: missing"), "%s", buf_cstr(&err));
 	tpl_free(t);
 	buf_free(&err);
@@ -192,12 +192,37 @@ static void test_escapes(void **state)
 	buf_free(&c);
 }
 
+/* Markdown pages: data stays text, links to javascript: never appear, c360's HTML comes back. */
+static void test_markdown_pages(void **state)
+{
+	(void)state;
+	md_init();
+	Buf err = {0}, md = {0}, html = {0};
+	const char *src = "# {{name}}\n\n{{md}}\n\n{{{chart}}}\n\n| a | b |\n|---|---|\n| {{html}} | {{md}} |\n\n"
+			  "[click](javascript:alert(1)) <b>raw</b>\n";
+	Template *t = tpl_parse("page.md", src, strlen(src), &err);
+	RawStash raws = {0};
+	CHECK(tpl_render(t, data(), ESC_MARKDOWN, NULL, &raws, &md, &err), "%s", buf_cstr(&err));
+	md_render(md.p, md.len, &raws, &html);
+	const char *h = buf_cstr(&html);
+	CHECK(strstr(h, "<h1>Ann</h1>"), "%s", h);
+	CHECK(strstr(h, "\n<svg role=\"img\"></svg>\n"), "the chart replaces its paragraph: %s", h);
+	CHECK(strstr(h, "<td>&lt;b&gt;&amp;&quot;'&lt;/b&gt;</td>"), "data in a table cell stays text: %s", h);
+	CHECK(strstr(h, "*not* [a](javascript:x) | # _x_ `c` \\ ~~s~~ ![i](y)"), "markup in data is text: %s", h);
+	CHECK(!strstr(h, "href=\"javascript") && !strstr(h, "<b>raw"), "safe mode: %s", h);
+	CHECK(!strchr(h, '\x02'), "no placeholder is left");
+	tpl_free(t);
+	raw_stash_free(&raws);
+	buf_free(&err), buf_free(&md), buf_free(&html);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spec_cases),
 		cmocka_unit_test(test_errors_name_file_line_column),
 		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_markdown_pages),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	arena_free(&arena);
