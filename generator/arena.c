@@ -149,6 +149,20 @@ void arena_adopt(Arena *a, Arena *from)
 	from->used = 0;
 }
 
+void arena_reset(Arena *a)
+{
+	if (!a->head)
+		return;
+	ArenaBlock *keep = a->head;
+	for (ArenaBlock *b = keep->next, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	keep->next = NULL;
+	keep->used = 0;
+	a->used = 0;
+}
+
 void arena_free(Arena *a)
 {
 	for (ArenaBlock *b = a->head, *next; b; b = next) {

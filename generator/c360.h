@@ -33,6 +33,7 @@ typedef struct {
 void *arena_alloc(Arena *a, size_t n);	/* 8-byte aligned, uninitialised */
 char *arena_strndup(Arena *a, const char *s, size_t n);	/* NUL-terminated copy */
 void arena_adopt(Arena *a, Arena *from);	/* a takes over from's blocks */
+void arena_reset(Arena *a);	/* forgets everything, keeps one block for reuse */
 void arena_free(Arena *a);
 
 /* A growable byte buffer that carries its length; the caller frees with buf_free. */
@@ -229,6 +230,8 @@ typedef struct {
 	char *alias[SRC_COUNT][MAX_COLS][MAX_ALIASES];	/* normalised extra header names */
 	bool quiet;
 	int jobs;		/* threads to read with; 0: one per processor */
+	const char *templates_dir, *themes_dir, *assets_dir;	/* where the site's sources are */
+	const char *title;	/* the report's name */
 	size_t chunk_min;	/* a file is split into chunks of at least this many bytes */
 } Config;
 
@@ -489,6 +492,7 @@ typedef struct {
 
 enum { SEG_CHAMPIONS, SEG_LOYAL, SEG_NEW, SEG_AT_RISK, SEG_LOST, SEG_PROSPECTS, SEG_COUNT };
 extern const char *const segment_label[SEG_COUNT];
+const char *segment_slug(int segment);	/* "at-risk": for file names */
 
 /* One customer's 360° figures as of the as-of date. */
 typedef struct {
@@ -506,12 +510,13 @@ typedef struct {
 
 typedef struct {
 	Kpis now, week_before;
-	PaymentSplit *split;
-	size_t nsplit;
+	PaymentSplit *split, *split_before;	/* as of the as-of date, and a week earlier */
+	size_t nsplit, nsplit_before;
 	WeekChannels *weeks;	/* [0] is all time, then week by week */
 	size_t nweeks;
 	Customer360 *c360;	/* one per customer */
 	uint32_t *order;	/* customers in output order (by id) */
+	uint32_t *rank;		/* a customer's place in that order */
 	int64_t first_day;	/* the first dated fact, where the date dimension starts */
 } Gold;
 
@@ -566,7 +571,8 @@ void id_file_name(Buf *b, const char *id, size_t n);	/* a safe file name for an 
  * Values are what pages are made of; they live in an arena. Templates are Mustache:
  * {{name}} {{name|filter}} {{#section}} {{^inverted}} {{/section}} {{>partial}} {{! comment}}
  * and {{{raw}}}, which writes only V_RAW values (text c360 made) unescaped. Filters: number,
- * money, pct, date, signed, url. Falsy: null, false, 0, "" and empty lists. */
+ * money, pct, date, signed, url. Falsy: null, false, the number 0, "" and empty lists (money,
+ * percentages and dates are true unless null). */
 typedef enum { V_NULL, V_STR, V_INT, V_MONEY, V_PCT, V_DATE, V_BOOL, V_LIST, V_OBJ, V_RAW } VKind;
 
 typedef struct Value {
@@ -621,6 +627,83 @@ void md_render(const char *md, size_t n, const RawStash *raws, Buf *out);
 void tpl_set_add(TplSet *s, const char *name, Template *t);	/* s owns t */
 const Template *tpl_set_get(const TplSet *s, const char *name, size_t n);
 void tpl_set_free(TplSet *s);
+
+/* ------------------------------------------------------------------ charts (chart.c)
+ * A chart is described once, laid out once (scales, ticks, bars, lines, labels), then drawn
+ * to SVG for the site (CSS classes for colours, <title>/<desc>, a data table) or with
+ * Cairo to PNG and PDF. */
+typedef enum { CHART_BARS, CHART_TREND } ChartKind;
+
+typedef struct {
+	const char *name;
+	const double *v;	/* one per category; NAN for none */
+	bool line;		/* a line through the categories, else bars */
+	bool right;		/* on the right-hand axis (trend charts) */
+} ChartSeries;
+
+typedef struct {
+	const char *id;		/* unique on its page: [a-z0-9-] */
+	const char *title, *desc, *cat_title;
+	ChartKind kind;
+	int format, format_right;	/* KV_* of the left and right axes */
+	size_t ncat;
+	const char *const *cat;
+	size_t nseries;
+	ChartSeries series[4];
+} Chart;
+
+typedef struct ChartPlot ChartPlot;
+ChartPlot *chart_layout(const Chart *c);
+void chart_svg(const Chart *c, const ChartPlot *p, Buf *out);	/* <figure> with SVG and data table */
+struct _cairo;
+void chart_draw(const ChartPlot *p, struct _cairo *cr);	/* in a width x height box at the origin */
+bool chart_png(const ChartPlot *p, const char *path);
+double chart_width(const ChartPlot *p);
+double chart_height(const ChartPlot *p);
+void chart_plot_free(ChartPlot *p);
+
+/* ------------------------------------------------------------------ the site (site*.c) */
+/* Writes the pages, charts, search index and assets under dir; false after reporting to err. */
+bool site_write(const Silver *s, const Gold *g, const char *dir, Buf *err);
+
+/* Each source's facts grouped by customer, latest first (facts after the as-of date left out). */
+typedef struct {
+	uint32_t *start;	/* customer c's facts are row[start[c] .. start[c + 1]) */
+	uint32_t *row;
+} ByCustomer;
+
+typedef struct Site {
+	const Silver *s;
+	const Gold *g;
+	const char *dir;	/* the staging folder */
+	Buf *err;
+	int threads;
+	TplSet tpl;		/* templates/NAME.md by NAME */
+	Template *layout;	/* the theme's layout.html */
+	ByCustomer by[SRC_COUNT];
+} Site;
+
+/* What one thread needs to render pages; the arena holds one page's values. */
+typedef struct {
+	Arena arena;
+	Buf md, html, page, err, scratch;
+	RawStash raws;
+} PageWork;
+
+void page_init(PageWork *w);
+void page_free(PageWork *w);
+/* Renders templates/tpl.md with data, puts it in the layout and writes dir/path. */
+bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl, Value *data);
+bool site_dashboard(Site *site);
+bool site_quality(Site *site);
+bool site_segments(Site *site);
+bool site_customers(Site *site);
+void site_facts_free(Site *site);
+void customer_page_path(Buf *b, const RowHead *customer);	/* customers/xx/NAME.html */
+void chart_write(const Site *site, PageWork *w, const Chart *c, const char *key, Value *data);
+uint32_t *customers_by_value(const Gold *g, size_t nc);	/* highest lifetime value first; free it */
+/* Table rows for customers: name, id, email, location, segment, value, orders, url (from the root). */
+Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n);
 
 /* ------------------------------------------------------------------ generate.c */
 bool generate(const char *out, uint64_t customers, uint64_t seed, Buf *err);

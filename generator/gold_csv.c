@@ -143,7 +143,6 @@ static void customer_profile(Buf *b, const Customer *c)
 typedef struct {
 	const Silver *s;
 	const Gold *g;
-	const uint32_t *key_of;	/* customer row -> customer_key */
 	SourceId src;
 } Tables;
 
@@ -235,10 +234,10 @@ static void dim_date(Buf *b, const Silver *s, const Gold *g)
 }
 
 /* The columns every fact starts with: id, customer_key, date_key and the date (or moment). */
-static void fact_head(Buf *b, const RowHead *h, const uint32_t *key_of, bool timestamp)
+static void fact_head(Buf *b, const RowHead *h, const uint32_t *rank, bool timestamp)
 {
 	csv_field(b, h->id, h->idlen);
-	cell_int(b, key_of[h->customer]);
+	cell_int(b, rank[h->customer] + 1);	/* customer_key: the place in dim_customer */
 	buf_putc(b, ',');
 	if (h->when == MOMENT_NULL) {
 		buf_putc(b, ',');
@@ -265,7 +264,7 @@ static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 		const RowHead *h = ROW(&src->table, RowHead, i);
 		if (fact_is_late(h, as_of))
 			continue;	/* after the as-of date: in no figure, so in no fact table */
-		fact_head(b, h, w->key_of, src->def->timestamp);
+		fact_head(b, h, w->g->rank, src->def->timestamp);
 		if (w->src == SRC_ORDERS) {
 			const Order *o = (const Order *)h;
 			cell_fixed2(b, o->cents == AMOUNT_NULL ? KPI_NULL : o->cents);
@@ -379,9 +378,6 @@ bool gold_write(const Silver *s, const Gold *g, const char *dir, int threads, Bu
 	if (!out_mkdir(dir, "gold", err))
 		return false;
 	size_t nc = CUSTOMERS(s)->n;
-	uint32_t *key_of = xmalloc((nc + 1) * sizeof *key_of);
-	for (size_t i = 0; i < nc; i++)
-		key_of[g->order[i]] = (uint32_t)i + 1;
 	bool ok = true;
 	for (size_t t = 0; ok && t < sizeof tables / sizeof *tables; t++) {
 		OutFile f;
@@ -390,7 +386,7 @@ bool gold_write(const Silver *s, const Gold *g, const char *dir, int threads, Bu
 		free(name);
 		if (!ok)
 			break;
-		Tables w = {s, g, key_of, tables[t].src};
+		Tables w = {s, g, tables[t].src};
 		Small small = {&w, t};
 		buf_puts(&f.buf, tables[t].header);
 		if (tables[t].rows == small_table)
@@ -400,6 +396,5 @@ bool gold_write(const Silver *s, const Gold *g, const char *dir, int threads, Bu
 				 threads);
 		ok = out_close(&f, err);
 	}
-	free(key_of);
 	return ok;
 }

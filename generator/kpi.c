@@ -18,6 +18,12 @@ const KpiInfo kpi_info[K_COUNT] = {
 
 const char *const segment_label[SEG_COUNT] = {"Champions", "Loyal", "New", "At Risk", "Lost", "Prospects"};
 
+const char *segment_slug(int segment)
+{
+	static const char *const slug[SEG_COUNT] = {"champions", "loyal", "new", "at-risk", "lost", "prospects"};
+	return slug[segment];
+}
+
 bool order_is_valid(const Order *o)
 {
 	return o->cents != AMOUNT_NULL && o->cents >= 0 && o->status != OS_CANCELLED && o->status != OS_FAILED &&
@@ -128,7 +134,8 @@ static int split_cmp(const void *a, const void *b, void *ctx)
 	return strcmp(methods->label[x->method], methods->label[y->method]);
 }
 
-static void payment_split(const Silver *s, Gold *g)
+/* Successful payments per method as of a day, most first; returns how many methods. */
+static size_t payment_split(const Silver *s, int64_t as_of, PaymentSplit **out)
 {
 	const Source *src = &s->src[SRC_PAYMENTS];
 	const Dict *methods = &src->dict[PA_METHOD];
@@ -136,7 +143,7 @@ static void payment_split(const Silver *s, Gold *g)
 	uint64_t total = 0;
 	for (size_t i = 0; i < src->table.n; i++) {
 		const Payment *p = ROW(&src->table, Payment, i);
-		if (fact_is_late(&p->h, s->as_of) || p->status != PS_SUCCESS)
+		if (fact_is_late(&p->h, as_of) || p->status != PS_SUCCESS)
 			continue;
 		all[p->method].count++;
 		total++;
@@ -152,8 +159,8 @@ static void payment_split(const Silver *s, Gold *g)
 		all[n++].share = pct(all[m].count, total);
 	}
 	qsort_r(all, n, sizeof *all, split_cmp, (void *)methods);
-	g->split = all;
-	g->nsplit = n;
+	*out = all;
+	return n;
 }
 
 /* ---- device preference: all time, then every ISO week from the first to the last */
@@ -354,7 +361,8 @@ void gold_build(const Silver *s, Gold *g)
 	int window = s->cfg->churn_window_days;
 	kpi_compute(s, s->as_of, window, &g->now);
 	kpi_compute(s, s->as_of - 7, window, &g->week_before);
-	payment_split(s, g);
+	g->nsplit = payment_split(s, s->as_of, &g->split);
+	g->nsplit_before = payment_split(s, s->as_of - 7, &g->split_before);
 	device_weeks(s, g);
 	customer_360(s, g);
 	size_t nc = CUSTOMERS(s)->n;
@@ -362,6 +370,9 @@ void gold_build(const Silver *s, Gold *g)
 	for (size_t i = 0; i < nc; i++)
 		g->order[i] = (uint32_t)i;
 	qsort_r(g->order, nc, sizeof *g->order, customer_cmp, (void *)CUSTOMERS(s));
+	g->rank = xmalloc((nc + 1) * sizeof *g->rank);
+	for (size_t i = 0; i < nc; i++)
+		g->rank[g->order[i]] = (uint32_t)i;
 	g->first_day = MOMENT_NULL;
 	for (int i = SRC_ORDERS; i < SRC_COUNT; i++) {
 		const Table *t = &s->src[i].table;
@@ -379,8 +390,10 @@ void gold_build(const Silver *s, Gold *g)
 void gold_free(Gold *g)
 {
 	free(g->split);
+	free(g->split_before);
 	free(g->weeks);
 	free(g->c360);
 	free(g->order);
+	free(g->rank);
 	memset(g, 0, sizeof *g);
 }

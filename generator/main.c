@@ -52,26 +52,27 @@ static bool is_dir(const char *p)
 	return access(p, F_OK) == 0 && access(p, X_OK) == 0;
 }
 
-/* The bundled sample: data/sample beside the executable or one folder up (a build tree),
- * else the installed copy. */
-static char *default_data_dir(void)
+/* A folder c360 ships (data/sample, templates, themes, assets): beside the executable or one
+ * folder up (a build tree), else the installed copy. */
+static char *resource_dir(const char *rel)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
+	char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+	if (slash) {
+		*slash = '\0';
+		for (int up = 0; up < 2; up++) {
+			char *p = path_join(exe, rel);
+			if (is_dir(p))
+				return p;
+			free(p);
+			slash = strrchr(exe, '/');
+			if (!slash)
+				break;
 			*slash = '\0';
-			for (const char *rel = "data/sample"; rel; rel = rel[0] == 'd' ? "../data/sample" : NULL) {
-				char *p = path_join(exe, rel);
-				if (is_dir(p))
-					return p;
-				free(p);
-			}
 		}
 	}
-	return xstrdup(C360_DATADIR "/sample");
+	return path_join(C360_DATADIR, rel);
 }
 
 typedef struct {
@@ -79,7 +80,7 @@ typedef struct {
 	const char *cmd;
 	uint64_t customers, seed;
 	bool have_customers;
-	char *data_owned;
+	char *owned[4];
 } Options;
 
 static bool parse_count(const char *s, uint64_t *v)
@@ -195,9 +196,12 @@ static int cmd_build(Options *o)
 	progress("");
 	Buf err = {0};
 	char *staging = NULL;
-	progress("writing");
-	ok = out_stage(o->cfg.out_dir, &staging, &err) && gold_write(&s, &g, staging, config_threads(&o->cfg), &err) &&
-	     out_commit(o->cfg.out_dir, staging, &err);
+	progress("writing gold tables");
+	ok = out_stage(o->cfg.out_dir, &staging, &err) && gold_write(&s, &g, staging, config_threads(&o->cfg), &err);
+	progress("writing the site");
+	ok = ok && site_write(&s, &g, staging, &err);
+	progress("");
+	ok = ok && out_commit(o->cfg.out_dir, staging, &err);
 	progress("");
 	if (!ok) {
 		if (staging)
@@ -262,7 +266,10 @@ int main(int argc, char **argv)
 	if (status != EXIT_OK)
 		return status;
 	if (!o.cfg.data_dir)
-		o.cfg.data_dir = o.data_owned = default_data_dir();
+		o.cfg.data_dir = o.owned[0] = resource_dir("data/sample");
+	o.cfg.templates_dir = o.owned[1] = resource_dir("templates");
+	o.cfg.themes_dir = o.owned[2] = resource_dir("themes");
+	o.cfg.assets_dir = o.owned[3] = resource_dir("assets");
 	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */
 	if (chunk)
 		o.cfg.chunk_min = (size_t)strtoull(chunk, NULL, 10);
@@ -272,7 +279,8 @@ int main(int argc, char **argv)
 			fputs(buf_cstr(&err), stderr);
 			buf_free(&err);
 			config_free(&o.cfg);
-			free(o.data_owned);
+			for (int i = 0; i < 4; i++)
+				free(o.owned[i]);
 			return EXIT_BUILD;
 		}
 	}
@@ -283,6 +291,7 @@ int main(int argc, char **argv)
 	else
 		status = cmd_generate(&o);
 	config_free(&o.cfg);
-	free(o.data_owned);
+	for (int i = 0; i < 4; i++)
+		free(o.owned[i]);
 	return status;
 }

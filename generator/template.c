@@ -107,8 +107,8 @@ static bool v_truthy(const Value *v)
 	case V_NULL: return false;
 	case V_STR: case V_RAW: return v->n > 0;
 	case V_LIST: return v->n > 0;
-	case V_OBJ: return true;
-	default: return v->i != 0;
+	case V_INT: case V_BOOL: return v->i != 0;
+	default: return true;	/* objects, and money, percentages and dates that are not null */
 	}
 }
 

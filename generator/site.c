@@ -1,0 +1,181 @@
+/* site.c — the site: templates and theme, pages rendered Markdown → HTML → layout, assets. */
+#include "c360.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+static int strcmp_ptr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool read_file(const char *path, Buf *out, Buf *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		buf_printf(err, "%s: error: cannot read: %s\n", path, strerror(errno));
+		return false;
+	}
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(out, chunk, n);
+	bool ok = !ferror(f);
+	fclose(f);
+	if (!ok)
+		buf_printf(err, "%s: error: cannot read\n", path);
+	return ok;
+}
+
+static Template *load_template(const char *dir, const char *file, Buf *err)
+{
+	char *path = path_join(dir, file);
+	Buf src = {0};
+	Template *t = read_file(path, &src, err) ? tpl_parse(path, src.p ? src.p : "", src.len, err) : NULL;
+	buf_free(&src);
+	free(path);
+	return t;
+}
+
+/* Every templates/NAME.md, by NAME: pages and the partials they include. */
+static bool load_templates(Site *site, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		buf_printf(site->err, "%s: error: cannot open the templates: %s\n", dir, strerror(errno));
+		return false;
+	}
+	char **names = NULL;
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t len = strlen(e->d_name);
+		if (len > 3 && strcmp(e->d_name + len - 3, ".md") == 0) {
+			names = xrealloc(names, (n + 1) * sizeof *names);
+			names[n++] = xstrdup(e->d_name);
+		}
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, strcmp_ptr);
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		Template *t = load_template(dir, names[i], site->err);
+		ok &= t != NULL;
+		names[i][strlen(names[i]) - 3] = '\0';
+		if (t)
+			tpl_set_add(&site->tpl, names[i], t);
+		free(names[i]);
+	}
+	free(names);
+	return ok;
+}
+
+/* ---- one page: Markdown template → HTML → the theme's layout → a file */
+
+void page_init(PageWork *w)
+{
+	memset(w, 0, sizeof *w);
+}
+
+void page_free(PageWork *w)
+{
+	buf_free(&w->md);
+	buf_free(&w->html);
+	buf_free(&w->page);
+	buf_free(&w->err);
+	buf_free(&w->scratch);
+	raw_stash_free(&w->raws);
+	arena_free(&w->arena);
+}
+
+/* The values every page has: where the site's root is from it, the dates, the names. */
+static void page_globals(const Site *site, PageWork *w, Value *data, const char *path)
+{
+	Arena *a = &w->arena;
+	Buf root = {0};
+	for (const char *p = path; (p = strchr(p, '/')); p++)
+		buf_puts(&root, "../");
+	v_set(a, data, "root", v_str(a, root.p ? root.p : "", root.len));
+	buf_free(&root);
+	v_set(a, data, "as_of", v_num(a, V_DATE, site->s->as_of));
+	v_set(a, data, "week_before", v_num(a, V_DATE, site->s->as_of - 7));
+	v_set(a, data, "site_title", v_cstr(a, site->s->cfg->title ? site->s->cfg->title : "Customer 360"));
+	v_set(a, data, "version", v_cstr(a, C360_VERSION));
+}
+
+bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
+{
+	const Template *t = tpl_set_get(&site->tpl, tpl_name, strlen(tpl_name));
+	if (!t) {
+		buf_printf(&w->err, "%s/%s.md: error: no such template\n", site->s->cfg->templates_dir, tpl_name);
+		return false;
+	}
+	page_globals(site, w, data, path);
+	w->md.len = w->html.len = w->page.len = 0;
+	w->raws.n = 0;
+	bool ok = tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &w->md, &w->err);
+	md_render(w->md.p ? w->md.p : "", w->md.len, &w->raws, &w->html);
+	v_set(&w->arena, data, "body", v_raw(&w->arena, w->html.p ? w->html.p : "", w->html.len));
+	ok &= tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &w->page, &w->err);
+	return ok && out_write_file(site->dir, path, &w->page, &w->err);
+}
+
+/* ---- assets: the theme's files and the site's scripts, copied as they are */
+
+static bool copy_dir(const Site *site, const char *from, const char *to, const char *skip)
+{
+	DIR *d = opendir(from);
+	if (!d) {
+		buf_printf(site->err, "%s: error: cannot open: %s\n", from, strerror(errno));
+		return false;
+	}
+	char **names = NULL;
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] == '.' || (skip && strcmp(e->d_name, skip) == 0))
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof *names);
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, strcmp_ptr);
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		char *src = path_join(from, names[i]), *dst = path_join(to, names[i]);
+		struct stat st;
+		Buf content = {0};
+		if (stat(src, &st) == 0 && S_ISREG(st.st_mode))
+			ok = ok && read_file(src, &content, site->err) && out_write_file(site->dir, dst, &content, site->err);
+		buf_free(&content);
+		free(src);
+		free(dst);
+		free(names[i]);
+	}
+	free(names);
+	return ok;
+}
+
+static bool load_theme(Site *site)
+{
+	const Config *cfg = site->s->cfg;
+	char *dir = path_join(cfg->themes_dir, cfg->theme);
+	site->layout = load_template(dir, "layout.html", site->err);
+	bool ok = site->layout && out_mkdir(site->dir, "assets", site->err) && copy_dir(site, dir, "assets", "layout.html") &&
+		  copy_dir(site, cfg->assets_dir, "assets", NULL);
+	free(dir);
+	return ok;
+}
+
+bool site_write(const Silver *s, const Gold *g, const char *dir, Buf *err)
+{
+	Site site = {.s = s, .g = g, .dir = dir, .err = err, .threads = config_threads(s->cfg)};
+	md_init();
+	bool ok = load_templates(&site, s->cfg->templates_dir) && load_theme(&site);
+	ok = ok && site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_customers(&site);
+	tpl_set_free(&site.tpl);
+	tpl_free(site.layout);
+	site_facts_free(&site);
+	return ok;
+}

@@ -1,0 +1,495 @@
+/* site_customers.c — customers/: a page per customer, the list, and the sharded search index. */
+#include "c360.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
+
+#define LIST_ROWS 10		/* rows of each history on a customer page */
+#define TOP_CUSTOMERS 100	/* rows of the list on customers/index.html */
+#define RECORDS_PER_FILE 1000	/* search records per script file */
+
+/* ---- facts by customer, latest first */
+
+typedef struct {
+	const Table *t;
+} LatestCtx;
+
+static int latest_first(const void *a, const void *b, void *ctx)
+{
+	const Table *t = ctx;
+	const RowHead *x = ROW(t, RowHead, *(const uint32_t *)a), *y = ROW(t, RowHead, *(const uint32_t *)b);
+	if (x->when != y->when)
+		return x->when == MOMENT_NULL ? 1 : y->when == MOMENT_NULL ? -1 : x->when > y->when ? -1 : 1;
+	return x->line > y->line ? -1 : x->line < y->line;
+}
+
+static void group_facts(const Silver *s, SourceId id, ByCustomer *bc)
+{
+	const Table *t = &s->src[id].table;
+	size_t nc = CUSTOMERS(s)->n;
+	bc->start = xcalloc(nc + 2, sizeof *bc->start);
+	bc->row = xmalloc((t->n + 1) * sizeof *bc->row);
+	for (size_t i = 0; i < t->n; i++)
+		if (!fact_is_late(ROW(t, RowHead, i), s->as_of))
+			bc->start[ROW(t, RowHead, i)->customer + 2]++;
+	for (size_t c = 0; c < nc; c++)
+		bc->start[c + 2] += bc->start[c + 1];
+	for (size_t i = 0; i < t->n; i++) {	/* counting sort: start[c + 1] is where c's next row goes */
+		const RowHead *h = ROW(t, RowHead, i);
+		if (!fact_is_late(h, s->as_of))
+			bc->row[bc->start[h->customer + 1]++] = (uint32_t)i;
+	}
+	for (size_t c = 0; c < nc; c++)
+		qsort_r(bc->row + bc->start[c], bc->start[c + 1] - bc->start[c], sizeof *bc->row, latest_first, (void *)t);
+}
+
+void site_facts_free(Site *site)
+{
+	for (int i = 0; i < SRC_COUNT; i++) {
+		free(site->by[i].start);
+		free(site->by[i].row);
+	}
+}
+
+void customer_page_path(Buf *b, const RowHead *c)
+{
+	buf_printf(b, "customers/%02x/", (unsigned)(hash_bytes(c->id, c->idlen) >> 56));
+	id_file_name(b, c->id, c->idlen);
+	buf_puts(b, ".html");
+}
+
+/* ---- one customer's page */
+
+static const char *label_of(const Site *site, SourceId src, int col, uint32_t v)
+{
+	return site->s->src[src].dict[col].label[v];
+}
+
+/* The facts of a customer for one history table: the latest LIST_ROWS, and how many more. */
+static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, uint32_t c, const char *key)
+{
+	Arena *a = &w->arena;
+	const ByCustomer *bc = &site->by[src];
+	const Table *t = &site->s->src[src].table;
+	uint32_t n = bc->start[c + 1] - bc->start[c];
+	Value *list = v_set(a, data, key, v_list(a));
+	char more_key[32], count_key[32];
+	snprintf(more_key, sizeof more_key, "%s_more", key);
+	snprintf(count_key, sizeof count_key, "%s_count", key);
+	v_set(a, data, arena_strndup(a, more_key, strlen(more_key)), v_num(a, V_INT, n > LIST_ROWS ? n - LIST_ROWS : 0));
+	v_set(a, data, arena_strndup(a, count_key, strlen(count_key)), v_num(a, V_INT, n));
+	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
+		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
+		Value *o = v_push(a, list, v_obj(a));
+		v_set(a, o, "id", v_str(a, h->id, h->idlen));
+		if (site->s->src[src].def->timestamp && h->when != MOMENT_NULL) {
+			char text[DATE_TEXT_MAX];
+			v_set(a, o, "date", v_str(a, text, date_format(text, h->when, true)));
+		} else {
+			v_set(a, o, "date", v_num(a, V_DATE, h->when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(h->when)));
+		}
+		v_set(a, o, "line", v_num(a, V_INT, h->line));
+		switch (src) {
+		case SRC_ORDERS: {
+			const Order *x = (const Order *)h;
+			v_set(a, o, "amount", v_num(a, V_MONEY, x->cents == AMOUNT_NULL ? KPI_NULL : x->cents));
+			v_set(a, o, "status", v_cstr(a, label_of(site, src, OR_STATUS, x->status)));
+			v_set(a, o, "valid", v_bool(a, order_is_valid(x)));
+			break;
+		}
+		case SRC_PAYMENTS: {
+			const Payment *x = (const Payment *)h;
+			v_set(a, o, "amount", v_num(a, V_MONEY, x->cents == AMOUNT_NULL ? KPI_NULL : x->cents));
+			v_set(a, o, "method", v_cstr(a, label_of(site, src, PA_METHOD, x->method)));
+			v_set(a, o, "status", v_cstr(a, label_of(site, src, PA_STATUS, x->status)));
+			break;
+		}
+		case SRC_TICKETS: {
+			const Ticket *x = (const Ticket *)h;
+			v_set(a, o, "issue", v_cstr(a, label_of(site, src, TI_ISSUE, x->issue)));
+			v_set(a, o, "status", v_cstr(a, label_of(site, src, TI_STATUS, x->status)));
+			v_set(a, o, "open", v_bool(a, ticket_is_open(x)));
+			break;
+		}
+		default: {
+			const Session *x = (const Session *)h;
+			v_set(a, o, "page", v_cstr(a, label_of(site, src, SE_PAGE, x->page)));
+			v_set(a, o, "device", v_cstr(a, label_of(site, src, SE_DEVICE, x->device)));
+			v_set(a, o, "channel", v_cstr(a, channel_label[device_channel(x->device)]));
+		}
+		}
+	}
+	return list;
+}
+
+/* The lifecycle: first seen → browse → order → pay → complaint, each with its first date. */
+static Value *timeline(const Site *site, PageWork *w, uint32_t c)
+{
+	static const struct { const char *stage, *one, *many; SourceId src; } stages[] = {
+		{"Browse", "session", "sessions", SRC_SESSIONS}, {"Order", "valid order", "valid orders", SRC_ORDERS},
+		{"Pay", "successful payment", "successful payments", SRC_PAYMENTS},
+		{"Complaint", "ticket", "tickets", SRC_TICKETS},
+	};
+	int64_t first[4], seen = MOMENT_NULL;
+	uint32_t count[4] = {0};
+	for (int k = 0; k < 4; k++) {
+		const ByCustomer *bc = &site->by[stages[k].src];
+		const Table *t = &site->s->src[stages[k].src].table;
+		first[k] = MOMENT_NULL;
+		for (uint32_t i = bc->start[c]; i < bc->start[c + 1]; i++) {
+			const RowHead *h = ROW(t, RowHead, bc->row[i]);
+			if ((stages[k].src == SRC_ORDERS && !order_is_valid((const Order *)h)) ||
+			    (stages[k].src == SRC_PAYMENTS && ((const Payment *)h)->status != PS_SUCCESS))
+				continue;
+			count[k]++;
+			if (h->when != MOMENT_NULL && (first[k] == MOMENT_NULL || h->when < first[k]))
+				first[k] = h->when;
+		}
+		if (first[k] != MOMENT_NULL && (seen == MOMENT_NULL || first[k] < seen))
+			seen = first[k];
+	}
+	Buf *b = &w->scratch;
+	b->len = 0;
+	buf_puts(b, "<ol class=\"timeline\">\n<li class=\"");
+	buf_puts(b, seen == MOMENT_NULL ? "todo\"><span class=\"stage\">First seen</span> <span class=\"when\">no dated event"
+					 : "done\"><span class=\"stage\">First seen</span> <span class=\"when\">");
+	if (seen != MOMENT_NULL)
+		buf_date(b, date_floor_day(seen));
+	buf_puts(b, "</span></li>\n");
+	for (int k = 0; k < 4; k++) {
+		buf_printf(b, "<li class=\"%s\"><span class=\"stage\">%s</span> <span class=\"when\">", count[k] ? "done" : "todo",
+			   stages[k].stage);
+		if (first[k] != MOMENT_NULL)
+			buf_date(b, date_floor_day(first[k]));
+		else
+			buf_puts(b, count[k] ? "undated" : "not yet");
+		buf_printf(b, "</span> <span class=\"count\">%u %s</span></li>\n", count[k],
+			   count[k] == 1 ? stages[k].one : stages[k].many);
+	}
+	buf_puts(b, "</ol>\n");
+	return v_raw(&w->arena, b->p, b->len);
+}
+
+static const char *opt_label(const char *const *labels, uint32_t v, uint32_t none)
+{
+	return v == none ? NULL : labels[v];
+}
+
+static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
+{
+	Arena *a = &w->arena;
+	const Customer *cu = ROW(CUSTOMERS(site->s), Customer, c);
+	const Customer360 *x = &site->g->c360[c];
+	v_set(a, d, "id", v_str(a, cu->h.id, cu->h.idlen));
+	v_set(a, d, "name", v_cstr(a, cu->name));
+	v_set(a, d, "title", cu->name ? v_cstr(a, cu->name) : v_str(a, cu->h.id, cu->h.idlen));
+	v_set(a, d, "email", v_cstr(a, cu->email));
+	v_set(a, d, "gender", v_cstr(a, gender_label[cu->gender]));
+	v_set(a, d, "dob", v_num(a, V_DATE, cu->h.when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(cu->h.when)));
+	v_set(a, d, "location", v_cstr(a, cu->location));
+	v_set(a, d, "in_crm", v_bool(a, cu->in_crm));
+	v_set(a, d, "crm_line", v_num(a, V_INT, cu->h.line));
+	v_set(a, d, "segment", v_cstr(a, segment_label[x->segment]));
+	v_set(a, d, "segment_slug", v_cstr(a, segment_slug(x->segment)));
+	v_set(a, d, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
+	v_set(a, d, "average_order_value",
+	      v_num(a, V_MONEY, x->valid_orders ? (2 * x->lifetime_cents + x->valid_orders) / (2 * (int64_t)x->valid_orders)
+						: KPI_NULL));
+	v_set(a, d, "valid_orders", v_num(a, V_INT, x->valid_orders));
+	v_set(a, d, "open_tickets", v_num(a, V_INT, x->open_tickets));
+	v_set(a, d, "first_order", v_num(a, V_DATE, x->first_order));
+	v_set(a, d, "last_order", v_num(a, V_DATE, x->last_order));
+	v_set(a, d, "days_since_last_order",
+	      v_num(a, V_INT, x->last_order == MOMENT_NULL ? KPI_NULL : site->s->as_of - x->last_order));
+	v_set(a, d, "churn_risk", v_bool(a, x->churn_risk));
+	v_set(a, d, "active", v_bool(a, x->active));
+	v_set(a, d, "preferred_payment_method",
+	      v_cstr(a, opt_label(site->s->src[SRC_PAYMENTS].dict[PA_METHOD].label, x->preferred_method, UINT32_MAX)));
+	v_set(a, d, "preferred_channel",
+	      v_cstr(a, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]));
+	v_set(a, d, "sessions_mobile", v_num(a, V_INT, x->sessions[CH_MOBILE]));
+	v_set(a, d, "sessions_web", v_num(a, V_INT, x->sessions[CH_WEB]));
+	v_set(a, d, "sessions_other", v_num(a, V_INT, x->sessions[CH_OTHER]));
+	v_set(a, d, "timeline", timeline(site, w, c));
+	history(site, w, d, SRC_ORDERS, c, "orders");
+	history(site, w, d, SRC_PAYMENTS, c, "payments");
+	history(site, w, d, SRC_TICKETS, c, "tickets");
+	history(site, w, d, SRC_SESSIONS, c, "sessions");
+}
+
+typedef struct {
+	Site *site;
+	size_t from, to;	/* customers in output order */
+	PageWork w;
+	bool ok;
+} PageJob;
+
+static void *customer_pages(void *arg)
+{
+	PageJob *j = arg;
+	Buf path = {0};
+	j->ok = true;
+	for (size_t i = j->from; i < j->to && j->ok; i++) {
+		uint32_t c = j->site->g->order[i];
+		arena_reset(&j->w.arena);
+		Value *d = v_obj(&j->w.arena);
+		customer_values(j->site, &j->w, d, c);
+		path.len = 0;
+		customer_page_path(&path, &ROW(CUSTOMERS(j->site->s), Customer, c)->h);
+		j->ok = page_write(j->site, &j->w, buf_cstr(&path), "customer", d);
+	}
+	buf_free(&path);
+	return NULL;
+}
+
+static bool write_customer_pages(Site *site)
+{
+	size_t nc = CUSTOMERS(site->s)->n, n = (size_t)site->threads;
+	PageJob *jobs = xcalloc(n, sizeof *jobs);
+	pthread_t *t = xcalloc(n, sizeof *t);
+	bool *started = xcalloc(n, sizeof *started);
+	for (size_t k = 0; k < n; k++) {
+		jobs[k] = (PageJob){.site = site, .from = nc * k / n, .to = nc * (k + 1) / n};
+		page_init(&jobs[k].w);
+		if (k)
+			started[k] = pthread_create(&t[k], NULL, customer_pages, &jobs[k]) == 0;
+	}
+	customer_pages(&jobs[0]);
+	bool ok = true;
+	for (size_t k = 0; k < n; k++) {
+		if (k && started[k])
+			pthread_join(t[k], NULL);
+		else if (k)
+			customer_pages(&jobs[k]);
+		ok &= jobs[k].ok;
+		buf_put(site->err, jobs[k].w.err.p, jobs[k].w.err.len);
+		page_free(&jobs[k].w);
+	}
+	free(jobs);
+	free(t);
+	free(started);
+	return ok;
+}
+
+/* ---- the search index: records in files of a thousand, tokens in files by their first two bytes */
+
+/* Lower case, accents off, split at anything but letters and digits: as search.js does. */
+static void search_tokens(const char *s, size_t n, Buf *out)
+{
+	size_t dn = 0, ln = 0;
+	uint8_t *d = u8_normalize(UNINORM_NFD, (const uint8_t *)s, n, NULL, &dn);
+	if (!d)
+		return;
+	Buf kept = {0};
+	for (size_t i = 0; i < dn;) {
+		ucs4_t cp;
+		int len = u8_mbtouc(&cp, d + i, dn - i);
+		if (!uc_is_general_category(cp, UC_CATEGORY_M))
+			buf_put(&kept, d + i, (size_t)len);
+		i += (size_t)len;
+	}
+	uint8_t *low = u8_tolower((const uint8_t *)(kept.p ? kept.p : ""), kept.len, NULL, NULL, NULL, &ln);
+	for (size_t i = 0; low && i < ln;) {
+		ucs4_t cp;
+		int len = u8_mbtouc(&cp, low + i, ln - i);
+		bool word = uc_is_general_category(cp, UC_CATEGORY_L) || uc_is_general_category(cp, UC_CATEGORY_N);
+		buf_put(out, word ? (const char *)low + i : "\n", word ? (size_t)len : 1);
+		i += (size_t)len;
+	}
+	buf_putc(out, '\n');
+	free(d);
+	free(low);
+	buf_free(&kept);
+}
+
+typedef struct {
+	char *token;
+	uint32_t ord;
+	uint16_t shard;
+} Entry;
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const Entry *x = a, *y = b;
+	if (x->shard != y->shard)
+		return x->shard < y->shard ? -1 : 1;
+	int c = strcmp(x->token, y->token);
+	return c ? c : (x->ord > y->ord) - (x->ord < y->ord);
+}
+
+static void add_tokens(Entry **e, size_t *n, size_t *cap, uint32_t ord, const char *s, size_t len, Buf *scratch)
+{
+	if (!s)
+		return;
+	scratch->len = 0;
+	search_tokens(s, len, scratch);
+	for (char *p = scratch->p, *end = scratch->p + scratch->len; p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t tl = (size_t)(nl - p);
+		if (tl >= 2) {
+			if (*n == *cap) {
+				*cap = *cap ? *cap * 2 : 4096;
+				*e = xrealloc(*e, *cap * sizeof **e);
+			}
+			(*e)[(*n)++] = (Entry){xstrndup(p, tl), ord, (uint16_t)((unsigned char)p[0] << 8 | (unsigned char)p[1])};
+		}
+		p = nl + 1;
+	}
+}
+
+static bool write_search(Site *site)
+{
+	const Silver *s = site->s;
+	const Gold *g = site->g;
+	size_t nc = CUSTOMERS(s)->n, n = 0, cap = 0;
+	Entry *e = NULL;
+	Buf b = {0}, scratch = {0}, path = {0}, err = {0};
+	bool ok = out_mkdir(site->dir, "customers/search", site->err);
+	for (size_t i = 0; ok && i < nc; i++) {
+		if (i % RECORDS_PER_FILE == 0)
+			buf_printf(&b, "C360.records(%zu,[", i / RECORDS_PER_FILE);
+		const Customer *c = ROW(CUSTOMERS(s), Customer, g->order[i]);
+		const Customer360 *x = &g->c360[g->order[i]];
+		buf_puts(&b, i % RECORDS_PER_FILE ? ",\n[" : "\n[");
+		const char *fields[] = {c->name, c->email, c->location, segment_label[x->segment]};
+		esc_js(&b, c->h.id, c->h.idlen);
+		for (size_t f = 0; f < 4; f++) {
+			buf_putc(&b, ',');
+			esc_js(&b, fields[f] ? fields[f] : "", fields[f] ? strlen(fields[f]) : 0);
+		}
+		path.len = 0;
+		customer_page_path(&path, &c->h);
+		buf_printf(&b, ",%lld,", (long long)x->lifetime_cents);
+		esc_js(&b, path.p + strlen("customers/"), path.len - strlen("customers/"));
+		buf_putc(&b, ']');
+		uint32_t ord = (uint32_t)i;
+		add_tokens(&e, &n, &cap, ord, c->h.id, c->h.idlen, &scratch);
+		for (size_t f = 0; f < 3; f++)
+			add_tokens(&e, &n, &cap, ord, fields[f], fields[f] ? strlen(fields[f]) : 0, &scratch);
+		if (i % RECORDS_PER_FILE == RECORDS_PER_FILE - 1 || i + 1 == nc) {
+			buf_puts(&b, "]);\n");
+			path.len = 0;
+			buf_printf(&path, "customers/search/r%zu.js", i / RECORDS_PER_FILE);
+			ok = out_write_file(site->dir, buf_cstr(&path), &b, site->err);
+			b.len = 0;
+		}
+	}
+	qsort(e, n, sizeof *e, entry_cmp);
+	for (size_t i = 0, j; ok && i < n; i = j) {
+		b.len = 0;
+		buf_printf(&b, "C360.tokens(\"%04x\",[", e[i].shard);
+		for (j = i; j < n && e[j].shard == e[i].shard; j++) {
+			if (j > i && strcmp(e[j].token, e[j - 1].token) == 0 && e[j].ord == e[j - 1].ord)
+				continue;
+			buf_puts(&b, j > i ? "," : "");
+			esc_js(&b, e[j].token, strlen(e[j].token));
+			buf_printf(&b, ",%u", e[j].ord);
+		}
+		buf_puts(&b, "]);\n");
+		path.len = 0;
+		buf_printf(&path, "customers/search/t%04x.js", e[i].shard);
+		ok = out_write_file(site->dir, buf_cstr(&path), &b, site->err);
+	}
+	b.len = 0;
+	buf_printf(&b, "C360.searchInfo({customers:%zu,perFile:%d});\n", nc, RECORDS_PER_FILE);
+	ok = ok && out_write_file(site->dir, "customers/search/info.js", &b, site->err);
+	for (size_t i = 0; i < n; i++)
+		free(e[i].token);
+	free(e);
+	buf_free(&b), buf_free(&scratch), buf_free(&path), buf_free(&err);
+	return ok;
+}
+
+/* ---- customers/index.html: the search, and the customers with the highest lifetime value */
+
+static int by_value(const void *a, const void *b, void *ctx)
+{
+	const Gold *g = ctx;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	int64_t x = g->c360[i].lifetime_cents, y = g->c360[j].lifetime_cents;
+	return x != y ? (x < y ? 1 : -1) : (g->rank[i] > g->rank[j]) - (g->rank[i] < g->rank[j]);
+}
+
+uint32_t *customers_by_value(const Gold *g, size_t nc)
+{
+	uint32_t *c = xmalloc((nc + 1) * sizeof *c);
+	for (size_t i = 0; i < nc; i++)
+		c[i] = (uint32_t)i;
+	qsort_r(c, nc, sizeof *c, by_value, (void *)g);
+	return c;
+}
+
+Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n)
+{
+	Value *list = v_list(a);
+	Buf path = {0};
+	for (size_t i = 0; i < n; i++) {
+		const Customer *cu = ROW(CUSTOMERS(site->s), Customer, customers[i]);
+		const Customer360 *x = &site->g->c360[customers[i]];
+		Value *o = v_push(a, list, v_obj(a));
+		v_set(a, o, "id", v_str(a, cu->h.id, cu->h.idlen));
+		v_set(a, o, "name", cu->name ? v_cstr(a, cu->name) : v_str(a, cu->h.id, cu->h.idlen));
+		v_set(a, o, "email", v_cstr(a, cu->email));
+		v_set(a, o, "location", v_cstr(a, cu->location));
+		v_set(a, o, "segment", v_cstr(a, segment_label[x->segment]));
+		v_set(a, o, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
+		v_set(a, o, "valid_orders", v_num(a, V_INT, x->valid_orders));
+		v_set(a, o, "last_order", v_num(a, V_DATE, x->last_order));
+		path.len = 0;
+		customer_page_path(&path, &cu->h);
+		v_set(a, o, "url", v_str(a, path.p, path.len));
+	}
+	buf_free(&path);
+	return list;
+}
+
+static bool write_index(Site *site)
+{
+	size_t nc = CUSTOMERS(site->s)->n, top = nc < TOP_CUSTOMERS ? nc : TOP_CUSTOMERS;
+	uint32_t *best = customers_by_value(site->g, nc);
+	PageWork w;
+	page_init(&w);
+	Arena *a = &w.arena;
+	Value *d = v_obj(a);
+	v_set(a, d, "title", v_cstr(a, "Customers"));
+	v_set(a, d, "customers", v_num(a, V_INT, (int64_t)nc));
+	v_set(a, d, "known_customers", v_num(a, V_INT, (int64_t)site->s->ncrm));
+	v_set(a, d, "top", customer_rows(site, a, best, top));
+	v_set(a, d, "top_count", v_num(a, V_INT, (int64_t)top));
+	Value *scripts = v_set(a, d, "scripts", v_list(a));
+	v_push(a, scripts, v_cstr(a, "assets/search.js"));
+	v_push(a, scripts, v_cstr(a, "customers/search/info.js"));
+	static const char box[] =
+		"<form class=\"search\" role=\"search\" action=\"#\">\n<label for=\"q\">Search customers</label>\n"
+		"<input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\" "
+		"placeholder=\"Name, e-mail, id or city\">\n"
+		"<p id=\"search-status\" class=\"status\" role=\"status\" aria-live=\"polite\">Type two letters or more.</p>\n"
+		"</form>\n<div id=\"search-results\"></div>\n";
+	v_set(a, d, "search_box", v_raw(a, box, sizeof box - 1));
+	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)(nc - site->s->ncrm)));
+	bool ok = page_write(site, &w, "customers/index.html", "customers", d);
+	buf_put(site->err, w.err.p, w.err.len);
+	page_free(&w);
+	free(best);
+	return ok;
+}
+
+bool site_customers(Site *site)
+{
+	for (int i = SRC_ORDERS; i < SRC_COUNT; i++)
+		group_facts(site->s, (SourceId)i, &site->by[i]);
+	bool ok = out_mkdir(site->dir, "customers", site->err);
+	Buf dir = {0};
+	for (unsigned k = 0; ok && k < 256; k++) {
+		dir.len = 0;
+		buf_printf(&dir, "customers/%02x", k);
+		ok = out_mkdir(site->dir, buf_cstr(&dir), site->err);
+	}
+	buf_free(&dir);
+	return ok && write_customer_pages(site) && write_search(site) && write_index(site);
+}
