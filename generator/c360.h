@@ -622,8 +622,8 @@ void raw_stash_free(RawStash *r);
 /* ------------------------------------------------------------------ Markdown (markdown.c) */
 void md_init(void);	/* once, before threads */
 /* Renders Markdown (safe mode: no raw HTML, no dangerous links) with GFM tables to out,
- * putting the stashed fragments back. */
-void md_render(const char *md, size_t n, const RawStash *raws, Buf *out);
+ * putting the stashed fragments back; cmark's memory comes from arena. */
+void md_render(const char *md, size_t n, const RawStash *raws, Arena *arena, Buf *out);
 void tpl_set_add(TplSet *s, const char *name, Template *t);	/* s owns t */
 const Template *tpl_set_get(const TplSet *s, const char *name, size_t n);
 void tpl_set_free(TplSet *s);

@@ -200,8 +200,9 @@ static int cmd_build(Options *o)
 	ok = out_stage(o->cfg.out_dir, &staging, &err) && gold_write(&s, &g, staging, config_threads(&o->cfg), &err);
 	progress("writing the site");
 	ok = ok && site_write(&s, &g, staging, &err);
-	progress("");
+	progress("replacing the previous site");
 	ok = ok && out_commit(o->cfg.out_dir, staging, &err);
+	progress("");
 	progress("");
 	if (!ok) {
 		if (staging)

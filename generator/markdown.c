@@ -37,17 +37,46 @@ static void put_back(Buf *out, const char *html, const RawStash *raws)
 	}
 }
 
-void md_render(const char *md, size_t n, const RawStash *raws, Buf *out)
+/* cmark allocates from the page's arena: nothing is freed one by one, all of it goes when
+ * the arena is reset for the next page. */
+static _Thread_local Arena *md_arena;
+
+static void *md_calloc(size_t n, size_t size)
 {
-	cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+	size_t total = n * size;
+	size_t *p = arena_alloc(md_arena, total + 2 * sizeof *p);
+	p[0] = total;
+	return memset(p + 2, 0, total);
+}
+
+static void *md_realloc(void *old, size_t n)
+{
+	size_t had = old ? ((size_t *)old)[-2] : 0;
+	if (old && n <= had)
+		return old;
+	void *p = md_calloc(1, n);
+	if (old)
+		memcpy(p, old, had);
+	return p;
+}
+
+static void md_free(void *p)
+{
+	(void)p;
+}
+
+void md_render(const char *md, size_t n, const RawStash *raws, Arena *arena, Buf *out)
+{
+	cmark_mem mem = {md_calloc, md_realloc, md_free};
+	md_arena = arena;
+	cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, &mem);
 	cmark_syntax_extension *table = cmark_find_syntax_extension("table");
 	if (table)
 		cmark_parser_attach_syntax_extension(parser, table);
 	cmark_parser_feed(parser, md, n);
 	cmark_node *doc = cmark_parser_finish(parser);
-	char *html = cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser));
+	char *html = cmark_render_html_with_mem(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser), &mem);
 	put_back(out, html, raws);
-	free(html);
 	cmark_node_free(doc);
 	cmark_parser_free(parser);
 }

@@ -203,7 +203,7 @@ static void test_markdown_pages(void **state)
 	Template *t = tpl_parse("page.md", src, strlen(src), &err);
 	RawStash raws = {0};
 	CHECK(tpl_render(t, data(), ESC_MARKDOWN, NULL, &raws, &md, &err), "%s", buf_cstr(&err));
-	md_render(md.p, md.len, &raws, &html);
+	md_render(md.p, md.len, &raws, &arena, &html);
 	const char *h = buf_cstr(&html);
 	CHECK(strstr(h, "<h1>Ann</h1>"), "%s", h);
 	CHECK(strstr(h, "\n<svg role=\"img\"></svg>\n"), "the chart replaces its paragraph: %s", h);
