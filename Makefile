@@ -36,6 +36,7 @@ $(BUILD):
 check: $(BIN) $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; TZ=UTC ./$$t || exit 1; done
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
@@ -45,6 +46,7 @@ asan:
 valgrind: $(BIN) $(UNIT)
 	@for t in $(UNIT); do TZ=UTC valgrind -q --error-exitcode=1 --leak-check=full ./$$t || exit 1; done
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full $(CURDIR)/$(BIN)" BIG=0 tests/cli.sh
+	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full $(CURDIR)/$(BIN)" C360_BROWSER=0 tests/site.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus plus the tutorial files.
 FUZZERS := ingest values silver

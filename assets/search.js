@@ -57,8 +57,9 @@
 		return found;
 	}
 
-	function cell(tr, text, href) {
+	function cell(tr, text, href, cls) {
 		var td = document.createElement('td');
+		if (cls) td.className = cls;
 		if (href) {
 			var a = document.createElement('a');
 			a.href = href;
@@ -79,7 +80,7 @@
 		var table = document.createElement('table');
 		table.innerHTML = '<caption>Search results</caption><thead><tr><th scope="col">Customer</th>' +
 			'<th scope="col">Id</th><th scope="col">E-mail</th><th scope="col">City</th>' +
-			'<th scope="col">Segment</th><th scope="col">Lifetime value</th></tr></thead>';
+			'<th scope="col">Segment</th><th scope="col" class="right">Lifetime value</th></tr></thead>';
 		var body = document.createElement('tbody');
 		ords.forEach(function (o) {
 			var r = records[Math.floor(o / info.perFile)][o % info.perFile];
@@ -89,7 +90,7 @@
 			cell(tr, r[2]);
 			cell(tr, r[3]);
 			cell(tr, r[4]);
-			cell(tr, money(r[5]));
+			cell(tr, money(r[5]), null, 'right');
 			body.appendChild(tr);
 		});
 		table.appendChild(body);

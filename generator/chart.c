@@ -268,7 +268,9 @@ static void data_table(Buf *b, const Chart *c)
 		esc_html(b, c->series[s].name, strlen(c->series[s].name));
 		buf_puts(b, "</th>");
 	}
-	buf_puts(b, "</tr></thead>\n<tbody>\n");
+	buf_puts(b, "</tr></thead>\n");
+	if (c->ncat)
+		buf_puts(b, "<tbody>\n");
 	char v[48];
 	for (size_t i = 0; i < c->ncat; i++) {
 		buf_puts(b, "<tr><th scope=\"row\">");
@@ -281,7 +283,7 @@ static void data_table(Buf *b, const Chart *c)
 		}
 		buf_puts(b, "</tr>\n");
 	}
-	buf_puts(b, "</tbody>\n</table></details>\n");
+	buf_puts(b, c->ncat ? "</tbody>\n</table></details>\n" : "</table></details>\n");
 }
 
 void chart_svg(const Chart *c, const ChartPlot *p, Buf *b)

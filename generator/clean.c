@@ -214,8 +214,9 @@ static bool is_word_sep(const char *p, size_t left)
 	       (left >= 3 && memcmp(p, "\xe2\x80\x99", 3) == 0);	/* U+2019 apostrophe */
 }
 
-/* Title-cases s (already trimmed and collapsed) into out: in each word, the first
- * character upper (title) case and the rest lower case. */
+/* Title-cases s (already trimmed and collapsed) into out: in each word, the first letter
+ * upper (title) case unless a digit comes before it ("42nd"), and the rest lower case;
+ * punctuation before the first letter stays ("\"pepe\"" -> "\"Pepe\""). */
 static void title_ascii(const char *s, size_t n, Buf *out)
 {
 	bool start = true;
@@ -223,8 +224,8 @@ static void title_ascii(const char *s, size_t n, Buf *out)
 		char c = s[i];
 		if (is_word_sep(s + i, n - i)) {
 			start = true;
-		} else {
-			c = start ? (c >= 'a' && c <= 'z' ? (char)(c - 32) : c) : ascii_lower(c);
+		} else if (is_alpha(c) || is_digit(c)) {
+			c = start && c >= 'a' && c <= 'z' ? (char)(c - 32) : start ? c : ascii_lower(c);
 			start = false;
 		}
 		buf_putc(out, c);
@@ -240,17 +241,26 @@ static void title_unicode(const char *s, size_t n, Buf *out)
 		size_t sep = i;
 		while (sep < n && !is_word_sep(s + sep, n - sep))
 			sep++;
-		if (sep > i) {	/* a word: title-case its first character, lower-case the rest */
-			ucs4_t cp;
-			int len = u8_mbtouc(&cp, u + i, sep - i);
-			uint8_t enc[6];
-			int elen = u8_uctomb(enc, uc_totitle(cp), sizeof enc);
-			buf_put(&cased, enc, elen > 0 ? (size_t)elen : 0);
-			size_t rlen = 0;
-			uint8_t *rest = u8_tolower(u + i + len, sep - i - (size_t)len, NULL, NULL, NULL, &rlen);
-			if (rest)
-				buf_put(&cased, rest, rlen);
-			free(rest);
+		if (sep > i) {	/* a word: title-case its first letter, lower-case what follows */
+			size_t at = i;
+			ucs4_t cp = 0;
+			int len = 1;
+			for (; at < sep; at += (size_t)len) {	/* punctuation before the first letter stays */
+				len = u8_mbtouc(&cp, u + at, sep - at);
+				if (uc_is_alpha(cp) || uc_is_digit(cp))
+					break;
+			}
+			buf_put(&cased, s + i, at - i);
+			if (at < sep) {
+				uint8_t enc[6];
+				int elen = u8_uctomb(enc, uc_is_alpha(cp) ? uc_totitle(cp) : cp, sizeof enc);
+				buf_put(&cased, enc, elen > 0 ? (size_t)elen : 0);
+				size_t rlen = 0;
+				uint8_t *rest = u8_tolower(u + at + len, sep - at - (size_t)len, NULL, NULL, NULL, &rlen);
+				if (rest)
+					buf_put(&cased, rest, rlen);
+				free(rest);
+			}
 		}
 		size_t seplen = sep < n ? (s[sep] == '\xe2' ? 3 : 1) : 0;
 		buf_put(&cased, s + sep, seplen);

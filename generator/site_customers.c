@@ -483,12 +483,16 @@ bool site_customers(Site *site)
 {
 	for (int i = SRC_ORDERS; i < SRC_COUNT; i++)
 		group_facts(site->s, (SourceId)i, &site->by[i]);
-	bool ok = out_mkdir(site->dir, "customers", site->err);
+	bool ok = out_mkdir(site->dir, "customers", site->err), used[256] = {false};
+	for (size_t c = 0; c < CUSTOMERS(site->s)->n; c++) {
+		const RowHead *h = &ROW(CUSTOMERS(site->s), Customer, c)->h;
+		used[hash_bytes(h->id, h->idlen) >> 56] = true;
+	}
 	Buf dir = {0};
-	for (unsigned k = 0; ok && k < 256; k++) {
+	for (unsigned k = 0; ok && k < 256; k++) {	/* the folders pages go into, made before the threads start */
 		dir.len = 0;
 		buf_printf(&dir, "customers/%02x", k);
-		ok = out_mkdir(site->dir, buf_cstr(&dir), site->err);
+		ok = !used[k] || out_mkdir(site->dir, buf_cstr(&dir), site->err);
 	}
 	buf_free(&dir);
 	return ok && write_customer_pages(site) && write_search(site) && write_index(site);

@@ -1,0 +1,1 @@
+C360.searchInfo({customers:15,perFile:1000});

@@ -1,0 +1,16 @@
+C360.records(0,[
+["1001","John Doe","john.doe@gmail.com","New York","New",12050,"8d/1001.html"],
+["1002","Sara Khan","sara.khan@gmail.com","Mumbai","Prospects",0,"07/1002.html"],
+["1003","","tom@outlook.com","San Francisco","New",25000,"24/1003.html"],
+["1004","Anil Sharma","anil.sharma@yahoo.in","Bangalore","New",0,"2c/1004.html"],
+["1005","Priya R","priya.r@hotmail.com","Delhi","Prospects",0,"e2/1005.html"],
+["1006","Amit Patel","amit123@gmail.com","Surat","New",50000,"f6/1006.html"],
+["1007","Meena Kumari","meena@rediffmail.com","Chennai","New",30000,"00/1007.html"],
+["1008","Rajesh","rajesh@yahoo.com","Hyderabad","New",10075,"b5/1008.html"],
+["1009","Sophie","","Mumbai","Prospects",0,"be/1009.html"],
+["1010","Ali Khan","ali.khan@aol.com","Lahore","Prospects",0,"6d/1010.html"],
+["1011","Ravi Kumar","ravi.k@inbox.com","Pune","New",34090,"bd/1011.html"],
+["1012","Anjali","","Jaipur","New",15050,"fa/1012.html"],
+["1013","Deepak","deepak@gmail.com","Indore","New",18000,"17/1013.html"],
+["1014","Neha","","Lucknow","New",9000,"5c/1014.html"],
+["1015","Karan Singh","karan@yahoo.co.in","Delhi","New",0,"99/1015.html"]]);

@@ -1,0 +1,1 @@
+C360.tokens("6261",["bangalore",3]);

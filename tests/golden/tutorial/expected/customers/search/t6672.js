@@ -1,0 +1,1 @@
+C360.tokens("6672",["francisco",2]);

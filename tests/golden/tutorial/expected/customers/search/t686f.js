@@ -1,0 +1,1 @@
+C360.tokens("686f",["hotmail",4]);

@@ -1,0 +1,1 @@
+C360.tokens("6879",["hyderabad",7]);

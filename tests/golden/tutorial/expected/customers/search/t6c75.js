@@ -1,0 +1,1 @@
+C360.tokens("6c75",["lucknow",13]);

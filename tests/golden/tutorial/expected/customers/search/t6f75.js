@@ -1,0 +1,1 @@
+C360.tokens("6f75",["outlook",2]);

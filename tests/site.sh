@@ -1,0 +1,154 @@
+#!/bin/sh
+# site.sh — the site as a browser sees it: valid HTML, every internal link and asset there,
+# nothing from outside, hostile data harmless, and headless Chromium with axe-core.
+# Usage: tests/site.sh   (C360 names the binary; C360_BROWSER=0 skips Chromium)
+set -u
+C360=${C360:-$PWD/c360}
+BROWSER=${C360_BROWSER:-1}
+TUTORIAL=../shared/data/tutorial
+export TZ=UTC
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+failed=0
+pass() { n=$((n + 1)); }
+fail() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "FAIL: $*"
+}
+
+# html_valid SITE: tidy finds no error or warning (it does not know SVG's <title id>).
+html_valid() {
+	find "$1" -name '*.html' | sort | while read -r f; do
+		tidy -q -e "$f" 2>&1 | grep -v 'proprietary attribute "id"' | sed "s|^|$f: |"
+	done >"$T/tidy.out"
+	if [ -s "$T/tidy.out" ]; then fail "tidy: $(head -5 "$T/tidy.out")"; else pass; fi
+}
+
+# links_resolve SITE: every href and src in every page names a file of the site, and none
+# leaves it (no scheme, no //host, no path climbing out).
+links_resolve() {
+	find "$1" -name '*.html' | sort | while read -r f; do
+		dir=$(dirname "$f")
+		grep -o -E '(href|src)="[^"]*"' "$f" | sed -E 's/^(href|src)="//; s/"$//' | while read -r link; do
+			case "$link" in
+			'#'*) continue ;;
+			*:* | //*) echo "$f: a link leaves the site: $link"; continue ;;
+			esac
+			target=${link%%#*}
+			[ -e "$dir/$target" ] || echo "$f: broken link: $link"
+			case "$(realpath -m "$dir/$target")" in
+			"$(realpath "$1")"/*) ;;
+			*) echo "$f: a link climbs out of the site: $link" ;;
+			esac
+		done
+	done >"$T/links.out"
+	if [ -s "$T/links.out" ]; then fail "links: $(head -5 "$T/links.out")"; else pass; fi
+}
+
+# scripts_in_files SITE: no inline script, handler or style attribute in any tag (so a
+# strict CSP holds); text is escaped, so only real tags are looked at.
+scripts_in_files() {
+	find "$1" -name '*.html' -exec cat {} + | grep -o '<[^>]*>' |
+		grep -E '^<script( [^s]|>)|\son[a-z]+=|\sstyle=' >"$T/inline.out"
+	if grep -q . "$T/inline.out"; then fail "inline script or style: $(head -3 "$T/inline.out")"; else pass; fi
+	find "$1" -name '*.html' -exec grep -h -o '<script[^>]*></script>' {} + | grep -v -E '^<script src="[^"]*" defer></script>$' \
+		>"$T/inline.out"
+	if grep -q . "$T/inline.out"; then fail "a script with content: $(head -3 "$T/inline.out")"; else pass; fi
+}
+
+site_checks() {
+	html_valid "$1"
+	links_resolve "$1"
+	scripts_in_files "$1"
+	for p in index.html quality.html customers/index.html segments/index.html assets/style.css \
+		assets/search.js assets/sort.js customers/search/info.js charts/orders.png; do
+		[ -s "$1/$p" ] && pass || fail "$1/$p is missing"
+	done
+	head -c 8 "$1/charts/segments.png" | od -An -c | grep -q 'P   N   G' && pass || fail "charts are not PNG"
+}
+
+# ---- the tutorial site
+$C360 build --data "$TUTORIAL" --out "$T/tutorial" 2>/dev/null && pass || fail "build the tutorial"
+site_checks "$T/tutorial"
+[ "$(find "$T/tutorial/customers" -name '*.html' -path '*/customers/??/*' | wc -l)" = 15 ] && pass ||
+	fail "one page per customer"
+grep -q '<h1>Sara Khan</h1>' "$T/tutorial/customers/"*/1002.html && pass || fail "1002 is Sara Khan"
+grep -q 'Credit Card: the most used of 6 methods' "$T/tutorial/index.html" && pass || fail "payment card"
+
+# ---- hostile data: markup, quotes, javascript: links, ../ and / in ids, long fields everywhere
+mkdir -p "$T/h/data"
+long=$(awk 'BEGIN { for (i = 0; i < 5000; i++) printf "<b>x</b>" }')
+{
+	echo 'customer_id,name,email,gender,dob,location'
+	echo '../../../etc/passwd,"<script>alert(1)</script>",a@b.co,f,1990-01-01,"javascript:alert(1)"'
+	echo 'a/b,"<img src=x onerror=alert(1)>","""quoted""@x.com",m,1990-01-01,"[click](javascript:alert(1))"'
+	echo '<svg onload=alert(1)>,"Robert""); DROP TABLE--",x@y.org,x,1990-01-01,"${long}"'
+	echo "${long},Long Id,l@l.io,f,1990-01-01,Paris"
+	echo 'ünï/cødé,"José ""Pepe"" Núñez",j@k.es,m,1990-01-01,"São Paulo"'
+	echo 'C:\\x,"</td></tr></table><h1>pwn</h1>",c@d.ee,f,1990-01-01,"# heading | pipe"'
+	echo 'CON,"=HYPERLINK(""http://evil.example"")",e@f.gg,f,1990-01-01,"+1-2"'
+	echo "..,dot dot,g@h.ii,f,1990-01-01,x"
+} >"$T/h/data/customers.csv"
+{
+	echo 'order_id,customer_id,order_date,amount,status'
+	echo '"<script>o</script>",../../../etc/passwd,2022-07-01,10,"<b>complete</b>"'
+	echo 'o2,a/b,2022-07-02,20,"javascript:alert(1)"'
+	echo "o3,${long},2022-07-03,30,complete"
+	echo 'o4,"<svg onload=alert(1)>",2022-07-04,40,shipped'
+	echo 'o5,..,2022-07-05,50,"[x](javascript:alert(1))"'
+} >"$T/h/data/orders.csv"
+{
+	echo 'ticket_id,customer_id,issue_type,ticket_date,resolution_status'
+	echo 't1,../../../etc/passwd,"<iframe src=javascript:alert(1)>",2022-07-06,"<i>open</i>"'
+	echo "t2,ünï/cødé,${long},2022-07-06,pending"
+} >"$T/h/data/support_tickets.csv"
+{
+	echo 'session_id,customer_id,page_viewed,session_time,device_type'
+	echo 's1,a/b,"/""><script>alert(1)</script>",2022-07-07 10:00,"<script>x</script>"'
+	echo 's2,"C:\\x","javascript:alert(1)",2022-07-07 11:00,android'
+} >"$T/h/data/web_activities.csv"
+$C360 build --data "$T/h/data" --out "$T/h/out" 2>"$T/hostile.err" && pass || fail "build hostile data: $(tail -3 "$T/hostile.err")"
+[ "$(ls -A "$T/h" | tr '\n' ' ')" = "data out " ] && pass || fail "files written outside --out: $(ls -A "$T/h")"
+[ ! -e /etc/passwd.html ] && [ ! -e "$T/etc" ] && pass || fail "a page escaped the site"
+site_checks "$T/h/out"
+pages=$(find "$T/h/out/customers" -name '*.html' -path '*/customers/??/*' | wc -l)
+[ "$pages" = 8 ] && pass || fail "one page per hostile customer: $pages"
+find "$T/h/out/customers" -name '*.html' -path '*/customers/??/*' | sed 's|.*/||' |
+	grep -v -E '^[a-z0-9_~-]{1,57}\.html$' >"$T/names.out" && fail "unsafe file names: $(head -3 "$T/names.out")" || pass
+# No data-made element: every tag in the pages is one the templates, the theme or c360 write.
+cat $(find "$T/h/out" -name '*.html') | grep -o -E '<[a-zA-Z][a-zA-Z0-9]*' | sort -u |
+	grep -v -x -E '<(html|head|meta|title|link|script|body|a|header|p|nav|ul|li|time|main|h1|h2|table|thead|tr|th|tbody|td|strong|em|code|ol|span|section|article|figure|svg|desc|rect|line|text|polyline|circle|figcaption|details|summary|form|label|input|div|footer)' \
+	>"$T/tags.out" && fail "unexpected elements: $(cat "$T/tags.out")" || pass
+grep -r -l -i -E 'href="(javascript|data|vbscript)|src="(javascript|data)' "$T/h/out" >/dev/null &&
+	fail "a javascript: link" || pass
+grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$T/h/out/customers/"*/*.html && pass ||
+	fail "the hostile name is not shown as text"
+# The search index is valid JavaScript holding the hostile text as data.
+if command -v node >/dev/null; then
+	node -e '
+		const fs = require("fs"), dir = process.argv[1]; let n = 0, names = [];
+		global.C360 = { records: (k, l) => l.forEach(r => names.push(r[1])), tokens: () => n++, searchInfo: () => n++ };
+		for (const f of fs.readdirSync(dir)) eval(fs.readFileSync(dir + "/" + f, "utf8"));
+		if (!names.includes("<Script>alert(1)</script>")) { console.error("names: " + names); process.exit(1); }' \
+		"$T/h/out/customers/search" && pass || fail "the search index of hostile data"
+fi
+grep -qi ",\"'=HYPERLINK" "$T/h/out/segments/"*.csv && pass || fail "formula in a marketing list not guarded"
+
+# ---- headless Chromium: from disk and from a server with a strict CSP; search; axe-core
+if [ "$BROWSER" = 1 ]; then
+	[ -d tests/browser/node_modules ] || (cd tests/browser && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
+		fail "npm ci in tests/browser (playwright-core, axe-core)"
+	mkdir -p build/screenshots/hostile
+	if node tests/browser/run.mjs "$T/tutorial" build/screenshots sara "Sara Khan" >"$T/browser.out" 2>&1; then
+		pass
+	else
+		fail "browser (tutorial): $(tail -8 "$T/browser.out")"
+	fi
+	if node tests/browser/run.mjs "$T/h/out" build/screenshots/hostile pepe 'José "Pepe" Núñez' \
+		>"$T/browser.out" 2>&1; then pass; else fail "browser (hostile): $(tail -8 "$T/browser.out")"; fi
+fi
+
+echo "site: $n checks, $failed failed"
+[ "$failed" = 0 ]
