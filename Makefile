@@ -40,7 +40,8 @@ check: $(BIN) $(UNIT)
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
-	ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) check BUILD=build-asan BIN=build-asan/c360 \
+	ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+		$(MAKE) check BUILD=build-asan BIN=build-asan/c360 \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
 valgrind: $(BIN) $(UNIT)
