@@ -45,9 +45,9 @@ asan:
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
 valgrind: $(BIN) $(UNIT)
-	@for t in $(UNIT); do TZ=UTC valgrind -q --error-exitcode=1 --leak-check=full ./$$t || exit 1; done
-	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full $(CURDIR)/$(BIN)" BIG=0 tests/cli.sh
-	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full $(CURDIR)/$(BIN)" C360_BROWSER=0 tests/site.sh
+	@for t in $(UNIT); do TZ=UTC valgrind -q --error-exitcode=1 --leak-check=full --suppressions=tests/valgrind.supp ./$$t || exit 1; done
+	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/cli.sh
+	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" C360_BROWSER=0 tests/site.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus plus the tutorial files.
 FUZZERS := ingest values silver
