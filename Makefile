@@ -68,9 +68,13 @@ bench: $(BIN)
 	tests/bench.sh ./$(BIN)
 
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sample $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/data/sample $(DESTDIR)$(DATADIR)/templates \
+		$(DESTDIR)$(DATADIR)/themes/default $(DESTDIR)$(DATADIR)/assets $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/c360
-	install -m 644 data/sample/*.csv $(DESTDIR)$(DATADIR)/sample
+	install -m 644 data/sample/*.csv $(DESTDIR)$(DATADIR)/data/sample
+	install -m 644 templates/*.md $(DESTDIR)$(DATADIR)/templates
+	install -m 644 themes/default/* $(DESTDIR)$(DATADIR)/themes/default
+	install -m 644 assets/*.js $(DESTDIR)$(DATADIR)/assets
 	install -m 644 c360.1 $(DESTDIR)$(MANDIR)/man1/c360.1
 
 uninstall:

@@ -232,6 +232,8 @@ typedef struct {
 	int jobs;		/* threads to read with; 0: one per processor */
 	const char *templates_dir, *themes_dir, *assets_dir;	/* where the site's sources are */
 	const char *title;	/* the report's name */
+	char **owned;		/* strings the configuration file set */
+	size_t nowned;
 	size_t chunk_min;	/* a file is split into chunks of at least this many bytes */
 } Config;
 
@@ -551,6 +553,11 @@ bool out_stage(const char *out, char **staging, Buf *err);
 bool out_commit(const char *out, const char *staging, Buf *err);
 void out_abort(const char *staging);
 bool out_mkdir(const char *dir, const char *sub, Buf *err);
+bool file_read(const char *path, Buf *out, Buf *err);
+/* The names in dir ending in suffix (NULL: all), sorted, without dot files; free each and it. */
+char **dir_list(const char *dir, const char *suffix, size_t *n, Buf *err);
+/* Copies the regular files of from (but skip) into dir/sub. */
+bool out_copy_dir(const char *from, const char *dir, const char *sub, const char *skip, Buf *err);
 char *path_join(const char *a, const char *b);
 
 void csv_field(Buf *b, const char *s, size_t n);	/* RFC 4180 quoting when needed */

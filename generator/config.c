@@ -79,11 +79,42 @@ static bool set_alias(Config *c, Str key, Str value)
 	return false;
 }
 
-static bool set_key(Config *c, const char *section, Str key, Str value)
+/* A string the configuration keeps: freed with it. */
+static const char *keep(Config *c, char *s)
+{
+	c->owned = xrealloc(c->owned, (c->nowned + 1) * sizeof *c->owned);
+	return c->owned[c->nowned++] = s;
+}
+
+/* Paths in the file are relative to the file's folder. */
+static const char *keep_path(Config *c, const char *file, const char *v)
+{
+	if (v[0] == '/')
+		return keep(c, xstrdup(v));
+	const char *slash = strrchr(file, '/');
+	char *dir = slash ? xstrndup(file, (size_t)(slash - file)) : xstrdup(".");
+	char *p = path_join(dir, v);
+	free(dir);
+	return keep(c, p);
+}
+
+static bool set_key(Config *c, const char *file, const char *section, Str key, Str value)
 {
 	char *v = xstrndup(value.p, value.n);
 	bool ok = true;
-	if (!*section && str_eq(key, "date_order")) {
+	if (!*section && (str_eq(key, "templates") || str_eq(key, "themes"))) {
+		ok = *v != '\0';
+		if (ok && str_eq(key, "templates"))
+			c->templates_dir = keep_path(c, file, v);
+		else if (ok)
+			c->themes_dir = keep_path(c, file, v);
+	} else if (!*section && str_eq(key, "theme")) {
+		ok = *v && !strchr(v, '/') && strcmp(v, "..") != 0 && strcmp(v, ".") != 0;
+		if (ok)
+			c->theme = keep(c, xstrdup(v));
+	} else if (!*section && str_eq(key, "title")) {
+		c->title = keep(c, xstrdup(v));
+	} else if (!*section && str_eq(key, "date_order")) {
 		if (strcmp(v, "day-first") == 0)
 			c->date_order = ORDER_DAY_FIRST;
 		else if (strcmp(v, "month-first") == 0)
@@ -150,7 +181,7 @@ bool config_load(Config *c, const char *path, Buf *err)
 		}
 		Str key = str_trim(str_make(s.p, (size_t)(eq - s.p)));
 		Str value = str_trim(str_make(eq + 1, s.n - (size_t)(eq + 1 - s.p)));
-		if (!set_key(c, section, key, value)) {
+		if (!set_key(c, path, section, key, value)) {
 			buf_printf(err, "%s:%u:%u: error: unknown key or bad value: %.*s\n", path, lineno, col,
 				   (int)s.n, s.p);
 			ok = false;
@@ -168,6 +199,9 @@ int config_threads(const Config *c)
 
 void config_free(Config *c)
 {
+	for (size_t i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	free(c->owned);
 	for (int s = 0; s < SRC_COUNT; s++) {
 		free(c->file[s]);
 		for (int k = 0; k < MAX_COLS; k++)

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@ static const char usage_text[] =
 	"                     [--jobs N] [--quiet]\n"
 	"       c360 check    [--data DIR] [--as-of YYYY-MM-DD] [--config FILE] [--jobs N] [--quiet]\n"
 	"       c360 generate --customers N [--seed S] --out DIR\n"
+	"       c360 init     DIR\n"
 	"       c360 --help | --version\n";
 
 static const char help_text[] =
@@ -27,7 +29,8 @@ static const char help_text[] =
 	"into a Customer 360 KPI site and gold CSVs for Power BI.\n\n"
 	"  build     read, clean and model the data; write the site into --out (default site/)\n"
 	"  check     read and clean the data; print the data-quality summary; write nothing\n"
-	"  generate  write N customers of synthetic, deliberately messy exports into --out\n\n"
+	"  generate  write N customers of synthetic, deliberately messy exports into --out\n"
+	"  init      make DIR a new report project: configuration, templates and theme to edit\n\n"
 	"options:\n"
 	"  --data DIR        the folder holding the five CSV files (default: the bundled sample)\n"
 	"  --out DIR         where the site goes (build) or the data goes (generate)\n"
@@ -52,8 +55,9 @@ static bool is_dir(const char *p)
 	return access(p, F_OK) == 0 && access(p, X_OK) == 0;
 }
 
-/* A folder c360 ships (data/sample, templates, themes, assets): beside the executable or one
- * folder up (a build tree), else the installed copy. */
+/* A folder c360 ships (data/sample, templates, themes, assets): beside the executable, one
+ * folder up (a build tree), in ../share/c360 (an installed tree, wherever it was moved), else
+ * where it was installed. */
 static char *resource_dir(const char *rel)
 {
 	char exe[PATH_MAX];
@@ -61,15 +65,13 @@ static char *resource_dir(const char *rel)
 	char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
 	if (slash) {
 		*slash = '\0';
-		for (int up = 0; up < 2; up++) {
-			char *p = path_join(exe, rel);
-			if (is_dir(p))
-				return p;
-			free(p);
-			slash = strrchr(exe, '/');
-			if (!slash)
-				break;
-			*slash = '\0';
+		static const char *const places[] = {"", "../", "../share/c360/"};
+		for (size_t i = 0; i < sizeof places / sizeof *places; i++) {
+			Buf b = {0};
+			buf_printf(&b, "%s/%s%s", exe, places[i], rel);
+			if (is_dir(buf_cstr(&b)))
+				return (char *)b.p;
+			buf_free(&b);
 		}
 	}
 	return path_join(C360_DATADIR, rel);
@@ -79,7 +81,7 @@ typedef struct {
 	Config cfg;
 	const char *cmd;
 	uint64_t customers, seed;
-	bool have_customers;
+	bool have_customers, theme_given;
 	char *owned[4];
 } Options;
 
@@ -115,7 +117,11 @@ static int parse_options(int argc, char **argv, Options *o)
 		case O_DATA: o->cfg.data_dir = optarg; break;
 		case O_OUT: o->cfg.out_dir = optarg, out_given = true; break;
 		case O_CONFIG: o->cfg.config_file = optarg; break;
-		case O_THEME: o->cfg.theme = optarg; break;
+		case O_THEME:
+			if (!*optarg || strchr(optarg, '/') || strcmp(optarg, "..") == 0 || strcmp(optarg, ".") == 0)
+				return usage_error("--theme wants the name of a folder in themes/", optarg);
+			o->cfg.theme = optarg, o->theme_given = true;
+			break;
 		case O_QUIET: o->cfg.quiet = true; break;
 		case O_ASOF:
 			if (!date_parse_iso(optarg, &o->cfg.as_of))
@@ -235,6 +241,45 @@ static int cmd_check(Options *o)
 	return fflush(stdout) == 0 ? status : EXIT_BUILD;
 }
 
+static const char project_config[] =
+	"# c360 report configuration: c360 build --config THIS_FILE --data EXPORTS --out SITE\n"
+	"# Paths are relative to this file. See c360(1).\n\n"
+	"title = Customer 360\n"
+	"templates = templates\n"
+	"themes = themes\n"
+	"theme = default\n"
+	"# date_order = day-first        # or month-first, when no date column shows which\n"
+	"# churn_window_days = 90\n\n"
+	"[files]\n"
+	"# customers = crm_export.csv\n\n"
+	"[columns]\n"
+	"# customers.email = mail, e mail address\n";
+
+/* A new report project: its configuration, and copies of the templates and the default theme
+ * to edit. An existing folder must be empty. */
+static int cmd_init(const char *dir)
+{
+	Buf err = {0}, conf = {0};
+	char *templates = resource_dir("templates"), *themes = resource_dir("themes");
+	char *theme = path_join(themes, "default");
+	bool ok = mkdir(dir, 0777) == 0 || (errno == EEXIST && rmdir(dir) == 0 && mkdir(dir, 0777) == 0);
+	if (!ok)
+		buf_printf(&err, "c360: error: %s: %s (init wants a new or empty folder)\n", dir, strerror(errno));
+	buf_puts(&conf, project_config);
+	ok = ok && out_mkdir(dir, "templates", &err) && out_mkdir(dir, "themes", &err) &&
+	     out_mkdir(dir, "themes/default", &err) && out_copy_dir(templates, dir, "templates", NULL, &err) &&
+	     out_copy_dir(theme, dir, "themes/default", NULL, &err) && out_write_file(dir, "c360.conf", &conf, &err);
+	if (ok)
+		fprintf(stderr, "c360: a new report in %s; edit its templates/ and themes/default/, then\n"
+				"      c360 build --config %s/c360.conf --data EXPORTS --out SITE\n", dir, dir);
+	else
+		fputs(buf_cstr(&err), stderr);
+	buf_free(&err);
+	buf_free(&conf);
+	free(templates), free(themes), free(theme);
+	return ok ? EXIT_OK : EXIT_BUILD;
+}
+
 static int cmd_generate(Options *o)
 {
 	Buf err = {0};
@@ -259,6 +304,11 @@ int main(int argc, char **argv)
 		puts("c360 " C360_VERSION);
 		return EXIT_OK;
 	}
+	if (strcmp(argv[1], "init") == 0) {
+		if (argc != 3 || argv[2][0] == '-')
+			return usage_error("init wants one folder", NULL);
+		return cmd_init(argv[2]);
+	}
 	Options o = {.cmd = argv[1], .seed = 1};
 	config_defaults(&o.cfg);
 	if (strcmp(o.cmd, "build") && strcmp(o.cmd, "check") && strcmp(o.cmd, "generate"))
@@ -271,6 +321,7 @@ int main(int argc, char **argv)
 	o.cfg.templates_dir = o.owned[1] = resource_dir("templates");
 	o.cfg.themes_dir = o.owned[2] = resource_dir("themes");
 	o.cfg.assets_dir = o.owned[3] = resource_dir("assets");
+	const char *theme = o.cfg.theme;	/* --theme wins over the configuration */
 	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */
 	if (chunk)
 		o.cfg.chunk_min = (size_t)strtoull(chunk, NULL, 10);
@@ -284,6 +335,8 @@ int main(int argc, char **argv)
 				free(o.owned[i]);
 			return EXIT_BUILD;
 		}
+		if (o.theme_given)
+			o.cfg.theme = theme;
 	}
 	if (strcmp(o.cmd, "build") == 0)
 		status = cmd_build(&o);

@@ -300,3 +300,70 @@ bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *
 	buf_put(&f.buf, content->p, content->len);
 	return out_close(&f, err);
 }
+
+/* ---- reading the files c360 ships */
+
+bool file_read(const char *path, Buf *out, Buf *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		buf_printf(err, "%s: error: cannot read: %s\n", path, strerror(errno));
+		return false;
+	}
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(out, chunk, n);
+	bool ok = !ferror(f);
+	fclose(f);
+	if (!ok)
+		buf_printf(err, "%s: error: cannot read\n", path);
+	return ok;
+}
+
+static int strcmp_ptr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **dir_list(const char *dir, const char *suffix, size_t *n, Buf *err)
+{
+	DIR *d = opendir(dir);
+	*n = 0;
+	if (!d) {
+		buf_printf(err, "%s: error: cannot open: %s\n", dir, strerror(errno));
+		return NULL;
+	}
+	char **names = xmalloc(sizeof *names);
+	size_t sl = suffix ? strlen(suffix) : 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len < sl || (sl && strcmp(e->d_name + len - sl, suffix) != 0))
+			continue;
+		names = xrealloc(names, (*n + 1) * sizeof *names);
+		names[(*n)++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, *n, sizeof *names, strcmp_ptr);
+	return names;
+}
+
+bool out_copy_dir(const char *from, const char *dir, const char *sub, const char *skip, Buf *err)
+{
+	size_t n;
+	char **names = dir_list(from, NULL, &n, err);
+	bool ok = names != NULL;
+	for (size_t i = 0; i < n; i++) {
+		char *src = path_join(from, names[i]), *dst = path_join(sub, names[i]);
+		struct stat st;
+		Buf content = {0};
+		if ((!skip || strcmp(names[i], skip) != 0) && stat(src, &st) == 0 && S_ISREG(st.st_mode))
+			ok = ok && file_read(src, &content, err) && out_write_file(dir, dst, &content, err);
+		buf_free(&content);
+		free(src);
+		free(dst);
+		free(names[i]);
+	}
+	free(names);
+	return ok;
+}

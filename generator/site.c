@@ -1,40 +1,13 @@
 /* site.c — the site: templates and theme, pages rendered Markdown → HTML → layout, assets. */
 #include "c360.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-
-static int strcmp_ptr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool read_file(const char *path, Buf *out, Buf *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		buf_printf(err, "%s: error: cannot read: %s\n", path, strerror(errno));
-		return false;
-	}
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(out, chunk, n);
-	bool ok = !ferror(f);
-	fclose(f);
-	if (!ok)
-		buf_printf(err, "%s: error: cannot read\n", path);
-	return ok;
-}
 
 static Template *load_template(const char *dir, const char *file, Buf *err)
 {
 	char *path = path_join(dir, file);
 	Buf src = {0};
-	Template *t = read_file(path, &src, err) ? tpl_parse(path, src.p ? src.p : "", src.len, err) : NULL;
+	Template *t = file_read(path, &src, err) ? tpl_parse(path, src.p ? src.p : "", src.len, err) : NULL;
 	buf_free(&src);
 	free(path);
 	return t;
@@ -43,23 +16,9 @@ static Template *load_template(const char *dir, const char *file, Buf *err)
 /* Every templates/NAME.md, by NAME: pages and the partials they include. */
 static bool load_templates(Site *site, const char *dir)
 {
-	DIR *d = opendir(dir);
-	if (!d) {
-		buf_printf(site->err, "%s: error: cannot open the templates: %s\n", dir, strerror(errno));
-		return false;
-	}
-	char **names = NULL;
-	size_t n = 0;
-	for (struct dirent *e; (e = readdir(d));) {
-		size_t len = strlen(e->d_name);
-		if (len > 3 && strcmp(e->d_name + len - 3, ".md") == 0) {
-			names = xrealloc(names, (n + 1) * sizeof *names);
-			names[n++] = xstrdup(e->d_name);
-		}
-	}
-	closedir(d);
-	qsort(names, n, sizeof *names, strcmp_ptr);
-	bool ok = true;
+	size_t n;
+	char **names = dir_list(dir, ".md", &n, site->err);
+	bool ok = names != NULL;
 	for (size_t i = 0; i < n; i++) {
 		Template *t = load_template(dir, names[i], site->err);
 		ok &= t != NULL;
@@ -124,46 +83,14 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 
 /* ---- assets: the theme's files and the site's scripts, copied as they are */
 
-static bool copy_dir(const Site *site, const char *from, const char *to, const char *skip)
-{
-	DIR *d = opendir(from);
-	if (!d) {
-		buf_printf(site->err, "%s: error: cannot open: %s\n", from, strerror(errno));
-		return false;
-	}
-	char **names = NULL;
-	size_t n = 0;
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_name[0] == '.' || (skip && strcmp(e->d_name, skip) == 0))
-			continue;
-		names = xrealloc(names, (n + 1) * sizeof *names);
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof *names, strcmp_ptr);
-	bool ok = true;
-	for (size_t i = 0; i < n; i++) {
-		char *src = path_join(from, names[i]), *dst = path_join(to, names[i]);
-		struct stat st;
-		Buf content = {0};
-		if (stat(src, &st) == 0 && S_ISREG(st.st_mode))
-			ok = ok && read_file(src, &content, site->err) && out_write_file(site->dir, dst, &content, site->err);
-		buf_free(&content);
-		free(src);
-		free(dst);
-		free(names[i]);
-	}
-	free(names);
-	return ok;
-}
-
 static bool load_theme(Site *site)
 {
 	const Config *cfg = site->s->cfg;
 	char *dir = path_join(cfg->themes_dir, cfg->theme);
 	site->layout = load_template(dir, "layout.html", site->err);
-	bool ok = site->layout && out_mkdir(site->dir, "assets", site->err) && copy_dir(site, dir, "assets", "layout.html") &&
-		  copy_dir(site, cfg->assets_dir, "assets", NULL);
+	bool ok = site->layout && out_mkdir(site->dir, "assets", site->err) &&
+		  out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
+		  out_copy_dir(cfg->assets_dir, site->dir, "assets", NULL, site->err);
 	free(dir);
 	return ok;
 }

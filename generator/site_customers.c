@@ -127,7 +127,8 @@ static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, 
 	return list;
 }
 
-/* The lifecycle: first seen → browse → order → pay → complaint, each with its first date. */
+/* The lifecycle: signup → browse → order → pay → complaint, each with its first date. The
+ * exports carry no signup date: signup is when the customer is first seen in any of them. */
 static Value *timeline(const Site *site, PageWork *w, uint32_t c)
 {
 	static const struct { const char *stage, *one, *many; SourceId src; } stages[] = {
@@ -156,8 +157,8 @@ static Value *timeline(const Site *site, PageWork *w, uint32_t c)
 	Buf *b = &w->scratch;
 	b->len = 0;
 	buf_puts(b, "<ol class=\"timeline\">\n<li class=\"");
-	buf_puts(b, seen == MOMENT_NULL ? "todo\"><span class=\"stage\">First seen</span> <span class=\"when\">no dated event"
-					 : "done\"><span class=\"stage\">First seen</span> <span class=\"when\">");
+	buf_puts(b, seen == MOMENT_NULL ? "todo\"><span class=\"stage\">Signup</span> <span class=\"when\">no dated event"
+					 : "done\"><span class=\"stage\">Signup</span> <span class=\"when\">first seen ");
 	if (seen != MOMENT_NULL)
 		buf_date(b, date_floor_day(seen));
 	buf_puts(b, "</span></li>\n");

@@ -122,6 +122,25 @@ err_has "not a folder c360 made"
 mkdir -p "$T/empty"
 run 0 build --data "$TUTORIAL" --out "$T/empty"
 
+# ---- init: a report project with its own templates and theme
+run 0 init "$T/proj"
+sed -i 's/^# Customers/# Our customers/' "$T/proj/templates/customers.md"
+sed -i 's/^title = Customer 360/title = Acme 360/' "$T/proj/c360.conf"
+run 0 build --config "$T/proj/c360.conf" --data "$TUTORIAL" --out "$T/projsite"
+file_has "$T/projsite/customers/index.html" "<h1>Our customers</h1>"
+file_has "$T/projsite/customers/index.html" "<title>Customers · Acme 360</title>"
+run 1 init "$T/proj"
+err_has "init wants a new or empty folder"
+# A broken template stops the build with its file, line and column; the site stays whole.
+cp -r "$T/projsite" "$T/projsite.before"
+printf '# Quality\n\n{{#sources}}\n| {{name}} |\n' >"$T/proj/templates/quality.md"
+run 1 build --config "$T/proj/c360.conf" --data "$TUTORIAL" --out "$T/projsite"
+err_has "proj/templates/quality.md:3:1: error: section never closed: sources"
+diff -r "$T/projsite" "$T/projsite.before" >/dev/null && pass || fail "a failed build changed the site"
+run 2 build --theme ../x --out "$T/s"
+run 1 build --theme nosuch --data "$TUTORIAL" --out "$T/s"
+err_has "themes/nosuch/layout.html: error: cannot read"
+
 # ---- bad input: a clear message naming file, line and column, or quarantine with a reason
 run 1 build --data "$T/does-not-exist" --out "$T/s"
 err_has "cannot open the data folder"
