@@ -688,6 +688,12 @@ typedef struct Site {
 	TplSet tpl;		/* templates/NAME.md by NAME */
 	Template *layout;	/* the theme's layout.html */
 	ByCustomer by[SRC_COUNT];
+	/* the dashboard's charts, laid out once, for the weekly edition */
+	struct SiteChart {
+		char *id, *title;
+		ChartPlot *plot;
+	} charts[8];
+	size_t ncharts;
 } Site;
 
 /* What one thread needs to render pages; the arena holds one page's values. */
@@ -707,7 +713,8 @@ bool site_segments(Site *site);
 bool site_customers(Site *site);
 void site_facts_free(Site *site);
 void customer_page_path(Buf *b, const RowHead *customer);	/* customers/xx/NAME.html */
-void chart_write(const Site *site, PageWork *w, const Chart *c, const char *key, Value *data);
+void chart_write(Site *site, PageWork *w, const Chart *c, const char *key, Value *data);
+bool site_edition(Site *site);	/* weekly/report.pdf, weekly/email.eml, weekly/email.html */
 uint32_t *customers_by_value(const Gold *g, size_t nc);	/* highest lifetime value first; free it */
 /* Table rows for customers: name, id, email, location, segment, value, orders, url (from the root). */
 Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n);

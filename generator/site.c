@@ -100,7 +100,13 @@ bool site_write(const Silver *s, const Gold *g, const char *dir, Buf *err)
 	Site site = {.s = s, .g = g, .dir = dir, .err = err, .threads = config_threads(s->cfg)};
 	md_init();
 	bool ok = load_templates(&site, s->cfg->templates_dir) && load_theme(&site);
-	ok = ok && site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_customers(&site);
+	ok = ok && site_dashboard(&site) && site_edition(&site) && site_quality(&site) && site_segments(&site) &&
+	     site_customers(&site);
+	for (size_t i = 0; i < site.ncharts; i++) {
+		free(site.charts[i].id);
+		free(site.charts[i].title);
+		chart_plot_free(site.charts[i].plot);
+	}
 	tpl_set_free(&site.tpl);
 	tpl_free(site.layout);
 	site_facts_free(&site);

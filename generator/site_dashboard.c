@@ -115,7 +115,7 @@ static Value *kpi_cards(const Site *site, PageWork *w)
 
 /* ---- charts */
 
-void chart_write(const Site *site, PageWork *w, const Chart *c, const char *key, Value *data)
+void chart_write(Site *site, PageWork *w, const Chart *c, const char *key, Value *data)
 {
 	ChartPlot *p = chart_layout(c);
 	Buf svg = {0};
@@ -129,7 +129,10 @@ void chart_write(const Site *site, PageWork *w, const Chart *c, const char *key,
 	free(path);
 	buf_free(&name);
 	buf_free(&svg);
-	chart_plot_free(p);
+	if (site->ncharts < sizeof site->charts / sizeof *site->charts)
+		site->charts[site->ncharts++] = (struct SiteChart){xstrdup(c->id), xstrdup(c->title), p};
+	else
+		chart_plot_free(p);
 }
 
 /* Labels of the last `n` ISO weeks ending with the as-of date's week. */
@@ -146,7 +149,7 @@ static const char **week_labels(Arena *a, int64_t last_monday, size_t n)
 	return cat;
 }
 
-static void chart_orders(const Site *site, PageWork *w, Value *data, int64_t last_monday, size_t weeks)
+static void chart_orders(Site *site, PageWork *w, Value *data, int64_t last_monday, size_t weeks)
 {
 	const Table *t = &site->s->src[SRC_ORDERS].table;
 	double *orders = arena_alloc(&w->arena, weeks * sizeof *orders);
@@ -175,7 +178,7 @@ static void chart_orders(const Site *site, PageWork *w, Value *data, int64_t las
 	chart_write(site, w, &c, "chart_orders", data);
 }
 
-static void chart_devices(const Site *site, PageWork *w, Value *data, int64_t last_monday, size_t weeks)
+static void chart_devices(Site *site, PageWork *w, Value *data, int64_t last_monday, size_t weeks)
 {
 	const Gold *g = site->g;
 	double *v[CH_COUNT];
@@ -201,7 +204,7 @@ static void chart_devices(const Site *site, PageWork *w, Value *data, int64_t la
 }
 
 /* A bar chart from label counts, largest first, the tail folded into "Others". */
-static void chart_counts(const Site *site, PageWork *w, Value *data, const char *key, const Chart *tmpl,
+static void chart_counts(Site *site, PageWork *w, Value *data, const char *key, const Chart *tmpl,
 			 const char *const *labels, const uint64_t *counts, size_t n, size_t keep)
 {
 	size_t *order = xmalloc((n + 1) * sizeof *order), shown = 0;
@@ -231,7 +234,7 @@ static void chart_counts(const Site *site, PageWork *w, Value *data, const char 
 	free(order);
 }
 
-static void chart_payments(const Site *site, PageWork *w, Value *data)
+static void chart_payments(Site *site, PageWork *w, Value *data)
 {
 	const Gold *g = site->g;
 	const Dict *methods = &site->s->src[SRC_PAYMENTS].dict[PA_METHOD];
@@ -244,7 +247,7 @@ static void chart_payments(const Site *site, PageWork *w, Value *data)
 	free(counts);
 }
 
-static void chart_tickets(const Site *site, PageWork *w, Value *data)
+static void chart_tickets(Site *site, PageWork *w, Value *data)
 {
 	const Source *src = &site->s->src[SRC_TICKETS];
 	const Dict *st = &src->dict[TI_STATUS], *is = &src->dict[TI_ISSUE];
@@ -266,7 +269,7 @@ static void chart_tickets(const Site *site, PageWork *w, Value *data)
 	free(by_issue);
 }
 
-static void chart_segments(const Site *site, PageWork *w, Value *data)
+static void chart_segments(Site *site, PageWork *w, Value *data)
 {
 	uint64_t counts[SEG_COUNT] = {0};
 	for (size_t i = 0; i < CUSTOMERS(site->s)->n; i++)

@@ -50,7 +50,7 @@ links_resolve() {
 # scripts_in_files SITE: no inline script, handler or style attribute in any tag (so a
 # strict CSP holds); text is escaped, so only real tags are looked at.
 scripts_in_files() {
-	find "$1" -name '*.html' -exec cat {} + | grep -o '<[^>]*>' |
+	find "$1" -path "$1/weekly" -prune -o -name '*.html' -exec cat {} + | grep -o '<[^>]*>' |
 		grep -E '^<script( [^s]|>)|\son[a-z]+=|\sstyle=' >"$T/inline.out"
 	if grep -q . "$T/inline.out"; then fail "inline script or style: $(head -3 "$T/inline.out")"; else pass; fi
 	find "$1" -name '*.html' -exec grep -h -o '<script[^>]*></script>' {} + | grep -v -E '^<script src="[^"]*" defer></script>$' \
@@ -63,10 +63,31 @@ site_checks() {
 	links_resolve "$1"
 	scripts_in_files "$1"
 	for p in index.html quality.html customers/index.html segments/index.html assets/style.css \
-		assets/search.js assets/sort.js customers/search/info.js charts/orders.png; do
+		assets/search.js assets/sort.js customers/search/info.js charts/orders.png weekly/email.html; do
 		[ -s "$1/$p" ] && pass || fail "$1/$p is missing"
 	done
 	head -c 8 "$1/charts/segments.png" | od -An -c | grep -q 'P   N   G' && pass || fail "charts are not PNG"
+}
+
+# edition SITE: the weekly PDF (A4, dated as of the data, with the KPIs and charts) and the
+# e-mail (MIME: its HTML names images that are attached, with inline styles only).
+edition() {
+	pdfinfo "$1/weekly/report.pdf" >"$T/pdfinfo" 2>&1 && pass || fail "report.pdf: $(head -2 "$T/pdfinfo")"
+	grep -q 'Page size: *595.* x 842' "$T/pdfinfo" && pass || fail "report.pdf is not A4"
+	grep -q "CreationDate: *$2" "$T/pdfinfo" && pass || fail "report.pdf is not dated $2"
+	pdftotext "$1/weekly/report.pdf" - | tr '\n' ' ' >"$T/pdftext"
+	for want in "week ending" "Total customers" "Churn risk" "Successful payments by method" "Customers by segment"; do
+		grep -q "$want" "$T/pdftext" && pass || fail "report.pdf lacks \"$want\""
+	done
+	eml="$1/weekly/email.eml"
+	grep -q '^Content-Type: multipart/related; boundary=' "$eml" && pass || fail "email.eml is not MIME"
+	tr -d '\r' <"$eml" | awk '/^Content-Type: text\/html/ { head = 1; next } head && !NF { head = 0; body = 1; next }
+		body && /^--/ { exit } body { print }' | base64 -d >"$T/mail.html" 2>/dev/null && pass ||
+		fail "the e-mail's HTML does not decode"
+	grep -o 'cid:[a-z-]*@c360' "$T/mail.html" | sed 's/cid://' | sort -u >"$T/cids"
+	[ "$(wc -l <"$T/cids")" -ge 6 ] && pass || fail "the e-mail shows fewer than six charts"
+	while read -r cid; do grep -q "^Content-ID: <$cid>" "$eml" || fail "no part for cid:$cid"; done <"$T/cids"
+	grep -q '<link\|<script\|class=' "$T/mail.html" && fail "the e-mail's HTML depends on CSS or scripts" || pass
 }
 
 # ---- the tutorial site
@@ -76,6 +97,7 @@ site_checks "$T/tutorial"
 	fail "one page per customer"
 grep -q '<h1>Sara Khan</h1>' "$T/tutorial/customers/"*/1002.html && pass || fail "1002 is Sara Khan"
 grep -q 'Credit Card: the most used of 6 methods' "$T/tutorial/index.html" && pass || fail "payment card"
+edition "$T/tutorial" "Tue Jul 26 00:00:00 2022"
 
 # ---- hostile data: markup, quotes, javascript: links, ../ and / in ids, long fields everywhere
 mkdir -p "$T/h/data"
@@ -118,7 +140,7 @@ pages=$(find "$T/h/out/customers" -name '*.html' -path '*/customers/??/*' | wc -
 find "$T/h/out/customers" -name '*.html' -path '*/customers/??/*' | sed 's|.*/||' |
 	grep -v -E '^[a-z0-9_~-]{1,57}\.html$' >"$T/names.out" && fail "unsafe file names: $(head -3 "$T/names.out")" || pass
 # No data-made element: every tag in the pages is one the templates, the theme or c360 write.
-cat $(find "$T/h/out" -name '*.html') | grep -o -E '<[a-zA-Z][a-zA-Z0-9]*' | sort -u |
+cat $(find "$T/h/out" -path "$T/h/out/weekly" -prune -o -name '*.html' -print) | grep -o -E '<[a-zA-Z][a-zA-Z0-9]*' | sort -u |
 	grep -v -x -E '<(html|head|meta|title|link|script|body|a|header|p|nav|ul|li|time|main|h1|h2|table|thead|tr|th|tbody|td|strong|em|code|ol|span|section|article|figure|svg|desc|rect|line|text|polyline|circle|figcaption|details|summary|form|label|input|div|footer)' \
 	>"$T/tags.out" && fail "unexpected elements: $(cat "$T/tags.out")" || pass
 grep -r -l -i -E 'href="(javascript|data|vbscript)|src="(javascript|data)' "$T/h/out" >/dev/null &&
