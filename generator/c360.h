@@ -522,7 +522,6 @@ typedef struct {
 	int64_t first_day;	/* the first dated fact, where the date dimension starts */
 } Gold;
 
-void kpi_compute(const Silver *s, int64_t as_of, int churn_days, Kpis *k);
 void gold_build(const Silver *s, Gold *g);
 void gold_free(Gold *g);
 bool order_is_valid(const Order *o);

@@ -67,62 +67,6 @@ bool fact_is_late(const RowHead *h, int64_t as_of)
 	return h->when != MOMENT_NULL && date_floor_day(h->when) > as_of;
 }
 
-void kpi_compute(const Silver *s, int64_t as_of, int churn_days, Kpis *k)
-{
-	size_t nc = CUSTOMERS(s)->n;
-	uint32_t *valid = xcalloc(nc, sizeof *valid);
-	uint8_t *recent = xcalloc(nc, 1), *ticketed = xcalloc(nc, 1);
-	int64_t revenue = 0;
-	uint64_t nvalid = 0, open = 0, ch[CH_COUNT] = {0};
-	const Table *t = &s->src[SRC_ORDERS].table;
-	for (size_t i = 0; i < t->n; i++) {
-		const Order *o = ROW(t, Order, i);
-		if (fact_is_late(&o->h, as_of) || !order_is_valid(o))
-			continue;
-		int64_t day = fact_day(&o->h);
-		valid[o->h.customer]++;
-		nvalid++;
-		revenue = add_money(revenue, o->cents);
-		if (day != MOMENT_NULL && day > as_of - churn_days)
-			recent[o->h.customer] = 1;
-	}
-	t = &s->src[SRC_TICKETS].table;
-	for (size_t i = 0; i < t->n; i++) {
-		const Ticket *tk = ROW(t, Ticket, i);
-		if (fact_is_late(&tk->h, as_of))
-			continue;
-		ticketed[tk->h.customer] = 1;
-		open += ticket_is_open(tk);
-	}
-	t = &s->src[SRC_SESSIONS].table;
-	for (size_t i = 0; i < t->n; i++) {
-		const Session *se = ROW(t, Session, i);
-		if (!fact_is_late(&se->h, as_of))
-			ch[device_channel(se->device)]++;
-	}
-	uint64_t customers = 0, repeat = 0, churn = 0;
-	for (size_t c = 0; c < nc; c++) {
-		customers += valid[c] >= 1;
-		repeat += valid[c] >= 2;
-		churn += ticketed[c] && !recent[c];
-	}
-	uint64_t sessions = ch[CH_MOBILE] + ch[CH_WEB] + ch[CH_OTHER];
-	k->as_of = as_of;
-	k->v[K_TOTAL_CUSTOMERS] = (int64_t)customers;
-	k->v[K_AVERAGE_ORDER_VALUE] = ratio(revenue, (int64_t)nvalid);
-	k->v[K_REPEAT_CUSTOMER_PCT] = pct(repeat, customers);
-	k->v[K_OPEN_TICKETS] = (int64_t)open;
-	k->v[K_CHURN_RISK] = (int64_t)churn;
-	k->v[K_TOTAL_REVENUE] = revenue;
-	k->v[K_VALID_ORDERS] = (int64_t)nvalid;
-	k->v[K_KNOWN_CUSTOMERS] = (int64_t)s->ncrm;
-	k->v[K_MOBILE_PCT] = pct(ch[CH_MOBILE], sessions);
-	k->v[K_WEB_PCT] = pct(ch[CH_WEB], sessions);
-	free(valid);
-	free(recent);
-	free(ticketed);
-}
-
 /* ---- payment mode split */
 
 static int split_cmp(const void *a, const void *b, void *ctx)
@@ -247,9 +191,10 @@ static void preferred_methods(const Silver *s, Customer360 *cc)
 	free(pairs);
 }
 
-static void customer_facts(const Silver *s, Customer360 *cc)
+/* Each customer's facts as of a day, added up (the facts after it left out). */
+static void customer_facts(const Silver *s, int64_t as_of, Customer360 *cc)
 {
-	int64_t as_of = s->as_of, window = s->cfg->churn_window_days;
+	int64_t window = s->cfg->churn_window_days;
 	const Table *t = &s->src[SRC_ORDERS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Order *o = ROW(t, Order, i);
@@ -289,7 +234,8 @@ static void customer_facts(const Silver *s, Customer360 *cc)
 	}
 }
 
-static void customer_360(const Silver *s, Gold *g)
+/* Every customer's 360° figures as of a day; the caller frees them. */
+static Customer360 *customer_360(const Silver *s, int64_t as_of)
 {
 	size_t nc = CUSTOMERS(s)->n;
 	Customer360 *cc = xcalloc(nc + 1, sizeof *cc);
@@ -297,8 +243,7 @@ static void customer_360(const Silver *s, Gold *g)
 		cc[i].first_order = cc[i].last_order = MOMENT_NULL;
 		cc[i].preferred_method = UINT32_MAX;
 	}
-	customer_facts(s, cc);
-	preferred_methods(s, cc);
+	customer_facts(s, as_of, cc);
 	for (size_t i = 0; i < nc; i++) {
 		Customer360 *c = &cc[i];
 		c->preferred_channel = -1;
@@ -307,9 +252,39 @@ static void customer_360(const Silver *s, Gold *g)
 				c->preferred_channel = ch;
 		c->repeat = c->valid_orders >= 2;
 		c->churn_risk = c->tickets > 0 && !c->active;
-		c->segment = segment_of(c, s->as_of, s->cfg->churn_window_days);
+		c->segment = segment_of(c, as_of, s->cfg->churn_window_days);
 	}
-	g->c360 = cc;
+	return cc;
+}
+
+/* The KPIs of SPEC §6, added up from the customers' figures as of the same day. */
+static void kpis_from(const Silver *s, const Customer360 *cc, int64_t as_of, Kpis *k)
+{
+	int64_t revenue = 0;
+	uint64_t orders = 0, open = 0, customers = 0, repeat = 0, churn = 0, ch[CH_COUNT] = {0};
+	for (size_t i = 0; i < CUSTOMERS(s)->n; i++) {
+		const Customer360 *c = &cc[i];
+		revenue = add_money(revenue, c->lifetime_cents);
+		orders += c->valid_orders;
+		open += c->open_tickets;
+		customers += c->valid_orders >= 1;
+		repeat += c->repeat;
+		churn += c->churn_risk;
+		for (int n = 0; n < CH_COUNT; n++)
+			ch[n] += c->sessions[n];
+	}
+	uint64_t sessions = ch[CH_MOBILE] + ch[CH_WEB] + ch[CH_OTHER];
+	k->as_of = as_of;
+	k->v[K_TOTAL_CUSTOMERS] = (int64_t)customers;
+	k->v[K_AVERAGE_ORDER_VALUE] = ratio(revenue, (int64_t)orders);
+	k->v[K_REPEAT_CUSTOMER_PCT] = pct(repeat, customers);
+	k->v[K_OPEN_TICKETS] = (int64_t)open;
+	k->v[K_CHURN_RISK] = (int64_t)churn;
+	k->v[K_TOTAL_REVENUE] = revenue;
+	k->v[K_VALID_ORDERS] = (int64_t)orders;
+	k->v[K_KNOWN_CUSTOMERS] = (int64_t)s->ncrm;
+	k->v[K_MOBILE_PCT] = pct(ch[CH_MOBILE], sessions);
+	k->v[K_WEB_PCT] = pct(ch[CH_WEB], sessions);
 }
 
 /* ---- order of customers: natural order of ids, then bytes */
@@ -358,13 +333,15 @@ static int customer_cmp(const void *a, const void *b, void *ctx)
 void gold_build(const Silver *s, Gold *g)
 {
 	memset(g, 0, sizeof *g);
-	int window = s->cfg->churn_window_days;
-	kpi_compute(s, s->as_of, window, &g->now);
-	kpi_compute(s, s->as_of - 7, window, &g->week_before);
+	Customer360 *before = customer_360(s, s->as_of - 7);
+	kpis_from(s, before, s->as_of - 7, &g->week_before);
+	free(before);
+	g->c360 = customer_360(s, s->as_of);
+	preferred_methods(s, g->c360);
+	kpis_from(s, g->c360, s->as_of, &g->now);
 	g->nsplit = payment_split(s, s->as_of, &g->split);
 	g->nsplit_before = payment_split(s, s->as_of - 7, &g->split_before);
 	device_weeks(s, g);
-	customer_360(s, g);
 	size_t nc = CUSTOMERS(s)->n;
 	g->order = xmalloc((nc + 1) * sizeof *g->order);
 	for (size_t i = 0; i < nc; i++)

@@ -46,6 +46,7 @@ for n in $SIZES; do
 		awk '{ print $1 }' "$DIR/time.out" >>"$DIR/build.times"
 		kb=$(awk '{ print $2 }' "$DIR/time.out")
 		[ "$kb" -gt "$peak" ] && peak=$kb
+		sync	# the build's writes reach the disk first, so the copy does not queue behind them
 		read_s=$(seconds sh -c "cat '$data'/*.csv >/dev/null")
 		copy_s=$(seconds cp -r "$DIR/site-$n" "$DIR/site-copy")
 		echo "$read_s $copy_s" | awk '{ print $1 + $2 }' >>"$DIR/floor.times"
