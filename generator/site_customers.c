@@ -323,7 +323,8 @@ static int entry_cmp(const void *a, const void *b)
 	return c ? c : (x->ord > y->ord) - (x->ord < y->ord);
 }
 
-static void add_tokens(Entry **e, size_t *n, size_t *cap, uint32_t ord, const char *s, size_t len, Buf *scratch)
+static void add_tokens(Entry **e, size_t *n, size_t *cap, Arena *words, uint32_t ord, const char *s, size_t len,
+		       Buf *scratch)
 {
 	if (!s)
 		return;
@@ -337,7 +338,8 @@ static void add_tokens(Entry **e, size_t *n, size_t *cap, uint32_t ord, const ch
 				*cap = *cap ? *cap * 2 : 4096;
 				*e = xrealloc(*e, *cap * sizeof **e);
 			}
-			(*e)[(*n)++] = (Entry){xstrndup(p, tl), ord, (uint16_t)((unsigned char)p[0] << 8 | (unsigned char)p[1])};
+			(*e)[(*n)++] = (Entry){arena_strndup(words, p, tl), ord,
+					       (uint16_t)((unsigned char)p[0] << 8 | (unsigned char)p[1])};
 		}
 		p = nl + 1;
 	}
@@ -349,7 +351,8 @@ static bool write_search(Site *site)
 	const Gold *g = site->g;
 	size_t nc = CUSTOMERS(s)->n, n = 0, cap = 0;
 	Entry *e = NULL;
-	Buf b = {0}, scratch = {0}, path = {0}, err = {0};
+	Arena words = {0};
+	Buf b = {0}, scratch = {0}, path = {0};
 	bool ok = out_mkdir(site->dir, "customers/search", site->err);
 	for (size_t i = 0; ok && i < nc; i++) {
 		if (i % RECORDS_PER_FILE == 0)
@@ -369,9 +372,9 @@ static bool write_search(Site *site)
 		esc_js(&b, path.p + strlen("customers/"), path.len - strlen("customers/"));
 		buf_putc(&b, ']');
 		uint32_t ord = (uint32_t)i;
-		add_tokens(&e, &n, &cap, ord, c->h.id, c->h.idlen, &scratch);
+		add_tokens(&e, &n, &cap, &words, ord, c->h.id, c->h.idlen, &scratch);
 		for (size_t f = 0; f < 3; f++)
-			add_tokens(&e, &n, &cap, ord, fields[f], fields[f] ? strlen(fields[f]) : 0, &scratch);
+			add_tokens(&e, &n, &cap, &words, ord, fields[f], fields[f] ? strlen(fields[f]) : 0, &scratch);
 		if (i % RECORDS_PER_FILE == RECORDS_PER_FILE - 1 || i + 1 == nc) {
 			buf_puts(&b, "]);\n");
 			path.len = 0;
@@ -399,10 +402,9 @@ static bool write_search(Site *site)
 	b.len = 0;
 	buf_printf(&b, "C360.searchInfo({customers:%zu,perFile:%d});\n", nc, RECORDS_PER_FILE);
 	ok = ok && out_write_file(site->dir, "customers/search/info.js", &b, site->err);
-	for (size_t i = 0; i < n; i++)
-		free(e[i].token);
+	arena_free(&words);
 	free(e);
-	buf_free(&b), buf_free(&scratch), buf_free(&path), buf_free(&err);
+	buf_free(&b), buf_free(&scratch), buf_free(&path);
 	return ok;
 }
 
