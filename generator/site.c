@@ -62,6 +62,7 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 	v_set(a, data, "week_before", v_num(a, V_DATE, site->s->as_of - 7));
 	v_set(a, data, "site_title", v_cstr(a, site->s->cfg->title ? site->s->cfg->title : "Customer 360"));
 	v_set(a, data, "version", v_cstr(a, C360_VERSION));
+	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->s->cfg->churn_window_days));
 }
 
 bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)

@@ -15,10 +15,6 @@
 
 /* ---- facts by customer, latest first */
 
-typedef struct {
-	const Table *t;
-} LatestCtx;
-
 static int latest_first(const void *a, const void *b, void *ctx)
 {
 	const Table *t = ctx;
@@ -176,11 +172,6 @@ static Value *timeline(const Site *site, PageWork *w, uint32_t c)
 	return v_raw(&w->arena, b->p, b->len);
 }
 
-static const char *opt_label(const char *const *labels, uint32_t v, uint32_t none)
-{
-	return v == none ? NULL : labels[v];
-}
-
 static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
 {
 	Arena *a = &w->arena;
@@ -210,7 +201,8 @@ static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
 	v_set(a, d, "churn_risk", v_bool(a, x->churn_risk));
 	v_set(a, d, "active", v_bool(a, x->active));
 	v_set(a, d, "preferred_payment_method",
-	      v_cstr(a, opt_label(site->s->src[SRC_PAYMENTS].dict[PA_METHOD].label, x->preferred_method, UINT32_MAX)));
+	      v_cstr(a, x->preferred_method == UINT32_MAX ? NULL
+							     : site->s->src[SRC_PAYMENTS].dict[PA_METHOD].label[x->preferred_method]));
 	v_set(a, d, "preferred_channel",
 	      v_cstr(a, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]));
 	v_set(a, d, "sessions_mobile", v_num(a, V_INT, x->sessions[CH_MOBILE]));

@@ -150,7 +150,6 @@ bool site_segments(Site *site)
 	Arena *a = &w.arena;
 	Value *d = v_obj(a), *list = v_set(a, d, "segments", v_list(a));
 	v_set(a, d, "title", v_cstr(a, "Segments"));
-	v_set(a, d, "churn_window_days", v_num(a, V_INT, site->s->cfg->churn_window_days));
 	for (int seg = 0; seg < SEG_COUNT; seg++) {
 		Value *o = v_push(a, list, v_obj(a));
 		v_set(a, o, "name", v_cstr(a, segment_label[seg]));

@@ -37,8 +37,8 @@ function serve() {
 }
 
 /* Opens a page, failing on console errors, page errors and failed requests. */
-async function open(browser, url, name) {
-	const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+async function open(browser, url, name, colorScheme = 'light') {
+	const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme });
 	page.on('console', (m) => { if (m.type() === 'error') fail(`${name}: console error: ${m.text()}`); });
 	page.on('pageerror', (e) => fail(`${name}: page error: ${e.message}`));
 	page.on('requestfailed', (r) => fail(`${name}: request failed: ${r.url()}`));
@@ -78,8 +78,12 @@ for (const [where, base] of Object.entries(bases)) {
 	if (await dash.locator('article.kpi').count() !== 7)
 		fail(`${where} dashboard: not seven KPI cards`);
 	await dash.screenshot({ path: join(shots, `${where}-dashboard.png`), fullPage: true });
-	if (where === 'disk')
+	if (where === 'disk') {
 		await axe(dash, 'dashboard');
+		const dark = await open(browser, base + 'index.html', 'dark dashboard', 'dark');
+		await axe(dark, 'dark dashboard');
+		await dark.screenshot({ path: join(shots, 'dark-dashboard.png'), fullPage: true });
+	}
 	const list = await open(browser, base + 'customers/index.html', `${where} customers`);
 	await search(list, `${where} customers`);
 	await list.screenshot({ path: join(shots, `${where}-search.png`), fullPage: true });
