@@ -664,7 +664,6 @@ void chart_svg(const Chart *c, const ChartPlot *p, Buf *out);	/* <figure> with S
 struct _cairo;
 void chart_draw(const ChartPlot *p, struct _cairo *cr);	/* in a width x height box at the origin */
 bool chart_png(const ChartPlot *p, const char *path);
-double chart_width(const ChartPlot *p);
 double chart_height(const ChartPlot *p);
 void chart_plot_free(ChartPlot *p);
 

@@ -373,11 +373,6 @@ bool chart_png(const ChartPlot *p, const char *path)
 	return ok;
 }
 
-double chart_width(const ChartPlot *p)
-{
-	return p->width;
-}
-
 double chart_height(const ChartPlot *p)
 {
 	return p->height;

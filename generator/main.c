@@ -52,7 +52,8 @@ static int usage_error(const char *msg, const char *arg)
 
 static bool is_dir(const char *p)
 {
-	return access(p, F_OK) == 0 && access(p, X_OK) == 0;
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* A folder c360 ships (data/sample, templates, themes, assets): beside the executable, one
