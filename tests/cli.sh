@@ -73,10 +73,12 @@ for dir in tests/golden/*/; do
 	run 0 build $(cat "$dir/args") --out "$out"
 	if [ $UPDATE = 1 ]; then
 		rm -rf "$dir/expected" && cp -r "$out" "$dir/expected" &&
-			rm -rf "$dir/expected/.c360-site" "$dir/expected/charts" "$dir/expected/weekly/report.pdf" \
-				"$dir/expected/weekly/email.eml"
+			rm -rf "$dir/expected/.c360-site" "$dir/expected/charts" "$dir/expected/assets" \
+				"$dir/expected/weekly/report.pdf" "$dir/expected/weekly/email.eml"
 		git --no-pager diff --stat -- "$dir/expected"
-	elif diff -r -x .c360-site -x charts -x report.pdf -x email.eml "$dir/expected" "$out" >"$T/diff"; then pass; else
+	elif diff -r -x .c360-site -x charts -x assets -x report.pdf -x email.eml "$dir/expected" "$out" >"$T/diff"; then
+		pass
+	else
 		fail "golden $name differs:"
 		head -40 "$T/diff"
 	fi
