@@ -94,7 +94,7 @@ static const Value *v_get(const Value *obj, const char *key, size_t n)
 	if (!obj || obj->kind != V_OBJ)
 		return NULL;
 	for (size_t i = obj->n; i-- > 0;)	/* the last one set wins */
-		if (strlen(obj->keys[i]) == n && memcmp(obj->keys[i], key, n) == 0)
+		if (obj->keys[i][0] == key[0] && strncmp(obj->keys[i], key, n) == 0 && obj->keys[i][n] == '\0')
 			return obj->items[i];
 	return NULL;
 }
