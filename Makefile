@@ -50,7 +50,7 @@ valgrind: $(BIN) $(UNIT)
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" C360_BROWSER=0 tests/site.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus plus the tutorial files.
-FUZZERS := ingest values silver
+FUZZERS := ingest values silver template
 FUZZ_SECONDS ?= 60
 fuzz:
 	mkdir -p build-fuzz

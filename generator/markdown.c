@@ -86,7 +86,8 @@ void md_render(const char *md, size_t n, const RawStash *raws, Arena *arena, Buf
 	char *html = cmark_render_html_with_mem(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser), &mem);
 	size_t at = out->len;
 	put_back(out, html, raws);
-	align_to_class(out->p + at, out->len - at);
+	if (out->len > at)
+		align_to_class(out->p + at, out->len - at);
 	cmark_node_free(doc);
 	cmark_parser_free(parser);
 }
