@@ -99,6 +99,13 @@ grep -q '<h1>Sara Khan</h1>' "$T/tutorial/customers/"*/1002.html && pass || fail
 grep -q 'Credit Card: the most used of 6 methods' "$T/tutorial/index.html" && pass || fail "payment card"
 edition "$T/tutorial" "Tue Jul 26 00:00:00 2022"
 
+# ---- no data at all: every page still valid, every chart says so
+mkdir -p "$T/none"
+for f in customers orders payments support_tickets web_activities; do head -1 "$TUTORIAL/$f.csv" >"$T/none/$f.csv"; done
+$C360 build --data "$T/none" --as-of 2024-01-01 --out "$T/none-site" 2>/dev/null && pass || fail "build with no rows"
+site_checks "$T/none-site"
+[ "$(grep -c '>no data<' "$T/none-site/index.html")" -ge 4 ] && pass || fail "empty charts say no data"
+
 # ---- hostile data: markup, quotes, javascript: links, ../ and / in ids, long fields everywhere
 mkdir -p "$T/h/data"
 long=$(awk 'BEGIN { for (i = 0; i < 5000; i++) printf "<b>x</b>" }')
