@@ -597,59 +597,54 @@ static void *chunk_read(void *arg)
 	return NULL;
 }
 
-/* Feeds data[at..len) to src: the header first, then the rest in chunks that start after a
- * line end, read by threads. A chunk that turns out to start inside a quoted field is
- * dropped and its bytes read again by the chunk before it. */
-static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
+/* Splits data[at..len) into at most one chunk per thread, each at least chunk_min bytes and
+ * ending after a line end (the last at len). */
+static Chunk *split_chunks(const Silver *s, const char *data, size_t at, size_t len, size_t *count)
 {
-	size_t at = 0;
-	src->input = data;
-	src->input_len = len;
-	while (at < len && !src->have_header) {	/* the header, line by line */
-		const char *nl = memchr(data + at, '\n', len - at);
-		size_t end = nl ? (size_t)(nl - data) + 1 : len;
-		ingest_feed(src->ingest, data + at, end - at);
-		at = end;
-	}
-	size_t n = (len - at) / (s->cfg->chunk_min ? s->cfg->chunk_min : 1);
-	int threads = config_threads(s->cfg);
-	n = n < 1 ? 1 : n > (size_t)threads ? (size_t)threads : n;
+	size_t n = (len - at) / (s->cfg->chunk_min ? s->cfg->chunk_min : 1), threads = (size_t)config_threads(s->cfg);
+	n = n < 1 ? 1 : n > threads ? threads : n;
 	Chunk *ch = xcalloc(n, sizeof *ch);
-	size_t start = at;
-	for (size_t k = 0; k < n; k++) {
-		size_t end = k + 1 == n ? len : at + (len - at) / n * (k + 1);
-		const char *nl = end < len ? memchr(data + end, '\n', len - end) : NULL;
-		end = k + 1 == n || !nl ? len : (size_t)(nl - data) + 1;
+	for (size_t k = 0, start = at; k < n; k++) {
+		size_t end = at + (len - at) / n * (k + 1);
+		const char *nl = k + 1 < n && end < len ? memchr(data + end, '\n', len - end) : NULL;
+		end = nl ? (size_t)(nl - data) + 1 : len;
 		if (end < start)
 			end = start;
 		ch[k].data = data + start;
 		ch[k].len = end - start;
 		start = end;
-		if (k == 0)
-			continue;
-		silver_source_init(s, &ch[k].src, src->id);
-		ingest_continue(ch[k].src.ingest);
-		ch[k].src.have_header = true;
-		ch[k].src.broken = src->broken;
-		ch[k].src.nheader = src->nheader;
-		memcpy(ch[k].src.field_of, src->field_of, sizeof src->field_of);
-		ch[k].src.input = data;
-		ch[k].src.input_len = len;
-		ch[k].running = pthread_create(&ch[k].thread, NULL, chunk_read, &ch[k]) == 0;
-		if (!ch[k].running)
-			chunk_read(&ch[k]);
 	}
-	ingest_feed(src->ingest, ch[0].data, ch[0].len);
-	for (size_t k = 1; k < n; k++)
-		if (ch[k].running)
-			pthread_join(ch[k].thread, NULL);
-	/* The chunks that started on a record boundary, in order. */
+	*count = n;
+	return ch;
+}
+
+/* A chunk after the first reads with its own state and the first's header. */
+static void start_chunk(Silver *s, const Source *src, Chunk *c)
+{
+	silver_source_init(s, &c->src, src->id);
+	ingest_continue(c->src.ingest);
+	c->src.have_header = true;
+	c->src.broken = src->broken;
+	c->src.nheader = src->nheader;
+	memcpy(c->src.field_of, src->field_of, sizeof src->field_of);
+	c->src.input = src->input;
+	c->src.input_len = src->input_len;
+	c->running = pthread_create(&c->thread, NULL, chunk_read, c) == 0;
+	if (!c->running)
+		chunk_read(c);
+}
+
+/* Merges the chunks into src in order. The first chunk whose predecessor ended inside a
+ * record started inside a quoted field: it and those after it are dropped, and the
+ * predecessor reads on to the end instead. */
+static void merge_chunks(Source *src, Chunk *ch, size_t n)
+{
 	size_t good = 1;
 	Ingest *last = src->ingest;
 	while (good < n && !ingest_open(last))
 		last = ch[good++].src.ingest;
-	if (good < n)	/* chunk good-1 ends inside a record: it reads on to the end itself */
-		ingest_feed(last, ch[good].data, len - (size_t)(ch[good].data - data));
+	if (good < n)
+		ingest_feed(last, ch[good].data, (size_t)(src->input + src->input_len - ch[good].data));
 	uint32_t offset = ingest_lines(src->ingest);
 	for (size_t k = 1; k < n; k++) {
 		Source *c = &ch[k].src;
@@ -660,6 +655,29 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 		}
 		source_free(c);
 	}
+}
+
+/* Feeds the file's bytes to src: the header line by line (the other chunks need it), then the
+ * rest in chunks read by threads and merged in file order. */
+static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
+{
+	size_t at = 0, n;
+	src->input = data;
+	src->input_len = len;
+	while (at < len && !src->have_header) {
+		const char *nl = memchr(data + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - data) + 1 : len;
+		ingest_feed(src->ingest, data + at, end - at);
+		at = end;
+	}
+	Chunk *ch = split_chunks(s, data, at, len, &n);
+	for (size_t k = 1; k < n; k++)
+		start_chunk(s, src, &ch[k]);
+	ingest_feed(src->ingest, ch[0].data, ch[0].len);
+	for (size_t k = 1; k < n; k++)
+		if (ch[k].running)
+			pthread_join(ch[k].thread, NULL);
+	merge_chunks(src, ch, n);
 	free(ch);
 }
 

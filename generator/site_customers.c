@@ -315,58 +315,98 @@ static int entry_cmp(const void *a, const void *b)
 	return c ? c : (x->ord > y->ord) - (x->ord < y->ord);
 }
 
-static void add_tokens(Entry **e, size_t *n, size_t *cap, Arena *words, uint32_t ord, const char *s, size_t len,
-		       Buf *scratch)
+/* The words of the index: every word of each customer's id, name, e-mail and city. */
+typedef struct {
+	Entry *e;
+	size_t n, cap;
+	Arena words;
+	Buf scratch;
+} Words;
+
+static void add_words(Words *w, uint32_t ord, const char *s, size_t len)
 {
 	if (!s)
 		return;
-	scratch->len = 0;
-	search_tokens(s, len, scratch);
-	for (char *p = scratch->p, *end = scratch->p + scratch->len; p < end;) {
+	w->scratch.len = 0;
+	search_tokens(s, len, &w->scratch);
+	for (char *p = w->scratch.p, *end = p + w->scratch.len; p < end;) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t tl = (size_t)(nl - p);
 		if (tl >= 2) {
-			if (*n == *cap) {
-				*cap = *cap ? *cap * 2 : 4096;
-				*e = xrealloc(*e, *cap * sizeof **e);
+			if (w->n == w->cap) {
+				w->cap = w->cap ? w->cap * 2 : 4096;
+				w->e = xrealloc(w->e, w->cap * sizeof *w->e);
 			}
-			(*e)[(*n)++] = (Entry){arena_strndup(words, p, tl), ord,
+			w->e[w->n++] = (Entry){arena_strndup(&w->words, p, tl), ord,
 					       (uint16_t)((unsigned char)p[0] << 8 | (unsigned char)p[1])};
 		}
 		p = nl + 1;
 	}
 }
 
+/* One customer in a records file: id, name, e-mail, city, segment, value, page. */
+static void record(const Site *site, Buf *b, uint32_t c, Buf *path)
+{
+	const Customer *cu = ROW(CUSTOMERS(site->s), Customer, c);
+	const Customer360 *x = &site->g->c360[c];
+	const char *fields[] = {cu->name, cu->email, cu->location, segment_label[x->segment]};
+	buf_putc(b, '[');
+	esc_js(b, cu->h.id, cu->h.idlen);
+	for (size_t f = 0; f < 4; f++) {
+		buf_putc(b, ',');
+		esc_js(b, fields[f] ? fields[f] : "", fields[f] ? strlen(fields[f]) : 0);
+	}
+	path->len = 0;
+	customer_page_path(path, &cu->h);
+	buf_printf(b, ",%lld,", (long long)x->lifetime_cents);
+	esc_js(b, path->p + strlen("customers/"), path->len - strlen("customers/"));	/* from customers/ */
+	buf_putc(b, ']');
+}
+
+/* customers/search/t<hex of the first two bytes>.js: sorted words and their customers. */
+static bool write_words(Site *site, Words *w)
+{
+	Buf b = {0}, path = {0};
+	bool ok = true;
+	qsort(w->e, w->n, sizeof *w->e, entry_cmp);
+	for (size_t i = 0, j; ok && i < w->n; i = j) {
+		b.len = 0;
+		buf_printf(&b, "C360.tokens(\"%04x\",[", w->e[i].shard);
+		for (j = i; j < w->n && w->e[j].shard == w->e[i].shard; j++) {
+			if (j > i && strcmp(w->e[j].token, w->e[j - 1].token) == 0 && w->e[j].ord == w->e[j - 1].ord)
+				continue;
+			buf_puts(&b, j > i ? "," : "");
+			esc_js(&b, w->e[j].token, strlen(w->e[j].token));
+			buf_printf(&b, ",%u", w->e[j].ord);
+		}
+		buf_puts(&b, "]);\n");
+		path.len = 0;
+		buf_printf(&path, "customers/search/t%04x.js", w->e[i].shard);
+		ok = out_write_file(site->dir, buf_cstr(&path), &b, site->err);
+	}
+	buf_free(&b);
+	buf_free(&path);
+	return ok;
+}
+
+/* The search index: customers in id order, a thousand per records file, and their words. */
 static bool write_search(Site *site)
 {
-	const Silver *s = site->s;
-	const Gold *g = site->g;
-	size_t nc = CUSTOMERS(s)->n, n = 0, cap = 0;
-	Entry *e = NULL;
-	Arena words = {0};
-	Buf b = {0}, scratch = {0}, path = {0};
+	size_t nc = CUSTOMERS(site->s)->n;
+	Words w = {0};
+	Buf b = {0}, path = {0};
 	bool ok = out_mkdir(site->dir, "customers/search", site->err);
 	for (size_t i = 0; ok && i < nc; i++) {
+		uint32_t c = site->g->order[i];
+		const Customer *cu = ROW(CUSTOMERS(site->s), Customer, c);
 		if (i % RECORDS_PER_FILE == 0)
 			buf_printf(&b, "C360.records(%zu,[", i / RECORDS_PER_FILE);
-		const Customer *c = ROW(CUSTOMERS(s), Customer, g->order[i]);
-		const Customer360 *x = &g->c360[g->order[i]];
-		buf_puts(&b, i % RECORDS_PER_FILE ? ",\n[" : "\n[");
-		const char *fields[] = {c->name, c->email, c->location, segment_label[x->segment]};
-		esc_js(&b, c->h.id, c->h.idlen);
-		for (size_t f = 0; f < 4; f++) {
-			buf_putc(&b, ',');
-			esc_js(&b, fields[f] ? fields[f] : "", fields[f] ? strlen(fields[f]) : 0);
-		}
-		path.len = 0;
-		customer_page_path(&path, &c->h);
-		buf_printf(&b, ",%lld,", (long long)x->lifetime_cents);
-		esc_js(&b, path.p + strlen("customers/"), path.len - strlen("customers/"));
-		buf_putc(&b, ']');
-		uint32_t ord = (uint32_t)i;
-		add_tokens(&e, &n, &cap, &words, ord, c->h.id, c->h.idlen, &scratch);
+		buf_puts(&b, i % RECORDS_PER_FILE ? ",\n" : "\n");
+		record(site, &b, c, &path);
+		add_words(&w, (uint32_t)i, cu->h.id, cu->h.idlen);
+		const char *text[] = {cu->name, cu->email, cu->location};
 		for (size_t f = 0; f < 3; f++)
-			add_tokens(&e, &n, &cap, &words, ord, fields[f], fields[f] ? strlen(fields[f]) : 0, &scratch);
+			add_words(&w, (uint32_t)i, text[f], text[f] ? strlen(text[f]) : 0);
 		if (i % RECORDS_PER_FILE == RECORDS_PER_FILE - 1 || i + 1 == nc) {
 			buf_puts(&b, "]);\n");
 			path.len = 0;
@@ -375,28 +415,13 @@ static bool write_search(Site *site)
 			b.len = 0;
 		}
 	}
-	qsort(e, n, sizeof *e, entry_cmp);
-	for (size_t i = 0, j; ok && i < n; i = j) {
-		b.len = 0;
-		buf_printf(&b, "C360.tokens(\"%04x\",[", e[i].shard);
-		for (j = i; j < n && e[j].shard == e[i].shard; j++) {
-			if (j > i && strcmp(e[j].token, e[j - 1].token) == 0 && e[j].ord == e[j - 1].ord)
-				continue;
-			buf_puts(&b, j > i ? "," : "");
-			esc_js(&b, e[j].token, strlen(e[j].token));
-			buf_printf(&b, ",%u", e[j].ord);
-		}
-		buf_puts(&b, "]);\n");
-		path.len = 0;
-		buf_printf(&path, "customers/search/t%04x.js", e[i].shard);
-		ok = out_write_file(site->dir, buf_cstr(&path), &b, site->err);
-	}
+	ok = ok && write_words(site, &w);
 	b.len = 0;
 	buf_printf(&b, "C360.searchInfo({customers:%zu,perFile:%d});\n", nc, RECORDS_PER_FILE);
 	ok = ok && out_write_file(site->dir, "customers/search/info.js", &b, site->err);
-	arena_free(&words);
-	free(e);
-	buf_free(&b), buf_free(&scratch), buf_free(&path);
+	arena_free(&w.words);
+	free(w.e);
+	buf_free(&w.scratch), buf_free(&b), buf_free(&path);
 	return ok;
 }
 
