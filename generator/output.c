@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -96,6 +97,51 @@ static bool may_replace(const char *out, Buf *err)
 	return ok;
 }
 
+/* The staging folder's marker stays locked while its build runs, so a later build can tell a
+ * folder a killed build left behind (unlocked) from one still being written. */
+static int staging_lock = -1;
+
+static bool lock_marker(const char *dir, bool wait)
+{
+	char *marker = path_join(dir, MARKER);
+	int fd = open(marker, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	free(marker);
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+		close(fd);
+		return false;
+	}
+	if (wait)
+		staging_lock = fd;	/* held until the process ends */
+	else
+		close(fd);
+	return true;
+}
+
+/* Removes the staging folders of builds of out that were killed before they finished. */
+static void remove_stale_staging(const char *out, size_t n)
+{
+	char *dir = xstrndup(out, n), *slash = strrchr(dir, '/');
+	const char *base = slash ? slash + 1 : dir;
+	char *parent = slash ? (slash == dir ? xstrdup("/") : xstrndup(dir, (size_t)(slash - dir))) : xstrdup(".");
+	size_t count;
+	Buf ignore = {0}, prefix = {0};
+	buf_printf(&prefix, "%s.tmp-", base);
+	char **names = dir_list(parent, NULL, &count, &ignore);
+	for (size_t i = 0; i < count; i++) {
+		char *path = path_join(parent, names[i]);
+		if (strncmp(names[i], prefix.p, prefix.len) == 0 && strlen(names[i]) == prefix.len + 6 &&
+		    lock_marker(path, false))
+			remove_tree(path);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	buf_free(&ignore), buf_free(&prefix);
+	free(dir), free(parent);
+}
+
 bool out_stage(const char *out, char **staging, Buf *err)
 {
 	if (!may_replace(out, err))
@@ -113,6 +159,7 @@ bool out_stage(const char *out, char **staging, Buf *err)
 	size_t n = strlen(out);
 	while (n > 1 && out[n - 1] == '/')
 		n--;
+	remove_stale_staging(out, n);
 	char *tmpl = xmalloc(n + 16);
 	memcpy(tmpl, out, n);
 	strcpy(tmpl + n, ".tmp-XXXXXX");
@@ -127,7 +174,7 @@ bool out_stage(const char *out, char **staging, Buf *err)
 	*staging = tmpl;
 	Buf marker = {0};
 	buf_puts(&marker, "c360 " C360_VERSION "\n");
-	bool ok = out_write_file(tmpl, MARKER, &marker, err);
+	bool ok = out_write_file(tmpl, MARKER, &marker, err) && lock_marker(tmpl, true);
 	buf_free(&marker);
 	return ok;
 }

@@ -129,6 +129,16 @@ err_has "unchanged"
 diff -r "$T/keep" "$T/keep.before" >/dev/null && pass || fail "a failed build changed the site"
 ls "$T" | grep -q 'keep\.tmp' && fail "a staging folder was left behind" || pass
 
+# A killed build's staging folder (its marker unlocked) is cleared by the next build; a
+# folder of the same shape that c360 did not make is left alone.
+mkdir -p "$T/keep.tmp-Ab12Cd" "$T/keep.tmp-Zz99Zz"
+echo "c360" >"$T/keep.tmp-Ab12Cd/.c360-site"
+echo mine >"$T/keep.tmp-Zz99Zz/notes.txt"
+run 0 build --data "$TUTORIAL" --out "$T/keep"
+[ ! -e "$T/keep.tmp-Ab12Cd" ] && pass || fail "a stale staging folder stayed"
+[ -e "$T/keep.tmp-Zz99Zz/notes.txt" ] && pass || fail "a folder c360 did not make was removed"
+rm -rf "$T/keep.tmp-Zz99Zz"
+
 # ---- never replaces a folder c360 did not make
 mkdir -p "$T/mine" && echo precious >"$T/mine/notes.txt"
 run 1 build --data "$TUTORIAL" --out "$T/mine"
