@@ -368,7 +368,8 @@ static bool write_words(Site *site, Words *w)
 {
 	Buf b = {0}, path = {0};
 	bool ok = true;
-	qsort(w->e, w->n, sizeof *w->e, entry_cmp);
+	if (w->n)
+		qsort(w->e, w->n, sizeof *w->e, entry_cmp);
 	for (size_t i = 0, j; ok && i < w->n; i = j) {
 		b.len = 0;
 		buf_printf(&b, "C360.tokens(\"%04x\",[", w->e[i].shard);
