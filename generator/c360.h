@@ -232,6 +232,7 @@ typedef struct {
 	int jobs;		/* threads to read with; 0: one per processor */
 	const char *templates_dir, *themes_dir, *assets_dir;	/* where the site's sources are */
 	const char *title;	/* the report's name */
+	const char *email_from, *email_to;	/* the weekly e-mail's From and To */
 	char **owned;		/* strings the configuration file set */
 	size_t nowned;
 	size_t chunk_min;	/* a file is split into chunks of at least this many bytes */

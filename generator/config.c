@@ -114,6 +114,12 @@ static bool set_key(Config *c, const char *file, const char *section, Str key, S
 			c->theme = keep(c, xstrdup(v));
 	} else if (!*section && str_eq(key, "title")) {
 		c->title = keep(c, xstrdup(v));
+	} else if (!*section && (str_eq(key, "email_from") || str_eq(key, "email_to"))) {
+		ok = *v && !strpbrk(v, "\r\n");	/* one header line each: no header injection */
+		if (ok && str_eq(key, "email_from"))
+			c->email_from = keep(c, xstrdup(v));
+		else if (ok)
+			c->email_to = keep(c, xstrdup(v));
 	} else if (!*section && str_eq(key, "date_order")) {
 		if (strcmp(v, "day-first") == 0)
 			c->date_order = ORDER_DAY_FIRST;

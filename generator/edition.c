@@ -205,8 +205,10 @@ static bool write_eml(const Site *site, const Buf *html, Buf *err)
 	/* The boundary comes from the content, so the message is the same for the same data. */
 	char boundary[40];
 	snprintf(boundary, sizeof boundary, "c360-%016llx", (unsigned long long)hash_bytes(html->p, html->len));
-	buf_printf(&m, "From: Customer 360 <c360@localhost>\r\nTo: undisclosed-recipients:;\r\n"
-		       "Subject: Customer 360 - week ending %s\r\nDate: %s, %02d %s %04d 00:00:00 +0000\r\n"
+	const Config *cfg = site->s->cfg;
+	buf_printf(&m, "From: %s\r\nTo: %s\r\n", cfg->email_from ? cfg->email_from : "Customer 360 <c360@localhost>",
+		   cfg->email_to ? cfg->email_to : "undisclosed-recipients:;");
+	buf_printf(&m, "Subject: Customer 360 - week ending %s\r\nDate: %s, %02d %s %04d 00:00:00 +0000\r\n"
 		       "Message-ID: <%s@c360.localhost>\r\nMIME-Version: 1.0\r\n"
 		       "Content-Type: multipart/related; boundary=\"%s\"; type=\"text/html\"\r\n\r\n"
 		       "--%s\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",

@@ -249,6 +249,8 @@ static const char project_config[] =
 	"templates = templates\n"
 	"themes = themes\n"
 	"theme = default\n"
+	"# email_from = Customer 360 <bi@example.com>   # the weekly e-mail's sender\n"
+	"# email_to = leadership@example.com\n"
 	"# date_order = day-first        # or month-first, when no date column shows which\n"
 	"# churn_window_days = 90\n\n"
 	"[files]\n"
