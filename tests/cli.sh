@@ -3,23 +3,11 @@
 # Usage: tests/cli.sh [--update]   (C360 names the binary, maybe under valgrind;
 # BIG=0 skips the million-row case.)
 set -u
-C360=${C360:-$PWD/c360}
 BIG=${BIG:-1}
-TUTORIAL=../shared/data/tutorial
 UPDATE=0
 [ "${1:-}" = --update ] && UPDATE=1
-export TZ=UTC
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
+. tests/lib.sh
 
-pass() { n=$((n + 1)); }
-fail() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "FAIL: $*"
-}
 # run WANT_STATUS ARGS...: runs c360, keeps stdout and stderr in $T/out and $T/err.
 run() {
 	want=$1
@@ -276,5 +264,4 @@ fi
 # ---- nothing but the site is written, and nothing outside --out
 ls "$T" | grep -q '\.tmp-' && fail "staging folders left in $T" || pass
 
-echo "cli: $n checks, $failed failed"
-[ "$failed" = 0 ]
+finish cli

@@ -3,20 +3,8 @@
 # nothing from outside, hostile data harmless, and headless Chromium with axe-core.
 # Usage: tests/site.sh   (C360 names the binary; C360_BROWSER=0 skips Chromium)
 set -u
-C360=${C360:-$PWD/c360}
 BROWSER=${C360_BROWSER:-1}
-TUTORIAL=../shared/data/tutorial
-export TZ=UTC
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
-pass() { n=$((n + 1)); }
-fail() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "FAIL: $*"
-}
+. tests/lib.sh
 
 # html_valid SITE: tidy finds no error or warning (it does not know SVG's <title id>).
 html_valid() {
@@ -179,5 +167,4 @@ if [ "$BROWSER" = 1 ]; then
 		>"$T/browser.out" 2>&1; then pass; else fail "browser (hostile): $(tail -8 "$T/browser.out")"; fi
 fi
 
-echo "site: $n checks, $failed failed"
-[ "$failed" = 0 ]
+finish site
