@@ -664,7 +664,7 @@ ChartPlot *chart_layout(const Chart *c);
 void chart_svg(const Chart *c, const ChartPlot *p, Buf *out);	/* <figure> with SVG and data table */
 struct _cairo;
 void chart_draw(const ChartPlot *p, struct _cairo *cr);	/* in a width x height box at the origin */
-bool chart_png(const ChartPlot *p, const char *path);
+bool chart_png(const ChartPlot *p, Buf *out);	/* the chart as a PNG, twice the size */
 double chart_height(const ChartPlot *p);
 void chart_plot_free(ChartPlot *p);
 
@@ -687,10 +687,12 @@ typedef struct Site {
 	TplSet tpl;		/* templates/NAME.md by NAME */
 	Template *layout;	/* the theme's layout.html */
 	ByCustomer by[SRC_COUNT];
+	uint32_t *by_value;	/* customers, highest lifetime value first */
 	/* the dashboard's charts, laid out once, for the weekly edition */
 	struct SiteChart {
 		char *id, *title;
 		ChartPlot *plot;
+		Buf png;	/* as written to charts/, for the e-mail */
 	} charts[8];
 	size_t ncharts;
 } Site;

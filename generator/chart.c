@@ -359,7 +359,13 @@ void chart_draw(const ChartPlot *p, cairo_t *cr)
 	}
 }
 
-bool chart_png(const ChartPlot *p, const char *path)
+static cairo_status_t png_to_buf(void *closure, const unsigned char *data, unsigned int n)
+{
+	buf_put(closure, data, n);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+bool chart_png(const ChartPlot *p, Buf *out)
 {
 	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(p->width * 2), (int)(p->height * 2));
 	cairo_t *cr = cairo_create(surface);
@@ -368,7 +374,7 @@ bool chart_png(const ChartPlot *p, const char *path)
 	cairo_paint(cr);
 	chart_draw(p, cr);
 	cairo_destroy(cr);
-	bool ok = cairo_surface_write_to_png(surface, path) == CAIRO_STATUS_SUCCESS;
+	bool ok = cairo_surface_write_to_png_stream(surface, png_to_buf, out) == CAIRO_STATUS_SUCCESS;
 	cairo_surface_destroy(surface);
 	return ok;
 }

@@ -196,7 +196,7 @@ static void base64(Buf *b, const unsigned char *s, size_t n)
 
 static bool write_eml(const Site *site, const Buf *html, Buf *err)
 {
-	Buf m = {0}, day = {0}, png = {0};
+	Buf m = {0}, day = {0};
 	static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	int y, mo, d;
@@ -215,24 +215,16 @@ static bool write_eml(const Site *site, const Buf *html, Buf *err)
 		   buf_cstr(&day), wd[date_weekday(site->s->as_of) - 1], d, mon[mo - 1], y, boundary + 5, boundary,
 		   boundary);
 	base64(&m, (const unsigned char *)html->p, html->len);
-	bool ok = true;
-	for (size_t i = 0; ok && i < site->ncharts; i++) {
-		char *path = path_join(site->dir, "charts/"), *file;
-		Buf name = {0};
-		buf_printf(&name, "%s%s.png", path, site->charts[i].id);
-		file = (char *)buf_cstr(&name);
-		png.len = 0;
-		ok = file_read(file, &png, err);
+	for (size_t i = 0; i < site->ncharts; i++) {
+		const Buf *png = &site->charts[i].png;
 		buf_printf(&m, "--%s\r\nContent-Type: image/png; name=\"%s.png\"\r\nContent-ID: <%s@c360>\r\n"
 			       "Content-Disposition: inline; filename=\"%s.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
 			   boundary, site->charts[i].id, site->charts[i].id, site->charts[i].id);
-		base64(&m, (const unsigned char *)png.p, png.len);
-		buf_free(&name);
-		free(path);
+		base64(&m, (const unsigned char *)(png->p ? png->p : ""), png->len);
 	}
 	buf_printf(&m, "--%s--\r\n", boundary);
-	ok = ok && out_write_file(site->dir, "weekly/email.eml", &m, err);
-	buf_free(&m), buf_free(&day), buf_free(&png);
+	bool ok = out_write_file(site->dir, "weekly/email.eml", &m, err);
+	buf_free(&m), buf_free(&day);
 	return ok;
 }
 

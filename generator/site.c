@@ -98,7 +98,8 @@ static bool load_theme(Site *site)
 
 bool site_write(const Silver *s, const Gold *g, const char *dir, Buf *err)
 {
-	Site site = {.s = s, .g = g, .dir = dir, .err = err, .threads = config_threads(s->cfg)};
+	Site site = {.s = s, .g = g, .dir = dir, .err = err, .threads = config_threads(s->cfg),
+		     .by_value = customers_by_value(g, CUSTOMERS(s)->n)};
 	md_init();
 	bool ok = load_templates(&site, s->cfg->templates_dir) && load_theme(&site);
 	ok = ok && site_dashboard(&site) && site_edition(&site) && site_quality(&site) && site_segments(&site) &&
@@ -107,7 +108,9 @@ bool site_write(const Silver *s, const Gold *g, const char *dir, Buf *err)
 		free(site.charts[i].id);
 		free(site.charts[i].title);
 		chart_plot_free(site.charts[i].plot);
+		buf_free(&site.charts[i].png);
 	}
+	free(site.by_value);
 	tpl_set_free(&site.tpl);
 	tpl_free(site.layout);
 	site_facts_free(&site);

@@ -472,7 +472,6 @@ Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size
 static bool write_index(Site *site)
 {
 	size_t nc = CUSTOMERS(site->s)->n, top = nc < TOP_CUSTOMERS ? nc : TOP_CUSTOMERS;
-	uint32_t *best = customers_by_value(site->g, nc);
 	PageWork w;
 	page_init(&w);
 	Arena *a = &w.arena;
@@ -480,7 +479,7 @@ static bool write_index(Site *site)
 	v_set(a, d, "title", v_cstr(a, "Customers"));
 	v_set(a, d, "customers", v_num(a, V_INT, (int64_t)nc));
 	v_set(a, d, "known_customers", v_num(a, V_INT, (int64_t)site->s->ncrm));
-	v_set(a, d, "top", customer_rows(site, a, best, top));
+	v_set(a, d, "top", customer_rows(site, a, site->by_value, top));
 	v_set(a, d, "top_count", v_num(a, V_INT, (int64_t)top));
 	Value *scripts = v_set(a, d, "scripts", v_list(a));
 	v_push(a, scripts, v_cstr(a, "assets/search.js"));
@@ -496,7 +495,6 @@ static bool write_index(Site *site)
 	bool ok = page_write(site, &w, "customers/index.html", "customers", d);
 	buf_put(site->err, w.err.p, w.err.len);
 	page_free(&w);
-	free(best);
 	return ok;
 }
 

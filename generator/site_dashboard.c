@@ -121,18 +121,20 @@ void chart_write(Site *site, PageWork *w, const Chart *c, const char *key, Value
 	Buf svg = {0};
 	chart_svg(c, p, &svg);
 	v_set(&w->arena, data, key, v_raw(&w->arena, svg.p, svg.len));
-	Buf name = {0};
-	buf_printf(&name, "charts/%s.png", c->id);
-	char *path = path_join(site->dir, buf_cstr(&name));
-	if (!chart_png(p, path))
-		buf_printf(&w->err, "%s: error: cannot write the chart\n", path);
-	free(path);
-	buf_free(&name);
 	buf_free(&svg);
-	if (site->ncharts < sizeof site->charts / sizeof *site->charts)
-		site->charts[site->ncharts++] = (struct SiteChart){xstrdup(c->id), xstrdup(c->title), p};
+	Buf name = {0}, png = {0};
+	buf_printf(&name, "charts/%s.png", c->id);
+	if (!chart_png(p, &png))
+		buf_printf(&w->err, "%s: error: cannot draw the chart\n", buf_cstr(&name));
 	else
+		out_write_file(site->dir, buf_cstr(&name), &png, &w->err);
+	buf_free(&name);
+	if (site->ncharts < sizeof site->charts / sizeof *site->charts) {
+		site->charts[site->ncharts++] = (struct SiteChart){xstrdup(c->id), xstrdup(c->title), p, png};
+	} else {
 		chart_plot_free(p);
+		buf_free(&png);
+	}
 }
 
 /* Labels of the last `n` ISO weeks ending with the as-of date's week. */

@@ -137,7 +137,7 @@ static bool segment_csv(const Site *site, const uint32_t *best, size_t nc, int s
 bool site_segments(Site *site)
 {
 	size_t nc = CUSTOMERS(site->s)->n;
-	uint32_t *best = customers_by_value(site->g, nc);
+	const uint32_t *best = site->by_value;
 	uint64_t n[SEG_COUNT] = {0};
 	int64_t value[SEG_COUNT] = {0};
 	for (size_t i = 0; i < nc; i++) {
@@ -183,6 +183,5 @@ bool site_segments(Site *site)
 	buf_put(site->err, w.err.p, w.err.len);
 	page_free(&w);
 	free(members);
-	free(best);
 	return ok;
 }
