@@ -80,8 +80,9 @@ static void kpi_value(Buf *b, int kind, int64_t v)
 		buf_fixed2(b, v);
 }
 
-static void kpi_summary(Buf *b, const Gold *g)
+static void kpi_summary(Buf *b, const Silver *s, const Gold *g)
 {
+	(void)s;
 	buf_puts(b, "kpi,value,previous_week\nas_of");
 	cell_day(b, g->now.as_of);
 	cell_day(b, g->week_before.as_of);
@@ -108,8 +109,9 @@ static void payment_split(Buf *b, const Silver *s, const Gold *g)
 	}
 }
 
-static void device_preference(Buf *b, const Gold *g)
+static void device_preference(Buf *b, const Silver *s, const Gold *g)
 {
+	(void)s;
 	buf_puts(b, "period,week_start,channel,sessions,share_pct\n");
 	for (size_t w = 0; w < g->nweeks; w++) {
 		const WeekChannels *wc = &g->weeks[w];
@@ -292,8 +294,9 @@ static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 	}
 }
 
-static void quarantine(Buf *b, const Silver *s)
+static void quarantine(Buf *b, const Silver *s, const Gold *g)
 {
+	(void)g;
 	Buf clean = {0};
 	buf_puts(b, "source,line,reason,raw_row\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
@@ -315,63 +318,46 @@ static void quarantine(Buf *b, const Silver *s)
 	buf_free(&clean);
 }
 
-static void small_table(void *ctx, size_t from, size_t to, Buf *b);
+static void quality_csv(Buf *b, const Silver *s, const Gold *g)
+{
+	(void)g;
+	quality_table(b, s);
+}
 
-/* Every gold file: its header, how many rows it has, and who writes a range of them. */
+/* Every gold file: its header, and who writes it. */
 static const struct {
 	const char *file, *header;
-	void (*rows)(void *ctx, size_t from, size_t to, Buf *b);
+	void (*whole)(Buf *b, const Silver *s, const Gold *g);	/* a small table, in one piece */
+	void (*rows)(void *ctx, size_t from, size_t to, Buf *b);	/* a big one, a range of rows at a time */
 	SourceId src;
 } tables[] = {
-	{"kpi_summary.csv", "", small_table, 0},
-	{"payment_mode_split.csv", "", small_table, 0},
-	{"device_preference.csv", "", small_table, 0},
+	{"kpi_summary.csv", "", kpi_summary, NULL, 0},
+	{"payment_mode_split.csv", "", payment_split, NULL, 0},
+	{"device_preference.csv", "", device_preference, NULL, 0},
 	{"customer_360.csv",
 	 "customer_id,name,email,gender,dob,location,in_crm,first_order_date,last_order_date,valid_orders,"
 	 "lifetime_value,average_order_value,payments_success,payments_failed,payments_pending,payments_refunded,"
 	 "payments_other,preferred_payment_method,tickets,open_tickets,sessions_mobile,sessions_web,sessions_other,"
 	 "preferred_channel,days_since_last_order,active,repeat,churn_risk,segment\n",
-	 customer_360_rows, SRC_CUSTOMERS},
+	 NULL, customer_360_rows, SRC_CUSTOMERS},
 	{"dim_customer.csv",
 	 "customer_key,customer_id,name,email,gender,dob,location,in_crm,segment,source_line,flags\n",
-	 dim_customer_rows, SRC_CUSTOMERS},
-	{"dim_date.csv", "", small_table, 0},
+	 NULL, dim_customer_rows, SRC_CUSTOMERS},
+	{"dim_date.csv", "", dim_date, NULL, 0},
 	{"fact_orders.csv", "order_id,customer_key,date_key,order_date,amount,status,is_valid,source_line,flags\n",
-	 fact_rows, SRC_ORDERS},
+	 NULL, fact_rows, SRC_ORDERS},
 	{"fact_payments.csv",
 	 "payment_id,customer_key,date_key,payment_date,payment_method,payment_status,amount,source_line,flags\n",
-	 fact_rows, SRC_PAYMENTS},
+	 NULL, fact_rows, SRC_PAYMENTS},
 	{"fact_tickets.csv",
 	 "ticket_id,customer_key,date_key,ticket_date,issue_type,resolution_status,is_open,source_line,flags\n",
-	 fact_rows, SRC_TICKETS},
+	 NULL, fact_rows, SRC_TICKETS},
 	{"fact_sessions.csv",
 	 "session_id,customer_key,date_key,session_time,page_viewed,device_type,channel,source_line,flags\n",
-	 fact_rows, SRC_SESSIONS},
-	{"quarantine.csv", "", small_table, 0},
-	{"data_quality.csv", "", small_table, 0},
+	 NULL, fact_rows, SRC_SESSIONS},
+	{"quarantine.csv", "", quarantine, NULL, 0},
+	{"data_quality.csv", "", quality_csv, NULL, 0},
 };
-
-/* The tables small enough to write in one piece; ctx says which. */
-typedef struct {
-	const Tables *w;
-	size_t table;
-} Small;
-
-static void small_table(void *ctx, size_t from, size_t to, Buf *b)
-{
-	(void)from, (void)to;
-	const Small *t = ctx;
-	const Silver *s = t->w->s;
-	const Gold *g = t->w->g;
-	switch (t->table) {
-	case 0: kpi_summary(b, g); break;
-	case 1: payment_split(b, s, g); break;
-	case 2: device_preference(b, g); break;
-	case 5: dim_date(b, s, g); break;
-	case 10: quarantine(b, s); break;
-	default: quality_table(b, s); break;
-	}
-}
 
 bool gold_write(const Silver *s, const Gold *g, const char *dir, int threads, Buf *err)
 {
@@ -387,10 +373,9 @@ bool gold_write(const Silver *s, const Gold *g, const char *dir, int threads, Bu
 		if (!ok)
 			break;
 		Tables w = {s, g, tables[t].src};
-		Small small = {&w, t};
 		buf_puts(&f.buf, tables[t].header);
-		if (tables[t].rows == small_table)
-			small_table(&small, 0, 1, &f.buf);
+		if (tables[t].whole)
+			tables[t].whole(&f.buf, s, g);
 		else
 			out_rows(&f, tables[t].src == SRC_CUSTOMERS ? nc : s->src[tables[t].src].table.n, tables[t].rows, &w,
 				 threads);
