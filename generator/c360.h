@@ -563,6 +563,7 @@ char *path_join(const char *a, const char *b);
 void csv_field(Buf *b, const char *s, size_t n);	/* RFC 4180 quoting when needed */
 bool gold_write(const Silver *s, const Gold *g, const char *dir, int threads, Buf *err);
 int config_threads(const Config *c);	/* --jobs, else one per processor */
+const char *config_file_of(const Config *c, SourceId id);	/* a source's file name in the data folder */
 void quality_table(Buf *out, const Silver *s);	/* data_quality.csv */
 void quality_summary(Buf *out, const Silver *s);	/* `c360 check` text */
 

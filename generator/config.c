@@ -197,6 +197,11 @@ bool config_load(Config *c, const char *path, Buf *err)
 	return ok;
 }
 
+const char *config_file_of(const Config *c, SourceId id)
+{
+	return c->file[id] ? c->file[id] : source_defs[id].file;
+}
+
 int config_threads(const Config *c)
 {
 	long n = c->jobs > 0 ? c->jobs : sysconf(_SC_NPROCESSORS_ONLN);

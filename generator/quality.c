@@ -38,7 +38,7 @@ void quality_table(Buf *b, const Silver *s)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
 		buf_printf(b, "%s,status,,%s,", src->def->name, status_of(src));
-		const char *file = src->cfg && src->cfg->file[i] ? src->cfg->file[i] : src->def->file;
+		const char *file = config_file_of(s->cfg, (SourceId)i);
 		csv_field(b, file, strlen(file));
 		buf_putc(b, '\n');
 		row(b, src, "rows_read", "", src->rows_read);

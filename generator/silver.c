@@ -685,7 +685,7 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 static void load_file(Silver *s, Source *src)
 {
 	const Config *cfg = s->cfg;
-	const char *name = cfg->file[src->id] ? cfg->file[src->id] : src->def->file;
+	const char *name = config_file_of(cfg, src->id);
 	char *path = path_join(cfg->data_dir, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
