@@ -37,19 +37,14 @@ static void kpi_text(char *out, size_t n, int kind, int64_t v, bool signed_)
 	buf_free(&b);
 }
 
-static const char *const kpi_title[K_COUNT] = {
-	"Total customers", "Average order value", "Repeat customers", "Open tickets", "Churn risk",
-	"Total revenue", "Valid orders", "Customers in the CRM", "Mobile sessions", "Web sessions",
-};
-
 static void kpi_rows(const Gold *g, KpiRow *rows)
 {
 	for (int k = 0; k < K_COUNT; k++) {
 		int64_t now = g->now.v[k], before = g->week_before.v[k];
-		rows[k].name = kpi_title[k];
-		kpi_text(rows[k].now, sizeof rows[k].now, kpi_info[k].kind, now, false);
-		kpi_text(rows[k].before, sizeof rows[k].before, kpi_info[k].kind, before, false);
-		kpi_text(rows[k].delta, sizeof rows[k].delta, kpi_info[k].kind,
+		rows[k].name = kpi_defs[k].title;
+		kpi_text(rows[k].now, sizeof rows[k].now, kpi_defs[k].kind, now, false);
+		kpi_text(rows[k].before, sizeof rows[k].before, kpi_defs[k].kind, before, false);
+		kpi_text(rows[k].delta, sizeof rows[k].delta, kpi_defs[k].kind,
 			 now == KPI_NULL || before == KPI_NULL ? KPI_NULL : now - before, true);
 	}
 }
@@ -100,7 +95,7 @@ static bool write_pdf(const Site *site, Buf *err)
 	char *path = path_join(site->dir, "weekly/report.pdf");
 	cairo_surface_t *surface = cairo_pdf_surface_create(path, A4_W, A4_H);
 	Buf day = {0};
-	buf_date(&day, site->s->as_of);
+	buf_date(&day, site->g->as_of);
 	buf_puts(&day, "T00:00:00Z");	/* the as-of date, never the clock: the edition is reproducible */
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, buf_cstr(&day));
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, buf_cstr(&day));
@@ -152,7 +147,7 @@ static void email_html(const Site *site, Buf *b, bool preview)
 	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Customer 360 weekly</title>\n"
 		    "</head>\n<body style=\"margin:0;padding:24px;background:#f5f6f8;font-family:'DejaVu Sans',Arial,sans-serif;"
 		    "color:#1c1e21\">\n<h1 style=\"font-size:22px\">Customer 360 &#8212; week ending ");
-	buf_date(b, site->s->as_of);
+	buf_date(b, site->g->as_of);
 	buf_puts(b, "</h1>\n<table style=\"border-collapse:collapse;background:#fff;font-size:14px\">\n"
 		    "<thead><tr><th scope=\"col\" style=\"padding:6px 10px;text-align:left\">KPI</th>");
 	buf_printf(b, "<th scope=\"col\" %s>this week</th><th scope=\"col\" %s>on ", cell, cell);
@@ -176,7 +171,7 @@ static void email_html(const Site *site, Buf *b, bool preview)
 	}
 	buf_puts(b, "<p style=\"color:#5b616b;font-size:12px;margin-top:28px\">Made by c360 " C360_VERSION
 		    " from the exports as of ");
-	buf_date(b, site->s->as_of);
+	buf_date(b, site->g->as_of);
 	buf_puts(b, ". The site and the gold tables for Power BI have every detail.</p>\n</body>\n</html>\n");
 }
 
@@ -200,19 +195,19 @@ static bool write_eml(const Site *site, const Buf *html, Buf *err)
 	static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	int y, mo, d;
-	date_civil(site->s->as_of, &y, &mo, &d);
-	buf_date(&day, site->s->as_of);
+	date_civil(site->g->as_of, &y, &mo, &d);
+	buf_date(&day, site->g->as_of);
 	/* The boundary comes from the content, so the message is the same for the same data. */
 	char boundary[40];
 	snprintf(boundary, sizeof boundary, "c360-%016llx", (unsigned long long)hash_bytes(html->p, html->len));
-	const Config *cfg = site->s->cfg;
+	const Config *cfg = site->cfg;
 	buf_printf(&m, "From: %s\r\nTo: %s\r\n", cfg->email_from ? cfg->email_from : "Customer 360 <c360@localhost>",
 		   cfg->email_to ? cfg->email_to : "undisclosed-recipients:;");
 	buf_printf(&m, "Subject: Customer 360 - week ending %s\r\nDate: %s, %02d %s %04d 00:00:00 +0000\r\n"
 		       "Message-ID: <%s@c360.localhost>\r\nMIME-Version: 1.0\r\n"
 		       "Content-Type: multipart/related; boundary=\"%s\"; type=\"text/html\"\r\n\r\n"
 		       "--%s\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-		   buf_cstr(&day), wd[date_weekday(site->s->as_of) - 1], d, mon[mo - 1], y, boundary + 5, boundary,
+		   buf_cstr(&day), wd[date_weekday(site->g->as_of) - 1], d, mon[mo - 1], y, boundary + 5, boundary,
 		   boundary);
 	base64(&m, (const unsigned char *)html->p, html->len);
 	for (size_t i = 0; i < site->ncharts; i++) {

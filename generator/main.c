@@ -199,14 +199,14 @@ static int cmd_build(Options *o)
 		return EXIT_BUILD;
 	}
 	progress("computing KPIs");
-	gold_build(&s, &g);
-	progress("");
 	Buf err = {0};
+	ok = gold_build(&s, &g, &err);
+	progress("");
 	char *staging = NULL;
 	progress("writing gold tables");
-	ok = out_stage(o->cfg.out_dir, &staging, &err) && gold_write(&s, &g, staging, config_threads(&o->cfg), &err);
+	ok = ok && out_stage(o->cfg.out_dir, &staging, &err) && gold_write(&g, &o->cfg, staging, &err);
 	progress("writing the site");
-	ok = ok && site_write(&s, &g, staging, &err);
+	ok = ok && site_write(&g, &o->cfg, staging, &err);
 	progress("replacing the previous site");
 	ok = ok && out_commit(o->cfg.out_dir, staging, &err);
 	progress("");
@@ -235,7 +235,9 @@ static int cmd_check(Options *o)
 	silver_load(&s, &o->cfg);
 	int status = report(&s, o->cfg.quiet);
 	Buf b = {0};
-	quality_summary(&b, &s);
+	SourceQuality q[SRC_COUNT];
+	quality_measure(&s, q);
+	quality_summary(&b, q, s.as_of);
 	fwrite(b.p, 1, b.len, stdout);
 	buf_free(&b);
 	silver_free(&s);

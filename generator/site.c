@@ -58,18 +58,18 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 		buf_puts(&root, "../");
 	v_set(a, data, "root", v_str(a, root.p ? root.p : "", root.len));
 	buf_free(&root);
-	v_set(a, data, "as_of", v_num(a, V_DATE, site->s->as_of));
-	v_set(a, data, "week_before", v_num(a, V_DATE, site->s->as_of - 7));
-	v_set(a, data, "site_title", v_cstr(a, site->s->cfg->title ? site->s->cfg->title : "Customer 360"));
+	v_set(a, data, "as_of", v_num(a, V_DATE, site->g->as_of));
+	v_set(a, data, "week_before", v_num(a, V_DATE, site->g->week_before.as_of));
+	v_set(a, data, "site_title", v_cstr(a, site->cfg->title ? site->cfg->title : "Customer 360"));
 	v_set(a, data, "version", v_cstr(a, C360_VERSION));
-	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->s->cfg->churn_window_days));
+	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->g->churn_window_days));
 }
 
 bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
 {
 	const Template *t = tpl_set_get(&site->tpl, tpl_name, strlen(tpl_name));
 	if (!t) {
-		buf_printf(&w->err, "%s/%s.md: error: no such template\n", site->s->cfg->templates_dir, tpl_name);
+		buf_printf(&w->err, "%s/%s.md: error: no such template\n", site->cfg->templates_dir, tpl_name);
 		return false;
 	}
 	page_globals(site, w, data, path);
@@ -86,7 +86,7 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 
 static bool load_theme(Site *site)
 {
-	const Config *cfg = site->s->cfg;
+	const Config *cfg = site->cfg;
 	char *dir = path_join(cfg->themes_dir, cfg->theme);
 	site->layout = load_template(dir, "layout.html", site->err);
 	bool ok = site->layout && out_mkdir(site->dir, "assets", site->err) &&
@@ -96,12 +96,11 @@ static bool load_theme(Site *site)
 	return ok;
 }
 
-bool site_write(const Silver *s, const Gold *g, const char *dir, Buf *err)
+bool site_write(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 {
-	Site site = {.s = s, .g = g, .dir = dir, .err = err, .threads = config_threads(s->cfg),
-		     .by_value = customers_by_value(g, CUSTOMERS(s)->n)};
+	Site site = {.g = g, .cfg = cfg, .dir = dir, .err = err, .threads = config_threads(cfg)};
 	md_init();
-	bool ok = load_templates(&site, s->cfg->templates_dir) && load_theme(&site);
+	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site);
 	ok = ok && site_dashboard(&site) && site_edition(&site) && site_quality(&site) && site_segments(&site) &&
 	     site_customers(&site);
 	for (size_t i = 0; i < site.ncharts; i++) {
@@ -110,9 +109,7 @@ bool site_write(const Silver *s, const Gold *g, const char *dir, Buf *err)
 		chart_plot_free(site.charts[i].plot);
 		buf_free(&site.charts[i].png);
 	}
-	free(site.by_value);
 	tpl_set_free(&site.tpl);
 	tpl_free(site.layout);
-	site_facts_free(&site);
 	return ok;
 }

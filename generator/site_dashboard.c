@@ -61,52 +61,32 @@ static void card_html(Buf *b, const Card *c, int64_t week_before)
 	buf_puts(b, "</article>\n");
 }
 
-/* The top payment method and its share, now and a week earlier. */
-static void top_method(const Gold *g, const Dict *methods, Card *c, char *detail, size_t n)
+/* The line under a card: the definition's note; the top payment method names itself. */
+static const char *card_detail(const Gold *g, int k, char *out, size_t n)
 {
-	c->now = c->before = KPI_NULL;
-	if (!g->nsplit) {
-		snprintf(detail, n, "no successful payment");
-		return;
-	}
-	const PaymentSplit *top = &g->split[0];
-	c->now = top->share;
-	for (size_t i = 0; i < g->nsplit_before; i++)
-		if (g->split_before[i].method == top->method)
-			c->before = g->split_before[i].share;
-	if (c->before == KPI_NULL && g->nsplit_before)
-		c->before = 0;
-	snprintf(detail, n, "%s: the most used of %zu methods", methods->label[top->method], g->nsplit);
+	if (k != K_TOP_METHOD_PCT)
+		return kpi_defs[k].note;
+	if (!g->nsplit)
+		return "no successful payment";
+	snprintf(out, n, "%s: the most used of %zu methods", gold_label(g, SRC_PAYMENTS, PA_METHOD, g->split[0].method),
+		 g->nsplit);
+	return out;
 }
 
 static Value *kpi_cards(const Site *site, PageWork *w)
 {
 	const Gold *g = site->g;
-	const int64_t *now = g->now.v, *before = g->week_before.v;
-	char method[160], device[160];
-	Card pay = {"Payment mode split", KV_PCT, 0, 0, false, method};
-	top_method(g, &site->s->src[SRC_PAYMENTS].dict[PA_METHOD], &pay, method, sizeof method);
-	Buf web = {0};
-	buf_puts(&web, "mobile share of sessions; web ");
-	put_kpi(&web, KV_PCT, now[K_WEB_PCT]);
-	snprintf(device, sizeof device, "%s", buf_cstr(&web));
-	buf_free(&web);
-	const Card cards[] = {
-		{"Total customers", KV_COUNT, now[K_TOTAL_CUSTOMERS], before[K_TOTAL_CUSTOMERS], false,
-		 "with at least one valid order"},
-		{"Average order value", KV_MONEY, now[K_AVERAGE_ORDER_VALUE], before[K_AVERAGE_ORDER_VALUE], false, NULL},
-		{"Repeat customers", KV_PCT, now[K_REPEAT_CUSTOMER_PCT], before[K_REPEAT_CUSTOMER_PCT], false,
-		 "with two or more valid orders"},
-		{"Open tickets", KV_COUNT, now[K_OPEN_TICKETS], before[K_OPEN_TICKETS], true, NULL},
-		{"Churn risk", KV_COUNT, now[K_CHURN_RISK], before[K_CHURN_RISK], true,
-		 "customers with a ticket and no recent valid order"},
-		pay,
-		{"Device preference", KV_PCT, now[K_MOBILE_PCT], before[K_MOBILE_PCT], false, device},
-	};
 	Buf b = {0};
+	char detail[160];
 	buf_puts(&b, "<section class=\"kpis\" aria-label=\"Key figures\">\n");
-	for (size_t i = 0; i < sizeof cards / sizeof *cards; i++)
-		card_html(&b, &cards[i], g->week_before.as_of);
+	for (int k = 0; k < K_COUNT; k++) {
+		const KpiDef *d = &kpi_defs[k];
+		if (!d->card)
+			continue;
+		Card c = {d->title, d->kind, g->now.v[k], g->week_before.v[k], d->lower_is_better,
+			  card_detail(g, k, detail, sizeof detail)};
+		card_html(&b, &c, g->week_before.as_of);
+	}
 	buf_puts(&b, "</section>\n");
 	Value *v = v_raw(&w->arena, b.p, b.len);
 	buf_free(&b);
@@ -153,22 +133,13 @@ static const char **week_labels(Arena *a, int64_t last_monday, size_t n)
 
 static void chart_orders(Site *site, PageWork *w, Value *data, int64_t last_monday, size_t weeks)
 {
-	const Table *t = &site->s->src[SRC_ORDERS].table;
+	const Gold *g = site->g;
 	double *orders = arena_alloc(&w->arena, weeks * sizeof *orders);
 	double *revenue = arena_alloc(&w->arena, weeks * sizeof *revenue);
-	for (size_t i = 0; i < weeks; i++)
-		orders[i] = revenue[i] = 0;
-	int64_t first = last_monday - 7 * (int64_t)(weeks - 1);
-	for (size_t i = 0; i < t->n; i++) {
-		const Order *o = ROW(t, Order, i);
-		if (o->h.when == MOMENT_NULL || fact_is_late(&o->h, site->s->as_of) || !order_is_valid(o))
-			continue;
-		int64_t day = date_floor_day(o->h.when);
-		if (day < first)
-			continue;
-		size_t k = (size_t)((day - first) / 7);
-		orders[k]++;
-		revenue[k] += (double)o->cents / 100;
+	size_t skip = g->nseries - weeks;	/* the series' weeks before the chart's */
+	for (size_t i = 0; i < weeks; i++) {
+		orders[i] = (double)g->week_orders[skip + i];
+		revenue[i] = (double)g->week_cents[skip + i] / 100;
 	}
 	Chart c = {
 		.id = "orders", .title = "Valid orders and revenue per week",
@@ -239,7 +210,7 @@ static void chart_counts(Site *site, PageWork *w, Value *data, const char *key, 
 static void chart_payments(Site *site, PageWork *w, Value *data)
 {
 	const Gold *g = site->g;
-	const Dict *methods = &site->s->src[SRC_PAYMENTS].dict[PA_METHOD];
+	const Dict *methods = &g->src[SRC_PAYMENTS].dict[PA_METHOD];
 	uint64_t *counts = xcalloc(methods->n + 1, sizeof *counts);
 	for (size_t i = 0; i < g->nsplit; i++)
 		counts[g->split[i].method] = g->split[i].count;
@@ -251,34 +222,24 @@ static void chart_payments(Site *site, PageWork *w, Value *data)
 
 static void chart_tickets(Site *site, PageWork *w, Value *data)
 {
-	const Source *src = &site->s->src[SRC_TICKETS];
-	const Dict *st = &src->dict[TI_STATUS], *is = &src->dict[TI_ISSUE];
-	uint64_t *by_status = xcalloc(st->n + 1, sizeof *by_status), *by_issue = xcalloc(is->n + 1, sizeof *by_issue);
-	for (size_t i = 0; i < src->table.n; i++) {
-		const Ticket *t = ROW(&src->table, Ticket, i);
-		if (fact_is_late(&t->h, site->s->as_of))
-			continue;
-		by_status[t->status]++;
-		by_issue[t->issue]++;
-	}
+	const Gold *g = site->g;
+	const Dict *d = g->src[SRC_TICKETS].dict;
 	Chart a = {.id = "ticket-status", .title = "Support tickets by status", .cat_title = "Status",
 		   .desc = "Number of support tickets per resolution status."};
-	chart_counts(site, w, data, "chart_ticket_status", &a, st->label, by_status, st->n, 8);
+	chart_counts(site, w, data, "chart_ticket_status", &a, d[TI_STATUS].label, g->ticket_status, d[TI_STATUS].n, 8);
 	Chart b = {.id = "ticket-issues", .title = "Support tickets by issue type", .cat_title = "Issue type",
 		   .desc = "Number of support tickets per issue type, the ten most frequent and the others together."};
-	chart_counts(site, w, data, "chart_ticket_issues", &b, is->label, by_issue, is->n, 10);
-	free(by_status);
-	free(by_issue);
+	chart_counts(site, w, data, "chart_ticket_issues", &b, d[TI_ISSUE].label, g->ticket_issue, d[TI_ISSUE].n, 10);
 }
 
 static void chart_segments(Site *site, PageWork *w, Value *data)
 {
-	uint64_t counts[SEG_COUNT] = {0};
-	for (size_t i = 0; i < CUSTOMERS(site->s)->n; i++)
-		counts[site->g->c360[i].segment]++;
+	static const char *labels[SEG_COUNT];
+	for (int seg = 0; seg < SEG_COUNT; seg++)
+		labels[seg] = segment_defs[seg].label;
 	Chart c = {.id = "segments", .title = "Customers by segment", .cat_title = "Segment",
 		   .desc = "Number of customers in each segment; the rules are on the segments page."};
-	chart_counts(site, w, data, "chart_segments", &c, segment_label, counts, SEG_COUNT, SEG_COUNT);
+	chart_counts(site, w, data, "chart_segments", &c, labels, site->g->segment_size, SEG_COUNT, SEG_COUNT);
 }
 
 bool site_dashboard(Site *site)
@@ -293,14 +254,11 @@ bool site_dashboard(Site *site)
 	v_set(a, data, "title", v_cstr(a, "Dashboard"));
 	v_set(a, data, "kpi_cards", kpi_cards(site, &w));
 	for (int k = 0; k < K_COUNT; k++) {
-		VKind kind = kpi_info[k].kind == KV_MONEY ? V_MONEY : kpi_info[k].kind == KV_PCT ? V_PCT : V_INT;
-		v_set(a, data, kpi_info[k].name, v_num(a, kind, g->now.v[k]));
+		VKind kind = kpi_defs[k].kind == KV_MONEY ? V_MONEY : kpi_defs[k].kind == KV_PCT ? V_PCT : V_INT;
+		v_set(a, data, kpi_defs[k].id, v_num(a, kind, g->now.v[k]));
 	}
-	int64_t last_monday = site->s->as_of - date_weekday(site->s->as_of) + 1;
-	int64_t first = g->first_day == MOMENT_NULL ? last_monday : g->first_day - date_weekday(g->first_day) + 1;
-	size_t weeks = (size_t)((last_monday - first) / 7 + 1);
-	if (weeks > WEEKS_MAX)
-		weeks = WEEKS_MAX;
+	int64_t last_monday = g->as_of - date_weekday(g->as_of) + 1;
+	size_t weeks = g->nseries < WEEKS_MAX ? g->nseries : WEEKS_MAX;
 	chart_orders(site, &w, data, last_monday, weeks);
 	chart_payments(site, &w, data);
 	chart_devices(site, &w, data, last_monday, weeks);
