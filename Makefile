@@ -72,7 +72,7 @@ install: $(BIN)
 		$(DESTDIR)$(DATADIR)/themes/default $(DESTDIR)$(DATADIR)/assets $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/c360
 	install -m 644 data/sample/*.csv $(DESTDIR)$(DATADIR)/data/sample
-	install -m 644 templates/*.md $(DESTDIR)$(DATADIR)/templates
+	install -m 644 templates/*.md templates/*.html $(DESTDIR)$(DATADIR)/templates
 	install -m 644 themes/default/* $(DESTDIR)$(DATADIR)/themes/default
 	install -m 644 assets/*.js $(DESTDIR)$(DATADIR)/assets
 	install -m 644 c360.1 $(DESTDIR)$(MANDIR)/man1/c360.1

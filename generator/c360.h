@@ -62,9 +62,7 @@ void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 const char *buf_cstr(Buf *b);	/* NUL-terminates without counting the NUL */
 void buf_free(Buf *b);
 
-/* Locale-independent number formatting. */
-void buf_int(Buf *b, int64_t v);
-void buf_fixed2(Buf *b, int64_t hundredths);	/* 12345 -> "123.45" */
+void buf_int(Buf *b, int64_t v);	/* locale-independent; figures for people: fmt_* */
 
 /* A view of bytes that need not be NUL-terminated. */
 typedef struct {
@@ -222,6 +220,7 @@ typedef struct {
 	char **owned;		/* strings the configuration file set */
 	size_t nowned;
 	size_t chunk_min;	/* a file is split into chunks of at least this many bytes */
+	const char *thousands_separator, *currency;	/* how pages write figures (NULL: ",", none) */
 } Config;
 
 void config_defaults(Config *c);
@@ -722,6 +721,26 @@ const char *config_file_of(const Config *c, SourceId id);	/* a source's file nam
 void quality_table(Buf *out, const SourceQuality q[SRC_COUNT]);	/* data_quality.csv */
 void quality_summary(Buf *out, const SourceQuality q[SRC_COUNT], int64_t as_of);	/* `c360 check` text */
 
+/* ------------------------------------------------------------------ figures as text (format.c)
+ * The one formatter of every output: pages, the edition, the e-mail, the charts, the CSV files.
+ * Negative numbers start with '-'; money puts the currency after the sign. */
+typedef struct {
+	const char *thousands;	/* between groups of three digits; "" for none */
+	const char *currency;	/* before money: a symbol (€) or a code (EUR, then a space); "" for none */
+} NumFormat;
+
+extern const NumFormat fmt_plain;	/* the CSV files': no separator, no currency */
+void fmt_init(NumFormat *f, const Config *cfg);	/* thousands_separator and currency of the config */
+void fmt_int(Buf *b, const NumFormat *f, int64_t v);	/* 1,234 */
+void fmt_hundredths(Buf *b, const NumFormat *f, int64_t v);	/* 123456 -> 1,234.56 */
+void fmt_money(Buf *b, const NumFormat *f, int64_t cents);	/* -€1,234.56 */
+void fmt_pct(Buf *b, const NumFormat *f, int64_t hundredths);	/* 12.34% */
+void fmt_figure(Buf *b, const NumFormat *f, int kind, int64_t v);	/* by KV_*; KPI_NULL: "–" */
+void fmt_change(Buf *b, const NumFormat *f, int kind, int64_t d);	/* +8, -€1.00, +3.33 pts */
+/* A chart's number: exact (bars, data tables) as fmt_figure, else short for an axis: 950, 12k,
+ * 1.2M; rounded half away from zero. */
+void fmt_chart(Buf *b, const NumFormat *f, double v, int kind, bool exact);
+
 /* ------------------------------------------------------------------ escaping (escape.c) */
 void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes */
 void esc_markdown(Buf *b, const char *s, size_t n);	/* literal text in Markdown */
@@ -777,9 +796,10 @@ typedef struct {
 /* Parses a template; on a syntax error appends "name:line:col: error: ..." to err. */
 Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err);
 void tpl_free(Template *t);
-/* Renders t with data, escaping every value for esc; false after reporting to err. */
+/* Renders t with data, escaping every value for esc and writing figures by fmt (NULL: plain);
+ * false after reporting to err. */
 bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
-		Buf *out, Buf *err);
+		const NumFormat *fmt, Buf *out, Buf *err);
 void raw_stash_free(RawStash *r);
 
 /* ------------------------------------------------------------------ Markdown (markdown.c) */
@@ -809,6 +829,7 @@ typedef struct {
 	const char *title, *desc, *cat_title;
 	ChartKind kind;
 	int format, format_right;	/* KV_* of the left and right axes */
+	const NumFormat *fmt;	/* how its labels write numbers */
 	size_t ncat;
 	const char *const *cat;
 	size_t nseries;
@@ -824,25 +845,42 @@ bool chart_png(const ChartPlot *p, Buf *out);	/* the chart as a PNG, twice the s
 double chart_height(const ChartPlot *p);
 void chart_plot_free(ChartPlot *p);
 
+/* ------------------------------------------------------------------ the report's charts (chart_set.c)
+ * Described from the gold model, laid out and drawn to PNG once: the dashboard shows them as
+ * SVG, the edition draws them into its PDF and attaches the PNGs to the e-mail. */
+typedef struct {
+	const char *key;	/* the dashboard's template variable: "chart_orders" */
+	Chart chart;
+	ChartPlot *plot;
+	Buf png;
+} ReportChart;
+
+typedef struct {
+	ReportChart *c;		/* in the dashboard's order */
+	size_t n, cap;
+	Arena arena;		/* their labels and values */
+} ChartSet;
+
+/* false after reporting to err a chart that cannot be drawn; chart_set_free it all the same. */
+bool chart_set_make(ChartSet *set, const Gold *g, const NumFormat *fmt, Buf *err);
+void chart_set_free(ChartSet *set);
+
 /* ------------------------------------------------------------------ the site (site*.c) */
 /* Writes the pages, charts, search index and assets under dir; false after reporting to err. */
-bool site_write(const Gold *g, const Config *cfg, const char *dir, Buf *err);
+bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
+/* The weekly edition (edition.c): weekly/report.pdf, weekly/email.eml and weekly/email.html. */
+bool edition_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
 
 typedef struct Site {
 	const Gold *g;
 	const Config *cfg;
+	const ChartSet *charts;
+	NumFormat fmt;
 	const char *dir;	/* the staging folder */
 	Buf *err;
 	int threads;
 	TplSet tpl;		/* templates/NAME.md by NAME */
 	Template *layout;	/* the theme's layout.html */
-	/* the dashboard's charts, laid out once, for the weekly edition */
-	struct SiteChart {
-		char *id, *title;
-		ChartPlot *plot;
-		Buf png;	/* as written to charts/, for the e-mail */
-	} charts[8];
-	size_t ncharts;
 } Site;
 
 /* What one thread needs to render pages; the arena holds one page's values. */
@@ -856,13 +894,14 @@ void page_init(PageWork *w);
 void page_free(PageWork *w);
 /* Renders templates/tpl.md with data, puts it in the layout and writes dir/path. */
 bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl, Value *data);
+/* templates/NAME (HTML) rendered with the data of the page at path, as a value the page writes
+ * unescaped ({{{key}}}). */
+Value *page_fragment(const Site *site, PageWork *w, const char *path, const char *name, Value *data);
 bool site_dashboard(Site *site);
 bool site_quality(Site *site);
 bool site_segments(Site *site);
 bool site_customers(Site *site);
 void customer_page_path(Buf *b, const RowHead *customer);	/* customers/xx/NAME.html */
-void chart_write(Site *site, PageWork *w, const Chart *c, const char *key, Value *data);
-bool site_edition(Site *site);	/* weekly/report.pdf, weekly/email.eml, weekly/email.html */
 /* Table rows for customers: name, id, email, location, segment, value, orders, url (from the root). */
 Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n);
 

@@ -36,11 +36,12 @@ static void cell_int(Buf *b, int64_t v)
 	buf_int(b, v);
 }
 
+/* Money and percentages: two decimals, plain (the one formatter without separator or currency). */
 static void cell_fixed2(Buf *b, int64_t v)
 {
 	buf_putc(b, ',');
 	if (v != KPI_NULL)
-		buf_fixed2(b, v);
+		fmt_hundredths(b, &fmt_plain, v);
 }
 
 static void cell_day(Buf *b, int64_t day)
@@ -77,7 +78,7 @@ static void kpi_value(Buf *b, int kind, int64_t v)
 	if (kind == KV_COUNT)
 		buf_int(b, v);
 	else
-		buf_fixed2(b, v);
+		fmt_hundredths(b, &fmt_plain, v);
 }
 
 static void kpi_summary(Buf *b, const Gold *g)

@@ -185,6 +185,25 @@ static void progress(const char *what)
 		fprintf(stderr, "\r\033[Kc360: %s", what);
 }
 
+/* Everything made from gold, into the staging folder: the gold tables, the charts, the site
+ * and the weekly edition beside it. */
+static bool render(const Gold *g, const Config *cfg, const char *staging, Buf *err)
+{
+	progress("writing gold tables");
+	bool ok = gold_write(g, cfg, staging, err);
+	progress("drawing the charts");
+	ChartSet charts = {0};
+	NumFormat fmt;
+	fmt_init(&fmt, cfg);
+	ok = ok && chart_set_make(&charts, g, &fmt, err);
+	progress("writing the site");
+	ok = ok && site_write(g, cfg, &charts, staging, err);
+	progress("writing the edition");
+	ok = ok && edition_write(g, cfg, &charts, staging, err);
+	chart_set_free(&charts);
+	return ok;
+}
+
 static int cmd_build(Options *o)
 {
 	Silver s;
@@ -203,10 +222,7 @@ static int cmd_build(Options *o)
 	ok = gold_build(&s, &g, &err);
 	progress("");
 	char *staging = NULL;
-	progress("writing gold tables");
-	ok = ok && out_stage(o->cfg.out_dir, &staging, &err) && gold_write(&g, &o->cfg, staging, &err);
-	progress("writing the site");
-	ok = ok && site_write(&g, &o->cfg, staging, &err);
+	ok = ok && out_stage(o->cfg.out_dir, &staging, &err) && render(&g, &o->cfg, staging, &err);
 	progress("replacing the previous site");
 	ok = ok && out_commit(o->cfg.out_dir, staging, &err);
 	progress("");
@@ -254,7 +270,9 @@ static const char project_config[] =
 	"# email_from = Customer 360 <bi@example.com>   # the weekly e-mail's sender\n"
 	"# email_to = leadership@example.com\n"
 	"# date_order = day-first        # or month-first, when no date column shows which\n"
-	"# churn_window_days = 90\n\n"
+	"# churn_window_days = 90\n"
+	"# thousands_separator = ,     # how pages write 1,234.56; \" \" for a space\n"
+	"# currency = EUR               # or a symbol: €\n\n"
 	"[files]\n"
 	"# customers = crm_export.csv\n\n"
 	"[columns]\n"

@@ -116,7 +116,7 @@ static bool segment_csv(const Site *site, int seg)
 			esc_sheet_cell(&b, text[k] ? text[k] : "", text[k] ? strlen(text[k]) : 0);
 		}
 		buf_putc(&b, ',');
-		buf_fixed2(&b, x->lifetime_cents);
+		fmt_hundredths(&b, &fmt_plain, x->lifetime_cents);
 		buf_printf(&b, ",%u,", x->valid_orders);
 		if (x->last_order != MOMENT_NULL)
 			buf_date(&b, x->last_order);
