@@ -1,6 +1,8 @@
 /* test_kpi.c — the gold definitions of SPEC §6, on small data built for each rule. */
 #include "harness.h"
 
+#include <unistd.h>
+
 #define CUSTOMERS_CSV "customer_id,name,email,gender,dob,location\n1,a,,,,\n2,b,,,,\n3,c,,,,\n4,d,,,,\n"
 #define ORDERS_HEAD "order_id,customer_id,order_date,amount,status\n"
 #define TICKETS_HEAD "ticket_id,customer_id,issue_type,ticket_date,resolution_status\n"
@@ -195,12 +197,18 @@ static void test_segments(void **state)
 	done(&s, &g);
 }
 
-/* The tutorial's worked example, SPEC §6, from the files as shipped. */
+/* The tutorial's worked example, SPEC §6, from the files as shipped beside the repository
+ * (C360_TUTORIAL names another place); skipped where they are not. */
 static void test_tutorial_worked_example(void **state)
 {
 	(void)state;
 	Config cfg = test_config();
-	cfg.data_dir = "../shared/data/tutorial";
+	const char *dir = getenv("C360_TUTORIAL");
+	cfg.data_dir = dir && *dir ? dir : "../shared/data/tutorial";
+	if (access(cfg.data_dir, R_OK) != 0) {
+		print_message("the tutorial data is not at %s: its worked example is skipped\n", cfg.data_dir);
+		skip();
+	}
 	Silver s;
 	Gold g;
 	CHECK(silver_load(&s, &cfg), "builds");
