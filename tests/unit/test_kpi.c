@@ -188,10 +188,13 @@ static void test_segments(void **state)
 	      ORDERS_HEAD
 	      "a,1,2022-07-20,1,complete\na2,1,2022-07-10,1,complete\na3,1,2022-06-30,1,complete\n"	/* Champions */
 	      "b,2,2022-06-01,1,complete\nb2,2,2022-05-01,1,complete\n"				/* Loyal */
-	      "c,3,2022-03-01,1,complete\n",							/* At Risk */
-	      NULL, NULL, NULL);
-	static const int want[] = {SEG_CHAMPIONS, SEG_LOYAL, SEG_AT_RISK, SEG_PROSPECTS};
-	for (int i = 0; i < 4; i++)
+	      "c,3,2022-03-01,1,complete\n"							/* At Risk */
+	      "d,4,n/a,1,complete\n"								/* At Risk: undated */
+	      "e,5,2021-12-01,1,complete\n"							/* Lost */
+	      "f,6,2022-07-01,1,complete\n",							/* New */
+	      NULL, TICKETS_HEAD "t,7,x,2022-07-01,open\n", NULL);					/* Prospects */
+	static const int want[] = {SEG_CHAMPIONS, SEG_LOYAL, SEG_AT_RISK, SEG_AT_RISK, SEG_LOST, SEG_NEW, SEG_PROSPECTS};
+	for (int i = 0; i < (int)N_ELEMS(want); i++)
 		CHECK(g.c360[i].segment == want[i], "customer %d is %s, want %s", i + 1, segment_label[g.c360[i].segment],
 		      segment_label[want[i]]);
 	done(&s, &g);
