@@ -41,8 +41,12 @@ conserved() {
 # ---- the command line itself
 run 0 --help
 grep -q "^usage: c360 build" "$T/out" && pass || fail "--help prints usage on stdout"
+grep -q "docs/rules.md" "$T/out" && pass || fail "--help points to docs/rules.md"
 run 0 --version
 grep -q "^c360 [0-9]" "$T/out" && pass || fail "--version"
+# The user's documents point to the rules and name nothing outside the repository.
+for f in README.md c360.1; do file_has "$f" "docs/rules.md"; done
+grep -rl '\.\./shared' README.md c360.1 docs templates themes generator >"$T/shared" && fail "../shared named in: $(cat "$T/shared")" || pass
 run 2
 run 2 frobnicate
 run 2 build --bogus
