@@ -78,24 +78,22 @@ edition() {
 	grep -q '<link\|<script\|class=' "$T/mail.html" && fail "the e-mail's HTML depends on CSS or scripts" || pass
 }
 
-# ---- the fixture's site: 17 customers from the CRM and 3 inferred, a page each
-$C360 build --data "$FIXTURE" --out "$T/fixture" 2>/dev/null && pass || fail "build the fixture"
-site_checks "$T/fixture"
-[ "$(find "$T/fixture/customers" -name '*.html' -path '*/customers/??/*' | wc -l)" = 20 ] && pass ||
-	fail "one page per customer"
-grep -q '<h1>José García</h1>' "$T/fixture/customers/"*/102.html && pass || fail "102 is José García"
-grep -q 'Credit Card: the most used of 7 methods' "$T/fixture/index.html" && pass || fail "payment card"
-edition "$T/fixture" "Mon Mar 11 00:00:00 2024"
+# data_site NAME DATA PAGES ID NAME_OF_ID METHODS DATE: the site of DATA in $T/NAME, its PAGES
+# customer pages (customer ID's heading), its payment card and its edition dated DATE.
+data_site() {
+	$C360 build --data "$2" --out "$T/$1" 2>/dev/null && pass || fail "build the $1"
+	site_checks "$T/$1"
+	[ "$(find "$T/$1/customers" -name '*.html' -path '*/customers/??/*' | wc -l)" = "$3" ] && pass ||
+		fail "$1: one page per customer"
+	grep -q "<h1>$5</h1>" "$T/$1/customers/"*/"$4.html" && pass || fail "$1: $4 is $5"
+	grep -q "Credit Card: the most used of $6 methods" "$T/$1/index.html" && pass || fail "$1: payment card"
+	edition "$T/$1" "$7"
+}
 
-# ---- the tutorial's site, where its data is
+# ---- the fixture's site: 17 customers from the CRM and 3 inferred, a page each; the tutorial's
+data_site fixture "$FIXTURE" 20 102 "José García" 7 "Mon Mar 11 00:00:00 2024"
 if have_tutorial "the tutorial's site"; then
-	$C360 build --data "$TUTORIAL" --out "$T/tutorial" 2>/dev/null && pass || fail "build the tutorial"
-	site_checks "$T/tutorial"
-	[ "$(find "$T/tutorial/customers" -name '*.html' -path '*/customers/??/*' | wc -l)" = 15 ] && pass ||
-		fail "one page per customer"
-	grep -q '<h1>Sara Khan</h1>' "$T/tutorial/customers/"*/1002.html && pass || fail "1002 is Sara Khan"
-	grep -q 'Credit Card: the most used of 6 methods' "$T/tutorial/index.html" && pass || fail "payment card"
-	edition "$T/tutorial" "Tue Jul 26 00:00:00 2022"
+	data_site tutorial "$TUTORIAL" 15 1002 "Sara Khan" 6 "Tue Jul 26 00:00:00 2022"
 fi
 
 # ---- no data at all: every page still valid, every chart says so
