@@ -28,7 +28,8 @@ const KpiDef kpi_defs[K_COUNT] = {
 	[K_WEB_PCT] = {"web_session_pct", "Web sessions", KV_PCT, false, false, NULL,
 		       "sessions from Windows, macOS, Linux and ChromeOS ÷ all sessions × 100."},
 	[K_TOP_METHOD_PCT] = {"top_payment_method_pct", "Top payment method", KV_PCT, false, true, NULL,
-			      "successful payments made with the most used method ÷ all successful payments × 100."},
+			      "successful payments made with the most used method ÷ all successful payments × 100 (how much "
+			      "payments lean on one method; a week earlier, on the method most used then)."},
 };
 
 const SegmentDef segment_defs[SEG_COUNT] = {

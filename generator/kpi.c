@@ -130,7 +130,9 @@ static int segment_of(const Customer360 *c, int64_t as_of, int window)
 {
 	if (!c->valid_orders)
 		return SEG_PROSPECTS;
-	int64_t r = c->last_order == MOMENT_NULL ? INT64_MAX : as_of - c->last_order;
+	if (c->last_order == MOMENT_NULL)
+		return SEG_AT_RISK;	/* only undated valid orders: no recency to go by */
+	int64_t r = as_of - c->last_order;
 	if (r <= 30 && c->valid_orders >= 3)
 		return SEG_CHAMPIONS;
 	if (r <= window)
@@ -350,7 +352,7 @@ static void customer_order(const Silver *s, Gold *g)
 		g->rank[g->order[i]] = (uint32_t)i;
 }
 
-/* The share of the most used payment method, as of a day. */
+/* The share of the most used payment method, as of a day: KPI_NULL without any payment. */
 static int64_t top_method_share(const Silver *s, int64_t as_of)
 {
 	PaymentSplit *split;
@@ -374,7 +376,7 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 	kpis_from(s, g->c360, s->as_of, &g->now);
 	g->nsplit = payment_split(s, s->as_of, &g->split);
 	g->now.v[K_TOP_METHOD_PCT] = g->nsplit ? g->split[0].share : KPI_NULL;
-	g->week_before.v[K_TOP_METHOD_PCT] = top_method_share(s, s->as_of - 7);
+	g->week_before.v[K_TOP_METHOD_PCT] = top_method_share(s, s->as_of - 7);	/* the method most used then */
 	device_weeks(s, g);
 	customer_order(s, g);
 	g->first_day = first_day(s);

@@ -206,7 +206,7 @@ static void test_lifecycle(void **state)
 	done(&s, &g);
 }
 
-/* The top payment method's share: the most used method's, each day on its own. */
+/* The top payment method's share: the most used method's, each day its own (as --as-of A - 7 says). */
 static void test_top_method_share(void **state)
 {
 	(void)state;
@@ -223,6 +223,13 @@ static void test_top_method_share(void **state)
 	build(&s, &g, &cfg, text);
 	CHECK(g.now.v[K_TOP_METHOD_PCT] == 5000, "Cash: 3 of 6");
 	CHECK(g.week_before.v[K_TOP_METHOD_PCT] == 6667, "a week earlier UPI: 2 of 3");
+	done(&s, &g);
+	const char *later[SRC_COUNT] = {
+		CUSTOMERS_CSV, ORDERS_HEAD, PAYMENTS_HEAD "p1,1,2022-07-01,upi,paid,1\np2,1,2022-07-25,cash,paid,1\n"
+		"p3,1,2022-07-25,cash,paid,1\n", NULL, NULL,
+	};
+	build(&s, &g, &cfg, later);
+	CHECK(g.now.v[K_TOP_METHOD_PCT] == 6667 && g.week_before.v[K_TOP_METHOD_PCT] == 10000, "UPI alone a week earlier");
 	done(&s, &g);
 	const char *none[SRC_COUNT] = {CUSTOMERS_CSV, ORDERS_HEAD, NULL, NULL, NULL};
 	build(&s, &g, &cfg, none);
