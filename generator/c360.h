@@ -141,6 +141,9 @@ typedef enum {
 	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_NO_HEADER, D_EMPTY_OPTIONAL,
 	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE,
 	D_AFTER_AS_OF, D_NO_AS_OF,
+	/* a gold folder read back (gold_read.c) */
+	D_GOLD_NO_PARTS, D_GOLD_INT, D_GOLD_DECIMAL, D_GOLD_DATE, D_GOLD_BOOL, D_GOLD_NAME, D_GOLD_REF,
+	D_GOLD_RULE, D_GOLD_MISSING_ROW,
 	D_COUNT
 } DiagCode;
 
@@ -593,7 +596,6 @@ typedef struct {
 } FactCol;
 
 typedef struct {
-	const char *file;	/* "fact_orders.csv" */
 	const char *date;	/* the date column's header */
 	const char *key;	/* the list on a customer page: "orders" */
 	int ncols;
@@ -601,6 +603,25 @@ typedef struct {
 } FactTable;
 
 extern const FactTable fact_tables[SRC_COUNT];	/* the facts' ([SRC_CUSTOMERS] is empty) */
+
+/* The gold tables, in the order they are written, and their columns: one schema for the
+ * writer (gold_csv.c) and the reader (gold_read.c). */
+enum {
+	GT_KPI_SUMMARY, GT_PAYMENT_SPLIT, GT_DEVICES, GT_CUSTOMER_360, GT_DIM_CUSTOMER, GT_DIM_DATE,
+	GT_FACT_ORDERS, GT_FACT_PAYMENTS, GT_FACT_TICKETS, GT_FACT_SESSIONS, GT_QUARANTINE, GT_DATA_QUALITY,
+	GT_COUNT
+};
+#define GOLD_MAX_COLS 32
+
+typedef struct {
+	const char *name;	/* the file is NAME.csv */
+	SourceId src;		/* the table of a source (customers, facts) */
+	int ncols;
+	const char *cols[GOLD_MAX_COLS];	/* a fact table's come from fact_tables */
+} GoldTableDef;
+
+extern const GoldTableDef gold_tables[GT_COUNT];
+int gold_columns(int table, const char **cols);	/* fills cols[GOLD_MAX_COLS]; returns how many */
 
 /* The data-quality measures of a source (data_quality.csv), counted once. */
 typedef enum { STATUS_LOADED, STATUS_MISSING, STATUS_EMPTY } SourceStatus;
@@ -673,8 +694,13 @@ typedef struct {
 /* The data stage: gold from silver, views included; false after reporting to err a figure
  * that cannot be made (gold_free it all the same). */
 bool gold_build(const Silver *s, Gold *g, Buf *err);
+/* Gold read back from a folder of gold CSVs (docs/gold-schema.md; a table may be a folder of
+ * part-*.csv files), views included; the problems, file:line:col, go to report (quiet: errors
+ * only). False when the folder cannot be read as gold; gold_free it all the same. */
+bool gold_read(const char *dir, Gold *g, Buf *report, bool quiet);
 void gold_views(Gold *g);	/* the views, once the tables are there */
 void gold_free(Gold *g);
+void gold_store_free(GoldStore *st);	/* gold_read.c */
 const char *gold_label(const Gold *g, SourceId src, int col, uint32_t v);
 void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc);	/* of customer row c */
 bool order_is_valid(const Order *o);
@@ -719,7 +745,7 @@ void csv_field(Buf *b, const char *s, size_t n);	/* RFC 4180 quoting when needed
 bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err);
 int config_threads(const Config *c);	/* --jobs, else one per processor */
 const char *config_file_of(const Config *c, SourceId id);	/* a source's file name in the data folder */
-void quality_table(Buf *out, const SourceQuality q[SRC_COUNT]);	/* data_quality.csv */
+void quality_table(Buf *out, const SourceQuality q[SRC_COUNT]);	/* data_quality.csv's rows */
 void quality_summary(Buf *out, const SourceQuality q[SRC_COUNT], int64_t as_of);	/* `c360 check` text */
 
 /* ------------------------------------------------------------------ figures as text (format.c)

@@ -53,21 +53,66 @@ static bool ticket_open_rule(const RowHead *h)
 }
 
 const FactTable fact_tables[SRC_COUNT] = {
-	[SRC_ORDERS] = {"fact_orders.csv", "order_date", "orders", 3,
+	[SRC_ORDERS] = {"order_date", "orders", 3,
 			{{"amount", "amount", FC_MONEY, OR_AMOUNT, NULL}, {"status", "status", FC_LABEL, OR_STATUS, NULL},
 			 {"is_valid", "valid", FC_RULE, 0, order_valid_rule}}},
-	[SRC_PAYMENTS] = {"fact_payments.csv", "payment_date", "payments", 3,
+	[SRC_PAYMENTS] = {"payment_date", "payments", 3,
 			  {{"payment_method", "method", FC_LABEL, PA_METHOD, NULL},
 			   {"payment_status", "status", FC_LABEL, PA_STATUS, NULL},
 			   {"amount", "amount", FC_MONEY, PA_AMOUNT, NULL}}},
-	[SRC_TICKETS] = {"fact_tickets.csv", "ticket_date", "tickets", 3,
+	[SRC_TICKETS] = {"ticket_date", "tickets", 3,
 			 {{"issue_type", "issue", FC_LABEL, TI_ISSUE, NULL},
 			  {"resolution_status", "status", FC_LABEL, TI_STATUS, NULL},
 			  {"is_open", "open", FC_RULE, 0, ticket_open_rule}}},
-	[SRC_SESSIONS] = {"fact_sessions.csv", "session_time", "sessions", 3,
+	[SRC_SESSIONS] = {"session_time", "sessions", 3,
 			  {{"page_viewed", "page", FC_LABEL, SE_PAGE, NULL}, {"device_type", "device", FC_LABEL, SE_DEVICE, NULL},
 			   {"channel", "channel", FC_CHANNEL, SE_DEVICE, NULL}}},
 };
+
+const GoldTableDef gold_tables[GT_COUNT] = {
+	[GT_KPI_SUMMARY] = {"kpi_summary", 0, 3, {"kpi", "value", "previous_week"}},
+	[GT_PAYMENT_SPLIT] = {"payment_mode_split", 0, 4, {"payment_method", "successful_payments", "share_pct", "amount"}},
+	[GT_DEVICES] = {"device_preference", 0, 5, {"period", "week_start", "channel", "sessions", "share_pct"}},
+	[GT_CUSTOMER_360] = {"customer_360", SRC_CUSTOMERS, 29,
+			     {"customer_id", "name", "email", "gender", "dob", "location", "in_crm", "first_order_date",
+			      "last_order_date", "valid_orders", "lifetime_value", "average_order_value", "payments_success",
+			      "payments_failed", "payments_pending", "payments_refunded", "payments_other",
+			      "preferred_payment_method", "tickets", "open_tickets", "sessions_mobile", "sessions_web",
+			      "sessions_other", "preferred_channel", "days_since_last_order", "active", "repeat", "churn_risk",
+			      "segment"}},
+	[GT_DIM_CUSTOMER] = {"dim_customer", SRC_CUSTOMERS, 11,
+			     {"customer_key", "customer_id", "name", "email", "gender", "dob", "location", "in_crm", "segment",
+			      "source_line", "flags"}},
+	[GT_DIM_DATE] = {"dim_date", 0, 13,
+			 {"date_key", "date", "year", "quarter", "month", "month_name", "day", "weekday", "weekday_name",
+			  "iso_year", "iso_week", "iso_week_label", "is_weekend"}},
+	[GT_FACT_ORDERS] = {"fact_orders", SRC_ORDERS, 0, {NULL}},
+	[GT_FACT_PAYMENTS] = {"fact_payments", SRC_PAYMENTS, 0, {NULL}},
+	[GT_FACT_TICKETS] = {"fact_tickets", SRC_TICKETS, 0, {NULL}},
+	[GT_FACT_SESSIONS] = {"fact_sessions", SRC_SESSIONS, 0, {NULL}},
+	[GT_QUARANTINE] = {"quarantine", 0, 4, {"source", "line", "reason", "raw_row"}},
+	[GT_DATA_QUALITY] = {"data_quality", 0, 5, {"source", "measure", "item", "value", "detail"}},
+};
+
+int gold_columns(int table, const char **cols)
+{
+	const GoldTableDef *t = &gold_tables[table];
+	if (t->ncols) {
+		memcpy(cols, t->cols, (size_t)t->ncols * sizeof *cols);
+		return t->ncols;
+	}
+	const FactTable *ft = &fact_tables[t->src];	/* id, customer_key, date_key, the date, its own, line, flags */
+	int n = 0;
+	cols[n++] = source_defs[t->src].cols[0];
+	cols[n++] = "customer_key";
+	cols[n++] = "date_key";
+	cols[n++] = ft->date;
+	for (int k = 0; k < ft->ncols; k++)
+		cols[n++] = ft->cols[k].name;
+	cols[n++] = "source_line";
+	cols[n++] = "flags";
+	return n;
+}
 
 const char *gold_label(const Gold *g, SourceId src, int col, uint32_t v)
 {
@@ -241,5 +286,6 @@ void gold_free(Gold *g)
 	free(g->week_cents);
 	free(g->ticket_status);
 	free(g->ticket_issue);
+	gold_store_free(g->store);
 	memset(g, 0, sizeof *g);
 }

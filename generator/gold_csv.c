@@ -83,7 +83,7 @@ static void kpi_value(Buf *b, int kind, int64_t v)
 
 static void kpi_summary(Buf *b, const Gold *g)
 {
-	buf_puts(b, "kpi,value,previous_week\nas_of");
+	buf_puts(b, "as_of");
 	cell_day(b, g->now.as_of);
 	cell_day(b, g->week_before.as_of);
 	buf_puts(b, "\nchurn_window_days");
@@ -100,7 +100,6 @@ static void kpi_summary(Buf *b, const Gold *g)
 
 static void payment_split(Buf *b, const Gold *g)
 {
-	buf_puts(b, "payment_method,successful_payments,share_pct,amount\n");
 	for (size_t i = 0; i < g->nsplit; i++) {
 		const PaymentSplit *p = &g->split[i];
 		const char *method = gold_label(g, SRC_PAYMENTS, PA_METHOD, p->method);
@@ -114,7 +113,6 @@ static void payment_split(Buf *b, const Gold *g)
 
 static void device_preference(Buf *b, const Gold *g)
 {
-	buf_puts(b, "period,week_start,channel,sessions,share_pct\n");
 	for (size_t w = 0; w < g->nweeks; w++) {
 		const WeekChannels *wc = &g->weeks[w];
 		for (int ch = 0; ch < CH_COUNT; ch++) {
@@ -206,8 +204,6 @@ static void dim_date(Buf *b, const Gold *g)
 	static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
 					     "August", "September", "October", "November", "December"};
 	static const char *const days[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-	buf_puts(b, "date_key,date,year,quarter,month,month_name,day,weekday,weekday_name,iso_year,iso_week,"
-		    "iso_week_label,is_weekend\n");
 	int64_t first = g->first_day == MOMENT_NULL || g->first_day > g->as_of ? g->as_of : g->first_day;
 	for (int64_t d = first; d <= g->as_of; d++) {
 		int y, m, dd, iy, iw, wd = date_weekday(d);
@@ -293,7 +289,6 @@ static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 static void quarantine(Buf *b, const Gold *g)
 {
 	Buf clean = {0};
-	buf_puts(b, "source,line,reason,raw_row\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const SourceQuality *m = &g->quality[i];
 		for (size_t k = 0; k < m->nquarantine; k++) {
@@ -318,66 +313,47 @@ static void quality_csv(Buf *b, const Gold *g)
 	quality_table(b, g->quality);
 }
 
-/* The header of a fact table, from its description. */
-static void fact_header(Buf *b, SourceId src)
-{
-	const FactTable *ft = &fact_tables[src];
-	buf_printf(b, "%s,customer_key,date_key,%s", source_defs[src].cols[0], ft->date);
-	for (int k = 0; k < ft->ncols; k++)
-		buf_printf(b, ",%s", ft->cols[k].name);
-	buf_puts(b, ",source_line,flags\n");
-}
-
-/* Every gold file: its name and header (a fact table's: NULL, they are in fact_tables), and who
- * writes it. */
+/* The writer of each gold table: a small one in one piece, a big one a range of rows at a time. */
 static const struct {
-	const char *file, *header;
-	void (*whole)(Buf *b, const Gold *g);	/* a small table, in one piece */
-	void (*rows)(void *ctx, size_t from, size_t to, Buf *b);	/* a big one, a range of rows at a time */
-	SourceId src;
-} tables[] = {
-	{"kpi_summary.csv", "", kpi_summary, NULL, 0},
-	{"payment_mode_split.csv", "", payment_split, NULL, 0},
-	{"device_preference.csv", "", device_preference, NULL, 0},
-	{"customer_360.csv",
-	 "customer_id,name,email,gender,dob,location,in_crm,first_order_date,last_order_date,valid_orders,"
-	 "lifetime_value,average_order_value,payments_success,payments_failed,payments_pending,payments_refunded,"
-	 "payments_other,preferred_payment_method,tickets,open_tickets,sessions_mobile,sessions_web,sessions_other,"
-	 "preferred_channel,days_since_last_order,active,repeat,churn_risk,segment\n",
-	 NULL, customer_360_rows, SRC_CUSTOMERS},
-	{"dim_customer.csv",
-	 "customer_key,customer_id,name,email,gender,dob,location,in_crm,segment,source_line,flags\n",
-	 NULL, dim_customer_rows, SRC_CUSTOMERS},
-	{"dim_date.csv", "", dim_date, NULL, 0},
-	{NULL, NULL, NULL, fact_rows, SRC_ORDERS},
-	{NULL, NULL, NULL, fact_rows, SRC_PAYMENTS},
-	{NULL, NULL, NULL, fact_rows, SRC_TICKETS},
-	{NULL, NULL, NULL, fact_rows, SRC_SESSIONS},
-	{"quarantine.csv", "", quarantine, NULL, 0},
-	{"data_quality.csv", "", quality_csv, NULL, 0},
+	void (*whole)(Buf *b, const Gold *g);
+	void (*rows)(void *ctx, size_t from, size_t to, Buf *b);
+} writers[GT_COUNT] = {
+	[GT_KPI_SUMMARY] = {kpi_summary, NULL}, [GT_PAYMENT_SPLIT] = {payment_split, NULL},
+	[GT_DEVICES] = {device_preference, NULL}, [GT_CUSTOMER_360] = {NULL, customer_360_rows},
+	[GT_DIM_CUSTOMER] = {NULL, dim_customer_rows}, [GT_DIM_DATE] = {dim_date, NULL},
+	[GT_FACT_ORDERS] = {NULL, fact_rows}, [GT_FACT_PAYMENTS] = {NULL, fact_rows},
+	[GT_FACT_TICKETS] = {NULL, fact_rows}, [GT_FACT_SESSIONS] = {NULL, fact_rows},
+	[GT_QUARANTINE] = {quarantine, NULL}, [GT_DATA_QUALITY] = {quality_csv, NULL},
 };
+
+static void header(Buf *b, int table)
+{
+	const char *cols[GOLD_MAX_COLS];
+	int n = gold_columns(table, cols);
+	for (int c = 0; c < n; c++)
+		buf_printf(b, "%s%s", c ? "," : "", cols[c]);
+	buf_putc(b, '\n');
+}
 
 bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 {
 	if (!out_mkdir(dir, "gold", err))
 		return false;
 	bool ok = true;
-	for (size_t t = 0; ok && t < sizeof tables / sizeof *tables; t++) {
+	for (int t = 0; ok && t < GT_COUNT; t++) {
 		OutFile f;
-		char *name = path_join("gold", tables[t].file ? tables[t].file : fact_tables[tables[t].src].file);
-		ok = out_open(&f, dir, name, err);
-		free(name);
+		Buf name = {0};
+		buf_printf(&name, "gold/%s.csv", gold_tables[t].name);
+		ok = out_open(&f, dir, buf_cstr(&name), err);
+		buf_free(&name);
 		if (!ok)
 			break;
-		Tables w = {g, tables[t].src};
-		if (tables[t].header)
-			buf_puts(&f.buf, tables[t].header);
+		Tables w = {g, gold_tables[t].src};
+		header(&f.buf, t);
+		if (writers[t].whole)
+			writers[t].whole(&f.buf, g);
 		else
-			fact_header(&f.buf, tables[t].src);
-		if (tables[t].whole)
-			tables[t].whole(&f.buf, g);
-		else
-			out_rows(&f, g->src[tables[t].src].table->n, tables[t].rows, &w, config_threads(cfg));
+			out_rows(&f, g->src[w.src].table->n, writers[t].rows, &w, config_threads(cfg));
 		ok = out_close(&f, err);
 	}
 	return ok;

@@ -48,7 +48,6 @@ static void row(Buf *b, const char *source, const char *measure, const char *ite
 void quality_table(Buf *b, const SourceQuality q[SRC_COUNT])
 {
 	Buf detail = {0};
-	buf_puts(b, "source,measure,item,value,detail\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const SourceQuality *m = &q[i];
 		const char *name = source_defs[i].name;

@@ -8,23 +8,6 @@ UPDATE=0
 [ "${1:-}" = --update ] && UPDATE=1
 . tests/lib.sh
 
-# run WANT_STATUS ARGS...: runs c360, keeps stdout and stderr in $T/out and $T/err.
-run() {
-	want=$1
-	shift
-	$C360 "$@" >"$T/out" 2>"$T/err"
-	got=$?
-	if [ "$got" = "$want" ]; then pass; else
-		fail "c360 $* exited $got, want $want"
-		head -5 "$T/err"
-	fi
-	if grep -q "Sanitizer\|runtime error\|==[0-9]*==" "$T/err"; then
-		fail "c360 $*: memory error"
-		head -20 "$T/err"
-	fi
-}
-err_has() { if grep -q -- "$1" "$T/err"; then pass; else fail "stderr lacks \"$1\": $(head -3 "$T/err")"; fi; }
-file_has() { if grep -q -- "$2" "$1"; then pass; else fail "$1 lacks \"$2\""; fi; }
 # data NAME: a copy of the fixture to spoil, in $T/NAME
 data() {
 	rm -rf "$T/$1"

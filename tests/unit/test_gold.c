@@ -254,14 +254,14 @@ static void test_definition_tables(void **state)
 	      !kpi_defs[K_TOTAL_REVENUE].lower_is_better, "lower is better");
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const FactTable *ft = &fact_tables[i];
-		CHECK((ft->file != NULL) == source_is_fact((SourceId)i), "a fact table per fact");
-		for (int c = 0; ft->file && c < ft->ncols; c++) {
+		CHECK((ft->ncols > 0) == source_is_fact((SourceId)i), "a fact table per fact");
+		for (int c = 0; c < ft->ncols; c++) {
 			const FactCol *fc = &ft->cols[c];
 			ColKind kind = source_defs[i].rule[fc->col].kind;
 			CHECK(fc->kind == FC_RULE ? fc->rule != NULL
 			      : fc->kind == FC_MONEY ? kind == COL_AMOUNT
 			      : fc->kind == FC_CHANNEL ? source_defs[i].rule[fc->col].category == CAT_DEVICE
-						      : kind == COL_CATEGORY, "%s.%s", ft->file, fc->name);
+						      : kind == COL_CATEGORY, "%s.%s", source_defs[i].name, fc->name);
 		}
 	}
 }
