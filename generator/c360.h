@@ -531,6 +531,8 @@ typedef struct {
 	int64_t v[K_COUNT];	/* counts, cents or hundredths of a percent; KPI_NULL if undefined */
 } Kpis;
 
+#define SPARK_WEEKS 12	/* a KPI's recent history: as of A, A − 7, …, A − 77 */
+
 /* num / den rounded half away from zero (0.005 -> 0.01); KPI_NULL when den is 0. */
 int64_t kpi_ratio(int64_t num, int64_t den);
 int64_t kpi_pct(uint64_t part, uint64_t whole);	/* part / whole in hundredths of a percent */
@@ -656,7 +658,7 @@ typedef struct {
 enum { LC_BROWSE, LC_ORDER, LC_PAY, LC_COMPLAINT, LC_COUNT };
 typedef struct {
 	int64_t seen;		/* the first dated event of any stage, MOMENT_NULL */
-	int64_t first[LC_COUNT];	/* a stage's first dated event (a moment), MOMENT_NULL */
+	int64_t first[LC_COUNT], last[LC_COUNT];	/* a stage's first and latest dated events (moments), MOMENT_NULL */
 	uint32_t count[LC_COUNT];	/* sessions, valid orders, successful payments, tickets */
 } Lifecycle;
 
@@ -688,6 +690,11 @@ typedef struct {
 	uint64_t *week_orders;	/* valid dated orders per week */
 	int64_t *week_cents;	/* and their revenue */
 	uint64_t *ticket_status, *ticket_issue;	/* tickets per status label and per issue label */
+	Kpis series[SPARK_WEEKS];	/* the KPIs week by week, as of A last (kpi_series) */
+	uint32_t *churn_list;	/* customers at churn risk, highest lifetime value first */
+	size_t nchurn;
+	uint32_t *open_list;	/* customers with open tickets: most open first, then by lifetime value */
+	size_t nopen;
 	GoldStore *store;	/* what the model owns when read from a gold folder */
 } Gold;
 
@@ -703,6 +710,26 @@ void gold_free(Gold *g);
 void gold_store_free(GoldStore *st);	/* gold_read.c */
 const char *gold_label(const Gold *g, SourceId src, int col, uint32_t v);
 void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc);	/* of customer row c */
+/* A fact of a customer's activity. */
+typedef struct {
+	SourceId src;
+	uint32_t row;
+} Activity;
+/* Customer row c's facts of every source merged, newest first (undated ones last; at one moment,
+ * sources in table order): the first max of them into out; returns how many. */
+size_t gold_activity(const Gold *g, uint32_t c, Activity *out, size_t max);
+int64_t gold_last_seen(const Gold *g, uint32_t c);	/* the moment of c's newest dated fact, MOMENT_NULL */
+/* The KPIs as of each snapshot, from the gold tables alone (kpi.c). */
+void kpi_series(const Gold *g, Kpis series[SPARK_WEEKS]);
+/* KPI k now against a week earlier, as a share of the earlier value, in hundredths of a percent;
+ * KPI_NULL when either is null or the earlier one is 0. */
+int64_t kpi_change_pct(const Gold *g, int k);
+/* How a KPI moved: up, down or not (direction 1, -1, 0), and whether that is news (tone 1 good,
+ * -1 bad, 0 a change smaller than noise, in hundredths of a percent of the earlier value). */
+typedef struct {
+	int direction, tone;
+} KpiTrend;
+KpiTrend kpi_trend(const Gold *g, int k, int64_t noise);
 bool order_is_valid(const Order *o);
 bool ticket_is_open(const Ticket *t);
 bool fact_is_late(const RowHead *h, int64_t as_of);	/* dated after day as_of: in no figure */

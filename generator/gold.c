@@ -223,6 +223,30 @@ static void ticket_counts(Gold *g)
 	}
 }
 
+/* ---- the customers behind the churn-risk and open-tickets cards */
+
+static int most_open_first(const void *a, const void *b, void *ctx)
+{
+	const Gold *g = ctx;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	uint32_t x = g->c360[i].open_tickets, y = g->c360[j].open_tickets;
+	return x != y ? (x < y ? 1 : -1) : by_value_cmp(a, b, ctx);
+}
+
+static void customer_lists(Gold *g, size_t nc)
+{
+	g->churn_list = xmalloc((nc + 1) * sizeof *g->churn_list);
+	g->open_list = xmalloc((nc + 1) * sizeof *g->open_list);
+	for (size_t i = 0; i < nc; i++) {
+		uint32_t c = g->by_value[i];
+		if (g->c360[c].churn_risk)
+			g->churn_list[g->nchurn++] = c;
+		if (g->c360[c].open_tickets)
+			g->open_list[g->nopen++] = c;
+	}
+	qsort_r(g->open_list, g->nopen, sizeof *g->open_list, most_open_first, g);
+}
+
 void gold_views(Gold *g)
 {
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
@@ -233,6 +257,32 @@ void gold_views(Gold *g)
 	segment_sizes(g, nc);
 	weekly_orders(g);
 	ticket_counts(g);
+	kpi_series(g, g->series);
+	customer_lists(g, nc);
+}
+
+/* ---- how the KPIs moved in the week */
+
+int64_t kpi_change_pct(const Gold *g, int k)
+{
+	int64_t now = g->now.v[k], before = g->week_before.v[k];
+	if (now == KPI_NULL || before == KPI_NULL || before == 0)
+		return KPI_NULL;
+	__int128 num = ((__int128)now - before) * 20000, den = (__int128)(before < 0 ? -before : before) * 2;
+	__int128 q = num >= 0 ? (num + den / 2) / den : (num - den / 2) / den;	/* half away from zero */
+	return q > INT64_MAX ? INT64_MAX : q < -INT64_MAX ? -INT64_MAX : (int64_t)q;
+}
+
+KpiTrend kpi_trend(const Gold *g, int k, int64_t noise)
+{
+	int64_t now = g->now.v[k], before = g->week_before.v[k], pct = kpi_change_pct(g, k);
+	KpiTrend t = {0, 0};
+	if (now == KPI_NULL || before == KPI_NULL || now == before)
+		return t;
+	t.direction = now > before ? 1 : -1;
+	if (pct == KPI_NULL || (pct < 0 ? -pct : pct) >= noise)	/* anything from nothing is news */
+		t.tone = (t.direction > 0) != kpi_defs[k].lower_is_better ? 1 : -1;
+	return t;
 }
 
 /* ---- a customer's lifecycle, from their facts */
@@ -246,6 +296,42 @@ static bool counts_in_lifecycle(SourceId src, const RowHead *h)
 	return true;
 }
 
+/* The moment a fact happened, for ordering: undated facts come before every dated one. */
+static int64_t moment_of(const Gold *g, const Activity *a)
+{
+	int64_t when = ROW(g->src[a->src].table, RowHead, a->row)->when;
+	return when == MOMENT_NULL ? INT64_MIN : when;
+}
+
+size_t gold_activity(const Gold *g, uint32_t c, Activity *out, size_t max)
+{
+	uint32_t next[SRC_COUNT] = {0};
+	for (int i = 0; i < SRC_COUNT; i++)
+		next[i] = source_is_fact((SourceId)i) ? g->by[i].start[c] : 0;
+	size_t n = 0;
+	while (n < max) {
+		Activity best = {SRC_COUNT, 0};
+		for (int i = 0; i < SRC_COUNT; i++) {
+			if (!source_is_fact((SourceId)i) || next[i] == g->by[i].start[c + 1])
+				continue;
+			Activity a = {(SourceId)i, g->by[i].row[next[i]]};
+			if (best.src == SRC_COUNT || moment_of(g, &a) > moment_of(g, &best))
+				best = a;
+		}
+		if (best.src == SRC_COUNT)
+			break;
+		next[best.src]++;
+		out[n++] = best;
+	}
+	return n;
+}
+
+int64_t gold_last_seen(const Gold *g, uint32_t c)
+{
+	Activity a;
+	return gold_activity(g, c, &a, 1) ? ROW(g->src[a.src].table, RowHead, a.row)->when : MOMENT_NULL;
+}
+
 void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc)
 {
 	static const SourceId stage[LC_COUNT] = {
@@ -255,7 +341,7 @@ void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc)
 	for (int k = 0; k < LC_COUNT; k++) {
 		const ByCustomer *bc = &g->by[stage[k]];
 		const Table *t = g->src[stage[k]].table;
-		lc->first[k] = MOMENT_NULL;
+		lc->first[k] = lc->last[k] = MOMENT_NULL;
 		lc->count[k] = 0;
 		for (uint32_t i = bc->start[c]; i < bc->start[c + 1]; i++) {
 			const RowHead *h = ROW(t, RowHead, bc->row[i]);
@@ -264,6 +350,8 @@ void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc)
 			lc->count[k]++;
 			if (h->when != MOMENT_NULL && (lc->first[k] == MOMENT_NULL || h->when < lc->first[k]))
 				lc->first[k] = h->when;
+			if (h->when != MOMENT_NULL && (lc->last[k] == MOMENT_NULL || h->when > lc->last[k]))
+				lc->last[k] = h->when;
 		}
 		if (lc->first[k] != MOMENT_NULL && (lc->seen == MOMENT_NULL || lc->first[k] < lc->seen))
 			lc->seen = lc->first[k];
@@ -286,6 +374,8 @@ void gold_free(Gold *g)
 	free(g->week_cents);
 	free(g->ticket_status);
 	free(g->ticket_issue);
+	free(g->churn_list);
+	free(g->open_list);
 	gold_store_free(g->store);
 	memset(g, 0, sizeof *g);
 }

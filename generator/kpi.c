@@ -250,36 +250,6 @@ static Customer360 *customer_360(const Silver *s, int64_t as_of)
 	return cc;
 }
 
-/* The KPIs of SPEC §6, added up from the customers' figures as of the same day. */
-static void kpis_from(const Silver *s, const Customer360 *cc, int64_t as_of, Kpis *k)
-{
-	int64_t revenue = 0;
-	uint64_t orders = 0, open = 0, customers = 0, repeat = 0, churn = 0, ch[CH_COUNT] = {0};
-	for (size_t i = 0; i < CUSTOMERS(s)->n; i++) {
-		const Customer360 *c = &cc[i];
-		revenue = add_money(revenue, c->lifetime_cents);
-		orders += c->valid_orders;
-		open += c->open_tickets;
-		customers += c->valid_orders >= 1;
-		repeat += c->repeat;
-		churn += c->churn_risk;
-		for (int n = 0; n < CH_COUNT; n++)
-			ch[n] += c->sessions[n];
-	}
-	uint64_t sessions = ch[CH_MOBILE] + ch[CH_WEB] + ch[CH_OTHER];
-	k->as_of = as_of;
-	k->v[K_TOTAL_CUSTOMERS] = (int64_t)customers;
-	k->v[K_AVERAGE_ORDER_VALUE] = kpi_ratio(revenue, (int64_t)orders);
-	k->v[K_REPEAT_CUSTOMER_PCT] = kpi_pct(repeat, customers);
-	k->v[K_OPEN_TICKETS] = (int64_t)open;
-	k->v[K_CHURN_RISK] = (int64_t)churn;
-	k->v[K_TOTAL_REVENUE] = revenue;
-	k->v[K_VALID_ORDERS] = (int64_t)orders;
-	k->v[K_KNOWN_CUSTOMERS] = (int64_t)s->ncrm;
-	k->v[K_MOBILE_PCT] = kpi_pct(ch[CH_MOBILE], sessions);
-	k->v[K_WEB_PCT] = kpi_pct(ch[CH_WEB], sessions);
-}
-
 /* ---- order of customers: natural order of ids, then bytes */
 
 int id_compare(const char *a, size_t an, const char *b, size_t bn)
@@ -352,31 +322,15 @@ static void customer_order(const Silver *s, Gold *g)
 		g->rank[g->order[i]] = (uint32_t)i;
 }
 
-/* The share of the most used payment method, as of a day: KPI_NULL without any payment. */
-static int64_t top_method_share(const Silver *s, int64_t as_of)
-{
-	PaymentSplit *split;
-	size_t n = payment_split(s, as_of, &split);
-	int64_t share = n ? split[0].share : KPI_NULL;
-	free(split);
-	return share;
-}
-
 bool gold_build(const Silver *s, Gold *g, Buf *err)
 {
 	(void)err;
 	memset(g, 0, sizeof *g);
 	g->as_of = s->as_of;
 	g->churn_window_days = s->cfg->churn_window_days;
-	Customer360 *before = customer_360(s, s->as_of - 7);
-	kpis_from(s, before, s->as_of - 7, &g->week_before);
-	free(before);
 	g->c360 = customer_360(s, s->as_of);
 	preferred_methods(s, g->c360);
-	kpis_from(s, g->c360, s->as_of, &g->now);
 	g->nsplit = payment_split(s, s->as_of, &g->split);
-	g->now.v[K_TOP_METHOD_PCT] = g->nsplit ? g->split[0].share : KPI_NULL;
-	g->week_before.v[K_TOP_METHOD_PCT] = top_method_share(s, s->as_of - 7);	/* the method most used then */
 	device_weeks(s, g);
 	customer_order(s, g);
 	g->first_day = first_day(s);
@@ -385,5 +339,161 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 	g->ncrm = s->ncrm;
 	quality_measure(s, g->quality);
 	gold_views(g);
+	g->now = g->series[SPARK_WEEKS - 1];	/* the KPIs are the series' last two weeks */
+	g->week_before = g->series[SPARK_WEEKS - 2];
 	return true;
+}
+
+/* ---- the KPIs week by week, from the gold tables alone: snapshot j is as of
+ * D_j = A − 7·(SPARK_WEEKS − 1 − j), so the last is A and the one before it A − 7. Each fact is
+ * counted once, in the first snapshot it belongs to, and the counts are summed forward. */
+
+static int64_t snapshot_day(const Gold *g, int j)
+{
+	return g->as_of - 7 * (int64_t)(SPARK_WEEKS - 1 - j);
+}
+
+/* The first snapshot a fact counts in: an undated one in all of them; -1 after A. */
+static int snapshot_of(const Gold *g, const RowHead *h)
+{
+	int64_t day = fact_day(h);
+	if (day == MOMENT_NULL)
+		return 0;
+	if (day > g->as_of)
+		return -1;
+	int64_t back = (g->as_of - day) / 7;	/* the snapshots before A that are on or after day */
+	return back >= SPARK_WEEKS - 1 ? 0 : SPARK_WEEKS - 1 - (int)back;
+}
+
+/* What a customer's facts say about the snapshots: from which one they have a valid order, a
+ * second one and a ticket (SPARK_WEEKS: in none), and in which they are active. */
+typedef struct {
+	uint8_t first_order, second_order, first_ticket;
+	uint16_t active;	/* bit j: a valid order dated in (D_j − W, D_j] */
+} SnapCustomer;
+
+typedef struct {
+	uint64_t orders[SPARK_WEEKS], open[SPARK_WEEKS], paid[SPARK_WEEKS], sessions[SPARK_WEEKS][CH_COUNT];
+	uint64_t customers[SPARK_WEEKS], repeat[SPARK_WEEKS], churn[SPARK_WEEKS];
+	int64_t cents[SPARK_WEEKS];
+	uint64_t *by_method;	/* successful payments: [method * SPARK_WEEKS + j] */
+} SnapSums;
+
+static void snap_orders(const Gold *g, SnapCustomer *sc, SnapSums *sum)
+{
+	const Table *t = g->src[SRC_ORDERS].table;
+	for (size_t i = 0; i < t->n; i++) {
+		const Order *o = ROW(t, Order, i);
+		int j = snapshot_of(g, &o->h);
+		int64_t day = fact_day(&o->h);
+		if (j < 0 || !order_is_valid(o))
+			continue;
+		sum->orders[j]++;
+		sum->cents[j] = add_money(sum->cents[j], o->cents);
+		SnapCustomer *c = &sc[o->h.customer];
+		if (j < c->first_order)
+			c->second_order = c->first_order, c->first_order = (uint8_t)j;
+		else if (j < c->second_order)
+			c->second_order = (uint8_t)j;
+		for (int k = j; day != MOMENT_NULL && k < SPARK_WEEKS && snapshot_day(g, k) - g->churn_window_days < day; k++)
+			c->active |= (uint16_t)(1u << k);
+	}
+}
+
+static void snap_facts(const Gold *g, SnapCustomer *sc, SnapSums *sum)
+{
+	const Table *t = g->src[SRC_TICKETS].table;
+	for (size_t i = 0; i < t->n; i++) {
+		const Ticket *tk = ROW(t, Ticket, i);
+		int j = snapshot_of(g, &tk->h);
+		if (j < 0)
+			continue;
+		sum->open[j] += ticket_is_open(tk);
+		if (j < sc[tk->h.customer].first_ticket)
+			sc[tk->h.customer].first_ticket = (uint8_t)j;
+	}
+	t = g->src[SRC_SESSIONS].table;
+	for (size_t i = 0; i < t->n; i++) {
+		const Session *se = ROW(t, Session, i);
+		int j = snapshot_of(g, &se->h);
+		if (j >= 0)
+			sum->sessions[j][device_channel(se->device)]++;
+	}
+	t = g->src[SRC_PAYMENTS].table;
+	for (size_t i = 0; i < t->n; i++) {
+		const Payment *p = ROW(t, Payment, i);
+		int j = snapshot_of(g, &p->h);
+		if (j >= 0 && p->status == PS_SUCCESS)
+			sum->paid[j]++, sum->by_method[(size_t)p->method * SPARK_WEEKS + (size_t)j]++;
+	}
+}
+
+/* Counts per snapshot become counts as of it. */
+static void snap_accumulate(SnapSums *sum, size_t nmethods)
+{
+	for (int j = 1; j < SPARK_WEEKS; j++) {
+		sum->orders[j] += sum->orders[j - 1];
+		sum->cents[j] = add_money(sum->cents[j], sum->cents[j - 1]);
+		sum->open[j] += sum->open[j - 1];
+		sum->paid[j] += sum->paid[j - 1];
+		sum->customers[j] += sum->customers[j - 1];
+		sum->repeat[j] += sum->repeat[j - 1];
+		for (int ch = 0; ch < CH_COUNT; ch++)
+			sum->sessions[j][ch] += sum->sessions[j - 1][ch];
+		for (size_t m = 0; m < nmethods; m++)
+			sum->by_method[m * SPARK_WEEKS + (size_t)j] += sum->by_method[m * SPARK_WEEKS + (size_t)j - 1];
+	}
+}
+
+static void snap_kpis(const Gold *g, const SnapSums *sum, size_t nmethods, int j, Kpis *k)
+{
+	uint64_t top = 0, sessions = 0;
+	for (size_t m = 0; m < nmethods; m++)
+		if (sum->by_method[m * SPARK_WEEKS + (size_t)j] > top)
+			top = sum->by_method[m * SPARK_WEEKS + (size_t)j];
+	for (int ch = 0; ch < CH_COUNT; ch++)
+		sessions += sum->sessions[j][ch];
+	k->as_of = snapshot_day(g, j);
+	k->v[K_TOTAL_CUSTOMERS] = (int64_t)sum->customers[j];
+	k->v[K_AVERAGE_ORDER_VALUE] = kpi_ratio(sum->cents[j], (int64_t)sum->orders[j]);
+	k->v[K_REPEAT_CUSTOMER_PCT] = kpi_pct(sum->repeat[j], sum->customers[j]);
+	k->v[K_OPEN_TICKETS] = (int64_t)sum->open[j];
+	k->v[K_CHURN_RISK] = (int64_t)sum->churn[j];
+	k->v[K_TOTAL_REVENUE] = sum->cents[j];
+	k->v[K_VALID_ORDERS] = (int64_t)sum->orders[j];
+	k->v[K_KNOWN_CUSTOMERS] = (int64_t)g->ncrm;
+	k->v[K_MOBILE_PCT] = kpi_pct(sum->sessions[j][CH_MOBILE], sessions);
+	k->v[K_WEB_PCT] = kpi_pct(sum->sessions[j][CH_WEB], sessions);
+	k->v[K_TOP_METHOD_PCT] = top ? kpi_pct(top, sum->paid[j]) : KPI_NULL;
+}
+
+void kpi_series(const Gold *g, Kpis series[SPARK_WEEKS])
+{
+	size_t nc = g->src[SRC_CUSTOMERS].table->n, nmethods = g->src[SRC_PAYMENTS].dict[PA_METHOD].n;
+	for (int j = 0; j < SPARK_WEEKS; j++) {
+		series[j].as_of = g->as_of == MOMENT_NULL ? MOMENT_NULL : snapshot_day(g, j);
+		for (int k = 0; k < K_COUNT; k++)
+			series[j].v[k] = KPI_NULL;
+	}
+	if (g->as_of == MOMENT_NULL)
+		return;
+	SnapCustomer *sc = xmalloc((nc + 1) * sizeof *sc);
+	for (size_t c = 0; c < nc; c++)
+		sc[c] = (SnapCustomer){SPARK_WEEKS, SPARK_WEEKS, SPARK_WEEKS, 0};
+	SnapSums sum = {.by_method = xcalloc(nmethods * SPARK_WEEKS + 1, sizeof *sum.by_method)};
+	snap_orders(g, sc, &sum);
+	snap_facts(g, sc, &sum);
+	for (size_t c = 0; c < nc; c++) {
+		if (sc[c].first_order < SPARK_WEEKS)
+			sum.customers[sc[c].first_order]++;
+		if (sc[c].second_order < SPARK_WEEKS)
+			sum.repeat[sc[c].second_order]++;
+		for (int j = sc[c].first_ticket; j < SPARK_WEEKS; j++)
+			sum.churn[j] += !(sc[c].active >> j & 1);	/* as of each day, not summed forward */
+	}
+	snap_accumulate(&sum, nmethods);
+	for (int j = 0; j < SPARK_WEEKS; j++)
+		snap_kpis(g, &sum, nmethods, j, &series[j]);
+	free(sum.by_method);
+	free(sc);
 }

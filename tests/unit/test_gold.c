@@ -201,6 +201,8 @@ static void test_lifecycle(void **state)
 	CHECK(lc.first[LC_PAY] == date_days(2022, 7, 13) * day && lc.count[LC_PAY] == 1, "pay: successful ones");
 	CHECK(lc.first[LC_COMPLAINT] == date_days(2022, 7, 20) * day && lc.count[LC_COMPLAINT] == 1, "complaint");
 	CHECK(lc.seen == lc.first[LC_BROWSE], "signup: first seen");
+	CHECK(lc.last[LC_BROWSE] == date_days(2022, 7, 11) * day + 9 * 3600 + 1800 && lc.last[LC_ORDER] == date_days(2022, 7, 12) * day &&
+	      lc.last[LC_COMPLAINT] == lc.first[LC_COMPLAINT], "the latest of each stage");
 	gold_lifecycle(&g, cust(&s, "2"), &lc);
 	CHECK(lc.seen == MOMENT_NULL && lc.count[LC_ORDER] == 0 && lc.first[LC_ORDER] == MOMENT_NULL, "nothing yet");
 	done(&s, &g);
@@ -234,6 +236,146 @@ static void test_top_method_share(void **state)
 	const char *none[SRC_COUNT] = {CUSTOMERS_CSV, ORDERS_HEAD, NULL, NULL, NULL};
 	build(&s, &g, &cfg, none);
 	CHECK(g.now.v[K_TOP_METHOD_PCT] == KPI_NULL, "no payments: no share");
+	done(&s, &g);
+}
+
+/* The KPIs week by week, as of 2022-05-10, 05-17, …, 07-19, 07-26 (snapshots 0 … 11), worked out
+ * by hand: a fact counts from the first snapshot on or after its day; an undated one in all. */
+static void test_kpi_series(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g;
+	Config cfg;
+	const char *text[SRC_COUNT] = {
+		CUSTOMERS_CSV,
+		ORDERS_HEAD "a,1,2022-07-26,10,complete\nb,1,2022-07-20,20,complete\n"	/* snapshot 11 */
+		"c,2,2022-07-19,30,complete\nd,2,2022-04-01,40,complete\n"	/* 10; before the first: 0 */
+		"e,3,,50,complete\nf,3,2022-07-12,60,cancelled\ng,4,2022-07-27,70,complete\n",	/* 0; not valid; after A */
+		PAYMENTS_HEAD "p1,1,2022-07-26,upi,paid,1\np2,2,2022-07-01,cash,paid,1\np3,2,2022-07-02,cash,paid,1\n"
+		"p4,3,2022-07-10,upi,failed,1\n",
+		TICKETS_HEAD "t1,1,x,2022-06-01,open\nt2,3,x,2022-07-25,closed\nt3,4,x,,pending\nt4,2,x,2022-05-01,closed\n",
+		SESSIONS_HEAD "s1,1,/,2022-07-26 10:00,ios\ns2,2,/,2022-07-18 10:00,windows\ns3,3,/,,tv\n",
+	};
+	build(&s, &g, &cfg, text);
+	/* Churn (W = 90): 4 always (an undated ticket, no valid order); 1 from its ticket (snapshot 4)
+	 * until its orders of snapshot 11; 2's order of 04-01 keeps it active to 06-29 (snapshot 7),
+	 * its order of 07-19 from snapshot 10; 3 from its ticket (11), its only order undated. */
+	static const struct { int j; int64_t customers, aov, repeat, open, churn, revenue, orders, mobile, web, top; } want[] = {
+		{0, 2, 4500, 0, 1, 1, 9000, 2, 0, 0, KPI_NULL},
+		{3, 2, 4500, 0, 1, 1, 9000, 2, 0, 0, KPI_NULL},
+		{4, 2, 4500, 0, 2, 2, 9000, 2, 0, 0, KPI_NULL},
+		{7, 2, 4500, 0, 2, 2, 9000, 2, 0, 0, KPI_NULL},
+		{8, 2, 4500, 0, 2, 3, 9000, 2, 0, 0, 10000},
+		{9, 2, 4500, 0, 2, 3, 9000, 2, 0, 0, 10000},
+		{10, 2, 4000, 5000, 2, 2, 12000, 3, 0, 5000, 10000},
+		{11, 3, 3000, 6667, 2, 2, 15000, 5, 3333, 3333, 6667},
+	};
+	for (size_t i = 0; i < N_ELEMS(want); i++) {
+		const Kpis *k = &g.series[want[i].j];
+		int64_t got[] = {k->v[K_TOTAL_CUSTOMERS], k->v[K_AVERAGE_ORDER_VALUE], k->v[K_REPEAT_CUSTOMER_PCT],
+				 k->v[K_OPEN_TICKETS], k->v[K_CHURN_RISK], k->v[K_TOTAL_REVENUE], k->v[K_VALID_ORDERS],
+				 k->v[K_MOBILE_PCT], k->v[K_WEB_PCT], k->v[K_TOP_METHOD_PCT]};
+		const int64_t *w = &want[i].customers;
+		for (size_t f = 0; f < N_ELEMS(got); f++)
+			CHECK(got[f] == w[f], "snapshot %d, figure %zu: %lld, want %lld", want[i].j, f, (long long)got[f],
+			      (long long)w[f]);
+		CHECK(k->v[K_KNOWN_CUSTOMERS] == 4, "snapshot %d: the CRM's customers", want[i].j);
+	}
+	CHECK(g.series[0].as_of == date_days(2022, 5, 10) && g.series[10].as_of == date_days(2022, 7, 19),
+	      "a week apart, ending at A");
+	CHECK(memcmp(&g.now, &g.series[SPARK_WEEKS - 1], sizeof g.now) == 0 &&
+	      memcmp(&g.week_before, &g.series[SPARK_WEEKS - 2], sizeof g.now) == 0, "the KPIs are its last two weeks");
+	done(&s, &g);
+}
+
+/* The change in % of the earlier value, and when it is news: beyond the noise, good or bad by
+ * whether lower is better. */
+static void test_kpi_trend(void **state)
+{
+	(void)state;
+	static const struct { int k; int64_t now, before, pct; int direction, tone; } cases[] = {
+		{K_TOTAL_REVENUE, 110000, 100000, 1000, 1, 1},
+		{K_TOTAL_REVENUE, 100500, 100000, 50, 1, 0},	/* +0.5 %: noise */
+		{K_TOTAL_REVENUE, 101000, 100000, 100, 1, 1},	/* +1 %: just news */
+		{K_TOTAL_REVENUE, 99000, 100000, -100, -1, -1},
+		{K_AVERAGE_ORDER_VALUE, 34063, 34066, -1, -1, 0},	/* −0.01 %: not red */
+		{K_OPEN_TICKETS, 110, 100, 1000, 1, -1},	/* lower is better */
+		{K_OPEN_TICKETS, 90, 100, -1000, -1, 1},
+		{K_OPEN_TICKETS, 5, 0, KPI_NULL, 1, -1},	/* from nothing: news */
+		{K_TOTAL_CUSTOMERS, 2, 3, -3333, -1, -1},
+		{K_TOTAL_CUSTOMERS, 1, 3, -6667, -1, -1},
+		{K_TOTAL_CUSTOMERS, 7, 7, 0, 0, 0},
+		{K_REPEAT_CUSTOMER_PCT, KPI_NULL, 5000, KPI_NULL, 0, 0},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Gold g = {0};
+		g.now.v[cases[i].k] = cases[i].now;
+		g.week_before.v[cases[i].k] = cases[i].before;
+		KpiTrend t = kpi_trend(&g, cases[i].k, 100);
+		CHECK(kpi_change_pct(&g, cases[i].k) == cases[i].pct && t.direction == cases[i].direction &&
+		      t.tone == cases[i].tone, "case %zu: %lld%%%%, direction %d, tone %d", i,
+		      (long long)kpi_change_pct(&g, cases[i].k), t.direction, t.tone);
+	}
+}
+
+/* The churn-risk list by lifetime value; the open-tickets list by open tickets, then value. */
+static void test_customer_lists(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g;
+	Config cfg;
+	const char *text[SRC_COUNT] = {
+		CUSTOMERS_CSV,
+		ORDERS_HEAD "a,2,2022-01-01,50,complete\nb,3,2022-01-01,80,complete\nc,4,2022-07-20,99,complete\n",
+		NULL,
+		TICKETS_HEAD "t1,1,x,2022-07-01,open\nt2,2,x,2022-07-01,open\nt3,2,x,2022-07-01,closed\n"
+		"t4,3,x,2022-07-01,closed\nt5,4,x,2022-07-01,open\nt6,4,x,2022-07-02,pending\n",
+		NULL,
+	};
+	build(&s, &g, &cfg, text);
+	const char *churn[] = {"3", "2", "1"}, *open[] = {"4", "2", "1"};	/* 4 is active; 3 has nothing open */
+	CHECK(g.nchurn == N_ELEMS(churn) && g.nopen == N_ELEMS(open), "%zu at risk, %zu with open tickets", g.nchurn,
+	      g.nopen);
+	for (size_t i = 0; i < g.nchurn && i < N_ELEMS(churn); i++)
+		CHECK(g.churn_list[i] == cust(&s, churn[i]), "at risk %zu: %s", i, churn[i]);
+	for (size_t i = 0; i < g.nopen && i < N_ELEMS(open); i++)
+		CHECK(g.open_list[i] == cust(&s, open[i]), "open %zu: %s", i, open[i]);
+	done(&s, &g);
+}
+
+/* A customer's activity: every source merged newest first, undated facts last; the last seen. */
+static void test_activity(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g;
+	Config cfg;
+	const char *text[SRC_COUNT] = {
+		CUSTOMERS_CSV,
+		ORDERS_HEAD "o1,1,2022-07-20,5,complete\no2,1,,5,complete\no3,1,2022-07-10,5,cancelled\no4,1,2022-07-27,5,complete\n",
+		PAYMENTS_HEAD "p1,1,2022-07-20,cash,paid,5\n",
+		TICKETS_HEAD "t1,1,x,,open\nt2,1,x,2022-07-15,open\n",
+		SESSIONS_HEAD "s1,1,/,2022-07-20 10:00,ios\ns2,1,/,2022-07-09 08:00,ios\n",
+	};
+	build(&s, &g, &cfg, text);
+	static const struct { SourceId src; const char *id; } want[] = {
+		{SRC_SESSIONS, "s1"}, {SRC_ORDERS, "o1"}, {SRC_PAYMENTS, "p1"}, {SRC_TICKETS, "t2"},
+		{SRC_ORDERS, "o3"}, {SRC_SESSIONS, "s2"}, {SRC_ORDERS, "o2"}, {SRC_TICKETS, "t1"},	/* o4 is after A */
+	};
+	Activity a[16];
+	size_t n = gold_activity(&g, cust(&s, "1"), a, 16);
+	CHECK(n == N_ELEMS(want), "%zu facts", n);
+	for (size_t i = 0; i < n && i < N_ELEMS(want); i++) {
+		const RowHead *h = ROW(g.src[a[i].src].table, RowHead, a[i].row);
+		CHECK(a[i].src == want[i].src && h->idlen == strlen(want[i].id) && memcmp(h->id, want[i].id, h->idlen) == 0,
+		      "fact %zu: %s", i, want[i].id);
+	}
+	CHECK(gold_activity(&g, cust(&s, "1"), a, 2) == 2 && a[1].src == SRC_ORDERS, "the newest two");
+	CHECK(gold_last_seen(&g, cust(&s, "1")) == date_days(2022, 7, 20) * SECS_PER_DAY + 10 * 3600, "last seen");
+	CHECK(gold_last_seen(&g, cust(&s, "2")) == MOMENT_NULL && gold_activity(&g, cust(&s, "2"), a, 16) == 0,
+	      "nothing seen");
 	done(&s, &g);
 }
 
@@ -273,7 +415,8 @@ int main(void)
 		cmocka_unit_test(test_value_ranking), cmocka_unit_test(test_segment_sizes),
 		cmocka_unit_test(test_weekly_series), cmocka_unit_test(test_ticket_counts),
 		cmocka_unit_test(test_lifecycle), cmocka_unit_test(test_top_method_share),
-		cmocka_unit_test(test_definition_tables),
+		cmocka_unit_test(test_definition_tables), cmocka_unit_test(test_kpi_series),
+		cmocka_unit_test(test_kpi_trend), cmocka_unit_test(test_customer_lists), cmocka_unit_test(test_activity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
