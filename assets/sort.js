@@ -1,26 +1,36 @@
-/* sort.js — tables in the page body sort by any column when its header is clicked. */
+/* sort.js — tables in the page body sort by any column when its heading is selected; a table of
+ * one row gets its headings on its cells, so a phone can show it as a list of labels and values. */
 (function () {
 	'use strict';
 	var C360 = window.C360 = window.C360 || {};
 
+	/* A cell as a number where it reads as one (1,234.56, -€20.00, 28.57%, +3 pts), else as text;
+	 * an empty cell or a dash sorts last either way. */
 	function cellValue(row, col) {
 		var cell = row.cells[col];
 		var text = cell ? cell.textContent.trim() : '';
-		var num = text.replace(/[,%+]/g, '');
-		return num !== '' && !isNaN(num) ? Number(num) : text.toLowerCase();
+		if (text === '' || text === '–') return null;
+		var m = /^([+-]?)[^\d+-]{0,4}([\d,]*\.?\d+)(%| pts)?$/.exec(text.replace(/\u00a0/g, ' '));
+		if (m) return Number(m[1] + m[2].replace(/,/g, ''));
+		return text.toLowerCase();
+	}
+
+	function compare(x, y) {
+		if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+		if (typeof x !== typeof y) return typeof x === 'number' ? -1 : 1;
+		return x < y ? -1 : x > y ? 1 : 0;
 	}
 
 	function sortBy(table, col, th) {
 		var body = table.tBodies[0];
 		if (!body) return;
 		var ascending = th.getAttribute('aria-sort') !== 'ascending';
-		var rows = Array.prototype.slice.call(body.rows);
+		var rows = Array.prototype.map.call(body.rows, function (r, i) { return [cellValue(r, col), i, r]; });
 		rows.sort(function (a, b) {
-			var x = cellValue(a, col), y = cellValue(b, col);
-			var c = typeof x === typeof y ? (x < y ? -1 : x > y ? 1 : 0) : (typeof x === 'number' ? -1 : 1);
-			return ascending ? c : -c;
+			var c = a[0] === null || b[0] === null ? compare(a[0], b[0]) : (ascending ? 1 : -1) * compare(a[0], b[0]);
+			return c || a[1] - b[1];
 		});
-		rows.forEach(function (r) { body.appendChild(r); });
+		rows.forEach(function (r) { body.appendChild(r[2]); });
 		Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) { h.removeAttribute('aria-sort'); });
 		th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
 	}
@@ -37,9 +47,21 @@
 		});
 	};
 
+	function labelCells(table) {
+		var heads = table.tHead ? table.tHead.rows[0].cells : [];
+		var rows = table.tBodies[0] ? table.tBodies[0].rows : [];
+		if (rows.length !== 1) return;
+		table.classList.add('one-row');
+		Array.prototype.forEach.call(rows[0].cells, function (td, i) {
+			if (heads[i]) td.dataset.label = heads[i].textContent.trim();
+		});
+	}
+
 	document.addEventListener('DOMContentLoaded', function () {
 		document.querySelectorAll('main table').forEach(function (t) {
-			if (!t.closest('figure')) C360.sortable(t);
+			if (t.closest('figure')) return;
+			labelCells(t);
+			if (!t.classList.contains('one-row')) C360.sortable(t);
 		});
 	});
 })();

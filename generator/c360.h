@@ -124,6 +124,9 @@ size_t date_format(char *out, int64_t moment, bool with_time);
 void buf_date(Buf *b, int64_t days);	/* YYYY-MM-DD */
 void buf_moment(Buf *b, int64_t moment);	/* YYYY-MM-DD HH:MM:SS */
 void buf_iso_week(Buf *b, int64_t days);	/* YYYY-Www */
+void buf_date_words(Buf *b, int64_t days, bool year);	/* Mar 4, or Mar 4, 2024 (English, for people) */
+extern const char *const date_month_abbr[12];	/* Jan ... Dec */
+extern const char *const date_weekday_abbr[7];	/* Mon ... Sun */
 
 /* ------------------------------------------------------------------ diagnostics (diag.c)
  * The catalogue: every problem c360 reports, its severity and its message. Flags are
@@ -224,6 +227,9 @@ typedef struct {
 	size_t nowned;
 	size_t chunk_min;	/* a file is split into chunks of at least this many bytes */
 	const char *thousands_separator, *currency;	/* how pages write figures (NULL: ",", none) */
+	int64_t noise;		/* a KPI change below this, in hundredths of a percent, is not coloured */
+	const char *site_url;	/* where the site is published, for the e-mail's link; NULL: not said */
+	bool gold_bom;		/* the gold CSVs start with a UTF-8 BOM (for Excel; Power BI needs none) */
 } Config;
 
 void config_defaults(Config *c);
@@ -518,8 +524,8 @@ typedef struct {
 	const char *title;	/* how pages, the edition and the e-mail name it */
 	int kind;		/* KV_* */
 	bool lower_is_better;	/* a fall is good news */
-	bool card;		/* a card on the dashboard */
-	const char *note;	/* a line under the card's value, or NULL */
+	int card;		/* its place among the dashboard's cards, from 1; 0: no card */
+	const char *note;	/* what the card's value is (of), under it, or NULL */
 	const char *definition;	/* the rule, for the definitions page */
 } KpiDef;
 
@@ -769,6 +775,7 @@ bool out_copy_dir(const char *from, const char *dir, const char *sub, const char
 char *path_join(const char *a, const char *b);
 
 void csv_field(Buf *b, const char *s, size_t n);	/* RFC 4180 quoting when needed */
+#define UTF8_BOM "\xef\xbb\xbf"	/* starts a CSV file for Excel, which otherwise reads it in the local code page */
 bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err);
 int config_threads(const Config *c);	/* --jobs, else one per processor */
 const char *config_file_of(const Config *c, SourceId id);	/* a source's file name in the data folder */
@@ -791,9 +798,21 @@ void fmt_money(Buf *b, const NumFormat *f, int64_t cents);	/* -€1,234.56 */
 void fmt_pct(Buf *b, const NumFormat *f, int64_t hundredths);	/* 12.34% */
 void fmt_figure(Buf *b, const NumFormat *f, int kind, int64_t v);	/* by KV_*; KPI_NULL: "–" */
 void fmt_change(Buf *b, const NumFormat *f, int kind, int64_t d);	/* +8, -€1.00, +3.33 pts */
-/* A chart's number: exact (bars, data tables) as fmt_figure, else short for an axis: 950, 12k,
- * 1.2M; rounded half away from zero. */
-void fmt_chart(Buf *b, const NumFormat *f, double v, int kind, bool exact);
+void fmt_change_pct(Buf *b, const NumFormat *f, int64_t hundredths);	/* +16.67%, -0.01%; KPI_NULL: "–" */
+/* A figure in short, for prose, its suffix saying so: up to 9,999 (money 9,999.99) exact, then
+ * one decimal: 20.9 k, €56.5 M, 1.2 bn; rounded half away from zero. Percentages as fmt_pct. */
+void fmt_compact(Buf *b, const NumFormat *f, int kind, int64_t v);
+/* A chart's exact number (bars, hover titles, data tables): fmt_figure of v rounded to the unit. */
+void fmt_chart(Buf *b, const NumFormat *f, double v, int kind);
+/* An axis writes every tick in one unit, chosen from its top tick, with the decimals its step
+ * needs: 0 500 1,000 | 0 5 k 10 k | 0 0.5 M 1.0 M | 0 25% 50%. */
+typedef struct {
+	double unit;
+	int decimals;		/* 0 to 2 */
+	const char *suffix;
+} AxisFormat;
+AxisFormat fmt_axis_for(double top, double step, int kind);
+void fmt_axis(Buf *b, const NumFormat *f, const AxisFormat *a, double v);
 
 /* ------------------------------------------------------------------ escaping (escape.c) */
 void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes */
@@ -881,21 +900,34 @@ typedef struct {
 typedef struct {
 	const char *id;		/* unique on its page: [a-z0-9-] */
 	const char *title, *desc, *cat_title;
+	const char *axis_title, *axis_title_right;	/* trend charts: what the values are ("Valid orders") */
 	ChartKind kind;
 	int format, format_right;	/* KV_* of the left and right axes */
 	const NumFormat *fmt;	/* how its labels write numbers */
 	size_t ncat;
-	const char *const *cat;
+	const char *const *cat;	/* the categories' names: bar labels, hover titles, the data table */
+	const int64_t *week;	/* trend charts: each category's Monday, for the axis (Mar 4) */
+	bool partial_last;	/* trend charts: the last week is not over (lighter, dashed, "to date") */
+	const char *const *link;	/* where a click on a category goes, from the page (NULL: nowhere) */
+	bool stacked;		/* bar charts: the series end to end, their total after them */
 	size_t nseries;
 	ChartSeries series[4];
 } Chart;
 
 typedef struct ChartPlot ChartPlot;
-ChartPlot *chart_layout(const Chart *c);
-void chart_svg(const Chart *c, const ChartPlot *p, Buf *out);	/* <figure> with SVG and data table */
+#define CHART_WIDE 560.0	/* the width of the site's, the PDF's and the e-mail's charts */
+#define CHART_NARROW 360.0	/* of the site's on a phone */
+ChartPlot *chart_layout(const Chart *c, double width);
+/* <figure> with the wide and the narrow SVG (CSS shows one), a hover title and link per category,
+ * and the data table. */
+void chart_svg(const Chart *c, const ChartPlot *wide, const ChartPlot *narrow, Buf *out);
 struct _cairo;
 void chart_draw(const ChartPlot *p, struct _cairo *cr);	/* in a width x height box at the origin */
 bool chart_png(const ChartPlot *p, Buf *out);	/* the chart as a PNG, twice the size */
+/* A sparkline: a small SVG line through n (at most 64) values, NAN leaving a gap, the last point
+ * marked, each point's tips[i] shown on hover; label says what it shows to screen readers. */
+void chart_sparkline(Buf *b, const double *v, const char *const *tips, size_t n, const char *label);
+double chart_width(const ChartPlot *p);
 double chart_height(const ChartPlot *p);
 void chart_plot_free(ChartPlot *p);
 
@@ -903,9 +935,10 @@ void chart_plot_free(ChartPlot *p);
  * Described from the gold model, laid out and drawn to PNG once: the dashboard shows them as
  * SVG, the edition draws them into its PDF and attaches the PNGs to the e-mail. */
 typedef struct {
-	const char *key;	/* the dashboard's template variable: "chart_orders" */
+	const char *key;	/* the page's template variable: "chart_orders" */
 	Chart chart;
-	ChartPlot *plot;
+	ChartPlot *plot, *narrow;	/* CHART_WIDE and CHART_NARROW */
+	bool dashboard;		/* on the dashboard and in the edition; else on the quality page */
 	Buf png;
 } ReportChart;
 
@@ -924,6 +957,8 @@ void chart_set_free(ChartSet *set);
 bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
 /* The weekly edition (edition.c): weekly/report.pdf, weekly/email.eml and weekly/email.html. */
 bool edition_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
+/* The week in one paragraph, written from the KPIs and their changes (noise: kpi_trend's). */
+void report_summary(Buf *b, const Gold *g, const NumFormat *fmt, int64_t noise);
 
 typedef struct Site {
 	const Gold *g;
@@ -942,6 +977,7 @@ typedef struct {
 	Arena arena;
 	Buf md, html, page, err, scratch;
 	RawStash raws;
+	bool undated;		/* its pages are about one customer: no as-of date (they change only with them) */
 } PageWork;
 
 void page_init(PageWork *w);
@@ -955,8 +991,22 @@ bool site_dashboard(Site *site);
 bool site_quality(Site *site);
 bool site_segments(Site *site);
 bool site_customers(Site *site);
+bool site_lists(Site *site);
 void customer_page_path(Buf *b, const RowHead *customer);	/* customers/xx/NAME.html */
-/* Table rows for customers: name, id, email, location, segment, value, orders, url (from the root). */
+/* The customer lists a KPI card opens (site_lists.c): a sortable page and a CSV each. */
+enum { LIST_CHURN, LIST_OPEN, LIST_COUNT };
+typedef struct {
+	const char *slug;	/* the page SLUG.html and the list SLUG.csv, at the site's root */
+	const char *title, *noun, *rule;	/* "Churn risk", "customers at churn risk", who is on it */
+	int kpi;		/* the card that opens it */
+} CustomerListDef;
+extern const CustomerListDef customer_list_defs[LIST_COUNT];
+const uint32_t *customer_list(const Gold *g, int list, size_t *n);
+/* dir/path: customers as CSV for spreadsheets (a UTF-8 BOM, no cell a formula); false after
+ * reporting to the site's err. */
+bool customer_csv(const Site *site, const char *path, const uint32_t *rows, size_t n);
+/* Table rows for customers: name, id, email, location, segment, lifetime value, valid orders, last
+ * order, days since it, tickets, open tickets, url (from the root). */
 Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n);
 
 /* ------------------------------------------------------------------ generate.c */

@@ -1,4 +1,5 @@
-/* chart.c — charts laid out once, then drawn to SVG for the site and with Cairo to PNG/PDF. */
+/* chart.c — charts laid out once per width, then drawn to SVG for the site (with a hover title
+ * and, where given, a link per category) and with Cairo to PNG/PDF. */
 #include "c360.h"
 
 #include <cairo.h>
@@ -6,20 +7,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { ROLE_AXIS = 8, ROLE_GRID, ROLE_LABEL, ROLE_VALUE };
+enum { ROLE_AXIS = 8, ROLE_GRID, ROLE_LABEL, ROLE_VALUE, ROLE_NOTE, ROLE_HIT };
 enum { SH_RECT, SH_LINE, SH_PATH, SH_DOT, SH_TEXT };
 enum { A_START, A_MIDDLE, A_END };
 
-#define W 640.0
 #define FONT 11.0
-#define CHAR_W (FONT * 0.58)	/* the layout's idea of a character's width (DejaVu Sans) */
+#define CHAR_W (FONT * 0.6)	/* the layout's idea of a character's width (DejaVu Sans) */
+#define BAR_ROW 26.0		/* a bar chart's row */
 
 typedef struct {
 	int kind, role, anchor;
+	bool partial;		/* of the week not over yet: lighter, dashed */
 	double x, y, w, h;
 	double *pts;
 	size_t npts;
-	char *text;
+	char *text;		/* SH_TEXT: the text; ROLE_HIT: the hover title */
+	const char *link;	/* ROLE_HIT: where a click goes, or NULL */
 } Shape;
 
 struct ChartPlot {
@@ -40,152 +43,282 @@ static Shape *add(ChartPlot *p, int kind, int role)
 	return s;
 }
 
-static void text_at(ChartPlot *p, int role, double x, double y, int anchor, const char *text)
+static Shape *rect(ChartPlot *p, int role, double x, double y, double w, double h)
 {
-	Shape *s = add(p, SH_TEXT, role);
-	s->x = x, s->y = y, s->anchor = anchor;
-	s->text = xstrdup(text);
+	Shape *s = add(p, SH_RECT, role);
+	s->x = x, s->y = y, s->w = w, s->h = h;
+	return s;
+}
+
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t chars = 0;
+	for (size_t i = 0; i < n; i++)
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return chars;
 }
 
 static double text_width(const char *s)
 {
-	size_t chars = 0;
-	for (; *s; s++)
-		chars += ((unsigned char)*s & 0xc0) != 0x80;
-	return (double)chars * CHAR_W;
+	return (double)utf8_chars(s, strlen(s)) * CHAR_W;
 }
 
-/* Tick values: 0 and steps of 1, 2 or 5 x 10^k up to at least max. */
-static double nice_step(double max, int ticks)
+/* Text at (x, y), shortened with "…" to at most max wide (0: any width). */
+static void text_at(ChartPlot *p, int role, double x, double y, int anchor, const char *text, double max)
+{
+	Shape *s = add(p, SH_TEXT, role);
+	s->x = x, s->y = y, s->anchor = anchor;
+	size_t n = strlen(text), keep = max > 0 ? (size_t)(max / CHAR_W) : n;
+	if (utf8_chars(text, n) <= keep || keep < 2) {
+		s->text = xstrdup(text);
+		return;
+	}
+	size_t i = 0;
+	for (size_t chars = 0; i < n && chars < keep - 1; chars++)
+		for (i++; i < n && ((unsigned char)text[i] & 0xc0) == 0x80; i++)
+			;
+	s->text = xmalloc(i + 4);
+	memcpy(s->text, text, i);
+	memcpy(s->text + i, "…", 4);
+}
+
+/* Tick values: 0 and steps of 1, 2 or 5 x 10^k (whole numbers for counts) up to at least max. */
+static double nice_step(double max, int ticks, int format)
 {
 	if (max <= 0)
 		return 1;
 	double raw = max / ticks, mag = pow(10, floor(log10(raw))), f = raw / mag;
-	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+	double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+	return format == KV_COUNT && step < 1 ? 1 : step;
 }
 
-/* A number as an axis label (short) or a bar's or data table's (exact). */
-static void label_value(const Chart *c, char *out, size_t n, double v, int format, bool exact)
+/* A number as a bar's, a hover title's or a data table's: exact. */
+static void exact(const Chart *c, Buf *b, double v, int format)
 {
-	Buf b = {0};
-	fmt_chart(&b, c->fmt ? c->fmt : &fmt_plain, v, format, exact);
-	snprintf(out, n, "%s", buf_cstr(&b));
-	buf_free(&b);
+	fmt_chart(b, c->fmt ? c->fmt : &fmt_plain, v, format);
 }
 
 static double series_max(const Chart *c, bool right)
 {
 	double max = 0;
-	for (size_t s = 0; s < c->nseries; s++)
-		for (size_t i = 0; i < c->ncat && c->series[s].right == right; i++)
-			if (!isnan(c->series[s].v[i]) && c->series[s].v[i] > max)
-				max = c->series[s].v[i];
+	for (size_t i = 0; i < c->ncat; i++) {
+		double sum = 0;
+		for (size_t s = 0; s < c->nseries; s++) {
+			double v = c->series[s].v[i];
+			if (c->series[s].right != right || isnan(v))
+				continue;
+			sum = c->stacked ? sum + v : fmax(sum, v);
+		}
+		max = fmax(max, sum);
+	}
 	return max;
 }
 
-/* Horizontal bars: one row per category, its value at the end of the bar. */
-static void layout_bars(const Chart *c, ChartPlot *p)
+/* What hovering over a category says: its name and every series' value there. */
+static char *category_tip(const Chart *c, size_t i)
 {
-	double label_w = 0, row = 26, top = 8;
-	for (size_t i = 0; i < c->ncat; i++)
-		label_w = fmax(label_w, text_width(c->cat[i]));
-	label_w = fmin(label_w, 220) + 12;
-	double x0 = label_w, span = W - label_w - 90, max = series_max(c, false);
-	p->width = W;
-	p->height = top * 2 + row * (double)(c->ncat ? c->ncat : 1);
-	char v[64];
-	for (size_t i = 0; i < c->ncat; i++) {
-		double y = top + row * (double)i, val = isnan(c->series[0].v[i]) ? 0 : c->series[0].v[i];
-		text_at(p, ROLE_LABEL, x0 - 8, y + row / 2 + FONT * 0.35, A_END, c->cat[i]);
-		Shape *r = add(p, SH_RECT, 0);
-		r->x = x0, r->y = y + 5, r->h = row - 10, r->w = max > 0 && val > 0 ? span * val / max : 0;
-		label_value(c, v, sizeof v, val, c->format, true);
-		text_at(p, ROLE_VALUE, x0 + r->w + 6, y + row / 2 + FONT * 0.35, A_START, v);
+	Buf b = {0};
+	buf_puts(&b, c->cat[i]);
+	for (size_t s = 0; s < c->nseries; s++) {
+		double v = c->series[s].v[i];
+		buf_puts(&b, s ? ", " : ": ");
+		buf_puts(&b, c->series[s].name);
+		buf_putc(&b, ' ');
+		if (isnan(v))
+			buf_puts(&b, "none");
+		else
+			exact(c, &b, v, c->series[s].right ? c->format_right : c->format);
 	}
-	if (!c->ncat)
-		text_at(p, ROLE_LABEL, W / 2, top + row / 2, A_MIDDLE, "no data");
+	return (char *)buf_cstr(&b);
 }
 
-/* One value axis: grid lines and tick labels on the left or right. */
+static void hit(ChartPlot *p, const Chart *c, size_t i, double x, double y, double w, double h)
+{
+	Shape *s = rect(p, ROLE_HIT, x, y, w, h);
+	s->text = category_tip(c, i);
+	s->link = c->link ? c->link[i] : NULL;
+}
+
+/* The series' names and colours in a row from (x, y), wrapping within width; returns the y under it. */
+static double legend(const Chart *c, ChartPlot *p, double x, double y, double width)
+{
+	double x0 = x;
+	for (size_t s = 0; s < c->nseries; s++) {
+		double w = 34 + text_width(c->series[s].name);
+		if (x > x0 && x + w > width)
+			x = x0, y += 18;
+		rect(p, (int)s, x, y, 12, 12);
+		text_at(p, ROLE_LABEL, x + 16, y + 10, A_START, c->series[s].name, 0);
+		x += w;
+	}
+	return y + 22;
+}
+
+/* Horizontal bars: one row per category, its value (the series' total) after the bar. */
+static void layout_bars(const Chart *c, ChartPlot *p, double width)
+{
+	double label_w = 0, value_w = 0, max = series_max(c, false);
+	Buf b = {0};
+	for (size_t i = 0; i < c->ncat; i++)
+		label_w = fmax(label_w, text_width(c->cat[i]));
+	exact(c, &b, max, c->format);
+	value_w = text_width(buf_cstr(&b)) + 14;
+	label_w = fmin(label_w, width * 0.34) + 12;
+	double top = c->nseries > 1 ? legend(c, p, label_w, 6, width) : 8, x0 = label_w, span = width - label_w - value_w;
+	p->width = width;
+	p->height = top + 8 + BAR_ROW * (double)(c->ncat ? c->ncat : 1);
+	for (size_t i = 0; i < c->ncat; i++) {
+		double y = top + BAR_ROW * (double)i, x = x0, total = 0;
+		text_at(p, ROLE_LABEL, x0 - 8, y + BAR_ROW / 2 + FONT * 0.35, A_END, c->cat[i], label_w - 12);
+		for (size_t s = 0; s < c->nseries; s++) {
+			double v = isnan(c->series[s].v[i]) ? 0 : c->series[s].v[i];
+			double w = max > 0 && v > 0 ? span * v / max : 0;
+			if (w > 0)
+				rect(p, (int)s, x, y + 5, w, BAR_ROW - 10);
+			x += w, total += v;
+		}
+		b.len = 0;
+		exact(c, &b, total, c->format);
+		text_at(p, ROLE_VALUE, x + 6, y + BAR_ROW / 2 + FONT * 0.35, A_START, buf_cstr(&b), 0);
+		hit(p, c, i, 0, y, width, BAR_ROW);
+	}
+	if (!c->ncat)
+		text_at(p, ROLE_LABEL, width / 2, top + BAR_ROW / 2, A_MIDDLE, "no data", 0);
+	buf_free(&b);
+}
+
+/* One value axis: grid lines and tick labels, all in one unit, on the left or right. */
 static double axis(const Chart *c, ChartPlot *p, double max, int format, double left, double right, double top,
 		   double bottom, bool on_right)
 {
-	double step = nice_step(max, 4), top_value = step * ceil(max / step);
+	double step = nice_step(max, 4, format), top_value = step * ceil(max / step);
 	if (top_value <= 0)
 		top_value = step;
-	char v[64];
-	for (double t = 0; t <= top_value + step / 2; t += step) {
-		double y = bottom - (bottom - top) * t / top_value;
+	AxisFormat af = fmt_axis_for(top_value, step, format);
+	Buf b = {0};
+	for (int k = 0; k * step <= top_value + step / 2; k++) {
+		double t = k * step, y = bottom - (bottom - top) * t / top_value;
 		if (!on_right) {
-			Shape *g = add(p, SH_LINE, t == 0 ? ROLE_AXIS : ROLE_GRID);
+			Shape *g = add(p, SH_LINE, k == 0 ? ROLE_AXIS : ROLE_GRID);
 			g->x = left, g->y = y, g->w = right - left;
 		}
-		label_value(c, v, sizeof v, t, format, false);
-		text_at(p, ROLE_LABEL, on_right ? right + 6 : left - 6, y + FONT * 0.35, on_right ? A_START : A_END, v);
+		b.len = 0;
+		fmt_axis(&b, c->fmt ? c->fmt : &fmt_plain, &af, t);
+		text_at(p, ROLE_LABEL, on_right ? right + 6 : left - 6, y + FONT * 0.35, on_right ? A_START : A_END,
+			buf_cstr(&b), 0);
 	}
+	buf_free(&b);
 	return top_value;
 }
 
-/* Categories along x (weeks): bars grouped per category, lines through their middles. */
-static void layout_trend(const Chart *c, ChartPlot *p)
+/* An axis' title: what its values are, and the currency of money. */
+static void axis_title(const Chart *c, ChartPlot *p, const char *title, int format, double x, double y, int anchor)
+{
+	const char *cur = c->fmt && format == KV_MONEY ? c->fmt->currency : "";
+	Buf b = {0};
+	buf_printf(&b, *cur ? "%s (%s)" : "%s", title, cur);
+	text_at(p, ROLE_NOTE, x, y, anchor, buf_cstr(&b), 0);
+	buf_free(&b);
+}
+
+/* The weeks along x: a date per label (the latest always), the year where it starts or changes,
+ * "to date" under a week not over yet. */
+static void week_labels(const Chart *c, ChartPlot *p, double left, double group, double y)
+{
+	size_t every = (size_t)ceil(52.0 / (group > 0 ? group : 1));
+	int last_year = 0;
+	size_t first = (c->ncat - 1) % (every ? every : 1);
+	for (size_t i = first; i < c->ncat; i += every ? every : 1) {
+		int yr, m, d;
+		date_civil(c->week[i], &yr, &m, &d);
+		double x = left + group * ((double)i + 0.5);
+		Buf b = {0};
+		buf_date_words(&b, c->week[i], false);
+		text_at(p, ROLE_LABEL, x, y, A_MIDDLE, buf_cstr(&b), 0);
+		b.len = 0;
+		if (i + 1 == c->ncat && c->partial_last)
+			buf_puts(&b, "to date");
+		else if (yr != last_year)
+			buf_printf(&b, "%d", yr);
+		if (b.len)
+			text_at(p, ROLE_NOTE, x, y + 13, A_MIDDLE, buf_cstr(&b), 0);
+		last_year = yr;
+		buf_free(&b);
+	}
+}
+
+static void trend_line(const Chart *c, ChartPlot *p, size_t s, double left, double group, double bottom,
+		       double height, double max)
+{
+	const ChartSeries *se = &c->series[s];
+	size_t solid = c->partial_last && c->ncat >= 2 ? c->ncat - 1 : c->ncat;
+	for (int part = 0; part < 2; part++) {	/* the complete weeks, then the last segment into the week not over */
+		size_t from = part ? solid - 1 : 0, to = part ? c->ncat : solid;
+		if (part && solid == c->ncat)
+			break;
+		Shape *path = add(p, SH_PATH, (int)s);
+		path->partial = part;
+		path->pts = xmalloc((to - from + 1) * 2 * sizeof *path->pts);
+		for (size_t i = from; i < to; i++) {
+			double v = isnan(se->v[i]) ? 0 : se->v[i];
+			path->pts[2 * path->npts] = left + group * ((double)i + 0.5);
+			path->pts[2 * path->npts++ + 1] = bottom - height * fmax(v, 0) / max;
+		}
+	}
+	for (size_t i = 0; group >= 12 && i < c->ncat; i++) {
+		double v = isnan(se->v[i]) ? 0 : se->v[i];
+		Shape *d = add(p, SH_DOT, (int)s);
+		d->x = left + group * ((double)i + 0.5), d->y = bottom - height * fmax(v, 0) / max;
+		d->partial = c->partial_last && i + 1 == c->ncat;
+	}
+}
+
+/* Weeks along x: bars grouped per week, lines through their middles; a hover title per week. */
+static void layout_trend(const Chart *c, ChartPlot *p, double width)
 {
 	bool has_right = false;
 	size_t nbars = 0;
 	for (size_t s = 0; s < c->nseries; s++)
 		has_right |= c->series[s].right, nbars += !c->series[s].line;
-	double left = 58, right = W - (has_right ? 58 : 16), top = 34, bottom = 222;
-	p->width = W, p->height = 262;
+	double left = 52, right = width - (has_right ? 52 : 14);
+	double top = legend(c, p, left, 6, width) + 18, bottom = top + 176;
+	p->width = width, p->height = bottom + 38;
+	axis_title(c, p, c->axis_title, c->format, left - 44, top - 10, A_START);
+	if (has_right)
+		axis_title(c, p, c->axis_title_right, c->format_right, right + 44, top - 10, A_END);
 	double lmax = axis(c, p, series_max(c, false), c->format, left, right, top, bottom, false);
 	double rmax = has_right ? axis(c, p, series_max(c, true), c->format_right, left, right, top, bottom, true) : 1;
 	double group = c->ncat ? (right - left) / (double)c->ncat : 0;
-	size_t every = (size_t)ceil((double)c->ncat * 64 / (right - left));
-	for (size_t i = 0; i < c->ncat; i += every ? every : 1)
-		text_at(p, ROLE_LABEL, left + group * ((double)i + 0.5), bottom + 16, A_MIDDLE, c->cat[i]);
-	double legend_x = left;
+	week_labels(c, p, left, group, bottom + 16);
 	for (size_t s = 0, bar = 0; s < c->nseries; s++) {
 		const ChartSeries *se = &c->series[s];
 		double max = se->right ? rmax : lmax;
-		Shape *key = add(p, SH_RECT, (int)s);
-		key->x = legend_x, key->y = 8, key->w = 12, key->h = 12;
-		text_at(p, ROLE_LABEL, legend_x + 16, 18, A_START, se->name);
-		legend_x += 34 + text_width(se->name);
-		if (!se->line) {
-			double bw = group * 0.7 / (double)nbars;
-			for (size_t i = 0; i < c->ncat; i++) {
-				double v = isnan(se->v[i]) ? 0 : se->v[i];
-				if (v <= 0)
-					continue;
-				Shape *r = add(p, SH_RECT, (int)s);
-				r->h = (bottom - top) * fmax(v, 0) / max;
-				r->x = left + group * (double)i + group * 0.15 + bw * (double)bar, r->y = bottom - r->h, r->w = bw;
-			}
-			bar++;
+		if (se->line) {
+			trend_line(c, p, s, left, group, bottom, bottom - top, max);
 			continue;
 		}
-		Shape *path = add(p, SH_PATH, (int)s);
-		path->pts = xmalloc((c->ncat + 1) * 2 * sizeof *path->pts);
+		double bw = group * 0.7 / (double)nbars;
 		for (size_t i = 0; i < c->ncat; i++) {
-			double v = isnan(se->v[i]) ? 0 : se->v[i];
-			path->pts[2 * path->npts] = left + group * ((double)i + 0.5);
-			path->pts[2 * path->npts + 1] = bottom - (bottom - top) * fmax(v, 0) / max;
-			path->npts++;
-			if (c->ncat <= 26) {
-				Shape *d = add(p, SH_DOT, (int)s);
-				d->x = path->pts[2 * path->npts - 2], d->y = path->pts[2 * path->npts - 1];
-			}
+			double v = isnan(se->v[i]) ? 0 : se->v[i], h = (bottom - top) * fmax(v, 0) / max;
+			if (v > 0)
+				rect(p, (int)s, left + group * ((double)i + 0.15) + bw * (double)bar, bottom - h, bw, h)->partial =
+					c->partial_last && i + 1 == c->ncat;
 		}
+		bar++;
 	}
+	for (size_t i = 0; i < c->ncat; i++)
+		hit(p, c, i, left + group * (double)i, top, group, bottom - top);
 	if (!c->ncat)
-		text_at(p, ROLE_LABEL, (left + right) / 2, (top + bottom) / 2, A_MIDDLE, "no data");
+		text_at(p, ROLE_LABEL, (left + right) / 2, (top + bottom) / 2, A_MIDDLE, "no data", 0);
 }
 
-ChartPlot *chart_layout(const Chart *c)
+ChartPlot *chart_layout(const Chart *c, double width)
 {
 	ChartPlot *p = xcalloc(1, sizeof *p);
 	if (c->kind == CHART_BARS)
-		layout_bars(c, p);
+		layout_bars(c, p, width);
 	else
-		layout_trend(c, p);
+		layout_trend(c, p, width);
 	return p;
 }
 
@@ -211,28 +344,49 @@ static const char *role_class(int role)
 	case ROLE_GRID: return "grid";
 	case ROLE_LABEL: return "label";
 	case ROLE_VALUE: return "value";
+	case ROLE_NOTE: return "note";
+	case ROLE_HIT: return "hit";
 	default: return series[role & 3];
 	}
+}
+
+/* A category's hover area: its title, and a link around it where it leads somewhere. */
+static void svg_hit(Buf *b, const Shape *s)
+{
+	if (s->link) {
+		buf_puts(b, "<a href=\"");
+		esc_html(b, s->link, strlen(s->link));
+		buf_puts(b, "\" aria-label=\"");
+		esc_html(b, s->text, strlen(s->text));
+		buf_puts(b, "\">");
+	}
+	buf_printf(b, "<rect class=\"hit\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>", s->x, s->y, s->w,
+		   s->h);
+	esc_html(b, s->text, strlen(s->text));
+	buf_puts(b, s->link ? "</title></rect></a>" : "</title></rect>");
 }
 
 static void svg_shape(Buf *b, const Shape *s)
 {
 	static const char *const anchors[] = {"start", "middle", "end"};
-	const char *cls = role_class(s->role);
+	const char *cls = role_class(s->role), *partial = s->partial ? " partial" : "";
 	switch (s->kind) {
 	case SH_RECT:
-		buf_printf(b, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", cls, s->x, s->y,
-			   s->w, s->h);
+		if (s->role == ROLE_HIT)
+			svg_hit(b, s);
+		else
+			buf_printf(b, "<rect class=\"%s%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", cls,
+				   partial, s->x, s->y, s->w, s->h);
 		break;
 	case SH_LINE:
 		buf_printf(b, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", cls, s->x, s->y,
 			   s->x + s->w, s->y + s->h);
 		break;
 	case SH_DOT:
-		buf_printf(b, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>", cls, s->x, s->y);
+		buf_printf(b, "<circle class=\"%s%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>", cls, partial, s->x, s->y);
 		break;
 	case SH_PATH:
-		buf_printf(b, "<polyline class=\"line %s\" points=\"", cls);
+		buf_printf(b, "<polyline class=\"line %s%s\" points=\"", cls, partial);
 		for (size_t i = 0; i < s->npts; i++)
 			buf_printf(b, "%s%.1f,%.1f", i ? " " : "", s->pts[2 * i], s->pts[2 * i + 1]);
 		buf_puts(b, "\"/>");
@@ -246,7 +400,7 @@ static void svg_shape(Buf *b, const Shape *s)
 	buf_putc(b, '\n');
 }
 
-/* The chart's numbers as a table: its text alternative. */
+/* The chart's numbers as a table: its text alternative, with the categories' links. */
 static void data_table(Buf *b, const Chart *c)
 {
 	buf_puts(b, "<details class=\"chart-data\"><summary>Data table</summary>\n<table>\n<thead><tr><th scope=\"col\">");
@@ -260,33 +414,47 @@ static void data_table(Buf *b, const Chart *c)
 	buf_puts(b, "</tr></thead>\n");
 	if (c->ncat)
 		buf_puts(b, "<tbody>\n");
-	char v[64];
 	for (size_t i = 0; i < c->ncat; i++) {
 		buf_puts(b, "<tr><th scope=\"row\">");
+		if (c->link && c->link[i]) {
+			buf_puts(b, "<a href=\"");
+			esc_html(b, c->link[i], strlen(c->link[i]));
+			buf_puts(b, "\">");
+		}
 		esc_html(b, c->cat[i], strlen(c->cat[i]));
-		buf_puts(b, "</th>");
+		buf_puts(b, c->link && c->link[i] ? "</a></th>" : "</th>");
 		for (size_t s = 0; s < c->nseries; s++) {
 			double x = c->series[s].v[i];
-			label_value(c, v, sizeof v, isnan(x) ? 0 : x, c->series[s].right ? c->format_right : c->format, true);
-			buf_printf(b, "<td>%s</td>", isnan(x) ? "" : v);
+			buf_puts(b, "<td>");
+			if (!isnan(x))
+				exact(c, b, x, c->series[s].right ? c->format_right : c->format);
+			buf_puts(b, "</td>");
 		}
 		buf_puts(b, "</tr>\n");
 	}
 	buf_puts(b, c->ncat ? "</tbody>\n</table></details>\n" : "</table></details>\n");
 }
 
-void chart_svg(const Chart *c, const ChartPlot *p, Buf *b)
+static void svg_plot(Buf *b, const Chart *c, const ChartPlot *p, const char *variant)
 {
-	buf_printf(b, "<figure class=\"chart\" id=\"%s\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" "
-		      "role=\"img\" aria-labelledby=\"%s-title %s-desc\">\n<title id=\"%s-title\">",
-		   c->id, p->width, p->height, c->id, c->id, c->id);
+	buf_printf(b, "<svg class=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" "
+		      "role=\"img\" aria-labelledby=\"%s%s-title %s%s-desc\">\n<title id=\"%s%s-title\">",
+		   *variant ? "narrow" : "wide", p->width, p->height, c->id, variant, c->id, variant, c->id, variant);
 	esc_html(b, c->title, strlen(c->title));
-	buf_printf(b, "</title>\n<desc id=\"%s-desc\">", c->id);
+	buf_printf(b, "</title>\n<desc id=\"%s%s-desc\">", c->id, variant);
 	esc_html(b, c->desc, strlen(c->desc));
 	buf_puts(b, "</desc>\n");
 	for (size_t i = 0; i < p->n; i++)
 		svg_shape(b, &p->shape[i]);
-	buf_puts(b, "</svg>\n<figcaption>");
+	buf_puts(b, "</svg>\n");
+}
+
+void chart_svg(const Chart *c, const ChartPlot *wide, const ChartPlot *narrow, Buf *b)
+{
+	buf_printf(b, "<figure class=\"chart\" id=\"%s\">\n", c->id);
+	svg_plot(b, c, wide, "");
+	svg_plot(b, c, narrow, "-narrow");
+	buf_puts(b, "<figcaption>");
 	esc_html(b, c->title, strlen(c->title));
 	buf_puts(b, "</figcaption>\n");
 	data_table(b, c);
@@ -295,7 +463,7 @@ void chart_svg(const Chart *c, const ChartPlot *p, Buf *b)
 
 /* ---- Cairo for PNG and PDF: the Okabe-Ito palette, safe for colour-blind readers */
 
-static void role_colour(cairo_t *cr, int role)
+static void role_colour(cairo_t *cr, int role, double alpha)
 {
 	static const double series[][3] = {
 		{0.000, 0.447, 0.698}, {0.902, 0.624, 0.000}, {0.000, 0.620, 0.451}, {0.800, 0.475, 0.655},
@@ -303,8 +471,51 @@ static void role_colour(cairo_t *cr, int role)
 	switch (role) {
 	case ROLE_AXIS: cairo_set_source_rgb(cr, 0.35, 0.35, 0.38); break;
 	case ROLE_GRID: cairo_set_source_rgb(cr, 0.88, 0.88, 0.90); break;
+	case ROLE_NOTE: cairo_set_source_rgb(cr, 0.36, 0.38, 0.42); break;
 	case ROLE_LABEL: case ROLE_VALUE: cairo_set_source_rgb(cr, 0.15, 0.15, 0.18); break;
-	default: cairo_set_source_rgb(cr, series[role & 3][0], series[role & 3][1], series[role & 3][2]);
+	default: cairo_set_source_rgba(cr, series[role & 3][0], series[role & 3][1], series[role & 3][2], alpha);
+	}
+}
+
+static void draw_shape(cairo_t *cr, const Shape *s)
+{
+	static const double dash[] = {4, 3};
+	role_colour(cr, s->role, s->partial ? 0.35 : 1);
+	cairo_set_dash(cr, dash, s->partial ? 2 : 0, 0);
+	switch (s->kind) {
+	case SH_RECT:
+		cairo_rectangle(cr, s->x, s->y, s->w, s->h);
+		cairo_fill(cr);
+		if (s->partial) {	/* a dashed outline in the full colour */
+			role_colour(cr, s->role, 1);
+			cairo_rectangle(cr, s->x + 0.5, s->y + 0.5, s->w - 1, s->h - 1);
+			cairo_stroke(cr);
+		}
+		break;
+	case SH_LINE:
+		cairo_move_to(cr, s->x, s->y + 0.5);
+		cairo_line_to(cr, s->x + s->w, s->y + s->h + 0.5);
+		cairo_stroke(cr);
+		break;
+	case SH_DOT:
+		cairo_arc(cr, s->x, s->y, 3, 0, 2 * M_PI);
+		cairo_fill(cr);
+		break;
+	case SH_PATH:
+		role_colour(cr, s->role, 1);
+		cairo_set_line_width(cr, 2);
+		for (size_t k = 0; k < s->npts; k++)
+			(k ? cairo_line_to : cairo_move_to)(cr, s->pts[2 * k], s->pts[2 * k + 1]);
+		cairo_stroke(cr);
+		cairo_set_line_width(cr, 1);
+		break;
+	default: {
+		cairo_text_extents_t e;
+		cairo_text_extents(cr, s->text, &e);
+		double x = s->anchor == A_START ? s->x : s->anchor == A_MIDDLE ? s->x - e.x_advance / 2 : s->x - e.x_advance;
+		cairo_move_to(cr, x, s->y);
+		cairo_show_text(cr, s->text);
+	}
 	}
 }
 
@@ -313,39 +524,11 @@ void chart_draw(const ChartPlot *p, cairo_t *cr)
 	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_font_size(cr, FONT);
 	cairo_set_line_width(cr, 1);
-	for (size_t i = 0; i < p->n; i++) {
-		const Shape *s = &p->shape[i];
-		role_colour(cr, s->role);
-		switch (s->kind) {
-		case SH_RECT:
-			cairo_rectangle(cr, s->x, s->y, s->w, s->h);
-			cairo_fill(cr);
-			break;
-		case SH_LINE:
-			cairo_move_to(cr, s->x, s->y + 0.5);
-			cairo_line_to(cr, s->x + s->w, s->y + s->h + 0.5);
-			cairo_stroke(cr);
-			break;
-		case SH_DOT:
-			cairo_arc(cr, s->x, s->y, 3, 0, 2 * M_PI);
-			cairo_fill(cr);
-			break;
-		case SH_PATH:
-			cairo_set_line_width(cr, 2);
-			for (size_t k = 0; k < s->npts; k++)
-				(k ? cairo_line_to : cairo_move_to)(cr, s->pts[2 * k], s->pts[2 * k + 1]);
-			cairo_stroke(cr);
-			cairo_set_line_width(cr, 1);
-			break;
-		default: {
-			cairo_text_extents_t e;
-			cairo_text_extents(cr, s->text, &e);
-			double x = s->anchor == A_START ? s->x : s->anchor == A_MIDDLE ? s->x - e.x_advance / 2 : s->x - e.x_advance;
-			cairo_move_to(cr, x, s->y);
-			cairo_show_text(cr, s->text);
-		}
-		}
-	}
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	for (size_t i = 0; i < p->n; i++)
+		if (p->shape[i].role != ROLE_HIT)
+			draw_shape(cr, &p->shape[i]);
+	cairo_set_dash(cr, NULL, 0, 0);
 }
 
 static cairo_status_t png_to_buf(void *closure, const unsigned char *data, unsigned int n)
@@ -368,7 +551,55 @@ bool chart_png(const ChartPlot *p, Buf *out)
 	return ok;
 }
 
+double chart_width(const ChartPlot *p)
+{
+	return p->width;
+}
+
 double chart_height(const ChartPlot *p)
 {
 	return p->height;
+}
+
+/* ---- a KPI's sparkline: small, inline in its card, drawn by the site's CSS */
+
+#define SPARK_W 200.0
+#define SPARK_H 32.0
+
+void chart_sparkline(Buf *b, const double *v, const char *const *tips, size_t n, const char *label)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(v[i]))
+			lo = fmin(lo, v[i]), hi = fmax(hi, v[i]);
+	buf_printf(b, "<svg class=\"spark\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+		      "aria-label=\"", SPARK_W, SPARK_H);
+	esc_html(b, label, strlen(label));
+	buf_puts(b, "\">\n");
+	double x[64], y[64];
+	for (size_t i = 0; i < n && i < 64; i++) {
+		x[i] = 4 + (SPARK_W - 8) * (n > 1 ? (double)i / (double)(n - 1) : 0.5);
+		y[i] = hi > lo ? SPARK_H - 4 - (SPARK_H - 8) * (v[i] - lo) / (hi - lo) : SPARK_H / 2;
+	}
+	for (size_t i = 0; i < n && i < 64;) {	/* a line through each run of values; nulls leave gaps */
+		size_t j = i;
+		while (j < n && j < 64 && !isnan(v[j]))
+			j++;
+		if (j > i + 1) {
+			buf_puts(b, "<polyline class=\"trace\" points=\"");
+			for (size_t k = i; k < j; k++)
+				buf_printf(b, "%s%.1f,%.1f", k > i ? " " : "", x[k], y[k]);
+			buf_puts(b, "\"/>\n");
+		}
+		i = j > i ? j : i + 1;
+	}
+	for (size_t i = 0; i < n && i < 64; i++) {
+		if (isnan(v[i]))
+			continue;
+		buf_printf(b, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\"><title>", i + 1 == n ? "pt last" : "pt",
+			   x[i], y[i], i + 1 == n ? "3" : "4");
+		esc_html(b, tips[i], strlen(tips[i]));
+		buf_puts(b, "</title></circle>\n");
+	}
+	buf_puts(b, "</svg>");
 }

@@ -13,9 +13,10 @@ typedef struct {
 	const NumFormat *fmt;
 	int64_t last_monday;	/* of the as-of date's week */
 	size_t weeks;		/* in the trend charts */
+	bool partial;		/* the as-of date's week is not over: A is not a Sunday */
 } Maker;
 
-static ReportChart *add_chart(Maker *m, const char *key, const Chart *c)
+static ReportChart *add_chart(Maker *m, const char *key, const Chart *c, bool dashboard)
 {
 	ChartSet *set = m->set;
 	if (set->n == set->cap) {
@@ -23,9 +24,14 @@ static ReportChart *add_chart(Maker *m, const char *key, const Chart *c)
 		set->c = xrealloc(set->c, set->cap * sizeof *set->c);
 	}
 	ReportChart *rc = &set->c[set->n++];
-	*rc = (ReportChart){.key = key, .chart = *c};
+	*rc = (ReportChart){.key = key, .chart = *c, .dashboard = dashboard};
 	rc->chart.fmt = m->fmt;
 	return rc;
+}
+
+static const char *keep(Maker *m, const Buf *b)
+{
+	return arena_strndup(&m->set->arena, b->p, b->len);
 }
 
 static double *values(Maker *m, size_t n)
@@ -36,18 +42,27 @@ static double *values(Maker *m, size_t n)
 	return v;
 }
 
-/* Labels of the chart's weeks, ending with the as-of date's. */
-static const char **week_labels(Maker *m)
+/* The chart's weeks, ending with the as-of date's: their Mondays and names. */
+static void weeks_of(Maker *m, Chart *c)
 {
 	const char **cat = arena_alloc(&m->set->arena, (m->weeks + 1) * sizeof *cat);
+	int64_t *week = arena_alloc(&m->set->arena, (m->weeks + 1) * sizeof *week);
 	Buf b = {0};
 	for (size_t i = 0; i < m->weeks; i++) {
+		week[i] = m->last_monday - 7 * (int64_t)(m->weeks - 1 - i);
 		b.len = 0;
-		buf_iso_week(&b, m->last_monday - 7 * (int64_t)(m->weeks - 1 - i));
-		cat[i] = arena_strndup(&m->set->arena, b.p, b.len);
+		buf_puts(&b, "Week of ");
+		buf_date_words(&b, week[i], true);
+		if (i + 1 == m->weeks && m->partial) {
+			buf_puts(&b, " (to date: to ");
+			buf_date_words(&b, m->g->as_of, false);
+			buf_putc(&b, ')');
+		}
+		cat[i] = keep(m, &b);
 	}
 	buf_free(&b);
-	return cat;
+	c->ncat = m->weeks, c->cat = cat, c->week = week, c->partial_last = m->partial && m->weeks;
+	c->kind = CHART_TREND, c->cat_title = "Week";
 }
 
 static void chart_orders(Maker *m)
@@ -61,12 +76,14 @@ static void chart_orders(Maker *m)
 	}
 	Chart c = {
 		.id = "orders", .title = "Valid orders and revenue per week",
-		.desc = "Columns: valid orders per ISO week (left axis); line: their revenue (right axis).",
-		.cat_title = "Week", .kind = CHART_TREND, .format = KV_COUNT, .format_right = KV_MONEY,
-		.ncat = m->weeks, .cat = week_labels(m), .nseries = 2,
+		.desc = "Columns: valid orders per week, Monday to Sunday (left axis); line: their revenue (right "
+			"axis). The last week is lighter while it is not over.",
+		.axis_title = "Valid orders", .axis_title_right = "Revenue", .format = KV_COUNT,
+		.format_right = KV_MONEY, .nseries = 2,
 		.series = {{"Valid orders", orders, false, false}, {"Revenue", revenue, true, true}},
 	};
-	add_chart(m, "chart_orders", &c);
+	weeks_of(m, &c);
+	add_chart(m, "chart_orders", &c, true);
 }
 
 static void chart_devices(Maker *m)
@@ -82,18 +99,20 @@ static void chart_devices(Maker *m)
 				v[ch][(g->weeks[k].days - first) / 7] = (double)g->weeks[k].n[ch];
 	Chart c = {
 		.id = "devices", .title = "Web and mobile sessions per week",
-		.desc = "Sessions per ISO week by channel: Mobile (Android, iOS), Web (desktop systems), Other.",
-		.cat_title = "Week", .kind = CHART_TREND, .format = KV_COUNT, .ncat = m->weeks, .cat = week_labels(m),
-		.nseries = 3,
+		.desc = "Sessions per week, Monday to Sunday, by channel: Mobile (Android, iOS), Web (desktop "
+			"systems), Other. The last week is dashed while it is not over.",
+		.axis_title = "Sessions", .format = KV_COUNT, .nseries = 3,
 		.series = {{"Mobile", v[CH_MOBILE], true, false}, {"Web", v[CH_WEB], true, false},
 			   {"Other", v[CH_OTHER], true, false}},
 	};
-	add_chart(m, "chart_devices", &c);
+	weeks_of(m, &c);
+	add_chart(m, "chart_devices", &c, true);
 }
 
-/* A bar chart from label counts, largest first, the tail folded into "Others". */
+/* A bar chart from label counts, largest first, the tail folded into "Others"; links (NULL:
+ * none) are the labels' pages. */
 static void chart_counts(Maker *m, const char *key, const Chart *tmpl, const char *const *labels,
-			 const uint64_t *counts, size_t n, size_t keep)
+			 const char *const *links, const uint64_t *counts, size_t n, size_t keep)
 {
 	size_t *order = xmalloc((n + 1) * sizeof *order), shown = 0;
 	for (size_t i = 0; i < n; i++)
@@ -108,17 +127,20 @@ static void chart_counts(Maker *m, const char *key, const Chart *tmpl, const cha
 		}
 	size_t ncat = shown > keep ? keep + 1 : shown;
 	const char **cat = arena_alloc(&m->set->arena, (ncat + 1) * sizeof *cat);
+	const char **link = links ? arena_alloc(&m->set->arena, (ncat + 1) * sizeof *link) : NULL;
 	double *v = values(m, ncat);
 	for (size_t i = 0; i < ncat; i++) {
 		cat[i] = i == keep ? "Others" : arena_strndup(&m->set->arena, labels[order[i]], strlen(labels[order[i]]));
 		v[i] = i == keep ? 0 : (double)counts[order[i]];
+		if (link)
+			link[i] = i == keep ? NULL : links[order[i]];
 	}
 	for (size_t i = keep; i < shown; i++)
 		v[keep] += (double)counts[order[i]];
 	Chart c = *tmpl;
-	c.kind = CHART_BARS, c.format = KV_COUNT, c.ncat = ncat, c.cat = cat, c.nseries = 1;
-	c.series[0] = (ChartSeries){"Count", v, false, false};
-	add_chart(m, key, &c);
+	c.kind = CHART_BARS, c.format = KV_COUNT, c.ncat = ncat, c.cat = cat, c.link = link, c.nseries = 1;
+	c.series[0] = (ChartSeries){tmpl->axis_title, v, false, false};
+	add_chart(m, key, &c, true);
 	free(order);
 }
 
@@ -130,8 +152,8 @@ static void chart_payments(Maker *m)
 	for (size_t i = 0; i < g->nsplit; i++)
 		counts[g->split[i].method] = g->split[i].count;
 	Chart c = {.id = "payments", .title = "Successful payments by method", .cat_title = "Method",
-		   .desc = "Number of successful payments per payment method, largest first."};
-	chart_counts(m, "chart_payments", &c, methods->label, counts, methods->n, 12);
+		   .axis_title = "Successful payments", .desc = "Number of successful payments per payment method, largest first."};
+	chart_counts(m, "chart_payments", &c, methods->label, NULL, counts, methods->n, 12);
 	free(counts);
 }
 
@@ -140,37 +162,67 @@ static void chart_tickets(Maker *m)
 	const Gold *g = m->g;
 	const Dict *d = g->src[SRC_TICKETS].dict;
 	Chart a = {.id = "ticket-status", .title = "Support tickets by status", .cat_title = "Status",
-		   .desc = "Number of support tickets per resolution status."};
-	chart_counts(m, "chart_ticket_status", &a, d[TI_STATUS].label, g->ticket_status, d[TI_STATUS].n, 8);
+		   .axis_title = "Tickets", .desc = "Number of support tickets per resolution status."};
+	chart_counts(m, "chart_ticket_status", &a, d[TI_STATUS].label, NULL, g->ticket_status, d[TI_STATUS].n, 8);
 	Chart b = {.id = "ticket-issues", .title = "Support tickets by issue type", .cat_title = "Issue type",
+		   .axis_title = "Tickets",
 		   .desc = "Number of support tickets per issue type, the ten most frequent and the others together."};
-	chart_counts(m, "chart_ticket_issues", &b, d[TI_ISSUE].label, g->ticket_issue, d[TI_ISSUE].n, 10);
+	chart_counts(m, "chart_ticket_issues", &b, d[TI_ISSUE].label, NULL, g->ticket_issue, d[TI_ISSUE].n, 10);
 }
 
 static void chart_segments(Maker *m)
 {
-	const char *labels[SEG_COUNT];
-	for (int seg = 0; seg < SEG_COUNT; seg++)
+	const char *labels[SEG_COUNT], *links[SEG_COUNT];
+	Buf b = {0};
+	for (int seg = 0; seg < SEG_COUNT; seg++) {
 		labels[seg] = segment_defs[seg].label;
-	Chart c = {.id = "segments", .title = "Customers by segment", .cat_title = "Segment",
-		   .desc = "Number of customers in each segment; the rules are on the segments page."};
-	chart_counts(m, "chart_segments", &c, labels, m->g->segment_size, SEG_COUNT, SEG_COUNT);
+		b.len = 0;
+		buf_printf(&b, "segments/%s.html", segment_defs[seg].slug);
+		links[seg] = keep(m, &b);
+	}
+	buf_free(&b);
+	Chart c = {.id = "segments", .title = "Customers by segment", .cat_title = "Segment", .axis_title = "Customers",
+		   .desc = "Number of customers in each segment; a bar opens the segment's page, the rules are on the "
+			   "segments page."};
+	chart_counts(m, "chart_segments", &c, labels, links, m->g->segment_size, SEG_COUNT, SEG_COUNT);
+}
+
+/* The quality page's: every source's rows read, as silver rows and quarantined rows. */
+static void chart_conservation(Maker *m)
+{
+	const char **cat = arena_alloc(&m->set->arena, SRC_COUNT * sizeof *cat);
+	double *silver = values(m, SRC_COUNT), *quarantined = values(m, SRC_COUNT);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const SourceQuality *q = &m->g->quality[i];
+		cat[i] = source_defs[i].name;
+		silver[i] = (double)q->silver_rows;
+		quarantined[i] = (double)q->quarantined_rows;
+	}
+	Chart c = {.id = "conservation", .title = "Rows read, by where they went", .cat_title = "Source",
+		   .desc = "For every source, the rows read: the rows in silver, then the rows quarantined; together "
+			   "they are the rows read.",
+		   .kind = CHART_BARS, .format = KV_COUNT, .ncat = SRC_COUNT, .cat = cat, .stacked = true, .nseries = 2,
+		   .series = {{"In silver", silver, false, false}, {"Quarantined", quarantined, false, false}}};
+	add_chart(m, "chart_conservation", &c, false);
 }
 
 bool chart_set_make(ChartSet *set, const Gold *g, const NumFormat *fmt, Buf *err)
 {
 	memset(set, 0, sizeof *set);
-	Maker m = {set, g, fmt, g->as_of - date_weekday(g->as_of) + 1, g->nseries < WEEKS_MAX ? g->nseries : WEEKS_MAX};
+	Maker m = {set, g, fmt, g->as_of - date_weekday(g->as_of) + 1, g->nseries < WEEKS_MAX ? g->nseries : WEEKS_MAX,
+		   date_weekday(g->as_of) != 7};
 	chart_orders(&m);
 	chart_payments(&m);
 	chart_devices(&m);
 	chart_tickets(&m);
 	chart_segments(&m);
+	chart_conservation(&m);
 	bool ok = true;
 	for (size_t i = 0; i < set->n; i++) {
 		ReportChart *rc = &set->c[i];
-		rc->plot = chart_layout(&rc->chart);
-		if (!chart_png(rc->plot, &rc->png)) {
+		rc->plot = chart_layout(&rc->chart, CHART_WIDE);
+		rc->narrow = chart_layout(&rc->chart, CHART_NARROW);
+		if (rc->dashboard && !chart_png(rc->plot, &rc->png)) {
 			buf_printf(err, "charts/%s.png: error: cannot draw the chart\n", rc->chart.id);
 			ok = false;
 		}
@@ -182,6 +234,7 @@ void chart_set_free(ChartSet *set)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		chart_plot_free(set->c[i].plot);
+		chart_plot_free(set->c[i].narrow);
 		buf_free(&set->c[i].png);
 	}
 	free(set->c);

@@ -15,6 +15,7 @@ void config_defaults(Config *c)
 	c->date_order = ORDER_DAY_FIRST;
 	c->churn_window_days = 90;
 	c->chunk_min = 4u << 20;
+	c->noise = 100;
 }
 
 /* Header names compare trimmed, lower-cased, with runs of spaces, hyphens and
@@ -126,6 +127,27 @@ static bool set_format(Config *c, Str key, char *v)
 	return true;
 }
 
+/* A number of 0 or more with at most two decimals (0.5, 1, 2.25), in hundredths. */
+static bool parse_hundredths(const char *v, int64_t *out)
+{
+	int64_t n = 0;
+	int decimals = -1;
+	for (const char *p = v; *p; p++) {
+		if (*p == '.' && decimals < 0 && p > v && p[1]) {
+			decimals = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || decimals >= 2 || n > 1000000)
+			return false;
+		n = n * 10 + (*p - '0');
+		decimals += decimals >= 0;
+	}
+	for (int d = decimals < 0 ? 0 : decimals; d < 2; d++)
+		n *= 10;
+	*out = n;
+	return *v != '\0';
+}
+
 static bool set_key(Config *c, const char *file, const char *section, Str key, Str value)
 {
 	char *v = xstrndup(value.p, value.n);
@@ -164,6 +186,15 @@ static bool set_key(Config *c, const char *file, const char *section, Str key, S
 		ok = !errno && *v && !*end && n >= 1 && n <= 3650;
 		if (ok)
 			c->churn_window_days = (int)n;
+	} else if (!*section && str_eq(key, "noise_threshold_pct")) {
+		ok = parse_hundredths(v, &c->noise) && c->noise <= 10000;
+	} else if (!*section && str_eq(key, "site_url")) {
+		ok = *v && !strpbrk(v, "\"<>\r\n ");
+		if (ok)
+			c->site_url = keep(c, xstrdup(v));
+	} else if (!*section && str_eq(key, "gold_bom")) {
+		ok = strcmp(v, "true") == 0 || strcmp(v, "false") == 0;
+		c->gold_bom = strcmp(v, "true") == 0;
 	} else if (strcmp(section, "files") == 0) {
 		int src = source_by_name(key);
 		ok = src >= 0 && *v && !strchr(v, '/');

@@ -131,3 +131,14 @@ void buf_iso_week(Buf *b, int64_t days)
 	buf_put(b, "-W", 2);
 	put_digits(b, w, 2);
 }
+
+const char *const date_month_abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+const char *const date_weekday_abbr[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+void buf_date_words(Buf *b, int64_t days, bool year)
+{
+	int y, m, d;
+	date_civil(days, &y, &m, &d);
+	buf_printf(b, year ? "%s %d, %d" : "%s %d", date_month_abbr[m - 1], d, y);
+}

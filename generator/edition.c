@@ -47,6 +47,60 @@ static void kpi_rows(const Edition *e, KpiRow *rows)
 	}
 }
 
+/* ---- the week in one paragraph */
+
+#define SUMMARY_CARDS 6	/* the first cards are the summary's figures */
+
+/* One KPI's part: "revenue up 1.66% to 6,472.59", "open tickets up by 2 to 8", "repeat
+ * customers down 4.76 pts to 28.57%", "average order value steady at 340.66 (-0.01%)". */
+static void summary_part(Buf *b, const Gold *g, const NumFormat *f, int k, int64_t noise)
+{
+	const KpiDef *d = &kpi_defs[k];
+	int64_t now = g->now.v[k], before = g->week_before.v[k];
+	KpiTrend t = kpi_trend(g, k, noise);
+	buf_putc(b, (char)(d->title[0] | 0x20));
+	buf_puts(b, d->title + 1);
+	if (before == KPI_NULL || now == KPI_NULL) {
+		buf_puts(b, " at ");
+	} else if (!t.direction) {
+		buf_puts(b, " unchanged at ");
+	} else if (!t.tone) {
+		buf_puts(b, " steady at ");
+	} else {
+		buf_puts(b, t.direction > 0 ? " up " : " down ");
+		int64_t delta = now > before ? now - before : before - now;
+		if (d->kind == KV_COUNT)
+			buf_puts(b, "by "), fmt_int(b, f, delta);
+		else if (d->kind == KV_PCT)
+			fmt_hundredths(b, f, delta), buf_puts(b, " pts");
+		else
+			fmt_pct(b, f, kpi_change_pct(g, k) < 0 ? -kpi_change_pct(g, k) : kpi_change_pct(g, k));
+		buf_puts(b, " to ");
+	}
+	fmt_compact(b, f, d->kind, now);
+	if (t.direction && !t.tone) {
+		buf_puts(b, " (");
+		fmt_change_pct(b, f, kpi_change_pct(g, k));
+		buf_putc(b, ')');
+	}
+}
+
+void report_summary(Buf *b, const Gold *g, const NumFormat *f, int64_t noise)
+{
+	buf_puts(b, "As of ");
+	buf_date_words(b, g->as_of, true);
+	buf_puts(b, ", against a week earlier (");
+	buf_date_words(b, g->week_before.as_of, true);
+	buf_puts(b, "): ");
+	for (int card = 1; card <= SUMMARY_CARDS; card++)
+		for (int k = 0; k < K_COUNT; k++)
+			if (kpi_defs[k].card == card) {
+				buf_puts(b, card > 1 ? "; " : "");
+				summary_part(b, g, f, k, noise);
+			}
+	buf_puts(b, ".");
+}
+
 /* ---- report.pdf */
 
 static void show(cairo_t *cr, double x, double y, double size, bool bold, bool right, const char *text)
@@ -97,9 +151,11 @@ static cairo_status_t pdf_bytes(void *closure, const unsigned char *data, unsign
 /* The charts, each under its title, a new page when one does not fit. */
 static void pdf_charts(cairo_t *cr, const Edition *e, double y)
 {
-	double scale = (A4_W - 2 * MARGIN) / 640.0;
+	double scale = (A4_W - 2 * MARGIN) / CHART_WIDE;
 	for (size_t i = 0; i < e->charts->n; i++) {
 		const ReportChart *rc = &e->charts->c[i];
+		if (!rc->dashboard)
+			continue;
 		double h = (chart_height(rc->plot) + 22) * scale;
 		if (y + h > A4_H - MARGIN) {
 			cairo_show_page(cr);
@@ -178,6 +234,8 @@ static void email_html(const Edition *e, Buf *b, bool preview)
 	buf_puts(b, "</tbody>\n</table>\n");
 	for (size_t i = 0; i < e->charts->n; i++) {
 		const Chart *c = &e->charts->c[i].chart;
+		if (!e->charts->c[i].dashboard)
+			continue;
 		buf_puts(b, "<h2 style=\"font-size:16px;margin-top:28px\">");
 		esc_html(b, c->title, strlen(c->title));
 		buf_printf(b, "</h2>\n<img src=\"%s%s%s\" width=\"640\" alt=\"", preview ? "../charts/" : "cid:", c->id,
@@ -228,6 +286,8 @@ static bool write_eml(const Edition *e, const char *dir, const Buf *html, Buf *e
 	base64(&m, (const unsigned char *)html->p, html->len);
 	for (size_t i = 0; i < e->charts->n; i++) {
 		const Buf *png = &e->charts->c[i].png;
+		if (!e->charts->c[i].dashboard)
+			continue;
 		const char *id = e->charts->c[i].chart.id;
 		buf_printf(&m, "--%s\r\nContent-Type: image/png; name=\"%s.png\"\r\nContent-ID: <%s@c360>\r\n"
 			       "Content-Disposition: inline; filename=\"%s.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",

@@ -102,35 +102,85 @@ void fmt_change(Buf *b, const NumFormat *f, int kind, int64_t d)
 	}
 }
 
+void fmt_change_pct(Buf *b, const NumFormat *f, int64_t hundredths)
+{
+	if (hundredths == KPI_NULL) {
+		buf_puts(b, "–");
+		return;
+	}
+	if (hundredths > 0)
+		buf_putc(b, '+');
+	fmt_pct(b, f, hundredths);
+}
+
+/* v / 10^k rounded half away from zero. */
+static uint64_t div_round(uint64_t v, uint64_t by)
+{
+	return v / by + (v % by >= by - by / 2);
+}
+
+void fmt_compact(Buf *b, const NumFormat *f, int kind, int64_t v)
+{
+	static const struct { uint64_t unit; const char *suffix; } units[] = {
+		{1000000000, " bn"}, {1000000, " M"}, {1000, " k"},
+	};
+	uint64_t u = magnitude(v), cents = kind == KV_MONEY ? 100 : 1;
+	if (v == KPI_NULL || kind == KV_PCT || u < 10000 * cents) {
+		fmt_figure(b, f, kind, v);
+		return;
+	}
+	size_t i = 0;
+	while (i + 1 < sizeof units / sizeof *units && u < units[i].unit * cents)
+		i++;
+	uint64_t tenths = div_round(u, units[i].unit * cents / 10);
+	if (tenths >= 10000 && i > 0)	/* 999.96 k is 1.0 M */
+		tenths = div_round(u, units[--i].unit * cents / 10);
+	if (v < 0)
+		buf_putc(b, '-');
+	if (kind == KV_MONEY)
+		put_currency(b, f);
+	put_grouped(b, f, tenths / 10);
+	buf_printf(b, ".%d%s", (int)(tenths % 10), units[i].suffix);
+}
+
 /* v rounded half away from zero to a multiple of 1/scale, as that multiple. */
 static int64_t round_scaled(double v, double scale)
 {
 	return (int64_t)llround(v * scale);
 }
 
-void fmt_chart(Buf *b, const NumFormat *f, double v, int kind, bool exact)
+void fmt_chart(Buf *b, const NumFormat *f, double v, int kind)
 {
-	double a = fabs(v);
-	if (exact && kind == KV_COUNT) {
-		fmt_int(b, f, round_scaled(v, 1));
-		return;
-	}
-	if (exact) {
-		fmt_figure(b, f, kind, round_scaled(v, 100));
-		return;
-	}
-	if (a >= 1e6) {		/* 1.2M */
-		int64_t tenths = round_scaled(v, 1e-5);
-		fmt_int(b, f, tenths / 10);
-		buf_printf(b, ".%dM", (int)(magnitude(tenths) % 10));
-	} else if (a >= 1e4) {	/* 12k */
-		fmt_int(b, f, round_scaled(v, 1e-3));
-		buf_putc(b, 'k');
-	} else if (kind == KV_COUNT || a >= 100 || v == floor(v)) {
-		fmt_int(b, f, round_scaled(v, 1));
-	} else {
-		fmt_hundredths(b, f, round_scaled(v, 100));
-	}
+	fmt_figure(b, f, kind, round_scaled(v, kind == KV_COUNT ? 1 : 100));
+}
+
+AxisFormat fmt_axis_for(double top, double step, int kind)
+{
+	AxisFormat a = {1, 0, ""};
+	if (top >= 1e6)
+		a.unit = 1e6, a.suffix = " M";
+	else if (top >= 1e4)
+		a.unit = 1e3, a.suffix = " k";
+	double s = step / a.unit;
+	a.decimals = s >= 1 ? 0 : s >= 0.1 ? 1 : 2;
 	if (kind == KV_PCT)
-		buf_putc(b, '%');
+		a.suffix = "%";
+	return a;
+}
+
+void fmt_axis(Buf *b, const NumFormat *f, const AxisFormat *a, double v)
+{
+	if (v == 0) {
+		buf_putc(b, '0');
+		return;
+	}
+	static const double scale[] = {1, 10, 100};
+	int64_t n = round_scaled(v / a->unit, scale[a->decimals]);
+	if (n < 0)
+		buf_putc(b, '-');
+	uint64_t m = magnitude(n), d = (uint64_t)scale[a->decimals];
+	put_grouped(b, f, m / d);
+	if (a->decimals)
+		buf_printf(b, ".%0*d", a->decimals, (int)(m % d));
+	buf_puts(b, a->suffix);
 }

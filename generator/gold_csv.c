@@ -349,6 +349,7 @@ bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 		if (!ok)
 			break;
 		Tables w = {g, gold_tables[t].src};
+		buf_puts(&f.buf, cfg->gold_bom ? UTF8_BOM : "");
 		header(&f.buf, t);
 		if (writers[t].whole)
 			writers[t].whole(&f.buf, g);

@@ -55,7 +55,8 @@ void page_free(PageWork *w)
 	arena_free(&w->arena);
 }
 
-/* The values every page has: where the site's root is from it, the dates, the names. */
+/* The values every page has: where the site's root is from it, the names, and but on a
+ * customer's page the dates (so that it changes only when the customer's figures do). */
 static void page_globals(const Site *site, PageWork *w, Value *data, const char *path)
 {
 	Arena *a = &w->arena;
@@ -64,8 +65,10 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 		buf_puts(&root, "../");
 	v_set(a, data, "root", v_str(a, root.p ? root.p : "", root.len));
 	buf_free(&root);
-	v_set(a, data, "as_of", v_num(a, V_DATE, site->g->as_of));
-	v_set(a, data, "week_before", v_num(a, V_DATE, site->g->week_before.as_of));
+	if (!w->undated) {
+		v_set(a, data, "as_of", v_num(a, V_DATE, site->g->as_of));
+		v_set(a, data, "week_before", v_num(a, V_DATE, site->g->week_before.as_of));
+	}
 	v_set(a, data, "site_title", v_cstr(a, site->cfg->title ? site->cfg->title : "Customer 360"));
 	v_set(a, data, "version", v_cstr(a, C360_VERSION));
 	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->g->churn_window_days));
@@ -121,7 +124,8 @@ bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const 
 	fmt_init(&site.fmt, cfg);
 	md_init();
 	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site);
-	ok = ok && site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_customers(&site);
+	ok = ok && site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_lists(&site) &&
+	     site_customers(&site);
 	tpl_set_free(&site.tpl);
 	tpl_free(site.layout);
 	return ok;

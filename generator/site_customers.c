@@ -178,6 +178,7 @@ static bool write_customer_pages(Site *site)
 	for (size_t k = 0; k < n; k++) {
 		jobs[k] = (PageJob){.site = site, .from = nc * k / n, .to = nc * (k + 1) / n};
 		page_init(&jobs[k].w);
+		jobs[k].w.undated = true;
 		if (k)
 			started[k] = pthread_create(&t[k], NULL, customer_pages, &jobs[k]) == 0;
 	}
@@ -373,6 +374,9 @@ Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size
 		v_set(a, o, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
 		v_set(a, o, "valid_orders", v_num(a, V_INT, x->valid_orders));
 		v_set(a, o, "last_order", v_num(a, V_DATE, x->last_order));
+		v_set(a, o, "days_since_last_order", v_num(a, V_INT, x->days_since_last_order));
+		v_set(a, o, "tickets", v_num(a, V_INT, x->tickets));
+		v_set(a, o, "open_tickets", v_num(a, V_INT, x->open_tickets));
 		path.len = 0;
 		customer_page_path(&path, &cu->h);
 		v_set(a, o, "url", v_str(a, path.p, path.len));

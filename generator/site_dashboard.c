@@ -1,18 +1,20 @@
-/* site_dashboard.c — index.html: the KPIs (cards from templates/kpi_cards.html, and the
- * definitions), and the charts of the chart stage. */
+/* site_dashboard.c — index.html: the KPI cards (templates/kpi_cards.html: each KPI's value, its
+ * change in the week, a sparkline of twelve weeks and the customers behind it), the week in a
+ * paragraph, the charts in a grid (templates/dashboard_charts.html) and the definitions. */
 #include "c360.h"
 
+#include <math.h>
 #include <stdio.h>
 
-/* The line under a KPI's card: its note; the top payment method names the method. */
+/* What a card's value is (of): the top payment method names the method. */
 static const char *kpi_detail(const Gold *g, int k, char *out, size_t n)
 {
 	if (k != K_TOP_METHOD_PCT)
 		return kpi_defs[k].note;
 	if (!g->nsplit)
-		return "no successful payment";
-	snprintf(out, n, "%s: the most used of %zu methods", gold_label(g, SRC_PAYMENTS, PA_METHOD, g->split[0].method),
-		 g->nsplit);
+		return "no successful payment yet";
+	snprintf(out, n, "%s share of successful payments (the most used of %zu methods)",
+		 gold_label(g, SRC_PAYMENTS, PA_METHOD, g->split[0].method), g->nsplit);
 	return out;
 }
 
@@ -21,47 +23,104 @@ static Value *text(Arena *a, const Buf *b)
 	return v_str(a, b->p ? b->p : "", b->len);
 }
 
-/* The week-over-week change of a KPI: its text, its direction and whether it is good news. */
+/* A KPI's change in the week: by how much, in % of the earlier value, which way, and whether it
+ * is news (beyond the noise threshold) and good or bad. */
 static void kpi_change(const Site *site, Arena *a, Value *o, int k, Buf *b)
 {
 	int64_t now = site->g->now.v[k], before = site->g->week_before.v[k];
 	if (now == KPI_NULL || before == KPI_NULL)
 		return;
-	int64_t d = now - before;
+	KpiTrend t = kpi_trend(site->g, k, site->cfg->noise);
 	b->len = 0;
-	fmt_change(b, &site->fmt, kpi_defs[k].kind, d);
+	fmt_change(b, &site->fmt, kpi_defs[k].kind, now - before);
 	v_set(a, o, "change", text(a, b));
-	v_set(a, o, "direction", v_cstr(a, d > 0 ? "up" : d < 0 ? "down" : "flat"));
-	v_set(a, o, "arrow", v_cstr(a, d > 0 ? "▲" : d < 0 ? "▼" : "■"));
-	v_set(a, o, "good", v_bool(a, d == 0 || (d > 0) != kpi_defs[k].lower_is_better));
+	b->len = 0;
+	fmt_change_pct(b, &site->fmt, kpi_change_pct(site->g, k));
+	v_set(a, o, "change_pct", text(a, b));
+	v_set(a, o, "direction", v_cstr(a, t.direction > 0 ? "up" : t.direction < 0 ? "down" : "flat"));
+	v_set(a, o, "arrow", v_cstr(a, t.direction > 0 ? "▲" : t.direction < 0 ? "▼" : "■"));
+	v_set(a, o, "tone", v_cstr(a, t.tone > 0 ? "good" : t.tone < 0 ? "bad" : "neutral"));
 }
 
-/* Every KPI of the definition table, as the cards and the definitions show it. */
-static Value *kpi_list(const Site *site, Arena *a)
+/* The card's sparkline: the KPI as of each of the last twelve weeks, a hover title per week. */
+static Value *sparkline(const Site *site, Arena *a, int k, Buf *b)
 {
-	const Gold *g = site->g;
-	Value *list = v_list(a);
-	Buf b = {0};
-	char detail[160];
-	for (int k = 0; k < K_COUNT; k++) {
-		const KpiDef *d = &kpi_defs[k];
-		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "id", v_cstr(a, d->id));
-		v_set(a, o, "title", v_cstr(a, d->title));
-		v_set(a, o, "card", v_bool(a, d->card));
-		v_set(a, o, "lower_is_better", v_bool(a, d->lower_is_better));
-		v_set(a, o, "definition", v_cstr(a, d->definition));
-		v_set(a, o, "detail", v_cstr(a, kpi_detail(g, k, detail, sizeof detail)));
-		b.len = 0;
-		fmt_figure(&b, &site->fmt, d->kind, g->now.v[k]);
-		v_set(a, o, "value", text(a, &b));
-		b.len = 0;
-		fmt_figure(&b, &site->fmt, d->kind, g->week_before.v[k]);
-		v_set(a, o, "previous", text(a, &b));
-		kpi_change(site, a, o, k, &b);
+	double v[SPARK_WEEKS];
+	const char *tips[SPARK_WEEKS];
+	for (int j = 0; j < SPARK_WEEKS; j++) {
+		const Kpis *s = &site->g->series[j];
+		v[j] = s->v[k] == KPI_NULL ? NAN : (double)s->v[k];
+		b->len = 0;
+		buf_date_words(b, s->as_of, true);
+		buf_puts(b, ": ");
+		fmt_figure(b, &site->fmt, kpi_defs[k].kind, s->v[k]);
+		tips[j] = arena_strndup(a, b->p, b->len);
 	}
+	b->len = 0;
+	buf_printf(b, "%s as of the last %d weeks, from %s to %s", kpi_defs[k].title, SPARK_WEEKS, tips[0],
+		   tips[SPARK_WEEKS - 1]);
+	char *label = arena_strndup(a, b->p, b->len);
+	b->len = 0;
+	chart_sparkline(b, v, tips, SPARK_WEEKS, label);
+	return v_raw(a, b->p, b->len);
+}
+
+/* The list of customers behind a card, if it has one. */
+static void kpi_list_link(const Site *site, Arena *a, Value *o, int k, Buf *b)
+{
+	for (int l = 0; l < LIST_COUNT; l++) {
+		if (customer_list_defs[l].kpi != k)
+			continue;
+		size_t n;
+		customer_list(site->g, l, &n);
+		b->len = 0;
+		buf_printf(b, "%s.html", customer_list_defs[l].slug);
+		v_set(a, o, "list_url", text(a, b));
+		b->len = 0;
+		fmt_int(b, &site->fmt, (int64_t)n);
+		buf_printf(b, " %s", customer_list_defs[l].noun);
+		v_set(a, o, "list_text", text(a, b));
+	}
+}
+
+static Value *kpi_value(const Site *site, Arena *a, int k, Buf *b)
+{
+	const KpiDef *d = &kpi_defs[k];
+	char detail[160];
+	Value *o = v_obj(a);
+	v_set(a, o, "id", v_cstr(a, d->id));
+	v_set(a, o, "title", v_cstr(a, d->title));
+	v_set(a, o, "lower_is_better", v_bool(a, d->lower_is_better));
+	v_set(a, o, "definition", v_cstr(a, d->definition));
+	v_set(a, o, "detail", v_cstr(a, kpi_detail(site->g, k, detail, sizeof detail)));
+	b->len = 0;
+	fmt_figure(b, &site->fmt, d->kind, site->g->now.v[k]);
+	v_set(a, o, "value", text(a, b));
+	b->len = 0;
+	fmt_figure(b, &site->fmt, d->kind, site->g->week_before.v[k]);
+	v_set(a, o, "previous", text(a, b));
+	kpi_change(site, a, o, k, b);
+	if (d->card)
+		v_set(a, o, "spark", sparkline(site, a, k, b));
+	kpi_list_link(site, a, o, k, b);
+	return o;
+}
+
+/* Every KPI in the definition table's order (the definitions), and the cards in theirs. */
+static void kpi_lists(const Site *site, Arena *a, Value *data)
+{
+	Value *all = v_set(a, data, "kpis", v_list(a)), *cards = v_set(a, data, "cards", v_list(a));
+	Value *card[K_COUNT + 1] = {NULL};
+	Buf b = {0};
+	for (int k = 0; k < K_COUNT; k++) {
+		Value *o = v_push(a, all, kpi_value(site, a, k, &b));
+		if (kpi_defs[k].card > 0 && kpi_defs[k].card <= K_COUNT)
+			card[kpi_defs[k].card] = o;
+	}
+	for (int i = 1; i <= K_COUNT; i++)
+		if (card[i])
+			v_push(a, cards, card[i]);
 	buf_free(&b);
-	return list;
 }
 
 bool site_dashboard(Site *site)
@@ -73,23 +132,28 @@ bool site_dashboard(Site *site)
 	Value *data = v_obj(a);
 	bool ok = out_mkdir(site->dir, "charts", site->err);
 	v_set(a, data, "title", v_cstr(a, "Dashboard"));
-	v_set(a, data, "kpis", kpi_list(site, a));
-	v_set(a, data, "kpi_cards", page_fragment(site, &w, "index.html", "kpi_cards.html", data));
+	kpi_lists(site, a, data);
 	for (int k = 0; k < K_COUNT; k++) {
 		VKind kind = kpi_defs[k].kind == KV_MONEY ? V_MONEY : kpi_defs[k].kind == KV_PCT ? V_PCT : V_INT;
 		v_set(a, data, kpi_defs[k].id, v_num(a, kind, g->now.v[k]));
 	}
-	Buf svg = {0}, name = {0};
+	Buf b = {0}, name = {0};
+	report_summary(&b, g, &site->fmt, site->cfg->noise);
+	v_set(a, data, "summary", text(a, &b));
 	for (size_t i = 0; ok && i < site->charts->n; i++) {
 		const ReportChart *rc = &site->charts->c[i];
-		svg.len = name.len = 0;
-		chart_svg(&rc->chart, rc->plot, &svg);
-		v_set(a, data, rc->key, v_raw(a, svg.p, svg.len));
+		if (!rc->dashboard)
+			continue;
+		b.len = name.len = 0;
+		chart_svg(&rc->chart, rc->plot, rc->narrow, &b);
+		v_set(a, data, rc->key, v_raw(a, b.p, b.len));
 		buf_printf(&name, "charts/%s.png", rc->chart.id);
 		ok = out_write_file(site->dir, buf_cstr(&name), &rc->png, site->err);
 	}
-	buf_free(&svg);
+	buf_free(&b);
 	buf_free(&name);
+	v_set(a, data, "kpi_cards", page_fragment(site, &w, "index.html", "kpi_cards.html", data));
+	v_set(a, data, "charts", page_fragment(site, &w, "index.html", "dashboard_charts.html", data));
 	ok = ok && page_write(site, &w, "index.html", "index", data);
 	buf_put(site->err, w.err.p, w.err.len);
 	page_free(&w);

@@ -97,38 +97,6 @@ bool site_quality(Site *site)
 
 /* ---- segments */
 
-static bool segment_csv(const Site *site, int seg)
-{
-	const Gold *g = site->g;
-	size_t nc = g->src[SRC_CUSTOMERS].table->n;
-	Buf b = {0}, path = {0};
-	buf_puts(&b, "customer_id,name,email,location,lifetime_value,valid_orders,last_order_date,segment\n");
-	for (size_t i = 0; i < nc; i++) {
-		uint32_t c = g->by_value[i];
-		const Customer360 *x = &g->c360[c];
-		if (x->segment != seg)
-			continue;
-		const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
-		esc_sheet_cell(&b, cu->h.id, cu->h.idlen);
-		const char *text[] = {cu->name, cu->email, cu->location};
-		for (int k = 0; k < 3; k++) {
-			buf_putc(&b, ',');
-			esc_sheet_cell(&b, text[k] ? text[k] : "", text[k] ? strlen(text[k]) : 0);
-		}
-		buf_putc(&b, ',');
-		fmt_hundredths(&b, &fmt_plain, x->lifetime_cents);
-		buf_printf(&b, ",%u,", x->valid_orders);
-		if (x->last_order != MOMENT_NULL)
-			buf_date(&b, x->last_order);
-		buf_printf(&b, ",%s\n", segment_defs[seg].label);
-	}
-	buf_printf(&path, "segments/%s.csv", segment_defs[seg].slug);
-	bool ok = out_write_file(site->dir, buf_cstr(&path), &b, site->err);
-	buf_free(&b);
-	buf_free(&path);
-	return ok;
-}
-
 /* A segment's name, slug, rule and size, as both segment pages show them. */
 static Value *segment_values(const Gold *g, Arena *a, Value *o, int seg)
 {
@@ -158,17 +126,21 @@ bool site_segments(Site *site)
 	uint32_t *members = xmalloc((nc + 1) * sizeof *members);
 	for (int seg = 0; ok && seg < SEG_COUNT; seg++) {
 		size_t m = 0;
-		for (size_t i = 0; i < nc && m < SEGMENT_ROWS; i++)
+		for (size_t i = 0; i < nc; i++)
 			if (g->c360[g->by_value[i]].segment == seg)
 				members[m++] = g->by_value[i];
 		arena_reset(a);
 		Value *p = segment_values(g, a, v_obj(a), seg);
+		size_t shown = m < SEGMENT_ROWS ? m : SEGMENT_ROWS;
 		v_set(a, p, "title", v_cstr(a, segment_defs[seg].label));
-		v_set(a, p, "shown", v_num(a, V_INT, (int64_t)m));
-		v_set(a, p, "rows", customer_rows(site, a, members, m));
+		v_set(a, p, "shown", v_num(a, V_INT, (int64_t)shown));
+		v_set(a, p, "rows", customer_rows(site, a, members, shown));
 		Buf path = {0};
 		buf_printf(&path, "segments/%s.html", segment_defs[seg].slug);
-		ok = page_write(site, &w, buf_cstr(&path), "segment", p) && segment_csv(site, seg);
+		ok = page_write(site, &w, buf_cstr(&path), "segment", p);
+		path.len = 0;
+		buf_printf(&path, "segments/%s.csv", segment_defs[seg].slug);
+		ok = ok && customer_csv(site, buf_cstr(&path), members, m);
 		buf_free(&path);
 	}
 	buf_put(site->err, w.err.p, w.err.len);

@@ -1,0 +1,99 @@
+/* site_lists.c — the customers behind a KPI card (churn-risk.html, open-tickets.html: sortable
+ * pages from templates/list.md, and a CSV each), and the customer CSVs of every list. */
+#include "c360.h"
+
+#include <stdlib.h>
+
+#define LIST_ROWS 500	/* customers on a list's page; its CSV has them all */
+
+const CustomerListDef customer_list_defs[LIST_COUNT] = {
+	[LIST_CHURN] = {"churn-risk", "Churn risk", "customers at churn risk",
+			"a support ticket and no valid order in the churn window; the most valuable first", K_CHURN_RISK},
+	[LIST_OPEN] = {"open-tickets", "Customers with open tickets", "customers with open tickets",
+		       "at least one ticket neither Resolved nor Closed; the most open tickets first, then the most "
+		       "valuable", K_OPEN_TICKETS},
+};
+
+const uint32_t *customer_list(const Gold *g, int list, size_t *n)
+{
+	*n = list == LIST_CHURN ? g->nchurn : g->nopen;
+	return list == LIST_CHURN ? g->churn_list : g->open_list;
+}
+
+/* ---- customers as CSV, for spreadsheets: a BOM so Excel reads UTF-8, no cell a formula */
+
+static void text_cell(Buf *b, const char *s)
+{
+	buf_putc(b, ',');
+	esc_sheet_cell(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+bool customer_csv(const Site *site, const char *path, const uint32_t *rows, size_t n)
+{
+	const Gold *g = site->g;
+	Buf b = {0};
+	buf_puts(&b, UTF8_BOM "customer_id,name,email,location,segment,lifetime_value,valid_orders,last_order_date,"
+		     "days_since_last_order,tickets,open_tickets\n");
+	for (size_t i = 0; i < n; i++) {
+		const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, rows[i]);
+		const Customer360 *x = &g->c360[rows[i]];
+		esc_sheet_cell(&b, cu->h.id, cu->h.idlen);
+		text_cell(&b, cu->name);
+		text_cell(&b, cu->email);
+		text_cell(&b, cu->location);
+		text_cell(&b, segment_defs[x->segment].label);
+		buf_putc(&b, ',');
+		fmt_hundredths(&b, &fmt_plain, x->lifetime_cents);
+		buf_printf(&b, ",%u,", x->valid_orders);
+		if (x->last_order != MOMENT_NULL)
+			buf_date(&b, x->last_order);
+		buf_putc(&b, ',');
+		if (x->days_since_last_order != KPI_NULL)
+			buf_int(&b, x->days_since_last_order);
+		buf_printf(&b, ",%u,%u\n", x->tickets, x->open_tickets);
+	}
+	bool ok = out_write_file(site->dir, path, &b, site->err);
+	buf_free(&b);
+	return ok;
+}
+
+/* ---- a list's page and CSV */
+
+static bool write_list(Site *site, PageWork *w, int list)
+{
+	const CustomerListDef *def = &customer_list_defs[list];
+	size_t n;
+	const uint32_t *rows = customer_list(site->g, list, &n);
+	size_t shown = n < LIST_ROWS ? n : LIST_ROWS;
+	Arena *a = &w->arena;
+	arena_reset(a);
+	Value *d = v_obj(a);
+	Buf path = {0};
+	v_set(a, d, "title", v_cstr(a, def->title));
+	v_set(a, d, "noun", v_cstr(a, def->noun));
+	v_set(a, d, "rule", v_cstr(a, def->rule));
+	v_set(a, d, "slug", v_cstr(a, def->slug));
+	v_set(a, d, "customers", v_num(a, V_INT, (int64_t)n));
+	v_set(a, d, "shown", v_num(a, V_INT, (int64_t)shown));
+	v_set(a, d, "all_shown", v_bool(a, shown == n));
+	v_set(a, d, "rows", customer_rows(site, a, rows, shown));
+	buf_printf(&path, "%s.html", def->slug);
+	bool ok = page_write(site, w, buf_cstr(&path), "list", d);
+	path.len = 0;
+	buf_printf(&path, "%s.csv", def->slug);
+	ok = ok && customer_csv(site, buf_cstr(&path), rows, n);
+	buf_free(&path);
+	return ok;
+}
+
+bool site_lists(Site *site)
+{
+	PageWork w;
+	page_init(&w);
+	bool ok = true;
+	for (int l = 0; ok && l < LIST_COUNT; l++)
+		ok = write_list(site, &w, l);
+	buf_put(site->err, w.err.p, w.err.len);
+	page_free(&w);
+	return ok;
+}
