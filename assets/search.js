@@ -1,13 +1,22 @@
-/* search.js — customer search in the browser. The index is split into small script files
- * (customers/search/t<prefix>.js for the words, r<k>.js for the customers) loaded on demand
- * with <script> elements, so it works from a web server and from disk alike, at any scale. */
+/* search.js — the customer search on customers/index.html. The index is split into small script
+ * files (customers/search/t<prefix>.js for the words, r<k>.js for the customers), loaded on demand
+ * with <script> elements, so it works from a web server and from disk alike, at any scale; info.js
+ * lists the word files there are, so none is asked for that is not there.
+ *
+ * Results rank: a whole id or e-mail first, then names starting with the query, then the other
+ * matches; within each, the higher lifetime value first (the records are in that order). The
+ * query and the page are in the address (?q=...&page=2), so a search can be shared or reloaded. */
 (function () {
 	'use strict';
 	var C360 = window.C360 = window.C360 || {};
-	var MAX_RESULTS = 50;
-	var info = null, words = {}, records = {}, waiting = {};
+	var PAGE = 25;
+	var TAG_NAME_START = 1, TAG_WHOLE = 2;
+	var info = null, shards = null, words = {}, records = {}, waiting = {}, generation = 0;
 
-	C360.searchInfo = function (i) { info = i; };
+	C360.searchInfo = function (i) {
+		info = i;
+		shards = new Set(i.shards ? i.shards.split(' ') : []);
+	};
 	C360.tokens = function (key, list) { words[key] = list; loaded('t' + key); };
 	C360.records = function (k, list) { records[k] = list; loaded('r' + k); };
 
@@ -17,7 +26,7 @@
 		cbs.forEach(function (cb) { cb(); });
 	}
 
-	/* Loads search/NAME.js once; calls cb when it has run (or failed: a missing shard is empty). */
+	/* Loads search/NAME.js once; calls cb when it has run (or failed: then it is empty). */
 	function load(name, cb) {
 		if (waiting[name] === 'done') return cb();
 		if (waiting[name]) return waiting[name].push(cb);
@@ -34,32 +43,72 @@
 		names.forEach(function (n) { load(n, function () { if (--left === 0) cb(); }); });
 	}
 
-	/* As c360 indexes: accents off, lower case, split at anything but letters and digits. */
+	/* As c360 indexes: accents off, lower case; words are runs of letters and digits, two bytes or more. */
+	function fold(text) {
+		return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+	}
+
+	function bytes(s) {
+		return new TextEncoder().encode(s);
+	}
+
 	function tokens(text) {
-		return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u)
-			.filter(function (t) { return t.length >= 2; });
+		return fold(text).split(/[^\p{L}\p{N}]+/u).filter(function (t) { return bytes(t).length >= 2; });
 	}
 
-	function shardOf(token) {
-		var b = new TextEncoder().encode(token);
-		return ('0' + b[0].toString(16)).slice(-2) + ('0' + b[1].toString(16)).slice(-2);
+	function shardOf(key) {
+		var b = bytes(key);
+		return ('0' + b[0].toString(16)).slice(-2) + ('0' + (b.length > 1 ? b[1] : 0).toString(16)).slice(-2);
 	}
 
-	/* Customers with a word starting with token: a binary search in the sorted shard. */
-	function matches(token) {
-		var list = words[shardOf(token)] || [], lo = 0, hi = list.length / 2, found = new Set();
+	/* The entries of key's shard from the first whose word is not below key; fn(word, value) says
+	 * whether to go on. */
+	function scan(key, fn) {
+		var list = words[shardOf(key)] || [], lo = 0, hi = list.length / 2;
 		while (lo < hi) {
 			var mid = (lo + hi) >> 1;
-			if (list[2 * mid] < token) lo = mid + 1; else hi = mid;
+			if (list[2 * mid] < key) lo = mid + 1; else hi = mid;
 		}
-		for (var i = lo; i < list.length / 2 && list[2 * i].lastIndexOf(token, 0) === 0; i++)
-			found.add(list[2 * i + 1]);
+		for (var i = lo; i < list.length / 2 && fn(list[2 * i], list[2 * i + 1]); i++);
+	}
+
+	/* Customers with a word starting with token: rank -> whether that word starts their name. */
+	function wordMatches(token) {
+		var found = new Map();
+		scan(token, function (word, value) {
+			if (word.lastIndexOf(token, 0) !== 0) return false;
+			var tag = value & 3, rank = value >> 2;
+			if (tag !== TAG_WHOLE) found.set(rank, found.get(rank) || tag === TAG_NAME_START);
+			return true;
+		});
 		return found;
 	}
 
-	function cell(tr, text, href, cls) {
+	function wholeMatches(key) {
+		var found = new Set();
+		scan(key, function (word, value) {
+			if (word !== key) return false;
+			if ((value & 3) === TAG_WHOLE) found.add(value >> 2);
+			return true;
+		});
+		return found;
+	}
+
+	/* Every match of the query, ranked: [rank, class] with class 0 whole id or e-mail, 1 name start, 2 other. */
+	function rank(toks, whole) {
+		var classOf = new Map();
+		if (toks.length) {
+			var maps = toks.map(wordMatches);
+			maps[0].forEach(function (nameStart, r) {
+				if (maps.every(function (m) { return m.has(r); })) classOf.set(r, nameStart ? 1 : 2);
+			});
+		}
+		if (whole) wholeMatches(whole).forEach(function (r) { classOf.set(r, 0); });
+		return Array.from(classOf).sort(function (a, b) { return a[1] - b[1] || a[0] - b[0]; });
+	}
+
+	function cell(tr, text, href) {
 		var td = document.createElement('td');
-		if (cls) td.className = cls;
 		if (href) {
 			var a = document.createElement('a');
 			a.href = href;
@@ -69,69 +118,108 @@
 			td.textContent = text;
 		}
 		tr.appendChild(td);
+		return td;
 	}
 
-	function money(cents) {
-		var s = (Math.abs(cents) / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-		return (cents < 0 ? '-' : '') + s;
-	}
-
-	function show(ords, status, out) {
+	function show(shown, out) {
 		var table = document.createElement('table');
-		table.innerHTML = '<caption>Search results</caption><thead><tr><th scope="col">Customer</th>' +
+		table.innerHTML = '<caption class="sr">Search results</caption><thead><tr><th scope="col">Customer</th>' +
 			'<th scope="col">Id</th><th scope="col">E-mail</th><th scope="col">City</th>' +
-			'<th scope="col">Segment</th><th scope="col" class="right">Lifetime value</th></tr></thead>';
+			'<th scope="col">Segment</th><th scope="col">Last order</th>' +
+			'<th scope="col" class="right">Lifetime value</th></tr></thead>';
 		var body = document.createElement('tbody');
-		ords.forEach(function (o) {
-			var r = records[Math.floor(o / info.perFile)][o % info.perFile];
+		shown.forEach(function (m) {
+			var r = records[Math.floor(m[0] / info.perFile)][m[0] % info.perFile];
 			var tr = document.createElement('tr');
 			cell(tr, r[1] || r[0], r[6]);
-			cell(tr, r[0]);
-			cell(tr, r[2]);
-			cell(tr, r[3]);
-			cell(tr, r[4]);
-			cell(tr, money(r[5]), null, 'right');
+			[r[0], r[2], r[3], r[4], r[7]].forEach(function (t) { cell(tr, t); });
+			cell(tr, r[5]).className = 'right';
 			body.appendChild(tr);
 		});
 		table.appendChild(body);
 		out.replaceChildren(table);
-		if (C360.sortable) C360.sortable(table);
 	}
 
-	function search(query, status, out) {
-		var toks = tokens(query);
-		if (!toks.length || !info) {
-			status.textContent = 'Type two letters or more.';
-			out.replaceChildren();
+	function pager(el, page, pages, go) {
+		el.replaceChildren();
+		if (pages <= 1) return;
+		[['Previous', page - 1], ['Next', page + 1]].forEach(function (b, i) {
+			var button = document.createElement('button');
+			button.type = 'button';
+			button.textContent = b[0];
+			button.disabled = b[1] < 1 || b[1] > pages;
+			button.addEventListener('click', function () { go(b[1]); });
+			if (i === 1) {
+				var p = document.createElement('p');
+				p.textContent = 'Page ' + page + ' of ' + pages;
+				el.appendChild(p);
+			}
+			el.appendChild(button);
+		});
+	}
+
+	/* The query and page in the address, where the browser allows it (file: pages may not). */
+	function remember(query, page) {
+		var params = new URLSearchParams();
+		if (query) params.set('q', query);
+		if (page > 1) params.set('page', String(page));
+		var search = params.toString();
+		try {
+			history.replaceState(null, '', search ? '?' + search : location.pathname);
+		} catch (e) { /* the results are still shown */ }
+	}
+
+	function count(n) {
+		return n.toLocaleString('en-US');
+	}
+
+	function search(query, page, ui) {
+		var toks = tokens(query), whole = fold(query).trim(), mine = ++generation;
+		remember(query.trim(), page);
+		if (!info || (!toks.length && !whole)) {
+			ui.status.textContent = info ? 'Type a name, an e-mail, an id or a city.' : 'The search index is missing.';
+			ui.out.replaceChildren();
+			ui.pager.replaceChildren();
 			return;
 		}
-		loadAll(toks.map(function (t) { return 't' + shardOf(t); }), function () {
-			var hits = null;
-			toks.forEach(function (t) {
-				var m = matches(t);
-				hits = hits === null ? m : new Set(Array.from(hits).filter(function (o) { return m.has(o); }));
-			});
-			var ords = Array.from(hits).sort(function (a, b) { return a - b; });
-			var shown = ords.slice(0, MAX_RESULTS);
-			var files = Array.from(new Set(shown.map(function (o) { return 'r' + Math.floor(o / info.perFile); })));
+		var keys = toks.concat(whole ? [whole] : []).map(shardOf).filter(function (k) { return shards.has(k); });
+		loadAll(Array.from(new Set(keys)).map(function (k) { return 't' + k; }), function () {
+			if (mine !== generation) return;
+			var matches = rank(toks, whole), pages = Math.max(1, Math.ceil(matches.length / PAGE));
+			page = Math.min(Math.max(1, page), pages);
+			var shown = matches.slice((page - 1) * PAGE, page * PAGE);
+			var files = Array.from(new Set(shown.map(function (m) { return 'r' + Math.floor(m[0] / info.perFile); })));
 			loadAll(files, function () {
-				status.textContent = ords.length === 0 ? 'No customer matches.' :
-					ords.length + (ords.length === 1 ? ' customer matches' : ' customers match') +
-					(ords.length > shown.length ? '; the first ' + shown.length + ' are shown.' : '.');
-				show(shown, status, out);
+				if (mine !== generation) return;
+				ui.status.textContent = matches.length === 0 ? 'No customer matches.' :
+					(matches.length === 1 ? 'One customer matches.' : count(matches.length) + ' customers match') +
+					(matches.length > shown.length ? ', ' + count((page - 1) * PAGE + 1) + ' to ' +
+						count((page - 1) * PAGE + shown.length) + ' shown.' : matches.length > 1 ? '.' : '');
+				if (matches.length) show(shown, ui.out); else ui.out.replaceChildren();
+				pager(ui.pager, page, pages, function (p) { search(query, p, ui); ui.status.focus(); });
+				remember(query.trim(), page);
 			});
 		});
 	}
 
 	document.addEventListener('DOMContentLoaded', function () {
-		var input = document.getElementById('q'), status = document.getElementById('search-status');
-		var out = document.getElementById('search-results'), timer = null;
+		var input = document.getElementById('q');
 		if (!input) return;
-		input.form.addEventListener('submit', function (e) { e.preventDefault(); });
+		var ui = { status: document.getElementById('search-status'), out: document.getElementById('search-results'),
+			pager: document.getElementById('search-pager') };
+		var params = new URLSearchParams(location.search), timer = null;
+		input.form.addEventListener('submit', function (e) {
+			e.preventDefault();
+			clearTimeout(timer);
+			search(input.value, 1, ui);
+		});
 		input.addEventListener('input', function () {
 			clearTimeout(timer);
-			timer = setTimeout(function () { search(input.value, status, out); }, 120);
+			timer = setTimeout(function () { search(input.value, 1, ui); }, 150);
 		});
-		if (input.value) search(input.value, status, out);
+		if (params.get('q')) {
+			input.value = params.get('q');
+			search(input.value, Number(params.get('page')) || 1, ui);
+		}
 	});
 })();

@@ -72,45 +72,109 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
 	}
 }
 
-/* The lifecycle: signup → browse → order → pay → complaint, each with its first date. The
- * exports carry no signup date: signup is when the customer is first seen in any of them. */
-static Value *timeline(const Site *site, PageWork *w, uint32_t c)
+/* The lifecycle: signup → browse → order → pay → complaint, each stage with its first and latest
+ * dates and how many events it had (templates/lifecycle.html). The exports carry no signup
+ * date: signup is when the customer is first seen in any of them. */
+static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
 {
 	static const struct { const char *stage, *one, *many; } stages[LC_COUNT] = {
 		[LC_BROWSE] = {"Browse", "session", "sessions"}, [LC_ORDER] = {"Order", "valid order", "valid orders"},
 		[LC_PAY] = {"Pay", "successful payment", "successful payments"},
 		[LC_COMPLAINT] = {"Complaint", "ticket", "tickets"},
 	};
+	Arena *a = &w->arena;
 	Lifecycle lc;
 	gold_lifecycle(site->g, c, &lc);
-	Buf *b = &w->scratch;
-	b->len = 0;
-	buf_puts(b, "<ol class=\"timeline\">\n<li class=\"");
-	buf_puts(b, lc.seen == MOMENT_NULL ? "todo\"><span class=\"stage\">Signup</span> <span class=\"when\">no dated event"
-					    : "done\"><span class=\"stage\">Signup</span> <span class=\"when\">first seen ");
-	if (lc.seen != MOMENT_NULL)
-		buf_date(b, date_floor_day(lc.seen));
-	buf_puts(b, "</span></li>\n");
+	v_set(a, d, "first_seen", v_num(a, V_DATE, lc.seen == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.seen)));
+	Value *list = v_set(a, d, "stages", v_list(a));
 	for (int k = 0; k < LC_COUNT; k++) {
-		buf_printf(b, "<li class=\"%s\"><span class=\"stage\">%s</span> <span class=\"when\">",
-			   lc.count[k] ? "done" : "todo", stages[k].stage);
-		if (lc.first[k] != MOMENT_NULL)
-			buf_date(b, date_floor_day(lc.first[k]));
-		else
-			buf_puts(b, lc.count[k] ? "undated" : "not yet");
-		buf_printf(b, "</span> <span class=\"count\">%u %s</span></li>\n", lc.count[k],
-			   lc.count[k] == 1 ? stages[k].one : stages[k].many);
+		Value *o = v_push(a, list, v_obj(a));
+		v_set(a, o, "stage", v_cstr(a, stages[k].stage));
+		v_set(a, o, "done", v_bool(a, lc.count[k] > 0));
+		v_set(a, o, "first", v_num(a, V_DATE, lc.first[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.first[k])));
+		v_set(a, o, "latest", v_num(a, V_DATE, lc.last[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.last[k])));
+		v_set(a, o, "count", v_num(a, V_INT, lc.count[k]));
+		v_set(a, o, "noun", v_cstr(a, lc.count[k] == 1 ? stages[k].one : stages[k].many));
 	}
-	buf_puts(b, "</ol>\n");
-	return v_raw(&w->arena, b->p, b->len);
+	return page_fragment(site, w, path, "lifecycle.html", d);
 }
 
-static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
+/* ---- the activity: every fact, newest first, grouped by day */
+
+#define ACTIVITY_MAX 25	/* the latest facts shown; the tables below have more */
+
+/* A fact in a line: "120.50 · Completed", "Credit Card · Success · 120.50", "Delivery Delay · Open",
+ * "/home · iOS (Mobile)". */
+static void activity_detail(const Site *site, Buf *b, SourceId src, const RowHead *h)
+{
+	const FactTable *ft = &fact_tables[src];
+	const char *row = (const char *)h;
+	for (int f = 0, n = 0; f < ft->ncols; f++) {
+		const FactCol *fc = &ft->cols[f];
+		uint32_t v = *(const uint32_t *)(const void *)(row + source_defs[src].rule[fc->col].at);
+		if (fc->kind == FC_RULE)
+			continue;
+		buf_puts(b, n++ ? " · " : "");
+		if (fc->kind == FC_MONEY) {
+			int64_t cents = *(const int64_t *)(const void *)(row + source_defs[src].rule[fc->col].at);
+			if (cents == AMOUNT_NULL)
+				buf_puts(b, "no amount");
+			else
+				fmt_money(b, &site->fmt, cents);
+		} else if (fc->kind == FC_LABEL) {
+			buf_puts(b, gold_label(site->g, src, fc->col, v));
+		} else {
+			buf_puts(b, channel_label[device_channel(v)]);
+		}
+	}
+}
+
+static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
+{
+	static const char *const kind[SRC_COUNT] = {[SRC_ORDERS] = "Order", [SRC_PAYMENTS] = "Payment",
+						    [SRC_TICKETS] = "Ticket", [SRC_SESSIONS] = "Session"};
+	Arena *a = &w->arena;
+	Activity act[ACTIVITY_MAX];
+	size_t n = gold_activity(site->g, c, act, ACTIVITY_MAX);
+	Value *days = v_set(a, d, "days", v_list(a)), *events = NULL;
+	int64_t day = INT64_MIN;
+	Buf *b = &w->scratch;
+	for (size_t i = 0; i < n; i++) {
+		const RowHead *h = ROW(site->g->src[act[i].src].table, RowHead, act[i].row);
+		if (!events || fact_day(h) != day) {
+			day = fact_day(h);
+			Value *o = v_push(a, days, v_obj(a));
+			b->len = 0;
+			if (day == MOMENT_NULL)
+				buf_puts(b, "No date");
+			else
+				buf_printf(b, "%s, ", date_weekday_abbr[date_weekday(day) - 1]), buf_date_words(b, day, true);
+			v_set(a, o, "day", v_str(a, b->p, b->len));
+			v_set(a, o, "date", v_num(a, V_DATE, day));
+			events = v_set(a, o, "events", v_list(a));
+		}
+		Value *e = v_push(a, events, v_obj(a));
+		char time[DATE_TEXT_MAX];
+		bool timed = source_defs[act[i].src].timestamp && h->when != MOMENT_NULL;
+		v_set(a, e, "time", timed ? v_str(a, time + 11, date_format(time, h->when, true) - 14) : v_cstr(a, ""));
+		v_set(a, e, "kind", v_cstr(a, kind[act[i].src]));
+		v_set(a, e, "id", v_str(a, h->id, h->idlen));
+		b->len = 0;
+		activity_detail(site, b, act[i].src, h);
+		v_set(a, e, "detail", v_str(a, b->p, b->len));
+		v_set(a, e, "open", v_bool(a, act[i].src == SRC_TICKETS && ticket_is_open((const Ticket *)h)));
+	}
+	v_set(a, d, "activity_count", v_num(a, V_INT, (int64_t)n));
+	return page_fragment(site, w, path, "activity.html", d);
+}
+
+static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
 {
 	Arena *a = &w->arena;
 	const Gold *g = site->g;
 	const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
 	const Customer360 *x = &g->c360[c];
+	int64_t seen = gold_last_seen(g, c);
 	v_set(a, d, "id", v_str(a, cu->h.id, cu->h.idlen));
 	v_set(a, d, "name", v_cstr(a, cu->name));
 	v_set(a, d, "title", cu->name ? v_cstr(a, cu->name) : v_str(a, cu->h.id, cu->h.idlen));
@@ -128,9 +192,8 @@ static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
 	v_set(a, d, "open_tickets", v_num(a, V_INT, x->open_tickets));
 	v_set(a, d, "first_order", v_num(a, V_DATE, x->first_order));
 	v_set(a, d, "last_order", v_num(a, V_DATE, x->last_order));
-	v_set(a, d, "days_since_last_order", v_num(a, V_INT, x->days_since_last_order));
+	v_set(a, d, "last_seen", v_num(a, V_DATE, seen == MOMENT_NULL ? MOMENT_NULL : date_floor_day(seen)));
 	v_set(a, d, "churn_risk", v_bool(a, x->churn_risk));
-	v_set(a, d, "active", v_bool(a, x->active));
 	v_set(a, d, "preferred_payment_method",
 	      v_cstr(a, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method)));
 	v_set(a, d, "preferred_channel",
@@ -138,10 +201,12 @@ static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
 	v_set(a, d, "sessions_mobile", v_num(a, V_INT, x->sessions[CH_MOBILE]));
 	v_set(a, d, "sessions_web", v_num(a, V_INT, x->sessions[CH_WEB]));
 	v_set(a, d, "sessions_other", v_num(a, V_INT, x->sessions[CH_OTHER]));
-	v_set(a, d, "timeline", timeline(site, w, c));
 	for (int i = 0; i < SRC_COUNT; i++)
 		if (source_is_fact((SourceId)i))
 			history(site, w, d, (SourceId)i, c);
+	v_set(a, d, "strip", page_fragment(site, w, path, "customer_strip.html", d));
+	v_set(a, d, "activity", activity(site, w, d, c, path));
+	v_set(a, d, "lifecycle", lifecycle(site, w, d, c, path));
 }
 
 typedef struct {
@@ -160,9 +225,9 @@ static void *customer_pages(void *arg)
 		uint32_t c = j->site->g->order[i];
 		arena_reset(&j->w.arena);
 		Value *d = v_obj(&j->w.arena);
-		customer_values(j->site, &j->w, d, c);
 		path.len = 0;
 		customer_page_path(&path, &ROW(j->site->g->src[SRC_CUSTOMERS].table, Customer, c)->h);
+		customer_values(j->site, &j->w, d, c, buf_cstr(&path));
 		j->ok = page_write(j->site, &j->w, buf_cstr(&path), "customer", d);
 	}
 	buf_free(&path);
@@ -199,10 +264,13 @@ static bool write_customer_pages(Site *site)
 	return ok;
 }
 
-/* ---- the search index: records in files of a thousand, tokens in files by their first two bytes */
+/* ---- the search index (assets/search.js reads it): the customers by lifetime value, a thousand
+ * per records file; their words, and their whole ids and e-mails, in files by the first two bytes */
 
-/* Lower case, accents off, split at anything but letters and digits: as search.js does. */
-static void search_tokens(const char *s, size_t n, Buf *out)
+enum { TAG_WORD, TAG_NAME_START, TAG_WHOLE };	/* a word; the first word of the name; a whole id or e-mail */
+
+/* Accents off, lower case: as search.js folds a query. */
+static void search_fold(const char *s, size_t n, Buf *out)
 {
 	size_t dn = 0, ln = 0;
 	uint8_t *d = u8_normalize(UNINORM_NFD, (const uint8_t *)s, n, NULL, &dn);
@@ -217,14 +285,8 @@ static void search_tokens(const char *s, size_t n, Buf *out)
 		i += (size_t)len;
 	}
 	uint8_t *low = u8_tolower((const uint8_t *)(kept.p ? kept.p : ""), kept.len, NULL, NULL, NULL, &ln);
-	for (size_t i = 0; low && i < ln;) {
-		ucs4_t cp;
-		int len = u8_mbtouc(&cp, low + i, ln - i);
-		bool word = uc_is_general_category(cp, UC_CATEGORY_L) || uc_is_general_category(cp, UC_CATEGORY_N);
-		buf_put(out, word ? (const char *)low + i : "\n", word ? (size_t)len : 1);
-		i += (size_t)len;
-	}
-	buf_putc(out, '\n');
+	if (low)
+		buf_put(out, low, ln);
 	free(d);
 	free(low);
 	buf_free(&kept);
@@ -232,7 +294,7 @@ static void search_tokens(const char *s, size_t n, Buf *out)
 
 typedef struct {
 	char *token;
-	uint32_t ord;
+	uint32_t value;		/* the customer's rank by value << 2 | TAG_* */
 	uint16_t shard;
 } Entry;
 
@@ -242,40 +304,63 @@ static int entry_cmp(const void *a, const void *b)
 	if (x->shard != y->shard)
 		return x->shard < y->shard ? -1 : 1;
 	int c = strcmp(x->token, y->token);
-	return c ? c : (x->ord > y->ord) - (x->ord < y->ord);
+	return c ? c : (x->value > y->value) - (x->value < y->value);
 }
 
-/* The words of the index: every word of each customer's id, name, e-mail and city. */
 typedef struct {
 	Entry *e;
 	size_t n, cap;
 	Arena words;
-	Buf scratch;
+	Buf folded;
 } Words;
 
-static void add_words(Words *w, uint32_t ord, const char *s, size_t len)
+static void add_entry(Words *w, const char *p, size_t n, uint32_t value)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 4096;
+		w->e = xrealloc(w->e, w->cap * sizeof *w->e);
+	}
+	w->e[w->n++] = (Entry){arena_strndup(&w->words, p, n), value,
+			       (uint16_t)((unsigned char)p[0] << 8 | (n > 1 ? (unsigned char)p[1] : 0))};
+}
+
+/* The words of s (runs of letters and digits, two bytes or more), the first tagged first. */
+static void add_words(Words *w, uint32_t rank, const char *s, size_t n, int first_tag)
 {
 	if (!s)
 		return;
-	w->scratch.len = 0;
-	search_tokens(s, len, &w->scratch);
-	for (char *p = w->scratch.p, *end = p + w->scratch.len; p < end;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t tl = (size_t)(nl - p);
-		if (tl >= 2) {
-			if (w->n == w->cap) {
-				w->cap = w->cap ? w->cap * 2 : 4096;
-				w->e = xrealloc(w->e, w->cap * sizeof *w->e);
+	w->folded.len = 0;
+	search_fold(s, n, &w->folded);
+	const uint8_t *p = (const uint8_t *)w->folded.p;
+	int tag = first_tag;
+	for (size_t i = 0, n = w->folded.len, start = 0; i <= n;) {
+		ucs4_t cp = 0;
+		int len = i < n ? u8_mbtouc(&cp, p + i, n - i) : 1;
+		if (i == n || !(uc_is_general_category(cp, UC_CATEGORY_L) || uc_is_general_category(cp, UC_CATEGORY_N))) {
+			if (i - start >= 2) {
+				add_entry(w, (const char *)p + start, i - start, rank << 2 | (uint32_t)tag);
+				tag = TAG_WORD;
 			}
-			w->e[w->n++] = (Entry){arena_strndup(&w->words, p, tl), ord,
-					       (uint16_t)((unsigned char)p[0] << 8 | (unsigned char)p[1])};
+			start = i + (size_t)len;
 		}
-		p = nl + 1;
+		i += (size_t)len;
 	}
 }
 
-/* One customer in a records file: id, name, e-mail, city, segment, value, page. */
-static void record(const Site *site, Buf *b, uint32_t c, Buf *path)
+static void add_whole(Words *w, uint32_t rank, const char *s, size_t n)
+{
+	if (!s)
+		return;
+	w->folded.len = 0;
+	search_fold(s, n, &w->folded);
+	Str t = str_trim(str_make(w->folded.p ? w->folded.p : "", w->folded.len));
+	if (t.n)
+		add_entry(w, t.p, t.n, rank << 2 | TAG_WHOLE);
+}
+
+/* One customer in a records file: id, name, e-mail, city, segment, lifetime value (as pages
+ * write it), page (from customers/), last order. */
+static void record(const Site *site, Buf *b, uint32_t c, Buf *tmp)
 {
 	const Customer *cu = ROW(site->g->src[SRC_CUSTOMERS].table, Customer, c);
 	const Customer360 *x = &site->g->c360[c];
@@ -286,15 +371,25 @@ static void record(const Site *site, Buf *b, uint32_t c, Buf *path)
 		buf_putc(b, ',');
 		esc_js(b, fields[f] ? fields[f] : "", fields[f] ? strlen(fields[f]) : 0);
 	}
-	path->len = 0;
-	customer_page_path(path, &cu->h);
-	buf_printf(b, ",%lld,", (long long)x->lifetime_cents);
-	esc_js(b, path->p + strlen("customers/"), path->len - strlen("customers/"));	/* from customers/ */
+	tmp->len = 0;
+	fmt_money(tmp, &site->fmt, x->lifetime_cents);
+	buf_putc(b, ',');
+	esc_js(b, tmp->p, tmp->len);
+	tmp->len = 0;
+	customer_page_path(tmp, &cu->h);
+	buf_putc(b, ',');
+	esc_js(b, tmp->p + strlen("customers/"), tmp->len - strlen("customers/"));
+	tmp->len = 0;
+	if (x->last_order != MOMENT_NULL)
+		buf_date(tmp, x->last_order);
+	buf_putc(b, ',');
+	esc_js(b, tmp->p ? tmp->p : "", tmp->len);
 	buf_putc(b, ']');
 }
 
-/* customers/search/t<hex of the first two bytes>.js: sorted words and their customers. */
-static bool write_words(Site *site, Words *w)
+/* customers/search/t<hex of the first two bytes>.js: sorted words and their customers; the shards
+ * written go into info.js, so the search never asks for a file that is not there. */
+static bool write_words(Site *site, Words *w, Buf *shards)
 {
 	Buf b = {0}, path = {0};
 	bool ok = true;
@@ -303,12 +398,13 @@ static bool write_words(Site *site, Words *w)
 	for (size_t i = 0, j; ok && i < w->n; i = j) {
 		b.len = 0;
 		buf_printf(&b, "C360.tokens(\"%04x\",[", w->e[i].shard);
+		buf_printf(shards, "%s%04x", shards->len ? " " : "", w->e[i].shard);
 		for (j = i; j < w->n && w->e[j].shard == w->e[i].shard; j++) {
-			if (j > i && strcmp(w->e[j].token, w->e[j - 1].token) == 0 && w->e[j].ord == w->e[j - 1].ord)
+			if (j > i && strcmp(w->e[j].token, w->e[j - 1].token) == 0 && w->e[j].value == w->e[j - 1].value)
 				continue;
 			buf_puts(&b, j > i ? "," : "");
 			esc_js(&b, w->e[j].token, strlen(w->e[j].token));
-			buf_printf(&b, ",%u", w->e[j].ord);
+			buf_printf(&b, ",%u", w->e[j].value);
 		}
 		buf_puts(&b, "]);\n");
 		path.len = 0;
@@ -320,24 +416,27 @@ static bool write_words(Site *site, Words *w)
 	return ok;
 }
 
-/* The search index: customers in id order, a thousand per records file, and their words. */
+/* The search index: customers by lifetime value (so a rank is also the tie-break), a thousand per
+ * records file, and their words. */
 static bool write_search(Site *site)
 {
 	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
 	Words w = {0};
-	Buf b = {0}, path = {0};
+	Buf b = {0}, path = {0}, shards = {0};
 	bool ok = out_mkdir(site->dir, "customers/search", site->err);
 	for (size_t i = 0; ok && i < nc; i++) {
-		uint32_t c = site->g->order[i];
+		uint32_t c = site->g->by_value[i], rank = (uint32_t)i;
 		const Customer *cu = ROW(site->g->src[SRC_CUSTOMERS].table, Customer, c);
 		if (i % RECORDS_PER_FILE == 0)
 			buf_printf(&b, "C360.records(%zu,[", i / RECORDS_PER_FILE);
 		buf_puts(&b, i % RECORDS_PER_FILE ? ",\n" : "\n");
 		record(site, &b, c, &path);
-		add_words(&w, (uint32_t)i, cu->h.id, cu->h.idlen);
-		const char *text[] = {cu->name, cu->email, cu->location};
-		for (size_t f = 0; f < 3; f++)
-			add_words(&w, (uint32_t)i, text[f], text[f] ? strlen(text[f]) : 0);
+		add_words(&w, rank, cu->name, cu->name ? strlen(cu->name) : 0, TAG_NAME_START);
+		add_words(&w, rank, cu->h.id, cu->h.idlen, TAG_WORD);
+		add_words(&w, rank, cu->email, cu->email ? strlen(cu->email) : 0, TAG_WORD);
+		add_words(&w, rank, cu->location, cu->location ? strlen(cu->location) : 0, TAG_WORD);
+		add_whole(&w, rank, cu->h.id, cu->h.idlen);
+		add_whole(&w, rank, cu->email, cu->email ? strlen(cu->email) : 0);
 		if (i % RECORDS_PER_FILE == RECORDS_PER_FILE - 1 || i + 1 == nc) {
 			buf_puts(&b, "]);\n");
 			path.len = 0;
@@ -346,13 +445,14 @@ static bool write_search(Site *site)
 			b.len = 0;
 		}
 	}
-	ok = ok && write_words(site, &w);
+	ok = ok && write_words(site, &w, &shards);
 	b.len = 0;
-	buf_printf(&b, "C360.searchInfo({customers:%zu,perFile:%d});\n", nc, RECORDS_PER_FILE);
+	buf_printf(&b, "C360.searchInfo({customers:%zu,perFile:%d,shards:\"%s\"});\n", nc, RECORDS_PER_FILE,
+		   shards.p ? shards.p : "");
 	ok = ok && out_write_file(site->dir, "customers/search/info.js", &b, site->err);
 	arena_free(&w.words);
 	free(w.e);
-	buf_free(&w.scratch), buf_free(&b), buf_free(&path);
+	buf_free(&w.folded), buf_free(&b), buf_free(&path), buf_free(&shards);
 	return ok;
 }
 
@@ -400,13 +500,7 @@ static bool write_index(Site *site)
 	Value *scripts = v_set(a, d, "scripts", v_list(a));
 	v_push(a, scripts, v_cstr(a, "assets/search.js"));
 	v_push(a, scripts, v_cstr(a, "customers/search/info.js"));
-	static const char box[] =
-		"<form class=\"search\" role=\"search\" action=\"#\">\n<label for=\"q\">Search customers</label>\n"
-		"<input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\" "
-		"placeholder=\"Name, e-mail, id or city\">\n"
-		"<p id=\"search-status\" class=\"status\" role=\"status\" aria-live=\"polite\">Type two letters or more.</p>\n"
-		"</form>\n<div id=\"search-results\"></div>\n";
-	v_set(a, d, "search_box", v_raw(a, box, sizeof box - 1));
+	v_set(a, d, "search_box", page_fragment(site, &w, "customers/index.html", "search_box.html", d));
 	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)(nc - site->g->ncrm)));
 	bool ok = page_write(site, &w, "customers/index.html", "customers", d);
 	buf_put(site->err, w.err.p, w.err.len);
