@@ -165,6 +165,13 @@ typedef struct {
 
 extern const DiagInfo diag_info[D_COUNT];
 
+/* What a quarantine reason or a row flag means, in plain words, and how to fix it at the source
+ * (the data-quality page); NULL for the other codes. */
+typedef struct {
+	const char *what, *fix;
+} DiagHelp;
+extern const DiagHelp diag_help[D_COUNT];
+
 #define DIAG_SAMPLES 3
 
 typedef struct {
@@ -959,6 +966,38 @@ bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const 
 bool edition_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
 /* The week in one paragraph, written from the KPIs and their changes (noise: kpi_trend's). */
 void report_summary(Buf *b, const Gold *g, const NumFormat *fmt, int64_t noise);
+
+/* What the edition's PDF (edition_pdf.c) and e-mail (edition_mail.c) show, as text made once. */
+#define EDITION_AT_RISK 10	/* the customers at churn risk it names */
+typedef struct {
+	const char *name;
+	char now[48], before[48], change[48], change_pct[32];
+	int tone;		/* KpiTrend's: 1 good news, -1 bad, 0 neither */
+} EditionKpi;
+typedef struct {
+	char name[96], id[64], segment[16], value[48], last_order[16];
+	uint32_t open_tickets;
+	char page[160];		/* customers/xx/ID.html */
+} EditionCustomer;
+typedef struct {
+	const Gold *g;
+	const Config *cfg;
+	const ChartSet *charts;
+	NumFormat fmt;
+	char as_of[32], before[32];	/* Mar 11, 2024 */
+	EditionKpi kpi[K_COUNT];	/* the cards' first, in their order, then the others */
+	EditionCustomer at_risk[EDITION_AT_RISK];
+	size_t nat_risk;
+	Buf summary;
+	char *site;		/* the dashboard's address (site_url), or NULL */
+} Edition;
+/* weekly/report.pdf into out; false after reporting to err. */
+bool edition_pdf(const Edition *e, Buf *out, Buf *err);
+/* The e-mail's HTML (preview: for weekly/email.html, its pictures from ../charts/) and its text. */
+void edition_mail_html(const Edition *e, Buf *b, bool preview);
+void edition_mail_text(const Edition *e, Buf *b);
+/* weekly/email.eml: the text and the HTML as alternatives, the charts inline, the PDF attached. */
+void edition_eml(const Edition *e, const Buf *text, const Buf *html, const Buf *pdf, Buf *m);
 
 typedef struct Site {
 	const Gold *g;

@@ -41,6 +41,41 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_GOLD_MISSING_ROW] = {"gold_missing_row", SEV_ERROR, "no row for {c} \"{v}\""},
 };
 
+const DiagHelp diag_help[D_COUNT] = {
+	[D_MISSING_KEY] = {"The row has no value in its key column (customer_id, order_id, …), so it cannot be told "
+			   "apart from the others; it is set aside.",
+			   "Fill in the key in the export: a row without one is never used."},
+	[D_MISSING_CUSTOMER_ID] = {"The order, payment, ticket or session names no customer, so it belongs to no one; it "
+				   "is set aside.", "Export the customer id with every order, payment, ticket and session."},
+	[D_DUPLICATE_KEY] = {"A later row of the file has the same key. The last one is kept; this one is set aside.",
+			     "Export each key once, in its latest version; check whether the export appends updates."},
+	[D_MALFORMED_ROW] = {"The row breaks the CSV quoting (a stray or unclosed quote), so its fields cannot be told "
+			     "apart; it is set aside.",
+			     "Quote the fields that hold commas, quotes or line breaks, and double the quotes inside them."},
+	[D_RAGGED_ROW] = {"The row has fewer fields than the header (the missing ones are empty) or more (the extra "
+			  "text is kept as read, not used).", "Look for unquoted commas or cut-off rows in the export."},
+	[D_INVALID_UTF8] = {"Some bytes are not UTF-8 text; each was replaced with �.", "Export the file as UTF-8."},
+	[D_NUL_BYTE] = {"A NUL byte (binary zero) was replaced with �.", "Look for binary data in text columns."},
+	[D_INVALID_DATE] = {"A date cannot be read or does not exist (2022-02-30, a two-digit year, a year outside "
+			    "1900–2100); it is left empty, so the row counts in all-time figures but in no week.",
+			    "Export dates as YYYY-MM-DD, with four-digit years."},
+	[D_INVALID_EMAIL] = {"The e-mail address is not a valid one (two @, a domain without a dot, …); it is left "
+			     "empty.", "Correct the address in the CRM."},
+	[D_IMPLAUSIBLE_DOB] = {"The date of birth is after the report's date or more than 120 years before it; it is "
+			       "left empty.", "Correct the date of birth in the CRM."},
+	[D_INVALID_AMOUNT] = {"The amount is not a number c360 can read; it is left empty, so the order is not valid.",
+			      "Export amounts like 1234.56 (a point for decimals; separators only as 1,234.56)."},
+	[D_NEGATIVE_AMOUNT] = {"The amount is below zero. It is kept, but a negative order is not valid and a negative "
+			       "payment is left out of the sums.",
+			       "Export refunds as a status (Refunded, Returned) rather than as negative amounts."},
+	[D_ORPHAN_CUSTOMER] = {"The row names a customer who is not in the CRM export: c360 inferred that customer, "
+			       "with an unknown profile, rather than drop the row.",
+			       "Export every customer in the CRM file, or check the customer ids of the other files."},
+	[D_UNKNOWN_CATEGORY] = {"A status, method, device or other category matches no known value; it is kept as "
+				"written, title-cased, and counts as its own category.",
+				"Use the known values in the export (docs/rules.md lists them), or report a common spelling."},
+};
+
 static const char *const sev_name[] = {"note", "warning", "error"};
 
 /* Quotes and shortens hostile text so that a message stays one printable line. */

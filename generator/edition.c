@@ -1,50 +1,86 @@
-/* edition.c — the weekly edition, beside the site: weekly/report.pdf (Cairo, A4),
- * weekly/email.eml (MIME: HTML with inline CSS and the chart stage's PNGs attached) and
- * weekly/email.html to preview it. Every KPI of the definition table, written by the one
- * formatter. */
+/* edition.c — the weekly edition, beside the site: its figures as text, made once for the PDF
+ * (edition_pdf.c) and the e-mail (edition_mail.c), the week in a paragraph, and the files:
+ * weekly/report.pdf, weekly/email.eml and weekly/email.html to preview it. */
 #include "c360.h"
 
-#include <cairo-pdf.h>
-#include <cairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#define A4_W 595.0
-#define A4_H 842.0
-#define MARGIN 40.0
-
-typedef struct {
-	const Gold *g;
-	const Config *cfg;
-	const ChartSet *charts;
-	NumFormat fmt;
-} Edition;
-
-/* ---- the KPI table, as text both outputs share */
-
-typedef struct {
-	const char *name;
-	char now[64], before[64], delta[64];
-} KpiRow;
-
-static void kpi_text(char *out, size_t n, const Edition *e, int kind, int64_t v, bool change)
+static void text_of(char *out, size_t n, const Buf *b)
 {
-	Buf b = {0};
-	(change ? fmt_change : fmt_figure)(&b, &e->fmt, kind, v);
-	snprintf(out, n, "%s", buf_cstr(&b));
-	buf_free(&b);
+	snprintf(out, n, "%s", b->p ? buf_cstr((Buf *)b) : "");
 }
 
-static void kpi_rows(const Edition *e, KpiRow *rows)
+/* KPI k's row: its value, a week earlier, the change and the change in % and its tone. */
+static void edition_kpi(Edition *e, EditionKpi *r, int k, Buf *b)
 {
-	for (int k = 0; k < K_COUNT; k++) {
-		int64_t now = e->g->now.v[k], before = e->g->week_before.v[k];
-		rows[k].name = kpi_defs[k].title;
-		kpi_text(rows[k].now, sizeof rows[k].now, e, kpi_defs[k].kind, now, false);
-		kpi_text(rows[k].before, sizeof rows[k].before, e, kpi_defs[k].kind, before, false);
-		kpi_text(rows[k].delta, sizeof rows[k].delta, e, kpi_defs[k].kind,
-			 now == KPI_NULL || before == KPI_NULL ? KPI_NULL : now - before, true);
+	const KpiDef *d = &kpi_defs[k];
+	int64_t now = e->g->now.v[k], before = e->g->week_before.v[k];
+	r->name = d->title;
+	r->tone = kpi_trend(e->g, k, e->cfg->noise).tone;
+	b->len = 0;
+	fmt_figure(b, &e->fmt, d->kind, now);
+	text_of(r->now, sizeof r->now, b);
+	b->len = 0;
+	fmt_figure(b, &e->fmt, d->kind, before);
+	text_of(r->before, sizeof r->before, b);
+	b->len = 0;
+	fmt_change(b, &e->fmt, d->kind, now == KPI_NULL || before == KPI_NULL ? KPI_NULL : now - before);
+	text_of(r->change, sizeof r->change, b);
+	b->len = 0;
+	fmt_change_pct(b, &e->fmt, kpi_change_pct(e->g, k));
+	text_of(r->change_pct, sizeof r->change_pct, b);
+}
+
+static void edition_kpis(Edition *e, Buf *b)
+{
+	int n = 0;
+	for (int card = 1; card <= K_COUNT; card++)
+		for (int k = 0; k < K_COUNT; k++)
+			if (kpi_defs[k].card == card)
+				edition_kpi(e, &e->kpi[n++], k, b);
+	for (int k = 0; k < K_COUNT; k++)
+		if (!kpi_defs[k].card)
+			edition_kpi(e, &e->kpi[n++], k, b);
+}
+
+/* The most valuable customers at churn risk. */
+static void edition_at_risk(Edition *e, Buf *b)
+{
+	const Gold *g = e->g;
+	for (size_t i = 0; i < g->nchurn && i < EDITION_AT_RISK; i++) {
+		uint32_t c = g->churn_list[i];
+		const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
+		const Customer360 *x = &g->c360[c];
+		EditionCustomer *r = &e->at_risk[e->nat_risk++];
+		snprintf(r->id, sizeof r->id, "%.*s", (int)cu->h.idlen, cu->h.id);
+		snprintf(r->name, sizeof r->name, "%s", cu->name ? cu->name : r->id);
+		snprintf(r->segment, sizeof r->segment, "%s", segment_defs[x->segment].label);
+		b->len = 0;
+		fmt_money(b, &e->fmt, x->lifetime_cents);
+		text_of(r->value, sizeof r->value, b);
+		b->len = 0;
+		if (x->last_order != MOMENT_NULL)
+			buf_date(b, x->last_order);
+		text_of(r->last_order, sizeof r->last_order, b);
+		r->open_tickets = x->open_tickets;
+		b->len = 0;
+		customer_page_path(b, &cu->h);
+		text_of(r->page, sizeof r->page, b);
 	}
+}
+
+/* The dashboard's address: site_url, with index.html where it names a folder. */
+static char *site_address(const Config *cfg)
+{
+	if (!cfg->site_url)
+		return NULL;
+	size_t n = strlen(cfg->site_url);
+	Buf b = {0};
+	buf_puts(&b, cfg->site_url);
+	if (n < 5 || strcmp(cfg->site_url + n - 5, ".html") != 0)
+		buf_puts(&b, cfg->site_url[n - 1] == '/' ? "index.html" : "/index.html");
+	return (char *)buf_cstr(&b);
 }
 
 /* ---- the week in one paragraph */
@@ -101,215 +137,40 @@ void report_summary(Buf *b, const Gold *g, const NumFormat *f, int64_t noise)
 	buf_puts(b, ".");
 }
 
-/* ---- report.pdf */
+/* ---- the files */
 
-static void show(cairo_t *cr, double x, double y, double size, bool bold, bool right, const char *text)
+static void edition_init(Edition *e, const Gold *g, const Config *cfg, const ChartSet *charts)
 {
-	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
-			       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, size);
-	cairo_text_extents_t e;
-	cairo_text_extents(cr, text, &e);
-	cairo_move_to(cr, right ? x - e.x_advance : x, y);
-	cairo_show_text(cr, text);
-}
-
-static double pdf_kpis(cairo_t *cr, const Edition *e, double y)
-{
-	KpiRow rows[K_COUNT];
-	kpi_rows(e, rows);
-	char before[48];
-	Buf d = {0};
-	buf_date(&d, e->g->week_before.as_of);
-	snprintf(before, sizeof before, "on %s", buf_cstr(&d));
-	buf_free(&d);
-	cairo_set_source_rgb(cr, 0.35, 0.37, 0.40);
-	show(cr, MARGIN, y, 9, true, false, "KPI");
-	show(cr, 330, y, 9, true, true, "this week");
-	show(cr, 440, y, 9, true, true, before);
-	show(cr, A4_W - MARGIN, y, 9, true, true, "change");
-	for (int k = 0; k < K_COUNT; k++) {
-		y += 16;
-		cairo_set_source_rgb(cr, 0.88, 0.89, 0.91);
-		cairo_rectangle(cr, MARGIN, y + 4, A4_W - 2 * MARGIN, 0.5);
-		cairo_fill(cr);
-		cairo_set_source_rgb(cr, 0.1, 0.1, 0.12);
-		show(cr, MARGIN, y, 10, false, false, rows[k].name);
-		show(cr, 330, y, 10, true, true, rows[k].now);
-		show(cr, 440, y, 10, false, true, rows[k].before);
-		show(cr, A4_W - MARGIN, y, 10, false, true, rows[k].delta);
-	}
-	return y + 30;
-}
-
-static cairo_status_t pdf_bytes(void *closure, const unsigned char *data, unsigned int n)
-{
-	buf_put(closure, data, n);
-	return CAIRO_STATUS_SUCCESS;
-}
-
-/* The charts, each under its title, a new page when one does not fit. */
-static void pdf_charts(cairo_t *cr, const Edition *e, double y)
-{
-	double scale = (A4_W - 2 * MARGIN) / CHART_WIDE;
-	for (size_t i = 0; i < e->charts->n; i++) {
-		const ReportChart *rc = &e->charts->c[i];
-		if (!rc->dashboard)
-			continue;
-		double h = (chart_height(rc->plot) + 22) * scale;
-		if (y + h > A4_H - MARGIN) {
-			cairo_show_page(cr);
-			y = MARGIN;
-		}
-		cairo_set_source_rgb(cr, 0.1, 0.1, 0.12);
-		show(cr, MARGIN, y + 12, 11, true, false, rc->chart.title);
-		cairo_save(cr);
-		cairo_translate(cr, MARGIN, y + 20);
-		cairo_scale(cr, scale, scale);
-		chart_draw(rc->plot, cr);
-		cairo_restore(cr);
-		y += h + 12;
-	}
-}
-
-/* weekly/report.pdf, drawn in memory and written by the output stage. */
-static bool write_pdf(const Edition *e, const char *dir, Buf *err)
-{
-	Buf pdf = {0}, day = {0};
-	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(pdf_bytes, &pdf, A4_W, A4_H);
-	buf_date(&day, e->g->as_of);
-	buf_puts(&day, "T00:00:00Z");	/* the as-of date, never the clock: the edition is reproducible */
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, buf_cstr(&day));
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, buf_cstr(&day));
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "Customer 360 weekly edition");
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "c360 " C360_VERSION);
-	cairo_t *cr = cairo_create(surface);
-	char title[96];
-	day.len = 10;
-	snprintf(title, sizeof title, "Customer 360 \xe2\x80\x94 week ending %s", buf_cstr(&day));
-	cairo_set_source_rgb(cr, 0.1, 0.1, 0.12);
-	show(cr, MARGIN, MARGIN + 16, 18, true, false, title);
-	pdf_charts(cr, e, pdf_kpis(cr, e, MARGIN + 48));
-	cairo_destroy(cr);
-	cairo_surface_finish(surface);
-	bool ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
-	cairo_surface_destroy(surface);
-	if (!ok)
-		buf_printf(err, "%s/weekly/report.pdf: error: cannot draw the PDF\n", dir);
-	ok = ok && out_write_file(dir, "weekly/report.pdf", &pdf, err);
-	buf_free(&pdf);
-	buf_free(&day);
-	return ok;
-}
-
-/* ---- email.html and email.eml */
-
-/* The e-mail's HTML: inline styles only, as mail clients want; images by `src`. */
-static void email_html(const Edition *e, Buf *b, bool preview)
-{
-	KpiRow rows[K_COUNT];
-	kpi_rows(e, rows);
-	const char *cell = "style=\"padding:6px 10px;border-bottom:1px solid #dde;text-align:right\"";
-	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Customer 360 weekly</title>\n"
-		    "</head>\n<body style=\"margin:0;padding:24px;background:#f5f6f8;font-family:'DejaVu Sans',Arial,sans-serif;"
-		    "color:#1c1e21\">\n<h1 style=\"font-size:22px\">Customer 360 &#8212; week ending ");
-	buf_date(b, e->g->as_of);
-	buf_puts(b, "</h1>\n<table style=\"border-collapse:collapse;background:#fff;font-size:14px\">\n"
-		    "<thead><tr><th scope=\"col\" style=\"padding:6px 10px;text-align:left\">KPI</th>");
-	buf_printf(b, "<th scope=\"col\" %s>this week</th><th scope=\"col\" %s>on ", cell, cell);
-	buf_date(b, e->g->week_before.as_of);
-	buf_printf(b, "</th><th scope=\"col\" %s>change</th></tr></thead>\n<tbody>\n", cell);
-	for (int k = 0; k < K_COUNT; k++) {
-		buf_puts(b, "<tr><th scope=\"row\" style=\"padding:6px 10px;border-bottom:1px solid #dde;text-align:left;"
-			    "font-weight:normal\">");
-		esc_html(b, rows[k].name, strlen(rows[k].name));
-		const char *cells[] = {rows[k].now, rows[k].before, rows[k].delta};
-		for (int i = 0; i < 3; i++) {
-			buf_printf(b, "</t%c><td %s>%s", i ? 'd' : 'h', cell, i ? "" : "<strong>");
-			esc_html(b, cells[i], strlen(cells[i]));
-			buf_puts(b, i ? "" : "</strong>");
-		}
-		buf_puts(b, "</td></tr>\n");
-	}
-	buf_puts(b, "</tbody>\n</table>\n");
-	for (size_t i = 0; i < e->charts->n; i++) {
-		const Chart *c = &e->charts->c[i].chart;
-		if (!e->charts->c[i].dashboard)
-			continue;
-		buf_puts(b, "<h2 style=\"font-size:16px;margin-top:28px\">");
-		esc_html(b, c->title, strlen(c->title));
-		buf_printf(b, "</h2>\n<img src=\"%s%s%s\" width=\"640\" alt=\"", preview ? "../charts/" : "cid:", c->id,
-			   preview ? ".png" : "@c360");
-		esc_html(b, c->title, strlen(c->title));
-		buf_puts(b, " (the numbers are on the dashboard)\" style=\"max-width:100%;height:auto;background:#fff\">\n");
-	}
-	buf_puts(b, "<p style=\"color:#5b616b;font-size:12px;margin-top:28px\">Made by c360 " C360_VERSION
-		    " from the exports as of ");
-	buf_date(b, e->g->as_of);
-	buf_puts(b, ". The site and the gold tables for Power BI have every detail.</p>\n</body>\n</html>\n");
-}
-
-static void base64(Buf *b, const unsigned char *s, size_t n)
-{
-	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (size_t i = 0, col = 0; i < n; i += 3) {
-		unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
-		char q[4] = {abc[v >> 18 & 63], abc[v >> 12 & 63], i + 1 < n ? abc[v >> 6 & 63] : '=', i + 2 < n ? abc[v & 63] : '='};
-		buf_put(b, q, 4);
-		if ((col += 4) == 76 || i + 3 >= n) {
-			buf_put(b, "\r\n", 2);
-			col = 0;
-		}
-	}
-}
-
-static bool write_eml(const Edition *e, const char *dir, const Buf *html, Buf *err)
-{
-	Buf m = {0}, day = {0};
-	static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	int y, mo, d;
-	date_civil(e->g->as_of, &y, &mo, &d);
-	buf_date(&day, e->g->as_of);
-	/* The boundary comes from the content, so the message is the same for the same data. */
-	char boundary[40];
-	snprintf(boundary, sizeof boundary, "c360-%016llx", (unsigned long long)hash_bytes(html->p, html->len));
-	const Config *cfg = e->cfg;
-	buf_printf(&m, "From: %s\r\nTo: %s\r\n", cfg->email_from ? cfg->email_from : "Customer 360 <c360@localhost>",
-		   cfg->email_to ? cfg->email_to : "undisclosed-recipients:;");
-	buf_printf(&m, "Subject: Customer 360 - week ending %s\r\nDate: %s, %02d %s %04d 00:00:00 +0000\r\n"
-		       "Message-ID: <%s@c360.localhost>\r\nMIME-Version: 1.0\r\n"
-		       "Content-Type: multipart/related; boundary=\"%s\"; type=\"text/html\"\r\n\r\n"
-		       "--%s\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-		   buf_cstr(&day), wd[date_weekday(e->g->as_of) - 1], d, mon[mo - 1], y, boundary + 5, boundary,
-		   boundary);
-	base64(&m, (const unsigned char *)html->p, html->len);
-	for (size_t i = 0; i < e->charts->n; i++) {
-		const Buf *png = &e->charts->c[i].png;
-		if (!e->charts->c[i].dashboard)
-			continue;
-		const char *id = e->charts->c[i].chart.id;
-		buf_printf(&m, "--%s\r\nContent-Type: image/png; name=\"%s.png\"\r\nContent-ID: <%s@c360>\r\n"
-			       "Content-Disposition: inline; filename=\"%s.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-			   boundary, id, id, id);
-		base64(&m, (const unsigned char *)(png->p ? png->p : ""), png->len);
-	}
-	buf_printf(&m, "--%s--\r\n", boundary);
-	bool ok = out_write_file(dir, "weekly/email.eml", &m, err);
-	buf_free(&m), buf_free(&day);
-	return ok;
+	memset(e, 0, sizeof *e);
+	e->g = g, e->cfg = cfg, e->charts = charts;
+	fmt_init(&e->fmt, cfg);
+	Buf b = {0};
+	buf_date_words(&b, g->as_of, true);
+	text_of(e->as_of, sizeof e->as_of, &b);
+	b.len = 0;
+	buf_date_words(&b, g->week_before.as_of, true);
+	text_of(e->before, sizeof e->before, &b);
+	edition_kpis(e, &b);
+	edition_at_risk(e, &b);
+	buf_free(&b);
+	report_summary(&e->summary, g, &e->fmt, cfg->noise);
+	e->site = site_address(cfg);
 }
 
 bool edition_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err)
 {
-	Edition e = {g, cfg, charts, {0}};
-	fmt_init(&e.fmt, cfg);
-	Buf mail = {0}, preview = {0};
-	email_html(&e, &mail, false);
-	email_html(&e, &preview, true);
-	bool ok = out_mkdir(dir, "weekly", err) && write_pdf(&e, dir, err) &&
-		  out_write_file(dir, "weekly/email.html", &preview, err) && write_eml(&e, dir, &mail, err);
-	buf_free(&mail);
-	buf_free(&preview);
+	Edition e;
+	edition_init(&e, g, cfg, charts);
+	Buf pdf = {0}, html = {0}, preview = {0}, text = {0}, eml = {0};
+	bool ok = out_mkdir(dir, "weekly", err) && edition_pdf(&e, &pdf, err);
+	edition_mail_html(&e, &html, false);
+	edition_mail_html(&e, &preview, true);
+	edition_mail_text(&e, &text);
+	edition_eml(&e, &text, &html, &pdf, &eml);
+	ok = ok && out_write_file(dir, "weekly/report.pdf", &pdf, err) &&
+	     out_write_file(dir, "weekly/email.html", &preview, err) && out_write_file(dir, "weekly/email.eml", &eml, err);
+	buf_free(&pdf), buf_free(&html), buf_free(&preview), buf_free(&text), buf_free(&eml);
+	buf_free(&e.summary);
+	free(e.site);
 	return ok;
 }

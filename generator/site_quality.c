@@ -10,37 +10,48 @@
 static const char *const order_text[] = {"day-first", "month-first"};
 static const char *const basis_text[] = {"its own values", "the dataset's other date columns", "the configuration"};
 
-static Value *counts(Arena *a, int first, int n, const uint64_t *count)
+/* A reason or flag as the page explains it: its name, what it means and how to fix it. */
+static Value *explained(Arena *a, Value *o, int code)
+{
+	v_set(a, o, "name", v_cstr(a, diag_info[code].name));
+	v_set(a, o, "what", v_cstr(a, diag_help[code].what));
+	v_set(a, o, "fix", v_cstr(a, diag_help[code].fix));
+	return o;
+}
+
+/* The first few quarantined rows of a reason, as read. */
+static Value *quarantine_samples(Arena *a, const SourceQuality *m, int reason, Buf *clean)
 {
 	Value *list = v_list(a);
-	for (int k = 0; k < n; k++) {
-		if (!count[k])
+	for (size_t q = 0; q < m->nquarantine && list->n < QUARANTINE_SAMPLES; q++) {
+		const Quarantined *x = &m->quarantine[q];
+		if ((int)x->reason != reason)
 			continue;
 		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "name", v_cstr(a, diag_info[first + k].name));
-		v_set(a, o, "count", v_num(a, V_INT, (int64_t)count[k]));
+		v_set(a, o, "line", v_num(a, V_INT, x->line));
+		const char *raw = x->raw;
+		size_t n = x->rawlen > 300 ? 300 : x->rawlen;
+		clean->len = 0;
+		if (utf8_sanitize(raw, n, clean))
+			raw = clean->p, n = clean->len;
+		v_set(a, o, "raw", v_str(a, raw, n));
 	}
 	return list;
 }
 
-/* The first few quarantined rows of each reason, as read. */
-static Value *quarantine_samples(Arena *a, const SourceQuality *m)
+/* The reasons or flags that occur in a source: each explained, with its count (and, for a
+ * reason, its first rows). */
+static Value *counts(Arena *a, const SourceQuality *m, int first, int n, const uint64_t *count)
 {
 	Value *list = v_list(a);
-	unsigned shown[D_NREASONS] = {0};
 	Buf clean = {0};
-	for (size_t q = 0; q < m->nquarantine; q++) {
-		const Quarantined *x = &m->quarantine[q];
-		if (shown[x->reason - D_FIRST_REASON]++ >= QUARANTINE_SAMPLES)
+	for (int k = 0; k < n; k++) {
+		if (!count[k])
 			continue;
-		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "line", v_num(a, V_INT, x->line));
-		v_set(a, o, "reason", v_cstr(a, diag_info[x->reason].name));
-		const char *raw = x->raw;
-		size_t n = x->rawlen > 300 ? 300 : x->rawlen;
-		if (utf8_sanitize(raw, n, &clean))
-			raw = clean.p, n = clean.len;
-		v_set(a, o, "raw", v_str(a, raw, n));
+		Value *o = explained(a, v_push(a, list, v_obj(a)), first + k);
+		v_set(a, o, "count", v_num(a, V_INT, (int64_t)count[k]));
+		if (first == D_FIRST_REASON)
+			v_set(a, o, "samples", quarantine_samples(a, m, first + k, &clean));
 	}
 	buf_free(&clean);
 	return list;
@@ -52,6 +63,7 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	const SourceDef *def = &source_defs[i];
 	Value *o = v_obj(a);
 	v_set(a, o, "name", v_cstr(a, def->name));
+	v_set(a, o, "source", v_cstr(a, def->name));
 	v_set(a, o, "file", v_cstr(a, m->file));
 	v_set(a, o, "status", v_cstr(a, status[m->status]));
 	v_set(a, o, "rows_read", v_num(a, V_INT, (int64_t)m->rows_read));
@@ -60,10 +72,8 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	v_set(a, o, "quarantined_rows", v_num(a, V_INT, (int64_t)m->quarantined_rows));
 	v_set(a, o, "after_as_of", v_num(a, V_INT, (int64_t)m->after_as_of));
 	v_set(a, o, "conserved", v_bool(a, m->rows_read == m->silver_rows + m->quarantined_rows));
-	v_set(a, o, "reasons", counts(a, D_FIRST_REASON, D_NREASONS, m->reason));
-	v_set(a, o, "flags", counts(a, D_FIRST_FLAG, D_NFLAGS, m->flag));
-	Value *samples = v_set(a, o, "samples", quarantine_samples(a, m));
-	v_set(a, o, "sample_count", v_num(a, V_INT, (int64_t)samples->n));
+	v_set(a, o, "reasons", counts(a, m, D_FIRST_REASON, D_NREASONS, m->reason));
+	v_set(a, o, "flags", counts(a, m, D_FIRST_FLAG, D_NFLAGS, m->flag));
 	v_set(a, o, "date_column", v_cstr(a, def->cols[def->date_col]));
 	v_set(a, o, "date_order", v_cstr(a, order_text[m->order]));
 	v_set(a, o, "date_basis", v_cstr(a, basis_text[m->basis]));
@@ -89,6 +99,21 @@ bool site_quality(Site *site)
 	}
 	v_set(a, d, "all_conserved", v_bool(a, conserved));
 	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)g->quality[SRC_CUSTOMERS].inferred));
+	Value *help = v_set(a, d, "codes", v_list(a));
+	for (int code = D_FIRST_REASON; code < D_FIRST_FLAG + D_NFLAGS; code++) {
+		Value *o = explained(a, v_push(a, help, v_obj(a)), code);
+		v_set(a, o, "kind", v_cstr(a, code < D_FIRST_FLAG ? "quarantined" : "flagged"));
+	}
+	Buf b = {0};
+	for (size_t i = 0; i < site->charts->n; i++)
+		if (!site->charts->c[i].dashboard) {
+			const ReportChart *rc = &site->charts->c[i];
+			b.len = 0;
+			chart_svg(&rc->chart, rc->plot, rc->narrow, &b);
+			v_set(a, d, rc->key, v_raw(a, b.p, b.len));
+		}
+	buf_free(&b);
+	v_set(a, d, "details", page_fragment(site, &w, "quality.html", "quality_sources.html", d));
 	bool ok = page_write(site, &w, "quality.html", "quality", d);
 	buf_put(site->err, w.err.p, w.err.len);
 	page_free(&w);

@@ -186,7 +186,29 @@ file_has "$T/money/weekly/email.html" '<strong>EUR 2 032.65</strong>'
 file_has "$T/money/segments/index.html" '<td class="right">EUR 2 032.65</td>'
 pdftotext "$T/money/weekly/report.pdf" - | grep -q 'EUR 2 032.65' && pass || fail "the PDF's revenue"
 file_has "$T/money/gold/kpi_summary.csv" '^total_revenue,2032.65,370.50$'
-file_has "$T/money/segments/new.csv" '^1006,Amit Patel,amit123@gmail.com,Surat,500.00,1,2022-07-21,New$'
+file_has "$T/money/segments/new.csv" '^1006,Amit Patel,amit123@gmail.com,Surat,New,500.00,1,2022-07-21,5,1,1$'
+
+# ---- the edition's settings: the site's address in the e-mail, the noise threshold of the
+# coloured changes, a BOM on the gold CSVs (off by default; the lists for spreadsheets always)
+printf 'site_url = https://intranet.example/c360/\nnoise_threshold_pct = 20\ngold_bom = true\n' >"$T/ed.conf"
+run 0 build --config "$T/ed.conf" --data "$FIXTURE" --out "$T/ed"
+bom() { [ "$(head -c 3 "$1" | od -An -tx1 | tr -d ' ')" = efbbbf ]; }
+bom "$T/ed/gold/kpi_summary.csv" && pass || fail "gold_bom = true: no BOM"
+bom "$T/a/gold/kpi_summary.csv" && fail "a BOM on the gold CSVs by default" || pass
+for f in segments/new.csv churn-risk.csv open-tickets.csv; do bom "$T/a/$f" && pass || fail "$f has no BOM"; done
+run 0 render --gold "$T/ed/gold" --out "$T/ed-render"
+cmp -s "$T/ed/gold/kpi_summary.csv" "$T/ed-render/gold/kpi_summary.csv" && fail "render keeps a BOM it was not asked for" || pass
+file_has "$T/ed/weekly/email.html" 'href="https://intranet.example/c360/index.html"'
+file_has "$T/ed/weekly/email.html" 'href="https://intranet.example/c360/customers/'
+grep -q 'href="https://' "$T/a/weekly/email.html" && fail "a link to a site without site_url" || pass
+# Total revenue rose 1.66%: news by default, noise under a threshold of 20%; churn risk rose 75%.
+file_has "$T/a/index.html" '<p class="delta good"><span aria-hidden="true">▲</span> +1.66%'
+file_has "$T/ed/index.html" '<p class="delta neutral"><span aria-hidden="true">▲</span> +1.66%'
+file_has "$T/ed/index.html" '<p class="delta bad"><span aria-hidden="true">▲</span> +75.00%'
+for bad in 'noise_threshold_pct = abc' 'noise_threshold_pct = 1.234' 'site_url = http://x y' 'gold_bom = maybe'; do
+	printf '%s\n' "$bad" >"$T/bad.conf"
+	run 1 build --config "$T/bad.conf" --data "$FIXTURE" --out "$T/s"
+done
 
 # ---- bad input: a clear message naming file, line and column, or quarantine with a reason
 run 1 build --data "$T/does-not-exist" --out "$T/s"

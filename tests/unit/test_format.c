@@ -54,25 +54,79 @@ static void test_figures_and_changes(void **state)
 	}
 }
 
-/* Chart labels round half away from zero, never to even: 12.5k is 13k, 1.25M is 1.3M. */
-static void test_chart_labels_round_half_up(void **state)
+/* Chart numbers: exact ones as the figures are written; an axis writes every tick in one unit
+ * and the decimals its step needs (never 5,000 beside 10k); half away from zero, never to even. */
+static void test_chart_numbers(void **state)
 {
 	(void)state;
-	static const struct { double v; int kind; bool exact; const char *want; } cases[] = {
-		{0, KV_COUNT, false, "0"}, {950, KV_COUNT, false, "950"}, {2500, KV_MONEY, false, "2,500"},
-		{12345, KV_COUNT, false, "12k"}, {12500, KV_COUNT, false, "13k"}, {11500, KV_COUNT, false, "12k"},
-		{1250000, KV_COUNT, false, "1.3M"}, {1350000, KV_COUNT, false, "1.4M"}, {-1250000, KV_COUNT, false, "-1.3M"},
-		{2.5, KV_MONEY, false, "2.50"}, {0.125, KV_MONEY, false, "0.13"}, {40, KV_PCT, false, "40%"},
-		{1234, KV_COUNT, true, "1,234"}, {2032.65, KV_MONEY, true, "2,032.65"}, {370.5, KV_MONEY, true, "370.50"},
-		{53.33, KV_PCT, true, "53.33%"}, {20000, KV_COUNT, true, "20,000"},
+	static const struct { double v; int kind; const char *want; } exact[] = {
+		{1234, KV_COUNT, "1,234"}, {2032.65, KV_MONEY, "2,032.65"}, {370.5, KV_MONEY, "370.50"},
+		{53.33, KV_PCT, "53.33%"}, {20000, KV_COUNT, "20,000"}, {0.125, KV_MONEY, "0.13"}, {2.5, KV_COUNT, "3"},
+	};
+	for (size_t i = 0; i < N_ELEMS(exact); i++) {
+		Buf b = {0};
+		fmt_chart(&b, &comma, exact[i].v, exact[i].kind);
+		CHECK(strcmp(buf_cstr(&b), exact[i].want) == 0, "%g: \"%s\", want \"%s\"", exact[i].v, buf_cstr(&b),
+		      exact[i].want);
+		buf_free(&b);
+	}
+	static const struct { double top, step; int kind; const char *want; } axes[] = {
+		{15000, 5000, KV_COUNT, "0|5 k|10 k|15 k"},
+		{3000, 1000, KV_COUNT, "0|1,000|2,000|3,000"},
+		{2500000, 500000, KV_MONEY, "0|0.5 M|1.0 M|1.5 M|2.0 M|2.5 M"},
+		{12000, 2000, KV_MONEY, "0|2 k|4 k|6 k|8 k|10 k|12 k"},
+		{1, 0.5, KV_MONEY, "0|0.5|1.0"},
+		{0.2, 0.05, KV_MONEY, "0|0.05|0.10|0.15|0.20"},
+		{80, 20, KV_PCT, "0|20%|40%|60%|80%"},
+	};
+	for (size_t i = 0; i < N_ELEMS(axes); i++) {
+		AxisFormat a = fmt_axis_for(axes[i].top, axes[i].step, axes[i].kind);
+		Buf b = {0};
+		for (int k = 0; k * axes[i].step <= axes[i].top + axes[i].step / 2; k++) {
+			buf_puts(&b, k ? "|" : "");
+			fmt_axis(&b, &comma, &a, k * axes[i].step);
+		}
+		CHECK(strcmp(buf_cstr(&b), axes[i].want) == 0, "axis to %g: \"%s\", want \"%s\"", axes[i].top, buf_cstr(&b),
+		      axes[i].want);
+		buf_free(&b);
+	}
+	static const struct { double v; AxisFormat a; const char *want; } rounding[] = {
+		{12500, {1e3, 0, " k"}, "13 k"}, {11500, {1e3, 0, " k"}, "12 k"}, {-1250000, {1e6, 1, " M"}, "-1.3 M"},
+		{1350000, {1e6, 1, " M"}, "1.4 M"},
+	};
+	for (size_t i = 0; i < N_ELEMS(rounding); i++) {
+		Buf b = {0};
+		fmt_axis(&b, &comma, &rounding[i].a, rounding[i].v);
+		CHECK(strcmp(buf_cstr(&b), rounding[i].want) == 0, "%g: \"%s\", want \"%s\"", rounding[i].v, buf_cstr(&b),
+		      rounding[i].want);
+		buf_free(&b);
+	}
+}
+
+/* Short figures for prose say so by their unit; changes in % carry their sign. */
+static void test_compact_and_change_pct(void **state)
+{
+	(void)state;
+	static const NumFormat rupee = {",", "₹"};
+	static const struct { const NumFormat *f; int kind; int64_t v; const char *want; } cases[] = {
+		{&comma, KV_COUNT, 9999, "9,999"}, {&comma, KV_COUNT, 10000, "10.0 k"}, {&comma, KV_COUNT, 20867, "20.9 k"},
+		{&comma, KV_COUNT, 999949, "999.9 k"}, {&comma, KV_COUNT, 999950, "1.0 M"},
+		{&comma, KV_COUNT, 56515011, "56.5 M"}, {&comma, KV_COUNT, 1234567890, "1.2 bn"},
+		{&comma, KV_COUNT, -20867, "-20.9 k"}, {&rupee, KV_MONEY, 5651501102, "₹56.5 M"},
+		{&rupee, KV_MONEY, 999999, "₹9,999.99"}, {&rupee, KV_MONEY, 1000000, "₹10.0 k"},
+		{&rupee, KV_MONEY, -1000000, "-₹10.0 k"}, {&code, KV_MONEY, 5651501102, "EUR 56.5 M"},
+		{&comma, KV_PCT, 5333, "53.33%"}, {&comma, KV_MONEY, KPI_NULL, "–"},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		Buf b = {0};
-		fmt_chart(&b, &comma, cases[i].v, cases[i].kind, cases[i].exact);
-		CHECK(strcmp(buf_cstr(&b), cases[i].want) == 0, "%g: \"%s\", want \"%s\"", cases[i].v, buf_cstr(&b),
-		      cases[i].want);
+		fmt_compact(&b, cases[i].f, cases[i].kind, cases[i].v);
+		CHECK(strcmp(buf_cstr(&b), cases[i].want) == 0, "case %zu: \"%s\", want \"%s\"", i, buf_cstr(&b), cases[i].want);
 		buf_free(&b);
 	}
+	check("change_pct", fmt_change_pct, &comma, 166, "+1.66%");
+	check("change_pct", fmt_change_pct, &comma, -1, "-0.01%");
+	check("change_pct", fmt_change_pct, &comma, 0, "0.00%");
+	check("change_pct", fmt_change_pct, &comma, KPI_NULL, "–");
 }
 
 /* The configuration names the separator and the currency; bad ones are refused. */
@@ -123,7 +177,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers_and_money), cmocka_unit_test(test_figures_and_changes),
-		cmocka_unit_test(test_chart_labels_round_half_up), cmocka_unit_test(test_config_keys),
+		cmocka_unit_test(test_chart_numbers), cmocka_unit_test(test_compact_and_change_pct),
+		cmocka_unit_test(test_config_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,1 +1,1 @@
-C360.tokens("616d",["amit",5,"amit123",5]);
+C360.tokens("616d",["amit",1,"amit123",0,"amit123@gmail.com",2]);

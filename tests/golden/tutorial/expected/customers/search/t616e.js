@@ -1,1 +1,1 @@
-C360.tokens("616e",["anil",3,"anjali",11]);
+C360.tokens("616e",["anil",40,"anil",41,"anil.sharma@yahoo.in",42,"anjali",21]);

@@ -1,1 +1,1 @@
-C360.tokens("6261",["bangalore",3]);
+C360.tokens("6261",["bangalore",40]);

@@ -1,1 +1,1 @@
-C360.tokens("6368",["chennai",6]);
+C360.tokens("6368",["chennai",8]);

@@ -1,1 +1,1 @@
-C360.tokens("636f",["co",14,"com",0,"com",1,"com",2,"com",4,"com",5,"com",6,"com",7,"com",9,"com",10,"com",12]);
+C360.tokens("636f",["co",56,"com",0,"com",4,"com",8,"com",12,"com",16,"com",24,"com",28,"com",36,"com",44,"com",52]);

@@ -1,1 +1,1 @@
-C360.tokens("676d",["gmail",0,"gmail",1,"gmail",5,"gmail",12]);
+C360.tokens("676d",["gmail",0,"gmail",16,"gmail",24,"gmail",36]);

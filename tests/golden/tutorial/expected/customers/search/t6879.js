@@ -1,1 +1,1 @@
-C360.tokens("6879",["hyderabad",7]);
+C360.tokens("6879",["hyderabad",28]);

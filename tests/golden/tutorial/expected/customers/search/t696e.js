@@ -1,1 +1,1 @@
-C360.tokens("696e",["in",3,"in",14,"inbox",10,"indore",12]);
+C360.tokens("696e",["in",40,"in",56,"inbox",4,"indore",16]);

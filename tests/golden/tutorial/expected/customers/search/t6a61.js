@@ -1,1 +1,1 @@
-C360.tokens("6a61",["jaipur",11]);
+C360.tokens("6a61",["jaipur",20]);

@@ -1,1 +1,1 @@
-C360.tokens("6b68",["khan",1,"khan",9]);
+C360.tokens("6b68",["khan",36,"khan",52]);

@@ -1,1 +1,1 @@
-C360.tokens("6b75",["kumar",10,"kumari",6]);
+C360.tokens("6b75",["kumar",4,"kumari",8]);

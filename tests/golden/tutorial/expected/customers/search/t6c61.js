@@ -1,1 +1,1 @@
-C360.tokens("6c61",["lahore",9]);
+C360.tokens("6c61",["lahore",52]);

@@ -1,1 +1,1 @@
-C360.tokens("6c75",["lucknow",13]);
+C360.tokens("6c75",["lucknow",32]);

@@ -1,1 +1,1 @@
-C360.tokens("6d75",["mumbai",1,"mumbai",8]);
+C360.tokens("6d75",["mumbai",36,"mumbai",48]);

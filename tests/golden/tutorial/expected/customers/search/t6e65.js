@@ -1,1 +1,1 @@
-C360.tokens("6e65",["neha",13,"new",0]);
+C360.tokens("6e65",["neha",33,"new",24]);

@@ -1,1 +1,1 @@
-C360.tokens("6f75",["outlook",2]);
+C360.tokens("6f75",["outlook",12]);

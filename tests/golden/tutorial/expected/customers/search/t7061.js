@@ -1,1 +1,1 @@
-C360.tokens("7061",["patel",5]);
+C360.tokens("7061",["patel",0]);

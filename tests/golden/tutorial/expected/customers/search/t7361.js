@@ -1,1 +1,1 @@
-C360.tokens("7361",["san",2,"sara",1]);
+C360.tokens("7361",["san",12,"sara",36,"sara",37,"sara.khan@gmail.com",38]);

@@ -1,1 +1,1 @@
-C360.tokens("7368",["sharma",3]);
+C360.tokens("7368",["sharma",40]);

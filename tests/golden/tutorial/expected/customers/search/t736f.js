@@ -1,1 +1,1 @@
-C360.tokens("736f",["sophie",8]);
+C360.tokens("736f",["sophie",49]);

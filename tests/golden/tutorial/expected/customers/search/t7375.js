@@ -1,1 +1,1 @@
-C360.tokens("7375",["surat",5]);
+C360.tokens("7375",["surat",0]);

@@ -1,1 +1,1 @@
-C360.tokens("746f",["tom",2]);
+C360.tokens("746f",["tom",12,"tom@outlook.com",14]);

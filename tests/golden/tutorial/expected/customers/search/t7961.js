@@ -1,1 +1,1 @@
-C360.tokens("7961",["yahoo",3,"yahoo",7,"yahoo",14]);
+C360.tokens("7961",["yahoo",28,"yahoo",40,"yahoo",56]);

@@ -1,1 +1,1 @@
-C360.tokens("796f",["york",0]);
+C360.tokens("796f",["york",24]);

@@ -1,0 +1,282 @@
+/* edition_pdf.c — weekly/report.pdf: A4 pages with a header and a footer (page N of M), the week
+ * in a paragraph, the KPIs with their changes coloured by tone, the most valuable customers at
+ * churn risk, then the charts, flowed so that a chart that nearly fits is shrunk onto the page
+ * rather than leave it half empty. Drawn twice: once to count the pages, once to write them. */
+#include "c360.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <stdio.h>
+
+#define A4_W 595.0
+#define A4_H 842.0
+#define MARGIN 40.0
+#define TOP 78.0		/* the body's first line, under the header */
+#define BOTTOM (A4_H - 60.0)	/* the body's end, above the footer */
+#define LEFT A4_W - MARGIN	/* where right-aligned text ends */
+
+typedef struct {
+	const Edition *e;
+	cairo_t *cr;
+	double y;		/* where the body goes on */
+	int page, pages;	/* this page's number; how many there are (0 while counting) */
+} Pdf;
+
+enum { AL_LEFT, AL_RIGHT };
+
+static void ink(cairo_t *cr, int tone)
+{
+	if (tone > 0)
+		cairo_set_source_rgb(cr, 0.106, 0.478, 0.275);
+	else if (tone < 0)
+		cairo_set_source_rgb(cr, 0.702, 0.149, 0.118);
+	else
+		cairo_set_source_rgb(cr, 0.36, 0.38, 0.42);
+}
+
+/* text at (x, y), ending there when right-aligned; shortened with "…" to max wide (0: any). */
+static void show_fit(cairo_t *cr, double x, double y, double size, bool bold, int align, const char *text, double max)
+{
+	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+			       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, size);
+	Buf b = {0};
+	buf_puts(&b, text);
+	cairo_text_extents_t ex;
+	cairo_text_extents(cr, buf_cstr(&b), &ex);
+	while (max > 0 && ex.x_advance > max && b.len > 0) {
+		size_t keep = b.len > 3 && memcmp(b.p + b.len - 3, "…", 3) == 0 ? b.len - 3 : b.len;
+		while (keep > 0 && ((unsigned char)b.p[--keep] & 0xc0) == 0x80)
+			;
+		b.len = keep;
+		buf_puts(&b, "…");
+		cairo_text_extents(cr, buf_cstr(&b), &ex);
+	}
+	cairo_move_to(cr, align == AL_RIGHT ? x - ex.x_advance : x, y);
+	cairo_show_text(cr, buf_cstr(&b));
+	buf_free(&b);
+}
+
+static void show(cairo_t *cr, double x, double y, double size, bool bold, int align, const char *text)
+{
+	show_fit(cr, x, y, size, bold, align, text, 0);
+}
+
+static void rule(cairo_t *cr, double y, double grey)
+{
+	cairo_set_source_rgb(cr, grey, grey, grey + 0.02);
+	cairo_rectangle(cr, MARGIN, y, A4_W - 2 * MARGIN, 0.6);
+	cairo_fill(cr);
+}
+
+/* The header and the footer of the page begun. */
+static void page_frame(Pdf *p)
+{
+	const Edition *e = p->e;
+	char text[160];
+	ink(p->cr, 0);
+	snprintf(text, sizeof text, "%s \xc2\xb7 weekly edition", e->cfg->title ? e->cfg->title : "Customer 360");
+	show(p->cr, MARGIN, 40, 9, true, AL_LEFT, text);
+	snprintf(text, sizeof text, "as of %s", e->as_of);
+	show(p->cr, LEFT, 40, 9, false, AL_RIGHT, text);
+	rule(p->cr, 48, 0.8);
+	rule(p->cr, A4_H - 44, 0.8);
+	ink(p->cr, 0);
+	snprintf(text, sizeof text, "%s", e->site ? e->site : "Made by c360 " C360_VERSION);
+	show(p->cr, MARGIN, A4_H - 30, 8, false, AL_LEFT, text);
+	if (p->pages)
+		snprintf(text, sizeof text, "Page %d of %d", p->page, p->pages);
+	else
+		snprintf(text, sizeof text, "Page %d", p->page);
+	show(p->cr, LEFT, A4_H - 30, 8, false, AL_RIGHT, text);
+	p->y = TOP;
+}
+
+static void new_page(Pdf *p)
+{
+	cairo_show_page(p->cr);
+	p->page++;
+	page_frame(p);
+}
+
+/* Room for h more points on this page, else a new one. */
+static void need(Pdf *p, double h)
+{
+	if (p->y + h > BOTTOM)
+		new_page(p);
+}
+
+/* text in lines no wider than the body, from p->y on. */
+static void paragraph(Pdf *p, const char *text, double size)
+{
+	cairo_t *cr = p->cr;
+	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, size);
+	Buf line = {0};
+	for (const char *w = text; *w;) {
+		size_t n = strcspn(w, " "), keep = line.len;
+		buf_puts(&line, line.len ? " " : "");
+		buf_put(&line, w, n);
+		cairo_text_extents_t ex;
+		cairo_text_extents(cr, buf_cstr(&line), &ex);
+		if (ex.x_advance > A4_W - 2 * MARGIN && keep) {
+			line.len = keep;
+			need(p, size * 1.5);
+			show(cr, MARGIN, p->y, size, false, AL_LEFT, buf_cstr(&line));
+			p->y += size * 1.5;
+			line.len = 0;
+			continue;	/* the word starts the next line */
+		}
+		w += n + (w[n] == ' ');
+	}
+	need(p, size * 1.5);
+	show(cr, MARGIN, p->y, size, false, AL_LEFT, line.len ? buf_cstr(&line) : "");
+	p->y += size * 1.5;
+	buf_free(&line);
+}
+
+static void heading(Pdf *p, const char *text, double room)
+{
+	need(p, room);
+	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
+	show(p->cr, MARGIN, p->y + 12, 12, true, AL_LEFT, text);
+	p->y += 26;
+}
+
+/* Column headings in grey, right-aligned at x (the first left-aligned). */
+static void table_head(Pdf *p, const double *x, const char *const *cols, int n)
+{
+	ink(p->cr, 0);
+	for (int i = 0; i < n; i++)
+		show(p->cr, x[i], p->y, 8.5, true, i ? AL_RIGHT : AL_LEFT, cols[i]);
+	p->y += 15;
+}
+
+static void kpi_table(Pdf *p)
+{
+	const Edition *e = p->e;
+	static const double x[] = {MARGIN, 300, 390, 470, LEFT};
+	const char *cols[] = {"KPI", e->as_of, "a week earlier", "change", "change %"};
+	heading(p, "Key figures", 26 + 15 + 16 * 4);
+	table_head(p, x, cols, 5);
+	for (int k = 0; k < K_COUNT; k++) {
+		const EditionKpi *r = &e->kpi[k];
+		need(p, 16);
+		rule(p->cr, p->y + 4, 0.88);
+		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
+		show(p->cr, x[0], p->y, 9.5, false, AL_LEFT, r->name);
+		show(p->cr, x[1], p->y, 9.5, true, AL_RIGHT, r->now);
+		show(p->cr, x[2], p->y, 9.5, false, AL_RIGHT, r->before);
+		ink(p->cr, r->tone);
+		show(p->cr, x[3], p->y, 9.5, false, AL_RIGHT, r->change);
+		show(p->cr, x[4], p->y, 9.5, false, AL_RIGHT, r->change_pct);
+		p->y += 16;
+	}
+	p->y += 14;
+}
+
+static void at_risk_table(Pdf *p)
+{
+	const Edition *e = p->e;
+	static const double x[] = {MARGIN, 255, 330, 398, 472, LEFT};
+	const char *cols[] = {"Customer", "Id", "Segment", "Last order", "Open tickets", "Lifetime value"};
+	heading(p, "Customers at churn risk, the most valuable first", 26 + 15 + 15 * 3);
+	if (!e->nat_risk) {
+		paragraph(p, "No customer is at churn risk.", 9.5);
+		return;
+	}
+	table_head(p, x, cols, 6);
+	for (size_t i = 0; i < e->nat_risk; i++) {
+		const EditionCustomer *r = &e->at_risk[i];
+		char open[16];
+		snprintf(open, sizeof open, "%u", r->open_tickets);
+		need(p, 15);
+		rule(p->cr, p->y + 4, 0.88);
+		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
+		const char *cells[] = {r->name, r->id, r->segment, r->last_order, open, r->value};
+		show_fit(p->cr, x[0], p->y, 9, false, AL_LEFT, cells[0], 150);
+		show_fit(p->cr, x[1], p->y, 9, false, AL_RIGHT, cells[1], 55);
+		for (int c = 2; c < 6; c++)
+			show(p->cr, x[c], p->y, 9, c == 5, AL_RIGHT, cells[c]);
+		p->y += 15;
+	}
+	p->y += 14;
+}
+
+/* The dashboard's charts at the body's width, each under its title; one that does not fit but
+ * would at three quarters of its size or more is shrunk to fit, else it starts a page. */
+static void charts(Pdf *p)
+{
+	for (size_t i = 0; i < p->e->charts->n; i++) {
+		const ReportChart *rc = &p->e->charts->c[i];
+		if (!rc->dashboard)
+			continue;
+		double scale = (A4_W - 2 * MARGIN) / chart_width(rc->plot), h = chart_height(rc->plot);
+		if (p->y + 22 + h * scale > BOTTOM) {
+			double fit = (BOTTOM - p->y - 22) / h;
+			if (fit >= 0.75 * scale)
+				scale = fit;
+			else
+				new_page(p);
+		}
+		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
+		show(p->cr, MARGIN, p->y + 12, 11, true, AL_LEFT, rc->chart.title);
+		cairo_save(p->cr);
+		cairo_translate(p->cr, MARGIN + (A4_W - 2 * MARGIN - chart_width(rc->plot) * scale) / 2, p->y + 20);
+		cairo_scale(p->cr, scale, scale);
+		chart_draw(rc->plot, p->cr);
+		cairo_restore(p->cr);
+		p->y += 22 + h * scale + 14;
+	}
+}
+
+static cairo_status_t pdf_bytes(void *closure, const unsigned char *data, unsigned int n)
+{
+	buf_put(closure, data, n);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* The whole PDF into out, numbering pages "of pages" (0: not yet known); returns how many pages,
+ * or 0 when Cairo fails. */
+static int render(const Edition *e, Buf *out, int pages)
+{
+	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(pdf_bytes, out, A4_W, A4_H);
+	char title[160];
+	Buf day = {0};	/* the as-of date, never the clock: the edition is reproducible */
+	buf_date(&day, e->g->as_of == MOMENT_NULL ? 0 : e->g->as_of);
+	buf_puts(&day, "T00:00:00Z");
+	snprintf(title, sizeof title, "%s weekly edition, as of %s", e->cfg->title ? e->cfg->title : "Customer 360", e->as_of);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, buf_cstr(&day));
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, buf_cstr(&day));
+	buf_free(&day);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "c360 " C360_VERSION);
+	Pdf p = {e, cairo_create(surface), TOP, 1, pages};
+	page_frame(&p);
+	cairo_set_source_rgb(p.cr, 0.1, 0.1, 0.12);
+	snprintf(title, sizeof title, "The week to %s", e->as_of);
+	show(p.cr, MARGIN, p.y + 10, 18, true, AL_LEFT, title);
+	p.y += 34;
+	paragraph(&p, buf_cstr((Buf *)&e->summary), 10.5);
+	p.y += 10;
+	kpi_table(&p);
+	at_risk_table(&p);
+	charts(&p);
+	cairo_destroy(p.cr);
+	cairo_surface_finish(surface);
+	bool ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
+	cairo_surface_destroy(surface);
+	return ok ? p.page : 0;
+}
+
+bool edition_pdf(const Edition *e, Buf *out, Buf *err)
+{
+	Buf count = {0};
+	int pages = render(e, &count, 0);
+	buf_free(&count);
+	if (!pages || render(e, out, pages) != pages) {
+		buf_puts(err, "weekly/report.pdf: error: cannot draw the PDF\n");
+		return false;
+	}
+	return true;
+}
