@@ -435,11 +435,13 @@ static void data_table(Buf *b, const Chart *c)
 	buf_puts(b, c->ncat ? "</tbody>\n</table></details>\n" : "</table></details>\n");
 }
 
+/* An SVG of the chart: a picture, or a group of links where its categories lead somewhere. */
 static void svg_plot(Buf *b, const Chart *c, const ChartPlot *p, const char *variant)
 {
 	buf_printf(b, "<svg class=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" "
-		      "role=\"img\" aria-labelledby=\"%s%s-title %s%s-desc\">\n<title id=\"%s%s-title\">",
-		   *variant ? "narrow" : "wide", p->width, p->height, c->id, variant, c->id, variant, c->id, variant);
+		      "role=\"%s\" aria-labelledby=\"%s%s-title %s%s-desc\">\n<title id=\"%s%s-title\">",
+		   *variant ? "narrow" : "wide", p->width, p->height, c->link ? "group" : "img", c->id, variant, c->id,
+		   variant, c->id, variant);
 	esc_html(b, c->title, strlen(c->title));
 	buf_printf(b, "</title>\n<desc id=\"%s%s-desc\">", c->id, variant);
 	esc_html(b, c->desc, strlen(c->desc));

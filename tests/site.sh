@@ -190,14 +190,25 @@ if [ "$BROWSER" != 1 ]; then
 else
 	[ -d tests/browser/node_modules ] || (cd tests/browser && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
 		fail "npm ci in tests/browser (playwright-core, axe-core)"
-	mkdir -p build/screenshots/hostile
-	if node tests/browser/run.mjs "$T/fixture" build/screenshots garc "José García" >"$T/browser.out" 2>&1; then
+	# Every page type of the fixture's site, screenshots in build/screenshots/fixture; the hostile
+	# site's, quicker; the search's ranking and paging on 300 generated customers.
+	rm -rf build/screenshots
+	if node tests/browser/run.mjs "$T/fixture" build/screenshots/fixture garc "José García" >"$T/browser.out" 2>&1; then
 		pass
 	else
 		fail "browser (fixture): $(tail -8 "$T/browser.out")"
 	fi
-	if node tests/browser/run.mjs "$T/h/out" build/screenshots/hostile pepe 'José "Pepe" Núñez' \
+	if node tests/browser/run.mjs "$T/h/out" build/screenshots/hostile pepe 'José "Pepe" Núñez' --quick \
 		>"$T/browser.out" 2>&1; then pass; else fail "browser (hostile): $(tail -8 "$T/browser.out")"; fi
+	$C360 generate --customers 300 --seed 3 --out "$T/g300" && $C360 build --data "$T/g300" --out "$T/g300-site" 2>/dev/null &&
+		pass || fail "build 300 generated customers"
+	# maria.0@aol.com is customer 100000's address: other Marias at aol.com match its words too; "sa"
+	# starts Sara's names and the words of São Paulo and San Francisco; nearly every address ends .com.
+	if node tests/browser/run.mjs "$T/g300-site" --ranking maria.0@aol.com sa com >"$T/browser.out" 2>&1; then
+		pass
+	else
+		fail "browser (search ranking): $(tail -8 "$T/browser.out")"
+	fi
 fi
 
 finish site
