@@ -88,7 +88,8 @@ static char *site_address(const Config *cfg)
 #define SUMMARY_CARDS 6	/* the first cards are the summary's figures */
 
 /* One KPI's part: "revenue up 1.66% to 6,472.59", "open tickets up by 2 to 8", "repeat
- * customers down 4.76 pts to 28.57%", "average order value steady at 340.66 (-0.01%)". */
+ * customers down 4.76 pts to 28.57%", "average order value steady at 340.66 (-0.01%)",
+ * "open tickets up from 0 to 2". */
 static void summary_part(Buf *b, const Gold *g, const NumFormat *f, int k, int64_t noise)
 {
 	const KpiDef *d = &kpi_defs[k];
@@ -98,6 +99,10 @@ static void summary_part(Buf *b, const Gold *g, const NumFormat *f, int k, int64
 	buf_puts(b, d->title + 1);
 	if (before == KPI_NULL || now == KPI_NULL) {
 		buf_puts(b, " at ");
+	} else if (kpi_change_pct(g, k) == KPI_NULL && now != before) {	/* from nothing */
+		buf_puts(b, " up from ");
+		fmt_compact(b, f, d->kind, before);
+		buf_puts(b, " to ");
 	} else if (!t.direction) {
 		buf_puts(b, " unchanged at ");
 	} else if (!t.tone) {

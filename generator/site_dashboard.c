@@ -34,9 +34,11 @@ static void kpi_change(const Site *site, Arena *a, Value *o, int k, Buf *b)
 	b->len = 0;
 	fmt_change(b, &site->fmt, kpi_defs[k].kind, now - before);
 	v_set(a, o, "change", text(a, b));
-	b->len = 0;
-	fmt_change_pct(b, &site->fmt, kpi_change_pct(site->g, k));
-	v_set(a, o, "change_pct", text(a, b));
+	if (kpi_change_pct(site->g, k) != KPI_NULL) {
+		b->len = 0;
+		fmt_change_pct(b, &site->fmt, kpi_change_pct(site->g, k));
+		v_set(a, o, "change_pct", text(a, b));
+	}
 	v_set(a, o, "direction", v_cstr(a, t.direction > 0 ? "up" : t.direction < 0 ? "down" : "flat"));
 	v_set(a, o, "arrow", v_cstr(a, t.direction > 0 ? "▲" : t.direction < 0 ? "▼" : "■"));
 	v_set(a, o, "tone", v_cstr(a, t.tone > 0 ? "good" : t.tone < 0 ? "bad" : "neutral"));

@@ -131,8 +131,9 @@ async function dashboard(browser, base, where) {
 	const dash = await open(browser, base + 'index.html', `${where} dashboard`);
 	check(await dash.locator('figure.chart').count() >= 6, `${where} dashboard: fewer than six charts`);
 	check(await dash.locator('article.kpi').count() === 8, `${where} dashboard: not eight KPI cards`);
-	check(await dash.locator('article.kpi svg.spark circle title').count() === 8 * 12,
-		`${where} dashboard: not a hover title per sparkline week`);
+	for (const card of await dash.locator('article.kpi').all())
+		check(await card.locator('svg.spark circle title').count() > 0,
+			`${where} dashboard: ${await card.locator('h2').textContent()} has no sparkline with hover titles`);
 	for (const fig of await dash.locator('figure.chart').all()) {
 		const id = await fig.getAttribute('id'), empty = (await fig.textContent()).includes('no data');
 		check(empty || await fig.locator('svg.wide .hit title').count() > 0, `${where} dashboard: ${id} has no hover titles`);
@@ -175,11 +176,11 @@ async function search(browser, base, where) {
 /* Sorting with the keyboard's focus ring visible; a one-row table is a list on a phone; in print
  * the headings keep with what follows and no control shows. */
 async function controls(browser, base, types) {
-	const list = await open(browser, base + 'churn-risk.html', 'sorting');
-	const button = list.locator('main table thead th:last-child button');
+	const list = await open(browser, base + 'customers/index.html', 'sorting');
+	const button = list.locator('main > table thead th:last-child button');
 	await button.focus();
 	await list.keyboard.press('Enter');
-	check(await list.getAttribute('main table thead th:last-child', 'aria-sort') === 'ascending',
+	check(await list.getAttribute('main > table thead th:last-child', 'aria-sort') === 'ascending',
 		'sorting: the heading does not say how the table is sorted');
 	check(await button.evaluate((b) => getComputedStyle(b).outlineStyle) !== 'none', 'sorting: no focus ring');
 	await list.emulateMedia({ media: 'print' });
