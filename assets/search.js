@@ -56,15 +56,28 @@
 		return fold(text).split(/[^\p{L}\p{N}]+/u).filter(function (t) { return bytes(t).length >= 2; });
 	}
 
-	function shardOf(key) {
-		var b = bytes(key);
-		return ('0' + b[0].toString(16)).slice(-2) + ('0' + (b.length > 1 ? b[1] : 0).toString(16)).slice(-2);
+	function hexOf(key) {
+		return Array.from(bytes(key), function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
 	}
 
-	/* The entries of key's shard from the first whose word is not below key; fn(word, value) says
-	 * whether to go on. */
-	function scan(key, fn) {
-		var list = words[shardOf(key)] || [], lo = 0, hi = list.length / 2;
+	/* The word files that may hold words starting with key (whole: only key itself): the one
+	 * whose name is the longest start of it, else, where the files split deeper than key is
+	 * long, every one whose name starts with it. */
+	function shardsFor(key, whole) {
+		var h = hexOf(key) + (whole ? '00' : '');
+		for (var d = h.length; d >= 4; d -= 2)
+			if (shards.has(h.slice(0, d))) return [h.slice(0, d)];
+		return whole ? [] : Array.from(shards).filter(function (k) { return k.lastIndexOf(h, 0) === 0; });
+	}
+
+	/* The entries of the files that may hold key, from the first whose word is not below key;
+	 * fn(word, value) says whether to go on. */
+	function scan(key, whole, fn) {
+		shardsFor(key, whole).forEach(function (k) { scanList(words[k] || [], key, fn); });
+	}
+
+	function scanList(list, key, fn) {
+		var lo = 0, hi = list.length / 2;
 		while (lo < hi) {
 			var mid = (lo + hi) >> 1;
 			if (list[2 * mid] < key) lo = mid + 1; else hi = mid;
@@ -75,10 +88,11 @@
 	/* Customers with a word starting with token: rank -> whether that word starts their name. */
 	function wordMatches(token) {
 		var found = new Map();
-		scan(token, function (word, value) {
+		scan(token, false, function (word, value) {
 			if (word.lastIndexOf(token, 0) !== 0) return false;
-			var tag = value & 3, rank = value >> 2;
-			if (tag !== TAG_WHOLE) found.set(rank, found.get(rank) || tag === TAG_NAME_START);
+			var tag = value & 3, rank = value >> 2;	/* a whole id that is one word is a word too */
+			if (tag !== TAG_WHOLE || /^[\p{L}\p{N}]+$/u.test(word))
+				found.set(rank, found.get(rank) || tag === TAG_NAME_START);
 			return true;
 		});
 		return found;
@@ -86,7 +100,7 @@
 
 	function wholeMatches(key) {
 		var found = new Set();
-		scan(key, function (word, value) {
+		scan(key, true, function (word, value) {
 			if (word !== key) return false;
 			if ((value & 3) === TAG_WHOLE) found.add(value >> 2);
 			return true;
@@ -182,7 +196,7 @@
 			ui.pager.replaceChildren();
 			return;
 		}
-		var keys = toks.concat(whole ? [whole] : []).map(shardOf).filter(function (k) { return shards.has(k); });
+		var keys = [].concat.apply(whole ? shardsFor(whole, true) : [], toks.map(function (t) { return shardsFor(t, false); }));
 		loadAll(Array.from(new Set(keys)).map(function (k) { return 't' + k; }), function () {
 			if (mine !== generation) return;
 			var matches = rank(toks, whole), pages = Math.max(1, Math.ceil(matches.length / PAGE));

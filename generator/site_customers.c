@@ -295,14 +295,11 @@ static void search_fold(const char *s, size_t n, Buf *out)
 typedef struct {
 	char *token;
 	uint32_t value;		/* the customer's rank by value << 2 | TAG_* */
-	uint16_t shard;
 } Entry;
 
 static int entry_cmp(const void *a, const void *b)
 {
 	const Entry *x = a, *y = b;
-	if (x->shard != y->shard)
-		return x->shard < y->shard ? -1 : 1;
 	int c = strcmp(x->token, y->token);
 	return c ? c : (x->value > y->value) - (x->value < y->value);
 }
@@ -320,8 +317,7 @@ static void add_entry(Words *w, const char *p, size_t n, uint32_t value)
 		w->cap = w->cap ? w->cap * 2 : 4096;
 		w->e = xrealloc(w->e, w->cap * sizeof *w->e);
 	}
-	w->e[w->n++] = (Entry){arena_strndup(&w->words, p, n), value,
-			       (uint16_t)((unsigned char)p[0] << 8 | (n > 1 ? (unsigned char)p[1] : 0))};
+	w->e[w->n++] = (Entry){arena_strndup(&w->words, p, n), value};
 }
 
 /* The words of s (runs of letters and digits, two bytes or more), the first tagged first. */
@@ -387,32 +383,76 @@ static void record(const Site *site, Buf *b, uint32_t c, Buf *tmp)
 	buf_putc(b, ']');
 }
 
-/* customers/search/t<hex of the first two bytes>.js: sorted words and their customers; the shards
- * written go into info.js, so the search never asks for a file that is not there. */
-static bool write_words(Site *site, Words *w, Buf *shards)
+/* ---- the word files: customers/search/t<key>.js, the key the hex of the first bytes its words
+ * share (a word shorter than that ends in 00). A file starts at two bytes and splits by the next
+ * byte while it holds more than SHARD_MAX entries of different words, so that no query loads a
+ * big one for a long word at a million customers. info.js lists the keys. */
+
+#define SHARD_MAX 20000
+
+static void shard_key(Buf *b, const char *token, size_t depth)
+{
+	size_t n = strlen(token);
+	for (size_t i = 0; i < depth; i++)
+		buf_printf(b, "%02x", i < n ? (unsigned char)token[i] : 0);
+}
+
+/* The byte of a word at i, 0 past its end: how a group of words splits. */
+static unsigned char byte_at(const char *token, size_t i)
+{
+	return i < strlen(token) ? (unsigned char)token[i] : 0;
+}
+
+static bool write_shard(Site *site, const Entry *e, size_t n, size_t depth, Buf *keys)
 {
 	Buf b = {0}, path = {0};
-	bool ok = true;
-	if (w->n)
-		qsort(w->e, w->n, sizeof *w->e, entry_cmp);
-	for (size_t i = 0, j; ok && i < w->n; i = j) {
-		b.len = 0;
-		buf_printf(&b, "C360.tokens(\"%04x\",[", w->e[i].shard);
-		buf_printf(shards, "%s%04x", shards->len ? " " : "", w->e[i].shard);
-		for (j = i; j < w->n && w->e[j].shard == w->e[i].shard; j++) {
-			if (j > i && strcmp(w->e[j].token, w->e[j - 1].token) == 0 && w->e[j].value == w->e[j - 1].value)
-				continue;
-			buf_puts(&b, j > i ? "," : "");
-			esc_js(&b, w->e[j].token, strlen(w->e[j].token));
-			buf_printf(&b, ",%u", w->e[j].value);
-		}
-		buf_puts(&b, "]);\n");
-		path.len = 0;
-		buf_printf(&path, "customers/search/t%04x.js", w->e[i].shard);
-		ok = out_write_file(site->dir, buf_cstr(&path), &b, site->err);
+	size_t key_at = keys->len + (keys->len > 0);
+	buf_puts(keys, keys->len ? " " : "");
+	shard_key(keys, e[0].token, depth);
+	buf_printf(&b, "C360.tokens(\"%.*s\",[", (int)(keys->len - key_at), keys->p + key_at);
+	for (size_t i = 0, out = 0; i < n; i++) {
+		if (i && strcmp(e[i].token, e[i - 1].token) == 0 && e[i].value == e[i - 1].value)
+			continue;
+		if (i + 1 < n && strcmp(e[i].token, e[i + 1].token) == 0 && e[i + 1].value == (e[i].value | TAG_WHOLE) &&
+		    (e[i].value & 3) == TAG_WORD)
+			continue;	/* a whole id that is one word: its whole entry serves as the word */
+		buf_puts(&b, out++ ? "," : "");
+		esc_js(&b, e[i].token, strlen(e[i].token));
+		buf_printf(&b, ",%u", e[i].value);
 	}
+	buf_puts(&b, "]);\n");
+	buf_printf(&path, "customers/search/t%.*s.js", (int)(keys->len - key_at), keys->p + key_at);
+	bool ok = out_write_file(site->dir, buf_cstr(&path), &b, site->err);
 	buf_free(&b);
 	buf_free(&path);
+	return ok;
+}
+
+/* Entries sharing their first depth bytes: one file, or split by the next byte. */
+static bool write_group(Site *site, const Entry *e, size_t n, size_t depth, Buf *keys)
+{
+	if (n <= SHARD_MAX || strcmp(e[0].token, e[n - 1].token) == 0)
+		return write_shard(site, e, n, depth, keys);
+	bool ok = true;
+	for (size_t i = 0, j; ok && i < n; i = j) {
+		for (j = i; j < n && byte_at(e[j].token, depth) == byte_at(e[i].token, depth); j++)
+			;
+		ok = write_group(site, e + i, j - i, depth + 1, keys);
+	}
+	return ok;
+}
+
+static bool write_words(Site *site, Words *w, Buf *keys)
+{
+	if (w->n)
+		qsort(w->e, w->n, sizeof *w->e, entry_cmp);
+	bool ok = true;
+	for (size_t i = 0, j; ok && i < w->n; i = j) {
+		for (j = i; j < w->n && byte_at(w->e[j].token, 0) == byte_at(w->e[i].token, 0) &&
+			    byte_at(w->e[j].token, 1) == byte_at(w->e[i].token, 1); j++)
+			;
+		ok = write_group(site, w->e + i, j - i, 2, keys);
+	}
 	return ok;
 }
 
