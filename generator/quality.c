@@ -48,10 +48,11 @@ void quality_table(Buf *b, const Silver *s)
 			row(b, src, "inferred_customers", "", src->table.n - s->ncrm);
 		row(b, src, "quarantined_rows", "", quarantined(src));
 		for (int r = 0; r < D_NREASONS; r++)
-			row(b, src, "quarantined", diag_info[D_FIRST_REASON + r].name, src->reason_count[r]);
+			row(b, src, "quarantined_rows", diag_info[D_FIRST_REASON + r].name, src->reason_count[r]);
+		row(b, src, "flagged_rows", "", src->flagged_rows);
 		for (int f = 0; f < D_NFLAGS; f++)
-			row(b, src, "flagged", diag_info[D_FIRST_FLAG + f].name, src->flag_count[f]);
-		row(b, src, "after_as_of", "", src->after_as_of);
+			row(b, src, "flagged_rows", diag_info[D_FIRST_FLAG + f].name, src->flag_count[f]);
+		row(b, src, "after_as_of_rows", "", src->after_as_of);
 		detail.len = 0;
 		order_detail(&detail, s, src);
 		buf_printf(b, "%s,date_order,%s,%s,", src->def->name, src->def->cols[src->def->date_col],
@@ -77,15 +78,36 @@ static void summary_counts(Buf *b, const char *title, int first, int n, const ui
 		buf_putc(b, '\n');
 }
 
-void quality_summary(Buf *b, const Silver *s)
+#define ULL(x) ((unsigned long long)(x))
+
+/* What could be read of a source whose cleaning did not finish: the file, not its rows. */
+static void summary_unfinished(Buf *b, const Silver *s)
 {
-	buf_puts(b, "source             status   rows read  blank   silver  quarantined  after as-of\n");
+	buf_puts(b, "source             status      rows read  blank lines\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
-		buf_printf(b, "%-18s %-8s %9llu %6llu %8zu %12llu %12llu\n", src->def->name, status_of(src),
-			   (unsigned long long)src->rows_read, (unsigned long long)src->blank_lines,
-			   silver_rows(s, (SourceId)i),
-			   (unsigned long long)quarantined(src), (unsigned long long)src->after_as_of);
+		if (src->present && src->have_header)
+			buf_printf(b, "%-18s %-8s %12llu %12llu\n", src->def->name, status_of(src), ULL(src->rows_read),
+				   ULL(src->blank_lines));
+		else
+			buf_printf(b, "%-18s %s\n", src->def->name, status_of(src));
+	}
+	buf_puts(b, "\nThe data could not be cleaned (see the errors above): no silver, quarantine or as-of date.\n");
+}
+
+void quality_summary(Buf *b, const Silver *s, bool complete)
+{
+	if (!complete) {
+		summary_unfinished(b, s);
+		return;
+	}
+	buf_puts(b, "                            rows:\n"
+		    "source             status        read  blank lines    silver  quarantined   flagged  after as-of\n");
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		buf_printf(b, "%-18s %-8s %9llu %12llu %9zu %12llu %9llu %12llu\n", src->def->name, status_of(src),
+			   ULL(src->rows_read), ULL(src->blank_lines), silver_rows(s, (SourceId)i), ULL(quarantined(src)),
+			   ULL(src->flagged_rows), ULL(src->after_as_of));
 	}
 	buf_putc(b, '\n');
 	for (int i = 0; i < SRC_COUNT; i++) {
@@ -93,15 +115,25 @@ void quality_summary(Buf *b, const Silver *s)
 		if (!src->present)
 			continue;
 		buf_printf(b, "%s\n", src->def->name);
-		summary_counts(b, "  quarantined: ", D_FIRST_REASON, D_NREASONS, src->reason_count);
-		summary_counts(b, "  flagged: ", D_FIRST_FLAG, D_NFLAGS, src->flag_count);
+		summary_counts(b, "  quarantined rows: ", D_FIRST_REASON, D_NREASONS, src->reason_count);
+		summary_counts(b, "  flagged rows: ", D_FIRST_FLAG, D_NFLAGS, src->flag_count);
 		buf_printf(b, "  %s: %s (", src->def->cols[src->def->date_col], order_name[src->order]);
 		order_detail(b, s, src);
 		buf_puts(b, ")\n");
 	}
-	if (s->as_of != MOMENT_NULL) {
-		buf_puts(b, "\nas of ");
-		buf_date(b, s->as_of);
-		buf_putc(b, '\n');
+	buf_puts(b, "\nas of ");
+	buf_date(b, s->as_of);
+	buf_putc(b, '\n');
+}
+
+void quality_lines(Buf *b, const Silver *s)
+{
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		if (!src->present || !src->have_header)
+			continue;
+		buf_printf(b, "%s: %llu %s read: %zu in silver (%llu flagged), %llu quarantined\n",
+			   config_file_of(s->cfg, (SourceId)i), ULL(src->rows_read), src->rows_read == 1 ? "row" : "rows",
+			   silver_rows(s, (SourceId)i), ULL(src->flagged_rows), ULL(quarantined(src)));
 	}
 }

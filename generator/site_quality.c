@@ -58,6 +58,7 @@ static Value *source_values(const Silver *s, Arena *a, int i)
 	v_set(a, o, "blank_lines", v_num(a, V_INT, (int64_t)src->blank_lines));
 	v_set(a, o, "silver_rows", v_num(a, V_INT, (int64_t)silver));
 	v_set(a, o, "quarantined_rows", v_num(a, V_INT, (int64_t)quarantined));
+	v_set(a, o, "flagged_rows", v_num(a, V_INT, (int64_t)src->flagged_rows));
 	v_set(a, o, "after_as_of", v_num(a, V_INT, (int64_t)src->after_as_of));
 	v_set(a, o, "conserved", v_bool(a, src->rows_read == silver + quarantined));
 	v_set(a, o, "reasons", counts(a, D_FIRST_REASON, D_NREASONS, src->reason_count));
