@@ -1,4 +1,4 @@
-# c360 — see README.md. Targets: all check asan valgrind fuzz bench install uninstall clean.
+# c360 — see README.md. Targets: all check docs asan valgrind fuzz bench install uninstall clean.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/c360
@@ -37,6 +37,11 @@ check: $(BIN) $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; TZ=UTC ./$$t || exit 1; done
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/ux.sh
+
+# docs/templates.md is printed from the table of page variables the code checks pages with.
+docs: $(BIN)
+	./$(BIN) help templates >docs/templates.md
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
@@ -84,4 +89,4 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz c360 site
 
-.PHONY: all check asan valgrind fuzz bench install uninstall clean
+.PHONY: all check docs asan valgrind fuzz bench install uninstall clean

@@ -205,15 +205,15 @@ static const Setting settings[] = {
 	{"", "templates", "the folder of page templates, relative to this file", set_templates, AT(templates_dir), 's'},
 	{"", "themes", "the folder of themes, relative to this file", set_themes, AT(themes_dir), 's'},
 	{"", "theme", "the name of a folder in the themes folder", set_theme, AT(theme), 's'},
-	{"", "email_from", "the weekly e-mail's From: one address on one line, e.g. BI team <bi@example.com>", set_email_from,
+	{"", "email_from", "the weekly e-mail's From: one address, e.g. BI team <bi@example.com>", set_email_from,
 	 AT(email_from), 's'},
-	{"", "email_to", "the weekly e-mail's To: addresses separated by commas, on one line", set_email_to,
+	{"", "email_to", "the weekly e-mail's To: addresses separated by commas", set_email_to,
 	 AT(email_to), 's'},
-	{"", "date_order", "day-first or month-first: how to read 03-04-2022 when no date column shows which",
+	{"", "date_order", "day-first or month-first: how to read 03-04-2022 if no date column shows it",
 	 set_date_order, AT(date_order), 'o'},
 	{"", "churn_window_days", "a whole number of days from 1 to 3650", set_churn_window, AT(churn_window_days), 'i'},
 	{"files", "SOURCE", "a file name in the data folder (no /), e.g. orders = order_export.csv", set_file, 0, '-'},
-	{"columns", "SOURCE.COLUMN", "more header names for the column, separated by commas, e.g. customers.email = mail",
+	{"columns", "SOURCE.COLUMN", "more header names for it, separated by commas, e.g. customers.email = mail",
 	 set_alias, 0, '-'},
 };
 #define NSETTINGS (sizeof settings / sizeof *settings)
@@ -353,31 +353,46 @@ bool config_load(Config *c, const char *path, Buf *err)
 
 /* ---- the settings as documentation, and as they are in force */
 
+/* A setting's value in c, as the file would write it; false if it has none of its own. */
+static bool put_value(Buf *b, const Config *c, const Setting *st)
+{
+	const char *base = (const char *)c;
+	const char *text = st->kind == 's' ? *(const char *const *)(const void *)(base + st->field) : NULL;
+	if (st->kind == 'i')
+		buf_printf(b, "%d", *(const int *)(const void *)(base + st->field));
+	else if (st->kind == 'o')
+		buf_puts(b, order_names[*(const DateOrder *)(const void *)(base + st->field)]);
+	else if (text)
+		buf_puts(b, text);
+	return st->kind == 'i' || st->kind == 'o' || text;
+}
+
 void config_doc(Buf *b)
 {
+	Config defaults;
+	config_defaults(&defaults);
 	buf_puts(b, "A configuration file (c360 build --config FILE) holds \"key = value\" lines; # starts a comment.\n"
-		    "Keys at the top, before any [section]:\n\n");
+		    "No value may be empty; values are not quoted. Keys at the top, before any [section]:\n\n");
 	const char *section = "";
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		if (strcmp(settings[i].section, section) != 0)
 			buf_printf(b, "\n[%s]\n", section = settings[i].section);
-		buf_printf(b, "  %-20s %s\n", settings[i].key, settings[i].expects);
+		buf_printf(b, "  %-19s %s\n", settings[i].key, settings[i].expects);
+		size_t at = b->len;
+		buf_printf(b, "%22sdefault: ", "");
+		if (put_value(b, &defaults, &settings[i]))
+			buf_putc(b, '\n');
+		else
+			b->len = at;
 	}
-	buf_puts(b, "\nSOURCE is one of customers, orders, payments, support_tickets, web_activities; COLUMN one of\n"
-		    "that source's columns (c360(1) lists them). No value may be empty. Values are not quoted.\n");
-}
-
-static void show_value(Buf *b, const Config *c, const Setting *st)
-{
-	const char *base = (const char *)c;
-	if (st->kind == 's') {
-		const char *v = *(const char *const *)(const void *)(base + st->field);
-		buf_printf(b, "%s = %s\n", st->key, v ? v : "");
-	} else if (st->kind == 'i') {
-		buf_printf(b, "%s = %d\n", st->key, *(const int *)(const void *)(base + st->field));
-	} else if (st->kind == 'o') {
-		buf_printf(b, "%s = %s\n", st->key, order_names[*(const DateOrder *)(const void *)(base + st->field)]);
+	buf_puts(b, "\nSOURCE is the source's name; by default its file is SOURCE.csv. COLUMN is one of its columns:\n");
+	for (int s = 0; s < SRC_COUNT; s++) {
+		buf_printf(b, "  %-19s", source_defs[s].name);
+		for (int k = 0; k < source_defs[s].ncols; k++)
+			buf_printf(b, "%s%s", k ? ", " : " ", source_defs[s].cols[k]);
+		buf_putc(b, '\n');
 	}
+	config_free(&defaults);
 }
 
 void config_show(Buf *b, const Config *c)
@@ -392,8 +407,11 @@ void config_show(Buf *b, const Config *c)
 		buf_date(b, c->as_of);
 		buf_putc(b, '\n');
 	}
-	for (size_t i = 0; i < NSETTINGS; i++)
-		show_value(b, c, &settings[i]);
+	for (size_t i = 0; i < NSETTINGS && settings[i].kind != '-'; i++) {
+		buf_printf(b, "%s = ", settings[i].key);
+		put_value(b, c, &settings[i]);
+		buf_putc(b, '\n');
+	}
 	buf_puts(b, "\n[files]\n");
 	for (int s = 0; s < SRC_COUNT; s++)
 		buf_printf(b, "%s = %s\n", source_defs[s].name, config_file_of(c, (SourceId)s));

@@ -76,36 +76,38 @@ void console_progress(const char *what)
 	fflush(stderr);
 }
 
-/* Levenshtein distance between a[0..an) and b[0..bn), at most 64 bytes of b considered. */
+/* Edits (insert, delete, replace, swap two neighbours) from a[0..an) to b[0..bn); b at most 64. */
 static size_t edit_distance(const char *a, size_t an, const char *b, size_t bn)
 {
-	size_t row[65];
-	if (bn > 64)
-		bn = 64;
+	size_t rows[3][65], *prev2 = rows[0], *prev = rows[1], *row = rows[2];
 	for (size_t j = 0; j <= bn; j++)
-		row[j] = j;
+		prev[j] = j;
 	for (size_t i = 1; i <= an; i++) {
-		size_t diag = row[0];
 		row[0] = i;
 		for (size_t j = 1; j <= bn; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
+			size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
 			if (row[j - 1] + 1 < best)
 				best = row[j - 1] + 1;
-			diag = up;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < best)
+				best = prev2[j - 2] + 1;
 			row[j] = best;
 		}
+		size_t *t = prev2;
+		prev2 = prev, prev = row, row = t;
 	}
-	return row[bn];
+	return prev[bn];
 }
 
 const char *nearest_word(const char *word, size_t n, const char *const *candidates, size_t ncand)
 {
 	size_t limit = n <= 4 ? 1 : n <= 8 ? 2 : 3, best = SIZE_MAX;
 	const char *found = NULL;
-	for (size_t i = 0; i < ncand && n <= 64; i++) {
+	for (size_t i = 0; i < ncand; i++) {
 		size_t cn = strlen(candidates[i]);
+		if (cn > 64)
+			continue;
 		size_t d = edit_distance(word, n, candidates[i], cn);
 		if (n >= 4 && cn > n && memcmp(candidates[i], word, n) == 0)
 			d = 1;	/* the start of a longer name */

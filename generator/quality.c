@@ -83,6 +83,8 @@ static void summary_counts(Buf *b, const char *title, int first, int n, const ui
 /* What could be read of a source whose cleaning did not finish: the file, not its rows. */
 static void summary_unfinished(Buf *b, const Silver *s)
 {
+	if (s->general.tally[D_NO_DATA_DIR].count)
+		return;	/* no file was looked at */
 	buf_puts(b, "source             status      rows read  blank lines\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];

@@ -267,30 +267,44 @@ static bool check_value(const PageVar *var, const Value *v, const char *where, B
 	return ok;
 }
 
-/* Every key of obj is a variable of vars or more, of its type, and every variable is a key. */
-static bool check_object(const Value *obj, const PageVar *vars, const PageVar *more, const char *where, Buf *err)
+/* The index of name in vars, or -1. */
+static int var_index(const PageVar *vars, const char *name)
 {
-	bool ok = obj->kind == V_OBJ;
-	for (size_t i = 0; ok && i < obj->n; i++) {
-		const char *key = obj->keys[i];
-		const PageVar *var = page_var(vars, key, strlen(key));
-		var = var ? var : page_var(more, key, strlen(key));
-		if (!var)
-			buf_printf(err, "c360: error: %s: %s is not in the table of page variables (a defect of c360)\n",
-				   where, key);
-		ok = var && check_value(var, obj->items[i], where, err);
-	}
-	for (int list = 0; ok && list < 2; list++)
-		for (const PageVar *var = list ? more : vars; ok && var && var->name; var++) {
-			bool found = false;
-			for (size_t i = 0; i < obj->n && !found; i++)
-				found = strcmp(obj->keys[i], var->name) == 0;
-			if (!found)
-				buf_printf(err, "c360: error: %s: no %s, which the table of page variables promises "
-						"(a defect of c360)\n", where, var->name);
-			ok = found;
+	for (int i = 0; vars && vars[i].name; i++)
+		if (vars[i].name[0] == name[0] && strcmp(vars[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* Says which variables of vars are not among those seen (a bit each); false if any. */
+static bool all_seen(const PageVar *vars, uint64_t seen, const char *where, Buf *err)
+{
+	bool ok = true;
+	for (int i = 0; vars && vars[i].name; i++)
+		if (!(seen >> i & 1)) {
+			buf_printf(err, "c360: error: %s: no %s, which the table of page variables promises (a defect of "
+					"c360)\n", where, vars[i].name);
+			ok = false;
 		}
 	return ok;
+}
+
+/* Every key of obj is a variable of vars or more, of its type, and every variable is a key
+ * (lists of variables are shorter than 64). */
+static bool check_object(const Value *obj, const PageVar *vars, const PageVar *more, const char *where, Buf *err)
+{
+	uint64_t seen[2] = {0, 0};
+	bool ok = obj->kind == V_OBJ;
+	for (size_t i = 0; ok && i < obj->n; i++) {
+		int k = var_index(vars, obj->keys[i]), list = k < 0;
+		k = k < 0 ? var_index(more, obj->keys[i]) : k;
+		if (k < 0)
+			buf_printf(err, "c360: error: %s: %s is not in the table of page variables (a defect of c360)\n",
+				   where, obj->keys[i]);
+		ok = k >= 0 && check_value(list ? &more[k] : &vars[k], obj->items[i], where, err);
+		seen[list] |= ok ? 1ull << k : 0;
+	}
+	return ok && all_seen(vars, seen[0], where, err) & all_seen(more, seen[1], where, err);
 }
 
 bool page_data_check(const PageDef *page, const Value *data, const char *path, Buf *err)
