@@ -634,7 +634,8 @@ const char *config_file_of(const Config *c, SourceId id);	/* a source's file nam
 void quality_table(Buf *out, const Silver *s);	/* data_quality.csv */
 /* `c360 check`'s text; a build whose cleaning did not finish (complete false) shows only the files. */
 void quality_summary(Buf *out, const Silver *s, bool complete);
-void quality_lines(Buf *out, const Silver *s);	/* a line per file read: rows read, silver, quarantined, flagged */
+/* A line per file read, each after prefix: rows read, in silver, flagged, quarantined. */
+void quality_lines(Buf *out, const Silver *s, const char *prefix);
 
 /* ------------------------------------------------------------------ escaping (escape.c) */
 void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes */

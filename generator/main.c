@@ -307,9 +307,13 @@ static int print_out(Buf *b)
 	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_BUILD;
 }
 
-/* " (did you mean "build"?)" if a name is near word, else "". */
-static const char *did_you_mean(const char *word, const char *const *names, size_t n, char *out, size_t size)
+/* " (did you mean "build"?)" if a command's name (or `extra`'s) is near word, else "". */
+static const char *did_you_mean(const char *word, const char *extra, const char *extra2, char *out, size_t size)
 {
+	const char *names[NCOMMANDS + 2] = {extra, extra2};
+	size_t n = 2;
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[n++] = commands[i].name;
 	const char *near = nearest_word(word, strlen(word), names, n);
 	snprintf(out, size, near ? " (did you mean \"%s\"?)" : "%s", near ? near : "");
 	return out;
@@ -328,12 +332,9 @@ static int help(const char *topic)
 	else if (strcmp(topic, "config") == 0)
 		config_doc(&b);
 	else {
-		const char *names[NCOMMANDS + 2] = {"templates", "config"};
-		for (size_t i = 0; i < NCOMMANDS; i++)
-			names[i + 2] = commands[i].name;
 		char near[96];
 		return usage_error(NULL, "no help on \"%s\"%s", topic,
-				   did_you_mean(topic, names, NCOMMANDS + 2, near, sizeof near));
+				   did_you_mean(topic, "templates", "config", near, sizeof near));
 	}
 	return print_out(&b);
 }
@@ -460,12 +461,12 @@ static int report(const Silver *s, Verbosity v)
 static void report_counts(const Silver *s, Verbosity v)
 {
 	Buf b = {0};
-	quality_lines(&b, s);
+	quality_lines(&b, s, "c360: ");
+	if (v >= SAY_NORMAL)
+		console_write(b.p, b.len);
 	bool problems = false;
 	for (int i = 0; i < SRC_COUNT; i++)
 		problems |= s->src[i].nquarantine || s->src[i].flagged_rows;
-	for (char *line = b.p, *nl; line && (nl = memchr(line, '\n', b.len - (size_t)(line - b.p))); line = nl + 1)
-		say(SAY_NORMAL, "%.*s", (int)(nl - line), line);
 	if (problems && v == SAY_NORMAL)
 		say(SAY_NORMAL, "examples of each problem: --verbose; every quarantined row: gold/quarantine.csv");
 	buf_free(&b);
@@ -646,12 +647,8 @@ int main(int argc, char **argv)
 	}
 	Options o = {.cmd = find_command(first), .seed = 1};
 	if (!o.cmd) {
-		const char *names[NCOMMANDS + 1] = {"help"};
-		for (size_t i = 0; i < NCOMMANDS; i++)
-			names[i + 1] = commands[i].name;
 		char near[96];
-		return usage_error(NULL, "unknown command \"%s\"%s", first,
-				   did_you_mean(first, names, NCOMMANDS + 1, near, sizeof near));
+		return usage_error(NULL, "unknown command \"%s\"%s", first, did_you_mean(first, "help", "help", near, sizeof near));
 	}
 	config_defaults(&o.cfg);
 	int status = run(&o, argc, argv);

@@ -103,8 +103,7 @@ void quality_summary(Buf *b, const Silver *s, bool complete)
 		summary_unfinished(b, s);
 		return;
 	}
-	buf_puts(b, "                            rows:\n"
-		    "source             status        read  blank lines    silver  quarantined   flagged  after as-of\n");
+	buf_puts(b, "rows per source    status        read  blank lines    silver  quarantined   flagged  after as-of\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
 		buf_printf(b, "%-18s %-8s %9llu %12llu %9zu %12llu %9llu %12llu\n", src->def->name, status_of(src),
@@ -128,13 +127,13 @@ void quality_summary(Buf *b, const Silver *s, bool complete)
 	buf_putc(b, '\n');
 }
 
-void quality_lines(Buf *b, const Silver *s)
+void quality_lines(Buf *b, const Silver *s, const char *prefix)
 {
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
 		if (!src->present || !src->have_header)
 			continue;
-		buf_printf(b, "%s: %llu %s read: %zu in silver (%llu flagged), %llu quarantined\n",
+		buf_printf(b, "%s%s: %llu %s read: %zu in silver (%llu flagged), %llu quarantined\n", prefix,
 			   config_file_of(s->cfg, (SourceId)i), ULL(src->rows_read), src->rows_read == 1 ? "row" : "rows",
 			   silver_rows(s, (SourceId)i), ULL(src->flagged_rows), ULL(quarantined(src)));
 	}

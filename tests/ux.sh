@@ -125,7 +125,7 @@ $(dq "$T/site" $src flagged_rows '') $(dq "$T/site" $src quarantined_rows '')" "
 	done >"$T/disagree"
 	empty "$T/disagree"
 done
-has "$T/check" "^source  *status  *read  *blank lines  *silver  *quarantined  *flagged  *after as-of$"
+has "$T/check" "^rows per source  *status  *read  *blank lines  *silver  *quarantined  *flagged  *after as-of$"
 has "$T/check" "^  flagged rows: "
 
 # On a terminal: the progress line is erased before anything else is written, and --quiet is quiet.

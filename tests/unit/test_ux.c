@@ -315,7 +315,7 @@ static void test_counts_agree(void **state)
 	};
 	CHECK(silver_from(&s, &cfg, text), "builds");
 	Buf lines = {0}, table = {0}, summary = {0}, report = {0};
-	quality_lines(&lines, &s);
+	quality_lines(&lines, &s, "");
 	quality_table(&table, &s);
 	quality_summary(&summary, &s, true);
 	silver_report(&report, &s, SAY_VERBOSE);
