@@ -38,7 +38,7 @@ struct Options {
 	const Command *cmd;
 	const char *operand;	/* init's DIR */
 	uint64_t customers, seed;
-	bool force, theme_given, out_given, help;
+	bool force, theme_given, help;
 	char *owned[4];
 };
 
@@ -77,7 +77,7 @@ static const char *set_data(Options *o, const char *v)
 
 static const char *set_out(Options *o, const char *v)
 {
-	o->cfg.out_dir = v, o->out_given = true;
+	o->cfg.out_dir = v;
 	return NULL;	/* checked with --data once all options are read */
 }
 
@@ -376,7 +376,7 @@ static int parse_options(int argc, char **argv, Options *o)
 	int c;
 	opterr = 0;
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "+h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
 		if (c == 'h')
 			c = 256 + (int)(find_option("help", 4, NULL) - options);
 		if (c < 256)
@@ -427,7 +427,7 @@ static char *resource_dir(const char *rel)
 /* --out names a folder c360 may fill: not "" or /, and not inside the data or around it. */
 static int check_out(Options *o)
 {
-	if (!o->out_given && !command_takes(o->cmd, "out"))
+	if (!command_takes(o->cmd, "out"))
 		return EXIT_OK;
 	const char *out = o->cfg.out_dir;
 	if (!*out)
@@ -595,14 +595,9 @@ static int cmd_generate(Options *o)
 
 /* ---- main */
 
-/* Where the shipped folders are, and the configuration file over the defaults. */
+/* The configuration file over the defaults; --theme over both. */
 static bool configure(Options *o)
 {
-	if (!o->cfg.data_dir)
-		o->cfg.data_dir = o->owned[0] = resource_dir("data/sample");
-	o->cfg.templates_dir = o->owned[1] = resource_dir("templates");
-	o->cfg.themes_dir = o->owned[2] = resource_dir("themes");
-	o->cfg.assets_dir = o->owned[3] = resource_dir("assets");
 	const char *theme = o->cfg.theme;	/* --theme wins over the configuration */
 	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */
 	if (chunk)
@@ -625,10 +620,15 @@ static int run(Options *o, int argc, char **argv)
 	if (status != EXIT_OK || o->help)
 		return status != EXIT_OK ? status : help(o->cmd->name);
 	console_init(o->cfg.verbosity);
-	if (!configure(o))
-		return EXIT_BUILD;
+	if (!o->cfg.data_dir)
+		o->cfg.data_dir = o->owned[0] = resource_dir("data/sample");
+	o->cfg.templates_dir = o->owned[1] = resource_dir("templates");
+	o->cfg.themes_dir = o->owned[2] = resource_dir("themes");
+	o->cfg.assets_dir = o->owned[3] = resource_dir("assets");
 	status = check_out(o);
-	return status != EXIT_OK ? status : o->cmd->run(o);
+	if (status != EXIT_OK)
+		return status;
+	return configure(o) ? o->cmd->run(o) : EXIT_BUILD;
 }
 
 int main(int argc, char **argv)
