@@ -97,8 +97,8 @@ static bool load_theme(Site *site)
 	const Config *cfg = site->s->cfg;
 	char *dir = path_join(cfg->themes_dir, cfg->theme);
 	site->layout = load_template(dir, "layout.html", site->err);
-	bool ok = site->layout && tpl_check(site->layout, &page_layout, NULL, site->err) && out_mkdir(site->dir, "assets", site->err) &&
-		  out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
+	bool ok = site->layout && tpl_check(site->layout, &page_layout, NULL, site->err) &&
+		  out_mkdir(site->dir, "assets", site->err) && out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
 		  out_copy_dir(cfg->assets_dir, site->dir, "assets", NULL, site->err);
 	free(dir);
 	return ok;

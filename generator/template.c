@@ -562,7 +562,7 @@ static void check_var(Check *c, const struct TplNode *n)
 	if (!v)
 		return;
 	if (v->type == T_LIST)
-		check_error(c, n, "{{%.*s}} is a list: write {{#%s}}...{{/...}}", v->name);
+		check_error(c, n, "{{%.*s}} is a list: open it as a section, {{#%s}}", v->name);
 	else if (v->type == T_HTML && n->kind == N_VAR)
 		check_error(c, n, "{{%.*s}} is HTML that c360 made: write {{{%s}}}", v->name);
 	else if (v->type != T_HTML && n->kind == N_RAW_VAR)
