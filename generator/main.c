@@ -273,7 +273,7 @@ static void help_option(Buf *b, const OptionDef *opt)
 }
 
 static const char see_also[] = "\nexit status: 0 success, 1 the input cannot be built, 2 usage error.\n"
-			       "See c360(1); the cleaning rules and the KPI definitions are in docs/rules.md.\n";
+			       "See c360(1) for the files written, docs/rules.md for the cleaning rules and KPI definitions.\n";
 
 static void help_command(Buf *b, const Command *cmd)
 {
