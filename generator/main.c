@@ -530,7 +530,9 @@ static int cmd_check(Options *o)
 	Buf b = {0};
 	if (o->cfg.verbosity == SAY_VERBOSE)
 		config_show(&b, &o->cfg);
+	console_progress("reading and cleaning");
 	bool ok = silver_load(&s, &o->cfg);
+	console_progress("");
 	int status = report(&s, o->cfg.verbosity);
 	quality_summary(&b, &s, ok);
 	silver_free(&s);
