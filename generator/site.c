@@ -34,6 +34,11 @@ static bool load_templates(Site *site, const char *dir)
 		free(names[i]);
 	}
 	free(names);
+	for (const PageDef *p = page_defs; p->tpl; p++) {	/* each page's tags name what it has */
+		const Template *t = tpl_set_get(&site->tpl, p->tpl, strlen(p->tpl));
+		const Template *f = p->fragment ? tpl_set_get(&site->tpl, p->fragment, strlen(p->fragment)) : NULL;
+		ok &= (!t || tpl_check(t, p, &site->tpl, site->err)) & (!f || tpl_check(f, p, &site->tpl, site->err));
+	}
 	return ok;
 }
 
@@ -69,6 +74,8 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 	v_set(a, data, "site_title", v_cstr(a, site->cfg->title ? site->cfg->title : "Customer 360"));
 	v_set(a, data, "version", v_cstr(a, C360_VERSION));
 	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->g->churn_window_days));
+	if (!v_find(data, "scripts"))
+		v_set(a, data, "scripts", v_list(a));
 }
 
 Value *page_fragment(const Site *site, PageWork *w, const char *path, const char *name, Value *data)
@@ -92,6 +99,8 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 		return false;
 	}
 	page_globals(site, w, data, path);
+	if (!page_data_check(page_def(tpl_name), data, path, &w->err))
+		return false;
 	w->md.len = w->html.len = w->page.len = 0;
 	w->raws.n = 0;
 	bool ok = tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &site->fmt, &w->md, &w->err);
@@ -108,8 +117,8 @@ static bool load_theme(Site *site)
 	const Config *cfg = site->cfg;
 	char *dir = path_join(cfg->themes_dir, cfg->theme);
 	site->layout = load_template(dir, "layout.html", site->err);
-	bool ok = site->layout && out_mkdir(site->dir, "assets", site->err) &&
-		  out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
+	bool ok = site->layout && tpl_check(site->layout, &page_layout, NULL, site->err) &&
+		  out_mkdir(site->dir, "assets", site->err) && out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
 		  out_copy_dir(cfg->assets_dir, site->dir, "assets", NULL, site->err);
 	free(dir);
 	return ok;
