@@ -1,4 +1,4 @@
-# c360 — see README.md. Targets: all check asan valgrind fuzz bench install uninstall clean.
+# c360 — see README.md. Targets: all check docs asan valgrind fuzz bench install uninstall clean.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/c360
@@ -41,10 +41,15 @@ check: $(BIN) $(UNIT)
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/render.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/ux.sh
+
+# docs/templates.md is printed from the table of page variables the code checks pages with.
+docs: $(BIN)
+	./$(BIN) help templates >docs/templates.md
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
-	ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		$(MAKE) check BUILD=build-asan BIN=build-asan/c360 \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
@@ -92,4 +97,4 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz c360 site
 
-.PHONY: all check asan valgrind fuzz bench install uninstall clean
+.PHONY: all check docs asan valgrind fuzz bench install uninstall clean

@@ -74,6 +74,20 @@ static inline Str str_make(const char *p, size_t n) { return (Str){p, n}; }
 Str str_trim(Str s);
 bool str_eq(Str a, const char *lit);
 
+/* ------------------------------------------------------------------ the console (console.c)
+ * Everything c360 says on stderr goes through here, so that the progress line (shown on a
+ * terminal, never with --quiet) is erased before any other text. */
+typedef enum { SAY_QUIET, SAY_NORMAL, SAY_VERBOSE } Verbosity;	/* --quiet, neither, --verbose */
+void console_init(Verbosity v);
+Verbosity console_level(void);
+void console_progress(const char *what);	/* "": erases the line */
+void console_write(const char *s, size_t n);	/* text already formatted, at every level */
+/* "c360: " and the message and a newline, if the level is at least `at`. */
+void say(Verbosity at, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The candidate nearest to word by edit distance, if near enough to be a likely typo; else NULL. */
+const char *nearest_word(const char *word, size_t n, const char *const *candidates, size_t ncand);
+
 /* ------------------------------------------------------------------ hashing (index.c) */
 uint64_t hash_bytes(const char *s, size_t n);
 
@@ -196,8 +210,13 @@ typedef struct {
 void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *column,
 	  const char *value, size_t vlen);
 Severity diag_worst(const Diags *d, size_t n);	/* worst over n Diags; SEV_NOTE if none */
-/* Writes the samples and a count line per code, errors first; quiet: errors only. */
-void diag_format(Buf *out, const Diags *d, bool quiet);
+/* Row problems (quarantine reasons, flags, facts after the as-of date), as opposed to problems
+ * with a file or a column. */
+bool diag_row_level(DiagCode code);
+/* Writes the samples and a count line per code, errors first: errors at every level, problems
+ * with files and columns unless quiet, row problems only when verbose. */
+void diag_format(Buf *out, const Diags *d, Verbosity v);
+void diag_set_count(Diags *d, DiagCode code, uint64_t count);	/* counts rows, as the tables do */
 void diag_free(Diags *d);
 /* Adds from's problems to d, from's lines shifted by line_offset; from is emptied. */
 void diag_merge(Diags *d, Diags *from, uint32_t line_offset);
@@ -225,7 +244,7 @@ typedef struct {
 	int churn_window_days;
 	char *file[SRC_COUNT];	/* file names inside data_dir */
 	char *alias[SRC_COUNT][MAX_COLS][MAX_ALIASES];	/* normalised extra header names */
-	bool quiet;
+	Verbosity verbosity;
 	int jobs;		/* threads to read with; 0: one per processor */
 	const char *templates_dir, *themes_dir, *assets_dir;	/* where the site's sources are */
 	const char *title;	/* the report's name */
@@ -243,6 +262,8 @@ void config_defaults(Config *c);
 char *config_normalise(Str s);	/* a header name as compared; the caller frees */
 /* Reads an INI-style file into c; on failure appends "file:line:col: error: ..." to err. */
 bool config_load(Config *c, const char *path, Buf *err);
+void config_doc(Buf *out);	/* every setting and what it expects: c360 help config */
+void config_show(Buf *out, const Config *c);	/* the settings in force, as a configuration file */
 void config_free(Config *c);
 
 /* ------------------------------------------------------------------ ingest (ingest.c)
@@ -458,7 +479,8 @@ struct Source {
 	Quarantined *quarantine;
 	size_t nquarantine, capquarantine;
 	uint64_t reason_count[D_NREASONS];
-	uint64_t flag_count[D_NFLAGS];
+	uint64_t flag_count[D_NFLAGS];	/* silver rows with each flag */
+	uint64_t flagged_rows;	/* silver rows with any flag */
 	Dict dict[MAX_COLS];	/* category labels per column */
 	Dict memo[MAX_COLS];	/* raw value -> label, per category column */
 	uint32_t *memo_val[MAX_COLS];
@@ -511,7 +533,7 @@ bool silver_finish(Silver *s);
 /* Silver rows that came from the file (customers: without the inferred ones). */
 size_t silver_rows(const Silver *s, SourceId id);
 Severity silver_worst(const Silver *s);
-void silver_report(Buf *out, const Silver *s, bool quiet);	/* diagnostics of every file */
+void silver_report(Buf *out, const Silver *s, Verbosity v);	/* diagnostics of every file */
 
 /* ------------------------------------------------------------------ gold: the model
  * The one contract every writer reads. The gold tables of docs/gold-schema.md in memory, made
@@ -645,6 +667,7 @@ typedef struct {
 	const char *file;	/* the file read, in the data folder */
 	SourceStatus status;
 	uint64_t rows_read, blank_lines, silver_rows, quarantined_rows, after_as_of;
+	uint64_t flagged_rows;	/* silver rows with any flag (flag[] counts rows per flag) */
 	uint64_t inferred;	/* customers: those known only from facts */
 	uint64_t reason[D_NREASONS], flag[D_NFLAGS];
 	DateOrder order;	/* how A?B?YYYY dates were read */
@@ -715,9 +738,9 @@ typedef struct {
  * that cannot be made (gold_free it all the same). */
 bool gold_build(const Silver *s, Gold *g, Buf *err);
 /* Gold read back from a folder of gold CSVs (docs/gold-schema.md; a table may be a folder of
- * part-*.csv files), views included; the problems, file:line:col, go to report (quiet: errors
- * only). False when the folder cannot be read as gold; gold_free it all the same. */
-bool gold_read(const char *dir, Gold *g, Buf *report, bool quiet);
+ * part-*.csv files), views included; the problems, file:line:col, go to report as diag_format
+ * shows them at v. False when the folder cannot be read as gold; gold_free it all the same. */
+bool gold_read(const char *dir, Gold *g, Buf *report, Verbosity v);
 void gold_views(Gold *g);	/* the views, once the tables are there */
 void gold_free(Gold *g);
 void gold_store_free(GoldStore *st);	/* gold_read.c */
@@ -774,12 +797,19 @@ bool out_stage(const char *out, char **staging, Buf *err);
 bool out_commit(const char *out, const char *staging, Buf *err);
 void out_abort(const char *staging);
 bool out_mkdir(const char *dir, const char *sub, Buf *err);
+/* May c360 write the files `ours` into dir? Yes if dir does not exist or is empty, or holds the
+ * marker and nothing but `ours`; with force, always. Else false after saying why in err. */
+bool out_claim(const char *dir, const char *marker, const char *const *ours, size_t n, bool force, Buf *err);
 bool file_read(const char *path, Buf *out, Buf *err);
 /* The names in dir ending in suffix (NULL: all), sorted, without dot files; free each and it. */
 char **dir_list(const char *dir, const char *suffix, size_t *n, Buf *err);
 /* Copies the regular files of from (but skip) into dir/sub. */
 bool out_copy_dir(const char *from, const char *dir, const char *sub, const char *skip, Buf *err);
 char *path_join(const char *a, const char *b);
+/* path made absolute, without ".", ".." or symbolic links where it exists (a part that does not
+ * exist yet is kept as written); the caller frees. */
+char *path_resolve(const char *path);
+bool path_inside(const char *path, const char *dir);	/* both resolved: path is dir or under it */
 
 void csv_field(Buf *b, const char *s, size_t n);	/* RFC 4180 quoting when needed */
 #define UTF8_BOM "\xef\xbb\xbf"	/* starts a CSV file for Excel, which otherwise reads it in the local code page */
@@ -787,7 +817,10 @@ bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err);
 int config_threads(const Config *c);	/* --jobs, else one per processor */
 const char *config_file_of(const Config *c, SourceId id);	/* a source's file name in the data folder */
 void quality_table(Buf *out, const SourceQuality q[SRC_COUNT]);	/* data_quality.csv's rows */
-void quality_summary(Buf *out, const SourceQuality q[SRC_COUNT], int64_t as_of);	/* `c360 check` text */
+/* `c360 check`'s text; as_of MOMENT_NULL: the cleaning did not finish, only the files are shown. */
+void quality_summary(Buf *out, const SourceQuality q[SRC_COUNT], int64_t as_of);
+/* A line per file read, each after prefix: rows read, in silver, flagged, quarantined. */
+void quality_lines(Buf *out, const SourceQuality q[SRC_COUNT], const char *prefix);
 
 /* ------------------------------------------------------------------ figures as text (format.c)
  * The one formatter of every output: pages, the edition, the e-mail, the charts, the CSV files.
@@ -881,6 +914,36 @@ void tpl_free(Template *t);
 bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
 		const NumFormat *fmt, Buf *out, Buf *err);
 void raw_stash_free(RawStash *r);
+
+/* What each page's template can use (site_vars.c): the one table of page variables. */
+typedef enum { T_TEXT, T_NUMBER, T_MONEY, T_PCT, T_DATE, T_BOOL, T_HTML, T_LIST } VarType;
+typedef struct PageVar {
+	const char *name;	/* NULL ends a list of variables */
+	VarType type;
+	const struct PageVar *fields;	/* T_LIST: the fields of its items; NULL for a list of text */
+	const char *doc;
+} PageVar;
+typedef struct {
+	const char *tpl;	/* templates/TPL.md; NULL ends page_defs */
+	const char *file;	/* the pages it makes */
+	const PageVar *vars;	/* besides the global ones */
+	const char *doc;
+#define PAGE_FRAGMENTS 3
+	const char *fragments[PAGE_FRAGMENTS];	/* templates/FRAGMENT, rendered with the page's data; NULL ends */
+} PageDef;
+extern const PageDef page_defs[];
+extern const PageDef page_layout;	/* the theme's layout.html */
+extern const PageVar *const page_globals_vars;	/* every page has them */
+const PageDef *page_def(const char *tpl);
+const PageVar *page_var(const PageVar *vars, const char *name, size_t n);
+/* The data of a page is exactly its variables and the global ones, each of its type; false after
+ * saying what differs in err (a defect of c360, not of the input). */
+bool page_data_check(const PageDef *page, const Value *data, const char *path, Buf *err);
+void page_vars_doc(Buf *out);	/* c360 help templates: docs/templates.md */
+/* Every tag of t (and of the partials it includes) names a variable the page has, used as its
+ * type allows; false after appending "template:line:col: error: ..." to err for each that does not. */
+bool tpl_check(const Template *t, const PageDef *page, const TplSet *partials, Buf *err);
+const Value *v_find(const Value *obj, const char *key);	/* the value of key in obj, or NULL */
 
 /* ------------------------------------------------------------------ Markdown (markdown.c) */
 void md_init(void);	/* once, before threads */
@@ -1049,6 +1112,8 @@ bool customer_csv(const Site *site, const char *path, const uint32_t *rows, size
 Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n);
 
 /* ------------------------------------------------------------------ generate.c */
-bool generate(const char *out, uint64_t customers, uint64_t seed, Buf *err);
+/* Writes synthetic exports into out, which must be new, empty, or written by generate before
+ * (unless force). */
+bool generate(const char *out, uint64_t customers, uint64_t seed, bool force, Buf *err);
 
 #endif

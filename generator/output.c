@@ -26,6 +26,42 @@ char *path_join(const char *a, const char *b)
 	return p;
 }
 
+char *path_resolve(const char *path)
+{
+	char *cur = path[0] == '/' ? xstrdup("/") : realpath(".", NULL);
+	if (!cur)
+		cur = xstrdup(".");
+	size_t real = strlen(cur);	/* cur[0..real) exists and is resolved */
+	char *copy = xstrdup(path), *save = NULL;
+	for (char *part = strtok_r(copy, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
+		if (strcmp(part, ".") == 0)
+			continue;
+		if (strcmp(part, "..") == 0) {
+			char *slash = strrchr(cur, '/');
+			if (slash)
+				slash[slash == cur] = '\0';
+			if (strlen(cur) < real)
+				real = strlen(cur);
+			continue;
+		}
+		char *next = path_join(cur, part), *resolved = real == strlen(cur) ? realpath(next, NULL) : NULL;
+		free(cur);
+		cur = resolved ? (free(next), resolved) : next;
+		if (resolved)
+			real = strlen(cur);
+	}
+	free(copy);
+	return cur;
+}
+
+bool path_inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st, (void)flag, (void)ftw;
@@ -77,6 +113,51 @@ static bool is_empty_dir(const char *path)
 		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
 	closedir(d);
 	return n == 0;
+}
+
+static bool is_ours(const char *name, const char *const *ours, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, ours[i]) == 0)
+			return true;
+	return false;
+}
+
+static void name_list(Buf *b, size_t *count, const char *name)
+{
+	if ((*count)++ < 3)
+		buf_printf(b, "%s%s", *count > 1 ? ", " : "", name);
+	else if (*count == 4)
+		buf_puts(b, ", ...");
+}
+
+bool out_claim(const char *dir, const char *marker, const char *const *ours, size_t n, bool force, Buf *err)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT || (buf_printf(err, "c360: error: %s: %s\n", dir, strerror(errno)), false);
+	Buf all = {0}, foreign = {0};
+	size_t nall = 0, nforeign = 0;
+	bool marked = false;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (strcmp(e->d_name, marker) == 0) {
+			marked = true;
+			continue;
+		}
+		name_list(&all, &nall, e->d_name);
+		if (!is_ours(e->d_name, ours, n))
+			name_list(&foreign, &nforeign, e->d_name);
+	}
+	closedir(d);
+	bool ok = force || (marked ? !nforeign : !nall);
+	if (!ok)
+		buf_printf(err, "c360: error: %s holds files c360 did not write (%s); not writing into it "
+				"(--force writes anyway)\n", dir, buf_cstr(marked ? &foreign : &all));
+	buf_free(&all);
+	buf_free(&foreign);
+	return ok;
 }
 
 /* An existing --out is replaced only if c360 made it (or it is empty). */

@@ -625,13 +625,20 @@ static int quarantine_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Counts the silver rows with each flag; the messages then count rows too, as the tables do
+ * (a row with two unknown categories is one row flagged unknown_category). */
 static void count_flags(Source *src)
 {
 	for (size_t r = 0; r < src->table.n; r++) {
 		uint32_t f = ROW(&src->table, RowHead, r)->flags;
+		src->flagged_rows += f != 0;
 		for (int k = 0; f && k < D_NFLAGS; k++)
 			src->flag_count[k] += f >> k & 1;
 	}
+	for (int k = 0; k < D_NFLAGS; k++)
+		diag_set_count(&src->diags, (DiagCode)(D_FIRST_FLAG + k), src->flag_count[k]);
+	for (int k = 0; k < D_NREASONS; k++)
+		diag_set_count(&src->diags, (DiagCode)(D_FIRST_REASON + k), src->reason_count[k]);
 }
 
 bool silver_finish(Silver *s)
@@ -681,9 +688,9 @@ Severity silver_worst(const Silver *s)
 	return w;
 }
 
-void silver_report(Buf *out, const Silver *s, bool quiet)
+void silver_report(Buf *out, const Silver *s, Verbosity v)
 {
-	diag_format(out, &s->general, quiet);
+	diag_format(out, &s->general, v);
 	for (int i = 0; i < SRC_COUNT; i++)
-		diag_format(out, &s->src[i].diags, quiet);
+		diag_format(out, &s->src[i].diags, v);
 }

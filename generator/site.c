@@ -34,6 +34,14 @@ static bool load_templates(Site *site, const char *dir)
 		free(names[i]);
 	}
 	free(names);
+	for (const PageDef *p = page_defs; p->tpl; p++) {	/* each page's tags name what it has */
+		const Template *t = tpl_set_get(&site->tpl, p->tpl, strlen(p->tpl));
+		ok &= !t || tpl_check(t, p, &site->tpl, site->err);
+		for (int i = 0; i < PAGE_FRAGMENTS && p->fragments[i]; i++) {
+			t = tpl_set_get(&site->tpl, p->fragments[i], strlen(p->fragments[i]));
+			ok &= !t || tpl_check(t, p, &site->tpl, site->err);
+		}
+	}
 	return ok;
 }
 
@@ -55,8 +63,8 @@ void page_free(PageWork *w)
 	arena_free(&w->arena);
 }
 
-/* The values every page has: where the site's root is from it, the names, and but on a
- * customer's page the dates (so that it changes only when the customer's figures do). */
+/* The values every page has: where the site's root is from it, the names, and the dates (none
+ * on a customer's page, so that it changes only when the customer's figures do). */
 static void page_globals(const Site *site, PageWork *w, Value *data, const char *path)
 {
 	Arena *a = &w->arena;
@@ -65,13 +73,13 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 		buf_puts(&root, "../");
 	v_set(a, data, "root", v_str(a, root.p ? root.p : "", root.len));
 	buf_free(&root);
-	if (!w->undated) {
-		v_set(a, data, "as_of", v_num(a, V_DATE, site->g->as_of));
-		v_set(a, data, "week_before", v_num(a, V_DATE, site->g->week_before.as_of));
-	}
+	v_set(a, data, "as_of", v_num(a, V_DATE, w->undated ? MOMENT_NULL : site->g->as_of));
+	v_set(a, data, "week_before", v_num(a, V_DATE, w->undated ? MOMENT_NULL : site->g->week_before.as_of));
 	v_set(a, data, "site_title", v_cstr(a, site->cfg->title ? site->cfg->title : "Customer 360"));
 	v_set(a, data, "version", v_cstr(a, C360_VERSION));
 	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->g->churn_window_days));
+	if (!v_find(data, "scripts"))
+		v_set(a, data, "scripts", v_list(a));
 }
 
 Value *page_fragment(const Site *site, PageWork *w, const char *path, const char *name, Value *data)
@@ -95,6 +103,8 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 		return false;
 	}
 	page_globals(site, w, data, path);
+	if (!page_data_check(page_def(tpl_name), data, path, &w->err))
+		return false;
 	w->md.len = w->html.len = w->page.len = 0;
 	w->raws.n = 0;
 	bool ok = tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &site->fmt, &w->md, &w->err);
@@ -111,8 +121,8 @@ static bool load_theme(Site *site)
 	const Config *cfg = site->cfg;
 	char *dir = path_join(cfg->themes_dir, cfg->theme);
 	site->layout = load_template(dir, "layout.html", site->err);
-	bool ok = site->layout && out_mkdir(site->dir, "assets", site->err) &&
-		  out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
+	bool ok = site->layout && tpl_check(site->layout, &page_layout, NULL, site->err) &&
+		  out_mkdir(site->dir, "assets", site->err) && out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
 		  out_copy_dir(cfg->assets_dir, site->dir, "assets", NULL, site->err);
 	free(dir);
 	return ok;

@@ -24,24 +24,24 @@ static Value *text(Arena *a, const Buf *b)
 }
 
 /* A KPI's change in the week: by how much, in % of the earlier value, which way, and whether it
- * is news (beyond the noise threshold) and good or bad. */
+ * is news (beyond the noise threshold) and good or bad; null where either value is missing (the
+ * % also where the earlier value is 0). */
 static void kpi_change(const Site *site, Arena *a, Value *o, int k, Buf *b)
 {
-	int64_t now = site->g->now.v[k], before = site->g->week_before.v[k];
-	if (now == KPI_NULL || before == KPI_NULL)
-		return;
+	int64_t now = site->g->now.v[k], before = site->g->week_before.v[k], pct = kpi_change_pct(site->g, k);
+	bool known = now != KPI_NULL && before != KPI_NULL;
 	KpiTrend t = kpi_trend(site->g, k, site->cfg->noise);
 	b->len = 0;
-	fmt_change(b, &site->fmt, kpi_defs[k].kind, now - before);
-	v_set(a, o, "change", text(a, b));
-	if (kpi_change_pct(site->g, k) != KPI_NULL) {
-		b->len = 0;
-		fmt_change_pct(b, &site->fmt, kpi_change_pct(site->g, k));
-		v_set(a, o, "change_pct", text(a, b));
-	}
-	v_set(a, o, "direction", v_cstr(a, t.direction > 0 ? "up" : t.direction < 0 ? "down" : "flat"));
-	v_set(a, o, "arrow", v_cstr(a, t.direction > 0 ? "▲" : t.direction < 0 ? "▼" : "■"));
-	v_set(a, o, "tone", v_cstr(a, t.tone > 0 ? "good" : t.tone < 0 ? "bad" : "neutral"));
+	if (known)
+		fmt_change(b, &site->fmt, kpi_defs[k].kind, now - before);
+	v_set(a, o, "change", known ? text(a, b) : v_cstr(a, NULL));
+	b->len = 0;
+	if (pct != KPI_NULL)
+		fmt_change_pct(b, &site->fmt, pct);
+	v_set(a, o, "change_pct", pct != KPI_NULL ? text(a, b) : v_cstr(a, NULL));
+	v_set(a, o, "direction", v_cstr(a, !known ? NULL : t.direction > 0 ? "up" : t.direction < 0 ? "down" : "flat"));
+	v_set(a, o, "arrow", v_cstr(a, !known ? NULL : t.direction > 0 ? "▲" : t.direction < 0 ? "▼" : "■"));
+	v_set(a, o, "tone", v_cstr(a, !known ? NULL : t.tone > 0 ? "good" : t.tone < 0 ? "bad" : "neutral"));
 }
 
 /* The card's sparkline: the KPI as of each of the last twelve weeks, a hover title per week. */
@@ -67,9 +67,11 @@ static Value *sparkline(const Site *site, Arena *a, int k, Buf *b)
 	return v_raw(a, b->p, b->len);
 }
 
-/* The list of customers behind a card, if it has one. */
+/* The list of customers behind a card, if it has one (else null). */
 static void kpi_list_link(const Site *site, Arena *a, Value *o, int k, Buf *b)
 {
+	v_set(a, o, "list_url", v_cstr(a, NULL));
+	v_set(a, o, "list_text", v_cstr(a, NULL));
 	for (int l = 0; l < LIST_COUNT; l++) {
 		if (customer_list_defs[l].kpi != k)
 			continue;
@@ -92,6 +94,7 @@ static Value *kpi_value(const Site *site, Arena *a, int k, Buf *b)
 	Value *o = v_obj(a);
 	v_set(a, o, "id", v_cstr(a, d->id));
 	v_set(a, o, "title", v_cstr(a, d->title));
+	v_set(a, o, "card", v_bool(a, d->card > 0));
 	v_set(a, o, "lower_is_better", v_bool(a, d->lower_is_better));
 	v_set(a, o, "definition", v_cstr(a, d->definition));
 	v_set(a, o, "detail", v_cstr(a, kpi_detail(site->g, k, detail, sizeof detail)));
@@ -102,8 +105,7 @@ static Value *kpi_value(const Site *site, Arena *a, int k, Buf *b)
 	fmt_figure(b, &site->fmt, d->kind, site->g->week_before.v[k]);
 	v_set(a, o, "previous", text(a, b));
 	kpi_change(site, a, o, k, b);
-	if (d->card)
-		v_set(a, o, "spark", sparkline(site, a, k, b));
+	v_set(a, o, "spark", d->card ? sparkline(site, a, k, b) : v_raw(a, "", 0));
 	kpi_list_link(site, a, o, k, b);
 	return o;
 }

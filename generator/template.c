@@ -99,6 +99,11 @@ static const Value *v_get(const Value *obj, const char *key, size_t n)
 	return NULL;
 }
 
+const Value *v_find(const Value *obj, const char *key)
+{
+	return v_get(obj, key, strlen(key));
+}
+
 static bool v_truthy(const Value *v)
 {
 	if (!v)
@@ -469,6 +474,123 @@ void raw_stash_free(RawStash *r)
 	free(r->s);
 	free(r->len);
 	memset(r, 0, sizeof *r);
+}
+
+/* ---- checking a template against what its page has */
+
+#define SCOPES 40
+
+typedef struct {
+	const PageDef *page;
+	const TplSet *partials;
+	const char *name;	/* the template being checked, for messages */
+	Buf *err;
+	const PageVar *scope[SCOPES];	/* innermost last; NULL: an item without fields */
+	int nscope, base, depth;
+	bool ok;
+} Check;
+
+static void check_nodes(Check *c, const struct TplNode *n, size_t count);
+
+static bool check_error(Check *c, const struct TplNode *n, const char *fmt, const char *arg)
+{
+	buf_printf(c->err, "%s:%u:%u: error: ", c->name, n->line, n->col);
+	buf_printf(c->err, fmt, (int)n->len, n->text, arg);
+	buf_putc(c->err, '\n');
+	return c->ok = false;
+}
+
+/* "{{nmae}}: the customer page has no variable of that name (did you mean "name"?)" */
+static void check_unknown(Check *c, const struct TplNode *n)
+{
+	const char *names[256];
+	size_t k = 0;
+	for (int i = c->nscope; i-- > 0;)
+		for (const PageVar *v = c->scope[i]; v && v->name && k < 256; v++)
+			names[k++] = v->name;
+	const char *near = nearest_word(n->text, n->len, names, k);
+	Buf why = {0};
+	buf_printf(&why, "the %s page has no variable of that name", c->page->tpl);
+	if (near)
+		buf_printf(&why, " (did you mean \"%s\"?)", near);
+	buf_puts(&why, "; c360 help templates lists what it has");
+	check_error(c, n, "{{%.*s}}: %s", buf_cstr(&why));
+	buf_free(&why);
+}
+
+static const PageVar *check_lookup(Check *c, const struct TplNode *n)
+{
+	for (int i = c->nscope; i-- > 0;) {
+		const PageVar *v = page_var(c->scope[i], n->text, n->len);
+		if (v)
+			return v;
+	}
+	check_unknown(c, n);
+	return NULL;
+}
+
+static void check_var(Check *c, const struct TplNode *n)
+{
+	if (n->len == 1 && n->text[0] == '.') {
+		if (c->nscope == c->base)
+			check_error(c, n, "{{%.*s}}: the current item, but no section is open%s", "");
+		return;
+	}
+	const PageVar *v = check_lookup(c, n);
+	if (!v)
+		return;
+	if (v->type == T_LIST)
+		check_error(c, n, "{{%.*s}} is a list: open it as a section, {{#%s}}", v->name);
+	else if (v->type == T_HTML && n->kind == N_VAR)
+		check_error(c, n, "{{%.*s}} is HTML that c360 made: write {{{%s}}}", v->name);
+	else if (v->type != T_HTML && n->kind == N_RAW_VAR)
+		check_error(c, n, "{{{%.*s}}} writes only HTML that c360 made, and this is data: write {{%s}}", v->name);
+	else if (v->type == T_HTML && n->filter != F_NONE)
+		check_error(c, n, "{{%.*s}}: a filter on HTML%s", "");
+}
+
+static void check_partial(Check *c, const struct TplNode *n)
+{
+	const Template *p = tpl_set_get(c->partials, n->text, n->len);
+	if (!p || c->depth > 16) {
+		check_error(c, n, "{{>%.*s}}: %s", p ? "partials nested too deep" : "no such template in templates/");
+		return;
+	}
+	const char *caller = c->name;
+	c->name = p->name;
+	c->depth++;
+	check_nodes(c, p->root.kids, p->root.nkids);
+	c->depth--;
+	c->name = caller;
+}
+
+static void check_nodes(Check *c, const struct TplNode *n, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		const struct TplNode *x = &n[i];
+		if (x->kind == N_VAR || x->kind == N_RAW_VAR) {
+			check_var(c, x);
+		} else if (x->kind == N_PARTIAL) {
+			check_partial(c, x);
+		} else if (x->kind == N_SECTION || x->kind == N_INVERTED) {
+			const PageVar *v = x->len == 1 && x->text[0] == '.' ? NULL : check_lookup(c, x);
+			bool push = x->kind == N_SECTION && c->nscope < SCOPES;
+			if (push)
+				c->scope[c->nscope++] = v && v->type == T_LIST ? v->fields : NULL;
+			check_nodes(c, x->kids, x->nkids);
+			c->nscope -= push;
+		}
+	}
+}
+
+bool tpl_check(const Template *t, const PageDef *page, const TplSet *partials, Buf *err)
+{
+	Check c = {.page = page, .partials = partials, .name = t->name, .err = err, .ok = true};
+	c.scope[c.nscope++] = page_globals_vars;
+	c.scope[c.nscope++] = page->vars;
+	c.base = c.nscope;
+	check_nodes(&c, t->root.kids, t->root.nkids);
+	return c.ok;
 }
 
 /* ---- a set of named templates (pages and partials) */
