@@ -1047,7 +1047,7 @@ typedef struct {
 	const Config *cfg;
 	const ChartSet *charts;
 	NumFormat fmt;
-	char as_of[32], before[32];	/* Mar 11, 2024 */
+	char as_of[32];		/* Mar 11, 2024 */
 	EditionKpi kpi[K_COUNT];	/* the cards' first, in their order, then the others */
 	EditionCustomer at_risk[EDITION_AT_RISK];
 	size_t nat_risk;

@@ -152,9 +152,6 @@ static void edition_init(Edition *e, const Gold *g, const Config *cfg, const Cha
 	Buf b = {0};
 	buf_date_words(&b, g->as_of, true);
 	text_of(e->as_of, sizeof e->as_of, &b);
-	b.len = 0;
-	buf_date_words(&b, g->week_before.as_of, true);
-	text_of(e->before, sizeof e->before, &b);
 	edition_kpis(e, &b);
 	edition_at_risk(e, &b);
 	buf_free(&b);

@@ -103,30 +103,37 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 
 #define ACTIVITY_MAX 25	/* the latest facts shown; the tables below have more */
 
-/* A fact in a line: "120.50 · Completed", "Credit Card · Success · 120.50", "Delivery Delay · Open",
- * "/home · iOS (Mobile)". */
-static void activity_detail(const Site *site, Buf *b, SourceId src, const RowHead *h)
+/* A fact in a line, its columns as its fact table describes them: "120.50 · Completed",
+ * "Credit Card · Success · 120.50", "Delivery Delay · Open", "/home · iOS · Mobile". */
+static void activity_detail(const Site *site, Arena *a, Buf *b, SourceId src, const RowHead *h)
 {
 	const FactTable *ft = &fact_tables[src];
-	const char *row = (const char *)h;
 	for (int f = 0, n = 0; f < ft->ncols; f++) {
-		const FactCol *fc = &ft->cols[f];
-		uint32_t v = *(const uint32_t *)(const void *)(row + source_defs[src].rule[fc->col].at);
-		if (fc->kind == FC_RULE)
+		if (ft->cols[f].kind == FC_RULE)
 			continue;
+		const Value *v = fact_value(site, a, src, &ft->cols[f], h);
 		buf_puts(b, n++ ? " · " : "");
-		if (fc->kind == FC_MONEY) {
-			int64_t cents = *(const int64_t *)(const void *)(row + source_defs[src].rule[fc->col].at);
-			if (cents == AMOUNT_NULL)
-				buf_puts(b, "no amount");
-			else
-				fmt_money(b, &site->fmt, cents);
-		} else if (fc->kind == FC_LABEL) {
-			buf_puts(b, gold_label(site->g, src, fc->col, v));
-		} else {
-			buf_puts(b, channel_label[device_channel(v)]);
-		}
+		if (v->kind == V_MONEY)
+			fmt_money(b, &site->fmt, v->i);
+		else if (v->kind == V_STR)
+			buf_put(b, v->s, v->n);
+		else
+			buf_puts(b, "no amount");
 	}
+}
+
+/* A day of the activity: its name, its date and its facts (filled by the caller). */
+static Value *activity_day(Arena *a, Value *days, int64_t day, Buf *b)
+{
+	Value *o = v_push(a, days, v_obj(a));
+	b->len = 0;
+	if (day == MOMENT_NULL)
+		buf_puts(b, "No date");
+	else
+		buf_printf(b, "%s, ", date_weekday_abbr[date_weekday(day) - 1]), buf_date_words(b, day, true);
+	v_set(a, o, "day", v_str(a, b->p, b->len));
+	v_set(a, o, "date", v_num(a, V_DATE, day));
+	return v_set(a, o, "events", v_list(a));
 }
 
 static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
@@ -137,22 +144,11 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 	Activity act[ACTIVITY_MAX];
 	size_t n = gold_activity(site->g, c, act, ACTIVITY_MAX);
 	Value *days = v_set(a, d, "days", v_list(a)), *events = NULL;
-	int64_t day = INT64_MIN;
 	Buf *b = &w->scratch;
 	for (size_t i = 0; i < n; i++) {
 		const RowHead *h = ROW(site->g->src[act[i].src].table, RowHead, act[i].row);
-		if (!events || fact_day(h) != day) {
-			day = fact_day(h);
-			Value *o = v_push(a, days, v_obj(a));
-			b->len = 0;
-			if (day == MOMENT_NULL)
-				buf_puts(b, "No date");
-			else
-				buf_printf(b, "%s, ", date_weekday_abbr[date_weekday(day) - 1]), buf_date_words(b, day, true);
-			v_set(a, o, "day", v_str(a, b->p, b->len));
-			v_set(a, o, "date", v_num(a, V_DATE, day));
-			events = v_set(a, o, "events", v_list(a));
-		}
+		if (!i || fact_day(h) != fact_day(ROW(site->g->src[act[i - 1].src].table, RowHead, act[i - 1].row)))
+			events = activity_day(a, days, fact_day(h), b);
 		Value *e = v_push(a, events, v_obj(a));
 		char time[DATE_TEXT_MAX];
 		bool timed = source_defs[act[i].src].timestamp && h->when != MOMENT_NULL;
@@ -160,7 +156,7 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		v_set(a, e, "kind", v_cstr(a, kind[act[i].src]));
 		v_set(a, e, "id", v_str(a, h->id, h->idlen));
 		b->len = 0;
-		activity_detail(site, b, act[i].src, h);
+		activity_detail(site, a, b, act[i].src, h);
 		v_set(a, e, "detail", v_str(a, b->p, b->len));
 		v_set(a, e, "open", v_bool(a, act[i].src == SRC_TICKETS && ticket_is_open((const Ticket *)h)));
 	}
