@@ -8,7 +8,7 @@ CFLAGS ?= -O2 -g
 BUILD ?= build
 
 WARN := -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
-PKGS := libcmark-gfm cairo
+PKGS := libcmark-gfm cairo libmicrohttpd
 C360_CPPFLAGS := -D_GNU_SOURCE -DC360_DATADIR='"$(DATADIR)"' -Igenerator $(shell pkg-config --cflags $(PKGS))
 C360_LIBS := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcsv -lunistring -lpthread -lm
 
@@ -32,11 +32,12 @@ $(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(CORE) | $(BUILD)
 $(BUILD):
 	mkdir -p $@
 
-# The whole suite: unit tests, then the command-line, golden and bad-input tests.
+# The whole suite: unit tests, then the command-line, golden and bad-input tests, the pages, the server.
 check: $(BIN) $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; TZ=UTC ./$$t || exit 1; done
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) timeout 300 tests/serve.sh
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:

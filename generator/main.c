@@ -2,6 +2,7 @@
 #include "c360.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ static const char usage_text[] =
 	"usage: c360 build    [--data DIR] [--out DIR] [--as-of YYYY-MM-DD] [--config FILE] [--theme NAME]\n"
 	"                     [--jobs N] [--quiet]\n"
 	"       c360 check    [--data DIR] [--as-of YYYY-MM-DD] [--config FILE] [--jobs N] [--quiet]\n"
+	"       c360 serve    [--port N] [--bind ADDR] and the options of build\n"
 	"       c360 generate --customers N [--seed S] --out DIR\n"
 	"       c360 init     DIR\n"
 	"       c360 --help | --version\n";
@@ -29,6 +31,7 @@ static const char help_text[] =
 	"into a Customer 360 KPI site and gold CSVs for Power BI.\n\n"
 	"  build     read, clean and model the data; write the site into --out (default site/)\n"
 	"  check     read and clean the data; print the data-quality summary; write nothing\n"
+	"  serve     build, serve the site on http://127.0.0.1:8360/ and rebuild when a source changes\n"
 	"  generate  write N customers of synthetic, deliberately messy exports into --out\n"
 	"  init      make DIR a new report project: configuration, templates and theme to edit\n\n"
 	"options:\n"
@@ -40,6 +43,8 @@ static const char help_text[] =
 	"  --customers N     how many customers to generate\n"
 	"  --seed S          the generator's seed (default 1)\n"
 	"  --jobs N          threads to read with (default: one per processor)\n"
+	"  --port N          serve: the port (default 8360; 0: any free port)\n"
+	"  --bind ADDR       serve: the IPv4 address to listen on (default 127.0.0.1)\n"
 	"  --quiet           print errors only\n\n"
 	"exit status: 0 success, 1 the input cannot be built, 2 usage error.\n"
 	"See c360(1) for the files written and the cleaning rules.\n";
@@ -80,8 +85,10 @@ static char *resource_dir(const char *rel)
 
 typedef struct {
 	Config cfg;
+	Config base;		/* serve: the settings before the configuration file */
 	const char *cmd;
-	uint64_t customers, seed;
+	const char *bind;
+	uint64_t customers, seed, port;
 	bool have_customers, theme_given;
 	char *owned[4];
 } Options;
@@ -99,16 +106,18 @@ static bool parse_count(const char *s, uint64_t *v)
 
 static int parse_options(int argc, char **argv, Options *o)
 {
-	enum { O_DATA = 256, O_OUT, O_ASOF, O_CONFIG, O_THEME, O_CUSTOMERS, O_SEED, O_QUIET, O_JOBS };
+	enum { O_DATA = 256, O_OUT, O_ASOF, O_CONFIG, O_THEME, O_CUSTOMERS, O_SEED, O_QUIET, O_JOBS, O_PORT, O_BIND };
 	static const struct option longs[] = {
 		{"data", required_argument, NULL, O_DATA}, {"out", required_argument, NULL, O_OUT},
 		{"as-of", required_argument, NULL, O_ASOF}, {"config", required_argument, NULL, O_CONFIG},
 		{"theme", required_argument, NULL, O_THEME}, {"customers", required_argument, NULL, O_CUSTOMERS},
 		{"seed", required_argument, NULL, O_SEED}, {"quiet", no_argument, NULL, O_QUIET},
-		{"jobs", required_argument, NULL, O_JOBS},
+		{"jobs", required_argument, NULL, O_JOBS}, {"port", required_argument, NULL, O_PORT},
+		{"bind", required_argument, NULL, O_BIND},
 		{NULL, 0, NULL, 0},
 	};
 	bool generating = strcmp(o->cmd, "generate") == 0, checking = strcmp(o->cmd, "check") == 0;
+	bool serving = strcmp(o->cmd, "serve") == 0;
 	bool out_given = false;
 	int c;
 	opterr = 0;
@@ -137,6 +146,17 @@ static int parse_options(int argc, char **argv, Options *o)
 			if (!parse_count(optarg, &o->seed))
 				return usage_error("--seed wants a whole number", optarg);
 			break;
+		case O_PORT:
+			if (!parse_count(optarg, &o->port) || o->port > 65535)
+				return usage_error("--port wants a number from 0 to 65535", optarg);
+			break;
+		case O_BIND: {
+			struct in_addr a;
+			if (inet_pton(AF_INET, optarg, &a) != 1)
+				return usage_error("--bind wants an IPv4 address", optarg);
+			o->bind = optarg;
+			break;
+		}
 		case O_JOBS: {
 			uint64_t j;
 			if (!parse_count(optarg, &j) || j < 1 || j > 64)
@@ -149,7 +169,8 @@ static int parse_options(int argc, char **argv, Options *o)
 		}
 		bool gen_only = c == O_CUSTOMERS || c == O_SEED, data_only = c == O_DATA || c == O_ASOF ||
 			c == O_CONFIG || c == O_THEME || c == O_QUIET || c == O_JOBS;
-		if ((generating && data_only) || (!generating && gen_only) || (checking && (c == O_OUT || c == O_THEME)))
+		if ((generating && data_only) || (!generating && gen_only) || (checking && (c == O_OUT || c == O_THEME)) ||
+		    (!serving && (c == O_PORT || c == O_BIND)))
 			return usage_error("option not valid here", argv[optind - 1]);
 	}
 	if (optind < argc)
@@ -242,6 +263,32 @@ static int cmd_check(Options *o)
 	return fflush(stdout) == 0 ? status : EXIT_BUILD;
 }
 
+/* Reads the configuration file, if one was given, over the command line's settings; --theme
+ * wins over the file. */
+static int load_config(Options *o)
+{
+	if (!o->cfg.config_file)
+		return EXIT_OK;
+	const char *theme = o->cfg.theme;
+	Buf err = {0};
+	bool ok = config_load(&o->cfg, o->cfg.config_file, &err);
+	fputs(buf_cstr(&err), stderr);
+	buf_free(&err);
+	if (ok && o->theme_given)
+		o->cfg.theme = theme;
+	return ok ? EXIT_OK : EXIT_BUILD;
+}
+
+/* serve's build: the configuration file read again, then the build. */
+static int rebuild(void *ctx)
+{
+	Options *o = ctx;
+	config_free(&o->cfg);
+	o->cfg = o->base;
+	int status = load_config(o);
+	return status == EXIT_OK ? cmd_build(o) : status;
+}
+
 static const char project_config[] =
 	"# c360 report configuration: c360 build --config THIS_FILE --data EXPORTS --out SITE\n"
 	"# Paths are relative to this file. See c360(1).\n\n"
@@ -312,9 +359,9 @@ int main(int argc, char **argv)
 			return usage_error("init wants one folder", NULL);
 		return cmd_init(argv[2]);
 	}
-	Options o = {.cmd = argv[1], .seed = 1};
+	Options o = {.cmd = argv[1], .seed = 1, .port = 8360, .bind = "127.0.0.1"};
 	config_defaults(&o.cfg);
-	if (strcmp(o.cmd, "build") && strcmp(o.cmd, "check") && strcmp(o.cmd, "generate"))
+	if (strcmp(o.cmd, "build") && strcmp(o.cmd, "check") && strcmp(o.cmd, "generate") && strcmp(o.cmd, "serve"))
 		return usage_error("unknown command", o.cmd);
 	int status = parse_options(argc, argv, &o);
 	if (status != EXIT_OK)
@@ -324,24 +371,16 @@ int main(int argc, char **argv)
 	o.cfg.templates_dir = o.owned[1] = resource_dir("templates");
 	o.cfg.themes_dir = o.owned[2] = resource_dir("themes");
 	o.cfg.assets_dir = o.owned[3] = resource_dir("assets");
-	const char *theme = o.cfg.theme;	/* --theme wins over the configuration */
 	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */
 	if (chunk)
 		o.cfg.chunk_min = (size_t)strtoull(chunk, NULL, 10);
-	if (o.cfg.config_file) {
-		Buf err = {0};
-		if (!config_load(&o.cfg, o.cfg.config_file, &err)) {
-			fputs(buf_cstr(&err), stderr);
-			buf_free(&err);
-			config_free(&o.cfg);
-			for (int i = 0; i < 4; i++)
-				free(o.owned[i]);
-			return EXIT_BUILD;
-		}
-		if (o.theme_given)
-			o.cfg.theme = theme;
-	}
-	if (strcmp(o.cmd, "build") == 0)
+	o.base = o.cfg;
+	if (strcmp(o.cmd, "serve") == 0)
+		status = serve(&(ServeOptions){.bind = o.bind, .port = (unsigned)o.port, .build = rebuild, .ctx = &o,
+					       .cfg = &o.cfg});
+	else if ((status = load_config(&o)) != EXIT_OK)
+		;
+	else if (strcmp(o.cmd, "build") == 0)
 		status = cmd_build(&o);
 	else if (strcmp(o.cmd, "check") == 0)
 		status = cmd_check(&o);
