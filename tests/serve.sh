@@ -2,8 +2,9 @@
 # serve.sh — `c360 serve`: the site over HTTP with the right types, GET and HEAD only, nothing
 # outside the site, rebuilds when a template, the theme, the data or the configuration
 # changes (a failed one keeps the previous site), the reload script, and a clean stop.
-# Usage: tests/serve.sh   (C360 names the binary; every wait is bounded)
+# Usage: tests/serve.sh   (C360 names the binary; C360_BROWSER=0 skips Chromium; every wait is bounded)
 set -u
+BROWSER=${C360_BROWSER:-1}
 . tests/lib.sh
 pids=""
 trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
@@ -160,6 +161,17 @@ check served_has / marker-one
 sed 's/^title = .*/title = Marker Three Report/' "$T/conf.good" >"$T/p/c360.conf"
 check rebuilt_from "$id4"
 check served_has / "Marker Three Report"
+
+# --- an open page reloads itself after a rebuild
+if [ "$BROWSER" = 1 ] && [ -d tests/browser/node_modules ]; then
+	if node tests/browser/reload.mjs "$URL/" "$T/p/templates/index.md" marker-four >"$T/browser.out" 2>&1; then
+		pass
+	else
+		fail "browser reload: $(tail -5 "$T/browser.out")"
+	fi
+elif [ "$BROWSER" = 1 ]; then
+	echo "serve: the browser reload skipped: no tests/browser/node_modules (tests/site.sh installs it)"
+fi
 
 # --- Ctrl-C stops it with status 0; the site stays, nothing is left beside it
 stop INT
