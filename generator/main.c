@@ -1,8 +1,8 @@
 /* main.c — the command line: options, the stages in order, and the exit status. */
 #include "c360.h"
 
-#include <errno.h>
 #include <arpa/inet.h>
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -378,13 +378,11 @@ int main(int argc, char **argv)
 	if (strcmp(o.cmd, "serve") == 0)
 		status = serve(&(ServeOptions){.bind = o.bind, .port = (unsigned)o.port, .build = rebuild, .ctx = &o,
 					       .cfg = &o.cfg});
-	else if ((status = load_config(&o)) != EXIT_OK)
-		;
-	else if (strcmp(o.cmd, "build") == 0)
+	else if ((status = load_config(&o)) == EXIT_OK && strcmp(o.cmd, "build") == 0)
 		status = cmd_build(&o);
-	else if (strcmp(o.cmd, "check") == 0)
+	else if (status == EXIT_OK && strcmp(o.cmd, "check") == 0)
 		status = cmd_check(&o);
-	else
+	else if (status == EXIT_OK)
 		status = cmd_generate(&o);
 	config_free(&o.cfg);
 	for (int i = 0; i < 4; i++)
