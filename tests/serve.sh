@@ -173,6 +173,10 @@ elif [ "$BROWSER" = 1 ]; then
 	echo "serve: the browser reload skipped: no tests/browser/node_modules (tests/site.sh installs it)"
 fi
 
+# --- rebuilds hold nothing open: no file of a site is left open once it is built
+ls -l "/proc/$pid/fd" 2>/dev/null | grep "$T/" | grep -vc "$T/log$" >"$T/fds"
+check [ "$(cat "$T/fds")" = 0 ]
+
 # --- Ctrl-C stops it with status 0; the site stays, nothing is left beside it
 stop INT
 check [ -f "$T/site/index.html" ]
