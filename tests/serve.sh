@@ -183,8 +183,9 @@ check [ -f "$T/site/index.html" ]
 ls "$T" | grep '\.tmp-' >"$T/left"
 check [ ! -s "$T/left" ]
 
-# --- SIGTERM too; a port in use, a first build that fails and bad options end at once
-start "$T/log2" --out "$T/site2" && {
+# --- SIGTERM too, --quiet; a port in use, a first build that fails and bad options end at once
+start "$T/log2" --quiet --out "$T/site2" && {
+	check [ "$(wc -l <"$T/log2")" = 1 ]	# --quiet: only where it serves
 	$C360 serve --port "${URL##*:}" --out "$T/site3" >"$T/busy" 2>&1
 	check [ $? = 1 ]
 	check grep -q "cannot listen on 127.0.0.1:${URL##*:}" "$T/busy"
