@@ -47,7 +47,7 @@ static const char help_text[] =
 	"  --bind ADDR       serve: the IPv4 address to listen on (default 127.0.0.1)\n"
 	"  --quiet           print errors only\n\n"
 	"exit status: 0 success, 1 the input cannot be built, 2 usage error.\n"
-	"See c360(1) for the files written and the cleaning rules.\n";
+	"See c360(1) for the files written, docs/rules.md for the cleaning rules and KPI definitions.\n";
 
 static int usage_error(const char *msg, const char *arg)
 {
