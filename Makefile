@@ -9,7 +9,7 @@ CFLAGS ?= -O2 -g
 BUILD ?= build
 
 WARN := -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
-PKGS := libcmark-gfm cairo
+PKGS := libcmark-gfm cairo libmicrohttpd
 C360_CPPFLAGS := -D_GNU_SOURCE -DC360_DATADIR='"$(DATADIR)"' -Igenerator $(shell pkg-config --cflags $(PKGS))
 C360_LIBS := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcsv -lunistring -lpthread -lm
 
@@ -34,14 +34,15 @@ $(BUILD):
 	mkdir -p $@
 
 # The whole suite: unit tests, then the command-line, golden and bad-input tests, then the site
-# (C360_BROWSER=0 skips its Chromium part). Tests on the tutorial exports are skipped, and say so,
-# where they are absent.
+# and the preview server (C360_BROWSER=0 skips their Chromium parts). Tests on the tutorial
+# exports are skipped, and say so, where they are absent.
 check: $(BIN) $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; TZ=UTC ./$$t || exit 1; done
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/render.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/ux.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) timeout 300 tests/serve.sh
 
 # docs/templates.md is printed from the table of page variables the code checks pages with.
 docs: $(BIN)

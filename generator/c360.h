@@ -994,6 +994,20 @@ void customer_page_path(Buf *b, const RowHead *customer);	/* customers/xx/NAME.h
 /* Table rows for customers: name, id, email, location, segment, value, orders, url (from the root). */
 Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n);
 
+/* ------------------------------------------------------------------ preview server (serve.c) */
+typedef struct {
+	const char *bind;	/* an IPv4 address to listen on */
+	unsigned port;		/* 0: any free port (the one taken is printed) */
+	int (*build)(void *ctx);	/* builds the site afresh, configuration included; 0 on success */
+	void *ctx;
+	const Config *cfg;	/* in force after each build: --out, and the folders to watch */
+} ServeOptions;
+/* Builds, then serves cfg->out_dir and rebuilds when a source changes, until SIGINT or
+ * SIGTERM. Returns the exit status: 0 when stopped, 1 if the first build or the server failed. */
+int serve(const ServeOptions *so);
+bool serve_path(const char *url, char *out, size_t cap);	/* a request path -> a file of the site */
+const char *serve_content_type(const char *name);
+
 /* ------------------------------------------------------------------ generate.c */
 /* Writes synthetic exports into out, which must be new, empty, or written by generate before
  * (unless force). */

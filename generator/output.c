@@ -200,6 +200,16 @@ static bool lock_marker(const char *dir, bool wait)
 	return true;
 }
 
+/* The staging folder is gone or has become the site: forgets it and drops its lock. */
+static void staging_forget(void)
+{
+	free(staging_dir);
+	staging_dir = NULL;
+	if (staging_lock >= 0)
+		close(staging_lock);
+	staging_lock = -1;
+}
+
 /* Removes the staging folders of builds of out that were killed before they finished. */
 static void remove_stale_staging(const char *out, size_t n)
 {
@@ -250,8 +260,10 @@ bool out_stage(const char *out, char **staging, Buf *err)
 		return false;
 	}
 	chmod(tmpl, 0755);
+	static bool at_exit;	/* registered once: `c360 serve` builds many times */
+	if (!at_exit)
+		at_exit = atexit(remove_staging) == 0;
 	staging_dir = tmpl;
-	atexit(remove_staging);
 	*staging = tmpl;
 	Buf marker = {0};
 	buf_puts(&marker, "c360 " C360_VERSION "\n");
@@ -279,8 +291,7 @@ bool out_commit(const char *out, const char *staging, Buf *err)
 		remove_tree(old);
 		free(old);
 	}
-	free(staging_dir);
-	staging_dir = NULL;
+	staging_forget();
 	return true;
 fail:
 	buf_printf(err, "c360: error: cannot move the new site into %s: %s\n", out, strerror(errno));
@@ -291,8 +302,7 @@ void out_abort(const char *staging)
 {
 	(void)staging;
 	remove_staging();
-	free(staging_dir);
-	staging_dir = NULL;
+	staging_forget();
 }
 
 bool out_mkdir(const char *dir, const char *sub, Buf *err)

@@ -23,6 +23,11 @@ have_tutorial() {
 	echo "skipped: $1 (no tutorial data at $TUTORIAL)"
 	return 1
 }
+# browser_ready: true once the packages of tests/browser (playwright-core, axe-core) are there.
+browser_ready() {
+	[ -d tests/browser/node_modules ] || (cd tests/browser && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
+		{ fail "npm ci in tests/browser (playwright-core, axe-core)"; return 1; }
+}
 # run WANT_STATUS ARGS...: runs c360, keeps stdout and stderr in $T/out and $T/err.
 run() {
 	want=$1
