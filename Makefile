@@ -37,6 +37,7 @@ check: $(BIN) $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; TZ=UTC ./$$t || exit 1; done
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/hostile.sh
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
@@ -48,6 +49,7 @@ valgrind: $(BIN) $(UNIT)
 	@for t in $(UNIT); do TZ=UTC valgrind -q --error-exitcode=1 --leak-check=full --suppressions=tests/valgrind.supp ./$$t || exit 1; done
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/cli.sh
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" C360_BROWSER=0 tests/site.sh
+	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/hostile.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus plus the tutorial files.
 FUZZERS := ingest values silver template

@@ -502,6 +502,7 @@ typedef struct {
 	int64_t first_order, last_order;	/* day numbers of valid dated orders */
 	uint32_t valid_orders;
 	int64_t lifetime_cents;
+	int64_t average_cents;	/* of a valid order; KPI_NULL without one */
 	uint32_t pay_by_status[PS_UNKNOWN + 2];	/* Success..Unknown, then other labels */
 	uint32_t preferred_method;	/* UINT32_MAX if none */
 	uint32_t tickets, open_tickets;
@@ -523,7 +524,9 @@ typedef struct {
 	int64_t first_day;	/* the first dated fact, where the date dimension starts */
 } Gold;
 
-void gold_build(const Silver *s, Gold *g);
+/* Computes gold; false after reporting to err a sum of money too big to hold (gold_free it
+ * all the same). */
+bool gold_build(const Silver *s, Gold *g, Buf *err);
 void gold_free(Gold *g);
 bool order_is_valid(const Order *o);
 bool fact_is_late(const RowHead *h, int64_t as_of);	/* dated after day as_of: in no figure */

@@ -164,8 +164,7 @@ static void customer_360_rows(void *ctx, size_t from, size_t to, Buf *b)
 		cell_day(b, x->last_order);
 		cell_int(b, x->valid_orders);
 		cell_fixed2(b, x->lifetime_cents);
-		cell_fixed2(b, x->valid_orders ? (2 * x->lifetime_cents + x->valid_orders) / (2 * (int64_t)x->valid_orders)
-					       : KPI_NULL);
+		cell_fixed2(b, x->average_cents);
 		for (int k = 0; k < PS_UNKNOWN; k++)
 			cell_int(b, x->pay_by_status[k]);
 		cell_int(b, x->pay_by_status[PS_UNKNOWN] + x->pay_by_status[PS_UNKNOWN + 1]);

@@ -35,13 +35,6 @@ bool ticket_is_open(const Ticket *t)
 	return t->status != TS_RESOLVED && t->status != TS_CLOSED;
 }
 
-/* Money sums saturate instead of wrapping on absurd input. */
-static int64_t add_money(int64_t a, int64_t b)
-{
-	int64_t r;
-	return __builtin_add_overflow(a, b, &r) ? (b > 0 ? INT64_MAX : INT64_MIN) : r;
-}
-
 /* num / den rounded half away from zero; KPI_NULL when den is 0. */
 static int64_t ratio(int64_t num, int64_t den)
 {
@@ -49,11 +42,6 @@ static int64_t ratio(int64_t num, int64_t den)
 		return KPI_NULL;
 	__int128 n = (__int128)num * 2, d = (__int128)den * 2;
 	return (int64_t)(n >= 0 ? (n + den) / d : (n - den) / d);
-}
-
-static int64_t pct(uint64_t part, uint64_t whole)
-{
-	return ratio((int64_t)part * 10000, (int64_t)whole);
 }
 
 /* The day of a fact, or MOMENT_NULL. */
@@ -67,6 +55,52 @@ bool fact_is_late(const RowHead *h, int64_t as_of)
 	return h->when != MOMENT_NULL && date_floor_day(h->when) > as_of;
 }
 
+/* ---- money: sums are exact; one that a 64-bit count of cents cannot hold stops the build */
+
+/* Whether a row's amount is in the money sums: valid orders, successful payments of 0 or more. */
+static bool adds_money(SourceId id, const RowHead *h, int64_t as_of)
+{
+	if (fact_is_late(h, as_of))
+		return false;
+	if (id == SRC_ORDERS)
+		return order_is_valid((const Order *)h);
+	const Payment *p = (const Payment *)h;
+	return p->status == PS_SUCCESS && p->cents != AMOUNT_NULL && p->cents >= 0;
+}
+
+/* Reports a sum too big to hold, naming the source and the lines of the rows it added up:
+ * those of one customer (or UINT32_MAX: all), of one payment method (or UINT32_MAX: all). */
+static bool money_error(const Silver *s, SourceId id, int64_t as_of, uint32_t customer, uint32_t method,
+			const char *what, Buf *err)
+{
+	const Table *t = &s->src[id].table;
+	uint32_t first = UINT32_MAX, last = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const RowHead *h = ROW(t, RowHead, i);
+		if (!adds_money(id, h, as_of) || (customer != UINT32_MAX && h->customer != customer) ||
+		    (method != UINT32_MAX && ((const Payment *)h)->method != method))
+			continue;
+		first = h->line < first ? h->line : first;
+		last = h->line > last ? h->line : last;
+	}
+	if (!err->len)
+		buf_printf(err, "%s:%u: error: %s: the amounts on lines %u to %u add up to more than "
+				"92,233,720,368,547,758.07, the most c360 can count; nothing was written\n",
+			   s->src[id].diags.file, first, what, first, last);
+	return false;
+}
+
+/* Adds cents to *sum; false (and *sum unchanged) when the result would not fit. */
+static bool money_add(int64_t *sum, int64_t cents)
+{
+	return !__builtin_add_overflow(*sum, cents, sum);
+}
+
+static int64_t pct(uint64_t part, uint64_t whole)
+{
+	return ratio((int64_t)part * 10000, (int64_t)whole);
+}
+
 /* ---- payment mode split */
 
 static int split_cmp(const void *a, const void *b, void *ctx)
@@ -78,12 +112,14 @@ static int split_cmp(const void *a, const void *b, void *ctx)
 	return strcmp(methods->label[x->method], methods->label[y->method]);
 }
 
-/* Successful payments per method as of a day, most first; returns how many methods. */
-static size_t payment_split(const Silver *s, int64_t as_of, PaymentSplit **out)
+/* Successful payments per method as of a day, most first, and how many methods; false after
+ * reporting a sum too big to hold. */
+static bool payment_split(const Silver *s, int64_t as_of, PaymentSplit **out, size_t *count, Buf *err)
 {
 	const Source *src = &s->src[SRC_PAYMENTS];
 	const Dict *methods = &src->dict[PA_METHOD];
 	PaymentSplit *all = xcalloc(methods->n + 1, sizeof *all);
+	*out = all;
 	uint64_t total = 0;
 	for (size_t i = 0; i < src->table.n; i++) {
 		const Payment *p = ROW(&src->table, Payment, i);
@@ -91,8 +127,8 @@ static size_t payment_split(const Silver *s, int64_t as_of, PaymentSplit **out)
 			continue;
 		all[p->method].count++;
 		total++;
-		if (p->cents != AMOUNT_NULL && p->cents >= 0)
-			all[p->method].cents = add_money(all[p->method].cents, p->cents);
+		if (adds_money(SRC_PAYMENTS, &p->h, as_of) && !money_add(&all[p->method].cents, p->cents))
+			return money_error(s, SRC_PAYMENTS, as_of, UINT32_MAX, p->method, "successful payments of a method", err);
 	}
 	size_t n = 0;
 	for (uint32_t m = 0; m < methods->n; m++) {
@@ -103,8 +139,8 @@ static size_t payment_split(const Silver *s, int64_t as_of, PaymentSplit **out)
 		all[n++].share = pct(all[m].count, total);
 	}
 	qsort_r(all, n, sizeof *all, split_cmp, (void *)methods);
-	*out = all;
-	return n;
+	*count = n;
+	return true;
 }
 
 /* ---- device preference: all time, then every ISO week from the first to the last */
@@ -191,19 +227,21 @@ static void preferred_methods(const Silver *s, Customer360 *cc)
 	free(pairs);
 }
 
-/* Each customer's facts as of a day, added up (the facts after it left out). */
-static void customer_facts(const Silver *s, int64_t as_of, Customer360 *cc)
+/* Each customer's facts as of a day, added up (the facts after it left out); false after
+ * reporting a lifetime value too big to hold. */
+static bool customer_facts(const Silver *s, int64_t as_of, Customer360 *cc, Buf *err)
 {
 	int64_t window = s->cfg->churn_window_days;
 	const Table *t = &s->src[SRC_ORDERS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Order *o = ROW(t, Order, i);
-		if (fact_is_late(&o->h, as_of) || !order_is_valid(o))
+		if (!adds_money(SRC_ORDERS, &o->h, as_of))
 			continue;
 		int64_t day = fact_day(&o->h);
 		Customer360 *c = &cc[o->h.customer];
 		c->valid_orders++;
-		c->lifetime_cents = add_money(c->lifetime_cents, o->cents);
+		if (!money_add(&c->lifetime_cents, o->cents))
+			return money_error(s, SRC_ORDERS, as_of, o->h.customer, UINT32_MAX, "a customer's valid orders", err);
 		if (day == MOMENT_NULL)
 			continue;
 		if (c->first_order == MOMENT_NULL || day < c->first_order)
@@ -232,20 +270,24 @@ static void customer_facts(const Silver *s, int64_t as_of, Customer360 *cc)
 		if (!fact_is_late(&se->h, as_of))
 			cc[se->h.customer].sessions[device_channel(se->device)]++;
 	}
+	return true;
 }
 
-/* Every customer's 360° figures as of a day; the caller frees them. */
-static Customer360 *customer_360(const Silver *s, int64_t as_of)
+/* Every customer's 360° figures as of a day; the caller frees them, also when it returns
+ * false after reporting a sum too big to hold. */
+static bool customer_360(const Silver *s, int64_t as_of, Customer360 **out, Buf *err)
 {
 	size_t nc = CUSTOMERS(s)->n;
-	Customer360 *cc = xcalloc(nc + 1, sizeof *cc);
+	Customer360 *cc = *out = xcalloc(nc + 1, sizeof *cc);
 	for (size_t i = 0; i < nc; i++) {
 		cc[i].first_order = cc[i].last_order = MOMENT_NULL;
 		cc[i].preferred_method = UINT32_MAX;
 	}
-	customer_facts(s, as_of, cc);
+	if (!customer_facts(s, as_of, cc, err))
+		return false;
 	for (size_t i = 0; i < nc; i++) {
 		Customer360 *c = &cc[i];
+		c->average_cents = ratio(c->lifetime_cents, c->valid_orders);
 		c->preferred_channel = -1;
 		for (int ch = 0; ch < CH_COUNT; ch++)
 			if (c->sessions[ch] && (c->preferred_channel < 0 || c->sessions[ch] > c->sessions[c->preferred_channel]))
@@ -254,17 +296,18 @@ static Customer360 *customer_360(const Silver *s, int64_t as_of)
 		c->churn_risk = c->tickets > 0 && !c->active;
 		c->segment = segment_of(c, as_of, s->cfg->churn_window_days);
 	}
-	return cc;
+	return true;
 }
 
-/* The KPIs of SPEC §6, added up from the customers' figures as of the same day. */
-static void kpis_from(const Silver *s, const Customer360 *cc, int64_t as_of, Kpis *k)
+/* The KPIs of SPEC §6, added up from the customers' figures as of the same day; false after
+ * reporting a revenue too big to hold. */
+static bool kpis_from(const Silver *s, const Customer360 *cc, int64_t as_of, Kpis *k, Buf *err)
 {
-	int64_t revenue = 0;
+	__int128 sum = 0;	/* of at most 2^32 sums that each fit in 63 bits: never overflows */
 	uint64_t orders = 0, open = 0, customers = 0, repeat = 0, churn = 0, ch[CH_COUNT] = {0};
 	for (size_t i = 0; i < CUSTOMERS(s)->n; i++) {
 		const Customer360 *c = &cc[i];
-		revenue = add_money(revenue, c->lifetime_cents);
+		sum += c->lifetime_cents;
 		orders += c->valid_orders;
 		open += c->open_tickets;
 		customers += c->valid_orders >= 1;
@@ -273,6 +316,10 @@ static void kpis_from(const Silver *s, const Customer360 *cc, int64_t as_of, Kpi
 		for (int n = 0; n < CH_COUNT; n++)
 			ch[n] += c->sessions[n];
 	}
+	int64_t revenue;
+	if (sum > INT64_MAX)
+		return money_error(s, SRC_ORDERS, as_of, UINT32_MAX, UINT32_MAX, "total_revenue", err);
+	revenue = (int64_t)sum;
 	uint64_t sessions = ch[CH_MOBILE] + ch[CH_WEB] + ch[CH_OTHER];
 	k->as_of = as_of;
 	k->v[K_TOTAL_CUSTOMERS] = (int64_t)customers;
@@ -285,6 +332,7 @@ static void kpis_from(const Silver *s, const Customer360 *cc, int64_t as_of, Kpi
 	k->v[K_KNOWN_CUSTOMERS] = (int64_t)s->ncrm;
 	k->v[K_MOBILE_PCT] = pct(ch[CH_MOBILE], sessions);
 	k->v[K_WEB_PCT] = pct(ch[CH_WEB], sessions);
+	return true;
 }
 
 /* ---- order of customers: natural order of ids, then bytes */
@@ -330,17 +378,18 @@ static int customer_cmp(const void *a, const void *b, void *ctx)
 	return id_compare(x->id, x->idlen, y->id, y->idlen);
 }
 
-void gold_build(const Silver *s, Gold *g)
+bool gold_build(const Silver *s, Gold *g, Buf *err)
 {
 	memset(g, 0, sizeof *g);
-	Customer360 *before = customer_360(s, s->as_of - 7);
-	kpis_from(s, before, s->as_of - 7, &g->week_before);
+	Customer360 *before;
+	bool ok = customer_360(s, s->as_of - 7, &before, err) && kpis_from(s, before, s->as_of - 7, &g->week_before, err);
 	free(before);
-	g->c360 = customer_360(s, s->as_of);
+	ok = ok && customer_360(s, s->as_of, &g->c360, err) && kpis_from(s, g->c360, s->as_of, &g->now, err);
+	ok = ok && payment_split(s, s->as_of, &g->split, &g->nsplit, err) &&
+	     payment_split(s, s->as_of - 7, &g->split_before, &g->nsplit_before, err);
+	if (!ok)
+		return false;
 	preferred_methods(s, g->c360);
-	kpis_from(s, g->c360, s->as_of, &g->now);
-	g->nsplit = payment_split(s, s->as_of, &g->split);
-	g->nsplit_before = payment_split(s, s->as_of - 7, &g->split_before);
 	device_weeks(s, g);
 	size_t nc = CUSTOMERS(s)->n;
 	g->order = xmalloc((nc + 1) * sizeof *g->order);
@@ -362,6 +411,7 @@ void gold_build(const Silver *s, Gold *g)
 				g->first_day = day;
 		}
 	}
+	return true;
 }
 
 void gold_free(Gold *g)

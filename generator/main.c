@@ -199,12 +199,12 @@ static int cmd_build(Options *o)
 		return EXIT_BUILD;
 	}
 	progress("computing KPIs");
-	gold_build(&s, &g);
-	progress("");
 	Buf err = {0};
+	ok = gold_build(&s, &g, &err);
+	progress("");
 	char *staging = NULL;
 	progress("writing gold tables");
-	ok = out_stage(o->cfg.out_dir, &staging, &err) && gold_write(&s, &g, staging, config_threads(&o->cfg), &err);
+	ok = ok && out_stage(o->cfg.out_dir, &staging, &err) && gold_write(&s, &g, staging, config_threads(&o->cfg), &err);
 	progress("writing the site");
 	ok = ok && site_write(&s, &g, staging, &err);
 	progress("replacing the previous site");

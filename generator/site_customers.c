@@ -189,9 +189,7 @@ static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
 	v_set(a, d, "segment", v_cstr(a, segment_label[x->segment]));
 	v_set(a, d, "segment_slug", v_cstr(a, segment_slug(x->segment)));
 	v_set(a, d, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
-	v_set(a, d, "average_order_value",
-	      v_num(a, V_MONEY, x->valid_orders ? (2 * x->lifetime_cents + x->valid_orders) / (2 * (int64_t)x->valid_orders)
-						: KPI_NULL));
+	v_set(a, d, "average_order_value", v_num(a, V_MONEY, x->average_cents));
 	v_set(a, d, "valid_orders", v_num(a, V_INT, x->valid_orders));
 	v_set(a, d, "open_tickets", v_num(a, V_INT, x->open_tickets));
 	v_set(a, d, "first_order", v_num(a, V_DATE, x->first_order));
