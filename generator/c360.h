@@ -236,6 +236,10 @@ typedef struct {
 	char **owned;		/* strings the configuration file set */
 	size_t nowned;
 	size_t chunk_min;	/* a file is split into chunks of at least this many bytes */
+	/* Limits that keep hostile data from blowing pages up (c360(1), LIMITS): */
+	size_t field_max;	/* bytes of one value shown on a page; the gold tables keep it whole */
+	size_t page_max;	/* bytes of one page, and of what a template writes */
+	int chart_max;		/* values a chart shows; the rest are added up in one bar */
 } Config;
 
 void config_defaults(Config *c);
@@ -577,6 +581,7 @@ void esc_url(Buf *b, const char *s, size_t n);		/* one URL path segment */
 void esc_js(Buf *b, const char *s, size_t n);		/* a quoted JS string, safe in <script> */
 void esc_sheet_cell(Buf *b, const char *s, size_t n);	/* a CSV cell no spreadsheet runs */
 void id_file_name(Buf *b, const char *id, size_t n);	/* a safe file name for an id */
+size_t utf8_cut(const char *s, size_t n, size_t max);	/* n, or at most max without splitting a character */
 
 /* ------------------------------------------------------------------ templates (template.c)
  * Values are what pages are made of; they live in an arena. Templates are Mustache:
@@ -597,6 +602,9 @@ typedef struct Value {
 } Value;
 
 Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
+/* Text from the data for a page: at most max bytes of it (whole characters); a longer value
+ * is written with a mark saying how much of it is shown. */
+Value *v_text(Arena *a, const char *s, size_t n, size_t max);
 Value *v_cstr(Arena *a, const char *s);
 Value *v_raw(Arena *a, const char *s, size_t n);
 Value *v_num(Arena *a, VKind kind, int64_t i);	/* KPI_NULL or MOMENT_NULL: null */
@@ -625,9 +633,10 @@ typedef struct {
 /* Parses a template; on a syntax error appends "name:line:col: error: ..." to err. */
 Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err);
 void tpl_free(Template *t);
-/* Renders t with data, escaping every value for esc; false after reporting to err. */
+/* Renders t with data, escaping every value for esc, adding at most max bytes to out; false
+ * after reporting to err (a missing partial, or output past max: rendering stops there). */
 bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
-		Buf *out, Buf *err);
+		Buf *out, size_t max, Buf *err);
 void raw_stash_free(RawStash *r);
 
 /* ------------------------------------------------------------------ Markdown (markdown.c) */

@@ -15,6 +15,9 @@ void config_defaults(Config *c)
 	c->date_order = ORDER_DAY_FIRST;
 	c->churn_window_days = 90;
 	c->chunk_min = 4u << 20;
+	c->field_max = 64u << 10;
+	c->page_max = 16u << 20;
+	c->chart_max = 10;
 }
 
 /* Header names compare trimmed, lower-cased, with runs of spaces, hyphens and
@@ -98,6 +101,41 @@ static const char *keep_path(Config *c, const char *file, const char *v)
 	return keep(c, p);
 }
 
+/* A whole number from min to max. */
+static bool parse_number(const char *v, long long min, long long max, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (errno || !*v || *end || n < min || n > max)
+		return false;
+	*out = n;
+	return true;
+}
+
+/* Sets one of the numbers a configuration may hold; false if key names none. *ok says
+ * whether v was a number within the key's bounds. */
+static bool set_number(Config *c, Str key, const char *v, bool *ok)
+{
+	long long n = 0;
+	if (str_eq(key, "churn_window_days")) {
+		if ((*ok = parse_number(v, 1, 3650, &n)))
+			c->churn_window_days = (int)n;
+	} else if (str_eq(key, "field_max_bytes")) {
+		if ((*ok = parse_number(v, 64, 1ll << 30, &n)))
+			c->field_max = (size_t)n;
+	} else if (str_eq(key, "page_max_bytes")) {
+		if ((*ok = parse_number(v, 1ll << 16, 1ll << 34, &n)))
+			c->page_max = (size_t)n;
+	} else if (str_eq(key, "chart_max_values")) {
+		if ((*ok = parse_number(v, 1, 1000, &n)))
+			c->chart_max = (int)n;
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static bool set_key(Config *c, const char *file, const char *section, Str key, Str value)
 {
 	char *v = xstrndup(value.p, value.n);
@@ -127,13 +165,8 @@ static bool set_key(Config *c, const char *file, const char *section, Str key, S
 			c->date_order = ORDER_MONTH_FIRST;
 		else
 			ok = false;
-	} else if (!*section && str_eq(key, "churn_window_days")) {
-		char *end;
-		errno = 0;
-		long n = strtol(v, &end, 10);
-		ok = !errno && *v && !*end && n >= 1 && n <= 3650;
-		if (ok)
-			c->churn_window_days = (int)n;
+	} else if (!*section && set_number(c, key, v, &ok)) {
+		/* set */
 	} else if (strcmp(section, "files") == 0) {
 		int src = source_by_name(key);
 		ok = src >= 0 && *v && !strchr(v, '/');

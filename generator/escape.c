@@ -141,6 +141,15 @@ void esc_sheet_cell(Buf *b, const char *s, size_t n)
 	}
 }
 
+size_t utf8_cut(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
 /* A file name from an id: the id itself when it is short and plain ([a-z0-9_-]), else a
  * plain version cut to 48 bytes with 8 hex digits of the id's hash, so that no id can climb
  * out of its folder, hide, or collide with another. */

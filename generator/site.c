@@ -75,11 +75,13 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 	page_globals(site, w, data, path);
 	w->md.len = w->html.len = w->page.len = 0;
 	w->raws.n = 0;
-	bool ok = tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &w->md, &w->err);
+	size_t max = site->s->cfg->page_max;
+	if (!tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &w->md, max, &w->err))
+		return false;
 	md_render(w->md.p ? w->md.p : "", w->md.len, &w->raws, &w->arena, &w->html);
 	v_set(&w->arena, data, "body", v_raw(&w->arena, w->html.p ? w->html.p : "", w->html.len));
-	ok &= tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &w->page, &w->err);
-	return ok && out_write_file(site->dir, path, &w->page, &w->err);
+	return tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &w->page, max, &w->err) &&
+	       out_write_file(site->dir, path, &w->page, &w->err);
 }
 
 /* ---- assets: the theme's files and the site's scripts, copied as they are */

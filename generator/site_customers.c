@@ -61,9 +61,21 @@ void customer_page_path(Buf *b, const RowHead *c)
 
 /* ---- one customer's page */
 
-static const char *label_of(const Site *site, SourceId src, int col, uint32_t v)
+/* Text from the data, as much of it as a page shows (field_max_bytes; gold has it all). */
+static Value *field(const Site *site, Arena *a, const char *s, size_t n)
 {
-	return site->s->src[src].dict[col].label[v];
+	return v_text(a, s, n, site->s->cfg->field_max);
+}
+
+static Value *cfield(const Site *site, Arena *a, const char *s)
+{
+	return field(site, a, s, s ? strlen(s) : 0);
+}
+
+static Value *label_of(const Site *site, Arena *a, SourceId src, int col, uint32_t v)
+{
+	const Dict *d = &site->s->src[src].dict[col];
+	return field(site, a, d->label[v], d->len[v]);
 }
 
 /* The facts of a customer for one history table: the latest LIST_ROWS, and how many more. */
@@ -82,7 +94,7 @@ static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, 
 	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
 		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "id", v_str(a, h->id, h->idlen));
+		v_set(a, o, "id", field(site, a, h->id, h->idlen));
 		if (site->s->src[src].def->timestamp && h->when != MOMENT_NULL) {
 			char text[DATE_TEXT_MAX];
 			v_set(a, o, "date", v_str(a, text, date_format(text, h->when, true)));
@@ -94,28 +106,28 @@ static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, 
 		case SRC_ORDERS: {
 			const Order *x = (const Order *)h;
 			v_set(a, o, "amount", v_num(a, V_MONEY, x->cents == AMOUNT_NULL ? KPI_NULL : x->cents));
-			v_set(a, o, "status", v_cstr(a, label_of(site, src, OR_STATUS, x->status)));
+			v_set(a, o, "status", label_of(site, a, src, OR_STATUS, x->status));
 			v_set(a, o, "valid", v_bool(a, order_is_valid(x)));
 			break;
 		}
 		case SRC_PAYMENTS: {
 			const Payment *x = (const Payment *)h;
 			v_set(a, o, "amount", v_num(a, V_MONEY, x->cents == AMOUNT_NULL ? KPI_NULL : x->cents));
-			v_set(a, o, "method", v_cstr(a, label_of(site, src, PA_METHOD, x->method)));
-			v_set(a, o, "status", v_cstr(a, label_of(site, src, PA_STATUS, x->status)));
+			v_set(a, o, "method", label_of(site, a, src, PA_METHOD, x->method));
+			v_set(a, o, "status", label_of(site, a, src, PA_STATUS, x->status));
 			break;
 		}
 		case SRC_TICKETS: {
 			const Ticket *x = (const Ticket *)h;
-			v_set(a, o, "issue", v_cstr(a, label_of(site, src, TI_ISSUE, x->issue)));
-			v_set(a, o, "status", v_cstr(a, label_of(site, src, TI_STATUS, x->status)));
+			v_set(a, o, "issue", label_of(site, a, src, TI_ISSUE, x->issue));
+			v_set(a, o, "status", label_of(site, a, src, TI_STATUS, x->status));
 			v_set(a, o, "open", v_bool(a, ticket_is_open(x)));
 			break;
 		}
 		default: {
 			const Session *x = (const Session *)h;
-			v_set(a, o, "page", v_cstr(a, label_of(site, src, SE_PAGE, x->page)));
-			v_set(a, o, "device", v_cstr(a, label_of(site, src, SE_DEVICE, x->device)));
+			v_set(a, o, "page", label_of(site, a, src, SE_PAGE, x->page));
+			v_set(a, o, "device", label_of(site, a, src, SE_DEVICE, x->device));
 			v_set(a, o, "channel", v_cstr(a, channel_label[device_channel(x->device)]));
 		}
 		}
@@ -177,13 +189,13 @@ static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
 	Arena *a = &w->arena;
 	const Customer *cu = ROW(CUSTOMERS(site->s), Customer, c);
 	const Customer360 *x = &site->g->c360[c];
-	v_set(a, d, "id", v_str(a, cu->h.id, cu->h.idlen));
-	v_set(a, d, "name", v_cstr(a, cu->name));
-	v_set(a, d, "title", cu->name ? v_cstr(a, cu->name) : v_str(a, cu->h.id, cu->h.idlen));
-	v_set(a, d, "email", v_cstr(a, cu->email));
+	v_set(a, d, "id", field(site, a, cu->h.id, cu->h.idlen));
+	v_set(a, d, "name", cfield(site, a, cu->name));
+	v_set(a, d, "title", cu->name ? cfield(site, a, cu->name) : field(site, a, cu->h.id, cu->h.idlen));
+	v_set(a, d, "email", cfield(site, a, cu->email));
 	v_set(a, d, "gender", v_cstr(a, gender_label[cu->gender]));
 	v_set(a, d, "dob", v_num(a, V_DATE, cu->h.when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(cu->h.when)));
-	v_set(a, d, "location", v_cstr(a, cu->location));
+	v_set(a, d, "location", cfield(site, a, cu->location));
 	v_set(a, d, "in_crm", v_bool(a, cu->in_crm));
 	v_set(a, d, "crm_line", v_num(a, V_INT, cu->h.line));
 	v_set(a, d, "segment", v_cstr(a, segment_label[x->segment]));
@@ -198,9 +210,8 @@ static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
 	      v_num(a, V_INT, x->last_order == MOMENT_NULL ? KPI_NULL : site->s->as_of - x->last_order));
 	v_set(a, d, "churn_risk", v_bool(a, x->churn_risk));
 	v_set(a, d, "active", v_bool(a, x->active));
-	v_set(a, d, "preferred_payment_method",
-	      v_cstr(a, x->preferred_method == UINT32_MAX ? NULL
-							     : site->s->src[SRC_PAYMENTS].dict[PA_METHOD].label[x->preferred_method]));
+	v_set(a, d, "preferred_payment_method", x->preferred_method == UINT32_MAX ? v_str(a, NULL, 0)
+				     : label_of(site, a, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
 	v_set(a, d, "preferred_channel",
 	      v_cstr(a, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]));
 	v_set(a, d, "sessions_mobile", v_num(a, V_INT, x->sessions[CH_MOBILE]));
@@ -348,11 +359,12 @@ static void record(const Site *site, Buf *b, uint32_t c, Buf *path)
 	const Customer *cu = ROW(CUSTOMERS(site->s), Customer, c);
 	const Customer360 *x = &site->g->c360[c];
 	const char *fields[] = {cu->name, cu->email, cu->location, segment_label[x->segment]};
+	size_t max = site->s->cfg->field_max;
 	buf_putc(b, '[');
-	esc_js(b, cu->h.id, cu->h.idlen);
+	esc_js(b, cu->h.id, utf8_cut(cu->h.id, cu->h.idlen, max));
 	for (size_t f = 0; f < 4; f++) {
 		buf_putc(b, ',');
-		esc_js(b, fields[f] ? fields[f] : "", fields[f] ? strlen(fields[f]) : 0);
+		esc_js(b, fields[f] ? fields[f] : "", fields[f] ? utf8_cut(fields[f], strlen(fields[f]), max) : 0);
 	}
 	path->len = 0;
 	customer_page_path(path, &cu->h);
@@ -402,10 +414,11 @@ static bool write_search(Site *site)
 			buf_printf(&b, "C360.records(%zu,[", i / RECORDS_PER_FILE);
 		buf_puts(&b, i % RECORDS_PER_FILE ? ",\n" : "\n");
 		record(site, &b, c, &path);
-		add_words(&w, (uint32_t)i, cu->h.id, cu->h.idlen);
+		size_t max = site->s->cfg->field_max;	/* the words of what the record shows */
+		add_words(&w, (uint32_t)i, cu->h.id, utf8_cut(cu->h.id, cu->h.idlen, max));
 		const char *text[] = {cu->name, cu->email, cu->location};
 		for (size_t f = 0; f < 3; f++)
-			add_words(&w, (uint32_t)i, text[f], text[f] ? strlen(text[f]) : 0);
+			add_words(&w, (uint32_t)i, text[f], text[f] ? utf8_cut(text[f], strlen(text[f]), max) : 0);
 		if (i % RECORDS_PER_FILE == RECORDS_PER_FILE - 1 || i + 1 == nc) {
 			buf_puts(&b, "]);\n");
 			path.len = 0;
@@ -451,10 +464,10 @@ Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size
 		const Customer *cu = ROW(CUSTOMERS(site->s), Customer, customers[i]);
 		const Customer360 *x = &site->g->c360[customers[i]];
 		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "id", v_str(a, cu->h.id, cu->h.idlen));
-		v_set(a, o, "name", cu->name ? v_cstr(a, cu->name) : v_str(a, cu->h.id, cu->h.idlen));
-		v_set(a, o, "email", v_cstr(a, cu->email));
-		v_set(a, o, "location", v_cstr(a, cu->location));
+		v_set(a, o, "id", field(site, a, cu->h.id, cu->h.idlen));
+		v_set(a, o, "name", cu->name ? cfield(site, a, cu->name) : field(site, a, cu->h.id, cu->h.idlen));
+		v_set(a, o, "email", cfield(site, a, cu->email));
+		v_set(a, o, "location", cfield(site, a, cu->location));
 		v_set(a, o, "segment", v_cstr(a, segment_label[x->segment]));
 		v_set(a, o, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
 		v_set(a, o, "valid_orders", v_num(a, V_INT, x->valid_orders));

@@ -76,7 +76,9 @@ static void top_method(const Gold *g, const Dict *methods, Card *c, char *detail
 			c->before = g->split_before[i].share;
 	if (c->before == KPI_NULL && g->nsplit_before)
 		c->before = 0;
-	snprintf(detail, n, "%s: the most used of %zu methods", methods->label[top->method], g->nsplit);
+	const char *label = methods->label[top->method];
+	snprintf(detail, n, "%.*s: the most used of %zu methods", (int)utf8_cut(label, strlen(label), n / 2), label,
+		 g->nsplit);
 }
 
 static Value *kpi_cards(const Site *site, PageWork *w)
@@ -205,7 +207,23 @@ static void chart_devices(Site *site, PageWork *w, Value *data, int64_t last_mon
 	chart_write(site, w, &c, "chart_devices", data);
 }
 
-/* A bar chart from label counts, largest first, the tail folded into "Others". */
+typedef struct {
+	const char *const *labels;
+	const uint64_t *counts;
+} Counted;
+
+/* Count descending, then label: a total order, so the chart is the same every time. */
+static int count_cmp(const void *a, const void *b, void *ctx)
+{
+	const Counted *c = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	if (c->counts[x] != c->counts[y])
+		return c->counts[x] > c->counts[y] ? -1 : 1;
+	return strcmp(c->labels[x], c->labels[y]);
+}
+
+/* A bar chart from label counts, largest first: at most `keep` bars, the rest added up in
+ * one bar "Other values (N)". */
 static void chart_counts(Site *site, PageWork *w, Value *data, const char *key, const Chart *tmpl,
 			 const char *const *labels, const uint64_t *counts, size_t n, size_t keep)
 {
@@ -213,22 +231,25 @@ static void chart_counts(Site *site, PageWork *w, Value *data, const char *key, 
 	for (size_t i = 0; i < n; i++)
 		if (counts[i])
 			order[shown++] = i;
-	for (size_t i = 1; i < shown; i++)	/* insertion sort: count desc, then label */
-		for (size_t j = i; j > 0; j--) {
-			size_t a = order[j - 1], b = order[j];
-			if (counts[a] > counts[b] || (counts[a] == counts[b] && strcmp(labels[a], labels[b]) <= 0))
-				break;
-			order[j - 1] = b, order[j] = a;
-		}
+	Counted ctx = {labels, counts};
+	qsort_r(order, shown, sizeof *order, count_cmp, &ctx);
 	size_t ncat = shown > keep ? keep + 1 : shown;
 	const char **cat = arena_alloc(&w->arena, (ncat + 1) * sizeof *cat);
 	double *v = arena_alloc(&w->arena, (ncat + 1) * sizeof *v);
-	for (size_t i = 0; i < ncat; i++) {
-		cat[i] = i == keep ? "Others" : labels[order[i]];
-		v[i] = i == keep ? 0 : (double)counts[order[i]];
+	for (size_t i = 0; i < ncat && i < keep; i++) {	/* labels as long as a page shows a value */
+		const char *l = labels[order[i]];
+		cat[i] = arena_strndup(&w->arena, l, utf8_cut(l, strlen(l), site->s->cfg->field_max));
+		v[i] = (double)counts[order[i]];
 	}
-	for (size_t i = keep; i < shown; i++)
-		v[keep] += (double)counts[order[i]];
+	if (shown > keep) {
+		Buf other = {0};
+		buf_printf(&other, "Other values (%zu)", shown - keep);
+		cat[keep] = arena_strndup(&w->arena, other.p, other.len);
+		buf_free(&other);
+		v[keep] = 0;
+		for (size_t i = keep; i < shown; i++)
+			v[keep] += (double)counts[order[i]];
+	}
 	Chart c = *tmpl;
 	c.kind = CHART_BARS, c.format = KV_COUNT, c.ncat = ncat, c.cat = cat, c.nseries = 1;
 	c.series[0] = (ChartSeries){"Count", v, false, false};
@@ -245,7 +266,8 @@ static void chart_payments(Site *site, PageWork *w, Value *data)
 		counts[g->split[i].method] = g->split[i].count;
 	Chart c = {.id = "payments", .title = "Successful payments by method", .cat_title = "Method",
 		   .desc = "Number of successful payments per payment method, largest first."};
-	chart_counts(site, w, data, "chart_payments", &c, methods->label, counts, methods->n, 12);
+	chart_counts(site, w, data, "chart_payments", &c, methods->label, counts, methods->n,
+		     (size_t)site->s->cfg->chart_max);
 	free(counts);
 }
 
@@ -263,10 +285,10 @@ static void chart_tickets(Site *site, PageWork *w, Value *data)
 	}
 	Chart a = {.id = "ticket-status", .title = "Support tickets by status", .cat_title = "Status",
 		   .desc = "Number of support tickets per resolution status."};
-	chart_counts(site, w, data, "chart_ticket_status", &a, st->label, by_status, st->n, 8);
+	chart_counts(site, w, data, "chart_ticket_status", &a, st->label, by_status, st->n, (size_t)site->s->cfg->chart_max);
 	Chart b = {.id = "ticket-issues", .title = "Support tickets by issue type", .cat_title = "Issue type",
-		   .desc = "Number of support tickets per issue type, the ten most frequent and the others together."};
-	chart_counts(site, w, data, "chart_ticket_issues", &b, is->label, by_issue, is->n, 10);
+		   .desc = "Number of support tickets per issue type, the most frequent first and the rest together."};
+	chart_counts(site, w, data, "chart_ticket_issues", &b, is->label, by_issue, is->n, (size_t)site->s->cfg->chart_max);
 	free(by_status);
 	free(by_issue);
 }

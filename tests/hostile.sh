@@ -3,6 +3,7 @@
 # no hang, bounded output, exact money, and the previous site left whole.
 # Usage: tests/hostile.sh   (C360 names the binary, maybe under valgrind)
 set -u
+BIG=${BIG:-1}	# BIG=0 skips the million-row and hundred-megabyte cases (valgrind)
 . tests/lib.sh
 LIMIT=${HOSTILE_TIMEOUT:-120}	# seconds any one run may take before it counts as a hang
 
@@ -47,5 +48,60 @@ err_has "money/orders.csv:2: error: a customer's valid orders: the amounts on li
 err_has "unchanged"
 diff -r "$T/site" "$T/site.before" >/dev/null && pass || fail "a build stopped by money changed the site"
 no_staging money
+
+# ---- charts: the most frequent values and one bar for the rest, sorted in n log n
+mini "$T/issues"
+awk 'BEGIN { print "ticket_id,customer_id,issue_type,ticket_date,resolution_status";
+	for (i = 0; i < 15; i++) for (k = 0; k <= i; k++) print i "-" k ",1,issue " i ",2022-07-01,open" }' \
+	>"$T/issues/support_tickets.csv"
+printf 'chart_max_values = 3\n' >"$T/three.conf"
+run 0 build --data "$T/issues" --config "$T/three.conf" --out "$T/s"
+# 15 types: issue 14 has 15 tickets, 13 has 14, 12 has 13; the other 12 types have 1+...+12 = 78
+file_has "$T/s/index.html" '<tr><th scope="row">Issue 14</th><td>15</td></tr>'
+file_has "$T/s/index.html" '<tr><th scope="row">Issue 12</th><td>13</td></tr>'
+file_has "$T/s/index.html" '<tr><th scope="row">Other values (12)</th><td>78</td></tr>'
+grep -q 'scope="row">Issue 11<' "$T/s/index.html" && fail "a fourth issue type has a bar of its own" || pass
+printf 'chart_max_values = 0\n' >"$T/zero.conf"
+run 1 build --data "$T/issues" --config "$T/zero.conf" --out "$T/s"
+err_has "zero.conf:1:1: error: unknown key or bad value"
+if [ "$BIG" = 1 ]; then	# a million distinct issue types: was quadratic (60,000 took 5 s)
+	awk 'BEGIN { print "ticket_id,customer_id,issue_type,ticket_date,resolution_status";
+		for (i = 0; i < 1000000; i++) print i ",1,issue " i ",2022-07-01,open" }' >"$T/issues/support_tickets.csv"
+	run 0 build --data "$T/issues" --out "$T/s"
+	file_has "$T/s/index.html" '<tr><th scope="row">Other values (999990)</th><td>999990</td></tr>'
+fi
+
+# ---- limits: a page shows at most field_max_bytes of a value (gold has it all), no page
+# passes page_max_bytes, and no template writes more than that
+mini "$T/long"
+awk 'BEGIN { print "customer_id,name,email,gender,dob,location"; printf "1,";
+	for (i = 0; i < 100000; i++) printf "<"; print ",a@b.co,f,1990-01-01,Pune" }' >"$T/long/customers.csv"
+run 0 build --data "$T/long" --out "$T/s"
+page=$(ls "$T"/s/customers/*/1.html)
+file_has "$page" '<h1>&lt;&lt;&lt;.*&lt; \[… cut: 65,536 of 100,000 bytes shown; the gold tables have it all\]</h1>'
+[ "$(grep -o '&lt;' "$page" | wc -l)" = $((2 * 65536)) ] && pass || fail "the name is cut in the title and heading"
+[ "$(grep -o '&lt;' "$T/s/customers/index.html" | wc -l)" = 65536 ] && pass || fail "the name is cut in the list"
+[ "$(grep -o '\\u003c' "$T/s/customers/search/r0.js" | wc -l)" = 65536 ] && pass || fail "the name is cut in the search"
+[ "$(grep '^1,' "$T/s/gold/customer_360.csv" | cut -d, -f2 | tr -d '\n' | wc -c)" = 100000 ] && pass ||
+	fail "gold keeps the whole name"
+printf 'page_max_bytes = 65536\n' >"$T/small.conf"
+cp -r "$T/s" "$T/s.before"
+run 1 build --data "$T/long" --config "$T/small.conf" --out "$T/s"
+err_has "error: the page passes 65536 bytes"
+err_has "unchanged"
+diff -r "$T/s" "$T/s.before" >/dev/null && pass || fail "a page too big changed the site"
+no_staging "page too big"
+# A partial included ten times at each of eight levels would write 10^9 bytes.
+run 0 init "$T/proj"
+printf '0123456789' >"$T/proj/templates/l0.md"
+for k in 1 2 3 4 5 6 7 8; do
+	printf '{{>l%d}}' $((k - 1)) $((k - 1)) $((k - 1)) $((k - 1)) $((k - 1)) $((k - 1)) $((k - 1)) $((k - 1)) \
+		$((k - 1)) $((k - 1)) >"$T/proj/templates/l$k.md"
+done
+printf '\n{{>l8}}\n' >>"$T/proj/templates/definitions.md"
+run 1 build --config "$T/proj/c360.conf" --data "$T/ok" --out "$T/s"
+err_has "proj/templates/l1.md:1:[0-9]*: error: the page passes 16777216 bytes"
+[ "$(grep -c error "$T/err")" = 1 ] && pass || fail "one error for a page too big: $(head -3 "$T/err")"
+no_staging "template output"
 
 finish hostile
