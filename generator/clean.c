@@ -255,8 +255,10 @@ static void title_unicode(const char *s, size_t n, Buf *out)
 				uint8_t enc[6];
 				int elen = u8_uctomb(enc, uc_is_alpha(cp) ? uc_totitle(cp) : cp, sizeof enc);
 				buf_put(&cased, enc, elen > 0 ? (size_t)elen : 0);
-				size_t rlen = 0;
-				uint8_t *rest = u8_tolower(u + at + len, sep - at - (size_t)len, NULL, NULL, NULL, &rlen);
+				size_t rlen = 0;	/* lower case in the word's context: a last Σ is ς */
+				casing_prefix_context_t before = u8_casing_prefix_context(u + at, (size_t)len);
+				uint8_t *rest = u8_ct_tolower(u + at + len, sep - at - (size_t)len, before,
+							      unicase_empty_suffix_context, NULL, NULL, NULL, &rlen);
 				if (rest)
 					buf_put(&cased, rest, rlen);
 				free(rest);

@@ -104,4 +104,22 @@ err_has "proj/templates/l1.md:1:[0-9]*: error: the page passes 16777216 bytes"
 [ "$(grep -c error "$T/err")" = 1 ] && pass || fail "one error for a page too big: $(head -3 "$T/err")"
 no_staging "template output"
 
+# ---- the weekly e-mail: names that are not ASCII travel as RFC 2047 encoded-words
+cat >"$T/mail.conf" <<'EOF'
+email_from = Équipe Données <bi@example.com>
+email_to = "Doe, Jöhn" <j@example.com>, board@example.com, Ünal Çelik <u@example.com>
+EOF
+run 0 build --data "$T/ok" --config "$T/mail.conf" --out "$T/s"
+sed -n '/^\r*$/q;p' "$T/s/weekly/email.eml" | tr -d '\r' >"$T/headers"
+file_has "$T/headers" '^From: =?UTF-8?B?w4lxdWlwZSBEb25uw6llcw==?= <bi@example.com>$'
+file_has "$T/headers" '^To: =?UTF-8?B?RG9lLCBKw7Zobg==?= <j@example.com>,$'
+file_has "$T/headers" '^ board@example.com,$'
+LC_ALL=C grep -q '[^ -~]' "$T/headers" && fail "a header line is not ASCII: $(LC_ALL=C grep '[^ -~]' "$T/headers")" || pass
+# a name longer than one encoded-word takes several, each at most 75 characters
+printf 'email_from = %s <bi@example.com>\n' "$(printf 'Ü%.0s' $(seq 40))" >"$T/mail.conf"
+run 0 build --data "$T/ok" --config "$T/mail.conf" --out "$T/s"
+sed -n '/^\r*$/q;p' "$T/s/weekly/email.eml" | tr -d '\r' >"$T/headers"
+[ "$(grep -c '=?UTF-8?B?' "$T/headers")" = 2 ] && pass || fail "80 bytes of name: two encoded-words"
+awk 'length($0) > 78 { exit 1 }' "$T/headers" && pass || fail "a header line is longer than 78"
+
 finish hostile

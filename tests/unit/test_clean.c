@@ -124,6 +124,8 @@ static void test_title_case(void **state)
 		{"new york", "New York"}, {"d\xe2\x80\x99souza", "D\xe2\x80\x99Souza"}, {"ÅSA ØSTERGAARD", "Åsa Østergaard"},
 		{"łukasz", "Łukasz"}, {"zoë", "Zoë"}, {"42nd street", "42nd Street"}, {"san\tfrancisco", "San Francisco"},
 		{"e\xcc\x81mile", "\xc3\x89mile"},	/* decomposed É is composed */
+		{"αΣ", "Ας"}, {"ΟΔΟΣ ΣΑΣ", "Οδος Σας"}, {"ΣΊΣΥΦΟΣ", "Σίσυφος"},	/* a word's last sigma is final */
+		{"ΣΑ", "Σα"}, {"ΑΣ-ΒΑ", "Ας-Βα"},
 		{"NA", ""}, {"", ""}, {"not available", ""},
 	};
 	Buf b = {0};
