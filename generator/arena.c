@@ -2,14 +2,30 @@
 #include "c360.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
+/* The one thread that runs out of memory first says so and ends the process (its atexit
+ * handlers remove a half-built site); any other that runs out meanwhile waits for the end,
+ * and if the handlers themselves run out, the process ends there. */
 static void out_of_memory(size_t n)
 {
-	fprintf(stderr, "c360: error: out of memory (asking for %zu bytes)\n", n);
-	exit(1);	/* atexit handlers remove a half-built site */
+	static atomic_flag said = ATOMIC_FLAG_INIT;
+	static _Thread_local bool exiting;
+	if (exiting)
+		_Exit(1);
+	if (atomic_flag_test_and_set(&said))
+		for (;;)
+			pause();
+	exiting = true;
+	char msg[96];
+	int len = snprintf(msg, sizeof msg, "c360: error: out of memory (asking for %zu bytes)\n", n);
+	if (write(STDERR_FILENO, msg, (size_t)len) < 0)
+		_Exit(1);
+	exit(1);
 }
 
 void *xmalloc(size_t n)

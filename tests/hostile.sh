@@ -122,4 +122,19 @@ sed -n '/^\r*$/q;p' "$T/s/weekly/email.eml" | tr -d '\r' >"$T/headers"
 [ "$(grep -c '=?UTF-8?B?' "$T/headers")" = 2 ] && pass || fail "80 bytes of name: two encoded-words"
 awk 'length($0) > 78 { exit 1 }' "$T/headers" && pass || fail "a header line is longer than 78"
 
+# ---- out of memory: one message, exit 1, the previous site whole (where ulimit -v applies:
+# not under ASan or valgrind, whose start needs more address space)
+if (ulimit -v 400000 && $C360 --version) >/dev/null 2>&1; then
+	$C360 generate --customers 20000 --out "$T/g20" 2>/dev/null
+	for v in 300000 350000 400000; do
+		rm -rf "$T/s.before" && cp -r "$T/s" "$T/s.before"
+		(ulimit -v $v && timeout -s KILL "$LIMIT" $C360 build --jobs 16 --data "$T/g20" --out "$T/s") >"$T/out" 2>"$T/err"
+		got=$?
+		[ "$got" -le 1 ] && pass || fail "ulimit -v $v: exit $got"
+		[ "$(grep -c 'out of memory' "$T/err")" -le 1 ] && pass || fail "ulimit -v $v: $(grep 'out of memory' "$T/err")"
+		[ "$got" = 0 ] || diff -r "$T/s" "$T/s.before" >/dev/null && pass || fail "running out of memory changed the site"
+	done
+	no_staging "out of memory"
+fi
+
 finish hostile
