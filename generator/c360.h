@@ -559,6 +559,9 @@ bool out_stage(const char *out, char **staging, Buf *err);
 /* Swaps the staging folder in place of out (keeping out whole on failure). */
 bool out_commit(const char *out, const char *staging, Buf *err);
 void out_abort(const char *staging);
+/* From now on (call it before any thread starts), SIGINT, SIGTERM and SIGHUP remove the staging
+ * folder and end the process with 128 + the signal, saying that out is unchanged. */
+void out_guard(const char *out);
 bool out_mkdir(const char *dir, const char *sub, Buf *err);
 bool file_read(const char *path, Buf *out, Buf *err);
 /* The names in dir ending in suffix (NULL: all), sorted, without dot files; free each and it. */

@@ -189,6 +189,7 @@ static int cmd_build(Options *o)
 {
 	Silver s;
 	Gold g;
+	out_guard(o->cfg.out_dir);
 	progress("reading and cleaning");
 	bool ok = silver_load(&s, &o->cfg);
 	progress("");

@@ -6,10 +6,12 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MARKER ".c360-site"
@@ -38,13 +40,20 @@ static void remove_tree(const char *dir)
 	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* The staging folder of this run, removed if the process ends before the swap. */
-static char *staging_dir;
+/* The staging folder of this run, removed if the process ends before the swap; after the
+ * swap it holds the previous site until that is removed. */
+static pthread_mutex_t staging_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *staging_dir;	/* under staging_mu */
+static bool staging_swapped;
 
 static void remove_staging(void)
 {
+	pthread_mutex_lock(&staging_mu);
 	if (staging_dir)
 		remove_tree(staging_dir);
+	free(staging_dir);
+	staging_dir = NULL;
+	pthread_mutex_unlock(&staging_mu);
 }
 
 static bool mkdir_parents(const char *path, Buf *err)
@@ -169,7 +178,9 @@ bool out_stage(const char *out, char **staging, Buf *err)
 		return false;
 	}
 	chmod(tmpl, 0755);
+	pthread_mutex_lock(&staging_mu);
 	staging_dir = tmpl;
+	pthread_mutex_unlock(&staging_mu);
 	atexit(remove_staging);
 	*staging = tmpl;
 	Buf marker = {0};
@@ -179,39 +190,99 @@ bool out_stage(const char *out, char **staging, Buf *err)
 	return ok;
 }
 
-bool out_commit(const char *out, const char *staging, Buf *err)
+/* Puts the staging folder in place of out; then staging_dir names the previous site. */
+static bool swap_in(const char *out, const char *staging)
 {
 	struct stat st;
-	if (lstat(out, &st) != 0) {
-		if (rename(staging, out) != 0)
-			goto fail;
-	} else if (renameat2(AT_FDCWD, staging, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
-		remove_tree(staging);	/* now the previous site */
-	} else {
-		/* No atomic exchange here: move the old site aside, then the new one in. */
-		char *old = xmalloc(strlen(staging) + 5);
-		sprintf(old, "%s.old", staging);
-		if (rename(out, old) != 0 || rename(staging, out) != 0) {
-			free(old);
-			goto fail;
-		}
-		remove_tree(old);
+	if (lstat(out, &st) != 0)
+		return rename(staging, out) == 0;
+	if (renameat2(AT_FDCWD, staging, AT_FDCWD, out, RENAME_EXCHANGE) == 0)
+		return true;
+	/* No atomic exchange here: move the old site aside, then the new one in. */
+	char *old = xmalloc(strlen(staging) + 5);
+	sprintf(old, "%s.old", staging);
+	if (rename(out, old) != 0 || rename(staging, out) != 0) {
 		free(old);
+		return false;
 	}
 	free(staging_dir);
-	staging_dir = NULL;
+	staging_dir = old;
 	return true;
-fail:
-	buf_printf(err, "c360: error: cannot move the new site into %s: %s\n", out, strerror(errno));
-	return false;
+}
+
+bool out_commit(const char *out, const char *staging, Buf *err)
+{
+	pthread_mutex_lock(&staging_mu);
+	bool ok = swap_in(out, staging);
+	staging_swapped = ok;
+	pthread_mutex_unlock(&staging_mu);
+	if (!ok) {
+		buf_printf(err, "c360: error: cannot move the new site into %s: %s\n", out, strerror(errno));
+		return false;
+	}
+	remove_staging();	/* the previous site */
+	return true;
 }
 
 void out_abort(const char *staging)
 {
 	(void)staging;
 	remove_staging();
-	free(staging_dir);
-	staging_dir = NULL;
+}
+
+/* ---- SIGINT, SIGTERM and SIGHUP: the staging folder goes, the previous site stays */
+
+static const char *guarded_out;
+
+/* Removes the staging folder while other threads may still write into it: it is moved aside
+ * first (to a name the next build would also clear), so that they find nothing to write to. */
+static void remove_while_written(const char *dir)
+{
+	char *aside = xstrdup(dir);
+	memcpy(aside + strlen(aside) - 6, "XXXXXX", 6);
+	if (!mkdtemp(aside) || rename(dir, aside) != 0)
+		strcpy(aside, dir);
+	for (int tries = 0; tries < 100 && access(aside, F_OK) == 0; tries++) {
+		remove_tree(aside);
+		nanosleep(&(struct timespec){0, 10000000}, NULL);	/* writes under way end */
+	}
+	free(aside);
+}
+
+/* The thread that waits for the signals the other threads block: it removes the staging
+ * folder and ends the process with 128 + the signal's number, saying what became of out. */
+static void *guard(void *arg)
+{
+	sigset_t *set = arg;
+	int sig = 0;
+	while (sigwait(set, &sig) != 0)
+		;
+	pthread_mutex_lock(&staging_mu);
+	if (staging_dir)
+		remove_while_written(staging_dir);
+	dprintf(STDERR_FILENO, staging_swapped ? "%sc360: interrupted; %s already holds the new site\n"
+					       : "%sc360: interrupted; %s is unchanged\n",
+		isatty(STDERR_FILENO) ? "\r\033[K" : "", guarded_out);
+	_exit(128 + sig);
+}
+
+void out_guard(const char *out)
+{
+	static sigset_t set;
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		struct sigaction now;
+		if (sigaction(sigs[i], NULL, &now) == 0 && now.sa_handler != SIG_IGN)	/* ignored stays ignored */
+			sigaddset(&set, sigs[i]);
+	}
+	guarded_out = out;
+	pthread_t t;
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&t, NULL, guard, &set) == 0)
+		pthread_detach(t);
+	else
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 bool out_mkdir(const char *dir, const char *sub, Buf *err)

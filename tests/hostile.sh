@@ -122,13 +122,16 @@ sed -n '/^\r*$/q;p' "$T/s/weekly/email.eml" | tr -d '\r' >"$T/headers"
 [ "$(grep -c '=?UTF-8?B?' "$T/headers")" = 2 ] && pass || fail "80 bytes of name: two encoded-words"
 awk 'length($0) > 78 { exit 1 }' "$T/headers" && pass || fail "a header line is longer than 78"
 
+# generated data, big enough to take a while to write
+[ "$BIG" = 1 ] && customers=20000 || customers=3000
+$C360 generate --customers $customers --out "$T/gen" 2>/dev/null
+
 # ---- out of memory: one message, exit 1, the previous site whole (where ulimit -v applies:
 # not under ASan or valgrind, whose start needs more address space)
 if (ulimit -v 400000 && $C360 --version) >/dev/null 2>&1; then
-	$C360 generate --customers 20000 --out "$T/g20" 2>/dev/null
 	for v in 300000 350000 400000; do
 		rm -rf "$T/s.before" && cp -r "$T/s" "$T/s.before"
-		(ulimit -v $v && timeout -s KILL "$LIMIT" $C360 build --jobs 16 --data "$T/g20" --out "$T/s") >"$T/out" 2>"$T/err"
+		(ulimit -v $v && timeout -s KILL "$LIMIT" $C360 build --jobs 16 --data "$T/gen" --out "$T/s") >"$T/out" 2>"$T/err"
 		got=$?
 		[ "$got" -le 1 ] && pass || fail "ulimit -v $v: exit $got"
 		[ "$(grep -c 'out of memory' "$T/err")" -le 1 ] && pass || fail "ulimit -v $v: $(grep 'out of memory' "$T/err")"
@@ -136,5 +139,28 @@ if (ulimit -v 400000 && $C360 --version) >/dev/null 2>&1; then
 	done
 	no_staging "out of memory"
 fi
+
+# ---- SIGTERM and SIGINT during a build: the staging folder goes, the previous site stays,
+# exit 143 and 130 with one line saying so (env lets a background job have SIGINT)
+mini "$T/sig"
+run 0 build --data "$T/sig" --out "$T/sigsite"
+cp -r "$T/sigsite" "$T/sigsite.before"
+for sig in TERM INT; do
+	timeout -s KILL "$LIMIT" env --default-signal=INT $C360 build --data "$T/gen" --out "$T/sigsite" 2>"$T/err" &
+	pid=$!
+	i=0
+	until ls "$T" | grep -q '^sigsite\.tmp-' || [ $i -ge 6000 ]; do	# wait for the site being written
+		sleep 0.02
+		i=$((i + 1))
+	done
+	kill -$sig $pid
+	wait $pid
+	got=$?
+	[ $sig = TERM ] && want=143 || want=130
+	[ "$got" = $want ] && pass || fail "SIG$sig: exit $got, want $want: $(tail -2 "$T/err")"
+	[ "$(tail -1 "$T/err")" = "c360: interrupted; $T/sigsite is unchanged" ] && pass || fail "SIG$sig: $(tail -1 "$T/err")"
+	diff -r "$T/sigsite" "$T/sigsite.before" >/dev/null && pass || fail "SIG$sig changed the site"
+	no_staging "SIG$sig"
+done
 
 finish hostile
