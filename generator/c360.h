@@ -202,20 +202,6 @@ enum { SE_ID, SE_CUSTOMER, SE_PAGE, SE_TIME, SE_DEVICE, SE_NCOLS };
 #define MAX_COLS 6
 #define MAX_ALIASES 8
 
-typedef struct {
-	const char *name;	/* "customers" */
-	const char *file;	/* default file name */
-	bool required;
-	int ncols;
-	const char *cols[MAX_COLS];	/* canonical names; [0] is the key */
-	int date_col;		/* the one date column */
-	int amount_col;		/* -1 if none */
-	int category[MAX_COLS];	/* CatKind of each column, CAT_NONE for others */
-	bool timestamp;		/* the date column keeps its time */
-} SourceDef;
-
-extern const SourceDef source_defs[SRC_COUNT];
-
 typedef enum { ORDER_DAY_FIRST, ORDER_MONTH_FIRST } DateOrder;
 
 typedef struct {
@@ -333,6 +319,42 @@ void clean_category_init(Dict *d, CatKind kind);
 uint32_t clean_category(Dict *d, CatKind kind, Str s, Buf *scratch, bool *unknown);
 int device_channel(uint32_t device);
 
+/* ------------------------------------------------------------------ sources (silver.c)
+ * One row per source: its file, its columns and the rule each column's value goes through
+ * into its silver row. A new source is a row here, its row struct and its column enum. */
+typedef enum {
+	COL_KEY,		/* the row's key: trimmed, 13085.0 -> 13085; missing: quarantine */
+	COL_CUSTOMER,		/* a fact's customer id, looked up among the customers */
+	COL_DATE,		/* the source's date column: RowHead.when */
+	COL_AMOUNT,		/* money in cents (int64_t) */
+	COL_CATEGORY,		/* a label number (uint32_t) by the category's rules */
+	COL_TITLE,		/* title-cased text (const char *) */
+	COL_EMAIL,		/* a valid lower-cased e-mail or NULL (const char *) */
+	COL_GENDER,		/* GENDER_* (uint8_t) */
+} ColKind;
+
+typedef struct {
+	ColKind kind;
+	CatKind category;	/* COL_CATEGORY: whose rules */
+	size_t at;		/* where the value goes in the row */
+} ColumnRule;
+
+typedef struct {
+	const char *name;	/* "customers" */
+	const char *file;	/* default file name */
+	bool required;		/* a build needs the file */
+	int ncols;
+	const char *cols[MAX_COLS];	/* canonical names; [0] is the key */
+	ColumnRule rule[MAX_COLS];
+	int customer_col;	/* a fact's customer column; -1 for the customers themselves */
+	int date_col;		/* the one date column (for customers, the date of birth) */
+	bool timestamp;		/* the date column keeps its time */
+	size_t row_size;	/* the silver row: a RowHead, then the values */
+} SourceDef;
+
+extern const SourceDef source_defs[SRC_COUNT];
+static inline bool source_is_fact(SourceId id) { return source_defs[id].customer_col >= 0; }
+
 /* ------------------------------------------------------------------ silver (silver.c) */
 /* Every silver row starts with this head, so table rules work on any source. It keeps
  * the row's bronze record: its text as read, and its line. */
@@ -398,23 +420,24 @@ struct Source {
 	const SourceDef *def;
 	const Config *cfg;
 	const Source *customers;	/* for facts: where customer ids are looked up */
+	/* the reader's (silver_read.c) */
 	char *path;
 	bool present, broken;
 	Ingest *ingest;
-	Diags diags;
-	Arena arena;
-	/* bronze */
-	uint64_t rows_read, blank_lines;
-	bool have_header;
-	uint32_t nheader;
-	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
-	/* silver */
-	Table table;
-	Index keys;		/* customers only: id -> row number */
 	const char *input;	/* a buffer fed whole that outlives the build (bronze points into it) */
 	size_t input_len;
 	void *map;		/* the file's mapping, when read from a file */
 	size_t map_len;
+	bool have_header;
+	uint32_t nheader;
+	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
+	/* bronze */
+	uint64_t rows_read, blank_lines;
+	Diags diags;
+	Arena arena;
+	/* silver (silver.c) */
+	Table table;
+	Index keys;		/* customers only: id -> row number */
 	struct Orphan *orphans;
 	size_t norphans, caporphans;
 	uint32_t last_customer;	/* the last customer id looked up, and its row */
@@ -446,22 +469,37 @@ typedef struct {
 
 #define CUSTOMERS(s) (&(s)->src[SRC_CUSTOMERS].table)
 
+/* ---- the reader (silver_read.c): files mapped and read in chunks by threads, header names
+ * mapped to columns, each record handed to the table rules below. */
+
 /* Reads and cleans every source. Returns false when the build cannot go on (the reason
  * is in the diagnostics). */
 bool silver_load(Silver *s, Config *cfg);
 void silver_free(Silver *s);
-/* Silver rows that came from the file (customers: without the inferred ones). */
-size_t silver_rows(const Silver *s, SourceId id);
-Severity silver_worst(const Silver *s);
-void silver_report(Buf *out, const Silver *s, bool quiet);	/* diagnostics of every file */
 /* For tests and the fuzzer: sources from memory. silver_init, then per source
  * silver_source_init/feed/end (customers first), then silver_finish. */
-void silver_init(Silver *s, Config *cfg);
 void silver_source_init(Silver *s, Source *src, SourceId id);
 /* Feeds bytes; persistent says data stays valid until silver_free (bronze keeps pointers). */
 void silver_source_feed(Silver *s, Source *src, const char *data, size_t len, bool persistent);
 void silver_source_end(Silver *s, Source *src);
+
+/* ---- the table rules (silver.c): pure, on rows the reader hands over */
+void silver_init(Silver *s, Config *cfg);
+void silver_source_setup(Silver *s, Source *src, SourceId id);	/* empty tables, the category labels */
+/* A record with its fields in canonical column order (absent columns empty): cleaned into
+ * a silver row, or quarantined. raw stays valid for the whole build. */
+void silver_row(Source *src, const Record *r, Str raw, const Str *f);
+void silver_reject(Source *src, const Record *r, Str raw);	/* a malformed record: to quarantine */
+void silver_source_close(Source *src);	/* after the last row: duplicate keys out */
+/* Moves a part's rows, quarantine and problems into dst, its lines shifted by offset. */
+void silver_merge(Source *dst, Source *part, uint32_t offset);
+void silver_source_free(Source *src);
+/* After every source: date order, inferred customers, the as-of date, counts. */
 bool silver_finish(Silver *s);
+/* Silver rows that came from the file (customers: without the inferred ones). */
+size_t silver_rows(const Silver *s, SourceId id);
+Severity silver_worst(const Silver *s);
+void silver_report(Buf *out, const Silver *s, bool quiet);	/* diagnostics of every file */
 
 /* ------------------------------------------------------------------ gold (kpi.c)
  * KPIs as SPEC §6 defines them, as of a day. */

@@ -281,7 +281,7 @@ static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 			cell_str(b, label(src, TI_ISSUE, t->issue));
 			cell_str(b, label(src, TI_STATUS, t->status));
 			cell_bool(b, ticket_is_open(t));
-		} else {
+		} else if (w->src == SRC_SESSIONS) {
 			const Session *se = (const Session *)h;
 			cell_str(b, label(src, SE_PAGE, se->page));
 			cell_str(b, label(src, SE_DEVICE, se->device));

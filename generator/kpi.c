@@ -400,9 +400,9 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 	for (size_t i = 0; i < nc; i++)
 		g->rank[g->order[i]] = (uint32_t)i;
 	g->first_day = MOMENT_NULL;
-	for (int i = SRC_ORDERS; i < SRC_COUNT; i++) {
+	for (int i = 0; i < SRC_COUNT; i++) {
 		const Table *t = &s->src[i].table;
-		for (size_t r = 0; r < t->n; r++) {
+		for (size_t r = 0; source_is_fact((SourceId)i) && r < t->n; r++) {
 			const RowHead *h = ROW(t, RowHead, r);
 			int64_t day = fact_day(h);
 			if (fact_is_late(h, s->as_of) || day == MOMENT_NULL)

@@ -1,45 +1,45 @@
-/* silver.c — bronze to silver: headers, keys, duplicates, date order, orphans, as-of. */
+/* silver.c — the table rules of silver: the sources, keys, values, duplicates, date order,
+ * orphans and the as-of date, on rows the reader (silver_read.c) hands over. */
 #include "c360.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <stdlib.h>
-#include <unistd.h>
+
+#define RULE(k, T, field) {.kind = (k), .at = offsetof(T, field)}
+#define CATEGORY(c, T, field) {.kind = COL_CATEGORY, .category = (c), .at = offsetof(T, field)}
 
 const SourceDef source_defs[SRC_COUNT] = {
 	[SRC_CUSTOMERS] = {.name = "customers", .file = "customers.csv", .required = true, .ncols = CU_NCOLS,
 			   .cols = {"customer_id", "name", "email", "gender", "dob", "location"},
-			   .date_col = CU_DOB, .amount_col = -1},
+			   .rule = {[CU_ID] = {COL_KEY}, [CU_NAME] = RULE(COL_TITLE, Customer, name),
+				    [CU_EMAIL] = RULE(COL_EMAIL, Customer, email),
+				    [CU_GENDER] = RULE(COL_GENDER, Customer, gender), [CU_DOB] = {COL_DATE},
+				    [CU_LOCATION] = RULE(COL_TITLE, Customer, location)},
+			   .customer_col = -1, .date_col = CU_DOB, .row_size = sizeof(Customer)},
 	[SRC_ORDERS] = {.name = "orders", .file = "orders.csv", .required = true, .ncols = OR_NCOLS,
 			.cols = {"order_id", "customer_id", "order_date", "amount", "status"},
-			.date_col = OR_DATE, .amount_col = OR_AMOUNT, .category = {[OR_STATUS] = CAT_ORDER_STATUS}},
+			.rule = {[OR_ID] = {COL_KEY}, [OR_CUSTOMER] = {COL_CUSTOMER}, [OR_DATE] = {COL_DATE},
+				 [OR_AMOUNT] = RULE(COL_AMOUNT, Order, cents),
+				 [OR_STATUS] = CATEGORY(CAT_ORDER_STATUS, Order, status)},
+			.customer_col = OR_CUSTOMER, .date_col = OR_DATE, .row_size = sizeof(Order)},
 	[SRC_PAYMENTS] = {.name = "payments", .file = "payments.csv", .ncols = PA_NCOLS,
 			  .cols = {"payment_id", "customer_id", "payment_date", "payment_method", "payment_status", "amount"},
-			  .date_col = PA_DATE, .amount_col = PA_AMOUNT,
-			  .category = {[PA_METHOD] = CAT_PAY_METHOD, [PA_STATUS] = CAT_PAY_STATUS}},
+			  .rule = {[PA_ID] = {COL_KEY}, [PA_CUSTOMER] = {COL_CUSTOMER}, [PA_DATE] = {COL_DATE},
+				   [PA_METHOD] = CATEGORY(CAT_PAY_METHOD, Payment, method),
+				   [PA_STATUS] = CATEGORY(CAT_PAY_STATUS, Payment, status),
+				   [PA_AMOUNT] = RULE(COL_AMOUNT, Payment, cents)},
+			  .customer_col = PA_CUSTOMER, .date_col = PA_DATE, .row_size = sizeof(Payment)},
 	[SRC_TICKETS] = {.name = "support_tickets", .file = "support_tickets.csv", .ncols = TI_NCOLS,
 			 .cols = {"ticket_id", "customer_id", "issue_type", "ticket_date", "resolution_status"},
-			 .date_col = TI_DATE, .amount_col = -1,
-			 .category = {[TI_ISSUE] = CAT_ISSUE, [TI_STATUS] = CAT_TICKET_STATUS}},
+			 .rule = {[TI_ID] = {COL_KEY}, [TI_CUSTOMER] = {COL_CUSTOMER},
+				  [TI_ISSUE] = CATEGORY(CAT_ISSUE, Ticket, issue), [TI_DATE] = {COL_DATE},
+				  [TI_STATUS] = CATEGORY(CAT_TICKET_STATUS, Ticket, status)},
+			 .customer_col = TI_CUSTOMER, .date_col = TI_DATE, .row_size = sizeof(Ticket)},
 	[SRC_SESSIONS] = {.name = "web_activities", .file = "web_activities.csv", .ncols = SE_NCOLS,
 			  .cols = {"session_id", "customer_id", "page_viewed", "session_time", "device_type"},
-			  .date_col = SE_TIME, .timestamp = true, .amount_col = -1,
-			  .category = {[SE_PAGE] = CAT_PAGE, [SE_DEVICE] = CAT_DEVICE}},
-};
-
-static const size_t row_size[SRC_COUNT] = {
-	sizeof(Customer), sizeof(Order), sizeof(Payment), sizeof(Ticket), sizeof(Session),
-};
-
-/* Where each category column's label number lives in its row. */
-static const size_t category_at[SRC_COUNT][MAX_COLS] = {
-	[SRC_ORDERS] = {[OR_STATUS] = offsetof(Order, status)},
-	[SRC_PAYMENTS] = {[PA_METHOD] = offsetof(Payment, method), [PA_STATUS] = offsetof(Payment, status)},
-	[SRC_TICKETS] = {[TI_ISSUE] = offsetof(Ticket, issue), [TI_STATUS] = offsetof(Ticket, status)},
-	[SRC_SESSIONS] = {[SE_PAGE] = offsetof(Session, page), [SE_DEVICE] = offsetof(Session, device)},
+			  .rule = {[SE_ID] = {COL_KEY}, [SE_CUSTOMER] = {COL_CUSTOMER},
+				   [SE_PAGE] = CATEGORY(CAT_PAGE, Session, page), [SE_TIME] = {COL_DATE},
+				   [SE_DEVICE] = CATEGORY(CAT_DEVICE, Session, device)},
+			  .customer_col = SE_CUSTOMER, .date_col = SE_TIME, .timestamp = true, .row_size = sizeof(Session)},
 };
 
 #define MEMO_MAX 65536		/* distinct raw values remembered per category column */
@@ -135,55 +135,6 @@ static void quarantine(Source *src, const char *raw, uint32_t rawlen, uint32_t l
 	src->reason_count[reason - D_FIRST_REASON]++;
 }
 
-/* ---- the header */
-
-static bool is_required(const Source *src, int col)
-{
-	return col == 0 || (col == 1 && src->id != SRC_CUSTOMERS);
-}
-
-static int header_column(const Source *src, const char *name)
-{
-	for (int c = 0; c < src->def->ncols; c++) {
-		if (strcmp(name, src->def->cols[c]) == 0)
-			return c;
-		for (int a = 0; a < MAX_ALIASES && src->cfg->alias[src->id][c][a]; a++)
-			if (strcmp(name, src->cfg->alias[src->id][c][a]) == 0)
-				return c;
-	}
-	return -1;
-}
-
-static void read_header(Source *src, const Record *r)
-{
-	src->have_header = true;
-	src->nheader = r->nfields;
-	Buf names = {0};
-	for (int c = 0; c < MAX_COLS; c++)
-		src->field_of[c] = -1;
-	for (uint32_t i = 0; i < r->nfields; i++) {
-		char *name = config_normalise(r->fields[i]);
-		int c = header_column(src, name);
-		if (c >= 0 && src->field_of[c] < 0)
-			src->field_of[c] = (int)i;
-		else
-			diag(&src->diags, c >= 0 ? D_COLUMN_DUPLICATE : D_COLUMN_UNKNOWN, r->line, i + 1, name, NULL, 0);
-		buf_printf(&names, "%s%s", i ? ", " : "", name);
-		free(name);
-	}
-	if (r->error)
-		diag(&src->diags, D_NO_HEADER, r->line, r->error_col, "the header row is malformed", NULL, 0);
-	for (int c = 0; c < src->def->ncols; c++) {
-		if (src->field_of[c] >= 0)
-			continue;
-		bool required = is_required(src, c);
-		src->broken |= required;
-		diag(&src->diags, required ? D_COLUMN_REQUIRED : D_COLUMN_ABSENT, r->line, 0, src->def->cols[c],
-		     names.p, names.len);
-	}
-	buf_free(&names);
-}
-
 /* ---- value rules applied to a row */
 
 static int64_t row_when(Source *src, RowHead *h, Str v)
@@ -205,16 +156,16 @@ static int64_t row_when(Source *src, RowHead *h, Str v)
 	}
 }
 
-static int64_t row_amount(Source *src, RowHead *h, Str v)
+static int64_t row_amount(Source *src, RowHead *h, int col, Str v)
 {
 	int64_t cents;
 	int st = clean_amount(v, &cents);
 	if (st == AMOUNT_BAD) {
 		h->flags |= FLAG(D_INVALID_AMOUNT);
-		report(src, D_INVALID_AMOUNT, h->line, src->def->amount_col, v);
+		report(src, D_INVALID_AMOUNT, h->line, col, v);
 	} else if (st == AMOUNT_OK && cents < 0) {
 		h->flags |= FLAG(D_NEGATIVE_AMOUNT);
-		report(src, D_NEGATIVE_AMOUNT, h->line, src->def->amount_col, v);
+		report(src, D_NEGATIVE_AMOUNT, h->line, col, v);
 	}
 	return cents;
 }
@@ -228,7 +179,7 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 		val = src->memo_val[col][m];
 	} else {
 		bool unknown;
-		val = clean_category(&src->dict[col], (CatKind)src->def->category[col], v, &src->scratch, &unknown);
+		val = clean_category(&src->dict[col], src->def->rule[col].category, v, &src->scratch, &unknown);
 		val |= unknown ? UNKNOWN_BIT : 0;
 		if (src->memo[col].n < MEMO_MAX) {
 			m = dict_intern(&src->memo[col], v);
@@ -250,52 +201,46 @@ static const char *row_title(Source *src, Str v)
 	return t.n ? arena_strndup(&src->arena, t.p, t.n) : NULL;
 }
 
-static void clean_customer(Source *src, Customer *c, const Str *f)
+static const char *row_email(Source *src, RowHead *h, int col, Str v)
 {
-	c->in_crm = true;
-	c->name = row_title(src, f[CU_NAME]);
-	c->location = row_title(src, f[CU_LOCATION]);
-	c->gender = (uint8_t)clean_gender(f[CU_GENDER]);
-	if (clean_is_null(f[CU_EMAIL]))
-		return;
-	if (clean_email(f[CU_EMAIL], &src->scratch)) {
-		c->email = arena_strndup(&src->arena, src->scratch.p, src->scratch.len);
-	} else {
-		c->h.flags |= FLAG(D_INVALID_EMAIL);
-		report(src, D_INVALID_EMAIL, c->h.line, CU_EMAIL, f[CU_EMAIL]);
-	}
+	if (clean_is_null(v))
+		return NULL;
+	if (clean_email(v, &src->scratch))
+		return arena_strndup(&src->arena, src->scratch.p, src->scratch.len);
+	h->flags |= FLAG(D_INVALID_EMAIL);
+	report(src, D_INVALID_EMAIL, h->line, col, v);
+	return NULL;
 }
 
-static void clean_fact(Source *src, RowHead *h, const Str *f)
+/* Every value column through its rule, into its place in the row. */
+static void row_values(Source *src, RowHead *h, const Str *f)
 {
-	switch (src->id) {
-	case SRC_ORDERS: {
-		Order *o = (Order *)h;
-		o->cents = row_amount(src, h, f[OR_AMOUNT]);
-		o->status = row_category(src, h, OR_STATUS, f[OR_STATUS]);
-		break;
-	}
-	case SRC_PAYMENTS: {
-		Payment *p = (Payment *)h;
-		p->cents = row_amount(src, h, f[PA_AMOUNT]);
-		p->method = row_category(src, h, PA_METHOD, f[PA_METHOD]);
-		p->status = row_category(src, h, PA_STATUS, f[PA_STATUS]);
-		break;
-	}
-	case SRC_TICKETS: {
-		Ticket *t = (Ticket *)h;
-		t->issue = row_category(src, h, TI_ISSUE, f[TI_ISSUE]);
-		t->status = row_category(src, h, TI_STATUS, f[TI_STATUS]);
-		break;
-	}
-	case SRC_SESSIONS: {
-		Session *s = (Session *)h;
-		s->page = row_category(src, h, SE_PAGE, f[SE_PAGE]);
-		s->device = row_category(src, h, SE_DEVICE, f[SE_DEVICE]);
-		break;
-	}
-	default:
-		break;
+	char *row = (char *)h;
+	for (int c = 0; c < src->def->ncols; c++) {
+		const ColumnRule *r = &src->def->rule[c];
+		switch (r->kind) {
+		case COL_KEY:
+		case COL_CUSTOMER:
+			break;
+		case COL_DATE:
+			h->when = row_when(src, h, f[c]);
+			break;
+		case COL_AMOUNT:
+			*(int64_t *)(void *)(row + r->at) = row_amount(src, h, c, f[c]);
+			break;
+		case COL_CATEGORY:
+			*(uint32_t *)(void *)(row + r->at) = row_category(src, h, c, f[c]);
+			break;
+		case COL_TITLE:
+			*(const char **)(void *)(row + r->at) = row_title(src, f[c]);
+			break;
+		case COL_EMAIL:
+			*(const char **)(void *)(row + r->at) = row_email(src, h, c, f[c]);
+			break;
+		case COL_GENDER:
+			*(uint8_t *)(row + r->at) = (uint8_t)clean_gender(f[c]);
+			break;
+		}
 	}
 }
 
@@ -312,14 +257,6 @@ static void note_orphan(Source *src, uint32_t line, const char *id, size_t idlen
 		src->orphans = xrealloc(src->orphans, src->caporphans * sizeof *src->orphans);
 	}
 	src->orphans[src->norphans++] = (struct Orphan){line, (uint32_t)idlen, id};
-}
-
-/* The record's bytes, kept as long as the build: in the input when it stays, else copied. */
-static Str bronze_keep(Source *src, Str raw)
-{
-	if (src->input && raw.p >= src->input && raw.p + raw.n <= src->input + src->input_len)
-		return raw;
-	return str_make(arena_strndup(&src->arena, raw.p, raw.n), raw.n);
 }
 
 /* A key as kept: where the same bytes stand in the raw record, else a copy. */
@@ -353,38 +290,47 @@ static void text_flags(Source *src, const Record *r, RowHead *h)
 static bool row_keys(Source *src, const Record *r, Str raw, const Str *f, Str *id)
 {
 	DiagCode reason = D_MISSING_KEY;
-	int col = 0;
+	int col = 0, cc = src->def->customer_col;
 	*id = clean_id(f[0]);
-	if (id->n && (src->id == SRC_CUSTOMERS || clean_id(f[1]).n))
+	if (id->n && (cc < 0 || clean_id(f[cc]).n))
 		return true;
 	if (id->n)
-		reason = D_MISSING_CUSTOMER_ID, col = 1;
+		reason = D_MISSING_CUSTOMER_ID, col = cc;
 	quarantine(src, raw.p, (uint32_t)raw.n, r->line, reason);
 	report(src, reason, r->line, col, f[col]);
 	return false;
 }
 
-static void on_record(void *ctx, const Record *r)
+/* Looks up a fact's customer; one not in the CRM waits for infer_customers. */
+static void row_customer(Source *src, RowHead *h, Str raw, Str cid)
 {
-	Source *src = ctx;
-	if (!src->have_header) {
-		read_header(src, r);
-		return;
+	const Source *cu = src->customers;
+	if (cid.n == src->last_customer_id.n && memcmp(cid.p, src->last_customer_id.p, cid.n) == 0) {
+		h->customer = src->last_customer;	/* facts often come grouped by customer */
+	} else {
+		h->customer = index_find(&cu->keys, cid, row_key, &cu->table);
+		src->last_customer = h->customer;
+		src->last_customer_id = str_make(src->last_customer_id_buf, 0);
+		if (cid.n <= sizeof src->last_customer_id_buf) {
+			memcpy(src->last_customer_id_buf, cid.p, cid.n);
+			src->last_customer_id.n = cid.n;
+		}
 	}
-	src->rows_read++;
-	Str raw = bronze_keep(src, r->raw);
-	if (r->error || src->broken) {
-		quarantine(src, raw.p, (uint32_t)raw.n, r->line, D_MALFORMED_ROW);
-		if (r->error)
-			diag(&src->diags, D_MALFORMED_ROW, r->line, r->error_col,
-			     r->error == REC_UNTERMINATED ? "quoted field never closed" : "stray quote in a field", NULL, 0);
-		return;
-	}
-	Str f[MAX_COLS], id;
-	for (int c = 0; c < MAX_COLS; c++) {
-		int i = src->field_of[c];
-		f[c] = i >= 0 && (uint32_t)i < r->nfields ? r->fields[i] : str_make("", 0);
-	}
+	if (h->customer == NO_CUSTOMER)
+		note_orphan(src, h->line, key_keep(src, raw, cid), cid.n);
+}
+
+void silver_reject(Source *src, const Record *r, Str raw)
+{
+	quarantine(src, raw.p, (uint32_t)raw.n, r->line, D_MALFORMED_ROW);
+	if (r->error)
+		diag(&src->diags, D_MALFORMED_ROW, r->line, r->error_col,
+		     r->error == REC_UNTERMINATED ? "quoted field never closed" : "stray quote in a field", NULL, 0);
+}
+
+void silver_row(Source *src, const Record *r, Str raw, const Str *f)
+{
+	Str id;
 	if (!row_keys(src, r, raw, f, &id))
 		return;
 	RowHead *h = table_push(&src->table);
@@ -394,29 +340,12 @@ static void on_record(void *ctx, const Record *r)
 	h->id = key_keep(src, raw, id);
 	h->idlen = (uint32_t)id.n;
 	h->customer = NO_CUSTOMER;
-	if (src->id != SRC_CUSTOMERS) {
-		const Source *cu = src->customers;
-		Str cid = clean_id(f[1]);
-		if (cid.n == src->last_customer_id.n && memcmp(cid.p, src->last_customer_id.p, cid.n) == 0) {
-			h->customer = src->last_customer;	/* facts often come grouped by customer */
-		} else {
-			h->customer = index_find(&cu->keys, cid, row_key, &cu->table);
-			src->last_customer = h->customer;
-			src->last_customer_id = str_make(src->last_customer_id_buf, 0);
-			if (cid.n <= sizeof src->last_customer_id_buf) {
-				memcpy(src->last_customer_id_buf, cid.p, cid.n);
-				src->last_customer_id.n = cid.n;
-			}
-		}
-		if (h->customer == NO_CUSTOMER)
-			note_orphan(src, h->line, key_keep(src, raw, cid), cid.n);
-	}
-	text_flags(src, r, h);
-	h->when = row_when(src, h, f[src->def->date_col]);
-	if (src->id == SRC_CUSTOMERS)
-		clean_customer(src, (Customer *)h, f);
+	if (source_is_fact(src->id))
+		row_customer(src, h, raw, clean_id(f[src->def->customer_col]));
 	else
-		clean_fact(src, h, f);
+		((Customer *)h)->in_crm = true;	/* a row of the CRM itself */
+	text_flags(src, r, h);
+	row_values(src, h, f);
 }
 
 /* ---- duplicate keys: the last row in file order wins */
@@ -487,39 +416,21 @@ static void dedupe(Source *src)
 
 /* ---- sources */
 
-void silver_source_init(Silver *s, Source *src, SourceId id)
+void silver_source_setup(Silver *s, Source *src, SourceId id)
 {
 	memset(src, 0, sizeof *src);
 	src->id = id;
 	src->def = &source_defs[id];
 	src->cfg = s->cfg;
-	src->customers = id == SRC_CUSTOMERS ? NULL : &s->src[SRC_CUSTOMERS];
-	src->table.size = row_size[id];
+	src->customers = source_is_fact(id) ? &s->src[SRC_CUSTOMERS] : NULL;
+	src->table.size = src->def->row_size;
 	src->diags.file = src->def->file;
 	for (int c = 0; c < src->def->ncols; c++)
-		clean_category_init(&src->dict[c], (CatKind)src->def->category[c]);
-	src->ingest = ingest_new(on_record, src);
+		clean_category_init(&src->dict[c], src->def->rule[c].category);
 }
 
-void silver_source_feed(Silver *s, Source *src, const char *data, size_t len, bool persistent)
+void silver_source_close(Source *src)
 {
-	(void)s;
-	src->input = persistent ? data : NULL;
-	src->input_len = persistent ? len : 0;
-	ingest_feed(src->ingest, data, len);
-}
-
-void silver_source_end(Silver *s, Source *src)
-{
-	(void)s;
-	ingest_finish(src->ingest);
-	src->blank_lines += ingest_blank_lines(src->ingest);
-	ingest_free(src->ingest);
-	src->ingest = NULL;
-	src->present = true;
-	if (!src->have_header)
-		diag(&src->diags, src->def->required ? D_NO_HEADER : D_EMPTY_OPTIONAL, 0, 0,
-		     "the file is empty: no header row", NULL, 0);
 	for (int c = 0; c < MAX_COLS; c++) {
 		dict_free(&src->memo[c]);
 		free(src->memo_val[c]);
@@ -527,20 +438,16 @@ void silver_source_end(Silver *s, Source *src)
 	}
 	dedupe(src);
 	table_compact(&src->table);
-	if (src->id == SRC_CUSTOMERS)	/* facts look customers up by their final row number */
+	if (!source_is_fact(src->id))	/* facts look customers up by their final row number */
 		reindex(src);
 }
 
-static void source_free(Source *src);
-
-/* ---- reading a file: through a read-only mapping, in chunks read in parallel */
-
-/* Moves a chunk's rows, quarantine and problems into dst, its lines shifted by offset. */
-static void source_merge(Source *dst, Source *from, uint32_t offset)
+void silver_merge(Source *dst, Source *from, uint32_t offset)
 {
+	const SourceDef *def = dst->def;
 	uint32_t *map[MAX_COLS] = {0};
-	for (int c = 0; c < dst->def->ncols; c++) {
-		if (!dst->def->category[c])
+	for (int c = 0; c < def->ncols; c++) {
+		if (def->rule[c].kind != COL_CATEGORY)
 			continue;
 		const Dict *d = &from->dict[c];
 		map[c] = xmalloc((d->n + 1) * sizeof *map[c]);
@@ -558,9 +465,9 @@ static void source_merge(Source *dst, Source *from, uint32_t offset)
 	for (size_t i = t->n; i < t->n + from->table.n; i++) {
 		RowHead *h = ROW(t, RowHead, i);
 		h->line += offset;
-		for (int c = 0; c < dst->def->ncols; c++)
+		for (int c = 0; c < def->ncols; c++)
 			if (map[c]) {
-				uint32_t *label = (uint32_t *)(void *)((char *)h + category_at[dst->id][c]);
+				uint32_t *label = (uint32_t *)(void *)((char *)h + def->rule[c].at);
 				*label = map[c][*label];
 			}
 	}
@@ -572,7 +479,6 @@ static void source_merge(Source *dst, Source *from, uint32_t offset)
 	for (size_t o = 0; o < from->norphans; o++)
 		note_orphan(dst, from->orphans[o].line + offset, from->orphans[o].id, from->orphans[o].idlen);
 	dst->rows_read += from->rows_read;
-	dst->blank_lines += ingest_blank_lines(from->ingest);
 	dst->ambiguous += from->ambiguous;
 	for (int e = 0; e < 3; e++)
 		dst->evidence[e] += from->evidence[e];
@@ -582,137 +488,21 @@ static void source_merge(Source *dst, Source *from, uint32_t offset)
 		free(map[c]);
 }
 
-typedef struct {
-	Source src;
-	const char *data;
-	size_t len;
-	pthread_t thread;
-	bool running;
-} Chunk;
-
-static void *chunk_read(void *arg)
+void silver_source_free(Source *src)
 {
-	Chunk *c = arg;
-	ingest_feed(c->src.ingest, c->data, c->len);
-	return NULL;
-}
-
-/* Splits data[at..len) into at most one chunk per thread, each at least chunk_min bytes and
- * ending after a line end (the last at len). */
-static Chunk *split_chunks(const Silver *s, const char *data, size_t at, size_t len, size_t *count)
-{
-	size_t n = (len - at) / (s->cfg->chunk_min ? s->cfg->chunk_min : 1), threads = (size_t)config_threads(s->cfg);
-	n = n < 1 ? 1 : n > threads ? threads : n;
-	Chunk *ch = xcalloc(n, sizeof *ch);
-	for (size_t k = 0, start = at; k < n; k++) {
-		size_t end = at + (len - at) / n * (k + 1);
-		const char *nl = k + 1 < n && end < len ? memchr(data + end, '\n', len - end) : NULL;
-		end = nl ? (size_t)(nl - data) + 1 : len;
-		if (end < start)
-			end = start;
-		ch[k].data = data + start;
-		ch[k].len = end - start;
-		start = end;
+	diag_free(&src->diags);
+	arena_free(&src->arena);
+	big_free(src->table.rows, src->table.cap * src->table.size);
+	src->table.rows = NULL;
+	index_free(&src->keys);
+	free(src->quarantine);
+	free(src->orphans);
+	for (int c = 0; c < MAX_COLS; c++) {
+		dict_free(&src->dict[c]);
+		dict_free(&src->memo[c]);
+		free(src->memo_val[c]);
 	}
-	*count = n;
-	return ch;
-}
-
-/* A chunk after the first reads with its own state and the first's header. */
-static void start_chunk(Silver *s, const Source *src, Chunk *c)
-{
-	silver_source_init(s, &c->src, src->id);
-	ingest_continue(c->src.ingest);
-	c->src.have_header = true;
-	c->src.broken = src->broken;
-	c->src.nheader = src->nheader;
-	memcpy(c->src.field_of, src->field_of, sizeof src->field_of);
-	c->src.input = src->input;
-	c->src.input_len = src->input_len;
-	c->running = pthread_create(&c->thread, NULL, chunk_read, c) == 0;
-	if (!c->running)
-		chunk_read(c);
-}
-
-/* Merges the chunks into src in order. The first chunk whose predecessor ended inside a
- * record started inside a quoted field: it and those after it are dropped, and the
- * predecessor reads on to the end instead. */
-static void merge_chunks(Source *src, Chunk *ch, size_t n)
-{
-	size_t good = 1;
-	Ingest *last = src->ingest;
-	while (good < n && !ingest_open(last))
-		last = ch[good++].src.ingest;
-	if (good < n)
-		ingest_feed(last, ch[good].data, (size_t)(src->input + src->input_len - ch[good].data));
-	uint32_t offset = ingest_lines(src->ingest);
-	for (size_t k = 1; k < n; k++) {
-		Source *c = &ch[k].src;
-		if (k < good) {
-			ingest_finish(c->ingest);
-			source_merge(src, c, offset);
-			offset += ingest_lines(c->ingest);
-		}
-		source_free(c);
-	}
-}
-
-/* Feeds the file's bytes to src: the header line by line (the other chunks need it), then the
- * rest in chunks read by threads and merged in file order. */
-static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
-{
-	size_t at = 0, n;
-	src->input = data;
-	src->input_len = len;
-	while (at < len && !src->have_header) {
-		const char *nl = memchr(data + at, '\n', len - at);
-		size_t end = nl ? (size_t)(nl - data) + 1 : len;
-		ingest_feed(src->ingest, data + at, end - at);
-		at = end;
-	}
-	Chunk *ch = split_chunks(s, data, at, len, &n);
-	for (size_t k = 1; k < n; k++)
-		start_chunk(s, src, &ch[k]);
-	ingest_feed(src->ingest, ch[0].data, ch[0].len);
-	for (size_t k = 1; k < n; k++)
-		if (ch[k].running)
-			pthread_join(ch[k].thread, NULL);
-	merge_chunks(src, ch, n);
-	free(ch);
-}
-
-/* Reads a file whole through a read-only mapping: bronze points into it, nothing is copied. */
-static void load_file(Silver *s, Source *src)
-{
-	const Config *cfg = s->cfg;
-	const char *name = config_file_of(cfg, src->id);
-	char *path = path_join(cfg->data_dir, name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		DiagCode code = errno != ENOENT ? D_READ_ERROR : src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING;
-		src->path = path;
-		src->diags.file = path;
-		diag(&src->diags, code, 0, 0, strerror(errno), NULL, 0);
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	silver_source_init(s, src, src->id);
-	src->path = path;
-	src->diags.file = path;
-	if (st.st_size > 0) {
-		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		if (map == MAP_FAILED) {
-			diag(&src->diags, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
-		} else {
-			src->map = map;
-			src->map_len = (size_t)st.st_size;
-			read_chunked(s, src, map, src->map_len);
-		}
-	}
-	close(fd);
-	silver_source_end(s, src);
+	buf_free(&src->scratch);
 }
 
 /* ---- after every source is read */
@@ -749,8 +539,10 @@ static void decide_date_order(Silver *s)
 static void infer_customers(Silver *s)
 {
 	Source *cu = &s->src[SRC_CUSTOMERS];
-	for (int i = SRC_ORDERS; i < SRC_COUNT; i++) {
+	for (int i = 0; i < SRC_COUNT; i++) {
 		Source *src = &s->src[i];
+		if (!source_is_fact(src->id))
+			continue;
 		size_t k = 0;	/* orphans and rows are both in file order */
 		for (size_t r = 0; r < src->table.n; r++) {
 			RowHead *h = ROW(&src->table, RowHead, r);
@@ -771,7 +563,7 @@ static void infer_customers(Silver *s)
 			}
 			h->customer = c;
 			h->flags |= FLAG(D_ORPHAN_CUSTOMER);
-			report(src, D_ORPHAN_CUSTOMER, h->line, 1, id);
+			report(src, D_ORPHAN_CUSTOMER, h->line, src->def->customer_col, id);
 		}
 		free(src->orphans);
 		src->orphans = NULL;
@@ -783,9 +575,9 @@ static void find_as_of(Silver *s)
 	s->as_of = s->cfg->as_of;
 	if (s->as_of != MOMENT_NULL)
 		return;
-	for (int i = SRC_ORDERS; i < SRC_COUNT; i++) {
+	for (int i = 0; i < SRC_COUNT; i++) {
 		const Table *t = &s->src[i].table;
-		for (size_t r = 0; r < t->n; r++) {
+		for (size_t r = 0; source_is_fact((SourceId)i) && r < t->n; r++) {
 			int64_t w = ROW(t, RowHead, r)->when;
 			if (w != MOMENT_NULL && (s->as_of == MOMENT_NULL || date_floor_day(w) > s->as_of))
 				s->as_of = date_floor_day(w);
@@ -809,15 +601,15 @@ static void check_dates_against_as_of(Silver *s)
 			if (h->when == MOMENT_NULL)
 				continue;
 			int64_t day = date_floor_day(h->when);
-			bool late = day > s->as_of;
-			if (!late && (i != SRC_CUSTOMERS || day >= oldest))
+			bool late = day > s->as_of, birth = !source_is_fact((SourceId)i);
+			if (!late && (!birth || day >= oldest))
 				continue;
 			v.len = 0;
 			buf_date(&v, day);
-			if (i == SRC_CUSTOMERS) {
+			if (birth) {	/* a date of birth: after the as-of date or over 120 years before */
 				h->when = MOMENT_NULL;
 				h->flags |= FLAG(D_IMPLAUSIBLE_DOB);
-				report(src, D_IMPLAUSIBLE_DOB, h->line, CU_DOB, str_make(v.p, v.len));
+				report(src, D_IMPLAUSIBLE_DOB, h->line, src->def->date_col, str_make(v.p, v.len));
 			} else {
 				src->after_as_of++;
 				report(src, D_AFTER_AS_OF, h->line, src->def->date_col, str_make(v.p, v.len));
@@ -869,28 +661,8 @@ void silver_init(Silver *s, Config *cfg)
 	memset(s, 0, sizeof *s);
 	s->cfg = cfg;
 	s->general.file = cfg->data_dir;
-	for (int i = 0; i < SRC_COUNT; i++) {
-		s->src[i].id = (SourceId)i;
-		s->src[i].def = &source_defs[i];
-		s->src[i].cfg = cfg;
-		s->src[i].table.size = row_size[i];
-		s->src[i].diags.file = source_defs[i].file;
-	}
-}
-
-bool silver_load(Silver *s, Config *cfg)
-{
-	silver_init(s, cfg);
-	int dir = open(cfg->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0) {
-		diag(&s->general, D_NO_DATA_DIR, 0, 0, cfg->data_dir, NULL, 0);
-		s->general.file = NULL;
-		return false;
-	}
-	close(dir);
 	for (int i = 0; i < SRC_COUNT; i++)
-		load_file(s, &s->src[i]);
-	return silver_finish(s);
+		silver_source_setup(s, &s->src[i], (SourceId)i);
 }
 
 size_t silver_rows(const Silver *s, SourceId id)
@@ -914,35 +686,4 @@ void silver_report(Buf *out, const Silver *s, bool quiet)
 	diag_format(out, &s->general, quiet);
 	for (int i = 0; i < SRC_COUNT; i++)
 		diag_format(out, &s->src[i].diags, quiet);
-}
-
-static void source_free(Source *src)
-{
-	ingest_free(src->ingest);
-	src->ingest = NULL;
-	diag_free(&src->diags);
-	arena_free(&src->arena);
-	big_free(src->table.rows, src->table.cap * src->table.size);
-	src->table.rows = NULL;
-	index_free(&src->keys);
-	free(src->quarantine);
-	free(src->orphans);
-	for (int c = 0; c < MAX_COLS; c++) {
-		dict_free(&src->dict[c]);
-		dict_free(&src->memo[c]);
-		free(src->memo_val[c]);
-	}
-	buf_free(&src->scratch);
-}
-
-void silver_free(Silver *s)
-{
-	diag_free(&s->general);
-	for (int i = 0; i < SRC_COUNT; i++) {
-		Source *src = &s->src[i];
-		source_free(src);
-		free(src->path);
-		if (src->map)
-			munmap(src->map, src->map_len);
-	}
 }

@@ -124,12 +124,16 @@ static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, 
 			v_set(a, o, "open", v_bool(a, ticket_is_open(x)));
 			break;
 		}
-		default: {
+		case SRC_SESSIONS: {
 			const Session *x = (const Session *)h;
 			v_set(a, o, "page", label_of(site, a, src, SE_PAGE, x->page));
 			v_set(a, o, "device", label_of(site, a, src, SE_DEVICE, x->device));
 			v_set(a, o, "channel", v_cstr(a, channel_label[device_channel(x->device)]));
+			break;
 		}
+		case SRC_CUSTOMERS:
+		case SRC_COUNT:
+			break;
 		}
 	}
 	return list;
@@ -511,8 +515,9 @@ static bool write_index(Site *site)
 
 bool site_customers(Site *site)
 {
-	for (int i = SRC_ORDERS; i < SRC_COUNT; i++)
-		group_facts(site->s, (SourceId)i, &site->by[i]);
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (source_is_fact((SourceId)i))
+			group_facts(site->s, (SourceId)i, &site->by[i]);
 	bool ok = out_mkdir(site->dir, "customers", site->err), used[256] = {false};
 	for (size_t c = 0; c < CUSTOMERS(site->s)->n; c++) {
 		const RowHead *h = &ROW(CUSTOMERS(site->s), Customer, c)->h;

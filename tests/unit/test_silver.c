@@ -263,6 +263,60 @@ static void test_conservation_on_messy_input(void **state)
 	silver_free(&s);
 }
 
+/* The source table is what every stage reads a source by: each row must be whole. */
+static void test_source_table_is_consistent(void **state)
+{
+	(void)state;
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const SourceDef *d = &source_defs[i];
+		int dates = 0;
+		CHECK(d->rule[0].kind == COL_KEY, "%s: column 0 is the key", d->name);
+		CHECK((d->customer_col >= 0) == (i != SRC_CUSTOMERS), "%s: facts name a customer", d->name);
+		if (d->customer_col >= 0)
+			CHECK(d->rule[d->customer_col].kind == COL_CUSTOMER, "%s: customer column", d->name);
+		CHECK(d->rule[d->date_col].kind == COL_DATE, "%s: date column", d->name);
+		for (int c = 0; c < d->ncols; c++) {
+			const ColumnRule *r = &d->rule[c];
+			dates += r->kind == COL_DATE;
+			CHECK(d->cols[c] && *d->cols[c], "%s: column %d has a name", d->name, c);
+			CHECK((r->kind == COL_CATEGORY) == (r->category != CAT_NONE), "%s.%s: category", d->name, d->cols[c]);
+			if (r->kind >= COL_AMOUNT)
+				CHECK(r->at >= sizeof(RowHead) && r->at < d->row_size, "%s.%s: in the row", d->name, d->cols[c]);
+		}
+		CHECK(dates == 1, "%s: one date column", d->name);
+	}
+}
+
+/* Every kind of column rule puts its value where the row keeps it. */
+static void test_column_rules_fill_the_row(void **state)
+{
+	(void)state;
+	Silver s;
+	Config cfg = test_config();
+	const char *text[SRC_COUNT] = {
+		"customer_id,name,email,gender,dob,location\n 7.0 ,ada LOVELACE,ADA@Example.com,F,1990-03-04,new  york\n",
+		"order_id,customer_id,order_date,amount,status\nA,7,2022-07-01,\"$1,234.50\",DELIVERED\n",
+		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\nP,7,2022-07-01,upi,declined,12\n",
+		"ticket_id,customer_id,issue_type,ticket_date,resolution_status\nT,7,late_delivery,2022-07-01,solved\n",
+		"session_id,customer_id,page_viewed,session_time,device_type\nS,7,Cart,2022-07-01 10:00,iPhone\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	const Customer *c = (const Customer *)row_by_id(&s, SRC_CUSTOMERS, "7");
+	CHECK(c && c->in_crm && strcmp(c->name, "Ada Lovelace") == 0 && strcmp(c->email, "ada@example.com") == 0 &&
+	      c->gender == GENDER_FEMALE && strcmp(c->location, "New York") == 0, "customer 7");
+	const Order *o = (const Order *)row_by_id(&s, SRC_ORDERS, "A");
+	CHECK(o && o->cents == 123450 && o->status == OS_COMPLETED && o->h.customer == 0, "order A");
+	const Payment *p = (const Payment *)row_by_id(&s, SRC_PAYMENTS, "P");
+	CHECK(p && p->cents == 1200 && p->method == PM_UPI && p->status == PS_FAILED, "payment P");
+	const Ticket *t = (const Ticket *)row_by_id(&s, SRC_TICKETS, "T");
+	CHECK(t && t->status == TS_RESOLVED && strcmp(s.src[SRC_TICKETS].dict[TI_ISSUE].label[t->issue], "Late Delivery") == 0,
+	      "ticket T");
+	const Session *se = (const Session *)row_by_id(&s, SRC_SESSIONS, "S");
+	CHECK(se && se->device == DV_IOS && strcmp(s.src[SRC_SESSIONS].dict[SE_PAGE].label[se->page], "/cart") == 0 &&
+	      se->h.when == date_days(2022, 7, 1) * SECS_PER_DAY + 36000, "session S");
+	silver_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +331,8 @@ int main(void)
 		cmocka_unit_test(test_no_dated_fact_needs_as_of),
 		cmocka_unit_test(test_ragged_rows_are_kept),
 		cmocka_unit_test(test_conservation_on_messy_input),
+		cmocka_unit_test(test_source_table_is_consistent),
+		cmocka_unit_test(test_column_rules_fill_the_row),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

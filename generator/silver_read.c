@@ -1,0 +1,292 @@
+/* silver_read.c — the reader: files mapped and read in chunks by threads, the header mapped
+ * to canonical columns, each record handed to the table rules of silver.c. */
+#include "c360.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* ---- the header */
+
+static bool is_required(const Source *src, int col)
+{
+	return col == 0 || col == src->def->customer_col;
+}
+
+static int header_column(const Source *src, const char *name)
+{
+	for (int c = 0; c < src->def->ncols; c++) {
+		if (strcmp(name, src->def->cols[c]) == 0)
+			return c;
+		for (int a = 0; a < MAX_ALIASES && src->cfg->alias[src->id][c][a]; a++)
+			if (strcmp(name, src->cfg->alias[src->id][c][a]) == 0)
+				return c;
+	}
+	return -1;
+}
+
+static void read_header(Source *src, const Record *r)
+{
+	src->have_header = true;
+	src->nheader = r->nfields;
+	Buf names = {0};
+	for (int c = 0; c < MAX_COLS; c++)
+		src->field_of[c] = -1;
+	for (uint32_t i = 0; i < r->nfields; i++) {
+		char *name = config_normalise(r->fields[i]);
+		int c = header_column(src, name);
+		if (c >= 0 && src->field_of[c] < 0)
+			src->field_of[c] = (int)i;
+		else
+			diag(&src->diags, c >= 0 ? D_COLUMN_DUPLICATE : D_COLUMN_UNKNOWN, r->line, i + 1, name, NULL, 0);
+		buf_printf(&names, "%s%s", i ? ", " : "", name);
+		free(name);
+	}
+	if (r->error)
+		diag(&src->diags, D_NO_HEADER, r->line, r->error_col, "the header row is malformed", NULL, 0);
+	for (int c = 0; c < src->def->ncols; c++) {
+		if (src->field_of[c] >= 0)
+			continue;
+		bool required = is_required(src, c);
+		src->broken |= required;
+		diag(&src->diags, required ? D_COLUMN_REQUIRED : D_COLUMN_ABSENT, r->line, 0, src->def->cols[c],
+		     names.p, names.len);
+	}
+	buf_free(&names);
+}
+
+/* ---- records: the header, then rows */
+
+/* The record's bytes, kept as long as the build: in the input when it stays, else copied. */
+static Str bronze_keep(Source *src, Str raw)
+{
+	if (src->input && raw.p >= src->input && raw.p + raw.n <= src->input + src->input_len)
+		return raw;
+	return str_make(arena_strndup(&src->arena, raw.p, raw.n), raw.n);
+}
+
+static void on_record(void *ctx, const Record *r)
+{
+	Source *src = ctx;
+	if (!src->have_header) {
+		read_header(src, r);
+		return;
+	}
+	src->rows_read++;
+	Str raw = bronze_keep(src, r->raw);
+	if (r->error || src->broken) {
+		silver_reject(src, r, raw);
+		return;
+	}
+	Str f[MAX_COLS];
+	for (int c = 0; c < MAX_COLS; c++) {
+		int i = src->field_of[c];
+		f[c] = i >= 0 && (uint32_t)i < r->nfields ? r->fields[i] : str_make("", 0);
+	}
+	silver_row(src, r, raw, f);
+}
+
+/* ---- sources fed from memory or from a file */
+
+void silver_source_init(Silver *s, Source *src, SourceId id)
+{
+	silver_source_free(src);
+	silver_source_setup(s, src, id);
+	src->ingest = ingest_new(on_record, src);
+}
+
+void silver_source_feed(Silver *s, Source *src, const char *data, size_t len, bool persistent)
+{
+	(void)s;
+	src->input = persistent ? data : NULL;
+	src->input_len = persistent ? len : 0;
+	ingest_feed(src->ingest, data, len);
+}
+
+void silver_source_end(Silver *s, Source *src)
+{
+	(void)s;
+	ingest_finish(src->ingest);
+	src->blank_lines += ingest_blank_lines(src->ingest);
+	ingest_free(src->ingest);
+	src->ingest = NULL;
+	src->present = true;
+	if (!src->have_header)
+		diag(&src->diags, src->def->required ? D_NO_HEADER : D_EMPTY_OPTIONAL, 0, 0,
+		     "the file is empty: no header row", NULL, 0);
+	silver_source_close(src);
+}
+
+static void source_free(Source *src)
+{
+	ingest_free(src->ingest);
+	src->ingest = NULL;
+	silver_source_free(src);
+}
+
+/* ---- reading a file: through a read-only mapping, in chunks read in parallel */
+
+typedef struct {
+	Source src;
+	const char *data;
+	size_t len;
+	pthread_t thread;
+	bool running;
+} Chunk;
+
+static void *chunk_read(void *arg)
+{
+	Chunk *c = arg;
+	ingest_feed(c->src.ingest, c->data, c->len);
+	return NULL;
+}
+
+/* Splits data[at..len) into at most one chunk per thread, each at least chunk_min bytes and
+ * ending after a line end (the last at len). */
+static Chunk *split_chunks(const Silver *s, const char *data, size_t at, size_t len, size_t *count)
+{
+	size_t n = (len - at) / (s->cfg->chunk_min ? s->cfg->chunk_min : 1), threads = (size_t)config_threads(s->cfg);
+	n = n < 1 ? 1 : n > threads ? threads : n;
+	Chunk *ch = xcalloc(n, sizeof *ch);
+	for (size_t k = 0, start = at; k < n; k++) {
+		size_t end = at + (len - at) / n * (k + 1);
+		const char *nl = k + 1 < n && end < len ? memchr(data + end, '\n', len - end) : NULL;
+		end = nl ? (size_t)(nl - data) + 1 : len;
+		if (end < start)
+			end = start;
+		ch[k].data = data + start;
+		ch[k].len = end - start;
+		start = end;
+	}
+	*count = n;
+	return ch;
+}
+
+/* A chunk after the first reads with its own state and the first's header. */
+static void start_chunk(Silver *s, const Source *src, Chunk *c)
+{
+	silver_source_init(s, &c->src, src->id);
+	ingest_continue(c->src.ingest);
+	c->src.have_header = true;
+	c->src.broken = src->broken;
+	c->src.nheader = src->nheader;
+	memcpy(c->src.field_of, src->field_of, sizeof src->field_of);
+	c->src.input = src->input;
+	c->src.input_len = src->input_len;
+	c->running = pthread_create(&c->thread, NULL, chunk_read, c) == 0;
+	if (!c->running)
+		chunk_read(c);
+}
+
+/* Merges the chunks into src in order. The first chunk whose predecessor ended inside a
+ * record started inside a quoted field: it and those after it are dropped, and the
+ * predecessor reads on to the end instead. */
+static void merge_chunks(Source *src, Chunk *ch, size_t n)
+{
+	size_t good = 1;
+	Ingest *last = src->ingest;
+	while (good < n && !ingest_open(last))
+		last = ch[good++].src.ingest;
+	if (good < n)
+		ingest_feed(last, ch[good].data, (size_t)(src->input + src->input_len - ch[good].data));
+	uint32_t offset = ingest_lines(src->ingest);
+	for (size_t k = 1; k < n; k++) {
+		Source *c = &ch[k].src;
+		if (k < good) {
+			ingest_finish(c->ingest);
+			silver_merge(src, c, offset);
+			src->blank_lines += ingest_blank_lines(c->ingest);
+			offset += ingest_lines(c->ingest);
+		}
+		source_free(c);
+	}
+}
+
+/* Feeds the file's bytes to src: the header line by line (the other chunks need it), then the
+ * rest in chunks read by threads and merged in file order. */
+static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
+{
+	size_t at = 0, n;
+	src->input = data;
+	src->input_len = len;
+	while (at < len && !src->have_header) {
+		const char *nl = memchr(data + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - data) + 1 : len;
+		ingest_feed(src->ingest, data + at, end - at);
+		at = end;
+	}
+	Chunk *ch = split_chunks(s, data, at, len, &n);
+	for (size_t k = 1; k < n; k++)
+		start_chunk(s, src, &ch[k]);
+	ingest_feed(src->ingest, ch[0].data, ch[0].len);
+	for (size_t k = 1; k < n; k++)
+		if (ch[k].running)
+			pthread_join(ch[k].thread, NULL);
+	merge_chunks(src, ch, n);
+	free(ch);
+}
+
+/* Reads a file whole through a read-only mapping: bronze points into it, nothing is copied. */
+static void load_file(Silver *s, Source *src)
+{
+	const Config *cfg = s->cfg;
+	const char *name = config_file_of(cfg, src->id);
+	char *path = path_join(cfg->data_dir, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		DiagCode code = errno != ENOENT ? D_READ_ERROR : src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING;
+		src->path = path;
+		src->diags.file = path;
+		diag(&src->diags, code, 0, 0, strerror(errno), NULL, 0);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	silver_source_init(s, src, src->id);
+	src->path = path;
+	src->diags.file = path;
+	if (st.st_size > 0) {
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		if (map == MAP_FAILED) {
+			diag(&src->diags, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
+		} else {
+			src->map = map;
+			src->map_len = (size_t)st.st_size;
+			read_chunked(s, src, map, src->map_len);
+		}
+	}
+	close(fd);
+	silver_source_end(s, src);
+}
+
+bool silver_load(Silver *s, Config *cfg)
+{
+	silver_init(s, cfg);
+	int dir = open(cfg->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0) {
+		diag(&s->general, D_NO_DATA_DIR, 0, 0, cfg->data_dir, NULL, 0);
+		s->general.file = NULL;
+		return false;
+	}
+	close(dir);
+	for (int i = 0; i < SRC_COUNT; i++)
+		load_file(s, &s->src[i]);
+	return silver_finish(s);
+}
+
+void silver_free(Silver *s)
+{
+	diag_free(&s->general);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		Source *src = &s->src[i];
+		source_free(src);
+		free(src->path);
+		if (src->map)
+			munmap(src->map, src->map_len);
+	}
+}
