@@ -140,7 +140,7 @@ typedef enum {
 	D_IMPLAUSIBLE_DOB, D_INVALID_AMOUNT, D_NEGATIVE_AMOUNT, D_ORPHAN_CUSTOMER,
 	D_UNKNOWN_CATEGORY,
 	/* file and column problems */
-	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_NO_HEADER, D_EMPTY_OPTIONAL,
+	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_CHANGED, D_NO_HEADER, D_EMPTY_OPTIONAL,
 	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE,
 	D_AFTER_AS_OF, D_NO_AS_OF,
 	D_COUNT
@@ -426,8 +426,8 @@ struct Source {
 	Ingest *ingest;
 	const char *input;	/* a buffer fed whole that outlives the build (bronze points into it) */
 	size_t input_len;
-	void *map;		/* the file's mapping, when read from a file */
-	size_t map_len;
+	char *bytes;		/* the file read whole, when read from a file (big_alloc) */
+	size_t nbytes;
 	bool have_header;
 	uint32_t nheader;
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -128,7 +127,7 @@ static void source_free(Source *src)
 	silver_source_free(src);
 }
 
-/* ---- reading a file: through a read-only mapping, in chunks read in parallel */
+/* ---- reading a file: whole into memory, then in chunks read in parallel */
 
 typedef struct {
 	Source src;
@@ -230,37 +229,79 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	free(ch);
 }
 
-/* Reads a file whole through a read-only mapping: bronze points into it, nothing is copied. */
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Reads the open regular file at path whole into memory of the build's own: the build never
+ * depends on the file again (an export rewritten under a mapping would kill it). Returns 0,
+ * an errno, or -1 if the file changed while it was read (its size, times or inode, or what
+ * the path names). */
+static int read_whole(int fd, const char *path, const struct stat *before, char **bytes, size_t *nbytes)
+{
+	size_t n = (size_t)before->st_size, got = 0;
+	char *p = big_alloc(n + 1);	/* one byte more: a file that grew shows it */
+	ssize_t r = 1;
+	while (got <= n && (r = read(fd, p + got, n + 1 - got)) != 0) {
+		if (r < 0 && errno != EINTR)
+			break;
+		got += r > 0 ? (size_t)r : 0;
+	}
+	int e = r < 0 ? errno : 0;
+	struct stat now, named;
+	if (!e && (got != n || fstat(fd, &now) != 0 || stat(path, &named) != 0 || !same_file(before, &now) ||
+		   !same_file(before, &named)))
+		e = -1;
+	*bytes = p;
+	*nbytes = n + 1;
+	return e;
+}
+
+/* Opens a source's file: a regular file only (a FIFO would hang the build, a folder is no
+ * export); -1 after saying why. */
+static int open_file(Source *src, const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* a FIFO opens at once, and is refused */
+	if (fd >= 0 && fstat(fd, st) == 0 && S_ISREG(st->st_mode))
+		return fd;
+	DiagCode code = fd >= 0 || errno != ENOENT ? D_READ_ERROR : src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING;
+	const char *why = fd < 0 ? strerror(errno) : S_ISDIR(st->st_mode) ? "it is a folder, not a file"
+			: "not a regular file (a FIFO, a device or a socket); c360 reads files only";
+	diag(&src->diags, code, 0, 0, why, NULL, 0);
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Reads a file whole, then in chunks: bronze points into the bytes read, nothing more is copied. */
 static void load_file(Silver *s, Source *src)
 {
-	const Config *cfg = s->cfg;
-	const char *name = config_file_of(cfg, src->id);
-	char *path = path_join(cfg->data_dir, name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *path = path_join(s->cfg->data_dir, config_file_of(s->cfg, src->id));
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		DiagCode code = errno != ENOENT ? D_READ_ERROR : src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING;
-		src->path = path;
-		src->diags.file = path;
-		diag(&src->diags, code, 0, 0, strerror(errno), NULL, 0);
-		if (fd >= 0)
-			close(fd);
+	src->path = path;
+	src->diags.file = path;
+	int fd = open_file(src, path, &st);
+	if (fd < 0)
+		return;
+	char *bytes = NULL;
+	size_t nbytes = 0;
+	int e = st.st_size > 0 ? read_whole(fd, path, &st, &bytes, &nbytes) : 0;
+	close(fd);
+	if (e) {
+		diag(&src->diags, e < 0 ? D_CHANGED : D_READ_ERROR, 0, 0, e < 0 ? NULL : strerror(e), NULL, 0);
+		big_free(bytes, nbytes);
 		return;
 	}
 	silver_source_init(s, src, src->id);
 	src->path = path;
 	src->diags.file = path;
-	if (st.st_size > 0) {
-		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		if (map == MAP_FAILED) {
-			diag(&src->diags, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
-		} else {
-			src->map = map;
-			src->map_len = (size_t)st.st_size;
-			read_chunked(s, src, map, src->map_len);
-		}
-	}
-	close(fd);
+	src->bytes = bytes;
+	src->nbytes = nbytes;
+	if (st.st_size > 0)
+		read_chunked(s, src, bytes, (size_t)st.st_size);
 	silver_source_end(s, src);
 }
 
@@ -286,7 +327,6 @@ void silver_free(Silver *s)
 		Source *src = &s->src[i];
 		source_free(src);
 		free(src->path);
-		if (src->map)
-			munmap(src->map, src->map_len);
+		big_free(src->bytes, src->nbytes);
 	}
 }

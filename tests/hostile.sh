@@ -163,4 +163,40 @@ for sig in TERM INT; do
 	no_staging "SIG$sig"
 done
 
+# ---- inputs: regular files only (a FIFO would hang, a folder is no export); a file that
+# changes while it is read stops the build, one rewritten later cannot touch it
+mini "$T/odd"
+rm "$T/odd/customers.csv"
+mkfifo "$T/odd/customers.csv"
+run 1 build --data "$T/odd" --out "$T/s"
+err_has "odd/customers.csv: error: cannot read: not a regular file (a FIFO, a device or a socket)"
+rm "$T/odd/customers.csv"
+mkdir "$T/odd/customers.csv"
+run 1 build --data "$T/odd" --out "$T/s"
+err_has "odd/customers.csv: error: cannot read: it is a folder, not a file"
+rmdir "$T/odd/customers.csv"
+sysfile=/sys/kernel/mm/transparent_hugepage/enabled	# its size says 4096 bytes; reading gives fewer
+if [ -r "$sysfile" ] && [ "$(stat -L -c %s "$sysfile")" -gt "$(wc -c <"$sysfile")" ]; then
+	ln -s "$sysfile" "$T/odd/customers.csv"
+	run 1 build --data "$T/odd" --out "$T/s"
+	err_has "odd/customers.csv: error: the file changed while it was being read; nothing was written"
+	rm "$T/odd/customers.csv"
+fi
+# An export job rewriting orders.csv again and again during builds: each build ends with the
+# site or with that error, never with a crash (SIGBUS under a mapping).
+cp "$T/gen/orders.csv" "$T/orders.full"
+for k in 1 2 3; do
+	timeout -s KILL "$LIMIT" $C360 build --data "$T/gen" --out "$T/rw" >/dev/null 2>"$T/err" &
+	pid=$!
+	while kill -0 $pid 2>/dev/null; do
+		: >"$T/gen/orders.csv"
+		cat "$T/orders.full" >"$T/gen/orders.csv"
+	done
+	wait $pid
+	got=$?
+	[ "$got" = 0 ] || { [ "$got" = 1 ] && grep -q "changed while it was being read\|empty: no header\|required column" "$T/err"; } &&
+		pass || fail "a build over a file being rewritten: exit $got: $(head -3 "$T/err")"
+done
+no_staging "files rewritten"
+
 finish hostile
