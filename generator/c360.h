@@ -259,7 +259,8 @@ Ingest *ingest_new(RecordFn fn, void *ctx);
 void ingest_feed(Ingest *in, const char *data, size_t len);
 void ingest_finish(Ingest *in);	/* flushes the last record */
 uint64_t ingest_blank_lines(const Ingest *in);
-void ingest_continue(Ingest *in);	/* the input continues a file: no BOM at its start */
+/* The input continues the file first began: no BOM at its start, the same line ends. */
+void ingest_continue(Ingest *in, const Ingest *first);
 bool ingest_open(const Ingest *in);	/* a record or line is unfinished */
 uint32_t ingest_lines(const Ingest *in);	/* lines read so far */
 void ingest_free(Ingest *in);

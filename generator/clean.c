@@ -111,7 +111,7 @@ static bool read_time(Str s, size_t i, int32_t *secs)
 		if (oh < 0 || nd != 2 || oh > 14 || i >= s.n || s.p[i++] != ':')
 			return false;
 		om = read_num(s, &i, 2, &nd);
-		if (om < 0 || nd != 2 || om > 59)
+		if (om < 0 || nd != 2 || om > 59 || oh * 60 + om > 14 * 60)	/* real offsets: -14:00 to +14:00 */
 			return false;
 		*secs -= sign * (oh * 3600 + om * 60);
 	}

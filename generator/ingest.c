@@ -15,8 +15,10 @@ struct Ingest {
 	uint32_t line;		/* number of the next line */
 	uint32_t rec_line;
 	bool open;		/* libcsv is inside a record */
+	bool quoted;		/* ... and inside a quoted field: a line end there is data */
 	bool row_done;
 	bool bom_checked;
+	char eol;		/* the file's line end: '\n' (LF or CRLF), '\r' (CR alone); 0 not known yet */
 	uint64_t blank;
 	/* fields of the open record */
 	Buf fbuf;
@@ -130,15 +132,20 @@ static void emit(Ingest *in, const char *raw, size_t rawlen, int error, uint32_t
 static void reset_parser(Ingest *in)
 {
 	csv_fini(&in->csv, NULL, NULL, NULL);
-	in->open = false;
+	in->open = in->quoted = false;
 }
 
-/* Feeds one line's content (without its line end) to libcsv; false on a syntax error. */
-static bool feed_line(Ingest *in, const char *p, size_t n)
+/* Feeds one line to libcsv: its content, then its line end (brk, as in the file) as data
+ * if a quoted field goes on past it, else as the end of the record. False on a syntax error. */
+static bool feed_line(Ingest *in, const char *p, size_t n, const char *brk, size_t nbrk)
 {
 	in->row_done = false;
+	for (const char *q = p; (q = memchr(q, '"', n - (size_t)(q - p))); q++)
+		in->quoted = !in->quoted;	/* "" inside a quoted field toggles twice */
+	if (!in->quoted)
+		brk = "\n", nbrk = 1;
 	if (csv_parse(&in->csv, p, n, on_field, on_row, in) != n ||
-	    csv_parse(&in->csv, "\n", 1, on_field, on_row, in) != 1)
+	    csv_parse(&in->csv, brk, nbrk, on_field, on_row, in) != nbrk)
 		return false;
 	in->open = !in->row_done;
 	/* Grow libcsv's field buffer geometrically: a megabyte field must not cost O(n^2). */
@@ -155,6 +162,34 @@ static bool is_blank(const char *p, size_t n)
 	return true;
 }
 
+/* The file's line ends, from its first one: LF or CRLF, or CR alone (old Mac exports).
+ * False while d holds none yet. */
+static bool decide_eol(Ingest *in, const char *d, size_t n, bool eof)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (d[i] == '\n' || (d[i] == '\r' && (i + 1 < n || eof))) {
+			in->eol = d[i] == '\r' && (i + 1 == n || d[i + 1] != '\n') ? '\r' : '\n';
+			return true;
+		}
+		if (d[i] == '\r')
+			return false;	/* a CR at the end: wait for what follows */
+	}
+	if (eof)
+		in->eol = '\n';
+	return eof;
+}
+
+/* The line at d: the length of its content (without the CR of a CRLF); *next is where the
+ * next line starts, n if d holds no line end (then *whole is false). */
+static size_t line_content(const Ingest *in, const char *d, size_t n, size_t *next, bool *whole)
+{
+	const char *brk = memchr(d, in->eol, n);
+	size_t end = brk ? (size_t)(brk - d) : n;
+	*next = brk ? end + 1 : n;
+	*whole = brk != NULL;
+	return in->eol == '\n' && end && d[end - 1] == '\r' ? end - 1 : end;
+}
+
 /* Parses the complete lines of d[pos..len) (and a last partial line at eof). Returns
  * where the unfinished part starts (the open record or a partial line); sets in->stop
  * to where parsing stopped. */
@@ -162,18 +197,20 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 {
 	size_t rec = in->open ? 0 : pos;
 	while (pos < len) {
-		const char *nl = memchr(d + pos, '\n', len - pos);
-		if (!nl && !eof)
+		if (!in->eol && !decide_eol(in, d + pos, len - pos, eof))
 			break;
-		size_t end = nl ? (size_t)(nl - d) : len, next = nl ? end + 1 : len;
+		bool whole;
+		size_t next, cend = pos + line_content(in, d + pos, len - pos, &next, &whole);
+		next += pos;
+		if (!whole && !eof)
+			break;
 		if (!in->bom_checked) {
 			in->bom_checked = true;
-			if (end - pos >= 3 && memcmp(d + pos, "\xef\xbb\xbf", 3) == 0)
+			if (cend - pos >= 3 && memcmp(d + pos, "\xef\xbb\xbf", 3) == 0)
 				pos += 3, rec = pos;
-			if (pos == end && !nl)
+			if (pos == cend && !whole)
 				break;	/* a file holding only a BOM has no lines */
 		}
-		size_t cend = end > pos && d[end - 1] == '\r' ? end - 1 : end;
 		if (!in->open) {
 			rec = pos;
 			in->rec_line = in->line;
@@ -183,7 +220,7 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 			}
 		}
 		in->line++;
-		if (!feed_line(in, d + pos, cend - pos)) {
+		if (!feed_line(in, d + pos, cend - pos, d + cend, next - cend)) {
 			uint32_t col = in->nfields + 1;
 			reset_parser(in);
 			emit(in, d + rec, cend - rec, REC_STRAY_QUOTE, col);
@@ -196,6 +233,12 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 	return in->open ? rec : pos;
 }
 
+/* ingest feeds libcsv each record's end as one LF, whatever the file's line ends are. */
+static int is_record_end(unsigned char c)
+{
+	return c == '\n';
+}
+
 Ingest *ingest_new(RecordFn fn, void *ctx)
 {
 	Ingest *in = xcalloc(1, sizeof *in);
@@ -203,6 +246,7 @@ Ingest *ingest_new(RecordFn fn, void *ctx)
 	in->ctx = ctx;
 	in->line = 1;
 	csv_init(&in->csv, CSV_STRICT);
+	csv_set_term_func(&in->csv, is_record_end);	/* a CR alone inside a field is data */
 	csv_set_realloc_func(&in->csv, xrealloc);
 	csv_set_blk_size(&in->csv, 4096);
 	return in;
@@ -242,16 +286,14 @@ void ingest_finish(Ingest *in)
 		/* An unterminated quote ran to the end: quarantine the line that opened it and
 		 * read the lines after it again as records of their own. */
 		const char *d = in->pending.p;
-		const char *nl = memchr(d, '\n', in->pending.len);
-		size_t first = nl ? (size_t)(nl - d) : in->pending.len;
-		size_t cend = first && d[first - 1] == '\r' ? first - 1 : first;
+		bool whole;
+		size_t skip, cend = line_content(in, d, in->pending.len, &skip, &whole);
 		uint32_t col = in->nfields + 1;
 		reset_parser(in);
 		in->nfields = 0, in->fbuf.len = 0, in->text = 0;
 		emit(in, d, cend, REC_UNTERMINATED, col);
 		in->line = in->rec_line + 1;
 		in->scan = 0;
-		size_t skip = nl ? first + 1 : first;
 		memmove(in->pending.p, d + skip, in->pending.len - skip);
 		in->pending.len -= skip;
 		parse_pending(in, true);
@@ -263,9 +305,10 @@ uint64_t ingest_blank_lines(const Ingest *in)
 	return in->blank;
 }
 
-void ingest_continue(Ingest *in)
+void ingest_continue(Ingest *in, const Ingest *first)
 {
 	in->bom_checked = true;
+	in->eol = first->eol;
 }
 
 bool ingest_open(const Ingest *in)

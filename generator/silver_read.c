@@ -169,7 +169,7 @@ static Chunk *split_chunks(const Silver *s, const char *data, size_t at, size_t 
 static void start_chunk(Silver *s, const Source *src, Chunk *c)
 {
 	silver_source_init(s, &c->src, src->id);
-	ingest_continue(c->src.ingest);
+	ingest_continue(c->src.ingest, src->ingest);
 	c->src.have_header = true;
 	c->src.broken = src->broken;
 	c->src.nheader = src->nheader;

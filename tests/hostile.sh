@@ -199,4 +199,22 @@ for k in 1 2 3; do
 done
 no_staging "files rewritten"
 
+# ---- RFC 4180 line ends: a CRLF inside a quoted field stays CRLF in silver and gold, a CR
+# alone inside a field is text (no shifted columns), and files with CR line ends read the same
+mini "$T/crlf"
+printf '3,Cy\rDu,cy@example.com,m,1991-03-04,Goa\n,"no\r\nkey",x,,,\n' >>"$T/crlf/customers.csv"
+printf 'session_id,customer_id,page_viewed,session_time,device_type\ns1,1,"/a\r\nb",2022-07-01 10:00,ios\n' \
+	>"$T/crlf/web_activities.csv"
+run 0 build --data "$T/crlf" --out "$T/s"
+file_has "$T/s/gold/dim_customer.csv" ',3,Cy Du,cy@example.com,Male,1991-03-04,Goa,'
+grep -q "$(printf '^s1,[0-9]*,20220701,2022-07-01 10:00:00,"/a\r$')" "$T/s/gold/fact_sessions.csv" && pass ||
+	fail "the quoted CRLF in a page is not CRLF in gold"
+grep -q "$(printf '^customers,5,missing_key,",""no\r$')" "$T/s/gold/quarantine.csv" && pass ||
+	fail "the quoted CRLF in a quarantined row is not CRLF in gold"
+mini "$T/cr"
+for f in customers orders; do tr '\n' '\r' <"$T/ok/$f.csv" >"$T/cr/$f.csv"; done
+run 0 build --data "$T/cr" --out "$T/s"
+run 0 build --data "$T/ok" --out "$T/s2"
+diff -r "$T/s/gold" "$T/s2/gold" >/dev/null && pass || fail "a file with CR line ends reads differently"
+
 finish hostile

@@ -72,6 +72,12 @@ static void test_dates(void **state)
 		{"July 15 2022", "bad", DATE_BAD, 0},
 		{"202207150", "bad", DATE_BAD, 0},
 		{"2022-07-15T10:30+5", "bad", DATE_BAD, 0},
+		/* offsets run from -14:00 to +14:00 */
+		{"2022-07-15T20:00:00+14:00", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"2022-07-15T02:00:00-14:00", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"2022-07-15T10:30:00+14:30", "bad", DATE_BAD, 0},
+		{"2022-07-15T10:30:00-14:01", "bad", DATE_BAD, 0},
+		{"05-06-2022 10:00+14:59", "bad", DATE_BAD, 0},	/* was 1969-12-31 once the order was decided */
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		DateParse p = clean_date(S(cases[i].in));

@@ -57,8 +57,17 @@ static const struct {
 	 "id,t\n1,\"x, y\"\n2,\"say \"\"hi\"\"\"\n3,\"multi\nline\"\n4,z\n", 0,
 	 "L1 [id|t] raw=id,t\nL2 [1|x, y] raw=1,\"x, y\"\nL3 [2|say \"hi\"] raw=2,\"say \"\"hi\"\"\"\n"
 	 "L4 [3|multi\nline] raw=3,\"multi\nline\"\nL6 [4|z] raw=4,z\n", 0},
-	{"quoted newline in CRLF file", "a\r\n\"x\r\ny\"\r\nb\r\n", 0,
-	 "L1 [a] raw=a\nL2 [x\ny] raw=\"x\r\ny\"\nL4 [b] raw=b\n", 0},
+	/* RFC 4180: a line break inside a quoted field is the field's, as written */
+	{"quoted CRLF in a CRLF file", "a\r\n\"x\r\ny\"\r\nb\r\n", 0,
+	 "L1 [a] raw=a\nL2 [x\r\ny] raw=\"x\r\ny\"\nL4 [b] raw=b\n", 0},
+	{"quoted LF in a CRLF file", "a\r\n\"x\ny\",\"\"\"\r\n\"\r\n", 0, "L1 [a] raw=a\nL2 [x\ny|\"\r\n] raw=\"x\ny\",\"\"\"\r\n\"\n", 0},
+	/* a CR alone inside an unquoted field is text, not a line end */
+	{"bare CR in a field", "a,b,c\n1,x\ry,2\r\n3,\r,4\n", 0,
+	 "L1 [a|b|c] raw=a,b,c\nL2 [1|x\ry|2] raw=1,x\ry,2\nL3 [3|\r|4] raw=3,\r,4\n", 0},
+	/* files whose lines end in CR alone (the first line end says which) */
+	{"CR line ends", "a,b\r1,2\r\r\"x\ny\",3\r\"p\rq\",4\r5,6", 0,
+	 "L1 [a|b] raw=a,b\nL2 [1|2] raw=1,2\nL4 [x\ny|3] raw=\"x\ny\",3\nL5 [p\rq|4] raw=\"p\rq\",4\nL7 [5|6] raw=5,6\n", 1},
+	{"CR line ends, unterminated quote", "a\r\"b\rc\r", 0, "L1 [a] raw=a\nL2 E2@1 [] raw=\"b\nL3 [c] raw=c\n", 0},
 	{"blank lines", "a\n\n  \n\r\n\t\nb\n", 0, "L1 [a] raw=a\nL6 [b] raw=b\n", 4},
 	{"no final newline", "a,b\n1,2", 0, "L1 [a|b] raw=a,b\nL2 [1|2] raw=1,2\n", 0},
 	{"empty fields", "a,,c\n,,\n", 0, "L1 [a||c] raw=a,,c\nL2 [||] raw=,,\n", 0},
