@@ -25,14 +25,17 @@ void big_free(void *p, size_t n);
 void big_release(void *p, size_t n);	/* the whole pages inside [p, p+n) go back to the system */
 
 typedef struct ArenaBlock ArenaBlock;
+typedef struct ArenaOwned ArenaOwned;
 typedef struct {
 	ArenaBlock *head;
+	ArenaOwned *owned;	/* malloc'd blocks handed over: freed with the arena */
 	size_t used;		/* bytes handed out, for the benchmark */
 } Arena;
 
 void *arena_alloc(Arena *a, size_t n);	/* 8-byte aligned, uninitialised */
 char *arena_strndup(Arena *a, const char *s, size_t n);	/* NUL-terminated copy */
 void arena_adopt(Arena *a, Arena *from);	/* a takes over from's blocks */
+char *arena_own(Arena *a, char *p);	/* a frees p (from malloc) with its blocks; returns p */
 void arena_reset(Arena *a);	/* forgets everything, keeps one block for reuse */
 void arena_free(Arena *a);
 
@@ -257,6 +260,8 @@ typedef struct Ingest Ingest;
 
 Ingest *ingest_new(RecordFn fn, void *ctx);
 void ingest_feed(Ingest *in, const char *data, size_t len);
+/* Feeds the last bytes of the input: its last line needs no line end to be read at once. */
+void ingest_feed_last(Ingest *in, const char *data, size_t len);
 void ingest_finish(Ingest *in);	/* flushes the last record */
 uint64_t ingest_blank_lines(const Ingest *in);
 /* The input continues the file first began: no BOM at its start, the same line ends. */
@@ -360,7 +365,8 @@ static inline bool source_is_fact(SourceId id) { return source_defs[id].customer
 /* Every silver row starts with this head, so table rules work on any source. It keeps
  * the row's bronze record: its text as read, and its line. */
 typedef struct {
-	const char *raw;	/* the record as read (any bytes): in the input or the arena */
+	const char *raw;	/* the record as read (any bytes): in the input or the arena; NULL
+				 * once silver_load is done (the quarantine keeps its rows' text) */
 	const char *id;		/* cleaned key, not NUL-terminated (often inside raw) */
 	int64_t when;		/* the date column as a moment, MOMENT_NULL if null */
 	uint32_t rawlen, line;
@@ -758,6 +764,10 @@ typedef struct {
 	Buf md, html, page, err, scratch;
 	RawStash raws;
 } PageWork;
+
+#define CELL_MAX 256	/* bytes of a value shown in a table, a list, a chart or the search */
+/* The most of a value a page shows: alone (field_max_bytes), or in a table (CELL_MAX at most). */
+size_t shown_max(const Site *site, bool in_table);
 
 void page_init(PageWork *w);
 void page_free(PageWork *w);

@@ -4,7 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,16 +28,43 @@ char *path_join(const char *a, const char *b)
 	return p;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* Empties the folder open as fd, without following symbolic links and without allocating
+ * (it runs when memory has run out); a few passes, as entries may move while it reads. */
+static void empty_folder(int fd)
 {
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
+	char buf[4096];
+	for (int pass = 0, found = 1; found && pass < 8; pass++) {
+		found = 0;
+		lseek(fd, 0, SEEK_SET);
+		for (ssize_t n; (n = getdents64(fd, buf, sizeof buf)) > 0;) {
+			for (ssize_t at = 0; at < n;) {
+				const struct dirent64 *e = (const struct dirent64 *)(void *)(buf + at);
+				at += e->d_reclen;
+				if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+					continue;
+				found = 1;
+				if (unlinkat(fd, e->d_name, 0) == 0 || (errno != EISDIR && errno != EPERM))
+					continue;
+				int sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (sub >= 0) {
+					empty_folder(sub);
+					close(sub);
+				}
+				unlinkat(fd, e->d_name, AT_REMOVEDIR);
+			}
+		}
+	}
 }
 
 /* Removes a tree without following symbolic links. */
 static void remove_tree(const char *dir)
 {
-	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	empty_folder(fd);
+	close(fd);
+	rmdir(dir);
 }
 
 /* The staging folder of this run, removed if the process ends before the swap; after the
@@ -46,11 +73,36 @@ static pthread_mutex_t staging_mu = PTHREAD_MUTEX_INITIALIZER;
 static char *staging_dir;	/* under staging_mu */
 static bool staging_swapped;
 
+/* Removes the staging folder while other threads may still write into it: it is moved aside
+ * first (to a name the next build would also clear), so that they find nothing to write to. */
+static void remove_while_written(const char *dir)
+{
+	char aside[PATH_MAX];
+	size_t n = strlen(dir);
+	if (n < 6 || n >= sizeof aside) {
+		remove_tree(dir);
+		return;
+	}
+	memcpy(aside, dir, n + 1);
+	memcpy(aside + n - 6, "XXXXXX", 6);
+	if (!mkdtemp(aside)) {
+		memcpy(aside, dir, n + 1);
+	} else if (rename(dir, aside) != 0) {
+		rmdir(aside);
+		memcpy(aside, dir, n + 1);
+	}
+	remove_tree(aside);
+	for (int tries = 0; tries < 100 && access(aside, F_OK) == 0; tries++) {
+		nanosleep(&(struct timespec){0, 10000000}, NULL);	/* writes under way end */
+		remove_tree(aside);
+	}
+}
+
 static void remove_staging(void)
 {
 	pthread_mutex_lock(&staging_mu);
 	if (staging_dir)
-		remove_tree(staging_dir);
+		remove_while_written(staging_dir);
 	free(staging_dir);
 	staging_dir = NULL;
 	pthread_mutex_unlock(&staging_mu);
@@ -234,21 +286,6 @@ void out_abort(const char *staging)
 
 static const char *guarded_out;
 
-/* Removes the staging folder while other threads may still write into it: it is moved aside
- * first (to a name the next build would also clear), so that they find nothing to write to. */
-static void remove_while_written(const char *dir)
-{
-	char *aside = xstrdup(dir);
-	memcpy(aside + strlen(aside) - 6, "XXXXXX", 6);
-	if (!mkdtemp(aside) || rename(dir, aside) != 0)
-		strcpy(aside, dir);
-	for (int tries = 0; tries < 100 && access(aside, F_OK) == 0; tries++) {
-		remove_tree(aside);
-		nanosleep(&(struct timespec){0, 10000000}, NULL);	/* writes under way end */
-	}
-	free(aside);
-}
-
 /* The thread that waits for the signals the other threads block: it removes the staging
  * folder and ends the process with 128 + the signal's number, saying what became of out. */
 static void *guard(void *arg)
@@ -308,18 +345,24 @@ bool out_open(OutFile *f, const char *dir, const char *name, Buf *err)
 	return true;
 }
 
-static void out_drain(OutFile *f)
+/* Writes p[0..n) to the file, unless an earlier write failed. */
+static void out_put(OutFile *f, const char *p, size_t n)
 {
 	size_t off = 0;
-	while (off < f->buf.len && !f->failed) {
-		ssize_t n = write(f->fd, f->buf.p + off, f->buf.len - off);
-		if (n < 0 && errno == EINTR)
+	while (off < n && !f->failed) {
+		ssize_t w = write(f->fd, p + off, n - off);
+		if (w < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (w <= 0)
 			f->failed = true;
 		else
-			off += (size_t)n;
+			off += (size_t)w;
 	}
+}
+
+static void out_drain(OutFile *f)
+{
+	out_put(f, f->buf.p, f->buf.len);
 	f->buf.len = 0;
 }
 
@@ -415,7 +458,7 @@ bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *
 	OutFile f;
 	if (!out_open(&f, dir, name, err))
 		return false;
-	buf_put(&f.buf, content->p, content->len);
+	out_put(&f, content->p, content->len);	/* not copied: pages can be big */
 	return out_close(&f, err);
 }
 

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -137,10 +138,19 @@ typedef struct {
 	bool running;
 } Chunk;
 
+/* Feeds data[0..n) of the file that ends at end: its last bytes as such. */
+static void feed(Ingest *in, const char *data, size_t n, const char *end)
+{
+	if (data + n == end)
+		ingest_feed_last(in, data, n);
+	else
+		ingest_feed(in, data, n);
+}
+
 static void *chunk_read(void *arg)
 {
 	Chunk *c = arg;
-	ingest_feed(c->src.ingest, c->data, c->len);
+	feed(c->src.ingest, c->data, c->len, c->src.input + c->src.input_len);
 	return NULL;
 }
 
@@ -191,7 +201,7 @@ static void merge_chunks(Source *src, Chunk *ch, size_t n)
 	while (good < n && !ingest_open(last))
 		last = ch[good++].src.ingest;
 	if (good < n)
-		ingest_feed(last, ch[good].data, (size_t)(src->input + src->input_len - ch[good].data));
+		ingest_feed_last(last, ch[good].data, (size_t)(src->input + src->input_len - ch[good].data));
 	uint32_t offset = ingest_lines(src->ingest);
 	for (size_t k = 1; k < n; k++) {
 		Source *c = &ch[k].src;
@@ -215,13 +225,13 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	while (at < len && !src->have_header) {
 		const char *nl = memchr(data + at, '\n', len - at);
 		size_t end = nl ? (size_t)(nl - data) + 1 : len;
-		ingest_feed(src->ingest, data + at, end - at);
+		feed(src->ingest, data + at, end - at, data + len);
 		at = end;
 	}
 	Chunk *ch = split_chunks(s, data, at, len, &n);
 	for (size_t k = 1; k < n; k++)
 		start_chunk(s, src, &ch[k]);
-	ingest_feed(src->ingest, ch[0].data, ch[0].len);
+	feed(src->ingest, ch[0].data, ch[0].len, data + len);
 	for (size_t k = 1; k < n; k++)
 		if (ch[k].running)
 			pthread_join(ch[k].thread, NULL);
@@ -305,6 +315,53 @@ static void load_file(Silver *s, Source *src)
 	silver_source_end(s, src);
 }
 
+/* ---- once silver is built: the bytes of the files that nothing points into go back */
+
+/* Marks the pages of the file bytes that [p, p + n) lies in, whichever source's they are. */
+static void hold(const Silver *s, uint8_t *used[SRC_COUNT], size_t page, const char *p, size_t n)
+{
+	for (int i = 0; p && i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		if (p < src->bytes || p >= src->bytes + src->nbytes)
+			continue;
+		size_t from = (size_t)(p - src->bytes) / page, to = ((size_t)(p - src->bytes) + n) / page;
+		memset(used[i] + from, 1, to - from + 1);
+		return;
+	}
+}
+
+/* Silver rows keep their keys (often inside the bytes read) but no longer their bronze text;
+ * the quarantine keeps its rows whole. Pages of the files that neither needs are given back
+ * to the system: a file of a few huge rows no longer counts twice. */
+static void release_bronze(Silver *s)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	uint8_t *used[SRC_COUNT];
+	for (int i = 0; i < SRC_COUNT; i++)
+		used[i] = xcalloc(s->src[i].nbytes / page + 2, 1);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		Source *src = &s->src[i];
+		for (size_t r = 0; r < src->table.n; r++) {
+			RowHead *h = ROW(&src->table, RowHead, r);
+			h->raw = NULL, h->rawlen = 0;
+			hold(s, used, page, h->id, h->idlen);
+		}
+		for (size_t q = 0; q < src->nquarantine; q++)
+			hold(s, used, page, src->quarantine[q].raw, src->quarantine[q].rawlen);
+	}
+	for (int i = 0; i < SRC_COUNT; i++) {
+		size_t pages = s->src[i].nbytes / page;	/* whole pages only */
+		for (size_t k = 0, run; k < pages; k = run) {
+			for (run = k; run < pages && !used[i][run]; run++)
+				;
+			if (run > k)
+				madvise(s->src[i].bytes + k * page, (run - k) * page, MADV_DONTNEED);
+			run += run == k;
+		}
+		free(used[i]);
+	}
+}
+
 bool silver_load(Silver *s, Config *cfg)
 {
 	silver_init(s, cfg);
@@ -317,7 +374,10 @@ bool silver_load(Silver *s, Config *cfg)
 	close(dir);
 	for (int i = 0; i < SRC_COUNT; i++)
 		load_file(s, &s->src[i]);
-	return silver_finish(s);
+	if (!silver_finish(s))
+		return false;
+	release_bronze(s);
+	return true;
 }
 
 void silver_free(Silver *s)

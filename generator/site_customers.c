@@ -61,10 +61,10 @@ void customer_page_path(Buf *b, const RowHead *c)
 
 /* ---- one customer's page */
 
-/* Text from the data, as much of it as a page shows (field_max_bytes; gold has it all). */
+/* Text from the data, as much of it as a page shows alone (gold has it all). */
 static Value *field(const Site *site, Arena *a, const char *s, size_t n)
 {
-	return v_text(a, s, n, site->s->cfg->field_max);
+	return v_text(a, s, n, shown_max(site, false));
 }
 
 static Value *cfield(const Site *site, Arena *a, const char *s)
@@ -72,10 +72,21 @@ static Value *cfield(const Site *site, Arena *a, const char *s)
 	return field(site, a, s, s ? strlen(s) : 0);
 }
 
+/* ... and in a table or a list. */
+static Value *cell(const Site *site, Arena *a, const char *s, size_t n)
+{
+	return v_text(a, s, n, shown_max(site, true));
+}
+
+static Value *ccell(const Site *site, Arena *a, const char *s)
+{
+	return cell(site, a, s, s ? strlen(s) : 0);
+}
+
 static Value *label_of(const Site *site, Arena *a, SourceId src, int col, uint32_t v)
 {
 	const Dict *d = &site->s->src[src].dict[col];
-	return field(site, a, d->label[v], d->len[v]);
+	return cell(site, a, d->label[v], d->len[v]);
 }
 
 /* The facts of a customer for one history table: the latest LIST_ROWS, and how many more. */
@@ -94,7 +105,7 @@ static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, 
 	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
 		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "id", field(site, a, h->id, h->idlen));
+		v_set(a, o, "id", cell(site, a, h->id, h->idlen));
 		if (site->s->src[src].def->timestamp && h->when != MOMENT_NULL) {
 			char text[DATE_TEXT_MAX];
 			v_set(a, o, "date", v_str(a, text, date_format(text, h->when, true)));
@@ -214,8 +225,9 @@ static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
 	      v_num(a, V_INT, x->last_order == MOMENT_NULL ? KPI_NULL : site->s->as_of - x->last_order));
 	v_set(a, d, "churn_risk", v_bool(a, x->churn_risk));
 	v_set(a, d, "active", v_bool(a, x->active));
+	const Dict *methods = &site->s->src[SRC_PAYMENTS].dict[PA_METHOD];
 	v_set(a, d, "preferred_payment_method", x->preferred_method == UINT32_MAX ? v_str(a, NULL, 0)
-				     : label_of(site, a, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
+				     : field(site, a, methods->label[x->preferred_method], methods->len[x->preferred_method]));
 	v_set(a, d, "preferred_channel",
 	      v_cstr(a, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]));
 	v_set(a, d, "sessions_mobile", v_num(a, V_INT, x->sessions[CH_MOBILE]));
@@ -363,7 +375,7 @@ static void record(const Site *site, Buf *b, uint32_t c, Buf *path)
 	const Customer *cu = ROW(CUSTOMERS(site->s), Customer, c);
 	const Customer360 *x = &site->g->c360[c];
 	const char *fields[] = {cu->name, cu->email, cu->location, segment_label[x->segment]};
-	size_t max = site->s->cfg->field_max;
+	size_t max = shown_max(site, true);
 	buf_putc(b, '[');
 	esc_js(b, cu->h.id, utf8_cut(cu->h.id, cu->h.idlen, max));
 	for (size_t f = 0; f < 4; f++) {
@@ -418,7 +430,7 @@ static bool write_search(Site *site)
 			buf_printf(&b, "C360.records(%zu,[", i / RECORDS_PER_FILE);
 		buf_puts(&b, i % RECORDS_PER_FILE ? ",\n" : "\n");
 		record(site, &b, c, &path);
-		size_t max = site->s->cfg->field_max;	/* the words of what the record shows */
+		size_t max = shown_max(site, true);	/* the words of what the record shows */
 		add_words(&w, (uint32_t)i, cu->h.id, utf8_cut(cu->h.id, cu->h.idlen, max));
 		const char *text[] = {cu->name, cu->email, cu->location};
 		for (size_t f = 0; f < 3; f++)
@@ -468,10 +480,10 @@ Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size
 		const Customer *cu = ROW(CUSTOMERS(site->s), Customer, customers[i]);
 		const Customer360 *x = &site->g->c360[customers[i]];
 		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "id", field(site, a, cu->h.id, cu->h.idlen));
-		v_set(a, o, "name", cu->name ? cfield(site, a, cu->name) : field(site, a, cu->h.id, cu->h.idlen));
-		v_set(a, o, "email", cfield(site, a, cu->email));
-		v_set(a, o, "location", cfield(site, a, cu->location));
+		v_set(a, o, "id", cell(site, a, cu->h.id, cu->h.idlen));
+		v_set(a, o, "name", cu->name ? ccell(site, a, cu->name) : cell(site, a, cu->h.id, cu->h.idlen));
+		v_set(a, o, "email", ccell(site, a, cu->email));
+		v_set(a, o, "location", ccell(site, a, cu->location));
 		v_set(a, o, "segment", v_cstr(a, segment_label[x->segment]));
 		v_set(a, o, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
 		v_set(a, o, "valid_orders", v_num(a, V_INT, x->valid_orders));

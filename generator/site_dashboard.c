@@ -236,9 +236,14 @@ static void chart_counts(Site *site, PageWork *w, Value *data, const char *key, 
 	size_t ncat = shown > keep ? keep + 1 : shown;
 	const char **cat = arena_alloc(&w->arena, (ncat + 1) * sizeof *cat);
 	double *v = arena_alloc(&w->arena, (ncat + 1) * sizeof *v);
-	for (size_t i = 0; i < ncat && i < keep; i++) {	/* labels as long as a page shows a value */
+	for (size_t i = 0; i < ncat && i < keep; i++) {	/* labels as long as a table shows, cut ones with "…" */
 		const char *l = labels[order[i]];
-		cat[i] = arena_strndup(&w->arena, l, utf8_cut(l, strlen(l), site->s->cfg->field_max));
+		size_t n = strlen(l), kept = utf8_cut(l, n, shown_max(site, true));
+		Buf b = {0};
+		buf_put(&b, l, kept);
+		buf_puts(&b, kept < n ? "…" : "");
+		cat[i] = arena_strndup(&w->arena, b.p ? b.p : "", b.len);
+		buf_free(&b);
 		v[i] = (double)counts[order[i]];
 	}
 	if (shown > keep) {

@@ -158,7 +158,7 @@ static void format_value(Buf *b, const Value *v, int filter)
 			put_number(b, (int64_t)v->n, false);
 			buf_puts(b, " of ");
 			put_number(b, v->i, false);
-			buf_puts(b, " bytes shown; the gold tables have it all]");
+			buf_puts(b, " bytes]");
 		}
 		return;
 	}

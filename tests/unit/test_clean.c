@@ -224,6 +224,7 @@ static void test_categories(void **state)
 		{CAT_ORDER_STATUS, "failed", "Failed"}, {CAT_ORDER_STATUS, "returned", "Returned"},
 		{CAT_ORDER_STATUS, "refunded", "Returned"}, {CAT_ORDER_STATUS, "", "Unknown"},
 		{CAT_ORDER_STATUS, "partially_shipped", "Partially Shipped", true},
+		{CAT_ORDER_STATUS, "_back__ordered_", "Back Ordered", true},
 		{CAT_PAY_METHOD, "Credit Card", "Credit Card"}, {CAT_PAY_METHOD, "creditcard", "Credit Card"},
 		{CAT_PAY_METHOD, "credit", "Credit Card"}, {CAT_PAY_METHOD, "CC", "Credit Card"},
 		{CAT_PAY_METHOD, "debit card", "Debit Card"}, {CAT_PAY_METHOD, "debit", "Debit Card"},

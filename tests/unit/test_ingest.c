@@ -21,7 +21,8 @@ static void collect(void *ctx, const Record *r)
 	buf_putc(b, '\n');
 }
 
-/* Feeds data in chunks of `chunk` bytes (0: all at once) and returns the records as text. */
+/* Feeds data in chunks of `chunk` bytes (0: all at once) and returns the records as text;
+ * at odd chunk sizes the last chunk goes in as the last (ingest_feed_last). */
 static char *read_all(const char *data, size_t len, size_t chunk, uint64_t *blank)
 {
 	Buf out = {0};
@@ -31,7 +32,10 @@ static char *read_all(const char *data, size_t len, size_t chunk, uint64_t *blan
 		/* a private copy, so nothing may point into a chunk after its feed */
 		char *copy = xmalloc(n);
 		memcpy(copy, data + at, n);
-		ingest_feed(in, copy, n);
+		if (chunk % 2 && at + n == len)
+			ingest_feed_last(in, copy, n);
+		else
+			ingest_feed(in, copy, n);
 		memset(copy, '#', n);
 		free(copy);
 		at += n;
@@ -80,9 +84,11 @@ static const struct {
 	 "L1 [a] raw=a\nL2 E2@1 [] raw=\"open\nL3 [b|c] raw=b,c\nL4 [d] raw=d\n", 0},
 	{"unterminated quote, no final newline", "x,\"y", 0, "L1 E2@2 [] raw=x,\"y\n", 0},
 	{"NUL byte", "a\0b,c\n", 6, "L1 T2@1 [a\xef\xbf\xbd" "b|c] raw=a\0b,c\n", 0},
-	{"invalid UTF-8", "ok,\xff\xfe\n", 0, "L1 T1@2 [ok|\xef\xbf\xbd\xef\xbf\xbd] raw=ok,\xff\xfe\n", 0},
-	{"overlong and surrogate", "\xc0\xaf,\xed\xa0\x80\n", 0,
-	 "L1 T1@1 [\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd] raw=\xc0\xaf,\xed\xa0\x80\n", 0},
+	/* a run of bad bytes is one U+FFFD: repair never makes text longer */
+	{"invalid UTF-8", "ok,\xff\xfe\n", 0, "L1 T1@2 [ok|\xef\xbf\xbd] raw=ok,\xff\xfe\n", 0},
+	{"overlong and surrogate", "\xc0\xaf,\xed\xa0\x80\n", 0, "L1 T1@1 [\xef\xbf\xbd|\xef\xbf\xbd] raw=\xc0\xaf,\xed\xa0\x80\n", 0},
+	{"runs of bad bytes", "a\xff" "b\xff\xfe\xfd" "c,\0\0\0\xff\n", 15,
+	 "L1 T3@1 [a\xef\xbf\xbd" "b\xef\xbf\xbd" "c|\xef\xbf\xbd] raw=a\xff" "b\xff\xfe\xfd" "c,\0\0\0\xff\n", 0},
 	{"valid UTF-8 untouched", "jos\xc3\xa9,\xe2\x82\xb9,\xf0\x9f\x98\x80\n", 0,
 	 "L1 [jos\xc3\xa9|\xe2\x82\xb9|\xf0\x9f\x98\x80] raw=jos\xc3\xa9,\xe2\x82\xb9,\xf0\x9f\x98\x80\n", 0},
 	{"only blank lines", "\n\n \n", 0, "", 3},
@@ -166,6 +172,24 @@ static void test_huge_field_and_wide_row(void **state)
 	ingest_finish(in);
 	ingest_free(in);
 	CHECK(acc[0] == 1 && acc[1] == 10000, "wide row: %llu fields", (unsigned long long)acc[1]);
+	/* big fields next to each other and to small ones, fed whole and in pieces */
+	b.len = 0;
+	Buf want = {0};
+	buf_puts(&b, "a,");
+	buf_puts(&want, "L1 [a|");
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 70000; i++)
+			buf_putc(&b, (char)('y' + k)), buf_putc(&want, (char)('y' + k));
+		buf_puts(&b, k ? ",\"w\"\"\"\n" : ",");
+		buf_puts(&want, "|");
+	}
+	buf_printf(&want, "w\"] raw=%.*s\n", (int)b.len - 1, b.p);
+	for (size_t chunk = 0; chunk < 3; chunk++) {
+		char *got = read_all(b.p, b.len, chunk ? 4096 * chunk + 7 : 0, NULL);
+		CHECK(strcmp(got, buf_cstr(&want)) == 0, "big fields at chunk size %zu", chunk);
+		free(got);
+	}
+	buf_free(&want);
 	buf_free(&b);
 }
 
