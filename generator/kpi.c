@@ -185,7 +185,9 @@ static int segment_of(const Customer360 *c, int64_t as_of, int window)
 {
 	if (!c->valid_orders)
 		return SEG_PROSPECTS;
-	int64_t r = c->last_order == MOMENT_NULL ? INT64_MAX : as_of - c->last_order;
+	if (c->last_order == MOMENT_NULL)
+		return SEG_AT_RISK;	/* only undated valid orders: no recency to go by */
+	int64_t r = as_of - c->last_order;
 	if (r <= 30 && c->valid_orders >= 3)
 		return SEG_CHAMPIONS;
 	if (r <= window)

@@ -42,7 +42,7 @@ static const char help_text[] =
 	"  --jobs N          threads to read with (default: one per processor)\n"
 	"  --quiet           print errors only\n\n"
 	"exit status: 0 success, 1 the input cannot be built, 2 usage error.\n"
-	"See c360(1) for the files written and the cleaning rules.\n";
+	"See c360(1) for the files written, docs/rules.md for the cleaning rules and KPI definitions.\n";
 
 static int usage_error(const char *msg, const char *arg)
 {
