@@ -33,6 +33,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int i = 0; i < 2; i++)
 			if (s.src[i].rows_read != silver_rows(&s, (SourceId)i) + s.src[i].nquarantine)
 				abort();
+		for (int i = 0; i < 2; i++)	/* every date is a real one (no 1969-12-31 from a bad offset) */
+			for (size_t r = 0; r < s.src[i].table.n; r++) {
+				int64_t w = ROW(&s.src[i].table, RowHead, r)->when;
+				if (w != MOMENT_NULL && (date_floor_day(w) < date_days(1899, 12, 31) ||
+							 date_floor_day(w) > date_days(2101, 1, 1)))
+					abort();
+			}
 	}
 	silver_free(&s);
 	return 0;

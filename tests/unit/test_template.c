@@ -257,6 +257,15 @@ static void test_markdown_pages(void **state)
 	CHECK(strstr(h, "*not* [a](javascript:x) | # _x_ `c` \\ ~~s~~ ![i](y)"), "markup in data is text: %s", h);
 	CHECK(!strstr(h, "href=\"javascript") && !strstr(h, "<b>raw"), "safe mode: %s", h);
 	CHECK(!strchr(h, '\x02'), "no placeholder is left");
+	/* blanks and controls at the start of a value never indent it into a code block */
+	static const char *const leads[] = {"    x", "\x01\x01\x01\x01x", "\t\t\tx", " \x01\t x", "11.", "123456789) x",
+					    "1.5 kg"};
+	for (size_t i = 0; i < N_ELEMS(leads); i++) {
+		md.len = html.len = 0;
+		esc_markdown(&md, leads[i], strlen(leads[i]));
+		md_render(md.p, md.len, NULL, &arena, &html);
+		CHECK(strncmp(buf_cstr(&html), "<p>", 3) == 0, "lead %zu: %s", i, buf_cstr(&html));
+	}
 	tpl_free(t);
 	raw_stash_free(&raws);
 	buf_free(&err), buf_free(&md), buf_free(&html);
