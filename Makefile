@@ -68,7 +68,8 @@ fuzz:
 	for f in tests/golden/fixture/in/*.csv; do cp $$f build-fuzz/corpus_ingest/fixture-$${f##*/}; done
 	cp $${C360_TUTORIAL:-../shared/data/tutorial}/*.csv build-fuzz/corpus_ingest/ 2>/dev/null || true
 	for f in $(FUZZERS); do \
-		build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus_$$f || exit 1; \
+		build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build-fuzz/ \
+			build-fuzz/corpus_$$f || exit 1; \
 	done
 
 bench: $(BIN)
