@@ -39,6 +39,7 @@ $(BUILD):
 check: $(BIN) $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; TZ=UTC ./$$t || exit 1; done
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/render.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/hostile.sh
 
@@ -51,6 +52,7 @@ asan:
 valgrind: $(BIN) $(UNIT)
 	@for t in $(UNIT); do TZ=UTC valgrind -q --error-exitcode=1 --leak-check=full --suppressions=tests/valgrind.supp ./$$t || exit 1; done
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/cli.sh
+	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/render.sh
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" C360_BROWSER=0 tests/site.sh
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/hostile.sh
 
@@ -80,7 +82,7 @@ install: $(BIN)
 		$(DESTDIR)$(DATADIR)/themes/default $(DESTDIR)$(DATADIR)/assets $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/c360
 	install -m 644 data/sample/*.csv $(DESTDIR)$(DATADIR)/data/sample
-	install -m 644 templates/*.md $(DESTDIR)$(DATADIR)/templates
+	install -m 644 templates/*.md templates/*.html $(DESTDIR)$(DATADIR)/templates
 	install -m 644 themes/default/* $(DESTDIR)$(DATADIR)/themes/default
 	install -m 644 assets/*.js $(DESTDIR)$(DATADIR)/assets
 	install -m 644 c360.1 $(DESTDIR)$(MANDIR)/man1/c360.1

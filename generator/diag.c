@@ -31,6 +31,15 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_COLUMN_DUPLICATE] = {"column_duplicate", SEV_WARNING, "column \"{c}\" appears again; only the first is read"},
 	[D_AFTER_AS_OF] = {"after_as_of", SEV_NOTE, "{c} \"{v}\" is after the as-of date; left out of every figure"},
 	[D_NO_AS_OF] = {"no_as_of", SEV_ERROR, "{c}"},
+	[D_GOLD_NO_PARTS] = {"gold_no_parts", SEV_ERROR, "a table folder without part-*.csv files"},
+	[D_GOLD_INT] = {"gold_int", SEV_ERROR, "{c} \"{v}\" is not a whole number"},
+	[D_GOLD_DECIMAL] = {"gold_decimal", SEV_ERROR, "{c} \"{v}\" is not a number with at most two decimals"},
+	[D_GOLD_DATE] = {"gold_date", SEV_ERROR, "{c} \"{v}\" is not a date YYYY-MM-DD (or a time YYYY-MM-DD HH:MM:SS)"},
+	[D_GOLD_BOOL] = {"gold_bool", SEV_ERROR, "{c} \"{v}\" is neither true nor false"},
+	[D_GOLD_NAME] = {"gold_name", SEV_ERROR, "{c} \"{v}\" is not one of the names the gold schema allows"},
+	[D_GOLD_REF] = {"gold_ref", SEV_ERROR, "{c} \"{v}\" is not in the table it refers to"},
+	[D_GOLD_RULE] = {"gold_rule", SEV_ERROR, "{c} \"{v}\" disagrees with the rest of the gold tables"},
+	[D_GOLD_MISSING_ROW] = {"gold_missing_row", SEV_ERROR, "no row for {c} \"{v}\""},
 };
 
 static const char *const sev_name[] = {"note", "warning", "error"};

@@ -1,65 +1,81 @@
-/* quality.c — the data-quality report: conservation, quarantine, flags, date-order decisions. */
+/* quality.c — the data-quality measures, counted once from silver: conservation, quarantine,
+ * flags, date-order decisions; data_quality.csv and the `c360 check` summary from them. */
 #include "c360.h"
 
+static const char *const status_name[] = {"loaded", "missing", "empty"};
 static const char *const basis_name[] = {"column", "dataset", "config"};
 static const char *const order_name[] = {"day-first", "month-first"};
+static const char *const evidence_name[] = {[EVIDENCE_DAY_FIRST] = "day_first", [EVIDENCE_MONTH_FIRST] = "month_first"};
 
-static const char *status_of(const Source *src)
+void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 {
-	return !src->present ? "missing" : !src->have_header ? "empty" : "loaded";
-}
-
-static uint64_t quarantined(const Source *src)
-{
-	return (uint64_t)src->nquarantine;
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		SourceQuality *m = &q[i];
+		*m = (SourceQuality){.file = config_file_of(s->cfg, (SourceId)i),
+				     .status = !src->present ? STATUS_MISSING : !src->have_header ? STATUS_EMPTY : STATUS_LOADED,
+				     .rows_read = src->rows_read, .blank_lines = src->blank_lines,
+				     .silver_rows = silver_rows(s, (SourceId)i), .quarantined_rows = src->nquarantine,
+				     .after_as_of = src->after_as_of, .order = src->order, .basis = src->basis,
+				     .ambiguous = src->ambiguous, .quarantine = src->quarantine, .nquarantine = src->nquarantine};
+		if (i == SRC_CUSTOMERS)
+			m->inferred = src->table.n - s->ncrm;
+		memcpy(m->reason, src->reason_count, sizeof m->reason);
+		memcpy(m->flag, src->flag_count, sizeof m->flag);
+		const uint64_t *e = src->basis == BASIS_DATASET ? s->dataset_evidence : src->evidence;
+		m->evidence[EVIDENCE_DAY_FIRST] = e[EVIDENCE_DAY_FIRST];
+		m->evidence[EVIDENCE_MONTH_FIRST] = e[EVIDENCE_MONTH_FIRST];
+	}
 }
 
 /* "column evidence: 6 day-first, 0 month-first; 2 ambiguous values" */
-static void order_detail(Buf *b, const Silver *s, const Source *src)
+static void order_detail(Buf *b, const SourceQuality *q)
 {
-	const uint64_t *e = src->basis == BASIS_DATASET ? s->dataset_evidence : src->evidence;
-	if (src->basis == BASIS_CONFIG)
+	if (q->basis == BASIS_CONFIG)
 		buf_puts(b, "no day/month evidence in the dataset; date_order from the configuration");
 	else
-		buf_printf(b, "%s evidence: %llu day-first, %llu month-first", basis_name[src->basis],
-			   (unsigned long long)e[EVIDENCE_DAY_FIRST], (unsigned long long)e[EVIDENCE_MONTH_FIRST]);
-	buf_printf(b, "; %llu ambiguous values", (unsigned long long)src->ambiguous);
+		buf_printf(b, "%s evidence: %llu day-first, %llu month-first", basis_name[q->basis],
+			   (unsigned long long)q->evidence[EVIDENCE_DAY_FIRST],
+			   (unsigned long long)q->evidence[EVIDENCE_MONTH_FIRST]);
+	buf_printf(b, "; %llu ambiguous values", (unsigned long long)q->ambiguous);
 }
 
-static void row(Buf *b, const Source *src, const char *measure, const char *item, uint64_t value)
+static void row(Buf *b, const char *source, const char *measure, const char *item, uint64_t value)
 {
-	buf_printf(b, "%s,%s,%s,%llu,\n", src->def->name, measure, item, (unsigned long long)value);
+	buf_printf(b, "%s,%s,%s,%llu,\n", source, measure, item, (unsigned long long)value);
 }
 
-void quality_table(Buf *b, const Silver *s)
+void quality_table(Buf *b, const SourceQuality q[SRC_COUNT])
 {
 	Buf detail = {0};
-	buf_puts(b, "source,measure,item,value,detail\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
-		const Source *src = &s->src[i];
-		buf_printf(b, "%s,status,,%s,", src->def->name, status_of(src));
-		const char *file = config_file_of(s->cfg, (SourceId)i);
-		csv_field(b, file, strlen(file));
+		const SourceQuality *m = &q[i];
+		const char *name = source_defs[i].name;
+		buf_printf(b, "%s,status,,%s,", name, status_name[m->status]);
+		csv_field(b, m->file, strlen(m->file));
 		buf_putc(b, '\n');
-		row(b, src, "rows_read", "", src->rows_read);
-		row(b, src, "blank_lines", "", src->blank_lines);
-		row(b, src, "silver_rows", "", silver_rows(s, (SourceId)i));
+		row(b, name, "rows_read", "", m->rows_read);
+		row(b, name, "blank_lines", "", m->blank_lines);
+		row(b, name, "silver_rows", "", m->silver_rows);
 		if (i == SRC_CUSTOMERS)
-			row(b, src, "inferred_customers", "", src->table.n - s->ncrm);
-		row(b, src, "quarantined_rows", "", quarantined(src));
+			row(b, name, "inferred_customers", "", m->inferred);
+		row(b, name, "quarantined_rows", "", m->quarantined_rows);
 		for (int r = 0; r < D_NREASONS; r++)
-			row(b, src, "quarantined", diag_info[D_FIRST_REASON + r].name, src->reason_count[r]);
+			row(b, name, "quarantined", diag_info[D_FIRST_REASON + r].name, m->reason[r]);
 		for (int f = 0; f < D_NFLAGS; f++)
-			row(b, src, "flagged", diag_info[D_FIRST_FLAG + f].name, src->flag_count[f]);
-		row(b, src, "after_as_of", "", src->after_as_of);
+			row(b, name, "flagged", diag_info[D_FIRST_FLAG + f].name, m->flag[f]);
+		row(b, name, "after_as_of", "", m->after_as_of);
 		detail.len = 0;
-		order_detail(&detail, s, src);
-		buf_printf(b, "%s,date_order,%s,%s,", src->def->name, src->def->cols[src->def->date_col],
-			   order_name[src->order]);
+		order_detail(&detail, m);
+		const char *column = source_defs[i].cols[source_defs[i].date_col];
+		buf_printf(b, "%s,date_order,%s,%s,", name, column, order_name[m->order]);
 		csv_field(b, detail.p, detail.len);
-		buf_putc(b, '\n');
-		buf_printf(b, "%s,conservation,,%s,rows_read = silver_rows + quarantined_rows\n", src->def->name,
-			   src->rows_read == silver_rows(s, (SourceId)i) + quarantined(src) ? "ok" : "broken");
+		buf_printf(b, "\n%s,date_basis,%s,%s,\n", name, column, basis_name[m->basis]);
+		for (int e = EVIDENCE_DAY_FIRST; e <= EVIDENCE_MONTH_FIRST; e++)
+			row(b, name, "date_evidence", evidence_name[e], m->evidence[e]);
+		row(b, name, "date_evidence", "ambiguous", m->ambiguous);
+		buf_printf(b, "%s,conservation,,%s,rows_read = silver_rows + quarantined_rows\n", name,
+			   m->rows_read == m->silver_rows + m->quarantined_rows ? "ok" : "broken");
 	}
 	buf_free(&detail);
 }
@@ -77,31 +93,31 @@ static void summary_counts(Buf *b, const char *title, int first, int n, const ui
 		buf_putc(b, '\n');
 }
 
-void quality_summary(Buf *b, const Silver *s)
+void quality_summary(Buf *b, const SourceQuality q[SRC_COUNT], int64_t as_of)
 {
 	buf_puts(b, "source             status   rows read  blank   silver  quarantined  after as-of\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
-		const Source *src = &s->src[i];
-		buf_printf(b, "%-18s %-8s %9llu %6llu %8zu %12llu %12llu\n", src->def->name, status_of(src),
-			   (unsigned long long)src->rows_read, (unsigned long long)src->blank_lines,
-			   silver_rows(s, (SourceId)i),
-			   (unsigned long long)quarantined(src), (unsigned long long)src->after_as_of);
+		const SourceQuality *m = &q[i];
+		buf_printf(b, "%-18s %-8s %9llu %6llu %8llu %12llu %12llu\n", source_defs[i].name, status_name[m->status],
+			   (unsigned long long)m->rows_read, (unsigned long long)m->blank_lines,
+			   (unsigned long long)m->silver_rows, (unsigned long long)m->quarantined_rows,
+			   (unsigned long long)m->after_as_of);
 	}
 	buf_putc(b, '\n');
 	for (int i = 0; i < SRC_COUNT; i++) {
-		const Source *src = &s->src[i];
-		if (!src->present)
+		const SourceQuality *m = &q[i];
+		if (m->status == STATUS_MISSING)
 			continue;
-		buf_printf(b, "%s\n", src->def->name);
-		summary_counts(b, "  quarantined: ", D_FIRST_REASON, D_NREASONS, src->reason_count);
-		summary_counts(b, "  flagged: ", D_FIRST_FLAG, D_NFLAGS, src->flag_count);
-		buf_printf(b, "  %s: %s (", src->def->cols[src->def->date_col], order_name[src->order]);
-		order_detail(b, s, src);
+		buf_printf(b, "%s\n", source_defs[i].name);
+		summary_counts(b, "  quarantined: ", D_FIRST_REASON, D_NREASONS, m->reason);
+		summary_counts(b, "  flagged: ", D_FIRST_FLAG, D_NFLAGS, m->flag);
+		buf_printf(b, "  %s: %s (", source_defs[i].cols[source_defs[i].date_col], order_name[m->order]);
+		order_detail(b, m);
 		buf_puts(b, ")\n");
 	}
-	if (s->as_of != MOMENT_NULL) {
+	if (as_of != MOMENT_NULL) {
 		buf_puts(b, "\nas of ");
-		buf_date(b, s->as_of);
+		buf_date(b, as_of);
 		buf_putc(b, '\n');
 	}
 }

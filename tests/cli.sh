@@ -8,23 +8,6 @@ UPDATE=0
 [ "${1:-}" = --update ] && UPDATE=1
 . tests/lib.sh
 
-# run WANT_STATUS ARGS...: runs c360, keeps stdout and stderr in $T/out and $T/err.
-run() {
-	want=$1
-	shift
-	$C360 "$@" >"$T/out" 2>"$T/err"
-	got=$?
-	if [ "$got" = "$want" ]; then pass; else
-		fail "c360 $* exited $got, want $want"
-		head -5 "$T/err"
-	fi
-	if grep -q "Sanitizer\|runtime error\|==[0-9]*==" "$T/err"; then
-		fail "c360 $*: memory error"
-		head -20 "$T/err"
-	fi
-}
-err_has() { if grep -q -- "$1" "$T/err"; then pass; else fail "stderr lacks \"$1\": $(head -3 "$T/err")"; fi; }
-file_has() { if grep -q -- "$2" "$1"; then pass; else fail "$1 lacks \"$2\""; fi; }
 # data NAME: a copy of the fixture to spoil, in $T/NAME
 data() {
 	rm -rf "$T/$1"
@@ -170,9 +153,11 @@ run 0 build --data "$FIXTURE" --out "$T/empty"
 # ---- init: a report project with its own templates and theme
 run 0 init "$T/proj"
 sed -i 's/^# Customers/# Our customers/' "$T/proj/templates/customers.md"
+sed -i 's|<h2>{{title}}</h2>|<h2 class="mine">{{title}} ({{id}})</h2>|' "$T/proj/templates/kpi_cards.html"
 sed -i 's/^title = Customer 360/title = Acme 360/' "$T/proj/c360.conf"
 run 0 build --config "$T/proj/c360.conf" --data "$FIXTURE" --out "$T/projsite"
 file_has "$T/projsite/customers/index.html" "<h1>Our customers</h1>"
+file_has "$T/projsite/index.html" '<h2 class="mine">Churn risk (churn_risk_customers)</h2>'
 file_has "$T/projsite/customers/index.html" "<title>Customers · Acme 360</title>"
 run 1 init "$T/proj"
 err_has "init wants a new or empty folder"
@@ -190,6 +175,18 @@ diff -r "$T/projsite" "$T/projsite.before" >/dev/null && pass || fail "a failed 
 run 2 build --theme ../x --out "$T/s"
 run 1 build --theme nosuch --data "$FIXTURE" --out "$T/s"
 err_has "themes/nosuch/layout.html: error: cannot read"
+
+# ---- one formatter: the configured separator and currency on every page, the edition and the
+# charts; the CSV files stay plain
+printf 'thousands_separator = " "\ncurrency = EUR\n' >"$T/money.conf"
+run 0 build --config "$T/money.conf" --data "$TUTORIAL" --out "$T/money"
+file_has "$T/money/index.html" '<p class="value">EUR 184.79</p>'
+file_has "$T/money/index.html" '<td>EUR 1 822.15</td>'
+file_has "$T/money/weekly/email.html" '<strong>EUR 2 032.65</strong>'
+file_has "$T/money/segments/index.html" '<td class="right">EUR 2 032.65</td>'
+pdftotext "$T/money/weekly/report.pdf" - | grep -q 'EUR 2 032.65' && pass || fail "the PDF's revenue"
+file_has "$T/money/gold/kpi_summary.csv" '^total_revenue,2032.65,370.50$'
+file_has "$T/money/segments/new.csv" '^1006,Amit Patel,amit123@gmail.com,Surat,500.00,1,2022-07-21,New$'
 
 # ---- bad input: a clear message naming file, line and column, or quarantine with a reason
 run 1 build --data "$T/does-not-exist" --out "$T/s"

@@ -23,6 +23,24 @@ have_tutorial() {
 	echo "skipped: $1 (no tutorial data at $TUTORIAL)"
 	return 1
 }
+# run WANT_STATUS ARGS...: runs c360, keeps stdout and stderr in $T/out and $T/err.
+LIMIT=${LIMIT:-900}	# seconds one run may take before it counts as a hang (and is killed)
+run() {
+	want=$1
+	shift
+	timeout -s KILL "$LIMIT" $C360 "$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" = "$want" ]; then pass; else
+		fail "c360 $* exited $got, want $want"
+		head -5 "$T/err"
+	fi
+	if grep -q "Sanitizer\|runtime error\|==[0-9]*==" "$T/err"; then
+		fail "c360 $*: memory error"
+		head -20 "$T/err"
+	fi
+}
+err_has() { if grep -q -- "$1" "$T/err"; then pass; else fail "stderr lacks \"$1\": $(head -3 "$T/err")"; fi; }
+file_has() { if grep -q -- "$2" "$1"; then pass; else fail "$1 lacks \"$2\""; fi; }
 # finish NAME: the summary line, and the exit status.
 finish() {
 	echo "$1: $n checks, $failed failed$([ "$skipped" = 0 ] || echo ", $skipped parts skipped")"

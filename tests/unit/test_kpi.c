@@ -16,8 +16,8 @@ static void build(Silver *s, Gold *g, Config *cfg, const char *orders, const cha
 	*cfg = test_config();
 	cfg->as_of = date_days(2022, 7, 26);
 	const char *text[SRC_COUNT] = {CUSTOMERS_CSV, orders, payments, tickets, sessions};
-	CHECK(silver_from(s, cfg, text), "builds");
 	Buf err = {0};
+	CHECK(silver_from(s, cfg, text), "builds");
 	CHECK(gold_build(s, g, &err), "gold: %s", buf_cstr(&err));
 	buf_free(&err);
 }
@@ -152,7 +152,7 @@ static void test_payment_split(void **state)
 		      (long long)g.split[i].share, (long long)g.split[i].cents);
 	/* customer 1: two Cash and two UPI successes: the tie goes to the lower label. */
 	CHECK(strcmp(m->label[g.c360[0].preferred_method], "Cash") == 0, "preferred method tie");
-	CHECK(g.c360[0].pay_by_status[PS_SUCCESS] == 4 && g.c360[1].pay_by_status[PS_FAILED] == 1, "by status");
+	CHECK(g.c360[0].pay_by_status[PAY_SUCCESS] == 4 && g.c360[1].pay_by_status[PAY_FAILED] == 1, "by status");
 	done(&s, &g);
 }
 
@@ -197,8 +197,8 @@ static void test_segments(void **state)
 	      NULL, TICKETS_HEAD "t,7,x,2022-07-01,open\n", NULL);					/* Prospects */
 	static const int want[] = {SEG_CHAMPIONS, SEG_LOYAL, SEG_AT_RISK, SEG_AT_RISK, SEG_LOST, SEG_NEW, SEG_PROSPECTS};
 	for (int i = 0; i < (int)N_ELEMS(want); i++)
-		CHECK(g.c360[i].segment == want[i], "customer %d is %s, want %s", i + 1, segment_label[g.c360[i].segment],
-		      segment_label[want[i]]);
+		CHECK(g.c360[i].segment == want[i], "customer %d is %s, want %s", i + 1, segment_defs[g.c360[i].segment].label,
+		      segment_defs[want[i]].label);
 	done(&s, &g);
 }
 
@@ -269,8 +269,8 @@ static void test_tutorial_worked_example(void **state)
 	}
 	Silver s;
 	Gold g;
-	CHECK(silver_load(&s, &cfg), "builds");
 	Buf err = {0};
+	CHECK(silver_load(&s, &cfg), "builds");
 	CHECK(gold_build(&s, &g, &err), "gold");
 	buf_free(&err);
 	CHECK(s.as_of == date_days(2022, 7, 26), "as-of is the latest event");
@@ -280,10 +280,10 @@ static void test_tutorial_worked_example(void **state)
 		{K_CHURN_RISK, 4, KPI_NULL}, {K_MOBILE_PCT, 5333, KPI_NULL}, {K_WEB_PCT, 4667, KPI_NULL},
 	};
 	for (size_t i = 0; i < N_ELEMS(want); i++) {
-		CHECK(g.now.v[want[i].k] == want[i].now, "%s = %lld, want %lld", kpi_info[want[i].k].name,
+		CHECK(g.now.v[want[i].k] == want[i].now, "%s = %lld, want %lld", kpi_defs[want[i].k].id,
 		      (long long)g.now.v[want[i].k], (long long)want[i].now);
 		if (want[i].before != KPI_NULL)
-			CHECK(g.week_before.v[want[i].k] == want[i].before, "%s a week earlier", kpi_info[want[i].k].name);
+			CHECK(g.week_before.v[want[i].k] == want[i].before, "%s a week earlier", kpi_defs[want[i].k].id);
 	}
 	static const char *const churned[] = {"1002", "1005", "1009", "1010"};
 	for (size_t i = 0; i < N_ELEMS(churned); i++) {
