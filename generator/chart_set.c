@@ -140,7 +140,9 @@ static void chart_counts(Maker *m, const char *key, const Chart *tmpl, const cha
 	}
 	if (shown > keep) {
 		Buf other = {0};
-		buf_printf(&other, "Other values (%zu)", shown - keep);
+		buf_puts(&other, "Other values (");
+		fmt_figure(&other, m->fmt, KV_COUNT, (int64_t)(shown - keep));
+		buf_putc(&other, ')');
 		cat[keep] = arena_strndup(&m->set->arena, other.p, other.len);
 		buf_free(&other);
 		for (size_t i = keep; i < shown; i++)
