@@ -748,6 +748,9 @@ void out_abort(const char *staging);
  * folder and end the process with 128 + the signal, saying that out is unchanged. */
 void out_guard(const char *out);
 bool out_mkdir(const char *dir, const char *sub, Buf *err);
+/* Opens a regular file to read, refusing at once a FIFO (which would hang), a device or a
+ * folder; -1 with *why saying why not. */
+int open_regular(const char *path, const char **why);
 bool file_read(const char *path, Buf *out, Buf *err);
 /* The names in dir ending in suffix (NULL: all), sorted, without dot files; free each and it. */
 char **dir_list(const char *dir, const char *suffix, size_t *n, Buf *err);

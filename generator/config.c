@@ -216,9 +216,13 @@ static bool set_key(Config *c, const char *file, const char *section, Str key, S
 
 bool config_load(Config *c, const char *path, Buf *err)
 {
-	FILE *f = fopen(path, "r");
+	const char *why = NULL;
+	int fd = open_regular(path, &why);	/* a FIFO would hang */
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!f) {
-		buf_printf(err, "%s: error: cannot open the configuration: %s\n", path, strerror(errno));
+		buf_printf(err, "%s: error: cannot open the configuration: %s\n", path, fd >= 0 ? strerror(errno) : why);
+		if (fd >= 0)
+			close(fd);
 		return false;
 	}
 	char line[4096], section[64] = "";

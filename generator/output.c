@@ -464,11 +464,28 @@ bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *
 
 /* ---- reading the files c360 ships */
 
+int open_regular(const char *path, const char **why)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* a FIFO opens at once, and is refused */
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		return fd;
+	*why = fd < 0 ? strerror(errno) : S_ISDIR(st.st_mode) ? "it is a folder, not a file"
+	     : "not a regular file (a FIFO, a device or a socket); c360 reads files only";
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
 bool file_read(const char *path, Buf *out, Buf *err)
 {
-	FILE *f = fopen(path, "rb");
+	const char *why;
+	int fd = open_regular(path, &why);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
 	if (!f) {
-		buf_printf(err, "%s: error: cannot read: %s\n", path, strerror(errno));
+		buf_printf(err, "%s: error: cannot read: %s\n", path, fd >= 0 ? strerror(errno) : why);
+		if (fd >= 0)
+			close(fd);
 		return false;
 	}
 	char chunk[65536];

@@ -274,13 +274,13 @@ static int read_whole(int fd, const char *path, const struct stat *before, char 
  * export); -1 after saying why. */
 static int open_file(Source *src, const char *path, struct stat *st)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* a FIFO opens at once, and is refused */
-	if (fd >= 0 && fstat(fd, st) == 0 && S_ISREG(st->st_mode))
+	const char *why;
+	errno = 0;
+	int fd = open_regular(path, &why);
+	if (fd >= 0 && fstat(fd, st) == 0)
 		return fd;
-	DiagCode code = fd >= 0 || errno != ENOENT ? D_READ_ERROR : src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING;
-	const char *why = fd < 0 ? strerror(errno) : S_ISDIR(st->st_mode) ? "it is a folder, not a file"
-			: "not a regular file (a FIFO, a device or a socket); c360 reads files only";
-	diag(&src->diags, code, 0, 0, why, NULL, 0);
+	DiagCode code = errno != ENOENT ? D_READ_ERROR : src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING;
+	diag(&src->diags, code, 0, 0, fd >= 0 ? strerror(errno) : why, NULL, 0);
 	if (fd >= 0)
 		close(fd);
 	return -1;

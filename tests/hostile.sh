@@ -159,6 +159,20 @@ mkdir "$T/odd/customers.csv"
 run 1 build --data "$T/odd" --out "$T/s"
 err_has "odd/customers.csv: error: cannot read: it is a folder, not a file"
 rmdir "$T/odd/customers.csv"
+mkfifo "$T/fifo.conf"	# a configuration, a template or a gold table is never waited for either
+run 1 build --config "$T/fifo.conf" --data "$T/ok" --out "$T/s"
+err_has "fifo.conf: error: cannot open the configuration: not a regular file"
+cp -r templates "$T/fifotpl" && rm "$T/fifotpl/segment.md" && mkfifo "$T/fifotpl/segment.md"
+printf 'templates = fifotpl\n' >"$T/fifotpl.conf"
+run 1 build --config "$T/fifotpl.conf" --data "$T/ok" --out "$T/s"
+err_has "fifotpl/segment.md: error: cannot read: not a regular file"
+run 0 build --data "$T/ok" --out "$T/gold-src"
+rm "$T/gold-src/gold/customer_360.csv" && mkfifo "$T/gold-src/gold/customer_360.csv"
+run 1 render --gold "$T/gold-src/gold" --out "$T/s"
+err_has "customer_360.csv: error: cannot read: not a regular file"
+rm "$T/gold-src/gold/customer_360.csv"	# was a crash (SIGSEGV) in the reader
+run 1 render --gold "$T/gold-src/gold" --out "$T/s"
+err_has "customer_360.csv: error: required file missing"
 sysfile=/sys/kernel/mm/transparent_hugepage/enabled	# its size says 4096 bytes; reading gives fewer
 if [ -r "$sysfile" ] && [ "$(stat -L -c %s "$sysfile")" -gt "$(wc -c <"$sysfile")" ]; then
 	ln -s "$sysfile" "$T/odd/customers.csv"
