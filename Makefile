@@ -43,6 +43,7 @@ check: $(BIN) $(UNIT)
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/ux.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) timeout 300 tests/serve.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/hostile.sh
 
 # docs/templates.md is printed from the table of page variables the code checks pages with.
 docs: $(BIN)
@@ -59,10 +60,11 @@ valgrind: $(BIN) $(UNIT)
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/cli.sh
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/render.sh
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" C360_BROWSER=0 tests/site.sh
+	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/hostile.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus; the ingest corpus also
 # gets the fixture's files, and the tutorial's where they are.
-FUZZERS := ingest values silver template
+FUZZERS := ingest values silver template markdown config gold
 FUZZ_SECONDS ?= 60
 fuzz:
 	mkdir -p build-fuzz
@@ -74,7 +76,8 @@ fuzz:
 	for f in tests/golden/fixture/in/*.csv; do cp $$f build-fuzz/corpus_ingest/fixture-$${f##*/}; done
 	cp $${C360_TUTORIAL:-../shared/data/tutorial}/*.csv build-fuzz/corpus_ingest/ 2>/dev/null || true
 	for f in $(FUZZERS); do \
-		build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus_$$f || exit 1; \
+		build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build-fuzz/ \
+			build-fuzz/corpus_$$f || exit 1; \
 	done
 
 bench: $(BIN)

@@ -532,7 +532,7 @@ static bool render(const Gold *g, const Config *cfg, const char *staging, Buf *e
 	ChartSet charts = {0};
 	NumFormat fmt;
 	fmt_init(&fmt, cfg);
-	ok = ok && chart_set_make(&charts, g, &fmt, err);
+	ok = ok && chart_set_make(&charts, g, cfg, &fmt, err);
 	console_progress("writing the site");
 	ok = ok && site_write(g, cfg, &charts, staging, err);
 	console_progress("writing the edition");
@@ -566,12 +566,11 @@ static int publish(const Options *o, const Gold *g, bool existed)
 	return ok ? EXIT_OK : EXIT_BUILD;
 }
 
-/* build: the data stage (silver, then gold), then everything made from gold. */
-static int cmd_build(Options *o)
+/* The data stage (silver, then gold), then everything made from gold. */
+static int build(Options *o, bool existed)
 {
 	Silver s;
 	Gold g = {0};
-	bool existed = exists(o->cfg.out_dir);
 	console_progress("reading and cleaning");
 	bool ok = silver_load(&s, &o->cfg);
 	console_progress("");
@@ -592,12 +591,21 @@ static int cmd_build(Options *o)
 	return status;
 }
 
+/* build: a build whose interruption leaves --out as it was. */
+static int cmd_build(Options *o)
+{
+	bool existed = exists(o->cfg.out_dir);
+	out_guard(o->cfg.out_dir, existed);	/* before any thread: SIGINT, SIGTERM and SIGHUP leave --out whole */
+	return build(o, existed);
+}
+
 /* render: everything made from gold, the gold read from a folder (another engine's, or a build's). */
 static int cmd_render(Options *o)
 {
 	Gold g;
 	Buf rep = {0};
 	bool existed = exists(o->cfg.out_dir);
+	out_guard(o->cfg.out_dir, existed);	/* before any thread: SIGINT, SIGTERM and SIGHUP leave --out whole */
 	console_progress("reading gold tables");
 	bool ok = gold_read(o->gold_dir, &g, &rep, o->cfg.verbosity);
 	console_progress("");
@@ -629,13 +637,14 @@ static int cmd_check(Options *o)
 
 static bool load_config(Options *o);
 
-/* serve's build: the configuration file read again, then the build. */
+/* serve's build: the configuration file read again, then the build (serve stops on its own
+ * signals between builds, so no guard). */
 static int rebuild(void *ctx)
 {
 	Options *o = ctx;
 	config_free(&o->cfg);
 	o->cfg = o->base;
-	return load_config(o) ? cmd_build(o) : EXIT_BUILD;
+	return load_config(o) ? build(o, exists(o->cfg.out_dir)) : EXIT_BUILD;
 }
 
 /* serve: a build, then --out served and built again whenever a source changes. */

@@ -29,10 +29,11 @@ browser_ready() {
 		{ fail "npm ci in tests/browser (playwright-core, axe-core)"; return 1; }
 }
 # run WANT_STATUS ARGS...: runs c360, keeps stdout and stderr in $T/out and $T/err.
+LIMIT=${LIMIT:-900}	# seconds one run may take before it counts as a hang (and is killed)
 run() {
 	want=$1
 	shift
-	$C360 "$@" >"$T/out" 2>"$T/err"
+	timeout -s KILL "$LIMIT" $C360 "$@" >"$T/out" 2>"$T/err"
 	got=$?
 	if [ "$got" = "$want" ]; then pass; else
 		fail "c360 $* exited $got, want $want"
