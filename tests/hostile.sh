@@ -9,7 +9,7 @@ LIMIT=${HOSTILE_TIMEOUT:-300}	# seconds any one run may take before it counts as
 
 # plain: the binary runs under an address-space limit (not under ASan or valgrind, whose start
 # needs more address space).
-plain() { ( (ulimit -v 400000 && $C360 --version) ) >/dev/null 2>&1; }
+plain() { sh -c 'ulimit -v 400000 && exec $0 --version' "$C360" >/dev/null 2>&1; }
 no_staging() { if ls "$T" | grep -q "\.tmp-"; then fail "a staging folder was left behind: $* ($(ls "$T" | grep "\.tmp-"))"; else pass; fi; }
 
 # mini DIR: a small valid data set of our own (the tests must not need ../shared).
