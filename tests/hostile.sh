@@ -49,7 +49,7 @@ file_has "$T/s/index.html" '<tr><th scope="row">Other values (12)</th><td>78</td
 grep -q 'scope="row">Issue 11<' "$T/s/index.html" && fail "a fourth issue type has a bar of its own" || pass
 printf 'chart_max_values = 0\n' >"$T/zero.conf"
 run 1 build --data "$T/issues" --config "$T/zero.conf" --out "$T/s"
-err_has "zero.conf:1:1: error: unknown key or bad value"
+err_has "zero.conf:1:20: error: chart_max_values: this value is not valid; expected bars a chart shows, 1 to 1000"
 if [ "$BIG" = 1 ]; then	# a million distinct issue types: was quadratic (60,000 took 5 s)
 	awk 'BEGIN { print "ticket_id,customer_id,issue_type,ticket_date,resolution_status";
 		for (i = 0; i < 1000000; i++) print i ",1,issue " i ",2022-07-01,open" }' >"$T/issues/support_tickets.csv"
