@@ -25,14 +25,17 @@ void big_free(void *p, size_t n);
 void big_release(void *p, size_t n);	/* the whole pages inside [p, p+n) go back to the system */
 
 typedef struct ArenaBlock ArenaBlock;
+typedef struct ArenaOwned ArenaOwned;
 typedef struct {
 	ArenaBlock *head;
+	ArenaOwned *owned;	/* malloc'd blocks handed over: freed with the arena */
 	size_t used;		/* bytes handed out, for the benchmark */
 } Arena;
 
 void *arena_alloc(Arena *a, size_t n);	/* 8-byte aligned, uninitialised */
 char *arena_strndup(Arena *a, const char *s, size_t n);	/* NUL-terminated copy */
 void arena_adopt(Arena *a, Arena *from);	/* a takes over from's blocks */
+char *arena_own(Arena *a, char *p);	/* a frees p (from malloc) with its blocks; returns p */
 void arena_reset(Arena *a);	/* forgets everything, keeps one block for reuse */
 void arena_free(Arena *a);
 
@@ -82,6 +85,9 @@ void console_init(Verbosity v);
 Verbosity console_level(void);
 void console_progress(const char *what);	/* "": erases the line */
 void console_write(const char *s, size_t n);	/* text already formatted, at every level */
+/* "c360: " and text and a newline in one write(2), at every level: the last words of a process
+ * that a signal ends while other threads may be printing. */
+void console_last(const char *text);
 /* "c360: " and the message and a newline, if the level is at least `at`. */
 void say(Verbosity at, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -155,7 +161,7 @@ typedef enum {
 	D_IMPLAUSIBLE_DOB, D_INVALID_AMOUNT, D_NEGATIVE_AMOUNT, D_ORPHAN_CUSTOMER,
 	D_UNKNOWN_CATEGORY,
 	/* file and column problems */
-	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_NO_HEADER, D_EMPTY_OPTIONAL,
+	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_CHANGED, D_NO_HEADER, D_EMPTY_OPTIONAL,
 	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE,
 	D_AFTER_AS_OF, D_NO_AS_OF,
 	/* a gold folder read back (gold_read.c) */
@@ -256,6 +262,10 @@ typedef struct {
 	int64_t noise;		/* a KPI change below this, in hundredths of a percent, is not coloured */
 	const char *site_url;	/* where the site is published, for the e-mail's link; NULL: not said */
 	bool gold_bom;		/* the gold CSVs start with a UTF-8 BOM (for Excel; Power BI needs none) */
+	/* Limits that keep hostile data from blowing pages up (c360(1), LIMITS): */
+	size_t field_max;	/* bytes of one value shown on a page; the gold tables keep it whole */
+	size_t page_max;	/* bytes of one page, and of what a template writes */
+	int chart_max;		/* values a chart shows; the rest are added up in one bar */
 } Config;
 
 void config_defaults(Config *c);
@@ -289,9 +299,12 @@ typedef struct Ingest Ingest;
 
 Ingest *ingest_new(RecordFn fn, void *ctx);
 void ingest_feed(Ingest *in, const char *data, size_t len);
+/* Feeds the last bytes of the input: its last line needs no line end to be read at once. */
+void ingest_feed_last(Ingest *in, const char *data, size_t len);
 void ingest_finish(Ingest *in);	/* flushes the last record */
 uint64_t ingest_blank_lines(const Ingest *in);
-void ingest_continue(Ingest *in);	/* the input continues a file: no BOM at its start */
+/* The input continues the file first began: no BOM at its start, the same line ends. */
+void ingest_continue(Ingest *in, const Ingest *first);
 bool ingest_open(const Ingest *in);	/* a record or line is unfinished */
 uint32_t ingest_lines(const Ingest *in);	/* lines read so far */
 void ingest_free(Ingest *in);
@@ -392,7 +405,8 @@ static inline bool source_is_fact(SourceId id) { return source_defs[id].customer
 /* Every silver row starts with this head, so table rules work on any source. It keeps
  * the row's bronze record: its text as read, and its line. */
 typedef struct {
-	const char *raw;	/* the record as read (any bytes): in the input or the arena */
+	const char *raw;	/* the record as read (any bytes): in the input or the arena; NULL
+				 * once silver_load is done (the quarantine keeps its rows' text) */
 	const char *id;		/* cleaned key, not NUL-terminated (often inside raw) */
 	int64_t when;		/* the date column as a moment, MOMENT_NULL if null */
 	uint32_t rawlen, line;
@@ -459,8 +473,8 @@ struct Source {
 	Ingest *ingest;
 	const char *input;	/* a buffer fed whole that outlives the build (bronze points into it) */
 	size_t input_len;
-	void *map;		/* the file's mapping, when read from a file */
-	size_t map_len;
+	char *bytes;		/* the file read whole, when read from a file (big_alloc) */
+	size_t nbytes;
 	bool have_header;
 	uint32_t nheader;
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
@@ -796,10 +810,17 @@ bool out_stage(const char *out, char **staging, Buf *err);
 /* Swaps the staging folder in place of out (keeping out whole on failure). */
 bool out_commit(const char *out, const char *staging, Buf *err);
 void out_abort(const char *staging);
+/* From now on (call it before any thread starts), SIGINT, SIGTERM and SIGHUP remove the staging
+ * folder and end the process with 128 + the signal, saying what became of out (which existed
+ * before, or not). */
+void out_guard(const char *out, bool existed);
 bool out_mkdir(const char *dir, const char *sub, Buf *err);
 /* May c360 write the files `ours` into dir? Yes if dir does not exist or is empty, or holds the
  * marker and nothing but `ours`; with force, always. Else false after saying why in err. */
 bool out_claim(const char *dir, const char *marker, const char *const *ours, size_t n, bool force, Buf *err);
+/* Opens a regular file to read, refusing at once a FIFO (which would hang), a device or a
+ * folder; -1 with *why saying why not. */
+int open_regular(const char *path, const char **why);
 bool file_read(const char *path, Buf *out, Buf *err);
 /* The names in dir ending in suffix (NULL: all), sorted, without dot files; free each and it. */
 char **dir_list(const char *dir, const char *suffix, size_t *n, Buf *err);
@@ -861,6 +882,7 @@ void esc_url(Buf *b, const char *s, size_t n);		/* one URL path segment */
 void esc_js(Buf *b, const char *s, size_t n);		/* a quoted JS string, safe in <script> */
 void esc_sheet_cell(Buf *b, const char *s, size_t n);	/* a CSV cell no spreadsheet runs */
 void id_file_name(Buf *b, const char *id, size_t n);	/* a safe file name for an id */
+size_t utf8_cut(const char *s, size_t n, size_t max);	/* n, or at most max without splitting a character */
 
 /* ------------------------------------------------------------------ templates (template.c)
  * Values are what pages are made of; they live in an arena. Templates are Mustache:
@@ -881,6 +903,9 @@ typedef struct Value {
 } Value;
 
 Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
+/* Text from the data for a page: at most max bytes of it (whole characters); a longer value
+ * is written with a mark saying how much of it is shown. */
+Value *v_text(Arena *a, const char *s, size_t n, size_t max);
 Value *v_cstr(Arena *a, const char *s);
 Value *v_raw(Arena *a, const char *s, size_t n);
 Value *v_num(Arena *a, VKind kind, int64_t i);	/* KPI_NULL or MOMENT_NULL: null */
@@ -909,10 +934,11 @@ typedef struct {
 /* Parses a template; on a syntax error appends "name:line:col: error: ..." to err. */
 Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err);
 void tpl_free(Template *t);
-/* Renders t with data, escaping every value for esc and writing figures by fmt (NULL: plain);
- * false after reporting to err. */
+/* Renders t with data, escaping every value for esc and writing figures by fmt (NULL: plain),
+ * adding at most max bytes to out; false after reporting to err (a missing partial, or output
+ * past max: rendering stops there). */
 bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
-		const NumFormat *fmt, Buf *out, Buf *err);
+		const NumFormat *fmt, Buf *out, size_t max, Buf *err);
 void raw_stash_free(RawStash *r);
 
 /* What each page's template can use (site_vars.c): the one table of page variables. */
@@ -1019,7 +1045,7 @@ typedef struct {
 } ChartSet;
 
 /* false after reporting to err a chart that cannot be drawn; chart_set_free it all the same. */
-bool chart_set_make(ChartSet *set, const Gold *g, const NumFormat *fmt, Buf *err);
+bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, Buf *err);
 void chart_set_free(ChartSet *set);
 
 /* ------------------------------------------------------------------ the site (site*.c) */
@@ -1082,6 +1108,10 @@ typedef struct {
 	bool undated;		/* its pages are about one customer: no as-of date (they change only with them) */
 } PageWork;
 
+#define CELL_MAX 256	/* bytes of a value shown in a table, a list, a chart or the search */
+/* The most of a value a page shows: alone (field_max_bytes), or in a table (CELL_MAX at most). */
+size_t shown_max(const Site *site, bool in_table);
+
 void page_init(PageWork *w);
 void page_free(PageWork *w);
 /* Renders templates/tpl.md with data, puts it in the layout and writes dir/path. */
@@ -1110,6 +1140,20 @@ bool customer_csv(const Site *site, const char *path, const uint32_t *rows, size
 /* Table rows for customers: name, id, email, location, segment, lifetime value, valid orders, last
  * order, days since it, tickets, open tickets, url (from the root). */
 Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n);
+
+/* ------------------------------------------------------------------ preview server (serve.c) */
+typedef struct {
+	const char *bind;	/* an IPv4 address to listen on */
+	unsigned port;		/* 0: any free port (the one taken is printed) */
+	int (*build)(void *ctx);	/* builds the site afresh, configuration included; 0 on success */
+	void *ctx;
+	const Config *cfg;	/* in force after each build: --out, and the folders to watch */
+} ServeOptions;
+/* Builds, then serves cfg->out_dir and rebuilds when a source changes, until SIGINT or
+ * SIGTERM. Returns the exit status: 0 when stopped, 1 if the first build or the server failed. */
+int serve(const ServeOptions *so);
+bool serve_path(const char *url, char *out, size_t cap);	/* a request path -> a file of the site */
+const char *serve_content_type(const char *name);
 
 /* ------------------------------------------------------------------ generate.c */
 /* Writes synthetic exports into out, which must be new, empty, or written by generate before

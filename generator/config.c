@@ -23,6 +23,9 @@ void config_defaults(Config *c)
 	c->chunk_min = 4u << 20;
 	c->verbosity = SAY_NORMAL;
 	c->noise = 100;
+	c->field_max = 64u << 10;
+	c->page_max = 16u << 20;
+	c->chart_max = 10;
 }
 
 /* Header names compare trimmed, lower-cased, with runs of spaces, hyphens and
@@ -147,14 +150,52 @@ static bool set_date_order(SetArgs *a)
 	return day || month;
 }
 
-static bool set_churn_window(SetArgs *a)
+/* The value as a whole number from min to max. */
+static bool number_in(const SetArgs *a, long long min, long long max, long long *out)
 {
 	char *end;
 	errno = 0;
-	long n = strtol(a->v, &end, 10);
-	bool ok = !errno && !*end && n >= 1 && n <= 3650;
+	long long n = strtoll(a->v, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return false;
+	*out = n;
+	return true;
+}
+
+static bool set_churn_window(SetArgs *a)
+{
+	long long n;
+	bool ok = number_in(a, 1, 3650, &n);
 	if (ok)
 		a->c->churn_window_days = (int)n;
+	return ok;
+}
+
+/* The limits that keep hostile data from blowing pages up (c360(1), LIMITS). */
+static bool set_field_max(SetArgs *a)
+{
+	long long n;
+	bool ok = number_in(a, 64, 1ll << 30, &n);
+	if (ok)
+		a->c->field_max = (size_t)n;
+	return ok;
+}
+
+static bool set_page_max(SetArgs *a)
+{
+	long long n;
+	bool ok = number_in(a, 1ll << 16, 1ll << 34, &n);
+	if (ok)
+		a->c->page_max = (size_t)n;
+	return ok;
+}
+
+static bool set_chart_max(SetArgs *a)
+{
+	long long n;
+	bool ok = number_in(a, 1, 1000, &n);
+	if (ok)
+		a->c->chart_max = (int)n;
 	return ok;
 }
 
@@ -278,8 +319,8 @@ typedef struct {
 	const char *section, *key, *expects;
 	bool (*set)(SetArgs *a);
 	size_t field;		/* offsetof the value in Config */
-	char kind;		/* 's' string, 'q' quoted string, 'i' int, 'h' hundredths, 'b' bool, 'o' date order,
-				 * '-' shown otherwise */
+	char kind;		/* 's' string, 'q' quoted string, 'i' int, 'z' size_t, 'h' hundredths, 'b' bool,
+				 * 'o' date order, '-' shown otherwise */
 } Setting;
 
 #define AT(f) offsetof(Config, f)
@@ -305,6 +346,12 @@ static const Setting settings[] = {
 	 set_site_url, AT(site_url), 's'},
 	{"", "gold_bom", "true or false: the gold CSVs start with a UTF-8 byte-order mark, for Excel", set_gold_bom,
 	 AT(gold_bom), 'b'},
+	{"", "field_max_bytes", "bytes of one value a page shows, 64 to 1073741824 (more is cut and marked; "
+	 "gold keeps it whole)", set_field_max, AT(field_max), 'z'},
+	{"", "page_max_bytes", "bytes of one page, 65536 to 17179869184 (a bigger page stops the build)",
+	 set_page_max, AT(page_max), 'z'},
+	{"", "chart_max_values", "bars a chart shows, 1 to 1000 (the rest are added up in one more)", set_chart_max,
+	 AT(chart_max), 'i'},
 	{"files", "SOURCE", "a file name in the data folder (no /), e.g. orders = order_export.csv", set_file, 0, '-'},
 	{"columns", "SOURCE.COLUMN", "more header names for it, separated by commas, e.g. customers.email = mail",
 	 set_alias, 0, '-'},
@@ -404,9 +451,13 @@ static bool load_section(const char *path, unsigned lineno, unsigned col, Str s,
 
 bool config_load(Config *c, const char *path, Buf *err)
 {
-	FILE *f = fopen(path, "r");
+	const char *why = NULL;
+	int fd = open_regular(path, &why);	/* a FIFO would hang */
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!f) {
-		buf_printf(err, "%s: error: cannot open the configuration: %s\n", path, strerror(errno));
+		buf_printf(err, "%s: error: cannot open the configuration: %s\n", path, fd >= 0 ? strerror(errno) : why);
+		if (fd >= 0)
+			close(fd);
 		return false;
 	}
 	char line[4096], section[16] = "";
@@ -454,6 +505,8 @@ static bool put_value(Buf *b, const Config *c, const Setting *st)
 	const char *text = string ? *(const char *const *)(const void *)(base + st->field) : NULL;
 	if (st->kind == 'i')
 		buf_printf(b, "%d", *(const int *)(const void *)(base + st->field));
+	else if (st->kind == 'z')
+		buf_printf(b, "%zu", *(const size_t *)(const void *)(base + st->field));
 	else if (st->kind == 'h')
 		fmt_hundredths(b, &fmt_plain, *(const int64_t *)(const void *)(base + st->field));
 	else if (st->kind == 'b')
@@ -462,7 +515,7 @@ static bool put_value(Buf *b, const Config *c, const Setting *st)
 		buf_puts(b, order_names[*(const DateOrder *)(const void *)(base + st->field)]);
 	else if (text)
 		buf_printf(b, st->kind == 'q' ? "\"%s\"" : "%s", text);
-	return st->kind == 'i' || st->kind == 'h' || st->kind == 'b' || st->kind == 'o' || text;
+	return st->kind == 'i' || st->kind == 'z' || st->kind == 'h' || st->kind == 'b' || st->kind == 'o' || text;
 }
 
 void config_doc(Buf *b)

@@ -34,6 +34,14 @@ void console_write(const char *s, size_t n)
 	fwrite(s, 1, n, stderr);
 }
 
+void console_last(const char *text)
+{
+	char line[4352];
+	int n = snprintf(line, sizeof line, "%sc360: %s\n", shown ? "\r\033[K" : "", text);
+	if (n > 0 && write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0)
+		return;	/* nowhere left to say it */
+}
+
 void say(Verbosity at, const char *fmt, ...)
 {
 	if (level < at)

@@ -22,6 +22,7 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_FILE_MISSING] = {"file_missing", SEV_ERROR, "required file missing"},
 	[D_OPTIONAL_MISSING] = {"optional_missing", SEV_WARNING, "optional file missing; its sections say \"no data\""},
 	[D_READ_ERROR] = {"read_error", SEV_ERROR, "cannot read: {c}"},
+	[D_CHANGED] = {"changed", SEV_ERROR, "the file changed while it was being read; nothing was written"},
 	[D_NO_HEADER] = {"no_header", SEV_ERROR, "{c}"},
 	[D_EMPTY_OPTIONAL] = {"empty_file", SEV_WARNING, "the file is empty (no header row); its sections say \"no data\""},
 	[D_COLUMN_REQUIRED] = {"column_required", SEV_ERROR, "required column \"{c}\" missing; the header has: {v}"},

@@ -197,17 +197,23 @@ void edition_mail_text(const Edition *e, Buf *b)
 
 /* ---- weekly/email.eml */
 
-static void base64(Buf *b, const unsigned char *s, size_t n)
+/* Base64 of s, on one line. */
+static void base64_line(Buf *b, const unsigned char *s, size_t n)
 {
 	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (size_t i = 0, col = 0; i < n; i += 3) {
+	for (size_t i = 0; i < n; i += 3) {
 		unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
 		char q[4] = {abc[v >> 18 & 63], abc[v >> 12 & 63], i + 1 < n ? abc[v >> 6 & 63] : '=', i + 2 < n ? abc[v & 63] : '='};
 		buf_put(b, q, 4);
-		if ((col += 4) == 76 || i + 3 >= n) {
-			buf_put(b, "\r\n", 2);
-			col = 0;
-		}
+	}
+}
+
+/* Base64 of s for a MIME body: lines of 76 characters, each ended by CRLF. */
+static void base64(Buf *b, const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i += 57) {
+		base64_line(b, s + i, n - i < 57 ? n - i : 57);
+		buf_put(b, "\r\n", 2);
 	}
 }
 
@@ -218,33 +224,82 @@ static void part(Buf *m, const char *boundary, const char *headers, const Buf *b
 	base64(m, (const unsigned char *)(body->p ? body->p : ""), body->len);
 }
 
-/* A header's text: as it is in printable ASCII, else as an RFC 2047 encoded word. */
-static void header_text(Buf *m, const char *s)
+/* Text for a header as RFC 2047 encoded-words (=?UTF-8?B?...?=), each at most 75 characters
+ * and holding whole characters, folded onto lines of their own. */
+static void encoded_words(Buf *b, const char *s, size_t n)
 {
-	bool ascii = true;
-	for (const char *p = s; *p; p++)
-		ascii &= *p >= 0x20 && *p < 0x7f;
-	if (ascii) {
-		buf_puts(m, s);
-		return;
+	for (size_t at = 0; at < n;) {
+		size_t take = utf8_cut(s + at, n - at, 45);	/* 45 bytes: 60 characters of base64 */
+		if (!take)
+			take = n - at < 45 ? n - at : 45;
+		buf_puts(b, at ? "\r\n =?UTF-8?B?" : "=?UTF-8?B?");
+		base64_line(b, (const unsigned char *)s + at, take);
+		buf_puts(b, "?=");
+		at += take;
 	}
-	buf_puts(m, "=?utf-8?B?");
-	Buf b = {0};
-	base64(&b, (const unsigned char *)s, strlen(s));
-	buf_put(m, b.p, b.len - 2);	/* without the line end */
-	buf_puts(m, "?=");
-	buf_free(&b);
+}
+
+/* Whether s is printable ASCII, as a header may carry it. */
+static bool is_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+/* The end of the mailbox at p: the next comma outside quotes and angle brackets. */
+static const char *mailbox_end(const char *p)
+{
+	bool quoted = false, angle = false;
+	for (; *p && (quoted || angle || *p != ','); p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && (*p == '<' || *p == '>'))
+			angle = *p == '<';
+	}
+	return p;
+}
+
+/* A From: or To: header's value: mailboxes "Name <address>" or addresses, separated by commas;
+ * a name that is not ASCII is written as encoded-words, so that mail carries it. */
+static void header_addresses(Buf *b, const char *list)
+{
+	for (const char *p = list; *p;) {
+		const char *end = mailbox_end(p);
+		Str box = str_trim(str_make(p, (size_t)(end - p)));
+		const char *lt = memchr(box.p, '<', box.n);
+		Str name = str_trim(str_make(box.p, lt ? (size_t)(lt - box.p) : 0));
+		if (name.n >= 2 && name.p[0] == '"' && name.p[name.n - 1] == '"')
+			name = str_make(name.p + 1, name.n - 2);
+		if (p != list)
+			buf_puts(b, ",\r\n ");
+		if (lt && !is_ascii(name.p, name.n)) {
+			encoded_words(b, name.p, name.n);
+			buf_putc(b, ' ');
+			buf_put(b, lt, box.n - (size_t)(lt - box.p));
+		} else {
+			buf_put(b, box.p, box.n);
+		}
+		p = *end ? end + 1 : end;
+	}
 }
 
 static void eml_head(const Edition *e, Buf *m, const char *mixed)
 {
 	int y, mo, d;
 	date_civil(e->g->as_of, &y, &mo, &d);
-	buf_printf(m, "From: %s\r\nTo: %s\r\nSubject: ", e->cfg->email_from ? e->cfg->email_from : "Customer 360 <c360@localhost>",
-		   e->cfg->email_to ? e->cfg->email_to : "undisclosed-recipients:;");
+	buf_puts(m, "From: ");
+	header_addresses(m, e->cfg->email_from ? e->cfg->email_from : "Customer 360 <c360@localhost>");
+	buf_puts(m, "\r\nTo: ");
+	header_addresses(m, e->cfg->email_to ? e->cfg->email_to : "undisclosed-recipients:;");
+	buf_puts(m, "\r\nSubject: ");
 	Buf subject = {0};
 	buf_printf(&subject, "%s: the week to %s", e->cfg->title ? e->cfg->title : "Customer 360", e->as_of);
-	header_text(m, buf_cstr(&subject));
+	if (is_ascii(subject.p, subject.len) && subject.len < 60)
+		buf_put(m, subject.p, subject.len);
+	else
+		encoded_words(m, subject.p, subject.len);
 	buf_free(&subject);
 	buf_printf(m, "\r\nDate: %s, %02d %s %04d 00:00:00 +0000\r\nMessage-ID: <%s@c360.localhost>\r\nMIME-Version: 1.0\r\n"
 		      "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\nThis is a MIME message.\r\n",
@@ -262,7 +317,7 @@ void edition_eml(const Edition *e, const Buf *text, const Buf *html, const Buf *
 	eml_head(e, m, mixed);
 	buf_printf(m, "--%s\r\nContent-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", mixed, alt);
 	part(m, alt, "Content-Type: text/plain; charset=utf-8\r\n", text);
-	buf_printf(m, "--%s\r\nContent-Type: multipart/related; boundary=\"%s\"; type=\"text/html\"\r\n\r\n", alt, related);
+	buf_printf(m, "--%s\r\nContent-Type: multipart/related; boundary=\"%s\";\r\n type=\"text/html\"\r\n\r\n", alt, related);
 	part(m, related, "Content-Type: text/html; charset=utf-8\r\n", html);
 	for (size_t i = 0; i < e->charts->n; i++) {
 		const char *id = e->charts->c[i].chart.id;

@@ -577,9 +577,10 @@ static void read_part(Reader *r, const char *path, bool part)
 {
 	r->d = new_diags(r->st, path);
 	r->have_header = r->broken = false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	const char *why;
+	int fd = open_regular(path, &why);
 	if (fd < 0) {
-		diag(r->d, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
+		diag(r->d, D_READ_ERROR, 0, 0, why, NULL, 0);
 		return;
 	}
 	Ingest *in = ingest_new(on_record, r);
@@ -701,10 +702,10 @@ static void number_methods(Gold *g)
 		g->split[i].method = dict_intern(methods, str_make(st->methods.label[g->split[i].method],
 								   st->methods.len[g->split[i].method]));
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
-	for (size_t i = 0; i < nc; i++) {
+	for (size_t i = 0; i < nc; i++) {	/* rows customer_360 did not give (unreadable) name none */
 		uint32_t m = g->c360[i].preferred_method;
-		if (m != UINT32_MAX)
-			g->c360[i].preferred_method = dict_intern(methods, str_make(st->methods.label[m], st->methods.len[m]));
+		g->c360[i].preferred_method = m >= st->methods.n ? UINT32_MAX
+					    : dict_intern(methods, str_make(st->methods.label[m], st->methods.len[m]));
 	}
 }
 

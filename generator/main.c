@@ -2,6 +2,7 @@
  * exit status. */
 #include "c360.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -35,10 +36,12 @@ typedef struct {
 
 struct Options {
 	Config cfg;
+	Config base;		/* serve: the settings before the configuration file */
 	const Command *cmd;
 	const char *operand;	/* init's DIR */
 	const char *gold_dir;	/* render's --gold */
-	uint64_t customers, seed;
+	const char *bind;	/* serve's --bind */
+	uint64_t customers, seed, port;
 	bool force, theme_given, help;
 	char *owned[4];
 };
@@ -46,6 +49,7 @@ struct Options {
 static int cmd_build(Options *o);
 static int cmd_render(Options *o);
 static int cmd_check(Options *o);
+static int cmd_serve(Options *o);
 static int cmd_generate(Options *o);
 static int cmd_init(Options *o);
 
@@ -56,6 +60,8 @@ static const Command commands[] = {
 	 "write the site from a folder of gold tables (a build's gold/, or another engine's)", cmd_render},
 	{"check", "data as-of config jobs quiet verbose",
 	 "read and clean the data; print the data-quality summary; write nothing", cmd_check},
+	{"serve", "data out as-of config theme jobs port bind quiet verbose",
+	 "build, serve the site on http://127.0.0.1:8360/ and rebuild when a source changes", cmd_serve},
 	{"generate", "customers! seed out! force", "write N customers of synthetic, deliberately messy exports",
 	 cmd_generate},
 	{"init", "DIR", "make DIR a new report project: configuration, templates and theme to edit", cmd_init},
@@ -129,6 +135,18 @@ static const char *set_seed(Options *o, const char *v)
 	return parse_count(v, &o->seed) ? NULL : "a whole number";
 }
 
+static const char *set_port(Options *o, const char *v)
+{
+	return parse_count(v, &o->port) && o->port <= 65535 ? NULL : "a number from 0 to 65535";
+}
+
+static const char *set_bind(Options *o, const char *v)
+{
+	struct in_addr a;
+	o->bind = v;
+	return inet_pton(AF_INET, v, &a) == 1 ? NULL : "an IPv4 address";
+}
+
 static const char *set_quiet(Options *o, const char *v)
 {
 	(void)v;
@@ -172,6 +190,8 @@ static const OptionDef options[] = {
 	{"verbose", NULL, NULL, "print examples of every problem found, and (check) the settings in force", set_verbose},
 	{"customers", "N", NULL, "how many customers to generate", set_customers},
 	{"seed", "S", NULL, "the generator's seed (default 1): the same seed, the same data", set_seed},
+	{"port", "N", NULL, "the port to serve on (default 8360; 0: any free port, printed)", set_port},
+	{"bind", "ADDR", NULL, "the IPv4 address to listen on (default 127.0.0.1)", set_bind},
 	{"force", NULL, "generate", "write into --out even if it holds files c360 did not write", set_force},
 	{"help", NULL, NULL, "print this help", set_help},
 };
@@ -488,10 +508,11 @@ static void report_counts(const SourceQuality q[SRC_COUNT], Verbosity v)
 	buf_free(&b);
 }
 
-/* Says what became of --out when a build or render stopped; the exit status. */
+/* Says what became of --out when a build or render (serve's builds too) stopped; the exit status. */
 static int stopped(const Options *o, bool existed)
 {
-	say(SAY_QUIET, "the %s stopped; %s %s", o->cmd->name, o->cfg.out_dir, existed ? "is unchanged" : "was not created");
+	say(SAY_QUIET, "the %s stopped; %s %s", o->cmd->run == cmd_render ? "render" : "build", o->cfg.out_dir,
+	    existed ? "is unchanged" : "was not created");
 	return EXIT_BUILD;
 }
 
@@ -511,7 +532,7 @@ static bool render(const Gold *g, const Config *cfg, const char *staging, Buf *e
 	ChartSet charts = {0};
 	NumFormat fmt;
 	fmt_init(&fmt, cfg);
-	ok = ok && chart_set_make(&charts, g, &fmt, err);
+	ok = ok && chart_set_make(&charts, g, cfg, &fmt, err);
 	console_progress("writing the site");
 	ok = ok && site_write(g, cfg, &charts, staging, err);
 	console_progress("writing the edition");
@@ -545,12 +566,11 @@ static int publish(const Options *o, const Gold *g, bool existed)
 	return ok ? EXIT_OK : EXIT_BUILD;
 }
 
-/* build: the data stage (silver, then gold), then everything made from gold. */
-static int cmd_build(Options *o)
+/* The data stage (silver, then gold), then everything made from gold. */
+static int build(Options *o, bool existed)
 {
 	Silver s;
 	Gold g = {0};
-	bool existed = exists(o->cfg.out_dir);
 	console_progress("reading and cleaning");
 	bool ok = silver_load(&s, &o->cfg);
 	console_progress("");
@@ -571,12 +591,21 @@ static int cmd_build(Options *o)
 	return status;
 }
 
+/* build: a build whose interruption leaves --out as it was. */
+static int cmd_build(Options *o)
+{
+	bool existed = exists(o->cfg.out_dir);
+	out_guard(o->cfg.out_dir, existed);	/* before any thread: SIGINT, SIGTERM and SIGHUP leave --out whole */
+	return build(o, existed);
+}
+
 /* render: everything made from gold, the gold read from a folder (another engine's, or a build's). */
 static int cmd_render(Options *o)
 {
 	Gold g;
 	Buf rep = {0};
 	bool existed = exists(o->cfg.out_dir);
+	out_guard(o->cfg.out_dir, existed);	/* before any thread: SIGINT, SIGTERM and SIGHUP leave --out whole */
 	console_progress("reading gold tables");
 	bool ok = gold_read(o->gold_dir, &g, &rep, o->cfg.verbosity);
 	console_progress("");
@@ -604,6 +633,25 @@ static int cmd_check(Options *o)
 	silver_free(&s);
 	int written = print_out(&b);
 	return !ok || status != EXIT_OK ? EXIT_BUILD : written;
+}
+
+static bool load_config(Options *o);
+
+/* serve's build: the configuration file read again, then the build (serve stops on its own
+ * signals between builds, so no guard). */
+static int rebuild(void *ctx)
+{
+	Options *o = ctx;
+	config_free(&o->cfg);
+	o->cfg = o->base;
+	return load_config(o) ? build(o, exists(o->cfg.out_dir)) : EXIT_BUILD;
+}
+
+/* serve: a build, then --out served and built again whenever a source changes. */
+static int cmd_serve(Options *o)
+{
+	return serve(&(ServeOptions){.bind = o->bind, .port = (unsigned)o->port, .build = rebuild, .ctx = o,
+				     .cfg = &o->cfg});
 }
 
 static const char project_config[] =
@@ -668,13 +716,10 @@ static int cmd_generate(Options *o)
 
 /* ---- main */
 
-/* The configuration file over the defaults; --theme over both. */
-static bool configure(Options *o)
+/* The configuration file, if one was given, over the command line's settings; --theme over both. */
+static bool load_config(Options *o)
 {
 	const char *theme = o->cfg.theme;	/* --theme wins over the configuration */
-	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */
-	if (chunk)
-		o->cfg.chunk_min = (size_t)strtoull(chunk, NULL, 10);
 	if (!o->cfg.config_file)
 		return true;
 	Buf err = {0};
@@ -701,7 +746,11 @@ static int run(Options *o, int argc, char **argv)
 	status = check_out(o);
 	if (status != EXIT_OK)
 		return status;
-	return configure(o) ? o->cmd->run(o) : EXIT_BUILD;
+	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */
+	if (chunk)
+		o->cfg.chunk_min = (size_t)strtoull(chunk, NULL, 10);
+	o->base = o->cfg;	/* serve reads the configuration file again before each build */
+	return load_config(o) ? o->cmd->run(o) : EXIT_BUILD;
 }
 
 int main(int argc, char **argv)
@@ -718,7 +767,7 @@ int main(int argc, char **argv)
 		puts("c360 " C360_VERSION);
 		return EXIT_OK;
 	}
-	Options o = {.cmd = find_command(first), .seed = 1};
+	Options o = {.cmd = find_command(first), .seed = 1, .port = 8360, .bind = "127.0.0.1"};
 	if (!o.cmd) {
 		char near[96];
 		return usage_error(NULL, "unknown command \"%s\"%s", first, did_you_mean(first, "help", "help", near, sizeof near));

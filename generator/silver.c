@@ -43,6 +43,7 @@ const SourceDef source_defs[SRC_COUNT] = {
 };
 
 #define MEMO_MAX 65536		/* distinct raw values remembered per category column */
+#define MEMO_LEN 256		/* ... of at most this many bytes: long ones are rare, and big */
 #define UNKNOWN_BIT (1u << 31)
 
 /* ---- ambiguous dates wait in the row, packed, until the order is decided */
@@ -181,7 +182,7 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 		bool unknown;
 		val = clean_category(&src->dict[col], src->def->rule[col].category, v, &src->scratch, &unknown);
 		val |= unknown ? UNKNOWN_BIT : 0;
-		if (src->memo[col].n < MEMO_MAX) {
+		if (src->memo[col].n < MEMO_MAX && v.n <= MEMO_LEN) {
 			m = dict_intern(&src->memo[col], v);
 			if (m % 64 == 0)
 				src->memo_val[col] = xrealloc(src->memo_val[col], (m + 64) * sizeof(uint32_t));
@@ -198,7 +199,14 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 static const char *row_title(Source *src, Str v)
 {
 	Str t = clean_title(v, &src->scratch);
-	return t.n ? arena_strndup(&src->arena, t.p, t.n) : NULL;
+	if (!t.n)
+		return NULL;
+	if (t.n < (1u << 20))
+		return arena_strndup(&src->arena, t.p, t.n);
+	buf_cstr(&src->scratch);	/* a huge text is kept where it is, not copied */
+	char *kept = src->scratch.p;
+	src->scratch = (Buf){0};
+	return arena_own(&src->arena, kept);
 }
 
 static const char *row_email(Source *src, RowHead *h, int col, Str v)

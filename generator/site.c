@@ -47,6 +47,12 @@ static bool load_templates(Site *site, const char *dir)
 
 /* ---- one page: Markdown template → HTML → the theme's layout → a file */
 
+size_t shown_max(const Site *site, bool in_table)
+{
+	size_t max = site->cfg->field_max;
+	return in_table && max > CELL_MAX ? CELL_MAX : max;
+}
+
 void page_init(PageWork *w)
 {
 	memset(w, 0, sizeof *w);
@@ -91,7 +97,7 @@ Value *page_fragment(const Site *site, PageWork *w, const char *path, const char
 	}
 	page_globals(site, w, data, path);
 	w->scratch.len = 0;
-	tpl_render(t, data, ESC_HTML, &site->tpl, NULL, &site->fmt, &w->scratch, &w->err);
+	tpl_render(t, data, ESC_HTML, &site->tpl, NULL, &site->fmt, &w->scratch, site->cfg->page_max, &w->err);
 	return v_raw(&w->arena, w->scratch.p ? w->scratch.p : "", w->scratch.len);
 }
 
@@ -107,11 +113,13 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 		return false;
 	w->md.len = w->html.len = w->page.len = 0;
 	w->raws.n = 0;
-	bool ok = tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &site->fmt, &w->md, &w->err);
+	size_t max = site->cfg->page_max;
+	if (!tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &site->fmt, &w->md, max, &w->err))
+		return false;
 	md_render(w->md.p ? w->md.p : "", w->md.len, &w->raws, &w->arena, &w->html);
 	v_set(&w->arena, data, "body", v_raw(&w->arena, w->html.p ? w->html.p : "", w->html.len));
-	ok &= tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, &w->err);
-	return ok && out_write_file(site->dir, path, &w->page, &w->err);
+	return tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, max, &w->err) &&
+	       out_write_file(site->dir, path, &w->page, &w->err);
 }
 
 /* ---- assets: the theme's files and the site's scripts, copied as they are */

@@ -22,6 +22,14 @@ Value *v_str(Arena *a, const char *s, size_t n)
 	return v;
 }
 
+Value *v_text(Arena *a, const char *s, size_t n, size_t max)
+{
+	size_t kept = s ? utf8_cut(s, n, max) : 0;
+	Value *v = v_str(a, s, kept);
+	v->i = kept < n ? (int64_t)n : 0;	/* the whole length of a value cut short */
+	return v;
+}
+
 Value *v_cstr(Arena *a, const char *s)
 {
 	return v_str(a, s, s ? strlen(s) : 0);
@@ -129,6 +137,13 @@ static void format_value(Buf *b, const Value *v, int filter, const NumFormat *fm
 		return;
 	if (v->kind == V_STR || v->kind == V_RAW) {
 		buf_put(b, v->s, v->n);
+		if (v->kind == V_STR && v->i) {
+			buf_puts(b, " [… cut: ");
+			fmt_figure(b, fmt, KV_COUNT, (int64_t)v->n);
+			buf_puts(b, " of ");
+			fmt_figure(b, fmt, KV_COUNT, v->i);
+			buf_puts(b, " bytes]");
+		}
 		return;
 	}
 	int64_t i = v->i;
@@ -156,6 +171,8 @@ struct TplNode {
 	size_t len;
 	int filter;
 	uint32_t line, col;
+	const char *indent;	/* a standalone partial: the blanks before it, put before each of its lines */
+	size_t indent_len;
 	struct TplNode *kids;	/* sections: their contents */
 	size_t nkids, capkids;
 };
@@ -203,26 +220,40 @@ static bool is_blank_char(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* A section, comment or partial tag alone on its line takes the line with it. */
-static void standalone(const Parser *ps, const char *open, const char **after, struct TplNode *parent)
+/* A section, comment or partial tag alone on its line takes the line with it; returns the
+ * blanks that stood before it (the indentation of a partial), or NULL if it is not alone. */
+static const char *standalone(const Parser *ps, const char *open, const char **after, struct TplNode *parent)
 {
 	const char *ls = open, *le = *after;
 	while (ls > ps->s && is_blank_char(ls[-1]))
 		ls--;
 	if (ls > ps->s && ls[-1] != '\n')
-		return;
+		return NULL;
 	while (le < ps->end && is_blank_char(*le))
 		le++;
 	if (le < ps->end && *le == '\r')
 		le++;
 	if (le < ps->end && *le != '\n')
-		return;
+		return NULL;
 	if (le < ps->end)
 		le++;
 	struct TplNode *prev = parent->nkids ? &parent->kids[parent->nkids - 1] : NULL;
 	if (prev && prev->kind == N_TEXT && prev->text + prev->len == open)
 		prev->len -= (size_t)(open - ls);	/* the indentation before the tag */
 	*after = le;
+	return ls;
+}
+
+/* Mustache features c360 leaves out are errors, never text that renders as nothing. */
+static const char *unsupported(char sigil, Str name)
+{
+	if (sigil == '=')
+		return "set-delimiter tags are not supported";
+	if (sigil == '$' || sigil == '<')
+		return "template inheritance (blocks and parents) is not supported";
+	if (sigil == '>' && name.n && name.p[0] == '*')
+		return "dynamic partial names are not supported";
+	return NULL;
 }
 
 static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing, size_t closing_len, int depth);
@@ -236,10 +267,13 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	if (!close || close >= ps->end)
 		return parse_error(ps, open, "unclosed tag", NULL, 0);
 	char sigil = triple ? '{' : *q;
-	if (triple || strchr("#^/!>&", sigil))
+	if (triple || strchr("#^/!>&=$<", sigil))
 		q++;
 	const char *after = close + (triple ? 3 : 2);
 	Str name = str_trim(str_make(q, (size_t)(close - q)));
+	const char *why = triple ? NULL : unsupported(sigil, name);
+	if (why)
+		return parse_error(ps, open, why, NULL, 0);
 	int filter = F_NONE;
 	const char *bar = memchr(name.p, '|', name.n);
 	if (bar && sigil != '!') {
@@ -252,8 +286,7 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	}
 	if (sigil != '!' && name.n == 0)
 		return parse_error(ps, open, "empty tag", NULL, 0);
-	if (strchr("#^/!>", sigil) && !triple)
-		standalone(ps, open, &after, parent);
+	const char *indent = strchr("#^/!>", sigil) && !triple ? standalone(ps, open, &after, parent) : NULL;
 	ps->p = after;
 	if (sigil == '!' && !triple)
 		return true;
@@ -268,6 +301,8 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	struct TplNode *n = add_node(parent, kind, name.p, name.n);
 	n->filter = filter;
 	where(ps, open, &n->line, &n->col);
+	if (kind == N_PARTIAL && indent)
+		n->indent = indent, n->indent_len = (size_t)(open - indent);
 	if (kind != N_SECTION && kind != N_INVERTED)
 		return true;
 	if (depth > 32)
@@ -348,9 +383,15 @@ typedef struct {
 	RawStash *raws;
 	const NumFormat *fmt;
 	const char *name;	/* the template being rendered, for messages */
+	const char *at;		/* the template of the last tag rendered, and where the tag is */
+	uint32_t line, col;
 	Buf *out, *err;
 	Buf scratch;
 	int depth;
+	size_t max, limit;	/* out may grow by max bytes: up to this length */
+	bool over;		/* it did: rendering stops */
+	Buf indent;		/* the indentation of the standalone partials being rendered */
+	bool line_start;	/* out is at the start of a line of a partial */
 } Render;
 
 /* Mustache lookup: the first name part in the nearest frame that has it, then down. */
@@ -371,8 +412,34 @@ static const Value *lookup(const Frame *f, const char *name, size_t n)
 	return v;
 }
 
+/* A partial's indentation, where one of its lines starts. */
+static void put_indent(Render *r)
+{
+	if (r->line_start && r->indent.len)
+		buf_put(r->out, r->indent.p, r->indent.len);
+	r->line_start = false;
+}
+
+/* The template's own text: inside an indented partial, each line gets the indentation. */
+static void put_text(Render *r, const char *s, size_t n)
+{
+	if (!r->indent.len) {
+		buf_put(r->out, s, n);
+		return;
+	}
+	while (n) {
+		put_indent(r);
+		const char *nl = memchr(s, '\n', n);
+		size_t k = nl ? (size_t)(nl - s) + 1 : n;
+		buf_put(r->out, s, k);
+		s += k, n -= k;
+		r->line_start = nl != NULL;
+	}
+}
+
 static void emit(Render *r, const Value *v, int filter, bool raw)
 {
+	put_indent(r);
 	if (raw && v && v->kind == V_RAW && filter == F_NONE) {	/* only text c360 made is ever raw */
 		if (r->esc == ESC_HTML) {
 			buf_put(r->out, v->s, v->n);
@@ -408,9 +475,11 @@ static void render_nodes(Render *r, const struct TplNode *n, size_t count, const
 static void render_node(Render *r, const struct TplNode *n, const Frame *f)
 {
 	const Value *v;
+	if (n->kind != N_TEXT)
+		r->at = r->name, r->line = n->line, r->col = n->col;
 	switch (n->kind) {
 	case N_TEXT:
-		buf_put(r->out, n->text, n->len);
+		put_text(r, n->text, n->len);
 		break;
 	case N_VAR:
 	case N_RAW_VAR:
@@ -442,30 +511,47 @@ static void render_node(Render *r, const struct TplNode *n, const Frame *f)
 			break;
 		}
 		const char *caller = r->name;
+		size_t indent = r->indent.len;
+		if (n->indent) {	/* standalone: the partial starts a line, indented as the tag was */
+			buf_put(&r->indent, n->indent, n->indent_len);
+			r->line_start = true;
+		}
 		r->name = p->name;
 		r->depth++;
 		render_nodes(r, p->root.kids, p->root.nkids, f);
 		r->depth--;
 		r->name = caller;
+		r->indent.len = indent;
 		break;
 	}
 	}
 }
 
+/* Renders nodes until the output passes its limit; then says where, once, and stops. */
 static void render_nodes(Render *r, const struct TplNode *n, size_t count, const Frame *f)
 {
-	for (size_t i = 0; i < count; i++)
+	for (size_t i = 0; i < count && !r->over; i++) {
 		render_node(r, &n[i], f);
+		if (!r->over && r->out->len > r->limit) {
+			r->over = true;
+			buf_printf(r->err, "%s:%u:%u: error: the page passes %zu bytes; the data or the templates make "
+					   "it too big (page_max_bytes in the configuration)\n",
+				   r->at ? r->at : r->name, r->line, r->col, r->max);
+		}
+	}
 }
 
 bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
-		const NumFormat *fmt, Buf *out, Buf *err)
+		const NumFormat *fmt, Buf *out, size_t max, Buf *err)
 {
 	size_t errors = err->len;
-	Render r = {esc, partials, raws, fmt ? fmt : &fmt_plain, t->name, out, err, {0}, 0};
+	Render r = {.esc = esc, .partials = partials, .raws = raws, .fmt = fmt ? fmt : &fmt_plain, .name = t->name,
+		    .line = 1, .col = 1, .out = out, .err = err, .max = max,
+		    .limit = max > SIZE_MAX - out->len ? SIZE_MAX : out->len + max};
 	Frame top = {data, NULL};
 	render_nodes(&r, t->root.kids, t->root.nkids, &top);
 	buf_free(&r.scratch);
+	buf_free(&r.indent);
 	return err->len == errors;
 }
 

@@ -187,9 +187,7 @@ grep -qi ",\"'=HYPERLINK" "$T/h/out/segments/"*.csv && pass || fail "formula in 
 if [ "$BROWSER" != 1 ]; then
 	skipped=$((skipped + 1))
 	echo "skipped: the Chromium part (C360_BROWSER=$BROWSER)"
-else
-	[ -d tests/browser/node_modules ] || (cd tests/browser && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
-		fail "npm ci in tests/browser (playwright-core, axe-core)"
+elif browser_ready; then
 	# Every page type of the fixture's site, screenshots in build/screenshots/fixture; the hostile
 	# site's, quicker; the search's ranking and paging on 300 generated customers.
 	rm -rf build/screenshots

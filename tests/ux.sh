@@ -21,7 +21,7 @@ has "$T/help" "^usage: c360 build"
 run 0 --help
 cmp -s "$T/out" "$T/help" && pass || fail "--help differs from help"
 commands=$(sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p' "$T/help" | grep -v '^help$')
-[ "$(echo $commands)" = "build render check generate init" ] && pass || fail "the commands listed: $commands"
+[ "$(echo $commands)" = "build render check serve generate init" ] && pass || fail "the commands listed: $commands"
 for cmd in $commands; do
 	run 0 help "$cmd"
 	cp "$T/out" "$T/help-$cmd"
