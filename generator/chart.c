@@ -247,29 +247,28 @@ static void week_labels(const Chart *c, ChartPlot *p, double left, double group,
 	}
 }
 
+/* A line through the complete weeks; the week not over yet is a lighter dot of its own, never
+ * joined to them (a week of a few days would read as a drop). */
 static void trend_line(const Chart *c, ChartPlot *p, size_t s, double left, double group, double bottom,
 		       double height, double max)
 {
 	const ChartSeries *se = &c->series[s];
 	size_t solid = c->partial_last && c->ncat >= 2 ? c->ncat - 1 : c->ncat;
-	for (int part = 0; part < 2; part++) {	/* the complete weeks, then the last segment into the week not over */
-		size_t from = part ? solid - 1 : 0, to = part ? c->ncat : solid;
-		if (part && solid == c->ncat)
-			break;
-		Shape *path = add(p, SH_PATH, (int)s);
-		path->partial = part;
-		path->pts = xmalloc((to - from + 1) * 2 * sizeof *path->pts);
-		for (size_t i = from; i < to; i++) {
-			double v = isnan(se->v[i]) ? 0 : se->v[i];
-			path->pts[2 * path->npts] = left + group * ((double)i + 0.5);
-			path->pts[2 * path->npts++ + 1] = bottom - height * fmax(v, 0) / max;
-		}
+	Shape *path = add(p, SH_PATH, (int)s);
+	path->pts = xmalloc((solid + 1) * 2 * sizeof *path->pts);
+	for (size_t i = 0; i < solid; i++) {
+		double v = isnan(se->v[i]) ? 0 : se->v[i];
+		path->pts[2 * path->npts] = left + group * ((double)i + 0.5);
+		path->pts[2 * path->npts++ + 1] = bottom - height * fmax(v, 0) / max;
 	}
-	for (size_t i = 0; group >= 12 && i < c->ncat; i++) {
+	for (size_t i = 0; i < c->ncat; i++) {
+		bool partial = i >= solid;
+		if (group < 12 && !partial)
+			continue;
 		double v = isnan(se->v[i]) ? 0 : se->v[i];
 		Shape *d = add(p, SH_DOT, (int)s);
 		d->x = left + group * ((double)i + 0.5), d->y = bottom - height * fmax(v, 0) / max;
-		d->partial = c->partial_last && i + 1 == c->ncat;
+		d->partial = partial;
 	}
 }
 
@@ -501,7 +500,13 @@ static void draw_shape(cairo_t *cr, const Shape *s)
 		break;
 	case SH_DOT:
 		cairo_arc(cr, s->x, s->y, 3, 0, 2 * M_PI);
-		cairo_fill(cr);
+		if (s->partial) {	/* lighter, in a dashed ring of the full colour */
+			cairo_fill_preserve(cr);
+			role_colour(cr, s->role, 1);
+			cairo_stroke(cr);
+		} else {
+			cairo_fill(cr);
+		}
 		break;
 	case SH_PATH:
 		role_colour(cr, s->role, 1);

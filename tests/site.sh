@@ -117,6 +117,18 @@ if have_tutorial "the tutorial's site"; then
 	data_site tutorial "$TUTORIAL" 15 1002 "Sara Khan" 6 "Tue Jul 26 00:00:00 2022"
 fi
 
+# ---- the week not over: the fixture ends on a Monday, so its last week holds one day. The weekly
+# charts label it "to date" and draw it lighter (a bar, a dot), never joined to the complete weeks
+# by a line (a week of one day would read as a drop); a week that ends on the as-of date is whole.
+grep -o 'class="s[0-9] partial" cx="[0-9.]*"' "$T/fixture/index.html" | sed 's/.*cx="//; s/"$//' >"$T/partial.x"
+[ -s "$T/partial.x" ] && pass || fail "the week not over: no lighter dot"
+[ "$(grep -c '>to date</text>' "$T/fixture/index.html")" = 4 ] && pass || fail "the week not over: not labelled to date"
+sed 's/$/,/' "$T/partial.x" >"$T/partial.pat"
+grep -o '<polyline class="line[^"]*" points="[^"]*"' "$T/fixture/index.html" | grep -q -F -f "$T/partial.pat" &&
+	fail "a line runs into the week not over" || pass
+$C360 build --data "$FIXTURE" --as-of 2024-03-10 --out "$T/sunday" 2>/dev/null && pass || fail "build as of a Sunday"
+grep -q 'class="[^"]*partial\|>to date<' "$T/sunday/index.html" && fail "a week ending on the as-of date drawn as not over" || pass
+
 # ---- no data at all: every page still valid, every chart says so
 mkdir -p "$T/none"
 for f in customers orders payments support_tickets web_activities; do head -1 "$FIXTURE/$f.csv" >"$T/none/$f.csv"; done
