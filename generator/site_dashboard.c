@@ -44,20 +44,25 @@ static void kpi_change(const Site *site, Arena *a, Value *o, int k, Buf *b)
 	v_set(a, o, "tone", v_cstr(a, !known ? NULL : t.tone > 0 ? "good" : t.tone < 0 ? "bad" : "neutral"));
 }
 
-/* The card's sparkline: the KPI as of each of the last twelve weeks, a hover title per week. */
+/* The card's sparkline: the KPI as of each of the last twelve weeks, a hover title per week;
+ * none when no week has a figure (the card says why). */
 static Value *sparkline(const Site *site, Arena *a, int k, Buf *b)
 {
 	double v[SPARK_WEEKS];
 	const char *tips[SPARK_WEEKS];
+	bool any = false;
 	for (int j = 0; j < SPARK_WEEKS; j++) {
 		const Kpis *s = &site->g->series[j];
 		v[j] = s->v[k] == KPI_NULL ? NAN : (double)s->v[k];
+		any |= s->v[k] != KPI_NULL;
 		b->len = 0;
 		buf_date_words(b, s->as_of, true);
 		buf_puts(b, ": ");
 		fmt_figure(b, &site->fmt, kpi_defs[k].kind, s->v[k]);
 		tips[j] = arena_strndup(a, b->p, b->len);
 	}
+	if (!any)
+		return v_raw(a, "", 0);
 	b->len = 0;
 	buf_printf(b, "%s as of the last %d weeks, from %s to %s", kpi_defs[k].title, SPARK_WEEKS, tips[0],
 		   tips[SPARK_WEEKS - 1]);

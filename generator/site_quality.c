@@ -160,6 +160,8 @@ bool site_segments(Site *site)
 		size_t shown = m < SEGMENT_ROWS ? m : SEGMENT_ROWS;
 		v_set(a, p, "title", v_cstr(a, segment_defs[seg].label));
 		v_set(a, p, "shown", v_num(a, V_INT, (int64_t)shown));
+		v_set(a, p, "all_shown", v_bool(a, shown == m));
+		v_set(a, p, "noun", v_cstr(a, m == 1 ? "customer" : "customers"));
 		v_set(a, p, "rows", customer_rows(site, a, members, shown));
 		Buf path = {0};
 		buf_printf(&path, "segments/%s.html", segment_defs[seg].slug);

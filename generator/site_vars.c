@@ -176,7 +176,9 @@ static const PageVar segment_vars[] = {
 	{"slug", T_TEXT, NULL, "its file name without extension"},
 	{"rule", T_TEXT, NULL, "the rule that puts a customer in it"},
 	{"customers", T_NUMBER, NULL, "customers in it"},
+	{"noun", T_TEXT, NULL, "`customer` or `customers`, as many as are in it"},
 	{"shown", T_NUMBER, NULL, "customers listed on the page (the CSV has all)"},
+	{"all_shown", T_BOOL, NULL, "the page lists them all"},
 	{"rows", T_LIST, customer_row_fields, "those customers, highest lifetime value first"},
 	END,
 };
