@@ -829,11 +829,43 @@ bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSe
 		const NumFormat *fmt, Buf *out, Buf *err);
 void raw_stash_free(RawStash *r);
 
+/* A page's values kept apart from its Markdown: tpl_render_slots writes a mark where each value
+ * that is not empty goes and keeps the value's text (formatted, not yet escaped) here, so that
+ * pages whose Markdown differs only in their values share one cmark run (skeleton.c). */
+typedef struct {
+	Buf text;		/* the texts, one after another */
+	size_t *end;		/* slot k's text is text[k ? end[k - 1] : 0, end[k]) */
+	size_t *at;		/* and its mark starts at at[k] in the Markdown */
+	size_t n, cap;
+} Slots;
+
+/* tpl_render for Markdown, with the values in slots instead. */
+bool tpl_render_slots(const Template *t, const Value *data, const TplSet *partials, RawStash *raws,
+		      const NumFormat *fmt, Buf *out, Slots *slots, Buf *err);
+void slot_put(Slots *s, Buf *md, const char *text, size_t n);	/* a value's mark in md, its text kept */
+void slots_free(Slots *s);
+
 /* ------------------------------------------------------------------ Markdown (markdown.c) */
 void md_init(void);	/* once, before threads */
 /* Renders Markdown (safe mode: no raw HTML, no dangerous links) with GFM tables to out,
  * putting the stashed fragments back; cmark's memory comes from arena. */
 void md_render(const char *md, size_t n, const RawStash *raws, Arena *arena, Buf *out);
+void md_html(const char *md, size_t n, Arena *arena, Buf *out);	/* cmark's HTML, as it comes */
+void md_align_classes(char *html, size_t n);	/* align="..." (HTML4) as class="..." */
+
+/* Compiled pages (skeleton.c): the HTML of a page's shape (its Markdown with marks for values,
+ * tpl_render_slots) is made by cmark once and cut at the marks; a page of a known shape is that
+ * HTML with each value put in, escaped as cmark would. A shape where a value could change what
+ * cmark makes of the Markdown is not compiled, and neither is a value that would: such pages
+ * go through cmark whole. Each thread keeps its own cache of shapes. */
+typedef struct SkelCache SkelCache;
+/* The page's HTML as md_render makes it of the Markdown the slots stand for. cache NULL: every
+ * page through cmark. */
+void skel_render(SkelCache *cache, const Buf *md, const Slots *slots, const RawStash *raws, Arena *arena,
+		 Buf *scratch, Buf *out);
+SkelCache *skel_new(size_t max_bytes);	/* shapes up to max_bytes; then new ones go through cmark */
+void skel_free(SkelCache *c);
+void skel_stats(const SkelCache *c, uint64_t *filled, uint64_t *through_cmark, size_t *shapes);
 void tpl_set_add(TplSet *s, const char *name, Template *t);	/* s owns t */
 const Template *tpl_set_get(const TplSet *s, const char *name, size_t n);
 void tpl_set_free(TplSet *s);
@@ -906,6 +938,7 @@ typedef struct Site {
 	const char *dir;	/* the staging folder */
 	Buf *err;
 	int threads;
+	bool cmark_every_page;	/* no compiled pages (C360_RENDERER=cmark): to compare */
 	TplSet tpl;		/* templates/NAME.md by NAME */
 	Template *layout;	/* the theme's layout.html */
 } Site;
@@ -915,6 +948,8 @@ typedef struct {
 	Arena arena;
 	Buf md, html, page, err, scratch;
 	RawStash raws;
+	Slots slots;
+	SkelCache *skel;	/* the shapes this thread's pages had */
 } PageWork;
 
 void page_init(PageWork *w);

@@ -183,15 +183,21 @@ static bool write_customer_pages(Site *site)
 	}
 	customer_pages(&jobs[0]);
 	bool ok = true;
+	uint64_t filled = 0, through_cmark = 0;
+	size_t shapes = 0;
 	for (size_t k = 0; k < n; k++) {
 		if (k && started[k])
 			pthread_join(t[k], NULL);
 		else if (k)
 			customer_pages(&jobs[k]);
 		ok &= jobs[k].ok;
+		skel_stats(jobs[k].w.skel, &filled, &through_cmark, &shapes);
 		buf_put(site->err, jobs[k].w.err.p, jobs[k].w.err.len);
 		page_free(&jobs[k].w);
 	}
+	if (getenv("C360_TIMINGS"))
+		fprintf(stderr, "c360: customer pages: %llu compiled, %llu through cmark, %zu shapes\n",
+			(unsigned long long)filled, (unsigned long long)through_cmark, shapes);
 	free(jobs);
 	free(t);
 	free(started);

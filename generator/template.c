@@ -346,6 +346,7 @@ typedef struct {
 	Buf *out, *err;
 	Buf scratch;
 	int depth;
+	Slots *slots;		/* values kept apart from the Markdown (tpl_render_slots) */
 } Render;
 
 /* Mustache lookup: the first name part in the nearest frame that has it, then down. */
@@ -392,7 +393,9 @@ static void emit(Render *r, const Value *v, int filter, bool raw)
 	} else {
 		format_value(&r->scratch, v, filter, r->fmt);
 	}
-	if (r->esc == ESC_MARKDOWN)
+	if (r->slots)
+		slot_put(r->slots, r->out, r->scratch.p, r->scratch.len);
+	else if (r->esc == ESC_MARKDOWN)
 		esc_markdown(r->out, r->scratch.p ? r->scratch.p : "", r->scratch.len);
 	else
 		esc_html(r->out, r->scratch.p ? r->scratch.p : "", r->scratch.len);
@@ -453,15 +456,27 @@ static void render_nodes(Render *r, const struct TplNode *n, size_t count, const
 		render_node(r, &n[i], f);
 }
 
-bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
-		const NumFormat *fmt, Buf *out, Buf *err)
+static bool render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
+		   const NumFormat *fmt, Buf *out, Slots *slots, Buf *err)
 {
 	size_t errors = err->len;
-	Render r = {esc, partials, raws, fmt ? fmt : &fmt_plain, t->name, out, err, {0}, 0};
+	Render r = {esc, partials, raws, fmt ? fmt : &fmt_plain, t->name, out, err, {0}, 0, slots};
 	Frame top = {data, NULL};
 	render_nodes(&r, t->root.kids, t->root.nkids, &top);
 	buf_free(&r.scratch);
 	return err->len == errors;
+}
+
+bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
+		const NumFormat *fmt, Buf *out, Buf *err)
+{
+	return render(t, data, esc, partials, raws, fmt, out, NULL, err);
+}
+
+bool tpl_render_slots(const Template *t, const Value *data, const TplSet *partials, RawStash *raws,
+		      const NumFormat *fmt, Buf *out, Slots *slots, Buf *err)
+{
+	return render(t, data, ESC_MARKDOWN, partials, raws, fmt, out, slots, err);
 }
 
 void raw_stash_free(RawStash *r)
