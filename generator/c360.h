@@ -711,6 +711,35 @@ int id_compare(const char *a, size_t an, const char *b, size_t bn);	/* natural o
 /* The data-quality measures of every source, from silver (quality.c). */
 void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT]);
 
+/* ------------------------------------------------------------------ incremental builds (manifest.c)
+ * A site's manifest (.c360-site) lists every file with a 128-bit hash of its bytes; a rebuild
+ * links the previous site's file where the bytes are the same instead of writing them again.
+ * .c360-inputs holds a hash of everything the site was made from: a rebuild from the same
+ * inputs leaves the site as it is. Both are written beside the site's files, in no manifest. */
+typedef struct {
+	uint64_t lo, hi;
+} FileHash;
+typedef struct FileHasher FileHasher;
+
+#define MANIFEST_NAME ".c360-site"
+FileHash file_hash(const void *p, size_t n);
+FileHasher *file_hasher_new(void);
+void file_hasher_add(FileHasher *h, const void *p, size_t n);
+FileHash file_hasher_end(FileHasher *h);	/* and frees h */
+void manifest_begin(const char *out, const char *staging);	/* reads out's manifest */
+bool manifest_active(const char *dir);	/* dir is the staging folder of the build under way */
+/* The previous site's file name has these bytes: linked into the staging folder instead. */
+bool manifest_keep(const char *name, FileHash h, uint64_t size);
+void manifest_wrote(const char *name, FileHash h, uint64_t size);	/* name was written */
+bool manifest_write(Buf *err);	/* the staging folder's manifest, sorted by path */
+void manifest_counts(uint64_t *written, uint64_t *kept);
+void manifest_end(void);
+/* What a build is made from: c360 itself, its options, the configuration, templates, theme,
+ * assets and the data (the exports, or gold_dir). */
+FileHash manifest_inputs(const Config *cfg, const char *gold_dir, int argc, char *const *argv);
+bool manifest_unchanged(const char *out, FileHash inputs);	/* out was made from them, untouched */
+bool manifest_write_inputs(FileHash inputs, Buf *err);
+
 /* ------------------------------------------------------------------ output (output.c, gold_csv.c) */
 /* Writes a whole file atomically (temp file + rename); false after reporting to err. */
 bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *err);
@@ -720,6 +749,9 @@ typedef struct {
 	int fd;
 	char *path, *tmp;
 	bool failed;
+	char *name;		/* in the site, when it is written into the staging folder */
+	FileHasher *hash;	/* its bytes so far */
+	uint64_t size;
 } OutFile;
 bool out_open(OutFile *f, const char *dir, const char *name, Buf *err);
 void out_flush_if_full(OutFile *f);
@@ -728,8 +760,13 @@ void out_flush_if_full(OutFile *f);
 void out_rows(OutFile *f, size_t n, void (*fn)(void *ctx, size_t from, size_t to, Buf *out), void *ctx,
 	      int threads);
 bool out_close(OutFile *f, Buf *err);
+void out_tidy(const char *out);	/* removes the staging folders killed builds of out left */
 /* Creates the staging folder beside out; false after reporting to err. */
 bool out_stage(const char *out, char **staging, Buf *err);
+/* The names a site's folder keeps that c360 does not make (default .git, CNAME, .nojekyll,
+ * README.md): they are moved or linked into each new site, and a folder holding only them may
+ * become a site. names must outlive the build. */
+void out_keep(const char *const *names, size_t n);
 /* Swaps the staging folder in place of out (keeping out whole on failure). */
 bool out_commit(const char *out, const char *staging, Buf *err);
 void out_abort(const char *staging);
@@ -950,6 +987,7 @@ typedef struct {
 	RawStash raws;
 	Slots slots;
 	SkelCache *skel;	/* the shapes this thread's pages had */
+	bool one_customer;	/* a customer's page: no edition-wide value (the as-of date) */
 } PageWork;
 
 void page_init(PageWork *w);

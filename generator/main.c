@@ -83,6 +83,8 @@ static char *resource_dir(const char *rel)
 
 typedef struct {
 	Config cfg;
+	int argc;
+	char **argv;
 	const char *cmd;
 	const char *gold_dir;	/* render --gold */
 	uint64_t customers, seed;
@@ -213,12 +215,30 @@ static bool render(const Gold *g, const Config *cfg, const char *staging, Buf *e
 	return ok;
 }
 
-/* The model made into files: staged beside --out and swapped in whole. */
-static int publish(const Options *o, const Gold *g)
+/* The site at --out was made from these inputs and is as it was then: nothing to do. */
+static bool up_to_date(const Options *o, FileHash inputs)
+{
+	if (!manifest_unchanged(o->cfg.out_dir, inputs))
+		return false;
+	out_tidy(o->cfg.out_dir);
+	if (isatty(STDERR_FILENO) && !o->cfg.quiet)
+		fprintf(stderr, "c360: %s is up to date: nothing it is made from has changed\n", o->cfg.out_dir);
+	return true;
+}
+
+/* The model made into files: staged beside --out, the files whose bytes are the previous
+ * site's linked from it, and swapped in whole. */
+static int publish(const Options *o, const Gold *g, FileHash inputs)
 {
 	Buf err = {0};
 	char *staging = NULL;
-	bool ok = out_stage(o->cfg.out_dir, &staging, &err) && render(g, &o->cfg, staging, &err);
+	bool ok = out_stage(o->cfg.out_dir, &staging, &err) && render(g, &o->cfg, staging, &err) &&
+		  manifest_write_inputs(inputs, &err);
+	uint64_t written = 0, kept = 0;
+	manifest_counts(&written, &kept);
+	if (getenv("C360_TIMINGS"))
+		fprintf(stderr, "c360: files: %llu written, %llu kept from the previous site\n",
+			(unsigned long long)written, (unsigned long long)kept);
 	progress("replacing the previous site");
 	ok = ok && out_commit(o->cfg.out_dir, staging, &err);
 	progress("");
@@ -240,6 +260,9 @@ static int publish(const Options *o, const Gold *g)
 /* build: the data stage (silver, then gold), then everything made from gold. */
 static int cmd_build(Options *o)
 {
+	FileHash inputs = manifest_inputs(&o->cfg, NULL, o->argc, o->argv);
+	if (up_to_date(o, inputs))
+		return EXIT_OK;
 	Silver s;
 	Gold g = {0};
 	progress("reading and cleaning");
@@ -252,7 +275,7 @@ static int cmd_build(Options *o)
 		ok = gold_build(&s, &g, &err);
 		progress("");
 	}
-	int status = ok ? publish(o, &g) : EXIT_BUILD;
+	int status = ok ? publish(o, &g, inputs) : EXIT_BUILD;
 	if (!ok)
 		fprintf(stderr, "%sc360: the build stopped; %s is unchanged\n", buf_cstr(&err), o->cfg.out_dir);
 	buf_free(&err);
@@ -264,6 +287,9 @@ static int cmd_build(Options *o)
 /* render: everything made from gold, the gold read from a folder (another engine's, or a build's). */
 static int cmd_render(Options *o)
 {
+	FileHash inputs = manifest_inputs(&o->cfg, o->gold_dir, o->argc, o->argv);
+	if (up_to_date(o, inputs))
+		return EXIT_OK;
 	Gold g;
 	Buf rep = {0};
 	progress("reading gold tables");
@@ -271,7 +297,7 @@ static int cmd_render(Options *o)
 	progress("");
 	fputs(buf_cstr(&rep), stderr);
 	buf_free(&rep);
-	int status = ok ? publish(o, &g) : EXIT_BUILD;
+	int status = ok ? publish(o, &g, inputs) : EXIT_BUILD;
 	if (!ok)
 		fprintf(stderr, "c360: the render stopped; %s is unchanged\n", o->cfg.out_dir);
 	gold_free(&g);
@@ -365,7 +391,7 @@ int main(int argc, char **argv)
 			return usage_error("init wants one folder", NULL);
 		return cmd_init(argv[2]);
 	}
-	Options o = {.cmd = argv[1], .seed = 1};
+	Options o = {.cmd = argv[1], .seed = 1, .argc = argc, .argv = argv};
 	config_defaults(&o.cfg);
 	if (strcmp(o.cmd, "build") && strcmp(o.cmd, "check") && strcmp(o.cmd, "generate") && strcmp(o.cmd, "render"))
 		return usage_error("unknown command", o.cmd);

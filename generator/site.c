@@ -59,7 +59,8 @@ void page_free(PageWork *w)
 	arena_free(&w->arena);
 }
 
-/* The values every page has: where the site's root is from it, the dates, the names. */
+/* The values every page has: where the site's root is from it, the names and, but on a
+ * customer's page (which changes only when the customer's figures do), the edition's dates. */
 static void page_globals(const Site *site, PageWork *w, Value *data, const char *path)
 {
 	Arena *a = &w->arena;
@@ -68,10 +69,12 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 		buf_puts(&root, "../");
 	v_set(a, data, "root", v_str(a, root.p ? root.p : "", root.len));
 	buf_free(&root);
-	v_set(a, data, "as_of", v_num(a, V_DATE, site->g->as_of));
-	v_set(a, data, "week_before", v_num(a, V_DATE, site->g->week_before.as_of));
 	v_set(a, data, "site_title", v_cstr(a, site->cfg->title ? site->cfg->title : "Customer 360"));
 	v_set(a, data, "version", v_cstr(a, C360_VERSION));
+	if (w->one_customer)
+		return;
+	v_set(a, data, "as_of", v_num(a, V_DATE, site->g->as_of));
+	v_set(a, data, "week_before", v_num(a, V_DATE, site->g->week_before.as_of));
 	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->g->churn_window_days));
 }
 
