@@ -283,25 +283,15 @@ static void hash_tree(FileHasher *h, const char *dir, int depth)
 	buf_free(&ignore);
 }
 
-FileHash manifest_inputs(const Config *cfg, const char *gold_dir, int argc, char *const *argv)
+FileHash manifest_inputs(const Config *cfg, const char *gold_dir)
 {
 	FileHasher *h = file_hasher_new();
 	hash_file(h, "c360", "/proc/self/exe");
-	for (int i = 1; i < argc; i++) {	/* the options as given: more than needed only costs a rebuild */
-		static const char *const skip[] = {"--jobs", "--out", "--data", "--gold", "--config", "--quiet"};
-		size_t k = 0, n = 0;
-		for (; k < sizeof skip / sizeof *skip; k++) {
-			n = strlen(skip[k]);
-			if (strncmp(argv[i], skip[k], n) == 0 && (argv[i][n] == '\0' || argv[i][n] == '='))
-				break;
-		}
-		if (k == sizeof skip / sizeof *skip)
-			file_hasher_add(h, argv[i], strlen(argv[i]) + 1);
-		else	/* how it runs, where it writes, or files whose bytes are hashed below */
-			i += k < 5 && argv[i][n] == '\0';
-	}
-	if (cfg->config_file)
-		hash_file(h, "config", cfg->config_file);
+	Buf settings = {0};
+	config_show(&settings, cfg);	/* every setting in force, --as-of and the theme's name too */
+	file_hasher_add(h, settings.p, settings.len);
+	buf_free(&settings);
+	file_hasher_add(h, gold_dir ? "render" : "build", 6);
 	hash_tree(h, cfg->templates_dir, 0);
 	char *theme = path_join(cfg->themes_dir, cfg->theme);
 	hash_tree(h, theme, 0);

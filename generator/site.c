@@ -36,10 +36,21 @@ static bool load_templates(Site *site, const char *dir)
 		free(names[i]);
 	}
 	free(names);
+	for (const PageDef *p = page_defs; p->tpl; p++) {	/* each page's tags name what it has */
+		const Template *t = tpl_set_get(&site->tpl, p->tpl, strlen(p->tpl));
+		const Template *f = p->fragment ? tpl_set_get(&site->tpl, p->fragment, strlen(p->fragment)) : NULL;
+		ok &= (!t || tpl_check(t, p, &site->tpl, site->err)) & (!f || tpl_check(f, p, &site->tpl, site->err));
+	}
 	return ok;
 }
 
 /* ---- one page: Markdown template → HTML → the theme's layout → a file */
+
+size_t shown_max(const Site *site, bool in_table)
+{
+	size_t max = site->cfg->field_max;
+	return in_table && max > CELL_MAX ? CELL_MAX : max;
+}
 
 void page_init(PageWork *w)
 {
@@ -59,8 +70,8 @@ void page_free(PageWork *w)
 	arena_free(&w->arena);
 }
 
-/* The values every page has: where the site's root is from it, the names and, but on a
- * customer's page (which changes only when the customer's figures do), the edition's dates. */
+/* The values every page has: where the site's root is from it, the names and the edition's
+ * dates (none on a customer's page, so that it changes only when the customer's figures do). */
 static void page_globals(const Site *site, PageWork *w, Value *data, const char *path)
 {
 	Arena *a = &w->arena;
@@ -69,13 +80,13 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 		buf_puts(&root, "../");
 	v_set(a, data, "root", v_str(a, root.p ? root.p : "", root.len));
 	buf_free(&root);
+	v_set(a, data, "as_of", v_num(a, V_DATE, w->undated ? MOMENT_NULL : site->g->as_of));
+	v_set(a, data, "week_before", v_num(a, V_DATE, w->undated ? MOMENT_NULL : site->g->week_before.as_of));
 	v_set(a, data, "site_title", v_cstr(a, site->cfg->title ? site->cfg->title : "Customer 360"));
 	v_set(a, data, "version", v_cstr(a, C360_VERSION));
-	if (w->one_customer)
-		return;
-	v_set(a, data, "as_of", v_num(a, V_DATE, site->g->as_of));
-	v_set(a, data, "week_before", v_num(a, V_DATE, site->g->week_before.as_of));
 	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->g->churn_window_days));
+	if (!v_find(data, "scripts"))
+		v_set(a, data, "scripts", v_list(a));
 }
 
 Value *page_fragment(const Site *site, PageWork *w, const char *path, const char *name, Value *data)
@@ -87,7 +98,7 @@ Value *page_fragment(const Site *site, PageWork *w, const char *path, const char
 	}
 	page_globals(site, w, data, path);
 	w->scratch.len = 0;
-	tpl_render(t, data, ESC_HTML, &site->tpl, NULL, &site->fmt, &w->scratch, &w->err);
+	tpl_render(t, data, ESC_HTML, &site->tpl, NULL, &site->fmt, &w->scratch, site->cfg->page_max, &w->err);
 	return v_raw(&w->arena, w->scratch.p ? w->scratch.p : "", w->scratch.len);
 }
 
@@ -95,17 +106,19 @@ Value *page_fragment(const Site *site, PageWork *w, const char *path, const char
  * through cmark as before, to compare. */
 static bool page_body(const Site *site, PageWork *w, const Template *t, const Value *data)
 {
-	bool ok;
+	size_t max = site->cfg->page_max;
 	if (site->cmark_every_page) {
-		ok = tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &site->fmt, &w->md, &w->err);
+		if (!tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &site->fmt, &w->md, max, &w->err))
+			return false;
 		md_render(w->md.p ? w->md.p : "", w->md.len, &w->raws, &w->arena, &w->html);
-		return ok;
+		return true;
 	}
-	ok = tpl_render_slots(t, data, &site->tpl, &w->raws, &site->fmt, &w->md, &w->slots, &w->err);
+	if (!tpl_render_slots(t, data, &site->tpl, &w->raws, &site->fmt, &w->md, max, &w->slots, &w->err))
+		return false;
 	if (!w->skel)
 		w->skel = skel_new(SKELETON_BYTES);
 	skel_render(w->skel, &w->md, &w->slots, &w->raws, &w->arena, &w->scratch, &w->html);
-	return ok;
+	return true;
 }
 
 bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
@@ -116,12 +129,16 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 		return false;
 	}
 	page_globals(site, w, data, path);
+	if (!page_data_check(page_def(tpl_name), data, path, &w->err))
+		return false;
 	w->md.len = w->html.len = w->page.len = 0;
 	w->raws.n = w->slots.n = w->slots.text.len = 0;
-	bool ok = page_body(site, w, t, data);
+	size_t max = site->cfg->page_max;
+	if (!page_body(site, w, t, data))
+		return false;
 	v_set(&w->arena, data, "body", v_raw(&w->arena, w->html.p ? w->html.p : "", w->html.len));
-	ok &= tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, &w->err);
-	return ok && out_write_file(site->dir, path, &w->page, &w->err);
+	return tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, max, &w->err) &&
+	       out_write_file(site->dir, path, &w->page, &w->err);
 }
 
 /* ---- assets: the theme's files and the site's scripts, copied as they are */
@@ -131,8 +148,8 @@ static bool load_theme(Site *site)
 	const Config *cfg = site->cfg;
 	char *dir = path_join(cfg->themes_dir, cfg->theme);
 	site->layout = load_template(dir, "layout.html", site->err);
-	bool ok = site->layout && out_mkdir(site->dir, "assets", site->err) &&
-		  out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
+	bool ok = site->layout && tpl_check(site->layout, &page_layout, NULL, site->err) &&
+		  out_mkdir(site->dir, "assets", site->err) && out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
 		  out_copy_dir(cfg->assets_dir, site->dir, "assets", NULL, site->err);
 	free(dir);
 	return ok;

@@ -13,8 +13,7 @@
 # - a rebuild into the same --out with nothing changed, and one after 1 % of the customers got
 #   a new order: wall, and files written and kept;
 # - once per size: two editions a week apart on the same data, committed to git by c360 publish:
-#   how many files the second commit changes, and how many of them are customer pages;
-# - at 1M, the same full build with customer_pages = packed, on disk.
+#   how many files the second commit changes, and how many of them are customer pages.
 set -eu
 C360=${1:-./c360}
 case $C360 in /*) ;; *) C360=$PWD/$C360 ;; esac
@@ -35,15 +34,20 @@ now() { date +%s.%N; }
 since() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.3f\n", e - s }'; }
 settle() { sync; sleep "$SETTLE"; }
 
+inodes() { [ -d "$1" ] && find "$1" -type f -printf '%i\n' | sort || :; }
+
 # build KEY OUT DATA [ARGS...]: one timed build; appends "wall user sys rss_kb" to $R/KEY and
-# the "files:" line of C360_TIMINGS to $R/KEY.files.
+# "written kept" to $R/KEY.files: the files of the new site that are the previous one's (the
+# same inode: linked, or left in place) are kept, the others written.
 build() {
 	key=$1 out=$2 data=$3
 	shift 3
-	$TIME -f "%e %U %S %M" -o "$R/time" env C360_TIMINGS=1 "$C360" build --quiet --data "$data" --out "$out" "$@" \
-		2>"$R/stages"
+	inodes "$out" >"$R/ino.before"
+	$TIME -f "%e %U %S %M" -o "$R/time" "$C360" build --quiet --data "$data" --out "$out" "$@" 2>"$R/stages"
 	cat "$R/time" >>"$R/$key"
-	grep '^c360: files:' "$R/stages" | awk '{ print $3, $5 }' >>"$R/$key.files" || echo "0 0" >>"$R/$key.files"
+	inodes "$out" >"$R/ino.after"
+	kept=$(comm -12 "$R/ino.before" "$R/ino.after" | wc -l)
+	echo "$(($(wc -l <"$R/ino.after") - kept)) $kept" >>"$R/$key.files"
 	cp "$R/stages" "$R/$key.stages"
 }
 
@@ -131,8 +135,8 @@ for n in $SIZES; do
 	next=$(date -u -d "$asof + 7 days" +%Y-%m-%d)
 	repo=$DISK/editions-$n
 	rm -rf "$repo"
-	mkdir -p "$repo"
-	git -C "$repo" init -q
+	export GIT_AUTHOR_NAME="${GIT_AUTHOR_NAME:-c360 bench}" GIT_AUTHOR_EMAIL="${GIT_AUTHOR_EMAIL:-bench@localhost}"
+	export GIT_COMMITTER_NAME="${GIT_COMMITTER_NAME:-c360 bench}" GIT_COMMITTER_EMAIL="${GIT_COMMITTER_EMAIL:-bench@localhost}"
 	"$C360" publish --git "$repo" --quiet --data "$data" --as-of "$asof" --message "as of $asof" >/dev/null 2>&1 ||
 		echo "bench: publish failed" >&2
 	"$C360" publish --git "$repo" --quiet --data "$data" --as-of "$next" --message "as of $next" >/dev/null 2>&1 ||
@@ -141,18 +145,5 @@ for n in $SIZES; do
 	echo "$n $(wc -l <"$R/edition") $(grep -c '^customers/[0-9a-f][0-9a-f]/' "$R/edition" || :) $(git -C "$repo" rev-list --count HEAD 2>/dev/null || echo 0)" |
 		awk '{ printf "%-8s editions a week apart: %d files changed, %d of them customer pages (%d commits)\n", $1, $2, $3, $4 }'
 	rm -rf "$repo"
-	if [ "$n" -ge 1000000 ]; then	# packed customer pages, on disk
-		conf=$R/packed.conf
-		printf 'customer_pages = packed\n' >"$conf"
-		for r in $(seq "$RUNS"); do
-			rm -rf "$DISK/packed-$n"
-			settle
-			build packed "$DISK/packed-$n" "$data" --config "$conf"
-		done
-		files=$(find "$DISK/packed-$n" -type f | wc -l)
-		rm -rf "$DISK/packed-$n"
-		echo "$n $(col 1 <"$R/packed" | median) $(col 2 <"$R/packed" | median) $files" |
-			awk '{ printf "%-8s disk  packed customer pages: %7.2f s (user %6.2f), %d files\n", $1, $2, $3, $4 }'
-	fi
 done
 echo "(medians; peak RSS is the largest seen; the last run's stages: $DISK/results-SIZE/*.stages)"

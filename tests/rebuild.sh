@@ -44,8 +44,8 @@ run 0 generate --customers 300 --seed 5 --out "$T/data"
 run 0 build --data "$T/data" --out "$T/site"
 for round in 1 2 3 4; do
 	mutate "$round" "$T/data"
-	C360_TIMINGS=1 $C360 build --data "$T/data" --out "$T/site" 2>"$T/err" && pass || fail "rebuild, round $round"
-	grep -q 'files: [0-9]* written, [1-9][0-9]* kept' "$T/err" && pass || fail "round $round kept no file: $(grep files: "$T/err")"
+	run 0 build --verbose --data "$T/data" --out "$T/site"
+	grep -q '[0-9]* files written, [1-9][0-9]* kept' "$T/err" && pass || fail "round $round kept no file: $(tail -2 "$T/err")"
 	rm -rf "$T/fresh"
 	run 0 build --data "$T/data" --out "$T/fresh"
 	if diff -r "$T/site" "$T/fresh" >"$T/diff"; then pass; else
@@ -58,8 +58,9 @@ ls "$T" | grep -q '^site\.tmp-' && fail "a staging folder was left: $(ls "$T")" 
 # ---- a rebuild from the same inputs changes nothing, and says so in no file
 cp -a "$T/site" "$T/before"
 was=$(stat -c '%Y %i' "$T/site" "$T/site/index.html")
-C360_TIMINGS=1 $C360 build --data "$T/data" --out "$T/site" 2>"$T/err" && pass || fail "rebuild with no change"
-grep -q 'files:' "$T/err" && fail "a rebuild with no change wrote files: $(grep files: "$T/err")" || pass
+run 0 build --data "$T/data" --out "$T/site"
+err_has 'is up to date'
+grep -q 'files written' "$T/err" && fail "a rebuild with no change wrote files: $(tail -1 "$T/err")" || pass
 diff -r "$T/site" "$T/before" >/dev/null && pass || fail "a rebuild with no change changed the site"
 [ "$(stat -c '%Y %i' "$T/site" "$T/site/index.html")" = "$was" ] && pass || fail "a rebuild with no change replaced the site"
 # ... unless a file of the site was changed by hand since (its size the same): then it is built again
@@ -104,10 +105,46 @@ run 0 build --data "$T/data" --out "$T/pub"
 [ -s "$T/pub/index.html" ] && [ "$(cat "$T/pub/CNAME")" = c360.example.com ] && [ -s "$T/pub/README.md" ] && pass ||
 	fail "the kept files did not survive: $(ls -A "$T/pub")"
 git -C "$T/pub" rev-parse --git-dir >/dev/null 2>&1 && pass || fail ".git did not survive"
+# the keep setting names what survives instead: here notes.txt, and no longer CNAME
+mkdir -p "$T/pub2"
+git init -q "$T/pub2"
+echo 'my notes' >"$T/pub2/notes.txt"
+printf 'keep = .git, notes.txt\n' >"$T/keep.conf"
+run 0 build --config "$T/keep.conf" --data "$T/data" --out "$T/pub2"
+echo 'c360.example.com' >"$T/pub2/CNAME"
+run 0 build --config "$T/keep.conf" --data "$T/data" --as-of 2024-07-01 --out "$T/pub2"
+[ -s "$T/pub2/notes.txt" ] && [ -d "$T/pub2/.git" ] && [ -s "$T/pub2/index.html" ] && pass ||
+	fail "the files of keep did not survive: $(ls -A "$T/pub2")"
+[ ! -e "$T/pub2/CNAME" ] && pass || fail "CNAME survived though keep does not name it"
+printf 'keep = .git, ../up\n' >"$T/keep.conf"
+run 1 build --config "$T/keep.conf" --data "$T/data" --out "$T/pub2"
+err_has "keep.conf:1:[0-9]*: error: .*keep"
 mkdir -p "$T/mine"
 echo 'my notes' >"$T/mine/notes.txt"
 run 1 build --data "$T/data" --out "$T/mine"
 err_has 'not a folder c360 made'
 [ -s "$T/mine/notes.txt" ] && pass || fail "a folder c360 did not make was replaced"
+
+# ---- publish --git: a build into a git working tree and one commit per edition, none when
+# nothing changed; customer pages stay out of a week's commit
+export GIT_AUTHOR_NAME=c360 GIT_AUTHOR_EMAIL=c360@example.com GIT_COMMITTER_NAME=c360 \
+	GIT_COMMITTER_EMAIL=c360@example.com GIT_CONFIG_NOSYSTEM=1 HOME="$T"
+commits() { git -C "$T/repo" rev-list --count HEAD 2>/dev/null || echo 0; }
+run 0 publish --data "$FIXTURE" --as-of 2024-03-11 --git "$T/repo"
+err_has "committed the edition in $T/repo: Customer 360 as of 2024-03-11"
+[ "$(commits)" = 1 ] && pass || fail "the first edition is $(commits) commits"
+run 0 publish --data "$FIXTURE" --as-of 2024-03-11 --git "$T/repo"
+err_has "nothing changed in $T/repo: no commit"
+[ "$(commits)" = 1 ] && pass || fail "an edition with no change made a commit: $(commits) commits"
+run 0 publish --data "$FIXTURE" --as-of 2024-03-18 --message "Week 12" --git "$T/repo"
+[ "$(commits)" = 2 ] && pass || fail "the second edition: $(commits) commits"
+[ "$(git -C "$T/repo" log -1 --format=%s)" = "Week 12" ] && pass || fail "the message: $(git -C "$T/repo" log -1 --format=%s)"
+git -C "$T/repo" diff --name-only HEAD~1 HEAD >"$T/committed"
+grep -q '^index.html$' "$T/committed" && pass || fail "the week's commit lacks the dashboard"
+grep -E '^customers/[0-9a-f]{2}/' "$T/committed" >"$T/pages" && fail "the week's commit changed customer pages: $(head -3 "$T/pages")" || pass
+[ -z "$(git -C "$T/repo" status --porcelain)" ] && pass || fail "the working tree is not clean after publish"
+run 1 publish --data "$FIXTURE" --git "$T/mine"
+err_has "not a git working tree"
+[ ! -e "$T/mine/.git" ] && [ -s "$T/mine/notes.txt" ] && pass || fail "publish touched a folder that is not a working tree"
 
 finish rebuild

@@ -83,9 +83,9 @@ static void same_page(const Template *t, const Value *d, SkelCache *cache, Arena
 	Buf md = {0}, old = {0}, key = {0}, scratch = {0}, now = {0}, err = {0};
 	RawStash r1 = {0}, r2 = {0};
 	Slots slots = {0};
-	tpl_render(t, d, ESC_MARKDOWN, NULL, &r1, NULL, &md, &err);
+	tpl_render(t, d, ESC_MARKDOWN, NULL, &r1, NULL, &md, SIZE_MAX, &err);
 	md_render(md.p ? md.p : "", md.len, &r1, a, &old);
-	tpl_render_slots(t, d, NULL, &r2, NULL, &key, &slots, &err);
+	tpl_render_slots(t, d, NULL, &r2, NULL, &key, SIZE_MAX, &slots, &err);
 	skel_render(cache, &key, &slots, &r2, a, &scratch, &now);
 	CHECK(old.len == now.len && memcmp(old.p, now.p, old.len) == 0,
 	      "template %zu, Markdown:\n%s\ncmark:\n%s\ncompiled:\n%s", which, buf_cstr(&md), buf_cstr(&old), buf_cstr(&now));
