@@ -40,10 +40,10 @@ inodes() { [ -d "$1" ] && find "$1" -type f -printf '%i\n' | sort || :; }
 # "written kept" to $R/KEY.files: the files of the new site that are the previous one's (the
 # same inode: linked, or left in place) are kept, the others written.
 build() {
-	key=$1 out=$2 data=$3
+	key=$1 out=$2 from=$3	# sh has no local variables: not "data"
 	shift 3
 	inodes "$out" >"$R/ino.before"
-	$TIME -f "%e %U %S %M" -o "$R/time" "$C360" build --quiet --data "$data" --out "$out" "$@" 2>"$R/stages"
+	$TIME -f "%e %U %S %M" -o "$R/time" "$C360" build --quiet --data "$from" --out "$out" "$@" 2>"$R/stages"
 	cat "$R/time" >>"$R/$key"
 	inodes "$out" >"$R/ino.after"
 	kept=$(comm -12 "$R/ino.before" "$R/ino.after" | wc -l)

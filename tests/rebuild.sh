@@ -92,6 +92,23 @@ done
 run 0 build --data "$T/big" --out "$T/k"
 diff -r "$T/k" "$T/next" >/dev/null && pass || fail "the build after the killed ones differs"
 ls "$T" | grep -q '^k\.tmp-' && fail "killed builds' staging folders were left: $(ls "$T")" || pass
+# ... and a working tree's .git survives: at once after SIGTERM, after the next build after SIGKILL
+git init -q "$T/prev"
+echo 'c360.example.com' >"$T/prev/CNAME"
+for i in 1 2 3 4; do
+	rm -rf "$T/k"
+	cp -a "$T/prev" "$T/k"
+	sig=TERM
+	[ $((i % 2)) = 0 ] && sig=KILL
+	$C360 build --data "$T/big" --out "$T/k" 2>/dev/null &
+	pid=$!
+	sleep "$(awk -v i="$i" 'BEGIN { srand(i + 10); printf "%.2f", rand() * 2 }')"
+	kill -"$sig" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	[ $sig = KILL ] && $C360 build --quiet --data "$T/big" --out "$T/k"
+	git -C "$T/k" rev-parse --git-dir >/dev/null 2>&1 && [ -s "$T/k/CNAME" ] && pass ||
+		fail "SIG$sig at a random point, then a build: .git or CNAME lost: $(ls -A "$T/k")"
+done
 
 # ---- a git working tree as --out: .git and the kept files survive every build, a folder of
 # anything else is not replaced
