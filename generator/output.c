@@ -656,23 +656,14 @@ bool out_close(OutFile *f, Buf *err)
 
 bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *err)
 {
-	bool listed = in_manifest(dir, name);
-	FileHash h = listed ? file_hash(content->p ? content->p : "", content->len) : (FileHash){0, 0};
-	if (listed && manifest_keep(name, h, content->len))
-		return true;	/* the previous site's file, linked */
+	if (in_manifest(dir, name) &&
+	    manifest_keep(name, file_hash(content->p ? content->p : "", content->len), content->len))
+		return true;	/* the previous site's file, linked: nothing written */
 	OutFile f;
 	if (!out_open(&f, dir, name, err))
 		return false;
-	if (f.hash) {	/* hashed already */
-		file_hasher_end(f.hash);
-		free(f.name);
-		f.hash = NULL, f.name = NULL;
-	}
 	out_put(&f, content->p, content->len);	/* not copied: pages can be big */
-	bool ok = out_close(&f, err);
-	if (ok && listed)
-		manifest_wrote(name, h, content->len);
-	return ok;
+	return out_close(&f, err);
 }
 
 /* ---- reading the files c360 ships */
