@@ -11,7 +11,7 @@
 	var C360 = window.C360 = window.C360 || {};
 	var PAGE = 25;
 	var TAG_NAME_START = 1, TAG_WHOLE = 2;
-	var info = null, shards = null, words = {}, records = {}, waiting = {}, generation = 0;
+	var info = null, shards = null, words = {}, records = {}, segments = null, waiting = {}, generation = 0;
 
 	C360.searchInfo = function (i) {
 		info = i;
@@ -19,6 +19,13 @@
 	};
 	C360.tokens = function (key, list) { words[key] = list; loaded('t' + key); };
 	C360.records = function (k, list) { records[k] = list; loaded('r' + k); };
+	/* Each customer's segment as a letter in the records' order (A: the first label): the one
+	 * file that changes with the as-of date alone. */
+	C360.segments = function (labels, letters) { segments = { labels: labels, letters: letters }; loaded('segments'); };
+
+	function segmentOf(o) {
+		return segments ? segments.labels[segments.letters.charCodeAt(o) - 65] || '' : '';
+	}
 
 	function loaded(name) {
 		var cbs = waiting[name] || [];
@@ -145,9 +152,9 @@
 		shown.forEach(function (m) {
 			var r = records[Math.floor(m[0] / info.perFile)][m[0] % info.perFile];
 			var tr = document.createElement('tr');
-			cell(tr, r[1] || r[0], r[6]);
-			[r[0], r[2], r[3], r[4], r[7]].forEach(function (t) { cell(tr, t); });
-			cell(tr, r[5]).className = 'right';
+			cell(tr, r[1] || r[0], r[5]);
+			[r[0], r[2], r[3], segmentOf(m[0]), r[6]].forEach(function (t) { cell(tr, t); });
+			cell(tr, r[4]).className = 'right';
 			body.appendChild(tr);
 		});
 		table.appendChild(body);
@@ -203,6 +210,7 @@
 			page = Math.min(Math.max(1, page), pages);
 			var shown = matches.slice((page - 1) * PAGE, page * PAGE);
 			var files = Array.from(new Set(shown.map(function (m) { return 'r' + Math.floor(m[0] / info.perFile); })));
+			files.push('segments');
 			loadAll(files, function () {
 				if (mine !== generation) return;
 				ui.status.textContent = matches.length === 0 ? 'No customer matches.' :
