@@ -170,11 +170,13 @@ static bool set_churn_window(SetArgs *a)
 	return ok;
 }
 
-/* The limits that keep hostile data from blowing pages up (c360(1), LIMITS). */
+/* The limits that keep hostile data from blowing pages up (c360(1), LIMITS). Their highest
+ * values keep a page's HTML, up to 6 times its Markdown (a '"' becomes &quot;), within what
+ * cmark-gfm can hold (it aborts past 1 GB) and a page's memory within a few hundred MB. */
 static bool set_field_max(SetArgs *a)
 {
 	long long n;
-	bool ok = number_in(a, 64, 1ll << 30, &n);
+	bool ok = number_in(a, 64, 1ll << 24, &n);
 	if (ok)
 		a->c->field_max = (size_t)n;
 	return ok;
@@ -183,7 +185,7 @@ static bool set_field_max(SetArgs *a)
 static bool set_page_max(SetArgs *a)
 {
 	long long n;
-	bool ok = number_in(a, 1ll << 16, 1ll << 34, &n);
+	bool ok = number_in(a, 1ll << 16, 1ll << 26, &n);
 	if (ok)
 		a->c->page_max = (size_t)n;
 	return ok;
@@ -291,9 +293,9 @@ static const Setting settings[] = {
 	 "space: \" \", \"\" for none", set_thousands, AT(thousands_separator), 'q'},
 	{"", "currency", "up to 8 characters before money on pages: a symbol (€) or a code (EUR)", set_currency,
 	 AT(currency), 'q'},
-	{"", "field_max_bytes", "bytes of one value a page shows, 64 to 1073741824 (more is cut and marked; "
+	{"", "field_max_bytes", "bytes of one value a page shows, 64 to 16777216 (more is cut and marked; "
 	 "gold keeps it whole)", set_field_max, AT(field_max), 'z'},
-	{"", "page_max_bytes", "bytes of one page, 65536 to 17179869184 (a bigger page stops the build)",
+	{"", "page_max_bytes", "bytes of one page, 65536 to 67108864 (a bigger page stops the build)",
 	 set_page_max, AT(page_max), 'z'},
 	{"", "chart_max_values", "bars a chart shows, 1 to 1000 (the rest are added up in one more)", set_chart_max,
 	 AT(chart_max), 'i'},
