@@ -174,6 +174,16 @@ static int read_date_part(Str s, DateParse *p, size_t *end)
 	return SHAPE_NONE;	/* two-digit years and other shapes */
 }
 
+/* Whether the written day is real and its time (secs from its midnight, in UTC) falls on a
+ * UTC day of 1900-2100: an offset can move 1900-01-01 into 1899, 2100-12-31 into 2101. */
+static bool day_in_range(int y, int m, int d, int32_t secs)
+{
+	if (!date_valid(y, m, d))
+		return false;
+	int64_t day = date_floor_day(date_days(y, m, d) * SECS_PER_DAY + secs);
+	return day >= date_days(1900, 1, 1) && day <= date_days(2100, 12, 31);
+}
+
 DateParse clean_date(Str s)
 {
 	DateParse p = {0};
@@ -200,12 +210,12 @@ DateParse clean_date(Str s)
 		} else if (p.b > 12) {
 			p.evidence = EVIDENCE_MONTH_FIRST;
 		} else {
-			if (p.a >= 1 && p.b >= 1 && date_valid(p.y, p.a, p.b))
-				p.status = DATE_AMBIGUOUS;
+			if (p.a >= 1 && p.b >= 1 && day_in_range(p.y, p.a, p.b, p.secs))
+				p.status = DATE_AMBIGUOUS;	/* a <= 12 and b <= 12: both readings or neither */
 			return p;
 		}
 	}
-	if (date_valid(p.y, p.a, p.b))
+	if (day_in_range(p.y, p.a, p.b, p.secs))
 		p.status = DATE_OK;
 	return p;
 }

@@ -191,11 +191,14 @@ static bool set_churn_window(SetArgs *a)
 	return ok;
 }
 
-/* The limits that keep hostile data from blowing pages up (c360(1), LIMITS). */
+/* The limits that keep hostile data from blowing pages up (c360(1), LIMITS). Their highest
+ * values keep a page's HTML, up to 6 times its Markdown (a '"' becomes &quot;), within what
+ * cmark-gfm can hold (it aborts past 1 GB), and its memory within a few hundred MB: cmark
+ * makes a node of ~100 bytes for each quote or entity, the escaped form of most punctuation. */
 static bool set_field_max(SetArgs *a)
 {
 	long long n;
-	bool ok = number_in(a, 64, 1ll << 30, &n);
+	bool ok = number_in(a, 64, 1ll << 20, &n);
 	if (ok)
 		a->c->field_max = (size_t)n;
 	return ok;
@@ -204,7 +207,7 @@ static bool set_field_max(SetArgs *a)
 static bool set_page_max(SetArgs *a)
 {
 	long long n;
-	bool ok = number_in(a, 1ll << 16, 1ll << 34, &n);
+	bool ok = number_in(a, 1ll << 16, 1ll << 26, &n);
 	if (ok)
 		a->c->page_max = (size_t)n;
 	return ok;
@@ -366,9 +369,9 @@ static const Setting settings[] = {
 	 set_site_url, AT(site_url), 's'},
 	{"", "gold_bom", "true or false: the gold CSVs start with a UTF-8 byte-order mark, for Excel", set_gold_bom,
 	 AT(gold_bom), 'b'},
-	{"", "field_max_bytes", "bytes of one value a page shows, 64 to 1073741824 (more is cut and marked; "
+	{"", "field_max_bytes", "bytes of one value a page shows, 64 to 1048576 (more is cut and marked; "
 	 "gold keeps it whole)", set_field_max, AT(field_max), 'z'},
-	{"", "page_max_bytes", "bytes of one page, 65536 to 17179869184 (a bigger page stops the build)",
+	{"", "page_max_bytes", "bytes of one page, 65536 to 67108864 (a bigger page stops the build)",
 	 set_page_max, AT(page_max), 'z'},
 	{"", "keep", "names in the site's folder that c360 does not make but keeps, separated by commas (at most 16)",
 	 set_keep, AT(keep), 's'},

@@ -78,6 +78,15 @@ err_has "error: the page passes 65536 bytes"
 err_has "unchanged"
 diff -r "$T/s" "$T/s.before" >/dev/null && pass || fail "a page too big changed the site"
 no_staging "page too big"
+# The limits stop where a page's HTML (up to 6 times its Markdown: '"' is &quot;) stays within
+# what cmark-gfm holds (it aborts past 1 GB), and its nodes (~100 bytes for each quote or
+# entity) within a few hundred MB: 16 MB of '"' shown twice took 3 GB, 100 MB took 20 GB.
+printf 'page_max_bytes = 67108865\n' >"$T/big.conf"
+run 1 build --data "$T/ok" --config "$T/big.conf" --out "$T/s"
+err_has "big.conf:1:18: error: page_max_bytes: this value is not valid; expected bytes of one page, 65536 to 67108864 "
+printf 'field_max_bytes = 1048577\n' >"$T/big.conf"
+run 1 build --data "$T/ok" --config "$T/big.conf" --out "$T/s"
+err_has "big.conf:1:19: error: field_max_bytes: this value is not valid; expected bytes of one value a page shows, 64 to 1048576 "
 # A partial included ten times at each of eight levels would write 10^9 bytes.
 run 0 init "$T/proj"
 printf '0123456789' >"$T/proj/templates/l0.md"
@@ -198,6 +207,17 @@ for k in 1 2 3; do
 		pass || fail "a build over a file being rewritten: exit $got: $(head -3 "$T/err")"
 done
 no_staging "files rewritten"
+# orders.csv emptied once the site is being written (the customer pages' histories come from
+# it): the build read it whole before and ends with the site (was SIGBUS under a mapping).
+cp "$T/orders.full" "$T/gen/orders.csv"
+timeout -s KILL "$LIMIT" $C360 build --data "$T/gen" --out "$T/tr" >/dev/null 2>"$T/err" &
+pid=$!
+until ls -d "$T"/tr.tmp-*/customers >/dev/null 2>&1 || ! kill -0 $pid 2>/dev/null; do sleep 0.01; done
+: >"$T/gen/orders.csv"
+wait $pid
+got=$?
+[ "$got" = 0 ] && pass || fail "a build whose orders.csv was emptied while pages were written: exit $got: $(tail -2 "$T/err")"
+cp "$T/orders.full" "$T/gen/orders.csv"
 
 # ---- RFC 4180 line ends: a CRLF inside a quoted field stays CRLF in silver and gold, a CR
 # alone inside a field is text (no shifted columns), and files with CR line ends read the same

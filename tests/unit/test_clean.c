@@ -78,6 +78,12 @@ static void test_dates(void **state)
 		{"2022-07-15T10:30:00+14:30", "bad", DATE_BAD, 0},
 		{"2022-07-15T10:30:00-14:01", "bad", DATE_BAD, 0},
 		{"05-06-2022 10:00+14:59", "bad", DATE_BAD, 0},	/* was 1969-12-31 once the order was decided */
+		/* the UTC day stays within 1900-2100 (the fuzzer's 1-1-1900T1:03+0530 was 1899-12-31) */
+		{"1-1-1900T1:03+0530", "bad", DATE_BAD, 0},
+		{"1900-01-01T05:29:59+05:30", "bad", DATE_BAD, 0},
+		{"1900-01-01T05:30+05:30", "1900-01-01", DATE_OK, EVIDENCE_NONE},
+		{"2100-12-31T23:30:00-01:00", "bad", DATE_BAD, 0},
+		{"2100-12-31T22:59:59-01:00", "2100-12-31", DATE_OK, EVIDENCE_NONE},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		DateParse p = clean_date(S(cases[i].in));

@@ -69,6 +69,7 @@ static void test_rounding(void **state)
 	CHECK(g.now.v[K_AVERAGE_ORDER_VALUE] == 1, "0.03/4 = 0.0075 -> 0.01, got %lld",
 	      (long long)g.now.v[K_AVERAGE_ORDER_VALUE]);
 	CHECK(g.now.v[K_REPEAT_CUSTOMER_PCT] == 3333, "33.33, got %lld", (long long)g.now.v[K_REPEAT_CUSTOMER_PCT]);
+	CHECK(g.c360[0].average_cents == 2, "customer 1: 0.03/2 = 0.015 -> 0.02, got %lld", (long long)g.c360[0].average_cents);
 	done(&s, &g);
 	build(&s, &g, &cfg, ORDERS_HEAD "a,1,2022-07-01,0.01,complete\nb,1,2022-07-01,0.02,complete\n"
 	      "c,2,2022-07-01,1,complete\nd,2,2022-07-01,1,complete\ne,3,2022-07-01,1,complete\n", NULL, NULL, NULL);
