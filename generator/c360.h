@@ -281,7 +281,8 @@ typedef struct {
 } DateParse;
 
 DateParse clean_date(Str s);
-/* The moment of a parsed date; MOMENT_NULL if the reading is impossible. */
+/* The moment of a parsed date in UTC (keep_time false: the midnight of its UTC day);
+ * MOMENT_NULL if the reading is impossible. */
 int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time);
 
 Str clean_title(Str s, Buf *scratch);	/* trimmed, spaces collapsed, words title-cased */

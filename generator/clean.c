@@ -75,7 +75,32 @@ static int read_num(Str s, size_t *i, int max, int *ndigits)
 	return n ? v : -1;
 }
 
-/* [T ]HH:MM[:SS[.fff]][Z|±HH:MM] from i to the end, as seconds of the day in UTC. */
+/* The UTC offset at i to the end: Z, ±HH:MM or ±HHMM, optionally after one space; 0 if none. */
+static bool read_offset(Str s, size_t i, int32_t *offset)
+{
+	*offset = 0;
+	if (i < s.n && s.p[i] == ' ')
+		i++;
+	if (i < s.n && s.p[i] == 'Z')
+		return i + 1 == s.n;
+	if (i >= s.n || (s.p[i] != '+' && s.p[i] != '-'))
+		return false;
+	int sign = s.p[i++] == '-' ? -1 : 1;
+	size_t rest = s.n - i;
+	bool colon = rest == 5 && s.p[i + 2] == ':';
+	if (rest != 4 && !colon)
+		return false;
+	const char *d = s.p + i, *md = d + 2 + colon;
+	if (!is_digit(d[0]) || !is_digit(d[1]) || !is_digit(md[0]) || !is_digit(md[1]))
+		return false;
+	int oh = (d[0] - '0') * 10 + d[1] - '0', om = (md[0] - '0') * 10 + md[1] - '0';
+	if (oh > 14 || om > 59)
+		return false;
+	*offset = sign * (oh * 3600 + om * 60);
+	return true;
+}
+
+/* [T ]HH:MM[:SS[.fff]][offset] from i to the end, as seconds of the day in UTC. */
 static bool read_time(Str s, size_t i, int32_t *secs)
 {
 	if (s.p[i] != ' ' && s.p[i] != 'T')
@@ -102,20 +127,11 @@ static bool read_time(Str s, size_t i, int32_t *secs)
 	}
 	if (h > 23 || m > 59 || sec > 59)
 		return false;
-	*secs = h * 3600 + m * 60 + sec;
-	if (i < s.n && s.p[i] == 'Z') {
-		i++;
-	} else if (i < s.n && (s.p[i] == '+' || s.p[i] == '-')) {
-		int sign = s.p[i++] == '-' ? -1 : 1;
-		int oh = read_num(s, &i, 2, &nd), om;
-		if (oh < 0 || nd != 2 || oh > 14 || i >= s.n || s.p[i++] != ':')
-			return false;
-		om = read_num(s, &i, 2, &nd);
-		if (om < 0 || nd != 2 || om > 59)
-			return false;
-		*secs -= sign * (oh * 3600 + om * 60);
-	}
-	return i == s.n;
+	int32_t offset = 0;
+	if (i < s.n && !read_offset(s, i, &offset))
+		return false;
+	*secs = h * 3600 + m * 60 + sec - offset;
+	return true;
 }
 
 static bool is_date_sep(char c)
@@ -203,7 +219,8 @@ int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time)
 		return MOMENT_NULL;
 	if (!date_valid(p->y, m, d))
 		return MOMENT_NULL;
-	return date_days(p->y, m, d) * SECS_PER_DAY + (keep_time ? p->secs : 0);
+	int64_t moment = date_days(p->y, m, d) * SECS_PER_DAY + p->secs;	/* in UTC */
+	return keep_time ? moment : date_floor_day(moment) * SECS_PER_DAY;
 }
 
 /* ---- names and other title-cased text */

@@ -100,10 +100,15 @@ static void test_date_order_and_time(void **state)
 	p = clean_date(S("13-04-2022"));
 	CHECK(strcmp(date_text(date_floor_day(clean_date_moment(&p, ORDER_MONTH_FIRST, false))), "2022-04-13") == 0,
 	      "a day above 12 is a day");
-	/* Times are kept for timestamp columns, offsets normalised to UTC. */
-	static const struct { const char *in; int64_t secs; } times[] = {
-		{"2022-07-15 10:30", 37800}, {"2022-07-15T10:30:15Z", 37815}, {"2022-07-15T10:30:00+05:30", 18000},
-		{"2022-07-15T01:00:00+05:30", -16200}, {"2022-07-15T23:00:00-02:00", 90000}, {"2022-07-15", 0},
+	/* Times are kept for timestamp columns, offsets normalised to UTC; a date column takes
+	 * the UTC day (day -1, 0 or +1 from the written date). */
+	static const struct { const char *in; int64_t secs; int day; } times[] = {
+		{"2022-07-15 10:30", 37800, 0}, {"2022-07-15T10:30:15Z", 37815, 0},
+		{"2022-07-15T10:30:00+05:30", 18000, 0}, {"2022-07-15T01:00:00+05:30", -16200, -1},
+		{"2022-07-15T23:00:00-02:00", 90000, 1}, {"2022-07-15", 0, 0},
+		{"2022-07-15 01:00 Z", 3600, 0}, {"2022-07-15T01:00:00+0530", -16200, -1},
+		{"2022-07-15 23:30 -05:00", 102600, 1}, {"2022-07-15 23:59:59 -0100", 89999, 1},
+		{"15/07/2022 00:30 +01:00", -1800, -1}, {"2022-07-15T10:30:59.5-00:30", 39659, 0},
 	};
 	int64_t base = date_days(2022, 7, 15) * SECS_PER_DAY;
 	for (size_t i = 0; i < N_ELEMS(times); i++) {
@@ -111,8 +116,16 @@ static void test_date_order_and_time(void **state)
 		int64_t m = clean_date_moment(&p, ORDER_DAY_FIRST, true);
 		CHECK(m - base == times[i].secs, "\"%s\" is %lld s after midnight, want %lld", times[i].in,
 		      (long long)(m - base), (long long)times[i].secs);
-		CHECK(clean_date_moment(&p, ORDER_DAY_FIRST, false) == base, "\"%s\" as a date", times[i].in);
+		CHECK(clean_date_moment(&p, ORDER_DAY_FIRST, false) == base + times[i].day * SECS_PER_DAY,
+		      "\"%s\" as a date is its UTC day", times[i].in);
 	}
+	/* Offsets that are not offsets. */
+	static const char *const bad[] = {
+		"2022-07-15 10:30 -", "2022-07-15 10:30  +01:00", "2022-07-15 10:30 +1", "2022-07-15 10:30+01:0",
+		"2022-07-15 10:30+013", "2022-07-15 10:30 Z1", "2022-07-15 10:30+15:00", "2022-07-15 10:30 UTC",
+	};
+	for (size_t i = 0; i < N_ELEMS(bad); i++)
+		CHECK(clean_date(S(bad[i])).status == DATE_BAD, "\"%s\" is not a date", bad[i]);
 }
 
 static void test_title_case(void **state)
