@@ -141,7 +141,7 @@ typedef enum {
 	D_UNKNOWN_CATEGORY,
 	/* file and column problems */
 	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_NO_HEADER, D_EMPTY_OPTIONAL,
-	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE,
+	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE, D_COLUMN_SHADOWED,
 	D_AFTER_AS_OF, D_NO_AS_OF,
 	D_COUNT
 } DiagCode;
@@ -203,6 +203,51 @@ enum { SE_ID, SE_CUSTOMER, SE_PAGE, SE_TIME, SE_DEVICE, SE_NCOLS };
 #define MAX_ALIASES 8
 
 typedef enum { ORDER_DAY_FIRST, ORDER_MONTH_FIRST } DateOrder;
+/* The kinds of category: each has its rules (clean.c), and words from the configuration. */
+typedef enum { CAT_NONE, CAT_ORDER_STATUS, CAT_PAY_METHOD, CAT_PAY_STATUS, CAT_TICKET_STATUS, CAT_DEVICE,
+	       CAT_ISSUE, CAT_PAGE, CAT_COUNT } CatKind;
+
+enum { ENC_UTF8, ENC_CP1252, ENC_LATIN1 };	/* UTF-16 is known by its byte-order mark */
+
+/* How one input file is read ([read] in the configuration); what is unset is sniffed. */
+typedef struct {
+	char delimiter;		/* ',' ';' '\t' '|'; 0: the most frequent of them in the header line */
+	char decimal;		/* '.' or ','; 0: decided by the values (SPEC §5 amounts) */
+	signed char encoding;	/* ENC_*; -1: unset (UTF-8) */
+	uint32_t header_row;	/* the header's line number; 0: the first line with text */
+	const char *comment;	/* a line starting with it is skipped; NULL: none */
+	const char *currency;	/* the currency of amounts that name none; NULL: the base */
+} ReadOptions;
+
+typedef struct {
+	const char *name;	/* a source's or a table's name; "" for every file */
+	ReadOptions opt;
+} NamedOptions;
+
+/* A file loaded whole as a table for the SQL sources ([tables]). */
+typedef struct {
+	const char *name;	/* its name in SQL */
+	const char *file;	/* in the data folder */
+} TableDef;
+
+/* A source defined by a SQL SELECT ([sql]); line k of its text starts at off[k] and stands at
+ * line[k], column col[k] of the configuration file. */
+typedef struct {
+	const char *text;	/* NULL: the source is read from its file */
+	uint32_t nlines;
+	uint32_t *off, *line, *col;
+} SqlDef;
+
+/* A word of a category map from the configuration ([categories]). */
+typedef struct {
+	const char *key;	/* as compared: letters and digits, case-folded */
+	const char *label;
+} CatWord;
+
+typedef struct {
+	char code[4];
+	int64_t nanos;		/* one unit is worth nanos / 10^9 units of the base currency */
+} Rate;
 
 typedef struct {
 	const char *data_dir;
@@ -222,6 +267,19 @@ typedef struct {
 	char **owned;		/* strings the configuration file set */
 	size_t nowned;
 	size_t chunk_min;	/* a file is split into chunks of at least this many bytes */
+	/* the inputs (config_input.c) */
+	NamedOptions *read;	/* [read]: options for every file, then per file */
+	size_t nread;
+	TableDef *tables;	/* [tables] */
+	size_t ntables;
+	SqlDef sql[SRC_COUNT];	/* [sql] */
+	CatWord *words[CAT_COUNT];	/* [categories]: checked before the built-in words */
+	size_t nwords[CAT_COUNT];
+	char base_currency[4];	/* [currency] base; "" when amounts are not converted */
+	Rate *rates;
+	size_t nrates;
+	const char *s3_region, *s3_endpoint;	/* [s3]; NULL: from the environment */
+	long s3_timeout, s3_connect_timeout;	/* seconds */
 } Config;
 
 void config_defaults(Config *c);
@@ -229,6 +287,22 @@ char *config_normalise(Str s);	/* a header name as compared; the caller frees */
 /* Reads an INI-style file into c; on failure appends "file:line:col: error: ..." to err. */
 bool config_load(Config *c, const char *path, Buf *err);
 void config_free(Config *c);
+/* A value as a list: items split at commas outside double quotes, each trimmed and unquoted
+ * ("" inside quotes is one "); false (why in err) on an unclosed quote or an empty item. */
+bool config_list(Str value, char ***items, size_t *n, Buf *err);
+char *config_unquote(Str value);	/* a single value, its quotes removed; the caller frees */
+const char *config_keep(Config *c, char *s);	/* a string the configuration frees */
+const char *config_path(Config *c, const char *file, const char *v);	/* relative to file's folder */
+/* The keys of the sections about the inputs (config_input.c): false, why in err. */
+bool config_input_key(Config *c, const char *file, const char *section, Str key, Str value, Buf *err);
+/* [sql]: the source key is defined by value, whose lines stand where map says; false, why in err. */
+bool config_sql(Config *c, Str key, Str value, const SqlDef *map, Buf *err);
+bool config_input_section(const char *section);
+void config_input_free(Config *c);
+/* The reader options of a source's or table's file: every file's, then its own. */
+ReadOptions config_read_options(const Config *c, const char *name);
+/* The value of one unit of code in the base currency, in nanos; false if there is no rate. */
+bool config_rate(const Config *c, const char *code, int64_t *nanos);
 
 /* ------------------------------------------------------------------ ingest (ingest.c)
  * A streaming RFC 4180 reader over libcsv that tracks lines, skips and counts blank
@@ -297,8 +371,6 @@ enum { AMOUNT_OK, AMOUNT_NONE, AMOUNT_BAD };
 int clean_amount(Str s, int64_t *cents);
 
 /* Categories: canonical labels first, then unknown values as they come. */
-typedef enum { CAT_NONE, CAT_ORDER_STATUS, CAT_PAY_METHOD, CAT_PAY_STATUS, CAT_TICKET_STATUS, CAT_DEVICE,
-	       CAT_ISSUE, CAT_PAGE, CAT_COUNT } CatKind;
 
 enum { OS_COMPLETED, OS_SHIPPED, OS_PENDING, OS_CANCELLED, OS_FAILED, OS_RETURNED, OS_UNKNOWN };
 enum { PM_CREDIT, PM_DEBIT, PM_UPI, PM_PAYPAL, PM_WALLET, PM_CASH, PM_NETBANKING, PM_VOUCHER, PM_UNKNOWN };
@@ -311,9 +383,16 @@ extern const char *const channel_label[CH_COUNT];
 
 /* Labels every dictionary of kind starts with, in enum order. */
 void clean_category_init(Dict *d, CatKind kind);
-/* Maps a value to its label number in d (adding unknown values); *unknown is set when
- * a non-null value matched no rule of a kind that has rules. */
-uint32_t clean_category(Dict *d, CatKind kind, Str s, Buf *scratch, bool *unknown);
+/* Maps a value to its label number in d (adding unknown values): the configuration's words
+ * first, then the built-in ones; *unknown is set when a non-null value matched neither, for
+ * a kind that has rules. */
+uint32_t clean_category(Dict *d, CatKind kind, const CatWord *words, size_t nwords, Str s, Buf *scratch,
+			bool *unknown);
+/* A value as categories compare it: letters and digits only (any script), case-folded, NFC. */
+void clean_category_key(Str s, Buf *out);
+/* A label as the configuration names it: a built-in label's own spelling if it is one; the
+ * caller frees. */
+char *clean_category_label(CatKind kind, const char *label);
 int device_channel(uint32_t device);
 
 /* ------------------------------------------------------------------ sources (silver.c)

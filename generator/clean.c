@@ -541,35 +541,73 @@ void clean_category_init(Dict *d, CatKind kind)
 		dict_intern(d, str_make(*l, strlen(*l)));
 }
 
-static bool category_rule(CatKind kind, Str s, uint32_t *label)
+void clean_category_key(Str s, Buf *out)
 {
-	char key[24];
-	size_t n = 0;
+	out->len = 0;
+	bool ascii = true;
 	for (size_t i = 0; i < s.n; i++) {
 		char c = ascii_lower(s.p[i]);
-		if (!is_alpha(c) && !is_digit(c))
-			continue;
-		if (n == sizeof key - 1)
-			return false;
-		key[n++] = c;
+		ascii &= (unsigned char)c < 0x80;
+		if (is_alpha(c) || is_digit(c))
+			buf_putc(out, c);
 	}
-	key[n] = '\0';
+	if (ascii)
+		return;
+	out->len = 0;
+	size_t n = 0;
+	uint8_t *folded = u8_casefold((const uint8_t *)s.p, s.n, NULL, UNINORM_NFC, NULL, &n);
+	for (size_t i = 0; folded && i < n;) {
+		ucs4_t cp;
+		int len = u8_mbtouc(&cp, folded + i, n - i);
+		if (uc_is_alpha(cp) || uc_is_digit(cp))
+			buf_put(out, folded + i, (size_t)len);
+		i += (size_t)len;
+	}
+	free(folded);
+}
+
+char *clean_category_label(CatKind kind, const char *label)
+{
+	Buf a = {0}, b = {0};
+	clean_category_key(str_make(label, strlen(label)), &a);
+	const char *found = NULL;
+	for (const char *const *l = categories[kind].labels; *l && !found; l++) {
+		clean_category_key(str_make(*l, strlen(*l)), &b);
+		if (a.len == b.len && memcmp(a.p, b.p, a.len) == 0)
+			found = *l;
+	}
+	buf_free(&a), buf_free(&b);
+	return xstrdup(found ? found : label);
+}
+
+/* The configuration's words, then the built-in ones; key is the value's key. */
+static bool category_rule(CatKind kind, const CatWord *words, size_t nwords, Dict *d, const char *key,
+			  uint32_t *label)
+{
+	for (size_t i = 0; i < nwords; i++)
+		if (strcmp(words[i].key, key) == 0)
+			return *label = dict_intern(d, str_make(words[i].label, strlen(words[i].label))), true;
 	for (const Synonym *r = categories[kind].rules; r->key; r++)
 		if (strcmp(r->key, key) == 0)
 			return *label = r->label, true;
 	return false;
 }
 
-uint32_t clean_category(Dict *d, CatKind kind, Str s, Buf *scratch, bool *unknown)
+uint32_t clean_category(Dict *d, CatKind kind, const CatWord *words, size_t nwords, Str s, Buf *scratch,
+			bool *unknown)
 {
 	*unknown = false;
 	s = str_trim(s);
 	if (clean_is_null(s))
 		return categories[kind].null_label;
 	uint32_t label;
-	if (categories[kind].rules && category_rule(kind, s, &label))
-		return label;
-	*unknown = categories[kind].rules != NULL;
+	if (categories[kind].rules) {
+		clean_category_key(s, scratch);
+		bool found = category_rule(kind, words, nwords, d, buf_cstr(scratch), &label);
+		if (found)
+			return label;
+		*unknown = true;
+	}
 	if (kind == CAT_PAGE) {
 		scratch->len = 0;
 		if (s.p[0] != '/')

@@ -47,7 +47,63 @@ static int source_by_name(Str name)
 	return -1;
 }
 
-static bool set_alias(Config *c, Str key, Str value)
+bool config_list(Str value, char ***items, size_t *n, Buf *err)
+{
+	*items = NULL, *n = 0;
+	const char *p = value.p, *end = value.p + value.n;
+	while (p <= end) {
+		Buf item = {0};
+		const char *q = p;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		bool quoted = q < end && *q == '"';
+		if (quoted) {
+			for (q++; q < end && !(*q == '"' && (q + 1 == end || q[1] != '"')); q++) {
+				buf_putc(&item, *q);
+				q += *q == '"';	/* "" is one " */
+			}
+			if (q == end) {
+				buf_printf(err, "a quote is never closed");
+				buf_free(&item);
+				goto fail;
+			}
+			q++;
+		}
+		const char *comma = memchr(q, ',', (size_t)(end - q));
+		const char *stop = comma ? comma : end;
+		Str rest = str_trim(str_make(q, (size_t)(stop - q)));
+		if (quoted ? rest.n != 0 : (buf_put(&item, rest.p, rest.n), item.len == 0)) {
+			buf_printf(err, quoted ? "text after a quoted name" : "an empty name in the list");
+			buf_free(&item);
+			goto fail;
+		}
+		*items = xrealloc(*items, (*n + 1) * sizeof **items);
+		(*items)[(*n)++] = item.p ? (char *)buf_cstr(&item) : xstrdup("");
+		p = stop + 1;
+	}
+	return true;
+fail:
+	while (*n)
+		free((*items)[--*n]);
+	free(*items);
+	*items = NULL;
+	return false;
+}
+
+char *config_unquote(Str v)
+{
+	v = str_trim(v);
+	if (v.n < 2 || v.p[0] != '"' || v.p[v.n - 1] != '"')
+		return xstrndup(v.p, v.n);
+	Buf b = {0};
+	for (size_t i = 1; i + 1 < v.n; i++) {
+		buf_putc(&b, v.p[i]);
+		i += v.p[i] == '"' && v.p[i + 1] == '"';
+	}
+	return b.p ? (char *)buf_cstr(&b) : xstrdup("");
+}
+
+static bool set_alias(Config *c, Str key, Str value, Buf *err)
 {
 	const char *dot = memchr(key.p, '.', key.n);
 	if (!dot)
@@ -60,66 +116,75 @@ static bool set_alias(Config *c, Str key, Str value)
 	for (int k = 0; k < def->ncols; k++) {
 		if (!str_eq(col, def->cols[k]))
 			continue;
-		int n = 0;
-		const char *p = value.p, *end = value.p + value.n;
-		while (p < end) {
-			const char *comma = memchr(p, ',', (size_t)(end - p));
-			const char *stop = comma ? comma : end;
-			char *name = config_normalise(str_make(p, (size_t)(stop - p)));
-			if (*name && n < MAX_ALIASES) {
-				free(c->alias[src][k][n]);
-				c->alias[src][k][n++] = name;
-			} else {
-				free(name);
-			}
-			p = stop + 1;
+		char **names;
+		size_t n;
+		if (!config_list(value, &names, &n, err))
+			return false;
+		for (size_t a = 0; a < MAX_ALIASES; a++) {
+			free(c->alias[src][k][a]);
+			c->alias[src][k][a] = a < n ? config_normalise(str_make(names[a], strlen(names[a]))) : NULL;
 		}
-		return true;
+		for (size_t a = 0; a < n; a++)
+			free(names[a]);
+		free(names);
+		if (n > MAX_ALIASES)
+			buf_printf(err, "at most %d names for a column", MAX_ALIASES);
+		return n <= MAX_ALIASES;
 	}
 	return false;
 }
 
-/* A string the configuration keeps: freed with it. */
-static const char *keep(Config *c, char *s)
+const char *config_keep(Config *c, char *s)
 {
 	c->owned = xrealloc(c->owned, (c->nowned + 1) * sizeof *c->owned);
 	return c->owned[c->nowned++] = s;
 }
 
-/* Paths in the file are relative to the file's folder. */
-static const char *keep_path(Config *c, const char *file, const char *v)
+const char *config_path(Config *c, const char *file, const char *v)
 {
 	if (v[0] == '/')
-		return keep(c, xstrdup(v));
+		return config_keep(c, xstrdup(v));
 	const char *slash = strrchr(file, '/');
 	char *dir = slash ? xstrndup(file, (size_t)(slash - file)) : xstrdup(".");
 	char *p = path_join(dir, v);
 	free(dir);
-	return keep(c, p);
+	return config_keep(c, p);
 }
 
-static bool set_key(Config *c, const char *file, const char *section, Str key, Str value)
+/* The data location: an s3:// address, or a folder relative to the file; --data wins. */
+static bool set_data(Config *c, const char *file, const char *v)
 {
-	char *v = xstrndup(value.p, value.n);
+	if (!*v)
+		return false;
+	if (!c->data_dir)
+		c->data_dir = strncmp(v, "s3://", 5) == 0 ? config_keep(c, xstrdup(v)) : config_path(c, file, v);
+	return true;
+}
+
+static bool set_key(Config *c, const char *file, const char *section, Str key, Str value, Buf *err)
+{
+	char *v = config_unquote(value);
 	bool ok = true;
 	if (!*section && (str_eq(key, "templates") || str_eq(key, "themes"))) {
 		ok = *v != '\0';
 		if (ok && str_eq(key, "templates"))
-			c->templates_dir = keep_path(c, file, v);
+			c->templates_dir = config_path(c, file, v);
 		else if (ok)
-			c->themes_dir = keep_path(c, file, v);
+			c->themes_dir = config_path(c, file, v);
+	} else if (!*section && str_eq(key, "data")) {
+		ok = set_data(c, file, v);
 	} else if (!*section && str_eq(key, "theme")) {
 		ok = *v && !strchr(v, '/') && strcmp(v, "..") != 0 && strcmp(v, ".") != 0;
 		if (ok)
-			c->theme = keep(c, xstrdup(v));
+			c->theme = config_keep(c, xstrdup(v));
 	} else if (!*section && str_eq(key, "title")) {
-		c->title = keep(c, xstrdup(v));
+		c->title = config_keep(c, xstrdup(v));
 	} else if (!*section && (str_eq(key, "email_from") || str_eq(key, "email_to"))) {
 		ok = *v && !strpbrk(v, "\r\n");	/* one header line each: no header injection */
 		if (ok && str_eq(key, "email_from"))
-			c->email_from = keep(c, xstrdup(v));
+			c->email_from = config_keep(c, xstrdup(v));
 		else if (ok)
-			c->email_to = keep(c, xstrdup(v));
+			c->email_to = config_keep(c, xstrdup(v));
 	} else if (!*section && str_eq(key, "date_order")) {
 		if (strcmp(v, "day-first") == 0)
 			c->date_order = ORDER_DAY_FIRST;
@@ -143,12 +208,89 @@ static bool set_key(Config *c, const char *file, const char *section, Str key, S
 			v = NULL;
 		}
 	} else if (strcmp(section, "columns") == 0) {
-		ok = set_alias(c, key, value);
+		ok = set_alias(c, key, value, err);
 	} else {
 		ok = false;
 	}
 	free(v);
 	return ok;
+}
+
+/* A line of the file, where its comment is cut: at a # outside double quotes, or (sql) only
+ * a whole line. */
+static Str config_line(char *line, bool sql)
+{
+	Str s = str_trim(str_make(line, strlen(line)));
+	if (s.n && s.p[0] == '#')
+		return str_make(s.p, 0);
+	bool quoted = false;
+	for (size_t i = 0; !sql && i < s.n; i++) {
+		quoted ^= s.p[i] == '"';
+		if (s.p[i] == '#' && !quoted)
+			return str_trim(str_make(s.p, i));
+	}
+	return s;
+}
+
+/* A value being read: in [sql] it goes on over the indented lines after its key. */
+typedef struct {
+	Buf key, value;
+	uint32_t line, col, vcol;
+	SqlDef map;		/* where each line of the value stands */
+	bool open;
+} Pending;
+
+static void pending_line(Pending *p, Str text, uint32_t line, uint32_t col)
+{
+	if (p->value.len)
+		buf_putc(&p->value, '\n');
+	p->map.off = xrealloc(p->map.off, (p->map.nlines + 1) * sizeof *p->map.off);
+	p->map.line = xrealloc(p->map.line, (p->map.nlines + 1) * sizeof *p->map.line);
+	p->map.col = xrealloc(p->map.col, (p->map.nlines + 1) * sizeof *p->map.col);
+	p->map.off[p->map.nlines] = (uint32_t)p->value.len;
+	p->map.line[p->map.nlines] = line;
+	p->map.col[p->map.nlines++] = col;
+	buf_put(&p->value, text.p, text.n);
+}
+
+/* Applies the value read; false after saying why in err. */
+static bool pending_apply(Config *c, const char *path, const char *section, Pending *p, Buf *err)
+{
+	if (!p->open)
+		return true;
+	p->open = false;
+	Str key = str_make(p->key.p, p->key.len), value = str_make(p->value.p ? p->value.p : "", p->value.len);
+	Buf why = {0};
+	bool ok;
+	if (strcmp(section, "sql") == 0) {
+		ok = config_sql(c, key, value, &p->map, &why);
+	} else if (config_input_section(section)) {
+		ok = config_input_key(c, path, section, key, value, &why);
+	} else {
+		ok = set_key(c, path, section, key, value, &why);
+	}
+	if (!ok)
+		buf_printf(err, "%s:%u:%u: error: %s%s%.*s = %.*s\n", path, p->line, p->col, buf_cstr(&why),
+			   why.len ? ": " : "unknown key or bad value: ", (int)key.n, key.p, (int)value.n, value.p);
+	buf_free(&why);
+	free(p->map.off), free(p->map.line), free(p->map.col);
+	p->map = (SqlDef){0};
+	p->key.len = p->value.len = 0;
+	return ok;
+}
+
+static bool config_section(const char *path, unsigned lineno, unsigned col, Str s, char *section, Buf *err)
+{
+	Str name = str_trim(str_make(s.p + 1, s.n - 2));
+	bool known = str_eq(name, "files") || str_eq(name, "columns") || str_eq(name, "sql");
+	char buf[32];
+	snprintf(buf, sizeof buf, "%.*s", (int)(name.n < 31 ? name.n : 31), name.p);
+	if (!known && !config_input_section(buf)) {
+		buf_printf(err, "%s:%u:%u: error: unknown section [%.*s]\n", path, lineno, col, (int)name.n, name.p);
+		return false;
+	}
+	memcpy(section, buf, strlen(buf) + 1);
+	return true;
 }
 
 bool config_load(Config *c, const char *path, Buf *err)
@@ -158,25 +300,26 @@ bool config_load(Config *c, const char *path, Buf *err)
 		buf_printf(err, "%s: error: cannot open the configuration: %s\n", path, strerror(errno));
 		return false;
 	}
-	char line[4096], section[64] = "";
+	char line[4096], section[32] = "";
 	unsigned lineno = 0;
 	bool ok = true;
+	Pending p = {0};
 	while (ok && fgets(line, sizeof line, f)) {
 		lineno++;
-		char *hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		Str s = str_trim(str_make(line, strlen(line)));
+		bool sql = strcmp(section, "sql") == 0;
+		Str s = config_line(line, sql);
 		if (!s.n)
 			continue;
 		unsigned col = (unsigned)(s.p - line) + 1;
-		if (s.p[0] == '[' && s.p[s.n - 1] == ']' && s.n - 2 < sizeof section) {
-			memcpy(section, s.p + 1, s.n - 2);
-			section[s.n - 2] = '\0';
-			if (strcmp(section, "files") && strcmp(section, "columns")) {
-				buf_printf(err, "%s:%u:%u: error: unknown section [%s]\n", path, lineno, col, section);
-				ok = false;
-			}
+		if (sql && p.open && (line[0] == ' ' || line[0] == '\t')) {
+			pending_line(&p, s, lineno, col);	/* the SQL goes on */
+			continue;
+		}
+		ok = pending_apply(c, path, section, &p, err);
+		if (!ok)
+			break;
+		if (s.p[0] == '[' && s.p[s.n - 1] == ']') {
+			ok = config_section(path, lineno, col, s, section, err);
 			continue;
 		}
 		const char *eq = memchr(s.p, '=', s.n);
@@ -187,12 +330,14 @@ bool config_load(Config *c, const char *path, Buf *err)
 		}
 		Str key = str_trim(str_make(s.p, (size_t)(eq - s.p)));
 		Str value = str_trim(str_make(eq + 1, s.n - (size_t)(eq + 1 - s.p)));
-		if (!set_key(c, path, section, key, value)) {
-			buf_printf(err, "%s:%u:%u: error: unknown key or bad value: %.*s\n", path, lineno, col,
-				   (int)s.n, s.p);
-			ok = false;
-		}
+		buf_put(&p.key, key.p, key.n);
+		p.line = lineno, p.col = col, p.vcol = (uint32_t)(value.p - line) + 1, p.open = true;
+		if (value.n)
+			pending_line(&p, value, lineno, p.vcol);
 	}
+	ok = ok && pending_apply(c, path, section, &p, err);
+	buf_free(&p.key), buf_free(&p.value);
+	free(p.map.off), free(p.map.line), free(p.map.col);
 	fclose(f);
 	return ok;
 }
@@ -213,6 +358,7 @@ void config_free(Config *c)
 	for (size_t i = 0; i < c->nowned; i++)
 		free(c->owned[i]);
 	free(c->owned);
+	config_input_free(c);
 	for (int s = 0; s < SRC_COUNT; s++) {
 		free(c->file[s]);
 		for (int k = 0; k < MAX_COLS; k++)

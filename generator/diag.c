@@ -28,6 +28,7 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_COLUMN_ABSENT] = {"column_absent", SEV_WARNING, "column \"{c}\" missing; its values are null (header: {v})"},
 	[D_COLUMN_UNKNOWN] = {"column_unknown", SEV_NOTE, "unknown column \"{c}\" ignored"},
 	[D_COLUMN_DUPLICATE] = {"column_duplicate", SEV_WARNING, "column \"{c}\" appears again; only the first is read"},
+	[D_COLUMN_SHADOWED] = {"column_shadowed", SEV_NOTE, "column \"{c}\" ignored: the configuration names \"{v}\" for it"},
 	[D_AFTER_AS_OF] = {"after_as_of", SEV_NOTE, "{c} \"{v}\" is after the as-of date; left out of every figure"},
 	[D_NO_AS_OF] = {"no_as_of", SEV_ERROR, "{c}"},
 };

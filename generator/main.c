@@ -319,8 +319,6 @@ int main(int argc, char **argv)
 	int status = parse_options(argc, argv, &o);
 	if (status != EXIT_OK)
 		return status;
-	if (!o.cfg.data_dir)
-		o.cfg.data_dir = o.owned[0] = resource_dir("data/sample");
 	o.cfg.templates_dir = o.owned[1] = resource_dir("templates");
 	o.cfg.themes_dir = o.owned[2] = resource_dir("themes");
 	o.cfg.assets_dir = o.owned[3] = resource_dir("assets");
@@ -341,6 +339,8 @@ int main(int argc, char **argv)
 		if (o.theme_given)
 			o.cfg.theme = theme;
 	}
+	if (!o.cfg.data_dir)	/* --data, else the configuration's data, else the sample */
+		o.cfg.data_dir = o.owned[0] = resource_dir("data/sample");
 	if (strcmp(o.cmd, "build") == 0)
 		status = cmd_build(&o);
 	else if (strcmp(o.cmd, "check") == 0)

@@ -179,7 +179,9 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 		val = src->memo_val[col][m];
 	} else {
 		bool unknown;
-		val = clean_category(&src->dict[col], src->def->rule[col].category, v, &src->scratch, &unknown);
+		CatKind kind = src->def->rule[col].category;
+		val = clean_category(&src->dict[col], kind, src->cfg->words[kind], src->cfg->nwords[kind], v, &src->scratch,
+				     &unknown);
 		val |= unknown ? UNKNOWN_BIT : 0;
 		if (src->memo[col].n < MEMO_MAX) {
 			m = dict_intern(&src->memo[col], v);

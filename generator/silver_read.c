@@ -17,35 +17,54 @@ static bool is_required(const Source *src, int col)
 	return col == 0 || col == src->def->customer_col;
 }
 
-static int header_column(const Source *src, const char *name)
+/* The field a column is read from: the first of the configuration's names for it that the
+ * header has (an alias wins over the column's own name), else its own name; -1 if none. */
+static int header_field(const Source *src, int col, char *const *names, uint32_t n)
+{
+	char *const *alias = src->cfg->alias[src->id][col];
+	for (int a = 0; a < MAX_ALIASES && alias[a]; a++)
+		for (uint32_t i = 0; i < n; i++)
+			if (strcmp(names[i], alias[a]) == 0)
+				return (int)i;
+	for (uint32_t i = 0; i < n; i++)
+		if (strcmp(names[i], src->def->cols[col]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A field no column reads: a repeated column, one an alias stands in for, or an unknown one. */
+static void unused_field(Source *src, const Record *r, char *const *names, uint32_t i)
 {
 	for (int c = 0; c < src->def->ncols; c++) {
-		if (strcmp(name, src->def->cols[c]) == 0)
-			return c;
-		for (int a = 0; a < MAX_ALIASES && src->cfg->alias[src->id][c][a]; a++)
-			if (strcmp(name, src->cfg->alias[src->id][c][a]) == 0)
-				return c;
+		if (strcmp(names[i], src->def->cols[c]) != 0)
+			continue;
+		const char *used = names[src->field_of[c]];
+		diag(&src->diags, strcmp(used, names[i]) == 0 ? D_COLUMN_DUPLICATE : D_COLUMN_SHADOWED, r->line, i + 1,
+		     names[i], used, strlen(used));
+		return;
 	}
-	return -1;
+	diag(&src->diags, D_COLUMN_UNKNOWN, r->line, i + 1, names[i], NULL, 0);
 }
 
 static void read_header(Source *src, const Record *r)
 {
 	src->have_header = true;
 	src->nheader = r->nfields;
-	Buf names = {0};
-	for (int c = 0; c < MAX_COLS; c++)
-		src->field_of[c] = -1;
+	Buf list = {0};
+	char **names = xcalloc(r->nfields + 1, sizeof *names);
+	bool *used = xcalloc(r->nfields + 1, sizeof *used);
 	for (uint32_t i = 0; i < r->nfields; i++) {
-		char *name = config_normalise(r->fields[i]);
-		int c = header_column(src, name);
-		if (c >= 0 && src->field_of[c] < 0)
-			src->field_of[c] = (int)i;
-		else
-			diag(&src->diags, c >= 0 ? D_COLUMN_DUPLICATE : D_COLUMN_UNKNOWN, r->line, i + 1, name, NULL, 0);
-		buf_printf(&names, "%s%s", i ? ", " : "", name);
-		free(name);
+		names[i] = config_normalise(r->fields[i]);
+		buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
 	}
+	for (int c = 0; c < MAX_COLS; c++) {
+		src->field_of[c] = c < src->def->ncols ? header_field(src, c, names, r->nfields) : -1;
+		if (src->field_of[c] >= 0)
+			used[src->field_of[c]] = true;
+	}
+	for (uint32_t i = 0; i < r->nfields; i++)
+		if (!used[i])
+			unused_field(src, r, names, i);
 	if (r->error)
 		diag(&src->diags, D_NO_HEADER, r->line, r->error_col, "the header row is malformed", NULL, 0);
 	for (int c = 0; c < src->def->ncols; c++) {
@@ -54,9 +73,13 @@ static void read_header(Source *src, const Record *r)
 		bool required = is_required(src, c);
 		src->broken |= required;
 		diag(&src->diags, required ? D_COLUMN_REQUIRED : D_COLUMN_ABSENT, r->line, 0, src->def->cols[c],
-		     names.p, names.len);
+		     list.p, list.len);
 	}
-	buf_free(&names);
+	for (uint32_t i = 0; i < r->nfields; i++)
+		free(names[i]);
+	free(names);
+	free(used);
+	buf_free(&list);
 }
 
 /* ---- records: the header, then rows */
