@@ -137,12 +137,12 @@ typedef enum {
 	D_MISSING_KEY, D_MISSING_CUSTOMER_ID, D_DUPLICATE_KEY, D_MALFORMED_ROW,
 	/* row flags */
 	D_RAGGED_ROW, D_INVALID_UTF8, D_NUL_BYTE, D_INVALID_DATE, D_INVALID_EMAIL,
-	D_IMPLAUSIBLE_DOB, D_INVALID_AMOUNT, D_NEGATIVE_AMOUNT, D_ORPHAN_CUSTOMER,
+	D_IMPLAUSIBLE_DOB, D_INVALID_AMOUNT, D_NEGATIVE_AMOUNT, D_UNCONVERTIBLE_CURRENCY, D_ORPHAN_CUSTOMER,
 	D_UNKNOWN_CATEGORY,
 	/* file and column problems */
 	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_NO_HEADER, D_EMPTY_OPTIONAL,
 	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE, D_COLUMN_SHADOWED,
-	D_AFTER_AS_OF, D_NO_AS_OF,
+	D_AFTER_AS_OF, D_NO_AS_OF, D_READ_AS, D_LINES_SKIPPED, D_DECIMAL, D_SOURCE_LEFT_OUT, D_SQL_ERROR,
 	D_COUNT
 } DiagCode;
 
@@ -195,11 +195,11 @@ void diag_merge(Diags *d, Diags *from, uint32_t line_offset);
 typedef enum { SRC_CUSTOMERS, SRC_ORDERS, SRC_PAYMENTS, SRC_TICKETS, SRC_SESSIONS, SRC_COUNT } SourceId;
 
 enum { CU_ID, CU_NAME, CU_EMAIL, CU_GENDER, CU_DOB, CU_LOCATION, CU_NCOLS };
-enum { OR_ID, OR_CUSTOMER, OR_DATE, OR_AMOUNT, OR_STATUS, OR_NCOLS };
-enum { PA_ID, PA_CUSTOMER, PA_DATE, PA_METHOD, PA_STATUS, PA_AMOUNT, PA_NCOLS };
+enum { OR_ID, OR_CUSTOMER, OR_DATE, OR_AMOUNT, OR_STATUS, OR_CURRENCY, OR_NCOLS };
+enum { PA_ID, PA_CUSTOMER, PA_DATE, PA_METHOD, PA_STATUS, PA_AMOUNT, PA_CURRENCY, PA_NCOLS };
 enum { TI_ID, TI_CUSTOMER, TI_ISSUE, TI_DATE, TI_STATUS, TI_NCOLS };
 enum { SE_ID, SE_CUSTOMER, SE_PAGE, SE_TIME, SE_DEVICE, SE_NCOLS };
-#define MAX_COLS 6
+#define MAX_COLS 7
 #define MAX_ALIASES 8
 
 typedef enum { ORDER_DAY_FIRST, ORDER_MONTH_FIRST } DateOrder;
@@ -301,8 +301,8 @@ bool config_input_section(const char *section);
 void config_input_free(Config *c);
 /* The reader options of a source's or table's file: every file's, then its own. */
 ReadOptions config_read_options(const Config *c, const char *name);
-/* The value of one unit of code in the base currency, in nanos; false if there is no rate. */
-bool config_rate(const Config *c, const char *code, int64_t *nanos);
+/* The rate of a currency: 0 for the base, k for rates[k - 1], -1 if there is none. */
+int config_rate(const Config *c, const char *code);
 
 /* ------------------------------------------------------------------ ingest (ingest.c)
  * A streaming RFC 4180 reader over libcsv that tracks lines, skips and counts blank
@@ -367,8 +367,27 @@ extern const char *const gender_label[];
 int clean_gender(Str s);
 
 #define AMOUNT_NULL INT64_MIN
-enum { AMOUNT_OK, AMOUNT_NONE, AMOUNT_BAD };
-int clean_amount(Str s, int64_t *cents);
+enum { AMOUNT_OK, AMOUNT_NONE, AMOUNT_BAD, AMOUNT_AMBIGUOUS };
+enum { DECIMAL_NONE, DECIMAL_POINT, DECIMAL_COMMA };
+
+typedef struct {
+	int status;		/* AMOUNT_* */
+	int evidence;		/* DECIMAL_*: the separator the value can only have as its decimal one */
+	int64_t cents;		/* AMOUNT_OK: the amount; AMOUNT_NULL when null or unparseable */
+	uint32_t grouped;	/* AMOUNT_AMBIGUOUS: X<sep>YYY as X * 1000 + YYY */
+	char sep;		/* AMOUNT_AMBIGUOUS: the separator written, '.' or ',' */
+	bool negative;
+	char currency[4];	/* named by a symbol or code before or after the number; "" if none */
+	bool generic;		/* the symbol ($, ¥) is shared by several currencies */
+} AmountParse;
+
+/* An amount: decimal is '.' or ',' (the other one groups thousands), or 0 to read each value by
+ * the separators it has, leaving X<sep>YYY ambiguous. */
+AmountParse clean_amount(Str s, char decimal);
+/* A currency as a column or the configuration writes it: a code or a symbol. */
+bool clean_currency(Str s, char code[4]);
+/* An ambiguous amount's cents (without its sign) once the decimal separator is known. */
+int64_t clean_amount_read(uint32_t grouped, char sep, char decimal);
 
 /* Categories: canonical labels first, then unknown values as they come. */
 
@@ -407,12 +426,14 @@ typedef enum {
 	COL_TITLE,		/* title-cased text (const char *) */
 	COL_EMAIL,		/* a valid lower-cased e-mail or NULL (const char *) */
 	COL_GENDER,		/* GENDER_* (uint8_t) */
+	COL_CURRENCY,		/* the currency of the row's amount (not kept) */
 } ColKind;
 
 typedef struct {
 	ColKind kind;
 	CatKind category;	/* COL_CATEGORY: whose rules */
 	size_t at;		/* where the value goes in the row */
+	bool extra;		/* a column most exports lack: absent without a warning */
 } ColumnRule;
 
 typedef struct {
@@ -424,6 +445,7 @@ typedef struct {
 	ColumnRule rule[MAX_COLS];
 	int customer_col;	/* a fact's customer column; -1 for the customers themselves */
 	int date_col;		/* the one date column (for customers, the date of birth) */
+	int currency_col;	/* the amount's currency column; -1 for none */
 	bool timestamp;		/* the date column keeps its time */
 	size_t row_size;	/* the silver row: a RowHead, then the values */
 } SourceDef;
@@ -531,6 +553,10 @@ struct Source {
 	DateOrder order;
 	OrderBasis basis;
 	uint64_t after_as_of;
+	ReadOptions opt;	/* how its file is read */
+	uint64_t decimal_evidence[3];	/* per DECIMAL_* among the amounts */
+	uint64_t ambiguous_amounts;	/* X<sep>YYY values, read once the file's separator is known */
+	char decimal;		/* the separator they were read with */
 	Buf scratch;
 };
 

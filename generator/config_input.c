@@ -243,6 +243,8 @@ static bool add_rate(Config *c, const char *code, const char *v, Buf *err)
 	for (size_t i = 0; i < c->nrates; i++)
 		if (strcmp(c->rates[i].code, code) == 0)
 			return c->rates[i].nanos = nanos, true;
+	if (c->nrates == 65535)
+		return buf_puts(err, "at most 65535 rates"), false;
 	c->rates = xrealloc(c->rates, (c->nrates + 1) * sizeof *c->rates);
 	Rate *r = &c->rates[c->nrates++];
 	memcpy(r->code, code, 4);
@@ -301,14 +303,14 @@ static bool set_currency(Config *c, const char *file, Str key, const char *v, Bu
 	return add_rate(c, code, v, err);
 }
 
-bool config_rate(const Config *c, const char *code, int64_t *nanos)
+int config_rate(const Config *c, const char *code)
 {
 	if (strcmp(code, c->base_currency) == 0)
-		return *nanos = 1000000000, true;
+		return 0;
 	for (size_t i = 0; i < c->nrates; i++)
 		if (strcmp(c->rates[i].code, code) == 0)
-			return *nanos = c->rates[i].nanos, true;
-	return false;
+			return (int)i + 1;
+	return -1;
 }
 
 /* ---- [s3] */

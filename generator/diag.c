@@ -16,6 +16,7 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_IMPLAUSIBLE_DOB] = {"implausible_dob", SEV_WARNING, "{c} \"{v}\" is after the as-of date or over 120 years before it; set to null"},
 	[D_INVALID_AMOUNT] = {"invalid_amount", SEV_WARNING, "{c} \"{v}\" unparseable; set to null"},
 	[D_NEGATIVE_AMOUNT] = {"negative_amount", SEV_NOTE, "{c} \"{v}\" is negative; kept"},
+	[D_UNCONVERTIBLE_CURRENCY] = {"unconvertible_currency", SEV_WARNING, "{c} \"{v}\" has no rate to the base currency; left out of money figures"},
 	[D_ORPHAN_CUSTOMER] = {"orphan_customer", SEV_NOTE, "{c} \"{v}\" is not in the CRM; customer inferred"},
 	[D_UNKNOWN_CATEGORY] = {"unknown_category", SEV_NOTE, "{c} \"{v}\" matches no known value; kept as written"},
 	[D_NO_DATA_DIR] = {"no_data_dir", SEV_ERROR, "cannot open the data folder: {c}"},
@@ -31,6 +32,11 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_COLUMN_SHADOWED] = {"column_shadowed", SEV_NOTE, "column \"{c}\" ignored: the configuration names \"{v}\" for it"},
 	[D_AFTER_AS_OF] = {"after_as_of", SEV_NOTE, "{c} \"{v}\" is after the as-of date; left out of every figure"},
 	[D_NO_AS_OF] = {"no_as_of", SEV_ERROR, "{c}"},
+	[D_READ_AS] = {"read_as", SEV_NOTE, "read as {c}"},
+	[D_LINES_SKIPPED] = {"lines_skipped", SEV_NOTE, "{c}"},
+	[D_DECIMAL] = {"decimal", SEV_NOTE, "{c}"},
+	[D_SOURCE_LEFT_OUT] = {"source_left_out", SEV_WARNING, "required column \"{c}\" missing; this optional source is left out and its sections say so (header: {v})"},
+	[D_SQL_ERROR] = {"sql_error", SEV_ERROR, "{c}"},
 };
 
 static const char *const sev_name[] = {"note", "warning", "error"};

@@ -68,7 +68,7 @@ static void read_header(Source *src, const Record *r)
 	if (r->error)
 		diag(&src->diags, D_NO_HEADER, r->line, r->error_col, "the header row is malformed", NULL, 0);
 	for (int c = 0; c < src->def->ncols; c++) {
-		if (src->field_of[c] >= 0)
+		if (src->field_of[c] >= 0 || src->def->rule[c].extra)
 			continue;
 		bool required = is_required(src, c);
 		src->broken |= required;

@@ -134,15 +134,119 @@ static void test_currency(void **state)
 	fclose(f);
 	CHECK(load(&cfg, "[currency]\nbase = eur\nUSD = 0.92\nrates_file = test_rates.csv\n", &err), "%s",
 	      buf_cstr(&err));
-	int64_t n;
 	CHECK(strcmp(cfg.base_currency, "EUR") == 0, "base");
-	CHECK(config_rate(&cfg, "EUR", &n) && n == 1000000000, "the base is worth itself");
-	CHECK(config_rate(&cfg, "USD", &n) && n == 920000000, "USD %lld", (long long)n);
-	CHECK(config_rate(&cfg, "GBP", &n) && n == 1170000000, "GBP from the file");
-	CHECK(config_rate(&cfg, "INR", &n) && n == 11000000, "INR from the file");
-	CHECK(!config_rate(&cfg, "JPY", &n), "no rate for JPY");
+	CHECK(config_rate(&cfg, "EUR") == 0, "the base is worth itself");
+	int k = config_rate(&cfg, "USD");
+	CHECK(k > 0 && cfg.rates[k - 1].nanos == 920000000, "USD");
+	k = config_rate(&cfg, "GBP");
+	CHECK(k > 0 && cfg.rates[k - 1].nanos == 1170000000, "GBP from the file");
+	k = config_rate(&cfg, "INR");
+	CHECK(k > 0 && cfg.rates[k - 1].nanos == 11000000, "INR from the file");
+	CHECK(config_rate(&cfg, "JPY") < 0, "no rate for JPY");
 	config_free(&cfg);
 	buf_free(&err);
+}
+
+static int64_t order_cents(Silver *s, const char *id)
+{
+	const RowHead *h = row_by_id(s, SRC_ORDERS, id);
+	return h ? ((const Order *)h)->cents : -1;
+}
+
+/* "1,500" is read with the separator the file's other amounts show, else the configured one,
+ * else a point; a value that shows its own separator keeps it. */
+static void test_decimal_by_evidence(void **state)
+{
+	(void)state;
+	static const struct { const char *conf, *amounts[3]; int64_t want[3]; } cases[] = {
+		{"", {"12,50", "1.500", "1,500"}, {1250, 150000, 150}},	/* a comma shows: 1.500 is 1500 */
+		{"", {"12.50", "1,500", "1.500"}, {1250, 150000, 150}},	/* a point shows */
+		{"", {"1,500", "2,000", "7"}, {150000, 200000, 700}},	/* none: a point */
+		{"[read]\ndecimal = ,\n", {"1,500", "2.000", "7"}, {150, 200000, 700}},
+		{"[read]\norders.decimal = ,\n", {"12.50", "1.500,5", "-0,5"}, {AMOUNT_NULL, 150050, -50}},
+		{"[read]\ncustomers.decimal = ,\n", {"1,500", "12.50", "7"}, {150000, 1250, 700}},	/* not orders' */
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Config cfg;
+		Buf err = {0}, orders = {0};
+		CHECK(load(&cfg, cases[i].conf, &err), "%s", buf_cstr(&err));
+		buf_puts(&orders, "order_id,customer_id,order_date,amount,status\n");
+		for (int k = 0; k < 3; k++)
+			buf_printf(&orders, "o%d,1,2022-01-01,\"%s\",paid\n", k, cases[i].amounts[k]);
+		const char *text[SRC_COUNT] = {"customer_id\n1\n", buf_cstr(&orders)};
+		Silver s;
+		CHECK(silver_from(&s, &cfg, text), "builds");
+		for (int k = 0; k < 3; k++) {
+			char id[4];
+			snprintf(id, sizeof id, "o%d", k);
+			CHECK(order_cents(&s, id) == cases[i].want[k], "case %zu: %s is %lld cents, want %lld", i,
+			      cases[i].amounts[k], (long long)order_cents(&s, id), (long long)cases[i].want[k]);
+		}
+		silver_free(&s);
+		config_free(&cfg);
+		buf_free(&err), buf_free(&orders);
+	}
+}
+
+/* Amounts in the base currency: converted at their rate from the value's mark, the currency
+ * column or the file's currency; without a rate, null and flagged, never added as they are. */
+static void test_currency_conversion(void **state)
+{
+	(void)state;
+	Config cfg;
+	Buf err = {0};
+	CHECK(load(&cfg, "[currency]\nbase = EUR\nUSD = 0.5\nBRL = 0.2\n[read]\npayments.currency = USD\n", &err), "%s",
+	      buf_cstr(&err));
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"customer_id\n1\n",
+		"order_id,customer_id,order_date,amount,status,currency\n"
+		"a,1,2022-01-01,10.00,paid,USD\n"	/* the column: 5.00 EUR */
+		"b,1,2022-01-01,EUR 3,paid,USD\n"	/* the value's code wins */
+		"c,1,2022-01-01,JPY 100,paid,\n"	/* no rate */
+		"d,1,2022-01-01,$4,paid,CAD\n"	/* $ gives way to the column: no rate */
+		"e,1,2022-01-01,7,paid,\n"	/* the base */
+		"f,1,2022-01-01,\"R$ 1.500,00\",paid,\n"	/* 1500 BRL = 300 EUR */
+		"g,1,2022-01-01,\"USD 1,500\",paid,\n"	/* ambiguous, then a point: 750 EUR */
+		"h,1,2022-01-01,0.01,paid,USD\n"	/* half a cent rounds away from zero */
+		"i,1,2022-01-01,-0.01,paid,USD\n"
+		"j,1,2022-01-01,5,paid,dollars\n",	/* not a currency */
+		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\np,1,2022-01-01,cash,paid,7\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	static const struct { const char *id; int64_t cents; bool flagged; } want[] = {
+		{"a", 500}, {"b", 300}, {"c", AMOUNT_NULL, true}, {"d", AMOUNT_NULL, true}, {"e", 700},
+		{"f", 30000}, {"g", 75000}, {"h", 1}, {"i", -1}, {"j", AMOUNT_NULL, true},
+	};
+	for (size_t i = 0; i < N_ELEMS(want); i++) {
+		const RowHead *h = row_by_id(&s, SRC_ORDERS, want[i].id);
+		CHECK(h && ((const Order *)h)->cents == want[i].cents, "order %s: %lld cents", want[i].id,
+		      h ? (long long)((const Order *)h)->cents : -1LL);
+		CHECK(h && !!(h->flags & FLAG(D_UNCONVERTIBLE_CURRENCY)) == want[i].flagged, "order %s flag", want[i].id);
+	}
+	const Payment *p = (const Payment *)row_by_id(&s, SRC_PAYMENTS, "p");
+	CHECK(p && p->cents == 350, "the file's currency: 7 USD is 3.50 EUR");
+	const DiagTally *t = &s.src[SRC_ORDERS].diags.tally[D_UNCONVERTIBLE_CURRENCY];
+	CHECK(t->count == 3 && strstr(t->sample[0].text, "\"JPY 100\"") && strstr(t->sample[2].text, "\"5 in dollars\""),
+	      "the message names the currency: %s", t->nsamples ? t->sample[0].text : "");
+	silver_free(&s);
+	config_free(&cfg);
+	buf_free(&err);
+}
+
+/* Without a base currency, marks are decoration, as c360 read them before. */
+static void test_no_base_currency(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"customer_id\n1\n",
+		"order_id,customer_id,order_date,amount,status,currency\na,1,2022-01-01,$4,paid,\nb,1,2022-01-01,5,paid,JPY\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	CHECK(order_cents(&s, "a") == 400 && order_cents(&s, "b") == 500, "kept as written");
+	silver_free(&s);
 }
 
 /* The SQL goes on over indented lines; each line knows where it stands in the file. */
@@ -199,7 +303,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lists_and_quotes), cmocka_unit_test(test_real_headers),
 		cmocka_unit_test(test_category_words), cmocka_unit_test(test_read_options),
-		cmocka_unit_test(test_currency), cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
+		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
+		cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
