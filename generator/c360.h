@@ -329,6 +329,10 @@ Ingest *ingest_new(RecordFn fn, void *ctx);
 void ingest_feed(Ingest *in, const char *data, size_t len);
 void ingest_finish(Ingest *in);	/* flushes the last record */
 uint64_t ingest_blank_lines(const Ingest *in);
+/* Fields split at delimiter; lines starting with comment (NULL: none) and the first skip_lines
+ * lines are no records. Before the first feed. */
+void ingest_options(Ingest *in, char delimiter, const char *comment, uint32_t skip_lines);
+uint64_t ingest_skipped_lines(const Ingest *in);	/* before the header, and comments */
 void ingest_continue(Ingest *in);	/* the input continues a file: no BOM at its start */
 bool ingest_open(const Ingest *in);	/* a record or line is unfinished */
 uint32_t ingest_lines(const Ingest *in);	/* lines read so far */
@@ -512,6 +516,16 @@ typedef struct {
 
 typedef enum { BASIS_COLUMN, BASIS_DATASET, BASIS_CONFIG } OrderBasis;
 
+/* An input file's bytes in UTF-8, valid for the whole build: a read-only mapping, or a buffer
+ * (converted from another encoding, or fetched). */
+typedef struct {
+	const char *data;
+	size_t len;
+	void *map;
+	size_t map_len;
+	char *buf;
+} Input;
+
 typedef struct Source Source;
 struct Source {
 	SourceId id;
@@ -524,8 +538,9 @@ struct Source {
 	Ingest *ingest;
 	const char *input;	/* a buffer fed whole that outlives the build (bronze points into it) */
 	size_t input_len;
-	void *map;		/* the file's mapping, when read from a file */
-	size_t map_len;
+	Input file;		/* the file's bytes, when read from a file */
+	char delimiter;
+	uint64_t skipped_lines;	/* before the header row, and comments */
 	bool have_header;
 	uint32_t nheader;
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
@@ -574,6 +589,15 @@ typedef struct {
 /* ---- the reader (silver_read.c): files mapped and read in chunks by threads, header names
  * mapped to columns, each record handed to the table rules below. */
 
+/* Reads file name of the data location into in; false after saying why in d (a missing file
+ * with the code missing). */
+bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d);
+/* Makes in UTF-8 (from its UTF-16 byte-order mark, or o's encoding) and returns its delimiter
+ * (o's, else the most frequent of , ; tab | in the header line); a note says what was not
+ * the usual. */
+char input_prepare(Input *in, const ReadOptions *o, Diags *d);
+void input_close(Input *in);
+
 /* Reads and cleans every source. Returns false when the build cannot go on (the reason
  * is in the diagnostics). */
 bool silver_load(Silver *s, Config *cfg);
@@ -584,6 +608,8 @@ void silver_source_init(Silver *s, Source *src, SourceId id);
 /* Feeds bytes; persistent says data stays valid until silver_free (bronze keeps pointers). */
 void silver_source_feed(Silver *s, Source *src, const char *data, size_t len, bool persistent);
 void silver_source_end(Silver *s, Source *src);
+/* Feeds a whole input (which must outlive silver): decoded, its delimiter found, in chunks. */
+void silver_source_input(Silver *s, Source *src, Input *in);
 
 /* ---- the table rules (silver.c): pure, on rows the reader hands over */
 void silver_init(Silver *s, Config *cfg);

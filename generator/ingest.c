@@ -18,6 +18,10 @@ struct Ingest {
 	bool row_done;
 	bool bom_checked;
 	uint64_t blank;
+	const char *comment;	/* a line starting with it is skipped */
+	size_t comment_len;
+	uint32_t skip;		/* lines still to skip before the header */
+	uint64_t skipped;	/* lines skipped: before the header, and comments */
 	/* fields of the open record */
 	Buf fbuf;
 	size_t *fend;		/* end offset of each field in fbuf */
@@ -155,6 +159,21 @@ static bool is_blank(const char *p, size_t n)
 	return true;
 }
 
+/* A line read as no record: blank, before the header, or a comment (counted as it is). */
+static bool skipped_line(Ingest *in, const char *p, size_t n)
+{
+	if (in->skip || (in->comment && n >= in->comment_len && memcmp(p, in->comment, in->comment_len) == 0)) {
+		in->skip -= in->skip > 0;
+		in->skipped++;
+		return true;
+	}
+	if (is_blank(p, n)) {
+		in->blank++;
+		return true;
+	}
+	return false;
+}
+
 /* Parses the complete lines of d[pos..len) (and a last partial line at eof). Returns
  * where the unfinished part starts (the open record or a partial line); sets in->stop
  * to where parsing stopped. */
@@ -177,8 +196,8 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 		if (!in->open) {
 			rec = pos;
 			in->rec_line = in->line;
-			if (is_blank(d + pos, cend - pos)) {
-				in->blank++, in->line++, pos = next;
+			if (skipped_line(in, d + pos, cend - pos)) {
+				in->line++, pos = next;
 				continue;
 			}
 		}
@@ -261,6 +280,19 @@ void ingest_finish(Ingest *in)
 uint64_t ingest_blank_lines(const Ingest *in)
 {
 	return in->blank;
+}
+
+void ingest_options(Ingest *in, char delimiter, const char *comment, uint32_t skip_lines)
+{
+	csv_set_delim(&in->csv, (unsigned char)delimiter);
+	in->comment = comment && *comment ? comment : NULL;
+	in->comment_len = comment ? strlen(comment) : 0;
+	in->skip = skip_lines;
+}
+
+uint64_t ingest_skipped_lines(const Ingest *in)
+{
+	return in->skipped;
 }
 
 void ingest_continue(Ingest *in)

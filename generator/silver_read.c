@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -120,6 +121,8 @@ void silver_source_init(Silver *s, Source *src, SourceId id)
 	silver_source_free(src);
 	silver_source_setup(s, src, id);
 	src->ingest = ingest_new(on_record, src);
+	src->delimiter = src->opt.delimiter ? src->opt.delimiter : ',';
+	ingest_options(src->ingest, src->delimiter, src->opt.comment, src->opt.header_row ? src->opt.header_row - 1 : 0);
 }
 
 void silver_source_feed(Silver *s, Source *src, const char *data, size_t len, bool persistent)
@@ -135,12 +138,20 @@ void silver_source_end(Silver *s, Source *src)
 	(void)s;
 	ingest_finish(src->ingest);
 	src->blank_lines += ingest_blank_lines(src->ingest);
+	src->skipped_lines += ingest_skipped_lines(src->ingest);
 	ingest_free(src->ingest);
 	src->ingest = NULL;
 	src->present = true;
 	if (!src->have_header)
 		diag(&src->diags, src->def->required ? D_NO_HEADER : D_EMPTY_OPTIONAL, 0, 0,
 		     "the file is empty: no header row", NULL, 0);
+	if (src->skipped_lines) {
+		Buf b = {0};
+		buf_printf(&b, "%llu lines skipped (before the header row, or comments)",
+			   (unsigned long long)src->skipped_lines);
+		diag(&src->diags, D_LINES_SKIPPED, 0, 0, buf_cstr(&b), NULL, 0);
+		buf_free(&b);
+	}
 	silver_source_close(src);
 }
 
@@ -149,6 +160,136 @@ static void source_free(Source *src)
 	ingest_free(src->ingest);
 	src->ingest = NULL;
 	silver_source_free(src);
+}
+
+/* ---- an input file's bytes: opened, decoded, its delimiter found */
+
+bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d)
+{
+	*in = (Input){0};
+	char *path = path_join(cfg->data_dir, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		diag(d, errno != ENOENT ? D_READ_ERROR : missing, 0, 0, strerror(errno), NULL, 0);
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	bool ok = true;
+	if (st.st_size > 0) {
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		ok = map != MAP_FAILED;
+		if (!ok)
+			diag(d, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
+		else
+			in->data = in->map = map, in->len = in->map_len = (size_t)st.st_size;
+	}
+	close(fd);
+	return ok;
+}
+
+void input_close(Input *in)
+{
+	if (in->map)
+		munmap(in->map, in->map_len);
+	free(in->buf);
+	*in = (Input){0};
+}
+
+/* Converts in from encoding `from` (after skip bytes) to UTF-8; a byte that is no character
+ * becomes U+FFFD. Returns how many did. */
+static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit)
+{
+	iconv_t cd = iconv_open("UTF-8", from);
+	Buf out = {0};
+	uint64_t replaced = 0;
+	char *p = (char *)in->data + skip;
+	size_t left = in->len - skip;
+	while (cd != (iconv_t)-1 && left) {
+		buf_grow(&out, left * 2 + 16);
+		char *o = out.p + out.len;
+		size_t room = out.cap - out.len;
+		size_t r = iconv(cd, &p, &left, &o, &room);
+		out.len = (size_t)(o - out.p);
+		if (r == (size_t)-1 && errno != E2BIG) {	/* EILSEQ, or EINVAL at the end */
+			size_t skip_bytes = left < unit ? left : unit;
+			buf_put(&out, "\xef\xbf\xbd", 3);
+			p += skip_bytes, left -= skip_bytes, replaced++;
+			iconv(cd, NULL, NULL, NULL, NULL);
+		}
+	}
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+	if (in->map)
+		munmap(in->map, in->map_len);
+	free(in->buf);
+	in->map = NULL, in->map_len = 0;
+	in->buf = out.p ? out.p : xstrdup("");
+	in->data = in->buf, in->len = out.len;
+	return replaced;
+}
+
+static bool is_blank_line(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return false;
+	return true;
+}
+
+/* The most frequent of , ; tab | outside quotes in the header line (, when there is none). */
+static char sniff_delimiter(const char *d, size_t n, const ReadOptions *o)
+{
+	static const char cand[] = {',', ';', '\t', '|'};
+	size_t pos = n >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0 ? 3 : 0, clen = o->comment ? strlen(o->comment) : 0;
+	for (uint32_t line = 1; pos < n; line++) {
+		const char *nl = memchr(d + pos, '\n', n - pos);
+		size_t end = nl ? (size_t)(nl - d) : n;
+		if (line >= o->header_row && !is_blank_line(d + pos, end - pos) &&
+		    !(clen && end - pos >= clen && memcmp(d + pos, o->comment, clen) == 0)) {
+			size_t count[4] = {0}, best = 0;
+			bool quoted = false;
+			for (size_t i = pos; i < end; i++) {
+				quoted ^= d[i] == '"';
+				for (int k = 0; k < 4 && !quoted; k++)
+					count[k] += d[i] == cand[k];
+			}
+			for (int k = 1; k < 4; k++)
+				best = count[k] > count[best] ? (size_t)k : best;
+			return cand[best];
+		}
+		pos = end + 1;
+	}
+	return ',';
+}
+
+char input_prepare(Input *in, const ReadOptions *o, Diags *d)
+{
+	static const char *const enc_name[] = {"UTF-8", "CP1252", "ISO-8859-1"};
+	static const char *const enc_text[] = {"UTF-8", "Windows-1252", "Latin-1"};
+	Buf note = {0};
+	const unsigned char *u = (const unsigned char *)in->data;
+	bool le = in->len >= 2 && u[0] == 0xff && u[1] == 0xfe, be = in->len >= 2 && u[0] == 0xfe && u[1] == 0xff;
+	uint64_t replaced = 0;
+	if (le || be) {
+		replaced = decode(in, le ? "UTF-16LE" : "UTF-16BE", 2, 2);
+		buf_printf(&note, "UTF-16%s (by its byte-order mark)", le ? "LE" : "BE");
+	} else if (o->encoding > ENC_UTF8) {
+		replaced = decode(in, enc_name[o->encoding], 0, 1);
+		buf_puts(&note, enc_text[o->encoding]);
+	}
+	if (replaced)
+		buf_printf(&note, ", %llu bytes that are no character replaced with U+FFFD", (unsigned long long)replaced);
+	char delim = o->delimiter ? o->delimiter : sniff_delimiter(in->data, in->len, o);
+	if (!o->delimiter && delim != ',')
+		buf_printf(&note, "%s%s-separated (found in the header line)", note.len ? ", " : "",
+			   delim == '\t' ? "tab" : delim == ';' ? "semicolon" : "pipe");
+	if (note.len)
+		diag(d, D_READ_AS, 0, 0, buf_cstr(&note), NULL, 0);
+	buf_free(&note);
+	return delim;
 }
 
 /* ---- reading a file: through a read-only mapping, in chunks read in parallel */
@@ -193,6 +334,7 @@ static Chunk *split_chunks(const Silver *s, const char *data, size_t at, size_t 
 static void start_chunk(Silver *s, const Source *src, Chunk *c)
 {
 	silver_source_init(s, &c->src, src->id);
+	ingest_options(c->src.ingest, src->delimiter, src->opt.comment, 0);
 	ingest_continue(c->src.ingest);
 	c->src.have_header = true;
 	c->src.broken = src->broken;
@@ -223,6 +365,7 @@ static void merge_chunks(Source *src, Chunk *ch, size_t n)
 			ingest_finish(c->ingest);
 			silver_merge(src, c, offset);
 			src->blank_lines += ingest_blank_lines(c->ingest);
+			src->skipped_lines += ingest_skipped_lines(c->ingest);
 			offset += ingest_lines(c->ingest);
 		}
 		source_free(c);
@@ -253,37 +396,27 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	free(ch);
 }
 
+void silver_source_input(Silver *s, Source *src, Input *in)
+{
+	src->delimiter = input_prepare(in, &src->opt, &src->diags);
+	ingest_options(src->ingest, src->delimiter, src->opt.comment, src->opt.header_row ? src->opt.header_row - 1 : 0);
+	if (in->len)
+		read_chunked(s, src, in->data, in->len);
+}
+
 /* Reads a file whole through a read-only mapping: bronze points into it, nothing is copied. */
 static void load_file(Silver *s, Source *src)
 {
-	const Config *cfg = s->cfg;
-	const char *name = config_file_of(cfg, src->id);
-	char *path = path_join(cfg->data_dir, name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		DiagCode code = errno != ENOENT ? D_READ_ERROR : src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING;
-		src->path = path;
-		src->diags.file = path;
-		diag(&src->diags, code, 0, 0, strerror(errno), NULL, 0);
-		if (fd >= 0)
-			close(fd);
+	const char *name = config_file_of(s->cfg, src->id);
+	char *path = path_join(s->cfg->data_dir, name);
+	Input in;
+	src->diags.file = src->path = path;
+	if (!input_open(s->cfg, name, src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING, &in, &src->diags))
 		return;
-	}
 	silver_source_init(s, src, src->id);
-	src->path = path;
-	src->diags.file = path;
-	if (st.st_size > 0) {
-		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		if (map == MAP_FAILED) {
-			diag(&src->diags, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
-		} else {
-			src->map = map;
-			src->map_len = (size_t)st.st_size;
-			read_chunked(s, src, map, src->map_len);
-		}
-	}
-	close(fd);
+	src->diags.file = src->path = path;
+	src->file = in;
+	silver_source_input(s, src, &src->file);
 	silver_source_end(s, src);
 }
 
@@ -309,7 +442,6 @@ void silver_free(Silver *s)
 		Source *src = &s->src[i];
 		source_free(src);
 		free(src->path);
-		if (src->map)
-			munmap(src->map, src->map_len);
+		input_close(&src->file);
 	}
 }

@@ -249,6 +249,132 @@ static void test_no_base_currency(void **state)
 	silver_free(&s);
 }
 
+/* Builds silver from whole inputs as files are read (decoded, delimiter found, in chunks);
+ * len 0 means strlen. The inputs must be closed after silver_free. */
+static bool silver_inputs(Silver *s, Config *cfg, const char *const text[SRC_COUNT], const size_t len[SRC_COUNT],
+			  Input in[SRC_COUNT])
+{
+	silver_init(s, cfg);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		in[i] = (Input){0};
+		if (!text[i])
+			continue;
+		in[i] = (Input){.data = text[i], .len = len && len[i] ? len[i] : strlen(text[i])};
+		silver_source_init(s, &s->src[i], (SourceId)i);
+		silver_source_input(s, &s->src[i], &in[i]);
+		silver_source_end(s, &s->src[i]);
+	}
+	return silver_finish(s);
+}
+
+static void inputs_free(Silver *s, Input in[SRC_COUNT])
+{
+	silver_free(s);
+	for (int i = 0; i < SRC_COUNT; i++)
+		input_close(&in[i]);
+}
+
+static bool note_has(const Source *src, DiagCode code, const char *text)
+{
+	const DiagTally *t = &src->diags.tally[code];
+	return t->nsamples && strstr(t->sample[0].text, text);
+}
+
+/* The delimiter is found in the header line and said; a PayPal-like file with decimal commas
+ * reads right; the same when the file is read in chunks by several threads. */
+static void test_delimiters_sniffed(void **state)
+{
+	(void)state;
+	static const struct { const char *orders, *said; } cases[] = {
+		{"order_id;customer_id;order_date;amount;status\no1;1;2022-01-01;\"1.500,00\";Concluído\n"
+		 "o2;1;2022-01-02;12,50;paid\no3;1;2022-01-03;\"a;b\";paid\n", "semicolon-separated"},
+		{"order_id\tcustomer_id\torder_date\tamount\tstatus\no1\t1\t2022-01-01\t1500.00\tpaid\n"
+		 "o2\t1\t2022-01-02\t12.50\tpaid\no3\t1\t2022-01-03\t\tpaid\n", "tab-separated"},
+		{"order_id|customer_id|order_date|amount|status\no1|1|2022-01-01|\"1,500.00\"|paid\n"
+		 "o2|1|2022-01-02|12.50|paid\no3|1|2022-01-03||paid\n", "pipe-separated"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++)
+		for (int jobs = 1; jobs <= 3; jobs += 2) {
+			Config cfg = test_config();
+			cfg.jobs = jobs, cfg.chunk_min = 8;
+			Silver s;
+			Input in[SRC_COUNT];
+			const char *text[SRC_COUNT] = {"customer_id,name\n1,Ann\n", cases[i].orders};
+			CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+			const Source *or = &s.src[SRC_ORDERS];
+			CHECK(note_has(or, D_READ_AS, cases[i].said), "case %zu: said %s", i, cases[i].said);
+			CHECK(!s.src[SRC_CUSTOMERS].diags.tally[D_READ_AS].count, "a comma file needs no note");
+			CHECK(or->table.n == 3 && order_cents(&s, "o1") == 150000 && order_cents(&s, "o2") == 1250,
+			      "case %zu, %d jobs: %zu rows, o1 %lld", i, jobs, or->table.n, (long long)order_cents(&s, "o1"));
+			CHECK(or->diags.tally[D_RAGGED_ROW].count == 0, "case %zu: no ragged rows", i);
+			inputs_free(&s, in);
+		}
+}
+
+/* UTF-16 by its byte-order mark, Windows-1252 and Latin-1 by the configuration; a byte that is
+ * no character becomes U+FFFD and is counted. */
+static void test_encodings(void **state)
+{
+	(void)state;
+	static const char utf16le[] = "\xff\xfe" "c\0u\0s\0t\0o\0m\0e\0r\0_\0i\0d\0,\0n\0a\0m\0e\0\n\0"
+				      "1\0,\0J\0o\0s\0\xe9\0\n\0";
+	static const char utf16be[] = "\xfe\xff" "\0c\0u\0s\0t\0o\0m\0e\0r\0_\0i\0d\0,\0n\0a\0m\0e\0\n"
+				      "\0001\0,\0J\0o\0s\0\xe9\0\n";
+	static const struct { const char *conf, *text; size_t len; const char *name, *said; } cases[] = {
+		{"", utf16le, sizeof utf16le - 1, "José", "UTF-16LE"},
+		{"", utf16be, sizeof utf16be - 1, "José", "UTF-16BE"},
+		{"[read]\ncustomers.encoding = windows-1252\n", "customer_id,name\n1,Jos\xe9 \x80\n", 0, "José €",
+		 "Windows-1252"},
+		{"[read]\nencoding = latin-1\n", "customer_id,name\n1,Jos\xe9\n", 0, "José", "Latin-1"},
+		{"[read]\nencoding = cp1252\n", "customer_id,name\n1,A\x81" "b\n", 0, "A\xef\xbf\xbd" "b",
+		 "1 bytes that are no character"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Config cfg;
+		Buf err = {0};
+		CHECK(load(&cfg, cases[i].conf, &err), "%s", buf_cstr(&err));
+		Silver s;
+		Input in[SRC_COUNT];
+		const char *text[SRC_COUNT] = {cases[i].text, "order_id,customer_id,order_date\no,1,2022-01-01\n"};
+		size_t len[SRC_COUNT] = {cases[i].len};
+		CHECK(silver_inputs(&s, &cfg, text, len, in), "builds");
+		const Customer *c = ROW(CUSTOMERS(&s), Customer, 0);
+		CHECK(CUSTOMERS(&s)->n == 1 && c->name && strcmp(c->name, cases[i].name) == 0, "case %zu: name %s", i,
+		      c->name);
+		CHECK(note_has(&s.src[SRC_CUSTOMERS], D_READ_AS, cases[i].said), "case %zu says %s", i, cases[i].said);
+		inputs_free(&s, in);
+		config_free(&cfg);
+		buf_free(&err);
+	}
+}
+
+/* Lines before the header row and comment lines are no records; lines keep their numbers. */
+static void test_header_row_and_comments(void **state)
+{
+	(void)state;
+	Config cfg;
+	Buf err = {0};
+	CHECK(load(&cfg, "[read]\norders.header_row = 3\norders.comment = \"//\"\n", &err), "%s", buf_cstr(&err));
+	Silver s;
+	Input in[SRC_COUNT];
+	const char *text[SRC_COUNT] = {
+		"customer_id\n1\n",
+		"Report: orders; exported 2022-01-31\n\norder_id;customer_id;order_date\n// a comment; with ; and ,\n"
+		"o1;1;2022-01-01\n//o2;1;2022-01-02\no3;1;2022-01-03\n",
+	};
+	CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+	const Source *or = &s.src[SRC_ORDERS];
+	CHECK(or->table.n == 2 && or->rows_read == 2, "two rows");
+	CHECK(row_by_id(&s, SRC_ORDERS, "o1")->line == 5 && row_by_id(&s, SRC_ORDERS, "o3")->line == 7, "lines kept");
+	CHECK(or->skipped_lines == 4, "2 lines before the header and 2 comments: %llu",
+	      (unsigned long long)or->skipped_lines);
+	CHECK(note_has(or, D_LINES_SKIPPED, "4 lines skipped"), "said");
+	CHECK(note_has(or, D_READ_AS, "semicolon"), "the delimiter from the header row, not the title line");
+	inputs_free(&s, in);
+	config_free(&cfg);
+	buf_free(&err);
+}
+
 /* The SQL goes on over indented lines; each line knows where it stands in the file. */
 static void test_sql_text(void **state)
 {
@@ -305,7 +431,8 @@ int main(void)
 		cmocka_unit_test(test_category_words), cmocka_unit_test(test_read_options),
 		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
-		cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
+		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
