@@ -37,6 +37,7 @@ check: $(BIN) $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; TZ=UTC ./$$t || exit 1; done
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/exports.sh
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:

@@ -535,6 +535,7 @@ struct Source {
 	/* the reader's (silver_read.c) */
 	char *path;
 	bool present, broken;
+	const char *left_out;	/* an optional source without this required column: not read */
 	Ingest *ingest;
 	const char *input;	/* a buffer fed whole that outlives the build (bronze points into it) */
 	size_t input_len;
@@ -735,6 +736,9 @@ bool gold_write(const Silver *s, const Gold *g, const char *dir, int threads, Bu
 int config_threads(const Config *c);	/* --jobs, else one per processor */
 const char *config_file_of(const Config *c, SourceId id);	/* a source's file name in the data folder */
 void quality_table(Buf *out, const Silver *s);	/* data_quality.csv */
+const char *source_status(const Source *src);	/* "loaded", "missing", "empty" or "left out" */
+/* Why an optional source has no data, for the sections that would show it; nothing if it has. */
+void source_why(Buf *b, const Silver *s, SourceId id);
 void quality_summary(Buf *out, const Silver *s);	/* `c360 check` text */
 
 /* ------------------------------------------------------------------ escaping (escape.c) */

@@ -4,9 +4,21 @@
 static const char *const basis_name[] = {"column", "dataset", "config"};
 static const char *const order_name[] = {"day-first", "month-first"};
 
-static const char *status_of(const Source *src)
+const char *source_status(const Source *src)
 {
-	return !src->present ? "missing" : !src->have_header ? "empty" : "loaded";
+	return !src->present ? "missing" : !src->have_header ? "empty" : src->left_out ? "left out" : "loaded";
+}
+
+void source_why(Buf *b, const Silver *s, SourceId id)
+{
+	const Source *src = &s->src[id];
+	const char *file = config_file_of(s->cfg, id);
+	if (!src->present)
+		buf_printf(b, "%s is missing", file);
+	else if (!src->have_header)
+		buf_printf(b, "%s is empty", file);
+	else if (src->left_out)
+		buf_printf(b, "%s was left out: its required column \"%s\" is missing", file, src->left_out);
 }
 
 static uint64_t quarantined(const Source *src)
@@ -37,7 +49,7 @@ void quality_table(Buf *b, const Silver *s)
 	buf_puts(b, "source,measure,item,value,detail\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
-		buf_printf(b, "%s,status,,%s,", src->def->name, status_of(src));
+		buf_printf(b, "%s,status,,%s,", src->def->name, source_status(src));
 		const char *file = config_file_of(s->cfg, (SourceId)i);
 		csv_field(b, file, strlen(file));
 		buf_putc(b, '\n');
@@ -82,7 +94,7 @@ void quality_summary(Buf *b, const Silver *s)
 	buf_puts(b, "source             status   rows read  blank   silver  quarantined  after as-of\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
-		buf_printf(b, "%-18s %-8s %9llu %6llu %8zu %12llu %12llu\n", src->def->name, status_of(src),
+		buf_printf(b, "%-18s %-8s %9llu %6llu %8zu %12llu %12llu\n", src->def->name, source_status(src),
 			   (unsigned long long)src->rows_read, (unsigned long long)src->blank_lines,
 			   silver_rows(s, (SourceId)i),
 			   (unsigned long long)quarantined(src), (unsigned long long)src->after_as_of);

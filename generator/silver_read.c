@@ -68,13 +68,16 @@ static void read_header(Source *src, const Record *r)
 			unused_field(src, r, names, i);
 	if (r->error)
 		diag(&src->diags, D_NO_HEADER, r->line, r->error_col, "the header row is malformed", NULL, 0);
+	for (int c = 0; c < src->def->ncols; c++)	/* an optional source is then read no further */
+		if (src->field_of[c] < 0 && is_required(src, c) && !src->def->required && !src->left_out)
+			src->left_out = src->def->cols[c];
 	for (int c = 0; c < src->def->ncols; c++) {
-		if (src->field_of[c] >= 0 || src->def->rule[c].extra)
-			continue;
 		bool required = is_required(src, c);
+		if (src->field_of[c] >= 0 || src->def->rule[c].extra || (src->left_out && !required))
+			continue;
 		src->broken |= required;
-		diag(&src->diags, required ? D_COLUMN_REQUIRED : D_COLUMN_ABSENT, r->line, 0, src->def->cols[c],
-		     list.p, list.len);
+		diag(&src->diags, src->left_out ? D_SOURCE_LEFT_OUT : required ? D_COLUMN_REQUIRED : D_COLUMN_ABSENT, r->line,
+		     0, src->def->cols[c], list.p, list.len);
 	}
 	for (uint32_t i = 0; i < r->nfields; i++)
 		free(names[i]);
@@ -385,6 +388,8 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 		ingest_feed(src->ingest, data + at, end - at);
 		at = end;
 	}
+	if (src->left_out)
+		return;
 	Chunk *ch = split_chunks(s, data, at, len, &n);
 	for (size_t k = 1; k < n; k++)
 		start_chunk(s, src, &ch[k]);

@@ -306,6 +306,14 @@ bool site_dashboard(Site *site)
 	chart_devices(site, &w, data, last_monday, weeks);
 	chart_tickets(site, &w, data);
 	chart_segments(site, &w, data);
+	static const char *const why_key[SRC_COUNT] = {
+		[SRC_PAYMENTS] = "no_payments", [SRC_TICKETS] = "no_support_tickets", [SRC_SESSIONS] = "no_web_activities",
+	};
+	for (int i = 0; i < SRC_COUNT; i++) {	/* an optional source without data: its sections say why */
+		w.scratch.len = 0;
+		if (why_key[i] && (source_why(&w.scratch, site->s, (SourceId)i), w.scratch.len))
+			v_set(a, data, why_key[i], v_str(a, arena_strndup(a, w.scratch.p, w.scratch.len), w.scratch.len));
+	}
 	bool ok = page_write(site, &w, "index.html", "index", data);
 	buf_put(site->err, w.err.p, w.err.len);
 	page_free(&w);

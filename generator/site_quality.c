@@ -53,7 +53,7 @@ static Value *source_values(const Silver *s, Arena *a, int i)
 	uint64_t silver = silver_rows(s, (SourceId)i), quarantined = src->nquarantine;
 	v_set(a, o, "name", v_cstr(a, src->def->name));
 	v_set(a, o, "file", v_cstr(a, config_file_of(s->cfg, (SourceId)i)));
-	v_set(a, o, "status", v_cstr(a, !src->present ? "missing" : !src->have_header ? "empty" : "loaded"));
+	v_set(a, o, "status", v_cstr(a, source_status(src)));
 	v_set(a, o, "rows_read", v_num(a, V_INT, (int64_t)src->rows_read));
 	v_set(a, o, "blank_lines", v_num(a, V_INT, (int64_t)src->blank_lines));
 	v_set(a, o, "silver_rows", v_num(a, V_INT, (int64_t)silver));
