@@ -342,19 +342,21 @@ static void row_values(Source *src, RowHead *h, const Str *f)
 	}
 }
 
-/* A fact whose customer is not in the CRM, by line, until customers are inferred. */
+/* A fact whose customer is not in the CRM, until customers are inferred: its row's customer
+ * is ORPHAN | its number here. */
 struct Orphan {
-	uint32_t line, idlen;
+	uint32_t idlen;
 	const char *id;
 };
+#define ORPHAN (1u << 31)
 
-static void note_orphan(Source *src, uint32_t line, const char *id, size_t idlen)
+static void note_orphan(Source *src, const char *id, size_t idlen)
 {
 	if (src->norphans == src->caporphans) {
 		src->caporphans = src->caporphans ? src->caporphans * 2 : 64;
 		src->orphans = xrealloc(src->orphans, src->caporphans * sizeof *src->orphans);
 	}
-	src->orphans[src->norphans++] = (struct Orphan){line, (uint32_t)idlen, id};
+	src->orphans[src->norphans++] = (struct Orphan){(uint32_t)idlen, id};
 }
 
 /* A key as kept: where the same bytes stand in the raw record, else a copy. */
@@ -414,8 +416,10 @@ static void row_customer(Source *src, RowHead *h, Str raw, Str cid)
 			src->last_customer_id.n = cid.n;
 		}
 	}
-	if (h->customer == NO_CUSTOMER)
-		note_orphan(src, h->line, key_keep(src, raw, cid), cid.n);
+	if (h->customer == NO_CUSTOMER) {
+		h->customer = ORPHAN | (uint32_t)src->norphans;
+		note_orphan(src, key_keep(src, raw, cid), cid.n);
+	}
 }
 
 void silver_reject(Source *src, const Record *r, Str raw)
@@ -565,6 +569,8 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 	for (size_t i = t->n; i < t->n + from->table.n; i++) {
 		RowHead *h = ROW(t, RowHead, i);
 		h->line += offset;
+		if (h->customer & ORPHAN && h->customer != NO_CUSTOMER)
+			h->customer = ORPHAN | ((h->customer & ~ORPHAN) + (uint32_t)dst->norphans);
 		for (int c = 0; c < def->ncols; c++)
 			if (map[c]) {
 				uint32_t *label = (uint32_t *)(void *)((char *)h + def->rule[c].at);
@@ -577,7 +583,7 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 		quarantine(dst, x->raw, x->rawlen, x->line + offset, x->reason);
 	}
 	for (size_t o = 0; o < from->norphans; o++)
-		note_orphan(dst, from->orphans[o].line + offset, from->orphans[o].id, from->orphans[o].idlen);
+		note_orphan(dst, from->orphans[o].id, from->orphans[o].idlen);
 	dst->rows_read += from->rows_read;
 	dst->ambiguous += from->ambiguous;
 	dst->ambiguous_amounts += from->ambiguous_amounts;
@@ -646,13 +652,11 @@ static void infer_customers(Silver *s)
 		Source *src = &s->src[i];
 		if (!source_is_fact(src->id))
 			continue;
-		size_t k = 0;	/* orphans and rows are both in file order */
 		for (size_t r = 0; r < src->table.n; r++) {
 			RowHead *h = ROW(&src->table, RowHead, r);
-			if (h->customer != NO_CUSTOMER)
+			if (!(h->customer & ORPHAN))
 				continue;
-			while (src->orphans[k].line != h->line)
-				k++;
+			size_t k = h->customer & ~ORPHAN;
 			Str id = str_make(src->orphans[k].id, src->orphans[k].idlen);
 			uint32_t c = index_find(&cu->keys, id, row_key, &cu->table);
 			if (c == INDEX_NONE) {
