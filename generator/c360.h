@@ -535,6 +535,7 @@ struct Source {
 	/* the reader's (silver_read.c) */
 	char *path;
 	bool present, broken;
+	bool sql;		/* read from its [sql] SELECT: fields are no file's columns */
 	const char *left_out;	/* an optional source without this required column: not read */
 	Ingest *ingest;
 	const char *input;	/* a buffer fed whole that outlives the build (bronze points into it) */
@@ -576,9 +577,25 @@ struct Source {
 	Buf scratch;
 };
 
+/* A file loaded whole as a table for the SQL sources (sqlmap.c): rows read = rows in the
+ * table + rows quarantined. */
+typedef struct {
+	const TableDef *def;
+	char *path;
+	bool present;
+	uint64_t rows_read, blank_lines, skipped_lines, loaded;
+	Quarantined *quarantine;
+	size_t nquarantine;
+	Diags diags;
+	Arena arena;		/* the quarantined rows' text */
+} RawTable;
+
 typedef struct {
 	Config *cfg;
 	Source src[SRC_COUNT];
+	RawTable *raw;		/* one per [tables] entry, when a source is SQL */
+	size_t nraw;
+	Diags config_diags;	/* problems located in the configuration file (SQL) */
 	Diags general;		/* problems with no file of their own */
 	int64_t as_of;		/* day number */
 	uint64_t dataset_evidence[3];
@@ -611,6 +628,19 @@ void silver_source_feed(Silver *s, Source *src, const char *data, size_t len, bo
 void silver_source_end(Silver *s, Source *src);
 /* Feeds a whole input (which must outlive silver): decoded, its delimiter found, in chunks. */
 void silver_source_input(Silver *s, Source *src, Input *in);
+/* One record of a source: the first is its header, then rows through the table rules. */
+void silver_source_record(void *src, const Record *r);
+
+/* ---- SQL sources (sqlmap.c): the [tables] files in an in-memory SQLite database, each row
+ * with the columns _file and _line, and each [sql] SELECT read as its source's records. */
+typedef struct SqlMap SqlMap;
+SqlMap *sqlmap_new(Silver *s);	/* the database, and s->raw for the tables */
+void sqlmap_load(SqlMap *m, RawTable *t, Input *in);	/* a table from its file's bytes */
+SqlMap *sqlmap_open(Silver *s);	/* sqlmap_new, then every table from its file */
+/* Reads src (set up) from its SELECT; a SQL error names the configuration's line. */
+void sqlmap_source(SqlMap *m, Silver *s, Source *src);
+void sqlmap_close(SqlMap *m);
+void raw_tables_free(Silver *s);
 
 /* ---- the table rules (silver.c): pure, on rows the reader hands over */
 void silver_init(Silver *s, Config *cfg);

@@ -146,7 +146,7 @@ const char *config_path(Config *c, const char *file, const char *v)
 		return config_keep(c, xstrdup(v));
 	const char *slash = strrchr(file, '/');
 	char *dir = slash ? xstrndup(file, (size_t)(slash - file)) : xstrdup(".");
-	char *p = path_join(dir, v);
+	char *p = strcmp(v, ".") == 0 ? xstrdup(dir) : path_join(dir, v);
 	free(dir);
 	return config_keep(c, p);
 }
@@ -344,7 +344,7 @@ bool config_load(Config *c, const char *path, Buf *err)
 
 const char *config_file_of(const Config *c, SourceId id)
 {
-	return c->file[id] ? c->file[id] : source_defs[id].file;
+	return c->sql[id].text ? "(SQL)" : c->file[id] ? c->file[id] : source_defs[id].file;
 }
 
 int config_threads(const Config *c)

@@ -12,7 +12,8 @@ const char *source_status(const Source *src)
 void source_why(Buf *b, const Silver *s, SourceId id)
 {
 	const Source *src = &s->src[id];
-	const char *file = config_file_of(s->cfg, id);
+	const char *slash = src->path ? strrchr(src->path, '/') : NULL;
+	const char *file = slash ? slash + 1 : src->path ? src->path : config_file_of(s->cfg, id);
 	if (!src->present)
 		buf_printf(b, "%s is missing", file);
 	else if (!src->have_header)

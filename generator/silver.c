@@ -126,7 +126,7 @@ static void reindex(Source *src)
 /* Reports a problem with a column's value on the row of the given line. */
 static void report(Source *src, DiagCode code, uint32_t line, int col, Str value)
 {
-	int field = src->field_of[col];
+	int field = src->sql ? -1 : src->field_of[col];	/* a SQL result's fields are no file's columns */
 	diag(&src->diags, code, line, field >= 0 ? (uint32_t)field + 1 : 0, src->def->cols[col], value.p, value.n);
 }
 
@@ -768,6 +768,7 @@ void silver_init(Silver *s, Config *cfg)
 	memset(s, 0, sizeof *s);
 	s->cfg = cfg;
 	s->general.file = cfg->data_dir;
+	s->config_diags.file = cfg->config_file;
 	for (int i = 0; i < SRC_COUNT; i++)
 		silver_source_setup(s, &s->src[i], (SourceId)i);
 }
@@ -779,7 +780,12 @@ size_t silver_rows(const Silver *s, SourceId id)
 
 Severity silver_worst(const Silver *s)
 {
-	Severity w = diag_worst(&s->general, 1);
+	Severity w = diag_worst(&s->general, 1), c = diag_worst(&s->config_diags, 1);
+	w = c > w ? c : w;
+	for (size_t i = 0; i < s->nraw; i++) {
+		Severity e = diag_worst(&s->raw[i].diags, 1);
+		w = e > w ? e : w;
+	}
 	for (int i = 0; i < SRC_COUNT; i++) {
 		Severity e = diag_worst(&s->src[i].diags, 1);
 		if (e > w)
@@ -791,6 +797,9 @@ Severity silver_worst(const Silver *s)
 void silver_report(Buf *out, const Silver *s, bool quiet)
 {
 	diag_format(out, &s->general, quiet);
+	diag_format(out, &s->config_diags, quiet);
+	for (size_t i = 0; i < s->nraw; i++)
+		diag_format(out, &s->raw[i].diags, quiet);
 	for (int i = 0; i < SRC_COUNT; i++)
 		diag_format(out, &s->src[i].diags, quiet);
 }

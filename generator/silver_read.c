@@ -73,7 +73,8 @@ static void read_header(Source *src, const Record *r)
 			src->left_out = src->def->cols[c];
 	for (int c = 0; c < src->def->ncols; c++) {
 		bool required = is_required(src, c);
-		if (src->field_of[c] >= 0 || src->def->rule[c].extra || (src->left_out && !required))
+		if (src->field_of[c] >= 0 || src->def->rule[c].extra || (src->left_out && !required) ||
+		    (src->sql && !required))	/* a SELECT says which columns it has */
 			continue;
 		src->broken |= required;
 		diag(&src->diags, src->left_out ? D_SOURCE_LEFT_OUT : required ? D_COLUMN_REQUIRED : D_COLUMN_ABSENT, r->line,
@@ -96,7 +97,7 @@ static Str bronze_keep(Source *src, Str raw)
 	return str_make(arena_strndup(&src->arena, raw.p, raw.n), raw.n);
 }
 
-static void on_record(void *ctx, const Record *r)
+void silver_source_record(void *ctx, const Record *r)
 {
 	Source *src = ctx;
 	if (!src->have_header) {
@@ -123,7 +124,7 @@ void silver_source_init(Silver *s, Source *src, SourceId id)
 {
 	silver_source_free(src);
 	silver_source_setup(s, src, id);
-	src->ingest = ingest_new(on_record, src);
+	src->ingest = ingest_new(silver_source_record, src);
 	src->delimiter = src->opt.delimiter ? src->opt.delimiter : ',';
 	ingest_options(src->ingest, src->delimiter, src->opt.comment, src->opt.header_row ? src->opt.header_row - 1 : 0);
 }
@@ -175,7 +176,8 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
 	free(path);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
-		diag(d, errno != ENOENT ? D_READ_ERROR : missing, 0, 0, strerror(errno), NULL, 0);
+		if (errno != ENOENT || missing != D_COUNT)
+			diag(d, errno != ENOENT ? D_READ_ERROR : missing, 0, 0, strerror(errno), NULL, 0);
 		if (fd >= 0)
 			close(fd);
 		return false;
@@ -435,14 +437,27 @@ bool silver_load(Silver *s, Config *cfg)
 		return false;
 	}
 	close(dir);
+	SqlMap *m = NULL;
 	for (int i = 0; i < SRC_COUNT; i++)
-		load_file(s, &s->src[i]);
+		if (cfg->sql[i].text && !m)
+			m = sqlmap_open(s);	/* no SQLite for files that need no SQL */
+	for (int i = 0; i < SRC_COUNT; i++) {
+		if (!cfg->sql[i].text) {
+			load_file(s, &s->src[i]);
+			continue;
+		}
+		silver_source_setup(s, &s->src[i], (SourceId)i);
+		sqlmap_source(m, s, &s->src[i]);
+	}
+	sqlmap_close(m);
 	return silver_finish(s);
 }
 
 void silver_free(Silver *s)
 {
 	diag_free(&s->general);
+	diag_free(&s->config_diags);
+	raw_tables_free(s);
 	for (int i = 0; i < SRC_COUNT; i++) {
 		Source *src = &s->src[i];
 		source_free(src);
