@@ -294,27 +294,32 @@ static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 	}
 }
 
+static void quarantined_rows(Buf *b, const char *source, const Quarantined *q, size_t n, Buf *clean)
+{
+	for (size_t k = 0; k < n; k++) {
+		buf_puts(b, source);
+		cell_int(b, q[k].line);
+		cell_str(b, diag_info[q[k].reason].name);
+		buf_putc(b, ',');
+		const char *raw = q[k].raw;
+		size_t len = q[k].rawlen;
+		if (utf8_sanitize(raw, len, clean))
+			raw = clean->p, len = clean->len;
+		csv_field(b, raw, len);
+		buf_putc(b, '\n');
+	}
+}
+
+/* The sources' quarantined rows, then those of the files read as SQL tables. */
 static void quarantine(Buf *b, const Silver *s, const Gold *g)
 {
 	(void)g;
 	Buf clean = {0};
 	buf_puts(b, "source,line,reason,raw_row\n");
-	for (int i = 0; i < SRC_COUNT; i++) {
-		const Source *src = &s->src[i];
-		for (size_t k = 0; k < src->nquarantine; k++) {
-			const Quarantined *q = &src->quarantine[k];
-			buf_puts(b, src->def->name);
-			cell_int(b, q->line);
-			cell_str(b, diag_info[q->reason].name);
-			buf_putc(b, ',');
-			const char *raw = q->raw;
-			size_t n = q->rawlen;
-			if (utf8_sanitize(raw, n, &clean))
-				raw = clean.p, n = clean.len;
-			csv_field(b, raw, n);
-			buf_putc(b, '\n');
-		}
-	}
+	for (int i = 0; i < SRC_COUNT; i++)
+		quarantined_rows(b, s->src[i].def->name, s->src[i].quarantine, s->src[i].nquarantine, &clean);
+	for (size_t i = 0; i < s->nraw; i++)
+		quarantined_rows(b, s->raw[i].def->name, s->raw[i].quarantine, s->raw[i].nquarantine, &clean);
 	buf_free(&clean);
 }
 

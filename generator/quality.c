@@ -44,6 +44,19 @@ static void row(Buf *b, const Source *src, const char *measure, const char *item
 	buf_printf(b, "%s,%s,%s,%llu,\n", src->def->name, measure, item, (unsigned long long)value);
 }
 
+/* A [tables] file: rows read = rows in the table + rows quarantined. */
+static void raw_table_rows(Buf *b, const RawTable *t)
+{
+	const char *name = t->def->name;
+	buf_printf(b, "%s,status,,%s,", name, t->present ? "loaded" : "missing");
+	csv_field(b, t->def->file, strlen(t->def->file));
+	buf_printf(b, "\n%s,rows_read,,%llu,\n%s,blank_lines,,%llu,\n%s,table_rows,,%llu,\n%s,quarantined_rows,,%zu,\n", name,
+		   (unsigned long long)t->rows_read, name, (unsigned long long)t->blank_lines, name,
+		   (unsigned long long)t->loaded, name, t->nquarantine);
+	buf_printf(b, "%s,conservation,,%s,rows_read = table_rows + quarantined_rows\n", name,
+		   t->rows_read == t->loaded + t->nquarantine ? "ok" : "broken");
+}
+
 void quality_table(Buf *b, const Silver *s)
 {
 	Buf detail = {0};
@@ -74,6 +87,8 @@ void quality_table(Buf *b, const Silver *s)
 		buf_printf(b, "%s,conservation,,%s,rows_read = silver_rows + quarantined_rows\n", src->def->name,
 			   src->rows_read == silver_rows(s, (SourceId)i) + quarantined(src) ? "ok" : "broken");
 	}
+	for (size_t i = 0; i < s->nraw; i++)
+		raw_table_rows(b, &s->raw[i]);
 	buf_free(&detail);
 }
 
@@ -99,6 +114,12 @@ void quality_summary(Buf *b, const Silver *s)
 			   (unsigned long long)src->rows_read, (unsigned long long)src->blank_lines,
 			   silver_rows(s, (SourceId)i),
 			   (unsigned long long)quarantined(src), (unsigned long long)src->after_as_of);
+	}
+	for (size_t i = 0; i < s->nraw; i++) {
+		const RawTable *t = &s->raw[i];
+		buf_printf(b, "%-18s %-8s %9llu %6llu %8llu %12zu   (a table for SQL)\n", t->def->name,
+			   t->present ? "loaded" : "missing", (unsigned long long)t->rows_read,
+			   (unsigned long long)t->blank_lines, (unsigned long long)t->loaded, t->nquarantine);
 	}
 	buf_putc(b, '\n');
 	for (int i = 0; i < SRC_COUNT; i++) {

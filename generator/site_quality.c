@@ -74,6 +74,20 @@ static Value *source_values(const Silver *s, Arena *a, int i)
 	return o;
 }
 
+static Value *table_values(Arena *a, const RawTable *t)
+{
+	Value *o = v_obj(a);
+	v_set(a, o, "name", v_cstr(a, t->def->name));
+	v_set(a, o, "file", v_cstr(a, t->def->file));
+	v_set(a, o, "status", v_cstr(a, t->present ? "loaded" : "missing"));
+	v_set(a, o, "rows_read", v_num(a, V_INT, (int64_t)t->rows_read));
+	v_set(a, o, "blank_lines", v_num(a, V_INT, (int64_t)t->blank_lines));
+	v_set(a, o, "table_rows", v_num(a, V_INT, (int64_t)t->loaded));
+	v_set(a, o, "quarantined_rows", v_num(a, V_INT, (int64_t)t->nquarantine));
+	v_set(a, o, "conserved", v_bool(a, t->rows_read == t->loaded + t->nquarantine));
+	return o;
+}
+
 bool site_quality(Site *site)
 {
 	PageWork w;
@@ -86,6 +100,13 @@ bool site_quality(Site *site)
 		v_push(a, list, source_values(site->s, a, i));
 		conserved &= site->s->src[i].rows_read == silver_rows(site->s, (SourceId)i) + site->s->src[i].nquarantine;
 	}
+	Value *tables = v_set(a, d, "tables", v_list(a));
+	for (size_t i = 0; i < site->s->nraw; i++) {
+		const RawTable *t = &site->s->raw[i];
+		v_push(a, tables, table_values(a, t));
+		conserved &= t->rows_read == t->loaded + t->nquarantine;
+	}
+	v_set(a, d, "has_tables", v_bool(a, site->s->nraw > 0));
 	v_set(a, d, "all_conserved", v_bool(a, conserved));
 	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)(CUSTOMERS(site->s)->n - site->s->ncrm)));
 	bool ok = page_write(site, &w, "quality.html", "quality", d);
