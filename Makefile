@@ -3,6 +3,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/c360
 MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/c360
 CC ?= cc
 CFLAGS ?= -O2 -g
 BUILD ?= build
@@ -32,10 +33,13 @@ $(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(CORE) | $(BUILD)
 $(BUILD):
 	mkdir -p $@
 
-# The whole suite: unit tests, then the command-line, golden and bad-input tests.
+# The whole suite: unit tests, then the command-line, golden and bad-input tests, then the site
+# (C360_BROWSER=0 skips its Chromium part). Tests on the tutorial exports are skipped, and say so,
+# where they are absent.
 check: $(BIN) $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; TZ=UTC ./$$t || exit 1; done
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/render.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/exports.sh
 
@@ -48,9 +52,11 @@ asan:
 valgrind: $(BIN) $(UNIT)
 	@for t in $(UNIT); do TZ=UTC valgrind -q --error-exitcode=1 --leak-check=full --suppressions=tests/valgrind.supp ./$$t || exit 1; done
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/cli.sh
+	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/render.sh
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" C360_BROWSER=0 tests/site.sh
 
-# libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus plus the tutorial files.
+# libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus; the ingest corpus also
+# gets the fixture's files, and the tutorial's where they are.
 FUZZERS := ingest values silver template
 FUZZ_SECONDS ?= 60
 fuzz:
@@ -60,7 +66,8 @@ fuzz:
 			tests/fuzz/fuzz_$$f.c $(filter-out generator/main.c,$(SRC)) $(C360_LIBS) || exit 1; \
 		mkdir -p build-fuzz/corpus_$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus_$$f/; \
 	done
-	cp ../shared/data/tutorial/*.csv build-fuzz/corpus_ingest/ 2>/dev/null || true
+	for f in tests/golden/fixture/in/*.csv; do cp $$f build-fuzz/corpus_ingest/fixture-$${f##*/}; done
+	cp $${C360_TUTORIAL:-../shared/data/tutorial}/*.csv build-fuzz/corpus_ingest/ 2>/dev/null || true
 	for f in $(FUZZERS); do \
 		build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus_$$f || exit 1; \
 	done
@@ -70,17 +77,18 @@ bench: $(BIN)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/data/sample $(DESTDIR)$(DATADIR)/templates \
-		$(DESTDIR)$(DATADIR)/themes/default $(DESTDIR)$(DATADIR)/assets $(DESTDIR)$(MANDIR)/man1
+		$(DESTDIR)$(DATADIR)/themes/default $(DESTDIR)$(DATADIR)/assets $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/c360
 	install -m 644 data/sample/*.csv $(DESTDIR)$(DATADIR)/data/sample
-	install -m 644 templates/*.md $(DESTDIR)$(DATADIR)/templates
+	install -m 644 templates/*.md templates/*.html $(DESTDIR)$(DATADIR)/templates
 	install -m 644 themes/default/* $(DESTDIR)$(DATADIR)/themes/default
 	install -m 644 assets/*.js $(DESTDIR)$(DATADIR)/assets
 	install -m 644 c360.1 $(DESTDIR)$(MANDIR)/man1/c360.1
+	install -m 644 README.md docs/*.md $(DESTDIR)$(DOCDIR)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/c360 $(DESTDIR)$(MANDIR)/man1/c360.1
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf build build-asan build-fuzz c360 site

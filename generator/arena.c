@@ -237,16 +237,6 @@ void buf_int(Buf *b, int64_t v)
 	b->len += n;
 }
 
-void buf_fixed2(Buf *b, int64_t hundredths)
-{
-	uint64_t u = hundredths < 0 ? 0 - (uint64_t)hundredths : (uint64_t)hundredths;
-	if (hundredths < 0)
-		buf_putc(b, '-');
-	buf_int(b, (int64_t)(u / 100));
-	char frac[3] = {'.', (char)('0' + u / 10 % 10), (char)('0' + u % 10)};
-	buf_put(b, frac, 3);
-}
-
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';

@@ -62,9 +62,7 @@ void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 const char *buf_cstr(Buf *b);	/* NUL-terminates without counting the NUL */
 void buf_free(Buf *b);
 
-/* Locale-independent number formatting. */
-void buf_int(Buf *b, int64_t v);
-void buf_fixed2(Buf *b, int64_t hundredths);	/* 12345 -> "123.45" */
+void buf_int(Buf *b, int64_t v);	/* locale-independent; figures for people: fmt_* */
 
 /* A view of bytes that need not be NUL-terminated. */
 typedef struct {
@@ -143,6 +141,9 @@ typedef enum {
 	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_NO_HEADER, D_EMPTY_OPTIONAL,
 	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE, D_COLUMN_SHADOWED,
 	D_AFTER_AS_OF, D_NO_AS_OF, D_READ_AS, D_LINES_SKIPPED, D_DECIMAL, D_SOURCE_LEFT_OUT, D_SQL_ERROR,
+	/* a gold folder read back (gold_read.c) */
+	D_GOLD_NO_PARTS, D_GOLD_INT, D_GOLD_DECIMAL, D_GOLD_DATE, D_GOLD_BOOL, D_GOLD_NAME, D_GOLD_REF,
+	D_GOLD_RULE, D_GOLD_MISSING_ROW,
 	D_COUNT
 } DiagCode;
 
@@ -267,6 +268,7 @@ typedef struct {
 	char **owned;		/* strings the configuration file set */
 	size_t nowned;
 	size_t chunk_min;	/* a file is split into chunks of at least this many bytes */
+	const char *thousands_separator, *currency;	/* how pages write figures (NULL: ",", none) */
 	/* the inputs (config_input.c) */
 	NamedOptions *read;	/* [read]: options for every file, then per file */
 	size_t nread;
@@ -660,21 +662,30 @@ size_t silver_rows(const Silver *s, SourceId id);
 Severity silver_worst(const Silver *s);
 void silver_report(Buf *out, const Silver *s, bool quiet);	/* diagnostics of every file */
 
-/* ------------------------------------------------------------------ gold (kpi.c)
- * KPIs as SPEC §6 defines them, as of a day. */
+/* ------------------------------------------------------------------ gold: the model
+ * The one contract every writer reads. The gold tables of docs/gold-schema.md in memory, made
+ * from silver by the data stage (kpi.c, quality.c) or read from a gold folder (gold_read.c),
+ * and views computed from those tables alone (gold.c): the site, the edition and the gold
+ * CSVs show the same figures whichever way the model was made. */
 enum {
 	K_TOTAL_CUSTOMERS, K_AVERAGE_ORDER_VALUE, K_REPEAT_CUSTOMER_PCT, K_OPEN_TICKETS,
 	K_CHURN_RISK, K_TOTAL_REVENUE, K_VALID_ORDERS, K_KNOWN_CUSTOMERS, K_MOBILE_PCT,
-	K_WEB_PCT, K_COUNT
+	K_WEB_PCT, K_TOP_METHOD_PCT, K_COUNT
 };
-enum { KV_COUNT, KV_MONEY, KV_PCT };	/* how a KPI value is written */
+enum { KV_COUNT, KV_MONEY, KV_PCT };	/* what a figure counts: things, cents, hundredths of a percent */
 
+/* A KPI, once for the cards, the edition, kpi_summary.csv and the definitions page. */
 typedef struct {
-	const char *name;
-	int kind;
-} KpiInfo;
+	const char *id;		/* its row in kpi_summary.csv */
+	const char *title;	/* how pages, the edition and the e-mail name it */
+	int kind;		/* KV_* */
+	bool lower_is_better;	/* a fall is good news */
+	bool card;		/* a card on the dashboard */
+	const char *note;	/* a line under the card's value, or NULL */
+	const char *definition;	/* the rule, for the definitions page */
+} KpiDef;
 
-extern const KpiInfo kpi_info[K_COUNT];
+extern const KpiDef kpi_defs[K_COUNT];
 #define KPI_NULL INT64_MIN
 
 typedef struct {
@@ -682,54 +693,200 @@ typedef struct {
 	int64_t v[K_COUNT];	/* counts, cents or hundredths of a percent; KPI_NULL if undefined */
 } Kpis;
 
+/* num / den rounded half away from zero (0.005 -> 0.01); KPI_NULL when den is 0. */
+int64_t kpi_ratio(int64_t num, int64_t den);
+int64_t kpi_pct(uint64_t part, uint64_t whole);	/* part / whole in hundredths of a percent */
+
 typedef struct {
-	uint32_t method;
-	uint64_t count;
-	int64_t cents;
-	int64_t share;		/* hundredths of a percent */
+	uint32_t method;	/* a payment-method label */
+	uint64_t count;		/* successful payments */
+	int64_t cents;		/* their amounts of 0 or more */
+	int64_t share;		/* hundredths of a percent of all successful payments */
+	uint64_t count_before;	/* the same a week earlier; share_before KPI_NULL without any then */
+	int64_t share_before;
 } PaymentSplit;
 
 typedef struct {
 	int64_t days;		/* the week's Monday, MOMENT_NULL for the all-time row */
 	uint64_t n[CH_COUNT];
+	int64_t share[CH_COUNT];	/* hundredths of a percent of the period's sessions; KPI_NULL if none */
 } WeekChannels;
 
 enum { SEG_CHAMPIONS, SEG_LOYAL, SEG_NEW, SEG_AT_RISK, SEG_LOST, SEG_PROSPECTS, SEG_COUNT };
-extern const char *const segment_label[SEG_COUNT];
-const char *segment_slug(int segment);	/* "at-risk": for file names */
 
-/* One customer's 360° figures as of the as-of date. */
+typedef struct {
+	const char *label;	/* "At Risk" */
+	const char *slug;	/* "at-risk": for file names */
+	const char *rule;	/* the rule, in words */
+} SegmentDef;
+
+extern const SegmentDef segment_defs[SEG_COUNT];
+
+enum { PAY_SUCCESS, PAY_FAILED, PAY_PENDING, PAY_REFUNDED, PAY_OTHER, PAY_COUNT };	/* payments_* columns */
+
+/* One customer's 360° figures as of the as-of date (customer_360.csv). */
 typedef struct {
 	int64_t first_order, last_order;	/* day numbers of valid dated orders */
 	uint32_t valid_orders;
 	int64_t lifetime_cents;
-	uint32_t pay_by_status[PS_UNKNOWN + 2];	/* Success..Unknown, then other labels */
-	uint32_t preferred_method;	/* UINT32_MAX if none */
+	int64_t average_cents;	/* of a valid order; KPI_NULL without one */
+	uint32_t pay_by_status[PAY_COUNT];
+	uint32_t preferred_method;	/* a payment-method label; UINT32_MAX if none */
 	uint32_t tickets, open_tickets;
 	uint32_t sessions[CH_COUNT];
 	int preferred_channel;	/* -1 if none */
+	int64_t days_since_last_order;	/* KPI_NULL without a dated valid order */
 	bool active, repeat, churn_risk;
 	int segment;
 } Customer360;
 
+/* A gold fact table's columns after its id, customer_key, date_key and date: one description
+ * writes the CSV, reads it back and lists a customer's facts on their page. */
+typedef enum {
+	FC_MONEY,		/* the amount of column col */
+	FC_LABEL,		/* the label of category column col */
+	FC_RULE,		/* true or false, by rule */
+	FC_CHANNEL,		/* the channel of device column col */
+} FactColKind;
+
 typedef struct {
+	const char *name;	/* the CSV header */
+	const char *key;	/* the name on a customer page */
+	FactColKind kind;
+	int col;
+	bool (*rule)(const RowHead *h);	/* FC_RULE */
+} FactCol;
+
+typedef struct {
+	const char *date;	/* the date column's header */
+	const char *key;	/* the list on a customer page: "orders" */
+	int ncols;
+	FactCol cols[3];
+} FactTable;
+
+extern const FactTable fact_tables[SRC_COUNT];	/* the facts' ([SRC_CUSTOMERS] is empty) */
+
+/* The gold tables, in the order they are written, and their columns: one schema for the
+ * writer (gold_csv.c) and the reader (gold_read.c). */
+enum {
+	GT_KPI_SUMMARY, GT_PAYMENT_SPLIT, GT_DEVICES, GT_CUSTOMER_360, GT_DIM_CUSTOMER, GT_DIM_DATE,
+	GT_FACT_ORDERS, GT_FACT_PAYMENTS, GT_FACT_TICKETS, GT_FACT_SESSIONS, GT_QUARANTINE, GT_DATA_QUALITY,
+	GT_COUNT
+};
+#define GOLD_MAX_COLS 32
+
+typedef struct {
+	const char *name;	/* the file is NAME.csv */
+	SourceId src;		/* the table of a source (customers, facts) */
+	int ncols;
+	const char *cols[GOLD_MAX_COLS];	/* a fact table's come from fact_tables */
+} GoldTableDef;
+
+extern const GoldTableDef gold_tables[GT_COUNT];
+int gold_columns(int table, const char **cols);	/* fills cols[GOLD_MAX_COLS]; returns how many */
+
+/* The data-quality measures of a source (data_quality.csv), counted once. */
+typedef enum { STATUS_LOADED, STATUS_MISSING, STATUS_EMPTY, STATUS_LEFT_OUT, STATUS_COUNT } SourceStatus;
+extern const char *const source_status_name[STATUS_COUNT];	/* "loaded", ..., "left out" */
+
+typedef struct {
+	const char *file;	/* the file read, in the data folder */
+	SourceStatus status;
+	uint64_t rows_read, blank_lines, silver_rows, quarantined_rows, after_as_of;
+	uint64_t inferred;	/* customers: those known only from facts */
+	uint64_t reason[D_NREASONS], flag[D_NFLAGS];
+	DateOrder order;	/* how A?B?YYYY dates were read */
+	OrderBasis basis;	/* decided on */
+	uint64_t evidence[3];	/* per EVIDENCE_*, of the basis */
+	uint64_t ambiguous;
+	const Quarantined *quarantine;	/* the quarantined rows, by line */
+	size_t nquarantine;
+} SourceQuality;
+
+/* A file read as a table for the SQL sources: rows read = rows in the table + quarantined. */
+typedef struct {
+	const char *name, *file;
+	SourceStatus status;	/* loaded or missing */
+	uint64_t rows_read, blank_lines, table_rows;
+	const Quarantined *quarantine;
+	size_t nquarantine;
+} TableQuality;
+
+/* A gold table: its rows and the labels of its category columns. */
+typedef struct {
+	const Table *table;
+	const Dict *dict;	/* [MAX_COLS] */
+} GoldTable;
+
+/* Each source's facts grouped by customer row, latest first. */
+typedef struct {
+	uint32_t *start;	/* customer c's facts are row[start[c] .. start[c + 1]) */
+	uint32_t *row;
+} ByCustomer;
+
+/* A customer's lifecycle: signup (first seen) → browse → order → pay → complaint. */
+enum { LC_BROWSE, LC_ORDER, LC_PAY, LC_COMPLAINT, LC_COUNT };
+typedef struct {
+	int64_t seen;		/* the first dated event of any stage, MOMENT_NULL */
+	int64_t first[LC_COUNT];	/* a stage's first dated event (a moment), MOMENT_NULL */
+	uint32_t count[LC_COUNT];	/* sessions, valid orders, successful payments, tickets */
+} Lifecycle;
+
+typedef struct GoldStore GoldStore;
+
+typedef struct {
+	/* the tables */
+	int64_t as_of;		/* day number A */
+	int churn_window_days;	/* W */
 	Kpis now, week_before;
-	PaymentSplit *split, *split_before;	/* as of the as-of date, and a week earlier */
-	size_t nsplit, nsplit_before;
-	WeekChannels *weeks;	/* [0] is all time, then week by week */
+	PaymentSplit *split;	/* methods with a successful payment, most first */
+	size_t nsplit;
+	WeekChannels *weeks;	/* [0] is all time, then every week from the first session's */
 	size_t nweeks;
-	Customer360 *c360;	/* one per customer */
-	uint32_t *order;	/* customers in output order (by id) */
-	uint32_t *rank;		/* a customer's place in that order */
+	GoldTable src[SRC_COUNT];	/* customers, then facts (any dated after A count in nothing) */
+	size_t ncrm;		/* customers from the CRM; the others are inferred */
+	Customer360 *c360;	/* per customer row */
+	uint32_t *order;	/* customer rows in output order (natural order of ids) */
+	uint32_t *rank;		/* a customer row's place in that order: customer_key - 1 */
 	int64_t first_day;	/* the first dated fact, where the date dimension starts */
+	SourceQuality quality[SRC_COUNT];
+	TableQuality *tables;	/* the files read as SQL tables */
+	size_t ntables;
+	/* views, from the tables alone (gold.c) */
+	uint32_t *by_value;	/* customer rows, highest lifetime value first */
+	ByCustomer by[SRC_COUNT];
+	uint64_t segment_size[SEG_COUNT];
+	int64_t segment_cents[SEG_COUNT], segment_share[SEG_COUNT];	/* lifetime value; % of customers */
+	int64_t first_week;	/* the Monday of the weekly series' first week (A's week at most) */
+	size_t nseries;		/* weeks from first_week to A's week */
+	uint64_t *week_orders;	/* valid dated orders per week */
+	int64_t *week_cents;	/* and their revenue */
+	uint64_t *ticket_status, *ticket_issue;	/* tickets per status label and per issue label */
+	GoldStore *store;	/* what the model owns when read from a gold folder */
 } Gold;
 
-void gold_build(const Silver *s, Gold *g);
+/* The data stage: gold from silver, views included; false after reporting to err a figure
+ * that cannot be made (gold_free it all the same). */
+bool gold_build(const Silver *s, Gold *g, Buf *err);
+/* Gold read back from a folder of gold CSVs (docs/gold-schema.md; a table may be a folder of
+ * part-*.csv files), views included; the problems, file:line:col, go to report (quiet: errors
+ * only). False when the folder cannot be read as gold; gold_free it all the same. */
+bool gold_read(const char *dir, Gold *g, Buf *report, bool quiet);
+void gold_views(Gold *g);	/* the views, once the tables are there */
 void gold_free(Gold *g);
+void gold_store_free(GoldStore *st);	/* gold_read.c */
+const char *gold_label(const Gold *g, SourceId src, int col, uint32_t v);
+void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc);	/* of customer row c */
 bool order_is_valid(const Order *o);
-bool fact_is_late(const RowHead *h, int64_t as_of);	/* dated after day as_of: in no figure */
 bool ticket_is_open(const Ticket *t);
+bool fact_is_late(const RowHead *h, int64_t as_of);	/* dated after day as_of: in no figure */
+int64_t fact_day(const RowHead *h);	/* the day of a fact, MOMENT_NULL */
 int id_compare(const char *a, size_t an, const char *b, size_t bn);	/* natural order */
+/* The data-quality measures of every source, from silver (quality.c). */
+void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT]);
+TableQuality *quality_tables(const Silver *s, size_t *n);	/* the SQL tables'; the caller frees */
+/* Why an optional source has no data, for the sections that would show it; nothing if it has. */
+void source_why(Buf *b, const SourceQuality *q);
 
 /* ------------------------------------------------------------------ output (output.c, gold_csv.c) */
 /* Writes a whole file atomically (temp file + rename); false after reporting to err. */
@@ -762,14 +919,33 @@ bool out_copy_dir(const char *from, const char *dir, const char *sub, const char
 char *path_join(const char *a, const char *b);
 
 void csv_field(Buf *b, const char *s, size_t n);	/* RFC 4180 quoting when needed */
-bool gold_write(const Silver *s, const Gold *g, const char *dir, int threads, Buf *err);
+bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err);
 int config_threads(const Config *c);	/* --jobs, else one per processor */
 const char *config_file_of(const Config *c, SourceId id);	/* a source's file name in the data folder */
-void quality_table(Buf *out, const Silver *s);	/* data_quality.csv */
-const char *source_status(const Source *src);	/* "loaded", "missing", "empty" or "left out" */
-/* Why an optional source has no data, for the sections that would show it; nothing if it has. */
-void source_why(Buf *b, const Silver *s, SourceId id);
-void quality_summary(Buf *out, const Silver *s);	/* `c360 check` text */
+/* data_quality.csv's rows: the sources', then the SQL tables'. */
+void quality_table(Buf *out, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt);
+/* `c360 check` text */
+void quality_summary(Buf *out, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt, int64_t as_of);
+
+/* ------------------------------------------------------------------ figures as text (format.c)
+ * The one formatter of every output: pages, the edition, the e-mail, the charts, the CSV files.
+ * Negative numbers start with '-'; money puts the currency after the sign. */
+typedef struct {
+	const char *thousands;	/* between groups of three digits; "" for none */
+	const char *currency;	/* before money: a symbol (€) or a code (EUR, then a space); "" for none */
+} NumFormat;
+
+extern const NumFormat fmt_plain;	/* the CSV files': no separator, no currency */
+void fmt_init(NumFormat *f, const Config *cfg);	/* thousands_separator and currency of the config */
+void fmt_int(Buf *b, const NumFormat *f, int64_t v);	/* 1,234 */
+void fmt_hundredths(Buf *b, const NumFormat *f, int64_t v);	/* 123456 -> 1,234.56 */
+void fmt_money(Buf *b, const NumFormat *f, int64_t cents);	/* -€1,234.56 */
+void fmt_pct(Buf *b, const NumFormat *f, int64_t hundredths);	/* 12.34% */
+void fmt_figure(Buf *b, const NumFormat *f, int kind, int64_t v);	/* by KV_*; KPI_NULL: "–" */
+void fmt_change(Buf *b, const NumFormat *f, int kind, int64_t d);	/* +8, -€1.00, +3.33 pts */
+/* A chart's number: exact (bars, data tables) as fmt_figure, else short for an axis: 950, 12k,
+ * 1.2M; rounded half away from zero. */
+void fmt_chart(Buf *b, const NumFormat *f, double v, int kind, bool exact);
 
 /* ------------------------------------------------------------------ escaping (escape.c) */
 void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes */
@@ -826,9 +1002,10 @@ typedef struct {
 /* Parses a template; on a syntax error appends "name:line:col: error: ..." to err. */
 Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err);
 void tpl_free(Template *t);
-/* Renders t with data, escaping every value for esc; false after reporting to err. */
+/* Renders t with data, escaping every value for esc and writing figures by fmt (NULL: plain);
+ * false after reporting to err. */
 bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
-		Buf *out, Buf *err);
+		const NumFormat *fmt, Buf *out, Buf *err);
 void raw_stash_free(RawStash *r);
 
 /* ------------------------------------------------------------------ Markdown (markdown.c) */
@@ -858,6 +1035,7 @@ typedef struct {
 	const char *title, *desc, *cat_title;
 	ChartKind kind;
 	int format, format_right;	/* KV_* of the left and right axes */
+	const NumFormat *fmt;	/* how its labels write numbers */
 	size_t ncat;
 	const char *const *cat;
 	size_t nseries;
@@ -873,33 +1051,42 @@ bool chart_png(const ChartPlot *p, Buf *out);	/* the chart as a PNG, twice the s
 double chart_height(const ChartPlot *p);
 void chart_plot_free(ChartPlot *p);
 
+/* ------------------------------------------------------------------ the report's charts (chart_set.c)
+ * Described from the gold model, laid out and drawn to PNG once: the dashboard shows them as
+ * SVG, the edition draws them into its PDF and attaches the PNGs to the e-mail. */
+typedef struct {
+	const char *key;	/* the dashboard's template variable: "chart_orders" */
+	Chart chart;
+	ChartPlot *plot;
+	Buf png;
+} ReportChart;
+
+typedef struct {
+	ReportChart *c;		/* in the dashboard's order */
+	size_t n, cap;
+	Arena arena;		/* their labels and values */
+} ChartSet;
+
+/* false after reporting to err a chart that cannot be drawn; chart_set_free it all the same. */
+bool chart_set_make(ChartSet *set, const Gold *g, const NumFormat *fmt, Buf *err);
+void chart_set_free(ChartSet *set);
+
 /* ------------------------------------------------------------------ the site (site*.c) */
 /* Writes the pages, charts, search index and assets under dir; false after reporting to err. */
-bool site_write(const Silver *s, const Gold *g, const char *dir, Buf *err);
-
-/* Each source's facts grouped by customer, latest first (facts after the as-of date left out). */
-typedef struct {
-	uint32_t *start;	/* customer c's facts are row[start[c] .. start[c + 1]) */
-	uint32_t *row;
-} ByCustomer;
+bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
+/* The weekly edition (edition.c): weekly/report.pdf, weekly/email.eml and weekly/email.html. */
+bool edition_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
 
 typedef struct Site {
-	const Silver *s;
 	const Gold *g;
+	const Config *cfg;
+	const ChartSet *charts;
+	NumFormat fmt;
 	const char *dir;	/* the staging folder */
 	Buf *err;
 	int threads;
 	TplSet tpl;		/* templates/NAME.md by NAME */
 	Template *layout;	/* the theme's layout.html */
-	ByCustomer by[SRC_COUNT];
-	uint32_t *by_value;	/* customers, highest lifetime value first */
-	/* the dashboard's charts, laid out once, for the weekly edition */
-	struct SiteChart {
-		char *id, *title;
-		ChartPlot *plot;
-		Buf png;	/* as written to charts/, for the e-mail */
-	} charts[8];
-	size_t ncharts;
 } Site;
 
 /* What one thread needs to render pages; the arena holds one page's values. */
@@ -913,15 +1100,14 @@ void page_init(PageWork *w);
 void page_free(PageWork *w);
 /* Renders templates/tpl.md with data, puts it in the layout and writes dir/path. */
 bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl, Value *data);
+/* templates/NAME (HTML) rendered with the data of the page at path, as a value the page writes
+ * unescaped ({{{key}}}). */
+Value *page_fragment(const Site *site, PageWork *w, const char *path, const char *name, Value *data);
 bool site_dashboard(Site *site);
 bool site_quality(Site *site);
 bool site_segments(Site *site);
 bool site_customers(Site *site);
-void site_facts_free(Site *site);
 void customer_page_path(Buf *b, const RowHead *customer);	/* customers/xx/NAME.html */
-void chart_write(Site *site, PageWork *w, const Chart *c, const char *key, Value *data);
-bool site_edition(Site *site);	/* weekly/report.pdf, weekly/email.eml, weekly/email.html */
-uint32_t *customers_by_value(const Gold *g, size_t nc);	/* highest lifetime value first; free it */
 /* Table rows for customers: name, id, email, location, segment, value, orders, url (from the root). */
 Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n);
 

@@ -64,24 +64,13 @@ static double nice_step(double max, int ticks)
 	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
 }
 
-/* A number as an axis or bar label: 1,234 / 12.3k / 1.2M; money the same; percentages "%". */
-static void label_value(char *out, size_t n, double v, int format, bool exact)
+/* A number as an axis label (short) or a bar's or data table's (exact). */
+static void label_value(const Chart *c, char *out, size_t n, double v, int format, bool exact)
 {
-	const char *unit = format == KV_PCT ? "%" : "";
-	double a = fabs(v);
-	if (!exact && a >= 1e6)
-		snprintf(out, n, "%.1fM%s", v / 1e6, unit);
-	else if (!exact && a >= 1e4)
-		snprintf(out, n, "%.0fk%s", v / 1e3, unit);
-	else if (format == KV_COUNT && exact) {
-		Buf b = {0};
-		buf_int(&b, (int64_t)llround(v));
-		snprintf(out, n, "%s", buf_cstr(&b));
-		buf_free(&b);
-	} else if (format == KV_COUNT || a >= 100 || (!exact && v == floor(v)))
-		snprintf(out, n, "%.0f%s", v, unit);
-	else
-		snprintf(out, n, "%.2f%s", v, unit);
+	Buf b = {0};
+	fmt_chart(&b, c->fmt ? c->fmt : &fmt_plain, v, format, exact);
+	snprintf(out, n, "%s", buf_cstr(&b));
+	buf_free(&b);
 }
 
 static double series_max(const Chart *c, bool right)
@@ -104,13 +93,13 @@ static void layout_bars(const Chart *c, ChartPlot *p)
 	double x0 = label_w, span = W - label_w - 90, max = series_max(c, false);
 	p->width = W;
 	p->height = top * 2 + row * (double)(c->ncat ? c->ncat : 1);
-	char v[32];
+	char v[64];
 	for (size_t i = 0; i < c->ncat; i++) {
 		double y = top + row * (double)i, val = isnan(c->series[0].v[i]) ? 0 : c->series[0].v[i];
 		text_at(p, ROLE_LABEL, x0 - 8, y + row / 2 + FONT * 0.35, A_END, c->cat[i]);
 		Shape *r = add(p, SH_RECT, 0);
 		r->x = x0, r->y = y + 5, r->h = row - 10, r->w = max > 0 && val > 0 ? span * val / max : 0;
-		label_value(v, sizeof v, val, c->format, true);
+		label_value(c, v, sizeof v, val, c->format, true);
 		text_at(p, ROLE_VALUE, x0 + r->w + 6, y + row / 2 + FONT * 0.35, A_START, v);
 	}
 	if (!c->ncat)
@@ -118,20 +107,20 @@ static void layout_bars(const Chart *c, ChartPlot *p)
 }
 
 /* One value axis: grid lines and tick labels on the left or right. */
-static double axis(ChartPlot *p, double max, int format, double left, double right, double top, double bottom,
-		   bool on_right)
+static double axis(const Chart *c, ChartPlot *p, double max, int format, double left, double right, double top,
+		   double bottom, bool on_right)
 {
 	double step = nice_step(max, 4), top_value = step * ceil(max / step);
 	if (top_value <= 0)
 		top_value = step;
-	char v[32];
+	char v[64];
 	for (double t = 0; t <= top_value + step / 2; t += step) {
 		double y = bottom - (bottom - top) * t / top_value;
 		if (!on_right) {
 			Shape *g = add(p, SH_LINE, t == 0 ? ROLE_AXIS : ROLE_GRID);
 			g->x = left, g->y = y, g->w = right - left;
 		}
-		label_value(v, sizeof v, t, format, false);
+		label_value(c, v, sizeof v, t, format, false);
 		text_at(p, ROLE_LABEL, on_right ? right + 6 : left - 6, y + FONT * 0.35, on_right ? A_START : A_END, v);
 	}
 	return top_value;
@@ -146,8 +135,8 @@ static void layout_trend(const Chart *c, ChartPlot *p)
 		has_right |= c->series[s].right, nbars += !c->series[s].line;
 	double left = 58, right = W - (has_right ? 58 : 16), top = 34, bottom = 222;
 	p->width = W, p->height = 262;
-	double lmax = axis(p, series_max(c, false), c->format, left, right, top, bottom, false);
-	double rmax = has_right ? axis(p, series_max(c, true), c->format_right, left, right, top, bottom, true) : 1;
+	double lmax = axis(c, p, series_max(c, false), c->format, left, right, top, bottom, false);
+	double rmax = has_right ? axis(c, p, series_max(c, true), c->format_right, left, right, top, bottom, true) : 1;
 	double group = c->ncat ? (right - left) / (double)c->ncat : 0;
 	size_t every = (size_t)ceil((double)c->ncat * 64 / (right - left));
 	for (size_t i = 0; i < c->ncat; i += every ? every : 1)
@@ -271,14 +260,14 @@ static void data_table(Buf *b, const Chart *c)
 	buf_puts(b, "</tr></thead>\n");
 	if (c->ncat)
 		buf_puts(b, "<tbody>\n");
-	char v[48];
+	char v[64];
 	for (size_t i = 0; i < c->ncat; i++) {
 		buf_puts(b, "<tr><th scope=\"row\">");
 		esc_html(b, c->cat[i], strlen(c->cat[i]));
 		buf_puts(b, "</th>");
 		for (size_t s = 0; s < c->nseries; s++) {
 			double x = c->series[s].v[i];
-			label_value(v, sizeof v, isnan(x) ? 0 : x, c->series[s].right ? c->format_right : c->format, true);
+			label_value(c, v, sizeof v, isnan(x) ? 0 : x, c->series[s].right ? c->format_right : c->format, true);
 			buf_printf(b, "<td>%s</td>", isnan(x) ? "" : v);
 		}
 		buf_puts(b, "</tr>\n");

@@ -151,6 +151,31 @@ const char *config_path(Config *c, const char *file, const char *v)
 	return config_keep(c, p);
 }
 
+/* How figures are written: a thousands separator or a currency of a few characters, no digits
+ * and no control characters (the separator not the decimal point); quotes keep spaces. */
+static bool number_text(const char *v, size_t max, bool separator)
+{
+	size_t n = strlen(v);
+	if (n > max || (separator && strcmp(v, ".") == 0))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || (v[i] >= '0' && v[i] <= '9') || v[i] == '"')
+			return false;
+	return true;
+}
+
+static bool set_format(Config *c, Str key, char *v)
+{
+	bool separator = str_eq(key, "thousands_separator");
+	if (!number_text(v, separator ? 4 : 8, separator))
+		return false;
+	if (separator)
+		c->thousands_separator = config_keep(c, xstrdup(v));
+	else
+		c->currency = config_keep(c, xstrdup(v));
+	return true;
+}
+
 /* The data location: an s3:// address, or a folder relative to the file; --data wins. */
 static bool set_data(Config *c, const char *file, const char *v)
 {
@@ -185,6 +210,8 @@ static bool set_key(Config *c, const char *file, const char *section, Str key, S
 			c->email_from = config_keep(c, xstrdup(v));
 		else if (ok)
 			c->email_to = config_keep(c, xstrdup(v));
+	} else if (!*section && (str_eq(key, "thousands_separator") || str_eq(key, "currency"))) {
+		ok = set_format(c, key, v);
 	} else if (!*section && str_eq(key, "date_order")) {
 		if (strcmp(v, "day-first") == 0)
 			c->date_order = ORDER_DAY_FIRST;

@@ -37,6 +37,15 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_DECIMAL] = {"decimal", SEV_NOTE, "{c}"},
 	[D_SOURCE_LEFT_OUT] = {"source_left_out", SEV_WARNING, "required column \"{c}\" missing; this optional source is left out and its sections say so (header: {v})"},
 	[D_SQL_ERROR] = {"sql_error", SEV_ERROR, "{c}"},
+	[D_GOLD_NO_PARTS] = {"gold_no_parts", SEV_ERROR, "a table folder without part-*.csv files"},
+	[D_GOLD_INT] = {"gold_int", SEV_ERROR, "{c} \"{v}\" is not a whole number"},
+	[D_GOLD_DECIMAL] = {"gold_decimal", SEV_ERROR, "{c} \"{v}\" is not a number with at most two decimals"},
+	[D_GOLD_DATE] = {"gold_date", SEV_ERROR, "{c} \"{v}\" is not a date YYYY-MM-DD (or a time YYYY-MM-DD HH:MM:SS)"},
+	[D_GOLD_BOOL] = {"gold_bool", SEV_ERROR, "{c} \"{v}\" is neither true nor false"},
+	[D_GOLD_NAME] = {"gold_name", SEV_ERROR, "{c} \"{v}\" is not one of the names the gold schema allows"},
+	[D_GOLD_REF] = {"gold_ref", SEV_ERROR, "{c} \"{v}\" is not in the table it refers to"},
+	[D_GOLD_RULE] = {"gold_rule", SEV_ERROR, "{c} \"{v}\" disagrees with the rest of the gold tables"},
+	[D_GOLD_MISSING_ROW] = {"gold_missing_row", SEV_ERROR, "no row for {c} \"{v}\""},
 };
 
 static const char *const sev_name[] = {"note", "warning", "error"};

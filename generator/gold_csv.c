@@ -36,11 +36,12 @@ static void cell_int(Buf *b, int64_t v)
 	buf_int(b, v);
 }
 
+/* Money and percentages: two decimals, plain (the one formatter without separator or currency). */
 static void cell_fixed2(Buf *b, int64_t v)
 {
 	buf_putc(b, ',');
 	if (v != KPI_NULL)
-		buf_fixed2(b, v);
+		fmt_hundredths(b, &fmt_plain, v);
 }
 
 static void cell_day(Buf *b, int64_t day)
@@ -77,31 +78,32 @@ static void kpi_value(Buf *b, int kind, int64_t v)
 	if (kind == KV_COUNT)
 		buf_int(b, v);
 	else
-		buf_fixed2(b, v);
+		fmt_hundredths(b, &fmt_plain, v);
 }
 
-static void kpi_summary(Buf *b, const Silver *s, const Gold *g)
+static void kpi_summary(Buf *b, const Gold *g)
 {
-	(void)s;
-	buf_puts(b, "kpi,value,previous_week\nas_of");
+	buf_puts(b, "as_of");
 	cell_day(b, g->now.as_of);
 	cell_day(b, g->week_before.as_of);
+	buf_puts(b, "\nchurn_window_days");
+	cell_int(b, g->churn_window_days);
+	cell_int(b, g->churn_window_days);
 	buf_putc(b, '\n');
 	for (int k = 0; k < K_COUNT; k++) {
-		buf_puts(b, kpi_info[k].name);
-		kpi_value(b, kpi_info[k].kind, g->now.v[k]);
-		kpi_value(b, kpi_info[k].kind, g->week_before.v[k]);
+		buf_puts(b, kpi_defs[k].id);
+		kpi_value(b, kpi_defs[k].kind, g->now.v[k]);
+		kpi_value(b, kpi_defs[k].kind, g->week_before.v[k]);
 		buf_putc(b, '\n');
 	}
 }
 
-static void payment_split(Buf *b, const Silver *s, const Gold *g)
+static void payment_split(Buf *b, const Gold *g)
 {
-	const Dict *methods = &s->src[SRC_PAYMENTS].dict[PA_METHOD];
-	buf_puts(b, "payment_method,successful_payments,share_pct,amount\n");
 	for (size_t i = 0; i < g->nsplit; i++) {
 		const PaymentSplit *p = &g->split[i];
-		csv_field(b, methods->label[p->method], strlen(methods->label[p->method]));
+		const char *method = gold_label(g, SRC_PAYMENTS, PA_METHOD, p->method);
+		csv_field(b, method, strlen(method));
 		cell_int(b, (int64_t)p->count);
 		cell_fixed2(b, p->share);
 		cell_fixed2(b, p->cents);
@@ -109,13 +111,10 @@ static void payment_split(Buf *b, const Silver *s, const Gold *g)
 	}
 }
 
-static void device_preference(Buf *b, const Silver *s, const Gold *g)
+static void device_preference(Buf *b, const Gold *g)
 {
-	(void)s;
-	buf_puts(b, "period,week_start,channel,sessions,share_pct\n");
 	for (size_t w = 0; w < g->nweeks; w++) {
 		const WeekChannels *wc = &g->weeks[w];
-		uint64_t total = wc->n[CH_MOBILE] + wc->n[CH_WEB] + wc->n[CH_OTHER];
 		for (int ch = 0; ch < CH_COUNT; ch++) {
 			if (wc->days == MOMENT_NULL)
 				buf_puts(b, "all,");
@@ -125,7 +124,7 @@ static void device_preference(Buf *b, const Silver *s, const Gold *g)
 			}
 			cell_str(b, channel_label[ch]);
 			cell_int(b, (int64_t)wc->n[ch]);
-			cell_fixed2(b, total ? (int64_t)((wc->n[ch] * 20000 + total) / (2 * total)) : KPI_NULL);
+			cell_fixed2(b, wc->share[ch]);
 			buf_putc(b, '\n');
 		}
 	}
@@ -136,27 +135,23 @@ static void customer_profile(Buf *b, const Customer *c)
 	cell_str(b, c->name);
 	cell_str(b, c->email);
 	cell_str(b, gender_label[c->gender]);
-	cell_day(b, c->h.when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(c->h.when));
+	cell_day(b, fact_day(&c->h));
 	cell_str(b, c->location);
 	cell_bool(b, c->in_crm);
 }
 
 /* What the row writers read; big tables are formatted a range of rows at a time. */
 typedef struct {
-	const Silver *s;
 	const Gold *g;
 	SourceId src;
 } Tables;
 
 static void customer_360_rows(void *ctx, size_t from, size_t to, Buf *b)
 {
-	const Tables *w = ctx;
-	const Silver *s = w->s;
-	const Gold *g = w->g;
-	const char *const *methods = s->src[SRC_PAYMENTS].dict[PA_METHOD].label;
+	const Gold *g = ((const Tables *)ctx)->g;
 	for (size_t i = from; i < to; i++) {
 		uint32_t ci = g->order[i];
-		const Customer *c = ROW(CUSTOMERS(s), Customer, ci);
+		const Customer *c = ROW(g->src[SRC_CUSTOMERS].table, Customer, ci);
 		const Customer360 *x = &g->c360[ci];
 		csv_field(b, c->h.id, c->h.idlen);
 		customer_profile(b, c);
@@ -164,39 +159,38 @@ static void customer_360_rows(void *ctx, size_t from, size_t to, Buf *b)
 		cell_day(b, x->last_order);
 		cell_int(b, x->valid_orders);
 		cell_fixed2(b, x->lifetime_cents);
-		cell_fixed2(b, x->valid_orders ? (2 * x->lifetime_cents + x->valid_orders) / (2 * (int64_t)x->valid_orders)
-					       : KPI_NULL);
-		for (int k = 0; k < PS_UNKNOWN; k++)
+		cell_fixed2(b, x->average_cents);
+		for (int k = 0; k < PAY_COUNT; k++)
 			cell_int(b, x->pay_by_status[k]);
-		cell_int(b, x->pay_by_status[PS_UNKNOWN] + x->pay_by_status[PS_UNKNOWN + 1]);
-		cell_str(b, x->preferred_method == UINT32_MAX ? NULL : methods[x->preferred_method]);
+		cell_str(b, x->preferred_method == UINT32_MAX ? NULL
+							       : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
 		cell_int(b, x->tickets);
 		cell_int(b, x->open_tickets);
 		for (int ch = 0; ch < CH_COUNT; ch++)
 			cell_int(b, x->sessions[ch]);
 		cell_str(b, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]);
 		buf_putc(b, ',');
-		if (x->last_order != MOMENT_NULL)
-			buf_int(b, s->as_of - x->last_order);
+		if (x->days_since_last_order != KPI_NULL)
+			buf_int(b, x->days_since_last_order);
 		cell_bool(b, x->active);
 		cell_bool(b, x->repeat);
 		cell_bool(b, x->churn_risk);
-		cell_str(b, segment_label[x->segment]);
+		cell_str(b, segment_defs[x->segment].label);
 		buf_putc(b, '\n');
 	}
 }
 
 static void dim_customer_rows(void *ctx, size_t from, size_t to, Buf *b)
 {
-	const Tables *w = ctx;
+	const Gold *g = ((const Tables *)ctx)->g;
 	for (size_t i = from; i < to; i++) {
-		uint32_t ci = w->g->order[i];
-		const Customer *c = ROW(CUSTOMERS(w->s), Customer, ci);
+		uint32_t ci = g->order[i];
+		const Customer *c = ROW(g->src[SRC_CUSTOMERS].table, Customer, ci);
 		buf_int(b, (int64_t)i + 1);
 		buf_putc(b, ',');
 		csv_field(b, c->h.id, c->h.idlen);
 		customer_profile(b, c);
-		cell_str(b, segment_label[w->g->c360[ci].segment]);
+		cell_str(b, segment_defs[g->c360[ci].segment].label);
 		buf_putc(b, ',');
 		if (c->in_crm)
 			buf_int(b, c->h.line);
@@ -205,15 +199,13 @@ static void dim_customer_rows(void *ctx, size_t from, size_t to, Buf *b)
 	}
 }
 
-static void dim_date(Buf *b, const Silver *s, const Gold *g)
+static void dim_date(Buf *b, const Gold *g)
 {
 	static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
 					     "August", "September", "October", "November", "December"};
 	static const char *const days[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-	buf_puts(b, "date_key,date,year,quarter,month,month_name,day,weekday,weekday_name,iso_year,iso_week,"
-		    "iso_week_label,is_weekend\n");
-	int64_t first = g->first_day == MOMENT_NULL || g->first_day > s->as_of ? s->as_of : g->first_day;
-	for (int64_t d = first; d <= s->as_of; d++) {
+	int64_t first = g->first_day == MOMENT_NULL || g->first_day > g->as_of ? g->as_of : g->first_day;
+	for (int64_t d = first; d <= g->as_of; d++) {
 		int y, m, dd, iy, iw, wd = date_weekday(d);
 		date_civil(d, &y, &m, &dd);
 		date_iso_week(d, &iy, &iw);
@@ -252,42 +244,42 @@ static void fact_head(Buf *b, const RowHead *h, const uint32_t *rank, bool times
 	buf_put(b, text, n);
 }
 
-static const char *label(const Source *src, int col, uint32_t v)
+/* A fact column's cell, by the fact table's description. */
+static void fact_cell(Buf *b, const Gold *g, SourceId src, const FactCol *fc, const RowHead *h)
 {
-	return src->dict[col].label[v];
+	const char *row = (const char *)h;
+	size_t at = source_defs[src].rule[fc->col].at;
+	switch (fc->kind) {
+	case FC_MONEY: {
+		int64_t cents = *(const int64_t *)(const void *)(row + at);
+		cell_fixed2(b, cents == AMOUNT_NULL ? KPI_NULL : cents);
+		break;
+	}
+	case FC_LABEL:
+		cell_str(b, gold_label(g, src, fc->col, *(const uint32_t *)(const void *)(row + at)));
+		break;
+	case FC_RULE:
+		cell_bool(b, fc->rule(h));
+		break;
+	case FC_CHANNEL:
+		cell_str(b, channel_label[device_channel(*(const uint32_t *)(const void *)(row + at))]);
+		break;
+	}
 }
 
 static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 {
 	const Tables *w = ctx;
-	const Source *src = &w->s->src[w->src];
-	int64_t as_of = w->s->as_of;
+	const Gold *g = w->g;
+	const FactTable *ft = &fact_tables[w->src];
+	const Table *t = g->src[w->src].table;
 	for (size_t i = from; i < to; i++) {
-		const RowHead *h = ROW(&src->table, RowHead, i);
-		if (fact_is_late(h, as_of))
+		const RowHead *h = ROW(t, RowHead, i);
+		if (fact_is_late(h, g->as_of))
 			continue;	/* after the as-of date: in no figure, so in no fact table */
-		fact_head(b, h, w->g->rank, src->def->timestamp);
-		if (w->src == SRC_ORDERS) {
-			const Order *o = (const Order *)h;
-			cell_fixed2(b, o->cents == AMOUNT_NULL ? KPI_NULL : o->cents);
-			cell_str(b, label(src, OR_STATUS, o->status));
-			cell_bool(b, order_is_valid(o));
-		} else if (w->src == SRC_PAYMENTS) {
-			const Payment *p = (const Payment *)h;
-			cell_str(b, label(src, PA_METHOD, p->method));
-			cell_str(b, label(src, PA_STATUS, p->status));
-			cell_fixed2(b, p->cents == AMOUNT_NULL ? KPI_NULL : p->cents);
-		} else if (w->src == SRC_TICKETS) {
-			const Ticket *t = (const Ticket *)h;
-			cell_str(b, label(src, TI_ISSUE, t->issue));
-			cell_str(b, label(src, TI_STATUS, t->status));
-			cell_bool(b, ticket_is_open(t));
-		} else if (w->src == SRC_SESSIONS) {
-			const Session *se = (const Session *)h;
-			cell_str(b, label(src, SE_PAGE, se->page));
-			cell_str(b, label(src, SE_DEVICE, se->device));
-			cell_str(b, channel_label[device_channel(se->device)]);
-		}
+		fact_head(b, h, g->rank, source_defs[w->src].timestamp);
+		for (int k = 0; k < ft->ncols; k++)
+			fact_cell(b, g, w->src, &ft->cols[k], h);
 		cell_int(b, h->line);
 		cell_flags(b, h->flags);
 		buf_putc(b, '\n');
@@ -311,79 +303,62 @@ static void quarantined_rows(Buf *b, const char *source, const Quarantined *q, s
 }
 
 /* The sources' quarantined rows, then those of the files read as SQL tables. */
-static void quarantine(Buf *b, const Silver *s, const Gold *g)
+static void quarantine(Buf *b, const Gold *g)
 {
-	(void)g;
 	Buf clean = {0};
-	buf_puts(b, "source,line,reason,raw_row\n");
 	for (int i = 0; i < SRC_COUNT; i++)
-		quarantined_rows(b, s->src[i].def->name, s->src[i].quarantine, s->src[i].nquarantine, &clean);
-	for (size_t i = 0; i < s->nraw; i++)
-		quarantined_rows(b, s->raw[i].def->name, s->raw[i].quarantine, s->raw[i].nquarantine, &clean);
+		quarantined_rows(b, source_defs[i].name, g->quality[i].quarantine, g->quality[i].nquarantine, &clean);
+	for (size_t i = 0; i < g->ntables; i++)
+		quarantined_rows(b, g->tables[i].name, g->tables[i].quarantine, g->tables[i].nquarantine, &clean);
 	buf_free(&clean);
 }
 
-static void quality_csv(Buf *b, const Silver *s, const Gold *g)
+static void quality_csv(Buf *b, const Gold *g)
 {
-	(void)g;
-	quality_table(b, s);
+	quality_table(b, g->quality, g->tables, g->ntables);
 }
 
-/* Every gold file: its header, and who writes it. */
+/* The writer of each gold table: a small one in one piece, a big one a range of rows at a time. */
 static const struct {
-	const char *file, *header;
-	void (*whole)(Buf *b, const Silver *s, const Gold *g);	/* a small table, in one piece */
-	void (*rows)(void *ctx, size_t from, size_t to, Buf *b);	/* a big one, a range of rows at a time */
-	SourceId src;
-} tables[] = {
-	{"kpi_summary.csv", "", kpi_summary, NULL, 0},
-	{"payment_mode_split.csv", "", payment_split, NULL, 0},
-	{"device_preference.csv", "", device_preference, NULL, 0},
-	{"customer_360.csv",
-	 "customer_id,name,email,gender,dob,location,in_crm,first_order_date,last_order_date,valid_orders,"
-	 "lifetime_value,average_order_value,payments_success,payments_failed,payments_pending,payments_refunded,"
-	 "payments_other,preferred_payment_method,tickets,open_tickets,sessions_mobile,sessions_web,sessions_other,"
-	 "preferred_channel,days_since_last_order,active,repeat,churn_risk,segment\n",
-	 NULL, customer_360_rows, SRC_CUSTOMERS},
-	{"dim_customer.csv",
-	 "customer_key,customer_id,name,email,gender,dob,location,in_crm,segment,source_line,flags\n",
-	 NULL, dim_customer_rows, SRC_CUSTOMERS},
-	{"dim_date.csv", "", dim_date, NULL, 0},
-	{"fact_orders.csv", "order_id,customer_key,date_key,order_date,amount,status,is_valid,source_line,flags\n",
-	 NULL, fact_rows, SRC_ORDERS},
-	{"fact_payments.csv",
-	 "payment_id,customer_key,date_key,payment_date,payment_method,payment_status,amount,source_line,flags\n",
-	 NULL, fact_rows, SRC_PAYMENTS},
-	{"fact_tickets.csv",
-	 "ticket_id,customer_key,date_key,ticket_date,issue_type,resolution_status,is_open,source_line,flags\n",
-	 NULL, fact_rows, SRC_TICKETS},
-	{"fact_sessions.csv",
-	 "session_id,customer_key,date_key,session_time,page_viewed,device_type,channel,source_line,flags\n",
-	 NULL, fact_rows, SRC_SESSIONS},
-	{"quarantine.csv", "", quarantine, NULL, 0},
-	{"data_quality.csv", "", quality_csv, NULL, 0},
+	void (*whole)(Buf *b, const Gold *g);
+	void (*rows)(void *ctx, size_t from, size_t to, Buf *b);
+} writers[GT_COUNT] = {
+	[GT_KPI_SUMMARY] = {kpi_summary, NULL}, [GT_PAYMENT_SPLIT] = {payment_split, NULL},
+	[GT_DEVICES] = {device_preference, NULL}, [GT_CUSTOMER_360] = {NULL, customer_360_rows},
+	[GT_DIM_CUSTOMER] = {NULL, dim_customer_rows}, [GT_DIM_DATE] = {dim_date, NULL},
+	[GT_FACT_ORDERS] = {NULL, fact_rows}, [GT_FACT_PAYMENTS] = {NULL, fact_rows},
+	[GT_FACT_TICKETS] = {NULL, fact_rows}, [GT_FACT_SESSIONS] = {NULL, fact_rows},
+	[GT_QUARANTINE] = {quarantine, NULL}, [GT_DATA_QUALITY] = {quality_csv, NULL},
 };
 
-bool gold_write(const Silver *s, const Gold *g, const char *dir, int threads, Buf *err)
+static void header(Buf *b, int table)
+{
+	const char *cols[GOLD_MAX_COLS];
+	int n = gold_columns(table, cols);
+	for (int c = 0; c < n; c++)
+		buf_printf(b, "%s%s", c ? "," : "", cols[c]);
+	buf_putc(b, '\n');
+}
+
+bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 {
 	if (!out_mkdir(dir, "gold", err))
 		return false;
-	size_t nc = CUSTOMERS(s)->n;
 	bool ok = true;
-	for (size_t t = 0; ok && t < sizeof tables / sizeof *tables; t++) {
+	for (int t = 0; ok && t < GT_COUNT; t++) {
 		OutFile f;
-		char *name = path_join("gold", tables[t].file);
-		ok = out_open(&f, dir, name, err);
-		free(name);
+		Buf name = {0};
+		buf_printf(&name, "gold/%s.csv", gold_tables[t].name);
+		ok = out_open(&f, dir, buf_cstr(&name), err);
+		buf_free(&name);
 		if (!ok)
 			break;
-		Tables w = {s, g, tables[t].src};
-		buf_puts(&f.buf, tables[t].header);
-		if (tables[t].whole)
-			tables[t].whole(&f.buf, s, g);
+		Tables w = {g, gold_tables[t].src};
+		header(&f.buf, t);
+		if (writers[t].whole)
+			writers[t].whole(&f.buf, g);
 		else
-			out_rows(&f, tables[t].src == SRC_CUSTOMERS ? nc : s->src[tables[t].src].table.n, tables[t].rows, &w,
-				 threads);
+			out_rows(&f, g->src[w.src].table->n, writers[t].rows, &w, config_threads(cfg));
 		ok = out_close(&f, err);
 	}
 	return ok;

@@ -1,28 +1,8 @@
-/* kpi.c — gold: the KPIs of SPEC §6, payment and device splits, and each customer's 360°. */
+/* kpi.c — the data stage: the gold figures of SPEC §6 from silver (KPIs, payment and device
+ * splits, each customer's 360°), with the rules they share. */
 #include "c360.h"
 
 #include <stdlib.h>
-
-const KpiInfo kpi_info[K_COUNT] = {
-	[K_TOTAL_CUSTOMERS] = {"total_customers", KV_COUNT},
-	[K_AVERAGE_ORDER_VALUE] = {"average_order_value", KV_MONEY},
-	[K_REPEAT_CUSTOMER_PCT] = {"repeat_customer_pct", KV_PCT},
-	[K_OPEN_TICKETS] = {"open_tickets", KV_COUNT},
-	[K_CHURN_RISK] = {"churn_risk_customers", KV_COUNT},
-	[K_TOTAL_REVENUE] = {"total_revenue", KV_MONEY},
-	[K_VALID_ORDERS] = {"valid_orders", KV_COUNT},
-	[K_KNOWN_CUSTOMERS] = {"known_customers", KV_COUNT},
-	[K_MOBILE_PCT] = {"mobile_session_pct", KV_PCT},
-	[K_WEB_PCT] = {"web_session_pct", KV_PCT},
-};
-
-const char *const segment_label[SEG_COUNT] = {"Champions", "Loyal", "New", "At Risk", "Lost", "Prospects"};
-
-const char *segment_slug(int segment)
-{
-	static const char *const slug[SEG_COUNT] = {"champions", "loyal", "new", "at-risk", "lost", "prospects"};
-	return slug[segment];
-}
 
 bool order_is_valid(const Order *o)
 {
@@ -42,8 +22,7 @@ static int64_t add_money(int64_t a, int64_t b)
 	return __builtin_add_overflow(a, b, &r) ? (b > 0 ? INT64_MAX : INT64_MIN) : r;
 }
 
-/* num / den rounded half away from zero; KPI_NULL when den is 0. */
-static int64_t ratio(int64_t num, int64_t den)
+int64_t kpi_ratio(int64_t num, int64_t den)
 {
 	if (!den)
 		return KPI_NULL;
@@ -51,13 +30,12 @@ static int64_t ratio(int64_t num, int64_t den)
 	return (int64_t)(n >= 0 ? (n + den) / d : (n - den) / d);
 }
 
-static int64_t pct(uint64_t part, uint64_t whole)
+int64_t kpi_pct(uint64_t part, uint64_t whole)
 {
-	return ratio((int64_t)part * 10000, (int64_t)whole);
+	return kpi_ratio((int64_t)part * 10000, (int64_t)whole);
 }
 
-/* The day of a fact, or MOMENT_NULL. */
-static int64_t fact_day(const RowHead *h)
+int64_t fact_day(const RowHead *h)
 {
 	return h->when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(h->when);
 }
@@ -100,7 +78,7 @@ static size_t payment_split(const Silver *s, int64_t as_of, PaymentSplit **out)
 			continue;
 		all[n] = all[m];
 		all[n].method = m;
-		all[n++].share = pct(all[m].count, total);
+		all[n++].share = kpi_pct(all[m].count, total);
 	}
 	qsort_r(all, n, sizeof *all, split_cmp, (void *)methods);
 	*out = all;
@@ -139,6 +117,9 @@ static void device_weeks(const Silver *s, Gold *g)
 		if (day != MOMENT_NULL)
 			w[(day - date_weekday(day) + 1 - lo) / 7 + 1].n[ch]++;
 	}
+	for (size_t k = 0; k <= nweeks; k++)
+		for (int ch = 0; ch < CH_COUNT; ch++)
+			w[k].share[ch] = kpi_pct(w[k].n[ch], w[k].n[CH_MOBILE] + w[k].n[CH_WEB] + w[k].n[CH_OTHER]);
 	g->weeks = w;
 	g->nweeks = nweeks + 1;
 }
@@ -149,7 +130,9 @@ static int segment_of(const Customer360 *c, int64_t as_of, int window)
 {
 	if (!c->valid_orders)
 		return SEG_PROSPECTS;
-	int64_t r = c->last_order == MOMENT_NULL ? INT64_MAX : as_of - c->last_order;
+	if (c->last_order == MOMENT_NULL)
+		return SEG_AT_RISK;	/* only undated valid orders: no recency to go by */
+	int64_t r = as_of - c->last_order;
 	if (r <= 30 && c->valid_orders >= 3)
 		return SEG_CHAMPIONS;
 	if (r <= window)
@@ -191,6 +174,14 @@ static void preferred_methods(const Silver *s, Customer360 *cc)
 	free(pairs);
 }
 
+/* The payments_* column a payment status counts in: Unknown and labels no rule knows are other. */
+static int pay_column(uint32_t status)
+{
+	static const int column[] = {[PS_SUCCESS] = PAY_SUCCESS, [PS_FAILED] = PAY_FAILED, [PS_PENDING] = PAY_PENDING,
+				     [PS_REFUNDED] = PAY_REFUNDED};
+	return status < PS_UNKNOWN ? column[status] : PAY_OTHER;
+}
+
 /* Each customer's facts as of a day, added up (the facts after it left out). */
 static void customer_facts(const Silver *s, int64_t as_of, Customer360 *cc)
 {
@@ -216,7 +207,7 @@ static void customer_facts(const Silver *s, int64_t as_of, Customer360 *cc)
 	for (size_t i = 0; i < t->n; i++) {
 		const Payment *p = ROW(t, Payment, i);
 		if (!fact_is_late(&p->h, as_of))
-			cc[p->h.customer].pay_by_status[p->status <= PS_UNKNOWN ? p->status : PS_UNKNOWN + 1]++;
+			cc[p->h.customer].pay_by_status[pay_column(p->status)]++;
 	}
 	t = &s->src[SRC_TICKETS].table;
 	for (size_t i = 0; i < t->n; i++) {
@@ -250,6 +241,8 @@ static Customer360 *customer_360(const Silver *s, int64_t as_of)
 		for (int ch = 0; ch < CH_COUNT; ch++)
 			if (c->sessions[ch] && (c->preferred_channel < 0 || c->sessions[ch] > c->sessions[c->preferred_channel]))
 				c->preferred_channel = ch;
+		c->average_cents = kpi_ratio(c->lifetime_cents, c->valid_orders);
+		c->days_since_last_order = c->last_order == MOMENT_NULL ? KPI_NULL : as_of - c->last_order;
 		c->repeat = c->valid_orders >= 2;
 		c->churn_risk = c->tickets > 0 && !c->active;
 		c->segment = segment_of(c, as_of, s->cfg->churn_window_days);
@@ -276,15 +269,15 @@ static void kpis_from(const Silver *s, const Customer360 *cc, int64_t as_of, Kpi
 	uint64_t sessions = ch[CH_MOBILE] + ch[CH_WEB] + ch[CH_OTHER];
 	k->as_of = as_of;
 	k->v[K_TOTAL_CUSTOMERS] = (int64_t)customers;
-	k->v[K_AVERAGE_ORDER_VALUE] = ratio(revenue, (int64_t)orders);
-	k->v[K_REPEAT_CUSTOMER_PCT] = pct(repeat, customers);
+	k->v[K_AVERAGE_ORDER_VALUE] = kpi_ratio(revenue, (int64_t)orders);
+	k->v[K_REPEAT_CUSTOMER_PCT] = kpi_pct(repeat, customers);
 	k->v[K_OPEN_TICKETS] = (int64_t)open;
 	k->v[K_CHURN_RISK] = (int64_t)churn;
 	k->v[K_TOTAL_REVENUE] = revenue;
 	k->v[K_VALID_ORDERS] = (int64_t)orders;
 	k->v[K_KNOWN_CUSTOMERS] = (int64_t)s->ncrm;
-	k->v[K_MOBILE_PCT] = pct(ch[CH_MOBILE], sessions);
-	k->v[K_WEB_PCT] = pct(ch[CH_WEB], sessions);
+	k->v[K_MOBILE_PCT] = kpi_pct(ch[CH_MOBILE], sessions);
+	k->v[K_WEB_PCT] = kpi_pct(ch[CH_WEB], sessions);
 }
 
 /* ---- order of customers: natural order of ids, then bytes */
@@ -330,18 +323,25 @@ static int customer_cmp(const void *a, const void *b, void *ctx)
 	return id_compare(x->id, x->idlen, y->id, y->idlen);
 }
 
-void gold_build(const Silver *s, Gold *g)
+/* The date dimension starts at the first dated fact. */
+static int64_t first_day(const Silver *s)
 {
-	memset(g, 0, sizeof *g);
-	Customer360 *before = customer_360(s, s->as_of - 7);
-	kpis_from(s, before, s->as_of - 7, &g->week_before);
-	free(before);
-	g->c360 = customer_360(s, s->as_of);
-	preferred_methods(s, g->c360);
-	kpis_from(s, g->c360, s->as_of, &g->now);
-	g->nsplit = payment_split(s, s->as_of, &g->split);
-	g->nsplit_before = payment_split(s, s->as_of - 7, &g->split_before);
-	device_weeks(s, g);
+	int64_t first = MOMENT_NULL;
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Table *t = &s->src[i].table;
+		for (size_t r = 0; source_is_fact((SourceId)i) && r < t->n; r++) {
+			const RowHead *h = ROW(t, RowHead, r);
+			int64_t day = fact_day(h);
+			if (!fact_is_late(h, s->as_of) && day != MOMENT_NULL && (first == MOMENT_NULL || day < first))
+				first = day;
+		}
+	}
+	return first;
+}
+
+/* Customer rows in natural order of their ids, and each row's place in it. */
+static void customer_order(const Silver *s, Gold *g)
+{
 	size_t nc = CUSTOMERS(s)->n;
 	g->order = xmalloc((nc + 1) * sizeof *g->order);
 	for (size_t i = 0; i < nc; i++)
@@ -350,27 +350,41 @@ void gold_build(const Silver *s, Gold *g)
 	g->rank = xmalloc((nc + 1) * sizeof *g->rank);
 	for (size_t i = 0; i < nc; i++)
 		g->rank[g->order[i]] = (uint32_t)i;
-	g->first_day = MOMENT_NULL;
-	for (int i = 0; i < SRC_COUNT; i++) {
-		const Table *t = &s->src[i].table;
-		for (size_t r = 0; source_is_fact((SourceId)i) && r < t->n; r++) {
-			const RowHead *h = ROW(t, RowHead, r);
-			int64_t day = fact_day(h);
-			if (fact_is_late(h, s->as_of) || day == MOMENT_NULL)
-				continue;
-			if (g->first_day == MOMENT_NULL || day < g->first_day)
-				g->first_day = day;
-		}
-	}
 }
 
-void gold_free(Gold *g)
+/* The share of the most used payment method, as of a day: KPI_NULL without any payment. */
+static int64_t top_method_share(const Silver *s, int64_t as_of)
 {
-	free(g->split);
-	free(g->split_before);
-	free(g->weeks);
-	free(g->c360);
-	free(g->order);
-	free(g->rank);
+	PaymentSplit *split;
+	size_t n = payment_split(s, as_of, &split);
+	int64_t share = n ? split[0].share : KPI_NULL;
+	free(split);
+	return share;
+}
+
+bool gold_build(const Silver *s, Gold *g, Buf *err)
+{
+	(void)err;
 	memset(g, 0, sizeof *g);
+	g->as_of = s->as_of;
+	g->churn_window_days = s->cfg->churn_window_days;
+	Customer360 *before = customer_360(s, s->as_of - 7);
+	kpis_from(s, before, s->as_of - 7, &g->week_before);
+	free(before);
+	g->c360 = customer_360(s, s->as_of);
+	preferred_methods(s, g->c360);
+	kpis_from(s, g->c360, s->as_of, &g->now);
+	g->nsplit = payment_split(s, s->as_of, &g->split);
+	g->now.v[K_TOP_METHOD_PCT] = g->nsplit ? g->split[0].share : KPI_NULL;
+	g->week_before.v[K_TOP_METHOD_PCT] = top_method_share(s, s->as_of - 7);	/* the method most used then */
+	device_weeks(s, g);
+	customer_order(s, g);
+	g->first_day = first_day(s);
+	for (int i = 0; i < SRC_COUNT; i++)
+		g->src[i] = (GoldTable){&s->src[i].table, s->src[i].dict};
+	g->ncrm = s->ncrm;
+	quality_measure(s, g->quality);
+	g->tables = quality_tables(s, &g->ntables);
+	gold_views(g);
+	return true;
 }

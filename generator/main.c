@@ -19,6 +19,7 @@ enum { EXIT_OK = 0, EXIT_BUILD = 1, EXIT_USAGE = 2 };
 static const char usage_text[] =
 	"usage: c360 build    [--data DIR] [--out DIR] [--as-of YYYY-MM-DD] [--config FILE] [--theme NAME]\n"
 	"                     [--jobs N] [--quiet]\n"
+	"       c360 render   --gold DIR [--out DIR] [--config FILE] [--theme NAME] [--jobs N] [--quiet]\n"
 	"       c360 check    [--data DIR] [--as-of YYYY-MM-DD] [--config FILE] [--jobs N] [--quiet]\n"
 	"       c360 generate --customers N [--seed S] --out DIR\n"
 	"       c360 init     DIR\n"
@@ -28,11 +29,13 @@ static const char help_text[] =
 	"c360 turns five CSV exports (customers, orders, payments, support tickets, web sessions)\n"
 	"into a Customer 360 KPI site and gold CSVs for Power BI.\n\n"
 	"  build     read, clean and model the data; write the site into --out (default site/)\n"
+	"  render    write the site from a folder of gold tables (a build's gold/, or another engine's)\n"
 	"  check     read and clean the data; print the data-quality summary; write nothing\n"
 	"  generate  write N customers of synthetic, deliberately messy exports into --out\n"
 	"  init      make DIR a new report project: configuration, templates and theme to edit\n\n"
 	"options:\n"
 	"  --data DIR        the folder holding the five CSV files (default: the bundled sample)\n"
+	"  --gold DIR        the folder of gold tables to render (docs/gold-schema.md)\n"
 	"  --out DIR         where the site goes (build) or the data goes (generate)\n"
 	"  --as-of DATE      the report date, YYYY-MM-DD (default: the latest event in the data)\n"
 	"  --config FILE     file names, column aliases, date_order, churn_window_days\n"
@@ -42,7 +45,7 @@ static const char help_text[] =
 	"  --jobs N          threads to read with (default: one per processor)\n"
 	"  --quiet           print errors only\n\n"
 	"exit status: 0 success, 1 the input cannot be built, 2 usage error.\n"
-	"See c360(1) for the files written and the cleaning rules.\n";
+	"See c360(1) for the files written, docs/rules.md for the cleaning rules and KPI definitions.\n";
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -81,6 +84,7 @@ static char *resource_dir(const char *rel)
 typedef struct {
 	Config cfg;
 	const char *cmd;
+	const char *gold_dir;	/* render --gold */
 	uint64_t customers, seed;
 	bool have_customers, theme_given;
 	char *owned[4];
@@ -99,16 +103,17 @@ static bool parse_count(const char *s, uint64_t *v)
 
 static int parse_options(int argc, char **argv, Options *o)
 {
-	enum { O_DATA = 256, O_OUT, O_ASOF, O_CONFIG, O_THEME, O_CUSTOMERS, O_SEED, O_QUIET, O_JOBS };
+	enum { O_DATA = 256, O_OUT, O_ASOF, O_CONFIG, O_THEME, O_CUSTOMERS, O_SEED, O_QUIET, O_JOBS, O_GOLD };
 	static const struct option longs[] = {
 		{"data", required_argument, NULL, O_DATA}, {"out", required_argument, NULL, O_OUT},
 		{"as-of", required_argument, NULL, O_ASOF}, {"config", required_argument, NULL, O_CONFIG},
 		{"theme", required_argument, NULL, O_THEME}, {"customers", required_argument, NULL, O_CUSTOMERS},
 		{"seed", required_argument, NULL, O_SEED}, {"quiet", no_argument, NULL, O_QUIET},
-		{"jobs", required_argument, NULL, O_JOBS},
+		{"jobs", required_argument, NULL, O_JOBS}, {"gold", required_argument, NULL, O_GOLD},
 		{NULL, 0, NULL, 0},
 	};
-	bool generating = strcmp(o->cmd, "generate") == 0, checking = strcmp(o->cmd, "check") == 0;
+	bool generating = strcmp(o->cmd, "generate") == 0, checking = strcmp(o->cmd, "check") == 0,
+	     rendering = strcmp(o->cmd, "render") == 0;
 	bool out_given = false;
 	int c;
 	opterr = 0;
@@ -116,6 +121,7 @@ static int parse_options(int argc, char **argv, Options *o)
 	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (c) {
 		case O_DATA: o->cfg.data_dir = optarg; break;
+		case O_GOLD: o->gold_dir = optarg; break;
 		case O_OUT: o->cfg.out_dir = optarg, out_given = true; break;
 		case O_CONFIG: o->cfg.config_file = optarg; break;
 		case O_THEME:
@@ -149,13 +155,16 @@ static int parse_options(int argc, char **argv, Options *o)
 		}
 		bool gen_only = c == O_CUSTOMERS || c == O_SEED, data_only = c == O_DATA || c == O_ASOF ||
 			c == O_CONFIG || c == O_THEME || c == O_QUIET || c == O_JOBS;
-		if ((generating && data_only) || (!generating && gen_only) || (checking && (c == O_OUT || c == O_THEME)))
+		if ((generating && data_only) || (!generating && gen_only) || (checking && (c == O_OUT || c == O_THEME)) ||
+		    (rendering != (c == O_GOLD) && (rendering ? c == O_DATA || c == O_ASOF : c == O_GOLD)))
 			return usage_error("option not valid here", argv[optind - 1]);
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument", argv[optind]);
 	if (generating && (!o->have_customers || !out_given))
 		return usage_error("generate needs --customers N and --out DIR", NULL);
+	if (rendering && !o->gold_dir)
+		return usage_error("render needs --gold DIR", NULL);
 	return EXIT_OK;
 }
 
@@ -185,48 +194,88 @@ static void progress(const char *what)
 		fprintf(stderr, "\r\033[Kc360: %s", what);
 }
 
-static int cmd_build(Options *o)
+/* Everything made from gold, into the staging folder: the gold tables, the charts, the site
+ * and the weekly edition beside it. */
+static bool render(const Gold *g, const Config *cfg, const char *staging, Buf *err)
 {
-	Silver s;
-	Gold g;
-	progress("reading and cleaning");
-	bool ok = silver_load(&s, &o->cfg);
-	progress("");
-	int status = report(&s, o->cfg.quiet);
-	if (!ok || status != EXIT_OK) {
-		fprintf(stderr, "c360: the build stopped; %s is unchanged\n", o->cfg.out_dir);
-		silver_free(&s);
-		return EXIT_BUILD;
-	}
-	progress("computing KPIs");
-	gold_build(&s, &g);
-	progress("");
+	progress("writing gold tables");
+	bool ok = gold_write(g, cfg, staging, err);
+	progress("drawing the charts");
+	ChartSet charts = {0};
+	NumFormat fmt;
+	fmt_init(&fmt, cfg);
+	ok = ok && chart_set_make(&charts, g, &fmt, err);
+	progress("writing the site");
+	ok = ok && site_write(g, cfg, &charts, staging, err);
+	progress("writing the edition");
+	ok = ok && edition_write(g, cfg, &charts, staging, err);
+	chart_set_free(&charts);
+	return ok;
+}
+
+/* The model made into files: staged beside --out and swapped in whole. */
+static int publish(const Options *o, const Gold *g)
+{
 	Buf err = {0};
 	char *staging = NULL;
-	progress("writing gold tables");
-	ok = out_stage(o->cfg.out_dir, &staging, &err) && gold_write(&s, &g, staging, config_threads(&o->cfg), &err);
-	progress("writing the site");
-	ok = ok && site_write(&s, &g, staging, &err);
+	bool ok = out_stage(o->cfg.out_dir, &staging, &err) && render(g, &o->cfg, staging, &err);
 	progress("replacing the previous site");
 	ok = ok && out_commit(o->cfg.out_dir, staging, &err);
-	progress("");
 	progress("");
 	if (!ok) {
 		if (staging)
 			out_abort(staging);
-		fprintf(stderr, "%s", buf_cstr(&err));
-		fprintf(stderr, "c360: the build stopped; %s is unchanged\n", o->cfg.out_dir);
+		fprintf(stderr, "%sc360: the %s stopped; %s is unchanged\n", buf_cstr(&err), o->cmd, o->cfg.out_dir);
 	} else if (isatty(STDERR_FILENO)) {
-		fprintf(stderr, "c360: wrote %s (%zu customers, as of ", o->cfg.out_dir, CUSTOMERS(&s)->n);
 		Buf d = {0};
-		buf_date(&d, s.as_of);
-		fprintf(stderr, "%s)\n", buf_cstr(&d));
+		buf_date(&d, g->as_of);
+		fprintf(stderr, "c360: wrote %s (%zu customers, as of %s)\n", o->cfg.out_dir,
+			g->src[SRC_CUSTOMERS].table->n, buf_cstr(&d));
 		buf_free(&d);
 	}
 	buf_free(&err);
+	return ok ? EXIT_OK : EXIT_BUILD;
+}
+
+/* build: the data stage (silver, then gold), then everything made from gold. */
+static int cmd_build(Options *o)
+{
+	Silver s;
+	Gold g = {0};
+	progress("reading and cleaning");
+	bool ok = silver_load(&s, &o->cfg);
+	progress("");
+	ok = report(&s, o->cfg.quiet) == EXIT_OK && ok;
+	Buf err = {0};
+	if (ok) {
+		progress("computing KPIs");
+		ok = gold_build(&s, &g, &err);
+		progress("");
+	}
+	int status = ok ? publish(o, &g) : EXIT_BUILD;
+	if (!ok)
+		fprintf(stderr, "%sc360: the build stopped; %s is unchanged\n", buf_cstr(&err), o->cfg.out_dir);
+	buf_free(&err);
 	gold_free(&g);
 	silver_free(&s);
-	return ok ? EXIT_OK : EXIT_BUILD;
+	return status;
+}
+
+/* render: everything made from gold, the gold read from a folder (another engine's, or a build's). */
+static int cmd_render(Options *o)
+{
+	Gold g;
+	Buf rep = {0};
+	progress("reading gold tables");
+	bool ok = gold_read(o->gold_dir, &g, &rep, o->cfg.quiet);
+	progress("");
+	fputs(buf_cstr(&rep), stderr);
+	buf_free(&rep);
+	int status = ok ? publish(o, &g) : EXIT_BUILD;
+	if (!ok)
+		fprintf(stderr, "c360: the render stopped; %s is unchanged\n", o->cfg.out_dir);
+	gold_free(&g);
+	return status;
 }
 
 static int cmd_check(Options *o)
@@ -235,7 +284,12 @@ static int cmd_check(Options *o)
 	silver_load(&s, &o->cfg);
 	int status = report(&s, o->cfg.quiet);
 	Buf b = {0};
-	quality_summary(&b, &s);
+	SourceQuality q[SRC_COUNT];
+	size_t nt;
+	quality_measure(&s, q);
+	TableQuality *t = quality_tables(&s, &nt);
+	quality_summary(&b, q, t, nt, s.as_of);
+	free(t);
 	fwrite(b.p, 1, b.len, stdout);
 	buf_free(&b);
 	silver_free(&s);
@@ -252,7 +306,9 @@ static const char project_config[] =
 	"# email_from = Customer 360 <bi@example.com>   # the weekly e-mail's sender\n"
 	"# email_to = leadership@example.com\n"
 	"# date_order = day-first        # or month-first, when no date column shows which\n"
-	"# churn_window_days = 90\n\n"
+	"# churn_window_days = 90\n"
+	"# thousands_separator = ,     # how pages write 1,234.56; \" \" for a space\n"
+	"# currency = EUR               # or a symbol: €\n\n"
 	"[files]\n"
 	"# customers = crm_export.csv\n\n"
 	"[columns]\n"
@@ -314,7 +370,7 @@ int main(int argc, char **argv)
 	}
 	Options o = {.cmd = argv[1], .seed = 1};
 	config_defaults(&o.cfg);
-	if (strcmp(o.cmd, "build") && strcmp(o.cmd, "check") && strcmp(o.cmd, "generate"))
+	if (strcmp(o.cmd, "build") && strcmp(o.cmd, "check") && strcmp(o.cmd, "generate") && strcmp(o.cmd, "render"))
 		return usage_error("unknown command", o.cmd);
 	int status = parse_options(argc, argv, &o);
 	if (status != EXIT_OK)
@@ -343,6 +399,8 @@ int main(int argc, char **argv)
 		o.cfg.data_dir = o.owned[0] = resource_dir("data/sample");
 	if (strcmp(o.cmd, "build") == 0)
 		status = cmd_build(&o);
+	else if (strcmp(o.cmd, "render") == 0)
+		status = cmd_render(&o);
 	else if (strcmp(o.cmd, "check") == 0)
 		status = cmd_check(&o);
 	else

@@ -1,94 +1,122 @@
-/* quality.c — the data-quality report: conservation, quarantine, flags, date-order decisions. */
+/* quality.c — the data-quality measures, counted once from silver: conservation, quarantine,
+ * flags, date-order decisions; data_quality.csv and the `c360 check` summary from them. */
 #include "c360.h"
+
+const char *const source_status_name[STATUS_COUNT] = {"loaded", "missing", "empty", "left out"};
 
 static const char *const basis_name[] = {"column", "dataset", "config"};
 static const char *const order_name[] = {"day-first", "month-first"};
+static const char *const evidence_name[] = {[EVIDENCE_DAY_FIRST] = "day_first", [EVIDENCE_MONTH_FIRST] = "month_first"};
 
-const char *source_status(const Source *src)
+void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 {
-	return !src->present ? "missing" : !src->have_header ? "empty" : src->left_out ? "left out" : "loaded";
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		SourceQuality *m = &q[i];
+		*m = (SourceQuality){.file = config_file_of(s->cfg, (SourceId)i),
+				     .status = !src->present ? STATUS_MISSING : !src->have_header ? STATUS_EMPTY
+					       : src->left_out ? STATUS_LEFT_OUT : STATUS_LOADED,
+				     .rows_read = src->rows_read, .blank_lines = src->blank_lines,
+				     .silver_rows = silver_rows(s, (SourceId)i), .quarantined_rows = src->nquarantine,
+				     .after_as_of = src->after_as_of, .order = src->order, .basis = src->basis,
+				     .ambiguous = src->ambiguous, .quarantine = src->quarantine, .nquarantine = src->nquarantine};
+		if (i == SRC_CUSTOMERS)
+			m->inferred = src->table.n - s->ncrm;
+		memcpy(m->reason, src->reason_count, sizeof m->reason);
+		memcpy(m->flag, src->flag_count, sizeof m->flag);
+		const uint64_t *e = src->basis == BASIS_DATASET ? s->dataset_evidence : src->evidence;
+		m->evidence[EVIDENCE_DAY_FIRST] = e[EVIDENCE_DAY_FIRST];
+		m->evidence[EVIDENCE_MONTH_FIRST] = e[EVIDENCE_MONTH_FIRST];
+	}
 }
 
-void source_why(Buf *b, const Silver *s, SourceId id)
+TableQuality *quality_tables(const Silver *s, size_t *n)
 {
-	const Source *src = &s->src[id];
-	const char *slash = src->path ? strrchr(src->path, '/') : NULL;
-	const char *file = slash ? slash + 1 : src->path ? src->path : config_file_of(s->cfg, id);
-	if (!src->present)
-		buf_printf(b, "%s is missing", file);
-	else if (!src->have_header)
-		buf_printf(b, "%s is empty", file);
-	else if (src->left_out)
-		buf_printf(b, "%s was left out: its required column \"%s\" is missing", file, src->left_out);
+	TableQuality *t = xcalloc(s->nraw + 1, sizeof *t);
+	for (size_t i = 0; i < s->nraw; i++) {
+		const RawTable *r = &s->raw[i];
+		t[i] = (TableQuality){r->def->name, r->def->file, r->present ? STATUS_LOADED : STATUS_MISSING, r->rows_read,
+				      r->blank_lines, r->loaded, r->quarantine, r->nquarantine};
+	}
+	*n = s->nraw;
+	return t;
 }
 
-static uint64_t quarantined(const Source *src)
+void source_why(Buf *b, const SourceQuality *q)
 {
-	return (uint64_t)src->nquarantine;
+	if (q->status == STATUS_MISSING)
+		buf_printf(b, "%s is missing", q->file);
+	else if (q->status == STATUS_EMPTY)
+		buf_printf(b, "%s is empty", q->file);
+	else if (q->status == STATUS_LEFT_OUT)
+		buf_printf(b, "%s was left out: a column it needs is missing", q->file);
 }
 
 /* "column evidence: 6 day-first, 0 month-first; 2 ambiguous values" */
-static void order_detail(Buf *b, const Silver *s, const Source *src)
+static void order_detail(Buf *b, const SourceQuality *q)
 {
-	const uint64_t *e = src->basis == BASIS_DATASET ? s->dataset_evidence : src->evidence;
-	if (src->basis == BASIS_CONFIG)
+	if (q->basis == BASIS_CONFIG)
 		buf_puts(b, "no day/month evidence in the dataset; date_order from the configuration");
 	else
-		buf_printf(b, "%s evidence: %llu day-first, %llu month-first", basis_name[src->basis],
-			   (unsigned long long)e[EVIDENCE_DAY_FIRST], (unsigned long long)e[EVIDENCE_MONTH_FIRST]);
-	buf_printf(b, "; %llu ambiguous values", (unsigned long long)src->ambiguous);
+		buf_printf(b, "%s evidence: %llu day-first, %llu month-first", basis_name[q->basis],
+			   (unsigned long long)q->evidence[EVIDENCE_DAY_FIRST],
+			   (unsigned long long)q->evidence[EVIDENCE_MONTH_FIRST]);
+	buf_printf(b, "; %llu ambiguous values", (unsigned long long)q->ambiguous);
 }
 
-static void row(Buf *b, const Source *src, const char *measure, const char *item, uint64_t value)
+static void row(Buf *b, const char *source, const char *measure, const char *item, uint64_t value)
 {
-	buf_printf(b, "%s,%s,%s,%llu,\n", src->def->name, measure, item, (unsigned long long)value);
+	buf_printf(b, "%s,%s,%s,%llu,\n", source, measure, item, (unsigned long long)value);
 }
 
-/* A [tables] file: rows read = rows in the table + rows quarantined. */
-static void raw_table_rows(Buf *b, const RawTable *t)
+/* A file read as a SQL table: rows read = rows in the table + rows quarantined. */
+static void table_rows(Buf *b, const TableQuality *t)
 {
-	const char *name = t->def->name;
-	buf_printf(b, "%s,status,,%s,", name, t->present ? "loaded" : "missing");
-	csv_field(b, t->def->file, strlen(t->def->file));
-	buf_printf(b, "\n%s,rows_read,,%llu,\n%s,blank_lines,,%llu,\n%s,table_rows,,%llu,\n%s,quarantined_rows,,%zu,\n", name,
-		   (unsigned long long)t->rows_read, name, (unsigned long long)t->blank_lines, name,
-		   (unsigned long long)t->loaded, name, t->nquarantine);
-	buf_printf(b, "%s,conservation,,%s,rows_read = table_rows + quarantined_rows\n", name,
-		   t->rows_read == t->loaded + t->nquarantine ? "ok" : "broken");
+	buf_printf(b, "%s,status,,%s,", t->name, source_status_name[t->status]);
+	csv_field(b, t->file, strlen(t->file));
+	buf_putc(b, '\n');
+	row(b, t->name, "rows_read", "", t->rows_read);
+	row(b, t->name, "blank_lines", "", t->blank_lines);
+	row(b, t->name, "table_rows", "", t->table_rows);
+	row(b, t->name, "quarantined_rows", "", t->nquarantine);
+	buf_printf(b, "%s,conservation,,%s,rows_read = table_rows + quarantined_rows\n", t->name,
+		   t->rows_read == t->table_rows + t->nquarantine ? "ok" : "broken");
 }
 
-void quality_table(Buf *b, const Silver *s)
+void quality_table(Buf *b, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt)
 {
 	Buf detail = {0};
-	buf_puts(b, "source,measure,item,value,detail\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
-		const Source *src = &s->src[i];
-		buf_printf(b, "%s,status,,%s,", src->def->name, source_status(src));
-		const char *file = config_file_of(s->cfg, (SourceId)i);
-		csv_field(b, file, strlen(file));
+		const SourceQuality *m = &q[i];
+		const char *name = source_defs[i].name;
+		buf_printf(b, "%s,status,,%s,", name, source_status_name[m->status]);
+		csv_field(b, m->file, strlen(m->file));
 		buf_putc(b, '\n');
-		row(b, src, "rows_read", "", src->rows_read);
-		row(b, src, "blank_lines", "", src->blank_lines);
-		row(b, src, "silver_rows", "", silver_rows(s, (SourceId)i));
+		row(b, name, "rows_read", "", m->rows_read);
+		row(b, name, "blank_lines", "", m->blank_lines);
+		row(b, name, "silver_rows", "", m->silver_rows);
 		if (i == SRC_CUSTOMERS)
-			row(b, src, "inferred_customers", "", src->table.n - s->ncrm);
-		row(b, src, "quarantined_rows", "", quarantined(src));
+			row(b, name, "inferred_customers", "", m->inferred);
+		row(b, name, "quarantined_rows", "", m->quarantined_rows);
 		for (int r = 0; r < D_NREASONS; r++)
-			row(b, src, "quarantined", diag_info[D_FIRST_REASON + r].name, src->reason_count[r]);
+			row(b, name, "quarantined", diag_info[D_FIRST_REASON + r].name, m->reason[r]);
 		for (int f = 0; f < D_NFLAGS; f++)
-			row(b, src, "flagged", diag_info[D_FIRST_FLAG + f].name, src->flag_count[f]);
-		row(b, src, "after_as_of", "", src->after_as_of);
+			row(b, name, "flagged", diag_info[D_FIRST_FLAG + f].name, m->flag[f]);
+		row(b, name, "after_as_of", "", m->after_as_of);
 		detail.len = 0;
-		order_detail(&detail, s, src);
-		buf_printf(b, "%s,date_order,%s,%s,", src->def->name, src->def->cols[src->def->date_col],
-			   order_name[src->order]);
+		order_detail(&detail, m);
+		const char *column = source_defs[i].cols[source_defs[i].date_col];
+		buf_printf(b, "%s,date_order,%s,%s,", name, column, order_name[m->order]);
 		csv_field(b, detail.p, detail.len);
-		buf_putc(b, '\n');
-		buf_printf(b, "%s,conservation,,%s,rows_read = silver_rows + quarantined_rows\n", src->def->name,
-			   src->rows_read == silver_rows(s, (SourceId)i) + quarantined(src) ? "ok" : "broken");
+		buf_printf(b, "\n%s,date_basis,%s,%s,\n", name, column, basis_name[m->basis]);
+		for (int e = EVIDENCE_DAY_FIRST; e <= EVIDENCE_MONTH_FIRST; e++)
+			row(b, name, "date_evidence", evidence_name[e], m->evidence[e]);
+		row(b, name, "date_evidence", "ambiguous", m->ambiguous);
+		buf_printf(b, "%s,conservation,,%s,rows_read = silver_rows + quarantined_rows\n", name,
+			   m->rows_read == m->silver_rows + m->quarantined_rows ? "ok" : "broken");
 	}
-	for (size_t i = 0; i < s->nraw; i++)
-		raw_table_rows(b, &s->raw[i]);
+	for (size_t i = 0; i < nt; i++)
+		table_rows(b, &t[i]);
 	buf_free(&detail);
 }
 
@@ -105,37 +133,35 @@ static void summary_counts(Buf *b, const char *title, int first, int n, const ui
 		buf_putc(b, '\n');
 }
 
-void quality_summary(Buf *b, const Silver *s)
+void quality_summary(Buf *b, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt, int64_t as_of)
 {
 	buf_puts(b, "source             status   rows read  blank   silver  quarantined  after as-of\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
-		const Source *src = &s->src[i];
-		buf_printf(b, "%-18s %-8s %9llu %6llu %8zu %12llu %12llu\n", src->def->name, source_status(src),
-			   (unsigned long long)src->rows_read, (unsigned long long)src->blank_lines,
-			   silver_rows(s, (SourceId)i),
-			   (unsigned long long)quarantined(src), (unsigned long long)src->after_as_of);
+		const SourceQuality *m = &q[i];
+		buf_printf(b, "%-18s %-8s %9llu %6llu %8llu %12llu %12llu\n", source_defs[i].name, source_status_name[m->status],
+			   (unsigned long long)m->rows_read, (unsigned long long)m->blank_lines,
+			   (unsigned long long)m->silver_rows, (unsigned long long)m->quarantined_rows,
+			   (unsigned long long)m->after_as_of);
 	}
-	for (size_t i = 0; i < s->nraw; i++) {
-		const RawTable *t = &s->raw[i];
-		buf_printf(b, "%-18s %-8s %9llu %6llu %8llu %12zu   (a table for SQL)\n", t->def->name,
-			   t->present ? "loaded" : "missing", (unsigned long long)t->rows_read,
-			   (unsigned long long)t->blank_lines, (unsigned long long)t->loaded, t->nquarantine);
-	}
+	for (size_t i = 0; i < nt; i++)
+		buf_printf(b, "%-18s %-8s %9llu %6llu %8llu %12zu   (a table for SQL)\n", t[i].name,
+			   source_status_name[t[i].status], (unsigned long long)t[i].rows_read,
+			   (unsigned long long)t[i].blank_lines, (unsigned long long)t[i].table_rows, t[i].nquarantine);
 	buf_putc(b, '\n');
 	for (int i = 0; i < SRC_COUNT; i++) {
-		const Source *src = &s->src[i];
-		if (!src->present)
+		const SourceQuality *m = &q[i];
+		if (m->status == STATUS_MISSING)
 			continue;
-		buf_printf(b, "%s\n", src->def->name);
-		summary_counts(b, "  quarantined: ", D_FIRST_REASON, D_NREASONS, src->reason_count);
-		summary_counts(b, "  flagged: ", D_FIRST_FLAG, D_NFLAGS, src->flag_count);
-		buf_printf(b, "  %s: %s (", src->def->cols[src->def->date_col], order_name[src->order]);
-		order_detail(b, s, src);
+		buf_printf(b, "%s\n", source_defs[i].name);
+		summary_counts(b, "  quarantined: ", D_FIRST_REASON, D_NREASONS, m->reason);
+		summary_counts(b, "  flagged: ", D_FIRST_FLAG, D_NFLAGS, m->flag);
+		buf_printf(b, "  %s: %s (", source_defs[i].cols[source_defs[i].date_col], order_name[m->order]);
+		order_detail(b, m);
 		buf_puts(b, ")\n");
 	}
-	if (s->as_of != MOMENT_NULL) {
+	if (as_of != MOMENT_NULL) {
 		buf_puts(b, "\nas of ");
-		buf_date(b, s->as_of);
+		buf_date(b, as_of);
 		buf_putc(b, '\n');
 	}
 }

@@ -13,18 +13,24 @@ static Template *load_template(const char *dir, const char *file, Buf *err)
 	return t;
 }
 
-/* Every templates/NAME.md, by NAME: pages and the partials they include. */
+/* Every templates/NAME.md, by NAME: pages and the partials they include; and every
+ * templates/NAME.html, by NAME.html: fragments of HTML pages put in whole (the KPI cards). */
 static bool load_templates(Site *site, const char *dir)
 {
 	size_t n;
-	char **names = dir_list(dir, ".md", &n, site->err);
+	char **names = dir_list(dir, NULL, &n, site->err);
 	bool ok = names != NULL;
 	for (size_t i = 0; i < n; i++) {
-		Template *t = load_template(dir, names[i], site->err);
-		ok &= t != NULL;
-		names[i][strlen(names[i]) - 3] = '\0';
-		if (t)
-			tpl_set_add(&site->tpl, names[i], t);
+		size_t len = strlen(names[i]);
+		bool md = len > 3 && strcmp(names[i] + len - 3, ".md") == 0;
+		if (md || (len > 5 && strcmp(names[i] + len - 5, ".html") == 0)) {
+			Template *t = load_template(dir, names[i], site->err);
+			ok &= t != NULL;
+			if (md)
+				names[i][len - 3] = '\0';
+			if (t)
+				tpl_set_add(&site->tpl, names[i], t);
+		}
 		free(names[i]);
 	}
 	free(names);
@@ -58,27 +64,40 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 		buf_puts(&root, "../");
 	v_set(a, data, "root", v_str(a, root.p ? root.p : "", root.len));
 	buf_free(&root);
-	v_set(a, data, "as_of", v_num(a, V_DATE, site->s->as_of));
-	v_set(a, data, "week_before", v_num(a, V_DATE, site->s->as_of - 7));
-	v_set(a, data, "site_title", v_cstr(a, site->s->cfg->title ? site->s->cfg->title : "Customer 360"));
+	v_set(a, data, "as_of", v_num(a, V_DATE, site->g->as_of));
+	v_set(a, data, "week_before", v_num(a, V_DATE, site->g->week_before.as_of));
+	v_set(a, data, "site_title", v_cstr(a, site->cfg->title ? site->cfg->title : "Customer 360"));
 	v_set(a, data, "version", v_cstr(a, C360_VERSION));
-	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->s->cfg->churn_window_days));
+	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->g->churn_window_days));
+}
+
+Value *page_fragment(const Site *site, PageWork *w, const char *path, const char *name, Value *data)
+{
+	const Template *t = tpl_set_get(&site->tpl, name, strlen(name));
+	if (!t) {
+		buf_printf(&w->err, "%s/%s: error: no such template\n", site->cfg->templates_dir, name);
+		return v_str(&w->arena, NULL, 0);
+	}
+	page_globals(site, w, data, path);
+	w->scratch.len = 0;
+	tpl_render(t, data, ESC_HTML, &site->tpl, NULL, &site->fmt, &w->scratch, &w->err);
+	return v_raw(&w->arena, w->scratch.p ? w->scratch.p : "", w->scratch.len);
 }
 
 bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
 {
 	const Template *t = tpl_set_get(&site->tpl, tpl_name, strlen(tpl_name));
 	if (!t) {
-		buf_printf(&w->err, "%s/%s.md: error: no such template\n", site->s->cfg->templates_dir, tpl_name);
+		buf_printf(&w->err, "%s/%s.md: error: no such template\n", site->cfg->templates_dir, tpl_name);
 		return false;
 	}
 	page_globals(site, w, data, path);
 	w->md.len = w->html.len = w->page.len = 0;
 	w->raws.n = 0;
-	bool ok = tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &w->md, &w->err);
+	bool ok = tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &site->fmt, &w->md, &w->err);
 	md_render(w->md.p ? w->md.p : "", w->md.len, &w->raws, &w->arena, &w->html);
 	v_set(&w->arena, data, "body", v_raw(&w->arena, w->html.p ? w->html.p : "", w->html.len));
-	ok &= tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &w->page, &w->err);
+	ok &= tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, &w->err);
 	return ok && out_write_file(site->dir, path, &w->page, &w->err);
 }
 
@@ -86,7 +105,7 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 
 static bool load_theme(Site *site)
 {
-	const Config *cfg = site->s->cfg;
+	const Config *cfg = site->cfg;
 	char *dir = path_join(cfg->themes_dir, cfg->theme);
 	site->layout = load_template(dir, "layout.html", site->err);
 	bool ok = site->layout && out_mkdir(site->dir, "assets", site->err) &&
@@ -96,23 +115,14 @@ static bool load_theme(Site *site)
 	return ok;
 }
 
-bool site_write(const Silver *s, const Gold *g, const char *dir, Buf *err)
+bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err)
 {
-	Site site = {.s = s, .g = g, .dir = dir, .err = err, .threads = config_threads(s->cfg),
-		     .by_value = customers_by_value(g, CUSTOMERS(s)->n)};
+	Site site = {.g = g, .cfg = cfg, .charts = charts, .dir = dir, .err = err, .threads = config_threads(cfg)};
+	fmt_init(&site.fmt, cfg);
 	md_init();
-	bool ok = load_templates(&site, s->cfg->templates_dir) && load_theme(&site);
-	ok = ok && site_dashboard(&site) && site_edition(&site) && site_quality(&site) && site_segments(&site) &&
-	     site_customers(&site);
-	for (size_t i = 0; i < site.ncharts; i++) {
-		free(site.charts[i].id);
-		free(site.charts[i].title);
-		chart_plot_free(site.charts[i].plot);
-		buf_free(&site.charts[i].png);
-	}
-	free(site.by_value);
+	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site);
+	ok = ok && site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_customers(&site);
 	tpl_set_free(&site.tpl);
 	tpl_free(site.layout);
-	site_facts_free(&site);
 	return ok;
 }

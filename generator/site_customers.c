@@ -13,45 +13,6 @@
 #define TOP_CUSTOMERS 100	/* rows of the list on customers/index.html */
 #define RECORDS_PER_FILE 1000	/* search records per script file */
 
-/* ---- facts by customer, latest first */
-
-static int latest_first(const void *a, const void *b, void *ctx)
-{
-	const Table *t = ctx;
-	const RowHead *x = ROW(t, RowHead, *(const uint32_t *)a), *y = ROW(t, RowHead, *(const uint32_t *)b);
-	if (x->when != y->when)
-		return x->when == MOMENT_NULL ? 1 : y->when == MOMENT_NULL ? -1 : x->when > y->when ? -1 : 1;
-	return x->line > y->line ? -1 : x->line < y->line;
-}
-
-static void group_facts(const Silver *s, SourceId id, ByCustomer *bc)
-{
-	const Table *t = &s->src[id].table;
-	size_t nc = CUSTOMERS(s)->n;
-	bc->start = xcalloc(nc + 2, sizeof *bc->start);
-	bc->row = xmalloc((t->n + 1) * sizeof *bc->row);
-	for (size_t i = 0; i < t->n; i++)
-		if (!fact_is_late(ROW(t, RowHead, i), s->as_of))
-			bc->start[ROW(t, RowHead, i)->customer + 2]++;
-	for (size_t c = 0; c < nc; c++)
-		bc->start[c + 2] += bc->start[c + 1];
-	for (size_t i = 0; i < t->n; i++) {	/* counting sort: start[c + 1] is where c's next row goes */
-		const RowHead *h = ROW(t, RowHead, i);
-		if (!fact_is_late(h, s->as_of))
-			bc->row[bc->start[h->customer + 1]++] = (uint32_t)i;
-	}
-	for (size_t c = 0; c < nc; c++)
-		qsort_r(bc->row + bc->start[c], bc->start[c + 1] - bc->start[c], sizeof *bc->row, latest_first, (void *)t);
-}
-
-void site_facts_free(Site *site)
-{
-	for (int i = 0; i < SRC_COUNT; i++) {
-		free(site->by[i].start);
-		free(site->by[i].row);
-	}
-}
-
 void customer_page_path(Buf *b, const RowHead *c)
 {
 	buf_printf(b, "customers/%02x/", (unsigned)(hash_bytes(c->id, c->idlen) >> 56));
@@ -61,116 +22,84 @@ void customer_page_path(Buf *b, const RowHead *c)
 
 /* ---- one customer's page */
 
-static const char *label_of(const Site *site, SourceId src, int col, uint32_t v)
+/* A fact's value for a customer page, by its fact table's description. */
+static Value *fact_value(const Site *site, Arena *a, SourceId src, const FactCol *fc, const RowHead *h)
 {
-	return site->s->src[src].dict[col].label[v];
+	const char *row = (const char *)h;
+	size_t at = source_defs[src].rule[fc->col].at;
+	switch (fc->kind) {
+	case FC_MONEY: {
+		int64_t cents = *(const int64_t *)(const void *)(row + at);
+		return v_num(a, V_MONEY, cents == AMOUNT_NULL ? KPI_NULL : cents);
+	}
+	case FC_LABEL:
+		return v_cstr(a, gold_label(site->g, src, fc->col, *(const uint32_t *)(const void *)(row + at)));
+	case FC_RULE:
+		return v_bool(a, fc->rule(h));
+	case FC_CHANNEL:
+		return v_cstr(a, channel_label[device_channel(*(const uint32_t *)(const void *)(row + at))]);
+	}
+	return v_str(a, NULL, 0);
 }
 
-/* The facts of a customer for one history table: the latest LIST_ROWS, and how many more. */
-static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, uint32_t c, const char *key)
+/* A customer's facts of one source: the latest LIST_ROWS, how many there are, and how many more. */
+static void history(const Site *site, PageWork *w, Value *data, SourceId src, uint32_t c)
 {
 	Arena *a = &w->arena;
-	const ByCustomer *bc = &site->by[src];
-	const Table *t = &site->s->src[src].table;
+	const FactTable *ft = &fact_tables[src];
+	const ByCustomer *bc = &site->g->by[src];
+	const Table *t = site->g->src[src].table;
 	uint32_t n = bc->start[c + 1] - bc->start[c];
-	Value *list = v_set(a, data, key, v_list(a));
+	Value *list = v_set(a, data, ft->key, v_list(a));
 	char more_key[32], count_key[32];
-	snprintf(more_key, sizeof more_key, "%s_more", key);
-	snprintf(count_key, sizeof count_key, "%s_count", key);
+	snprintf(more_key, sizeof more_key, "%s_more", ft->key);
+	snprintf(count_key, sizeof count_key, "%s_count", ft->key);
 	v_set(a, data, arena_strndup(a, more_key, strlen(more_key)), v_num(a, V_INT, n > LIST_ROWS ? n - LIST_ROWS : 0));
 	v_set(a, data, arena_strndup(a, count_key, strlen(count_key)), v_num(a, V_INT, n));
 	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
 		Value *o = v_push(a, list, v_obj(a));
 		v_set(a, o, "id", v_str(a, h->id, h->idlen));
-		if (site->s->src[src].def->timestamp && h->when != MOMENT_NULL) {
+		if (source_defs[src].timestamp && h->when != MOMENT_NULL) {
 			char text[DATE_TEXT_MAX];
 			v_set(a, o, "date", v_str(a, text, date_format(text, h->when, true)));
 		} else {
-			v_set(a, o, "date", v_num(a, V_DATE, h->when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(h->when)));
+			v_set(a, o, "date", v_num(a, V_DATE, fact_day(h)));
 		}
 		v_set(a, o, "line", v_num(a, V_INT, h->line));
-		switch (src) {
-		case SRC_ORDERS: {
-			const Order *x = (const Order *)h;
-			v_set(a, o, "amount", v_num(a, V_MONEY, x->cents == AMOUNT_NULL ? KPI_NULL : x->cents));
-			v_set(a, o, "status", v_cstr(a, label_of(site, src, OR_STATUS, x->status)));
-			v_set(a, o, "valid", v_bool(a, order_is_valid(x)));
-			break;
-		}
-		case SRC_PAYMENTS: {
-			const Payment *x = (const Payment *)h;
-			v_set(a, o, "amount", v_num(a, V_MONEY, x->cents == AMOUNT_NULL ? KPI_NULL : x->cents));
-			v_set(a, o, "method", v_cstr(a, label_of(site, src, PA_METHOD, x->method)));
-			v_set(a, o, "status", v_cstr(a, label_of(site, src, PA_STATUS, x->status)));
-			break;
-		}
-		case SRC_TICKETS: {
-			const Ticket *x = (const Ticket *)h;
-			v_set(a, o, "issue", v_cstr(a, label_of(site, src, TI_ISSUE, x->issue)));
-			v_set(a, o, "status", v_cstr(a, label_of(site, src, TI_STATUS, x->status)));
-			v_set(a, o, "open", v_bool(a, ticket_is_open(x)));
-			break;
-		}
-		case SRC_SESSIONS: {
-			const Session *x = (const Session *)h;
-			v_set(a, o, "page", v_cstr(a, label_of(site, src, SE_PAGE, x->page)));
-			v_set(a, o, "device", v_cstr(a, label_of(site, src, SE_DEVICE, x->device)));
-			v_set(a, o, "channel", v_cstr(a, channel_label[device_channel(x->device)]));
-			break;
-		}
-		case SRC_CUSTOMERS:
-		case SRC_COUNT:
-			break;
-		}
+		for (int f = 0; f < ft->ncols; f++)
+			v_set(a, o, ft->cols[f].key, fact_value(site, a, src, &ft->cols[f], h));
 	}
-	return list;
 }
 
 /* The lifecycle: signup → browse → order → pay → complaint, each with its first date. The
  * exports carry no signup date: signup is when the customer is first seen in any of them. */
 static Value *timeline(const Site *site, PageWork *w, uint32_t c)
 {
-	static const struct { const char *stage, *one, *many; SourceId src; } stages[] = {
-		{"Browse", "session", "sessions", SRC_SESSIONS}, {"Order", "valid order", "valid orders", SRC_ORDERS},
-		{"Pay", "successful payment", "successful payments", SRC_PAYMENTS},
-		{"Complaint", "ticket", "tickets", SRC_TICKETS},
+	static const struct { const char *stage, *one, *many; } stages[LC_COUNT] = {
+		[LC_BROWSE] = {"Browse", "session", "sessions"}, [LC_ORDER] = {"Order", "valid order", "valid orders"},
+		[LC_PAY] = {"Pay", "successful payment", "successful payments"},
+		[LC_COMPLAINT] = {"Complaint", "ticket", "tickets"},
 	};
-	int64_t first[4], seen = MOMENT_NULL;
-	uint32_t count[4] = {0};
-	for (int k = 0; k < 4; k++) {
-		const ByCustomer *bc = &site->by[stages[k].src];
-		const Table *t = &site->s->src[stages[k].src].table;
-		first[k] = MOMENT_NULL;
-		for (uint32_t i = bc->start[c]; i < bc->start[c + 1]; i++) {
-			const RowHead *h = ROW(t, RowHead, bc->row[i]);
-			if ((stages[k].src == SRC_ORDERS && !order_is_valid((const Order *)h)) ||
-			    (stages[k].src == SRC_PAYMENTS && ((const Payment *)h)->status != PS_SUCCESS))
-				continue;
-			count[k]++;
-			if (h->when != MOMENT_NULL && (first[k] == MOMENT_NULL || h->when < first[k]))
-				first[k] = h->when;
-		}
-		if (first[k] != MOMENT_NULL && (seen == MOMENT_NULL || first[k] < seen))
-			seen = first[k];
-	}
+	Lifecycle lc;
+	gold_lifecycle(site->g, c, &lc);
 	Buf *b = &w->scratch;
 	b->len = 0;
 	buf_puts(b, "<ol class=\"timeline\">\n<li class=\"");
-	buf_puts(b, seen == MOMENT_NULL ? "todo\"><span class=\"stage\">Signup</span> <span class=\"when\">no dated event"
-					 : "done\"><span class=\"stage\">Signup</span> <span class=\"when\">first seen ");
-	if (seen != MOMENT_NULL)
-		buf_date(b, date_floor_day(seen));
+	buf_puts(b, lc.seen == MOMENT_NULL ? "todo\"><span class=\"stage\">Signup</span> <span class=\"when\">no dated event"
+					    : "done\"><span class=\"stage\">Signup</span> <span class=\"when\">first seen ");
+	if (lc.seen != MOMENT_NULL)
+		buf_date(b, date_floor_day(lc.seen));
 	buf_puts(b, "</span></li>\n");
-	for (int k = 0; k < 4; k++) {
-		buf_printf(b, "<li class=\"%s\"><span class=\"stage\">%s</span> <span class=\"when\">", count[k] ? "done" : "todo",
-			   stages[k].stage);
-		if (first[k] != MOMENT_NULL)
-			buf_date(b, date_floor_day(first[k]));
+	for (int k = 0; k < LC_COUNT; k++) {
+		buf_printf(b, "<li class=\"%s\"><span class=\"stage\">%s</span> <span class=\"when\">",
+			   lc.count[k] ? "done" : "todo", stages[k].stage);
+		if (lc.first[k] != MOMENT_NULL)
+			buf_date(b, date_floor_day(lc.first[k]));
 		else
-			buf_puts(b, count[k] ? "undated" : "not yet");
-		buf_printf(b, "</span> <span class=\"count\">%u %s</span></li>\n", count[k],
-			   count[k] == 1 ? stages[k].one : stages[k].many);
+			buf_puts(b, lc.count[k] ? "undated" : "not yet");
+		buf_printf(b, "</span> <span class=\"count\">%u %s</span></li>\n", lc.count[k],
+			   lc.count[k] == 1 ? stages[k].one : stages[k].many);
 	}
 	buf_puts(b, "</ol>\n");
 	return v_raw(&w->arena, b->p, b->len);
@@ -179,44 +108,40 @@ static Value *timeline(const Site *site, PageWork *w, uint32_t c)
 static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
 {
 	Arena *a = &w->arena;
-	const Customer *cu = ROW(CUSTOMERS(site->s), Customer, c);
-	const Customer360 *x = &site->g->c360[c];
+	const Gold *g = site->g;
+	const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
+	const Customer360 *x = &g->c360[c];
 	v_set(a, d, "id", v_str(a, cu->h.id, cu->h.idlen));
 	v_set(a, d, "name", v_cstr(a, cu->name));
 	v_set(a, d, "title", cu->name ? v_cstr(a, cu->name) : v_str(a, cu->h.id, cu->h.idlen));
 	v_set(a, d, "email", v_cstr(a, cu->email));
 	v_set(a, d, "gender", v_cstr(a, gender_label[cu->gender]));
-	v_set(a, d, "dob", v_num(a, V_DATE, cu->h.when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(cu->h.when)));
+	v_set(a, d, "dob", v_num(a, V_DATE, fact_day(&cu->h)));
 	v_set(a, d, "location", v_cstr(a, cu->location));
 	v_set(a, d, "in_crm", v_bool(a, cu->in_crm));
 	v_set(a, d, "crm_line", v_num(a, V_INT, cu->h.line));
-	v_set(a, d, "segment", v_cstr(a, segment_label[x->segment]));
-	v_set(a, d, "segment_slug", v_cstr(a, segment_slug(x->segment)));
+	v_set(a, d, "segment", v_cstr(a, segment_defs[x->segment].label));
+	v_set(a, d, "segment_slug", v_cstr(a, segment_defs[x->segment].slug));
 	v_set(a, d, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
-	v_set(a, d, "average_order_value",
-	      v_num(a, V_MONEY, x->valid_orders ? (2 * x->lifetime_cents + x->valid_orders) / (2 * (int64_t)x->valid_orders)
-						: KPI_NULL));
+	v_set(a, d, "average_order_value", v_num(a, V_MONEY, x->average_cents));
 	v_set(a, d, "valid_orders", v_num(a, V_INT, x->valid_orders));
 	v_set(a, d, "open_tickets", v_num(a, V_INT, x->open_tickets));
 	v_set(a, d, "first_order", v_num(a, V_DATE, x->first_order));
 	v_set(a, d, "last_order", v_num(a, V_DATE, x->last_order));
-	v_set(a, d, "days_since_last_order",
-	      v_num(a, V_INT, x->last_order == MOMENT_NULL ? KPI_NULL : site->s->as_of - x->last_order));
+	v_set(a, d, "days_since_last_order", v_num(a, V_INT, x->days_since_last_order));
 	v_set(a, d, "churn_risk", v_bool(a, x->churn_risk));
 	v_set(a, d, "active", v_bool(a, x->active));
 	v_set(a, d, "preferred_payment_method",
-	      v_cstr(a, x->preferred_method == UINT32_MAX ? NULL
-							     : site->s->src[SRC_PAYMENTS].dict[PA_METHOD].label[x->preferred_method]));
+	      v_cstr(a, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method)));
 	v_set(a, d, "preferred_channel",
 	      v_cstr(a, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]));
 	v_set(a, d, "sessions_mobile", v_num(a, V_INT, x->sessions[CH_MOBILE]));
 	v_set(a, d, "sessions_web", v_num(a, V_INT, x->sessions[CH_WEB]));
 	v_set(a, d, "sessions_other", v_num(a, V_INT, x->sessions[CH_OTHER]));
 	v_set(a, d, "timeline", timeline(site, w, c));
-	history(site, w, d, SRC_ORDERS, c, "orders");
-	history(site, w, d, SRC_PAYMENTS, c, "payments");
-	history(site, w, d, SRC_TICKETS, c, "tickets");
-	history(site, w, d, SRC_SESSIONS, c, "sessions");
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (source_is_fact((SourceId)i))
+			history(site, w, d, (SourceId)i, c);
 }
 
 typedef struct {
@@ -237,7 +162,7 @@ static void *customer_pages(void *arg)
 		Value *d = v_obj(&j->w.arena);
 		customer_values(j->site, &j->w, d, c);
 		path.len = 0;
-		customer_page_path(&path, &ROW(CUSTOMERS(j->site->s), Customer, c)->h);
+		customer_page_path(&path, &ROW(j->site->g->src[SRC_CUSTOMERS].table, Customer, c)->h);
 		j->ok = page_write(j->site, &j->w, buf_cstr(&path), "customer", d);
 	}
 	buf_free(&path);
@@ -246,7 +171,7 @@ static void *customer_pages(void *arg)
 
 static bool write_customer_pages(Site *site)
 {
-	size_t nc = CUSTOMERS(site->s)->n, n = (size_t)site->threads;
+	size_t nc = site->g->src[SRC_CUSTOMERS].table->n, n = (size_t)site->threads;
 	PageJob *jobs = xcalloc(n, sizeof *jobs);
 	pthread_t *t = xcalloc(n, sizeof *t);
 	bool *started = xcalloc(n, sizeof *started);
@@ -351,9 +276,9 @@ static void add_words(Words *w, uint32_t ord, const char *s, size_t len)
 /* One customer in a records file: id, name, e-mail, city, segment, value, page. */
 static void record(const Site *site, Buf *b, uint32_t c, Buf *path)
 {
-	const Customer *cu = ROW(CUSTOMERS(site->s), Customer, c);
+	const Customer *cu = ROW(site->g->src[SRC_CUSTOMERS].table, Customer, c);
 	const Customer360 *x = &site->g->c360[c];
-	const char *fields[] = {cu->name, cu->email, cu->location, segment_label[x->segment]};
+	const char *fields[] = {cu->name, cu->email, cu->location, segment_defs[x->segment].label};
 	buf_putc(b, '[');
 	esc_js(b, cu->h.id, cu->h.idlen);
 	for (size_t f = 0; f < 4; f++) {
@@ -397,13 +322,13 @@ static bool write_words(Site *site, Words *w)
 /* The search index: customers in id order, a thousand per records file, and their words. */
 static bool write_search(Site *site)
 {
-	size_t nc = CUSTOMERS(site->s)->n;
+	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
 	Words w = {0};
 	Buf b = {0}, path = {0};
 	bool ok = out_mkdir(site->dir, "customers/search", site->err);
 	for (size_t i = 0; ok && i < nc; i++) {
 		uint32_t c = site->g->order[i];
-		const Customer *cu = ROW(CUSTOMERS(site->s), Customer, c);
+		const Customer *cu = ROW(site->g->src[SRC_CUSTOMERS].table, Customer, c);
 		if (i % RECORDS_PER_FILE == 0)
 			buf_printf(&b, "C360.records(%zu,[", i / RECORDS_PER_FILE);
 		buf_puts(&b, i % RECORDS_PER_FILE ? ",\n" : "\n");
@@ -432,36 +357,19 @@ static bool write_search(Site *site)
 
 /* ---- customers/index.html: the search, and the customers with the highest lifetime value */
 
-static int by_value(const void *a, const void *b, void *ctx)
-{
-	const Gold *g = ctx;
-	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	int64_t x = g->c360[i].lifetime_cents, y = g->c360[j].lifetime_cents;
-	return x != y ? (x < y ? 1 : -1) : (g->rank[i] > g->rank[j]) - (g->rank[i] < g->rank[j]);
-}
-
-uint32_t *customers_by_value(const Gold *g, size_t nc)
-{
-	uint32_t *c = xmalloc((nc + 1) * sizeof *c);
-	for (size_t i = 0; i < nc; i++)
-		c[i] = (uint32_t)i;
-	qsort_r(c, nc, sizeof *c, by_value, (void *)g);
-	return c;
-}
-
 Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n)
 {
 	Value *list = v_list(a);
 	Buf path = {0};
 	for (size_t i = 0; i < n; i++) {
-		const Customer *cu = ROW(CUSTOMERS(site->s), Customer, customers[i]);
+		const Customer *cu = ROW(site->g->src[SRC_CUSTOMERS].table, Customer, customers[i]);
 		const Customer360 *x = &site->g->c360[customers[i]];
 		Value *o = v_push(a, list, v_obj(a));
 		v_set(a, o, "id", v_str(a, cu->h.id, cu->h.idlen));
 		v_set(a, o, "name", cu->name ? v_cstr(a, cu->name) : v_str(a, cu->h.id, cu->h.idlen));
 		v_set(a, o, "email", v_cstr(a, cu->email));
 		v_set(a, o, "location", v_cstr(a, cu->location));
-		v_set(a, o, "segment", v_cstr(a, segment_label[x->segment]));
+		v_set(a, o, "segment", v_cstr(a, segment_defs[x->segment].label));
 		v_set(a, o, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
 		v_set(a, o, "valid_orders", v_num(a, V_INT, x->valid_orders));
 		v_set(a, o, "last_order", v_num(a, V_DATE, x->last_order));
@@ -475,15 +383,15 @@ Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size
 
 static bool write_index(Site *site)
 {
-	size_t nc = CUSTOMERS(site->s)->n, top = nc < TOP_CUSTOMERS ? nc : TOP_CUSTOMERS;
+	size_t nc = site->g->src[SRC_CUSTOMERS].table->n, top = nc < TOP_CUSTOMERS ? nc : TOP_CUSTOMERS;
 	PageWork w;
 	page_init(&w);
 	Arena *a = &w.arena;
 	Value *d = v_obj(a);
 	v_set(a, d, "title", v_cstr(a, "Customers"));
 	v_set(a, d, "customers", v_num(a, V_INT, (int64_t)nc));
-	v_set(a, d, "known_customers", v_num(a, V_INT, (int64_t)site->s->ncrm));
-	v_set(a, d, "top", customer_rows(site, a, site->by_value, top));
+	v_set(a, d, "known_customers", v_num(a, V_INT, (int64_t)site->g->ncrm));
+	v_set(a, d, "top", customer_rows(site, a, site->g->by_value, top));
 	v_set(a, d, "top_count", v_num(a, V_INT, (int64_t)top));
 	Value *scripts = v_set(a, d, "scripts", v_list(a));
 	v_push(a, scripts, v_cstr(a, "assets/search.js"));
@@ -495,7 +403,7 @@ static bool write_index(Site *site)
 		"<p id=\"search-status\" class=\"status\" role=\"status\" aria-live=\"polite\">Type two letters or more.</p>\n"
 		"</form>\n<div id=\"search-results\"></div>\n";
 	v_set(a, d, "search_box", v_raw(a, box, sizeof box - 1));
-	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)(nc - site->s->ncrm)));
+	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)(nc - site->g->ncrm)));
 	bool ok = page_write(site, &w, "customers/index.html", "customers", d);
 	buf_put(site->err, w.err.p, w.err.len);
 	page_free(&w);
@@ -504,12 +412,10 @@ static bool write_index(Site *site)
 
 bool site_customers(Site *site)
 {
-	for (int i = 0; i < SRC_COUNT; i++)
-		if (source_is_fact((SourceId)i))
-			group_facts(site->s, (SourceId)i, &site->by[i]);
+	const Table *customers = site->g->src[SRC_CUSTOMERS].table;
 	bool ok = out_mkdir(site->dir, "customers", site->err), used[256] = {false};
-	for (size_t c = 0; c < CUSTOMERS(site->s)->n; c++) {
-		const RowHead *h = &ROW(CUSTOMERS(site->s), Customer, c)->h;
+	for (size_t c = 0; c < customers->n; c++) {
+		const RowHead *h = &ROW(customers, Customer, c)->h;
 		used[hash_bytes(h->id, h->idlen) >> 56] = true;
 	}
 	Buf dir = {0};

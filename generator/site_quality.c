@@ -24,13 +24,13 @@ static Value *counts(Arena *a, int first, int n, const uint64_t *count)
 }
 
 /* The first few quarantined rows of each reason, as read. */
-static Value *quarantine_samples(Arena *a, const Source *src)
+static Value *quarantine_samples(Arena *a, const SourceQuality *m)
 {
 	Value *list = v_list(a);
 	unsigned shown[D_NREASONS] = {0};
 	Buf clean = {0};
-	for (size_t q = 0; q < src->nquarantine; q++) {
-		const Quarantined *x = &src->quarantine[q];
+	for (size_t q = 0; q < m->nquarantine; q++) {
+		const Quarantined *x = &m->quarantine[q];
 		if (shown[x->reason - D_FIRST_REASON]++ >= QUARANTINE_SAMPLES)
 			continue;
 		Value *o = v_push(a, list, v_obj(a));
@@ -46,50 +46,49 @@ static Value *quarantine_samples(Arena *a, const Source *src)
 	return list;
 }
 
-static Value *source_values(const Silver *s, Arena *a, int i)
+static Value *source_values(const SourceQuality *m, Arena *a, int i)
 {
-	const Source *src = &s->src[i];
+	const SourceDef *def = &source_defs[i];
 	Value *o = v_obj(a);
-	uint64_t silver = silver_rows(s, (SourceId)i), quarantined = src->nquarantine;
-	v_set(a, o, "name", v_cstr(a, src->def->name));
-	v_set(a, o, "file", v_cstr(a, config_file_of(s->cfg, (SourceId)i)));
-	v_set(a, o, "status", v_cstr(a, source_status(src)));
-	v_set(a, o, "rows_read", v_num(a, V_INT, (int64_t)src->rows_read));
-	v_set(a, o, "blank_lines", v_num(a, V_INT, (int64_t)src->blank_lines));
-	v_set(a, o, "silver_rows", v_num(a, V_INT, (int64_t)silver));
-	v_set(a, o, "quarantined_rows", v_num(a, V_INT, (int64_t)quarantined));
-	v_set(a, o, "after_as_of", v_num(a, V_INT, (int64_t)src->after_as_of));
-	v_set(a, o, "conserved", v_bool(a, src->rows_read == silver + quarantined));
-	v_set(a, o, "reasons", counts(a, D_FIRST_REASON, D_NREASONS, src->reason_count));
-	v_set(a, o, "flags", counts(a, D_FIRST_FLAG, D_NFLAGS, src->flag_count));
-	Value *samples = v_set(a, o, "samples", quarantine_samples(a, src));
+	v_set(a, o, "name", v_cstr(a, def->name));
+	v_set(a, o, "file", v_cstr(a, m->file));
+	v_set(a, o, "status", v_cstr(a, source_status_name[m->status]));
+	v_set(a, o, "rows_read", v_num(a, V_INT, (int64_t)m->rows_read));
+	v_set(a, o, "blank_lines", v_num(a, V_INT, (int64_t)m->blank_lines));
+	v_set(a, o, "silver_rows", v_num(a, V_INT, (int64_t)m->silver_rows));
+	v_set(a, o, "quarantined_rows", v_num(a, V_INT, (int64_t)m->quarantined_rows));
+	v_set(a, o, "after_as_of", v_num(a, V_INT, (int64_t)m->after_as_of));
+	v_set(a, o, "conserved", v_bool(a, m->rows_read == m->silver_rows + m->quarantined_rows));
+	v_set(a, o, "reasons", counts(a, D_FIRST_REASON, D_NREASONS, m->reason));
+	v_set(a, o, "flags", counts(a, D_FIRST_FLAG, D_NFLAGS, m->flag));
+	Value *samples = v_set(a, o, "samples", quarantine_samples(a, m));
 	v_set(a, o, "sample_count", v_num(a, V_INT, (int64_t)samples->n));
-	v_set(a, o, "date_column", v_cstr(a, src->def->cols[src->def->date_col]));
-	v_set(a, o, "date_order", v_cstr(a, order_text[src->order]));
-	v_set(a, o, "date_basis", v_cstr(a, basis_text[src->basis]));
-	const uint64_t *e = src->basis == BASIS_DATASET ? s->dataset_evidence : src->evidence;
-	v_set(a, o, "day_first", v_num(a, V_INT, (int64_t)e[EVIDENCE_DAY_FIRST]));
-	v_set(a, o, "month_first", v_num(a, V_INT, (int64_t)e[EVIDENCE_MONTH_FIRST]));
-	v_set(a, o, "ambiguous", v_num(a, V_INT, (int64_t)src->ambiguous));
+	v_set(a, o, "date_column", v_cstr(a, def->cols[def->date_col]));
+	v_set(a, o, "date_order", v_cstr(a, order_text[m->order]));
+	v_set(a, o, "date_basis", v_cstr(a, basis_text[m->basis]));
+	v_set(a, o, "day_first", v_num(a, V_INT, (int64_t)m->evidence[EVIDENCE_DAY_FIRST]));
+	v_set(a, o, "month_first", v_num(a, V_INT, (int64_t)m->evidence[EVIDENCE_MONTH_FIRST]));
+	v_set(a, o, "ambiguous", v_num(a, V_INT, (int64_t)m->ambiguous));
 	return o;
 }
 
-static Value *table_values(Arena *a, const RawTable *t)
+static Value *table_values(Arena *a, const TableQuality *t)
 {
 	Value *o = v_obj(a);
-	v_set(a, o, "name", v_cstr(a, t->def->name));
-	v_set(a, o, "file", v_cstr(a, t->def->file));
-	v_set(a, o, "status", v_cstr(a, t->present ? "loaded" : "missing"));
+	v_set(a, o, "name", v_cstr(a, t->name));
+	v_set(a, o, "file", v_cstr(a, t->file));
+	v_set(a, o, "status", v_cstr(a, source_status_name[t->status]));
 	v_set(a, o, "rows_read", v_num(a, V_INT, (int64_t)t->rows_read));
 	v_set(a, o, "blank_lines", v_num(a, V_INT, (int64_t)t->blank_lines));
-	v_set(a, o, "table_rows", v_num(a, V_INT, (int64_t)t->loaded));
+	v_set(a, o, "table_rows", v_num(a, V_INT, (int64_t)t->table_rows));
 	v_set(a, o, "quarantined_rows", v_num(a, V_INT, (int64_t)t->nquarantine));
-	v_set(a, o, "conserved", v_bool(a, t->rows_read == t->loaded + t->nquarantine));
+	v_set(a, o, "conserved", v_bool(a, t->rows_read == t->table_rows + t->nquarantine));
 	return o;
 }
 
 bool site_quality(Site *site)
 {
+	const Gold *g = site->g;
 	PageWork w;
 	page_init(&w);
 	Arena *a = &w.arena;
@@ -97,18 +96,19 @@ bool site_quality(Site *site)
 	v_set(a, d, "title", v_cstr(a, "Data quality"));
 	bool conserved = true;
 	for (int i = 0; i < SRC_COUNT; i++) {
-		v_push(a, list, source_values(site->s, a, i));
-		conserved &= site->s->src[i].rows_read == silver_rows(site->s, (SourceId)i) + site->s->src[i].nquarantine;
+		const SourceQuality *m = &g->quality[i];
+		v_push(a, list, source_values(m, a, i));
+		conserved &= m->rows_read == m->silver_rows + m->quarantined_rows;
 	}
 	Value *tables = v_set(a, d, "tables", v_list(a));
-	for (size_t i = 0; i < site->s->nraw; i++) {
-		const RawTable *t = &site->s->raw[i];
+	for (size_t i = 0; i < g->ntables; i++) {
+		const TableQuality *t = &g->tables[i];
 		v_push(a, tables, table_values(a, t));
-		conserved &= t->rows_read == t->loaded + t->nquarantine;
+		conserved &= t->rows_read == t->table_rows + t->nquarantine;
 	}
-	v_set(a, d, "has_tables", v_bool(a, site->s->nraw > 0));
+	v_set(a, d, "has_tables", v_bool(a, g->ntables > 0));
 	v_set(a, d, "all_conserved", v_bool(a, conserved));
-	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)(CUSTOMERS(site->s)->n - site->s->ncrm)));
+	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)g->quality[SRC_CUSTOMERS].inferred));
 	bool ok = page_write(site, &w, "quality.html", "quality", d);
 	buf_put(site->err, w.err.p, w.err.len);
 	page_free(&w);
@@ -117,54 +117,52 @@ bool site_quality(Site *site)
 
 /* ---- segments */
 
-static const char *const segment_rule[SEG_COUNT] = {
-	"a valid order in the last 30 days and three or more valid orders",
-	"a valid order within the churn window and two or more valid orders",
-	"one valid order, within the churn window",
-	"the last valid order between one and two churn windows ago, or only undated ones",
-	"the last valid order more than two churn windows ago",
-	"no valid order yet",
-};
-
-static bool segment_csv(const Site *site, const uint32_t *best, size_t nc, int seg)
+static bool segment_csv(const Site *site, int seg)
 {
+	const Gold *g = site->g;
+	size_t nc = g->src[SRC_CUSTOMERS].table->n;
 	Buf b = {0}, path = {0};
 	buf_puts(&b, "customer_id,name,email,location,lifetime_value,valid_orders,last_order_date,segment\n");
 	for (size_t i = 0; i < nc; i++) {
-		const Customer360 *x = &site->g->c360[best[i]];
+		uint32_t c = g->by_value[i];
+		const Customer360 *x = &g->c360[c];
 		if (x->segment != seg)
 			continue;
-		const Customer *c = ROW(CUSTOMERS(site->s), Customer, best[i]);
-		esc_sheet_cell(&b, c->h.id, c->h.idlen);
-		const char *text[] = {c->name, c->email, c->location};
+		const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
+		esc_sheet_cell(&b, cu->h.id, cu->h.idlen);
+		const char *text[] = {cu->name, cu->email, cu->location};
 		for (int k = 0; k < 3; k++) {
 			buf_putc(&b, ',');
 			esc_sheet_cell(&b, text[k] ? text[k] : "", text[k] ? strlen(text[k]) : 0);
 		}
 		buf_putc(&b, ',');
-		buf_fixed2(&b, x->lifetime_cents);
+		fmt_hundredths(&b, &fmt_plain, x->lifetime_cents);
 		buf_printf(&b, ",%u,", x->valid_orders);
 		if (x->last_order != MOMENT_NULL)
 			buf_date(&b, x->last_order);
-		buf_printf(&b, ",%s\n", segment_label[seg]);
+		buf_printf(&b, ",%s\n", segment_defs[seg].label);
 	}
-	buf_printf(&path, "segments/%s.csv", segment_slug(seg));
+	buf_printf(&path, "segments/%s.csv", segment_defs[seg].slug);
 	bool ok = out_write_file(site->dir, buf_cstr(&path), &b, site->err);
 	buf_free(&b);
 	buf_free(&path);
 	return ok;
 }
 
+/* A segment's name, slug, rule and size, as both segment pages show them. */
+static Value *segment_values(const Gold *g, Arena *a, Value *o, int seg)
+{
+	v_set(a, o, "name", v_cstr(a, segment_defs[seg].label));
+	v_set(a, o, "slug", v_cstr(a, segment_defs[seg].slug));
+	v_set(a, o, "rule", v_cstr(a, segment_defs[seg].rule));
+	v_set(a, o, "customers", v_num(a, V_INT, (int64_t)g->segment_size[seg]));
+	return o;
+}
+
 bool site_segments(Site *site)
 {
-	size_t nc = CUSTOMERS(site->s)->n;
-	const uint32_t *best = site->by_value;
-	uint64_t n[SEG_COUNT] = {0};
-	int64_t value[SEG_COUNT] = {0};
-	for (size_t i = 0; i < nc; i++) {
-		n[site->g->c360[i].segment]++;
-		value[site->g->c360[i].segment] += site->g->c360[i].lifetime_cents;
-	}
+	const Gold *g = site->g;
+	size_t nc = g->src[SRC_CUSTOMERS].table->n;
 	PageWork w;
 	page_init(&w);
 	bool ok = out_mkdir(site->dir, "segments", site->err);
@@ -172,33 +170,25 @@ bool site_segments(Site *site)
 	Value *d = v_obj(a), *list = v_set(a, d, "segments", v_list(a));
 	v_set(a, d, "title", v_cstr(a, "Segments"));
 	for (int seg = 0; seg < SEG_COUNT; seg++) {
-		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "name", v_cstr(a, segment_label[seg]));
-		v_set(a, o, "slug", v_cstr(a, segment_slug(seg)));
-		v_set(a, o, "rule", v_cstr(a, segment_rule[seg]));
-		v_set(a, o, "customers", v_num(a, V_INT, (int64_t)n[seg]));
-		v_set(a, o, "share", v_num(a, V_PCT, nc ? (int64_t)((n[seg] * 20000 + nc) / (2 * nc)) : KPI_NULL));
-		v_set(a, o, "lifetime_value", v_num(a, V_MONEY, value[seg]));
+		Value *o = segment_values(g, a, v_push(a, list, v_obj(a)), seg);
+		v_set(a, o, "share", v_num(a, V_PCT, g->segment_share[seg]));
+		v_set(a, o, "lifetime_value", v_num(a, V_MONEY, g->segment_cents[seg]));
 	}
 	ok = ok && page_write(site, &w, "segments/index.html", "segments", d);
 	uint32_t *members = xmalloc((nc + 1) * sizeof *members);
 	for (int seg = 0; ok && seg < SEG_COUNT; seg++) {
 		size_t m = 0;
 		for (size_t i = 0; i < nc && m < SEGMENT_ROWS; i++)
-			if (site->g->c360[best[i]].segment == seg)
-				members[m++] = best[i];
+			if (g->c360[g->by_value[i]].segment == seg)
+				members[m++] = g->by_value[i];
 		arena_reset(a);
-		Value *p = v_obj(a);
-		v_set(a, p, "title", v_cstr(a, segment_label[seg]));
-		v_set(a, p, "name", v_cstr(a, segment_label[seg]));
-		v_set(a, p, "slug", v_cstr(a, segment_slug(seg)));
-		v_set(a, p, "rule", v_cstr(a, segment_rule[seg]));
-		v_set(a, p, "customers", v_num(a, V_INT, (int64_t)n[seg]));
+		Value *p = segment_values(g, a, v_obj(a), seg);
+		v_set(a, p, "title", v_cstr(a, segment_defs[seg].label));
 		v_set(a, p, "shown", v_num(a, V_INT, (int64_t)m));
 		v_set(a, p, "rows", customer_rows(site, a, members, m));
 		Buf path = {0};
-		buf_printf(&path, "segments/%s.html", segment_slug(seg));
-		ok = page_write(site, &w, buf_cstr(&path), "segment", p) && segment_csv(site, best, nc, seg);
+		buf_printf(&path, "segments/%s.html", segment_defs[seg].slug);
+		ok = page_write(site, &w, buf_cstr(&path), "segment", p) && segment_csv(site, seg);
 		buf_free(&path);
 	}
 	buf_put(site->err, w.err.p, w.err.len);

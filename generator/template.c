@@ -114,32 +114,11 @@ static bool v_truthy(const Value *v)
 
 /* ---- formatting */
 
-static void put_grouped(Buf *b, uint64_t u)
-{
-	if (u >= 1000) {
-		put_grouped(b, u / 1000);
-		buf_printf(b, ",%03u", (unsigned)(u % 1000));
-	} else {
-		buf_int(b, (int64_t)u);
-	}
-}
-
-/* 1234567 -> "1,234,567"; with hundredths, 123456 -> "1,234.56". */
-static void put_number(Buf *b, int64_t v, bool hundredths)
-{
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	if (v < 0)
-		buf_putc(b, '-');
-	put_grouped(b, hundredths ? u / 100 : u);
-	if (hundredths)
-		buf_printf(b, ".%02u", (unsigned)(u % 100));
-}
-
 static const char *const filter_names[] = {"", "number", "money", "pct", "date", "signed", "url", NULL};
 enum { F_NONE, F_NUMBER, F_MONEY, F_PCT, F_DATE, F_SIGNED, F_URL };
 
 /* The text of a scalar, before escaping. */
-static void format_value(Buf *b, const Value *v, int filter)
+static void format_value(Buf *b, const Value *v, int filter, const NumFormat *fmt)
 {
 	if (!v || v->kind == V_NULL || v->kind == V_LIST || v->kind == V_OBJ)
 		return;
@@ -159,9 +138,7 @@ static void format_value(Buf *b, const Value *v, int filter)
 	if (f == F_DATE)
 		buf_date(b, i);
 	else
-		put_number(b, i, f == F_MONEY || f == F_PCT);
-	if (f == F_PCT)
-		buf_putc(b, '%');
+		fmt_figure(b, fmt, f == F_MONEY ? KV_MONEY : f == F_PCT ? KV_PCT : KV_COUNT, i);
 }
 
 /* ---- parsing */
@@ -364,6 +341,7 @@ typedef struct {
 	TplEscape esc;
 	const TplSet *partials;
 	RawStash *raws;
+	const NumFormat *fmt;
 	const char *name;	/* the template being rendered, for messages */
 	Buf *out, *err;
 	Buf scratch;
@@ -408,11 +386,11 @@ static void emit(Render *r, const Value *v, int filter, bool raw)
 	r->scratch.len = 0;
 	if (filter == F_URL) {
 		Buf t = {0};
-		format_value(&t, v, F_NONE);
+		format_value(&t, v, F_NONE, r->fmt);
 		esc_url(&r->scratch, t.p ? t.p : "", t.len);
 		buf_free(&t);
 	} else {
-		format_value(&r->scratch, v, filter);
+		format_value(&r->scratch, v, filter, r->fmt);
 	}
 	if (r->esc == ESC_MARKDOWN)
 		esc_markdown(r->out, r->scratch.p ? r->scratch.p : "", r->scratch.len);
@@ -476,10 +454,10 @@ static void render_nodes(Render *r, const struct TplNode *n, size_t count, const
 }
 
 bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
-		Buf *out, Buf *err)
+		const NumFormat *fmt, Buf *out, Buf *err)
 {
 	size_t errors = err->len;
-	Render r = {esc, partials, raws, t->name, out, err, {0}, 0};
+	Render r = {esc, partials, raws, fmt ? fmt : &fmt_plain, t->name, out, err, {0}, 0};
 	Frame top = {data, NULL};
 	render_nodes(&r, t->root.kids, t->root.nkids, &top);
 	buf_free(&r.scratch);

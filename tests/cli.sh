@@ -8,29 +8,12 @@ UPDATE=0
 [ "${1:-}" = --update ] && UPDATE=1
 . tests/lib.sh
 
-# run WANT_STATUS ARGS...: runs c360, keeps stdout and stderr in $T/out and $T/err.
-run() {
-	want=$1
-	shift
-	$C360 "$@" >"$T/out" 2>"$T/err"
-	got=$?
-	if [ "$got" = "$want" ]; then pass; else
-		fail "c360 $* exited $got, want $want"
-		head -5 "$T/err"
-	fi
-	if grep -q "Sanitizer\|runtime error\|==[0-9]*==" "$T/err"; then
-		fail "c360 $*: memory error"
-		head -20 "$T/err"
-	fi
-}
-err_has() { if grep -q -- "$1" "$T/err"; then pass; else fail "stderr lacks \"$1\": $(head -3 "$T/err")"; fi; }
-file_has() { if grep -q -- "$2" "$1"; then pass; else fail "$1 lacks \"$2\""; fi; }
-# data NAME: a copy of the tutorial data to spoil, in $T/NAME
+# data NAME: a copy of the fixture to spoil, in $T/NAME
 data() {
 	rm -rf "$T/$1"
-	cp -r "$TUTORIAL" "$T/$1"
-	rm -f "$T/$1/PROVENANCE.md"
+	cp -r "$FIXTURE" "$T/$1"
 }
+next_line() { echo $(($(wc -l <"$1") + 1)); }	# next_line FILE: the line a row appended to FILE is on
 dq() { grep "^$2,$3,$4," "$1/gold/data_quality.csv" | cut -d, -f4; }	# dq SITE SOURCE MEASURE ITEM
 conserved() {
 	if grep ',conservation,' "$1/gold/data_quality.csv" | grep -qv ',ok,'; then
@@ -41,8 +24,12 @@ conserved() {
 # ---- the command line itself
 run 0 --help
 grep -q "^usage: c360 build" "$T/out" && pass || fail "--help prints usage on stdout"
+grep -q "docs/rules.md" "$T/out" && pass || fail "--help points to docs/rules.md"
 run 0 --version
 grep -q "^c360 [0-9]" "$T/out" && pass || fail "--version"
+# The user's documents point to the rules and name nothing outside the repository.
+for f in README.md c360.1; do file_has "$f" "docs/rules.md"; done
+grep -rl '\.\./shared' README.md c360.1 docs templates themes generator >"$T/shared" && fail "../shared named in: $(cat "$T/shared")" || pass
 run 2
 run 2 frobnicate
 run 2 build --bogus
@@ -53,29 +40,41 @@ run 2 generate --customers 0 --out "$T/g"
 run 2 check --out "$T/x"
 run 2 build --customers 5
 
-# ---- golden: the tutorial data, values checked by hand against SPEC (tests/golden/README.md)
+# ---- golden cases (tests/golden/README.md): a case's data is its in/ folder, else the tutorial.
+# The gold tables were worked out by hand: --update never rewrites them. It rewrites the rest
+# (the pages, reviewed rather than worked out) and shows their diff.
 for dir in tests/golden/*/; do
 	name=$(basename "$dir")
+	data="${dir}in"
+	if [ ! -d "$data" ]; then
+		have_tutorial "golden case $name" || continue
+		data=$TUTORIAL
+	fi
 	out="$T/golden-$name"
 	# shellcheck disable=SC2046
-	run 0 build $(cat "$dir/args") --out "$out"
+	run 0 build $(cat "$dir/args" 2>/dev/null) --data "$data" --out "$out"
+	# Left out: chart PNGs and the edition's PDF and e-mail (font rasteriser), copied assets.
+	rm -rf "$out/.c360-site" "$out/charts" "$out/assets" "$out/weekly/report.pdf" "$out/weekly/email.eml"
+	if diff -r "${dir}expected/gold" "$out/gold" >"$T/diff"; then pass; else
+		fail "golden $name: the gold tables differ from the ones worked out by hand:"
+		head -40 "$T/diff"
+	fi
 	if [ $UPDATE = 1 ]; then
-		rm -rf "$dir/expected" && cp -r "$out" "$dir/expected" &&
-			rm -rf "$dir/expected/.c360-site" "$dir/expected/charts" "$dir/expected/assets" \
-				"$dir/expected/weekly/report.pdf" "$dir/expected/weekly/email.eml"
-		git --no-pager diff --stat -- "$dir/expected"
-	elif diff -r -x .c360-site -x charts -x assets -x report.pdf -x email.eml "$dir/expected" "$out" >"$T/diff"; then
+		find "${dir}expected" -mindepth 1 -maxdepth 1 ! -name gold -exec rm -rf {} +
+		find "$out" -mindepth 1 -maxdepth 1 ! -name gold -exec cp -r {} "${dir}expected/" \;
+		git --no-pager diff --stat -- "${dir}expected"
+	elif diff -r -x gold "${dir}expected" "$out" >"$T/diff"; then
 		pass
 	else
-		fail "golden $name differs:"
+		fail "golden $name: the pages differ (tests/cli.sh --update shows how):"
 		head -40 "$T/diff"
 	fi
 done
 
 # ---- determinism: same input, same bytes
-run 0 build --data "$TUTORIAL" --out "$T/a"
-run 0 build --data "$TUTORIAL" --out "$T/b"
-diff -r "$T/a" "$T/b" >/dev/null && pass || fail "two builds of the tutorial differ"
+run 0 build --data "$FIXTURE" --out "$T/a"
+run 0 build --data "$FIXTURE" --out "$T/b"
+diff -r "$T/a" "$T/b" >/dev/null && pass || fail "two builds of the fixture differ"
 conserved "$T/a"
 run 0 generate --customers 200 --seed 9 --out "$T/gen1"
 run 0 generate --customers 200 --seed 9 --out "$T/gen2"
@@ -102,12 +101,28 @@ diff -r "$T/ml1" "$T/ml7" >/dev/null && pass || fail "chunked reading of multi-l
 file_has "$T/ml1/gold/fact_orders.csv" '^3399,'
 
 # ---- check prints the summary and writes nothing
-( cd "$T" && $C360 check --data "$OLDPWD/$TUTORIAL" >"$T/out" 2>"$T/err" ) && pass || fail "check"
-grep -q "^orders  *loaded  *15 " "$T/out" && pass || fail "check summary: $(head -3 "$T/out")"
+( cd "$T" && $C360 check --data "$OLDPWD/$FIXTURE" >"$T/out" 2>"$T/err" ) && pass || fail "check"
+grep -q "^orders  *loaded  *28  *1  *25  *3  *0$" "$T/out" && pass || fail "check summary: $(head -3 "$T/out")"
 [ ! -e "$T/site" ] && pass || fail "check wrote a site"
+if have_tutorial "check on the tutorial data"; then
+	$C360 check --data "$TUTORIAL" >"$T/out" 2>"$T/err" && pass || fail "check the tutorial"
+	grep -q "^orders  *loaded  *15 " "$T/out" && pass || fail "tutorial check summary: $(head -3 "$T/out")"
+fi
+
+# ---- --as-of a week earlier: the figures are the previous week's of the default build, and
+# the facts dated after it are counted (by hand: orders 5003 5004 5011 5012 5015 5016 5024
+# 5025; payments P03 P09 P11 P18 P20; tickets T06 T07 T09 T11 T14; sessions S02 S03 S04 S05
+# S06 S07 S09 S11 S18)
+run 0 build --data "$FIXTURE" --as-of 2024-03-04 --out "$T/week"
+cut -d, -f1,3 tests/golden/fixture/expected/gold/kpi_summary.csv | tail -n +3 >"$T/prev"
+cut -d, -f1,2 "$T/week/gold/kpi_summary.csv" | tail -n +3 | diff "$T/prev" - >/dev/null && pass ||
+	fail "--as-of 2024-03-04 differs from the previous week's figures"
+for want in orders:8 payments:5 support_tickets:5 web_activities:9; do
+	[ "$(dq "$T/week" "${want%:*}" after_as_of '')" = "${want#*:}" ] && pass || fail "after_as_of $want"
+done
 
 # ---- a failed build leaves the previous site whole
-run 0 build --data "$TUTORIAL" --out "$T/keep"
+run 0 build --data "$FIXTURE" --out "$T/keep"
 cp -r "$T/keep" "$T/keep.before"
 data nocust
 rm "$T/nocust/customers.csv"
@@ -122,42 +137,56 @@ ls "$T" | grep -q 'keep\.tmp' && fail "a staging folder was left behind" || pass
 mkdir -p "$T/keep.tmp-Ab12Cd" "$T/keep.tmp-Zz99Zz"
 echo "c360" >"$T/keep.tmp-Ab12Cd/.c360-site"
 echo mine >"$T/keep.tmp-Zz99Zz/notes.txt"
-run 0 build --data "$TUTORIAL" --out "$T/keep"
+run 0 build --data "$FIXTURE" --out "$T/keep"
 [ ! -e "$T/keep.tmp-Ab12Cd" ] && pass || fail "a stale staging folder stayed"
 [ -e "$T/keep.tmp-Zz99Zz/notes.txt" ] && pass || fail "a folder c360 did not make was removed"
 rm -rf "$T/keep.tmp-Zz99Zz"
 
 # ---- never replaces a folder c360 did not make
 mkdir -p "$T/mine" && echo precious >"$T/mine/notes.txt"
-run 1 build --data "$TUTORIAL" --out "$T/mine"
+run 1 build --data "$FIXTURE" --out "$T/mine"
 err_has "not a folder c360 made"
 [ "$(cat "$T/mine/notes.txt")" = precious ] && pass || fail "a foreign folder was touched"
 mkdir -p "$T/empty"
-run 0 build --data "$TUTORIAL" --out "$T/empty"
+run 0 build --data "$FIXTURE" --out "$T/empty"
 
 # ---- init: a report project with its own templates and theme
 run 0 init "$T/proj"
 sed -i 's/^# Customers/# Our customers/' "$T/proj/templates/customers.md"
+sed -i 's|<h2>{{title}}</h2>|<h2 class="mine">{{title}} ({{id}})</h2>|' "$T/proj/templates/kpi_cards.html"
 sed -i 's/^title = Customer 360/title = Acme 360/' "$T/proj/c360.conf"
-run 0 build --config "$T/proj/c360.conf" --data "$TUTORIAL" --out "$T/projsite"
+run 0 build --config "$T/proj/c360.conf" --data "$FIXTURE" --out "$T/projsite"
 file_has "$T/projsite/customers/index.html" "<h1>Our customers</h1>"
+file_has "$T/projsite/index.html" '<h2 class="mine">Churn risk (churn_risk_customers)</h2>'
 file_has "$T/projsite/customers/index.html" "<title>Customers · Acme 360</title>"
 run 1 init "$T/proj"
 err_has "init wants a new or empty folder"
 sed -i 's/^theme = default$/theme = default\nemail_from = BI <bi@example.com>\nemail_to = board@example.com/' "$T/proj/c360.conf"
-run 0 build --config "$T/proj/c360.conf" --data "$TUTORIAL" --out "$T/projsite"
+run 0 build --config "$T/proj/c360.conf" --data "$FIXTURE" --out "$T/projsite"
 file_has "$T/projsite/weekly/email.eml" "^To: board@example.com"
 printf 'email_to = "x\r\nBcc: all@example.com"\n' >"$T/inject.conf"
-run 1 build --config "$T/inject.conf" --data "$TUTORIAL" --out "$T/s"
+run 1 build --config "$T/inject.conf" --data "$FIXTURE" --out "$T/s"
 # A broken template stops the build with its file, line and column; the site stays whole.
 cp -r "$T/projsite" "$T/projsite.before"
 printf '# Quality\n\n{{#sources}}\n| {{name}} |\n' >"$T/proj/templates/quality.md"
-run 1 build --config "$T/proj/c360.conf" --data "$TUTORIAL" --out "$T/projsite"
+run 1 build --config "$T/proj/c360.conf" --data "$FIXTURE" --out "$T/projsite"
 err_has "proj/templates/quality.md:3:1: error: section never closed: sources"
 diff -r "$T/projsite" "$T/projsite.before" >/dev/null && pass || fail "a failed build changed the site"
 run 2 build --theme ../x --out "$T/s"
-run 1 build --theme nosuch --data "$TUTORIAL" --out "$T/s"
+run 1 build --theme nosuch --data "$FIXTURE" --out "$T/s"
 err_has "themes/nosuch/layout.html: error: cannot read"
+
+# ---- one formatter: the configured separator and currency on every page, the edition and the
+# charts; the CSV files stay plain
+printf 'thousands_separator = " "\ncurrency = EUR\n' >"$T/money.conf"
+run 0 build --config "$T/money.conf" --data "$TUTORIAL" --out "$T/money"
+file_has "$T/money/index.html" '<p class="value">EUR 184.79</p>'
+file_has "$T/money/index.html" '<td>EUR 1 822.15</td>'
+file_has "$T/money/weekly/email.html" '<strong>EUR 2 032.65</strong>'
+file_has "$T/money/segments/index.html" '<td class="right">EUR 2 032.65</td>'
+pdftotext "$T/money/weekly/report.pdf" - | grep -q 'EUR 2 032.65' && pass || fail "the PDF's revenue"
+file_has "$T/money/gold/kpi_summary.csv" '^total_revenue,2032.65,370.50$'
+file_has "$T/money/segments/new.csv" '^1006,Amit Patel,amit123@gmail.com,Surat,500.00,1,2022-07-21,New$'
 
 # ---- bad input: a clear message naming file, line and column, or quarantine with a reason
 run 1 build --data "$T/does-not-exist" --out "$T/s"
@@ -184,80 +213,85 @@ run 1 build --data "$T/blank" --out "$T/s"
 err_has "no header row"
 
 data headeronly
-head -1 "$TUTORIAL/orders.csv" >"$T/headeronly/orders.csv"
+head -1 "$FIXTURE/orders.csv" >"$T/headeronly/orders.csv"
 run 0 build --data "$T/headeronly" --out "$T/s"
 file_has "$T/s/gold/kpi_summary.csv" "^valid_orders,0,0$"
 
 data nocol
-sed '1s/customer_id/client/' "$TUTORIAL/orders.csv" >"$T/nocol/orders.csv"
+sed '1s/customer-id/client/' "$FIXTURE/orders.csv" >"$T/nocol/orders.csv"
 run 1 build --data "$T/nocol" --out "$T/s"
 err_has "orders.csv:1: error: required column \"customer_id\" missing; the header has: order_id, client, order_date, amount, status"
 
 data extracol
-sed '1s/$/,Loyalty Tier/; 2,$s/$/,gold/' "$TUTORIAL/customers.csv" >"$T/extracol/customers.csv"
+sed '1s/$/,Loyalty Tier/; 2,${/^ *$/!s/$/,gold/}' "$FIXTURE/customers.csv" >"$T/extracol/customers.csv"
 run 0 build --data "$T/extracol" --out "$T/s"
 [ "$(grep -c 'unknown column "loyalty_tier"' "$T/err")" = 1 ] && pass || fail "unknown column reported once"
-file_has "$T/s/gold/customer_360.csv" "^1001,John Doe,john.doe@gmail.com,"
+file_has "$T/s/gold/customer_360.csv" "^101,Anna Maria Lopez,anna.lopez@example.com,"
 
 data duphead
-sed '1s/location/name/' "$TUTORIAL/customers.csv" >"$T/duphead/customers.csv"
+sed '1s/LOCATION/name/' "$FIXTURE/customers.csv" >"$T/duphead/customers.csv"
 run 0 build --data "$T/duphead" --out "$T/s"
 err_has "customers.csv:1:6: warning: column \"name\" appears again"
 
 data unterminated
-printf '2016,1001,2022-07-20,"5.00,complete\n2017,1002,2022-07-21,6,complete\n' >>"$T/unterminated/orders.csv"
+l=$(next_line "$T/unterminated/orders.csv")
+printf '6001,101,2024-03-01,"5.00,complete\n6002,102,2024-03-02,6,complete\n' >>"$T/unterminated/orders.csv"
 run 0 build --data "$T/unterminated" --out "$T/s"
-err_has "orders.csv:17:4: warning: quoted field never closed; row quarantined"
-file_has "$T/s/gold/quarantine.csv" '^orders,17,malformed_row,"2016,1001,2022-07-20,""5.00,complete"$'
-file_has "$T/s/gold/fact_orders.csv" "^2017,"
+err_has "orders.csv:$l:4: warning: quoted field never closed; row quarantined"
+file_has "$T/s/gold/quarantine.csv" '^orders,'$l',malformed_row,"6001,101,2024-03-01,""5.00,complete"$'
+file_has "$T/s/gold/fact_orders.csv" "^6002,"
 conserved "$T/s"
 
 data stray
-printf '2016,1001,2022-07-20,5"0,complete\n' >>"$T/stray/orders.csv"
+l=$(next_line "$T/stray/orders.csv")
+printf '6001,101,2024-03-01,5"0,complete\n' >>"$T/stray/orders.csv"
 run 0 build --data "$T/stray" --out "$T/s"
-err_has "orders.csv:17:4: warning: stray quote in a field; row quarantined"
+err_has "orders.csv:$l:4: warning: stray quote in a field; row quarantined"
 [ "$(dq "$T/s" orders quarantined malformed_row)" = 1 ] && pass || fail "stray quote quarantined"
 
 data nul
-printf '1016,Nul\000Name,n@x.com,f,1990-01-01,x\n' >>"$T/nul/customers.csv"
+l=$(next_line "$T/nul/customers.csv")
+printf '118,Nul\000Name,n@x.com,f,1990-01-01,x\n' >>"$T/nul/customers.csv"
 run 0 build --data "$T/nul" --out "$T/s"
-err_has "customers.csv:17:2: warning: NUL byte in the row; replaced with U+FFFD"
+err_has "customers.csv:$l:2: warning: NUL byte in the row; replaced with U+FFFD"
 file_has "$T/s/gold/dim_customer.csv" "Nul�name"
 
 data utf8
-printf '1016,Bad\377Name,n@x.com,f,1990-01-01,x\n' >>"$T/utf8/customers.csv"
+l=$(next_line "$T/utf8/customers.csv")
+printf '118,Bad\377Name,n@x.com,f,1990-01-01,x\n' >>"$T/utf8/customers.csv"
 run 0 build --data "$T/utf8" --out "$T/s"
-err_has "customers.csv:17:2: warning: invalid UTF-8 in the row"
+err_has "customers.csv:$l:2: warning: invalid UTF-8 in the row"
 for f in "$T"/s/gold/*.csv; do iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1 || fail "$f: invalid UTF-8 written"; done
 pass
 
 data bigfield
-awk 'BEGIN { printf "1016,"; for (i = 0; i < 1048576; i++) printf "x"; print ",big@x.com,f,1990-01-01,x" }' \
+awk 'BEGIN { printf "118,"; for (i = 0; i < 1048576; i++) printf "x"; print ",big@x.com,f,1990-01-01,x" }' \
 	>>"$T/bigfield/customers.csv"
 run 0 build --data "$T/bigfield" --out "$T/s"
-[ "$(grep '^1016,' "$T/s/gold/customer_360.csv" | cut -d, -f2 | wc -c)" = 1048577 ] && pass || fail "1 MB name"
+[ "$(grep '^118,' "$T/s/gold/customer_360.csv" | cut -d, -f2 | wc -c)" = 1048577 ] && pass || fail "1 MB name"
 
 data wide
-awk 'BEGIN { printf "2016,1001,2022-07-20,5,complete"; for (i = 0; i < 9995; i++) printf ",x"; print "" }' \
+l=$(next_line "$T/wide/orders.csv")
+awk 'BEGIN { printf "6001,101,2024-03-01,5,complete"; for (i = 0; i < 9995; i++) printf ",x"; print "" }' \
 	>>"$T/wide/orders.csv"
 run 0 build --data "$T/wide" --out "$T/s"
-err_has "orders.csv:17:6: warning: more fields than the header"
-file_has "$T/s/gold/fact_orders.csv" "^2016,1,20220720,2022-07-20,5.00,Completed,true,17,ragged_row$"
+err_has "orders.csv:$l:6: warning: more fields than the header"
+file_has "$T/s/gold/fact_orders.csv" "^6001,1,20240301,2024-03-01,5.00,Completed,true,$l,ragged_row$"
 
 data badconf
 printf 'date_order = day-first\nchurn_window_days = soon\n' >"$T/bad.conf"
-run 1 build --data "$TUTORIAL" --config "$T/bad.conf" --out "$T/s"
+run 1 build --data "$FIXTURE" --config "$T/bad.conf" --out "$T/s"
 err_has "bad.conf:2:1: error: unknown key or bad value"
 
 if [ "$BIG" = 1 ]; then
 	data million
 	awk 'BEGIN { print "order_id,customer_id,order_date,amount,status";
-		for (i = 0; i < 1000000; i++) print "2001,1001,2022-07-15," i % 100 ",complete" }' >"$T/million/orders.csv"
+		for (i = 0; i < 1000000; i++) print "2001,101,2024-03-01," i % 100 ",complete" }' >"$T/million/orders.csv"
 	run 0 build --data "$T/million" --out "$T/s"
 	[ "$(dq "$T/s" orders quarantined duplicate_key)" = 999999 ] && pass || fail "999,999 duplicates"
 	[ "$(dq "$T/s" orders silver_rows '')" = 1 ] && pass || fail "one order stays"
-	file_has "$T/s/gold/fact_orders.csv" "^2001,1,20220715,2022-07-15,99.00,Completed,true,1000001,$"
-	[ "$(wc -l <"$T/err")" -lt 30 ] && pass || fail "a million duplicates flood stderr"
+	file_has "$T/s/gold/fact_orders.csv" "^2001,1,20240301,2024-03-01,99.00,Completed,true,1000001,$"
+	[ "$(grep -c "million/orders.csv" "$T/err")" -le 4 ] && pass || fail "a million duplicates flood stderr"
 	conserved "$T/s"
 fi
 

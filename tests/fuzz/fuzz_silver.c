@@ -25,8 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (silver_finish(&s)) {
 		Gold g;
-		gold_build(&s, &g);
+		Buf err = {0};
+		gold_build(&s, &g, &err);
 		gold_free(&g);
+		buf_free(&err);
 		for (int i = 0; i < 2; i++)
 			if (s.src[i].rows_read != silver_rows(&s, (SourceId)i) + s.src[i].nquarantine)
 				abort();

@@ -102,25 +102,51 @@ static void test_cases_at_every_chunk_size(void **state)
 	}
 }
 
-/* The sample-sized file read at every chunk size gives the same records. */
-static void test_tutorial_file_at_every_chunk_size(void **state)
+/* Reads a file of the repository's fixture whole; the caller frees it. */
+static char *fixture(const char *name, size_t *len)
+{
+	char path[128];
+	snprintf(path, sizeof path, "tests/golden/fixture/in/%s", name);
+	FILE *f = fopen(path, "rb");
+	CHECK(f != NULL, "%s is read from the repository's root", path);
+	char *data = xmalloc(8192);
+	*len = fread(data, 1, 8192, f);
+	fclose(f);
+	CHECK(*len > 0 && *len < 8192, "%s fits the buffer", path);
+	return data;
+}
+
+/* The fixture's files read at every chunk size give the same records: the BOM and CRLF file,
+ * and the file with a quoted field across two lines and blank lines. */
+static void test_fixture_files_at_every_chunk_size(void **state)
 {
 	(void)state;
-	FILE *f = fopen("../shared/data/tutorial/orders.csv", "rb");
-	CHECK(f != NULL, "the tutorial data is read from ../shared/data/tutorial");
-	char data[4096];
-	size_t len = fread(data, 1, sizeof data, f);
-	fclose(f);
-	char *whole = read_all(data, len, 0, NULL);
-	CHECK(strncmp(whole, "L1 [order_id|customer_id|order_date|amount|status]", 50) == 0, "%s", whole);
-	CHECK(strstr(whole, "L16 [2015|1015|2022-07-26|0.0|Pending] raw=2015,1015,2022-07-26,0.0,Pending\n") != NULL,
-	      "%s", whole);
-	for (size_t chunk = 1; chunk <= len; chunk++) {
-		char *got = read_all(data, len, chunk, NULL);
-		CHECK(strcmp(got, whole) == 0, "chunk size %zu", chunk);
-		free(got);
+	static const struct { const char *file, *first, *record; uint64_t blank; } files[] = {
+		{"payments.csv", "L1 [payment_id|customer_id|payment_date|payment_method|payment_status|amount] raw=payment_id,",
+		 "\nL16 [P14|112|2024-03-03|Credit Card|chargeback|65] raw=P14,112,2024-03-03,Credit Card,chargeback,65\n", 1},
+		{"support_tickets.csv", "L1 [ticket_id|customer_id|issue_type|ticket_date|resolution_status] raw=",
+		 "\nL5 [T04|114|late\ndelivery, again|2024-02-02|in progress] raw=T04,114,\"late\ndelivery, again\",2024-02-02,"
+		 "in progress\nL7 [T05|", 0},
+		{"customers.csv", "L1 [Customer ID|Name|EMAIL|Gender|dob|LOCATION]",
+		 "\nL6 [105|mary \"molly\" o'neil|molly@@mail.com|woman|03.04.1992|boston] raw=105,\"mary \"\"molly\"\" o'neil\","
+		 "molly@@mail.com,woman,03.04.1992,boston\nL7 [106|", 2},
+	};
+	for (size_t k = 0; k < N_ELEMS(files); k++) {
+		size_t len;
+		char *data = fixture(files[k].file, &len);
+		uint64_t blank;
+		char *whole = read_all(data, len, 0, &blank);
+		CHECK(strncmp(whole, files[k].first, strlen(files[k].first)) == 0, "%s:\n%s", files[k].file, whole);
+		CHECK(strstr(whole, files[k].record) != NULL, "%s lacks %s:\n%s", files[k].file, files[k].record, whole);
+		CHECK(blank == files[k].blank, "%s: %llu blank lines", files[k].file, (unsigned long long)blank);
+		for (size_t chunk = 1; chunk <= len; chunk++) {
+			char *got = read_all(data, len, chunk, NULL);
+			CHECK(strcmp(got, whole) == 0, "%s at chunk size %zu", files[k].file, chunk);
+			free(got);
+		}
+		free(whole);
+		free(data);
 	}
-	free(whole);
 }
 
 static void count_fields(void *ctx, const Record *r)
@@ -164,7 +190,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases_at_every_chunk_size),
-		cmocka_unit_test(test_tutorial_file_at_every_chunk_size),
+		cmocka_unit_test(test_fixture_files_at_every_chunk_size),
 		cmocka_unit_test(test_huge_field_and_wide_row),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
 #include "harness.h"
 
 static Arena arena;
+static const NumFormat comma = {",", ""};
 
 /* A small data set every case renders with. */
 static Value *data(void)
@@ -111,7 +112,7 @@ static void test_spec_cases(void **state)
 		Buf out = {0}, err = {0};
 		Template *t = tpl_parse(cases[i].what, cases[i].tpl, strlen(cases[i].tpl), &err);
 		CHECK(t, "%s: parse error %s", cases[i].what, buf_cstr(&err));
-		CHECK(tpl_render(t, d, cases[i].esc, &set, NULL, &out, &err), "%s: %s", cases[i].what, buf_cstr(&err));
+		CHECK(tpl_render(t, d, cases[i].esc, &set, NULL, &comma, &out, &err), "%s: %s", cases[i].what, buf_cstr(&err));
 		CHECK(strcmp(buf_cstr(&out), cases[i].want) == 0, "%s:\n got: %s\nwant: %s", cases[i].what, buf_cstr(&out),
 		      cases[i].want);
 		tpl_free(t);
@@ -141,7 +142,7 @@ static void test_errors_name_file_line_column(void **state)
 	}
 	Buf err = {0}, out = {0};
 	Template *t = tpl_parse("page.md", "x\n {{>missing}}", 15, &err);
-	CHECK(!tpl_render(t, data(), ESC_HTML, NULL, NULL, &out, &err) &&
+	CHECK(!tpl_render(t, data(), ESC_HTML, NULL, NULL, &comma, &out, &err) &&
 	      strstr(buf_cstr(&err), "page.md:2:2: error: no such partial: missing"), "%s", buf_cstr(&err));
 	tpl_free(t);
 	buf_free(&err);
@@ -202,7 +203,7 @@ static void test_markdown_pages(void **state)
 			  "[click](javascript:alert(1)) <b>raw</b>\n";
 	Template *t = tpl_parse("page.md", src, strlen(src), &err);
 	RawStash raws = {0};
-	CHECK(tpl_render(t, data(), ESC_MARKDOWN, NULL, &raws, &md, &err), "%s", buf_cstr(&err));
+	CHECK(tpl_render(t, data(), ESC_MARKDOWN, NULL, &raws, &comma, &md, &err), "%s", buf_cstr(&err));
 	md_render(md.p, md.len, &raws, &arena, &html);
 	const char *h = buf_cstr(&html);
 	CHECK(strstr(h, "<h1>Ann</h1>"), "%s", h);

@@ -1,0 +1,190 @@
+/* chart_set.c — the report's charts: described from the gold model, laid out and drawn to PNG
+ * once, for the dashboard (SVG), the edition's PDF and the e-mail's pictures. */
+#include "c360.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define WEEKS_MAX 52	/* weeks in the trend charts, at most */
+
+typedef struct {
+	ChartSet *set;
+	const Gold *g;
+	const NumFormat *fmt;
+	int64_t last_monday;	/* of the as-of date's week */
+	size_t weeks;		/* in the trend charts */
+} Maker;
+
+static ReportChart *add_chart(Maker *m, const char *key, const Chart *c)
+{
+	ChartSet *set = m->set;
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 8;
+		set->c = xrealloc(set->c, set->cap * sizeof *set->c);
+	}
+	ReportChart *rc = &set->c[set->n++];
+	*rc = (ReportChart){.key = key, .chart = *c};
+	rc->chart.fmt = m->fmt;
+	return rc;
+}
+
+static double *values(Maker *m, size_t n)
+{
+	double *v = arena_alloc(&m->set->arena, (n + 1) * sizeof *v);
+	for (size_t i = 0; i <= n; i++)
+		v[i] = 0;
+	return v;
+}
+
+/* Labels of the chart's weeks, ending with the as-of date's. */
+static const char **week_labels(Maker *m)
+{
+	const char **cat = arena_alloc(&m->set->arena, (m->weeks + 1) * sizeof *cat);
+	Buf b = {0};
+	for (size_t i = 0; i < m->weeks; i++) {
+		b.len = 0;
+		buf_iso_week(&b, m->last_monday - 7 * (int64_t)(m->weeks - 1 - i));
+		cat[i] = arena_strndup(&m->set->arena, b.p, b.len);
+	}
+	buf_free(&b);
+	return cat;
+}
+
+static void chart_orders(Maker *m)
+{
+	const Gold *g = m->g;
+	double *orders = values(m, m->weeks), *revenue = values(m, m->weeks);
+	size_t skip = g->nseries - m->weeks;	/* the series' weeks before the chart's */
+	for (size_t i = 0; i < m->weeks; i++) {
+		orders[i] = (double)g->week_orders[skip + i];
+		revenue[i] = (double)g->week_cents[skip + i] / 100;
+	}
+	Chart c = {
+		.id = "orders", .title = "Valid orders and revenue per week",
+		.desc = "Columns: valid orders per ISO week (left axis); line: their revenue (right axis).",
+		.cat_title = "Week", .kind = CHART_TREND, .format = KV_COUNT, .format_right = KV_MONEY,
+		.ncat = m->weeks, .cat = week_labels(m), .nseries = 2,
+		.series = {{"Valid orders", orders, false, false}, {"Revenue", revenue, true, true}},
+	};
+	add_chart(m, "chart_orders", &c);
+}
+
+static void chart_devices(Maker *m)
+{
+	const Gold *g = m->g;
+	double *v[CH_COUNT];
+	for (int ch = 0; ch < CH_COUNT; ch++)
+		v[ch] = values(m, m->weeks);
+	int64_t first = m->last_monday - 7 * (int64_t)(m->weeks - 1);
+	for (size_t k = 1; k < g->nweeks; k++)
+		if (g->weeks[k].days >= first && g->weeks[k].days <= m->last_monday)
+			for (int ch = 0; ch < CH_COUNT; ch++)
+				v[ch][(g->weeks[k].days - first) / 7] = (double)g->weeks[k].n[ch];
+	Chart c = {
+		.id = "devices", .title = "Web and mobile sessions per week",
+		.desc = "Sessions per ISO week by channel: Mobile (Android, iOS), Web (desktop systems), Other.",
+		.cat_title = "Week", .kind = CHART_TREND, .format = KV_COUNT, .ncat = m->weeks, .cat = week_labels(m),
+		.nseries = 3,
+		.series = {{"Mobile", v[CH_MOBILE], true, false}, {"Web", v[CH_WEB], true, false},
+			   {"Other", v[CH_OTHER], true, false}},
+	};
+	add_chart(m, "chart_devices", &c);
+}
+
+/* A bar chart from label counts, largest first, the tail folded into "Others". */
+static void chart_counts(Maker *m, const char *key, const Chart *tmpl, const char *const *labels,
+			 const uint64_t *counts, size_t n, size_t keep)
+{
+	size_t *order = xmalloc((n + 1) * sizeof *order), shown = 0;
+	for (size_t i = 0; i < n; i++)
+		if (counts[i])
+			order[shown++] = i;
+	for (size_t i = 1; i < shown; i++)	/* insertion sort: count desc, then label */
+		for (size_t j = i; j > 0; j--) {
+			size_t a = order[j - 1], b = order[j];
+			if (counts[a] > counts[b] || (counts[a] == counts[b] && strcmp(labels[a], labels[b]) <= 0))
+				break;
+			order[j - 1] = b, order[j] = a;
+		}
+	size_t ncat = shown > keep ? keep + 1 : shown;
+	const char **cat = arena_alloc(&m->set->arena, (ncat + 1) * sizeof *cat);
+	double *v = values(m, ncat);
+	for (size_t i = 0; i < ncat; i++) {
+		cat[i] = i == keep ? "Others" : arena_strndup(&m->set->arena, labels[order[i]], strlen(labels[order[i]]));
+		v[i] = i == keep ? 0 : (double)counts[order[i]];
+	}
+	for (size_t i = keep; i < shown; i++)
+		v[keep] += (double)counts[order[i]];
+	Chart c = *tmpl;
+	c.kind = CHART_BARS, c.format = KV_COUNT, c.ncat = ncat, c.cat = cat, c.nseries = 1;
+	c.series[0] = (ChartSeries){"Count", v, false, false};
+	add_chart(m, key, &c);
+	free(order);
+}
+
+static void chart_payments(Maker *m)
+{
+	const Gold *g = m->g;
+	const Dict *methods = &g->src[SRC_PAYMENTS].dict[PA_METHOD];
+	uint64_t *counts = xcalloc(methods->n + 1, sizeof *counts);
+	for (size_t i = 0; i < g->nsplit; i++)
+		counts[g->split[i].method] = g->split[i].count;
+	Chart c = {.id = "payments", .title = "Successful payments by method", .cat_title = "Method",
+		   .desc = "Number of successful payments per payment method, largest first."};
+	chart_counts(m, "chart_payments", &c, methods->label, counts, methods->n, 12);
+	free(counts);
+}
+
+static void chart_tickets(Maker *m)
+{
+	const Gold *g = m->g;
+	const Dict *d = g->src[SRC_TICKETS].dict;
+	Chart a = {.id = "ticket-status", .title = "Support tickets by status", .cat_title = "Status",
+		   .desc = "Number of support tickets per resolution status."};
+	chart_counts(m, "chart_ticket_status", &a, d[TI_STATUS].label, g->ticket_status, d[TI_STATUS].n, 8);
+	Chart b = {.id = "ticket-issues", .title = "Support tickets by issue type", .cat_title = "Issue type",
+		   .desc = "Number of support tickets per issue type, the ten most frequent and the others together."};
+	chart_counts(m, "chart_ticket_issues", &b, d[TI_ISSUE].label, g->ticket_issue, d[TI_ISSUE].n, 10);
+}
+
+static void chart_segments(Maker *m)
+{
+	const char *labels[SEG_COUNT];
+	for (int seg = 0; seg < SEG_COUNT; seg++)
+		labels[seg] = segment_defs[seg].label;
+	Chart c = {.id = "segments", .title = "Customers by segment", .cat_title = "Segment",
+		   .desc = "Number of customers in each segment; the rules are on the segments page."};
+	chart_counts(m, "chart_segments", &c, labels, m->g->segment_size, SEG_COUNT, SEG_COUNT);
+}
+
+bool chart_set_make(ChartSet *set, const Gold *g, const NumFormat *fmt, Buf *err)
+{
+	memset(set, 0, sizeof *set);
+	Maker m = {set, g, fmt, g->as_of - date_weekday(g->as_of) + 1, g->nseries < WEEKS_MAX ? g->nseries : WEEKS_MAX};
+	chart_orders(&m);
+	chart_payments(&m);
+	chart_devices(&m);
+	chart_tickets(&m);
+	chart_segments(&m);
+	bool ok = true;
+	for (size_t i = 0; i < set->n; i++) {
+		ReportChart *rc = &set->c[i];
+		rc->plot = chart_layout(&rc->chart);
+		if (!chart_png(rc->plot, &rc->png)) {
+			buf_printf(err, "charts/%s.png: error: cannot draw the chart\n", rc->chart.id);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+void chart_set_free(ChartSet *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		chart_plot_free(set->c[i].plot);
+		buf_free(&set->c[i].png);
+	}
+	free(set->c);
+	arena_free(&set->arena);
+	memset(set, 0, sizeof *set);
+}

@@ -1,0 +1,292 @@
+/* gold.c — the gold model: the KPI and segment definitions, the fact tables' columns, and the
+ * views every writer reads, computed from the gold tables alone. */
+#include "c360.h"
+
+#include <stdlib.h>
+
+const KpiDef kpi_defs[K_COUNT] = {
+	[K_TOTAL_CUSTOMERS] = {"total_customers", "Total customers", KV_COUNT, false, true,
+			       "with at least one valid order", "customers with at least one valid order."},
+	[K_AVERAGE_ORDER_VALUE] = {"average_order_value", "Average order value", KV_MONEY, false, true, NULL,
+				   "the revenue of valid orders ÷ the number of valid orders."},
+	[K_REPEAT_CUSTOMER_PCT] = {"repeat_customer_pct", "Repeat customers", KV_PCT, false, true,
+				   "with two or more valid orders",
+				   "customers with two or more valid orders ÷ total customers × 100."},
+	[K_OPEN_TICKETS] = {"open_tickets", "Open tickets", KV_COUNT, true, true, NULL,
+			    "tickets neither Resolved nor Closed (a ticket without a status counts as open)."},
+	[K_CHURN_RISK] = {"churn_risk_customers", "Churn risk", KV_COUNT, true, true,
+			  "customers with a ticket and no recent valid order",
+			  "customers with a ticket and no valid order in the churn window."},
+	[K_TOTAL_REVENUE] = {"total_revenue", "Total revenue", KV_MONEY, false, false, NULL,
+			     "the amounts of valid orders, added up in cents."},
+	[K_VALID_ORDERS] = {"valid_orders", "Valid orders", KV_COUNT, false, false, NULL,
+			    "orders with an amount of zero or more and a status other than Cancelled, Failed or Returned."},
+	[K_KNOWN_CUSTOMERS] = {"known_customers", "Customers in the CRM", KV_COUNT, false, false, NULL,
+			       "customers in the CRM export; the others are known only from their facts."},
+	[K_MOBILE_PCT] = {"mobile_session_pct", "Mobile sessions", KV_PCT, false, true, "of all sessions: Android and iOS",
+			  "sessions from Android and iOS ÷ all sessions × 100."},
+	[K_WEB_PCT] = {"web_session_pct", "Web sessions", KV_PCT, false, false, NULL,
+		       "sessions from Windows, macOS, Linux and ChromeOS ÷ all sessions × 100."},
+	[K_TOP_METHOD_PCT] = {"top_payment_method_pct", "Top payment method", KV_PCT, false, true, NULL,
+			      "successful payments made with the most used method ÷ all successful payments × 100 (how much "
+			      "payments lean on one method; a week earlier, on the method most used then)."},
+};
+
+const SegmentDef segment_defs[SEG_COUNT] = {
+	[SEG_CHAMPIONS] = {"Champions", "champions", "a valid order in the last 30 days and three or more valid orders"},
+	[SEG_LOYAL] = {"Loyal", "loyal", "a valid order within the churn window and two or more valid orders"},
+	[SEG_NEW] = {"New", "new", "one valid order, within the churn window"},
+	[SEG_AT_RISK] = {"At Risk", "at-risk",
+			 "the last valid order between one and two churn windows ago, or only undated ones"},
+	[SEG_LOST] = {"Lost", "lost", "the last valid order more than two churn windows ago"},
+	[SEG_PROSPECTS] = {"Prospects", "prospects", "no valid order yet"},
+};
+
+static bool order_valid_rule(const RowHead *h)
+{
+	return order_is_valid((const Order *)h);
+}
+
+static bool ticket_open_rule(const RowHead *h)
+{
+	return ticket_is_open((const Ticket *)h);
+}
+
+const FactTable fact_tables[SRC_COUNT] = {
+	[SRC_ORDERS] = {"order_date", "orders", 3,
+			{{"amount", "amount", FC_MONEY, OR_AMOUNT, NULL}, {"status", "status", FC_LABEL, OR_STATUS, NULL},
+			 {"is_valid", "valid", FC_RULE, 0, order_valid_rule}}},
+	[SRC_PAYMENTS] = {"payment_date", "payments", 3,
+			  {{"payment_method", "method", FC_LABEL, PA_METHOD, NULL},
+			   {"payment_status", "status", FC_LABEL, PA_STATUS, NULL},
+			   {"amount", "amount", FC_MONEY, PA_AMOUNT, NULL}}},
+	[SRC_TICKETS] = {"ticket_date", "tickets", 3,
+			 {{"issue_type", "issue", FC_LABEL, TI_ISSUE, NULL},
+			  {"resolution_status", "status", FC_LABEL, TI_STATUS, NULL},
+			  {"is_open", "open", FC_RULE, 0, ticket_open_rule}}},
+	[SRC_SESSIONS] = {"session_time", "sessions", 3,
+			  {{"page_viewed", "page", FC_LABEL, SE_PAGE, NULL}, {"device_type", "device", FC_LABEL, SE_DEVICE, NULL},
+			   {"channel", "channel", FC_CHANNEL, SE_DEVICE, NULL}}},
+};
+
+const GoldTableDef gold_tables[GT_COUNT] = {
+	[GT_KPI_SUMMARY] = {"kpi_summary", 0, 3, {"kpi", "value", "previous_week"}},
+	[GT_PAYMENT_SPLIT] = {"payment_mode_split", 0, 4, {"payment_method", "successful_payments", "share_pct", "amount"}},
+	[GT_DEVICES] = {"device_preference", 0, 5, {"period", "week_start", "channel", "sessions", "share_pct"}},
+	[GT_CUSTOMER_360] = {"customer_360", SRC_CUSTOMERS, 29,
+			     {"customer_id", "name", "email", "gender", "dob", "location", "in_crm", "first_order_date",
+			      "last_order_date", "valid_orders", "lifetime_value", "average_order_value", "payments_success",
+			      "payments_failed", "payments_pending", "payments_refunded", "payments_other",
+			      "preferred_payment_method", "tickets", "open_tickets", "sessions_mobile", "sessions_web",
+			      "sessions_other", "preferred_channel", "days_since_last_order", "active", "repeat", "churn_risk",
+			      "segment"}},
+	[GT_DIM_CUSTOMER] = {"dim_customer", SRC_CUSTOMERS, 11,
+			     {"customer_key", "customer_id", "name", "email", "gender", "dob", "location", "in_crm", "segment",
+			      "source_line", "flags"}},
+	[GT_DIM_DATE] = {"dim_date", 0, 13,
+			 {"date_key", "date", "year", "quarter", "month", "month_name", "day", "weekday", "weekday_name",
+			  "iso_year", "iso_week", "iso_week_label", "is_weekend"}},
+	[GT_FACT_ORDERS] = {"fact_orders", SRC_ORDERS, 0, {NULL}},
+	[GT_FACT_PAYMENTS] = {"fact_payments", SRC_PAYMENTS, 0, {NULL}},
+	[GT_FACT_TICKETS] = {"fact_tickets", SRC_TICKETS, 0, {NULL}},
+	[GT_FACT_SESSIONS] = {"fact_sessions", SRC_SESSIONS, 0, {NULL}},
+	[GT_QUARANTINE] = {"quarantine", 0, 4, {"source", "line", "reason", "raw_row"}},
+	[GT_DATA_QUALITY] = {"data_quality", 0, 5, {"source", "measure", "item", "value", "detail"}},
+};
+
+int gold_columns(int table, const char **cols)
+{
+	const GoldTableDef *t = &gold_tables[table];
+	if (t->ncols) {
+		memcpy(cols, t->cols, (size_t)t->ncols * sizeof *cols);
+		return t->ncols;
+	}
+	const FactTable *ft = &fact_tables[t->src];	/* id, customer_key, date_key, the date, its own, line, flags */
+	int n = 0;
+	cols[n++] = source_defs[t->src].cols[0];
+	cols[n++] = "customer_key";
+	cols[n++] = "date_key";
+	cols[n++] = ft->date;
+	for (int k = 0; k < ft->ncols; k++)
+		cols[n++] = ft->cols[k].name;
+	cols[n++] = "source_line";
+	cols[n++] = "flags";
+	return n;
+}
+
+const char *gold_label(const Gold *g, SourceId src, int col, uint32_t v)
+{
+	return g->src[src].dict[col].label[v];
+}
+
+/* ---- the value ranking: highest lifetime value first, then customer order */
+
+static int by_value_cmp(const void *a, const void *b, void *ctx)
+{
+	const Gold *g = ctx;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	int64_t x = g->c360[i].lifetime_cents, y = g->c360[j].lifetime_cents;
+	return x != y ? (x < y ? 1 : -1) : (g->rank[i] > g->rank[j]) - (g->rank[i] < g->rank[j]);
+}
+
+static void value_ranking(Gold *g, size_t nc)
+{
+	g->by_value = xmalloc((nc + 1) * sizeof *g->by_value);
+	for (size_t i = 0; i < nc; i++)
+		g->by_value[i] = (uint32_t)i;
+	qsort_r(g->by_value, nc, sizeof *g->by_value, by_value_cmp, g);
+}
+
+/* ---- facts by customer, latest first (the facts after the as-of date left out) */
+
+static int latest_first(const void *a, const void *b, void *ctx)
+{
+	const Table *t = ctx;
+	const RowHead *x = ROW(t, RowHead, *(const uint32_t *)a), *y = ROW(t, RowHead, *(const uint32_t *)b);
+	if (x->when != y->when)
+		return x->when == MOMENT_NULL ? 1 : y->when == MOMENT_NULL ? -1 : x->when > y->when ? -1 : 1;
+	return x->line > y->line ? -1 : x->line < y->line;
+}
+
+static void group_facts(const Gold *g, SourceId id, ByCustomer *bc)
+{
+	const Table *t = g->src[id].table;
+	size_t nc = g->src[SRC_CUSTOMERS].table->n;
+	bc->start = xcalloc(nc + 2, sizeof *bc->start);
+	bc->row = xmalloc((t->n + 1) * sizeof *bc->row);
+	for (size_t i = 0; i < t->n; i++)
+		if (!fact_is_late(ROW(t, RowHead, i), g->as_of))
+			bc->start[ROW(t, RowHead, i)->customer + 2]++;
+	for (size_t c = 0; c < nc; c++)
+		bc->start[c + 2] += bc->start[c + 1];
+	for (size_t i = 0; i < t->n; i++) {	/* counting sort: start[c + 1] is where c's next row goes */
+		const RowHead *h = ROW(t, RowHead, i);
+		if (!fact_is_late(h, g->as_of))
+			bc->row[bc->start[h->customer + 1]++] = (uint32_t)i;
+	}
+	for (size_t c = 0; c < nc; c++)
+		qsort_r(bc->row + bc->start[c], bc->start[c + 1] - bc->start[c], sizeof *bc->row, latest_first, (void *)t);
+}
+
+/* ---- segments: how many customers, their lifetime value, their share of all customers */
+
+static void segment_sizes(Gold *g, size_t nc)
+{
+	for (size_t i = 0; i < nc; i++) {
+		g->segment_size[g->c360[i].segment]++;
+		g->segment_cents[g->c360[i].segment] += g->c360[i].lifetime_cents;
+	}
+	for (int seg = 0; seg < SEG_COUNT; seg++)
+		g->segment_share[seg] = kpi_pct(g->segment_size[seg], nc);
+}
+
+/* ---- the weekly series: valid dated orders and their revenue, every week to the as-of date's */
+
+static int64_t monday(int64_t day)
+{
+	return day - date_weekday(day) + 1;
+}
+
+static void weekly_orders(Gold *g)
+{
+	int64_t last = monday(g->as_of);
+	g->first_week = g->first_day == MOMENT_NULL || g->first_day > g->as_of ? last : monday(g->first_day);
+	g->nseries = (size_t)((last - g->first_week) / 7 + 1);
+	g->week_orders = xcalloc(g->nseries, sizeof *g->week_orders);
+	g->week_cents = xcalloc(g->nseries, sizeof *g->week_cents);
+	const Table *t = g->src[SRC_ORDERS].table;
+	for (size_t i = 0; i < t->n; i++) {
+		const Order *o = ROW(t, Order, i);
+		int64_t day = fact_day(&o->h);
+		if (day == MOMENT_NULL || day > g->as_of || day < g->first_week || !order_is_valid(o))
+			continue;
+		size_t k = (size_t)((day - g->first_week) / 7);
+		g->week_orders[k]++;
+		g->week_cents[k] += o->cents;
+	}
+}
+
+/* ---- tickets per status and per issue type */
+
+static void ticket_counts(Gold *g)
+{
+	const Table *t = g->src[SRC_TICKETS].table;
+	const Dict *d = g->src[SRC_TICKETS].dict;
+	g->ticket_status = xcalloc(d[TI_STATUS].n + 1, sizeof *g->ticket_status);
+	g->ticket_issue = xcalloc(d[TI_ISSUE].n + 1, sizeof *g->ticket_issue);
+	for (size_t i = 0; i < t->n; i++) {
+		const Ticket *tk = ROW(t, Ticket, i);
+		if (fact_is_late(&tk->h, g->as_of))
+			continue;
+		g->ticket_status[tk->status]++;
+		g->ticket_issue[tk->issue]++;
+	}
+}
+
+void gold_views(Gold *g)
+{
+	size_t nc = g->src[SRC_CUSTOMERS].table->n;
+	value_ranking(g, nc);
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (source_is_fact((SourceId)i))
+			group_facts(g, (SourceId)i, &g->by[i]);
+	segment_sizes(g, nc);
+	weekly_orders(g);
+	ticket_counts(g);
+}
+
+/* ---- a customer's lifecycle, from their facts */
+
+static bool counts_in_lifecycle(SourceId src, const RowHead *h)
+{
+	if (src == SRC_ORDERS)
+		return order_is_valid((const Order *)h);
+	if (src == SRC_PAYMENTS)
+		return ((const Payment *)h)->status == PS_SUCCESS;
+	return true;
+}
+
+void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc)
+{
+	static const SourceId stage[LC_COUNT] = {
+		[LC_BROWSE] = SRC_SESSIONS, [LC_ORDER] = SRC_ORDERS, [LC_PAY] = SRC_PAYMENTS, [LC_COMPLAINT] = SRC_TICKETS,
+	};
+	lc->seen = MOMENT_NULL;
+	for (int k = 0; k < LC_COUNT; k++) {
+		const ByCustomer *bc = &g->by[stage[k]];
+		const Table *t = g->src[stage[k]].table;
+		lc->first[k] = MOMENT_NULL;
+		lc->count[k] = 0;
+		for (uint32_t i = bc->start[c]; i < bc->start[c + 1]; i++) {
+			const RowHead *h = ROW(t, RowHead, bc->row[i]);
+			if (!counts_in_lifecycle(stage[k], h))
+				continue;
+			lc->count[k]++;
+			if (h->when != MOMENT_NULL && (lc->first[k] == MOMENT_NULL || h->when < lc->first[k]))
+				lc->first[k] = h->when;
+		}
+		if (lc->first[k] != MOMENT_NULL && (lc->seen == MOMENT_NULL || lc->first[k] < lc->seen))
+			lc->seen = lc->first[k];
+	}
+}
+
+void gold_free(Gold *g)
+{
+	free(g->split);
+	free(g->weeks);
+	free(g->c360);
+	free(g->order);
+	free(g->rank);
+	free(g->by_value);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		free(g->by[i].start);
+		free(g->by[i].row);
+	}
+	free(g->week_orders);
+	free(g->week_cents);
+	free(g->ticket_status);
+	free(g->ticket_issue);
+	free(g->tables);
+	gold_store_free(g->store);
+	memset(g, 0, sizeof *g);
+}

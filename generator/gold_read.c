@@ -1,0 +1,830 @@
+/* gold_read.c — a gold folder read back into the model: the tables of docs/gold-schema.md as
+ * c360 writes them, or as Spark does (a folder of part-*.csv files per table, each with its
+ * header). Every value is checked; a problem is named by file, line and column. */
+#include "c360.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* What the model owns when it was read from files. */
+struct GoldStore {
+	Arena arena;		/* ids, names, raw rows */
+	Table table[SRC_COUNT];
+	Dict dict[SRC_COUNT][MAX_COLS];
+	Dict methods;		/* payment methods as payment_mode_split and customer_360 name them */
+	Quarantined *quarantine[SRC_COUNT];
+	Quarantined **table_quarantine;	/* per g->tables entry: the SQL tables' quarantined rows */
+	size_t ntables;
+	Diags **diags;		/* one per file read */
+	size_t ndiags;
+};
+
+/* One table being read, and the row in hand. */
+typedef struct Reader Reader;
+struct Reader {
+	Gold *g;
+	GoldStore *st;
+	const char *name;	/* "fact_orders" */
+	const char *cols[GOLD_MAX_COLS];	/* the columns it must have */
+	int ncols;
+	void (*row)(Reader *r);
+	SourceId src;		/* a fact table's source */
+	Diags *d;		/* of the file being read */
+	bool have_header, broken;
+	int field_of[GOLD_MAX_COLS];
+	const Record *rec;
+	Str f[GOLD_MAX_COLS];	/* the row's cells, by column */
+	size_t n;		/* rows read, over all parts */
+	uint64_t seen;		/* kpi_summary: the rows there were */
+	Buf scratch;
+};
+
+static const char *const order_name[] = {"day-first", "month-first"};
+static const char *const basis_name[] = {"column", "dataset", "config"};
+
+/* ---- cells and their values: a bad one is reported where it stands */
+
+static void bad(Reader *r, DiagCode code, int c)
+{
+	int field = r->field_of[c];
+	diag(r->d, code, r->rec->line, field >= 0 ? (uint32_t)field + 1 : 0, r->cols[c], r->f[c].p, r->f[c].n);
+}
+
+static bool empty(const Reader *r, int c)
+{
+	return r->f[c].n == 0;
+}
+
+static bool digits(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	return n > 0;
+}
+
+static int64_t get_int(Reader *r, int c, bool null_ok)
+{
+	Str s = r->f[c];
+	bool neg = s.n && s.p[0] == '-';
+	if (!s.n && null_ok)
+		return KPI_NULL;
+	if (!digits(s.p + neg, s.n - neg) || s.n - neg > 18) {
+		bad(r, D_GOLD_INT, c);
+		return 0;
+	}
+	int64_t v = 0;
+	for (size_t i = neg; i < s.n; i++)
+		v = v * 10 + (s.p[i] - '0');
+	return neg ? -v : v;
+}
+
+/* A number with at most two decimals, in hundredths. */
+static int64_t get_cents(Reader *r, int c, bool null_ok)
+{
+	Str s = r->f[c];
+	if (!s.n && null_ok)
+		return KPI_NULL;
+	bool neg = s.n && s.p[0] == '-';
+	const char *dot = memchr(s.p, '.', s.n);
+	size_t whole = dot ? (size_t)(dot - s.p) - neg : s.n - neg, frac = dot ? s.n - (size_t)(dot + 1 - s.p) : 0;
+	if (!digits(s.p + neg, whole) || whole > 16 || (dot && (frac < 1 || frac > 2 || !digits(dot + 1, frac)))) {
+		bad(r, D_GOLD_DECIMAL, c);
+		return 0;
+	}
+	int64_t v = 0;
+	for (size_t i = neg; i < neg + whole; i++)
+		v = v * 10 + (s.p[i] - '0');
+	v = v * 100 + (frac ? (dot[1] - '0') * 10 : 0) + (frac == 2 ? dot[2] - '0' : 0);
+	return neg ? -v : v;
+}
+
+/* HH:MM:SS[.fff][Z|±HH:MM|±HHMM] after a date, in seconds of UTC; false if it is not one. */
+static bool time_of_day(const char *p, size_t n, int64_t *secs)
+{
+	if (n < 8 || !digits(p, 2) || p[2] != ':' || !digits(p + 3, 2) || p[5] != ':' || !digits(p + 6, 2))
+		return false;
+	int h = (p[0] - '0') * 10 + p[1] - '0', m = (p[3] - '0') * 10 + p[4] - '0', s = (p[6] - '0') * 10 + p[7] - '0';
+	size_t i = 8;
+	if (i < n && p[i] == '.')
+		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+			;
+	int off = 0;
+	if (i < n && p[i] == 'Z') {
+		i++;
+	} else if (i < n && (p[i] == '+' || p[i] == '-')) {
+		const char *o = p + i + 1;
+		size_t len = n - i - 1;
+		bool colon = len == 5 && o[2] == ':';
+		if (!(len == 4 || colon) || !digits(o, 2) || !digits(o + 2 + colon, 2))
+			return false;
+		off = ((o[0] - '0') * 10 + o[1] - '0') * 3600 + ((o[2 + colon] - '0') * 10 + o[3 + colon] - '0') * 60;
+		off = p[i] == '-' ? -off : off;
+		i = n;
+	}
+	if (i != n || h > 23 || m > 59 || s > 60)
+		return false;
+	*secs = h * 3600 + m * 60 + s - off;
+	return true;
+}
+
+/* A date (a moment at midnight), or with time a date and a time of day; MOMENT_NULL if empty. */
+static int64_t get_moment(Reader *r, int c, bool time)
+{
+	Str s = r->f[c];
+	if (!s.n)
+		return MOMENT_NULL;
+	char day[11];
+	int64_t days, secs = 0;
+	bool ok = s.n >= 10;
+	if (ok) {
+		memcpy(day, s.p, 10);
+		day[10] = '\0';
+		ok = date_parse_iso(day, &days);
+	}
+	if (ok && s.n > 10)
+		ok = time && (s.p[10] == ' ' || s.p[10] == 'T') && time_of_day(s.p + 11, s.n - 11, &secs);
+	if (!ok) {
+		bad(r, D_GOLD_DATE, c);
+		return MOMENT_NULL;
+	}
+	return days * SECS_PER_DAY + secs;
+}
+
+static int64_t get_day(Reader *r, int c)
+{
+	int64_t m = get_moment(r, c, false);
+	return m == MOMENT_NULL ? MOMENT_NULL : m / SECS_PER_DAY;
+}
+
+static bool get_bool(Reader *r, int c)
+{
+	if (str_eq(r->f[c], "true"))
+		return true;
+	if (!str_eq(r->f[c], "false"))
+		bad(r, D_GOLD_BOOL, c);
+	return false;
+}
+
+/* The place of the cell's text among names; -1 (reported unless empty and null_ok) if none. */
+static int get_name(Reader *r, int c, const char *const *names, int n, bool null_ok)
+{
+	for (int i = 0; i < n; i++)
+		if (names[i] && str_eq(r->f[c], names[i]))
+			return i;
+	if (!(null_ok && empty(r, c)))
+		bad(r, D_GOLD_NAME, c);
+	return -1;
+}
+
+static const char *get_text(Reader *r, int c)
+{
+	return empty(r, c) ? NULL : arena_strndup(&r->st->arena, r->f[c].p, r->f[c].n);
+}
+
+static uint32_t get_flags(Reader *r, int c)
+{
+	uint32_t flags = 0;
+	for (const char *p = r->f[c].p, *end = p + r->f[c].n; p < end;) {
+		const char *semi = memchr(p, ';', (size_t)(end - p));
+		Str name = str_make(p, (size_t)((semi ? semi : end) - p));
+		int k = 0;
+		while (k < D_NFLAGS && !str_eq(name, diag_info[D_FIRST_FLAG + k].name))
+			k++;
+		if (k == D_NFLAGS) {
+			bad(r, D_GOLD_NAME, c);
+			return flags;
+		}
+		flags |= 1u << k;
+		p = semi ? semi + 1 : end;
+	}
+	return flags;
+}
+
+/* A rule the row must agree with: reported on column c when it does not. */
+static void agree(Reader *r, bool ok, int c)
+{
+	if (!ok)
+		bad(r, D_GOLD_RULE, c);
+}
+
+/* A customer_key: the row of dim_customer it names. */
+static uint32_t get_customer(Reader *r, int c)
+{
+	if (!digits(r->f[c].p, r->f[c].n) || r->f[c].n > 18) {
+		bad(r, D_GOLD_INT, c);
+		return 0;
+	}
+	int64_t key = get_int(r, c, false);
+	if (key >= 1 && (uint64_t)key <= r->st->table[SRC_CUSTOMERS].n)
+		return (uint32_t)(key - 1);
+	bad(r, D_GOLD_REF, c);
+	return 0;
+}
+
+static void *push(Table *t)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024;
+		t->rows = big_realloc(t->rows, t->cap * t->size, cap * t->size);
+		t->cap = cap;
+	}
+	return memset(t->rows + t->n++ * t->size, 0, t->size);
+}
+
+/* ---- the customers: dim_customer.csv, then customer_360.csv row for row */
+
+enum { DC_KEY, DC_ID, DC_NAME, DC_EMAIL, DC_GENDER, DC_DOB, DC_LOCATION, DC_IN_CRM, DC_SEGMENT, DC_LINE, DC_FLAGS };
+
+static void dim_customer_row(Reader *r)
+{
+	Customer *c = push(&r->st->table[SRC_CUSTOMERS]);
+	agree(r, get_int(r, DC_KEY, false) == (int64_t)r->n + 1, DC_KEY);	/* 1, 2, ...: the order of ids */
+	c->h.id = arena_strndup(&r->st->arena, r->f[DC_ID].p, r->f[DC_ID].n);
+	c->h.idlen = (uint32_t)r->f[DC_ID].n;
+	if (!c->h.idlen)
+		bad(r, D_GOLD_NAME, DC_ID);
+	c->name = get_text(r, DC_NAME);
+	c->email = get_text(r, DC_EMAIL);
+	int gender = get_name(r, DC_GENDER, gender_label, GENDER_UNKNOWN + 1, false);
+	c->gender = (uint8_t)(gender < 0 ? GENDER_UNKNOWN : gender);
+	c->h.when = get_moment(r, DC_DOB, false);
+	c->location = get_text(r, DC_LOCATION);
+	c->in_crm = get_bool(r, DC_IN_CRM);
+	int64_t line = get_int(r, DC_LINE, true);
+	c->h.line = line == KPI_NULL || line < 0 || line > UINT32_MAX ? 0 : (uint32_t)line;
+	c->h.flags = get_flags(r, DC_FLAGS);
+	c->h.customer = NO_CUSTOMER;
+	r->g->ncrm += c->in_crm;
+}
+
+enum {
+	CC_ID, CC_NAME, CC_EMAIL, CC_GENDER, CC_DOB, CC_LOCATION, CC_IN_CRM, CC_FIRST, CC_LAST, CC_ORDERS, CC_LIFETIME,
+	CC_AVERAGE, CC_PAY, CC_METHOD = CC_PAY + PAY_COUNT, CC_TICKETS, CC_OPEN, CC_SESSIONS,
+	CC_CHANNEL = CC_SESSIONS + CH_COUNT, CC_DAYS, CC_ACTIVE, CC_REPEAT, CC_CHURN, CC_SEGMENT, CC_NCOLS
+};
+
+static void customer_360_row(Reader *r)
+{
+	const Table *dim = &r->st->table[SRC_CUSTOMERS];
+	if (r->n >= dim->n) {
+		bad(r, D_GOLD_REF, CC_ID);
+		return;
+	}
+	const RowHead *h = &ROW(dim, Customer, r->n)->h;
+	agree(r, r->f[CC_ID].n == h->idlen && memcmp(r->f[CC_ID].p, h->id, h->idlen) == 0, CC_ID);
+	Customer360 *x = &r->g->c360[r->n];
+	x->first_order = get_day(r, CC_FIRST);
+	x->last_order = get_day(r, CC_LAST);
+	x->valid_orders = (uint32_t)get_int(r, CC_ORDERS, false);
+	x->lifetime_cents = get_cents(r, CC_LIFETIME, false);
+	x->average_cents = get_cents(r, CC_AVERAGE, true);
+	for (int k = 0; k < PAY_COUNT; k++)
+		x->pay_by_status[k] = (uint32_t)get_int(r, CC_PAY + k, false);
+	x->preferred_method = empty(r, CC_METHOD) ? UINT32_MAX : dict_intern(&r->st->methods, r->f[CC_METHOD]);
+	x->tickets = (uint32_t)get_int(r, CC_TICKETS, false);
+	x->open_tickets = (uint32_t)get_int(r, CC_OPEN, false);
+	for (int ch = 0; ch < CH_COUNT; ch++)
+		x->sessions[ch] = (uint32_t)get_int(r, CC_SESSIONS + ch, false);
+	x->preferred_channel = get_name(r, CC_CHANNEL, channel_label, CH_COUNT, true);
+	x->days_since_last_order = get_int(r, CC_DAYS, true);
+	x->active = get_bool(r, CC_ACTIVE);
+	x->repeat = get_bool(r, CC_REPEAT);
+	x->churn_risk = get_bool(r, CC_CHURN);
+	const char *segments[SEG_COUNT];
+	for (int seg = 0; seg < SEG_COUNT; seg++)
+		segments[seg] = segment_defs[seg].label;
+	int seg = get_name(r, CC_SEGMENT, segments, SEG_COUNT, false);
+	x->segment = seg < 0 ? SEG_PROSPECTS : seg;
+}
+
+/* ---- the facts: id, customer_key, date_key, the date, the table's own columns, line, flags */
+
+static void fact_row(Reader *r)
+{
+	const FactTable *ft = &fact_tables[r->src];
+	const SourceDef *def = &source_defs[r->src];
+	RowHead *h = push(&r->st->table[r->src]);
+	h->id = arena_strndup(&r->st->arena, r->f[0].p, r->f[0].n);
+	h->idlen = (uint32_t)r->f[0].n;
+	if (!h->idlen)
+		bad(r, D_GOLD_NAME, 0);
+	h->customer = get_customer(r, 1);
+	h->when = get_moment(r, 3, def->timestamp);
+	Buf *b = &r->scratch;
+	b->len = 0;
+	if (h->when != MOMENT_NULL) {
+		buf_date(b, date_floor_day(h->when));
+		memmove(b->p + 4, b->p + 5, 2), memmove(b->p + 6, b->p + 8, 2), b->len = 8;	/* YYYYMMDD */
+	}
+	agree(r, r->f[2].n == b->len && memcmp(r->f[2].p, b->p ? b->p : "", b->len) == 0, 2);
+	char *row = (char *)h;
+	for (int k = 0; k < ft->ncols; k++) {
+		const FactCol *fc = &ft->cols[k];
+		size_t at = def->rule[fc->col].at;
+		if (fc->kind == FC_MONEY) {
+			int64_t cents = get_cents(r, 4 + k, true);
+			*(int64_t *)(void *)(row + at) = cents == KPI_NULL ? AMOUNT_NULL : cents;
+		} else if (fc->kind == FC_LABEL) {
+			*(uint32_t *)(void *)(row + at) = dict_intern(&r->st->dict[r->src][fc->col], r->f[4 + k]);
+		}
+	}
+	for (int k = 0; k < ft->ncols; k++) {	/* the derived columns, once the others are in */
+		const FactCol *fc = &ft->cols[k];
+		if (fc->kind == FC_RULE)
+			agree(r, get_bool(r, 4 + k) == fc->rule(h), 4 + k);
+		else if (fc->kind == FC_CHANNEL)
+			agree(r, str_eq(r->f[4 + k],
+					channel_label[device_channel(*(const uint32_t *)(const void *)(row + def->rule[fc->col].at))]),
+			      4 + k);
+	}
+	int64_t line = get_int(r, 4 + ft->ncols, false);
+	h->line = line < 0 || line > UINT32_MAX ? 0 : (uint32_t)line;
+	h->flags = get_flags(r, 5 + ft->ncols);
+}
+
+/* ---- the ready-made figures */
+
+static void kpi_summary_row(Reader *r)
+{
+	Gold *g = r->g;
+	if (str_eq(r->f[0], "as_of")) {
+		r->seen |= 1ull << K_COUNT;
+		g->as_of = get_day(r, 1);
+		agree(r, g->as_of != MOMENT_NULL && get_day(r, 2) == g->as_of - 7, 2);
+		return;
+	}
+	if (str_eq(r->f[0], "churn_window_days")) {
+		r->seen |= 1ull << (K_COUNT + 1);
+		int64_t w = get_int(r, 1, false);
+		agree(r, w >= 1 && w <= 3650 && get_int(r, 2, false) == w, 1);
+		g->churn_window_days = (int)w;
+		return;
+	}
+	int k = 0;
+	while (k < K_COUNT && !str_eq(r->f[0], kpi_defs[k].id))
+		k++;
+	if (k == K_COUNT) {
+		bad(r, D_GOLD_NAME, 0);
+		return;
+	}
+	r->seen |= 1ull << k;
+	bool count = kpi_defs[k].kind == KV_COUNT;
+	g->now.v[k] = count ? get_int(r, 1, true) : get_cents(r, 1, true);
+	g->week_before.v[k] = count ? get_int(r, 2, true) : get_cents(r, 2, true);
+}
+
+static void payment_split_row(Reader *r)
+{
+	Gold *g = r->g;
+	g->split = xrealloc(g->split, (g->nsplit + 1) * sizeof *g->split);
+	PaymentSplit *p = &g->split[g->nsplit++];
+	p->method = dict_intern(&r->st->methods, r->f[0]);
+	p->count = (uint64_t)get_int(r, 1, false);
+	p->share = get_cents(r, 2, true);
+	p->cents = get_cents(r, 3, false);
+}
+
+static void device_row(Reader *r)
+{
+	Gold *g = r->g;
+	bool all = str_eq(r->f[0], "all");
+	int64_t monday = all ? MOMENT_NULL : get_day(r, 1);
+	if (!g->nweeks || g->weeks[g->nweeks - 1].days != monday || (all && g->nweeks > 1)) {
+		g->weeks = xrealloc(g->weeks, (g->nweeks + 1) * sizeof *g->weeks);
+		g->weeks[g->nweeks++] = (WeekChannels){.days = monday};
+	}
+	agree(r, all == (g->nweeks == 1), 0);
+	if (!all) {
+		Buf *b = &r->scratch;
+		b->len = 0;
+		if (monday != MOMENT_NULL)
+			buf_iso_week(b, monday);
+		agree(r, monday != MOMENT_NULL && date_weekday(monday) == 1 && str_eq(r->f[0], buf_cstr(b)), 0);
+	}
+	int ch = get_name(r, 2, channel_label, CH_COUNT, false);
+	if (ch < 0)
+		return;
+	g->weeks[g->nweeks - 1].n[ch] = (uint64_t)get_int(r, 3, false);
+	g->weeks[g->nweeks - 1].share[ch] = get_cents(r, 4, true);
+}
+
+static void dim_date_row(Reader *r)
+{
+	int64_t day = get_day(r, 1);
+	if (r->n == 0)
+		r->g->first_day = day;
+}
+
+/* ---- quarantine and data quality */
+
+/* The source a row names, -1 for a file read as a SQL table (any other name). */
+static int source_of(Reader *r, int c)
+{
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (str_eq(r->f[c], source_defs[i].name))
+			return i;
+	if (empty(r, c))
+		bad(r, D_GOLD_NAME, c);
+	return -1;
+}
+
+/* The SQL table a row names, added the first time. */
+static size_t table_of(Reader *r, int c)
+{
+	Gold *g = r->g;
+	for (size_t i = 0; i < g->ntables; i++)
+		if (str_eq(r->f[c], g->tables[i].name))
+			return i;
+	g->tables = xrealloc(g->tables, (g->ntables + 1) * sizeof *g->tables);
+	r->st->table_quarantine = xrealloc(r->st->table_quarantine, (g->ntables + 1) * sizeof *r->st->table_quarantine);
+	r->st->table_quarantine[g->ntables] = NULL;
+	r->st->ntables = g->ntables + 1;
+	const char *name = arena_strndup(&r->st->arena, r->f[c].p, r->f[c].n);
+	g->tables[g->ntables] = (TableQuality){.name = name, .file = name};
+	return g->ntables++;
+}
+
+/* Appends q to *list of *n rows, grown at powers of two. */
+static void quarantine_push(Quarantined **list, size_t *n, Quarantined q)
+{
+	if ((*n & (*n - 1)) == 0)
+		*list = xrealloc(*list, (*n ? *n * 2 : 1) * sizeof **list);
+	(*list)[(*n)++] = q;
+}
+
+static void quarantine_row(Reader *r)
+{
+	int src = source_of(r, 0);
+	const char *reasons[D_NREASONS];
+	for (int k = 0; k < D_NREASONS; k++)
+		reasons[k] = diag_info[D_FIRST_REASON + k].name;
+	int reason = get_name(r, 2, reasons, D_NREASONS, false);
+	int64_t line = get_int(r, 1, false);
+	if (reason < 0 || empty(r, 0))
+		return;
+	GoldStore *st = r->st;
+	Quarantined q = {arena_strndup(&st->arena, r->f[3].p, r->f[3].n), (uint32_t)r->f[3].n,
+			 line < 0 || line > UINT32_MAX ? 0 : (uint32_t)line, (DiagCode)(D_FIRST_REASON + reason)};
+	if (src >= 0) {
+		SourceQuality *m = &r->g->quality[src];
+		quarantine_push(&st->quarantine[src], &m->nquarantine, q);
+		m->quarantine = st->quarantine[src];
+	} else {
+		size_t t = table_of(r, 0);
+		TableQuality *m = &r->g->tables[t];
+		quarantine_push(&st->table_quarantine[t], &m->nquarantine, q);
+		m->quarantine = st->table_quarantine[t];
+	}
+}
+
+/* A count of data_quality.csv: *to, from the value column. */
+static void dq_count(Reader *r, uint64_t *to)
+{
+	int64_t v = get_int(r, 3, false);
+	*to = v < 0 ? 0 : (uint64_t)v;
+}
+
+/* An item naming one of a catalogue's codes: its count. */
+static void dq_coded(Reader *r, uint64_t *counts, DiagCode first, int n)
+{
+	const char *names[D_NFLAGS];
+	for (int k = 0; k < n; k++)
+		names[k] = diag_info[first + k].name;
+	int k = get_name(r, 2, names, n, false);
+	if (k >= 0)
+		dq_count(r, &counts[k]);
+}
+
+/* A measure of a file read as a SQL table. */
+static void table_quality_row(Reader *r)
+{
+	if (empty(r, 0))
+		return;
+	size_t k = table_of(r, 0);	/* it may move the tables */
+	TableQuality *t = &r->g->tables[k];
+	Str m = r->f[1];
+	if (str_eq(m, "status")) {
+		int st = get_name(r, 3, source_status_name, STATUS_COUNT, false);
+		t->status = st < 0 ? STATUS_MISSING : (SourceStatus)st;
+		t->file = get_text(r, 4);
+		t->file = t->file ? t->file : t->name;
+	} else if (str_eq(m, "rows_read") || str_eq(m, "blank_lines") || str_eq(m, "table_rows")) {
+		dq_count(r, str_eq(m, "rows_read") ? &t->rows_read : str_eq(m, "blank_lines") ? &t->blank_lines
+													 : &t->table_rows);
+	} else if (!str_eq(m, "quarantined_rows") && !str_eq(m, "conservation")) {	/* both follow from the rest */
+		bad(r, D_GOLD_NAME, 1);
+	}
+}
+
+static void data_quality_row(Reader *r)
+{
+	int src = source_of(r, 0);
+	if (src < 0) {
+		table_quality_row(r);
+		return;
+	}
+	SourceQuality *q = &r->g->quality[src];
+	Str m = r->f[1];
+	static const char *const evidence[] = {"ambiguous", "day_first", "month_first"};
+	if (str_eq(m, "status")) {
+		int st = get_name(r, 3, source_status_name, STATUS_COUNT, false);
+		q->status = st < 0 ? STATUS_MISSING : (SourceStatus)st;
+		q->file = get_text(r, 4);
+	} else if (str_eq(m, "rows_read") || str_eq(m, "blank_lines") || str_eq(m, "silver_rows") ||
+		   str_eq(m, "inferred_customers") || str_eq(m, "quarantined_rows") || str_eq(m, "after_as_of")) {
+		dq_count(r, str_eq(m, "rows_read") ? &q->rows_read : str_eq(m, "blank_lines") ? &q->blank_lines
+			 : str_eq(m, "silver_rows") ? &q->silver_rows : str_eq(m, "inferred_customers") ? &q->inferred
+			 : str_eq(m, "quarantined_rows") ? &q->quarantined_rows : &q->after_as_of);
+	} else if (str_eq(m, "quarantined")) {
+		dq_coded(r, q->reason, D_FIRST_REASON, D_NREASONS);
+	} else if (str_eq(m, "flagged")) {
+		dq_coded(r, q->flag, D_FIRST_FLAG, D_NFLAGS);
+	} else if (str_eq(m, "date_order")) {
+		int o = get_name(r, 3, order_name, 2, false);
+		q->order = o < 0 ? ORDER_DAY_FIRST : (DateOrder)o;
+	} else if (str_eq(m, "date_basis")) {
+		int b = get_name(r, 3, basis_name, 3, false);
+		q->basis = b < 0 ? BASIS_CONFIG : (OrderBasis)b;
+	} else if (str_eq(m, "date_evidence")) {
+		int e = get_name(r, 2, evidence, 3, false);
+		if (e >= 0)
+			dq_count(r, e == EVIDENCE_NONE ? &q->ambiguous : &q->evidence[e]);
+	} else if (!str_eq(m, "conservation")) {	/* conservation follows from the counts */
+		bad(r, D_GOLD_NAME, 1);
+	}
+}
+
+/* ---- reading a table: its header, then its rows, from one file or a folder of parts */
+
+static void read_header(Reader *r, const Record *rec)
+{
+	Buf names = {0};
+	for (int c = 0; c < r->ncols; c++)
+		r->field_of[c] = -1;
+	for (uint32_t i = 0; i < rec->nfields; i++) {
+		char *name = config_normalise(rec->fields[i]);
+		int c = 0;
+		while (c < r->ncols && strcmp(name, r->cols[c]) != 0)
+			c++;
+		if (c < r->ncols && r->field_of[c] < 0)
+			r->field_of[c] = (int)i;
+		else
+			diag(r->d, c < r->ncols ? D_COLUMN_DUPLICATE : D_COLUMN_UNKNOWN, rec->line, i + 1, name, NULL, 0);
+		buf_printf(&names, "%s%s", i ? ", " : "", name);
+		free(name);
+	}
+	for (int c = 0; c < r->ncols; c++)
+		if (r->field_of[c] < 0) {
+			diag(r->d, D_COLUMN_REQUIRED, rec->line, 0, r->cols[c], names.p, names.len);
+			r->broken = true;
+		}
+	buf_free(&names);
+}
+
+static void on_record(void *ctx, const Record *rec)
+{
+	Reader *r = ctx;
+	if (!r->have_header) {
+		r->have_header = true;
+		read_header(r, rec);
+		return;
+	}
+	if (r->broken)
+		return;
+	if (rec->error) {
+		diag(r->d, D_READ_ERROR, rec->line, rec->error_col,
+		     rec->error == REC_UNTERMINATED ? "a quoted field never closed" : "a stray quote in a field", NULL, 0);
+		return;
+	}
+	for (int c = 0; c < r->ncols; c++) {
+		int i = r->field_of[c];
+		r->f[c] = (uint32_t)i < rec->nfields ? rec->fields[i] : str_make("", 0);	/* exact: gold is as written */
+	}
+	r->rec = rec;
+	r->row(r);
+	r->n++;
+}
+
+static Diags *new_diags(GoldStore *st, const char *file)
+{
+	st->diags = xrealloc(st->diags, (st->ndiags + 1) * sizeof *st->diags);
+	Diags *d = st->diags[st->ndiags++] = xcalloc(1, sizeof *d);
+	d->file = arena_strndup(&st->arena, file, strlen(file));
+	return d;
+}
+
+/* Streams one file through the reader, its header first. A part file may be empty (Spark
+ * writes none or an empty one for an empty partition); a table's only file may not. */
+static void read_part(Reader *r, const char *path, bool part)
+{
+	r->d = new_diags(r->st, path);
+	r->have_header = r->broken = false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		diag(r->d, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
+		return;
+	}
+	Ingest *in = ingest_new(on_record, r);
+	char *chunk = xmalloc(1 << 20);
+	ssize_t n;
+	size_t total = 0;
+	while ((n = read(fd, chunk, 1 << 20)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			ingest_feed(in, chunk, (size_t)n), total += (size_t)n;
+	if (n < 0)
+		diag(r->d, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
+	ingest_finish(in);
+	ingest_free(in);
+	free(chunk);
+	close(fd);
+	if (!r->have_header && n == 0 && (total || !part))
+		diag(r->d, D_NO_HEADER, 0, 0, "the file is empty: no header row", NULL, 0);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A table is DIR/NAME.csv, or a folder DIR/NAME.csv/ or DIR/NAME/ of part-* files (Spark's
+ * _SUCCESS, .crc and other files beside them are not read); parts are read in name order. */
+static void read_table(Reader *r, const char *dir)
+{
+	char file[64];
+	snprintf(file, sizeof file, "%s.csv", r->name);
+	char *path = path_join(dir, file);
+	if (!is_dir(path)) {
+		char *bare = path_join(dir, r->name);
+		if (is_dir(bare))
+			free(path), path = bare;
+		else
+			free(bare);
+	}
+	if (!is_dir(path)) {
+		if (access(path, F_OK) == 0)
+			read_part(r, path, false);
+		else
+			diag(r->d = new_diags(r->st, path), D_FILE_MISSING, 0, 0, NULL, NULL, 0);
+		free(path);
+		return;
+	}
+	size_t n, parts = 0, headers = 0;
+	Buf err = {0};
+	char **names = dir_list(path, NULL, &n, &err);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		if (strncmp(names[i], "part-", 5) == 0 && (len < 4 || strcmp(names[i] + len - 4, ".crc") != 0)) {
+			char *part = path_join(path, names[i]);
+			read_part(r, part, true);
+			free(part);
+			parts++;
+			headers += r->have_header;
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (!parts)
+		diag(r->d = new_diags(r->st, path), err.len ? D_READ_ERROR : D_GOLD_NO_PARTS, 0, 0, strerror(ENOENT), NULL, 0);
+	else if (!headers)
+		diag(r->d = new_diags(r->st, path), D_NO_HEADER, 0, 0, "every part is empty: no header row", NULL, 0);
+	buf_free(&err);
+	free(path);
+}
+
+/* ---- the whole folder */
+
+static void (*const row_reader[GT_COUNT])(Reader *r) = {
+	[GT_KPI_SUMMARY] = kpi_summary_row, [GT_PAYMENT_SPLIT] = payment_split_row, [GT_DEVICES] = device_row,
+	[GT_CUSTOMER_360] = customer_360_row, [GT_DIM_CUSTOMER] = dim_customer_row, [GT_DIM_DATE] = dim_date_row,
+	[GT_FACT_ORDERS] = fact_row, [GT_FACT_PAYMENTS] = fact_row, [GT_FACT_TICKETS] = fact_row,
+	[GT_FACT_SESSIONS] = fact_row, [GT_QUARANTINE] = quarantine_row, [GT_DATA_QUALITY] = data_quality_row,
+};
+
+/* What reading a table told: its rows, the kpi_summary rows there were, and where to report
+ * the rows it lacks (its last file's problems). */
+typedef struct {
+	size_t rows;
+	uint64_t seen;
+	Diags *diags;
+} TableRead;
+
+static TableRead read_one(Gold *g, const char *dir, int t)
+{
+	Reader r = {.g = g, .st = g->store, .name = gold_tables[t].name, .row = row_reader[t], .src = gold_tables[t].src};
+	r.ncols = gold_columns(t, r.cols);
+	read_table(&r, dir);
+	buf_free(&r.scratch);
+	return (TableRead){r.n, r.seen, r.d};
+}
+
+/* Rows a table must have and did not: its KPIs, each customer's figures. */
+static void missing_rows(Gold *g, const TableRead *kpi, const TableRead *c360)
+{
+	uint64_t seen = kpi->seen;
+	static const char *const params[] = {"as_of", "churn_window_days"};
+	for (int k = 0; k < K_COUNT + 2; k++)
+		if (!(seen >> k & 1))
+			diag(kpi->diags, D_GOLD_MISSING_ROW, 0, 0, "kpi", k < K_COUNT ? kpi_defs[k].id : params[k - K_COUNT],
+			     strlen(k < K_COUNT ? kpi_defs[k].id : params[k - K_COUNT]));
+	const Table *dim = g->src[SRC_CUSTOMERS].table;
+	if (c360->rows < dim->n) {
+		const RowHead *h = &ROW(dim, Customer, c360->rows)->h;
+		diag(c360->diags, D_GOLD_MISSING_ROW, 0, 0, "customer_id", h->id, h->idlen);
+	}
+}
+
+/* payment_mode_split and customer_360 name methods; the model numbers them as the facts do. */
+static void number_methods(Gold *g)
+{
+	GoldStore *st = g->store;
+	Dict *methods = &st->dict[SRC_PAYMENTS][PA_METHOD];
+	for (size_t i = 0; i < g->nsplit; i++)
+		g->split[i].method = dict_intern(methods, str_make(st->methods.label[g->split[i].method],
+								   st->methods.len[g->split[i].method]));
+	size_t nc = g->src[SRC_CUSTOMERS].table->n;
+	for (size_t i = 0; i < nc; i++) {
+		uint32_t m = g->c360[i].preferred_method;
+		if (m != UINT32_MAX)
+			g->c360[i].preferred_method = dict_intern(methods, str_make(st->methods.label[m], st->methods.len[m]));
+	}
+}
+
+static void gold_init(Gold *g)
+{
+	memset(g, 0, sizeof *g);
+	GoldStore *st = g->store = xcalloc(1, sizeof *st);
+	g->as_of = g->first_day = MOMENT_NULL;
+	for (int k = 0; k < K_COUNT; k++)
+		g->now.v[k] = g->week_before.v[k] = KPI_NULL;
+	for (int i = 0; i < SRC_COUNT; i++) {
+		st->table[i].size = source_defs[i].row_size;
+		for (int c = 0; c < source_defs[i].ncols; c++)
+			clean_category_init(&st->dict[i][c], source_defs[i].rule[c].category);
+		g->src[i] = (GoldTable){&st->table[i], st->dict[i]};
+		g->quality[i].file = source_defs[i].file;
+	}
+}
+
+bool gold_read(const char *dir, Gold *g, Buf *report, bool quiet)
+{
+	gold_init(g);
+	GoldStore *st = g->store;
+	read_one(g, dir, GT_DIM_CUSTOMER);	/* first: the others refer to its customers */
+	size_t nc = st->table[SRC_CUSTOMERS].n;
+	g->c360 = xcalloc(nc + 1, sizeof *g->c360);
+	TableRead kpi = {0}, c360 = {0};
+	for (int t = 0; t < GT_COUNT; t++) {
+		if (t == GT_DIM_CUSTOMER)
+			continue;
+		TableRead r = read_one(g, dir, t);
+		if (t == GT_KPI_SUMMARY)
+			kpi = r;
+		else if (t == GT_CUSTOMER_360)
+			c360 = r;
+	}
+	missing_rows(g, &kpi, &c360);
+	number_methods(g);
+	g->now.as_of = g->as_of;
+	g->week_before.as_of = g->as_of == MOMENT_NULL ? MOMENT_NULL : g->as_of - 7;
+	g->order = xmalloc((nc + 1) * sizeof *g->order);
+	g->rank = xmalloc((nc + 1) * sizeof *g->rank);
+	for (size_t i = 0; i < nc; i++)
+		g->order[i] = g->rank[i] = (uint32_t)i;
+	bool ok = true;
+	for (size_t i = 0; i < st->ndiags; i++) {
+		ok &= diag_worst(st->diags[i], 1) < SEV_ERROR;
+		diag_format(report, st->diags[i], quiet);
+	}
+	if (ok)
+		gold_views(g);
+	return ok;
+}
+
+void gold_store_free(GoldStore *st)
+{
+	if (!st)
+		return;
+	arena_free(&st->arena);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		big_free(st->table[i].rows, st->table[i].cap * st->table[i].size);
+		for (int c = 0; c < MAX_COLS; c++)
+			dict_free(&st->dict[i][c]);
+		free(st->quarantine[i]);
+	}
+	for (size_t i = 0; i < st->ntables; i++)
+		free(st->table_quarantine[i]);
+	free(st->table_quarantine);
+	dict_free(&st->methods);
+	for (size_t i = 0; i < st->ndiags; i++) {
+		diag_free(st->diags[i]);
+		free(st->diags[i]);
+	}
+	free(st->diags);
+	free(st);
+}

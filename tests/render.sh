@@ -1,0 +1,102 @@
+#!/bin/sh
+# render.sh — c360 render: the site from gold tables. A build's own gold/ renders a site
+# byte-identical to the build; a gold folder written by hand the way Spark writes it renders;
+# gold that is wrong stops the render with file:line:col and leaves --out whole.
+# Usage: tests/render.sh   (C360 names the binary; BIG=0 skips the 10,000-customer case)
+set -u
+BIG=${BIG:-1}
+. tests/lib.sh
+SPARK=tests/render/spark-gold
+
+# same DIR_A DIR_B WHAT: the two folders hold the same files, byte for byte.
+same() {
+	if diff -r "$1" "$2" >"$T/diff"; then pass; else
+		fail "$3 differ:"
+		head -20 "$T/diff"
+	fi
+}
+
+# built_and_rendered NAME ARGS...: builds from ARGS, renders from the build's gold/, compares.
+built_and_rendered() {
+	name=$1
+	shift
+	run 0 build "$@" --out "$T/$name-build"
+	run 0 render --gold "$T/$name-build/gold" --out "$T/$name-render"
+	same "$T/$name-build" "$T/$name-render" "$name: the build and the render of its gold"
+}
+
+# ---- a build's own gold renders the same site, every file of it
+built_and_rendered fixture --data "$FIXTURE"
+if have_tutorial "render of the tutorial's gold"; then
+	built_and_rendered tutorial --data "$TUTORIAL"
+fi
+if [ "$BIG" = 1 ]; then
+	run 0 generate --customers 10000 --seed 7 --out "$T/g10k"
+	built_and_rendered g10k --data "$T/g10k"
+fi
+
+# ---- gold written by hand the way Spark writes it: a folder per table (one named NAME.csv),
+# part files with a header each (one empty), _SUCCESS and .crc files beside them, ISO
+# timestamps with milliseconds and offsets. Its figures were worked out by hand for the exports
+# in tests/render/spark-raw (tests/render/README.md), and c360 building those makes the same site.
+run 0 render --gold "$SPARK" --out "$T/spark"
+for t in kpi_summary payment_mode_split device_preference customer_360 dim_customer fact_orders fact_payments \
+	fact_tickets quarantine data_quality dim_date; do
+	dir="$SPARK/$t"
+	[ -d "$dir" ] || dir="$SPARK/$t.csv"
+	awk 'FNR == 1 && NR != 1 { next } { print }' "$dir"/part-* >"$T/parts.csv"
+	cmp -s "$T/parts.csv" "$T/spark/gold/$t.csv" && pass || fail "spark: $t.csv is not its parts together"
+done
+file_has "$T/spark/gold/fact_sessions.csv" '^S3,2,20240511,2024-05-11 10:00:00,/help,Android,Mobile,4,$'
+file_has "$T/spark/index.html" '<p class="value">53.50</p>'
+file_has "$T/spark/index.html" 'Cash: the most used of 2 methods'
+[ "$(find "$T/spark/customers" -path '*/customers/??/*.html' | wc -l)" = 3 ] && pass || fail "spark: three customer pages"
+grep -q 'Refund, Late' "$T/spark/customers/"*/c2~*.html && pass || fail "spark: C2's ticket"
+run 0 build --data tests/render/spark-raw --as-of 2024-05-15 --out "$T/spark-built"
+same "$T/spark" "$T/spark-built" "spark: the render and the build of the same data (tests/render/spark-raw)"
+run 0 render --gold "$T/spark/gold" --out "$T/spark-again"
+same "$T/spark" "$T/spark-again" "spark: a render and the render of its gold"
+
+# ---- gold that is wrong: the problem named by file, line and column; --out left as it was
+run 0 build --data "$FIXTURE" --out "$T/keep"
+cp -r "$T/keep" "$T/keep.before"
+# spoil NAME SED_SCRIPT FILE: a copy of the fixture's gold with FILE edited by SED_SCRIPT.
+spoil() {
+	rm -rf "$T/$1"
+	cp -r "$T/keep/gold" "$T/$1"
+	sed -i "$2" "$T/$1/$3"
+}
+bad() { # bad NAME MESSAGE: the render of $T/NAME fails saying MESSAGE
+	run 1 render --gold "$T/$1" --out "$T/keep"
+	err_has "$2"
+	err_has "c360: the render stopped; $T/keep is unchanged"
+}
+spoil missing '' kpi_summary.csv && rm "$T/missing/fact_orders.csv"
+bad missing "missing/fact_orders.csv: error: required file missing"
+spoil header '1s/,amount,/,amt,/' fact_orders.csv
+bad header "header/fact_orders.csv:1: error: required column \"amount\" missing; the header has: order_id, customer_key"
+spoil money '2s/,120.50,/,120.505,/' fact_orders.csv
+bad money 'money/fact_orders.csv:2:5: error: amount "120.505" is not a number with at most two decimals'
+spoil key '3s/^5002,1,/5002,99,/' fact_orders.csv
+bad key 'key/fact_orders.csv:3:2: error: customer_key "99" is not in the table it refers to'
+spoil valid '2s/,true,2,$/,false,2,/' fact_orders.csv
+bad valid 'valid/fact_orders.csv:2:7: error: is_valid "false" disagrees with the rest of the gold tables'
+spoil when '2s/2024-03-03 22:30:00/2024-03-03 25:30:00/' fact_sessions.csv
+bad when 'when/fact_sessions.csv:2:4: error: session_time "2024-03-03 25:30:00" is not a date YYYY-MM-DD'
+spoil gender '2s/,Female,/,female,/' dim_customer.csv
+bad gender 'gender/dim_customer.csv:2:5: error: gender "female" is not one of the names the gold schema allows'
+spoil kpi '/^total_revenue,/d' kpi_summary.csv
+bad kpi 'kpi/kpi_summary.csv: error: no row for kpi "total_revenue"'
+spoil parts '' kpi_summary.csv && rm "$T/parts/fact_tickets.csv" && mkdir "$T/parts/fact_tickets" &&
+	: >"$T/parts/fact_tickets/_SUCCESS"
+bad parts "parts/fact_tickets: error: a table folder without part-\*.csv files"
+same "$T/keep" "$T/keep.before" "a failed render: --out"
+ls "$T" | grep -q 'keep\.tmp' && fail "a staging folder was left behind" || pass
+
+# ---- the command line
+run 2 render --out "$T/x"
+err_has "render needs --gold DIR"
+run 2 render --gold "$SPARK" --data "$FIXTURE" --out "$T/x"
+run 2 build --gold "$SPARK" --out "$T/x"
+
+finish render
