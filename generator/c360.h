@@ -618,6 +618,13 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
 char input_prepare(Input *in, const ReadOptions *o, Diags *d);
 void input_close(Input *in);
 
+/* ---- S3 (s3.c) */
+enum { S3_OK, S3_MISSING, S3_ERROR };
+bool s3_location(const char *data);	/* an s3://BUCKET/PREFIX/ address */
+/* Fetches the object name under the configuration's s3:// data location into out: S3_OK,
+ * S3_MISSING (no such object), or S3_ERROR with why in err. */
+int s3_get(const Config *cfg, const char *name, Buf *out, Buf *err);
+
 /* Reads and cleans every source. Returns false when the build cannot go on (the reason
  * is in the diagnostics). */
 bool silver_load(Silver *s, Config *cfg);

@@ -168,9 +168,26 @@ static void source_free(Source *src)
 
 /* ---- an input file's bytes: opened, decoded, its delimiter found */
 
+/* An object of an s3:// data location, fetched whole. */
+static bool input_fetch(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d)
+{
+	Buf b = {0}, why = {0};
+	int r = s3_get(cfg, name, &b, &why);
+	if (r == S3_OK)
+		in->buf = b.p ? b.p : xstrdup(""), in->data = in->buf, in->len = b.len;
+	else if (r == S3_ERROR || missing != D_COUNT)
+		diag(d, r == S3_ERROR ? D_READ_ERROR : missing, 0, 0, buf_cstr(&why), NULL, 0);
+	if (r != S3_OK)
+		buf_free(&b);
+	buf_free(&why);
+	return r == S3_OK;
+}
+
 bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d)
 {
 	*in = (Input){0};
+	if (s3_location(cfg->data_dir))
+		return input_fetch(cfg, name, missing, in, d);
 	char *path = path_join(cfg->data_dir, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	free(path);
@@ -430,13 +447,14 @@ static void load_file(Silver *s, Source *src)
 bool silver_load(Silver *s, Config *cfg)
 {
 	silver_init(s, cfg);
-	int dir = open(cfg->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0) {
+	int dir = s3_location(cfg->data_dir) ? -2 : open(cfg->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir == -1) {
 		diag(&s->general, D_NO_DATA_DIR, 0, 0, cfg->data_dir, NULL, 0);
 		s->general.file = NULL;
 		return false;
 	}
-	close(dir);
+	if (dir >= 0)
+		close(dir);
 	SqlMap *m = NULL;
 	for (int i = 0; i < SRC_COUNT; i++)
 		if (cfg->sql[i].text && !m)

@@ -63,4 +63,53 @@ bad_conf '# categories\n[categories]\nstatus.Completed = ok\n' "bad.conf:3:1: er
 bad_conf '[columns]\norders.order_id = "Order #\n' "bad.conf:2:1: error: a quote is never closed"
 bad_conf '[currency]\nbase = EURO\n' "bad.conf:2:1: error: the base is a three-letter currency code"
 
+# ---- S3: a local S3-compatible server that verifies the SigV4 signature (tests/s3server.py)
+s3_files() {	# s3_files DIR: a customers and orders export, the orders under a name with a space
+	mkdir -p "$1"
+	printf 'customer_id,name\n1,Ann\n2,Bob\n' >"$1/customers.csv"
+	printf 'order_id,customer_id,order_date,amount,status\no1,1,2022-01-01,5.25,complete\no2,2,2022-01-02,4,complete\n' \
+		>"$1/orders 2022.csv"
+}
+if command -v python3 >/dev/null; then
+	s3_files "$T/s3/bkt/exports/2022-01"
+	s3_files "$T/s3/bkt/slow"
+	SLOW=5 LIFETIME=120 python3 tests/s3server.py "$T/s3" AKIDEXAMPLE 'wJalr/K7+EXAMPLEKEY' tok-123 >"$T/s3port" \
+		2>"$T/s3log" &
+	s3pid=$!
+	trap 'kill $s3pid 2>/dev/null; rm -rf "$T"' EXIT
+	i=0
+	while [ ! -s "$T/s3port" ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
+	port=$(head -1 "$T/s3port")
+	export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY='wJalr/K7+EXAMPLEKEY' AWS_SESSION_TOKEN=tok-123
+	printf '[files]\norders = "orders 2022.csv"\n' >"$T/s3.conf"
+	AWS_ENDPOINT_URL=http://127.0.0.1:$port run 0 build --data s3://bkt/exports/2022-01/ --config "$T/s3.conf" \
+		--out "$T/s3site"
+	want_kpi "$T/s3site" total_revenue 9.25
+	grep -q 'GET /bkt/exports/2022-01/orders%202022.csv HTTP/1.1" 200' "$T/s3log" && pass || fail "the key is encoded"
+	# the data location, region and endpoint from the configuration
+	printf 'data = s3://bkt/exports/2022-01\n[files]\norders = "orders 2022.csv"\n[s3]\nregion = eu-west-3\nendpoint = http://127.0.0.1:%s/\n' \
+		"$port" >"$T/s3b.conf"
+	run 0 build --config "$T/s3b.conf" --out "$T/s3site"
+	want_kpi "$T/s3site" valid_orders 2
+	AWS_SECRET_ACCESS_KEY=wrong run 1 build --config "$T/s3b.conf" --out "$T/s3site"
+	err_has "s3://bkt/exports/2022-01/customers.csv: error: cannot read: http://127.0.0.1:$port/bkt/exports/2022-01/customers.csv: HTTP 403 SignatureDoesNotMatch"
+	AWS_ACCESS_KEY_ID=AKIDOTHER run 1 build --config "$T/s3b.conf" --out "$T/s3site"
+	err_has "HTTP 403 InvalidAccessKeyId"
+	AWS_SESSION_TOKEN= run 1 build --config "$T/s3b.conf" --out "$T/s3site"
+	err_has "HTTP 403"
+	AWS_ACCESS_KEY_ID= run 1 build --config "$T/s3b.conf" --out "$T/s3site"
+	err_has "no credentials for S3: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+	run 1 build --config "$T/s3b.conf" --data s3://bkt/nosuch/ --out "$T/s3site"
+	err_has "s3://bkt/nosuch/customers.csv: error: required file missing"
+	err_has "s3://bkt/nosuch/payments.csv: warning: optional file missing"
+	printf '[files]\norders = "orders 2022.csv"\n[s3]\ntimeout = 1\nendpoint = http://127.0.0.1:%s\n' "$port" >"$T/slow.conf"
+	run 1 build --config "$T/slow.conf" --data s3://bkt/slow/ --out "$T/s3site"
+	err_has "s3://bkt/slow/customers.csv: error: cannot read: http://127.0.0.1:$port/bkt/slow/customers.csv: no answer within the time allowed ([s3] timeout = 1"
+	[ -d "$T/s3site" ] && [ "$(kpi "$T/s3site" valid_orders)" = 2 ] && pass || fail "a failed S3 read changed the site"
+	kill $s3pid
+	unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+else
+	echo "exports: S3 skipped: no python3 for the test server"
+fi
+
 finish exports
