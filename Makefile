@@ -57,7 +57,7 @@ valgrind: $(BIN) $(UNIT)
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus; the ingest corpus also
 # gets the fixture's files, and the tutorial's where they are.
-FUZZERS := ingest values silver template
+FUZZERS := ingest values silver template reader
 FUZZ_SECONDS ?= 60
 fuzz:
 	mkdir -p build-fuzz

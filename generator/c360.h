@@ -646,7 +646,7 @@ typedef struct SqlMap SqlMap;
 SqlMap *sqlmap_new(Silver *s);	/* the database, and s->raw for the tables */
 void sqlmap_load(SqlMap *m, RawTable *t, Input *in);	/* a table from its file's bytes */
 SqlMap *sqlmap_open(Silver *s);	/* sqlmap_new, then every table from its file */
-/* Reads src (set up) from its SELECT; a SQL error names the configuration's line. */
+/* Reads src (set up anew) from its SELECT; a SQL error names the configuration's line. */
 void sqlmap_source(SqlMap *m, Silver *s, Source *src);
 void sqlmap_close(SqlMap *m);
 void raw_tables_free(Silver *s);

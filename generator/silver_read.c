@@ -464,7 +464,6 @@ bool silver_load(Silver *s, Config *cfg)
 			load_file(s, &s->src[i]);
 			continue;
 		}
-		silver_source_setup(s, &s->src[i], (SourceId)i);
 		sqlmap_source(m, s, &s->src[i]);
 	}
 	sqlmap_close(m);

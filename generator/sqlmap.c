@@ -322,6 +322,8 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 	const SqlDef *q = &s->cfg->sql[src->id];
 	sqlite3_stmt *st = NULL;
 	const char *tail = NULL;
+	silver_source_free(src);
+	silver_source_setup(s, src, src->id);
 	src->sql = true;
 	if (sqlite3_prepare_v2(m->db, q->text, -1, &st, &tail) != SQLITE_OK) {
 		sql_error(s, src, sqlite3_errmsg(m->db), sqlite3_error_offset(m->db));

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	AmountParse a = clean_amount(s, '.');
 	if (a.status == AMOUNT_OK) {	/* an amount prints and reads back the same */
 		Buf t = {0};
-		buf_fixed2(&t, a.cents);
+		fmt_hundredths(&t, &fmt_plain, a.cents);
 		if (clean_amount(str_make(t.p, t.len), '.').cents != a.cents)
 			abort();
 		buf_free(&t);
