@@ -331,9 +331,9 @@ Ingest *ingest_new(RecordFn fn, void *ctx);
 void ingest_feed(Ingest *in, const char *data, size_t len);
 void ingest_finish(Ingest *in);	/* flushes the last record */
 uint64_t ingest_blank_lines(const Ingest *in);
-/* Fields split at delimiter; lines starting with comment (NULL: none) and the first skip_lines
- * lines are no records. Before the first feed. */
-void ingest_options(Ingest *in, char delimiter, const char *comment, uint32_t skip_lines);
+/* Fields split at delimiter; lines starting with comment (NULL: none), and the lines before
+ * line header_row (0: none), are no records. Before the first feed. */
+void ingest_options(Ingest *in, char delimiter, const char *comment, uint32_t header_row);
 uint64_t ingest_skipped_lines(const Ingest *in);	/* before the header, and comments */
 void ingest_continue(Ingest *in);	/* the input continues a file: no BOM at its start */
 bool ingest_open(const Ingest *in);	/* a record or line is unfinished */

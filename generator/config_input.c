@@ -197,7 +197,8 @@ static bool set_words(Config *c, Str key, Str value, Buf *err)
 		free(label);
 		return buf_puts(err, "the label is missing after the map's name"), false;
 	}
-	const char *kept = config_keep(c, (char *)clean_category_label((CatKind)kind, label));
+	const char *kept = config_keep(c, clean_category_label((CatKind)kind, label));
+	free(label);
 	char **words;
 	size_t n;
 	if (!config_list(value, &words, &n, err))

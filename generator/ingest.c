@@ -282,12 +282,12 @@ uint64_t ingest_blank_lines(const Ingest *in)
 	return in->blank;
 }
 
-void ingest_options(Ingest *in, char delimiter, const char *comment, uint32_t skip_lines)
+void ingest_options(Ingest *in, char delimiter, const char *comment, uint32_t header_row)
 {
 	csv_set_delim(&in->csv, (unsigned char)delimiter);
 	in->comment = comment && *comment ? comment : NULL;
 	in->comment_len = comment ? strlen(comment) : 0;
-	in->skip = skip_lines;
+	in->skip = header_row ? header_row - 1 : 0;
 }
 
 uint64_t ingest_skipped_lines(const Ingest *in)

@@ -47,6 +47,23 @@ static void unused_field(Source *src, const Record *r, char *const *names, uint3
 	diag(&src->diags, D_COLUMN_UNKNOWN, r->line, i + 1, names[i], NULL, 0);
 }
 
+/* Columns the header lacks: a required one stops the build, or leaves an optional source out
+ * (read no further); another is null (said, unless a SELECT chose not to have it). */
+static void missing_columns(Source *src, uint32_t line, const Buf *list)
+{
+	for (int c = 0; c < src->def->ncols; c++)
+		if (src->field_of[c] < 0 && is_required(src, c) && !src->def->required && !src->left_out)
+			src->left_out = src->def->cols[c];
+	for (int c = 0; c < src->def->ncols; c++) {
+		bool required = is_required(src, c);
+		if (src->field_of[c] >= 0 || src->def->rule[c].extra || (!required && (src->left_out || src->sql)))
+			continue;
+		src->broken |= required;
+		diag(&src->diags, src->left_out ? D_SOURCE_LEFT_OUT : required ? D_COLUMN_REQUIRED : D_COLUMN_ABSENT, line, 0,
+		     src->def->cols[c], list->p, list->len);
+	}
+}
+
 static void read_header(Source *src, const Record *r)
 {
 	src->have_header = true;
@@ -68,18 +85,7 @@ static void read_header(Source *src, const Record *r)
 			unused_field(src, r, names, i);
 	if (r->error)
 		diag(&src->diags, D_NO_HEADER, r->line, r->error_col, "the header row is malformed", NULL, 0);
-	for (int c = 0; c < src->def->ncols; c++)	/* an optional source is then read no further */
-		if (src->field_of[c] < 0 && is_required(src, c) && !src->def->required && !src->left_out)
-			src->left_out = src->def->cols[c];
-	for (int c = 0; c < src->def->ncols; c++) {
-		bool required = is_required(src, c);
-		if (src->field_of[c] >= 0 || src->def->rule[c].extra || (src->left_out && !required) ||
-		    (src->sql && !required))	/* a SELECT says which columns it has */
-			continue;
-		src->broken |= required;
-		diag(&src->diags, src->left_out ? D_SOURCE_LEFT_OUT : required ? D_COLUMN_REQUIRED : D_COLUMN_ABSENT, r->line,
-		     0, src->def->cols[c], list.p, list.len);
-	}
+	missing_columns(src, r->line, &list);
 	for (uint32_t i = 0; i < r->nfields; i++)
 		free(names[i]);
 	free(names);
@@ -126,7 +132,7 @@ void silver_source_init(Silver *s, Source *src, SourceId id)
 	silver_source_setup(s, src, id);
 	src->ingest = ingest_new(silver_source_record, src);
 	src->delimiter = src->opt.delimiter ? src->opt.delimiter : ',';
-	ingest_options(src->ingest, src->delimiter, src->opt.comment, src->opt.header_row ? src->opt.header_row - 1 : 0);
+	ingest_options(src->ingest, src->delimiter, src->opt.comment, src->opt.header_row);
 }
 
 void silver_source_feed(Silver *s, Source *src, const char *data, size_t len, bool persistent)
@@ -423,7 +429,7 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 void silver_source_input(Silver *s, Source *src, Input *in)
 {
 	src->delimiter = input_prepare(in, &src->opt, &src->diags);
-	ingest_options(src->ingest, src->delimiter, src->opt.comment, src->opt.header_row ? src->opt.header_row - 1 : 0);
+	ingest_options(src->ingest, src->delimiter, src->opt.comment, src->opt.header_row);
 	if (in->len)
 		read_chunked(s, src, in->data, in->len);
 }

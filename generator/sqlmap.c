@@ -131,7 +131,7 @@ void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 	ReadOptions o = config_read_options(m->s->cfg, t->def->name);
 	Loader l = {m, t, NULL, 0, false};
 	Ingest *ing = ingest_new(load_record, &l);
-	ingest_options(ing, input_prepare(in, &o, &t->diags), o.comment, o.header_row ? o.header_row - 1 : 0);
+	ingest_options(ing, input_prepare(in, &o, &t->diags), o.comment, o.header_row);
 	sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL);
 	ingest_feed(ing, in->data ? in->data : "", in->len);
 	ingest_finish(ing);
