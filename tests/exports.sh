@@ -5,22 +5,9 @@
 set -u
 . tests/lib.sh
 
-run() {
-	want=$1
-	shift
-	$C360 "$@" >"$T/out" 2>"$T/err"
-	got=$?
-	if [ "$got" = "$want" ]; then pass; else
-		fail "c360 $* exited $got, want $want"
-		head -5 "$T/err"
-	fi
-	if grep -q "Sanitizer\|runtime error\|==[0-9]*==" "$T/err"; then
-		fail "c360 $*: memory error"
-		head -20 "$T/err"
-	fi
-}
-err_has() { if grep -qF -- "$1" "$T/err"; then pass; else fail "stderr lacks \"$1\": $(head -3 "$T/err")"; fi; }
-file_has() { if grep -qF -- "$2" "$1"; then pass; else fail "$1 lacks \"$2\""; fi; }
+# err_says TEXT, file_says FILE TEXT: as err_has and file_has, for text with [ ] ( ) and dots.
+err_says() { if grep -qF -- "$1" "$T/err"; then pass; else fail "stderr lacks \"$1\": $(head -3 "$T/err")"; fi; }
+file_says() { if grep -qF -- "$2" "$1"; then pass; else fail "$1 lacks \"$2\""; fi; }
 kpi() { grep "^$2," "$1/gold/kpi_summary.csv" | cut -d, -f2; }	# kpi SITE NAME
 want_kpi() {	# want_kpi SITE NAME VALUE
 	got=$(kpi "$1" "$2")
@@ -33,30 +20,30 @@ printf 'customer_id,name\n1,Ann\n2,Bob\n' >"$T/semi/customers.csv"
 printf 'order_id;customer_id;order_date;amount;status\no1;1;2022-01-01;"1.500,00";complete\no2;2;2022-01-02;12,50;complete\no3;2;2022-01-03;"2,000";complete\n' \
 	>"$T/semi/orders.csv"
 run 0 build --data "$T/semi" --out "$T/s"
-err_has "orders.csv: note: read as semicolon-separated (found in the header line)"
-err_has "orders.csv: note: 1 amounts written like 1,500 or 1.500 read with a decimal comma: 0 values show a decimal point, 2 a decimal comma"
+err_says "orders.csv: note: read as semicolon-separated (found in the header line)"
+err_says "orders.csv: note: 1 amounts written like 1,500 or 1.500 read with a decimal comma: 0 values show a decimal point, 2 a decimal comma"
 want_kpi "$T/s" total_revenue 1514.50	# 1500.00 + 12.50 + 2.00, by hand
 want_kpi "$T/s" valid_orders 3
 
 # ---- a broken optional source is left out with a warning; its sections say why
 printf 'pay,customer_id\n1,1\n' >"$T/semi/payments.csv"
 run 0 build --data "$T/semi" --out "$T/s"
-err_has 'payments.csv:1: warning: required column "payment_id" missing; this optional source is left out'
-file_has "$T/s/index.html" "No payment data: payments.csv was left out: a column it needs is missing."
-file_has "$T/s/index.html" "No session data: web_activities.csv is missing."
-file_has "$T/s/gold/data_quality.csv" "payments,status,,left out,payments.csv"
+err_says 'payments.csv:1: warning: required column "payment_id" missing; this optional source is left out'
+file_says "$T/s/index.html" "No payment data: payments.csv was left out: a column it needs is missing."
+file_says "$T/s/index.html" "No session data: web_activities.csv is missing."
+file_says "$T/s/gold/data_quality.csv" "payments,status,,left out,payments.csv"
 want_kpi "$T/s" total_revenue 1514.50
 run 0 render --gold "$T/s/gold" --out "$T/r"	# the status reads back
 diff -r "$T/s" "$T/r" >/dev/null && pass || fail "the render of a build with a source left out differs"
 printf 'order_id;amount\n' >"$T/semi/orders.csv"	# a required source is not left out
 run 1 build --data "$T/semi" --out "$T/s"
-err_has 'orders.csv:1: error: required column "customer_id" missing'
+err_says 'orders.csv:1: error: required column "customer_id" missing'
 
 # ---- bad configurations name the file, line and column
 bad_conf() {	# bad_conf TEXT EXPECTED
 	printf "$1" >"$T/bad.conf"
 	run 1 build --data "$T/semi" --config "$T/bad.conf" --out "$T/s"
-	err_has "$2"
+	err_says "$2"
 }
 bad_conf '[read]\norders.delimiter = x\n' "bad.conf:2:1: error: the delimiter is one of , ; | tab auto: orders.delimiter = x"
 bad_conf '# categories\n[categories]\nstatus.Completed = ok\n' "bad.conf:3:1: error: a key here is MAP.LABEL"
@@ -118,19 +105,19 @@ if command -v python3 >/dev/null; then
 	run 0 build --config "$T/s3b.conf" --out "$T/s3site"
 	want_kpi "$T/s3site" valid_orders 2
 	AWS_SECRET_ACCESS_KEY=wrong run 1 build --config "$T/s3b.conf" --out "$T/s3site"
-	err_has "s3://bkt/exports/2022-01/customers.csv: error: cannot read: http://127.0.0.1:$port/bkt/exports/2022-01/customers.csv: HTTP 403 SignatureDoesNotMatch"
+	err_says "s3://bkt/exports/2022-01/customers.csv: error: cannot read: http://127.0.0.1:$port/bkt/exports/2022-01/customers.csv: HTTP 403 SignatureDoesNotMatch"
 	AWS_ACCESS_KEY_ID=AKIDOTHER run 1 build --config "$T/s3b.conf" --out "$T/s3site"
-	err_has "HTTP 403 InvalidAccessKeyId"
+	err_says "HTTP 403 InvalidAccessKeyId"
 	AWS_SESSION_TOKEN= run 1 build --config "$T/s3b.conf" --out "$T/s3site"
-	err_has "HTTP 403"
+	err_says "HTTP 403"
 	AWS_ACCESS_KEY_ID= run 1 build --config "$T/s3b.conf" --out "$T/s3site"
-	err_has "no credentials for S3: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+	err_says "no credentials for S3: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
 	run 1 build --config "$T/s3b.conf" --data s3://bkt/nosuch/ --out "$T/s3site"
-	err_has "s3://bkt/nosuch/customers.csv: error: required file missing"
-	err_has "s3://bkt/nosuch/payments.csv: warning: optional file missing"
+	err_says "s3://bkt/nosuch/customers.csv: error: required file missing"
+	err_says "s3://bkt/nosuch/payments.csv: warning: optional file missing"
 	printf '[files]\norders = "orders 2022.csv"\n[s3]\ntimeout = 1\nendpoint = http://127.0.0.1:%s\n' "$port" >"$T/slow.conf"
 	run 1 build --config "$T/slow.conf" --data s3://bkt/slow/ --out "$T/s3site"
-	err_has "s3://bkt/slow/customers.csv: error: cannot read: http://127.0.0.1:$port/bkt/slow/customers.csv: no answer within the time allowed ([s3] timeout = 1"
+	err_says "s3://bkt/slow/customers.csv: error: cannot read: http://127.0.0.1:$port/bkt/slow/customers.csv: no answer within the time allowed ([s3] timeout = 1"
 	[ -d "$T/s3site" ] && [ "$(kpi "$T/s3site" valid_orders)" = 2 ] && pass || fail "a failed S3 read changed the site"
 	kill $s3pid
 	unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
