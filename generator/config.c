@@ -2,6 +2,7 @@
 #include "c360.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -11,10 +12,19 @@ void config_defaults(Config *c)
 	*c = (Config){0};
 	c->out_dir = "site";
 	c->theme = "default";
+	c->title = "Customer 360";
+	c->email_from = "Customer 360 <c360@localhost>";
+	c->email_to = "undisclosed-recipients:;";
 	c->as_of = MOMENT_NULL;
 	c->date_order = ORDER_DAY_FIRST;
 	c->churn_window_days = 90;
+	c->thousands_separator = ",";
+	c->currency = "";
 	c->chunk_min = 4u << 20;
+	c->verbosity = SAY_NORMAL;
+	c->field_max = 64u << 10;
+	c->page_max = 16u << 20;
+	c->chart_max = 10;
 }
 
 /* Header names compare trimmed, lower-cased, with runs of spaces, hyphens and
@@ -45,6 +55,19 @@ static int source_by_name(Str name)
 		if (str_eq(name, source_defs[i].name))
 			return i;
 	return -1;
+}
+
+/* "orders.amount" -> the source and its column; false if there is no such column. */
+static bool column_by_name(Str key, int *src, int *col)
+{
+	const char *dot = memchr(key.p, '.', key.n);
+	*src = dot ? source_by_name(str_make(key.p, (size_t)(dot - key.p))) : -1;
+	for (int k = 0; *src >= 0 && k < source_defs[*src].ncols; k++)
+		if (str_eq(str_make(dot + 1, key.n - (size_t)(dot + 1 - key.p)), source_defs[*src].cols[k])) {
+			*col = k;
+			return true;
+		}
+	return false;
 }
 
 bool config_list(Str value, char ***items, size_t *n, Buf *err)
@@ -103,37 +126,6 @@ char *config_unquote(Str v)
 	return b.p ? (char *)buf_cstr(&b) : xstrdup("");
 }
 
-static bool set_alias(Config *c, Str key, Str value, Buf *err)
-{
-	const char *dot = memchr(key.p, '.', key.n);
-	if (!dot)
-		return false;
-	int src = source_by_name(str_make(key.p, (size_t)(dot - key.p)));
-	if (src < 0)
-		return false;
-	Str col = str_make(dot + 1, key.n - (size_t)(dot + 1 - key.p));
-	const SourceDef *def = &source_defs[src];
-	for (int k = 0; k < def->ncols; k++) {
-		if (!str_eq(col, def->cols[k]))
-			continue;
-		char **names;
-		size_t n;
-		if (!config_list(value, &names, &n, err))
-			return false;
-		for (size_t a = 0; a < MAX_ALIASES; a++) {
-			free(c->alias[src][k][a]);
-			c->alias[src][k][a] = a < n ? config_normalise(str_make(names[a], strlen(names[a]))) : NULL;
-		}
-		for (size_t a = 0; a < n; a++)
-			free(names[a]);
-		free(names);
-		if (n > MAX_ALIASES)
-			buf_printf(err, "at most %d names for a column", MAX_ALIASES);
-		return n <= MAX_ALIASES;
-	}
-	return false;
-}
-
 const char *config_keep(Config *c, char *s)
 {
 	c->owned = xrealloc(c->owned, (c->nowned + 1) * sizeof *c->owned);
@@ -151,96 +143,362 @@ const char *config_path(Config *c, const char *file, const char *v)
 	return config_keep(c, p);
 }
 
-/* How figures are written: a thousands separator or a currency of a few characters, no digits
- * and no control characters (the separator not the decimal point); quotes keep spaces. */
-static bool number_text(const char *v, size_t max, bool separator)
+/* ---- the settings: each sets its value (false: not what it expects) and shows it */
+
+static bool set_title(SetArgs *a)
 {
-	size_t n = strlen(v);
-	if (n > max || (separator && strcmp(v, ".") == 0))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || (v[i] >= '0' && v[i] <= '9') || v[i] == '"')
-			return false;
+	a->c->title = config_keep(a->c, xstrdup(a->v));
 	return true;
 }
 
-static bool set_format(Config *c, Str key, char *v)
+static bool set_templates(SetArgs *a)
 {
-	bool separator = str_eq(key, "thousands_separator");
-	if (!number_text(v, separator ? 4 : 8, separator))
-		return false;
-	if (separator)
-		c->thousands_separator = config_keep(c, xstrdup(v));
-	else
-		c->currency = config_keep(c, xstrdup(v));
+	a->c->templates_dir = config_path(a->c, a->file, a->v);
 	return true;
+}
+
+static bool set_themes(SetArgs *a)
+{
+	a->c->themes_dir = config_path(a->c, a->file, a->v);
+	return true;
+}
+
+static bool set_theme(SetArgs *a)
+{
+	bool ok = !strchr(a->v, '/') && strcmp(a->v, "..") != 0 && strcmp(a->v, ".") != 0;
+	if (ok)
+		a->c->theme = config_keep(a->c, xstrdup(a->v));
+	return ok;
+}
+
+/* The e-mail's headers are one line each: no header injection. */
+static bool set_email_from(SetArgs *a)
+{
+	if (strpbrk(a->v, "\r\n"))
+		return false;
+	a->c->email_from = config_keep(a->c, xstrdup(a->v));
+	return true;
+}
+
+static bool set_email_to(SetArgs *a)
+{
+	if (strpbrk(a->v, "\r\n"))
+		return false;
+	a->c->email_to = config_keep(a->c, xstrdup(a->v));
+	return true;
+}
+
+static bool set_date_order(SetArgs *a)
+{
+	bool day = strcmp(a->v, "day-first") == 0, month = strcmp(a->v, "month-first") == 0;
+	if (day || month)
+		a->c->date_order = day ? ORDER_DAY_FIRST : ORDER_MONTH_FIRST;
+	return day || month;
+}
+
+/* The value as a whole number from min to max. */
+static bool number_in(const SetArgs *a, long long min, long long max, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(a->v, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return false;
+	*out = n;
+	return true;
+}
+
+static bool set_churn_window(SetArgs *a)
+{
+	long long n;
+	bool ok = number_in(a, 1, 3650, &n);
+	if (ok)
+		a->c->churn_window_days = (int)n;
+	return ok;
+}
+
+/* The limits that keep hostile data from blowing pages up (c360(1), LIMITS). */
+static bool set_field_max(SetArgs *a)
+{
+	long long n;
+	bool ok = number_in(a, 64, 1ll << 30, &n);
+	if (ok)
+		a->c->field_max = (size_t)n;
+	return ok;
+}
+
+static bool set_page_max(SetArgs *a)
+{
+	long long n;
+	bool ok = number_in(a, 1ll << 16, 1ll << 34, &n);
+	if (ok)
+		a->c->page_max = (size_t)n;
+	return ok;
+}
+
+static bool set_chart_max(SetArgs *a)
+{
+	long long n;
+	bool ok = number_in(a, 1, 1000, &n);
+	if (ok)
+		a->c->chart_max = (int)n;
+	return ok;
+}
+
+/* How figures are written: a few characters, no digits, control characters or quotes inside;
+ * quotes around the value keep spaces ("" for none). NULL if the value is not such a text. */
+static const char *number_text(SetArgs *a, size_t max)
+{
+	const char *v = a->v;
+	size_t n = strlen(v);
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
+		v++, n -= 2;
+	if (n > max)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || (v[i] >= '0' && v[i] <= '9') || v[i] == '"')
+			return NULL;
+	return config_keep(a->c, xstrndup(v, n));
+}
+
+static bool set_thousands(SetArgs *a)
+{
+	const char *v = number_text(a, 4);
+	if (v && strcmp(v, ".") != 0)	/* not the decimal point */
+		a->c->thousands_separator = v;
+	return v && strcmp(v, ".") != 0;
+}
+
+static bool set_currency(SetArgs *a)
+{
+	const char *v = number_text(a, 8);
+	if (v)
+		a->c->currency = v;
+	return v;
+}
+
+static bool set_file(SetArgs *a)
+{
+	int src = source_by_name(a->key);
+	if (strchr(a->v, '/'))
+		return false;
+	free(a->c->file[src]);
+	a->c->file[src] = xstrdup(a->v);
+	return true;
+}
+
+/* Names in a list, quoted to hold commas or a # ("Order #"); the first in the file wins. */
+static bool set_alias(SetArgs *a)
+{
+	int src, col;
+	column_by_name(a->key, &src, &col);
+	char **names;
+	size_t n;
+	if (!config_list(a->raw, &names, &n, a->why))
+		return false;
+	bool ok = n <= MAX_ALIASES;
+	if (!ok)
+		buf_printf(a->why, "at most %d names", MAX_ALIASES);
+	for (size_t k = 0; k < MAX_ALIASES; k++) {
+		free(a->c->alias[src][col][k]);
+		a->c->alias[src][col][k] = ok && k < n ? config_normalise(str_make(names[k], strlen(names[k]))) : NULL;
+	}
+	for (size_t k = 0; k < n; k++)
+		free(names[k]);
+	free(names);
+	return ok;
 }
 
 /* The data location: an s3:// address, or a folder relative to the file; --data wins. */
-static bool set_data(Config *c, const char *file, const char *v)
+static bool set_data(SetArgs *a)
 {
-	if (!*v)
-		return false;
-	if (!c->data_dir)
-		c->data_dir = strncmp(v, "s3://", 5) == 0 ? config_keep(c, xstrdup(v)) : config_path(c, file, v);
+	if (!a->c->data_dir)
+		a->c->data_dir = strncmp(a->v, "s3://", 5) == 0 ? config_keep(a->c, xstrdup(a->v))
+								 : config_path(a->c, a->file, a->v);
 	return true;
 }
 
-static bool set_key(Config *c, const char *file, const char *section, Str key, Str value, Buf *err)
+static const char *const order_names[] = {"day-first", "month-first"};
+
+/* Where a setting's value is shown from: a string, a number or a choice. */
+typedef struct {
+	const char *section, *key, *expects;
+	bool (*set)(SetArgs *a);
+	size_t field;		/* offsetof the value in Config */
+	char kind;		/* 's' string, 'q' quoted string, 'i' int, 'z' size_t, 'o' date order, '-' shown otherwise */
+} Setting;
+
+#define AT(f) offsetof(Config, f)
+static const Setting settings[] = {
+	{"", "title", "the report's name, shown on every page", set_title, AT(title), 's'},
+	{"", "templates", "the folder of page templates, relative to this file", set_templates, AT(templates_dir), 's'},
+	{"", "themes", "the folder of themes, relative to this file", set_themes, AT(themes_dir), 's'},
+	{"", "data", "the exports: a folder relative to this file, or s3://BUCKET/PREFIX/ (--data wins)", set_data,
+	 AT(data_dir), 's'},
+	{"", "theme", "the name of a folder in the themes folder", set_theme, AT(theme), 's'},
+	{"", "email_from", "the weekly e-mail's From: one address, e.g. BI team <bi@example.com>", set_email_from,
+	 AT(email_from), 's'},
+	{"", "email_to", "the weekly e-mail's To: addresses separated by commas", set_email_to,
+	 AT(email_to), 's'},
+	{"", "date_order", "day-first or month-first: how to read 03-04-2022 if no date column shows it",
+	 set_date_order, AT(date_order), 'o'},
+	{"", "churn_window_days", "a whole number of days from 1 to 3650", set_churn_window, AT(churn_window_days), 'i'},
+	{"", "thousands_separator", "up to 4 characters between groups of three digits on pages, quoted to keep a "
+	 "space: \" \", \"\" for none", set_thousands, AT(thousands_separator), 'q'},
+	{"", "currency", "up to 8 characters before money on pages: a symbol (€) or a code (EUR)", set_currency,
+	 AT(currency), 'q'},
+	{"", "field_max_bytes", "bytes of one value a page shows, 64 to 1073741824 (more is cut and marked; "
+	 "gold keeps it whole)", set_field_max, AT(field_max), 'z'},
+	{"", "page_max_bytes", "bytes of one page, 65536 to 17179869184 (a bigger page stops the build)",
+	 set_page_max, AT(page_max), 'z'},
+	{"", "chart_max_values", "bars a chart shows, 1 to 1000 (the rest are added up in one more)", set_chart_max,
+	 AT(chart_max), 'i'},
+	{"files", "SOURCE", "a file name in the data folder (no /), e.g. orders = order_export.csv", set_file, 0, '-'},
+	{"columns", "SOURCE.COLUMN", "more header names for it, separated by commas, e.g. customers.email = mail",
+	 set_alias, 0, '-'},
+	{"read", "[FILE.]delimiter", ", ; | tab or auto (the most frequent in the header line); FILE. for one "
+	 "source's or table's file only", config_set_read, 0, '-'},
+	{"read", "[FILE.]decimal", ". or , or auto (what the amounts show): how amounts write their decimals",
+	 config_set_read, 0, '-'},
+	{"read", "[FILE.]encoding", "utf-8, windows-1252 or latin-1 (UTF-16 is known by its byte-order mark)",
+	 config_set_read, 0, '-'},
+	{"read", "[FILE.]header_row", "the line of the header row, from 1: the lines before it are skipped",
+	 config_set_read, 0, '-'},
+	{"read", "[FILE.]comment", "the text that starts a comment line, quoted if it is a #: \"#\"", config_set_read,
+	 0, '-'},
+	{"read", "[FILE.]currency", "the three-letter code of the file's amounts, e.g. USD", config_set_read, 0, '-'},
+	{"tables", "TABLE", "a file in the data folder, read as SQL table TABLE (letters, digits, _)",
+	 config_set_table, 0, '-'},
+	{"sql", "SOURCE", "a SELECT over the tables that defines the source, on indented lines after the key",
+	 config_set_sql, 0, '-'},
+	{"categories", "MAP.LABEL", "words read as LABEL, separated by commas; MAP: order_status, payment_method, "
+	 "payment_status, ticket_status or device", config_set_words, 0, '-'},
+	{"currency", "base", "the three-letter code of the currency money figures are in, e.g. EUR",
+	 config_set_currency, 0, '-'},
+	{"currency", "rates_file", "a file of CODE,rate lines, relative to this file", config_set_currency, 0, '-'},
+	{"currency", "CODE", "what one unit of currency CODE is worth in the base, e.g. USD = 0.92",
+	 config_set_currency, 0, '-'},
+	{"s3", "region", "the bucket's region (default: AWS_REGION, else us-east-1)", config_set_s3, 0, '-'},
+	{"s3", "endpoint", "an http:// or https:// address of an S3-compatible store (default: AWS_ENDPOINT_URL)",
+	 config_set_s3, 0, '-'},
+	{"s3", "timeout", "seconds a file may take, 1 to 86400 (default 300)", config_set_s3, 0, '-'},
+	{"s3", "connect_timeout", "seconds a connection may take, 1 to 86400 (default 10)", config_set_s3, 0, '-'},
+};
+#define NSETTINGS (sizeof settings / sizeof *settings)
+
+/* A key in capitals stands for many: a source, its column, a map, a table, a currency. */
+static bool setting_matches(const Setting *st, Str key)
 {
-	char *v = config_unquote(value);
-	bool ok = true;
-	if (!*section && (str_eq(key, "templates") || str_eq(key, "themes"))) {
-		ok = *v != '\0';
-		if (ok && str_eq(key, "templates"))
-			c->templates_dir = config_path(c, file, v);
-		else if (ok)
-			c->themes_dir = config_path(c, file, v);
-	} else if (!*section && str_eq(key, "data")) {
-		ok = set_data(c, file, v);
-	} else if (!*section && str_eq(key, "theme")) {
-		ok = *v && !strchr(v, '/') && strcmp(v, "..") != 0 && strcmp(v, ".") != 0;
-		if (ok)
-			c->theme = config_keep(c, xstrdup(v));
-	} else if (!*section && str_eq(key, "title")) {
-		c->title = config_keep(c, xstrdup(v));
-	} else if (!*section && (str_eq(key, "email_from") || str_eq(key, "email_to"))) {
-		ok = *v && !strpbrk(v, "\r\n");	/* one header line each: no header injection */
-		if (ok && str_eq(key, "email_from"))
-			c->email_from = config_keep(c, xstrdup(v));
-		else if (ok)
-			c->email_to = config_keep(c, xstrdup(v));
-	} else if (!*section && (str_eq(key, "thousands_separator") || str_eq(key, "currency"))) {
-		ok = set_format(c, key, v);
-	} else if (!*section && str_eq(key, "date_order")) {
-		if (strcmp(v, "day-first") == 0)
-			c->date_order = ORDER_DAY_FIRST;
-		else if (strcmp(v, "month-first") == 0)
-			c->date_order = ORDER_MONTH_FIRST;
-		else
-			ok = false;
-	} else if (!*section && str_eq(key, "churn_window_days")) {
-		char *end;
-		errno = 0;
-		long n = strtol(v, &end, 10);
-		ok = !errno && *v && !*end && n >= 1 && n <= 3650;
-		if (ok)
-			c->churn_window_days = (int)n;
-	} else if (strcmp(section, "files") == 0) {
-		int src = source_by_name(key);
-		ok = src >= 0 && *v && !strchr(v, '/');
-		if (ok) {
-			free(c->file[src]);
-			c->file[src] = v;
-			v = NULL;
-		}
-	} else if (strcmp(section, "columns") == 0) {
-		ok = set_alias(c, key, value, err);
-	} else {
-		ok = false;
+	int src, col;
+	if (strcmp(st->key, "SOURCE") == 0)
+		return source_by_name(key) >= 0;
+	if (strcmp(st->key, "SOURCE.COLUMN") == 0)
+		return column_by_name(key, &src, &col);
+	if (strncmp(st->key, "[FILE.]", 7) == 0) {	/* "delimiter" or "orders.delimiter" */
+		const char *dot = memchr(key.p, '.', key.n);
+		Str opt = dot && dot > key.p ? str_make(dot + 1, key.n - (size_t)(dot + 1 - key.p)) : key;
+		return str_eq(opt, st->key + 7);
 	}
+	if (st->key[0] >= 'A' && st->key[0] <= 'Z')
+		return config_key_matches(st->key, key);
+	return str_eq(key, st->key);
+}
+
+/* The setting of key in section; broad: also those any name matches (a table, a currency). */
+static const Setting *find_setting(const char *section, Str key, bool broad)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (strcmp(settings[i].section, section) == 0 && setting_matches(&settings[i], key) &&
+		    (broad || (strcmp(settings[i].key, "TABLE") != 0 && strcmp(settings[i].key, "CODE") != 0)))
+			return &settings[i];
+	return NULL;
+}
+
+/* Every key a section accepts, spelled out (sources and their columns included), into names;
+ * returns how many. */
+static size_t section_keys(const char *section, const char **names, char (*scratch)[48], size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		if (strcmp(settings[i].section, section) != 0)
+			continue;
+		bool file = strcmp(settings[i].key, "SOURCE") == 0, column = strcmp(settings[i].key, "SOURCE.COLUMN") == 0;
+		for (int s = 0; s < (file || column ? SRC_COUNT : 1); s++)
+			for (int k = 0; k < (column ? source_defs[s].ncols : 1) && n < max; k++) {
+				if (column)
+					snprintf(scratch[n], sizeof *scratch, "%s.%s", source_defs[s].name, source_defs[s].cols[k]);
+				names[n] = column ? scratch[n] : file ? source_defs[s].name : settings[i].key;
+				names[n] += strncmp(names[n], "[FILE.]", 7) == 0 ? 7 : 0;
+				n++;
+			}
+	}
+	return n;
+}
+
+static const char *const sections[] = {"", "files", "columns", "read", "tables", "sql", "categories", "currency", "s3"};
+#define NSECTIONS (sizeof sections / sizeof *sections)
+
+/* Why a key is not known here: it belongs in another section, or it is near one that is known. */
+static void unknown_key(Buf *err, const char *section, Str key)
+{
+	for (size_t i = 0; i < NSECTIONS; i++)
+		if (strcmp(sections[i], section) != 0 && find_setting(sections[i], key, false)) {
+			buf_printf(err, "unknown key \"%.*s\" here: it belongs %s%s%s\n", (int)key.n, key.p,
+				   *sections[i] ? "in [" : "at the top, before any [section]", sections[i],
+				   *sections[i] ? "]" : "");
+			return;
+		}
+	const char *names[64];
+	char scratch[64][48];
+	size_t n = section_keys(section, names, scratch, 64);
+	const char *near = nearest_word(key.p, key.n, names, n);
+	buf_printf(err, "unknown key \"%.*s\"", (int)key.n, key.p);
+	if (near)
+		buf_printf(err, " (did you mean \"%s\"?)", near);
+	for (size_t i = 0; !near && i < NSETTINGS; i++)	/* keys that stand for many: what they are */
+		if (strcmp(settings[i].section, section) == 0 && strchr("MTC", settings[i].key[0]))
+			buf_printf(err, "; a key here is %s: %s", settings[i].key, settings[i].expects);
+	buf_printf(err, "; see c360 help config\n");
+}
+
+/* Sets key to value (its lines standing where map says); false after saying why in err. A
+ * value may be quoted ("Order #"): the setter gets it unquoted, and as written. */
+static bool set_key(Config *c, const char *file, const char *section, Str key, Str value, const SqlDef *map,
+		    Buf *err)
+{
+	const Setting *st = find_setting(section, key, true);
+	if (!st) {
+		unknown_key(err, section, key);
+		return false;
+	}
+	char *v = st->kind == 'q' ? xstrndup(value.p, value.n) : config_unquote(value);
+	Buf why = {0};
+	SetArgs a = {c, file, key, v, value, map, &why};
+	bool ok = value.n && st->set(&a);
+	if (!ok)
+		buf_printf(err, "%.*s: %s; expected %s%s%s%s\n", (int)key.n, key.p,
+			   value.n ? "this value is not valid" : "the value cannot be empty", st->expects,
+			   why.len ? " (" : "", buf_cstr(&why), why.len ? ")" : "");
+	buf_free(&why);
 	free(v);
 	return ok;
+}
+
+static bool load_section(const char *path, unsigned lineno, unsigned col, Str s, char *section, size_t size, Buf *err)
+{
+	Str name = str_trim(str_make(s.p + 1, s.n - 2));
+	for (size_t i = 1; i < NSECTIONS; i++)
+		if (str_eq(name, sections[i])) {
+			snprintf(section, size, "%s", sections[i]);
+			return true;
+		}
+	const char *near = nearest_word(name.p, name.n, sections + 1, NSECTIONS - 1);
+	buf_printf(err, "%s:%u:%u: error: unknown section [%.*s]%s%s%s; the sections are", path, lineno, col,
+		   (int)name.n, name.p, near ? " (did you mean [" : "", near ? near : "", near ? "]?)" : "");
+	for (size_t i = 1; i < NSECTIONS; i++)
+		buf_printf(err, "%s[%s]", i == 1 ? " " : i + 1 < NSECTIONS ? ", " : " and ", sections[i]);
+	buf_putc(err, '\n');
+	return false;
 }
 
 /* A line of the file, where its comment is cut: at a # outside double quotes, or (sql) only
@@ -262,7 +520,7 @@ static Str config_line(char *line, bool sql)
 /* A value being read: in [sql] it goes on over the indented lines after its key. */
 typedef struct {
 	Buf key, value;
-	uint32_t line, col, vcol;
+	uint32_t line, col;	/* the key's */
 	SqlDef map;		/* where each line of the value stands */
 	bool open;
 } Pending;
@@ -280,7 +538,8 @@ static void pending_line(Pending *p, Str text, uint32_t line, uint32_t col)
 	buf_put(&p->value, text.p, text.n);
 }
 
-/* Applies the value read; false after saying why in err. */
+/* Applies the value read; false after saying why in err, at the value's line and column if the
+ * key is known, else the key's. */
 static bool pending_apply(Config *c, const char *path, const char *section, Pending *p, Buf *err)
 {
 	if (!p->open)
@@ -288,17 +547,12 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 	p->open = false;
 	Str key = str_make(p->key.p, p->key.len), value = str_make(p->value.p ? p->value.p : "", p->value.len);
 	Buf why = {0};
-	bool ok;
-	if (strcmp(section, "sql") == 0) {
-		ok = config_sql(c, key, value, &p->map, &why);
-	} else if (config_input_section(section)) {
-		ok = config_input_key(c, path, section, key, value, &why);
-	} else {
-		ok = set_key(c, path, section, key, value, &why);
+	bool ok = set_key(c, path, section, key, value, &p->map, &why);
+	if (!ok) {
+		bool at_value = value.n && find_setting(section, key, true);
+		buf_printf(err, "%s:%u:%u: error: %s", path, at_value ? p->map.line[0] : p->line,
+			   at_value ? p->map.col[0] : p->col, buf_cstr(&why));
 	}
-	if (!ok)
-		buf_printf(err, "%s:%u:%u: error: %s%s%.*s = %.*s\n", path, p->line, p->col, buf_cstr(&why),
-			   why.len ? ": " : "unknown key or bad value: ", (int)key.n, key.p, (int)value.n, value.p);
 	buf_free(&why);
 	free(p->map.off), free(p->map.line), free(p->map.col);
 	p->map = (SqlDef){0};
@@ -306,28 +560,18 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 	return ok;
 }
 
-static bool config_section(const char *path, unsigned lineno, unsigned col, Str s, char *section, Buf *err)
-{
-	Str name = str_trim(str_make(s.p + 1, s.n - 2));
-	bool known = str_eq(name, "files") || str_eq(name, "columns") || str_eq(name, "sql");
-	char buf[32];
-	snprintf(buf, sizeof buf, "%.*s", (int)(name.n < 31 ? name.n : 31), name.p);
-	if (!known && !config_input_section(buf)) {
-		buf_printf(err, "%s:%u:%u: error: unknown section [%.*s]\n", path, lineno, col, (int)name.n, name.p);
-		return false;
-	}
-	memcpy(section, buf, strlen(buf) + 1);
-	return true;
-}
-
 bool config_load(Config *c, const char *path, Buf *err)
 {
-	FILE *f = fopen(path, "r");
+	const char *why = NULL;
+	int fd = open_regular(path, &why);	/* a FIFO would hang */
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!f) {
-		buf_printf(err, "%s: error: cannot open the configuration: %s\n", path, strerror(errno));
+		buf_printf(err, "%s: error: cannot open the configuration: %s\n", path, fd >= 0 ? strerror(errno) : why);
+		if (fd >= 0)
+			close(fd);
 		return false;
 	}
-	char line[4096], section[32] = "";
+	char line[4096], section[16] = "";
 	unsigned lineno = 0;
 	bool ok = true;
 	Pending p = {0};
@@ -346,27 +590,109 @@ bool config_load(Config *c, const char *path, Buf *err)
 		if (!ok)
 			break;
 		if (s.p[0] == '[' && s.p[s.n - 1] == ']') {
-			ok = config_section(path, lineno, col, s, section, err);
+			ok = load_section(path, lineno, col, s, section, sizeof section, err);
 			continue;
 		}
 		const char *eq = memchr(s.p, '=', s.n);
 		if (!eq) {
-			buf_printf(err, "%s:%u:%u: error: expected \"key = value\"\n", path, lineno, col);
+			buf_printf(err, "%s:%u:%u: error: expected \"key = value\" or a [section]\n", path, lineno, col);
 			ok = false;
 			continue;
 		}
 		Str key = str_trim(str_make(s.p, (size_t)(eq - s.p)));
 		Str value = str_trim(str_make(eq + 1, s.n - (size_t)(eq + 1 - s.p)));
 		buf_put(&p.key, key.p, key.n);
-		p.line = lineno, p.col = col, p.vcol = (uint32_t)(value.p - line) + 1, p.open = true;
+		p.line = lineno, p.col = col, p.open = true;
 		if (value.n)
-			pending_line(&p, value, lineno, p.vcol);
+			pending_line(&p, value, lineno, (uint32_t)(value.p - line) + 1);
 	}
 	ok = ok && pending_apply(c, path, section, &p, err);
 	buf_free(&p.key), buf_free(&p.value);
 	free(p.map.off), free(p.map.line), free(p.map.col);
 	fclose(f);
 	return ok;
+}
+
+/* ---- the settings as documentation, and as they are in force */
+
+/* A setting's value in c, as the file would write it; false if it has none of its own. */
+static bool put_value(Buf *b, const Config *c, const Setting *st)
+{
+	const char *base = (const char *)c;
+	bool string = st->kind == 's' || st->kind == 'q';
+	const char *text = string ? *(const char *const *)(const void *)(base + st->field) : NULL;
+	if (st->kind == 'i')
+		buf_printf(b, "%d", *(const int *)(const void *)(base + st->field));
+	else if (st->kind == 'z')
+		buf_printf(b, "%zu", *(const size_t *)(const void *)(base + st->field));
+	else if (st->kind == 'o')
+		buf_puts(b, order_names[*(const DateOrder *)(const void *)(base + st->field)]);
+	else if (text)
+		buf_printf(b, st->kind == 'q' ? "\"%s\"" : "%s", text);
+	return st->kind == 'i' || st->kind == 'z' || st->kind == 'o' || text;
+}
+
+void config_doc(Buf *b)
+{
+	Config defaults;
+	config_defaults(&defaults);
+	buf_puts(b, "A configuration file (c360 build --config FILE) holds \"key = value\" lines; # starts a comment.\n"
+		    "No value may be empty; a value in double quotes keeps spaces, commas and # (\"\" is one \"),\n"
+		    "as header names need: orders.order_id = \"Order #\". docs/exports.md shows every key at work.\n"
+		    "Keys at the top, before any [section]:\n\n");
+	const char *section = "";
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		if (strcmp(settings[i].section, section) != 0)
+			buf_printf(b, "\n[%s]\n", section = settings[i].section);
+		buf_printf(b, "  %-19s %s\n", settings[i].key, settings[i].expects);
+		size_t at = b->len;
+		buf_printf(b, "%22sdefault: ", "");
+		if (put_value(b, &defaults, &settings[i]))
+			buf_putc(b, '\n');
+		else
+			b->len = at;
+	}
+	buf_puts(b, "\nFILE is a source's or a table's name; [sql]'s SELECT goes on over the indented lines after it.\n"
+		    "SOURCE is the source's name; by default its file is SOURCE.csv. COLUMN is one of its columns:\n");
+	for (int s = 0; s < SRC_COUNT; s++) {
+		buf_printf(b, "  %-19s", source_defs[s].name);
+		for (int k = 0; k < source_defs[s].ncols; k++)
+			buf_printf(b, "%s%s", k ? ", " : " ", source_defs[s].cols[k]);
+		buf_putc(b, '\n');
+	}
+	config_free(&defaults);
+}
+
+void config_show(Buf *b, const Config *c)
+{
+	buf_printf(b, "# the settings in force: %s%s, with the defaults for the rest\n",
+		   c->config_file ? "--config " : "no --config", c->config_file ? c->config_file : "");
+	buf_printf(b, "# --data %s\n", c->data_dir);
+	if (c->as_of == MOMENT_NULL)
+		buf_puts(b, "# --as-of: the latest event date in the data\n");
+	else {
+		buf_puts(b, "# --as-of ");
+		buf_date(b, c->as_of);
+		buf_putc(b, '\n');
+	}
+	for (size_t i = 0; i < NSETTINGS && settings[i].kind != '-'; i++) {
+		buf_printf(b, "%s = ", settings[i].key);
+		put_value(b, c, &settings[i]);
+		buf_putc(b, '\n');
+	}
+	buf_puts(b, "\n[files]\n");
+	for (int s = 0; s < SRC_COUNT; s++)
+		buf_printf(b, "%s = %s\n", source_defs[s].name, config_file_of(c, (SourceId)s));
+	buf_puts(b, "\n[columns]\n# each column is found by its own name, and by these:\n");
+	for (int s = 0; s < SRC_COUNT; s++)
+		for (int k = 0; k < source_defs[s].ncols; k++) {
+			if (!c->alias[s][k][0])
+				continue;
+			buf_printf(b, "%s.%s = ", source_defs[s].name, source_defs[s].cols[k]);
+			for (int a = 0; a < MAX_ALIASES && c->alias[s][k][a]; a++)
+				buf_printf(b, "%s%s", a ? ", " : "", c->alias[s][k][a]);
+			buf_putc(b, '\n');
+		}
 }
 
 const char *config_file_of(const Config *c, SourceId id)

@@ -7,16 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char *const input_sections[] = {"read", "tables", "categories", "currency", "s3"};
-
-bool config_input_section(const char *section)
-{
-	for (size_t i = 0; i < sizeof input_sections / sizeof *input_sections; i++)
-		if (strcmp(section, input_sections[i]) == 0)
-			return true;
-	return false;
-}
-
 static bool whole_number(const char *v, long min, long max, long *out)
 {
 	char *end;
@@ -57,51 +47,47 @@ static ReadOptions *named_options(Config *c, const char *name, size_t n)
 	return &o->opt;
 }
 
-static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v, Buf *err)
+static signed char encoding_of(const char *v)
+{
+	static const struct { const char *name; int enc; } encs[] = {
+		{"utf-8", ENC_UTF8}, {"utf8", ENC_UTF8}, {"windows-1252", ENC_CP1252}, {"cp1252", ENC_CP1252},
+		{"latin-1", ENC_LATIN1}, {"latin1", ENC_LATIN1}, {"iso-8859-1", ENC_LATIN1},
+	};
+	for (size_t i = 0; i < sizeof encs / sizeof *encs; i++)
+		if (strcasecmp(v, encs[i].name) == 0)
+			return (signed char)encs[i].enc;
+	return -1;
+}
+
+/* Sets option opt (the settings table matched one) of o; false if v is not what it takes. */
+static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v)
 {
 	long n;
-	if (str_eq(opt, "delimiter")) {
-		bool tab = strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0;
-		if (strcmp(v, "auto") == 0)
-			o->delimiter = 0;
-		else if (tab || (strlen(v) == 1 && strchr(",;|", v[0])))
-			o->delimiter = tab ? '\t' : v[0];
-		else
-			return buf_puts(err, "the delimiter is one of , ; | tab auto"), false;
-	} else if (str_eq(opt, "decimal")) {
-		if (strcmp(v, "auto") && strcmp(v, ".") && strcmp(v, ","))
-			return buf_puts(err, "the decimal separator is . or , or auto"), false;
-		o->decimal = strcmp(v, "auto") ? v[0] : 0;
-	} else if (str_eq(opt, "encoding")) {
-		static const struct { const char *name; int enc; } encs[] = {
-			{"utf-8", ENC_UTF8}, {"utf8", ENC_UTF8}, {"windows-1252", ENC_CP1252}, {"cp1252", ENC_CP1252},
-			{"latin-1", ENC_LATIN1}, {"latin1", ENC_LATIN1}, {"iso-8859-1", ENC_LATIN1},
-		};
-		o->encoding = -1;
-		for (size_t i = 0; i < sizeof encs / sizeof *encs; i++)
-			if (strcasecmp(v, encs[i].name) == 0)
-				o->encoding = (signed char)encs[i].enc;
-		if (o->encoding < 0)
-			return buf_puts(err, "the encoding is utf-8, windows-1252 or latin-1 (UTF-16 is known by its BOM)"),
-			       false;
-	} else if (str_eq(opt, "header_row")) {
-		if (!whole_number(v, 1, 1000000, &n))
-			return buf_puts(err, "header_row is a line number from 1"), false;
+	char code[4];
+	bool tab = strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0, dot_comma = strcmp(v, ".") == 0 || strcmp(v, ",") == 0;
+	if (str_eq(opt, "delimiter") && (tab || strcmp(v, "auto") == 0 || (strlen(v) == 1 && strchr(",;|", v[0]))))
+		o->delimiter = tab ? '\t' : v[0] == 'a' ? 0 : v[0];
+	else if (str_eq(opt, "decimal") && (dot_comma || strcmp(v, "auto") == 0))
+		o->decimal = dot_comma ? v[0] : 0;
+	else if (str_eq(opt, "encoding") && encoding_of(v) >= 0)
+		o->encoding = encoding_of(v);
+	else if (str_eq(opt, "header_row") && whole_number(v, 1, 1000000, &n))
 		o->header_row = (uint32_t)n;
-	} else if (str_eq(opt, "comment")) {
-		if (!*v)
-			return buf_puts(err, "comment is the text that starts a comment line (quote a #)"), false;
+	else if (str_eq(opt, "comment") && *v)
 		o->comment = config_keep(c, xstrdup(v));
-	} else if (str_eq(opt, "currency")) {
-		char code[4];
-		if (!currency_code(v, code))
-			return buf_puts(err, "a currency is a three-letter code such as EUR"), false;
+	else if (str_eq(opt, "currency") && currency_code(v, code))
 		o->currency = config_keep(c, xstrdup(code));
-	} else {
-		buf_puts(err, "the reader options are delimiter, decimal, encoding, header_row, comment, currency");
+	else
 		return false;
-	}
 	return true;
+}
+
+bool config_set_read(SetArgs *a)
+{
+	const char *dot = memchr(a->key.p, '.', a->key.n);
+	size_t n = dot ? (size_t)(dot - a->key.p) : 0;
+	ReadOptions *o = named_options(a->c, a->key.p, n);
+	return read_option(a->c, o, dot ? str_make(dot + 1, a->key.n - n - 1) : a->key, a->v);
 }
 
 ReadOptions config_read_options(const Config *c, const char *name)
@@ -136,35 +122,31 @@ static bool sql_name(Str s)
 	return true;
 }
 
-static bool set_table(Config *c, Str key, const char *v, Buf *err)
+bool config_set_table(SetArgs *a)
 {
-	if (!sql_name(key))
-		return buf_puts(err, "a table's name is letters, digits and _"), false;
+	Config *c = a->c;
+	Str key = a->key;
+	const char *v = a->v;
 	if (!*v || strchr(v, '/'))
-		return buf_puts(err, "a table's file is a name in the data folder"), false;
+		return false;
 	for (size_t i = 0; i < c->ntables; i++)
 		if (str_eq(key, c->tables[i].name))
-			return buf_puts(err, "the table is defined twice"), false;
+			return buf_puts(a->why, "the table is defined twice"), false;
 	c->tables = xrealloc(c->tables, (c->ntables + 1) * sizeof *c->tables);
 	c->tables[c->ntables++] = (TableDef){config_keep(c, xstrndup(key.p, key.n)), config_keep(c, xstrdup(v))};
 	return true;
 }
 
-bool config_sql(Config *c, Str key, Str value, const SqlDef *map, Buf *err)
+bool config_set_sql(SetArgs *a)
 {
-	int src = -1;
-	for (int i = 0; i < SRC_COUNT; i++)
-		if (str_eq(key, source_defs[i].name))
-			src = i;
-	if (src < 0)
-		return buf_puts(err, "[sql] defines a source: customers, orders, payments, support_tickets or web_activities"),
-		       false;
-	if (!value.n)
-		return buf_puts(err, "the SELECT is missing"), false;
-	SqlDef *d = &c->sql[src];
+	int src = 0;
+	while (!str_eq(a->key, source_defs[src].name))	/* the settings table matched a source */
+		src++;
+	const SqlDef *map = a->map;
+	SqlDef *d = &a->c->sql[src];
 	free(d->off), free(d->line), free(d->col);
 	*d = *map;
-	d->text = config_keep(c, xstrndup(value.p, value.n));
+	d->text = config_keep(a->c, xstrndup(a->raw.p, a->raw.n));
 	size_t n = map->nlines * sizeof *map->off;
 	d->off = memcpy(xmalloc(n), map->off, n);
 	d->line = memcpy(xmalloc(n), map->line, n);
@@ -182,26 +164,33 @@ static const struct {
 	{"ticket_status", CAT_TICKET_STATUS}, {"device", CAT_DEVICE},
 };
 
-static bool set_words(Config *c, Str key, Str value, Buf *err)
+/* The map of "MAP.LABEL", -1 if none; *label the rest. */
+static int map_of(Str key, Str *label)
 {
 	const char *dot = memchr(key.p, '.', key.n);
-	int kind = -1;
 	for (size_t i = 0; dot && i < sizeof maps / sizeof *maps; i++)
-		if (str_eq(str_make(key.p, (size_t)(dot - key.p)), maps[i].name))
-			kind = (int)maps[i].kind;
-	if (kind < 0)
-		return buf_puts(err, "a key here is MAP.LABEL, MAP one of order_status, payment_method, payment_status, "
-				     "ticket_status, device"), false;
-	char *label = config_unquote(str_make(dot + 1, key.n - (size_t)(dot + 1 - key.p)));
+		if (str_eq(str_make(key.p, (size_t)(dot - key.p)), maps[i].name)) {
+			*label = str_make(dot + 1, key.n - (size_t)(dot + 1 - key.p));
+			return (int)maps[i].kind;
+		}
+	return -1;
+}
+
+bool config_set_words(SetArgs *a)
+{
+	Config *c = a->c;
+	Str l;
+	int kind = map_of(a->key, &l);
+	char *label = config_unquote(l);
 	if (!*label) {
 		free(label);
-		return buf_puts(err, "the label is missing after the map's name"), false;
+		return buf_puts(a->why, "the label is missing after the map's name"), false;
 	}
 	const char *kept = config_keep(c, clean_category_label((CatKind)kind, label));
 	free(label);
 	char **words;
 	size_t n;
-	if (!config_list(value, &words, &n, err))
+	if (!config_list(a->raw, &words, &n, a->why))
 		return false;
 	Buf k = {0};
 	for (size_t i = 0; i < n; i++) {
@@ -285,22 +274,24 @@ static bool load_rates(Config *c, const char *path, Buf *err)
 	return ok;
 }
 
-static bool set_currency(Config *c, const char *file, Str key, const char *v, Buf *err)
+bool config_set_currency(SetArgs *a)
 {
+	Config *c = a->c;
+	Str key = a->key;
+	const char *v = a->v;
+	Buf *err = a->why;
 	char code[4];
 	if (str_eq(key, "base")) {
 		if (!currency_code(v, code))
-			return buf_puts(err, "the base is a three-letter currency code such as EUR"), false;
+			return false;
 		memcpy(c->base_currency, code, 4);
 		return true;
 	}
 	if (str_eq(key, "rates_file"))
-		return *v && load_rates(c, config_path(c, file, v), err);
+		return *v && load_rates(c, config_path(c, a->file, v), err);
 	char *k = xstrndup(key.p, key.n);
-	bool ok = currency_code(k, code);
+	currency_code(k, code);	/* the settings table matched a code */
 	free(k);
-	if (!ok)
-		return buf_puts(err, "the keys here are base, rates_file and currency codes (USD = 0.92)"), false;
 	return add_rate(c, code, v, err);
 }
 
@@ -316,8 +307,11 @@ int config_rate(const Config *c, const char *code)
 
 /* ---- [s3] */
 
-static bool set_s3(Config *c, Str key, const char *v, Buf *err)
+bool config_set_s3(SetArgs *a)
 {
+	Config *c = a->c;
+	Str key = a->key;
+	const char *v = a->v;
 	long n;
 	if (str_eq(key, "region") && *v)
 		c->s3_region = config_keep(c, xstrdup(v));
@@ -326,30 +320,20 @@ static bool set_s3(Config *c, Str key, const char *v, Buf *err)
 	else if ((str_eq(key, "timeout") || str_eq(key, "connect_timeout")) && whole_number(v, 1, 86400, &n))
 		*(str_eq(key, "timeout") ? &c->s3_timeout : &c->s3_connect_timeout) = n;
 	else
-		return buf_puts(err, "the keys here are region, endpoint (http:// or https://), timeout and "
-				     "connect_timeout (seconds)"), false;
+		return false;
 	return true;
 }
 
-bool config_input_key(Config *c, const char *file, const char *section, Str key, Str value, Buf *err)
+bool config_key_matches(const char *pattern, Str key)
 {
-	if (strcmp(section, "categories") == 0)
-		return set_words(c, key, value, err);
-	char *v = config_unquote(value);
-	bool ok;
-	if (strcmp(section, "read") == 0) {
-		const char *dot = memchr(key.p, '.', key.n);
-		ReadOptions *o = named_options(c, key.p, dot ? (size_t)(dot - key.p) : 0);
-		ok = read_option(c, o, dot ? str_make(dot + 1, key.n - (size_t)(dot + 1 - key.p)) : key, v, err);
-	} else if (strcmp(section, "tables") == 0) {
-		ok = set_table(c, key, v, err);
-	} else if (strcmp(section, "currency") == 0) {
-		ok = set_currency(c, file, key, v, err);
-	} else {
-		ok = set_s3(c, key, v, err);
-	}
-	free(v);
-	return ok;
+	Str label;
+	char code[4], k[8];
+	if (strcmp(pattern, "MAP.LABEL") == 0)
+		return map_of(key, &label) >= 0;
+	if (strcmp(pattern, "TABLE") == 0)
+		return sql_name(key);
+	snprintf(k, sizeof k, "%.*s", (int)(key.n < 7 ? key.n : 7), key.p);
+	return strcmp(pattern, "CODE") == 0 && key.n == 3 && currency_code(k, code);
 }
 
 void config_input_free(Config *c)

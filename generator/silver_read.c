@@ -1,4 +1,4 @@
-/* silver_read.c — the reader: files mapped and read in chunks by threads, the header mapped
+/* silver_read.c — the reader: files read whole, then in chunks by threads, the header mapped
  * to canonical columns, each record handed to the table rules of silver.c. */
 #include "c360.h"
 
@@ -172,7 +172,67 @@ static void source_free(Source *src)
 	silver_source_free(src);
 }
 
-/* ---- an input file's bytes: opened, decoded, its delimiter found */
+/* ---- an input file's bytes: read whole, decoded, its delimiter found */
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Reads the open regular file at path whole into in, memory of the build's own: the build
+ * never depends on the file again (an export rewritten under a mapping would kill it).
+ * Returns 0, an errno, or -1 if the file changed while it was read (its size, times or
+ * inode, or what the path names). */
+static int read_whole(int fd, const char *path, const struct stat *before, Input *in)
+{
+	size_t n = (size_t)before->st_size, got = 0;
+	char *p = big_alloc(n + 1);	/* one byte more: a file that grew shows it */
+	ssize_t r = 1;
+	while (got <= n && (r = read(fd, p + got, n + 1 - got)) != 0) {
+		if (r < 0 && errno != EINTR)
+			break;
+		got += r > 0 ? (size_t)r : 0;
+	}
+	int e = r < 0 ? errno : 0;
+	struct stat now, named;
+	if (!e && (got != n || fstat(fd, &now) != 0 || stat(path, &named) != 0 || !same_file(before, &now) ||
+		   !same_file(before, &named)))
+		e = -1;
+	in->data = p, in->len = n, in->size = n + 1;
+	return e;
+}
+
+/* Reads the file at path: a regular file only (a FIFO would hang the build, a folder is no
+ * export). False after saying why in d (a missing file with the code missing, not at all
+ * when that is D_COUNT). */
+static bool input_read(const char *path, DiagCode missing, Input *in, Diags *d)
+{
+	const char *why = NULL;
+	struct stat st;
+	errno = 0;
+	int fd = open_regular(path, &why), e = fd < 0 ? (errno ? errno : EINVAL) : 0;
+	if (fd >= 0) {
+		e = fstat(fd, &st) != 0 ? errno : st.st_size > 0 ? read_whole(fd, path, &st, in) : 0;
+		why = e > 0 ? strerror(e) : NULL;
+		close(fd);
+	}
+	if (!e)
+		return true;
+	DiagCode code = e < 0 ? D_CHANGED : e != ENOENT ? D_READ_ERROR : missing;
+	if (code != D_COUNT)
+		diag(d, code, 0, 0, why, NULL, 0);
+	input_close(in);
+	return false;
+}
+
+void input_from(Input *in, const char *p, size_t n)
+{
+	in->data = big_alloc(n + 1), in->len = n, in->size = n + 1;
+	if (n)
+		memcpy(in->data, p, n);
+}
 
 /* An object of an s3:// data location, fetched whole. */
 static bool input_fetch(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d)
@@ -180,11 +240,10 @@ static bool input_fetch(const Config *cfg, const char *name, DiagCode missing, I
 	Buf b = {0}, why = {0};
 	int r = s3_get(cfg, name, &b, &why);
 	if (r == S3_OK)
-		in->buf = b.p ? b.p : xstrdup(""), in->data = in->buf, in->len = b.len;
+		input_from(in, b.p, b.len);
 	else if (r == S3_ERROR || missing != D_COUNT)
 		diag(d, r == S3_ERROR ? D_READ_ERROR : missing, 0, 0, buf_cstr(&why), NULL, 0);
-	if (r != S3_OK)
-		buf_free(&b);
+	buf_free(&b);
 	buf_free(&why);
 	return r == S3_OK;
 }
@@ -195,34 +254,14 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
 	if (s3_location(cfg->data_dir))
 		return input_fetch(cfg, name, missing, in, d);
 	char *path = path_join(cfg->data_dir, name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok = input_read(path, missing, in, d);
 	free(path);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		if (errno != ENOENT || missing != D_COUNT)
-			diag(d, errno != ENOENT ? D_READ_ERROR : missing, 0, 0, strerror(errno), NULL, 0);
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	bool ok = true;
-	if (st.st_size > 0) {
-		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		ok = map != MAP_FAILED;
-		if (!ok)
-			diag(d, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
-		else
-			in->data = in->map = map, in->len = in->map_len = (size_t)st.st_size;
-	}
-	close(fd);
 	return ok;
 }
 
 void input_close(Input *in)
 {
-	if (in->map)
-		munmap(in->map, in->map_len);
-	free(in->buf);
+	big_free(in->data, in->size);
 	*in = (Input){0};
 }
 
@@ -233,7 +272,7 @@ static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit)
 	iconv_t cd = iconv_open("UTF-8", from);
 	Buf out = {0};
 	uint64_t replaced = 0;
-	char *p = (char *)in->data + skip;
+	char *p = in->data + skip;
 	size_t left = in->len - skip;
 	while (cd != (iconv_t)-1 && left) {
 		buf_grow(&out, left * 2 + 16);
@@ -250,12 +289,9 @@ static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit)
 	}
 	if (cd != (iconv_t)-1)
 		iconv_close(cd);
-	if (in->map)
-		munmap(in->map, in->map_len);
-	free(in->buf);
-	in->map = NULL, in->map_len = 0;
-	in->buf = out.p ? out.p : xstrdup("");
-	in->data = in->buf, in->len = out.len;
+	input_close(in);
+	input_from(in, out.p, out.len);
+	buf_free(&out);
 	return replaced;
 }
 
@@ -304,7 +340,7 @@ char input_prepare(Input *in, const ReadOptions *o, Diags *d)
 	if (le || be) {
 		replaced = decode(in, le ? "UTF-16LE" : "UTF-16BE", 2, 2);
 		buf_printf(&note, "UTF-16%s (by its byte-order mark)", le ? "LE" : "BE");
-	} else if (o->encoding > ENC_UTF8) {
+	} else if (o->encoding > ENC_UTF8 && in->len) {
 		replaced = decode(in, enc_name[o->encoding], 0, 1);
 		buf_puts(&note, enc_text[o->encoding]);
 	}
@@ -320,7 +356,7 @@ char input_prepare(Input *in, const ReadOptions *o, Diags *d)
 	return delim;
 }
 
-/* ---- reading a file: through a read-only mapping, in chunks read in parallel */
+/* ---- reading a file: in chunks read in parallel */
 
 typedef struct {
 	Source src;
@@ -330,10 +366,19 @@ typedef struct {
 	bool running;
 } Chunk;
 
+/* Feeds data[0..n) of the file that ends at end: its last bytes as such. */
+static void feed(Ingest *in, const char *data, size_t n, const char *end)
+{
+	if (data + n == end)
+		ingest_feed_last(in, data, n);
+	else
+		ingest_feed(in, data, n);
+}
+
 static void *chunk_read(void *arg)
 {
 	Chunk *c = arg;
-	ingest_feed(c->src.ingest, c->data, c->len);
+	feed(c->src.ingest, c->data, c->len, c->src.input + c->src.input_len);
 	return NULL;
 }
 
@@ -362,8 +407,7 @@ static Chunk *split_chunks(const Silver *s, const char *data, size_t at, size_t 
 static void start_chunk(Silver *s, const Source *src, Chunk *c)
 {
 	silver_source_init(s, &c->src, src->id);
-	ingest_options(c->src.ingest, src->delimiter, src->opt.comment, 0);
-	ingest_continue(c->src.ingest);
+	ingest_continue(c->src.ingest, src->ingest);
 	c->src.have_header = true;
 	c->src.broken = src->broken;
 	c->src.nheader = src->nheader;
@@ -385,7 +429,7 @@ static void merge_chunks(Source *src, Chunk *ch, size_t n)
 	while (good < n && !ingest_open(last))
 		last = ch[good++].src.ingest;
 	if (good < n)
-		ingest_feed(last, ch[good].data, (size_t)(src->input + src->input_len - ch[good].data));
+		ingest_feed_last(last, ch[good].data, (size_t)(src->input + src->input_len - ch[good].data));
 	uint32_t offset = ingest_lines(src->ingest);
 	for (size_t k = 1; k < n; k++) {
 		Source *c = &ch[k].src;
@@ -410,7 +454,7 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	while (at < len && !src->have_header) {
 		const char *nl = memchr(data + at, '\n', len - at);
 		size_t end = nl ? (size_t)(nl - data) + 1 : len;
-		ingest_feed(src->ingest, data + at, end - at);
+		feed(src->ingest, data + at, end - at, data + len);
 		at = end;
 	}
 	if (src->left_out)
@@ -418,7 +462,7 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	Chunk *ch = split_chunks(s, data, at, len, &n);
 	for (size_t k = 1; k < n; k++)
 		start_chunk(s, src, &ch[k]);
-	ingest_feed(src->ingest, ch[0].data, ch[0].len);
+	feed(src->ingest, ch[0].data, ch[0].len, data + len);
 	for (size_t k = 1; k < n; k++)
 		if (ch[k].running)
 			pthread_join(ch[k].thread, NULL);
@@ -434,7 +478,7 @@ void silver_source_input(Silver *s, Source *src, Input *in)
 		read_chunked(s, src, in->data, in->len);
 }
 
-/* Reads a file whole through a read-only mapping: bronze points into it, nothing is copied. */
+/* Reads a file whole, then in chunks: bronze points into the bytes read, nothing more is copied. */
 static void load_file(Silver *s, Source *src)
 {
 	const char *name = config_file_of(s->cfg, src->id);
@@ -448,6 +492,54 @@ static void load_file(Silver *s, Source *src)
 	src->file = in;
 	silver_source_input(s, src, &src->file);
 	silver_source_end(s, src);
+}
+
+/* ---- once silver is built: the bytes of the files that nothing points into go back */
+
+/* Marks the pages of the file bytes that [p, p + n) lies in, whichever source's they are. */
+static void hold(const Silver *s, uint8_t *used[SRC_COUNT], size_t page, const char *p, size_t n)
+{
+	for (int i = 0; p && i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		const char *bytes = src->file.data;
+		if (p < bytes || p >= bytes + src->file.size)
+			continue;
+		size_t from = (size_t)(p - bytes) / page, to = ((size_t)(p - bytes) + n) / page;
+		memset(used[i] + from, 1, to - from + 1);
+		return;
+	}
+}
+
+/* Silver rows keep their keys (often inside the bytes read) but no longer their bronze text;
+ * the quarantine keeps its rows whole. Pages of the files that neither needs are given back
+ * to the system: a file of a few huge rows no longer counts twice. */
+static void release_bronze(Silver *s)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	uint8_t *used[SRC_COUNT];
+	for (int i = 0; i < SRC_COUNT; i++)
+		used[i] = xcalloc(s->src[i].file.size / page + 2, 1);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		Source *src = &s->src[i];
+		for (size_t r = 0; r < src->table.n; r++) {
+			RowHead *h = ROW(&src->table, RowHead, r);
+			h->raw = NULL, h->rawlen = 0;
+			hold(s, used, page, h->id, h->idlen);
+		}
+		for (size_t q = 0; q < src->nquarantine; q++)
+			hold(s, used, page, src->quarantine[q].raw, src->quarantine[q].rawlen);
+	}
+	for (int i = 0; i < SRC_COUNT; i++) {
+		size_t pages = s->src[i].file.size / page;	/* whole pages only */
+		for (size_t k = 0, run; k < pages; k = run) {
+			for (run = k; run < pages && !used[i][run]; run++)
+				;
+			if (run > k)
+				madvise(s->src[i].file.data + k * page, (run - k) * page, MADV_DONTNEED);
+			run += run == k;
+		}
+		free(used[i]);
+	}
 }
 
 bool silver_load(Silver *s, Config *cfg)
@@ -473,7 +565,10 @@ bool silver_load(Silver *s, Config *cfg)
 		sqlmap_source(m, s, &s->src[i]);
 	}
 	sqlmap_close(m);
-	return silver_finish(s);
+	if (!silver_finish(s))
+		return false;
+	release_bronze(s);
+	return true;
 }
 
 void silver_free(Silver *s)

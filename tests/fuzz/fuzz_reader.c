@@ -39,7 +39,9 @@ static void as_file(Config *cfg, const char *d, size_t n)
 {
 	Silver s;
 	silver_init(&s, cfg);
-	Input in[2] = {{customers, sizeof customers - 1}, {d, n}};
+	Input in[2];
+	input_from(&in[0], customers, sizeof customers - 1);
+	input_from(&in[1], d, n);
 	for (int i = 0; i < 2; i++) {
 		silver_source_init(&s, &s.src[i], (SourceId)i);
 		silver_source_input(&s, &s.src[i], &in[i]);
@@ -62,7 +64,9 @@ static void as_table(Config *cfg, const char *d, size_t n)
 	cfg->sql[SRC_ORDERS] = (SqlDef){"SELECT * FROM raw", 1, &zero, &one, &one};
 	Silver s;
 	silver_init(&s, cfg);
-	Input in = {customers, sizeof customers - 1}, raw = {d, n};
+	Input in, raw;
+	input_from(&in, customers, sizeof customers - 1);
+	input_from(&raw, d, n);
 	silver_source_init(&s, &s.src[SRC_CUSTOMERS], SRC_CUSTOMERS);
 	silver_source_input(&s, &s.src[SRC_CUSTOMERS], &in);
 	silver_source_end(&s, &s.src[SRC_CUSTOMERS]);

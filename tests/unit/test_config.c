@@ -154,17 +154,18 @@ static int64_t order_cents(Silver *s, const char *id)
 }
 
 /* "1,500" is read with the separator the file's other amounts show, else the configured one,
- * else a point; a value that shows its own separator keeps it. */
+ * else a point; a value that shows its own separator keeps it. A note says so, unless the file
+ * shows decimal points only. */
 static void test_decimal_by_evidence(void **state)
 {
 	(void)state;
-	static const struct { const char *conf, *amounts[3]; int64_t want[3]; } cases[] = {
-		{"", {"12,50", "1.500", "1,500"}, {1250, 150000, 150}},	/* a comma shows: 1.500 is 1500 */
-		{"", {"12.50", "1,500", "1.500"}, {1250, 150000, 150}},	/* a point shows */
-		{"", {"1,500", "2,000", "7"}, {150000, 200000, 700}},	/* none: a point */
-		{"[read]\ndecimal = ,\n", {"1,500", "2.000", "7"}, {150, 200000, 700}},
-		{"[read]\norders.decimal = ,\n", {"12.50", "1.500,5", "-0,5"}, {AMOUNT_NULL, 150050, -50}},
-		{"[read]\ncustomers.decimal = ,\n", {"1,500", "12.50", "7"}, {150000, 1250, 700}},	/* not orders' */
+	static const struct { const char *conf, *amounts[3]; int64_t want[3]; bool note; } cases[] = {
+		{"", {"12,50", "1.500", "1,500"}, {1250, 150000, 150}, true},	/* a comma shows: 1.500 is 1500 */
+		{"", {"12.50", "1,500", "1.500"}, {1250, 150000, 150}, false},	/* a point shows */
+		{"", {"1,500", "2,000", "7"}, {150000, 200000, 700}, true},	/* none: a point */
+		{"[read]\ndecimal = ,\n", {"1,500", "2.000", "7"}, {150, 200000, 700}, false},	/* configured: nothing to say */
+		{"[read]\norders.decimal = ,\n", {"12.50", "1.500,5", "-0,5"}, {AMOUNT_NULL, 150050, -50}, false},
+		{"[read]\ncustomers.decimal = ,\n", {"1,500", "12.50", "7"}, {150000, 1250, 700}, false},	/* not orders' */
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		Config cfg;
@@ -182,6 +183,7 @@ static void test_decimal_by_evidence(void **state)
 			CHECK(order_cents(&s, id) == cases[i].want[k], "case %zu: %s is %lld cents, want %lld", i,
 			      cases[i].amounts[k], (long long)order_cents(&s, id), (long long)cases[i].want[k]);
 		}
+		CHECK(!!s.src[SRC_ORDERS].diags.tally[D_DECIMAL].count == cases[i].note, "case %zu: the note", i);
 		silver_free(&s);
 		config_free(&cfg);
 		buf_free(&err), buf_free(&orders);
@@ -259,7 +261,7 @@ static bool silver_inputs(Silver *s, Config *cfg, const char *const text[SRC_COU
 		in[i] = (Input){0};
 		if (!text[i])
 			continue;
-		in[i] = (Input){.data = text[i], .len = len && len[i] ? len[i] : strlen(text[i])};
+		input_from(&in[i], text[i], len && len[i] ? len[i] : strlen(text[i]));
 		silver_source_init(s, &s->src[i], (SourceId)i);
 		silver_source_input(s, &s->src[i], &in[i]);
 		silver_source_end(s, &s->src[i]);
@@ -399,20 +401,39 @@ static void test_bad_configs(void **state)
 {
 	(void)state;
 	static const struct { const char *text, *want; } cases[] = {
-		{"[read]\norders.delimiter = x\n", "test_config.conf:2:1: error: the delimiter is one of"},
-		{"[read]\norders.encoding = ebcdic\n", "test_config.conf:2:1: error: the encoding is"},
-		{"[read]\nheader_row = 0\n", ":2:1: error: header_row is a line number"},
-		{"[read]\nfoo = 1\n", ":2:1: error: the reader options are"},
-		{"\n[categories]\ncolour.Red = rouge\n", ":3:1: error: a key here is MAP.LABEL"},
-		{"[columns]\norders.amount = \"Total\n", ":2:1: error: a quote is never closed"},
-		{"[currency]\nbase = euro\n", ":2:1: error: the base is a three-letter"},
-		{"[currency]\nUSD = -1\n", ":2:1: error: the rate of USD"},
-		{"[currency]\nrates_file = nosuch.csv\n", ":2:1: error: cannot read the rates file"},
-		{"[tables]\nmy-table = x.csv\n", ":2:1: error: a table's name is"},
-		{"[sql]\nproducts = SELECT 1\n", ":2:1: error: [sql] defines a source"},
-		{"[sql]\norders =\n", ":2:1: error: the SELECT is missing"},
-		{"[s3]\nendpoint = ftp://x\n", ":2:1: error: the keys here are region"},
-		{"[bogus]\n", ":1:1: error: unknown section [bogus]"},
+		{"[read]\norders.delimiter = x\n", "test_config.conf:2:20: error: orders.delimiter: this value is not "
+						     "valid; expected , ; | tab or auto"},
+		{"[read]\norders.encoding = ebcdic\n", "test_config.conf:2:19: error: orders.encoding: this value is "
+						       "not valid; expected utf-8, windows-1252 or latin-1"},
+		{"[read]\nheader_row = 0\n", ":2:14: error: header_row: this value is not valid; expected the line"},
+		{"[read]\nfoo = 1\n", ":2:1: error: unknown key \"foo\"; see c360 help config"},
+		{"[read]\ndelimeter = ;\n", ":2:1: error: unknown key \"delimeter\" (did you mean \"delimiter\"?)"},
+		{"\n[categories]\ncolour.Red = rouge\n", ":3:1: error: unknown key \"colour.Red\""},
+		{"[categories]\norder_status. = x\n", ":2:17: error: order_status.: this value is not valid; expected "
+						      "words read as LABEL, separated by commas; MAP: order_status, "
+						      "payment_method, payment_status, ticket_status or device (the "
+						      "label is missing after the map's name)\n"},
+		{"[columns]\norders.amount = \"Total\n", ":2:17: error: orders.amount: this value is not valid; expected "
+							"more header names for it, separated by commas, e.g. "
+							"customers.email = mail (a quote is never closed)\n"},
+		{"[currency]\nbase = euro\n", ":2:8: error: base: this value is not valid; expected the three-letter"},
+		{"[currency]\nUSD = -1\n", ":2:7: error: USD: this value is not valid; expected what one unit of currency "
+					   "CODE is worth in the base, e.g. USD = 0.92 (the rate of USD is a positive"},
+		{"[currency]\nrates_file = nosuch.csv\n", ":2:14: error: rates_file: this value is not valid; expected a "
+							  "file of CODE,rate lines, relative to this file (cannot "
+							  "read the rates file"},
+		{"[tables]\nmy-table = x.csv\n", ":2:1: error: unknown key \"my-table\""},
+		{"[tables]\nt = a.csv\nt = b.csv\n", ":3:5: error: t: this value is not valid; expected a file in the "
+						     "data folder, read as SQL table TABLE (letters, digits, _) (the "
+						     "table is defined twice)\n"},
+		{"[sql]\nproducts = SELECT 1\n", ":2:1: error: unknown key \"products\""},
+		{"[sql]\norders =\n", ":2:1: error: orders: the value cannot be empty; expected a SELECT"},
+		{"[s3]\nendpoint = ftp://x\n", ":2:12: error: endpoint: this value is not valid; expected an http://"},
+		{"[s3]\nbase = EUR\n", ":2:1: error: unknown key \"base\" here: it belongs in [currency]\n"},
+		{"orders.delimiter = ;\n", ":1:1: error: unknown key \"orders.delimiter\" here: it belongs in [read]\n"},
+		{"[bogus]\n", ":1:1: error: unknown section [bogus]; the sections are [files], [columns], [read], "
+			       "[tables], [sql], [categories], [currency] and [s3]\n"},
+		{"[curency]\n", ":1:1: error: unknown section [curency] (did you mean [currency]?)"},
 	};
 	Buf err = {0};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {

@@ -23,12 +23,12 @@ static bool build(Silver *s, Config *cfg, const char *conf, Buf *err)
 	config_defaults(cfg);
 	cfg->data_dir = DIR;
 	cfg->config_file = DIR "/c360.conf";
-	cfg->quiet = true;
+	cfg->verbosity = SAY_QUIET;
 	err->len = 0;
 	if (!config_load(cfg, cfg->config_file, err))
 		return false;
 	bool ok = silver_load(s, cfg);
-	silver_report(err, s, false);
+	silver_report(err, s, SAY_VERBOSE);
 	return ok;
 }
 
