@@ -545,7 +545,7 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 	if (!p->open)
 		return true;
 	p->open = false;
-	Str key = str_make(p->key.p, p->key.len), value = str_make(p->value.p ? p->value.p : "", p->value.len);
+	Str key = str_make(p->key.p ? p->key.p : "", p->key.len), value = str_make(p->value.p ? p->value.p : "", p->value.len);
 	Buf why = {0};
 	bool ok = set_key(c, path, section, key, value, &p->map, &why);
 	if (!ok) {

@@ -431,6 +431,7 @@ static void test_bad_configs(void **state)
 		{"[s3]\nendpoint = ftp://x\n", ":2:12: error: endpoint: this value is not valid; expected an http://"},
 		{"[s3]\nbase = EUR\n", ":2:1: error: unknown key \"base\" here: it belongs in [currency]\n"},
 		{"orders.delimiter = ;\n", ":1:1: error: unknown key \"orders.delimiter\" here: it belongs in [read]\n"},
+		{"= x\n", ":1:1: error: unknown key \"\"; see c360 help config\n"},	/* no key: found by fuzz_config */
 		{"[bogus]\n", ":1:1: error: unknown section [bogus]; the sections are [files], [columns], [read], "
 			       "[tables], [sql], [categories], [currency] and [s3]\n"},
 		{"[curency]\n", ":1:1: error: unknown section [curency] (did you mean [currency]?)"},
