@@ -419,6 +419,8 @@ static const struct {
  * must end s): its length, 0 if none; p learns the currency. */
 static size_t currency_at(Str s, size_t i, bool prefix, AmountParse *p)
 {
+	if (i >= s.n || is_digit(s.p[i]))
+		return 0;	/* no mark starts with a digit: the usual amount costs nothing */
 	for (size_t k = 0; k < sizeof symbols / sizeof *symbols; k++) {
 		size_t len = strlen(symbols[k].sym);
 		if (s.n - i >= len && memcmp(s.p + i, symbols[k].sym, len) == 0 && (prefix || i + len == s.n)) {
@@ -474,16 +476,20 @@ static bool read_number(Str s, char d, char t, int64_t *cents)
 }
 
 /* The number between the sign and currency marks: strict with a decimal separator given,
- * else by the value itself; X<sep>YYY fits both and is left ambiguous. */
+ * else by the value itself: its last separator is the decimal one unless three digits follow
+ * it (a thousands separator needs them); X<sep>YYY fits both and is left ambiguous. */
 static void read_body(Str b, char decimal, AmountParse *p)
 {
 	int64_t point, comma;
-	if (decimal) {
-		p->status = read_number(b, decimal, decimal == '.' ? ',' : '.', &p->cents) ? AMOUNT_OK : AMOUNT_BAD;
-		return;
-	}
-	if (!memchr(b.p, ',', b.n) && !memchr(b.p, '.', b.n)) {
-		p->status = read_number(b, '.', ',', &p->cents) ? AMOUNT_OK : AMOUNT_BAD;
+	size_t k = b.n;	/* after the last separator */
+	while (k && b.p[k - 1] != '.' && b.p[k - 1] != ',')
+		k--;
+	if (decimal || !k || b.n - k != 3) {
+		char d = decimal ? decimal : k ? b.p[k - 1] : '.';
+		bool ok = read_number(b, d, d == '.' ? ',' : '.', &p->cents);
+		p->status = ok ? AMOUNT_OK : AMOUNT_BAD;
+		if (ok && !decimal && k)
+			p->evidence = d == '.' ? DECIMAL_POINT : DECIMAL_COMMA;
 		return;
 	}
 	bool by_point = read_number(b, '.', ',', &point), by_comma = read_number(b, ',', '.', &comma);
@@ -515,7 +521,7 @@ AmountParse clean_amount(Str s, char decimal)
 			i++;
 		if (!sign && i < s.n && (s.p[i] == '-' || s.p[i] == '+'))
 			sign = s.p[i++] == '-' ? -1 : 1;
-	} else {	/* a mark after the number: "12,50 €", "5 USD" */
+	} else if (!is_digit(s.p[s.n - 1])) {	/* a mark after the number: "12,50 €", "5 USD" */
 		for (size_t k = s.n > i + 4 ? s.n - 4 : i + 1; k < s.n; k++)	/* the longest mark first */
 			if (currency_at(s, k, false, &p)) {
 				end = k - (s.p[k - 1] == ' ');
