@@ -178,7 +178,7 @@ static void test_decimal_by_evidence(void **state)
 		Silver s;
 		CHECK(silver_from(&s, &cfg, text), "builds");
 		for (int k = 0; k < 3; k++) {
-			char id[4];
+			char id[16];
 			snprintf(id, sizeof id, "o%d", k);
 			CHECK(order_cents(&s, id) == cases[i].want[k], "case %zu: %s is %lld cents, want %lld", i,
 			      cases[i].amounts[k], (long long)order_cents(&s, id), (long long)cases[i].want[k]);
