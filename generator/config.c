@@ -187,7 +187,7 @@ static bool set_keep(SetArgs *a)
 			return false;
 		p += len + (p[len] == ',');
 	}
-	a->c->keep = keep(a->c, xstrdup(a->v));
+	a->c->keep = config_keep(a->c, xstrdup(a->v));
 	return true;
 }
 
