@@ -556,11 +556,13 @@ static bool render(const Gold *g, const Config *cfg, const char *staging, Buf *e
 }
 
 /* The site at --out was made from these inputs and is as it was then: nothing to do (but for
- * --verbose, which asks for the details only reading the data gives). */
+ * --verbose, which asks for the details only reading the data gives, and S3 data, which only
+ * reading it shows). */
 static bool up_to_date(const Options *o, FileHash inputs)
 {
 	out_keep(o->cfg.keep);	/* before any staging folder is touched: what a killed swap took goes back */
-	if (o->cfg.verbosity == SAY_VERBOSE || !manifest_unchanged(o->cfg.out_dir, inputs))
+	if (o->cfg.verbosity == SAY_VERBOSE || s3_location(o->cfg.data_dir) ||	/* S3 objects are not stat'ed */
+	    !manifest_unchanged(o->cfg.out_dir, inputs))
 		return false;
 	out_tidy(o->cfg.out_dir);
 	say(SAY_NORMAL, "%s is up to date: nothing it is made from has changed", o->cfg.out_dir);
