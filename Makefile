@@ -9,7 +9,7 @@ CFLAGS ?= -O2 -g
 BUILD ?= build
 
 WARN := -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
-PKGS := libcmark-gfm cairo libmicrohttpd
+PKGS := libcmark-gfm cairo sqlite3 libcurl libmicrohttpd
 C360_CPPFLAGS := -D_GNU_SOURCE -DC360_DATADIR='"$(DATADIR)"' -Igenerator $(shell pkg-config --cflags $(PKGS))
 C360_LIBS := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcsv -lunistring -lxxhash -lpthread -lm
 
@@ -41,6 +41,7 @@ check: $(BIN) $(UNIT)
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/render.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/exports.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/pages.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/rebuild.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/ux.sh
@@ -68,7 +69,7 @@ valgrind: $(BIN) $(UNIT)
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus; the ingest corpus also
 # gets the fixture's files, and the tutorial's where they are.
-FUZZERS := ingest values silver template markdown config gold
+FUZZERS := ingest values silver template markdown config gold reader
 FUZZ_SECONDS ?= 60
 fuzz:
 	mkdir -p build-fuzz

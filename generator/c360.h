@@ -158,12 +158,12 @@ typedef enum {
 	D_MISSING_KEY, D_MISSING_CUSTOMER_ID, D_DUPLICATE_KEY, D_MALFORMED_ROW,
 	/* row flags */
 	D_RAGGED_ROW, D_INVALID_UTF8, D_NUL_BYTE, D_INVALID_DATE, D_INVALID_EMAIL,
-	D_IMPLAUSIBLE_DOB, D_INVALID_AMOUNT, D_NEGATIVE_AMOUNT, D_ORPHAN_CUSTOMER,
+	D_IMPLAUSIBLE_DOB, D_INVALID_AMOUNT, D_NEGATIVE_AMOUNT, D_UNCONVERTIBLE_CURRENCY, D_ORPHAN_CUSTOMER,
 	D_UNKNOWN_CATEGORY,
 	/* file and column problems */
 	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_CHANGED, D_NO_HEADER, D_EMPTY_OPTIONAL,
-	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE,
-	D_AFTER_AS_OF, D_NO_AS_OF,
+	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE, D_COLUMN_SHADOWED,
+	D_AFTER_AS_OF, D_NO_AS_OF, D_READ_AS, D_LINES_SKIPPED, D_DECIMAL, D_SOURCE_LEFT_OUT, D_SQL_ERROR,
 	/* a gold folder read back (gold_read.c) */
 	D_GOLD_NO_PARTS, D_GOLD_INT, D_GOLD_DECIMAL, D_GOLD_DATE, D_GOLD_BOOL, D_GOLD_NAME, D_GOLD_REF,
 	D_GOLD_RULE, D_GOLD_MISSING_ROW,
@@ -231,14 +231,59 @@ void diag_merge(Diags *d, Diags *from, uint32_t line_offset);
 typedef enum { SRC_CUSTOMERS, SRC_ORDERS, SRC_PAYMENTS, SRC_TICKETS, SRC_SESSIONS, SRC_COUNT } SourceId;
 
 enum { CU_ID, CU_NAME, CU_EMAIL, CU_GENDER, CU_DOB, CU_LOCATION, CU_NCOLS };
-enum { OR_ID, OR_CUSTOMER, OR_DATE, OR_AMOUNT, OR_STATUS, OR_NCOLS };
-enum { PA_ID, PA_CUSTOMER, PA_DATE, PA_METHOD, PA_STATUS, PA_AMOUNT, PA_NCOLS };
+enum { OR_ID, OR_CUSTOMER, OR_DATE, OR_AMOUNT, OR_STATUS, OR_CURRENCY, OR_NCOLS };
+enum { PA_ID, PA_CUSTOMER, PA_DATE, PA_METHOD, PA_STATUS, PA_AMOUNT, PA_CURRENCY, PA_NCOLS };
 enum { TI_ID, TI_CUSTOMER, TI_ISSUE, TI_DATE, TI_STATUS, TI_NCOLS };
 enum { SE_ID, SE_CUSTOMER, SE_PAGE, SE_TIME, SE_DEVICE, SE_NCOLS };
-#define MAX_COLS 6
+#define MAX_COLS 7
 #define MAX_ALIASES 8
 
 typedef enum { ORDER_DAY_FIRST, ORDER_MONTH_FIRST } DateOrder;
+/* The kinds of category: each has its rules (clean.c), and words from the configuration. */
+typedef enum { CAT_NONE, CAT_ORDER_STATUS, CAT_PAY_METHOD, CAT_PAY_STATUS, CAT_TICKET_STATUS, CAT_DEVICE,
+	       CAT_ISSUE, CAT_PAGE, CAT_COUNT } CatKind;
+
+enum { ENC_UTF8, ENC_CP1252, ENC_LATIN1 };	/* UTF-16 is known by its byte-order mark */
+
+/* How one input file is read ([read] in the configuration); what is unset is sniffed. */
+typedef struct {
+	char delimiter;		/* ',' ';' '\t' '|'; 0: the most frequent of them in the header line */
+	char decimal;		/* '.' or ','; 0: decided by the values (SPEC §5 amounts) */
+	signed char encoding;	/* ENC_*; -1: unset (UTF-8) */
+	uint32_t header_row;	/* the header's line number; 0: the first line with text */
+	const char *comment;	/* a line starting with it is skipped; NULL: none */
+	const char *currency;	/* the currency of amounts that name none; NULL: the base */
+} ReadOptions;
+
+typedef struct {
+	const char *name;	/* a source's or a table's name; "" for every file */
+	ReadOptions opt;
+} NamedOptions;
+
+/* A file loaded whole as a table for the SQL sources ([tables]). */
+typedef struct {
+	const char *name;	/* its name in SQL */
+	const char *file;	/* in the data folder */
+} TableDef;
+
+/* A source defined by a SQL SELECT ([sql]); line k of its text starts at off[k] and stands at
+ * line[k], column col[k] of the configuration file. */
+typedef struct {
+	const char *text;	/* NULL: the source is read from its file */
+	uint32_t nlines;
+	uint32_t *off, *line, *col;
+} SqlDef;
+
+/* A word of a category map from the configuration ([categories]). */
+typedef struct {
+	const char *key;	/* as compared: letters and digits, case-folded */
+	const char *label;
+} CatWord;
+
+typedef struct {
+	char code[4];
+	int64_t nanos;		/* one unit is worth nanos / 10^9 units of the base currency */
+} Rate;
 
 typedef struct {
 	const char *data_dir;
@@ -262,6 +307,19 @@ typedef struct {
 	int64_t noise;		/* a KPI change below this, in hundredths of a percent, is not coloured */
 	const char *site_url;	/* where the site is published, for the e-mail's link; NULL: not said */
 	bool gold_bom;		/* the gold CSVs start with a UTF-8 BOM (for Excel; Power BI needs none) */
+	/* the inputs (config_input.c) */
+	NamedOptions *read;	/* [read]: options for every file, then per file */
+	size_t nread;
+	TableDef *tables;	/* [tables] */
+	size_t ntables;
+	SqlDef sql[SRC_COUNT];	/* [sql] */
+	CatWord *words[CAT_COUNT];	/* [categories]: checked before the built-in words */
+	size_t nwords[CAT_COUNT];
+	char base_currency[4];	/* [currency] base; "" when amounts are not converted */
+	Rate *rates;
+	size_t nrates;
+	const char *s3_region, *s3_endpoint;	/* [s3]; NULL: from the environment */
+	long s3_timeout, s3_connect_timeout;	/* seconds */
 	/* Limits that keep hostile data from blowing pages up (c360(1), LIMITS): */
 	size_t field_max;	/* bytes of one value shown on a page; the gold tables keep it whole */
 	size_t page_max;	/* bytes of one page, and of what a template writes */
@@ -277,6 +335,38 @@ bool config_load(Config *c, const char *path, Buf *err);
 void config_doc(Buf *out);	/* every setting and what it expects: c360 help config */
 void config_show(Buf *out, const Config *c);	/* the settings in force, as a configuration file */
 void config_free(Config *c);
+/* A value as a list: items split at commas outside double quotes, each trimmed and unquoted
+ * ("" inside quotes is one "); false (why in err) on an unclosed quote or an empty item. */
+bool config_list(Str value, char ***items, size_t *n, Buf *err);
+char *config_unquote(Str value);	/* a single value, its quotes removed; the caller frees */
+const char *config_keep(Config *c, char *s);	/* a string the configuration frees */
+const char *config_path(Config *c, const char *file, const char *v);	/* relative to file's folder */
+/* A setting being set from the file: each setter (config.c's settings table) returns false if
+ * the value is not what it expects, and may say why. */
+typedef struct {
+	Config *c;
+	const char *file;	/* the configuration file, for relative paths */
+	Str key;
+	const char *v;		/* the value, trimmed and unquoted */
+	Str raw;		/* the value as written, not empty: a list may quote its items */
+	const SqlDef *map;	/* where each line of the value stands in the file */
+	Buf *why;
+} SetArgs;
+/* The sections about the inputs (config_input.c): [read], [tables], [sql], [categories],
+ * [currency], [s3]. */
+bool config_set_read(SetArgs *a);
+bool config_set_table(SetArgs *a);
+bool config_set_sql(SetArgs *a);
+bool config_set_words(SetArgs *a);
+bool config_set_currency(SetArgs *a);
+bool config_set_s3(SetArgs *a);
+/* Whether key is one of those the capitals stand for: MAP.LABEL, TABLE or CODE. */
+bool config_key_matches(const char *pattern, Str key);
+void config_input_free(Config *c);
+/* The reader options of a source's or table's file: every file's, then its own. */
+ReadOptions config_read_options(const Config *c, const char *name);
+/* The rate of a currency: 0 for the base, k for rates[k - 1], -1 if there is none. */
+int config_rate(const Config *c, const char *code);
 
 /* ------------------------------------------------------------------ ingest (ingest.c)
  * A streaming RFC 4180 reader over libcsv that tracks lines, skips and counts blank
@@ -305,7 +395,12 @@ void ingest_feed(Ingest *in, const char *data, size_t len);
 void ingest_feed_last(Ingest *in, const char *data, size_t len);
 void ingest_finish(Ingest *in);	/* flushes the last record */
 uint64_t ingest_blank_lines(const Ingest *in);
-/* The input continues the file first began: no BOM at its start, the same line ends. */
+/* Fields split at delimiter; lines starting with comment (NULL: none), and the lines before
+ * line header_row (0: none), are no records. Before the first feed. */
+void ingest_options(Ingest *in, char delimiter, const char *comment, uint32_t header_row);
+uint64_t ingest_skipped_lines(const Ingest *in);	/* before the header, and comments */
+/* The input continues the file first began: no BOM at its start, the same line ends, delimiter
+ * and comments. */
 void ingest_continue(Ingest *in, const Ingest *first);
 bool ingest_open(const Ingest *in);	/* a record or line is unfinished */
 uint32_t ingest_lines(const Ingest *in);	/* lines read so far */
@@ -344,12 +439,29 @@ extern const char *const gender_label[];
 int clean_gender(Str s);
 
 #define AMOUNT_NULL INT64_MIN
-enum { AMOUNT_OK, AMOUNT_NONE, AMOUNT_BAD };
-int clean_amount(Str s, int64_t *cents);
+enum { AMOUNT_OK, AMOUNT_NONE, AMOUNT_BAD, AMOUNT_AMBIGUOUS };
+enum { DECIMAL_NONE, DECIMAL_POINT, DECIMAL_COMMA };
+
+typedef struct {
+	int status;		/* AMOUNT_* */
+	int evidence;		/* DECIMAL_*: the separator the value can only have as its decimal one */
+	int64_t cents;		/* AMOUNT_OK: the amount; AMOUNT_NULL when null or unparseable */
+	uint32_t grouped;	/* AMOUNT_AMBIGUOUS: X<sep>YYY as X * 1000 + YYY */
+	char sep;		/* AMOUNT_AMBIGUOUS: the separator written, '.' or ',' */
+	bool negative;
+	char currency[4];	/* named by a symbol or code before or after the number; "" if none */
+	bool generic;		/* the symbol ($, ¥) is shared by several currencies */
+} AmountParse;
+
+/* An amount: decimal is '.' or ',' (the other one groups thousands), or 0 to read each value by
+ * the separators it has, leaving X<sep>YYY ambiguous. */
+AmountParse clean_amount(Str s, char decimal);
+/* A currency as a column or the configuration writes it: a code or a symbol. */
+bool clean_currency(Str s, char code[4]);
+/* An ambiguous amount's cents (without its sign) once the decimal separator is known. */
+int64_t clean_amount_read(uint32_t grouped, char sep, char decimal);
 
 /* Categories: canonical labels first, then unknown values as they come. */
-typedef enum { CAT_NONE, CAT_ORDER_STATUS, CAT_PAY_METHOD, CAT_PAY_STATUS, CAT_TICKET_STATUS, CAT_DEVICE,
-	       CAT_ISSUE, CAT_PAGE, CAT_COUNT } CatKind;
 
 enum { OS_COMPLETED, OS_SHIPPED, OS_PENDING, OS_CANCELLED, OS_FAILED, OS_RETURNED, OS_UNKNOWN };
 enum { PM_CREDIT, PM_DEBIT, PM_UPI, PM_PAYPAL, PM_WALLET, PM_CASH, PM_NETBANKING, PM_VOUCHER, PM_UNKNOWN };
@@ -362,9 +474,16 @@ extern const char *const channel_label[CH_COUNT];
 
 /* Labels every dictionary of kind starts with, in enum order. */
 void clean_category_init(Dict *d, CatKind kind);
-/* Maps a value to its label number in d (adding unknown values); *unknown is set when
- * a non-null value matched no rule of a kind that has rules. */
-uint32_t clean_category(Dict *d, CatKind kind, Str s, Buf *scratch, bool *unknown);
+/* Maps a value to its label number in d (adding unknown values): the configuration's words
+ * first, then the built-in ones; *unknown is set when a non-null value matched neither, for
+ * a kind that has rules. */
+uint32_t clean_category(Dict *d, CatKind kind, const CatWord *words, size_t nwords, Str s, Buf *scratch,
+			bool *unknown);
+/* A value as categories compare it: letters and digits only (any script), case-folded, NFC. */
+void clean_category_key(Str s, Buf *out);
+/* A label as the configuration names it: a built-in label's own spelling if it is one; the
+ * caller frees. */
+char *clean_category_label(CatKind kind, const char *label);
 int device_channel(uint32_t device);
 
 /* ------------------------------------------------------------------ sources (silver.c)
@@ -379,12 +498,14 @@ typedef enum {
 	COL_TITLE,		/* title-cased text (const char *) */
 	COL_EMAIL,		/* a valid lower-cased e-mail or NULL (const char *) */
 	COL_GENDER,		/* GENDER_* (uint8_t) */
+	COL_CURRENCY,		/* the currency of the row's amount (not kept) */
 } ColKind;
 
 typedef struct {
 	ColKind kind;
 	CatKind category;	/* COL_CATEGORY: whose rules */
 	size_t at;		/* where the value goes in the row */
+	bool extra;		/* a column most exports lack: absent without a warning */
 } ColumnRule;
 
 typedef struct {
@@ -396,6 +517,7 @@ typedef struct {
 	ColumnRule rule[MAX_COLS];
 	int customer_col;	/* a fact's customer column; -1 for the customers themselves */
 	int date_col;		/* the one date column (for customers, the date of birth) */
+	int currency_col;	/* the amount's currency column; -1 for none */
 	bool timestamp;		/* the date column keeps its time */
 	size_t row_size;	/* the silver row: a RowHead, then the values */
 } SourceDef;
@@ -463,6 +585,14 @@ typedef struct {
 
 typedef enum { BASIS_COLUMN, BASIS_DATASET, BASIS_CONFIG } OrderBasis;
 
+/* An input file's bytes in UTF-8, read whole into memory of the build's own (big_alloc) that
+ * lasts the whole build: as read from a file, converted from another encoding, or fetched. */
+typedef struct {
+	char *data;
+	size_t len;	/* the file's bytes */
+	size_t size;	/* the memory's */
+} Input;
+
 typedef struct Source Source;
 struct Source {
 	SourceId id;
@@ -472,11 +602,14 @@ struct Source {
 	/* the reader's (silver_read.c) */
 	char *path;
 	bool present, broken;
+	bool sql;		/* read from its [sql] SELECT: fields are no file's columns */
+	const char *left_out;	/* an optional source without this required column: not read */
 	Ingest *ingest;
 	const char *input;	/* a buffer fed whole that outlives the build (bronze points into it) */
 	size_t input_len;
-	char *bytes;		/* the file read whole, when read from a file (big_alloc) */
-	size_t nbytes;
+	Input file;		/* the file's bytes, when read from a file */
+	char delimiter;
+	uint64_t skipped_lines;	/* before the header row, and comments */
 	bool have_header;
 	uint32_t nheader;
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
@@ -505,12 +638,32 @@ struct Source {
 	DateOrder order;
 	OrderBasis basis;
 	uint64_t after_as_of;
+	ReadOptions opt;	/* how its file is read */
+	uint64_t decimal_evidence[3];	/* per DECIMAL_* among the amounts */
+	uint64_t ambiguous_amounts;	/* X<sep>YYY values, read once the file's separator is known */
+	char decimal;		/* the separator they were read with */
 	Buf scratch;
 };
+
+/* A file loaded whole as a table for the SQL sources (sqlmap.c): rows read = rows in the
+ * table + rows quarantined. */
+typedef struct {
+	const TableDef *def;
+	char *path;
+	bool present;
+	uint64_t rows_read, blank_lines, skipped_lines, loaded;
+	Quarantined *quarantine;
+	size_t nquarantine;
+	Diags diags;
+	Arena arena;		/* the quarantined rows' text */
+} RawTable;
 
 typedef struct {
 	Config *cfg;
 	Source src[SRC_COUNT];
+	RawTable *raw;		/* one per [tables] entry, when a source is SQL */
+	size_t nraw;
+	Diags config_diags;	/* problems located in the configuration file (SQL) */
 	Diags general;		/* problems with no file of their own */
 	int64_t as_of;		/* day number */
 	uint64_t dataset_evidence[3];
@@ -522,6 +675,23 @@ typedef struct {
 /* ---- the reader (silver_read.c): files mapped and read in chunks by threads, header names
  * mapped to columns, each record handed to the table rules below. */
 
+/* Reads file name of the data location into in; false after saying why in d (a missing file
+ * with the code missing). */
+bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d);
+/* Makes in UTF-8 (from its UTF-16 byte-order mark, or o's encoding) and returns its delimiter
+ * (o's, else the most frequent of , ; tab | in the header line); a note says what was not
+ * the usual. */
+char input_prepare(Input *in, const ReadOptions *o, Diags *d);
+void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
+void input_close(Input *in);
+
+/* ---- S3 (s3.c) */
+enum { S3_OK, S3_MISSING, S3_ERROR };
+bool s3_location(const char *data);	/* an s3://BUCKET/PREFIX/ address */
+/* Fetches the object name under the configuration's s3:// data location into out: S3_OK,
+ * S3_MISSING (no such object), or S3_ERROR with why in err. */
+int s3_get(const Config *cfg, const char *name, Buf *out, Buf *err);
+
 /* Reads and cleans every source. Returns false when the build cannot go on (the reason
  * is in the diagnostics). */
 bool silver_load(Silver *s, Config *cfg);
@@ -532,6 +702,21 @@ void silver_source_init(Silver *s, Source *src, SourceId id);
 /* Feeds bytes; persistent says data stays valid until silver_free (bronze keeps pointers). */
 void silver_source_feed(Silver *s, Source *src, const char *data, size_t len, bool persistent);
 void silver_source_end(Silver *s, Source *src);
+/* Feeds a whole input (which must outlive silver): decoded, its delimiter found, in chunks. */
+void silver_source_input(Silver *s, Source *src, Input *in);
+/* One record of a source: the first is its header, then rows through the table rules. */
+void silver_source_record(void *src, const Record *r);
+
+/* ---- SQL sources (sqlmap.c): the [tables] files in an in-memory SQLite database, each row
+ * with the columns _file and _line, and each [sql] SELECT read as its source's records. */
+typedef struct SqlMap SqlMap;
+SqlMap *sqlmap_new(Silver *s);	/* the database, and s->raw for the tables */
+void sqlmap_load(SqlMap *m, RawTable *t, Input *in);	/* a table from its file's bytes */
+SqlMap *sqlmap_open(Silver *s);	/* sqlmap_new, then every table from its file */
+/* Reads src (set up anew) from its SELECT; a SQL error names the configuration's line. */
+void sqlmap_source(SqlMap *m, Silver *s, Source *src);
+void sqlmap_close(SqlMap *m);
+void raw_tables_free(Silver *s);
 
 /* ---- the table rules (silver.c): pure, on rows the reader hands over */
 void silver_init(Silver *s, Config *cfg);
@@ -677,7 +862,8 @@ extern const GoldTableDef gold_tables[GT_COUNT];
 int gold_columns(int table, const char **cols);	/* fills cols[GOLD_MAX_COLS]; returns how many */
 
 /* The data-quality measures of a source (data_quality.csv), counted once. */
-typedef enum { STATUS_LOADED, STATUS_MISSING, STATUS_EMPTY } SourceStatus;
+typedef enum { STATUS_LOADED, STATUS_MISSING, STATUS_EMPTY, STATUS_LEFT_OUT, STATUS_COUNT } SourceStatus;
+extern const char *const source_status_name[STATUS_COUNT];	/* "loaded", ..., "left out" */
 
 typedef struct {
 	const char *file;	/* the file read, in the data folder */
@@ -693,6 +879,15 @@ typedef struct {
 	const Quarantined *quarantine;	/* the quarantined rows, by line */
 	size_t nquarantine;
 } SourceQuality;
+
+/* A file read as a table for the SQL sources: rows read = rows in the table + quarantined. */
+typedef struct {
+	const char *name, *file;
+	SourceStatus status;	/* loaded or missing */
+	uint64_t rows_read, blank_lines, table_rows;
+	const Quarantined *quarantine;
+	size_t nquarantine;
+} TableQuality;
 
 /* A gold table: its rows and the labels of its category columns. */
 typedef struct {
@@ -732,6 +927,8 @@ typedef struct {
 	uint32_t *rank;		/* a customer row's place in that order: customer_key - 1 */
 	int64_t first_day;	/* the first dated fact, where the date dimension starts */
 	SourceQuality quality[SRC_COUNT];
+	TableQuality *tables;	/* the files read as SQL tables */
+	size_t ntables;
 	/* views, from the tables alone (gold.c) */
 	uint32_t *by_value;	/* customer rows, highest lifetime value first */
 	ByCustomer by[SRC_COUNT];
@@ -789,6 +986,9 @@ int64_t fact_day(const RowHead *h);	/* the day of a fact, MOMENT_NULL */
 int id_compare(const char *a, size_t an, const char *b, size_t bn);	/* natural order */
 /* The data-quality measures of every source, from silver (quality.c). */
 void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT]);
+TableQuality *quality_tables(const Silver *s, size_t *n);	/* the SQL tables'; the caller frees */
+/* Why an optional source has no data, for the sections that would show it; nothing if it has. */
+void source_why(Buf *b, const SourceQuality *q);
 
 /* ------------------------------------------------------------------ incremental builds (manifest.c)
  * A site's manifest (.c360-site) lists every file with a 128-bit hash of its bytes; a rebuild
@@ -881,9 +1081,10 @@ void csv_field(Buf *b, const char *s, size_t n);	/* RFC 4180 quoting when needed
 bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err);
 int config_threads(const Config *c);	/* --jobs, else one per processor */
 const char *config_file_of(const Config *c, SourceId id);	/* a source's file name in the data folder */
-void quality_table(Buf *out, const SourceQuality q[SRC_COUNT]);	/* data_quality.csv's rows */
+/* data_quality.csv's rows: the sources', then the SQL tables'. */
+void quality_table(Buf *out, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt);
 /* `c360 check`'s text; as_of MOMENT_NULL: the cleaning did not finish, only the files are shown. */
-void quality_summary(Buf *out, const SourceQuality q[SRC_COUNT], int64_t as_of);
+void quality_summary(Buf *out, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt, int64_t as_of);
 /* A line per file read, each after prefix: rows read, in silver, flagged, quarantined. */
 void quality_lines(Buf *out, const SourceQuality q[SRC_COUNT], const char *prefix);
 

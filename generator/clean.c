@@ -417,28 +417,45 @@ int clean_gender(Str s)
 
 /* ---- amounts */
 
-static size_t currency_prefix(Str s, size_t i)
+static const struct {
+	const char *sym, *code;
+	bool generic;		/* shared by several currencies */
+} symbols[] = {
+	{"R$", "BRL", false}, {"US$", "USD", false}, {"$", "USD", true}, {"\xe2\x82\xac", "EUR", false},
+	{"\xc2\xa3", "GBP", false}, {"\xc2\xa5", "JPY", true}, {"\xe2\x82\xb9", "INR", false},	/* € £ ¥ ₹ */
+};
+
+/* A currency symbol or three-letter code at s.p[i] (prefix: not followed by a letter; else it
+ * must end s): its length, 0 if none; p learns the currency. */
+static size_t currency_at(Str s, size_t i, bool prefix, AmountParse *p)
 {
-	static const char *const symbols[] = {"$", "\xe2\x82\xac", "\xc2\xa3", "\xc2\xa5", "\xe2\x82\xb9"};	/* $ € £ ¥ ₹ */
+	if (i >= s.n || is_digit(s.p[i]))
+		return 0;	/* no mark starts with a digit: the usual amount costs nothing */
 	for (size_t k = 0; k < sizeof symbols / sizeof *symbols; k++) {
-		size_t len = strlen(symbols[k]);
-		if (s.n - i >= len && memcmp(s.p + i, symbols[k], len) == 0)
+		size_t len = strlen(symbols[k].sym);
+		if (s.n - i >= len && memcmp(s.p + i, symbols[k].sym, len) == 0 && (prefix || i + len == s.n)) {
+			memcpy(p->currency, symbols[k].code, 4);
+			p->generic = symbols[k].generic;
 			return len;
+		}
 	}
-	if (s.n - i >= 3 && is_alpha(s.p[i]) && is_alpha(s.p[i + 1]) && is_alpha(s.p[i + 2]) &&
-	    (s.n - i == 3 || !is_alpha(s.p[i + 3])))
-		return 3;
-	return 0;
+	if (s.n - i < 3 || !is_alpha(s.p[i]) || !is_alpha(s.p[i + 1]) || !is_alpha(s.p[i + 2]) ||
+	    (s.n - i > 3 && (!prefix || is_alpha(s.p[i + 3]))))
+		return 0;
+	for (int k = 0; k < 3; k++)
+		p->currency[k] = (char)(ascii_lower(s.p[i + k]) - 32);
+	p->currency[3] = '\0';
+	return 3;
 }
 
-/* Digits with optional 1,234,567 grouping and an optional .fraction, to the end of s. */
-static bool read_decimal(Str s, size_t i, int64_t *cents)
+/* Digits with optional 1<t>234<t>567 grouping and an optional <d>fraction: the whole of s. */
+static bool read_number(Str s, char d, char t, int64_t *cents)
 {
 	int64_t units = 0;
-	size_t start = i, group = 0;
+	size_t i = 0, group = 0;
 	bool grouped = false;
-	for (; i < s.n && (is_digit(s.p[i]) || s.p[i] == ','); i++) {
-		if (s.p[i] == ',') {
+	for (; i < s.n && (is_digit(s.p[i]) || s.p[i] == t); i++) {
+		if (s.p[i] == t) {
 			if ((grouped ? group != 3 : (group < 1 || group > 3)))
 				return false;
 			grouped = true, group = 0;
@@ -449,10 +466,10 @@ static bool read_decimal(Str s, size_t i, int64_t *cents)
 		units = units * 10 + (s.p[i] - '0');
 		group++;
 	}
-	if (i == start || group == 0 || (grouped && group != 3))
+	if (i == 0 || group == 0 || (grouped && group != 3))
 		return false;
 	int64_t frac = 0;
-	if (i < s.n && s.p[i] == '.') {
+	if (i < s.n && s.p[i] == d) {
 		size_t fstart = ++i;
 		int nd = 0;
 		for (; i < s.n && is_digit(s.p[i]); i++, nd++)
@@ -468,29 +485,81 @@ static bool read_decimal(Str s, size_t i, int64_t *cents)
 	return true;
 }
 
-int clean_amount(Str s, int64_t *cents)
+/* The number between the sign and currency marks: strict with a decimal separator given,
+ * else by the value itself: its last separator is the decimal one unless three digits follow
+ * it (a thousands separator needs them); X<sep>YYY fits both and is left ambiguous. */
+static void read_body(Str b, char decimal, AmountParse *p)
 {
-	*cents = AMOUNT_NULL;
+	int64_t point, comma;
+	size_t k = b.n;	/* after the last separator */
+	while (k && b.p[k - 1] != '.' && b.p[k - 1] != ',')
+		k--;
+	if (decimal || !k || b.n - k != 3) {
+		char d = decimal ? decimal : k ? b.p[k - 1] : '.';
+		bool ok = read_number(b, d, d == '.' ? ',' : '.', &p->cents);
+		p->status = ok ? AMOUNT_OK : AMOUNT_BAD;
+		if (ok && !decimal && k)
+			p->evidence = d == '.' ? DECIMAL_POINT : DECIMAL_COMMA;
+		return;
+	}
+	bool by_point = read_number(b, '.', ',', &point), by_comma = read_number(b, ',', '.', &comma);
+	p->status = by_point || by_comma ? AMOUNT_OK : AMOUNT_BAD;
+	p->cents = by_point ? point : comma;
+	if (by_point != by_comma)
+		p->evidence = by_point ? DECIMAL_POINT : DECIMAL_COMMA;
+	if (by_point && by_comma) {
+		p->status = AMOUNT_AMBIGUOUS;
+		p->sep = memchr(b.p, ',', b.n) ? ',' : '.';
+		p->grouped = (uint32_t)((p->sep == ',' ? point : comma) / 100);
+	}
+}
+
+AmountParse clean_amount(Str s, char decimal)
+{
+	AmountParse p = {.status = AMOUNT_NONE, .cents = AMOUNT_NULL};
 	s = str_trim(s);
 	if (clean_is_null(s))
-		return AMOUNT_NONE;
-	size_t i = 0;
+		return p;
+	size_t i = 0, end = s.n;
 	int sign = 0;
 	if (s.p[i] == '-' || s.p[i] == '+')
 		sign = s.p[i++] == '-' ? -1 : 1;
-	size_t cur = currency_prefix(s, i);
+	size_t cur = currency_at(s, i, true, &p);
 	if (cur) {
 		i += cur;
 		if (i < s.n && s.p[i] == ' ')
 			i++;
 		if (!sign && i < s.n && (s.p[i] == '-' || s.p[i] == '+'))
 			sign = s.p[i++] == '-' ? -1 : 1;
+	} else if (!is_digit(s.p[s.n - 1])) {	/* a mark after the number: "12,50 €", "5 USD" */
+		for (size_t k = s.n > i + 4 ? s.n - 4 : i + 1; k < s.n; k++)	/* the longest mark first */
+			if (currency_at(s, k, false, &p)) {
+				end = k - (s.p[k - 1] == ' ');
+				break;
+			}
 	}
-	int64_t v;
-	if (!read_decimal(s, i, &v))
-		return AMOUNT_BAD;
-	*cents = sign < 0 ? -v : v;
-	return AMOUNT_OK;
+	read_body(str_make(s.p + i, end > i ? end - i : 0), decimal, &p);
+	if (p.status == AMOUNT_BAD)
+		p.cents = AMOUNT_NULL;
+	p.negative = sign < 0;
+	if (p.negative && p.status == AMOUNT_OK)
+		p.cents = -p.cents;
+	return p;
+}
+
+bool clean_currency(Str s, char code[4])
+{
+	AmountParse p = {0};
+	s = str_trim(s);
+	if (!s.n || currency_at(s, 0, false, &p) != s.n)
+		return false;
+	memcpy(code, p.currency, 4);
+	return true;
+}
+
+int64_t clean_amount_read(uint32_t grouped, char sep, char decimal)
+{
+	return sep == decimal ? ((int64_t)grouped + 5) / 10 : (int64_t)grouped * 100;
 }
 
 /* ---- categories */
@@ -562,35 +631,73 @@ void clean_category_init(Dict *d, CatKind kind)
 		dict_intern(d, str_make(*l, strlen(*l)));
 }
 
-static bool category_rule(CatKind kind, Str s, uint32_t *label)
+void clean_category_key(Str s, Buf *out)
 {
-	char key[24];
-	size_t n = 0;
+	out->len = 0;
+	bool ascii = true;
 	for (size_t i = 0; i < s.n; i++) {
 		char c = ascii_lower(s.p[i]);
-		if (!is_alpha(c) && !is_digit(c))
-			continue;
-		if (n == sizeof key - 1)
-			return false;
-		key[n++] = c;
+		ascii &= (unsigned char)c < 0x80;
+		if (is_alpha(c) || is_digit(c))
+			buf_putc(out, c);
 	}
-	key[n] = '\0';
+	if (ascii)
+		return;
+	out->len = 0;
+	size_t n = 0;
+	uint8_t *folded = u8_casefold((const uint8_t *)s.p, s.n, NULL, UNINORM_NFC, NULL, &n);
+	for (size_t i = 0; folded && i < n;) {
+		ucs4_t cp;
+		int len = u8_mbtouc(&cp, folded + i, n - i);
+		if (uc_is_alpha(cp) || uc_is_digit(cp))
+			buf_put(out, folded + i, (size_t)len);
+		i += (size_t)len;
+	}
+	free(folded);
+}
+
+char *clean_category_label(CatKind kind, const char *label)
+{
+	Buf a = {0}, b = {0};
+	clean_category_key(str_make(label, strlen(label)), &a);
+	const char *found = NULL;
+	for (const char *const *l = categories[kind].labels; *l && !found; l++) {
+		clean_category_key(str_make(*l, strlen(*l)), &b);
+		if (a.len == b.len && memcmp(a.p, b.p, a.len) == 0)
+			found = *l;
+	}
+	buf_free(&a), buf_free(&b);
+	return xstrdup(found ? found : label);
+}
+
+/* The configuration's words, then the built-in ones; key is the value's key. */
+static bool category_rule(CatKind kind, const CatWord *words, size_t nwords, Dict *d, const char *key,
+			  uint32_t *label)
+{
+	for (size_t i = 0; i < nwords; i++)
+		if (strcmp(words[i].key, key) == 0)
+			return *label = dict_intern(d, str_make(words[i].label, strlen(words[i].label))), true;
 	for (const Synonym *r = categories[kind].rules; r->key; r++)
 		if (strcmp(r->key, key) == 0)
 			return *label = r->label, true;
 	return false;
 }
 
-uint32_t clean_category(Dict *d, CatKind kind, Str s, Buf *scratch, bool *unknown)
+uint32_t clean_category(Dict *d, CatKind kind, const CatWord *words, size_t nwords, Str s, Buf *scratch,
+			bool *unknown)
 {
 	*unknown = false;
 	s = str_trim(s);
 	if (clean_is_null(s))
 		return categories[kind].null_label;
 	uint32_t label;
-	if (categories[kind].rules && category_rule(kind, s, &label))
-		return label;
-	*unknown = categories[kind].rules != NULL;
+	if (categories[kind].rules) {
+		clean_category_key(s, scratch);
+		bool found = category_rule(kind, words, nwords, d, buf_cstr(scratch), &label);
+		if (found)
+			return label;
+		*unknown = true;
+	}
 	if (kind == CAT_PAGE) {
 		scratch->len = 0;
 		if (s.p[0] != '/')

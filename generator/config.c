@@ -72,49 +72,96 @@ static bool column_by_name(Str key, int *src, int *col)
 	return false;
 }
 
-/* A string the configuration keeps: freed with it. */
-static const char *keep(Config *c, char *s)
+bool config_list(Str value, char ***items, size_t *n, Buf *err)
+{
+	*items = NULL, *n = 0;
+	const char *p = value.p, *end = value.p + value.n;
+	while (p <= end) {
+		Buf item = {0};
+		const char *q = p;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		bool quoted = q < end && *q == '"';
+		if (quoted) {
+			for (q++; q < end && !(*q == '"' && (q + 1 == end || q[1] != '"')); q++) {
+				buf_putc(&item, *q);
+				q += *q == '"';	/* "" is one " */
+			}
+			if (q == end) {
+				buf_printf(err, "a quote is never closed");
+				buf_free(&item);
+				goto fail;
+			}
+			q++;
+		}
+		const char *comma = memchr(q, ',', (size_t)(end - q));
+		const char *stop = comma ? comma : end;
+		Str rest = str_trim(str_make(q, (size_t)(stop - q)));
+		if (quoted ? rest.n != 0 : (buf_put(&item, rest.p, rest.n), item.len == 0)) {
+			buf_printf(err, quoted ? "text after a quoted name" : "an empty name in the list");
+			buf_free(&item);
+			goto fail;
+		}
+		*items = xrealloc(*items, (*n + 1) * sizeof **items);
+		(*items)[(*n)++] = item.p ? (char *)buf_cstr(&item) : xstrdup("");
+		p = stop + 1;
+	}
+	return true;
+fail:
+	while (*n)
+		free((*items)[--*n]);
+	free(*items);
+	*items = NULL;
+	return false;
+}
+
+char *config_unquote(Str v)
+{
+	v = str_trim(v);
+	if (v.n < 2 || v.p[0] != '"' || v.p[v.n - 1] != '"')
+		return xstrndup(v.p, v.n);
+	Buf b = {0};
+	for (size_t i = 1; i + 1 < v.n; i++) {
+		buf_putc(&b, v.p[i]);
+		i += v.p[i] == '"' && v.p[i + 1] == '"';
+	}
+	return b.p ? (char *)buf_cstr(&b) : xstrdup("");
+}
+
+const char *config_keep(Config *c, char *s)
 {
 	c->owned = xrealloc(c->owned, (c->nowned + 1) * sizeof *c->owned);
 	return c->owned[c->nowned++] = s;
 }
 
-/* Paths in the file are relative to the file's folder. */
-static const char *keep_path(Config *c, const char *file, const char *v)
+const char *config_path(Config *c, const char *file, const char *v)
 {
 	if (v[0] == '/')
-		return keep(c, xstrdup(v));
+		return config_keep(c, xstrdup(v));
 	const char *slash = strrchr(file, '/');
 	char *dir = slash ? xstrndup(file, (size_t)(slash - file)) : xstrdup(".");
-	char *p = path_join(dir, v);
+	char *p = strcmp(v, ".") == 0 ? xstrdup(dir) : path_join(dir, v);
 	free(dir);
-	return keep(c, p);
+	return config_keep(c, p);
 }
 
 /* ---- the settings: each sets its value (false: not what it expects) and shows it */
 
-typedef struct {
-	Config *c;
-	const char *file;	/* the configuration file, for relative paths */
-	Str key;
-	const char *v;		/* the value, trimmed, not empty */
-} SetArgs;
-
 static bool set_title(SetArgs *a)
 {
-	a->c->title = keep(a->c, xstrdup(a->v));
+	a->c->title = config_keep(a->c, xstrdup(a->v));
 	return true;
 }
 
 static bool set_templates(SetArgs *a)
 {
-	a->c->templates_dir = keep_path(a->c, a->file, a->v);
+	a->c->templates_dir = config_path(a->c, a->file, a->v);
 	return true;
 }
 
 static bool set_themes(SetArgs *a)
 {
-	a->c->themes_dir = keep_path(a->c, a->file, a->v);
+	a->c->themes_dir = config_path(a->c, a->file, a->v);
 	return true;
 }
 
@@ -122,7 +169,7 @@ static bool set_theme(SetArgs *a)
 {
 	bool ok = !strchr(a->v, '/') && strcmp(a->v, "..") != 0 && strcmp(a->v, ".") != 0;
 	if (ok)
-		a->c->theme = keep(a->c, xstrdup(a->v));
+		a->c->theme = config_keep(a->c, xstrdup(a->v));
 	return ok;
 }
 
@@ -141,7 +188,7 @@ static bool set_keep(SetArgs *a)
 			return false;
 		p += len + (p[len] == ',');
 	}
-	a->c->keep = keep(a->c, xstrdup(a->v));
+	a->c->keep = config_keep(a->c, xstrdup(a->v));
 	return true;
 }
 
@@ -150,7 +197,7 @@ static bool set_email_from(SetArgs *a)
 {
 	if (strpbrk(a->v, "\r\n"))
 		return false;
-	a->c->email_from = keep(a->c, xstrdup(a->v));
+	a->c->email_from = config_keep(a->c, xstrdup(a->v));
 	return true;
 }
 
@@ -158,7 +205,7 @@ static bool set_email_to(SetArgs *a)
 {
 	if (strpbrk(a->v, "\r\n"))
 		return false;
-	a->c->email_to = keep(a->c, xstrdup(a->v));
+	a->c->email_to = config_keep(a->c, xstrdup(a->v));
 	return true;
 }
 
@@ -235,7 +282,7 @@ static const char *number_text(SetArgs *a, size_t max)
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || (v[i] >= '0' && v[i] <= '9') || v[i] == '"')
 			return NULL;
-	return keep(a->c, xstrndup(v, n));
+	return config_keep(a->c, xstrndup(v, n));
 }
 
 static bool set_thousands(SetArgs *a)
@@ -289,7 +336,7 @@ static bool set_site_url(SetArgs *a)
 {
 	if (strpbrk(a->v, "\"'<>\\ \t\r\n"))
 		return false;
-	a->c->site_url = keep(a->c, xstrdup(a->v));
+	a->c->site_url = config_keep(a->c, xstrdup(a->v));
 	return true;
 }
 
@@ -311,27 +358,34 @@ static bool set_file(SetArgs *a)
 	return true;
 }
 
+/* Names in a list, quoted to hold commas or a # ("Order #"); the first in the file wins. */
 static bool set_alias(SetArgs *a)
 {
-	int src, col, n = 0;
+	int src, col;
 	column_by_name(a->key, &src, &col);
-	char *names[MAX_ALIASES];
-	for (const char *p = a->v; *p;) {
-		size_t len = strcspn(p, ",");
-		char *name = config_normalise(str_make(p, len));
-		if (!*name || n == MAX_ALIASES) {
-			free(name);
-			while (n)
-				free(names[--n]);
-			return false;
-		}
-		names[n++] = name;
-		p += len + (p[len] == ',');
-	}
-	for (int k = 0; k < MAX_ALIASES; k++) {
+	char **names;
+	size_t n;
+	if (!config_list(a->raw, &names, &n, a->why))
+		return false;
+	bool ok = n <= MAX_ALIASES;
+	if (!ok)
+		buf_printf(a->why, "at most %d names", MAX_ALIASES);
+	for (size_t k = 0; k < MAX_ALIASES; k++) {
 		free(a->c->alias[src][col][k]);
-		a->c->alias[src][col][k] = k < n ? names[k] : NULL;
+		a->c->alias[src][col][k] = ok && k < n ? config_normalise(str_make(names[k], strlen(names[k]))) : NULL;
 	}
+	for (size_t k = 0; k < n; k++)
+		free(names[k]);
+	free(names);
+	return ok;
+}
+
+/* The data location: an s3:// address, or a folder relative to the file; --data wins. */
+static bool set_data(SetArgs *a)
+{
+	if (!a->c->data_dir)
+		a->c->data_dir = strncmp(a->v, "s3://", 5) == 0 ? config_keep(a->c, xstrdup(a->v))
+								 : config_path(a->c, a->file, a->v);
 	return true;
 }
 
@@ -351,6 +405,8 @@ static const Setting settings[] = {
 	{"", "title", "the report's name, shown on every page", set_title, AT(title), 's'},
 	{"", "templates", "the folder of page templates, relative to this file", set_templates, AT(templates_dir), 's'},
 	{"", "themes", "the folder of themes, relative to this file", set_themes, AT(themes_dir), 's'},
+	{"", "data", "the exports: a folder relative to this file, or s3://BUCKET/PREFIX/ (--data wins)", set_data,
+	 AT(data_dir), 's'},
 	{"", "theme", "the name of a folder in the themes folder", set_theme, AT(theme), 's'},
 	{"", "email_from", "the weekly e-mail's From: one address, e.g. BI team <bi@example.com>", set_email_from,
 	 AT(email_from), 's'},
@@ -380,9 +436,37 @@ static const Setting settings[] = {
 	{"files", "SOURCE", "a file name in the data folder (no /), e.g. orders = order_export.csv", set_file, 0, '-'},
 	{"columns", "SOURCE.COLUMN", "more header names for it, separated by commas, e.g. customers.email = mail",
 	 set_alias, 0, '-'},
+	{"read", "[FILE.]delimiter", ", ; | tab or auto (the most frequent in the header line); FILE. for one "
+	 "source's or table's file only", config_set_read, 0, '-'},
+	{"read", "[FILE.]decimal", ". or , or auto (what the amounts show): how amounts write their decimals",
+	 config_set_read, 0, '-'},
+	{"read", "[FILE.]encoding", "utf-8, windows-1252 or latin-1 (UTF-16 is known by its byte-order mark)",
+	 config_set_read, 0, '-'},
+	{"read", "[FILE.]header_row", "the line of the header row, from 1: the lines before it are skipped",
+	 config_set_read, 0, '-'},
+	{"read", "[FILE.]comment", "the text that starts a comment line, quoted if it is a #: \"#\"", config_set_read,
+	 0, '-'},
+	{"read", "[FILE.]currency", "the three-letter code of the file's amounts, e.g. USD", config_set_read, 0, '-'},
+	{"tables", "TABLE", "a file in the data folder, read as SQL table TABLE (letters, digits, _)",
+	 config_set_table, 0, '-'},
+	{"sql", "SOURCE", "a SELECT over the tables that defines the source, on indented lines after the key",
+	 config_set_sql, 0, '-'},
+	{"categories", "MAP.LABEL", "words read as LABEL, separated by commas; MAP: order_status, payment_method, "
+	 "payment_status, ticket_status or device", config_set_words, 0, '-'},
+	{"currency", "base", "the three-letter code of the currency money figures are in, e.g. EUR",
+	 config_set_currency, 0, '-'},
+	{"currency", "rates_file", "a file of CODE,rate lines, relative to this file", config_set_currency, 0, '-'},
+	{"currency", "CODE", "what one unit of currency CODE is worth in the base, e.g. USD = 0.92",
+	 config_set_currency, 0, '-'},
+	{"s3", "region", "the bucket's region (default: AWS_REGION, else us-east-1)", config_set_s3, 0, '-'},
+	{"s3", "endpoint", "an http:// or https:// address of an S3-compatible store (default: AWS_ENDPOINT_URL)",
+	 config_set_s3, 0, '-'},
+	{"s3", "timeout", "seconds a file may take, 1 to 86400 (default 300)", config_set_s3, 0, '-'},
+	{"s3", "connect_timeout", "seconds a connection may take, 1 to 86400 (default 10)", config_set_s3, 0, '-'},
 };
 #define NSETTINGS (sizeof settings / sizeof *settings)
 
+/* A key in capitals stands for many: a source, its column, a map, a table, a currency. */
 static bool setting_matches(const Setting *st, Str key)
 {
 	int src, col;
@@ -390,13 +474,22 @@ static bool setting_matches(const Setting *st, Str key)
 		return source_by_name(key) >= 0;
 	if (strcmp(st->key, "SOURCE.COLUMN") == 0)
 		return column_by_name(key, &src, &col);
+	if (strncmp(st->key, "[FILE.]", 7) == 0) {	/* "delimiter" or "orders.delimiter" */
+		const char *dot = memchr(key.p, '.', key.n);
+		Str opt = dot && dot > key.p ? str_make(dot + 1, key.n - (size_t)(dot + 1 - key.p)) : key;
+		return str_eq(opt, st->key + 7);
+	}
+	if (st->key[0] >= 'A' && st->key[0] <= 'Z')
+		return config_key_matches(st->key, key);
 	return str_eq(key, st->key);
 }
 
-static const Setting *find_setting(const char *section, Str key)
+/* The setting of key in section; broad: also those any name matches (a table, a currency). */
+static const Setting *find_setting(const char *section, Str key, bool broad)
 {
 	for (size_t i = 0; i < NSETTINGS; i++)
-		if (strcmp(settings[i].section, section) == 0 && setting_matches(&settings[i], key))
+		if (strcmp(settings[i].section, section) == 0 && setting_matches(&settings[i], key) &&
+		    (broad || (strcmp(settings[i].key, "TABLE") != 0 && strcmp(settings[i].key, "CODE") != 0)))
 			return &settings[i];
 	return NULL;
 }
@@ -415,18 +508,21 @@ static size_t section_keys(const char *section, const char **names, char (*scrat
 				if (column)
 					snprintf(scratch[n], sizeof *scratch, "%s.%s", source_defs[s].name, source_defs[s].cols[k]);
 				names[n] = column ? scratch[n] : file ? source_defs[s].name : settings[i].key;
+				names[n] += strncmp(names[n], "[FILE.]", 7) == 0 ? 7 : 0;
 				n++;
 			}
 	}
 	return n;
 }
 
+static const char *const sections[] = {"", "files", "columns", "read", "tables", "sql", "categories", "currency", "s3"};
+#define NSECTIONS (sizeof sections / sizeof *sections)
+
 /* Why a key is not known here: it belongs in another section, or it is near one that is known. */
 static void unknown_key(Buf *err, const char *section, Str key)
 {
-	static const char *const sections[] = {"", "files", "columns"};
-	for (size_t i = 0; i < 3; i++)
-		if (strcmp(sections[i], section) != 0 && find_setting(sections[i], key)) {
+	for (size_t i = 0; i < NSECTIONS; i++)
+		if (strcmp(sections[i], section) != 0 && find_setting(sections[i], key, false)) {
 			buf_printf(err, "unknown key \"%.*s\" here: it belongs %s%s%s\n", (int)key.n, key.p,
 				   *sections[i] ? "in [" : "at the top, before any [section]", sections[i],
 				   *sections[i] ? "]" : "");
@@ -439,39 +535,109 @@ static void unknown_key(Buf *err, const char *section, Str key)
 	buf_printf(err, "unknown key \"%.*s\"", (int)key.n, key.p);
 	if (near)
 		buf_printf(err, " (did you mean \"%s\"?)", near);
+	for (size_t i = 0; !near && i < NSETTINGS; i++)	/* keys that stand for many: what they are */
+		if (strcmp(settings[i].section, section) == 0 && strchr("MTC", settings[i].key[0]))
+			buf_printf(err, "; a key here is %s: %s", settings[i].key, settings[i].expects);
 	buf_printf(err, "; see c360 help config\n");
 }
 
-static bool set_key(Config *c, const char *file, const char *section, Str key, Str value, Buf *err)
+/* Sets key to value (its lines standing where map says); false after saying why in err. A
+ * value may be quoted ("Order #"): the setter gets it unquoted, and as written. */
+static bool set_key(Config *c, const char *file, const char *section, Str key, Str value, const SqlDef *map,
+		    Buf *err)
 {
-	const Setting *st = find_setting(section, key);
+	const Setting *st = find_setting(section, key, true);
 	if (!st) {
 		unknown_key(err, section, key);
 		return false;
 	}
-	char *v = xstrndup(value.p, value.n);
-	SetArgs a = {c, file, key, v};
-	bool ok = *v && st->set(&a);
+	char *v = st->kind == 'q' ? xstrndup(value.p, value.n) : config_unquote(value);
+	Buf why = {0};
+	SetArgs a = {c, file, key, v, value, map, &why};
+	bool ok = value.n && st->set(&a);
 	if (!ok)
-		buf_printf(err, "%.*s: %s; expected %s\n", (int)key.n, key.p,
-			   *v ? "this value is not valid" : "the value cannot be empty", st->expects);
+		buf_printf(err, "%.*s: %s; expected %s%s%s%s\n", (int)key.n, key.p,
+			   value.n ? "this value is not valid" : "the value cannot be empty", st->expects,
+			   why.len ? " (" : "", buf_cstr(&why), why.len ? ")" : "");
+	buf_free(&why);
 	free(v);
 	return ok;
 }
 
 static bool load_section(const char *path, unsigned lineno, unsigned col, Str s, char *section, size_t size, Buf *err)
 {
-	static const char *const known[] = {"files", "columns"};
 	Str name = str_trim(str_make(s.p + 1, s.n - 2));
-	for (size_t i = 0; i < 2; i++)
-		if (str_eq(name, known[i])) {
-			snprintf(section, size, "%s", known[i]);
+	for (size_t i = 1; i < NSECTIONS; i++)
+		if (str_eq(name, sections[i])) {
+			snprintf(section, size, "%s", sections[i]);
 			return true;
 		}
-	const char *near = nearest_word(name.p, name.n, known, 2);
-	buf_printf(err, "%s:%u:%u: error: unknown section [%.*s]%s%s%s; the sections are [files] and [columns]\n", path,
-		   lineno, col, (int)name.n, name.p, near ? " (did you mean [" : "", near ? near : "", near ? "]?)" : "");
+	const char *near = nearest_word(name.p, name.n, sections + 1, NSECTIONS - 1);
+	buf_printf(err, "%s:%u:%u: error: unknown section [%.*s]%s%s%s; the sections are", path, lineno, col,
+		   (int)name.n, name.p, near ? " (did you mean [" : "", near ? near : "", near ? "]?)" : "");
+	for (size_t i = 1; i < NSECTIONS; i++)
+		buf_printf(err, "%s[%s]", i == 1 ? " " : i + 1 < NSECTIONS ? ", " : " and ", sections[i]);
+	buf_putc(err, '\n');
 	return false;
+}
+
+/* A line of the file, where its comment is cut: at a # outside double quotes, or (sql) only
+ * a whole line. */
+static Str config_line(char *line, bool sql)
+{
+	Str s = str_trim(str_make(line, strlen(line)));
+	if (s.n && s.p[0] == '#')
+		return str_make(s.p, 0);
+	bool quoted = false;
+	for (size_t i = 0; !sql && i < s.n; i++) {
+		quoted ^= s.p[i] == '"';
+		if (s.p[i] == '#' && !quoted)
+			return str_trim(str_make(s.p, i));
+	}
+	return s;
+}
+
+/* A value being read: in [sql] it goes on over the indented lines after its key. */
+typedef struct {
+	Buf key, value;
+	uint32_t line, col;	/* the key's */
+	SqlDef map;		/* where each line of the value stands */
+	bool open;
+} Pending;
+
+static void pending_line(Pending *p, Str text, uint32_t line, uint32_t col)
+{
+	if (p->value.len)
+		buf_putc(&p->value, '\n');
+	p->map.off = xrealloc(p->map.off, (p->map.nlines + 1) * sizeof *p->map.off);
+	p->map.line = xrealloc(p->map.line, (p->map.nlines + 1) * sizeof *p->map.line);
+	p->map.col = xrealloc(p->map.col, (p->map.nlines + 1) * sizeof *p->map.col);
+	p->map.off[p->map.nlines] = (uint32_t)p->value.len;
+	p->map.line[p->map.nlines] = line;
+	p->map.col[p->map.nlines++] = col;
+	buf_put(&p->value, text.p, text.n);
+}
+
+/* Applies the value read; false after saying why in err, at the value's line and column if the
+ * key is known, else the key's. */
+static bool pending_apply(Config *c, const char *path, const char *section, Pending *p, Buf *err)
+{
+	if (!p->open)
+		return true;
+	p->open = false;
+	Str key = str_make(p->key.p ? p->key.p : "", p->key.len), value = str_make(p->value.p ? p->value.p : "", p->value.len);
+	Buf why = {0};
+	bool ok = set_key(c, path, section, key, value, &p->map, &why);
+	if (!ok) {
+		bool at_value = value.n && find_setting(section, key, true);
+		buf_printf(err, "%s:%u:%u: error: %s", path, at_value ? p->map.line[0] : p->line,
+			   at_value ? p->map.col[0] : p->col, buf_cstr(&why));
+	}
+	buf_free(&why);
+	free(p->map.off), free(p->map.line), free(p->map.col);
+	p->map = (SqlDef){0};
+	p->key.len = p->value.len = 0;
+	return ok;
 }
 
 bool config_load(Config *c, const char *path, Buf *err)
@@ -488,15 +654,21 @@ bool config_load(Config *c, const char *path, Buf *err)
 	char line[4096], section[16] = "";
 	unsigned lineno = 0;
 	bool ok = true;
+	Pending p = {0};
 	while (ok && fgets(line, sizeof line, f)) {
 		lineno++;
-		char *hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		Str s = str_trim(str_make(line, strlen(line)));
+		bool sql = strcmp(section, "sql") == 0;
+		Str s = config_line(line, sql);
 		if (!s.n)
 			continue;
 		unsigned col = (unsigned)(s.p - line) + 1;
+		if (sql && p.open && (line[0] == ' ' || line[0] == '\t')) {
+			pending_line(&p, s, lineno, col);	/* the SQL goes on */
+			continue;
+		}
+		ok = pending_apply(c, path, section, &p, err);
+		if (!ok)
+			break;
 		if (s.p[0] == '[' && s.p[s.n - 1] == ']') {
 			ok = load_section(path, lineno, col, s, section, sizeof section, err);
 			continue;
@@ -509,13 +681,14 @@ bool config_load(Config *c, const char *path, Buf *err)
 		}
 		Str key = str_trim(str_make(s.p, (size_t)(eq - s.p)));
 		Str value = str_trim(str_make(eq + 1, s.n - (size_t)(eq + 1 - s.p)));
-		Buf why = {0};
-		ok = set_key(c, path, section, key, value, &why);
-		if (!ok)
-			buf_printf(err, "%s:%u:%u: error: %s", path, lineno,
-				   value.n && find_setting(section, key) ? (unsigned)(value.p - line) + 1 : col, buf_cstr(&why));
-		buf_free(&why);
+		buf_put(&p.key, key.p, key.n);
+		p.line = lineno, p.col = col, p.open = true;
+		if (value.n)
+			pending_line(&p, value, lineno, (uint32_t)(value.p - line) + 1);
 	}
+	ok = ok && pending_apply(c, path, section, &p, err);
+	buf_free(&p.key), buf_free(&p.value);
+	free(p.map.off), free(p.map.line), free(p.map.col);
 	fclose(f);
 	return ok;
 }
@@ -548,8 +721,9 @@ void config_doc(Buf *b)
 	Config defaults;
 	config_defaults(&defaults);
 	buf_puts(b, "A configuration file (c360 build --config FILE) holds \"key = value\" lines; # starts a comment.\n"
-		    "No value may be empty; values are not quoted (but a thousands separator or currency may be,\n"
-		    "to keep a space). Keys at the top, before any [section]:\n\n");
+		    "No value may be empty; a value in double quotes keeps spaces, commas and # (\"\" is one \"),\n"
+		    "as header names need: orders.order_id = \"Order #\". docs/exports.md shows every key at work.\n"
+		    "Keys at the top, before any [section]:\n\n");
 	const char *section = "";
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		if (strcmp(settings[i].section, section) != 0)
@@ -562,7 +736,8 @@ void config_doc(Buf *b)
 		else
 			b->len = at;
 	}
-	buf_puts(b, "\nSOURCE is the source's name; by default its file is SOURCE.csv. COLUMN is one of its columns:\n");
+	buf_puts(b, "\nFILE is a source's or a table's name; [sql]'s SELECT goes on over the indented lines after it.\n"
+		    "SOURCE is the source's name; by default its file is SOURCE.csv. COLUMN is one of its columns:\n");
 	for (int s = 0; s < SRC_COUNT; s++) {
 		buf_printf(b, "  %-19s", source_defs[s].name);
 		for (int k = 0; k < source_defs[s].ncols; k++)
@@ -606,7 +781,7 @@ void config_show(Buf *b, const Config *c)
 
 const char *config_file_of(const Config *c, SourceId id)
 {
-	return c->file[id] ? c->file[id] : source_defs[id].file;
+	return c->sql[id].text ? "(SQL)" : c->file[id] ? c->file[id] : source_defs[id].file;
 }
 
 int config_threads(const Config *c)
@@ -620,6 +795,7 @@ void config_free(Config *c)
 	for (size_t i = 0; i < c->nowned; i++)
 		free(c->owned[i]);
 	free(c->owned);
+	config_input_free(c);
 	for (int s = 0; s < SRC_COUNT; s++) {
 		free(c->file[s]);
 		for (int k = 0; k < MAX_COLS; k++)

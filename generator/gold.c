@@ -377,6 +377,7 @@ void gold_free(Gold *g)
 	free(g->ticket_issue);
 	free(g->churn_list);
 	free(g->open_list);
+	free(g->tables);
 	gold_store_free(g->store);
 	memset(g, 0, sizeof *g);
 }

@@ -286,31 +286,36 @@ static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 	}
 }
 
+static void quarantined_rows(Buf *b, const char *source, const Quarantined *q, size_t n, Buf *clean)
+{
+	for (size_t k = 0; k < n; k++) {
+		buf_puts(b, source);
+		cell_int(b, q[k].line);
+		cell_str(b, diag_info[q[k].reason].name);
+		buf_putc(b, ',');
+		const char *raw = q[k].raw;
+		size_t len = q[k].rawlen;
+		if (utf8_sanitize(raw, len, clean))
+			raw = clean->p, len = clean->len;
+		csv_field(b, raw, len);
+		buf_putc(b, '\n');
+	}
+}
+
+/* The sources' quarantined rows, then those of the files read as SQL tables. */
 static void quarantine(Buf *b, const Gold *g)
 {
 	Buf clean = {0};
-	for (int i = 0; i < SRC_COUNT; i++) {
-		const SourceQuality *m = &g->quality[i];
-		for (size_t k = 0; k < m->nquarantine; k++) {
-			const Quarantined *q = &m->quarantine[k];
-			buf_puts(b, source_defs[i].name);
-			cell_int(b, q->line);
-			cell_str(b, diag_info[q->reason].name);
-			buf_putc(b, ',');
-			const char *raw = q->raw;
-			size_t n = q->rawlen;
-			if (utf8_sanitize(raw, n, &clean))
-				raw = clean.p, n = clean.len;
-			csv_field(b, raw, n);
-			buf_putc(b, '\n');
-		}
-	}
+	for (int i = 0; i < SRC_COUNT; i++)
+		quarantined_rows(b, source_defs[i].name, g->quality[i].quarantine, g->quality[i].nquarantine, &clean);
+	for (size_t i = 0; i < g->ntables; i++)
+		quarantined_rows(b, g->tables[i].name, g->tables[i].quarantine, g->tables[i].nquarantine, &clean);
 	buf_free(&clean);
 }
 
 static void quality_csv(Buf *b, const Gold *g)
 {
-	quality_table(b, g->quality);
+	quality_table(b, g->quality, g->tables, g->ntables);
 }
 
 /* The writer of each gold table: a small one in one piece, a big one a range of rows at a time. */

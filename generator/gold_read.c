@@ -17,7 +17,8 @@ struct GoldStore {
 	Dict dict[SRC_COUNT][MAX_COLS];
 	Dict methods;		/* payment methods as payment_mode_split and customer_360 name them */
 	Quarantined *quarantine[SRC_COUNT];
-	size_t capquarantine[SRC_COUNT];
+	Quarantined **table_quarantine;	/* per g->tables entry: the SQL tables' quarantined rows */
+	size_t ntables;
 	Diags **diags;		/* one per file read */
 	size_t ndiags;
 };
@@ -42,7 +43,6 @@ struct Reader {
 	Buf scratch;
 };
 
-static const char *const status_name[] = {"loaded", "missing", "empty"};
 static const char *const order_name[] = {"day-first", "month-first"};
 static const char *const basis_name[] = {"column", "dataset", "config"};
 
@@ -422,12 +422,39 @@ static void dim_date_row(Reader *r)
 
 /* ---- quarantine and data quality */
 
+/* The source a row names, -1 for a file read as a SQL table (any other name). */
 static int source_of(Reader *r, int c)
 {
-	const char *names[SRC_COUNT];
 	for (int i = 0; i < SRC_COUNT; i++)
-		names[i] = source_defs[i].name;
-	return get_name(r, c, names, SRC_COUNT, false);
+		if (str_eq(r->f[c], source_defs[i].name))
+			return i;
+	if (empty(r, c))
+		bad(r, D_GOLD_NAME, c);
+	return -1;
+}
+
+/* The SQL table a row names, added the first time. */
+static size_t table_of(Reader *r, int c)
+{
+	Gold *g = r->g;
+	for (size_t i = 0; i < g->ntables; i++)
+		if (str_eq(r->f[c], g->tables[i].name))
+			return i;
+	g->tables = xrealloc(g->tables, (g->ntables + 1) * sizeof *g->tables);
+	r->st->table_quarantine = xrealloc(r->st->table_quarantine, (g->ntables + 1) * sizeof *r->st->table_quarantine);
+	r->st->table_quarantine[g->ntables] = NULL;
+	r->st->ntables = g->ntables + 1;
+	const char *name = arena_strndup(&r->st->arena, r->f[c].p, r->f[c].n);
+	g->tables[g->ntables] = (TableQuality){.name = name, .file = name};
+	return g->ntables++;
+}
+
+/* Appends q to *list of *n rows, grown at powers of two. */
+static void quarantine_push(Quarantined **list, size_t *n, Quarantined q)
+{
+	if ((*n & (*n - 1)) == 0)
+		*list = xrealloc(*list, (*n ? *n * 2 : 1) * sizeof **list);
+	(*list)[(*n)++] = q;
 }
 
 static void quarantine_row(Reader *r)
@@ -438,18 +465,21 @@ static void quarantine_row(Reader *r)
 		reasons[k] = diag_info[D_FIRST_REASON + k].name;
 	int reason = get_name(r, 2, reasons, D_NREASONS, false);
 	int64_t line = get_int(r, 1, false);
-	if (src < 0 || reason < 0)
+	if (reason < 0 || empty(r, 0))
 		return;
 	GoldStore *st = r->st;
-	SourceQuality *q = &r->g->quality[src];
-	if (q->nquarantine == st->capquarantine[src]) {
-		st->capquarantine[src] = st->capquarantine[src] ? st->capquarantine[src] * 2 : 64;
-		st->quarantine[src] = xrealloc(st->quarantine[src], st->capquarantine[src] * sizeof *st->quarantine[src]);
+	Quarantined q = {arena_strndup(&st->arena, r->f[3].p, r->f[3].n), (uint32_t)r->f[3].n,
+			 line < 0 || line > UINT32_MAX ? 0 : (uint32_t)line, (DiagCode)(D_FIRST_REASON + reason)};
+	if (src >= 0) {
+		SourceQuality *m = &r->g->quality[src];
+		quarantine_push(&st->quarantine[src], &m->nquarantine, q);
+		m->quarantine = st->quarantine[src];
+	} else {
+		size_t t = table_of(r, 0);
+		TableQuality *m = &r->g->tables[t];
+		quarantine_push(&st->table_quarantine[t], &m->nquarantine, q);
+		m->quarantine = st->table_quarantine[t];
 	}
-	q->quarantine = st->quarantine[src];
-	st->quarantine[src][q->nquarantine++] = (Quarantined){
-		arena_strndup(&st->arena, r->f[3].p, r->f[3].n), (uint32_t)r->f[3].n,
-		line < 0 || line > UINT32_MAX ? 0 : (uint32_t)line, (DiagCode)(D_FIRST_REASON + reason)};
 }
 
 /* A count of data_quality.csv: *to, from the value column. */
@@ -470,16 +500,39 @@ static void dq_coded(Reader *r, uint64_t *counts, DiagCode first, int n)
 		dq_count(r, &counts[k]);
 }
 
+/* A measure of a file read as a SQL table. */
+static void table_quality_row(Reader *r)
+{
+	if (empty(r, 0))
+		return;
+	size_t k = table_of(r, 0);	/* it may move the tables */
+	TableQuality *t = &r->g->tables[k];
+	Str m = r->f[1];
+	if (str_eq(m, "status")) {
+		int st = get_name(r, 3, source_status_name, STATUS_COUNT, false);
+		t->status = st < 0 ? STATUS_MISSING : (SourceStatus)st;
+		t->file = get_text(r, 4);
+		t->file = t->file ? t->file : t->name;
+	} else if (str_eq(m, "rows_read") || str_eq(m, "blank_lines") || str_eq(m, "table_rows")) {
+		dq_count(r, str_eq(m, "rows_read") ? &t->rows_read : str_eq(m, "blank_lines") ? &t->blank_lines
+													 : &t->table_rows);
+	} else if (!str_eq(m, "quarantined_rows") && !str_eq(m, "conservation")) {	/* both follow from the rest */
+		bad(r, D_GOLD_NAME, 1);
+	}
+}
+
 static void data_quality_row(Reader *r)
 {
 	int src = source_of(r, 0);
-	if (src < 0)
+	if (src < 0) {
+		table_quality_row(r);
 		return;
+	}
 	SourceQuality *q = &r->g->quality[src];
 	Str m = r->f[1];
 	static const char *const evidence[] = {"ambiguous", "day_first", "month_first"};
 	if (str_eq(m, "status")) {
-		int st = get_name(r, 3, status_name, 3, false);
+		int st = get_name(r, 3, source_status_name, STATUS_COUNT, false);
 		q->status = st < 0 ? STATUS_MISSING : (SourceStatus)st;
 		q->file = get_text(r, 4);
 	} else if (str_eq(m, "rows_read") || str_eq(m, "blank_lines") || str_eq(m, "silver_rows") ||
@@ -771,6 +824,9 @@ void gold_store_free(GoldStore *st)
 			dict_free(&st->dict[i][c]);
 		free(st->quarantine[i]);
 	}
+	for (size_t i = 0; i < st->ntables; i++)
+		free(st->table_quarantine[i]);
+	free(st->table_quarantine);
 	dict_free(&st->methods);
 	for (size_t i = 0; i < st->ndiags; i++) {
 		diag_free(st->diags[i]);

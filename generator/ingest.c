@@ -32,6 +32,11 @@ struct Ingest {
 	bool bom_checked;
 	char eol;		/* the file's line end: '\n' (LF or CRLF), '\r' (CR alone); 0 not known yet */
 	uint64_t blank;
+	char delim;		/* the field delimiter */
+	const char *comment;	/* a line starting with it is skipped */
+	size_t comment_len;
+	uint32_t skip;		/* lines still to skip before the header */
+	uint64_t skipped;	/* lines skipped: before the header, and comments */
 	const char *plain;	/* the line being fed when it has no quote: fields are its text */
 	size_t plain_len, plain_at;	/* ... where the next field starts in it */
 	/* fields of the open record */
@@ -107,16 +112,16 @@ static bool is_blank_char(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Where the next field of a line without quotes stands in it: between commas, without the
+/* Where the next field of a line without quotes stands in it: between delimiters, without the
  * blanks libcsv drops around it. NULL when the line had quotes. */
 static const char *plain_field(Ingest *in, size_t *n)
 {
 	if (!in->plain)
 		return NULL;
 	const char *p = in->plain + in->plain_at, *end = in->plain + in->plain_len;
-	const char *comma = memchr(p, ',', (size_t)(end - p));
-	const char *stop = comma ? comma : end;
-	in->plain_at = (size_t)(stop - in->plain) + (comma != NULL);
+	const char *delim = memchr(p, in->delim, (size_t)(end - p));
+	const char *stop = delim ? delim : end;
+	in->plain_at = (size_t)(stop - in->plain) + (delim != NULL);
 	while (p < stop && is_blank_char(*p))
 		p++;
 	while (stop > p && is_blank_char(stop[-1]))
@@ -243,6 +248,21 @@ static bool is_blank(const char *p, size_t n)
 	return true;
 }
 
+/* A line read as no record: blank, before the header, or a comment (counted as it is). */
+static bool skipped_line(Ingest *in, const char *p, size_t n)
+{
+	if (in->skip || (in->comment && n >= in->comment_len && memcmp(p, in->comment, in->comment_len) == 0)) {
+		in->skip -= in->skip > 0;
+		in->skipped++;
+		return true;
+	}
+	if (is_blank(p, n)) {
+		in->blank++;
+		return true;
+	}
+	return false;
+}
+
 static int is_lf(unsigned char c)
 {
 	return c == '\n';
@@ -312,8 +332,8 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 		if (!in->open) {
 			rec = pos;
 			in->rec_line = in->line;
-			if (is_blank(d + pos, cend - pos)) {
-				in->blank++, in->line++, pos = next;
+			if (skipped_line(in, d + pos, cend - pos)) {
+				in->line++, pos = next;
 				continue;
 			}
 		}
@@ -338,6 +358,7 @@ Ingest *ingest_new(RecordFn fn, void *ctx)
 	in->ctx = ctx;
 	in->line = 1;
 	csv_init(&in->csv, CSV_STRICT);
+	in->delim = ',';
 	set_eol(in, 0);
 	csv_set_realloc_func(&in->csv, xrealloc);
 	csv_set_blk_size(&in->csv, 4096);
@@ -408,10 +429,25 @@ uint64_t ingest_blank_lines(const Ingest *in)
 	return in->blank;
 }
 
+void ingest_options(Ingest *in, char delimiter, const char *comment, uint32_t header_row)
+{
+	in->delim = delimiter;
+	csv_set_delim(&in->csv, (unsigned char)delimiter);
+	in->comment = comment && *comment ? comment : NULL;
+	in->comment_len = in->comment ? strlen(comment) : 0;
+	in->skip = header_row ? header_row - 1 : 0;
+}
+
+uint64_t ingest_skipped_lines(const Ingest *in)
+{
+	return in->skipped;
+}
+
 void ingest_continue(Ingest *in, const Ingest *first)
 {
 	in->bom_checked = true;
 	set_eol(in, first->eol);
+	ingest_options(in, first->delim, first->comment, 0);
 }
 
 bool ingest_open(const Ingest *in)

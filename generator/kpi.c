@@ -390,6 +390,7 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 		g->src[i] = (GoldTable){&s->src[i].table, s->src[i].dict};
 	g->ncrm = s->ncrm;
 	quality_measure(s, g->quality);
+	g->tables = quality_tables(s, &g->ntables);
 	gold_views(g);
 	g->now = g->series[SPARK_WEEKS - 1];	/* the KPIs are the series' last two weeks */
 	g->week_before = g->series[SPARK_WEEKS - 2];

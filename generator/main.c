@@ -190,14 +190,14 @@ static const char *set_help(Options *o, const char *v)
 }
 
 static const OptionDef options[] = {
-	{"data", "DIR", NULL, "the folder holding the five CSV files (default: the bundled sample)", set_data},
+	{"data", "DIR", NULL, "the folder of the five CSV files, or s3://BUCKET/PREFIX/ (default: the sample)", set_data},
 	{"gold", "DIR", NULL, "the folder of gold tables to render (docs/gold-schema.md)", set_gold},
 	{"out", "DIR", "generate", "the folder to write the five CSV files into", set_out},
 	{"out", "DIR", NULL, "where the site goes (default: site); replaced whole, only if c360 made it", set_out},
 	{"git", "DIR", NULL, "the git working tree to build the site into (git init if new or empty)", set_out},
 	{"message", "M", NULL, "the commit's message (default: Customer 360 as of the as-of date)", set_message},
 	{"as-of", "YYYY-MM-DD", NULL, "the report date (default: the latest event in the data)", set_as_of},
-	{"config", "FILE", NULL, "file names, column aliases, date order, churn window, title, theme...", set_config},
+	{"config", "FILE", NULL, "file names, columns, reader options, category words, SQL, title... (docs/exports.md)", set_config},
 	{"theme", "NAME", NULL, "the theme: a folder in themes/ (default: default)", set_theme},
 	{"jobs", "N", NULL, "threads to read and write with (default: one per processor)", set_jobs},
 	{"quiet", NULL, NULL, "print errors only", set_quiet},
@@ -556,11 +556,13 @@ static bool render(const Gold *g, const Config *cfg, const char *staging, Buf *e
 }
 
 /* The site at --out was made from these inputs and is as it was then: nothing to do (but for
- * --verbose, which asks for the details only reading the data gives). */
+ * --verbose, which asks for the details only reading the data gives, and S3 data, which only
+ * reading it shows). */
 static bool up_to_date(const Options *o, FileHash inputs)
 {
 	out_keep(o->cfg.keep);	/* before any staging folder is touched: what a killed swap took goes back */
-	if (o->cfg.verbosity == SAY_VERBOSE || !manifest_unchanged(o->cfg.out_dir, inputs))
+	if (o->cfg.verbosity == SAY_VERBOSE || s3_location(o->cfg.data_dir) ||	/* S3 objects are not stat'ed */
+	    !manifest_unchanged(o->cfg.out_dir, inputs))
 		return false;
 	out_tidy(o->cfg.out_dir);
 	say(SAY_NORMAL, "%s is up to date: nothing it is made from has changed", o->cfg.out_dir);
@@ -686,9 +688,12 @@ static int cmd_check(Options *o)
 	console_progress("");
 	int status = report(&s, o->cfg.verbosity);
 	SourceQuality q[SRC_COUNT];
+	size_t nt;
 	quality_measure(&s, q);
+	TableQuality *t = quality_tables(&s, &nt);
 	if (!s.general.tally[D_NO_DATA_DIR].count)	/* there was a folder to read */
-		quality_summary(&b, q, ok ? s.as_of : MOMENT_NULL);
+		quality_summary(&b, q, t, nt, ok ? s.as_of : MOMENT_NULL);
+	free(t);
 	silver_free(&s);
 	int written = print_out(&b);
 	return !ok || status != EXIT_OK ? EXIT_BUILD : written;
@@ -728,11 +733,23 @@ static const char project_config[] =
 	"# currency = EUR               # or a symbol: €\n"
 	"# noise_threshold_pct = 1      # a KPI change below 1% of the week before's is not coloured\n"
 	"# site_url = https://intranet.example/c360/   # the e-mail links to the dashboard there\n"
-	"# gold_bom = false             # true: the gold CSVs start with a BOM, for Excel\n\n"
+	"# gold_bom = false             # true: the gold CSVs start with a BOM, for Excel\n"
+	"# data = exports                # the exports, or s3://BUCKET/PREFIX/ (--data wins)\n\n"
 	"[files]\n"
 	"# customers = crm_export.csv\n\n"
 	"[columns]\n"
-	"# customers.email = mail, e mail address\n";
+	"# customers.email = mail, e mail address\n"
+	"# orders.order_id = \"Order #\"\n\n"
+	"[read]                           # found in each file when not set\n"
+	"# delimiter = ;\n"
+	"# decimal = ,\n"
+	"# encoding = windows-1252\n\n"
+	"[categories]\n"
+	"# order_status.Completed = Concluído, Entregue\n\n"
+	"[currency]\n"
+	"# base = EUR\n"
+	"# USD = 0.92\n\n"
+	"# [tables], [sql] (sources defined by SQL) and [s3]: see docs/exports.md\n";
 
 /* A new report project: its configuration, and copies of the templates and the default theme
  * to edit. An existing folder must be empty. */
@@ -779,15 +796,18 @@ static int cmd_generate(Options *o)
 static bool load_config(Options *o)
 {
 	const char *theme = o->cfg.theme;	/* --theme wins over the configuration */
-	if (!o->cfg.config_file)
-		return true;
-	Buf err = {0};
-	bool ok = config_load(&o->cfg, o->cfg.config_file, &err);
-	if (!ok)
-		console_write(err.p, err.len);
-	buf_free(&err);
-	if (o->theme_given)
-		o->cfg.theme = theme;
+	bool ok = true;
+	if (o->cfg.config_file) {
+		Buf err = {0};
+		ok = config_load(&o->cfg, o->cfg.config_file, &err);
+		if (!ok)
+			console_write(err.p, err.len);
+		buf_free(&err);
+		if (o->theme_given)
+			o->cfg.theme = theme;
+	}
+	if (!o->cfg.data_dir)	/* --data, else the configuration's data, else the sample */
+		o->cfg.data_dir = o->owned[0] ? o->owned[0] : (o->owned[0] = resource_dir("data/sample"));
 	return ok;
 }
 
@@ -797,19 +817,17 @@ static int run(Options *o, int argc, char **argv)
 	if (status != EXIT_OK || o->help)
 		return status != EXIT_OK ? status : help(o->cmd->name);
 	console_init(o->cfg.verbosity);
-	if (!o->cfg.data_dir)
-		o->cfg.data_dir = o->owned[0] = resource_dir("data/sample");
 	o->cfg.templates_dir = o->owned[1] = resource_dir("templates");
 	o->cfg.themes_dir = o->owned[2] = resource_dir("themes");
 	o->cfg.assets_dir = o->owned[3] = resource_dir("assets");
-	status = check_out(o);
-	if (status != EXIT_OK)
-		return status;
 	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */
 	if (chunk)
 		o->cfg.chunk_min = (size_t)strtoull(chunk, NULL, 10);
 	o->base = o->cfg;	/* serve reads the configuration file again before each build */
-	return load_config(o) ? o->cmd->run(o) : EXIT_BUILD;
+	if (!load_config(o))
+		return EXIT_BUILD;
+	status = check_out(o);	/* against the data the configuration may name */
+	return status != EXIT_OK ? status : o->cmd->run(o);
 }
 
 int main(int argc, char **argv)

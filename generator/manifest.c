@@ -292,6 +292,12 @@ FileHash manifest_inputs(const Config *cfg, const char *gold_dir)
 	file_hasher_add(h, settings.p, settings.len);
 	buf_free(&settings);
 	file_hasher_add(h, gold_dir ? "render" : "build", 6);
+	if (cfg->config_file)	/* its input sections ([read], [sql], [currency]...) too */
+		hash_file(h, "config", cfg->config_file);
+	for (size_t i = 0; i < cfg->nrates; i++) {	/* a rates file's too */
+		file_hasher_add(h, cfg->rates[i].code, 4);
+		file_hasher_add(h, &cfg->rates[i].nanos, sizeof cfg->rates[i].nanos);
+	}
 	hash_tree(h, cfg->templates_dir, 0);
 	char *theme = path_join(cfg->themes_dir, cfg->theme);
 	hash_tree(h, theme, 0);
@@ -303,6 +309,11 @@ FileHash manifest_inputs(const Config *cfg, const char *gold_dir)
 		for (int id = 0; id < SRC_COUNT; id++) {
 			char *path = path_join(cfg->data_dir, config_file_of(cfg, (SourceId)id));
 			hash_file(h, source_defs[id].name, path);
+			free(path);
+		}
+		for (size_t i = 0; i < cfg->ntables; i++) {	/* the files [sql] reads as tables */
+			char *path = path_join(cfg->data_dir, cfg->tables[i].file);
+			hash_file(h, cfg->tables[i].name, path);
 			free(path);
 		}
 	}

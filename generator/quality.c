@@ -2,7 +2,8 @@
  * flags, date-order decisions; data_quality.csv and the `c360 check` summary from them. */
 #include "c360.h"
 
-static const char *const status_name[] = {"loaded", "missing", "empty"};
+const char *const source_status_name[STATUS_COUNT] = {"loaded", "missing", "empty", "left out"};
+
 static const char *const basis_name[] = {"column", "dataset", "config"};
 static const char *const order_name[] = {"day-first", "month-first"};
 static const char *const evidence_name[] = {[EVIDENCE_DAY_FIRST] = "day_first", [EVIDENCE_MONTH_FIRST] = "month_first"};
@@ -13,7 +14,8 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 		const Source *src = &s->src[i];
 		SourceQuality *m = &q[i];
 		*m = (SourceQuality){.file = config_file_of(s->cfg, (SourceId)i),
-				     .status = !src->present ? STATUS_MISSING : !src->have_header ? STATUS_EMPTY : STATUS_LOADED,
+				     .status = !src->present ? STATUS_MISSING : !src->have_header ? STATUS_EMPTY
+					       : src->left_out ? STATUS_LEFT_OUT : STATUS_LOADED,
 				     .rows_read = src->rows_read, .blank_lines = src->blank_lines,
 				     .silver_rows = silver_rows(s, (SourceId)i), .quarantined_rows = src->nquarantine,
 				     .after_as_of = src->after_as_of, .flagged_rows = src->flagged_rows,
@@ -27,6 +29,28 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 		m->evidence[EVIDENCE_DAY_FIRST] = e[EVIDENCE_DAY_FIRST];
 		m->evidence[EVIDENCE_MONTH_FIRST] = e[EVIDENCE_MONTH_FIRST];
 	}
+}
+
+TableQuality *quality_tables(const Silver *s, size_t *n)
+{
+	TableQuality *t = xcalloc(s->nraw + 1, sizeof *t);
+	for (size_t i = 0; i < s->nraw; i++) {
+		const RawTable *r = &s->raw[i];
+		t[i] = (TableQuality){r->def->name, r->def->file, r->present ? STATUS_LOADED : STATUS_MISSING, r->rows_read,
+				      r->blank_lines, r->loaded, r->quarantine, r->nquarantine};
+	}
+	*n = s->nraw;
+	return t;
+}
+
+void source_why(Buf *b, const SourceQuality *q)
+{
+	if (q->status == STATUS_MISSING)
+		buf_printf(b, "%s is missing", q->file);
+	else if (q->status == STATUS_EMPTY)
+		buf_printf(b, "%s is empty", q->file);
+	else if (q->status == STATUS_LEFT_OUT)
+		buf_printf(b, "%s was left out: a column it needs is missing", q->file);
 }
 
 /* "column evidence: 6 day-first, 0 month-first; 2 ambiguous values" */
@@ -46,13 +70,27 @@ static void row(Buf *b, const char *source, const char *measure, const char *ite
 	buf_printf(b, "%s,%s,%s,%llu,\n", source, measure, item, (unsigned long long)value);
 }
 
-void quality_table(Buf *b, const SourceQuality q[SRC_COUNT])
+/* A file read as a SQL table: rows read = rows in the table + rows quarantined. */
+static void table_rows(Buf *b, const TableQuality *t)
+{
+	buf_printf(b, "%s,status,,%s,", t->name, source_status_name[t->status]);
+	csv_field(b, t->file, strlen(t->file));
+	buf_putc(b, '\n');
+	row(b, t->name, "rows_read", "", t->rows_read);
+	row(b, t->name, "blank_lines", "", t->blank_lines);
+	row(b, t->name, "table_rows", "", t->table_rows);
+	row(b, t->name, "quarantined_rows", "", t->nquarantine);
+	buf_printf(b, "%s,conservation,,%s,rows_read = table_rows + quarantined_rows\n", t->name,
+		   t->rows_read == t->table_rows + t->nquarantine ? "ok" : "broken");
+}
+
+void quality_table(Buf *b, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt)
 {
 	Buf detail = {0};
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const SourceQuality *m = &q[i];
 		const char *name = source_defs[i].name;
-		buf_printf(b, "%s,status,,%s,", name, status_name[m->status]);
+		buf_printf(b, "%s,status,,%s,", name, source_status_name[m->status]);
 		csv_field(b, m->file, strlen(m->file));
 		buf_putc(b, '\n');
 		row(b, name, "rows_read", "", m->rows_read);
@@ -79,6 +117,8 @@ void quality_table(Buf *b, const SourceQuality q[SRC_COUNT])
 		buf_printf(b, "%s,conservation,,%s,rows_read = silver_rows + quarantined_rows\n", name,
 			   m->rows_read == m->silver_rows + m->quarantined_rows ? "ok" : "broken");
 	}
+	for (size_t i = 0; i < nt; i++)
+		table_rows(b, &t[i]);
 	buf_free(&detail);
 }
 
@@ -104,15 +144,15 @@ static void summary_unfinished(Buf *b, const SourceQuality q[SRC_COUNT])
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const SourceQuality *m = &q[i];
 		if (m->status == STATUS_LOADED)
-			buf_printf(b, "%-18s %-8s %12llu %12llu\n", source_defs[i].name, status_name[m->status],
+			buf_printf(b, "%-18s %-8s %12llu %12llu\n", source_defs[i].name, source_status_name[m->status],
 				   ULL(m->rows_read), ULL(m->blank_lines));
 		else
-			buf_printf(b, "%-18s %s\n", source_defs[i].name, status_name[m->status]);
+			buf_printf(b, "%-18s %s\n", source_defs[i].name, source_status_name[m->status]);
 	}
 	buf_puts(b, "\nThe data could not be cleaned (see the errors above): no silver, quarantine or as-of date.\n");
 }
 
-void quality_summary(Buf *b, const SourceQuality q[SRC_COUNT], int64_t as_of)
+void quality_summary(Buf *b, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt, int64_t as_of)
 {
 	if (as_of == MOMENT_NULL) {
 		summary_unfinished(b, q);
@@ -122,9 +162,13 @@ void quality_summary(Buf *b, const SourceQuality q[SRC_COUNT], int64_t as_of)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const SourceQuality *m = &q[i];
 		buf_printf(b, "%-18s %-8s %9llu %12llu %9llu %12llu %9llu %12llu\n", source_defs[i].name,
-			   status_name[m->status], ULL(m->rows_read), ULL(m->blank_lines), ULL(m->silver_rows),
+			   source_status_name[m->status], ULL(m->rows_read), ULL(m->blank_lines), ULL(m->silver_rows),
 			   ULL(m->quarantined_rows), ULL(m->flagged_rows), ULL(m->after_as_of));
 	}
+	for (size_t i = 0; i < nt; i++)
+		buf_printf(b, "%-18s %-8s %9llu %12llu %9llu %12zu   (a table for SQL)\n", t[i].name,
+			   source_status_name[t[i].status], ULL(t[i].rows_read), ULL(t[i].blank_lines),
+			   ULL(t[i].table_rows), t[i].nquarantine);
 	buf_putc(b, '\n');
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const SourceQuality *m = &q[i];

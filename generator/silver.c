@@ -14,32 +14,37 @@ const SourceDef source_defs[SRC_COUNT] = {
 				    [CU_EMAIL] = RULE(COL_EMAIL, Customer, email),
 				    [CU_GENDER] = RULE(COL_GENDER, Customer, gender), [CU_DOB] = {COL_DATE},
 				    [CU_LOCATION] = RULE(COL_TITLE, Customer, location)},
-			   .customer_col = -1, .date_col = CU_DOB, .row_size = sizeof(Customer)},
+			   .customer_col = -1, .date_col = CU_DOB, .currency_col = -1, .row_size = sizeof(Customer)},
 	[SRC_ORDERS] = {.name = "orders", .file = "orders.csv", .required = true, .ncols = OR_NCOLS,
-			.cols = {"order_id", "customer_id", "order_date", "amount", "status"},
+			.cols = {"order_id", "customer_id", "order_date", "amount", "status", "currency"},
 			.rule = {[OR_ID] = {COL_KEY}, [OR_CUSTOMER] = {COL_CUSTOMER}, [OR_DATE] = {COL_DATE},
 				 [OR_AMOUNT] = RULE(COL_AMOUNT, Order, cents),
-				 [OR_STATUS] = CATEGORY(CAT_ORDER_STATUS, Order, status)},
-			.customer_col = OR_CUSTOMER, .date_col = OR_DATE, .row_size = sizeof(Order)},
+				 [OR_STATUS] = CATEGORY(CAT_ORDER_STATUS, Order, status),
+				 [OR_CURRENCY] = {COL_CURRENCY, .extra = true}},
+			.customer_col = OR_CUSTOMER, .date_col = OR_DATE, .currency_col = OR_CURRENCY,
+			.row_size = sizeof(Order)},
 	[SRC_PAYMENTS] = {.name = "payments", .file = "payments.csv", .ncols = PA_NCOLS,
-			  .cols = {"payment_id", "customer_id", "payment_date", "payment_method", "payment_status", "amount"},
+			  .cols = {"payment_id", "customer_id", "payment_date", "payment_method", "payment_status", "amount",
+				   "currency"},
 			  .rule = {[PA_ID] = {COL_KEY}, [PA_CUSTOMER] = {COL_CUSTOMER}, [PA_DATE] = {COL_DATE},
 				   [PA_METHOD] = CATEGORY(CAT_PAY_METHOD, Payment, method),
 				   [PA_STATUS] = CATEGORY(CAT_PAY_STATUS, Payment, status),
-				   [PA_AMOUNT] = RULE(COL_AMOUNT, Payment, cents)},
-			  .customer_col = PA_CUSTOMER, .date_col = PA_DATE, .row_size = sizeof(Payment)},
+				   [PA_AMOUNT] = RULE(COL_AMOUNT, Payment, cents), [PA_CURRENCY] = {COL_CURRENCY, .extra = true}},
+			  .customer_col = PA_CUSTOMER, .date_col = PA_DATE, .currency_col = PA_CURRENCY,
+			  .row_size = sizeof(Payment)},
 	[SRC_TICKETS] = {.name = "support_tickets", .file = "support_tickets.csv", .ncols = TI_NCOLS,
 			 .cols = {"ticket_id", "customer_id", "issue_type", "ticket_date", "resolution_status"},
 			 .rule = {[TI_ID] = {COL_KEY}, [TI_CUSTOMER] = {COL_CUSTOMER},
 				  [TI_ISSUE] = CATEGORY(CAT_ISSUE, Ticket, issue), [TI_DATE] = {COL_DATE},
 				  [TI_STATUS] = CATEGORY(CAT_TICKET_STATUS, Ticket, status)},
-			 .customer_col = TI_CUSTOMER, .date_col = TI_DATE, .row_size = sizeof(Ticket)},
+			 .customer_col = TI_CUSTOMER, .date_col = TI_DATE, .currency_col = -1, .row_size = sizeof(Ticket)},
 	[SRC_SESSIONS] = {.name = "web_activities", .file = "web_activities.csv", .ncols = SE_NCOLS,
 			  .cols = {"session_id", "customer_id", "page_viewed", "session_time", "device_type"},
 			  .rule = {[SE_ID] = {COL_KEY}, [SE_CUSTOMER] = {COL_CUSTOMER},
 				   [SE_PAGE] = CATEGORY(CAT_PAGE, Session, page), [SE_TIME] = {COL_DATE},
 				   [SE_DEVICE] = CATEGORY(CAT_DEVICE, Session, device)},
-			  .customer_col = SE_CUSTOMER, .date_col = SE_TIME, .timestamp = true, .row_size = sizeof(Session)},
+			  .customer_col = SE_CUSTOMER, .date_col = SE_TIME, .timestamp = true, .currency_col = -1,
+			  .row_size = sizeof(Session)},
 };
 
 #define MEMO_MAX 65536		/* distinct raw values remembered per category column */
@@ -122,7 +127,7 @@ static void reindex(Source *src)
 /* Reports a problem with a column's value on the row of the given line. */
 static void report(Source *src, DiagCode code, uint32_t line, int col, Str value)
 {
-	int field = src->field_of[col];
+	int field = src->sql ? -1 : src->field_of[col];	/* a SQL result's fields are no file's columns */
 	diag(&src->diags, code, line, field >= 0 ? (uint32_t)field + 1 : 0, src->def->cols[col], value.p, value.n);
 }
 
@@ -157,18 +162,110 @@ static int64_t row_when(Source *src, RowHead *h, Str v)
 	}
 }
 
-static int64_t row_amount(Source *src, RowHead *h, int col, Str v)
+/* ---- amounts: converted to the base currency; X<sep>YYY waits, packed, for the separator */
+
+#define AMOUNT_TAG ((int64_t)1 << 62)	/* above any amount: |cents| < 10^17 */
+
+static int64_t pack_amount(const AmountParse *a, int rate)
 {
-	int64_t cents;
-	int st = clean_amount(v, &cents);
-	if (st == AMOUNT_BAD) {
+	return AMOUNT_TAG | (int64_t)a->negative << 61 | (int64_t)(a->sep == ',') << 60 | (int64_t)rate << 20 |
+	       a->grouped;
+}
+
+/* cents of a currency at rate (0: the base) in the base currency, rounded half away from zero. */
+static int64_t convert(const Config *cfg, int64_t cents, int rate)
+{
+	if (rate == 0)
+		return cents;
+	__int128 v = (__int128)cents * cfg->rates[rate - 1].nanos;
+	v = (v + (v < 0 ? -500000000 : 500000000)) / 1000000000;
+	return v > 100000000000000000 || v < -100000000000000000 ? AMOUNT_NULL : (int64_t)v;
+}
+
+static int64_t unpack_amount(const Config *cfg, int64_t v, char decimal)
+{
+	int64_t cents = clean_amount_read((uint32_t)(v & 0xfffff), v >> 60 & 1 ? ',' : '.', decimal);
+	return convert(cfg, v >> 61 & 1 ? -cents : cents, (int)(v >> 20 & 0xffff));
+}
+
+/* The rate of a row's amount: the currency its value names (a $ or ¥ gives way to a declared
+ * one), else its currency column, else the file's, else the base; -1 when there is no rate. */
+static int row_rate(Source *src, RowHead *h, int col, Str v, const AmountParse *a, Str column)
+{
+	const Config *cfg = src->cfg;
+	if (!cfg->base_currency[0])
+		return 0;	/* no base: currency marks are decoration */
+	char code[4] = "?";
+	bool declared = column.n && !clean_is_null(column), marked = a->currency[0] && !(a->generic &&
+											(declared || src->opt.currency));
+	if (marked)
+		memcpy(code, a->currency, 4);
+	else if (declared)
+		clean_currency(column, code);	/* "?" when it is not a currency */
+	else
+		memcpy(code, src->opt.currency ? src->opt.currency : cfg->base_currency, 4);
+	int rate = config_rate(cfg, code);
+	if (rate < 0) {
+		Str in = declared && code[0] == '?' ? str_trim(column) : str_make(code, 3);
+		h->flags |= FLAG(D_UNCONVERTIBLE_CURRENCY);
+		src->scratch.len = 0;
+		buf_put(&src->scratch, v.p, v.n);
+		if (!marked)
+			buf_puts(&src->scratch, " in "), buf_put(&src->scratch, in.p, in.n);
+		report(src, D_UNCONVERTIBLE_CURRENCY, h->line, col, str_make(src->scratch.p, src->scratch.len));
+	}
+	return rate;
+}
+
+static int64_t row_amount(Source *src, RowHead *h, int col, Str v, Str currency)
+{
+	AmountParse a = clean_amount(v, src->opt.decimal);
+	src->decimal_evidence[a.evidence]++;
+	if (a.status == AMOUNT_NONE)
+		return AMOUNT_NULL;
+	int rate = a.status == AMOUNT_BAD ? 0 : row_rate(src, h, col, v, &a, currency);
+	if (rate < 0)
+		return AMOUNT_NULL;
+	int64_t cents = a.status == AMOUNT_AMBIGUOUS ? pack_amount(&a, rate) : convert(src->cfg, a.cents, rate);
+	if (cents == AMOUNT_NULL) {
 		h->flags |= FLAG(D_INVALID_AMOUNT);
 		report(src, D_INVALID_AMOUNT, h->line, col, v);
-	} else if (st == AMOUNT_OK && cents < 0) {
+		return AMOUNT_NULL;
+	}
+	if (a.negative) {
 		h->flags |= FLAG(D_NEGATIVE_AMOUNT);
 		report(src, D_NEGATIVE_AMOUNT, h->line, col, v);
 	}
+	src->ambiguous_amounts += a.status == AMOUNT_AMBIGUOUS;
 	return cents;
+}
+
+/* The file's decimal separator: the configuration's, else the one more values show (a point
+ * when as many show each); the ambiguous amounts are read with it, and a note says so unless
+ * the file shows decimal points only. */
+static void resolve_amounts(Source *src)
+{
+	const uint64_t *e = src->decimal_evidence;
+	src->decimal = src->opt.decimal ? src->opt.decimal : e[DECIMAL_COMMA] > e[DECIMAL_POINT] ? ',' : '.';
+	if (!src->ambiguous_amounts)
+		return;
+	for (int c = 0; c < src->def->ncols; c++) {
+		if (src->def->rule[c].kind != COL_AMOUNT)
+			continue;
+		for (size_t r = 0; r < src->table.n; r++) {
+			int64_t *v = (int64_t *)(void *)(ROW(&src->table, char, r) + src->def->rule[c].at);
+			if (*v != AMOUNT_NULL && *v >= AMOUNT_TAG)
+				*v = unpack_amount(src->cfg, *v, src->decimal);
+		}
+	}
+	if (src->decimal == '.' && !e[DECIMAL_COMMA] && e[DECIMAL_POINT])
+		return;	/* as usual, and as the file's other amounts show: nothing to say */
+	Buf b = {0};
+	buf_printf(&b, "%llu amounts written like 1,500 or 1.500 read with a decimal %s: %llu values show a decimal point, "
+		       "%llu a decimal comma", (unsigned long long)src->ambiguous_amounts, src->decimal == ',' ? "comma" : "point",
+		   (unsigned long long)e[DECIMAL_POINT], (unsigned long long)e[DECIMAL_COMMA]);
+	diag(&src->diags, D_DECIMAL, 0, 0, b.p, NULL, 0);
+	buf_free(&b);
 }
 
 /* A category column, remembering each distinct raw value's label. */
@@ -180,7 +277,9 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 		val = src->memo_val[col][m];
 	} else {
 		bool unknown;
-		val = clean_category(&src->dict[col], src->def->rule[col].category, v, &src->scratch, &unknown);
+		CatKind kind = src->def->rule[col].category;
+		val = clean_category(&src->dict[col], kind, src->cfg->words[kind], src->cfg->nwords[kind], v, &src->scratch,
+				     &unknown);
 		val |= unknown ? UNKNOWN_BIT : 0;
 		if (src->memo[col].n < MEMO_MAX && v.n <= MEMO_LEN) {
 			m = dict_intern(&src->memo[col], v);
@@ -229,12 +328,14 @@ static void row_values(Source *src, RowHead *h, const Str *f)
 		switch (r->kind) {
 		case COL_KEY:
 		case COL_CUSTOMER:
+		case COL_CURRENCY:
 			break;
 		case COL_DATE:
 			h->when = row_when(src, h, f[c]);
 			break;
 		case COL_AMOUNT:
-			*(int64_t *)(void *)(row + r->at) = row_amount(src, h, c, f[c]);
+			*(int64_t *)(void *)(row + r->at) =
+				row_amount(src, h, c, f[c], src->def->currency_col >= 0 ? f[src->def->currency_col] : f[0]);
 			break;
 		case COL_CATEGORY:
 			*(uint32_t *)(void *)(row + r->at) = row_category(src, h, c, f[c]);
@@ -252,19 +353,21 @@ static void row_values(Source *src, RowHead *h, const Str *f)
 	}
 }
 
-/* A fact whose customer is not in the CRM, by line, until customers are inferred. */
+/* A fact whose customer is not in the CRM, until customers are inferred: its row's customer
+ * is ORPHAN | its number here. */
 struct Orphan {
-	uint32_t line, idlen;
+	uint32_t idlen;
 	const char *id;
 };
+#define ORPHAN (1u << 31)
 
-static void note_orphan(Source *src, uint32_t line, const char *id, size_t idlen)
+static void note_orphan(Source *src, const char *id, size_t idlen)
 {
 	if (src->norphans == src->caporphans) {
 		src->caporphans = src->caporphans ? src->caporphans * 2 : 64;
 		src->orphans = xrealloc(src->orphans, src->caporphans * sizeof *src->orphans);
 	}
-	src->orphans[src->norphans++] = (struct Orphan){line, (uint32_t)idlen, id};
+	src->orphans[src->norphans++] = (struct Orphan){(uint32_t)idlen, id};
 }
 
 /* A key as kept: where the same bytes stand in the raw record, else a copy. */
@@ -324,8 +427,10 @@ static void row_customer(Source *src, RowHead *h, Str raw, Str cid)
 			src->last_customer_id.n = cid.n;
 		}
 	}
-	if (h->customer == NO_CUSTOMER)
-		note_orphan(src, h->line, key_keep(src, raw, cid), cid.n);
+	if (h->customer == NO_CUSTOMER) {
+		h->customer = ORPHAN | (uint32_t)src->norphans;
+		note_orphan(src, key_keep(src, raw, cid), cid.n);
+	}
 }
 
 void silver_reject(Source *src, const Record *r, Str raw)
@@ -433,6 +538,7 @@ void silver_source_setup(Silver *s, Source *src, SourceId id)
 	src->customers = source_is_fact(id) ? &s->src[SRC_CUSTOMERS] : NULL;
 	src->table.size = src->def->row_size;
 	src->diags.file = src->def->file;
+	src->opt = config_read_options(s->cfg, src->def->name);
 	for (int c = 0; c < src->def->ncols; c++)
 		clean_category_init(&src->dict[c], src->def->rule[c].category);
 }
@@ -446,6 +552,7 @@ void silver_source_close(Source *src)
 	}
 	dedupe(src);
 	table_compact(&src->table);
+	resolve_amounts(src);
 	if (!source_is_fact(src->id))	/* facts look customers up by their final row number */
 		reindex(src);
 }
@@ -473,6 +580,8 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 	for (size_t i = t->n; i < t->n + from->table.n; i++) {
 		RowHead *h = ROW(t, RowHead, i);
 		h->line += offset;
+		if (h->customer & ORPHAN && h->customer != NO_CUSTOMER)
+			h->customer = ORPHAN | ((h->customer & ~ORPHAN) + (uint32_t)dst->norphans);
 		for (int c = 0; c < def->ncols; c++)
 			if (map[c]) {
 				uint32_t *label = (uint32_t *)(void *)((char *)h + def->rule[c].at);
@@ -485,9 +594,12 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 		quarantine(dst, x->raw, x->rawlen, x->line + offset, x->reason);
 	}
 	for (size_t o = 0; o < from->norphans; o++)
-		note_orphan(dst, from->orphans[o].line + offset, from->orphans[o].id, from->orphans[o].idlen);
+		note_orphan(dst, from->orphans[o].id, from->orphans[o].idlen);
 	dst->rows_read += from->rows_read;
 	dst->ambiguous += from->ambiguous;
+	dst->ambiguous_amounts += from->ambiguous_amounts;
+	for (int e = 0; e < 3; e++)
+		dst->decimal_evidence[e] += from->decimal_evidence[e];
 	for (int e = 0; e < 3; e++)
 		dst->evidence[e] += from->evidence[e];
 	diag_merge(&dst->diags, &from->diags, offset);
@@ -551,13 +663,11 @@ static void infer_customers(Silver *s)
 		Source *src = &s->src[i];
 		if (!source_is_fact(src->id))
 			continue;
-		size_t k = 0;	/* orphans and rows are both in file order */
 		for (size_t r = 0; r < src->table.n; r++) {
 			RowHead *h = ROW(&src->table, RowHead, r);
-			if (h->customer != NO_CUSTOMER)
+			if (!(h->customer & ORPHAN))
 				continue;
-			while (src->orphans[k].line != h->line)
-				k++;
+			size_t k = h->customer & ~ORPHAN;
 			Str id = str_make(src->orphans[k].id, src->orphans[k].idlen);
 			uint32_t c = index_find(&cu->keys, id, row_key, &cu->table);
 			if (c == INDEX_NONE) {
@@ -676,6 +786,7 @@ void silver_init(Silver *s, Config *cfg)
 	memset(s, 0, sizeof *s);
 	s->cfg = cfg;
 	s->general.file = cfg->data_dir;
+	s->config_diags.file = cfg->config_file;
 	for (int i = 0; i < SRC_COUNT; i++)
 		silver_source_setup(s, &s->src[i], (SourceId)i);
 }
@@ -687,7 +798,12 @@ size_t silver_rows(const Silver *s, SourceId id)
 
 Severity silver_worst(const Silver *s)
 {
-	Severity w = diag_worst(&s->general, 1);
+	Severity w = diag_worst(&s->general, 1), c = diag_worst(&s->config_diags, 1);
+	w = c > w ? c : w;
+	for (size_t i = 0; i < s->nraw; i++) {
+		Severity e = diag_worst(&s->raw[i].diags, 1);
+		w = e > w ? e : w;
+	}
 	for (int i = 0; i < SRC_COUNT; i++) {
 		Severity e = diag_worst(&s->src[i].diags, 1);
 		if (e > w)
@@ -699,6 +815,9 @@ Severity silver_worst(const Silver *s)
 void silver_report(Buf *out, const Silver *s, Verbosity v)
 {
 	diag_format(out, &s->general, v);
+	diag_format(out, &s->config_diags, v);
+	for (size_t i = 0; i < s->nraw; i++)
+		diag_format(out, &s->raw[i].diags, v);
 	for (int i = 0; i < SRC_COUNT; i++)
 		diag_format(out, &s->src[i].diags, v);
 }

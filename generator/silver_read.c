@@ -1,9 +1,10 @@
-/* silver_read.c — the reader: files mapped and read in chunks by threads, the header mapped
+/* silver_read.c — the reader: files read whole, then in chunks by threads, the header mapped
  * to canonical columns, each record handed to the table rules of silver.c. */
 #include "c360.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -17,46 +18,79 @@ static bool is_required(const Source *src, int col)
 	return col == 0 || col == src->def->customer_col;
 }
 
-static int header_column(const Source *src, const char *name)
+/* The field a column is read from: the first of the configuration's names for it that the
+ * header has (an alias wins over the column's own name), else its own name; -1 if none. */
+static int header_field(const Source *src, int col, char *const *names, uint32_t n)
+{
+	char *const *alias = src->cfg->alias[src->id][col];
+	for (int a = 0; a < MAX_ALIASES && alias[a]; a++)
+		for (uint32_t i = 0; i < n; i++)
+			if (strcmp(names[i], alias[a]) == 0)
+				return (int)i;
+	for (uint32_t i = 0; i < n; i++)
+		if (strcmp(names[i], src->def->cols[col]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A field no column reads: a repeated column, one an alias stands in for, or an unknown one. */
+static void unused_field(Source *src, const Record *r, char *const *names, uint32_t i)
 {
 	for (int c = 0; c < src->def->ncols; c++) {
-		if (strcmp(name, src->def->cols[c]) == 0)
-			return c;
-		for (int a = 0; a < MAX_ALIASES && src->cfg->alias[src->id][c][a]; a++)
-			if (strcmp(name, src->cfg->alias[src->id][c][a]) == 0)
-				return c;
+		if (strcmp(names[i], src->def->cols[c]) != 0)
+			continue;
+		const char *used = names[src->field_of[c]];
+		diag(&src->diags, strcmp(used, names[i]) == 0 ? D_COLUMN_DUPLICATE : D_COLUMN_SHADOWED, r->line, i + 1,
+		     names[i], used, strlen(used));
+		return;
 	}
-	return -1;
+	diag(&src->diags, D_COLUMN_UNKNOWN, r->line, i + 1, names[i], NULL, 0);
+}
+
+/* Columns the header lacks: a required one stops the build, or leaves an optional source out
+ * (read no further); another is null (said, unless a SELECT chose not to have it). */
+static void missing_columns(Source *src, uint32_t line, const Buf *list)
+{
+	for (int c = 0; c < src->def->ncols; c++)
+		if (src->field_of[c] < 0 && is_required(src, c) && !src->def->required && !src->left_out)
+			src->left_out = src->def->cols[c];
+	for (int c = 0; c < src->def->ncols; c++) {
+		bool required = is_required(src, c);
+		if (src->field_of[c] >= 0 || src->def->rule[c].extra || (!required && (src->left_out || src->sql)))
+			continue;
+		src->broken |= required;
+		diag(&src->diags, src->left_out ? D_SOURCE_LEFT_OUT : required ? D_COLUMN_REQUIRED : D_COLUMN_ABSENT, line, 0,
+		     src->def->cols[c], list->p, list->len);
+	}
 }
 
 static void read_header(Source *src, const Record *r)
 {
 	src->have_header = true;
 	src->nheader = r->nfields;
-	Buf names = {0};
-	for (int c = 0; c < MAX_COLS; c++)
-		src->field_of[c] = -1;
+	Buf list = {0};
+	char **names = xcalloc(r->nfields + 1, sizeof *names);
+	bool *used = xcalloc(r->nfields + 1, sizeof *used);
 	for (uint32_t i = 0; i < r->nfields; i++) {
-		char *name = config_normalise(r->fields[i]);
-		int c = header_column(src, name);
-		if (c >= 0 && src->field_of[c] < 0)
-			src->field_of[c] = (int)i;
-		else
-			diag(&src->diags, c >= 0 ? D_COLUMN_DUPLICATE : D_COLUMN_UNKNOWN, r->line, i + 1, name, NULL, 0);
-		buf_printf(&names, "%s%s", i ? ", " : "", name);
-		free(name);
+		names[i] = config_normalise(r->fields[i]);
+		buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
 	}
+	for (int c = 0; c < MAX_COLS; c++) {
+		src->field_of[c] = c < src->def->ncols ? header_field(src, c, names, r->nfields) : -1;
+		if (src->field_of[c] >= 0)
+			used[src->field_of[c]] = true;
+	}
+	for (uint32_t i = 0; i < r->nfields; i++)
+		if (!used[i])
+			unused_field(src, r, names, i);
 	if (r->error)
 		diag(&src->diags, D_NO_HEADER, r->line, r->error_col, "the header row is malformed", NULL, 0);
-	for (int c = 0; c < src->def->ncols; c++) {
-		if (src->field_of[c] >= 0)
-			continue;
-		bool required = is_required(src, c);
-		src->broken |= required;
-		diag(&src->diags, required ? D_COLUMN_REQUIRED : D_COLUMN_ABSENT, r->line, 0, src->def->cols[c],
-		     names.p, names.len);
-	}
-	buf_free(&names);
+	missing_columns(src, r->line, &list);
+	for (uint32_t i = 0; i < r->nfields; i++)
+		free(names[i]);
+	free(names);
+	free(used);
+	buf_free(&list);
 }
 
 /* ---- records: the header, then rows */
@@ -69,7 +103,7 @@ static Str bronze_keep(Source *src, Str raw)
 	return str_make(arena_strndup(&src->arena, raw.p, raw.n), raw.n);
 }
 
-static void on_record(void *ctx, const Record *r)
+void silver_source_record(void *ctx, const Record *r)
 {
 	Source *src = ctx;
 	if (!src->have_header) {
@@ -96,7 +130,9 @@ void silver_source_init(Silver *s, Source *src, SourceId id)
 {
 	silver_source_free(src);
 	silver_source_setup(s, src, id);
-	src->ingest = ingest_new(on_record, src);
+	src->ingest = ingest_new(silver_source_record, src);
+	src->delimiter = src->opt.delimiter ? src->opt.delimiter : ',';
+	ingest_options(src->ingest, src->delimiter, src->opt.comment, src->opt.header_row);
 }
 
 void silver_source_feed(Silver *s, Source *src, const char *data, size_t len, bool persistent)
@@ -112,12 +148,20 @@ void silver_source_end(Silver *s, Source *src)
 	(void)s;
 	ingest_finish(src->ingest);
 	src->blank_lines += ingest_blank_lines(src->ingest);
+	src->skipped_lines += ingest_skipped_lines(src->ingest);
 	ingest_free(src->ingest);
 	src->ingest = NULL;
 	src->present = true;
 	if (!src->have_header)
 		diag(&src->diags, src->def->required ? D_NO_HEADER : D_EMPTY_OPTIONAL, 0, 0,
 		     "the file is empty: no header row", NULL, 0);
+	if (src->skipped_lines) {
+		Buf b = {0};
+		buf_printf(&b, "%llu lines skipped (before the header row, or comments)",
+			   (unsigned long long)src->skipped_lines);
+		diag(&src->diags, D_LINES_SKIPPED, 0, 0, buf_cstr(&b), NULL, 0);
+		buf_free(&b);
+	}
 	silver_source_close(src);
 }
 
@@ -128,7 +172,191 @@ static void source_free(Source *src)
 	silver_source_free(src);
 }
 
-/* ---- reading a file: whole into memory, then in chunks read in parallel */
+/* ---- an input file's bytes: read whole, decoded, its delimiter found */
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Reads the open regular file at path whole into in, memory of the build's own: the build
+ * never depends on the file again (an export rewritten under a mapping would kill it).
+ * Returns 0, an errno, or -1 if the file changed while it was read (its size, times or
+ * inode, or what the path names). */
+static int read_whole(int fd, const char *path, const struct stat *before, Input *in)
+{
+	size_t n = (size_t)before->st_size, got = 0;
+	char *p = big_alloc(n + 1);	/* one byte more: a file that grew shows it */
+	ssize_t r = 1;
+	while (got <= n && (r = read(fd, p + got, n + 1 - got)) != 0) {
+		if (r < 0 && errno != EINTR)
+			break;
+		got += r > 0 ? (size_t)r : 0;
+	}
+	int e = r < 0 ? errno : 0;
+	struct stat now, named;
+	if (!e && (got != n || fstat(fd, &now) != 0 || stat(path, &named) != 0 || !same_file(before, &now) ||
+		   !same_file(before, &named)))
+		e = -1;
+	in->data = p, in->len = n, in->size = n + 1;
+	return e;
+}
+
+/* Reads the file at path: a regular file only (a FIFO would hang the build, a folder is no
+ * export). False after saying why in d (a missing file with the code missing, not at all
+ * when that is D_COUNT). */
+static bool input_read(const char *path, DiagCode missing, Input *in, Diags *d)
+{
+	const char *why = NULL;
+	struct stat st;
+	errno = 0;
+	int fd = open_regular(path, &why), e = fd < 0 ? (errno ? errno : EINVAL) : 0;
+	if (fd >= 0) {
+		e = fstat(fd, &st) != 0 ? errno : st.st_size > 0 ? read_whole(fd, path, &st, in) : 0;
+		why = e > 0 ? strerror(e) : NULL;
+		close(fd);
+	}
+	if (!e)
+		return true;
+	DiagCode code = e < 0 ? D_CHANGED : e != ENOENT ? D_READ_ERROR : missing;
+	if (code != D_COUNT)
+		diag(d, code, 0, 0, why, NULL, 0);
+	input_close(in);
+	return false;
+}
+
+void input_from(Input *in, const char *p, size_t n)
+{
+	in->data = big_alloc(n + 1), in->len = n, in->size = n + 1;
+	if (n)
+		memcpy(in->data, p, n);
+}
+
+/* An object of an s3:// data location, fetched whole. */
+static bool input_fetch(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d)
+{
+	Buf b = {0}, why = {0};
+	int r = s3_get(cfg, name, &b, &why);
+	if (r == S3_OK)
+		input_from(in, b.p, b.len);
+	else if (r == S3_ERROR || missing != D_COUNT)
+		diag(d, r == S3_ERROR ? D_READ_ERROR : missing, 0, 0, buf_cstr(&why), NULL, 0);
+	buf_free(&b);
+	buf_free(&why);
+	return r == S3_OK;
+}
+
+bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d)
+{
+	*in = (Input){0};
+	if (s3_location(cfg->data_dir))
+		return input_fetch(cfg, name, missing, in, d);
+	char *path = path_join(cfg->data_dir, name);
+	bool ok = input_read(path, missing, in, d);
+	free(path);
+	return ok;
+}
+
+void input_close(Input *in)
+{
+	big_free(in->data, in->size);
+	*in = (Input){0};
+}
+
+/* Converts in from encoding `from` (after skip bytes) to UTF-8; a byte that is no character
+ * becomes U+FFFD. Returns how many did. */
+static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit)
+{
+	iconv_t cd = iconv_open("UTF-8", from);
+	Buf out = {0};
+	uint64_t replaced = 0;
+	char *p = in->data + skip;
+	size_t left = in->len - skip;
+	while (cd != (iconv_t)-1 && left) {
+		buf_grow(&out, left * 2 + 16);
+		char *o = out.p + out.len;
+		size_t room = out.cap - out.len;
+		size_t r = iconv(cd, &p, &left, &o, &room);
+		out.len = (size_t)(o - out.p);
+		if (r == (size_t)-1 && errno != E2BIG) {	/* EILSEQ, or EINVAL at the end */
+			size_t skip_bytes = left < unit ? left : unit;
+			buf_put(&out, "\xef\xbf\xbd", 3);
+			p += skip_bytes, left -= skip_bytes, replaced++;
+			iconv(cd, NULL, NULL, NULL, NULL);
+		}
+	}
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+	input_close(in);
+	input_from(in, out.p, out.len);
+	buf_free(&out);
+	return replaced;
+}
+
+static bool is_blank_line(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return false;
+	return true;
+}
+
+/* The most frequent of , ; tab | outside quotes in the header line (, when there is none). */
+static char sniff_delimiter(const char *d, size_t n, const ReadOptions *o)
+{
+	static const char cand[] = {',', ';', '\t', '|'};
+	size_t pos = n >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0 ? 3 : 0, clen = o->comment ? strlen(o->comment) : 0;
+	for (uint32_t line = 1; pos < n; line++) {
+		const char *nl = memchr(d + pos, '\n', n - pos);
+		size_t end = nl ? (size_t)(nl - d) : n;
+		if (line >= o->header_row && !is_blank_line(d + pos, end - pos) &&
+		    !(clen && end - pos >= clen && memcmp(d + pos, o->comment, clen) == 0)) {
+			size_t count[4] = {0}, best = 0;
+			bool quoted = false;
+			for (size_t i = pos; i < end; i++) {
+				quoted ^= d[i] == '"';
+				for (int k = 0; k < 4 && !quoted; k++)
+					count[k] += d[i] == cand[k];
+			}
+			for (int k = 1; k < 4; k++)
+				best = count[k] > count[best] ? (size_t)k : best;
+			return cand[best];
+		}
+		pos = end + 1;
+	}
+	return ',';
+}
+
+char input_prepare(Input *in, const ReadOptions *o, Diags *d)
+{
+	static const char *const enc_name[] = {"UTF-8", "CP1252", "ISO-8859-1"};
+	static const char *const enc_text[] = {"UTF-8", "Windows-1252", "Latin-1"};
+	Buf note = {0};
+	const unsigned char *u = (const unsigned char *)in->data;
+	bool le = in->len >= 2 && u[0] == 0xff && u[1] == 0xfe, be = in->len >= 2 && u[0] == 0xfe && u[1] == 0xff;
+	uint64_t replaced = 0;
+	if (le || be) {
+		replaced = decode(in, le ? "UTF-16LE" : "UTF-16BE", 2, 2);
+		buf_printf(&note, "UTF-16%s (by its byte-order mark)", le ? "LE" : "BE");
+	} else if (o->encoding > ENC_UTF8 && in->len) {
+		replaced = decode(in, enc_name[o->encoding], 0, 1);
+		buf_puts(&note, enc_text[o->encoding]);
+	}
+	if (replaced)
+		buf_printf(&note, ", %llu bytes that are no character replaced with U+FFFD", (unsigned long long)replaced);
+	char delim = o->delimiter ? o->delimiter : sniff_delimiter(in->data, in->len, o);
+	if (!o->delimiter && delim != ',')
+		buf_printf(&note, "%s%s-separated (found in the header line)", note.len ? ", " : "",
+			   delim == '\t' ? "tab" : delim == ';' ? "semicolon" : "pipe");
+	if (note.len)
+		diag(d, D_READ_AS, 0, 0, buf_cstr(&note), NULL, 0);
+	buf_free(&note);
+	return delim;
+}
+
+/* ---- reading a file: in chunks read in parallel */
 
 typedef struct {
 	Source src;
@@ -209,6 +437,7 @@ static void merge_chunks(Source *src, Chunk *ch, size_t n)
 			ingest_finish(c->ingest);
 			silver_merge(src, c, offset);
 			src->blank_lines += ingest_blank_lines(c->ingest);
+			src->skipped_lines += ingest_skipped_lines(c->ingest);
 			offset += ingest_lines(c->ingest);
 		}
 		source_free(c);
@@ -228,6 +457,8 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 		feed(src->ingest, data + at, end - at, data + len);
 		at = end;
 	}
+	if (src->left_out)
+		return;
 	Chunk *ch = split_chunks(s, data, at, len, &n);
 	for (size_t k = 1; k < n; k++)
 		start_chunk(s, src, &ch[k]);
@@ -239,79 +470,27 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	free(ch);
 }
 
-static bool same_file(const struct stat *a, const struct stat *b)
+void silver_source_input(Silver *s, Source *src, Input *in)
 {
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
-/* Reads the open regular file at path whole into memory of the build's own: the build never
- * depends on the file again (an export rewritten under a mapping would kill it). Returns 0,
- * an errno, or -1 if the file changed while it was read (its size, times or inode, or what
- * the path names). */
-static int read_whole(int fd, const char *path, const struct stat *before, char **bytes, size_t *nbytes)
-{
-	size_t n = (size_t)before->st_size, got = 0;
-	char *p = big_alloc(n + 1);	/* one byte more: a file that grew shows it */
-	ssize_t r = 1;
-	while (got <= n && (r = read(fd, p + got, n + 1 - got)) != 0) {
-		if (r < 0 && errno != EINTR)
-			break;
-		got += r > 0 ? (size_t)r : 0;
-	}
-	int e = r < 0 ? errno : 0;
-	struct stat now, named;
-	if (!e && (got != n || fstat(fd, &now) != 0 || stat(path, &named) != 0 || !same_file(before, &now) ||
-		   !same_file(before, &named)))
-		e = -1;
-	*bytes = p;
-	*nbytes = n + 1;
-	return e;
-}
-
-/* Opens a source's file: a regular file only (a FIFO would hang the build, a folder is no
- * export); -1 after saying why. */
-static int open_file(Source *src, const char *path, struct stat *st)
-{
-	const char *why;
-	errno = 0;
-	int fd = open_regular(path, &why);
-	if (fd >= 0 && fstat(fd, st) == 0)
-		return fd;
-	DiagCode code = errno != ENOENT ? D_READ_ERROR : src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING;
-	diag(&src->diags, code, 0, 0, fd >= 0 ? strerror(errno) : why, NULL, 0);
-	if (fd >= 0)
-		close(fd);
-	return -1;
+	src->delimiter = input_prepare(in, &src->opt, &src->diags);
+	ingest_options(src->ingest, src->delimiter, src->opt.comment, src->opt.header_row);
+	if (in->len)
+		read_chunked(s, src, in->data, in->len);
 }
 
 /* Reads a file whole, then in chunks: bronze points into the bytes read, nothing more is copied. */
 static void load_file(Silver *s, Source *src)
 {
-	char *path = path_join(s->cfg->data_dir, config_file_of(s->cfg, src->id));
-	struct stat st;
-	src->path = path;
-	src->diags.file = path;
-	int fd = open_file(src, path, &st);
-	if (fd < 0)
+	const char *name = config_file_of(s->cfg, src->id);
+	char *path = path_join(s->cfg->data_dir, name);
+	Input in;
+	src->diags.file = src->path = path;
+	if (!input_open(s->cfg, name, src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING, &in, &src->diags))
 		return;
-	char *bytes = NULL;
-	size_t nbytes = 0;
-	int e = st.st_size > 0 ? read_whole(fd, path, &st, &bytes, &nbytes) : 0;
-	close(fd);
-	if (e) {
-		diag(&src->diags, e < 0 ? D_CHANGED : D_READ_ERROR, 0, 0, e < 0 ? NULL : strerror(e), NULL, 0);
-		big_free(bytes, nbytes);
-		return;
-	}
 	silver_source_init(s, src, src->id);
-	src->path = path;
-	src->diags.file = path;
-	src->bytes = bytes;
-	src->nbytes = nbytes;
-	if (st.st_size > 0)
-		read_chunked(s, src, bytes, (size_t)st.st_size);
+	src->diags.file = src->path = path;
+	src->file = in;
+	silver_source_input(s, src, &src->file);
 	silver_source_end(s, src);
 }
 
@@ -322,9 +501,10 @@ static void hold(const Silver *s, uint8_t *used[SRC_COUNT], size_t page, const c
 {
 	for (int i = 0; p && i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
-		if (p < src->bytes || p >= src->bytes + src->nbytes)
+		const char *bytes = src->file.data;
+		if (p < bytes || p >= bytes + src->file.size)
 			continue;
-		size_t from = (size_t)(p - src->bytes) / page, to = ((size_t)(p - src->bytes) + n) / page;
+		size_t from = (size_t)(p - bytes) / page, to = ((size_t)(p - bytes) + n) / page;
 		memset(used[i] + from, 1, to - from + 1);
 		return;
 	}
@@ -338,7 +518,7 @@ static void release_bronze(Silver *s)
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	uint8_t *used[SRC_COUNT];
 	for (int i = 0; i < SRC_COUNT; i++)
-		used[i] = xcalloc(s->src[i].nbytes / page + 2, 1);
+		used[i] = xcalloc(s->src[i].file.size / page + 2, 1);
 	for (int i = 0; i < SRC_COUNT; i++) {
 		Source *src = &s->src[i];
 		for (size_t r = 0; r < src->table.n; r++) {
@@ -350,12 +530,12 @@ static void release_bronze(Silver *s)
 			hold(s, used, page, src->quarantine[q].raw, src->quarantine[q].rawlen);
 	}
 	for (int i = 0; i < SRC_COUNT; i++) {
-		size_t pages = s->src[i].nbytes / page;	/* whole pages only */
+		size_t pages = s->src[i].file.size / page;	/* whole pages only */
 		for (size_t k = 0, run; k < pages; k = run) {
 			for (run = k; run < pages && !used[i][run]; run++)
 				;
 			if (run > k)
-				madvise(s->src[i].bytes + k * page, (run - k) * page, MADV_DONTNEED);
+				madvise(s->src[i].file.data + k * page, (run - k) * page, MADV_DONTNEED);
 			run += run == k;
 		}
 		free(used[i]);
@@ -365,15 +545,26 @@ static void release_bronze(Silver *s)
 bool silver_load(Silver *s, Config *cfg)
 {
 	silver_init(s, cfg);
-	int dir = open(cfg->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0) {
+	int dir = s3_location(cfg->data_dir) ? -2 : open(cfg->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir == -1) {
 		diag(&s->general, D_NO_DATA_DIR, 0, 0, cfg->data_dir, NULL, 0);
 		s->general.file = NULL;
 		return false;
 	}
-	close(dir);
+	if (dir >= 0)
+		close(dir);
+	SqlMap *m = NULL;
 	for (int i = 0; i < SRC_COUNT; i++)
-		load_file(s, &s->src[i]);
+		if (cfg->sql[i].text && !m)
+			m = sqlmap_open(s);	/* no SQLite for files that need no SQL */
+	for (int i = 0; i < SRC_COUNT; i++) {
+		if (!cfg->sql[i].text) {
+			load_file(s, &s->src[i]);
+			continue;
+		}
+		sqlmap_source(m, s, &s->src[i]);
+	}
+	sqlmap_close(m);
 	if (!silver_finish(s))
 		return false;
 	release_bronze(s);
@@ -383,10 +574,12 @@ bool silver_load(Silver *s, Config *cfg)
 void silver_free(Silver *s)
 {
 	diag_free(&s->general);
+	diag_free(&s->config_diags);
+	raw_tables_free(s);
 	for (int i = 0; i < SRC_COUNT; i++) {
 		Source *src = &s->src[i];
 		source_free(src);
 		free(src->path);
-		big_free(src->bytes, src->nbytes);
+		input_close(&src->file);
 	}
 }

@@ -161,6 +161,17 @@ bool site_dashboard(Site *site)
 	}
 	buf_free(&b);
 	buf_free(&name);
+	static const char *const why_key[SRC_COUNT] = {
+		[SRC_PAYMENTS] = "no_payments", [SRC_TICKETS] = "no_support_tickets", [SRC_SESSIONS] = "no_web_activities",
+	};
+	for (int i = 0; i < SRC_COUNT; i++) {	/* an optional source without data: its sections say why */
+		w.scratch.len = 0;
+		if (why_key[i]) {
+			source_why(&w.scratch, &g->quality[i]);
+			v_set(a, data, why_key[i], v_str(a, arena_strndup(a, w.scratch.p ? w.scratch.p : "", w.scratch.len),
+							  w.scratch.len));
+		}
+	}
 	v_set(a, data, "kpi_cards", page_fragment(site, &w, "index.html", "kpi_cards.html", data));
 	v_set(a, data, "charts", page_fragment(site, &w, "index.html", "dashboard_charts.html", data));
 	ok = ok && page_write(site, &w, "index.html", "index", data);

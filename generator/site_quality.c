@@ -59,13 +59,12 @@ static Value *counts(Arena *a, const SourceQuality *m, int first, int n, const u
 
 static Value *source_values(const SourceQuality *m, Arena *a, int i)
 {
-	static const char *const status[] = {"loaded", "missing", "empty"};
 	const SourceDef *def = &source_defs[i];
 	Value *o = v_obj(a);
 	v_set(a, o, "name", v_cstr(a, def->name));
 	v_set(a, o, "source", v_cstr(a, def->name));
 	v_set(a, o, "file", v_cstr(a, m->file));
-	v_set(a, o, "status", v_cstr(a, status[m->status]));
+	v_set(a, o, "status", v_cstr(a, source_status_name[m->status]));
 	v_set(a, o, "rows_read", v_num(a, V_INT, (int64_t)m->rows_read));
 	v_set(a, o, "blank_lines", v_num(a, V_INT, (int64_t)m->blank_lines));
 	v_set(a, o, "silver_rows", v_num(a, V_INT, (int64_t)m->silver_rows));
@@ -84,6 +83,20 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	return o;
 }
 
+static Value *table_values(Arena *a, const TableQuality *t)
+{
+	Value *o = v_obj(a);
+	v_set(a, o, "name", v_cstr(a, t->name));
+	v_set(a, o, "file", v_cstr(a, t->file));
+	v_set(a, o, "status", v_cstr(a, source_status_name[t->status]));
+	v_set(a, o, "rows_read", v_num(a, V_INT, (int64_t)t->rows_read));
+	v_set(a, o, "blank_lines", v_num(a, V_INT, (int64_t)t->blank_lines));
+	v_set(a, o, "table_rows", v_num(a, V_INT, (int64_t)t->table_rows));
+	v_set(a, o, "quarantined_rows", v_num(a, V_INT, (int64_t)t->nquarantine));
+	v_set(a, o, "conserved", v_bool(a, t->rows_read == t->table_rows + t->nquarantine));
+	return o;
+}
+
 bool site_quality(Site *site)
 {
 	const Gold *g = site->g;
@@ -98,6 +111,13 @@ bool site_quality(Site *site)
 		v_push(a, list, source_values(m, a, i));
 		conserved &= m->rows_read == m->silver_rows + m->quarantined_rows;
 	}
+	Value *tables = v_set(a, d, "tables", v_list(a));
+	for (size_t i = 0; i < g->ntables; i++) {
+		const TableQuality *t = &g->tables[i];
+		v_push(a, tables, table_values(a, t));
+		conserved &= t->rows_read == t->table_rows + t->nquarantine;
+	}
+	v_set(a, d, "has_tables", v_bool(a, g->ntables > 0));
 	v_set(a, d, "all_conserved", v_bool(a, conserved));
 	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)g->quality[SRC_CUSTOMERS].inferred));
 	Value *help = v_set(a, d, "codes", v_list(a));

@@ -74,6 +74,9 @@ static const PageVar index_vars[] = {
 	{"chart_ticket_status", T_HTML, NULL, "chart: support tickets by status"},
 	{"chart_ticket_issues", T_HTML, NULL, "chart: support tickets by issue type"},
 	{"chart_segments", T_HTML, NULL, "chart: customers by segment"},
+	{"no_payments", T_TEXT, NULL, "why there is no payment data, e.g. `payments.csv is missing` (empty if there is)"},
+	{"no_support_tickets", T_TEXT, NULL, "why there is no ticket data (empty if there is)"},
+	{"no_web_activities", T_TEXT, NULL, "why there is no session data (empty if there is)"},
 	END,
 };
 
@@ -110,7 +113,7 @@ static const PageVar source_fields[] = {
 	{"name", T_TEXT, NULL, "the source, e.g. `orders`"},
 	{"source", T_TEXT, NULL, "the same, for its reasons' and flags' anchors"},
 	{"file", T_TEXT, NULL, "its file name"},
-	{"status", T_TEXT, NULL, "`loaded`, `missing` or `empty`"},
+	{"status", T_TEXT, NULL, "`loaded`, `missing`, `empty` or `left out` (an optional source without a column it needs)"},
 	{"rows_read", T_NUMBER, NULL, "data rows read"},
 	{"blank_lines", T_NUMBER, NULL, "blank lines skipped"},
 	{"silver_rows", T_NUMBER, NULL, "rows in silver (customers: from the file)"},
@@ -129,8 +132,22 @@ static const PageVar source_fields[] = {
 	END,
 };
 
+static const PageVar table_fields[] = {
+	{"name", T_TEXT, NULL, "the table's name in SQL"},
+	{"file", T_TEXT, NULL, "its file name"},
+	{"status", T_TEXT, NULL, "`loaded` or `missing`"},
+	{"rows_read", T_NUMBER, NULL, "data rows read"},
+	{"blank_lines", T_NUMBER, NULL, "blank lines skipped"},
+	{"table_rows", T_NUMBER, NULL, "rows in the table"},
+	{"quarantined_rows", T_NUMBER, NULL, "rows quarantined"},
+	{"conserved", T_BOOL, NULL, "rows read = table rows + quarantined rows"},
+	END,
+};
+
 static const PageVar quality_vars[] = {
 	{"sources", T_LIST, source_fields, "the five sources, customers first"},
+	{"tables", T_LIST, table_fields, "the files read as tables for the sources defined by SQL ([tables])"},
+	{"has_tables", T_BOOL, NULL, "there are such tables"},
 	{"all_conserved", T_BOOL, NULL, "conservation holds for every source"},
 	{"inferred_customers", T_NUMBER, NULL, "customers known only from their facts"},
 	{"codes", T_LIST, code_fields, "every quarantine reason and row flag, explained"},

@@ -21,15 +21,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 
-	int64_t cents;
-	if (clean_amount(s, &cents) == AMOUNT_OK) {	/* an amount prints and reads back the same */
+	AmountParse a = clean_amount(s, '.');
+	if (a.status == AMOUNT_OK) {	/* an amount prints and reads back the same */
 		Buf t = {0};
-		fmt_hundredths(&t, &fmt_plain, cents);
-		int64_t again;
-		if (clean_amount(str_make(t.p, t.len), &again) != AMOUNT_OK || again != cents)
+		fmt_hundredths(&t, &fmt_plain, a.cents);
+		if (clean_amount(str_make(t.p, t.len), '.').cents != a.cents)
 			abort();
 		buf_free(&t);
 	}
+	a = clean_amount(s, 0);	/* a value read by its own separators is one of the two readings */
+	if (a.status == AMOUNT_OK && a.cents != clean_amount(s, a.evidence == DECIMAL_COMMA ? ',' : '.').cents)
+		abort();
 
 	if (clean_email(s, &out)) {	/* a valid address has one @ and no upper case */
 		const char *at = memchr(out.p, '@', out.len);

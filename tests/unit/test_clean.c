@@ -201,6 +201,7 @@ static void test_gender(void **state)
 		CHECK(clean_gender(S(cases[i].in)) == cases[i].g, "clean_gender(\"%s\")", cases[i].in);
 }
 
+/* Amounts with a decimal point (the strict reading SPEC §5 gave first). */
 static void test_amounts(void **state)
 {
 	(void)state;
@@ -211,20 +212,77 @@ static void test_amounts(void **state)
 		{"\xc2\xa3" "3", AMOUNT_OK, 300}, {"\xe2\x82\xb9" "1,000", AMOUNT_OK, 100000}, {"-$45", AMOUNT_OK, -4500},
 		{"$-45", AMOUNT_OK, -4500}, {"+7", AMOUNT_OK, 700}, {" 12 ", AMOUNT_OK, 1200},
 		{"0.005", AMOUNT_OK, 1}, {"0.004", AMOUNT_OK, 0}, {"2.999", AMOUNT_OK, 300},
+		{"4 USD", AMOUNT_OK, 400}, {"4USD", AMOUNT_OK, 400}, {"12.50 \xe2\x82\xac", AMOUNT_OK, 1250},
 		{"", AMOUNT_NONE, 0}, {"NA", AMOUNT_NONE, 0}, {"null", AMOUNT_NONE, 0},
 		{"abc", AMOUNT_BAD, 0}, {"1,23.4", AMOUNT_BAD, 0}, {"1234,567", AMOUNT_BAD, 0}, {"12..5", AMOUNT_BAD, 0},
 		{"1e3", AMOUNT_BAD, 0}, {"12,", AMOUNT_BAD, 0}, {",123", AMOUNT_BAD, 0}, {"12.", AMOUNT_BAD, 0},
 		{"1.234,56", AMOUNT_BAD, 0}, {"$", AMOUNT_BAD, 0}, {"USDX 4", AMOUNT_BAD, 0}, {"--4", AMOUNT_BAD, 0},
-		{"4 USD", AMOUNT_BAD, 0}, {"99999999999999999999", AMOUNT_BAD, 0}, {"(45)", AMOUNT_BAD, 0},
+		{"4 USDX", AMOUNT_BAD, 0}, {"99999999999999999999", AMOUNT_BAD, 0}, {"(45)", AMOUNT_BAD, 0},
+		{"USD 4 EUR", AMOUNT_BAD, 0}, {" USD", AMOUNT_BAD, 0},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		int64_t c;
-		int st = clean_amount(S(cases[i].in), &c);
-		CHECK(st == cases[i].st, "clean_amount(\"%s\") status %d, want %d", cases[i].in, st, cases[i].st);
-		if (st == AMOUNT_OK)
-			CHECK(c == cases[i].cents, "clean_amount(\"%s\") = %lld cents, want %lld", cases[i].in,
-			      (long long)c, (long long)cases[i].cents);
+		AmountParse a = clean_amount(S(cases[i].in), '.');
+		CHECK(a.status == cases[i].st, "clean_amount(\"%s\") status %d, want %d", cases[i].in, a.status, cases[i].st);
+		if (a.status == AMOUNT_OK)
+			CHECK(a.cents == cases[i].cents, "clean_amount(\"%s\") = %lld cents, want %lld", cases[i].in,
+			      (long long)a.cents, (long long)cases[i].cents);
+		else
+			CHECK(a.cents == AMOUNT_NULL, "clean_amount(\"%s\") is null", cases[i].in);
 	}
+}
+
+/* A decimal comma (the point groups thousands), and each value read by what it shows when no
+ * separator is given: X<sep>YYY is ambiguous and waits for the file's separator. */
+static void test_amount_separators(void **state)
+{
+	(void)state;
+	static const struct { const char *in; char decimal; int st, evidence; int64_t cents, point, comma; } cases[] = {
+		{"12,50", ',', AMOUNT_OK, 0, 1250}, {"1.234,56", ',', AMOUNT_OK, 0, 123456},
+		{"1.500", ',', AMOUNT_OK, 0, 150000}, {"R$ 1.500,00", ',', AMOUNT_OK, 0, 150000},
+		{"-3,1", ',', AMOUNT_OK, 0, -310}, {"12.50", ',', AMOUNT_BAD}, {"1,234.56", ',', AMOUNT_BAD},
+		{"12,50", 0, AMOUNT_OK, DECIMAL_COMMA, 1250}, {"12.50", 0, AMOUNT_OK, DECIMAL_POINT, 1250},
+		{"1.234,56", 0, AMOUNT_OK, DECIMAL_COMMA, 123456}, {"1,234.56", 0, AMOUNT_OK, DECIMAL_POINT, 123456},
+		{"1,234,567", 0, AMOUNT_OK, DECIMAL_POINT, 123456700}, {"1.234.567", 0, AMOUNT_OK, DECIMAL_COMMA, 123456700},
+		{"1234,567", 0, AMOUNT_OK, DECIMAL_COMMA, 123457}, {"12,5", 0, AMOUNT_OK, DECIMAL_COMMA, 1250},
+		{"1500", 0, AMOUNT_OK, DECIMAL_NONE, 150000}, {"12..5", 0, AMOUNT_BAD},
+		{"1,500", 0, AMOUNT_AMBIGUOUS, DECIMAL_NONE, 0, 150000, 150},
+		{"1.500", 0, AMOUNT_AMBIGUOUS, DECIMAL_NONE, 0, 150, 150000},
+		{"\xe2\x82\xb9 1,200", 0, AMOUNT_AMBIGUOUS, DECIMAL_NONE, 0, 120000, 120},
+		{"999,995", 0, AMOUNT_AMBIGUOUS, DECIMAL_NONE, 0, 99999500, 100000},	/* 999.995 rounds up */
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		AmountParse a = clean_amount(S(cases[i].in), cases[i].decimal);
+		CHECK(a.status == cases[i].st, "\"%s\" (%c) status %d", cases[i].in, cases[i].decimal ? cases[i].decimal : '?',
+		      a.status);
+		if (a.status == AMOUNT_OK)
+			CHECK(a.cents == cases[i].cents && a.evidence == cases[i].evidence, "\"%s\" = %lld, evidence %d",
+			      cases[i].in, (long long)a.cents, a.evidence);
+		if (a.status == AMOUNT_AMBIGUOUS)
+			CHECK(clean_amount_read(a.grouped, a.sep, '.') == cases[i].point &&
+			      clean_amount_read(a.grouped, a.sep, ',') == cases[i].comma, "\"%s\" reads %lld or %lld",
+			      cases[i].in, (long long)clean_amount_read(a.grouped, a.sep, '.'),
+			      (long long)clean_amount_read(a.grouped, a.sep, ','));
+	}
+}
+
+/* The currency a value names, before or after the number; $ and ¥ are shared symbols. */
+static void test_amount_currencies(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *code; bool generic; } cases[] = {
+		{"\xe2\x82\xb9 1,200", "INR"}, {"USD 5", "USD"}, {"5 usd", "USD"}, {"12,50 \xe2\x82\xac", "EUR"},
+		{"R$ 1.500,00", "BRL"}, {"US$ 5", "USD"}, {"$5", "USD", true}, {"\xc2\xa5" "500", "JPY", true},
+		{"5 R$", "BRL"}, {"\xc2\xa3" "3", "GBP"}, {"12.50", ""}, {"-EUR 3", "EUR"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		AmountParse a = clean_amount(S(cases[i].in), 0);
+		CHECK(a.status != AMOUNT_BAD && strcmp(a.currency, cases[i].code) == 0 && a.generic == cases[i].generic,
+		      "\"%s\": currency \"%s\" (generic %d)", cases[i].in, a.currency, a.generic);
+	}
+	char code[4];
+	CHECK(clean_currency(S(" eur "), code) && strcmp(code, "EUR") == 0, "a code column");
+	CHECK(clean_currency(S("\xe2\x82\xac"), code) && strcmp(code, "EUR") == 0, "a symbol column");
+	CHECK(!clean_currency(S("euro"), code) && !clean_currency(S(""), code), "not currencies");
 }
 
 /* Each synonym SPEC lists maps to its label; unknowns are title-cased; null is Unknown. */
@@ -283,7 +341,7 @@ static void test_categories(void **state)
 		Dict d = {0};
 		clean_category_init(&d, cases[i].kind);
 		bool unknown;
-		uint32_t v = clean_category(&d, cases[i].kind, S(cases[i].in), &scratch, &unknown);
+		uint32_t v = clean_category(&d, cases[i].kind, NULL, 0, S(cases[i].in), &scratch, &unknown);
 		CHECK(strcmp(d.label[v], cases[i].label) == 0, "category %d \"%s\" = \"%s\", want \"%s\"",
 		      cases[i].kind, cases[i].in, d.label[v], cases[i].label);
 		CHECK(unknown == cases[i].unknown, "category %d \"%s\" unknown=%d", cases[i].kind, cases[i].in, unknown);
@@ -310,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_date_order_and_time),
 		cmocka_unit_test(test_title_case), cmocka_unit_test(test_emails),
 		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts),
+		cmocka_unit_test(test_amount_separators), cmocka_unit_test(test_amount_currencies),
 		cmocka_unit_test(test_categories), cmocka_unit_test(test_channels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -318,8 +318,8 @@ static void test_counts_agree(void **state)
 	SourceQuality q[SRC_COUNT];
 	quality_measure(&s, q);
 	quality_lines(&lines, q, "");
-	quality_table(&table, q);
-	quality_summary(&summary, q, s.as_of);
+	quality_table(&table, q, NULL, 0);
+	quality_summary(&summary, q, NULL, 0, s.as_of);
 	silver_report(&report, &s, SAY_VERBOSE);
 	CHECK(strstr(buf_cstr(&lines), "customers.csv: 3 rows read: 2 in silver (1 flagged), 1 quarantined\n") &&
 	      strstr(lines.p, "orders.csv: 2 rows read: 2 in silver (2 flagged), 0 quarantined\n") &&
@@ -347,7 +347,7 @@ static void test_unfinished_summary(void **state)
 	Buf b = {0};
 	SourceQuality q[SRC_COUNT];
 	quality_measure(&s, q);
-	quality_summary(&b, q, MOMENT_NULL);
+	quality_summary(&b, q, NULL, 0, MOMENT_NULL);
 	const char *t = buf_cstr(&b);
 	CHECK(!strstr(t, "1970") && !strstr(t, "as of") && !strstr(t, "silver  ") && !strstr(t, "flagged"), "%s", t);
 	CHECK(strstr(t, "\ncustomers          empty\n") && strstr(t, "\norders             loaded              1"), "%s", t);

@@ -1,0 +1,348 @@
+/* config_input.c — the configuration of the inputs: reader options per file ([read]), tables
+ * and SQL sources ([tables], [sql]), words of the category maps ([categories]), currencies
+ * ([currency]) and S3 ([s3]). */
+#include "c360.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static bool whole_number(const char *v, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || !*v || *end || n < min || n > max)
+		return false;
+	*out = n;
+	return true;
+}
+
+/* A currency code: three letters, kept upper-case in out. */
+static bool currency_code(const char *v, char out[4])
+{
+	if (strlen(v) != 3)
+		return false;
+	for (int i = 0; i < 3; i++) {
+		char ch = v[i] >= 'a' && v[i] <= 'z' ? (char)(v[i] - 32) : v[i];
+		if (ch < 'A' || ch > 'Z')
+			return false;
+		out[i] = ch;
+	}
+	out[3] = '\0';
+	return true;
+}
+
+/* ---- [read] */
+
+static ReadOptions *named_options(Config *c, const char *name, size_t n)
+{
+	for (size_t i = 0; i < c->nread; i++)
+		if (strlen(c->read[i].name) == n && memcmp(c->read[i].name, name, n) == 0)
+			return &c->read[i].opt;
+	c->read = xrealloc(c->read, (c->nread + 1) * sizeof *c->read);
+	NamedOptions *o = &c->read[c->nread++];
+	o->name = config_keep(c, xstrndup(name, n));
+	o->opt = (ReadOptions){.encoding = -1};
+	return &o->opt;
+}
+
+static signed char encoding_of(const char *v)
+{
+	static const struct { const char *name; int enc; } encs[] = {
+		{"utf-8", ENC_UTF8}, {"utf8", ENC_UTF8}, {"windows-1252", ENC_CP1252}, {"cp1252", ENC_CP1252},
+		{"latin-1", ENC_LATIN1}, {"latin1", ENC_LATIN1}, {"iso-8859-1", ENC_LATIN1},
+	};
+	for (size_t i = 0; i < sizeof encs / sizeof *encs; i++)
+		if (strcasecmp(v, encs[i].name) == 0)
+			return (signed char)encs[i].enc;
+	return -1;
+}
+
+/* Sets option opt (the settings table matched one) of o; false if v is not what it takes. */
+static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v)
+{
+	long n;
+	char code[4];
+	bool tab = strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0, dot_comma = strcmp(v, ".") == 0 || strcmp(v, ",") == 0;
+	if (str_eq(opt, "delimiter") && (tab || strcmp(v, "auto") == 0 || (strlen(v) == 1 && strchr(",;|", v[0]))))
+		o->delimiter = tab ? '\t' : v[0] == 'a' ? 0 : v[0];
+	else if (str_eq(opt, "decimal") && (dot_comma || strcmp(v, "auto") == 0))
+		o->decimal = dot_comma ? v[0] : 0;
+	else if (str_eq(opt, "encoding") && encoding_of(v) >= 0)
+		o->encoding = encoding_of(v);
+	else if (str_eq(opt, "header_row") && whole_number(v, 1, 1000000, &n))
+		o->header_row = (uint32_t)n;
+	else if (str_eq(opt, "comment") && *v)
+		o->comment = config_keep(c, xstrdup(v));
+	else if (str_eq(opt, "currency") && currency_code(v, code))
+		o->currency = config_keep(c, xstrdup(code));
+	else
+		return false;
+	return true;
+}
+
+bool config_set_read(SetArgs *a)
+{
+	const char *dot = memchr(a->key.p, '.', a->key.n);
+	size_t n = dot ? (size_t)(dot - a->key.p) : 0;
+	ReadOptions *o = named_options(a->c, a->key.p, n);
+	return read_option(a->c, o, dot ? str_make(dot + 1, a->key.n - n - 1) : a->key, a->v);
+}
+
+ReadOptions config_read_options(const Config *c, const char *name)
+{
+	ReadOptions r = {.encoding = -1};
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < c->nread; i++) {
+			const ReadOptions *o = &c->read[i].opt;
+			if (strcmp(c->read[i].name, pass ? name : "") != 0)
+				continue;
+			r.delimiter = o->delimiter ? o->delimiter : r.delimiter;
+			r.decimal = o->decimal ? o->decimal : r.decimal;
+			r.encoding = o->encoding >= 0 ? o->encoding : r.encoding;
+			r.header_row = o->header_row ? o->header_row : r.header_row;
+			r.comment = o->comment ? o->comment : r.comment;
+			r.currency = o->currency ? o->currency : r.currency;
+		}
+	return r;
+}
+
+/* ---- [tables] and [sql] */
+
+static bool sql_name(Str s)
+{
+	if (!s.n || s.n > 64 || (s.p[0] >= '0' && s.p[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < s.n; i++) {
+		char ch = s.p[i];
+		if (!(ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
+			return false;
+	}
+	return true;
+}
+
+bool config_set_table(SetArgs *a)
+{
+	Config *c = a->c;
+	Str key = a->key;
+	const char *v = a->v;
+	if (!*v || strchr(v, '/'))
+		return false;
+	for (size_t i = 0; i < c->ntables; i++)
+		if (str_eq(key, c->tables[i].name))
+			return buf_puts(a->why, "the table is defined twice"), false;
+	c->tables = xrealloc(c->tables, (c->ntables + 1) * sizeof *c->tables);
+	c->tables[c->ntables++] = (TableDef){config_keep(c, xstrndup(key.p, key.n)), config_keep(c, xstrdup(v))};
+	return true;
+}
+
+bool config_set_sql(SetArgs *a)
+{
+	int src = 0;
+	while (!str_eq(a->key, source_defs[src].name))	/* the settings table matched a source */
+		src++;
+	const SqlDef *map = a->map;
+	SqlDef *d = &a->c->sql[src];
+	free(d->off), free(d->line), free(d->col);
+	*d = *map;
+	d->text = config_keep(a->c, xstrndup(a->raw.p, a->raw.n));
+	size_t n = map->nlines * sizeof *map->off;
+	d->off = memcpy(xmalloc(n), map->off, n);
+	d->line = memcpy(xmalloc(n), map->line, n);
+	d->col = memcpy(xmalloc(n), map->col, n);
+	return true;
+}
+
+/* ---- [categories] */
+
+static const struct {
+	const char *name;
+	CatKind kind;
+} maps[] = {
+	{"order_status", CAT_ORDER_STATUS}, {"payment_method", CAT_PAY_METHOD}, {"payment_status", CAT_PAY_STATUS},
+	{"ticket_status", CAT_TICKET_STATUS}, {"device", CAT_DEVICE},
+};
+
+/* The map of "MAP.LABEL", -1 if none; *label the rest. */
+static int map_of(Str key, Str *label)
+{
+	const char *dot = memchr(key.p, '.', key.n);
+	for (size_t i = 0; dot && i < sizeof maps / sizeof *maps; i++)
+		if (str_eq(str_make(key.p, (size_t)(dot - key.p)), maps[i].name)) {
+			*label = str_make(dot + 1, key.n - (size_t)(dot + 1 - key.p));
+			return (int)maps[i].kind;
+		}
+	return -1;
+}
+
+bool config_set_words(SetArgs *a)
+{
+	Config *c = a->c;
+	Str l;
+	int kind = map_of(a->key, &l);
+	char *label = config_unquote(l);
+	if (!*label) {
+		free(label);
+		return buf_puts(a->why, "the label is missing after the map's name"), false;
+	}
+	const char *kept = config_keep(c, clean_category_label((CatKind)kind, label));
+	free(label);
+	char **words;
+	size_t n;
+	if (!config_list(a->raw, &words, &n, a->why))
+		return false;
+	Buf k = {0};
+	for (size_t i = 0; i < n; i++) {
+		clean_category_key(str_make(words[i], strlen(words[i])), &k);
+		free(words[i]);
+		c->words[kind] = xrealloc(c->words[kind], (c->nwords[kind] + 1) * sizeof *c->words[kind]);
+		c->words[kind][c->nwords[kind]++] = (CatWord){config_keep(c, xstrndup(k.p ? k.p : "", k.len)), kept};
+	}
+	free(words);
+	buf_free(&k);
+	return true;
+}
+
+/* ---- [currency] */
+
+/* A rate: a positive decimal number, at most 9 digits after the point, below 10^9. */
+static bool parse_rate(const char *v, int64_t *nanos)
+{
+	int64_t units = 0, frac = 0;
+	int nd = 0, nf = 0;
+	const char *p = v;
+	for (; *p >= '0' && *p <= '9' && nd < 9; p++, nd++)
+		units = units * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9' && nf < 9; p++, nf++)
+			frac = frac * 10 + (*p - '0');
+	if (*p || (!nd && !nf))
+		return false;
+	for (int i = nf; i < 9; i++)
+		frac *= 10;
+	*nanos = units * 1000000000 + frac;
+	return *nanos > 0;
+}
+
+static bool add_rate(Config *c, const char *code, const char *v, Buf *err)
+{
+	int64_t nanos;
+	if (!parse_rate(v, &nanos))
+		return buf_printf(err, "the rate of %s is a positive number such as 0.92", code), false;
+	for (size_t i = 0; i < c->nrates; i++)
+		if (strcmp(c->rates[i].code, code) == 0)
+			return c->rates[i].nanos = nanos, true;
+	if (c->nrates == 65535)
+		return buf_puts(err, "at most 65535 rates"), false;
+	c->rates = xrealloc(c->rates, (c->nrates + 1) * sizeof *c->rates);
+	Rate *r = &c->rates[c->nrates++];
+	memcpy(r->code, code, 4);
+	r->nanos = nanos;
+	return true;
+}
+
+/* A rates file: lines "CODE,rate"; a first line that is not one is a header; # starts a comment. */
+static bool load_rates(Config *c, const char *path, Buf *err)
+{
+	Buf text = {0}, why = {0};
+	bool ok = file_read(path, &text, &why);
+	if (!ok)
+		buf_printf(err, "cannot read the rates file %s", path);
+	unsigned lineno = 0;
+	for (const char *p = text.p ? buf_cstr(&text) : ""; ok && *p;) {
+		size_t len = strcspn(p, "\n");
+		Str line = str_trim(str_make(p, len));
+		p += len + (p[len] == '\n');
+		lineno++;
+		const char *comma = line.n ? memchr(line.p, ',', line.n) : NULL;
+		if (!line.n || line.p[0] == '#')
+			continue;
+		char *name = comma ? config_unquote(str_make(line.p, (size_t)(comma - line.p))) : NULL;
+		char *rate = comma ? config_unquote(str_make(comma + 1, line.n - (size_t)(comma + 1 - line.p))) : NULL;
+		char code[4];
+		if (name && currency_code(name, code))
+			ok = add_rate(c, code, rate, err);
+		else if (lineno > 1)
+			ok = false, buf_puts(err, "a line of the rates file is CODE,rate");
+		if (!ok)
+			buf_printf(err, " (%s:%u)", path, lineno);
+		free(name), free(rate);
+	}
+	buf_free(&text);
+	buf_free(&why);
+	return ok;
+}
+
+bool config_set_currency(SetArgs *a)
+{
+	Config *c = a->c;
+	Str key = a->key;
+	const char *v = a->v;
+	Buf *err = a->why;
+	char code[4];
+	if (str_eq(key, "base")) {
+		if (!currency_code(v, code))
+			return false;
+		memcpy(c->base_currency, code, 4);
+		return true;
+	}
+	if (str_eq(key, "rates_file"))
+		return *v && load_rates(c, config_path(c, a->file, v), err);
+	char *k = xstrndup(key.p, key.n);
+	currency_code(k, code);	/* the settings table matched a code */
+	free(k);
+	return add_rate(c, code, v, err);
+}
+
+int config_rate(const Config *c, const char *code)
+{
+	if (strcmp(code, c->base_currency) == 0)
+		return 0;
+	for (size_t i = 0; i < c->nrates; i++)
+		if (strcmp(c->rates[i].code, code) == 0)
+			return (int)i + 1;
+	return -1;
+}
+
+/* ---- [s3] */
+
+bool config_set_s3(SetArgs *a)
+{
+	Config *c = a->c;
+	Str key = a->key;
+	const char *v = a->v;
+	long n;
+	if (str_eq(key, "region") && *v)
+		c->s3_region = config_keep(c, xstrdup(v));
+	else if (str_eq(key, "endpoint") && (strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0))
+		c->s3_endpoint = config_keep(c, xstrdup(v));
+	else if ((str_eq(key, "timeout") || str_eq(key, "connect_timeout")) && whole_number(v, 1, 86400, &n))
+		*(str_eq(key, "timeout") ? &c->s3_timeout : &c->s3_connect_timeout) = n;
+	else
+		return false;
+	return true;
+}
+
+bool config_key_matches(const char *pattern, Str key)
+{
+	Str label;
+	char code[4], k[8];
+	if (strcmp(pattern, "MAP.LABEL") == 0)
+		return map_of(key, &label) >= 0;
+	if (strcmp(pattern, "TABLE") == 0)
+		return sql_name(key);
+	snprintf(k, sizeof k, "%.*s", (int)(key.n < 7 ? key.n : 7), key.p);
+	return strcmp(pattern, "CODE") == 0 && key.n == 3 && currency_code(k, code);
+}
+
+void config_input_free(Config *c)
+{
+	free(c->read);
+	free(c->tables);
+	free(c->rates);
+	for (int s = 0; s < SRC_COUNT; s++)
+		free(c->sql[s].off), free(c->sql[s].line), free(c->sql[s].col);
+	for (int k = 0; k < CAT_COUNT; k++)
+		free(c->words[k]);
+}

@@ -1,0 +1,153 @@
+/* s3.c — exports read from S3 or any S3-compatible store: one GET per file, signed with AWS
+ * Signature Version 4 by libcurl (CURLOPT_AWS_SIGV4), credentials from the environment. */
+#include "c360.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+
+#define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+bool s3_location(const char *data)
+{
+	return strncmp(data, "s3://", 5) == 0;
+}
+
+/* Percent-encodes s as a SigV4 canonical path does: all but A-Z a-z 0-9 - _ . ~ and /. */
+static void url_path(Buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("-_.~/", c))
+			buf_putc(b, (char)c);
+		else
+			buf_printf(b, "%%%02X", c);
+	}
+}
+
+/* The object's URL: path-style on a configured endpoint, else virtual-hosted on AWS. */
+static bool object_url(const Config *cfg, const char *region, const char *name, Buf *url, Buf *err)
+{
+	const char *bucket = cfg->data_dir + 5, *slash = strchr(bucket, '/');
+	size_t blen = slash ? (size_t)(slash - bucket) : strlen(bucket);
+	const char *endpoint = cfg->s3_endpoint ? cfg->s3_endpoint : env("AWS_ENDPOINT_URL_S3");
+	endpoint = endpoint ? endpoint : env("AWS_ENDPOINT_URL");
+	if (!blen || strspn(bucket, "abcdefghijklmnopqrstuvwxyz0123456789.-") < blen) {
+		buf_printf(err, "%s names no bucket (s3://BUCKET/PREFIX/)", cfg->data_dir);
+		return false;
+	}
+	if (endpoint) {
+		size_t n = strlen(endpoint);
+		buf_put(url, endpoint, n && endpoint[n - 1] == '/' ? n - 1 : n);
+		buf_printf(url, "/%.*s", (int)blen, bucket);
+	} else {
+		buf_printf(url, "https://%.*s.s3.%s.amazonaws.com", (int)blen, bucket, region);
+	}
+	buf_putc(url, '/');
+	const char *prefix = slash ? slash + 1 : "";
+	size_t plen = strlen(prefix);
+	while (plen && prefix[plen - 1] == '/')
+		plen--;
+	url_path(url, prefix, plen);
+	if (plen)
+		buf_putc(url, '/');
+	url_path(url, name, strlen(name));
+	return true;
+}
+
+static size_t on_data(char *p, size_t size, size_t n, void *ctx)
+{
+	buf_put(ctx, p, size * n);
+	return size * n;
+}
+
+/* The <Code> and <Message> of an S3 error body, if it has them. */
+static void s3_error_text(Buf *err, const Buf *body)
+{
+	static const char *const tags[] = {"Code", "Message"};
+	const char *text = body->p ? buf_cstr((Buf *)body) : "";
+	for (int k = 0; k < 2; k++) {
+		char open[16], close[16];
+		snprintf(open, sizeof open, "<%s>", tags[k]);
+		snprintf(close, sizeof close, "</%s>", tags[k]);
+		const char *a = strstr(text, open), *b = a ? strstr(a, close) : NULL;
+		if (b)
+			buf_printf(err, "%s%.*s", k ? ": " : " ", (int)(b - a - strlen(open)), a + strlen(open));
+	}
+}
+
+static CURL *s3_request(const Config *cfg, const char *url, const char *region, Buf *out, struct curl_slist **h)
+{
+	static bool ready;
+	if (!ready)
+		ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+	CURL *c = curl_easy_init();
+	if (!c)
+		return NULL;
+	char sigv4[96];
+	snprintf(sigv4, sizeof sigv4, "aws:amz:%s:s3", region);
+	*h = curl_slist_append(NULL, "x-amz-content-sha256: " EMPTY_SHA256);	/* S3 wants it signed */
+	if (env("AWS_SESSION_TOKEN")) {
+		Buf t = {0};
+		buf_printf(&t, "x-amz-security-token: %s", env("AWS_SESSION_TOKEN"));
+		*h = curl_slist_append(*h, buf_cstr(&t));
+		buf_free(&t);
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_AWS_SIGV4, sigv4);
+	curl_easy_setopt(c, CURLOPT_USERNAME, env("AWS_ACCESS_KEY_ID"));
+	curl_easy_setopt(c, CURLOPT_PASSWORD, env("AWS_SECRET_ACCESS_KEY"));
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, *h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, cfg->s3_connect_timeout ? cfg->s3_connect_timeout : 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, cfg->s3_timeout ? cfg->s3_timeout : 300L);
+	return c;
+}
+
+int s3_get(const Config *cfg, const char *name, Buf *out, Buf *err)
+{
+	if (!env("AWS_ACCESS_KEY_ID") || !env("AWS_SECRET_ACCESS_KEY")) {
+		buf_puts(err, "no credentials for S3: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+		return S3_ERROR;
+	}
+	const char *region = cfg->s3_region ? cfg->s3_region : env("AWS_REGION");
+	region = region ? region : env("AWS_DEFAULT_REGION");
+	region = region ? region : "us-east-1";
+	Buf url = {0};
+	if (!object_url(cfg, region, name, &url, err)) {
+		buf_free(&url);
+		return S3_ERROR;
+	}
+	struct curl_slist *headers = NULL;
+	CURL *c = s3_request(cfg, buf_cstr(&url), region, out, &headers);
+	CURLcode rc = c ? curl_easy_perform(c) : CURLE_FAILED_INIT;
+	long status = 0;
+	if (c)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	int result = rc == CURLE_OK && status == 200 ? S3_OK : rc == CURLE_OK && status == 404 ? S3_MISSING : S3_ERROR;
+	if (rc == CURLE_OPERATION_TIMEDOUT)
+		buf_printf(err, "%s: no answer within the time allowed ([s3] timeout = %ld, connect_timeout = %ld seconds)",
+			   url.p, cfg->s3_timeout ? cfg->s3_timeout : 300L,
+			   cfg->s3_connect_timeout ? cfg->s3_connect_timeout : 10L);
+	else if (rc != CURLE_OK)
+		buf_printf(err, "%s: %s", url.p, curl_easy_strerror(rc));
+	else if (result == S3_ERROR) {
+		buf_printf(err, "%s: HTTP %ld", url.p, status);
+		s3_error_text(err, out);
+	}
+	if (result != S3_OK)
+		out->len = 0;
+	curl_slist_free_all(headers);
+	if (c)
+		curl_easy_cleanup(c);
+	buf_free(&url);
+	return result;
+}

@@ -1,0 +1,351 @@
+/* sqlmap.c — sources defined by SQL: the [tables] files loaded into an in-memory SQLite
+ * database (each row keeping its file and line in _file and _line), and each [sql] SELECT
+ * read as its source's records, through the same table rules as a file. */
+#include "c360.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <strings.h>
+
+struct SqlMap {
+	sqlite3 *db;
+	Silver *s;
+};
+
+static void quote_name(Buf *b, const char *s, size_t n)
+{
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			buf_putc(b, '"');
+		buf_putc(b, s[i]);
+	}
+	buf_putc(b, '"');
+}
+
+/* ---- a file as a table: _file, _line, then its header's columns as text */
+
+typedef struct {
+	SqlMap *m;
+	RawTable *t;
+	sqlite3_stmt *insert;
+	uint32_t ncols;
+	bool header;
+} Loader;
+
+/* The table's columns: the header's names, trimmed ("column_N" when empty), a repeated name
+ * (SQLite compares them without case) numbered. */
+static void create_table(Loader *l, const Record *r)
+{
+	Buf sql = {0}, ins = {0};
+	char **names = xcalloc(r->nfields + 1, sizeof *names);
+	buf_puts(&sql, "CREATE TABLE ");
+	quote_name(&sql, l->t->def->name, strlen(l->t->def->name));
+	buf_puts(&sql, " (\"_file\" TEXT, \"_line\" INTEGER");
+	for (uint32_t i = 0; i < r->nfields; i++) {
+		Str f = str_trim(r->fields[i]);
+		Buf base = {0}, name = {0};
+		if (f.n)
+			buf_put(&base, f.p, f.n);
+		else
+			buf_printf(&base, "column_%u", i + 1);
+		for (unsigned k = 1;; k++) {
+			name.len = 0;
+			buf_puts(&name, buf_cstr(&base));
+			if (k > 1)
+				buf_printf(&name, "_%u", k);
+			bool taken = strcasecmp(buf_cstr(&name), "_file") == 0 || strcasecmp(name.p, "_line") == 0;
+			for (uint32_t j = 0; j < i && !taken; j++)
+				taken = strcasecmp(names[j], name.p) == 0;
+			if (!taken)
+				break;
+		}
+		buf_free(&base);
+		names[i] = (char *)buf_cstr(&name);
+		buf_puts(&sql, ", ");
+		quote_name(&sql, name.p, name.len);
+		buf_puts(&sql, " TEXT");
+	}
+	buf_puts(&sql, ")");
+	buf_puts(&ins, "INSERT INTO ");
+	quote_name(&ins, l->t->def->name, strlen(l->t->def->name));
+	buf_puts(&ins, " VALUES (?, ?");
+	for (uint32_t i = 0; i < r->nfields; i++)
+		buf_puts(&ins, ", ?");
+	buf_puts(&ins, ")");
+	if (sqlite3_exec(l->m->db, buf_cstr(&sql), NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(l->m->db, buf_cstr(&ins), -1, &l->insert, NULL) != SQLITE_OK)
+		diag(&l->t->diags, D_READ_ERROR, r->line, 0, sqlite3_errmsg(l->m->db), NULL, 0);
+	l->ncols = r->nfields;
+	for (uint32_t i = 0; i < r->nfields; i++)
+		free(names[i]);
+	free(names);
+	buf_free(&sql);
+	buf_free(&ins);
+}
+
+static void raw_quarantine(RawTable *t, const Record *r)
+{
+	t->quarantine = xrealloc(t->quarantine, (t->nquarantine + 1) * sizeof *t->quarantine);
+	t->quarantine[t->nquarantine++] = (Quarantined){arena_strndup(&t->arena, r->raw.p, r->raw.n),
+							(uint32_t)r->raw.n, r->line, D_MALFORMED_ROW};
+	diag(&t->diags, D_MALFORMED_ROW, r->line, r->error_col,
+	     r->error == REC_UNTERMINATED ? "quoted field never closed" : "stray quote in a field", NULL, 0);
+}
+
+static void load_record(void *ctx, const Record *r)
+{
+	Loader *l = ctx;
+	if (!l->header) {
+		l->header = true;
+		create_table(l, r);
+		return;
+	}
+	l->t->rows_read++;
+	if (r->error || !l->insert) {
+		raw_quarantine(l->t, r);
+		return;
+	}
+	if (r->nfields != l->ncols)
+		diag(&l->t->diags, D_RAGGED_ROW, r->line, (r->nfields < l->ncols ? r->nfields : l->ncols) + 1,
+		     r->nfields < l->ncols ? "fewer fields than the header; padded with nulls"
+					   : "more fields than the header; the extra fields are not in the table", NULL, 0);
+	if (r->text)
+		diag(&l->t->diags, r->text & TEXT_NUL ? D_NUL_BYTE : D_INVALID_UTF8, r->line, r->text_col, "the row", NULL, 0);
+	sqlite3_reset(l->insert);
+	sqlite3_bind_text(l->insert, 1, l->t->path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(l->insert, 2, r->line);
+	for (uint32_t i = 0; i < l->ncols; i++)
+		if (i < r->nfields)
+			sqlite3_bind_text(l->insert, (int)i + 3, r->fields[i].p, (int)r->fields[i].n, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(l->insert, (int)i + 3);
+	if (sqlite3_step(l->insert) == SQLITE_DONE)
+		l->t->loaded++;
+	else
+		raw_quarantine(l->t, r);
+}
+
+void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
+{
+	ReadOptions o = config_read_options(m->s->cfg, t->def->name);
+	Loader l = {m, t, NULL, 0, false};
+	Ingest *ing = ingest_new(load_record, &l);
+	ingest_options(ing, input_prepare(in, &o, &t->diags), o.comment, o.header_row);
+	sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL);
+	ingest_feed(ing, in->data ? in->data : "", in->len);
+	ingest_finish(ing);
+	sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL);
+	t->present = true;
+	t->blank_lines = ingest_blank_lines(ing);
+	t->skipped_lines = ingest_skipped_lines(ing);
+	if (!l.header)
+		diag(&t->diags, D_NO_HEADER, 0, 0, "the file is empty: no header row", NULL, 0);
+	sqlite3_finalize(l.insert);
+	ingest_free(ing);
+}
+
+SqlMap *sqlmap_new(Silver *s)
+{
+	SqlMap *m = xcalloc(1, sizeof *m);
+	m->s = s;
+	if (sqlite3_open_v2(":memory:", &m->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		diag(&s->config_diags, D_SQL_ERROR, 0, 0, "SQLite cannot open a database in memory", NULL, 0);
+	s->nraw = s->cfg->ntables;
+	s->raw = xcalloc(s->nraw + 1, sizeof *s->raw);
+	for (size_t i = 0; i < s->nraw; i++) {
+		RawTable *t = &s->raw[i];
+		t->def = &s->cfg->tables[i];
+		t->path = path_join(s->cfg->data_dir, t->def->file);
+		t->diags.file = t->path;
+	}
+	return m;
+}
+
+SqlMap *sqlmap_open(Silver *s)
+{
+	SqlMap *m = sqlmap_new(s);
+	for (size_t i = 0; i < s->nraw; i++) {
+		Input in;
+		if (!input_open(s->cfg, s->raw[i].def->file, D_COUNT, &in, &s->raw[i].diags))
+			continue;
+		sqlmap_load(m, &s->raw[i], &in);
+		input_close(&in);
+	}
+	return m;
+}
+
+void sqlmap_close(SqlMap *m)
+{
+	if (!m)
+		return;
+	sqlite3_close(m->db);
+	free(m);
+}
+
+void raw_tables_free(Silver *s)
+{
+	for (size_t i = 0; i < s->nraw; i++) {
+		diag_free(&s->raw[i].diags);
+		arena_free(&s->raw[i].arena);
+		free(s->raw[i].quarantine);
+		free(s->raw[i].path);
+	}
+	free(s->raw);
+	s->raw = NULL, s->nraw = 0;
+}
+
+/* ---- a source from its SELECT */
+
+/* Where offset of the SQL text stands in the configuration file. */
+static void sql_where(const SqlDef *q, int offset, uint32_t *line, uint32_t *col)
+{
+	uint32_t k = 0, at = offset > 0 ? (uint32_t)offset : 0;
+	while (k + 1 < q->nlines && q->off[k + 1] <= at)
+		k++;
+	*line = q->line[k];
+	*col = q->col[k] + (at - q->off[k]);
+}
+
+/* A table named in "no such table: X" whose file is missing, or NULL. */
+static const RawTable *missing_table(const Silver *s, const char *msg)
+{
+	static const char prefix[] = "no such table: ";
+	if (strncmp(msg, prefix, sizeof prefix - 1) != 0)
+		return NULL;
+	const char *name = msg + sizeof prefix - 1;
+	name += strncmp(name, "main.", 5) == 0 ? 5 : 0;
+	for (size_t i = 0; i < s->nraw; i++)
+		if (!s->raw[i].present && strcasecmp(s->raw[i].def->name, name) == 0)
+			return &s->raw[i];
+	return NULL;
+}
+
+/* A SQL error: located in the configuration; a table whose file is missing leaves an optional
+ * source out as a missing file would. */
+static void sql_error(Silver *s, Source *src, const char *msg, int offset)
+{
+	const RawTable *t = missing_table(s, msg);
+	if (t && !src->def->required) {
+		src->path = xstrdup(t->path);
+		src->diags.file = src->path;
+		diag(&src->diags, D_OPTIONAL_MISSING, 0, 0, NULL, NULL, 0);
+		return;
+	}
+	uint32_t line, col;
+	sql_where(&s->cfg->sql[src->id], offset, &line, &col);
+	Buf b = {0};
+	buf_printf(&b, "[sql] %s: %s", src->def->name, msg);
+	if (t)
+		buf_printf(&b, " (its file %s is missing)", t->path);
+	diag(&s->config_diags, D_SQL_ERROR, line, col, buf_cstr(&b), NULL, 0);
+	buf_free(&b);
+}
+
+typedef struct {
+	int file, line;		/* the result's _file and _line columns, -1 if absent */
+	int ncols;		/* the result's other columns */
+	int *col;		/* their numbers in the result */
+	Str *fields;
+	Buf raw, *clean;
+	char *first_file;	/* the rows' _file while they agree */
+	bool mixed;
+} Result;
+
+/* The result's header: its columns but _file and _line. */
+static void result_header(Result *x, sqlite3_stmt *st, Source *src)
+{
+	int n = sqlite3_column_count(st);
+	x->file = x->line = -1;
+	x->col = xcalloc((size_t)n + 1, sizeof *x->col);
+	x->fields = xcalloc((size_t)n + 1, sizeof *x->fields);
+	x->clean = xcalloc((size_t)n + 1, sizeof *x->clean);
+	for (int i = 0; i < n; i++) {
+		const char *name = sqlite3_column_name(st, i);
+		if (strcasecmp(name, "_file") == 0)
+			x->file = i;
+		else if (strcasecmp(name, "_line") == 0)
+			x->line = i;
+		else
+			x->fields[x->ncols] = str_make(name, strlen(name)), x->col[x->ncols++] = i;
+	}
+	Record r = {.line = 0, .nfields = (uint32_t)x->ncols, .fields = x->fields};
+	silver_source_record(src, &r);
+}
+
+/* One result row as a record: its line from _line (else its number), its text as CSV. */
+static void result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t number)
+{
+	Record r = {.nfields = (uint32_t)x->ncols, .fields = x->fields, .line = number};
+	sqlite3_int64 line = x->line >= 0 ? sqlite3_column_int64(st, x->line) : 0;
+	if (line > 0 && line <= UINT32_MAX)
+		r.line = (uint32_t)line;
+	x->raw.len = 0;
+	for (int i = 0; i < x->ncols; i++) {
+		const char *v = (const char *)sqlite3_column_text(st, x->col[i]);
+		size_t n = v ? (size_t)sqlite3_column_bytes(st, x->col[i]) : 0;
+		unsigned t = utf8_sanitize(v ? v : "", n, &x->clean[i]);
+		if (t && !r.text)
+			r.text_col = (uint32_t)i + 1;
+		r.text |= t;
+		x->fields[i] = t ? str_make(x->clean[i].p, x->clean[i].len) : str_make(v ? v : "", n);
+		if (i)
+			buf_putc(&x->raw, ',');
+		csv_field(&x->raw, x->fields[i].p, x->fields[i].n);
+	}
+	r.raw = str_make(x->raw.p ? x->raw.p : "", x->raw.len);
+	const char *file = x->file >= 0 ? (const char *)sqlite3_column_text(st, x->file) : NULL;
+	if (!x->first_file && !x->mixed && file)
+		x->first_file = xstrdup(file);
+	x->mixed |= !file || (x->first_file && strcmp(file, x->first_file) != 0);
+	silver_source_record(src, &r);
+}
+
+/* Problems are named by the rows' one file, else by the source's SQL. */
+static void result_end(Result *x, Source *src)
+{
+	Buf name = {0};
+	if (x->first_file && !x->mixed)
+		buf_puts(&name, x->first_file);
+	else
+		buf_printf(&name, "[sql] %s", src->def->name);
+	src->path = (char *)buf_cstr(&name);
+	src->diags.file = src->path;
+	for (int i = 0; i < x->ncols; i++)
+		buf_free(&x->clean[i]);
+	free(x->clean), free(x->col), free(x->fields), free(x->first_file);
+	buf_free(&x->raw);
+}
+
+void sqlmap_source(SqlMap *m, Silver *s, Source *src)
+{
+	const SqlDef *q = &s->cfg->sql[src->id];
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	silver_source_free(src);
+	silver_source_setup(s, src, src->id);
+	src->sql = true;
+	if (sqlite3_prepare_v2(m->db, q->text, -1, &st, &tail) != SQLITE_OK) {
+		sql_error(s, src, sqlite3_errmsg(m->db), sqlite3_error_offset(m->db));
+		return;
+	}
+	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';' || *tail == '\r'))
+		tail++;
+	if (!st || !sqlite3_stmt_readonly(st) || (tail && *tail)) {
+		sql_error(s, src, "a source is one SELECT", st && tail && *tail ? (int)(tail - q->text) : 0);
+		sqlite3_finalize(st);
+		return;
+	}
+	Result x = {0};
+	result_header(&x, st, src);
+	uint32_t n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		result_row(&x, st, src, ++n);
+	if (rc != SQLITE_DONE)
+		sql_error(s, src, sqlite3_errmsg(m->db), -1);
+	result_end(&x, src);
+	sqlite3_finalize(st);
+	src->present = true;
+	silver_source_close(src);
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""examples.py — the KPIs of each examples/ fixture, computed from the vendor's files by their
+own meaning (not by c360's rules or output), for tests/exports.sh to compare with the build.
+
+Usage: examples.py EXAMPLE_DIR
+Prints "KPI VALUE" lines (as in gold/kpi_summary.csv) and "split METHOD,COUNT,SHARE,AMOUNT"
+lines (as in gold/payment_mode_split.csv)."""
+import csv
+import os
+import sys
+from decimal import Decimal as D, ROUND_HALF_UP
+
+CENT = D("0.01")
+
+
+def rows(path, encoding="utf-8", delimiter=",", skip_comments=False):
+    with open(path, encoding=encoding, newline="") as f:
+        lines = [l for l in f if not (skip_comments and (l.startswith("#") or not l.strip()))]
+    return list(csv.DictReader(lines, delimiter=delimiter))
+
+
+def money(x):
+    return str(D(x).quantize(CENT, ROUND_HALF_UP))
+
+
+def kpis(orders, payments=(), tickets=(), sessions=()):
+    """orders: (customer, amount or None, valid); payments: (method, success, amount);
+    tickets: (open,); sessions: (channel,)."""
+    valid = [(c, a) for c, a, ok in orders if ok and a is not None and a >= 0]
+    revenue = sum((a for _, a in valid), D(0))
+    per_customer = {}
+    for c, _ in valid:
+        per_customer[c] = per_customer.get(c, 0) + 1
+    out = {"valid_orders": str(len(valid)), "total_revenue": money(revenue),
+           "total_customers": str(len(per_customer))}
+    if valid:
+        out["average_order_value"] = money(revenue / len(valid))
+        repeat = sum(1 for n in per_customer.values() if n >= 2)
+        out["repeat_customer_pct"] = money(D(repeat) * 100 / len(per_customer))
+    if tickets:
+        out["open_tickets"] = str(sum(1 for (is_open,) in tickets if is_open))
+    if sessions:
+        for channel, name in (("Mobile", "mobile_session_pct"), ("Web", "web_session_pct")):
+            out[name] = money(D(sum(1 for (c,) in sessions if c == channel)) * 100 / len(sessions))
+    for k, v in out.items():
+        print(k, v)
+    ok = [(m, a) for m, success, a in payments if success]
+    for method in sorted({m for m, _ in ok}, key=lambda m: (-sum(1 for x, _ in ok if x == m), m)):
+        mine = [a for x, a in ok if x == method]
+        print("split %s,%d,%s,%s" % (method, len(mine), money(D(len(mine)) * 100 / len(ok)),
+                                     money(sum((a for a in mine if a >= 0), D(0)))))
+
+
+def shopify(d):
+    first = {}
+    for r in rows(os.path.join(d, "orders_export.csv")):
+        first.setdefault(r["Name"], r)	# an order's totals are on its first line item
+    methods = {"PayPal Express Checkout": "PayPal", "Shopify Payments": "Credit Card",
+               "Cash on Delivery (COD)": "Cash"}
+    orders = [(r["Email"].strip().lower(), D(r["Total"]) - D(r["Refunded Amount"] or "0"), r["Cancelled at"] == "")
+              for r in first.values()]
+    payments = [(methods[r["Payment Method"]], r["Financial Status"] in ("paid", "partially_refunded"), D(r["Total"]))
+                for r in first.values()]
+    kpis(orders, payments)
+
+
+def woocommerce(d):
+    def euro(x):	# French figures: "1.500" is fifteen hundred, "24,90" has cents
+        return D(x.replace(".", "").replace(",", "."))
+    orders = [(r["Customer"], euro(r["Net sales"]), r["Status"] not in ("Cancelled", "Refunded", "Failed"))
+              for r in rows(os.path.join(d, "orders.csv"), "cp1252", ";")]
+    kpis(orders)
+
+
+def stripe(d):
+    rates = {"eur": D(1), "usd": D("0.90"), "gbp": D("1.15")}	# the configuration's; JPY has none
+    charges = rows(os.path.join(d, "payments.csv"))
+    orders = [(r["Customer ID"], (D(r["Amount"]) - D(r["Amount Refunded"])) * rates[r["Currency"]]
+               if r["Currency"] in rates else None, r["Status"] == "Paid") for r in charges]
+    funding = {"credit": "Credit Card", "debit": "Debit Card", "prepaid": "Wallet"}
+    payments = [(funding.get(r["Card Funding"], "Unknown"), r["Status"] == "Paid", D(r["Converted Amount"]))
+                for r in charges]
+    kpis(orders, payments)
+
+
+def zendesk(d):
+    orders = [(r["customer_id"], D(r["amount"]), r["status"] != "cancelled") for r in rows(os.path.join(d, "orders.csv"))]
+    shop_id = {u["id"]: u["external_id"] for u in rows(os.path.join(d, "users.csv"))}
+    tickets = [(t["Status"] not in ("Solved", "Closed"),) for t in rows(os.path.join(d, "tickets.csv"))
+               if shop_id.get(t["Requester id"])]	# a guest's ticket has no customer
+    kpis(orders, tickets=tickets)
+
+
+def ga_sessions(d):
+    orders = [(r["customer_id"], D(r["amount"]), True) for r in rows(os.path.join(d, "orders.csv"))]
+    channel = {"Android": "Mobile", "iOS": "Mobile", "Windows": "Web", "Macintosh": "Web", "Linux": "Web",
+               "Chrome OS": "Web"}
+    sessions = [(channel.get(s["Operating system"], "Other"),)
+                for s in rows(os.path.join(d, "ga_sessions.csv"), "utf-16", "\t", skip_comments=True) if s["User ID"]]
+    kpis(orders, sessions=sessions)
+
+
+def olist(d):
+    person = {c["customer_id"]: c["customer_unique_id"] for c in rows(os.path.join(d, "olist_customers_dataset.csv"))}
+    total = {}
+    for i in rows(os.path.join(d, "olist_order_items_dataset.csv")):
+        total[i["order_id"]] = total.get(i["order_id"], D(0)) + D(i["price"]) + D(i["freight_value"])
+    order = {o["order_id"]: o for o in rows(os.path.join(d, "olist_orders_dataset.csv"))}
+    failed = ("canceled", "unavailable")
+    orders = [(person[o["customer_id"]], total.get(o["order_id"]), o["order_status"] not in failed)
+              for o in order.values()]
+    kinds = {"credit_card": "Credit Card", "debit_card": "Debit Card", "voucher": "Voucher", "boleto": "Boleto"}
+    payments = [(kinds.get(p["payment_type"], "Unknown"), order[p["order_id"]]["order_status"] not in failed,
+                 D(p["payment_value"])) for p in rows(os.path.join(d, "olist_order_payments_dataset.csv"))]
+    tickets = [(r["review_answer_timestamp"] == "",) for r in rows(os.path.join(d, "olist_order_reviews_dataset.csv"))
+               if int(r["review_score"]) <= 2]
+    kpis(orders, payments, tickets)
+
+
+example = sys.argv[1].rstrip("/")
+{"shopify": shopify, "woocommerce": woocommerce, "stripe": stripe, "zendesk": zendesk, "ga-sessions": ga_sessions,
+ "olist": olist}[os.path.basename(example)](example)

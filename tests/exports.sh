@@ -1,0 +1,130 @@
+#!/bin/sh
+# exports.sh — real exports by configuration: reader options, broken optional sources, bad
+# configurations, SQL sources, S3 input, and the examples/ built with --config alone.
+# Needs no shared data. Usage: tests/exports.sh   (C360 names the binary)
+set -u
+. tests/lib.sh
+
+# err_says TEXT, file_says FILE TEXT: as err_has and file_has, for text with [ ] ( ) and dots.
+err_says() { if grep -qF -- "$1" "$T/err"; then pass; else fail "stderr lacks \"$1\": $(head -3 "$T/err")"; fi; }
+file_says() { if grep -qF -- "$2" "$1"; then pass; else fail "$1 lacks \"$2\""; fi; }
+kpi() { grep "^$2," "$1/gold/kpi_summary.csv" | cut -d, -f2; }	# kpi SITE NAME
+want_kpi() {	# want_kpi SITE NAME VALUE
+	got=$(kpi "$1" "$2")
+	if [ "$got" = "$3" ]; then pass; else fail "$1: $2 is $got, want $3"; fi
+}
+
+# ---- a semicolon file with decimal commas reads by itself (the delimiter is found and said)
+mkdir -p "$T/semi"
+printf 'customer_id,name\n1,Ann\n2,Bob\n' >"$T/semi/customers.csv"
+printf 'order_id;customer_id;order_date;amount;status\no1;1;2022-01-01;"1.500,00";complete\no2;2;2022-01-02;12,50;complete\no3;2;2022-01-03;"2,000";complete\n' \
+	>"$T/semi/orders.csv"
+run 0 build --data "$T/semi" --out "$T/s"
+err_says "orders.csv: note: read as semicolon-separated (found in the header line)"
+err_says "orders.csv: note: 1 amounts written like 1,500 or 1.500 read with a decimal comma: 0 values show a decimal point, 2 a decimal comma"
+want_kpi "$T/s" total_revenue 1514.50	# 1500.00 + 12.50 + 2.00, by hand
+want_kpi "$T/s" valid_orders 3
+
+# ---- a broken optional source is left out with a warning; its sections say why
+printf 'pay,customer_id\n1,1\n' >"$T/semi/payments.csv"
+run 0 build --data "$T/semi" --out "$T/s"
+err_says 'payments.csv:1: warning: required column "payment_id" missing; this optional source is left out'
+file_says "$T/s/index.html" "No payment data: payments.csv was left out: a column it needs is missing."
+file_says "$T/s/index.html" "No session data: web_activities.csv is missing."
+file_says "$T/s/gold/data_quality.csv" "payments,status,,left out,payments.csv"
+want_kpi "$T/s" total_revenue 1514.50
+run 0 render --gold "$T/s/gold" --out "$T/r"	# the status reads back
+diff -r -x .c360-inputs "$T/s" "$T/r" >/dev/null && pass || fail "the render of a build with a source left out differs"
+printf 'order_id;amount\n' >"$T/semi/orders.csv"	# a required source is not left out
+run 1 build --data "$T/semi" --out "$T/s"
+err_says 'orders.csv:1: error: required column "customer_id" missing'
+
+# ---- bad configurations name the file, line and column
+bad_conf() {	# bad_conf TEXT EXPECTED
+	printf "$1" >"$T/bad.conf"
+	run 1 build --data "$T/semi" --config "$T/bad.conf" --out "$T/s"
+	err_says "$2"
+}
+bad_conf '[read]\norders.delimiter = x\n' "bad.conf:2:20: error: orders.delimiter: this value is not valid; expected , ; | tab or auto"
+bad_conf '# categories\n[categories]\nstatus.Completed = ok\n' \
+	'bad.conf:3:1: error: unknown key "status.Completed"; a key here is MAP.LABEL: words read as LABEL, separated by commas; MAP: order_status, payment_method,'
+bad_conf '[columns]\norders.order_id = "Order #\n' "bad.conf:2:19: error: orders.order_id: this value is not valid; expected more header names for it, separated by commas, e.g. customers.email = mail (a quote is never closed)"
+bad_conf '[currency]\nbase = EURO\n' "bad.conf:2:8: error: base: this value is not valid; expected the three-letter code"
+bad_conf '[sql]\norders =\n  SELECT nosuch FROM nowhere\n' "bad.conf:3:3: error: [sql] orders: no such table: nowhere"
+
+# ---- examples/: each builds with --config alone, and its KPIs are the ones tests/examples.py
+# works out from the vendor's files by their own meaning
+if command -v python3 >/dev/null; then
+	for dir in examples/*/; do
+		name=$(basename "$dir")
+		( cd "$T" && $C360 build --config "$OLDPWD/$dir/c360.conf" --out "$T/ex-$name" ) >"$T/out" 2>"$T/err" &&
+			pass || fail "example $name: $(grep error "$T/err" | head -3)"
+		python3 tests/examples.py "$dir" >"$T/want" || fail "examples.py $name"
+		while read -r k v; do
+			if [ "$k" = split ]; then
+				grep -qxF -- "$v" "$T/ex-$name/gold/payment_mode_split.csv" && pass ||
+					fail "example $name: payment_mode_split.csv lacks $v"
+			else
+				want_kpi "$T/ex-$name" "$k" "$v"
+			fi
+		done <"$T/want"
+		[ "$(grep -c '^split ' "$T/want")" = "$(($(wc -l <"$T/ex-$name/gold/payment_mode_split.csv") - 1))" ] && pass ||
+			fail "example $name: payment methods differ"
+	done
+	run 0 render --config examples/shopify/c360.conf --gold "$T/ex-shopify/gold" --out "$T/ex-shopify-again"
+	diff -r -x .c360-inputs "$T/ex-shopify" "$T/ex-shopify-again" >/dev/null && pass ||
+		fail "the render of the Shopify example's gold (SQL tables in it) differs from its build"
+else
+	echo "exports: examples skipped: no python3 to work out their KPIs"
+fi
+
+# ---- S3: a local S3-compatible server that verifies the SigV4 signature (tests/s3server.py)
+s3_files() {	# s3_files DIR: a customers and orders export, the orders under a name with a space
+	mkdir -p "$1"
+	printf 'customer_id,name\n1,Ann\n2,Bob\n' >"$1/customers.csv"
+	printf 'order_id,customer_id,order_date,amount,status\no1,1,2022-01-01,5.25,complete\no2,2,2022-01-02,4,complete\n' \
+		>"$1/orders 2022.csv"
+}
+if command -v python3 >/dev/null; then
+	s3_files "$T/s3/bkt/exports/2022-01"
+	s3_files "$T/s3/bkt/slow"
+	SLOW=5 LIFETIME=120 python3 tests/s3server.py "$T/s3" AKIDEXAMPLE 'wJalr/K7+EXAMPLEKEY' tok-123 >"$T/s3port" \
+		2>"$T/s3log" &
+	s3pid=$!
+	trap 'kill $s3pid 2>/dev/null; rm -rf "$T"' EXIT
+	i=0
+	while [ ! -s "$T/s3port" ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
+	port=$(head -1 "$T/s3port")
+	export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY='wJalr/K7+EXAMPLEKEY' AWS_SESSION_TOKEN=tok-123
+	printf '[files]\norders = "orders 2022.csv"\n' >"$T/s3.conf"
+	AWS_ENDPOINT_URL=http://127.0.0.1:$port run 0 build --data s3://bkt/exports/2022-01/ --config "$T/s3.conf" \
+		--out "$T/s3site"
+	want_kpi "$T/s3site" total_revenue 9.25
+	grep -q 'GET /bkt/exports/2022-01/orders%202022.csv HTTP/1.1" 200' "$T/s3log" && pass || fail "the key is encoded"
+	# the data location, region and endpoint from the configuration
+	printf 'data = s3://bkt/exports/2022-01\n[files]\norders = "orders 2022.csv"\n[s3]\nregion = eu-west-3\nendpoint = http://127.0.0.1:%s/\n' \
+		"$port" >"$T/s3b.conf"
+	run 0 build --config "$T/s3b.conf" --out "$T/s3site"
+	want_kpi "$T/s3site" valid_orders 2
+	AWS_SECRET_ACCESS_KEY=wrong run 1 build --config "$T/s3b.conf" --out "$T/s3site"
+	err_says "s3://bkt/exports/2022-01/customers.csv: error: cannot read: http://127.0.0.1:$port/bkt/exports/2022-01/customers.csv: HTTP 403 SignatureDoesNotMatch"
+	AWS_ACCESS_KEY_ID=AKIDOTHER run 1 build --config "$T/s3b.conf" --out "$T/s3site"
+	err_says "HTTP 403 InvalidAccessKeyId"
+	AWS_SESSION_TOKEN= run 1 build --config "$T/s3b.conf" --out "$T/s3site"
+	err_says "HTTP 403"
+	AWS_ACCESS_KEY_ID= run 1 build --config "$T/s3b.conf" --out "$T/s3site"
+	err_says "no credentials for S3: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+	run 1 build --config "$T/s3b.conf" --data s3://bkt/nosuch/ --out "$T/s3site"
+	err_says "s3://bkt/nosuch/customers.csv: error: required file missing"
+	err_says "s3://bkt/nosuch/payments.csv: warning: optional file missing"
+	printf '[files]\norders = "orders 2022.csv"\n[s3]\ntimeout = 1\nendpoint = http://127.0.0.1:%s\n' "$port" >"$T/slow.conf"
+	run 1 build --config "$T/slow.conf" --data s3://bkt/slow/ --out "$T/s3site"
+	err_says "s3://bkt/slow/customers.csv: error: cannot read: http://127.0.0.1:$port/bkt/slow/customers.csv: no answer within the time allowed ([s3] timeout = 1"
+	[ -d "$T/s3site" ] && [ "$(kpi "$T/s3site" valid_orders)" = 2 ] && pass || fail "a failed S3 read changed the site"
+	kill $s3pid
+	unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+else
+	echo "exports: S3 skipped: no python3 for the test server"
+fi
+
+finish exports

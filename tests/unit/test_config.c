@@ -1,0 +1,460 @@
+/* test_config.c — the configuration of real exports: quoted header names, aliases that win,
+ * a header feeding two columns, category words, reader options, currencies, [sql] text. */
+#include "harness.h"
+
+/* Loads text as a configuration file; the errors land in err. */
+static bool load(Config *cfg, const char *text, Buf *err)
+{
+	FILE *f = fopen("build/test_config.conf", "w");
+	fputs(text, f);
+	fclose(f);
+	*cfg = test_config();
+	err->len = 0;
+	return config_load(cfg, "build/test_config.conf", err);
+}
+
+static void test_lists_and_quotes(void **state)
+{
+	(void)state;
+	static const struct { const char *in; const char *want[4]; bool ok; } cases[] = {
+		{"a, b ,c", {"a", "b", "c"}, true},
+		{"\"Order #\", \"Total, incl. tax\"", {"Order #", "Total, incl. tax"}, true},
+		{"\"say \"\"hi\"\"\"", {"say \"hi\""}, true},
+		{"one", {"one"}, true},
+		{"\"open", {NULL}, false},
+		{"a,,b", {NULL}, false},
+		{"\"a\" b", {NULL}, false},
+	};
+	Buf err = {0};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		char **items;
+		size_t n;
+		bool ok = config_list(S(cases[i].in), &items, &n, &err);
+		CHECK(ok == cases[i].ok, "config_list(%s) ok %d", cases[i].in, ok);
+		for (size_t k = 0; ok && k < n; k++) {
+			CHECK(cases[i].want[k] && strcmp(items[k], cases[i].want[k]) == 0, "%s: item %zu is [%s]",
+			      cases[i].in, k, items[k]);
+			free(items[k]);
+		}
+		if (ok)
+			free(items);
+	}
+	buf_free(&err);
+}
+
+/* "Order #" is a name, not a comment; an alias wins over the native name; one header (the
+ * e-mail) feeds the key and the e-mail column. */
+static void test_real_headers(void **state)
+{
+	(void)state;
+	Config cfg;
+	Buf err = {0};
+	CHECK(load(&cfg, "[columns]\norders.order_id = \"Order #\"   # Shopify's name\n"
+			 "orders.amount = Converted Amount\ncustomers.customer_id = Email\n", &err), "%s", buf_cstr(&err));
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"Email,name\nAnn@X.com,ann\n",
+		"Order #,customer_id,order_date,Amount,Converted Amount,status\n#1001,ann@x.com,2022-01-01,5,7.50,paid\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	const Source *cu = &s.src[SRC_CUSTOMERS], *or = &s.src[SRC_ORDERS];
+	CHECK(cu->field_of[CU_ID] == 0 && cu->field_of[CU_EMAIL] == 0, "Email feeds customer_id and email");
+	CHECK(strcmp(ROW(&cu->table, Customer, 0)->email, "ann@x.com") == 0, "the e-mail is cleaned");
+	CHECK(or->field_of[OR_ID] == 0, "\"Order #\" is the key");
+	CHECK(ROW(&or->table, Order, 0)->cents == 750, "the alias wins over the native Amount");
+	CHECK(or->diags.tally[D_COLUMN_SHADOWED].count == 1, "Amount is said to be ignored");
+	silver_free(&s);
+	config_free(&cfg);
+	buf_free(&err);
+}
+
+/* Words in any language, a new label, and a word that overrides a built-in one. */
+static void test_category_words(void **state)
+{
+	(void)state;
+	Config cfg;
+	Buf err = {0};
+	CHECK(load(&cfg, "[categories]\norder_status.completed = Concluído, \"Entregue\"\n"
+			 "order_status.Cancelled = approved\npayment_method.Boleto = boleto bancário\n"
+			 "payment_status.Failed = requires_payment_method\n", &err), "%s", buf_cstr(&err));
+	Dict d = {0};
+	Buf scratch = {0};
+	static const struct { CatKind kind; const char *in, *label; bool unknown; } cases[] = {
+		{CAT_ORDER_STATUS, "CONCLUÍDO", "Completed", false},
+		{CAT_ORDER_STATUS, "concluído", "Completed", false},
+		{CAT_ORDER_STATUS, "entregue", "Completed", false},
+		{CAT_ORDER_STATUS, "Approved", "Cancelled", false},	/* the configuration wins */
+		{CAT_ORDER_STATUS, "shipped", "Shipped", false},	/* built-ins stay */
+		{CAT_ORDER_STATUS, "concluido", "Concluido", true},	/* no accent: another word */
+		{CAT_PAY_METHOD, "Boleto Bancário", "Boleto", false},
+		{CAT_PAY_STATUS, "requires_payment_method", "Failed", false},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		dict_free(&d);
+		clean_category_init(&d, cases[i].kind);
+		bool unknown;
+		uint32_t v = clean_category(&d, cases[i].kind, cfg.words[cases[i].kind], cfg.nwords[cases[i].kind],
+					    S(cases[i].in), &scratch, &unknown);
+		CHECK(strcmp(d.label[v], cases[i].label) == 0 && unknown == cases[i].unknown, "%s -> %s (unknown %d)",
+		      cases[i].in, d.label[v], unknown);
+	}
+	dict_free(&d);
+	buf_free(&scratch);
+	config_free(&cfg);
+	buf_free(&err);
+}
+
+static void test_read_options(void **state)
+{
+	(void)state;
+	Config cfg;
+	Buf err = {0};
+	CHECK(load(&cfg, "[read]\ndecimal = ,\nencoding = windows-1252\norders.delimiter = ;\norders.decimal = .\n"
+			 "orders.comment = \"#\"\npaypal.header_row = 3\npaypal.delimiter = tab\npaypal.currency = brl\n",
+		   &err), "%s", buf_cstr(&err));
+	ReadOptions o = config_read_options(&cfg, "orders");
+	CHECK(o.delimiter == ';' && o.decimal == '.' && o.encoding == ENC_CP1252 && strcmp(o.comment, "#") == 0,
+	      "orders: its own options over everyone's");
+	o = config_read_options(&cfg, "paypal");
+	CHECK(o.delimiter == '\t' && o.decimal == ',' && o.header_row == 3 && strcmp(o.currency, "BRL") == 0 &&
+	      !o.comment, "paypal");
+	o = config_read_options(&cfg, "customers");
+	CHECK(o.delimiter == 0 && o.decimal == ',' && o.header_row == 0, "customers: everyone's");
+	config_free(&cfg);
+	buf_free(&err);
+}
+
+static void test_currency(void **state)
+{
+	(void)state;
+	Config cfg;
+	Buf err = {0};
+	FILE *f = fopen("build/test_rates.csv", "w");
+	fputs("currency,rate\nGBP,1.17\n# a comment\n\"INR\",0.011\n", f);
+	fclose(f);
+	CHECK(load(&cfg, "[currency]\nbase = eur\nUSD = 0.92\nrates_file = test_rates.csv\n", &err), "%s",
+	      buf_cstr(&err));
+	CHECK(strcmp(cfg.base_currency, "EUR") == 0, "base");
+	CHECK(config_rate(&cfg, "EUR") == 0, "the base is worth itself");
+	int k = config_rate(&cfg, "USD");
+	CHECK(k > 0 && cfg.rates[k - 1].nanos == 920000000, "USD");
+	k = config_rate(&cfg, "GBP");
+	CHECK(k > 0 && cfg.rates[k - 1].nanos == 1170000000, "GBP from the file");
+	k = config_rate(&cfg, "INR");
+	CHECK(k > 0 && cfg.rates[k - 1].nanos == 11000000, "INR from the file");
+	CHECK(config_rate(&cfg, "JPY") < 0, "no rate for JPY");
+	config_free(&cfg);
+	buf_free(&err);
+}
+
+static int64_t order_cents(Silver *s, const char *id)
+{
+	const RowHead *h = row_by_id(s, SRC_ORDERS, id);
+	return h ? ((const Order *)h)->cents : -1;
+}
+
+/* "1,500" is read with the separator the file's other amounts show, else the configured one,
+ * else a point; a value that shows its own separator keeps it. A note says so, unless the file
+ * shows decimal points only. */
+static void test_decimal_by_evidence(void **state)
+{
+	(void)state;
+	static const struct { const char *conf, *amounts[3]; int64_t want[3]; bool note; } cases[] = {
+		{"", {"12,50", "1.500", "1,500"}, {1250, 150000, 150}, true},	/* a comma shows: 1.500 is 1500 */
+		{"", {"12.50", "1,500", "1.500"}, {1250, 150000, 150}, false},	/* a point shows */
+		{"", {"1,500", "2,000", "7"}, {150000, 200000, 700}, true},	/* none: a point */
+		{"[read]\ndecimal = ,\n", {"1,500", "2.000", "7"}, {150, 200000, 700}, false},	/* configured: nothing to say */
+		{"[read]\norders.decimal = ,\n", {"12.50", "1.500,5", "-0,5"}, {AMOUNT_NULL, 150050, -50}, false},
+		{"[read]\ncustomers.decimal = ,\n", {"1,500", "12.50", "7"}, {150000, 1250, 700}, false},	/* not orders' */
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Config cfg;
+		Buf err = {0}, orders = {0};
+		CHECK(load(&cfg, cases[i].conf, &err), "%s", buf_cstr(&err));
+		buf_puts(&orders, "order_id,customer_id,order_date,amount,status\n");
+		for (int k = 0; k < 3; k++)
+			buf_printf(&orders, "o%d,1,2022-01-01,\"%s\",paid\n", k, cases[i].amounts[k]);
+		const char *text[SRC_COUNT] = {"customer_id\n1\n", buf_cstr(&orders)};
+		Silver s;
+		CHECK(silver_from(&s, &cfg, text), "builds");
+		for (int k = 0; k < 3; k++) {
+			char id[16];
+			snprintf(id, sizeof id, "o%d", k);
+			CHECK(order_cents(&s, id) == cases[i].want[k], "case %zu: %s is %lld cents, want %lld", i,
+			      cases[i].amounts[k], (long long)order_cents(&s, id), (long long)cases[i].want[k]);
+		}
+		CHECK(!!s.src[SRC_ORDERS].diags.tally[D_DECIMAL].count == cases[i].note, "case %zu: the note", i);
+		silver_free(&s);
+		config_free(&cfg);
+		buf_free(&err), buf_free(&orders);
+	}
+}
+
+/* Amounts in the base currency: converted at their rate from the value's mark, the currency
+ * column or the file's currency; without a rate, null and flagged, never added as they are. */
+static void test_currency_conversion(void **state)
+{
+	(void)state;
+	Config cfg;
+	Buf err = {0};
+	CHECK(load(&cfg, "[currency]\nbase = EUR\nUSD = 0.5\nBRL = 0.2\n[read]\npayments.currency = USD\n", &err), "%s",
+	      buf_cstr(&err));
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"customer_id\n1\n",
+		"order_id,customer_id,order_date,amount,status,currency\n"
+		"a,1,2022-01-01,10.00,paid,USD\n"	/* the column: 5.00 EUR */
+		"b,1,2022-01-01,EUR 3,paid,USD\n"	/* the value's code wins */
+		"c,1,2022-01-01,JPY 100,paid,\n"	/* no rate */
+		"d,1,2022-01-01,$4,paid,CAD\n"	/* $ gives way to the column: no rate */
+		"e,1,2022-01-01,7,paid,\n"	/* the base */
+		"f,1,2022-01-01,\"R$ 1.500,00\",paid,\n"	/* 1500 BRL = 300 EUR */
+		"g,1,2022-01-01,\"USD 1,500\",paid,\n"	/* ambiguous, then a point: 750 EUR */
+		"h,1,2022-01-01,0.01,paid,USD\n"	/* half a cent rounds away from zero */
+		"i,1,2022-01-01,-0.01,paid,USD\n"
+		"j,1,2022-01-01,5,paid,dollars\n",	/* not a currency */
+		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\np,1,2022-01-01,cash,paid,7\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	static const struct { const char *id; int64_t cents; bool flagged; } want[] = {
+		{"a", 500}, {"b", 300}, {"c", AMOUNT_NULL, true}, {"d", AMOUNT_NULL, true}, {"e", 700},
+		{"f", 30000}, {"g", 75000}, {"h", 1}, {"i", -1}, {"j", AMOUNT_NULL, true},
+	};
+	for (size_t i = 0; i < N_ELEMS(want); i++) {
+		const RowHead *h = row_by_id(&s, SRC_ORDERS, want[i].id);
+		CHECK(h && ((const Order *)h)->cents == want[i].cents, "order %s: %lld cents", want[i].id,
+		      h ? (long long)((const Order *)h)->cents : -1LL);
+		CHECK(h && !!(h->flags & FLAG(D_UNCONVERTIBLE_CURRENCY)) == want[i].flagged, "order %s flag", want[i].id);
+	}
+	const Payment *p = (const Payment *)row_by_id(&s, SRC_PAYMENTS, "p");
+	CHECK(p && p->cents == 350, "the file's currency: 7 USD is 3.50 EUR");
+	const DiagTally *t = &s.src[SRC_ORDERS].diags.tally[D_UNCONVERTIBLE_CURRENCY];
+	CHECK(t->count == 3 && strstr(t->sample[0].text, "\"JPY 100\"") && strstr(t->sample[2].text, "\"5 in dollars\""),
+	      "the message names the currency: %s", t->nsamples ? t->sample[0].text : "");
+	silver_free(&s);
+	config_free(&cfg);
+	buf_free(&err);
+}
+
+/* Without a base currency, marks are decoration, as c360 read them before. */
+static void test_no_base_currency(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"customer_id\n1\n",
+		"order_id,customer_id,order_date,amount,status,currency\na,1,2022-01-01,$4,paid,\nb,1,2022-01-01,5,paid,JPY\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	CHECK(order_cents(&s, "a") == 400 && order_cents(&s, "b") == 500, "kept as written");
+	silver_free(&s);
+}
+
+/* Builds silver from whole inputs as files are read (decoded, delimiter found, in chunks);
+ * len 0 means strlen. The inputs must be closed after silver_free. */
+static bool silver_inputs(Silver *s, Config *cfg, const char *const text[SRC_COUNT], const size_t len[SRC_COUNT],
+			  Input in[SRC_COUNT])
+{
+	silver_init(s, cfg);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		in[i] = (Input){0};
+		if (!text[i])
+			continue;
+		input_from(&in[i], text[i], len && len[i] ? len[i] : strlen(text[i]));
+		silver_source_init(s, &s->src[i], (SourceId)i);
+		silver_source_input(s, &s->src[i], &in[i]);
+		silver_source_end(s, &s->src[i]);
+	}
+	return silver_finish(s);
+}
+
+static void inputs_free(Silver *s, Input in[SRC_COUNT])
+{
+	silver_free(s);
+	for (int i = 0; i < SRC_COUNT; i++)
+		input_close(&in[i]);
+}
+
+static bool note_has(const Source *src, DiagCode code, const char *text)
+{
+	const DiagTally *t = &src->diags.tally[code];
+	return t->nsamples && strstr(t->sample[0].text, text);
+}
+
+/* The delimiter is found in the header line and said; a PayPal-like file with decimal commas
+ * reads right; the same when the file is read in chunks by several threads. */
+static void test_delimiters_sniffed(void **state)
+{
+	(void)state;
+	static const struct { const char *orders, *said; } cases[] = {
+		{"order_id;customer_id;order_date;amount;status\no1;1;2022-01-01;\"1.500,00\";Concluído\n"
+		 "o2;1;2022-01-02;12,50;paid\no3;1;2022-01-03;\"a;b\";paid\n", "semicolon-separated"},
+		{"order_id\tcustomer_id\torder_date\tamount\tstatus\no1\t1\t2022-01-01\t1500.00\tpaid\n"
+		 "o2\t1\t2022-01-02\t12.50\tpaid\no3\t1\t2022-01-03\t\tpaid\n", "tab-separated"},
+		{"order_id|customer_id|order_date|amount|status\no1|1|2022-01-01|\"1,500.00\"|paid\n"
+		 "o2|1|2022-01-02|12.50|paid\no3|1|2022-01-03||paid\n", "pipe-separated"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++)
+		for (int jobs = 1; jobs <= 3; jobs += 2) {
+			Config cfg = test_config();
+			cfg.jobs = jobs, cfg.chunk_min = 8;
+			Silver s;
+			Input in[SRC_COUNT];
+			const char *text[SRC_COUNT] = {"customer_id,name\n1,Ann\n", cases[i].orders};
+			CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+			const Source *or = &s.src[SRC_ORDERS];
+			CHECK(note_has(or, D_READ_AS, cases[i].said), "case %zu: said %s", i, cases[i].said);
+			CHECK(!s.src[SRC_CUSTOMERS].diags.tally[D_READ_AS].count, "a comma file needs no note");
+			CHECK(or->table.n == 3 && order_cents(&s, "o1") == 150000 && order_cents(&s, "o2") == 1250,
+			      "case %zu, %d jobs: %zu rows, o1 %lld", i, jobs, or->table.n, (long long)order_cents(&s, "o1"));
+			CHECK(or->diags.tally[D_RAGGED_ROW].count == 0, "case %zu: no ragged rows", i);
+			inputs_free(&s, in);
+		}
+}
+
+/* UTF-16 by its byte-order mark, Windows-1252 and Latin-1 by the configuration; a byte that is
+ * no character becomes U+FFFD and is counted. */
+static void test_encodings(void **state)
+{
+	(void)state;
+	static const char utf16le[] = "\xff\xfe" "c\0u\0s\0t\0o\0m\0e\0r\0_\0i\0d\0,\0n\0a\0m\0e\0\n\0"
+				      "1\0,\0J\0o\0s\0\xe9\0\n\0";
+	static const char utf16be[] = "\xfe\xff" "\0c\0u\0s\0t\0o\0m\0e\0r\0_\0i\0d\0,\0n\0a\0m\0e\0\n"
+				      "\0001\0,\0J\0o\0s\0\xe9\0\n";
+	static const struct { const char *conf, *text; size_t len; const char *name, *said; } cases[] = {
+		{"", utf16le, sizeof utf16le - 1, "José", "UTF-16LE"},
+		{"", utf16be, sizeof utf16be - 1, "José", "UTF-16BE"},
+		{"[read]\ncustomers.encoding = windows-1252\n", "customer_id,name\n1,Jos\xe9 \x80\n", 0, "José €",
+		 "Windows-1252"},
+		{"[read]\nencoding = latin-1\n", "customer_id,name\n1,Jos\xe9\n", 0, "José", "Latin-1"},
+		{"[read]\nencoding = cp1252\n", "customer_id,name\n1,A\x81" "b\n", 0, "A\xef\xbf\xbd" "b",
+		 "1 bytes that are no character"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Config cfg;
+		Buf err = {0};
+		CHECK(load(&cfg, cases[i].conf, &err), "%s", buf_cstr(&err));
+		Silver s;
+		Input in[SRC_COUNT];
+		const char *text[SRC_COUNT] = {cases[i].text, "order_id,customer_id,order_date\no,1,2022-01-01\n"};
+		size_t len[SRC_COUNT] = {cases[i].len};
+		CHECK(silver_inputs(&s, &cfg, text, len, in), "builds");
+		const Customer *c = ROW(CUSTOMERS(&s), Customer, 0);
+		CHECK(CUSTOMERS(&s)->n == 1 && c->name && strcmp(c->name, cases[i].name) == 0, "case %zu: name %s", i,
+		      c->name);
+		CHECK(note_has(&s.src[SRC_CUSTOMERS], D_READ_AS, cases[i].said), "case %zu says %s", i, cases[i].said);
+		inputs_free(&s, in);
+		config_free(&cfg);
+		buf_free(&err);
+	}
+}
+
+/* Lines before the header row and comment lines are no records; lines keep their numbers. */
+static void test_header_row_and_comments(void **state)
+{
+	(void)state;
+	Config cfg;
+	Buf err = {0};
+	CHECK(load(&cfg, "[read]\norders.header_row = 3\norders.comment = \"//\"\n", &err), "%s", buf_cstr(&err));
+	Silver s;
+	Input in[SRC_COUNT];
+	const char *text[SRC_COUNT] = {
+		"customer_id\n1\n",
+		"Report: orders; exported 2022-01-31\n\norder_id;customer_id;order_date\n// a comment; with ; and ,\n"
+		"o1;1;2022-01-01\n//o2;1;2022-01-02\no3;1;2022-01-03\n",
+	};
+	CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+	const Source *or = &s.src[SRC_ORDERS];
+	CHECK(or->table.n == 2 && or->rows_read == 2, "two rows");
+	CHECK(row_by_id(&s, SRC_ORDERS, "o1")->line == 5 && row_by_id(&s, SRC_ORDERS, "o3")->line == 7, "lines kept");
+	CHECK(or->skipped_lines == 4, "2 lines before the header and 2 comments: %llu",
+	      (unsigned long long)or->skipped_lines);
+	CHECK(note_has(or, D_LINES_SKIPPED, "4 lines skipped"), "said");
+	CHECK(note_has(or, D_READ_AS, "semicolon"), "the delimiter from the header row, not the title line");
+	inputs_free(&s, in);
+	config_free(&cfg);
+	buf_free(&err);
+}
+
+/* The SQL goes on over indented lines; each line knows where it stands in the file. */
+static void test_sql_text(void **state)
+{
+	(void)state;
+	Config cfg;
+	Buf err = {0};
+	CHECK(load(&cfg, "[tables]\nraw = export.csv\n\n[sql]\n# the orders\norders = SELECT \"Order #\" AS order_id\n"
+			 "    # a comment line inside\n\tFROM raw\n\ncustomers =\n  SELECT 1\n", &err), "%s", buf_cstr(&err));
+	const SqlDef *q = &cfg.sql[SRC_ORDERS];
+	CHECK(q->text && strcmp(q->text, "SELECT \"Order #\" AS order_id\nFROM raw") == 0, "text: %s", q->text);
+	CHECK(q->nlines == 2 && q->line[0] == 6 && q->col[0] == 10 && q->line[1] == 8 && q->col[1] == 2 &&
+	      q->off[1] == 29, "line map");
+	CHECK(strcmp(cfg.sql[SRC_CUSTOMERS].text, "SELECT 1") == 0 && cfg.sql[SRC_CUSTOMERS].line[0] == 11, "customers");
+	CHECK(cfg.ntables == 1 && strcmp(cfg.tables[0].name, "raw") == 0, "table");
+	CHECK(!cfg.sql[SRC_PAYMENTS].text, "payments are read from their file");
+	config_free(&cfg);
+	buf_free(&err);
+}
+
+/* Each bad line is named by file, line and column, with what is expected. */
+static void test_bad_configs(void **state)
+{
+	(void)state;
+	static const struct { const char *text, *want; } cases[] = {
+		{"[read]\norders.delimiter = x\n", "test_config.conf:2:20: error: orders.delimiter: this value is not "
+						     "valid; expected , ; | tab or auto"},
+		{"[read]\norders.encoding = ebcdic\n", "test_config.conf:2:19: error: orders.encoding: this value is "
+						       "not valid; expected utf-8, windows-1252 or latin-1"},
+		{"[read]\nheader_row = 0\n", ":2:14: error: header_row: this value is not valid; expected the line"},
+		{"[read]\nfoo = 1\n", ":2:1: error: unknown key \"foo\"; see c360 help config"},
+		{"[read]\ndelimeter = ;\n", ":2:1: error: unknown key \"delimeter\" (did you mean \"delimiter\"?)"},
+		{"\n[categories]\ncolour.Red = rouge\n", ":3:1: error: unknown key \"colour.Red\""},
+		{"[categories]\norder_status. = x\n", ":2:17: error: order_status.: this value is not valid; expected "
+						      "words read as LABEL, separated by commas; MAP: order_status, "
+						      "payment_method, payment_status, ticket_status or device (the "
+						      "label is missing after the map's name)\n"},
+		{"[columns]\norders.amount = \"Total\n", ":2:17: error: orders.amount: this value is not valid; expected "
+							"more header names for it, separated by commas, e.g. "
+							"customers.email = mail (a quote is never closed)\n"},
+		{"[currency]\nbase = euro\n", ":2:8: error: base: this value is not valid; expected the three-letter"},
+		{"[currency]\nUSD = -1\n", ":2:7: error: USD: this value is not valid; expected what one unit of currency "
+					   "CODE is worth in the base, e.g. USD = 0.92 (the rate of USD is a positive"},
+		{"[currency]\nrates_file = nosuch.csv\n", ":2:14: error: rates_file: this value is not valid; expected a "
+							  "file of CODE,rate lines, relative to this file (cannot "
+							  "read the rates file"},
+		{"[tables]\nmy-table = x.csv\n", ":2:1: error: unknown key \"my-table\""},
+		{"[tables]\nt = a.csv\nt = b.csv\n", ":3:5: error: t: this value is not valid; expected a file in the "
+						     "data folder, read as SQL table TABLE (letters, digits, _) (the "
+						     "table is defined twice)\n"},
+		{"[sql]\nproducts = SELECT 1\n", ":2:1: error: unknown key \"products\""},
+		{"[sql]\norders =\n", ":2:1: error: orders: the value cannot be empty; expected a SELECT"},
+		{"[s3]\nendpoint = ftp://x\n", ":2:12: error: endpoint: this value is not valid; expected an http://"},
+		{"[s3]\nbase = EUR\n", ":2:1: error: unknown key \"base\" here: it belongs in [currency]\n"},
+		{"orders.delimiter = ;\n", ":1:1: error: unknown key \"orders.delimiter\" here: it belongs in [read]\n"},
+		{"= x\n", ":1:1: error: unknown key \"\"; see c360 help config\n"},	/* no key: found by fuzz_config */
+		{"[bogus]\n", ":1:1: error: unknown section [bogus]; the sections are [files], [columns], [read], "
+			       "[tables], [sql], [categories], [currency] and [s3]\n"},
+		{"[curency]\n", ":1:1: error: unknown section [curency] (did you mean [currency]?)"},
+	};
+	Buf err = {0};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Config cfg;
+		CHECK(!load(&cfg, cases[i].text, &err), "%s loads", cases[i].text);
+		CHECK(strstr(buf_cstr(&err), cases[i].want), "%s: got %s", cases[i].text, buf_cstr(&err));
+		config_free(&cfg);
+	}
+	buf_free(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lists_and_quotes), cmocka_unit_test(test_real_headers),
+		cmocka_unit_test(test_category_words), cmocka_unit_test(test_read_options),
+		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
+		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
+		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
+		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

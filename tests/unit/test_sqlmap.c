@@ -1,0 +1,162 @@
+/* test_sqlmap.c — sources defined by SQL over files loaded as tables: lines kept, rows
+ * conserved, SQL errors located in the configuration, missing table files. */
+#include "harness.h"
+
+#include <sys/stat.h>
+
+#define DIR "build/sqltest"
+
+static void put(const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", DIR, name);
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Loads the configuration text and builds silver from DIR; returns what silver_load says. */
+static bool build(Silver *s, Config *cfg, const char *conf, Buf *err)
+{
+	mkdir(DIR, 0777);
+	put("c360.conf", conf);
+	config_defaults(cfg);
+	cfg->data_dir = DIR;
+	cfg->config_file = DIR "/c360.conf";
+	cfg->verbosity = SAY_QUIET;
+	err->len = 0;
+	if (!config_load(cfg, cfg->config_file, err))
+		return false;
+	bool ok = silver_load(s, cfg);
+	silver_report(err, s, SAY_VERBOSE);
+	return ok;
+}
+
+static void done(Silver *s, Config *cfg, Buf *err)
+{
+	silver_free(s);
+	config_free(cfg);
+	buf_free(err);
+}
+
+static const char customers[] = "id,Full Name\n1,ann lee\n2,bob ray\n";
+/* Line items: an order's first row carries its total; a malformed row; an order without a customer. */
+static const char items[] = "Order,Customer,Date,Total,Item\n"
+			    "A,1,2022-01-01,30.00,pen\n"
+			    "A,,,,ink\n"
+			    "B,2,2022-01-02,12.50,cap\n"
+			    "C,2,2022-01-03,\"7.00,bad\n"
+			    "D,,2022-01-04,5.00,mug\n"
+			    "E,9,2022-01-05,8.00,hat\n";
+static const char conf_ok[] = "[tables]\ncrm = customers_x.csv\nitems = items.csv\n"
+			      "[sql]\ncustomers = SELECT id AS customer_id, \"Full Name\" AS name, _file, _line FROM crm\n"
+			      "orders =\n"
+			      "    SELECT \"Order\" AS order_id, Customer AS customer_id, Date AS order_date,\n"
+			      "           Total AS amount, 'complete' AS status, _file, min(_line) AS _line\n"
+			      "    FROM items GROUP BY \"Order\"\n";
+
+static void test_sql_sources(void **state)
+{
+	(void)state;
+	mkdir(DIR, 0777);
+	put("customers_x.csv", customers);
+	put("items.csv", items);
+	Silver s;
+	Config cfg;
+	Buf err = {0};
+	CHECK(build(&s, &cfg, conf_ok, &err), "builds: %s", buf_cstr(&err));
+	const Source *or = &s.src[SRC_ORDERS];
+	CHECK(s.nraw == 2 && s.raw[1].rows_read == 6 && s.raw[1].loaded == 5 && s.raw[1].nquarantine == 1,
+	      "items: 6 rows read, 5 in the table, 1 quarantined");
+	CHECK(s.raw[1].quarantine[0].line == 5, "the malformed row's line");
+	CHECK(or->rows_read == 4 && or->table.n == 3 && or->nquarantine == 1, "orders: A B D E; D has no customer");
+	CHECK(or->quarantine[0].line == 6 && or->quarantine[0].reason == D_MISSING_CUSTOMER_ID, "D's line is its file's");
+	CHECK(row_by_id(&s, SRC_ORDERS, "A")->line == 2 && ((Order *)row_by_id(&s, SRC_ORDERS, "A"))->cents == 3000,
+	      "A: the first row's line and total");
+	const RowHead *e = row_by_id(&s, SRC_ORDERS, "E");
+	CHECK(e && (e->flags & FLAG(D_ORPHAN_CUSTOMER)) && e->line == 7, "E: customer 9 inferred");
+	CHECK(strstr(buf_cstr(&err), DIR "/items.csv:6: warning: no customer_id; row quarantined"),
+	      "a row is named by its file and line: %s", buf_cstr(&err));
+	CHECK(strstr(buf_cstr(&err), DIR "/items.csv:5:4: warning: quoted field never closed"), "the raw file's problem");
+	CHECK(strcmp(ROW(CUSTOMERS(&s), Customer, 0)->name, "Ann Lee") == 0, "customers through their rules");
+	CHECK(!s.src[SRC_PAYMENTS].sql && !s.src[SRC_PAYMENTS].present, "payments: no file, no SQL");
+	done(&s, &cfg, &err);
+}
+
+/* Each SQL error names the configuration file, the line and column SQLite points at, and
+ * SQLite's message. */
+static void test_sql_errors(void **state)
+{
+	(void)state;
+	mkdir(DIR, 0777);
+	put("customers_x.csv", customers);
+	put("items.csv", items);
+	static const struct { const char *conf, *want; } cases[] = {
+		{"[tables]\nitems = items.csv\n[sql]\norders =\n    SELECT \"Order\" AS order_id\n      FROM items WHERE Total >> )\n",
+		 "c360.conf:6:33: error: [sql] orders: near \")\": syntax error"},
+		{"[tables]\nitems = items.csv\n[sql]\norders =\n    SELECT \"Order\" AS order_id\n      FROM items WHERE\n",
+		 "c360.conf:5:5: error: [sql] orders: incomplete input"},	/* no place: the SELECT's start */
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT Totl FROM items\n",
+		 "c360.conf:4:17: error: [sql] orders: no such column: Totl"},
+		{"[tables]\nitems = items.csv\n[sql]\norders = DELETE FROM items\n",
+		 "c360.conf:4:10: error: [sql] orders: a source is one SELECT"},
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT 1;\n  SELECT 2\n",
+		 "c360.conf:5:3: error: [sql] orders: a source is one SELECT"},
+		{"[tables]\nitems = nosuch.csv\n[sql]\norders = SELECT * FROM items\n",
+		 "c360.conf:4:10: error: [sql] orders: no such table: items (its file " DIR "/nosuch.csv is missing)"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Silver s;
+		Config cfg;
+		Buf err = {0};
+		CHECK(!build(&s, &cfg, cases[i].conf, &err), "case %zu fails", i);
+		CHECK(strstr(buf_cstr(&err), cases[i].want), "case %zu: %s", i, buf_cstr(&err));
+		done(&s, &cfg, &err);
+	}
+}
+
+/* An optional source whose table's file is missing is a missing source, not an error. */
+static void test_missing_table_file(void **state)
+{
+	(void)state;
+	mkdir(DIR, 0777);
+	put("customers.csv", "customer_id\n1\n");
+	put("orders.csv", "order_id,customer_id,order_date\no,1,2022-01-01\n");
+	Silver s;
+	Config cfg;
+	Buf err = {0};
+	CHECK(build(&s, &cfg, "[tables]\npay = nosuch.csv\n[sql]\npayments = SELECT * FROM pay\n", &err), "builds: %s",
+	      buf_cstr(&err));
+	CHECK(!s.src[SRC_PAYMENTS].present && strstr(buf_cstr(&err), "nosuch.csv: warning: optional file missing"),
+	      "said: %s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+}
+
+/* A table's columns: header names as written, empty ones numbered, repeats (in any case) too. */
+static void test_table_columns(void **state)
+{
+	(void)state;
+	mkdir(DIR, 0777);
+	put("customers.csv", "customer_id\n1\n");
+	put("odd.csv", "Order #,,total,TOTAL,_line\nA1,x,5,6,7\n");
+	Silver s;
+	Config cfg;
+	Buf err = {0};
+	CHECK(build(&s, &cfg,
+		    "[tables]\nodd = odd.csv\n[sql]\norders = SELECT \"Order #\" AS order_id, '1' AS customer_id, "
+		    "'2022-01-01' AS order_date, total || TOTAL_2 || _line_2 AS amount, column_2 AS status FROM odd\n",
+		    &err), "builds: %s", buf_cstr(&err));
+	const Order *o = (const Order *)row_by_id(&s, SRC_ORDERS, "A1");
+	CHECK(o && o->cents == 56700, "total, TOTAL_2 and _line_2 are 5, 6 and 7");
+	CHECK(o && strcmp(s.src[SRC_ORDERS].dict[OR_STATUS].label[o->status], "X") == 0, "column_2 is x");
+	done(&s, &cfg, &err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sql_sources), cmocka_unit_test(test_sql_errors),
+		cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
