@@ -224,6 +224,7 @@ typedef struct {
 	size_t nowned;
 	size_t chunk_min;	/* a file is split into chunks of at least this many bytes */
 	const char *thousands_separator, *currency;	/* how pages write figures (NULL: ",", none) */
+	int shard, shards;	/* --shard K/N: this run writes shard K of N (0 of 1: everything) */
 } Config;
 
 void config_defaults(Config *c);
@@ -929,6 +930,13 @@ bool site_quality(Site *site);
 bool site_segments(Site *site);
 bool site_customers(Site *site);
 void customer_page_path(Buf *b, const RowHead *customer);	/* customers/xx/NAME.html */
+unsigned customer_folder(const RowHead *customer);	/* xx: 0 to 255, from a hash of the id */
+/* Whether a run writes the pages of a customer folder: shard K of N writes the folders f with
+ * f % N = K; shard 0 writes everything else besides. */
+static inline bool shard_has(const Config *cfg, unsigned folder)
+{
+	return cfg->shards <= 1 || (int)(folder % (unsigned)cfg->shards) == cfg->shard;
+}
 /* Table rows for customers: name, id, email, location, segment, value, orders, url (from the root). */
 Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n);
 

@@ -15,6 +15,7 @@ void config_defaults(Config *c)
 	c->date_order = ORDER_DAY_FIRST;
 	c->churn_window_days = 90;
 	c->chunk_min = 4u << 20;
+	c->shards = 1;
 }
 
 /* Header names compare trimmed, lower-cased, with runs of spaces, hyphens and

@@ -18,8 +18,9 @@ enum { EXIT_OK = 0, EXIT_BUILD = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
 	"usage: c360 build    [--data DIR] [--out DIR] [--as-of YYYY-MM-DD] [--config FILE] [--theme NAME]\n"
-	"                     [--jobs N] [--quiet]\n"
-	"       c360 render   --gold DIR [--out DIR] [--config FILE] [--theme NAME] [--jobs N] [--quiet]\n"
+	"                     [--jobs N] [--shard K/N] [--quiet]\n"
+	"       c360 render   --gold DIR [--out DIR] [--config FILE] [--theme NAME] [--jobs N] [--shard K/N]\n"
+	"                     [--quiet]\n"
 	"       c360 check    [--data DIR] [--as-of YYYY-MM-DD] [--config FILE] [--jobs N] [--quiet]\n"
 	"       c360 generate --customers N [--seed S] --out DIR\n"
 	"       c360 init     DIR\n"
@@ -43,6 +44,8 @@ static const char help_text[] =
 	"  --customers N     how many customers to generate\n"
 	"  --seed S          the generator's seed (default 1)\n"
 	"  --jobs N          threads to read with (default: one per processor)\n"
+	"  --shard K/N       write shard K of N: the customer pages whose folder is K modulo N\n"
+	"                    (shard 0 also everything else); docs/scale-out.md\n"
 	"  --quiet           print errors only\n\n"
 	"exit status: 0 success, 1 the input cannot be built, 2 usage error.\n"
 	"See c360(1) for the files written, docs/rules.md for the cleaning rules and KPI definitions.\n";
@@ -101,15 +104,29 @@ static bool parse_count(const char *s, uint64_t *v)
 	return true;
 }
 
+/* "K/N": shard K of N. */
+static bool parse_shard(const char *s, int *k, int *n)
+{
+	const char *slash = strchr(s, '/');
+	uint64_t kk, nn;
+	char *ks = slash ? xstrndup(s, (size_t)(slash - s)) : NULL;
+	bool ok = ks && parse_count(ks, &kk) && parse_count(slash + 1, &nn) && nn >= 1 && nn <= 256 && kk < nn;
+	free(ks);
+	if (ok)
+		*k = (int)kk, *n = (int)nn;
+	return ok;
+}
+
 static int parse_options(int argc, char **argv, Options *o)
 {
-	enum { O_DATA = 256, O_OUT, O_ASOF, O_CONFIG, O_THEME, O_CUSTOMERS, O_SEED, O_QUIET, O_JOBS, O_GOLD };
+	enum { O_DATA = 256, O_OUT, O_ASOF, O_CONFIG, O_THEME, O_CUSTOMERS, O_SEED, O_QUIET, O_JOBS, O_GOLD, O_SHARD };
 	static const struct option longs[] = {
 		{"data", required_argument, NULL, O_DATA}, {"out", required_argument, NULL, O_OUT},
 		{"as-of", required_argument, NULL, O_ASOF}, {"config", required_argument, NULL, O_CONFIG},
 		{"theme", required_argument, NULL, O_THEME}, {"customers", required_argument, NULL, O_CUSTOMERS},
 		{"seed", required_argument, NULL, O_SEED}, {"quiet", no_argument, NULL, O_QUIET},
 		{"jobs", required_argument, NULL, O_JOBS}, {"gold", required_argument, NULL, O_GOLD},
+		{"shard", required_argument, NULL, O_SHARD},
 		{NULL, 0, NULL, 0},
 	};
 	bool generating = strcmp(o->cmd, "generate") == 0, checking = strcmp(o->cmd, "check") == 0,
@@ -122,6 +139,10 @@ static int parse_options(int argc, char **argv, Options *o)
 		switch (c) {
 		case O_DATA: o->cfg.data_dir = optarg; break;
 		case O_GOLD: o->gold_dir = optarg; break;
+		case O_SHARD:
+			if (!parse_shard(optarg, &o->cfg.shard, &o->cfg.shards))
+				return usage_error("--shard wants K/N, N from 1 to 256 and K from 0 to N - 1", optarg);
+			break;
 		case O_OUT: o->cfg.out_dir = optarg, out_given = true; break;
 		case O_CONFIG: o->cfg.config_file = optarg; break;
 		case O_THEME:
@@ -154,9 +175,10 @@ static int parse_options(int argc, char **argv, Options *o)
 			return usage_error("unknown or incomplete option", argv[optind - 1]);
 		}
 		bool gen_only = c == O_CUSTOMERS || c == O_SEED, data_only = c == O_DATA || c == O_ASOF ||
-			c == O_CONFIG || c == O_THEME || c == O_QUIET || c == O_JOBS;
-		if ((generating && data_only) || (!generating && gen_only) || (checking && (c == O_OUT || c == O_THEME)) ||
-		    (rendering != (c == O_GOLD) && (rendering ? c == O_DATA || c == O_ASOF : c == O_GOLD)))
+			c == O_CONFIG || c == O_THEME || c == O_QUIET || c == O_JOBS || c == O_SHARD;
+		if ((generating && data_only) || (!generating && gen_only) ||
+		    (checking && (c == O_OUT || c == O_THEME || c == O_SHARD)) ||
+		    (rendering && (c == O_DATA || c == O_ASOF)) || (!rendering && c == O_GOLD))
 			return usage_error("option not valid here", argv[optind - 1]);
 	}
 	if (optind < argc)
@@ -198,17 +220,18 @@ static void progress(const char *what)
  * and the weekly edition beside it. */
 static bool render(const Gold *g, const Config *cfg, const char *staging, Buf *err)
 {
+	bool all = cfg->shard == 0;	/* a shard past the first writes its customer pages only */
 	progress("writing gold tables");
-	bool ok = gold_write(g, cfg, staging, err);
+	bool ok = !all || gold_write(g, cfg, staging, err);
 	progress("drawing the charts");
 	ChartSet charts = {0};
 	NumFormat fmt;
 	fmt_init(&fmt, cfg);
-	ok = ok && chart_set_make(&charts, g, &fmt, err);
+	ok = ok && (!all || chart_set_make(&charts, g, &fmt, err));
 	progress("writing the site");
 	ok = ok && site_write(g, cfg, &charts, staging, err);
 	progress("writing the edition");
-	ok = ok && edition_write(g, cfg, &charts, staging, err);
+	ok = ok && (!all || edition_write(g, cfg, &charts, staging, err));
 	chart_set_free(&charts);
 	return ok;
 }

@@ -13,9 +13,14 @@
 #define TOP_CUSTOMERS 100	/* rows of the list on customers/index.html */
 #define RECORDS_PER_FILE 1000	/* search records per script file */
 
+unsigned customer_folder(const RowHead *c)
+{
+	return (unsigned)(hash_bytes(c->id, c->idlen) >> 56);
+}
+
 void customer_page_path(Buf *b, const RowHead *c)
 {
-	buf_printf(b, "customers/%02x/", (unsigned)(hash_bytes(c->id, c->idlen) >> 56));
+	buf_printf(b, "customers/%02x/", customer_folder(c));
 	id_file_name(b, c->id, c->idlen);
 	buf_puts(b, ".html");
 }
@@ -156,13 +161,16 @@ static void *customer_pages(void *arg)
 	PageJob *j = arg;
 	Buf path = {0};
 	j->ok = true;
+	const Table *customers = j->site->g->src[SRC_CUSTOMERS].table;
 	for (size_t i = j->from; i < j->to && j->ok; i++) {
 		uint32_t c = j->site->g->order[i];
+		if (!shard_has(j->site->cfg, customer_folder(&ROW(customers, Customer, c)->h)))
+			continue;	/* another shard's */
 		arena_reset(&j->w.arena);
 		Value *d = v_obj(&j->w.arena);
 		customer_values(j->site, &j->w, d, c);
 		path.len = 0;
-		customer_page_path(&path, &ROW(j->site->g->src[SRC_CUSTOMERS].table, Customer, c)->h);
+		customer_page_path(&path, &ROW(customers, Customer, c)->h);
 		j->ok = page_write(j->site, &j->w, buf_cstr(&path), "customer", d);
 	}
 	buf_free(&path);
@@ -414,16 +422,15 @@ bool site_customers(Site *site)
 {
 	const Table *customers = site->g->src[SRC_CUSTOMERS].table;
 	bool ok = out_mkdir(site->dir, "customers", site->err), used[256] = {false};
-	for (size_t c = 0; c < customers->n; c++) {
-		const RowHead *h = &ROW(customers, Customer, c)->h;
-		used[hash_bytes(h->id, h->idlen) >> 56] = true;
-	}
+	for (size_t c = 0; c < customers->n; c++)
+		used[customer_folder(&ROW(customers, Customer, c)->h)] = true;
 	Buf dir = {0};
 	for (unsigned k = 0; ok && k < 256; k++) {	/* the folders pages go into, made before the threads start */
 		dir.len = 0;
 		buf_printf(&dir, "customers/%02x", k);
-		ok = !used[k] || out_mkdir(site->dir, buf_cstr(&dir), site->err);
+		ok = !used[k] || !shard_has(site->cfg, k) || out_mkdir(site->dir, buf_cstr(&dir), site->err);
 	}
 	buf_free(&dir);
-	return ok && write_customer_pages(site) && write_search(site) && write_index(site);
+	ok = ok && write_customer_pages(site);
+	return ok && (site->cfg->shard != 0 || (write_search(site) && write_index(site)));
 }

@@ -57,6 +57,39 @@ same "$T/spark" "$T/spark-built" "spark: the render and the build of the same da
 run 0 render --gold "$T/spark/gold" --out "$T/spark-again"
 same "$T/spark" "$T/spark-again" "spark: a render and the render of its gold"
 
+# ---- shards: shard K of N writes the customer pages of the folders K modulo N, shard 0 also
+# everything else; run with GNU parallel as docs/scale-out.md shows, their files are disjoint
+# (but the marker .c360-site, the same in each) and together they are the unsharded site.
+# shards NAME N WHOLE ARGS...: runs c360 ARGS as N shards into $T/NAME-K, joins them in $T/NAME.
+shards() {
+	name=$1 count=$2 whole=$3
+	shift 3
+	# shellcheck disable=SC2086
+	parallel --will-cite --halt now,fail=1 $C360 "$@" --out "$T/$name-{}" --shard "{}/$count" \
+		::: $(seq 0 $((count - 1))) >"$T/out" 2>"$T/err" && pass || fail "shards $name: $(head -3 "$T/err")"
+	mkdir -p "$T/$name"
+	for k in $(seq 0 $((count - 1))); do
+		(cd "$T/$name-$k" && find . -type f ! -name .c360-site) >>"$T/$name.files"
+		cp -r "$T/$name-$k/." "$T/$name/"
+	done
+	sort "$T/$name.files" | uniq -d | grep -q . && fail "shards $name: a file in two shards" || pass
+	same "$T/$name" "$whole" "$count shards together and the whole site"
+}
+shards render1 1 "$T/fixture-build" render --gold "$T/fixture-build/gold"
+shards render3 3 "$T/fixture-build" render --gold "$T/fixture-build/gold"
+shards render16 16 "$T/fixture-build" render --gold "$T/fixture-build/gold"
+shards build3 3 "$T/fixture-build" build --data "$FIXTURE"
+shards build16 16 "$T/fixture-build" build --data "$FIXTURE"
+(cd "$T/render16-5" && find . -type f | sort) >"$T/shard5"
+(cd "$T/render16" && { echo ./.c360-site; find ./customers -path './customers/?5/*' -type f; } | sort) >"$T/folders5"
+cmp -s "$T/shard5" "$T/folders5" && pass || fail "shard 5 of 16 holds the folders ?5 and nothing else"
+if [ "$BIG" = 1 ]; then
+	shards g10k3 3 "$T/g10k-build" render --gold "$T/g10k-build/gold"
+fi
+run 2 render --gold "$SPARK" --shard 3/3 --out "$T/x"
+run 2 build --shard 1/0 --out "$T/x"
+run 2 check --shard 0/2
+
 # ---- gold that is wrong: the problem named by file, line and column; --out left as it was
 run 0 build --data "$FIXTURE" --out "$T/keep"
 cp -r "$T/keep" "$T/keep.before"
