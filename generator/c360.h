@@ -143,7 +143,7 @@ typedef enum {
 	D_AFTER_AS_OF, D_NO_AS_OF,
 	/* a gold folder read back (gold_read.c) */
 	D_GOLD_NO_PARTS, D_GOLD_INT, D_GOLD_DECIMAL, D_GOLD_DATE, D_GOLD_BOOL, D_GOLD_NAME, D_GOLD_REF,
-	D_GOLD_RULE, D_GOLD_MISSING_ROW,
+	D_GOLD_RULE, D_GOLD_MISSING_ROW, D_GOLD_SUM,
 	D_COUNT
 } DiagCode;
 
@@ -605,6 +605,12 @@ typedef struct {
 
 extern const FactTable fact_tables[SRC_COUNT];	/* the facts' ([SRC_CUSTOMERS] is empty) */
 
+/* Where column col's value sits in a row of source src (ColumnRule.at). */
+static inline void *fact_field(const RowHead *h, SourceId src, int col)
+{
+	return (char *)(uintptr_t)h + source_defs[src].rule[col].at;
+}
+
 /* The gold tables, in the order they are written, and their columns: one schema for the
  * writer (gold_csv.c) and the reader (gold_read.c). */
 enum {
@@ -699,10 +705,20 @@ bool gold_build(const Silver *s, Gold *g, Buf *err);
  * part-*.csv files), views included; the problems, file:line:col, go to report (quiet: errors
  * only). False when the folder cannot be read as gold; gold_free it all the same. */
 bool gold_read(const char *dir, Gold *g, Buf *report, bool quiet);
-void gold_views(Gold *g);	/* the views, once the tables are there */
+/* The views, once the tables are there; -1, or the gold table (GT_*) whose money adds up to
+ * more than 64 bits of cents hold (then the views are not whole). */
+int gold_views(Gold *g);
 void gold_free(Gold *g);
 void gold_store_free(GoldStore *st);	/* gold_read.c */
 const char *gold_label(const Gold *g, SourceId src, int col, uint32_t v);
+/* A fact column's value: money (cents, KPI_NULL if none), text (a label) or a truth. */
+typedef struct {
+	enum { FV_MONEY, FV_TEXT, FV_BOOL } kind;
+	int64_t cents;
+	const char *text;
+	bool yes;
+} FactValue;
+FactValue gold_fact_value(const Gold *g, SourceId src, const FactCol *fc, const RowHead *h);
 void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc);	/* of customer row c */
 bool order_is_valid(const Order *o);
 bool ticket_is_open(const Ticket *t);

@@ -163,16 +163,16 @@ static void layout_trend(const Chart *c, ChartPlot *p)
 			continue;
 		}
 		Shape *path = add(p, SH_PATH, (int)s);
-		path->pts = xmalloc((c->ncat + 1) * 2 * sizeof *path->pts);
+		double *pts = path->pts = xmalloc((c->ncat + 1) * 2 * sizeof *path->pts);
 		for (size_t i = 0; i < c->ncat; i++) {
 			double v = isnan(se->v[i]) ? 0 : se->v[i];
-			path->pts[2 * path->npts] = left + group * ((double)i + 0.5);
-			path->pts[2 * path->npts + 1] = bottom - (bottom - top) * fmax(v, 0) / max;
-			path->npts++;
-			if (c->ncat <= 26) {
-				Shape *d = add(p, SH_DOT, (int)s);
-				d->x = path->pts[2 * path->npts - 2], d->y = path->pts[2 * path->npts - 1];
-			}
+			pts[2 * i] = left + group * ((double)i + 0.5);
+			pts[2 * i + 1] = bottom - (bottom - top) * fmax(v, 0) / max;
+		}
+		path->npts = c->ncat;	/* path is not used below: add() may move the shapes */
+		for (size_t i = 0; c->ncat <= 26 && i < c->ncat; i++) {
+			Shape *d = add(p, SH_DOT, (int)s);
+			d->x = pts[2 * i], d->y = pts[2 * i + 1];
 		}
 	}
 	if (!c->ncat)

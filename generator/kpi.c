@@ -364,7 +364,6 @@ static int64_t top_method_share(const Silver *s, int64_t as_of)
 
 bool gold_build(const Silver *s, Gold *g, Buf *err)
 {
-	(void)err;
 	memset(g, 0, sizeof *g);
 	g->as_of = s->as_of;
 	g->churn_window_days = s->cfg->churn_window_days;
@@ -384,6 +383,8 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 		g->src[i] = (GoldTable){&s->src[i].table, s->src[i].dict};
 	g->ncrm = s->ncrm;
 	quality_measure(s, g->quality);
-	gold_views(g);
-	return true;
+	int sum = gold_views(g);	/* the sums of views are parts of total_revenue, which fits */
+	if (sum >= 0)
+		buf_printf(err, "c360: error: the amounts of %s add up to more than c360 can count\n", gold_tables[sum].name);
+	return sum < 0;
 }

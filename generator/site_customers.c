@@ -30,21 +30,8 @@ void customer_page_path(Buf *b, const RowHead *c)
 /* A fact's value for a customer page, by its fact table's description. */
 static Value *fact_value(const Site *site, Arena *a, SourceId src, const FactCol *fc, const RowHead *h)
 {
-	const char *row = (const char *)h;
-	size_t at = source_defs[src].rule[fc->col].at;
-	switch (fc->kind) {
-	case FC_MONEY: {
-		int64_t cents = *(const int64_t *)(const void *)(row + at);
-		return v_num(a, V_MONEY, cents == AMOUNT_NULL ? KPI_NULL : cents);
-	}
-	case FC_LABEL:
-		return v_cstr(a, gold_label(site->g, src, fc->col, *(const uint32_t *)(const void *)(row + at)));
-	case FC_RULE:
-		return v_bool(a, fc->rule(h));
-	case FC_CHANNEL:
-		return v_cstr(a, channel_label[device_channel(*(const uint32_t *)(const void *)(row + at))]);
-	}
-	return v_str(a, NULL, 0);
+	FactValue v = gold_fact_value(site->g, src, fc, h);
+	return v.kind == FV_MONEY ? v_num(a, V_MONEY, v.cents) : v.kind == FV_TEXT ? v_cstr(a, v.text) : v_bool(a, v.yes);
 }
 
 /* A customer's facts of one source: the latest LIST_ROWS, how many there are, and how many more. */

@@ -123,6 +123,10 @@ bad kpi 'kpi/kpi_summary.csv: error: no row for kpi "total_revenue"'
 spoil parts '' kpi_summary.csv && rm "$T/parts/fact_tickets.csv" && mkdir "$T/parts/fact_tickets" &&
 	: >"$T/parts/fact_tickets/_SUCCESS"
 bad parts "parts/fact_tickets: error: a table folder without part-\*.csv files"
+# money from elsewhere that adds up past 64 bits of cents: 20 lifetime values of 10^16 - 0.01
+spoil sum '' customer_360.csv
+sed -i -E '2,$s/,[^,]*((,[^,]*){18})$/,9999999999999999.99\1/; 2,$s/,[^,]*$/,New/' "$T/sum/customer_360.csv"
+bad sum "sum/customer_360.csv: error: the lifetime values of a segment add up to more than 92,233,720,368,547,758.07"
 same "$T/keep" "$T/keep.before" "a failed render: --out"
 ls "$T" | grep -q 'keep\.tmp' && fail "a staging folder was left behind" || pass
 
