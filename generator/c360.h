@@ -727,6 +727,8 @@ int64_t fact_day(const RowHead *h);	/* the day of a fact, MOMENT_NULL */
 int id_compare(const char *a, size_t an, const char *b, size_t bn);	/* natural order */
 /* The data-quality measures of every source, from silver (quality.c). */
 void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT]);
+/* Their names in data_quality.csv: by SourceStatus, DateOrder, OrderBasis and EVIDENCE_*. */
+extern const char *const status_name[3], *const order_name[2], *const basis_name[3], *const evidence_name[3];
 
 /* ------------------------------------------------------------------ output (output.c, gold_csv.c) */
 /* Writes a whole file atomically (temp file + rename); false after reporting to err. */

@@ -42,10 +42,6 @@ struct Reader {
 	Buf scratch;
 };
 
-static const char *const status_name[] = {"loaded", "missing", "empty"};
-static const char *const order_name[] = {"day-first", "month-first"};
-static const char *const basis_name[] = {"column", "dataset", "config"};
-
 /* ---- cells and their values: a bad one is reported where it stands */
 
 static void bad(Reader *r, DiagCode code, int c)
@@ -478,7 +474,6 @@ static void data_quality_row(Reader *r)
 		return;
 	SourceQuality *q = &r->g->quality[src];
 	Str m = r->f[1];
-	static const char *const evidence[] = {"ambiguous", "day_first", "month_first"};
 	if (str_eq(m, "status")) {
 		int st = get_name(r, 3, status_name, 3, false);
 		q->status = st < 0 ? STATUS_MISSING : (SourceStatus)st;
@@ -499,7 +494,7 @@ static void data_quality_row(Reader *r)
 		int b = get_name(r, 3, basis_name, 3, false);
 		q->basis = b < 0 ? BASIS_CONFIG : (OrderBasis)b;
 	} else if (str_eq(m, "date_evidence")) {
-		int e = get_name(r, 2, evidence, 3, false);
+		int e = get_name(r, 2, evidence_name, 3, false);
 		if (e >= 0)
 			dq_count(r, e == EVIDENCE_NONE ? &q->ambiguous : &q->evidence[e]);
 	} else if (!str_eq(m, "conservation")) {	/* conservation follows from the counts */

@@ -7,7 +7,6 @@
 #define QUARANTINE_SAMPLES 5	/* raw rows shown per source and reason */
 #define SEGMENT_ROWS 200	/* customers listed on a segment's page; the CSV has them all */
 
-static const char *const order_text[] = {"day-first", "month-first"};
 static const char *const basis_text[] = {"its own values", "the dataset's other date columns", "the configuration"};
 
 static Value *counts(Arena *a, int first, int n, const uint64_t *count)
@@ -48,12 +47,11 @@ static Value *quarantine_samples(Arena *a, const SourceQuality *m)
 
 static Value *source_values(const SourceQuality *m, Arena *a, int i)
 {
-	static const char *const status[] = {"loaded", "missing", "empty"};
 	const SourceDef *def = &source_defs[i];
 	Value *o = v_obj(a);
 	v_set(a, o, "name", v_cstr(a, def->name));
 	v_set(a, o, "file", v_cstr(a, m->file));
-	v_set(a, o, "status", v_cstr(a, status[m->status]));
+	v_set(a, o, "status", v_cstr(a, status_name[m->status]));
 	v_set(a, o, "rows_read", v_num(a, V_INT, (int64_t)m->rows_read));
 	v_set(a, o, "blank_lines", v_num(a, V_INT, (int64_t)m->blank_lines));
 	v_set(a, o, "silver_rows", v_num(a, V_INT, (int64_t)m->silver_rows));
@@ -65,7 +63,7 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	Value *samples = v_set(a, o, "samples", quarantine_samples(a, m));
 	v_set(a, o, "sample_count", v_num(a, V_INT, (int64_t)samples->n));
 	v_set(a, o, "date_column", v_cstr(a, def->cols[def->date_col]));
-	v_set(a, o, "date_order", v_cstr(a, order_text[m->order]));
+	v_set(a, o, "date_order", v_cstr(a, order_name[m->order]));
 	v_set(a, o, "date_basis", v_cstr(a, basis_text[m->basis]));
 	v_set(a, o, "day_first", v_num(a, V_INT, (int64_t)m->evidence[EVIDENCE_DAY_FIRST]));
 	v_set(a, o, "month_first", v_num(a, V_INT, (int64_t)m->evidence[EVIDENCE_MONTH_FIRST]));
