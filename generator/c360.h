@@ -541,8 +541,6 @@ typedef struct {
 	uint64_t count;		/* successful payments */
 	int64_t cents;		/* their amounts of 0 or more */
 	int64_t share;		/* hundredths of a percent of all successful payments */
-	uint64_t count_before;	/* the same a week earlier; share_before KPI_NULL without any then */
-	int64_t share_before;
 } PaymentSplit;
 
 typedef struct {
