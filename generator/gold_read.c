@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define READ_CHUNK 65536	/* bytes read at a time */
+
 /* What the model owns when it was read from files. */
 struct GoldStore {
 	Arena arena;		/* ids, names, raw rows */
@@ -573,10 +575,10 @@ static void read_part(Reader *r, const char *path, bool part)
 		return;
 	}
 	Ingest *in = ingest_new(on_record, r);
-	char *chunk = xmalloc(1 << 20);
+	char *chunk = xmalloc(READ_CHUNK);
 	ssize_t n;
 	size_t total = 0;
-	while ((n = read(fd, chunk, 1 << 20)) > 0 || (n < 0 && errno == EINTR))
+	while ((n = read(fd, chunk, READ_CHUNK)) > 0 || (n < 0 && errno == EINTR))
 		if (n > 0)
 			ingest_feed(in, chunk, (size_t)n), total += (size_t)n;
 	if (n < 0)
@@ -723,6 +725,11 @@ bool gold_read(const char *dir, Gold *g, Buf *report, bool quiet)
 	read_one(g, dir, GT_DIM_CUSTOMER);	/* first: the others refer to its customers */
 	size_t nc = st->table[SRC_CUSTOMERS].n;
 	g->c360 = xcalloc(nc + 1, sizeof *g->c360);
+	for (size_t i = 0; i < nc; i++)	/* what a row customer_360 lacks (an error) leaves */
+		g->c360[i] = (Customer360){.first_order = MOMENT_NULL, .last_order = MOMENT_NULL,
+					   .average_cents = KPI_NULL, .preferred_method = UINT32_MAX,
+					   .preferred_channel = -1, .days_since_last_order = KPI_NULL,
+					   .segment = SEG_PROSPECTS};
 	TableRead read[GT_COUNT] = {0};
 	for (int t = 0; t < GT_COUNT; t++)
 		if (t != GT_DIM_CUSTOMER)

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t cents;
 	if (clean_amount(s, &cents) == AMOUNT_OK) {	/* an amount prints and reads back the same */
 		Buf t = {0};
-		buf_fixed2(&t, cents);
+		fmt_hundredths(&t, &fmt_plain, cents);
 		int64_t again;
 		if (clean_amount(str_make(t.p, t.len), &again) != AMOUNT_OK || again != cents)
 			abort();
