@@ -1,4 +1,4 @@
-# c360 — see README.md. Targets: all check asan valgrind fuzz bench install uninstall clean.
+# c360 — see README.md. Targets: all check docs asan valgrind fuzz bench install uninstall clean.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/c360
@@ -9,7 +9,7 @@ CFLAGS ?= -O2 -g
 BUILD ?= build
 
 WARN := -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
-PKGS := libcmark-gfm cairo
+PKGS := libcmark-gfm cairo libmicrohttpd
 C360_CPPFLAGS := -D_GNU_SOURCE -DC360_DATADIR='"$(DATADIR)"' -Igenerator $(shell pkg-config --cflags $(PKGS))
 C360_LIBS := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcsv -lunistring -lpthread -lm
 
@@ -34,17 +34,24 @@ $(BUILD):
 	mkdir -p $@
 
 # The whole suite: unit tests, then the command-line, golden and bad-input tests, then the site
-# (C360_BROWSER=0 skips its Chromium part). Tests on the tutorial exports are skipped, and say so,
-# where they are absent.
+# and the preview server (C360_BROWSER=0 skips their Chromium parts). Tests on the tutorial
+# exports are skipped, and say so, where they are absent.
 check: $(BIN) $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; TZ=UTC ./$$t || exit 1; done
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/render.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/ux.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) timeout 300 tests/serve.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/hostile.sh
+
+# docs/templates.md is printed from the table of page variables the code checks pages with.
+docs: $(BIN)
+	./$(BIN) help templates >docs/templates.md
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
-	ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		$(MAKE) check BUILD=build-asan BIN=build-asan/c360 \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
@@ -53,10 +60,11 @@ valgrind: $(BIN) $(UNIT)
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/cli.sh
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/render.sh
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" C360_BROWSER=0 tests/site.sh
+	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/hostile.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus; the ingest corpus also
 # gets the fixture's files, and the tutorial's where they are.
-FUZZERS := ingest values silver template
+FUZZERS := ingest values silver template markdown config gold
 FUZZ_SECONDS ?= 60
 fuzz:
 	mkdir -p build-fuzz
@@ -68,7 +76,8 @@ fuzz:
 	for f in tests/golden/fixture/in/*.csv; do cp $$f build-fuzz/corpus_ingest/fixture-$${f##*/}; done
 	cp $${C360_TUTORIAL:-../shared/data/tutorial}/*.csv build-fuzz/corpus_ingest/ 2>/dev/null || true
 	for f in $(FUZZERS); do \
-		build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus_$$f || exit 1; \
+		build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build-fuzz/ \
+			build-fuzz/corpus_$$f || exit 1; \
 	done
 
 bench: $(BIN)
@@ -92,4 +101,4 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz c360 site
 
-.PHONY: all check asan valgrind fuzz bench install uninstall clean
+.PHONY: all check docs asan valgrind fuzz bench install uninstall clean

@@ -2,14 +2,41 @@
 #include "c360.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
+/* Memory set aside at the start and given back when memory runs out, so that the exit
+ * handlers have what they need to remove a half-built site. */
+static void *reserve;
+
+__attribute__((constructor)) static void reserve_memory(void)
+{
+	reserve = malloc(1 << 20);
+}
+
+/* The one thread that runs out of memory first says so and ends the process (its atexit
+ * handlers remove a half-built site); any other that runs out meanwhile waits for the end,
+ * and if the handlers themselves run out, the process ends there. */
 static void out_of_memory(size_t n)
 {
-	fprintf(stderr, "c360: error: out of memory (asking for %zu bytes)\n", n);
-	exit(1);	/* atexit handlers remove a half-built site */
+	static atomic_flag said = ATOMIC_FLAG_INIT;
+	static _Thread_local bool exiting;
+	if (exiting)
+		_Exit(1);
+	if (atomic_flag_test_and_set(&said))
+		for (;;)
+			pause();
+	exiting = true;
+	free(reserve);
+	reserve = NULL;
+	char msg[96];
+	int len = snprintf(msg, sizeof msg, "c360: error: out of memory (asking for %zu bytes)\n", n);
+	if (write(STDERR_FILENO, msg, (size_t)len) < 0)
+		_Exit(1);
+	exit(1);
 }
 
 void *xmalloc(size_t n)
@@ -131,8 +158,36 @@ char *arena_strndup(Arena *a, const char *s, size_t n)
 	return d;
 }
 
+struct ArenaOwned {
+	ArenaOwned *next;
+	char *p;
+};
+
+char *arena_own(Arena *a, char *p)
+{
+	ArenaOwned *o = arena_alloc(a, sizeof *o);
+	*o = (ArenaOwned){a->owned, p};
+	a->owned = o;
+	return p;
+}
+
+static void free_owned(Arena *a)
+{
+	for (ArenaOwned *o = a->owned; o; o = o->next)
+		free(o->p);
+	a->owned = NULL;
+}
+
 void arena_adopt(Arena *a, Arena *from)
 {
+	if (from->owned) {
+		ArenaOwned *last = from->owned;
+		while (last->next)
+			last = last->next;
+		last->next = a->owned;
+		a->owned = from->owned;
+		from->owned = NULL;
+	}
 	if (!from->head)
 		return;
 	ArenaBlock *tail = from->head;
@@ -151,6 +206,7 @@ void arena_adopt(Arena *a, Arena *from)
 
 void arena_reset(Arena *a)
 {
+	free_owned(a);
 	if (!a->head)
 		return;
 	ArenaBlock *keep = a->head;
@@ -165,6 +221,7 @@ void arena_reset(Arena *a)
 
 void arena_free(Arena *a)
 {
+	free_owned(a);
 	for (ArenaBlock *b = a->head, *next; b; b = next) {
 		next = b->next;
 		free(b);

@@ -25,14 +25,17 @@ void big_free(void *p, size_t n);
 void big_release(void *p, size_t n);	/* the whole pages inside [p, p+n) go back to the system */
 
 typedef struct ArenaBlock ArenaBlock;
+typedef struct ArenaOwned ArenaOwned;
 typedef struct {
 	ArenaBlock *head;
+	ArenaOwned *owned;	/* malloc'd blocks handed over: freed with the arena */
 	size_t used;		/* bytes handed out, for the benchmark */
 } Arena;
 
 void *arena_alloc(Arena *a, size_t n);	/* 8-byte aligned, uninitialised */
 char *arena_strndup(Arena *a, const char *s, size_t n);	/* NUL-terminated copy */
 void arena_adopt(Arena *a, Arena *from);	/* a takes over from's blocks */
+char *arena_own(Arena *a, char *p);	/* a frees p (from malloc) with its blocks; returns p */
 void arena_reset(Arena *a);	/* forgets everything, keeps one block for reuse */
 void arena_free(Arena *a);
 
@@ -73,6 +76,23 @@ typedef struct {
 static inline Str str_make(const char *p, size_t n) { return (Str){p, n}; }
 Str str_trim(Str s);
 bool str_eq(Str a, const char *lit);
+
+/* ------------------------------------------------------------------ the console (console.c)
+ * Everything c360 says on stderr goes through here, so that the progress line (shown on a
+ * terminal, never with --quiet) is erased before any other text. */
+typedef enum { SAY_QUIET, SAY_NORMAL, SAY_VERBOSE } Verbosity;	/* --quiet, neither, --verbose */
+void console_init(Verbosity v);
+Verbosity console_level(void);
+void console_progress(const char *what);	/* "": erases the line */
+void console_write(const char *s, size_t n);	/* text already formatted, at every level */
+/* "c360: " and text and a newline in one write(2), at every level: the last words of a process
+ * that a signal ends while other threads may be printing. */
+void console_last(const char *text);
+/* "c360: " and the message and a newline, if the level is at least `at`. */
+void say(Verbosity at, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The candidate nearest to word by edit distance, if near enough to be a likely typo; else NULL. */
+const char *nearest_word(const char *word, size_t n, const char *const *candidates, size_t ncand);
 
 /* ------------------------------------------------------------------ hashing (index.c) */
 uint64_t hash_bytes(const char *s, size_t n);
@@ -138,7 +158,7 @@ typedef enum {
 	D_IMPLAUSIBLE_DOB, D_INVALID_AMOUNT, D_NEGATIVE_AMOUNT, D_ORPHAN_CUSTOMER,
 	D_UNKNOWN_CATEGORY,
 	/* file and column problems */
-	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_NO_HEADER, D_EMPTY_OPTIONAL,
+	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_CHANGED, D_NO_HEADER, D_EMPTY_OPTIONAL,
 	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE,
 	D_AFTER_AS_OF, D_NO_AS_OF,
 	/* a gold folder read back (gold_read.c) */
@@ -186,8 +206,13 @@ typedef struct {
 void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *column,
 	  const char *value, size_t vlen);
 Severity diag_worst(const Diags *d, size_t n);	/* worst over n Diags; SEV_NOTE if none */
-/* Writes the samples and a count line per code, errors first; quiet: errors only. */
-void diag_format(Buf *out, const Diags *d, bool quiet);
+/* Row problems (quarantine reasons, flags, facts after the as-of date), as opposed to problems
+ * with a file or a column. */
+bool diag_row_level(DiagCode code);
+/* Writes the samples and a count line per code, errors first: errors at every level, problems
+ * with files and columns unless quiet, row problems only when verbose. */
+void diag_format(Buf *out, const Diags *d, Verbosity v);
+void diag_set_count(Diags *d, DiagCode code, uint64_t count);	/* counts rows, as the tables do */
 void diag_free(Diags *d);
 /* Adds from's problems to d, from's lines shifted by line_offset; from is emptied. */
 void diag_merge(Diags *d, Diags *from, uint32_t line_offset);
@@ -215,7 +240,7 @@ typedef struct {
 	int churn_window_days;
 	char *file[SRC_COUNT];	/* file names inside data_dir */
 	char *alias[SRC_COUNT][MAX_COLS][MAX_ALIASES];	/* normalised extra header names */
-	bool quiet;
+	Verbosity verbosity;
 	int jobs;		/* threads to read with; 0: one per processor */
 	const char *templates_dir, *themes_dir, *assets_dir;	/* where the site's sources are */
 	const char *title;	/* the report's name */
@@ -225,12 +250,18 @@ typedef struct {
 	size_t chunk_min;	/* a file is split into chunks of at least this many bytes */
 	const char *thousands_separator, *currency;	/* how pages write figures (NULL: ",", none) */
 	int shard, shards;	/* --shard K/N: this run writes shard K of N (0 of 1: everything) */
+	/* Limits that keep hostile data from blowing pages up (c360(1), LIMITS): */
+	size_t field_max;	/* bytes of one value shown on a page; the gold tables keep it whole */
+	size_t page_max;	/* bytes of one page, and of what a template writes */
+	int chart_max;		/* values a chart shows; the rest are added up in one bar */
 } Config;
 
 void config_defaults(Config *c);
 char *config_normalise(Str s);	/* a header name as compared; the caller frees */
 /* Reads an INI-style file into c; on failure appends "file:line:col: error: ..." to err. */
 bool config_load(Config *c, const char *path, Buf *err);
+void config_doc(Buf *out);	/* every setting and what it expects: c360 help config */
+void config_show(Buf *out, const Config *c);	/* the settings in force, as a configuration file */
 void config_free(Config *c);
 
 /* ------------------------------------------------------------------ ingest (ingest.c)
@@ -256,9 +287,12 @@ typedef struct Ingest Ingest;
 
 Ingest *ingest_new(RecordFn fn, void *ctx);
 void ingest_feed(Ingest *in, const char *data, size_t len);
+/* Feeds the last bytes of the input: its last line needs no line end to be read at once. */
+void ingest_feed_last(Ingest *in, const char *data, size_t len);
 void ingest_finish(Ingest *in);	/* flushes the last record */
 uint64_t ingest_blank_lines(const Ingest *in);
-void ingest_continue(Ingest *in);	/* the input continues a file: no BOM at its start */
+/* The input continues the file first began: no BOM at its start, the same line ends. */
+void ingest_continue(Ingest *in, const Ingest *first);
 bool ingest_open(const Ingest *in);	/* a record or line is unfinished */
 uint32_t ingest_lines(const Ingest *in);	/* lines read so far */
 void ingest_free(Ingest *in);
@@ -359,7 +393,8 @@ static inline bool source_is_fact(SourceId id) { return source_defs[id].customer
 /* Every silver row starts with this head, so table rules work on any source. It keeps
  * the row's bronze record: its text as read, and its line. */
 typedef struct {
-	const char *raw;	/* the record as read (any bytes): in the input or the arena */
+	const char *raw;	/* the record as read (any bytes): in the input or the arena; NULL
+				 * once silver_load is done (the quarantine keeps its rows' text) */
 	const char *id;		/* cleaned key, not NUL-terminated (often inside raw) */
 	int64_t when;		/* the date column as a moment, MOMENT_NULL if null */
 	uint32_t rawlen, line;
@@ -426,8 +461,8 @@ struct Source {
 	Ingest *ingest;
 	const char *input;	/* a buffer fed whole that outlives the build (bronze points into it) */
 	size_t input_len;
-	void *map;		/* the file's mapping, when read from a file */
-	size_t map_len;
+	char *bytes;		/* the file read whole, when read from a file (big_alloc) */
+	size_t nbytes;
 	bool have_header;
 	uint32_t nheader;
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
@@ -446,7 +481,8 @@ struct Source {
 	Quarantined *quarantine;
 	size_t nquarantine, capquarantine;
 	uint64_t reason_count[D_NREASONS];
-	uint64_t flag_count[D_NFLAGS];
+	uint64_t flag_count[D_NFLAGS];	/* silver rows with each flag */
+	uint64_t flagged_rows;	/* silver rows with any flag */
 	Dict dict[MAX_COLS];	/* category labels per column */
 	Dict memo[MAX_COLS];	/* raw value -> label, per category column */
 	uint32_t *memo_val[MAX_COLS];
@@ -499,7 +535,7 @@ bool silver_finish(Silver *s);
 /* Silver rows that came from the file (customers: without the inferred ones). */
 size_t silver_rows(const Silver *s, SourceId id);
 Severity silver_worst(const Silver *s);
-void silver_report(Buf *out, const Silver *s, bool quiet);	/* diagnostics of every file */
+void silver_report(Buf *out, const Silver *s, Verbosity v);	/* diagnostics of every file */
 
 /* ------------------------------------------------------------------ gold: the model
  * The one contract every writer reads. The gold tables of docs/gold-schema.md in memory, made
@@ -635,6 +671,7 @@ typedef struct {
 	const char *file;	/* the file read, in the data folder */
 	SourceStatus status;
 	uint64_t rows_read, blank_lines, silver_rows, quarantined_rows, after_as_of;
+	uint64_t flagged_rows;	/* silver rows with any flag (flag[] counts rows per flag) */
 	uint64_t inferred;	/* customers: those known only from facts */
 	uint64_t reason[D_NREASONS], flag[D_NFLAGS];
 	DateOrder order;	/* how A?B?YYYY dates were read */
@@ -700,9 +737,9 @@ typedef struct {
  * that cannot be made (gold_free it all the same). */
 bool gold_build(const Silver *s, Gold *g, Buf *err);
 /* Gold read back from a folder of gold CSVs (docs/gold-schema.md; a table may be a folder of
- * part-*.csv files), views included; the problems, file:line:col, go to report (quiet: errors
- * only). False when the folder cannot be read as gold; gold_free it all the same. */
-bool gold_read(const char *dir, Gold *g, Buf *report, bool quiet);
+ * part-*.csv files), views included; the problems, file:line:col, go to report as diag_format
+ * shows them at v. False when the folder cannot be read as gold; gold_free it all the same. */
+bool gold_read(const char *dir, Gold *g, Buf *report, Verbosity v);
 /* The views, once the tables are there; -1, or the gold table (GT_*) whose money adds up to
  * more than 64 bits of cents hold (then the views are not whole). */
 int gold_views(Gold *g);
@@ -750,20 +787,37 @@ bool out_stage(const char *out, char **staging, Buf *err);
 /* Swaps the staging folder in place of out (keeping out whole on failure). */
 bool out_commit(const char *out, const char *staging, Buf *err);
 void out_abort(const char *staging);
+/* From now on (call it before any thread starts), SIGINT, SIGTERM and SIGHUP remove the staging
+ * folder and end the process with 128 + the signal, saying what became of out (which existed
+ * before, or not). */
+void out_guard(const char *out, bool existed);
 bool out_mkdir(const char *dir, const char *sub, Buf *err);
+/* May c360 write the files `ours` into dir? Yes if dir does not exist or is empty, or holds the
+ * marker and nothing but `ours`; with force, always. Else false after saying why in err. */
+bool out_claim(const char *dir, const char *marker, const char *const *ours, size_t n, bool force, Buf *err);
+/* Opens a regular file to read, refusing at once a FIFO (which would hang), a device or a
+ * folder; -1 with *why saying why not. */
+int open_regular(const char *path, const char **why);
 bool file_read(const char *path, Buf *out, Buf *err);
 /* The names in dir ending in suffix (NULL: all), sorted, without dot files; free each and it. */
 char **dir_list(const char *dir, const char *suffix, size_t *n, Buf *err);
 /* Copies the regular files of from (but skip) into dir/sub. */
 bool out_copy_dir(const char *from, const char *dir, const char *sub, const char *skip, Buf *err);
 char *path_join(const char *a, const char *b);
+/* path made absolute, without ".", ".." or symbolic links where it exists (a part that does not
+ * exist yet is kept as written); the caller frees. */
+char *path_resolve(const char *path);
+bool path_inside(const char *path, const char *dir);	/* both resolved: path is dir or under it */
 
 void csv_field(Buf *b, const char *s, size_t n);	/* RFC 4180 quoting when needed */
 bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err);
 int config_threads(const Config *c);	/* --jobs, else one per processor */
 const char *config_file_of(const Config *c, SourceId id);	/* a source's file name in the data folder */
 void quality_table(Buf *out, const SourceQuality q[SRC_COUNT]);	/* data_quality.csv's rows */
-void quality_summary(Buf *out, const SourceQuality q[SRC_COUNT], int64_t as_of);	/* `c360 check` text */
+/* `c360 check`'s text; as_of MOMENT_NULL: the cleaning did not finish, only the files are shown. */
+void quality_summary(Buf *out, const SourceQuality q[SRC_COUNT], int64_t as_of);
+/* A line per file read, each after prefix: rows read, in silver, flagged, quarantined. */
+void quality_lines(Buf *out, const SourceQuality q[SRC_COUNT], const char *prefix);
 
 /* ------------------------------------------------------------------ figures as text (format.c)
  * The one formatter of every output: pages, the edition, the e-mail, the charts, the CSV files.
@@ -792,6 +846,7 @@ void esc_url(Buf *b, const char *s, size_t n);		/* one URL path segment */
 void esc_js(Buf *b, const char *s, size_t n);		/* a quoted JS string, safe in <script> */
 void esc_sheet_cell(Buf *b, const char *s, size_t n);	/* a CSV cell no spreadsheet runs */
 void id_file_name(Buf *b, const char *id, size_t n);	/* a safe file name for an id */
+size_t utf8_cut(const char *s, size_t n, size_t max);	/* n, or at most max without splitting a character */
 
 /* ------------------------------------------------------------------ templates (template.c)
  * Values are what pages are made of; they live in an arena. Templates are Mustache:
@@ -812,6 +867,9 @@ typedef struct Value {
 } Value;
 
 Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
+/* Text from the data for a page: at most max bytes of it (whole characters); a longer value
+ * is written with a mark saying how much of it is shown. */
+Value *v_text(Arena *a, const char *s, size_t n, size_t max);
 Value *v_cstr(Arena *a, const char *s);
 Value *v_raw(Arena *a, const char *s, size_t n);
 Value *v_num(Arena *a, VKind kind, int64_t i);	/* KPI_NULL or MOMENT_NULL: null */
@@ -840,11 +898,41 @@ typedef struct {
 /* Parses a template; on a syntax error appends "name:line:col: error: ..." to err. */
 Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err);
 void tpl_free(Template *t);
-/* Renders t with data, escaping every value for esc and writing figures by fmt (NULL: plain);
- * false after reporting to err. */
+/* Renders t with data, escaping every value for esc and writing figures by fmt (NULL: plain),
+ * adding at most max bytes to out; false after reporting to err (a missing partial, or output
+ * past max: rendering stops there). */
 bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
-		const NumFormat *fmt, Buf *out, Buf *err);
+		const NumFormat *fmt, Buf *out, size_t max, Buf *err);
 void raw_stash_free(RawStash *r);
+
+/* What each page's template can use (site_vars.c): the one table of page variables. */
+typedef enum { T_TEXT, T_NUMBER, T_MONEY, T_PCT, T_DATE, T_BOOL, T_HTML, T_LIST } VarType;
+typedef struct PageVar {
+	const char *name;	/* NULL ends a list of variables */
+	VarType type;
+	const struct PageVar *fields;	/* T_LIST: the fields of its items; NULL for a list of text */
+	const char *doc;
+} PageVar;
+typedef struct {
+	const char *tpl;	/* templates/TPL.md; NULL ends page_defs */
+	const char *file;	/* the pages it makes */
+	const PageVar *vars;	/* besides the global ones */
+	const char *doc;
+	const char *fragment;	/* templates/FRAGMENT, rendered with the page's data; or NULL */
+} PageDef;
+extern const PageDef page_defs[];
+extern const PageDef page_layout;	/* the theme's layout.html */
+extern const PageVar *const page_globals_vars;	/* every page has them */
+const PageDef *page_def(const char *tpl);
+const PageVar *page_var(const PageVar *vars, const char *name, size_t n);
+/* The data of a page is exactly its variables and the global ones, each of its type; false after
+ * saying what differs in err (a defect of c360, not of the input). */
+bool page_data_check(const PageDef *page, const Value *data, const char *path, Buf *err);
+void page_vars_doc(Buf *out);	/* c360 help templates: docs/templates.md */
+/* Every tag of t (and of the partials it includes) names a variable the page has, used as its
+ * type allows; false after appending "template:line:col: error: ..." to err for each that does not. */
+bool tpl_check(const Template *t, const PageDef *page, const TplSet *partials, Buf *err);
+const Value *v_find(const Value *obj, const char *key);	/* the value of key in obj, or NULL */
 
 /* ------------------------------------------------------------------ Markdown (markdown.c) */
 void md_init(void);	/* once, before threads */
@@ -906,7 +994,7 @@ typedef struct {
 } ChartSet;
 
 /* false after reporting to err a chart that cannot be drawn; chart_set_free it all the same. */
-bool chart_set_make(ChartSet *set, const Gold *g, const NumFormat *fmt, Buf *err);
+bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, Buf *err);
 void chart_set_free(ChartSet *set);
 
 /* ------------------------------------------------------------------ the site (site*.c) */
@@ -934,6 +1022,10 @@ typedef struct {
 	RawStash raws;
 } PageWork;
 
+#define CELL_MAX 256	/* bytes of a value shown in a table, a list, a chart or the search */
+/* The most of a value a page shows: alone (field_max_bytes), or in a table (CELL_MAX at most). */
+size_t shown_max(const Site *site, bool in_table);
+
 void page_init(PageWork *w);
 void page_free(PageWork *w);
 /* Renders templates/tpl.md with data, puts it in the layout and writes dir/path. */
@@ -956,7 +1048,23 @@ static inline bool shard_has(const Config *cfg, unsigned folder)
 /* Table rows for customers: name, id, email, location, segment, value, orders, url (from the root). */
 Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n);
 
+/* ------------------------------------------------------------------ preview server (serve.c) */
+typedef struct {
+	const char *bind;	/* an IPv4 address to listen on */
+	unsigned port;		/* 0: any free port (the one taken is printed) */
+	int (*build)(void *ctx);	/* builds the site afresh, configuration included; 0 on success */
+	void *ctx;
+	const Config *cfg;	/* in force after each build: --out, and the folders to watch */
+} ServeOptions;
+/* Builds, then serves cfg->out_dir and rebuilds when a source changes, until SIGINT or
+ * SIGTERM. Returns the exit status: 0 when stopped, 1 if the first build or the server failed. */
+int serve(const ServeOptions *so);
+bool serve_path(const char *url, char *out, size_t cap);	/* a request path -> a file of the site */
+const char *serve_content_type(const char *name);
+
 /* ------------------------------------------------------------------ generate.c */
-bool generate(const char *out, uint64_t customers, uint64_t seed, Buf *err);
+/* Writes synthetic exports into out, which must be new, empty, or written by generate before
+ * (unless force). */
+bool generate(const char *out, uint64_t customers, uint64_t seed, bool force, Buf *err);
 
 #endif

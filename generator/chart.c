@@ -13,6 +13,7 @@ enum { A_START, A_MIDDLE, A_END };
 #define W 640.0
 #define FONT 11.0
 #define CHAR_W (FONT * 0.58)	/* the layout's idea of a character's width (DejaVu Sans) */
+#define LABEL_W 220.0		/* the widest category label of a bar chart */
 
 typedef struct {
 	int kind, role, anchor;
@@ -47,12 +48,37 @@ static void text_at(ChartPlot *p, int role, double x, double y, int anchor, cons
 	s->text = xstrdup(text);
 }
 
-static double text_width(const char *s)
+static size_t text_chars(const char *s)
 {
 	size_t chars = 0;
 	for (; *s; s++)
 		chars += ((unsigned char)*s & 0xc0) != 0x80;
-	return (double)chars * CHAR_W;
+	return chars;
+}
+
+static double text_width(const char *s)
+{
+	return (double)text_chars(s) * CHAR_W;
+}
+
+/* A label that fits in width: cut with an ellipsis if it is wider (the data table has it all). */
+static void label_at(ChartPlot *p, double x, double y, int anchor, const char *text, double width)
+{
+	size_t fits = (size_t)(width / CHAR_W), chars = text_chars(text);
+	if (chars <= fits || fits < 2) {
+		text_at(p, ROLE_LABEL, x, y, anchor, text);
+		return;
+	}
+	Buf b = {0};
+	const char *s = text;
+	for (size_t k = 0; k < fits - 1; k++)
+		do
+			s++;
+		while (((unsigned char)*s & 0xc0) == 0x80);
+	buf_put(&b, text, (size_t)(s - text));
+	buf_puts(&b, "…");
+	text_at(p, ROLE_LABEL, x, y, anchor, buf_cstr(&b));
+	buf_free(&b);
 }
 
 /* Tick values: 0 and steps of 1, 2 or 5 x 10^k up to at least max. */
@@ -89,14 +115,14 @@ static void layout_bars(const Chart *c, ChartPlot *p)
 	double label_w = 0, row = 26, top = 8;
 	for (size_t i = 0; i < c->ncat; i++)
 		label_w = fmax(label_w, text_width(c->cat[i]));
-	label_w = fmin(label_w, 220) + 12;
+	label_w = fmin(label_w, LABEL_W) + 12;
 	double x0 = label_w, span = W - label_w - 90, max = series_max(c, false);
 	p->width = W;
 	p->height = top * 2 + row * (double)(c->ncat ? c->ncat : 1);
 	char v[64];
 	for (size_t i = 0; i < c->ncat; i++) {
 		double y = top + row * (double)i, val = isnan(c->series[0].v[i]) ? 0 : c->series[0].v[i];
-		text_at(p, ROLE_LABEL, x0 - 8, y + row / 2 + FONT * 0.35, A_END, c->cat[i]);
+		label_at(p, x0 - 8, y + row / 2 + FONT * 0.35, A_END, c->cat[i], LABEL_W);
 		Shape *r = add(p, SH_RECT, 0);
 		r->x = x0, r->y = y + 5, r->h = row - 10, r->w = max > 0 && val > 0 ? span * val / max : 0;
 		label_value(c, v, sizeof v, val, c->format, true);
@@ -162,17 +188,17 @@ static void layout_trend(const Chart *c, ChartPlot *p)
 			bar++;
 			continue;
 		}
-		Shape *path = add(p, SH_PATH, (int)s);
-		double *pts = path->pts = xmalloc((c->ncat + 1) * 2 * sizeof *path->pts);
+		size_t at = p->n;	/* the path's place: adding dots may move the shapes */
+		double *pts = add(p, SH_PATH, (int)s)->pts = xmalloc((c->ncat + 1) * 2 * sizeof *pts);
 		for (size_t i = 0; i < c->ncat; i++) {
 			double v = isnan(se->v[i]) ? 0 : se->v[i];
 			pts[2 * i] = left + group * ((double)i + 0.5);
 			pts[2 * i + 1] = bottom - (bottom - top) * fmax(v, 0) / max;
-		}
-		path->npts = c->ncat;	/* path is not used below: add() may move the shapes */
-		for (size_t i = 0; c->ncat <= 26 && i < c->ncat; i++) {
-			Shape *d = add(p, SH_DOT, (int)s);
-			d->x = pts[2 * i], d->y = pts[2 * i + 1];
+			p->shape[at].npts++;
+			if (c->ncat <= 26) {
+				Shape *d = add(p, SH_DOT, (int)s);
+				d->x = pts[2 * i], d->y = pts[2 * i + 1];
+			}
 		}
 	}
 	if (!c->ncat)

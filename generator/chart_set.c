@@ -11,6 +11,7 @@ typedef struct {
 	ChartSet *set;
 	const Gold *g;
 	const NumFormat *fmt;
+	const Config *cfg;	/* chart_max, field_max */
 	int64_t last_monday;	/* of the as-of date's week */
 	size_t weeks;		/* in the trend charts */
 } Maker;
@@ -91,7 +92,36 @@ static void chart_devices(Maker *m)
 	add_chart(m, "chart_devices", &c);
 }
 
-/* A bar chart from label counts, largest first, the tail folded into "Others". */
+typedef struct {
+	const char *const *labels;
+	const uint64_t *counts;
+} Counted;
+
+/* Count descending, then label: a total order, so the chart is the same every time. */
+static int count_cmp(const void *a, const void *b, void *ctx)
+{
+	const Counted *c = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	if (c->counts[x] != c->counts[y])
+		return c->counts[x] > c->counts[y] ? -1 : 1;
+	return strcmp(c->labels[x], c->labels[y]);
+}
+
+/* A label as a chart shows it: as long as a table shows a value, a cut one ending in "…". */
+static const char *chart_label(Maker *m, const char *l)
+{
+	size_t n = strlen(l), max = m->cfg->field_max < CELL_MAX ? m->cfg->field_max : CELL_MAX;
+	size_t kept = utf8_cut(l, n, max);
+	Buf b = {0};
+	buf_put(&b, l, kept);
+	buf_puts(&b, kept < n ? "…" : "");
+	const char *s = arena_strndup(&m->set->arena, b.p ? b.p : "", b.len);
+	buf_free(&b);
+	return s;
+}
+
+/* A bar chart from label counts, largest first: at most `keep` bars, the rest added up in
+ * one bar "Other values (N)". */
 static void chart_counts(Maker *m, const char *key, const Chart *tmpl, const char *const *labels,
 			 const uint64_t *counts, size_t n, size_t keep)
 {
@@ -99,22 +129,25 @@ static void chart_counts(Maker *m, const char *key, const Chart *tmpl, const cha
 	for (size_t i = 0; i < n; i++)
 		if (counts[i])
 			order[shown++] = i;
-	for (size_t i = 1; i < shown; i++)	/* insertion sort: count desc, then label */
-		for (size_t j = i; j > 0; j--) {
-			size_t a = order[j - 1], b = order[j];
-			if (counts[a] > counts[b] || (counts[a] == counts[b] && strcmp(labels[a], labels[b]) <= 0))
-				break;
-			order[j - 1] = b, order[j] = a;
-		}
+	Counted ctx = {labels, counts};
+	qsort_r(order, shown, sizeof *order, count_cmp, &ctx);
 	size_t ncat = shown > keep ? keep + 1 : shown;
 	const char **cat = arena_alloc(&m->set->arena, (ncat + 1) * sizeof *cat);
 	double *v = values(m, ncat);
-	for (size_t i = 0; i < ncat; i++) {
-		cat[i] = i == keep ? "Others" : arena_strndup(&m->set->arena, labels[order[i]], strlen(labels[order[i]]));
-		v[i] = i == keep ? 0 : (double)counts[order[i]];
+	for (size_t i = 0; i < ncat && i < keep; i++) {
+		cat[i] = chart_label(m, labels[order[i]]);
+		v[i] = (double)counts[order[i]];
 	}
-	for (size_t i = keep; i < shown; i++)
-		v[keep] += (double)counts[order[i]];
+	if (shown > keep) {
+		Buf other = {0};
+		buf_puts(&other, "Other values (");
+		fmt_figure(&other, m->fmt, KV_COUNT, (int64_t)(shown - keep));
+		buf_putc(&other, ')');
+		cat[keep] = arena_strndup(&m->set->arena, other.p, other.len);
+		buf_free(&other);
+		for (size_t i = keep; i < shown; i++)
+			v[keep] += (double)counts[order[i]];
+	}
 	Chart c = *tmpl;
 	c.kind = CHART_BARS, c.format = KV_COUNT, c.ncat = ncat, c.cat = cat, c.nseries = 1;
 	c.series[0] = (ChartSeries){"Count", v, false, false};
@@ -131,7 +164,7 @@ static void chart_payments(Maker *m)
 		counts[g->split[i].method] = g->split[i].count;
 	Chart c = {.id = "payments", .title = "Successful payments by method", .cat_title = "Method",
 		   .desc = "Number of successful payments per payment method, largest first."};
-	chart_counts(m, "chart_payments", &c, methods->label, counts, methods->n, 12);
+	chart_counts(m, "chart_payments", &c, methods->label, counts, methods->n, (size_t)m->cfg->chart_max);
 	free(counts);
 }
 
@@ -141,10 +174,12 @@ static void chart_tickets(Maker *m)
 	const Dict *d = g->src[SRC_TICKETS].dict;
 	Chart a = {.id = "ticket-status", .title = "Support tickets by status", .cat_title = "Status",
 		   .desc = "Number of support tickets per resolution status."};
-	chart_counts(m, "chart_ticket_status", &a, d[TI_STATUS].label, g->ticket_status, d[TI_STATUS].n, 8);
+	chart_counts(m, "chart_ticket_status", &a, d[TI_STATUS].label, g->ticket_status, d[TI_STATUS].n,
+		     (size_t)m->cfg->chart_max);
 	Chart b = {.id = "ticket-issues", .title = "Support tickets by issue type", .cat_title = "Issue type",
-		   .desc = "Number of support tickets per issue type, the ten most frequent and the others together."};
-	chart_counts(m, "chart_ticket_issues", &b, d[TI_ISSUE].label, g->ticket_issue, d[TI_ISSUE].n, 10);
+		   .desc = "Number of support tickets per issue type, the most frequent first and the rest together."};
+	chart_counts(m, "chart_ticket_issues", &b, d[TI_ISSUE].label, g->ticket_issue, d[TI_ISSUE].n,
+		     (size_t)m->cfg->chart_max);
 }
 
 static void chart_segments(Maker *m)
@@ -157,10 +192,10 @@ static void chart_segments(Maker *m)
 	chart_counts(m, "chart_segments", &c, labels, m->g->segment_size, SEG_COUNT, SEG_COUNT);
 }
 
-bool chart_set_make(ChartSet *set, const Gold *g, const NumFormat *fmt, Buf *err)
+bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, Buf *err)
 {
 	memset(set, 0, sizeof *set);
-	Maker m = {set, g, fmt, g->as_of - date_weekday(g->as_of) + 1, g->nseries < WEEKS_MAX ? g->nseries : WEEKS_MAX};
+	Maker m = {set, g, fmt, cfg, g->as_of - date_weekday(g->as_of) + 1, g->nseries < WEEKS_MAX ? g->nseries : WEEKS_MAX};
 	chart_orders(&m);
 	chart_payments(&m);
 	chart_devices(&m);

@@ -94,7 +94,7 @@ static bool read_offset(Str s, size_t i, int32_t *offset)
 	if (!is_digit(d[0]) || !is_digit(d[1]) || !is_digit(md[0]) || !is_digit(md[1]))
 		return false;
 	int oh = (d[0] - '0') * 10 + d[1] - '0', om = (md[0] - '0') * 10 + md[1] - '0';
-	if (oh > 14 || om > 59)
+	if (om > 59 || oh * 60 + om > 14 * 60)	/* real offsets: -14:00 to +14:00 */
 		return false;
 	*offset = sign * (oh * 3600 + om * 60);
 	return true;
@@ -231,10 +231,10 @@ static bool is_word_sep(const char *p, size_t left)
 	       (left >= 3 && memcmp(p, "\xe2\x80\x99", 3) == 0);	/* U+2019 apostrophe */
 }
 
-/* Title-cases s (already trimmed and collapsed) into out: in each word, the first letter
- * upper (title) case unless a digit comes before it ("42nd"), and the rest lower case;
+/* Title-cases ASCII text (already trimmed and collapsed) in place: in each word, the first
+ * letter upper case unless a digit comes before it ("42nd"), and the rest lower case;
  * punctuation before the first letter stays ("\"pepe\"" -> "\"Pepe\""). */
-static void title_ascii(const char *s, size_t n, Buf *out)
+static void title_ascii(char *s, size_t n)
 {
 	bool start = true;
 	for (size_t i = 0; i < n; i++) {
@@ -242,10 +242,9 @@ static void title_ascii(const char *s, size_t n, Buf *out)
 		if (is_word_sep(s + i, n - i)) {
 			start = true;
 		} else if (is_alpha(c) || is_digit(c)) {
-			c = start && c >= 'a' && c <= 'z' ? (char)(c - 32) : start ? c : ascii_lower(c);
+			s[i] = start && c >= 'a' && c <= 'z' ? (char)(c - 32) : start ? c : ascii_lower(c);
 			start = false;
 		}
-		buf_putc(out, c);
 	}
 }
 
@@ -272,8 +271,10 @@ static void title_unicode(const char *s, size_t n, Buf *out)
 				uint8_t enc[6];
 				int elen = u8_uctomb(enc, uc_is_alpha(cp) ? uc_totitle(cp) : cp, sizeof enc);
 				buf_put(&cased, enc, elen > 0 ? (size_t)elen : 0);
-				size_t rlen = 0;
-				uint8_t *rest = u8_tolower(u + at + len, sep - at - (size_t)len, NULL, NULL, NULL, &rlen);
+				size_t rlen = 0;	/* lower case in the word's context: a last Σ is ς */
+				casing_prefix_context_t before = u8_casing_prefix_context(u + at, (size_t)len);
+				uint8_t *rest = u8_ct_tolower(u + at + len, sep - at - (size_t)len, before,
+							      unicase_empty_suffix_context, NULL, NULL, NULL, &rlen);
 				if (rest)
 					buf_put(&cased, rest, rlen);
 				free(rest);
@@ -293,32 +294,40 @@ static void title_unicode(const char *s, size_t n, Buf *out)
 	buf_free(&cased);
 }
 
-Str clean_title(Str s, Buf *scratch)
+/* clean_title, reading '_' as a space when underscores is set. */
+static Str title_into(Str s, Buf *scratch, bool underscores)
 {
 	s = str_trim(s);
 	scratch->len = 0;
 	if (clean_is_null(s))
 		return str_make(scratch->p, 0);
-	Buf collapsed = {0};
-	bool ascii = true, space = false;
+	bool ascii = true, space = false;	/* spaces collapsed into scratch, then cased there */
 	for (size_t i = 0; i < s.n; i++) {
 		char c = s.p[i];
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || (underscores && c == '_')) {
 			space = true;
 			continue;
 		}
-		if (space)
-			buf_putc(&collapsed, ' ');
+		if (space && scratch->len)
+			buf_putc(scratch, ' ');
 		space = false;
 		ascii &= (unsigned char)c < 0x80;
-		buf_putc(&collapsed, c);
+		buf_putc(scratch, c);
 	}
-	if (ascii)
-		title_ascii(collapsed.p, collapsed.len, scratch);
-	else
+	if (ascii) {
+		title_ascii(scratch->p, scratch->len);
+	} else {
+		Buf collapsed = *scratch;
+		*scratch = (Buf){0};
 		title_unicode(collapsed.p, collapsed.len, scratch);
-	buf_free(&collapsed);
-	return str_make(scratch->p, scratch->len);
+		buf_free(&collapsed);
+	}
+	return str_make(scratch->p ? scratch->p : "", scratch->len);
+}
+
+Str clean_title(Str s, Buf *scratch)
+{
+	return title_into(s, scratch, false);
 }
 
 /* ---- e-mail */
@@ -356,6 +365,8 @@ bool clean_email(Str s, Buf *out)
 {
 	s = str_trim(s);
 	out->len = 0;
+	if (s.n > 254)
+		return false;	/* longer than any address can be (RFC 5321) */
 	const char *at = memchr(s.p, '@', s.n);
 	if (!at || memchr(at + 1, '@', s.n - (size_t)(at - s.p) - 1))
 		return false;
@@ -578,12 +589,7 @@ uint32_t clean_category(Dict *d, CatKind kind, Str s, Buf *scratch, bool *unknow
 			buf_putc(scratch, ascii_lower(s.p[i]));
 		return dict_intern(d, str_make(scratch->p, scratch->len));
 	}
-	Buf spaced = {0};
-	for (size_t i = 0; i < s.n; i++)
-		buf_putc(&spaced, s.p[i] == '_' ? ' ' : s.p[i]);
-	Str t = clean_title(str_make(spaced.p, spaced.len), scratch);
-	buf_free(&spaced);
-	return dict_intern(d, t);
+	return dict_intern(d, title_into(s, scratch, true));
 }
 
 int device_channel(uint32_t device)

@@ -2,6 +2,7 @@
 #include "c360.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -11,11 +12,20 @@ void config_defaults(Config *c)
 	*c = (Config){0};
 	c->out_dir = "site";
 	c->theme = "default";
+	c->title = "Customer 360";
+	c->email_from = "Customer 360 <c360@localhost>";
+	c->email_to = "undisclosed-recipients:;";
 	c->as_of = MOMENT_NULL;
 	c->date_order = ORDER_DAY_FIRST;
 	c->churn_window_days = 90;
+	c->thousands_separator = ",";
+	c->currency = "";
 	c->chunk_min = 4u << 20;
 	c->shards = 1;
+	c->verbosity = SAY_NORMAL;
+	c->field_max = 64u << 10;
+	c->page_max = 16u << 20;
+	c->chart_max = 10;
 }
 
 /* Header names compare trimmed, lower-cased, with runs of spaces, hyphens and
@@ -48,35 +58,16 @@ static int source_by_name(Str name)
 	return -1;
 }
 
-static bool set_alias(Config *c, Str key, Str value)
+/* "orders.amount" -> the source and its column; false if there is no such column. */
+static bool column_by_name(Str key, int *src, int *col)
 {
 	const char *dot = memchr(key.p, '.', key.n);
-	if (!dot)
-		return false;
-	int src = source_by_name(str_make(key.p, (size_t)(dot - key.p)));
-	if (src < 0)
-		return false;
-	Str col = str_make(dot + 1, key.n - (size_t)(dot + 1 - key.p));
-	const SourceDef *def = &source_defs[src];
-	for (int k = 0; k < def->ncols; k++) {
-		if (!str_eq(col, def->cols[k]))
-			continue;
-		int n = 0;
-		const char *p = value.p, *end = value.p + value.n;
-		while (p < end) {
-			const char *comma = memchr(p, ',', (size_t)(end - p));
-			const char *stop = comma ? comma : end;
-			char *name = config_normalise(str_make(p, (size_t)(stop - p)));
-			if (*name && n < MAX_ALIASES) {
-				free(c->alias[src][k][n]);
-				c->alias[src][k][n++] = name;
-			} else {
-				free(name);
-			}
-			p = stop + 1;
+	*src = dot ? source_by_name(str_make(key.p, (size_t)(dot - key.p))) : -1;
+	for (int k = 0; *src >= 0 && k < source_defs[*src].ncols; k++)
+		if (str_eq(str_make(dot + 1, key.n - (size_t)(dot + 1 - key.p)), source_defs[*src].cols[k])) {
+			*col = k;
+			return true;
 		}
-		return true;
-	}
 	return false;
 }
 
@@ -99,97 +90,323 @@ static const char *keep_path(Config *c, const char *file, const char *v)
 	return keep(c, p);
 }
 
-/* How figures are written: a thousands separator or a currency of a few characters, no digits
- * and no control characters (the separator not the decimal point); quotes keep spaces. */
-static bool number_text(const char *v, size_t max, bool separator)
+/* ---- the settings: each sets its value (false: not what it expects) and shows it */
+
+typedef struct {
+	Config *c;
+	const char *file;	/* the configuration file, for relative paths */
+	Str key;
+	const char *v;		/* the value, trimmed, not empty */
+} SetArgs;
+
+static bool set_title(SetArgs *a)
 {
-	size_t n = strlen(v);
-	if (n > max || (separator && strcmp(v, ".") == 0))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || (v[i] >= '0' && v[i] <= '9') || v[i] == '"')
-			return false;
+	a->c->title = keep(a->c, xstrdup(a->v));
 	return true;
 }
 
-static bool set_format(Config *c, Str key, char *v)
+static bool set_templates(SetArgs *a)
 {
+	a->c->templates_dir = keep_path(a->c, a->file, a->v);
+	return true;
+}
+
+static bool set_themes(SetArgs *a)
+{
+	a->c->themes_dir = keep_path(a->c, a->file, a->v);
+	return true;
+}
+
+static bool set_theme(SetArgs *a)
+{
+	bool ok = !strchr(a->v, '/') && strcmp(a->v, "..") != 0 && strcmp(a->v, ".") != 0;
+	if (ok)
+		a->c->theme = keep(a->c, xstrdup(a->v));
+	return ok;
+}
+
+/* The e-mail's headers are one line each: no header injection. */
+static bool set_email_from(SetArgs *a)
+{
+	if (strpbrk(a->v, "\r\n"))
+		return false;
+	a->c->email_from = keep(a->c, xstrdup(a->v));
+	return true;
+}
+
+static bool set_email_to(SetArgs *a)
+{
+	if (strpbrk(a->v, "\r\n"))
+		return false;
+	a->c->email_to = keep(a->c, xstrdup(a->v));
+	return true;
+}
+
+static bool set_date_order(SetArgs *a)
+{
+	bool day = strcmp(a->v, "day-first") == 0, month = strcmp(a->v, "month-first") == 0;
+	if (day || month)
+		a->c->date_order = day ? ORDER_DAY_FIRST : ORDER_MONTH_FIRST;
+	return day || month;
+}
+
+/* The value as a whole number from min to max. */
+static bool number_in(const SetArgs *a, long long min, long long max, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(a->v, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return false;
+	*out = n;
+	return true;
+}
+
+static bool set_churn_window(SetArgs *a)
+{
+	long long n;
+	bool ok = number_in(a, 1, 3650, &n);
+	if (ok)
+		a->c->churn_window_days = (int)n;
+	return ok;
+}
+
+/* The limits that keep hostile data from blowing pages up (c360(1), LIMITS). */
+static bool set_field_max(SetArgs *a)
+{
+	long long n;
+	bool ok = number_in(a, 64, 1ll << 30, &n);
+	if (ok)
+		a->c->field_max = (size_t)n;
+	return ok;
+}
+
+static bool set_page_max(SetArgs *a)
+{
+	long long n;
+	bool ok = number_in(a, 1ll << 16, 1ll << 34, &n);
+	if (ok)
+		a->c->page_max = (size_t)n;
+	return ok;
+}
+
+static bool set_chart_max(SetArgs *a)
+{
+	long long n;
+	bool ok = number_in(a, 1, 1000, &n);
+	if (ok)
+		a->c->chart_max = (int)n;
+	return ok;
+}
+
+/* How figures are written: a few characters, no digits, control characters or quotes inside;
+ * quotes around the value keep spaces ("" for none). NULL if the value is not such a text. */
+static const char *number_text(SetArgs *a, size_t max)
+{
+	const char *v = a->v;
 	size_t n = strlen(v);
 	if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
-		memmove(v, v + 1, n - 2), v[n - 2] = '\0';
-	bool separator = str_eq(key, "thousands_separator");
-	if (!number_text(v, separator ? 4 : 8, separator))
+		v++, n -= 2;
+	if (n > max)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || (v[i] >= '0' && v[i] <= '9') || v[i] == '"')
+			return NULL;
+	return keep(a->c, xstrndup(v, n));
+}
+
+static bool set_thousands(SetArgs *a)
+{
+	const char *v = number_text(a, 4);
+	if (v && strcmp(v, ".") != 0)	/* not the decimal point */
+		a->c->thousands_separator = v;
+	return v && strcmp(v, ".") != 0;
+}
+
+static bool set_currency(SetArgs *a)
+{
+	const char *v = number_text(a, 8);
+	if (v)
+		a->c->currency = v;
+	return v;
+}
+
+static bool set_file(SetArgs *a)
+{
+	int src = source_by_name(a->key);
+	if (strchr(a->v, '/'))
 		return false;
-	if (separator)
-		c->thousands_separator = keep(c, xstrdup(v));
-	else
-		c->currency = keep(c, xstrdup(v));
+	free(a->c->file[src]);
+	a->c->file[src] = xstrdup(a->v);
 	return true;
 }
 
-static bool set_key(Config *c, const char *file, const char *section, Str key, Str value)
+static bool set_alias(SetArgs *a)
 {
-	char *v = xstrndup(value.p, value.n);
-	bool ok = true;
-	if (!*section && (str_eq(key, "templates") || str_eq(key, "themes"))) {
-		ok = *v != '\0';
-		if (ok && str_eq(key, "templates"))
-			c->templates_dir = keep_path(c, file, v);
-		else if (ok)
-			c->themes_dir = keep_path(c, file, v);
-	} else if (!*section && str_eq(key, "theme")) {
-		ok = *v && !strchr(v, '/') && strcmp(v, "..") != 0 && strcmp(v, ".") != 0;
-		if (ok)
-			c->theme = keep(c, xstrdup(v));
-	} else if (!*section && str_eq(key, "title")) {
-		c->title = keep(c, xstrdup(v));
-	} else if (!*section && (str_eq(key, "email_from") || str_eq(key, "email_to"))) {
-		ok = *v && !strpbrk(v, "\r\n");	/* one header line each: no header injection */
-		if (ok && str_eq(key, "email_from"))
-			c->email_from = keep(c, xstrdup(v));
-		else if (ok)
-			c->email_to = keep(c, xstrdup(v));
-	} else if (!*section && (str_eq(key, "thousands_separator") || str_eq(key, "currency"))) {
-		ok = set_format(c, key, v);
-	} else if (!*section && str_eq(key, "date_order")) {
-		if (strcmp(v, "day-first") == 0)
-			c->date_order = ORDER_DAY_FIRST;
-		else if (strcmp(v, "month-first") == 0)
-			c->date_order = ORDER_MONTH_FIRST;
-		else
-			ok = false;
-	} else if (!*section && str_eq(key, "churn_window_days")) {
-		char *end;
-		errno = 0;
-		long n = strtol(v, &end, 10);
-		ok = !errno && *v && !*end && n >= 1 && n <= 3650;
-		if (ok)
-			c->churn_window_days = (int)n;
-	} else if (strcmp(section, "files") == 0) {
-		int src = source_by_name(key);
-		ok = src >= 0 && *v && !strchr(v, '/');
-		if (ok) {
-			free(c->file[src]);
-			c->file[src] = v;
-			v = NULL;
+	int src, col, n = 0;
+	column_by_name(a->key, &src, &col);
+	char *names[MAX_ALIASES];
+	for (const char *p = a->v; *p;) {
+		size_t len = strcspn(p, ",");
+		char *name = config_normalise(str_make(p, len));
+		if (!*name || n == MAX_ALIASES) {
+			free(name);
+			while (n)
+				free(names[--n]);
+			return false;
 		}
-	} else if (strcmp(section, "columns") == 0) {
-		ok = set_alias(c, key, value);
-	} else {
-		ok = false;
+		names[n++] = name;
+		p += len + (p[len] == ',');
 	}
+	for (int k = 0; k < MAX_ALIASES; k++) {
+		free(a->c->alias[src][col][k]);
+		a->c->alias[src][col][k] = k < n ? names[k] : NULL;
+	}
+	return true;
+}
+
+static const char *const order_names[] = {"day-first", "month-first"};
+
+/* Where a setting's value is shown from: a string, a number or a choice. */
+typedef struct {
+	const char *section, *key, *expects;
+	bool (*set)(SetArgs *a);
+	size_t field;		/* offsetof the value in Config */
+	char kind;		/* 's' string, 'q' quoted string, 'i' int, 'z' size_t, 'o' date order, '-' shown otherwise */
+} Setting;
+
+#define AT(f) offsetof(Config, f)
+static const Setting settings[] = {
+	{"", "title", "the report's name, shown on every page", set_title, AT(title), 's'},
+	{"", "templates", "the folder of page templates, relative to this file", set_templates, AT(templates_dir), 's'},
+	{"", "themes", "the folder of themes, relative to this file", set_themes, AT(themes_dir), 's'},
+	{"", "theme", "the name of a folder in the themes folder", set_theme, AT(theme), 's'},
+	{"", "email_from", "the weekly e-mail's From: one address, e.g. BI team <bi@example.com>", set_email_from,
+	 AT(email_from), 's'},
+	{"", "email_to", "the weekly e-mail's To: addresses separated by commas", set_email_to,
+	 AT(email_to), 's'},
+	{"", "date_order", "day-first or month-first: how to read 03-04-2022 if no date column shows it",
+	 set_date_order, AT(date_order), 'o'},
+	{"", "churn_window_days", "a whole number of days from 1 to 3650", set_churn_window, AT(churn_window_days), 'i'},
+	{"", "thousands_separator", "up to 4 characters between groups of three digits on pages, quoted to keep a "
+	 "space: \" \", \"\" for none", set_thousands, AT(thousands_separator), 'q'},
+	{"", "currency", "up to 8 characters before money on pages: a symbol (€) or a code (EUR)", set_currency,
+	 AT(currency), 'q'},
+	{"", "field_max_bytes", "bytes of one value a page shows, 64 to 1073741824 (more is cut and marked; "
+	 "gold keeps it whole)", set_field_max, AT(field_max), 'z'},
+	{"", "page_max_bytes", "bytes of one page, 65536 to 17179869184 (a bigger page stops the build)",
+	 set_page_max, AT(page_max), 'z'},
+	{"", "chart_max_values", "bars a chart shows, 1 to 1000 (the rest are added up in one more)", set_chart_max,
+	 AT(chart_max), 'i'},
+	{"files", "SOURCE", "a file name in the data folder (no /), e.g. orders = order_export.csv", set_file, 0, '-'},
+	{"columns", "SOURCE.COLUMN", "more header names for it, separated by commas, e.g. customers.email = mail",
+	 set_alias, 0, '-'},
+};
+#define NSETTINGS (sizeof settings / sizeof *settings)
+
+static bool setting_matches(const Setting *st, Str key)
+{
+	int src, col;
+	if (strcmp(st->key, "SOURCE") == 0)
+		return source_by_name(key) >= 0;
+	if (strcmp(st->key, "SOURCE.COLUMN") == 0)
+		return column_by_name(key, &src, &col);
+	return str_eq(key, st->key);
+}
+
+static const Setting *find_setting(const char *section, Str key)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (strcmp(settings[i].section, section) == 0 && setting_matches(&settings[i], key))
+			return &settings[i];
+	return NULL;
+}
+
+/* Every key a section accepts, spelled out (sources and their columns included), into names;
+ * returns how many. */
+static size_t section_keys(const char *section, const char **names, char (*scratch)[48], size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		if (strcmp(settings[i].section, section) != 0)
+			continue;
+		bool file = strcmp(settings[i].key, "SOURCE") == 0, column = strcmp(settings[i].key, "SOURCE.COLUMN") == 0;
+		for (int s = 0; s < (file || column ? SRC_COUNT : 1); s++)
+			for (int k = 0; k < (column ? source_defs[s].ncols : 1) && n < max; k++) {
+				if (column)
+					snprintf(scratch[n], sizeof *scratch, "%s.%s", source_defs[s].name, source_defs[s].cols[k]);
+				names[n] = column ? scratch[n] : file ? source_defs[s].name : settings[i].key;
+				n++;
+			}
+	}
+	return n;
+}
+
+/* Why a key is not known here: it belongs in another section, or it is near one that is known. */
+static void unknown_key(Buf *err, const char *section, Str key)
+{
+	static const char *const sections[] = {"", "files", "columns"};
+	for (size_t i = 0; i < 3; i++)
+		if (strcmp(sections[i], section) != 0 && find_setting(sections[i], key)) {
+			buf_printf(err, "unknown key \"%.*s\" here: it belongs %s%s%s\n", (int)key.n, key.p,
+				   *sections[i] ? "in [" : "at the top, before any [section]", sections[i],
+				   *sections[i] ? "]" : "");
+			return;
+		}
+	const char *names[64];
+	char scratch[64][48];
+	size_t n = section_keys(section, names, scratch, 64);
+	const char *near = nearest_word(key.p, key.n, names, n);
+	buf_printf(err, "unknown key \"%.*s\"", (int)key.n, key.p);
+	if (near)
+		buf_printf(err, " (did you mean \"%s\"?)", near);
+	buf_printf(err, "; see c360 help config\n");
+}
+
+static bool set_key(Config *c, const char *file, const char *section, Str key, Str value, Buf *err)
+{
+	const Setting *st = find_setting(section, key);
+	if (!st) {
+		unknown_key(err, section, key);
+		return false;
+	}
+	char *v = xstrndup(value.p, value.n);
+	SetArgs a = {c, file, key, v};
+	bool ok = *v && st->set(&a);
+	if (!ok)
+		buf_printf(err, "%.*s: %s; expected %s\n", (int)key.n, key.p,
+			   *v ? "this value is not valid" : "the value cannot be empty", st->expects);
 	free(v);
 	return ok;
 }
 
+static bool load_section(const char *path, unsigned lineno, unsigned col, Str s, char *section, size_t size, Buf *err)
+{
+	static const char *const known[] = {"files", "columns"};
+	Str name = str_trim(str_make(s.p + 1, s.n - 2));
+	for (size_t i = 0; i < 2; i++)
+		if (str_eq(name, known[i])) {
+			snprintf(section, size, "%s", known[i]);
+			return true;
+		}
+	const char *near = nearest_word(name.p, name.n, known, 2);
+	buf_printf(err, "%s:%u:%u: error: unknown section [%.*s]%s%s%s; the sections are [files] and [columns]\n", path,
+		   lineno, col, (int)name.n, name.p, near ? " (did you mean [" : "", near ? near : "", near ? "]?)" : "");
+	return false;
+}
+
 bool config_load(Config *c, const char *path, Buf *err)
 {
-	FILE *f = fopen(path, "r");
+	const char *why = NULL;
+	int fd = open_regular(path, &why);	/* a FIFO would hang */
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!f) {
-		buf_printf(err, "%s: error: cannot open the configuration: %s\n", path, strerror(errno));
+		buf_printf(err, "%s: error: cannot open the configuration: %s\n", path, fd >= 0 ? strerror(errno) : why);
+		if (fd >= 0)
+			close(fd);
 		return false;
 	}
-	char line[4096], section[64] = "";
+	char line[4096], section[16] = "";
 	unsigned lineno = 0;
 	bool ok = true;
 	while (ok && fgets(line, sizeof line, f)) {
@@ -201,31 +418,107 @@ bool config_load(Config *c, const char *path, Buf *err)
 		if (!s.n)
 			continue;
 		unsigned col = (unsigned)(s.p - line) + 1;
-		if (s.p[0] == '[' && s.p[s.n - 1] == ']' && s.n - 2 < sizeof section) {
-			memcpy(section, s.p + 1, s.n - 2);
-			section[s.n - 2] = '\0';
-			if (strcmp(section, "files") && strcmp(section, "columns")) {
-				buf_printf(err, "%s:%u:%u: error: unknown section [%s]\n", path, lineno, col, section);
-				ok = false;
-			}
+		if (s.p[0] == '[' && s.p[s.n - 1] == ']') {
+			ok = load_section(path, lineno, col, s, section, sizeof section, err);
 			continue;
 		}
 		const char *eq = memchr(s.p, '=', s.n);
 		if (!eq) {
-			buf_printf(err, "%s:%u:%u: error: expected \"key = value\"\n", path, lineno, col);
+			buf_printf(err, "%s:%u:%u: error: expected \"key = value\" or a [section]\n", path, lineno, col);
 			ok = false;
 			continue;
 		}
 		Str key = str_trim(str_make(s.p, (size_t)(eq - s.p)));
 		Str value = str_trim(str_make(eq + 1, s.n - (size_t)(eq + 1 - s.p)));
-		if (!set_key(c, path, section, key, value)) {
-			buf_printf(err, "%s:%u:%u: error: unknown key or bad value: %.*s\n", path, lineno, col,
-				   (int)s.n, s.p);
-			ok = false;
-		}
+		Buf why = {0};
+		ok = set_key(c, path, section, key, value, &why);
+		if (!ok)
+			buf_printf(err, "%s:%u:%u: error: %s", path, lineno,
+				   value.n && find_setting(section, key) ? (unsigned)(value.p - line) + 1 : col, buf_cstr(&why));
+		buf_free(&why);
 	}
 	fclose(f);
 	return ok;
+}
+
+/* ---- the settings as documentation, and as they are in force */
+
+/* A setting's value in c, as the file would write it; false if it has none of its own. */
+static bool put_value(Buf *b, const Config *c, const Setting *st)
+{
+	const char *base = (const char *)c;
+	bool string = st->kind == 's' || st->kind == 'q';
+	const char *text = string ? *(const char *const *)(const void *)(base + st->field) : NULL;
+	if (st->kind == 'i')
+		buf_printf(b, "%d", *(const int *)(const void *)(base + st->field));
+	else if (st->kind == 'z')
+		buf_printf(b, "%zu", *(const size_t *)(const void *)(base + st->field));
+	else if (st->kind == 'o')
+		buf_puts(b, order_names[*(const DateOrder *)(const void *)(base + st->field)]);
+	else if (text)
+		buf_printf(b, st->kind == 'q' ? "\"%s\"" : "%s", text);
+	return st->kind == 'i' || st->kind == 'z' || st->kind == 'o' || text;
+}
+
+void config_doc(Buf *b)
+{
+	Config defaults;
+	config_defaults(&defaults);
+	buf_puts(b, "A configuration file (c360 build --config FILE) holds \"key = value\" lines; # starts a comment.\n"
+		    "No value may be empty; values are not quoted (but a thousands separator or currency may be,\n"
+		    "to keep a space). Keys at the top, before any [section]:\n\n");
+	const char *section = "";
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		if (strcmp(settings[i].section, section) != 0)
+			buf_printf(b, "\n[%s]\n", section = settings[i].section);
+		buf_printf(b, "  %-19s %s\n", settings[i].key, settings[i].expects);
+		size_t at = b->len;
+		buf_printf(b, "%22sdefault: ", "");
+		if (put_value(b, &defaults, &settings[i]))
+			buf_putc(b, '\n');
+		else
+			b->len = at;
+	}
+	buf_puts(b, "\nSOURCE is the source's name; by default its file is SOURCE.csv. COLUMN is one of its columns:\n");
+	for (int s = 0; s < SRC_COUNT; s++) {
+		buf_printf(b, "  %-19s", source_defs[s].name);
+		for (int k = 0; k < source_defs[s].ncols; k++)
+			buf_printf(b, "%s%s", k ? ", " : " ", source_defs[s].cols[k]);
+		buf_putc(b, '\n');
+	}
+	config_free(&defaults);
+}
+
+void config_show(Buf *b, const Config *c)
+{
+	buf_printf(b, "# the settings in force: %s%s, with the defaults for the rest\n",
+		   c->config_file ? "--config " : "no --config", c->config_file ? c->config_file : "");
+	buf_printf(b, "# --data %s\n", c->data_dir);
+	if (c->as_of == MOMENT_NULL)
+		buf_puts(b, "# --as-of: the latest event date in the data\n");
+	else {
+		buf_puts(b, "# --as-of ");
+		buf_date(b, c->as_of);
+		buf_putc(b, '\n');
+	}
+	for (size_t i = 0; i < NSETTINGS && settings[i].kind != '-'; i++) {
+		buf_printf(b, "%s = ", settings[i].key);
+		put_value(b, c, &settings[i]);
+		buf_putc(b, '\n');
+	}
+	buf_puts(b, "\n[files]\n");
+	for (int s = 0; s < SRC_COUNT; s++)
+		buf_printf(b, "%s = %s\n", source_defs[s].name, config_file_of(c, (SourceId)s));
+	buf_puts(b, "\n[columns]\n# each column is found by its own name, and by these:\n");
+	for (int s = 0; s < SRC_COUNT; s++)
+		for (int k = 0; k < source_defs[s].ncols; k++) {
+			if (!c->alias[s][k][0])
+				continue;
+			buf_printf(b, "%s.%s = ", source_defs[s].name, source_defs[s].cols[k]);
+			for (int a = 0; a < MAX_ALIASES && c->alias[s][k][a]; a++)
+				buf_printf(b, "%s%s", a ? ", " : "", c->alias[s][k][a]);
+			buf_putc(b, '\n');
+		}
 }
 
 const char *config_file_of(const Config *c, SourceId id)

@@ -22,6 +22,7 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_FILE_MISSING] = {"file_missing", SEV_ERROR, "required file missing"},
 	[D_OPTIONAL_MISSING] = {"optional_missing", SEV_WARNING, "optional file missing; its sections say \"no data\""},
 	[D_READ_ERROR] = {"read_error", SEV_ERROR, "cannot read: {c}"},
+	[D_CHANGED] = {"changed", SEV_ERROR, "the file changed while it was being read; nothing was written"},
 	[D_NO_HEADER] = {"no_header", SEV_ERROR, "{c}"},
 	[D_EMPTY_OPTIONAL] = {"empty_file", SEV_WARNING, "the file is empty (no header row); its sections say \"no data\""},
 	[D_COLUMN_REQUIRED] = {"column_required", SEV_ERROR, "required column \"{c}\" missing; the header has: {v}"},
@@ -105,17 +106,32 @@ static void format_one(Buf *out, const Diags *d, int code)
 		buf_printf(out, ": %s: %s\n", sev, s->text);
 	}
 	if (t->count > t->nsamples)
-		buf_printf(out, "%s: %s: %llu more %s (%llu in all)\n", d->file ? d->file : "c360", sev,
+		buf_printf(out, "%s: %s: %llu more %s (%llu %s in all)\n", d->file ? d->file : "c360", sev,
 			   (unsigned long long)(t->count - t->nsamples), diag_info[code].name,
-			   (unsigned long long)t->count);
+			   (unsigned long long)t->count, diag_row_level(code) ? "rows" : "times");
 }
 
-void diag_format(Buf *out, const Diags *d, bool quiet)
+bool diag_row_level(DiagCode code)
 {
-	for (int sev = SEV_ERROR; sev >= (quiet ? SEV_ERROR : SEV_NOTE); sev--)
+	return (code >= D_FIRST_REASON && code <= D_UNKNOWN_CATEGORY) || code == D_AFTER_AS_OF;
+}
+
+static bool shown_at(DiagCode code, Verbosity v)
+{
+	return diag_info[code].sev == SEV_ERROR || v == SAY_VERBOSE || (v == SAY_NORMAL && !diag_row_level(code));
+}
+
+void diag_format(Buf *out, const Diags *d, Verbosity v)
+{
+	for (int sev = SEV_ERROR; sev >= SEV_NOTE; sev--)
 		for (int c = 0; c < D_COUNT; c++)
-			if (d->tally[c].count && (int)diag_info[c].sev == sev)
+			if (d->tally[c].count && (int)diag_info[c].sev == sev && shown_at((DiagCode)c, v))
 				format_one(out, d, c);
+}
+
+void diag_set_count(Diags *d, DiagCode code, uint64_t count)
+{
+	d->tally[code].count = count;
 }
 
 void diag_merge(Diags *d, Diags *from, uint32_t line_offset)

@@ -191,17 +191,83 @@ static void email_html(const Edition *e, Buf *b, bool preview)
 	buf_puts(b, ". The site and the gold tables for Power BI have every detail.</p>\n</body>\n</html>\n");
 }
 
-static void base64(Buf *b, const unsigned char *s, size_t n)
+/* Base64 of s, on one line. */
+static void base64_line(Buf *b, const unsigned char *s, size_t n)
 {
 	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (size_t i = 0, col = 0; i < n; i += 3) {
+	for (size_t i = 0; i < n; i += 3) {
 		unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
 		char q[4] = {abc[v >> 18 & 63], abc[v >> 12 & 63], i + 1 < n ? abc[v >> 6 & 63] : '=', i + 2 < n ? abc[v & 63] : '='};
 		buf_put(b, q, 4);
-		if ((col += 4) == 76 || i + 3 >= n) {
-			buf_put(b, "\r\n", 2);
-			col = 0;
+	}
+}
+
+/* Base64 of s for a MIME body: lines of 76 characters, each ended by CRLF. */
+static void base64(Buf *b, const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i += 57) {
+		base64_line(b, s + i, n - i < 57 ? n - i : 57);
+		buf_put(b, "\r\n", 2);
+	}
+}
+
+/* Text for a header as RFC 2047 encoded-words (=?UTF-8?B?...?=), each at most 75 characters
+ * and holding whole characters, folded onto lines of their own. */
+static void encoded_words(Buf *b, const char *s, size_t n)
+{
+	for (size_t at = 0; at < n;) {
+		size_t take = utf8_cut(s + at, n - at, 45);	/* 45 bytes: 60 characters of base64 */
+		if (!take)
+			take = n - at < 45 ? n - at : 45;
+		buf_puts(b, at ? "\r\n =?UTF-8?B?" : "=?UTF-8?B?");
+		base64_line(b, (const unsigned char *)s + at, take);
+		buf_puts(b, "?=");
+		at += take;
+	}
+}
+
+static bool is_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* The end of the mailbox at p: the next comma outside quotes and angle brackets. */
+static const char *mailbox_end(const char *p)
+{
+	bool quoted = false, angle = false;
+	for (; *p && (quoted || angle || *p != ','); p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && (*p == '<' || *p == '>'))
+			angle = *p == '<';
+	}
+	return p;
+}
+
+/* A From: or To: header's value: mailboxes "Name <address>" or addresses, separated by commas;
+ * a name that is not ASCII is written as encoded-words, so that mail carries it. */
+static void header_addresses(Buf *b, const char *list)
+{
+	for (const char *p = list; *p;) {
+		const char *end = mailbox_end(p);
+		Str box = str_trim(str_make(p, (size_t)(end - p)));
+		const char *lt = memchr(box.p, '<', box.n);
+		Str name = str_trim(str_make(box.p, lt ? (size_t)(lt - box.p) : 0));
+		if (name.n >= 2 && name.p[0] == '"' && name.p[name.n - 1] == '"')
+			name = str_make(name.p + 1, name.n - 2);
+		if (p != list)
+			buf_puts(b, ",\r\n ");
+		if (lt && !is_ascii(name.p, name.n)) {
+			encoded_words(b, name.p, name.n);
+			buf_putc(b, ' ');
+			buf_put(b, lt, box.n - (size_t)(lt - box.p));
+		} else {
+			buf_put(b, box.p, box.n);
 		}
+		p = *end ? end + 1 : end;
 	}
 }
 
@@ -217,11 +283,14 @@ static bool write_eml(const Edition *e, const char *dir, const Buf *html, Buf *e
 	char boundary[40];
 	snprintf(boundary, sizeof boundary, "c360-%016llx", (unsigned long long)hash_bytes(html->p, html->len));
 	const Config *cfg = e->cfg;
-	buf_printf(&m, "From: %s\r\nTo: %s\r\n", cfg->email_from ? cfg->email_from : "Customer 360 <c360@localhost>",
-		   cfg->email_to ? cfg->email_to : "undisclosed-recipients:;");
+	buf_puts(&m, "From: ");
+	header_addresses(&m, cfg->email_from ? cfg->email_from : "Customer 360 <c360@localhost>");
+	buf_puts(&m, "\r\nTo: ");
+	header_addresses(&m, cfg->email_to ? cfg->email_to : "undisclosed-recipients:;");
+	buf_puts(&m, "\r\n");
 	buf_printf(&m, "Subject: Customer 360 - week ending %s\r\nDate: %s, %02d %s %04d 00:00:00 +0000\r\n"
 		       "Message-ID: <%s@c360.localhost>\r\nMIME-Version: 1.0\r\n"
-		       "Content-Type: multipart/related; boundary=\"%s\"; type=\"text/html\"\r\n\r\n"
+		       "Content-Type: multipart/related; boundary=\"%s\";\r\n type=\"text/html\"\r\n\r\n"
 		       "--%s\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
 		   buf_cstr(&day), wd[date_weekday(e->g->as_of) - 1], d, mon[mo - 1], y, boundary + 5, boundary,
 		   boundary);

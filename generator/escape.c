@@ -65,23 +65,25 @@ void esc_html(Buf *b, const char *s, size_t n)
 
 /* Data in Markdown renders as the same text and never as markup: punctuation that could open
  * a construct becomes a character reference, line breaks and controls become spaces (so data
- * cannot start a block), and a leading character that could start a list, heading or rule is
- * escaped too. */
+ * cannot start a block), and a leading character that could start a list, heading, rule or
+ * (a blank: four of them) a code block is escaped too. */
 void esc_markdown(Buf *b, const char *s, size_t n)
 {
 	classes_init();
-	size_t from = 0;
+	size_t from = 0, digits = 0;	/* "123." or "123)" would start an ordered list */
+	while (digits < n && s[digits] >= '0' && s[digits] <= '9')
+		digits++;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		unsigned k = cls[c];
-		bool lead = i == 0 || (i == 1 && s[0] >= '0' && s[0] <= '9');
+		bool lead = i == 0 || (i == digits && digits <= 9);
 		if (!(k & (E_MD | E_CTRL)) && !(lead && (k & E_MD_LEAD)) && !(i == 0 && c == ' '))
 			continue;
 		buf_put(b, s + from, i - from);
-		if (k & E_CTRL)
+		if (k & E_CTRL && i)
 			buf_putc(b, ' ');
 		else
-			char_ref(b, c);
+			char_ref(b, k & E_CTRL ? ' ' : c);
 		from = i + 1;
 	}
 	buf_put(b, s + from, n - from);
@@ -139,6 +141,15 @@ void esc_sheet_cell(Buf *b, const char *s, size_t n)
 	} else {
 		csv_field(b, s, n);
 	}
+}
+
+size_t utf8_cut(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
 }
 
 /* A file name from an id: the id itself when it is short and plain ([a-z0-9_-]), else a

@@ -447,12 +447,25 @@ static void *gen_core(void *arg)
 	return NULL;
 }
 
-bool generate(const char *out, uint64_t customers, uint64_t seed, Buf *err)
+#define MARKER ".c360-data"	/* marks a folder generate wrote */
+
+bool generate(const char *out, uint64_t customers, uint64_t seed, bool force, Buf *err)
 {
+	const char *ours[SRC_COUNT];
+	for (int i = 0; i < SRC_COUNT; i++)
+		ours[i] = source_defs[i].file;
+	if (!out_claim(out, MARKER, ours, SRC_COUNT, force, err))
+		return false;
 	if (mkdir(out, 0777) != 0 && errno != EEXIST) {
 		buf_printf(err, "c360: error: cannot create %s: %s\n", out, strerror(errno));
 		return false;
 	}
+	Buf marker = {0};
+	buf_puts(&marker, "c360 " C360_VERSION " generate\n");
+	bool marked = out_write_file(out, MARKER, &marker, err);
+	buf_free(&marker);
+	if (!marked)
+		return false;
 	Job core = {.dir = out, .customers = customers, .seed = seed, .end = date_days(2024, 6, 30), .ok = true};
 	Job sessions = core;
 	pthread_t t;

@@ -481,14 +481,20 @@ static void data_quality_row(Reader *r)
 		q->status = st < 0 ? STATUS_MISSING : (SourceStatus)st;
 		q->file = get_text(r, 4);
 	} else if (str_eq(m, "rows_read") || str_eq(m, "blank_lines") || str_eq(m, "silver_rows") ||
-		   str_eq(m, "inferred_customers") || str_eq(m, "quarantined_rows") || str_eq(m, "after_as_of")) {
+		   str_eq(m, "inferred_customers") || str_eq(m, "after_as_of_rows")) {
 		dq_count(r, str_eq(m, "rows_read") ? &q->rows_read : str_eq(m, "blank_lines") ? &q->blank_lines
 			 : str_eq(m, "silver_rows") ? &q->silver_rows : str_eq(m, "inferred_customers") ? &q->inferred
-			 : str_eq(m, "quarantined_rows") ? &q->quarantined_rows : &q->after_as_of);
-	} else if (str_eq(m, "quarantined")) {
-		dq_coded(r, q->reason, D_FIRST_REASON, D_NREASONS);
-	} else if (str_eq(m, "flagged")) {
-		dq_coded(r, q->flag, D_FIRST_FLAG, D_NFLAGS);
+			 : &q->after_as_of);
+	} else if (str_eq(m, "quarantined_rows")) {	/* in all, then by reason */
+		if (r->f[2].n)
+			dq_coded(r, q->reason, D_FIRST_REASON, D_NREASONS);
+		else
+			dq_count(r, &q->quarantined_rows);
+	} else if (str_eq(m, "flagged_rows")) {	/* with any flag, then by flag */
+		if (r->f[2].n)
+			dq_coded(r, q->flag, D_FIRST_FLAG, D_NFLAGS);
+		else
+			dq_count(r, &q->flagged_rows);
 	} else if (str_eq(m, "date_order")) {
 		int o = get_name(r, 3, order_name, 2, false);
 		q->order = o < 0 ? ORDER_DAY_FIRST : (DateOrder)o;
@@ -569,9 +575,10 @@ static void read_part(Reader *r, const char *path, bool part)
 {
 	r->d = new_diags(r->st, path);
 	r->have_header = r->broken = false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	const char *why;
+	int fd = open_regular(path, &why);
 	if (fd < 0) {
-		diag(r->d, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
+		diag(r->d, D_READ_ERROR, 0, 0, why, NULL, 0);
 		return;
 	}
 	Ingest *in = ingest_new(on_record, r);
@@ -695,10 +702,10 @@ static void number_methods(Gold *g)
 		g->split[i].method = dict_intern(methods, str_make(st->methods.label[g->split[i].method],
 								   st->methods.len[g->split[i].method]));
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
-	for (size_t i = 0; i < nc; i++) {
+	for (size_t i = 0; i < nc; i++) {	/* rows customer_360 did not give (unreadable) name none */
 		uint32_t m = g->c360[i].preferred_method;
-		if (m != UINT32_MAX)
-			g->c360[i].preferred_method = dict_intern(methods, str_make(st->methods.label[m], st->methods.len[m]));
+		g->c360[i].preferred_method = m >= st->methods.n ? UINT32_MAX
+					    : dict_intern(methods, str_make(st->methods.label[m], st->methods.len[m]));
 	}
 }
 
@@ -718,7 +725,7 @@ static void gold_init(Gold *g)
 	}
 }
 
-bool gold_read(const char *dir, Gold *g, Buf *report, bool quiet)
+bool gold_read(const char *dir, Gold *g, Buf *report, Verbosity v)
 {
 	gold_init(g);
 	GoldStore *st = g->store;
@@ -754,7 +761,7 @@ bool gold_read(const char *dir, Gold *g, Buf *report, bool quiet)
 		ok = false;
 	}
 	for (size_t i = 0; i < st->ndiags; i++)
-		diag_format(report, st->diags[i], quiet);
+		diag_format(report, st->diags[i], v);
 	return ok;
 }
 

@@ -5,6 +5,18 @@
 #include <csv.h>
 #include <stdlib.h>
 
+/* A field of the open record: in fbuf at start, or (a big one) at p: in the line fed or in a
+ * buffer taken over from libcsv (own). */
+typedef struct {
+	const char *p;
+	size_t start, len;
+	char *own;
+} Field;
+
+#define FIELDS_MAX 65536	/* fields kept per record; more are counted (the rest stays in raw) */
+#define BIG_FIELD (64u << 10)	/* a field this long is taken over from libcsv, not copied */
+#define KEEP_BUFFER (1u << 20)	/* buffers bigger than this are freed after their record */
+
 struct Ingest {
 	struct csv_parser csv;
 	RecordFn fn;
@@ -15,13 +27,17 @@ struct Ingest {
 	uint32_t line;		/* number of the next line */
 	uint32_t rec_line;
 	bool open;		/* libcsv is inside a record */
+	bool quoted;		/* ... and inside a quoted field: a line end there is data */
 	bool row_done;
 	bool bom_checked;
+	char eol;		/* the file's line end: '\n' (LF or CRLF), '\r' (CR alone); 0 not known yet */
 	uint64_t blank;
+	const char *plain;	/* the line being fed when it has no quote: fields are its text */
+	size_t plain_len, plain_at;	/* ... where the next field starts in it */
 	/* fields of the open record */
 	Buf fbuf;
-	size_t *fend;		/* end offset of each field in fbuf */
-	uint32_t nfields, capfields;
+	Field *field;
+	uint32_t nfields, capfields;	/* nfields counts them all, field holds FIELDS_MAX at most */
 	Str *fields;
 	uint32_t capstr;
 	unsigned text;
@@ -52,6 +68,8 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Invalid UTF-8 and NUL bytes become U+FFFD, a run of them one U+FFFD: repair never makes
+ * text longer than it was. */
 unsigned utf8_sanitize(const char *s, size_t n, Buf *out)
 {
 	size_t i = 0;
@@ -72,9 +90,11 @@ unsigned utf8_sanitize(const char *s, size_t n, Buf *out)
 		}
 		if (!found)
 			out->len = 0, buf_put(out, s, clean_to);
+		bool run = found && clean_to == i;	/* the byte before was replaced too */
 		found |= s[i] ? TEXT_INVALID_UTF8 : TEXT_NUL;
 		buf_put(out, s + clean_to, i - clean_to);
-		buf_put(out, "\xef\xbf\xbd", 3);
+		if (!run)
+			buf_put(out, "\xef\xbf\xbd", 3);
 		clean_to = ++i;
 	}
 	if (found)
@@ -82,23 +102,79 @@ unsigned utf8_sanitize(const char *s, size_t n, Buf *out)
 	return found;
 }
 
+static bool is_blank_char(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Where the next field of a line without quotes stands in it: between commas, without the
+ * blanks libcsv drops around it. NULL when the line had quotes. */
+static const char *plain_field(Ingest *in, size_t *n)
+{
+	if (!in->plain)
+		return NULL;
+	const char *p = in->plain + in->plain_at, *end = in->plain + in->plain_len;
+	const char *comma = memchr(p, ',', (size_t)(end - p));
+	const char *stop = comma ? comma : end;
+	in->plain_at = (size_t)(stop - in->plain) + (comma != NULL);
+	while (p < stop && is_blank_char(*p))
+		p++;
+	while (stop > p && is_blank_char(stop[-1]))
+		stop--;
+	*n = (size_t)(stop - p);
+	return p;
+}
+
 static void on_field(void *s, size_t len, void *ctx)
 {
 	Ingest *in = ctx;
+	size_t in_line_len = 0;
+	const char *in_line = plain_field(in, &in_line_len);
+	if (in->nfields++ >= FIELDS_MAX)
+		return;
 	const char *p = s ? s : "";
 	unsigned t = utf8_sanitize(p, len, &in->clean);
 	if (t) {
 		if (!in->text)
-			in->text_col = in->nfields + 1;
+			in->text_col = in->nfields;
 		in->text |= t;
 		p = in->clean.p, len = in->clean.len;
 	}
-	if (in->nfields == in->capfields) {
+	if (in->nfields > in->capfields) {
 		in->capfields = in->capfields ? in->capfields * 2 : 16;
-		in->fend = xrealloc(in->fend, in->capfields * sizeof *in->fend);
+		in->field = xrealloc(in->field, in->capfields * sizeof *in->field);
+	}
+	Field *f = &in->field[in->nfields - 1];
+	*f = (Field){NULL, in->fbuf.len, len, NULL};
+	if (len >= BIG_FIELD && s == in->csv.entry_buf) {
+		/* A huge field is never held twice: it is the line's text as fed, or the repaired
+		 * copy, or libcsv's buffer becomes the field's (libcsv takes a new one). */
+		if (t)
+			buf_put(&in->fbuf, p, len), free(s);
+		else if (in_line && in_line_len == len && memcmp(in_line, s, len) == 0)
+			f->p = in_line, free(s);
+		else
+			f->p = f->own = s;
+		in->csv.entry_buf = NULL;
+		in->csv.entry_size = 0;
+		csv_set_blk_size(&in->csv, 4096);
+		return;
 	}
 	buf_put(&in->fbuf, p, len);
-	in->fend[in->nfields++] = in->fbuf.len;
+}
+
+/* Forgets the open record's fields; big buffers go back to the system. */
+static void clear_fields(Ingest *in)
+{
+	for (uint32_t i = 0; i < in->nfields && i < FIELDS_MAX; i++)
+		free(in->field[i].own);
+	in->nfields = 0, in->fbuf.len = 0, in->text = 0, in->text_col = 0;
+	if (in->fbuf.cap > KEEP_BUFFER)
+		buf_free(&in->fbuf);
+	if (in->clean.cap > KEEP_BUFFER)
+		buf_free(&in->clean);
+	if (csv_get_buffer_size(&in->csv) > KEEP_BUFFER && !in->open)
+		csv_free(&in->csv);
 }
 
 static void on_row(int c, void *ctx)
@@ -109,36 +185,48 @@ static void on_row(int c, void *ctx)
 
 static void emit(Ingest *in, const char *raw, size_t rawlen, int error, uint32_t error_col)
 {
-	if (in->nfields > in->capstr) {
-		in->capstr = in->nfields;
+	uint32_t n = in->nfields < FIELDS_MAX ? in->nfields : FIELDS_MAX;
+	if (n > in->capstr) {
+		in->capstr = n;
 		in->fields = xrealloc(in->fields, in->capstr * sizeof *in->fields);
 	}
 	const char *base = in->fbuf.p ? in->fbuf.p : "";
-	for (uint32_t i = 0; i < in->nfields; i++) {
-		size_t start = i ? in->fend[i - 1] : 0;
-		in->fields[i] = str_make(base + start, in->fend[i] - start);
+	for (uint32_t i = 0; i < n; i++) {
+		const Field *f = &in->field[i];
+		in->fields[i] = str_make(f->p ? f->p : base + f->start, f->len);
 	}
 	Record r = {
-		.line = in->rec_line, .nfields = in->nfields, .fields = in->fields,
+		.line = in->rec_line, .nfields = n, .fields = in->fields,
 		.raw = str_make(raw, rawlen), .error = error, .error_col = error_col,
 		.text = in->text, .text_col = in->text_col,
 	};
 	in->fn(in->ctx, &r);
-	in->nfields = 0, in->fbuf.len = 0, in->text = 0, in->text_col = 0;
+	clear_fields(in);
 }
 
 static void reset_parser(Ingest *in)
 {
 	csv_fini(&in->csv, NULL, NULL, NULL);
-	in->open = false;
+	in->open = in->quoted = false;
 }
 
-/* Feeds one line's content (without its line end) to libcsv; false on a syntax error. */
-static bool feed_line(Ingest *in, const char *p, size_t n)
+/* Feeds one line to libcsv: its content, then its line end (brk, as in the file) as data
+ * if a quoted field goes on past it, else the file's line end char, the record's end. False
+ * on a syntax error. */
+static bool feed_line(Ingest *in, const char *p, size_t n, const char *brk, size_t nbrk)
 {
 	in->row_done = false;
-	if (csv_parse(&in->csv, p, n, on_field, on_row, in) != n ||
-	    csv_parse(&in->csv, "\n", 1, on_field, on_row, in) != 1)
+	bool quotes = false;
+	for (const char *q = p; (q = memchr(q, '"', n - (size_t)(q - p))); q++)
+		in->quoted = !in->quoted, quotes = true;	/* "" inside a quoted field toggles twice */
+	in->plain = in->open || quotes ? NULL : p;
+	in->plain_len = n, in->plain_at = 0;
+	if (!in->quoted)
+		brk = &in->eol, nbrk = 1;
+	bool ok = csv_parse(&in->csv, p, n, on_field, on_row, in) == n &&
+		  csv_parse(&in->csv, brk, nbrk, on_field, on_row, in) == nbrk;
+	in->plain = NULL;
+	if (!ok)
 		return false;
 	in->open = !in->row_done;
 	/* Grow libcsv's field buffer geometrically: a megabyte field must not cost O(n^2). */
@@ -155,6 +243,51 @@ static bool is_blank(const char *p, size_t n)
 	return true;
 }
 
+static int is_lf(unsigned char c)
+{
+	return c == '\n';
+}
+
+static int is_cr(unsigned char c)
+{
+	return c == '\r';
+}
+
+/* Records end at the file's line end char only: the other one, alone in a field, is text. */
+static void set_eol(Ingest *in, char eol)
+{
+	in->eol = eol;
+	csv_set_term_func(&in->csv, eol == '\r' ? is_cr : is_lf);
+}
+
+/* The file's line ends, from its first one: LF or CRLF, or CR alone (old Mac exports).
+ * False while d holds none yet. */
+static bool decide_eol(Ingest *in, const char *d, size_t n, bool eof)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (d[i] == '\n' || (d[i] == '\r' && (i + 1 < n || eof))) {
+			set_eol(in, d[i] == '\r' && (i + 1 == n || d[i + 1] != '\n') ? '\r' : '\n');
+			return true;
+		}
+		if (d[i] == '\r')
+			return false;	/* a CR at the end: wait for what follows */
+	}
+	if (eof)
+		set_eol(in, '\n');
+	return eof;
+}
+
+/* The line at d: the length of its content (without the CR of a CRLF); *next is where the
+ * next line starts, n if d holds no line end (then *whole is false). */
+static size_t line_content(const Ingest *in, const char *d, size_t n, size_t *next, bool *whole)
+{
+	const char *brk = memchr(d, in->eol, n);
+	size_t end = brk ? (size_t)(brk - d) : n;
+	*next = brk ? end + 1 : n;
+	*whole = brk != NULL;
+	return in->eol == '\n' && end && d[end - 1] == '\r' ? end - 1 : end;
+}
+
 /* Parses the complete lines of d[pos..len) (and a last partial line at eof). Returns
  * where the unfinished part starts (the open record or a partial line); sets in->stop
  * to where parsing stopped. */
@@ -162,18 +295,20 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 {
 	size_t rec = in->open ? 0 : pos;
 	while (pos < len) {
-		const char *nl = memchr(d + pos, '\n', len - pos);
-		if (!nl && !eof)
+		if (!in->eol && !decide_eol(in, d + pos, len - pos, eof))
 			break;
-		size_t end = nl ? (size_t)(nl - d) : len, next = nl ? end + 1 : len;
+		bool whole;
+		size_t next, cend = pos + line_content(in, d + pos, len - pos, &next, &whole);
+		next += pos;
+		if (!whole && !eof)
+			break;
 		if (!in->bom_checked) {
 			in->bom_checked = true;
-			if (end - pos >= 3 && memcmp(d + pos, "\xef\xbb\xbf", 3) == 0)
+			if (cend - pos >= 3 && memcmp(d + pos, "\xef\xbb\xbf", 3) == 0)
 				pos += 3, rec = pos;
-			if (pos == end && !nl)
+			if (pos == cend && !whole)
 				break;	/* a file holding only a BOM has no lines */
 		}
-		size_t cend = end > pos && d[end - 1] == '\r' ? end - 1 : end;
 		if (!in->open) {
 			rec = pos;
 			in->rec_line = in->line;
@@ -183,7 +318,7 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 			}
 		}
 		in->line++;
-		if (!feed_line(in, d + pos, cend - pos)) {
+		if (!feed_line(in, d + pos, cend - pos, d + cend, next - cend)) {
 			uint32_t col = in->nfields + 1;
 			reset_parser(in);
 			emit(in, d + rec, cend - rec, REC_STRAY_QUOTE, col);
@@ -203,6 +338,7 @@ Ingest *ingest_new(RecordFn fn, void *ctx)
 	in->ctx = ctx;
 	in->line = 1;
 	csv_init(&in->csv, CSV_STRICT);
+	set_eol(in, 0);
 	csv_set_realloc_func(&in->csv, xrealloc);
 	csv_set_blk_size(&in->csv, 4096);
 	return in;
@@ -235,6 +371,17 @@ void ingest_feed(Ingest *in, const char *data, size_t len)
 	in->scan = in->stop - keep;
 }
 
+void ingest_feed_last(Ingest *in, const char *data, size_t len)
+{
+	if (in->pending.len) {
+		ingest_feed(in, data, len);
+		return;
+	}
+	size_t keep = parse_lines(in, data, len, 0, true);	/* in place to the end: no copy */
+	buf_put(&in->pending, data + keep, len - keep);
+	in->scan = in->stop - keep;
+}
+
 void ingest_finish(Ingest *in)
 {
 	parse_pending(in, true);
@@ -242,16 +389,14 @@ void ingest_finish(Ingest *in)
 		/* An unterminated quote ran to the end: quarantine the line that opened it and
 		 * read the lines after it again as records of their own. */
 		const char *d = in->pending.p;
-		const char *nl = memchr(d, '\n', in->pending.len);
-		size_t first = nl ? (size_t)(nl - d) : in->pending.len;
-		size_t cend = first && d[first - 1] == '\r' ? first - 1 : first;
+		bool whole;
+		size_t skip, cend = line_content(in, d, in->pending.len, &skip, &whole);
 		uint32_t col = in->nfields + 1;
 		reset_parser(in);
-		in->nfields = 0, in->fbuf.len = 0, in->text = 0;
+		clear_fields(in);
 		emit(in, d, cend, REC_UNTERMINATED, col);
 		in->line = in->rec_line + 1;
 		in->scan = 0;
-		size_t skip = nl ? first + 1 : first;
 		memmove(in->pending.p, d + skip, in->pending.len - skip);
 		in->pending.len -= skip;
 		parse_pending(in, true);
@@ -263,9 +408,10 @@ uint64_t ingest_blank_lines(const Ingest *in)
 	return in->blank;
 }
 
-void ingest_continue(Ingest *in)
+void ingest_continue(Ingest *in, const Ingest *first)
 {
 	in->bom_checked = true;
+	set_eol(in, first->eol);
 }
 
 bool ingest_open(const Ingest *in)
@@ -282,11 +428,12 @@ void ingest_free(Ingest *in)
 {
 	if (!in)
 		return;
+	clear_fields(in);
 	csv_free(&in->csv);
 	buf_free(&in->pending);
 	buf_free(&in->fbuf);
 	buf_free(&in->clean);
-	free(in->fend);
+	free(in->field);
 	free(in->fields);
 	free(in);
 }

@@ -15,13 +15,6 @@ bool ticket_is_open(const Ticket *t)
 	return t->status != TS_RESOLVED && t->status != TS_CLOSED;
 }
 
-/* Money sums saturate instead of wrapping on absurd input. */
-static int64_t add_money(int64_t a, int64_t b)
-{
-	int64_t r;
-	return __builtin_add_overflow(a, b, &r) ? (b > 0 ? INT64_MAX : INT64_MIN) : r;
-}
-
 int64_t kpi_ratio(int64_t num, int64_t den)
 {
 	if (!den)
@@ -45,6 +38,47 @@ bool fact_is_late(const RowHead *h, int64_t as_of)
 	return h->when != MOMENT_NULL && date_floor_day(h->when) > as_of;
 }
 
+/* ---- money: sums are exact; one that a 64-bit count of cents cannot hold stops the build */
+
+/* Whether a row's amount is in the money sums: valid orders, successful payments of 0 or more. */
+static bool adds_money(SourceId id, const RowHead *h, int64_t as_of)
+{
+	if (fact_is_late(h, as_of))
+		return false;
+	if (id == SRC_ORDERS)
+		return order_is_valid((const Order *)h);
+	const Payment *p = (const Payment *)h;
+	return p->status == PS_SUCCESS && p->cents != AMOUNT_NULL && p->cents >= 0;
+}
+
+/* Reports a sum too big to hold, naming the source and the lines of the rows it added up:
+ * those of one customer (or UINT32_MAX: all), of one payment method (or UINT32_MAX: all). */
+static bool money_error(const Silver *s, SourceId id, int64_t as_of, uint32_t customer, uint32_t method,
+			const char *what, Buf *err)
+{
+	const Table *t = &s->src[id].table;
+	uint32_t first = UINT32_MAX, last = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const RowHead *h = ROW(t, RowHead, i);
+		if (!adds_money(id, h, as_of) || (customer != UINT32_MAX && h->customer != customer) ||
+		    (method != UINT32_MAX && ((const Payment *)h)->method != method))
+			continue;
+		first = h->line < first ? h->line : first;
+		last = h->line > last ? h->line : last;
+	}
+	if (!err->len)
+		buf_printf(err, "%s:%u: error: %s: the amounts on lines %u to %u add up to more than "
+				"92,233,720,368,547,758.07, the most c360 can count; nothing was written\n",
+			   s->src[id].diags.file, first, what, first, last);
+	return false;
+}
+
+/* Adds cents to *sum; false (and *sum unchanged) when the result would not fit. */
+static bool money_add(int64_t *sum, int64_t cents)
+{
+	return !__builtin_add_overflow(*sum, cents, sum);
+}
+
 /* ---- payment mode split */
 
 static int split_cmp(const void *a, const void *b, void *ctx)
@@ -56,12 +90,15 @@ static int split_cmp(const void *a, const void *b, void *ctx)
 	return strcmp(methods->label[x->method], methods->label[y->method]);
 }
 
-/* Successful payments per method as of a day, most first; returns how many methods. */
-static size_t payment_split(const Silver *s, int64_t as_of, PaymentSplit **out)
+/* Successful payments per method as of a day, most first, and how many methods; false after
+ * reporting a sum too big to hold. */
+static bool payment_split(const Silver *s, int64_t as_of, PaymentSplit **out, size_t *count, Buf *err)
 {
 	const Source *src = &s->src[SRC_PAYMENTS];
 	const Dict *methods = &src->dict[PA_METHOD];
 	PaymentSplit *all = xcalloc(methods->n + 1, sizeof *all);
+	*out = all;
+	*count = 0;
 	uint64_t total = 0;
 	for (size_t i = 0; i < src->table.n; i++) {
 		const Payment *p = ROW(&src->table, Payment, i);
@@ -69,8 +106,8 @@ static size_t payment_split(const Silver *s, int64_t as_of, PaymentSplit **out)
 			continue;
 		all[p->method].count++;
 		total++;
-		if (p->cents != AMOUNT_NULL && p->cents >= 0)
-			all[p->method].cents = add_money(all[p->method].cents, p->cents);
+		if (adds_money(SRC_PAYMENTS, &p->h, as_of) && !money_add(&all[p->method].cents, p->cents))
+			return money_error(s, SRC_PAYMENTS, as_of, UINT32_MAX, p->method, "successful payments of a method", err);
 	}
 	size_t n = 0;
 	for (uint32_t m = 0; m < methods->n; m++) {
@@ -81,8 +118,8 @@ static size_t payment_split(const Silver *s, int64_t as_of, PaymentSplit **out)
 		all[n++].share = kpi_pct(all[m].count, total);
 	}
 	qsort_r(all, n, sizeof *all, split_cmp, (void *)methods);
-	*out = all;
-	return n;
+	*count = n;
+	return true;
 }
 
 /* ---- device preference: all time, then every ISO week from the first to the last */
@@ -182,19 +219,21 @@ static int pay_column(uint32_t status)
 	return status < PS_UNKNOWN ? column[status] : PAY_OTHER;
 }
 
-/* Each customer's facts as of a day, added up (the facts after it left out). */
-static void customer_facts(const Silver *s, int64_t as_of, Customer360 *cc)
+/* Each customer's facts as of a day, added up (the facts after it left out); false after
+ * reporting a lifetime value too big to hold. */
+static bool customer_facts(const Silver *s, int64_t as_of, Customer360 *cc, Buf *err)
 {
 	int64_t window = s->cfg->churn_window_days;
 	const Table *t = &s->src[SRC_ORDERS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Order *o = ROW(t, Order, i);
-		if (fact_is_late(&o->h, as_of) || !order_is_valid(o))
+		if (!adds_money(SRC_ORDERS, &o->h, as_of))
 			continue;
 		int64_t day = fact_day(&o->h);
 		Customer360 *c = &cc[o->h.customer];
 		c->valid_orders++;
-		c->lifetime_cents = add_money(c->lifetime_cents, o->cents);
+		if (!money_add(&c->lifetime_cents, o->cents))
+			return money_error(s, SRC_ORDERS, as_of, o->h.customer, UINT32_MAX, "a customer's valid orders", err);
 		if (day == MOMENT_NULL)
 			continue;
 		if (c->first_order == MOMENT_NULL || day < c->first_order)
@@ -223,18 +262,21 @@ static void customer_facts(const Silver *s, int64_t as_of, Customer360 *cc)
 		if (!fact_is_late(&se->h, as_of))
 			cc[se->h.customer].sessions[device_channel(se->device)]++;
 	}
+	return true;
 }
 
-/* Every customer's 360° figures as of a day; the caller frees them. */
-static Customer360 *customer_360(const Silver *s, int64_t as_of)
+/* Every customer's 360° figures as of a day; the caller frees them, also when it returns
+ * false after reporting a sum too big to hold. */
+static bool customer_360(const Silver *s, int64_t as_of, Customer360 **out, Buf *err)
 {
 	size_t nc = CUSTOMERS(s)->n;
-	Customer360 *cc = xcalloc(nc + 1, sizeof *cc);
+	Customer360 *cc = *out = xcalloc(nc + 1, sizeof *cc);
 	for (size_t i = 0; i < nc; i++) {
 		cc[i].first_order = cc[i].last_order = MOMENT_NULL;
 		cc[i].preferred_method = UINT32_MAX;
 	}
-	customer_facts(s, as_of, cc);
+	if (!customer_facts(s, as_of, cc, err))
+		return false;
 	for (size_t i = 0; i < nc; i++) {
 		Customer360 *c = &cc[i];
 		c->preferred_channel = -1;
@@ -247,17 +289,18 @@ static Customer360 *customer_360(const Silver *s, int64_t as_of)
 		c->churn_risk = c->tickets > 0 && !c->active;
 		c->segment = segment_of(c, as_of, s->cfg->churn_window_days);
 	}
-	return cc;
+	return true;
 }
 
-/* The KPIs of SPEC §6, added up from the customers' figures as of the same day. */
-static void kpis_from(const Silver *s, const Customer360 *cc, int64_t as_of, Kpis *k)
+/* The KPIs of SPEC §6, added up from the customers' figures as of the same day; false after
+ * reporting a revenue too big to hold. */
+static bool kpis_from(const Silver *s, const Customer360 *cc, int64_t as_of, Kpis *k, Buf *err)
 {
-	int64_t revenue = 0;
+	__int128 sum = 0;	/* of at most 2^32 sums that each fit in 63 bits: never overflows */
 	uint64_t orders = 0, open = 0, customers = 0, repeat = 0, churn = 0, ch[CH_COUNT] = {0};
 	for (size_t i = 0; i < CUSTOMERS(s)->n; i++) {
 		const Customer360 *c = &cc[i];
-		revenue = add_money(revenue, c->lifetime_cents);
+		sum += c->lifetime_cents;
 		orders += c->valid_orders;
 		open += c->open_tickets;
 		customers += c->valid_orders >= 1;
@@ -266,6 +309,9 @@ static void kpis_from(const Silver *s, const Customer360 *cc, int64_t as_of, Kpi
 		for (int n = 0; n < CH_COUNT; n++)
 			ch[n] += c->sessions[n];
 	}
+	if (sum > INT64_MAX)
+		return money_error(s, SRC_ORDERS, as_of, UINT32_MAX, UINT32_MAX, "total_revenue", err);
+	int64_t revenue = (int64_t)sum;	/* segments and weeks add up parts of it: they fit too */
 	uint64_t sessions = ch[CH_MOBILE] + ch[CH_WEB] + ch[CH_OTHER];
 	k->as_of = as_of;
 	k->v[K_TOTAL_CUSTOMERS] = (int64_t)customers;
@@ -278,6 +324,7 @@ static void kpis_from(const Silver *s, const Customer360 *cc, int64_t as_of, Kpi
 	k->v[K_KNOWN_CUSTOMERS] = (int64_t)s->ncrm;
 	k->v[K_MOBILE_PCT] = kpi_pct(ch[CH_MOBILE], sessions);
 	k->v[K_WEB_PCT] = kpi_pct(ch[CH_WEB], sessions);
+	return true;
 }
 
 /* ---- order of customers: natural order of ids, then bytes */
@@ -352,14 +399,16 @@ static void customer_order(const Silver *s, Gold *g)
 		g->rank[g->order[i]] = (uint32_t)i;
 }
 
-/* The share of the most used payment method, as of a day: KPI_NULL without any payment. */
-static int64_t top_method_share(const Silver *s, int64_t as_of)
+/* The share of the most used payment method, as of a day (KPI_NULL without any payment);
+ * false after reporting a sum too big to hold. */
+static bool top_method_share(const Silver *s, int64_t as_of, int64_t *share, Buf *err)
 {
 	PaymentSplit *split;
-	size_t n = payment_split(s, as_of, &split);
-	int64_t share = n ? split[0].share : KPI_NULL;
+	size_t n;
+	bool ok = payment_split(s, as_of, &split, &n, err);
+	*share = n ? split[0].share : KPI_NULL;
 	free(split);
-	return share;
+	return ok;
 }
 
 bool gold_build(const Silver *s, Gold *g, Buf *err)
@@ -367,15 +416,16 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 	memset(g, 0, sizeof *g);
 	g->as_of = s->as_of;
 	g->churn_window_days = s->cfg->churn_window_days;
-	Customer360 *before = customer_360(s, s->as_of - 7);
-	kpis_from(s, before, s->as_of - 7, &g->week_before);
+	Customer360 *before;
+	bool ok = customer_360(s, s->as_of - 7, &before, err) && kpis_from(s, before, s->as_of - 7, &g->week_before, err);
 	free(before);
-	g->c360 = customer_360(s, s->as_of);
+	ok = ok && customer_360(s, s->as_of, &g->c360, err) && kpis_from(s, g->c360, s->as_of, &g->now, err) &&
+	     payment_split(s, s->as_of, &g->split, &g->nsplit, err) &&
+	     top_method_share(s, s->as_of - 7, &g->week_before.v[K_TOP_METHOD_PCT], err);	/* the method most used then */
+	if (!ok)
+		return false;
 	preferred_methods(s, g->c360);
-	kpis_from(s, g->c360, s->as_of, &g->now);
-	g->nsplit = payment_split(s, s->as_of, &g->split);
 	g->now.v[K_TOP_METHOD_PCT] = g->nsplit ? g->split[0].share : KPI_NULL;
-	g->week_before.v[K_TOP_METHOD_PCT] = top_method_share(s, s->as_of - 7);	/* the method most used then */
 	device_weeks(s, g);
 	customer_order(s, g);
 	g->first_day = first_day(s);

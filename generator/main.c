@@ -1,13 +1,15 @@
-/* main.c — the command line: options, the stages in order, and the exit status. */
+/* main.c — the command line: the commands and their options, the stages in order, and the
+ * exit status. */
 #include "c360.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef C360_DATADIR
@@ -16,45 +18,433 @@
 
 enum { EXIT_OK = 0, EXIT_BUILD = 1, EXIT_USAGE = 2 };
 
-static const char usage_text[] =
-	"usage: c360 build    [--data DIR] [--out DIR] [--as-of YYYY-MM-DD] [--config FILE] [--theme NAME]\n"
-	"                     [--jobs N] [--shard K/N] [--quiet]\n"
-	"       c360 render   --gold DIR [--out DIR] [--config FILE] [--theme NAME] [--jobs N] [--shard K/N]\n"
-	"                     [--quiet]\n"
-	"       c360 check    [--data DIR] [--as-of YYYY-MM-DD] [--config FILE] [--jobs N] [--quiet]\n"
-	"       c360 generate --customers N [--seed S] --out DIR\n"
-	"       c360 init     DIR\n"
-	"       c360 --help | --version\n";
+typedef struct Options Options;
 
-static const char help_text[] =
-	"c360 turns five CSV exports (customers, orders, payments, support tickets, web sessions)\n"
-	"into a Customer 360 KPI site and gold CSVs for Power BI.\n\n"
-	"  build     read, clean and model the data; write the site into --out (default site/)\n"
-	"  render    write the site from a folder of gold tables (a build's gold/, or another engine's)\n"
-	"  check     read and clean the data; print the data-quality summary; write nothing\n"
-	"  generate  write N customers of synthetic, deliberately messy exports into --out\n"
-	"  init      make DIR a new report project: configuration, templates and theme to edit\n\n"
-	"options:\n"
-	"  --data DIR        the folder holding the five CSV files (default: the bundled sample)\n"
-	"  --gold DIR        the folder of gold tables to render (docs/gold-schema.md)\n"
-	"  --out DIR         where the site goes (build) or the data goes (generate)\n"
-	"  --as-of DATE      the report date, YYYY-MM-DD (default: the latest event in the data)\n"
-	"  --config FILE     file names, column aliases, date_order, churn_window_days\n"
-	"  --theme NAME      the theme under themes/ (default: default)\n"
-	"  --customers N     how many customers to generate\n"
-	"  --seed S          the generator's seed (default 1)\n"
-	"  --jobs N          threads to read with (default: one per processor)\n"
-	"  --shard K/N       write shard K of N: the customer pages whose folder is K modulo N\n"
-	"                    (shard 0 also everything else); docs/scale-out.md\n"
-	"  --quiet           print errors only\n\n"
-	"exit status: 0 success, 1 the input cannot be built, 2 usage error.\n"
-	"See c360(1) for the files written, docs/rules.md for the cleaning rules and KPI definitions.\n";
+/* A command: its name; its options in the order usage shows them ("name!" is required, an
+ * upper-case word an operand); what it does; how it runs. A new command is one row here. */
+typedef struct {
+	const char *name, *args, *summary;
+	int (*run)(Options *o);
+} Command;
 
-static int usage_error(const char *msg, const char *arg)
+/* An option: its name; its argument (NULL: none); the command this row describes it for
+ * (NULL: any); what it does; how it is set: NULL on success, else what it wants. */
+typedef struct {
+	const char *name, *arg, *only, *help;
+	const char *(*set)(Options *o, const char *arg);
+} OptionDef;
+
+struct Options {
+	Config cfg;
+	Config base;		/* serve: the settings before the configuration file */
+	const Command *cmd;
+	const char *operand;	/* init's DIR */
+	const char *gold_dir;	/* render's --gold */
+	const char *bind;	/* serve's --bind */
+	uint64_t customers, seed, port;
+	bool force, theme_given, help;
+	char *owned[4];
+};
+
+static int cmd_build(Options *o);
+static int cmd_render(Options *o);
+static int cmd_check(Options *o);
+static int cmd_serve(Options *o);
+static int cmd_generate(Options *o);
+static int cmd_init(Options *o);
+
+static const Command commands[] = {
+	{"build", "data out as-of config theme jobs shard quiet verbose",
+	 "read, clean and model the data; write the site into --out (default site/)", cmd_build},
+	{"render", "gold! out config theme jobs shard quiet verbose",
+	 "write the site from a folder of gold tables (a build's gold/, or another engine's)", cmd_render},
+	{"check", "data as-of config jobs quiet verbose",
+	 "read and clean the data; print the data-quality summary; write nothing", cmd_check},
+	{"serve", "data out as-of config theme jobs port bind quiet verbose",
+	 "build, serve the site on http://127.0.0.1:8360/ and rebuild when a source changes", cmd_serve},
+	{"generate", "customers! seed out! force", "write N customers of synthetic, deliberately messy exports",
+	 cmd_generate},
+	{"init", "DIR", "make DIR a new report project: configuration, templates and theme to edit", cmd_init},
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static bool parse_count(const char *s, uint64_t *v)
 {
-	fprintf(stderr, "c360: %s%s%s\n%s", msg, arg ? ": " : "", arg ? arg : "", usage_text);
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	if (errno || !*s || *end || s[0] == '-')
+		return false;
+	*v = n;
+	return true;
+}
+
+static const char *set_data(Options *o, const char *v)
+{
+	o->cfg.data_dir = v;
+	return *v ? NULL : "a folder";
+}
+
+static const char *set_gold(Options *o, const char *v)
+{
+	o->gold_dir = v;
+	return *v ? NULL : "a folder";
+}
+
+static const char *set_out(Options *o, const char *v)
+{
+	o->cfg.out_dir = v;
+	return NULL;	/* checked with --data once all options are read */
+}
+
+static const char *set_as_of(Options *o, const char *v)
+{
+	return date_parse_iso(v, &o->cfg.as_of) ? NULL : "a date YYYY-MM-DD between 1900 and 2100";
+}
+
+static const char *set_config(Options *o, const char *v)
+{
+	o->cfg.config_file = v;
+	return *v ? NULL : "a file";
+}
+
+static const char *set_theme(Options *o, const char *v)
+{
+	o->cfg.theme = v, o->theme_given = true;
+	bool name = *v && !strchr(v, '/') && strcmp(v, "..") != 0 && strcmp(v, ".") != 0;
+	return name ? NULL : "the name of a folder in themes/";
+}
+
+static const char *set_jobs(Options *o, const char *v)
+{
+	uint64_t j;
+	if (!parse_count(v, &j) || j < 1 || j > 64)
+		return "a number from 1 to 64";
+	o->cfg.jobs = (int)j;
+	return NULL;
+}
+
+/* "K/N": shard K of N. */
+static bool parse_shard(const char *s, int *k, int *n)
+{
+	const char *slash = strchr(s, '/');
+	uint64_t kk, nn;
+	char *ks = slash ? xstrndup(s, (size_t)(slash - s)) : NULL;
+	bool ok = ks && parse_count(ks, &kk) && parse_count(slash + 1, &nn) && nn >= 1 && nn <= 256 && kk < nn;
+	free(ks);
+	if (ok)
+		*k = (int)kk, *n = (int)nn;
+	return ok;
+}
+
+static const char *set_shard(Options *o, const char *v)
+{
+	return parse_shard(v, &o->cfg.shard, &o->cfg.shards) ? NULL : "K/N, N from 1 to 256 and K from 0 to N - 1";
+}
+
+static const char *set_customers(Options *o, const char *v)
+{
+	bool ok = parse_count(v, &o->customers) && o->customers >= 1 && o->customers <= 100000000;
+	return ok ? NULL : "a number from 1 to 100000000";
+}
+
+static const char *set_seed(Options *o, const char *v)
+{
+	return parse_count(v, &o->seed) ? NULL : "a whole number";
+}
+
+static const char *set_port(Options *o, const char *v)
+{
+	return parse_count(v, &o->port) && o->port <= 65535 ? NULL : "a number from 0 to 65535";
+}
+
+static const char *set_bind(Options *o, const char *v)
+{
+	struct in_addr a;
+	o->bind = v;
+	return inet_pton(AF_INET, v, &a) == 1 ? NULL : "an IPv4 address";
+}
+
+static const char *set_quiet(Options *o, const char *v)
+{
+	(void)v;
+	bool clash = o->cfg.verbosity == SAY_VERBOSE;
+	o->cfg.verbosity = SAY_QUIET;
+	return clash ? "to be given without --verbose" : NULL;
+}
+
+static const char *set_verbose(Options *o, const char *v)
+{
+	(void)v;
+	bool clash = o->cfg.verbosity == SAY_QUIET;
+	o->cfg.verbosity = SAY_VERBOSE;
+	return clash ? "to be given without --quiet" : NULL;
+}
+
+static const char *set_force(Options *o, const char *v)
+{
+	(void)v;
+	o->force = true;
+	return NULL;
+}
+
+static const char *set_help(Options *o, const char *v)
+{
+	(void)v;
+	o->help = true;
+	return NULL;
+}
+
+static const OptionDef options[] = {
+	{"data", "DIR", NULL, "the folder holding the five CSV files (default: the bundled sample)", set_data},
+	{"gold", "DIR", NULL, "the folder of gold tables to render (docs/gold-schema.md)", set_gold},
+	{"out", "DIR", "generate", "the folder to write the five CSV files into", set_out},
+	{"out", "DIR", NULL, "where the site goes (default: site); replaced whole, only if c360 made it", set_out},
+	{"as-of", "YYYY-MM-DD", NULL, "the report date (default: the latest event in the data)", set_as_of},
+	{"config", "FILE", NULL, "file names, column aliases, date order, churn window, title, theme...", set_config},
+	{"theme", "NAME", NULL, "the theme: a folder in themes/ (default: default)", set_theme},
+	{"jobs", "N", NULL, "threads to read and write with (default: one per processor)", set_jobs},
+	{"shard", "K/N", NULL, "write the customer pages of folders K modulo N; shard 0 all else too", set_shard},
+	{"quiet", NULL, NULL, "print errors only", set_quiet},
+	{"verbose", NULL, NULL, "print examples of every problem found, and (check) the settings in force", set_verbose},
+	{"customers", "N", NULL, "how many customers to generate", set_customers},
+	{"seed", "S", NULL, "the generator's seed (default 1): the same seed, the same data", set_seed},
+	{"port", "N", NULL, "the port to serve on (default 8360; 0: any free port, printed)", set_port},
+	{"bind", "ADDR", NULL, "the IPv4 address to listen on (default 127.0.0.1)", set_bind},
+	{"force", NULL, "generate", "write into --out even if it holds files c360 did not write", set_force},
+	{"help", NULL, NULL, "print this help", set_help},
+};
+#define NOPTIONS (sizeof options / sizeof *options)
+
+static const Command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* The row describing option `name` for command `cmd`. */
+static const OptionDef *find_option(const char *name, size_t n, const Command *cmd)
+{
+	for (size_t i = 0; i < NOPTIONS; i++)
+		if (strlen(options[i].name) == n && memcmp(options[i].name, name, n) == 0 &&
+		    (!options[i].only || (cmd && strcmp(options[i].only, cmd->name) == 0)))
+			return &options[i];
+	return NULL;
+}
+
+/* The words of a command's args: an option's name or an operand, and whether it is required. */
+typedef struct {
+	const char *w;
+	size_t n;
+	bool required, operand;
+} ArgWord;
+
+/* The i-th word of cmd's args; false past the last. */
+static bool arg_word(const Command *cmd, size_t i, ArgWord *a)
+{
+	const char *p = cmd->args;
+	for (size_t k = 0; *p; k++) {
+		size_t n = strcspn(p, " ");
+		if (k == i) {
+			bool required = n && p[n - 1] == '!';
+			*a = (ArgWord){p, n - required, required, *p >= 'A' && *p <= 'Z'};
+			return true;
+		}
+		p += n + (p[n] == ' ');
+	}
+	return false;
+}
+
+static bool command_takes(const Command *cmd, const char *name)
+{
+	ArgWord a;
+	for (size_t i = 0; arg_word(cmd, i, &a); i++)
+		if (!a.operand && a.n == strlen(name) && memcmp(a.w, name, a.n) == 0)
+			return true;
+	return strcmp(name, "help") == 0;
+}
+
+/* "c360 build [--data DIR] ..." with `lead` before it, wrapped under the first option. */
+static void usage_line(Buf *b, const char *lead, const Command *cmd)
+{
+	size_t line = b->len, indent = strlen(lead) + 13;
+	buf_printf(b, "%sc360 %-8s", lead, cmd->name);
+	ArgWord a;
+	for (size_t i = 0; arg_word(cmd, i, &a); i++) {
+		const OptionDef *opt = a.operand ? NULL : find_option(a.w, a.n, cmd);
+		if (b->len - line + a.n + 16 > 96) {
+			buf_printf(b, "\n%*s", (int)indent, "");
+			line = b->len - indent;
+		}
+		bool brackets = opt && !a.required;
+		buf_printf(b, " %s%s%.*s", brackets ? "[" : "", opt ? "--" : "", (int)a.n, a.w);
+		if (opt && opt->arg)
+			buf_printf(b, " %s", opt->arg);
+		buf_puts(b, brackets ? "]" : "");
+	}
+	buf_puts(b, " [--help]\n");
+}
+
+static void usage_all(Buf *b)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		usage_line(b, i ? "       " : "usage: ", &commands[i]);
+	buf_puts(b, "       c360 help [COMMAND | templates | config]\n       c360 --version\n");
+}
+
+/* Says what is wrong, then how the command is used; the exit status of a usage error. */
+__attribute__((format(printf, 2, 3))) static int usage_error(const Command *cmd, const char *fmt, ...)
+{
+	Buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	char text[512];
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	buf_printf(&b, "c360: %s\n", text);
+	if (cmd) {
+		usage_line(&b, "usage: ", cmd);
+		buf_printf(&b, "Run 'c360 help %s' for what the options do.\n", cmd->name);
+	} else {
+		usage_all(&b);
+	}
+	console_write(b.p, b.len);
+	buf_free(&b);
 	return EXIT_USAGE;
 }
+
+static void help_option(Buf *b, const OptionDef *opt)
+{
+	size_t start = b->len;
+	buf_printf(b, "  --%s%s%s", opt->name, opt->arg ? " " : "", opt->arg ? opt->arg : "");
+	buf_printf(b, "%*s%s\n", (int)(start + 24 > b->len ? start + 24 - b->len : 1), "", opt->help);
+}
+
+static const char see_also[] = "\nexit status: 0 success, 1 the input cannot be built, 2 usage error.\n"
+			       "See c360(1) for the files written, docs/rules.md for the cleaning rules and KPI definitions.\n";
+
+static void help_command(Buf *b, const Command *cmd)
+{
+	usage_line(b, "usage: ", cmd);
+	buf_printf(b, "\n%c%s.\n\noptions:\n", cmd->summary[0] - 32, cmd->summary + 1);
+	ArgWord a;
+	for (size_t i = 0; arg_word(cmd, i, &a); i++)
+		if (!a.operand)
+			help_option(b, find_option(a.w, a.n, cmd));
+	help_option(b, find_option("help", 4, cmd));
+	buf_puts(b, see_also);
+}
+
+static void help_overview(Buf *b)
+{
+	usage_all(b);
+	buf_puts(b, "\nc360 turns five CSV exports (customers, orders, payments, support tickets, web sessions)\n"
+		    "into a Customer 360 KPI site and gold CSVs for Power BI.\n\ncommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		buf_printf(b, "  %-10s%s\n", commands[i].name, commands[i].summary);
+	buf_puts(b, "  help      this text; 'c360 help COMMAND' (or 'c360 COMMAND --help') for a command's options,\n"
+		    "            'c360 help templates' for what each page's template can use,\n"
+		    "            'c360 help config' for the settings of a configuration file\n");
+	buf_puts(b, see_also);
+}
+
+static int print_out(Buf *b)
+{
+	fwrite(b->p ? b->p : "", 1, b->len, stdout);
+	buf_free(b);
+	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_BUILD;
+}
+
+/* " (did you mean "build"?)" if a command's name (or `extra`'s) is near word, else "". */
+static const char *did_you_mean(const char *word, const char *extra, const char *extra2, char *out, size_t size)
+{
+	const char *names[NCOMMANDS + 2] = {extra, extra2};
+	size_t n = 2;
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[n++] = commands[i].name;
+	const char *near = nearest_word(word, strlen(word), names, n);
+	snprintf(out, size, near ? " (did you mean \"%s\"?)" : "%s", near ? near : "");
+	return out;
+}
+
+static int help(const char *topic)
+{
+	Buf b = {0};
+	const Command *cmd = topic ? find_command(topic) : NULL;
+	if (!topic)
+		help_overview(&b);
+	else if (cmd)
+		help_command(&b, cmd);
+	else if (strcmp(topic, "templates") == 0)
+		page_vars_doc(&b);
+	else if (strcmp(topic, "config") == 0)
+		config_doc(&b);
+	else {
+		char near[96];
+		return usage_error(NULL, "no help on \"%s\"%s", topic,
+				   did_you_mean(topic, "templates", "config", near, sizeof near));
+	}
+	return print_out(&b);
+}
+
+/* ---- parsing */
+
+static int parse_operands(int argc, char **argv, Options *o, const char **given, size_t ngiven)
+{
+	size_t want = 0;
+	ArgWord a;
+	for (size_t i = 0; arg_word(o->cmd, i, &a); i++) {
+		want += a.operand;
+		bool seen = a.operand;
+		for (size_t k = 0; k < ngiven && !seen; k++)
+			seen = strlen(given[k]) == a.n && memcmp(given[k], a.w, a.n) == 0;
+		if (a.required && !seen && !o->help)
+			return usage_error(o->cmd, "%s needs --%.*s", o->cmd->name, (int)a.n, a.w);
+	}
+	if ((size_t)(argc - optind) > want)
+		return usage_error(o->cmd, "unexpected argument: %s", argv[optind + want]);
+	if (want && optind == argc && !o->help)
+		return usage_error(o->cmd, "%s wants a folder", o->cmd->name);
+	if (want && optind < argc)
+		o->operand = argv[optind];
+	if (o->operand && !*o->operand)
+		return usage_error(o->cmd, "the folder cannot be an empty name");
+	return EXIT_OK;
+}
+
+static int parse_options(int argc, char **argv, Options *o)
+{
+	struct option longs[NOPTIONS + 1];
+	for (size_t i = 0; i < NOPTIONS; i++)
+		longs[i] = (struct option){options[i].name, options[i].arg ? required_argument : no_argument, NULL,
+					   (int)(256 + i)};
+	longs[NOPTIONS] = (struct option){0};
+	const char *given[NOPTIONS + 1];
+	size_t ngiven = 0;
+	int c;
+	opterr = 0;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+		if (c == 'h')
+			c = 256 + (int)(find_option("help", 4, NULL) - options);
+		if (c < 256)
+			return usage_error(o->cmd, "unknown option or missing value: %s", argv[optind - 1]);
+		const char *name = options[c - 256].name;
+		if (!command_takes(o->cmd, name))
+			return usage_error(o->cmd, "--%s is not an option of %s", name, o->cmd->name);
+		const char *wants = find_option(name, strlen(name), o->cmd)->set(o, optarg);
+		if (wants)
+			return usage_error(o->cmd, "--%s wants %s%s%s", name, wants, optarg ? ", not: " : "",
+					   optarg ? optarg : "");
+		if (ngiven < NOPTIONS)
+			given[ngiven++] = name;
+	}
+	return parse_operands(argc, argv, o, given, ngiven);
+}
+
+/* ---- where things are */
 
 static bool is_dir(const char *p)
 {
@@ -84,136 +474,71 @@ static char *resource_dir(const char *rel)
 	return path_join(C360_DATADIR, rel);
 }
 
-typedef struct {
-	Config cfg;
-	const char *cmd;
-	const char *gold_dir;	/* render --gold */
-	uint64_t customers, seed;
-	bool have_customers, theme_given;
-	char *owned[4];
-} Options;
-
-static bool parse_count(const char *s, uint64_t *v)
+/* --out names a folder c360 may fill: not "" or /, and not inside the folder read (--data or
+ * --gold) or around it. */
+static int check_out(Options *o)
 {
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(s, &end, 10);
-	if (errno || !*s || *end || s[0] == '-')
-		return false;
-	*v = n;
-	return true;
+	if (!command_takes(o->cmd, "out"))
+		return EXIT_OK;
+	const char *out = o->cfg.out_dir;
+	if (!*out)
+		return usage_error(o->cmd, "--out cannot be an empty name");
+	bool gold = command_takes(o->cmd, "gold");
+	const char *in = gold ? o->gold_dir : command_takes(o->cmd, "data") ? o->cfg.data_dir : NULL;
+	const char *what = gold ? "gold" : "data";
+	char *rout = path_resolve(out), *rin = in ? path_resolve(in) : NULL;
+	int status = EXIT_OK;
+	if (strcmp(rout, "/") == 0)
+		status = usage_error(o->cmd, "--out cannot be the root folder: %s", out);
+	else if (rin && path_inside(rout, rin))
+		status = usage_error(o->cmd, "--out cannot be inside the %s folder: %s", what, out);
+	else if (rin && path_inside(rin, rout))
+		status = usage_error(o->cmd, "--out cannot hold the %s folder, which a %s would replace: %s", what,
+				     o->cmd->name, out);
+	free(rout);
+	free(rin);
+	return status;
 }
 
-/* "K/N": shard K of N. */
-static bool parse_shard(const char *s, int *k, int *n)
-{
-	const char *slash = strchr(s, '/');
-	uint64_t kk, nn;
-	char *ks = slash ? xstrndup(s, (size_t)(slash - s)) : NULL;
-	bool ok = ks && parse_count(ks, &kk) && parse_count(slash + 1, &nn) && nn >= 1 && nn <= 256 && kk < nn;
-	free(ks);
-	if (ok)
-		*k = (int)kk, *n = (int)nn;
-	return ok;
-}
-
-static int parse_options(int argc, char **argv, Options *o)
-{
-	enum { O_DATA = 256, O_OUT, O_ASOF, O_CONFIG, O_THEME, O_CUSTOMERS, O_SEED, O_QUIET, O_JOBS, O_GOLD, O_SHARD };
-	static const struct option longs[] = {
-		{"data", required_argument, NULL, O_DATA}, {"out", required_argument, NULL, O_OUT},
-		{"as-of", required_argument, NULL, O_ASOF}, {"config", required_argument, NULL, O_CONFIG},
-		{"theme", required_argument, NULL, O_THEME}, {"customers", required_argument, NULL, O_CUSTOMERS},
-		{"seed", required_argument, NULL, O_SEED}, {"quiet", no_argument, NULL, O_QUIET},
-		{"jobs", required_argument, NULL, O_JOBS}, {"gold", required_argument, NULL, O_GOLD},
-		{"shard", required_argument, NULL, O_SHARD},
-		{NULL, 0, NULL, 0},
-	};
-	bool generating = strcmp(o->cmd, "generate") == 0, checking = strcmp(o->cmd, "check") == 0,
-	     rendering = strcmp(o->cmd, "render") == 0;
-	bool out_given = false;
-	int c;
-	opterr = 0;
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
-		switch (c) {
-		case O_DATA: o->cfg.data_dir = optarg; break;
-		case O_GOLD: o->gold_dir = optarg; break;
-		case O_SHARD:
-			if (!parse_shard(optarg, &o->cfg.shard, &o->cfg.shards))
-				return usage_error("--shard wants K/N, N from 1 to 256 and K from 0 to N - 1", optarg);
-			break;
-		case O_OUT: o->cfg.out_dir = optarg, out_given = true; break;
-		case O_CONFIG: o->cfg.config_file = optarg; break;
-		case O_THEME:
-			if (!*optarg || strchr(optarg, '/') || strcmp(optarg, "..") == 0 || strcmp(optarg, ".") == 0)
-				return usage_error("--theme wants the name of a folder in themes/", optarg);
-			o->cfg.theme = optarg, o->theme_given = true;
-			break;
-		case O_QUIET: o->cfg.quiet = true; break;
-		case O_ASOF:
-			if (!date_parse_iso(optarg, &o->cfg.as_of))
-				return usage_error("--as-of wants a date YYYY-MM-DD between 1900 and 2100", optarg);
-			break;
-		case O_CUSTOMERS:
-			if (!parse_count(optarg, &o->customers) || o->customers == 0 || o->customers > 100000000)
-				return usage_error("--customers wants a number from 1 to 100000000", optarg);
-			o->have_customers = true;
-			break;
-		case O_SEED:
-			if (!parse_count(optarg, &o->seed))
-				return usage_error("--seed wants a whole number", optarg);
-			break;
-		case O_JOBS: {
-			uint64_t j;
-			if (!parse_count(optarg, &j) || j < 1 || j > 64)
-				return usage_error("--jobs wants a number from 1 to 64", optarg);
-			o->cfg.jobs = (int)j;
-			break;
-		}
-		default:
-			return usage_error("unknown or incomplete option", argv[optind - 1]);
-		}
-		bool gen_only = c == O_CUSTOMERS || c == O_SEED, data_only = c == O_DATA || c == O_ASOF ||
-			c == O_CONFIG || c == O_THEME || c == O_QUIET || c == O_JOBS || c == O_SHARD;
-		if ((generating && data_only) || (!generating && gen_only) ||
-		    (checking && (c == O_OUT || c == O_THEME || c == O_SHARD)) ||
-		    (rendering && (c == O_DATA || c == O_ASOF)) || (!rendering && c == O_GOLD))
-			return usage_error("option not valid here", argv[optind - 1]);
-	}
-	if (optind < argc)
-		return usage_error("unexpected argument", argv[optind]);
-	if (generating && (!o->have_customers || !out_given))
-		return usage_error("generate needs --customers N and --out DIR", NULL);
-	if (rendering && !o->gold_dir)
-		return usage_error("render needs --gold DIR", NULL);
-	return EXIT_OK;
-}
+/* ---- the commands */
 
 /* Diagnostics go to stderr; the result is the exit status the worst of them calls for. */
-static int report(const Silver *s, bool quiet)
+static int report(const Silver *s, Verbosity v)
 {
 	Buf b = {0};
-	silver_report(&b, s, quiet);
-	fwrite(b.p ? b.p : "", 1, b.len, stderr);
+	silver_report(&b, s, v);
+	console_write(b.p ? b.p : "", b.len);
 	buf_free(&b);
 	return silver_worst(s) == SEV_ERROR ? EXIT_BUILD : EXIT_OK;
 }
 
-/* Progress on a terminal; with C360_TIMINGS set, the time each stage took (for the benchmark). */
-static void progress(const char *what)
+/* The lines a build prints when all is well: one per file, and where to see more. */
+static void report_counts(const SourceQuality q[SRC_COUNT], Verbosity v)
 {
-	static struct timespec last;
-	static const char *stage;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (stage && getenv("C360_TIMINGS"))
-		fprintf(stderr, "c360: %-22s %8.3f s\n", stage,
-			(double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9);
-	last = now;
-	stage = *what ? what : NULL;
-	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "\r\033[Kc360: %s", what);
+	Buf b = {0};
+	quality_lines(&b, q, "c360: ");
+	if (v >= SAY_NORMAL)
+		console_write(b.p, b.len);
+	bool problems = false;
+	for (int i = 0; i < SRC_COUNT; i++)
+		problems |= q[i].quarantined_rows || q[i].flagged_rows;
+	if (problems && v == SAY_NORMAL)
+		say(SAY_NORMAL, "examples of each problem: --verbose; every quarantined row: gold/quarantine.csv");
+	buf_free(&b);
+}
+
+/* Says what became of --out when a build or render (serve's builds too) stopped; the exit status. */
+static int stopped(const Options *o, bool existed)
+{
+	say(SAY_QUIET, "the %s stopped; %s %s", o->cmd->run == cmd_render ? "render" : "build", o->cfg.out_dir,
+	    existed ? "is unchanged" : "was not created");
+	return EXIT_BUILD;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
 }
 
 /* Everything made from gold, into the staging folder: the gold tables, the charts, the site
@@ -221,67 +546,77 @@ static void progress(const char *what)
 static bool render(const Gold *g, const Config *cfg, const char *staging, Buf *err)
 {
 	bool all = cfg->shard == 0;	/* a shard past the first writes its customer pages only */
-	progress("writing gold tables");
+	console_progress("writing gold tables");
 	bool ok = !all || gold_write(g, cfg, staging, err);
-	progress("drawing the charts");
+	console_progress("drawing the charts");
 	ChartSet charts = {0};
 	NumFormat fmt;
 	fmt_init(&fmt, cfg);
-	ok = ok && (!all || chart_set_make(&charts, g, &fmt, err));
-	progress("writing the site");
+	ok = ok && (!all || chart_set_make(&charts, g, cfg, &fmt, err));
+	console_progress("writing the site");
 	ok = ok && site_write(g, cfg, &charts, staging, err);
-	progress("writing the edition");
+	console_progress("writing the edition");
 	ok = ok && (!all || edition_write(g, cfg, &charts, staging, err));
 	chart_set_free(&charts);
 	return ok;
 }
 
 /* The model made into files: staged beside --out and swapped in whole. */
-static int publish(const Options *o, const Gold *g)
+static int publish(const Options *o, const Gold *g, bool existed)
 {
 	Buf err = {0};
 	char *staging = NULL;
 	bool ok = out_stage(o->cfg.out_dir, &staging, &err) && render(g, &o->cfg, staging, &err);
-	progress("replacing the previous site");
+	console_progress("replacing the previous site");
 	ok = ok && out_commit(o->cfg.out_dir, staging, &err);
-	progress("");
+	console_progress("");
 	if (!ok) {
 		if (staging)
 			out_abort(staging);
-		fprintf(stderr, "%sc360: the %s stopped; %s is unchanged\n", buf_cstr(&err), o->cmd, o->cfg.out_dir);
-	} else if (isatty(STDERR_FILENO)) {
+		console_write(err.p ? err.p : "", err.len);
+		stopped(o, existed);
+	} else {
 		Buf d = {0};
 		buf_date(&d, g->as_of);
-		fprintf(stderr, "c360: wrote %s (%zu customers, as of %s)\n", o->cfg.out_dir,
-			g->src[SRC_CUSTOMERS].table->n, buf_cstr(&d));
+		say(SAY_NORMAL, "wrote %s: index.html, %zu customer pages, gold/ and weekly/ (as of %s)", o->cfg.out_dir,
+		    g->src[SRC_CUSTOMERS].table->n, buf_cstr(&d));
 		buf_free(&d);
 	}
 	buf_free(&err);
 	return ok ? EXIT_OK : EXIT_BUILD;
 }
 
-/* build: the data stage (silver, then gold), then everything made from gold. */
-static int cmd_build(Options *o)
+/* The data stage (silver, then gold), then everything made from gold. */
+static int build(Options *o, bool existed)
 {
 	Silver s;
 	Gold g = {0};
-	progress("reading and cleaning");
+	console_progress("reading and cleaning");
 	bool ok = silver_load(&s, &o->cfg);
-	progress("");
-	ok = report(&s, o->cfg.quiet) == EXIT_OK && ok;
+	console_progress("");
+	ok = report(&s, o->cfg.verbosity) == EXIT_OK && ok;
 	Buf err = {0};
 	if (ok) {
-		progress("computing KPIs");
+		console_progress("computing KPIs");
 		ok = gold_build(&s, &g, &err);
-		progress("");
+		console_progress("");
+		console_write(err.p ? err.p : "", err.len);
 	}
-	int status = ok ? publish(o, &g) : EXIT_BUILD;
-	if (!ok)
-		fprintf(stderr, "%sc360: the build stopped; %s is unchanged\n", buf_cstr(&err), o->cfg.out_dir);
+	if (ok)
+		report_counts(g.quality, o->cfg.verbosity);
+	int status = ok ? publish(o, &g, existed) : stopped(o, existed);
 	buf_free(&err);
 	gold_free(&g);
 	silver_free(&s);
 	return status;
+}
+
+/* build: a build whose interruption leaves --out as it was. */
+static int cmd_build(Options *o)
+{
+	bool existed = exists(o->cfg.out_dir);
+	out_guard(o->cfg.out_dir, existed);	/* before any thread: SIGINT, SIGTERM and SIGHUP leave --out whole */
+	return build(o, existed);
 }
 
 /* render: everything made from gold, the gold read from a folder (another engine's, or a build's). */
@@ -289,14 +624,14 @@ static int cmd_render(Options *o)
 {
 	Gold g;
 	Buf rep = {0};
-	progress("reading gold tables");
-	bool ok = gold_read(o->gold_dir, &g, &rep, o->cfg.quiet);
-	progress("");
-	fputs(buf_cstr(&rep), stderr);
+	bool existed = exists(o->cfg.out_dir);
+	out_guard(o->cfg.out_dir, existed);	/* before any thread: SIGINT, SIGTERM and SIGHUP leave --out whole */
+	console_progress("reading gold tables");
+	bool ok = gold_read(o->gold_dir, &g, &rep, o->cfg.verbosity);
+	console_progress("");
+	console_write(rep.p ? rep.p : "", rep.len);
 	buf_free(&rep);
-	int status = ok ? publish(o, &g) : EXIT_BUILD;
-	if (!ok)
-		fprintf(stderr, "c360: the render stopped; %s is unchanged\n", o->cfg.out_dir);
+	int status = ok ? publish(o, &g, existed) : stopped(o, existed);
 	gold_free(&g);
 	return status;
 }
@@ -304,21 +639,44 @@ static int cmd_render(Options *o)
 static int cmd_check(Options *o)
 {
 	Silver s;
-	silver_load(&s, &o->cfg);
-	int status = report(&s, o->cfg.quiet);
 	Buf b = {0};
+	if (o->cfg.verbosity == SAY_VERBOSE)
+		config_show(&b, &o->cfg);
+	console_progress("reading and cleaning");
+	bool ok = silver_load(&s, &o->cfg);
+	console_progress("");
+	int status = report(&s, o->cfg.verbosity);
 	SourceQuality q[SRC_COUNT];
 	quality_measure(&s, q);
-	quality_summary(&b, q, s.as_of);
-	fwrite(b.p, 1, b.len, stdout);
-	buf_free(&b);
+	if (!s.general.tally[D_NO_DATA_DIR].count)	/* there was a folder to read */
+		quality_summary(&b, q, ok ? s.as_of : MOMENT_NULL);
 	silver_free(&s);
-	return fflush(stdout) == 0 ? status : EXIT_BUILD;
+	int written = print_out(&b);
+	return !ok || status != EXIT_OK ? EXIT_BUILD : written;
+}
+
+static bool load_config(Options *o);
+
+/* serve's build: the configuration file read again, then the build (serve stops on its own
+ * signals between builds, so no guard). */
+static int rebuild(void *ctx)
+{
+	Options *o = ctx;
+	config_free(&o->cfg);
+	o->cfg = o->base;
+	return load_config(o) ? build(o, exists(o->cfg.out_dir)) : EXIT_BUILD;
+}
+
+/* serve: a build, then --out served and built again whenever a source changes. */
+static int cmd_serve(Options *o)
+{
+	return serve(&(ServeOptions){.bind = o->bind, .port = (unsigned)o->port, .build = rebuild, .ctx = o,
+				     .cfg = &o->cfg});
 }
 
 static const char project_config[] =
 	"# c360 report configuration: c360 build --config THIS_FILE --data EXPORTS --out SITE\n"
-	"# Paths are relative to this file. See c360(1).\n\n"
+	"# Paths are relative to this file. See c360(1), or c360 help config.\n\n"
 	"title = Customer 360\n"
 	"templates = templates\n"
 	"themes = themes\n"
@@ -336,8 +694,9 @@ static const char project_config[] =
 
 /* A new report project: its configuration, and copies of the templates and the default theme
  * to edit. An existing folder must be empty. */
-static int cmd_init(const char *dir)
+static int cmd_init(Options *o)
 {
+	const char *dir = o->operand;
 	Buf err = {0}, conf = {0};
 	char *templates = resource_dir("templates"), *themes = resource_dir("themes");
 	char *theme = path_join(themes, "default");
@@ -349,10 +708,10 @@ static int cmd_init(const char *dir)
 	     out_mkdir(dir, "themes/default", &err) && out_copy_dir(templates, dir, "templates", NULL, &err) &&
 	     out_copy_dir(theme, dir, "themes/default", NULL, &err) && out_write_file(dir, "c360.conf", &conf, &err);
 	if (ok)
-		fprintf(stderr, "c360: a new report in %s; edit its templates/ and themes/default/, then\n"
-				"      c360 build --config %s/c360.conf --data EXPORTS --out SITE\n", dir, dir);
+		say(SAY_NORMAL, "a new report in %s; edit its templates/ and themes/default/, then\n"
+				"      c360 build --config %s/c360.conf --data EXPORTS --out SITE", dir, dir);
 	else
-		fputs(buf_cstr(&err), stderr);
+		console_write(err.p, err.len);
 	buf_free(&err);
 	buf_free(&conf);
 	free(templates), free(themes), free(theme);
@@ -362,69 +721,76 @@ static int cmd_init(const char *dir)
 static int cmd_generate(Options *o)
 {
 	Buf err = {0};
-	bool ok = generate(o->cfg.out_dir, o->customers, o->seed, &err);
+	bool ok = generate(o->cfg.out_dir, o->customers, o->seed, o->force, &err);
 	if (!ok)
-		fprintf(stderr, "%s", buf_cstr(&err));
+		console_write(err.p, err.len);
+	else
+		say(SAY_NORMAL, "wrote %llu customers of synthetic exports into %s", (unsigned long long)o->customers,
+		    o->cfg.out_dir);
 	buf_free(&err);
 	return ok ? EXIT_OK : EXIT_BUILD;
+}
+
+/* ---- main */
+
+/* The configuration file, if one was given, over the command line's settings; --theme over both. */
+static bool load_config(Options *o)
+{
+	const char *theme = o->cfg.theme;	/* --theme wins over the configuration */
+	if (!o->cfg.config_file)
+		return true;
+	Buf err = {0};
+	bool ok = config_load(&o->cfg, o->cfg.config_file, &err);
+	if (!ok)
+		console_write(err.p, err.len);
+	buf_free(&err);
+	if (o->theme_given)
+		o->cfg.theme = theme;
+	return ok;
+}
+
+static int run(Options *o, int argc, char **argv)
+{
+	int status = parse_options(argc, argv, o);
+	if (status != EXIT_OK || o->help)
+		return status != EXIT_OK ? status : help(o->cmd->name);
+	console_init(o->cfg.verbosity);
+	if (!o->cfg.data_dir)
+		o->cfg.data_dir = o->owned[0] = resource_dir("data/sample");
+	o->cfg.templates_dir = o->owned[1] = resource_dir("templates");
+	o->cfg.themes_dir = o->owned[2] = resource_dir("themes");
+	o->cfg.assets_dir = o->owned[3] = resource_dir("assets");
+	status = check_out(o);
+	if (status != EXIT_OK)
+		return status;
+	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */
+	if (chunk)
+		o->cfg.chunk_min = (size_t)strtoull(chunk, NULL, 10);
+	o->base = o->cfg;	/* serve reads the configuration file again before each build */
+	return load_config(o) ? o->cmd->run(o) : EXIT_BUILD;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("no command given", NULL);
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(usage_text, stdout);
-		fputs("\n", stdout);
-		fputs(help_text, stdout);
-		return EXIT_OK;
+		return usage_error(NULL, "no command given");
+	const char *first = argv[1];
+	if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 || strcmp(first, "help") == 0) {
+		if (argc > 3)
+			return usage_error(NULL, "help wants one topic at most, not: %s", argv[3]);
+		return help(argc == 3 ? argv[2] : NULL);
 	}
-	if (strcmp(argv[1], "--version") == 0) {
+	if (strcmp(first, "--version") == 0) {
 		puts("c360 " C360_VERSION);
 		return EXIT_OK;
 	}
-	if (strcmp(argv[1], "init") == 0) {
-		if (argc != 3 || argv[2][0] == '-')
-			return usage_error("init wants one folder", NULL);
-		return cmd_init(argv[2]);
+	Options o = {.cmd = find_command(first), .seed = 1, .port = 8360, .bind = "127.0.0.1"};
+	if (!o.cmd) {
+		char near[96];
+		return usage_error(NULL, "unknown command \"%s\"%s", first, did_you_mean(first, "help", "help", near, sizeof near));
 	}
-	Options o = {.cmd = argv[1], .seed = 1};
 	config_defaults(&o.cfg);
-	if (strcmp(o.cmd, "build") && strcmp(o.cmd, "check") && strcmp(o.cmd, "generate") && strcmp(o.cmd, "render"))
-		return usage_error("unknown command", o.cmd);
-	int status = parse_options(argc, argv, &o);
-	if (status != EXIT_OK)
-		return status;
-	if (!o.cfg.data_dir)
-		o.cfg.data_dir = o.owned[0] = resource_dir("data/sample");
-	o.cfg.templates_dir = o.owned[1] = resource_dir("templates");
-	o.cfg.themes_dir = o.owned[2] = resource_dir("themes");
-	o.cfg.assets_dir = o.owned[3] = resource_dir("assets");
-	const char *theme = o.cfg.theme;	/* --theme wins over the configuration */
-	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */
-	if (chunk)
-		o.cfg.chunk_min = (size_t)strtoull(chunk, NULL, 10);
-	if (o.cfg.config_file) {
-		Buf err = {0};
-		if (!config_load(&o.cfg, o.cfg.config_file, &err)) {
-			fputs(buf_cstr(&err), stderr);
-			buf_free(&err);
-			config_free(&o.cfg);
-			for (int i = 0; i < 4; i++)
-				free(o.owned[i]);
-			return EXIT_BUILD;
-		}
-		if (o.theme_given)
-			o.cfg.theme = theme;
-	}
-	if (strcmp(o.cmd, "build") == 0)
-		status = cmd_build(&o);
-	else if (strcmp(o.cmd, "render") == 0)
-		status = cmd_render(&o);
-	else if (strcmp(o.cmd, "check") == 0)
-		status = cmd_check(&o);
-	else
-		status = cmd_generate(&o);
+	int status = run(&o, argc, argv);
 	config_free(&o.cfg);
 	for (int i = 0; i < 4; i++)
 		free(o.owned[i]);

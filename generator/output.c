@@ -4,12 +4,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MARKER ".c360-site"
@@ -26,25 +28,120 @@ char *path_join(const char *a, const char *b)
 	return p;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+char *path_resolve(const char *path)
 {
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
+	char *cur = path[0] == '/' ? xstrdup("/") : realpath(".", NULL);
+	if (!cur)
+		cur = xstrdup(".");
+	size_t real = strlen(cur);	/* cur[0..real) exists and is resolved */
+	char *copy = xstrdup(path), *save = NULL;
+	for (char *part = strtok_r(copy, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
+		if (strcmp(part, ".") == 0)
+			continue;
+		if (strcmp(part, "..") == 0) {
+			char *slash = strrchr(cur, '/');
+			if (slash)
+				slash[slash == cur] = '\0';
+			if (strlen(cur) < real)
+				real = strlen(cur);
+			continue;
+		}
+		char *next = path_join(cur, part), *resolved = real == strlen(cur) ? realpath(next, NULL) : NULL;
+		free(cur);
+		cur = resolved ? (free(next), resolved) : next;
+		if (resolved)
+			real = strlen(cur);
+	}
+	free(copy);
+	return cur;
+}
+
+bool path_inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Empties the folder open as fd, without following symbolic links and without allocating
+ * (it runs when memory has run out); a few passes, as entries may move while it reads. */
+static void empty_folder(int fd)
+{
+	char buf[4096];
+	for (int pass = 0, found = 1; found && pass < 8; pass++) {
+		found = 0;
+		lseek(fd, 0, SEEK_SET);
+		for (ssize_t n; (n = getdents64(fd, buf, sizeof buf)) > 0;) {
+			for (ssize_t at = 0; at < n;) {
+				const struct dirent64 *e = (const struct dirent64 *)(void *)(buf + at);
+				at += e->d_reclen;
+				if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+					continue;
+				found = 1;
+				if (unlinkat(fd, e->d_name, 0) == 0 || (errno != EISDIR && errno != EPERM))
+					continue;
+				int sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (sub >= 0) {
+					empty_folder(sub);
+					close(sub);
+				}
+				unlinkat(fd, e->d_name, AT_REMOVEDIR);
+			}
+		}
+	}
 }
 
 /* Removes a tree without following symbolic links. */
 static void remove_tree(const char *dir)
 {
-	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	empty_folder(fd);
+	close(fd);
+	rmdir(dir);
 }
 
-/* The staging folder of this run, removed if the process ends before the swap. */
-static char *staging_dir;
+/* The staging folder of this run, removed if the process ends before the swap; after the
+ * swap it holds the previous site until that is removed. */
+static pthread_mutex_t staging_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *staging_dir;	/* under staging_mu */
+static bool staging_swapped;
+
+/* Removes the staging folder while other threads may still write into it: it is moved aside
+ * first (to a name the next build would also clear), so that they find nothing to write to. */
+static void remove_while_written(const char *dir)
+{
+	char aside[PATH_MAX];
+	size_t n = strlen(dir);
+	if (n < 6 || n >= sizeof aside) {
+		remove_tree(dir);
+		return;
+	}
+	memcpy(aside, dir, n + 1);
+	memcpy(aside + n - 6, "XXXXXX", 6);
+	if (!mkdtemp(aside)) {
+		memcpy(aside, dir, n + 1);
+	} else if (rename(dir, aside) != 0) {
+		rmdir(aside);
+		memcpy(aside, dir, n + 1);
+	}
+	remove_tree(aside);
+	for (int tries = 0; tries < 100 && access(aside, F_OK) == 0; tries++) {
+		nanosleep(&(struct timespec){0, 10000000}, NULL);	/* writes under way end */
+		remove_tree(aside);
+	}
+}
 
 static void remove_staging(void)
 {
+	pthread_mutex_lock(&staging_mu);
 	if (staging_dir)
-		remove_tree(staging_dir);
+		remove_while_written(staging_dir);
+	free(staging_dir);
+	staging_dir = NULL;
+	pthread_mutex_unlock(&staging_mu);
 }
 
 static bool mkdir_parents(const char *path, Buf *err)
@@ -77,6 +174,51 @@ static bool is_empty_dir(const char *path)
 		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
 	closedir(d);
 	return n == 0;
+}
+
+static bool is_ours(const char *name, const char *const *ours, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, ours[i]) == 0)
+			return true;
+	return false;
+}
+
+static void name_list(Buf *b, size_t *count, const char *name)
+{
+	if ((*count)++ < 3)
+		buf_printf(b, "%s%s", *count > 1 ? ", " : "", name);
+	else if (*count == 4)
+		buf_puts(b, ", ...");
+}
+
+bool out_claim(const char *dir, const char *marker, const char *const *ours, size_t n, bool force, Buf *err)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT || (buf_printf(err, "c360: error: %s: %s\n", dir, strerror(errno)), false);
+	Buf all = {0}, foreign = {0};
+	size_t nall = 0, nforeign = 0;
+	bool marked = false;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (strcmp(e->d_name, marker) == 0) {
+			marked = true;
+			continue;
+		}
+		name_list(&all, &nall, e->d_name);
+		if (!is_ours(e->d_name, ours, n))
+			name_list(&foreign, &nforeign, e->d_name);
+	}
+	closedir(d);
+	bool ok = force || (marked ? !nforeign : !nall);
+	if (!ok)
+		buf_printf(err, "c360: error: %s holds files c360 did not write (%s); not writing into it "
+				"(--force writes anyway)\n", dir, buf_cstr(marked ? &foreign : &all));
+	buf_free(&all);
+	buf_free(&foreign);
+	return ok;
 }
 
 /* An existing --out is replaced only if c360 made it (or it is empty). */
@@ -113,10 +255,19 @@ static bool lock_marker(const char *dir, bool wait)
 		return false;
 	}
 	if (wait)
-		staging_lock = fd;	/* held until the process ends */
+		staging_lock = fd;	/* held until the site is swapped in, or the process ends */
 	else
 		close(fd);
 	return true;
+}
+
+/* The staging folder is gone or has become the site: its lock goes (`c360 serve` builds many
+ * times in one process). */
+static void staging_unlock(void)
+{
+	if (staging_lock >= 0)
+		close(staging_lock);
+	staging_lock = -1;
 }
 
 /* Removes the staging folders of builds of out that were killed before they finished. */
@@ -169,8 +320,13 @@ bool out_stage(const char *out, char **staging, Buf *err)
 		return false;
 	}
 	chmod(tmpl, 0755);
+	static bool at_exit;	/* registered once: `c360 serve` builds many times */
+	if (!at_exit)
+		at_exit = atexit(remove_staging) == 0;
+	pthread_mutex_lock(&staging_mu);
 	staging_dir = tmpl;
-	atexit(remove_staging);
+	staging_swapped = false;
+	pthread_mutex_unlock(&staging_mu);
 	*staging = tmpl;
 	Buf marker = {0};
 	buf_puts(&marker, "c360 " C360_VERSION "\n");
@@ -179,39 +335,88 @@ bool out_stage(const char *out, char **staging, Buf *err)
 	return ok;
 }
 
-bool out_commit(const char *out, const char *staging, Buf *err)
+/* Puts the staging folder in place of out; then staging_dir names the previous site. */
+static bool swap_in(const char *out, const char *staging)
 {
 	struct stat st;
-	if (lstat(out, &st) != 0) {
-		if (rename(staging, out) != 0)
-			goto fail;
-	} else if (renameat2(AT_FDCWD, staging, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
-		remove_tree(staging);	/* now the previous site */
-	} else {
-		/* No atomic exchange here: move the old site aside, then the new one in. */
-		char *old = xmalloc(strlen(staging) + 5);
-		sprintf(old, "%s.old", staging);
-		if (rename(out, old) != 0 || rename(staging, out) != 0) {
-			free(old);
-			goto fail;
-		}
-		remove_tree(old);
+	if (lstat(out, &st) != 0)
+		return rename(staging, out) == 0;
+	if (renameat2(AT_FDCWD, staging, AT_FDCWD, out, RENAME_EXCHANGE) == 0)
+		return true;
+	/* No atomic exchange here: move the old site aside, then the new one in. */
+	char *old = xmalloc(strlen(staging) + 5);
+	sprintf(old, "%s.old", staging);
+	if (rename(out, old) != 0 || rename(staging, out) != 0) {
 		free(old);
+		return false;
 	}
 	free(staging_dir);
-	staging_dir = NULL;
+	staging_dir = old;
 	return true;
-fail:
-	buf_printf(err, "c360: error: cannot move the new site into %s: %s\n", out, strerror(errno));
-	return false;
+}
+
+bool out_commit(const char *out, const char *staging, Buf *err)
+{
+	pthread_mutex_lock(&staging_mu);
+	bool ok = swap_in(out, staging);
+	staging_swapped = ok;
+	pthread_mutex_unlock(&staging_mu);
+	if (!ok) {
+		buf_printf(err, "c360: error: cannot move the new site into %s: %s\n", out, strerror(errno));
+		return false;
+	}
+	remove_staging();	/* the previous site */
+	staging_unlock();
+	return true;
 }
 
 void out_abort(const char *staging)
 {
 	(void)staging;
 	remove_staging();
-	free(staging_dir);
-	staging_dir = NULL;
+	staging_unlock();
+}
+
+/* ---- SIGINT, SIGTERM and SIGHUP: the staging folder goes, the previous site stays */
+
+static const char *guarded_out;
+static bool guarded_existed;
+
+/* The thread that waits for the signals the other threads block: it removes the staging
+ * folder and ends the process with 128 + the signal's number, saying what became of out. */
+static void *guard(void *arg)
+{
+	sigset_t *set = arg;
+	int sig = 0;
+	while (sigwait(set, &sig) != 0)
+		;
+	pthread_mutex_lock(&staging_mu);
+	if (staging_dir)
+		remove_while_written(staging_dir);
+	char line[PATH_MAX + 64];
+	snprintf(line, sizeof line, "interrupted; %s %s", guarded_out, staging_swapped ? "already holds the new site"
+		 : guarded_existed ? "is unchanged" : "was not created");
+	console_last(line);
+	_exit(128 + sig);
+}
+
+void out_guard(const char *out, bool existed)
+{
+	static sigset_t set;
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		struct sigaction now;
+		if (sigaction(sigs[i], NULL, &now) == 0 && now.sa_handler != SIG_IGN)	/* ignored stays ignored */
+			sigaddset(&set, sigs[i]);
+	}
+	guarded_out = out, guarded_existed = existed;
+	pthread_t t;
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&t, NULL, guard, &set) == 0)
+		pthread_detach(t);
+	else
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 bool out_mkdir(const char *dir, const char *sub, Buf *err)
@@ -237,18 +442,24 @@ bool out_open(OutFile *f, const char *dir, const char *name, Buf *err)
 	return true;
 }
 
-static void out_drain(OutFile *f)
+/* Writes p[0..n) to the file, unless an earlier write failed. */
+static void out_put(OutFile *f, const char *p, size_t n)
 {
 	size_t off = 0;
-	while (off < f->buf.len && !f->failed) {
-		ssize_t n = write(f->fd, f->buf.p + off, f->buf.len - off);
-		if (n < 0 && errno == EINTR)
+	while (off < n && !f->failed) {
+		ssize_t w = write(f->fd, p + off, n - off);
+		if (w < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (w <= 0)
 			f->failed = true;
 		else
-			off += (size_t)n;
+			off += (size_t)w;
 	}
+}
+
+static void out_drain(OutFile *f)
+{
+	out_put(f, f->buf.p, f->buf.len);
 	f->buf.len = 0;
 }
 
@@ -344,17 +555,34 @@ bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *
 	OutFile f;
 	if (!out_open(&f, dir, name, err))
 		return false;
-	buf_put(&f.buf, content->p, content->len);
+	out_put(&f, content->p, content->len);	/* not copied: pages can be big */
 	return out_close(&f, err);
 }
 
 /* ---- reading the files c360 ships */
 
+int open_regular(const char *path, const char **why)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* a FIFO opens at once, and is refused */
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		return fd;
+	*why = fd < 0 ? strerror(errno) : S_ISDIR(st.st_mode) ? "it is a folder, not a file"
+	     : "not a regular file (a FIFO, a device or a socket); c360 reads files only";
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
 bool file_read(const char *path, Buf *out, Buf *err)
 {
-	FILE *f = fopen(path, "rb");
+	const char *why;
+	int fd = open_regular(path, &why);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
 	if (!f) {
-		buf_printf(err, "%s: error: cannot read: %s\n", path, strerror(errno));
+		buf_printf(err, "%s: error: cannot read: %s\n", path, fd >= 0 ? strerror(errno) : why);
+		if (fd >= 0)
+			close(fd);
 		return false;
 	}
 	char chunk[65536];

@@ -16,7 +16,8 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 				     .status = !src->present ? STATUS_MISSING : !src->have_header ? STATUS_EMPTY : STATUS_LOADED,
 				     .rows_read = src->rows_read, .blank_lines = src->blank_lines,
 				     .silver_rows = silver_rows(s, (SourceId)i), .quarantined_rows = src->nquarantine,
-				     .after_as_of = src->after_as_of, .order = src->order, .basis = src->basis,
+				     .after_as_of = src->after_as_of, .flagged_rows = src->flagged_rows,
+				     .order = src->order, .basis = src->basis,
 				     .ambiguous = src->ambiguous, .quarantine = src->quarantine, .nquarantine = src->nquarantine};
 		if (i == SRC_CUSTOMERS)
 			m->inferred = src->table.n - s->ncrm;
@@ -61,10 +62,11 @@ void quality_table(Buf *b, const SourceQuality q[SRC_COUNT])
 			row(b, name, "inferred_customers", "", m->inferred);
 		row(b, name, "quarantined_rows", "", m->quarantined_rows);
 		for (int r = 0; r < D_NREASONS; r++)
-			row(b, name, "quarantined", diag_info[D_FIRST_REASON + r].name, m->reason[r]);
+			row(b, name, "quarantined_rows", diag_info[D_FIRST_REASON + r].name, m->reason[r]);
+		row(b, name, "flagged_rows", "", m->flagged_rows);
 		for (int f = 0; f < D_NFLAGS; f++)
-			row(b, name, "flagged", diag_info[D_FIRST_FLAG + f].name, m->flag[f]);
-		row(b, name, "after_as_of", "", m->after_as_of);
+			row(b, name, "flagged_rows", diag_info[D_FIRST_FLAG + f].name, m->flag[f]);
+		row(b, name, "after_as_of_rows", "", m->after_as_of);
 		detail.len = 0;
 		order_detail(&detail, m);
 		const char *column = source_defs[i].cols[source_defs[i].date_col];
@@ -93,15 +95,35 @@ static void summary_counts(Buf *b, const char *title, int first, int n, const ui
 		buf_putc(b, '\n');
 }
 
-void quality_summary(Buf *b, const SourceQuality q[SRC_COUNT], int64_t as_of)
+#define ULL(x) ((unsigned long long)(x))
+
+/* What could be read of sources whose cleaning did not finish: the files, not their rows. */
+static void summary_unfinished(Buf *b, const SourceQuality q[SRC_COUNT])
 {
-	buf_puts(b, "source             status   rows read  blank   silver  quarantined  after as-of\n");
+	buf_puts(b, "source             status      rows read  blank lines\n");
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const SourceQuality *m = &q[i];
-		buf_printf(b, "%-18s %-8s %9llu %6llu %8llu %12llu %12llu\n", source_defs[i].name, status_name[m->status],
-			   (unsigned long long)m->rows_read, (unsigned long long)m->blank_lines,
-			   (unsigned long long)m->silver_rows, (unsigned long long)m->quarantined_rows,
-			   (unsigned long long)m->after_as_of);
+		if (m->status == STATUS_LOADED)
+			buf_printf(b, "%-18s %-8s %12llu %12llu\n", source_defs[i].name, status_name[m->status],
+				   ULL(m->rows_read), ULL(m->blank_lines));
+		else
+			buf_printf(b, "%-18s %s\n", source_defs[i].name, status_name[m->status]);
+	}
+	buf_puts(b, "\nThe data could not be cleaned (see the errors above): no silver, quarantine or as-of date.\n");
+}
+
+void quality_summary(Buf *b, const SourceQuality q[SRC_COUNT], int64_t as_of)
+{
+	if (as_of == MOMENT_NULL) {
+		summary_unfinished(b, q);
+		return;
+	}
+	buf_puts(b, "rows per source    status        read  blank lines    silver  quarantined   flagged  after as-of\n");
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const SourceQuality *m = &q[i];
+		buf_printf(b, "%-18s %-8s %9llu %12llu %9llu %12llu %9llu %12llu\n", source_defs[i].name,
+			   status_name[m->status], ULL(m->rows_read), ULL(m->blank_lines), ULL(m->silver_rows),
+			   ULL(m->quarantined_rows), ULL(m->flagged_rows), ULL(m->after_as_of));
 	}
 	buf_putc(b, '\n');
 	for (int i = 0; i < SRC_COUNT; i++) {
@@ -109,15 +131,25 @@ void quality_summary(Buf *b, const SourceQuality q[SRC_COUNT], int64_t as_of)
 		if (m->status == STATUS_MISSING)
 			continue;
 		buf_printf(b, "%s\n", source_defs[i].name);
-		summary_counts(b, "  quarantined: ", D_FIRST_REASON, D_NREASONS, m->reason);
-		summary_counts(b, "  flagged: ", D_FIRST_FLAG, D_NFLAGS, m->flag);
+		summary_counts(b, "  quarantined rows: ", D_FIRST_REASON, D_NREASONS, m->reason);
+		summary_counts(b, "  flagged rows: ", D_FIRST_FLAG, D_NFLAGS, m->flag);
 		buf_printf(b, "  %s: %s (", source_defs[i].cols[source_defs[i].date_col], order_name[m->order]);
 		order_detail(b, m);
 		buf_puts(b, ")\n");
 	}
-	if (as_of != MOMENT_NULL) {
-		buf_puts(b, "\nas of ");
-		buf_date(b, as_of);
-		buf_putc(b, '\n');
+	buf_puts(b, "\nas of ");
+	buf_date(b, as_of);
+	buf_putc(b, '\n');
+}
+
+void quality_lines(Buf *b, const SourceQuality q[SRC_COUNT], const char *prefix)
+{
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const SourceQuality *m = &q[i];
+		if (m->status != STATUS_LOADED)
+			continue;
+		buf_printf(b, "%s%s: %llu %s read: %llu in silver (%llu flagged), %llu quarantined\n", prefix, m->file,
+			   ULL(m->rows_read), m->rows_read == 1 ? "row" : "rows", ULL(m->silver_rows), ULL(m->flagged_rows),
+			   ULL(m->quarantined_rows));
 	}
 }

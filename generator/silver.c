@@ -43,6 +43,7 @@ const SourceDef source_defs[SRC_COUNT] = {
 };
 
 #define MEMO_MAX 65536		/* distinct raw values remembered per category column */
+#define MEMO_LEN 256		/* ... of at most this many bytes: long ones are rare, and big */
 #define UNKNOWN_BIT (1u << 31)
 
 /* ---- ambiguous dates wait in the row, packed, until the order is decided */
@@ -181,7 +182,7 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 		bool unknown;
 		val = clean_category(&src->dict[col], src->def->rule[col].category, v, &src->scratch, &unknown);
 		val |= unknown ? UNKNOWN_BIT : 0;
-		if (src->memo[col].n < MEMO_MAX) {
+		if (src->memo[col].n < MEMO_MAX && v.n <= MEMO_LEN) {
 			m = dict_intern(&src->memo[col], v);
 			if (m % 64 == 0)
 				src->memo_val[col] = xrealloc(src->memo_val[col], (m + 64) * sizeof(uint32_t));
@@ -198,7 +199,14 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 static const char *row_title(Source *src, Str v)
 {
 	Str t = clean_title(v, &src->scratch);
-	return t.n ? arena_strndup(&src->arena, t.p, t.n) : NULL;
+	if (!t.n)
+		return NULL;
+	if (t.n < (1u << 20))
+		return arena_strndup(&src->arena, t.p, t.n);
+	buf_cstr(&src->scratch);	/* a huge text is kept where it is, not copied */
+	char *kept = src->scratch.p;
+	src->scratch = (Buf){0};
+	return arena_own(&src->arena, kept);
 }
 
 static const char *row_email(Source *src, RowHead *h, int col, Str v)
@@ -625,13 +633,20 @@ static int quarantine_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Counts the silver rows with each flag; the messages then count rows too, as the tables do
+ * (a row with two unknown categories is one row flagged unknown_category). */
 static void count_flags(Source *src)
 {
 	for (size_t r = 0; r < src->table.n; r++) {
 		uint32_t f = ROW(&src->table, RowHead, r)->flags;
+		src->flagged_rows += f != 0;
 		for (int k = 0; f && k < D_NFLAGS; k++)
 			src->flag_count[k] += f >> k & 1;
 	}
+	for (int k = 0; k < D_NFLAGS; k++)
+		diag_set_count(&src->diags, (DiagCode)(D_FIRST_FLAG + k), src->flag_count[k]);
+	for (int k = 0; k < D_NREASONS; k++)
+		diag_set_count(&src->diags, (DiagCode)(D_FIRST_REASON + k), src->reason_count[k]);
 }
 
 bool silver_finish(Silver *s)
@@ -681,9 +696,9 @@ Severity silver_worst(const Silver *s)
 	return w;
 }
 
-void silver_report(Buf *out, const Silver *s, bool quiet)
+void silver_report(Buf *out, const Silver *s, Verbosity v)
 {
-	diag_format(out, &s->general, quiet);
+	diag_format(out, &s->general, v);
 	for (int i = 0; i < SRC_COUNT; i++)
-		diag_format(out, &s->src[i].diags, quiet);
+		diag_format(out, &s->src[i].diags, v);
 }

@@ -128,7 +128,7 @@ static void source_free(Source *src)
 	silver_source_free(src);
 }
 
-/* ---- reading a file: through a read-only mapping, in chunks read in parallel */
+/* ---- reading a file: whole into memory, then in chunks read in parallel */
 
 typedef struct {
 	Source src;
@@ -138,10 +138,19 @@ typedef struct {
 	bool running;
 } Chunk;
 
+/* Feeds data[0..n) of the file that ends at end: its last bytes as such. */
+static void feed(Ingest *in, const char *data, size_t n, const char *end)
+{
+	if (data + n == end)
+		ingest_feed_last(in, data, n);
+	else
+		ingest_feed(in, data, n);
+}
+
 static void *chunk_read(void *arg)
 {
 	Chunk *c = arg;
-	ingest_feed(c->src.ingest, c->data, c->len);
+	feed(c->src.ingest, c->data, c->len, c->src.input + c->src.input_len);
 	return NULL;
 }
 
@@ -170,7 +179,7 @@ static Chunk *split_chunks(const Silver *s, const char *data, size_t at, size_t 
 static void start_chunk(Silver *s, const Source *src, Chunk *c)
 {
 	silver_source_init(s, &c->src, src->id);
-	ingest_continue(c->src.ingest);
+	ingest_continue(c->src.ingest, src->ingest);
 	c->src.have_header = true;
 	c->src.broken = src->broken;
 	c->src.nheader = src->nheader;
@@ -192,7 +201,7 @@ static void merge_chunks(Source *src, Chunk *ch, size_t n)
 	while (good < n && !ingest_open(last))
 		last = ch[good++].src.ingest;
 	if (good < n)
-		ingest_feed(last, ch[good].data, (size_t)(src->input + src->input_len - ch[good].data));
+		ingest_feed_last(last, ch[good].data, (size_t)(src->input + src->input_len - ch[good].data));
 	uint32_t offset = ingest_lines(src->ingest);
 	for (size_t k = 1; k < n; k++) {
 		Source *c = &ch[k].src;
@@ -216,13 +225,13 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	while (at < len && !src->have_header) {
 		const char *nl = memchr(data + at, '\n', len - at);
 		size_t end = nl ? (size_t)(nl - data) + 1 : len;
-		ingest_feed(src->ingest, data + at, end - at);
+		feed(src->ingest, data + at, end - at, data + len);
 		at = end;
 	}
 	Chunk *ch = split_chunks(s, data, at, len, &n);
 	for (size_t k = 1; k < n; k++)
 		start_chunk(s, src, &ch[k]);
-	ingest_feed(src->ingest, ch[0].data, ch[0].len);
+	feed(src->ingest, ch[0].data, ch[0].len, data + len);
 	for (size_t k = 1; k < n; k++)
 		if (ch[k].running)
 			pthread_join(ch[k].thread, NULL);
@@ -230,38 +239,127 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	free(ch);
 }
 
-/* Reads a file whole through a read-only mapping: bronze points into it, nothing is copied. */
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Reads the open regular file at path whole into memory of the build's own: the build never
+ * depends on the file again (an export rewritten under a mapping would kill it). Returns 0,
+ * an errno, or -1 if the file changed while it was read (its size, times or inode, or what
+ * the path names). */
+static int read_whole(int fd, const char *path, const struct stat *before, char **bytes, size_t *nbytes)
+{
+	size_t n = (size_t)before->st_size, got = 0;
+	char *p = big_alloc(n + 1);	/* one byte more: a file that grew shows it */
+	ssize_t r = 1;
+	while (got <= n && (r = read(fd, p + got, n + 1 - got)) != 0) {
+		if (r < 0 && errno != EINTR)
+			break;
+		got += r > 0 ? (size_t)r : 0;
+	}
+	int e = r < 0 ? errno : 0;
+	struct stat now, named;
+	if (!e && (got != n || fstat(fd, &now) != 0 || stat(path, &named) != 0 || !same_file(before, &now) ||
+		   !same_file(before, &named)))
+		e = -1;
+	*bytes = p;
+	*nbytes = n + 1;
+	return e;
+}
+
+/* Opens a source's file: a regular file only (a FIFO would hang the build, a folder is no
+ * export); -1 after saying why. */
+static int open_file(Source *src, const char *path, struct stat *st)
+{
+	const char *why;
+	errno = 0;
+	int fd = open_regular(path, &why);
+	if (fd >= 0 && fstat(fd, st) == 0)
+		return fd;
+	DiagCode code = errno != ENOENT ? D_READ_ERROR : src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING;
+	diag(&src->diags, code, 0, 0, fd >= 0 ? strerror(errno) : why, NULL, 0);
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Reads a file whole, then in chunks: bronze points into the bytes read, nothing more is copied. */
 static void load_file(Silver *s, Source *src)
 {
-	const Config *cfg = s->cfg;
-	const char *name = config_file_of(cfg, src->id);
-	char *path = path_join(cfg->data_dir, name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *path = path_join(s->cfg->data_dir, config_file_of(s->cfg, src->id));
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		DiagCode code = errno != ENOENT ? D_READ_ERROR : src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING;
-		src->path = path;
-		src->diags.file = path;
-		diag(&src->diags, code, 0, 0, strerror(errno), NULL, 0);
-		if (fd >= 0)
-			close(fd);
+	src->path = path;
+	src->diags.file = path;
+	int fd = open_file(src, path, &st);
+	if (fd < 0)
+		return;
+	char *bytes = NULL;
+	size_t nbytes = 0;
+	int e = st.st_size > 0 ? read_whole(fd, path, &st, &bytes, &nbytes) : 0;
+	close(fd);
+	if (e) {
+		diag(&src->diags, e < 0 ? D_CHANGED : D_READ_ERROR, 0, 0, e < 0 ? NULL : strerror(e), NULL, 0);
+		big_free(bytes, nbytes);
 		return;
 	}
 	silver_source_init(s, src, src->id);
 	src->path = path;
 	src->diags.file = path;
-	if (st.st_size > 0) {
-		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		if (map == MAP_FAILED) {
-			diag(&src->diags, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
-		} else {
-			src->map = map;
-			src->map_len = (size_t)st.st_size;
-			read_chunked(s, src, map, src->map_len);
-		}
-	}
-	close(fd);
+	src->bytes = bytes;
+	src->nbytes = nbytes;
+	if (st.st_size > 0)
+		read_chunked(s, src, bytes, (size_t)st.st_size);
 	silver_source_end(s, src);
+}
+
+/* ---- once silver is built: the bytes of the files that nothing points into go back */
+
+/* Marks the pages of the file bytes that [p, p + n) lies in, whichever source's they are. */
+static void hold(const Silver *s, uint8_t *used[SRC_COUNT], size_t page, const char *p, size_t n)
+{
+	for (int i = 0; p && i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		if (p < src->bytes || p >= src->bytes + src->nbytes)
+			continue;
+		size_t from = (size_t)(p - src->bytes) / page, to = ((size_t)(p - src->bytes) + n) / page;
+		memset(used[i] + from, 1, to - from + 1);
+		return;
+	}
+}
+
+/* Silver rows keep their keys (often inside the bytes read) but no longer their bronze text;
+ * the quarantine keeps its rows whole. Pages of the files that neither needs are given back
+ * to the system: a file of a few huge rows no longer counts twice. */
+static void release_bronze(Silver *s)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	uint8_t *used[SRC_COUNT];
+	for (int i = 0; i < SRC_COUNT; i++)
+		used[i] = xcalloc(s->src[i].nbytes / page + 2, 1);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		Source *src = &s->src[i];
+		for (size_t r = 0; r < src->table.n; r++) {
+			RowHead *h = ROW(&src->table, RowHead, r);
+			h->raw = NULL, h->rawlen = 0;
+			hold(s, used, page, h->id, h->idlen);
+		}
+		for (size_t q = 0; q < src->nquarantine; q++)
+			hold(s, used, page, src->quarantine[q].raw, src->quarantine[q].rawlen);
+	}
+	for (int i = 0; i < SRC_COUNT; i++) {
+		size_t pages = s->src[i].nbytes / page;	/* whole pages only */
+		for (size_t k = 0, run; k < pages; k = run) {
+			for (run = k; run < pages && !used[i][run]; run++)
+				;
+			if (run > k)
+				madvise(s->src[i].bytes + k * page, (run - k) * page, MADV_DONTNEED);
+			run += run == k;
+		}
+		free(used[i]);
+	}
 }
 
 bool silver_load(Silver *s, Config *cfg)
@@ -276,7 +374,10 @@ bool silver_load(Silver *s, Config *cfg)
 	close(dir);
 	for (int i = 0; i < SRC_COUNT; i++)
 		load_file(s, &s->src[i]);
-	return silver_finish(s);
+	if (!silver_finish(s))
+		return false;
+	release_bronze(s);
+	return true;
 }
 
 void silver_free(Silver *s)
@@ -286,7 +387,6 @@ void silver_free(Silver *s)
 		Source *src = &s->src[i];
 		source_free(src);
 		free(src->path);
-		if (src->map)
-			munmap(src->map, src->map_len);
+		big_free(src->bytes, src->nbytes);
 	}
 }

@@ -34,10 +34,21 @@ static bool load_templates(Site *site, const char *dir)
 		free(names[i]);
 	}
 	free(names);
+	for (const PageDef *p = page_defs; p->tpl; p++) {	/* each page's tags name what it has */
+		const Template *t = tpl_set_get(&site->tpl, p->tpl, strlen(p->tpl));
+		const Template *f = p->fragment ? tpl_set_get(&site->tpl, p->fragment, strlen(p->fragment)) : NULL;
+		ok &= (!t || tpl_check(t, p, &site->tpl, site->err)) & (!f || tpl_check(f, p, &site->tpl, site->err));
+	}
 	return ok;
 }
 
 /* ---- one page: Markdown template → HTML → the theme's layout → a file */
+
+size_t shown_max(const Site *site, bool in_table)
+{
+	size_t max = site->cfg->field_max;
+	return in_table && max > CELL_MAX ? CELL_MAX : max;
+}
 
 void page_init(PageWork *w)
 {
@@ -69,6 +80,8 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 	v_set(a, data, "site_title", v_cstr(a, site->cfg->title ? site->cfg->title : "Customer 360"));
 	v_set(a, data, "version", v_cstr(a, C360_VERSION));
 	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->g->churn_window_days));
+	if (!v_find(data, "scripts"))
+		v_set(a, data, "scripts", v_list(a));
 }
 
 Value *page_fragment(const Site *site, PageWork *w, const char *path, const char *name, Value *data)
@@ -80,7 +93,7 @@ Value *page_fragment(const Site *site, PageWork *w, const char *path, const char
 	}
 	page_globals(site, w, data, path);
 	w->scratch.len = 0;
-	tpl_render(t, data, ESC_HTML, &site->tpl, NULL, &site->fmt, &w->scratch, &w->err);
+	tpl_render(t, data, ESC_HTML, &site->tpl, NULL, &site->fmt, &w->scratch, site->cfg->page_max, &w->err);
 	return v_raw(&w->arena, w->scratch.p ? w->scratch.p : "", w->scratch.len);
 }
 
@@ -92,13 +105,17 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 		return false;
 	}
 	page_globals(site, w, data, path);
+	if (!page_data_check(page_def(tpl_name), data, path, &w->err))
+		return false;
 	w->md.len = w->html.len = w->page.len = 0;
 	w->raws.n = 0;
-	bool ok = tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &site->fmt, &w->md, &w->err);
+	size_t max = site->cfg->page_max;
+	if (!tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &site->fmt, &w->md, max, &w->err))
+		return false;
 	md_render(w->md.p ? w->md.p : "", w->md.len, &w->raws, &w->arena, &w->html);
 	v_set(&w->arena, data, "body", v_raw(&w->arena, w->html.p ? w->html.p : "", w->html.len));
-	ok &= tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, &w->err);
-	return ok && out_write_file(site->dir, path, &w->page, &w->err);
+	return tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, max, &w->err) &&
+	       out_write_file(site->dir, path, &w->page, &w->err);
 }
 
 /* ---- assets: the theme's files and the site's scripts, copied as they are */
@@ -109,9 +126,10 @@ static bool load_theme(Site *site, bool assets)
 	const Config *cfg = site->cfg;
 	char *dir = path_join(cfg->themes_dir, cfg->theme);
 	site->layout = load_template(dir, "layout.html", site->err);
-	bool ok = site->layout && (!assets || (out_mkdir(site->dir, "assets", site->err) &&
-					       out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
-					       out_copy_dir(cfg->assets_dir, site->dir, "assets", NULL, site->err)));
+	bool ok = site->layout && tpl_check(site->layout, &page_layout, NULL, site->err) &&
+		  (!assets || (out_mkdir(site->dir, "assets", site->err) &&
+			       out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
+			       out_copy_dir(cfg->assets_dir, site->dir, "assets", NULL, site->err)));
 	free(dir);
 	return ok;
 }

@@ -27,11 +27,34 @@ void customer_page_path(Buf *b, const RowHead *c)
 
 /* ---- one customer's page */
 
+/* Text from the data, as much of it as a page shows alone (gold has it all). */
+static Value *field(const Site *site, Arena *a, const char *s, size_t n)
+{
+	return v_text(a, s, n, shown_max(site, false));
+}
+
+static Value *cfield(const Site *site, Arena *a, const char *s)
+{
+	return field(site, a, s, s ? strlen(s) : 0);
+}
+
+/* ... and in a table or a list. */
+static Value *cell(const Site *site, Arena *a, const char *s, size_t n)
+{
+	return v_text(a, s, n, shown_max(site, true));
+}
+
+static Value *ccell(const Site *site, Arena *a, const char *s)
+{
+	return cell(site, a, s, s ? strlen(s) : 0);
+}
+
 /* A fact's value for a customer page, by its fact table's description. */
 static Value *fact_value(const Site *site, Arena *a, SourceId src, const FactCol *fc, const RowHead *h)
 {
 	FactValue v = gold_fact_value(site->g, src, fc, h);
-	return v.kind == FV_MONEY ? v_num(a, V_MONEY, v.cents) : v.kind == FV_TEXT ? v_cstr(a, v.text) : v_bool(a, v.yes);
+	return v.kind == FV_MONEY ? v_num(a, V_MONEY, v.cents)
+	     : v.kind == FV_TEXT ? ccell(site, a, v.text) : v_bool(a, v.yes);
 }
 
 /* A customer's facts of one source: the latest LIST_ROWS, how many there are, and how many more. */
@@ -51,7 +74,7 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
 	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
 		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "id", v_str(a, h->id, h->idlen));
+		v_set(a, o, "id", cell(site, a, h->id, h->idlen));
 		if (source_defs[src].timestamp && h->when != MOMENT_NULL) {
 			char text[DATE_TEXT_MAX];
 			v_set(a, o, "date", v_str(a, text, date_format(text, h->when, true)));
@@ -103,13 +126,13 @@ static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
 	const Gold *g = site->g;
 	const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
 	const Customer360 *x = &g->c360[c];
-	v_set(a, d, "id", v_str(a, cu->h.id, cu->h.idlen));
-	v_set(a, d, "name", v_cstr(a, cu->name));
-	v_set(a, d, "title", cu->name ? v_cstr(a, cu->name) : v_str(a, cu->h.id, cu->h.idlen));
-	v_set(a, d, "email", v_cstr(a, cu->email));
+	v_set(a, d, "id", field(site, a, cu->h.id, cu->h.idlen));
+	v_set(a, d, "name", cfield(site, a, cu->name));
+	v_set(a, d, "title", cu->name ? cfield(site, a, cu->name) : field(site, a, cu->h.id, cu->h.idlen));
+	v_set(a, d, "email", cfield(site, a, cu->email));
 	v_set(a, d, "gender", v_cstr(a, gender_label[cu->gender]));
 	v_set(a, d, "dob", v_num(a, V_DATE, fact_day(&cu->h)));
-	v_set(a, d, "location", v_cstr(a, cu->location));
+	v_set(a, d, "location", cfield(site, a, cu->location));
 	v_set(a, d, "in_crm", v_bool(a, cu->in_crm));
 	v_set(a, d, "crm_line", v_num(a, V_INT, cu->h.line));
 	v_set(a, d, "segment", v_cstr(a, segment_defs[x->segment].label));
@@ -124,7 +147,7 @@ static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
 	v_set(a, d, "churn_risk", v_bool(a, x->churn_risk));
 	v_set(a, d, "active", v_bool(a, x->active));
 	v_set(a, d, "preferred_payment_method",
-	      v_cstr(a, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method)));
+	      cfield(site, a, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method)));
 	v_set(a, d, "preferred_channel",
 	      v_cstr(a, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]));
 	v_set(a, d, "sessions_mobile", v_num(a, V_INT, x->sessions[CH_MOBILE]));
@@ -274,11 +297,12 @@ static void record(const Site *site, Buf *b, uint32_t c, Buf *path)
 	const Customer *cu = ROW(site->g->src[SRC_CUSTOMERS].table, Customer, c);
 	const Customer360 *x = &site->g->c360[c];
 	const char *fields[] = {cu->name, cu->email, cu->location, segment_defs[x->segment].label};
+	size_t max = shown_max(site, true);
 	buf_putc(b, '[');
-	esc_js(b, cu->h.id, cu->h.idlen);
+	esc_js(b, cu->h.id, utf8_cut(cu->h.id, cu->h.idlen, max));
 	for (size_t f = 0; f < 4; f++) {
 		buf_putc(b, ',');
-		esc_js(b, fields[f] ? fields[f] : "", fields[f] ? strlen(fields[f]) : 0);
+		esc_js(b, fields[f] ? fields[f] : "", fields[f] ? utf8_cut(fields[f], strlen(fields[f]), max) : 0);
 	}
 	path->len = 0;
 	customer_page_path(path, &cu->h);
@@ -328,10 +352,11 @@ static bool write_search(Site *site)
 			buf_printf(&b, "C360.records(%zu,[", i / RECORDS_PER_FILE);
 		buf_puts(&b, i % RECORDS_PER_FILE ? ",\n" : "\n");
 		record(site, &b, c, &path);
-		add_words(&w, (uint32_t)i, cu->h.id, cu->h.idlen);
+		size_t max = shown_max(site, true);	/* the words of what the record shows */
+		add_words(&w, (uint32_t)i, cu->h.id, utf8_cut(cu->h.id, cu->h.idlen, max));
 		const char *text[] = {cu->name, cu->email, cu->location};
 		for (size_t f = 0; f < 3; f++)
-			add_words(&w, (uint32_t)i, text[f], text[f] ? strlen(text[f]) : 0);
+			add_words(&w, (uint32_t)i, text[f], text[f] ? utf8_cut(text[f], strlen(text[f]), max) : 0);
 		if (i % RECORDS_PER_FILE == RECORDS_PER_FILE - 1 || i + 1 == nc) {
 			buf_puts(&b, "]);\n");
 			path.len = 0;
@@ -360,10 +385,10 @@ Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size
 		const Customer *cu = ROW(site->g->src[SRC_CUSTOMERS].table, Customer, customers[i]);
 		const Customer360 *x = &site->g->c360[customers[i]];
 		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "id", v_str(a, cu->h.id, cu->h.idlen));
-		v_set(a, o, "name", cu->name ? v_cstr(a, cu->name) : v_str(a, cu->h.id, cu->h.idlen));
-		v_set(a, o, "email", v_cstr(a, cu->email));
-		v_set(a, o, "location", v_cstr(a, cu->location));
+		v_set(a, o, "id", cell(site, a, cu->h.id, cu->h.idlen));
+		v_set(a, o, "name", cu->name ? ccell(site, a, cu->name) : cell(site, a, cu->h.id, cu->h.idlen));
+		v_set(a, o, "email", ccell(site, a, cu->email));
+		v_set(a, o, "location", ccell(site, a, cu->location));
 		v_set(a, o, "segment", v_cstr(a, segment_defs[x->segment].label));
 		v_set(a, o, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
 		v_set(a, o, "valid_orders", v_num(a, V_INT, x->valid_orders));

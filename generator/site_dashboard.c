@@ -21,18 +21,19 @@ static Value *text(Arena *a, const Buf *b)
 	return v_str(a, b->p ? b->p : "", b->len);
 }
 
-/* The week-over-week change of a KPI: its text, its direction and whether it is good news. */
+/* The week-over-week change of a KPI: its text, its direction and whether it is good news;
+ * empty (and good) when either value is missing. */
 static void kpi_change(const Site *site, Arena *a, Value *o, int k, Buf *b)
 {
 	int64_t now = site->g->now.v[k], before = site->g->week_before.v[k];
-	if (now == KPI_NULL || before == KPI_NULL)
-		return;
-	int64_t d = now - before;
+	bool known = now != KPI_NULL && before != KPI_NULL;
+	int64_t d = known ? now - before : 0;
 	b->len = 0;
-	fmt_change(b, &site->fmt, kpi_defs[k].kind, d);
-	v_set(a, o, "change", text(a, b));
-	v_set(a, o, "direction", v_cstr(a, d > 0 ? "up" : d < 0 ? "down" : "flat"));
-	v_set(a, o, "arrow", v_cstr(a, d > 0 ? "▲" : d < 0 ? "▼" : "■"));
+	if (known)
+		fmt_change(b, &site->fmt, kpi_defs[k].kind, d);
+	v_set(a, o, "change", known ? text(a, b) : v_cstr(a, NULL));
+	v_set(a, o, "direction", v_cstr(a, !known ? NULL : d > 0 ? "up" : d < 0 ? "down" : "flat"));
+	v_set(a, o, "arrow", v_cstr(a, !known ? NULL : d > 0 ? "▲" : d < 0 ? "▼" : "■"));
 	v_set(a, o, "good", v_bool(a, d == 0 || (d > 0) != kpi_defs[k].lower_is_better));
 }
 

@@ -56,6 +56,7 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	v_set(a, o, "blank_lines", v_num(a, V_INT, (int64_t)m->blank_lines));
 	v_set(a, o, "silver_rows", v_num(a, V_INT, (int64_t)m->silver_rows));
 	v_set(a, o, "quarantined_rows", v_num(a, V_INT, (int64_t)m->quarantined_rows));
+	v_set(a, o, "flagged_rows", v_num(a, V_INT, (int64_t)m->flagged_rows));
 	v_set(a, o, "after_as_of", v_num(a, V_INT, (int64_t)m->after_as_of));
 	v_set(a, o, "conserved", v_bool(a, m->rows_read == m->silver_rows + m->quarantined_rows));
 	v_set(a, o, "reasons", counts(a, D_FIRST_REASON, D_NREASONS, m->reason));

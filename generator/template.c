@@ -22,6 +22,14 @@ Value *v_str(Arena *a, const char *s, size_t n)
 	return v;
 }
 
+Value *v_text(Arena *a, const char *s, size_t n, size_t max)
+{
+	size_t kept = s ? utf8_cut(s, n, max) : 0;
+	Value *v = v_str(a, s, kept);
+	v->i = kept < n ? (int64_t)n : 0;	/* the whole length of a value cut short */
+	return v;
+}
+
 Value *v_cstr(Arena *a, const char *s)
 {
 	return v_str(a, s, s ? strlen(s) : 0);
@@ -99,6 +107,11 @@ static const Value *v_get(const Value *obj, const char *key, size_t n)
 	return NULL;
 }
 
+const Value *v_find(const Value *obj, const char *key)
+{
+	return v_get(obj, key, strlen(key));
+}
+
 static bool v_truthy(const Value *v)
 {
 	if (!v)
@@ -124,6 +137,13 @@ static void format_value(Buf *b, const Value *v, int filter, const NumFormat *fm
 		return;
 	if (v->kind == V_STR || v->kind == V_RAW) {
 		buf_put(b, v->s, v->n);
+		if (v->kind == V_STR && v->i) {
+			buf_puts(b, " [… cut: ");
+			fmt_figure(b, fmt, KV_COUNT, (int64_t)v->n);
+			buf_puts(b, " of ");
+			fmt_figure(b, fmt, KV_COUNT, v->i);
+			buf_puts(b, " bytes]");
+		}
 		return;
 	}
 	int64_t i = v->i;
@@ -151,6 +171,8 @@ struct TplNode {
 	size_t len;
 	int filter;
 	uint32_t line, col;
+	const char *indent;	/* a standalone partial: the blanks before it, put before each of its lines */
+	size_t indent_len;
 	struct TplNode *kids;	/* sections: their contents */
 	size_t nkids, capkids;
 };
@@ -198,26 +220,40 @@ static bool is_blank_char(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* A section, comment or partial tag alone on its line takes the line with it. */
-static void standalone(const Parser *ps, const char *open, const char **after, struct TplNode *parent)
+/* A section, comment or partial tag alone on its line takes the line with it; returns the
+ * blanks that stood before it (the indentation of a partial), or NULL if it is not alone. */
+static const char *standalone(const Parser *ps, const char *open, const char **after, struct TplNode *parent)
 {
 	const char *ls = open, *le = *after;
 	while (ls > ps->s && is_blank_char(ls[-1]))
 		ls--;
 	if (ls > ps->s && ls[-1] != '\n')
-		return;
+		return NULL;
 	while (le < ps->end && is_blank_char(*le))
 		le++;
 	if (le < ps->end && *le == '\r')
 		le++;
 	if (le < ps->end && *le != '\n')
-		return;
+		return NULL;
 	if (le < ps->end)
 		le++;
 	struct TplNode *prev = parent->nkids ? &parent->kids[parent->nkids - 1] : NULL;
 	if (prev && prev->kind == N_TEXT && prev->text + prev->len == open)
 		prev->len -= (size_t)(open - ls);	/* the indentation before the tag */
 	*after = le;
+	return ls;
+}
+
+/* Mustache features c360 leaves out are errors, never text that renders as nothing. */
+static const char *unsupported(char sigil, Str name)
+{
+	if (sigil == '=')
+		return "set-delimiter tags are not supported";
+	if (sigil == '$' || sigil == '<')
+		return "template inheritance (blocks and parents) is not supported";
+	if (sigil == '>' && name.n && name.p[0] == '*')
+		return "dynamic partial names are not supported";
+	return NULL;
 }
 
 static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing, size_t closing_len, int depth);
@@ -231,10 +267,13 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	if (!close || close >= ps->end)
 		return parse_error(ps, open, "unclosed tag", NULL, 0);
 	char sigil = triple ? '{' : *q;
-	if (triple || strchr("#^/!>&", sigil))
+	if (triple || strchr("#^/!>&=$<", sigil))
 		q++;
 	const char *after = close + (triple ? 3 : 2);
 	Str name = str_trim(str_make(q, (size_t)(close - q)));
+	const char *why = triple ? NULL : unsupported(sigil, name);
+	if (why)
+		return parse_error(ps, open, why, NULL, 0);
 	int filter = F_NONE;
 	const char *bar = memchr(name.p, '|', name.n);
 	if (bar && sigil != '!') {
@@ -247,8 +286,7 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	}
 	if (sigil != '!' && name.n == 0)
 		return parse_error(ps, open, "empty tag", NULL, 0);
-	if (strchr("#^/!>", sigil) && !triple)
-		standalone(ps, open, &after, parent);
+	const char *indent = strchr("#^/!>", sigil) && !triple ? standalone(ps, open, &after, parent) : NULL;
 	ps->p = after;
 	if (sigil == '!' && !triple)
 		return true;
@@ -263,6 +301,8 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	struct TplNode *n = add_node(parent, kind, name.p, name.n);
 	n->filter = filter;
 	where(ps, open, &n->line, &n->col);
+	if (kind == N_PARTIAL && indent)
+		n->indent = indent, n->indent_len = (size_t)(open - indent);
 	if (kind != N_SECTION && kind != N_INVERTED)
 		return true;
 	if (depth > 32)
@@ -343,9 +383,15 @@ typedef struct {
 	RawStash *raws;
 	const NumFormat *fmt;
 	const char *name;	/* the template being rendered, for messages */
+	const char *at;		/* the template of the last tag rendered, and where the tag is */
+	uint32_t line, col;
 	Buf *out, *err;
 	Buf scratch;
 	int depth;
+	size_t max, limit;	/* out may grow by max bytes: up to this length */
+	bool over;		/* it did: rendering stops */
+	Buf indent;		/* the indentation of the standalone partials being rendered */
+	bool line_start;	/* out is at the start of a line of a partial */
 } Render;
 
 /* Mustache lookup: the first name part in the nearest frame that has it, then down. */
@@ -366,8 +412,34 @@ static const Value *lookup(const Frame *f, const char *name, size_t n)
 	return v;
 }
 
+/* A partial's indentation, where one of its lines starts. */
+static void put_indent(Render *r)
+{
+	if (r->line_start && r->indent.len)
+		buf_put(r->out, r->indent.p, r->indent.len);
+	r->line_start = false;
+}
+
+/* The template's own text: inside an indented partial, each line gets the indentation. */
+static void put_text(Render *r, const char *s, size_t n)
+{
+	if (!r->indent.len) {
+		buf_put(r->out, s, n);
+		return;
+	}
+	while (n) {
+		put_indent(r);
+		const char *nl = memchr(s, '\n', n);
+		size_t k = nl ? (size_t)(nl - s) + 1 : n;
+		buf_put(r->out, s, k);
+		s += k, n -= k;
+		r->line_start = nl != NULL;
+	}
+}
+
 static void emit(Render *r, const Value *v, int filter, bool raw)
 {
+	put_indent(r);
 	if (raw && v && v->kind == V_RAW && filter == F_NONE) {	/* only text c360 made is ever raw */
 		if (r->esc == ESC_HTML) {
 			buf_put(r->out, v->s, v->n);
@@ -403,9 +475,11 @@ static void render_nodes(Render *r, const struct TplNode *n, size_t count, const
 static void render_node(Render *r, const struct TplNode *n, const Frame *f)
 {
 	const Value *v;
+	if (n->kind != N_TEXT)
+		r->at = r->name, r->line = n->line, r->col = n->col;
 	switch (n->kind) {
 	case N_TEXT:
-		buf_put(r->out, n->text, n->len);
+		put_text(r, n->text, n->len);
 		break;
 	case N_VAR:
 	case N_RAW_VAR:
@@ -437,30 +511,47 @@ static void render_node(Render *r, const struct TplNode *n, const Frame *f)
 			break;
 		}
 		const char *caller = r->name;
+		size_t indent = r->indent.len;
+		if (n->indent) {	/* standalone: the partial starts a line, indented as the tag was */
+			buf_put(&r->indent, n->indent, n->indent_len);
+			r->line_start = true;
+		}
 		r->name = p->name;
 		r->depth++;
 		render_nodes(r, p->root.kids, p->root.nkids, f);
 		r->depth--;
 		r->name = caller;
+		r->indent.len = indent;
 		break;
 	}
 	}
 }
 
+/* Renders nodes until the output passes its limit; then says where, once, and stops. */
 static void render_nodes(Render *r, const struct TplNode *n, size_t count, const Frame *f)
 {
-	for (size_t i = 0; i < count; i++)
+	for (size_t i = 0; i < count && !r->over; i++) {
 		render_node(r, &n[i], f);
+		if (!r->over && r->out->len > r->limit) {
+			r->over = true;
+			buf_printf(r->err, "%s:%u:%u: error: the page passes %zu bytes; the data or the templates make "
+					   "it too big (page_max_bytes in the configuration)\n",
+				   r->at ? r->at : r->name, r->line, r->col, r->max);
+		}
+	}
 }
 
 bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
-		const NumFormat *fmt, Buf *out, Buf *err)
+		const NumFormat *fmt, Buf *out, size_t max, Buf *err)
 {
 	size_t errors = err->len;
-	Render r = {esc, partials, raws, fmt ? fmt : &fmt_plain, t->name, out, err, {0}, 0};
+	Render r = {.esc = esc, .partials = partials, .raws = raws, .fmt = fmt ? fmt : &fmt_plain, .name = t->name,
+		    .line = 1, .col = 1, .out = out, .err = err, .max = max,
+		    .limit = max > SIZE_MAX - out->len ? SIZE_MAX : out->len + max};
 	Frame top = {data, NULL};
 	render_nodes(&r, t->root.kids, t->root.nkids, &top);
 	buf_free(&r.scratch);
+	buf_free(&r.indent);
 	return err->len == errors;
 }
 
@@ -469,6 +560,123 @@ void raw_stash_free(RawStash *r)
 	free(r->s);
 	free(r->len);
 	memset(r, 0, sizeof *r);
+}
+
+/* ---- checking a template against what its page has */
+
+#define SCOPES 40
+
+typedef struct {
+	const PageDef *page;
+	const TplSet *partials;
+	const char *name;	/* the template being checked, for messages */
+	Buf *err;
+	const PageVar *scope[SCOPES];	/* innermost last; NULL: an item without fields */
+	int nscope, base, depth;
+	bool ok;
+} Check;
+
+static void check_nodes(Check *c, const struct TplNode *n, size_t count);
+
+static bool check_error(Check *c, const struct TplNode *n, const char *fmt, const char *arg)
+{
+	buf_printf(c->err, "%s:%u:%u: error: ", c->name, n->line, n->col);
+	buf_printf(c->err, fmt, (int)n->len, n->text, arg);
+	buf_putc(c->err, '\n');
+	return c->ok = false;
+}
+
+/* "{{nmae}}: the customer page has no variable of that name (did you mean "name"?)" */
+static void check_unknown(Check *c, const struct TplNode *n)
+{
+	const char *names[256];
+	size_t k = 0;
+	for (int i = c->nscope; i-- > 0;)
+		for (const PageVar *v = c->scope[i]; v && v->name && k < 256; v++)
+			names[k++] = v->name;
+	const char *near = nearest_word(n->text, n->len, names, k);
+	Buf why = {0};
+	buf_printf(&why, "the %s page has no variable of that name", c->page->tpl);
+	if (near)
+		buf_printf(&why, " (did you mean \"%s\"?)", near);
+	buf_puts(&why, "; c360 help templates lists what it has");
+	check_error(c, n, "{{%.*s}}: %s", buf_cstr(&why));
+	buf_free(&why);
+}
+
+static const PageVar *check_lookup(Check *c, const struct TplNode *n)
+{
+	for (int i = c->nscope; i-- > 0;) {
+		const PageVar *v = page_var(c->scope[i], n->text, n->len);
+		if (v)
+			return v;
+	}
+	check_unknown(c, n);
+	return NULL;
+}
+
+static void check_var(Check *c, const struct TplNode *n)
+{
+	if (n->len == 1 && n->text[0] == '.') {
+		if (c->nscope == c->base)
+			check_error(c, n, "{{%.*s}}: the current item, but no section is open%s", "");
+		return;
+	}
+	const PageVar *v = check_lookup(c, n);
+	if (!v)
+		return;
+	if (v->type == T_LIST)
+		check_error(c, n, "{{%.*s}} is a list: open it as a section, {{#%s}}", v->name);
+	else if (v->type == T_HTML && n->kind == N_VAR)
+		check_error(c, n, "{{%.*s}} is HTML that c360 made: write {{{%s}}}", v->name);
+	else if (v->type != T_HTML && n->kind == N_RAW_VAR)
+		check_error(c, n, "{{{%.*s}}} writes only HTML that c360 made, and this is data: write {{%s}}", v->name);
+	else if (v->type == T_HTML && n->filter != F_NONE)
+		check_error(c, n, "{{%.*s}}: a filter on HTML%s", "");
+}
+
+static void check_partial(Check *c, const struct TplNode *n)
+{
+	const Template *p = tpl_set_get(c->partials, n->text, n->len);
+	if (!p || c->depth > 16) {
+		check_error(c, n, "{{>%.*s}}: %s", p ? "partials nested too deep" : "no such template in templates/");
+		return;
+	}
+	const char *caller = c->name;
+	c->name = p->name;
+	c->depth++;
+	check_nodes(c, p->root.kids, p->root.nkids);
+	c->depth--;
+	c->name = caller;
+}
+
+static void check_nodes(Check *c, const struct TplNode *n, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		const struct TplNode *x = &n[i];
+		if (x->kind == N_VAR || x->kind == N_RAW_VAR) {
+			check_var(c, x);
+		} else if (x->kind == N_PARTIAL) {
+			check_partial(c, x);
+		} else if (x->kind == N_SECTION || x->kind == N_INVERTED) {
+			const PageVar *v = x->len == 1 && x->text[0] == '.' ? NULL : check_lookup(c, x);
+			bool push = x->kind == N_SECTION && c->nscope < SCOPES;
+			if (push)
+				c->scope[c->nscope++] = v && v->type == T_LIST ? v->fields : NULL;
+			check_nodes(c, x->kids, x->nkids);
+			c->nscope -= push;
+		}
+	}
+}
+
+bool tpl_check(const Template *t, const PageDef *page, const TplSet *partials, Buf *err)
+{
+	Check c = {.page = page, .partials = partials, .name = t->name, .err = err, .ok = true};
+	c.scope[c.nscope++] = page_globals_vars;
+	c.scope[c.nscope++] = page->vars;
+	c.base = c.nscope;
+	check_nodes(&c, t->root.kids, t->root.nkids);
+	return c.ok;
 }
 
 /* ---- a set of named templates (pages and partials) */

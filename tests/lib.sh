@@ -23,11 +23,17 @@ have_tutorial() {
 	echo "skipped: $1 (no tutorial data at $TUTORIAL)"
 	return 1
 }
+# browser_ready: true once the packages of tests/browser (playwright-core, axe-core) are there.
+browser_ready() {
+	[ -d tests/browser/node_modules ] || (cd tests/browser && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
+		{ fail "npm ci in tests/browser (playwright-core, axe-core)"; return 1; }
+}
 # run WANT_STATUS ARGS...: runs c360, keeps stdout and stderr in $T/out and $T/err.
+LIMIT=${LIMIT:-900}	# seconds one run may take before it counts as a hang (and is killed)
 run() {
 	want=$1
 	shift
-	$C360 "$@" >"$T/out" 2>"$T/err"
+	timeout -s KILL "$LIMIT" $C360 "$@" >"$T/out" 2>"$T/err"
 	got=$?
 	if [ "$got" = "$want" ]; then pass; else
 		fail "c360 $* exited $got, want $want"

@@ -132,7 +132,13 @@ ls "$T" | grep -q 'keep\.tmp' && fail "a staging folder was left behind" || pass
 
 # ---- the command line
 run 2 render --out "$T/x"
-err_has "render needs --gold DIR"
+err_has "^c360: render needs --gold$"
+err_has "^usage: c360 render   --gold DIR "
+run 2 render --gold "$T/keep/gold" --out "$T/keep"	# the render would replace the gold it reads
+err_has "^c360: --out cannot hold the gold folder, which a render would replace: $T/keep$"
+run 2 render --gold "$T/keep/gold" --out "$T/keep/gold/site"
+err_has "^c360: --out cannot be inside the gold folder: "
+same "$T/keep" "$T/keep.before" "--out after usage errors"
 run 2 render --gold "$SPARK" --data "$FIXTURE" --out "$T/x"
 run 2 build --gold "$SPARK" --out "$T/x"
 

@@ -166,9 +166,7 @@ grep -qi ",\"'=HYPERLINK" "$T/h/out/segments/"*.csv && pass || fail "formula in 
 if [ "$BROWSER" != 1 ]; then
 	skipped=$((skipped + 1))
 	echo "skipped: the Chromium part (C360_BROWSER=$BROWSER)"
-else
-	[ -d tests/browser/node_modules ] || (cd tests/browser && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
-		fail "npm ci in tests/browser (playwright-core, axe-core)"
+elif browser_ready; then
 	mkdir -p build/screenshots/hostile
 	if node tests/browser/run.mjs "$T/fixture" build/screenshots garc "José García" >"$T/browser.out" 2>&1; then
 		pass

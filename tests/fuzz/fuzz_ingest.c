@@ -15,11 +15,12 @@ static void collect(void *ctx, const Record *r)
 	buf_putc(b, '\x1e');
 }
 
-static void read_in(const uint8_t *data, size_t size, size_t cut, Buf *out, uint64_t *blank)
+/* Reads data in two pieces, the second fed as the last when last is set. */
+static void read_in(const uint8_t *data, size_t size, size_t cut, bool last, Buf *out, uint64_t *blank)
 {
 	Ingest *in = ingest_new(collect, out);
 	ingest_feed(in, (const char *)data, cut);
-	ingest_feed(in, (const char *)data + cut, size - cut);
+	(last ? ingest_feed_last : ingest_feed)(in, (const char *)data + cut, size - cut);
 	ingest_finish(in);
 	*blank = ingest_blank_lines(in);
 	ingest_free(in);
@@ -29,13 +30,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	Buf a = {0}, b = {0};
-	uint64_t blank_a, blank_b;
-	read_in(data, size, size, &a, &blank_a);
-	read_in(data, size, size ? data[0] % size : 0, &b, &blank_b);
-	if (a.len != b.len || (a.len && memcmp(a.p, b.p, a.len) != 0) || blank_a != blank_b)
-		abort();	/* the records must not depend on how the input was cut */
+	Buf a = {0}, b = {0}, c = {0};
+	uint64_t blank_a, blank_b, blank_c;
+	size_t cut = size ? data[0] % size : 0;
+	read_in(data, size, size, false, &a, &blank_a);
+	read_in(data, size, cut, false, &b, &blank_b);
+	read_in(data, size, cut, true, &c, &blank_c);
+	if (a.len != b.len || (a.len && memcmp(a.p, b.p, a.len) != 0) || blank_a != blank_b || a.len != c.len ||
+	    (a.len && memcmp(a.p, c.p, a.len) != 0) || blank_a != blank_c)
+		abort();	/* the records must not depend on how the input was cut or its end fed */
 	buf_free(&a);
 	buf_free(&b);
+	buf_free(&c);
 	return 0;
 }

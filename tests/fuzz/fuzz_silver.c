@@ -26,12 +26,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (silver_finish(&s)) {
 		Gold g;
 		Buf err = {0};
-		gold_build(&s, &g, &err);
+		if (!gold_build(&s, &g, &err) && !err.len)
+			abort();	/* a failed build says why */
 		gold_free(&g);
 		buf_free(&err);
 		for (int i = 0; i < 2; i++)
 			if (s.src[i].rows_read != silver_rows(&s, (SourceId)i) + s.src[i].nquarantine)
 				abort();
+		for (int i = 0; i < 2; i++)	/* every date is a real one (no 1969-12-31 from a bad offset) */
+			for (size_t r = 0; r < s.src[i].table.n; r++) {
+				int64_t w = ROW(&s.src[i].table, RowHead, r)->when;
+				if (w != MOMENT_NULL && (date_floor_day(w) < date_days(1899, 12, 31) ||
+							 date_floor_day(w) > date_days(2101, 1, 1)))
+					abort();
+			}
 	}
 	silver_free(&s);
 	return 0;

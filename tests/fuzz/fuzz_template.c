@@ -28,11 +28,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		TplSet set = {0};
 		tpl_set_add(&set, "self", tpl_parse("self", "{{>self}}", 9, &err));	/* recursion is cut off */
 		RawStash raws = {0};
-		tpl_render(t, d, ESC_HTML, &set, NULL, NULL, &out, &err);
+		tpl_render(t, d, ESC_HTML, &set, NULL, NULL, &out, 1 << 20, &err);
 		if (memmem(out.p ? out.p : "", out.len, "<b>", 3) && !memmem(data, size, "<b>", 3))
 			abort();	/* the data's <b> was written as markup */
 		out.len = 0;
-		tpl_render(t, d, ESC_MARKDOWN, &set, &raws, NULL, &out, &err);
+		tpl_render(t, d, ESC_MARKDOWN, &set, &raws, NULL, &out, 1 << 20, &err);
 		Arena ma = {0};
 		md_render(out.p ? out.p : "", out.len, &raws, &ma, &html);
 		if (memmem(html.p ? html.p : "", html.len, "<b>", 3) || memmem(html.p ? html.p : "", html.len, "javascript:y\"", 13))

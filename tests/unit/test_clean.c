@@ -72,6 +72,12 @@ static void test_dates(void **state)
 		{"July 15 2022", "bad", DATE_BAD, 0},
 		{"202207150", "bad", DATE_BAD, 0},
 		{"2022-07-15T10:30+5", "bad", DATE_BAD, 0},
+		/* offsets run from -14:00 to +14:00 */
+		{"2022-07-15T20:00:00+14:00", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"2022-07-15T02:00:00-14:00", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"2022-07-15T10:30:00+14:30", "bad", DATE_BAD, 0},
+		{"2022-07-15T10:30:00-14:01", "bad", DATE_BAD, 0},
+		{"05-06-2022 10:00+14:59", "bad", DATE_BAD, 0},	/* was 1969-12-31 once the order was decided */
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		DateParse p = clean_date(S(cases[i].in));
@@ -137,6 +143,8 @@ static void test_title_case(void **state)
 		{"new york", "New York"}, {"d\xe2\x80\x99souza", "D\xe2\x80\x99Souza"}, {"ÅSA ØSTERGAARD", "Åsa Østergaard"},
 		{"łukasz", "Łukasz"}, {"zoë", "Zoë"}, {"42nd street", "42nd Street"}, {"san\tfrancisco", "San Francisco"},
 		{"e\xcc\x81mile", "\xc3\x89mile"},	/* decomposed É is composed */
+		{"αΣ", "Ας"}, {"ΟΔΟΣ ΣΑΣ", "Οδος Σας"}, {"ΣΊΣΥΦΟΣ", "Σίσυφος"},	/* a word's last sigma is final */
+		{"ΣΑ", "Σα"}, {"ΑΣ-ΒΑ", "Ας-Βα"},
 		{"NA", ""}, {"", ""}, {"not available", ""},
 	};
 	Buf b = {0};
@@ -229,6 +237,7 @@ static void test_categories(void **state)
 		{CAT_ORDER_STATUS, "failed", "Failed"}, {CAT_ORDER_STATUS, "returned", "Returned"},
 		{CAT_ORDER_STATUS, "refunded", "Returned"}, {CAT_ORDER_STATUS, "", "Unknown"},
 		{CAT_ORDER_STATUS, "partially_shipped", "Partially Shipped", true},
+		{CAT_ORDER_STATUS, "_back__ordered_", "Back Ordered", true},
 		{CAT_PAY_METHOD, "Credit Card", "Credit Card"}, {CAT_PAY_METHOD, "creditcard", "Credit Card"},
 		{CAT_PAY_METHOD, "credit", "Credit Card"}, {CAT_PAY_METHOD, "CC", "Credit Card"},
 		{CAT_PAY_METHOD, "debit card", "Debit Card"}, {CAT_PAY_METHOD, "debit", "Debit Card"},

@@ -82,7 +82,8 @@ static void test_config_keys(void **state)
 	static const struct { const char *text; bool ok; const char *sep, *cur; } cases[] = {
 		{"thousands_separator = \" \"\ncurrency = €\n", true, " ", "€"},
 		{"thousands_separator = '\ncurrency = EUR\n", true, "'", "EUR"},
-		{"thousands_separator =\n", true, "", NULL},
+		{"thousands_separator = \"\"\n", true, "", NULL},
+		{"thousands_separator =\n", false, NULL, NULL},	/* no value may be empty: "" says none */
 		{"thousands_separator = .\n", false, NULL, NULL},
 		{"thousands_separator = 1\n", false, NULL, NULL},
 		{"currency = US$ 1\n", false, NULL, NULL},

@@ -21,7 +21,8 @@ static void collect(void *ctx, const Record *r)
 	buf_putc(b, '\n');
 }
 
-/* Feeds data in chunks of `chunk` bytes (0: all at once) and returns the records as text. */
+/* Feeds data in chunks of `chunk` bytes (0: all at once) and returns the records as text;
+ * at odd chunk sizes the last chunk goes in as the last (ingest_feed_last). */
 static char *read_all(const char *data, size_t len, size_t chunk, uint64_t *blank)
 {
 	Buf out = {0};
@@ -31,7 +32,10 @@ static char *read_all(const char *data, size_t len, size_t chunk, uint64_t *blan
 		/* a private copy, so nothing may point into a chunk after its feed */
 		char *copy = xmalloc(n);
 		memcpy(copy, data + at, n);
-		ingest_feed(in, copy, n);
+		if (chunk % 2 && at + n == len)
+			ingest_feed_last(in, copy, n);
+		else
+			ingest_feed(in, copy, n);
 		memset(copy, '#', n);
 		free(copy);
 		at += n;
@@ -57,8 +61,17 @@ static const struct {
 	 "id,t\n1,\"x, y\"\n2,\"say \"\"hi\"\"\"\n3,\"multi\nline\"\n4,z\n", 0,
 	 "L1 [id|t] raw=id,t\nL2 [1|x, y] raw=1,\"x, y\"\nL3 [2|say \"hi\"] raw=2,\"say \"\"hi\"\"\"\n"
 	 "L4 [3|multi\nline] raw=3,\"multi\nline\"\nL6 [4|z] raw=4,z\n", 0},
-	{"quoted newline in CRLF file", "a\r\n\"x\r\ny\"\r\nb\r\n", 0,
-	 "L1 [a] raw=a\nL2 [x\ny] raw=\"x\r\ny\"\nL4 [b] raw=b\n", 0},
+	/* RFC 4180: a line break inside a quoted field is the field's, as written */
+	{"quoted CRLF in a CRLF file", "a\r\n\"x\r\ny\"\r\nb\r\n", 0,
+	 "L1 [a] raw=a\nL2 [x\r\ny] raw=\"x\r\ny\"\nL4 [b] raw=b\n", 0},
+	{"quoted LF in a CRLF file", "a\r\n\"x\ny\",\"\"\"\r\n\"\r\n", 0, "L1 [a] raw=a\nL2 [x\ny|\"\r\n] raw=\"x\ny\",\"\"\"\r\n\"\n", 0},
+	/* a CR alone inside an unquoted field is text, not a line end */
+	{"bare CR in a field", "a,b,c\n1,x\ry,2\r\n3,\r,4\n", 0,
+	 "L1 [a|b|c] raw=a,b,c\nL2 [1|x\ry|2] raw=1,x\ry,2\nL3 [3|\r|4] raw=3,\r,4\n", 0},
+	/* files whose lines end in CR alone (the first line end says which) */
+	{"CR line ends", "a,b\r1,2\r\r\"x\ny\",3\r\"p\rq\",4\r5,6", 0,
+	 "L1 [a|b] raw=a,b\nL2 [1|2] raw=1,2\nL4 [x\ny|3] raw=\"x\ny\",3\nL5 [p\rq|4] raw=\"p\rq\",4\nL7 [5|6] raw=5,6\n", 1},
+	{"CR line ends, unterminated quote", "a\r\"b\rc\r", 0, "L1 [a] raw=a\nL2 E2@1 [] raw=\"b\nL3 [c] raw=c\n", 0},
 	{"blank lines", "a\n\n  \n\r\n\t\nb\n", 0, "L1 [a] raw=a\nL6 [b] raw=b\n", 4},
 	{"no final newline", "a,b\n1,2", 0, "L1 [a|b] raw=a,b\nL2 [1|2] raw=1,2\n", 0},
 	{"empty fields", "a,,c\n,,\n", 0, "L1 [a||c] raw=a,,c\nL2 [||] raw=,,\n", 0},
@@ -71,9 +84,11 @@ static const struct {
 	 "L1 [a] raw=a\nL2 E2@1 [] raw=\"open\nL3 [b|c] raw=b,c\nL4 [d] raw=d\n", 0},
 	{"unterminated quote, no final newline", "x,\"y", 0, "L1 E2@2 [] raw=x,\"y\n", 0},
 	{"NUL byte", "a\0b,c\n", 6, "L1 T2@1 [a\xef\xbf\xbd" "b|c] raw=a\0b,c\n", 0},
-	{"invalid UTF-8", "ok,\xff\xfe\n", 0, "L1 T1@2 [ok|\xef\xbf\xbd\xef\xbf\xbd] raw=ok,\xff\xfe\n", 0},
-	{"overlong and surrogate", "\xc0\xaf,\xed\xa0\x80\n", 0,
-	 "L1 T1@1 [\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd] raw=\xc0\xaf,\xed\xa0\x80\n", 0},
+	/* a run of bad bytes is one U+FFFD: repair never makes text longer */
+	{"invalid UTF-8", "ok,\xff\xfe\n", 0, "L1 T1@2 [ok|\xef\xbf\xbd] raw=ok,\xff\xfe\n", 0},
+	{"overlong and surrogate", "\xc0\xaf,\xed\xa0\x80\n", 0, "L1 T1@1 [\xef\xbf\xbd|\xef\xbf\xbd] raw=\xc0\xaf,\xed\xa0\x80\n", 0},
+	{"runs of bad bytes", "a\xff" "b\xff\xfe\xfd" "c,\0\0\0\xff\n", 13,
+	 "L1 T3@1 [a\xef\xbf\xbd" "b\xef\xbf\xbd" "c|\xef\xbf\xbd] raw=a\xff" "b\xff\xfe\xfd" "c,\0\0\0\xff\n", 0},
 	{"valid UTF-8 untouched", "jos\xc3\xa9,\xe2\x82\xb9,\xf0\x9f\x98\x80\n", 0,
 	 "L1 [jos\xc3\xa9|\xe2\x82\xb9|\xf0\x9f\x98\x80] raw=jos\xc3\xa9,\xe2\x82\xb9,\xf0\x9f\x98\x80\n", 0},
 	{"only blank lines", "\n\n \n", 0, "", 3},
@@ -183,6 +198,24 @@ static void test_huge_field_and_wide_row(void **state)
 	ingest_finish(in);
 	ingest_free(in);
 	CHECK(acc[0] == 1 && acc[1] == 10000, "wide row: %llu fields", (unsigned long long)acc[1]);
+	/* big fields next to each other and to small ones, fed whole and in pieces */
+	b.len = 0;
+	Buf want = {0};
+	buf_puts(&b, "a,");
+	buf_puts(&want, "L1 [a|");
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 70000; i++)
+			buf_putc(&b, (char)('y' + k)), buf_putc(&want, (char)('y' + k));
+		buf_puts(&b, k ? ",\"w\"\"\"\n" : ",");
+		buf_puts(&want, "|");
+	}
+	buf_printf(&want, "w\"] raw=%.*s\n", (int)b.len - 1, b.p);
+	for (size_t chunk = 0; chunk < 3; chunk++) {
+		char *got = read_all(b.p, b.len, chunk ? 4096 * chunk + 7 : 0, NULL);
+		CHECK(strcmp(got, buf_cstr(&want)) == 0, "big fields at chunk size %zu", chunk);
+		free(got);
+	}
+	buf_free(&want);
 	buf_free(&b);
 }
 

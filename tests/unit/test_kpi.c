@@ -202,6 +202,59 @@ static void test_segments(void **state)
 	done(&s, &g);
 }
 
+/* Orders (or payments) of 99,999,999,999,999.99 each, rows [from, to) of customer c(i). */
+static void huge_rows(Buf *b, const char *head, int from, int to, int (*who)(int), bool payments)
+{
+	buf_puts(b, head);
+	for (int i = from; i < to; i++)
+		buf_printf(b, payments ? "p%d,%d,2022-07-01,card,paid,99999999999999.99\n" : "o%d,%d,2022-07-01,99999999999999.99,complete\n",
+			   i, who(i));
+}
+
+static int one(int i) { (void)i; return 1; }
+static int spread(int i) { return i % 4 + 1; }
+
+/* A sum of money is exact or the build stops naming the source and its rows: never a clamp. */
+static void test_money_too_big(void **state)
+{
+	(void)state;
+	static const struct {
+		int n;
+		int (*who)(int);
+		bool payments;
+		const char *want;
+	} cases[] = {
+		/* 922 of them fit in a signed 64-bit count of cents; one customer with 2,000 does not */
+		{2000, one, false, "orders.csv:2: error: a customer's valid orders: the amounts on lines 2 to 2001 add up"},
+		/* each of four customers (500 each) fits, their total does not */
+		{2000, spread, false, "orders.csv:2: error: total_revenue: the amounts on lines 2 to 2001 add up"},
+		{2000, one, true, "payments.csv:2: error: successful payments of a method: the amounts on lines 2 to 2001"},
+		{922, one, false, NULL},	/* 92,199,999,999,999,990.78: fits, and exact */
+	};
+	for (size_t k = 0; k < N_ELEMS(cases); k++) {
+		Buf rows = {0}, err = {0};
+		huge_rows(&rows, cases[k].payments ? PAYMENTS_HEAD : ORDERS_HEAD, 0, cases[k].n, cases[k].who, cases[k].payments);
+		Config cfg = test_config();
+		cfg.as_of = date_days(2022, 7, 26);
+		const char *text[SRC_COUNT] = {CUSTOMERS_CSV, cases[k].payments ? ORDERS_HEAD : buf_cstr(&rows),
+					       cases[k].payments ? buf_cstr(&rows) : NULL};
+		Silver s;
+		Gold g;
+		CHECK(silver_from(&s, &cfg, text), "silver");
+		bool ok = gold_build(&s, &g, &err);
+		if (cases[k].want)
+			CHECK(!ok && strstr(buf_cstr(&err), cases[k].want), "case %zu: %s", k, buf_cstr(&err));
+		else
+			CHECK(ok && g.now.v[K_TOTAL_REVENUE] == INT64_C(9219999999999999078) &&
+				      g.now.v[K_AVERAGE_ORDER_VALUE] == INT64_C(9999999999999999) &&
+				      g.c360[0].average_cents == INT64_C(9999999999999999),
+			      "case %zu: revenue %lld", k, (long long)g.now.v[K_TOTAL_REVENUE]);
+		gold_free(&g);
+		silver_free(&s);
+		buf_free(&rows), buf_free(&err);
+	}
+}
+
 /* The tutorial's worked example, SPEC §6, from the files as shipped beside the repository
  * (C360_TUTORIAL names another place); skipped where they are not. */
 static void test_tutorial_worked_example(void **state)
@@ -256,7 +309,8 @@ int main(void)
 		cmocka_unit_test(test_valid_orders), cmocka_unit_test(test_rounding),
 		cmocka_unit_test(test_open_tickets_and_churn), cmocka_unit_test(test_week_before),
 		cmocka_unit_test(test_payment_split), cmocka_unit_test(test_devices_by_week),
-		cmocka_unit_test(test_segments), cmocka_unit_test(test_tutorial_worked_example),
+		cmocka_unit_test(test_segments), cmocka_unit_test(test_money_too_big),
+		cmocka_unit_test(test_tutorial_worked_example),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

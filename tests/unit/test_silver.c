@@ -175,6 +175,25 @@ static void test_date_order_decisions(void **state)
 	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_ORDERS, "A")->when)), "2022-05-06") == 0, "A");
 	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_CUSTOMERS, "1")->when)), "1990-03-04") == 0, "dob");
 	silver_free(&s);
+
+	/* Ambiguous timestamps wait packed with their time and offset, the widest ones too. */
+	const char *stamps[SRC_COUNT] = {
+		"customer_id,name,email,gender,dob,location\n1,a,,,,x\n", "order_id,customer_id,order_date,amount,status\n",
+		NULL, NULL,
+		"session_id,customer_id,page_viewed,session_time,device_type\n"
+		"S,1,/,05-06-2022 23:59:59-14:00,ios\nT,1,/,05-06-2022 00:00:00+14:00,ios\nU,1,/,05-06-2022 10:00+14:30,ios\n",
+	};
+	CHECK(silver_from(&s, &cfg, stamps), "builds");
+	Buf m = {0};
+	buf_moment(&m, row_by_id(&s, SRC_SESSIONS, "S")->when);
+	CHECK(strcmp(buf_cstr(&m), "2022-05-07 13:59:59") == 0, "S: %s", buf_cstr(&m));
+	m.len = 0;
+	buf_moment(&m, row_by_id(&s, SRC_SESSIONS, "T")->when);
+	CHECK(strcmp(buf_cstr(&m), "2022-05-05 10:00:00") == 0, "T: %s", buf_cstr(&m));
+	CHECK(row_by_id(&s, SRC_SESSIONS, "U")->when == MOMENT_NULL &&
+	      row_by_id(&s, SRC_SESSIONS, "U")->flags & FLAG(D_INVALID_DATE), "U: past +14:00 is invalid");
+	buf_free(&m);
+	silver_free(&s);
 }
 
 static void test_dob_plausibility_and_as_of(void **state)

@@ -24,6 +24,7 @@ static Value *data(void)
 	v_set(a, d, "day", v_num(a, V_DATE, date_days(2022, 7, 26)));
 	v_set(a, d, "chart", v_raw(a, "<svg role=\"img\"></svg>", 22));
 	v_set(a, d, "id", v_cstr(a, "../a b/é"));
+	v_set(a, d, "content", v_cstr(a, "a\nb"));
 	Value *list = v_set(a, d, "items", v_list(a));
 	for (int i = 1; i <= 3; i++) {
 		Value *o = v_push(a, list, v_obj(a));
@@ -84,6 +85,14 @@ static const struct {
 	{"partial", "[{{>p}}]", "[Ann!]", ESC_HTML},
 	{"partial sees the context", "{{#items}}{{>q}}{{/items}}", "123", ESC_HTML},
 	{"standalone partial", "a\n{{>p}}\nb", "a\nAnn!b", ESC_HTML},
+	/* the spec's partials: "Standalone Line Endings", "... Without Previous Line", "... Without Newline",
+	 * "Standalone Indentation" (data's own line breaks are not indented), and nested indentation */
+	{"partial: standalone line endings", "|\r\n{{>gt}}\r\n|", "|\r\n>\n>|", ESC_HTML},
+	{"partial: standalone without previous line", "  {{>gt}}\n>", "  >\n  >>", ESC_HTML},
+	{"partial: standalone without newline", ">\n  {{>gt}}", ">\n  >\n  >", ESC_HTML},
+	{"partial: standalone indentation", "\\\n {{>indent}}\n/\n", "\\\n |\n a\nb\n |\n/\n", ESC_HTML},
+	{"partial: indentation adds up", "x\n  {{>outer}}\ny\n", "x\n  [\n     |\n     a\nb\n     |\n  ]\ny\n", ESC_HTML},
+	{"partial: inline is not indented", "  [{{>gt}}]", "  [>\n>]", ESC_HTML},
 	/* Markdown escaping: data renders as itself and never as markup */
 	{"markdown escaping", "{{md}}",
 	 "&#42;not&#42; &#91;a&#93;(javascript:x) &#124; &#35; &#95;x&#95; &#96;c&#96; &#92; &#126;&#126;s&#126;&#126; "
@@ -99,6 +108,9 @@ static TplSet partials(void)
 	Buf err = {0};
 	tpl_set_add(&set, "p", tpl_parse("p", "{{name}}!", 9, &err));
 	tpl_set_add(&set, "q", tpl_parse("q", "{{n}}", 5, &err));
+	tpl_set_add(&set, "gt", tpl_parse("gt", ">\n>", 3, &err));
+	tpl_set_add(&set, "indent", tpl_parse("indent", "|\n{{{content}}}\n|\n", 18, &err));
+	tpl_set_add(&set, "outer", tpl_parse("outer", "[\n   {{>indent}}\n]\n", 19, &err));
 	assert_int_equal(err.len, 0);
 	return set;
 }
@@ -112,7 +124,7 @@ static void test_spec_cases(void **state)
 		Buf out = {0}, err = {0};
 		Template *t = tpl_parse(cases[i].what, cases[i].tpl, strlen(cases[i].tpl), &err);
 		CHECK(t, "%s: parse error %s", cases[i].what, buf_cstr(&err));
-		CHECK(tpl_render(t, d, cases[i].esc, &set, NULL, &comma, &out, &err), "%s: %s", cases[i].what, buf_cstr(&err));
+		CHECK(tpl_render(t, d, cases[i].esc, &set, NULL, &comma, &out, SIZE_MAX, &err), "%s: %s", cases[i].what, buf_cstr(&err));
 		CHECK(strcmp(buf_cstr(&out), cases[i].want) == 0, "%s:\n got: %s\nwant: %s", cases[i].what, buf_cstr(&out),
 		      cases[i].want);
 		tpl_free(t);
@@ -132,6 +144,11 @@ static void test_errors_name_file_line_column(void **state)
 		{"ok\n\nbad {{name", "t.md:3:5: error: unclosed tag"},
 		{"{{n|shout}}", "t.md:1:4: error: unknown filter: shout"},
 		{"{{}}", "t.md:1:1: error: empty tag"},
+		/* what c360 leaves out of Mustache says so, where it stands */
+		{"a\n {{=<% %>=}}\n<% name %>", "t.md:2:2: error: set-delimiter tags are not supported"},
+		{"{{$title}}x{{/title}}", "t.md:1:1: error: template inheritance (blocks and parents) is not supported"},
+		{"x{{<layout}}{{/layout}}", "t.md:1:2: error: template inheritance (blocks and parents) is not supported"},
+		{"{{>*name}}", "t.md:1:1: error: dynamic partial names are not supported"},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		Buf err = {0};
@@ -142,9 +159,38 @@ static void test_errors_name_file_line_column(void **state)
 	}
 	Buf err = {0}, out = {0};
 	Template *t = tpl_parse("page.md", "x\n {{>missing}}", 15, &err);
-	CHECK(!tpl_render(t, data(), ESC_HTML, NULL, NULL, &comma, &out, &err) &&
+	CHECK(!tpl_render(t, data(), ESC_HTML, NULL, NULL, &comma, &out, SIZE_MAX, &err) &&
 	      strstr(buf_cstr(&err), "page.md:2:2: error: no such partial: missing"), "%s", buf_cstr(&err));
 	tpl_free(t);
+	buf_free(&err);
+	buf_free(&out);
+}
+
+/* A partial included ten times at each of eight levels would write 1 GB: the output stops at
+ * its limit with an error naming where. */
+static void test_output_limit(void **state)
+{
+	(void)state;
+	TplSet set = {0};
+	Buf err = {0}, out = {0};
+	tpl_set_add(&set, "l0", tpl_parse("l0", "0123456789", 10, &err));
+	for (int level = 1; level <= 8; level++) {
+		char name[8], below[8];
+		snprintf(name, sizeof name, "l%d", level);
+		snprintf(below, sizeof below, "l%d", level - 1);
+		Buf src = {0};
+		for (int k = 0; k < 10; k++)
+			buf_printf(&src, "{{>%s}}", below);
+		tpl_set_add(&set, name, tpl_parse(name, src.p, src.len, &err));
+		buf_free(&src);
+	}
+	Template *t = tpl_parse("page.md", "top\n{{>l8}}", 11, &err);
+	CHECK(!tpl_render(t, data(), ESC_MARKDOWN, &set, NULL, NULL, &out, 1 << 20, &err), "stops");
+	CHECK(out.len > 1 << 20 && out.len < (1 << 20) + 64, "at the limit: %zu bytes", out.len);
+	CHECK(strstr(buf_cstr(&err), "l1:1:50: error: the page passes 1048576 bytes") &&
+	      !strstr(strstr(buf_cstr(&err), "error") + 1, "error"), "one error, where: %s", buf_cstr(&err));
+	tpl_free(t);
+	tpl_set_free(&set);
 	buf_free(&err);
 	buf_free(&out);
 }
@@ -203,7 +249,7 @@ static void test_markdown_pages(void **state)
 			  "[click](javascript:alert(1)) <b>raw</b>\n";
 	Template *t = tpl_parse("page.md", src, strlen(src), &err);
 	RawStash raws = {0};
-	CHECK(tpl_render(t, data(), ESC_MARKDOWN, NULL, &raws, &comma, &md, &err), "%s", buf_cstr(&err));
+	CHECK(tpl_render(t, data(), ESC_MARKDOWN, NULL, &raws, &comma, &md, SIZE_MAX, &err), "%s", buf_cstr(&err));
 	md_render(md.p, md.len, &raws, &arena, &html);
 	const char *h = buf_cstr(&html);
 	CHECK(strstr(h, "<h1>Ann</h1>"), "%s", h);
@@ -212,6 +258,15 @@ static void test_markdown_pages(void **state)
 	CHECK(strstr(h, "*not* [a](javascript:x) | # _x_ `c` \\ ~~s~~ ![i](y)"), "markup in data is text: %s", h);
 	CHECK(!strstr(h, "href=\"javascript") && !strstr(h, "<b>raw"), "safe mode: %s", h);
 	CHECK(!strchr(h, '\x02'), "no placeholder is left");
+	/* blanks and controls at the start of a value never indent it into a code block */
+	static const char *const leads[] = {"    x", "\x01\x01\x01\x01x", "\t\t\tx", " \x01\t x", "11.", "123456789) x",
+					    "1.5 kg"};
+	for (size_t i = 0; i < N_ELEMS(leads); i++) {
+		md.len = html.len = 0;
+		esc_markdown(&md, leads[i], strlen(leads[i]));
+		md_render(md.p, md.len, NULL, &arena, &html);
+		CHECK(strncmp(buf_cstr(&html), "<p>", 3) == 0, "lead %zu: %s", i, buf_cstr(&html));
+	}
 	tpl_free(t);
 	raw_stash_free(&raws);
 	buf_free(&err), buf_free(&md), buf_free(&html);
@@ -222,6 +277,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spec_cases),
 		cmocka_unit_test(test_errors_name_file_line_column),
+		cmocka_unit_test(test_output_limit),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_markdown_pages),
 	};

@@ -1,0 +1,126 @@
+/* console.c — what c360 tells its user on standard error: a progress line on a terminal,
+ * erased before anything else is written, and messages by how much the user asked to hear. */
+#include "c360.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+static Verbosity level = SAY_NORMAL;
+static bool shown;	/* a progress line is on the terminal */
+
+void console_init(Verbosity v)
+{
+	level = v;
+}
+
+Verbosity console_level(void)
+{
+	return level;
+}
+
+static void erase(void)
+{
+	if (shown)
+		fputs("\r\033[K", stderr);
+	shown = false;
+}
+
+void console_write(const char *s, size_t n)
+{
+	erase();
+	fwrite(s, 1, n, stderr);
+}
+
+void console_last(const char *text)
+{
+	char line[4352];
+	int n = snprintf(line, sizeof line, "%sc360: %s\n", shown ? "\r\033[K" : "", text);
+	if (n > 0 && write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0)
+		return;	/* nowhere left to say it */
+}
+
+void say(Verbosity at, const char *fmt, ...)
+{
+	if (level < at)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	erase();
+	fputs("c360: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* With C360_TIMINGS set, the time each stage took (for the benchmark), at any level. */
+static void timing(const char *what)
+{
+	static struct timespec last;
+	static char stage[64];
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (*stage && getenv("C360_TIMINGS")) {
+		erase();
+		fprintf(stderr, "c360: %-22s %8.3f s\n", stage,
+			(double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+	}
+	last = now;
+	snprintf(stage, sizeof stage, "%s", what);
+}
+
+void console_progress(const char *what)
+{
+	timing(what);
+	if (level == SAY_QUIET || !isatty(STDERR_FILENO))
+		return;
+	erase();
+	if (*what) {
+		fprintf(stderr, "c360: %s", what);
+		shown = true;
+	}
+	fflush(stderr);
+}
+
+/* Edits (insert, delete, replace, swap two neighbours) from a[0..an) to b[0..bn); b at most 64. */
+static size_t edit_distance(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t rows[3][65], *prev2 = rows[0], *prev = rows[1], *row = rows[2];
+	for (size_t j = 0; j <= bn; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= an; i++) {
+		row[0] = i;
+		for (size_t j = 1; j <= bn; j++) {
+			size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < best)
+				best = prev2[j - 2] + 1;
+			row[j] = best;
+		}
+		size_t *t = prev2;
+		prev2 = prev, prev = row, row = t;
+	}
+	return prev[bn];
+}
+
+const char *nearest_word(const char *word, size_t n, const char *const *candidates, size_t ncand)
+{
+	size_t limit = n <= 4 ? 1 : n <= 8 ? 2 : 3, best = SIZE_MAX;
+	const char *found = NULL;
+	for (size_t i = 0; i < ncand; i++) {
+		size_t cn = strlen(candidates[i]);
+		if (cn > 64)
+			continue;
+		size_t d = edit_distance(word, n, candidates[i], cn);
+		if (n >= 4 && cn > n && memcmp(candidates[i], word, n) == 0)
+			d = 1;	/* the start of a longer name */
+		if (d < best && d <= limit)
+			best = d, found = candidates[i];
+	}
+	return found;
+}

@@ -1,0 +1,462 @@
+/* serve.c — `c360 serve`: builds, serves --out over HTTP and rebuilds when a source changes. */
+#include "c360.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define QUIET_MS 150		/* a rebuild waits until the sources have been still this long, */
+#define MAX_WAIT_MS 1000	/* but no longer than this after the first change */
+#define BUILD_ID_URL "/__c360/build-id"
+#define RELOAD_URL "/__c360/reload.js"
+
+/* Served as RELOAD_URL and named in every HTML response: polls the build id and reloads the
+ * page once it differs from the build the page came from. */
+static const char reload_js[] =
+	"/* c360 serve: reloads the page when the site has been rebuilt. */\n"
+	"(function () {\n"
+	"\tvar built = document.currentScript.getAttribute(\"data-build\");\n"
+	"\tfunction poll() {\n"
+	"\t\tfetch(\"" BUILD_ID_URL "\", {cache: \"no-store\"}).then(function (r) {\n"
+	"\t\t\treturn r.ok ? r.text() : built;\n"
+	"\t\t}).then(function (id) {\n"
+	"\t\t\tif (id !== built)\n"
+	"\t\t\t\tlocation.reload();\n"
+	"\t\t\telse\n"
+	"\t\t\t\tsetTimeout(poll, 1000);\n"
+	"\t\t}, function () {\n"
+	"\t\t\tsetTimeout(poll, 2000);\n"
+	"\t\t});\n"
+	"\t}\n"
+	"\tpoll();\n"
+	"})();\n";
+
+typedef struct {
+	const char *out;	/* the site's folder */
+	long pid;
+	atomic_ulong generation;	/* successful builds so far */
+} Server;
+
+static void build_id(const Server *sv, char *out, size_t cap)
+{
+	snprintf(out, cap, "%ld-%lu", sv->pid, atomic_load(&sv->generation));
+}
+
+/* ------------------------------------------------------------------ what a URL names */
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The file a request path names, relative to the site, into out (cap bytes with the NUL).
+ * Escapes are decoded once; empty segments are dropped; a path ending in '/' names its
+ * index.html. False (not found) for a bad escape, an encoded '/', a control character or NUL,
+ * a segment starting with '.' (so "..", "." and dot files), or a path longer than out. */
+bool serve_path(const char *url, char *out, size_t cap)
+{
+	size_t n = 0;
+	bool seg_start = true;
+	if (url[0] != '/' || cap < sizeof "index.html")
+		return false;
+	for (const char *p = url + 1; *p; p++) {
+		int c = (unsigned char)*p;
+		if (c == '/') {
+			if (!seg_start)	/* fits: the byte before it left room for one more */
+				out[n++] = '/';
+			seg_start = true;
+			continue;
+		}
+		if (c == '%') {
+			int hi = hex_digit(p[1]), lo = hi < 0 ? -1 : hex_digit(p[2]);
+			if (lo < 0 || (c = hi << 4 | lo) == '/')
+				return false;
+			p += 2;
+		}
+		if (c < 0x20 || c == 0x7f || (seg_start && c == '.') || n + 1 >= cap)
+			return false;
+		out[n++] = (char)c;
+		seg_start = false;
+	}
+	if (seg_start) {
+		if (n + sizeof "index.html" > cap)
+			return false;
+		memcpy(out + n, "index.html", sizeof "index.html");
+		return true;
+	}
+	out[n] = '\0';
+	return true;
+}
+
+/* The Content-Type of a file of the site, by its extension. */
+const char *serve_content_type(const char *name)
+{
+	static const char *const types[][2] = {
+		{"html", "text/html; charset=utf-8"}, {"css", "text/css; charset=utf-8"},
+		{"js", "text/javascript; charset=utf-8"}, {"svg", "image/svg+xml"}, {"png", "image/png"},
+		{"pdf", "application/pdf"}, {"csv", "text/csv; charset=utf-8"}, {"eml", "message/rfc822"},
+		{"json", "application/json"}, {"txt", "text/plain; charset=utf-8"},
+	};
+	const char *slash = strrchr(name, '/'), *dot = strrchr(slash ? slash : name, '.');
+	for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
+		if (strcmp(dot + 1, types[i][0]) == 0)
+			return types[i][1];
+	return "application/octet-stream";
+}
+
+/* Opens rel (from serve_path) inside root without following any symbolic link, so nothing
+ * outside the site can be reached; -1 if that fails. */
+static int open_beneath(const char *root, char *rel)
+{
+	int dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (char *seg = rel; dir >= 0;) {
+		char *slash = strchr(seg, '/');
+		if (slash)
+			*slash = '\0';
+		int fd = openat(dir, seg, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (slash ? O_DIRECTORY : O_NONBLOCK));
+		close(dir);
+		if (!slash)
+			return fd;
+		*slash = '/';
+		dir = fd, seg = slash + 1;
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------ responses */
+
+/* Queues r (NULL: out of memory) with the headers every response has. */
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type, struct MHD_Response *r)
+{
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	enum MHD_Result ok = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result respond_text(struct MHD_Connection *c, unsigned status, const char *type, const char *text)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+	if (r && status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	return respond(c, status, type, r);
+}
+
+static enum MHD_Result not_found(struct MHD_Connection *c)
+{
+	return respond_text(c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", "not found\n");
+}
+
+/* A folder asked for without its '/': sent to the same path with one (relative to the request,
+ * so the client keeps its host). */
+static enum MHD_Result redirect_to_dir(struct MHD_Connection *c, const char *rel)
+{
+	const char *slash = strrchr(rel, '/'), *name = slash ? slash + 1 : rel;
+	Buf to = {0};
+	esc_url(&to, name, strlen(name));
+	buf_putc(&to, '/');
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (r)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, buf_cstr(&to));
+	buf_free(&to);
+	return respond(c, MHD_HTTP_MOVED_PERMANENTLY, "text/plain; charset=utf-8", r);
+}
+
+/* An HTML page as served: the file with the reload script named before its last </body>. */
+static enum MHD_Result respond_html(const Server *sv, struct MHD_Connection *c, int fd)
+{
+	Buf page = {0}, file = {0};
+	char buf[65536], id[48];
+	ssize_t got;
+	while ((got = read(fd, buf, sizeof buf)) > 0)
+		buf_put(&file, buf, (size_t)got);
+	close(fd);
+	if (got < 0) {
+		buf_free(&file);
+		return not_found(c);
+	}
+	size_t at = file.len;
+	for (const char *p = file.p; p && (p = memmem(p, file.len - (size_t)(p - file.p), "</body>", 7)); p++)
+		at = (size_t)(p - file.p);
+	build_id(sv, id, sizeof id);
+	buf_put(&page, file.p, at);
+	buf_printf(&page, "<script src=\"%s\" data-build=\"%s\" defer></script>\n", RELOAD_URL, id);
+	buf_put(&page, file.p + at, file.len - at);
+	buf_free(&file);
+	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(page.len, page.p, free);
+	if (!r)
+		buf_free(&page);
+	return respond(c, MHD_HTTP_OK, serve_content_type(".html"), r);
+}
+
+static enum MHD_Result respond_file(const Server *sv, struct MHD_Connection *c, const char *url)
+{
+	char rel[PATH_MAX];
+	struct stat st;
+	int fd = serve_path(url, rel, sizeof rel) ? open_beneath(sv->out, rel) : -1;
+	if (fd < 0 || fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+		if (fd >= 0)
+			close(fd);
+		return not_found(c);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return redirect_to_dir(c, rel);
+	}
+	const char *type = serve_content_type(rel);
+	if (strcmp(type, serve_content_type(".html")) == 0)
+		return respond_html(sv, c, fd);
+	struct MHD_Response *r = MHD_create_response_from_fd((size_t)st.st_size, fd);
+	if (!r)
+		close(fd);
+	return respond(c, MHD_HTTP_OK, type, r);
+}
+
+/* libmicrohttpd's request handler: GET and HEAD of the site's files and of the two files of
+ * the reloader; anything else is 405 at once. GET and HEAD are answered on the second call,
+ * once the whole request is in, so the connection can stay open for the next one. */
+static enum MHD_Result serve_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				     const char *version, const char *upload, size_t *upload_size, void **state)
+{
+	static int seen;
+	const Server *sv = cls;
+	(void)version, (void)upload, (void)upload_size;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", "method not allowed\n");
+	if (!*state) {
+		*state = &seen;
+		return MHD_YES;
+	}
+	if (strcmp(url, BUILD_ID_URL) == 0) {
+		char id[48];
+		build_id(sv, id, sizeof id);
+		return respond_text(c, MHD_HTTP_OK, "text/plain; charset=utf-8", id);
+	}
+	if (strcmp(url, RELOAD_URL) == 0)
+		return respond_text(c, MHD_HTTP_OK, serve_content_type(".js"), reload_js);
+	return respond_file(sv, c, url);
+}
+
+/* Leaves the request path as it came, so serve_path decodes it once and sees every %00. */
+static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls, (void)c;
+	return strlen(s);
+}
+
+/* ------------------------------------------------------------------ watching the sources */
+
+typedef struct {
+	int fd;			/* inotify */
+	struct {
+		int wd;
+		char *dir;
+		char *name;	/* only events about this name count; NULL: any */
+	} *w;
+	size_t n;
+	Buf changed;		/* the first change seen since the last build */
+} Watch;
+
+#define WATCH_MASK (IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | \
+		    IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
+
+/* Watches folder dir, for changes to name in it (NULL: to anything in it). */
+static void watch_add(Watch *w, const char *dir, const char *name)
+{
+	int wd = inotify_add_watch(w->fd, dir, WATCH_MASK);
+	if (wd < 0) {
+		say(SAY_NORMAL, "warning: %s: cannot watch it for changes: %s", dir, strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < w->n; i++)
+		if (w->w[i].wd == wd) {
+			if (!name)
+				free(w->w[i].name), w->w[i].name = NULL;
+			return;
+		}
+	w->w = xrealloc(w->w, (w->n + 1) * sizeof *w->w);
+	w->w[w->n].wd = wd;
+	w->w[w->n].dir = xstrdup(dir);
+	w->w[w->n++].name = name ? xstrdup(name) : NULL;
+}
+
+/* Watches what the build in force read: the data folder, the templates, the theme and the
+ * configuration file. Folders an earlier configuration named stay watched. */
+static void watch_sources(Watch *w, const Config *cfg)
+{
+	char *theme = path_join(cfg->themes_dir, cfg->theme);
+	watch_add(w, cfg->data_dir, NULL);
+	watch_add(w, cfg->templates_dir, NULL);
+	watch_add(w, theme, NULL);
+	free(theme);
+	if (cfg->config_file) {
+		const char *slash = strrchr(cfg->config_file, '/');
+		char *dir = slash ? xstrndup(cfg->config_file, (size_t)(slash - cfg->config_file + 1)) : xstrdup(".");
+		watch_add(w, dir, slash ? slash + 1 : cfg->config_file);
+		free(dir);
+	}
+}
+
+/* Reads the pending events; true if one of them is a change that counts (the first one is
+ * named in w->changed). */
+static bool watch_changed(Watch *w)
+{
+	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool changed = false;
+	ssize_t got = read(w->fd, buf, sizeof buf);
+	for (char *p = buf; got > 0 && p < buf + got;) {
+		const struct inotify_event *e = (const struct inotify_event *)(void *)p;
+		for (size_t i = 0; i < w->n; i++) {
+			if (w->w[i].wd != e->wd || (w->w[i].name && (!e->len || strcmp(e->name, w->w[i].name))))
+				continue;
+			if (!w->changed.len) {
+				char *path = path_join(w->w[i].dir, e->len ? e->name : "");
+				buf_puts(&w->changed, path);
+				free(path);
+			}
+			changed = true;
+		}
+		changed |= (e->mask & IN_Q_OVERFLOW) != 0;
+		p += sizeof *e + e->len;
+	}
+	return changed;
+}
+
+static void watch_free(Watch *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->w[i].dir), free(w->w[i].name);
+	free(w->w);
+	buf_free(&w->changed);
+	close(w->fd);
+}
+
+/* ------------------------------------------------------------------ the server */
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* A listening TCP socket on addr:port (port 0: any free one); -1 after saying why. */
+static int listen_on(const char *addr, unsigned *port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)*port)};
+	socklen_t len = sizeof sa;
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
+		errno = EINVAL;
+	else if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
+		 bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(fd, 64) == 0 &&
+		 getsockname(fd, (struct sockaddr *)&sa, &len) == 0) {
+		*port = ntohs(sa.sin_port);
+		return fd;
+	}
+	say(SAY_QUIET, "error: cannot listen on %s:%u: %s", addr, *port, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+static void rebuild(Server *sv, const ServeOptions *so, Watch *w)
+{
+	say(SAY_NORMAL, "%s changed; rebuilding", w->changed.len ? buf_cstr(&w->changed) : "a source");
+	w->changed.len = 0;
+	if (so->build(so->ctx) == 0) {
+		atomic_fetch_add(&sv->generation, 1);
+		say(SAY_NORMAL, "rebuilt %s; open pages reload", sv->out);
+	} else {
+		say(SAY_QUIET, "the rebuild failed; still serving the previous site");
+	}
+	watch_sources(w, so->cfg);
+}
+
+/* Rebuilds after changes (once they settle) until SIGINT or SIGTERM arrives on sigfd. */
+static void serve_loop(Server *sv, const ServeOptions *so, Watch *w, int sigfd)
+{
+	struct pollfd pf[2] = {{.fd = sigfd, .events = POLLIN}, {.fd = w->fd, .events = POLLIN}};
+	int64_t first = -1, due = -1;	/* the first change not yet built, and when to build */
+	for (;;) {
+		int64_t now = now_ms();
+		if (due >= 0 && now >= due) {
+			rebuild(sv, so, w);
+			first = due = -1;
+			continue;
+		}
+		if (poll(pf, 2, due < 0 ? -1 : (int)(due - now)) < 0 && errno != EINTR)
+			return;
+		if (pf[0].revents)
+			return;
+		if ((pf[1].revents & POLLIN) && watch_changed(w)) {
+			now = now_ms();
+			first = first < 0 ? now : first;
+			due = now + QUIET_MS < first + MAX_WAIT_MS ? now + QUIET_MS : first + MAX_WAIT_MS;
+		}
+	}
+}
+
+/* Signals stop the server only between builds (they are blocked, and read from a signalfd), so
+ * a build is never cut short and nothing is left half made. */
+int serve(const ServeOptions *so)
+{
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);	/* before any thread starts: they inherit it */
+	signal(SIGPIPE, SIG_IGN);
+	Server sv = {.out = so->cfg->out_dir, .pid = (long)getpid()};
+	unsigned port = so->port;
+	int status = 1, sigfd = signalfd(-1, &stop, SFD_CLOEXEC), sock = listen_on(so->bind, &port);
+	Watch w = {.fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)};
+	struct MHD_Daemon *d = NULL;
+	if (sigfd < 0 || w.fd < 0)
+		say(SAY_QUIET, "error: cannot watch for changes: %s", strerror(errno));
+	if (sigfd < 0 || w.fd < 0 || sock < 0 || so->build(so->ctx) != 0)
+		goto out;
+	watch_sources(&w, so->cfg);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL, serve_request, &sv,
+			     MHD_OPTION_LISTEN_SOCKET, sock, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+			     MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL, MHD_OPTION_END);
+	if (!d) {
+		say(SAY_QUIET, "error: cannot start the web server");
+		goto out;
+	}
+	sock = -1;	/* the server closes it */
+	say(SAY_QUIET, "serving %s at http://%s:%u/ (Ctrl-C stops)", sv.out, so->bind, port);
+	serve_loop(&sv, so, &w, sigfd);
+	MHD_stop_daemon(d);
+	status = 0;
+out:
+	if (sock >= 0)
+		close(sock);
+	if (w.fd >= 0)
+		watch_free(&w);
+	if (sigfd >= 0)
+		close(sigfd);
+	return status;
+}

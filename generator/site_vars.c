@@ -1,0 +1,389 @@
+/* site_vars.c — what each page's template can use: the one table of page variables. Templates
+ * are checked against it when they are loaded, each page's data when it is written, and
+ * `c360 help templates` (docs/templates.md) is printed from it. */
+#include "c360.h"
+
+#define END {NULL, T_TEXT, NULL, NULL}
+
+/* ---- the table: a page's data is exactly its variables and the global ones */
+
+static const PageVar global_vars[] = {
+	{"title", T_TEXT, NULL, "the page's title (each page sets its own)"},
+	{"site_title", T_TEXT, NULL, "the report's name: `title` in the configuration"},
+	{"root", T_TEXT, NULL, "the way from the page to the site's root folder, e.g. `../`: put before links"},
+	{"as_of", T_DATE, NULL, "the as-of date"},
+	{"week_before", T_DATE, NULL, "the as-of date a week earlier, which the deltas compare with"},
+	{"churn_window_days", T_NUMBER, NULL, "the churn window in days: the configuration's, or the gold's (render)"},
+	{"version", T_TEXT, NULL, "c360's version"},
+	{"scripts", T_LIST, NULL, "the scripts the page loads, as paths from the root: `{{.}}`"},
+	END,
+};
+
+static const PageVar layout_vars[] = {
+	{"body", T_HTML, NULL, "the page: its template rendered from Markdown to HTML"},
+	END,
+};
+
+static const PageVar kpi_fields[] = {
+	{"id", T_TEXT, NULL, "its name in gold/kpi_summary.csv, e.g. `total_customers`"},
+	{"title", T_TEXT, NULL, "its title, e.g. `Total customers`"},
+	{"card", T_BOOL, NULL, "it has a card on the dashboard"},
+	{"lower_is_better", T_BOOL, NULL, "a fall is good news (open tickets, churn risk)"},
+	{"definition", T_TEXT, NULL, "how it is computed, one sentence"},
+	{"detail", T_TEXT, NULL, "the line under its card, e.g. `with at least one valid order`"},
+	{"value", T_TEXT, NULL, "its value as of the as-of date, written by its kind (–: none)"},
+	{"previous", T_TEXT, NULL, "its value a week earlier"},
+	{"change", T_TEXT, NULL, "the change since the week before, e.g. `+3`, `-€1.00`, `+3.33 pts`; "
+				 "empty if either value is missing"},
+	{"direction", T_TEXT, NULL, "`up`, `down` or `flat` (empty without a change)"},
+	{"arrow", T_TEXT, NULL, "▲, ▼ or ■ (empty without a change)"},
+	{"good", T_BOOL, NULL, "the change is good news, or none"},
+	END,
+};
+
+static const PageVar index_vars[] = {
+	{"kpis", T_LIST, kpi_fields, "every KPI, in the order of their rows in gold/kpi_summary.csv"},
+	{"kpi_cards", T_HTML, NULL, "the KPI cards: `templates/kpi_cards.html` rendered with this page's data"},
+	{"total_customers", T_NUMBER, NULL, "customers with at least one valid order"},
+	{"average_order_value", T_MONEY, NULL, "revenue of valid orders / valid orders"},
+	{"repeat_customer_pct", T_PCT, NULL, "customers with two or more valid orders / total customers"},
+	{"open_tickets", T_NUMBER, NULL, "tickets neither Resolved nor Closed"},
+	{"churn_risk_customers", T_NUMBER, NULL, "customers with a ticket and no valid order in the churn window"},
+	{"total_revenue", T_MONEY, NULL, "the sum of valid orders' amounts"},
+	{"valid_orders", T_NUMBER, NULL, "orders with an amount of 0 or more, not Cancelled, Failed or Returned"},
+	{"known_customers", T_NUMBER, NULL, "customers in the CRM export"},
+	{"mobile_session_pct", T_PCT, NULL, "the share of sessions from Android and iOS"},
+	{"web_session_pct", T_PCT, NULL, "the share of sessions from desktop systems"},
+	{"top_payment_method_pct", T_PCT, NULL, "the share of successful payments made with the most used method"},
+	{"chart_orders", T_HTML, NULL, "chart: valid orders and revenue per week"},
+	{"chart_payments", T_HTML, NULL, "chart: successful payments by method"},
+	{"chart_devices", T_HTML, NULL, "chart: web and mobile sessions per week"},
+	{"chart_ticket_status", T_HTML, NULL, "chart: support tickets by status"},
+	{"chart_ticket_issues", T_HTML, NULL, "chart: support tickets by issue type"},
+	{"chart_segments", T_HTML, NULL, "chart: customers by segment"},
+	END,
+};
+
+static const PageVar count_fields[] = {
+	{"name", T_TEXT, NULL, "the reason or flag, e.g. `duplicate_key`"},
+	{"count", T_NUMBER, NULL, "rows"},
+	END,
+};
+
+static const PageVar sample_fields[] = {
+	{"line", T_NUMBER, NULL, "its line in the file"},
+	{"reason", T_TEXT, NULL, "why it was quarantined"},
+	{"raw", T_TEXT, NULL, "the row as read (the first 300 bytes)"},
+	END,
+};
+
+static const PageVar source_fields[] = {
+	{"name", T_TEXT, NULL, "the source, e.g. `orders`"},
+	{"file", T_TEXT, NULL, "its file name"},
+	{"status", T_TEXT, NULL, "`loaded`, `missing` or `empty`"},
+	{"rows_read", T_NUMBER, NULL, "data rows read"},
+	{"blank_lines", T_NUMBER, NULL, "blank lines skipped"},
+	{"silver_rows", T_NUMBER, NULL, "rows in silver (customers: from the file)"},
+	{"quarantined_rows", T_NUMBER, NULL, "rows quarantined"},
+	{"flagged_rows", T_NUMBER, NULL, "silver rows with at least one flag"},
+	{"after_as_of", T_NUMBER, NULL, "rows dated after the as-of date"},
+	{"conserved", T_BOOL, NULL, "rows read = silver rows + quarantined rows"},
+	{"reasons", T_LIST, count_fields, "rows quarantined, by reason (only reasons that occur)"},
+	{"flags", T_LIST, count_fields, "silver rows flagged, by flag (only flags that occur)"},
+	{"samples", T_LIST, sample_fields, "the first quarantined rows of each reason"},
+	{"sample_count", T_NUMBER, NULL, "how many samples"},
+	{"date_column", T_TEXT, NULL, "the source's date column"},
+	{"date_order", T_TEXT, NULL, "`day-first` or `month-first`"},
+	{"date_basis", T_TEXT, NULL, "what the date order was decided from"},
+	{"day_first", T_NUMBER, NULL, "values that can only be day-first"},
+	{"month_first", T_NUMBER, NULL, "values that can only be month-first"},
+	{"ambiguous", T_NUMBER, NULL, "values that could be either"},
+	END,
+};
+
+static const PageVar quality_vars[] = {
+	{"sources", T_LIST, source_fields, "the five sources, customers first"},
+	{"all_conserved", T_BOOL, NULL, "conservation holds for every source"},
+	{"inferred_customers", T_NUMBER, NULL, "customers known only from their facts"},
+	END,
+};
+
+static const PageVar segment_fields[] = {
+	{"name", T_TEXT, NULL, "the segment, e.g. `At Risk`"},
+	{"slug", T_TEXT, NULL, "its file name without extension, e.g. `at-risk`"},
+	{"rule", T_TEXT, NULL, "the rule that puts a customer in it"},
+	{"customers", T_NUMBER, NULL, "customers in it"},
+	{"share", T_PCT, NULL, "their share of all customers"},
+	{"lifetime_value", T_MONEY, NULL, "their lifetime value together"},
+	END,
+};
+
+static const PageVar segments_vars[] = {
+	{"segments", T_LIST, segment_fields, "the segments, in the order of their rules"},
+	END,
+};
+
+static const PageVar customer_row_fields[] = {
+	{"id", T_TEXT, NULL, "the customer id"},
+	{"name", T_TEXT, NULL, "the name, else the id"},
+	{"email", T_TEXT, NULL, "the e-mail address"},
+	{"location", T_TEXT, NULL, "the location"},
+	{"segment", T_TEXT, NULL, "the segment"},
+	{"lifetime_value", T_MONEY, NULL, "the sum of valid orders"},
+	{"valid_orders", T_NUMBER, NULL, "valid orders"},
+	{"last_order", T_DATE, NULL, "the date of the last valid order"},
+	{"url", T_TEXT, NULL, "the customer's page, from the root: `{{root}}{{url}}`"},
+	END,
+};
+
+static const PageVar segment_vars[] = {
+	{"name", T_TEXT, NULL, "the segment"},
+	{"slug", T_TEXT, NULL, "its file name without extension"},
+	{"rule", T_TEXT, NULL, "the rule that puts a customer in it"},
+	{"customers", T_NUMBER, NULL, "customers in it"},
+	{"shown", T_NUMBER, NULL, "customers listed on the page (the CSV has all)"},
+	{"rows", T_LIST, customer_row_fields, "those customers, highest lifetime value first"},
+	END,
+};
+
+static const PageVar customers_vars[] = {
+	{"customers", T_NUMBER, NULL, "all customers"},
+	{"known_customers", T_NUMBER, NULL, "customers in the CRM export"},
+	{"inferred_customers", T_NUMBER, NULL, "customers known only from their facts"},
+	{"search_box", T_HTML, NULL, "the search form (assets/search.js does the search)"},
+	{"top", T_LIST, customer_row_fields, "the customers with the highest lifetime value"},
+	{"top_count", T_NUMBER, NULL, "how many of them"},
+	END,
+};
+
+#define FACT_FIELDS(date_type, date_doc) \
+	{"id", T_TEXT, NULL, "its id"}, {"date", date_type, NULL, date_doc}, \
+	{"line", T_NUMBER, NULL, "its line in the export"}
+
+static const PageVar order_fields[] = {
+	FACT_FIELDS(T_DATE, "the order date"),
+	{"amount", T_MONEY, NULL, "the amount"},
+	{"status", T_TEXT, NULL, "the status, e.g. `Completed`"},
+	{"valid", T_BOOL, NULL, "a valid order"},
+	END,
+};
+
+static const PageVar payment_fields[] = {
+	FACT_FIELDS(T_DATE, "the payment date"),
+	{"amount", T_MONEY, NULL, "the amount"},
+	{"method", T_TEXT, NULL, "the payment method"},
+	{"status", T_TEXT, NULL, "the payment status"},
+	END,
+};
+
+static const PageVar ticket_fields[] = {
+	FACT_FIELDS(T_DATE, "the ticket date"),
+	{"issue", T_TEXT, NULL, "the issue type"},
+	{"status", T_TEXT, NULL, "the resolution status"},
+	{"open", T_BOOL, NULL, "neither Resolved nor Closed"},
+	END,
+};
+
+static const PageVar session_fields[] = {
+	FACT_FIELDS(T_TEXT, "the session's date and time, UTC: `YYYY-MM-DD HH:MM:SS`"),
+	{"page", T_TEXT, NULL, "the page viewed"},
+	{"device", T_TEXT, NULL, "the device type"},
+	{"channel", T_TEXT, NULL, "`Mobile`, `Web` or `Other`"},
+	END,
+};
+
+#define HISTORY(key, fields, what) \
+	{key, T_LIST, fields, "the latest ten " what ", latest first"}, \
+	{key "_count", T_NUMBER, NULL, "all the customer's " what}, \
+	{key "_more", T_NUMBER, NULL, what " not listed"}
+
+static const PageVar customer_vars[] = {
+	{"id", T_TEXT, NULL, "the customer id"},
+	{"name", T_TEXT, NULL, "the name"},
+	{"email", T_TEXT, NULL, "the e-mail address, if valid"},
+	{"gender", T_TEXT, NULL, "`Male`, `Female`, `Other` or `Unknown`"},
+	{"dob", T_DATE, NULL, "the date of birth"},
+	{"location", T_TEXT, NULL, "the location"},
+	{"in_crm", T_BOOL, NULL, "in the CRM export (else inferred from facts)"},
+	{"crm_line", T_NUMBER, NULL, "the line in the CRM export"},
+	{"segment", T_TEXT, NULL, "the segment"},
+	{"segment_slug", T_TEXT, NULL, "the segment's file name without extension"},
+	{"lifetime_value", T_MONEY, NULL, "the sum of valid orders"},
+	{"average_order_value", T_MONEY, NULL, "lifetime value / valid orders"},
+	{"valid_orders", T_NUMBER, NULL, "valid orders"},
+	{"open_tickets", T_NUMBER, NULL, "tickets neither Resolved nor Closed"},
+	{"first_order", T_DATE, NULL, "the first valid order's date"},
+	{"last_order", T_DATE, NULL, "the last valid order's date"},
+	{"days_since_last_order", T_NUMBER, NULL, "days from the last valid order to the as-of date"},
+	{"churn_risk", T_BOOL, NULL, "a ticket and no valid order in the churn window"},
+	{"active", T_BOOL, NULL, "a valid order in the churn window"},
+	{"preferred_payment_method", T_TEXT, NULL, "the method of most successful payments"},
+	{"preferred_channel", T_TEXT, NULL, "the channel of most sessions"},
+	{"sessions_mobile", T_NUMBER, NULL, "sessions from Android and iOS"},
+	{"sessions_web", T_NUMBER, NULL, "sessions from desktop systems"},
+	{"sessions_other", T_NUMBER, NULL, "other sessions"},
+	{"timeline", T_HTML, NULL, "the lifecycle: signup, browse, order, pay, complaint"},
+	HISTORY("orders", order_fields, "orders"),
+	HISTORY("payments", payment_fields, "payments"),
+	HISTORY("tickets", ticket_fields, "tickets"),
+	HISTORY("sessions", session_fields, "sessions"),
+	END,
+};
+
+const PageDef page_defs[] = {
+	{"index", "index.html", index_vars, "the dashboard", "kpi_cards.html"},
+	{"customers", "customers/index.html", customers_vars, "the customer search and the most valuable customers", NULL},
+	{"customer", "customers/XX/ID.html", customer_vars, "one customer's 360° page", NULL},
+	{"segments", "segments/index.html", segments_vars, "the segments", NULL},
+	{"segment", "segments/SLUG.html", segment_vars, "one segment's customers", NULL},
+	{"quality", "quality.html", quality_vars, "the data-quality report", NULL},
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+const PageVar *const page_globals_vars = global_vars;
+const PageDef page_layout = {"layout", "every page", layout_vars, "the theme's layout.html, around every page", NULL};
+
+const PageDef *page_def(const char *tpl)
+{
+	for (const PageDef *p = page_defs; p->tpl; p++)
+		if (strcmp(p->tpl, tpl) == 0)
+			return p;
+	return NULL;
+}
+
+const PageVar *page_var(const PageVar *vars, const char *name, size_t n)
+{
+	for (; vars && vars->name; vars++)
+		if (vars->name[0] == name[0] && strncmp(vars->name, name, n) == 0 && vars->name[n] == '\0')
+			return vars;
+	return NULL;
+}
+
+/* ---- a page's data against the table */
+
+static bool type_fits(VarType t, const Value *v)
+{
+	static const VKind kind_of[] = {[T_TEXT] = V_STR, [T_NUMBER] = V_INT, [T_MONEY] = V_MONEY, [T_PCT] = V_PCT,
+					[T_DATE] = V_DATE, [T_BOOL] = V_BOOL, [T_HTML] = V_RAW, [T_LIST] = V_LIST};
+	bool scalar = t != T_LIST && t != T_HTML && t != T_BOOL;
+	return v->kind == kind_of[t] || (scalar && v->kind == V_NULL);
+}
+
+static bool check_object(const Value *obj, const PageVar *vars, const PageVar *more, const char *where, Buf *err);
+
+static bool check_value(const PageVar *var, const Value *v, const char *where, Buf *err)
+{
+	if (!type_fits(var->type, v)) {
+		buf_printf(err, "c360: error: %s: %s has a value of the wrong kind (a defect of c360)\n", where, var->name);
+		return false;
+	}
+	bool ok = true;
+	for (size_t i = 0; ok && var->type == T_LIST && i < v->n; i++)
+		ok = var->fields ? check_object(v->items[i], var->fields, NULL, where, err)
+				  : v->items[i]->kind == V_STR;
+	if (!ok && !var->fields)
+		buf_printf(err, "c360: error: %s: %s holds more than text (a defect of c360)\n", where, var->name);
+	return ok;
+}
+
+/* The index of name in vars, or -1. */
+static int var_index(const PageVar *vars, const char *name)
+{
+	for (int i = 0; vars && vars[i].name; i++)
+		if (vars[i].name[0] == name[0] && strcmp(vars[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* Says which variables of vars are not among those seen (a bit each); false if any. */
+static bool all_seen(const PageVar *vars, uint64_t seen, const char *where, Buf *err)
+{
+	bool ok = true;
+	for (int i = 0; vars && vars[i].name; i++)
+		if (!(seen >> i & 1)) {
+			buf_printf(err, "c360: error: %s: no %s, which the table of page variables promises (a defect of "
+					"c360)\n", where, vars[i].name);
+			ok = false;
+		}
+	return ok;
+}
+
+/* Every key of obj is a variable of vars or more, of its type, and every variable is a key
+ * (lists of variables are shorter than 64). */
+static bool check_object(const Value *obj, const PageVar *vars, const PageVar *more, const char *where, Buf *err)
+{
+	uint64_t seen[2] = {0, 0};
+	bool ok = obj->kind == V_OBJ;
+	for (size_t i = 0; ok && i < obj->n; i++) {
+		int k = var_index(vars, obj->keys[i]), list = k < 0;
+		k = k < 0 ? var_index(more, obj->keys[i]) : k;
+		if (k < 0)
+			buf_printf(err, "c360: error: %s: %s is not in the table of page variables (a defect of c360)\n",
+				   where, obj->keys[i]);
+		ok = k >= 0 && check_value(list ? &more[k] : &vars[k], obj->items[i], where, err);
+		seen[list] |= ok ? 1ull << k : 0;
+	}
+	return ok && all_seen(vars, seen[0], where, err) & all_seen(more, seen[1], where, err);
+}
+
+bool page_data_check(const PageDef *page, const Value *data, const char *path, Buf *err)
+{
+	return check_object(data, page->vars, global_vars, path, err);
+}
+
+/* ---- the table as documentation */
+
+static const char *const type_doc[] = {
+	[T_TEXT] = "text", [T_NUMBER] = "number", [T_MONEY] = "money", [T_PCT] = "percentage",
+	[T_DATE] = "date", [T_BOOL] = "yes/no", [T_HTML] = "HTML: `{{{name}}}`", [T_LIST] = "list",
+};
+
+static void doc_vars(Buf *b, const PageVar *vars, const char *prefix)
+{
+	for (const PageVar *v = vars; v->name; v++) {
+		buf_printf(b, "| `%s%s` | %s | %s |\n", prefix, v->name,
+			   v->type == T_LIST ? (v->fields ? "list: `{{#name}}...{{/name}}`" : "list of text") : type_doc[v->type],
+			   v->doc);
+		if (v->fields) {
+			Buf p = {0};
+			buf_printf(&p, "%s%s[].", prefix, v->name);
+			doc_vars(b, v->fields, buf_cstr(&p));
+			buf_free(&p);
+		}
+	}
+}
+
+static void doc_page(Buf *b, const PageDef *p)
+{
+	buf_printf(b, "\n## %s — `templates/%s.md`: %s (`%s`)\n\n", p->tpl, p->tpl, p->doc, p->file);
+	if (p->fragment)
+		buf_printf(b, "`templates/%s`, an HTML fragment rendered with the page's data (escaped for HTML)\n"
+			      "before the page, can use the same variables.\n\n", p->fragment);
+	buf_puts(b, "| variable | kind | what |\n|---|---|---|\n");
+	doc_vars(b, p->vars, "");
+}
+
+void page_vars_doc(Buf *b)
+{
+	buf_puts(b, "# What templates can use\n\n"
+		    "<!-- Printed by `c360 help templates` from generator/site_vars.c: `make docs` writes this file. -->\n\n"
+		    "A page's template may name only the variables of its page and the variables every page has;\n"
+		    "a tag naming any other is an error with its file, line and column. Inside `{{#list}}...{{/list}}`\n"
+		    "the fields of an item (`name[].field` below) come first, then the page's variables.\n"
+		    "Partials (`{{>name}}`, any other `templates/NAME.md`) can use what the page including them can.\n\n"
+		    "Tags: `{{name}}` (escaped), `{{{name}}}` (HTML that c360 made; only for HTML variables),\n"
+		    "`{{#name}}...{{/name}}` (each item of a list, or once if true), `{{^name}}...{{/name}}` (if\n"
+		    "false, empty or missing), `{{>partial}}`, `{{! comment}}`, `{{.}}` (the current item).\n\n"
+		    "Filters, `{{name|filter}}`, on numbers, money, percentages and dates: `number` (1,234),\n"
+		    "`money` (1,234.50), `pct` (12.50%), `date` (YYYY-MM-DD), `signed` (+ before a positive value);\n"
+		    "`url` on any value (escaped as one URL path segment). Without a filter, a value is written\n"
+		    "by its kind: 1,234 · 1,234.50 · 12.50% · 2024-06-30 · yes/no. Numbers and money are grouped\n"
+		    "by the configuration's `thousands_separator` and money has its `currency` (c360 help config).\n");
+	buf_puts(b, "\n## Every page\n\n| variable | kind | what |\n|---|---|---|\n");
+	doc_vars(b, global_vars, "");
+	for (const PageDef *p = page_defs; p->tpl; p++)
+		doc_page(b, p);
+	buf_printf(b, "\n## layout — `themes/THEME/layout.html`: %s\n\n"
+		      "The variables every page has, and:\n\n| variable | kind | what |\n|---|---|---|\n", page_layout.doc);
+	doc_vars(b, layout_vars, "");
+}

@@ -1,0 +1,247 @@
+#!/bin/sh
+# hostile.sh — c360 against hostile input and faults: every attack under a timeout; no crash,
+# no hang, bounded output, exact money, and the previous site left whole.
+# Usage: tests/hostile.sh   (C360 names the binary, maybe under valgrind)
+set -u
+BIG=${BIG:-1}	# BIG=0 skips the million-row and hundred-megabyte cases (valgrind)
+. tests/lib.sh
+LIMIT=${HOSTILE_TIMEOUT:-300}	# seconds any one run may take before it counts as a hang (lib.sh's run)
+
+# plain: the binary runs under an address-space limit (not under ASan or valgrind, whose start
+# needs more address space).
+plain() { sh -c 'ulimit -v 400000 && exec $0 --version' "$C360" >/dev/null 2>&1; }
+no_staging() { if ls "$T" | grep -q "\.tmp-"; then fail "a staging folder was left behind: $* ($(ls "$T" | grep "\.tmp-"))"; else pass; fi; }
+
+# mini DIR: a small valid data set of our own (the tests must not need ../shared).
+mini() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	printf 'customer_id,name,email,gender,dob,location\n1,Ann Lee,ann@example.com,f,1990-01-02,Pune\n2,Bo Chan,,m,,Delhi\n' \
+		>"$1/customers.csv"
+	printf 'order_id,customer_id,order_date,amount,status\n10,1,2022-07-01,12.50,complete\n11,2,2022-07-02,3,shipped\n' \
+		>"$1/orders.csv"
+}
+
+# ---- money: a sum too big for a 64-bit count of cents stops the build naming the rows
+mini "$T/money"
+awk 'BEGIN { print "order_id,customer_id,order_date,amount,status";
+	for (i = 0; i < 2000; i++) print i ",1,2022-07-01,99999999999999.99,complete" }' >"$T/money/orders.csv"
+mini "$T/ok"
+run 0 build --data "$T/ok" --out "$T/site"
+cp -r "$T/site" "$T/site.before"
+run 1 build --data "$T/money" --out "$T/site"
+err_has "money/orders.csv:2: error: a customer's valid orders: the amounts on lines 2 to 2001 add up to more than 92,233,720,368,547,758.07"
+err_has "unchanged"
+diff -r "$T/site" "$T/site.before" >/dev/null && pass || fail "a build stopped by money changed the site"
+no_staging money
+
+# ---- charts: the most frequent values and one bar for the rest, sorted in n log n
+mini "$T/issues"
+awk 'BEGIN { print "ticket_id,customer_id,issue_type,ticket_date,resolution_status";
+	for (i = 0; i < 15; i++) for (k = 0; k <= i; k++) print i "-" k ",1,issue " i ",2022-07-01,open" }' \
+	>"$T/issues/support_tickets.csv"
+printf 'chart_max_values = 3\n' >"$T/three.conf"
+run 0 build --data "$T/issues" --config "$T/three.conf" --out "$T/s"
+# 15 types: issue 14 has 15 tickets, 13 has 14, 12 has 13; the other 12 types have 1+...+12 = 78
+file_has "$T/s/index.html" '<tr><th scope="row">Issue 14</th><td>15</td></tr>'
+file_has "$T/s/index.html" '<tr><th scope="row">Issue 12</th><td>13</td></tr>'
+file_has "$T/s/index.html" '<tr><th scope="row">Other values (12)</th><td>78</td></tr>'
+grep -q 'scope="row">Issue 11<' "$T/s/index.html" && fail "a fourth issue type has a bar of its own" || pass
+printf 'chart_max_values = 0\n' >"$T/zero.conf"
+run 1 build --data "$T/issues" --config "$T/zero.conf" --out "$T/s"
+err_has "zero.conf:1:20: error: chart_max_values: this value is not valid; expected bars a chart shows, 1 to 1000"
+if [ "$BIG" = 1 ]; then	# a million distinct issue types: was quadratic (60,000 took 5 s)
+	awk 'BEGIN { print "ticket_id,customer_id,issue_type,ticket_date,resolution_status";
+		for (i = 0; i < 1000000; i++) print i ",1,issue " i ",2022-07-01,open" }' >"$T/issues/support_tickets.csv"
+	run 0 build --data "$T/issues" --out "$T/s"
+	file_has "$T/s/index.html" '<tr><th scope="row">Other values (999,990)</th><td>999,990</td></tr>'
+fi
+
+# ---- limits: a page shows at most field_max_bytes of a value (gold has it all), no page
+# passes page_max_bytes, and no template writes more than that
+mini "$T/long"
+awk 'BEGIN { print "customer_id,name,email,gender,dob,location"; printf "1,";
+	for (i = 0; i < 100000; i++) printf "<"; print ",a@b.co,f,1990-01-01,Pune" }' >"$T/long/customers.csv"
+run 0 build --data "$T/long" --out "$T/s"
+page=$(ls "$T"/s/customers/*/1.html)
+file_has "$page" '<h1>&lt;&lt;&lt;.*&lt; \[… cut: 65,536 of 100,000 bytes\]</h1>'
+[ "$(grep -o '&lt;' "$page" | wc -l)" = $((2 * 65536)) ] && pass || fail "the name is cut in the title and heading"
+file_has "$T/s/customers/index.html" '&lt; \[… cut: 256 of 100,000 bytes\]</a>'
+[ "$(grep -o '&lt;' "$T/s/customers/index.html" | wc -l)" = 256 ] && pass || fail "the name is cut in the list"
+[ "$(grep -o '\\u003c' "$T/s/customers/search/r0.js" | wc -l)" = 256 ] && pass || fail "the name is cut in the search"
+[ "$(grep '^1,' "$T/s/gold/customer_360.csv" | cut -d, -f2 | tr -d '\n' | wc -c)" = 100000 ] && pass ||
+	fail "gold keeps the whole name"
+printf 'page_max_bytes = 65536\n' >"$T/small.conf"
+cp -r "$T/s" "$T/s.before"
+run 1 build --data "$T/long" --config "$T/small.conf" --out "$T/s"
+err_has "error: the page passes 65536 bytes"
+err_has "unchanged"
+diff -r "$T/s" "$T/s.before" >/dev/null && pass || fail "a page too big changed the site"
+no_staging "page too big"
+# A partial included ten times at each of eight levels would write 10^9 bytes.
+run 0 init "$T/proj"
+printf '0123456789' >"$T/proj/templates/l0.md"
+for k in 1 2 3 4 5 6 7 8; do
+	printf '{{>l%d}}' $((k - 1)) $((k - 1)) $((k - 1)) $((k - 1)) $((k - 1)) $((k - 1)) $((k - 1)) $((k - 1)) \
+		$((k - 1)) $((k - 1)) >"$T/proj/templates/l$k.md"
+done
+printf '\n{{>l8}}\n' >>"$T/proj/templates/definitions.md"
+run 1 build --config "$T/proj/c360.conf" --data "$T/ok" --out "$T/s"
+err_has "proj/templates/l1.md:1:[0-9]*: error: the page passes 16777216 bytes"
+[ "$(grep -c error "$T/err")" = 1 ] && pass || fail "one error for a page too big: $(head -3 "$T/err")"
+no_staging "template output"
+
+# ---- the weekly e-mail: names that are not ASCII travel as RFC 2047 encoded-words
+cat >"$T/mail.conf" <<'EOF'
+email_from = Équipe Données <bi@example.com>
+email_to = "Doe, Jöhn" <j@example.com>, board@example.com, Ünal Çelik <u@example.com>
+EOF
+run 0 build --data "$T/ok" --config "$T/mail.conf" --out "$T/s"
+sed -n '/^\r*$/q;p' "$T/s/weekly/email.eml" | tr -d '\r' >"$T/headers"
+file_has "$T/headers" '^From: =?UTF-8?B?w4lxdWlwZSBEb25uw6llcw==?= <bi@example.com>$'
+file_has "$T/headers" '^To: =?UTF-8?B?RG9lLCBKw7Zobg==?= <j@example.com>,$'
+file_has "$T/headers" '^ board@example.com,$'
+LC_ALL=C grep -q '[^ -~]' "$T/headers" && fail "a header line is not ASCII: $(LC_ALL=C grep '[^ -~]' "$T/headers")" || pass
+# a name longer than one encoded-word takes several, each at most 75 characters
+printf 'email_from = %s <bi@example.com>\n' "$(printf 'Ü%.0s' $(seq 40))" >"$T/mail.conf"
+run 0 build --data "$T/ok" --config "$T/mail.conf" --out "$T/s"
+sed -n '/^\r*$/q;p' "$T/s/weekly/email.eml" | tr -d '\r' >"$T/headers"
+[ "$(grep -c '=?UTF-8?B?' "$T/headers")" = 2 ] && pass || fail "80 bytes of name: two encoded-words"
+awk 'length($0) > 78 { exit 1 }' "$T/headers" && pass || fail "a header line is longer than 78"
+
+# generated data, big enough to take a while to write
+[ "$BIG" = 1 ] && customers=20000 || customers=3000
+$C360 generate --customers $customers --out "$T/gen" 2>/dev/null
+
+# ---- out of memory: one message, exit 1, the previous site whole (where ulimit -v applies)
+if plain; then
+	for v in 130000 140000 300000 350000 400000; do
+		rm -rf "$T/s.before" && cp -r "$T/s" "$T/s.before"
+		(ulimit -v $v && timeout -s KILL "$LIMIT" $C360 build --jobs 16 --data "$T/gen" --out "$T/s") >"$T/out" 2>"$T/err"
+		got=$?
+		[ "$got" -le 1 ] && pass || fail "ulimit -v $v: exit $got"
+		[ "$(grep -c 'out of memory' "$T/err")" -le 1 ] && pass || fail "ulimit -v $v: $(grep 'out of memory' "$T/err")"
+		[ "$got" = 0 ] || diff -r "$T/s" "$T/s.before" >/dev/null && pass || fail "running out of memory changed the site"
+	done
+	no_staging "out of memory"
+fi
+
+# ---- SIGTERM and SIGINT during a build: the staging folder goes, the previous site stays,
+# exit 143 and 130 with one line saying so (env lets a background job have SIGINT)
+mini "$T/sig"
+run 0 build --data "$T/sig" --out "$T/sigsite"
+cp -r "$T/sigsite" "$T/sigsite.before"
+for sig in TERM INT; do
+	timeout -s KILL "$LIMIT" env --default-signal=INT $C360 build --data "$T/gen" --out "$T/sigsite" 2>"$T/err" &
+	pid=$!
+	i=0
+	until ls "$T" | grep -q '^sigsite\.tmp-' || [ $i -ge 6000 ]; do	# wait for the site being written
+		sleep 0.02
+		i=$((i + 1))
+	done
+	kill -$sig $pid
+	wait $pid
+	got=$?
+	[ $sig = TERM ] && want=143 || want=130
+	[ "$got" = $want ] && pass || fail "SIG$sig: exit $got, want $want: $(tail -2 "$T/err")"
+	[ "$(tail -1 "$T/err")" = "c360: interrupted; $T/sigsite is unchanged" ] && pass || fail "SIG$sig: $(tail -1 "$T/err")"
+	diff -r "$T/sigsite" "$T/sigsite.before" >/dev/null && pass || fail "SIG$sig changed the site"
+	no_staging "SIG$sig"
+done
+
+# ---- inputs: regular files only (a FIFO would hang, a folder is no export); a file that
+# changes while it is read stops the build, one rewritten later cannot touch it
+mini "$T/odd"
+rm "$T/odd/customers.csv"
+mkfifo "$T/odd/customers.csv"
+run 1 build --data "$T/odd" --out "$T/s"
+err_has "odd/customers.csv: error: cannot read: not a regular file (a FIFO, a device or a socket)"
+rm "$T/odd/customers.csv"
+mkdir "$T/odd/customers.csv"
+run 1 build --data "$T/odd" --out "$T/s"
+err_has "odd/customers.csv: error: cannot read: it is a folder, not a file"
+rmdir "$T/odd/customers.csv"
+mkfifo "$T/fifo.conf"	# a configuration, a template or a gold table is never waited for either
+run 1 build --config "$T/fifo.conf" --data "$T/ok" --out "$T/s"
+err_has "fifo.conf: error: cannot open the configuration: not a regular file"
+cp -r templates "$T/fifotpl" && rm "$T/fifotpl/segment.md" && mkfifo "$T/fifotpl/segment.md"
+printf 'templates = fifotpl\n' >"$T/fifotpl.conf"
+run 1 build --config "$T/fifotpl.conf" --data "$T/ok" --out "$T/s"
+err_has "fifotpl/segment.md: error: cannot read: not a regular file"
+run 0 build --data "$T/ok" --out "$T/gold-src"
+rm "$T/gold-src/gold/customer_360.csv" && mkfifo "$T/gold-src/gold/customer_360.csv"
+run 1 render --gold "$T/gold-src/gold" --out "$T/s"
+err_has "customer_360.csv: error: cannot read: not a regular file"
+rm "$T/gold-src/gold/customer_360.csv"	# was a crash (SIGSEGV) in the reader
+run 1 render --gold "$T/gold-src/gold" --out "$T/s"
+err_has "customer_360.csv: error: required file missing"
+sysfile=/sys/kernel/mm/transparent_hugepage/enabled	# its size says 4096 bytes; reading gives fewer
+if [ -r "$sysfile" ] && [ "$(stat -L -c %s "$sysfile")" -gt "$(wc -c <"$sysfile")" ]; then
+	ln -s "$sysfile" "$T/odd/customers.csv"
+	run 1 build --data "$T/odd" --out "$T/s"
+	err_has "odd/customers.csv: error: the file changed while it was being read; nothing was written"
+	rm "$T/odd/customers.csv"
+fi
+# An export job rewriting orders.csv again and again during builds: each build ends with the
+# site or with that error, never with a crash (SIGBUS under a mapping).
+cp "$T/gen/orders.csv" "$T/orders.full"
+for k in 1 2 3; do
+	timeout -s KILL "$LIMIT" $C360 build --data "$T/gen" --out "$T/rw" >/dev/null 2>"$T/err" &
+	pid=$!
+	while kill -0 $pid 2>/dev/null; do
+		: >"$T/gen/orders.csv"
+		cat "$T/orders.full" >"$T/gen/orders.csv"
+	done
+	wait $pid
+	got=$?
+	[ "$got" = 0 ] || { [ "$got" = 1 ] && grep -q "changed while it was being read\|empty: no header\|required column" "$T/err"; } &&
+		pass || fail "a build over a file being rewritten: exit $got: $(head -3 "$T/err")"
+done
+no_staging "files rewritten"
+
+# ---- RFC 4180 line ends: a CRLF inside a quoted field stays CRLF in silver and gold, a CR
+# alone inside a field is text (no shifted columns), and files with CR line ends read the same
+mini "$T/crlf"
+printf '3,Cy\rDu,cy@example.com,m,1991-03-04,Goa\n,"no\r\nkey",x,,,\n' >>"$T/crlf/customers.csv"
+printf 'session_id,customer_id,page_viewed,session_time,device_type\ns1,1,"/a\r\nb",2022-07-01 10:00,ios\n' \
+	>"$T/crlf/web_activities.csv"
+run 0 build --data "$T/crlf" --out "$T/s"
+file_has "$T/s/gold/dim_customer.csv" ',3,Cy Du,cy@example.com,Male,1991-03-04,Goa,'
+grep -q "$(printf '^s1,[0-9]*,20220701,2022-07-01 10:00:00,"/a\r$')" "$T/s/gold/fact_sessions.csv" && pass ||
+	fail "the quoted CRLF in a page is not CRLF in gold"
+grep -q "$(printf '^customers,5,missing_key,",""no\r$')" "$T/s/gold/quarantine.csv" && pass ||
+	fail "the quoted CRLF in a quarantined row is not CRLF in gold"
+mini "$T/cr"
+for f in customers orders; do tr '\n' '\r' <"$T/ok/$f.csv" >"$T/cr/$f.csv"; done
+run 0 build --data "$T/cr" --out "$T/s"
+run 0 build --data "$T/ok" --out "$T/s2"
+diff -r "$T/s/gold" "$T/s2/gold" >/dev/null && pass || fail "a file with CR line ends reads differently"
+
+# ---- memory: hostile files of 64 MB (a field of '<', of NUL bytes, of quotes, a line of
+# commas) cost at most 3x their size at the peak, and write bounded pages (a plain build
+# only: ASan and valgrind have their own)
+if [ "$BIG" = 1 ] && [ -x /usr/bin/time ] && plain; then
+	size=67108864
+	head='customer_id,name,email,gender,dob,location'
+	for kind in lt nul quotes commas; do
+		mini "$T/mem"
+		{
+			echo "$head"
+			case $kind in
+			lt) printf '1,'; head -c $size /dev/zero | tr '\0' '<'; echo ',a@b.co,f,1990-01-01,Pune' ;;
+			nul) printf '1,'; head -c $size /dev/zero; echo ',a@b.co,f,1990-01-01,Pune' ;;
+			quotes) printf '1,"'; head -c $size /dev/zero | tr '\0' '"'; echo '",a@b.co,f,1990-01-01,Pune' ;;
+			commas) printf '1,x,a@b.co,f,1990-01-01,Pune'; head -c $size /dev/zero | tr '\0' ','; echo ;;
+			esac
+		} >"$T/mem/customers.csv"
+		/usr/bin/time -f %M -o "$T/rss" timeout -s KILL "$LIMIT" $C360 build --data "$T/mem" --out "$T/memsite" \
+			>/dev/null 2>"$T/err" && pass || fail "$kind: the build failed: $(tail -2 "$T/err")"
+		kb=$(tail -1 "$T/rss")
+		echo "hostile: 64 MB of $kind: peak $((kb / 1024)) MB"
+		[ "$kb" -le $((3 * size / 1024)) ] && pass || fail "$kind: peak RSS $kb kB, more than 3x the input"
+		[ "$(du -s -k "$T/memsite/customers" | cut -f1)" -lt 4096 ] && pass || fail "$kind: the customer pages are big"
+	done
+	rm -rf "$T/mem" "$T/memsite"
+fi
+
+finish hostile

@@ -1,0 +1,206 @@
+#!/bin/sh
+# serve.sh — `c360 serve`: the site over HTTP with the right types, GET and HEAD only, nothing
+# outside the site, rebuilds when a template, the theme, the data or the configuration
+# changes (a failed one keeps the previous site), the reload script, and a clean stop.
+# Usage: tests/serve.sh   (C360 names the binary; C360_BROWSER=0 skips Chromium; every wait is bounded)
+set -u
+BROWSER=${C360_BROWSER:-1}
+. tests/lib.sh
+pids=""
+trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+
+# until_ok CMD...: runs CMD every 0.1 s until it succeeds; false after 60 s.
+until_ok() {
+	i=0
+	until "$@"; do
+		i=$((i + 1))
+		[ "$i" -lt 600 ] || return 1
+		sleep 0.1
+	done
+}
+check() { if "$@"; then pass; else fail "$*"; fi; }
+# fetch PATH [CURL ARGS...]: the response body on stdout, the path sent as written.
+fetch() {
+	p=$1
+	shift
+	curl -s --max-time 20 --path-as-is "$@" "$URL$p"
+}
+# status_type PATH WANT: "STATUS CONTENT-TYPE" of a GET is WANT.
+status_type() {
+	got=$(fetch "$1" -o /dev/null -w '%{http_code} %{content_type}')
+	if [ "$got" = "$2" ]; then pass; else fail "GET $1: \"$got\", want \"$2\""; fi
+}
+build_id() { fetch /__c360/build-id; }
+# rebuilt_from ID: waits until the build id is no longer ID (it changes once the new site is in).
+rebuilt_from() {
+	prev=$1
+	until_ok id_changed
+}
+id_changed() { [ "$(build_id)" != "$prev" ]; }
+served_has() { fetch "$1" | grep -q "$2"; }
+# start LOG ARGS...: c360 serve ARGS in the background, its output in LOG; sets pid and URL
+# once it says where it serves.
+start() {
+	log=$1
+	shift
+	$C360 serve --port 0 "$@" >"$log" 2>&1 &
+	pid=$!
+	pids="$pids $pid"
+	URL=
+	until_ok grep -q "serving .* at http://" "$log" || { fail "c360 serve $* did not start: $(tail -3 "$log")"; return 1; }
+	URL=$(sed -n 's|.*serving .* at \(http://127\.0\.0\.1:[0-9]*\)/ .*|\1|p' "$log")
+}
+# stop SIGNAL: the server ends with status 0, leaving the site and nothing beside it.
+stop() {
+	kill -"$1" "$pid"
+	wait "$pid"
+	status=$?
+	if [ "$status" = 0 ]; then pass; else fail "c360 serve stopped by SIG$1 exited $status"; fi
+	if kill -0 "$pid" 2>/dev/null; then fail "c360 serve still runs after SIG$1"; else pass; fi
+	if grep -q "Sanitizer\|runtime error\|==[0-9]*==" "$log"; then fail "memory error: $(head -20 "$log")"; else pass; fi
+}
+
+# A project of our own (its templates and theme are ours to edit) on a copy of the sample.
+$C360 init "$T/p" 2>/dev/null || fail "c360 init"
+cp -r data/sample "$T/data"
+args="--config $T/p/c360.conf --data $T/data"
+start "$T/log" $args --out "$T/site" || { finish serve; exit; }
+
+# --- types, HEAD, methods
+status_type / "200 text/html; charset=utf-8"
+status_type /quality.html "200 text/html; charset=utf-8"
+status_type /customers/ "200 text/html; charset=utf-8"
+status_type /assets/style.css "200 text/css; charset=utf-8"
+status_type /assets/search.js "200 text/javascript; charset=utf-8"
+status_type /assets/favicon.svg "200 image/svg+xml"
+status_type /charts/orders.png "200 image/png"
+status_type /weekly/report.pdf "200 application/pdf"
+status_type /weekly/email.eml "200 message/rfc822"
+status_type /gold/dim_customer.csv "200 text/csv; charset=utf-8"
+status_type /__c360/reload.js "200 text/javascript; charset=utf-8"
+status_type /__c360/build-id "200 text/plain; charset=utf-8"
+status_type /no-such-page.html "404 text/plain; charset=utf-8"
+status_type /gold/ "404 text/plain; charset=utf-8"	# no listing of a folder without index.html
+got=$(fetch /customers -o /dev/null -w '%{http_code} %{redirect_url}')
+check [ "$got" = "301 $URL/customers/" ]
+# one connection serves several requests
+got=$(curl -s --max-time 20 -o /dev/null -o /dev/null -w '%{num_connects}' "$URL/" "$URL/quality.html")
+check [ "$got" = 10 ]
+fetch /assets/style.css -D "$T/h" -o /dev/null
+check grep -qi '^x-content-type-options: nosniff' "$T/h"
+fetch /charts/orders.png | cmp -s - "$T/site/charts/orders.png"
+check [ $? = 0 ]
+fetch /weekly/report.pdf -I >"$T/h"
+check grep -q '^HTTP/1.1 200' "$T/h"
+check grep -qi "^content-length: $(wc -c <"$T/site/weekly/report.pdf")" "$T/h"
+check [ "$(fetch /weekly/report.pdf -I -o /dev/null -w '%{size_download}')" = 0 ]
+for m in POST PUT DELETE OPTIONS; do
+	fetch / -X "$m" -d x=1 -D "$T/h" -o /dev/null
+	if grep -q '^HTTP/1.1 405' "$T/h" && grep -qi '^allow: GET, HEAD' "$T/h"; then pass; else fail "$m: $(head -1 "$T/h")"; fi
+done
+
+# --- the pages are the files, with the reload script named before </body>
+id1=$(build_id)
+check [ -n "$id1" ]
+fetch / >"$T/page"
+check grep -q "^<script src=\"/__c360/reload.js\" data-build=\"$id1\" defer></script>$" "$T/page"
+check [ "$(grep -A1 '__c360/reload.js' "$T/page" | tail -1)" = "</body>" ]
+sed '/__c360\/reload.js/d' "$T/page" | cmp -s - "$T/site/index.html"
+check [ $? = 0 ]
+fetch /__c360/reload.js | grep -q '"/__c360/build-id"'
+check [ $? = 0 ]
+# ... and the files on disk are what `c360 build` writes.
+$C360 build $args --out "$T/built" 2>/dev/null
+check diff -r "$T/built" "$T/site"
+
+# --- nothing outside the site: climbing, encoded dots and slashes, NUL, dot files, links out
+for p in /../etc/passwd /../../../../etc/passwd /%2e%2e/%2e%2e/etc/passwd /%2E%2E/%2E%2E/etc/passwd \
+	/..%2f..%2fetc/passwd /%2e%2e%2f%2e%2e%2fetc%2fpasswd /%252e%252e/%252e%252e/etc/passwd \
+	/assets/..%2f..%2f..%2fetc/passwd /index.html%00 /index.html%00.png /%00 /.c360-site /./index.html; do
+	status_type "$p" "404 text/plain; charset=utf-8"
+done
+mkdir "$T/outside"
+echo secret >"$T/outside/secret.txt"
+ln -s "$T/outside" "$T/site/out"
+ln -s "$T/outside/secret.txt" "$T/site/secret.txt"
+ln -s "$T/outside" "$T/site/assets/up"
+status_type /out/secret.txt "404 text/plain; charset=utf-8"
+status_type /secret.txt "404 text/plain; charset=utf-8"
+status_type /assets/up/secret.txt "404 text/plain; charset=utf-8"
+mkdir "$T/site/a b" && touch "$T/site/a b/index.html"
+got=$(fetch /a%20b -o /dev/null -w '%{http_code} %{redirect_url}')
+check [ "$got" = "301 $URL/a%20b/" ]
+
+# --- a changed template is rebuilt and served; the build id changes
+echo "not a source" >"$T/p/notes.txt"	# beside the configuration: does not count
+echo "Served after an edit: marker-one." >>"$T/p/templates/index.md"
+check rebuilt_from "$id1"
+check [ "$(grep 'changed; rebuilding' "$T/log")" = "c360: $T/p/templates/index.md changed; rebuilding" ]
+id2=$(build_id)
+check served_has / marker-one
+check served_has / "data-build=\"$id2\""
+check [ ! -e "$T/site/out" ] && check [ -f "$T/outside/secret.txt" ]	# the previous site was replaced whole
+grep -r -l "__c360" "$T/site" >"$T/injected"
+check [ ! -s "$T/injected" ]
+# the theme and the data folder are watched too
+echo "/* marker-two */" >>"$T/p/themes/default/style.css"
+check rebuilt_from "$id2"
+id3=$(build_id)
+check served_has /assets/style.css marker-two
+touch "$T/data/orders.csv"
+check rebuilt_from "$id3"
+
+# --- a configuration that fails keeps the previous site; fixing it rebuilds
+id4=$(build_id)
+cp "$T/p/c360.conf" "$T/conf.good"
+echo "no_such_key = 1" >>"$T/p/c360.conf"
+check until_ok grep -q "the rebuild failed; still serving the previous site" "$T/log"
+check grep -q "c360.conf:.*no_such_key" "$T/log"
+check [ "$(build_id)" = "$id4" ]
+check served_has / marker-one
+sed 's/^title = .*/title = Marker Three Report/' "$T/conf.good" >"$T/p/c360.conf"
+check rebuilt_from "$id4"
+check served_has / "Marker Three Report"
+
+# --- an open page reloads itself after a rebuild
+if [ "$BROWSER" != 1 ]; then
+	skipped=$((skipped + 1))
+	echo "skipped: the Chromium part (C360_BROWSER=$BROWSER)"
+elif browser_ready; then
+	if node tests/browser/reload.mjs "$URL/" "$T/p/templates/index.md" marker-four >"$T/browser.out" 2>&1; then
+		pass
+	else
+		fail "browser reload: $(tail -5 "$T/browser.out")"
+	fi
+fi
+
+# --- rebuilds hold nothing open: no file of a site is left open once it is built
+ls -l "/proc/$pid/fd" 2>/dev/null | grep "$T/" | grep -vc "$T/log$" >"$T/fds"
+check [ "$(cat "$T/fds")" = 0 ]
+
+# --- Ctrl-C stops it with status 0; the site stays, nothing is left beside it
+stop INT
+check [ -f "$T/site/index.html" ]
+ls "$T" | grep '\.tmp-' >"$T/left"
+check [ ! -s "$T/left" ]
+
+# --- SIGTERM too, --quiet; a port in use, a first build that fails and bad options end at once
+start "$T/log2" --quiet --out "$T/site2" && {
+	check [ "$(wc -l <"$T/log2")" = 1 ]	# --quiet: only where it serves
+	$C360 serve --port "${URL##*:}" --out "$T/site3" >"$T/busy" 2>&1
+	check [ $? = 1 ]
+	check grep -q "cannot listen on 127.0.0.1:${URL##*:}" "$T/busy"
+	check [ ! -e "$T/site3" ]
+	stop TERM
+}
+$C360 serve --port 0 --data "$T/no-data" --out "$T/site4" >"$T/err" 2>&1
+check [ $? = 1 ]
+check [ ! -e "$T/site4" ]
+for bad in "--port 65536" "--port -1" "--port x" "--bind localhost" "--bind 1.2.3"; do
+	$C360 serve $bad >/dev/null 2>&1
+	check [ $? = 2 ]
+done
+$C360 build --port 8360 >/dev/null 2>&1
+check [ $? = 2 ]
+
+finish serve

@@ -1,0 +1,417 @@
+/* test_ux.c — what c360 tells its user: suggestions, template checks against the page table,
+ * the page data check, configuration errors, diagnostics by verbosity, counts that agree, and
+ * the paths --out is checked with. */
+#include "harness.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+static Arena arena;
+
+static void test_nearest_word(void **state)
+{
+	(void)state;
+	static const char *const commands[] = {"help", "build", "check", "generate", "init"};
+	static const char *const keys[] = {"title", "theme", "themes", "date_order", "churn_window_days"};
+	static const char *const names[] = {"email", "name"};
+	static const struct { const char *word; const char *const *cands; size_t n; const char *want; } cases[] = {
+		{"biuld", commands, 5, "build"},		/* a swap is one edit */
+		{"nmae", keys + 4, 1, NULL},
+		{"nmae", names, 2, "name"},
+		{"chek", commands, 5, "check"},
+		{"generat", commands, 5, "generate"},
+		{"serve", commands, 5, NULL},		/* nothing near */
+		{"x", commands, 5, NULL},
+		{"churn_window", keys, 5, "churn_window_days"},	/* the start of a longer key */
+		{"churn-window-days", keys, 5, "churn_window_days"},
+		{"date-order", keys, 5, "date_order"},
+		{"them", keys, 5, "theme"},		/* the nearest, the first of equals */
+		{"titel", keys, 5, "title"},
+		{"colour", keys, 5, NULL},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		const char *got = nearest_word(cases[i].word, strlen(cases[i].word), cases[i].cands, cases[i].n);
+		CHECK(got == cases[i].want || (got && cases[i].want && strcmp(got, cases[i].want) == 0),
+		      "%s: got %s, want %s", cases[i].word, got ? got : "NULL", cases[i].want ? cases[i].want : "NULL");
+	}
+}
+
+/* ---- templates against a page's variables */
+
+static const PageVar row_fields[] = {{"id", T_TEXT, NULL, ""}, {NULL, T_TEXT, NULL, NULL}};
+static const PageVar test_vars[] = {
+	{"name", T_TEXT, NULL, ""},
+	{"chart", T_HTML, NULL, ""},
+	{"rows", T_LIST, row_fields, ""},
+	{"words", T_LIST, NULL, ""},
+	{"n", T_NUMBER, NULL, ""},
+	{"ok", T_BOOL, NULL, ""},
+	{NULL, T_TEXT, NULL, NULL},
+};
+static const PageDef test_page = {"test", "test.html", test_vars, ""};
+
+/* Checks src against test_page with a partial "part" holding part_src; the errors, or "". */
+static const char *check_template(const char *src, const char *part_src, Buf *err)
+{
+	TplSet partials = {0};
+	err->len = 0;
+	if (part_src)
+		tpl_set_add(&partials, "part", tpl_parse("part.md", part_src, strlen(part_src), err));
+	Template *t = tpl_parse("page.md", src, strlen(src), err);
+	bool ok = t && tpl_check(t, &test_page, &partials, err);
+	CHECK(ok == (err->len == 0), "%s: the result says what the errors say", src);
+	tpl_free(t);
+	tpl_set_free(&partials);
+	return buf_cstr(err);
+}
+
+static void test_template_check(void **state)
+{
+	(void)state;
+	static const struct { const char *src, *part, *want; } cases[] = {
+		{"{{name}} {{{chart}}} {{#rows}}{{id}} {{name}}{{/rows}} {{#words}}{{.}}{{/words}} {{n|number}}", NULL, ""},
+		{"{{site_title}} {{root}}x {{as_of|date}} {{#scripts}}{{.}}{{/scripts}}", NULL, ""},	/* globals */
+		{"{{#n}}{{name}} {{.}}{{/n}} {{^ok}}{{name}}{{/ok}} {{! {{nothing}} }}", NULL, ""},
+		{"{{>part}}", "{{#rows}}{{id}}{{/rows}}", ""},
+		{"a\n\n  {{nmae}}", NULL,
+		 "page.md:3:3: error: {{nmae}}: the test page has no variable of that name (did you mean \"name\"?); "
+		 "c360 help templates lists what it has\n"},
+		{"{{zzz}}", NULL, "page.md:1:1: error: {{zzz}}: the test page has no variable of that name; c360 help"},
+		{"{{id}}", NULL, "page.md:1:1: error: {{id}}: the test page has no variable"},	/* outside its list */
+		{"{{#rows}}{{/rows}}{{^nope}}x{{/nope}}", NULL, "page.md:1:19: error: {{nope}}: the test page has no"},
+		{"{{#nope}}{{name}}{{/nope}}", NULL, "page.md:1:1: error: {{nope}}:"},
+		{"{{{name}}}", NULL, "page.md:1:1: error: {{{name}}} writes only HTML that c360 made, and this is data"},
+		{"{{&name}}", NULL, "writes only HTML that c360 made"},
+		{"{{chart}}", NULL, "page.md:1:1: error: {{chart}} is HTML that c360 made: write {{{chart}}}"},
+		{"{{rows}}", NULL, "page.md:1:1: error: {{rows}} is a list"},
+		{"{{.}}", NULL, "page.md:1:1: error: {{.}}: the current item, but no section is open"},
+		{"{{{chart|url}}}", NULL, "a filter on HTML"},
+		{"{{>nosuch}}", NULL, "page.md:1:1: error: {{>nosuch}}: no such template in templates/"},
+		{"x {{>part}}", "\n{{oops}}", "part.md:2:1: error: {{oops}}: the test page has no variable"},
+		{"{{>part}}", "{{>part}}", "partials nested too deep"},
+		{"{{name}}{{emial}}{{nam}}", NULL, "page.md:1:9: error: {{emial}}"},	/* every error, not the first */
+	};
+	Buf err = {0};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		const char *got = check_template(cases[i].src, cases[i].part, &err);
+		CHECK(*cases[i].want ? strstr(got, cases[i].want) != NULL : *got == '\0', "%s: got \"%s\", want \"%s\"",
+		      cases[i].src, got, cases[i].want);
+	}
+	CHECK(strstr(check_template("{{name}}{{emial}}{{nam}}", NULL, &err), "page.md:1:18:"), "the third error too");
+	buf_free(&err);
+}
+
+/* The templates c360 ships use only what their pages have. */
+static void test_shipped_templates_check(void **state)
+{
+	(void)state;
+	static const char *const dirs[] = {"templates", "../templates"};
+	const char *dir = access(dirs[0], F_OK) == 0 ? dirs[0] : dirs[1];
+	TplSet set = {0};
+	Buf err = {0}, src = {0};
+	size_t n;
+	char **names = dir_list(dir, ".md", &n, &err);
+	CHECK(names && n >= 6, "templates found in %s", dir);
+	for (size_t i = 0; i < n; i++) {
+		char *path = path_join(dir, names[i]);
+		src.len = 0;
+		CHECK(file_read(path, &src, &err), "%s", path);
+		names[i][strlen(names[i]) - 3] = '\0';
+		tpl_set_add(&set, names[i], tpl_parse(path, src.p, src.len, &err));
+		free(path), free(names[i]);
+	}
+	free(names);
+	for (const PageDef *p = page_defs; p->tpl; p++) {
+		const Template *t = tpl_set_get(&set, p->tpl, strlen(p->tpl));
+		CHECK(t && tpl_check(t, p, &set, &err), "%s: %s", p->tpl, buf_cstr(&err));
+	}
+	tpl_set_free(&set);
+	buf_free(&err), buf_free(&src);
+}
+
+/* The table itself: names unique within a page and apart from the globals, lists short enough. */
+static void test_page_table(void **state)
+{
+	(void)state;
+	const PageDef *all[16];
+	size_t n = 0;
+	for (const PageDef *p = page_defs; p->tpl; p++)
+		all[n++] = p;
+	all[n++] = &page_layout;
+	for (size_t i = 0; i < n; i++) {
+		size_t count = 0;
+		for (const PageVar *v = all[i]->vars; v->name; v++, count++) {
+			CHECK(page_var(all[i]->vars, v->name, strlen(v->name)) == v, "%s: %s twice", all[i]->tpl, v->name);
+			CHECK(!page_var(page_globals_vars, v->name, strlen(v->name)), "%s: %s hides a global", all[i]->tpl,
+			      v->name);
+			CHECK(!v->fields || v->type == T_LIST, "%s: only lists have fields", v->name);
+		}
+		CHECK(count < 64, "%s: %zu variables, the check counts up to 63", all[i]->tpl, count);
+	}
+	CHECK(page_def("customer") && !page_def("nosuch"), "pages by template name");
+}
+
+/* ---- a page's data against the table */
+
+static Value *page_data(Arena *a)
+{
+	Value *d = v_obj(a);
+	for (const PageVar *g = page_globals_vars; g->name; g++)
+		v_set(a, d, g->name, g->type == T_LIST ? v_list(a) : g->type == T_DATE ? v_num(a, V_DATE, 19000)
+				     : g->type == T_NUMBER ? v_num(a, V_INT, 90) : v_cstr(a, "x"));
+	v_set(a, d, "name", v_cstr(a, NULL));	/* null fits any scalar */
+	v_set(a, d, "chart", v_raw(a, "<svg/>", 6));
+	Value *rows = v_set(a, d, "rows", v_list(a));
+	v_set(a, v_push(a, rows, v_obj(a)), "id", v_cstr(a, "1"));
+	Value *words = v_set(a, d, "words", v_list(a));
+	v_push(a, words, v_cstr(a, "w"));
+	v_set(a, d, "n", v_num(a, V_INT, 3));
+	v_set(a, d, "ok", v_bool(a, true));
+	return d;
+}
+
+static void test_page_data_check(void **state)
+{
+	(void)state;
+	static const struct { const char *key; int change; const char *want; } cases[] = {
+		{NULL, 0, NULL},
+		{"extra", 1, "t.html: extra is not in the table of page variables"},
+		{"n", 2, "t.html: n has a value of the wrong kind"},
+		{"ok", 3, "t.html: ok has a value of the wrong kind"},	/* yes/no is never null */
+		{"rows", 4, "t.html: no id, which the table of page variables promises"},
+		{"words", 5, "t.html: words holds more than text"},
+		{"version", 6, "t.html: no version, which the table"},	/* a global missing */
+	};
+	Buf err = {0};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		arena_reset(&arena);
+		Value *d = page_data(&arena);
+		if (cases[i].change == 1)
+			v_set(&arena, d, "extra", v_cstr(&arena, "x"));
+		if (cases[i].change == 2 || cases[i].change == 3)
+			v_set(&arena, d, cases[i].key, cases[i].change == 2 ? v_cstr(&arena, "3") : v_str(&arena, NULL, 0));
+		if (cases[i].change == 4)
+			v_push(&arena, (Value *)v_find(d, "rows"), v_obj(&arena));
+		if (cases[i].change == 5)
+			v_push(&arena, (Value *)v_find(d, "words"), v_num(&arena, V_INT, 1));
+		for (size_t k = 0; cases[i].change == 6 && k < d->n; k++)
+			if (strcmp(d->keys[k], "version") == 0)
+				d->keys[k] = "title";	/* set twice, version never */
+		err.len = 0;
+		bool ok = page_data_check(&test_page, d, "t.html", &err);
+		CHECK(ok == !cases[i].want, "case %zu: %s", i, buf_cstr(&err));
+		CHECK(!cases[i].want || strstr(buf_cstr(&err), cases[i].want), "case %zu: %s", i, buf_cstr(&err));
+	}
+	buf_free(&err);
+}
+
+/* ---- the configuration file */
+
+static const char *load_config(const char *text, Config *c, Buf *err)
+{
+	char path[] = "/tmp/c360-test-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text), "temp file");
+	close(fd);
+	config_defaults(c);
+	err->len = 0;
+	bool ok = config_load(c, path, err);
+	unlink(path);
+	CHECK(ok == (err->len == 0), "%s: false and a message together", text);
+	const char *msg = buf_cstr(err), *colon = strchr(msg, ':');
+	return colon ? colon : msg;	/* from after the file's name */
+}
+
+static void test_config_errors(void **state)
+{
+	(void)state;
+	static const struct { const char *text, *want; } cases[] = {
+		{"# all good\ntitle = Acme 360\nchurn_window_days = 30\n[files]\norders = o.csv\n"
+		 "[columns]\ncustomers.email = mail, e-mail\n", ""},
+		{"churn_window = 30\n", ":1:1: error: unknown key \"churn_window\" (did you mean \"churn_window_days\"?)"},
+		{"\n  tilte = x\n", ":2:3: error: unknown key \"tilte\" (did you mean \"title\"?); see c360 help config\n"},
+		{"colour = red\n", ":1:1: error: unknown key \"colour\"; see c360 help config\n"},
+		{"orders = o.csv\n", ":1:1: error: unknown key \"orders\" here: it belongs in [files]\n"},
+		{"[files]\ntitle = x\n", ":2:1: error: unknown key \"title\" here: it belongs at the top, before any"},
+		{"[files]\norder = o.csv\n", ":2:1: error: unknown key \"order\" (did you mean \"orders\"?)"},
+		{"[columns]\ncustomers.emial = m\n", "(did you mean \"customers.email\"?)"},
+		{"[colums]\n", ":1:1: error: unknown section [colums] (did you mean [columns]?)"},
+		{"churn_window_days = soon\n", ":1:21: error: churn_window_days: this value is not valid; expected a whole "
+					       "number of days from 1 to 3650\n"},
+		{"churn_window_days = 0\n", "expected a whole number of days from 1 to 3650"},
+		{"date_order = dmy\n", ":1:14: error: date_order: this value is not valid; expected day-first or"},
+		{"title =\n", ":1:1: error: title: the value cannot be empty; expected the report's name"},
+		{"email_to =   \n", "email_to: the value cannot be empty"},
+		{"email_to = a\rb\n", "email_to: this value is not valid"},
+		{"[files]\norders = ../x.csv\n", "orders: this value is not valid; expected a file name in the data folder"},
+		{"[columns]\norders.amount = total,,\n", "orders.amount: this value is not valid; expected more header names"},
+		{"theme = ../x\n", "theme: this value is not valid"},
+		{"just words\n", ":1:1: error: expected \"key = value\" or a [section]"},
+	};
+	Buf err = {0};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Config c;
+		const char *got = load_config(cases[i].text, &c, &err);
+		CHECK(*cases[i].want ? strncmp(got, cases[i].want, strlen(cases[i].want)) == 0 || strstr(got, cases[i].want)
+				     : *got == '\0',
+		      "%s: got \"%s\", want \"%s\"", cases[i].text, got, cases[i].want);
+		if (i == 0) {
+			CHECK(strcmp(c.title, "Acme 360") == 0 && c.churn_window_days == 30, "values set");
+			CHECK(strcmp(config_file_of(&c, SRC_ORDERS), "o.csv") == 0, "files set");
+			CHECK(strcmp(c.alias[SRC_CUSTOMERS][CU_EMAIL][1], "e_mail") == 0, "aliases normalised");
+			Buf show = {0};
+			config_show(&show, &c);
+			CHECK(strstr(buf_cstr(&show), "\ntitle = Acme 360\n") && strstr(show.p, "\nchurn_window_days = 30\n") &&
+			      strstr(show.p, "\ndate_order = day-first\n") && strstr(show.p, "\norders = o.csv\n") &&
+			      strstr(show.p, "\npayments = payments.csv\n") && strstr(show.p, "\ncustomers.email = mail, e_mail\n"),
+			      "the settings in force, defaults included: %s", show.p);
+			buf_free(&show);
+		}
+		config_free(&c);
+	}
+	buf_free(&err);
+}
+
+/* ---- diagnostics by verbosity, and counts in rows */
+
+static void test_diag_levels(void **state)
+{
+	(void)state;
+	Diags d = {.file = "o.csv"};
+	diag(&d, D_NO_HEADER, 0, 0, "no header row", NULL, 0);
+	diag(&d, D_COLUMN_ABSENT, 1, 0, "status", "a, b", 4);
+	for (int i = 0; i < 5; i++)
+		diag(&d, D_INVALID_AMOUNT, (uint32_t)(2 + i), 4, "amount", "abc", 3);
+	diag_set_count(&d, D_INVALID_AMOUNT, 4);	/* values in 4 rows */
+	static const struct { Verbosity v; bool error, column, row; } levels[] = {
+		{SAY_QUIET, true, false, false}, {SAY_NORMAL, true, true, false}, {SAY_VERBOSE, true, true, true},
+	};
+	for (size_t i = 0; i < N_ELEMS(levels); i++) {
+		Buf b = {0};
+		diag_format(&b, &d, levels[i].v);
+		const char *s = buf_cstr(&b);
+		CHECK(!!strstr(s, "o.csv: error: no header row\n") == levels[i].error, "level %zu: error: %s", i, s);
+		CHECK(!!strstr(s, "o.csv:1: warning: column \"status\" missing") == levels[i].column, "level %zu: %s", i, s);
+		CHECK(!!strstr(s, "o.csv:2:4: warning: amount \"abc\" unparseable") == levels[i].row, "level %zu: %s", i, s);
+		CHECK(!!strstr(s, "o.csv: warning: 1 more invalid_amount (4 rows in all)\n") == levels[i].row, "%s", s);
+		buf_free(&b);
+	}
+	CHECK(diag_row_level(D_DUPLICATE_KEY) && diag_row_level(D_UNKNOWN_CATEGORY) && diag_row_level(D_AFTER_AS_OF) &&
+	      !diag_row_level(D_COLUMN_ABSENT) && !diag_row_level(D_FILE_MISSING), "which problems are rows'");
+	diag_free(&d);
+}
+
+/* Two unknown categories in one payment: one row flagged, in every count. */
+static void test_counts_agree(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"customer_id,name,email\n1,Ann,bad@\n2,Bo,bo@x.com\n2,Bo,bo@y.com\n",
+		"order_id,customer_id,order_date,amount,status\nA,1,2022-01-01,-5,complete\nB,1,2022-01-02,x,weird\n",
+		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\n"
+		"P,1,2022-01-02,crypto,chargeback,2\nQ,1,2022-01-02,cash,paid,2\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	Buf lines = {0}, table = {0}, summary = {0}, report = {0};
+	SourceQuality q[SRC_COUNT];
+	quality_measure(&s, q);
+	quality_lines(&lines, q, "");
+	quality_table(&table, q);
+	quality_summary(&summary, q, s.as_of);
+	silver_report(&report, &s, SAY_VERBOSE);
+	CHECK(strstr(buf_cstr(&lines), "customers.csv: 3 rows read: 2 in silver (1 flagged), 1 quarantined\n") &&
+	      strstr(lines.p, "orders.csv: 2 rows read: 2 in silver (2 flagged), 0 quarantined\n") &&
+	      strstr(lines.p, "payments.csv: 2 rows read: 2 in silver (1 flagged), 0 quarantined\n"), "%s", lines.p);
+	CHECK(!strstr(lines.p, "support_tickets"), "absent files have no line: %s", lines.p);
+	CHECK(strstr(buf_cstr(&table), "\npayments,flagged_rows,,1,\n") &&
+	      strstr(table.p, "\npayments,flagged_rows,unknown_category,1,\n") &&
+	      strstr(table.p, "\norders,flagged_rows,,2,\n") && strstr(table.p, "\norders,flagged_rows,invalid_amount,1,\n") &&
+	      strstr(table.p, "\ncustomers,quarantined_rows,duplicate_key,1,\n"), "%s", table.p);
+	CHECK(strstr(buf_cstr(&summary), "\npayments           loaded           2            0         2            0         1") &&
+	      strstr(summary.p, "  flagged rows: unknown_category 1\n") &&
+	      strstr(summary.p, "  quarantined rows: duplicate_key 1\n"), "%s", summary.p);
+	CHECK(!strstr(buf_cstr(&report), "in all"), "three samples at most, so no count line: %s", report.p);
+	silver_free(&s);
+	buf_free(&lines), buf_free(&table), buf_free(&summary), buf_free(&report);
+}
+
+static void test_unfinished_summary(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {"", "order_id,customer_id,order_date,amount,status\nA,1,2022-01-01,5,complete\n"};
+	CHECK(!silver_from(&s, &cfg, text), "no customers: no build");
+	Buf b = {0};
+	SourceQuality q[SRC_COUNT];
+	quality_measure(&s, q);
+	quality_summary(&b, q, MOMENT_NULL);
+	const char *t = buf_cstr(&b);
+	CHECK(!strstr(t, "1970") && !strstr(t, "as of") && !strstr(t, "silver  ") && !strstr(t, "flagged"), "%s", t);
+	CHECK(strstr(t, "\ncustomers          empty\n") && strstr(t, "\norders             loaded              1"), "%s", t);
+	silver_free(&s);
+	buf_free(&b);
+}
+
+/* ---- paths */
+
+static void test_paths(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/c360-paths-XXXXXX";
+	CHECK(mkdtemp(dir), "temp dir");
+	char *real = realpath(dir, NULL), *old = realpath(".", NULL);
+	Buf b = {0};
+	buf_printf(&b, "%s/data", dir);
+	mkdir(buf_cstr(&b), 0777);
+	b.len = 0;
+	buf_printf(&b, "%s/link", dir);
+	CHECK(symlink("data", buf_cstr(&b)) == 0, "symlink");
+	CHECK(chdir(dir) == 0, "chdir");
+	static const struct { const char *path, *want; } cases[] = {
+		{".", ""}, {"data", "/data"}, {"./data/", "/data"}, {"link", "/data"}, {"link/new/x", "/data/new/x"},
+		{"new/../data", "/data"}, {"new/../link/y", "/data/y"}, {"a/./b/..", "/a"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		char *got = path_resolve(cases[i].path);
+		b.len = 0;
+		buf_printf(&b, "%s%s", real, cases[i].want);
+		CHECK(strcmp(got, b.p) == 0, "%s: got %s, want %s", cases[i].path, got, b.p);
+		free(got);
+	}
+	char *up = path_resolve("data/../.."), *slash = strrchr(real, '/');
+	CHECK(strlen(up) == (size_t)(slash - real) && strncmp(up, real, strlen(up)) == 0, "the parent: %s", up);
+	free(up);
+	char *root = path_resolve("/../..");
+	CHECK(strcmp(root, "/") == 0, "above the root is the root: %s", root);
+	free(root);
+	CHECK(path_inside("/a/b", "/a") && path_inside("/a", "/a") && !path_inside("/ab", "/a") && path_inside("/x", "/") &&
+	      !path_inside("/a", "/a/b"), "inside");
+	CHECK(chdir(old) == 0, "back");
+	b.len = 0;
+	buf_printf(&b, "rm -rf '%s'", dir);
+	CHECK(system(buf_cstr(&b)) == 0, "clean up");
+	free(real), free(old);
+	buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nearest_word),
+		cmocka_unit_test(test_template_check),
+		cmocka_unit_test(test_shipped_templates_check),
+		cmocka_unit_test(test_page_table),
+		cmocka_unit_test(test_page_data_check),
+		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_diag_levels),
+		cmocka_unit_test(test_counts_agree),
+		cmocka_unit_test(test_unfinished_summary),
+		cmocka_unit_test(test_paths),
+	};
+	int r = cmocka_run_group_tests(tests, NULL, NULL);
+	arena_free(&arena);
+	return r;
+}

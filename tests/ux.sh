@@ -1,0 +1,247 @@
+#!/bin/sh
+# ux.sh — c360 as a new user meets it: help for every command, quiet output that adds up,
+# folders it did not make left alone, clear errors for bad input, configuration and templates.
+# Uses only what is in the repository (data/sample, templates/); C360 names the binary.
+set -u
+. tests/lib.sh
+SAMPLE=data/sample
+
+has() { if grep -q -- "$2" "$1"; then pass; else fail "$1 lacks \"$2\": $(head -3 "$1")"; fi; }
+hasnt() { if grep -q -- "$2" "$1"; then fail "$1 has \"$2\": $(grep -m1 -- "$2" "$1")"; else pass; fi; }
+empty() { if [ -s "$1" ]; then fail "$1 is not empty: $(head -3 "$1")"; else pass; fi; }
+lines_at_most() { if [ "$(wc -l <"$1")" -le "$2" ]; then pass; else fail "$1: $(wc -l <"$1") lines, want $2 at most"; fi; }
+dq() { grep "^$2,$3,$4," "$1/gold/data_quality.csv" | cut -d, -f4; }	# dq SITE SOURCE MEASURE ITEM
+same() { if [ "$1" = "$2" ]; then pass; else fail "$3: \"$1\" differs from \"$2\""; fi; }
+
+# ---- help where users look for it: every command of the table, three ways, on stdout
+run 0 help
+cp "$T/out" "$T/help"
+empty "$T/err"
+has "$T/help" "^usage: c360 build"
+run 0 --help
+cmp -s "$T/out" "$T/help" && pass || fail "--help differs from help"
+commands=$(sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p' "$T/help" | grep -v '^help$')
+[ "$(echo $commands)" = "build render check serve generate init" ] && pass || fail "the commands listed: $commands"
+for cmd in $commands; do
+	run 0 help "$cmd"
+	cp "$T/out" "$T/help-$cmd"
+	empty "$T/err"
+	has "$T/help-$cmd" "^usage: c360 $cmd "
+	has "$T/help-$cmd" "^options:"
+	for o in $(grep -o -- '--[a-z-]*' "$T/help-$cmd" | sort -u); do	# every option shown is described
+		has "$T/help-$cmd" "^  $o"
+	done
+	run 0 "$cmd" --help
+	cmp -s "$T/out" "$T/help-$cmd" && pass || fail "c360 $cmd --help differs from c360 help $cmd"
+	run 0 "$cmd" -h
+	cmp -s "$T/out" "$T/help-$cmd" && pass || fail "c360 $cmd -h differs from c360 help $cmd"
+done
+has "$T/help-generate" "^  --force "
+hasnt "$T/help-build" "--force"
+has "$T/help-check" "^  --verbose .*settings in force"
+run 0 help config
+for key in title templates themes theme email_from email_to date_order churn_window_days thousands_separator currency; do
+	has "$T/out" "^  $key "
+done
+run 2 help nosuch
+has "$T/err" '^c360: no help on "nosuch"$'
+run 2 help biuld
+has "$T/err" 'no help on "biuld" (did you mean "build"?)'
+run 2 biuld
+has "$T/err" '^c360: unknown command "biuld" (did you mean "build"?)'
+empty "$T/out"
+run 2 check --out "$T/x"
+has "$T/err" "^c360: --out is not an option of check$"
+has "$T/err" "^usage: c360 check "
+run 2 build --quiet --verbose
+has "$T/err" "^c360: --verbose wants to be given without --quiet"
+run 2 build --jobs 0
+has "$T/err" "^c360: --jobs wants a number from 1 to 64, not: 0"
+run 2 generate --out "$T/g"
+has "$T/err" "^c360: generate needs --customers"
+run 2 init
+has "$T/err" "^c360: init wants a folder"
+
+# ---- templates: the reference is printed from the table the code checks pages with
+run 0 help templates
+if cmp -s "$T/out" docs/templates.md; then pass; else fail "docs/templates.md is stale: run make docs"; fi
+has "$T/out" "^## customer — "
+has "$T/out" '^| `orders\[\].amount` | money |'
+mkdir -p "$T/tpl"
+cp templates/*.md templates/*.html "$T/tpl/"
+printf 'templates = %s/tpl\n' "$T" >"$T/tpl.conf"
+sed -i 's/{{email}}{{^email}}/{{emial}}{{^email}}/' "$T/tpl/customer.md"
+printf '\n{{#top}}{{{location}}}{{/top}}\n' >>"$T/tpl/customers.md"
+sed -i 's/{{arrow}}/{{arow}}/' "$T/tpl/kpi_cards.html"	# the dashboard's fragment is checked as the page
+run 1 build --config "$T/tpl.conf" --out "$T/tplsite"
+line=$(grep -n '{{emial}}' "$T/tpl/customer.md" | cut -d: -f1)
+col=$(grep '{{emial}}' "$T/tpl/customer.md" | awk '{ print index($0, "{{emial}}") }')
+has "$T/err" "tpl/customer.md:$line:$col: error: {{emial}}: the customer page has no variable of that name (did you mean \"email\"?)"
+has "$T/err" "tpl/customers.md:[0-9]*:9: error: {{{location}}} writes only HTML that c360 made"
+has "$T/err" "tpl/kpi_cards.html:[0-9]*:[0-9]*: error: {{arow}}: the index page has no variable of that name (did you mean \"arrow\"?)"
+[ ! -e "$T/tplsite" ] && pass || fail "a build with a template error wrote a site"
+
+# ---- quiet when fine: a line per file and one for the result; details with --verbose
+run 0 build --out "$T/site"
+empty "$T/out"
+lines_at_most "$T/err" 10
+[ "$(grep -c '^c360: [a-z_]*\.csv: [0-9]* rows read: [0-9]* in silver ([0-9]* flagged), [0-9]* quarantined$' "$T/err")" = 5 ] &&
+	pass || fail "a line per file: $(cat "$T/err")"
+tail -1 "$T/err" | grep -q "^c360: wrote $T/site: index.html, [0-9]* customer pages, gold/ and weekly/ (as of 2024-06-30)$" &&
+	pass || fail "the last line says what was written where: $(tail -1 "$T/err")"
+hasnt "$T/err" "warning:"
+cp "$T/err" "$T/normal"
+run 0 build --quiet --out "$T/site"
+empty "$T/err"
+empty "$T/out"
+run 0 render --gold "$T/site/gold" --out "$T/rendered"	# a render says what it wrote, in one line
+empty "$T/out"
+[ "$(cat "$T/err")" = "$(tail -1 "$T/normal" | sed "s|$T/site|$T/rendered|")" ] && pass || fail "render: $(cat "$T/err")"
+run 0 render --quiet --gold "$T/site/gold" --out "$T/rendered"
+empty "$T/err"
+run 0 build --verbose --out "$T/site"
+cp "$T/err" "$T/verbose"
+has "$T/verbose" "orders.csv:[0-9]*:[0-9]*: warning: "
+has "$T/verbose" "web_activities.csv: warning: [0-9]* more duplicate_key ([0-9]* rows in all)$"
+
+# The counts of each file agree: the build's line, c360 check, gold/data_quality.csv, and the
+# totals of --verbose; all count rows.
+$C360 check >"$T/check" 2>/dev/null && pass || fail "check of the sample"
+for src in customers orders payments support_tickets web_activities; do
+	line=$(grep "^c360: $src\.csv: " "$T/normal" | sed "s/^c360: [a-z_]*\.csv: //; s/[^0-9]\{1,\}/ /g")
+	set -- $line
+	same "$1 $2 $3 $4" "$(dq "$T/site" $src rows_read '') $(dq "$T/site" $src silver_rows '') \
+$(dq "$T/site" $src flagged_rows '') $(dq "$T/site" $src quarantined_rows '')" "$src: build vs data_quality.csv"
+	set -- $(grep "^$src " "$T/check")
+	same "$1 $3 $5 $7 $6" "$src $(dq "$T/site" $src rows_read '') $(dq "$T/site" $src silver_rows '') \
+$(dq "$T/site" $src flagged_rows '') $(dq "$T/site" $src quarantined_rows '')" "$src: check vs data_quality.csv"
+	grep "/$src\.csv: [a-z]*: [0-9]* more [a-z_]* ([0-9]* rows in all)$" "$T/verbose" |
+		sed 's/.* more \([a-z_]*\) (\([0-9]*\) rows.*/\1 \2/' | while read -r kind count; do
+		want=$(dq "$T/site" $src flagged_rows "$kind")$(dq "$T/site" $src quarantined_rows "$kind")
+		[ "$count" = "$want" ] || echo "$src $kind: --verbose says $count rows, data_quality.csv $want"
+	done >"$T/disagree"
+	empty "$T/disagree"
+done
+has "$T/check" "^rows per source  *status  *read  *blank lines  *silver  *quarantined  *flagged  *after as-of$"
+has "$T/check" "^  flagged rows: "
+
+# On a terminal: the progress line is erased before anything else is written, and --quiet is quiet.
+if command -v script >/dev/null 2>&1; then
+	script -qec "$C360 build --out '$T/site'" /dev/null >"$T/tty" 2>&1 && pass || fail "build on a terminal"
+	cr=$(printf '\r')
+	esc=$(printf '\033')
+	sed "s/$cr\$//" "$T/tty" >"$T/tty.lines"
+	if grep -q "$cr\([^$esc]\|\$\)" "$T/tty.lines"; then fail "a carriage return that does not erase"; else pass; fi
+	sed "s/.*$cr$esc\[K//" "$T/tty.lines" >"$T/screen"	# what stays on the screen
+	lines_at_most "$T/screen" 10
+	hasnt "$T/tty" "c360: c360:"
+	if grep -v '^c360: [a-z_.]*\(csv\|examples\|wrote\)' "$T/screen" | grep -q .; then
+		fail "stray text on the terminal: $(cat "$T/screen")"
+	else pass; fi
+	diff "$T/screen" "$T/normal" >/dev/null && pass || fail "the terminal shows what a pipe gets: $(cat "$T/screen")"
+	script -qec "$C360 build --quiet --out '$T/site'" /dev/null >"$T/tty" 2>&1 && pass || fail "quiet build on a terminal"
+	empty "$T/tty"
+else
+	echo "ux: no script(1): the terminal checks skipped"
+fi
+
+# ---- never touch what c360 did not make
+mkdir -p "$T/mine" && echo precious >"$T/mine/notes.txt"
+run 1 generate --customers 5 --out "$T/mine"
+has "$T/err" "^c360: error: $T/mine holds files c360 did not write (notes.txt); not writing into it (--force writes anyway)$"
+[ "$(ls "$T/mine")" = notes.txt ] && pass || fail "generate wrote into a foreign folder: $(ls "$T/mine")"
+run 0 generate --customers 5 --out "$T/mine" --force
+[ "$(cat "$T/mine/notes.txt")" = precious ] && [ -s "$T/mine/orders.csv" ] && pass || fail "--force writes beside"
+mkdir -p "$T/exports" && echo "customer_id,name" >"$T/exports/customers.csv"
+run 1 generate --customers 5 --out "$T/exports"	# a real export, with the names generate uses
+has "$T/err" "holds files c360 did not write (customers.csv)"
+[ "$(cat "$T/exports/customers.csv")" = "customer_id,name" ] && pass || fail "an export was overwritten"
+run 0 generate --customers 5 --out "$T/gen"
+run 0 generate --customers 7 --out "$T/gen"	# its own folder: written again
+[ "$(ls -A "$T/gen" | tr '\n' ' ')" = ".c360-data customers.csv orders.csv payments.csv support_tickets.csv web_activities.csv " ] &&
+	pass || fail "generate's folder: $(ls -A "$T/gen")"
+echo x >"$T/gen/extra.txt"
+run 1 generate --customers 5 --out "$T/gen"
+has "$T/err" "(extra.txt)"
+
+# Bad --out values are usage errors before any work: nothing is written anywhere.
+cp -r "$SAMPLE" "$T/data"
+ln -s data "$T/link"
+for out in "" / "$T/data" "$T/data/site" "$T/link/site" "$T" "$T/data/../data/x"; do
+	run 2 build --data "$T/data" --out "$out"
+	has "$T/err" "^c360: --out cannot "
+	has "$T/err" "^usage: c360 build "
+done
+run 2 generate --customers 5 --out ""
+run 2 generate --customers 5 --out /
+( cd "$T/data" && $C360 build --data . --out site >"$T/out" 2>"$T/err" ); [ $? = 2 ] && pass || fail "--out site in --data ."
+has "$T/err" "^c360: --out cannot be inside the data folder: site$"
+( cd "$T/data" && $C360 build --data . --out .. >"$T/out" 2>"$T/err" ); [ $? = 2 ] && pass || fail "--out .. around --data ."
+has "$T/err" "^c360: --out cannot hold the data folder"
+[ "$(ls "$T/data" | tr '\n' ' ')" = "customers.csv orders.csv payments.csv support_tickets.csv web_activities.csv " ] &&
+	pass || fail "the data folder changed: $(ls "$T/data")"
+ls "$T" | grep -q 'tmp-' && fail "a staging folder was made" || pass
+
+# A build that stops says what became of --out, and never calls a folder that was not there unchanged.
+rm "$T/data/customers.csv"
+run 1 build --data "$T/data" --out "$T/new"
+has "$T/err" "^c360: the build stopped; $T/new was not created$"
+hasnt "$T/err" "unchanged"
+[ ! -e "$T/new" ] && pass || fail "$T/new was made"
+run 1 build --data "$T/data" --out "$T/site"
+has "$T/err" "^c360: the build stopped; $T/site is unchanged$"
+
+# ---- c360 check on broken input: what it could establish, the reason, exit 1
+run 1 check --data "$T/data"
+has "$T/err" "data/customers.csv: error: required file missing"
+has "$T/out" "^customers  *missing$"
+has "$T/out" "^orders  *loaded  *[0-9][0-9]*  *[0-9][0-9]*$"
+hasnt "$T/out" "1970"
+hasnt "$T/out" "as of"
+hasnt "$T/out" "silver  "
+cp -r "$SAMPLE" "$T/nodate"
+for f in orders payments support_tickets web_activities; do
+	head -1 "$SAMPLE/$f.csv" >"$T/nodate/$f.csv"
+done
+run 1 check --data "$T/nodate"
+has "$T/err" "error: no fact has a date to take the as-of date from; pass --as-of YYYY-MM-DD"
+hasnt "$T/out" "1970"
+run 1 check --data "$T/nowhere"
+has "$T/err" "cannot open the data folder: $T/nowhere"
+empty "$T/out"
+cp -r "$SAMPLE" "$T/nocol"
+sed -i '1s/customer_id/client/' "$T/nocol/orders.csv"
+run 1 check --data "$T/nocol"
+has "$T/err" "nocol/orders.csv:1: error: required column \"customer_id\" missing"
+
+# ---- configuration errors that teach; the settings in force with --verbose
+conf() { printf "$1" >"$T/c.conf"; run "$2" check --config "$T/c.conf"; }
+conf 'title = Acme\nchurn_window = 30\n' 1
+has "$T/err" "^$T/c.conf:2:1: error: unknown key \"churn_window\" (did you mean \"churn_window_days\"?); see c360 help config$"
+empty "$T/out"
+conf '[files]\ncustomers = crm.csv\n[colums]\n' 1
+has "$T/err" "^$T/c.conf:3:1: error: unknown section \[colums\] (did you mean \[columns\]?)"
+conf 'date_order = ymd\n' 1
+has "$T/err" "^$T/c.conf:1:14: error: date_order: this value is not valid; expected day-first or month-first"
+conf 'title =\n' 1
+has "$T/err" "^$T/c.conf:1:1: error: title: the value cannot be empty; expected "
+printf 'title = Acme 360\n[columns]\norders.amount = total, sum\n' >"$T/c.conf"
+run 0 check --verbose --config "$T/c.conf"
+has "$T/out" "^# the settings in force: --config $T/c.conf"
+has "$T/out" "^title = Acme 360$"
+has "$T/out" "^churn_window_days = 90$"
+has "$T/out" "^date_order = day-first$"
+has "$T/out" "^orders = orders.csv$"
+has "$T/out" "^orders.amount = total, sum$"
+has "$T/out" '^thousands_separator = ","$'
+has "$T/out" '^currency = ""$'
+run 0 check --config "$T/c.conf"
+hasnt "$T/out" "settings in force"
+printf 'thousands_separator = " "\ncurrency = EUR\n' >"$T/c.conf"
+run 0 check --verbose --config "$T/c.conf"
+has "$T/out" '^thousands_separator = " "$'
+has "$T/out" '^currency = "EUR"$'
+conf 'thousands_separator =\n' 1	# no value is empty: "" says none
+has "$T/err" "^$T/c.conf:1:1: error: thousands_separator: the value cannot be empty; expected "
+
+finish ux
