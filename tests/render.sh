@@ -60,13 +60,28 @@ same "$T/spark" "$T/spark-again" "spark: a render and the render of its gold"
 # ---- shards: shard K of N writes the customer pages of the folders K modulo N, shard 0 also
 # everything else; run with GNU parallel as docs/scale-out.md shows, their files are disjoint
 # (but the marker .c360-site, the same in each) and together they are the unsharded site.
+# Without GNU parallel the shards run one after the other, and the parallel form is skipped.
+command -v parallel >/dev/null || {
+	skipped=$((skipped + 1))
+	echo "skipped: the GNU parallel form of docs/scale-out.md (no parallel; scripts/install-deps installs it)"
+}
+# run_shards ARGS...: c360 ARGS as shards 0 to $count - 1 of $count into $T/$name-K.
+run_shards() {
+	if command -v parallel >/dev/null; then
+		# shellcheck disable=SC2086
+		parallel --will-cite --halt now,fail=1 $C360 "$@" --out "$T/$name-{}" --shard "{}/$count" --jobs 1 \
+			::: $(seq 0 $((count - 1)))
+		return
+	fi
+	for k in $(seq 0 $((count - 1))); do
+		$C360 "$@" --out "$T/$name-$k" --shard "$k/$count" --jobs 1 || return
+	done
+}
 # shards NAME N WHOLE ARGS...: runs c360 ARGS as N shards into $T/NAME-K, joins them in $T/NAME.
 shards() {
 	name=$1 count=$2 whole=$3
 	shift 3
-	# shellcheck disable=SC2086
-	parallel --will-cite --halt now,fail=1 $C360 "$@" --out "$T/$name-{}" --shard "{}/$count" \
-		::: $(seq 0 $((count - 1))) >"$T/out" 2>"$T/err" && pass || fail "shards $name: $(head -3 "$T/err")"
+	run_shards "$@" >"$T/out" 2>"$T/err" && pass || fail "shards $name: $(head -3 "$T/err")"
 	mkdir -p "$T/$name"
 	for k in $(seq 0 $((count - 1))); do
 		(cd "$T/$name-$k" && find . -type f ! -name .c360-site) >>"$T/$name.files"
