@@ -754,6 +754,10 @@ typedef struct {
 	bool yes;
 } FactValue;
 FactValue gold_fact_value(const Gold *g, SourceId src, const FactCol *fc, const RowHead *h);
+/* KPI k now less a week earlier (KPI_NULL if either is, or the difference does not fit), and
+ * whether a change d of it is good news: none, or the way the KPI wants to go. */
+int64_t kpi_change(const Gold *g, int k);
+bool kpi_change_good(int k, int64_t d);
 void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc);	/* of customer row c */
 bool order_is_valid(const Order *o);
 bool ticket_is_open(const Ticket *t);
@@ -762,6 +766,7 @@ int64_t fact_day(const RowHead *h);	/* the day of a fact, MOMENT_NULL */
 int id_compare(const char *a, size_t an, const char *b, size_t bn);	/* natural order */
 /* The data-quality measures of every source, from silver (quality.c). */
 void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT]);
+bool quality_conserved(const SourceQuality *m);	/* rows read = silver rows + quarantined rows */
 /* Their names in data_quality.csv: by SourceStatus, DateOrder, OrderBasis and EVIDENCE_*. */
 extern const char *const status_name[3], *const order_name[2], *const basis_name[3], *const evidence_name[3];
 
@@ -835,9 +840,9 @@ void fmt_money(Buf *b, const NumFormat *f, int64_t cents);	/* -€1,234.56 */
 void fmt_pct(Buf *b, const NumFormat *f, int64_t hundredths);	/* 12.34% */
 void fmt_figure(Buf *b, const NumFormat *f, int kind, int64_t v);	/* by KV_*; KPI_NULL: "–" */
 void fmt_change(Buf *b, const NumFormat *f, int kind, int64_t d);	/* +8, -€1.00, +3.33 pts */
-/* A chart's number: exact (bars, data tables) as fmt_figure, else short for an axis: 950, 12k,
- * 1.2M; rounded half away from zero. */
-void fmt_chart(Buf *b, const NumFormat *f, double v, int kind, bool exact);
+/* A number on a chart's axis, short: 950, 12k, 1.2M; rounded half away from zero. (A chart's
+ * own figures, on its bars and in its data table, are written by fmt_figure.) */
+void fmt_chart(Buf *b, const NumFormat *f, double v, int kind);
 
 /* ------------------------------------------------------------------ escaping (escape.c) */
 void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes */
@@ -951,7 +956,7 @@ typedef enum { CHART_BARS, CHART_TREND } ChartKind;
 
 typedef struct {
 	const char *name;
-	const double *v;	/* one per category; NAN for none */
+	const int64_t *v;	/* one per category, as its axis' KV_* counts (cents...); KPI_NULL: none */
 	bool line;		/* a line through the categories, else bars */
 	bool right;		/* on the right-hand axis (trend charts) */
 } ChartSeries;

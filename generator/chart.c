@@ -90,13 +90,31 @@ static double nice_step(double max, int ticks)
 	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
 }
 
-/* A number as an axis label (short) or a bar's or data table's (exact). */
-static void label_value(const Chart *c, char *out, size_t n, double v, int format, bool exact)
+/* A number as an axis label: short. */
+static void axis_label(const Chart *c, char *out, size_t n, double v, int format)
 {
 	Buf b = {0};
-	fmt_chart(&b, c->fmt ? c->fmt : &fmt_plain, v, format, exact);
+	fmt_chart(&b, c->fmt ? c->fmt : &fmt_plain, v, format);
 	snprintf(out, n, "%s", buf_cstr(&b));
 	buf_free(&b);
+}
+
+/* Series s's figure of category i as the bars and the data table write it: exact. */
+static void figure_text(const Chart *c, size_t s, size_t i, char *out, size_t n)
+{
+	Buf b = {0};
+	fmt_figure(&b, c->fmt ? c->fmt : &fmt_plain, c->series[s].right ? c->format_right : c->format,
+		   c->series[s].v[i]);
+	snprintf(out, n, "%s", buf_cstr(&b));
+	buf_free(&b);
+}
+
+/* ... and where it is drawn, in its axis' units (a cent is 0.01); none at 0. */
+static double plotted(const Chart *c, size_t s, size_t i)
+{
+	int64_t x = c->series[s].v[i];
+	int kind = c->series[s].right ? c->format_right : c->format;
+	return x == KPI_NULL ? 0 : kind == KV_COUNT ? (double)x : (double)x / 100;
 }
 
 static double series_max(const Chart *c, bool right)
@@ -104,8 +122,7 @@ static double series_max(const Chart *c, bool right)
 	double max = 0;
 	for (size_t s = 0; s < c->nseries; s++)
 		for (size_t i = 0; i < c->ncat && c->series[s].right == right; i++)
-			if (!isnan(c->series[s].v[i]) && c->series[s].v[i] > max)
-				max = c->series[s].v[i];
+			max = fmax(max, plotted(c, s, i));
 	return max;
 }
 
@@ -121,11 +138,11 @@ static void layout_bars(const Chart *c, ChartPlot *p)
 	p->height = top * 2 + row * (double)(c->ncat ? c->ncat : 1);
 	char v[64];
 	for (size_t i = 0; i < c->ncat; i++) {
-		double y = top + row * (double)i, val = isnan(c->series[0].v[i]) ? 0 : c->series[0].v[i];
+		double y = top + row * (double)i, val = plotted(c, 0, i);
 		label_at(p, x0 - 8, y + row / 2 + FONT * 0.35, A_END, c->cat[i], LABEL_W);
 		Shape *r = add(p, SH_RECT, 0);
 		r->x = x0, r->y = y + 5, r->h = row - 10, r->w = max > 0 && val > 0 ? span * val / max : 0;
-		label_value(c, v, sizeof v, val, c->format, true);
+		figure_text(c, 0, i, v, sizeof v);
 		text_at(p, ROLE_VALUE, x0 + r->w + 6, y + row / 2 + FONT * 0.35, A_START, v);
 	}
 	if (!c->ncat)
@@ -146,7 +163,7 @@ static double axis(const Chart *c, ChartPlot *p, double max, int format, double 
 			Shape *g = add(p, SH_LINE, t == 0 ? ROLE_AXIS : ROLE_GRID);
 			g->x = left, g->y = y, g->w = right - left;
 		}
-		label_value(c, v, sizeof v, t, format, false);
+		axis_label(c, v, sizeof v, t, format);
 		text_at(p, ROLE_LABEL, on_right ? right + 6 : left - 6, y + FONT * 0.35, on_right ? A_START : A_END, v);
 	}
 	return top_value;
@@ -178,7 +195,7 @@ static void layout_trend(const Chart *c, ChartPlot *p)
 		if (!se->line) {
 			double bw = group * 0.7 / (double)nbars;
 			for (size_t i = 0; i < c->ncat; i++) {
-				double v = isnan(se->v[i]) ? 0 : se->v[i];
+				double v = plotted(c, s, i);
 				if (v <= 0)
 					continue;
 				Shape *r = add(p, SH_RECT, (int)s);
@@ -191,7 +208,7 @@ static void layout_trend(const Chart *c, ChartPlot *p)
 		size_t at = p->n;	/* the path's place: adding dots may move the shapes */
 		double *pts = add(p, SH_PATH, (int)s)->pts = xmalloc((c->ncat + 1) * 2 * sizeof *pts);
 		for (size_t i = 0; i < c->ncat; i++) {
-			double v = isnan(se->v[i]) ? 0 : se->v[i];
+			double v = plotted(c, s, i);
 			pts[2 * i] = left + group * ((double)i + 0.5);
 			pts[2 * i + 1] = bottom - (bottom - top) * fmax(v, 0) / max;
 			p->shape[at].npts++;
@@ -292,9 +309,8 @@ static void data_table(Buf *b, const Chart *c)
 		esc_html(b, c->cat[i], strlen(c->cat[i]));
 		buf_puts(b, "</th>");
 		for (size_t s = 0; s < c->nseries; s++) {
-			double x = c->series[s].v[i];
-			label_value(c, v, sizeof v, isnan(x) ? 0 : x, c->series[s].right ? c->format_right : c->format, true);
-			buf_printf(b, "<td>%s</td>", isnan(x) ? "" : v);
+			figure_text(c, s, i, v, sizeof v);
+			buf_printf(b, "<td>%s</td>", c->series[s].v[i] == KPI_NULL ? "" : v);
 		}
 		buf_puts(b, "</tr>\n");
 	}

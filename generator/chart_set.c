@@ -29,9 +29,10 @@ static ReportChart *add_chart(Maker *m, const char *key, const Chart *c)
 	return rc;
 }
 
-static double *values(Maker *m, size_t n)
+/* n figures of a series, 0 each. */
+static int64_t *values(Maker *m, size_t n)
 {
-	double *v = arena_alloc(&m->set->arena, (n + 1) * sizeof *v);
+	int64_t *v = arena_alloc(&m->set->arena, (n + 1) * sizeof *v);
 	for (size_t i = 0; i <= n; i++)
 		v[i] = 0;
 	return v;
@@ -54,18 +55,16 @@ static const char **week_labels(Maker *m)
 static void chart_orders(Maker *m)
 {
 	const Gold *g = m->g;
-	double *orders = values(m, m->weeks), *revenue = values(m, m->weeks);
+	int64_t *orders = values(m, m->weeks);
 	size_t skip = g->nseries - m->weeks;	/* the series' weeks before the chart's */
-	for (size_t i = 0; i < m->weeks; i++) {
-		orders[i] = (double)g->week_orders[skip + i];
-		revenue[i] = (double)g->week_cents[skip + i] / 100;
-	}
+	for (size_t i = 0; i < m->weeks; i++)
+		orders[i] = (int64_t)g->week_orders[skip + i];
 	Chart c = {
 		.id = "orders", .title = "Valid orders and revenue per week",
 		.desc = "Columns: valid orders per ISO week (left axis); line: their revenue (right axis).",
 		.cat_title = "Week", .kind = CHART_TREND, .format = KV_COUNT, .format_right = KV_MONEY,
 		.ncat = m->weeks, .cat = week_labels(m), .nseries = 2,
-		.series = {{"Valid orders", orders, false, false}, {"Revenue", revenue, true, true}},
+		.series = {{"Valid orders", orders, false, false}, {"Revenue", g->week_cents + skip, true, true}},
 	};
 	add_chart(m, "chart_orders", &c);
 }
@@ -73,14 +72,14 @@ static void chart_orders(Maker *m)
 static void chart_devices(Maker *m)
 {
 	const Gold *g = m->g;
-	double *v[CH_COUNT];
+	int64_t *v[CH_COUNT];
 	for (int ch = 0; ch < CH_COUNT; ch++)
 		v[ch] = values(m, m->weeks);
 	int64_t first = m->last_monday - 7 * (int64_t)(m->weeks - 1);
 	for (size_t k = 1; k < g->nweeks; k++)
 		if (g->weeks[k].days >= first && g->weeks[k].days <= m->last_monday)
 			for (int ch = 0; ch < CH_COUNT; ch++)
-				v[ch][(g->weeks[k].days - first) / 7] = (double)g->weeks[k].n[ch];
+				v[ch][(g->weeks[k].days - first) / 7] = (int64_t)g->weeks[k].n[ch];
 	Chart c = {
 		.id = "devices", .title = "Web and mobile sessions per week",
 		.desc = "Sessions per ISO week by channel: Mobile (Android, iOS), Web (desktop systems), Other.",
@@ -133,10 +132,10 @@ static void chart_counts(Maker *m, const char *key, const Chart *tmpl, const cha
 	qsort_r(order, shown, sizeof *order, count_cmp, &ctx);
 	size_t ncat = shown > keep ? keep + 1 : shown;
 	const char **cat = arena_alloc(&m->set->arena, (ncat + 1) * sizeof *cat);
-	double *v = values(m, ncat);
+	int64_t *v = values(m, ncat);
 	for (size_t i = 0; i < ncat && i < keep; i++) {
 		cat[i] = chart_label(m, labels[order[i]]);
-		v[i] = (double)counts[order[i]];
+		v[i] = (int64_t)counts[order[i]];
 	}
 	if (shown > keep) {
 		Buf other = {0};
@@ -146,7 +145,7 @@ static void chart_counts(Maker *m, const char *key, const Chart *tmpl, const cha
 		cat[keep] = arena_strndup(&m->set->arena, other.p, other.len);
 		buf_free(&other);
 		for (size_t i = keep; i < shown; i++)
-			v[keep] += (double)counts[order[i]];
+			v[keep] += (int64_t)counts[order[i]];
 	}
 	Chart c = *tmpl;
 	c.kind = CHART_BARS, c.format = KV_COUNT, c.ncat = ncat, c.cat = cat, c.nseries = 1;

@@ -42,8 +42,7 @@ static void kpi_rows(const Edition *e, KpiRow *rows)
 		rows[k].name = kpi_defs[k].title;
 		kpi_text(rows[k].now, sizeof rows[k].now, e, kpi_defs[k].kind, now, false);
 		kpi_text(rows[k].before, sizeof rows[k].before, e, kpi_defs[k].kind, before, false);
-		kpi_text(rows[k].delta, sizeof rows[k].delta, e, kpi_defs[k].kind,
-			 now == KPI_NULL || before == KPI_NULL ? KPI_NULL : now - before, true);
+		kpi_text(rows[k].delta, sizeof rows[k].delta, e, kpi_defs[k].kind, kpi_change(e->g, k), true);
 	}
 }
 

@@ -108,17 +108,9 @@ static int64_t round_scaled(double v, double scale)
 	return (int64_t)llround(v * scale);
 }
 
-void fmt_chart(Buf *b, const NumFormat *f, double v, int kind, bool exact)
+void fmt_chart(Buf *b, const NumFormat *f, double v, int kind)
 {
 	double a = fabs(v);
-	if (exact && kind == KV_COUNT) {
-		fmt_int(b, f, round_scaled(v, 1));
-		return;
-	}
-	if (exact) {
-		fmt_figure(b, f, kind, round_scaled(v, 100));
-		return;
-	}
 	if (a >= 1e6) {		/* 1.2M */
 		int64_t tenths = round_scaled(v, 1e-5);
 		fmt_int(b, f, tenths / 10);

@@ -94,6 +94,19 @@ const GoldTableDef gold_tables[GT_COUNT] = {
 	[GT_DATA_QUALITY] = {"data_quality", 0, 5, {"source", "measure", "item", "value", "detail"}},
 };
 
+int64_t kpi_change(const Gold *g, int k)
+{
+	int64_t now = g->now.v[k], before = g->week_before.v[k], d;
+	if (now == KPI_NULL || before == KPI_NULL || __builtin_sub_overflow(now, before, &d))
+		return KPI_NULL;
+	return d;
+}
+
+bool kpi_change_good(int k, int64_t d)
+{
+	return d == KPI_NULL || d == 0 || (d > 0) != kpi_defs[k].lower_is_better;
+}
+
 int gold_columns(int table, const char **cols)
 {
 	const GoldTableDef *t = &gold_tables[table];

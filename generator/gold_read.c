@@ -485,6 +485,8 @@ static void data_quality_row(Reader *r)
 		dq_count(r, str_eq(m, "rows_read") ? &q->rows_read : str_eq(m, "blank_lines") ? &q->blank_lines
 			 : str_eq(m, "silver_rows") ? &q->silver_rows : str_eq(m, "inferred_customers") ? &q->inferred
 			 : &q->after_as_of);
+		if (str_eq(m, "inferred_customers"))	/* dim_customer's customers not from the CRM */
+			agree(r, q->inferred == r->st->table[SRC_CUSTOMERS].n - r->g->ncrm, 3);
 	} else if (str_eq(m, "quarantined_rows")) {	/* in all, then by reason */
 		if (r->f[2].n)
 			dq_coded(r, q->reason, D_FIRST_REASON, D_NREASONS);

@@ -7,6 +7,11 @@ const char *const basis_name[3] = {"column", "dataset", "config"};
 const char *const order_name[2] = {"day-first", "month-first"};
 const char *const evidence_name[3] = {"ambiguous", "day_first", "month_first"};
 
+bool quality_conserved(const SourceQuality *m)
+{
+	return m->rows_read == m->silver_rows + m->quarantined_rows;
+}
+
 void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 {
 	for (int i = 0; i < SRC_COUNT; i++) {
@@ -77,7 +82,7 @@ void quality_table(Buf *b, const SourceQuality q[SRC_COUNT])
 			row(b, name, "date_evidence", evidence_name[e], m->evidence[e]);
 		row(b, name, "date_evidence", evidence_name[EVIDENCE_NONE], m->ambiguous);
 		buf_printf(b, "%s,conservation,,%s,rows_read = silver_rows + quarantined_rows\n", name,
-			   m->rows_read == m->silver_rows + m->quarantined_rows ? "ok" : "broken");
+			   quality_conserved(m) ? "ok" : "broken");
 	}
 	buf_free(&detail);
 }

@@ -423,7 +423,7 @@ static bool write_index(Site *site)
 		"<p id=\"search-status\" class=\"status\" role=\"status\" aria-live=\"polite\">Type two letters or more.</p>\n"
 		"</form>\n<div id=\"search-results\"></div>\n";
 	v_set(a, d, "search_box", v_raw(a, box, sizeof box - 1));
-	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)(nc - site->g->ncrm)));
+	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)site->g->quality[SRC_CUSTOMERS].inferred));
 	bool ok = page_write(site, &w, "customers/index.html", "customers", d);
 	buf_put(site->err, w.err.p, w.err.len);
 	page_free(&w);

@@ -22,19 +22,18 @@ static Value *text(Arena *a, const Buf *b)
 }
 
 /* The week-over-week change of a KPI: its text, its direction and whether it is good news;
- * empty (and good) when either value is missing. */
-static void kpi_change(const Site *site, Arena *a, Value *o, int k, Buf *b)
+ * empty (and good) when it is not known. */
+static void kpi_change_values(const Site *site, Arena *a, Value *o, int k, Buf *b)
 {
-	int64_t now = site->g->now.v[k], before = site->g->week_before.v[k];
-	bool known = now != KPI_NULL && before != KPI_NULL;
-	int64_t d = known ? now - before : 0;
+	int64_t d = kpi_change(site->g, k);
+	bool known = d != KPI_NULL;
 	b->len = 0;
 	if (known)
 		fmt_change(b, &site->fmt, kpi_defs[k].kind, d);
 	v_set(a, o, "change", known ? text(a, b) : v_cstr(a, NULL));
 	v_set(a, o, "direction", v_cstr(a, !known ? NULL : d > 0 ? "up" : d < 0 ? "down" : "flat"));
 	v_set(a, o, "arrow", v_cstr(a, !known ? NULL : d > 0 ? "▲" : d < 0 ? "▼" : "■"));
-	v_set(a, o, "good", v_bool(a, d == 0 || (d > 0) != kpi_defs[k].lower_is_better));
+	v_set(a, o, "good", v_bool(a, kpi_change_good(k, d)));
 }
 
 /* Every KPI of the definition table, as the cards and the definitions show it. */
@@ -59,7 +58,7 @@ static Value *kpi_list(const Site *site, Arena *a)
 		b.len = 0;
 		fmt_figure(&b, &site->fmt, d->kind, g->week_before.v[k]);
 		v_set(a, o, "previous", text(a, &b));
-		kpi_change(site, a, o, k, &b);
+		kpi_change_values(site, a, o, k, &b);
 	}
 	buf_free(&b);
 	return list;

@@ -58,7 +58,7 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	v_set(a, o, "quarantined_rows", v_num(a, V_INT, (int64_t)m->quarantined_rows));
 	v_set(a, o, "flagged_rows", v_num(a, V_INT, (int64_t)m->flagged_rows));
 	v_set(a, o, "after_as_of", v_num(a, V_INT, (int64_t)m->after_as_of));
-	v_set(a, o, "conserved", v_bool(a, m->rows_read == m->silver_rows + m->quarantined_rows));
+	v_set(a, o, "conserved", v_bool(a, quality_conserved(m)));
 	v_set(a, o, "reasons", counts(a, D_FIRST_REASON, D_NREASONS, m->reason));
 	v_set(a, o, "flags", counts(a, D_FIRST_FLAG, D_NFLAGS, m->flag));
 	Value *samples = v_set(a, o, "samples", quarantine_samples(a, m));
@@ -84,7 +84,7 @@ bool site_quality(Site *site)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const SourceQuality *m = &g->quality[i];
 		v_push(a, list, source_values(m, a, i));
-		conserved &= m->rows_read == m->silver_rows + m->quarantined_rows;
+		conserved &= quality_conserved(m);
 	}
 	v_set(a, d, "all_conserved", v_bool(a, conserved));
 	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)g->quality[SRC_CUSTOMERS].inferred));

@@ -131,6 +131,8 @@ spoil valid '2s/,true,2,$/,false,2,/' fact_orders.csv
 bad valid 'valid/fact_orders.csv:2:7: error: is_valid "false" disagrees with the rest of the gold tables'
 spoil when '2s/2024-03-03 22:30:00/2024-03-03 25:30:00/' fact_sessions.csv
 bad when 'when/fact_sessions.csv:2:4: error: session_time "2024-03-03 25:30:00" is not a date YYYY-MM-DD'
+spoil inferred 's/^customers,inferred_customers,,3,$/customers,inferred_customers,,2,/' data_quality.csv
+bad inferred 'inferred/data_quality.csv:6:4: error: value "2" disagrees with the rest of the gold tables'
 spoil gender '2s/,Female,/,female,/' dim_customer.csv
 bad gender 'gender/dim_customer.csv:2:5: error: gender "female" is not one of the names the gold schema allows'
 spoil kpi '/^total_revenue,/d' kpi_summary.csv

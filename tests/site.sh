@@ -103,6 +103,14 @@ $C360 build --data "$T/none" --as-of 2024-01-01 --out "$T/none-site" 2>/dev/null
 site_checks "$T/none-site"
 [ "$(grep -c '>no data<' "$T/none-site/index.html")" -ge 4 ] && pass || fail "empty charts say no data"
 
+# ---- a chart's data table writes the model's figures as every page does, exactly: a week's
+# revenue of 90,071,992,547,409.93 + 10.00 (O1 and O4 of the spark exports, 2024-W20) is more
+# cents than a double holds (2^53), and the table still ends in .93
+cp -r tests/render/spark-raw "$T/big"
+sed -i 's/^O1,C1,2024-05-14,120.00,/O1,C1,2024-05-14,90071992547409.93,/' "$T/big/orders.csv"
+$C360 build --data "$T/big" --as-of 2024-05-15 --out "$T/big-site" 2>/dev/null && pass || fail "build with a big order"
+file_has "$T/big-site/index.html" '<tr><th scope="row">2024-W20</th><td>2</td><td>90,071,992,547,419.93</td></tr>'
+
 # ---- hostile data: markup, quotes, javascript: links, ../ and / in ids, long fields everywhere
 mkdir -p "$T/h/data"
 long=$(awk 'BEGIN { for (i = 0; i < 5000; i++) printf "<b>x</b>" }')

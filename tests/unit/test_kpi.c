@@ -303,6 +303,37 @@ static void test_tutorial_worked_example(void **state)
 	done(&s, &g);
 }
 
+/* A KPI's week-over-week change, once for the cards and the edition: now less a week earlier,
+ * unknown when either is or the difference does not fit; good news when it does not move or
+ * moves the way the KPI wants (open tickets and churn risk want to fall). */
+static void test_change(void **state)
+{
+	(void)state;
+	static const struct {
+		int k;
+		int64_t now, before, change;
+		bool good;
+	} cases[] = {
+		{K_TOTAL_REVENUE, 12050, 10000, 2050, true},
+		{K_TOTAL_REVENUE, 10000, 12050, -2050, false},
+		{K_OPEN_TICKETS, 3, 5, -2, true},
+		{K_OPEN_TICKETS, 5, 3, 2, false},
+		{K_CHURN_RISK, 4, 4, 0, true},
+		{K_CHURN_RISK, 5, 4, 1, false},
+		{K_REPEAT_CUSTOMER_PCT, 3333, 5000, -1667, false},
+		{K_AVERAGE_ORDER_VALUE, KPI_NULL, 500, KPI_NULL, true},
+		{K_AVERAGE_ORDER_VALUE, 500, KPI_NULL, KPI_NULL, true},
+		{K_TOTAL_REVENUE, INT64_MAX, -2, KPI_NULL, true},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		Gold g = {0};
+		g.now.v[cases[i].k] = cases[i].now, g.week_before.v[cases[i].k] = cases[i].before;
+		int64_t d = kpi_change(&g, cases[i].k);
+		CHECK(d == cases[i].change, "case %zu: change %lld", i, (long long)d);
+		CHECK(kpi_change_good(cases[i].k, d) == cases[i].good, "case %zu: good news", i);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,7 +341,7 @@ int main(void)
 		cmocka_unit_test(test_open_tickets_and_churn), cmocka_unit_test(test_week_before),
 		cmocka_unit_test(test_payment_split), cmocka_unit_test(test_devices_by_week),
 		cmocka_unit_test(test_segments), cmocka_unit_test(test_money_too_big),
-		cmocka_unit_test(test_tutorial_worked_example),
+		cmocka_unit_test(test_tutorial_worked_example), cmocka_unit_test(test_change),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
