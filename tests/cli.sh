@@ -179,14 +179,16 @@ err_has "themes/nosuch/layout.html: error: cannot read"
 # ---- one formatter: the configured separator and currency on every page, the edition and the
 # charts; the CSV files stay plain
 printf 'thousands_separator = " "\ncurrency = EUR\n' >"$T/money.conf"
-run 0 build --config "$T/money.conf" --data "$TUTORIAL" --out "$T/money"
-file_has "$T/money/index.html" '<p class="value">EUR 184.79</p>'
-file_has "$T/money/index.html" '<td>EUR 1 822.15</td>'
-file_has "$T/money/weekly/email.html" '<strong>EUR 2 032.65</strong>'
-file_has "$T/money/segments/index.html" '<td class="right">EUR 2 032.65</td>'
-pdftotext "$T/money/weekly/report.pdf" - | grep -q 'EUR 2 032.65' && pass || fail "the PDF's revenue"
-file_has "$T/money/gold/kpi_summary.csv" '^total_revenue,2032.65,370.50$'
-file_has "$T/money/segments/new.csv" '^1006,Amit Patel,amit123@gmail.com,Surat,500.00,1,2022-07-21,New$'
+# (fixture values from tests/golden/README.md: AOV 340.66, revenue 6,472.59, 101 the only
+# Champion with 1,465.00, ISO week 2023-W50 holds 5020 and 5021: 100.00 + 1,000.00)
+run 0 build --config "$T/money.conf" --data "$FIXTURE" --out "$T/money"
+file_has "$T/money/index.html" '<p class="value">EUR 340.66</p>'
+file_has "$T/money/index.html" '<th scope="row">2023-W50</th><td>2</td><td>EUR 1 100.00</td>'
+file_has "$T/money/weekly/email.html" '<strong>EUR 6 472.59</strong>'
+file_has "$T/money/segments/index.html" '<td class="right">EUR 1 465.00</td>'
+pdftotext "$T/money/weekly/report.pdf" - | grep -q 'EUR 6 472.59' && pass || fail "the PDF's revenue"
+file_has "$T/money/gold/kpi_summary.csv" '^total_revenue,6472.59,6367.09$'
+file_has "$T/money/segments/new.csv" '^114,Ravi Shankar,ravi@mail.in,,1000.00,1,2023-12-13,New$'
 
 # ---- bad input: a clear message naming file, line and column, or quarantine with a reason
 run 1 build --data "$T/does-not-exist" --out "$T/s"

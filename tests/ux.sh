@@ -62,6 +62,19 @@ has "$T/err" "^c360: generate needs --customers"
 run 2 init
 has "$T/err" "^c360: init wants a folder"
 
+# ---- the README: one screen, the two commands first, ./c360, every option of every command,
+# and a browser switch the suite honours
+lines_at_most README.md 70
+[ "$(grep -m2 '^    [^ ]' README.md | sed 's/ *#.*//; s/^ *//' | tr '\n' ,)" = "./setup,make check," ] &&
+	pass || fail "README: the first commands are not ./setup and make check"
+hasnt README.md '^    c360 '
+for cmd in $commands; do
+	for o in $(grep -o -- '--[a-z-]*' "$T/help-$cmd" | sort -u); do has README.md "$o"; done
+done
+switch=$(grep -o 'make check C360_[A-Z]*=0' README.md | sed 's/make check //; s/=0//')
+[ -n "$switch" ] && [ "$(grep -l "\${$switch:-1}" tests/site.sh tests/serve.sh | wc -l)" = 2 ] &&
+	pass || fail "README's browser switch: \"$switch\" is not what tests/site.sh and tests/serve.sh read"
+
 # ---- templates: the reference is printed from the table the code checks pages with
 run 0 help templates
 if cmp -s "$T/out" docs/templates.md; then pass; else fail "docs/templates.md is stale: run make docs"; fi
@@ -190,6 +203,18 @@ hasnt "$T/err" "unchanged"
 [ ! -e "$T/new" ] && pass || fail "$T/new was made"
 run 1 build --data "$T/data" --out "$T/site"
 has "$T/err" "^c360: the build stopped; $T/site is unchanged$"
+# --quiet keeps the errors, and only them: no warning, no summary line.
+run 1 build --quiet --data "$T/data" --out "$T/site"
+has "$T/err" "data/customers.csv: error: required file missing"
+has "$T/err" "^c360: the build stopped; $T/site is unchanged$"
+hasnt "$T/err" "rows read"
+cp "$SAMPLE/customers.csv" "$T/data/"
+rm "$T/data/payments.csv"
+run 0 build --data "$T/data" --out "$T/site"
+has "$T/err" "data/payments.csv: warning: optional file missing"
+run 0 build --quiet --data "$T/data" --out "$T/site"
+empty "$T/err"
+rm "$T/data/customers.csv"
 
 # ---- c360 check on broken input: what it could establish, the reason, exit 1
 run 1 check --data "$T/data"
