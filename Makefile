@@ -11,7 +11,7 @@ BUILD ?= build
 WARN := -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
 PKGS := libcmark-gfm cairo libmicrohttpd
 C360_CPPFLAGS := -D_GNU_SOURCE -DC360_DATADIR='"$(DATADIR)"' -Igenerator $(shell pkg-config --cflags $(PKGS))
-C360_LIBS := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcsv -lunistring -lpthread -lm
+C360_LIBS := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcsv -lunistring -lxxhash -lpthread -lm
 
 SRC := $(wildcard generator/*.c)
 OBJ := $(SRC:generator/%.c=$(BUILD)/%.o)
@@ -41,6 +41,8 @@ check: $(BIN) $(UNIT)
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/render.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/pages.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/rebuild.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/ux.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) timeout 300 tests/serve.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/hostile.sh
@@ -60,6 +62,8 @@ valgrind: $(BIN) $(UNIT)
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/cli.sh
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/render.sh
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" C360_BROWSER=0 tests/site.sh
+	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/pages.sh
+	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" tests/rebuild.sh
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/hostile.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus; the ingest corpus also
@@ -80,8 +84,11 @@ fuzz:
 			build-fuzz/corpus_$$f || exit 1; \
 	done
 
+# make bench BENCH_SIZES="10000 100000" BENCH_RUNS=1: the sizes of customers, and runs of each.
+BENCH_SIZES ?= 10000 100000 1000000
+BENCH_RUNS ?= 3
 bench: $(BIN)
-	tests/bench.sh ./$(BIN)
+	BENCH_SIZES="$(BENCH_SIZES)" BENCH_RUNS="$(BENCH_RUNS)" tests/bench.sh ./$(BIN)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/data/sample $(DESTDIR)$(DATADIR)/templates \

@@ -5,11 +5,18 @@
 	'use strict';
 	var C360 = window.C360 = window.C360 || {};
 	var MAX_RESULTS = 50;
-	var info = null, words = {}, records = {}, waiting = {};
+	var info = null, words = {}, records = {}, segments = null, waiting = {};
 
 	C360.searchInfo = function (i) { info = i; };
 	C360.tokens = function (key, list) { words[key] = list; loaded('t' + key); };
 	C360.records = function (k, list) { records[k] = list; loaded('r' + k); };
+	/* Each customer's segment as a letter in id order (A: the first label): the one file that
+	 * changes with the as-of date alone. */
+	C360.segments = function (labels, letters) { segments = { labels: labels, letters: letters }; loaded('segments'); };
+
+	function segmentOf(o) {
+		return segments ? segments.labels[segments.letters.charCodeAt(o) - 65] || '' : '';
+	}
 
 	function loaded(name) {
 		var cbs = waiting[name] || [];
@@ -85,12 +92,12 @@
 		ords.forEach(function (o) {
 			var r = records[Math.floor(o / info.perFile)][o % info.perFile];
 			var tr = document.createElement('tr');
-			cell(tr, r[1] || r[0], r[6]);
+			cell(tr, r[1] || r[0], r[5]);
 			cell(tr, r[0]);
 			cell(tr, r[2]);
 			cell(tr, r[3]);
-			cell(tr, r[4]);
-			cell(tr, money(r[5]), null, 'right');
+			cell(tr, segmentOf(o));
+			cell(tr, money(r[4]), null, 'right');
 			body.appendChild(tr);
 		});
 		table.appendChild(body);
@@ -114,6 +121,7 @@
 			var ords = Array.from(hits).sort(function (a, b) { return a - b; });
 			var shown = ords.slice(0, MAX_RESULTS);
 			var files = Array.from(new Set(shown.map(function (o) { return 'r' + Math.floor(o / info.perFile); })));
+			files.push('segments');
 			loadAll(files, function () {
 				status.textContent = ords.length === 0 ? 'No customer matches.' :
 					ords.length + (ords.length === 1 ? ' customer matches' : ' customers match') +

@@ -254,7 +254,9 @@ typedef struct {
 	size_t field_max;	/* bytes of one value shown on a page; the gold tables keep it whole */
 	size_t page_max;	/* bytes of one page, and of what a template writes */
 	int chart_max;		/* values a chart shows; the rest are added up in one bar */
+	const char *keep;	/* names in --out that every build keeps, separated by commas */
 } Config;
+#define KEEP_MAX 16		/* names in keep */
 
 void config_defaults(Config *c);
 char *config_normalise(Str s);	/* a header name as compared; the caller frees */
@@ -770,6 +772,40 @@ bool quality_conserved(const SourceQuality *m);	/* rows read = silver rows + qua
 /* Their names in data_quality.csv: by SourceStatus, DateOrder, OrderBasis and EVIDENCE_*. */
 extern const char *const status_name[3], *const order_name[2], *const basis_name[3], *const evidence_name[3];
 
+/* ------------------------------------------------------------------ incremental builds (manifest.c)
+ * A site's manifest (.c360-site) lists every file with a 128-bit hash of its bytes; a rebuild
+ * links the previous site's file where the bytes are the same instead of writing them again.
+ * .c360-inputs holds a hash of everything the site was made from: a rebuild from the same
+ * inputs leaves the site as it is. Both are written beside the site's files, in no manifest. */
+typedef struct {
+	uint64_t lo, hi;
+} FileHash;
+typedef struct FileHasher FileHasher;
+
+#define MANIFEST_NAME ".c360-site"
+FileHash file_hash(const void *p, size_t n);
+FileHasher *file_hasher_new(void);
+void file_hasher_add(FileHasher *h, const void *p, size_t n);
+FileHash file_hasher_end(FileHasher *h);	/* and frees h */
+void manifest_begin(const char *out, const char *staging);	/* reads out's manifest */
+bool manifest_active(const char *dir);	/* dir is the staging folder of the build under way */
+/* The previous site's file name has these bytes: linked into the staging folder instead. */
+bool manifest_keep(const char *name, FileHash h, uint64_t size);
+void manifest_wrote(const char *name, FileHash h, uint64_t size);	/* name was written */
+bool manifest_write(Buf *err);	/* the staging folder's manifest, sorted by path */
+void manifest_counts(uint64_t *written, uint64_t *kept);
+void manifest_end(void);
+/* What a build is made from: c360 itself, the settings in force, the templates, theme, assets
+ * and the data (the exports, or gold_dir). */
+FileHash manifest_inputs(const Config *cfg, const char *gold_dir);
+bool manifest_unchanged(const char *out, FileHash inputs);	/* out was made from them, untouched */
+bool manifest_write_inputs(FileHash inputs, Buf *err);
+
+/* ------------------------------------------------------------------ editions in git (publish.c) */
+bool publish_prepare(const char *dir, Buf *err);	/* dir is a git working tree: git init if new or empty */
+/* git add -A and commit in dir: 1 committed, 0 nothing changed (no commit), -1 failed (err says). */
+int publish_commit(const char *dir, const char *message, Buf *err);
+
 /* ------------------------------------------------------------------ output (output.c, gold_csv.c) */
 /* Writes a whole file atomically (temp file + rename); false after reporting to err. */
 bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *err);
@@ -779,6 +815,9 @@ typedef struct {
 	int fd;
 	char *path, *tmp;
 	bool failed;
+	char *name;		/* in the site, when it is written into the staging folder */
+	FileHasher *hash;	/* its bytes so far */
+	uint64_t size;
 } OutFile;
 bool out_open(OutFile *f, const char *dir, const char *name, Buf *err);
 void out_flush_if_full(OutFile *f);
@@ -787,8 +826,13 @@ void out_flush_if_full(OutFile *f);
 void out_rows(OutFile *f, size_t n, void (*fn)(void *ctx, size_t from, size_t to, Buf *out), void *ctx,
 	      int threads);
 bool out_close(OutFile *f, Buf *err);
+void out_tidy(const char *out);	/* removes the staging folders killed builds of out left */
 /* Creates the staging folder beside out; false after reporting to err. */
 bool out_stage(const char *out, char **staging, Buf *err);
+/* The names a site's folder keeps that c360 does not make (the keep setting, names separated by
+ * commas): they are moved or linked into each new site, and a folder holding only them may
+ * become a site. */
+void out_keep(const char *list);
 /* Swaps the staging folder in place of out (keeping out whole on failure). */
 bool out_commit(const char *out, const char *staging, Buf *err);
 void out_abort(const char *staging);
@@ -910,6 +954,22 @@ bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSe
 		const NumFormat *fmt, Buf *out, size_t max, Buf *err);
 void raw_stash_free(RawStash *r);
 
+/* A page's values kept apart from its Markdown: tpl_render_slots writes a mark where each value
+ * that is not empty goes and keeps the value's text (formatted, not yet escaped) here, so that
+ * pages whose Markdown differs only in their values share one cmark run (skeleton.c). */
+typedef struct {
+	Buf text;		/* the texts, one after another */
+	size_t *end;		/* slot k's text is text[k ? end[k - 1] : 0, end[k]) */
+	size_t *at;		/* and its mark starts at at[k] in the Markdown */
+	size_t n, cap;
+} Slots;
+
+/* tpl_render for Markdown, with the values in slots instead. */
+bool tpl_render_slots(const Template *t, const Value *data, const TplSet *partials, RawStash *raws,
+		      const NumFormat *fmt, Buf *out, size_t max, Slots *slots, Buf *err);
+void slot_put(Slots *s, Buf *md, const char *text, size_t n);	/* a value's mark in md, its text kept */
+void slots_free(Slots *s);
+
 /* What each page's template can use (site_vars.c): the one table of page variables. */
 typedef enum { T_TEXT, T_NUMBER, T_MONEY, T_PCT, T_DATE, T_BOOL, T_HTML, T_LIST } VarType;
 typedef struct PageVar {
@@ -944,6 +1004,22 @@ void md_init(void);	/* once, before threads */
 /* Renders Markdown (safe mode: no raw HTML, no dangerous links) with GFM tables to out,
  * putting the stashed fragments back; cmark's memory comes from arena. */
 void md_render(const char *md, size_t n, const RawStash *raws, Arena *arena, Buf *out);
+void md_html(const char *md, size_t n, Arena *arena, Buf *out);	/* cmark's HTML, as it comes */
+void md_align_classes(char *html, size_t n);	/* align="..." (HTML4) as class="..." */
+
+/* Compiled pages (skeleton.c): the HTML of a page's shape (its Markdown with marks for values,
+ * tpl_render_slots) is made by cmark once and cut at the marks; a page of a known shape is that
+ * HTML with each value put in, escaped as cmark would. A shape where a value could change what
+ * cmark makes of the Markdown is not compiled, and neither is a value that would: such pages
+ * go through cmark whole. Each thread keeps its own cache of shapes. */
+typedef struct SkelCache SkelCache;
+/* The page's HTML as md_render makes it of the Markdown the slots stand for. cache NULL: every
+ * page through cmark. */
+void skel_render(SkelCache *cache, const Buf *md, const Slots *slots, const RawStash *raws, Arena *arena,
+		 Buf *scratch, Buf *out);
+SkelCache *skel_new(size_t max_bytes);	/* shapes up to max_bytes; then new ones go through cmark */
+void skel_free(SkelCache *c);
+void skel_stats(const SkelCache *c, uint64_t *filled, uint64_t *through_cmark, size_t *shapes);
 void tpl_set_add(TplSet *s, const char *name, Template *t);	/* s owns t */
 const Template *tpl_set_get(const TplSet *s, const char *name, size_t n);
 void tpl_set_free(TplSet *s);
@@ -1016,6 +1092,7 @@ typedef struct Site {
 	const char *dir;	/* the staging folder */
 	Buf *err;
 	int threads;
+	bool cmark_every_page;	/* no compiled pages (C360_RENDERER=cmark): to compare */
 	TplSet tpl;		/* templates/NAME.md by NAME */
 	Template *layout;	/* the theme's layout.html */
 } Site;
@@ -1025,6 +1102,9 @@ typedef struct {
 	Arena arena;
 	Buf md, html, page, err, scratch;
 	RawStash raws;
+	Slots slots;
+	SkelCache *skel;	/* the shapes this thread's pages had */
+	bool undated;		/* a customer's page: no edition-wide value (the as-of date) */
 } PageWork;
 
 #define CELL_MAX 256	/* bytes of a value shown in a table, a list, a chart or the search */

@@ -26,6 +26,7 @@ void config_defaults(Config *c)
 	c->field_max = 64u << 10;
 	c->page_max = 16u << 20;
 	c->chart_max = 10;
+	c->keep = ".git, CNAME, .nojekyll, README.md";
 }
 
 /* Header names compare trimmed, lower-cased, with runs of spaces, hyphens and
@@ -123,6 +124,25 @@ static bool set_theme(SetArgs *a)
 	if (ok)
 		a->c->theme = keep(a->c, xstrdup(a->v));
 	return ok;
+}
+
+/* Names in the site's folder, separated by commas: no /, not . or .., not c360's own .c360-;
+ * at most KEEP_MAX, in fewer than 1024 bytes. */
+static bool set_keep(SetArgs *a)
+{
+	size_t n = 0;
+	if (strlen(a->v) >= 1024)
+		return false;
+	for (const char *p = a->v; *p; n++) {
+		size_t len = strcspn(p, ",");
+		Str name = str_trim(str_make(p, len));
+		if (!name.n || memchr(name.p, '/', name.n) || str_eq(name, ".") || str_eq(name, "..") ||
+		    (name.n >= 6 && memcmp(name.p, ".c360-", 6) == 0) || n == KEEP_MAX)
+			return false;
+		p += len + (p[len] == ',');
+	}
+	a->c->keep = keep(a->c, xstrdup(a->v));
+	return true;
 }
 
 /* The e-mail's headers are one line each: no header injection. */
@@ -296,6 +316,8 @@ static const Setting settings[] = {
 	 "gold keeps it whole)", set_field_max, AT(field_max), 'z'},
 	{"", "page_max_bytes", "bytes of one page, 65536 to 17179869184 (a bigger page stops the build)",
 	 set_page_max, AT(page_max), 'z'},
+	{"", "keep", "names in the site's folder that c360 does not make but keeps, separated by commas (at most 16)",
+	 set_keep, AT(keep), 's'},
 	{"", "chart_max_values", "bars a chart shows, 1 to 1000 (the rest are added up in one more)", set_chart_max,
 	 AT(chart_max), 'i'},
 	{"files", "SOURCE", "a file name in the data folder (no /), e.g. orders = order_export.csv", set_file, 0, '-'},

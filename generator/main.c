@@ -41,6 +41,8 @@ struct Options {
 	const char *operand;	/* init's DIR */
 	const char *gold_dir;	/* render's --gold */
 	const char *bind;	/* serve's --bind */
+	const char *message;	/* publish's --message */
+	int64_t built_as_of;	/* the as-of date of the site written, MOMENT_NULL before */
 	uint64_t customers, seed, port;
 	bool force, theme_given, help;
 	char *owned[4];
@@ -50,6 +52,7 @@ static int cmd_build(Options *o);
 static int cmd_render(Options *o);
 static int cmd_check(Options *o);
 static int cmd_serve(Options *o);
+static int cmd_publish(Options *o);
 static int cmd_generate(Options *o);
 static int cmd_init(Options *o);
 
@@ -62,6 +65,9 @@ static const Command commands[] = {
 	 "read and clean the data; print the data-quality summary; write nothing", cmd_check},
 	{"serve", "data out as-of config theme jobs port bind quiet verbose",
 	 "build, serve the site on http://127.0.0.1:8360/ and rebuild when a source changes", cmd_serve},
+	{"publish", "git! data as-of config theme jobs message quiet verbose",
+	 "build the site into a git working tree and commit it: one commit per edition, none if nothing changed",
+	 cmd_publish},
 	{"generate", "customers! seed out! force", "write N customers of synthetic, deliberately messy exports",
 	 cmd_generate},
 	{"init", "DIR", "make DIR a new report project: configuration, templates and theme to edit", cmd_init},
@@ -89,6 +95,12 @@ static const char *set_gold(Options *o, const char *v)
 {
 	o->gold_dir = v;
 	return *v ? NULL : "a folder";
+}
+
+static const char *set_message(Options *o, const char *v)
+{
+	o->message = v;
+	return *v ? NULL : "a commit message";
 }
 
 static const char *set_out(Options *o, const char *v)
@@ -200,6 +212,8 @@ static const OptionDef options[] = {
 	{"gold", "DIR", NULL, "the folder of gold tables to render (docs/gold-schema.md)", set_gold},
 	{"out", "DIR", "generate", "the folder to write the five CSV files into", set_out},
 	{"out", "DIR", NULL, "where the site goes (default: site); replaced whole, only if c360 made it", set_out},
+	{"git", "DIR", NULL, "the git working tree to build the site into (git init if new or empty)", set_out},
+	{"message", "M", NULL, "the commit's message (default: Customer 360 as of the as-of date)", set_message},
 	{"as-of", "YYYY-MM-DD", NULL, "the report date (default: the latest event in the data)", set_as_of},
 	{"config", "FILE", NULL, "file names, column aliases, date order, churn window, title, theme...", set_config},
 	{"theme", "NAME", NULL, "the theme: a folder in themes/ (default: default)", set_theme},
@@ -478,7 +492,7 @@ static char *resource_dir(const char *rel)
  * --gold) or around it. */
 static int check_out(Options *o)
 {
-	if (!command_takes(o->cmd, "out"))
+	if (!command_takes(o->cmd, "out") && !command_takes(o->cmd, "git"))
 		return EXIT_OK;
 	const char *out = o->cfg.out_dir;
 	if (!*out)
@@ -561,12 +575,28 @@ static bool render(const Gold *g, const Config *cfg, const char *staging, Buf *e
 	return ok;
 }
 
-/* The model made into files: staged beside --out and swapped in whole. */
-static int publish(const Options *o, const Gold *g, bool existed)
+/* The site at --out was made from these inputs and is as it was then: nothing to do (but for
+ * --verbose, which asks for the details only reading the data gives). */
+static bool up_to_date(const Options *o, FileHash inputs)
+{
+	out_keep(o->cfg.keep);	/* before any staging folder is touched: what a killed swap took goes back */
+	if (o->cfg.verbosity == SAY_VERBOSE || !manifest_unchanged(o->cfg.out_dir, inputs))
+		return false;
+	out_tidy(o->cfg.out_dir);
+	say(SAY_NORMAL, "%s is up to date: nothing it is made from has changed", o->cfg.out_dir);
+	return true;
+}
+
+/* The model made into files: staged beside --out, the files whose bytes are the previous
+ * site's linked from it, and swapped in whole. */
+static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs)
 {
 	Buf err = {0};
 	char *staging = NULL;
-	bool ok = out_stage(o->cfg.out_dir, &staging, &err) && render(g, &o->cfg, staging, &err);
+	bool ok = out_stage(o->cfg.out_dir, &staging, &err) && render(g, &o->cfg, staging, &err) &&
+		  manifest_write_inputs(inputs, &err);
+	uint64_t written = 0, kept = 0;
+	manifest_counts(&written, &kept);
 	console_progress("replacing the previous site");
 	ok = ok && out_commit(o->cfg.out_dir, staging, &err);
 	console_progress("");
@@ -578,6 +608,9 @@ static int publish(const Options *o, const Gold *g, bool existed)
 	} else {
 		Buf d = {0};
 		buf_date(&d, g->as_of);
+		o->built_as_of = g->as_of;
+		say(SAY_VERBOSE, "%llu files written, %llu kept from the previous site", (unsigned long long)written,
+		    (unsigned long long)kept);
 		say(SAY_NORMAL, "wrote %s: index.html, %zu customer pages, gold/ and weekly/ (as of %s)", o->cfg.out_dir,
 		    g->src[SRC_CUSTOMERS].table->n, buf_cstr(&d));
 		buf_free(&d);
@@ -589,6 +622,9 @@ static int publish(const Options *o, const Gold *g, bool existed)
 /* The data stage (silver, then gold), then everything made from gold. */
 static int build(Options *o, bool existed)
 {
+	FileHash inputs = manifest_inputs(&o->cfg, NULL);
+	if (up_to_date(o, inputs))
+		return EXIT_OK;
 	Silver s;
 	Gold g = {0};
 	console_progress("reading and cleaning");
@@ -604,7 +640,7 @@ static int build(Options *o, bool existed)
 	}
 	if (ok)
 		report_counts(g.quality, o->cfg.verbosity);
-	int status = ok ? publish(o, &g, existed) : stopped(o, existed);
+	int status = ok ? write_site(o, &g, existed, inputs) : stopped(o, existed);
 	buf_free(&err);
 	gold_free(&g);
 	silver_free(&s);
@@ -622,6 +658,9 @@ static int cmd_build(Options *o)
 /* render: everything made from gold, the gold read from a folder (another engine's, or a build's). */
 static int cmd_render(Options *o)
 {
+	FileHash inputs = manifest_inputs(&o->cfg, o->gold_dir);
+	if (up_to_date(o, inputs))
+		return EXIT_OK;
 	Gold g;
 	Buf rep = {0};
 	bool existed = exists(o->cfg.out_dir);
@@ -631,9 +670,29 @@ static int cmd_render(Options *o)
 	console_progress("");
 	console_write(rep.p ? rep.p : "", rep.len);
 	buf_free(&rep);
-	int status = ok ? publish(o, &g, existed) : stopped(o, existed);
+	int status = ok ? write_site(o, &g, existed, inputs) : stopped(o, existed);
 	gold_free(&g);
 	return status;
+}
+
+/* publish: a build into a git working tree, then its changes committed as one edition. */
+static int cmd_publish(Options *o)
+{
+	Buf err = {0}, message = {0};
+	int status = publish_prepare(o->cfg.out_dir, &err) ? cmd_build(o) : EXIT_BUILD;
+	if (o->message)
+		buf_puts(&message, o->message);
+	else if (o->built_as_of != MOMENT_NULL)
+		buf_puts(&message, "Customer 360 as of "), buf_date(&message, o->built_as_of);
+	else
+		buf_puts(&message, "Customer 360");
+	int committed = status == EXIT_OK ? publish_commit(o->cfg.out_dir, buf_cstr(&message), &err) : -1;
+	if (committed >= 0)
+		say(SAY_NORMAL, committed ? "committed the edition in %s: %s" : "nothing changed in %s: no commit%s",
+		    o->cfg.out_dir, committed ? buf_cstr(&message) : "");
+	console_write(err.p ? err.p : "", err.len);
+	buf_free(&err), buf_free(&message);
+	return status != EXIT_OK ? status : committed < 0 ? EXIT_BUILD : EXIT_OK;
 }
 
 static int cmd_check(Options *o)
@@ -784,7 +843,7 @@ int main(int argc, char **argv)
 		puts("c360 " C360_VERSION);
 		return EXIT_OK;
 	}
-	Options o = {.cmd = find_command(first), .seed = 1, .port = 8360, .bind = "127.0.0.1"};
+	Options o = {.cmd = find_command(first), .seed = 1, .port = 8360, .bind = "127.0.0.1", .built_as_of = MOMENT_NULL};
 	if (!o.cmd) {
 		char near[96];
 		return usage_error(NULL, "unknown command \"%s\"%s", first, did_you_mean(first, "help", "help", near, sizeof near));

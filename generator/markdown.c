@@ -67,13 +67,14 @@ static void md_free(void *p)
 
 /* cmark-gfm aligns table cells with the align attribute, which HTML5 dropped: a class of the
  * same length takes its place, so a theme's CSS does it (and a strict CSP allows it). */
-static void align_to_class(char *html, size_t n)
+void md_align_classes(char *html, size_t n)
 {
 	for (char *p = html; (p = memmem(p, n - (size_t)(p - html), " align=\"", 8)); p += 8)
 		memcpy(p, " class=\"", 8);
 }
 
-void md_render(const char *md, size_t n, const RawStash *raws, Arena *arena, Buf *out)
+/* cmark's HTML of md (safe mode, GFM tables), NUL-terminated in the arena. */
+static char *cmark_html(const char *md, size_t n, Arena *arena)
 {
 	cmark_mem mem = {md_calloc, md_realloc, md_free};
 	md_arena = arena;
@@ -84,10 +85,20 @@ void md_render(const char *md, size_t n, const RawStash *raws, Arena *arena, Buf
 	cmark_parser_feed(parser, md, n);
 	cmark_node *doc = cmark_parser_finish(parser);
 	char *html = cmark_render_html_with_mem(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser), &mem);
-	size_t at = out->len;
-	put_back(out, html, raws);
-	if (out->len > at)
-		align_to_class(out->p + at, out->len - at);
 	cmark_node_free(doc);
 	cmark_parser_free(parser);
+	return html;
+}
+
+void md_html(const char *md, size_t n, Arena *arena, Buf *out)
+{
+	buf_puts(out, cmark_html(md, n, arena));
+}
+
+void md_render(const char *md, size_t n, const RawStash *raws, Arena *arena, Buf *out)
+{
+	size_t at = out->len;
+	put_back(out, cmark_html(md, n, arena), raws);
+	if (out->len > at)
+		md_align_classes(out->p + at, out->len - at);
 }

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MARKER ".c360-site"
+#define MARKER MANIFEST_NAME
 
 char *path_join(const char *a, const char *b)
 {
@@ -163,17 +163,69 @@ static bool mkdir_parents(const char *path, Buf *err)
 	return true;
 }
 
-static bool is_empty_dir(const char *path)
+/* ---- what the site's folder keeps that c360 does not make: .git, CNAME ... (keep in the
+ * configuration) */
+
+static char keep_text[1024];	/* the names, each ended by a NUL */
+static const char *keep[KEEP_MAX];
+static size_t nkeep;
+
+void out_keep(const char *list)
+{
+	nkeep = 0;
+	size_t at = 0;
+	for (const char *p = list; *p && nkeep < KEEP_MAX;) {
+		size_t len = strcspn(p, ",");
+		Str name = str_trim(str_make(p, len));
+		if (name.n && at + name.n < sizeof keep_text) {
+			memcpy(keep_text + at, name.p, name.n);
+			keep_text[at + name.n] = '\0';
+			keep[nkeep++] = keep_text + at;
+			at += name.n + 1;
+		}
+		p += len + (p[len] == ',');
+	}
+}
+
+static bool is_kept(const char *name)
+{
+	for (size_t i = 0; i < nkeep; i++)
+		if (strcmp(name, keep[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Moves (folders) or links (anything else) the kept entries of from that to lacks into to;
+ * back is the way back: folders only, so that nothing is ever in neither place. */
+static bool keep_move(const char *from, const char *to, bool back)
+{
+	bool ok = true;
+	for (size_t i = 0; i < nkeep; i++) {
+		char *f = path_join(from, keep[i]), *t = path_join(to, keep[i]);
+		struct stat st, there;
+		if (lstat(f, &st) == 0 && lstat(t, &there) != 0 && errno == ENOENT) {
+			if (S_ISDIR(st.st_mode))
+				ok &= rename(f, t) == 0;
+			else if (!back)
+				ok &= link(f, t) == 0;
+		}
+		free(f), free(t);
+	}
+	return ok;
+}
+
+/* Every entry of the folder is one it keeps (an empty folder too). */
+static bool only_kept(const char *path)
 {
 	DIR *d = opendir(path);
 	if (!d)
 		return false;
 	struct dirent *e;
-	int n = 0;
-	while ((e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	bool only = true;
+	while (only && (e = readdir(d)))
+		only = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || is_kept(e->d_name);
 	closedir(d);
-	return n == 0;
+	return only;
 }
 
 static bool is_ours(const char *name, const char *const *ours, size_t n)
@@ -221,7 +273,8 @@ bool out_claim(const char *dir, const char *marker, const char *const *ours, siz
 	return ok;
 }
 
-/* An existing --out is replaced only if c360 made it (or it is empty). */
+/* An existing --out is replaced only if c360 made it (or it holds only what a site keeps: it
+ * is empty, or a new git working tree). */
 static bool may_replace(const char *out, Buf *err)
 {
 	struct stat st;
@@ -232,7 +285,7 @@ static bool may_replace(const char *out, Buf *err)
 		return false;
 	}
 	char *marker = path_join(out, MARKER);
-	bool ok = access(marker, F_OK) == 0 || is_empty_dir(out);
+	bool ok = access(marker, F_OK) == 0 || only_kept(out);
 	free(marker);
 	if (!ok)
 		buf_printf(err, "c360: error: %s is not a folder c360 made (no %s in it); not replacing it\n", out, MARKER);
@@ -283,14 +336,24 @@ static void remove_stale_staging(const char *out, size_t n)
 	for (size_t i = 0; i < count; i++) {
 		char *path = path_join(parent, names[i]);
 		if (strncmp(names[i], prefix.p, prefix.len) == 0 && strlen(names[i]) == prefix.len + 6 &&
-		    lock_marker(path, false))
+		    lock_marker(path, false)) {
+			keep_move(path, dir, true);	/* a build killed as it swapped: .git goes back */
 			remove_tree(path);
+		}
 		free(path);
 		free(names[i]);
 	}
 	free(names);
 	buf_free(&ignore), buf_free(&prefix);
 	free(dir), free(parent);
+}
+
+void out_tidy(const char *out)
+{
+	size_t n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		n--;
+	remove_stale_staging(out, n);
 }
 
 bool out_stage(const char *out, char **staging, Buf *err)
@@ -332,21 +395,30 @@ bool out_stage(const char *out, char **staging, Buf *err)
 	buf_puts(&marker, "c360 " C360_VERSION "\n");
 	bool ok = out_write_file(tmpl, MARKER, &marker, err) && lock_marker(tmpl, true);
 	buf_free(&marker);
+	if (ok)
+		manifest_begin(out, tmpl);
 	return ok;
 }
 
-/* Puts the staging folder in place of out; then staging_dir names the previous site. */
+/* Puts the staging folder in place of out, with what out keeps (.git ...); then staging_dir
+ * names the previous site. Under staging_mu: no signal removes the staging folder while it
+ * holds what out keeps. */
 static bool swap_in(const char *out, const char *staging)
 {
 	struct stat st;
 	if (lstat(out, &st) != 0)
 		return rename(staging, out) == 0;
+	if (!keep_move(out, staging, false)) {
+		keep_move(staging, out, true);
+		return false;
+	}
 	if (renameat2(AT_FDCWD, staging, AT_FDCWD, out, RENAME_EXCHANGE) == 0)
 		return true;
 	/* No atomic exchange here: move the old site aside, then the new one in. */
 	char *old = xmalloc(strlen(staging) + 5);
 	sprintf(old, "%s.old", staging);
 	if (rename(out, old) != 0 || rename(staging, out) != 0) {
+		keep_move(staging, out, true);
 		free(old);
 		return false;
 	}
@@ -357,6 +429,10 @@ static bool swap_in(const char *out, const char *staging)
 
 bool out_commit(const char *out, const char *staging, Buf *err)
 {
+	bool listed = manifest_write(err);
+	manifest_end();
+	if (!listed)
+		return false;
 	pthread_mutex_lock(&staging_mu);
 	bool ok = swap_in(out, staging);
 	staging_swapped = ok;
@@ -373,6 +449,7 @@ bool out_commit(const char *out, const char *staging, Buf *err)
 void out_abort(const char *staging)
 {
 	(void)staging;
+	manifest_end();
 	remove_staging();
 	staging_unlock();
 }
@@ -429,11 +506,29 @@ bool out_mkdir(const char *dir, const char *sub, Buf *err)
 	return ok;
 }
 
+/* A new file: one already there is unlinked first, never written into (in the staging folder
+ * it may be a link to the previous site's file). */
+static int create(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0 && errno == EEXIST && unlink(path) == 0)
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+	return fd;
+}
+
+/* Files of the site, but the manifest and what stands beside it, are in the manifest. */
+static bool in_manifest(const char *dir, const char *name)
+{
+	return strncmp(name, ".c360-", 6) != 0 && manifest_active(dir);
+}
+
 bool out_open(OutFile *f, const char *dir, const char *name, Buf *err)
 {
 	*f = (OutFile){0};
 	f->path = path_join(dir, name);
-	f->fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	f->fd = create(f->path);
+	if (f->fd >= 0 && in_manifest(dir, name))
+		f->name = xstrdup(name), f->hash = file_hasher_new();
 	if (f->fd < 0) {
 		buf_printf(err, "c360: error: cannot write %s: %s\n", f->path, strerror(errno));
 		free(f->path);
@@ -445,6 +540,9 @@ bool out_open(OutFile *f, const char *dir, const char *name, Buf *err)
 /* Writes p[0..n) to the file, unless an earlier write failed. */
 static void out_put(OutFile *f, const char *p, size_t n)
 {
+	if (f->hash)
+		file_hasher_add(f->hash, p ? p : "", n);
+	f->size += n;
 	size_t off = 0;
 	while (off < n && !f->failed) {
 		ssize_t w = write(f->fd, p + off, n - off);
@@ -544,6 +642,12 @@ bool out_close(OutFile *f, Buf *err)
 		e = errno, f->failed = true;
 	if (f->failed)
 		buf_printf(err, "c360: error: cannot write %s: %s\n", f->path, strerror(e ? e : EIO));
+	if (f->hash) {	/* the same bytes as the previous site's file: that file takes its place */
+		FileHash h = file_hasher_end(f->hash);
+		if (!f->failed && !manifest_keep(f->name, h, f->size))
+			manifest_wrote(f->name, h, f->size);
+		free(f->name);
+	}
 	bool ok = !f->failed;
 	buf_free(&f->buf);
 	free(f->path);
@@ -552,6 +656,9 @@ bool out_close(OutFile *f, Buf *err)
 
 bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *err)
 {
+	if (in_manifest(dir, name) &&
+	    manifest_keep(name, file_hash(content->p ? content->p : "", content->len), content->len))
+		return true;	/* the previous site's file, linked: nothing written */
 	OutFile f;
 	if (!out_open(&f, dir, name, err))
 		return false;

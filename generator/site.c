@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#define SKELETON_BYTES (64 << 20)	/* the shapes of compiled pages a thread keeps */
+
 static Template *load_template(const char *dir, const char *file, Buf *err)
 {
 	char *path = path_join(dir, file);
@@ -63,10 +65,13 @@ void page_free(PageWork *w)
 	buf_free(&w->err);
 	buf_free(&w->scratch);
 	raw_stash_free(&w->raws);
+	slots_free(&w->slots);
+	skel_free(w->skel);
 	arena_free(&w->arena);
 }
 
-/* The values every page has: where the site's root is from it, the dates, the names. */
+/* The values every page has: where the site's root is from it, the names and the edition's
+ * dates (none on a customer's page, so that it changes only when the customer's figures do). */
 static void page_globals(const Site *site, PageWork *w, Value *data, const char *path)
 {
 	Arena *a = &w->arena;
@@ -75,8 +80,8 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 		buf_puts(&root, "../");
 	v_set(a, data, "root", v_str(a, root.p ? root.p : "", root.len));
 	buf_free(&root);
-	v_set(a, data, "as_of", v_num(a, V_DATE, site->g->as_of));
-	v_set(a, data, "week_before", v_num(a, V_DATE, site->g->week_before.as_of));
+	v_set(a, data, "as_of", v_num(a, V_DATE, w->undated ? MOMENT_NULL : site->g->as_of));
+	v_set(a, data, "week_before", v_num(a, V_DATE, w->undated ? MOMENT_NULL : site->g->week_before.as_of));
 	v_set(a, data, "site_title", v_cstr(a, site->cfg->title ? site->cfg->title : "Customer 360"));
 	v_set(a, data, "version", v_cstr(a, C360_VERSION));
 	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->g->churn_window_days));
@@ -97,6 +102,25 @@ Value *page_fragment(const Site *site, PageWork *w, const char *path, const char
 	return v_raw(&w->arena, w->scratch.p ? w->scratch.p : "", w->scratch.len);
 }
 
+/* The page's Markdown template rendered to HTML in w->html: compiled (skeleton.c), or each page
+ * through cmark as before, to compare. */
+static bool page_body(const Site *site, PageWork *w, const Template *t, const Value *data)
+{
+	size_t max = site->cfg->page_max;
+	if (site->cmark_every_page) {
+		if (!tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &site->fmt, &w->md, max, &w->err))
+			return false;
+		md_render(w->md.p ? w->md.p : "", w->md.len, &w->raws, &w->arena, &w->html);
+		return true;
+	}
+	if (!tpl_render_slots(t, data, &site->tpl, &w->raws, &site->fmt, &w->md, max, &w->slots, &w->err))
+		return false;
+	if (!w->skel)
+		w->skel = skel_new(SKELETON_BYTES);
+	skel_render(w->skel, &w->md, &w->slots, &w->raws, &w->arena, &w->scratch, &w->html);
+	return true;
+}
+
 bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
 {
 	const Template *t = tpl_set_get(&site->tpl, tpl_name, strlen(tpl_name));
@@ -108,11 +132,10 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 	if (!page_data_check(page_def(tpl_name), data, path, &w->err))
 		return false;
 	w->md.len = w->html.len = w->page.len = 0;
-	w->raws.n = 0;
+	w->raws.n = w->slots.n = w->slots.text.len = 0;
 	size_t max = site->cfg->page_max;
-	if (!tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &site->fmt, &w->md, max, &w->err))
+	if (!page_body(site, w, t, data))
 		return false;
-	md_render(w->md.p ? w->md.p : "", w->md.len, &w->raws, &w->arena, &w->html);
 	v_set(&w->arena, data, "body", v_raw(&w->arena, w->html.p ? w->html.p : "", w->html.len));
 	return tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, max, &w->err) &&
 	       out_write_file(site->dir, path, &w->page, &w->err);
@@ -136,7 +159,9 @@ static bool load_theme(Site *site, bool assets)
 
 bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err)
 {
-	Site site = {.g = g, .cfg = cfg, .charts = charts, .dir = dir, .err = err, .threads = config_threads(cfg)};
+	const char *renderer = getenv("C360_RENDERER");
+	Site site = {.g = g, .cfg = cfg, .charts = charts, .dir = dir, .err = err, .threads = config_threads(cfg),
+		     .cmark_every_page = renderer && strcmp(renderer, "cmark") == 0};
 	fmt_init(&site.fmt, cfg);
 	md_init();
 	bool all = cfg->shard == 0;	/* shard 0 writes every page but other shards' customers */

@@ -135,17 +135,12 @@ static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c)
 	v_set(a, d, "location", cfield(site, a, cu->location));
 	v_set(a, d, "in_crm", v_bool(a, cu->in_crm));
 	v_set(a, d, "crm_line", v_num(a, V_INT, cu->h.line));
-	v_set(a, d, "segment", v_cstr(a, segment_defs[x->segment].label));
-	v_set(a, d, "segment_slug", v_cstr(a, segment_defs[x->segment].slug));
 	v_set(a, d, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
 	v_set(a, d, "average_order_value", v_num(a, V_MONEY, x->average_cents));
 	v_set(a, d, "valid_orders", v_num(a, V_INT, x->valid_orders));
 	v_set(a, d, "open_tickets", v_num(a, V_INT, x->open_tickets));
 	v_set(a, d, "first_order", v_num(a, V_DATE, x->first_order));
 	v_set(a, d, "last_order", v_num(a, V_DATE, x->last_order));
-	v_set(a, d, "days_since_last_order", v_num(a, V_INT, x->days_since_last_order));
-	v_set(a, d, "churn_risk", v_bool(a, x->churn_risk));
-	v_set(a, d, "active", v_bool(a, x->active));
 	v_set(a, d, "preferred_payment_method",
 	      cfield(site, a, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method)));
 	v_set(a, d, "preferred_channel",
@@ -196,20 +191,27 @@ static bool write_customer_pages(Site *site)
 	for (size_t k = 0; k < n; k++) {
 		jobs[k] = (PageJob){.site = site, .from = nc * k / n, .to = nc * (k + 1) / n};
 		page_init(&jobs[k].w);
+		jobs[k].w.undated = true;
 		if (k)
 			started[k] = pthread_create(&t[k], NULL, customer_pages, &jobs[k]) == 0;
 	}
 	customer_pages(&jobs[0]);
 	bool ok = true;
+	uint64_t filled = 0, through_cmark = 0;
+	size_t shapes = 0;
 	for (size_t k = 0; k < n; k++) {
 		if (k && started[k])
 			pthread_join(t[k], NULL);
 		else if (k)
 			customer_pages(&jobs[k]);
 		ok &= jobs[k].ok;
+		skel_stats(jobs[k].w.skel, &filled, &through_cmark, &shapes);
 		buf_put(site->err, jobs[k].w.err.p, jobs[k].w.err.len);
 		page_free(&jobs[k].w);
 	}
+	if (getenv("C360_TIMINGS"))
+		fprintf(stderr, "c360: customer pages: %llu compiled, %llu through cmark, %zu shapes\n",
+			(unsigned long long)filled, (unsigned long long)through_cmark, shapes);
 	free(jobs);
 	free(t);
 	free(started);
@@ -291,16 +293,17 @@ static void add_words(Words *w, uint32_t ord, const char *s, size_t len)
 	}
 }
 
-/* One customer in a records file: id, name, e-mail, city, segment, value, page. */
+/* One customer in a records file: id, name, e-mail, city, value, page. Nothing that depends on
+ * the as-of date alone (the segment) is in it, so it changes only with the customer. */
 static void record(const Site *site, Buf *b, uint32_t c, Buf *path)
 {
 	const Customer *cu = ROW(site->g->src[SRC_CUSTOMERS].table, Customer, c);
 	const Customer360 *x = &site->g->c360[c];
-	const char *fields[] = {cu->name, cu->email, cu->location, segment_defs[x->segment].label};
+	const char *fields[] = {cu->name, cu->email, cu->location};
 	size_t max = shown_max(site, true);
 	buf_putc(b, '[');
 	esc_js(b, cu->h.id, utf8_cut(cu->h.id, cu->h.idlen, max));
-	for (size_t f = 0; f < 4; f++) {
+	for (size_t f = 0; f < 3; f++) {
 		buf_putc(b, ',');
 		esc_js(b, fields[f] ? fields[f] : "", fields[f] ? utf8_cut(fields[f], strlen(fields[f]), max) : 0);
 	}
@@ -338,6 +341,24 @@ static bool write_words(Site *site, Words *w)
 	return ok;
 }
 
+/* customers/search/segments.js: each customer's segment, a letter per customer in id order, the
+ * one search file that changes with the as-of date alone. */
+static bool write_segments(Site *site, Buf *b)
+{
+	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
+	b->len = 0;
+	buf_puts(b, "C360.segments([");
+	for (int k = 0; k < SEG_COUNT; k++) {
+		buf_puts(b, k ? "," : "");
+		esc_js(b, segment_defs[k].label, strlen(segment_defs[k].label));
+	}
+	buf_puts(b, "],\"");
+	for (size_t i = 0; i < nc; i++)
+		buf_putc(b, (char)('A' + site->g->c360[site->g->order[i]].segment));
+	buf_puts(b, "\");\n");
+	return out_write_file(site->dir, "customers/search/segments.js", b, site->err);
+}
+
 /* The search index: customers in id order, a thousand per records file, and their words. */
 static bool write_search(Site *site)
 {
@@ -365,7 +386,7 @@ static bool write_search(Site *site)
 			b.len = 0;
 		}
 	}
-	ok = ok && write_words(site, &w);
+	ok = ok && write_words(site, &w) && write_segments(site, &b);
 	b.len = 0;
 	buf_printf(&b, "C360.searchInfo({customers:%zu,perFile:%d});\n", nc, RECORDS_PER_FILE);
 	ok = ok && out_write_file(site->dir, "customers/search/info.js", &b, site->err);

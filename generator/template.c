@@ -392,6 +392,7 @@ typedef struct {
 	bool over;		/* it did: rendering stops */
 	Buf indent;		/* the indentation of the standalone partials being rendered */
 	bool line_start;	/* out is at the start of a line of a partial */
+	Slots *slots;		/* values kept apart from the Markdown (tpl_render_slots) */
 } Render;
 
 /* Mustache lookup: the first name part in the nearest frame that has it, then down. */
@@ -464,7 +465,9 @@ static void emit(Render *r, const Value *v, int filter, bool raw)
 	} else {
 		format_value(&r->scratch, v, filter, r->fmt);
 	}
-	if (r->esc == ESC_MARKDOWN)
+	if (r->slots)
+		slot_put(r->slots, r->out, r->scratch.p, r->scratch.len);
+	else if (r->esc == ESC_MARKDOWN)
 		esc_markdown(r->out, r->scratch.p ? r->scratch.p : "", r->scratch.len);
 	else
 		esc_html(r->out, r->scratch.p ? r->scratch.p : "", r->scratch.len);
@@ -527,12 +530,13 @@ static void render_node(Render *r, const struct TplNode *n, const Frame *f)
 	}
 }
 
-/* Renders nodes until the output passes its limit; then says where, once, and stops. */
+/* Renders nodes until the output (with the values kept apart) passes its limit; then says
+ * where, once, and stops. */
 static void render_nodes(Render *r, const struct TplNode *n, size_t count, const Frame *f)
 {
 	for (size_t i = 0; i < count && !r->over; i++) {
 		render_node(r, &n[i], f);
-		if (!r->over && r->out->len > r->limit) {
+		if (!r->over && r->out->len + (r->slots ? r->slots->text.len : 0) > r->limit) {
 			r->over = true;
 			buf_printf(r->err, "%s:%u:%u: error: the page passes %zu bytes; the data or the templates make "
 					   "it too big (page_max_bytes in the configuration)\n",
@@ -541,18 +545,30 @@ static void render_nodes(Render *r, const struct TplNode *n, size_t count, const
 	}
 }
 
-bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
-		const NumFormat *fmt, Buf *out, size_t max, Buf *err)
+static bool render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
+		   const NumFormat *fmt, Buf *out, size_t max, Slots *slots, Buf *err)
 {
-	size_t errors = err->len;
+	size_t errors = err->len, already = out->len + (slots ? slots->text.len : 0);
 	Render r = {.esc = esc, .partials = partials, .raws = raws, .fmt = fmt ? fmt : &fmt_plain, .name = t->name,
 		    .line = 1, .col = 1, .out = out, .err = err, .max = max,
-		    .limit = max > SIZE_MAX - out->len ? SIZE_MAX : out->len + max};
+		    .limit = max > SIZE_MAX - already ? SIZE_MAX : already + max, .slots = slots};
 	Frame top = {data, NULL};
 	render_nodes(&r, t->root.kids, t->root.nkids, &top);
 	buf_free(&r.scratch);
 	buf_free(&r.indent);
 	return err->len == errors;
+}
+
+bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
+		const NumFormat *fmt, Buf *out, size_t max, Buf *err)
+{
+	return render(t, data, esc, partials, raws, fmt, out, max, NULL, err);
+}
+
+bool tpl_render_slots(const Template *t, const Value *data, const TplSet *partials, RawStash *raws,
+		      const NumFormat *fmt, Buf *out, size_t max, Slots *slots, Buf *err)
+{
+	return render(t, data, ESC_MARKDOWN, partials, raws, fmt, out, max, slots, err);
 }
 
 void raw_stash_free(RawStash *r)

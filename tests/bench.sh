@@ -1,66 +1,149 @@
 #!/bin/sh
-# bench.sh — c360 build at 10k / 100k / 1M customers against a floor measured in the same run.
-# Usage: tests/bench.sh [./c360]   BENCH_SIZES="10000 100000 1000000"  BENCH_RUNS=3
-# The floor is what any tool must do: read the inputs once (cat) and copy the produced site
-# once (cp -r). Times are medians of BENCH_RUNS runs; peak RSS is the largest seen.
-# Every run builds into a fresh --out and copies into a fresh folder; what a run wrote is
-# removed before a settle pause (BENCH_SETTLE seconds, 45 by default), because ext4 is slow to
-# create files for a while after many were deleted, which would burden the next run.
+# bench.sh — c360 at 10k / 100k / 1M customers against floors measured in the same run.
+# Usage: tests/bench.sh [./c360]
+#   BENCH_SIZES="10000 100000 1000000"  BENCH_RUNS=3  BENCH_DISK=build/bench
+#   BENCH_TMPFS=/dev/shm/c360-bench  BENCH_TMPFS_MAX=100000 (larger sizes are built on disk only)
+#   BENCH_SETTLE=20 (seconds of quiet before each disk measurement)
+#
+# For each size, BENCH_RUNS runs, each doing every measurement once (interleaved), then medians:
+# - full build on tmpfs and on disk: wall, user and system CPU, peak RSS, input rows/s, pages/s
+#   (customer pages, or customers in packed mode);
+# - the floor on the same file system: reading the inputs once (cat) plus cp -r of the site the
+#   build produced;
+# - a rebuild into the same --out with nothing changed, and one after 1 % of the customers got
+#   a new order: wall, and files written and kept;
+# - once per size: two editions a week apart on the same data, committed to git by c360 publish:
+#   how many files the second commit changes, and how many of them are customer pages.
 set -eu
 C360=${1:-./c360}
+case $C360 in /*) ;; *) C360=$PWD/$C360 ;; esac
 SIZES=${BENCH_SIZES:-"10000 100000 1000000"}
 RUNS=${BENCH_RUNS:-3}
-SETTLE=${BENCH_SETTLE:-45}
-DIR=${BENCH_DIR:-build/bench}
-mkdir -p "$DIR"
+DISK=${BENCH_DISK:-build/bench}
+TMPFS=${BENCH_TMPFS:-/dev/shm/c360-bench}
+TMPFS_MAX=${BENCH_TMPFS_MAX:-100000}
+SETTLE=${BENCH_SETTLE:-20}
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench: needs GNU time (Debian package \"time\")" >&2; exit 1; }
+mkdir -p "$DISK" "$TMPFS"
+DISK=$(cd "$DISK" && pwd)
+export TZ=UTC
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-seconds() { # seconds COMMAND...: wall time of one run
-	s=$(date +%s.%N)
-	"$@" >/dev/null 2>&1
-	e=$(date +%s.%N)
-	echo "$s $e" | awk '{ printf "%.3f\n", $2 - $1 }'
+median() { sort -n | awk '{ v[NR] = $1 } END { print NR ? ((NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) : "-" }'; }
+now() { date +%s.%N; }
+since() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.3f\n", e - s }'; }
+settle() { sync; sleep "$SETTLE"; }
+
+inodes() { [ -d "$1" ] && find "$1" -type f -printf '%i\n' | sort || :; }
+
+# build KEY OUT DATA [ARGS...]: one timed build; appends "wall user sys rss_kb" to $R/KEY and
+# "written kept" to $R/KEY.files: the files of the new site that are the previous one's (the
+# same inode: linked, or left in place) are kept, the others written.
+build() {
+	key=$1 out=$2 from=$3	# sh has no local variables: not "data"
+	shift 3
+	inodes "$out" >"$R/ino.before"
+	$TIME -f "%e %U %S %M" -o "$R/time" "$C360" build --quiet --data "$from" --out "$out" "$@" 2>"$R/stages"
+	cat "$R/time" >>"$R/$key"
+	inodes "$out" >"$R/ino.after"
+	kept=$(comm -12 "$R/ino.before" "$R/ino.after" | wc -l)
+	echo "$(($(wc -l <"$R/ino.after") - kept)) $kept" >>"$R/$key.files"
+	cp "$R/stages" "$R/$key.stages"
 }
 
-printf '%-9s %8s %9s %9s %9s %8s %10s %8s %9s %9s %s\n' customers input rows build "peak RSS" RSS/in \
-	rows/s files/s "floor" build/flr stages
+# floor KEY DATA SITE COPY: cat of the inputs and cp -r of the site, timed together.
+floor() {
+	rm -rf "$4"
+	s=$(now)
+	cat "$2"/*.csv >/dev/null
+	cp -r "$3" "$4"
+	since "$s" >>"$R/$1"
+	rm -rf "$4"
+}
+
+# one_percent DATA: 1 % of the customers (every 100th) get an order, dated a month before the
+# as-of date so that it stays where it is.
+one_percent() {
+	day=$(awk -F, '$1 == "as_of" { print $2 }' "$R/site-gold/kpi_summary.csv")
+	day=$(date -u -d "$day - 30 days" +%Y-%m-%d)
+	awk -F, -v day="$day" 'NR > 1 && NR % 100 == 0 { printf "B%d,%s,%s,100.00,completed\n", NR, $1, day }' \
+		"$1/customers.csv" >>"$1/orders.csv"
+}
+
+col() { awk -v c="$1" '{ print $c }'; }
+
+# report N ROWS PAGES FS: the medians of one file system's measurements.
+report() {
+	fs=$4
+	[ -s "$R/full-$fs" ] || return 0
+	wall=$(col 1 <"$R/full-$fs" | median) user=$(col 2 <"$R/full-$fs" | median) sys=$(col 3 <"$R/full-$fs" | median)
+	rss=$(col 4 <"$R/full-$fs" | sort -n | tail -1)
+	fl=$(median <"$R/floor-$fs")
+	echo "$1 $fs $wall $user $sys $rss $fl $2 $3 $BYTES" | awk '{
+		printf "%-8s %-5s full %7.2f s  (user %6.2f, sys %6.2f)  peak %6.0f MB = %4.2fx input  floor %7.2f s -> %5.2fx floor  %9.0f rows/s  %8.0f pages/s\n",
+			$1, $2, $3, $4, $5, $6 / 1024, $6 * 1024 / $10, $7, $3 / $7, $8 / $3, $9 / $3 }'
+	for kind in same changed; do
+		[ -s "$R/$kind-$fs" ] || continue
+		w=$(col 1 <"$R/$kind-$fs" | median)
+		written=$(col 1 <"$R/$kind-$fs.files" | median) kept=$(col 2 <"$R/$kind-$fs.files" | median)
+		echo "$kind $w $wall $written $kept" | awk '{
+			printf "                rebuild, %-19s %7.2f s = %5.2fx the full build; files written %d, kept %d\n",
+				($1 == "same" ? "nothing changed:" : "1 % customers changed:"), $2, $2 / $3, $4, $5 }'
+	done
+}
+
+printf 'c360 bench: %s; %s runs each; load average %s\n' "$(uname -n)" "$RUNS" "$(cut -d' ' -f1-3 /proc/loadavg)"
 for n in $SIZES; do
-	data="$DIR/data-$n"
+	R=$DISK/results-$n
+	rm -rf "$R"
+	mkdir -p "$R"
+	data=$DISK/data-$n
 	if [ ! -f "$data/.complete" ]; then
 		rm -rf "$data"
-		$C360 generate --customers "$n" --seed 1 --out "$data"
+		"$C360" generate --customers "$n" --seed 1 --out "$data"
 		touch "$data/.complete"
 	fi
-	bytes=$(cat "$data"/*.csv | wc -c)
-	rows=$(cat "$data"/*.csv | wc -l)
-	: >"$DIR/build.times"
-	: >"$DIR/floor.times"
-	peak=0
+	BYTES=$(cat "$data"/*.csv | wc -c)
+	ROWS=$(cat "$data"/*.csv | wc -l)
+	places=$DISK
+	[ "$n" -le "$TMPFS_MAX" ] && places="$TMPFS $DISK"
 	for r in $(seq "$RUNS"); do
-		rm -rf "$DIR/site-$n" "$DIR/site-copy"
-		[ "$r" = 1 ] || { sync; sleep "$SETTLE"; }
-		$TIME -f "%e %M" -o "$DIR/time.out" env C360_TIMINGS=1 $C360 build --quiet --data "$data" \
-			--out "$DIR/site-$n" 2>"$DIR/stages.out"
-		awk '{ print $1 }' "$DIR/time.out" >>"$DIR/build.times"
-		kb=$(awk '{ print $2 }' "$DIR/time.out")
-		[ "$kb" -gt "$peak" ] && peak=$kb
-		sync	# the build's writes reach the disk first, so the copy does not queue behind them
-		read_s=$(seconds sh -c "cat '$data'/*.csv >/dev/null")
-		copy_s=$(seconds cp -r "$DIR/site-$n" "$DIR/site-copy")
-		echo "$read_s $copy_s" | awk '{ print $1 + $2 }' >>"$DIR/floor.times"
+		for place in $places; do
+			fs=disk
+			[ "$place" = "$TMPFS" ] && fs=tmpfs
+			site=$place/site-$n
+			rm -rf "$site" "$place/changed-$n"
+			[ $fs = tmpfs ] || settle
+			build full-$fs "$site" "$data"
+			[ -d "$R/site-gold" ] || cp -r "$site/gold" "$R/site-gold"
+			PAGES=$(find "$site/customers" -path '*/customers/??/*.html' | wc -l)
+			[ $fs = tmpfs ] || settle
+			floor floor-$fs "$data" "$site" "$place/copy-$n"
+			build same-$fs "$site" "$data"
+			cp -r "$data" "$place/changed-$n"
+			rm -f "$place/changed-$n/.complete"
+			one_percent "$place/changed-$n"
+			build changed-$fs "$site" "$place/changed-$n"
+			rm -rf "$site" "$place/changed-$n"
+		done
 	done
-	build=$(median <"$DIR/build.times")
-	floor=$(median <"$DIR/floor.times")
-	stages=$(awk '/^c360: / { printf "%s%s", sep, $(NF - 1); sep = "/" }' "$DIR/stages.out")
-	files=$(find "$DIR/site-$n" -type f | wc -l)
-	echo "$n $bytes $rows $build $peak $floor $stages $files" | awk '{
-		printf "%-9s %5.0f MB %9d %7.2f s %6.0f MB %7.2fx %10.0f %8.0f %7.2f s %8.2fx %s\n",
-			$1, $2 / 1e6, $3, $4, $5 / 1024, $5 * 1024 / $2, $3 / $4, $8 / $4, $6, $4 / $6, $7 }'
-	rm -rf "$DIR/site-copy" "$DIR/site-$n"
-	sync
-	sleep "$SETTLE"
+	echo "$PAGES" >"$R/pages"
+	report "$n" "$ROWS" "$PAGES" tmpfs
+	report "$n" "$ROWS" "$PAGES" disk
+	# Two editions a week apart, committed: what the second commit changes.
+	asof=$(awk -F, '$1 == "as_of" { print $2 }' "$R/site-gold/kpi_summary.csv")
+	next=$(date -u -d "$asof + 7 days" +%Y-%m-%d)
+	repo=$DISK/editions-$n
+	rm -rf "$repo"
+	export GIT_AUTHOR_NAME="${GIT_AUTHOR_NAME:-c360 bench}" GIT_AUTHOR_EMAIL="${GIT_AUTHOR_EMAIL:-bench@localhost}"
+	export GIT_COMMITTER_NAME="${GIT_COMMITTER_NAME:-c360 bench}" GIT_COMMITTER_EMAIL="${GIT_COMMITTER_EMAIL:-bench@localhost}"
+	"$C360" publish --git "$repo" --quiet --data "$data" --as-of "$asof" --message "as of $asof" >/dev/null 2>&1 ||
+		echo "bench: publish failed" >&2
+	"$C360" publish --git "$repo" --quiet --data "$data" --as-of "$next" --message "as of $next" >/dev/null 2>&1 ||
+		echo "bench: publish failed" >&2
+	git -C "$repo" diff --name-only HEAD~1 HEAD >"$R/edition" 2>/dev/null || :
+	echo "$n $(wc -l <"$R/edition") $(grep -c '^customers/[0-9a-f][0-9a-f]/' "$R/edition" || :) $(git -C "$repo" rev-list --count HEAD 2>/dev/null || echo 0)" |
+		awk '{ printf "%-8s editions a week apart: %d files changed, %d of them customer pages (%d commits)\n", $1, $2, $3, $4 }'
+	rm -rf "$repo"
 done
-echo "(build: median wall time; stages: read+clean / KPIs / gold / site / swap, seconds of the last run;"
-echo " rows/s counts input lines; files/s counts files written under --out)"
+echo "(medians; peak RSS is the largest seen; the last run's stages: $DISK/results-SIZE/*.stages)"

@@ -54,7 +54,7 @@ for dir in tests/golden/*/; do
 	# shellcheck disable=SC2046
 	run 0 build $(cat "$dir/args" 2>/dev/null) --data "$data" --out "$out"
 	# Left out: chart PNGs and the edition's PDF and e-mail (font rasteriser), copied assets.
-	rm -rf "$out/.c360-site" "$out/charts" "$out/assets" "$out/weekly/report.pdf" "$out/weekly/email.eml"
+	rm -rf "$out/.c360-site" "$out/.c360-inputs" "$out/charts" "$out/assets" "$out/weekly/report.pdf" "$out/weekly/email.eml"
 	if diff -r "${dir}expected/gold" "$out/gold" >"$T/diff"; then pass; else
 		fail "golden $name: the gold tables differ from the ones worked out by hand:"
 		head -40 "$T/diff"

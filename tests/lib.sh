@@ -44,6 +44,40 @@ run() {
 		head -20 "$T/err"
 	fi
 }
+# hostile_data DIR: exports full of markup, quotes, javascript: links, ../ and / in ids, long fields.
+hostile_data() {
+	mkdir -p "$1"
+	long=$(awk 'BEGIN { for (i = 0; i < 5000; i++) printf "<b>x</b>" }')
+	{
+		echo 'customer_id,name,email,gender,dob,location'
+		echo '../../../etc/passwd,"<script>alert(1)</script>",a@b.co,f,1990-01-01,"javascript:alert(1)"'
+		echo 'a/b,"<img src=x onerror=alert(1)>","""quoted""@x.com",m,1990-01-01,"[click](javascript:alert(1))"'
+		echo '<svg onload=alert(1)>,"Robert""); DROP TABLE--",x@y.org,x,1990-01-01,"${long}"'
+		echo "${long},Long Id,l@l.io,f,1990-01-01,Paris"
+		echo 'ünï/cødé,"José ""Pepe"" Núñez",j@k.es,m,1990-01-01,"São Paulo"'
+		echo 'C:\\x,"</td></tr></table><h1>pwn</h1>",c@d.ee,f,1990-01-01,"# heading | pipe"'
+		echo 'CON,"=HYPERLINK(""http://evil.example"")",e@f.gg,f,1990-01-01,"+1-2"'
+		echo "..,dot dot,g@h.ii,f,1990-01-01,x"
+	} >"$1/customers.csv"
+	{
+		echo 'order_id,customer_id,order_date,amount,status'
+		echo '"<script>o</script>",../../../etc/passwd,2022-07-01,10,"<b>complete</b>"'
+		echo 'o2,a/b,2022-07-02,20,"javascript:alert(1)"'
+		echo "o3,${long},2022-07-03,30,complete"
+		echo 'o4,"<svg onload=alert(1)>",2022-07-04,40,shipped'
+		echo 'o5,..,2022-07-05,50,"[x](javascript:alert(1))"'
+	} >"$1/orders.csv"
+	{
+		echo 'ticket_id,customer_id,issue_type,ticket_date,resolution_status'
+		echo 't1,../../../etc/passwd,"<iframe src=javascript:alert(1)>",2022-07-06,"<i>open</i>"'
+		echo "t2,ünï/cødé,${long},2022-07-06,pending"
+	} >"$1/support_tickets.csv"
+	{
+		echo 'session_id,customer_id,page_viewed,session_time,device_type'
+		echo 's1,a/b,"/""><script>alert(1)</script>",2022-07-07 10:00,"<script>x</script>"'
+		echo 's2,"C:\\x","javascript:alert(1)",2022-07-07 11:00,android'
+	} >"$1/web_activities.csv"
+}
 err_has() { if grep -q -- "$1" "$T/err"; then pass; else fail "stderr lacks \"$1\": $(head -3 "$T/err")"; fi; }
 file_has() { if grep -q -- "$2" "$1"; then pass; else fail "$1 lacks \"$2\""; fi; }
 # finish NAME: the summary line, and the exit status.

@@ -8,9 +8,10 @@ BIG=${BIG:-1}
 . tests/lib.sh
 SPARK=tests/render/spark-gold
 
-# same DIR_A DIR_B WHAT: the two folders hold the same files, byte for byte.
+# same DIR_A DIR_B WHAT [NAME]: the two folders hold the same files, byte for byte (but for what
+# each was made from, .c360-inputs, and the file NAME).
 same() {
-	if diff -r "$1" "$2" >"$T/diff"; then pass; else
+	if diff -r -x .c360-inputs ${4:+-x "$4"} "$1" "$2" >"$T/diff"; then pass; else
 		fail "$3 differ:"
 		head -20 "$T/diff"
 	fi
@@ -59,7 +60,8 @@ same "$T/spark" "$T/spark-again" "spark: a render and the render of its gold"
 
 # ---- shards: shard K of N writes the customer pages of the folders K modulo N, shard 0 also
 # everything else; run with GNU parallel as docs/scale-out.md shows, their files are disjoint
-# (but the marker .c360-site, the same in each) and together they are the unsharded site.
+# (but each one's manifest .c360-site of its own files, and .c360-inputs) and together they
+# are the unsharded site.
 # Without GNU parallel the shards run one after the other, and the parallel form is skipped.
 command -v parallel >/dev/null || {
 	skipped=$((skipped + 1))
@@ -84,11 +86,11 @@ shards() {
 	run_shards "$@" >"$T/out" 2>"$T/err" && pass || fail "shards $name: $(head -3 "$T/err")"
 	mkdir -p "$T/$name"
 	for k in $(seq 0 $((count - 1))); do
-		(cd "$T/$name-$k" && find . -type f ! -name .c360-site) >>"$T/$name.files"
+		(cd "$T/$name-$k" && find . -type f ! -name .c360-site ! -name .c360-inputs) >>"$T/$name.files"
 		cp -r "$T/$name-$k/." "$T/$name/"
 	done
 	sort "$T/$name.files" | uniq -d | grep -q . && fail "shards $name: a file in two shards" || pass
-	same "$T/$name" "$whole" "$count shards together and the whole site"
+	same "$T/$name" "$whole" "$count shards together and the whole site" .c360-site
 }
 shards render1 1 "$T/fixture-build" render --gold "$T/fixture-build/gold"
 shards render3 3 "$T/fixture-build" render --gold "$T/fixture-build/gold"
@@ -96,7 +98,7 @@ shards render16 16 "$T/fixture-build" render --gold "$T/fixture-build/gold"
 shards build3 3 "$T/fixture-build" build --data "$FIXTURE"
 shards build16 16 "$T/fixture-build" build --data "$FIXTURE"
 (cd "$T/render16-5" && find . -type f | sort) >"$T/shard5"
-(cd "$T/render16" && { echo ./.c360-site; find ./customers -path './customers/?5/*' -type f; } | sort) >"$T/folders5"
+(cd "$T/render16" && { echo ./.c360-site; echo ./.c360-inputs; find ./customers -path './customers/?5/*' -type f; } | sort) >"$T/folders5"
 cmp -s "$T/shard5" "$T/folders5" && pass || fail "shard 5 of 16 holds the folders ?5 and nothing else"
 if [ "$BIG" = 1 ]; then
 	shards g10k3 3 "$T/g10k-build" render --gold "$T/g10k-build/gold"

@@ -112,37 +112,7 @@ $C360 build --data "$T/big" --as-of 2024-05-15 --out "$T/big-site" 2>/dev/null &
 file_has "$T/big-site/index.html" '<tr><th scope="row">2024-W20</th><td>2</td><td>90,071,992,547,419.93</td></tr>'
 
 # ---- hostile data: markup, quotes, javascript: links, ../ and / in ids, long fields everywhere
-mkdir -p "$T/h/data"
-long=$(awk 'BEGIN { for (i = 0; i < 5000; i++) printf "<b>x</b>" }')
-{
-	echo 'customer_id,name,email,gender,dob,location'
-	echo '../../../etc/passwd,"<script>alert(1)</script>",a@b.co,f,1990-01-01,"javascript:alert(1)"'
-	echo 'a/b,"<img src=x onerror=alert(1)>","""quoted""@x.com",m,1990-01-01,"[click](javascript:alert(1))"'
-	echo '<svg onload=alert(1)>,"Robert""); DROP TABLE--",x@y.org,x,1990-01-01,"${long}"'
-	echo "${long},Long Id,l@l.io,f,1990-01-01,Paris"
-	echo 'ünï/cødé,"José ""Pepe"" Núñez",j@k.es,m,1990-01-01,"São Paulo"'
-	echo 'C:\\x,"</td></tr></table><h1>pwn</h1>",c@d.ee,f,1990-01-01,"# heading | pipe"'
-	echo 'CON,"=HYPERLINK(""http://evil.example"")",e@f.gg,f,1990-01-01,"+1-2"'
-	echo "..,dot dot,g@h.ii,f,1990-01-01,x"
-} >"$T/h/data/customers.csv"
-{
-	echo 'order_id,customer_id,order_date,amount,status'
-	echo '"<script>o</script>",../../../etc/passwd,2022-07-01,10,"<b>complete</b>"'
-	echo 'o2,a/b,2022-07-02,20,"javascript:alert(1)"'
-	echo "o3,${long},2022-07-03,30,complete"
-	echo 'o4,"<svg onload=alert(1)>",2022-07-04,40,shipped'
-	echo 'o5,..,2022-07-05,50,"[x](javascript:alert(1))"'
-} >"$T/h/data/orders.csv"
-{
-	echo 'ticket_id,customer_id,issue_type,ticket_date,resolution_status'
-	echo 't1,../../../etc/passwd,"<iframe src=javascript:alert(1)>",2022-07-06,"<i>open</i>"'
-	echo "t2,ünï/cødé,${long},2022-07-06,pending"
-} >"$T/h/data/support_tickets.csv"
-{
-	echo 'session_id,customer_id,page_viewed,session_time,device_type'
-	echo 's1,a/b,"/""><script>alert(1)</script>",2022-07-07 10:00,"<script>x</script>"'
-	echo 's2,"C:\\x","javascript:alert(1)",2022-07-07 11:00,android'
-} >"$T/h/data/web_activities.csv"
+hostile_data "$T/h/data"
 $C360 build --data "$T/h/data" --out "$T/h/out" 2>"$T/hostile.err" && pass || fail "build hostile data: $(tail -3 "$T/hostile.err")"
 [ "$(ls -A "$T/h" | tr '\n' ' ')" = "data out " ] && pass || fail "files written outside --out: $(ls -A "$T/h")"
 [ ! -e /etc/passwd.html ] && [ ! -e "$T/etc" ] && pass || fail "a page escaped the site"
@@ -163,7 +133,7 @@ grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$T/h/out/customers/"*/*.html &&
 if command -v node >/dev/null; then
 	node -e '
 		const fs = require("fs"), dir = process.argv[1]; let n = 0, names = [];
-		global.C360 = { records: (k, l) => l.forEach(r => names.push(r[1])), tokens: () => n++, searchInfo: () => n++ };
+		global.C360 = { records: (k, l) => l.forEach(r => names.push(r[1])), tokens: () => n++, searchInfo: () => n++, segments: () => n++ };
 		for (const f of fs.readdirSync(dir)) eval(fs.readFileSync(dir + "/" + f, "utf8"));
 		if (!names.includes("<Script>alert(1)</script>")) { console.error("names: " + names); process.exit(1); }' \
 		"$T/h/out/customers/search" && pass || fail "the search index of hostile data"

@@ -1,0 +1,353 @@
+/* manifest.c — incremental builds: a site's manifest (.c360-site) lists each of its files with
+ * a hash of its bytes, so that a rebuild writes only the files whose bytes change and links
+ * the others from the previous site into the new one; its files that the rebuild does not
+ * make go with the previous site. */
+#include "c360.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#define MANIFEST_HEAD "c360 " C360_VERSION "\n"
+
+typedef struct {
+	char *path;		/* from the site's root */
+	FileHash hash;
+	uint64_t size;
+} Entry;
+
+/* The build under way: where it writes, the previous site and what it held, what is written. */
+static struct {
+	char *staging, *out;
+	size_t staging_len;
+	struct timespec since;	/* the previous manifest's time: a file changed later is not trusted */
+	Entry *old;
+	size_t nold;
+	uint32_t *slot;		/* open addressing over old by path, index + 1 */
+	size_t nslots;
+	Entry *now;
+	size_t n, cap;
+	uint64_t written, kept;
+	pthread_mutex_t mu;
+} M = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+FileHash file_hash(const void *p, size_t n)
+{
+	XXH128_hash_t h = XXH3_128bits(p, n);
+	return (FileHash){h.low64, h.high64};
+}
+
+struct FileHasher {
+	XXH3_state_t *st;
+};
+
+FileHasher *file_hasher_new(void)
+{
+	FileHasher *h = xcalloc(1, sizeof *h);
+	h->st = XXH3_createState();
+	if (!h->st)
+		abort();
+	XXH3_128bits_reset(h->st);
+	return h;
+}
+
+void file_hasher_add(FileHasher *h, const void *p, size_t n)
+{
+	XXH3_128bits_update(h->st, p, n);
+}
+
+FileHash file_hasher_end(FileHasher *h)
+{
+	XXH128_hash_t d = XXH3_128bits_digest(h->st);
+	XXH3_freeState(h->st);
+	free(h);
+	return (FileHash){d.low64, d.high64};
+}
+
+static uint64_t path_hash(const char *p)
+{
+	return hash_bytes(p, strlen(p));
+}
+
+static const Entry *old_entry(const char *path)
+{
+	if (!M.nslots)
+		return NULL;
+	for (size_t j = path_hash(path) & (M.nslots - 1); M.slot[j]; j = (j + 1) & (M.nslots - 1))
+		if (strcmp(M.old[M.slot[j] - 1].path, path) == 0)
+			return &M.old[M.slot[j] - 1];
+	return NULL;
+}
+
+/* One line of a manifest: hash, size, path; false if it is not one. */
+static bool entry_read(char *line, Entry *e)
+{
+	char *end;
+	if (strlen(line) < 35 || line[32] != ' ')
+		return false;
+	char hex[17] = {0};
+	memcpy(hex, line, 16);
+	e->hash.hi = strtoull(hex, NULL, 16);
+	memcpy(hex, line + 16, 16);
+	e->hash.lo = strtoull(hex, NULL, 16);
+	e->size = strtoull(line + 33, &end, 10);
+	if (*end != ' ' || !end[1])
+		return false;
+	e->path = end + 1;
+	return true;
+}
+
+/* Reads the previous site's manifest; a site without one (or with one c360 cannot read)
+ * has nothing to give: every file is written. */
+static void old_load(const char *out)
+{
+	char *path = path_join(out, MANIFEST_NAME);
+	Buf text = {0}, ignore = {0};
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && file_read(path, &text, &ignore) && text.len &&
+	    text.len >= strlen(MANIFEST_HEAD) && memcmp(text.p, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) == 0) {
+		M.since = st.st_mtim;
+		char *p = (char *)buf_cstr(&text) + strlen(MANIFEST_HEAD);
+		for (char *nl; *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			if (!nl)
+				break;
+			*nl = '\0';
+			Entry e;
+			if (!entry_read(p, &e))
+				continue;
+			if (M.nold % 1024 == 0)
+				M.old = xrealloc(M.old, (M.nold + 1024) * sizeof *M.old);
+			e.path = xstrdup(e.path);
+			M.old[M.nold++] = e;
+		}
+	}
+	for (M.nslots = 16; M.nslots < M.nold * 2; M.nslots *= 2)
+		;
+	M.slot = xcalloc(M.nslots, sizeof *M.slot);
+	for (size_t i = 0; i < M.nold; i++) {
+		size_t j = path_hash(M.old[i].path) & (M.nslots - 1);
+		while (M.slot[j])
+			j = (j + 1) & (M.nslots - 1);
+		M.slot[j] = (uint32_t)i + 1;
+	}
+	buf_free(&text), buf_free(&ignore);
+	free(path);
+}
+
+void manifest_begin(const char *out, const char *staging)
+{
+	manifest_end();
+	M.out = xstrdup(out);
+	M.staging = xstrdup(staging);
+	M.staging_len = strlen(staging);
+	old_load(out);
+}
+
+bool manifest_active(const char *dir)
+{
+	return M.staging && strcmp(dir, M.staging) == 0;
+}
+
+static void entry_add(const char *name, FileHash h, uint64_t size, bool kept)
+{
+	pthread_mutex_lock(&M.mu);
+	if (M.n == M.cap) {
+		M.cap = M.cap ? M.cap * 2 : 4096;
+		M.now = xrealloc(M.now, M.cap * sizeof *M.now);
+	}
+	M.now[M.n++] = (Entry){xstrdup(name), h, size};
+	kept ? M.kept++ : M.written++;
+	pthread_mutex_unlock(&M.mu);
+}
+
+/* The previous site's file name holds these bytes, unchanged since its manifest was written. */
+static bool old_same(const char *name, FileHash h, uint64_t size, char **old_path)
+{
+	const Entry *e = old_entry(name);
+	if (!e || e->size != size || e->hash.lo != h.lo || e->hash.hi != h.hi)
+		return false;
+	*old_path = path_join(M.out, name);
+	struct stat st;
+	if (lstat(*old_path, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size &&
+	    (st.st_mtim.tv_sec < M.since.tv_sec ||
+	     (st.st_mtim.tv_sec == M.since.tv_sec && st.st_mtim.tv_nsec <= M.since.tv_nsec)))
+		return true;
+	free(*old_path);
+	return false;
+}
+
+bool manifest_keep(const char *name, FileHash h, uint64_t size)
+{
+	char *old, *now;
+	if (!old_same(name, h, size, &old))
+		return false;
+	now = path_join(M.staging, name);
+	bool ok = link(old, now) == 0;
+	if (!ok && errno == EEXIST)
+		ok = unlink(now) == 0 && link(old, now) == 0;
+	if (ok)
+		entry_add(name, h, size, true);
+	free(old), free(now);
+	return ok;
+}
+
+void manifest_wrote(const char *name, FileHash h, uint64_t size)
+{
+	entry_add(name, h, size, false);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const Entry *)a)->path, ((const Entry *)b)->path);
+}
+
+bool manifest_write(Buf *err)
+{
+	qsort(M.now, M.n, sizeof *M.now, entry_cmp);
+	Buf b = {0};
+	buf_puts(&b, MANIFEST_HEAD);
+	for (size_t i = 0; i < M.n; i++)
+		buf_printf(&b, "%016llx%016llx %llu %s\n", (unsigned long long)M.now[i].hash.hi,
+			   (unsigned long long)M.now[i].hash.lo, (unsigned long long)M.now[i].size, M.now[i].path);
+	char *path = path_join(M.staging, MANIFEST_NAME);
+	FILE *f = fopen(path, "w");	/* the marker's own file: its lock stays */
+	bool ok = f && fwrite(b.p, 1, b.len, f) == b.len;
+	ok = f && fclose(f) == 0 && ok;
+	if (!ok)
+		buf_printf(err, "c360: error: cannot write %s: %s\n", path, strerror(errno));
+	free(path);
+	buf_free(&b);
+	return ok;
+}
+
+void manifest_counts(uint64_t *written, uint64_t *kept)
+{
+	*written = M.written, *kept = M.kept;
+}
+
+void manifest_end(void)
+{
+	for (size_t i = 0; i < M.nold; i++)
+		free(M.old[i].path);
+	for (size_t i = 0; i < M.n; i++)
+		free(M.now[i].path);
+	free(M.old), free(M.now), free(M.slot), free(M.out), free(M.staging);
+	pthread_mutex_t mu = M.mu;
+	memset(&M, 0, sizeof M);
+	M.mu = mu;
+}
+
+/* ---- what a site is made from: rebuilding from the same changes nothing */
+
+#define INPUTS_NAME ".c360-inputs"
+
+static void hash_file(FileHasher *h, const char *name, const char *path)
+{
+	Buf b = {0}, ignore = {0};
+	file_hasher_add(h, name, strlen(name) + 1);
+	if (file_read(path, &b, &ignore)) {
+		uint64_t n = b.len;
+		file_hasher_add(h, &n, sizeof n);
+		file_hasher_add(h, b.p ? b.p : "", b.len);
+	} else {
+		file_hasher_add(h, "-", 1);	/* absent */
+	}
+	buf_free(&b), buf_free(&ignore);
+}
+
+/* Every regular file under dir (by name, sorted), folders included. */
+static void hash_tree(FileHasher *h, const char *dir, int depth)
+{
+	size_t n;
+	Buf ignore = {0};
+	char **names = dir_list(dir, NULL, &n, &ignore);
+	file_hasher_add(h, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		char *path = path_join(dir, names[i]);
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && depth < 8) {
+			file_hasher_add(h, names[i], strlen(names[i]) + 1);
+			hash_tree(h, path, depth + 1);
+		} else if (S_ISREG(st.st_mode)) {
+			hash_file(h, names[i], path);
+		}
+		free(path), free(names[i]);
+	}
+	file_hasher_add(h, "]", 1);
+	free(names);
+	buf_free(&ignore);
+}
+
+FileHash manifest_inputs(const Config *cfg, const char *gold_dir)
+{
+	FileHasher *h = file_hasher_new();
+	hash_file(h, "c360", "/proc/self/exe");
+	Buf settings = {0};
+	config_show(&settings, cfg);	/* every setting in force, --as-of and the theme's name too */
+	file_hasher_add(h, settings.p, settings.len);
+	buf_free(&settings);
+	file_hasher_add(h, gold_dir ? "render" : "build", 6);
+	hash_tree(h, cfg->templates_dir, 0);
+	char *theme = path_join(cfg->themes_dir, cfg->theme);
+	hash_tree(h, theme, 0);
+	free(theme);
+	hash_tree(h, cfg->assets_dir, 0);
+	if (gold_dir) {
+		hash_tree(h, gold_dir, 0);
+	} else {
+		for (int id = 0; id < SRC_COUNT; id++) {
+			char *path = path_join(cfg->data_dir, config_file_of(cfg, (SourceId)id));
+			hash_file(h, source_defs[id].name, path);
+			free(path);
+		}
+	}
+	return file_hasher_end(h);
+}
+
+static void hash_text(FileHash h, char out[33])
+{
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.hi, (unsigned long long)h.lo);
+}
+
+/* The site out was made from these inputs and is as its manifest says: every file there, a
+ * regular file of its size, unchanged since. */
+bool manifest_unchanged(const char *out, FileHash inputs)
+{
+	char *path = path_join(out, INPUTS_NAME), want[33];
+	Buf b = {0}, ignore = {0};
+	hash_text(inputs, want);
+	bool same = file_read(path, &b, &ignore) && b.len == 33 && memcmp(b.p, want, 32) == 0;
+	free(path);
+	buf_free(&b), buf_free(&ignore);
+	if (!same)
+		return false;
+	manifest_end();
+	M.out = xstrdup(out);
+	old_load(out);
+	for (size_t i = 0; same && i < M.nold; i++) {
+		char *old;
+		same = old_same(M.old[i].path, M.old[i].hash, M.old[i].size, &old);
+		if (same)
+			free(old);
+	}
+	same = same && M.nold > 0;
+	manifest_end();
+	return same;
+}
+
+bool manifest_write_inputs(FileHash inputs, Buf *err)
+{
+	char text[34];
+	hash_text(inputs, text);
+	text[32] = '\n', text[33] = '\0';
+	Buf b = {0};
+	buf_puts(&b, text);
+	bool ok = out_write_file(M.staging, INPUTS_NAME, &b, err);
+	buf_free(&b);
+	return ok;
+}

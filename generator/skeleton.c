@@ -1,0 +1,614 @@
+/* skeleton.c — compiled pages: the HTML of a page's shape (its Markdown with a mark where each
+ * value goes) is made by cmark once and cut at the marks; a page of a known shape is those
+ * pieces with its values put in, escaped as cmark would escape them. A shape where a value
+ * could change what cmark makes of the Markdown is not compiled, nor is a page whose value
+ * could: those go through cmark whole, so every page is what md_render makes of it. */
+#include "c360.h"
+
+#include <stdlib.h>
+
+/* ---- marks: "Zq", the slot's number in hex written with the letters a-p, "Z" */
+
+static size_t mark_len(size_t k)
+{
+	size_t n = 4;
+	while (k >>= 4)
+		n++;
+	return n;
+}
+
+static void mark_put(Buf *b, size_t k)
+{
+	char tmp[24] = "Zq";
+	size_t n = mark_len(k);
+	for (size_t i = n - 1; i-- > 2; k >>= 4)
+		tmp[i] = (char)('a' + (k & 15));
+	tmp[n - 1] = 'Z';
+	buf_put(b, tmp, n);
+}
+
+/* The slot number of the mark at p, its length in *len; false if no mark starts at p. */
+static bool mark_read(const char *p, const char *end, size_t *k, size_t *len)
+{
+	if (end - p < 4 || p[0] != 'Z' || p[1] != 'q')
+		return false;
+	const char *q = p + 2;
+	size_t v = 0;
+	for (; q < end && *q >= 'a' && *q <= 'p' && q - p < 16; q++)
+		v = v << 4 | (size_t)(*q - 'a');
+	if (q == p + 2 || q >= end || *q != 'Z')
+		return false;
+	*k = v, *len = (size_t)(q + 1 - p);
+	return true;
+}
+
+void slot_put(Slots *s, Buf *md, const char *text, size_t n)
+{
+	if (!n)
+		return;		/* an empty value writes nothing: the shape shows it */
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->end = xrealloc(s->end, s->cap * sizeof *s->end);
+		s->at = xrealloc(s->at, s->cap * sizeof *s->at);
+	}
+	s->at[s->n] = md->len;
+	mark_put(md, s->n);
+	buf_put(&s->text, text, n);
+	s->end[s->n++] = s->text.len;
+}
+
+void slots_free(Slots *s)
+{
+	buf_free(&s->text);
+	free(s->end);
+	free(s->at);
+	memset(s, 0, sizeof *s);
+}
+
+static Str slot_text(const Slots *s, size_t k)
+{
+	size_t from = k ? s->end[k - 1] : 0;
+	return str_make(s->text.p + from, s->end[k] - from);
+}
+
+/* The Markdown of md[from, to) (holding slots first..last-1) as tpl_render writes it: each
+ * mark replaced by its value, escaped. */
+static void slots_markdown(const Buf *md, const Slots *s, size_t from, size_t to, size_t first, size_t last, Buf *out)
+{
+	for (size_t k = first; k < last; k++) {
+		Str t = slot_text(s, k);
+		buf_put(out, md->p + from, s->at[k] - from);
+		esc_markdown(out, t.p, t.n);
+		from = s->at[k] + mark_len(k);
+	}
+	buf_put(out, md->p + from, to - from);
+}
+
+/* ---- parts: a page's Markdown cut where cmark reads what follows as if it were alone
+ *
+ * At a blank line nothing stays open but lists, code and HTML blocks; a part starts after one
+ * where the next line starts with none of a list's or code's marks, and a page is cut only
+ * when it has no fence, no HTML and no link reference definition. Then cmark's HTML of the
+ * page is the HTML of its parts one after another, and parts repeat across pages far more
+ * than pages do: a part is a shape. */
+
+/* A part renumbered from 0: its marks and the placeholders of stashed fragments. */
+typedef struct {
+	Buf md;
+	size_t *at;		/* its marks' places in md */
+	size_t cap;
+	const Slots *s;
+	size_t first, n;	/* its slots are s's first .. first + n - 1 */
+	size_t raw_first;	/* its fragments, the stash's raw_first .. */
+} Part;
+
+/* Text that keeps a block open across a blank line, or a link reference definition: a part that
+ * holds it is not cut from what follows. */
+static bool spans(const char *md, size_t n)
+{
+	return memchr(md, '<', n) || memmem(md, n, "```", 3) || memmem(md, n, "~~~", 3) || memmem(md, n, "]:", 2);
+}
+
+/* Where the part that starts at from ends: after a blank line that a line follows which starts
+ * no list and no code. */
+static size_t part_end(const Buf *md, size_t from, bool cut)
+{
+	const char *p = md->p + from, *end = md->p + md->len;
+	while (cut && (p = memchr(p, '\n', (size_t)(end - p))) && ++p < end) {
+		if (*p != '\n')
+			continue;
+		while (p < end && *p == '\n')
+			p++;
+		if (p < end && !strchr(" \t-+*0123456789", *p))
+			return (size_t)(p - md->p);
+	}
+	return md->len;
+}
+
+/* Copies md[from, to) into part renumbered; false if a placeholder there is not the next one. */
+static bool part_make(Part *part, const Buf *md, const Slots *s, size_t from, size_t to, size_t *slot, size_t *raw)
+{
+	part->md.len = 0, part->n = 0, part->first = *slot, part->raw_first = *raw, part->s = s;
+	for (size_t i = from; i < to;) {
+		if (*slot < s->n && s->at[*slot] == i) {
+			if (part->n == part->cap) {
+				part->cap = part->cap ? part->cap * 2 : 64;
+				part->at = xrealloc(part->at, part->cap * sizeof *part->at);
+			}
+			part->at[part->n] = part->md.len;
+			mark_put(&part->md, part->n++);
+			i += mark_len((*slot)++);
+		} else if (md->p[i] == '\x02') {
+			size_t j = i + 1, v = 0;
+			for (; j < to && md->p[j] >= '0' && md->p[j] <= '9' && j - i < 10; j++)
+				v = v * 10 + (size_t)(md->p[j] - '0');
+			if (j == i + 1 || j >= to || md->p[j] != '\x03' || v != (*raw)++)
+				return false;
+			buf_printf(&part->md, "\x02%zu\x03", v - part->raw_first);
+			i = j + 1;
+		} else {
+			size_t next = *slot < s->n && s->at[*slot] < to ? s->at[*slot] : to;
+			const char *x = memchr(md->p + i, '\x02', next - i);
+			size_t stop = x ? (size_t)(x - md->p) : next;
+			buf_put(&part->md, md->p + i, stop - i);
+			i = stop;
+		}
+	}
+	return true;
+}
+
+/* ---- shapes */
+
+enum { PUT_END, PUT_TEXT, PUT_HREF, PUT_RAW };
+
+/* What a slot's value must be for the shape's HTML to hold with it in place of the mark. */
+enum {
+	NEED_ALNUM_FIRST = 1,	/* a delimiter (* _ ~ ]) before it: its first byte as the mark's, alphanumeric */
+	NEED_ALNUM_LAST = 2,	/* ... after it */
+	NEED_PLAIN_FIRST = 4,	/* where a block may start: not a digit (a list) */
+	NEED_URL = 8,		/* in a link's address: only bytes cmark keeps as they are */
+};
+
+typedef struct {
+	size_t at, len;		/* the shape's HTML html[at, at + len), */
+	size_t slot;		/* then slot's HTML, or the stashed fragment number slot */
+	int kind;		/* PUT_* */
+} Piece;
+
+typedef struct {
+	uint64_t hash;
+	char *md;		/* the shape: the Markdown with marks */
+	size_t mdlen;
+	char *html;		/* NULL: not compiled, its pages go through cmark */
+	size_t htmllen;
+	bool spans;		/* it may reach into the part after it: the page is not cut */
+	Piece *piece;
+	size_t npieces, cappieces;
+	uint8_t *need;		/* per slot, NEED_* */
+} Shape;
+
+struct SkelCache {
+	Shape **tab;		/* open addressing on the hash */
+	size_t cap, n, bytes, max_bytes;
+	uint64_t filled, through_cmark;	/* parts */
+	Part part;		/* the part being looked up */
+};
+
+static void piece_add(Shape *sh, size_t at, size_t len, size_t slot, int kind)
+{
+	if (sh->npieces == sh->cappieces) {
+		sh->cappieces = sh->cappieces ? sh->cappieces * 2 : 32;
+		sh->piece = xrealloc(sh->piece, sh->cappieces * sizeof *sh->piece);
+	}
+	sh->piece[sh->npieces++] = (Piece){at, len, slot, kind};
+}
+
+/* A stashed fragment's placeholder "\x02<k>\x03" at html[i] (put_back's rule, markdown.c): its
+ * number and the end of what it replaces, with the paragraph around it when alone in one. */
+static bool raw_read(const char *html, size_t len, size_t i, size_t since, size_t *k, size_t *from, size_t *to)
+{
+	size_t j = i + 1, v = 0;
+	for (; j < len && html[j] >= '0' && html[j] <= '9' && j - i < 10; j++)
+		v = v * 10 + (size_t)(html[j] - '0');
+	if (j == i + 1 || j >= len || html[j] != '\x03')
+		return false;
+	*k = v, *from = i, *to = j + 1;
+	if (i - since >= 3 && memcmp(html + i - 3, "<p>", 3) == 0 && len - *to >= 4 &&
+	    memcmp(html + *to, "</p>", 4) == 0)
+		*from = i - 3, *to += 4;
+	return true;
+}
+
+/* Where the HTML scan is: inside a tag, inside one of its quoted attribute values (and which),
+ * and how deep in code. */
+typedef struct {
+	bool tag;
+	const char *value;	/* the attribute value's start, NULL outside one */
+	bool url;		/* the value is an href or src */
+	int code;
+} HtmlAt;
+
+static bool starts(const char *p, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
+}
+
+static void html_step(HtmlAt *h, const char *p, const char *start, const char *end)
+{
+	if (h->value) {
+		if (*p == '"')
+			h->value = NULL;
+	} else if (h->tag) {
+		if (*p == '>') {
+			h->tag = false;
+		} else if (*p == '"') {
+			h->value = p + 1;
+			h->url = (p - start >= 5 && memcmp(p - 5, "href=", 5) == 0) ||
+				 (p - start >= 4 && memcmp(p - 4, "src=", 4) == 0);
+		}
+	} else if (*p == '<') {
+		h->tag = true;
+		h->code += starts(p, end, "<code") || starts(p, end, "<pre");
+		h->code -= starts(p, end, "</code") || starts(p, end, "</pre");
+	}
+}
+
+/* A mark's kind where the scan is: text, a link's address (one with no scheme), or nowhere a
+ * value can go (PUT_END). */
+static int mark_kind(const HtmlAt *h, const char *end)
+{
+	if (h->value) {
+		const char *q = memchr(h->value, '"', (size_t)(end - h->value));
+		return h->url && q && !memchr(h->value, ':', (size_t)(q - h->value)) ? PUT_HREF : PUT_END;
+	}
+	return h->tag || h->code > 0 ? PUT_END : PUT_TEXT;
+}
+
+/* Cuts the shape's HTML at its marks and placeholders; false if a mark is missing, repeated, or
+ * somewhere other than text or a link's address. */
+static bool shape_cut(Shape *sh, const char *html, size_t len, size_t nslots)
+{
+	uint8_t *seen = xcalloc(nslots + 1, 1);
+	HtmlAt h = {0};
+	size_t from = 0, since = 0, found = 0;
+	bool ok = true;
+	for (size_t i = 0; ok && i < len;) {
+		size_t k, n, to;
+		if (html[i] == '\x02') {
+			size_t at;
+			ok = raw_read(html, len, i, since, &k, &at, &to) && at >= from;
+			if (ok)
+				piece_add(sh, from, at - from, k, PUT_RAW), from = since = i = to;
+		} else if (html[i] == 'Z' && mark_read(html + i, html + len, &k, &n)) {
+			int kind = mark_kind(&h, html + len);
+			ok = kind != PUT_END && k < nslots && !seen[k];
+			if (ok) {
+				seen[k] = 1, found++;
+				sh->need[k] |= kind == PUT_HREF ? NEED_URL : 0;
+				piece_add(sh, from, i - from, k, kind), from = i = i + n;
+			}
+		} else {
+			html_step(&h, html + i, html, html + len);
+			i++;
+		}
+	}
+	free(seen);
+	piece_add(sh, from, len - from, 0, PUT_END);
+	return ok && found == nslots;
+}
+
+static bool is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+
+/* What slot k's value must be, from the Markdown around its mark at md[a, b); false if no value
+ * is known to render as the mark does: after a backslash or inside a character reference, or
+ * inside a link's address that the mark's text did not make a link of. */
+static bool slot_needs(const char *md, size_t mdlen, size_t a, size_t b, uint8_t *need)
+{
+	char prev = a ? md[a - 1] : '\n', next = b < mdlen ? md[b] : '\n';
+	if (prev == '\\')
+		return false;
+	size_t j = a;
+	while (j > 0 && (is_alnum((unsigned char)md[j - 1]) || md[j - 1] == '#'))
+		j--;
+	if (j > 0 && md[j - 1] == '&')
+		return false;
+	if (strchr("*_~]", prev))
+		*need |= NEED_ALNUM_FIRST;
+	if (next && strchr("*_~", next))
+		*need |= NEED_ALNUM_LAST;
+	for (j = a; j > 0 && md[j - 1] != '\n' && strchr(" \t>-*+0123456789.)", md[j - 1]); j--)
+		;
+	if (j == 0 || md[j - 1] == '\n')
+		*need |= NEED_PLAIN_FIRST;
+	if (*need & NEED_URL)
+		return true;
+	for (j = a; j >= 2 && !(md[j - 1] == '\n' && md[j - 2] == '\n') && md[j - 1] != ')'; j--)
+		if (md[j - 2] == ']' && md[j - 1] == '(')
+			return false;	/* the mark is in a link's address, but text: a value could make it one */
+	return true;
+}
+
+/* The part's text holds nothing that reads as a mark but its n marks. */
+static bool marks_only(const char *md, size_t len, size_t n)
+{
+	size_t found = 0;
+	for (const char *p = md, *end = md + len; (p = memmem(p, (size_t)(end - p), "Zq", 2)); p += 2)
+		found++;
+	return found == n;
+}
+
+/* Makes a shape of a part: cmark's HTML cut at the marks, and what each slot's value must be.
+ * Not compiled (html NULL) where that cannot be done safely. */
+static Shape *shape_make(const Part *part, uint64_t hash, Arena *arena)
+{
+	Shape *sh = xcalloc(1, sizeof *sh);
+	sh->hash = hash;
+	sh->md = xstrndup(part->md.p ? part->md.p : "", part->md.len);
+	sh->mdlen = part->md.len;
+	sh->need = xcalloc(part->n + 1, 1);
+	sh->spans = spans(sh->md, sh->mdlen);
+	Buf html = {0};
+	md_html(sh->md, sh->mdlen, arena, &html);
+	if (html.len)
+		md_align_classes(html.p, html.len);	/* a value cannot make one: its quotes are escaped */
+	bool ok = !memmem(sh->md, sh->mdlen, "]:", 2) && marks_only(sh->md, sh->mdlen, part->n) &&
+		  shape_cut(sh, html.p ? html.p : "", html.len, part->n);
+	for (size_t k = 0; ok && k < part->n; k++)
+		ok = slot_needs(sh->md, sh->mdlen, part->at[k], part->at[k] + mark_len(k), &sh->need[k]);
+	if (ok) {
+		sh->html = html.p ? html.p : xstrdup("");
+		sh->htmllen = html.len;
+		html.p = NULL;
+	} else {
+		free(sh->piece), free(sh->need);
+		sh->piece = NULL, sh->need = NULL, sh->npieces = 0;
+	}
+	buf_free(&html);
+	return sh;
+}
+
+static size_t shape_bytes(const Shape *sh)
+{
+	return sizeof *sh + sh->mdlen + sh->htmllen + sh->npieces * (sizeof(Piece) + 1);
+}
+
+static void shape_free(Shape *sh)
+{
+	free(sh->md), free(sh->html), free(sh->piece), free(sh->need);
+	free(sh);
+}
+
+/* ---- the cache of a thread's shapes */
+
+SkelCache *skel_new(size_t max_bytes)
+{
+	SkelCache *c = xcalloc(1, sizeof *c);
+	c->max_bytes = max_bytes;
+	return c;
+}
+
+void skel_free(SkelCache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->tab[i])
+			shape_free(c->tab[i]);
+	free(c->tab);
+	buf_free(&c->part.md);
+	free(c->part.at);
+	free(c);
+}
+
+void skel_stats(const SkelCache *c, uint64_t *filled, uint64_t *through_cmark, size_t *shapes)
+{
+	*filled += c ? c->filled : 0;
+	*through_cmark += c ? c->through_cmark : 0;
+	*shapes += c ? c->n : 0;
+}
+
+static void cache_grow(SkelCache *c)
+{
+	size_t cap = c->cap ? c->cap * 2 : 64;
+	Shape **tab = xcalloc(cap, sizeof *tab);
+	for (size_t i = 0; i < c->cap; i++) {
+		if (!c->tab[i])
+			continue;
+		size_t j = c->tab[i]->hash & (cap - 1);
+		while (tab[j])
+			j = (j + 1) & (cap - 1);
+		tab[j] = c->tab[i];
+	}
+	free(c->tab);
+	c->tab = tab, c->cap = cap;
+}
+
+/* The shape of the part: known, made now, or NULL when the cache is full. */
+static const Shape *shape_get(SkelCache *c, Arena *arena)
+{
+	const Buf *md = &c->part.md;
+	uint64_t hash = hash_bytes(md->p ? md->p : "", md->len);
+	size_t j = c->cap ? hash & (c->cap - 1) : 0;
+	for (; c->cap && c->tab[j]; j = (j + 1) & (c->cap - 1)) {
+		const Shape *sh = c->tab[j];
+		if (sh->hash == hash && sh->mdlen == md->len && memcmp(sh->md, md->p, md->len) == 0)
+			return sh;
+	}
+	if (c->bytes >= c->max_bytes)
+		return NULL;
+	if ((c->n + 1) * 2 > c->cap) {
+		cache_grow(c);
+		for (j = hash & (c->cap - 1); c->tab[j]; j = (j + 1) & (c->cap - 1))
+			;
+	}
+	Shape *sh = shape_make(&c->part, hash, arena);
+	c->tab[j] = sh;
+	c->n++;
+	c->bytes += shape_bytes(sh);
+	return sh;
+}
+
+/* ---- a page: the shape's pieces and its values */
+
+/* A valid UTF-8 sequence starts at p (cmark would replace an invalid one); its length, or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
+	if (!len || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) || (p[0] == 0xf0 && p[1] < 0x90) ||
+	    (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
+	return len;
+}
+
+static bool url_byte(unsigned char c)
+{
+	return is_alnum(c) || c == '.' || c == '_' || c == '~' || c == '/' || c == '-';
+}
+
+/* The value renders as its mark does, given what the slot needs. */
+static bool value_fits(Str v, uint8_t need)
+{
+	const unsigned char *p = (const unsigned char *)v.p;
+	unsigned char first = p[0], last = p[v.n - 1];
+	if (last <= ' ' || last == 127 || first < ' ' || first == 127)
+		return false;	/* blanks at the edges: cmark drops them at the start or end of a line or cell */
+	if (((need & NEED_ALNUM_FIRST) && !is_alnum(first)) || ((need & NEED_ALNUM_LAST) && !is_alnum(last)) ||
+	    ((need & NEED_PLAIN_FIRST) && first >= '0' && first <= '9'))
+		return false;
+	for (size_t i = 0; i < v.n;) {
+		if (need & NEED_URL) {
+			if (!url_byte(p[i++]))
+				return false;
+		} else if (p[i] < 0x80) {
+			i++;
+		} else {
+			size_t n = utf8_len(p + i, v.n - i);
+			if (!n)
+				return false;
+			i += n;
+		}
+	}
+	return true;
+}
+
+/* Text as cmark writes it after reading it back from esc_markdown: controls as spaces, & < > "
+ * as references. */
+static void put_text(Buf *b, Str v)
+{
+	static const char *const ref[64] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;"};
+	size_t from = 0;
+	for (size_t i = 0; i < v.n; i++) {
+		unsigned char c = (unsigned char)v.p[i];
+		if (c > '>' && c != 127)
+			continue;
+		const char *e = c < ' ' || c == 127 ? " " : ref[c];
+		if (!e)
+			continue;
+		buf_put(b, v.p + from, i - from);
+		buf_puts(b, e);
+		from = i + 1;
+	}
+	buf_put(b, v.p + from, v.n - from);
+}
+
+/* A stashed fragment, aligned as md_render aligns it: with the 7 bytes on each side, so that a
+ * match across its edges is found too (the shape's own HTML is aligned when it is made). */
+static void put_raw(Buf *out, const char *raw, size_t n, const char *next, size_t nextlen)
+{
+	size_t at = out->len, before = at < 7 ? at : 7, after = nextlen < 7 ? nextlen : 7;
+	buf_put(out, raw, n);
+	buf_put(out, next, after);
+	md_align_classes(out->p + at - before, before + n + after);
+	out->len -= after;
+}
+
+static bool shape_fill(const Shape *sh, const Part *part, const RawStash *raws, Buf *out)
+{
+	for (size_t k = 0; k < part->n; k++)
+		if (!value_fits(slot_text(part->s, part->first + k), sh->need[k]))
+			return false;
+	for (size_t i = 0; i < sh->npieces; i++) {
+		const Piece *pc = &sh->piece[i];
+		buf_put(out, sh->html + pc->at, pc->len);
+		size_t r = part->raw_first + pc->slot;
+		Str v = pc->kind == PUT_TEXT || pc->kind == PUT_HREF ? slot_text(part->s, part->first + pc->slot) : str_make("", 0);
+		if (pc->kind == PUT_RAW && (!raws || r >= raws->n))
+			return false;
+		if (pc->kind == PUT_RAW)
+			put_raw(out, raws->s[r], raws->len[r], sh->html + sh->piece[i + 1].at, sh->piece[i + 1].len);
+		else if (pc->kind == PUT_HREF)
+			buf_put(out, v.p, v.n);
+		else if (pc->kind == PUT_TEXT)
+			put_text(out, v);
+	}
+	return true;
+}
+
+/* A part's HTML: its shape filled, else through cmark; false if the part's shape may reach
+ * into the next part (nothing is written then). */
+static bool part_render(SkelCache *c, const Buf *md, size_t from, size_t to, bool cut, const RawStash *raws,
+			Arena *arena, Buf *scratch, Buf *out)
+{
+	size_t at = out->len;
+	const Shape *sh = shape_get(c, arena);
+	if (sh && cut && sh->spans)
+		return false;
+	if (sh && sh->html && shape_fill(sh, &c->part, raws, out)) {
+		c->filled++;
+		return true;
+	}
+	c->through_cmark++;
+	out->len = at;
+	scratch->len = 0;
+	slots_markdown(md, c->part.s, from, to, c->part.first, c->part.first + c->part.n, scratch);
+	md_render(scratch->p ? scratch->p : "", scratch->len, raws, arena, out);
+	return true;
+}
+
+/* A value that starts a part may: escaped, it starts with neither a blank (a control becomes
+ * one) nor a digit, so it starts no list and no code and ends what came before. */
+static bool starts_part(Str v)
+{
+	unsigned char c = (unsigned char)v.p[0];
+	return c >= ' ' && c != 127 && !(c >= '0' && c <= '9');
+}
+
+/* The page in parts (one if cut is false); false if it cannot be: a placeholder out of order, or
+ * a part that may reach into the next while cut. */
+static bool page_parts(SkelCache *c, const Buf *md, const Slots *s, bool cut, const RawStash *raws, Arena *arena,
+		       Buf *scratch, Buf *out)
+{
+	size_t slot = 0, raw = 0;
+	for (size_t from = 0, to; from < md->len; from = to) {
+		to = part_end(md, from, cut);
+		if (cut && slot < s->n && s->at[slot] == from && !starts_part(slot_text(s, slot)))
+			return false;
+		if (!part_make(&c->part, md, s, from, to, &slot, &raw) ||
+		    !part_render(c, md, from, to, cut, raws, arena, scratch, out))
+			return false;
+	}
+	return true;
+}
+
+void skel_render(SkelCache *c, const Buf *md, const Slots *s, const RawStash *raws, Arena *arena, Buf *scratch,
+		 Buf *out)
+{
+	size_t at = out->len;
+	for (int cut = 1; c && cut >= 0; cut--) {
+		if (page_parts(c, md, s, cut, raws, arena, scratch, out))
+			return;
+		out->len = at;
+	}
+	scratch->len = 0;	/* the page whole through cmark */
+	slots_markdown(md, s, 0, md->len, 0, s->n, scratch);
+	md_render(scratch->p ? scratch->p : "", scratch->len, raws, arena, out);
+}

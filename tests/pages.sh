@@ -1,0 +1,44 @@
+#!/bin/sh
+# pages.sh — compiled pages are cmark's pages: every file of a build with compiled pages (the
+# default) is byte for byte the file of the same build with every page through cmark
+# (C360_RENDERER=cmark, the renderer as it was), on the fixture, the tutorial, hostile data
+# and a generated set.
+# Usage: tests/pages.sh   (C360 names the binary; BIG=0 skips the 10,000-customer case)
+set -u
+BIG=${BIG:-1}
+. tests/lib.sh
+
+# both_ways NAME ARGS...: builds ARGS twice, compiled and through cmark, and compares; the
+# compiled build must have filled pages from shapes.
+both_ways() {
+	name=$1
+	shift
+	C360_TIMINGS=1 $C360 build "$@" --out "$T/$name-compiled" 2>"$T/err" && pass || fail "$name: build: $(tail -3 "$T/err")"
+	C360_RENDERER=cmark $C360 build "$@" --out "$T/$name-cmark" 2>/dev/null && pass || fail "$name: build through cmark"
+	if diff -r "$T/$name-compiled" "$T/$name-cmark" >"$T/diff"; then pass; else
+		fail "$name: compiled pages differ from cmark's:"
+		head -20 "$T/diff"
+	fi
+	compiled=$(sed -n 's/^c360: customer pages: \([0-9]*\) compiled.*/\1/p' "$T/err")
+	[ "${compiled:-0}" -gt 0 ] && pass || fail "$name: no part of a customer page was compiled"
+	rm -rf "$T/$name-compiled" "$T/$name-cmark"
+}
+
+both_ways fixture --data "$FIXTURE"
+if have_tutorial "the tutorial's pages compiled"; then
+	both_ways tutorial --data "$TUTORIAL"
+fi
+hostile_data "$T/hostile"
+{	# values where Markdown is touchy: a list's number, emphasis, code, a reference, a blank
+	echo '12. x,"1) Item",a@b.co,f,1990-01-01,"**Deep** & <Co>"'
+	echo '*7*,"[foo]: /x","_@b.co",m,1990-01-01,"`tick` \\"'
+	echo '"1.",Ann,c@d.ee,f,1990-01-01," -  "'
+} >>"$T/hostile/customers.csv"
+echo 'o9,12. x,2022-07-09,1,"_wild_ *cat*"' >>"$T/hostile/orders.csv"
+both_ways hostile --data "$T/hostile"
+if [ "$BIG" = 1 ]; then
+	run 0 generate --customers 10000 --seed 3 --out "$T/g10k"
+	both_ways g10k --data "$T/g10k"
+fi
+
+finish pages

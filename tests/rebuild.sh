@@ -1,0 +1,167 @@
+#!/bin/sh
+# rebuild.sh — sites that change only where their data does: weekly editions of the same data
+# leave every customer page and all but one search file as they were.
+# Usage: tests/rebuild.sh   (C360 names the binary)
+set -u
+. tests/lib.sh
+
+# changed A B: the files that differ between sites A and B (or are in one only), one a line.
+changed() {
+	diff -rq "$1" "$2" | sed -E "s|^Files $1/([^ ]*) and .*|\\1|; s|^Only in $1/?([^:]*): (.*)|\\1/\\2|; s|^Only in $2/?([^:]*): (.*)|\\1/\\2|; s|^/||" | sort
+}
+
+# ---- two editions a week apart on the same data: no customer page changes, and of the search
+# index only the segments file (the one that depends on the as-of date alone)
+run 0 build --data "$FIXTURE" --as-of 2024-03-11 --out "$T/week1"
+run 0 build --data "$FIXTURE" --as-of 2024-03-18 --out "$T/week2"
+changed "$T/week1" "$T/week2" >"$T/changed"
+grep -q '^index.html$' "$T/changed" && pass || fail "the dashboard of a week later is the same"
+grep -E '^customers/[0-9a-f]{2}/' "$T/changed" >"$T/pages" && fail "customer pages changed: $(head -3 "$T/pages")" || pass
+grep '^customers/search/' "$T/changed" | grep -v -x 'customers/search/segments.js' >"$T/search" &&
+	fail "search files changed: $(head -3 "$T/search")" || pass
+grep -q -x 'customers/search/segments.js' "$T/changed" && pass || fail "no segment changed in a week"
+grep -L 'As of\|as of 20' "$T/week1/customers/"*/*.html >"$T/undated"
+[ "$(wc -l <"$T/undated")" = 20 ] && pass || fail "customer pages name the as-of date: $(grep -l 'as of 20' "$T/week1/customers/"*/*.html | head -2)"
+
+# mutate SEED DIR: random changes to random customers' rows, as a week of exports brings:
+# statuses and cities change, sessions go, orders come.
+mutate() {
+	for f in orders customers web_activities; do
+		awk -v seed="$1" -v f="$f" 'BEGIN { srand(seed) }
+			NR == 1 { print; next }
+			{ r = rand() }
+			f == "orders" && r < 0.02 { sub(/,[^,]*$/, ",cancelled") }
+			f == "orders" && r > 0.99 { line = $0; sub(/^[^,]*/, "9" NR "0" seed, line); print line }
+			f == "customers" && r < 0.02 { sub(/,[^,]*$/, ",Springfield") }
+			f == "web_activities" && r < 0.01 { next }
+			{ print }' "$2/$f.csv" >"$T/mutated" && mv "$T/mutated" "$2/$f.csv"
+	done
+}
+
+# ---- incremental rebuilds are fresh builds: rounds of random changes, each rebuilt into the
+# same --out and built fresh, then compared file by file
+run 0 generate --customers 300 --seed 5 --out "$T/data"
+run 0 build --data "$T/data" --out "$T/site"
+for round in 1 2 3 4; do
+	mutate "$round" "$T/data"
+	run 0 build --verbose --data "$T/data" --out "$T/site"
+	grep -q '[0-9]* files written, [1-9][0-9]* kept' "$T/err" && pass || fail "round $round kept no file: $(tail -2 "$T/err")"
+	rm -rf "$T/fresh"
+	run 0 build --data "$T/data" --out "$T/fresh"
+	if diff -r "$T/site" "$T/fresh" >"$T/diff"; then pass; else
+		fail "round $round: the rebuild differs from a fresh build:"
+		head -10 "$T/diff"
+	fi
+done
+ls "$T" | grep -q '^site\.tmp-' && fail "a staging folder was left: $(ls "$T")" || pass
+
+# ---- a rebuild from the same inputs changes nothing, and says so in no file
+cp -a "$T/site" "$T/before"
+was=$(stat -c '%Y %i' "$T/site" "$T/site/index.html")
+run 0 build --data "$T/data" --out "$T/site"
+err_has 'is up to date'
+grep -q 'files written' "$T/err" && fail "a rebuild with no change wrote files: $(tail -1 "$T/err")" || pass
+diff -r "$T/site" "$T/before" >/dev/null && pass || fail "a rebuild with no change changed the site"
+[ "$(stat -c '%Y %i' "$T/site" "$T/site/index.html")" = "$was" ] && pass || fail "a rebuild with no change replaced the site"
+# ... unless a file of the site was changed by hand since (its size the same): then it is built again
+sleep 0.02
+sed -i 's/Data quality/Data QUALITY/' "$T/site/quality.html"
+cmp -s "$T/site/quality.html" "$T/before/quality.html" && fail "quality.html was not edited" || pass
+run 0 build --data "$T/data" --out "$T/site"
+diff -r "$T/site" "$T/before" >/dev/null && pass || fail "a page edited by hand stayed"
+
+# ---- a rebuild killed at any moment leaves the previous site whole (or, killed after the
+# swap, the new one): never a mix, and the next build clears what it left
+run 0 generate --customers 600 --seed 6 --out "$T/big"
+run 0 build --data "$T/big" --out "$T/prev"
+mutate 7 "$T/big"
+run 0 build --data "$T/big" --out "$T/next"
+for i in 1 2 3 4; do
+	rm -rf "$T/k"
+	cp -a "$T/prev" "$T/k"
+	$C360 build --data "$T/big" --out "$T/k" 2>/dev/null &
+	pid=$!
+	sleep "$(awk -v i="$i" 'BEGIN { srand(i); printf "%.2f", rand() * 2 }')"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	if diff -r "$T/k" "$T/prev" >/dev/null || diff -r "$T/k" "$T/next" >/dev/null; then pass; else
+		fail "killed rebuild $i left a site that is neither the previous nor the new one:"
+		diff -r "$T/k" "$T/prev" | head -5
+	fi
+done
+run 0 build --data "$T/big" --out "$T/k"
+diff -r "$T/k" "$T/next" >/dev/null && pass || fail "the build after the killed ones differs"
+ls "$T" | grep -q '^k\.tmp-' && fail "killed builds' staging folders were left: $(ls "$T")" || pass
+# ... and a working tree's .git survives: at once after SIGTERM, after the next build after SIGKILL
+git init -q "$T/prev"
+echo 'c360.example.com' >"$T/prev/CNAME"
+for i in 1 2 3 4; do
+	rm -rf "$T/k"
+	cp -a "$T/prev" "$T/k"
+	sig=TERM
+	[ $((i % 2)) = 0 ] && sig=KILL
+	$C360 build --data "$T/big" --out "$T/k" 2>/dev/null &
+	pid=$!
+	sleep "$(awk -v i="$i" 'BEGIN { srand(i + 10); printf "%.2f", rand() * 2 }')"
+	kill -"$sig" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	[ $sig = KILL ] && $C360 build --quiet --data "$T/big" --out "$T/k"
+	git -C "$T/k" rev-parse --git-dir >/dev/null 2>&1 && [ -s "$T/k/CNAME" ] && pass ||
+		fail "SIG$sig at a random point, then a build: .git or CNAME lost: $(ls -A "$T/k")"
+done
+
+# ---- a git working tree as --out: .git and the kept files survive every build, a folder of
+# anything else is not replaced
+mkdir -p "$T/pub"
+git init -q "$T/pub"
+echo 'c360.example.com' >"$T/pub/CNAME"
+echo 'The weekly Customer 360' >"$T/pub/README.md"
+run 0 build --data "$T/data" --out "$T/pub"
+mutate 9 "$T/data"
+run 0 build --data "$T/data" --out "$T/pub"
+[ -s "$T/pub/index.html" ] && [ "$(cat "$T/pub/CNAME")" = c360.example.com ] && [ -s "$T/pub/README.md" ] && pass ||
+	fail "the kept files did not survive: $(ls -A "$T/pub")"
+git -C "$T/pub" rev-parse --git-dir >/dev/null 2>&1 && pass || fail ".git did not survive"
+# the keep setting names what survives instead: here notes.txt, and no longer CNAME
+mkdir -p "$T/pub2"
+git init -q "$T/pub2"
+echo 'my notes' >"$T/pub2/notes.txt"
+printf 'keep = .git, notes.txt\n' >"$T/keep.conf"
+run 0 build --config "$T/keep.conf" --data "$T/data" --out "$T/pub2"
+echo 'c360.example.com' >"$T/pub2/CNAME"
+run 0 build --config "$T/keep.conf" --data "$T/data" --as-of 2024-07-01 --out "$T/pub2"
+[ -s "$T/pub2/notes.txt" ] && [ -d "$T/pub2/.git" ] && [ -s "$T/pub2/index.html" ] && pass ||
+	fail "the files of keep did not survive: $(ls -A "$T/pub2")"
+[ ! -e "$T/pub2/CNAME" ] && pass || fail "CNAME survived though keep does not name it"
+printf 'keep = .git, ../up\n' >"$T/keep.conf"
+run 1 build --config "$T/keep.conf" --data "$T/data" --out "$T/pub2"
+err_has "keep.conf:1:[0-9]*: error: .*keep"
+mkdir -p "$T/mine"
+echo 'my notes' >"$T/mine/notes.txt"
+run 1 build --data "$T/data" --out "$T/mine"
+err_has 'not a folder c360 made'
+[ -s "$T/mine/notes.txt" ] && pass || fail "a folder c360 did not make was replaced"
+
+# ---- publish --git: a build into a git working tree and one commit per edition, none when
+# nothing changed; customer pages stay out of a week's commit
+export GIT_AUTHOR_NAME=c360 GIT_AUTHOR_EMAIL=c360@example.com GIT_COMMITTER_NAME=c360 \
+	GIT_COMMITTER_EMAIL=c360@example.com GIT_CONFIG_NOSYSTEM=1 HOME="$T"
+commits() { git -C "$T/repo" rev-list --count HEAD 2>/dev/null || echo 0; }
+run 0 publish --data "$FIXTURE" --as-of 2024-03-11 --git "$T/repo"
+err_has "committed the edition in $T/repo: Customer 360 as of 2024-03-11"
+[ "$(commits)" = 1 ] && pass || fail "the first edition is $(commits) commits"
+run 0 publish --data "$FIXTURE" --as-of 2024-03-11 --git "$T/repo"
+err_has "nothing changed in $T/repo: no commit"
+[ "$(commits)" = 1 ] && pass || fail "an edition with no change made a commit: $(commits) commits"
+run 0 publish --data "$FIXTURE" --as-of 2024-03-18 --message "Week 12" --git "$T/repo"
+[ "$(commits)" = 2 ] && pass || fail "the second edition: $(commits) commits"
+[ "$(git -C "$T/repo" log -1 --format=%s)" = "Week 12" ] && pass || fail "the message: $(git -C "$T/repo" log -1 --format=%s)"
+git -C "$T/repo" diff --name-only HEAD~1 HEAD >"$T/committed"
+grep -q '^index.html$' "$T/committed" && pass || fail "the week's commit lacks the dashboard"
+grep -E '^customers/[0-9a-f]{2}/' "$T/committed" >"$T/pages" && fail "the week's commit changed customer pages: $(head -3 "$T/pages")" || pass
+[ -z "$(git -C "$T/repo" status --porcelain)" ] && pass || fail "the working tree is not clean after publish"
+run 1 publish --data "$FIXTURE" --git "$T/mine"
+err_has "not a git working tree"
+[ ! -e "$T/mine/.git" ] && [ -s "$T/mine/notes.txt" ] && pass || fail "publish touched a folder that is not a working tree"
+
+finish rebuild
