@@ -166,7 +166,7 @@ typedef enum {
 	D_AFTER_AS_OF, D_NO_AS_OF, D_READ_AS, D_LINES_SKIPPED, D_DECIMAL, D_SOURCE_LEFT_OUT, D_SQL_ERROR,
 	/* a gold folder read back (gold_read.c) */
 	D_GOLD_NO_PARTS, D_GOLD_INT, D_GOLD_DECIMAL, D_GOLD_DATE, D_GOLD_BOOL, D_GOLD_NAME, D_GOLD_REF,
-	D_GOLD_RULE, D_GOLD_MISSING_ROW,
+	D_GOLD_RULE, D_GOLD_MISSING_ROW, D_GOLD_SUM,
 	D_COUNT
 } DiagCode;
 
@@ -320,6 +320,7 @@ typedef struct {
 	size_t nrates;
 	const char *s3_region, *s3_endpoint;	/* [s3]; NULL: from the environment */
 	long s3_timeout, s3_connect_timeout;	/* seconds */
+	int shard, shards;	/* --shard K/N: this run writes shard K of N (0 of 1: everything) */
 	/* Limits that keep hostile data from blowing pages up (c360(1), LIMITS): */
 	size_t field_max;	/* bytes of one value shown on a page; the gold tables keep it whole */
 	size_t page_max;	/* bytes of one page, and of what a template writes */
@@ -778,8 +779,6 @@ typedef struct {
 	uint64_t count;		/* successful payments */
 	int64_t cents;		/* their amounts of 0 or more */
 	int64_t share;		/* hundredths of a percent of all successful payments */
-	uint64_t count_before;	/* the same a week earlier; share_before KPI_NULL without any then */
-	int64_t share_before;
 } PaymentSplit;
 
 typedef struct {
@@ -841,6 +840,12 @@ typedef struct {
 } FactTable;
 
 extern const FactTable fact_tables[SRC_COUNT];	/* the facts' ([SRC_CUSTOMERS] is empty) */
+
+/* Where column col's value sits in a row of source src (ColumnRule.at). */
+static inline void *fact_field(const RowHead *h, SourceId src, int col)
+{
+	return (char *)(uintptr_t)h + source_defs[src].rule[col].at;
+}
 
 /* The gold tables, in the order they are written, and their columns: one schema for the
  * writer (gold_csv.c) and the reader (gold_read.c). */
@@ -954,10 +959,20 @@ bool gold_build(const Silver *s, Gold *g, Buf *err);
  * part-*.csv files), views included; the problems, file:line:col, go to report as diag_format
  * shows them at v. False when the folder cannot be read as gold; gold_free it all the same. */
 bool gold_read(const char *dir, Gold *g, Buf *report, Verbosity v);
-void gold_views(Gold *g);	/* the views, once the tables are there */
+/* The views, once the tables are there; -1, or the gold table (GT_*) whose money adds up to
+ * more than 64 bits of cents hold (then the views are not whole). */
+int gold_views(Gold *g);
 void gold_free(Gold *g);
 void gold_store_free(GoldStore *st);	/* gold_read.c */
 const char *gold_label(const Gold *g, SourceId src, int col, uint32_t v);
+/* A fact column's value: money (cents, KPI_NULL if none), text (a label) or a truth. */
+typedef struct {
+	enum { FV_MONEY, FV_TEXT, FV_BOOL } kind;
+	int64_t cents;
+	const char *text;
+	bool yes;
+} FactValue;
+FactValue gold_fact_value(const Gold *g, SourceId src, const FactCol *fc, const RowHead *h);
 void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc);	/* of customer row c */
 /* A fact of a customer's activity. */
 typedef struct {
@@ -970,6 +985,8 @@ size_t gold_activity(const Gold *g, uint32_t c, Activity *out, size_t max);
 int64_t gold_last_seen(const Gold *g, uint32_t c);	/* the moment of c's newest dated fact, MOMENT_NULL */
 /* The KPIs as of each snapshot, from the gold tables alone (kpi.c). */
 void kpi_series(const Gold *g, Kpis series[SPARK_WEEKS]);
+/* KPI k now less a week earlier: KPI_NULL if either is, or the difference does not fit. */
+int64_t kpi_change(const Gold *g, int k);
 /* KPI k now against a week earlier, as a share of the earlier value, in hundredths of a percent;
  * KPI_NULL when either is null or the earlier one is 0. */
 int64_t kpi_change_pct(const Gold *g, int k);
@@ -989,6 +1006,8 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT]);
 TableQuality *quality_tables(const Silver *s, size_t *n);	/* the SQL tables'; the caller frees */
 /* Why an optional source has no data, for the sections that would show it; nothing if it has. */
 void source_why(Buf *b, const SourceQuality *q);
+extern const char *const basis_name[3], *const order_name[2], *const evidence_name[3];	/* data_quality.csv */
+bool quality_conserved(const SourceQuality *m);	/* rows read = silver rows + quarantined rows */
 
 /* ------------------------------------------------------------------ incremental builds (manifest.c)
  * A site's manifest (.c360-site) lists every file with a 128-bit hash of its bytes; a rebuild
@@ -1108,8 +1127,6 @@ void fmt_change_pct(Buf *b, const NumFormat *f, int64_t hundredths);	/* +16.67%,
 /* A figure in short, for prose, its suffix saying so: up to 9,999 (money 9,999.99) exact, then
  * one decimal: 20.9 k, €56.5 M, 1.2 bn; rounded half away from zero. Percentages as fmt_pct. */
 void fmt_compact(Buf *b, const NumFormat *f, int kind, int64_t v);
-/* A chart's exact number (bars, hover titles, data tables): fmt_figure of v rounded to the unit. */
-void fmt_chart(Buf *b, const NumFormat *f, double v, int kind);
 /* An axis writes every tick in one unit, chosen from its top tick, with the decimals its step
  * needs: 0 500 1,000 | 0 5 k 10 k | 0 0.5 M 1.0 M | 0 25% 50%. */
 typedef struct {
@@ -1265,7 +1282,7 @@ typedef enum { CHART_BARS, CHART_TREND } ChartKind;
 
 typedef struct {
 	const char *name;
-	const double *v;	/* one per category; NAN for none */
+	const int64_t *v;	/* one per category, in its axis' KV_* units (cents...); KPI_NULL: none */
 	bool line;		/* a line through the categories, else bars */
 	bool right;		/* on the right-hand axis (trend charts) */
 } ChartSeries;
@@ -1405,6 +1422,13 @@ bool site_segments(Site *site);
 bool site_customers(Site *site);
 bool site_lists(Site *site);
 void customer_page_path(Buf *b, const RowHead *customer);	/* customers/xx/NAME.html */
+unsigned customer_folder(const RowHead *customer);	/* xx: 0 to 255, from a hash of the id */
+/* Whether a run writes the pages of a customer folder: shard K of N writes the folders f with
+ * f % N = K; shard 0 writes everything else besides. */
+static inline bool shard_has(const Config *cfg, unsigned folder)
+{
+	return cfg->shards <= 1 || (int)(folder % (unsigned)cfg->shards) == cfg->shard;
+}
 /* The customer lists a KPI card opens (site_lists.c): a sortable page and a CSV each. */
 enum { LIST_CHURN, LIST_OPEN, LIST_COUNT };
 typedef struct {

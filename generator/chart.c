@@ -92,10 +92,18 @@ static double nice_step(double max, int ticks, int format)
 	return format == KV_COUNT && step < 1 ? 1 : step;
 }
 
-/* A number as a bar's, a hover title's or a data table's: exact. */
-static void exact(const Chart *c, Buf *b, double v, int format)
+/* A figure as a bar's, a hover title's or a data table's: exact, as every page writes it. */
+static void exact(const Chart *c, Buf *b, int64_t v, int format)
 {
-	fmt_chart(b, c->fmt ? c->fmt : &fmt_plain, v, format);
+	fmt_figure(b, c->fmt ? c->fmt : &fmt_plain, format, v);
+}
+
+/* Series s's figure of category i where it is drawn, in its axis' units (a cent is 0.01); none at 0. */
+static double plotted(const Chart *c, size_t s, size_t i)
+{
+	int64_t x = c->series[s].v[i];
+	int kind = c->series[s].right ? c->format_right : c->format;
+	return x == KPI_NULL ? 0 : kind == KV_COUNT ? (double)x : (double)x / 100;
 }
 
 static double series_max(const Chart *c, bool right)
@@ -103,15 +111,22 @@ static double series_max(const Chart *c, bool right)
 	double max = 0;
 	for (size_t i = 0; i < c->ncat; i++) {
 		double sum = 0;
-		for (size_t s = 0; s < c->nseries; s++) {
-			double v = c->series[s].v[i];
-			if (c->series[s].right != right || isnan(v))
-				continue;
-			sum = c->stacked ? sum + v : fmax(sum, v);
-		}
+		for (size_t s = 0; s < c->nseries; s++)
+			if (c->series[s].right == right)
+				sum = c->stacked ? sum + plotted(c, s, i) : fmax(sum, plotted(c, s, i));
 		max = fmax(max, sum);
 	}
 	return max;
+}
+
+/* A bar's figure: its series' sum (KPI_NULL when that does not fit). */
+static int64_t bar_total(const Chart *c, size_t i)
+{
+	int64_t total = 0;
+	for (size_t s = 0; s < c->nseries; s++)
+		if (c->series[s].v[i] != KPI_NULL && __builtin_add_overflow(total, c->series[s].v[i], &total))
+			return KPI_NULL;
+	return total;
 }
 
 /* What hovering over a category says: its name and every series' value there. */
@@ -120,11 +135,11 @@ static char *category_tip(const Chart *c, size_t i)
 	Buf b = {0};
 	buf_puts(&b, c->cat[i]);
 	for (size_t s = 0; s < c->nseries; s++) {
-		double v = c->series[s].v[i];
+		int64_t v = c->series[s].v[i];
 		buf_puts(&b, s ? ", " : ": ");
 		buf_puts(&b, c->series[s].name);
 		buf_putc(&b, ' ');
-		if (isnan(v))
+		if (v == KPI_NULL)
 			buf_puts(&b, "none");
 		else
 			exact(c, &b, v, c->series[s].right ? c->format_right : c->format);
@@ -158,27 +173,29 @@ static double legend(const Chart *c, ChartPlot *p, double x, double y, double wi
 static void layout_bars(const Chart *c, ChartPlot *p, double width)
 {
 	double label_w = 0, value_w = 0, max = series_max(c, false);
+	int64_t most = 0;
 	Buf b = {0};
-	for (size_t i = 0; i < c->ncat; i++)
+	for (size_t i = 0; i < c->ncat; i++) {
 		label_w = fmax(label_w, text_width(c->cat[i]));
-	exact(c, &b, max, c->format);
+		most = bar_total(c, i) > most ? bar_total(c, i) : most;
+	}
+	exact(c, &b, most, c->format);
 	value_w = text_width(buf_cstr(&b)) + 14;
 	label_w = fmin(label_w, width * 0.34) + 12;
 	double top = c->nseries > 1 ? legend(c, p, label_w, 6, width) : 8, x0 = label_w, span = width - label_w - value_w;
 	p->width = width;
 	p->height = top + 8 + BAR_ROW * (double)(c->ncat ? c->ncat : 1);
 	for (size_t i = 0; i < c->ncat; i++) {
-		double y = top + BAR_ROW * (double)i, x = x0, total = 0;
+		double y = top + BAR_ROW * (double)i, x = x0;
 		text_at(p, ROLE_LABEL, x0 - 8, y + BAR_ROW / 2 + FONT * 0.35, A_END, c->cat[i], label_w - 12);
 		for (size_t s = 0; s < c->nseries; s++) {
-			double v = isnan(c->series[s].v[i]) ? 0 : c->series[s].v[i];
-			double w = max > 0 && v > 0 ? span * v / max : 0;
+			double v = plotted(c, s, i), w = max > 0 && v > 0 ? span * v / max : 0;
 			if (w > 0)
 				rect(p, (int)s, x, y + 5, w, BAR_ROW - 10);
-			x += w, total += v;
+			x += w;
 		}
 		b.len = 0;
-		exact(c, &b, total, c->format);
+		exact(c, &b, bar_total(c, i), c->format);
 		text_at(p, ROLE_VALUE, x + 6, y + BAR_ROW / 2 + FONT * 0.35, A_START, buf_cstr(&b), 0);
 		hit(p, c, i, 0, y, width, BAR_ROW);
 	}
@@ -252,12 +269,11 @@ static void week_labels(const Chart *c, ChartPlot *p, double left, double group,
 static void trend_line(const Chart *c, ChartPlot *p, size_t s, double left, double group, double bottom,
 		       double height, double max)
 {
-	const ChartSeries *se = &c->series[s];
 	size_t solid = c->partial_last && c->ncat >= 2 ? c->ncat - 1 : c->ncat;
 	Shape *path = add(p, SH_PATH, (int)s);
 	path->pts = xmalloc((solid + 1) * 2 * sizeof *path->pts);
 	for (size_t i = 0; i < solid; i++) {
-		double v = isnan(se->v[i]) ? 0 : se->v[i];
+		double v = plotted(c, s, i);
 		path->pts[2 * path->npts] = left + group * ((double)i + 0.5);
 		path->pts[2 * path->npts++ + 1] = bottom - height * fmax(v, 0) / max;
 	}
@@ -265,7 +281,7 @@ static void trend_line(const Chart *c, ChartPlot *p, size_t s, double left, doub
 		bool partial = i >= solid;
 		if (group < 12 && !partial)
 			continue;
-		double v = isnan(se->v[i]) ? 0 : se->v[i];
+		double v = plotted(c, s, i);
 		Shape *d = add(p, SH_DOT, (int)s);
 		d->x = left + group * ((double)i + 0.5), d->y = bottom - height * fmax(v, 0) / max;
 		d->partial = partial;
@@ -298,7 +314,7 @@ static void layout_trend(const Chart *c, ChartPlot *p, double width)
 		}
 		double bw = group * 0.7 / (double)nbars;
 		for (size_t i = 0; i < c->ncat; i++) {
-			double v = isnan(se->v[i]) ? 0 : se->v[i], h = (bottom - top) * fmax(v, 0) / max;
+			double v = plotted(c, s, i), h = (bottom - top) * fmax(v, 0) / max;
 			if (v > 0)
 				rect(p, (int)s, left + group * ((double)i + 0.15) + bw * (double)bar, bottom - h, bw, h)->partial =
 					c->partial_last && i + 1 == c->ncat;
@@ -423,9 +439,9 @@ static void data_table(Buf *b, const Chart *c)
 		esc_html(b, c->cat[i], strlen(c->cat[i]));
 		buf_puts(b, c->link && c->link[i] ? "</a></th>" : "</th>");
 		for (size_t s = 0; s < c->nseries; s++) {
-			double x = c->series[s].v[i];
+			int64_t x = c->series[s].v[i];
 			buf_puts(b, "<td>");
-			if (!isnan(x))
+			if (x != KPI_NULL)
 				exact(c, b, x, c->series[s].right ? c->format_right : c->format);
 			buf_puts(b, "</td>");
 		}

@@ -35,9 +35,10 @@ static const char *keep(Maker *m, const Buf *b)
 	return arena_strndup(&m->set->arena, b->p, b->len);
 }
 
-static double *values(Maker *m, size_t n)
+/* n figures of a series, 0 each. */
+static int64_t *values(Maker *m, size_t n)
 {
-	double *v = arena_alloc(&m->set->arena, (n + 1) * sizeof *v);
+	int64_t *v = arena_alloc(&m->set->arena, (n + 1) * sizeof *v);
 	for (size_t i = 0; i <= n; i++)
 		v[i] = 0;
 	return v;
@@ -69,19 +70,17 @@ static void weeks_of(Maker *m, Chart *c)
 static void chart_orders(Maker *m)
 {
 	const Gold *g = m->g;
-	double *orders = values(m, m->weeks), *revenue = values(m, m->weeks);
+	int64_t *orders = values(m, m->weeks);
 	size_t skip = g->nseries - m->weeks;	/* the series' weeks before the chart's */
-	for (size_t i = 0; i < m->weeks; i++) {
-		orders[i] = (double)g->week_orders[skip + i];
-		revenue[i] = (double)g->week_cents[skip + i] / 100;
-	}
+	for (size_t i = 0; i < m->weeks; i++)
+		orders[i] = (int64_t)g->week_orders[skip + i];
 	Chart c = {
 		.id = "orders", .title = "Valid orders and revenue per week",
 		.desc = "Columns: valid orders per week, Monday to Sunday (left axis); line: their revenue (right "
 			"axis). The last week is lighter while it is not over.",
 		.axis_title = "Valid orders", .axis_title_right = "Revenue", .format = KV_COUNT,
 		.format_right = KV_MONEY, .nseries = 2,
-		.series = {{"Valid orders", orders, false, false}, {"Revenue", revenue, true, true}},
+		.series = {{"Valid orders", orders, false, false}, {"Revenue", g->week_cents + skip, true, true}},
 	};
 	weeks_of(m, &c);
 	add_chart(m, "chart_orders", &c, true);
@@ -90,14 +89,14 @@ static void chart_orders(Maker *m)
 static void chart_devices(Maker *m)
 {
 	const Gold *g = m->g;
-	double *v[CH_COUNT];
+	int64_t *v[CH_COUNT];
 	for (int ch = 0; ch < CH_COUNT; ch++)
 		v[ch] = values(m, m->weeks);
 	int64_t first = m->last_monday - 7 * (int64_t)(m->weeks - 1);
 	for (size_t k = 1; k < g->nweeks; k++)
 		if (g->weeks[k].days >= first && g->weeks[k].days <= m->last_monday)
 			for (int ch = 0; ch < CH_COUNT; ch++)
-				v[ch][(g->weeks[k].days - first) / 7] = (double)g->weeks[k].n[ch];
+				v[ch][(g->weeks[k].days - first) / 7] = (int64_t)g->weeks[k].n[ch];
 	Chart c = {
 		.id = "devices", .title = "Web and mobile sessions per week",
 		.desc = "Sessions per week, Monday to Sunday, by channel: Mobile (Android, iOS), Web (desktop "
@@ -152,10 +151,10 @@ static void chart_counts(Maker *m, const char *key, const Chart *tmpl, const cha
 	size_t ncat = shown > keep ? keep + 1 : shown;
 	const char **cat = arena_alloc(&m->set->arena, (ncat + 1) * sizeof *cat);
 	const char **link = links ? arena_alloc(&m->set->arena, (ncat + 1) * sizeof *link) : NULL;
-	double *v = values(m, ncat);
+	int64_t *v = values(m, ncat);
 	for (size_t i = 0; i < ncat; i++) {
 		cat[i] = i < keep ? chart_label(m, labels[order[i]]) : NULL;
-		v[i] = i < keep ? (double)counts[order[i]] : 0;
+		v[i] = i < keep ? (int64_t)counts[order[i]] : 0;
 		if (link)
 			link[i] = i < keep ? links[order[i]] : NULL;
 	}
@@ -225,12 +224,12 @@ static void chart_segments(Maker *m)
 static void chart_conservation(Maker *m)
 {
 	const char **cat = arena_alloc(&m->set->arena, SRC_COUNT * sizeof *cat);
-	double *silver = values(m, SRC_COUNT), *quarantined = values(m, SRC_COUNT);
+	int64_t *silver = values(m, SRC_COUNT), *quarantined = values(m, SRC_COUNT);
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const SourceQuality *q = &m->g->quality[i];
 		cat[i] = source_defs[i].name;
-		silver[i] = (double)q->silver_rows;
-		quarantined[i] = (double)q->quarantined_rows;
+		silver[i] = (int64_t)q->silver_rows;
+		quarantined[i] = (int64_t)q->quarantined_rows;
 	}
 	Chart c = {.id = "conservation", .title = "Rows read, by where they went", .cat_title = "Source",
 		   .desc = "For every source, the rows read: the rows in silver, then the rows quarantined; together "

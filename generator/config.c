@@ -21,6 +21,7 @@ void config_defaults(Config *c)
 	c->thousands_separator = ",";
 	c->currency = "";
 	c->chunk_min = 4u << 20;
+	c->shards = 1;
 	c->verbosity = SAY_NORMAL;
 	c->noise = 100;
 	c->field_max = 64u << 10;

@@ -25,7 +25,7 @@ static void edition_kpi(Edition *e, EditionKpi *r, int k, Buf *b)
 	fmt_figure(b, &e->fmt, d->kind, before);
 	text_of(r->before, sizeof r->before, b);
 	b->len = 0;
-	fmt_change(b, &e->fmt, d->kind, now == KPI_NULL || before == KPI_NULL ? KPI_NULL : now - before);
+	fmt_change(b, &e->fmt, d->kind, kpi_change(e->g, k));
 	text_of(r->change, sizeof r->change, b);
 	b->len = 0;
 	fmt_change_pct(b, &e->fmt, kpi_change_pct(e->g, k));
@@ -109,7 +109,8 @@ static void summary_part(Buf *b, const Gold *g, const NumFormat *f, int k, int64
 		buf_puts(b, " steady at ");
 	} else {
 		buf_puts(b, t.direction > 0 ? " up " : " down ");
-		int64_t delta = now > before ? now - before : before - now;
+		int64_t delta = kpi_change(g, k);	/* t.direction: known, not 0 */
+		delta = delta != KPI_NULL && delta < 0 ? -delta : delta;
 		if (d->kind == KV_COUNT)
 			buf_puts(b, "by "), fmt_int(b, f, delta);
 		else if (d->kind == KV_PCT)

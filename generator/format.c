@@ -149,11 +149,6 @@ static int64_t round_scaled(double v, double scale)
 	return (int64_t)llround(v * scale);
 }
 
-void fmt_chart(Buf *b, const NumFormat *f, double v, int kind)
-{
-	fmt_figure(b, f, kind, round_scaled(v, kind == KV_COUNT ? 1 : 100));
-}
-
 AxisFormat fmt_axis_for(double top, double step, int kind)
 {
 	AxisFormat a = {1, 0, ""};

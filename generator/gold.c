@@ -120,6 +120,25 @@ const char *gold_label(const Gold *g, SourceId src, int col, uint32_t v)
 	return g->src[src].dict[col].label[v];
 }
 
+FactValue gold_fact_value(const Gold *g, SourceId src, const FactCol *fc, const RowHead *h)
+{
+	switch (fc->kind) {
+	case FC_MONEY: {
+		int64_t cents = *(const int64_t *)fact_field(h, src, fc->col);
+		return (FactValue){.kind = FV_MONEY, .cents = cents == AMOUNT_NULL ? KPI_NULL : cents};
+	}
+	case FC_LABEL:
+		return (FactValue){.kind = FV_TEXT,
+				   .text = gold_label(g, src, fc->col, *(const uint32_t *)fact_field(h, src, fc->col))};
+	case FC_CHANNEL:
+		return (FactValue){.kind = FV_TEXT,
+				   .text = channel_label[device_channel(*(const uint32_t *)fact_field(h, src, fc->col))]};
+	case FC_RULE:
+		break;
+	}
+	return (FactValue){.kind = FV_BOOL, .yes = fc->rule(h)};
+}
+
 /* ---- the value ranking: highest lifetime value first, then customer order */
 
 static int by_value_cmp(const void *a, const void *b, void *ctx)
@@ -171,14 +190,17 @@ static void group_facts(const Gold *g, SourceId id, ByCustomer *bc)
 
 /* ---- segments: how many customers, their lifetime value, their share of all customers */
 
-static void segment_sizes(Gold *g, size_t nc)
+static bool segment_sizes(Gold *g, size_t nc)
 {
+	bool ok = true;
 	for (size_t i = 0; i < nc; i++) {
-		g->segment_size[g->c360[i].segment]++;
-		g->segment_cents[g->c360[i].segment] += g->c360[i].lifetime_cents;
+		int seg = g->c360[i].segment;
+		g->segment_size[seg]++;
+		ok &= !__builtin_add_overflow(g->segment_cents[seg], g->c360[i].lifetime_cents, &g->segment_cents[seg]);
 	}
 	for (int seg = 0; seg < SEG_COUNT; seg++)
 		g->segment_share[seg] = kpi_pct(g->segment_size[seg], nc);
+	return ok;
 }
 
 /* ---- the weekly series: valid dated orders and their revenue, every week to the as-of date's */
@@ -188,8 +210,9 @@ static int64_t monday(int64_t day)
 	return day - date_weekday(day) + 1;
 }
 
-static void weekly_orders(Gold *g)
+static bool weekly_orders(Gold *g)
 {
+	bool ok = true;
 	int64_t last = monday(g->as_of);
 	g->first_week = g->first_day == MOMENT_NULL || g->first_day > g->as_of ? last : monday(g->first_day);
 	g->nseries = (size_t)((last - g->first_week) / 7 + 1);
@@ -203,8 +226,9 @@ static void weekly_orders(Gold *g)
 			continue;
 		size_t k = (size_t)((day - g->first_week) / 7);
 		g->week_orders[k]++;
-		g->week_cents[k] += o->cents;
+		ok &= !__builtin_add_overflow(g->week_cents[k], o->cents, &g->week_cents[k]);
 	}
+	return ok;
 }
 
 /* ---- tickets per status and per issue type */
@@ -248,21 +272,30 @@ static void customer_lists(Gold *g, size_t nc)
 	qsort_r(g->open_list, g->nopen, sizeof *g->open_list, most_open_first, g);
 }
 
-void gold_views(Gold *g)
+int gold_views(Gold *g)
 {
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
 	value_ranking(g, nc);
 	for (int i = 0; i < SRC_COUNT; i++)
 		if (source_is_fact((SourceId)i))
 			group_facts(g, (SourceId)i, &g->by[i]);
-	segment_sizes(g, nc);
-	weekly_orders(g);
 	ticket_counts(g);
 	kpi_series(g, g->series);
 	customer_lists(g, nc);
+	if (!segment_sizes(g, nc))
+		return GT_CUSTOMER_360;
+	return weekly_orders(g) ? -1 : GT_FACT_ORDERS;
 }
 
 /* ---- how the KPIs moved in the week */
+
+int64_t kpi_change(const Gold *g, int k)
+{
+	int64_t now = g->now.v[k], before = g->week_before.v[k], d;
+	if (now == KPI_NULL || before == KPI_NULL || __builtin_sub_overflow(now, before, &d))
+		return KPI_NULL;
+	return d;
+}
 
 int64_t kpi_change_pct(const Gold *g, int k)
 {

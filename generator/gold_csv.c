@@ -247,24 +247,13 @@ static void fact_head(Buf *b, const RowHead *h, const uint32_t *rank, bool times
 /* A fact column's cell, by the fact table's description. */
 static void fact_cell(Buf *b, const Gold *g, SourceId src, const FactCol *fc, const RowHead *h)
 {
-	const char *row = (const char *)h;
-	size_t at = source_defs[src].rule[fc->col].at;
-	switch (fc->kind) {
-	case FC_MONEY: {
-		int64_t cents = *(const int64_t *)(const void *)(row + at);
-		cell_fixed2(b, cents == AMOUNT_NULL ? KPI_NULL : cents);
-		break;
-	}
-	case FC_LABEL:
-		cell_str(b, gold_label(g, src, fc->col, *(const uint32_t *)(const void *)(row + at)));
-		break;
-	case FC_RULE:
-		cell_bool(b, fc->rule(h));
-		break;
-	case FC_CHANNEL:
-		cell_str(b, channel_label[device_channel(*(const uint32_t *)(const void *)(row + at))]);
-		break;
-	}
+	FactValue v = gold_fact_value(g, src, fc, h);
+	if (v.kind == FV_MONEY)
+		cell_fixed2(b, v.cents);
+	else if (v.kind == FV_TEXT)
+		cell_str(b, v.text);
+	else
+		cell_bool(b, v.yes);
 }
 
 static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)

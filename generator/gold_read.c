@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define READ_CHUNK 65536	/* bytes read at a time */
+
 /* What the model owns when it was read from files. */
 struct GoldStore {
 	Arena arena;		/* ids, names, raw rows */
@@ -42,9 +44,6 @@ struct Reader {
 	uint64_t seen;		/* kpi_summary: the rows there were */
 	Buf scratch;
 };
-
-static const char *const order_name[] = {"day-first", "month-first"};
-static const char *const basis_name[] = {"column", "dataset", "config"};
 
 /* ---- cells and their values: a bad one is reported where it stands */
 
@@ -304,17 +303,15 @@ static void customer_360_row(Reader *r)
 
 /* ---- the facts: id, customer_key, date_key, the date, the table's own columns, line, flags */
 
-static void fact_row(Reader *r)
+/* A fact's id, customer and date; its date_key must be that date. */
+static void fact_head(Reader *r, RowHead *h)
 {
-	const FactTable *ft = &fact_tables[r->src];
-	const SourceDef *def = &source_defs[r->src];
-	RowHead *h = push(&r->st->table[r->src]);
 	h->id = arena_strndup(&r->st->arena, r->f[0].p, r->f[0].n);
 	h->idlen = (uint32_t)r->f[0].n;
 	if (!h->idlen)
 		bad(r, D_GOLD_NAME, 0);
 	h->customer = get_customer(r, 1);
-	h->when = get_moment(r, 3, def->timestamp);
+	h->when = get_moment(r, 3, source_defs[r->src].timestamp);
 	Buf *b = &r->scratch;
 	b->len = 0;
 	if (h->when != MOMENT_NULL) {
@@ -322,25 +319,28 @@ static void fact_row(Reader *r)
 		memmove(b->p + 4, b->p + 5, 2), memmove(b->p + 6, b->p + 8, 2), b->len = 8;	/* YYYYMMDD */
 	}
 	agree(r, r->f[2].n == b->len && memcmp(r->f[2].p, b->p ? b->p : "", b->len) == 0, 2);
-	char *row = (char *)h;
-	for (int k = 0; k < ft->ncols; k++) {
+}
+
+static void fact_row(Reader *r)
+{
+	const FactTable *ft = &fact_tables[r->src];
+	RowHead *h = push(&r->st->table[r->src]);
+	fact_head(r, h);
+	for (int k = 0; k < ft->ncols; k++) {	/* the table's own columns: 4, 5, ... */
 		const FactCol *fc = &ft->cols[k];
-		size_t at = def->rule[fc->col].at;
 		if (fc->kind == FC_MONEY) {
 			int64_t cents = get_cents(r, 4 + k, true);
-			*(int64_t *)(void *)(row + at) = cents == KPI_NULL ? AMOUNT_NULL : cents;
+			*(int64_t *)fact_field(h, r->src, fc->col) = cents == KPI_NULL ? AMOUNT_NULL : cents;
 		} else if (fc->kind == FC_LABEL) {
-			*(uint32_t *)(void *)(row + at) = dict_intern(&r->st->dict[r->src][fc->col], r->f[4 + k]);
+			*(uint32_t *)fact_field(h, r->src, fc->col) = dict_intern(&r->st->dict[r->src][fc->col], r->f[4 + k]);
 		}
 	}
-	for (int k = 0; k < ft->ncols; k++) {	/* the derived columns, once the others are in */
+	for (int k = 0; k < ft->ncols; k++) {	/* the derived ones, once the others are in */
 		const FactCol *fc = &ft->cols[k];
 		if (fc->kind == FC_RULE)
 			agree(r, get_bool(r, 4 + k) == fc->rule(h), 4 + k);
 		else if (fc->kind == FC_CHANNEL)
-			agree(r, str_eq(r->f[4 + k],
-					channel_label[device_channel(*(const uint32_t *)(const void *)(row + def->rule[fc->col].at))]),
-			      4 + k);
+			agree(r, str_eq(r->f[4 + k], gold_fact_value(r->g, r->src, fc, h).text), 4 + k);
 	}
 	int64_t line = get_int(r, 4 + ft->ncols, false);
 	h->line = line < 0 || line > UINT32_MAX ? 0 : (uint32_t)line;
@@ -396,7 +396,7 @@ static void device_row(Reader *r)
 	int64_t monday = all ? MOMENT_NULL : get_day(r, 1);
 	if (!g->nweeks || g->weeks[g->nweeks - 1].days != monday || (all && g->nweeks > 1)) {
 		g->weeks = xrealloc(g->weeks, (g->nweeks + 1) * sizeof *g->weeks);
-		g->weeks[g->nweeks++] = (WeekChannels){.days = monday};
+		g->weeks[g->nweeks++] = (WeekChannels){.days = monday, .share = {KPI_NULL, KPI_NULL, KPI_NULL}};
 	}
 	agree(r, all == (g->nweeks == 1), 0);
 	if (!all) {
@@ -530,7 +530,6 @@ static void data_quality_row(Reader *r)
 	}
 	SourceQuality *q = &r->g->quality[src];
 	Str m = r->f[1];
-	static const char *const evidence[] = {"ambiguous", "day_first", "month_first"};
 	if (str_eq(m, "status")) {
 		int st = get_name(r, 3, source_status_name, STATUS_COUNT, false);
 		q->status = st < 0 ? STATUS_MISSING : (SourceStatus)st;
@@ -540,6 +539,8 @@ static void data_quality_row(Reader *r)
 		dq_count(r, str_eq(m, "rows_read") ? &q->rows_read : str_eq(m, "blank_lines") ? &q->blank_lines
 			 : str_eq(m, "silver_rows") ? &q->silver_rows : str_eq(m, "inferred_customers") ? &q->inferred
 			 : &q->after_as_of);
+		if (str_eq(m, "inferred_customers"))	/* dim_customer's customers not from the CRM */
+			agree(r, q->inferred == r->st->table[SRC_CUSTOMERS].n - r->g->ncrm, 3);
 	} else if (str_eq(m, "quarantined_rows")) {	/* in all, then by reason */
 		if (r->f[2].n)
 			dq_coded(r, q->reason, D_FIRST_REASON, D_NREASONS);
@@ -557,7 +558,7 @@ static void data_quality_row(Reader *r)
 		int b = get_name(r, 3, basis_name, 3, false);
 		q->basis = b < 0 ? BASIS_CONFIG : (OrderBasis)b;
 	} else if (str_eq(m, "date_evidence")) {
-		int e = get_name(r, 2, evidence, 3, false);
+		int e = get_name(r, 2, evidence_name, 3, false);
 		if (e >= 0)
 			dq_count(r, e == EVIDENCE_NONE ? &q->ambiguous : &q->evidence[e]);
 	} else if (!str_eq(m, "conservation")) {	/* conservation follows from the counts */
@@ -637,10 +638,10 @@ static void read_part(Reader *r, const char *path, bool part)
 		return;
 	}
 	Ingest *in = ingest_new(on_record, r);
-	char *chunk = xmalloc(1 << 20);
+	char *chunk = xmalloc(READ_CHUNK);
 	ssize_t n;
 	size_t total = 0;
-	while ((n = read(fd, chunk, 1 << 20)) > 0 || (n < 0 && errno == EINTR))
+	while ((n = read(fd, chunk, READ_CHUNK)) > 0 || (n < 0 && errno == EINTR))
 		if (n > 0)
 			ingest_feed(in, chunk, (size_t)n), total += (size_t)n;
 	if (n < 0)
@@ -730,9 +731,11 @@ static TableRead read_one(Gold *g, const char *dir, int t)
 	return (TableRead){r.n, r.seen, r.d};
 }
 
-/* Rows a table must have and did not: its KPIs, each customer's figures. */
-static void missing_rows(Gold *g, const TableRead *kpi, const TableRead *c360)
+/* Rows a table must have and did not: its KPIs, each customer's figures, all-time sessions. */
+static void missing_rows(Gold *g, const TableRead *kpi, const TableRead *c360, const TableRead *devices)
 {
+	if (!g->nweeks)
+		diag(devices->diags, D_GOLD_MISSING_ROW, 0, 0, "period", "all", 3);
 	uint64_t seen = kpi->seen;
 	static const char *const params[] = {"as_of", "churn_window_days"};
 	for (int k = 0; k < K_COUNT + 2; k++)
@@ -785,17 +788,16 @@ bool gold_read(const char *dir, Gold *g, Buf *report, Verbosity v)
 	read_one(g, dir, GT_DIM_CUSTOMER);	/* first: the others refer to its customers */
 	size_t nc = st->table[SRC_CUSTOMERS].n;
 	g->c360 = xcalloc(nc + 1, sizeof *g->c360);
-	TableRead kpi = {0}, c360 = {0};
-	for (int t = 0; t < GT_COUNT; t++) {
-		if (t == GT_DIM_CUSTOMER)
-			continue;
-		TableRead r = read_one(g, dir, t);
-		if (t == GT_KPI_SUMMARY)
-			kpi = r;
-		else if (t == GT_CUSTOMER_360)
-			c360 = r;
-	}
-	missing_rows(g, &kpi, &c360);
+	for (size_t i = 0; i < nc; i++)	/* what a row customer_360 lacks (an error) leaves */
+		g->c360[i] = (Customer360){.first_order = MOMENT_NULL, .last_order = MOMENT_NULL,
+					   .average_cents = KPI_NULL, .preferred_method = UINT32_MAX,
+					   .preferred_channel = -1, .days_since_last_order = KPI_NULL,
+					   .segment = SEG_PROSPECTS};
+	TableRead read[GT_COUNT] = {0};
+	for (int t = 0; t < GT_COUNT; t++)
+		if (t != GT_DIM_CUSTOMER)
+			read[t] = read_one(g, dir, t);
+	missing_rows(g, &read[GT_KPI_SUMMARY], &read[GT_CUSTOMER_360], &read[GT_DEVICES]);
 	number_methods(g);
 	g->now.as_of = g->as_of;
 	g->week_before.as_of = g->as_of == MOMENT_NULL ? MOMENT_NULL : g->as_of - 7;
@@ -804,12 +806,18 @@ bool gold_read(const char *dir, Gold *g, Buf *report, Verbosity v)
 	for (size_t i = 0; i < nc; i++)
 		g->order[i] = g->rank[i] = (uint32_t)i;
 	bool ok = true;
-	for (size_t i = 0; i < st->ndiags; i++) {
+	for (size_t i = 0; i < st->ndiags; i++)
 		ok &= diag_worst(st->diags[i], 1) < SEV_ERROR;
-		diag_format(report, st->diags[i], v);
+	static const char *const sums[GT_COUNT] = {
+		[GT_CUSTOMER_360] = "the lifetime values of a segment", [GT_FACT_ORDERS] = "the valid orders of a week",
+	};
+	int sum = ok ? gold_views(g) : -1;
+	if (sum >= 0) {
+		diag(read[sum].diags, D_GOLD_SUM, 0, 0, sums[sum], NULL, 0);
+		ok = false;
 	}
-	if (ok)
-		gold_views(g);
+	for (size_t i = 0; i < st->ndiags; i++)
+		diag_format(report, st->diags[i], v);
 	return ok;
 }
 

@@ -391,7 +391,11 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 	g->ncrm = s->ncrm;
 	quality_measure(s, g->quality);
 	g->tables = quality_tables(s, &g->ntables);
-	gold_views(g);
+	int sum = gold_views(g);	/* the sums of views are parts of total_revenue, which fits */
+	if (sum >= 0) {
+		buf_printf(err, "c360: error: the amounts of %s add up to more than c360 can count\n", gold_tables[sum].name);
+		return false;
+	}
 	g->now = g->series[SPARK_WEEKS - 1];	/* the KPIs are the series' last two weeks */
 	g->week_before = g->series[SPARK_WEEKS - 2];
 	return true;

@@ -57,9 +57,9 @@ static int cmd_generate(Options *o);
 static int cmd_init(Options *o);
 
 static const Command commands[] = {
-	{"build", "data out as-of config theme jobs quiet verbose",
+	{"build", "data out as-of config theme jobs shard quiet verbose",
 	 "read, clean and model the data; write the site into --out (default site/)", cmd_build},
-	{"render", "gold! out config theme jobs quiet verbose",
+	{"render", "gold! out config theme jobs shard quiet verbose",
 	 "write the site from a folder of gold tables (a build's gold/, or another engine's)", cmd_render},
 	{"check", "data as-of config jobs quiet verbose",
 	 "read and clean the data; print the data-quality summary; write nothing", cmd_check},
@@ -136,6 +136,24 @@ static const char *set_jobs(Options *o, const char *v)
 	return NULL;
 }
 
+/* "K/N": shard K of N. */
+static bool parse_shard(const char *s, int *k, int *n)
+{
+	const char *slash = strchr(s, '/');
+	uint64_t kk, nn;
+	char *ks = slash ? xstrndup(s, (size_t)(slash - s)) : NULL;
+	bool ok = ks && parse_count(ks, &kk) && parse_count(slash + 1, &nn) && nn >= 1 && nn <= 256 && kk < nn;
+	free(ks);
+	if (ok)
+		*k = (int)kk, *n = (int)nn;
+	return ok;
+}
+
+static const char *set_shard(Options *o, const char *v)
+{
+	return parse_shard(v, &o->cfg.shard, &o->cfg.shards) ? NULL : "K/N, N from 1 to 256 and K from 0 to N - 1";
+}
+
 static const char *set_customers(Options *o, const char *v)
 {
 	bool ok = parse_count(v, &o->customers) && o->customers >= 1 && o->customers <= 100000000;
@@ -200,6 +218,7 @@ static const OptionDef options[] = {
 	{"config", "FILE", NULL, "file names, columns, reader options, category words, SQL, title... (docs/exports.md)", set_config},
 	{"theme", "NAME", NULL, "the theme: a folder in themes/ (default: default)", set_theme},
 	{"jobs", "N", NULL, "threads to read and write with (default: one per processor)", set_jobs},
+	{"shard", "K/N", NULL, "write the customer pages of folders K modulo N; shard 0 all else too", set_shard},
 	{"quiet", NULL, NULL, "print errors only", set_quiet},
 	{"verbose", NULL, NULL, "print examples of every problem found, and (check) the settings in force", set_verbose},
 	{"customers", "N", NULL, "how many customers to generate", set_customers},
@@ -540,17 +559,18 @@ static bool exists(const char *path)
  * and the weekly edition beside it. */
 static bool render(const Gold *g, const Config *cfg, const char *staging, Buf *err)
 {
+	bool all = cfg->shard == 0;	/* a shard past the first writes its customer pages only */
 	console_progress("writing gold tables");
-	bool ok = gold_write(g, cfg, staging, err);
+	bool ok = !all || gold_write(g, cfg, staging, err);
 	console_progress("drawing the charts");
 	ChartSet charts = {0};
 	NumFormat fmt;
 	fmt_init(&fmt, cfg);
-	ok = ok && chart_set_make(&charts, g, cfg, &fmt, err);
+	ok = ok && (!all || chart_set_make(&charts, g, cfg, &fmt, err));
 	console_progress("writing the site");
 	ok = ok && site_write(g, cfg, &charts, staging, err);
 	console_progress("writing the edition");
-	ok = ok && edition_write(g, cfg, &charts, staging, err);
+	ok = ok && (!all || edition_write(g, cfg, &charts, staging, err));
 	chart_set_free(&charts);
 	return ok;
 }

@@ -3,10 +3,14 @@
 #include "c360.h"
 
 const char *const source_status_name[STATUS_COUNT] = {"loaded", "missing", "empty", "left out"};
+const char *const basis_name[3] = {"column", "dataset", "config"};
+const char *const order_name[2] = {"day-first", "month-first"};
+const char *const evidence_name[3] = {"ambiguous", "day_first", "month_first"};
 
-static const char *const basis_name[] = {"column", "dataset", "config"};
-static const char *const order_name[] = {"day-first", "month-first"};
-static const char *const evidence_name[] = {[EVIDENCE_DAY_FIRST] = "day_first", [EVIDENCE_MONTH_FIRST] = "month_first"};
+bool quality_conserved(const SourceQuality *m)
+{
+	return m->rows_read == m->silver_rows + m->quarantined_rows;
+}
 
 void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 {
@@ -113,9 +117,9 @@ void quality_table(Buf *b, const SourceQuality q[SRC_COUNT], const TableQuality 
 		buf_printf(b, "\n%s,date_basis,%s,%s,\n", name, column, basis_name[m->basis]);
 		for (int e = EVIDENCE_DAY_FIRST; e <= EVIDENCE_MONTH_FIRST; e++)
 			row(b, name, "date_evidence", evidence_name[e], m->evidence[e]);
-		row(b, name, "date_evidence", "ambiguous", m->ambiguous);
+		row(b, name, "date_evidence", evidence_name[EVIDENCE_NONE], m->ambiguous);
 		buf_printf(b, "%s,conservation,,%s,rows_read = silver_rows + quarantined_rows\n", name,
-			   m->rows_read == m->silver_rows + m->quarantined_rows ? "ok" : "broken");
+			   quality_conserved(m) ? "ok" : "broken");
 	}
 	for (size_t i = 0; i < nt; i++)
 		table_rows(b, &t[i]);

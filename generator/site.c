@@ -146,14 +146,16 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 
 /* ---- assets: the theme's files and the site's scripts, copied as they are */
 
-static bool load_theme(Site *site)
+/* The theme's layout.html, and (all but shards past the first) its files and the scripts. */
+static bool load_theme(Site *site, bool assets)
 {
 	const Config *cfg = site->cfg;
 	char *dir = path_join(cfg->themes_dir, cfg->theme);
 	site->layout = load_template(dir, "layout.html", site->err);
 	bool ok = site->layout && tpl_check(site->layout, &page_layout, NULL, site->err) &&
-		  out_mkdir(site->dir, "assets", site->err) && out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
-		  out_copy_dir(cfg->assets_dir, site->dir, "assets", NULL, site->err);
+		  (!assets || (out_mkdir(site->dir, "assets", site->err) &&
+			       out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
+			       out_copy_dir(cfg->assets_dir, site->dir, "assets", NULL, site->err)));
 	free(dir);
 	return ok;
 }
@@ -165,8 +167,9 @@ bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const 
 		     .cmark_every_page = renderer && strcmp(renderer, "cmark") == 0};
 	fmt_init(&site.fmt, cfg);
 	md_init();
-	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site);
-	ok = ok && site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_lists(&site) &&
+	bool all = cfg->shard == 0;	/* shard 0 writes every page but other shards' customers */
+	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site, all);
+	ok = ok && (!all || (site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_lists(&site))) &&
 	     site_customers(&site);
 	tpl_set_free(&site.tpl);
 	tpl_free(site.layout);

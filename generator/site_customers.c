@@ -13,9 +13,14 @@
 #define TOP_CUSTOMERS 100	/* rows of the list on customers/index.html */
 #define RECORDS_PER_FILE 1000	/* search records per script file */
 
+unsigned customer_folder(const RowHead *c)
+{
+	return (unsigned)(hash_bytes(c->id, c->idlen) >> 56);
+}
+
 void customer_page_path(Buf *b, const RowHead *c)
 {
-	buf_printf(b, "customers/%02x/", (unsigned)(hash_bytes(c->id, c->idlen) >> 56));
+	buf_printf(b, "customers/%02x/", customer_folder(c));
 	id_file_name(b, c->id, c->idlen);
 	buf_puts(b, ".html");
 }
@@ -47,21 +52,9 @@ static Value *ccell(const Site *site, Arena *a, const char *s)
 /* A fact's value for a customer page, by its fact table's description. */
 static Value *fact_value(const Site *site, Arena *a, SourceId src, const FactCol *fc, const RowHead *h)
 {
-	const char *row = (const char *)h;
-	size_t at = source_defs[src].rule[fc->col].at;
-	switch (fc->kind) {
-	case FC_MONEY: {
-		int64_t cents = *(const int64_t *)(const void *)(row + at);
-		return v_num(a, V_MONEY, cents == AMOUNT_NULL ? KPI_NULL : cents);
-	}
-	case FC_LABEL:
-		return ccell(site, a, gold_label(site->g, src, fc->col, *(const uint32_t *)(const void *)(row + at)));
-	case FC_RULE:
-		return v_bool(a, fc->rule(h));
-	case FC_CHANNEL:
-		return v_cstr(a, channel_label[device_channel(*(const uint32_t *)(const void *)(row + at))]);
-	}
-	return v_str(a, NULL, 0);
+	FactValue v = gold_fact_value(site->g, src, fc, h);
+	return v.kind == FV_MONEY ? v_num(a, V_MONEY, v.cents)
+	     : v.kind == FV_TEXT ? ccell(site, a, v.text) : v_bool(a, v.yes);
 }
 
 /* A customer's facts of one source: the latest LIST_ROWS, how many there are, and how many more. */
@@ -236,12 +229,15 @@ static void *customer_pages(void *arg)
 	PageJob *j = arg;
 	Buf path = {0};
 	j->ok = true;
+	const Table *customers = j->site->g->src[SRC_CUSTOMERS].table;
 	for (size_t i = j->from; i < j->to && j->ok; i++) {
 		uint32_t c = j->site->g->order[i];
+		if (!shard_has(j->site->cfg, customer_folder(&ROW(customers, Customer, c)->h)))
+			continue;	/* another shard's */
 		arena_reset(&j->w.arena);
 		Value *d = v_obj(&j->w.arena);
 		path.len = 0;
-		customer_page_path(&path, &ROW(j->site->g->src[SRC_CUSTOMERS].table, Customer, c)->h);
+		customer_page_path(&path, &ROW(customers, Customer, c)->h);
 		customer_values(j->site, &j->w, d, c, buf_cstr(&path));
 		j->ok = page_write(j->site, &j->w, buf_cstr(&path), "customer", d);
 	}
@@ -584,7 +580,7 @@ static bool write_index(Site *site)
 	v_push(a, scripts, v_cstr(a, "assets/search.js"));
 	v_push(a, scripts, v_cstr(a, "customers/search/info.js"));
 	v_set(a, d, "search_box", page_fragment(site, &w, "customers/index.html", "search_box.html", d));
-	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)(nc - site->g->ncrm)));
+	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)site->g->quality[SRC_CUSTOMERS].inferred));
 	bool ok = page_write(site, &w, "customers/index.html", "customers", d);
 	buf_put(site->err, w.err.p, w.err.len);
 	page_free(&w);
@@ -595,16 +591,15 @@ bool site_customers(Site *site)
 {
 	const Table *customers = site->g->src[SRC_CUSTOMERS].table;
 	bool ok = out_mkdir(site->dir, "customers", site->err), used[256] = {false};
-	for (size_t c = 0; c < customers->n; c++) {
-		const RowHead *h = &ROW(customers, Customer, c)->h;
-		used[hash_bytes(h->id, h->idlen) >> 56] = true;
-	}
+	for (size_t c = 0; c < customers->n; c++)
+		used[customer_folder(&ROW(customers, Customer, c)->h)] = true;
 	Buf dir = {0};
 	for (unsigned k = 0; ok && k < 256; k++) {	/* the folders pages go into, made before the threads start */
 		dir.len = 0;
 		buf_printf(&dir, "customers/%02x", k);
-		ok = !used[k] || out_mkdir(site->dir, buf_cstr(&dir), site->err);
+		ok = !used[k] || !shard_has(site->cfg, k) || out_mkdir(site->dir, buf_cstr(&dir), site->err);
 	}
 	buf_free(&dir);
-	return ok && write_customer_pages(site) && write_search(site) && write_index(site);
+	ok = ok && write_customer_pages(site);
+	return ok && (site->cfg->shard != 0 || (write_search(site) && write_index(site)));
 }

@@ -26,14 +26,14 @@ static Value *text(Arena *a, const Buf *b)
 /* A KPI's change in the week: by how much, in % of the earlier value, which way, and whether it
  * is news (beyond the noise threshold) and good or bad; null where either value is missing (the
  * % also where the earlier value is 0). */
-static void kpi_change(const Site *site, Arena *a, Value *o, int k, Buf *b)
+static void kpi_change_values(const Site *site, Arena *a, Value *o, int k, Buf *b)
 {
-	int64_t now = site->g->now.v[k], before = site->g->week_before.v[k], pct = kpi_change_pct(site->g, k);
-	bool known = now != KPI_NULL && before != KPI_NULL;
+	int64_t d = kpi_change(site->g, k), pct = kpi_change_pct(site->g, k);
+	bool known = d != KPI_NULL;
 	KpiTrend t = kpi_trend(site->g, k, site->cfg->noise);
 	b->len = 0;
 	if (known)
-		fmt_change(b, &site->fmt, kpi_defs[k].kind, now - before);
+		fmt_change(b, &site->fmt, kpi_defs[k].kind, d);
 	v_set(a, o, "change", known ? text(a, b) : v_cstr(a, NULL));
 	b->len = 0;
 	if (pct != KPI_NULL)
@@ -109,7 +109,7 @@ static Value *kpi_value(const Site *site, Arena *a, int k, Buf *b)
 	b->len = 0;
 	fmt_figure(b, &site->fmt, d->kind, site->g->week_before.v[k]);
 	v_set(a, o, "previous", text(a, b));
-	kpi_change(site, a, o, k, b);
+	kpi_change_values(site, a, o, k, b);
 	v_set(a, o, "spark", d->card ? sparkline(site, a, k, b) : v_raw(a, "", 0));
 	kpi_list_link(site, a, o, k, b);
 	return o;

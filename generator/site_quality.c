@@ -7,7 +7,6 @@
 #define QUARANTINE_SAMPLES 5	/* raw rows shown per source and reason */
 #define SEGMENT_ROWS 200	/* customers listed on a segment's page; the CSV has them all */
 
-static const char *const order_text[] = {"day-first", "month-first"};
 static const char *const basis_text[] = {"its own values", "the dataset's other date columns", "the configuration"};
 
 /* A reason or flag as the page explains it: its name, what it means and how to fix it. */
@@ -71,11 +70,11 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	v_set(a, o, "quarantined_rows", v_num(a, V_INT, (int64_t)m->quarantined_rows));
 	v_set(a, o, "flagged_rows", v_num(a, V_INT, (int64_t)m->flagged_rows));
 	v_set(a, o, "after_as_of", v_num(a, V_INT, (int64_t)m->after_as_of));
-	v_set(a, o, "conserved", v_bool(a, m->rows_read == m->silver_rows + m->quarantined_rows));
+	v_set(a, o, "conserved", v_bool(a, quality_conserved(m)));
 	v_set(a, o, "reasons", counts(a, m, D_FIRST_REASON, D_NREASONS, m->reason));
 	v_set(a, o, "flags", counts(a, m, D_FIRST_FLAG, D_NFLAGS, m->flag));
 	v_set(a, o, "date_column", v_cstr(a, def->cols[def->date_col]));
-	v_set(a, o, "date_order", v_cstr(a, order_text[m->order]));
+	v_set(a, o, "date_order", v_cstr(a, order_name[m->order]));
 	v_set(a, o, "date_basis", v_cstr(a, basis_text[m->basis]));
 	v_set(a, o, "day_first", v_num(a, V_INT, (int64_t)m->evidence[EVIDENCE_DAY_FIRST]));
 	v_set(a, o, "month_first", v_num(a, V_INT, (int64_t)m->evidence[EVIDENCE_MONTH_FIRST]));
@@ -109,7 +108,7 @@ bool site_quality(Site *site)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const SourceQuality *m = &g->quality[i];
 		v_push(a, list, source_values(m, a, i));
-		conserved &= m->rows_read == m->silver_rows + m->quarantined_rows;
+		conserved &= quality_conserved(m);
 	}
 	Value *tables = v_set(a, d, "tables", v_list(a));
 	for (size_t i = 0; i < g->ntables; i++) {

@@ -8,10 +8,10 @@ BIG=${BIG:-1}
 . tests/lib.sh
 SPARK=tests/render/spark-gold
 
-# same DIR_A DIR_B WHAT: the two folders hold the same files, byte for byte (but for what each
-# was made from, .c360-inputs).
+# same DIR_A DIR_B WHAT [NAME]: the two folders hold the same files, byte for byte (but for what
+# each was made from, .c360-inputs, and the file NAME).
 same() {
-	if diff -r -x .c360-inputs "$1" "$2" >"$T/diff"; then pass; else
+	if diff -r -x .c360-inputs ${4:+-x "$4"} "$1" "$2" >"$T/diff"; then pass; else
 		fail "$3 differ:"
 		head -20 "$T/diff"
 	fi
@@ -58,6 +58,55 @@ same "$T/spark" "$T/spark-built" "spark: the render and the build of the same da
 run 0 render --gold "$T/spark/gold" --out "$T/spark-again"
 same "$T/spark" "$T/spark-again" "spark: a render and the render of its gold"
 
+# ---- shards: shard K of N writes the customer pages of the folders K modulo N, shard 0 also
+# everything else; run with GNU parallel as docs/scale-out.md shows, their files are disjoint
+# (but each one's manifest .c360-site of its own files, and .c360-inputs) and together they
+# are the unsharded site.
+# Without GNU parallel the shards run one after the other, and the parallel form is skipped.
+command -v parallel >/dev/null || {
+	skipped=$((skipped + 1))
+	echo "skipped: the GNU parallel form of docs/scale-out.md (no parallel; scripts/install-deps installs it)"
+}
+# run_shards ARGS...: c360 ARGS as shards 0 to $count - 1 of $count into $T/$name-K.
+run_shards() {
+	if command -v parallel >/dev/null; then
+		# shellcheck disable=SC2086
+		parallel --will-cite --halt now,fail=1 $C360 "$@" --out "$T/$name-{}" --shard "{}/$count" --jobs 1 \
+			::: $(seq 0 $((count - 1)))
+		return
+	fi
+	for k in $(seq 0 $((count - 1))); do
+		$C360 "$@" --out "$T/$name-$k" --shard "$k/$count" --jobs 1 || return
+	done
+}
+# shards NAME N WHOLE ARGS...: runs c360 ARGS as N shards into $T/NAME-K, joins them in $T/NAME.
+shards() {
+	name=$1 count=$2 whole=$3
+	shift 3
+	run_shards "$@" >"$T/out" 2>"$T/err" && pass || fail "shards $name: $(head -3 "$T/err")"
+	mkdir -p "$T/$name"
+	for k in $(seq 0 $((count - 1))); do
+		(cd "$T/$name-$k" && find . -type f ! -name .c360-site ! -name .c360-inputs) >>"$T/$name.files"
+		cp -r "$T/$name-$k/." "$T/$name/"
+	done
+	sort "$T/$name.files" | uniq -d | grep -q . && fail "shards $name: a file in two shards" || pass
+	same "$T/$name" "$whole" "$count shards together and the whole site" .c360-site
+}
+shards render1 1 "$T/fixture-build" render --gold "$T/fixture-build/gold"
+shards render3 3 "$T/fixture-build" render --gold "$T/fixture-build/gold"
+shards render16 16 "$T/fixture-build" render --gold "$T/fixture-build/gold"
+shards build3 3 "$T/fixture-build" build --data "$FIXTURE"
+shards build16 16 "$T/fixture-build" build --data "$FIXTURE"
+(cd "$T/render16-5" && find . -type f | sort) >"$T/shard5"
+(cd "$T/render16" && { echo ./.c360-site; echo ./.c360-inputs; find ./customers -path './customers/?5/*' -type f; } | sort) >"$T/folders5"
+cmp -s "$T/shard5" "$T/folders5" && pass || fail "shard 5 of 16 holds the folders ?5 and nothing else"
+if [ "$BIG" = 1 ]; then
+	shards g10k3 3 "$T/g10k-build" render --gold "$T/g10k-build/gold"
+fi
+run 2 render --gold "$SPARK" --shard 3/3 --out "$T/x"
+run 2 build --shard 1/0 --out "$T/x"
+run 2 check --shard 0/2
+
 # ---- gold that is wrong: the problem named by file, line and column; --out left as it was
 run 0 build --data "$FIXTURE" --out "$T/keep"
 cp -r "$T/keep" "$T/keep.before"
@@ -84,6 +133,8 @@ spoil valid '2s/,true,2,$/,false,2,/' fact_orders.csv
 bad valid 'valid/fact_orders.csv:2:7: error: is_valid "false" disagrees with the rest of the gold tables'
 spoil when '2s/2024-03-03 22:30:00/2024-03-03 25:30:00/' fact_sessions.csv
 bad when 'when/fact_sessions.csv:2:4: error: session_time "2024-03-03 25:30:00" is not a date YYYY-MM-DD'
+spoil inferred 's/^customers,inferred_customers,,3,$/customers,inferred_customers,,2,/' data_quality.csv
+bad inferred 'inferred/data_quality.csv:6:4: error: value "2" disagrees with the rest of the gold tables'
 spoil gender '2s/,Female,/,female,/' dim_customer.csv
 bad gender 'gender/dim_customer.csv:2:5: error: gender "female" is not one of the names the gold schema allows'
 spoil kpi '/^total_revenue,/d' kpi_summary.csv
@@ -91,6 +142,10 @@ bad kpi 'kpi/kpi_summary.csv: error: no row for kpi "total_revenue"'
 spoil parts '' kpi_summary.csv && rm "$T/parts/fact_tickets.csv" && mkdir "$T/parts/fact_tickets" &&
 	: >"$T/parts/fact_tickets/_SUCCESS"
 bad parts "parts/fact_tickets: error: a table folder without part-\*.csv files"
+# money from elsewhere that adds up past 64 bits of cents: 20 lifetime values of 10^16 - 0.01
+spoil sum '' customer_360.csv
+sed -i -E '2,$s/,[^,]*((,[^,]*){18})$/,9999999999999999.99\1/; 2,$s/,[^,]*$/,New/' "$T/sum/customer_360.csv"
+bad sum "sum/customer_360.csv: error: the lifetime values of a segment add up to more than 92,233,720,368,547,758.07"
 same "$T/keep" "$T/keep.before" "a failed render: --out"
 ls "$T" | grep -q 'keep\.tmp' && fail "a staging folder was left behind" || pass
 

@@ -136,6 +136,14 @@ $C360 build --data "$T/none" --as-of 2024-01-01 --out "$T/none-site" 2>/dev/null
 site_checks "$T/none-site"
 [ "$(grep -c '>no data<' "$T/none-site/index.html")" -ge 4 ] && pass || fail "empty charts say no data"
 
+# ---- a chart's data table writes the model's figures as every page does, exactly: a week's
+# revenue of 90,071,992,547,409.93 + 10.00 (O1 and O4 of the spark exports, the week of May 13)
+# is more cents than a double holds (2^53), and the table still ends in .93
+cp -r tests/render/spark-raw "$T/big"
+sed -i 's/^O1,C1,2024-05-14,120.00,/O1,C1,2024-05-14,90071992547409.93,/' "$T/big/orders.csv"
+$C360 build --data "$T/big" --as-of 2024-05-15 --out "$T/big-site" 2>/dev/null && pass || fail "build with a big order"
+file_has "$T/big-site/index.html" '<tr><th scope="row">Week of May 13, 2024 (to date: to May 15)</th><td>2</td><td>90,071,992,547,419.93</td></tr>'
+
 # ---- hostile data: markup, quotes, javascript: links, ../ and / in ids, long fields everywhere
 hostile_data "$T/h/data"
 $C360 build --data "$T/h/data" --out "$T/h/out" 2>"$T/hostile.err" && pass || fail "build hostile data: $(tail -3 "$T/hostile.err")"

@@ -304,6 +304,32 @@ static void test_tutorial_worked_example(void **state)
 	done(&s, &g);
 }
 
+/* A KPI's week-over-week change, once for the cards and the edition: now less a week earlier,
+ * unknown when either is or the difference does not fit. (Whether it is news: test_gold.) */
+static void test_change(void **state)
+{
+	(void)state;
+	static const struct {
+		int k;
+		int64_t now, before, change;
+	} cases[] = {
+		{K_TOTAL_REVENUE, 12050, 10000, 2050},
+		{K_TOTAL_REVENUE, 10000, 12050, -2050},
+		{K_OPEN_TICKETS, 3, 5, -2},
+		{K_CHURN_RISK, 4, 4, 0},
+		{K_REPEAT_CUSTOMER_PCT, 3333, 5000, -1667},
+		{K_AVERAGE_ORDER_VALUE, KPI_NULL, 500, KPI_NULL},
+		{K_AVERAGE_ORDER_VALUE, 500, KPI_NULL, KPI_NULL},
+		{K_TOTAL_REVENUE, INT64_MAX, -2, KPI_NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		Gold g = {0};
+		g.now.v[cases[i].k] = cases[i].now, g.week_before.v[cases[i].k] = cases[i].before;
+		int64_t d = kpi_change(&g, cases[i].k);
+		CHECK(d == cases[i].change, "case %zu: change %lld", i, (long long)d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,7 +337,7 @@ int main(void)
 		cmocka_unit_test(test_open_tickets_and_churn), cmocka_unit_test(test_week_before),
 		cmocka_unit_test(test_payment_split), cmocka_unit_test(test_devices_by_week),
 		cmocka_unit_test(test_segments), cmocka_unit_test(test_money_too_big),
-		cmocka_unit_test(test_tutorial_worked_example),
+		cmocka_unit_test(test_tutorial_worked_example), cmocka_unit_test(test_change),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
