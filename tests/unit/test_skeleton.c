@@ -67,7 +67,8 @@ static Value *data(Arena *a)
 	for (size_t i = 0; i < N_ELEMS(keys); i++)
 		v_set(a, d, keys[i], value(a));
 	static const char *const raws[] = {"<svg>x</svg>", "<table align=\"left\">", "align=\"", " align=\"x\" "};
-	v_set(a, d, "r", pick(4) ? v_raw(a, raws[pick(4)], strlen(raws[pick(4)])) : value(a));
+	const char *raw = raws[pick(4)];
+	v_set(a, d, "r", pick(4) ? v_raw(a, raw, strlen(raw)) : value(a));
 	Value *items = v_set(a, d, "items", v_list(a));
 	for (unsigned i = pick(4); i > 0; i--) {
 		Value *o = v_push(a, items, v_obj(a));
