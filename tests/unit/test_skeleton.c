@@ -88,7 +88,7 @@ static void same_page(const Template *t, const Value *d, SkelCache *cache, Arena
 	md_render(md.p ? md.p : "", md.len, &r1, a, &old);
 	tpl_render_slots(t, d, NULL, &r2, NULL, &key, SIZE_MAX, &slots, &err);
 	skel_render(cache, &key, &slots, &r2, a, &scratch, &now);
-	CHECK(old.len == now.len && memcmp(old.p, now.p, old.len) == 0,
+	CHECK(old.len == now.len && (old.len == 0 || memcmp(old.p, now.p, old.len) == 0),
 	      "template %zu, Markdown:\n%s\ncmark:\n%s\ncompiled:\n%s", which, buf_cstr(&md), buf_cstr(&old), buf_cstr(&now));
 	buf_free(&md), buf_free(&old), buf_free(&key), buf_free(&scratch), buf_free(&now), buf_free(&err);
 	raw_stash_free(&r1), raw_stash_free(&r2);
