@@ -208,7 +208,8 @@ static int entry_cmp(const void *a, const void *b)
 
 bool manifest_write(Buf *err)
 {
-	qsort(M.now, M.n, sizeof *M.now, entry_cmp);
+	if (M.n)	/* a shard may write no files: qsort of NULL is undefined */
+		qsort(M.now, M.n, sizeof *M.now, entry_cmp);
 	Buf b = {0};
 	buf_puts(&b, MANIFEST_HEAD);
 	for (size_t i = 0; i < M.n; i++)
