@@ -4,12 +4,17 @@
 #   BENCH_SIZES="10000 100000 1000000"  BENCH_RUNS=3  BENCH_DISK=build/bench
 #   BENCH_TMPFS=/dev/shm/c360-bench  BENCH_TMPFS_MAX=100000 (larger sizes are built on disk only)
 #   BENCH_SETTLE=20 (seconds of quiet before each disk measurement)
+#   BENCH_BASE=/path/to/an/older/c360 (its full build is timed in the same runs: before/after)
+#   BENCH_REBUILDS=1 (0: leave out the two rebuilds and the editions)
 #
 # For each size, BENCH_RUNS runs, each doing every measurement once (interleaved), then medians:
 # - full build on tmpfs and on disk: wall, user and system CPU, peak RSS, input rows/s, pages/s
 #   (customer pages, or customers in packed mode);
 # - the floor on the same file system: reading the inputs once (cat) plus cp -r of the site the
 #   build produced;
+# - c360 render --gold from the build's gold/ into a new folder, against the render part of the
+#   build (its wall time less reading, cleaning and the KPIs, from C360_TIMINGS);
+# - with BENCH_BASE, the older binary's full build, and its render part;
 # - a rebuild into the same --out with nothing changed, and one after 1 % of the customers got
 #   a new order: wall, and files written and kept;
 # - once per size: two editions a week apart on the same data, committed to git by c360 publish:
@@ -23,11 +28,14 @@ DISK=${BENCH_DISK:-build/bench}
 TMPFS=${BENCH_TMPFS:-/dev/shm/c360-bench}
 TMPFS_MAX=${BENCH_TMPFS_MAX:-100000}
 SETTLE=${BENCH_SETTLE:-20}
+BASE=${BENCH_BASE:-}
+REBUILDS=${BENCH_REBUILDS:-1}
+[ -z "$BASE" ] || case $BASE in /*) ;; *) BASE=$PWD/$BASE ;; esac
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench: needs GNU time (Debian package \"time\")" >&2; exit 1; }
 mkdir -p "$DISK" "$TMPFS"
 DISK=$(cd "$DISK" && pwd)
-export TZ=UTC
+export TZ=UTC C360_TIMINGS=1
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print NR ? ((NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) : "-" }'; }
 now() { date +%s.%N; }
@@ -36,19 +44,34 @@ settle() { sync; sleep "$SETTLE"; }
 
 inodes() { [ -d "$1" ] && find "$1" -type f -printf '%i\n' | sort || :; }
 
-# build KEY OUT DATA [ARGS...]: one timed build; appends "wall user sys rss_kb" to $R/KEY and
+# build KEY OUT DATA [ARGS...]: one timed build (of $BIN, c360 unless set); appends "wall user sys rss_kb" to $R/KEY and
 # "written kept" to $R/KEY.files: the files of the new site that are the previous one's (the
 # same inode: linked, or left in place) are kept, the others written.
 build() {
 	key=$1 out=$2 from=$3	# sh has no local variables: not "data"
 	shift 3
 	inodes "$out" >"$R/ino.before"
-	$TIME -f "%e %U %S %M" -o "$R/time" "$C360" build --quiet --data "$from" --out "$out" "$@" 2>"$R/stages"
+	$TIME -f "%e %U %S %M" -o "$R/time" "${BIN:-$C360}" build --quiet --data "$from" --out "$out" "$@" 2>"$R/stages"
 	cat "$R/time" >>"$R/$key"
+	render_part "$key"
 	inodes "$out" >"$R/ino.after"
 	kept=$(comm -12 "$R/ino.before" "$R/ino.after" | wc -l)
 	echo "$(($(wc -l <"$R/ino.after") - kept)) $kept" >>"$R/$key.files"
 	cp "$R/stages" "$R/$key.stages"
+}
+
+# render_part KEY: the last run's wall time less its data stage (reading, cleaning, the KPIs).
+render_part() {
+	awk -v wall="$(col 1 <"$R/time")" '/reading and cleaning|computing KPIs/ { data += $(NF - 1) }
+		END { printf "%.3f\n", wall - data }' "$R/stages" >>"$R/$1.render"
+}
+
+# render KEY GOLD OUT: one timed c360 render --gold into a new folder.
+render() {
+	rm -rf "$3"
+	$TIME -f "%e %U %S %M" -o "$R/time" "$C360" render --quiet --gold "$2" --out "$3" 2>"$R/$1.stages"
+	cat "$R/time" >>"$R/$1"
+	rm -rf "$3"
 }
 
 # floor KEY DATA SITE COPY: cat of the inputs and cp -r of the site, timed together.
@@ -82,6 +105,17 @@ report() {
 	echo "$1 $fs $wall $user $sys $rss $fl $2 $3 $BYTES" | awk '{
 		printf "%-8s %-5s full %7.2f s  (user %6.2f, sys %6.2f)  peak %6.0f MB = %4.2fx input  floor %7.2f s -> %5.2fx floor  %9.0f rows/s  %8.0f pages/s\n",
 			$1, $2, $3, $4, $5, $6 / 1024, $6 * 1024 / $10, $7, $3 / $7, $8 / $3, $9 / $3 }'
+	echo "$fs $wall $(median <"$R/full-$fs.render")" | awk '{
+		printf "                build %7.2f s, its render part %7.2f s\n", $2, $3 }'
+	if [ -s "$R/render-$fs" ]; then
+		echo "$(col 1 <"$R/render-$fs" | median) $(median <"$R/full-$fs.render") $(col 4 <"$R/render-$fs" | sort -n | tail -1)" | awk '{
+			printf "                render --gold %7.2f s = %5.2fx the build'"'"'s render part; peak %6.0f MB\n", $1, $1 / $2, $3 / 1024 }'
+	fi
+	if [ -s "$R/base-$fs" ]; then
+		b=$(col 1 <"$R/base-$fs" | median)
+		echo "$wall $b $(median <"$R/base-$fs.render") $(col 4 <"$R/base-$fs" | sort -n | tail -1)" | awk '{
+			printf "                BENCH_BASE build %7.2f s (render part %7.2f s, peak %6.0f MB): this build = %5.2fx it\n", $2, $3, $4 / 1024, $1 / $2 }'
+	fi
 	for kind in same changed; do
 		[ -s "$R/$kind-$fs" ] || continue
 		w=$(col 1 <"$R/$kind-$fs" | median)
@@ -119,6 +153,17 @@ for n in $SIZES; do
 			PAGES=$(find "$site/customers" -path '*/customers/??/*.html' | wc -l)
 			[ $fs = tmpfs ] || settle
 			floor floor-$fs "$data" "$site" "$place/copy-$n"
+			[ $fs = tmpfs ] || settle
+			render render-$fs "$site/gold" "$place/render-$n"
+			if [ -n "$BASE" ]; then
+				[ $fs = tmpfs ] || settle
+				BIN=$BASE build base-$fs "$place/base-$n" "$data"
+				rm -rf "$place/base-$n"
+			fi
+			if [ "$REBUILDS" = 0 ]; then
+				rm -rf "$site"
+				continue
+			fi
 			build same-$fs "$site" "$data"
 			cp -r "$data" "$place/changed-$n"
 			rm -f "$place/changed-$n/.complete"
@@ -130,6 +175,7 @@ for n in $SIZES; do
 	echo "$PAGES" >"$R/pages"
 	report "$n" "$ROWS" "$PAGES" tmpfs
 	report "$n" "$ROWS" "$PAGES" disk
+	[ "$REBUILDS" != 0 ] || continue
 	# Two editions a week apart, committed: what the second commit changes.
 	asof=$(awk -F, '$1 == "as_of" { print $2 }' "$R/site-gold/kpi_summary.csv")
 	next=$(date -u -d "$asof + 7 days" +%Y-%m-%d)
