@@ -1030,13 +1030,21 @@ bool manifest_active(const char *dir);	/* dir is the staging folder of the build
 bool manifest_keep(const char *name, FileHash h, uint64_t size);
 void manifest_wrote(const char *name, FileHash h, uint64_t size);	/* name was written */
 bool manifest_write(Buf *err);	/* the staging folder's manifest, sorted by path */
-void manifest_counts(uint64_t *written, uint64_t *kept);
+void manifest_counts(uint64_t *written, uint64_t *kept, uint64_t *unrendered);	/* files; pages kept unrendered */
 void manifest_end(void);
 /* What a build is made from: c360 itself, the settings in force, the templates, theme, assets
  * and the data (the exports, or gold_dir). */
 FileHash manifest_inputs(const Config *cfg, const char *gold_dir);
+FileHash manifest_settings(const Config *cfg);	/* the same but the data, its folder and --as-of */
 bool manifest_unchanged(const char *out, FileHash inputs);	/* out was made from them, untouched */
+/* .c360-inputs: the inputs' hash, then each page's of manifest_page_kept/made, by path. */
 bool manifest_write_inputs(FileHash inputs, Buf *err);
+/* Pages that need not be rendered: a page says what it is made from (a hash of its values and
+ * the settings); a page made from the same as the previous site's page of that name, which is
+ * as the manifest says, is that page, linked into the staging folder dir. */
+bool manifest_old_pages(const char *dir);	/* the previous site says what its pages were made from */
+bool manifest_page_kept(const char *dir, const char *name, FileHash input);
+void manifest_page_made(const char *dir, const char *name, FileHash input);
 
 /* ------------------------------------------------------------------ editions in git (publish.c) */
 bool publish_prepare(const char *dir, Buf *err);	/* dir is a git working tree: git init if new or empty */
@@ -1393,6 +1401,7 @@ typedef struct Site {
 	bool cmark_every_page;	/* no compiled pages (C360_RENDERER=cmark): to compare */
 	TplSet tpl;		/* templates/NAME.md by NAME */
 	Template *layout;	/* the theme's layout.html */
+	FileHash page_salt;	/* what every page is made from besides its values (manifest_settings) */
 } Site;
 
 /* What one thread needs to render pages; the arena holds one page's values. */
@@ -1403,6 +1412,7 @@ typedef struct {
 	Slots slots;
 	SkelCache *skel;	/* the shapes this thread's pages had */
 	bool undated;		/* a customer's page: no edition-wide value (the as-of date) */
+	bool values_only;	/* page_fragment renders nothing: the values are made for page_input */
 } PageWork;
 
 #define CELL_MAX 256	/* bytes of a value shown in a table, a list, a chart or the search */
@@ -1416,6 +1426,9 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 /* templates/NAME (HTML) rendered with the data of the page at path, as a value the page writes
  * unescaped ({{{key}}}). */
 Value *page_fragment(const Site *site, PageWork *w, const char *path, const char *name, Value *data);
+/* What the page at path is made from: the settings, tpl, path and its values with the values
+ * every page has, but the V_RAW ones (fragments: made from the others and the templates). */
+FileHash page_input(const Site *site, PageWork *w, const char *path, const char *tpl, Value *data);
 bool site_dashboard(Site *site);
 bool site_quality(Site *site);
 bool site_segments(Site *site);

@@ -140,5 +140,9 @@ void buf_date_words(Buf *b, int64_t days, bool year)
 {
 	int y, m, d;
 	date_civil(days, &y, &m, &d);
-	buf_printf(b, year ? "%s %d, %d" : "%s %d", date_month_abbr[m - 1], d, y);
+	buf_puts(b, date_month_abbr[m - 1]);	/* not buf_printf: a customer page has dozens */
+	buf_putc(b, ' ');
+	buf_int(b, d);
+	if (year)
+		buf_puts(b, ", "), buf_int(b, y);
 }

@@ -597,8 +597,8 @@ static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs)
 	char *staging = NULL;
 	bool ok = out_stage(o->cfg.out_dir, &staging, &err) && render(g, &o->cfg, staging, &err) &&
 		  manifest_write_inputs(inputs, &err);
-	uint64_t written = 0, kept = 0;
-	manifest_counts(&written, &kept);
+	uint64_t written = 0, kept = 0, unrendered = 0;
+	manifest_counts(&written, &kept, &unrendered);
 	console_progress("replacing the previous site");
 	ok = ok && out_commit(o->cfg.out_dir, staging, &err);
 	console_progress("");
@@ -611,8 +611,9 @@ static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs)
 		Buf d = {0};
 		buf_date(&d, g->as_of);
 		o->built_as_of = g->as_of;
-		say(SAY_VERBOSE, "%llu files written, %llu kept from the previous site", (unsigned long long)written,
-		    (unsigned long long)kept);
+		say(SAY_VERBOSE, "%llu files written, %llu kept from the previous site (%llu pages not rendered again: "
+		    "made from the same values)", (unsigned long long)written, (unsigned long long)kept,
+		    (unsigned long long)unrendered);
 		say(SAY_NORMAL, "wrote %s: index.html, %zu customer pages, gold/ and weekly/ (as of %s)", o->cfg.out_dir,
 		    g->src[SRC_CUSTOMERS].table->n, buf_cstr(&d));
 		buf_free(&d);

@@ -18,6 +18,8 @@ typedef struct {
 	char *path;		/* from the site's root */
 	FileHash hash;
 	uint64_t size;
+	FileHash input;		/* a page's: what it was made from (has_input) */
+	bool has_input;
 } Entry;
 
 /* The build under way: where it writes, the previous site and what it held, what is written. */
@@ -31,7 +33,10 @@ static struct {
 	size_t nslots;
 	Entry *now;
 	size_t n, cap;
-	uint64_t written, kept;
+	Entry *pages;		/* the pages made with what they were made from: .c360-inputs */
+	size_t npages, pages_cap;
+	bool old_pages;		/* the previous site says what its pages were made from */
+	uint64_t written, kept, unrendered;
 	pthread_mutex_t mu;
 } M = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
@@ -73,7 +78,7 @@ static uint64_t path_hash(const char *p)
 	return hash_bytes(p, strlen(p));
 }
 
-static const Entry *old_entry(const char *path)
+static Entry *old_entry(const char *path)
 {
 	if (!M.nslots)
 		return NULL;
@@ -83,22 +88,53 @@ static const Entry *old_entry(const char *path)
 	return NULL;
 }
 
+/* A hash as 32 hex digits (high half first) and a space. */
+static bool hash_read(const char *line, FileHash *h)
+{
+	if (strlen(line) < 33 || line[32] != ' ')
+		return false;
+	char hex[17] = {0};
+	memcpy(hex, line, 16);
+	h->hi = strtoull(hex, NULL, 16);
+	memcpy(hex, line + 16, 16);
+	h->lo = strtoull(hex, NULL, 16);
+	return true;
+}
+
 /* One line of a manifest: hash, size, path; false if it is not one. */
 static bool entry_read(char *line, Entry *e)
 {
 	char *end;
-	if (strlen(line) < 35 || line[32] != ' ')
+	if (strlen(line) < 35 || !hash_read(line, &e->hash))
 		return false;
-	char hex[17] = {0};
-	memcpy(hex, line, 16);
-	e->hash.hi = strtoull(hex, NULL, 16);
-	memcpy(hex, line + 16, 16);
-	e->hash.lo = strtoull(hex, NULL, 16);
+	e->has_input = false;
 	e->size = strtoull(line + 33, &end, 10);
 	if (*end != ' ' || !end[1])
 		return false;
 	e->path = end + 1;
 	return true;
+}
+
+#define INPUTS_NAME ".c360-inputs"
+
+/* What the previous site's pages were made from: the lines after the first of its
+ * .c360-inputs, "hash path" (manifest_write_inputs). */
+static void old_pages_load(const char *out)
+{
+	char *path = path_join(out, INPUTS_NAME);
+	Buf text = {0}, ignore = {0};
+	if (file_read(path, &text, &ignore) && text.len) {
+		char *p = strchr(buf_cstr(&text), '\n');
+		for (char *nl; p && (nl = strchr(++p, '\n')); p = nl) {
+			*nl = '\0';
+			FileHash h;
+			Entry *e = hash_read(p, &h) ? old_entry(p + 33) : NULL;
+			if (e)
+				e->input = h, e->has_input = M.old_pages = true;
+		}
+	}
+	buf_free(&text), buf_free(&ignore);
+	free(path);
 }
 
 /* Reads the previous site's manifest; a site without one (or with one c360 cannot read)
@@ -137,6 +173,7 @@ static void old_load(const char *out)
 	}
 	buf_free(&text), buf_free(&ignore);
 	free(path);
+	old_pages_load(out);
 }
 
 void manifest_begin(const char *out, const char *staging)
@@ -160,7 +197,7 @@ static void entry_add(const char *name, FileHash h, uint64_t size, bool kept)
 		M.cap = M.cap ? M.cap * 2 : 4096;
 		M.now = xrealloc(M.now, M.cap * sizeof *M.now);
 	}
-	M.now[M.n++] = (Entry){xstrdup(name), h, size};
+	M.now[M.n++] = (Entry){.path = xstrdup(name), .hash = h, .size = size};
 	kept ? M.kept++ : M.written++;
 	pthread_mutex_unlock(&M.mu);
 }
@@ -196,6 +233,41 @@ bool manifest_keep(const char *name, FileHash h, uint64_t size)
 	return ok;
 }
 
+static void page_add(const char *name, FileHash input)
+{
+	pthread_mutex_lock(&M.mu);
+	if (M.npages == M.pages_cap) {
+		M.pages_cap = M.pages_cap ? M.pages_cap * 2 : 4096;
+		M.pages = xrealloc(M.pages, M.pages_cap * sizeof *M.pages);
+	}
+	M.pages[M.npages++] = (Entry){.path = xstrdup(name), .input = input, .has_input = true};
+	pthread_mutex_unlock(&M.mu);
+}
+
+bool manifest_old_pages(const char *dir)
+{
+	return manifest_active(dir) && M.old_pages;
+}
+
+bool manifest_page_kept(const char *dir, const char *name, FileHash input)
+{
+	if (!manifest_active(dir))
+		return false;
+	const Entry *e = old_entry(name);
+	if (!e || !e->has_input || e->input.lo != input.lo || e->input.hi != input.hi ||
+	    !manifest_keep(name, e->hash, e->size))
+		return false;
+	page_add(name, input);
+	__atomic_add_fetch(&M.unrendered, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+void manifest_page_made(const char *dir, const char *name, FileHash input)
+{
+	if (manifest_active(dir))
+		page_add(name, input);
+}
+
 void manifest_wrote(const char *name, FileHash h, uint64_t size)
 {
 	entry_add(name, h, size, false);
@@ -226,9 +298,9 @@ bool manifest_write(Buf *err)
 	return ok;
 }
 
-void manifest_counts(uint64_t *written, uint64_t *kept)
+void manifest_counts(uint64_t *written, uint64_t *kept, uint64_t *unrendered)
 {
-	*written = M.written, *kept = M.kept;
+	*written = M.written, *kept = M.kept, *unrendered = M.unrendered;
 }
 
 void manifest_end(void)
@@ -237,15 +309,15 @@ void manifest_end(void)
 		free(M.old[i].path);
 	for (size_t i = 0; i < M.n; i++)
 		free(M.now[i].path);
-	free(M.old), free(M.now), free(M.slot), free(M.out), free(M.staging);
+	for (size_t i = 0; i < M.npages; i++)
+		free(M.pages[i].path);
+	free(M.old), free(M.now), free(M.pages), free(M.slot), free(M.out), free(M.staging);
 	pthread_mutex_t mu = M.mu;
 	memset(&M, 0, sizeof M);
 	M.mu = mu;
 }
 
 /* ---- what a site is made from: rebuilding from the same changes nothing */
-
-#define INPUTS_NAME ".c360-inputs"
 
 static void hash_file(FileHasher *h, const char *name, const char *path)
 {
@@ -284,15 +356,14 @@ static void hash_tree(FileHasher *h, const char *dir, int depth)
 	buf_free(&ignore);
 }
 
-FileHash manifest_inputs(const Config *cfg, const char *gold_dir)
+/* c360 itself, the settings in force, the config and rates files, the templates, theme and assets. */
+static void hash_settings(FileHasher *h, const Config *cfg)
 {
-	FileHasher *h = file_hasher_new();
 	hash_file(h, "c360", "/proc/self/exe");
 	Buf settings = {0};
 	config_show(&settings, cfg);	/* every setting in force, --as-of and the theme's name too */
 	file_hasher_add(h, settings.p, settings.len);
 	buf_free(&settings);
-	file_hasher_add(h, gold_dir ? "render" : "build", 6);
 	if (cfg->config_file)	/* its input sections ([read], [sql], [currency]...) too */
 		hash_file(h, "config", cfg->config_file);
 	for (size_t i = 0; i < cfg->nrates; i++) {	/* a rates file's too */
@@ -304,6 +375,23 @@ FileHash manifest_inputs(const Config *cfg, const char *gold_dir)
 	hash_tree(h, theme, 0);
 	free(theme);
 	hash_tree(h, cfg->assets_dir, 0);
+}
+
+FileHash manifest_settings(const Config *cfg)
+{
+	Config c = *cfg;	/* where the data is and its date are in the values made from it */
+	c.data_dir = "";
+	c.as_of = MOMENT_NULL;
+	FileHasher *h = file_hasher_new();
+	hash_settings(h, &c);
+	return file_hasher_end(h);
+}
+
+FileHash manifest_inputs(const Config *cfg, const char *gold_dir)
+{
+	FileHasher *h = file_hasher_new();
+	hash_settings(h, cfg);
+	file_hasher_add(h, gold_dir ? "render" : "build", 6);
 	if (gold_dir) {
 		hash_tree(h, gold_dir, 0);
 	} else {
@@ -333,7 +421,7 @@ bool manifest_unchanged(const char *out, FileHash inputs)
 	char *path = path_join(out, INPUTS_NAME), want[33];
 	Buf b = {0}, ignore = {0};
 	hash_text(inputs, want);
-	bool same = file_read(path, &b, &ignore) && b.len == 33 && memcmp(b.p, want, 32) == 0;
+	bool same = file_read(path, &b, &ignore) && b.len >= 33 && memcmp(b.p, want, 32) == 0 && b.p[32] == '\n';
 	free(path);
 	buf_free(&b), buf_free(&ignore);
 	if (!same)
@@ -359,6 +447,12 @@ bool manifest_write_inputs(FileHash inputs, Buf *err)
 	text[32] = '\n', text[33] = '\0';
 	Buf b = {0};
 	buf_puts(&b, text);
+	if (M.npages)
+		qsort(M.pages, M.npages, sizeof *M.pages, entry_cmp);
+	for (size_t i = 0; i < M.npages; i++) {
+		hash_text(M.pages[i].input, text);
+		buf_printf(&b, "%s %s\n", text, M.pages[i].path);
+	}
 	bool ok = out_write_file(M.staging, INPUTS_NAME, &b, err);
 	buf_free(&b);
 	return ok;

@@ -100,9 +100,38 @@ Value *page_fragment(const Site *site, PageWork *w, const char *path, const char
 		return v_str(&w->arena, NULL, 0);
 	}
 	page_globals(site, w, data, path);
+	if (w->values_only)
+		return v_raw(&w->arena, "", 0);
 	w->scratch.len = 0;
 	tpl_render(t, data, ESC_HTML, &site->tpl, NULL, &site->fmt, &w->scratch, site->cfg->page_max, &w->err);
 	return v_raw(&w->arena, w->scratch.p ? w->scratch.p : "", w->scratch.len);
+}
+
+/* A value's bytes, to hash: V_RAW values are left out (page_input). */
+static void value_bytes(Buf *b, const Value *v)
+{
+	uint64_t head[3] = {v->kind, v->n, (uint64_t)v->i};
+	buf_put(b, head, sizeof head);
+	if (v->kind == V_STR)
+		buf_put(b, v->s, v->n);
+	for (size_t k = 0; (v->kind == V_LIST || v->kind == V_OBJ) && k < v->n; k++) {
+		if (v->kind == V_OBJ)
+			buf_put(b, v->keys[k], strlen(v->keys[k]) + 1);
+		if (v->items[k]->kind != V_RAW)
+			value_bytes(b, v->items[k]);
+	}
+}
+
+FileHash page_input(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
+{
+	page_globals(site, w, data, path);
+	Buf *b = &w->scratch;
+	b->len = 0;
+	buf_put(b, &site->page_salt, sizeof site->page_salt);
+	buf_put(b, tpl_name, strlen(tpl_name) + 1);
+	buf_put(b, path, strlen(path) + 1);
+	value_bytes(b, data);
+	return file_hash(b->p, b->len);
 }
 
 /* The page's Markdown template rendered to HTML in w->html: compiled (skeleton.c), or each page
@@ -166,6 +195,8 @@ bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const 
 	Site site = {.g = g, .cfg = cfg, .charts = charts, .dir = dir, .err = err, .threads = config_threads(cfg),
 		     .cmark_every_page = renderer && strcmp(renderer, "cmark") == 0};
 	fmt_init(&site.fmt, cfg);
+	site.page_salt = manifest_settings(cfg);
+	site.page_salt.lo ^= site.cmark_every_page;	/* the same bytes, but pages.sh compares the two */
 	md_init();
 	bool all = cfg->shard == 0;	/* shard 0 writes every page but other shards' customers */
 	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site, all);

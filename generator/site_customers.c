@@ -145,7 +145,7 @@ static Value *activity_day(Arena *a, Value *days, int64_t day, Buf *b)
 	if (day == MOMENT_NULL)
 		buf_puts(b, "No date");
 	else
-		buf_printf(b, "%s, ", date_weekday_abbr[date_weekday(day) - 1]), buf_date_words(b, day, true);
+		buf_puts(b, date_weekday_abbr[date_weekday(day) - 1]), buf_puts(b, ", "), buf_date_words(b, day, true);
 	v_set(a, o, "day", v_str(a, b->p, b->len));
 	v_set(a, o, "date", v_num(a, V_DATE, day));
 	return v_set(a, o, "events", v_list(a));
@@ -224,22 +224,46 @@ typedef struct {
 	bool ok;
 } PageJob;
 
+static Value *customer_data(PageJob *j, uint32_t c, const char *path, bool values_only)
+{
+	arena_reset(&j->w.arena);
+	j->w.values_only = values_only;
+	Value *d = v_obj(&j->w.arena);
+	customer_values(j->site, &j->w, d, c, path);
+	return d;
+}
+
+/* A customer's page, unless the previous site has it made from the same values: then only
+ * the values are made (their fragments are not rendered), and the page is linked. */
+static void customer_page(PageJob *j, uint32_t c, const char *path, bool check)
+{
+	const Site *site = j->site;
+	Value *d = customer_data(j, c, path, check);
+	FileHash input = page_input(site, &j->w, path, "customer", d);
+	if (check && manifest_page_kept(site->dir, path, input))
+		return;
+	if (check)
+		d = customer_data(j, c, path, false);
+	size_t said = j->w.err.len;
+	j->ok = page_write(site, &j->w, path, "customer", d);
+	if (j->ok && j->w.err.len == said)	/* a page with something to say is made every time */
+		manifest_page_made(site->dir, path, input);
+}
+
 static void *customer_pages(void *arg)
 {
 	PageJob *j = arg;
 	Buf path = {0};
 	j->ok = true;
 	const Table *customers = j->site->g->src[SRC_CUSTOMERS].table;
+	bool check = manifest_old_pages(j->site->dir);
 	for (size_t i = j->from; i < j->to && j->ok; i++) {
 		uint32_t c = j->site->g->order[i];
 		if (!shard_has(j->site->cfg, customer_folder(&ROW(customers, Customer, c)->h)))
 			continue;	/* another shard's */
-		arena_reset(&j->w.arena);
-		Value *d = v_obj(&j->w.arena);
 		path.len = 0;
 		customer_page_path(&path, &ROW(customers, Customer, c)->h);
-		customer_values(j->site, &j->w, d, c, buf_cstr(&path));
-		j->ok = page_write(j->site, &j->w, buf_cstr(&path), "customer", d);
+		customer_page(j, c, buf_cstr(&path), check);
 	}
 	buf_free(&path);
 	return NULL;

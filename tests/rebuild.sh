@@ -24,17 +24,22 @@ grep -L 'As of\|as of 20' "$T/week1/customers/"*/*.html >"$T/undated"
 [ "$(wc -l <"$T/undated")" = 20 ] && pass || fail "customer pages name the as-of date: $(grep -l 'as of 20' "$T/week1/customers/"*/*.html | head -2)"
 
 # mutate SEED DIR: random changes to random customers' rows, as a week of exports brings:
-# statuses and cities change, sessions go, orders come.
+# statuses and cities change, orders come (at the end), sessions go (near the end: the lines
+# of the others stay, and pages show them); and changes only a line of a page's history or
+# activity shows: a page of a session, a ticket's issue (of the same length).
 mutate() {
-	for f in orders customers web_activities; do
-		awk -v seed="$1" -v f="$f" 'BEGIN { srand(seed) }
+	for f in orders customers web_activities support_tickets; do
+		awk -v seed="$1" -v f="$f" -v lines="$(wc -l <"$2/$f.csv")" 'BEGIN { srand(seed) }
 			NR == 1 { print; next }
-			{ r = rand() }
+			{ r = rand(); n = split($0, a, ",") }
 			f == "orders" && r < 0.02 { sub(/,[^,]*$/, ",cancelled") }
-			f == "orders" && r > 0.99 { line = $0; sub(/^[^,]*/, "9" NR "0" seed, line); print line }
+			f == "orders" && r > 0.99 { line = $0; sub(/^[^,]*/, "9" NR "0" seed, line); added = added line "\n" }
 			f == "customers" && r < 0.02 { sub(/,[^,]*$/, ",Springfield") }
-			f == "web_activities" && r < 0.01 { next }
-			{ print }' "$2/$f.csv" >"$T/mutated" && mv "$T/mutated" "$2/$f.csv"
+			f == "web_activities" && r < 0.2 && NR > lines * 0.95 { next }
+			f == "web_activities" && r > 0.98 && n == 5 && sub(/\/[a-y]/, "/z", a[3]) { $0 = a[1] "," a[2] "," a[3] "," a[4] "," a[5] }
+			f == "support_tickets" && r < 0.05 && n == 5 { a[3] = a[3] == "Wrong item" ? "Late order" : "Wrong item"; $0 = a[1] "," a[2] "," a[3] "," a[4] "," a[5] }
+			{ print }
+			END { printf "%s", added }' "$2/$f.csv" >"$T/mutated" && mv "$T/mutated" "$2/$f.csv"
 	done
 }
 
@@ -46,6 +51,8 @@ for round in 1 2 3 4; do
 	mutate "$round" "$T/data"
 	run 0 build --verbose --data "$T/data" --out "$T/site"
 	grep -q '[0-9]* files written, [1-9][0-9]* kept' "$T/err" && pass || fail "round $round kept no file: $(tail -2 "$T/err")"
+	grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "round $round rendered every page again: $(tail -2 "$T/err")"
+	grep -q '^c360: [1-9][0-9]* files written' "$T/err" && pass || fail "round $round wrote no file: $(tail -2 "$T/err")"
 	rm -rf "$T/fresh"
 	run 0 build --data "$T/data" --out "$T/fresh"
 	if diff -r "$T/site" "$T/fresh" >"$T/diff"; then pass; else
@@ -54,6 +61,24 @@ for round in 1 2 3 4; do
 	fi
 done
 ls "$T" | grep -q '^site\.tmp-' && fail "a staging folder was left: $(ls "$T")" || pass
+
+# ---- what a page is made from but its values: a changed template, even one of the fragments
+# a customer page holds, or a changed setting renders every customer page again
+# rebuilt CONF WHAT: a rebuild with --config CONF renders every page and is a fresh build.
+rebuilt() {
+	run 0 build --verbose --config "$1" --data "$T/data" --out "$T/tsite"
+	grep -q '(0 pages not rendered again' "$T/err" && pass || fail "$2: pages not rendered again: $(tail -2 "$T/err")"
+	rm -rf "$T/fresh"
+	run 0 build --config "$1" --data "$T/data" --out "$T/fresh"
+	diff -r -x .c360-inputs "$T/tsite" "$T/fresh" >/dev/null && pass || fail "$2: the rebuild differs from a fresh build"
+}
+cp -r templates "$T/tpl"
+printf 'templates = tpl\n' >"$T/tpl.conf"
+run 0 build --config "$T/tpl.conf" --data "$T/data" --out "$T/tsite"
+sed -i 's/No orders, payments/Nothing: no orders, payments/; s/class="kind"/class="kind what"/' "$T/tpl/activity.html"
+rebuilt "$T/tpl.conf" "a fragment's template changed"
+printf 'templates = tpl\ncurrency = "EUR "\n' >"$T/tpl.conf"
+rebuilt "$T/tpl.conf" "the currency changed"
 
 # ---- a rebuild from the same inputs changes nothing, and says so in no file
 cp -a "$T/site" "$T/before"
