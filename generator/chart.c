@@ -3,6 +3,8 @@
 #include "c360.h"
 
 #include <cairo.h>
+#include <png.h>
+#include <zlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -554,10 +556,49 @@ void chart_draw(const ChartPlot *p, cairo_t *cr)
 	cairo_set_dash(cr, NULL, 0, 0);
 }
 
-static cairo_status_t png_to_buf(void *closure, const unsigned char *data, unsigned int n)
+static void png_to_buf(png_structp png, png_bytep data, size_t n)
 {
-	buf_put(closure, data, n);
-	return CAIRO_STATUS_SUCCESS;
+	buf_put(png_get_io_ptr(png), data, n);
+}
+
+static void png_no_flush(png_structp png)
+{
+	(void)png;
+}
+
+/* The surface (RGB24: a pixel is a native-endian 0xXXRRGGBB) as an RGB PNG, each row less the
+ * row above (mostly zeros: a chart is flat colours), deflated fast. cairo's writer (libpng's
+ * defaults: every filter tried on every row, deflate level 6) cost ~400 instructions a pixel,
+ * 3.5x these, for files ~25 % smaller; it was most of what a small rebuild spent. */
+static bool png_encode(cairo_surface_t *s, Buf *out)
+{
+	cairo_surface_flush(s);
+	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+	size_t stride = (size_t)cairo_image_surface_get_stride(s);
+	unsigned char *data = cairo_image_surface_get_data(s);
+	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png_infop info = png ? png_create_info_struct(png) : NULL;
+	bool ok = false;
+	if (info && data && !setjmp(png_jmpbuf(png))) {
+		png_set_write_fn(png, out, png_to_buf, png_no_flush);
+		png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+			     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+		png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+		png_set_compression_level(png, 1);
+		png_write_info(png, info);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		png_set_filler(png, 0, PNG_FILLER_AFTER);	/* in memory B G R X: X dropped */
+		png_set_bgr(png);
+#else
+		png_set_filler(png, 0, PNG_FILLER_BEFORE);	/* X R G B */
+#endif
+		for (int y = 0; y < h; y++)
+			png_write_row(png, data + (size_t)y * stride);
+		png_write_end(png, NULL);
+		ok = true;
+	}
+	png_destroy_write_struct(&png, &info);
+	return ok;
 }
 
 bool chart_png(const ChartPlot *p, Buf *out)
@@ -569,7 +610,7 @@ bool chart_png(const ChartPlot *p, Buf *out)
 	cairo_paint(cr);
 	chart_draw(p, cr);
 	cairo_destroy(cr);
-	bool ok = cairo_surface_write_to_png_stream(surface, png_to_buf, out) == CAIRO_STATUS_SUCCESS;
+	bool ok = png_encode(surface, out);
 	cairo_surface_destroy(surface);
 	return ok;
 }
