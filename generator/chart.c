@@ -569,7 +569,7 @@ static void png_no_flush(png_structp png)
 /* The surface (RGB24: a pixel is a native-endian 0xXXRRGGBB) as an RGB PNG, each row less the
  * row above (mostly zeros: a chart is flat colours), deflated fast. cairo's writer (libpng's
  * defaults: every filter tried on every row, deflate level 6) cost ~400 instructions a pixel,
- * 3.5x these, for files ~25 % smaller; it was most of what a small rebuild spent. */
+ * 3.5x these, for files ~20 % smaller; it was most of what a small rebuild spent. */
 static bool png_encode(cairo_surface_t *s, Buf *out)
 {
 	cairo_surface_flush(s);
