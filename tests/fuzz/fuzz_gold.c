@@ -45,7 +45,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!out_write_file(dir, name, &text, &err))
 		abort();
 	Gold g;
-	bool ok = gold_read(dir, &g, &report, false);
+	Config cfg;
+	config_defaults(&cfg);
+	cfg.verbosity = SAY_QUIET;
+	cfg.jobs = 3, cfg.chunk_min = 64;	/* a fact table of a few rows is read in chunks too */
+	bool ok = gold_read(dir, &g, &report, &cfg);
 	if (!ok && !strstr(buf_cstr(&report), "error"))
 		abort();	/* gold that cannot be read says where and why */
 	if (ok && (!g.c360 || !g.order || !g.rank))
