@@ -317,7 +317,8 @@ static void customer_360_row(Reader *r)
 
 /* ---- the facts: id, customer_key, date_key, the date, the table's own columns, line, flags */
 
-/* A fact's id, customer and date; its date_key must be that date. */
+/* A fact's id, customer and date; its date_key must be that date (in UTC) as YYYYMMDD, empty
+ * when there is none. */
 static void fact_head(Reader *r, RowHead *h)
 {
 	h->id = arena_strndup(r->arena, r->f[0].p, r->f[0].n);
@@ -326,13 +327,17 @@ static void fact_head(Reader *r, RowHead *h)
 		bad(r, D_GOLD_NAME, 0);
 	h->customer = get_customer(r, 1);
 	h->when = get_moment(r, 3, source_defs[r->src].timestamp);
-	Buf *b = &r->scratch;
-	b->len = 0;
-	if (h->when != MOMENT_NULL) {
-		buf_date(b, date_floor_day(h->when));
-		memmove(b->p + 4, b->p + 5, 2), memmove(b->p + 6, b->p + 8, 2), b->len = 8;	/* YYYYMMDD */
+	Str key = r->f[2];
+	bool ok = key.n == 0 && h->when == MOMENT_NULL;
+	if (h->when != MOMENT_NULL && key.n == 8 && digits(key.p, 8)) {
+		int y, m, d;
+		date_civil(date_floor_day(h->when), &y, &m, &d);
+		int64_t v = 0;
+		for (int i = 0; i < 8; i++)
+			v = v * 10 + (key.p[i] - '0');
+		ok = v == (int64_t)y * 10000 + m * 100 + d;
 	}
-	agree(r, r->f[2].n == b->len && memcmp(r->f[2].p, b->p ? b->p : "", b->len) == 0, 2);
+	agree(r, ok, 2);
 }
 
 static void fact_row(Reader *r)

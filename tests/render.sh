@@ -135,6 +135,13 @@ spoil valid '2s/,true,2,$/,false,2,/' fact_orders.csv
 bad valid 'valid/fact_orders.csv:2:7: error: is_valid "false" disagrees with the rest of the gold tables'
 spoil when '2s/2024-03-03 22:30:00/2024-03-03 25:30:00/' fact_sessions.csv
 bad when 'when/fact_sessions.csv:2:4: error: session_time "2024-03-03 25:30:00" is not a date YYYY-MM-DD'
+spoil datekey '2s/^5001,1,20240220,/5001,1,20240221,/' fact_orders.csv
+bad datekey 'datekey/fact_orders.csv:2:3: error: date_key "20240221" disagrees with the rest of the gold tables'
+spoil nokey '3s/^5002,1,20240215,/5002,1,,/' fact_orders.csv
+bad nokey 'nokey/fact_orders.csv:3:3: error: date_key "" disagrees with the rest of the gold tables'
+# date_key is the day in UTC: 22:30 at UTC-5 is the next day's 03:30
+spoil utckey '2s/2024-03-03 22:30:00/2024-03-03T22:30:00-05:00/' fact_sessions.csv
+bad utckey 'utckey/fact_sessions.csv:2:3: error: date_key "20240303" disagrees with the rest of the gold tables'
 spoil inferred 's/^customers,inferred_customers,,3,$/customers,inferred_customers,,2,/' data_quality.csv
 bad inferred 'inferred/data_quality.csv:6:4: error: value "2" disagrees with the rest of the gold tables'
 spoil gender '2s/,Female,/,female,/' dim_customer.csv

@@ -76,6 +76,9 @@ static const struct {
 	{"no final newline", "a,b\n1,2", 0, "L1 [a|b] raw=a,b\nL2 [1|2] raw=1,2\n", 0},
 	{"empty fields", "a,,c\n,,\n", 0, "L1 [a||c] raw=a,,c\nL2 [||] raw=,,\n", 0},
 	{"spaces around fields", " a , \"b\" ,c\n", 0, "L1 [a|b|c] raw= a , \"b\" ,c\n", 0},
+	/* a line without quotes is split in place, as libcsv reads the same line with a quote */
+	{"blanks around fields, no quote", " a\t, b c ,\t ,c\t \n", 0, "L1 [a|b c||c] raw= a\t, b c ,\t ,c\t \n", 0},
+	{"blanks around fields, a quote", " a\t, b c ,\t ,\"c\"\t \n", 0, "L1 [a|b c||c] raw= a\t, b c ,\t ,\"c\"\t \n", 0},
 	{"stray quote mid-field", "a,b\n1,x\"y\n2,z\n", 0,
 	 "L1 [a|b] raw=a,b\nL2 E1@2 [] raw=1,x\"y\nL3 [2|z] raw=2,z\n", 0},
 	{"text after a closing quote", "1,\"ab\"c,d\n2,e\n", 0, "L1 E1@2 [] raw=1,\"ab\"c,d\nL2 [2|e] raw=2,e\n", 0},
