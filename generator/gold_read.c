@@ -771,7 +771,12 @@ static void merge_chunk(Reader *r, Chunk *c, uint32_t offset)
 	}
 	Table *t = r->table;
 	reserve(t, t->n + c->table.n);
-	memcpy(t->rows + t->n * t->size, c->table.rows, c->table.n * t->size);
+	size_t bytes = c->table.n * t->size, step = 32u << 20;
+	for (size_t done = 0; done < bytes; done += step) {	/* giving back what is copied as it goes */
+		size_t len = bytes - done < step ? bytes - done : step;
+		memcpy(t->rows + t->n * t->size + done, c->table.rows + done, len);
+		big_release(c->table.rows + done, len);
+	}
 	for (size_t i = t->n; i < t->n + c->table.n; i++)
 		for (int k = 0; k < ft->ncols; k++)
 			if (map[k]) {
