@@ -253,7 +253,9 @@ static char *read_line(const char *line, size_t n, char delim, bool quoted)
 	ingest_finish(in);
 	ingest_free(in);
 	buf_free(&text);
-	return xstrdup(buf_cstr(&x.b));
+	char *fields = xstrdup(buf_cstr(&x.b));
+	buf_free(&x.b);
+	return fields;
 }
 
 /* A line without quotes is split in place, libcsv reads a line with one: the same line read
