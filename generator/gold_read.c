@@ -811,7 +811,7 @@ static int read_chunked(Reader *r, Ingest *in, int fd, char *slice, uint64_t at,
 {
 	size_t n = (size > at ? size - at : 0) / (r->st->chunk_min ? r->st->chunk_min : 1);
 	n = n < 1 ? 1 : n > (size_t)r->st->threads ? (size_t)r->st->threads : n;
-	Chunk *ch = xcalloc(n + 1, sizeof *ch);
+	Chunk *ch = xcalloc(n, sizeof *ch);	/* [0] unused: the first chunk is the reader's */
 	uint64_t *from = xcalloc(n + 1, sizeof *from);
 	from[0] = at, from[n] = UINT64_MAX;
 	for (size_t k = 1; k < n; k++) {
