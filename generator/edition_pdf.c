@@ -266,25 +266,36 @@ static double row_scale(const ChartRow *r, double y)
 	return y + 22 + r->h * r->scale <= BOTTOM ? r->scale : fit >= 0.75 * r->scale ? fit : 0;
 }
 
+/* Whether row r at y begins a page (brk: it is to), and its scale there; a row taller than a page
+ * even at three quarters of its size is shrunk to one. */
+static bool row_place(const ChartRow *r, double y, bool brk, double *scale)
+{
+	bool begin = y > TOP && (brk || !row_scale(r, y));
+	double top = begin ? TOP : y;
+	*scale = row_scale(r, top);
+	if (!*scale)
+		*scale = (BOTTOM - top - 22) / r->h;
+	return begin;
+}
+
 static double row_end(const ChartRow *r, double y, double scale)
 {
 	return y + 22 + r->h * scale + 14;
 }
 
 /* Where the rows go from y on, a page begun at row brk (n: none): each one's page (0: y's) in
- * page[], how much of each page they fill in used[]; returns how many pages after y's. */
+ * page[], how much of each page's body is filled in used[]; returns how many pages after y's. */
 static int flow(const ChartRow *row, size_t n, double y, size_t brk, int *page, double *used)
 {
 	int pg = 0;
-	double top = y;
-	used[0] = 0;
+	used[0] = y - TOP;
 	for (size_t i = 0; i < n; i++) {
-		double scale = row_scale(&row[i], y);
-		if ((i == brk && y > TOP) || !scale)
-			pg++, y = top = TOP, scale = row[i].scale;
+		double scale;
+		if (row_place(&row[i], y, i == brk, &scale))
+			pg++, y = TOP;
 		page[i] = pg;
 		y = row_end(&row[i], y, scale);
-		used[pg] = y - top;
+		used[pg] = y - TOP;
 	}
 	return pg;
 }
@@ -318,9 +329,9 @@ static void charts(Pdf *p)
 	size_t n = chart_rows(cs, row), brk = balance(row, n, p->y, page, used);
 	for (size_t i = 0; i < n; i++) {
 		const ChartRow *r = &row[i];
-		double scale = row_scale(r, p->y);
-		if ((i == brk && p->y > TOP) || !scale)
-			new_page(p), scale = r->scale;
+		double scale;
+		if (row_place(r, p->y, i == brk, &scale))
+			new_page(p);
 		chart_at(p, r->a, r->plot, MARGIN, r->w, scale);
 		if (r->b)
 			chart_at(p, r->b, r->b->narrow, MARGIN + r->w + GAP, r->w, scale);
