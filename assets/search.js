@@ -1,8 +1,8 @@
 /* search.js — the customer search on customers/index.html. The index is split into small script
- * files (customers/search/t<prefix>.js for the words, r<k>.js for the customers in their rows'
- * order, ranks.js for their places by lifetime value), loaded on demand with <script> elements, so
- * it works from a web server and from disk alike, at any scale; info.js lists the word files there
- * are, so none is asked for that is not there.
+ * files (customers/search/t<prefix>.js for the words, r<k>.js for the customers by id,
+ * ranks.js for their places by lifetime value), loaded on demand with <script> elements, so it
+ * works from a web server and from disk alike, at any scale; info.js lists the word files there
+ * are, so none is asked for that is not there. A customer is known by its place in the records.
  *
  * Results rank: a whole id or e-mail first, then names starting with the query, then the other
  * matches; within each, the higher lifetime value first. The query and the page are in the
@@ -28,10 +28,10 @@
 	/* Each customer's place by lifetime value (0: the highest), width base64url digits a record. */
 	C360.ranks = function (width, digits) { ranks = { width: width, digits: digits }; loaded('ranks'); };
 
-	function rankOf(row) {
-		if (!ranks) return row;	/* ranks.js did not load: the rows' order */
+	function rankOf(at) {
+		if (!ranks) return at;	/* ranks.js did not load: the records' order */
 		var r = 0;
-		for (var i = row * ranks.width, end = i + ranks.width; i < end; i++)
+		for (var i = at * ranks.width, end = i + ranks.width; i < end; i++)
 			r = r * 64 + DIGITS.indexOf(ranks.digits.charAt(i));
 		return r;
 	}
@@ -105,14 +105,14 @@
 		for (var i = lo; i < list.length / 2 && fn(list[2 * i], list[2 * i + 1]); i++);
 	}
 
-	/* Customers with a word starting with token: row -> whether that word starts their name. */
+	/* Customers with a word starting with token: place -> whether that word starts their name. */
 	function wordMatches(token) {
 		var found = new Map();
 		scan(token, false, function (word, value) {
 			if (word.lastIndexOf(token, 0) !== 0) return false;
-			var tag = value & 3, row = value >> 2;	/* a whole id that is one word is a word too */
+			var tag = value & 3, at = value >> 2;	/* a whole id that is one word is a word too */
 			if (tag !== TAG_WHOLE || /^[\p{L}\p{N}]+$/u.test(word))
-				found.set(row, found.get(row) || tag === TAG_NAME_START);
+				found.set(at, found.get(at) || tag === TAG_NAME_START);
 			return true;
 		});
 		return found;
@@ -128,7 +128,7 @@
 		return found;
 	}
 
-	/* Every match of the query, ranked: [row, class, place by value] with class 0 whole id or
+	/* Every match of the query, ranked: [place, class, place by value] with class 0 whole id or
 	 * e-mail, 1 name start, 2 other. */
 	function rank(toks, whole) {
 		var classOf = new Map();

@@ -130,6 +130,11 @@ data_site() {
 
 # ---- the fixture's site: 17 customers from the CRM and 3 inferred, a page each; the tutorial's
 data_site fixture "$FIXTURE" 20 102 "José García" 7 "Mon Mar 11 00:00:00 2024"
+# the quality page's sample tables are named by a heading as wide as the card (a caption wrapped
+# inside the narrow table)
+file_has "$T/fixture/quality.html" '<h3 id="orders-missing_key">The first rows of orders quarantined as missing_key</h3>'
+file_has "$T/fixture/quality.html" '<table aria-labelledby="orders-missing_key">'
+grep -q '<caption>The first rows' "$T/fixture/quality.html" && fail "a sample table's name is a caption" || pass
 if have_tutorial "the tutorial's site"; then
 	data_site tutorial "$TUTORIAL" 15 1002 "Sara Khan" 6 "Tue Jul 26 00:00:00 2022"
 fi
