@@ -283,8 +283,8 @@ static bool write_customer_pages(Site *site)
 
 /* ---- the search index (assets/search.js reads it): the customers by id, a thousand per records
  * file, so that a customer whose figures change changes its own records file only (and a build
- * and a render from gold write the same); their ranks by lifetime value in one file; their words, and their whole ids and e-mails,
- * in files by the first two bytes */
+ * and a render from gold write the same); their places by lifetime value in one file; their
+ * words, and their whole ids and e-mails, in files by the first two bytes */
 
 enum { TAG_WORD, TAG_NAME_START, TAG_WHOLE };	/* a word; the first word of the name; a whole id or e-mail */
 
@@ -478,7 +478,7 @@ static bool write_words(Site *site, Words *w, Buf *keys)
 }
 
 /* customers/search/segments.js: each customer's segment, a letter per record in the records'
- * order (by_id), the one search file that changes with the as-of date alone. */
+ * order (by_id: rows), the one search file that changes with the as-of date alone. */
 static bool write_segments(Site *site, const uint32_t *by_id, Buf *b)
 {
 	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
@@ -489,8 +489,8 @@ static bool write_segments(Site *site, const uint32_t *by_id, Buf *b)
 		esc_js(b, segment_defs[k].label, strlen(segment_defs[k].label));
 	}
 	buf_puts(b, "],\"");
-	for (size_t c = 0; c < nc; c++)
-		buf_putc(b, (char)('A' + site->g->c360[by_id[c]].segment));
+	for (size_t i = 0; i < nc; i++)
+		buf_putc(b, (char)('A' + site->g->c360[by_id[i]].segment));
 	buf_puts(b, "\");\n");
 	return out_write_file(site->dir, "customers/search/segments.js", b, site->err);
 }
@@ -510,9 +510,9 @@ static bool write_ranks(Site *site, const uint32_t *by_id, Buf *b)
 		rank[site->g->by_value[i]] = (uint32_t)i;
 	b->len = 0;
 	buf_printf(b, "C360.ranks(%d,\"", width);
-	for (size_t c = 0; c < nc; c++)
+	for (size_t i = 0; i < nc; i++)
 		for (int d = width - 1; d >= 0; d--)
-			buf_putc(b, digit[rank[by_id[c]] >> (6 * d) & 63]);
+			buf_putc(b, digit[rank[by_id[i]] >> (6 * d) & 63]);
 	buf_puts(b, "\");\n");
 	free(rank);
 	return out_write_file(site->dir, "customers/search/ranks.js", b, site->err);
@@ -540,7 +540,7 @@ static bool write_search(Site *site)
 	bool ok = out_mkdir(site->dir, "customers/search", site->err);
 	for (size_t i = 0; ok && i < nc; i++) {
 		uint32_t c = by_id[i], at = (uint32_t)i;
-		const Customer *cu = ROW(site->g->src[SRC_CUSTOMERS].table, Customer, c);
+		const Customer *cu = ROW(customers, Customer, c);
 		if (i % RECORDS_PER_FILE == 0)
 			buf_printf(&b, "C360.records(%zu,[", i / RECORDS_PER_FILE);
 		buf_puts(&b, i % RECORDS_PER_FILE ? ",\n" : "\n");
