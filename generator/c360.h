@@ -527,17 +527,19 @@ extern const SourceDef source_defs[SRC_COUNT];
 static inline bool source_is_fact(SourceId id) { return source_defs[id].customer_col >= 0; }
 
 /* ------------------------------------------------------------------ silver (silver.c) */
-/* Every silver row starts with this head, so table rules work on any source. It keeps
- * the row's bronze record: its text as read, and its line. */
+/* Every silver row starts with this head (40 bytes: most rows are a head and a few labels), so
+ * table rules work on any source. It keeps the row's bronze record, its line and, while its
+ * source is read, its text. */
 typedef struct {
-	const char *raw;	/* the record as read (any bytes): in the input or the arena; NULL
-				 * once silver_load is done (the quarantine keeps its rows' text) */
-	const char *id;		/* cleaned key, not NUL-terminated (often inside raw) */
+	const char *id;		/* cleaned key, not NUL-terminated: inside the record's text while the
+				 * source is read, then among the keys its file's bytes keep (or in an arena) */
 	int64_t when;		/* the date column as a moment, MOMENT_NULL if null */
-	uint32_t rawlen, line;
+	uint32_t idlen, line;
 	uint32_t customer;	/* index into the customers table; NO_CUSTOMER until known */
-	uint32_t idlen;
 	uint32_t flags;		/* FLAG(D_...) bits */
+	/* The record as read (any bytes) is the rawlen bytes at id - rawoff, until its source is
+	 * closed; then both are 0 (the quarantine keeps its rows' text). */
+	uint32_t rawoff, rawlen;
 } RowHead;
 
 #define NO_CUSTOMER UINT32_MAX
@@ -727,6 +729,11 @@ void silver_source_setup(Silver *s, Source *src, SourceId id);	/* empty tables, 
 void silver_row(Source *src, const Record *r, Str raw, const Str *f);
 void silver_reject(Source *src, const Record *r, Str raw);	/* a malformed record: to quarantine */
 void silver_source_close(Source *src);	/* after the last row: duplicate keys out */
+/* After silver_source_close: moves the bytes of [bytes, bytes + len) that the source still
+ * points into (its keys, the customer ids its facts name that the CRM lacks, its quarantined
+ * rows' text) to the front, in order, and points there; returns how many bytes are kept. The
+ * rows' bronze text is gone. */
+size_t silver_source_pack(Source *src, char *bytes, size_t len);
 /* Moves a part's rows, quarantine and problems into dst, its lines shifted by offset. */
 void silver_merge(Source *dst, Source *part, uint32_t offset);
 void silver_source_free(Source *src);

@@ -259,6 +259,19 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
 	return ok;
 }
 
+/* Keeps the first n bytes of in: the whole pages after them go back to the system. */
+static void input_keep(Input *in, size_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), keep = (n + page - 1) / page * page;
+	if (!n) {
+		input_close(in);
+	} else if (keep < in->size) {
+		big_free(in->data + keep, in->size - keep);
+		in->size = keep;
+	}
+	in->len = n;
+}
+
 void input_close(Input *in)
 {
 	big_free(in->data, in->size);
@@ -478,7 +491,8 @@ void silver_source_input(Silver *s, Source *src, Input *in)
 		read_chunked(s, src, in->data, in->len);
 }
 
-/* Reads a file whole, then in chunks: bronze points into the bytes read, nothing more is copied. */
+/* Reads a file whole, then in chunks: bronze points into the bytes read, nothing more is copied;
+ * once the source is read, the bytes keep only what its rows point into. */
 static void load_file(Silver *s, Source *src)
 {
 	const char *name = config_file_of(s->cfg, src->id);
@@ -492,54 +506,7 @@ static void load_file(Silver *s, Source *src)
 	src->file = in;
 	silver_source_input(s, src, &src->file);
 	silver_source_end(s, src);
-}
-
-/* ---- once silver is built: the bytes of the files that nothing points into go back */
-
-/* Marks the pages of the file bytes that [p, p + n) lies in, whichever source's they are. */
-static void hold(const Silver *s, uint8_t *used[SRC_COUNT], size_t page, const char *p, size_t n)
-{
-	for (int i = 0; p && i < SRC_COUNT; i++) {
-		const Source *src = &s->src[i];
-		const char *bytes = src->file.data;
-		if (p < bytes || p >= bytes + src->file.size)
-			continue;
-		size_t from = (size_t)(p - bytes) / page, to = ((size_t)(p - bytes) + n) / page;
-		memset(used[i] + from, 1, to - from + 1);
-		return;
-	}
-}
-
-/* Silver rows keep their keys (often inside the bytes read) but no longer their bronze text;
- * the quarantine keeps its rows whole. Pages of the files that neither needs are given back
- * to the system: a file of a few huge rows no longer counts twice. */
-static void release_bronze(Silver *s)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	uint8_t *used[SRC_COUNT];
-	for (int i = 0; i < SRC_COUNT; i++)
-		used[i] = xcalloc(s->src[i].file.size / page + 2, 1);
-	for (int i = 0; i < SRC_COUNT; i++) {
-		Source *src = &s->src[i];
-		for (size_t r = 0; r < src->table.n; r++) {
-			RowHead *h = ROW(&src->table, RowHead, r);
-			h->raw = NULL, h->rawlen = 0;
-			hold(s, used, page, h->id, h->idlen);
-		}
-		for (size_t q = 0; q < src->nquarantine; q++)
-			hold(s, used, page, src->quarantine[q].raw, src->quarantine[q].rawlen);
-	}
-	for (int i = 0; i < SRC_COUNT; i++) {
-		size_t pages = s->src[i].file.size / page;	/* whole pages only */
-		for (size_t k = 0, run; k < pages; k = run) {
-			for (run = k; run < pages && !used[i][run]; run++)
-				;
-			if (run > k)
-				madvise(s->src[i].file.data + k * page, (run - k) * page, MADV_DONTNEED);
-			run += run == k;
-		}
-		free(used[i]);
-	}
+	input_keep(&src->file, silver_source_pack(src, src->file.data, src->file.len));
 }
 
 bool silver_load(Silver *s, Config *cfg)
@@ -565,10 +532,7 @@ bool silver_load(Silver *s, Config *cfg)
 		sqlmap_source(m, s, &s->src[i]);
 	}
 	sqlmap_close(m);
-	if (!silver_finish(s))
-		return false;
-	release_bronze(s);
-	return true;
+	return silver_finish(s);
 }
 
 void silver_free(Silver *s)

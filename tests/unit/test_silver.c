@@ -252,7 +252,8 @@ static void test_ragged_rows_are_kept(void **state)
 	CHECK(a && (a->h.flags & FLAG(D_RAGGED_ROW)) && a->cents == AMOUNT_NULL && a->status == OS_UNKNOWN,
 	      "padded with nulls");
 	CHECK(b && (b->h.flags & FLAG(D_RAGGED_ROW)) && b->cents == 400, "extra fields ignored, row kept");
-	CHECK(strncmp(b->h.raw, "B,1,2022-01-02,4,complete,extra,more", b->h.rawlen) == 0, "bronze keeps the extra text");
+	CHECK(strncmp(b->h.id - b->h.rawoff, "B,1,2022-01-02,4,complete,extra,more", b->h.rawlen) == 0,
+	      "bronze keeps the extra text");
 	silver_free(&s);
 }
 
@@ -338,6 +339,53 @@ static void test_column_rules_fill_the_row(void **state)
 	silver_free(&s);
 }
 
+/* Once a file is read, its bytes keep only what silver points into, moved to the front: keys
+ * (trimmed, or overlapping a customer id), orphans' customer ids and quarantined rows' text. */
+static void test_pack_keeps_what_rows_point_into(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	silver_init(&s, &cfg);
+	Source *cu = &s.src[SRC_CUSTOMERS], *o = &s.src[SRC_ORDERS];
+	const char *people = "customer_id,name\n9,Al\n";
+	silver_source_init(&s, cu, SRC_CUSTOMERS);
+	silver_source_feed(&s, cu, people, strlen(people), false);
+	silver_source_end(&s, cu);
+	const char *text = "order_id,customer_id,order_date,amount,status\n"
+			   "12,1,2022-01-01,5,complete\n"	/* a duplicate: its text is quarantined */
+			   "\"7\"\"x\",9,2022-01-02,5,complete\n"	/* a key that is no bytes of the file */
+			   "bad\"row,1,2022-01-04,5,complete\n"	/* malformed */
+			   "12,3,2022-01-03,5,complete\n"
+			   "  5 ,1,2022-01-05,5,complete\n";
+	size_t len = strlen(text);
+	char *bytes = xstrdup(text);
+	silver_source_init(&s, o, SRC_ORDERS);
+	silver_source_feed(&s, o, bytes, len, true);
+	silver_source_end(&s, o);
+	size_t kept = silver_source_pack(o, bytes, len);
+	/* the duplicate's text (with the orphan id 1 at its start), the malformed row, 12, 3, 5, 1 */
+	CHECK(kept == 26 + 31 + 2 + 1 + 1 + 1, "kept %zu bytes", kept);
+	memset(bytes + kept, 'Z', len - kept);
+	CHECK(silver_finish(&s), "builds");
+	static const char *const ids[] = {"7\"x", "12", "5"}, *const cids[] = {"9", "3", "1"};
+	CHECK(o->table.n == 3, "three rows");
+	for (size_t r = 0; r < 3 && r < o->table.n; r++) {
+		const RowHead *h = ROW(&o->table, RowHead, r);
+		const RowHead *c = ROW(&cu->table, RowHead, h->customer);
+		CHECK(h->idlen == strlen(ids[r]) && memcmp(h->id, ids[r], h->idlen) == 0, "row %zu's key", r);
+		CHECK(c->idlen == strlen(cids[r]) && memcmp(c->id, cids[r], c->idlen) == 0, "row %zu's customer", r);
+		CHECK(h->rawlen == 0 && h->rawoff == 0, "no bronze text");
+	}
+	CHECK(o->nquarantine == 2, "two quarantined");
+	CHECK(o->quarantine[0].rawlen == 26 && memcmp(o->quarantine[0].raw, "12,1,2022-01-01,5,complete", 26) == 0,
+	      "the duplicate's text");
+	CHECK(o->quarantine[1].rawlen == 31 && memcmp(o->quarantine[1].raw, "bad\"row,1,2022-01-04,5,complete", 31) == 0,
+	      "the malformed row's text");
+	silver_free(&s);
+	free(bytes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_conservation_on_messy_input),
 		cmocka_unit_test(test_source_table_is_consistent),
 		cmocka_unit_test(test_column_rules_fill_the_row),
+		cmocka_unit_test(test_pack_keeps_what_rows_point_into),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
