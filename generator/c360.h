@@ -123,6 +123,10 @@ typedef struct {
 
 uint32_t dict_intern(Dict *d, Str s);
 uint32_t dict_find(const Dict *d, Str s);	/* INDEX_NONE if absent */
+/* Adds from's labels to d, map[k] the number of from's label k in d, without copying them:
+ * from's text becomes d's, and from is freed. */
+void dict_take(Dict *d, Dict *from, uint32_t *map);
+void dict_trim(Dict *d);	/* no room kept for more labels (a source read whole) */
 void dict_free(Dict *d);
 
 /* ------------------------------------------------------------------ dates (date.c)

@@ -585,6 +585,8 @@ void silver_source_close(Source *src)
 		free(src->memo_val[c]);
 		src->memo_val[c] = NULL;
 	}
+	for (int c = 0; c < MAX_COLS; c++)
+		dict_trim(&src->dict[c]);
 	dedupe(src);
 	table_compact(&src->table);
 	resolve_amounts(src);
@@ -599,10 +601,8 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 	for (int c = 0; c < def->ncols; c++) {
 		if (def->rule[c].kind != COL_CATEGORY)
 			continue;
-		const Dict *d = &from->dict[c];
-		map[c] = xmalloc((d->n + 1) * sizeof *map[c]);
-		for (uint32_t l = 0; l < d->n; l++)
-			map[c][l] = dict_intern(&dst->dict[c], str_make(d->label[l], d->len[l]));
+		map[c] = xmalloc((from->dict[c].n + 1) * sizeof *map[c]);
+		dict_take(&dst->dict[c], &from->dict[c], map[c]);
 	}
 	Table *t = &dst->table;
 	table_reserve(t, from->table.n);

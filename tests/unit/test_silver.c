@@ -386,6 +386,26 @@ static void test_pack_keeps_what_rows_point_into(void **state)
 	free(bytes);
 }
 
+/* A chunk's labels join the source's without being copied: the same text, numbered on. */
+static void test_dict_take_moves_labels(void **state)
+{
+	(void)state;
+	Dict a = {0}, b = {0};
+	dict_intern(&a, str_make("x", 1));
+	dict_intern(&a, str_make("y", 1));
+	dict_intern(&b, str_make("y", 1));
+	uint32_t z = dict_intern(&b, str_make("zz", 2));
+	const char *ztext = b.label[z];
+	uint32_t map[2];
+	dict_take(&a, &b, map);
+	CHECK(map[0] == 1 && map[1] == 2, "y is a's 1, zz is new: %u %u", map[0], map[1]);
+	CHECK(a.n == 3 && a.label[2] == ztext && a.len[2] == 2, "zz's text moved, not copied");
+	CHECK(dict_find(&a, str_make("zz", 2)) == 2 && b.n == 0, "found in a; b is empty");
+	dict_trim(&a);
+	CHECK(a.cap == 3 && strcmp(a.label[0], "x") == 0, "trimmed to its labels");
+	dict_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_source_table_is_consistent),
 		cmocka_unit_test(test_column_rules_fill_the_row),
 		cmocka_unit_test(test_pack_keeps_what_rows_point_into),
+		cmocka_unit_test(test_dict_take_moves_labels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
