@@ -206,15 +206,14 @@ static int read_whole(int fd, const char *path, const struct stat *before, Input
 
 /* Reads the file at path: a regular file only (a FIFO would hang the build, a folder is no
  * export). False after saying why in d (a missing file with the code missing, not at all
- * when that is D_COUNT). */
-static bool input_read(const char *path, DiagCode missing, Input *in, Diags *d)
+ * when that is D_COUNT). st: the file as it was read. */
+static bool input_read(const char *path, DiagCode missing, Input *in, Diags *d, struct stat *st)
 {
 	const char *why = NULL;
-	struct stat st;
 	errno = 0;
 	int fd = open_regular(path, &why), e = fd < 0 ? (errno ? errno : EINVAL) : 0;
 	if (fd >= 0) {
-		e = fstat(fd, &st) != 0 ? errno : st.st_size > 0 ? read_whole(fd, path, &st, in) : 0;
+		e = fstat(fd, st) != 0 ? errno : st->st_size > 0 ? read_whole(fd, path, st, in) : 0;
 		why = e > 0 ? strerror(e) : NULL;
 		close(fd);
 	}
@@ -248,13 +247,66 @@ static bool input_fetch(const Config *cfg, const char *name, DiagCode missing, I
 	return r == S3_OK;
 }
 
+/* Files read ahead for the inputs hash, until the build takes them. */
+typedef struct {
+	char *path;
+	Input in;
+	struct stat st;
+} Ahead;
+static Ahead *ahead;
+static size_t nahead;
+
+const Input *input_ahead(const Config *cfg, const char *name)
+{
+	if (s3_location(cfg->data_dir))
+		return NULL;
+	Ahead a = {.path = path_join(cfg->data_dir, name)};
+	Diags ignore = {0};
+	bool ok = input_read(a.path, D_COUNT, &a.in, &ignore, &a.st);
+	diag_free(&ignore);
+	if (!ok) {
+		free(a.path);
+		return NULL;
+	}
+	ahead = xrealloc(ahead, (nahead + 1) * sizeof *ahead);
+	ahead[nahead] = a;
+	return &ahead[nahead++].in;
+}
+
+void input_ahead_free(void)
+{
+	for (size_t i = 0; i < nahead; i++) {
+		free(ahead[i].path);
+		input_close(&ahead[i].in);
+	}
+	free(ahead);
+	ahead = NULL, nahead = 0;
+}
+
+/* The bytes of path read ahead, if the file is still as it was then. */
+static bool take_ahead(const char *path, Input *in)
+{
+	struct stat now;
+	for (size_t i = 0; i < nahead; i++) {
+		if (!ahead[i].in.size || strcmp(ahead[i].path, path) != 0)
+			continue;
+		if (stat(path, &now) != 0 || !same_file(&now, &ahead[i].st))
+			return false;
+		*in = ahead[i].in;
+		ahead[i].in = (Input){0};
+		return true;
+	}
+	return false;
+}
+
 bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d)
 {
 	*in = (Input){0};
 	if (s3_location(cfg->data_dir))
 		return input_fetch(cfg, name, missing, in, d);
 	char *path = path_join(cfg->data_dir, name);
-	bool ok = input_read(path, missing, in, d);
+	struct stat st;
+	bool ok = take_ahead(path, in) || input_read(path, missing, in, d, &st);
 	free(path);
 	return ok;
 }
@@ -532,6 +584,7 @@ bool silver_load(Silver *s, Config *cfg)
 		sqlmap_source(m, s, &s->src[i]);
 	}
 	sqlmap_close(m);
+	input_ahead_free();	/* what the build did not read */
 	return silver_finish(s);
 }
 
