@@ -527,20 +527,15 @@ static void radix_sort_hash(uint64_t *a, size_t n, int shift)
 }
 
 /* Marks every row whose key appears again later; reports them in file order. */
-static void dedupe(Source *src)
+#define DEDUPE_PASSES 4	/* rows are sorted a quarter of the hashes at a time */
+
+/* Marks the rows whose key appears again later among the n pairs of one hash range. */
+static bool mark_repeated(Table *t, uint64_t *a, size_t n)
 {
-	Table *t = &src->table;
-	if (t->n < 2)
-		return;
-	uint64_t *a = big_alloc(t->n * sizeof *a);
-	for (size_t i = 0; i < t->n; i++) {
-		const RowHead *h = ROW(t, RowHead, i);
-		a[i] = (hash_bytes(h->id, h->idlen) >> 32) << 32 | i;
-	}
-	radix_sort_hash(a, t->n, 56);
 	bool any = false;
-	for (size_t i = 0, j; i < t->n; i = j) {
-		for (j = i + 1; j < t->n && a[j] >> 32 == a[i] >> 32; j++)
+	radix_sort_hash(a, n, 56);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && a[j] >> 32 == a[i] >> 32; j++)
 			;
 		if (j - i < 2)
 			continue;
@@ -551,6 +546,29 @@ static void dedupe(Source *src)
 			if (x->idlen == y->idlen && memcmp(x->id, y->id, x->idlen) == 0)
 				x->flags |= F_QUARANTINED, any = true;
 		}
+	}
+	return any;
+}
+
+/* Marks every row whose key appears again later; reports them in file order. The (hash, row)
+ * pairs are sorted one range of hashes at a time: only the pages of the array that one range
+ * fills are ever touched. */
+static void dedupe(Source *src)
+{
+	Table *t = &src->table;
+	if (t->n < 2)
+		return;
+	uint64_t *a = big_alloc(t->n * sizeof *a);
+	bool any = false;
+	for (unsigned pass = 0; pass < DEDUPE_PASSES; pass++) {
+		size_t n = 0;
+		for (size_t i = 0; i < t->n; i++) {
+			const RowHead *h = ROW(t, RowHead, i);
+			uint64_t hash = hash_bytes(h->id, h->idlen) >> 32;
+			if (hash * DEDUPE_PASSES >> 32 == pass)
+				a[n++] = hash << 32 | i;
+		}
+		any |= mark_repeated(t, a, n);
 	}
 	big_free(a, t->n * sizeof *a);
 	for (size_t i = 0; any && i < t->n; i++) {

@@ -2,6 +2,8 @@
  * date order, DOB, conservation. */
 #include "harness.h"
 
+#include <stdlib.h>
+
 static const char *const tutorial_like_customers =
 	"customer_id,name,EMAIL,gender,dob,location\n"
 	"1,ann lee,ann@x.com,f,1990-01-02,paris\n"
@@ -406,6 +408,32 @@ static void test_dict_take_moves_labels(void **state)
 	dict_free(&a);
 }
 
+/* Duplicates among many rows (every range of hashes, the radix sort's levels): the last row of
+ * each key stays, the others are quarantined. */
+static void test_many_duplicates(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	Buf b = {0};
+	buf_puts(&b, "order_id,customer_id,order_date,amount,status\n");
+	for (int i = 0; i < 100000; i++)
+		buf_printf(&b, "k%d,1,2022-01-01,5,complete\n", i % 30000);
+	const char *text[SRC_COUNT] = {tutorial_like_customers, buf_cstr(&b)};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	const Source *o = &s.src[SRC_ORDERS];
+	CHECK(o->table.n == 30000 && o->nquarantine == 70000, "%zu rows, %zu quarantined", o->table.n, o->nquarantine);
+	bool last = true;
+	for (size_t r = 0; r < o->table.n; r++) {
+		const RowHead *h = ROW(&o->table, RowHead, r);
+		int k = atoi(h->id + 1), i = k < 10000 ? k + 90000 : k + 60000;
+		last &= h->line == (uint32_t)i + 2;
+	}
+	CHECK(last, "each key's last row stays");
+	silver_free(&s);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_column_rules_fill_the_row),
 		cmocka_unit_test(test_pack_keeps_what_rows_point_into),
 		cmocka_unit_test(test_dict_take_moves_labels),
+		cmocka_unit_test(test_many_duplicates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
