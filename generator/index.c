@@ -139,6 +139,7 @@ uint32_t dict_intern(Dict *d, Str s)
 
 void dict_take(Dict *d, Dict *from, uint32_t *map)
 {
+	index_free(&from->ix);	/* not looked in again: d grows meanwhile */
 	for (uint32_t l = 0; l < from->n; l++) {
 		uint32_t v = dict_find(d, str_make(from->label[l], from->len[l]));
 		map[l] = v != INDEX_NONE ? v : dict_add(d, from->label[l], from->len[l]);

@@ -596,13 +596,20 @@ void silver_source_setup(Silver *s, Source *src, SourceId id)
 		clean_category_init(&src->dict[c], src->def->rule[c].category);
 }
 
-void silver_source_close(Source *src)
+/* The memory of raw values: only a cache while rows are read (a row read after this fills it
+ * anew), and big when every value is new. */
+static void forget_memos(Source *src)
 {
 	for (int c = 0; c < MAX_COLS; c++) {
 		dict_free(&src->memo[c]);
 		free(src->memo_val[c]);
 		src->memo_val[c] = NULL;
 	}
+}
+
+void silver_source_close(Source *src)
+{
+	forget_memos(src);
 	for (int c = 0; c < MAX_COLS; c++)
 		dict_trim(&src->dict[c]);
 	dedupe(src);
@@ -616,6 +623,8 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 {
 	const SourceDef *def = dst->def;
 	uint32_t *map[MAX_COLS] = {0};
+	forget_memos(dst);
+	forget_memos(from);
 	for (int c = 0; c < def->ncols; c++) {
 		if (def->rule[c].kind != COL_CATEGORY)
 			continue;
