@@ -123,6 +123,10 @@ typedef struct {
 
 uint32_t dict_intern(Dict *d, Str s);
 uint32_t dict_find(const Dict *d, Str s);	/* INDEX_NONE if absent */
+/* Adds from's labels to d, map[k] the number of from's label k in d, without copying them:
+ * from's text becomes d's, and from is freed. */
+void dict_take(Dict *d, Dict *from, uint32_t *map);
+void dict_trim(Dict *d);	/* no room kept for more labels (a source read whole) */
 void dict_free(Dict *d);
 
 /* ------------------------------------------------------------------ dates (date.c)
@@ -527,17 +531,19 @@ extern const SourceDef source_defs[SRC_COUNT];
 static inline bool source_is_fact(SourceId id) { return source_defs[id].customer_col >= 0; }
 
 /* ------------------------------------------------------------------ silver (silver.c) */
-/* Every silver row starts with this head, so table rules work on any source. It keeps
- * the row's bronze record: its text as read, and its line. */
+/* Every silver row starts with this head (40 bytes: most rows are a head and a few labels), so
+ * table rules work on any source. It keeps the row's bronze record, its line and, while its
+ * source is read, its text. */
 typedef struct {
-	const char *raw;	/* the record as read (any bytes): in the input or the arena; NULL
-				 * once silver_load is done (the quarantine keeps its rows' text) */
-	const char *id;		/* cleaned key, not NUL-terminated (often inside raw) */
+	const char *id;		/* cleaned key, not NUL-terminated: inside the record's text while the
+				 * source is read, then among the keys its file's bytes keep (or in an arena) */
 	int64_t when;		/* the date column as a moment, MOMENT_NULL if null */
-	uint32_t rawlen, line;
+	uint32_t idlen, line;
 	uint32_t customer;	/* index into the customers table; NO_CUSTOMER until known */
-	uint32_t idlen;
 	uint32_t flags;		/* FLAG(D_...) bits */
+	/* The record as read (any bytes) is the rawlen bytes at id - rawoff, until its source is
+	 * closed; then both are 0 (the quarantine keeps its rows' text). */
+	uint32_t rawoff, rawlen;
 } RowHead;
 
 #define NO_CUSTOMER UINT32_MAX
@@ -684,6 +690,11 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
  * the usual. */
 char input_prepare(Input *in, const ReadOptions *o, Diags *d);
 void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
+/* Reads file name of the data location now, for the inputs hash (NULL if it cannot be read, or
+ * the data is on S3): the next input_open of that file takes these bytes instead of reading it
+ * again, if the file is still as it was (device, inode, size, times). Main thread only. */
+const Input *input_ahead(const Config *cfg, const char *name);
+void input_ahead_free(void);	/* the bytes read ahead that no input_open took */
 void input_close(Input *in);
 
 /* ---- S3 (s3.c) */
@@ -727,6 +738,11 @@ void silver_source_setup(Silver *s, Source *src, SourceId id);	/* empty tables, 
 void silver_row(Source *src, const Record *r, Str raw, const Str *f);
 void silver_reject(Source *src, const Record *r, Str raw);	/* a malformed record: to quarantine */
 void silver_source_close(Source *src);	/* after the last row: duplicate keys out */
+/* After silver_source_close: moves the bytes of [bytes, bytes + len) that the source still
+ * points into (its keys, the customer ids its facts name that the CRM lacks, its quarantined
+ * rows' text) to the front, in order, and points there; returns how many bytes are kept. The
+ * rows' bronze text is gone. */
+size_t silver_source_pack(Source *src, char *bytes, size_t len);
 /* Moves a part's rows, quarantine and problems into dst, its lines shifted by offset. */
 void silver_merge(Source *dst, Source *part, uint32_t offset);
 void silver_source_free(Source *src);

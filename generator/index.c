@@ -117,20 +117,44 @@ uint32_t dict_find(const Dict *d, Str s)
 	return index_find(&d->ix, s, dict_key, d);
 }
 
-uint32_t dict_intern(Dict *d, Str s)
+/* Adds a label that is not there yet, its text already kept. */
+static uint32_t dict_add(Dict *d, const char *label, uint32_t len)
 {
-	uint32_t v = dict_find(d, s);
-	if (v != INDEX_NONE)
-		return v;
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->label = xrealloc(d->label, d->cap * sizeof *d->label);
 		d->len = xrealloc(d->len, d->cap * sizeof *d->len);
 	}
-	d->label[d->n] = arena_strndup(&d->arena, s.p, s.n);
-	d->len[d->n] = (uint32_t)s.n;
-	index_set(&d->ix, s, d->n, dict_key, d);
+	d->label[d->n] = label;
+	d->len[d->n] = len;
+	index_set(&d->ix, str_make(label, len), d->n, dict_key, d);
 	return d->n++;
+}
+
+uint32_t dict_intern(Dict *d, Str s)
+{
+	uint32_t v = dict_find(d, s);
+	return v != INDEX_NONE ? v : dict_add(d, arena_strndup(&d->arena, s.p, s.n), (uint32_t)s.n);
+}
+
+void dict_take(Dict *d, Dict *from, uint32_t *map)
+{
+	index_free(&from->ix);	/* not looked in again: d grows meanwhile */
+	for (uint32_t l = 0; l < from->n; l++) {
+		uint32_t v = dict_find(d, str_make(from->label[l], from->len[l]));
+		map[l] = v != INDEX_NONE ? v : dict_add(d, from->label[l], from->len[l]);
+	}
+	arena_adopt(&d->arena, &from->arena);
+	dict_free(from);
+}
+
+void dict_trim(Dict *d)
+{
+	if (d->cap == d->n || !d->n)
+		return;
+	d->cap = d->n;
+	d->label = xrealloc(d->label, d->cap * sizeof *d->label);
+	d->len = xrealloc(d->len, d->cap * sizeof *d->len);
 }
 
 void dict_free(Dict *d)

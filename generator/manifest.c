@@ -333,6 +333,20 @@ static void hash_file(FileHasher *h, const char *name, const char *path)
 	buf_free(&b), buf_free(&ignore);
 }
 
+/* A data file as hash_file hashes it, its bytes read once: the build takes them (input_ahead). */
+static void hash_input(FileHasher *h, const Config *cfg, const char *name, const char *file)
+{
+	const Input *in = input_ahead(cfg, file);
+	file_hasher_add(h, name, strlen(name) + 1);
+	if (in) {
+		uint64_t n = in->len;
+		file_hasher_add(h, &n, sizeof n);
+		file_hasher_add(h, in->data ? in->data : "", in->len);
+	} else {
+		file_hasher_add(h, "-", 1);	/* absent */
+	}
+}
+
 /* Every regular file under dir (by name, sorted), folders included. */
 static void hash_tree(FileHasher *h, const char *dir, int depth)
 {
@@ -395,16 +409,11 @@ FileHash manifest_inputs(const Config *cfg, const char *gold_dir)
 	if (gold_dir) {
 		hash_tree(h, gold_dir, 0);
 	} else {
-		for (int id = 0; id < SRC_COUNT; id++) {
-			char *path = path_join(cfg->data_dir, config_file_of(cfg, (SourceId)id));
-			hash_file(h, source_defs[id].name, path);
-			free(path);
-		}
-		for (size_t i = 0; i < cfg->ntables; i++) {	/* the files [sql] reads as tables */
-			char *path = path_join(cfg->data_dir, cfg->tables[i].file);
-			hash_file(h, cfg->tables[i].name, path);
-			free(path);
-		}
+		input_ahead_free();	/* a previous build's (c360 serve) */
+		for (int id = 0; id < SRC_COUNT; id++)
+			hash_input(h, cfg, source_defs[id].name, config_file_of(cfg, (SourceId)id));
+		for (size_t i = 0; i < cfg->ntables; i++)	/* the files [sql] reads as tables */
+			hash_input(h, cfg, cfg->tables[i].name, cfg->tables[i].file);
 	}
 	return file_hasher_end(h);
 }

@@ -370,13 +370,36 @@ static void note_orphan(Source *src, const char *id, size_t idlen)
 	src->orphans[src->norphans++] = (struct Orphan){(uint32_t)idlen, id};
 }
 
-/* A key as kept: where the same bytes stand in the raw record, else a copy. */
-static const char *key_keep(Source *src, Str raw, Str id)
+/* Where the same bytes as a key stand in the raw record, or NULL. */
+static const char *key_in(Str raw, Str id)
 {
 	if (raw.n >= id.n && memcmp(raw.p, id.p, id.n) == 0)
 		return raw.p;	/* the usual place: the key is the first column */
-	const char *at = memmem(raw.p, raw.n, id.p, id.n);
+	return memmem(raw.p, raw.n, id.p, id.n);
+}
+
+/* A key as kept: in the raw record, else a copy. */
+static const char *key_keep(Source *src, Str raw, Str id)
+{
+	const char *at = key_in(raw, id);
 	return at ? at : arena_strndup(&src->arena, id.p, id.n);
+}
+
+/* A row's key and record: the key inside the record (a copy of both when the record lacks the
+ * key's bytes: quoted with "", or with bytes replaced). */
+static void row_bronze(Source *src, RowHead *h, Str raw, Str id)
+{
+	const char *at = key_in(raw, id);
+	if (!at) {
+		char *copy = arena_alloc(&src->arena, raw.n + id.n);
+		memcpy(copy, raw.p, raw.n);
+		memcpy(copy + raw.n, id.p, id.n);
+		raw.p = copy, at = copy + raw.n;
+	}
+	h->id = at;
+	h->idlen = (uint32_t)id.n;
+	h->rawoff = (uint32_t)(at - raw.p);
+	h->rawlen = (uint32_t)raw.n;
 }
 
 static void text_flags(Source *src, const Record *r, RowHead *h)
@@ -447,11 +470,8 @@ void silver_row(Source *src, const Record *r, Str raw, const Str *f)
 	if (!row_keys(src, r, raw, f, &id))
 		return;
 	RowHead *h = table_push(&src->table);
-	h->raw = raw.p;
-	h->rawlen = (uint32_t)raw.n;
 	h->line = r->line;
-	h->id = key_keep(src, raw, id);
-	h->idlen = (uint32_t)id.n;
+	row_bronze(src, h, raw, id);
 	h->customer = NO_CUSTOMER;
 	if (source_is_fact(src->id))
 		row_customer(src, h, raw, clean_id(f[src->def->customer_col]));
@@ -475,36 +495,47 @@ static int same_key_cmp(const void *a, const void *b, void *ctx)
 	return i < j ? -1 : i > j;
 }
 
-/* Sorts (hash << 32 | row) pairs by hash, keeping row order within a hash. */
-static void radix_sort_hi(uint64_t *a, uint64_t *tmp, size_t n)
+/* Sorts (hash << 32 | row) pairs in place by the hash's bits from shift up (a most significant
+ * digit radix sort, without a second array as big): the rows of one hash end up together. */
+static void radix_sort_hash(uint64_t *a, size_t n, int shift)
 {
-	for (int shift = 32; shift < 64; shift += 8) {
-		size_t count[257] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[(a[i] >> shift & 0xff) + 1]++;
-		for (int k = 0; k < 256; k++)
-			count[k + 1] += count[k];
-		for (size_t i = 0; i < n; i++)
-			tmp[count[a[i] >> shift & 0xff]++] = a[i];
-		memcpy(a, tmp, n * sizeof *a);
+	if (n < 32 || shift < 32) {
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j > 0 && a[j - 1] >> 32 > a[j] >> 32; j--) {
+				uint64_t t = a[j];
+				a[j] = a[j - 1], a[j - 1] = t;
+			}
+		return;
 	}
+	size_t count[256] = {0}, next[256], end[256];
+	for (size_t i = 0; i < n; i++)
+		count[a[i] >> shift & 0xff]++;
+	for (size_t k = 0, sum = 0; k < 256; k++)
+		next[k] = sum, sum += count[k], end[k] = sum;
+	for (size_t b = 0; b < 256; b++)
+		while (next[b] < end[b]) {	/* each pair goes straight to its bucket */
+			uint64_t v = a[next[b]];
+			for (size_t d = v >> shift & 0xff; d != b; d = v >> shift & 0xff) {
+				uint64_t t = a[next[d]];
+				a[next[d]++] = v;
+				v = t;
+			}
+			a[next[b]++] = v;
+		}
+	for (size_t k = 0, at = 0; k < 256; at += count[k++])
+		radix_sort_hash(a + at, count[k], shift - 8);
 }
 
 /* Marks every row whose key appears again later; reports them in file order. */
-static void dedupe(Source *src)
+#define DEDUPE_PASSES 4	/* rows are sorted a quarter of the hashes at a time */
+
+/* Marks the rows whose key appears again later among the n pairs of one hash range. */
+static bool mark_repeated(Table *t, uint64_t *a, size_t n)
 {
-	Table *t = &src->table;
-	if (t->n < 2)
-		return;
-	uint64_t *a = big_alloc(t->n * sizeof *a), *tmp = big_alloc(t->n * sizeof *tmp);
-	for (size_t i = 0; i < t->n; i++) {
-		const RowHead *h = ROW(t, RowHead, i);
-		a[i] = (hash_bytes(h->id, h->idlen) >> 32) << 32 | i;
-	}
-	radix_sort_hi(a, tmp, t->n);
 	bool any = false;
-	for (size_t i = 0, j; i < t->n; i = j) {
-		for (j = i + 1; j < t->n && a[j] >> 32 == a[i] >> 32; j++)
+	radix_sort_hash(a, n, 56);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && a[j] >> 32 == a[i] >> 32; j++)
 			;
 		if (j - i < 2)
 			continue;
@@ -516,13 +547,35 @@ static void dedupe(Source *src)
 				x->flags |= F_QUARANTINED, any = true;
 		}
 	}
+	return any;
+}
+
+/* Marks every row whose key appears again later; reports them in file order. The (hash, row)
+ * pairs are sorted one range of hashes at a time: only the pages of the array that one range
+ * fills are ever touched. */
+static void dedupe(Source *src)
+{
+	Table *t = &src->table;
+	if (t->n < 2)
+		return;
+	uint64_t *a = big_alloc(t->n * sizeof *a);
+	bool any = false;
+	for (unsigned pass = 0; pass < DEDUPE_PASSES; pass++) {
+		size_t n = 0;
+		for (size_t i = 0; i < t->n; i++) {
+			const RowHead *h = ROW(t, RowHead, i);
+			uint64_t hash = hash_bytes(h->id, h->idlen) >> 32;
+			if (hash * DEDUPE_PASSES >> 32 == pass)
+				a[n++] = hash << 32 | i;
+		}
+		any |= mark_repeated(t, a, n);
+	}
 	big_free(a, t->n * sizeof *a);
-	big_free(tmp, t->n * sizeof *tmp);
 	for (size_t i = 0; any && i < t->n; i++) {
 		RowHead *h = ROW(t, RowHead, i);
 		if (!(h->flags & F_QUARANTINED))
 			continue;
-		quarantine(src, h->raw, h->rawlen, h->line, D_DUPLICATE_KEY);
+		quarantine(src, h->id - h->rawoff, h->rawlen, h->line, D_DUPLICATE_KEY);
 		report(src, D_DUPLICATE_KEY, h->line, 0, str_make(h->id, h->idlen));
 	}
 }
@@ -543,13 +596,22 @@ void silver_source_setup(Silver *s, Source *src, SourceId id)
 		clean_category_init(&src->dict[c], src->def->rule[c].category);
 }
 
-void silver_source_close(Source *src)
+/* The memory of raw values: only a cache while rows are read (a row read after this fills it
+ * anew), and big when every value is new. */
+static void forget_memos(Source *src)
 {
 	for (int c = 0; c < MAX_COLS; c++) {
 		dict_free(&src->memo[c]);
 		free(src->memo_val[c]);
 		src->memo_val[c] = NULL;
 	}
+}
+
+void silver_source_close(Source *src)
+{
+	forget_memos(src);
+	for (int c = 0; c < MAX_COLS; c++)
+		dict_trim(&src->dict[c]);
 	dedupe(src);
 	table_compact(&src->table);
 	resolve_amounts(src);
@@ -561,13 +623,13 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 {
 	const SourceDef *def = dst->def;
 	uint32_t *map[MAX_COLS] = {0};
+	forget_memos(dst);
+	forget_memos(from);
 	for (int c = 0; c < def->ncols; c++) {
 		if (def->rule[c].kind != COL_CATEGORY)
 			continue;
-		const Dict *d = &from->dict[c];
-		map[c] = xmalloc((d->n + 1) * sizeof *map[c]);
-		for (uint32_t l = 0; l < d->n; l++)
-			map[c][l] = dict_intern(&dst->dict[c], str_make(d->label[l], d->len[l]));
+		map[c] = xmalloc((from->dict[c].n + 1) * sizeof *map[c]);
+		dict_take(&dst->dict[c], &from->dict[c], map[c]);
 	}
 	Table *t = &dst->table;
 	table_reserve(t, from->table.n);
@@ -606,6 +668,110 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 	arena_adopt(&dst->arena, &from->arena);
 	for (int c = 0; c < MAX_COLS; c++)
 		free(map[c]);
+}
+
+/* ---- once a source is read: its file's bytes keep only what silver points into */
+
+typedef struct {
+	const char *from, *end;	/* the bytes packed */
+	char *w;		/* where the next kept byte goes (never after what it copies) */
+	const char *seg, *seg_end;	/* the range kept last, where it stood */
+	char *seg_at;			/* and where it went */
+} Packer;
+
+static bool packs(const Packer *k, const char *p)
+{
+	return p >= k->from && p < k->end;
+}
+
+/* Moves the n bytes at *p to the front and points *p there. Ranges come in ascending order of
+ * where they start, and may overlap (a customer id found inside a key). */
+static void pack(Packer *k, const char **p, size_t n)
+{
+	const char *s = *p;
+	if (!packs(k, s))
+		return;
+	if (s >= k->seg_end) {
+		memmove(k->w, s, n);
+		k->seg = s, k->seg_end = s + n, k->seg_at = k->w;
+		k->w += n;
+	} else if (s + n > k->seg_end) {
+		size_t more = (size_t)(s + n - k->seg_end);
+		memmove(k->w, k->seg_end, more);
+		k->w += more, k->seg_end += more;
+	}
+	*p = k->seg_at + (s - k->seg);
+}
+
+/* Items holding a pointer into the bytes and its length (a uint32_t), stride bytes apart. */
+typedef struct {
+	char *item;
+	size_t n, stride, ptr, len;	/* how many; the offsets of the pointer and the length in one */
+	size_t i;		/* the next one */
+} PackList;
+
+static const char **pack_ptr(const PackList *l, size_t i)
+{
+	return (const char **)(void *)(l->item + i * l->stride + l->ptr);
+}
+
+/* Whether the list's pointers into the bytes come in the bytes' order. */
+static bool in_order(const Packer *k, const PackList *l)
+{
+	const char *last = k->from;
+	for (size_t i = 0; i < l->n; i++) {
+		const char *p = *pack_ptr(l, i);
+		if (packs(k, p) && p < last)
+			return false;
+		last = packs(k, p) ? p : last;
+	}
+	return true;
+}
+
+/* Where the list's next pointer into the bytes points, those outside skipped; NULL at its end. */
+static const char *pack_next(const Packer *k, PackList *l)
+{
+	while (l->i < l->n && !packs(k, *pack_ptr(l, l->i)))
+		l->i++;
+	return l->i < l->n ? *pack_ptr(l, l->i) : NULL;
+}
+
+static int by_text(const void *a, const void *b)
+{
+	const char *x = ((const Quarantined *)a)->raw, *y = ((const Quarantined *)b)->raw;
+	return x < y ? -1 : x > y;
+}
+
+size_t silver_source_pack(Source *src, char *bytes, size_t len)
+{
+	Packer k = {bytes, bytes + len, bytes, bytes, bytes, bytes};
+	PackList l[3] = {
+		{src->table.rows, src->table.n, src->table.size, offsetof(RowHead, id), offsetof(RowHead, idlen), 0},
+		{(char *)src->orphans, src->norphans, sizeof *src->orphans, offsetof(struct Orphan, id),
+		 offsetof(struct Orphan, idlen), 0},
+		{(char *)src->quarantine, src->nquarantine, sizeof *src->quarantine, offsetof(Quarantined, raw),
+		 offsetof(Quarantined, rawlen), 0}};
+	if (src->nquarantine)	/* by line again in silver_finish */
+		qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, by_text);
+	if (!in_order(&k, &l[0]) || !in_order(&k, &l[1]))
+		return len;	/* never so when read from a file: its bytes stay whole */
+	for (;;) {	/* the three lists merged in the bytes' order */
+		int first = -1;
+		const char *at = NULL;
+		for (int j = 0; j < 3; j++) {
+			const char *p = pack_next(&k, &l[j]);
+			if (p && (!at || p < at))
+				first = j, at = p;
+		}
+		if (first < 0)
+			break;
+		PackList *f = &l[first];
+		char *item = f->item + f->i++ * f->stride;
+		pack(&k, (const char **)(void *)(item + f->ptr), *(uint32_t *)(void *)(item + f->len));
+	}
+	for (size_t i = 0; i < src->table.n; i++)
+		ROW(&src->table, RowHead, i)->rawoff = ROW(&src->table, RowHead, i)->rawlen = 0;
+	return (size_t)(k.w - bytes);
 }
 
 void silver_source_free(Source *src)

@@ -206,15 +206,14 @@ static int read_whole(int fd, const char *path, const struct stat *before, Input
 
 /* Reads the file at path: a regular file only (a FIFO would hang the build, a folder is no
  * export). False after saying why in d (a missing file with the code missing, not at all
- * when that is D_COUNT). */
-static bool input_read(const char *path, DiagCode missing, Input *in, Diags *d)
+ * when that is D_COUNT). st: the file as it was read. */
+static bool input_read(const char *path, DiagCode missing, Input *in, Diags *d, struct stat *st)
 {
 	const char *why = NULL;
-	struct stat st;
 	errno = 0;
 	int fd = open_regular(path, &why), e = fd < 0 ? (errno ? errno : EINVAL) : 0;
 	if (fd >= 0) {
-		e = fstat(fd, &st) != 0 ? errno : st.st_size > 0 ? read_whole(fd, path, &st, in) : 0;
+		e = fstat(fd, st) != 0 ? errno : st->st_size > 0 ? read_whole(fd, path, st, in) : 0;
 		why = e > 0 ? strerror(e) : NULL;
 		close(fd);
 	}
@@ -248,15 +247,81 @@ static bool input_fetch(const Config *cfg, const char *name, DiagCode missing, I
 	return r == S3_OK;
 }
 
+/* Files read ahead for the inputs hash, until the build takes them. */
+typedef struct {
+	char *path;
+	Input in;
+	struct stat st;
+} Ahead;
+static Ahead *ahead;
+static size_t nahead;
+
+const Input *input_ahead(const Config *cfg, const char *name)
+{
+	if (s3_location(cfg->data_dir))
+		return NULL;
+	Ahead a = {.path = path_join(cfg->data_dir, name)};
+	Diags ignore = {0};
+	bool ok = input_read(a.path, D_COUNT, &a.in, &ignore, &a.st);
+	diag_free(&ignore);
+	if (!ok) {
+		free(a.path);
+		return NULL;
+	}
+	ahead = xrealloc(ahead, (nahead + 1) * sizeof *ahead);
+	ahead[nahead] = a;
+	return &ahead[nahead++].in;
+}
+
+void input_ahead_free(void)
+{
+	for (size_t i = 0; i < nahead; i++) {
+		free(ahead[i].path);
+		input_close(&ahead[i].in);
+	}
+	free(ahead);
+	ahead = NULL, nahead = 0;
+}
+
+/* The bytes of path read ahead, if the file is still as it was then. */
+static bool take_ahead(const char *path, Input *in)
+{
+	struct stat now;
+	for (size_t i = 0; i < nahead; i++) {
+		if (!ahead[i].in.size || strcmp(ahead[i].path, path) != 0)
+			continue;
+		if (stat(path, &now) != 0 || !same_file(&now, &ahead[i].st))
+			return false;
+		*in = ahead[i].in;
+		ahead[i].in = (Input){0};
+		return true;
+	}
+	return false;
+}
+
 bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d)
 {
 	*in = (Input){0};
 	if (s3_location(cfg->data_dir))
 		return input_fetch(cfg, name, missing, in, d);
 	char *path = path_join(cfg->data_dir, name);
-	bool ok = input_read(path, missing, in, d);
+	struct stat st;
+	bool ok = take_ahead(path, in) || input_read(path, missing, in, d, &st);
 	free(path);
 	return ok;
+}
+
+/* Keeps the first n bytes of in: the whole pages after them go back to the system. */
+static void input_keep(Input *in, size_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), keep = (n + page - 1) / page * page;
+	if (!n) {
+		input_close(in);
+	} else if (keep < in->size) {
+		big_free(in->data + keep, in->size - keep);
+		in->size = keep;
+	}
+	in->len = n;
 }
 
 void input_close(Input *in)
@@ -478,7 +543,8 @@ void silver_source_input(Silver *s, Source *src, Input *in)
 		read_chunked(s, src, in->data, in->len);
 }
 
-/* Reads a file whole, then in chunks: bronze points into the bytes read, nothing more is copied. */
+/* Reads a file whole, then in chunks: bronze points into the bytes read, nothing more is copied;
+ * once the source is read, the bytes keep only what its rows point into. */
 static void load_file(Silver *s, Source *src)
 {
 	const char *name = config_file_of(s->cfg, src->id);
@@ -492,54 +558,7 @@ static void load_file(Silver *s, Source *src)
 	src->file = in;
 	silver_source_input(s, src, &src->file);
 	silver_source_end(s, src);
-}
-
-/* ---- once silver is built: the bytes of the files that nothing points into go back */
-
-/* Marks the pages of the file bytes that [p, p + n) lies in, whichever source's they are. */
-static void hold(const Silver *s, uint8_t *used[SRC_COUNT], size_t page, const char *p, size_t n)
-{
-	for (int i = 0; p && i < SRC_COUNT; i++) {
-		const Source *src = &s->src[i];
-		const char *bytes = src->file.data;
-		if (p < bytes || p >= bytes + src->file.size)
-			continue;
-		size_t from = (size_t)(p - bytes) / page, to = ((size_t)(p - bytes) + n) / page;
-		memset(used[i] + from, 1, to - from + 1);
-		return;
-	}
-}
-
-/* Silver rows keep their keys (often inside the bytes read) but no longer their bronze text;
- * the quarantine keeps its rows whole. Pages of the files that neither needs are given back
- * to the system: a file of a few huge rows no longer counts twice. */
-static void release_bronze(Silver *s)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	uint8_t *used[SRC_COUNT];
-	for (int i = 0; i < SRC_COUNT; i++)
-		used[i] = xcalloc(s->src[i].file.size / page + 2, 1);
-	for (int i = 0; i < SRC_COUNT; i++) {
-		Source *src = &s->src[i];
-		for (size_t r = 0; r < src->table.n; r++) {
-			RowHead *h = ROW(&src->table, RowHead, r);
-			h->raw = NULL, h->rawlen = 0;
-			hold(s, used, page, h->id, h->idlen);
-		}
-		for (size_t q = 0; q < src->nquarantine; q++)
-			hold(s, used, page, src->quarantine[q].raw, src->quarantine[q].rawlen);
-	}
-	for (int i = 0; i < SRC_COUNT; i++) {
-		size_t pages = s->src[i].file.size / page;	/* whole pages only */
-		for (size_t k = 0, run; k < pages; k = run) {
-			for (run = k; run < pages && !used[i][run]; run++)
-				;
-			if (run > k)
-				madvise(s->src[i].file.data + k * page, (run - k) * page, MADV_DONTNEED);
-			run += run == k;
-		}
-		free(used[i]);
-	}
+	input_keep(&src->file, silver_source_pack(src, src->file.data, src->file.len));
 }
 
 bool silver_load(Silver *s, Config *cfg)
@@ -565,10 +584,8 @@ bool silver_load(Silver *s, Config *cfg)
 		sqlmap_source(m, s, &s->src[i]);
 	}
 	sqlmap_close(m);
-	if (!silver_finish(s))
-		return false;
-	release_bronze(s);
-	return true;
+	input_ahead_free();	/* what the build did not read */
+	return silver_finish(s);
 }
 
 void silver_free(Silver *s)

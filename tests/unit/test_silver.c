@@ -2,6 +2,8 @@
  * date order, DOB, conservation. */
 #include "harness.h"
 
+#include <stdlib.h>
+
 static const char *const tutorial_like_customers =
 	"customer_id,name,EMAIL,gender,dob,location\n"
 	"1,ann lee,ann@x.com,f,1990-01-02,paris\n"
@@ -252,7 +254,8 @@ static void test_ragged_rows_are_kept(void **state)
 	CHECK(a && (a->h.flags & FLAG(D_RAGGED_ROW)) && a->cents == AMOUNT_NULL && a->status == OS_UNKNOWN,
 	      "padded with nulls");
 	CHECK(b && (b->h.flags & FLAG(D_RAGGED_ROW)) && b->cents == 400, "extra fields ignored, row kept");
-	CHECK(strncmp(b->h.raw, "B,1,2022-01-02,4,complete,extra,more", b->h.rawlen) == 0, "bronze keeps the extra text");
+	CHECK(strncmp(b->h.id - b->h.rawoff, "B,1,2022-01-02,4,complete,extra,more", b->h.rawlen) == 0,
+	      "bronze keeps the extra text");
 	silver_free(&s);
 }
 
@@ -338,6 +341,99 @@ static void test_column_rules_fill_the_row(void **state)
 	silver_free(&s);
 }
 
+/* Once a file is read, its bytes keep only what silver points into, moved to the front: keys
+ * (trimmed, or overlapping a customer id), orphans' customer ids and quarantined rows' text. */
+static void test_pack_keeps_what_rows_point_into(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	silver_init(&s, &cfg);
+	Source *cu = &s.src[SRC_CUSTOMERS], *o = &s.src[SRC_ORDERS];
+	const char *people = "customer_id,name\n9,Al\n";
+	silver_source_init(&s, cu, SRC_CUSTOMERS);
+	silver_source_feed(&s, cu, people, strlen(people), false);
+	silver_source_end(&s, cu);
+	const char *text = "order_id,customer_id,order_date,amount,status\n"
+			   "12,1,2022-01-01,5,complete\n"	/* a duplicate: its text is quarantined */
+			   "\"7\"\"x\",9,2022-01-02,5,complete\n"	/* a key that is no bytes of the file */
+			   "bad\"row,1,2022-01-04,5,complete\n"	/* malformed */
+			   "12,3,2022-01-03,5,complete\n"
+			   "  5 ,1,2022-01-05,5,complete\n";
+	size_t len = strlen(text);
+	char *bytes = xstrdup(text);
+	silver_source_init(&s, o, SRC_ORDERS);
+	silver_source_feed(&s, o, bytes, len, true);
+	silver_source_end(&s, o);
+	size_t kept = silver_source_pack(o, bytes, len);
+	/* the duplicate's text (with the orphan id 1 at its start), the malformed row, 12, 3, 5, 1 */
+	CHECK(kept == 26 + 31 + 2 + 1 + 1 + 1, "kept %zu bytes", kept);
+	memset(bytes + kept, 'Z', len - kept);
+	CHECK(silver_finish(&s), "builds");
+	static const char *const ids[] = {"7\"x", "12", "5"}, *const cids[] = {"9", "3", "1"};
+	CHECK(o->table.n == 3, "three rows");
+	for (size_t r = 0; r < 3 && r < o->table.n; r++) {
+		const RowHead *h = ROW(&o->table, RowHead, r);
+		const RowHead *c = ROW(&cu->table, RowHead, h->customer);
+		CHECK(h->idlen == strlen(ids[r]) && memcmp(h->id, ids[r], h->idlen) == 0, "row %zu's key", r);
+		CHECK(c->idlen == strlen(cids[r]) && memcmp(c->id, cids[r], c->idlen) == 0, "row %zu's customer", r);
+		CHECK(h->rawlen == 0 && h->rawoff == 0, "no bronze text");
+	}
+	CHECK(o->nquarantine == 2, "two quarantined");
+	CHECK(o->quarantine[0].rawlen == 26 && memcmp(o->quarantine[0].raw, "12,1,2022-01-01,5,complete", 26) == 0,
+	      "the duplicate's text");
+	CHECK(o->quarantine[1].rawlen == 31 && memcmp(o->quarantine[1].raw, "bad\"row,1,2022-01-04,5,complete", 31) == 0,
+	      "the malformed row's text");
+	silver_free(&s);
+	free(bytes);
+}
+
+/* A chunk's labels join the source's without being copied: the same text, numbered on. */
+static void test_dict_take_moves_labels(void **state)
+{
+	(void)state;
+	Dict a = {0}, b = {0};
+	dict_intern(&a, str_make("x", 1));
+	dict_intern(&a, str_make("y", 1));
+	dict_intern(&b, str_make("y", 1));
+	uint32_t z = dict_intern(&b, str_make("zz", 2));
+	const char *ztext = b.label[z];
+	uint32_t map[2];
+	dict_take(&a, &b, map);
+	CHECK(map[0] == 1 && map[1] == 2, "y is a's 1, zz is new: %u %u", map[0], map[1]);
+	CHECK(a.n == 3 && a.label[2] == ztext && a.len[2] == 2, "zz's text moved, not copied");
+	CHECK(dict_find(&a, str_make("zz", 2)) == 2 && b.n == 0, "found in a; b is empty");
+	dict_trim(&a);
+	CHECK(a.cap == 3 && strcmp(a.label[0], "x") == 0, "trimmed to its labels");
+	dict_free(&a);
+}
+
+/* Duplicates among many rows (every range of hashes, the radix sort's levels): the last row of
+ * each key stays, the others are quarantined. */
+static void test_many_duplicates(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	Buf b = {0};
+	buf_puts(&b, "order_id,customer_id,order_date,amount,status\n");
+	for (int i = 0; i < 100000; i++)
+		buf_printf(&b, "k%d,1,2022-01-01,5,complete\n", i % 30000);
+	const char *text[SRC_COUNT] = {tutorial_like_customers, buf_cstr(&b)};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	const Source *o = &s.src[SRC_ORDERS];
+	CHECK(o->table.n == 30000 && o->nquarantine == 70000, "%zu rows, %zu quarantined", o->table.n, o->nquarantine);
+	bool last = true;
+	for (size_t r = 0; r < o->table.n; r++) {
+		const RowHead *h = ROW(&o->table, RowHead, r);
+		int k = atoi(h->id + 1), i = k < 10000 ? k + 90000 : k + 60000;
+		last &= h->line == (uint32_t)i + 2;
+	}
+	CHECK(last, "each key's last row stays");
+	silver_free(&s);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +450,9 @@ int main(void)
 		cmocka_unit_test(test_conservation_on_messy_input),
 		cmocka_unit_test(test_source_table_is_consistent),
 		cmocka_unit_test(test_column_rules_fill_the_row),
+		cmocka_unit_test(test_pack_keeps_what_rows_point_into),
+		cmocka_unit_test(test_dict_take_moves_labels),
+		cmocka_unit_test(test_many_duplicates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
