@@ -72,7 +72,7 @@ valgrind: $(BIN) $(UNIT)
 FUZZERS := ingest values silver template markdown config gold reader
 FUZZ_SECONDS ?= 60
 fuzz:
-	mkdir -p build-fuzz
+	mkdir -p build-fuzz/corpus_ingest	# the fixture's files go there whichever FUZZERS run
 	for f in $(FUZZERS); do \
 		clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(C360_CPPFLAGS) -o build-fuzz/fuzz_$$f \
 			tests/fuzz/fuzz_$$f.c $(filter-out generator/main.c,$(SRC)) $(C360_LIBS) || exit 1; \
