@@ -18,7 +18,7 @@
 
 static atomic_flag done = ATOMIC_FLAG_INIT;
 
-/* True if fd is open on the file at path (by the name it was opened with). */
+/* True if fd is open on the file at path (as /proc names it: absolute, links resolved). */
 static int names(int fd, const char *path)
 {
 	char link[64], at[PATH_MAX];

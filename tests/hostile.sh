@@ -207,13 +207,13 @@ for how in mtime replaced relinked; do
 	rm -f "$chg/orders.csv"
 	cp -p "$T/orders.new" "$chg/orders.a"
 	cp -p "$chg/orders.a" "$chg/orders.b"
-	read=$chg/orders.a from=$chg/orders.b
+	opened=$chg/orders.a from=$chg/orders.b
 	case $how in
-	mtime) mv "$chg/orders.a" "$chg/orders.csv" && read=$chg/orders.csv from= ;;
-	replaced) mv "$chg/orders.a" "$chg/orders.csv" && read=$chg/orders.csv ;;
+	mtime) mv "$chg/orders.a" "$chg/orders.csv" && opened=$chg/orders.csv from= ;;
+	replaced) mv "$chg/orders.a" "$chg/orders.csv" && opened=$chg/orders.csv ;;
 	relinked) ln -s orders.a "$chg/orders.csv" && ln -s orders.b "$chg/link" && from=$chg/link ;;
 	esac
-	LD_PRELOAD="$T/changer.so" CHANGER_FILE=$read CHANGER_FROM=$from CHANGER_TO=$chg/orders.csv \
+	LD_PRELOAD="$T/changer.so" CHANGER_FILE=$opened CHANGER_FROM=$from CHANGER_TO=$chg/orders.csv \
 		ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" run 1 build --data "$chg" --out "$T/cs"
 	err_has "chg/orders.csv: error: the file changed while it was being read; nothing was written"
 	err_has "$T/cs is unchanged"
