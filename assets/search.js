@@ -1,17 +1,19 @@
 /* search.js — the customer search on customers/index.html. The index is split into small script
- * files (customers/search/t<prefix>.js for the words, r<k>.js for the customers), loaded on demand
- * with <script> elements, so it works from a web server and from disk alike, at any scale; info.js
- * lists the word files there are, so none is asked for that is not there.
+ * files (customers/search/t<prefix>.js for the words, r<k>.js for the customers by id,
+ * ranks.js for their places by lifetime value), loaded on demand with <script> elements, so it
+ * works from a web server and from disk alike, at any scale; info.js lists the word files there
+ * are, so none is asked for that is not there. A customer is known by its place in the records.
  *
  * Results rank: a whole id or e-mail first, then names starting with the query, then the other
- * matches; within each, the higher lifetime value first (the records are in that order). The
- * query and the page are in the address (?q=...&page=2), so a search can be shared or reloaded. */
+ * matches; within each, the higher lifetime value first. The query and the page are in the
+ * address (?q=...&page=2), so a search can be shared or reloaded. */
 (function () {
 	'use strict';
 	var C360 = window.C360 = window.C360 || {};
 	var PAGE = 25;
 	var TAG_NAME_START = 1, TAG_WHOLE = 2;
-	var info = null, shards = null, words = {}, records = {}, segments = null, waiting = {}, generation = 0;
+	var DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+	var info = null, shards = null, words = {}, records = {}, segments = null, ranks = null, waiting = {}, generation = 0;
 
 	C360.searchInfo = function (i) {
 		info = i;
@@ -22,6 +24,17 @@
 	/* Each customer's segment as a letter in the records' order (A: the first label): the one
 	 * file that changes with the as-of date alone. */
 	C360.segments = function (labels, letters) { segments = { labels: labels, letters: letters }; loaded('segments'); };
+
+	/* Each customer's place by lifetime value (0: the highest), width base64url digits a record. */
+	C360.ranks = function (width, digits) { ranks = { width: width, digits: digits }; loaded('ranks'); };
+
+	function rankOf(at) {
+		if (!ranks) return at;	/* ranks.js did not load: the records' order */
+		var r = 0;
+		for (var i = at * ranks.width, end = i + ranks.width; i < end; i++)
+			r = r * 64 + DIGITS.indexOf(ranks.digits.charAt(i));
+		return r;
+	}
 
 	function segmentOf(o) {
 		return segments ? segments.labels[segments.letters.charCodeAt(o) - 65] || '' : '';
@@ -92,14 +105,14 @@
 		for (var i = lo; i < list.length / 2 && fn(list[2 * i], list[2 * i + 1]); i++);
 	}
 
-	/* Customers with a word starting with token: rank -> whether that word starts their name. */
+	/* Customers with a word starting with token: place -> whether that word starts their name. */
 	function wordMatches(token) {
 		var found = new Map();
 		scan(token, false, function (word, value) {
 			if (word.lastIndexOf(token, 0) !== 0) return false;
-			var tag = value & 3, rank = value >> 2;	/* a whole id that is one word is a word too */
+			var tag = value & 3, at = value >> 2;	/* a whole id that is one word is a word too */
 			if (tag !== TAG_WHOLE || /^[\p{L}\p{N}]+$/u.test(word))
-				found.set(rank, found.get(rank) || tag === TAG_NAME_START);
+				found.set(at, found.get(at) || tag === TAG_NAME_START);
 			return true;
 		});
 		return found;
@@ -115,7 +128,8 @@
 		return found;
 	}
 
-	/* Every match of the query, ranked: [rank, class] with class 0 whole id or e-mail, 1 name start, 2 other. */
+	/* Every match of the query, ranked: [place, class, place by value] with class 0 whole id or
+	 * e-mail, 1 name start, 2 other. */
 	function rank(toks, whole) {
 		var classOf = new Map();
 		if (toks.length) {
@@ -125,7 +139,8 @@
 			});
 		}
 		if (whole) wholeMatches(whole).forEach(function (r) { classOf.set(r, 0); });
-		return Array.from(classOf).sort(function (a, b) { return a[1] - b[1] || a[0] - b[0]; });
+		return Array.from(classOf, function (m) { return [m[0], m[1], rankOf(m[0])]; })
+			.sort(function (a, b) { return a[1] - b[1] || a[2] - b[2]; });
 	}
 
 	function cell(tr, text, href) {
@@ -204,7 +219,7 @@
 			return;
 		}
 		var keys = [].concat.apply(whole ? shardsFor(whole, true) : [], toks.map(function (t) { return shardsFor(t, false); }));
-		loadAll(Array.from(new Set(keys)).map(function (k) { return 't' + k; }), function () {
+		loadAll(Array.from(new Set(keys)).map(function (k) { return 't' + k; }).concat('ranks'), function () {
 			if (mine !== generation) return;
 			var matches = rank(toks, whole), pages = Math.max(1, Math.ceil(matches.length / PAGE));
 			page = Math.min(Math.max(1, page), pages);

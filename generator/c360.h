@@ -957,8 +957,10 @@ typedef struct {
 bool gold_build(const Silver *s, Gold *g, Buf *err);
 /* Gold read back from a folder of gold CSVs (docs/gold-schema.md; a table may be a folder of
  * part-*.csv files), views included; the problems, file:line:col, go to report as diag_format
- * shows them at v. False when the folder cannot be read as gold; gold_free it all the same. */
-bool gold_read(const char *dir, Gold *g, Buf *report, Verbosity v);
+ * shows them at cfg's verbosity, the same whatever its threads (a fact table's file is read in
+ * chunks of at least chunk_min bytes, one per thread). False when the folder cannot be read as
+ * gold; gold_free it all the same. */
+bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg);
 /* The views, once the tables are there; -1, or the gold table (GT_*) whose money adds up to
  * more than 64 bits of cents hold (then the views are not whole). */
 int gold_views(Gold *g);

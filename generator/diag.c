@@ -65,7 +65,7 @@ const DiagHelp diag_help[D_COUNT] = {
 			  "text is kept as read, not used).", "Look for unquoted commas or cut-off rows in the export."},
 	[D_INVALID_UTF8] = {"Some bytes are not UTF-8 text; each was replaced with �.", "Export the file as UTF-8."},
 	[D_NUL_BYTE] = {"A NUL byte (binary zero) was replaced with �.", "Look for binary data in text columns."},
-	[D_INVALID_DATE] = {"A date cannot be read or does not exist (2022-02-30, a two-digit year, a year outside "
+	[D_INVALID_DATE] = {"A date cannot be read or does not exist (February 30, a two-digit year, a year outside "
 			    "1900–2100); it is left empty, so the row counts in all-time figures but in no week.",
 			    "Export dates as YYYY-MM-DD, with four-digit years."},
 	[D_INVALID_EMAIL] = {"The e-mail address is not a valid one (two @, a domain without a dot, …); it is left "

@@ -61,7 +61,7 @@ static void edition_at_risk(Edition *e, Buf *b)
 		text_of(r->value, sizeof r->value, b);
 		b->len = 0;
 		if (x->last_order != MOMENT_NULL)
-			buf_date(b, x->last_order);
+			buf_date_words(b, x->last_order, true);
 		text_of(r->last_order, sizeof r->last_order, b);
 		r->open_tickets = x->open_tickets;
 		b->len = 0;

@@ -6,7 +6,9 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define A4_W 595.0
 #define A4_H 842.0
@@ -203,31 +205,141 @@ static void at_risk_table(Pdf *p)
 	p->y += 14;
 }
 
-/* The dashboard's charts at the body's width, each under its title; one that does not fit but
- * would at three quarters of its size or more is shrunk to fit, else it starts a page. */
-static void charts(Pdf *p)
+#define GAP 18.0		/* between two charts side by side */
+
+/* One chart's title and plot at (x, y), scaled. */
+static void chart_at(Pdf *p, const ReportChart *rc, const ChartPlot *plot, double x, double w, double scale)
 {
-	for (size_t i = 0; i < p->e->charts->n; i++) {
-		const ReportChart *rc = &p->e->charts->c[i];
+	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
+	show_fit(p->cr, x, p->y + 12, 11, true, AL_LEFT, rc->chart.title, w);
+	cairo_save(p->cr);
+	cairo_translate(p->cr, x + (w - chart_width(plot) * scale) / 2, p->y + 20);
+	cairo_scale(p->cr, scale, scale);
+	chart_draw(plot, p->cr);
+	cairo_restore(p->cr);
+}
+
+typedef struct {
+	const ReportChart *a, *b;	/* b: the right-hand one of two side by side, else NULL */
+	const ChartPlot *plot;		/* a's plot: the narrow one beside b */
+	double w, scale, h;		/* each chart's cell width, its scale, the row's plot height */
+} ChartRow;
+
+/* The dashboard's charts in rows: a trend chart alone at the body's width, bar charts two to a row
+ * in their narrow layout (the second the next bar chart); returns how many rows. */
+static size_t chart_rows(const ChartSet *cs, ChartRow *row)
+{
+	const double body = A4_W - 2 * MARGIN, half = (body - GAP) / 2;
+	const ReportChart *waiting = NULL;	/* a bar chart without its pair yet */
+	size_t n = 0, wait_at = 0;
+	for (size_t i = 0; i < cs->n; i++) {
+		const ReportChart *rc = &cs->c[i];
 		if (!rc->dashboard)
 			continue;
-		double scale = (A4_W - 2 * MARGIN) / chart_width(rc->plot), h = chart_height(rc->plot);
-		if (p->y + 22 + h * scale > BOTTOM) {
-			double fit = (BOTTOM - p->y - 22) / h;
-			if (fit >= 0.75 * scale)
-				scale = fit;
-			else
-				new_page(p);
+		if (rc->chart.kind == CHART_BARS && waiting) {
+			ChartRow *r = &row[wait_at];
+			r->b = rc;
+			r->h = fmax(chart_height(waiting->narrow), chart_height(rc->narrow));
+			waiting = NULL;
+			continue;
 		}
-		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
-		show(p->cr, MARGIN, p->y + 12, 11, true, AL_LEFT, rc->chart.title);
-		cairo_save(p->cr);
-		cairo_translate(p->cr, MARGIN + (A4_W - 2 * MARGIN - chart_width(rc->plot) * scale) / 2, p->y + 20);
-		cairo_scale(p->cr, scale, scale);
-		chart_draw(rc->plot, p->cr);
-		cairo_restore(p->cr);
-		p->y += 22 + h * scale + 14;
+		bool bars = rc->chart.kind == CHART_BARS;
+		row[n] = (ChartRow){rc, NULL, rc->plot, body, body / chart_width(rc->plot), chart_height(rc->plot)};
+		if (bars)
+			waiting = rc, wait_at = n;
+		n++;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (row[i].b) {
+			row[i].plot = row[i].a->narrow;
+			row[i].w = half;
+			row[i].scale = half / chart_width(row[i].plot);
+		}
+	return n;
+}
+
+/* The scale of row r at y: its own, or shrunk to the room left when that is three quarters of it or
+ * more; 0 when it goes to the next page. */
+static double row_scale(const ChartRow *r, double y)
+{
+	double fit = (BOTTOM - y - 22) / r->h;
+	return y + 22 + r->h * r->scale <= BOTTOM ? r->scale : fit >= 0.75 * r->scale ? fit : 0;
+}
+
+/* Whether row r at y begins a page (brk: it is to), and its scale there; a row taller than a page
+ * even at three quarters of its size is shrunk to one. */
+static bool row_place(const ChartRow *r, double y, bool brk, double *scale)
+{
+	bool begin = y > TOP && (brk || !row_scale(r, y));
+	double top = begin ? TOP : y;
+	*scale = row_scale(r, top);
+	if (!*scale)
+		*scale = (BOTTOM - top - 22) / r->h;
+	return begin;
+}
+
+static double row_end(const ChartRow *r, double y, double scale)
+{
+	return y + 22 + r->h * scale + 14;
+}
+
+/* Where the rows go from y on, a page begun at row brk (n: none): each one's page (0: y's) in
+ * page[], how much of each page's body is filled in used[]; returns how many pages after y's. */
+static int flow(const ChartRow *row, size_t n, double y, size_t brk, int *page, double *used)
+{
+	int pg = 0;
+	used[0] = y - TOP;
+	for (size_t i = 0; i < n; i++) {
+		double scale;
+		if (row_place(&row[i], y, i == brk, &scale))
+			pg++, y = TOP;
+		page[i] = pg;
+		y = row_end(&row[i], y, scale);
+		used[pg] = y - TOP;
+	}
+	return pg;
+}
+
+/* Where a page begins so that the last page is not near empty: when it holds less than half a
+ * page, at the row that fills the less filled of the last two pages the most, their number the
+ * same; n: where they fall. */
+static size_t balance(const ChartRow *row, size_t n, double y, int *page, double *used)
+{
+	int pages = flow(row, n, y, n, page, used);
+	size_t brk = n, k = n;
+	if (!pages || used[pages] >= (BOTTOM - TOP) / 2)
+		return n;
+	double best = fmin(used[pages - 1], used[pages]);
+	while (k > 0 && page[k - 1] == pages)
+		k--;
+	for (size_t b = k; b-- > 1 && page[b - 1] == pages - 1;) {
+		if (flow(row, n, y, b, page, used) == pages && fmin(used[pages - 1], used[pages]) > best)
+			best = fmin(used[pages - 1], used[pages]), brk = b;
+	}
+	return brk;
+}
+
+/* The rows in order, each under its title, a page begun where balance says. */
+static void charts(Pdf *p)
+{
+	const ChartSet *cs = p->e->charts;
+	ChartRow *row = xcalloc(cs->n + 1, sizeof *row);
+	int *page = xcalloc(cs->n + 1, sizeof *page);
+	double *used = xcalloc(cs->n + 2, sizeof *used);
+	size_t n = chart_rows(cs, row), brk = balance(row, n, p->y, page, used);
+	for (size_t i = 0; i < n; i++) {
+		const ChartRow *r = &row[i];
+		double scale;
+		if (row_place(r, p->y, i == brk, &scale))
+			new_page(p);
+		chart_at(p, r->a, r->plot, MARGIN, r->w, scale);
+		if (r->b)
+			chart_at(p, r->b, r->b->narrow, MARGIN + r->w + GAP, r->w, scale);
+		p->y = row_end(r, p->y, scale);
+	}
+	free(used);
+	free(page);
+	free(row);
 }
 
 static cairo_status_t pdf_bytes(void *closure, const unsigned char *data, unsigned int n)

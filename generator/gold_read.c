@@ -5,12 +5,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define READ_CHUNK 65536	/* bytes read at a time */
+#define READ_SLICE (1u << 20)	/* bytes read at a time */
 
 /* What the model owns when it was read from files. */
 struct GoldStore {
@@ -23,6 +24,8 @@ struct GoldStore {
 	size_t ntables;
 	Diags **diags;		/* one per file read */
 	size_t ndiags;
+	int threads;		/* a fact table's file is read in up to this many chunks */
+	size_t chunk_min;	/* ... of at least this many bytes */
 };
 
 /* One table being read, and the row in hand. */
@@ -35,7 +38,10 @@ struct Reader {
 	int ncols;
 	void (*row)(Reader *r);
 	SourceId src;		/* a fact table's source */
-	Diags *d;		/* of the file being read */
+	Table *table;		/* the rows it adds: the store's, or a chunk's own */
+	Dict *dict;		/* ... their labels by column */
+	Arena *arena;		/* ... their ids and texts */
+	Diags *d;		/* of the file being read, or of a chunk of it */
 	bool have_header, broken;
 	int field_of[GOLD_MAX_COLS];
 	const Record *rec;
@@ -182,7 +188,7 @@ static int get_name(Reader *r, int c, const char *const *names, int n, bool null
 
 static const char *get_text(Reader *r, int c)
 {
-	return empty(r, c) ? NULL : arena_strndup(&r->st->arena, r->f[c].p, r->f[c].n);
+	return empty(r, c) ? NULL : arena_strndup(r->arena, r->f[c].p, r->f[c].n);
 }
 
 static uint32_t get_flags(Reader *r, int c)
@@ -225,13 +231,21 @@ static uint32_t get_customer(Reader *r, int c)
 	return 0;
 }
 
+/* Room in t for n rows in all. */
+static void reserve(Table *t, size_t n)
+{
+	if (n <= t->cap)
+		return;
+	size_t cap = t->cap ? t->cap : 1024;
+	while (cap < n)
+		cap *= 2;
+	t->rows = big_realloc(t->rows, t->cap * t->size, cap * t->size);
+	t->cap = cap;
+}
+
 static void *push(Table *t)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 1024;
-		t->rows = big_realloc(t->rows, t->cap * t->size, cap * t->size);
-		t->cap = cap;
-	}
+	reserve(t, t->n + 1);
 	return memset(t->rows + t->n++ * t->size, 0, t->size);
 }
 
@@ -241,9 +255,9 @@ enum { DC_KEY, DC_ID, DC_NAME, DC_EMAIL, DC_GENDER, DC_DOB, DC_LOCATION, DC_IN_C
 
 static void dim_customer_row(Reader *r)
 {
-	Customer *c = push(&r->st->table[SRC_CUSTOMERS]);
+	Customer *c = push(r->table);
 	agree(r, get_int(r, DC_KEY, false) == (int64_t)r->n + 1, DC_KEY);	/* 1, 2, ...: the order of ids */
-	c->h.id = arena_strndup(&r->st->arena, r->f[DC_ID].p, r->f[DC_ID].n);
+	c->h.id = arena_strndup(r->arena, r->f[DC_ID].p, r->f[DC_ID].n);
 	c->h.idlen = (uint32_t)r->f[DC_ID].n;
 	if (!c->h.idlen)
 		bad(r, D_GOLD_NAME, DC_ID);
@@ -303,28 +317,33 @@ static void customer_360_row(Reader *r)
 
 /* ---- the facts: id, customer_key, date_key, the date, the table's own columns, line, flags */
 
-/* A fact's id, customer and date; its date_key must be that date. */
+/* A fact's id, customer and date; its date_key must be that date (in UTC) as YYYYMMDD, empty
+ * when there is none. */
 static void fact_head(Reader *r, RowHead *h)
 {
-	h->id = arena_strndup(&r->st->arena, r->f[0].p, r->f[0].n);
+	h->id = arena_strndup(r->arena, r->f[0].p, r->f[0].n);
 	h->idlen = (uint32_t)r->f[0].n;
 	if (!h->idlen)
 		bad(r, D_GOLD_NAME, 0);
 	h->customer = get_customer(r, 1);
 	h->when = get_moment(r, 3, source_defs[r->src].timestamp);
-	Buf *b = &r->scratch;
-	b->len = 0;
-	if (h->when != MOMENT_NULL) {
-		buf_date(b, date_floor_day(h->when));
-		memmove(b->p + 4, b->p + 5, 2), memmove(b->p + 6, b->p + 8, 2), b->len = 8;	/* YYYYMMDD */
+	Str key = r->f[2];
+	bool ok = key.n == 0 && h->when == MOMENT_NULL;
+	if (h->when != MOMENT_NULL && key.n == 8 && digits(key.p, 8)) {
+		int y, m, d;
+		date_civil(date_floor_day(h->when), &y, &m, &d);
+		int64_t v = 0;
+		for (int i = 0; i < 8; i++)
+			v = v * 10 + (key.p[i] - '0');
+		ok = v == (int64_t)y * 10000 + m * 100 + d;
 	}
-	agree(r, r->f[2].n == b->len && memcmp(r->f[2].p, b->p ? b->p : "", b->len) == 0, 2);
+	agree(r, ok, 2);
 }
 
 static void fact_row(Reader *r)
 {
 	const FactTable *ft = &fact_tables[r->src];
-	RowHead *h = push(&r->st->table[r->src]);
+	RowHead *h = push(r->table);
 	fact_head(r, h);
 	for (int k = 0; k < ft->ncols; k++) {	/* the table's own columns: 4, 5, ... */
 		const FactCol *fc = &ft->cols[k];
@@ -332,7 +351,7 @@ static void fact_row(Reader *r)
 			int64_t cents = get_cents(r, 4 + k, true);
 			*(int64_t *)fact_field(h, r->src, fc->col) = cents == KPI_NULL ? AMOUNT_NULL : cents;
 		} else if (fc->kind == FC_LABEL) {
-			*(uint32_t *)fact_field(h, r->src, fc->col) = dict_intern(&r->st->dict[r->src][fc->col], r->f[4 + k]);
+			*(uint32_t *)fact_field(h, r->src, fc->col) = dict_intern(&r->dict[fc->col], r->f[4 + k]);
 		}
 	}
 	for (int k = 0; k < ft->ncols; k++) {	/* the derived ones, once the others are in */
@@ -444,7 +463,7 @@ static size_t table_of(Reader *r, int c)
 	r->st->table_quarantine = xrealloc(r->st->table_quarantine, (g->ntables + 1) * sizeof *r->st->table_quarantine);
 	r->st->table_quarantine[g->ntables] = NULL;
 	r->st->ntables = g->ntables + 1;
-	const char *name = arena_strndup(&r->st->arena, r->f[c].p, r->f[c].n);
+	const char *name = arena_strndup(r->arena, r->f[c].p, r->f[c].n);
 	g->tables[g->ntables] = (TableQuality){.name = name, .file = name};
 	return g->ntables++;
 }
@@ -468,7 +487,7 @@ static void quarantine_row(Reader *r)
 	if (reason < 0 || empty(r, 0))
 		return;
 	GoldStore *st = r->st;
-	Quarantined q = {arena_strndup(&st->arena, r->f[3].p, r->f[3].n), (uint32_t)r->f[3].n,
+	Quarantined q = {arena_strndup(r->arena, r->f[3].p, r->f[3].n), (uint32_t)r->f[3].n,
 			 line < 0 || line > UINT32_MAX ? 0 : (uint32_t)line, (DiagCode)(D_FIRST_REASON + reason)};
 	if (src >= 0) {
 		SourceQuality *m = &r->g->quality[src];
@@ -625,32 +644,237 @@ static Diags *new_diags(GoldStore *st, const char *file)
 	return d;
 }
 
-/* Streams one file through the reader, its header first. A part file may be empty (Spark
+/* Reads from fd at offset at into slice, retrying an interrupted read: the bytes read, 0 at
+ * the end, -1 (errno set) on an error. */
+static ssize_t read_at(int fd, char *slice, size_t want, uint64_t at)
+{
+	ssize_t n;
+	while ((n = pread(fd, slice, want, (off_t)at)) < 0 && errno == EINTR)
+		;
+	return n;
+}
+
+/* Feeds bytes [from, to) of fd to in, or from on to the file's end; returns 0 or an errno. */
+static int feed_range(Ingest *in, int fd, char *slice, uint64_t from, uint64_t to)
+{
+	while (from < to) {
+		ssize_t n = read_at(fd, slice, to - from < READ_SLICE ? (size_t)(to - from) : READ_SLICE, from);
+		if (n <= 0)
+			return n < 0 ? errno : 0;
+		ingest_feed(in, slice, (size_t)n);
+		from += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* Feeds fd to in line by line until the reader has its header; returns the offset after it. */
+static uint64_t feed_header(Reader *r, Ingest *in, int fd, char *slice, int *err)
+{
+	uint64_t at = 0;
+	size_t have = 0, pos = 0;
+	while (!r->have_header) {
+		if (pos == have) {
+			ssize_t n = read_at(fd, slice, READ_SLICE, at);
+			if (n <= 0) {
+				*err = n < 0 ? errno : 0;
+				break;
+			}
+			have = (size_t)n, pos = 0;
+		}
+		const char *nl = memchr(slice + pos, '\n', have - pos);
+		size_t len = nl ? (size_t)(nl - slice) + 1 - pos : have - pos;
+		ingest_feed(in, slice + pos, len);
+		pos += len, at += len;
+	}
+	return at;
+}
+
+/* The offset after the first line end at or after at (end if there is none). */
+static uint64_t next_line(int fd, char *slice, uint64_t at, uint64_t end)
+{
+	while (at < end) {
+		ssize_t n = read_at(fd, slice, end - at < 4096 ? (size_t)(end - at) : 4096, at);
+		if (n <= 0)
+			return end;
+		const char *nl = memchr(slice, '\n', (size_t)n);
+		if (nl)
+			return at + (uint64_t)(nl - slice) + 1;
+		at += (uint64_t)n;
+	}
+	return end;
+}
+
+/* ---- a fact table's file in chunks read by threads, merged in file order */
+
+typedef struct {
+	Reader r;		/* a copy of the file's reader, with its own: */
+	Table table;
+	Dict dict[MAX_COLS];
+	Arena arena;
+	Diags diags;
+	Ingest *in;
+	char *slice;
+	int fd, err;
+	uint64_t from, to;	/* the bytes it reads; to UINT64_MAX: to the end */
+	pthread_t thread;
+	bool running;
+} Chunk;
+
+static void init_dicts(Dict *dict, SourceId src)
+{
+	for (int c = 0; c < source_defs[src].ncols; c++)
+		clean_category_init(&dict[c], source_defs[src].rule[c].category);
+}
+
+static void *chunk_read(void *arg)
+{
+	Chunk *c = arg;
+	c->err = feed_range(c->in, c->fd, c->slice, c->from, c->to);
+	return NULL;
+}
+
+/* A chunk after the first reads with its own rows, labels and problems, and the file's header. */
+static void start_chunk(const Reader *r, const Ingest *first, int fd, Chunk *c)
+{
+	c->r = *r;
+	c->r.scratch = (Buf){0};
+	c->r.n = 0;
+	c->table.size = r->table->size;
+	c->r.table = &c->table;
+	init_dicts(c->dict, r->src);
+	c->r.dict = c->dict;
+	c->r.arena = &c->arena;
+	c->diags.file = r->d->file;
+	c->r.d = &c->diags;
+	c->in = ingest_new(on_record, &c->r);
+	ingest_continue(c->in, first);
+	c->slice = xmalloc(READ_SLICE);
+	c->fd = fd;
+	c->running = pthread_create(&c->thread, NULL, chunk_read, c) == 0;
+	if (!c->running)
+		chunk_read(c);
+}
+
+/* Adds a chunk's rows to the reader's, its labels numbered as reading the file in one piece
+ * would have; its problems with their lines shifted by offset. */
+static void merge_chunk(Reader *r, Chunk *c, uint32_t offset)
+{
+	const FactTable *ft = &fact_tables[r->src];
+	uint32_t *map[3] = {0};
+	for (int k = 0; k < ft->ncols; k++) {
+		const Dict *d = &c->dict[ft->cols[k].col];
+		if (ft->cols[k].kind != FC_LABEL)
+			continue;
+		map[k] = xmalloc((d->n + 1) * sizeof *map[k]);
+		for (uint32_t l = 0; l < d->n; l++)
+			map[k][l] = dict_intern(&r->dict[ft->cols[k].col], str_make(d->label[l], d->len[l]));
+	}
+	Table *t = r->table;
+	reserve(t, t->n + c->table.n);
+	size_t bytes = c->table.n * t->size, step = 32u << 20;
+	for (size_t done = 0; done < bytes; done += step) {	/* giving back what is copied as it goes */
+		size_t len = bytes - done < step ? bytes - done : step;
+		memcpy(t->rows + t->n * t->size + done, c->table.rows + done, len);
+		big_release(c->table.rows + done, len);
+	}
+	for (size_t i = t->n; i < t->n + c->table.n; i++)
+		for (int k = 0; k < ft->ncols; k++)
+			if (map[k]) {
+				uint32_t *label = fact_field(ROW(t, RowHead, i), r->src, ft->cols[k].col);
+				*label = map[k][*label];
+			}
+	t->n += c->table.n;
+	r->n += c->r.n;
+	diag_merge(r->d, &c->diags, offset);
+	arena_adopt(r->arena, &c->arena);
+	for (int k = 0; k < ft->ncols; k++)
+		free(map[k]);
+}
+
+static void chunk_free(Chunk *c)
+{
+	ingest_free(c->in);
+	free(c->slice);
+	buf_free(&c->r.scratch);
+	big_free(c->table.rows, c->table.cap * c->table.size);
+	for (int col = 0; col < MAX_COLS; col++)
+		dict_free(&c->dict[col]);
+	arena_free(&c->arena);
+	diag_free(&c->diags);
+}
+
+/* Reads bytes [at, the end) of a fact table's file: split at line ends into up to one chunk
+ * per thread, the first read by in, the others by threads. A chunk whose predecessor ended
+ * inside a record (a quoted line end) began inside it: it and those after it are dropped, and
+ * the predecessor reads on to the end. Returns 0 or an errno. */
+static int read_chunked(Reader *r, Ingest *in, int fd, char *slice, uint64_t at, uint64_t size)
+{
+	size_t n = (size > at ? size - at : 0) / (r->st->chunk_min ? r->st->chunk_min : 1);
+	n = n < 1 ? 1 : n > (size_t)r->st->threads ? (size_t)r->st->threads : n;
+	Chunk *ch = xcalloc(n, sizeof *ch);	/* [0] unused: the first chunk is the reader's */
+	uint64_t *from = xcalloc(n + 1, sizeof *from);
+	from[0] = at, from[n] = UINT64_MAX;
+	for (size_t k = 1; k < n; k++) {
+		from[k] = next_line(fd, slice, at + (size - at) / n * k, size);
+		from[k] = from[k] < from[k - 1] ? from[k - 1] : from[k];
+	}
+	for (size_t k = 1; k < n; k++) {
+		ch[k].from = from[k], ch[k].to = from[k + 1];
+		start_chunk(r, in, fd, &ch[k]);
+	}
+	int err = feed_range(in, fd, slice, at, from[1]);
+	for (size_t k = 1; k < n; k++)
+		if (ch[k].running)
+			pthread_join(ch[k].thread, NULL);
+	size_t good = 1;
+	for (Ingest *last = in; good < n && !ingest_open(last);)
+		last = ch[good++].in;
+	if (good < n && !err)
+		err = feed_range(good > 1 ? ch[good - 1].in : in, fd, slice, ch[good].from, UINT64_MAX);
+	uint32_t offset = ingest_lines(in);
+	for (size_t k = 1; k < n; k++) {
+		if (k < good) {
+			ingest_finish(ch[k].in);
+			merge_chunk(r, &ch[k], offset);
+			offset += ingest_lines(ch[k].in);
+			err = err ? err : ch[k].err;
+		}
+		chunk_free(&ch[k]);
+	}
+	free(ch);
+	free(from);
+	return err;
+}
+
+/* Reads one file through the reader, its header first. A part file may be empty (Spark
  * writes none or an empty one for an empty partition); a table's only file may not. */
 static void read_part(Reader *r, const char *path, bool part)
 {
 	r->d = new_diags(r->st, path);
 	r->have_header = r->broken = false;
 	const char *why;
-	int fd = open_regular(path, &why);
-	if (fd < 0) {
-		diag(r->d, D_READ_ERROR, 0, 0, why, NULL, 0);
+	int fd = open_regular(path, &why), err = 0;
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		diag(r->d, D_READ_ERROR, 0, 0, fd < 0 ? why : strerror(errno), NULL, 0);
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
 	Ingest *in = ingest_new(on_record, r);
-	char *chunk = xmalloc(READ_CHUNK);
-	ssize_t n;
-	size_t total = 0;
-	while ((n = read(fd, chunk, READ_CHUNK)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			ingest_feed(in, chunk, (size_t)n), total += (size_t)n;
-	if (n < 0)
-		diag(r->d, D_READ_ERROR, 0, 0, strerror(errno), NULL, 0);
+	char *slice = xmalloc(READ_SLICE);
+	uint64_t at = feed_header(r, in, fd, slice, &err);
+	if (!err && r->have_header && r->row == fact_row && !r->broken)
+		err = read_chunked(r, in, fd, slice, at, (uint64_t)st.st_size);
+	else if (!err)
+		err = feed_range(in, fd, slice, at, UINT64_MAX);
+	if (err)
+		diag(r->d, D_READ_ERROR, 0, 0, strerror(err), NULL, 0);
 	ingest_finish(in);
 	ingest_free(in);
-	free(chunk);
+	free(slice);
 	close(fd);
-	if (!r->have_header && n == 0 && (total || !part))
+	if (!r->have_header && !err && (st.st_size || !part))
 		diag(r->d, D_NO_HEADER, 0, 0, "the file is empty: no header row", NULL, 0);
 }
 
@@ -724,7 +948,10 @@ typedef struct {
 
 static TableRead read_one(Gold *g, const char *dir, int t)
 {
-	Reader r = {.g = g, .st = g->store, .name = gold_tables[t].name, .row = row_reader[t], .src = gold_tables[t].src};
+	GoldStore *st = g->store;
+	SourceId src = gold_tables[t].src;
+	Reader r = {.g = g, .st = st, .name = gold_tables[t].name, .row = row_reader[t], .src = src,
+		    .table = &st->table[src], .dict = st->dict[src], .arena = &st->arena};
 	r.ncols = gold_columns(t, r.cols);
 	read_table(&r, dir);
 	buf_free(&r.scratch);
@@ -765,7 +992,7 @@ static void number_methods(Gold *g)
 	}
 }
 
-static void gold_init(Gold *g)
+static void gold_init(Gold *g, const Config *cfg)
 {
 	memset(g, 0, sizeof *g);
 	GoldStore *st = g->store = xcalloc(1, sizeof *st);
@@ -774,16 +1001,17 @@ static void gold_init(Gold *g)
 		g->now.v[k] = g->week_before.v[k] = KPI_NULL;
 	for (int i = 0; i < SRC_COUNT; i++) {
 		st->table[i].size = source_defs[i].row_size;
-		for (int c = 0; c < source_defs[i].ncols; c++)
-			clean_category_init(&st->dict[i][c], source_defs[i].rule[c].category);
+		init_dicts(st->dict[i], i);
 		g->src[i] = (GoldTable){&st->table[i], st->dict[i]};
 		g->quality[i].file = source_defs[i].file;
 	}
+	st->threads = config_threads(cfg);
+	st->chunk_min = cfg->chunk_min;
 }
 
-bool gold_read(const char *dir, Gold *g, Buf *report, Verbosity v)
+bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg)
 {
-	gold_init(g);
+	gold_init(g, cfg);
 	GoldStore *st = g->store;
 	read_one(g, dir, GT_DIM_CUSTOMER);	/* first: the others refer to its customers */
 	size_t nc = st->table[SRC_CUSTOMERS].n;
@@ -817,7 +1045,7 @@ bool gold_read(const char *dir, Gold *g, Buf *report, Verbosity v)
 		ok = false;
 	}
 	for (size_t i = 0; i < st->ndiags; i++)
-		diag_format(report, st->diags[i], v);
+		diag_format(report, st->diags[i], cfg->verbosity);
 	return ok;
 }
 

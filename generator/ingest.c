@@ -37,8 +37,6 @@ struct Ingest {
 	size_t comment_len;
 	uint32_t skip;		/* lines still to skip before the header */
 	uint64_t skipped;	/* lines skipped: before the header, and comments */
-	const char *plain;	/* the line being fed when it has no quote: fields are its text */
-	size_t plain_len, plain_at;	/* ... where the next field starts in it */
 	/* fields of the open record */
 	Buf fbuf;
 	Field *field;
@@ -112,52 +110,41 @@ static bool is_blank_char(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Where the next field of a line without quotes stands in it: between delimiters, without the
- * blanks libcsv drops around it. NULL when the line had quotes. */
-static const char *plain_field(Ingest *in, size_t *n)
+/* The open record's next field, its text *p of *len bytes repaired (then in clean) when it
+ * is no valid UTF-8 (checked unless valid is known); NULL past FIELDS_MAX (only counted). */
+static Field *next_field(Ingest *in, const char **p, size_t *len, unsigned *repaired, bool valid)
 {
-	if (!in->plain)
-		return NULL;
-	const char *p = in->plain + in->plain_at, *end = in->plain + in->plain_len;
-	const char *delim = memchr(p, in->delim, (size_t)(end - p));
-	const char *stop = delim ? delim : end;
-	in->plain_at = (size_t)(stop - in->plain) + (delim != NULL);
-	while (p < stop && is_blank_char(*p))
-		p++;
-	while (stop > p && is_blank_char(stop[-1]))
-		stop--;
-	*n = (size_t)(stop - p);
-	return p;
-}
-
-static void on_field(void *s, size_t len, void *ctx)
-{
-	Ingest *in = ctx;
-	size_t in_line_len = 0;
-	const char *in_line = plain_field(in, &in_line_len);
 	if (in->nfields++ >= FIELDS_MAX)
-		return;
-	const char *p = s ? s : "";
-	unsigned t = utf8_sanitize(p, len, &in->clean);
+		return NULL;
+	unsigned t = *repaired = valid ? 0 : utf8_sanitize(*p, *len, &in->clean);
 	if (t) {
 		if (!in->text)
 			in->text_col = in->nfields;
 		in->text |= t;
-		p = in->clean.p, len = in->clean.len;
+		*p = in->clean.p, *len = in->clean.len;
 	}
 	if (in->nfields > in->capfields) {
 		in->capfields = in->capfields ? in->capfields * 2 : 16;
 		in->field = xrealloc(in->field, in->capfields * sizeof *in->field);
 	}
 	Field *f = &in->field[in->nfields - 1];
-	*f = (Field){NULL, in->fbuf.len, len, NULL};
+	*f = (Field){NULL, in->fbuf.len, *len, NULL};
+	return f;
+}
+
+static void on_field(void *s, size_t len, void *ctx)
+{
+	Ingest *in = ctx;
+	const char *p = s ? s : "";
+	unsigned t;
+	Field *f = next_field(in, &p, &len, &t, false);
+	if (!f)
+		return;
 	if (len >= BIG_FIELD && s == in->csv.entry_buf) {
-		/* A huge field is never held twice: it is the line's text as fed, or the repaired
-		 * copy, or libcsv's buffer becomes the field's (libcsv takes a new one). */
+		/* A huge field is never held twice: the repaired copy, or libcsv's buffer becomes
+		 * the field's (libcsv takes a new one). */
 		if (t)
 			buf_put(&in->fbuf, p, len), free(s);
-		else if (in_line && in_line_len == len && memcmp(in_line, s, len) == 0)
-			f->p = in_line, free(s);
 		else
 			f->p = f->own = s;
 		in->csv.entry_buf = NULL;
@@ -166,6 +153,32 @@ static void on_field(void *s, size_t len, void *ctx)
 		return;
 	}
 	buf_put(&in->fbuf, p, len);
+}
+
+/* A line without quotes, outside any record, is a record by itself: its fields are its text
+ * between delimiters without the blanks around it, as libcsv reads them, left in place. */
+static void plain_record(Ingest *in, const char *p, size_t n)
+{
+	bool valid = !utf8_sanitize(p, n, &in->clean);	/* then so is every field */
+	for (const char *end = p + n;;) {
+		const char *delim = memchr(p, in->delim, (size_t)(end - p));
+		const char *stop = delim ? delim : end;
+		while (p < stop && is_blank_char(*p))
+			p++;
+		while (stop > p && is_blank_char(stop[-1]))
+			stop--;
+		size_t len = (size_t)(stop - p);
+		unsigned t;
+		Field *f = next_field(in, &p, &len, &t, valid);
+		if (f && t)
+			buf_put(&in->fbuf, p, len);
+		else if (f)
+			f->p = p;
+		if (!delim)
+			break;
+		p = delim + 1;
+	}
+	in->row_done = true;
 }
 
 /* Forgets the open record's fields; big buffers go back to the system. */
@@ -224,13 +237,14 @@ static bool feed_line(Ingest *in, const char *p, size_t n, const char *brk, size
 	bool quotes = false;
 	for (const char *q = p; (q = memchr(q, '"', n - (size_t)(q - p))); q++)
 		in->quoted = !in->quoted, quotes = true;	/* "" inside a quoted field toggles twice */
-	in->plain = in->open || quotes ? NULL : p;
-	in->plain_len = n, in->plain_at = 0;
+	if (!in->open && !quotes) {
+		plain_record(in, p, n);
+		return true;
+	}
 	if (!in->quoted)
 		brk = &in->eol, nbrk = 1;
 	bool ok = csv_parse(&in->csv, p, n, on_field, on_row, in) == n &&
 		  csv_parse(&in->csv, brk, nbrk, on_field, on_row, in) == nbrk;
-	in->plain = NULL;
 	if (!ok)
 		return false;
 	in->open = !in->row_done;

@@ -668,7 +668,7 @@ static int cmd_render(Options *o)
 	bool existed = exists(o->cfg.out_dir);
 	out_guard(o->cfg.out_dir, existed);	/* before any thread: SIGINT, SIGTERM and SIGHUP leave --out whole */
 	console_progress("reading gold tables");
-	bool ok = gold_read(o->gold_dir, &g, &rep, o->cfg.verbosity);
+	bool ok = gold_read(o->gold_dir, &g, &rep, &o->cfg);
 	console_progress("");
 	console_write(rep.p ? rep.p : "", rep.len);
 	buf_free(&rep);

@@ -281,8 +281,10 @@ static bool write_customer_pages(Site *site)
 	return ok;
 }
 
-/* ---- the search index (assets/search.js reads it): the customers by lifetime value, a thousand
- * per records file; their words, and their whole ids and e-mails, in files by the first two bytes */
+/* ---- the search index (assets/search.js reads it): the customers by id, a thousand per records
+ * file, so that a customer whose figures change changes its own records file only (and a build
+ * and a render from gold write the same); their places by lifetime value in one file; their
+ * words, and their whole ids and e-mails, in files by the first two bytes */
 
 enum { TAG_WORD, TAG_NAME_START, TAG_WHOLE };	/* a word; the first word of the name; a whole id or e-mail */
 
@@ -311,7 +313,7 @@ static void search_fold(const char *s, size_t n, Buf *out)
 
 typedef struct {
 	char *token;
-	uint32_t value;		/* the customer's rank by value << 2 | TAG_* */
+	uint32_t value;		/* the customer's place by id << 2 | TAG_* */
 } Entry;
 
 static int entry_cmp(const void *a, const void *b)
@@ -338,7 +340,7 @@ static void add_entry(Words *w, const char *p, size_t n, uint32_t value)
 }
 
 /* The words of s (runs of letters and digits, two bytes or more), the first tagged first. */
-static void add_words(Words *w, uint32_t rank, const char *s, size_t n, int first_tag)
+static void add_words(Words *w, uint32_t at, const char *s, size_t n, int first_tag)
 {
 	if (!s)
 		return;
@@ -351,7 +353,7 @@ static void add_words(Words *w, uint32_t rank, const char *s, size_t n, int firs
 		int len = i < n ? u8_mbtouc(&cp, p + i, n - i) : 1;
 		if (i == n || !(uc_is_general_category(cp, UC_CATEGORY_L) || uc_is_general_category(cp, UC_CATEGORY_N))) {
 			if (i - start >= 2) {
-				add_entry(w, (const char *)p + start, i - start, rank << 2 | (uint32_t)tag);
+				add_entry(w, (const char *)p + start, i - start, at << 2 | (uint32_t)tag);
 				tag = TAG_WORD;
 			}
 			start = i + (size_t)len;
@@ -360,7 +362,7 @@ static void add_words(Words *w, uint32_t rank, const char *s, size_t n, int firs
 	}
 }
 
-static void add_whole(Words *w, uint32_t rank, const char *s, size_t n)
+static void add_whole(Words *w, uint32_t at, const char *s, size_t n)
 {
 	if (!s)
 		return;
@@ -368,7 +370,7 @@ static void add_whole(Words *w, uint32_t rank, const char *s, size_t n)
 	search_fold(s, n, &w->folded);
 	Str t = str_trim(str_make(w->folded.p ? w->folded.p : "", w->folded.len));
 	if (t.n)
-		add_entry(w, t.p, t.n, rank << 2 | TAG_WHOLE);
+		add_entry(w, t.p, t.n, at << 2 | TAG_WHOLE);
 }
 
 /* One customer in a records file: id, name, e-mail, city, lifetime value (as pages write it),
@@ -476,8 +478,8 @@ static bool write_words(Site *site, Words *w, Buf *keys)
 }
 
 /* customers/search/segments.js: each customer's segment, a letter per record in the records'
- * order, the one search file that changes with the as-of date alone. */
-static bool write_segments(Site *site, Buf *b)
+ * order (by_id: rows), the one search file that changes with the as-of date alone. */
+static bool write_segments(Site *site, const uint32_t *by_id, Buf *b)
 {
 	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
 	b->len = 0;
@@ -488,34 +490,69 @@ static bool write_segments(Site *site, Buf *b)
 	}
 	buf_puts(b, "],\"");
 	for (size_t i = 0; i < nc; i++)
-		buf_putc(b, (char)('A' + site->g->c360[site->g->by_value[i]].segment));
+		buf_putc(b, (char)('A' + site->g->c360[by_id[i]].segment));
 	buf_puts(b, "\");\n");
 	return out_write_file(site->dir, "customers/search/segments.js", b, site->err);
 }
 
-/* The search index: customers by lifetime value (so a rank is also the tie-break), a thousand per
- * records file, and their words. */
+/* customers/search/ranks.js: each customer's place by lifetime value (0: the highest), in the
+ * records' order, as width base64url digits (the fewest that count every customer), the most
+ * significant first: the one file that changes with every value, and small. */
+static bool write_ranks(Site *site, const uint32_t *by_id, Buf *b)
+{
+	static const char digit[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
+	int width = 1;
+	while (width < 5 && (size_t)1 << (6 * width) < nc)
+		width++;
+	uint32_t *rank = xmalloc((nc + 1) * sizeof *rank);
+	for (size_t i = 0; i < nc; i++)
+		rank[site->g->by_value[i]] = (uint32_t)i;
+	b->len = 0;
+	buf_printf(b, "C360.ranks(%d,\"", width);
+	for (size_t i = 0; i < nc; i++)
+		for (int d = width - 1; d >= 0; d--)
+			buf_putc(b, digit[rank[by_id[i]] >> (6 * d) & 63]);
+	buf_puts(b, "\");\n");
+	free(rank);
+	return out_write_file(site->dir, "customers/search/ranks.js", b, site->err);
+}
+
+static int id_cmp(const void *a, const void *b, void *ctx)
+{
+	const Table *t = ctx;
+	const RowHead *x = &ROW(t, Customer, *(const uint32_t *)a)->h, *y = &ROW(t, Customer, *(const uint32_t *)b)->h;
+	int c = memcmp(x->id, y->id, x->idlen < y->idlen ? x->idlen : y->idlen);
+	return c ? c : (x->idlen > y->idlen) - (x->idlen < y->idlen);
+}
+
+/* The search index: customers by id, a thousand per records file, their words, segments and ranks. */
 static bool write_search(Site *site)
 {
-	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
+	const Table *customers = site->g->src[SRC_CUSTOMERS].table;
+	size_t nc = customers->n;
+	uint32_t *by_id = xmalloc((nc + 1) * sizeof *by_id);
+	for (size_t i = 0; i < nc; i++)
+		by_id[i] = (uint32_t)i;
+	qsort_r(by_id, nc, sizeof *by_id, id_cmp, (void *)customers);
 	Words w = {0};
 	Buf b = {0}, path = {0}, shards = {0};
 	bool ok = out_mkdir(site->dir, "customers/search", site->err);
 	for (size_t i = 0; ok && i < nc; i++) {
-		uint32_t c = site->g->by_value[i], rank = (uint32_t)i;
-		const Customer *cu = ROW(site->g->src[SRC_CUSTOMERS].table, Customer, c);
+		uint32_t c = by_id[i], at = (uint32_t)i;
+		const Customer *cu = ROW(customers, Customer, c);
 		if (i % RECORDS_PER_FILE == 0)
 			buf_printf(&b, "C360.records(%zu,[", i / RECORDS_PER_FILE);
 		buf_puts(&b, i % RECORDS_PER_FILE ? ",\n" : "\n");
 		record(site, &b, c, &path);
 		size_t max = shown_max(site, true);	/* the words of what the record shows */
 		size_t id = utf8_cut(cu->h.id, cu->h.idlen, max), email = cu->email ? utf8_cut(cu->email, strlen(cu->email), max) : 0;
-		add_words(&w, rank, cu->name, cu->name ? utf8_cut(cu->name, strlen(cu->name), max) : 0, TAG_NAME_START);
-		add_words(&w, rank, cu->h.id, id, TAG_WORD);
-		add_words(&w, rank, cu->email, email, TAG_WORD);
-		add_words(&w, rank, cu->location, cu->location ? utf8_cut(cu->location, strlen(cu->location), max) : 0, TAG_WORD);
-		add_whole(&w, rank, cu->h.id, id);
-		add_whole(&w, rank, cu->email, email);
+		add_words(&w, at, cu->name, cu->name ? utf8_cut(cu->name, strlen(cu->name), max) : 0, TAG_NAME_START);
+		add_words(&w, at, cu->h.id, id, TAG_WORD);
+		add_words(&w, at, cu->email, email, TAG_WORD);
+		add_words(&w, at, cu->location, cu->location ? utf8_cut(cu->location, strlen(cu->location), max) : 0, TAG_WORD);
+		add_whole(&w, at, cu->h.id, id);
+		add_whole(&w, at, cu->email, email);
 		if (i % RECORDS_PER_FILE == RECORDS_PER_FILE - 1 || i + 1 == nc) {
 			buf_puts(&b, "]);\n");
 			path.len = 0;
@@ -524,13 +561,14 @@ static bool write_search(Site *site)
 			b.len = 0;
 		}
 	}
-	ok = ok && write_words(site, &w, &shards) && write_segments(site, &b);
+	ok = ok && write_words(site, &w, &shards) && write_segments(site, by_id, &b) && write_ranks(site, by_id, &b);
 	b.len = 0;
 	buf_printf(&b, "C360.searchInfo({customers:%zu,perFile:%d,shards:\"%s\"});\n", nc, RECORDS_PER_FILE,
 		   shards.p ? shards.p : "");
 	ok = ok && out_write_file(site->dir, "customers/search/info.js", &b, site->err);
 	arena_free(&w.words);
 	free(w.e);
+	free(by_id);
 	buf_free(&w.folded), buf_free(&b), buf_free(&path), buf_free(&shards);
 	return ok;
 }

@@ -472,10 +472,12 @@ void page_vars_doc(Buf *b)
 		    "`{{#name}}...{{/name}}` (each item of a list, or once if true), `{{^name}}...{{/name}}` (if\n"
 		    "false, empty or missing), `{{>partial}}`, `{{! comment}}`, `{{.}}` (the current item).\n\n"
 		    "Filters, `{{name|filter}}`, on numbers, money, percentages and dates: `number` (1,234),\n"
-		    "`money` (1,234.50), `pct` (12.50%), `date` (YYYY-MM-DD), `signed` (+ before a positive value);\n"
-		    "`url` on any value (escaped as one URL path segment). Without a filter, a value is written\n"
-		    "by its kind: 1,234 · 1,234.50 · 12.50% · 2024-06-30 · yes/no. Numbers and money are grouped\n"
-		    "by the configuration's `thousands_separator` and money has its `currency` (c360 help config).\n");
+		    "`money` (1,234.50), `pct` (12.50%), `date` (YYYY-MM-DD), `day` (Mar 4, 2024), `signed` (+ before\n"
+		    "a positive value); `url` on any value (escaped as one URL path segment). Without a filter, a\n"
+		    "value is written by its kind: 1,234 · 1,234.50 · 12.50% · 2024-06-30 · yes/no. Numbers and money\n"
+		    "are grouped by the configuration's `thousands_separator` and money has its `currency` (c360 help\n"
+		    "config). Dates: `day` in prose (sentences, cards, headings), `date` in tables, CSV files and\n"
+		    "`datetime` attributes, where sorting or a program reads them.\n");
 	buf_puts(b, "\n## Every page\n\n| variable | kind | what |\n|---|---|---|\n");
 	doc_vars(b, global_vars, "");
 	for (const PageDef *p = page_defs; p->tpl; p++)

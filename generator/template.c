@@ -127,8 +127,8 @@ static bool v_truthy(const Value *v)
 
 /* ---- formatting */
 
-static const char *const filter_names[] = {"", "number", "money", "pct", "date", "signed", "url", NULL};
-enum { F_NONE, F_NUMBER, F_MONEY, F_PCT, F_DATE, F_SIGNED, F_URL };
+static const char *const filter_names[] = {"", "number", "money", "pct", "date", "day", "signed", "url", NULL};
+enum { F_NONE, F_NUMBER, F_MONEY, F_PCT, F_DATE, F_DAY, F_SIGNED, F_URL };
 
 /* The text of a scalar, before escaping. */
 static void format_value(Buf *b, const Value *v, int filter, const NumFormat *fmt)
@@ -157,6 +157,8 @@ static void format_value(Buf *b, const Value *v, int filter, const NumFormat *fm
 	      : v->kind == V_MONEY ? F_MONEY : v->kind == V_PCT ? F_PCT : v->kind == V_DATE ? F_DATE : F_NUMBER;
 	if (f == F_DATE)
 		buf_date(b, i);
+	else if (f == F_DAY)
+		buf_date_words(b, i, true);
 	else
 		fmt_figure(b, fmt, f == F_MONEY ? KV_MONEY : f == F_PCT ? KV_PCT : KV_COUNT, i);
 }

@@ -23,6 +23,20 @@ grep -q -x 'customers/search/segments.js' "$T/changed" && pass || fail "no segme
 grep -L 'As of\|as of 20' "$T/week1/customers/"*/*.html >"$T/undated"
 [ "$(wc -l <"$T/undated")" = 20 ] && pass || fail "customer pages name the as-of date: $(grep -l 'as of 20' "$T/week1/customers/"*/*.html | head -2)"
 
+# ---- one customer's lifetime value changes (an order's amount, nothing else): of the search
+# index only the records file holding that customer and the ranks file change
+run 0 generate --customers 2500 --seed 3 --out "$T/v"
+run 0 build --data "$T/v" --out "$T/v1"
+awk -F, 'NR > 1500 && tolower($5) ~ /^deliv/ && $4 ~ /^USD [0-9.]+$/ { print $1 "," $2; exit }' "$T/v/orders.csv" >"$T/pick"
+IFS=, read -r order who <"$T/pick"
+awk -F, -v OFS=, -v o="$order" '$1 == o { $4 = "USD 99999.00" } { print }' "$T/v/orders.csv" >"$T/mutated" &&
+	mv "$T/mutated" "$T/v/orders.csv"
+run 0 build --data "$T/v" --out "$T/v2"
+changed "$T/v1" "$T/v2" | grep '^customers/search/' >"$T/search"
+holder=$(grep -l "^\[\"$who\"," "$T/v1/customers/search/"r*.js | sed 's|.*/customers/|customers/|')
+[ -n "$who" ] && [ -n "$holder" ] && [ "$(cat "$T/search")" = "$(printf '%s\n' customers/search/ranks.js "$holder" | sort)" ] &&
+	pass || fail "customer $who's value changed these search files: $(head -5 "$T/search" | tr '\n' ' ')"
+
 # mutate SEED DIR: random changes to random customers' rows, as a week of exports brings:
 # statuses and cities change, sessions go, orders come.
 mutate() {

@@ -28,6 +28,8 @@ built_and_rendered() {
 
 # ---- a build's own gold renders the same site, every file of it
 built_and_rendered fixture --data "$FIXTURE"
+C360_CHUNK_MIN=64 run 0 render --gold "$T/fixture-build/gold" --out "$T/fixture-chunks" --jobs 3
+same "$T/fixture-build" "$T/fixture-chunks" "fixture: the build and the render of its gold read in 64-byte chunks"
 if have_tutorial "render of the tutorial's gold"; then
 	built_and_rendered tutorial --data "$TUTORIAL"
 fi
@@ -133,6 +135,13 @@ spoil valid '2s/,true,2,$/,false,2,/' fact_orders.csv
 bad valid 'valid/fact_orders.csv:2:7: error: is_valid "false" disagrees with the rest of the gold tables'
 spoil when '2s/2024-03-03 22:30:00/2024-03-03 25:30:00/' fact_sessions.csv
 bad when 'when/fact_sessions.csv:2:4: error: session_time "2024-03-03 25:30:00" is not a date YYYY-MM-DD'
+spoil datekey '2s/^5001,1,20240220,/5001,1,20240221,/' fact_orders.csv
+bad datekey 'datekey/fact_orders.csv:2:3: error: date_key "20240221" disagrees with the rest of the gold tables'
+spoil nokey '3s/^5002,1,20240215,/5002,1,,/' fact_orders.csv
+bad nokey 'nokey/fact_orders.csv:3:3: error: date_key "" disagrees with the rest of the gold tables'
+# date_key is the day in UTC: 22:30 at UTC-5 is the next day's 03:30
+spoil utckey '2s/2024-03-03 22:30:00/2024-03-03T22:30:00-05:00/' fact_sessions.csv
+bad utckey 'utckey/fact_sessions.csv:2:3: error: date_key "20240303" disagrees with the rest of the gold tables'
 spoil inferred 's/^customers,inferred_customers,,3,$/customers,inferred_customers,,2,/' data_quality.csv
 bad inferred 'inferred/data_quality.csv:6:4: error: value "2" disagrees with the rest of the gold tables'
 spoil gender '2s/,Female,/,female,/' dim_customer.csv
@@ -147,6 +156,36 @@ spoil sum '' customer_360.csv
 sed -i -E '2,$s/,[^,]*((,[^,]*){18})$/,9999999999999999.99\1/; 2,$s/,[^,]*$/,New/' "$T/sum/customer_360.csv"
 bad sum "sum/customer_360.csv: error: the lifetime values of a segment add up to more than 92,233,720,368,547,758.07"
 same "$T/keep" "$T/keep.before" "a failed render: --out"
+
+# ---- a fact table's file read in chunks by threads: the same problems at the same lines,
+# whatever --jobs. fact_orders: 300 rows, 64-byte chunks, wrong amounts on lines 50, 150 and
+# 290 (the first three are shown) and 295, an unknown customer on 200. fact_sessions: a
+# page of 100 quoted lines (201-300) where some chunks start inside a record (dropped, read
+# again by the chunk before), wrong times on 5, 350, 480 and 490, an unknown customer on 150.
+spoil chunks '' kpi_summary.csv
+awk 'BEGIN { print "order_id,customer_id,date_key,order_date,amount,status,is_valid,source_line,flags"
+	for (l = 2; l <= 300; l++) printf "O%d,%d,20240220,2024-02-20,%s,Completed,true,2,\n", l,
+		l == 200 ? 99 : 1, l == 50 || l == 150 || l == 290 || l == 295 ? "1.005" : "120.50" }' |
+	sed 1s/customer_id/customer_key/ >"$T/chunks/fact_orders.csv"
+awk 'BEGIN { print "session_id,customer_key,date_key,session_time,page_viewed,device_type,channel,source_line,flags"
+	for (l = 2; l <= 500; l++) {
+		if (l > 201 && l <= 300) { printf "%s%s\n", sprintf("%98s", "x"), l == 300 ? "\",Android,Mobile,2," : ""; continue }
+		printf "S%d,%d,20240303,2024-03-03 %s:30:00,%s", l, l == 150 ? 99 : 1,
+			l == 5 || l == 350 || l == 480 || l == 490 ? 25 : 22, l == 201 ? "\"/home\n" : "/home,Android,Mobile,2,\n" } }' \
+	>"$T/chunks/fact_sessions.csv"
+for jobs in 1 2 3 4 7; do
+	C360_CHUNK_MIN=64 run 1 render --gold "$T/chunks" --out "$T/keep" --jobs "$jobs"
+	mv "$T/err" "$T/err-jobs$jobs"
+done
+cp "$T/err-jobs1" "$T/err"
+err_has 'chunks/fact_orders.csv:290:5: error: amount "1.005" is not a number with at most two decimals'
+err_has 'chunks/fact_orders.csv:200:2: error: customer_key "99" is not in the table it refers to'
+err_has 'chunks/fact_orders.csv: error: 1 more gold_decimal (4 times in all)'
+err_has 'chunks/fact_sessions.csv:480:4: error: session_time "2024-03-03 25:30:00" is not a date'
+err_has 'chunks/fact_sessions.csv:150:2: error: customer_key "99" is not in the table it refers to'
+for jobs in 2 3 4 7; do
+	cmp -s "$T/err-jobs1" "$T/err-jobs$jobs" && pass || fail "the problems read on $jobs threads differ: $(diff "$T/err-jobs1" "$T/err-jobs$jobs" | head -5)"
+done
 ls "$T" | grep -q 'keep\.tmp' && fail "a staging folder was left behind" || pass
 
 # ---- the command line

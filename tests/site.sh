@@ -60,6 +60,18 @@ site_checks() {
 	head -c 8 "$1/charts/segments.png" | od -An -c | grep -q 'P   N   G' && pass || fail "charts are not PNG"
 }
 
+# prose_dates SITE: dates in prose (headers, cards, the summary strip, the lifecycle) in words,
+# "Mar 4, 2024", one style with the edition; ISO dates only in tables (sorted) and attributes.
+prose_dates() {
+	for f in "$1/index.html" "$1/quality.html" "$1/churn-risk.html" "$1/customers/index.html" "$1/customers/"??/*.html; do
+		perl -0pe 's|<table\b.*?</table>||gs; s|<[^>]*>||g' "$f" | grep -o -E '\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b' |
+			sed "s|^|$f: |"
+	done >"$T/iso"
+	[ -s "$T/iso" ] && fail "ISO dates in prose: $(head -2 "$T/iso")" || pass
+	grep -q -E 'since <time datetime="[0-9-]{10}">[A-Z][a-z]{2} [0-9]{1,2}, [0-9]{4}</time>' "$1/index.html" && pass ||
+		fail "the cards' deltas do not say since Mon D, YYYY"
+}
+
 # edition SITE DATE: the weekly PDF (A4, dated as of the data, numbered pages of all, the week in
 # a paragraph, the KPIs and the charts) and the e-mail: Python's parser finds its text and HTML as
 # alternatives, every picture the HTML names, and the PDF attached; the HTML has inline styles only.
@@ -74,6 +86,8 @@ edition() {
 		"Page 1 of $pages" "Page $pages of $pages"; do
 		grep -q "$want" "$T/pdftext" && pass || fail "report.pdf lacks \"$want\""
 	done
+	grep -o -E '\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b' "$T/pdftext" >"$T/iso" && fail "report.pdf writes a date ISO: $(head -2 "$T/iso")" || pass
+	prose_dates "$1"
 	python3 - "$1/weekly/email.eml" "$1/weekly/report.pdf" <<-'PY' >"$T/mail.out" 2>&1 && pass || fail "email.eml: $(tail -3 "$T/mail.out")"
 		import email, re, sys
 		from email import policy
@@ -86,6 +100,9 @@ edition() {
 		text = m.get_body(preferencelist=('plain',)).get_content()
 		html = m.get_body(preferencelist=('html',)).get_content()
 		assert 'against a week earlier' in text and 'Key figures' in text, 'the text part'
+		iso = re.compile(r'\b\d{4}-\d{2}-\d{2}\b')
+		assert not iso.search(text) and not iso.search(re.sub(r'<[^>]*>', '', html)), 'an ISO date in the e-mail: ' + \
+		    (iso.search(text) or iso.search(re.sub(r'<[^>]*>', '', html))).group()
 		cids = set(re.findall(r'src="cid:([^"]+)"', html))
 		parts = {p.get('Content-ID', '').strip('<>'): p for p in m.walk()}
 		assert len(cids) >= 6, 'fewer than six pictures'
@@ -113,9 +130,39 @@ data_site() {
 
 # ---- the fixture's site: 17 customers from the CRM and 3 inferred, a page each; the tutorial's
 data_site fixture "$FIXTURE" 20 102 "José García" 7 "Mon Mar 11 00:00:00 2024"
+# the quality page's sample tables are named by a heading as wide as the card (a caption wrapped
+# inside the narrow table)
+file_has "$T/fixture/quality.html" '<h3 id="orders-missing_key">The first rows of orders quarantined as missing_key</h3>'
+file_has "$T/fixture/quality.html" '<table aria-labelledby="orders-missing_key">'
+grep -q '<caption>The first rows' "$T/fixture/quality.html" && fail "a sample table's name is a caption" || pass
 if have_tutorial "the tutorial's site"; then
 	data_site tutorial "$TUTORIAL" 15 1002 "Sara Khan" 6 "Tue Jul 26 00:00:00 2022"
 fi
+
+# ---- the edition's pages are filled: on none does the content end in the top 40 % of the body
+# (from under the header, y 78, to over the footer, y 782: where pdftotext places its lowest word),
+# at 2,000 generated customers (bar charts two to a row, the last pages balanced; laid out one
+# under another, the 4th page held one small chart) and with payments and tickets left out
+# pdf_fill PDF: "page: percent" for each page under 40 %
+pdf_fill() {
+	pdftotext -bbox "$1" - | awk '
+		function out() { if (n && 100 * (low - 78) / 704 < 40) print n ": " int(100 * (low - 78) / 704) }
+		/<page / { out(); n++; low = 78 }
+		/<word / { match($0, /yMax="[0-9.]+"/); y = substr($0, RSTART + 6, RLENGTH - 7) + 0
+			if (y > 60 && y < 790 && y > low) low = y }
+		END { out() }'
+}
+$C360 generate --customers 2000 --seed 1 --out "$T/g2k" 2>/dev/null && $C360 build --data "$T/g2k" --out "$T/g2k-site" 2>/dev/null &&
+	pass || fail "build 2,000 generated customers"
+mkdir -p "$T/g2k-part"
+cp "$T/g2k/customers.csv" "$T/g2k/orders.csv" "$T/g2k/web_activities.csv" "$T/g2k-part/"
+$C360 build --data "$T/g2k-part" --out "$T/g2k-part-site" 2>/dev/null && pass || fail "build without payments and tickets"
+for site in fixture tutorial g2k-site g2k-part-site; do
+	[ -s "$T/$site/weekly/report.pdf" ] || continue
+	[ "$(pdfinfo "$T/$site/weekly/report.pdf" | sed -n 's/^Pages: *//p')" -ge 2 ] && pass || fail "$site: the edition fits one page?"
+	pdf_fill "$T/$site/weekly/report.pdf" >"$T/fill"
+	[ -s "$T/fill" ] && fail "$site: near-empty edition pages (page: % of the body filled): $(cat "$T/fill")" || pass
+done
 
 # ---- the week not over: the fixture ends on a Monday, so its last week holds one day. The weekly
 # charts label it "to date" and draw it lighter (a bar, a dot), never joined to the complete weeks
@@ -166,7 +213,7 @@ grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$T/h/out/customers/"*/*.html &&
 if command -v node >/dev/null; then
 	node -e '
 		const fs = require("fs"), dir = process.argv[1]; let n = 0, names = [];
-		global.C360 = { records: (k, l) => l.forEach(r => names.push(r[1])), tokens: () => n++, searchInfo: () => n++, segments: () => n++ };
+		global.C360 = { records: (k, l) => l.forEach(r => names.push(r[1])), tokens: () => n++, searchInfo: () => n++, segments: () => n++, ranks: () => n++ };
 		for (const f of fs.readdirSync(dir)) eval(fs.readFileSync(dir + "/" + f, "utf8"));
 		if (!names.includes("<Script>alert(1)</script>")) { console.error("names: " + names); process.exit(1); }' \
 		"$T/h/out/customers/search" && pass || fail "the search index of hostile data"

@@ -76,6 +76,9 @@ static const struct {
 	{"no final newline", "a,b\n1,2", 0, "L1 [a|b] raw=a,b\nL2 [1|2] raw=1,2\n", 0},
 	{"empty fields", "a,,c\n,,\n", 0, "L1 [a||c] raw=a,,c\nL2 [||] raw=,,\n", 0},
 	{"spaces around fields", " a , \"b\" ,c\n", 0, "L1 [a|b|c] raw= a , \"b\" ,c\n", 0},
+	/* a line without quotes is split in place, as libcsv reads the same line with a quote */
+	{"blanks around fields, no quote", " a\t, b c ,\t ,c\t \n", 0, "L1 [a|b c||c] raw= a\t, b c ,\t ,c\t \n", 0},
+	{"blanks around fields, a quote", " a\t, b c ,\t ,\"c\"\t \n", 0, "L1 [a|b c||c] raw= a\t, b c ,\t ,\"c\"\t \n", 0},
 	{"stray quote mid-field", "a,b\n1,x\"y\n2,z\n", 0,
 	 "L1 [a|b] raw=a,b\nL2 E1@2 [] raw=1,x\"y\nL3 [2|z] raw=2,z\n", 0},
 	{"text after a closing quote", "1,\"ab\"c,d\n2,e\n", 0, "L1 E1@2 [] raw=1,\"ab\"c,d\nL2 [2|e] raw=2,e\n", 0},
@@ -219,12 +222,80 @@ static void test_huge_field_and_wide_row(void **state)
 	buf_free(&b);
 }
 
+typedef struct {
+	Buf b;
+	bool drop_last;	/* the record's last field is the "" added to it: left out */
+} LastRecord;
+
+static void last_record(void *ctx, const Record *r)
+{
+	LastRecord *x = ctx;
+	uint32_t n = r->nfields - (x->drop_last && r->nfields && !r->fields[r->nfields - 1].n);
+	x->b.len = 0;
+	buf_printf(&x->b, "L%u E%d T%u@%u %u:", r->line, r->error, r->text, r->text_col, n);
+	for (uint32_t i = 0; i < n; i++)
+		buf_put(&x->b, r->fields[i].p, r->fields[i].n), buf_putc(&x->b, '|');
+}
+
+/* The last record of a header line and line, with delimiter delim, line in quotes or not. */
+static char *read_line(const char *line, size_t n, char delim, bool quoted)
+{
+	LastRecord x = {{0}, quoted};
+	Buf text = {0};
+	buf_printf(&text, "h%c\n", delim);
+	buf_put(&text, line, n);
+	if (quoted)
+		buf_printf(&text, "%c\"\"", delim);
+	buf_putc(&text, '\n');
+	Ingest *in = ingest_new(last_record, &x);
+	ingest_options(in, delim, NULL, 0);
+	ingest_feed(in, text.p, text.len);
+	ingest_finish(in);
+	ingest_free(in);
+	buf_free(&text);
+	char *fields = xstrdup(buf_cstr(&x.b));
+	buf_free(&x.b);
+	return fields;
+}
+
+/* A line without quotes is split in place, libcsv reads a line with one: the same line read
+ * both ways (a "" field added) has the same fields, over random lines of blanks, delimiters,
+ * bare CRs, NULs and bad and good UTF-8, with a comma and with a tab between fields. */
+static void test_unquoted_lines_as_libcsv_reads_them(void **state)
+{
+	(void)state;
+	static const char *const bits[] = {"a", "b", " ", "\t", ",", "\r", "\xff", "\0", "\xc3\xa9", "\xe2\x82", "  "};
+	static const size_t bit_len[] = {1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2};
+	uint32_t seed = 12345;
+	for (int k = 0; k < 20000; k++) {
+		char line[128];
+		size_t n = 0;
+		seed = seed * 1103515245u + 12345u;
+		for (int parts = (int)(seed >> 16) % 24; parts > 0; parts--) {
+			seed = seed * 1103515245u + 12345u;
+			size_t b = (seed >> 16) % N_ELEMS(bits);
+			memcpy(line + n, bits[b], bit_len[b]), n += bit_len[b];
+		}
+		size_t blank = 0;
+		while (blank < n && (line[blank] == ' ' || line[blank] == '\t'))
+			blank++;
+		if (blank == n || line[n - 1] == '\r')
+			continue;	/* a blank line is no record; a CR at the end is the line end's */
+		for (int d = 0; d < 2; d++) {
+			char *plain = read_line(line, n, d ? '\t' : ',', false), *quoted = read_line(line, n, d ? '\t' : ',', true);
+			CHECK(strcmp(plain, quoted) == 0, "line %d: unquoted %s, with a quote %s", k, plain, quoted);
+			free(plain), free(quoted);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases_at_every_chunk_size),
 		cmocka_unit_test(test_fixture_files_at_every_chunk_size),
 		cmocka_unit_test(test_huge_field_and_wide_row),
+		cmocka_unit_test(test_unquoted_lines_as_libcsv_reads_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

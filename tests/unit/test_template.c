@@ -57,6 +57,7 @@ static const struct {
 	 ESC_HTML},
 	{"filters", "{{count|money}} {{pct|number}} {{count|signed}} {{zero|signed}} {{id|url}}",
 	 "12,345.67 5,333 +1,234,567 0 ..%2Fa%20b%2F%C3%A9", ESC_HTML},
+	{"dates: ISO, or in words for prose", "{{day|date}} {{day|day}}", "2022-07-26 Jul 26, 2022", ESC_HTML},
 	/* raw output is for text c360 made, never for data */
 	{"triple mustache on raw", "{{{chart}}}", "<svg role=\"img\"></svg>", ESC_HTML},
 	{"ampersand on raw", "{{&chart}}", "<svg role=\"img\"></svg>", ESC_HTML},

@@ -1,1 +1,1 @@
-C360.segments(["Champions","Loyal","New","At Risk","Lost","Prospects"],"CCCCCCCCCFCFFFC");
+C360.segments(["Champions","Loyal","New","At Risk","Lost","Prospects"],"CFCCFCCCFFCCCCC");

@@ -1,1 +1,1 @@
-C360.tokens("616c",["ali",52,"ali",53,"ali.khan@aol.com",54]);
+C360.tokens("616c",["ali",36,"ali",37,"ali.khan@aol.com",38]);

@@ -1,1 +1,1 @@
-C360.tokens("616d",["amit",1,"amit123",0,"amit123@gmail.com",2]);
+C360.tokens("616d",["amit",21,"amit123",20,"amit123@gmail.com",22]);

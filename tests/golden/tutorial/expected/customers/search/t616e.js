@@ -1,1 +1,1 @@
-C360.tokens("616e",["anil",40,"anil",41,"anil.sharma@yahoo.in",42,"anjali",21]);
+C360.tokens("616e",["anil",12,"anil",13,"anil.sharma@yahoo.in",14,"anjali",45]);

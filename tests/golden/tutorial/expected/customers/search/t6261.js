@@ -1,1 +1,1 @@
-C360.tokens("6261",["bangalore",40]);
+C360.tokens("6261",["bangalore",12]);

@@ -1,1 +1,1 @@
-C360.tokens("6368",["chennai",8]);
+C360.tokens("6368",["chennai",24]);

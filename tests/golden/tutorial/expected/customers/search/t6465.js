@@ -1,1 +1,1 @@
-C360.tokens("6465",["deepak",16,"deepak",17,"deepak@gmail.com",18,"delhi",44,"delhi",56]);
+C360.tokens("6465",["deepak",48,"deepak",49,"deepak@gmail.com",50,"delhi",16,"delhi",56]);

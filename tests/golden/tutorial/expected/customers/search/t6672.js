@@ -1,1 +1,1 @@
-C360.tokens("6672",["francisco",12]);
+C360.tokens("6672",["francisco",8]);

@@ -1,1 +1,1 @@
-C360.tokens("676d",["gmail",0,"gmail",16,"gmail",24,"gmail",36]);
+C360.tokens("676d",["gmail",0,"gmail",4,"gmail",20,"gmail",48]);

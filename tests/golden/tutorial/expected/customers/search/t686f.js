@@ -1,1 +1,1 @@
-C360.tokens("686f",["hotmail",44]);
+C360.tokens("686f",["hotmail",16]);

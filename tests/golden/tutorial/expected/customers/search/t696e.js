@@ -1,1 +1,1 @@
-C360.tokens("696e",["in",40,"in",56,"inbox",4,"indore",16]);
+C360.tokens("696e",["in",12,"in",56,"inbox",40,"indore",48]);

@@ -1,1 +1,1 @@
-C360.tokens("6a61",["jaipur",20]);
+C360.tokens("6a61",["jaipur",44]);

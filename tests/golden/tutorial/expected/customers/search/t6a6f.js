@@ -1,1 +1,1 @@
-C360.tokens("6a6f",["john",24,"john",25,"john.doe@gmail.com",26]);
+C360.tokens("6a6f",["john",0,"john",1,"john.doe@gmail.com",2]);

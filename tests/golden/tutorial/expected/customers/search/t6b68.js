@@ -1,1 +1,1 @@
-C360.tokens("6b68",["khan",36,"khan",52]);
+C360.tokens("6b68",["khan",4,"khan",36]);

@@ -1,1 +1,1 @@
-C360.tokens("6b75",["kumar",4,"kumari",8]);
+C360.tokens("6b75",["kumar",40,"kumari",24]);

@@ -1,1 +1,1 @@
-C360.tokens("6c61",["lahore",52]);
+C360.tokens("6c61",["lahore",36]);

@@ -1,1 +1,1 @@
-C360.tokens("6c75",["lucknow",32]);
+C360.tokens("6c75",["lucknow",52]);

@@ -1,1 +1,1 @@
-C360.tokens("6d65",["meena",8,"meena",9,"meena@rediffmail.com",10]);
+C360.tokens("6d65",["meena",24,"meena",25,"meena@rediffmail.com",26]);

@@ -1,1 +1,1 @@
-C360.tokens("6d75",["mumbai",36,"mumbai",48]);
+C360.tokens("6d75",["mumbai",4,"mumbai",32]);

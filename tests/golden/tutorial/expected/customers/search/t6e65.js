@@ -1,1 +1,1 @@
-C360.tokens("6e65",["neha",33,"new",24]);
+C360.tokens("6e65",["neha",53,"new",0]);

@@ -1,1 +1,1 @@
-C360.tokens("6f75",["outlook",12]);
+C360.tokens("6f75",["outlook",8]);

@@ -1,1 +1,1 @@
-C360.tokens("7072",["priya",44,"priya",45,"priya.r@hotmail.com",46]);
+C360.tokens("7072",["priya",16,"priya",17,"priya.r@hotmail.com",18]);

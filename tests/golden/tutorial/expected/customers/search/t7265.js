@@ -1,1 +1,1 @@
-C360.tokens("7265",["rediffmail",8]);
+C360.tokens("7265",["rediffmail",24]);

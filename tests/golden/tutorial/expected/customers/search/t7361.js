@@ -1,1 +1,1 @@
-C360.tokens("7361",["san",12,"sara",36,"sara",37,"sara.khan@gmail.com",38]);
+C360.tokens("7361",["san",8,"sara",4,"sara",5,"sara.khan@gmail.com",6]);

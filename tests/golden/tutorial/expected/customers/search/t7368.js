@@ -1,1 +1,1 @@
-C360.tokens("7368",["sharma",40]);
+C360.tokens("7368",["sharma",12]);

@@ -1,1 +1,1 @@
-C360.tokens("736f",["sophie",49]);
+C360.tokens("736f",["sophie",33]);

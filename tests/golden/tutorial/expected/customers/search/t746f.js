@@ -1,1 +1,1 @@
-C360.tokens("746f",["tom",12,"tom@outlook.com",14]);
+C360.tokens("746f",["tom",8,"tom@outlook.com",10]);

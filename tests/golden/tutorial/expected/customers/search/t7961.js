@@ -1,1 +1,1 @@
-C360.tokens("7961",["yahoo",28,"yahoo",40,"yahoo",56]);
+C360.tokens("7961",["yahoo",12,"yahoo",28,"yahoo",56]);

@@ -1,1 +1,1 @@
-C360.tokens("796f",["york",24]);
+C360.tokens("796f",["york",0]);

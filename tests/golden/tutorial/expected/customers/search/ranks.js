@@ -1,0 +1,1 @@
+C360.ranks(1,"GJDKLACHMNBFEIO");
