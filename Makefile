@@ -65,14 +65,14 @@ valgrind: $(BIN) $(UNIT)
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" C360_BROWSER=0 tests/site.sh
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/pages.sh
 	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" tests/rebuild.sh
-	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/hostile.sh
+	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 HOSTILE_TIMEOUT=3600 tests/hostile.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus; the ingest corpus also
 # gets the fixture's files, and the tutorial's where they are.
 FUZZERS := ingest values silver template markdown config gold reader
 FUZZ_SECONDS ?= 60
 fuzz:
-	mkdir -p build-fuzz
+	mkdir -p build-fuzz/corpus_ingest	# the fixture's files go there whichever FUZZERS run
 	for f in $(FUZZERS); do \
 		clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(C360_CPPFLAGS) -o build-fuzz/fuzz_$$f \
 			tests/fuzz/fuzz_$$f.c $(filter-out generator/main.c,$(SRC)) $(C360_LIBS) || exit 1; \
