@@ -6,6 +6,7 @@
 #   BENCH_SETTLE=20 (seconds of quiet before each disk measurement)
 #   BENCH_BASE=/path/to/an/older/c360 (its full build is timed in the same runs: before/after)
 #   BENCH_REBUILDS=1 (0: leave out the two rebuilds and the editions)
+#   BENCH_FS="tmpfs disk" (the file systems to build on)
 #
 # For each size, BENCH_RUNS runs, each doing every measurement once (interleaved), then medians:
 # - full build on tmpfs and on disk: wall, user and system CPU, peak RSS, input rows/s, pages/s
@@ -141,6 +142,8 @@ for n in $SIZES; do
 	ROWS=$(cat "$data"/*.csv | wc -l)
 	places=$DISK
 	[ "$n" -le "$TMPFS_MAX" ] && places="$TMPFS $DISK"
+	case " ${BENCH_FS:-tmpfs disk} " in *" tmpfs "*) ;; *) places=$DISK ;; esac
+	case " ${BENCH_FS:-tmpfs disk} " in *" disk "*) ;; *) places=${places% "$DISK"} ;; esac
 	for r in $(seq "$RUNS"); do
 		for place in $places; do
 			fs=disk
