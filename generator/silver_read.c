@@ -252,6 +252,7 @@ typedef struct {
 	char *path;
 	Input in;
 	struct stat st;
+	bool changed;		/* while it was read ahead: the build stops there */
 } Ahead;
 static Ahead *ahead;
 static size_t nahead;
@@ -263,14 +264,15 @@ const Input *input_ahead(const Config *cfg, const char *name)
 	Ahead a = {.path = path_join(cfg->data_dir, name)};
 	Diags ignore = {0};
 	bool ok = input_read(a.path, D_COUNT, &a.in, &ignore, &a.st);
+	a.changed = ignore.tally[D_CHANGED].count > 0;
 	diag_free(&ignore);
-	if (!ok) {
+	if (!ok && !a.changed) {
 		free(a.path);
 		return NULL;
 	}
 	ahead = xrealloc(ahead, (nahead + 1) * sizeof *ahead);
 	ahead[nahead] = a;
-	return &ahead[nahead++].in;
+	return ok ? &ahead[nahead++].in : (nahead++, NULL);
 }
 
 void input_ahead_free(void)
@@ -283,12 +285,16 @@ void input_ahead_free(void)
 	ahead = NULL, nahead = 0;
 }
 
-/* The bytes of path read ahead, if the file is still as it was then. */
-static bool take_ahead(const char *path, Input *in)
+/* The bytes of path read ahead, if the file is still as it was then; *changed if it changed
+ * while it was read ahead (the inputs hash did not see the file the build would read). */
+static bool take_ahead(const char *path, Input *in, bool *changed)
 {
 	struct stat now;
 	for (size_t i = 0; i < nahead; i++) {
-		if (!ahead[i].in.size || strcmp(ahead[i].path, path) != 0)
+		if (strcmp(ahead[i].path, path) != 0)
+			continue;
+		*changed = ahead[i].changed;
+		if (!ahead[i].in.size)
 			continue;
 		if (stat(path, &now) != 0 || !same_file(&now, &ahead[i].st))
 			return false;
@@ -306,7 +312,11 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
 		return input_fetch(cfg, name, missing, in, d);
 	char *path = path_join(cfg->data_dir, name);
 	struct stat st;
-	bool ok = take_ahead(path, in) || input_read(path, missing, in, d, &st);
+	bool changed = false, ok = take_ahead(path, in, &changed);
+	if (changed)
+		diag(d, D_CHANGED, 0, 0, NULL, NULL, 0);
+	else if (!ok)
+		ok = input_read(path, missing, in, d, &st);
 	free(path);
 	return ok;
 }
