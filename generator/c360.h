@@ -1026,6 +1026,7 @@ TableQuality *quality_tables(const Silver *s, size_t *n);	/* the SQL tables'; th
 void source_why(Buf *b, const SourceQuality *q);
 extern const char *const basis_name[3], *const order_name[2], *const evidence_name[3];	/* data_quality.csv */
 bool quality_conserved(const SourceQuality *m);	/* rows read = silver rows + quarantined rows */
+bool table_conserved(const TableQuality *t);	/* an SQL table's: rows read = table rows + quarantined rows */
 
 /* ------------------------------------------------------------------ incremental builds (manifest.c)
  * A site's manifest (.c360-site) lists every file with a 128-bit hash of its bytes; a rebuild

@@ -12,6 +12,11 @@ bool quality_conserved(const SourceQuality *m)
 	return m->rows_read == m->silver_rows + m->quarantined_rows;
 }
 
+bool table_conserved(const TableQuality *t)
+{
+	return t->rows_read == t->table_rows + t->nquarantine;
+}
+
 void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 {
 	for (int i = 0; i < SRC_COUNT; i++) {
@@ -85,7 +90,7 @@ static void table_rows(Buf *b, const TableQuality *t)
 	row(b, t->name, "table_rows", "", t->table_rows);
 	row(b, t->name, "quarantined_rows", "", t->nquarantine);
 	buf_printf(b, "%s,conservation,,%s,rows_read = table_rows + quarantined_rows\n", t->name,
-		   t->rows_read == t->table_rows + t->nquarantine ? "ok" : "broken");
+		   table_conserved(t) ? "ok" : "broken");
 }
 
 void quality_table(Buf *b, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt)

@@ -92,7 +92,7 @@ static Value *table_values(Arena *a, const TableQuality *t)
 	v_set(a, o, "blank_lines", v_num(a, V_INT, (int64_t)t->blank_lines));
 	v_set(a, o, "table_rows", v_num(a, V_INT, (int64_t)t->table_rows));
 	v_set(a, o, "quarantined_rows", v_num(a, V_INT, (int64_t)t->nquarantine));
-	v_set(a, o, "conserved", v_bool(a, t->rows_read == t->table_rows + t->nquarantine));
+	v_set(a, o, "conserved", v_bool(a, table_conserved(t)));
 	return o;
 }
 
@@ -114,7 +114,7 @@ bool site_quality(Site *site)
 	for (size_t i = 0; i < g->ntables; i++) {
 		const TableQuality *t = &g->tables[i];
 		v_push(a, tables, table_values(a, t));
-		conserved &= t->rows_read == t->table_rows + t->nquarantine;
+		conserved &= table_conserved(t);
 	}
 	v_set(a, d, "has_tables", v_bool(a, g->ntables > 0));
 	v_set(a, d, "all_conserved", v_bool(a, conserved));

@@ -60,6 +60,10 @@ if command -v python3 >/dev/null; then
 		( cd "$T" && $C360 build --config "$OLDPWD/$dir/c360.conf" --out "$T/ex-$name" ) >"$T/out" 2>"$T/err" &&
 			pass || fail "example $name: $(grep error "$T/err" | head -3)"
 		python3 tests/examples.py "$dir" >"$T/want" || fail "examples.py $name"
+		# every source and SQL table conserves its rows (rows read = kept + quarantined)
+		grep -q ',conservation,' "$T/ex-$name/gold/data_quality.csv" &&
+			! grep ',conservation,' "$T/ex-$name/gold/data_quality.csv" | grep -qv ',ok,' && pass ||
+			fail "example $name: a conservation line is not ok"
 		while read -r k v; do
 			if [ "$k" = split ]; then
 				grep -qxF -- "$v" "$T/ex-$name/gold/payment_mode_split.csv" && pass ||
