@@ -271,8 +271,8 @@ const Input *input_ahead(const Config *cfg, const char *name)
 		return NULL;
 	}
 	ahead = xrealloc(ahead, (nahead + 1) * sizeof *ahead);
-	ahead[nahead] = a;
-	return ok ? &ahead[nahead++].in : (nahead++, NULL);
+	ahead[nahead++] = a;
+	return ok ? &ahead[nahead - 1].in : NULL;
 }
 
 void input_ahead_free(void)
