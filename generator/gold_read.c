@@ -38,7 +38,8 @@ struct Reader {
 	int ncols;
 	void (*row)(Reader *r);
 	SourceId src;		/* a fact table's source */
-	Table *table;		/* the rows it adds: the store's, or a chunk's own */
+	Table *table;		/* the rows it adds: the store's, or a chunk's */
+	bool lent;		/* ... lent to the chunk by the store's table, not its own */
 	Dict *dict;		/* ... their labels by column */
 	Arena *arena;		/* ... their ids and texts */
 	Diags *d;		/* of the file being read, or of a chunk of it */
@@ -243,8 +244,23 @@ static void reserve(Table *t, size_t n)
 	t->cap = cap;
 }
 
-static void *push(Table *t)
+/* Gives t rows of its own, a copy of the ones it was lent. */
+static void own_rows(Table *t)
 {
+	char *rows = big_alloc(t->cap * t->size);
+	memcpy(rows, t->rows, t->n * t->size);
+	t->rows = rows;
+}
+
+/* A new row of the reader's table, zeroed. A chunk that outgrows the rows lent to it (its
+ * predecessor's record ran into it, or the file grew) goes on with rows of its own. */
+static void *push(Reader *r)
+{
+	Table *t = r->table;
+	if (r->lent && t->n == t->cap) {
+		own_rows(t);
+		r->lent = false;
+	}
 	reserve(t, t->n + 1);
 	return memset(t->rows + t->n++ * t->size, 0, t->size);
 }
@@ -255,7 +271,7 @@ enum { DC_KEY, DC_ID, DC_NAME, DC_EMAIL, DC_GENDER, DC_DOB, DC_LOCATION, DC_IN_C
 
 static void dim_customer_row(Reader *r)
 {
-	Customer *c = push(r->table);
+	Customer *c = push(r);
 	agree(r, get_int(r, DC_KEY, false) == (int64_t)r->n + 1, DC_KEY);	/* 1, 2, ...: the order of ids */
 	c->h.id = arena_strndup(r->arena, r->f[DC_ID].p, r->f[DC_ID].n);
 	c->h.idlen = (uint32_t)r->f[DC_ID].n;
@@ -343,7 +359,7 @@ static void fact_head(Reader *r, RowHead *h)
 static void fact_row(Reader *r)
 {
 	const FactTable *ft = &fact_tables[r->src];
-	RowHead *h = push(r->table);
+	RowHead *h = push(r);
 	fact_head(r, h);
 	for (int k = 0; k < ft->ncols; k++) {	/* the table's own columns: 4, 5, ... */
 		const FactCol *fc = &ft->cols[k];
@@ -706,9 +722,39 @@ static uint64_t next_line(int fd, char *slice, uint64_t at, uint64_t end)
 
 /* ---- a fact table's file in chunks read by threads, merged in file order */
 
+/* The line ends among n bytes at p, eight at a time: a zero byte of v ^ "\n\n..." is one. */
+static size_t line_ends(const char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, low7 = 0x7f7f7f7f7f7f7f7full;
+	size_t lines = 0, i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		v ^= ones * '\n';
+		uint64_t zero = ~(((v & low7) + low7) | v) & ~low7;	/* the top bit of each zero byte */
+		lines += (size_t)((zero >> 7) * ones >> 56);
+	}
+	for (; i < n; i++)
+		lines += p[i] == '\n';
+	return lines;
+}
+
+/* The line ends in bytes [from, to) of fd. */
+static size_t count_lines(int fd, char *slice, uint64_t from, uint64_t to)
+{
+	size_t lines = 0;
+	ssize_t n;
+	for (; from < to; from += (uint64_t)n) {
+		if ((n = read_at(fd, slice, to - from < READ_SLICE ? (size_t)(to - from) : READ_SLICE, from)) <= 0)
+			break;
+		lines += line_ends(slice, (size_t)n);
+	}
+	return lines;
+}
+
 typedef struct {
 	Reader r;		/* a copy of the file's reader, with its own: */
-	Table table;
+	Table table;		/* rows, lent by the table read into (see push) */
 	Dict dict[MAX_COLS];
 	Arena arena;
 	Diags diags;
@@ -716,6 +762,7 @@ typedef struct {
 	char *slice;
 	int fd, err;
 	uint64_t from, to;	/* the bytes it reads; to UINT64_MAX: to the end */
+	size_t lent_at;		/* the first row lent to it */
 	pthread_t thread;
 	bool running;
 } Chunk;
@@ -733,13 +780,12 @@ static void *chunk_read(void *arg)
 	return NULL;
 }
 
-/* A chunk after the first reads with its own rows, labels and problems, and the file's header. */
+/* A chunk after the first reads with its own labels and problems, and the file's header. */
 static void start_chunk(const Reader *r, const Ingest *first, int fd, Chunk *c)
 {
 	c->r = *r;
 	c->r.scratch = (Buf){0};
 	c->r.n = 0;
-	c->table.size = r->table->size;
 	c->r.table = &c->table;
 	init_dicts(c->dict, r->src);
 	c->r.dict = c->dict;
@@ -755,40 +801,75 @@ static void start_chunk(const Reader *r, const Ingest *first, int fd, Chunk *c)
 		chunk_read(c);
 }
 
+/* Lends each chunk of bytes [at, size) of fd rows of t, one per line there (and the last
+ * chunk one more, for a last line without a line end), in file order. */
+static void lend_rows(Table *t, Chunk *ch, size_t n, int fd, char *slice, uint64_t size)
+{
+	size_t room = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t lines = count_lines(fd, slice, ch[k].from, k + 1 < n ? ch[k].to : size) + (k + 1 == n);
+		ch[k].table = (Table){.cap = lines, .size = t->size};
+		room += lines;
+	}
+	reserve(t, t->n + room);
+	for (size_t k = 0, row = t->n; k < n; row += ch[k++].table.cap) {
+		ch[k].lent_at = row;
+		ch[k].table.rows = t->rows + row * t->size;
+		ch[k].r.lent = true;
+	}
+}
+
+/* Moves chunk k's rows to the end of t's: lent ones are there or move down, own ones are
+ * copied. A later chunk lent rows they now cover gets rows of its own first. */
+static void place_rows(Table *t, Chunk *ch, size_t k, size_t good)
+{
+	Table *rows = &ch[k].table;
+	size_t end = t->n + rows->n;
+	for (size_t j = k + 1; j < good; j++)
+		if (ch[j].r.lent && ch[j].lent_at < end) {
+			own_rows(&ch[j].table);
+			ch[j].r.lent = false;
+		}
+	reserve(t, end);
+	char *to = t->rows + t->n * t->size;
+	if (rows->n && rows->rows != to)
+		memmove(to, rows->rows, rows->n * t->size);
+	if (!ch[k].r.lent)
+		big_free(rows->rows, rows->cap * rows->size);
+	*rows = (Table){0};
+	ch[k].r.lent = true;	/* nothing left to free */
+	t->n = end;
+}
+
 /* Adds a chunk's rows to the reader's, its labels numbered as reading the file in one piece
  * would have; its problems with their lines shifted by offset. */
-static void merge_chunk(Reader *r, Chunk *c, uint32_t offset)
+static void merge_chunk(Reader *r, Chunk *ch, size_t k, size_t good, uint32_t offset)
 {
 	const FactTable *ft = &fact_tables[r->src];
+	Chunk *c = &ch[k];
 	uint32_t *map[3] = {0};
-	for (int k = 0; k < ft->ncols; k++) {
-		const Dict *d = &c->dict[ft->cols[k].col];
-		if (ft->cols[k].kind != FC_LABEL)
+	for (int i = 0; i < ft->ncols; i++) {
+		const Dict *d = &c->dict[ft->cols[i].col];
+		if (ft->cols[i].kind != FC_LABEL)
 			continue;
-		map[k] = xmalloc((d->n + 1) * sizeof *map[k]);
+		map[i] = xmalloc((d->n + 1) * sizeof *map[i]);
 		for (uint32_t l = 0; l < d->n; l++)
-			map[k][l] = dict_intern(&r->dict[ft->cols[k].col], str_make(d->label[l], d->len[l]));
+			map[i][l] = dict_intern(&r->dict[ft->cols[i].col], str_make(d->label[l], d->len[l]));
 	}
 	Table *t = r->table;
-	reserve(t, t->n + c->table.n);
-	size_t bytes = c->table.n * t->size, step = 32u << 20;
-	for (size_t done = 0; done < bytes; done += step) {	/* giving back what is copied as it goes */
-		size_t len = bytes - done < step ? bytes - done : step;
-		memcpy(t->rows + t->n * t->size + done, c->table.rows + done, len);
-		big_release(c->table.rows + done, len);
-	}
-	for (size_t i = t->n; i < t->n + c->table.n; i++)
-		for (int k = 0; k < ft->ncols; k++)
-			if (map[k]) {
-				uint32_t *label = fact_field(ROW(t, RowHead, i), r->src, ft->cols[k].col);
-				*label = map[k][*label];
+	size_t first = t->n;
+	place_rows(t, ch, k, good);
+	for (size_t row = first; row < t->n; row++)
+		for (int i = 0; i < ft->ncols; i++)
+			if (map[i]) {
+				uint32_t *label = fact_field(ROW(t, RowHead, row), r->src, ft->cols[i].col);
+				*label = map[i][*label];
 			}
-	t->n += c->table.n;
 	r->n += c->r.n;
 	diag_merge(r->d, &c->diags, offset);
 	arena_adopt(r->arena, &c->arena);
-	for (int k = 0; k < ft->ncols; k++)
-		free(map[k]);
+	for (int i = 0; i < ft->ncols; i++)
+		free(map[i]);
 }
 
 static void chunk_free(Chunk *c)
@@ -796,7 +877,8 @@ static void chunk_free(Chunk *c)
 	ingest_free(c->in);
 	free(c->slice);
 	buf_free(&c->r.scratch);
-	big_free(c->table.rows, c->table.cap * c->table.size);
+	if (!c->r.lent)
+		big_free(c->table.rows, c->table.cap * c->table.size);
 	for (int col = 0; col < MAX_COLS; col++)
 		dict_free(&c->dict[col]);
 	arena_free(&c->arena);
@@ -804,25 +886,27 @@ static void chunk_free(Chunk *c)
 }
 
 /* Reads bytes [at, the end) of a fact table's file: split at line ends into up to one chunk
- * per thread, the first read by in, the others by threads. A chunk whose predecessor ended
- * inside a record (a quoted line end) began inside it: it and those after it are dropped, and
- * the predecessor reads on to the end. Returns 0 or an errno. */
+ * per thread, the first read by in, the others by threads, each into rows lent to it by the
+ * reader's table, so that they need no copy. A chunk whose predecessor ended inside a record
+ * (a quoted line end) began inside it: it and those after it are dropped, and the predecessor
+ * reads on to the end. Returns 0 or an errno. */
 static int read_chunked(Reader *r, Ingest *in, int fd, char *slice, uint64_t at, uint64_t size)
 {
 	size_t n = (size > at ? size - at : 0) / (r->st->chunk_min ? r->st->chunk_min : 1);
 	n = n < 1 ? 1 : n > (size_t)r->st->threads ? (size_t)r->st->threads : n;
-	Chunk *ch = xcalloc(n, sizeof *ch);	/* [0] unused: the first chunk is the reader's */
-	uint64_t *from = xcalloc(n + 1, sizeof *from);
-	from[0] = at, from[n] = UINT64_MAX;
+	Chunk *ch = xcalloc(n, sizeof *ch);	/* [0]: the reader's own, only its rows */
+	ch[0].from = at, ch[n - 1].to = UINT64_MAX;
 	for (size_t k = 1; k < n; k++) {
-		from[k] = next_line(fd, slice, at + (size - at) / n * k, size);
-		from[k] = from[k] < from[k - 1] ? from[k - 1] : from[k];
+		ch[k].from = next_line(fd, slice, at + (size - at) / n * k, size);
+		ch[k].from = ch[k].from < ch[k - 1].from ? ch[k - 1].from : ch[k].from;
+		ch[k - 1].to = ch[k].from;
 	}
-	for (size_t k = 1; k < n; k++) {
-		ch[k].from = from[k], ch[k].to = from[k + 1];
+	Table *t = r->table;
+	lend_rows(t, ch, n, fd, slice, size);
+	r->table = &ch[0].table, r->lent = true;
+	for (size_t k = 1; k < n; k++)
 		start_chunk(r, in, fd, &ch[k]);
-	}
-	int err = feed_range(in, fd, slice, at, from[1]);
+	int err = feed_range(in, fd, slice, at, ch[0].to);
 	for (size_t k = 1; k < n; k++)
 		if (ch[k].running)
 			pthread_join(ch[k].thread, NULL);
@@ -831,18 +915,21 @@ static int read_chunked(Reader *r, Ingest *in, int fd, char *slice, uint64_t at,
 		last = ch[good++].in;
 	if (good < n && !err)
 		err = feed_range(good > 1 ? ch[good - 1].in : in, fd, slice, ch[good].from, UINT64_MAX);
+	for (size_t k = 1; k < good; k++)
+		ingest_finish(ch[k].in);
+	ch[0].r.lent = r->lent;
+	r->table = t, r->lent = false;
+	place_rows(t, ch, 0, good);
 	uint32_t offset = ingest_lines(in);
 	for (size_t k = 1; k < n; k++) {
 		if (k < good) {
-			ingest_finish(ch[k].in);
-			merge_chunk(r, &ch[k], offset);
+			merge_chunk(r, ch, k, good, offset);
 			offset += ingest_lines(ch[k].in);
 			err = err ? err : ch[k].err;
 		}
 		chunk_free(&ch[k]);
 	}
 	free(ch);
-	free(from);
 	return err;
 }
 
