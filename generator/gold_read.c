@@ -28,6 +28,18 @@ struct GoldStore {
 	size_t chunk_min;	/* ... of at least this many bytes */
 };
 
+/* What reading a table told: its rows, the kpi_summary rows there were, where to report the
+ * rows it lacks (its last file's problems); the problems of each file read, and its ids, names
+ * and texts, till the store takes them. */
+typedef struct {
+	size_t rows;
+	uint64_t seen;
+	Diags *diags;
+	Diags **files;
+	size_t nfiles;
+	Arena arena;
+} TableRead;
+
 /* One table being read, and the row in hand. */
 typedef struct Reader Reader;
 struct Reader {
@@ -43,6 +55,7 @@ struct Reader {
 	Dict *dict;		/* ... their labels by column */
 	Arena *arena;		/* ... their ids and texts */
 	Diags *d;		/* of the file being read, or of a chunk of it */
+	TableRead *read;	/* what reading the table tells */
 	bool have_header, broken;
 	int field_of[GOLD_MAX_COLS];
 	const Record *rec;
@@ -138,27 +151,45 @@ static bool time_of_day(const char *p, size_t n, int64_t *secs)
 	return true;
 }
 
-/* A date (a moment at midnight), or with time a date and a time of day; MOMENT_NULL if empty. */
-static int64_t get_moment(Reader *r, int c, bool time)
+/* The value of n digits at p (n <= 4); -1 if they are not all digits. */
+static int number(const char *p, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + p[i] - '0';
+	}
+	return v;
+}
+
+/* A date YYYY-MM-DD as the day it is, or with time a date and a time of day (seconds of UTC
+ * after its midnight, *secs; negative or past a day when its offset moves it to another day).
+ * MOMENT_NULL if empty. */
+static int64_t get_date_time(Reader *r, int c, bool time, int64_t *secs)
 {
 	Str s = r->f[c];
+	*secs = 0;
 	if (!s.n)
 		return MOMENT_NULL;
-	char day[11];
-	int64_t days, secs = 0;
-	bool ok = s.n >= 10;
-	if (ok) {
-		memcpy(day, s.p, 10);
-		day[10] = '\0';
-		ok = date_parse_iso(day, &days);
-	}
+	int y = -1, m = -1, d = -1;
+	if (s.n >= 10 && s.p[4] == '-' && s.p[7] == '-')
+		y = number(s.p, 4), m = number(s.p + 5, 2), d = number(s.p + 8, 2);
+	bool ok = y >= 0 && m >= 0 && d >= 0 && date_valid(y, m, d);
 	if (ok && s.n > 10)
-		ok = time && (s.p[10] == ' ' || s.p[10] == 'T') && time_of_day(s.p + 11, s.n - 11, &secs);
+		ok = time && (s.p[10] == ' ' || s.p[10] == 'T') && time_of_day(s.p + 11, s.n - 11, secs);
 	if (!ok) {
 		bad(r, D_GOLD_DATE, c);
 		return MOMENT_NULL;
 	}
-	return days * SECS_PER_DAY + secs;
+	return date_days(y, m, d);
+}
+
+/* A date (a moment at midnight), or with time a date and a time of day; MOMENT_NULL if empty. */
+static int64_t get_moment(Reader *r, int c, bool time)
+{
+	int64_t secs, days = get_date_time(r, c, time, &secs);
+	return days == MOMENT_NULL ? MOMENT_NULL : days * SECS_PER_DAY + secs;
 }
 
 static int64_t get_day(Reader *r, int c)
@@ -342,16 +373,19 @@ static void fact_head(Reader *r, RowHead *h)
 	if (!h->idlen)
 		bad(r, D_GOLD_NAME, 0);
 	h->customer = get_customer(r, 1);
-	h->when = get_moment(r, 3, source_defs[r->src].timestamp);
-	Str key = r->f[2];
+	int64_t secs, days = get_date_time(r, 3, source_defs[r->src].timestamp, &secs);
+	h->when = days == MOMENT_NULL ? MOMENT_NULL : days * SECS_PER_DAY + secs;
+	Str key = r->f[2], day = r->f[3];
 	bool ok = key.n == 0 && h->when == MOMENT_NULL;
 	if (h->when != MOMENT_NULL && key.n == 8 && digits(key.p, 8)) {
-		int y, m, d;
-		date_civil(date_floor_day(h->when), &y, &m, &d);
-		int64_t v = 0;
-		for (int i = 0; i < 8; i++)
-			v = v * 10 + (key.p[i] - '0');
-		ok = v == (int64_t)y * 10000 + m * 100 + d;
+		if (secs >= 0 && secs < SECS_PER_DAY) {	/* in UTC the day written */
+			ok = memcmp(key.p, day.p, 4) == 0 && memcmp(key.p + 4, day.p + 5, 2) == 0 &&
+			     memcmp(key.p + 6, day.p + 8, 2) == 0;
+		} else {
+			int y, m, d;
+			date_civil(date_floor_day(h->when), &y, &m, &d);
+			ok = number(key.p, 4) == y && number(key.p + 4, 2) == m && number(key.p + 6, 2) == d;
+		}
 	}
 	agree(r, ok, 2);
 }
@@ -652,11 +686,12 @@ static void on_record(void *ctx, const Record *rec)
 	r->n++;
 }
 
-static Diags *new_diags(GoldStore *st, const char *file)
+static Diags *new_diags(Reader *r, const char *file)
 {
-	st->diags = xrealloc(st->diags, (st->ndiags + 1) * sizeof *st->diags);
-	Diags *d = st->diags[st->ndiags++] = xcalloc(1, sizeof *d);
-	d->file = arena_strndup(&st->arena, file, strlen(file));
+	TableRead *t = r->read;
+	t->files = xrealloc(t->files, (t->nfiles + 1) * sizeof *t->files);
+	Diags *d = t->files[t->nfiles++] = xcalloc(1, sizeof *d);
+	d->file = arena_strndup(r->arena, file, strlen(file));
 	return d;
 }
 
@@ -937,7 +972,7 @@ static int read_chunked(Reader *r, Ingest *in, int fd, char *slice, uint64_t at,
  * writes none or an empty one for an empty partition); a table's only file may not. */
 static void read_part(Reader *r, const char *path, bool part)
 {
-	r->d = new_diags(r->st, path);
+	r->d = new_diags(r, path);
 	r->have_header = r->broken = false;
 	const char *why;
 	int fd = open_regular(path, &why), err = 0;
@@ -989,7 +1024,7 @@ static void read_table(Reader *r, const char *dir)
 		if (access(path, F_OK) == 0)
 			read_part(r, path, false);
 		else
-			diag(r->d = new_diags(r->st, path), D_FILE_MISSING, 0, 0, NULL, NULL, 0);
+			diag(r->d = new_diags(r, path), D_FILE_MISSING, 0, 0, NULL, NULL, 0);
 		free(path);
 		return;
 	}
@@ -1009,9 +1044,9 @@ static void read_table(Reader *r, const char *dir)
 	}
 	free(names);
 	if (!parts)
-		diag(r->d = new_diags(r->st, path), err.len ? D_READ_ERROR : D_GOLD_NO_PARTS, 0, 0, strerror(ENOENT), NULL, 0);
+		diag(r->d = new_diags(r, path), err.len ? D_READ_ERROR : D_GOLD_NO_PARTS, 0, 0, strerror(ENOENT), NULL, 0);
 	else if (!headers)
-		diag(r->d = new_diags(r->st, path), D_NO_HEADER, 0, 0, "every part is empty: no header row", NULL, 0);
+		diag(r->d = new_diags(r, path), D_NO_HEADER, 0, 0, "every part is empty: no header row", NULL, 0);
 	buf_free(&err);
 	free(path);
 }
@@ -1025,24 +1060,63 @@ static void (*const row_reader[GT_COUNT])(Reader *r) = {
 	[GT_FACT_SESSIONS] = fact_row, [GT_QUARANTINE] = quarantine_row, [GT_DATA_QUALITY] = data_quality_row,
 };
 
-/* What reading a table told: its rows, the kpi_summary rows there were, and where to report
- * the rows it lacks (its last file's problems). */
-typedef struct {
-	size_t rows;
-	uint64_t seen;
-	Diags *diags;
-} TableRead;
-
-static TableRead read_one(Gold *g, const char *dir, int t)
+static void read_one(Gold *g, const char *dir, int t, TableRead *out)
 {
 	GoldStore *st = g->store;
 	SourceId src = gold_tables[t].src;
 	Reader r = {.g = g, .st = st, .name = gold_tables[t].name, .row = row_reader[t], .src = src,
-		    .table = &st->table[src], .dict = st->dict[src], .arena = &st->arena};
+		    .table = &st->table[src], .dict = st->dict[src], .arena = &out->arena, .read = out};
 	r.ncols = gold_columns(t, r.cols);
 	read_table(&r, dir);
 	buf_free(&r.scratch);
-	return (TableRead){r.n, r.seen, r.d};
+	out->rows = r.n, out->seen = r.seen, out->diags = r.d;
+}
+
+/* The tables read beside the facts: those that share no rows, labels or names with them. */
+typedef struct {
+	Gold *g;
+	const char *dir;
+	TableRead *read;
+} Beside;
+
+static void *read_beside(void *arg)
+{
+	Beside *b = arg;
+	for (int t = 0; t < GT_COUNT; t++)
+		if (t != GT_DIM_CUSTOMER && !source_is_fact(gold_tables[t].src))
+			read_one(b->g, b->dir, t, &b->read[t]);
+	return NULL;
+}
+
+/* Every table but dim_customer, read first (the others refer to its customers): the facts
+ * in chunks, the rest beside them on a thread of their own when there are threads. */
+static void read_rest(Gold *g, const char *dir, TableRead *read)
+{
+	Beside b = {g, dir, read};
+	pthread_t thread;
+	bool beside = g->store->threads > 1 && pthread_create(&thread, NULL, read_beside, &b) == 0;
+	if (!beside)
+		read_beside(&b);
+	for (int t = 0; t < GT_COUNT; t++)
+		if (t != GT_DIM_CUSTOMER && source_is_fact(gold_tables[t].src))
+			read_one(g, dir, t, &read[t]);
+	if (beside)
+		pthread_join(thread, NULL);
+}
+
+/* The problems of every file read, and the tables' texts, in the store in table order. */
+static void keep_reads(GoldStore *st, TableRead *read)
+{
+	for (int k = -1; k < GT_COUNT; k++) {
+		int t = k < 0 ? GT_DIM_CUSTOMER : k;
+		if (k == GT_DIM_CUSTOMER)
+			continue;
+		st->diags = xrealloc(st->diags, (st->ndiags + read[t].nfiles) * sizeof *st->diags);
+		memcpy(st->diags + st->ndiags, read[t].files, read[t].nfiles * sizeof *st->diags);
+		st->ndiags += read[t].nfiles;
+		free(read[t].files);
+		arena_adopt(&st->arena, &read[t].arena);
+	}
 }
 
 /* Rows a table must have and did not: its KPIs, each customer's figures, all-time sessions. */
@@ -1100,7 +1174,8 @@ bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg)
 {
 	gold_init(g, cfg);
 	GoldStore *st = g->store;
-	read_one(g, dir, GT_DIM_CUSTOMER);	/* first: the others refer to its customers */
+	TableRead read[GT_COUNT] = {0};
+	read_one(g, dir, GT_DIM_CUSTOMER, &read[GT_DIM_CUSTOMER]);
 	size_t nc = st->table[SRC_CUSTOMERS].n;
 	g->c360 = xcalloc(nc + 1, sizeof *g->c360);
 	for (size_t i = 0; i < nc; i++)	/* what a row customer_360 lacks (an error) leaves */
@@ -1108,10 +1183,8 @@ bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg)
 					   .average_cents = KPI_NULL, .preferred_method = UINT32_MAX,
 					   .preferred_channel = -1, .days_since_last_order = KPI_NULL,
 					   .segment = SEG_PROSPECTS};
-	TableRead read[GT_COUNT] = {0};
-	for (int t = 0; t < GT_COUNT; t++)
-		if (t != GT_DIM_CUSTOMER)
-			read[t] = read_one(g, dir, t);
+	read_rest(g, dir, read);
+	keep_reads(st, read);
 	missing_rows(g, &read[GT_KPI_SUMMARY], &read[GT_CUSTOMER_360], &read[GT_DEVICES]);
 	number_methods(g);
 	g->now.as_of = g->as_of;
