@@ -41,6 +41,8 @@ struct Ingest {
 	Buf fbuf;
 	Field *field;
 	uint32_t nfields, capfields;	/* nfields counts them all, field holds FIELDS_MAX at most */
+	uint32_t nown;		/* fields with a buffer of their own */
+	bool plain;		/* the fields are in fields already (a plain record of valid text) */
 	Str *fields;
 	uint32_t capstr;
 	unsigned text;
@@ -146,7 +148,7 @@ static void on_field(void *s, size_t len, void *ctx)
 		if (t)
 			buf_put(&in->fbuf, p, len), free(s);
 		else
-			f->p = f->own = s;
+			f->p = f->own = s, in->nown++;
 		in->csv.entry_buf = NULL;
 		in->csv.entry_size = 0;
 		csv_set_blk_size(&in->csv, 4096);
@@ -155,11 +157,40 @@ static void on_field(void *s, size_t len, void *ctx)
 	buf_put(&in->fbuf, p, len);
 }
 
+/* The fields of a plain line of valid text, straight into fields. */
+static void plain_fields(Ingest *in, const char *p, size_t n)
+{
+	for (const char *end = p + n;;) {
+		const char *delim = memchr(p, in->delim, (size_t)(end - p));
+		const char *stop = delim ? delim : end;
+		while (p < stop && is_blank_char(*p))
+			p++;
+		while (stop > p && is_blank_char(stop[-1]))
+			stop--;
+		if (in->nfields < FIELDS_MAX) {
+			if (in->nfields == in->capstr) {
+				in->capstr = in->capstr ? in->capstr * 2 : 16;
+				in->fields = xrealloc(in->fields, in->capstr * sizeof *in->fields);
+			}
+			in->fields[in->nfields] = str_make(p, (size_t)(stop - p));
+		}
+		in->nfields++;
+		if (!delim)
+			break;
+		p = delim + 1;
+	}
+	in->plain = true;
+}
+
 /* A line without quotes, outside any record, is a record by itself: its fields are its text
  * between delimiters without the blanks around it, as libcsv reads them, left in place. */
 static void plain_record(Ingest *in, const char *p, size_t n)
 {
-	bool valid = !utf8_sanitize(p, n, &in->clean);	/* then so is every field */
+	in->row_done = true;
+	if (!utf8_sanitize(p, n, &in->clean)) {	/* then so is every field */
+		plain_fields(in, p, n);
+		return;
+	}
 	for (const char *end = p + n;;) {
 		const char *delim = memchr(p, in->delim, (size_t)(end - p));
 		const char *stop = delim ? delim : end;
@@ -169,7 +200,7 @@ static void plain_record(Ingest *in, const char *p, size_t n)
 			stop--;
 		size_t len = (size_t)(stop - p);
 		unsigned t;
-		Field *f = next_field(in, &p, &len, &t, valid);
+		Field *f = next_field(in, &p, &len, &t, false);
 		if (f && t)
 			buf_put(&in->fbuf, p, len);
 		else if (f)
@@ -178,15 +209,14 @@ static void plain_record(Ingest *in, const char *p, size_t n)
 			break;
 		p = delim + 1;
 	}
-	in->row_done = true;
 }
 
 /* Forgets the open record's fields; big buffers go back to the system. */
 static void clear_fields(Ingest *in)
 {
-	for (uint32_t i = 0; i < in->nfields && i < FIELDS_MAX; i++)
+	for (uint32_t i = 0; in->nown && i < in->nfields && i < FIELDS_MAX; i++)
 		free(in->field[i].own);
-	in->nfields = 0, in->fbuf.len = 0, in->text = 0, in->text_col = 0;
+	in->nown = 0, in->plain = false, in->nfields = 0, in->fbuf.len = 0, in->text = 0, in->text_col = 0;
 	if (in->fbuf.cap > KEEP_BUFFER)
 		buf_free(&in->fbuf);
 	if (in->clean.cap > KEEP_BUFFER)
@@ -209,7 +239,7 @@ static void emit(Ingest *in, const char *raw, size_t rawlen, int error, uint32_t
 		in->fields = xrealloc(in->fields, in->capstr * sizeof *in->fields);
 	}
 	const char *base = in->fbuf.p ? in->fbuf.p : "";
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = 0; !in->plain && i < n; i++) {
 		const Field *f = &in->field[i];
 		in->fields[i] = str_make(f->p ? f->p : base + f->start, f->len);
 	}
