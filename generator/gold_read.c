@@ -86,20 +86,31 @@ static bool digits(const char *p, size_t n)
 	return n > 0;
 }
 
+/* An integer of at most 18 digits, with a minus sign or none; false if s is not one. */
+static bool parse_int(Str s, int64_t *v)
+{
+	size_t neg = s.n && s.p[0] == '-';
+	bool ok = s.n > neg && s.n - neg <= 18;
+	int64_t u = 0;
+	for (size_t i = neg; ok && i < s.n; i++) {
+		unsigned d = (unsigned)(unsigned char)s.p[i] - '0';
+		ok = d <= 9;
+		u = u * 10 + d;
+	}
+	*v = neg ? -u : u;
+	return ok;
+}
+
 static int64_t get_int(Reader *r, int c, bool null_ok)
 {
-	Str s = r->f[c];
-	bool neg = s.n && s.p[0] == '-';
-	if (!s.n && null_ok)
+	int64_t v;
+	if (!r->f[c].n && null_ok)
 		return KPI_NULL;
-	if (!digits(s.p + neg, s.n - neg) || s.n - neg > 18) {
+	if (!parse_int(r->f[c], &v)) {
 		bad(r, D_GOLD_INT, c);
 		return 0;
 	}
-	int64_t v = 0;
-	for (size_t i = neg; i < s.n; i++)
-		v = v * 10 + (s.p[i] - '0');
-	return neg ? -v : v;
+	return v;
 }
 
 /* A number with at most two decimals, in hundredths. */
@@ -252,11 +263,11 @@ static void agree(Reader *r, bool ok, int c)
 /* A customer_key: the row of dim_customer it names. */
 static uint32_t get_customer(Reader *r, int c)
 {
-	if (!digits(r->f[c].p, r->f[c].n) || r->f[c].n > 18) {
+	int64_t key;
+	if (!parse_int(r->f[c], &key) || r->f[c].p[0] == '-') {
 		bad(r, D_GOLD_INT, c);
 		return 0;
 	}
-	int64_t key = get_int(r, c, false);
 	if (key >= 1 && (uint64_t)key <= r->st->table[SRC_CUSTOMERS].n)
 		return (uint32_t)(key - 1);
 	bad(r, D_GOLD_REF, c);
@@ -762,12 +773,16 @@ static size_t line_ends(const char *p, size_t n)
 {
 	const uint64_t ones = 0x0101010101010101ull, low7 = 0x7f7f7f7f7f7f7f7full;
 	size_t lines = 0, i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t v;
-		memcpy(&v, p + i, 8);
-		v ^= ones * '\n';
-		uint64_t zero = ~(((v & low7) + low7) | v) & ~low7;	/* the top bit of each zero byte */
-		lines += (size_t)((zero >> 7) * ones >> 56);
+	while (i + 8 <= n) {
+		uint64_t sum = 0;	/* a count in each byte, each under 256 */
+		for (int k = 0; k < 255 && i + 8 <= n; k++, i += 8) {
+			uint64_t v;
+			memcpy(&v, p + i, 8);
+			v ^= ones * '\n';
+			sum += (~(((v & low7) + low7) | v) & ~low7) >> 7;	/* 1 in each zero byte */
+		}
+		for (; sum; sum >>= 8)
+			lines += sum & 0xff;
 	}
 	for (; i < n; i++)
 		lines += p[i] == '\n';
