@@ -206,8 +206,9 @@ bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const 
 	md_init();
 	bool all = cfg->shard == 0;	/* shard 0 writes every page but other shards' customers */
 	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site, all);
-	ok = ok && (!all || (site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_lists(&site))) &&
-	     site_customers(&site);
+	ok = ok && (!all || (site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_lists(&site)));
+	console_progress("writing the customer pages");
+	ok = ok && site_customers(&site);
 	tpl_set_free(&site.tpl);
 	tpl_free(site.layout);
 	return ok;
