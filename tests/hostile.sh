@@ -154,8 +154,11 @@ fi
 mini "$T/sig"
 run 0 build --data "$T/sig" --out "$T/sigsite"
 cp -r "$T/sigsite" "$T/sigsite.before"
+# A build stopped so exits from the signal thread with the other threads' memory in use:
+# valgrind's leak check means nothing there (its memory errors still count).
+stopped_c360=$(printf '%s' "$C360" | sed 's/--leak-check=full/--leak-check=no/')
 for sig in TERM INT; do
-	timeout -s KILL "$LIMIT" env --default-signal=INT $C360 build --data "$T/gen" --out "$T/sigsite" 2>"$T/err" &
+	timeout -s KILL "$LIMIT" env --default-signal=INT $stopped_c360 build --data "$T/gen" --out "$T/sigsite" 2>"$T/err" &
 	pid=$!
 	i=0
 	until ls "$T" | grep -q '^sigsite\.tmp-' || [ $i -ge 6000 ]; do	# wait for the site being written
