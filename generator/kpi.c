@@ -87,7 +87,7 @@ static int split_cmp(const void *a, const void *b, void *ctx)
 	const Dict *methods = ctx;
 	if (x->count != y->count)
 		return x->count < y->count ? 1 : -1;
-	return strcmp(methods->label[x->method], methods->label[y->method]);
+	return strcmp(dict_label(methods, x->method), dict_label(methods, y->method));
 }
 
 /* Successful payments per method as of a day, most first, and how many methods; false after
@@ -187,7 +187,7 @@ static int pair_cmp(const void *a, const void *b)
 static void preferred_methods(const Silver *s, Customer360 *cc)
 {
 	const Source *src = &s->src[SRC_PAYMENTS];
-	const char *const *label = src->dict[PA_METHOD].label;
+	const Dict *label = &src->dict[PA_METHOD];
 	uint64_t *pairs = xmalloc((src->table.n + 1) * sizeof *pairs);
 	uint32_t *best = xcalloc(CUSTOMERS(s)->n + 1, sizeof *best);
 	size_t n = 0;
@@ -202,7 +202,7 @@ static void preferred_methods(const Silver *s, Customer360 *cc)
 			;
 		uint32_t cust = (uint32_t)(pairs[i] >> 32), m = (uint32_t)pairs[i], count = (uint32_t)(j - i);
 		Customer360 *c = &cc[cust];
-		if (count > best[cust] || (count == best[cust] && strcmp(label[m], label[c->preferred_method]) < 0)) {
+		if (count > best[cust] || (count == best[cust] && strcmp(dict_label(label, m), dict_label(label, c->preferred_method)) < 0)) {
 			c->preferred_method = m;
 			best[cust] = count;
 		}

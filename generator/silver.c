@@ -611,7 +611,7 @@ void silver_source_close(Source *src)
 {
 	forget_memos(src);
 	for (int c = 0; c < MAX_COLS; c++)
-		dict_trim(&src->dict[c]);
+		dict_seal(&src->dict[c]);
 	dedupe(src);
 	table_compact(&src->table);
 	resolve_amounts(src);
