@@ -192,10 +192,15 @@ void dict_take(Dict *d, Dict *from, uint32_t *map)
 	dict_unseal(d);
 	index_reserve(&d->ix, d->n + from->n);	/* once: the old slots and the new are never both kept */
 	dict_reserve(d, from->n, from->n ? from->at[from->n] : 0);
+	size_t released = 0, step = 1u << 20;
 	for (uint32_t l = 0; l < from->n; l++) {
 		Str s = dict_str(from, l);
 		uint32_t v = dict_find(d, s);
 		map[l] = v != INDEX_NONE ? v : dict_add(d, s);
+		if (from->at[l + 1] - released >= step) {	/* what is copied goes back as it goes */
+			big_release(from->text + released, from->at[l + 1] - released);
+			released = from->at[l + 1];
+		}
 	}
 	dict_free(from);
 }
