@@ -413,6 +413,33 @@ static void test_dict_take_moves_labels(void **state)
 	dict_free(&a);
 }
 
+/* A chunk with megabytes of labels gives its text back as it is copied: every label arrives
+ * whole, in order, and the ones a already had keep their numbers. */
+static void test_dict_take_many(void **state)
+{
+	(void)state;
+	Dict a = {0}, b = {0};
+	char text[32];
+	for (int k = 0; k < 1000; k += 7)
+		dict_intern(&a, str_make(text, (size_t)snprintf(text, sizeof text, "label number %07d", k)));
+	uint32_t had = a.n;
+	for (int k = 0; k < 200000; k++)	/* 4 MB of text */
+		dict_intern(&b, str_make(text, (size_t)snprintf(text, sizeof text, "label number %07d", k)));
+	uint32_t *map = malloc(b.n * sizeof *map);
+	dict_take(&a, &b, map);
+	bool ok = a.n == had + 200000 - had;
+	for (int k = 0; ok && k < 200000; k++) {
+		size_t n = (size_t)snprintf(text, sizeof text, "label number %07d", k);
+		uint32_t want = k < 1000 && k % 7 == 0 ? (uint32_t)k / 7 : had + (uint32_t)(k - (k < 1000 ? k / 7 + 1 : 143));
+		ok = map[k] == want && dict_len(&a, want) == n && memcmp(dict_label(&a, want), text, n + 1) == 0;
+		if (!ok)
+			print_error("label %d: map %u, want %u, text %s\n", k, map[k], want, dict_label(&a, map[k]));
+	}
+	CHECK(ok, "every label of b is in a, whole");
+	free(map);
+	dict_free(&a);
+}
+
 /* Duplicates among many rows (every range of hashes, the radix sort's levels): the last row of
  * each key stays, the others are quarantined. */
 static void test_many_duplicates(void **state)
@@ -457,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_column_rules_fill_the_row),
 		cmocka_unit_test(test_pack_keeps_what_rows_point_into),
 		cmocka_unit_test(test_dict_take_moves_labels),
+		cmocka_unit_test(test_dict_take_many),
 		cmocka_unit_test(test_many_duplicates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
