@@ -202,7 +202,8 @@ static void preferred_methods(const Silver *s, Customer360 *cc)
 			;
 		uint32_t cust = (uint32_t)(pairs[i] >> 32), m = (uint32_t)pairs[i], count = (uint32_t)(j - i);
 		Customer360 *c = &cc[cust];
-		if (count > best[cust] || (count == best[cust] && strcmp(dict_label(label, m), dict_label(label, c->preferred_method)) < 0)) {
+		if (count > best[cust] ||
+		    (count == best[cust] && strcmp(dict_label(label, m), dict_label(label, c->preferred_method)) < 0)) {
 			c->preferred_method = m;
 			best[cust] = count;
 		}
