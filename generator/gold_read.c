@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #define READ_SLICE (1u << 20)	/* bytes read at a time */
+#define LABEL_CACHE 64		/* labels of a column remembered */
 
 /* What the model owns when it was read from files. */
 struct GoldStore {
@@ -62,6 +63,7 @@ struct Reader {
 	Str f[GOLD_MAX_COLS];	/* the row's cells, by column */
 	size_t n;		/* rows read, over all parts */
 	uint64_t seen;		/* kpi_summary: the rows there were */
+	uint32_t seen_label[3][LABEL_CACHE];	/* a fact's label columns: labels seen, by a hash */
 	Buf scratch;
 };
 
@@ -401,6 +403,23 @@ static void fact_head(Reader *r, RowHead *h)
 	agree(r, ok, 2);
 }
 
+/* The number of the label in column 4 + k among col's labels. A column has few labels: the
+ * number is remembered by a hash of the label's length and three of its bytes, and is the
+ * label's when the label it numbers is the same text. */
+static uint32_t get_label(Reader *r, int k, int col)
+{
+	Str s = r->f[4 + k];
+	unsigned h = s.n ? (unsigned)s.n * 31 + (unsigned char)s.p[0] * 7 + (unsigned char)s.p[s.n / 2] * 3 +
+				   (unsigned char)s.p[s.n - 1] : 0;
+	uint32_t *seen = &r->seen_label[k][h % LABEL_CACHE];
+	if (*seen < r->dict[col].n) {
+		Str label = dict_str(&r->dict[col], *seen);
+		if (label.n == s.n && memcmp(label.p, s.p, s.n) == 0)
+			return *seen;
+	}
+	return *seen = dict_intern(&r->dict[col], s);
+}
+
 static void fact_row(Reader *r)
 {
 	const FactTable *ft = &fact_tables[r->src];
@@ -412,7 +431,7 @@ static void fact_row(Reader *r)
 			int64_t cents = get_cents(r, 4 + k, true);
 			*(int64_t *)fact_field(h, r->src, fc->col) = cents == KPI_NULL ? AMOUNT_NULL : cents;
 		} else if (fc->kind == FC_LABEL) {
-			*(uint32_t *)fact_field(h, r->src, fc->col) = dict_intern(&r->dict[fc->col], r->f[4 + k]);
+			*(uint32_t *)fact_field(h, r->src, fc->col) = get_label(r, k, fc->col);
 		}
 	}
 	for (int k = 0; k < ft->ncols; k++) {	/* the derived ones, once the others are in */

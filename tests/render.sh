@@ -30,6 +30,19 @@ built_and_rendered() {
 built_and_rendered fixture --data "$FIXTURE"
 C360_CHUNK_MIN=64 run 0 render --gold "$T/fixture-build/gold" --out "$T/fixture-chunks" --jobs 3
 same "$T/fixture-build" "$T/fixture-chunks" "fixture: the build and the render of its gold read in 64-byte chunks"
+# A page of two 300-byte lines on line 6 or 10 of fact_sessions.csv: a chunk starts inside it,
+# and the chunk before reads on past the rows lent to it (one per line end of its own bytes)
+# with rows of its own. The site is the one the file read in one piece gives.
+for line in 6 10; do
+	rm -rf "$T/gold-long" && cp -r "$T/fixture-build/gold" "$T/gold-long"
+	awk -F, -v OFS=, -v line=$line 'NR == line { s = "\"" $5; for (i = 0; i < 300; i++) s = s "x"; s = s "\n"
+		for (i = 0; i < 300; i++) s = s "y"; $5 = s "\"" } { print }' \
+		"$T/fixture-build/gold/fact_sessions.csv" >"$T/gold-long/fact_sessions.csv"
+	run 0 render --gold "$T/gold-long" --out "$T/long-whole" --jobs 1
+	C360_CHUNK_MIN=64 run 0 render --gold "$T/gold-long" --out "$T/long-chunks" --jobs 3
+	same "$T/long-whole" "$T/long-chunks" "a long page on line $line: the gold read in one piece and in 64-byte chunks"
+	rm -rf "$T/long-whole" "$T/long-chunks"
+done
 if have_tutorial "render of the tutorial's gold"; then
 	built_and_rendered tutorial --data "$TUTORIAL"
 fi
@@ -131,6 +144,10 @@ spoil money '2s/,120.50,/,120.505,/' fact_orders.csv
 bad money 'money/fact_orders.csv:2:5: error: amount "120.505" is not a number with at most two decimals'
 spoil key '3s/^5002,1,/5002,99,/' fact_orders.csv
 bad key 'key/fact_orders.csv:3:2: error: customer_key "99" is not in the table it refers to'
+spoil negkey '3s/^5002,1,/5002,-1,/' fact_orders.csv
+bad negkey 'negkey/fact_orders.csv:3:2: error: customer_key "-1" is not a whole number'
+spoil bigkey '3s/^5002,1,/5002,1234567890123456789,/' fact_orders.csv
+bad bigkey 'bigkey/fact_orders.csv:3:2: error: customer_key "1234567890123456789" is not a whole number'
 spoil valid '2s/,true,2,$/,false,2,/' fact_orders.csv
 bad valid 'valid/fact_orders.csv:2:7: error: is_valid "false" disagrees with the rest of the gold tables'
 spoil when '2s/2024-03-03 22:30:00/2024-03-03 25:30:00/' fact_sessions.csv
