@@ -157,27 +157,32 @@ static void on_field(void *s, size_t len, void *ctx)
 	buf_put(&in->fbuf, p, len);
 }
 
+/* The field at *p of a plain line that ends at end, without the blanks around it; *p moves
+ * past its delimiter, to NULL after the last field. */
+static Str plain_cell(const char **p, const char *end, char delim)
+{
+	const char *s = *p, *d = memchr(s, delim, (size_t)(end - s)), *stop = d ? d : end;
+	while (s < stop && is_blank_char(*s))
+		s++;
+	while (stop > s && is_blank_char(stop[-1]))
+		stop--;
+	*p = d ? d + 1 : NULL;
+	return str_make(s, (size_t)(stop - s));
+}
+
 /* The fields of a plain line of valid text, straight into fields. */
 static void plain_fields(Ingest *in, const char *p, size_t n)
 {
-	for (const char *end = p + n;;) {
-		const char *delim = memchr(p, in->delim, (size_t)(end - p));
-		const char *stop = delim ? delim : end;
-		while (p < stop && is_blank_char(*p))
-			p++;
-		while (stop > p && is_blank_char(stop[-1]))
-			stop--;
+	for (const char *q = p, *end = p + n; q;) {
+		Str cell = plain_cell(&q, end, in->delim);
 		if (in->nfields < FIELDS_MAX) {
 			if (in->nfields == in->capstr) {
 				in->capstr = in->capstr ? in->capstr * 2 : 16;
 				in->fields = xrealloc(in->fields, in->capstr * sizeof *in->fields);
 			}
-			in->fields[in->nfields] = str_make(p, (size_t)(stop - p));
+			in->fields[in->nfields] = cell;
 		}
 		in->nfields++;
-		if (!delim)
-			break;
-		p = delim + 1;
 	}
 	in->plain = true;
 }
@@ -191,23 +196,14 @@ static void plain_record(Ingest *in, const char *p, size_t n)
 		plain_fields(in, p, n);
 		return;
 	}
-	for (const char *end = p + n;;) {
-		const char *delim = memchr(p, in->delim, (size_t)(end - p));
-		const char *stop = delim ? delim : end;
-		while (p < stop && is_blank_char(*p))
-			p++;
-		while (stop > p && is_blank_char(stop[-1]))
-			stop--;
-		size_t len = (size_t)(stop - p);
+	for (const char *q = p, *end = p + n; q;) {
+		Str cell = plain_cell(&q, end, in->delim);
 		unsigned t;
-		Field *f = next_field(in, &p, &len, &t, false);
+		Field *f = next_field(in, &cell.p, &cell.n, &t, false);
 		if (f && t)
-			buf_put(&in->fbuf, p, len);
+			buf_put(&in->fbuf, cell.p, cell.n);
 		else if (f)
-			f->p = p;
-		if (!delim)
-			break;
-		p = delim + 1;
+			f->p = cell.p;
 	}
 }
 
