@@ -159,7 +159,7 @@ static void on_field(void *s, size_t len, void *ctx)
 
 /* The field at *p of a plain line that ends at end, without the blanks around it; *p moves
  * past its delimiter, to NULL after the last field. */
-static Str plain_cell(const char **p, const char *end, char delim)
+static inline Str plain_cell(const char **p, const char *end, char delim)
 {
 	const char *s = *p, *d = memchr(s, delim, (size_t)(end - s)), *stop = d ? d : end;
 	while (s < stop && is_blank_char(*s))
