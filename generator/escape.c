@@ -152,6 +152,35 @@ size_t utf8_cut(const char *s, size_t n, size_t max)
 	return max;
 }
 
+/* HTML in a JavaScript string literal of a script file (customers/packed/K.js): like esc_js, but
+ * a < is escaped only where it could end or comment out a script element (</, <!), so that the
+ * markup stays nearly its own size. */
+void esc_js_html(Buf *b, const char *s, size_t n)
+{
+	buf_putc(b, '"');
+	size_t from = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool sep = c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9);
+		bool tag = c == '<' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '!');
+		if (!(c == '"' || c == '\\' || c < 0x20 || c == 0x7f || sep || tag))
+			continue;
+		buf_put(b, s + from, i - from);
+		if (c == '"' || c == '\\')
+			buf_putc(b, '\\'), buf_putc(b, (char)c);
+		else if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (sep)
+			buf_puts(b, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029"), i += 2;
+		else
+			buf_printf(b, "\\u%04x", c);
+		from = i + 1;
+	}
+	buf_put(b, s + from, n - from);
+	buf_putc(b, '"');
+}
+
 /* A file name from an id: the id itself when it is short and plain ([a-z0-9_-]), else a
  * plain version cut to 48 bytes with 8 hex digits of the id's hash, so that no id can climb
  * out of its folder, hide, or collide with another. */

@@ -153,7 +153,7 @@ static bool page_body(const Site *site, PageWork *w, const Template *t, const Va
 	return true;
 }
 
-bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
+bool page_html(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
 {
 	const Template *t = tpl_set_get(&site->tpl, tpl_name, strlen(tpl_name));
 	if (!t) {
@@ -165,11 +165,15 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 		return false;
 	w->md.len = w->html.len = w->page.len = 0;
 	w->raws.n = w->slots.n = w->slots.text.len = 0;
-	size_t max = site->cfg->page_max;
-	if (!page_body(site, w, t, data))
+	return page_body(site, w, t, data);
+}
+
+bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
+{
+	if (!page_html(site, w, path, tpl_name, data))
 		return false;
 	v_set(&w->arena, data, "body", v_raw(&w->arena, w->html.p ? w->html.p : "", w->html.len));
-	return tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, max, &w->err) &&
+	return tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, site->cfg->page_max, &w->err) &&
 	       out_write_file(site->dir, path, &w->page, &w->err);
 }
 
@@ -198,11 +202,13 @@ bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const 
 	site.page_salt = manifest_settings(cfg);
 	site.page_salt.lo ^= site.cmark_every_page;	/* the same bytes, but pages.sh compares the two */
 	md_init();
+	page_plan_init(&site.plan, g, cfg);
 	bool all = cfg->shard == 0;	/* shard 0 writes every page but other shards' customers */
 	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site, all);
 	ok = ok && (!all || (site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_lists(&site))) &&
 	     site_customers(&site);
 	tpl_set_free(&site.tpl);
 	tpl_free(site.layout);
+	page_plan_free(&site.plan);
 	return ok;
 }
