@@ -373,15 +373,16 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 	const Site *site = j->site;
 	char path[64];
 	snprintf(path, sizeof path, "customers/packed/%u.js", (unsigned)k);
-	FileHash input = pack_input(j, k, hashes);
-	if (check && manifest_page_kept(site->dir, path, input))
+	if (check && manifest_page_kept(site->dir, path, pack_input(j, k, hashes)))
 		return;
 	size_t said = j->w.err.len;
-	out->len = 0;
+	out->len = hashes->len = 0;
 	buf_printf(out, "C360.customers(%u,[", (unsigned)k);
 	for (uint32_t i = j->start[k]; i < j->start[k + 1] && j->ok; i++) {
 		const RowHead *h = &ROW(site->g->src[SRC_CUSTOMERS].table, Customer, j->member[i])->h;
 		Value *d = customer_data(j, j->member[i], VIEW_PATH, false);
+		FileHash input = page_input(site, &j->w, VIEW_PATH, "customer", d);	/* as pack_input's */
+		buf_put(hashes, &input, sizeof input);
 		const Value *title = v_find(d, "title");
 		j->ok = page_html(site, &j->w, VIEW_PATH, "customer", d);
 		buf_puts(out, i > j->start[k] ? ",\n[" : "\n[");
@@ -394,8 +395,8 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 	}
 	buf_puts(out, "]);\n");
 	j->ok = j->ok && out_write_file(site->dir, path, out, &j->w.err);
-	if (j->ok && j->w.err.len == said)
-		manifest_page_made(site->dir, path, input);
+	if (j->ok && j->w.err.len == said)	/* a pack with something to say is made every time */
+		manifest_page_made(site->dir, path, file_hash(hashes->p, hashes->len));
 }
 
 static void *customer_packs(void *arg)
