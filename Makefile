@@ -59,14 +59,18 @@ asan:
 		$(MAKE) check BUILD=build-asan BIN=build-asan/c360 \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
+# Every suite but the browser's, each c360 run under memcheck (an error exits 99).
+VALGRIND_C360 = TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)"
 valgrind: $(BIN) $(UNIT)
 	@for t in $(UNIT); do TZ=UTC valgrind -q --error-exitcode=1 --leak-check=full --suppressions=tests/valgrind.supp ./$$t || exit 1; done
-	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/cli.sh
-	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/render.sh
-	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" C360_BROWSER=0 tests/site.sh
-	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 tests/pages.sh
-	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" tests/rebuild.sh
-	@TZ=UTC C360="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp $(CURDIR)/$(BIN)" BIG=0 HOSTILE_TIMEOUT=3600 tests/hostile.sh
+	@$(VALGRIND_C360) BIG=0 tests/cli.sh
+	@$(VALGRIND_C360) BIG=0 tests/render.sh
+	@$(VALGRIND_C360) C360_BROWSER=0 tests/site.sh
+	@$(VALGRIND_C360) BIG=0 tests/pages.sh
+	@$(VALGRIND_C360) tests/rebuild.sh
+	@$(VALGRIND_C360) tests/exports.sh
+	@$(VALGRIND_C360) C360_BROWSER=0 tests/serve.sh
+	@$(VALGRIND_C360) BIG=0 HOSTILE_TIMEOUT=3600 tests/hostile.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus; the ingest corpus also
 # gets the fixture's files, and the tutorial's where they are.

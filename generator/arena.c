@@ -20,7 +20,7 @@ __attribute__((constructor)) static void reserve_memory(void)
 /* The one thread that runs out of memory first says so and ends the process (its atexit
  * handlers remove a half-built site); any other that runs out meanwhile waits for the end,
  * and if the handlers themselves run out, the process ends there. */
-static void out_of_memory(size_t n)
+_Noreturn void out_of_memory(size_t n)
 {
 	static atomic_flag said = ATOMIC_FLAG_INIT;
 	static _Thread_local bool exiting;

@@ -17,6 +17,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+_Noreturn void out_of_memory(size_t n);	/* what a caller's own limit comes to (n bytes asked) */
 
 /* Big arrays (tables, sort buffers): zero-filled, growing without copies; free with the size. */
 void *big_alloc(size_t n);
@@ -112,21 +113,28 @@ uint32_t index_find(const Index *ix, Str key, IndexKey fn, const void *ctx);
 uint32_t index_set(Index *ix, Str key, uint32_t value, IndexKey fn, const void *ctx);
 void index_free(Index *ix);
 
-/* Interned labels: a string gets a small number, in order of first appearance. */
+/* Interned labels: a string gets a small number, in order of first appearance. The labels are
+ * packed one after another, each NUL-terminated (they may hold NULs of their own), with a 32-bit
+ * offset each: 4 bytes a label besides its text and the index's slot. */
 typedef struct {
-	Index ix;
-	const char **label;	/* NUL-terminated, in the dictionary's arena */
-	uint32_t *len;
-	uint32_t n, cap;
-	Arena arena;
+	Index ix;		/* none once sealed */
+	char *text;		/* big_alloc */
+	uint32_t *at;		/* label k is text + at[k], at[k + 1] - at[k] - 1 bytes; big_alloc */
+	size_t textcap;
+	uint32_t n, cap;	/* labels; room in at for cap + 1 offsets */
 } Dict;
 
+static inline const char *dict_label(const Dict *d, uint32_t k) { return d->text + d->at[k]; }
+static inline uint32_t dict_len(const Dict *d, uint32_t k) { return d->at[k + 1] - d->at[k] - 1; }
+static inline Str dict_str(const Dict *d, uint32_t k) { return str_make(dict_label(d, k), dict_len(d, k)); }
 uint32_t dict_intern(Dict *d, Str s);
-uint32_t dict_find(const Dict *d, Str s);	/* INDEX_NONE if absent */
-/* Adds from's labels to d, map[k] the number of from's label k in d, without copying them:
- * from's text becomes d's, and from is freed. */
+/* INDEX_NONE if absent; a sealed dictionary is searched label by label (tests). */
+uint32_t dict_find(const Dict *d, Str s);
+/* Adds from's labels to d, map[k] the number of from's label k in d; from is freed. */
 void dict_take(Dict *d, Dict *from, uint32_t *map);
-void dict_trim(Dict *d);	/* no room kept for more labels (a source read whole) */
+/* No more lookups for now (a source read whole): the index is freed, and made again by the
+ * next dict_intern. */
+void dict_seal(Dict *d);
 void dict_free(Dict *d);
 
 /* ------------------------------------------------------------------ dates (date.c)

@@ -110,7 +110,7 @@ static void chart_devices(Maker *m)
 }
 
 typedef struct {
-	const char *const *labels;
+	const Dict *labels;
 	const uint64_t *counts;
 } Counted;
 
@@ -121,7 +121,7 @@ static int count_cmp(const void *a, const void *b, void *ctx)
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 	if (c->counts[x] != c->counts[y])
 		return c->counts[x] > c->counts[y] ? -1 : 1;
-	return strcmp(c->labels[x], c->labels[y]);
+	return strcmp(dict_label(c->labels, (uint32_t)x), dict_label(c->labels, (uint32_t)y));
 }
 
 /* A label as a chart shows it: as long as a table shows a value, a cut one ending in "…". */
@@ -139,9 +139,10 @@ static const char *chart_label(Maker *m, const char *l)
 
 /* A bar chart from label counts, largest first: at most `keep` bars, the rest added up in
  * one bar "Other values (N)"; links (NULL: none) are the labels' pages. */
-static void chart_counts(Maker *m, const char *key, const Chart *tmpl, const char *const *labels,
-			 const char *const *links, const uint64_t *counts, size_t n, size_t keep)
+static void chart_counts(Maker *m, const char *key, const Chart *tmpl, const Dict *labels,
+			 const char *const *links, const uint64_t *counts, size_t keep)
 {
+	size_t n = labels->n;
 	size_t *order = xmalloc((n + 1) * sizeof *order), shown = 0;
 	for (size_t i = 0; i < n; i++)
 		if (counts[i])
@@ -153,7 +154,7 @@ static void chart_counts(Maker *m, const char *key, const Chart *tmpl, const cha
 	const char **link = links ? arena_alloc(&m->set->arena, (ncat + 1) * sizeof *link) : NULL;
 	int64_t *v = values(m, ncat);
 	for (size_t i = 0; i < ncat; i++) {
-		cat[i] = i < keep ? chart_label(m, labels[order[i]]) : NULL;
+		cat[i] = i < keep ? chart_label(m, dict_label(labels, (uint32_t)order[i])) : NULL;
 		v[i] = i < keep ? (int64_t)counts[order[i]] : 0;
 		if (link)
 			link[i] = i < keep ? links[order[i]] : NULL;
@@ -184,7 +185,7 @@ static void chart_payments(Maker *m)
 		counts[g->split[i].method] = g->split[i].count;
 	Chart c = {.id = "payments", .title = "Successful payments by method", .cat_title = "Method",
 		   .axis_title = "Successful payments", .desc = "Number of successful payments per payment method, largest first."};
-	chart_counts(m, "chart_payments", &c, methods->label, NULL, counts, methods->n, (size_t)m->cfg->chart_max);
+	chart_counts(m, "chart_payments", &c, methods, NULL, counts, (size_t)m->cfg->chart_max);
 	free(counts);
 }
 
@@ -194,21 +195,20 @@ static void chart_tickets(Maker *m)
 	const Dict *d = g->src[SRC_TICKETS].dict;
 	Chart a = {.id = "ticket-status", .title = "Support tickets by status", .cat_title = "Status",
 		   .axis_title = "Tickets", .desc = "Number of support tickets per resolution status."};
-	chart_counts(m, "chart_ticket_status", &a, d[TI_STATUS].label, NULL, g->ticket_status, d[TI_STATUS].n,
-		     (size_t)m->cfg->chart_max);
+	chart_counts(m, "chart_ticket_status", &a, &d[TI_STATUS], NULL, g->ticket_status, (size_t)m->cfg->chart_max);
 	Chart b = {.id = "ticket-issues", .title = "Support tickets by issue type", .cat_title = "Issue type",
 		   .axis_title = "Tickets",
 		   .desc = "Number of support tickets per issue type, the most frequent first and the rest together."};
-	chart_counts(m, "chart_ticket_issues", &b, d[TI_ISSUE].label, NULL, g->ticket_issue, d[TI_ISSUE].n,
-		     (size_t)m->cfg->chart_max);
+	chart_counts(m, "chart_ticket_issues", &b, &d[TI_ISSUE], NULL, g->ticket_issue, (size_t)m->cfg->chart_max);
 }
 
 static void chart_segments(Maker *m)
 {
-	const char *labels[SEG_COUNT], *links[SEG_COUNT];
+	const char *links[SEG_COUNT];
+	Dict labels = {0};	/* distinct: numbered as the segments */
 	Buf b = {0};
 	for (int seg = 0; seg < SEG_COUNT; seg++) {
-		labels[seg] = segment_defs[seg].label;
+		dict_intern(&labels, str_make(segment_defs[seg].label, strlen(segment_defs[seg].label)));
 		b.len = 0;
 		buf_printf(&b, "segments/%s.html", segment_defs[seg].slug);
 		links[seg] = keep(m, &b);
@@ -217,7 +217,8 @@ static void chart_segments(Maker *m)
 	Chart c = {.id = "segments", .title = "Customers by segment", .cat_title = "Segment", .axis_title = "Customers",
 		   .desc = "Number of customers in each segment; a bar opens the segment's page, the rules are on the "
 			   "segments page."};
-	chart_counts(m, "chart_segments", &c, labels, links, m->g->segment_size, SEG_COUNT, SEG_COUNT);
+	chart_counts(m, "chart_segments", &c, &labels, links, m->g->segment_size, SEG_COUNT);
+	dict_free(&labels);
 }
 
 /* The quality page's: every source's rows read, as silver rows and quarantined rows. */

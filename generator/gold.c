@@ -117,7 +117,7 @@ int gold_columns(int table, const char **cols)
 
 const char *gold_label(const Gold *g, SourceId src, int col, uint32_t v)
 {
-	return g->src[src].dict[col].label[v];
+	return dict_label(&g->src[src].dict[col], v);
 }
 
 FactValue gold_fact_value(const Gold *g, SourceId src, const FactCol *fc, const RowHead *h)

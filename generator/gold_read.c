@@ -767,7 +767,7 @@ static void merge_chunk(Reader *r, Chunk *c, uint32_t offset)
 			continue;
 		map[k] = xmalloc((d->n + 1) * sizeof *map[k]);
 		for (uint32_t l = 0; l < d->n; l++)
-			map[k][l] = dict_intern(&r->dict[ft->cols[k].col], str_make(d->label[l], d->len[l]));
+			map[k][l] = dict_intern(&r->dict[ft->cols[k].col], dict_str(d, l));
 	}
 	Table *t = r->table;
 	reserve(t, t->n + c->table.n);
@@ -982,13 +982,12 @@ static void number_methods(Gold *g)
 	GoldStore *st = g->store;
 	Dict *methods = &st->dict[SRC_PAYMENTS][PA_METHOD];
 	for (size_t i = 0; i < g->nsplit; i++)
-		g->split[i].method = dict_intern(methods, str_make(st->methods.label[g->split[i].method],
-								   st->methods.len[g->split[i].method]));
+		g->split[i].method = dict_intern(methods, dict_str(&st->methods, g->split[i].method));
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
 	for (size_t i = 0; i < nc; i++) {	/* rows customer_360 did not give (unreadable) name none */
 		uint32_t m = g->c360[i].preferred_method;
 		g->c360[i].preferred_method = m >= st->methods.n ? UINT32_MAX
-					    : dict_intern(methods, str_make(st->methods.label[m], st->methods.len[m]));
+					    : dict_intern(methods, dict_str(&st->methods, m));
 	}
 }
 

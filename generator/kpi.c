@@ -87,7 +87,7 @@ static int split_cmp(const void *a, const void *b, void *ctx)
 	const Dict *methods = ctx;
 	if (x->count != y->count)
 		return x->count < y->count ? 1 : -1;
-	return strcmp(methods->label[x->method], methods->label[y->method]);
+	return strcmp(dict_label(methods, x->method), dict_label(methods, y->method));
 }
 
 /* Successful payments per method as of a day, most first, and how many methods; false after
@@ -187,7 +187,7 @@ static int pair_cmp(const void *a, const void *b)
 static void preferred_methods(const Silver *s, Customer360 *cc)
 {
 	const Source *src = &s->src[SRC_PAYMENTS];
-	const char *const *label = src->dict[PA_METHOD].label;
+	const Dict *label = &src->dict[PA_METHOD];
 	uint64_t *pairs = xmalloc((src->table.n + 1) * sizeof *pairs);
 	uint32_t *best = xcalloc(CUSTOMERS(s)->n + 1, sizeof *best);
 	size_t n = 0;
@@ -202,7 +202,8 @@ static void preferred_methods(const Silver *s, Customer360 *cc)
 			;
 		uint32_t cust = (uint32_t)(pairs[i] >> 32), m = (uint32_t)pairs[i], count = (uint32_t)(j - i);
 		Customer360 *c = &cc[cust];
-		if (count > best[cust] || (count == best[cust] && strcmp(label[m], label[c->preferred_method]) < 0)) {
+		if (count > best[cust] ||
+		    (count == best[cust] && strcmp(dict_label(label, m), dict_label(label, c->preferred_method)) < 0)) {
 			c->preferred_method = m;
 			best[cust] = count;
 		}
@@ -440,7 +441,7 @@ typedef struct {
 	uint64_t orders[SPARK_WEEKS], open[SPARK_WEEKS], paid[SPARK_WEEKS], sessions[SPARK_WEEKS][CH_COUNT];
 	uint64_t customers[SPARK_WEEKS], repeat[SPARK_WEEKS], churn[SPARK_WEEKS];
 	int64_t cents[SPARK_WEEKS];
-	uint64_t *by_method;	/* successful payments: [method * SPARK_WEEKS + j] */
+	uint64_t top[SPARK_WEEKS];	/* successful payments of the method with most, as of each */
 } SnapSums;
 
 static void snap_orders(const Gold *g, SnapCustomer *sc, SnapSums *sum)
@@ -488,12 +489,46 @@ static void snap_facts(const Gold *g, SnapCustomer *sc, SnapSums *sum)
 		const Payment *p = ROW(t, Payment, i);
 		int j = snapshot_of(g, &p->h);
 		if (j >= 0 && p->status == PS_SUCCESS)
-			sum->paid[j]++, sum->by_method[(size_t)p->method * SPARK_WEEKS + (size_t)j]++;
+			sum->paid[j]++;
 	}
 }
 
+/* The most successful payments one method has as of each snapshot: the payments' snapshots
+ * grouped by method (a counting sort), then each method's counts added up, so that memory
+ * grows with the payments, not with methods times snapshots (a million methods took 96 MB). */
+static void snap_top_method(const Gold *g, SnapSums *sum)
+{
+	const Table *t = g->src[SRC_PAYMENTS].table;
+	size_t nmethods = g->src[SRC_PAYMENTS].dict[PA_METHOD].n, *start = xcalloc(nmethods + 2, sizeof *start);
+	for (size_t i = 0; i < t->n; i++) {
+		const Payment *p = ROW(t, Payment, i);
+		if (p->status == PS_SUCCESS && snapshot_of(g, &p->h) >= 0)
+			start[p->method + 2]++;
+	}
+	for (size_t m = 0; m < nmethods; m++)
+		start[m + 2] += start[m + 1];
+	uint8_t *week = xmalloc(start[nmethods + 1] + 1);	/* start[m + 1]: where m's next one goes */
+	for (size_t i = 0; i < t->n; i++) {
+		const Payment *p = ROW(t, Payment, i);
+		int j = p->status == PS_SUCCESS ? snapshot_of(g, &p->h) : -1;
+		if (j >= 0)
+			week[start[p->method + 1]++] = (uint8_t)j;
+	}
+	for (size_t m = 0; m < nmethods; m++) {
+		uint64_t n[SPARK_WEEKS] = {0};
+		for (size_t i = start[m]; i < start[m + 1]; i++)
+			n[week[i]]++;
+		for (int j = 0; j < SPARK_WEEKS; j++) {
+			n[j] += j ? n[j - 1] : 0;
+			sum->top[j] = n[j] > sum->top[j] ? n[j] : sum->top[j];
+		}
+	}
+	free(week);
+	free(start);
+}
+
 /* Counts per snapshot become counts as of it. */
-static void snap_accumulate(SnapSums *sum, size_t nmethods)
+static void snap_accumulate(SnapSums *sum)
 {
 	for (int j = 1; j < SPARK_WEEKS; j++) {
 		sum->orders[j] += sum->orders[j - 1];
@@ -504,17 +539,12 @@ static void snap_accumulate(SnapSums *sum, size_t nmethods)
 		sum->repeat[j] += sum->repeat[j - 1];
 		for (int ch = 0; ch < CH_COUNT; ch++)
 			sum->sessions[j][ch] += sum->sessions[j - 1][ch];
-		for (size_t m = 0; m < nmethods; m++)
-			sum->by_method[m * SPARK_WEEKS + (size_t)j] += sum->by_method[m * SPARK_WEEKS + (size_t)j - 1];
 	}
 }
 
-static void snap_kpis(const Gold *g, const SnapSums *sum, size_t nmethods, int j, Kpis *k)
+static void snap_kpis(const Gold *g, const SnapSums *sum, int j, Kpis *k)
 {
-	uint64_t top = 0, sessions = 0;
-	for (size_t m = 0; m < nmethods; m++)
-		if (sum->by_method[m * SPARK_WEEKS + (size_t)j] > top)
-			top = sum->by_method[m * SPARK_WEEKS + (size_t)j];
+	uint64_t top = sum->top[j], sessions = 0;
 	for (int ch = 0; ch < CH_COUNT; ch++)
 		sessions += sum->sessions[j][ch];
 	k->as_of = snapshot_day(g, j);
@@ -533,7 +563,7 @@ static void snap_kpis(const Gold *g, const SnapSums *sum, size_t nmethods, int j
 
 void kpi_series(const Gold *g, Kpis series[SPARK_WEEKS])
 {
-	size_t nc = g->src[SRC_CUSTOMERS].table->n, nmethods = g->src[SRC_PAYMENTS].dict[PA_METHOD].n;
+	size_t nc = g->src[SRC_CUSTOMERS].table->n;
 	for (int j = 0; j < SPARK_WEEKS; j++) {
 		series[j].as_of = g->as_of == MOMENT_NULL ? MOMENT_NULL : snapshot_day(g, j);
 		for (int k = 0; k < K_COUNT; k++)
@@ -544,7 +574,7 @@ void kpi_series(const Gold *g, Kpis series[SPARK_WEEKS])
 	SnapCustomer *sc = xmalloc((nc + 1) * sizeof *sc);
 	for (size_t c = 0; c < nc; c++)
 		sc[c] = (SnapCustomer){SPARK_WEEKS, SPARK_WEEKS, SPARK_WEEKS, 0};
-	SnapSums sum = {.by_method = xcalloc(nmethods * SPARK_WEEKS + 1, sizeof *sum.by_method)};
+	SnapSums sum = {0};
 	snap_orders(g, sc, &sum);
 	snap_facts(g, sc, &sum);
 	for (size_t c = 0; c < nc; c++) {
@@ -555,9 +585,9 @@ void kpi_series(const Gold *g, Kpis series[SPARK_WEEKS])
 		for (int j = sc[c].first_ticket; j < SPARK_WEEKS; j++)
 			sum.churn[j] += !(sc[c].active >> j & 1);	/* as of each day, not summed forward */
 	}
-	snap_accumulate(&sum, nmethods);
+	snap_accumulate(&sum);
+	snap_top_method(g, &sum);
 	for (int j = 0; j < SPARK_WEEKS; j++)
-		snap_kpis(g, &sum, nmethods, j, &series[j]);
-	free(sum.by_method);
+		snap_kpis(g, &sum, j, &series[j]);
 	free(sc);
 }

@@ -47,7 +47,8 @@ const SourceDef source_defs[SRC_COUNT] = {
 			  .row_size = sizeof(Session)},
 };
 
-#define MEMO_MAX 65536		/* distinct raw values remembered per category column */
+#define MEMO_MAX 4096		/* distinct raw values remembered per category column: the usual data has
+				 * dozens; a column of new values fills it and gains nothing */
 #define MEMO_LEN 256		/* ... of at most this many bytes: long ones are rare, and big */
 #define UNKNOWN_BIT (1u << 31)
 
@@ -611,7 +612,7 @@ void silver_source_close(Source *src)
 {
 	forget_memos(src);
 	for (int c = 0; c < MAX_COLS; c++)
-		dict_trim(&src->dict[c]);
+		dict_seal(&src->dict[c]);
 	dedupe(src);
 	table_compact(&src->table);
 	resolve_amounts(src);
@@ -633,7 +634,7 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 	}
 	Table *t = &dst->table;
 	table_reserve(t, from->table.n);
-	size_t bytes = from->table.n * t->size, step = 32u << 20;
+	size_t bytes = from->table.n * t->size, step = 4u << 20;
 	for (size_t done = 0; done < bytes; done += step) {	/* give back what is copied as it goes */
 		size_t n = bytes - done < step ? bytes - done : step;
 		memcpy(t->rows + t->n * t->size + done, from->table.rows + done, n);

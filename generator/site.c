@@ -78,8 +78,14 @@ void page_free(PageWork *w)
 static void page_globals(const Site *site, PageWork *w, Value *data, const char *path)
 {
 	Arena *a = &w->arena;
-	Buf root = {0};
+	size_t depth = 0;
 	for (const char *p = path; (p = strchr(p, '/')); p++)
+		depth++;
+	const Value *set = v_find(data, "root");
+	if (set && set->n == 3 * depth)	/* set for this page already (its fragments, its hash) */
+		return;
+	Buf root = {0};
+	for (size_t d = 0; d < depth; d++)
 		buf_puts(&root, "../");
 	v_set(a, data, "root", v_str(a, root.p ? root.p : "", root.len));
 	buf_free(&root);
@@ -205,8 +211,9 @@ bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const 
 	page_plan_init(&site.plan, g, cfg);
 	bool all = cfg->shard == 0;	/* shard 0 writes every page but other shards' customers */
 	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site, all);
-	ok = ok && (!all || (site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_lists(&site))) &&
-	     site_customers(&site);
+	ok = ok && (!all || (site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_lists(&site)));
+	console_progress("writing the customer pages");
+	ok = ok && site_customers(&site);
 	tpl_set_free(&site.tpl);
 	tpl_free(site.layout);
 	page_plan_free(&site.plan);

@@ -392,9 +392,12 @@ static bool check_value(const PageVar *var, const Value *v, const char *where, B
 	return ok;
 }
 
-/* The index of name in vars, or -1. */
-static int var_index(const PageVar *vars, const char *name)
+/* The index of name in vars, or -1; vars[hint] is looked at first (keys are mostly set in the
+ * table's order, so it is usually the one after the last found). */
+static int var_index(const PageVar *vars, const char *name, int hint)
 {
+	if (vars && hint >= 0 && vars[hint].name && (vars[hint].name == name || strcmp(vars[hint].name, name) == 0))
+		return hint;
 	for (int i = 0; vars && vars[i].name; i++)
 		if (vars[i].name[0] == name[0] && strcmp(vars[i].name, name) == 0)
 			return i;
@@ -419,10 +422,12 @@ static bool all_seen(const PageVar *vars, uint64_t seen, const char *where, Buf 
 static bool check_object(const Value *obj, const PageVar *vars, const PageVar *more, const char *where, Buf *err)
 {
 	uint64_t seen[2] = {0, 0};
+	int next[2] = {0, 0};
 	bool ok = obj->kind == V_OBJ;
 	for (size_t i = 0; ok && i < obj->n; i++) {
-		int k = var_index(vars, obj->keys[i]), list = k < 0;
-		k = k < 0 ? var_index(more, obj->keys[i]) : k;
+		int k = var_index(vars, obj->keys[i], next[0]), list = k < 0;
+		k = k < 0 ? var_index(more, obj->keys[i], next[1]) : k;
+		next[list] = k + 1;
 		if (k < 0)
 			buf_printf(err, "c360: error: %s: %s is not in the table of page variables (a defect of c360)\n",
 				   where, obj->keys[i]);

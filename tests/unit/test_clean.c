@@ -342,8 +342,8 @@ static void test_categories(void **state)
 		clean_category_init(&d, cases[i].kind);
 		bool unknown;
 		uint32_t v = clean_category(&d, cases[i].kind, NULL, 0, S(cases[i].in), &scratch, &unknown);
-		CHECK(strcmp(d.label[v], cases[i].label) == 0, "category %d \"%s\" = \"%s\", want \"%s\"",
-		      cases[i].kind, cases[i].in, d.label[v], cases[i].label);
+		CHECK(strcmp(dict_label(&d, v), cases[i].label) == 0, "category %d \"%s\" = \"%s\", want \"%s\"",
+		      cases[i].kind, cases[i].in, dict_label(&d, v), cases[i].label);
 		CHECK(unknown == cases[i].unknown, "category %d \"%s\" unknown=%d", cases[i].kind, cases[i].in, unknown);
 		dict_free(&d);
 	}

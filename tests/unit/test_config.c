@@ -95,8 +95,8 @@ static void test_category_words(void **state)
 		bool unknown;
 		uint32_t v = clean_category(&d, cases[i].kind, cfg.words[cases[i].kind], cfg.nwords[cases[i].kind],
 					    S(cases[i].in), &scratch, &unknown);
-		CHECK(strcmp(d.label[v], cases[i].label) == 0 && unknown == cases[i].unknown, "%s -> %s (unknown %d)",
-		      cases[i].in, d.label[v], unknown);
+		CHECK(strcmp(dict_label(&d, v), cases[i].label) == 0 && unknown == cases[i].unknown, "%s -> %s (unknown %d)",
+		      cases[i].in, dict_label(&d, v), unknown);
 	}
 	dict_free(&d);
 	buf_free(&scratch);

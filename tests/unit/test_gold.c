@@ -233,6 +233,16 @@ static void test_top_method_share(void **state)
 	build(&s, &g, &cfg, later);
 	CHECK(g.now.v[K_TOP_METHOD_PCT] == 6667 && g.week_before.v[K_TOP_METHOD_PCT] == 10000, "UPI alone a week earlier");
 	done(&s, &g);
+	const char *three[SRC_COUNT] = {	/* each method's payments counted as its own */
+		CUSTOMERS_CSV, ORDERS_HEAD, PAYMENTS_HEAD "p1,1,2022-07-01,upi,paid,1\np2,1,2022-07-02,wallet,paid,1\n"
+		"p3,1,2022-07-03,wallet,paid,1\np4,2,2022-07-25,cash,paid,1\np5,2,2022-07-25,cash,paid,1\n"
+		"p6,2,2022-07-04,wallet,paid,1\np7,2,2022-07-24,upi,paid,1\n", NULL, NULL,
+	};
+	build(&s, &g, &cfg, three);
+	CHECK(g.now.v[K_TOP_METHOD_PCT] == 4286 && g.week_before.v[K_TOP_METHOD_PCT] == 7500,
+	      "Wallet: 3 of 7, and 3 of 4 a week earlier: %lld %lld", (long long)g.now.v[K_TOP_METHOD_PCT],
+	      (long long)g.week_before.v[K_TOP_METHOD_PCT]);
+	done(&s, &g);
 	const char *none[SRC_COUNT] = {CUSTOMERS_CSV, ORDERS_HEAD, NULL, NULL, NULL};
 	build(&s, &g, &cfg, none);
 	CHECK(g.now.v[K_TOP_METHOD_PCT] == KPI_NULL, "no payments: no share");

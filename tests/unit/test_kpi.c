@@ -147,12 +147,12 @@ static void test_payment_split(void **state)
 		{"Cash", 2, 4000, 500}, {"UPI", 2, 4000, 1000}, {"Wallet", 1, 2000, 100},
 	};
 	for (size_t i = 0; i < N_ELEMS(want); i++)
-		CHECK(strcmp(m->label[g.split[i].method], want[i].label) == 0 && g.split[i].count == want[i].n &&
+		CHECK(strcmp(dict_label(m, g.split[i].method), want[i].label) == 0 && g.split[i].count == want[i].n &&
 		      g.split[i].share == want[i].share && g.split[i].cents == want[i].cents,
-		      "row %zu: %s %llu %lld %lld", i, m->label[g.split[i].method], (unsigned long long)g.split[i].count,
+		      "row %zu: %s %llu %lld %lld", i, dict_label(m, g.split[i].method), (unsigned long long)g.split[i].count,
 		      (long long)g.split[i].share, (long long)g.split[i].cents);
 	/* customer 1: two Cash and two UPI successes: the tie goes to the lower label. */
-	CHECK(strcmp(m->label[g.c360[0].preferred_method], "Cash") == 0, "preferred method tie");
+	CHECK(strcmp(dict_label(m, g.c360[0].preferred_method), "Cash") == 0, "preferred method tie");
 	CHECK(g.c360[0].pay_by_status[PAY_SUCCESS] == 4 && g.c360[1].pay_by_status[PAY_FAILED] == 1, "by status");
 	done(&s, &g);
 }
@@ -297,7 +297,7 @@ static void test_tutorial_worked_example(void **state)
 	};
 	CHECK(g.nsplit == N_ELEMS(split), "six methods");
 	for (size_t i = 0; i < N_ELEMS(split); i++)
-		CHECK(strcmp(s.src[SRC_PAYMENTS].dict[PA_METHOD].label[g.split[i].method], split[i].label) == 0 &&
+		CHECK(strcmp(dict_label(&s.src[SRC_PAYMENTS].dict[PA_METHOD], g.split[i].method), split[i].label) == 0 &&
 		      g.split[i].count == split[i].n && g.split[i].share == split[i].share, "split row %zu", i);
 	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_CUSTOMERS, "1002")->when)), "1988-06-12") == 0,
 	      "Sara Khan's 12-06-1988 is day-first");

@@ -333,10 +333,10 @@ static void test_column_rules_fill_the_row(void **state)
 	const Payment *p = (const Payment *)row_by_id(&s, SRC_PAYMENTS, "P");
 	CHECK(p && p->cents == 1200 && p->method == PM_UPI && p->status == PS_FAILED, "payment P");
 	const Ticket *t = (const Ticket *)row_by_id(&s, SRC_TICKETS, "T");
-	CHECK(t && t->status == TS_RESOLVED && strcmp(s.src[SRC_TICKETS].dict[TI_ISSUE].label[t->issue], "Late Delivery") == 0,
+	CHECK(t && t->status == TS_RESOLVED && strcmp(dict_label(&s.src[SRC_TICKETS].dict[TI_ISSUE], t->issue), "Late Delivery") == 0,
 	      "ticket T");
 	const Session *se = (const Session *)row_by_id(&s, SRC_SESSIONS, "S");
-	CHECK(se && se->device == DV_IOS && strcmp(s.src[SRC_SESSIONS].dict[SE_PAGE].label[se->page], "/cart") == 0 &&
+	CHECK(se && se->device == DV_IOS && strcmp(dict_label(&s.src[SRC_SESSIONS].dict[SE_PAGE], se->page), "/cart") == 0 &&
 	      se->h.when == date_days(2022, 7, 1) * SECS_PER_DAY + 36000, "session S");
 	silver_free(&s);
 }
@@ -388,7 +388,8 @@ static void test_pack_keeps_what_rows_point_into(void **state)
 	free(bytes);
 }
 
-/* A chunk's labels join the source's without being copied: the same text, numbered on. */
+/* A chunk's labels join the source's, numbered on; a sealed dictionary is still searched, and
+ * indexed again by the next label. */
 static void test_dict_take_moves_labels(void **state)
 {
 	(void)state;
@@ -396,15 +397,46 @@ static void test_dict_take_moves_labels(void **state)
 	dict_intern(&a, str_make("x", 1));
 	dict_intern(&a, str_make("y", 1));
 	dict_intern(&b, str_make("y", 1));
-	uint32_t z = dict_intern(&b, str_make("zz", 2));
-	const char *ztext = b.label[z];
+	dict_intern(&b, str_make("z\0z", 3));
 	uint32_t map[2];
 	dict_take(&a, &b, map);
-	CHECK(map[0] == 1 && map[1] == 2, "y is a's 1, zz is new: %u %u", map[0], map[1]);
-	CHECK(a.n == 3 && a.label[2] == ztext && a.len[2] == 2, "zz's text moved, not copied");
-	CHECK(dict_find(&a, str_make("zz", 2)) == 2 && b.n == 0, "found in a; b is empty");
-	dict_trim(&a);
-	CHECK(a.cap == 3 && strcmp(a.label[0], "x") == 0, "trimmed to its labels");
+	CHECK(map[0] == 1 && map[1] == 2, "y is a's 1, z\\0z is new: %u %u", map[0], map[1]);
+	CHECK(a.n == 3 && dict_len(&a, 2) == 3 && memcmp(dict_label(&a, 2), "z\0z", 4) == 0 && b.n == 0,
+	      "z\\0z's text in a, NUL-terminated; b is empty");
+	CHECK(dict_find(&a, str_make("z\0z", 3)) == 2 && dict_find(&a, str_make("z", 1)) == INDEX_NONE, "found in a");
+	dict_seal(&a);
+	CHECK(a.ix.nslots == 0 && dict_find(&a, str_make("y", 1)) == 1 && dict_find(&a, str_make("w", 1)) == INDEX_NONE,
+	      "sealed: no index, searched all the same");
+	CHECK(dict_intern(&a, str_make("x", 1)) == 0 && dict_intern(&a, str_make("w", 1)) == 3 && a.ix.n == 4,
+	      "indexed again by the next label");
+	CHECK(strcmp(dict_label(&a, 0), "x") == 0 && strcmp(dict_label(&a, 3), "w") == 0, "texts kept");
+	dict_free(&a);
+}
+
+/* A chunk with megabytes of labels gives its text back as it is copied: every label arrives
+ * whole, in order, and the ones a already had keep their numbers. */
+static void test_dict_take_many(void **state)
+{
+	(void)state;
+	Dict a = {0}, b = {0};
+	char text[32];
+	for (int k = 0; k < 1000; k += 7)
+		dict_intern(&a, str_make(text, (size_t)snprintf(text, sizeof text, "label number %07d", k)));
+	uint32_t had = a.n;
+	for (int k = 0; k < 200000; k++)	/* 4 MB of text */
+		dict_intern(&b, str_make(text, (size_t)snprintf(text, sizeof text, "label number %07d", k)));
+	uint32_t *map = malloc(b.n * sizeof *map);
+	dict_take(&a, &b, map);
+	bool ok = a.n == had + 200000 - had;
+	for (int k = 0; ok && k < 200000; k++) {
+		size_t n = (size_t)snprintf(text, sizeof text, "label number %07d", k);
+		uint32_t want = k < 1000 && k % 7 == 0 ? (uint32_t)k / 7 : had + (uint32_t)(k - (k < 1000 ? k / 7 + 1 : 143));
+		ok = map[k] == want && dict_len(&a, want) == n && memcmp(dict_label(&a, want), text, n + 1) == 0;
+		if (!ok)
+			print_error("label %d: map %u, want %u, text %s\n", k, map[k], want, dict_label(&a, map[k]));
+	}
+	CHECK(ok, "every label of b is in a, whole");
+	free(map);
 	dict_free(&a);
 }
 
@@ -452,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_column_rules_fill_the_row),
 		cmocka_unit_test(test_pack_keeps_what_rows_point_into),
 		cmocka_unit_test(test_dict_take_moves_labels),
+		cmocka_unit_test(test_dict_take_many),
 		cmocka_unit_test(test_many_duplicates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -148,7 +148,7 @@ static void test_table_columns(void **state)
 		    &err), "builds: %s", buf_cstr(&err));
 	const Order *o = (const Order *)row_by_id(&s, SRC_ORDERS, "A1");
 	CHECK(o && o->cents == 56700, "total, TOTAL_2 and _line_2 are 5, 6 and 7");
-	CHECK(o && strcmp(s.src[SRC_ORDERS].dict[OR_STATUS].label[o->status], "X") == 0, "column_2 is x");
+	CHECK(o && strcmp(dict_label(&s.src[SRC_ORDERS].dict[OR_STATUS], o->status), "X") == 0, "column_2 is x");
 	done(&s, &cfg, &err);
 }
 
