@@ -310,6 +310,7 @@ typedef struct {
 	Verbosity verbosity;
 	int jobs;		/* threads to read with; 0: one per processor */
 	const char *templates_dir, *themes_dir, *assets_dir;	/* where the site's sources are */
+	const char *shipped_templates;	/* c360's own templates: where templates_dir lacks one */
 	const char *title;	/* the report's name */
 	const char *email_from, *email_to;	/* the weekly e-mail's From and To */
 	char **owned;		/* strings the configuration file set */
@@ -1137,6 +1138,7 @@ char *path_join(const char *a, const char *b);
 /* path made absolute, without ".", ".." or symbolic links where it exists (a part that does not
  * exist yet is kept as written); the caller frees. */
 char *path_resolve(const char *path);
+bool is_dir(const char *path);	/* a folder, or a link to one */
 bool path_inside(const char *path, const char *dir);	/* both resolved: path is dir or under it */
 
 void csv_field(Buf *b, const char *s, size_t n);	/* RFC 4180 quoting when needed */

@@ -429,7 +429,7 @@ typedef struct {
 #define AT(f) offsetof(Config, f)
 static const Setting settings[] = {
 	{"", "title", "the report's name, shown on every page", set_title, AT(title), 's'},
-	{"", "templates", "the folder of page templates, relative to this file", set_templates, AT(templates_dir), 's'},
+	{"", "templates", "the folder of page templates, relative to this file (c360's own fill in any it lacks)", set_templates, AT(templates_dir), 's'},
 	{"", "themes", "the folder of themes, relative to this file", set_themes, AT(themes_dir), 's'},
 	{"", "data", "the exports: a folder relative to this file, or s3://BUCKET/PREFIX/ (--data wins)", set_data,
 	 AT(data_dir), 's'},

@@ -468,12 +468,6 @@ static int parse_options(int argc, char **argv, Options *o)
 
 /* ---- where things are */
 
-static bool is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* A folder c360 ships (data/sample, templates, themes, assets): beside the executable, one
  * folder up (a build tree), in ../share/c360 (an installed tree, wherever it was moved), else
  * where it was installed. */
@@ -857,7 +851,7 @@ static int run(Options *o, int argc, char **argv)
 	if (status != EXIT_OK || o->help)
 		return status != EXIT_OK ? status : help(o->cmd->name);
 	console_init(o->cfg.verbosity);
-	o->cfg.templates_dir = o->owned[1] = resource_dir("templates");
+	o->cfg.templates_dir = o->cfg.shipped_templates = o->owned[1] = resource_dir("templates");
 	o->cfg.themes_dir = o->owned[2] = resource_dir("themes");
 	o->cfg.assets_dir = o->owned[3] = resource_dir("assets");
 	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */

@@ -17,7 +17,9 @@ static Template *load_template(const char *dir, const char *file, Buf *err)
 
 /* Every templates/NAME.md, by NAME: pages and the partials they include; and every
  * templates/NAME.html, by NAME.html: fragments of HTML pages put in whole (the KPI cards). */
-static bool load_templates(Site *site, const char *dir)
+/* The templates of dir (page.md by the name "page", fragment.html by its own); with only_new,
+ * those the set lacks. */
+static bool load_template_dir(Site *site, const char *dir, bool only_new)
 {
 	size_t n;
 	char **names = dir_list(dir, NULL, &n, site->err);
@@ -25,17 +27,28 @@ static bool load_templates(Site *site, const char *dir)
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(names[i]);
 		bool md = len > 3 && strcmp(names[i] + len - 3, ".md") == 0;
-		if (md || (len > 5 && strcmp(names[i] + len - 5, ".html") == 0)) {
+		size_t key = md ? len - 3 : len;
+		if ((md || (len > 5 && strcmp(names[i] + len - 5, ".html") == 0)) &&
+		    !(only_new && tpl_set_get(&site->tpl, names[i], key))) {
 			Template *t = load_template(dir, names[i], site->err);
 			ok &= t != NULL;
-			if (md)
-				names[i][len - 3] = '\0';
+			names[i][key] = '\0';
 			if (t)
 				tpl_set_add(&site->tpl, names[i], t);
 		}
 		free(names[i]);
 	}
 	free(names);
+	return ok;
+}
+
+/* The project's templates, and c360's own for those it has none of (templates that came with a
+ * newer c360 than the one that made the project's copies: the packed customer viewer). */
+static bool load_templates(Site *site, const char *dir)
+{
+	const char *shipped = site->cfg->shipped_templates;
+	bool ok = load_template_dir(site, dir, false) &&
+		  (!shipped || strcmp(shipped, dir) == 0 || !is_dir(shipped) || load_template_dir(site, shipped, true));
 	for (const PageDef *p = page_defs; p->tpl; p++) {	/* each page's tags name what it has */
 		const Template *t = tpl_set_get(&site->tpl, p->tpl, strlen(p->tpl));
 		ok &= !t || tpl_check(t, p, &site->tpl, site->err);

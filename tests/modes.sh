@@ -111,4 +111,11 @@ if (bad.length) { console.log(JSON.stringify(bad) + ' have ' + JSON.stringify(pa
 if (packed.some((r) => /<script>alert|<img src=x|<h1>pwn/.test(r[2]))) process.exit(2);" "$T/hsite" >"$T/node" &&
 	pass || fail "hostile names in packs: $(head -c 600 "$T/node")"
 
+# ---- a project made by an older `c360 init` has no viewer templates: c360's own are used
+run 0 init "$T/old"
+rm "$T/old/templates/customer_view.md" "$T/old/templates/customer_viewer.html"
+run 0 build --data "$T/data" --config "$T/old/c360.conf" --customer-pages packed --out "$T/oldsite"
+cmp -s "$T/oldsite/customers/view.html" "$T/packed/customers/view.html" && pass || fail "an old project's viewer page differs"
+links "$T/oldsite" "old project, packed"
+
 finish modes
