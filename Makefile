@@ -44,6 +44,7 @@ check: $(BIN) $(UNIT)
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/exports.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/pages.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/rebuild.sh
+	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/modes.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/ux.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) timeout 300 tests/serve.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/hostile.sh

@@ -57,11 +57,17 @@
 		});
 	}
 
-	document.addEventListener('DOMContentLoaded', function () {
-		document.querySelectorAll('main table').forEach(function (t) {
+	/* The tables in root (the page body, or what viewer.js put in it). */
+	C360.prepareTables = function (root) {
+		root.querySelectorAll('table').forEach(function (t) {
 			if (t.closest('figure')) return;
 			labelCells(t);
 			if (!t.classList.contains('one-row')) C360.sortable(t);
 		});
+	};
+
+	document.addEventListener('DOMContentLoaded', function () {
+		var main = document.querySelector('main');
+		if (main) C360.prepareTables(main);
 	});
 })();

@@ -310,6 +310,7 @@ typedef struct {
 	Verbosity verbosity;
 	int jobs;		/* threads to read with; 0: one per processor */
 	const char *templates_dir, *themes_dir, *assets_dir;	/* where the site's sources are */
+	const char *shipped_templates;	/* c360's own templates: where templates_dir lacks one */
 	const char *title;	/* the report's name */
 	const char *email_from, *email_to;	/* the weekly e-mail's From and To */
 	char **owned;		/* strings the configuration file set */
@@ -338,13 +339,22 @@ typedef struct {
 	size_t page_max;	/* bytes of one page, and of what a template writes */
 	int chart_max;		/* values a chart shows; the rest are added up in one bar */
 	const char *keep;	/* names in --out that every build keeps, separated by commas */
+	const char *customer_pages;	/* files, packed, top N or none as set; NULL: by the customer count */
+	int pages_mode;		/* PAGES_* of customer_pages */
+	uint32_t pages_top;	/* N of top N */
 } Config;
+/* customer_pages: a page per customer, their pages packed in scripts that one viewer page shows,
+ * pages for the N most valuable only, or none. PAGES_AUTO: files up to PACKED_FROM customers. */
+enum { PAGES_AUTO, PAGES_FILES, PAGES_PACKED, PAGES_TOP, PAGES_NONE };
+#define PACKED_FROM 200000
 #define KEEP_MAX 16		/* names in keep */
 
 void config_defaults(Config *c);
 char *config_normalise(Str s);	/* a header name as compared; the caller frees */
 /* Reads an INI-style file into c; on failure appends "file:line:col: error: ..." to err. */
 bool config_load(Config *c, const char *path, Buf *err);
+/* customer_pages = v: files, packed, none, or top N with N from 1 to 100000000; false if v is none of them. */
+bool config_customer_pages(Config *c, const char *v);
 void config_doc(Buf *out);	/* every setting and what it expects: c360 help config */
 void config_show(Buf *out, const Config *c);	/* the settings in force, as a configuration file */
 void config_free(Config *c);
@@ -1128,6 +1138,7 @@ char *path_join(const char *a, const char *b);
 /* path made absolute, without ".", ".." or symbolic links where it exists (a part that does not
  * exist yet is kept as written); the caller frees. */
 char *path_resolve(const char *path);
+bool is_dir(const char *path);	/* a folder, or a link to one */
 bool path_inside(const char *path, const char *dir);	/* both resolved: path is dir or under it */
 
 void csv_field(Buf *b, const char *s, size_t n);	/* RFC 4180 quoting when needed */
@@ -1177,6 +1188,7 @@ void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes *
 void esc_markdown(Buf *b, const char *s, size_t n);	/* literal text in Markdown */
 void esc_url(Buf *b, const char *s, size_t n);		/* one URL path segment */
 void esc_js(Buf *b, const char *s, size_t n);		/* a quoted JS string, safe in <script> */
+void esc_js_html(Buf *b, const char *s, size_t n);	/* ... of HTML: only </ and <! of its < escaped */
 void esc_sheet_cell(Buf *b, const char *s, size_t n);	/* a CSV cell no spreadsheet runs */
 void id_file_name(Buf *b, const char *id, size_t n);	/* a safe file name for an id */
 size_t utf8_cut(const char *s, size_t n, size_t max);	/* n, or at most max without splitting a character */
@@ -1395,7 +1407,7 @@ typedef struct {
 typedef struct {
 	char name[96], id[64], segment[16], value[48], last_order[16];
 	uint32_t open_tickets;
-	char page[160];		/* customers/xx/ID.html */
+	char page[160];		/* customers/xx/ID.html, customers/view.html?id=ID; "": no page */
 } EditionCustomer;
 typedef struct {
 	const Gold *g;
@@ -1417,6 +1429,22 @@ void edition_mail_text(const Edition *e, Buf *b);
 /* weekly/email.eml: the text and the HTML as alternatives, the charts inline, the PDF attached. */
 void edition_eml(const Edition *e, const Buf *text, const Buf *html, const Buf *pdf, Buf *m);
 
+/* The customer_pages mode in force for n customers (never PAGES_AUTO); with why, the summary's
+ * words for it: "packed (1,000,000 customers > 200,000; set customer_pages to change)". */
+int customer_pages_mode(const Config *cfg, size_t n, Buf *why);
+/* Which customers have a page, and where (site_customers.c). */
+typedef struct {
+	int mode;		/* PAGES_* in force */
+	uint32_t top;		/* PAGES_TOP: pages for the customers of places 0 to top - 1 */
+	uint32_t *rank;		/* PAGES_TOP: each customer's place by lifetime value */
+	uint32_t packs;		/* PAGES_PACKED: how many packed/K.js files (a power of two) */
+} PagePlan;
+void page_plan_init(PagePlan *p, const Gold *g, const Config *cfg);
+void page_plan_free(PagePlan *p);
+/* Appends customer c's page from the root (customers/xx/NAME.html or customers/view.html?id=ID);
+ * false, appending nothing, if c has no page. */
+bool customer_url(const PagePlan *p, const Gold *g, uint32_t c, Buf *b);
+
 typedef struct Site {
 	const Gold *g;
 	const Config *cfg;
@@ -1429,6 +1457,7 @@ typedef struct Site {
 	TplSet tpl;		/* templates/NAME.md by NAME */
 	Template *layout;	/* the theme's layout.html */
 	FileHash page_salt;	/* what every page is made from besides its values (manifest_settings) */
+	PagePlan plan;		/* which customers have a page */
 } Site;
 
 /* What one thread needs to render pages; the arena holds one page's values. */
@@ -1448,6 +1477,8 @@ size_t shown_max(const Site *site, bool in_table);
 
 void page_init(PageWork *w);
 void page_free(PageWork *w);
+/* Renders templates/tpl.md with data for the page at path into w->html (no layout, nothing written). */
+bool page_html(const Site *site, PageWork *w, const char *path, const char *tpl, Value *data);
 /* Renders templates/tpl.md with data, puts it in the layout and writes dir/path. */
 bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl, Value *data);
 /* templates/NAME (HTML) rendered with the data of the page at path, as a value the page writes

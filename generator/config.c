@@ -252,6 +252,31 @@ static bool set_field_max(SetArgs *a)
 	return ok;
 }
 
+bool config_customer_pages(Config *c, const char *v)
+{
+	static const char *const modes[] = {[PAGES_FILES] = "files", [PAGES_PACKED] = "packed", [PAGES_NONE] = "none"};
+	for (int m = PAGES_FILES; m <= PAGES_NONE; m++)
+		if (modes[m] && strcmp(v, modes[m]) == 0) {
+			c->pages_mode = m;
+			c->customer_pages = config_keep(c, xstrdup(v));
+			return true;
+		}
+	char *end = NULL;
+	errno = 0;
+	long long n = strncmp(v, "top ", 4) == 0 && v[4] >= '0' && v[4] <= '9' ? strtoll(v + 4, &end, 10) : 0;
+	if (n < 1 || n > 100000000 || errno || *end)
+		return false;
+	c->pages_mode = PAGES_TOP;
+	c->pages_top = (uint32_t)n;
+	c->customer_pages = config_keep(c, xstrdup(v));
+	return true;
+}
+
+static bool set_customer_pages(SetArgs *a)
+{
+	return config_customer_pages(a->c, a->v);
+}
+
 static bool set_page_max(SetArgs *a)
 {
 	long long n;
@@ -404,7 +429,7 @@ typedef struct {
 #define AT(f) offsetof(Config, f)
 static const Setting settings[] = {
 	{"", "title", "the report's name, shown on every page", set_title, AT(title), 's'},
-	{"", "templates", "the folder of page templates, relative to this file", set_templates, AT(templates_dir), 's'},
+	{"", "templates", "the folder of page templates, relative to this file (c360's own fill in any it lacks)", set_templates, AT(templates_dir), 's'},
 	{"", "themes", "the folder of themes, relative to this file", set_themes, AT(themes_dir), 's'},
 	{"", "data", "the exports: a folder relative to this file, or s3://BUCKET/PREFIX/ (--data wins)", set_data,
 	 AT(data_dir), 's'},
@@ -432,6 +457,9 @@ static const Setting settings[] = {
 	 set_page_max, AT(page_max), 'z'},
 	{"", "keep", "names in the site's folder that c360 does not make but keeps, separated by commas (at most 16)",
 	 set_keep, AT(keep), 's'},
+	{"", "customer_pages", "files (a page each), packed (in scripts of ~100 that customers/view.html shows), "
+	 "top N (pages for the N of highest lifetime value) or none; default: files up to 200,000 customers, "
+	 "packed above", set_customer_pages, AT(customer_pages), 's'},
 	{"", "chart_max_values", "bars a chart shows, 1 to 1000 (the rest are added up in one more)", set_chart_max,
 	 AT(chart_max), 'i'},
 	{"files", "SOURCE", "a file name in the data folder (no /), e.g. orders = order_export.csv", set_file, 0, '-'},

@@ -48,6 +48,8 @@ static void edition_kpis(Edition *e, Buf *b)
 static void edition_at_risk(Edition *e, Buf *b)
 {
 	const Gold *g = e->g;
+	PagePlan plan;
+	page_plan_init(&plan, g, e->cfg);
 	for (size_t i = 0; i < g->nchurn && i < EDITION_AT_RISK; i++) {
 		uint32_t c = g->churn_list[i];
 		const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
@@ -65,9 +67,10 @@ static void edition_at_risk(Edition *e, Buf *b)
 		text_of(r->last_order, sizeof r->last_order, b);
 		r->open_tickets = x->open_tickets;
 		b->len = 0;
-		customer_page_path(b, &cu->h);
-		text_of(r->page, sizeof r->page, b);
+		if (customer_url(&plan, g, c, b) && b->len < sizeof r->page)
+			text_of(r->page, sizeof r->page, b);	/* else no link: none, or an id too long for it */
 	}
+	page_plan_free(&plan);
 }
 
 /* The dashboard's address: site_url, with index.html where it names a folder. */

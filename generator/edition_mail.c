@@ -89,10 +89,11 @@ static void html_at_risk(const Edition *e, Buf *b)
 	for (size_t i = 0; i < e->nat_risk; i++) {
 		const EditionCustomer *r = &e->at_risk[i];
 		buf_puts(b, "<tr><td style=\"" CELL "\">");
-		if (e->site)
+		bool link = e->site && r->page[0];
+		if (link)
 			site_link(e, b, r->page);
 		html(b, r->name);
-		buf_puts(b, e->site ? "</a>" : "");
+		buf_puts(b, link ? "</a>" : "");
 		const char *cells[] = {r->id, r->segment, r->last_order};
 		for (int c = 0; c < 3; c++) {
 			buf_printf(b, "</td><td style=\"" CELL "text-align:%s\">", c < 2 ? "left" : "right");

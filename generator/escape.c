@@ -9,6 +9,7 @@ enum {
 	E_URL_OK = 8,		/* unreserved in a URL path segment */
 	E_NAME_OK = 16,		/* kept as is in a file name */
 	E_CTRL = 32,		/* control characters */
+	E_JS_HTML = 64,		/* " \\ < and the first byte of U+2028/U+2029: looked at by esc_js_html */
 };
 
 static unsigned char cls[256];
@@ -26,6 +27,8 @@ static void classes_init(void)
 		cls[(unsigned char)*p] |= E_MD;
 	for (const char *p = "-+=.):;"; *p; p++)
 		cls[(unsigned char)*p] |= E_MD_LEAD;
+	for (const char *p = "\"\\<\xe2"; *p; p++)
+		cls[(unsigned char)*p] |= E_JS_HTML;
 	for (int c = 0; c < 128; c++) {
 		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 		if (alnum || c == '-' || c == '.' || c == '_' || c == '~')
@@ -150,6 +153,39 @@ size_t utf8_cut(const char *s, size_t n, size_t max)
 	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
 		max--;
 	return max;
+}
+
+/* HTML in a JavaScript string literal of a script file (customers/packed/K.js): like esc_js, but
+ * a < is escaped only where it could end or comment out a script element (</, <!), so that the
+ * markup stays nearly its own size. */
+void esc_js_html(Buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	classes_init();
+	buf_putc(b, '"');
+	size_t from = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!(cls[c] & (E_JS_HTML | E_CTRL)))
+			continue;
+		bool sep = c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9);
+		bool tag = c == '<' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '!');
+		if (!(c == '"' || c == '\\' || c < 0x20 || c == 0x7f || sep || tag))
+			continue;
+		buf_put(b, s + from, i - from);
+		if (c == '"' || c == '\\')
+			buf_putc(b, '\\'), buf_putc(b, (char)c);
+		else if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (sep)
+			buf_puts(b, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029"), i += 2;
+		else
+			buf_put(b, (char[6]){'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}, 6);
+		from = i + 1;
+	}
+	buf_put(b, s + from, n - from);
+	buf_putc(b, '"');
 }
 
 /* A file name from an id: the id itself when it is short and plain ([a-z0-9_-]), else a

@@ -1034,12 +1034,6 @@ static void read_part(Reader *r, const char *path, bool part)
 		diag(r->d, D_NO_HEADER, 0, 0, "the file is empty: no header row", NULL, 0);
 }
 
-static bool is_dir(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* A table is DIR/NAME.csv, or a folder DIR/NAME.csv/ or DIR/NAME/ of part-* files (Spark's
  * _SUCCESS, .crc and other files beside them are not read); parts are read in name order. */
 static void read_table(Reader *r, const char *dir)

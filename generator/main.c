@@ -44,7 +44,7 @@ struct Options {
 	const char *message;	/* publish's --message */
 	int64_t built_as_of;	/* the as-of date of the site written, MOMENT_NULL before */
 	uint64_t customers, seed, port;
-	bool force, theme_given, help;
+	bool force, theme_given, pages_given, help;
 	char *owned[4];
 };
 
@@ -57,15 +57,15 @@ static int cmd_generate(Options *o);
 static int cmd_init(Options *o);
 
 static const Command commands[] = {
-	{"build", "data out as-of config theme jobs shard quiet verbose",
+	{"build", "data out as-of config theme customer-pages jobs shard quiet verbose",
 	 "read, clean and model the data; write the site into --out (default site/)", cmd_build},
-	{"render", "gold! out config theme jobs shard quiet verbose",
+	{"render", "gold! out config theme customer-pages jobs shard quiet verbose",
 	 "write the site from a folder of gold tables (a build's gold/, or another engine's)", cmd_render},
 	{"check", "data as-of config jobs quiet verbose",
 	 "read and clean the data; print the data-quality summary; write nothing", cmd_check},
-	{"serve", "data out as-of config theme jobs port bind quiet verbose",
+	{"serve", "data out as-of config theme customer-pages jobs port bind quiet verbose",
 	 "build, serve the site on http://127.0.0.1:8360/ and rebuild when a source changes", cmd_serve},
-	{"publish", "git! data as-of config theme jobs message quiet verbose",
+	{"publish", "git! data as-of config theme customer-pages jobs message quiet verbose",
 	 "build the site into a git working tree and commit it: one commit per edition, none if nothing changed",
 	 cmd_publish},
 	{"generate", "customers! seed out! force", "write N customers of synthetic, deliberately messy exports",
@@ -125,6 +125,12 @@ static const char *set_theme(Options *o, const char *v)
 	o->cfg.theme = v, o->theme_given = true;
 	bool name = *v && !strchr(v, '/') && strcmp(v, "..") != 0 && strcmp(v, ".") != 0;
 	return name ? NULL : "the name of a folder in themes/";
+}
+
+static const char *set_pages(Options *o, const char *v)
+{
+	o->pages_given = true;
+	return config_customer_pages(&o->cfg, v) ? NULL : "files, packed, \"top N\" (N from 1 to 100000000) or none";
 }
 
 static const char *set_jobs(Options *o, const char *v)
@@ -218,6 +224,8 @@ static const OptionDef options[] = {
 	{"config", "FILE", NULL, "file names, columns, reader options, category words, SQL, title... (docs/exports.md)", set_config},
 	{"theme", "NAME", NULL, "the theme: a folder in themes/ (default: default)", set_theme},
 	{"jobs", "N", NULL, "threads to read and write with (default: one per processor)", set_jobs},
+	{"customer-pages", "MODE", NULL, "files, packed, \"top N\" or none: a page per customer, packed in scripts, "
+	 "the N most valuable, none (default: files up to 200,000 customers)", set_pages},
 	{"shard", "K/N", NULL, "write the customer pages of folders K modulo N; shard 0 all else too", set_shard},
 	{"quiet", NULL, NULL, "print errors only", set_quiet},
 	{"verbose", NULL, NULL, "print examples of every problem found, and (check) the settings in force", set_verbose},
@@ -460,12 +468,6 @@ static int parse_options(int argc, char **argv, Options *o)
 
 /* ---- where things are */
 
-static bool is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* A folder c360 ships (data/sample, templates, themes, assets): beside the executable, one
  * folder up (a build tree), in ../share/c360 (an installed tree, wherever it was moved), else
  * where it was installed. */
@@ -614,8 +616,13 @@ static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs)
 		say(SAY_VERBOSE, "%llu files written, %llu kept from the previous site (%llu pages not rendered again: "
 		    "made from the same values)", (unsigned long long)written, (unsigned long long)kept,
 		    (unsigned long long)unrendered);
+		Buf why = {0};
+		size_t nc = g->src[SRC_CUSTOMERS].table->n;
+		int mode = customer_pages_mode(&o->cfg, nc, &why);
+		say(SAY_NORMAL, "customer pages: %s", buf_cstr(&why));
 		say(SAY_NORMAL, "wrote %s: index.html, %zu customer pages, gold/ and weekly/ (as of %s)", o->cfg.out_dir,
-		    g->src[SRC_CUSTOMERS].table->n, buf_cstr(&d));
+		    mode == PAGES_NONE ? 0 : mode == PAGES_TOP && o->cfg.pages_top < nc ? o->cfg.pages_top : nc, buf_cstr(&d));
+		buf_free(&why);
 		buf_free(&d);
 	}
 	buf_free(&err);
@@ -816,7 +823,8 @@ static int cmd_generate(Options *o)
 /* The configuration file, if one was given, over the command line's settings; --theme over both. */
 static bool load_config(Options *o)
 {
-	const char *theme = o->cfg.theme;	/* --theme wins over the configuration */
+	const char *theme = o->cfg.theme;	/* --theme and --customer-pages win over the configuration */
+	Config pages = o->cfg;
 	bool ok = true;
 	if (o->cfg.config_file) {
 		Buf err = {0};
@@ -826,6 +834,11 @@ static bool load_config(Options *o)
 		buf_free(&err);
 		if (o->theme_given)
 			o->cfg.theme = theme;
+		if (o->pages_given) {
+			o->cfg.customer_pages = pages.customer_pages;
+			o->cfg.pages_mode = pages.pages_mode;
+			o->cfg.pages_top = pages.pages_top;
+		}
 	}
 	if (!o->cfg.data_dir)	/* --data, else the configuration's data, else the sample */
 		o->cfg.data_dir = o->owned[0] ? o->owned[0] : (o->owned[0] = resource_dir("data/sample"));
@@ -838,7 +851,7 @@ static int run(Options *o, int argc, char **argv)
 	if (status != EXIT_OK || o->help)
 		return status != EXIT_OK ? status : help(o->cmd->name);
 	console_init(o->cfg.verbosity);
-	o->cfg.templates_dir = o->owned[1] = resource_dir("templates");
+	o->cfg.templates_dir = o->cfg.shipped_templates = o->owned[1] = resource_dir("templates");
 	o->cfg.themes_dir = o->owned[2] = resource_dir("themes");
 	o->cfg.assets_dir = o->owned[3] = resource_dir("assets");
 	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */

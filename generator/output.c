@@ -56,6 +56,12 @@ char *path_resolve(const char *path)
 	return cur;
 }
 
+bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 bool path_inside(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);

@@ -17,7 +17,9 @@ static Template *load_template(const char *dir, const char *file, Buf *err)
 
 /* Every templates/NAME.md, by NAME: pages and the partials they include; and every
  * templates/NAME.html, by NAME.html: fragments of HTML pages put in whole (the KPI cards). */
-static bool load_templates(Site *site, const char *dir)
+/* The templates of dir (page.md by the name "page", fragment.html by its own); with only_new,
+ * those the set lacks. */
+static bool load_template_dir(Site *site, const char *dir, bool only_new)
 {
 	size_t n;
 	char **names = dir_list(dir, NULL, &n, site->err);
@@ -25,17 +27,28 @@ static bool load_templates(Site *site, const char *dir)
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(names[i]);
 		bool md = len > 3 && strcmp(names[i] + len - 3, ".md") == 0;
-		if (md || (len > 5 && strcmp(names[i] + len - 5, ".html") == 0)) {
+		size_t key = md ? len - 3 : len;
+		if ((md || (len > 5 && strcmp(names[i] + len - 5, ".html") == 0)) &&
+		    !(only_new && tpl_set_get(&site->tpl, names[i], key))) {
 			Template *t = load_template(dir, names[i], site->err);
 			ok &= t != NULL;
-			if (md)
-				names[i][len - 3] = '\0';
+			names[i][key] = '\0';
 			if (t)
 				tpl_set_add(&site->tpl, names[i], t);
 		}
 		free(names[i]);
 	}
 	free(names);
+	return ok;
+}
+
+/* The project's templates, and c360's own for those it has none of (templates that came with a
+ * newer c360 than the one that made the project's copies: the packed customer viewer). */
+static bool load_templates(Site *site, const char *dir)
+{
+	const char *shipped = site->cfg->shipped_templates;
+	bool ok = load_template_dir(site, dir, false) &&
+		  (!shipped || strcmp(shipped, dir) == 0 || !is_dir(shipped) || load_template_dir(site, shipped, true));
 	for (const PageDef *p = page_defs; p->tpl; p++) {	/* each page's tags name what it has */
 		const Template *t = tpl_set_get(&site->tpl, p->tpl, strlen(p->tpl));
 		ok &= !t || tpl_check(t, p, &site->tpl, site->err);
@@ -159,7 +172,7 @@ static bool page_body(const Site *site, PageWork *w, const Template *t, const Va
 	return true;
 }
 
-bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
+bool page_html(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
 {
 	const Template *t = tpl_set_get(&site->tpl, tpl_name, strlen(tpl_name));
 	if (!t) {
@@ -171,11 +184,15 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 		return false;
 	w->md.len = w->html.len = w->page.len = 0;
 	w->raws.n = w->slots.n = w->slots.text.len = 0;
-	size_t max = site->cfg->page_max;
-	if (!page_body(site, w, t, data))
+	return page_body(site, w, t, data);
+}
+
+bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
+{
+	if (!page_html(site, w, path, tpl_name, data))
 		return false;
 	v_set(&w->arena, data, "body", v_raw(&w->arena, w->html.p ? w->html.p : "", w->html.len));
-	return tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, max, &w->err) &&
+	return tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, site->cfg->page_max, &w->err) &&
 	       out_write_file(site->dir, path, &w->page, &w->err);
 }
 
@@ -204,6 +221,7 @@ bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const 
 	site.page_salt = manifest_settings(cfg);
 	site.page_salt.lo ^= site.cmark_every_page;	/* the same bytes, but pages.sh compares the two */
 	md_init();
+	page_plan_init(&site.plan, g, cfg);
 	bool all = cfg->shard == 0;	/* shard 0 writes every page but other shards' customers */
 	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site, all);
 	ok = ok && (!all || (site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_lists(&site)));
@@ -211,5 +229,6 @@ bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const 
 	ok = ok && site_customers(&site);
 	tpl_set_free(&site.tpl);
 	tpl_free(site.layout);
+	page_plan_free(&site.plan);
 	return ok;
 }

@@ -25,6 +25,91 @@ void customer_page_path(Buf *b, const RowHead *c)
 	buf_puts(b, ".html");
 }
 
+/* ---- which customers have a page, and where */
+
+#define PACK_CUSTOMERS 100	/* customers per packed/K.js, on average at most */
+#define VIEW_PATH "customers/view.html"
+
+static void grouped(Buf *b, size_t n)
+{
+	if (n >= 1000) {
+		grouped(b, n / 1000);
+		buf_printf(b, ",%03zu", n % 1000);
+	} else {
+		buf_printf(b, "%zu", n);
+	}
+}
+
+int customer_pages_mode(const Config *cfg, size_t n, Buf *why)
+{
+	static const char *const names[] = {[PAGES_FILES] = "files", [PAGES_PACKED] = "packed"};
+	int mode = cfg->pages_mode != PAGES_AUTO ? cfg->pages_mode : n > PACKED_FROM ? PAGES_PACKED : PAGES_FILES;
+	if (why && cfg->pages_mode != PAGES_AUTO) {
+		buf_printf(why, "%s (set by customer_pages)", cfg->customer_pages);
+	} else if (why) {
+		buf_printf(why, "%s (", names[mode]);
+		grouped(why, n);
+		buf_puts(why, n > PACKED_FROM ? " customers > " : " customers <= ");
+		grouped(why, PACKED_FROM);
+		buf_puts(why, "; set customer_pages to change)");
+	}
+	return mode;
+}
+
+void page_plan_init(PagePlan *p, const Gold *g, const Config *cfg)
+{
+	size_t nc = g->src[SRC_CUSTOMERS].table->n;
+	*p = (PagePlan){.mode = customer_pages_mode(cfg, nc, NULL), .top = cfg->pages_top, .packs = 1};
+	while ((size_t)p->packs * PACK_CUSTOMERS < nc)
+		p->packs *= 2;
+	if (p->mode != PAGES_TOP)
+		return;
+	p->rank = xmalloc((nc + 1) * sizeof *p->rank);
+	for (size_t i = 0; i < nc; i++)
+		p->rank[g->by_value[i]] = (uint32_t)i;
+}
+
+void page_plan_free(PagePlan *p)
+{
+	free(p->rank);
+	p->rank = NULL;
+}
+
+/* Whether customer c has a page of its own (files, top N). */
+static bool has_file_page(const PagePlan *p, uint32_t c)
+{
+	return p->mode == PAGES_FILES || (p->mode == PAGES_TOP && p->rank[c] < p->top);
+}
+
+/* The packed/K.js a customer is in: FNV-1a of the id's bytes, mixed (murmur3's finaliser), in
+ * packs (a power of two). assets/viewer.js computes the same from the id in the address. */
+static uint32_t pack_of(const PagePlan *p, const RowHead *h)
+{
+	uint32_t x = 2166136261u;
+	for (size_t i = 0; i < h->idlen; i++)
+		x = (x ^ (unsigned char)h->id[i]) * 16777619u;
+	x ^= x >> 16;
+	x *= 0x85ebca6bu;
+	x ^= x >> 13;
+	x *= 0xc2b2ae35u;
+	x ^= x >> 16;
+	return x & (p->packs - 1);
+}
+
+bool customer_url(const PagePlan *p, const Gold *g, uint32_t c, Buf *b)
+{
+	const RowHead *h = &ROW(g->src[SRC_CUSTOMERS].table, Customer, c)->h;
+	if (p->mode == PAGES_PACKED) {
+		buf_puts(b, VIEW_PATH "?id=");
+		esc_url(b, h->id, h->idlen);
+		return true;
+	}
+	if (p->mode == PAGES_NONE || (p->mode == PAGES_TOP && p->rank[c] >= p->top))
+		return false;
+	customer_page_path(b, h);
+	return true;
+}
+
 /* ---- one customer's page */
 
 /* Text from the data, as much of it as a page shows alone (gold has it all). */
@@ -219,7 +304,8 @@ static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c,
 
 typedef struct {
 	Site *site;
-	size_t from, to;	/* customers in output order */
+	size_t from, to;	/* customers in output order, or packs */
+	const uint32_t *start, *member;	/* packs: pack k's customers are member[start[k] to start[k + 1]] */
 	PageWork w;
 	bool ok;
 } PageJob;
@@ -259,8 +345,8 @@ static void *customer_pages(void *arg)
 	bool check = manifest_old_pages(j->site->dir);
 	for (size_t i = j->from; i < j->to && j->ok; i++) {
 		uint32_t c = j->site->g->order[i];
-		if (!shard_has(j->site->cfg, customer_folder(&ROW(customers, Customer, c)->h)))
-			continue;	/* another shard's */
+		if (!has_file_page(&j->site->plan, c) || !shard_has(j->site->cfg, customer_folder(&ROW(customers, Customer, c)->h)))
+			continue;	/* no page, or another shard's */
 		path.len = 0;
 		customer_page_path(&path, &ROW(customers, Customer, c)->h);
 		customer_page(j, c, buf_cstr(&path), check);
@@ -269,28 +355,87 @@ static void *customer_pages(void *arg)
 	return NULL;
 }
 
-static bool write_customer_pages(Site *site)
+/* What a pack is made from: its customers' page inputs, in its order. */
+static FileHash pack_input(PageJob *j, uint32_t k, Buf *hashes)
 {
-	size_t nc = site->g->src[SRC_CUSTOMERS].table->n, n = (size_t)site->threads;
-	PageJob *jobs = xcalloc(n, sizeof *jobs);
-	pthread_t *t = xcalloc(n, sizeof *t);
-	bool *started = xcalloc(n, sizeof *started);
-	for (size_t k = 0; k < n; k++) {
-		jobs[k] = (PageJob){.site = site, .from = nc * k / n, .to = nc * (k + 1) / n};
+	hashes->len = 0;
+	for (uint32_t i = j->start[k]; i < j->start[k + 1]; i++) {
+		FileHash h = page_input(j->site, &j->w, VIEW_PATH, "customer", customer_data(j, j->member[i], VIEW_PATH, true));
+		buf_put(hashes, &h, sizeof h);
+	}
+	return file_hash(hashes->p, hashes->len);
+}
+
+/* customers/packed/K.js: C360.customers(K,[[id,title,body],...]), the bodies of the pack's
+ * customers' pages as customers/view.html shows them, the customers in id order. */
+static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool check)
+{
+	const Site *site = j->site;
+	char path[64];
+	snprintf(path, sizeof path, "customers/packed/%u.js", (unsigned)k);
+	if (check && manifest_page_kept(site->dir, path, pack_input(j, k, hashes)))
+		return;
+	size_t said = j->w.err.len;
+	out->len = hashes->len = 0;
+	buf_printf(out, "C360.customers(%u,[", (unsigned)k);
+	for (uint32_t i = j->start[k]; i < j->start[k + 1] && j->ok; i++) {
+		const RowHead *h = &ROW(site->g->src[SRC_CUSTOMERS].table, Customer, j->member[i])->h;
+		Value *d = customer_data(j, j->member[i], VIEW_PATH, false);
+		FileHash input = page_input(site, &j->w, VIEW_PATH, "customer", d);	/* as pack_input's */
+		buf_put(hashes, &input, sizeof input);
+		const Value *title = v_find(d, "title");
+		j->ok = page_html(site, &j->w, VIEW_PATH, "customer", d);
+		buf_puts(out, i > j->start[k] ? ",\n[" : "\n[");
+		esc_js(out, h->id, h->idlen);
+		buf_putc(out, ',');
+		esc_js(out, title->s, title->n);
+		buf_putc(out, ',');
+		esc_js_html(out, j->w.html.p ? j->w.html.p : "", j->w.html.len);
+		buf_putc(out, ']');
+	}
+	buf_puts(out, "]);\n");
+	j->ok = j->ok && out_write_file(site->dir, path, out, &j->w.err);
+	if (j->ok && j->w.err.len == said)	/* a pack with something to say is made every time */
+		manifest_page_made(site->dir, path, file_hash(hashes->p, hashes->len));
+}
+
+static void *customer_packs(void *arg)
+{
+	PageJob *j = arg;
+	Buf out = {0}, hashes = {0};
+	j->ok = true;
+	bool check = manifest_old_pages(j->site->dir);
+	for (size_t k = j->from; k < j->to && j->ok; k++)
+		if (j->start[k] < j->start[k + 1] && shard_has(j->site->cfg, (unsigned)k))
+			customer_pack(j, (uint32_t)k, &out, &hashes, check);
+	buf_free(&out);
+	buf_free(&hashes);
+	return NULL;
+}
+
+/* Runs fn over [0, n) (customers or packs) on the site's threads. */
+static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t *start, const uint32_t *member)
+{
+	size_t nt = (size_t)site->threads;
+	PageJob *jobs = xcalloc(nt, sizeof *jobs);
+	pthread_t *t = xcalloc(nt, sizeof *t);
+	bool *started = xcalloc(nt, sizeof *started);
+	for (size_t k = 0; k < nt; k++) {
+		jobs[k] = (PageJob){.site = site, .from = n * k / nt, .to = n * (k + 1) / nt, .start = start, .member = member};
 		page_init(&jobs[k].w);
 		jobs[k].w.undated = true;
 		if (k)
-			started[k] = pthread_create(&t[k], NULL, customer_pages, &jobs[k]) == 0;
+			started[k] = pthread_create(&t[k], NULL, fn, &jobs[k]) == 0;
 	}
-	customer_pages(&jobs[0]);
+	fn(&jobs[0]);
 	bool ok = true;
 	uint64_t filled = 0, through_cmark = 0;
 	size_t shapes = 0;
-	for (size_t k = 0; k < n; k++) {
+	for (size_t k = 0; k < nt; k++) {
 		if (k && started[k])
 			pthread_join(t[k], NULL);
 		else if (k)
-			customer_pages(&jobs[k]);
+			fn(&jobs[k]);
 		ok &= jobs[k].ok;
 		skel_stats(jobs[k].w.skel, &filled, &through_cmark, &shapes);
 		buf_put(site->err, jobs[k].w.err.p, jobs[k].w.err.len);
@@ -302,6 +447,45 @@ static bool write_customer_pages(Site *site)
 	free(jobs);
 	free(t);
 	free(started);
+	return ok;
+}
+
+static int id_cmp(const void *a, const void *b, void *ctx)
+{
+	const Table *t = ctx;
+	const RowHead *x = &ROW(t, Customer, *(const uint32_t *)a)->h, *y = &ROW(t, Customer, *(const uint32_t *)b)->h;
+	int c = memcmp(x->id, y->id, x->idlen < y->idlen ? x->idlen : y->idlen);
+	return c ? c : (x->idlen > y->idlen) - (x->idlen < y->idlen);
+}
+
+/* The customers (rows) in id order. */
+static uint32_t *by_id_order(const Table *customers)
+{
+	uint32_t *by_id = xmalloc((customers->n + 1) * sizeof *by_id);
+	for (size_t i = 0; i < customers->n; i++)
+		by_id[i] = (uint32_t)i;
+	qsort_r(by_id, customers->n, sizeof *by_id, id_cmp, (void *)customers);
+	return by_id;
+}
+
+/* customers/packed/: the customers by pack, in id order within each. */
+static bool write_customer_packs(Site *site)
+{
+	const PagePlan *p = &site->plan;
+	const Table *customers = site->g->src[SRC_CUSTOMERS].table;
+	uint32_t *by_id = by_id_order(customers), *member = xmalloc((customers->n + 1) * sizeof *member);
+	uint32_t *start = xcalloc((size_t)p->packs + 1, sizeof *start), *pack = xmalloc((customers->n + 1) * sizeof *pack);
+	for (size_t i = 0; i < customers->n; i++)
+		start[(pack[i] = pack_of(p, &ROW(customers, Customer, by_id[i])->h)) + 1]++;
+	for (uint32_t k = 0; k < p->packs; k++)
+		start[k + 1] += start[k];
+	uint32_t *at = xmalloc(((size_t)p->packs + 1) * sizeof *at);
+	memcpy(at, start, (size_t)p->packs * sizeof *at);
+	for (size_t i = 0; i < customers->n; i++)
+		member[at[pack[i]]++] = by_id[i];
+	bool ok = out_mkdir(site->dir, "customers/packed", site->err) &&
+		  in_threads(site, customer_packs, p->packs, start, member);
+	free(by_id), free(member), free(start), free(pack), free(at);
 	return ok;
 }
 
@@ -417,9 +601,9 @@ static void record(const Site *site, Buf *b, uint32_t c, Buf *tmp)
 	buf_putc(b, ',');
 	esc_js(b, tmp->p, tmp->len);
 	tmp->len = 0;
-	customer_page_path(tmp, &cu->h);
+	bool page = customer_url(&site->plan, site->g, c, tmp);
 	buf_putc(b, ',');
-	esc_js(b, tmp->p + strlen("customers/"), tmp->len - strlen("customers/"));
+	esc_js(b, page ? tmp->p + strlen("customers/") : "", page ? tmp->len - strlen("customers/") : 0);
 	tmp->len = 0;
 	if (x->last_order != MOMENT_NULL)
 		buf_date(tmp, x->last_order);
@@ -542,23 +726,12 @@ static bool write_ranks(Site *site, const uint32_t *by_id, Buf *b)
 	return out_write_file(site->dir, "customers/search/ranks.js", b, site->err);
 }
 
-static int id_cmp(const void *a, const void *b, void *ctx)
-{
-	const Table *t = ctx;
-	const RowHead *x = &ROW(t, Customer, *(const uint32_t *)a)->h, *y = &ROW(t, Customer, *(const uint32_t *)b)->h;
-	int c = memcmp(x->id, y->id, x->idlen < y->idlen ? x->idlen : y->idlen);
-	return c ? c : (x->idlen > y->idlen) - (x->idlen < y->idlen);
-}
-
 /* The search index: customers by id, a thousand per records file, their words, segments and ranks. */
 static bool write_search(Site *site)
 {
 	const Table *customers = site->g->src[SRC_CUSTOMERS].table;
 	size_t nc = customers->n;
-	uint32_t *by_id = xmalloc((nc + 1) * sizeof *by_id);
-	for (size_t i = 0; i < nc; i++)
-		by_id[i] = (uint32_t)i;
-	qsort_r(by_id, nc, sizeof *by_id, id_cmp, (void *)customers);
+	uint32_t *by_id = by_id_order(customers);
 	Words w = {0};
 	Buf b = {0}, path = {0}, shards = {0};
 	bool ok = out_mkdir(site->dir, "customers/search", site->err);
@@ -619,8 +792,8 @@ Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size
 		v_set(a, o, "tickets", v_num(a, V_INT, x->tickets));
 		v_set(a, o, "open_tickets", v_num(a, V_INT, x->open_tickets));
 		path.len = 0;
-		customer_page_path(&path, &cu->h);
-		v_set(a, o, "url", v_str(a, path.p, path.len));
+		customer_url(&site->plan, site->g, customers[i], &path);
+		v_set(a, o, "url", v_str(a, path.p ? path.p : "", path.len));
 	}
 	buf_free(&path);
 	return list;
@@ -649,12 +822,35 @@ static bool write_index(Site *site)
 	return ok;
 }
 
-bool site_customers(Site *site)
+/* customers/view.html: the viewer of packed pages (assets/viewer.js), the site's chrome around it. */
+static bool write_view(Site *site)
 {
+	PageWork w;
+	page_init(&w);
+	Arena *a = &w.arena;
+	Value *d = v_obj(a);
+	char packs[16];
+	v_set(a, d, "title", v_cstr(a, "Customer"));
+	v_set(a, d, "packs", v_str(a, packs, (size_t)snprintf(packs, sizeof packs, "%u", (unsigned)site->plan.packs)));
+	Value *scripts = v_set(a, d, "scripts", v_list(a));
+	v_push(a, scripts, v_cstr(a, "assets/viewer.js"));
+	v_set(a, d, "viewer", page_fragment(site, &w, VIEW_PATH, "customer_viewer.html", d));
+	bool ok = page_write(site, &w, VIEW_PATH, "customer_view", d);
+	buf_put(site->err, w.err.p, w.err.len);
+	page_free(&w);
+	return ok;
+}
+
+/* The customer pages of the plan's mode: a file each in customers/XX/ (files, top N), packs
+ * and their viewer (packed), or none. */
+static bool write_pages(Site *site)
+{
+	if (site->plan.mode == PAGES_PACKED)
+		return write_customer_packs(site) && (site->cfg->shard != 0 || write_view(site));
 	const Table *customers = site->g->src[SRC_CUSTOMERS].table;
-	bool ok = out_mkdir(site->dir, "customers", site->err), used[256] = {false};
+	bool ok = true, used[256] = {false};
 	for (size_t c = 0; c < customers->n; c++)
-		used[customer_folder(&ROW(customers, Customer, c)->h)] = true;
+		used[customer_folder(&ROW(customers, Customer, c)->h)] |= has_file_page(&site->plan, (uint32_t)c);
 	Buf dir = {0};
 	for (unsigned k = 0; ok && k < 256; k++) {	/* the folders pages go into, made before the threads start */
 		dir.len = 0;
@@ -662,6 +858,11 @@ bool site_customers(Site *site)
 		ok = !used[k] || !shard_has(site->cfg, k) || out_mkdir(site->dir, buf_cstr(&dir), site->err);
 	}
 	buf_free(&dir);
-	ok = ok && write_customer_pages(site);
+	return ok && (site->plan.mode == PAGES_NONE || in_threads(site, customer_pages, customers->n, NULL, NULL));
+}
+
+bool site_customers(Site *site)
+{
+	bool ok = out_mkdir(site->dir, "customers", site->err) && write_pages(site);
 	return ok && (site->cfg->shard != 0 || (write_search(site) && write_index(site)));
 }

@@ -211,6 +211,13 @@ static const PageVar customers_vars[] = {
 	END,
 };
 
+static const PageVar customer_view_vars[] = {
+	{"packs", T_TEXT, NULL, "how many customers/packed/K.js there are (assets/viewer.js finds a customer's K)"},
+	{"viewer", T_HTML, NULL, "where assets/viewer.js shows the customer: `templates/customer_viewer.html` "
+				 "rendered with this page's data"},
+	END,
+};
+
 #define FACT_FIELDS(date_type, date_doc) \
 	{"id", T_TEXT, NULL, "its id"}, {"date", date_type, NULL, date_doc}, \
 	{"line", T_NUMBER, NULL, "its line in the export"}
@@ -330,6 +337,8 @@ const PageDef page_defs[] = {
 	 {"search_box.html"}},
 	{"customer", "customers/XX/ID.html", customer_vars, "one customer's 360° page",
 	 {"customer_strip.html", "activity.html", "lifecycle.html"}},
+	{"customer_view", "customers/view.html", customer_view_vars, "the viewer of packed customer pages "
+	 "(customer_pages = packed)", {"customer_viewer.html"}},
 	{"segments", "segments/index.html", segments_vars, "the segments", {NULL}},
 	{"segment", "segments/SLUG.html", segment_vars, "one segment's customers", {NULL}},
 	{"list", "churn-risk.html, open-tickets.html", list_vars, "the customers behind a KPI card", {NULL}},

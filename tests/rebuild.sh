@@ -27,6 +27,7 @@ grep -L 'As of\|as of 20' "$T/week1/customers/"*/*.html >"$T/undated"
 # index only the records file holding that customer and the ranks file change
 run 0 generate --customers 2500 --seed 3 --out "$T/v"
 run 0 build --data "$T/v" --out "$T/v1"
+run 0 build --data "$T/v" --customer-pages packed --out "$T/v1p"
 awk -F, 'NR > 1500 && tolower($5) ~ /^deliv/ && $4 ~ /^USD [0-9.]+$/ { print $1 "," $2; exit }' "$T/v/orders.csv" >"$T/pick"
 IFS=, read -r order who <"$T/pick"
 awk -F, -v OFS=, -v o="$order" '$1 == o { $4 = "USD 99999.00" } { print }' "$T/v/orders.csv" >"$T/mutated" &&
@@ -36,6 +37,16 @@ changed "$T/v1" "$T/v2" | grep '^customers/search/' >"$T/search"
 holder=$(grep -l "^\[\"$who\"," "$T/v1/customers/search/"r*.js | sed 's|.*/customers/|customers/|')
 [ -n "$who" ] && [ -n "$holder" ] && [ "$(cat "$T/search")" = "$(printf '%s\n' customers/search/ranks.js "$holder" | sort)" ] &&
 	pass || fail "customer $who's value changed these search files: $(head -5 "$T/search" | tr '\n' ' ')"
+# ... and of the packs (customer_pages = packed) only the one holding that customer; the other
+# packs are kept without rendering their pages
+run 0 build --data "$T/v" --customer-pages packed --out "$T/v2p"
+pack=$(grep -l "^\[\"$who\"," "$T/v1p/customers/packed/"*.js | sed 's|.*/customers/|customers/|')
+changed "$T/v1p" "$T/v2p" | grep '^customers/packed/' >"$T/packs"
+[ -n "$pack" ] && [ "$(cat "$T/packs")" = "$pack" ] && pass || fail "customer $who's value changed these packs: $(head -5 "$T/packs" | tr '\n' ' ')"
+cp -a "$T/v1p" "$T/v3p"	# (times kept: a file newer than its manifest is not trusted)
+run 0 build --verbose --data "$T/v" --customer-pages packed --out "$T/v3p"
+err_has '^c360: [0-9]* files written, [0-9]* kept from the previous site ([1-9][0-9]* pages not rendered again'
+diff -r "$T/v3p" "$T/v2p" >/dev/null && pass || fail "packed: the rebuild after one change differs from a fresh build"
 
 # mutate SEED DIR: random changes to random customers' rows, as a week of exports brings:
 # statuses and cities change, orders come (at the end), sessions go (near the end: the lines
@@ -73,6 +84,21 @@ for round in 1 2 3 4; do
 		fail "round $round: the rebuild differs from a fresh build:"
 		head -10 "$T/diff"
 	fi
+done
+# ... in packed and top N modes too
+for mode in packed "top 40"; do
+	run 0 generate --customers 300 --seed 6 --out "$T/mdata"
+	run 0 build --data "$T/mdata" --customer-pages "$mode" --out "$T/msite"
+	for round in 1 2; do
+		mutate "$round" "$T/mdata"
+		run 0 build --verbose --data "$T/mdata" --customer-pages "$mode" --out "$T/msite"
+		[ "$mode" = packed ] ||	# (a round changes a customer of every pack of ~80)
+			grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "$mode round $round rendered every page again"
+		rm -rf "$T/fresh"
+		run 0 build --data "$T/mdata" --customer-pages "$mode" --out "$T/fresh"
+		diff -r "$T/msite" "$T/fresh" >/dev/null && pass || fail "$mode round $round: the rebuild differs from a fresh build"
+	done
+	rm -rf "$T/mdata" "$T/msite"
 done
 ls "$T" | grep -q '^site\.tmp-' && fail "a staging folder was left: $(ls "$T")" || pass
 

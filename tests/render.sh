@@ -112,6 +112,17 @@ shards render3 3 "$T/fixture-build" render --gold "$T/fixture-build/gold"
 shards render16 16 "$T/fixture-build" render --gold "$T/fixture-build/gold"
 shards build3 3 "$T/fixture-build" build --data "$FIXTURE"
 shards build16 16 "$T/fixture-build" build --data "$FIXTURE"
+# ... in every customer_pages mode: shard K writes the packs K modulo N
+run 0 generate --customers 300 --seed 2 --out "$T/g300"
+for mode in packed "top 30" none; do
+	printf 'customer_pages = %s\n' "$mode" >"$T/mode.conf"
+	run 0 build --data "$T/g300" --config "$T/mode.conf" --out "$T/mode-build"
+	shards "mode3-${mode% *}" 3 "$T/mode-build" build --data "$T/g300" --config "$T/mode.conf"
+	run 0 render --gold "$T/mode-build/gold" --config "$T/mode.conf" --out "$T/mode-render"
+	same "$T/mode-build" "$T/mode-render" "$mode: the build and the render of its gold"
+	rm -rf "$T/mode-build" "$T/mode-render"
+done
+[ "$(ls "$T/mode3-packed-1/customers/packed")" = 1.js ] && pass || fail "shard 1 of 3 holds packs $(ls "$T/mode3-packed-1/customers/packed")"
 (cd "$T/render16-5" && find . -type f | sort) >"$T/shard5"
 (cd "$T/render16" && { echo ./.c360-site; echo ./.c360-inputs; find ./customers -path './customers/?5/*' -type f; } | sort) >"$T/folders5"
 cmp -s "$T/shard5" "$T/folders5" && pass || fail "shard 5 of 16 holds the folders ?5 and nothing else"

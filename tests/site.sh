@@ -233,6 +233,13 @@ elif browser_ready; then
 	else
 		fail "browser (fixture): $(tail -8 "$T/browser.out")"
 	fi
+	# the fixture's customers packed: the viewer's page from disk and from a server
+	$C360 build --data "$FIXTURE" --customer-pages packed --out "$T/packed" 2>/dev/null && pass || fail "build packed"
+	if node tests/browser/run.mjs "$T/packed" build/screenshots/packed garc "José García" >"$T/browser.out" 2>&1; then
+		pass
+	else
+		fail "browser (packed): $(tail -8 "$T/browser.out")"
+	fi
 	if node tests/browser/run.mjs "$T/h/out" build/screenshots/hostile pepe 'José "Pepe" Núñez' --quick \
 		>"$T/browser.out" 2>&1; then pass; else fail "browser (hostile): $(tail -8 "$T/browser.out")"; fi
 	$C360 generate --customers 300 --seed 3 --out "$T/g300" && $C360 build --data "$T/g300" --out "$T/g300-site" 2>/dev/null &&

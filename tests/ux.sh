@@ -107,9 +107,11 @@ cp "$T/err" "$T/normal"
 run 0 build --quiet --out "$T/site"
 empty "$T/err"
 empty "$T/out"
-run 0 render --gold "$T/site/gold" --out "$T/rendered"	# a render says what it wrote, in one line
+run 0 render --gold "$T/site/gold" --out "$T/rendered"	# a render says what it wrote: the customer pages' mode, the rest
 empty "$T/out"
-[ "$(cat "$T/err")" = "$(tail -1 "$T/normal" | sed "s|$T/site|$T/rendered|")" ] && pass || fail "render: $(cat "$T/err")"
+[ "$(cat "$T/err")" = "$(tail -2 "$T/normal" | sed "s|$T/site|$T/rendered|")" ] && pass || fail "render: $(cat "$T/err")"
+tail -2 "$T/normal" | head -1 | grep -q "^c360: customer pages: files (329 customers <= 200,000; set customer_pages to change)$" &&
+	pass || fail "the line before says which customer pages and why: $(tail -2 "$T/normal" | head -1)"
 run 0 render --quiet --gold "$T/site/gold" --out "$T/rendered"
 empty "$T/err"
 run 0 build --verbose --out "$T/site"
@@ -148,7 +150,7 @@ if command -v script >/dev/null 2>&1; then
 	sed "s/.*$cr$esc\[K//" "$T/tty.lines" >"$T/screen"	# what stays on the screen
 	lines_at_most "$T/screen" 10
 	hasnt "$T/tty" "c360: c360:"
-	if grep -v '^c360: [a-z_.]*\(csv\|examples\|wrote\)' "$T/screen" | grep -q .; then
+	if grep -v '^c360: [a-z_.]*\(csv\|examples\|wrote\|customer pages\)' "$T/screen" | grep -q .; then
 		fail "stray text on the terminal: $(cat "$T/screen")"
 	else pass; fi
 	sed "s|$T/site.tty|$T/site|" "$T/screen" >"$T/screen.site"	# a new site: an up-to-date one says only that

@@ -4,7 +4,8 @@
 // targets (a segment bar, the churn-risk and open-tickets cards) open their pages. The search finds
 // a customer, from the header of any page too, and ?q= restores it; sorting, focus rings, phones'
 // one-row tables and print styles. The same pages from a web server with a strict
-// Content-Security-Policy, without console errors, failed requests or page errors.
+// Content-Security-Policy, without console errors, failed requests or page errors. A site of
+// packed customer pages: its viewer shows the customer, and says so when the id is unknown.
 // Usage: node run.mjs SITE_DIR SCREENSHOT_DIR QUERY EXPECTED_NAME [--quick]
 //        node run.mjs SITE_DIR --ranking EXACT_EMAIL NAME_QUERY MANY_QUERY   (search ranking and paging)
 import { chromium } from 'playwright-core';
@@ -99,11 +100,42 @@ async function pageTypes(browser, base) {
 	if (await searched(list, 'customers', expected))
 		types.customer = new URL(await list.getAttribute('#search-results tbody tr a', 'href'), list.url()).href
 			.slice(base.length);
+	if (types.customer && types.customer.includes('view.html'))	/* customer_pages = packed */
+		types['unknown-customer'] = 'customers/view.html?id=no%3Csuch%22one';
 	await list.close();
 	const segs = await open(browser, base + 'segments/index.html', 'segments');
 	types.segment = 'segments/' + await segs.getAttribute('main table tbody tr a', 'href');
 	await segs.close();
 	return types;
+}
+
+/* The packed pages' viewer has put a customer, or what went wrong, in place of its "Customer". */
+async function shown(page, name) {
+	try {
+		await page.waitForFunction(() => document.querySelector('#customer-view h1').textContent !== 'Customer',
+			null, { timeout: 5000 });
+	} catch {
+		fail(`${name}: the viewer showed nothing`);
+	}
+}
+
+/* The viewer (customer_pages = packed): the customer the address names, its name in the title and
+ * its tables sortable; an unknown id, or none, says so with the id as text. */
+async function viewer(browser, base, where, types) {
+	const page = await open(browser, base + types.customer, `${where} viewer`);
+	await shown(page, `${where} viewer`);
+	check(await page.textContent('h1') === expected, `${where} viewer: the page shows ${await page.textContent('h1')}`);
+	check((await page.title()).startsWith(expected + ' · '), `${where} viewer: the title is ${await page.title()}`);
+	check(await page.locator('main table thead th button').count() > 0, `${where} viewer: its tables do not sort`);
+	for (const [path, h1, text] of [[types['unknown-customer'], 'Unknown customer', 'no<such"one'],
+		['customers/view.html', 'No customer given', 'view.html?id=']]) {
+		await page.goto(base + path, { waitUntil: 'load' });
+		await shown(page, `${where} viewer ${path}`);
+		check(await page.textContent('h1') === h1 && (await page.textContent('main p')).includes(text),
+			`${where} viewer ${path}: ${await page.textContent('main')}`);
+		check(await page.locator('main a[href="index.html"]').count() === 1, `${where} viewer ${path}: no way to the search`);
+	}
+	await page.close();
 }
 
 /* Every page type at both widths, light and dark (quick: wide and light, narrow and dark): no
@@ -118,6 +150,7 @@ async function everyPage(browser, base, types, shots, quick) {
 				label.name = `${type} ${width} px ${scheme}`;
 				await page.goto(base + path, { waitUntil: 'load' });
 				if (type === 'customers') await searched(page, label.name, expected);
+				if (path.includes('view.html')) await shown(page, label.name);
 				await noOverflow(page, label.name);
 				if (width === widths[0]) await axe(page, label.name);
 				if (!quick) await page.screenshot({ path: join(shots, `${type}-${width}-${scheme}.png`), fullPage: true });
@@ -258,6 +291,7 @@ if (shotsArg === '--ranking') {
 	for (const [where, base] of Object.entries(bases)) {
 		await dashboard(browser, base, where);
 		await search(browser, base, where);
+		if (types['unknown-customer']) await viewer(browser, base, where, types);
 	}
 	const label = { name: '' }, web = await newPage(browser, label);
 	for (const [type, path] of Object.entries(types)) {

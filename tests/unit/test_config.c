@@ -397,6 +397,38 @@ static void test_sql_text(void **state)
 }
 
 /* Each bad line is named by file, line and column, with what is expected. */
+/* customer_pages: its values, and the default by the customer count, said with its reason. */
+static void test_customer_pages(void **state)
+{
+	(void)state;
+	static const struct { const char *v; int mode; uint32_t top; } cases[] = {
+		{"files", PAGES_FILES, 0}, {"packed", PAGES_PACKED, 0}, {"none", PAGES_NONE, 0},
+		{"top 1", PAGES_TOP, 1}, {"top 100000000", PAGES_TOP, 100000000}, {"top 0", -1, 0},
+		{"top 100000001", -1, 0}, {"top", -1, 0}, {"top 5x", -1, 0}, {"top -5", -1, 0}, {"Packed", -1, 0},
+		{"top  5", -1, 0}, {"", -1, 0},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Config cfg = test_config();
+		bool ok = config_customer_pages(&cfg, cases[i].v);
+		CHECK(ok == (cases[i].mode >= 0) && (!ok || (cfg.pages_mode == cases[i].mode && cfg.pages_top == cases[i].top)),
+		      "customer_pages = %s", cases[i].v);
+		config_free(&cfg);
+	}
+	Config cfg = test_config();
+	Buf why = {0};
+	CHECK(customer_pages_mode(&cfg, 200000, &why) == PAGES_FILES &&
+	      strcmp(buf_cstr(&why), "files (200,000 customers <= 200,000; set customer_pages to change)") == 0, "%s", buf_cstr(&why));
+	why.len = 0;
+	CHECK(customer_pages_mode(&cfg, 1000000, &why) == PAGES_PACKED &&
+	      strcmp(buf_cstr(&why), "packed (1,000,000 customers > 200,000; set customer_pages to change)") == 0, "%s", buf_cstr(&why));
+	why.len = 0;
+	config_customer_pages(&cfg, "top 7");
+	CHECK(customer_pages_mode(&cfg, 1000000, &why) == PAGES_TOP && strcmp(buf_cstr(&why), "top 7 (set by customer_pages)") == 0,
+	      "%s", buf_cstr(&why));
+	buf_free(&why);
+	config_free(&cfg);
+}
+
 static void test_bad_configs(void **state)
 {
 	(void)state;
@@ -455,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
 		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_customer_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

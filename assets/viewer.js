@@ -1,0 +1,80 @@
+/* viewer.js — customers/view.html?id=ID (customer_pages = packed) shows customer ID's page from
+ * customers/packed/K.js. K is computed from the id's bytes as c360 computes it (FNV-1a, then
+ * murmur3's finaliser, modulo the number of packs the page names: a power of two), so no map of
+ * ids is loaded; the pack is loaded with a <script> element, so it works from disk as from a
+ * server. A pack holds [id, title, body HTML] for each of its customers. */
+(function () {
+	'use strict';
+	var C360 = window.C360 = window.C360 || {};
+	var packs = {};
+
+	C360.customers = function (k, list) { packs[k] = list; };
+
+	/* The id's bytes from the address's id=...: %XX as a byte, any other character as its UTF-8
+	 * (c360 writes every byte but A-Z a-z 0-9 - . _ ~ as %XX). null if there is no id. */
+	function idBytes(search) {
+		var param = search.replace(/^\?/, '').split('&').filter(function (p) { return p.lastIndexOf('id=', 0) === 0; })[0];
+		if (param === undefined) return null;
+		var text = param.slice(3), out = [];
+		for (var i = 0; i < text.length; i++) {
+			if (text.charAt(i) === '%' && /^[0-9a-fA-F]{2}$/.test(text.substr(i + 1, 2))) {
+				out.push(parseInt(text.substr(i + 1, 2), 16));
+				i += 2;
+			} else {
+				var cp = text.codePointAt(i);
+				new TextEncoder().encode(String.fromCodePoint(cp)).forEach(function (b) { out.push(b); });
+				if (cp > 0xffff) i++;
+			}
+		}
+		return new Uint8Array(out);
+	}
+
+	/* The pack of an id's bytes, of n packs. */
+	C360.packOf = function (bytes, n) {
+		var x = 2166136261;
+		for (var i = 0; i < bytes.length; i++) x = Math.imul(x ^ bytes[i], 16777619);
+		x ^= x >>> 16;
+		x = Math.imul(x, 0x85ebca6b);
+		x ^= x >>> 13;
+		x = Math.imul(x, 0xc2b2ae35);
+		x ^= x >>> 16;
+		return (x >>> 0) % n;
+	};
+
+	function load(k, cb) {
+		if (packs[k]) return cb();
+		var s = document.createElement('script');
+		s.src = 'packed/' + k + '.js';
+		s.onload = s.onerror = function () { cb(); };
+		document.head.appendChild(s);
+	}
+
+	/* A page that says what went wrong, the id shown as text, and where to look instead. */
+	function missing(view, heading, text) {
+		var h1 = document.createElement('h1'), p = document.createElement('p'), a = document.createElement('a');
+		h1.textContent = heading;
+		p.textContent = text + ' ';
+		a.href = 'index.html';
+		a.textContent = 'Search the customers';
+		p.appendChild(a);
+		p.appendChild(document.createTextNode('.'));
+		view.replaceChildren(h1, p);
+		document.title = heading + document.title.slice(document.title.indexOf(' · '));
+	}
+
+	document.addEventListener('DOMContentLoaded', function () {
+		var view = document.getElementById('customer-view');
+		if (!view) return;
+		var bytes = idBytes(location.search);
+		if (!bytes || !bytes.length)
+			return missing(view, 'No customer given', 'This page shows the customer its address names (view.html?id=...).');
+		var id = new TextDecoder().decode(bytes), k = C360.packOf(bytes, Number(view.dataset.packs) || 1);
+		load(k, function () {
+			var found = (packs[k] || []).filter(function (r) { return r[0] === id; })[0];
+			if (!found) return missing(view, 'Unknown customer', 'No customer has the id “' + id + '” in this site.');
+			view.innerHTML = found[2];
+			document.title = found[1] + document.title.slice(document.title.indexOf(' · '));
+			if (C360.prepareTables) C360.prepareTables(view);
+		});
+	});
+})();
