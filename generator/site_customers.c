@@ -30,27 +30,18 @@ void customer_page_path(Buf *b, const RowHead *c)
 #define PACK_CUSTOMERS 100	/* customers per packed/K.js, on average at most */
 #define VIEW_PATH "customers/view.html"
 
-static void grouped(Buf *b, size_t n)
-{
-	if (n >= 1000) {
-		grouped(b, n / 1000);
-		buf_printf(b, ",%03zu", n % 1000);
-	} else {
-		buf_printf(b, "%zu", n);
-	}
-}
-
 int customer_pages_mode(const Config *cfg, size_t n, Buf *why)
 {
 	static const char *const names[] = {[PAGES_FILES] = "files", [PAGES_PACKED] = "packed"};
 	int mode = cfg->pages_mode != PAGES_AUTO ? cfg->pages_mode : n > PACKED_FROM ? PAGES_PACKED : PAGES_FILES;
+	static const NumFormat grouped = {",", ""};	/* 1,000,000 whatever the configuration */
 	if (why && cfg->pages_mode != PAGES_AUTO) {
 		buf_printf(why, "%s (set by customer_pages)", cfg->customer_pages);
 	} else if (why) {
 		buf_printf(why, "%s (", names[mode]);
-		grouped(why, n);
+		fmt_int(why, &grouped, (int64_t)n);
 		buf_puts(why, n > PACKED_FROM ? " customers > " : " customers <= ");
-		grouped(why, PACKED_FROM);
+		fmt_int(why, &grouped, PACKED_FROM);
 		buf_puts(why, "; set customer_pages to change)");
 	}
 	return mode;
