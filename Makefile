@@ -68,6 +68,7 @@ valgrind: $(BIN) $(UNIT)
 	@$(VALGRIND_C360) C360_BROWSER=0 tests/site.sh
 	@$(VALGRIND_C360) BIG=0 tests/pages.sh
 	@$(VALGRIND_C360) tests/rebuild.sh
+	@$(VALGRIND_C360) tests/modes.sh
 	@$(VALGRIND_C360) tests/exports.sh
 	@$(VALGRIND_C360) C360_BROWSER=0 tests/serve.sh
 	@$(VALGRIND_C360) BIG=0 HOSTILE_TIMEOUT=3600 tests/hostile.sh
