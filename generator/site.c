@@ -15,10 +15,9 @@ static Template *load_template(const char *dir, const char *file, Buf *err)
 	return t;
 }
 
-/* Every templates/NAME.md, by NAME: pages and the partials they include; and every
- * templates/NAME.html, by NAME.html: fragments of HTML pages put in whole (the KPI cards). */
-/* The templates of dir (page.md by the name "page", fragment.html by its own); with only_new,
- * those the set lacks. */
+/* Every DIR/NAME.md, by NAME: pages and the partials they include; and every DIR/NAME.html,
+ * by NAME.html: fragments of HTML pages put in whole (the KPI cards). With only_new, those the
+ * set lacks. */
 static bool load_template_dir(Site *site, const char *dir, bool only_new)
 {
 	size_t n;
