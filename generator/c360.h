@@ -1468,7 +1468,7 @@ typedef struct {
 	Slots slots;
 	SkelCache *skel;	/* the shapes this thread's pages had */
 	bool undated;		/* a customer's page: no edition-wide value (the as-of date) */
-	bool values_only;	/* page_fragment renders nothing: the values are made for page_input */
+	bool values_only;	/* page_fragment renders nothing (no page sets it any more) */
 } PageWork;
 
 #define CELL_MAX 256	/* bytes of a value shown in a table, a list, a chart or the search */
@@ -1484,9 +1484,6 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 /* templates/NAME (HTML) rendered with the data of the page at path, as a value the page writes
  * unescaped ({{{key}}}). */
 Value *page_fragment(const Site *site, PageWork *w, const char *path, const char *name, Value *data);
-/* What the page at path is made from: the settings, tpl, path and its values with the values
- * every page has, but the V_RAW ones (fragments: made from the others and the templates). */
-FileHash page_input(const Site *site, PageWork *w, const char *path, const char *tpl, Value *data);
 bool site_dashboard(Site *site);
 bool site_quality(Site *site);
 bool site_segments(Site *site);

@@ -387,7 +387,8 @@ static void hash_tree(FileHasher *h, const char *dir, int depth)
 	buf_free(&ignore);
 }
 
-/* c360 itself, the settings in force, the config and rates files, the templates, theme and assets. */
+/* c360 itself, the settings in force, the config and rates files, the templates (c360's own
+ * too), theme and assets. */
 static void hash_settings(FileHasher *h, const Config *cfg)
 {
 	hash_file(h, "c360", "/proc/self/exe");
@@ -402,6 +403,8 @@ static void hash_settings(FileHasher *h, const Config *cfg)
 		file_hasher_add(h, &cfg->rates[i].nanos, sizeof cfg->rates[i].nanos);
 	}
 	hash_tree(h, cfg->templates_dir, 0);
+	if (cfg->shipped_templates && strcmp(cfg->shipped_templates, cfg->templates_dir) != 0)
+		hash_tree(h, cfg->shipped_templates, 0);	/* c360's own, for those the project lacks */
 	char *theme = path_join(cfg->themes_dir, cfg->theme);
 	hash_tree(h, theme, 0);
 	free(theme);

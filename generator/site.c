@@ -125,33 +125,6 @@ Value *page_fragment(const Site *site, PageWork *w, const char *path, const char
 	return v_raw(&w->arena, w->scratch.p ? w->scratch.p : "", w->scratch.len);
 }
 
-/* A value's bytes, to hash: V_RAW values are left out (page_input). */
-static void value_bytes(Buf *b, const Value *v)
-{
-	uint64_t head[3] = {v->kind, v->n, (uint64_t)v->i};
-	buf_put(b, head, sizeof head);
-	if (v->kind == V_STR)
-		buf_put(b, v->s, v->n);
-	for (size_t k = 0; (v->kind == V_LIST || v->kind == V_OBJ) && k < v->n; k++) {
-		if (v->kind == V_OBJ)
-			buf_put(b, v->keys[k], strlen(v->keys[k]) + 1);
-		if (v->items[k]->kind != V_RAW)
-			value_bytes(b, v->items[k]);
-	}
-}
-
-FileHash page_input(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
-{
-	page_globals(site, w, data, path);
-	Buf *b = &w->scratch;
-	b->len = 0;
-	buf_put(b, &site->page_salt, sizeof site->page_salt);
-	buf_put(b, tpl_name, strlen(tpl_name) + 1);
-	buf_put(b, path, strlen(path) + 1);
-	value_bytes(b, data);
-	return file_hash(b->p, b->len);
-}
-
 /* The page's Markdown template rendered to HTML in w->html: compiled (skeleton.c), or each page
  * through cmark as before, to compare. */
 static bool page_body(const Site *site, PageWork *w, const Template *t, const Value *data)

@@ -301,26 +301,111 @@ typedef struct {
 	bool ok;
 } PageJob;
 
-static Value *customer_data(PageJob *j, uint32_t c, const char *path, bool values_only)
+static Value *customer_data(PageJob *j, uint32_t c, const char *path)
 {
 	arena_reset(&j->w.arena);
-	j->w.values_only = values_only;
 	Value *d = v_obj(&j->w.arena);
 	customer_values(j->site, &j->w, d, c, path);
 	return d;
 }
 
-/* A customer's page, unless the previous site has it made from the same values: then only
- * the values are made (their fragments are not rendered), and the page is linked. */
+/* ---- what a customer's page is made from, hashed straight from the gold rows */
+
+/* Text into a hash's bytes: its length first, so that fields cannot run into each other, and
+ * no text (NULL) is not the empty one. */
+static void put_text(Buf *b, const char *s, size_t n)
+{
+	uint64_t len = s ? n : UINT64_MAX;
+	buf_put(b, &len, sizeof len);
+	buf_put(b, s, s ? n : 0);
+}
+
+static void put_ctext(Buf *b, const char *s)
+{
+	put_text(b, s, s ? strlen(s) : 0);
+}
+
+/* Each of customer c's facts of one source, in the order their page lists them. */
+static void put_facts(const Gold *g, Buf *b, SourceId src, uint32_t c)
+{
+	const FactTable *ft = &fact_tables[src];
+	const ByCustomer *bc = &g->by[src];
+	const Table *t = g->src[src].table;
+	uint64_t n = bc->start[c + 1] - bc->start[c];
+	buf_put(b, &n, sizeof n);
+	for (uint32_t i = bc->start[c]; i < bc->start[c + 1]; i++) {
+		const RowHead *h = ROW(t, RowHead, bc->row[i]);
+		int64_t head[2] = {h->when, h->line};
+		put_text(b, h->id, h->idlen);
+		buf_put(b, head, sizeof head);
+		for (int f = 0; f < ft->ncols; f++) {
+			FactValue v = gold_fact_value(g, src, &ft->cols[f], h);
+			int64_t x = v.kind == FV_MONEY ? v.cents : v.yes;
+			if (v.kind == FV_TEXT)
+				put_ctext(b, v.text);
+			else
+				buf_put(b, &x, sizeof x);
+		}
+	}
+}
+
+/* What customer c's page at path is made from, without making its values: the page salt
+ * (c360, the settings but the data folder and --as-of, the config and rates files, templates,
+ * theme, assets), the template's name and the path, and every value customer_values() and the
+ * fragments it renders read, from where they read it:
+ * - the customer's row: id, name, e-mail, location (the title is the name or the id), gender
+ *   (a fixed label), date of birth (h.when), in_crm, line;
+ * - the Customer360 figures the page shows, those that depend on the as-of date alone (days
+ *   since the last order, the segment, active, churn risk) being none of them: lifetime and
+ *   average value, valid orders, open tickets, first and last order, the preferred payment
+ *   method by its label's text, the preferred channel (a fixed label), sessions per channel
+ *   (a render takes them from customer_360.csv as they are, not from the facts);
+ * - every fact of every source by[] lists for c (those after the as-of date are not there), in
+ *   its order: how many, and of each its id, moment (h.when: its date, its time, the day the
+ *   activity groups it in, the lifecycle and last seen), line and every column gold_fact_value
+ *   gives (amounts, labels by their text, not their number, which another customer's row can
+ *   change; the channel; the rules is_valid and is_open). The history shows the latest
+ *   LIST_ROWS and the count, the activity the latest ACTIVITY_MAX of all sources merged by
+ *   moment, the lifecycle counts valid orders, successful payments (payment status label 0,
+ *   by its text: the canonical labels come first in every dictionary), sessions and tickets;
+ * - what page_globals() gives every page: the root (from the path), the churn window (a
+ *   render's comes from kpi_summary.csv), the title and version (in the salt); no as-of date
+ *   on a customer's page (PageWork.undated).
+ * Fragments are rendered from those values and templates, the layout from them and the theme. */
+static FileHash customer_input(const Site *site, Buf *b, uint32_t c, const char *path)
+{
+	const Gold *g = site->g;
+	const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
+	const Customer360 *x = &g->c360[c];
+	int64_t figures[] = {cu->h.when, cu->h.line, cu->gender, cu->in_crm, g->churn_window_days,
+			     x->lifetime_cents, x->average_cents, x->valid_orders, x->open_tickets, x->first_order,
+			     x->last_order, x->preferred_channel, x->sessions[CH_MOBILE], x->sessions[CH_WEB],
+			     x->sessions[CH_OTHER]};
+	b->len = 0;
+	buf_put(b, &site->page_salt, sizeof site->page_salt);
+	buf_put(b, "customer", sizeof "customer");
+	put_ctext(b, path);
+	put_text(b, cu->h.id, cu->h.idlen);
+	put_ctext(b, cu->name);
+	put_ctext(b, cu->email);
+	put_ctext(b, cu->location);
+	buf_put(b, figures, sizeof figures);
+	put_ctext(b, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (source_is_fact((SourceId)i))
+			put_facts(g, b, (SourceId)i, c);
+	return file_hash(b->p, b->len);
+}
+
+/* A customer's page, unless the previous site has it made from the same inputs: then it is
+ * linked, its values not even made. */
 static void customer_page(PageJob *j, uint32_t c, const char *path, bool check)
 {
 	const Site *site = j->site;
-	Value *d = customer_data(j, c, path, check);
-	FileHash input = page_input(site, &j->w, path, "customer", d);
+	FileHash input = customer_input(site, &j->w.scratch, c, path);
 	if (check && manifest_page_kept(site->dir, path, input))
 		return;
-	if (check)
-		d = customer_data(j, c, path, false);
+	Value *d = customer_data(j, c, path);
 	size_t said = j->w.err.len;
 	j->ok = page_write(site, &j->w, path, "customer", d);
 	if (j->ok && j->w.err.len == said)	/* a page with something to say is made every time */
@@ -351,7 +436,7 @@ static FileHash pack_input(PageJob *j, uint32_t k, Buf *hashes)
 {
 	hashes->len = 0;
 	for (uint32_t i = j->start[k]; i < j->start[k + 1]; i++) {
-		FileHash h = page_input(j->site, &j->w, VIEW_PATH, "customer", customer_data(j, j->member[i], VIEW_PATH, true));
+		FileHash h = customer_input(j->site, &j->w.scratch, j->member[i], VIEW_PATH);
 		buf_put(hashes, &h, sizeof h);
 	}
 	return file_hash(hashes->p, hashes->len);
@@ -364,16 +449,15 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 	const Site *site = j->site;
 	char path[64];
 	snprintf(path, sizeof path, "customers/packed/%u.js", (unsigned)k);
-	if (check && manifest_page_kept(site->dir, path, pack_input(j, k, hashes)))
+	FileHash input = pack_input(j, k, hashes);
+	if (check && manifest_page_kept(site->dir, path, input))
 		return;
 	size_t said = j->w.err.len;
-	out->len = hashes->len = 0;
+	out->len = 0;
 	buf_printf(out, "C360.customers(%u,[", (unsigned)k);
 	for (uint32_t i = j->start[k]; i < j->start[k + 1] && j->ok; i++) {
 		const RowHead *h = &ROW(site->g->src[SRC_CUSTOMERS].table, Customer, j->member[i])->h;
-		Value *d = customer_data(j, j->member[i], VIEW_PATH, false);
-		FileHash input = page_input(site, &j->w, VIEW_PATH, "customer", d);	/* as pack_input's */
-		buf_put(hashes, &input, sizeof input);
+		Value *d = customer_data(j, j->member[i], VIEW_PATH);
 		const Value *title = v_find(d, "title");
 		j->ok = page_html(site, &j->w, VIEW_PATH, "customer", d);
 		buf_puts(out, i > j->start[k] ? ",\n[" : "\n[");
@@ -387,7 +471,7 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 	buf_puts(out, "]);\n");
 	j->ok = j->ok && out_write_file(site->dir, path, out, &j->w.err);
 	if (j->ok && j->w.err.len == said)	/* a pack with something to say is made every time */
-		manifest_page_made(site->dir, path, file_hash(hashes->p, hashes->len));
+		manifest_page_made(site->dir, path, input);
 }
 
 static void *customer_packs(void *arg)
