@@ -22,6 +22,11 @@ grep '^customers/search/' "$T/changed" | grep -v -x 'customers/search/segments.j
 grep -q -x 'customers/search/segments.js' "$T/changed" && pass || fail "no segment changed in a week"
 grep -L 'As of\|as of 20' "$T/week1/customers/"*/*.html >"$T/undated"
 [ "$(wc -l <"$T/undated")" = 20 ] && pass || fail "customer pages name the as-of date: $(grep -l 'as of 20' "$T/week1/customers/"*/*.html | head -2)"
+# ... and the second built over the first renders no customer page: none is made from the date
+cp -a "$T/week1" "$T/week"
+run 0 build --verbose --data "$FIXTURE" --as-of 2024-03-18 --out "$T/week"
+err_has "(20 pages not rendered again"
+diff -r "$T/week" "$T/week2" >/dev/null && pass || fail "the edition a week later built over the first differs from a fresh one"
 
 # ---- one customer's lifetime value changes (an order's amount, nothing else): of the search
 # index only the records file holding that customer and the ranks file change
@@ -48,21 +53,40 @@ run 0 build --verbose --data "$T/v" --customer-pages packed --out "$T/v3p"
 err_has '^c360: [0-9]* files written, [0-9]* kept from the previous site ([1-9][0-9]* pages not rendered again'
 diff -r "$T/v3p" "$T/v2p" >/dev/null && pass || fail "packed: the rebuild after one change differs from a fresh build"
 
-# mutate SEED DIR: random changes to random customers' rows, as a week of exports brings:
-# statuses and cities change, orders come (at the end), sessions go (near the end: the lines
-# of the others stay, and pages show them); and changes only a line of a page's history or
-# activity shows: a page of a session, a ticket's issue (of the same length).
+# mutate SEED DIR: random changes to random customers' rows, as a week of exports brings,
+# touching each thing a customer page shows: statuses and cities change, orders come (at the
+# end), sessions go (near the end: the lines of the others stay, and pages show them); a
+# customer's name, e-mail, gender, date of birth; and changes only a line of a page's history
+# or activity shows, none of the customer's figures: an order's id, status (shipped) or date, a
+# payment's status, method or date, a ticket's issue (of the same length), status or date, a
+# session's page or time.
 mutate() {
-	for f in orders customers web_activities support_tickets; do
-		awk -v seed="$1" -v f="$f" -v lines="$(wc -l <"$2/$f.csv")" 'BEGIN { srand(seed) }
+	for f in orders customers payments web_activities support_tickets; do
+		awk -v seed="$1" -v f="$f" -v lines="$(wc -l <"$2/$f.csv")" '
+			function join(s, i) { s = a[1]; for (i = 2; i <= n; i++) s = s "," a[i]; $0 = s }
+			function day(x) { return "2023-0" (1 + int(x * 1000) % 9) "-1" int(x * 10000) % 10 }
+			BEGIN { srand(seed) }
 			NR == 1 { print; next }
 			{ r = rand(); n = split($0, a, ",") }
 			f == "orders" && r < 0.02 { sub(/,[^,]*$/, ",cancelled") }
 			f == "orders" && r > 0.99 { line = $0; sub(/^[^,]*/, "9" NR "0" seed, line); added = added line "\n" }
+			f == "orders" && n == 5 && r >= 0.02 && r < 0.03 { a[5] = "shipped"; join() }
+			f == "orders" && n == 5 && r >= 0.03 && r < 0.035 { a[3] = day(r); join() }
+			f == "orders" && n == 5 && r >= 0.035 && r < 0.04 { a[1] = a[1] "X"; join() }
 			f == "customers" && r < 0.02 { sub(/,[^,]*$/, ",Springfield") }
+			f == "customers" && n == 6 && r >= 0.02 && r < 0.03 { a[2] = a[2] " Jr"; join() }
+			f == "customers" && n == 6 && r >= 0.03 && r < 0.04 { a[3] = "new." a[3]; join() }
+			f == "customers" && n == 6 && r >= 0.04 && r < 0.05 { a[4] = a[4] == "female" ? "male" : "female"; join() }
+			f == "customers" && n == 6 && r >= 0.05 && r < 0.06 { a[5] = day(r); join() }
+			f == "payments" && n == 6 && r < 0.02 { a[5] = tolower(a[5]) == "success" ? "failed" : "success"; join() }
+			f == "payments" && n == 6 && r >= 0.02 && r < 0.03 { a[4] = a[4] == "PayPal" ? "UPI" : "PayPal"; join() }
+			f == "payments" && n == 6 && r >= 0.03 && r < 0.04 { a[3] = day(r); join() }
 			f == "web_activities" && r < 0.2 && NR > lines * 0.95 { next }
-			f == "web_activities" && r > 0.98 && n == 5 && sub(/\/[a-y]/, "/z", a[3]) { $0 = a[1] "," a[2] "," a[3] "," a[4] "," a[5] }
-			f == "support_tickets" && r < 0.05 && n == 5 { a[3] = a[3] == "Wrong item" ? "Late order" : "Wrong item"; $0 = a[1] "," a[2] "," a[3] "," a[4] "," a[5] }
+			f == "web_activities" && r > 0.98 && n == 5 && sub(/\/[a-y]/, "/z", a[3]) { join() }
+			f == "web_activities" && r > 0.97 && r <= 0.98 && n == 5 { a[4] = day(r) " 1" int(r * 1000) % 10 ":0" seed; join() }
+			f == "support_tickets" && r < 0.05 && n == 5 { a[3] = a[3] == "Wrong item" ? "Late order" : "Wrong item"; join() }
+			f == "support_tickets" && r >= 0.05 && r < 0.07 && n == 5 { a[5] = a[5] == "closed" ? "open" : "closed"; join() }
+			f == "support_tickets" && r >= 0.07 && r < 0.08 && n == 5 { a[4] = day(r); join() }
 			{ print }
 			END { printf "%s", added }' "$2/$f.csv" >"$T/mutated" && mv "$T/mutated" "$2/$f.csv"
 	done
@@ -101,6 +125,24 @@ for mode in packed "top 40"; do
 	rm -rf "$T/mdata" "$T/msite"
 done
 ls "$T" | grep -q '^site\.tmp-' && fail "a staging folder was left: $(ls "$T")" || pass
+# ... when a label's text changes in every row (its number, by first appearance, stays: a
+# ticket's issue, a payment method, the preferred one of some)
+grep -qi ',wrong[ _-]*item,' "$T/data/support_tickets.csv" && grep -qi ',crypto,' "$T/data/payments.csv" && pass ||
+	fail "no 'wrong item' ticket or 'crypto' payment to rename"
+sed -i 's/,wrong[ _-]*item,/,Wrong size,/I' "$T/data/support_tickets.csv"
+sed -i 's/,crypto,/,Bitcoin,/I' "$T/data/payments.csv"
+run 0 build --verbose --data "$T/data" --out "$T/site"
+grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "labels renamed: every page rendered again"
+rm -rf "$T/fresh"
+run 0 build --data "$T/data" --out "$T/fresh"
+diff -r "$T/site" "$T/fresh" >/dev/null && pass || fail "labels renamed: the rebuild differs from a fresh build"
+# ... and when an earlier as-of date leaves out facts, and changes figures, of some customers
+cp -a "$T/site" "$T/asof"
+run 0 build --verbose --as-of 2024-01-01 --data "$T/data" --out "$T/asof"
+grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "an earlier as-of: every page rendered again"
+rm -rf "$T/fresh"
+run 0 build --as-of 2024-01-01 --data "$T/data" --out "$T/fresh"
+diff -r "$T/asof" "$T/fresh" >/dev/null && pass || fail "an earlier as-of: the rebuild differs from a fresh build"
 
 # ---- what a page is made from but its values: a changed template, even one of the fragments
 # a customer page holds, or a changed setting renders every customer page again
@@ -152,6 +194,15 @@ sed -i '2s/a/b/' "$T/g/dim_customer.csv"
 touch -d "$stamp" "$T/g/dim_customer.csv"
 $C360 render --gold "$T/g" --out "$T/r" >/dev/null 2>"$T/err"
 grep -q 'is up to date' "$T/err" && fail "a gold table changed with its size and time kept was called unchanged" || pass
+# a render's customer figures are customer_360.csv's, not made from the facts: one changed there
+# is on the customer's page
+awk -F, -v OFS=, 'NR > 1 && NF == 29 && !done { $11 = "98765.43"; done = 1 } { print }' "$T/g/customer_360.csv" >"$T/c360" &&
+	mv "$T/c360" "$T/g/customer_360.csv"
+$C360 render --verbose --gold "$T/g" --out "$T/r" >/dev/null 2>"$T/err"
+grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "a render after a changed figure rendered every page again"
+$C360 render --gold "$T/g" --out "$T/r2" >/dev/null 2>&1
+grep -rq '98,765.43' "$T/r2/customers/"*/ && pass || fail "the changed lifetime value is on no customer page"
+diff -r "$T/r" "$T/r2" >/dev/null && pass || fail "a render after a changed figure in customer_360.csv differs from a fresh one"
 # the exports are read once per build: the inputs hash and the build share the bytes
 if command -v strace >/dev/null 2>&1; then
 	sed -i '2s/^2/3/' "$T/data/orders.csv"
