@@ -325,9 +325,30 @@ static void put_ctext(Buf *b, const char *s)
 	put_text(b, s, s ? strlen(s) : 0);
 }
 
-/* Each of customer c's facts of one source, in the order their page lists them. */
-static void put_facts(const Gold *g, Buf *b, SourceId src, uint32_t c)
+/* Each fact label column's labels, by number, as hashes of their text: a fact's labels go into
+ * its page's input by their text (a number follows the order labels first come in, which
+ * another customer's rows can change) without hashing the text again for every row. */
+static void label_hashes(Site *site, bool make)
 {
+	for (int src = 0; src < SRC_COUNT; src++) {
+		for (int f = 0; f < fact_tables[src].ncols; f++) {
+			const FactCol *fc = &fact_tables[src].cols[f];
+			const Dict *d = &site->g->src[src].dict[fc->col];
+			free(site->label_hash[src][f]);
+			site->label_hash[src][f] = NULL;
+			if (!make || fc->kind != FC_LABEL)
+				continue;
+			site->label_hash[src][f] = xmalloc(((size_t)d->n + 1) * sizeof(FileHash));
+			for (uint32_t k = 0; k < d->n; k++)
+				site->label_hash[src][f][k] = file_hash(dict_label(d, k), dict_len(d, k));
+		}
+	}
+}
+
+/* Each of customer c's facts of one source, in the order their page lists them. */
+static void put_facts(const Site *site, Buf *b, SourceId src, uint32_t c)
+{
+	const Gold *g = site->g;
 	const FactTable *ft = &fact_tables[src];
 	const ByCustomer *bc = &g->by[src];
 	const Table *t = g->src[src].table;
@@ -335,17 +356,23 @@ static void put_facts(const Gold *g, Buf *b, SourceId src, uint32_t c)
 	buf_put(b, &n, sizeof n);
 	for (uint32_t i = bc->start[c]; i < bc->start[c + 1]; i++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[i]);
-		int64_t head[2] = {h->when, h->line};
+		uint64_t fixed[2 + 2 * 3] = {(uint64_t)h->when, h->line};
+		size_t k = 2;
 		put_text(b, h->id, h->idlen);
-		buf_put(b, head, sizeof head);
 		for (int f = 0; f < ft->ncols; f++) {
-			FactValue v = gold_fact_value(g, src, &ft->cols[f], h);
-			int64_t x = v.kind == FV_MONEY ? v.cents : v.yes;
-			if (v.kind == FV_TEXT)
+			const FactCol *fc = &ft->cols[f];
+			if (fc->kind == FC_LABEL) {
+				FileHash l = site->label_hash[src][f][*(const uint32_t *)fact_field(h, src, fc->col)];
+				fixed[k++] = l.lo, fixed[k++] = l.hi;
+				continue;
+			}
+			FactValue v = gold_fact_value(g, src, fc, h);
+			if (v.kind == FV_TEXT)	/* a channel */
 				put_ctext(b, v.text);
 			else
-				buf_put(b, &x, sizeof x);
+				fixed[k++] = v.kind == FV_MONEY ? (uint64_t)v.cents : v.yes;
 		}
+		buf_put(b, fixed, k * sizeof *fixed);
 	}
 }
 
@@ -363,8 +390,8 @@ static void put_facts(const Gold *g, Buf *b, SourceId src, uint32_t c)
  * - every fact of every source by[] lists for c (those after the as-of date are not there), in
  *   its order: how many, and of each its id, moment (h.when: its date, its time, the day the
  *   activity groups it in, the lifecycle and last seen), line and every column gold_fact_value
- *   gives (amounts, labels by their text, not their number, which another customer's row can
- *   change; the channel; the rules is_valid and is_open). The history shows the latest
+ *   gives (amounts; labels by their text, not their number, which another customer's row can
+ *   change, through label_hashes; the channel; the rules is_valid and is_open). The history shows the latest
  *   LIST_ROWS and the count, the activity the latest ACTIVITY_MAX of all sources merged by
  *   moment, the lifecycle counts valid orders, successful payments (payment status label 0,
  *   by its text: the canonical labels come first in every dictionary), sessions and tickets;
@@ -393,7 +420,7 @@ static FileHash customer_input(const Site *site, Buf *b, uint32_t c, const char 
 	put_ctext(b, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
 	for (int i = 0; i < SRC_COUNT; i++)
 		if (source_is_fact((SourceId)i))
-			put_facts(g, b, (SourceId)i, c);
+			put_facts(site, b, (SourceId)i, c);
 	return file_hash(b->p, b->len);
 }
 
@@ -938,6 +965,8 @@ static bool write_pages(Site *site)
 
 bool site_customers(Site *site)
 {
+	label_hashes(site, true);
 	bool ok = out_mkdir(site->dir, "customers", site->err) && write_pages(site);
+	label_hashes(site, false);
 	return ok && (site->cfg->shard != 0 || (write_search(site) && write_index(site)));
 }
