@@ -1458,7 +1458,7 @@ typedef struct Site {
 	Template *layout;	/* the theme's layout.html */
 	FileHash page_salt;	/* what every page is made from besides its values (manifest_settings) */
 	PagePlan plan;		/* which customers have a page */
-	FileHash *label_hash[SRC_COUNT][3];	/* fact column f's labels' texts hashed, by number (FC_LABEL) */
+	FileHash *label_hash[SRC_COUNT][3];	/* fact column f's texts hashed, by label number (site_customers.c) */
 } Site;
 
 /* What one thread needs to render pages; the arena holds one page's values. */

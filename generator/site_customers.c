@@ -325,23 +325,30 @@ static void put_ctext(Buf *b, const char *s)
 	put_text(b, s, s ? strlen(s) : 0);
 }
 
-/* Each fact label column's labels, by number, as hashes of their text: a fact's labels go into
+/* Each fact column whose value is text (FC_LABEL, FC_CHANNEL: gold_fact_value makes it from the
+ * label number in column col alone), the hash of that text, by number: a fact's labels go into
  * its page's input by their text (a number follows the order labels first come in, which
  * another customer's rows can change) without hashing the text again for every row. */
 static void label_hashes(Site *site, bool make)
 {
 	for (int src = 0; src < SRC_COUNT; src++) {
+		char *row = make && source_is_fact((SourceId)src) ? xcalloc(1, source_defs[src].row_size) : NULL;
 		for (int f = 0; f < fact_tables[src].ncols; f++) {
 			const FactCol *fc = &fact_tables[src].cols[f];
 			const Dict *d = &site->g->src[src].dict[fc->col];
-			free(site->label_hash[src][f]);
-			site->label_hash[src][f] = NULL;
-			if (!make || fc->kind != FC_LABEL)
+			FileHash **h = &site->label_hash[src][f];
+			free(*h);
+			*h = NULL;
+			if (!row || (fc->kind != FC_LABEL && fc->kind != FC_CHANNEL))
 				continue;
-			site->label_hash[src][f] = xmalloc(((size_t)d->n + 1) * sizeof(FileHash));
-			for (uint32_t k = 0; k < d->n; k++)
-				site->label_hash[src][f][k] = file_hash(dict_label(d, k), dict_len(d, k));
+			*h = xmalloc(((size_t)d->n + 1) * sizeof **h);
+			for (uint32_t k = 0; k < d->n; k++) {
+				*(uint32_t *)fact_field((RowHead *)(void *)row, (SourceId)src, fc->col) = k;
+				const char *text = gold_fact_value(site->g, (SourceId)src, fc, (RowHead *)(void *)row).text;
+				(*h)[k] = file_hash(text, strlen(text));
+			}
 		}
+		free(row);
 	}
 }
 
@@ -361,16 +368,14 @@ static void put_facts(const Site *site, Buf *b, SourceId src, uint32_t c)
 		put_text(b, h->id, h->idlen);
 		for (int f = 0; f < ft->ncols; f++) {
 			const FactCol *fc = &ft->cols[f];
-			if (fc->kind == FC_LABEL) {
-				FileHash l = site->label_hash[src][f][*(const uint32_t *)fact_field(h, src, fc->col)];
+			const FileHash *text = site->label_hash[src][f];
+			if (text) {
+				FileHash l = text[*(const uint32_t *)fact_field(h, src, fc->col)];
 				fixed[k++] = l.lo, fixed[k++] = l.hi;
-				continue;
-			}
-			FactValue v = gold_fact_value(g, src, fc, h);
-			if (v.kind == FV_TEXT)	/* a channel */
-				put_ctext(b, v.text);
-			else
+			} else {
+				FactValue v = gold_fact_value(g, src, fc, h);	/* money or a rule */
 				fixed[k++] = v.kind == FV_MONEY ? (uint64_t)v.cents : v.yes;
+			}
 		}
 		buf_put(b, fixed, k * sizeof *fixed);
 	}
