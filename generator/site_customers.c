@@ -395,11 +395,12 @@ static void put_facts(const Site *site, Buf *b, SourceId src, uint32_t c)
  * - every fact of every source by[] lists for c (those after the as-of date are not there), in
  *   its order: how many, and of each its id, moment (h.when: its date, its time, the day the
  *   activity groups it in, the lifecycle and last seen), line and every column gold_fact_value
- *   gives (amounts; labels by their text, not their number, which another customer's row can
- *   change, through label_hashes; the channel; the rules is_valid and is_open). The history shows the latest
- *   LIST_ROWS and the count, the activity the latest ACTIVITY_MAX of all sources merged by
- *   moment, the lifecycle counts valid orders, successful payments (payment status label 0,
- *   by its text: the canonical labels come first in every dictionary), sessions and tickets;
+ *   gives (amounts; labels and the channel by their text, not their number, which another
+ *   customer's row can change: label_hashes; the rules is_valid and is_open). The history
+ *   shows the latest LIST_ROWS and the count, the activity the latest ACTIVITY_MAX of all
+ *   sources merged by moment, the lifecycle counts valid orders, successful payments (payment
+ *   status label 0, by its text: the canonical labels come first in every dictionary),
+ *   sessions and tickets;
  * - what page_globals() gives every page: the root (from the path), the churn window (a
  *   render's comes from kpi_summary.csv), the title and version (in the salt); no as-of date
  *   on a customer's page (PageWork.undated).
