@@ -1060,6 +1060,7 @@ typedef struct FileHasher FileHasher;
 FileHash file_hash(const void *p, size_t n);
 FileHasher *file_hasher_new(void);
 void file_hasher_add(FileHasher *h, const void *p, size_t n);
+FileHash file_hasher_take(FileHasher *h);	/* the hash of the bytes so far; h starts again */
 FileHash file_hasher_end(FileHasher *h);	/* and frees h */
 void manifest_begin(const char *out, const char *staging);	/* reads out's manifest */
 bool manifest_active(const char *dir);	/* dir is the staging folder of the build under way */

@@ -65,12 +65,19 @@ void file_hasher_add(FileHasher *h, const void *p, size_t n)
 	XXH3_128bits_update(h->st, p, n);
 }
 
-FileHash file_hasher_end(FileHasher *h)
+FileHash file_hasher_take(FileHasher *h)
 {
 	XXH128_hash_t d = XXH3_128bits_digest(h->st);
+	XXH3_128bits_reset(h->st);
+	return (FileHash){d.low64, d.high64};
+}
+
+FileHash file_hasher_end(FileHasher *h)
+{
+	FileHash d = file_hasher_take(h);
 	XXH3_freeState(h->st);
 	free(h);
-	return (FileHash){d.low64, d.high64};
+	return d;
 }
 
 static uint64_t path_hash(const char *p)

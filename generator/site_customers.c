@@ -298,6 +298,7 @@ typedef struct {
 	size_t from, to;	/* customers in output order, or packs */
 	const uint32_t *start, *member;	/* packs: pack k's customers are member[start[k] to start[k + 1]] */
 	PageWork w;
+	FileHasher *input;	/* a page's input (customer_input) */
 	bool ok;
 } PageJob;
 
@@ -352,8 +353,10 @@ static void label_hashes(Site *site, bool make)
 	}
 }
 
+#define INPUT_CHUNK 4096	/* bytes of a page's input hashed at once: a customer may have millions of facts */
+
 /* Each of customer c's facts of one source, in the order their page lists them. */
-static void put_facts(const Site *site, Buf *b, SourceId src, uint32_t c)
+static void put_facts(const Site *site, Buf *b, FileHasher *h, SourceId src, uint32_t c)
 {
 	const Gold *g = site->g;
 	const FactTable *ft = &fact_tables[src];
@@ -362,18 +365,20 @@ static void put_facts(const Site *site, Buf *b, SourceId src, uint32_t c)
 	uint64_t n = bc->start[c + 1] - bc->start[c];
 	buf_put(b, &n, sizeof n);
 	for (uint32_t i = bc->start[c]; i < bc->start[c + 1]; i++) {
-		const RowHead *h = ROW(t, RowHead, bc->row[i]);
-		uint64_t fixed[2 + 2 * 3] = {(uint64_t)h->when, h->line};
+		const RowHead *r = ROW(t, RowHead, bc->row[i]);
+		uint64_t fixed[2 + 2 * 3] = {(uint64_t)r->when, r->line};
 		size_t k = 2;
-		put_text(b, h->id, h->idlen);
+		if (b->len > INPUT_CHUNK)
+			file_hasher_add(h, b->p, b->len), b->len = 0;
+		put_text(b, r->id, r->idlen);
 		for (int f = 0; f < ft->ncols; f++) {
 			const FactCol *fc = &ft->cols[f];
 			const FileHash *text = site->label_hash[src][f];
 			if (text) {
-				FileHash l = text[*(const uint32_t *)fact_field(h, src, fc->col)];
+				FileHash l = text[*(const uint32_t *)fact_field(r, src, fc->col)];
 				fixed[k++] = l.lo, fixed[k++] = l.hi;
 			} else {
-				FactValue v = gold_fact_value(g, src, fc, h);	/* money or a rule */
+				FactValue v = gold_fact_value(g, src, fc, r);	/* money or a rule */
 				fixed[k++] = v.kind == FV_MONEY ? (uint64_t)v.cents : v.yes;
 			}
 		}
@@ -405,7 +410,7 @@ static void put_facts(const Site *site, Buf *b, SourceId src, uint32_t c)
  *   render's comes from kpi_summary.csv), the title and version (in the salt); no as-of date
  *   on a customer's page (PageWork.undated).
  * Fragments are rendered from those values and templates, the layout from them and the theme. */
-static FileHash customer_input(const Site *site, Buf *b, uint32_t c, const char *path)
+static FileHash customer_input(const Site *site, Buf *b, FileHasher *h, uint32_t c, const char *path)
 {
 	const Gold *g = site->g;
 	const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
@@ -426,8 +431,9 @@ static FileHash customer_input(const Site *site, Buf *b, uint32_t c, const char 
 	put_ctext(b, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
 	for (int i = 0; i < SRC_COUNT; i++)
 		if (source_is_fact((SourceId)i))
-			put_facts(site, b, (SourceId)i, c);
-	return file_hash(b->p, b->len);
+			put_facts(site, b, h, (SourceId)i, c);
+	file_hasher_add(h, b->p, b->len);
+	return file_hasher_take(h);
 }
 
 /* A customer's page, unless the previous site has it made from the same inputs: then it is
@@ -435,7 +441,7 @@ static FileHash customer_input(const Site *site, Buf *b, uint32_t c, const char 
 static void customer_page(PageJob *j, uint32_t c, const char *path, bool check)
 {
 	const Site *site = j->site;
-	FileHash input = customer_input(site, &j->w.scratch, c, path);
+	FileHash input = customer_input(site, &j->w.scratch, j->input, c, path);
 	if (check && manifest_page_kept(site->dir, path, input))
 		return;
 	Value *d = customer_data(j, c, path);
@@ -469,7 +475,7 @@ static FileHash pack_input(PageJob *j, uint32_t k, Buf *hashes)
 {
 	hashes->len = 0;
 	for (uint32_t i = j->start[k]; i < j->start[k + 1]; i++) {
-		FileHash h = customer_input(j->site, &j->w.scratch, j->member[i], VIEW_PATH);
+		FileHash h = customer_input(j->site, &j->w.scratch, j->input, j->member[i], VIEW_PATH);
 		buf_put(hashes, &h, sizeof h);
 	}
 	return file_hash(hashes->p, hashes->len);
@@ -532,6 +538,7 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 		jobs[k] = (PageJob){.site = site, .from = n * k / nt, .to = n * (k + 1) / nt, .start = start, .member = member};
 		page_init(&jobs[k].w);
 		jobs[k].w.undated = true;
+		jobs[k].input = file_hasher_new();
 		if (k)
 			started[k] = pthread_create(&t[k], NULL, fn, &jobs[k]) == 0;
 	}
@@ -548,6 +555,7 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 		skel_stats(jobs[k].w.skel, &filled, &through_cmark, &shapes);
 		buf_put(site->err, jobs[k].w.err.p, jobs[k].w.err.len);
 		page_free(&jobs[k].w);
+		file_hasher_end(jobs[k].input);
 	}
 	if (getenv("C360_TIMINGS"))
 		fprintf(stderr, "c360: customer pages: %llu compiled, %llu through cmark, %zu shapes\n",
