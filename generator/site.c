@@ -82,6 +82,7 @@ void page_free(PageWork *w)
 	raw_stash_free(&w->raws);
 	slots_free(&w->slots);
 	skel_free(w->skel);
+	shape_set_free(&w->checked);
 	arena_free(&w->arena);
 }
 
@@ -179,7 +180,7 @@ bool page_html(const Site *site, PageWork *w, const char *path, const char *tpl_
 		return false;
 	}
 	page_globals(site, w, data, path);
-	if (!page_data_check(page_def(tpl_name), data, path, &w->err))
+	if (!page_data_check(page_def(tpl_name), data, path, &w->checked, &w->err))
 		return false;
 	w->md.len = w->html.len = w->page.len = 0;
 	w->raws.n = w->slots.n = w->slots.text.len = 0;
