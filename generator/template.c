@@ -171,6 +171,7 @@ struct TplNode {
 	NodeKind kind;
 	const char *text;	/* text, or the tag's name */
 	size_t len;
+	size_t first;		/* the length of the name's first part (before a dot) */
 	int filter;
 	uint32_t line, col;
 	const char *indent;	/* a standalone partial: the blanks before it, put before each of its lines */
@@ -301,6 +302,8 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	NodeKind kind = triple || sigil == '&' ? N_RAW_VAR : sigil == '#' ? N_SECTION : sigil == '^' ? N_INVERTED
 		      : sigil == '>' ? N_PARTIAL : N_VAR;
 	struct TplNode *n = add_node(parent, kind, name.p, name.n);
+	const char *dot = memchr(name.p, '.', name.n);
+	n->first = dot && name.n > 1 ? (size_t)(dot - name.p) : name.n;
 	n->filter = filter;
 	where(ps, open, &n->line, &n->col);
 	if (kind == N_PARTIAL && indent)
@@ -398,15 +401,15 @@ typedef struct {
 } Render;
 
 /* Mustache lookup: the first name part in the nearest frame that has it, then down. */
-static const Value *lookup(const Frame *f, const char *name, size_t n)
+static const Value *lookup(const Frame *f, const struct TplNode *node)
 {
+	const char *name = node->text, *dot = node->first < node->len ? name + node->first : NULL;
+	size_t n = node->len;
 	if (n == 1 && name[0] == '.')
 		return f ? f->v : NULL;
-	const char *dot = memchr(name, '.', n);
-	size_t first = dot ? (size_t)(dot - name) : n;
 	const Value *v = NULL;
 	for (; f && !v; f = f->up)
-		v = v_get(f->v, name, first);
+		v = v_get(f->v, name, node->first);
 	while (v && dot) {
 		const char *part = dot + 1;
 		dot = memchr(part, '.', n - (size_t)(part - name));
@@ -454,25 +457,33 @@ static void emit(Render *r, const Value *v, int filter, bool raw)
 				st->len = xrealloc(st->len, st->cap * sizeof *st->len);
 			}
 			st->s[st->n] = v->s, st->len[st->n] = v->n;
-			buf_printf(r->out, "\x02%zu\x03", st->n++);
+			buf_putc(r->out, '\x02');
+			buf_int(r->out, (int64_t)st->n++);
+			buf_putc(r->out, '\x03');
 		}
 		return;
 	}
-	r->scratch.len = 0;
-	if (filter == F_URL) {
-		Buf t = {0};
-		format_value(&t, v, F_NONE, r->fmt);
-		esc_url(&r->scratch, t.p ? t.p : "", t.len);
-		buf_free(&t);
+	Str text;
+	if (v && v->kind == V_STR && !v->i && filter != F_URL) {
+		text = str_make(v->s, v->n);	/* text whole, as it is: no copy */
 	} else {
-		format_value(&r->scratch, v, filter, r->fmt);
+		r->scratch.len = 0;
+		if (filter == F_URL) {
+			Buf t = {0};
+			format_value(&t, v, F_NONE, r->fmt);
+			esc_url(&r->scratch, t.p ? t.p : "", t.len);
+			buf_free(&t);
+		} else {
+			format_value(&r->scratch, v, filter, r->fmt);
+		}
+		text = str_make(r->scratch.p ? r->scratch.p : "", r->scratch.len);
 	}
 	if (r->slots)
-		slot_put(r->slots, r->out, r->scratch.p, r->scratch.len);
+		slot_put(r->slots, r->out, text.p, text.n);
 	else if (r->esc == ESC_MARKDOWN)
-		esc_markdown(r->out, r->scratch.p ? r->scratch.p : "", r->scratch.len);
+		esc_markdown(r->out, text.p, text.n);
 	else
-		esc_html(r->out, r->scratch.p ? r->scratch.p : "", r->scratch.len);
+		esc_html(r->out, text.p, text.n);
 }
 
 static void render_nodes(Render *r, const struct TplNode *n, size_t count, const Frame *f);
@@ -488,14 +499,14 @@ static void render_node(Render *r, const struct TplNode *n, const Frame *f)
 		break;
 	case N_VAR:
 	case N_RAW_VAR:
-		emit(r, lookup(f, n->text, n->len), n->filter, n->kind == N_RAW_VAR);
+		emit(r, lookup(f, n), n->filter, n->kind == N_RAW_VAR);
 		break;
 	case N_INVERTED:
-		if (!v_truthy(lookup(f, n->text, n->len)))
+		if (!v_truthy(lookup(f, n)))
 			render_nodes(r, n->kids, n->nkids, f);
 		break;
 	case N_SECTION:
-		v = lookup(f, n->text, n->len);
+		v = lookup(f, n);
 		if (!v_truthy(v))
 			break;
 		if (v->kind == V_LIST) {
