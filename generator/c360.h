@@ -1213,10 +1213,12 @@ typedef struct Value {
 
 Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
 /* Text from the data for a page: at most max bytes of it (whole characters); a longer value
- * is written with a mark saying how much of it is shown. */
+ * is written with a mark saying how much of it is shown. s is lent: it must outlive the value
+ * (the data's text does: it lives as long as the build). */
 Value *v_text(Arena *a, const char *s, size_t n, size_t max);
 Value *v_cstr(Arena *a, const char *s);
 Value *v_raw(Arena *a, const char *s, size_t n);
+Value *v_raw_lent(Arena *a, const char *s, size_t n);	/* s not copied: it must outlive the value */
 Value *v_num(Arena *a, VKind kind, int64_t i);	/* KPI_NULL or MOMENT_NULL: null */
 Value *v_bool(Arena *a, bool b);
 Value *v_list(Arena *a);

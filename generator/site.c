@@ -191,7 +191,7 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 {
 	if (!page_html(site, w, path, tpl_name, data))
 		return false;
-	v_set(&w->arena, data, "body", v_raw(&w->arena, w->html.p ? w->html.p : "", w->html.len));
+	v_set(&w->arena, data, "body", v_raw_lent(&w->arena, w->html.p ? w->html.p : "", w->html.len));
 	return tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, site->cfg->page_max, &w->err) &&
 	       out_write_file(site->dir, path, &w->page, &w->err);
 }

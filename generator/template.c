@@ -24,8 +24,9 @@ Value *v_str(Arena *a, const char *s, size_t n)
 
 Value *v_text(Arena *a, const char *s, size_t n, size_t max)
 {
+	Value *v = v_new(a, s ? V_STR : V_NULL);
 	size_t kept = s ? utf8_cut(s, n, max) : 0;
-	Value *v = v_str(a, s, kept);
+	v->s = s, v->n = kept;	/* lent, not copied */
 	v->i = kept < n ? (int64_t)n : 0;	/* the whole length of a value cut short */
 	return v;
 }
@@ -39,6 +40,13 @@ Value *v_raw(Arena *a, const char *s, size_t n)
 {
 	Value *v = v_str(a, s, n);
 	v->kind = V_RAW;
+	return v;
+}
+
+Value *v_raw_lent(Arena *a, const char *s, size_t n)
+{
+	Value *v = v_new(a, V_RAW);
+	v->s = s, v->n = n;
 	return v;
 }
 
