@@ -77,8 +77,6 @@ Value *v_obj(Arena *a)
 /* Lists and objects keep their items in arena arrays that double when full. */
 static void v_grow(Arena *a, Value *v)
 {
-	if (v->n < v->cap)
-		return;
 	size_t cap = v->cap ? v->cap * 2 : 8;
 	Value **items = arena_alloc(a, cap * sizeof *items);
 	const char **keys = arena_alloc(a, cap * sizeof *keys);
@@ -91,7 +89,8 @@ static void v_grow(Arena *a, Value *v)
 
 Value *v_push(Arena *a, Value *list, Value *item)
 {
-	v_grow(a, list);
+	if (list->n == list->cap)
+		v_grow(a, list);
 	list->keys[list->n] = NULL;
 	list->items[list->n++] = item;
 	return item;
@@ -99,7 +98,8 @@ Value *v_push(Arena *a, Value *list, Value *item)
 
 Value *v_set(Arena *a, Value *obj, const char *key, Value *item)
 {
-	v_grow(a, obj);
+	if (obj->n == obj->cap)
+		v_grow(a, obj);
 	obj->keys[obj->n] = key;
 	obj->items[obj->n++] = item;
 	return item;
