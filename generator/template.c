@@ -105,12 +105,22 @@ Value *v_set(Arena *a, Value *obj, const char *key, Value *item)
 	return item;
 }
 
+/* key (NUL-terminated), whose first byte is name's, is name[0, n) (none if n is 0); names are
+ * short: no call to strncmp */
+static bool key_is(const char *key, const char *name, size_t n)
+{
+	size_t j = 1;
+	while (j < n && key[j] == name[j])
+		j++;
+	return j == n && key[n] == '\0';
+}
+
 static const Value *v_get(const Value *obj, const char *key, size_t n)
 {
 	if (!obj || obj->kind != V_OBJ)
 		return NULL;
 	for (size_t i = obj->n; i-- > 0;)	/* the last one set wins */
-		if (obj->keys[i][0] == key[0] && strncmp(obj->keys[i], key, n) == 0 && obj->keys[i][n] == '\0')
+		if (obj->keys[i][0] == key[0] && key_is(obj->keys[i], key, n))
 			return obj->items[i];
 	return NULL;
 }
