@@ -1214,16 +1214,20 @@ typedef struct Value {
 
 Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
 /* Text from the data for a page: at most max bytes of it (whole characters); a longer value
- * is written with a mark saying how much of it is shown. */
+ * is written with a mark saying how much of it is shown. s is lent: it must outlive the value
+ * (the data's text does: it lives as long as the build). */
 Value *v_text(Arena *a, const char *s, size_t n, size_t max);
 Value *v_cstr(Arena *a, const char *s);
 Value *v_raw(Arena *a, const char *s, size_t n);
+Value *v_raw_lent(Arena *a, const char *s, size_t n);	/* s not copied: it must outlive the value */
 Value *v_num(Arena *a, VKind kind, int64_t i);	/* KPI_NULL or MOMENT_NULL: null */
 Value *v_bool(Arena *a, bool b);
 Value *v_list(Arena *a);
 Value *v_obj(Arena *a);
 Value *v_push(Arena *a, Value *list, Value *item);
-Value *v_set(Arena *a, Value *obj, const char *key, Value *item);	/* key must outlive obj */
+/* key: a string of the program's (a literal, a static table's), never one made at run time:
+ * page_data_check knows shapes by their keys' addresses */
+Value *v_set(Arena *a, Value *obj, const char *key, Value *item);
 
 typedef enum { ESC_MARKDOWN, ESC_HTML } TplEscape;
 
@@ -1288,9 +1292,17 @@ extern const PageDef page_layout;	/* the theme's layout.html */
 extern const PageVar *const page_globals_vars;	/* every page has them */
 const PageDef *page_def(const char *tpl);
 const PageVar *page_var(const PageVar *vars, const char *name, size_t n);
+/* Shapes of page data that passed page_data_check: hashes of an object's keys and its values'
+ * kinds (open addressing; 0 is empty). */
+typedef struct {
+	uint64_t *h;
+	size_t n, cap;
+} ShapeSet;
+void shape_set_free(ShapeSet *s);
 /* The data of a page is exactly its variables and the global ones, each of its type; false after
- * saying what differs in err (a defect of c360, not of the input). */
-bool page_data_check(const PageDef *page, const Value *data, const char *path, Buf *err);
+ * saying what differs in err (a defect of c360, not of the input). With seen, an object of a
+ * shape in it has only its lists' items checked, and one that passes is added to it. */
+bool page_data_check(const PageDef *page, const Value *data, const char *path, ShapeSet *seen, Buf *err);
 void page_vars_doc(Buf *out);	/* c360 help templates: docs/templates.md */
 /* Every tag of t (and of the partials it includes) names a variable the page has, used as its
  * type allows; false after appending "template:line:col: error: ..." to err for each that does not. */
@@ -1469,6 +1481,7 @@ typedef struct {
 	RawStash raws;
 	Slots slots;
 	SkelCache *skel;	/* the shapes this thread's pages had */
+	ShapeSet checked;	/* the shapes of values page_data_check passed */
 	bool undated;		/* a customer's page: no edition-wide value (the as-of date) */
 	bool values_only;	/* page_fragment renders nothing (no page sets it any more) */
 } PageWork;

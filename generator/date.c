@@ -140,9 +140,11 @@ void buf_date_words(Buf *b, int64_t days, bool year)
 {
 	int y, m, d;
 	date_civil(days, &y, &m, &d);
-	buf_puts(b, date_month_abbr[m - 1]);	/* not buf_printf: a customer page has dozens */
-	buf_putc(b, ' ');
-	buf_int(b, d);
+	char t[6] = {0, 0, 0, ' ', (char)('0' + d / 10), (char)('0' + d % 10)};	/* "Mar 14" in one put */
+	memcpy(t, date_month_abbr[m - 1], 3);
+	if (d < 10)
+		t[4] = t[5];	/* "Mar 4" */
+	buf_put(b, t, d < 10 ? 5 : 6);
 	if (year)
-		buf_puts(b, ", "), buf_int(b, y);
+		buf_put(b, ", ", 2), buf_int(b, y);
 }

@@ -82,6 +82,7 @@ void page_free(PageWork *w)
 	raw_stash_free(&w->raws);
 	slots_free(&w->slots);
 	skel_free(w->skel);
+	shape_set_free(&w->checked);
 	arena_free(&w->arena);
 }
 
@@ -152,7 +153,7 @@ bool page_html(const Site *site, PageWork *w, const char *path, const char *tpl_
 		return false;
 	}
 	page_globals(site, w, data, path);
-	if (!page_data_check(page_def(tpl_name), data, path, &w->err))
+	if (!page_data_check(page_def(tpl_name), data, path, &w->checked, &w->err))
 		return false;
 	w->md.len = w->html.len = w->page.len = 0;
 	w->raws.n = w->slots.n = w->slots.text.len = 0;
@@ -163,7 +164,7 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 {
 	if (!page_html(site, w, path, tpl_name, data))
 		return false;
-	v_set(&w->arena, data, "body", v_raw(&w->arena, w->html.p ? w->html.p : "", w->html.len));
+	v_set(&w->arena, data, "body", v_raw_lent(&w->arena, w->html.p ? w->html.p : "", w->html.len));
 	return tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, site->cfg->page_max, &w->err) &&
 	       out_write_file(site->dir, path, &w->page, &w->err);
 }

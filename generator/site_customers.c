@@ -141,12 +141,13 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
 	const ByCustomer *bc = &site->g->by[src];
 	const Table *t = site->g->src[src].table;
 	uint32_t n = bc->start[c + 1] - bc->start[c];
+	static const char *const more_key[SRC_COUNT] = {[SRC_ORDERS] = "orders_more", [SRC_PAYMENTS] = "payments_more",
+		[SRC_TICKETS] = "tickets_more", [SRC_SESSIONS] = "sessions_more"};
+	static const char *const count_key[SRC_COUNT] = {[SRC_ORDERS] = "orders_count",
+		[SRC_PAYMENTS] = "payments_count", [SRC_TICKETS] = "tickets_count", [SRC_SESSIONS] = "sessions_count"};
 	Value *list = v_set(a, data, ft->key, v_list(a));
-	char more_key[32], count_key[32];
-	snprintf(more_key, sizeof more_key, "%s_more", ft->key);
-	snprintf(count_key, sizeof count_key, "%s_count", ft->key);
-	v_set(a, data, arena_strndup(a, more_key, strlen(more_key)), v_num(a, V_INT, n > LIST_ROWS ? n - LIST_ROWS : 0));
-	v_set(a, data, arena_strndup(a, count_key, strlen(count_key)), v_num(a, V_INT, n));
+	v_set(a, data, more_key[src], v_num(a, V_INT, n > LIST_ROWS ? n - LIST_ROWS : 0));
+	v_set(a, data, count_key[src], v_num(a, V_INT, n));
 	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
 		Value *o = v_push(a, list, v_obj(a));

@@ -3,6 +3,8 @@
  * `c360 help templates` (docs/templates.md) is printed from it. */
 #include "c360.h"
 
+#include <stdlib.h>
+
 #define END {NULL, T_TEXT, NULL, NULL}
 
 /* ---- the table: a page's data is exactly its variables and the global ones */
@@ -375,21 +377,75 @@ static bool type_fits(VarType t, const Value *v)
 	return v->kind == kind_of[t] || (scalar && v->kind == V_NULL);
 }
 
-static bool check_object(const Value *obj, const PageVar *vars, const PageVar *more, const char *where, Buf *err);
+/* An object's shape: its keys (by address: v_set's keys are static strings) and its values'
+ * kinds, with the tables it is checked against. */
+static uint64_t shape_hash(const Value *obj, const PageVar *vars, const PageVar *more, bool *lists)
+{
+	uint64_t h = ((uintptr_t)vars * 31 + (uintptr_t)more) * 0x9e3779b97f4a7c15u;
+	for (size_t i = 0; i < obj->n; i++) {
+		h = (h ^ ((uintptr_t)obj->keys[i] << 4 | obj->items[i]->kind)) * 0x100000001b3u;
+		*lists |= obj->items[i]->kind == V_LIST;
+	}
+	return h ^ h >> 29;
+}
 
-static bool check_value(const PageVar *var, const Value *v, const char *where, Buf *err)
+/* Whether the set has h; with add, it has it after. */
+static bool shape_known(ShapeSet *s, uint64_t h, bool add)
+{
+	h |= 1;		/* 0 is an empty slot */
+	for (size_t j = s->cap ? h & (s->cap - 1) : 0; s->cap && s->h[j]; j = (j + 1) & (s->cap - 1))
+		if (s->h[j] == h)
+			return true;
+	if (!add)
+		return false;
+	if (2 * (s->n + 1) > s->cap) {
+		ShapeSet t = {xcalloc(s->cap ? 2 * s->cap : 64, sizeof *t.h), 0, s->cap ? 2 * s->cap : 64};
+		for (size_t j = 0; j < s->cap; j++)
+			if (s->h[j])
+				shape_known(&t, s->h[j], true);
+		free(s->h);
+		*s = t;
+	}
+	size_t j = h & (s->cap - 1);
+	while (s->h[j])
+		j = (j + 1) & (s->cap - 1);
+	s->h[j] = h, s->n++;
+	return false;
+}
+
+void shape_set_free(ShapeSet *s)
+{
+	free(s->h);
+	memset(s, 0, sizeof *s);
+}
+
+typedef struct {
+	ShapeSet *seen;		/* shapes already checked, or NULL */
+	const char *where;
+	Buf *err;
+} Checking;
+
+static bool check_object(Checking *c, const Value *obj, const PageVar *vars, const PageVar *more);
+
+/* A list's items: objects with the list's fields, or text. */
+static bool check_items(Checking *c, const PageVar *var, const Value *v)
+{
+	bool ok = true;
+	for (size_t i = 0; ok && i < v->n; i++)
+		ok = var->fields ? check_object(c, v->items[i], var->fields, NULL) : v->items[i]->kind == V_STR;
+	if (!ok && !var->fields)
+		buf_printf(c->err, "c360: error: %s: %s holds more than text (a defect of c360)\n", c->where, var->name);
+	return ok;
+}
+
+static bool check_value(Checking *c, const PageVar *var, const Value *v)
 {
 	if (!type_fits(var->type, v)) {
-		buf_printf(err, "c360: error: %s: %s has a value of the wrong kind (a defect of c360)\n", where, var->name);
+		buf_printf(c->err, "c360: error: %s: %s has a value of the wrong kind (a defect of c360)\n", c->where,
+			   var->name);
 		return false;
 	}
-	bool ok = true;
-	for (size_t i = 0; ok && var->type == T_LIST && i < v->n; i++)
-		ok = var->fields ? check_object(v->items[i], var->fields, NULL, where, err)
-				  : v->items[i]->kind == V_STR;
-	if (!ok && !var->fields)
-		buf_printf(err, "c360: error: %s: %s holds more than text (a defect of c360)\n", where, var->name);
-	return ok;
+	return var->type != T_LIST || check_items(c, var, v);
 }
 
 /* The index of name in vars, or -1; vars[hint] is looked at first (keys are mostly set in the
@@ -405,41 +461,56 @@ static int var_index(const PageVar *vars, const char *name, int hint)
 }
 
 /* Says which variables of vars are not among those seen (a bit each); false if any. */
-static bool all_seen(const PageVar *vars, uint64_t seen, const char *where, Buf *err)
+static bool all_seen(Checking *c, const PageVar *vars, uint64_t seen)
 {
 	bool ok = true;
 	for (int i = 0; vars && vars[i].name; i++)
 		if (!(seen >> i & 1)) {
-			buf_printf(err, "c360: error: %s: no %s, which the table of page variables promises (a defect of "
-					"c360)\n", where, vars[i].name);
+			buf_printf(c->err, "c360: error: %s: no %s, which the table of page variables promises (a defect "
+					   "of c360)\n", c->where, vars[i].name);
 			ok = false;
 		}
 	return ok;
 }
 
 /* Every key of obj is a variable of vars or more, of its type, and every variable is a key
- * (lists of variables are shorter than 64). */
-static bool check_object(const Value *obj, const PageVar *vars, const PageVar *more, const char *where, Buf *err)
+ * (lists of variables are shorter than 64). Of an object whose shape passed before, only the
+ * lists' items are checked. */
+static bool check_object(Checking *c, const Value *obj, const PageVar *vars, const PageVar *more)
 {
-	uint64_t seen[2] = {0, 0};
+	if (obj->kind != V_OBJ)
+		return false;
+	bool lists = false;
+	uint64_t shape = c->seen ? shape_hash(obj, vars, more, &lists) : 0, seen[2] = {0, 0};
+	bool known = c->seen && shape_known(c->seen, shape, false), ok = true;
+	if (known && !lists)
+		return true;
 	int next[2] = {0, 0};
-	bool ok = obj->kind == V_OBJ;
 	for (size_t i = 0; ok && i < obj->n; i++) {
+		if (known && obj->items[i]->kind != V_LIST)
+			continue;
 		int k = var_index(vars, obj->keys[i], next[0]), list = k < 0;
 		k = k < 0 ? var_index(more, obj->keys[i], next[1]) : k;
 		next[list] = k + 1;
 		if (k < 0)
-			buf_printf(err, "c360: error: %s: %s is not in the table of page variables (a defect of c360)\n",
-				   where, obj->keys[i]);
-		ok = k >= 0 && check_value(list ? &more[k] : &vars[k], obj->items[i], where, err);
+			buf_printf(c->err, "c360: error: %s: %s is not in the table of page variables (a defect of c360)\n",
+				   c->where, obj->keys[i]);
+		const PageVar *var = list ? &more[k] : &vars[k];
+		ok = k >= 0 && (known ? check_items(c, var, obj->items[i]) : check_value(c, var, obj->items[i]));
 		seen[list] |= ok ? 1ull << k : 0;
 	}
-	return ok && all_seen(vars, seen[0], where, err) & all_seen(more, seen[1], where, err);
+	if (known || !ok)
+		return ok;
+	ok = all_seen(c, vars, seen[0]) & all_seen(c, more, seen[1]);
+	if (ok && c->seen)
+		shape_known(c->seen, shape, true);
+	return ok;
 }
 
-bool page_data_check(const PageDef *page, const Value *data, const char *path, Buf *err)
+bool page_data_check(const PageDef *page, const Value *data, const char *path, ShapeSet *seen, Buf *err)
 {
-	return check_object(data, page->vars, global_vars, path, err);
+	Checking c = {seen, path, err};
+	return check_object(&c, data, page->vars, global_vars);
 }
 
 /* ---- the table as documentation */

@@ -19,6 +19,11 @@ static size_t mark_len(size_t k)
 
 static void mark_put(Buf *b, size_t k)
 {
+	if (k < 16) {	/* most: a part's own marks are numbered from 0 */
+		char one[4] = {'Z', 'q', (char)('a' + k), 'Z'};
+		buf_put(b, one, 4);
+		return;
+	}
 	char tmp[24] = "Zq";
 	size_t n = mark_len(k);
 	for (size_t i = n - 1; i-- > 2; k >>= 4)
@@ -144,7 +149,9 @@ static bool part_make(Part *part, const Buf *md, const Slots *s, size_t from, si
 				v = v * 10 + (size_t)(md->p[j] - '0');
 			if (j == i + 1 || j >= to || md->p[j] != '\x03' || v != (*raw)++)
 				return false;
-			buf_printf(&part->md, "\x02%zu\x03", v - part->raw_first);
+			buf_putc(&part->md, '\x02');
+			buf_int(&part->md, (int64_t)(v - part->raw_first));
+			buf_putc(&part->md, '\x03');
 			i = j + 1;
 		} else {
 			size_t next = *slot < s->n && s->at[*slot] < to ? s->at[*slot] : to;

@@ -24,8 +24,9 @@ Value *v_str(Arena *a, const char *s, size_t n)
 
 Value *v_text(Arena *a, const char *s, size_t n, size_t max)
 {
+	Value *v = v_new(a, s ? V_STR : V_NULL);
 	size_t kept = s ? utf8_cut(s, n, max) : 0;
-	Value *v = v_str(a, s, kept);
+	v->s = s, v->n = kept;	/* lent, not copied */
 	v->i = kept < n ? (int64_t)n : 0;	/* the whole length of a value cut short */
 	return v;
 }
@@ -39,6 +40,13 @@ Value *v_raw(Arena *a, const char *s, size_t n)
 {
 	Value *v = v_str(a, s, n);
 	v->kind = V_RAW;
+	return v;
+}
+
+Value *v_raw_lent(Arena *a, const char *s, size_t n)
+{
+	Value *v = v_new(a, V_RAW);
+	v->s = s, v->n = n;
 	return v;
 }
 
@@ -69,8 +77,6 @@ Value *v_obj(Arena *a)
 /* Lists and objects keep their items in arena arrays that double when full. */
 static void v_grow(Arena *a, Value *v)
 {
-	if (v->n < v->cap)
-		return;
 	size_t cap = v->cap ? v->cap * 2 : 8;
 	Value **items = arena_alloc(a, cap * sizeof *items);
 	const char **keys = arena_alloc(a, cap * sizeof *keys);
@@ -83,7 +89,8 @@ static void v_grow(Arena *a, Value *v)
 
 Value *v_push(Arena *a, Value *list, Value *item)
 {
-	v_grow(a, list);
+	if (list->n == list->cap)
+		v_grow(a, list);
 	list->keys[list->n] = NULL;
 	list->items[list->n++] = item;
 	return item;
@@ -91,10 +98,21 @@ Value *v_push(Arena *a, Value *list, Value *item)
 
 Value *v_set(Arena *a, Value *obj, const char *key, Value *item)
 {
-	v_grow(a, obj);
+	if (obj->n == obj->cap)
+		v_grow(a, obj);
 	obj->keys[obj->n] = key;
 	obj->items[obj->n++] = item;
 	return item;
+}
+
+/* key (NUL-terminated), whose first byte is name's, is name[0, n) (none if n is 0); names are
+ * short: no call to strncmp */
+static bool key_is(const char *key, const char *name, size_t n)
+{
+	size_t j = 1;
+	while (j < n && key[j] == name[j])
+		j++;
+	return j == n && key[n] == '\0';
 }
 
 static const Value *v_get(const Value *obj, const char *key, size_t n)
@@ -102,7 +120,7 @@ static const Value *v_get(const Value *obj, const char *key, size_t n)
 	if (!obj || obj->kind != V_OBJ)
 		return NULL;
 	for (size_t i = obj->n; i-- > 0;)	/* the last one set wins */
-		if (obj->keys[i][0] == key[0] && strncmp(obj->keys[i], key, n) == 0 && obj->keys[i][n] == '\0')
+		if (obj->keys[i][0] == key[0] && key_is(obj->keys[i], key, n))
 			return obj->items[i];
 	return NULL;
 }
@@ -171,6 +189,7 @@ struct TplNode {
 	NodeKind kind;
 	const char *text;	/* text, or the tag's name */
 	size_t len;
+	size_t first;		/* the length of the name's first part (before a dot) */
 	int filter;
 	uint32_t line, col;
 	const char *indent;	/* a standalone partial: the blanks before it, put before each of its lines */
@@ -301,6 +320,8 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	NodeKind kind = triple || sigil == '&' ? N_RAW_VAR : sigil == '#' ? N_SECTION : sigil == '^' ? N_INVERTED
 		      : sigil == '>' ? N_PARTIAL : N_VAR;
 	struct TplNode *n = add_node(parent, kind, name.p, name.n);
+	const char *dot = memchr(name.p, '.', name.n);
+	n->first = dot && name.n > 1 ? (size_t)(dot - name.p) : name.n;
 	n->filter = filter;
 	where(ps, open, &n->line, &n->col);
 	if (kind == N_PARTIAL && indent)
@@ -398,15 +419,15 @@ typedef struct {
 } Render;
 
 /* Mustache lookup: the first name part in the nearest frame that has it, then down. */
-static const Value *lookup(const Frame *f, const char *name, size_t n)
+static const Value *lookup(const Frame *f, const struct TplNode *node)
 {
+	const char *name = node->text, *dot = node->first < node->len ? name + node->first : NULL;
+	size_t n = node->len;
 	if (n == 1 && name[0] == '.')
 		return f ? f->v : NULL;
-	const char *dot = memchr(name, '.', n);
-	size_t first = dot ? (size_t)(dot - name) : n;
 	const Value *v = NULL;
 	for (; f && !v; f = f->up)
-		v = v_get(f->v, name, first);
+		v = v_get(f->v, name, node->first);
 	while (v && dot) {
 		const char *part = dot + 1;
 		dot = memchr(part, '.', n - (size_t)(part - name));
@@ -454,25 +475,33 @@ static void emit(Render *r, const Value *v, int filter, bool raw)
 				st->len = xrealloc(st->len, st->cap * sizeof *st->len);
 			}
 			st->s[st->n] = v->s, st->len[st->n] = v->n;
-			buf_printf(r->out, "\x02%zu\x03", st->n++);
+			buf_putc(r->out, '\x02');
+			buf_int(r->out, (int64_t)st->n++);
+			buf_putc(r->out, '\x03');
 		}
 		return;
 	}
-	r->scratch.len = 0;
-	if (filter == F_URL) {
-		Buf t = {0};
-		format_value(&t, v, F_NONE, r->fmt);
-		esc_url(&r->scratch, t.p ? t.p : "", t.len);
-		buf_free(&t);
+	Str text;
+	if (v && v->kind == V_STR && !v->i && filter != F_URL) {
+		text = str_make(v->s, v->n);	/* text whole, as it is: no copy */
 	} else {
-		format_value(&r->scratch, v, filter, r->fmt);
+		r->scratch.len = 0;
+		if (filter == F_URL) {
+			Buf t = {0};
+			format_value(&t, v, F_NONE, r->fmt);
+			esc_url(&r->scratch, t.p ? t.p : "", t.len);
+			buf_free(&t);
+		} else {
+			format_value(&r->scratch, v, filter, r->fmt);
+		}
+		text = str_make(r->scratch.p ? r->scratch.p : "", r->scratch.len);
 	}
 	if (r->slots)
-		slot_put(r->slots, r->out, r->scratch.p, r->scratch.len);
+		slot_put(r->slots, r->out, text.p, text.n);
 	else if (r->esc == ESC_MARKDOWN)
-		esc_markdown(r->out, r->scratch.p ? r->scratch.p : "", r->scratch.len);
+		esc_markdown(r->out, text.p, text.n);
 	else
-		esc_html(r->out, r->scratch.p ? r->scratch.p : "", r->scratch.len);
+		esc_html(r->out, text.p, text.n);
 }
 
 static void render_nodes(Render *r, const struct TplNode *n, size_t count, const Frame *f);
@@ -488,14 +517,14 @@ static void render_node(Render *r, const struct TplNode *n, const Frame *f)
 		break;
 	case N_VAR:
 	case N_RAW_VAR:
-		emit(r, lookup(f, n->text, n->len), n->filter, n->kind == N_RAW_VAR);
+		emit(r, lookup(f, n), n->filter, n->kind == N_RAW_VAR);
 		break;
 	case N_INVERTED:
-		if (!v_truthy(lookup(f, n->text, n->len)))
+		if (!v_truthy(lookup(f, n)))
 			render_nodes(r, n->kids, n->nkids, f);
 		break;
 	case N_SECTION:
-		v = lookup(f, n->text, n->len);
+		v = lookup(f, n);
 		if (!v_truthy(v))
 			break;
 		if (v->kind == V_LIST) {

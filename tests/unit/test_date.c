@@ -61,6 +61,13 @@ static void test_formatting(void **state)
 	buf_putc(&b, ' ');
 	buf_moment(&b, -1);
 	CHECK(strcmp(buf_cstr(&b), "2022-07-18 01:01:01 2020-W53 1969-12-31 23:59:59") == 0, "%s", buf_cstr(&b));
+	b.len = 0;	/* in words: the day without a leading zero, the year only when asked */
+	buf_date_words(&b, date_days(2024, 3, 4), true);
+	buf_putc(&b, '|');
+	buf_date_words(&b, date_days(2023, 12, 31), false);
+	buf_putc(&b, '|');
+	buf_date_words(&b, date_days(987, 1, 10), true);
+	CHECK(strcmp(buf_cstr(&b), "Mar 4, 2024|Dec 31|Jan 10, 987") == 0, "%s", buf_cstr(&b));
 	int64_t d;
 	CHECK(date_parse_iso("2022-07-26", &d) && d == date_days(2022, 7, 26), "--as-of");
 	CHECK(!date_parse_iso("2022-7-26", &d) && !date_parse_iso("2022-02-30", &d) && !date_parse_iso("26/07/2022", &d),

@@ -25,6 +25,7 @@ static Value *data(void)
 	v_set(a, d, "chart", v_raw(a, "<svg role=\"img\"></svg>", 22));
 	v_set(a, d, "id", v_cstr(a, "../a b/é"));
 	v_set(a, d, "content", v_cstr(a, "a\nb"));
+	v_set(a, d, "cut", v_text(a, "abc<ef", 6, 4));
 	Value *list = v_set(a, d, "items", v_list(a));
 	for (int i = 1; i <= 3; i++) {
 		Value *o = v_push(a, list, v_obj(a));
@@ -53,6 +54,7 @@ static const struct {
 	{"missing is empty", "[{{nope}}][{{a.nope}}][{{none}}]", "[][][]", ESC_HTML},
 	{"dotted names", "{{a.b.c}} {{a.name}}", "deep Inner", ESC_HTML},
 	{"dotted name broken chain", "[{{a.x.c}}]", "[]", ESC_HTML},
+	{"a value cut short says so", "{{cut}}", "abc&lt; [… cut: 4 of 6 bytes]", ESC_HTML},
 	{"numbers by kind", "{{count}} {{money}} {{pct}} {{day}} {{yes}}", "1,234,567 -1,234.56 53.33% 2022-07-26 yes",
 	 ESC_HTML},
 	{"filters", "{{count|money}} {{pct|number}} {{count|signed}} {{zero|signed}} {{id|url}}",

@@ -181,27 +181,35 @@ static void test_page_data_check(void **state)
 		{"rows", 4, "t.html: no id, which the table of page variables promises"},
 		{"words", 5, "t.html: words holds more than text"},
 		{"version", 6, "t.html: no version, which the table"},	/* a global missing */
+		{"n", 7, "t.html: n has a value of the wrong kind"},	/* the good page's keys */
 	};
 	Buf err = {0};
-	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+	ShapeSet seen = {0};	/* second round: every shape is checked once, the good page's first */
+	for (size_t i = 0; i < 2 * N_ELEMS(cases); i++) {
 		arena_reset(&arena);
+		size_t c = i % N_ELEMS(cases);
 		Value *d = page_data(&arena);
-		if (cases[i].change == 1)
+		if (cases[c].change == 1)
 			v_set(&arena, d, "extra", v_cstr(&arena, "x"));
-		if (cases[i].change == 2 || cases[i].change == 3)
-			v_set(&arena, d, cases[i].key, cases[i].change == 2 ? v_cstr(&arena, "3") : v_str(&arena, NULL, 0));
-		if (cases[i].change == 4)
+		if (cases[c].change == 2 || cases[c].change == 3)
+			v_set(&arena, d, cases[c].key, cases[c].change == 2 ? v_cstr(&arena, "3") : v_str(&arena, NULL, 0));
+		if (cases[c].change == 4)
 			v_push(&arena, (Value *)v_find(d, "rows"), v_obj(&arena));
-		if (cases[i].change == 5)
+		if (cases[c].change == 5)
 			v_push(&arena, (Value *)v_find(d, "words"), v_num(&arena, V_INT, 1));
-		for (size_t k = 0; cases[i].change == 6 && k < d->n; k++)
+		for (size_t k = 0; cases[c].change == 6 && k < d->n; k++)
 			if (strcmp(d->keys[k], "version") == 0)
 				d->keys[k] = "title";	/* set twice, version never */
+		for (size_t k = 0; cases[c].change == 7 && k < d->n; k++)
+			if (strcmp(d->keys[k], "n") == 0)
+				d->items[k] = v_cstr(&arena, "3");
 		err.len = 0;
-		bool ok = page_data_check(&test_page, d, "t.html", &err);
-		CHECK(ok == !cases[i].want, "case %zu: %s", i, buf_cstr(&err));
-		CHECK(!cases[i].want || strstr(buf_cstr(&err), cases[i].want), "case %zu: %s", i, buf_cstr(&err));
+		bool ok = page_data_check(&test_page, d, "t.html", i < N_ELEMS(cases) ? NULL : &seen, &err);
+		CHECK(ok == !cases[c].want, "case %zu: %s", c, buf_cstr(&err));
+		CHECK(!cases[c].want || strstr(buf_cstr(&err), cases[c].want), "case %zu: %s", c, buf_cstr(&err));
 	}
+	CHECK(seen.n == 2, "the good page's shape and its row's, no other: %zu", seen.n);
+	shape_set_free(&seen);
 	buf_free(&err);
 }
 
