@@ -85,6 +85,8 @@ typedef enum { SAY_QUIET, SAY_NORMAL, SAY_VERBOSE } Verbosity;	/* --quiet, neith
 void console_init(Verbosity v);
 Verbosity console_level(void);
 void console_progress(const char *what);	/* "": erases the line */
+/* With C360_TIMINGS: a part of the stage under way that took wall seconds (render.c's, which overlap). */
+void console_timing(const char *what, double wall);
 void console_write(const char *s, size_t n);	/* text already formatted, at every level */
 /* "c360: " and text and a newline in one write(2), at every level: the last words of a process
  * that a signal ends while other threads may be printing. */
@@ -1390,8 +1392,10 @@ bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFo
 void chart_set_free(ChartSet *set);
 
 /* ------------------------------------------------------------------ the site (site*.c) */
-/* Writes the pages, charts, search index and assets under dir; false after reporting to err. */
-bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
+/* Everything made from gold, into dir (render.c): the gold tables, the charts, the site and
+ * the weekly edition beside it; false after reporting to err what a single thread would have
+ * reported, in its order, whatever the threads. */
+bool render_gold(const Gold *g, const Config *cfg, const char *dir, Buf *err);
 /* The weekly edition (edition.c): weekly/report.pdf, weekly/email.eml and weekly/email.html. */
 bool edition_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
 /* The week in one paragraph, written from the KPIs and their changes (noise: kpi_trend's). */
@@ -1487,11 +1491,20 @@ Value *page_fragment(const Site *site, PageWork *w, const char *path, const char
 /* What the page at path is made from: the settings, tpl, path and its values with the values
  * every page has, but the V_RAW ones (fragments: made from the others and the templates). */
 FileHash page_input(const Site *site, PageWork *w, const char *path, const char *tpl, Value *data);
+/* The site's templates and theme loaded (shard 0: its assets copied) into *site, whose err is
+ * err; false after reporting to err. site_close it all the same. Its pages may then be written
+ * on any threads, each with a Site of its own err (a copy). */
+bool site_open(Site *site, const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
+void site_close(Site *site);
+bool site_shared(Site *site);	/* the dashboard, the quality page, the segments and the lists */
 bool site_dashboard(Site *site);
 bool site_quality(Site *site);
 bool site_segments(Site *site);
-bool site_customers(Site *site);
 bool site_lists(Site *site);
+/* customers/: a page per customer (or the packs and their viewer), on the site's threads. */
+bool site_customer_pages(Site *site);
+/* customers/search/ and customers/index.html. */
+bool site_customer_index(Site *site);
 void customer_page_path(Buf *b, const RowHead *customer);	/* customers/xx/NAME.html */
 unsigned customer_folder(const RowHead *customer);	/* xx: 0 to 255, from a hash of the id */
 /* Whether a run writes the pages of a customer folder: shard K of N writes the folders f with

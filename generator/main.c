@@ -557,26 +557,6 @@ static bool exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-/* Everything made from gold, into the staging folder: the gold tables, the charts, the site
- * and the weekly edition beside it. */
-static bool render(const Gold *g, const Config *cfg, const char *staging, Buf *err)
-{
-	bool all = cfg->shard == 0;	/* a shard past the first writes its customer pages only */
-	console_progress("writing gold tables");
-	bool ok = !all || gold_write(g, cfg, staging, err);
-	console_progress("drawing the charts");
-	ChartSet charts = {0};
-	NumFormat fmt;
-	fmt_init(&fmt, cfg);
-	ok = ok && (!all || chart_set_make(&charts, g, cfg, &fmt, err));
-	console_progress("writing the site");
-	ok = ok && site_write(g, cfg, &charts, staging, err);
-	console_progress("writing the edition");
-	ok = ok && (!all || edition_write(g, cfg, &charts, staging, err));
-	chart_set_free(&charts);
-	return ok;
-}
-
 /* The site at --out was made from these inputs and is as it was then: nothing to do (but for
  * --verbose, which asks for the details only reading the data gives, and S3 data, which only
  * reading it shows). */
@@ -597,8 +577,9 @@ static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs)
 {
 	Buf err = {0};
 	char *staging = NULL;
-	bool ok = out_stage(o->cfg.out_dir, &staging, &err) && render(g, &o->cfg, staging, &err) &&
-		  manifest_write_inputs(inputs, &err);
+	bool ok = out_stage(o->cfg.out_dir, &staging, &err);
+	console_progress("writing the site");
+	ok = ok && render_gold(g, &o->cfg, staging, &err) && manifest_write_inputs(inputs, &err);
 	uint64_t written = 0, kept = 0, unrendered = 0;
 	manifest_counts(&written, &kept, &unrendered);
 	console_progress("replacing the previous site");
