@@ -1117,8 +1117,9 @@ bool out_stage(const char *out, char **staging, Buf *err);
  * commas): they are moved or linked into each new site, and a folder holding only them may
  * become a site. */
 void out_keep(const char *list);
-/* Swaps the staging folder in place of out (keeping out whole on failure). */
-bool out_commit(const char *out, const char *staging, Buf *err);
+/* Swaps the staging folder in place of out (keeping out whole on failure), then removes the
+ * previous site on threads. */
+bool out_commit(const char *out, const char *staging, int threads, Buf *err);
 void out_abort(const char *staging);
 /* From now on (call it before any thread starts), SIGINT, SIGTERM and SIGHUP remove the staging
  * folder and end the process with 128 + the signal, saying what became of out (which existed

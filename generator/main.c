@@ -583,7 +583,7 @@ static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs)
 	uint64_t written = 0, kept = 0, unrendered = 0;
 	manifest_counts(&written, &kept, &unrendered);
 	console_progress("replacing the previous site");
-	ok = ok && out_commit(o->cfg.out_dir, staging, &err);
+	ok = ok && out_commit(o->cfg.out_dir, staging, config_threads(&o->cfg), &err);
 	console_progress("");
 	if (!ok) {
 		if (staging)
