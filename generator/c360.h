@@ -997,9 +997,10 @@ bool gold_build(const Silver *s, Gold *g, Buf *err);
  * chunks of at least chunk_min bytes, one per thread). False when the folder cannot be read as
  * gold; gold_free it all the same. */
 bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg);
-/* The views, once the tables are there; -1, or the gold table (GT_*) whose money adds up to
- * more than 64 bits of cents hold (then the views are not whole). */
-int gold_views(Gold *g);
+/* The views, once the tables are there (with threads > 1, the sessions by customer on a thread
+ * of their own meanwhile); -1, or the gold table (GT_*) whose money adds up to more than 64
+ * bits of cents hold (then the views are not whole). */
+int gold_views(Gold *g, int threads);
 void gold_free(Gold *g);
 void gold_store_free(GoldStore *st);	/* gold_read.c */
 const char *gold_label(const Gold *g, SourceId src, int col, uint32_t v);

@@ -613,7 +613,9 @@ static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs)
 /* The data stage (silver, then gold), then everything made from gold. */
 static int build(Options *o, bool existed)
 {
+	console_progress("reading the inputs");
 	FileHash inputs = manifest_inputs(&o->cfg, NULL);
+	console_progress("");
 	if (up_to_date(o, inputs))
 		return EXIT_OK;
 	Silver s;
@@ -649,7 +651,9 @@ static int cmd_build(Options *o)
 /* render: everything made from gold, the gold read from a folder (another engine's, or a build's). */
 static int cmd_render(Options *o)
 {
+	console_progress("reading the inputs");
 	FileHash inputs = manifest_inputs(&o->cfg, o->gold_dir);
+	console_progress("");
 	if (up_to_date(o, inputs))
 		return EXIT_OK;
 	Gold g;
