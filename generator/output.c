@@ -140,6 +140,19 @@ static void remove_while_written(const char *dir)
 	}
 }
 
+/* fn(arg) on threads threads at once, this one among them; returns when all have returned. */
+static void run_threads(void *(*fn)(void *), void *arg, int threads)
+{
+	pthread_t *t = xcalloc((size_t)(threads > 1 ? threads : 1), sizeof *t);
+	int started = 0;
+	for (int i = 1; i < threads; i++)
+		started += pthread_create(&t[started], NULL, fn, arg) == 0;
+	fn(arg);
+	for (int i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+}
+
 /* Folders two levels down a tree (customers/xx/: most of a site's files), emptied on threads
  * that each take the next as they come free. */
 typedef struct {
@@ -194,16 +207,10 @@ static void sweep_tree(const char *dir, int threads)
 		free(first.sub[i]);
 	}
 	free(first.sub);
-	pthread_t *t = xcalloc((size_t)threads, sizeof *t);
-	int started = 0;
-	for (int i = 1; i < threads; i++)
-		started += pthread_create(&t[started], NULL, sweep, &w) == 0;
-	sweep(&w);
-	for (int i = 0; i < started; i++)
-		pthread_join(t[i], NULL);
+	run_threads(sweep, &w, threads);
 	for (size_t i = 0; i < w.n; i++)
 		free(w.sub[i]);
-	free(w.sub), free(t);
+	free(w.sub);
 	close(w.top);
 }
 
@@ -704,14 +711,7 @@ void out_rows(OutFile *f, size_t n, void (*fn)(void *ctx, size_t from, size_t to
 	pthread_cond_init(&w.turn, NULL);
 	if ((size_t)threads > w.nblocks)
 		threads = (int)w.nblocks;
-	pthread_t *t = xcalloc((size_t)(threads > 1 ? threads : 1), sizeof *t);
-	int started = 0;
-	for (int i = 1; i < threads; i++)
-		started += pthread_create(&t[started], NULL, row_worker, &w) == 0;
-	row_worker(&w);
-	for (int i = 0; i < started; i++)
-		pthread_join(t[i], NULL);
-	free(t);
+	run_threads(row_worker, &w, threads);
 	pthread_cond_destroy(&w.turn);
 	pthread_mutex_destroy(&w.mu);
 }
