@@ -85,6 +85,8 @@ typedef enum { SAY_QUIET, SAY_NORMAL, SAY_VERBOSE } Verbosity;	/* --quiet, neith
 void console_init(Verbosity v);
 Verbosity console_level(void);
 void console_progress(const char *what);	/* "": erases the line */
+/* With C360_TIMINGS: a part of the stage under way that took wall seconds (render.c's, which overlap). */
+void console_timing(const char *what, double wall);
 void console_write(const char *s, size_t n);	/* text already formatted, at every level */
 /* "c360: " and text and a newline in one write(2), at every level: the last words of a process
  * that a signal ends while other threads may be printing. */
@@ -995,9 +997,10 @@ bool gold_build(const Silver *s, Gold *g, Buf *err);
  * chunks of at least chunk_min bytes, one per thread). False when the folder cannot be read as
  * gold; gold_free it all the same. */
 bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg);
-/* The views, once the tables are there; -1, or the gold table (GT_*) whose money adds up to
- * more than 64 bits of cents hold (then the views are not whole). */
-int gold_views(Gold *g);
+/* The views, once the tables are there (with threads > 1, the sessions by customer on a thread
+ * of their own meanwhile); -1, or the gold table (GT_*) whose money adds up to more than 64
+ * bits of cents hold (then the views are not whole). */
+int gold_views(Gold *g, int threads);
 void gold_free(Gold *g);
 void gold_store_free(GoldStore *st);	/* gold_read.c */
 const char *gold_label(const Gold *g, SourceId src, int col, uint32_t v);
@@ -1116,8 +1119,9 @@ bool out_stage(const char *out, char **staging, Buf *err);
  * commas): they are moved or linked into each new site, and a folder holding only them may
  * become a site. */
 void out_keep(const char *list);
-/* Swaps the staging folder in place of out (keeping out whole on failure). */
-bool out_commit(const char *out, const char *staging, Buf *err);
+/* Swaps the staging folder in place of out (keeping out whole on failure), then removes the
+ * previous site on threads. */
+bool out_commit(const char *out, const char *staging, int threads, Buf *err);
 void out_abort(const char *staging);
 /* From now on (call it before any thread starts), SIGINT, SIGTERM and SIGHUP remove the staging
  * folder and end the process with 128 + the signal, saying what became of out (which existed
@@ -1403,8 +1407,10 @@ bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFo
 void chart_set_free(ChartSet *set);
 
 /* ------------------------------------------------------------------ the site (site*.c) */
-/* Writes the pages, charts, search index and assets under dir; false after reporting to err. */
-bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
+/* Everything made from gold, into dir (render.c): the gold tables, the charts, the site and
+ * the weekly edition beside it; false after reporting to err what a single thread would have
+ * reported, in its order, whatever the threads. */
+bool render_gold(const Gold *g, const Config *cfg, const char *dir, Buf *err);
 /* The weekly edition (edition.c): weekly/report.pdf, weekly/email.eml and weekly/email.html. */
 bool edition_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
 /* The week in one paragraph, written from the KPIs and their changes (noise: kpi_trend's). */
@@ -1483,7 +1489,6 @@ typedef struct {
 	SkelCache *skel;	/* the shapes this thread's pages had */
 	ShapeSet checked;	/* the shapes of values page_data_check passed */
 	bool undated;		/* a customer's page: no edition-wide value (the as-of date) */
-	bool values_only;	/* page_fragment renders nothing (no page sets it any more) */
 } PageWork;
 
 #define CELL_MAX 256	/* bytes of a value shown in a table, a list, a chart or the search */
@@ -1499,11 +1504,20 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 /* templates/NAME (HTML) rendered with the data of the page at path, as a value the page writes
  * unescaped ({{{key}}}). */
 Value *page_fragment(const Site *site, PageWork *w, const char *path, const char *name, Value *data);
+/* The site's templates and theme loaded (shard 0: its assets copied) into *site, whose err is
+ * err; false after reporting to err. site_close it all the same. Its pages may then be written
+ * on any threads, each with a Site of its own err (a copy). */
+bool site_open(Site *site, const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
+void site_close(Site *site);
+bool site_shared(Site *site);	/* the dashboard, the quality page, the segments and the lists */
 bool site_dashboard(Site *site);
 bool site_quality(Site *site);
 bool site_segments(Site *site);
-bool site_customers(Site *site);
 bool site_lists(Site *site);
+/* customers/: a page per customer (or the packs and their viewer), on the site's threads. */
+bool site_customer_pages(Site *site);
+/* customers/search/ and customers/index.html. */
+bool site_customer_index(Site *site);
 void customer_page_path(Buf *b, const RowHead *customer);	/* customers/xx/NAME.html */
 unsigned customer_folder(const RowHead *customer);	/* xx: 0 to 255, from a hash of the id */
 /* Whether a run writes the pages of a customer folder: shard K of N writes the folders f with

@@ -55,20 +55,32 @@ void say(Verbosity at, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* With C360_TIMINGS set, the time each stage took (for the benchmark), at any level. */
+static double seconds(struct timespec from, struct timespec to)
+{
+	return (double)(to.tv_sec - from.tv_sec) + (double)(to.tv_nsec - from.tv_nsec) / 1e9;
+}
+
+/* With C360_TIMINGS set, the time each stage took (for the benchmark), at any level: the CPU
+ * time of every thread, then the wall time (the last figure). */
 static void timing(const char *what)
 {
-	static struct timespec last;
+	static struct timespec last, last_cpu;
 	static char stage[64];
-	struct timespec now;
+	struct timespec now, cpu;
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
 	if (*stage && getenv("C360_TIMINGS")) {
 		erase();
-		fprintf(stderr, "c360: %-22s %8.3f s\n", stage,
-			(double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+		fprintf(stderr, "c360: %-26s cpu %7.3f s, wall %7.3f s\n", stage, seconds(last_cpu, cpu), seconds(last, now));
 	}
-	last = now;
+	last = now, last_cpu = cpu;
 	snprintf(stage, sizeof stage, "%s", what);
+}
+
+void console_timing(const char *what, double wall)
+{
+	erase();
+	fprintf(stderr, "c360:   %-34s wall %7.3f s\n", what, wall);
 }
 
 void console_progress(const char *what)

@@ -14,7 +14,7 @@ enum {
 
 static unsigned char cls[256];
 
-static void classes_init(void)
+__attribute__((constructor)) static void classes_init(void)
 {
 	if (cls['a'])
 		return;

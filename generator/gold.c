@@ -2,6 +2,7 @@
  * views every writer reads, computed from the gold tables alone. */
 #include "c360.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 const KpiDef kpi_defs[K_COUNT] = {
@@ -289,19 +290,35 @@ static void customer_lists(Gold *g, size_t nc)
 	qsort_r(g->open_list, g->nopen, sizeof *g->open_list, most_open_first, g);
 }
 
-int gold_views(Gold *g)
+typedef struct {
+	const Gold *g;
+	ByCustomer *bc;
+} Grouping;
+
+static void *group_sessions(void *arg)
+{
+	Grouping *x = arg;
+	group_facts(x->g, SRC_SESSIONS, x->bc);
+	return NULL;
+}
+
+int gold_views(Gold *g, int threads)
 {
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
+	Grouping apart = {g, &g->by[SRC_SESSIONS]};	/* most facts: grouped on a thread meanwhile */
+	pthread_t t;
+	bool beside = threads > 1 && pthread_create(&t, NULL, group_sessions, &apart) == 0;
 	value_ranking(g, nc);
 	for (int i = 0; i < SRC_COUNT; i++)
-		if (source_is_fact((SourceId)i))
+		if (source_is_fact((SourceId)i) && !(i == SRC_SESSIONS && beside))
 			group_facts(g, (SourceId)i, &g->by[i]);
 	ticket_counts(g);
 	kpi_series(g, g->series);
 	customer_lists(g, nc);
-	if (!segment_sizes(g, nc))
-		return GT_CUSTOMER_360;
-	return weekly_orders(g) ? -1 : GT_FACT_ORDERS;
+	bool sizes = segment_sizes(g, nc), weekly = sizes && weekly_orders(g);
+	if (beside)
+		pthread_join(t, NULL);
+	return !sizes ? GT_CUSTOMER_360 : weekly ? -1 : GT_FACT_ORDERS;
 }
 
 /* ---- how the KPIs moved in the week */

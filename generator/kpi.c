@@ -392,7 +392,8 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 	g->ncrm = s->ncrm;
 	quality_measure(s, g->quality);
 	g->tables = quality_tables(s, &g->ntables);
-	int sum = gold_views(g);	/* the sums of views are parts of total_revenue, which fits */
+	/* the sums of views are parts of total_revenue, which fits */
+	int sum = gold_views(g, config_threads(s->cfg));
 	if (sum >= 0) {
 		buf_printf(err, "c360: error: the amounts of %s add up to more than c360 can count\n", gold_tables[sum].name);
 		return false;

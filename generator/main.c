@@ -557,26 +557,6 @@ static bool exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-/* Everything made from gold, into the staging folder: the gold tables, the charts, the site
- * and the weekly edition beside it. */
-static bool render(const Gold *g, const Config *cfg, const char *staging, Buf *err)
-{
-	bool all = cfg->shard == 0;	/* a shard past the first writes its customer pages only */
-	console_progress("writing gold tables");
-	bool ok = !all || gold_write(g, cfg, staging, err);
-	console_progress("drawing the charts");
-	ChartSet charts = {0};
-	NumFormat fmt;
-	fmt_init(&fmt, cfg);
-	ok = ok && (!all || chart_set_make(&charts, g, cfg, &fmt, err));
-	console_progress("writing the site");
-	ok = ok && site_write(g, cfg, &charts, staging, err);
-	console_progress("writing the edition");
-	ok = ok && (!all || edition_write(g, cfg, &charts, staging, err));
-	chart_set_free(&charts);
-	return ok;
-}
-
 /* The site at --out was made from these inputs and is as it was then: nothing to do (but for
  * --verbose, which asks for the details only reading the data gives, and S3 data, which only
  * reading it shows). */
@@ -597,12 +577,13 @@ static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs)
 {
 	Buf err = {0};
 	char *staging = NULL;
-	bool ok = out_stage(o->cfg.out_dir, &staging, &err) && render(g, &o->cfg, staging, &err) &&
-		  manifest_write_inputs(inputs, &err);
+	bool ok = out_stage(o->cfg.out_dir, &staging, &err);
+	console_progress("writing the site");
+	ok = ok && render_gold(g, &o->cfg, staging, &err) && manifest_write_inputs(inputs, &err);
 	uint64_t written = 0, kept = 0, unrendered = 0;
 	manifest_counts(&written, &kept, &unrendered);
 	console_progress("replacing the previous site");
-	ok = ok && out_commit(o->cfg.out_dir, staging, &err);
+	ok = ok && out_commit(o->cfg.out_dir, staging, config_threads(&o->cfg), &err);
 	console_progress("");
 	if (!ok) {
 		if (staging)
@@ -614,7 +595,7 @@ static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs)
 		buf_date(&d, g->as_of);
 		o->built_as_of = g->as_of;
 		say(SAY_VERBOSE, "%llu files written, %llu kept from the previous site (%llu pages not rendered again: "
-		    "made from the same values)", (unsigned long long)written, (unsigned long long)kept,
+		    "made from the same rows)", (unsigned long long)written, (unsigned long long)kept,
 		    (unsigned long long)unrendered);
 		Buf why = {0};
 		size_t nc = g->src[SRC_CUSTOMERS].table->n;
@@ -632,7 +613,9 @@ static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs)
 /* The data stage (silver, then gold), then everything made from gold. */
 static int build(Options *o, bool existed)
 {
+	console_progress("reading the inputs");
 	FileHash inputs = manifest_inputs(&o->cfg, NULL);
+	console_progress("");
 	if (up_to_date(o, inputs))
 		return EXIT_OK;
 	Silver s;
@@ -668,7 +651,9 @@ static int cmd_build(Options *o)
 /* render: everything made from gold, the gold read from a folder (another engine's, or a build's). */
 static int cmd_render(Options *o)
 {
+	console_progress("reading the inputs");
 	FileHash inputs = manifest_inputs(&o->cfg, o->gold_dir);
+	console_progress("");
 	if (up_to_date(o, inputs))
 		return EXIT_OK;
 	Gold g;

@@ -140,14 +140,97 @@ static void remove_while_written(const char *dir)
 	}
 }
 
-static void remove_staging(void)
+/* fn(arg) on threads threads at once, this one among them; returns when all have returned. */
+static void run_threads(void *(*fn)(void *), void *arg, int threads)
+{
+	pthread_t *t = xcalloc((size_t)(threads > 1 ? threads : 1), sizeof *t);
+	int started = 0;
+	for (int i = 1; i < threads; i++)
+		started += pthread_create(&t[started], NULL, fn, arg) == 0;
+	fn(arg);
+	for (int i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+}
+
+/* Folders two levels down a tree (customers/xx/: most of a site's files), emptied on threads
+ * that each take the next as they come free. */
+typedef struct {
+	int top;
+	char **sub;		/* "a/b" */
+	size_t n, next;
+} Sweep;
+
+static void *sweep(void *arg)
+{
+	Sweep *w = arg;
+	for (size_t k; (k = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED)) < w->n;) {
+		int fd = openat(w->top, w->sub[k], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			empty_folder(fd);
+			close(fd);
+		}
+	}
+	return NULL;
+}
+
+/* The folders of the folder fd at, under the name prefix ("" or "a/"), appended to w. */
+static void sweep_list(Sweep *w, int at, const char *prefix)
+{
+	int fd = dup(at);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		w->sub = xrealloc(w->sub, (w->n + 1) * sizeof *w->sub);
+		w->sub[w->n++] = path_join(prefix, e->d_name);
+	}
+	closedir(d);
+}
+
+static void sweep_tree(const char *dir, int threads)
+{
+	Sweep w = {.top = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
+	Sweep first = {0};
+	if (w.top < 0)
+		return;
+	sweep_list(&first, w.top, "");
+	for (size_t i = 0; i < first.n; i++) {
+		int fd = openat(w.top, first.sub[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
+			sweep_list(&w, fd, first.sub[i]), close(fd);
+		free(first.sub[i]);
+	}
+	free(first.sub);
+	run_threads(sweep, &w, threads);
+	for (size_t i = 0; i < w.n; i++)
+		free(w.sub[i]);
+	free(w.sub);
+	close(w.top);
+}
+
+/* Removes the staging folder (after the swap: the previous site; its biggest folders emptied
+ * on threads first). */
+static void remove_staging_on(int threads)
 {
 	pthread_mutex_lock(&staging_mu);
+	if (staging_dir && threads > 1)
+		sweep_tree(staging_dir, threads);
 	if (staging_dir)
 		remove_while_written(staging_dir);
 	free(staging_dir);
 	staging_dir = NULL;
 	pthread_mutex_unlock(&staging_mu);
+}
+
+static void remove_staging(void)
+{
+	remove_staging_on(1);
 }
 
 static bool mkdir_parents(const char *path, Buf *err)
@@ -433,7 +516,7 @@ static bool swap_in(const char *out, const char *staging)
 	return true;
 }
 
-bool out_commit(const char *out, const char *staging, Buf *err)
+bool out_commit(const char *out, const char *staging, int threads, Buf *err)
 {
 	bool listed = manifest_write(err);
 	manifest_end();
@@ -447,7 +530,7 @@ bool out_commit(const char *out, const char *staging, Buf *err)
 		buf_printf(err, "c360: error: cannot move the new site into %s: %s\n", out, strerror(errno));
 		return false;
 	}
-	remove_staging();	/* the previous site */
+	remove_staging_on(threads);	/* the previous site */
 	staging_unlock();
 	return true;
 }
@@ -628,14 +711,7 @@ void out_rows(OutFile *f, size_t n, void (*fn)(void *ctx, size_t from, size_t to
 	pthread_cond_init(&w.turn, NULL);
 	if ((size_t)threads > w.nblocks)
 		threads = (int)w.nblocks;
-	pthread_t *t = xcalloc((size_t)(threads > 1 ? threads : 1), sizeof *t);
-	int started = 0;
-	for (int i = 1; i < threads; i++)
-		started += pthread_create(&t[started], NULL, row_worker, &w) == 0;
-	row_worker(&w);
-	for (int i = 0; i < started; i++)
-		pthread_join(t[i], NULL);
-	free(t);
+	run_threads(row_worker, &w, threads);
 	pthread_cond_destroy(&w.turn);
 	pthread_mutex_destroy(&w.mu);
 }

@@ -119,8 +119,6 @@ Value *page_fragment(const Site *site, PageWork *w, const char *path, const char
 		return v_str(&w->arena, NULL, 0);
 	}
 	page_globals(site, w, data, path);
-	if (w->values_only)
-		return v_raw(&w->arena, "", 0);
 	w->scratch.len = 0;
 	tpl_render(t, data, ESC_HTML, &site->tpl, NULL, &site->fmt, &w->scratch, site->cfg->page_max, &w->err);
 	return v_raw(&w->arena, w->scratch.p ? w->scratch.p : "", w->scratch.len);
@@ -185,23 +183,27 @@ static bool load_theme(Site *site, bool assets)
 	return ok;
 }
 
-bool site_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err)
+bool site_open(Site *site, const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err)
 {
 	const char *renderer = getenv("C360_RENDERER");
-	Site site = {.g = g, .cfg = cfg, .charts = charts, .dir = dir, .err = err, .threads = config_threads(cfg),
-		     .cmark_every_page = renderer && strcmp(renderer, "cmark") == 0};
-	fmt_init(&site.fmt, cfg);
-	site.page_salt = manifest_settings(cfg);
-	site.page_salt.lo ^= site.cmark_every_page;	/* the same bytes, but pages.sh compares the two */
+	*site = (Site){.g = g, .cfg = cfg, .charts = charts, .dir = dir, .err = err, .threads = config_threads(cfg),
+		       .cmark_every_page = renderer && strcmp(renderer, "cmark") == 0};
+	fmt_init(&site->fmt, cfg);
+	site->page_salt = manifest_settings(cfg);
+	site->page_salt.lo ^= site->cmark_every_page;	/* the same bytes, but pages.sh compares the two */
 	md_init();
-	page_plan_init(&site.plan, g, cfg);
-	bool all = cfg->shard == 0;	/* shard 0 writes every page but other shards' customers */
-	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site, all);
-	ok = ok && (!all || (site_dashboard(&site) && site_quality(&site) && site_segments(&site) && site_lists(&site)));
-	console_progress("writing the customer pages");
-	ok = ok && site_customers(&site);
-	tpl_set_free(&site.tpl);
-	tpl_free(site.layout);
-	page_plan_free(&site.plan);
-	return ok;
+	page_plan_init(&site->plan, g, cfg);
+	return load_templates(site, cfg->templates_dir) && load_theme(site, cfg->shard == 0);
+}
+
+bool site_shared(Site *site)
+{
+	return site_dashboard(site) && site_quality(site) && site_segments(site) && site_lists(site);
+}
+
+void site_close(Site *site)
+{
+	tpl_set_free(&site->tpl);
+	tpl_free(site->layout);
+	page_plan_free(&site->plan);
 }

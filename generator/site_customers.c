@@ -528,42 +528,82 @@ static void *customer_packs(void *arg)
 	return NULL;
 }
 
-/* Runs fn over [0, n) (customers or packs) on the site's threads. */
+/* [0, n) (customers or packs) in blocks, taken in order by the threads as they come free (the
+ * stages beside the pages take a core too); each block's words are kept apart, so that the
+ * pages say, whatever the threads, what one thread would: the blocks' words in order, up to
+ * the first that failed (no block is taken after it). */
+typedef struct {
+	void *(*fn)(void *);	/* fn(PageJob *): a block's pages */
+	size_t n, size, nblocks;
+	size_t next;		/* the next block to take */
+	bool failed;		/* a block failed */
+	Buf *said;		/* what each block said */
+	char *done;		/* each block: 0 not taken, 1 done, 2 failed */
+} Blocks;
+
+typedef struct {
+	Blocks *b;
+	PageJob job;
+} Worker;
+
+static void *take_blocks(void *arg)
+{
+	Worker *wk = arg;
+	Blocks *b = wk->b;
+	while (!__atomic_load_n(&b->failed, __ATOMIC_RELAXED)) {
+		size_t k = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
+		if (k >= b->nblocks)
+			break;
+		wk->job.from = k * b->size;
+		wk->job.to = k + 1 < b->nblocks ? (k + 1) * b->size : b->n;
+		b->fn(&wk->job);
+		b->said[k] = wk->job.w.err;
+		wk->job.w.err = (Buf){0};
+		b->done[k] = wk->job.ok ? 1 : 2;
+		if (!wk->job.ok)
+			__atomic_store_n(&b->failed, true, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/* Runs fn over [0, n) on the site's threads. */
 static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t *start, const uint32_t *member)
 {
-	size_t nt = (size_t)site->threads;
-	PageJob *jobs = xcalloc(nt, sizeof *jobs);
+	size_t nt = (size_t)site->threads, size = n / (nt * 64) + 1;
+	Blocks b = {.fn = fn, .n = n, .size = size, .nblocks = (n + size - 1) / size};
+	b.said = xcalloc(b.nblocks + 1, sizeof *b.said), b.done = xcalloc(b.nblocks + 1, 1);
+	Worker *wk = xcalloc(nt, sizeof *wk);
 	pthread_t *t = xcalloc(nt, sizeof *t);
 	bool *started = xcalloc(nt, sizeof *started);
 	for (size_t k = 0; k < nt; k++) {
-		jobs[k] = (PageJob){.site = site, .from = n * k / nt, .to = n * (k + 1) / nt, .start = start, .member = member};
-		page_init(&jobs[k].w);
-		jobs[k].w.undated = true;
-		jobs[k].input = file_hasher_new();
+		wk[k] = (Worker){&b, {.site = site, .start = start, .member = member}};
+		page_init(&wk[k].job.w);
+		wk[k].job.w.undated = true;
+		wk[k].job.input = file_hasher_new();
 		if (k)
-			started[k] = pthread_create(&t[k], NULL, fn, &jobs[k]) == 0;
+			started[k] = pthread_create(&t[k], NULL, take_blocks, &wk[k]) == 0;
 	}
-	fn(&jobs[0]);
-	bool ok = true;
+	take_blocks(&wk[0]);
 	uint64_t filled = 0, through_cmark = 0;
 	size_t shapes = 0;
 	for (size_t k = 0; k < nt; k++) {
-		if (k && started[k])
+		if (started[k])
 			pthread_join(t[k], NULL);
-		else if (k)
-			fn(&jobs[k]);
-		ok &= jobs[k].ok;
-		skel_stats(jobs[k].w.skel, &filled, &through_cmark, &shapes);
-		buf_put(site->err, jobs[k].w.err.p, jobs[k].w.err.len);
-		page_free(&jobs[k].w);
-		file_hasher_end(jobs[k].input);
+		skel_stats(wk[k].job.w.skel, &filled, &through_cmark, &shapes);
+		page_free(&wk[k].job.w);
+		file_hasher_end(wk[k].job.input);
+	}
+	bool ok = true;
+	for (size_t k = 0; k < b.nblocks; k++) {
+		if (ok)
+			buf_put(site->err, b.said[k].p, b.said[k].len);
+		ok &= b.done[k] == 1;
+		buf_free(&b.said[k]);
 	}
 	if (getenv("C360_TIMINGS"))
 		fprintf(stderr, "c360: customer pages: %llu compiled, %llu through cmark, %zu shapes\n",
 			(unsigned long long)filled, (unsigned long long)through_cmark, shapes);
-	free(jobs);
-	free(t);
-	free(started);
+	free(wk), free(t), free(started), free(b.said), free(b.done);
 	return ok;
 }
 
@@ -978,10 +1018,15 @@ static bool write_pages(Site *site)
 	return ok && (site->plan.mode == PAGES_NONE || in_threads(site, customer_pages, customers->n, NULL, NULL));
 }
 
-bool site_customers(Site *site)
+bool site_customer_pages(Site *site)
 {
 	label_hashes(site, true);
 	bool ok = out_mkdir(site->dir, "customers", site->err) && write_pages(site);
 	label_hashes(site, false);
-	return ok && (site->cfg->shard != 0 || (write_search(site) && write_index(site)));
+	return ok;
+}
+
+bool site_customer_index(Site *site)
+{
+	return out_mkdir(site->dir, "customers", site->err) && write_search(site) && write_index(site);
 }

@@ -129,6 +129,28 @@ run 1 build --config "$T/proj/c360.conf" --data "$T/ok" --out "$T/s"
 err_has "proj/templates/l1.md:1:[0-9]*: error: the page passes 16777216 bytes"
 [ "$(grep -c error "$T/err")" = 1 ] && pass || fail "one error for a page too big: $(head -3 "$T/err")"
 no_staging "template output"
+# Whatever --jobs, a build says what one thread says: six customer pages too big stop the build
+# at the first of them, one error (threads used to say one each); with the dashboard too big
+# as well (made beside the customer pages), the dashboard's words alone.
+run 0 generate --customers 300 --out "$T/many"
+awk -F, -v OFS=, 'BEGIN { for (i = 0; i < 150000; i++) x = x "x" } NR > 1 && NR % 50 == 0 { $2 = x } 1' \
+	"$T/many/customers.csv" >"$T/many.csv" && mv "$T/many.csv" "$T/many/customers.csv"
+for max in 262144 65536; do
+	printf 'page_max_bytes = %d\nfield_max_bytes = 1048576\n' $max >"$T/pages.conf"
+	for j in 1 2 3 7; do
+		run 1 build --jobs $j --config "$T/pages.conf" --data "$T/many" --out "$T/s"
+		mv "$T/err" "$T/err-$j"
+	done
+	for j in 2 3 7; do
+		cmp -s "$T/err-1" "$T/err-$j" && pass || fail "--jobs $j says other things than --jobs 1: $(diff "$T/err-1" "$T/err-$j" | head -5)"
+	done
+	[ $max = 65536 ] && break
+	[ "$(grep -c 'layout.html:.*error: the page passes 262144 bytes' "$T/err-1")" = 1 ] && [ "$(grep -c error "$T/err-1")" = 1 ] &&
+		pass || fail "one error for six pages too big: $(grep error "$T/err-1" | head -3)"
+done
+grep -q 'dashboard_charts.html:.*error: the page passes 65536 bytes' "$T/err-1" && [ "$(grep -c error "$T/err-1")" = 2 ] &&
+	pass || fail "the dashboard's error alone (its charts, its layout): $(grep error "$T/err-1" | head -3)"
+no_staging "pages too big"
 
 # ---- the weekly e-mail: names that are not ASCII travel as RFC 2047 encoded-words
 cat >"$T/mail.conf" <<'EOF'
