@@ -313,18 +313,26 @@ static Value *customer_data(PageJob *j, uint32_t c, const char *path)
 
 /* ---- what a customer's page is made from, hashed straight from the gold rows */
 
+#define INPUT_CHUNK 4096	/* bytes of a page's input hashed at once: a customer may have millions of facts */
+
 /* Text into a hash's bytes: its length first, so that fields cannot run into each other, and
- * no text (NULL) is not the empty one. */
-static void put_text(Buf *b, const char *s, size_t n)
+ * no text (NULL) is not the empty one. A long text is hashed where it is, not copied. */
+static void put_text(Buf *b, FileHasher *h, const char *s, size_t n)
 {
 	uint64_t len = s ? n : UINT64_MAX;
 	buf_put(b, &len, sizeof len);
-	buf_put(b, s, s ? n : 0);
+	if (n <= INPUT_CHUNK) {
+		buf_put(b, s, s ? n : 0);
+		return;
+	}
+	file_hasher_add(h, b->p, b->len);
+	file_hasher_add(h, s, n);
+	b->len = 0;
 }
 
-static void put_ctext(Buf *b, const char *s)
+static void put_ctext(Buf *b, FileHasher *h, const char *s)
 {
-	put_text(b, s, s ? strlen(s) : 0);
+	put_text(b, h, s, s ? strlen(s) : 0);
 }
 
 /* Each fact column whose value is text (FC_LABEL, FC_CHANNEL: gold_fact_value makes it from the
@@ -354,8 +362,6 @@ static void label_hashes(Site *site, bool make)
 	}
 }
 
-#define INPUT_CHUNK 4096	/* bytes of a page's input hashed at once: a customer may have millions of facts */
-
 /* Each of customer c's facts of one source, in the order their page lists them. */
 static void put_facts(const Site *site, Buf *b, FileHasher *h, SourceId src, uint32_t c)
 {
@@ -371,7 +377,7 @@ static void put_facts(const Site *site, Buf *b, FileHasher *h, SourceId src, uin
 		size_t k = 2;
 		if (b->len > INPUT_CHUNK)
 			file_hasher_add(h, b->p, b->len), b->len = 0;
-		put_text(b, r->id, r->idlen);
+		put_text(b, h, r->id, r->idlen);
 		for (int f = 0; f < ft->ncols; f++) {
 			const FactCol *fc = &ft->cols[f];
 			const FileHash *text = site->label_hash[src][f];
@@ -423,13 +429,13 @@ static FileHash customer_input(const Site *site, Buf *b, FileHasher *h, uint32_t
 	b->len = 0;
 	buf_put(b, &site->page_salt, sizeof site->page_salt);
 	buf_put(b, "customer", sizeof "customer");
-	put_ctext(b, path);
-	put_text(b, cu->h.id, cu->h.idlen);
-	put_ctext(b, cu->name);
-	put_ctext(b, cu->email);
-	put_ctext(b, cu->location);
+	put_ctext(b, h, path);
+	put_text(b, h, cu->h.id, cu->h.idlen);
+	put_ctext(b, h, cu->name);
+	put_ctext(b, h, cu->email);
+	put_ctext(b, h, cu->location);
 	buf_put(b, figures, sizeof figures);
-	put_ctext(b, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
+	put_ctext(b, h, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
 	for (int i = 0; i < SRC_COUNT; i++)
 		if (source_is_fact((SourceId)i))
 			put_facts(site, b, h, (SourceId)i, c);
