@@ -95,7 +95,7 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 	for (const char *p = path; (p = strchr(p, '/')); p++)
 		depth++;
 	const Value *set = v_find(data, "root");
-	if (set && set->n == 3 * depth)	/* set for this page already (its fragments, its hash) */
+	if (set && set->n == 3 * depth)	/* set for this page already (by its fragments) */
 		return;
 	Buf root = {0};
 	for (size_t d = 0; d < depth; d++)
