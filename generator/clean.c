@@ -22,12 +22,12 @@ static bool is_alpha(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-bool clean_is_null(Str s)
+/* clean_is_null of a value already trimmed. */
+static bool is_null_trimmed(Str s)
 {
 	static const struct { const char *text; size_t n; } tokens[] = {
 		{"na", 2}, {"n/a", 3}, {"null", 4}, {"none", 4}, {"nan", 3}, {"-", 1}, {"?", 1}, {"not available", 13},
 	};
-	s = str_trim(s);
 	if (s.n == 0)
 		return true;
 	char first = ascii_lower(s.p[0]), low[16];
@@ -41,10 +41,15 @@ bool clean_is_null(Str s)
 	return false;
 }
 
+bool clean_is_null(Str s)
+{
+	return is_null_trimmed(str_trim(s));
+}
+
 Str clean_id(Str s)
 {
 	s = str_trim(s);
-	if (clean_is_null(s))
+	if (is_null_trimmed(s))
 		return str_make(s.p, 0);
 	/* An integer written as a float: -?digits.0+ */
 	size_t i = s.n && s.p[0] == '-', int_end;
@@ -180,6 +185,8 @@ static bool day_in_range(int y, int m, int d, int32_t secs)
 {
 	if (!date_valid(y, m, d))
 		return false;
+	if (y > 1900 && y < 2100)
+		return true;	/* an offset moves a day by one at most: the usual date costs nothing */
 	int64_t day = date_floor_day(date_days(y, m, d) * SECS_PER_DAY + secs);
 	return day >= date_days(1900, 1, 1) && day <= date_days(2100, 12, 31);
 }
@@ -188,7 +195,7 @@ DateParse clean_date(Str s)
 {
 	DateParse p = {0};
 	s = str_trim(s);
-	if (clean_is_null(s))
+	if (is_null_trimmed(s))
 		return p;	/* DATE_NONE */
 	p.status = DATE_BAD;
 	size_t end = 0;

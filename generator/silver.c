@@ -99,17 +99,19 @@ static Str row_key(const void *ctx, uint32_t i)
 	return str_make(h->id, h->idlen);
 }
 
-/* Drops the rows marked F_QUARANTINED, keeping file order. */
+/* Drops the rows marked F_QUARANTINED, keeping file order: each run of kept rows moved at once. */
 static void table_compact(Table *t)
 {
-	size_t w = 0;
-	for (size_t i = 0; i < t->n; i++) {
-		RowHead *h = ROW(t, RowHead, i);
-		if (h->flags & F_QUARANTINED)
-			continue;
+	size_t w = 0, i = 0;
+	while (i < t->n) {
+		size_t run = i;
+		while (run < t->n && !(ROW(t, RowHead, run)->flags & F_QUARANTINED))
+			run++;
 		if (w != i)
-			memcpy(ROW(t, char, w), h, t->size);
-		w++;
+			memmove(ROW(t, char, w), ROW(t, char, i), (run - i) * t->size);
+		w += run - i;
+		for (i = run; i < t->n && ROW(t, RowHead, i)->flags & F_QUARANTINED; i++)
+			;
 	}
 	t->n = w;
 }
@@ -421,13 +423,14 @@ static void text_flags(Source *src, const Record *r, RowHead *h)
 	}
 }
 
-/* Rows without their key or customer go to quarantine; false when this one did. */
-static bool row_keys(Source *src, const Record *r, Str raw, const Str *f, Str *id)
+/* Rows without their key or customer go to quarantine; false when this one did. *cid: the
+ * cleaned customer id of a fact. */
+static bool row_keys(Source *src, const Record *r, Str raw, const Str *f, Str *id, Str *cid)
 {
 	DiagCode reason = D_MISSING_KEY;
 	int col = 0, cc = src->def->customer_col;
 	*id = clean_id(f[0]);
-	if (id->n && (cc < 0 || clean_id(f[cc]).n))
+	if (id->n && (cc < 0 || (*cid = clean_id(f[cc])).n))
 		return true;
 	if (id->n)
 		reason = D_MISSING_CUSTOMER_ID, col = cc;
@@ -467,15 +470,15 @@ void silver_reject(Source *src, const Record *r, Str raw)
 
 void silver_row(Source *src, const Record *r, Str raw, const Str *f)
 {
-	Str id;
-	if (!row_keys(src, r, raw, f, &id))
+	Str id, cid;
+	if (!row_keys(src, r, raw, f, &id, &cid))
 		return;
 	RowHead *h = table_push(&src->table);
 	h->line = r->line;
 	row_bronze(src, h, raw, id);
 	h->customer = NO_CUSTOMER;
 	if (source_is_fact(src->id))
-		row_customer(src, h, raw, clean_id(f[src->def->customer_col]));
+		row_customer(src, h, raw, cid);
 	else
 		((Customer *)h)->in_crm = true;	/* a row of the CRM itself */
 	text_flags(src, r, h);
@@ -527,7 +530,6 @@ static void radix_sort_hash(uint64_t *a, size_t n, int shift)
 		radix_sort_hash(a + at, count[k], shift - 8);
 }
 
-/* Marks every row whose key appears again later; reports them in file order. */
 #define DEDUPE_PASSES 4	/* rows are sorted a quarter of the hashes at a time */
 
 /* Marks the rows whose key appears again later among the n pairs of one hash range. */
@@ -551,14 +553,14 @@ static bool mark_repeated(Table *t, uint64_t *a, size_t n)
 	return any;
 }
 
-/* Marks every row whose key appears again later; reports them in file order. The (hash, row)
- * pairs are sorted one range of hashes at a time: only the pages of the array that one range
- * fills are ever touched. */
-static void dedupe(Source *src)
+/* Marks every row whose key appears again later; reports them in file order; true if any. The
+ * (hash, row) pairs are sorted one range of hashes at a time: only the pages of the array that
+ * one range fills are ever touched. */
+static bool dedupe(Source *src)
 {
 	Table *t = &src->table;
 	if (t->n < 2)
-		return;
+		return false;
 	uint64_t *a = big_alloc(t->n * sizeof *a);
 	bool any = false;
 	for (unsigned pass = 0; pass < DEDUPE_PASSES; pass++) {
@@ -579,6 +581,7 @@ static void dedupe(Source *src)
 		quarantine(src, h->id - h->rawoff, h->rawlen, h->line, D_DUPLICATE_KEY);
 		report(src, D_DUPLICATE_KEY, h->line, 0, str_make(h->id, h->idlen));
 	}
+	return any;
 }
 
 /* ---- sources */
@@ -613,8 +616,8 @@ void silver_source_close(Source *src)
 	forget_memos(src);
 	for (int c = 0; c < MAX_COLS; c++)
 		dict_seal(&src->dict[c]);
-	dedupe(src);
-	table_compact(&src->table);
+	if (dedupe(src))
+		table_compact(&src->table);
 	resolve_amounts(src);
 	if (!source_is_fact(src->id))	/* facts look customers up by their final row number */
 		reindex(src);
