@@ -646,6 +646,8 @@ struct Source {
 	Arena arena;
 	/* silver (silver.c) */
 	Table table;
+	bool lent;		/* table.rows are another source's, lent while chunks are read: copied to
+				 * rows of its own (silver_own_rows) before they grow, never freed */
 	Index keys;		/* customers only: id -> row number */
 	struct Orphan *orphans;
 	size_t norphans, caporphans;
@@ -763,8 +765,10 @@ void silver_source_close(Source *src);	/* after the last row: duplicate keys out
  * rows' text) to the front, in order, and points there; returns how many bytes are kept. The
  * rows' bronze text is gone. */
 size_t silver_source_pack(Source *src, char *bytes, size_t len);
-/* Moves a part's rows, quarantine and problems into dst, its lines shifted by offset. */
+/* Moves a part's rows, quarantine and problems into dst, its lines shifted by offset. Lent
+ * rows must lie in dst's, after its own. */
 void silver_merge(Source *dst, Source *part, uint32_t offset);
+void silver_own_rows(Source *src);	/* lent rows copied to rows of the source's own */
 void silver_source_free(Source *src);
 /* After every source: date order, inferred customers, the as-of date, counts. */
 bool silver_finish(Silver *s);

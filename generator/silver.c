@@ -93,6 +93,19 @@ static void *table_push(Table *t)
 	return memset(t->rows + t->n++ * t->size, 0, t->size);
 }
 
+void silver_own_rows(Source *src)
+{
+	if (!src->lent)
+		return;
+	Table own = {.size = src->table.size};
+	table_reserve(&own, src->table.n + 1);
+	if (src->table.n)
+		memcpy(own.rows, src->table.rows, src->table.n * own.size);
+	own.n = src->table.n;
+	src->table = own;
+	src->lent = false;
+}
+
 static Str row_key(const void *ctx, uint32_t i)
 {
 	const RowHead *h = ROW((const Table *)ctx, RowHead, i);
@@ -473,6 +486,8 @@ void silver_row(Source *src, const Record *r, Str raw, const Str *f)
 	Str id, cid;
 	if (!row_keys(src, r, raw, f, &id, &cid))
 		return;
+	if (src->lent && src->table.n == src->table.cap)
+		silver_own_rows(src);
 	RowHead *h = table_push(&src->table);
 	h->line = r->line;
 	row_bronze(src, h, raw, id);
@@ -638,7 +653,9 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 	Table *t = &dst->table;
 	table_reserve(t, from->table.n);
 	size_t bytes = from->table.n * t->size, step = 4u << 20;
-	for (size_t done = 0; done < bytes; done += step) {	/* give back what is copied as it goes */
+	if (from->lent && from->table.rows != t->rows + t->n * t->size)	/* a few rows down */
+		memmove(t->rows + t->n * t->size, from->table.rows, bytes);
+	for (size_t done = 0; !from->lent && done < bytes; done += step) {	/* give back what is copied as it goes */
 		size_t n = bytes - done < step ? bytes - done : step;
 		memcpy(t->rows + t->n * t->size + done, from->table.rows + done, n);
 		big_release(from->table.rows + done, n);
@@ -782,7 +799,8 @@ void silver_source_free(Source *src)
 {
 	diag_free(&src->diags);
 	arena_free(&src->arena);
-	big_free(src->table.rows, src->table.cap * src->table.size);
+	if (!src->lent)
+		big_free(src->table.rows, src->table.cap * src->table.size);
 	src->table.rows = NULL;
 	index_free(&src->keys);
 	free(src->quarantine);

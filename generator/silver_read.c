@@ -437,6 +437,7 @@ typedef struct {
 	Source src;
 	const char *data;
 	size_t len;
+	size_t at, lent;	/* the rows of the first's table lent to it: from row at, lent of them */
 	pthread_t thread;
 	bool running;
 } Chunk;
@@ -478,10 +479,48 @@ static Chunk *split_chunks(const Silver *s, const char *data, size_t at, size_t 
 	return ch;
 }
 
+static size_t count_lines(const char *p, size_t n)
+{
+	size_t lines = 0;
+	for (const char *end = p + n; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		lines++;
+	return lines;
+}
+
+/* Gives src's table room for every chunk's rows, and lends each chunk as many as it has lines
+ * (a record starts a line; a file with other line ends outgrows them, and is copied), so that
+ * the rows need no copy into new memory when the chunks are merged. Returns the room. */
+static size_t lend_rows(Source *src, Chunk *ch, size_t n)
+{
+	size_t rows = 0;
+	for (size_t k = 0; k < n; k++)
+		ch[k].at = rows, ch[k].lent = count_lines(ch[k].data, ch[k].len) + 1, rows += ch[k].lent;
+	Table *t = &src->table;
+	big_free(t->rows, t->cap * t->size);	/* no row yet: only the header was read */
+	t->rows = big_alloc(rows * t->size);
+	t->cap = ch[0].lent;	/* the first chunk's rows stop where the next's start */
+	src->lent = true;
+	return rows;
+}
+
+/* Before chunk k's rows join src's: lent rows they would cover, or all of them if src's rows
+ * must grow (and may move), get rows of their own. */
+static void make_room(Source *src, Chunk *ch, size_t k, size_t good)
+{
+	size_t end = src->table.n + ch[k].src.table.n;
+	bool grows = end > src->table.cap;
+	for (size_t j = k; j < good; j++)
+		if (ch[j].src.lent && (grows || (j > k && ch[j].at < end)))
+			silver_own_rows(&ch[j].src);
+}
+
 /* A chunk after the first reads with its own state and the first's header. */
 static void start_chunk(Silver *s, const Source *src, Chunk *c)
 {
 	silver_source_init(s, &c->src, src->id);
+	c->src.table.rows = src->table.rows + c->at * src->table.size;
+	c->src.table.cap = c->lent;
+	c->src.lent = true;
 	ingest_continue(c->src.ingest, src->ingest);
 	c->src.have_header = true;
 	c->src.broken = src->broken;
@@ -510,6 +549,7 @@ static void merge_chunks(Source *src, Chunk *ch, size_t n)
 		Source *c = &ch[k].src;
 		if (k < good) {
 			ingest_finish(c->ingest);
+			make_room(src, ch, k, good);
 			silver_merge(src, c, offset);
 			src->blank_lines += ingest_blank_lines(c->ingest);
 			src->skipped_lines += ingest_skipped_lines(c->ingest);
@@ -535,13 +575,20 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	if (src->left_out)
 		return;
 	Chunk *ch = split_chunks(s, data, at, len, &n);
+	size_t room = n > 1 ? lend_rows(src, ch, n) : 0;
+	char *rows = src->table.rows;
 	for (size_t k = 1; k < n; k++)
 		start_chunk(s, src, &ch[k]);
 	feed(src->ingest, ch[0].data, ch[0].len, data + len);
 	for (size_t k = 1; k < n; k++)
 		if (ch[k].running)
 			pthread_join(ch[k].thread, NULL);
+	bool owns = src->lent;	/* the first chunk's rows did not outgrow theirs: all are its */
+	if (owns)
+		src->table.cap = room, src->lent = false;
 	merge_chunks(src, ch, n);
+	if (n > 1 && !owns)
+		big_free(rows, room * src->table.size);
 	free(ch);
 }
 
