@@ -514,11 +514,12 @@ static int same_key_cmp(const void *a, const void *b, void *ctx)
 	return i < j ? -1 : i > j;
 }
 
-/* Sorts (hash << 32 | row) pairs in place by the hash's bits from shift up (a most significant
- * digit radix sort, without a second array as big): the rows of one hash end up together. */
-static void radix_sort_hash(uint64_t *a, size_t n, int shift)
+/* Sorts (hash << 32 | row) pairs in place by the hash's bits below top (those above are the
+ * same in all): a most significant digit radix sort, without a second array as big, its digit
+ * narrower for fewer pairs (about 8 to a bucket): the rows of one hash end up together. */
+static void radix_sort_hash(uint64_t *a, size_t n, int top)
 {
-	if (n < 32 || shift < 32) {
+	if (n < 16 || top <= 32) {
 		for (size_t i = 1; i < n; i++)
 			for (size_t j = i; j > 0 && a[j - 1] >> 32 > a[j] >> 32; j--) {
 				uint64_t t = a[j];
@@ -526,23 +527,28 @@ static void radix_sort_hash(uint64_t *a, size_t n, int shift)
 			}
 		return;
 	}
-	size_t count[256] = {0}, next[256], end[256];
+	int bits = 8;
+	while (bits > 1 && n >> bits < 8)
+		bits--;
+	bits = bits < top - 32 ? bits : top - 32;
+	int shift = top - bits;
+	size_t buckets = (size_t)1 << bits, mask = buckets - 1, count[256] = {0}, next[256], end[256];
 	for (size_t i = 0; i < n; i++)
-		count[a[i] >> shift & 0xff]++;
-	for (size_t k = 0, sum = 0; k < 256; k++)
+		count[a[i] >> shift & mask]++;
+	for (size_t k = 0, sum = 0; k < buckets; k++)
 		next[k] = sum, sum += count[k], end[k] = sum;
-	for (size_t b = 0; b < 256; b++)
+	for (size_t b = 0; b < buckets; b++)
 		while (next[b] < end[b]) {	/* each pair goes straight to its bucket */
 			uint64_t v = a[next[b]];
-			for (size_t d = v >> shift & 0xff; d != b; d = v >> shift & 0xff) {
+			for (size_t d = v >> shift & mask; d != b; d = v >> shift & mask) {
 				uint64_t t = a[next[d]];
 				a[next[d]++] = v;
 				v = t;
 			}
 			a[next[b]++] = v;
 		}
-	for (size_t k = 0, at = 0; k < 256; at += count[k++])
-		radix_sort_hash(a + at, count[k], shift - 8);
+	for (size_t k = 0, at = 0; k < buckets; at += count[k++])
+		radix_sort_hash(a + at, count[k], shift);
 }
 
 #define DEDUPE_PASSES 4	/* rows are sorted a quarter of the hashes at a time */
@@ -551,7 +557,7 @@ static void radix_sort_hash(uint64_t *a, size_t n, int shift)
 static bool mark_repeated(Table *t, uint64_t *a, size_t n)
 {
 	bool any = false;
-	radix_sort_hash(a, n, 56);
+	radix_sort_hash(a, n, 64);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && a[j] >> 32 == a[i] >> 32; j++)
 			;
