@@ -2,6 +2,7 @@
  * orphans and the as-of date, on rows the reader (silver_read.c) hands over. */
 #include "c360.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 #define RULE(k, T, field) {.kind = (k), .at = offsetof(T, field)}
@@ -502,16 +503,20 @@ void silver_row(Source *src, const Record *r, Str raw, const Str *f)
 
 /* ---- duplicate keys: the last row in file order wins */
 
+static int key_cmp(const RowHead *x, const RowHead *y)
+{
+	size_t n = x->idlen < y->idlen ? x->idlen : y->idlen;
+	int c = memcmp(x->id, y->id, n);
+	return c ? c : x->idlen < y->idlen ? -1 : x->idlen > y->idlen;
+}
+
+/* (hash << 32 | row) pairs by key, then row. */
 static int same_key_cmp(const void *a, const void *b, void *ctx)
 {
 	const Table *t = ctx;
 	uint32_t i = (uint32_t)*(const uint64_t *)a, j = (uint32_t)*(const uint64_t *)b;
-	const RowHead *x = ROW(t, RowHead, i), *y = ROW(t, RowHead, j);
-	size_t n = x->idlen < y->idlen ? x->idlen : y->idlen;
-	int c = memcmp(x->id, y->id, n);
-	if (c || x->idlen != y->idlen)
-		return c ? c : x->idlen < y->idlen ? -1 : 1;
-	return i < j ? -1 : i > j;
+	int c = key_cmp(ROW(t, RowHead, i), ROW(t, RowHead, j));
+	return c ? c : i < j ? -1 : i > j;
 }
 
 /* Sorts (hash << 32 | row) pairs in place by the hash's bits below top (those above are the
@@ -553,46 +558,96 @@ static void radix_sort_hash(uint64_t *a, size_t n, int top)
 
 #define DEDUPE_PASSES 4	/* rows are sorted a quarter of the hashes at a time */
 
-/* Marks the rows whose key appears again later among the n pairs of one hash range. */
-static bool mark_repeated(Table *t, uint64_t *a, size_t n)
+/* The pairs of one hash range for rows [from, to), sorted by hash. */
+typedef struct {
+	const Table *t;
+	size_t from, to;
+	unsigned pass;
+	uint64_t *a;
+	size_t n;
+	pthread_t thread;
+} Pairs;
+
+static void *pairs_make(void *arg)
+{
+	Pairs *p = arg;
+	p->n = 0;
+	for (size_t i = p->from; i < p->to; i++) {
+		const RowHead *h = ROW(p->t, RowHead, i);
+		uint64_t hash = hash_bytes(h->id, h->idlen) >> 32;
+		if (hash * DEDUPE_PASSES >> 32 == p->pass)
+			p->a[p->n++] = hash << 32 | i;
+	}
+	radix_sort_hash(p->a, p->n, 64);
+	return NULL;
+}
+
+/* Marks the rows whose key appears again later among those of pairs a[0..n) and, all later
+ * rows, b[0..m) (both of one hash, sorted by key and row here). */
+static bool mark_group(Table *t, uint64_t *a, size_t n, uint64_t *b, size_t m)
 {
 	bool any = false;
-	radix_sort_hash(a, n, 64);
-	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && a[j] >> 32 == a[i] >> 32; j++)
+	if (n > 1)
+		qsort_r(a, n, sizeof *a, same_key_cmp, t);
+	if (m > 1)
+		qsort_r(b, m, sizeof *b, same_key_cmp, t);
+	for (size_t k = 0, j = 0; k < n + m; k++) {
+		uint64_t *g = k < n ? a : b;
+		size_t i = k < n ? k : k - n, len = k < n ? n : m;
+		RowHead *x = ROW(t, RowHead, (uint32_t)g[i]);
+		int c = 1;
+		if (i + 1 < len)	/* again in the same list */
+			c = key_cmp(x, ROW(t, RowHead, (uint32_t)g[i + 1]));
+		for (; c && k < n && j < m && (c = key_cmp(x, ROW(t, RowHead, (uint32_t)b[j]))) > 0; j++)
+			;	/* again in the later list */
+		if (c == 0)
+			x->flags |= F_QUARANTINED, any = true;
+	}
+	return any;
+}
+
+/* Marks the rows whose key appears again later among the pairs of one hash range: those of
+ * p[0], and of p[1] (later rows) when there are two lists. */
+static bool mark_repeated(Table *t, Pairs *p, size_t lists)
+{
+	bool any = false;
+	uint64_t *a = p[0].a, *b = lists > 1 ? p[1].a : NULL;
+	size_t n = p[0].n, m = lists > 1 ? p[1].n : 0;
+	for (size_t i = 0, j = 0, ie, je; i < n || j < m; i = ie, j = je) {
+		uint64_t h = i < n && (j >= m || a[i] >> 32 <= b[j] >> 32) ? a[i] >> 32 : b[j] >> 32;
+		for (ie = i; ie < n && a[ie] >> 32 == h; ie++)
 			;
-		if (j - i < 2)
-			continue;
-		qsort_r(a + i, j - i, sizeof *a, same_key_cmp, t);
-		for (size_t k = i; k + 1 < j; k++) {
-			RowHead *x = ROW(t, RowHead, (uint32_t)a[k]);
-			const RowHead *y = ROW(t, RowHead, (uint32_t)a[k + 1]);
-			if (x->idlen == y->idlen && memcmp(x->id, y->id, x->idlen) == 0)
-				x->flags |= F_QUARANTINED, any = true;
-		}
+		for (je = j; je < m && b[je] >> 32 == h; je++)
+			;
+		if (ie - i + je - j > 1)
+			any |= mark_group(t, a + i, ie - i, b + j, je - j);
 	}
 	return any;
 }
 
 /* Marks every row whose key appears again later; reports them in file order; true if any. The
  * (hash, row) pairs are sorted one range of hashes at a time: only the pages of the array that
- * one range fills are ever touched. */
+ * one range fills are ever touched. A table of two chunks' bytes (chunk_min) or more makes the
+ * pairs of its two halves on two threads. */
 static bool dedupe(Source *src)
 {
 	Table *t = &src->table;
 	if (t->n < 2)
 		return false;
 	uint64_t *a = big_alloc(t->n * sizeof *a);
+	size_t lists = t->n * t->size >= 2 * src->cfg->chunk_min && config_threads(src->cfg) > 1 ? 2 : 1;
+	size_t half = t->n / lists;
+	Pairs p[2] = {{t, 0, half, 0, a, 0, 0}, {t, half, t->n, 0, a + half, 0, 0}};
 	bool any = false;
 	for (unsigned pass = 0; pass < DEDUPE_PASSES; pass++) {
-		size_t n = 0;
-		for (size_t i = 0; i < t->n; i++) {
-			const RowHead *h = ROW(t, RowHead, i);
-			uint64_t hash = hash_bytes(h->id, h->idlen) >> 32;
-			if (hash * DEDUPE_PASSES >> 32 == pass)
-				a[n++] = hash << 32 | i;
-		}
-		any |= mark_repeated(t, a, n);
+		p[0].pass = p[1].pass = pass;
+		bool running = lists > 1 && pthread_create(&p[1].thread, NULL, pairs_make, &p[1]) == 0;
+		pairs_make(&p[0]);
+		if (running)
+			pthread_join(p[1].thread, NULL);
+		else if (lists > 1)
+			pairs_make(&p[1]);
+		any |= mark_repeated(t, p, lists);
 	}
 	big_free(a, t->n * sizeof *a);
 	for (size_t i = 0; any && i < t->n; i++) {

@@ -100,6 +100,20 @@ C360_CHUNK_MIN=97 run 0 build --jobs 7 --data "$T/multiline" --out "$T/ml7"
 diff -r "$T/ml1" "$T/ml7" >/dev/null && pass || fail "chunked reading of multi-line records differs"
 file_has "$T/ml1/gold/fact_orders.csv" '^3399,'
 
+# Duplicate keys found by two threads (each half of the rows its own) are those one finds:
+# 400 orders, 150 keys, each kept once (its last row).
+data dupes
+awk 'BEGIN { print "order_id,customer_id,order_date,amount,status";
+	for (i = 0; i < 400; i++) printf "%d,100%d,2022-07-%02d,%d,complete\n", 5000 + i * 7 % 150, i % 9 + 1, i % 28 + 1, i }' \
+	>"$T/dupes/orders.csv"
+run 0 build --jobs 1 --verbose --data "$T/dupes" --out "$T/du1"
+cp "$T/err" "$T/du1.err"
+C360_CHUNK_MIN=97 run 0 build --jobs 2 --verbose --data "$T/dupes" --out "$T/du2"
+diff -r "$T/du1" "$T/du2" >/dev/null && pass || fail "duplicate keys found on two threads differ"
+sed "s|$T/du2|$T/du1|" "$T/err" | cmp -s - "$T/du1.err" && pass || fail "duplicate keys on two threads: other messages"
+[ "$(grep -c '^5[0-9]*,' "$T/du1/gold/fact_orders.csv")" = 150 ] && pass || fail "150 orders after duplicates"
+file_has "$T/du1/gold/fact_orders.csv" '^5149,'
+
 # ---- check prints the summary and writes nothing
 ( cd "$T" && $C360 check --data "$OLDPWD/$FIXTURE" >"$T/out" 2>"$T/err" ) && pass || fail "check"
 grep -q "^orders  *loaded  *28  *1  *25  *3  *7  *0$" "$T/out" && pass || fail "check summary: $(head -3 "$T/out")"
