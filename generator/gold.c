@@ -160,30 +160,45 @@ static void value_ranking(Gold *g, size_t nc)
 
 /* ---- facts by customer, latest first (the facts after the as-of date left out) */
 
-static int latest_first(const void *a, const void *b, void *ctx)
+/* A row's place among its customer's, latest first (a null date last: MOMENT_NULL is the
+ * least), then the later line first; copied out of the row, so sorting touches no row. */
+typedef struct {
+	int64_t when;
+	uint32_t line, row;
+} Dated;
+
+static bool before(const Dated *x, const Dated *y)
 {
-	const Table *t = ctx;
-	const RowHead *x = ROW(t, RowHead, *(const uint32_t *)a), *y = ROW(t, RowHead, *(const uint32_t *)b);
-	if (x->when != y->when)
-		return x->when == MOMENT_NULL ? 1 : y->when == MOMENT_NULL ? -1 : x->when > y->when ? -1 : 1;
-	return x->line > y->line ? -1 : x->line < y->line;
+	return x->when != y->when ? x->when > y->when : x->line > y->line;
 }
 
-/* Sorts n rows of t latest first, stably (as glibc's merge sort does): a customer's few rows
- * by insertion, without a call a comparison. */
-static void sort_rows(uint32_t *row, size_t n, const Table *t)
+static int latest_first(const void *a, const void *b)
 {
-	if (n > 32) {
-		qsort_r(row, n, sizeof *row, latest_first, (void *)t);
+	return before(a, b) ? -1 : before(b, a);
+}
+
+/* Sorts n rows of t latest first (every row has its own line: one order only), in d. */
+static void sort_rows(uint32_t *row, size_t n, const Table *t, Dated *d)
+{
+	if (n < 2)
 		return;
+	for (size_t i = 0; i < n; i++) {
+		const RowHead *h = ROW(t, RowHead, row[i]);
+		d[i] = (Dated){h->when, h->line, row[i]};
 	}
-	for (size_t i = 1; i < n; i++) {
-		uint32_t r = row[i];
-		size_t j = i;
-		for (; j > 0 && latest_first(&row[j - 1], &r, (void *)t) > 0; j--)
-			row[j] = row[j - 1];
-		row[j] = r;
+	if (n > 64) {
+		qsort(d, n, sizeof *d, latest_first);
+	} else {
+		for (size_t i = 1; i < n; i++) {
+			Dated x = d[i];
+			size_t j = i;
+			for (; j > 0 && before(&x, &d[j - 1]); j--)
+				d[j] = d[j - 1];
+			d[j] = x;
+		}
 	}
+	for (size_t i = 0; i < n; i++)
+		row[i] = d[i].row;
 }
 
 static void group_facts(const Gold *g, SourceId id, ByCustomer *bc)
@@ -202,8 +217,13 @@ static void group_facts(const Gold *g, SourceId id, ByCustomer *bc)
 		if (!fact_is_late(h, g->as_of))
 			bc->row[bc->start[h->customer + 1]++] = (uint32_t)i;
 	}
+	size_t most = 0;
 	for (size_t c = 0; c < nc; c++)
-		sort_rows(bc->row + bc->start[c], bc->start[c + 1] - bc->start[c], t);
+		most = bc->start[c + 1] - bc->start[c] > most ? bc->start[c + 1] - bc->start[c] : most;
+	Dated *d = xmalloc((most + 1) * sizeof *d);
+	for (size_t c = 0; c < nc; c++)
+		sort_rows(bc->row + bc->start[c], bc->start[c + 1] - bc->start[c], t, d);
+	free(d);
 }
 
 /* ---- segments: how many customers, their lifetime value, their share of all customers */
