@@ -662,6 +662,7 @@ struct Source {
 	Dict dict[MAX_COLS];	/* category labels per column */
 	Dict memo[MAX_COLS];	/* raw value -> label, per category column */
 	uint32_t *memo_val[MAX_COLS];
+	struct MemoSlot *memo_fast;	/* short raw values met lately -> label, in front of memo */
 	uint64_t evidence[3];	/* per EVIDENCE_* among the date column's values */
 	uint64_t ambiguous;
 	DateOrder order;

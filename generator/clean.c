@@ -80,6 +80,18 @@ static int read_num(Str s, size_t *i, int max, int *ndigits)
 	return n ? v : -1;
 }
 
+/* The n digits at p as a number, -1 if one is not a digit. */
+static int fixed_num(const char *p, int n)
+{
+	int v = 0;
+	for (int k = 0; k < n; k++) {
+		if (!is_digit(p[k]))
+			return -1;
+		v = v * 10 + (p[k] - '0');
+	}
+	return v;
+}
+
 /* The UTC offset at i to the end: Z, ±HH:MM or ±HHMM, optionally after one space; 0 if none. */
 static bool read_offset(Str s, size_t i, int32_t *offset)
 {
@@ -111,12 +123,18 @@ static bool read_time(Str s, size_t i, int32_t *secs)
 	if (s.p[i] != ' ' && s.p[i] != 'T')
 		return false;
 	i++;
-	int nd, h = read_num(s, &i, 2, NULL), m, sec = 0;
-	if (h < 0 || i >= s.n || s.p[i++] != ':')
-		return false;
-	m = read_num(s, &i, 2, &nd);
-	if (m < 0 || nd != 2)
-		return false;
+	int nd, h, m, sec = 0;
+	if (s.n - i >= 5 && s.p[i + 2] == ':' && (s.n - i == 5 || !is_digit(s.p[i + 5])) &&
+	    (h = fixed_num(s.p + i, 2)) >= 0 && (m = fixed_num(s.p + i + 3, 2)) >= 0) {
+		i += 5;	/* the usual HH:MM, read at once */
+	} else {
+		h = read_num(s, &i, 2, NULL);
+		if (h < 0 || i >= s.n || s.p[i++] != ':')
+			return false;
+		m = read_num(s, &i, 2, &nd);
+		if (m < 0 || nd != 2)
+			return false;
+	}
 	if (i < s.n && s.p[i] == ':') {
 		i++;
 		sec = read_num(s, &i, 2, &nd);
@@ -146,9 +164,28 @@ static bool is_date_sep(char c)
 
 enum { SHAPE_NONE, SHAPE_YEAR_FIRST, SHAPE_YEAR_LAST };
 
+/* The usual date parts, YYYY?MM?DD and DD?MM?YYYY not followed by a digit, read at once as
+ * read_date_part reads them; SHAPE_NONE for any other (read_date_part reads it). */
+static int usual_date_part(Str s, DateParse *p)
+{
+	if (s.n < 10 || (s.n > 10 && is_digit(s.p[10])))
+		return SHAPE_NONE;
+	const char *d = s.p;
+	bool year_first = is_date_sep(d[4]) && d[7] == d[4], year_last = is_date_sep(d[2]) && d[5] == d[2];
+	int y = year_first ? fixed_num(d, 4) : year_last ? fixed_num(d + 6, 4) : -1;
+	int a = fixed_num(d + (year_first ? 5 : 0), 2), b = fixed_num(d + (year_first ? 8 : 3), 2);
+	if (y < 0 || a < 0 || b < 0)
+		return SHAPE_NONE;
+	p->y = y, p->a = a, p->b = b;
+	return year_first ? SHAPE_YEAR_FIRST : SHAPE_YEAR_LAST;
+}
+
 /* The date part: YYYY?M?D, YYYYMMDD or A?B?YYYY, ending at *end. */
 static int read_date_part(Str s, DateParse *p, size_t *end)
 {
+	int usual = usual_date_part(s, p);
+	if (usual != SHAPE_NONE)
+		return *end = 10, usual;
 	size_t i = 0;
 	int nd, first = read_num(s, &i, 8, &nd);
 	if (first < 0)

@@ -161,41 +161,42 @@ static void value_ranking(Gold *g, size_t nc)
 /* ---- facts by customer, latest first (the facts after the as-of date left out) */
 
 /* A row's place among its customer's, latest first (a null date last: MOMENT_NULL is the
- * least), then the later line first; copied out of the row, so sorting touches no row. */
+ * least), then the later line first (every row has its own line: one order only). */
 typedef struct {
 	int64_t when;
 	uint32_t line, row;
 } Dated;
+
+#define FEW_ROWS 64	/* a customer's rows sorted on copies of their dates and lines */
 
 static bool before(const Dated *x, const Dated *y)
 {
 	return x->when != y->when ? x->when > y->when : x->line > y->line;
 }
 
-static int latest_first(const void *a, const void *b)
+static int latest_first(const void *a, const void *b, void *ctx)
 {
-	return before(a, b) ? -1 : before(b, a);
+	const Table *t = ctx;
+	const RowHead *x = ROW(t, RowHead, *(const uint32_t *)a), *y = ROW(t, RowHead, *(const uint32_t *)b);
+	Dated dx = {x->when, x->line, 0}, dy = {y->when, y->line, 0};
+	return before(&dx, &dy) ? -1 : before(&dy, &dx);
 }
 
-/* Sorts n rows of t latest first (every row has its own line: one order only), in d. */
+/* Sorts n rows of t latest first: few by insertion on copies of their dates and lines in d
+ * (FEW_ROWS of them), so that sorting touches no row; more by qsort_r. */
 static void sort_rows(uint32_t *row, size_t n, const Table *t, Dated *d)
 {
-	if (n < 2)
+	if (n > FEW_ROWS) {
+		qsort_r(row, n, sizeof *row, latest_first, (void *)t);
 		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const RowHead *h = ROW(t, RowHead, row[i]);
-		d[i] = (Dated){h->when, h->line, row[i]};
-	}
-	if (n > 64) {
-		qsort(d, n, sizeof *d, latest_first);
-	} else {
-		for (size_t i = 1; i < n; i++) {
-			Dated x = d[i];
-			size_t j = i;
-			for (; j > 0 && before(&x, &d[j - 1]); j--)
-				d[j] = d[j - 1];
-			d[j] = x;
-		}
+		Dated x = {h->when, h->line, row[i]};
+		size_t j = i;
+		for (; j > 0 && before(&x, &d[j - 1]); j--)
+			d[j] = d[j - 1];
+		d[j] = x;
 	}
 	for (size_t i = 0; i < n; i++)
 		row[i] = d[i].row;
@@ -217,13 +218,9 @@ static void group_facts(const Gold *g, SourceId id, ByCustomer *bc)
 		if (!fact_is_late(h, g->as_of))
 			bc->row[bc->start[h->customer + 1]++] = (uint32_t)i;
 	}
-	size_t most = 0;
-	for (size_t c = 0; c < nc; c++)
-		most = bc->start[c + 1] - bc->start[c] > most ? bc->start[c + 1] - bc->start[c] : most;
-	Dated *d = xmalloc((most + 1) * sizeof *d);
+	Dated d[FEW_ROWS];
 	for (size_t c = 0; c < nc; c++)
 		sort_rows(bc->row + bc->start[c], bc->start[c + 1] - bc->start[c], t, d);
-	free(d);
 }
 
 /* ---- segments: how many customers, their lifetime value, their share of all customers */

@@ -285,12 +285,33 @@ static void resolve_amounts(Source *src)
 	buf_free(&b);
 }
 
+/* The memo's cache: a slot per hash of column and short raw value, the value met last there. */
+#define FAST_BITS 9
+#define FAST_LEN 23
+struct MemoSlot {
+	uint8_t len;		/* the value's length + 1; 0: empty */
+	char text[FAST_LEN];
+	uint32_t val;
+};
+
+static struct MemoSlot *memo_slot(Source *src, int col, Str v)
+{
+	if (v.n > FAST_LEN)
+		return NULL;
+	if (!src->memo_fast)
+		src->memo_fast = xcalloc((size_t)1 << FAST_BITS, sizeof *src->memo_fast);
+	return &src->memo_fast[(size_t)(hash_bytes(v.p, v.n) >> (64 - FAST_BITS)) ^ (size_t)col << (FAST_BITS - 3)];
+}
+
 /* A category column, remembering each distinct raw value's label. */
 static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 {
 	v = str_trim(v);
-	uint32_t m = dict_find(&src->memo[col], v), val;
-	if (m != INDEX_NONE) {
+	struct MemoSlot *fast = memo_slot(src, col, v);
+	uint32_t m, val;
+	if (fast && fast->len == v.n + 1 && memcmp(fast->text, v.p, v.n) == 0) {
+		val = fast->val;
+	} else if ((m = dict_find(&src->memo[col], v)) != INDEX_NONE) {
 		val = src->memo_val[col][m];
 	} else {
 		bool unknown;
@@ -304,6 +325,11 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 				src->memo_val[col] = xrealloc(src->memo_val[col], (m + 64) * sizeof(uint32_t));
 			src->memo_val[col][m] = val;
 		}
+	}
+	if (fast) {
+		fast->len = (uint8_t)(v.n + 1);
+		memcpy(fast->text, v.p, v.n);
+		fast->val = val;
 	}
 	if (val & UNKNOWN_BIT) {
 		h->flags |= FLAG(D_UNKNOWN_CATEGORY);
@@ -680,6 +706,8 @@ void silver_source_setup(Silver *s, Source *src, SourceId id)
  * anew), and big when every value is new. */
 static void forget_memos(Source *src)
 {
+	free(src->memo_fast);
+	src->memo_fast = NULL;
 	for (int c = 0; c < MAX_COLS; c++) {
 		dict_free(&src->memo[c]);
 		free(src->memo_val[c]);
@@ -871,6 +899,7 @@ void silver_source_free(Source *src)
 		dict_free(&src->memo[c]);
 		free(src->memo_val[c]);
 	}
+	free(src->memo_fast);
 	buf_free(&src->scratch);
 }
 
