@@ -287,9 +287,9 @@ static void resolve_amounts(Source *src)
 
 /* The memo's cache: a slot per hash of column and short raw value, the value met last there. */
 #define FAST_BITS 9
-#define FAST_LEN 23
+#define FAST_LEN 22
 struct MemoSlot {
-	uint8_t len;		/* the value's length + 1; 0: empty */
+	uint8_t len, col;	/* the value's length + 1 (0: empty), its column */
 	char text[FAST_LEN];
 	uint32_t val;
 };
@@ -309,7 +309,7 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 	v = str_trim(v);
 	struct MemoSlot *fast = memo_slot(src, col, v);
 	uint32_t m, val;
-	if (fast && fast->len == v.n + 1 && memcmp(fast->text, v.p, v.n) == 0) {
+	if (fast && fast->len == v.n + 1 && fast->col == col && memcmp(fast->text, v.p, v.n) == 0) {
 		val = fast->val;
 	} else if ((m = dict_find(&src->memo[col], v)) != INDEX_NONE) {
 		val = src->memo_val[col][m];
@@ -327,7 +327,7 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 		}
 	}
 	if (fast) {
-		fast->len = (uint8_t)(v.n + 1);
+		fast->len = (uint8_t)(v.n + 1), fast->col = (uint8_t)col;
 		memcpy(fast->text, v.p, v.n);
 		fast->val = val;
 	}
