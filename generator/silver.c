@@ -637,7 +637,7 @@ static bool mark_group(Table *t, uint64_t *a, size_t n, uint64_t *b, size_t m)
 static bool mark_repeated(Table *t, Pairs *p, size_t lists)
 {
 	bool any = false;
-	uint64_t *a = p[0].a, *b = lists > 1 ? p[1].a : NULL;
+	uint64_t *a = p[0].a, *b = lists > 1 ? p[1].a : a + p[0].n;	/* one list: b is empty */
 	size_t n = p[0].n, m = lists > 1 ? p[1].n : 0;
 	for (size_t i = 0, j = 0, ie, je; i < n || j < m; i = ie, j = je) {
 		uint64_t h = i < n && (j >= m || a[i] >> 32 <= b[j] >> 32) ? a[i] >> 32 : b[j] >> 32;
