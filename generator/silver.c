@@ -984,35 +984,26 @@ static void find_as_of(Silver *s)
 		     "no fact has a date to take the as-of date from; pass --as-of YYYY-MM-DD", NULL, 0);
 }
 
-static void check_dates_against_as_of(Silver *s)
+/* A row's date against the as-of date: a date of birth after it or over 120 years before it
+ * (oldest) is null, a fact after it said; v is scratch. */
+static void check_date(Source *src, RowHead *h, int64_t as_of, int64_t oldest, Buf *v)
 {
-	Buf v = {0};
-	int y, m, d;
-	date_civil(s->as_of, &y, &m, &d);
-	int64_t oldest = date_days(y - 120, m, d);
-	for (int i = 0; i < SRC_COUNT; i++) {
-		Source *src = &s->src[i];
-		for (size_t r = 0; r < src->table.n; r++) {
-			RowHead *h = ROW(&src->table, RowHead, r);
-			if (h->when == MOMENT_NULL)
-				continue;
-			int64_t day = date_floor_day(h->when);
-			bool late = day > s->as_of, birth = !source_is_fact((SourceId)i);
-			if (!late && (!birth || day >= oldest))
-				continue;
-			v.len = 0;
-			buf_date(&v, day);
-			if (birth) {	/* a date of birth: after the as-of date or over 120 years before */
-				h->when = MOMENT_NULL;
-				h->flags |= FLAG(D_IMPLAUSIBLE_DOB);
-				report(src, D_IMPLAUSIBLE_DOB, h->line, src->def->date_col, str_make(v.p, v.len));
-			} else {
-				src->after_as_of++;
-				report(src, D_AFTER_AS_OF, h->line, src->def->date_col, str_make(v.p, v.len));
-			}
-		}
+	if (h->when == MOMENT_NULL)
+		return;
+	int64_t day = date_floor_day(h->when);
+	bool late = day > as_of, birth = !source_is_fact(src->id);
+	if (!late && (!birth || day >= oldest))
+		return;
+	v->len = 0;
+	buf_date(v, day);
+	if (birth) {
+		h->when = MOMENT_NULL;
+		h->flags |= FLAG(D_IMPLAUSIBLE_DOB);
+		report(src, D_IMPLAUSIBLE_DOB, h->line, src->def->date_col, str_make(v->p, v->len));
+	} else {
+		src->after_as_of++;
+		report(src, D_AFTER_AS_OF, h->line, src->def->date_col, str_make(v->p, v->len));
 	}
-	buf_free(&v);
 }
 
 static int quarantine_cmp(const void *a, const void *b)
@@ -1021,12 +1012,15 @@ static int quarantine_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Counts the silver rows with each flag; the messages then count rows too, as the tables do
- * (a row with two unknown categories is one row flagged unknown_category). */
-static void count_flags(Source *src)
+/* Checks each row's date against the as-of date, then counts the silver rows with each flag
+ * (in one pass); the messages then count rows too, as the tables do (a row with two unknown
+ * categories is one row flagged unknown_category). */
+static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
 {
 	for (size_t r = 0; r < src->table.n; r++) {
-		uint32_t f = ROW(&src->table, RowHead, r)->flags;
+		RowHead *h = ROW(&src->table, RowHead, r);
+		check_date(src, h, as_of, oldest, v);
+		uint32_t f = h->flags;
 		src->flagged_rows += f != 0;
 		for (int k = 0; f && k < D_NFLAGS; k++)
 			src->flag_count[k] += f >> k & 1;
@@ -1049,13 +1043,17 @@ bool silver_finish(Silver *s)
 	find_as_of(s);
 	if (s->as_of == MOMENT_NULL)
 		return false;
-	check_dates_against_as_of(s);
+	int y, m, d;
+	date_civil(s->as_of, &y, &m, &d);
+	int64_t oldest = date_days(y - 120, m, d);
+	Buf v = {0};
 	for (int i = 0; i < SRC_COUNT; i++) {
 		Source *src = &s->src[i];
-		count_flags(src);
+		check_rows(src, s->as_of, oldest, &v);
 		if (src->nquarantine)
 			qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, quarantine_cmp);
 	}
+	buf_free(&v);
 	return true;
 }
 
