@@ -487,14 +487,30 @@ static size_t count_lines(const char *p, size_t n)
 	return lines;
 }
 
+static void *chunk_lines(void *arg)
+{
+	Chunk *c = arg;
+	c->lent = count_lines(c->data, c->len) + 1;
+	return NULL;
+}
+
 /* Gives src's table room for every chunk's rows, and lends each chunk as many as it has lines
  * (a record starts a line; a file with other line ends outgrows them, and is copied), so that
- * the rows need no copy into new memory when the chunks are merged. Returns the room. */
+ * the rows need no copy into new memory when the chunks are merged; the lines are counted on
+ * a thread a chunk. Returns the room. */
 static size_t lend_rows(Source *src, Chunk *ch, size_t n)
 {
+	for (size_t k = 1; k < n; k++)
+		ch[k].running = pthread_create(&ch[k].thread, NULL, chunk_lines, &ch[k]) == 0;
 	size_t rows = 0;
-	for (size_t k = 0; k < n; k++)
-		ch[k].at = rows, ch[k].lent = count_lines(ch[k].data, ch[k].len) + 1, rows += ch[k].lent;
+	for (size_t k = 0; k < n; k++) {
+		if (!k || !ch[k].running)
+			chunk_lines(&ch[k]);
+		else
+			pthread_join(ch[k].thread, NULL);
+		ch[k].running = false;
+		ch[k].at = rows, rows += ch[k].lent;
+	}
 	Table *t = &src->table;
 	big_free(t->rows, t->cap * t->size);	/* no row yet: only the header was read */
 	t->rows = big_alloc(rows * t->size);
