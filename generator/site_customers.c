@@ -869,10 +869,50 @@ static bool write_group(Site *site, const Entry *e, size_t n, size_t depth, Buf 
 	return ok;
 }
 
+/* The pass'th 16 bits of an entry's (key, value), the least significant first. */
+static unsigned digit16(const Entry *e, int pass)
+{
+	return (unsigned)((pass < 2 ? e->value >> 16 * pass : e->key >> 16 * (pass - 2)) & 0xffff);
+}
+
+/* e in entry_cmp's order: a radix sort by (key, value), then the entries sharing a key of a
+ * token longer than it sorted by the rest of their tokens. */
+static void sort_entries(Entry *e, size_t n)
+{
+	Entry *from = e, *to = xmalloc(n * sizeof *to), *spare = to;
+	size_t *count = xmalloc(65536 * sizeof *count);
+	for (int pass = 0; pass < 6; pass++) {
+		memset(count, 0, 65536 * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[digit16(&from[i], pass)]++;
+		if (count[digit16(&from[0], pass)] == n)
+			continue;	/* one digit: the order stays */
+		for (size_t d = 0, at = 0; d < 65536; d++) {
+			size_t k = count[d];
+			count[d] = at;
+			at += k;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[count[digit16(&from[i], pass)]++] = from[i];
+		Entry *t = from;
+		from = to, to = t;
+	}
+	if (from != e)
+		memcpy(e, from, n * sizeof *e);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && e[j].key == e[i].key; j++)
+			;
+		if (j - i > 1 && (e[i].key & 0xff))
+			qsort(e + i, j - i, sizeof *e, entry_cmp);
+	}
+	free(spare);
+	free(count);
+}
+
 static bool write_words(Site *site, Words *w, Buf *keys)
 {
 	if (w->n)
-		qsort(w->e, w->n, sizeof *w->e, entry_cmp);
+		sort_entries(w->e, w->n);
 	bool ok = true;
 	for (size_t i = 0, j; ok && i < w->n; i = j) {
 		for (j = i; j < w->n && w->e[j].key >> 48 == w->e[i].key >> 48; j++)	/* the first two bytes */
