@@ -36,13 +36,11 @@ static void cell_str(Buf *b, const char *s)
 	buf_putc(b, ',');
 	if (!s)
 		return;
-	const char *p = s;
-	while (*p && !csv_special(*p))
-		p++;
-	if (*p)
+	size_t n = strcspn(s, ",\"\n\r");	/* read once when nothing is to be quoted */
+	if (s[n])
 		csv_field(b, s, strlen(s));
 	else
-		buf_put(b, s, (size_t)(p - s));	/* read once: nothing to quote */
+		buf_put(b, s, n);
 }
 
 static void cell_int(Buf *b, int64_t v)
