@@ -869,44 +869,62 @@ static bool write_group(Site *site, const Entry *e, size_t n, size_t depth, Buf 
 	return ok;
 }
 
-/* The pass'th 16 bits of an entry's (key, value), the least significant first. */
-static unsigned digit16(const Entry *e, int pass)
+/* The d'th byte of an entry's (key, value), the most significant first. */
+static unsigned sort_byte(const Entry *e, int d)
 {
-	return (unsigned)((pass < 2 ? e->value >> 16 * pass : e->key >> 16 * (pass - 2)) & 0xffff);
+	return (unsigned)((d < 8 ? e->key >> (56 - 8 * d) : e->value >> (88 - 8 * d)) & 0xff);
 }
 
-/* e in entry_cmp's order: a radix sort by (key, value), then the entries sharing a key of a
- * token longer than it sorted by the rest of their tokens. */
+static bool key_value_less(const Entry *x, const Entry *y)
+{
+	return x->key != y->key ? x->key < y->key : x->value < y->value;
+}
+
+/* e by (key, value) from its d'th byte on: a radix sort in place, a byte a level (a second
+ * array of a million entries would cost more in fresh pages than the sort). */
+static void radix_sort(Entry *e, size_t n, int d)
+{
+	if (n < 32) {
+		for (size_t i = 1; i < n; i++) {
+			Entry x = e[i];
+			size_t j = i;
+			for (; j > 0 && key_value_less(&x, &e[j - 1]); j--)
+				e[j] = e[j - 1];
+			e[j] = x;
+		}
+		return;
+	}
+	size_t count[256] = {0}, next[256], end[256];
+	for (size_t i = 0; i < n; i++)
+		count[sort_byte(&e[i], d)]++;
+	for (size_t b = 0, at = 0; b < 256; b++)
+		next[b] = at, at += count[b], end[b] = at;
+	for (unsigned b = 0; b < 256; b++)
+		while (next[b] < end[b]) {	/* each entry swapped straight into its bucket */
+			Entry x = e[next[b]];
+			for (unsigned c; (c = sort_byte(&x, d)) != b;) {
+				Entry t = e[next[c]];
+				e[next[c]++] = x;
+				x = t;
+			}
+			e[next[b]++] = x;
+		}
+	for (size_t b = 0, at = 0; d < 11 && b < 256; at += count[b], b++)
+		if (count[b] > 1)
+			radix_sort(e + at, count[b], d + 1);
+}
+
+/* e in entry_cmp's order: by (key, value), then the entries sharing a key of a token longer
+ * than it by the rest of their tokens. */
 static void sort_entries(Entry *e, size_t n)
 {
-	Entry *from = e, *to = xmalloc(n * sizeof *to), *spare = to;
-	size_t *count = xmalloc(65536 * sizeof *count);
-	for (int pass = 0; pass < 6; pass++) {
-		memset(count, 0, 65536 * sizeof *count);
-		for (size_t i = 0; i < n; i++)
-			count[digit16(&from[i], pass)]++;
-		if (count[digit16(&from[0], pass)] == n)
-			continue;	/* one digit: the order stays */
-		for (size_t d = 0, at = 0; d < 65536; d++) {
-			size_t k = count[d];
-			count[d] = at;
-			at += k;
-		}
-		for (size_t i = 0; i < n; i++)
-			to[count[digit16(&from[i], pass)]++] = from[i];
-		Entry *t = from;
-		from = to, to = t;
-	}
-	if (from != e)
-		memcpy(e, from, n * sizeof *e);
+	radix_sort(e, n, 0);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && e[j].key == e[i].key; j++)
 			;
 		if (j - i > 1 && (e[i].key & 0xff))
 			qsort(e + i, j - i, sizeof *e, entry_cmp);
 	}
-	free(spare);
-	free(count);
 }
 
 static bool write_words(Site *site, Words *w, Buf *keys)
