@@ -91,17 +91,10 @@ static bool run(Render *r, int st)
 	return ok;
 }
 
-/* The gold tables, beside the customer pages and the other stages (they need none of them). */
-static void *beside_gold(void *arg)
-{
-	run(arg, ST_GOLD);
-	return NULL;
-}
-
-/* The stages but the gold tables, the templates and the customer pages, in order, until one fails. */
+/* The stages but the templates and the customer pages, in order, until one fails. */
 static void *beside(void *arg)
 {
-	static const int order[] = {ST_CHARTS, ST_SHARED, ST_INDEX, ST_EDITION};
+	static const int order[] = {ST_GOLD, ST_CHARTS, ST_SHARED, ST_INDEX, ST_EDITION};
 	for (size_t i = 0; i < sizeof order / sizeof *order && run(arg, order[i]); i++)
 		;
 	return NULL;
@@ -110,15 +103,10 @@ static void *beside(void *arg)
 bool render_gold(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 {
 	Render r = {.g = g, .cfg = cfg, .dir = dir};
-	pthread_t t[2];
-	bool apart[2] = {false, false};
-	if (config_threads(cfg) > 1 && run(&r, ST_SITE)) {
-		apart[0] = pthread_create(&t[0], NULL, beside_gold, &r) == 0;
-		apart[1] = pthread_create(&t[1], NULL, beside, &r) == 0;
+	pthread_t t;
+	if (config_threads(cfg) > 1 && run(&r, ST_SITE) && pthread_create(&t, NULL, beside, &r) == 0) {
 		run(&r, ST_PAGES);
-		for (int i = 0; i < 2; i++)
-			if (apart[i])
-				pthread_join(t[i], NULL);
+		pthread_join(t, NULL);
 	}
 	/* What one thread would have done: each stage in order until one fails, those not run yet
 	 * (--jobs 1, or after a stage beside failed) run now; the rest is not said. */
