@@ -279,18 +279,26 @@ void buf_free(Buf *b)
 
 void buf_int(Buf *b, int64_t v)
 {
-	char tmp[24], *e = tmp + sizeof tmp, *p = e;
+	static const char pairs[] = "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+				    "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";	/* 00 to 99 */
+	static const uint64_t ten[20] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+					 10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
+					 1000000000000000, 10000000000000000, 100000000000000000,
+					 1000000000000000000, 10000000000000000000u};
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
-	size_t n = (size_t)(e - p);
+	int log = (64 - __builtin_clzll(u | 1)) * 1233 >> 12;	/* its length first (log10 from log2, then exact) */
+	size_t n = (size_t)(log + ((u | 1) >= ten[log]) + (v < 0));
 	if (b->cap - b->len < n)
 		buf_grow(b, n);
-	for (size_t i = 0; i < n; i++)	/* a handful of bytes: no call to memcpy */
-		b->p[b->len + i] = p[i];
+	char *p = b->p + b->len + n;
+	for (; u >= 100; u /= 100)	/* two digits a division */
+		p -= 2, p[0] = pairs[u % 100 * 2], p[1] = pairs[u % 100 * 2 + 1];
+	if (u >= 10)
+		p -= 2, p[0] = pairs[u * 2], p[1] = pairs[u * 2 + 1];
+	else
+		*--p = (char)('0' + u);
+	if (v < 0)
+		*--p = '-';
 	b->len += n;
 }
 

@@ -659,9 +659,21 @@ static bool write_customer_packs(Site *site)
 
 enum { TAG_WORD, TAG_NAME_START, TAG_WHOLE };	/* a word; the first word of the name; a whole id or e-mail */
 
-/* Accents off, lower case: as search.js folds a query. */
+/* Accents off, lower case: as search.js folds a query. A text of ASCII bytes only has no
+ * accents and folds to its ASCII lower case, without libunistring. */
 static void search_fold(const char *s, size_t n, Buf *out)
 {
+	size_t ascii = 0;
+	while (ascii < n && (unsigned char)s[ascii] < 0x80)
+		ascii++;
+	if (ascii == n) {
+		if (out->cap - out->len < n)
+			buf_grow(out, n);
+		for (size_t i = 0; i < n; i++)
+			out->p[out->len + i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + ('a' - 'A') : s[i]);
+		out->len += n;
+		return;
+	}
 	size_t dn = 0, ln = 0;
 	uint8_t *d = u8_normalize(UNINORM_NFD, (const uint8_t *)s, n, NULL, &dn);
 	if (!d)
@@ -683,15 +695,32 @@ static void search_fold(const char *s, size_t n, Buf *out)
 }
 
 typedef struct {
+	uint64_t key;		/* the token's first 8 bytes, big-endian, zeros past its end: how it sorts first */
 	char *token;
 	uint32_t value;		/* the customer's place by id << 2 | TAG_* */
 } Entry;
 
+static uint64_t token_key(const char *t)
+{
+	uint64_t k = 0;
+	for (int i = 0; i < 8; i++)
+		k = k << 8 | (unsigned char)(*t ? *t++ : 0);
+	return k;
+}
+
+/* As strcmp of the tokens, then by value. */
 static int entry_cmp(const void *a, const void *b)
 {
 	const Entry *x = a, *y = b;
-	int c = strcmp(x->token, y->token);
+	int c = (x->key > y->key) - (x->key < y->key);
+	if (!c && (x->key & 0xff))	/* the first 8 bytes the same, neither ended: the rest */
+		c = strcmp(x->token + 8, y->token + 8);
 	return c ? c : (x->value > y->value) - (x->value < y->value);
+}
+
+static bool same_token(const Entry *x, const Entry *y)
+{
+	return x->key == y->key && (!(x->key & 0xff) || strcmp(x->token + 8, y->token + 8) == 0);
 }
 
 typedef struct {
@@ -707,40 +736,43 @@ static void add_entry(Words *w, const char *p, size_t n, uint32_t value)
 		w->cap = w->cap ? w->cap * 2 : 4096;
 		w->e = xrealloc(w->e, w->cap * sizeof *w->e);
 	}
-	w->e[w->n++] = (Entry){arena_strndup(&w->words, p, n), value};
+	char *t = arena_strndup(&w->words, p, n);
+	w->e[w->n++] = (Entry){token_key(t), t, value};
 }
 
-/* The words of s (runs of letters and digits, two bytes or more), the first tagged first. */
-static void add_words(Words *w, uint32_t at, const char *s, size_t n, int first_tag)
+/* Whether the code point at p (n bytes left, n > 0) is a letter or a digit; its length in *len. */
+static bool word_char(const uint8_t *p, size_t n, int *len)
+{
+	if (*p < 0x80) {
+		*len = 1;
+		return (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z');
+	}
+	ucs4_t cp = 0;
+	*len = u8_mbtouc(&cp, p, n);
+	return uc_is_general_category(cp, UC_CATEGORY_L) || uc_is_general_category(cp, UC_CATEGORY_N);
+}
+
+/* The words of s (runs of letters and digits, two bytes or more), the first tagged first_tag;
+ * with whole, s trimmed too (a whole id or e-mail). s is folded once for both. */
+static void add_field(Words *w, uint32_t at, const char *s, size_t n, int first_tag, bool whole)
 {
 	if (!s)
 		return;
 	w->folded.len = 0;
 	search_fold(s, n, &w->folded);
 	const uint8_t *p = (const uint8_t *)w->folded.p;
-	int tag = first_tag;
-	for (size_t i = 0, n = w->folded.len, start = 0; i <= n;) {
-		ucs4_t cp = 0;
-		int len = i < n ? u8_mbtouc(&cp, p + i, n - i) : 1;
-		if (i == n || !(uc_is_general_category(cp, UC_CATEGORY_L) || uc_is_general_category(cp, UC_CATEGORY_N))) {
-			if (i - start >= 2) {
-				add_entry(w, (const char *)p + start, i - start, at << 2 | (uint32_t)tag);
-				tag = TAG_WORD;
-			}
-			start = i + (size_t)len;
+	int tag = first_tag, len = 1;
+	for (size_t i = 0, n = w->folded.len, start = 0; i <= n; i += (size_t)len) {
+		if (i < n && word_char(p + i, n - i, &len))
+			continue;
+		if (i - start >= 2) {
+			add_entry(w, (const char *)p + start, i - start, at << 2 | (uint32_t)tag);
+			tag = TAG_WORD;
 		}
-		i += (size_t)len;
+		start = i + (size_t)len;
 	}
-}
-
-static void add_whole(Words *w, uint32_t at, const char *s, size_t n)
-{
-	if (!s)
-		return;
-	w->folded.len = 0;
-	search_fold(s, n, &w->folded);
 	Str t = str_trim(str_make(w->folded.p ? w->folded.p : "", w->folded.len));
-	if (t.n)
+	if (whole && t.n)
 		add_entry(w, t.p, t.n, at << 2 | TAG_WHOLE);
 }
 
@@ -790,9 +822,11 @@ static void shard_key(Buf *b, const char *token, size_t depth)
 }
 
 /* The byte of a word at i, 0 past its end: how a group of words splits. */
-static unsigned char byte_at(const char *token, size_t i)
+static unsigned char byte_at(const Entry *e, size_t i)
 {
-	return i < strlen(token) ? (unsigned char)token[i] : 0;
+	if (i < 8)
+		return (unsigned char)(e->key >> (56 - 8 * i));
+	return (e->key & 0xff) && i < strlen(e->token) ? (unsigned char)e->token[i] : 0;
 }
 
 static bool write_shard(Site *site, const Entry *e, size_t n, size_t depth, Buf *keys)
@@ -803,14 +837,15 @@ static bool write_shard(Site *site, const Entry *e, size_t n, size_t depth, Buf 
 	shard_key(keys, e[0].token, depth);
 	buf_printf(&b, "C360.tokens(\"%.*s\",[", (int)(keys->len - key_at), keys->p + key_at);
 	for (size_t i = 0, out = 0; i < n; i++) {
-		if (i && strcmp(e[i].token, e[i - 1].token) == 0 && e[i].value == e[i - 1].value)
+		if (i && e[i].value == e[i - 1].value && same_token(&e[i], &e[i - 1]))
 			continue;
-		if (i + 1 < n && strcmp(e[i].token, e[i + 1].token) == 0 && e[i + 1].value == (e[i].value | TAG_WHOLE) &&
+		if (i + 1 < n && e[i + 1].value == (e[i].value | TAG_WHOLE) && same_token(&e[i], &e[i + 1]) &&
 		    (e[i].value & 3) == TAG_WORD)
 			continue;	/* a whole id that is one word: its whole entry serves as the word */
 		buf_puts(&b, out++ ? "," : "");
 		esc_js(&b, e[i].token, strlen(e[i].token));
-		buf_printf(&b, ",%u", e[i].value);
+		buf_putc(&b, ',');
+		buf_int(&b, e[i].value);
 	}
 	buf_puts(&b, "]);\n");
 	buf_printf(&path, "customers/search/t%.*s.js", (int)(keys->len - key_at), keys->p + key_at);
@@ -823,25 +858,82 @@ static bool write_shard(Site *site, const Entry *e, size_t n, size_t depth, Buf 
 /* Entries sharing their first depth bytes: one file, or split by the next byte. */
 static bool write_group(Site *site, const Entry *e, size_t n, size_t depth, Buf *keys)
 {
-	if (n <= SHARD_MAX || strcmp(e[0].token, e[n - 1].token) == 0)
+	if (n <= SHARD_MAX || same_token(&e[0], &e[n - 1]))
 		return write_shard(site, e, n, depth, keys);
 	bool ok = true;
 	for (size_t i = 0, j; ok && i < n; i = j) {
-		for (j = i; j < n && byte_at(e[j].token, depth) == byte_at(e[i].token, depth); j++)
+		for (j = i; j < n && byte_at(&e[j], depth) == byte_at(&e[i], depth); j++)
 			;
 		ok = write_group(site, e + i, j - i, depth + 1, keys);
 	}
 	return ok;
 }
 
+/* The d'th byte of an entry's (key, value), the most significant first. */
+static unsigned sort_byte(const Entry *e, int d)
+{
+	return (unsigned)((d < 8 ? e->key >> (56 - 8 * d) : e->value >> (88 - 8 * d)) & 0xff);
+}
+
+static bool key_value_less(const Entry *x, const Entry *y)
+{
+	return x->key != y->key ? x->key < y->key : x->value < y->value;
+}
+
+/* e by (key, value) from its d'th byte on: a radix sort in place, a byte a level (a second
+ * array of a million entries would cost more in fresh pages than the sort). */
+static void radix_sort(Entry *e, size_t n, int d)
+{
+	if (n < 32) {
+		for (size_t i = 1; i < n; i++) {
+			Entry x = e[i];
+			size_t j = i;
+			for (; j > 0 && key_value_less(&x, &e[j - 1]); j--)
+				e[j] = e[j - 1];
+			e[j] = x;
+		}
+		return;
+	}
+	size_t count[256] = {0}, next[256], end[256];
+	for (size_t i = 0; i < n; i++)
+		count[sort_byte(&e[i], d)]++;
+	for (size_t b = 0, at = 0; b < 256; b++)
+		next[b] = at, at += count[b], end[b] = at;
+	for (unsigned b = 0; b < 256; b++)
+		while (next[b] < end[b]) {	/* each entry swapped straight into its bucket */
+			Entry x = e[next[b]];
+			for (unsigned c; (c = sort_byte(&x, d)) != b;) {
+				Entry t = e[next[c]];
+				e[next[c]++] = x;
+				x = t;
+			}
+			e[next[b]++] = x;
+		}
+	for (size_t b = 0, at = 0; d < 11 && b < 256; at += count[b], b++)
+		if (count[b] > 1)
+			radix_sort(e + at, count[b], d + 1);
+}
+
+/* e in entry_cmp's order: by (key, value), then the entries sharing a key of a token longer
+ * than it by the rest of their tokens. */
+static void sort_entries(Entry *e, size_t n)
+{
+	radix_sort(e, n, 0);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && e[j].key == e[i].key; j++)
+			;
+		if (j - i > 1 && (e[i].key & 0xff))
+			qsort(e + i, j - i, sizeof *e, entry_cmp);
+	}
+}
+
 static bool write_words(Site *site, Words *w, Buf *keys)
 {
 	if (w->n)
-		qsort(w->e, w->n, sizeof *w->e, entry_cmp);
+		sort_entries(w->e, w->n);
 	bool ok = true;
 	for (size_t i = 0, j; ok && i < w->n; i = j) {
-		for (j = i; j < w->n && byte_at(w->e[j].token, 0) == byte_at(w->e[i].token, 0) &&
-			    byte_at(w->e[j].token, 1) == byte_at(w->e[i].token, 1); j++)
+		for (j = i; j < w->n && w->e[j].key >> 48 == w->e[i].key >> 48; j++)	/* the first two bytes */
 			;
 		ok = write_group(site, w->e + i, j - i, 2, keys);
 	}
@@ -907,12 +999,10 @@ static bool write_search(Site *site)
 		record(site, &b, c, &path);
 		size_t max = shown_max(site, true);	/* the words of what the record shows */
 		size_t id = utf8_cut(cu->h.id, cu->h.idlen, max), email = cu->email ? utf8_cut(cu->email, strlen(cu->email), max) : 0;
-		add_words(&w, at, cu->name, cu->name ? utf8_cut(cu->name, strlen(cu->name), max) : 0, TAG_NAME_START);
-		add_words(&w, at, cu->h.id, id, TAG_WORD);
-		add_words(&w, at, cu->email, email, TAG_WORD);
-		add_words(&w, at, cu->location, cu->location ? utf8_cut(cu->location, strlen(cu->location), max) : 0, TAG_WORD);
-		add_whole(&w, at, cu->h.id, id);
-		add_whole(&w, at, cu->email, email);
+		add_field(&w, at, cu->name, cu->name ? utf8_cut(cu->name, strlen(cu->name), max) : 0, TAG_NAME_START, false);
+		add_field(&w, at, cu->h.id, id, TAG_WORD, true);
+		add_field(&w, at, cu->email, email, TAG_WORD, true);
+		add_field(&w, at, cu->location, cu->location ? utf8_cut(cu->location, strlen(cu->location), max) : 0, TAG_WORD, false);
 		if (i % RECORDS_PER_FILE == RECORDS_PER_FILE - 1 || i + 1 == nc) {
 			buf_puts(&b, "]);\n");
 			path.len = 0;

@@ -44,13 +44,19 @@ bool customer_csv(const Site *site, const char *path, const uint32_t *rows, size
 		text_cell(&b, segment_defs[x->segment].label);
 		buf_putc(&b, ',');
 		fmt_hundredths(&b, &fmt_plain, x->lifetime_cents);
-		buf_printf(&b, ",%u,", x->valid_orders);
+		buf_putc(&b, ',');
+		buf_int(&b, x->valid_orders);
+		buf_putc(&b, ',');
 		if (x->last_order != MOMENT_NULL)
 			buf_date(&b, x->last_order);
 		buf_putc(&b, ',');
 		if (x->days_since_last_order != KPI_NULL)
 			buf_int(&b, x->days_since_last_order);
-		buf_printf(&b, ",%u,%u\n", x->tickets, x->open_tickets);
+		buf_putc(&b, ',');
+		buf_int(&b, x->tickets);
+		buf_putc(&b, ',');
+		buf_int(&b, x->open_tickets);
+		buf_putc(&b, '\n');
 	}
 	bool ok = out_write_file(site->dir, path, &b, site->err);
 	buf_free(&b);

@@ -295,6 +295,16 @@ run 0 build --verbose --data "$T/nul" --out "$T/s"
 err_has "customers.csv:$l:2: warning: NUL byte in the row; replaced with U+FFFD"
 file_has "$T/s/gold/dim_customer.csv" "Nul�name"
 
+# A fact more than 40,000 days before the as-of date: its date is formatted where it is written,
+# not taken from the days the gold tables format once.
+data olddays
+printf '7001,101,1901-02-03,5.00,complete\n' >>"$T/olddays/orders.csv"
+printf 'S99,101,/Home,1901-02-03T10:11:12Z,Android\n' >>"$T/olddays/web_activities.csv"
+run 0 build --data "$T/olddays" --out "$T/s"
+file_has "$T/s/gold/fact_orders.csv" '^7001,[0-9]*,19010203,1901-02-03,5.00,'
+file_has "$T/s/gold/fact_sessions.csv" '^S99,[0-9]*,19010203,1901-02-03 10:11:12,'
+file_has "$T/s/gold/customer_360.csv" '^101,[^,]*,[^,]*,Female,1985-04-12,[^,]*,true,1901-02-03,'
+
 data utf8
 l=$(next_line "$T/utf8/customers.csv")
 printf '118,Bad\377Name,n@x.com,f,1990-01-01,x\n' >>"$T/utf8/customers.csv"

@@ -163,12 +163,33 @@ static void test_config_keys(void **state)
 	CHECK(strcmp(f.thousands, ",") == 0 && strcmp(f.currency, "") == 0, "defaults: a comma, no currency");
 }
 
+/* buf_int, the plain integer of CSV cells and file names: every length, both signs, the ends,
+ * each as printf writes it, after text already in the buffer. */
+static void test_buf_int(void **state)
+{
+	(void)state;
+	int64_t vs[100];
+	size_t n = 0;
+	vs[n++] = 0, vs[n++] = INT64_MAX, vs[n++] = INT64_MIN, vs[n++] = INT64_MIN + 1;
+	for (int64_t p = 1; n + 6 <= N_ELEMS(vs) && p <= INT64_MAX / 10; p *= 10)
+		vs[n++] = p, vs[n++] = p - 1, vs[n++] = -p, vs[n++] = -(p * 10 - 1), vs[n++] = p * 3 + 7;
+	for (size_t i = 0; i < n; i++) {
+		Buf b = {0};
+		char want[32];
+		buf_puts(&b, "x");
+		buf_int(&b, vs[i]);
+		snprintf(want, sizeof want, "x%lld", (long long)vs[i]);
+		CHECK(strcmp(buf_cstr(&b), want) == 0, "buf_int(%lld) = \"%s\"", (long long)vs[i], buf_cstr(&b));
+		buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers_and_money), cmocka_unit_test(test_figures_and_changes),
 		cmocka_unit_test(test_chart_numbers), cmocka_unit_test(test_compact_and_change_pct),
-		cmocka_unit_test(test_config_keys),
+		cmocka_unit_test(test_config_keys), cmocka_unit_test(test_buf_int),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
