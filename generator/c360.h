@@ -1178,6 +1178,11 @@ void fmt_change_pct(Buf *b, const NumFormat *f, int64_t hundredths);	/* +16.67%,
 /* A figure in short, for prose, its suffix saying so: up to 9,999 (money 9,999.99) exact, then
  * one decimal: 20.9 k, €56.5 M, 1.2 bn; rounded half away from zero. Percentages as fmt_pct. */
 void fmt_compact(Buf *b, const NumFormat *f, int kind, int64_t v);
+/* Dates as date.c writes them (buf_date, buf_date_words with the year, date_format), through a
+ * thread's table of days: for pages, which write the same days again and again. */
+void fmt_date(Buf *b, int64_t days);
+void fmt_date_words(Buf *b, int64_t days);
+size_t fmt_moment(char *out, int64_t moment, bool with_time);
 /* An axis writes every tick in one unit, chosen from its top tick, with the decimals its step
  * needs: 0 500 1,000 | 0 5 k 10 k | 0 0.5 M 1.0 M | 0 25% 50%. */
 typedef struct {
@@ -1214,6 +1219,7 @@ typedef struct Value {
 	struct Value **items;	/* V_LIST, V_OBJ */
 	const char **keys;	/* V_OBJ */
 	size_t cap;
+	uint64_t shape;		/* V_OBJ: a hash of its keys' addresses, in order (template.c's lookups) */
 } Value;
 
 Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
