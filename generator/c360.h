@@ -1219,7 +1219,8 @@ typedef struct Value {
 	struct Value **items;	/* V_LIST, V_OBJ */
 	const char **keys;	/* V_OBJ */
 	size_t cap;
-	uint64_t shape;		/* V_OBJ: a hash of its keys' addresses, in order (template.c's lookups) */
+	uint64_t shape;		/* V_OBJ: a hash of its keys' addresses and its items' kinds, in order */
+	bool lists;		/* V_OBJ: one of its items is a list */
 } Value;
 
 Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
@@ -1236,7 +1237,8 @@ Value *v_list(Arena *a);
 Value *v_obj(Arena *a);
 Value *v_push(Arena *a, Value *list, Value *item);
 /* key: a string of the program's (a literal, a static table's), never one made at run time:
- * page_data_check knows shapes by their keys' addresses */
+ * page_data_check and the template's lookups know shapes by their keys' addresses. An object
+ * changes only through v_set (its shape is kept as it is set), and an item's kind never after. */
 Value *v_set(Arena *a, Value *obj, const char *key, Value *item);
 
 typedef enum { ESC_MARKDOWN, ESC_HTML } TplEscape;

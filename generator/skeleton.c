@@ -11,25 +11,19 @@
 
 static size_t mark_len(size_t k)
 {
-	size_t n = 4;
-	while (k >>= 4)
-		n++;
-	return n;
+	return k < 16 ? 4 : 4 + (size_t)(63 - __builtin_clzll((unsigned long long)k)) / 4;
 }
 
 static void mark_put(Buf *b, size_t k)
 {
-	if (k < 16) {	/* most: a part's own marks are numbered from 0 */
-		char one[4] = {'Z', 'q', (char)('a' + k), 'Z'};
-		buf_put(b, one, 4);
-		return;
-	}
-	char tmp[24] = "Zq";
 	size_t n = mark_len(k);
+	if (b->cap - b->len < n)
+		buf_grow(b, n);
+	char *p = b->p + b->len;
+	p[0] = 'Z', p[1] = 'q', p[n - 1] = 'Z';
 	for (size_t i = n - 1; i-- > 2; k >>= 4)
-		tmp[i] = (char)('a' + (k & 15));
-	tmp[n - 1] = 'Z';
-	buf_put(b, tmp, n);
+		p[i] = (char)('a' + (k & 15));
+	b->len += n;
 }
 
 /* The slot number of the mark at p, its length in *len; false if no mark starts at p. */

@@ -107,7 +107,8 @@ Value *v_set(Arena *a, Value *obj, const char *key, Value *item)
 		v_grow(a, obj);
 	obj->keys[obj->n] = key;
 	obj->items[obj->n++] = item;
-	obj->shape = (obj->shape ^ (uintptr_t)key) * 0x100000001b3u;
+	obj->shape = (obj->shape ^ ((uintptr_t)key << 4 | item->kind)) * 0x100000001b3u;
+	obj->lists |= item->kind == V_LIST;
 	return item;
 }
 
