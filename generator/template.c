@@ -159,7 +159,7 @@ static void memo_fresh(void)
 	}
 }
 
-static const Value *v_get_memo(const Value *obj, const char *name, size_t n)
+static inline __attribute__((always_inline)) const Value *v_get_memo(const Value *obj, const char *name, size_t n)
 {
 	if (!obj || obj->kind != V_OBJ)
 		return NULL;
