@@ -1077,7 +1077,11 @@ void manifest_end(void);
  * and the data (the exports, or gold_dir). */
 FileHash manifest_inputs(const Config *cfg, const char *gold_dir);
 FileHash manifest_settings(const Config *cfg);	/* the same but the data, its folder and --as-of */
-bool manifest_unchanged(const char *out, FileHash inputs);	/* out was made from them, untouched */
+/* Whether out was made from the inputs and is untouched since: its files checked (on a thread
+ * if threaded) while the inputs are hashed. NULL: out says nothing of what it was made from. */
+typedef struct SiteCheck SiteCheck;
+SiteCheck *manifest_check_start(const char *out, bool threaded);
+bool manifest_check_end(SiteCheck *c, FileHash inputs);	/* and frees c */
 /* .c360-inputs: the inputs' hash, then each page's of manifest_page_kept/made, by path. */
 bool manifest_write_inputs(FileHash inputs, Buf *err);
 /* Pages that need not be rendered: a page says what it is made from (a hash of its values and

@@ -560,11 +560,15 @@ static bool exists(const char *path)
 /* The site at --out was made from these inputs and is as it was then: nothing to do (but for
  * --verbose, which asks for the details only reading the data gives, and S3 data, which only
  * reading it shows). */
-static bool up_to_date(const Options *o, FileHash inputs)
+static bool up_to_date(const Options *o, const char *gold_dir, FileHash *inputs)
 {
 	out_keep(o->cfg.keep);	/* before any staging folder is touched: what a killed swap took goes back */
-	if (o->cfg.verbosity == SAY_VERBOSE || s3_location(o->cfg.data_dir) ||	/* S3 objects are not stat'ed */
-	    !manifest_unchanged(o->cfg.out_dir, inputs))
+	SiteCheck *c = o->cfg.verbosity == SAY_VERBOSE || s3_location(o->cfg.data_dir)	/* S3 objects are not stat'ed */
+		     ? NULL : manifest_check_start(o->cfg.out_dir, config_threads(&o->cfg) > 1);
+	console_progress("reading the inputs");
+	*inputs = manifest_inputs(&o->cfg, gold_dir);
+	console_progress("");
+	if (!manifest_check_end(c, *inputs))
 		return false;
 	out_tidy(o->cfg.out_dir);
 	say(SAY_NORMAL, "%s is up to date: nothing it is made from has changed", o->cfg.out_dir);
@@ -613,10 +617,8 @@ static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs)
 /* The data stage (silver, then gold), then everything made from gold. */
 static int build(Options *o, bool existed)
 {
-	console_progress("reading the inputs");
-	FileHash inputs = manifest_inputs(&o->cfg, NULL);
-	console_progress("");
-	if (up_to_date(o, inputs))
+	FileHash inputs;
+	if (up_to_date(o, NULL, &inputs))
 		return EXIT_OK;
 	Silver s;
 	Gold g = {0};
@@ -651,10 +653,8 @@ static int cmd_build(Options *o)
 /* render: everything made from gold, the gold read from a folder (another engine's, or a build's). */
 static int cmd_render(Options *o)
 {
-	console_progress("reading the inputs");
-	FileHash inputs = manifest_inputs(&o->cfg, o->gold_dir);
-	console_progress("");
-	if (up_to_date(o, inputs))
+	FileHash inputs;
+	if (up_to_date(o, o->gold_dir, &inputs))
 		return EXIT_OK;
 	Gold g;
 	Buf rep = {0};

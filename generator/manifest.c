@@ -5,6 +5,7 @@
 #include "c360.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -452,27 +453,99 @@ static void hash_text(FileHash h, char out[33])
 
 /* The site out was made from these inputs and is as its manifest says: every file there, a
  * regular file of its size, unchanged since. */
-bool manifest_unchanged(const char *out, FileHash inputs)
+/* ---- is the previous site up to date? Its files are checked against its manifest (each
+ * there, a regular file of its size, not changed since the manifest was written) on a thread
+ * of their own while the inputs are hashed; the answer counts only if the hash is the one in
+ * its .c360-inputs. */
+struct SiteCheck {
+	char *out;
+	char want[33];		/* the first line of out's .c360-inputs */
+	bool same, stop;	/* stop: the inputs differ, the answer is not needed */
+	bool threaded;
+	pthread_t t;
+};
+
+/* One manifest line's file, by its folder's descriptor (*dirfd for folder dir, opened anew when
+ * the folder is not the previous line's). */
+static bool file_same(const char *out, const char *path, uint64_t size, struct timespec since, int *dirfd, Buf *dir)
 {
-	char *path = path_join(out, INPUTS_NAME), want[33];
-	Buf b = {0}, ignore = {0};
-	hash_text(inputs, want);
-	bool same = file_read(path, &b, &ignore) && b.len >= 33 && memcmp(b.p, want, 32) == 0 && b.p[32] == '\n';
-	free(path);
-	buf_free(&b), buf_free(&ignore);
-	if (!same)
-		return false;
-	manifest_end();
-	M.out = xstrdup(out);
-	old_load(out);
-	for (size_t i = 0; same && i < M.nold; i++) {
-		char *old;
-		same = old_same(M.old[i].path, M.old[i].hash, M.old[i].size, &old);
-		if (same)
-			free(old);
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	size_t dn = slash ? (size_t)(slash - path) : 0;
+	if (*dirfd < 0 || dir->len != dn || memcmp(dir->p ? dir->p : "", path, dn) != 0) {
+		if (*dirfd >= 0)
+			close(*dirfd);
+		dir->len = 0;
+		buf_put(dir, path, dn);
+		char *d = dn ? path_join(out, buf_cstr(dir)) : xstrdup(out);
+		*dirfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		free(d);
 	}
-	same = same && M.nold > 0;
-	manifest_end();
+	struct stat st;
+	return *dirfd >= 0 && fstatat(*dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	       (uint64_t)st.st_size == size &&
+	       (st.st_mtim.tv_sec < since.tv_sec ||
+		(st.st_mtim.tv_sec == since.tv_sec && st.st_mtim.tv_nsec <= since.tv_nsec));
+}
+
+static void *check_files(void *arg)
+{
+	SiteCheck *c = arg;
+	char *path = path_join(c->out, MANIFEST_NAME);
+	Buf text = {0}, ignore = {0}, dir = {0};
+	struct stat st;
+	size_t n = 0;
+	int dirfd = -1;
+	bool same = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && file_read(path, &text, &ignore) &&
+		    text.len >= strlen(MANIFEST_HEAD) && memcmp(text.p, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) == 0;
+	char none = '\0', *p = same ? (char *)buf_cstr(&text) + strlen(MANIFEST_HEAD) : &none;
+	for (char *nl; same && *p && (nl = strchr(p, '\n')); p = nl + 1, n++) {
+		*nl = '\0';
+		Entry e;
+		same = !__atomic_load_n(&c->stop, __ATOMIC_RELAXED) && entry_read(p, &e) &&
+		       file_same(c->out, e.path, e.size, st.st_mtim, &dirfd, &dir);
+	}
+	c->same = same && !*p && n > 0;
+	if (dirfd >= 0)
+		close(dirfd);
+	buf_free(&text), buf_free(&ignore), buf_free(&dir);
+	free(path);
+	return NULL;
+}
+
+SiteCheck *manifest_check_start(const char *out, bool threaded)
+{
+	char *path = path_join(out, INPUTS_NAME);
+	SiteCheck *c = xcalloc(1, sizeof *c);
+	const char *why;
+	int fd = open_regular(path, &why);
+	bool ok = fd >= 0 && read(fd, c->want, 33) == 33 && c->want[32] == '\n';
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	if (!ok) {
+		free(c);
+		return NULL;
+	}
+	c->out = xstrdup(out);
+	c->threaded = threaded && pthread_create(&c->t, NULL, check_files, c) == 0;
+	return c;
+}
+
+bool manifest_check_end(SiteCheck *c, FileHash inputs)
+{
+	if (!c)
+		return false;
+	char got[33];
+	hash_text(inputs, got);
+	bool same = memcmp(got, c->want, 32) == 0;
+	__atomic_store_n(&c->stop, !same, __ATOMIC_RELAXED);
+	if (c->threaded)
+		pthread_join(c->t, NULL);
+	else if (same)
+		check_files(c);
+	same = same && c->same;
+	free(c->out);
+	free(c);
 	return same;
 }
 

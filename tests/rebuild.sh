@@ -176,6 +176,17 @@ sed -i 's/Data quality/Data QUALITY/' "$T/site/quality.html"
 cmp -s "$T/site/quality.html" "$T/before/quality.html" && fail "quality.html was not edited" || pass
 run 0 build --data "$T/data" --out "$T/site"
 diff -r "$T/site" "$T/before" >/dev/null && pass || fail "a page edited by hand stayed"
+# ... or a file in a folder was removed, or edited, whatever the threads that check them
+page=$(cd "$T/site" && ls customers/*/*.html | head -1)
+for jobs in 1 2; do
+	rm "$T/site/$page"
+	run 0 build --jobs $jobs --data "$T/data" --out "$T/site"
+	diff -r "$T/site" "$T/before" >/dev/null && pass || fail "--jobs $jobs: a page removed by hand stayed away"
+	sleep 0.02
+	sed -i 's/<main/<MAIN/' "$T/site/$page"
+	run 0 build --jobs $jobs --data "$T/data" --out "$T/site"
+	diff -r "$T/site" "$T/before" >/dev/null && pass || fail "--jobs $jobs: $page edited by hand stayed"
+done
 # ... or an export changed with its size and time put back as they were: built again
 stamp=$(stat -c %y "$T/data/orders.csv")
 sed -i '2s/^1/2/' "$T/data/orders.csv"	# the first order's id: 1000001 becomes 2000001
