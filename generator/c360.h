@@ -1217,14 +1217,16 @@ typedef enum { V_NULL, V_STR, V_INT, V_MONEY, V_PCT, V_DATE, V_BOOL, V_LIST, V_O
 
 typedef struct Value {
 	VKind kind;
+	bool lists;		/* V_OBJ: one of its items is a list */
 	const char *s;		/* V_STR, V_RAW */
 	size_t n;		/* length of s, or number of items */
-	int64_t i;		/* numbers: counts, cents, hundredths of a percent, day numbers */
+	union {
+		int64_t i;	/* numbers: counts, cents, hundredths of a percent, day numbers */
+		uint64_t shape;	/* V_OBJ: a hash of its keys' addresses and its items' kinds, in order */
+	};
 	struct Value **items;	/* V_LIST, V_OBJ */
 	const char **keys;	/* V_OBJ */
 	size_t cap;
-	uint64_t shape;		/* V_OBJ: a hash of its keys' addresses and its items' kinds, in order */
-	bool lists;		/* V_OBJ: one of its items is a list */
 } Value;
 
 Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
