@@ -504,12 +504,8 @@ static bool put_href(Buf *b, Str v, uint8_t need)
  * not fit, or it holds invalid UTF-8 (which cmark replaces). */
 static bool put_text(Buf *b, Str v, uint8_t need)
 {
-	static const char *const ref[128] = {
-		[0] = " ", [1] = " ", [2] = " ", [3] = " ", [4] = " ", [5] = " ", [6] = " ", [7] = " ", [8] = " ",
-		[9] = " ", [10] = " ", [11] = " ", [12] = " ", [13] = " ", [14] = " ", [15] = " ", [16] = " ",
-		[17] = " ", [18] = " ", [19] = " ", [20] = " ", [21] = " ", [22] = " ", [23] = " ", [24] = " ",
-		[25] = " ", [26] = " ", [27] = " ", [28] = " ", [29] = " ", [30] = " ", [31] = " ", [127] = " ",
-		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;"};
+	static const char *const ref[128] = {[0 ... 31] = " ", [127] = " ", ['&'] = "&amp;", ['<'] = "&lt;",
+					     ['>'] = "&gt;", ['"'] = "&quot;"};
 	if (!edges_fit(v, need))
 		return false;
 	const unsigned char *p = (const unsigned char *)v.p;

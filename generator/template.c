@@ -70,7 +70,7 @@ Value *v_list(Arena *a)
 	return v_new(a, V_LIST);
 }
 
-enum { SHAPE_SEED = 0x9e3779b97f4a7c15u };
+#define SHAPE_SEED 0x9e3779b97f4a7c15u	/* an object with no keys yet */
 
 Value *v_obj(Arena *a)
 {
