@@ -1187,6 +1187,11 @@ void fmt_change_pct(Buf *b, const NumFormat *f, int64_t hundredths);	/* +16.67%,
 /* A figure in short, for prose, its suffix saying so: up to 9,999 (money 9,999.99) exact, then
  * one decimal: 20.9 k, €56.5 M, 1.2 bn; rounded half away from zero. Percentages as fmt_pct. */
 void fmt_compact(Buf *b, const NumFormat *f, int kind, int64_t v);
+/* Dates as date.c writes them (buf_date, buf_date_words with the year, date_format), through a
+ * thread's table of days: for pages, which write the same days again and again. */
+void fmt_date(Buf *b, int64_t days);
+void fmt_date_words(Buf *b, int64_t days);
+size_t fmt_moment(char *out, int64_t moment, bool with_time);
 /* An axis writes every tick in one unit, chosen from its top tick, with the decimals its step
  * needs: 0 500 1,000 | 0 5 k 10 k | 0 0.5 M 1.0 M | 0 25% 50%. */
 typedef struct {
@@ -1217,9 +1222,13 @@ typedef enum { V_NULL, V_STR, V_INT, V_MONEY, V_PCT, V_DATE, V_BOOL, V_LIST, V_O
 
 typedef struct Value {
 	VKind kind;
+	bool lists;		/* V_OBJ: one of its items is a list */
 	const char *s;		/* V_STR, V_RAW */
 	size_t n;		/* length of s, or number of items */
-	int64_t i;		/* numbers: counts, cents, hundredths of a percent, day numbers */
+	union {
+		int64_t i;	/* numbers: counts, cents, hundredths of a percent, day numbers */
+		uint64_t shape;	/* V_OBJ: a hash of its keys' addresses and its items' kinds, in order */
+	};
 	struct Value **items;	/* V_LIST, V_OBJ */
 	const char **keys;	/* V_OBJ */
 	size_t cap;
@@ -1239,7 +1248,8 @@ Value *v_list(Arena *a);
 Value *v_obj(Arena *a);
 Value *v_push(Arena *a, Value *list, Value *item);
 /* key: a string of the program's (a literal, a static table's), never one made at run time:
- * page_data_check knows shapes by their keys' addresses */
+ * page_data_check and the template's lookups know shapes by their keys' addresses. An object
+ * changes only through v_set (its shape is kept as it is set), and an item's kind never after. */
 Value *v_set(Arena *a, Value *obj, const char *key, Value *item);
 
 typedef enum { ESC_MARKDOWN, ESC_HTML } TplEscape;

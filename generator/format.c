@@ -179,3 +179,78 @@ void fmt_axis(Buf *b, const NumFormat *f, const AxisFormat *a, double v)
 		buf_printf(b, ".%0*d", a->decimals, (int)(m % d));
 	buf_puts(b, a->suffix);
 }
+
+/* ---- dates for pages: a page shows the same few hundred days again and again, so each
+ * thread keeps a day's texts (as date.c makes them) in a table by the day's number. */
+
+typedef struct {
+	int64_t day;		/* DAY_NONE: empty */
+	char iso[10];		/* YYYY-MM-DD */
+	uint8_t words_len;
+	char words[13];		/* Mar 4, 2024 */
+} DayText;
+
+enum { DAY_TABLE = 2048 };
+#define DAY_NONE INT64_MIN
+#define DAY_FAR 3000000	/* days beyond (~8,200 years) are formatted each time */
+
+static const DayText *day_text(int64_t days)
+{
+	static _Thread_local DayText tab[DAY_TABLE];
+	static _Thread_local bool ready;
+	if (!ready) {
+		for (size_t i = 0; i < DAY_TABLE; i++)
+			tab[i].day = DAY_NONE;
+		ready = true;
+	}
+	DayText *t = &tab[(uint64_t)days & (DAY_TABLE - 1)];
+	if (t->day == days)
+		return t;
+	char iso[DATE_TEXT_MAX];
+	Buf w = {0};
+	buf_date_words(&w, days, true);
+	if (date_format(iso, days * SECS_PER_DAY, false) != 10 || w.len > sizeof t->words) {
+		buf_free(&w);
+		return NULL;
+	}
+	t->day = days;
+	memcpy(t->iso, iso, 10);
+	memcpy(t->words, w.p, w.len);
+	t->words_len = (uint8_t)w.len;
+	buf_free(&w);
+	return t;
+}
+
+void fmt_date(Buf *b, int64_t days)
+{
+	const DayText *t = days > -DAY_FAR && days < DAY_FAR ? day_text(days) : NULL;
+	if (t)
+		buf_put(b, t->iso, 10);
+	else
+		buf_date(b, days);
+}
+
+void fmt_date_words(Buf *b, int64_t days)
+{
+	const DayText *t = days > -DAY_FAR && days < DAY_FAR ? day_text(days) : NULL;
+	if (t)
+		buf_put(b, t->words, t->words_len);
+	else
+		buf_date_words(b, days, true);
+}
+
+size_t fmt_moment(char *out, int64_t moment, bool with_time)
+{
+	int64_t days = date_floor_day(moment);
+	const DayText *t = days > -DAY_FAR && days < DAY_FAR ? day_text(days) : NULL;
+	if (!t)
+		return date_format(out, moment, with_time);
+	memcpy(out, t->iso, 10);
+	if (!with_time)
+		return 10;
+	int secs = (int)(moment - days * SECS_PER_DAY), h = secs / 3600, mi = secs / 60 % 60, s = secs % 60;
+	char hms[9] = {' ', (char)('0' + h / 10), (char)('0' + h % 10), ':', (char)('0' + mi / 10),
+		       (char)('0' + mi % 10), ':', (char)('0' + s / 10), (char)('0' + s % 10)};
+	memcpy(out + 10, hms, 9);
+	return 19;
+}

@@ -611,12 +611,13 @@ static bool in_manifest(const char *dir, const char *name)
 	return strncmp(name, ".c360-", 6) != 0 && manifest_active(dir);
 }
 
-bool out_open(OutFile *f, const char *dir, const char *name, Buf *err)
+/* listed: its bytes are hashed as they are written, for the manifest */
+static bool open_file(OutFile *f, const char *dir, const char *name, bool listed, Buf *err)
 {
 	*f = (OutFile){0};
 	f->path = path_join(dir, name);
 	f->fd = create(f->path);
-	if (f->fd >= 0 && in_manifest(dir, name))
+	if (f->fd >= 0 && listed)
 		f->name = xstrdup(name), f->hash = file_hasher_new();
 	if (f->fd < 0) {
 		buf_printf(err, "c360: error: cannot write %s: %s\n", f->path, strerror(errno));
@@ -624,6 +625,11 @@ bool out_open(OutFile *f, const char *dir, const char *name, Buf *err)
 		return false;
 	}
 	return true;
+}
+
+bool out_open(OutFile *f, const char *dir, const char *name, Buf *err)
+{
+	return open_file(f, dir, name, in_manifest(dir, name), err);
 }
 
 /* Writes p[0..n) to the file, unless an earlier write failed. */
@@ -738,14 +744,19 @@ bool out_close(OutFile *f, Buf *err)
 
 bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *err)
 {
-	if (in_manifest(dir, name) &&
-	    manifest_keep(name, file_hash(content->p ? content->p : "", content->len), content->len))
+	bool listed = in_manifest(dir, name);
+	FileHash h = listed ? file_hash(content->p ? content->p : "", content->len) : (FileHash){0, 0};
+	if (listed && manifest_keep(name, h, content->len))
 		return true;	/* the previous site's file, linked: nothing written */
 	OutFile f;
-	if (!out_open(&f, dir, name, err))
+	if (!open_file(&f, dir, name, false, err))	/* hashed already */
 		return false;
 	out_put(&f, content->p, content->len);	/* not copied: pages can be big */
-	return out_close(&f, err);
+	if (!out_close(&f, err))
+		return false;
+	if (listed)
+		manifest_wrote(name, h, content->len);
+	return true;
 }
 
 /* ---- reading the files c360 ships */

@@ -154,7 +154,7 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
 		v_set(a, o, "id", cell(site, a, h->id, h->idlen));
 		if (source_defs[src].timestamp && h->when != MOMENT_NULL) {
 			char text[DATE_TEXT_MAX];
-			v_set(a, o, "date", v_str(a, text, date_format(text, h->when, true)));
+			v_set(a, o, "date", v_str(a, text, fmt_moment(text, h->when, true)));
 		} else {
 			v_set(a, o, "date", v_num(a, V_DATE, fact_day(h)));
 		}
@@ -222,7 +222,7 @@ static Value *activity_day(Arena *a, Value *days, int64_t day, Buf *b)
 	if (day == MOMENT_NULL)
 		buf_puts(b, "No date");
 	else
-		buf_puts(b, date_weekday_abbr[date_weekday(day) - 1]), buf_puts(b, ", "), buf_date_words(b, day, true);
+		buf_puts(b, date_weekday_abbr[date_weekday(day) - 1]), buf_puts(b, ", "), fmt_date_words(b, day);
 	v_set(a, o, "day", v_str(a, b->p, b->len));
 	v_set(a, o, "date", v_num(a, V_DATE, day));
 	return v_set(a, o, "events", v_list(a));
@@ -244,7 +244,7 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		Value *e = v_push(a, events, v_obj(a));
 		char time[DATE_TEXT_MAX];
 		bool timed = source_defs[act[i].src].timestamp && h->when != MOMENT_NULL;
-		v_set(a, e, "time", timed ? v_str(a, time + 11, date_format(time, h->when, true) - 14) : v_cstr(a, ""));
+		v_set(a, e, "time", timed ? v_str(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_cstr(a, ""));
 		v_set(a, e, "kind", v_cstr(a, kind[act[i].src]));
 		v_set(a, e, "id", cell(site, a, h->id, h->idlen));
 		b->len = 0;

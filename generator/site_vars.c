@@ -379,13 +379,9 @@ static bool type_fits(VarType t, const Value *v)
 
 /* An object's shape: its keys (by address: v_set's keys are static strings) and its values'
  * kinds, with the tables it is checked against. */
-static uint64_t shape_hash(const Value *obj, const PageVar *vars, const PageVar *more, bool *lists)
+static uint64_t shape_hash(const Value *obj, const PageVar *vars, const PageVar *more)
 {
-	uint64_t h = ((uintptr_t)vars * 31 + (uintptr_t)more) * 0x9e3779b97f4a7c15u;
-	for (size_t i = 0; i < obj->n; i++) {
-		h = (h ^ ((uintptr_t)obj->keys[i] << 4 | obj->items[i]->kind)) * 0x100000001b3u;
-		*lists |= obj->items[i]->kind == V_LIST;
-	}
+	uint64_t h = (((uintptr_t)vars * 31 + (uintptr_t)more) ^ obj->shape) * 0x9e3779b97f4a7c15u;
 	return h ^ h >> 29;
 }
 
@@ -480,10 +476,9 @@ static bool check_object(Checking *c, const Value *obj, const PageVar *vars, con
 {
 	if (obj->kind != V_OBJ)
 		return false;
-	bool lists = false;
-	uint64_t shape = c->seen ? shape_hash(obj, vars, more, &lists) : 0, seen[2] = {0, 0};
+	uint64_t shape = c->seen ? shape_hash(obj, vars, more) : 0, seen[2] = {0, 0};
 	bool known = c->seen && shape_known(c->seen, shape, false), ok = true;
-	if (known && !lists)
+	if (known && !obj->lists)
 		return true;
 	int next[2] = {0, 0};
 	for (size_t i = 0; ok && i < obj->n; i++) {

@@ -11,25 +11,19 @@
 
 static size_t mark_len(size_t k)
 {
-	size_t n = 4;
-	while (k >>= 4)
-		n++;
-	return n;
+	return k < 16 ? 4 : 4 + (size_t)(63 - __builtin_clzll((unsigned long long)k)) / 4;
 }
 
 static void mark_put(Buf *b, size_t k)
 {
-	if (k < 16) {	/* most: a part's own marks are numbered from 0 */
-		char one[4] = {'Z', 'q', (char)('a' + k), 'Z'};
-		buf_put(b, one, 4);
-		return;
-	}
-	char tmp[24] = "Zq";
 	size_t n = mark_len(k);
+	if (b->cap - b->len < n)
+		buf_grow(b, n);
+	char *p = b->p + b->len;
+	p[0] = 'Z', p[1] = 'q', p[n - 1] = 'Z';
 	for (size_t i = n - 1; i-- > 2; k >>= 4)
-		tmp[i] = (char)('a' + (k & 15));
-	tmp[n - 1] = 'Z';
-	buf_put(b, tmp, n);
+		p[i] = (char)('a' + (k & 15));
+	b->len += n;
 }
 
 /* The slot number of the mark at p, its length in *len; false if no mark starts at p. */
@@ -481,50 +475,59 @@ static bool url_byte(unsigned char c)
 	return is_alnum(c) || c == '.' || c == '_' || c == '~' || c == '/' || c == '-';
 }
 
-/* The value renders as its mark does, given what the slot needs. */
-static bool value_fits(Str v, uint8_t need)
+/* The value's edges fit what the slot needs: no blanks (cmark drops them at the start or end of
+ * a line or cell), alphanumeric next to a delimiter, no digit where a list could start. */
+static bool edges_fit(Str v, uint8_t need)
 {
 	const unsigned char *p = (const unsigned char *)v.p;
 	unsigned char first = p[0], last = p[v.n - 1];
 	if (last <= ' ' || last == 127 || first < ' ' || first == 127)
-		return false;	/* blanks at the edges: cmark drops them at the start or end of a line or cell */
-	if (((need & NEED_ALNUM_FIRST) && !is_alnum(first)) || ((need & NEED_ALNUM_LAST) && !is_alnum(last)) ||
-	    ((need & NEED_PLAIN_FIRST) && first >= '0' && first <= '9'))
 		return false;
-	for (size_t i = 0; i < v.n;) {
-		if (need & NEED_URL) {
-			if (!url_byte(p[i++]))
-				return false;
-		} else if (p[i] < 0x80) {
-			i++;
-		} else {
-			size_t n = utf8_len(p + i, v.n - i);
-			if (!n)
-				return false;
-			i += n;
-		}
-	}
+	return !((need & NEED_ALNUM_FIRST) && !is_alnum(first)) && !((need & NEED_ALNUM_LAST) && !is_alnum(last)) &&
+	       !((need & NEED_PLAIN_FIRST) && first >= '0' && first <= '9');
+}
+
+/* A link's address: only bytes cmark keeps as they are, written as they are. */
+static bool put_href(Buf *b, Str v, uint8_t need)
+{
+	if (!edges_fit(v, need))
+		return false;
+	for (size_t i = 0; i < v.n; i++)
+		if (!url_byte((unsigned char)v.p[i]))
+			return false;
+	buf_put(b, v.p, v.n);
 	return true;
 }
 
 /* Text as cmark writes it after reading it back from esc_markdown: controls as spaces, & < > "
- * as references. */
-static void put_text(Buf *b, Str v)
+ * as references; false (with some of it written) if cmark would not write it so: its edges do
+ * not fit, or it holds invalid UTF-8 (which cmark replaces). */
+static bool put_text(Buf *b, Str v, uint8_t need)
 {
-	static const char *const ref[64] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;"};
+	static const char *const ref[128] = {[0 ... 31] = " ", [127] = " ", ['&'] = "&amp;", ['<'] = "&lt;",
+					     ['>'] = "&gt;", ['"'] = "&quot;"};
+	if (!edges_fit(v, need))
+		return false;
+	const unsigned char *p = (const unsigned char *)v.p;
 	size_t from = 0;
-	for (size_t i = 0; i < v.n; i++) {
-		unsigned char c = (unsigned char)v.p[i];
-		if (c > '>' && c != 127)
+	for (size_t i = 0; i < v.n;) {
+		unsigned char c = p[i];
+		if (c >= 0x80) {
+			size_t n = utf8_len(p + i, v.n - i);
+			if (!n)
+				return false;
+			i += n;
 			continue;
-		const char *e = c < ' ' || c == 127 ? " " : ref[c];
-		if (!e)
-			continue;
-		buf_put(b, v.p + from, i - from);
-		buf_puts(b, e);
-		from = i + 1;
+		}
+		if (ref[c]) {
+			buf_put(b, v.p + from, i - from);
+			buf_puts(b, ref[c]);
+			from = i + 1;
+		}
+		i++;
 	}
 	buf_put(b, v.p + from, v.n - from);
+	return true;
 }
 
 /* A stashed fragment, aligned as md_render aligns it: with the 7 bytes on each side, so that a
@@ -538,11 +541,10 @@ static void put_raw(Buf *out, const char *raw, size_t n, const char *next, size_
 	out->len -= after;
 }
 
+/* The shape's pieces with the part's values; false (with some of it written) if a value does not
+ * fit its slot. Every slot has one piece (shape_cut). */
 static bool shape_fill(const Shape *sh, const Part *part, const RawStash *raws, Buf *out)
 {
-	for (size_t k = 0; k < part->n; k++)
-		if (!value_fits(slot_text(part->s, part->first + k), sh->need[k]))
-			return false;
 	for (size_t i = 0; i < sh->npieces; i++) {
 		const Piece *pc = &sh->piece[i];
 		buf_put(out, sh->html + pc->at, pc->len);
@@ -552,10 +554,9 @@ static bool shape_fill(const Shape *sh, const Part *part, const RawStash *raws, 
 			return false;
 		if (pc->kind == PUT_RAW)
 			put_raw(out, raws->s[r], raws->len[r], sh->html + sh->piece[i + 1].at, sh->piece[i + 1].len);
-		else if (pc->kind == PUT_HREF)
-			buf_put(out, v.p, v.n);
-		else if (pc->kind == PUT_TEXT)
-			put_text(out, v);
+		else if ((pc->kind == PUT_HREF && !put_href(out, v, sh->need[pc->slot])) ||
+			 (pc->kind == PUT_TEXT && !put_text(out, v, sh->need[pc->slot])))
+			return false;
 	}
 	return true;
 }

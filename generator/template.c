@@ -2,6 +2,7 @@
  * partials, comments and formatting filters, with every data value escaped. */
 #include "c360.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 
 /* ---- values: the data a page is made of */
@@ -69,9 +70,13 @@ Value *v_list(Arena *a)
 	return v_new(a, V_LIST);
 }
 
+#define SHAPE_SEED 0x9e3779b97f4a7c15u	/* an object with no keys yet */
+
 Value *v_obj(Arena *a)
 {
-	return v_new(a, V_OBJ);
+	Value *v = v_new(a, V_OBJ);
+	v->shape = SHAPE_SEED;
+	return v;
 }
 
 /* Lists and objects keep their items in arena arrays that double when full. */
@@ -102,6 +107,8 @@ Value *v_set(Arena *a, Value *obj, const char *key, Value *item)
 		v_grow(a, obj);
 	obj->keys[obj->n] = key;
 	obj->items[obj->n++] = item;
+	obj->shape = (obj->shape ^ ((uintptr_t)key << 4 | item->kind)) * 0x100000001b3u;
+	obj->lists |= item->kind == V_LIST;
 	return item;
 }
 
@@ -123,6 +130,55 @@ static const Value *v_get(const Value *obj, const char *key, size_t n)
 		if (obj->keys[i][0] == key[0] && key_is(obj->keys[i], key, n))
 			return obj->items[i];
 	return NULL;
+}
+
+/* A thread's lookups remembered: where a tag's name (by its address in the template) is among an
+ * object's keys, by the object's shape. Keys are the program's own strings, never made at run
+ * time (site_vars.c's shapes rely on it too), so objects of one shape hold the same keys in the
+ * same order. A hit is checked against the object's key count and, when found, the key at its
+ * place; templates freed (their names' addresses may come back) forget every thread's lookups. */
+enum { MEMO_SIZE = 4096, MEMO_NONE = UINT32_MAX };
+
+typedef struct {
+	const char *name;
+	uint64_t shape;
+	const char *key;	/* the key found, NULL if none */
+	uint32_t len, n, i;
+} Memo;
+
+static atomic_uint tpl_epoch = 1;
+static _Thread_local Memo memo[MEMO_SIZE];
+static _Thread_local unsigned memo_epoch;
+
+static void memo_fresh(void)
+{
+	unsigned e = atomic_load_explicit(&tpl_epoch, memory_order_relaxed);
+	if (memo_epoch != e) {
+		memset(memo, 0, sizeof memo);
+		memo_epoch = e;
+	}
+}
+
+static inline __attribute__((always_inline)) const Value *v_get_memo(const Value *obj, const char *name, size_t n)
+{
+	if (!obj || obj->kind != V_OBJ)
+		return NULL;
+	uint64_t h = obj->shape ^ (uintptr_t)name * 0x9e3779b97f4a7c15u;
+	Memo *m = &memo[(h ^ h >> 32) & (MEMO_SIZE - 1)];
+	if (m->name == name && m->shape == obj->shape && m->n == obj->n && m->len == n) {
+		if (m->i == MEMO_NONE)
+			return NULL;
+		if (obj->keys[m->i] == m->key)
+			return obj->items[m->i];
+	}
+	size_t i = obj->n;
+	while (i-- > 0 && !(obj->keys[i][0] == name[0] && key_is(obj->keys[i], name, n)))
+		;
+	bool found = i < obj->n;
+	if (obj->n < MEMO_NONE)
+		*m = (Memo){name, obj->shape, found ? obj->keys[i] : NULL, (uint32_t)n, (uint32_t)obj->n,
+			    found ? (uint32_t)i : MEMO_NONE};
+	return found ? obj->items[i] : NULL;
 }
 
 const Value *v_find(const Value *obj, const char *key)
@@ -174,9 +230,9 @@ static void format_value(Buf *b, const Value *v, int filter, const NumFormat *fm
 	int f = filter != F_NONE && filter != F_SIGNED ? filter
 	      : v->kind == V_MONEY ? F_MONEY : v->kind == V_PCT ? F_PCT : v->kind == V_DATE ? F_DATE : F_NUMBER;
 	if (f == F_DATE)
-		buf_date(b, i);
+		fmt_date(b, i);
 	else if (f == F_DAY)
-		buf_date_words(b, i, true);
+		fmt_date_words(b, i);
 	else
 		fmt_figure(b, fmt, f == F_MONEY ? KV_MONEY : f == F_PCT ? KV_PCT : KV_COUNT, i);
 }
@@ -391,6 +447,7 @@ void tpl_free(Template *t)
 	free(t->name);
 	free(t->src);
 	free(t);
+	atomic_fetch_add_explicit(&tpl_epoch, 1, memory_order_relaxed);
 }
 
 /* ---- rendering */
@@ -427,11 +484,11 @@ static const Value *lookup(const Frame *f, const struct TplNode *node)
 		return f ? f->v : NULL;
 	const Value *v = NULL;
 	for (; f && !v; f = f->up)
-		v = v_get(f->v, name, node->first);
+		v = v_get_memo(f->v, name, node->first);
 	while (v && dot) {
 		const char *part = dot + 1;
 		dot = memchr(part, '.', n - (size_t)(part - name));
-		v = v_get(v, part, dot ? (size_t)(dot - part) : n - (size_t)(part - name));
+		v = v_get_memo(v, part, dot ? (size_t)(dot - part) : n - (size_t)(part - name));
 	}
 	return v;
 }
@@ -584,6 +641,7 @@ static bool render(const Template *t, const Value *data, TplEscape esc, const Tp
 		    .line = 1, .col = 1, .out = out, .err = err, .max = max,
 		    .limit = max > SIZE_MAX - already ? SIZE_MAX : already + max, .slots = slots};
 	Frame top = {data, NULL};
+	memo_fresh();
 	render_nodes(&r, t->root.kids, t->root.nkids, &top);
 	buf_free(&r.scratch);
 	buf_free(&r.indent);

@@ -184,12 +184,39 @@ static void test_buf_int(void **state)
 	}
 }
 
+/* The page's dates through the table of days are date.c's, hit or miss, at the edges of the
+ * table (days 2048 apart share a slot), far from 1970 and around it. */
+static void test_dates_through_the_day_table(void **state)
+{
+	(void)state;
+	static const int64_t days[] = {0, -1, 1, 2048, -2048, 19783, 19783 + 2048, 19784, 2932896, 2999999,
+				       3000000, -3000000, -719468, 47482, 47482, 0, 19783};
+	for (size_t i = 0; i < N_ELEMS(days); i++) {
+		int64_t d = days[i];
+		Buf got = {0}, want = {0};
+		fmt_date(&got, d), buf_date(&want, d);
+		buf_putc(&got, '|'), buf_putc(&want, '|');
+		fmt_date_words(&got, d), buf_date_words(&want, d, true);
+		char g[DATE_TEXT_MAX], w[DATE_TEXT_MAX];
+		int64_t moment = d * SECS_PER_DAY + 13 * 3600 + 7 * 60 + 9;
+		for (int with_time = 0; with_time < 2; with_time++) {
+			size_t gn = fmt_moment(g, moment, with_time), wn = date_format(w, moment, with_time);
+			buf_putc(&got, '|'), buf_put(&got, g, gn);
+			buf_putc(&want, '|'), buf_put(&want, w, wn);
+		}
+		CHECK(strcmp(buf_cstr(&got), buf_cstr(&want)) == 0, "day %lld: \"%s\", want \"%s\"", (long long)d,
+		      buf_cstr(&got), buf_cstr(&want));
+		buf_free(&got), buf_free(&want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers_and_money), cmocka_unit_test(test_figures_and_changes),
 		cmocka_unit_test(test_chart_numbers), cmocka_unit_test(test_compact_and_change_pct),
 		cmocka_unit_test(test_config_keys), cmocka_unit_test(test_buf_int),
+		cmocka_unit_test(test_dates_through_the_day_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -149,11 +149,36 @@ static void plain_values_fill_the_shape(void **state)
 	buf_free(&err);
 }
 
+/* md_align_classes turns every " align=\"" into " class=\"", and nothing else: against the plain
+ * search, on texts of the pieces it looks for, cut at every length. */
+static void align_classes_is_the_plain_search(void **state)
+{
+	(void)state;
+	static const char *const bits[] = {" align=\"", "align=\"", " align=", "=\"", " ", "a", "=", "\"", "x", "<td"};
+	srand(7);
+	for (int round = 0; round < 2000; round++) {
+		char text[64] = "", want[64];
+		for (size_t len = 0; len < 40;) {
+			const char *b = bits[rand() % (int)N_ELEMS(bits)];
+			memcpy(text + len, b, strlen(b));
+			len += strlen(b);
+			text[len] = '\0';
+		}
+		size_t n = (size_t)rand() % (strlen(text) + 1);
+		memcpy(want, text, sizeof want);
+		for (char *p = want; (p = memmem(p, n - (size_t)(p - want), " align=\"", 8)); p += 8)
+			memcpy(p, " class=\"", 8);
+		md_align_classes(text, n);
+		CHECK(memcmp(text, want, sizeof text) == 0, "\"%s\" cut at %zu: \"%s\"", want, n, text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(compiled_pages_are_cmarks),
 		cmocka_unit_test(plain_values_fill_the_shape),
+		cmocka_unit_test(align_classes_is_the_plain_search),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

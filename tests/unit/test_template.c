@@ -283,6 +283,58 @@ static void test_markdown_pages(void **state)
 	buf_free(&err), buf_free(&md), buf_free(&html);
 }
 
+/* Lookups are remembered by the object's keys (template.c's memo): objects of many key orders,
+ * some with a key set twice (the last one wins), some lacking a key (found in the frame above,
+ * or nowhere), rendered one after another; and every 40 objects the template is freed and one
+ * naming the keys in another order parsed (its names may reuse the freed one's addresses). */
+static void test_lookups_by_shape(void **state)
+{
+	(void)state;
+	static const char *const keys[] = {"a", "b", "c", "ab", "b2"};
+	enum { K = N_ELEMS(keys) };
+	Buf err = {0}, src = {0};
+	Template *t = NULL;
+	size_t order[K] = {0, 1, 2, 3, 4};
+	srand(11);
+	for (int round = 0; round < 400; round++) {
+		if (round % 40 == 0) {
+			tpl_free(t);
+			for (size_t j = K; j-- > 1;) {
+				size_t r = (size_t)rand() % (j + 1), x = order[j];
+				order[j] = order[r], order[r] = x;
+			}
+			src.len = 0;
+			buf_puts(&src, "{{#o}}");
+			for (size_t j = 0; j < K; j++)
+				buf_printf(&src, "{{%s}},", keys[order[j]]);
+			buf_puts(&src, ";{{/o}}");
+			t = tpl_parse("memo", src.p, src.len, &err);
+		}
+		Arena *a = &arena;
+		Value *d = v_obj(a), *o = v_obj(a);
+		v_set(a, d, "a", v_cstr(a, "up"));
+		v_set(a, d, "o", o);
+		const char *last[K] = {"up", "", "", "", ""};
+		for (int k = rand() % 7; k > 0; k--) {
+			size_t j = (size_t)rand() % K;
+			char *v = arena_strndup(a, "v0", 2);
+			v[1] = (char)('0' + rand() % 10);
+			v_set(a, o, keys[j], v_cstr(a, v));
+			last[j] = v;
+		}
+		Buf want = {0}, out = {0};
+		for (size_t j = 0; j < K; j++)
+			buf_printf(&want, "%s,", last[order[j]]);
+		buf_putc(&want, ';');
+		CHECK(tpl_render(t, d, ESC_HTML, NULL, NULL, NULL, &out, 1 << 20, &err), "%s", buf_cstr(&err));
+		CHECK(strcmp(buf_cstr(&out), buf_cstr(&want)) == 0, "round %d: \"%s\", want \"%s\"", round,
+		      buf_cstr(&out), buf_cstr(&want));
+		buf_free(&want), buf_free(&out);
+	}
+	tpl_free(t);
+	buf_free(&err), buf_free(&src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,7 +342,7 @@ int main(void)
 		cmocka_unit_test(test_errors_name_file_line_column),
 		cmocka_unit_test(test_output_limit),
 		cmocka_unit_test(test_escapes),
-		cmocka_unit_test(test_markdown_pages),
+		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	arena_free(&arena);
