@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define XXH_STATIC_LINKING_ONLY	/* the state's size, for the out-of-memory message */
 #include <xxhash.h>
 
 #define MANIFEST_HEAD "c360 " C360_VERSION "\n"
@@ -56,7 +57,7 @@ FileHasher *file_hasher_new(void)
 	FileHasher *h = xcalloc(1, sizeof *h);
 	h->st = XXH3_createState();
 	if (!h->st)
-		abort();
+		out_of_memory(sizeof(XXH3_state_t));
 	XXH3_128bits_reset(h->st);
 	return h;
 }
