@@ -228,9 +228,15 @@ static void remove_staging_on(int threads)
 	pthread_mutex_unlock(&staging_mu);
 }
 
-static void remove_staging(void)
+/* At exit: a thread that ran out of memory ends the process while others still write into
+ * the staging folder, by its name: the folder goes, its name stays theirs (freed, it was read
+ * half overwritten, and a page was written under that garbage in the working folder). */
+static void remove_staging_at_exit(void)
 {
-	remove_staging_on(1);
+	pthread_mutex_lock(&staging_mu);
+	if (staging_dir)
+		remove_while_written(staging_dir);
+	pthread_mutex_unlock(&staging_mu);
 }
 
 static bool mkdir_parents(const char *path, Buf *err)
@@ -474,7 +480,7 @@ bool out_stage(const char *out, char **staging, Buf *err)
 	chmod(tmpl, 0755);
 	static bool at_exit;	/* registered once: `c360 serve` builds many times */
 	if (!at_exit)
-		at_exit = atexit(remove_staging) == 0;
+		at_exit = atexit(remove_staging_at_exit) == 0;
 	pthread_mutex_lock(&staging_mu);
 	staging_dir = tmpl;
 	staging_swapped = false;
@@ -539,7 +545,7 @@ void out_abort(const char *staging)
 {
 	(void)staging;
 	manifest_end();
-	remove_staging();
+	remove_staging_on(1);
 	staging_unlock();
 }
 

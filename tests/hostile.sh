@@ -178,8 +178,10 @@ $C360 generate --customers $customers --out "$T/gen" 2>/dev/null
 if plain; then
 	for v in 130000 140000 300000 350000 400000; do
 		rm -rf "$T/s.before" && cp -r "$T/s" "$T/s.before"
-		(ulimit -v $v && timeout -s KILL "$LIMIT" $C360 build --jobs 16 --data "$T/gen" --out "$T/s") >"$T/out" 2>"$T/err"
+		mkdir -p "$T/cwd"	# run from a folder of its own: nothing may be written there
+		(cd "$T/cwd" && ulimit -v $v && timeout -s KILL "$LIMIT" $C360 build --jobs 16 --data "$T/gen" --out "$T/s") >"$T/out" 2>"$T/err"
 		got=$?
+		[ -z "$(ls -A "$T/cwd")" ] && pass || fail "ulimit -v $v: wrote outside --out: $(ls -A "$T/cwd" | od -c | head -2)"
 		[ "$got" -le 1 ] && pass || fail "ulimit -v $v: exit $got"
 		[ "$(grep -c 'out of memory' "$T/err")" -le 1 ] && pass || fail "ulimit -v $v: $(grep 'out of memory' "$T/err")"
 		[ "$got" = 0 ] || diff -r "$T/s" "$T/s.before" >/dev/null && pass || fail "running out of memory changed the site"
