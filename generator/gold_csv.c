@@ -57,55 +57,11 @@ static void cell_fixed2(Buf *b, int64_t v)
 		fmt_hundredths(b, &fmt_plain, v);
 }
 
-/* ---- dates: the days before the as-of date formatted once, not once a cell */
-
-#define DAYS_MAX 40000		/* the most days formatted ahead: ~110 years up to the as-of date */
-
-typedef struct {
-	int64_t first;		/* the first day formatted */
-	size_t n;
-	char (*text)[10];	/* YYYY-MM-DD of first + i */
-} Days;
-
-static void days_make(Days *d, const Gold *g)
-{
-	int64_t first = g->first_day == MOMENT_NULL || g->first_day > g->as_of ? g->as_of : g->first_day;
-	if (g->as_of - first >= DAYS_MAX)
-		first = g->as_of - DAYS_MAX + 1;
-	d->first = first;
-	d->n = (size_t)(g->as_of - first + 1);
-	d->text = xmalloc(d->n * sizeof *d->text);
-	for (size_t i = 0; i < d->n; i++) {
-		char t[DATE_TEXT_MAX];
-		date_format(t, (first + (int64_t)i) * SECS_PER_DAY, false);
-		memcpy(d->text[i], t, sizeof d->text[i]);
-	}
-}
-
-/* YYYY-MM-DD of day: from d when it holds it (d may be NULL), else written into tmp. */
-static const char *day_text(const Days *d, int64_t day, char tmp[DATE_TEXT_MAX])
-{
-	if (d && day >= d->first && day - d->first < (int64_t)d->n)
-		return d->text[day - d->first];
-	date_format(tmp, day * SECS_PER_DAY, false);
-	return tmp;
-}
-
-static void cell_day(Buf *b, const Days *d, int64_t day)
+static void cell_day(Buf *b, int64_t day)
 {
 	buf_putc(b, ',');
-	char tmp[DATE_TEXT_MAX];
 	if (day != MOMENT_NULL)
-		buf_put(b, day_text(d, day, tmp), 10);
-}
-
-/* " HH:MM:SS" of the secs into a day, as date_format writes a moment's time. */
-static void put_clock(Buf *b, int secs)
-{
-	int h = secs / 3600, mi = secs / 60 % 60, s = secs % 60;
-	char t[9] = {' ', (char)('0' + h / 10), (char)('0' + h % 10), ':', (char)('0' + mi / 10),
-		     (char)('0' + mi % 10), ':', (char)('0' + s / 10), (char)('0' + s % 10)};
-	buf_put(b, t, sizeof t);
+		fmt_date(b, day);
 }
 
 static void cell_bool(Buf *b, bool v)
@@ -143,8 +99,8 @@ static void kpi_value(Buf *b, int kind, int64_t v)
 static void kpi_summary(Buf *b, const Gold *g)
 {
 	buf_puts(b, "as_of");
-	cell_day(b, NULL, g->now.as_of);
-	cell_day(b, NULL, g->week_before.as_of);
+	cell_day(b, g->now.as_of);
+	cell_day(b, g->week_before.as_of);
 	buf_puts(b, "\nchurn_window_days");
 	cell_int(b, g->churn_window_days);
 	cell_int(b, g->churn_window_days);
@@ -179,7 +135,7 @@ static void device_preference(Buf *b, const Gold *g)
 				buf_puts(b, "all,");
 			else {
 				buf_iso_week(b, wc->days);
-				cell_day(b, NULL, wc->days);
+				cell_day(b, wc->days);
 			}
 			cell_str(b, channel_label[ch]);
 			cell_int(b, (int64_t)wc->n[ch]);
@@ -189,12 +145,12 @@ static void device_preference(Buf *b, const Gold *g)
 	}
 }
 
-static void customer_profile(Buf *b, const Customer *c, const Days *days)
+static void customer_profile(Buf *b, const Customer *c)
 {
 	cell_str(b, c->name);
 	cell_str(b, c->email);
 	cell_str(b, gender_label[c->gender]);
-	cell_day(b, days, fact_day(&c->h));
+	cell_day(b, fact_day(&c->h));
 	cell_str(b, c->location);
 	cell_bool(b, c->in_crm);
 }
@@ -203,21 +159,19 @@ static void customer_profile(Buf *b, const Customer *c, const Days *days)
 typedef struct {
 	const Gold *g;
 	SourceId src;
-	const Days *days;
 } Tables;
 
 static void customer_360_rows(void *ctx, size_t from, size_t to, Buf *b)
 {
 	const Gold *g = ((const Tables *)ctx)->g;
-	const Days *days = ((const Tables *)ctx)->days;
 	for (size_t i = from; i < to; i++) {
 		uint32_t ci = g->order[i];
 		const Customer *c = ROW(g->src[SRC_CUSTOMERS].table, Customer, ci);
 		const Customer360 *x = &g->c360[ci];
 		csv_field(b, c->h.id, c->h.idlen);
-		customer_profile(b, c, days);
-		cell_day(b, days, x->first_order);
-		cell_day(b, days, x->last_order);
+		customer_profile(b, c);
+		cell_day(b, x->first_order);
+		cell_day(b, x->last_order);
 		cell_int(b, x->valid_orders);
 		cell_fixed2(b, x->lifetime_cents);
 		cell_fixed2(b, x->average_cents);
@@ -250,7 +204,7 @@ static void dim_customer_rows(void *ctx, size_t from, size_t to, Buf *b)
 		buf_int(b, (int64_t)i + 1);
 		buf_putc(b, ',');
 		csv_field(b, c->h.id, c->h.idlen);
-		customer_profile(b, c, ((const Tables *)ctx)->days);
+		customer_profile(b, c);
 		cell_str(b, segment_defs[g->c360[ci].segment].label);
 		buf_putc(b, ',');
 		if (c->in_crm)
@@ -271,7 +225,7 @@ static void dim_date(Buf *b, const Gold *g)
 		date_civil(d, &y, &m, &dd);
 		date_iso_week(d, &iy, &iw);
 		buf_int(b, (int64_t)y * 10000 + m * 100 + dd);
-		cell_day(b, NULL, d);
+		cell_day(b, d);
 		cell_int(b, y);
 		cell_int(b, (m - 1) / 3 + 1);
 		cell_int(b, m);
@@ -289,7 +243,7 @@ static void dim_date(Buf *b, const Gold *g)
 }
 
 /* The columns every fact starts with: id, customer_key, date_key and the date (or moment). */
-static void fact_head(Buf *b, const RowHead *h, const uint32_t *rank, bool timestamp, const Days *days)
+static void fact_head(Buf *b, const RowHead *h, const uint32_t *rank, bool timestamp)
 {
 	csv_field(b, h->id, h->idlen);
 	cell_int(b, rank[h->customer] + 1);	/* customer_key: the place in dim_customer */
@@ -298,14 +252,11 @@ static void fact_head(Buf *b, const RowHead *h, const uint32_t *rank, bool times
 		buf_putc(b, ',');
 		return;
 	}
-	int64_t day = date_floor_day(h->when);
-	char tmp[DATE_TEXT_MAX];
-	const char *text = day_text(days, day, tmp);
+	char text[DATE_TEXT_MAX];
+	size_t n = fmt_moment(text, h->when, timestamp);
 	char key[9] = {text[0], text[1], text[2], text[3], text[5], text[6], text[8], text[9], ','};
 	buf_put(b, key, sizeof key);	/* date_key: YYYYMMDD */
-	buf_put(b, text, 10);
-	if (timestamp)
-		put_clock(b, (int)(h->when - day * SECS_PER_DAY));
+	buf_put(b, text, n);
 }
 
 /* A fact column's cell, by the fact table's description. */
@@ -330,7 +281,7 @@ static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 		const RowHead *h = ROW(t, RowHead, i);
 		if (fact_is_late(h, g->as_of))
 			continue;	/* after the as-of date: in no figure, so in no fact table */
-		fact_head(b, h, g->rank, source_defs[w->src].timestamp, w->days);
+		fact_head(b, h, g->rank, source_defs[w->src].timestamp);
 		for (int k = 0; k < ft->ncols; k++)
 			fact_cell(b, g, w->src, &ft->cols[k], h);
 		cell_int(b, h->line);
@@ -398,8 +349,6 @@ bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 	if (!out_mkdir(dir, "gold", err))
 		return false;
 	bool ok = true;
-	Days days;
-	days_make(&days, g);
 	for (int t = 0; ok && t < GT_COUNT; t++) {
 		OutFile f;
 		Buf name = {0};
@@ -408,7 +357,7 @@ bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 		buf_free(&name);
 		if (!ok)
 			break;
-		Tables w = {g, gold_tables[t].src, &days};
+		Tables w = {g, gold_tables[t].src};
 		buf_puts(&f.buf, cfg->gold_bom ? UTF8_BOM : "");
 		header(&f.buf, t);
 		if (writers[t].whole)
@@ -417,6 +366,5 @@ bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 			out_rows(&f, g->src[w.src].table->n, writers[t].rows, &w, config_threads(cfg));
 		ok = out_close(&f, err);
 	}
-	free(days.text);
 	return ok;
 }
