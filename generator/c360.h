@@ -612,12 +612,15 @@ typedef struct {
 
 typedef enum { BASIS_COLUMN, BASIS_DATASET, BASIS_CONFIG } OrderBasis;
 
-/* An input file's bytes in UTF-8, read whole into memory of the build's own (big_alloc) that
- * lasts the whole build: as read from a file, converted from another encoding, or fetched. */
+/* An input file's bytes in UTF-8, a NUL after them: a file's mapped (its pages in the page
+ * cache, used in place), or in memory of the build's own (big_alloc): converted from another
+ * encoding, fetched, or read when the file cannot be mapped. */
 typedef struct {
 	char *data;
 	size_t len;	/* the file's bytes */
 	size_t size;	/* the memory's */
+	int map;	/* 1 + the file's slot among those mapped; 0: memory of the build's own */
+	bool changed;	/* the file changed since it was opened (input_changed) */
 } Input;
 
 typedef struct Source Source;
@@ -718,6 +721,9 @@ void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
  * again, if the file is still as it was (device, inode, size, times). Main thread only. */
 const Input *input_ahead(const Config *cfg, const char *name);
 void input_ahead_free(void);	/* the bytes read ahead that no input_open took */
+/* Whether in's file changed since it was opened: its size, times or inode, or what its path
+ * names, or it shrank under the mapping (the pages gone read as zeros, never SIGBUS). */
+bool input_changed(Input *in);
 void input_close(Input *in);
 
 /* ---- S3 (s3.c) */
@@ -761,11 +767,11 @@ void silver_source_setup(Silver *s, Source *src, SourceId id);	/* empty tables, 
 void silver_row(Source *src, const Record *r, Str raw, const Str *f);
 void silver_reject(Source *src, const Record *r, Str raw);	/* a malformed record: to quarantine */
 void silver_source_close(Source *src);	/* after the last row: duplicate keys out */
-/* After silver_source_close: moves the bytes of [bytes, bytes + len) that the source still
+/* After silver_source_close: copies the bytes of [bytes, bytes + len) that the source still
  * points into (its keys, the customer ids its facts name that the CRM lacks, its quarantined
- * rows' text) to the front, in order, and points there; returns how many bytes are kept. The
- * rows' bronze text is gone. */
-size_t silver_source_pack(Source *src, char *bytes, size_t len);
+ * rows' text) to the front of to (bytes itself, or len bytes elsewhere), in order, and points
+ * there; returns how many bytes are kept. The rows' bronze text is gone. */
+size_t silver_source_pack(Source *src, const char *bytes, size_t len, char *to);
 /* Moves a part's rows, quarantine and problems into dst, its lines shifted by offset. Lent
  * rows must lie in dst's, after its own. */
 void silver_merge(Source *dst, Source *part, uint32_t offset);

@@ -784,7 +784,7 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 
 typedef struct {
 	const char *from, *end;	/* the bytes packed */
-	char *w;		/* where the next kept byte goes (never after what it copies) */
+	char *w;		/* where the next kept byte goes (in the bytes: never after what it copies) */
 	const char *seg, *seg_end;	/* the range kept last, where it stood */
 	char *seg_at;			/* and where it went */
 } Packer;
@@ -852,9 +852,25 @@ static int by_text(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-size_t silver_source_pack(Source *src, char *bytes, size_t len)
+/* The bytes kept whole: copied to to, the lists' pointers moved with them. */
+static size_t pack_whole(const Packer *k, PackList l[3], char *to)
 {
-	Packer k = {bytes, bytes + len, bytes, bytes, bytes, bytes};
+	size_t len = (size_t)(k->end - k->from);
+	if (to == k->from)
+		return len;
+	memcpy(to, k->from, len);
+	for (int j = 0; j < 3; j++)
+		for (size_t i = 0; i < l[j].n; i++) {
+			const char **p = pack_ptr(&l[j], i);
+			if (packs(k, *p))
+				*p = to + (*p - k->from);
+		}
+	return len;
+}
+
+size_t silver_source_pack(Source *src, const char *bytes, size_t len, char *to)
+{
+	Packer k = {bytes, bytes + len, to, bytes, bytes, to};
 	PackList l[3] = {
 		{src->table.rows, src->table.n, src->table.size, offsetof(RowHead, id), offsetof(RowHead, idlen), 0},
 		{(char *)src->orphans, src->norphans, sizeof *src->orphans, offsetof(struct Orphan, id),
@@ -864,7 +880,7 @@ size_t silver_source_pack(Source *src, char *bytes, size_t len)
 	if (src->nquarantine)	/* by line again in silver_finish */
 		qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, by_text);
 	if (!in_order(&k, &l[0]) || !in_order(&k, &l[1]))
-		return len;	/* never so when read from a file: its bytes stay whole */
+		return pack_whole(&k, l, to);	/* never so when read from a file */
 	for (;;) {	/* the three lists merged in the bytes' order */
 		int first = -1;
 		const char *at = NULL;
@@ -881,7 +897,7 @@ size_t silver_source_pack(Source *src, char *bytes, size_t len)
 	}
 	for (size_t i = 0; i < src->table.n; i++)
 		ROW(&src->table, RowHead, i)->rawoff = ROW(&src->table, RowHead, i)->rawlen = 0;
-	return (size_t)(k.w - bytes);
+	return (size_t)(k.w - to);
 }
 
 void silver_source_free(Source *src)

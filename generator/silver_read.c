@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -172,7 +174,7 @@ static void source_free(Source *src)
 	silver_source_free(src);
 }
 
-/* ---- an input file's bytes: read whole, decoded, its delimiter found */
+/* ---- an input file's bytes: mapped (or read whole), decoded, its delimiter found */
 
 static bool same_file(const struct stat *a, const struct stat *b)
 {
@@ -181,10 +183,9 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
-/* Reads the open regular file at path whole into in, memory of the build's own: the build
- * never depends on the file again (an export rewritten under a mapping would kill it).
- * Returns 0, an errno, or -1 if the file changed while it was read (its size, times or
- * inode, or what the path names). */
+/* Reads the open regular file at path whole into in, memory of the build's own (when it
+ * cannot be mapped). Returns 0, an errno, or -1 if the file changed while it was read (its
+ * size, times or inode, or what the path names). */
 static int read_whole(int fd, const char *path, const struct stat *before, Input *in)
 {
 	size_t n = (size_t)before->st_size, got = 0;
@@ -200,8 +201,103 @@ static int read_whole(int fd, const char *path, const struct stat *before, Input
 	if (!e && (got != n || fstat(fd, &now) != 0 || stat(path, &named) != 0 || !same_file(before, &now) ||
 		   !same_file(before, &named)))
 		e = -1;
-	in->data = p, in->len = n, in->size = n + 1;
+	*in = (Input){.data = p, .len = n, .size = n + 1};
 	return e;
+}
+
+/* The files mapped, each until its source is read (then what silver keeps of it is copied).
+ * A page of one that is gone (the file shrank under the mapping: SIGBUS) becomes a page of
+ * zeros and the file is marked changed: the build reads on and stops with D_CHANGED. The
+ * signal handler reads start, len and gone only; slots are taken and freed by the main thread,
+ * while no other thread reads the file. */
+enum { MAPS = 64 };
+typedef struct {
+	_Atomic uintptr_t start;	/* 0: a free slot */
+	size_t len;		/* the file's whole pages */
+	atomic_bool gone;	/* a page was gone */
+	int fd;
+	char *path;
+	struct stat st;		/* the file when it was opened */
+} Mapped;
+static Mapped mapped[MAPS];
+static uintptr_t page_size;	/* 0 until the handler is in place */
+static struct sigaction bus_before;
+
+static void on_bus(int sig, siginfo_t *info, void *context)
+{
+	(void)context;
+	uintptr_t at = (uintptr_t)info->si_addr;
+	for (int i = 0; i < MAPS; i++) {
+		uintptr_t start = atomic_load(&mapped[i].start);
+		if (!start || at < start || at - start >= mapped[i].len)
+			continue;
+		atomic_store(&mapped[i].gone, true);
+		void *page = (void *)(at & ~(page_size - 1));
+		if (mmap(page, page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == page)
+			return;
+	}
+	sigaction(sig, &bus_before, NULL);	/* no file's page: it faults again, as it would have */
+}
+
+static void catch_bus(void)
+{
+	if (page_size)
+		return;
+	struct sigaction sa = {.sa_sigaction = on_bus, .sa_flags = SA_SIGINFO | SA_RESTART};
+	sigemptyset(&sa.sa_mask);
+	page_size = (uintptr_t)sysconf(_SC_PAGESIZE);
+	sigaction(SIGBUS, &sa, &bus_before);
+}
+
+/* Maps the open regular file at path (st: as opened, not empty) whole into in, a page of zeros
+ * after it (the text ends with a NUL; a scan past its end stops there): its pages are the page
+ * cache's, none copied. False if it cannot be mapped. */
+static bool map_whole(int fd, const char *path, const struct stat *st, Input *in)
+{
+	int slot = 0;
+	while (slot < MAPS && atomic_load(&mapped[slot].start))
+		slot++;
+	catch_bus();
+	size_t n = (size_t)st->st_size, pages = (n + page_size - 1) & ~(page_size - 1);
+	Mapped *m = &mapped[slot < MAPS ? slot : 0];
+	char *p = slot < MAPS ? mmap(NULL, pages + page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
+	m->fd = p != MAP_FAILED ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+	if (m->fd < 0 || mmap(p, n, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+		if (m->fd >= 0)
+			close(m->fd);
+		if (p != MAP_FAILED)
+			munmap(p, pages + page_size);
+		return false;
+	}
+	m->path = xstrdup(path);
+	m->st = *st;
+	m->len = pages;
+	atomic_store(&m->gone, false);
+	atomic_store(&m->start, (uintptr_t)p);
+	*in = (Input){.data = p, .len = n, .size = pages + page_size, .map = slot + 1};
+	return true;
+}
+
+bool input_changed(Input *in)
+{
+	if (in->map) {
+		const Mapped *m = &mapped[in->map - 1];
+		struct stat now, named;
+		in->changed |= atomic_load(&m->gone) || fstat(m->fd, &now) != 0 || stat(m->path, &named) != 0 ||
+			       !same_file(&m->st, &now) || !same_file(&m->st, &named);
+	}
+	return in->changed;
+}
+
+/* The open regular file at path (st: as opened) into in, mapped or else read. Returns 0, an
+ * errno, or -1 if it changed (what the path names, since it was opened). */
+static int input_file(int fd, const char *path, const struct stat *st, Input *in)
+{
+	if (!st->st_size)
+		return 0;
+	if (!map_whole(fd, path, st, in))
+		return read_whole(fd, path, st, in);
+	return input_changed(in) ? -1 : 0;
 }
 
 /* Reads the file at path: a regular file only (a FIFO would hang the build, a folder is no
@@ -213,7 +309,7 @@ static bool input_read(const char *path, DiagCode missing, Input *in, Diags *d, 
 	errno = 0;
 	int fd = open_regular(path, &why), e = fd < 0 ? (errno ? errno : EINVAL) : 0;
 	if (fd >= 0) {
-		e = fstat(fd, st) != 0 ? errno : st->st_size > 0 ? read_whole(fd, path, st, in) : 0;
+		e = fstat(fd, st) != 0 ? errno : input_file(fd, path, st, in);
 		why = e > 0 ? strerror(e) : NULL;
 		close(fd);
 	}
@@ -228,7 +324,7 @@ static bool input_read(const char *path, DiagCode missing, Input *in, Diags *d, 
 
 void input_from(Input *in, const char *p, size_t n)
 {
-	in->data = big_alloc(n + 1), in->len = n, in->size = n + 1;
+	*in = (Input){.data = big_alloc(n + 1), .len = n, .size = n + 1};
 	if (n)
 		memcpy(in->data, p, n);
 }
@@ -336,6 +432,12 @@ static void input_keep(Input *in, size_t n)
 
 void input_close(Input *in)
 {
+	if (in->map) {
+		Mapped *m = &mapped[in->map - 1];
+		atomic_store(&m->start, 0);
+		close(m->fd);
+		free(m->path);
+	}
 	big_free(in->data, in->size);
 	*in = (Input){0};
 }
@@ -364,8 +466,10 @@ static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit)
 	}
 	if (cd != (iconv_t)-1)
 		iconv_close(cd);
+	bool changed = input_changed(in);
 	input_close(in);
 	input_from(in, out.p, out.len);
+	in->changed = changed;
 	buf_free(&out);
 	return replaced;
 }
@@ -616,8 +720,21 @@ void silver_source_input(Silver *s, Source *src, Input *in)
 		read_chunked(s, src, in->data, in->len);
 }
 
-/* Reads a file whole, then in chunks: bronze points into the bytes read, nothing more is copied;
- * once the source is read, the bytes keep only what its rows point into. */
+/* Once src is read from in: what its rows point into is kept, packed at the front of in's
+ * bytes, or of memory of the build's own when in is a mapped file, which is let go. */
+static void input_pack(Source *src, Input *in)
+{
+	Input own = in->map ? (Input){.data = big_alloc(in->len + 1), .len = in->len, .size = in->len + 1} : *in;
+	size_t kept = silver_source_pack(src, in->data, in->len, own.data);
+	if (in->map)
+		input_close(in);
+	*in = own;
+	input_keep(in, kept);
+}
+
+/* Reads a file whole, then in chunks: bronze points into the file's bytes, nothing more is
+ * copied; once the source is read, only what its rows point into is kept. A file that changed
+ * meanwhile leaves the source unread, that said. */
 static void load_file(Silver *s, Source *src)
 {
 	const char *name = config_file_of(s->cfg, src->id);
@@ -631,7 +748,15 @@ static void load_file(Silver *s, Source *src)
 	src->file = in;
 	silver_source_input(s, src, &src->file);
 	silver_source_end(s, src);
-	input_keep(&src->file, silver_source_pack(src, src->file.data, src->file.len));
+	if (!input_changed(&src->file)) {
+		input_pack(src, &src->file);
+		return;
+	}
+	input_close(&src->file);
+	source_free(src);
+	silver_source_setup(s, src, src->id);
+	src->diags.file = src->path = path;
+	diag(&src->diags, D_CHANGED, 0, 0, NULL, NULL, 0);
 }
 
 bool silver_load(Silver *s, Config *cfg)

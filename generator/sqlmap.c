@@ -170,6 +170,8 @@ SqlMap *sqlmap_open(Silver *s)
 		if (!input_open(s->cfg, s->raw[i].def->file, D_COUNT, &in, &s->raw[i].diags))
 			continue;
 		sqlmap_load(m, &s->raw[i], &in);
+		if (input_changed(&in))
+			diag(&s->raw[i].diags, D_CHANGED, 0, 0, NULL, NULL, 0);
 		input_close(&in);
 	}
 	return m;

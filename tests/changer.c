@@ -1,6 +1,7 @@
 /* changer.c — an LD_PRELOAD shim for tests/hostile.sh: the first read() that returns bytes of
- * the file CHANGER_FILE (its absolute path with no symbolic link) then changes a file, once,
- * so that the change falls exactly between c360's stat before and after its read:
+ * the file CHANGER_FILE (its absolute path with no symbolic link), or the first mmap() of it,
+ * then changes a file, once, so that the change falls exactly between c360's stat before and
+ * after its read (or after its mapping):
  *   CHANGER_FROM and CHANGER_TO not empty: renames the one over the other (a file or a link
  *   replaced: the path names another inode);
  *   else: sets CHANGER_FILE's modification time back to 2000-01-01 (same size, same inode).
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,4 +49,16 @@ ssize_t read(int fd, void *p, size_t n)
 	if (r > 0 && path && names(fd, path) && !atomic_flag_test_and_set(&done))
 		change(path);
 	return r;
+}
+
+void *mmap(void *at, size_t n, int prot, int flags, int fd, off_t off)
+{
+	static void *(*real)(void *, size_t, int, int, int, off_t);
+	if (!real)
+		real = (void *(*)(void *, size_t, int, int, int, off_t))dlsym(RTLD_NEXT, "mmap");
+	void *p = real(at, n, prot, flags, fd, off);
+	const char *path = getenv("CHANGER_FILE");
+	if (p != MAP_FAILED && fd >= 0 && path && names(fd, path) && !atomic_flag_test_and_set(&done))
+		change(path);
+	return p;
 }
