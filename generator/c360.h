@@ -148,7 +148,10 @@ void dict_free(Dict *d);
 int64_t date_days(int y, int m, int d);	/* no validation */
 bool date_valid(int y, int m, int d);	/* years 1900-2100, real calendar days */
 void date_civil(int64_t days, int *y, int *m, int *d);
-int64_t date_floor_day(int64_t moment);	/* the day number of a moment */
+static inline int64_t date_floor_day(int64_t moment)	/* the day number of a moment */
+{
+	return moment / SECS_PER_DAY - (moment % SECS_PER_DAY < 0);
+}
 int date_weekday(int64_t days);		/* ISO: 1 = Monday ... 7 = Sunday */
 void date_iso_week(int64_t days, int *iso_year, int *week);
 bool date_parse_iso(const char *s, int64_t *days);	/* strict YYYY-MM-DD (CLI, config) */
@@ -509,7 +512,11 @@ void clean_category_key(Str s, Buf *out);
 /* A label as the configuration names it: a built-in label's own spelling if it is one; the
  * caller frees. */
 char *clean_category_label(CatKind kind, const char *label);
-int device_channel(uint32_t device);
+static inline int device_channel(uint32_t device)	/* CH_* */
+{
+	return device == DV_ANDROID || device == DV_IOS ? CH_MOBILE
+	       : device >= DV_WINDOWS && device <= DV_CHROMEOS ? CH_WEB : CH_OTHER;
+}
 
 /* ------------------------------------------------------------------ sources (silver.c)
  * One row per source: its file, its columns and the rule each column's value goes through
@@ -1048,8 +1055,14 @@ typedef struct {
 KpiTrend kpi_trend(const Gold *g, int k, int64_t noise);
 bool order_is_valid(const Order *o);
 bool ticket_is_open(const Ticket *t);
-bool fact_is_late(const RowHead *h, int64_t as_of);	/* dated after day as_of: in no figure */
-int64_t fact_day(const RowHead *h);	/* the day of a fact, MOMENT_NULL */
+static inline bool fact_is_late(const RowHead *h, int64_t as_of)	/* dated after day as_of: in no figure */
+{
+	return h->when != MOMENT_NULL && date_floor_day(h->when) > as_of;
+}
+static inline int64_t fact_day(const RowHead *h)	/* the day of a fact, MOMENT_NULL */
+{
+	return h->when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(h->when);
+}
 int id_compare(const char *a, size_t an, const char *b, size_t bn);	/* natural order */
 /* The data-quality measures of every source, from silver (quality.c). */
 void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT]);

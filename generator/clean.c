@@ -752,12 +752,3 @@ uint32_t clean_category(Dict *d, CatKind kind, const CatWord *words, size_t nwor
 	}
 	return dict_intern(d, title_into(s, scratch, true));
 }
-
-int device_channel(uint32_t device)
-{
-	if (device == DV_ANDROID || device == DV_IOS)
-		return CH_MOBILE;
-	if (device >= DV_WINDOWS && device <= DV_CHROMEOS)
-		return CH_WEB;
-	return CH_OTHER;
-}

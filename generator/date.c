@@ -43,11 +43,6 @@ bool date_valid(int y, int m, int d)
 	return d <= mdays[m - 1] + (m == 2 && leap(y));
 }
 
-int64_t date_floor_day(int64_t moment)
-{
-	return floor_div(moment, SECS_PER_DAY);
-}
-
 int date_weekday(int64_t days)
 {
 	int64_t r = (days + 3) % 7;	/* 1970-01-01 was a Thursday */

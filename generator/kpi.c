@@ -28,16 +28,6 @@ int64_t kpi_pct(uint64_t part, uint64_t whole)
 	return kpi_ratio((int64_t)part * 10000, (int64_t)whole);
 }
 
-int64_t fact_day(const RowHead *h)
-{
-	return h->when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(h->when);
-}
-
-bool fact_is_late(const RowHead *h, int64_t as_of)
-{
-	return h->when != MOMENT_NULL && date_floor_day(h->when) > as_of;
-}
-
 /* ---- money: sums are exact; one that a 64-bit count of cents cannot hold stops the build */
 
 /* Whether a row's amount is in the money sums: valid orders, successful payments of 0 or more. */
@@ -127,18 +117,19 @@ static bool payment_split(const Silver *s, int64_t as_of, PaymentSplit **out, si
 static void device_weeks(const Silver *s, Gold *g)
 {
 	const Table *t = &s->src[SRC_SESSIONS].table;
-	int64_t lo = MOMENT_NULL, hi = MOMENT_NULL;
+	int64_t lo = MOMENT_NULL, hi = MOMENT_NULL;	/* the first and last days, then their Mondays */
 	for (size_t i = 0; i < t->n; i++) {
 		const RowHead *h = &ROW(t, Session, i)->h;
 		int64_t day = fact_day(h);
 		if (fact_is_late(h, s->as_of) || day == MOMENT_NULL)
 			continue;
-		int64_t monday = day - date_weekday(day) + 1;
-		if (lo == MOMENT_NULL || monday < lo)
-			lo = monday;
-		if (hi == MOMENT_NULL || monday > hi)
-			hi = monday;
+		if (lo == MOMENT_NULL || day < lo)
+			lo = day;
+		if (hi == MOMENT_NULL || day > hi)
+			hi = day;
 	}
+	if (lo != MOMENT_NULL)
+		lo -= date_weekday(lo) - 1, hi -= date_weekday(hi) - 1;
 	size_t nweeks = lo == MOMENT_NULL ? 0 : (size_t)((hi - lo) / 7 + 1);
 	WeekChannels *w = xcalloc(nweeks + 1, sizeof *w);
 	w[0].days = MOMENT_NULL;
@@ -152,7 +143,7 @@ static void device_weeks(const Silver *s, Gold *g)
 		int ch = device_channel(se->device);
 		w[0].n[ch]++;
 		if (day != MOMENT_NULL)
-			w[(day - date_weekday(day) + 1 - lo) / 7 + 1].n[ch]++;
+			w[(day - lo) / 7 + 1].n[ch]++;	/* lo is a Monday, day not before it */
 	}
 	for (size_t k = 0; k <= nweeks; k++)
 		for (int ch = 0; ch < CH_COUNT; ch++)
