@@ -777,7 +777,9 @@ void silver_source_close(Source *src);	/* after the last row: duplicate keys out
 /* After silver_source_close: copies the bytes of [bytes, bytes + len) that the source still
  * points into (its keys, the customer ids its facts name that the CRM lacks, its quarantined
  * rows' text) to the front of to (bytes itself, or len bytes elsewhere), in order, and points
- * there; returns how many bytes are kept. The rows' bronze text is gone. */
+ * there; returns how many bytes are kept. The rows' bronze text is gone. When to is elsewhere,
+ * bytes is a file's mapping: its whole pages go back to the system (big_release) as they are
+ * passed, a slice at a time. */
 size_t silver_source_pack(Source *src, const char *bytes, size_t len, char *to);
 /* Moves a part's rows, quarantine and problems into dst, its lines shifted by offset. Lent
  * rows must lie in dst's, after its own. */

@@ -868,9 +868,12 @@ static size_t pack_whole(const Packer *k, PackList l[3], char *to)
 	return len;
 }
 
+#define PACK_RELEASE (64u << 20)	/* the bytes copied elsewhere go back 64 MB at a time */
+
 size_t silver_source_pack(Source *src, const char *bytes, size_t len, char *to)
 {
 	Packer k = {bytes, bytes + len, to, bytes, bytes, to};
+	const char *released = bytes;
 	PackList l[3] = {
 		{src->table.rows, src->table.n, src->table.size, offsetof(RowHead, id), offsetof(RowHead, idlen), 0},
 		{(char *)src->orphans, src->norphans, sizeof *src->orphans, offsetof(struct Orphan, id),
@@ -894,6 +897,10 @@ size_t silver_source_pack(Source *src, const char *bytes, size_t len, char *to)
 		PackList *f = &l[first];
 		char *item = f->item + f->i++ * f->stride;
 		pack(&k, (const char **)(void *)(item + f->ptr), *(uint32_t *)(void *)(item + f->len));
+		if (to != bytes && at - released >= PACK_RELEASE) {	/* nothing before at is copied again */
+			big_release((void *)released, (size_t)(at - released));
+			released = at;
+		}
 	}
 	for (size_t i = 0; i < src->table.n; i++)
 		ROW(&src->table, RowHead, i)->rawoff = ROW(&src->table, RowHead, i)->rawlen = 0;
