@@ -723,9 +723,10 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
  * the usual. */
 char input_prepare(Input *in, const ReadOptions *o, Diags *d);
 void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
-/* Reads file name of the data location now, for the inputs hash (NULL if it cannot be read, or
- * the data is on S3): the next input_open of that file takes these bytes instead of reading it
- * again, if the file is still as it was (device, inode, size, times). Main thread only. */
+/* Opens (maps) file name of the data location now, for the inputs hash (NULL if it cannot be
+ * read, or the data is on S3): the next input_open of that file takes these bytes instead of
+ * opening it again, if the file is still as it was (device, inode, size, times). Main thread
+ * only, as are input_open and input_close. */
 const Input *input_ahead(const Config *cfg, const char *name);
 void input_ahead_free(void);	/* the bytes read ahead that no input_open took */
 /* Whether in's file changed since it was opened: its size, times or inode, or what its path

@@ -1,5 +1,5 @@
-/* silver_read.c — the reader: files read whole, then in chunks by threads, the header mapped
- * to canonical columns, each record handed to the table rules of silver.c. */
+/* silver_read.c — the reader: files mapped whole, then read in chunks by threads, the header
+ * matched to canonical columns, each record handed to the table rules of silver.c. */
 #include "c360.h"
 
 #include <errno.h>
