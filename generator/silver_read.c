@@ -257,10 +257,12 @@ static bool map_whole(int fd, const char *path, const struct stat *st, Input *in
 	int slot = 0;
 	while (slot < MAPS && atomic_load(&mapped[slot].start))
 		slot++;
+	if (slot == MAPS)
+		return false;
 	catch_bus();
 	size_t n = (size_t)st->st_size, pages = (n + page_size - 1) & ~(page_size - 1);
-	Mapped *m = &mapped[slot < MAPS ? slot : 0];
-	char *p = slot < MAPS ? mmap(NULL, pages + page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
+	Mapped *m = &mapped[slot];
+	char *p = mmap(NULL, pages + page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	m->fd = p != MAP_FAILED ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
 	if (m->fd < 0 || mmap(p, n, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
 		if (m->fd >= 0)
