@@ -436,6 +436,34 @@ static void test_mapped_file_cut_short(void **state)
 	buf_free(&b);
 }
 
+/* More files open at once than there are slots for mappings: the rest are read whole, and
+ * the mapped ones are as they were. */
+static void test_mapped_slots_run_out(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	cfg.data_dir = MAPDIR;
+	mkdir(MAPDIR, 0777);
+	static const char text[] = "order_id,customer_id,order_date,amount,status\no1,1,2022-01-01,5,complete\n";
+	FILE *f = fopen(MAPDIR "/few.csv", "w");
+	CHECK(f && fputs(text, f) >= 0 && fclose(f) == 0, "few.csv written");
+	enum { N = 80 };
+	Input in[N];
+	Diags d = {0};
+	size_t maps = 0;
+	for (int i = 0; i < N; i++)
+		CHECK(input_open(&cfg, "few.csv", D_FILE_MISSING, &in[i], &d), "opened %d", i);
+	for (int i = 0; i < N; i++) {
+		maps += in[i].map != 0;
+		CHECK(!input_changed(&in[i]) && in[i].len == strlen(text) && memcmp(in[i].data, text, in[i].len + 1) == 0,
+		      "input %d as written", i);
+	}
+	CHECK(maps > 0 && maps < N, "%zu of %d mapped", maps, N);
+	for (int i = 0; i < N; i++)
+		input_close(&in[i]);
+	diag_free(&d);
+}
+
 /* A chunk's labels join the source's, numbered on; a sealed dictionary is still searched, and
  * indexed again by the next label. */
 static void test_dict_take_moves_labels(void **state)
@@ -532,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_column_rules_fill_the_row),
 		cmocka_unit_test(test_pack_keeps_what_rows_point_into),
 		cmocka_unit_test(test_mapped_file_cut_short),
+		cmocka_unit_test(test_mapped_slots_run_out),
 		cmocka_unit_test(test_dict_take_moves_labels),
 		cmocka_unit_test(test_dict_take_many),
 		cmocka_unit_test(test_many_duplicates),
