@@ -782,6 +782,8 @@ void silver_source_close(Source *src);	/* after the last row: duplicate keys out
  * bytes is a file's mapping: its whole pages go back to the system (big_release) as they are
  * passed, a slice at a time. */
 size_t silver_source_pack(Source *src, const char *bytes, size_t len, char *to);
+/* At most how many bytes silver_source_pack keeps (the room to give it elsewhere). */
+size_t silver_source_kept(Source *src, const char *bytes, size_t len);
 /* Moves a part's rows, quarantine and problems into dst, its lines shifted by offset. Lent
  * rows must lie in dst's, after its own. */
 void silver_merge(Source *dst, Source *part, uint32_t offset);

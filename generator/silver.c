@@ -868,18 +868,39 @@ static size_t pack_whole(const Packer *k, PackList l[3], char *to)
 	return len;
 }
 
+/* What points into the bytes: the rows' keys, the orphans' customer ids, the quarantined text. */
+static void pack_lists(Source *src, PackList l[3])
+{
+	l[0] = (PackList){src->table.rows, src->table.n, src->table.size, offsetof(RowHead, id), offsetof(RowHead, idlen), 0};
+	l[1] = (PackList){(char *)src->orphans, src->norphans, sizeof *src->orphans, offsetof(struct Orphan, id),
+			  offsetof(struct Orphan, idlen), 0};
+	l[2] = (PackList){(char *)src->quarantine, src->nquarantine, sizeof *src->quarantine, offsetof(Quarantined, raw),
+			  offsetof(Quarantined, rawlen), 0};
+}
+
+size_t silver_source_kept(Source *src, const char *bytes, size_t len)
+{
+	Packer k = {bytes, bytes + len, NULL, bytes, bytes, NULL};
+	PackList l[3];
+	pack_lists(src, l);
+	if (!in_order(&k, &l[0]) || !in_order(&k, &l[1]))
+		return len;
+	size_t n = 0;
+	for (int j = 0; j < 3; j++)
+		for (size_t i = 0; i < l[j].n; i++)
+			if (packs(&k, *pack_ptr(&l[j], i)))
+				n += *(const uint32_t *)(const void *)(l[j].item + i * l[j].stride + l[j].len);
+	return n < len ? n : len;
+}
+
 #define PACK_RELEASE (64u << 20)	/* the bytes copied elsewhere go back 64 MB at a time */
 
 size_t silver_source_pack(Source *src, const char *bytes, size_t len, char *to)
 {
 	Packer k = {bytes, bytes + len, to, bytes, bytes, to};
 	const char *released = bytes;
-	PackList l[3] = {
-		{src->table.rows, src->table.n, src->table.size, offsetof(RowHead, id), offsetof(RowHead, idlen), 0},
-		{(char *)src->orphans, src->norphans, sizeof *src->orphans, offsetof(struct Orphan, id),
-		 offsetof(struct Orphan, idlen), 0},
-		{(char *)src->quarantine, src->nquarantine, sizeof *src->quarantine, offsetof(Quarantined, raw),
-		 offsetof(Quarantined, rawlen), 0}};
+	PackList l[3];
+	pack_lists(src, l);
 	if (src->nquarantine)	/* by line again in silver_finish */
 		qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, by_text);
 	if (!in_order(&k, &l[0]) || !in_order(&k, &l[1]))

@@ -734,7 +734,8 @@ void silver_source_input(Silver *s, Source *src, Input *in)
  * bytes, or of memory of the build's own when in is a mapped file, which is let go. */
 static void input_pack(Source *src, Input *in)
 {
-	Input own = in->map ? (Input){.data = big_alloc(in->len + 1), .len = in->len, .size = in->len + 1} : *in;
+	size_t room = in->map ? silver_source_kept(src, in->data, in->len) : 0;
+	Input own = in->map ? (Input){.data = big_alloc(room + 1), .len = room, .size = room + 1} : *in;
 	size_t kept = silver_source_pack(src, in->data, in->len, own.data);
 	if (in->map)
 		input_close(in);
