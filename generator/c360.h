@@ -1097,6 +1097,9 @@ bool manifest_page_kept(const char *dir, const char *name, FileHash input);
 void manifest_page_made(const char *dir, const char *name, FileHash input);	/* or another file's */
 /* The same for a file that is not a page (a gold table): not counted as a page not rendered. */
 bool manifest_file_kept(const char *dir, const char *name, FileHash input);
+/* Files made together from one input (the search's word files): every file of the previous
+ * site listed as made from input, linked if each is as its manifest says; how many (0: none). */
+size_t manifest_group_kept(const char *dir, FileHash input);
 
 /* ------------------------------------------------------------------ editions in git (publish.c) */
 bool publish_prepare(const char *dir, Buf *err);	/* dir is a git working tree: git init if new or empty */

@@ -285,9 +285,15 @@ SiteCheck *manifest_check_start(const char *out, bool threaded)
 	return c;
 }
 
+/* A hash as 32 hex digits, the high half first (and a NUL). */
 static void hash_text(FileHash h, char out[33])
 {
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.hi, (unsigned long long)h.lo);
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 16; i++) {
+		out[15 - i] = hex[h.hi >> (4 * i) & 15];
+		out[31 - i] = hex[h.lo >> (4 * i) & 15];
+	}
+	out[32] = '\0';
 }
 
 bool manifest_check_end(SiteCheck *c, FileHash inputs)
@@ -385,16 +391,23 @@ static void listed(const char *path, bool kept, FileHash h, uint64_t size, const
 	pthread_mutex_unlock(&M.mu);
 }
 
-/* The previous site's file of entry e, if it is as its manifest says (found so by the check,
- * else looked at now), hard-linked into the staging folder under the same name. */
-static bool link_old(Entry *e)
+/* Whether the previous site's file of entry e is as its manifest says (found so by the check,
+ * else looked at now). */
+static bool as_listed(Entry *e)
 {
 	struct stat st;
 	if (e->state == OLD_UNKNOWN)
 		e->state = M.old_root >= 0 && fstatat(M.old_root, e->path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 				   S_ISREG(st.st_mode) && (uint64_t)st.st_size == e->size && not_later(st.st_mtim, M.old.since)
 			   ? OLD_SAME : OLD_CHANGED;
-	if (e->state != OLD_SAME || M.new_root < 0)
+	return e->state == OLD_SAME;
+}
+
+/* The previous site's file of entry e, if it is as listed, hard-linked into the staging folder
+ * under the same name. */
+static bool link_old(Entry *e)
+{
+	if (!as_listed(e) || M.new_root < 0)
 		return false;
 	if (linkat(M.old_root, e->path, M.new_root, e->path, 0) == 0)
 		return true;
@@ -415,15 +428,44 @@ bool manifest_old_pages(const char *dir)
 	return manifest_active(dir) && M.old_pages;
 }
 
+static bool made_from(const Entry *e, FileHash input)
+{
+	return e->has_input && e->input.lo == input.lo && e->input.hi == input.hi;
+}
+
 bool manifest_file_kept(const char *dir, const char *name, FileHash input)
 {
 	if (!manifest_active(dir))
 		return false;
 	Entry *e = old_entry(name);
-	if (!e || !e->has_input || e->input.lo != input.lo || e->input.hi != input.hi || !link_old(e))
+	if (!e || !made_from(e, input) || !link_old(e))
 		return false;
 	listed(e->path, true, e->hash, e->size, &input);
 	return true;
+}
+
+size_t manifest_group_kept(const char *dir, FileHash input)
+{
+	size_t n = 0, linked = 0;
+	for (size_t i = 0; i < M.old.n; i++)
+		if (made_from(&M.old.e[i], input) && (n++, !as_listed(&M.old.e[i])))
+			return 0;
+	for (size_t i = 0; manifest_active(dir) && linked < n && i < M.old.n; i++) {
+		if (!made_from(&M.old.e[i], input))
+			continue;
+		if (!link_old(&M.old.e[i]))
+			break;
+		linked++;
+	}
+	for (size_t i = 0; i < M.old.n; i++) {	/* each listed, or all taken back */
+		if (!made_from(&M.old.e[i], input))
+			continue;
+		if (linked == n)
+			listed(M.old.e[i].path, true, M.old.e[i].hash, M.old.e[i].size, &input);
+		else if (linked && unlinkat(M.new_root, M.old.e[i].path, 0) == 0)
+			linked--;
+	}
+	return linked == n ? n : 0;
 }
 
 bool manifest_page_kept(const char *dir, const char *name, FileHash input)
@@ -463,9 +505,16 @@ bool manifest_write(Buf *err)
 		qsort(M.now, M.n, sizeof *M.now, entry_cmp);
 	Buf b = {0};
 	buf_puts(&b, MANIFEST_HEAD);
-	for (size_t i = 0; i < M.n; i++)
-		buf_printf(&b, "%016llx%016llx %llu %s\n", (unsigned long long)M.now[i].hash.hi,
-			   (unsigned long long)M.now[i].hash.lo, (unsigned long long)M.now[i].size, M.now[i].path);
+	char hex[33];
+	for (size_t i = 0; i < M.n; i++) {	/* as "%016llx%016llx %llu %s\n", without printf's cost a line */
+		hash_text(M.now[i].hash, hex);
+		hex[32] = ' ';
+		buf_put(&b, hex, sizeof hex);
+		buf_int(&b, (int64_t)M.now[i].size);
+		buf_putc(&b, ' ');
+		buf_puts(&b, M.now[i].path);
+		buf_putc(&b, '\n');
+	}
 	char *path = path_join(M.staging, MANIFEST_NAME);
 	FILE *f = fopen(path, "w");	/* the marker's own file: its lock stays */
 	bool ok = f && fwrite(b.p, 1, b.len, f) == b.len;
@@ -629,7 +678,10 @@ bool manifest_write_inputs(FileHash inputs, Buf *err)
 		qsort(M.pages, M.npages, sizeof *M.pages, entry_cmp);
 	for (size_t i = 0; i < M.npages; i++) {
 		hash_text(M.pages[i].input, text);
-		buf_printf(&b, "%s %s\n", text, M.pages[i].path);
+		text[32] = ' ';
+		buf_put(&b, text, 33);
+		buf_puts(&b, M.pages[i].path);
+		buf_putc(&b, '\n');
 	}
 	bool ok = out_write_file(M.staging, INPUTS_NAME, &b, err);
 	buf_free(&b);
