@@ -9,7 +9,7 @@ enum {
 	E_URL_OK = 8,		/* unreserved in a URL path segment */
 	E_NAME_OK = 16,		/* kept as is in a file name */
 	E_CTRL = 32,		/* control characters */
-	E_JS_HTML = 64,		/* " \\ < and the first byte of U+2028/U+2029: looked at by esc_js_html */
+	E_JS_HTML = 64,		/* ' \\ and the first byte of U+2028/U+2029: looked at by esc_js_html */
 };
 
 static unsigned char cls[256];
@@ -27,7 +27,7 @@ __attribute__((constructor)) static void classes_init(void)
 		cls[(unsigned char)*p] |= E_MD;
 	for (const char *p = "-+=.):;"; *p; p++)
 		cls[(unsigned char)*p] |= E_MD_LEAD;
-	for (const char *p = "\"\\<\xe2"; *p; p++)
+	for (const char *p = "'\\\xe2"; *p; p++)
 		cls[(unsigned char)*p] |= E_JS_HTML;
 	for (int c = 0; c < 128; c++) {
 		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -155,14 +155,15 @@ size_t utf8_cut(const char *s, size_t n, size_t max)
 	return max;
 }
 
-/* HTML in a JavaScript string literal of a script file (customers/packed/K.js): like esc_js, but
- * a < is escaped only where it could end or comment out a script element (</, <!), so that the
- * markup stays nearly its own size. */
+/* HTML in a single-quoted JavaScript string literal of a script file that a page loads by its
+ * src (customers/packed/K.js): only what ends the literal or a line is escaped (' \\, control
+ * characters, U+2028/U+2029), so that the markup keeps its own size. Its < and " stay as they
+ * are: an HTML parser never reads a script file's text, and the markup's attributes are in ". */
 void esc_js_html(Buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	classes_init();
-	buf_putc(b, '"');
+	buf_putc(b, '\'');
 	size_t from = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -170,11 +171,10 @@ void esc_js_html(Buf *b, const char *s, size_t n)
 			continue;
 		bool sep = c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
 			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9);
-		bool tag = c == '<' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '!');
-		if (!(c == '"' || c == '\\' || c < 0x20 || c == 0x7f || sep || tag))
+		if (c == 0xe2 && !sep)
 			continue;
 		buf_put(b, s + from, i - from);
-		if (c == '"' || c == '\\')
+		if (c == '\'' || c == '\\')
 			buf_putc(b, '\\'), buf_putc(b, (char)c);
 		else if (c == '\n')
 			buf_puts(b, "\\n");
@@ -185,7 +185,7 @@ void esc_js_html(Buf *b, const char *s, size_t n)
 		from = i + 1;
 	}
 	buf_put(b, s + from, n - from);
-	buf_putc(b, '"');
+	buf_putc(b, '\'');
 }
 
 /* A file name from an id: the id itself when it is short and plain ([a-z0-9_-]), else a

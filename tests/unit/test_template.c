@@ -219,8 +219,11 @@ static void test_escapes(void **state)
 		CHECK(!strpbrk(buf_cstr(&b) + 1, "<>\n\r") && !strstr(buf_cstr(&b), "\xe2\x80\xa8"), "js: %s", buf_cstr(&b));
 		b.len = 0;
 		esc_js_html(&b, h, strlen(h));
-		CHECK(!strstr(buf_cstr(&b), "</") && !strstr(buf_cstr(&b), "<!") && !strpbrk(buf_cstr(&b), "\n\r") &&
-		      !strstr(buf_cstr(&b), "\xe2\x80\xa8"), "js html: %s", buf_cstr(&b));
+		bool quoted = true;	/* every ' in the literal escaped */
+		for (size_t k = 1; k + 1 < b.len; k++)
+			quoted &= b.p[k] != '\'' || b.p[k - 1] == '\\';
+		CHECK(quoted && !strpbrk(buf_cstr(&b), "\n\r") && !strstr(buf_cstr(&b), "\xe2\x80\xa8"), "js html: %s",
+		      buf_cstr(&b));
 		b.len = 0;
 		esc_url(&b, h, strlen(h));
 		CHECK(strspn(buf_cstr(&b), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%") == b.len,
@@ -232,9 +235,9 @@ static void test_escapes(void **state)
 		buf_free(&b);
 	}
 	Buf b = {0};
-	esc_js_html(&b, "<p a=\"1\">\\</p><!--\n\0\xe2\x80\xa9<", 24);
-	CHECK(strcmp(buf_cstr(&b), "\"<p a=\\\"1\\\">\\\\\\u003c/p>\\u003c!--\\n\\u0000\\u2029<\"") == 0,
-	      "HTML in a script file's string: only </ and <! of its < escaped: %s", buf_cstr(&b));
+	esc_js_html(&b, "<p a=\"1\">\\</p><!--'\n\0\xe2\x80\xa9<\xe2\x80\xa6", 28);
+	CHECK(strcmp(buf_cstr(&b), "'<p a=\"1\">\\\\</p><!--\\'\\n\\u0000\\u2029<\xe2\x80\xa6'") == 0,
+	      "HTML in a script file's string: only ' \\ line ends and controls escaped: %s", buf_cstr(&b));
 	b.len = 0;
 	esc_sheet_cell(&b, "=1+2", 4);
 	CHECK(strcmp(buf_cstr(&b), "'=1+2") == 0, "formula guarded: %s", buf_cstr(&b));
