@@ -143,7 +143,7 @@ static bool old_read(const char *out, OldList *o)
 {
 	char *path = path_join(out, MANIFEST_NAME);
 	Buf ignore = {0};
-	struct stat st;
+	struct stat st = {0};
 	*o = (OldList){.whole = true};
 	bool ok = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && file_read(path, &o->text, &ignore) &&
 		  o->text.len >= strlen(MANIFEST_HEAD) && memcmp(o->text.p, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) == 0;
