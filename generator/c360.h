@@ -1118,7 +1118,12 @@ bool manifest_write_inputs(FileHash inputs, Buf *err);
  * as the manifest says, is that page, linked into the staging folder dir. */
 bool manifest_old_pages(const char *dir);	/* the previous site says what its pages were made from */
 bool manifest_page_kept(const char *dir, const char *name, FileHash input);
-void manifest_page_made(const char *dir, const char *name, FileHash input);
+void manifest_page_made(const char *dir, const char *name, FileHash input);	/* or another file's */
+/* The same for a file that is not a page (a gold table): not counted as a page not rendered. */
+bool manifest_file_kept(const char *dir, const char *name, FileHash input);
+/* Files made together from one input (the search's word files): every file of the previous
+ * site listed as made from input, linked if each is as its manifest says; how many (0: none). */
+size_t manifest_group_kept(const char *dir, FileHash input);
 
 /* ------------------------------------------------------------------ editions in git (publish.c) */
 bool publish_prepare(const char *dir, Buf *err);	/* dir is a git working tree: git init if new or empty */
@@ -1145,6 +1150,9 @@ void out_flush_if_full(OutFile *f);
 void out_rows(OutFile *f, size_t n, void (*fn)(void *ctx, size_t from, size_t to, Buf *out), void *ctx,
 	      int threads);
 bool out_close(OutFile *f, Buf *err);
+/* A hash of rows [0, n) by the bytes fn puts for them, a block of rows at a time on threads:
+ * the same whatever the threads (what a file of those rows is made from). */
+FileHash out_rows_hash(size_t n, void (*fn)(void *ctx, size_t from, size_t to, Buf *out), void *ctx, int threads);
 void out_tidy(const char *out);	/* removes the staging folders killed builds of out left */
 /* Creates the staging folder beside out; false after reporting to err. */
 bool out_stage(const char *out, char **staging, Buf *err);

@@ -271,23 +271,31 @@ static void fact_cell(Buf *b, const Gold *g, SourceId src, const FactCol *fc, co
 		cell_bool(b, v.yes);
 }
 
+/* Each fact of rows [from, to) dated up to the as-of date (those after it are in no figure, so
+ * in no fact table), as fn puts it. */
+static void fact_each(const Tables *w, size_t from, size_t to, Buf *b,
+		      void (*fn)(Buf *b, const Gold *g, SourceId src, const RowHead *h))
+{
+	const Table *t = w->g->src[w->src].table;
+	for (size_t i = from; i < to; i++)
+		if (!fact_is_late(ROW(t, RowHead, i), w->g->as_of))
+			fn(b, w->g, w->src, ROW(t, RowHead, i));
+}
+
+static void fact_line(Buf *b, const Gold *g, SourceId src, const RowHead *h)
+{
+	const FactTable *ft = &fact_tables[src];
+	fact_head(b, h, g->rank, source_defs[src].timestamp);
+	for (int k = 0; k < ft->ncols; k++)
+		fact_cell(b, g, src, &ft->cols[k], h);
+	cell_int(b, h->line);
+	cell_flags(b, h->flags);
+	buf_putc(b, '\n');
+}
+
 static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 {
-	const Tables *w = ctx;
-	const Gold *g = w->g;
-	const FactTable *ft = &fact_tables[w->src];
-	const Table *t = g->src[w->src].table;
-	for (size_t i = from; i < to; i++) {
-		const RowHead *h = ROW(t, RowHead, i);
-		if (fact_is_late(h, g->as_of))
-			continue;	/* after the as-of date: in no figure, so in no fact table */
-		fact_head(b, h, g->rank, source_defs[w->src].timestamp);
-		for (int k = 0; k < ft->ncols; k++)
-			fact_cell(b, g, w->src, &ft->cols[k], h);
-		cell_int(b, h->line);
-		cell_flags(b, h->flags);
-		buf_putc(b, '\n');
-	}
+	fact_each(ctx, from, to, b, fact_line);
 }
 
 static void quarantined_rows(Buf *b, const char *source, const Quarantined *q, size_t n, Buf *clean)
@@ -344,27 +352,87 @@ static void header(Buf *b, int table)
 	buf_putc(b, '\n');
 }
 
+/* ---- what a fact table is made from, hashed without formatting it: a rebuild links the
+ * previous site's table when it is the same (most of a rebuild's gold bytes are sessions) */
+
+/* A row as fact_line writes it, as the values it formats: id, customer_key (the rank), moment,
+ * line, flags, and each column's amount, rule or label number (the labels' texts are hashed by
+ * fact_input, in number order). */
+static void fact_values(Buf *b, const Gold *g, SourceId src, const RowHead *h)
+{
+	const FactTable *ft = &fact_tables[src];
+	uint64_t v[5 + 3] = {h->idlen, g->rank[h->customer], (uint64_t)h->when, h->line, h->flags};
+	size_t k = 5;
+	for (int c = 0; c < ft->ncols; c++) {
+		const FactCol *fc = &ft->cols[c];
+		const void *at = fact_field(h, src, fc->col);
+		v[k++] = fc->kind == FC_MONEY ? (uint64_t)*(const int64_t *)at
+		       : fc->kind == FC_RULE ? fc->rule(h) : *(const uint32_t *)at;
+	}
+	buf_put(b, v, k * sizeof *v);
+	buf_put(b, h->id, h->idlen);
+}
+
+static void fact_row_input(void *ctx, size_t from, size_t to, Buf *b)
+{
+	fact_each(ctx, from, to, b, fact_values);
+}
+
+/* Fact table t's input: the settings' salt (c360 itself among them), the table, the BOM, the
+ * texts of the labels its columns name by number, and its rows. */
+static FileHash fact_input(const Gold *g, const Config *cfg, int t, FileHash salt)
+{
+	Tables w = {g, gold_tables[t].src};
+	const FactTable *ft = &fact_tables[w.src];
+	FileHasher *h = file_hasher_new();
+	file_hasher_add(h, &salt, sizeof salt);
+	file_hasher_add(h, &t, sizeof t);
+	file_hasher_add(h, &cfg->gold_bom, sizeof cfg->gold_bom);
+	for (int k = 0; k < ft->ncols; k++) {
+		const Dict *d = &g->src[w.src].dict[ft->cols[k].col];
+		file_hasher_add(h, &d->n, sizeof d->n);
+		if (d->n && (ft->cols[k].kind == FC_LABEL || ft->cols[k].kind == FC_CHANNEL)) {
+			file_hasher_add(h, d->at, ((size_t)d->n + 1) * sizeof *d->at);
+			file_hasher_add(h, d->text, d->at[d->n]);
+		}
+	}
+	FileHash rows = out_rows_hash(g->src[w.src].table->n, fact_row_input, &w, config_threads(cfg));
+	file_hasher_add(h, &rows, sizeof rows);
+	return file_hasher_end(h);
+}
+
+static bool write_table(const Gold *g, const Config *cfg, const char *dir, int t, const char *name, Buf *err)
+{
+	OutFile f;
+	if (!out_open(&f, dir, name, err))
+		return false;
+	Tables w = {g, gold_tables[t].src};
+	buf_puts(&f.buf, cfg->gold_bom ? UTF8_BOM : "");
+	header(&f.buf, t);
+	if (writers[t].whole)
+		writers[t].whole(&f.buf, g);
+	else
+		out_rows(&f, g->src[w.src].table->n, writers[t].rows, &w, config_threads(cfg));
+	return out_close(&f, err);
+}
+
 bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 {
 	if (!out_mkdir(dir, "gold", err))
 		return false;
-	bool ok = true;
+	bool incremental = manifest_active(dir), ok = true;
+	FileHash salt = incremental ? manifest_settings(cfg) : (FileHash){0, 0};
 	for (int t = 0; ok && t < GT_COUNT; t++) {
-		OutFile f;
+		bool by_input = incremental && writers[t].rows == fact_rows;
+		FileHash input = by_input ? fact_input(g, cfg, t, salt) : (FileHash){0, 0};
 		Buf name = {0};
 		buf_printf(&name, "gold/%s.csv", gold_tables[t].name);
-		ok = out_open(&f, dir, buf_cstr(&name), err);
+		if (!by_input || !manifest_file_kept(dir, buf_cstr(&name), input)) {
+			ok = write_table(g, cfg, dir, t, buf_cstr(&name), err);
+			if (ok && by_input)
+				manifest_page_made(dir, buf_cstr(&name), input);
+		}
 		buf_free(&name);
-		if (!ok)
-			break;
-		Tables w = {g, gold_tables[t].src};
-		buf_puts(&f.buf, cfg->gold_bom ? UTF8_BOM : "");
-		header(&f.buf, t);
-		if (writers[t].whole)
-			writers[t].whole(&f.buf, g);
-		else
-			out_rows(&f, g->src[w.src].table->n, writers[t].rows, &w, config_threads(cfg));
-		ok = out_close(&f, err);
 	}
 	return ok;
 }

@@ -16,23 +16,36 @@
 
 #define MANIFEST_HEAD "c360 " C360_VERSION "\n"
 
+/* What is known of a listed file of the previous site: nothing yet, or whether it is as its
+ * manifest says (there, a regular file of its size, not modified since the manifest was written). */
+enum { OLD_UNKNOWN, OLD_SAME, OLD_CHANGED };
+
 typedef struct {
-	char *path;		/* from the site's root */
+	const char *path;	/* from the site's root: into the manifest's text, or M.names */
 	FileHash hash;
 	uint64_t size;
 	FileHash input;		/* a page's: what it was made from (has_input) */
 	bool has_input;
+	char state;		/* the previous site's file: OLD_* */
 } Entry;
+
+/* A site's manifest, read: its lines' entries point into its text. */
+typedef struct {
+	Buf text;
+	struct timespec since;	/* its time: a file changed later is not trusted */
+	Entry *e;
+	size_t n;
+	bool whole;		/* every line an entry */
+} OldList;
 
 /* The build under way: where it writes, the previous site and what it held, what is written. */
 static struct {
 	char *staging, *out;
-	size_t staging_len;
-	struct timespec since;	/* the previous manifest's time: a file changed later is not trusted */
-	Entry *old;
-	size_t nold;
-	uint32_t *slot;		/* open addressing over old by path, index + 1 */
+	int old_root, new_root;	/* the previous site's folder and the staging folder, open */
+	OldList old;
+	uint32_t *slot;		/* open addressing over old.e by path, index + 1 */
 	size_t nslots;
+	Arena names;		/* the paths of files written, under mu */
 	Entry *now;
 	size_t n, cap;
 	Entry *pages;		/* the pages made with what they were made from: .c360-inputs */
@@ -40,7 +53,7 @@ static struct {
 	bool old_pages;		/* the previous site says what its pages were made from */
 	uint64_t written, kept, unrendered;
 	pthread_mutex_t mu;
-} M = {.mu = PTHREAD_MUTEX_INITIALIZER};
+} M = {.old_root = -1, .new_root = -1, .mu = PTHREAD_MUTEX_INITIALIZER};
 
 FileHash file_hash(const void *p, size_t n)
 {
@@ -92,8 +105,8 @@ static Entry *old_entry(const char *path)
 	if (!M.nslots)
 		return NULL;
 	for (size_t j = path_hash(path) & (M.nslots - 1); M.slot[j]; j = (j + 1) & (M.nslots - 1))
-		if (strcmp(M.old[M.slot[j] - 1].path, path) == 0)
-			return &M.old[M.slot[j] - 1];
+		if (strcmp(M.old.e[M.slot[j] - 1].path, path) == 0)
+			return &M.old.e[M.slot[j] - 1];
 	return NULL;
 }
 
@@ -116,12 +129,49 @@ static bool entry_read(char *line, Entry *e)
 	char *end;
 	if (strlen(line) < 35 || !hash_read(line, &e->hash))
 		return false;
-	e->has_input = false;
+	*e = (Entry){.hash = e->hash, .state = OLD_UNKNOWN};
 	e->size = strtoull(line + 33, &end, 10);
 	if (*end != ' ' || !end[1])
 		return false;
 	e->path = end + 1;
 	return true;
+}
+
+/* Reads the manifest of the site out; false (and o empty) if it has none c360 can read: then
+ * it has nothing to give, every file is written. */
+static bool old_read(const char *out, OldList *o)
+{
+	char *path = path_join(out, MANIFEST_NAME);
+	Buf ignore = {0};
+	struct stat st = {0};
+	*o = (OldList){.whole = true};
+	bool ok = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && file_read(path, &o->text, &ignore) &&
+		  o->text.len >= strlen(MANIFEST_HEAD) && memcmp(o->text.p, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) == 0;
+	char *p = ok ? (char *)buf_cstr(&o->text) + strlen(MANIFEST_HEAD) : NULL;
+	for (char *nl; p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		if (o->n % 1024 == 0)
+			o->e = xrealloc(o->e, (o->n + 1024) * sizeof *o->e);
+		if (entry_read(p, &o->e[o->n]))
+			o->n++;
+		else
+			o->whole = false;
+	}
+	o->whole = o->whole && p && !*p;
+	o->since = st.st_mtim;
+	buf_free(&ignore);
+	free(path);
+	return ok;
+}
+
+static void old_free(OldList *o)
+{
+	buf_free(&o->text);
+	free(o->e);
+	*o = (OldList){0};
 }
 
 #define INPUTS_NAME ".c360-inputs"
@@ -146,42 +196,160 @@ static void old_pages_load(const char *out)
 	free(path);
 }
 
-/* Reads the previous site's manifest; a site without one (or with one c360 cannot read)
- * has nothing to give: every file is written. */
+/* ---- is the previous site up to date? Its files are checked against its manifest (each
+ * there, a regular file of its size, not changed since the manifest was written) on a thread
+ * of their own while the inputs are hashed; the answer counts only if the hash is the one in
+ * its .c360-inputs. When the inputs differ, the thread goes on: the build that follows takes
+ * what it found (a file found as listed is linked, not looked at again). */
+struct SiteCheck {
+	char *out;
+	char want[33];		/* the first line of out's .c360-inputs */
+	OldList list;		/* out's manifest, each entry's state found */
+	bool same;
+	bool threaded;
+	pthread_t t;
+};
+
+static bool not_later(struct timespec t, struct timespec since)
+{
+	return t.tv_sec < since.tv_sec || (t.tv_sec == since.tv_sec && t.tv_nsec <= since.tv_nsec);
+}
+
+/* One manifest line's file, by its folder's descriptor (*dirfd for folder dir, opened anew when
+ * the folder is not the previous line's). */
+static bool file_same(const char *out, const char *path, uint64_t size, struct timespec since, int *dirfd, Buf *dir)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	size_t dn = slash ? (size_t)(slash - path) : 0;
+	if (*dirfd < 0 || dir->len != dn || memcmp(dir->p ? dir->p : "", path, dn) != 0) {
+		if (*dirfd >= 0)
+			close(*dirfd);
+		dir->len = 0;
+		buf_put(dir, path, dn);
+		char *d = dn ? path_join(out, buf_cstr(dir)) : xstrdup(out);
+		*dirfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		free(d);
+	}
+	struct stat st;
+	return *dirfd >= 0 && fstatat(*dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	       (uint64_t)st.st_size == size && not_later(st.st_mtim, since);
+}
+
+static void *check_files(void *arg)
+{
+	SiteCheck *c = arg;
+	Buf dir = {0};
+	int dirfd = -1;
+	bool same = old_read(c->out, &c->list) && c->list.whole && c->list.n > 0;
+	for (size_t i = 0; i < c->list.n; i++) {
+		Entry *e = &c->list.e[i];
+		e->state = file_same(c->out, e->path, e->size, c->list.since, &dirfd, &dir) ? OLD_SAME : OLD_CHANGED;
+		same = same && e->state == OLD_SAME;
+	}
+	c->same = same;
+	if (dirfd >= 0)
+		close(dirfd);
+	buf_free(&dir);
+	return NULL;
+}
+
+static void check_free(SiteCheck *c)
+{
+	if (c->threaded)
+		pthread_join(c->t, NULL);
+	old_free(&c->list);
+	free(c->out);
+	free(c);
+}
+
+static SiteCheck *pending;	/* a check whose inputs differed, for the build that follows */
+
+SiteCheck *manifest_check_start(const char *out, bool threaded)
+{
+	if (pending)
+		check_free(pending), pending = NULL;
+	char *path = path_join(out, INPUTS_NAME);
+	SiteCheck *c = xcalloc(1, sizeof *c);
+	const char *why;
+	int fd = open_regular(path, &why);
+	bool ok = fd >= 0 && read(fd, c->want, 33) == 33 && c->want[32] == '\n';
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	if (!ok) {
+		free(c);
+		return NULL;
+	}
+	c->out = xstrdup(out);
+	c->threaded = threaded && pthread_create(&c->t, NULL, check_files, c) == 0;
+	return c;
+}
+
+/* A hash as 32 hex digits, the high half first (and a NUL). */
+static void hash_text(FileHash h, char out[33])
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 16; i++) {
+		out[15 - i] = hex[h.hi >> (4 * i) & 15];
+		out[31 - i] = hex[h.lo >> (4 * i) & 15];
+	}
+	out[32] = '\0';
+}
+
+bool manifest_check_end(SiteCheck *c, FileHash inputs)
+{
+	if (!c)
+		return false;
+	char got[33];
+	hash_text(inputs, got);
+	bool same = memcmp(got, c->want, 32) == 0;
+	if (!same && c->threaded) {
+		pending = c;
+		return false;
+	}
+	if (c->threaded)
+		pthread_join(c->t, NULL), c->threaded = false;
+	else if (same)
+		check_files(c);
+	same = same && c->same;
+	check_free(c);
+	return same;
+}
+
+/* The previous site's manifest: the pending check's, if it read out's manifest as it still is
+ * (its files' states found), else read now. */
+static void old_take(const char *out)
+{
+	SiteCheck *c = pending;
+	pending = NULL;
+	if (c) {
+		pthread_join(c->t, NULL);
+		c->threaded = false;
+		char *path = path_join(out, MANIFEST_NAME);
+		struct stat st;
+		if (strcmp(c->out, out) == 0 && lstat(path, &st) == 0 && st.st_mtim.tv_sec == c->list.since.tv_sec &&
+		    st.st_mtim.tv_nsec == c->list.since.tv_nsec && (size_t)st.st_size == c->list.text.len)
+			M.old = c->list, c->list = (OldList){0};
+		free(path);
+		check_free(c);
+	}
+	if (!M.old.text.p)
+		old_read(out, &M.old);
+}
+
+/* Reads the previous site's manifest and what its pages were made from. */
 static void old_load(const char *out)
 {
-	char *path = path_join(out, MANIFEST_NAME);
-	Buf text = {0}, ignore = {0};
-	struct stat st;
-	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && file_read(path, &text, &ignore) && text.len &&
-	    text.len >= strlen(MANIFEST_HEAD) && memcmp(text.p, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) == 0) {
-		M.since = st.st_mtim;
-		char *p = (char *)buf_cstr(&text) + strlen(MANIFEST_HEAD);
-		for (char *nl; *p; p = nl + 1) {
-			nl = strchr(p, '\n');
-			if (!nl)
-				break;
-			*nl = '\0';
-			Entry e;
-			if (!entry_read(p, &e))
-				continue;
-			if (M.nold % 1024 == 0)
-				M.old = xrealloc(M.old, (M.nold + 1024) * sizeof *M.old);
-			e.path = xstrdup(e.path);
-			M.old[M.nold++] = e;
-		}
-	}
-	for (M.nslots = 16; M.nslots < M.nold * 2; M.nslots *= 2)
+	old_take(out);
+	for (M.nslots = 16; M.nslots < M.old.n * 2; M.nslots *= 2)
 		;
 	M.slot = xcalloc(M.nslots, sizeof *M.slot);
-	for (size_t i = 0; i < M.nold; i++) {
-		size_t j = path_hash(M.old[i].path) & (M.nslots - 1);
+	for (size_t i = 0; i < M.old.n; i++) {
+		size_t j = path_hash(M.old.e[i].path) & (M.nslots - 1);
 		while (M.slot[j])
 			j = (j + 1) & (M.nslots - 1);
 		M.slot[j] = (uint32_t)i + 1;
 	}
-	buf_free(&text), buf_free(&ignore);
-	free(path);
 	old_pages_load(out);
 }
 
@@ -190,7 +358,8 @@ void manifest_begin(const char *out, const char *staging)
 	manifest_end();
 	M.out = xstrdup(out);
 	M.staging = xstrdup(staging);
-	M.staging_len = strlen(staging);
+	M.old_root = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	M.new_root = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	old_load(out);
 }
 
@@ -199,58 +368,59 @@ bool manifest_active(const char *dir)
 	return M.staging && strcmp(dir, M.staging) == 0;
 }
 
-static void entry_add(const char *name, FileHash h, uint64_t size, bool kept)
+/* Lists a file of the new site, and with input what it was made from. path is kept (an old
+ * entry's) or copied. */
+static void listed(const char *path, bool kept, FileHash h, uint64_t size, const FileHash *input)
 {
 	pthread_mutex_lock(&M.mu);
+	if (!kept)
+		path = arena_strndup(&M.names, path, strlen(path));
 	if (M.n == M.cap) {
 		M.cap = M.cap ? M.cap * 2 : 4096;
 		M.now = xrealloc(M.now, M.cap * sizeof *M.now);
 	}
-	M.now[M.n++] = (Entry){.path = xstrdup(name), .hash = h, .size = size};
+	M.now[M.n++] = (Entry){.path = path, .hash = h, .size = size};
 	kept ? M.kept++ : M.written++;
+	if (input) {
+		if (M.npages == M.pages_cap) {
+			M.pages_cap = M.pages_cap ? M.pages_cap * 2 : 4096;
+			M.pages = xrealloc(M.pages, M.pages_cap * sizeof *M.pages);
+		}
+		M.pages[M.npages++] = (Entry){.path = path, .input = *input, .has_input = true};
+	}
 	pthread_mutex_unlock(&M.mu);
 }
 
-/* The previous site's file name holds these bytes, unchanged since its manifest was written. */
-static bool old_same(const char *name, FileHash h, uint64_t size, char **old_path)
+/* Whether the previous site's file of entry e is as its manifest says (found so by the check,
+ * else looked at now). */
+static bool as_listed(Entry *e)
 {
-	const Entry *e = old_entry(name);
-	if (!e || e->size != size || e->hash.lo != h.lo || e->hash.hi != h.hi)
-		return false;
-	*old_path = path_join(M.out, name);
 	struct stat st;
-	if (lstat(*old_path, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size &&
-	    (st.st_mtim.tv_sec < M.since.tv_sec ||
-	     (st.st_mtim.tv_sec == M.since.tv_sec && st.st_mtim.tv_nsec <= M.since.tv_nsec)))
+	if (e->state == OLD_UNKNOWN)
+		e->state = M.old_root >= 0 && fstatat(M.old_root, e->path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				   S_ISREG(st.st_mode) && (uint64_t)st.st_size == e->size && not_later(st.st_mtim, M.old.since)
+			   ? OLD_SAME : OLD_CHANGED;
+	return e->state == OLD_SAME;
+}
+
+/* The previous site's file of entry e, if it is as listed, hard-linked into the staging folder
+ * under the same name. */
+static bool link_old(Entry *e)
+{
+	if (!as_listed(e) || M.new_root < 0)
+		return false;
+	if (linkat(M.old_root, e->path, M.new_root, e->path, 0) == 0)
 		return true;
-	free(*old_path);
-	return false;
+	return errno == EEXIST && unlinkat(M.new_root, e->path, 0) == 0 && linkat(M.old_root, e->path, M.new_root, e->path, 0) == 0;
 }
 
 bool manifest_keep(const char *name, FileHash h, uint64_t size)
 {
-	char *old, *now;
-	if (!old_same(name, h, size, &old))
+	Entry *e = old_entry(name);
+	if (!e || e->size != size || e->hash.lo != h.lo || e->hash.hi != h.hi || !link_old(e))
 		return false;
-	now = path_join(M.staging, name);
-	bool ok = link(old, now) == 0;
-	if (!ok && errno == EEXIST)
-		ok = unlink(now) == 0 && link(old, now) == 0;
-	if (ok)
-		entry_add(name, h, size, true);
-	free(old), free(now);
-	return ok;
-}
-
-static void page_add(const char *name, FileHash input)
-{
-	pthread_mutex_lock(&M.mu);
-	if (M.npages == M.pages_cap) {
-		M.pages_cap = M.pages_cap ? M.pages_cap * 2 : 4096;
-		M.pages = xrealloc(M.pages, M.pages_cap * sizeof *M.pages);
-	}
-	M.pages[M.npages++] = (Entry){.path = xstrdup(name), .input = input, .has_input = true};
-	pthread_mutex_unlock(&M.mu);
+	listed(e->path, true, h, size, NULL);
+	return true;
 }
 
 bool manifest_old_pages(const char *dir)
@@ -258,28 +428,70 @@ bool manifest_old_pages(const char *dir)
 	return manifest_active(dir) && M.old_pages;
 }
 
-bool manifest_page_kept(const char *dir, const char *name, FileHash input)
+static bool made_from(const Entry *e, FileHash input)
+{
+	return e->has_input && e->input.lo == input.lo && e->input.hi == input.hi;
+}
+
+bool manifest_file_kept(const char *dir, const char *name, FileHash input)
 {
 	if (!manifest_active(dir))
 		return false;
-	const Entry *e = old_entry(name);
-	if (!e || !e->has_input || e->input.lo != input.lo || e->input.hi != input.hi ||
-	    !manifest_keep(name, e->hash, e->size))
+	Entry *e = old_entry(name);
+	if (!e || !made_from(e, input) || !link_old(e))
 		return false;
-	page_add(name, input);
+	listed(e->path, true, e->hash, e->size, &input);
+	return true;
+}
+
+size_t manifest_group_kept(const char *dir, FileHash input)
+{
+	size_t n = 0, linked = 0;
+	for (size_t i = 0; i < M.old.n; i++)
+		if (made_from(&M.old.e[i], input) && (n++, !as_listed(&M.old.e[i])))
+			return 0;
+	for (size_t i = 0; manifest_active(dir) && linked < n && i < M.old.n; i++) {
+		if (!made_from(&M.old.e[i], input))
+			continue;
+		if (!link_old(&M.old.e[i]))
+			break;
+		linked++;
+	}
+	for (size_t i = 0; i < M.old.n; i++) {	/* each listed, or all taken back */
+		if (!made_from(&M.old.e[i], input))
+			continue;
+		if (linked == n)
+			listed(M.old.e[i].path, true, M.old.e[i].hash, M.old.e[i].size, &input);
+		else if (linked && unlinkat(M.new_root, M.old.e[i].path, 0) == 0)
+			linked--;
+	}
+	return linked == n ? n : 0;
+}
+
+bool manifest_page_kept(const char *dir, const char *name, FileHash input)
+{
+	if (!manifest_file_kept(dir, name, input))
+		return false;
 	__atomic_add_fetch(&M.unrendered, 1, __ATOMIC_RELAXED);
 	return true;
 }
 
 void manifest_page_made(const char *dir, const char *name, FileHash input)
 {
-	if (manifest_active(dir))
-		page_add(name, input);
+	if (!manifest_active(dir))
+		return;
+	pthread_mutex_lock(&M.mu);
+	if (M.npages == M.pages_cap) {
+		M.pages_cap = M.pages_cap ? M.pages_cap * 2 : 4096;
+		M.pages = xrealloc(M.pages, M.pages_cap * sizeof *M.pages);
+	}
+	M.pages[M.npages++] = (Entry){.path = arena_strndup(&M.names, name, strlen(name)), .input = input, .has_input = true};
+	pthread_mutex_unlock(&M.mu);
 }
 
 void manifest_wrote(const char *name, FileHash h, uint64_t size)
 {
-	entry_add(name, h, size, false);
+	listed(name, false, h, size, NULL);
 }
 
 static int entry_cmp(const void *a, const void *b)
@@ -293,9 +505,16 @@ bool manifest_write(Buf *err)
 		qsort(M.now, M.n, sizeof *M.now, entry_cmp);
 	Buf b = {0};
 	buf_puts(&b, MANIFEST_HEAD);
-	for (size_t i = 0; i < M.n; i++)
-		buf_printf(&b, "%016llx%016llx %llu %s\n", (unsigned long long)M.now[i].hash.hi,
-			   (unsigned long long)M.now[i].hash.lo, (unsigned long long)M.now[i].size, M.now[i].path);
+	char hex[33];
+	for (size_t i = 0; i < M.n; i++) {	/* as "%016llx%016llx %llu %s\n", without printf's cost a line */
+		hash_text(M.now[i].hash, hex);
+		hex[32] = ' ';
+		buf_put(&b, hex, sizeof hex);
+		buf_int(&b, (int64_t)M.now[i].size);
+		buf_putc(&b, ' ');
+		buf_puts(&b, M.now[i].path);
+		buf_putc(&b, '\n');
+	}
 	char *path = path_join(M.staging, MANIFEST_NAME);
 	FILE *f = fopen(path, "w");	/* the marker's own file: its lock stays */
 	bool ok = f && fwrite(b.p, 1, b.len, f) == b.len;
@@ -314,16 +533,17 @@ void manifest_counts(uint64_t *written, uint64_t *kept, uint64_t *unrendered)
 
 void manifest_end(void)
 {
-	for (size_t i = 0; i < M.nold; i++)
-		free(M.old[i].path);
-	for (size_t i = 0; i < M.n; i++)
-		free(M.now[i].path);
-	for (size_t i = 0; i < M.npages; i++)
-		free(M.pages[i].path);
-	free(M.old), free(M.now), free(M.pages), free(M.slot), free(M.out), free(M.staging);
+	old_free(&M.old);
+	arena_free(&M.names);
+	if (M.old_root >= 0)
+		close(M.old_root);
+	if (M.new_root >= 0)
+		close(M.new_root);
+	free(M.now), free(M.pages), free(M.slot), free(M.out), free(M.staging);
 	pthread_mutex_t mu = M.mu;
 	memset(&M, 0, sizeof M);
 	M.mu = mu;
+	M.old_root = M.new_root = -1;
 }
 
 /* ---- what a site is made from: rebuilding from the same changes nothing */
@@ -447,109 +667,6 @@ FileHash manifest_inputs(const Config *cfg, const char *gold_dir)
 	return file_hasher_end(h);
 }
 
-static void hash_text(FileHash h, char out[33])
-{
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.hi, (unsigned long long)h.lo);
-}
-
-/* The site out was made from these inputs and is as its manifest says: every file there, a
- * regular file of its size, unchanged since. */
-/* ---- is the previous site up to date? Its files are checked against its manifest (each
- * there, a regular file of its size, not changed since the manifest was written) on a thread
- * of their own while the inputs are hashed; the answer counts only if the hash is the one in
- * its .c360-inputs. */
-struct SiteCheck {
-	char *out;
-	char want[33];		/* the first line of out's .c360-inputs */
-	bool same, stop;	/* stop: the inputs differ, the answer is not needed */
-	bool threaded;
-	pthread_t t;
-};
-
-/* One manifest line's file, by its folder's descriptor (*dirfd for folder dir, opened anew when
- * the folder is not the previous line's). */
-static bool file_same(const char *out, const char *path, uint64_t size, struct timespec since, int *dirfd, Buf *dir)
-{
-	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
-	size_t dn = slash ? (size_t)(slash - path) : 0;
-	if (*dirfd < 0 || dir->len != dn || memcmp(dir->p ? dir->p : "", path, dn) != 0) {
-		if (*dirfd >= 0)
-			close(*dirfd);
-		dir->len = 0;
-		buf_put(dir, path, dn);
-		char *d = dn ? path_join(out, buf_cstr(dir)) : xstrdup(out);
-		*dirfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		free(d);
-	}
-	struct stat st;
-	return *dirfd >= 0 && fstatat(*dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-	       (uint64_t)st.st_size == size &&
-	       (st.st_mtim.tv_sec < since.tv_sec ||
-		(st.st_mtim.tv_sec == since.tv_sec && st.st_mtim.tv_nsec <= since.tv_nsec));
-}
-
-static void *check_files(void *arg)
-{
-	SiteCheck *c = arg;
-	char *path = path_join(c->out, MANIFEST_NAME);
-	Buf text = {0}, ignore = {0}, dir = {0};
-	struct stat st;
-	size_t n = 0;
-	int dirfd = -1;
-	bool same = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && file_read(path, &text, &ignore) &&
-		    text.len >= strlen(MANIFEST_HEAD) && memcmp(text.p, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) == 0;
-	char none = '\0', *p = same ? (char *)buf_cstr(&text) + strlen(MANIFEST_HEAD) : &none;
-	for (char *nl; same && *p && (nl = strchr(p, '\n')); p = nl + 1, n++) {
-		*nl = '\0';
-		Entry e;
-		same = !__atomic_load_n(&c->stop, __ATOMIC_RELAXED) && entry_read(p, &e) &&
-		       file_same(c->out, e.path, e.size, st.st_mtim, &dirfd, &dir);
-	}
-	c->same = same && !*p && n > 0;
-	if (dirfd >= 0)
-		close(dirfd);
-	buf_free(&text), buf_free(&ignore), buf_free(&dir);
-	free(path);
-	return NULL;
-}
-
-SiteCheck *manifest_check_start(const char *out, bool threaded)
-{
-	char *path = path_join(out, INPUTS_NAME);
-	SiteCheck *c = xcalloc(1, sizeof *c);
-	const char *why;
-	int fd = open_regular(path, &why);
-	bool ok = fd >= 0 && read(fd, c->want, 33) == 33 && c->want[32] == '\n';
-	if (fd >= 0)
-		close(fd);
-	free(path);
-	if (!ok) {
-		free(c);
-		return NULL;
-	}
-	c->out = xstrdup(out);
-	c->threaded = threaded && pthread_create(&c->t, NULL, check_files, c) == 0;
-	return c;
-}
-
-bool manifest_check_end(SiteCheck *c, FileHash inputs)
-{
-	if (!c)
-		return false;
-	char got[33];
-	hash_text(inputs, got);
-	bool same = memcmp(got, c->want, 32) == 0;
-	__atomic_store_n(&c->stop, !same, __ATOMIC_RELAXED);
-	if (c->threaded)
-		pthread_join(c->t, NULL);
-	else if (same)
-		check_files(c);
-	same = same && c->same;
-	free(c->out);
-	free(c);
-	return same;
-}
-
 bool manifest_write_inputs(FileHash inputs, Buf *err)
 {
 	char text[34];
@@ -561,7 +678,10 @@ bool manifest_write_inputs(FileHash inputs, Buf *err)
 		qsort(M.pages, M.npages, sizeof *M.pages, entry_cmp);
 	for (size_t i = 0; i < M.npages; i++) {
 		hash_text(M.pages[i].input, text);
-		buf_printf(&b, "%s %s\n", text, M.pages[i].path);
+		text[32] = ' ';
+		buf_put(&b, text, 33);
+		buf_puts(&b, M.pages[i].path);
+		buf_putc(&b, '\n');
 	}
 	bool ok = out_write_file(M.staging, INPUTS_NAME, &b, err);
 	buf_free(&b);

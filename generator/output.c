@@ -728,6 +728,38 @@ void out_rows(OutFile *f, size_t n, void (*fn)(void *ctx, size_t from, size_t to
 	pthread_mutex_destroy(&w.mu);
 }
 
+typedef struct {
+	size_t n, nblocks, next;
+	void (*fn)(void *ctx, size_t from, size_t to, Buf *out);
+	void *ctx;
+	FileHash *block;	/* each block's hash */
+} RowHasher;
+
+static void *hash_worker(void *arg)
+{
+	RowHasher *w = arg;
+	Buf b = {0};
+	for (size_t k; (k = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED)) < w->nblocks;) {
+		b.len = 0;
+		w->fn(w->ctx, k * BLOCK_ROWS, (k + 1) * BLOCK_ROWS < w->n ? (k + 1) * BLOCK_ROWS : w->n, &b);
+		w->block[k] = file_hash(b.p ? b.p : "", b.len);
+	}
+	buf_free(&b);
+	return NULL;
+}
+
+FileHash out_rows_hash(size_t n, void (*fn)(void *ctx, size_t from, size_t to, Buf *out), void *ctx, int threads)
+{
+	RowHasher w = {.n = n, .nblocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS, .fn = fn, .ctx = ctx};
+	w.block = xcalloc(w.nblocks + 1, sizeof *w.block);
+	if ((size_t)threads > w.nblocks)
+		threads = (int)w.nblocks;
+	run_threads(hash_worker, &w, threads);
+	FileHash h = file_hash(w.block, w.nblocks * sizeof *w.block);
+	free(w.block);
+	return h;
+}
+
 bool out_close(OutFile *f, Buf *err)
 {
 	out_drain(f);

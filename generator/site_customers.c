@@ -807,6 +807,66 @@ static void record(const Site *site, Buf *b, uint32_t c, Buf *tmp)
 	buf_putc(b, ']');
 }
 
+/* A search file made from input, written and listed so (manifest_page_made). */
+static bool write_made(Site *site, const char *path, const Buf *b, FileHash input)
+{
+	if (!out_write_file(site->dir, path, b, site->err))
+		return false;
+	manifest_page_made(site->dir, path, input);
+	return true;
+}
+
+/* What search files are made from, hashed: the page salt (c360, the settings: the currency,
+ * how much of a text is shown), what is made, and per customer, in id order, what record()
+ * or add_field() reads. */
+static void put_field(Buf *b, const char *s, size_t n)
+{
+	uint64_t len = s ? n : UINT64_MAX;
+	buf_put(b, &len, sizeof len);
+	buf_put(b, s, s ? n : 0);
+}
+
+static void search_salt(const Site *site, Buf *b, const char *what, size_t n)
+{
+	b->len = 0;
+	buf_put(b, &site->page_salt, sizeof site->page_salt);
+	buf_puts(b, what);
+	buf_put(b, &n, sizeof n);
+}
+
+static void put_customer(const Site *site, Buf *b, uint32_t c)
+{
+	const Customer *cu = ROW(site->g->src[SRC_CUSTOMERS].table, Customer, c);
+	put_field(b, cu->h.id, cu->h.idlen);
+	put_field(b, cu->name, cu->name ? strlen(cu->name) : 0);
+	put_field(b, cu->email, cu->email ? strlen(cu->email) : 0);
+	put_field(b, cu->location, cu->location ? strlen(cu->location) : 0);
+}
+
+/* Records file k: its customers' id, name, e-mail, city, lifetime value, last order and page
+ * (customer_url: the mode, and in top N whether the customer is in it; the id). */
+static FileHash records_input(const Site *site, const uint32_t *by_id, size_t from, size_t to, Buf *b)
+{
+	const PagePlan *p = &site->plan;
+	search_salt(site, b, "records", to - from);
+	for (size_t i = from; i < to; i++) {
+		const Customer360 *x = &site->g->c360[by_id[i]];
+		int64_t v[] = {x->lifetime_cents, x->last_order, p->mode, p->mode == PAGES_TOP && p->rank[by_id[i]] < p->top};
+		put_customer(site, b, by_id[i]);
+		buf_put(b, v, sizeof v);
+	}
+	return file_hash(b->p, b->len);
+}
+
+/* The word files and info.js: every customer's id, name, e-mail and city, in id order. */
+static FileHash words_input(const Site *site, const uint32_t *by_id, size_t nc, Buf *b)
+{
+	search_salt(site, b, "words", nc);
+	for (size_t i = 0; i < nc; i++)
+		put_customer(site, b, by_id[i]);
+	return file_hash(b->p, b->len);
+}
+
 /* ---- the word files: customers/search/t<key>.js, the key the hex of the first bytes its words
  * share (a word shorter than that ends in 00). A file starts at two bytes and splits by the next
  * byte while it holds more than SHARD_MAX entries of different words, so that no query loads a
@@ -829,7 +889,7 @@ static unsigned char byte_at(const Entry *e, size_t i)
 	return (e->key & 0xff) && i < strlen(e->token) ? (unsigned char)e->token[i] : 0;
 }
 
-static bool write_shard(Site *site, const Entry *e, size_t n, size_t depth, Buf *keys)
+static bool write_shard(Site *site, const Entry *e, size_t n, size_t depth, Buf *keys, FileHash input)
 {
 	Buf b = {0}, path = {0};
 	size_t key_at = keys->len + (keys->len > 0);
@@ -849,22 +909,22 @@ static bool write_shard(Site *site, const Entry *e, size_t n, size_t depth, Buf 
 	}
 	buf_puts(&b, "]);\n");
 	buf_printf(&path, "customers/search/t%.*s.js", (int)(keys->len - key_at), keys->p + key_at);
-	bool ok = out_write_file(site->dir, buf_cstr(&path), &b, site->err);
+	bool ok = write_made(site, buf_cstr(&path), &b, input);
 	buf_free(&b);
 	buf_free(&path);
 	return ok;
 }
 
 /* Entries sharing their first depth bytes: one file, or split by the next byte. */
-static bool write_group(Site *site, const Entry *e, size_t n, size_t depth, Buf *keys)
+static bool write_group(Site *site, const Entry *e, size_t n, size_t depth, Buf *keys, FileHash input)
 {
 	if (n <= SHARD_MAX || same_token(&e[0], &e[n - 1]))
-		return write_shard(site, e, n, depth, keys);
+		return write_shard(site, e, n, depth, keys, input);
 	bool ok = true;
 	for (size_t i = 0, j; ok && i < n; i = j) {
 		for (j = i; j < n && byte_at(&e[j], depth) == byte_at(&e[i], depth); j++)
 			;
-		ok = write_group(site, e + i, j - i, depth + 1, keys);
+		ok = write_group(site, e + i, j - i, depth + 1, keys, input);
 	}
 	return ok;
 }
@@ -927,7 +987,7 @@ static void sort_entries(Entry *e, size_t n)
 	}
 }
 
-static bool write_words(Site *site, Words *w, Buf *keys)
+static bool write_words(Site *site, Words *w, Buf *keys, FileHash input)
 {
 	if (w->n)
 		sort_entries(w->e, w->n);
@@ -935,7 +995,7 @@ static bool write_words(Site *site, Words *w, Buf *keys)
 	for (size_t i = 0, j; ok && i < w->n; i = j) {
 		for (j = i; j < w->n && w->e[j].key >> 48 == w->e[i].key >> 48; j++)	/* the first two bytes */
 			;
-		ok = write_group(site, w->e + i, j - i, 2, keys);
+		ok = write_group(site, w->e + i, j - i, 2, keys, input);
 	}
 	return ok;
 }
@@ -981,45 +1041,67 @@ static bool write_ranks(Site *site, const uint32_t *by_id, Buf *b)
 	return out_write_file(site->dir, "customers/search/ranks.js", b, site->err);
 }
 
-/* The search index: customers by id, a thousand per records file, their words, segments and ranks. */
-static bool write_search(Site *site)
+/* Records file k (customers from to to in id order), unless made from the same as the
+ * previous site's. */
+static bool write_records(Site *site, const uint32_t *by_id, size_t from, size_t to, Buf *b, Buf *tmp)
 {
+	char path[64];
+	snprintf(path, sizeof path, "customers/search/r%zu.js", from / RECORDS_PER_FILE);
+	FileHash input = records_input(site, by_id, from, to, b);
+	if (manifest_file_kept(site->dir, path, input))
+		return true;
+	b->len = 0;
+	buf_printf(b, "C360.records(%zu,[", from / RECORDS_PER_FILE);
+	for (size_t i = from; i < to; i++) {
+		buf_puts(b, i > from ? ",\n" : "\n");
+		record(site, b, by_id[i], tmp);
+	}
+	buf_puts(b, "]);\n");
+	return write_made(site, path, b, input);
+}
+
+/* The word files and info.js, unless made from the same as the previous site's. */
+static bool write_all_words(Site *site, const uint32_t *by_id, size_t nc, Buf *b)
+{
+	FileHash input = words_input(site, by_id, nc, b);
+	if (manifest_group_kept(site->dir, input))
+		return true;
 	const Table *customers = site->g->src[SRC_CUSTOMERS].table;
-	size_t nc = customers->n;
-	uint32_t *by_id = by_id_order(customers);
+	size_t max = shown_max(site, true);	/* the words of what a record shows */
 	Words w = {0};
-	Buf b = {0}, path = {0}, shards = {0};
-	bool ok = out_mkdir(site->dir, "customers/search", site->err);
-	for (size_t i = 0; ok && i < nc; i++) {
-		uint32_t c = by_id[i], at = (uint32_t)i;
-		const Customer *cu = ROW(customers, Customer, c);
-		if (i % RECORDS_PER_FILE == 0)
-			buf_printf(&b, "C360.records(%zu,[", i / RECORDS_PER_FILE);
-		buf_puts(&b, i % RECORDS_PER_FILE ? ",\n" : "\n");
-		record(site, &b, c, &path);
-		size_t max = shown_max(site, true);	/* the words of what the record shows */
+	Buf shards = {0};
+	for (size_t i = 0; i < nc; i++) {
+		const Customer *cu = ROW(customers, Customer, by_id[i]);
+		uint32_t at = (uint32_t)i;
 		size_t id = utf8_cut(cu->h.id, cu->h.idlen, max), email = cu->email ? utf8_cut(cu->email, strlen(cu->email), max) : 0;
 		add_field(&w, at, cu->name, cu->name ? utf8_cut(cu->name, strlen(cu->name), max) : 0, TAG_NAME_START, false);
 		add_field(&w, at, cu->h.id, id, TAG_WORD, true);
 		add_field(&w, at, cu->email, email, TAG_WORD, true);
 		add_field(&w, at, cu->location, cu->location ? utf8_cut(cu->location, strlen(cu->location), max) : 0, TAG_WORD, false);
-		if (i % RECORDS_PER_FILE == RECORDS_PER_FILE - 1 || i + 1 == nc) {
-			buf_puts(&b, "]);\n");
-			path.len = 0;
-			buf_printf(&path, "customers/search/r%zu.js", i / RECORDS_PER_FILE);
-			ok = out_write_file(site->dir, buf_cstr(&path), &b, site->err);
-			b.len = 0;
-		}
 	}
-	ok = ok && write_words(site, &w, &shards) && write_segments(site, by_id, &b) && write_ranks(site, by_id, &b);
-	b.len = 0;
-	buf_printf(&b, "C360.searchInfo({customers:%zu,perFile:%d,shards:\"%s\"});\n", nc, RECORDS_PER_FILE,
+	bool ok = write_words(site, &w, &shards, input);
+	b->len = 0;
+	buf_printf(b, "C360.searchInfo({customers:%zu,perFile:%d,shards:\"%s\"});\n", nc, RECORDS_PER_FILE,
 		   shards.p ? shards.p : "");
-	ok = ok && out_write_file(site->dir, "customers/search/info.js", &b, site->err);
+	ok = ok && write_made(site, "customers/search/info.js", b, input);
 	arena_free(&w.words);
 	free(w.e);
+	buf_free(&w.folded), buf_free(&shards);
+	return ok;
+}
+
+/* The search index: customers by id, a thousand per records file, their words, segments and ranks. */
+static bool write_search(Site *site)
+{
+	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
+	uint32_t *by_id = by_id_order(site->g->src[SRC_CUSTOMERS].table);
+	Buf b = {0}, tmp = {0};
+	bool ok = out_mkdir(site->dir, "customers/search", site->err);
+	for (size_t i = 0; ok && i < nc; i += RECORDS_PER_FILE)
+		ok = write_records(site, by_id, i, i + RECORDS_PER_FILE < nc ? i + RECORDS_PER_FILE : nc, &b, &tmp);
+	ok = ok && write_all_words(site, by_id, nc, &b) && write_segments(site, by_id, &b) && write_ranks(site, by_id, &b);
 	free(by_id);
-	buf_free(&w.folded), buf_free(&b), buf_free(&path), buf_free(&shards);
+	buf_free(&b), buf_free(&tmp);
 	return ok;
 }
 

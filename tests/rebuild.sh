@@ -144,6 +144,98 @@ rm -rf "$T/fresh"
 run 0 build --as-of 2024-01-01 --data "$T/data" --out "$T/fresh"
 diff -r "$T/asof" "$T/fresh" >/dev/null && pass || fail "an earlier as-of: the rebuild differs from a fresh build"
 
+# ---- a gold fact table made from the same rows is linked, not formatted again: one edited by
+# hand (its size and time put back) stays when only orders change, whatever the threads; and
+# each thing a fact table's row is made from, changed alone, writes it again as a fresh build
+cp -r "$T/data" "$T/gd"
+run 0 build --jobs 1 --data "$T/gd" --out "$T/gs"
+stamp=$(stat -c %y "$T/gs/gold/fact_sessions.csv")
+sed -i '2s/^S/Z/' "$T/gs/gold/fact_sessions.csv"
+touch -d "$stamp" "$T/gs/gold/fact_sessions.csv"
+awk -F, -v OFS=, 'NR == 2 { $4 = "USD 12345.67" } { print }' "$T/gd/orders.csv" >"$T/mutated" && mv "$T/mutated" "$T/gd/orders.csv"
+run 0 build --jobs 3 --data "$T/gd" --out "$T/gs"
+grep -q '^Z' "$T/gs/gold/fact_sessions.csv" && pass || fail "fact_sessions.csv made from the same rows was formatted again"
+grep -q ',12345.67,' "$T/gs/gold/fact_orders.csv" && pass || fail "fact_orders.csv with a changed amount was kept"
+sed -i '2s/^Z/S/' "$T/gs/gold/fact_sessions.csv"
+touch -d "$stamp" "$T/gs/gold/fact_sessions.csv"
+# fresh_again DATA SITE WHAT [ARGS]: a rebuild of SITE after a change is a fresh build
+fresh_again() {
+	run 0 build --data "$1" --out "$2" ${4+"$4"} ${5+"$5"}
+	rm -rf "$T/fresh"
+	run 0 build --data "$1" --out "$T/fresh" ${4+"$4"} ${5+"$5"}
+	diff -r -x .c360-site -x .c360-inputs "$2" "$T/fresh" >/dev/null && pass ||
+		fail "$3: the rebuild differs from a fresh build: $(diff -rq "$2" "$T/fresh" | grep -v c360- | head -3 | tr '\n' ' ')"
+}
+gold_changed() { fresh_again "$T/gd" "$T/gs" "$1"; }
+# edit N AWK-ASSIGNMENT: row N of web_activities.csv changed so
+edit() {
+	awk -F, -v OFS=, -v n="$1" "NR == n { $2 } { print }" "$T/gd/web_activities.csv" >"$T/mutated" &&
+		mv "$T/mutated" "$T/gd/web_activities.csv"
+}
+edit 5 '$4 = "2023-05-06 07:08:09"'
+gold_changed "a session's time"
+page=$(awk -F, 'NR == 9 { print $3 }' "$T/gd/web_activities.csv")
+edit 5 "\$3 = \"$page\""
+gold_changed "a session's page, another one's"
+edit 5 '$1 = substr($1, 1, length($1) - 1) "Q"'
+gold_changed "a session's id (of the same length)"
+grep -qi ',/products/shoes,' "$T/gd/web_activities.csv" && pass || fail "no session on /products/shoes to rename"
+sed -i 's|,/products/shoes,|,/products/boots,|I' "$T/gd/web_activities.csv"
+gold_changed "a page renamed in every session (its number the same)"
+sed -i '3i\\' "$T/gd/web_activities.csv"
+gold_changed "a blank line: the sessions' lines"
+awk -F, -v OFS=, 'NR == 2 { print; $1 = "1"; $3 = "first." $3 } { print }' "$T/gd/customers.csv" >"$T/mutated" &&
+	mv "$T/mutated" "$T/gd/customers.csv"
+gold_changed "a customer first in id order: every customer_key"
+awk -F, -v OFS=, 'NR == 4 { $6 = "7.77" } { print }' "$T/gd/payments.csv" >"$T/mutated" && mv "$T/mutated" "$T/gd/payments.csv"
+gold_changed "a payment's amount"
+rm -rf "$T/gd" "$T/gs"
+
+# ---- search files made from the same as the previous site's are linked, not made again: a
+# records file and a word file edited by hand (sizes and times put back) stay when only another
+# records file's customer changes; each thing a records or word file is made from, changed
+# alone for one customer (of the second records file), writes them again as a fresh build
+run 0 generate --customers 1200 --seed 8 --out "$T/sd"
+run 0 build --data "$T/sd" --out "$T/ss"
+cp -a "$T/ss" "$T/st"
+word=$(cd "$T/st" && ls customers/search/t*.js | head -1)
+for f in customers/search/r0.js "$word"; do
+	stamp=$(stat -c %y "$T/st/$f")
+	sed -i '1s/^C360/X360/' "$T/st/$f"
+	touch -d "$stamp" "$T/st/$f"
+done
+pick=$(awk -F, 'NR > 1 && $2 >= 101050 && $2 < 102000 && tolower($5) ~ /^deliv/ && $4 ~ /^[0-9.]+$/ { print $1 "," $2; exit }' "$T/sd/orders.csv")
+order=${pick%,*} who=${pick#*,}
+grep -q "^\[\"$who\"," "$T/ss/customers/search/r1.js" && pass || fail "customer $who is not in r1.js"
+# sd_edit FILE AWK-PROGRAM: an export of $T/sd changed so
+sd_edit() { awk -F, -v OFS=, -v who="$who" -v order="$order" "$2" "$T/sd/$1.csv" >"$T/mutated" && mv "$T/mutated" "$T/sd/$1.csv"; }
+sd_edit orders '$1 == order { $4 = "4321.00" } { print }'
+fresh_again "$T/sd" "$T/ss" "a customer's lifetime value"
+run 0 build --data "$T/sd" --out "$T/st"
+grep -q '^X360' "$T/st/customers/search/r0.js" && grep -q '^X360' "$T/st/$word" && pass ||
+	fail "search files made from the same were made again"
+cmp -s "$T/st/customers/search/r1.js" "$T/fresh/customers/search/r1.js" && pass || fail "r1.js with a changed lifetime value was kept"
+rm -rf "$T/st"
+sd_edit orders '$1 == order { print; $1 = $1 "C"; $3 = "2024-07-01"; $4 = "0.00" } { print }'
+fresh_again "$T/sd" "$T/ss" "a customer's last order"
+sd_edit customers '$1 == who { $2 = $2 " Quincy" } { print }'
+fresh_again "$T/sd" "$T/ss" "a customer's name"
+sd_edit customers '$1 == who { $3 = "q" $3 } { print }'
+fresh_again "$T/sd" "$T/ss" "a customer's e-mail"
+sd_edit customers '$1 == who { $6 = "Quito" } { print }'
+fresh_again "$T/sd" "$T/ss" "a customer's city"
+# ... and in top N, a customer who leaves the top (the 40th by value, in the other records file
+# than the one who enters it): only its page link changes
+run 0 build --data "$T/sd" --customer-pages "top 40" --out "$T/ss"
+z=$(awk -F, 'NR > 1 { print $11 "," $1 }' "$T/ss/gold/customer_360.csv" | sort -t, -k1,1nr -k2,2 | sed -n 40p | cut -d, -f2)
+zf=$(grep -l "^\[\"$z\"," "$T/ss/customers/search/"r*.js)
+case $zf in */r0.js) x=$(awk -F, 'NR == 1101 { print $1 }' "$T/sd/customers.csv") ;; *) x=$(awk -F, 'NR == 11 { print $1 }' "$T/sd/customers.csv") ;; esac
+who=$x
+sd_edit orders '{ print } $2 == who && !done { $1 = $1 "D"; $4 = "USD 999999.00"; print; done = 1 }'
+fresh_again "$T/sd" "$T/ss" "top 40: customer $z left the top for $x" --customer-pages "top 40"
+grep "^\[\"$z\"," "$T/fresh/customers/search/${zf##*/}" | grep -q '\.html"' && fail "customer $z did not leave the top 40" || pass
+rm -rf "$T/sd" "$T/ss"
+
 # ---- what a page is made from but its values: a changed template, even one of the fragments
 # a customer page holds, or a changed setting renders every customer page again
 # rebuilt CONF WHAT: a rebuild with --config CONF renders every page and is a fresh build.
