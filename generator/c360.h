@@ -31,9 +31,24 @@ typedef struct {
 	ArenaBlock *head;
 	ArenaOwned *owned;	/* malloc'd blocks handed over: freed with the arena */
 	size_t used;		/* bytes handed out, for the benchmark */
+	char *next, *end;	/* the free part of head */
 } Arena;
 
-void *arena_alloc(Arena *a, size_t n);	/* 8-byte aligned, uninitialised */
+void *arena_block(Arena *a, size_t n, size_t align);	/* arena_bump when head has no room */
+/* n bytes aligned to align (a power of 2): a bump of next, inline (a page makes hundreds). */
+static inline void *arena_bump(Arena *a, size_t n, size_t align)
+{
+	uintptr_t at = ((uintptr_t)a->next + align - 1) & ~(uintptr_t)(align - 1);
+	if (!a->end || at + n > (uintptr_t)a->end)
+		return arena_block(a, n, align);
+	a->next = (char *)at + n;
+	a->used += n;
+	return (char *)at;
+}
+static inline void *arena_alloc(Arena *a, size_t n)	/* 8-byte aligned, uninitialised */
+{
+	return arena_bump(a, n, 8);
+}
 char *arena_strndup(Arena *a, const char *s, size_t n);	/* NUL-terminated copy */
 void arena_adopt(Arena *a, Arena *from);	/* a takes over from's blocks */
 char *arena_own(Arena *a, char *p);	/* a frees p (from malloc) with its blocks; returns p */
@@ -47,14 +62,42 @@ typedef struct {
 } Buf;
 
 void buf_grow(Buf *b, size_t more);
+/* n <= 16 bytes from s to d, without a call: two copies that may overlap (most of a page's
+ * copies are a few bytes: a call to memcpy costs more than the bytes). gcc warns of the
+ * branches for longer copies where it knows s is short, which are never taken. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#ifndef __clang__
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#endif
+static inline void copy_small(char *d, const char *s, size_t n)
+{
+	if (n >= 8) {
+		uint64_t x, y;
+		memcpy(&x, s, 8), memcpy(&y, s + n - 8, 8);
+		memcpy(d, &x, 8), memcpy(d + n - 8, &y, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+		memcpy(&x, s, 4), memcpy(&y, s + n - 4, 4);
+		memcpy(d, &x, 4), memcpy(d + n - 4, &y, 4);
+	} else if (n) {
+		char x = s[0], y = s[n / 2], z = s[n - 1];
+		d[0] = x, d[n / 2] = y, d[n - 1] = z;
+	}
+}
 static inline void buf_put(Buf *b, const void *s, size_t n)
 {
+	if (!n)
+		return;
 	if (b->cap - b->len < n)
 		buf_grow(b, n);
-	if (n)
+	if (n <= 16)
+		copy_small(b->p + b->len, s, n);
+	else
 		memcpy(b->p + b->len, s, n);
 	b->len += n;
 }
+#pragma GCC diagnostic pop
 static inline void buf_putc(Buf *b, char c)
 {
 	if (b->cap == b->len)
