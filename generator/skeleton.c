@@ -16,14 +16,12 @@ static size_t mark_len(size_t k)
 
 static void mark_put(Buf *b, size_t k)
 {
+	char m[20] = {'Z', 'q'};
 	size_t n = mark_len(k);
-	if (b->cap - b->len < n)
-		buf_grow(b, n);
-	char *p = b->p + b->len;
-	p[0] = 'Z', p[1] = 'q', p[n - 1] = 'Z';
+	m[n - 1] = 'Z';
 	for (size_t i = n - 1; i-- > 2; k >>= 4)
-		p[i] = (char)('a' + (k & 15));
-	b->len += n;
+		m[i] = (char)('a' + (k & 15));
+	buf_put(b, m, n);
 }
 
 /* The slot number of the mark at p, its length in *len; false if no mark starts at p. */
@@ -504,29 +502,31 @@ static bool put_href(Buf *b, Str v, uint8_t need)
  * not fit, or it holds invalid UTF-8 (which cmark replaces). */
 static bool put_text(Buf *b, Str v, uint8_t need)
 {
-	static const char *const ref[128] = {[0 ... 31] = " ", [127] = " ", ['&'] = "&amp;", ['<'] = "&lt;",
-					     ['>'] = "&gt;", ['"'] = "&quot;"};
+	enum { PLAIN, REF, UTF8 };
+	static const uint8_t what[256] = {[0 ... 31] = REF, [127] = REF, ['&'] = REF, ['<'] = REF, ['>'] = REF,
+					  ['"'] = REF, [128 ... 255] = UTF8};
+	static const char ref[128][8] = {[0 ... 31] = " ", [127] = " ", ['&'] = "&amp;", ['<'] = "&lt;",
+					 ['>'] = "&gt;", ['"'] = "&quot;"};
 	if (!edges_fit(v, need))
 		return false;
-	const unsigned char *p = (const unsigned char *)v.p;
-	size_t from = 0;
-	for (size_t i = 0; i < v.n;) {
-		unsigned char c = p[i];
-		if (c >= 0x80) {
-			size_t n = utf8_len(p + i, v.n - i);
+	const unsigned char *p = (const unsigned char *)v.p, *end = p + v.n, *from = p;
+	for (;;) {
+		while (p < end && what[*p] == PLAIN)
+			p++;
+		if (p == end)
+			break;
+		if (what[*p] == UTF8) {
+			size_t n = utf8_len(p, (size_t)(end - p));
 			if (!n)
 				return false;
-			i += n;
+			p += n;
 			continue;
 		}
-		if (ref[c]) {
-			buf_put(b, v.p + from, i - from);
-			buf_puts(b, ref[c]);
-			from = i + 1;
-		}
-		i++;
+		buf_put(b, from, (size_t)(p - from));
+		buf_puts(b, ref[*p]);
+		from = ++p;
 	}
-	buf_put(b, v.p + from, v.n - from);
+	buf_put(b, from, (size_t)(end - from));
 	return true;
 }
 

@@ -473,10 +473,11 @@ typedef struct {
 	Buf indent;		/* the indentation of the standalone partials being rendered */
 	bool line_start;	/* out is at the start of a line of a partial */
 	Slots *slots;		/* values kept apart from the Markdown (tpl_render_slots) */
+	const size_t *kept;	/* how many bytes of them: slots->text.len, or 0 */
 } Render;
 
 /* Mustache lookup: the first name part in the nearest frame that has it, then down. */
-static const Value *lookup(const Frame *f, const struct TplNode *node)
+static inline __attribute__((always_inline)) const Value *lookup(const Frame *f, const struct TplNode *node)
 {
 	const char *name = node->text, *dot = node->first < node->len ? name + node->first : NULL;
 	size_t n = node->len;
@@ -624,7 +625,7 @@ static void render_nodes(Render *r, const struct TplNode *n, size_t count, const
 {
 	for (size_t i = 0; i < count && !r->over; i++) {
 		render_node(r, &n[i], f);
-		if (!r->over && r->out->len + (r->slots ? r->slots->text.len : 0) > r->limit) {
+		if (r->out->len + *r->kept > r->limit && !r->over) {
 			r->over = true;
 			buf_printf(r->err, "%s:%u:%u: error: the page passes %zu bytes; the data or the templates make "
 					   "it too big (page_max_bytes in the configuration)\n",
@@ -640,6 +641,8 @@ static bool render(const Template *t, const Value *data, TplEscape esc, const Tp
 	Render r = {.esc = esc, .partials = partials, .raws = raws, .fmt = fmt ? fmt : &fmt_plain, .name = t->name,
 		    .line = 1, .col = 1, .out = out, .err = err, .max = max,
 		    .limit = max > SIZE_MAX - already ? SIZE_MAX : already + max, .slots = slots};
+	static const size_t none = 0;
+	r.kept = slots ? &slots->text.len : &none;
 	Frame top = {data, NULL};
 	memo_fresh();
 	render_nodes(&r, t->root.kids, t->root.nkids, &top);
