@@ -98,6 +98,24 @@ static inline void buf_put(Buf *b, const void *s, size_t n)
 	b->len += n;
 }
 #pragma GCC diagnostic pop
+
+/* Scanning text 8 bytes at a time: the 8 bytes at p, and whether one of them is 0 (the high bit
+ * of such a byte set; a byte above one may be set too), or below c (c <= 128). */
+#define BYTES8(c) (0x0101010101010101ull * (uint8_t)(c))
+static inline uint64_t load8(const void *p)
+{
+	uint64_t x;
+	memcpy(&x, p, 8);
+	return x;
+}
+static inline uint64_t zero_byte8(uint64_t x)
+{
+	return (x - BYTES8(1)) & ~x & BYTES8(0x80);
+}
+static inline uint64_t byte_below8(uint64_t x, unsigned c)
+{
+	return (x - BYTES8(c)) & ~x & BYTES8(0x80);
+}
 static inline void buf_putc(Buf *b, char c)
 {
 	if (b->cap == b->len)

@@ -56,10 +56,19 @@ static void char_ref(Buf *b, unsigned char c)
 static const char html_ref[256][8] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
 				      ['\''] = "&#39;"};
 
+/* One of & ' (0x26 0x27), < > (0x3c 0x3e) or " among 8 bytes. */
+static uint64_t html_word(uint64_t x)
+{
+	return zero_byte8((x | BYTES8(1)) ^ BYTES8('\'')) | zero_byte8((x | BYTES8(2)) ^ BYTES8('>')) |
+	       zero_byte8(x ^ BYTES8('"'));
+}
+
 void esc_html(Buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n, *from = p;
 	for (;;) {
+		while (end - p >= 8 && !html_word(load8(p)))
+			p += 8;
 		while (p < end && !html_ref[*p][0])
 			p++;
 		buf_put(b, from, (size_t)(p - from));

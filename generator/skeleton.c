@@ -497,6 +497,14 @@ static bool put_href(Buf *b, Str v, uint8_t need)
 	return true;
 }
 
+/* Among 8 bytes, one that put_text does not copy as it is: a control, DEL, a byte of UTF-8,
+ * & or " (0x26 0x22), < or > (0x3c 0x3e). */
+static uint64_t text_word(uint64_t x)
+{
+	return (x & BYTES8(0x80)) | byte_below8(x, ' ') | zero_byte8(x ^ BYTES8(127)) |
+	       zero_byte8((x | BYTES8(4)) ^ BYTES8('&')) | zero_byte8((x | BYTES8(2)) ^ BYTES8('>'));
+}
+
 /* Text as cmark writes it after reading it back from esc_markdown: controls as spaces, & < > "
  * as references; false (with some of it written) if cmark would not write it so: its edges do
  * not fit, or it holds invalid UTF-8 (which cmark replaces). */
@@ -511,6 +519,8 @@ static bool put_text(Buf *b, Str v, uint8_t need)
 		return false;
 	const unsigned char *p = (const unsigned char *)v.p, *end = p + v.n, *from = p;
 	for (;;) {
+		while (end - p >= 8 && !text_word(load8(p)))
+			p += 8;
 		while (p < end && what[*p] == PLAIN)
 			p++;
 		if (p == end)
