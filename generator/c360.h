@@ -1345,14 +1345,14 @@ void raw_stash_free(RawStash *r);
 typedef struct {
 	Buf text;		/* the texts, one after another */
 	size_t *end;		/* slot k's text is text[k ? end[k - 1] : 0, end[k]) */
-	size_t *at;		/* and its mark starts at at[k] in the Markdown */
+	size_t *at;		/* and its place, a "Z", is at[k] in the Markdown */
 	size_t n, cap;
 } Slots;
 
 /* tpl_render for Markdown, with the values in slots instead. */
 bool tpl_render_slots(const Template *t, const Value *data, const TplSet *partials, RawStash *raws,
 		      const NumFormat *fmt, Buf *out, size_t max, Slots *slots, Buf *err);
-void slot_put(Slots *s, Buf *md, const char *text, size_t n);	/* a value's mark in md, its text kept */
+void slot_put(Slots *s, Buf *md, const char *text, size_t n);	/* a value's place in md, its text kept */
 void slots_free(Slots *s);
 
 /* What each page's template can use (site_vars.c): the one table of page variables. */

@@ -7,7 +7,9 @@
 
 #include <stdlib.h>
 
-/* ---- marks: "Zq", the slot's number in hex written with the letters a-p, "Z" */
+/* ---- marks: "Zq", the slot's number in hex written with the letters a-p, "Z". A page's
+ * Markdown holds a "Z" where each slot is (Slots.at): a part's marks are numbered from 0 as it
+ * is cut (part_make). The "Z" reads as a mark does where a line starts (part_end). */
 
 static size_t mark_len(size_t k)
 {
@@ -49,7 +51,7 @@ void slot_put(Slots *s, Buf *md, const char *text, size_t n)
 		s->at = xrealloc(s->at, s->cap * sizeof *s->at);
 	}
 	s->at[s->n] = md->len;
-	mark_put(md, s->n);
+	buf_putc(md, 'Z');	/* a stand-in: part_make writes a part's marks, numbered, where they are */
 	buf_put(&s->text, text, n);
 	s->end[s->n++] = s->text.len;
 }
@@ -76,7 +78,7 @@ static void slots_markdown(const Buf *md, const Slots *s, size_t from, size_t to
 		Str t = slot_text(s, k);
 		buf_put(out, md->p + from, s->at[k] - from);
 		esc_markdown(out, t.p, t.n);
-		from = s->at[k] + mark_len(k);
+		from = s->at[k] + 1;
 	}
 	buf_put(out, md->p + from, to - from);
 }
@@ -122,7 +124,8 @@ static size_t part_end(const Buf *md, size_t from, bool cut)
 	return md->len;
 }
 
-/* Copies md[from, to) into part renumbered; false if a placeholder there is not the next one. */
+/* Copies md[from, to) into part with its marks and placeholders numbered from 0; false if a
+ * placeholder there is not the next one. */
 static bool part_make(Part *part, const Buf *md, const Slots *s, size_t from, size_t to, size_t *slot, size_t *raw)
 {
 	part->md.len = 0, part->n = 0, part->first = *slot, part->raw_first = *raw, part->s = s;
@@ -134,7 +137,7 @@ static bool part_make(Part *part, const Buf *md, const Slots *s, size_t from, si
 			}
 			part->at[part->n] = part->md.len;
 			mark_put(&part->md, part->n++);
-			i += mark_len((*slot)++);
+			i++, (*slot)++;
 		} else if (md->p[i] == '\x02') {
 			size_t j = i + 1, v = 0;
 			for (; j < to && md->p[j] >= '0' && md->p[j] <= '9' && j - i < 10; j++)
