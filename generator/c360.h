@@ -1295,6 +1295,13 @@ typedef struct Value {
 	size_t cap;
 } Value;
 
+/* A page makes hundreds of values: the small ones are made inline. */
+static inline Value *v_new(Arena *a, VKind kind)
+{
+	Value *v = arena_alloc(a, sizeof *v);
+	*v = (Value){.kind = kind};
+	return v;
+}
 Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
 /* Text from the data for a page: at most max bytes of it (whole characters); a longer value
  * is written with a mark saying how much of it is shown. s is lent: it must outlive the value
@@ -1303,15 +1310,51 @@ Value *v_text(Arena *a, const char *s, size_t n, size_t max);
 Value *v_cstr(Arena *a, const char *s);
 Value *v_raw(Arena *a, const char *s, size_t n);
 Value *v_raw_lent(Arena *a, const char *s, size_t n);	/* s not copied: it must outlive the value */
-Value *v_num(Arena *a, VKind kind, int64_t i);	/* KPI_NULL or MOMENT_NULL: null */
-Value *v_bool(Arena *a, bool b);
-Value *v_list(Arena *a);
-Value *v_obj(Arena *a);
-Value *v_push(Arena *a, Value *list, Value *item);
+static inline Value *v_num(Arena *a, VKind kind, int64_t i)	/* KPI_NULL or MOMENT_NULL: null */
+{
+	Value *v = v_new(a, i == KPI_NULL || i == MOMENT_NULL ? V_NULL : kind);
+	v->i = i;
+	return v;
+}
+static inline Value *v_bool(Arena *a, bool b)
+{
+	Value *v = v_new(a, V_BOOL);
+	v->i = b;
+	return v;
+}
+static inline Value *v_list(Arena *a)
+{
+	return v_new(a, V_LIST);
+}
+#define SHAPE_SEED 0x9e3779b97f4a7c15u	/* an object with no keys yet */
+static inline Value *v_obj(Arena *a)
+{
+	Value *v = v_new(a, V_OBJ);
+	v->shape = SHAPE_SEED;
+	return v;
+}
+void v_grow(Arena *a, Value *v);	/* room for more items: arena arrays that double when full */
+static inline Value *v_push(Arena *a, Value *list, Value *item)
+{
+	if (list->n == list->cap)
+		v_grow(a, list);
+	list->keys[list->n] = NULL;
+	list->items[list->n++] = item;
+	return item;
+}
 /* key: a string of the program's (a literal, a static table's), never one made at run time:
  * page_data_check and the template's lookups know shapes by their keys' addresses. An object
  * changes only through v_set (its shape is kept as it is set), and an item's kind never after. */
-Value *v_set(Arena *a, Value *obj, const char *key, Value *item);
+static inline Value *v_set(Arena *a, Value *obj, const char *key, Value *item)
+{
+	if (obj->n == obj->cap)
+		v_grow(a, obj);
+	obj->keys[obj->n] = key;
+	obj->items[obj->n++] = item;
+	obj->shape = (obj->shape ^ ((uintptr_t)key << 4 | item->kind)) * 0x100000001b3u;
+	obj->lists |= item->kind == V_LIST;
+	return item;
+}
 
 typedef enum { ESC_MARKDOWN, ESC_HTML } TplEscape;
 

@@ -256,7 +256,8 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 	return page_fragment(site, w, path, "activity.html", d);
 }
 
-static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
+/* Out of line, once a page, so that a profile shows what the values cost (docs/performance.md). */
+__attribute__((noinline)) static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
 {
 	Arena *a = &w->arena;
 	const Gold *g = site->g;

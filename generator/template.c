@@ -7,14 +7,6 @@
 
 /* ---- values: the data a page is made of */
 
-static Value *v_new(Arena *a, VKind kind)
-{
-	Value *v = arena_alloc(a, sizeof *v);
-	memset(v, 0, sizeof *v);
-	v->kind = kind;
-	return v;
-}
-
 Value *v_str(Arena *a, const char *s, size_t n)
 {
 	Value *v = v_new(a, s ? V_STR : V_NULL);
@@ -51,65 +43,18 @@ Value *v_raw_lent(Arena *a, const char *s, size_t n)
 	return v;
 }
 
-Value *v_num(Arena *a, VKind kind, int64_t i)
-{
-	Value *v = v_new(a, i == KPI_NULL || i == MOMENT_NULL ? V_NULL : kind);
-	v->i = i;
-	return v;
-}
-
-Value *v_bool(Arena *a, bool b)
-{
-	Value *v = v_new(a, V_BOOL);
-	v->i = b;
-	return v;
-}
-
-Value *v_list(Arena *a)
-{
-	return v_new(a, V_LIST);
-}
-
-#define SHAPE_SEED 0x9e3779b97f4a7c15u	/* an object with no keys yet */
-
-Value *v_obj(Arena *a)
-{
-	Value *v = v_new(a, V_OBJ);
-	v->shape = SHAPE_SEED;
-	return v;
-}
-
-/* Lists and objects keep their items in arena arrays that double when full. */
-static void v_grow(Arena *a, Value *v)
+/* Lists and objects keep their items in arena arrays that double when full: the items, then
+ * the keys, in one block. */
+void v_grow(Arena *a, Value *v)
 {
 	size_t cap = v->cap ? v->cap * 2 : 8;
-	Value **items = arena_alloc(a, cap * sizeof *items);
-	const char **keys = arena_alloc(a, cap * sizeof *keys);
+	Value **items = arena_alloc(a, cap * (sizeof *items + sizeof(const char *)));
+	const char **keys = (const char **)(items + cap);
 	if (v->n) {
 		memcpy(items, v->items, v->n * sizeof *items);
 		memcpy(keys, v->keys, v->n * sizeof *keys);
 	}
 	v->items = items, v->keys = keys, v->cap = cap;
-}
-
-Value *v_push(Arena *a, Value *list, Value *item)
-{
-	if (list->n == list->cap)
-		v_grow(a, list);
-	list->keys[list->n] = NULL;
-	list->items[list->n++] = item;
-	return item;
-}
-
-Value *v_set(Arena *a, Value *obj, const char *key, Value *item)
-{
-	if (obj->n == obj->cap)
-		v_grow(a, obj);
-	obj->keys[obj->n] = key;
-	obj->items[obj->n++] = item;
-	obj->shape = (obj->shape ^ ((uintptr_t)key << 4 | item->kind)) * 0x100000001b3u;
-	obj->lists |= item->kind == V_LIST;
-	return item;
 }
 
 /* key (NUL-terminated), whose first byte is name's, is name[0, n) (none if n is 0); names are
