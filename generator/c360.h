@@ -1607,6 +1607,8 @@ typedef struct Site {
 typedef struct {
 	Arena arena;
 	Buf md, html, page, err, scratch;
+	Buf frag[PAGE_FRAGMENTS];	/* the page's fragments, lent to its values */
+	int nfrags;			/* of them made for the page being made */
 	RawStash raws;
 	Slots slots;
 	SkelCache *skel;	/* the shapes this thread's pages had */
