@@ -9,7 +9,6 @@ enum {
 	E_URL_OK = 8,		/* unreserved in a URL path segment */
 	E_NAME_OK = 16,		/* kept as is in a file name */
 	E_CTRL = 32,		/* control characters */
-	E_JS_HTML = 64,		/* " \\ < and the first byte of U+2028/U+2029: looked at by esc_js_html */
 };
 
 static unsigned char cls[256];
@@ -27,8 +26,6 @@ __attribute__((constructor)) static void classes_init(void)
 		cls[(unsigned char)*p] |= E_MD;
 	for (const char *p = "-+=.):;"; *p; p++)
 		cls[(unsigned char)*p] |= E_MD_LEAD;
-	for (const char *p = "\"\\<\xe2"; *p; p++)
-		cls[(unsigned char)*p] |= E_JS_HTML;
 	for (int c = 0; c < 128; c++) {
 		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 		if (alnum || c == '-' || c == '.' || c == '_' || c == '~')
@@ -170,34 +167,70 @@ size_t utf8_cut(const char *s, size_t n, size_t max)
 
 /* HTML in a JavaScript string literal of a script file (customers/packed/K.js): like esc_js, but
  * a < is escaped only where it could end or comment out a script element (</, <!), so that the
- * markup stays nearly its own size. */
+ * markup stays nearly its own size. A pack is mostly this, and HTML is dense with quotes and <: it
+ * is written byte by byte straight into room made for a chunk of the input at a time (6 bytes
+ * for one at most). */
+#define JS_CHUNK 4096
+
+/* The bytes esc_js_html looks at: " \\ < controls, DEL, and 0xe2 (U+2028, U+2029). */
+static const bool js_html_rare[256] = {[0 ... 31] = true, ['"'] = true, ['\\'] = true, ['<'] = true, [127] = true,
+				       [0xe2] = true};
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* Of the 16 bytes at p, those js_html_rare has (the others are plain, UTF-8 included), a bit each. */
+static unsigned js_html_rare16(const unsigned char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i one = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+				   _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('<')), _mm_cmpeq_epi8(x, _mm_set1_epi8(127))));
+	one = _mm_or_si128(one, _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xe2)));
+	unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20))) &	/* signed: */
+		       ~(unsigned)_mm_movemask_epi8(x);	/* not the bytes from 0x80 */
+	return ctl | (unsigned)_mm_movemask_epi8(one);
+}
+#endif
+
 void esc_js_html(Buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	classes_init();
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	buf_putc(b, '"');
-	size_t from = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!(cls[c] & (E_JS_HTML | E_CTRL)))
-			continue;
-		bool sep = c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9);
-		bool tag = c == '<' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '!');
-		if (!(c == '"' || c == '\\' || c < 0x20 || c == 0x7f || sep || tag))
-			continue;
-		buf_put(b, s + from, i - from);
-		if (c == '"' || c == '\\')
-			buf_putc(b, '\\'), buf_putc(b, (char)c);
-		else if (c == '\n')
-			buf_puts(b, "\\n");
-		else if (sep)
-			buf_puts(b, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029"), i += 2;
-		else
-			buf_put(b, (char[6]){'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}, 6);
-		from = i + 1;
+	while (p < end) {
+		const unsigned char *stop = end - p > JS_CHUNK ? p + JS_CHUNK : end;
+		if (b->cap - b->len < 6 * (JS_CHUNK + 2))
+			buf_grow(b, 6 * (JS_CHUNK + 2));
+		char *d = b->p + b->len;
+		while (p < stop) {
+#ifdef __SSE2__
+			if (stop - p >= 16) {	/* the plain bytes before the next rare one, 16 at a time */
+				unsigned rare = js_html_rare16(p);
+				memcpy(d, p, 16);
+				size_t plain = rare ? (size_t)__builtin_ctz(rare) : 16;
+				d += plain, p += plain;
+				if (!rare)
+					continue;
+			}
+#endif
+			unsigned char c = *p++;
+			if (!js_html_rare[c]) {
+				*d++ = (char)c;
+			} else if (c == '"' || c == '\\') {
+				*d++ = '\\', *d++ = (char)c;
+			} else if (c == '\n') {
+				*d++ = '\\', *d++ = 'n';
+			} else if (c == 0xe2 && end - p > 1 && p[0] == 0x80 && (p[1] == 0xa8 || p[1] == 0xa9)) {
+				memcpy(d, p[1] == 0xa8 ? "\\u2028" : "\\u2029", 6), d += 6;
+				p += 2;	/* a line or paragraph separator: 3 bytes */
+			} else if (c < 0x20 || c == 0x7f || (c == '<' && p < end && (*p == '/' || *p == '!'))) {
+				memcpy(d, (char[6]){'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}, 6), d += 6;
+			} else {
+				*d++ = (char)c;
+			}
+		}
+		b->len = (size_t)(d - b->p);
 	}
-	buf_put(b, s + from, n - from);
 	buf_putc(b, '"');
 }
 
