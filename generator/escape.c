@@ -165,16 +165,16 @@ size_t utf8_cut(const char *s, size_t n, size_t max)
 	return max;
 }
 
-/* HTML in a JavaScript string literal of a script file (customers/packed/K.js): like esc_js, but
- * a < is escaped only where it could end or comment out a script element (</, <!), so that the
- * markup stays nearly its own size. A pack is mostly this, and HTML is dense with quotes and <: it
- * is written byte by byte straight into room made for a chunk of the input at a time (6 bytes
- * for one at most). */
+/* HTML in a single-quoted JavaScript string literal of a script file that a page loads by its
+ * src (customers/packed/K.js): only what ends the literal or a line is escaped (' \\, control
+ * characters, U+2028/U+2029), so that the markup keeps its own size. Its < and " stay as they
+ * are: an HTML parser never reads a script file's text, and the markup's attributes are in ".
+ * A pack is mostly this: it is written straight into room made for a chunk of the input at a
+ * time (6 bytes for one at most), the plain bytes skipped 16 at a time where SSE2 is. */
 #define JS_CHUNK 4096
 
-/* The bytes esc_js_html looks at: " \\ < controls, DEL, and 0xe2 (U+2028, U+2029). */
-static const bool js_html_rare[256] = {[0 ... 31] = true, ['"'] = true, ['\\'] = true, ['<'] = true, [127] = true,
-				       [0xe2] = true};
+/* The bytes esc_js_html looks at: ' \\ controls, DEL, and 0xe2 (U+2028, U+2029). */
+static const bool js_html_rare[256] = {[0 ... 31] = true, ['\''] = true, ['\\'] = true, [127] = true, [0xe2] = true};
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -183,9 +183,8 @@ static const bool js_html_rare[256] = {[0 ... 31] = true, ['"'] = true, ['\\'] =
 static unsigned js_html_rare16(const unsigned char *p)
 {
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-	__m128i one = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
-				   _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('<')), _mm_cmpeq_epi8(x, _mm_set1_epi8(127))));
-	one = _mm_or_si128(one, _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xe2)));
+	__m128i one = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\'')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+				   _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(127)), _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xe2))));
 	unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20))) &	/* signed: */
 		       ~(unsigned)_mm_movemask_epi8(x);	/* not the bytes from 0x80 */
 	return ctl | (unsigned)_mm_movemask_epi8(one);
@@ -196,7 +195,7 @@ void esc_js_html(Buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	buf_putc(b, '"');
+	buf_putc(b, '\'');
 	while (p < end) {
 		const unsigned char *stop = end - p > JS_CHUNK ? p + JS_CHUNK : end;
 		if (b->cap - b->len < 6 * (JS_CHUNK + 2))
@@ -216,14 +215,14 @@ void esc_js_html(Buf *b, const char *s, size_t n)
 			unsigned char c = *p++;
 			if (!js_html_rare[c]) {
 				*d++ = (char)c;
-			} else if (c == '"' || c == '\\') {
+			} else if (c == '\'' || c == '\\') {
 				*d++ = '\\', *d++ = (char)c;
 			} else if (c == '\n') {
 				*d++ = '\\', *d++ = 'n';
 			} else if (c == 0xe2 && end - p > 1 && p[0] == 0x80 && (p[1] == 0xa8 || p[1] == 0xa9)) {
 				memcpy(d, p[1] == 0xa8 ? "\\u2028" : "\\u2029", 6), d += 6;
 				p += 2;	/* a line or paragraph separator: 3 bytes */
-			} else if (c < 0x20 || c == 0x7f || (c == '<' && p < end && (*p == '/' || *p == '!'))) {
+			} else if (c != 0xe2) {	/* a control character or DEL */
 				memcpy(d, (char[6]){'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}, 6), d += 6;
 			} else {
 				*d++ = (char)c;
@@ -231,7 +230,7 @@ void esc_js_html(Buf *b, const char *s, size_t n)
 		}
 		b->len = (size_t)(d - b->p);
 	}
-	buf_putc(b, '"');
+	buf_putc(b, '\'');
 }
 
 /* A file name from an id: the id itself when it is short and plain ([a-z0-9_-]), else a

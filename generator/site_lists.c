@@ -28,39 +28,45 @@ static void text_cell(Buf *b, const char *s)
 	esc_sheet_cell(b, s ? s : "", s ? strlen(s) : 0);
 }
 
+static void customer_line(const Gold *g, uint32_t row, Buf *b)
+{
+	const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, row);
+	const Customer360 *x = &g->c360[row];
+	esc_sheet_cell(b, cu->h.id, cu->h.idlen);
+	text_cell(b, cu->name);
+	text_cell(b, cu->email);
+	text_cell(b, cu->location);
+	text_cell(b, segment_defs[x->segment].label);
+	buf_putc(b, ',');
+	fmt_hundredths(b, &fmt_plain, x->lifetime_cents);
+	buf_putc(b, ',');
+	buf_int(b, x->valid_orders);
+	buf_putc(b, ',');
+	if (x->last_order != MOMENT_NULL)
+		buf_date(b, x->last_order);
+	buf_putc(b, ',');
+	if (x->days_since_last_order != KPI_NULL)
+		buf_int(b, x->days_since_last_order);
+	buf_putc(b, ',');
+	buf_int(b, x->tickets);
+	buf_putc(b, ',');
+	buf_int(b, x->open_tickets);
+	buf_putc(b, '\n');
+}
+
+/* Streamed a megabyte at a time: a list of a million customers is never whole in memory. */
 bool customer_csv(const Site *site, const char *path, const uint32_t *rows, size_t n)
 {
-	const Gold *g = site->g;
-	Buf b = {0};
-	buf_puts(&b, UTF8_BOM "customer_id,name,email,location,segment,lifetime_value,valid_orders,last_order_date,"
-		     "days_since_last_order,tickets,open_tickets\n");
+	OutFile f;
+	if (!out_open(&f, site->dir, path, site->err))
+		return false;
+	buf_puts(&f.buf, UTF8_BOM "customer_id,name,email,location,segment,lifetime_value,valid_orders,"
+			 "last_order_date,days_since_last_order,tickets,open_tickets\n");
 	for (size_t i = 0; i < n; i++) {
-		const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, rows[i]);
-		const Customer360 *x = &g->c360[rows[i]];
-		esc_sheet_cell(&b, cu->h.id, cu->h.idlen);
-		text_cell(&b, cu->name);
-		text_cell(&b, cu->email);
-		text_cell(&b, cu->location);
-		text_cell(&b, segment_defs[x->segment].label);
-		buf_putc(&b, ',');
-		fmt_hundredths(&b, &fmt_plain, x->lifetime_cents);
-		buf_putc(&b, ',');
-		buf_int(&b, x->valid_orders);
-		buf_putc(&b, ',');
-		if (x->last_order != MOMENT_NULL)
-			buf_date(&b, x->last_order);
-		buf_putc(&b, ',');
-		if (x->days_since_last_order != KPI_NULL)
-			buf_int(&b, x->days_since_last_order);
-		buf_putc(&b, ',');
-		buf_int(&b, x->tickets);
-		buf_putc(&b, ',');
-		buf_int(&b, x->open_tickets);
-		buf_putc(&b, '\n');
+		customer_line(site->g, rows[i], &f.buf);
+		out_flush_if_full(&f);
 	}
-	bool ok = out_write_file(site->dir, path, &b, site->err);
-	buf_free(&b);
-	return ok;
+	return out_close(&f, site->err);
 }
 
 /* ---- a list's page and CSV */

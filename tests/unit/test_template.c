@@ -219,8 +219,11 @@ static void test_escapes(void **state)
 		CHECK(!strpbrk(buf_cstr(&b) + 1, "<>\n\r") && !strstr(buf_cstr(&b), "\xe2\x80\xa8"), "js: %s", buf_cstr(&b));
 		b.len = 0;
 		esc_js_html(&b, h, strlen(h));
-		CHECK(!strstr(buf_cstr(&b), "</") && !strstr(buf_cstr(&b), "<!") && !strpbrk(buf_cstr(&b), "\n\r") &&
-		      !strstr(buf_cstr(&b), "\xe2\x80\xa8"), "js html: %s", buf_cstr(&b));
+		bool quoted = true;	/* every ' in the literal escaped */
+		for (size_t k = 1; k + 1 < b.len; k++)
+			quoted &= b.p[k] != '\'' || b.p[k - 1] == '\\';
+		CHECK(quoted && !strpbrk(buf_cstr(&b), "\n\r") && !strstr(buf_cstr(&b), "\xe2\x80\xa8"), "js html: %s",
+		      buf_cstr(&b));
 		b.len = 0;
 		esc_url(&b, h, strlen(h));
 		CHECK(strspn(buf_cstr(&b), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%") == b.len,
@@ -232,9 +235,9 @@ static void test_escapes(void **state)
 		buf_free(&b);
 	}
 	Buf b = {0};
-	esc_js_html(&b, "<p a=\"1\">\\</p><!--\n\0\xe2\x80\xa9<", 24);
-	CHECK(strcmp(buf_cstr(&b), "\"<p a=\\\"1\\\">\\\\\\u003c/p>\\u003c!--\\n\\u0000\\u2029<\"") == 0,
-	      "HTML in a script file's string: only </ and <! of its < escaped: %s", buf_cstr(&b));
+	esc_js_html(&b, "<p a=\"1\">\\</p><!--'\n\0\xe2\x80\xa9<\xe2\x80\xa6", 28);
+	CHECK(strcmp(buf_cstr(&b), "'<p a=\"1\">\\\\</p><!--\\'\\n\\u0000\\u2029<\xe2\x80\xa6'") == 0,
+	      "HTML in a script file's string: only ' \\ line ends and controls escaped: %s", buf_cstr(&b));
 	b.len = 0;
 	esc_sheet_cell(&b, "=1+2", 4);
 	CHECK(strcmp(buf_cstr(&b), "'=1+2") == 0, "formula guarded: %s", buf_cstr(&b));
@@ -254,22 +257,22 @@ static void test_escapes(void **state)
 /* esc_js_html as it reads: byte by byte, every rule in one place (the oracle for the fast one). */
 static void js_html_slowly(Buf *b, const char *s, size_t n)
 {
-	buf_putc(b, '"');
+	buf_putc(b, '\'');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char e[8];
-		if (c == '"' || c == '\\')
+		if (c == '\'' || c == '\\')
 			buf_putc(b, '\\'), buf_putc(b, (char)c);
 		else if (c == '\n')
 			buf_puts(b, "\\n");
 		else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 && ((unsigned char)s[i + 2] & 0xfe) == 0xa8)
 			buf_puts(b, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029"), i += 2;
-		else if (c < 0x20 || c == 0x7f || (c == '<' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '!')))
+		else if (c < 0x20 || c == 0x7f)
 			snprintf(e, sizeof e, "\\u%04x", c), buf_puts(b, e);
 		else
 			buf_putc(b, (char)c);
 	}
-	buf_putc(b, '"');
+	buf_putc(b, '\'');
 }
 
 /* Long HTML, its rare bytes anywhere (across the 8 bytes read at once, across the chunks of
@@ -277,7 +280,7 @@ static void js_html_slowly(Buf *b, const char *s, size_t n)
 static void test_js_html_long(void **state)
 {
 	(void)state;
-	static const char *const bits[] = {"<p class=\"x\">", "</p>", "<!--", "\n", "\\", "\xe2\x80\xa8", "\xe2\x80\xa9",
+	static const char *const bits[] = {"<p class=\"x\">", "</p>", "<!--", "\n", "\\", "'", "\xe2\x80\xa8", "\xe2\x80\xa9",
 					   "\xe2\x82\xac", "\x01", "\x7f", "<", "!", "/", "plain text ", "\xe2", "\xe2\x80"};
 	uint64_t seed = 7;
 	for (int round = 0; round < 200; round++) {
