@@ -1,9 +1,12 @@
 /* escape.c — every escaping of data for output, by context, in one table-driven place. */
 #include "c360.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Byte classes: what each context must do with a byte. */
 enum {
-	E_HTML = 1,		/* & < > " ' in HTML text and attributes */
 	E_MD = 2,		/* Markdown punctuation that can start a construct anywhere */
 	E_MD_LEAD = 4,		/* ... or at the start of a value (a line start) */
 	E_URL_OK = 8,		/* unreserved in a URL path segment */
@@ -20,8 +23,6 @@ __attribute__((constructor)) static void classes_init(void)
 	for (int c = 0; c < 32; c++)
 		cls[c] |= E_CTRL;
 	cls[127] |= E_CTRL;
-	for (const char *p = "&<>\"'"; *p; p++)
-		cls[(unsigned char)*p] |= E_HTML;
 	for (const char *p = "\\`*_[]<>&|!~#"; *p; p++)
 		cls[(unsigned char)*p] |= E_MD;
 	for (const char *p = "-+=.):;"; *p; p++)
@@ -48,8 +49,8 @@ static void char_ref(Buf *b, unsigned char c)
 	buf_put(b, tmp, (size_t)n);
 }
 
-/* The bytes esc_html replaces, and by what; a byte by byte scan for them, which most values
- * (names, dates, figures) pass whole. */
+/* The bytes esc_html replaces, and by what: most values (names, dates, figures) have none, and
+ * pass 8 bytes at a time. */
 static const char html_ref[256][8] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
 				      ['\''] = "&#39;"};
 
@@ -177,8 +178,6 @@ size_t utf8_cut(const char *s, size_t n, size_t max)
 static const bool js_html_rare[256] = {[0 ... 31] = true, ['\''] = true, ['\\'] = true, [127] = true, [0xe2] = true};
 
 #ifdef __SSE2__
-#include <emmintrin.h>
-
 /* Of the 16 bytes at p, those js_html_rare has (the others are plain, UTF-8 included), a bit each. */
 static unsigned js_html_rare16(const unsigned char *p)
 {
