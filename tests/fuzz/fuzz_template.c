@@ -58,7 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tpl_render(t, d, ESC_MARKDOWN, &set, &raws, NULL, &out, 1 << 20, &err);
 		Arena ma = {0};
 		md_render(out.p ? out.p : "", out.len, &raws, &ma, &html);
-		if (memmem(html.p ? html.p : "", html.len, "<b>", 3) || memmem(html.p ? html.p : "", html.len, "javascript:y\"", 13))
+		/* the data's link is text; a template's own text may make "bjavascript:y" an autolink */
+		if (memmem(html.p ? html.p : "", html.len, "<b>", 3) || memmem(html.p ? html.p : "", html.len, "\"javascript:y\"", 14))
 			abort();
 		arena_free(&ma);
 		raw_stash_free(&raws);
