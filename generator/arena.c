@@ -112,41 +112,37 @@ void big_free(void *p, size_t n)
 		munmap(p, n ? n : 1);
 }
 
-/* Arena blocks grow with the arena so that a big build needs few of them. */
+/* Arena blocks grow with the arena so that a big build needs few of them. The arena hands out
+ * the head block's free part, [next, end). */
 struct ArenaBlock {
 	ArenaBlock *next;
-	size_t size, used;
+	size_t size;
 	_Alignas(8) char data[];
 };
 
 #define ARENA_MIN_BLOCK (64 * 1024)
 #define ARENA_MAX_BLOCK (64 * 1024 * 1024)
 
-static void *arena_bump(Arena *a, size_t n, size_t align)
+static void arena_use(Arena *a, ArenaBlock *b)
 {
-	ArenaBlock *b = a->head;
-	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
-	if (!b || at + n > b->size) {
-		size_t size = b ? b->size * 2 : ARENA_MIN_BLOCK;
-		if (size > ARENA_MAX_BLOCK)
-			size = ARENA_MAX_BLOCK;
-		if (size < n)
-			size = n;
-		ArenaBlock *nb = xmalloc(sizeof *nb + size);
-		nb->next = b;
-		nb->size = size;
-		nb->used = 0;
-		a->head = b = nb;
-		at = 0;
-	}
-	b->used = at + n;
-	a->used += n;
-	return b->data + at;
+	a->next = b ? b->data : NULL;
+	a->end = b ? b->data + b->size : NULL;
 }
 
-void *arena_alloc(Arena *a, size_t n)
+void *arena_block(Arena *a, size_t n, size_t align)
 {
-	return arena_bump(a, n, 8);
+	ArenaBlock *b = a->head;
+	size_t size = b ? b->size * 2 : ARENA_MIN_BLOCK;
+	if (size > ARENA_MAX_BLOCK)
+		size = ARENA_MAX_BLOCK;
+	if (size < n)
+		size = n;
+	ArenaBlock *nb = xmalloc(sizeof *nb + size);
+	nb->next = b;
+	nb->size = size;
+	a->head = nb;
+	arena_use(a, nb);
+	return arena_bump(a, n, align);
 }
 
 char *arena_strndup(Arena *a, const char *s, size_t n)
@@ -198,10 +194,12 @@ void arena_adopt(Arena *a, Arena *from)
 		a->head->next = from->head;
 	} else {
 		a->head = from->head;
+		a->next = from->next, a->end = from->end;
 	}
 	a->used += from->used;
 	from->head = NULL;
 	from->used = 0;
+	arena_use(from, NULL);
 }
 
 void arena_reset(Arena *a)
@@ -215,7 +213,7 @@ void arena_reset(Arena *a)
 		free(b);
 	}
 	keep->next = NULL;
-	keep->used = 0;
+	arena_use(a, keep);
 	a->used = 0;
 }
 
@@ -228,6 +226,7 @@ void arena_free(Arena *a)
 	}
 	a->head = NULL;
 	a->used = 0;
+	arena_use(a, NULL);
 }
 
 void buf_grow(Buf *b, size_t more)

@@ -31,9 +31,24 @@ typedef struct {
 	ArenaBlock *head;
 	ArenaOwned *owned;	/* malloc'd blocks handed over: freed with the arena */
 	size_t used;		/* bytes handed out, for the benchmark */
+	char *next, *end;	/* the free part of head */
 } Arena;
 
-void *arena_alloc(Arena *a, size_t n);	/* 8-byte aligned, uninitialised */
+void *arena_block(Arena *a, size_t n, size_t align);	/* arena_bump when head has no room */
+/* n bytes aligned to align (a power of 2): a bump of next, inline (a page makes hundreds). */
+static inline void *arena_bump(Arena *a, size_t n, size_t align)
+{
+	uintptr_t at = ((uintptr_t)a->next + align - 1) & ~(uintptr_t)(align - 1);
+	if (!a->end || at + n > (uintptr_t)a->end)
+		return arena_block(a, n, align);
+	a->next = (char *)at + n;
+	a->used += n;
+	return (char *)at;
+}
+static inline void *arena_alloc(Arena *a, size_t n)	/* 8-byte aligned, uninitialised */
+{
+	return arena_bump(a, n, 8);
+}
 char *arena_strndup(Arena *a, const char *s, size_t n);	/* NUL-terminated copy */
 void arena_adopt(Arena *a, Arena *from);	/* a takes over from's blocks */
 char *arena_own(Arena *a, char *p);	/* a frees p (from malloc) with its blocks; returns p */
@@ -47,13 +62,59 @@ typedef struct {
 } Buf;
 
 void buf_grow(Buf *b, size_t more);
+/* n <= 16 bytes from s to d, without a call: two copies that may overlap (most of a page's
+ * copies are a few bytes: a call to memcpy costs more than the bytes). gcc warns of the
+ * branches for longer copies where it knows s is short, which are never taken. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#ifndef __clang__
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#endif
+static inline void copy_small(char *d, const char *s, size_t n)
+{
+	if (n >= 8) {
+		uint64_t x, y;
+		memcpy(&x, s, 8), memcpy(&y, s + n - 8, 8);
+		memcpy(d, &x, 8), memcpy(d + n - 8, &y, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+		memcpy(&x, s, 4), memcpy(&y, s + n - 4, 4);
+		memcpy(d, &x, 4), memcpy(d + n - 4, &y, 4);
+	} else if (n) {
+		char x = s[0], y = s[n / 2], z = s[n - 1];
+		d[0] = x, d[n / 2] = y, d[n - 1] = z;
+	}
+}
 static inline void buf_put(Buf *b, const void *s, size_t n)
 {
+	if (!n)
+		return;
 	if (b->cap - b->len < n)
 		buf_grow(b, n);
-	if (n)
+	if (n <= 16)
+		copy_small(b->p + b->len, s, n);
+	else
 		memcpy(b->p + b->len, s, n);
 	b->len += n;
+}
+#pragma GCC diagnostic pop
+
+/* Scanning text 8 bytes at a time: the 8 bytes at p, and whether one of them is 0 (the high bit
+ * of such a byte set; a byte above one may be set too), or below c (c <= 128). */
+#define BYTES8(c) (0x0101010101010101ull * (uint8_t)(c))
+static inline uint64_t load8(const void *p)
+{
+	uint64_t x;
+	memcpy(&x, p, 8);
+	return x;
+}
+static inline uint64_t zero_byte8(uint64_t x)
+{
+	return (x - BYTES8(1)) & ~x & BYTES8(0x80);
+}
+static inline uint64_t byte_below8(uint64_t x, unsigned c)
+{
+	return (x - BYTES8(c)) & ~x & BYTES8(0x80);
 }
 static inline void buf_putc(Buf *b, char c)
 {
@@ -1266,6 +1327,13 @@ typedef struct Value {
 	size_t cap;
 } Value;
 
+/* A page makes hundreds of values: the small ones are made inline. */
+static inline Value *v_new(Arena *a, VKind kind)
+{
+	Value *v = arena_alloc(a, sizeof *v);
+	*v = (Value){.kind = kind};
+	return v;
+}
 Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
 /* Text from the data for a page: at most max bytes of it (whole characters); a longer value
  * is written with a mark saying how much of it is shown. s is lent: it must outlive the value
@@ -1274,15 +1342,51 @@ Value *v_text(Arena *a, const char *s, size_t n, size_t max);
 Value *v_cstr(Arena *a, const char *s);
 Value *v_raw(Arena *a, const char *s, size_t n);
 Value *v_raw_lent(Arena *a, const char *s, size_t n);	/* s not copied: it must outlive the value */
-Value *v_num(Arena *a, VKind kind, int64_t i);	/* KPI_NULL or MOMENT_NULL: null */
-Value *v_bool(Arena *a, bool b);
-Value *v_list(Arena *a);
-Value *v_obj(Arena *a);
-Value *v_push(Arena *a, Value *list, Value *item);
+static inline Value *v_num(Arena *a, VKind kind, int64_t i)	/* KPI_NULL or MOMENT_NULL: null */
+{
+	Value *v = v_new(a, i == KPI_NULL || i == MOMENT_NULL ? V_NULL : kind);
+	v->i = i;
+	return v;
+}
+static inline Value *v_bool(Arena *a, bool b)
+{
+	Value *v = v_new(a, V_BOOL);
+	v->i = b;
+	return v;
+}
+static inline Value *v_list(Arena *a)
+{
+	return v_new(a, V_LIST);
+}
+#define SHAPE_SEED 0x9e3779b97f4a7c15u	/* an object with no keys yet */
+static inline Value *v_obj(Arena *a)
+{
+	Value *v = v_new(a, V_OBJ);
+	v->shape = SHAPE_SEED;
+	return v;
+}
+void v_grow(Arena *a, Value *v);	/* room for more items: arena arrays that double when full */
+static inline Value *v_push(Arena *a, Value *list, Value *item)
+{
+	if (list->n == list->cap)
+		v_grow(a, list);
+	list->keys[list->n] = NULL;
+	list->items[list->n++] = item;
+	return item;
+}
 /* key: a string of the program's (a literal, a static table's), never one made at run time:
  * page_data_check and the template's lookups know shapes by their keys' addresses. An object
  * changes only through v_set (its shape is kept as it is set), and an item's kind never after. */
-Value *v_set(Arena *a, Value *obj, const char *key, Value *item);
+static inline Value *v_set(Arena *a, Value *obj, const char *key, Value *item)
+{
+	if (obj->n == obj->cap)
+		v_grow(a, obj);
+	obj->keys[obj->n] = key;
+	obj->items[obj->n++] = item;
+	obj->shape = (obj->shape ^ ((uintptr_t)key << 4 | item->kind)) * 0x100000001b3u;
+	obj->lists |= item->kind == V_LIST;
+	return item;
+}
 
 typedef enum { ESC_MARKDOWN, ESC_HTML } TplEscape;
 
@@ -1316,14 +1420,14 @@ void raw_stash_free(RawStash *r);
 typedef struct {
 	Buf text;		/* the texts, one after another */
 	size_t *end;		/* slot k's text is text[k ? end[k - 1] : 0, end[k]) */
-	size_t *at;		/* and its mark starts at at[k] in the Markdown */
+	size_t *at;		/* and its place, a "Z", is at[k] in the Markdown */
 	size_t n, cap;
 } Slots;
 
 /* tpl_render for Markdown, with the values in slots instead. */
 bool tpl_render_slots(const Template *t, const Value *data, const TplSet *partials, RawStash *raws,
 		      const NumFormat *fmt, Buf *out, size_t max, Slots *slots, Buf *err);
-void slot_put(Slots *s, Buf *md, const char *text, size_t n);	/* a value's mark in md, its text kept */
+void slot_put(Slots *s, Buf *md, const char *text, size_t n);	/* a value's place in md, its text kept */
 void slots_free(Slots *s);
 
 /* What each page's template can use (site_vars.c): the one table of page variables. */
@@ -1535,6 +1639,8 @@ typedef struct Site {
 typedef struct {
 	Arena arena;
 	Buf md, html, page, err, scratch;
+	Buf frag[PAGE_FRAGMENTS];	/* the page's fragments, lent to its values */
+	int nfrags;			/* of them made for the page being made */
 	RawStash raws;
 	Slots slots;
 	SkelCache *skel;	/* the shapes this thread's pages had */

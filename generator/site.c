@@ -79,6 +79,8 @@ void page_free(PageWork *w)
 	buf_free(&w->page);
 	buf_free(&w->err);
 	buf_free(&w->scratch);
+	for (int i = 0; i < PAGE_FRAGMENTS; i++)
+		buf_free(&w->frag[i]);
 	raw_stash_free(&w->raws);
 	slots_free(&w->slots);
 	skel_free(w->skel);
@@ -119,9 +121,11 @@ Value *page_fragment(const Site *site, PageWork *w, const char *path, const char
 		return v_str(&w->arena, NULL, 0);
 	}
 	page_globals(site, w, data, path);
-	w->scratch.len = 0;
-	tpl_render(t, data, ESC_HTML, &site->tpl, NULL, &site->fmt, &w->scratch, site->cfg->page_max, &w->err);
-	return v_raw(&w->arena, w->scratch.p ? w->scratch.p : "", w->scratch.len);
+	bool lent = w->nfrags < PAGE_FRAGMENTS;	/* rendered where it stays until the page is made */
+	Buf *out = lent ? &w->frag[w->nfrags++] : &w->scratch;
+	out->len = 0;
+	tpl_render(t, data, ESC_HTML, &site->tpl, NULL, &site->fmt, out, site->cfg->page_max, &w->err);
+	return (lent ? v_raw_lent : v_raw)(&w->arena, out->p ? out->p : "", out->len);
 }
 
 /* The page's Markdown template rendered to HTML in w->html: compiled (skeleton.c), or each page
@@ -151,6 +155,7 @@ bool page_html(const Site *site, PageWork *w, const char *path, const char *tpl_
 		return false;
 	}
 	page_globals(site, w, data, path);
+	w->nfrags = 0;	/* the next page's fragments may take the buffers once this one is made */
 	if (!page_data_check(page_def(tpl_name), data, path, &w->checked, &w->err))
 		return false;
 	w->md.len = w->html.len = w->page.len = 0;

@@ -256,7 +256,8 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 	return page_fragment(site, w, path, "activity.html", d);
 }
 
-static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
+/* Out of line, once a page, so that a profile shows what the values cost (docs/performance.md). */
+__attribute__((noinline)) static void customer_values(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
 {
 	Arena *a = &w->arena;
 	const Gold *g = site->g;
@@ -300,6 +301,7 @@ typedef struct {
 	const uint32_t *start, *member;	/* packs: pack k's customers are member[start[k] to start[k + 1]] */
 	PageWork w;
 	FileHasher *input;	/* a page's input (customer_input) */
+	Buf pack, hashes;	/* packs: the one being made, its customers' inputs (kept from block to block) */
 	bool ok;
 } PageJob;
 
@@ -523,14 +525,11 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 static void *customer_packs(void *arg)
 {
 	PageJob *j = arg;
-	Buf out = {0}, hashes = {0};
 	j->ok = true;
 	bool check = manifest_old_pages(j->site->dir);
 	for (size_t k = j->from; k < j->to && j->ok; k++)
 		if (j->start[k] < j->start[k + 1] && shard_has(j->site->cfg, (unsigned)k))
-			customer_pack(j, (uint32_t)k, &out, &hashes, check);
-	buf_free(&out);
-	buf_free(&hashes);
+			customer_pack(j, (uint32_t)k, &j->pack, &j->hashes, check);
 	return NULL;
 }
 
@@ -598,6 +597,7 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 		skel_stats(wk[k].job.w.skel, &filled, &through_cmark, &shapes);
 		page_free(&wk[k].job.w);
 		file_hasher_end(wk[k].job.input);
+		buf_free(&wk[k].job.pack), buf_free(&wk[k].job.hashes);
 	}
 	bool ok = true;
 	for (size_t k = 0; k < b.nblocks; k++) {

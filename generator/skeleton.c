@@ -7,7 +7,9 @@
 
 #include <stdlib.h>
 
-/* ---- marks: "Zq", the slot's number in hex written with the letters a-p, "Z" */
+/* ---- marks: "Zq", the slot's number in hex written with the letters a-p, "Z". A page's
+ * Markdown holds a "Z" where each slot is (Slots.at): a part's marks are numbered from 0 as it
+ * is cut (part_make). The "Z" reads as a mark does where a line starts (part_end). */
 
 static size_t mark_len(size_t k)
 {
@@ -16,14 +18,12 @@ static size_t mark_len(size_t k)
 
 static void mark_put(Buf *b, size_t k)
 {
+	char m[20] = {'Z', 'q'};
 	size_t n = mark_len(k);
-	if (b->cap - b->len < n)
-		buf_grow(b, n);
-	char *p = b->p + b->len;
-	p[0] = 'Z', p[1] = 'q', p[n - 1] = 'Z';
+	m[n - 1] = 'Z';
 	for (size_t i = n - 1; i-- > 2; k >>= 4)
-		p[i] = (char)('a' + (k & 15));
-	b->len += n;
+		m[i] = (char)('a' + (k & 15));
+	buf_put(b, m, n);
 }
 
 /* The slot number of the mark at p, its length in *len; false if no mark starts at p. */
@@ -51,7 +51,7 @@ void slot_put(Slots *s, Buf *md, const char *text, size_t n)
 		s->at = xrealloc(s->at, s->cap * sizeof *s->at);
 	}
 	s->at[s->n] = md->len;
-	mark_put(md, s->n);
+	buf_putc(md, 'Z');	/* a stand-in: part_make writes a part's marks, numbered, where they are */
 	buf_put(&s->text, text, n);
 	s->end[s->n++] = s->text.len;
 }
@@ -78,7 +78,7 @@ static void slots_markdown(const Buf *md, const Slots *s, size_t from, size_t to
 		Str t = slot_text(s, k);
 		buf_put(out, md->p + from, s->at[k] - from);
 		esc_markdown(out, t.p, t.n);
-		from = s->at[k] + mark_len(k);
+		from = s->at[k] + 1;
 	}
 	buf_put(out, md->p + from, to - from);
 }
@@ -124,7 +124,8 @@ static size_t part_end(const Buf *md, size_t from, bool cut)
 	return md->len;
 }
 
-/* Copies md[from, to) into part renumbered; false if a placeholder there is not the next one. */
+/* Copies md[from, to) into part with its marks and placeholders numbered from 0; false if a
+ * placeholder there is not the next one. */
 static bool part_make(Part *part, const Buf *md, const Slots *s, size_t from, size_t to, size_t *slot, size_t *raw)
 {
 	part->md.len = 0, part->n = 0, part->first = *slot, part->raw_first = *raw, part->s = s;
@@ -136,7 +137,7 @@ static bool part_make(Part *part, const Buf *md, const Slots *s, size_t from, si
 			}
 			part->at[part->n] = part->md.len;
 			mark_put(&part->md, part->n++);
-			i += mark_len((*slot)++);
+			i++, (*slot)++;
 		} else if (md->p[i] == '\x02') {
 			size_t j = i + 1, v = 0;
 			for (; j < to && md->p[j] >= '0' && md->p[j] <= '9' && j - i < 10; j++)
@@ -499,34 +500,46 @@ static bool put_href(Buf *b, Str v, uint8_t need)
 	return true;
 }
 
+/* Among 8 bytes, one that put_text does not copy as it is: a control, DEL, a byte of UTF-8,
+ * & or " (0x26 0x22), < or > (0x3c 0x3e). */
+static uint64_t text_word(uint64_t x)
+{
+	return (x & BYTES8(0x80)) | byte_below8(x, ' ') | zero_byte8(x ^ BYTES8(127)) |
+	       zero_byte8((x | BYTES8(4)) ^ BYTES8('&')) | zero_byte8((x | BYTES8(2)) ^ BYTES8('>'));
+}
+
 /* Text as cmark writes it after reading it back from esc_markdown: controls as spaces, & < > "
  * as references; false (with some of it written) if cmark would not write it so: its edges do
  * not fit, or it holds invalid UTF-8 (which cmark replaces). */
 static bool put_text(Buf *b, Str v, uint8_t need)
 {
-	static const char *const ref[128] = {[0 ... 31] = " ", [127] = " ", ['&'] = "&amp;", ['<'] = "&lt;",
-					     ['>'] = "&gt;", ['"'] = "&quot;"};
+	enum { PLAIN, REF, UTF8 };
+	static const uint8_t what[256] = {[0 ... 31] = REF, [127] = REF, ['&'] = REF, ['<'] = REF, ['>'] = REF,
+					  ['"'] = REF, [128 ... 255] = UTF8};
+	static const char ref[128][8] = {[0 ... 31] = " ", [127] = " ", ['&'] = "&amp;", ['<'] = "&lt;",
+					 ['>'] = "&gt;", ['"'] = "&quot;"};
 	if (!edges_fit(v, need))
 		return false;
-	const unsigned char *p = (const unsigned char *)v.p;
-	size_t from = 0;
-	for (size_t i = 0; i < v.n;) {
-		unsigned char c = p[i];
-		if (c >= 0x80) {
-			size_t n = utf8_len(p + i, v.n - i);
+	const unsigned char *p = (const unsigned char *)v.p, *end = p + v.n, *from = p;
+	for (;;) {
+		while (end - p >= 8 && !text_word(load8(p)))
+			p += 8;
+		while (p < end && what[*p] == PLAIN)
+			p++;
+		if (p == end)
+			break;
+		if (what[*p] == UTF8) {
+			size_t n = utf8_len(p, (size_t)(end - p));
 			if (!n)
 				return false;
-			i += n;
+			p += n;
 			continue;
 		}
-		if (ref[c]) {
-			buf_put(b, v.p + from, i - from);
-			buf_puts(b, ref[c]);
-			from = i + 1;
-		}
-		i++;
+		buf_put(b, from, (size_t)(p - from));
+		buf_puts(b, ref[*p]);
+		from = ++p;
 	}
-	buf_put(b, v.p + from, v.n - from);
+	buf_put(b, from, (size_t)(end - from));
 	return true;
 }
 

@@ -7,14 +7,6 @@
 
 /* ---- values: the data a page is made of */
 
-static Value *v_new(Arena *a, VKind kind)
-{
-	Value *v = arena_alloc(a, sizeof *v);
-	memset(v, 0, sizeof *v);
-	v->kind = kind;
-	return v;
-}
-
 Value *v_str(Arena *a, const char *s, size_t n)
 {
 	Value *v = v_new(a, s ? V_STR : V_NULL);
@@ -51,65 +43,18 @@ Value *v_raw_lent(Arena *a, const char *s, size_t n)
 	return v;
 }
 
-Value *v_num(Arena *a, VKind kind, int64_t i)
-{
-	Value *v = v_new(a, i == KPI_NULL || i == MOMENT_NULL ? V_NULL : kind);
-	v->i = i;
-	return v;
-}
-
-Value *v_bool(Arena *a, bool b)
-{
-	Value *v = v_new(a, V_BOOL);
-	v->i = b;
-	return v;
-}
-
-Value *v_list(Arena *a)
-{
-	return v_new(a, V_LIST);
-}
-
-#define SHAPE_SEED 0x9e3779b97f4a7c15u	/* an object with no keys yet */
-
-Value *v_obj(Arena *a)
-{
-	Value *v = v_new(a, V_OBJ);
-	v->shape = SHAPE_SEED;
-	return v;
-}
-
-/* Lists and objects keep their items in arena arrays that double when full. */
-static void v_grow(Arena *a, Value *v)
+/* Lists and objects keep their items in arena arrays that double when full: the items, then
+ * the keys, in one block. */
+void v_grow(Arena *a, Value *v)
 {
 	size_t cap = v->cap ? v->cap * 2 : 8;
-	Value **items = arena_alloc(a, cap * sizeof *items);
-	const char **keys = arena_alloc(a, cap * sizeof *keys);
+	Value **items = arena_alloc(a, cap * (sizeof *items + sizeof(const char *)));
+	const char **keys = (const char **)(items + cap);
 	if (v->n) {
 		memcpy(items, v->items, v->n * sizeof *items);
 		memcpy(keys, v->keys, v->n * sizeof *keys);
 	}
 	v->items = items, v->keys = keys, v->cap = cap;
-}
-
-Value *v_push(Arena *a, Value *list, Value *item)
-{
-	if (list->n == list->cap)
-		v_grow(a, list);
-	list->keys[list->n] = NULL;
-	list->items[list->n++] = item;
-	return item;
-}
-
-Value *v_set(Arena *a, Value *obj, const char *key, Value *item)
-{
-	if (obj->n == obj->cap)
-		v_grow(a, obj);
-	obj->keys[obj->n] = key;
-	obj->items[obj->n++] = item;
-	obj->shape = (obj->shape ^ ((uintptr_t)key << 4 | item->kind)) * 0x100000001b3u;
-	obj->lists |= item->kind == V_LIST;
-	return item;
 }
 
 /* key (NUL-terminated), whose first byte is name's, is name[0, n) (none if n is 0); names are
@@ -473,10 +418,11 @@ typedef struct {
 	Buf indent;		/* the indentation of the standalone partials being rendered */
 	bool line_start;	/* out is at the start of a line of a partial */
 	Slots *slots;		/* values kept apart from the Markdown (tpl_render_slots) */
+	const size_t *kept;	/* how many bytes of them: slots->text.len, or 0 */
 } Render;
 
 /* Mustache lookup: the first name part in the nearest frame that has it, then down. */
-static const Value *lookup(const Frame *f, const struct TplNode *node)
+static inline __attribute__((always_inline)) const Value *lookup(const Frame *f, const struct TplNode *node)
 {
 	const char *name = node->text, *dot = node->first < node->len ? name + node->first : NULL;
 	size_t n = node->len;
@@ -624,7 +570,7 @@ static void render_nodes(Render *r, const struct TplNode *n, size_t count, const
 {
 	for (size_t i = 0; i < count && !r->over; i++) {
 		render_node(r, &n[i], f);
-		if (!r->over && r->out->len + (r->slots ? r->slots->text.len : 0) > r->limit) {
+		if (r->out->len + *r->kept > r->limit && !r->over) {
 			r->over = true;
 			buf_printf(r->err, "%s:%u:%u: error: the page passes %zu bytes; the data or the templates make "
 					   "it too big (page_max_bytes in the configuration)\n",
@@ -640,6 +586,8 @@ static bool render(const Template *t, const Value *data, TplEscape esc, const Tp
 	Render r = {.esc = esc, .partials = partials, .raws = raws, .fmt = fmt ? fmt : &fmt_plain, .name = t->name,
 		    .line = 1, .col = 1, .out = out, .err = err, .max = max,
 		    .limit = max > SIZE_MAX - already ? SIZE_MAX : already + max, .slots = slots};
+	static const size_t none = 0;
+	r.kept = slots ? &slots->text.len : &none;
 	Frame top = {data, NULL};
 	memo_fresh();
 	render_nodes(&r, t->root.kids, t->root.nkids, &top);

@@ -254,6 +254,50 @@ static void test_escapes(void **state)
 }
 
 /* Markdown pages: data stays text, links to javascript: never appear, c360's HTML comes back. */
+/* esc_js_html as it reads: byte by byte, every rule in one place (the oracle for the fast one). */
+static void js_html_slowly(Buf *b, const char *s, size_t n)
+{
+	buf_putc(b, '\'');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char e[8];
+		if (c == '\'' || c == '\\')
+			buf_putc(b, '\\'), buf_putc(b, (char)c);
+		else if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 && ((unsigned char)s[i + 2] & 0xfe) == 0xa8)
+			buf_puts(b, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029"), i += 2;
+		else if (c < 0x20 || c == 0x7f)
+			snprintf(e, sizeof e, "\\u%04x", c), buf_puts(b, e);
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '\'');
+}
+
+/* Long HTML, its rare bytes anywhere (across the 8 bytes read at once, across the chunks of
+ * 4096 it is written in, at its end), escaped as the slow way does. */
+static void test_js_html_long(void **state)
+{
+	(void)state;
+	static const char *const bits[] = {"<p class=\"x\">", "</p>", "<!--", "\n", "\\", "'", "\xe2\x80\xa8", "\xe2\x80\xa9",
+					   "\xe2\x82\xac", "\x01", "\x7f", "<", "!", "/", "plain text ", "\xe2", "\xe2\x80"};
+	uint64_t seed = 7;
+	for (int round = 0; round < 200; round++) {
+		Buf in = {0}, fast = {0}, slow = {0};
+		size_t len = (size_t)(round * 97) % 12000;
+		while (in.len < len) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			buf_puts(&in, bits[(seed >> 33) % N_ELEMS(bits)]);
+		}
+		esc_js_html(&fast, in.p ? in.p : "", in.len);
+		js_html_slowly(&slow, in.p ? in.p : "", in.len);
+		CHECK(fast.len == slow.len && memcmp(fast.p, slow.p, slow.len) == 0, "round %d: %zu bytes in, %zu out, want %zu",
+		      round, in.len, fast.len, slow.len);
+		buf_free(&in), buf_free(&fast), buf_free(&slow);
+	}
+}
+
 static void test_markdown_pages(void **state)
 {
 	(void)state;
@@ -344,7 +388,7 @@ int main(void)
 		cmocka_unit_test(test_spec_cases),
 		cmocka_unit_test(test_errors_name_file_line_column),
 		cmocka_unit_test(test_output_limit),
-		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
