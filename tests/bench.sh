@@ -15,6 +15,8 @@
 #   build produced;
 # - c360 render --gold from the build's gold/ into a new folder, against the render part of the
 #   build (its wall time less reading, cleaning and the KPIs, from C360_TIMINGS);
+# - a build with --customer-pages none into a new folder: the user CPU of a full build less its
+#   own, over the customers, is the user CPU a customer page costs (or a packed customer);
 # - with BENCH_BASE, the older binary's full build, and its render part;
 # - a rebuild into the same --out with nothing changed, and one after 1 % of the customers got
 #   a new order: wall, and files written and kept;
@@ -103,9 +105,14 @@ report() {
 	wall=$(col 1 <"$R/full-$fs" | median) user=$(col 2 <"$R/full-$fs" | median) sys=$(col 3 <"$R/full-$fs" | median)
 	rss=$(col 4 <"$R/full-$fs" | sort -n | tail -1)
 	fl=$(median <"$R/floor-$fs")
-	echo "$1 $fs $wall $user $sys $rss $fl $2 $3 $BYTES" | awk '{
-		printf "%-8s %-5s full %7.2f s  (user %6.2f, sys %6.2f)  peak %6.0f MB = %4.2fx input  floor %7.2f s -> %5.2fx floor  %9.0f rows/s  %8.0f pages/s\n",
-			$1, $2, $3, $4, $5, $6 / 1024, $6 * 1024 / $10, $7, $3 / $7, $8 / $3, $9 / $3 }'
+	echo "$1 $fs $wall $user $sys $rss $fl $2 $3 $BYTES $UNIT" | awk '{
+		printf "%-8s %-5s full %7.2f s  (user %6.2f, sys %6.2f)  peak %6.0f MB = %4.2fx input  floor %7.2f s -> %5.2fx floor  %9.0f rows/s  %8.0f %s/s\n",
+			$1, $2, $3, $4, $5, $6 / 1024, $6 * 1024 / $10, $7, $3 / $7, $8 / $3, $9 / $3, ($11 == "pages" ? "pages" : "customers (packed)") }'
+	if [ -s "$R/none-$fs" ]; then
+		echo "$user $(col 2 <"$R/none-$fs" | median) $3 $UNIT" | awk '{
+			printf "                user CPU a customer %s: %.1f us (full build %.2f s less --customer-pages none %.2f s, over %d)\n",
+				($4 == "pages" ? "page" : "in a pack"), ($1 - $2) * 1e6 / $3, $1, $2, $3 }'
+	fi
 	echo "$fs $wall $(median <"$R/full-$fs.render")" | awk '{
 		printf "                build %7.2f s, its render part %7.2f s\n", $2, $3 }'
 	if [ -s "$R/render-$fs" ]; then
@@ -154,10 +161,15 @@ for n in $SIZES; do
 			build full-$fs "$site" "$data"
 			[ -d "$R/site-gold" ] || cp -r "$site/gold" "$R/site-gold"
 			PAGES=$(find "$site/customers" -path '*/customers/??/*.html' | wc -l)
+			UNIT=pages
+			[ "$PAGES" -gt 0 ] || { PAGES=$n UNIT=packed; }	# packed: every customer in a pack
 			[ $fs = tmpfs ] || settle
 			floor floor-$fs "$data" "$site" "$place/copy-$n"
 			[ $fs = tmpfs ] || settle
 			render render-$fs "$site/gold" "$place/render-$n"
+			rm -rf "$place/none-$n"
+			build none-$fs "$place/none-$n" "$data" --customer-pages none
+			rm -rf "$place/none-$n"
 			if [ -n "$BASE" ]; then
 				[ $fs = tmpfs ] || settle
 				BIN=$BASE build base-$fs "$place/base-$n" "$data"
@@ -175,7 +187,7 @@ for n in $SIZES; do
 			rm -rf "$site" "$place/changed-$n"
 		done
 	done
-	echo "$PAGES" >"$R/pages"
+	echo "$PAGES $UNIT" >"$R/pages"
 	report "$n" "$ROWS" "$PAGES" tmpfs
 	report "$n" "$ROWS" "$PAGES" disk
 	[ "$REBUILDS" != 0 ] || continue
