@@ -582,12 +582,13 @@ static void hash_file(FileHasher *h, const char *name, const char *path)
 /* A data file as hash_file hashes it, its bytes read once: the build takes them (input_ahead). */
 static void hash_input(FileHasher *h, const Config *cfg, const char *name, const char *file)
 {
-	const Input *in = input_ahead(cfg, file);
+	FileHash bytes;
+	const Input *in = input_ahead(cfg, file, &bytes);
 	file_hasher_add(h, name, strlen(name) + 1);
 	if (in) {
 		uint64_t n = in->len;
 		file_hasher_add(h, &n, sizeof n);
-		file_hasher_add(h, in->data ? in->data : "", in->len);
+		file_hasher_add(h, &bytes, sizeof bytes);	/* the cache's key takes it too */
 	} else {
 		file_hasher_add(h, "-", 1);	/* absent */
 	}
