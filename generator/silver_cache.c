@@ -32,8 +32,9 @@ typedef struct {
 	uint32_t nheader;
 	uint8_t present, broken, have_header;
 	char delimiter, decimal;
-	char pad[3];
+	char pad[7];		/* no padding of the compiler's: the bytes written are all set */
 } CacheHead;
+_Static_assert(sizeof(CacheHead) == 368, "CacheHead has padding");
 
 typedef struct {
 	uint64_t count;
