@@ -411,7 +411,7 @@ static bool dict_ok(Dict *d, Reader *r, uint64_t n, uint64_t len)
 	memcpy(d->text, text, len);
 	bool ok = d->at[0] == 0 && d->at[n] == len;
 	for (uint64_t k = 0; ok && k < n; k++)
-		ok = d->at[k + 1] > d->at[k] && d->text[d->at[k + 1] - 1] == '\0';
+		ok = d->at[k + 1] > d->at[k] && d->at[k + 1] <= len && d->text[d->at[k + 1] - 1] == '\0';
 	return ok;
 }
 
