@@ -856,8 +856,7 @@ bool silver_cache_load(Silver *s, Source *src, FileHash key);
 void silver_cache_save(const Silver *s, const Source *src, FileHash key);
 /* The previous site's cache file of src, taken, linked into s->cache_to. */
 void silver_cache_keep(const Silver *s, const Source *src);
-/* From memory (tests, the fuzzer): the cache file of src as bytes, and src from such bytes. */
-void silver_cache_write(const Source *src, FileHash key, Buf *out);
+/* src from a cache file's n bytes at p (the fuzzer); as silver_cache_load. */
 bool silver_cache_read(Silver *s, Source *src, FileHash key, const char *p, size_t n);
 
 /* ---- the table rules (silver.c): pure, on rows the reader hands over */

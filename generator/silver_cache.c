@@ -74,26 +74,51 @@ FileHash silver_cache_key(const Silver *s, SourceId id, FileHash bytes)
 	return file_hasher_end(h);
 }
 
-/* ---- writing */
+/* ---- writing: streamed, a section at a time, to where it goes in the file */
 
-/* The text the file ends with: the source's kept bytes first, then each text held elsewhere. */
+/* Bytes going to the file from offset at on, buffered, and hashed. */
 typedef struct {
-	const char *file;
-	size_t flen;
-	Buf extra;
-} Text;
+	int fd;
+	uint64_t at, n;		/* where the buffer goes; bytes put so far */
+	Buf b;
+	FileHasher *h;
+	bool ok;
+} Out;
 
-/* The offset of the n bytes at p in the text (copied there unless they lie in the file's). */
-static uint64_t text_at(Text *t, const char *p, size_t n)
+static void out_flush(Out *o)
 {
-	if (t->file && p >= t->file && p + n <= t->file + t->flen)
-		return (uint64_t)(p - t->file);
-	uint64_t at = t->flen + t->extra.len;
-	buf_put(&t->extra, p, n);
+	const char *p = o->b.p;
+	size_t left = o->b.len;
+	while (o->ok && left) {
+		ssize_t w = pwrite(o->fd, p, left, (off_t)o->at);
+		if (w < 0 && errno == EINTR)
+			continue;
+		o->ok = w > 0;
+		p += w > 0 ? w : 0, left -= w > 0 ? (size_t)w : 0, o->at += w > 0 ? (uint64_t)w : 0;
+	}
+	o->b.len = 0;
+}
+
+static void out_put(Out *o, const void *p, size_t n)
+{
+	file_hasher_add(o->h, p, n);
+	buf_put(&o->b, p, n);
+	o->n += n;
+	if (o->b.len >= (1u << 20))
+		out_flush(o);
+}
+
+/* The text the file ends with: each text of the source put there as it is met, rows first, in
+ * row order. (Not the source's kept bytes as they lie: that depends on the chunks the file was
+ * read in, and the cache is the same bytes whatever the threads.) Returns its offset. */
+static uint64_t text_at(Out *t, const char *p, size_t n)
+{
+	uint64_t at = t->n;
+	out_put(t, p, n);
 	return at;
 }
 
-static uint64_t text_cstr(Text *t, const char *p)	/* 0: NULL, else 1 + its offset */
+static uint64_t text_cstr(Out *t, const char *p)	/* 0: NULL, else 1 + its offset */
 {
 	return p ? 1 + text_at(t, p, strlen(p) + 1) : 0;
 }
@@ -103,13 +128,15 @@ static void put_ptr(char *at, uint64_t off)
 	memcpy(at, &off, sizeof off);
 }
 
+enum { ROW_MAX = 128 };
+_Static_assert(sizeof(Customer) <= ROW_MAX && sizeof(Payment) <= ROW_MAX, "a row fits ROW_MAX");
+
 /* The rows as the file keeps them: pointers made offsets, the bronze text gone. */
-static void put_rows(const Source *src, Text *t, Buf *out)
+static void put_rows(const Source *src, Out *o, Out *t)
 {
 	const Table *tab = &src->table;
-	buf_grow(out, tab->n * tab->size);
+	char row[ROW_MAX];
 	for (size_t i = 0; i < tab->n; i++) {
-		char *row = out->p + out->len;
 		memcpy(row, ROW(tab, char, i), tab->size);
 		RowHead *h = (RowHead *)(void *)row;
 		put_ptr(row + offsetof(RowHead, id), text_at(t, h->id, h->idlen));
@@ -119,11 +146,11 @@ static void put_rows(const Source *src, Text *t, Buf *out)
 			if (r->kind == COL_TITLE || r->kind == COL_EMAIL)
 				put_ptr(row + r->at, text_cstr(t, *(const char *const *)(const void *)(row + r->at)));
 		}
-		out->len += tab->size;
+		out_put(o, row, tab->size);
 	}
 }
 
-static void put_tallies(const Diags *d, Text *t, Buf *out)
+static void put_tallies(const Diags *d, Out *o, Out *t)
 {
 	for (int c = 0; c < D_COUNT; c++) {
 		const DiagTally *x = &d->tally[c];
@@ -132,28 +159,43 @@ static void put_tallies(const Diags *d, Text *t, Buf *out)
 			y.sample[i].line = x->sample[i].line, y.sample[i].col = x->sample[i].col;
 			y.sample[i].text = text_at(t, x->sample[i].text, strlen(x->sample[i].text) + 1);
 		}
-		buf_put(out, &y, sizeof y);
+		out_put(o, &y, sizeof y);
 	}
 }
 
-static void put_lists(const Source *src, Text *t, Buf *out)
+static void put_lists(const Source *src, Out *o, Out *t)
 {
 	for (size_t i = 0; i < src->nquarantine; i++) {
 		const Quarantined *q = &src->quarantine[i];
 		CacheQuarantined y = {text_at(t, q->raw, q->rawlen), q->rawlen, q->line, (uint32_t)q->reason, 0};
-		buf_put(out, &y, sizeof y);
+		out_put(o, &y, sizeof y);
 	}
 	for (size_t i = 0; i < src->norphans; i++) {
 		CacheOrphan y = {text_at(t, src->orphans[i].id, src->orphans[i].idlen), src->orphans[i].idlen, 0};
-		buf_put(out, &y, sizeof y);
+		out_put(o, &y, sizeof y);
+	}
+	for (int c = 0; c < MAX_COLS; c++) {
+		const Dict *d = &src->dict[c];
+		if (d->n)
+			out_put(o, d->at, (d->n + 1) * sizeof *d->at), out_put(o, d->text, d->at[d->n]);
 	}
 }
 
-static void put_head(const Source *src, FileHash key, const Text *t, CacheHead *h)
+/* The bytes between the head and the text. */
+static uint64_t body_size(const Source *src)
+{
+	uint64_t n = src->table.n * src->table.size + D_COUNT * sizeof(CacheTally) +
+		     src->nquarantine * sizeof(CacheQuarantined) + src->norphans * sizeof(CacheOrphan);
+	for (int c = 0; c < MAX_COLS; c++)
+		n += src->dict[c].n ? (src->dict[c].n + 1) * sizeof(uint32_t) + src->dict[c].at[src->dict[c].n] : 0;
+	return n;
+}
+
+static void put_head(const Source *src, FileHash key, uint64_t ntext, CacheHead *h)
 {
 	*h = (CacheHead){.version = CACHE_VERSION, .source = (uint32_t)src->id, .key = key,
 			 .row_size = src->table.size, .nrows = src->table.n, .nquarantine = src->nquarantine,
-			 .norphans = src->norphans, .ntext = t->flen + t->extra.len,
+			 .norphans = src->norphans, .ntext = ntext,
 			 .skipped_lines = src->skipped_lines, .rows_read = src->rows_read, .blank_lines = src->blank_lines,
 			 .ambiguous = src->ambiguous, .ambiguous_amounts = src->ambiguous_amounts, .left_out = -1,
 			 .nheader = src->nheader, .present = src->present, .broken = src->broken,
@@ -163,7 +205,7 @@ static void put_head(const Source *src, FileHash key, const Text *t, CacheHead *
 		h->field_of[c] = src->field_of[c];
 		h->dict_n[c] = src->dict[c].n;
 		h->dict_text[c] = src->dict[c].n ? src->dict[c].at[src->dict[c].n] : 0;
-		if (src->left_out == src->def->cols[c] && c < src->def->ncols)
+		if (c < src->def->ncols && src->left_out == src->def->cols[c])
 			h->left_out = c;
 	}
 	memcpy(h->reason_count, src->reason_count, sizeof h->reason_count);
@@ -171,60 +213,42 @@ static void put_head(const Source *src, FileHash key, const Text *t, CacheHead *
 	memcpy(h->decimal_evidence, src->decimal_evidence, sizeof h->decimal_evidence);
 }
 
-void silver_cache_write(const Source *src, FileHash key, Buf *out)
+/* The sum of the head: of the hashes of the body and of the text. */
+static FileHash sum_of(FileHash body, FileHash text)
 {
-	Text t = {src->file.data, src->file.data ? src->file.len : 0, {0}};
-	Buf body = {0};
-	put_rows(src, &t, &body);
-	put_tallies(&src->diags, &t, &body);
-	put_lists(src, &t, &body);
-	for (int c = 0; c < MAX_COLS; c++) {
-		const Dict *d = &src->dict[c];
-		if (d->n)
-			buf_put(&body, d->at, (d->n + 1) * sizeof *d->at), buf_put(&body, d->text, d->at[d->n]);
-	}
-	CacheHead h;
-	put_head(src, key, &t, &h);
-	FileHasher *hs = file_hasher_new();
-	file_hasher_add(hs, body.p, body.len);
-	file_hasher_add(hs, t.file, t.flen);
-	file_hasher_add(hs, t.extra.p, t.extra.len);
-	h.sum = file_hasher_end(hs);
-	buf_put(out, &h, sizeof h);
-	buf_put(out, body.p, body.len);
-	buf_put(out, t.file, t.flen);
-	buf_put(out, t.extra.p, t.extra.len);
-	buf_free(&body);
-	buf_free(&t.extra);
+	FileHash two[2] = {body, text};
+	return file_hash(two, sizeof two);
 }
 
-static bool write_all(int fd, const char *p, size_t n)
+/* src into the open file fd: the body and the text streamed each to its place, the head last. */
+static bool put_file(const Source *src, FileHash key, int fd)
 {
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w, n -= (size_t)w;
-	}
-	return true;
+	Out o = {fd, sizeof(CacheHead), 0, {0}, file_hasher_new(), true};
+	Out t = {fd, sizeof(CacheHead) + body_size(src), 0, {0}, file_hasher_new(), true};
+	put_rows(src, &o, &t);
+	put_tallies(&src->diags, &o, &t);
+	put_lists(src, &o, &t);
+	out_put(&t, "", 1);	/* the text ends with a NUL: a NUL-terminated text at any offset in it */
+	out_flush(&o), out_flush(&t);
+	CacheHead h;
+	put_head(src, key, t.n, &h);
+	h.sum = sum_of(file_hasher_end(o.h), file_hasher_end(t.h));
+	bool ok = o.ok && t.ok && o.at == sizeof h + body_size(src) && pwrite(fd, &h, sizeof h, 0) == (ssize_t)sizeof h;
+	buf_free(&o.b), buf_free(&t.b);
+	return ok;
 }
 
 void silver_cache_save(const Silver *s, const Source *src, FileHash key)
 {
 	if (!s->cache_to)
 		return;
-	Buf b = {0};
-	silver_cache_write(src, key, &b);
 	char *path = path_join(s->cache_to, src->def->name);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-	bool ok = fd >= 0 && write_all(fd, b.p, b.len);
+	bool ok = fd >= 0 && put_file(src, key, fd);
 	ok = fd >= 0 && close(fd) == 0 && ok;
 	if (!ok)
 		unlink(path);	/* the next build reads the export */
 	free(path);
-	buf_free(&b);
 }
 
 void silver_cache_keep(const Silver *s, const Source *src)
@@ -471,8 +495,8 @@ static bool sum_ok(const CacheHead *h, const char *rows, const char *rest, size_
 {
 	FileHasher *hs = file_hasher_new();
 	file_hasher_add(hs, rows, h->nrows * h->row_size);
-	file_hasher_add(hs, rest, nrest);
-	FileHash sum = file_hasher_end(hs);
+	file_hasher_add(hs, rest, nrest - h->ntext);
+	FileHash sum = sum_of(file_hasher_end(hs), file_hash(rest + (nrest - h->ntext), h->ntext));
 	return sum.lo == h->sum.lo && sum.hi == h->sum.hi;
 }
 

@@ -190,8 +190,9 @@ cache_fresh "another as-of date" "" --config "$T/cache.conf" --as-of 2024-01-01
 # a cache file damaged (a byte changed, cut short, another export's, not a regular file, garbage)
 # is not taken: the export is read and its cache written again; the build never fails (customers
 # read again are the same: the facts keep theirs)
-at=$(($(stat -c %s "$T/cs/.c360-cache/web_activities") / 2))
-printf '\001' | dd of="$T/cs/.c360-cache/web_activities" bs=1 seek=$at conv=notrunc 2>/dev/null
+at=$((368 + 100 * 48 + 8))	# the low byte of the 101st session's time (after the 368 bytes of the head)
+b=$(od -An -tu1 -j $at -N1 "$T/cs/.c360-cache/web_activities" | tr -d ' ')
+printf "\\$(printf %o $((255 - b)))" | dd of="$T/cs/.c360-cache/web_activities" bs=1 seek=$at conv=notrunc 2>/dev/null
 cache_fresh "a byte of a cache changed" "web_activities " --config "$T/cache.conf" --as-of 2024-01-02
 truncate -s -100 "$T/cs/.c360-cache/orders"
 cache_fresh "a cache cut short" "orders " --config "$T/cache.conf" --as-of 2024-01-03

@@ -7,16 +7,21 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-enum { HEAD = 368, KEY_AT = 16, SUM_AT = 32 };	/* silver_cache.c's CacheHead */
+enum { HEAD = 368, KEY_AT = 16, SUM_AT = 32, NTEXT_AT = 80 };	/* silver_cache.c's CacheHead */
 
-/* The cache file at p, its sum made the sum of its bytes: the key it names. */
+/* The cache file at p, its sum made the sum of its bytes (of the hashes of the bytes before
+ * the text and of the text): the key it names. */
 static FileHash fix_sum(char *p, size_t n)
 {
 	FileHash key = {0, 0};
+	uint64_t ntext;
 	if (n < HEAD)
 		return key;
 	memcpy(&key, p + KEY_AT, sizeof key);
-	FileHash sum = file_hash(p + HEAD, n - HEAD);
+	memcpy(&ntext, p + NTEXT_AT, sizeof ntext);
+	ntext = ntext <= n - HEAD ? ntext : 0;
+	FileHash two[2] = {file_hash(p + HEAD, n - HEAD - ntext), file_hash(p + n - ntext, ntext)};
+	FileHash sum = file_hash(two, sizeof two);
 	memcpy(p + SUM_AT, &sum, sizeof sum);
 	return key;
 }
