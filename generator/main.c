@@ -623,6 +623,7 @@ static int build(Options *o, bool existed)
 	Gold g = {0};
 	Buf err = {0};
 	char *staging = NULL;	/* staged first when it can be: the cleaned exports are cached in it */
+	console_progress("staging the site");
 	if (out_replaceable(o->cfg.out_dir) && !out_stage(o->cfg.out_dir, &staging, &err)) {
 		if (staging)
 			out_abort(staging);
