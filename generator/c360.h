@@ -1184,7 +1184,10 @@ FileHasher *file_hasher_new(void);
 void file_hasher_add(FileHasher *h, const void *p, size_t n);
 FileHash file_hasher_take(FileHasher *h);	/* the hash of the bytes so far; h starts again */
 FileHash file_hasher_end(FileHasher *h);	/* and frees h */
-void manifest_begin(const char *out, const char *staging);	/* reads out's manifest */
+void manifest_begin(const char *out, const char *staging);	/* out's site is replaced by staging */
+/* Reads out's manifest (once the check of its files is over: a build stages the site before
+ * reading the data, while the check still runs), before the first file is written. */
+void manifest_previous(void);
 bool manifest_active(const char *dir);	/* dir is the staging folder of the build under way */
 /* The previous site's file name has these bytes: linked into the staging folder instead. */
 bool manifest_keep(const char *name, FileHash h, uint64_t size);

@@ -582,6 +582,7 @@ static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs, 
 	Buf err = {0};
 	bool ok = staging || out_stage(o->cfg.out_dir, &staging, &err);
 	console_progress("writing the site");
+	manifest_previous();
 	ok = ok && render_gold(g, &o->cfg, staging, &err) && manifest_write_inputs(inputs, &err);
 	uint64_t written = 0, kept = 0, unrendered = 0;
 	manifest_counts(&written, &kept, &unrendered);

@@ -51,6 +51,7 @@ static struct {
 	Entry *pages;		/* the pages made with what they were made from: .c360-inputs */
 	size_t npages, pages_cap;
 	bool old_pages;		/* the previous site says what its pages were made from */
+	bool old_loaded;	/* manifest_previous did */
 	uint64_t written, kept, unrendered;
 	pthread_mutex_t mu;
 } M = {.old_root = -1, .new_root = -1, .mu = PTHREAD_MUTEX_INITIALIZER};
@@ -360,7 +361,13 @@ void manifest_begin(const char *out, const char *staging)
 	M.staging = xstrdup(staging);
 	M.old_root = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	M.new_root = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	old_load(out);
+}
+
+void manifest_previous(void)
+{
+	if (M.out && !M.old_loaded)
+		old_load(M.out);
+	M.old_loaded = true;
 }
 
 bool manifest_active(const char *dir)
