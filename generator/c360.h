@@ -638,6 +638,13 @@ typedef struct {
 } RowHead;
 
 #define NO_CUSTOMER UINT32_MAX
+/* A fact whose customer is not in the CRM, until customers are inferred: its row's customer
+ * is ORPHAN | its number in its source's orphans. */
+struct Orphan {
+	uint32_t idlen;
+	const char *id;
+};
+#define ORPHAN (1u << 31)
 
 typedef struct {
 	RowHead h;		/* h.when is the date of birth */

@@ -396,13 +396,6 @@ static void row_values(Source *src, RowHead *h, const Str *f)
 	}
 }
 
-/* A fact whose customer is not in the CRM, until customers are inferred: its row's customer
- * is ORPHAN | its number here. */
-struct Orphan {
-	uint32_t idlen;
-	const char *id;
-};
-#define ORPHAN (1u << 31)
 
 static void note_orphan(Source *src, const char *id, size_t idlen)
 {

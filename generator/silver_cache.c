@@ -21,7 +21,7 @@
 typedef struct {
 	char magic[8];
 	uint32_t version, source;
-	FileHash key, sum;	/* sum: of every byte after the head */
+	FileHash key, sum;	/* sum: of the hashes of the bytes after the head, before the text and of it */
 	uint64_t row_size, nrows, nquarantine, norphans, ntext;
 	uint64_t dict_n[MAX_COLS], dict_text[MAX_COLS];
 	uint64_t skipped_lines, rows_read, blank_lines, ambiguous, ambiguous_amounts;
@@ -55,11 +55,6 @@ typedef struct {
 	uint32_t idlen, pad;
 } CacheOrphan;
 
-struct Orphan {			/* silver.c's */
-	uint32_t idlen;
-	const char *id;
-};
-#define ORPHAN (1u << 31)	/* silver.c's: a fact's customer ORPHAN | k is orphans[k] */
 #define ORPHAN_LIMIT (NO_CUSTOMER & ~ORPHAN)
 
 FileHash silver_cache_key(const Silver *s, SourceId id, FileHash bytes)
@@ -314,11 +309,12 @@ static bool sizes_ok(const CacheHead *h, const SourceDef *def, uint64_t n)
 	return ok && h->ntext < ((uint64_t)1 << 48) && total + h->ntext == n;
 }
 
-static bool when_ok(int64_t w)
+/* A date cleaning makes: null, 1899-12-30 to 2101-01-02 (a time zone away from 1900-2100), or
+ * in a source that has them an ambiguous one, packed (silver_finish reads it by the order). */
+static bool when_ok(int64_t w, bool ambiguous)
 {
-	static const int64_t first = -25569 * (int64_t)SECS_PER_DAY, last = 47484 * (int64_t)SECS_PER_DAY;
-	return w == MOMENT_NULL || w >= (int64_t)1 << 62 || (w >= first && w <= last);	/* 1899-12-30 to 2100-01-02; or
-											 * an ambiguous date, packed */
+	static const int64_t first = -25569 * (int64_t)SECS_PER_DAY, last = 47849 * (int64_t)SECS_PER_DAY;	/* 2101-01-03 */
+	return w == MOMENT_NULL || (ambiguous && w >= (int64_t)1 << 62) || (w >= first && w <= last);
 }
 
 static bool amount_ok(int64_t v)
@@ -335,7 +331,8 @@ static bool row_ok(Source *src, const Reader *r, char *row, size_t ncu)
 	memcpy(&off, row + offsetof(RowHead, id), sizeof off);
 	h->id = text_ptr(r, off, h->idlen);
 	bool fact = source_is_fact(src->id);
-	bool ok = h->id && h->idlen && !h->rawoff && !h->rawlen && !(h->flags & ~((1u << D_NFLAGS) - 1)) && when_ok(h->when);
+	bool ok = h->id && h->idlen && !h->rawoff && !h->rawlen && !(h->flags & ~((1u << D_NFLAGS) - 1)) &&
+		  when_ok(h->when, src->ambiguous > 0);
 	ok = ok && (fact ? (h->customer & ORPHAN ? (h->customer & ~ORPHAN) < src->norphans : h->customer < ncu)
 			 : h->customer == NO_CUSTOMER);
 	for (int c = 0; ok && c < src->def->ncols; c++) {

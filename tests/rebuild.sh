@@ -150,6 +150,9 @@ diff -r "$T/asof" "$T/fresh" >/dev/null && pass || fail "an earlier as-of: the r
 # from the cache (the file linked: its inode kept), and is a fresh build, cache included
 EXPORTS="customers orders payments support_tickets web_activities"
 run 0 generate --customers 300 --seed 8 --out "$T/cd"
+# (dates at the end of what cleaning reads: their rows are cached like the others)
+echo '999999,Late Born,late@example.com,F,2100-12-31,Oslo' >>"$T/cd/customers.csv"
+echo 'S99999999,999999,/home,2100-12-31 23:59:59,ios' >>"$T/cd/web_activities.csv"
 run 0 build --data "$T/cd" --out "$T/cs"
 for e in $EXPORTS; do [ -s "$T/cs/.c360-cache/$e" ] || fail "no cache of $e"; done
 [ "$(cat "$T/cs/.c360-cache/.gitignore")" = '*' ] && pass || fail "the cache is not ignored by git"
