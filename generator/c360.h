@@ -784,7 +784,6 @@ typedef struct {
 	const char *cache_from, *cache_to;
 	FileHash cache_salt;	/* c360 and the settings (manifest_settings) */
 	FileHash cache_key[SRC_COUNT];	/* what each source's cleaning depends on */
-	bool cached[SRC_COUNT];	/* taken from the cache, not read */
 } Silver;
 
 #define CUSTOMERS(s) (&(s)->src[SRC_CUSTOMERS].table)

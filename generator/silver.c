@@ -396,7 +396,6 @@ static void row_values(Source *src, RowHead *h, const Str *f)
 	}
 }
 
-
 static void note_orphan(Source *src, const char *id, size_t idlen)
 {
 	if (src->norphans == src->caporphans) {

@@ -766,16 +766,16 @@ static void load_file(Silver *s, Source *src)
 	char *path = path_join(s->cfg->data_dir, name);
 	Input in;
 	FileHash bytes, key = {0, 0};
-	bool hashed, cache = s->cache_from || s->cache_to;
+	bool hashed, cache = s->cache_from || s->cache_to, cached = false;
 	src->diags.file = src->path = path;
 	if (!input_open_hashed(s->cfg, name, src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING, &in, &src->diags,
 			       &bytes, &hashed))
 		return;
 	if (cache) {
 		key = s->cache_key[src->id] = silver_cache_key(s, src->id, hashed ? bytes : file_hash(in.data ? in.data : "", in.len));
-		s->cached[src->id] = silver_cache_load(s, src, key);
+		cached = silver_cache_load(s, src, key);
 	}
-	if (s->cached[src->id]) {
+	if (cached) {
 		input_close(&in);
 		src->diags.file = src->path = path;
 		silver_cache_keep(s, src);
