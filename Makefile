@@ -75,7 +75,7 @@ valgrind: $(BIN) $(UNIT)
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus; the ingest corpus also
 # gets the fixture's files, and the tutorial's where they are.
-FUZZERS := ingest values silver template markdown config gold reader
+FUZZERS := ingest values silver template markdown config gold reader cache
 FUZZ_SECONDS ?= 60
 fuzz:
 	mkdir -p build-fuzz/corpus_ingest	# the fixture's files go there whichever FUZZERS run

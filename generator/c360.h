@@ -160,6 +160,9 @@ const char *nearest_word(const char *word, size_t n, const char *const *candidat
 
 /* ------------------------------------------------------------------ hashing (index.c) */
 uint64_t hash_bytes(const char *s, size_t n);
+typedef struct {
+	uint64_t lo, hi;
+} FileHash;	/* 128 bits of XXH3 (manifest.c) */
 
 /* An open-addressing map from keys to 32-bit values. The index keeps only the values
  * and 32 bits of each key's hash; the caller says how to get a value's key back. */
@@ -635,6 +638,13 @@ typedef struct {
 } RowHead;
 
 #define NO_CUSTOMER UINT32_MAX
+/* A fact whose customer is not in the CRM, until customers are inferred: its row's customer
+ * is ORPHAN | its number in its source's orphans. */
+struct Orphan {
+	uint32_t idlen;
+	const char *id;
+};
+#define ORPHAN (1u << 31)
 
 typedef struct {
 	RowHead h;		/* h.when is the date of birth */
@@ -769,6 +779,11 @@ typedef struct {
 	int64_t as_of;		/* day number */
 	uint64_t dataset_evidence[3];
 	size_t ncrm;		/* customers from the CRM; inferred ones follow */
+	/* the cleaned exports' cache (silver_cache.c): read from the previous site's, written to
+	 * the staging folder's; NULL: none */
+	const char *cache_from, *cache_to;
+	FileHash cache_salt;	/* c360 and the settings (manifest_settings) */
+	FileHash cache_key[SRC_COUNT];	/* what each source's cleaning depends on */
 } Silver;
 
 #define CUSTOMERS(s) (&(s)->src[SRC_CUSTOMERS].table)
@@ -788,7 +803,7 @@ void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
  * read, or the data is on S3): the next input_open of that file takes these bytes instead of
  * opening it again, if the file is still as it was (device, inode, size, times). Main thread
  * only, as are input_open and input_close. */
-const Input *input_ahead(const Config *cfg, const char *name);
+const Input *input_ahead(const Config *cfg, const char *name, FileHash *hash);	/* and its bytes' hash */
 void input_ahead_free(void);	/* the bytes read ahead that no input_open took */
 /* Whether in's file changed since it was opened: its size, times or inode, or what its path
  * names, or it shrank under the mapping (the pages gone read as zeros, never SIGBUS). */
@@ -805,6 +820,10 @@ int s3_get(const Config *cfg, const char *name, Buf *out, Buf *err);
 /* Reads and cleans every source. Returns false when the build cannot go on (the reason
  * is in the diagnostics). */
 bool silver_load(Silver *s, Config *cfg);
+/* The same, each export's cleaned rows taken from the site old's cache where it was cleaned from
+ * the same (its bytes, c360, the settings, and for a fact the customers'), and every export's
+ * written into the cache of the staging folder staging (both NULL: no cache). */
+bool silver_load_cached(Silver *s, Config *cfg, const char *old, const char *staging);
 void silver_free(Silver *s);
 /* For tests and the fuzzer: sources from memory. silver_init, then per source
  * silver_source_init/feed/end (customers first), then silver_finish. */
@@ -828,6 +847,24 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src);
 void sqlmap_close(SqlMap *m);
 void raw_tables_free(Silver *s);
 
+/* ---- the cleaned exports' cache (silver_cache.c): .c360-cache/NAME in the site, a source as
+ * it stands once read and closed (before silver_finish), under a key of everything its cleaning
+ * depends on. A file that is not a cache of that key (absent, another key, damaged, hostile)
+ * is not taken: the export is read. */
+#define CACHE_DIR ".c360-cache"
+/* The key of src's cleaning, its file's bytes hashing to bytes: c360 and the settings, and for
+ * a fact the customers' key (their row numbers are in its rows). */
+FileHash silver_cache_key(const Silver *s, SourceId id, FileHash bytes);
+/* src (set up, nothing read) from s->cache_from's cache file of key; false (src set up anew)
+ * if there is none that can be taken. */
+bool silver_cache_load(Silver *s, Source *src, FileHash key);
+/* src, read and closed, into s->cache_to's cache as key's; nothing if it cannot be written. */
+void silver_cache_save(const Silver *s, const Source *src, FileHash key);
+/* The previous site's cache file of src, taken, linked into s->cache_to. */
+void silver_cache_keep(const Silver *s, const Source *src);
+/* src from a cache file's n bytes at p (the fuzzer); as silver_cache_load. */
+bool silver_cache_read(Silver *s, Source *src, FileHash key, const char *p, size_t n);
+
 /* ---- the table rules (silver.c): pure, on rows the reader hands over */
 void silver_init(Silver *s, Config *cfg);
 void silver_source_setup(Silver *s, Source *src, SourceId id);	/* empty tables, the category labels */
@@ -850,6 +887,7 @@ size_t silver_source_kept(Source *src, const char *bytes, size_t len);
 void silver_merge(Source *dst, Source *part, uint32_t offset);
 void silver_own_rows(Source *src);	/* lent rows copied to rows of the source's own */
 void silver_source_free(Source *src);
+void silver_reindex(Source *src);	/* the customers' keys index made anew from their rows */
 /* After every source: date order, inferred customers, the as-of date, counts. */
 bool silver_finish(Silver *s);
 /* Silver rows that came from the file (customers: without the inferred ones). */
@@ -1144,9 +1182,6 @@ bool table_conserved(const TableQuality *t);	/* an SQL table's: rows read = tabl
  * links the previous site's file where the bytes are the same instead of writing them again.
  * .c360-inputs holds a hash of everything the site was made from: a rebuild from the same
  * inputs leaves the site as it is. Both are written beside the site's files, in no manifest. */
-typedef struct {
-	uint64_t lo, hi;
-} FileHash;
 typedef struct FileHasher FileHasher;
 
 #define MANIFEST_NAME ".c360-site"
@@ -1155,7 +1190,10 @@ FileHasher *file_hasher_new(void);
 void file_hasher_add(FileHasher *h, const void *p, size_t n);
 FileHash file_hasher_take(FileHasher *h);	/* the hash of the bytes so far; h starts again */
 FileHash file_hasher_end(FileHasher *h);	/* and frees h */
-void manifest_begin(const char *out, const char *staging);	/* reads out's manifest */
+void manifest_begin(const char *out, const char *staging);	/* out's site is replaced by staging */
+/* Reads out's manifest (once the check of its files is over: a build stages the site before
+ * reading the data, while the check still runs), before the first file is written. */
+void manifest_previous(void);
 bool manifest_active(const char *dir);	/* dir is the staging folder of the build under way */
 /* The previous site's file name has these bytes: linked into the staging folder instead. */
 bool manifest_keep(const char *name, FileHash h, uint64_t size);
@@ -1217,6 +1255,7 @@ FileHash out_rows_hash(size_t n, void (*fn)(void *ctx, size_t from, size_t to, B
 void out_tidy(const char *out);	/* removes the staging folders killed builds of out left */
 /* Creates the staging folder beside out; false after reporting to err. */
 bool out_stage(const char *out, char **staging, Buf *err);
+bool out_replaceable(const char *out);	/* out_stage would not refuse out (absent, or a site) */
 /* The names a site's folder keeps that c360 does not make (the keep setting, names separated by
  * commas): they are moved or linked into each new site, and a folder holding only them may
  * become a site. */

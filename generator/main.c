@@ -577,12 +577,12 @@ static bool up_to_date(const Options *o, const char *gold_dir, FileHash *inputs)
 
 /* The model made into files: staged beside --out, the files whose bytes are the previous
  * site's linked from it, and swapped in whole. */
-static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs)
+static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs, char *staging)
 {
 	Buf err = {0};
-	char *staging = NULL;
-	bool ok = out_stage(o->cfg.out_dir, &staging, &err);
+	bool ok = staging || out_stage(o->cfg.out_dir, &staging, &err);
 	console_progress("writing the site");
+	manifest_previous();
 	ok = ok && render_gold(g, &o->cfg, staging, &err) && manifest_write_inputs(inputs, &err);
 	uint64_t written = 0, kept = 0, unrendered = 0;
 	manifest_counts(&written, &kept, &unrendered);
@@ -622,11 +622,18 @@ static int build(Options *o, bool existed)
 		return EXIT_OK;
 	Silver s;
 	Gold g = {0};
+	Buf err = {0};
+	char *staging = NULL;	/* staged first when it can be: the cleaned exports are cached in it */
+	console_progress("staging the site");
+	if (out_replaceable(o->cfg.out_dir) && !out_stage(o->cfg.out_dir, &staging, &err)) {
+		if (staging)
+			out_abort(staging);
+		staging = NULL, err.len = 0;	/* said again when the site is written */
+	}
 	console_progress("reading and cleaning");
-	bool ok = silver_load(&s, &o->cfg);
+	bool ok = silver_load_cached(&s, &o->cfg, o->cfg.out_dir, staging);
 	console_progress("");
 	ok = report(&s, o->cfg.verbosity) == EXIT_OK && ok;
-	Buf err = {0};
 	if (ok) {
 		console_progress("computing KPIs");
 		ok = gold_build(&s, &g, &err);
@@ -635,7 +642,9 @@ static int build(Options *o, bool existed)
 	}
 	if (ok)
 		report_counts(g.quality, o->cfg.verbosity);
-	int status = ok ? write_site(o, &g, existed, inputs) : stopped(o, existed);
+	else if (staging)
+		out_abort(staging);
+	int status = ok ? write_site(o, &g, existed, inputs, staging) : stopped(o, existed);
 	buf_free(&err);
 	gold_free(&g);
 	silver_free(&s);
@@ -665,7 +674,7 @@ static int cmd_render(Options *o)
 	console_progress("");
 	console_write(rep.p ? rep.p : "", rep.len);
 	buf_free(&rep);
-	int status = ok ? write_site(o, &g, existed, inputs) : stopped(o, existed);
+	int status = ok ? write_site(o, &g, existed, inputs, NULL) : stopped(o, existed);
 	gold_free(&g);
 	return status;
 }

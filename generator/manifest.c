@@ -51,6 +51,7 @@ static struct {
 	Entry *pages;		/* the pages made with what they were made from: .c360-inputs */
 	size_t npages, pages_cap;
 	bool old_pages;		/* the previous site says what its pages were made from */
+	bool old_loaded;	/* manifest_previous did */
 	uint64_t written, kept, unrendered;
 	pthread_mutex_t mu;
 } M = {.old_root = -1, .new_root = -1, .mu = PTHREAD_MUTEX_INITIALIZER};
@@ -360,7 +361,13 @@ void manifest_begin(const char *out, const char *staging)
 	M.staging = xstrdup(staging);
 	M.old_root = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	M.new_root = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	old_load(out);
+}
+
+void manifest_previous(void)
+{
+	if (M.out && !M.old_loaded)
+		old_load(M.out);
+	M.old_loaded = true;
 }
 
 bool manifest_active(const char *dir)
@@ -582,12 +589,13 @@ static void hash_file(FileHasher *h, const char *name, const char *path)
 /* A data file as hash_file hashes it, its bytes read once: the build takes them (input_ahead). */
 static void hash_input(FileHasher *h, const Config *cfg, const char *name, const char *file)
 {
-	const Input *in = input_ahead(cfg, file);
+	FileHash bytes;
+	const Input *in = input_ahead(cfg, file, &bytes);
 	file_hasher_add(h, name, strlen(name) + 1);
 	if (in) {
 		uint64_t n = in->len;
 		file_hasher_add(h, &n, sizeof n);
-		file_hasher_add(h, in->data ? in->data : "", in->len);
+		file_hasher_add(h, &bytes, sizeof bytes);	/* the cache's key takes it too */
 	} else {
 		file_hasher_add(h, "-", 1);	/* absent */
 	}

@@ -387,6 +387,14 @@ static bool may_replace(const char *out, Buf *err)
 	return ok;
 }
 
+bool out_replaceable(const char *out)
+{
+	Buf ignore = {0};
+	bool ok = may_replace(out, &ignore);
+	buf_free(&ignore);
+	return ok;
+}
+
 /* The staging folder's marker stays locked while its build runs, so a later build can tell a
  * folder a killed build left behind (unlocked) from one still being written. */
 static int staging_lock = -1;

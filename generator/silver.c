@@ -130,7 +130,7 @@ static void table_compact(Table *t)
 	t->n = w;
 }
 
-static void reindex(Source *src)
+void silver_reindex(Source *src)
 {
 	index_free(&src->keys);
 	for (size_t i = 0; i < src->table.n; i++) {
@@ -395,14 +395,6 @@ static void row_values(Source *src, RowHead *h, const Str *f)
 		}
 	}
 }
-
-/* A fact whose customer is not in the CRM, until customers are inferred: its row's customer
- * is ORPHAN | its number here. */
-struct Orphan {
-	uint32_t idlen;
-	const char *id;
-};
-#define ORPHAN (1u << 31)
 
 static void note_orphan(Source *src, const char *id, size_t idlen)
 {
@@ -724,7 +716,7 @@ void silver_source_close(Source *src)
 		table_compact(&src->table);
 	resolve_amounts(src);
 	if (!source_is_fact(src->id))	/* facts look customers up by their final row number */
-		reindex(src);
+		silver_reindex(src);
 }
 
 void silver_merge(Source *dst, Source *from, uint32_t offset)

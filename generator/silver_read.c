@@ -350,12 +350,13 @@ typedef struct {
 	char *path;
 	Input in;
 	struct stat st;
+	FileHash hash;		/* of in's bytes */
 	bool changed;		/* while it was read ahead: the build stops there */
 } Ahead;
 static Ahead *ahead;
 static size_t nahead;
 
-const Input *input_ahead(const Config *cfg, const char *name)
+const Input *input_ahead(const Config *cfg, const char *name, FileHash *hash)
 {
 	if (s3_location(cfg->data_dir))
 		return NULL;
@@ -368,6 +369,7 @@ const Input *input_ahead(const Config *cfg, const char *name)
 		free(a.path);
 		return NULL;
 	}
+	a.hash = *hash = file_hash(a.in.data ? a.in.data : "", a.in.len);
 	ahead = xrealloc(ahead, (nahead + 1) * sizeof *ahead);
 	ahead[nahead++] = a;
 	return ok ? &ahead[nahead - 1].in : NULL;
@@ -383,9 +385,10 @@ void input_ahead_free(void)
 	ahead = NULL, nahead = 0;
 }
 
-/* The bytes of path read ahead, if the file is still as it was then; *changed if it changed
- * while it was read ahead (the inputs hash did not see the file the build would read). */
-static bool take_ahead(const char *path, Input *in, bool *changed)
+/* The bytes of path read ahead (and their hash), if the file is still as it was then; *changed
+ * if it changed while it was read ahead (the inputs hash did not see the file the build would
+ * read). */
+static bool take_ahead(const char *path, Input *in, FileHash *hash, bool *changed)
 {
 	struct stat now;
 	for (size_t i = 0; i < nahead; i++) {
@@ -397,26 +400,37 @@ static bool take_ahead(const char *path, Input *in, bool *changed)
 		if (stat(path, &now) != 0 || !same_file(&now, &ahead[i].st))
 			return false;
 		*in = ahead[i].in;
+		*hash = ahead[i].hash;
 		ahead[i].in = (Input){0};
 		return true;
 	}
 	return false;
 }
 
-bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d)
+/* input_open; *hashed when *hash is the hash of in's bytes (read ahead). */
+static bool input_open_hashed(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d,
+			      FileHash *hash, bool *hashed)
 {
 	*in = (Input){0};
+	*hashed = false;
 	if (s3_location(cfg->data_dir))
 		return input_fetch(cfg, name, missing, in, d);
 	char *path = path_join(cfg->data_dir, name);
 	struct stat st;
-	bool changed = false, ok = take_ahead(path, in, &changed);
+	bool changed = false, ok = *hashed = take_ahead(path, in, hash, &changed);
 	if (changed)
 		diag(d, D_CHANGED, 0, 0, NULL, NULL, 0);
 	else if (!ok)
 		ok = input_read(path, missing, in, d, &st);
 	free(path);
 	return ok;
+}
+
+bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d)
+{
+	FileHash hash;
+	bool hashed;
+	return input_open_hashed(cfg, name, missing, in, d, &hash, &hashed);
 }
 
 /* Keeps the first n bytes of in: the whole pages after them go back to the system. */
@@ -751,9 +765,22 @@ static void load_file(Silver *s, Source *src)
 	const char *name = config_file_of(s->cfg, src->id);
 	char *path = path_join(s->cfg->data_dir, name);
 	Input in;
+	FileHash bytes, key = {0, 0};
+	bool hashed, cache = s->cache_from || s->cache_to, cached = false;
 	src->diags.file = src->path = path;
-	if (!input_open(s->cfg, name, src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING, &in, &src->diags))
+	if (!input_open_hashed(s->cfg, name, src->def->required ? D_FILE_MISSING : D_OPTIONAL_MISSING, &in, &src->diags,
+			       &bytes, &hashed))
 		return;
+	if (cache) {
+		key = s->cache_key[src->id] = silver_cache_key(s, src->id, hashed ? bytes : file_hash(in.data ? in.data : "", in.len));
+		cached = silver_cache_load(s, src, key);
+	}
+	if (cached) {
+		input_close(&in);
+		src->diags.file = src->path = path;
+		silver_cache_keep(s, src);
+		return;
+	}
 	silver_source_init(s, src, src->id);
 	src->diags.file = src->path = path;
 	src->file = in;
@@ -761,6 +788,8 @@ static void load_file(Silver *s, Source *src)
 	silver_source_end(s, src);
 	if (!input_changed(&src->file)) {
 		input_pack(src, &src->file);
+		if (cache && diag_worst(&src->diags, 1) != SEV_ERROR)
+			silver_cache_save(s, src, key);
 		return;
 	}
 	input_close(&src->file);
@@ -770,9 +799,46 @@ static void load_file(Silver *s, Source *src)
 	diag(&src->diags, D_CHANGED, 0, 0, NULL, NULL, 0);
 }
 
+static bool load_sources(Silver *s, Config *cfg);
+
+/* The cache's folder in the staging folder: none if it cannot be made. */
+static char *cache_folder(const char *staging)
+{
+	char *dir = path_join(staging, CACHE_DIR), *ignore = path_join(dir, ".gitignore");
+	int fd = mkdir(dir, 0777) == 0 ? open(ignore, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666) : -1;
+	bool ok = fd >= 0 && write(fd, "*\n", 2) == 2;	/* c360 publish commits no cache */
+	ok = fd >= 0 && close(fd) == 0 && ok;
+	free(ignore);
+	if (!ok)
+		free(dir);
+	return ok ? dir : NULL;
+}
+
+bool silver_load_cached(Silver *s, Config *cfg, const char *old, const char *staging)
+{
+	silver_init(s, cfg);
+	bool sql = false;
+	for (int i = 0; i < SRC_COUNT; i++)
+		sql |= cfg->sql[i].text != NULL;
+	if (sql || s3_location(cfg->data_dir) || !old || !staging)	/* a cache of files only */
+		return load_sources(s, cfg);
+	char *from = path_join(old, CACHE_DIR), *to = cache_folder(staging);
+	s->cache_from = from, s->cache_to = to;
+	s->cache_salt = manifest_settings(cfg);
+	bool ok = load_sources(s, cfg);
+	s->cache_from = s->cache_to = NULL;
+	free(from), free(to);
+	return ok;
+}
+
 bool silver_load(Silver *s, Config *cfg)
 {
 	silver_init(s, cfg);
+	return load_sources(s, cfg);
+}
+
+static bool load_sources(Silver *s, Config *cfg)
+{
 	int dir = s3_location(cfg->data_dir) ? -2 : open(cfg->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir == -1) {
 		diag(&s->general, D_NO_DATA_DIR, 0, 0, cfg->data_dir, NULL, 0);

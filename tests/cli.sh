@@ -53,8 +53,9 @@ for dir in tests/golden/*/; do
 	out="$T/golden-$name"
 	# shellcheck disable=SC2046
 	run 0 build $(cat "$dir/args" 2>/dev/null) --data "$data" --out "$out"
-	# Left out: chart PNGs and the edition's PDF and e-mail (font rasteriser), copied assets.
-	rm -rf "$out/.c360-site" "$out/.c360-inputs" "$out/charts" "$out/assets" "$out/weekly/report.pdf" "$out/weekly/email.eml"
+	# Left out: chart PNGs and the edition's PDF and e-mail (font rasteriser), copied assets, and
+	# c360's own files: the manifest, the inputs hash, the cleaned exports' cache.
+	rm -rf "$out/.c360-site" "$out/.c360-inputs" "$out/.c360-cache" "$out/charts" "$out/assets" "$out/weekly/report.pdf" "$out/weekly/email.eml"
 	if diff -r "${dir}expected/gold" "$out/gold" >"$T/diff"; then pass; else
 		fail "golden $name: the gold tables differ from the ones worked out by hand:"
 		head -40 "$T/diff"

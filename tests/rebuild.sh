@@ -144,6 +144,74 @@ rm -rf "$T/fresh"
 run 0 build --as-of 2024-01-01 --data "$T/data" --out "$T/fresh"
 diff -r "$T/asof" "$T/fresh" >/dev/null && pass || fail "an earlier as-of: the rebuild differs from a fresh build"
 
+# ---- each export's cleaned rows are cached in the site (.c360-cache/NAME): a rebuild reads
+# again only the exports whose cleaning depends on what changed (the export itself; the facts
+# too when customers change: their rows hold the customers' row numbers) and takes the others
+# from the cache (the file linked: its inode kept), and is a fresh build, cache included
+EXPORTS="customers orders payments support_tickets web_activities"
+run 0 generate --customers 300 --seed 8 --out "$T/cd"
+# (dates at the end of what cleaning reads: their rows are cached like the others)
+echo '999999,Late Born,late@example.com,F,2100-12-31,Oslo' >>"$T/cd/customers.csv"
+echo 'S99999999,999999,/home,2100-12-31 23:59:59,ios' >>"$T/cd/web_activities.csv"
+run 0 build --data "$T/cd" --out "$T/cs"
+for e in $EXPORTS; do [ -s "$T/cs/.c360-cache/$e" ] || fail "no cache of $e"; done
+[ "$(cat "$T/cs/.c360-cache/.gitignore")" = '*' ] && pass || fail "the cache is not ignored by git"
+grep -q 'c360-cache' "$T/cs/.c360-site" && fail "the cache is in the manifest" || pass
+# cache_inodes SITE: "NAME INODE" of each cache file
+cache_inodes() { for e in $EXPORTS; do echo "$e $(stat -c %i "$1/.c360-cache/$e" 2>/dev/null)"; done; }
+# cache_fresh WHAT READ [ARGS]: a rebuild of $T/cs from $T/cd re-reads exactly the exports READ
+# (the other cache files kept) and is a fresh build
+cache_fresh() {
+	what=$1 read=$2
+	shift 2
+	cache_inodes "$T/cs" >"$T/ino.before"
+	run 0 build --data "$T/cd" --out "$T/cs" "$@"
+	cache_inodes "$T/cs" >"$T/ino.after"
+	got=$(comm -13 "$T/ino.before" "$T/ino.after" | cut -d' ' -f1 | tr '\n' ' ')
+	[ "$got" = "$read" ] && pass || fail "$what: read again \"$got\", want \"$read\""
+	rm -rf "$T/fresh"
+	run 0 build --data "$T/cd" --out "$T/fresh" "$@"
+	diff -r "$T/cs" "$T/fresh" >"$T/diff" && pass || fail "$what: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
+}
+# cd_edit FILE AWK-PROGRAM: an export of $T/cd changed so
+cd_edit() { awk -F, -v OFS=, "$2" "$T/cd/$1.csv" >"$T/mutated" && mv "$T/mutated" "$T/cd/$1.csv"; }
+cd_edit orders 'NR == 7 { $4 = "77.77" } { print }'
+cache_fresh "an order changed" "orders "
+cd_edit payments 'NR == 9 { $4 = "Bitcoin" } { print }'
+cache_fresh "a payment changed" "payments "
+cd_edit support_tickets 'NR == 5 { $5 = "open" } { print }'
+cache_fresh "a ticket changed" "support_tickets "
+cd_edit web_activities 'NR == 11 { $3 = "/pricing" } { print }'
+cache_fresh "a session changed" "web_activities "
+# a customer left out in the middle: the facts' customers after it change rows
+cd_edit customers 'NR != 100 { print }'
+cache_fresh "a customer removed" "customers orders payments support_tickets web_activities "
+# a setting that cleaning reads (a word of a category map), and the as-of date, which it does not
+printf '[categories]\npayment_method.PayPal = gift card\n' >"$T/cache.conf"
+cache_fresh "a category word set" "customers orders payments support_tickets web_activities " --config "$T/cache.conf"
+cache_fresh "another as-of date" "" --config "$T/cache.conf" --as-of 2024-01-01
+# a cache file damaged (a byte changed, cut short, another export's, not a regular file, garbage)
+# is not taken: the export is read and its cache written again; the build never fails (customers
+# read again are the same: the facts keep theirs)
+at=$((368 + 100 * 48 + 8))	# the low byte of the 101st session's time (after the 368 bytes of the head)
+b=$(od -An -tu1 -j $at -N1 "$T/cs/.c360-cache/web_activities" | tr -d ' ')
+printf "\\$(printf %o $((255 - b)))" | dd of="$T/cs/.c360-cache/web_activities" bs=1 seek=$at conv=notrunc 2>/dev/null
+cache_fresh "a byte of a cache changed" "web_activities " --config "$T/cache.conf" --as-of 2024-01-02
+truncate -s -100 "$T/cs/.c360-cache/orders"
+cache_fresh "a cache cut short" "orders " --config "$T/cache.conf" --as-of 2024-01-03
+cp "$T/cs/.c360-cache/payments" "$T/cs/.c360-cache/support_tickets"
+cache_fresh "another export's cache" "support_tickets " --config "$T/cache.conf" --as-of 2024-01-04
+rm "$T/cs/.c360-cache/customers" && mkfifo "$T/cs/.c360-cache/customers"
+head -c 100000 /dev/urandom >"$T/cs/.c360-cache/payments"
+cache_fresh "a FIFO and garbage for caches" "customers payments " --config "$T/cache.conf" --as-of 2024-01-05
+# a head of the right kind with counts that do not fit the file
+cp "$T/cs/.c360-cache/orders" "$T/cache.orders"
+printf '\360\377\377\377' | dd of="$T/cs/.c360-cache/orders" bs=1 seek=56 conv=notrunc 2>/dev/null
+cache_fresh "a cache's counts too big" "orders " --config "$T/cache.conf" --as-of 2024-01-06
+# ... and a site without a cache folder (an older c360's) is rebuilt as fresh
+rm -rf "$T/cs/.c360-cache"
+cache_fresh "no cache" "customers orders payments support_tickets web_activities " --config "$T/cache.conf"
+
 # ---- a gold fact table made from the same rows is linked, not formatted again: one edited by
 # hand (its size and time put back) stays when only orders change, whatever the threads; and
 # each thing a fact table's row is made from, changed alone, writes it again as a fresh build

@@ -9,9 +9,9 @@ BIG=${BIG:-1}
 SPARK=tests/render/spark-gold
 
 # same DIR_A DIR_B WHAT [NAME]: the two folders hold the same files, byte for byte (but for what
-# each was made from, .c360-inputs, and the file NAME).
+# each was made from, .c360-inputs, a build's cache of its exports, .c360-cache, and the file NAME).
 same() {
-	if diff -r -x .c360-inputs ${4:+-x "$4"} "$1" "$2" >"$T/diff"; then pass; else
+	if diff -r -x .c360-inputs -x .c360-cache ${4:+-x "$4"} "$1" "$2" >"$T/diff"; then pass; else
 		fail "$3 differ:"
 		head -20 "$T/diff"
 	fi
@@ -75,7 +75,7 @@ same "$T/spark" "$T/spark-again" "spark: a render and the render of its gold"
 
 # ---- shards: shard K of N writes the customer pages of the folders K modulo N, shard 0 also
 # everything else; run with GNU parallel as docs/scale-out.md shows, their files are disjoint
-# (but each one's manifest .c360-site of its own files, and .c360-inputs) and together they
+# (but each one's manifest .c360-site of its own files, .c360-inputs and .c360-cache) and together they
 # are the unsharded site.
 # Without GNU parallel the shards run one after the other, and the parallel form is skipped.
 command -v parallel >/dev/null || {
@@ -101,7 +101,7 @@ shards() {
 	run_shards "$@" >"$T/out" 2>"$T/err" && pass || fail "shards $name: $(head -3 "$T/err")"
 	mkdir -p "$T/$name"
 	for k in $(seq 0 $((count - 1))); do
-		(cd "$T/$name-$k" && find . -type f ! -name .c360-site ! -name .c360-inputs) >>"$T/$name.files"
+		(cd "$T/$name-$k" && find . -path ./.c360-cache -prune -o -type f ! -name .c360-site ! -name .c360-inputs -print) >>"$T/$name.files"
 		cp -r "$T/$name-$k/." "$T/$name/"
 	done
 	sort "$T/$name.files" | uniq -d | grep -q . && fail "shards $name: a file in two shards" || pass

@@ -1,0 +1,567 @@
+/* silver_cache.c — each export's cleaned rows kept in the site (.c360-cache/NAME), under a key
+ * of everything cleaning it depends on: a rebuild reads and cleans again only what changed.
+ *
+ * A cache file is a source as it stands once its file is read and closed (silver_source_close,
+ * its bytes packed), before silver_finish: the rows, their pointers made offsets into the text
+ * the file ends with, the problems, the quarantine, the facts' customers not in the CRM, the
+ * category labels, the counts and evidence. It is c360's own (its rows as this binary lays them
+ * out: the binary is in the key) and read back only whole, checked: the sum of its bytes, then
+ * every offset, count, label and value against what cleaning can make. */
+#include "c360.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CACHE_MAGIC "c360cch"	/* and its NUL: 8 bytes */
+#define CACHE_VERSION 1u
+
+typedef struct {
+	char magic[8];
+	uint32_t version, source;
+	FileHash key, sum;	/* sum: of the hashes of the bytes after the head, before the text and of it */
+	uint64_t row_size, nrows, nquarantine, norphans, ntext;
+	uint64_t dict_n[MAX_COLS], dict_text[MAX_COLS];
+	uint64_t skipped_lines, rows_read, blank_lines, ambiguous, ambiguous_amounts;
+	uint64_t reason_count[D_NREASONS];
+	uint64_t evidence[3], decimal_evidence[3];
+	int32_t field_of[MAX_COLS];
+	int32_t left_out;	/* the column whose absence left the source out; -1: none */
+	uint32_t nheader;
+	uint8_t present, broken, have_header;
+	char delimiter, decimal;
+	char pad[7];		/* no padding of the compiler's: the bytes written are all set */
+} CacheHead;
+_Static_assert(sizeof(CacheHead) == 368, "CacheHead has padding");
+
+typedef struct {
+	uint64_t count;
+	uint32_t nsamples, pad;
+	struct {
+		uint32_t line, col;
+		uint64_t text;	/* offset */
+	} sample[DIAG_SAMPLES];
+} CacheTally;
+
+typedef struct {
+	uint64_t raw;		/* offset */
+	uint32_t rawlen, line, reason, pad;
+} CacheQuarantined;
+
+typedef struct {
+	uint64_t id;		/* offset */
+	uint32_t idlen, pad;
+} CacheOrphan;
+
+#define ORPHAN_LIMIT (NO_CUSTOMER & ~ORPHAN)
+
+FileHash silver_cache_key(const Silver *s, SourceId id, FileHash bytes)
+{
+	FileHasher *h = file_hasher_new();
+	uint32_t v[2] = {CACHE_VERSION, (uint32_t)id};
+	file_hasher_add(h, v, sizeof v);
+	file_hasher_add(h, &s->cache_salt, sizeof s->cache_salt);
+	file_hasher_add(h, &bytes, sizeof bytes);
+	if (source_is_fact(id))
+		file_hasher_add(h, &s->cache_key[SRC_CUSTOMERS], sizeof s->cache_key[SRC_CUSTOMERS]);
+	return file_hasher_end(h);
+}
+
+/* ---- writing: streamed, a section at a time, to where it goes in the file */
+
+/* Bytes going to the file from offset at on, buffered, and hashed. */
+typedef struct {
+	int fd;
+	uint64_t at, n;		/* where the buffer goes; bytes put so far */
+	Buf b;
+	FileHasher *h;
+	bool ok;
+} Out;
+
+static void out_flush(Out *o)
+{
+	const char *p = o->b.p;
+	size_t left = o->b.len;
+	while (o->ok && left) {
+		ssize_t w = pwrite(o->fd, p, left, (off_t)o->at);
+		if (w < 0 && errno == EINTR)
+			continue;
+		o->ok = w > 0;
+		p += w > 0 ? w : 0, left -= w > 0 ? (size_t)w : 0, o->at += w > 0 ? (uint64_t)w : 0;
+	}
+	o->b.len = 0;
+}
+
+static void out_put(Out *o, const void *p, size_t n)
+{
+	file_hasher_add(o->h, p, n);
+	buf_put(&o->b, p, n);
+	o->n += n;
+	if (o->b.len >= (1u << 20))
+		out_flush(o);
+}
+
+/* The text the file ends with: each text of the source put there as it is met, rows first, in
+ * row order. (Not the source's kept bytes as they lie: that depends on the chunks the file was
+ * read in, and the cache is the same bytes whatever the threads.) Returns its offset. */
+static uint64_t text_at(Out *t, const char *p, size_t n)
+{
+	uint64_t at = t->n;
+	out_put(t, p, n);
+	return at;
+}
+
+static uint64_t text_cstr(Out *t, const char *p)	/* 0: NULL, else 1 + its offset */
+{
+	return p ? 1 + text_at(t, p, strlen(p) + 1) : 0;
+}
+
+static void put_ptr(char *at, uint64_t off)
+{
+	memcpy(at, &off, sizeof off);
+}
+
+enum { ROW_MAX = 128 };
+_Static_assert(sizeof(Customer) <= ROW_MAX && sizeof(Payment) <= ROW_MAX, "a row fits ROW_MAX");
+
+/* The rows as the file keeps them: pointers made offsets, the bronze text gone. */
+static void put_rows(const Source *src, Out *o, Out *t)
+{
+	const Table *tab = &src->table;
+	char row[ROW_MAX];
+	for (size_t i = 0; i < tab->n; i++) {
+		memcpy(row, ROW(tab, char, i), tab->size);
+		RowHead *h = (RowHead *)(void *)row;
+		put_ptr(row + offsetof(RowHead, id), text_at(t, h->id, h->idlen));
+		h->rawoff = h->rawlen = 0;
+		for (int c = 0; c < src->def->ncols; c++) {
+			const ColumnRule *r = &src->def->rule[c];
+			if (r->kind == COL_TITLE || r->kind == COL_EMAIL)
+				put_ptr(row + r->at, text_cstr(t, *(const char *const *)(const void *)(row + r->at)));
+		}
+		out_put(o, row, tab->size);
+	}
+}
+
+static void put_tallies(const Diags *d, Out *o, Out *t)
+{
+	for (int c = 0; c < D_COUNT; c++) {
+		const DiagTally *x = &d->tally[c];
+		CacheTally y = {.count = x->count, .nsamples = x->nsamples};
+		for (unsigned i = 0; i < x->nsamples && i < DIAG_SAMPLES; i++) {
+			y.sample[i].line = x->sample[i].line, y.sample[i].col = x->sample[i].col;
+			y.sample[i].text = text_at(t, x->sample[i].text, strlen(x->sample[i].text) + 1);
+		}
+		out_put(o, &y, sizeof y);
+	}
+}
+
+static void put_lists(const Source *src, Out *o, Out *t)
+{
+	for (size_t i = 0; i < src->nquarantine; i++) {
+		const Quarantined *q = &src->quarantine[i];
+		CacheQuarantined y = {text_at(t, q->raw, q->rawlen), q->rawlen, q->line, (uint32_t)q->reason, 0};
+		out_put(o, &y, sizeof y);
+	}
+	for (size_t i = 0; i < src->norphans; i++) {
+		CacheOrphan y = {text_at(t, src->orphans[i].id, src->orphans[i].idlen), src->orphans[i].idlen, 0};
+		out_put(o, &y, sizeof y);
+	}
+	for (int c = 0; c < MAX_COLS; c++) {
+		const Dict *d = &src->dict[c];
+		if (d->n)
+			out_put(o, d->at, (d->n + 1) * sizeof *d->at), out_put(o, d->text, d->at[d->n]);
+	}
+}
+
+/* The bytes between the head and the text. */
+static uint64_t body_size(const Source *src)
+{
+	uint64_t n = src->table.n * src->table.size + D_COUNT * sizeof(CacheTally) +
+		     src->nquarantine * sizeof(CacheQuarantined) + src->norphans * sizeof(CacheOrphan);
+	for (int c = 0; c < MAX_COLS; c++)
+		n += src->dict[c].n ? (src->dict[c].n + 1) * sizeof(uint32_t) + src->dict[c].at[src->dict[c].n] : 0;
+	return n;
+}
+
+static void put_head(const Source *src, FileHash key, uint64_t ntext, CacheHead *h)
+{
+	*h = (CacheHead){.version = CACHE_VERSION, .source = (uint32_t)src->id, .key = key,
+			 .row_size = src->table.size, .nrows = src->table.n, .nquarantine = src->nquarantine,
+			 .norphans = src->norphans, .ntext = ntext,
+			 .skipped_lines = src->skipped_lines, .rows_read = src->rows_read, .blank_lines = src->blank_lines,
+			 .ambiguous = src->ambiguous, .ambiguous_amounts = src->ambiguous_amounts, .left_out = -1,
+			 .nheader = src->nheader, .present = src->present, .broken = src->broken,
+			 .have_header = src->have_header, .delimiter = src->delimiter, .decimal = src->decimal};
+	memcpy(h->magic, CACHE_MAGIC, 8);
+	for (int c = 0; c < MAX_COLS; c++) {
+		h->field_of[c] = src->field_of[c];
+		h->dict_n[c] = src->dict[c].n;
+		h->dict_text[c] = src->dict[c].n ? src->dict[c].at[src->dict[c].n] : 0;
+		if (c < src->def->ncols && src->left_out == src->def->cols[c])
+			h->left_out = c;
+	}
+	memcpy(h->reason_count, src->reason_count, sizeof h->reason_count);
+	memcpy(h->evidence, src->evidence, sizeof h->evidence);
+	memcpy(h->decimal_evidence, src->decimal_evidence, sizeof h->decimal_evidence);
+}
+
+/* The sum of the head: of the hashes of the body and of the text. */
+static FileHash sum_of(FileHash body, FileHash text)
+{
+	FileHash two[2] = {body, text};
+	return file_hash(two, sizeof two);
+}
+
+/* src into the open file fd: the body and the text streamed each to its place, the head last. */
+static bool put_file(const Source *src, FileHash key, int fd)
+{
+	Out o = {fd, sizeof(CacheHead), 0, {0}, file_hasher_new(), true};
+	Out t = {fd, sizeof(CacheHead) + body_size(src), 0, {0}, file_hasher_new(), true};
+	put_rows(src, &o, &t);
+	put_tallies(&src->diags, &o, &t);
+	put_lists(src, &o, &t);
+	out_put(&t, "", 1);	/* the text ends with a NUL: a NUL-terminated text at any offset in it */
+	out_flush(&o), out_flush(&t);
+	CacheHead h;
+	put_head(src, key, t.n, &h);
+	h.sum = sum_of(file_hasher_end(o.h), file_hasher_end(t.h));
+	bool ok = o.ok && t.ok && o.at == sizeof h + body_size(src) && pwrite(fd, &h, sizeof h, 0) == (ssize_t)sizeof h;
+	buf_free(&o.b), buf_free(&t.b);
+	return ok;
+}
+
+void silver_cache_save(const Silver *s, const Source *src, FileHash key)
+{
+	if (!s->cache_to)
+		return;
+	char *path = path_join(s->cache_to, src->def->name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	bool ok = fd >= 0 && put_file(src, key, fd);
+	ok = fd >= 0 && close(fd) == 0 && ok;
+	if (!ok)
+		unlink(path);	/* the next build reads the export */
+	free(path);
+}
+
+void silver_cache_keep(const Silver *s, const Source *src)
+{
+	if (!s->cache_to)
+		return;
+	char *from = path_join(s->cache_from, src->def->name), *to = path_join(s->cache_to, src->def->name);
+	if (link(from, to) != 0)
+		unlink(to);
+	free(from), free(to);
+}
+
+/* ---- reading: the bytes after the head, taken apart and checked */
+
+typedef struct {
+	const char *p, *end;
+	const char *text;	/* the text's first byte */
+	uint64_t ntext;
+} Reader;
+
+static const void *take(Reader *r, uint64_t n)
+{
+	if ((uint64_t)(r->end - r->p) < n)
+		return NULL;
+	const char *at = r->p;
+	r->p += n;
+	return at;
+}
+
+/* The n bytes at offset off of the text, or NULL. */
+static const char *text_ptr(const Reader *r, uint64_t off, uint64_t n)
+{
+	return off <= r->ntext && n <= r->ntext - off ? r->text + off : NULL;
+}
+
+/* A NUL-terminated text at offset off (the text ends with a NUL, checked once). */
+static bool cstr_ptr(const Reader *r, uint64_t off, const char **out)
+{
+	*out = off < r->ntext ? r->text + off : NULL;
+	return *out != NULL;
+}
+
+static bool mul_ok(uint64_t a, uint64_t b, uint64_t *out)
+{
+	return !__builtin_mul_overflow(a, b, out) && *out < ((uint64_t)1 << 48);
+}
+
+/* The sizes the head gives, each with room: false if they do not add up to n bytes. */
+static bool sizes_ok(const CacheHead *h, const SourceDef *def, uint64_t n)
+{
+	uint64_t total = 0, x;
+	bool ok = h->row_size == def->row_size && mul_ok(h->nrows, h->row_size, &x) && h->nrows < UINT32_MAX;
+	total += ok ? x : 0;
+	ok = ok && mul_ok(h->nquarantine, sizeof(CacheQuarantined), &x) && (total += x, true);
+	ok = ok && mul_ok(h->norphans, sizeof(CacheOrphan), &x) && h->norphans < ORPHAN_LIMIT && (total += x, true);
+	total += D_COUNT * sizeof(CacheTally);
+	for (int c = 0; ok && c < MAX_COLS; c++) {
+		bool category = c < def->ncols && def->rule[c].kind == COL_CATEGORY;
+		ok = (h->dict_n[c] == 0 || category) && h->dict_n[c] < UINT32_MAX && h->dict_text[c] < UINT32_MAX &&
+		     (h->dict_n[c] > 0) == (h->dict_text[c] > 0);
+		total += h->dict_n[c] ? (h->dict_n[c] + 1) * sizeof(uint32_t) + h->dict_text[c] : 0;
+	}
+	return ok && h->ntext < ((uint64_t)1 << 48) && total + h->ntext == n;
+}
+
+/* A date cleaning makes: null, 1899-12-30 to 2101-01-02 (a time zone away from 1900-2100), or
+ * in a source that has them an ambiguous one, packed (silver_finish reads it by the order). */
+static bool when_ok(int64_t w, bool ambiguous)
+{
+	static const int64_t first = -25569 * (int64_t)SECS_PER_DAY, last = 47849 * (int64_t)SECS_PER_DAY;	/* 2101-01-03 */
+	return w == MOMENT_NULL || (ambiguous && w >= (int64_t)1 << 62) || (w >= first && w <= last);
+}
+
+static bool amount_ok(int64_t v)
+{
+	return v == AMOUNT_NULL || (v >= -100000000000000000 && v <= 100000000000000000);
+}
+
+/* A row's values are what cleaning makes: its pointers made pointers again. ncu: the customers'
+ * rows (a fact's customer is one of them, or one of its orphans). */
+static bool row_ok(Source *src, const Reader *r, char *row, size_t ncu)
+{
+	RowHead *h = (RowHead *)(void *)row;
+	uint64_t off;
+	memcpy(&off, row + offsetof(RowHead, id), sizeof off);
+	h->id = text_ptr(r, off, h->idlen);
+	bool fact = source_is_fact(src->id);
+	bool ok = h->id && h->idlen && !h->rawoff && !h->rawlen && !(h->flags & ~((1u << D_NFLAGS) - 1)) &&
+		  when_ok(h->when, src->ambiguous > 0);
+	ok = ok && (fact ? (h->customer & ORPHAN ? (h->customer & ~ORPHAN) < src->norphans : h->customer < ncu)
+			 : h->customer == NO_CUSTOMER);
+	for (int c = 0; ok && c < src->def->ncols; c++) {
+		const ColumnRule *rule = &src->def->rule[c];
+		char *at = row + rule->at;
+		switch (rule->kind) {
+		case COL_AMOUNT:
+			ok = amount_ok(*(int64_t *)(void *)at);
+			break;
+		case COL_CATEGORY:
+			ok = *(uint32_t *)(void *)at < src->dict[c].n;
+			break;
+		case COL_TITLE:
+		case COL_EMAIL:
+			memcpy(&off, at, sizeof off);
+			*(const char **)(void *)at = NULL;
+			ok = !off || cstr_ptr(r, off - 1, (const char **)(void *)at);
+			break;
+		case COL_GENDER:
+			ok = *(uint8_t *)at <= GENDER_UNKNOWN;
+			break;
+		default:
+			break;
+		}
+	}
+	if (ok && !fact) {
+		uint8_t crm;
+		memcpy(&crm, &((Customer *)h)->in_crm, 1);
+		ok = crm == 1;
+	}
+	return ok;
+}
+
+static bool tallies_ok(Source *src, Reader *r)
+{
+	const CacheTally *t = take(r, D_COUNT * sizeof *t);
+	for (int c = 0; t && c < D_COUNT; c++) {
+		CacheTally y;
+		memcpy(&y, &t[c], sizeof y);
+		if (y.nsamples > DIAG_SAMPLES)
+			return false;
+		DiagTally *x = &src->diags.tally[c];
+		x->count = y.count;
+		for (unsigned i = 0; i < y.nsamples; i++) {
+			const char *text;
+			if (!cstr_ptr(r, y.sample[i].text, &text))
+				return false;
+			x->sample[x->nsamples++] = (DiagSample){y.sample[i].line, y.sample[i].col, xstrdup(text)};
+		}
+	}
+	return t != NULL;
+}
+
+static bool lists_ok(Source *src, Reader *r, uint64_t nq, uint64_t no)
+{
+	const char *q = take(r, nq * sizeof(CacheQuarantined)), *o = take(r, no * sizeof(CacheOrphan));
+	if (!q || !o)
+		return false;
+	src->quarantine = xmalloc((nq + 1) * sizeof *src->quarantine);
+	src->capquarantine = nq + 1;
+	for (; src->nquarantine < nq; src->nquarantine++) {
+		CacheQuarantined y;
+		memcpy(&y, q + src->nquarantine * sizeof y, sizeof y);
+		const char *raw = text_ptr(r, y.raw, y.rawlen);
+		if (!raw || y.reason >= D_NREASONS)
+			return false;
+		src->quarantine[src->nquarantine] = (Quarantined){raw, y.rawlen, y.line, (DiagCode)y.reason};
+	}
+	src->orphans = xmalloc((no + 1) * sizeof *src->orphans);
+	src->caporphans = no + 1;
+	for (; src->norphans < no; src->norphans++) {
+		CacheOrphan y;
+		memcpy(&y, o + src->norphans * sizeof y, sizeof y);
+		const char *id = text_ptr(r, y.id, y.idlen);
+		if (!id)
+			return false;
+		src->orphans[src->norphans] = (struct Orphan){y.idlen, id};
+	}
+	return true;
+}
+
+/* Category labels: n labels, each NUL-terminated, offsets rising to the text's end. */
+static bool dict_ok(Dict *d, Reader *r, uint64_t n, uint64_t len)
+{
+	dict_free(d);
+	if (!n)
+		return true;
+	const uint32_t *at = take(r, (n + 1) * sizeof *at);
+	const char *text = take(r, len);
+	if (!at || !text)
+		return false;
+	d->at = big_alloc((n + 1) * sizeof *d->at);
+	d->cap = d->n = (uint32_t)n;
+	memcpy(d->at, at, (n + 1) * sizeof *d->at);
+	d->text = big_alloc(len);
+	d->textcap = len;
+	memcpy(d->text, text, len);
+	bool ok = d->at[0] == 0 && d->at[n] == len;
+	for (uint64_t k = 0; ok && k < n; k++)
+		ok = d->at[k + 1] > d->at[k] && d->at[k + 1] <= len && d->text[d->at[k + 1] - 1] == '\0';
+	return ok;
+}
+
+static bool head_ok(Source *src, const CacheHead *h)
+{
+	bool ok = h->present <= 1 && h->broken <= 1 && h->have_header <= 1 && (h->decimal == '.' || h->decimal == ',') &&
+		  h->left_out >= -1 && h->left_out < src->def->ncols;
+	for (int c = 0; c < MAX_COLS; c++)
+		ok = ok && h->field_of[c] >= -1 && (h->field_of[c] < 0 || (uint32_t)h->field_of[c] < h->nheader);
+	if (!ok)
+		return false;
+	src->present = h->present, src->broken = h->broken, src->have_header = h->have_header;
+	src->nheader = h->nheader, src->delimiter = h->delimiter, src->decimal = h->decimal;
+	src->left_out = h->left_out >= 0 ? src->def->cols[h->left_out] : NULL;
+	memcpy(src->field_of, h->field_of, sizeof src->field_of);
+	src->skipped_lines = h->skipped_lines, src->rows_read = h->rows_read, src->blank_lines = h->blank_lines;
+	src->ambiguous = h->ambiguous, src->ambiguous_amounts = h->ambiguous_amounts;
+	memcpy(src->reason_count, h->reason_count, sizeof src->reason_count);
+	memcpy(src->evidence, h->evidence, sizeof src->evidence);
+	memcpy(src->decimal_evidence, h->decimal_evidence, sizeof src->decimal_evidence);
+	return true;
+}
+
+/* src from a cache file's head and the rest of its bytes (rest: big_alloc'd, rsize bytes, taken
+ * as the source's text; rows: the table's, taken). */
+static bool take_apart(Silver *s, Source *src, const CacheHead *h, char *rows, char *rest, size_t rsize)
+{
+	const char *text = rest + (rsize - 1 - h->ntext);	/* sizes_ok: the sections add up */
+	Reader r = {rest, text, text, h->ntext};
+	src->table.rows = rows;
+	src->table.cap = src->table.n = h->nrows;
+	src->file = (Input){.data = rest, .len = rsize - 1, .size = rsize};
+	/* The text ends with a NUL: each offset below ntext starts a NUL-terminated text. */
+	if ((h->ntext && text[h->ntext - 1] != '\0') || !head_ok(src, h) || !tallies_ok(src, &r) ||
+	    !lists_ok(src, &r, h->nquarantine, h->norphans))
+		return false;
+	for (int c = 0; c < MAX_COLS; c++)	/* at least the labels every dictionary starts with */
+		if (h->dict_n[c] < src->dict[c].n || !dict_ok(&src->dict[c], &r, h->dict_n[c], h->dict_text[c]))
+			return false;
+	size_t ncu = s->src[SRC_CUSTOMERS].table.n;
+	for (size_t i = 0; i < src->table.n; i++)
+		if (!row_ok(src, &r, ROW(&src->table, char, i), ncu))
+			return false;
+	if (!source_is_fact(src->id))
+		silver_reindex(src);
+	return r.p == text;
+}
+
+/* Checks the head against the source and key, and the sum of the n bytes after it. */
+static bool head_read(const Source *src, FileHash key, const CacheHead *h, uint64_t n)
+{
+	return memcmp(h->magic, CACHE_MAGIC, 8) == 0 && h->version == CACHE_VERSION && h->source == (uint32_t)src->id &&
+	       h->key.lo == key.lo && h->key.hi == key.hi && sizes_ok(h, src->def, n);
+}
+
+static bool sum_ok(const CacheHead *h, const char *rows, const char *rest, size_t nrest)
+{
+	FileHasher *hs = file_hasher_new();
+	file_hasher_add(hs, rows, h->nrows * h->row_size);
+	file_hasher_add(hs, rest, nrest - h->ntext);
+	FileHash sum = sum_of(file_hasher_end(hs), file_hash(rest + (nrest - h->ntext), h->ntext));
+	return sum.lo == h->sum.lo && sum.hi == h->sum.hi;
+}
+
+/* src from the head, its rows and the rest, all checked; else src set up anew. */
+static bool take_whole(Silver *s, Source *src, const CacheHead *h, char *rows, char *rest, size_t nrest)
+{
+	if (sum_ok(h, rows, rest, nrest) && take_apart(s, src, h, rows, rest, nrest + 1))
+		return true;
+	if (!src->table.rows)
+		big_free(rows, h->nrows * h->row_size);
+	if (!src->file.data)
+		big_free(rest, nrest + 1);
+	silver_source_free(src);
+	input_close(&src->file);
+	silver_source_setup(s, src, src->id);
+	return false;
+}
+
+bool silver_cache_read(Silver *s, Source *src, FileHash key, const char *p, size_t n)
+{
+	CacheHead h;
+	if (n < sizeof h)
+		return false;
+	memcpy(&h, p, sizeof h);
+	if (!head_read(src, key, &h, n - sizeof h))
+		return false;
+	size_t nrows = h.nrows * h.row_size, nrest = n - sizeof h - nrows;
+	char *rows = big_alloc(nrows), *rest = big_alloc(nrest + 1);
+	memcpy(rows, p + sizeof h, nrows);
+	memcpy(rest, p + sizeof h + nrows, nrest);
+	return take_whole(s, src, &h, rows, rest, nrest);
+}
+
+static bool read_at(int fd, char *p, size_t n, off_t at)
+{
+	while (n) {
+		ssize_t r = pread(fd, p, n, at);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		p += r, n -= (size_t)r, at += r;
+	}
+	return true;
+}
+
+bool silver_cache_load(Silver *s, Source *src, FileHash key)
+{
+	if (!s->cache_from)
+		return false;
+	char *path = path_join(s->cache_from, src->def->name);
+	const char *why;
+	int fd = open_regular(path, &why);
+	free(path);
+	struct stat st;
+	CacheHead h;
+	bool ok = fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= sizeof h && read_at(fd, (char *)&h, sizeof h, 0) &&
+		  head_read(src, key, &h, (uint64_t)st.st_size - sizeof h);
+	if (ok) {
+		size_t nrows = h.nrows * h.row_size, nrest = (size_t)st.st_size - sizeof h - nrows;
+		char *rows = big_alloc(nrows), *rest = big_alloc(nrest + 1);
+		ok = read_at(fd, rows, nrows, sizeof h) && read_at(fd, rest, nrest, (off_t)(sizeof h + nrows));
+		if (ok)
+			ok = take_whole(s, src, &h, rows, rest, nrest);
+		else
+			big_free(rows, nrows), big_free(rest, nrest + 1);
+	}
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
