@@ -190,11 +190,13 @@ static unsigned js_html_rare16(const unsigned char *p)
 }
 #endif
 
-/* p[0, end) escaped into d (room for 6 bytes a byte, and 16 more); the end of d. The bytes up
- * to limit (>= end) may be read. */
-static inline char *js_html_put(char *d, const unsigned char *p, const unsigned char *end, const unsigned char *limit)
+/* *at up to end escaped into d (room for 6 bytes a byte, and 16 more); the end of d, *at where
+ * it stopped: end, or past it by the rest of a U+2028 or U+2029 that end cuts. The bytes up to
+ * limit (>= end) may be read. */
+static inline char *js_html_put(char *d, const unsigned char **at, const unsigned char *end, const unsigned char *limit)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = *at;
 	while (p < end) {
 #ifdef __SSE2__
 		if (limit - p >= 16) {	/* the plain bytes before the next rare one, 16 at a time */
@@ -215,7 +217,7 @@ static inline char *js_html_put(char *d, const unsigned char *p, const unsigned 
 			*d++ = '\\', *d++ = (char)c;
 		} else if (c == '\n') {
 			*d++ = '\\', *d++ = 'n';
-		} else if (c == 0xe2 && end - p > 1 && p[0] == 0x80 && (p[1] == 0xa8 || p[1] == 0xa9)) {
+		} else if (c == 0xe2 && limit - p > 1 && p[0] == 0x80 && (p[1] == 0xa8 || p[1] == 0xa9)) {
 			memcpy(d, p[1] == 0xa8 ? "\\u2028" : "\\u2029", 6), d += 6;
 			p += 2;	/* a line or paragraph separator: 3 bytes */
 		} else if (c != 0xe2) {	/* a control character or DEL */
@@ -224,6 +226,7 @@ static inline char *js_html_put(char *d, const unsigned char *p, const unsigned 
 			*d++ = (char)c;
 		}
 	}
+	*at = p;
 	return d;
 }
 
@@ -235,8 +238,7 @@ void esc_js_html(Buf *b, const char *s, size_t n)
 		const unsigned char *stop = end - p > JS_CHUNK ? p + JS_CHUNK : end;
 		if (b->cap - b->len < 6 * JS_CHUNK + 16)
 			buf_grow(b, 6 * JS_CHUNK + 16);
-		b->len = (size_t)(js_html_put(b->p + b->len, p, stop, end) - b->p);
-		p = stop;
+		b->len = (size_t)(js_html_put(b->p + b->len, &p, stop, end) - b->p);
 	}
 	buf_putc(b, '\'');
 }
@@ -344,8 +346,9 @@ void esc_js_pack(Buf *b, Buf *scratch, const char *s, size_t n, size_t (*markup)
 		if (text == n)
 			break;
 		at = next_bit(lt, text);
+		const unsigned char *from = u + text;
 		*d++ = '\'';
-		d = js_html_put(d, u + text, u + at, u + n);
+		d = js_html_put(d, &from, u + at, u + n);	/* no U+2028 or U+2029 holds a < */
 		*d++ = '\'', *d++ = ',';
 	}
 	if (n)
