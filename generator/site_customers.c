@@ -295,14 +295,15 @@ __attribute__((noinline)) static void customer_values(const Site *site, PageWork
 	v_set(a, d, "lifecycle", lifecycle(site, w, d, c, path));
 }
 
-/* A pack's markup runs (a tag, and the tags and line ends right after it), each once: the
- * bodies name them by number. */
+/* A pack's runs of markup (esc_js_pack), each once: the bodies name them by number. */
 typedef struct {
 	Buf text;		/* the runs one after another */
-	uint32_t *end;		/* run i is text[end[i - 1], end[i]) (from 0 for run 0) */
+	size_t *end;		/* run i is text[end[i - 1], end[i]) (from 0 for run 0) */
 	uint64_t *slot;		/* open addressing: the run's hash's high half, then run + 1; 0 if empty */
 	size_t n, cap, nslots;
 } PackMarkup;
+
+#define MARKUP_LOOKED_UP (UINT32_MAX - 1)	/* runs in slot[], at most: those after are listed again */
 
 typedef struct {
 	Site *site;
@@ -567,7 +568,7 @@ static void markup_grow(PackMarkup *m)
 	m->nslots = m->nslots ? m->nslots * 2 : 1024;
 	free(m->slot);
 	m->slot = xcalloc(m->nslots, sizeof *m->slot);
-	for (size_t i = 0; i < m->n; i++) {
+	for (size_t i = 0; i < m->n && i < MARKUP_LOOKED_UP; i++) {
 		Str r = markup_run(m, i);
 		uint64_t h = markup_hash(r.p, r.n);
 		size_t j = h & (m->nslots - 1);
@@ -596,10 +597,12 @@ static size_t markup_number(void *ctx, const char *s, size_t n)
 		m->end = xrealloc(m->end, m->cap * sizeof *m->end);
 	}
 	buf_put(&m->text, s, n);
-	m->end[m->n] = (uint32_t)m->text.len;
-	m->slot[j] = tag | ++m->n;
-	if (m->n * 2 > m->nslots)
-		markup_grow(m);
+	m->end[m->n++] = m->text.len;
+	if (m->n <= MARKUP_LOOKED_UP) {
+		m->slot[j] = tag | m->n;
+		if (m->n * 2 > m->nslots)
+			markup_grow(m);
+	}
 	return m->n - 1;
 }
 
