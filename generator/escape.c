@@ -193,8 +193,8 @@ static unsigned js_html_rare16(const unsigned char *p)
 /* *at up to end escaped into d (room for 6 bytes a byte, and 16 more); the end of d, *at where
  * it stopped: end, or past it by the rest of a U+2028 or U+2029 that end cuts. The bytes up to
  * limit (>= end) may be read. */
-__attribute__((always_inline)) static inline char *js_html_put(char *d, const unsigned char **at, const unsigned char *end,
-								  const unsigned char *limit)
+__attribute__((always_inline)) static inline char *js_html_put(char *d, const unsigned char **at,
+								  const unsigned char *end, const unsigned char *limit)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = *at;

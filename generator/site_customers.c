@@ -515,9 +515,11 @@ static void *customer_pages(void *arg)
 	j->ok = true;
 	const Table *customers = j->site->g->src[SRC_CUSTOMERS].table;
 	bool check = manifest_old_pages(j->site->dir);
+	bool every = j->site->plan.mode == PAGES_FILES && j->site->cfg->shards <= 1;	/* a page for each here */
 	for (size_t i = j->from; i < j->to && j->ok; i++) {
 		uint32_t c = j->site->g->order[i];
-		prefetch_next(j->site, j->site->g->order, i, j->to);
+		if (every)	/* not for top N or a shard: most of the next customers have no page here */
+			prefetch_next(j->site, j->site->g->order, i, j->to);
 		if (!has_file_page(&j->site->plan, c) || !shard_has(j->site->cfg, customer_folder(&ROW(customers, Customer, c)->h)))
 			continue;	/* no page, or another shard's */
 		path.len = 0;
