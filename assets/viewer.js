@@ -2,13 +2,20 @@
  * customers/packed/K.js. K is computed from the id's bytes as c360 computes it (FNV-1a, then
  * murmur3's finaliser, modulo the number of packs the page names: a power of two), so no map of
  * ids is loaded; the pack is loaded with a <script> element, so it works from disk as from a
- * server. A pack holds [id, title, body HTML] for each of its customers. */
+ * server. A pack holds [id, title, body] for each of its customers, then the pack's markup: a
+ * body is a list of its page's text (strings) and markup (numbers: places in the pack's list of
+ * markup); joined in order, the page's HTML. */
 (function () {
 	'use strict';
 	var C360 = window.C360 = window.C360 || {};
 	var packs = {};
 
-	C360.customers = function (k, list) { packs[k] = list; };
+	C360.customers = function (k, list, markup) { packs[k] = { list: list, markup: markup }; };
+
+	/* A body's page: its text and its pack's markup, in order. */
+	C360.unpack = function (body, markup) {
+		return body.map(function (x) { return typeof x === 'number' ? markup[x] : x; }).join('');
+	};
 
 	/* The id's bytes from the address's id=...: %XX as a byte, any other character as its UTF-8
 	 * (c360 writes every byte but A-Z a-z 0-9 - . _ ~ as %XX). null if there is no id. */
@@ -70,9 +77,10 @@
 			return missing(view, 'No customer given', 'This page shows the customer its address names (view.html?id=...).');
 		var id = new TextDecoder().decode(bytes), k = C360.packOf(bytes, Number(view.dataset.packs) || 1);
 		load(k, function () {
-			var found = (packs[k] || []).filter(function (r) { return r[0] === id; })[0];
+			var pack = packs[k] || { list: [] };
+			var found = pack.list.filter(function (r) { return r[0] === id; })[0];
 			if (!found) return missing(view, 'Unknown customer', 'No customer has the id “' + id + '” in this site.');
-			view.innerHTML = found[2];
+			view.innerHTML = C360.unpack(found[2], pack.markup);
 			document.title = found[1] + document.title.slice(document.title.indexOf(' · '));
 			if (C360.prepareTables) C360.prepareTables(view);
 		});

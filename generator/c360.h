@@ -1339,7 +1339,12 @@ void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes *
 void esc_markdown(Buf *b, const char *s, size_t n);	/* literal text in Markdown */
 void esc_url(Buf *b, const char *s, size_t n);		/* one URL path segment */
 void esc_js(Buf *b, const char *s, size_t n);		/* a quoted JS string, safe in <script> */
-void esc_js_html(Buf *b, const char *s, size_t n);	/* ... of HTML: only </ and <! of its < escaped */
+void esc_js_html(Buf *b, const char *s, size_t n);	/* ... of HTML in a script file: ' \\ line ends escaped */
+/* HTML as a JS list of its text, each a single-quoted string as esc_js_html writes it, and its
+ * markup (a tag with the tags, spaces and line ends after it), each as the number markup()
+ * gives it; joined in order, the list is the HTML (customers/packed/K.js). scratch is reused. */
+void esc_js_pack(Buf *b, Buf *scratch, const char *s, size_t n, size_t (*markup)(void *ctx, const char *s, size_t n),
+		 void *ctx);
 void esc_sheet_cell(Buf *b, const char *s, size_t n);	/* a CSV cell no spreadsheet runs */
 void id_file_name(Buf *b, const char *id, size_t n);	/* a safe file name for an id */
 size_t utf8_cut(const char *s, size_t n, size_t max);	/* n, or at most max without splitting a character */

@@ -190,46 +190,172 @@ static unsigned js_html_rare16(const unsigned char *p)
 }
 #endif
 
-void esc_js_html(Buf *b, const char *s, size_t n)
+/* *at up to end escaped into d (room for 6 bytes a byte, and 16 more); the end of d, *at where
+ * it stopped: end, or past it by the rest of a U+2028 or U+2029 that end cuts. The bytes up to
+ * limit (>= end) may be read. */
+__attribute__((always_inline)) static inline char *js_html_put(char *d, const unsigned char **at,
+								  const unsigned char *end, const unsigned char *limit)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = *at;
+	while (p < end) {
+#ifdef __SSE2__
+		if (limit - p >= 16) {	/* the plain bytes before the next rare one, 16 at a time */
+			unsigned r = js_html_rare16(p) | (end - p < 16 ? ~0u << (end - p) : 0);
+			memcpy(d, p, 16);
+			size_t plain = r ? (size_t)__builtin_ctz(r) : 16;
+			d += plain, p += plain;
+			if (!r)
+				continue;
+			if (p == end)
+				break;
+		}
+#endif
+		unsigned char c = *p++;
+		if (!js_html_rare[c]) {
+			*d++ = (char)c;
+		} else if (c == '\'' || c == '\\') {
+			*d++ = '\\', *d++ = (char)c;
+		} else if (c == '\n') {
+			*d++ = '\\', *d++ = 'n';
+		} else if (c == 0xe2 && limit - p > 1 && p[0] == 0x80 && (p[1] == 0xa8 || p[1] == 0xa9)) {
+			memcpy(d, p[1] == 0xa8 ? "\\u2028" : "\\u2029", 6), d += 6;
+			p += 2;	/* a line or paragraph separator: 3 bytes */
+		} else if (c != 0xe2) {	/* a control character or DEL */
+			memcpy(d, (char[6]){'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}, 6), d += 6;
+		} else {
+			*d++ = (char)c;
+		}
+	}
+	*at = p;
+	return d;
+}
+
+void esc_js_html(Buf *b, const char *s, size_t n)
+{
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	buf_putc(b, '\'');
 	while (p < end) {
 		const unsigned char *stop = end - p > JS_CHUNK ? p + JS_CHUNK : end;
-		if (b->cap - b->len < 6 * (JS_CHUNK + 2))
-			buf_grow(b, 6 * (JS_CHUNK + 2));
-		char *d = b->p + b->len;
-		while (p < stop) {
-#ifdef __SSE2__
-			if (stop - p >= 16) {	/* the plain bytes before the next rare one, 16 at a time */
-				unsigned rare = js_html_rare16(p);
-				memcpy(d, p, 16);
-				size_t plain = rare ? (size_t)__builtin_ctz(rare) : 16;
-				d += plain, p += plain;
-				if (!rare)
-					continue;
-			}
-#endif
-			unsigned char c = *p++;
-			if (!js_html_rare[c]) {
-				*d++ = (char)c;
-			} else if (c == '\'' || c == '\\') {
-				*d++ = '\\', *d++ = (char)c;
-			} else if (c == '\n') {
-				*d++ = '\\', *d++ = 'n';
-			} else if (c == 0xe2 && end - p > 1 && p[0] == 0x80 && (p[1] == 0xa8 || p[1] == 0xa9)) {
-				memcpy(d, p[1] == 0xa8 ? "\\u2028" : "\\u2029", 6), d += 6;
-				p += 2;	/* a line or paragraph separator: 3 bytes */
-			} else if (c != 0xe2) {	/* a control character or DEL */
-				memcpy(d, (char[6]){'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}, 6), d += 6;
-			} else {
-				*d++ = (char)c;
-			}
-		}
-		b->len = (size_t)(d - b->p);
+		if (b->cap - b->len < 6 * JS_CHUNK + 16)
+			buf_grow(b, 6 * JS_CHUNK + 16);
+		b->len = (size_t)(js_html_put(b->p + b->len, &p, stop, end) - b->p);
 	}
 	buf_putc(b, '\'');
+}
+
+/* Of the 64 bytes at p: the < (*lt), the > (*gt), the spaces and line ends (*ws), a bit each. */
+static void pack_bytes64(const unsigned char *p, uint64_t *lt, uint64_t *gt, uint64_t *ws)
+{
+	*lt = *gt = *ws = 0;
+#ifdef __SSE2__
+	for (int k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		*lt |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('<'))) << 16 * k;
+		*gt |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('>'))) << 16 * k;
+		*ws |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+									  _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')))) << 16 * k;
+	}
+#else
+	for (int k = 0; k < 64; k++) {
+		*lt |= (uint64_t)(p[k] == '<') << k;
+		*gt |= (uint64_t)(p[k] == '>') << k;
+		*ws |= (uint64_t)(p[k] == ' ' || p[k] == '\n') << k;
+	}
+#endif
+}
+
+/* Where in s[0, n) a text starts (a bit each in starts): the first byte after a > (or s's
+ * start) and the spaces and line ends after it, unless a <; where a < is (lt). Both have bit n
+ * set. 64 bytes at a time, without a branch on what they are: the spaces after a > are
+ * skipped by an addition (the > bit, one up, carried through the run of space bits above it). */
+static void pack_masks(const char *s, size_t n, uint64_t *starts, uint64_t *lt)
+{
+	uint64_t after_gt = 1, carry = 0;	/* as if a > came before s */
+	for (size_t w = 0; w <= n / 64; w++) {
+		const unsigned char *p = (const unsigned char *)s + w * 64;
+		unsigned char pad[64];
+		if (n - w * 64 < 64) {	/* the end: zeros past it (no < > or space) */
+			memset(pad, 0, sizeof pad);
+			memcpy(pad, p, n - w * 64);
+			p = pad;
+		}
+		uint64_t l, g, ws, sum;
+		pack_bytes64(p, &l, &g, &ws);
+		uint64_t x = g << 1 | after_gt;
+		after_gt = g >> 63;
+		bool c1 = __builtin_add_overflow(ws, x, &sum), c2 = __builtin_add_overflow(sum, carry, &sum);
+		carry = c1 | c2;
+		starts[w] = sum & ~ws & ~l;
+		lt[w] = l;
+	}
+	starts[n / 64] |= 1ull << n % 64;
+	lt[n / 64] |= 1ull << n % 64;
+}
+
+/* The first bit at or after from (one is). */
+static inline size_t next_bit(const uint64_t *m, size_t from)
+{
+	size_t w = from / 64;
+	uint64_t x = m[w] & (~0ull << from % 64);
+	while (!x)
+		x = m[++w];
+	return w * 64 + (size_t)__builtin_ctzll(x);
+}
+
+/* v in decimal at d; the end. */
+static char *put_decimal(char *d, size_t v)
+{
+	if (v >= 1000) {	/* rare: a pack has a few hundred markups */
+		char t[24];
+		size_t n = 0;
+		do
+			t[n++] = (char)('0' + v % 10);
+		while ((v /= 10));
+		while (n)
+			*d++ = t[--n];
+		return d;
+	}
+	if (v >= 100)
+		*d++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*d++ = (char)('0' + v / 10 % 10);
+	*d++ = (char)('0' + v % 10);
+	return d;
+}
+
+void esc_js_pack(Buf *b, Buf *scratch, const char *s, size_t n, size_t (*markup)(void *ctx, const char *s, size_t n),
+		 void *ctx)
+{
+	size_t words = n / 64 + 1;
+	scratch->len = 0;
+	if (scratch->cap < 2 * words * sizeof(uint64_t))
+		buf_grow(scratch, 2 * words * sizeof(uint64_t));
+	uint64_t *starts = (uint64_t *)(void *)scratch->p, *lt = starts + words;
+	pack_masks(s, n, starts, lt);
+	size_t room = 11 * n + 32;	/* a byte: 6 as an escape, 3 more ('', and a comma) in a text of its own;
+					 * markup of a byte: a number (at most 10 digits) and a comma */
+	if (b->cap - b->len < room)
+		buf_grow(b, room);
+	char *d = b->p + b->len;
+	const unsigned char *u = (const unsigned char *)s;
+	*d++ = '[';
+	for (size_t at = 0; at < n;) {
+		size_t text = next_bit(starts, at);
+		if (text > at)
+			d = put_decimal(d, markup(ctx, s + at, text - at)), *d++ = ',';
+		if (text == n)
+			break;
+		at = next_bit(lt, text);
+		const unsigned char *from = u + text;
+		*d++ = '\'';
+		d = js_html_put(d, &from, u + at, u + n);	/* no U+2028 or U+2029 holds a < */
+		*d++ = '\'', *d++ = ',';
+	}
+	if (n)
+		d--;	/* the last comma */
+	*d++ = ']';
+	b->len = (size_t)(d - b->p);
 }
 
 /* A file name from an id: the id itself when it is short and plain ([a-z0-9_-]), else a

@@ -295,6 +295,16 @@ __attribute__((noinline)) static void customer_values(const Site *site, PageWork
 	v_set(a, d, "lifecycle", lifecycle(site, w, d, c, path));
 }
 
+/* A pack's runs of markup (esc_js_pack), each once: the bodies name them by number. */
+typedef struct {
+	Buf text;		/* the runs one after another */
+	size_t *end;		/* run i is text[end[i - 1], end[i]) (from 0 for run 0) */
+	uint64_t *slot;		/* open addressing: the run's hash's high half, then run + 1; 0 if empty */
+	size_t n, cap, nslots;
+} PackMarkup;
+
+#define MARKUP_LOOKED_UP (UINT32_MAX - 1)	/* runs in slot[], at most: those after are listed again */
+
 typedef struct {
 	Site *site;
 	size_t from, to;	/* customers in output order, or packs */
@@ -302,6 +312,7 @@ typedef struct {
 	PageWork w;
 	FileHasher *input;	/* a page's input (customer_input) */
 	Buf pack, hashes;	/* packs: the one being made, its customers' inputs (kept from block to block) */
+	PackMarkup markup;	/* packs: the markup of the one being made */
 	bool ok;
 } PageJob;
 
@@ -445,6 +456,43 @@ static FileHash customer_input(const Site *site, Buf *b, FileHasher *h, uint32_t
 	return file_hasher_take(h);
 }
 
+#define PREFETCH_FACTS 64	/* of a source's facts of a customer, at most */
+
+/* Customer c's rows into the cache before its page is made, in three steps a customer apart
+ * (the customers are visited by folder or by pack, not in their rows' order: each row is a
+ * miss): step 0 asks for where its facts' list starts, step 1 (that now read) for the list,
+ * step 2 (the list read) for its own row, its figures and the first facts of each source. A
+ * step never waits on memory that the step before did not ask for. */
+static void prefetch_customer(const Site *site, uint32_t c, int step)
+{
+	const Gold *g = site->g;
+	if (step == 2) {
+		__builtin_prefetch(ROW(g->src[SRC_CUSTOMERS].table, Customer, c));
+		__builtin_prefetch(&g->c360[c]);
+	}
+	for (int src = 0; src < SRC_COUNT; src++) {
+		if (!source_is_fact((SourceId)src))
+			continue;
+		const ByCustomer *bc = &g->by[src];
+		if (step == 0) {
+			__builtin_prefetch(&bc->start[c]);
+			continue;
+		}
+		uint32_t from = bc->start[c], to = bc->start[c + 1];
+		to = to - from > PREFETCH_FACTS ? from + PREFETCH_FACTS : to;
+		for (uint32_t i = from; i < to; i = step == 1 ? (i | 15) + 1 : i + 1)	/* 16 row numbers a line */
+			__builtin_prefetch(step == 1 ? (const void *)&bc->row[i] : ROW(g->src[src].table, RowHead, bc->row[i]));
+	}
+}
+
+/* The steps of prefetch_customer for the customers after the i-th of n (who[k]). */
+static void prefetch_next(const Site *site, const uint32_t *who, size_t i, size_t n)
+{
+	for (int step = 0; step < 3; step++)
+		if (i + 3 - (size_t)step < n)
+			prefetch_customer(site, who[i + 3 - step], step);
+}
+
 /* A customer's page, unless the previous site has it made from the same inputs: then it is
  * linked, its values not even made. */
 static void customer_page(PageJob *j, uint32_t c, const char *path, bool check)
@@ -467,8 +515,11 @@ static void *customer_pages(void *arg)
 	j->ok = true;
 	const Table *customers = j->site->g->src[SRC_CUSTOMERS].table;
 	bool check = manifest_old_pages(j->site->dir);
+	bool every = j->site->plan.mode == PAGES_FILES && j->site->cfg->shards <= 1;	/* a page for each here */
 	for (size_t i = j->from; i < j->to && j->ok; i++) {
 		uint32_t c = j->site->g->order[i];
+		if (every)	/* not for top N or a shard: most of the next customers have no page here */
+			prefetch_next(j->site, j->site->g->order, i, j->to);
 		if (!has_file_page(&j->site->plan, c) || !shard_has(j->site->cfg, customer_folder(&ROW(customers, Customer, c)->h)))
 			continue;	/* no page, or another shard's */
 		path.len = 0;
@@ -484,14 +535,96 @@ static FileHash pack_input(PageJob *j, uint32_t k, Buf *hashes)
 {
 	hashes->len = 0;
 	for (uint32_t i = j->start[k]; i < j->start[k + 1]; i++) {
+		prefetch_next(j->site, j->member, i, j->start[k + 1]);
 		FileHash h = customer_input(j->site, &j->w.scratch, j->input, j->member[i], VIEW_PATH);
 		buf_put(hashes, &h, sizeof h);
 	}
 	return file_hash(hashes->p, hashes->len);
 }
 
-/* customers/packed/K.js: C360.customers(K,[[id,title,body],...]), the bodies of the pack's
- * customers' pages as customers/view.html shows them, the customers in id order. */
+/* ---- packs: customers/packed/K.js */
+
+static void markup_reset(PackMarkup *m)
+{
+	m->n = 0, m->text.len = 0;
+	if (m->nslots)
+		memset(m->slot, 0, m->nslots * sizeof *m->slot);
+}
+
+static void markup_free(PackMarkup *m)
+{
+	buf_free(&m->text);
+	free(m->end), free(m->slot);
+	memset(m, 0, sizeof *m);
+}
+
+static Str markup_run(const PackMarkup *m, size_t i)
+{
+	size_t from = i ? m->end[i - 1] : 0;
+	return str_make(m->text.p + from, m->end[i] - from);
+}
+
+/* A run's hash, quick: its length, its first, middle and last 8 bytes (the markup that differs
+ * within a pack differs mostly in an attribute's value: a date, an id). */
+static uint64_t markup_hash(const char *s, size_t n)
+{
+	uint64_t h = n * 0x9e3779b97f4a7c15ull;
+	if (n >= 8)
+		h ^= (load8(s) * 0xff51afd7ed558ccdull) ^ (load8(s + n / 2 - 4) * 0xc4ceb9fe1a85ec53ull) ^ load8(s + n - 8);
+	else
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ h >> 32;
+}
+
+static void markup_grow(PackMarkup *m)
+{
+	m->nslots = m->nslots ? m->nslots * 2 : 1024;
+	free(m->slot);
+	m->slot = xcalloc(m->nslots, sizeof *m->slot);
+	for (size_t i = 0; i < m->n && i < MARKUP_LOOKED_UP; i++) {
+		Str r = markup_run(m, i);
+		uint64_t h = markup_hash(r.p, r.n);
+		size_t j = h & (m->nslots - 1);
+		while (m->slot[j])
+			j = (j + 1) & (m->nslots - 1);
+		m->slot[j] = (h >> 32) << 32 | (i + 1);
+	}
+}
+
+/* The number of the pack's markup run s[0, n): known, or added. */
+static size_t markup_number(void *ctx, const char *s, size_t n)
+{
+	PackMarkup *m = ctx;
+	uint64_t h = markup_hash(s, n), tag = (h >> 32) << 32;
+	size_t j = h & (m->nslots - 1);
+	for (; m->slot[j]; j = (j + 1) & (m->nslots - 1)) {
+		if ((m->slot[j] & ~0xffffffffull) != tag)
+			continue;
+		size_t i = (uint32_t)m->slot[j] - 1;
+		Str r = markup_run(m, i);
+		if (r.n == n && memcmp(r.p, s, n) == 0)
+			return i;
+	}
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 1024;
+		m->end = xrealloc(m->end, m->cap * sizeof *m->end);
+	}
+	buf_put(&m->text, s, n);
+	m->end[m->n++] = m->text.len;
+	if (m->n <= MARKUP_LOOKED_UP) {
+		m->slot[j] = tag | m->n;
+		if (m->n * 2 > m->nslots)
+			markup_grow(m);
+	}
+	return m->n - 1;
+}
+
+/* customers/packed/K.js: C360.customers(K,[[id,title,body],...],[markup,...]), the bodies of
+ * the pack's customers' pages as customers/view.html shows them (esc_js_pack), the customers in
+ * id order, then the pack's markup runs. */
 static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool check)
 {
 	const Site *site = j->site;
@@ -501,6 +634,10 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 	if (check && manifest_page_kept(site->dir, path, input))
 		return;
 	size_t said = j->w.err.len;
+	PackMarkup *m = &j->markup;
+	if (!m->nslots)
+		markup_grow(m);
+	markup_reset(m);
 	out->len = 0;
 	buf_printf(out, "C360.customers(%u,[", (unsigned)k);
 	for (uint32_t i = j->start[k]; i < j->start[k + 1] && j->ok; i++) {
@@ -513,8 +650,15 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 		buf_putc(out, ',');
 		esc_js(out, title->s, title->n);
 		buf_putc(out, ',');
-		esc_js_html(out, j->w.html.p ? j->w.html.p : "", j->w.html.len);
+		esc_js_pack(out, &j->w.scratch, j->w.html.p ? j->w.html.p : "", j->w.html.len, markup_number, m);
 		buf_putc(out, ']');
+	}
+	buf_puts(out, "],\n[");
+	for (size_t i = 0; i < m->n; i++) {
+		Str r = markup_run(m, i);
+		if (i)
+			buf_puts(out, i % 8 ? "," : ",\n");
+		esc_js_html(out, r.p, r.n);
 	}
 	buf_puts(out, "]);\n");
 	j->ok = j->ok && out_write_file(site->dir, path, out, &j->w.err);
@@ -598,6 +742,7 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 		page_free(&wk[k].job.w);
 		file_hasher_end(wk[k].job.input);
 		buf_free(&wk[k].job.pack), buf_free(&wk[k].job.hashes);
+		markup_free(&wk[k].job.markup);
 	}
 	bool ok = true;
 	for (size_t k = 0; k < b.nblocks; k++) {

@@ -21,7 +21,7 @@ const context = vm.createContext({ C360, window: { C360 }, document: { addEventL
 const run = (file) => vm.runInContext(fs.readFileSync(file, 'utf8'), context, { filename: file });
 const viewer = path.join(site, 'assets/viewer.js');
 if (fs.existsSync(viewer)) run(viewer);	// C360.packOf
-C360.customers = (k, list) => { packs[k] = list; };
+C360.customers = (k, list, markup) => { packs[k] = list.map((r) => [r[0], r[1], C360.unpack(r[2], markup)]); };
 C360.records = (k, list) => { records.push(...list); };
 for (const f of files)
 	if (/\/customers\/(packed\/\d+|search\/r\d+)\.js$/.test(f)) run(f);

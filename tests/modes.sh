@@ -18,7 +18,7 @@ const C360 = {}, packs = {}, records = [], ctx = vm.createContext({ C360, window
 const run = (f) => vm.runInContext(fs.readFileSync(path.join(site, f), "utf8"), ctx);
 if (fs.existsSync(path.join(site, "assets/viewer.js"))) run("assets/viewer.js");
 let ranks = null;
-C360.customers = (k, l) => { packs[k] = l; }; C360.records = (k, l) => records.push(...l); C360.ranks = (w, d) => { ranks = { w, d }; };
+C360.customers = (k, l, m) => { packs[k] = l.map((r) => [r[0], r[1], C360.unpack(r[2], m)]); }; C360.records = (k, l) => records.push(...l); C360.ranks = (w, d) => { ranks = { w, d }; };
 for (const d of ["customers/packed", "customers/search"]) for (const f of fs.existsSync(path.join(site, d)) ? fs.readdirSync(path.join(site, d)) : []) if (/^(\d+|r\d+|ranks)\.js$/.test(f)) run(d + "/" + f);
 const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const rank = (at) => { let r = 0; for (let i = at * ranks.w; i < (at + 1) * ranks.w; i++) r = r * 64 + DIGITS.indexOf(ranks.d[i]); return r; };

@@ -233,9 +233,11 @@ elif browser_ready; then
 	else
 		fail "browser (fixture): $(tail -8 "$T/browser.out")"
 	fi
-	# the fixture's customers packed: the viewer's page from disk and from a server
+	# the fixture's customers packed: the viewer's page from disk and from a server, the HTML of the
+	# fixture's own page of the customer
 	$C360 build --data "$FIXTURE" --customer-pages packed --out "$T/packed" 2>/dev/null && pass || fail "build packed"
-	if node tests/browser/run.mjs "$T/packed" build/screenshots/packed garc "José García" >"$T/browser.out" 2>&1; then
+	if C360_FILES_SITE="$T/fixture" node tests/browser/run.mjs "$T/packed" build/screenshots/packed garc "José García" \
+		>"$T/browser.out" 2>&1; then
 		pass
 	else
 		fail "browser (packed): $(tail -8 "$T/browser.out")"

@@ -5,15 +5,17 @@
 // a customer, from the header of any page too, and ?q= restores it; sorting, focus rings, phones'
 // one-row tables and print styles. The same pages from a web server with a strict
 // Content-Security-Policy, without console errors, failed requests or page errors. A site of
-// packed customer pages: its viewer shows the customer, and says so when the id is unknown.
+// packed customer pages: its viewer shows the customer (the HTML of its page in a files build,
+// C360_FILES_SITE, when given), and says so when the id is unknown.
 // Usage: node run.mjs SITE_DIR SCREENSHOT_DIR QUERY EXPECTED_NAME [--quick]
 //        node run.mjs SITE_DIR --ranking EXACT_EMAIL NAME_QUERY MANY_QUERY   (search ranking and paging)
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve, extname } from 'node:path';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 const [siteArg, shotsArg, query, expected, extra] = process.argv.slice(2);
 const site = resolve(siteArg);
@@ -119,6 +121,23 @@ async function shown(page, name) {
 	}
 }
 
+/* What the viewer shows is what the customer's page shows in a build of the same data in files
+ * mode (C360_FILES_SITE), both as the browser has them (tables made sortable), the files page's
+ * links from customers/XX/ (../../) made from customers/ (../). */
+async function sameAsFiles(browser, page, where) {
+	const files = process.env.C360_FILES_SITE;
+	if (!files) return;
+	const id = new URL(page.url()).searchParams.get('id'), dir = join(resolve(files), 'customers');
+	const sub = readdirSync(dir).find((d) => /^[0-9a-f]{2}$/.test(d) && existsSync(join(dir, d, id + '.html')));
+	check(sub, `${where} viewer: ${files} has no page of ${id}`);
+	if (!sub) return;
+	const other = await open(browser, pathToFileURL(join(dir, sub, id + '.html')).href, `${where} files page of ${id}`);
+	const want = (await other.innerHTML('main')).trim().replace(/\.\.\/\.\.\//g, '../');
+	await other.close();
+	const shown = (await page.innerHTML('#customer-view')).trim();
+	check(shown === want, `${where} viewer: not the files page's HTML: ${shown.slice(0, 200)} / ${want.slice(0, 200)}`);
+}
+
 /* The viewer (customer_pages = packed): the customer the address names, its name in the title and
  * its tables sortable; an unknown id, or none, says so with the id as text. */
 async function viewer(browser, base, where, types) {
@@ -127,6 +146,7 @@ async function viewer(browser, base, where, types) {
 	check(await page.textContent('h1') === expected, `${where} viewer: the page shows ${await page.textContent('h1')}`);
 	check((await page.title()).startsWith(expected + ' · '), `${where} viewer: the title is ${await page.title()}`);
 	check(await page.locator('main table thead th button').count() > 0, `${where} viewer: its tables do not sort`);
+	await sameAsFiles(browser, page, where);
 	for (const [path, h1, text] of [[types['unknown-customer'], 'Unknown customer', 'no<such"one'],
 		['customers/view.html', 'No customer given', 'view.html?id=']]) {
 		await page.goto(base + path, { waitUntil: 'load' });

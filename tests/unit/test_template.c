@@ -298,6 +298,126 @@ static void test_js_html_long(void **state)
 	}
 }
 
+/* esc_js_pack's markup, each a number of its own (test_js_pack keeps them). */
+typedef struct {
+	Buf bytes;
+	size_t end[4096], n;
+} Pieces;
+
+static size_t piece_place(void *ctx, const char *s, size_t n)
+{
+	Pieces *p = ctx;
+	if (p->n == N_ELEMS(p->end))
+		return 0;
+	buf_put(&p->bytes, s, n);
+	p->end[p->n] = p->bytes.len;
+	return p->n++;
+}
+
+/* A literal esc_js_html wrote, read back: its bytes into out; the end of the literal, NULL if
+ * it is not one. */
+static const char *js_literal(const char *p, const char *end, Buf *out)
+{
+	if (p == end || *p++ != '\'')
+		return NULL;
+	while (p < end && *p != '\'') {
+		if (*p != '\\') {
+			buf_putc(out, *p++);
+			continue;
+		}
+		if (end - p >= 6 && p[1] == 'u') {
+			unsigned v = (unsigned)strtoul((char[5]){p[2], p[3], p[4], p[5], 0}, NULL, 16);
+			if (v == 0x2028 || v == 0x2029)
+				buf_puts(out, v == 0x2028 ? "\xe2\x80\xa8" : "\xe2\x80\xa9");
+			else
+				buf_putc(out, (char)v);
+			p += 6;
+		} else if (end - p >= 2) {
+			buf_putc(out, p[1] == 'n' ? '\n' : p[1]);
+			p += 2;
+		} else {
+			return NULL;
+		}
+	}
+	return p < end ? p + 1 : NULL;
+}
+
+/* Where s[from, to) holds a text's start: a byte neither space, line end nor < after a > and
+ * the spaces and line ends after it (or after s's start). */
+static bool text_within(const char *s, size_t from, size_t to)
+{
+	size_t b = from;
+	while (b > 0 && (s[b - 1] == ' ' || s[b - 1] == '\n'))
+		b--;
+	bool after = b == 0 || s[b - 1] == '>';
+	for (size_t i = from; i < to; i++) {
+		if (s[i] == ' ' || s[i] == '\n')
+			continue;
+		if (after && s[i] != '<')
+			return true;
+		after = s[i] == '>';
+	}
+	return false;
+}
+
+/* A pack's body (esc_js_pack) of long HTML, its < > spaces and rare bytes anywhere (across the
+ * 64 bytes its masks are made of, at its ends): read back, its pieces are the HTML; each text
+ * is a literal as esc_js_html writes it, starts after a > and the spaces and line ends after
+ * it (or where the HTML does) and ends at a < (or the end); no markup holds a text's start. */
+static void test_js_pack(void **state)
+{
+	(void)state;
+	static const char *const bits[] = {"<p class=\"x\">", "</p>", "<li>", ">", "<", " ", "\n", "  ", "\\", "'",
+					   "\xe2\x80\xa8", "\x01", "plain text ", "a", "\xc2\xb7", "&amp;"};
+	uint64_t seed = 11;
+	for (int round = 0; round < 300; round++) {
+		Buf in = {0}, out = {0}, scratch = {0}, back = {0}, lit = {0}, want = {0};
+		Pieces *pieces = calloc(1, sizeof *pieces);
+		size_t len = round < 100 ? (size_t)round : (size_t)(round * 89) % 9000;
+		while (in.len < len) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			buf_puts(&in, bits[(seed >> 33) % N_ELEMS(bits)]);
+		}
+		esc_js_pack(&out, &scratch, in.p ? in.p : "", in.len, piece_place, pieces);
+		const char *p = out.p, *end = out.p + out.len;
+		bool ok = out.len >= 2 && *p++ == '[' && end[-1] == ']', was_markup = false;
+		end--;
+		while (ok && p < end) {
+			size_t at = back.len;
+			if (*p >= '0' && *p <= '9') {
+				size_t k = strtoul(p, (char **)&p, 10);
+				ok = k < pieces->n && !was_markup && (at == 0 || in.p[at] == '<');
+				size_t from = k ? pieces->end[k - 1] : 0;
+				if (ok)
+					buf_put(&back, pieces->bytes.p + from, pieces->end[k] - from);
+				ok = ok && !text_within(in.p, at, back.len);
+				was_markup = true;
+			} else {
+				const char *q = js_literal(p, end, &lit);
+				want.len = 0;
+				if (q)
+					js_html_slowly(&want, lit.p ? lit.p : "", lit.len);
+				ok = q && want.len == (size_t)(q - p) && memcmp(want.p, p, want.len) == 0 && lit.len &&
+				     !memchr(lit.p, '<', lit.len) && lit.p[0] != ' ' && lit.p[0] != '\n';
+				size_t b = at;
+				while (b > 0 && (in.p[b - 1] == ' ' || in.p[b - 1] == '\n'))
+					b--;
+				ok = ok && (b == 0 || in.p[b - 1] == '>') && (at + lit.len == in.len || in.p[at + lit.len] == '<');
+				buf_put(&back, lit.p, lit.len);
+				lit.len = 0, p = q, was_markup = false;
+			}
+			if (ok && p < end)
+				ok = *p++ == ',' && p < end;
+		}
+		CHECK(ok && back.len == in.len && (!in.len || memcmp(back.p, in.p, in.len) == 0),
+		      "round %d: %zu bytes in, %zu back: %.*s", round, in.len, back.len, (int)(out.len < 300 ? out.len : 300),
+		      out.p);
+		buf_free(&in), buf_free(&out), buf_free(&scratch), buf_free(&back), buf_free(&lit), buf_free(&want);
+		buf_free(&pieces->bytes);
+		free(pieces);
+	}
+}
+
 static void test_markdown_pages(void **state)
 {
 	(void)state;
@@ -388,7 +508,7 @@ int main(void)
 		cmocka_unit_test(test_spec_cases),
 		cmocka_unit_test(test_errors_name_file_line_column),
 		cmocka_unit_test(test_output_limit),
-		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long),
+		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
