@@ -479,19 +479,26 @@ static bool row_keys(Source *src, const Record *r, Str raw, const Str *f, Str *i
 	return false;
 }
 
-/* Looks up a fact's customer; one not in the CRM waits for infer_customers. */
+/* Looks up a fact's customer; one not in the CRM waits for infer_customers. Facts often come
+ * grouped by customer in the CRM's order: the customer found last, then the row after it, are
+ * tried before the index (whose slots and keys are far apart in memory at a million). */
 static void row_customer(Source *src, RowHead *h, Str raw, Str cid)
 {
 	const Source *cu = src->customers;
 	if (cid.n == src->last_customer_id.n && memcmp(cid.p, src->last_customer_id.p, cid.n) == 0) {
-		h->customer = src->last_customer;	/* facts often come grouped by customer */
+		h->customer = src->last_customer;
 	} else {
-		h->customer = index_find(&cu->keys, cid, row_key, &cu->table);
-		src->last_customer = h->customer;
-		src->last_customer_id = str_make(src->last_customer_id_buf, 0);
-		if (cid.n <= sizeof src->last_customer_id_buf) {
-			memcpy(src->last_customer_id_buf, cid.p, cid.n);
-			src->last_customer_id.n = cid.n;
+		uint32_t next = src->last_customer + 1;
+		const RowHead *c = next < cu->table.n ? ROW(&cu->table, RowHead, next) : NULL;
+		bool guessed = c && c->idlen == cid.n && memcmp(c->id, cid.p, cid.n) == 0;
+		h->customer = guessed ? next : index_find(&cu->keys, cid, row_key, &cu->table);
+		if (h->customer != NO_CUSTOMER) {	/* the facts after an orphan's are again the last one's */
+			src->last_customer = h->customer;
+			src->last_customer_id = str_make(src->last_customer_id_buf, 0);
+			if (cid.n <= sizeof src->last_customer_id_buf) {
+				memcpy(src->last_customer_id_buf, cid.p, cid.n);
+				src->last_customer_id.n = cid.n;
+			}
 		}
 	}
 	if (h->customer == NO_CUSTOMER) {
