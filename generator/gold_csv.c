@@ -156,11 +156,15 @@ static void customer_profile(Buf *b, const Customer *c)
 }
 
 /* A fact table's label column as cells: each label's written once, as cell_str writes it, and
- * copied into each row that has it. */
+ * copied into each row that has it; not for a column of many labels (each row's then written
+ * as it comes: the cells would be more memory than they save). */
 typedef struct {
 	Buf text;
-	size_t *at;	/* label k's cell is text.p[at[k] .. at[k + 1]) */
+	size_t *at;	/* label k's cell is text.p[at[k] .. at[k + 1]); NULL: none made */
 } LabelCells;
+
+#define CELLS_MAX_LABELS 4096
+#define CELLS_MAX_BYTES (1u << 20)
 
 /* What the row writers read; big tables are formatted a range of rows at a time. */
 typedef struct {
@@ -281,6 +285,8 @@ static void label_cells(Tables *w)
 		if (!is_label(fc))
 			continue;
 		const Dict *d = &w->g->src[w->src].dict[fc->col];
+		if (d->n > CELLS_MAX_LABELS || (d->n && d->at[d->n] > CELLS_MAX_BYTES))
+			continue;
 		LabelCells *c = &w->cells[k];
 		c->at = xmalloc(((size_t)d->n + 1) * sizeof *c->at);
 		for (uint32_t v = 0; v < d->n; v++) {
@@ -303,7 +309,7 @@ static void label_cells_free(Tables *w)
 static void fact_cell(Buf *b, const Tables *w, int k, const RowHead *h)
 {
 	const FactCol *fc = &fact_tables[w->src].cols[k];
-	if (is_label(fc)) {
+	if (w->cells[k].at) {
 		const size_t *at = w->cells[k].at + *(const uint32_t *)fact_field(h, w->src, fc->col);
 		buf_put(b, w->cells[k].text.p + at[0], at[1] - at[0]);
 		return;
@@ -311,6 +317,8 @@ static void fact_cell(Buf *b, const Tables *w, int k, const RowHead *h)
 	FactValue v = gold_fact_value(w->g, w->src, fc, h);
 	if (v.kind == FV_MONEY)
 		cell_fixed2(b, v.cents);
+	else if (v.kind == FV_TEXT)
+		cell_str(b, v.text);
 	else
 		cell_bool(b, v.yes);
 }
