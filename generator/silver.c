@@ -719,7 +719,9 @@ static bool rows_out_of_order(const Table *t, uint32_t **out, size_t *nout)
 	return true;
 }
 
-/* The first row from i on that is in key order (not among out[0..nout), ascending); n if none. */
+/* The first row from i on that is in key order (not among out[0..nout), ascending): two binary
+ * searches, for i among them and for the end of the run of rows out of order from there (a
+ * row far ahead of its place puts thousands after it out of order). */
 static size_t in_order_from(size_t i, const uint32_t *out, size_t nout)
 {
 	size_t lo = 0, hi = nout;
@@ -730,9 +732,17 @@ static size_t in_order_from(size_t i, const uint32_t *out, size_t nout)
 		else
 			hi = mid;
 	}
-	for (; lo < nout && out[lo] == i; lo++)
-		i++;
-	return i;
+	if (lo == nout || out[lo] != i)
+		return i;
+	size_t run = 1, past = nout - lo;	/* out[lo + r] == i + r for every r < run, not at past */
+	while (past - run > 0) {
+		size_t r = run + (past - run) / 2;
+		if (out[lo + r] == i + r)
+			run = r + 1;
+		else
+			past = r;
+	}
+	return i + run;
 }
 
 /* The row in key order with x's key, or t->n: a binary search, as those rows' keys ascend. */

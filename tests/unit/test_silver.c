@@ -548,7 +548,8 @@ static void test_many_duplicates(void **state)
 /* Rows mostly in key order (ids numbered without leading zeros, so of growing length), some
  * keys again at once, some again much later, some rows ahead of their place (the rows after
  * them then out of order until passed), some keys only among those: each key's last row stays,
- * the others are quarantined, as an oracle says. Then the same rows shuffled (looked up by hash). */
+ * the others are quarantined, as an oracle says. Then a row far ahead of its place (a long run
+ * out of order after it), then rows shuffled (looked up by hash). */
 static void test_duplicates_in_key_order(void **state)
 {
 	(void)state;
@@ -556,12 +557,16 @@ static void test_duplicates_in_key_order(void **state)
 	static int key[N], last[3 * N];
 	uint64_t rng = 7;
 	Config cfg = test_config();
-	for (int shuffled = 0; shuffled < 2; shuffled++) {
-		int next = 0;
+	for (int pass = 0; pass < 3; pass++) {
+		int next = 0, shuffled = pass == 2;
 		for (int i = 0; i < N; i++) {
 			rng = rng * 6364136223846793005ull + 1442695040888963407ull;
 			unsigned r = (unsigned)(rng >> 33) % 1000;
-			if (r < 10 && i)
+			if (pass == 1 && i == 100)
+				key[i] = 2 * (next + 1200);	/* far ahead: the 1,200 rows after it are out of order */
+			else if (pass == 1)
+				key[i] = r < 10 && i ? key[i - 1] : 2 * next++;
+			else if (r < 10 && i)
 				key[i] = key[i - 1];	/* again at once */
 			else if (r < 20 && i)
 				key[i] = key[(rng >> 40) % (unsigned)i];	/* again, from anywhere before */
