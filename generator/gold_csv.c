@@ -155,10 +155,22 @@ static void customer_profile(Buf *b, const Customer *c)
 	cell_bool(b, c->in_crm);
 }
 
+/* A fact table's label column as cells: each label's written once, as cell_str writes it, and
+ * copied into each row that has it; not for a column of many labels (each row's then written
+ * as it comes: the cells would be more memory than they save). */
+typedef struct {
+	Buf text;
+	size_t *at;	/* label k's cell is text.p[at[k] .. at[k + 1]); NULL: none made */
+} LabelCells;
+
+#define CELLS_MAX_LABELS 4096
+#define CELLS_MAX_BYTES (1u << 20)
+
 /* What the row writers read; big tables are formatted a range of rows at a time. */
 typedef struct {
 	const Gold *g;
 	SourceId src;
+	LabelCells cells[3];	/* a fact table's, by column: of its labels and channels */
 } Tables;
 
 static void customer_360_rows(void *ctx, size_t from, size_t to, Buf *b)
@@ -259,10 +271,50 @@ static void fact_head(Buf *b, const RowHead *h, const uint32_t *rank, bool times
 	buf_put(b, text, n);
 }
 
-/* A fact column's cell, by the fact table's description. */
-static void fact_cell(Buf *b, const Gold *g, SourceId src, const FactCol *fc, const RowHead *h)
+static bool is_label(const FactCol *fc)
 {
-	FactValue v = gold_fact_value(g, src, fc, h);
+	return fc->kind == FC_LABEL || fc->kind == FC_CHANNEL;
+}
+
+/* The cells of the fact table's label columns, for every label of their dictionaries. */
+static void label_cells(Tables *w)
+{
+	const FactTable *ft = &fact_tables[w->src];
+	for (int k = 0; k < ft->ncols; k++) {
+		const FactCol *fc = &ft->cols[k];
+		if (!is_label(fc))
+			continue;
+		const Dict *d = &w->g->src[w->src].dict[fc->col];
+		if (d->n > CELLS_MAX_LABELS || (d->n && d->at[d->n] > CELLS_MAX_BYTES))
+			continue;
+		LabelCells *c = &w->cells[k];
+		c->at = xmalloc(((size_t)d->n + 1) * sizeof *c->at);
+		for (uint32_t v = 0; v < d->n; v++) {
+			c->at[v] = c->text.len;
+			cell_str(&c->text, fc->kind == FC_CHANNEL ? channel_label[device_channel(v)] : dict_label(d, v));
+		}
+		c->at[d->n] = c->text.len;
+	}
+}
+
+static void label_cells_free(Tables *w)
+{
+	for (int k = 0; k < 3; k++) {
+		buf_free(&w->cells[k].text);
+		free(w->cells[k].at);
+	}
+}
+
+/* A fact column's cell, by the fact table's description. */
+static void fact_cell(Buf *b, const Tables *w, int k, const RowHead *h)
+{
+	const FactCol *fc = &fact_tables[w->src].cols[k];
+	if (w->cells[k].at) {
+		const size_t *at = w->cells[k].at + *(const uint32_t *)fact_field(h, w->src, fc->col);
+		buf_put(b, w->cells[k].text.p + at[0], at[1] - at[0]);
+		return;
+	}
+	FactValue v = gold_fact_value(w->g, w->src, fc, h);
 	if (v.kind == FV_MONEY)
 		cell_fixed2(b, v.cents);
 	else if (v.kind == FV_TEXT)
@@ -274,20 +326,20 @@ static void fact_cell(Buf *b, const Gold *g, SourceId src, const FactCol *fc, co
 /* Each fact of rows [from, to) dated up to the as-of date (those after it are in no figure, so
  * in no fact table), as fn puts it. */
 static void fact_each(const Tables *w, size_t from, size_t to, Buf *b,
-		      void (*fn)(Buf *b, const Gold *g, SourceId src, const RowHead *h))
+		      void (*fn)(Buf *b, const Tables *w, const RowHead *h))
 {
 	const Table *t = w->g->src[w->src].table;
 	for (size_t i = from; i < to; i++)
 		if (!fact_is_late(ROW(t, RowHead, i), w->g->as_of))
-			fn(b, w->g, w->src, ROW(t, RowHead, i));
+			fn(b, w, ROW(t, RowHead, i));
 }
 
-static void fact_line(Buf *b, const Gold *g, SourceId src, const RowHead *h)
+static void fact_line(Buf *b, const Tables *w, const RowHead *h)
 {
-	const FactTable *ft = &fact_tables[src];
-	fact_head(b, h, g->rank, source_defs[src].timestamp);
+	const FactTable *ft = &fact_tables[w->src];
+	fact_head(b, h, w->g->rank, source_defs[w->src].timestamp);
 	for (int k = 0; k < ft->ncols; k++)
-		fact_cell(b, g, src, &ft->cols[k], h);
+		fact_cell(b, w, k, h);
 	cell_int(b, h->line);
 	cell_flags(b, h->flags);
 	buf_putc(b, '\n');
@@ -358,8 +410,10 @@ static void header(Buf *b, int table)
 /* A row as fact_line writes it, as the values it formats: id, customer_key (the rank), moment,
  * line, flags, and each column's amount, rule or label number (the labels' texts are hashed by
  * fact_input, in number order). */
-static void fact_values(Buf *b, const Gold *g, SourceId src, const RowHead *h)
+static void fact_values(Buf *b, const Tables *w, const RowHead *h)
 {
+	const Gold *g = w->g;
+	SourceId src = w->src;
 	const FactTable *ft = &fact_tables[src];
 	uint64_t v[5 + 3] = {h->idlen, g->rank[h->customer], (uint64_t)h->when, h->line, h->flags};
 	size_t k = 5;
@@ -382,7 +436,7 @@ static void fact_row_input(void *ctx, size_t from, size_t to, Buf *b)
  * texts of the labels its columns name by number, and its rows. */
 static FileHash fact_input(const Gold *g, const Config *cfg, int t, FileHash salt)
 {
-	Tables w = {g, gold_tables[t].src};
+	Tables w = {.g = g, .src = gold_tables[t].src};
 	const FactTable *ft = &fact_tables[w.src];
 	FileHasher *h = file_hasher_new();
 	file_hasher_add(h, &salt, sizeof salt);
@@ -406,13 +460,16 @@ static bool write_table(const Gold *g, const Config *cfg, const char *dir, int t
 	OutFile f;
 	if (!out_open(&f, dir, name, err))
 		return false;
-	Tables w = {g, gold_tables[t].src};
+	Tables w = {.g = g, .src = gold_tables[t].src};
 	buf_puts(&f.buf, cfg->gold_bom ? UTF8_BOM : "");
 	header(&f.buf, t);
+	if (writers[t].rows == fact_rows)
+		label_cells(&w);
 	if (writers[t].whole)
 		writers[t].whole(&f.buf, g);
 	else
 		out_rows(&f, g->src[w.src].table->n, writers[t].rows, &w, config_threads(cfg));
+	label_cells_free(&w);
 	return out_close(&f, err);
 }
 

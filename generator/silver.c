@@ -471,19 +471,26 @@ static bool row_keys(Source *src, const Record *r, Str raw, const Str *f, Str *i
 	return false;
 }
 
-/* Looks up a fact's customer; one not in the CRM waits for infer_customers. */
+/* Looks up a fact's customer; one not in the CRM waits for infer_customers. Facts often come
+ * grouped by customer in the CRM's order: the customer found last, then the row after it, are
+ * tried before the index (whose slots and keys are far apart in memory at a million). */
 static void row_customer(Source *src, RowHead *h, Str raw, Str cid)
 {
 	const Source *cu = src->customers;
 	if (cid.n == src->last_customer_id.n && memcmp(cid.p, src->last_customer_id.p, cid.n) == 0) {
-		h->customer = src->last_customer;	/* facts often come grouped by customer */
+		h->customer = src->last_customer;
 	} else {
-		h->customer = index_find(&cu->keys, cid, row_key, &cu->table);
-		src->last_customer = h->customer;
-		src->last_customer_id = str_make(src->last_customer_id_buf, 0);
-		if (cid.n <= sizeof src->last_customer_id_buf) {
-			memcpy(src->last_customer_id_buf, cid.p, cid.n);
-			src->last_customer_id.n = cid.n;
+		uint32_t next = src->last_customer + 1;
+		const RowHead *c = next < cu->table.n ? ROW(&cu->table, RowHead, next) : NULL;
+		bool guessed = c && c->idlen == cid.n && memcmp(c->id, cid.p, cid.n) == 0;
+		h->customer = guessed ? next : index_find(&cu->keys, cid, row_key, &cu->table);
+		if (h->customer != NO_CUSTOMER) {	/* the facts after an orphan's are again the last one's */
+			src->last_customer = h->customer;
+			src->last_customer_id = str_make(src->last_customer_id_buf, 0);
+			if (cid.n <= sizeof src->last_customer_id_buf) {
+				memcpy(src->last_customer_id_buf, cid.p, cid.n);
+				src->last_customer_id.n = cid.n;
+			}
 		}
 	}
 	if (h->customer == NO_CUSTOMER) {
@@ -643,15 +650,13 @@ static bool mark_repeated(Table *t, Pairs *p, size_t lists)
 	return any;
 }
 
-/* Marks every row whose key appears again later; reports them in file order; true if any. The
- * (hash, row) pairs are sorted one range of hashes at a time: only the pages of the array that
- * one range fills are ever touched. A table of two chunks' bytes (chunk_min) or more makes the
- * pairs of its two halves on two threads. */
-static bool dedupe(Source *src)
+/* Marks every row whose key appears again later; true if any. The (hash, row) pairs are sorted
+ * one range of hashes at a time: only the pages of the array that one range fills are ever
+ * touched. A table of two chunks' bytes (chunk_min) or more makes the pairs of its two halves
+ * on two threads. */
+static bool dedupe_by_hash(Source *src)
 {
 	Table *t = &src->table;
-	if (t->n < 2)
-		return false;
 	uint64_t *a = big_alloc(t->n * sizeof *a);
 	size_t lists = t->n * t->size >= 2 * src->cfg->chunk_min && config_threads(src->cfg) > 1 ? 2 : 1;
 	size_t half = t->n / lists;
@@ -668,6 +673,137 @@ static bool dedupe(Source *src)
 		any |= mark_repeated(t, p, lists);
 	}
 	big_free(a, t->n * sizeof *a);
+	return any;
+}
+
+/* Keys in order of length, then of bytes: ids numbered without leading zeros ascend in it too. */
+static int key_order(const RowHead *x, const RowHead *y)
+{
+	if (x->idlen != y->idlen)
+		return x->idlen < y->idlen ? -1 : 1;
+	return memcmp(x->id, y->id, x->idlen);
+}
+
+#define UNSORTED_MAX 16	/* a table with more than 1 row in this many out of key order goes by hash */
+
+/* The rows out of key order (whose key is not above every key before it), in file order, into
+ * *out (NULL when none); false, and nothing in *out, when more than one in UNSORTED_MAX are. */
+static bool rows_out_of_order(const Table *t, uint32_t **out, size_t *nout)
+{
+	size_t n = 0, cap = 0, max = t->n / UNSORTED_MAX;
+	uint32_t *o = NULL;
+	const RowHead *top = ROW(t, RowHead, 0);
+	for (size_t i = 1; i < t->n; i++) {
+		const RowHead *h = ROW(t, RowHead, i);
+		if (key_order(h, top) > 0) {
+			top = h;
+			continue;
+		}
+		if (n == max) {
+			free(o);
+			return false;
+		}
+		if (n == cap)
+			o = xrealloc(o, (cap = cap ? cap * 2 : 256) * sizeof *o);
+		o[n++] = (uint32_t)i;
+	}
+	*out = o, *nout = n;
+	return true;
+}
+
+/* The first row from i on that is in key order (not among out[0..nout), ascending): two binary
+ * searches, for i among them and for the end of the run of rows out of order from there (a
+ * row far ahead of its place puts thousands after it out of order). */
+static size_t in_order_from(size_t i, const uint32_t *out, size_t nout)
+{
+	size_t lo = 0, hi = nout;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (out[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == nout || out[lo] != i)
+		return i;
+	size_t run = 1, past = nout - lo;	/* out[lo + r] == i + r for every r < run, not at past */
+	while (past - run > 0) {
+		size_t r = run + (past - run) / 2;
+		if (out[lo + r] == i + r)
+			run = r + 1;
+		else
+			past = r;
+	}
+	return i + run;
+}
+
+/* The row in key order with x's key, or t->n: a binary search, as those rows' keys ascend. */
+static size_t in_order_find(const Table *t, const RowHead *x, const uint32_t *out, size_t nout)
+{
+	size_t lo = 0, hi = t->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, m = in_order_from(mid, out, nout);
+		int c = m < hi ? key_order(ROW(t, RowHead, m), x) : 1;
+		if (c == 0)
+			return m;
+		if (c < 0)
+			lo = m + 1;
+		else
+			hi = mid;	/* rows mid..m-1 are out of order */
+	}
+	return t->n;
+}
+
+/* Row numbers by key, then row. */
+static int row_key_cmp(const void *a, const void *b, void *ctx)
+{
+	const Table *t = ctx;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	int c = key_order(ROW(t, RowHead, i), ROW(t, RowHead, j));
+	return c ? c : i < j ? -1 : i > j;
+}
+
+/* Marks every row whose key appears again later, the rows out[0..nout) being the only ones out
+ * of key order: a key repeats only where one of them has it, so only their keys are looked up
+ * (among the rows in order, and among themselves); true if any. */
+static bool dedupe_sorted(Table *t, const uint32_t *out, size_t nout)
+{
+	uint32_t *g = xmalloc(2 * nout * sizeof *g);
+	size_t k = 0;
+	bool any = false;
+	for (size_t i = 0; i < nout; i++) {
+		size_t m = in_order_find(t, ROW(t, RowHead, out[i]), out, nout);
+		g[k++] = out[i];
+		if (m < t->n)
+			g[k++] = (uint32_t)m;
+	}
+	qsort_r(g, k, sizeof *g, row_key_cmp, t);
+	for (size_t i = 0; i + 1 < k; i++) {	/* a row in order comes before those out of order with its key */
+		RowHead *h = ROW(t, RowHead, g[i]);
+		if (key_order(h, ROW(t, RowHead, g[i + 1])) == 0)
+			h->flags |= F_QUARANTINED, any = true;
+	}
+	free(g);
+	return any;
+}
+
+/* Marks every row whose key appears again later; reports them in file order; true if any. Rows
+ * mostly in key order (as exports usually are) have their few others looked up; any others by
+ * hash. */
+static bool dedupe(Source *src)
+{
+	Table *t = &src->table;
+	if (t->n < 2)
+		return false;
+	uint32_t *out;
+	size_t nout;
+	bool any;
+	if (rows_out_of_order(t, &out, &nout)) {
+		any = nout && dedupe_sorted(t, out, nout);
+		free(out);
+	} else {
+		any = dedupe_by_hash(src);
+	}
 	for (size_t i = 0; any && i < t->n; i++) {
 		RowHead *h = ROW(t, RowHead, i);
 		if (!(h->flags & F_QUARANTINED))

@@ -305,10 +305,32 @@ static bool is_alnum(unsigned char c)
 	return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
 }
 
+/* Whether a link's address may be open at marks met in order: the last "](" and the last stop
+ * (a blank line or a ')') before them, by one scan forward over the Markdown, not one back
+ * from each mark (a table of 500 rows has thousands of marks in one paragraph). */
+typedef struct {
+	size_t at;		/* md[j - 2], md[j - 1] looked at for every j in [2, at] */
+	size_t open, stop;	/* the last such j with "](", with "\n\n" or a ')' at j - 1; 0: none */
+} LinkScan;
+
+static bool in_link_address(const char *md, LinkScan *s, size_t a)
+{
+	if (a < s->at)	/* marks out of order: from the start again */
+		*s = (LinkScan){0};
+	for (size_t j = s->at < 2 ? 2 : s->at + 1; j <= a; j++) {
+		if ((md[j - 1] == '\n' && md[j - 2] == '\n') || md[j - 1] == ')')
+			s->stop = j;
+		else if (md[j - 2] == ']' && md[j - 1] == '(')
+			s->open = j;
+	}
+	s->at = a > s->at ? a : s->at;
+	return s->open > s->stop;
+}
+
 /* What slot k's value must be, from the Markdown around its mark at md[a, b); false if no value
  * is known to render as the mark does: after a backslash or inside a character reference, or
  * inside a link's address that the mark's text did not make a link of. */
-static bool slot_needs(const char *md, size_t mdlen, size_t a, size_t b, uint8_t *need)
+static bool slot_needs(const char *md, size_t mdlen, size_t a, size_t b, uint8_t *need, LinkScan *link)
 {
 	char prev = a ? md[a - 1] : '\n', next = b < mdlen ? md[b] : '\n';
 	if (prev == '\\')
@@ -328,10 +350,7 @@ static bool slot_needs(const char *md, size_t mdlen, size_t a, size_t b, uint8_t
 		*need |= NEED_PLAIN_FIRST;
 	if (*need & NEED_URL)
 		return true;
-	for (j = a; j >= 2 && !(md[j - 1] == '\n' && md[j - 2] == '\n') && md[j - 1] != ')'; j--)
-		if (md[j - 2] == ']' && md[j - 1] == '(')
-			return false;	/* the mark is in a link's address, but text: a value could make it one */
-	return true;
+	return !in_link_address(md, link, a);	/* there the mark is text: a value could make a link */
 }
 
 /* The part's text holds nothing that reads as a mark but its n marks. */
@@ -359,8 +378,9 @@ static Shape *shape_make(const Part *part, uint64_t hash, Arena *arena)
 		md_align_classes(html.p, html.len);	/* a value cannot make one: its quotes are escaped */
 	bool ok = !memmem(sh->md, sh->mdlen, "]:", 2) && marks_only(sh->md, sh->mdlen, part->n) &&
 		  shape_cut(sh, html.p ? html.p : "", html.len, part->n);
+	LinkScan link = {0};
 	for (size_t k = 0; ok && k < part->n; k++)
-		ok = slot_needs(sh->md, sh->mdlen, part->at[k], part->at[k] + mark_len(k), &sh->need[k]);
+		ok = slot_needs(sh->md, sh->mdlen, part->at[k], part->at[k] + mark_len(k), &sh->need[k], &link);
 	if (ok) {
 		sh->html = html.p ? html.p : xstrdup("");
 		sh->htmllen = html.len;

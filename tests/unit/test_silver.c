@@ -545,6 +545,73 @@ static void test_many_duplicates(void **state)
 	buf_free(&b);
 }
 
+/* Rows mostly in key order (ids numbered without leading zeros, so of growing length), some
+ * keys again at once, some again much later, some rows ahead of their place (the rows after
+ * them then out of order until passed), some keys only among those: each key's last row stays,
+ * the others are quarantined, as an oracle says. Then a row far ahead of its place (a long run
+ * out of order after it), then rows shuffled (looked up by hash). */
+static void test_duplicates_in_key_order(void **state)
+{
+	(void)state;
+	enum { N = 30000 };
+	static int key[N], last[3 * N];
+	uint64_t rng = 7;
+	Config cfg = test_config();
+	for (int pass = 0; pass < 3; pass++) {
+		int next = 0, shuffled = pass == 2;
+		for (int i = 0; i < N; i++) {
+			rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+			unsigned r = (unsigned)(rng >> 33) % 1000;
+			if (pass == 1 && i == 100)
+				key[i] = 2 * (next + 1200);	/* far ahead: the 1,200 rows after it are out of order */
+			else if (pass == 1)
+				key[i] = r < 10 && i ? key[i - 1] : 2 * next++;
+			else if (r < 10 && i)
+				key[i] = key[i - 1];	/* again at once */
+			else if (r < 20 && i)
+				key[i] = key[(rng >> 40) % (unsigned)i];	/* again, from anywhere before */
+			else if (r < 23)
+				key[i] = 2 * (next + 1 + (int)(rng >> 45) % 5);	/* ahead of its place */
+			else if (r < 25 && next > 100)
+				key[i] = 2 * (int)((rng >> 45) % 100) + 1;	/* a key only out of order */
+			else
+				key[i] = 2 * next++;
+		}
+		for (int i = N - 1; shuffled && i > 0; i--) {
+			rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+			int j = (int)((rng >> 33) % (unsigned)(i + 1)), k = key[i];
+			key[i] = key[j], key[j] = k;
+		}
+		for (int i = 0; i < N; i++)
+			last[key[i]] = i;
+		Buf b = {0};
+		buf_puts(&b, "order_id,customer_id,order_date,amount,status\n");
+		for (int i = 0; i < N; i++)
+			buf_printf(&b, "%d,1,2022-01-01,5,complete\n", key[i]);
+		const char *text[SRC_COUNT] = {tutorial_like_customers, buf_cstr(&b)};
+		Silver s;
+		CHECK(silver_from(&s, &cfg, text), "builds");
+		const Source *o = &s.src[SRC_ORDERS];
+		size_t kept = 0, quarantined = 0;
+		bool ok = true;
+		for (int i = 0; ok && i < N; i++) {
+			uint32_t line = (uint32_t)i + 2;
+			if (last[key[i]] == i)
+				ok = kept < o->table.n && ROW(&o->table, RowHead, kept++)->line == line;
+			else
+				ok = quarantined < o->nquarantine && o->quarantine[quarantined].line == line &&
+				     o->quarantine[quarantined++].reason == D_DUPLICATE_KEY;
+			if (!ok)
+				print_error("%s: line %u (key %d) %s\n", shuffled ? "shuffled" : "in order", line, key[i],
+					    last[key[i]] == i ? "not kept" : "not quarantined");
+		}
+		CHECK(ok && kept == o->table.n && quarantined == o->nquarantine, "%s: %zu kept, %zu quarantined",
+		      shuffled ? "shuffled" : "in order", o->table.n, o->nquarantine);
+		silver_free(&s);
+		buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -567,6 +634,7 @@ int main(void)
 		cmocka_unit_test(test_dict_take_moves_labels),
 		cmocka_unit_test(test_dict_take_many),
 		cmocka_unit_test(test_many_duplicates),
+		cmocka_unit_test(test_duplicates_in_key_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@ static const char *const templates[] = {
 	"| {{v0}} | b |\n|{{v1}}|---|\n| c | {{v2}} |\n\n***{{v3}}{{v4}}***\n\n{{v5}}{{root}}\n",
 	"[a](x {{v0}})\n\n[b]({{v1}} y)\n\n[f]{{v5}}\n\n[g]({{v2}}\n\n[h]({{v3}}) ({{v4}})\n",
 	"[c](<{{v2}}>)\n",
+	"[a](x {{v0}}) {{v1}} [b](y {{v2}} ( {{v3}}\n{{v4}}) {{v5}} [c](z\n\n{{v0}}\n",
 	"[d](java{{v3}}:x)\n\n[e]({{v4}}:x)\n",
 	"ZqaZ Zq <a title=\"{{v0}}\">{{v1}}</a> ZqbZ\n",
 	"ZqaZ [{{v0}}]\n",
@@ -149,6 +150,42 @@ static void plain_values_fill_the_shape(void **state)
 	buf_free(&err);
 }
 
+/* A part whose marks stand in a link's address (after "](" and no ')' or blank line since) goes
+ * through cmark, however many marks came before it in the paragraph; one after the address
+ * closes is compiled. */
+static void marks_in_link_addresses(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *md;
+		bool compiled;
+	} cases[] = {
+		{"{{v0}} [b](y {{v1}} ( {{v2}}\n", false},
+		{"{{v0}} [b](y) {{v1}} ( {{v2}}\n", true},
+		{"{{v0}} [b](y\n\n{{v1}} {{v2}}\n", true},
+		{"{{v0}} {{v1}} [b](y\n{{v2}}\n", false},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Buf err = {0};
+		Template *t = tpl_parse("t.md", cases[i].md, strlen(cases[i].md), &err);
+		SkelCache *cache = skel_new(1 << 20);
+		Arena a = {0};
+		Value *d = v_obj(&a);
+		v_set(&a, d, "v0", v_cstr(&a, "one")), v_set(&a, d, "v1", v_cstr(&a, "two"));
+		v_set(&a, d, "v2", v_cstr(&a, "three"));
+		same_page(t, d, cache, &a, i);
+		uint64_t filled = 0, through = 0;
+		size_t shapes = 0;
+		skel_stats(cache, &filled, &through, &shapes);
+		CHECK(cases[i].compiled ? filled && !through : through && !filled, "%s: %llu compiled, %llu through cmark",
+		      cases[i].md, (unsigned long long)filled, (unsigned long long)through);
+		arena_free(&a);
+		skel_free(cache);
+		tpl_free(t);
+		buf_free(&err);
+	}
+}
+
 /* md_align_classes turns every " align=\"" into " class=\"", and nothing else: against the plain
  * search, on texts of the pieces it looks for, cut at every length. */
 static void align_classes_is_the_plain_search(void **state)
@@ -178,6 +215,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(compiled_pages_are_cmarks),
 		cmocka_unit_test(plain_values_fill_the_shape),
+		cmocka_unit_test(marks_in_link_addresses),
 		cmocka_unit_test(align_classes_is_the_plain_search),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
