@@ -370,6 +370,7 @@ typedef struct {
 	const char *data_dir;
 	const char *out_dir;
 	const char *config_file;
+	FileHash config_bytes;	/* a hash of the configuration's bytes as config_load parsed them */
 	const char *theme;
 	int64_t as_of;		/* day number, MOMENT_NULL when not given */
 	DateOrder date_order;
@@ -888,6 +889,7 @@ void silver_merge(Source *dst, Source *part, uint32_t offset);
 void silver_own_rows(Source *src);	/* lent rows copied to rows of the source's own */
 void silver_source_free(Source *src);
 void silver_reindex(Source *src);	/* the customers' keys index made anew from their rows */
+uint32_t silver_customer_row(const Source *customers, Str id);	/* its row, or INDEX_NONE */
 /* After every source: date order, inferred customers, the as-of date, counts. */
 bool silver_finish(Silver *s);
 /* Silver rows that came from the file (customers: without the inferred ones). */

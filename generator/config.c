@@ -684,7 +684,9 @@ bool config_load(Config *c, const char *path, Buf *err)
 	unsigned lineno = 0;
 	bool ok = true;
 	Pending p = {0};
+	FileHasher *bytes = file_hasher_new();	/* what was parsed: the file may change after */
 	while (ok && fgets(line, sizeof line, f)) {
+		file_hasher_add(bytes, line, strlen(line));	/* a NUL ends what the parser sees of a line */
 		lineno++;
 		bool sql = strcmp(section, "sql") == 0;
 		Str s = config_line(line, sql);
@@ -716,6 +718,7 @@ bool config_load(Config *c, const char *path, Buf *err)
 			pending_line(&p, value, lineno, (uint32_t)(value.p - line) + 1);
 	}
 	ok = ok && pending_apply(c, path, section, &p, err);
+	c->config_bytes = file_hasher_end(bytes);
 	buf_free(&p.key), buf_free(&p.value);
 	free(p.map.off), free(p.map.line), free(p.map.col);
 	fclose(f);

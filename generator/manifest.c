@@ -6,11 +6,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gnu/libc-version.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unistring/version.h>
 #define XXH_STATIC_LINKING_ONLY	/* the state's size, for the out-of-memory message */
 #include <xxhash.h>
 
@@ -624,17 +626,23 @@ static void hash_tree(FileHasher *h, const char *dir, int depth)
 	buf_free(&ignore);
 }
 
-/* c360 itself, the settings in force, the config and rates files, the templates (c360's own
- * too), theme and assets. */
+/* c360 itself and the libraries' versions, the settings in force, the config as parsed and
+ * the rates, the templates (c360's own too), theme and assets. */
 static void hash_settings(FileHasher *h, const Config *cfg)
 {
 	hash_file(h, "c360", "/proc/self/exe");
+	/* and the libraries cleaning takes rules from: libunistring's case tables, glibc's iconv */
+	int unistring = _libunistring_version;
+	file_hasher_add(h, &unistring, sizeof unistring);
+	file_hasher_add(h, gnu_get_libc_version(), strlen(gnu_get_libc_version()));
 	Buf settings = {0};
 	config_show(&settings, cfg);	/* every setting in force, --as-of and the theme's name too */
 	file_hasher_add(h, settings.p, settings.len);
 	buf_free(&settings);
-	if (cfg->config_file)	/* its input sections ([read], [sql], [currency]...) too */
-		hash_file(h, "config", cfg->config_file);
+	if (cfg->config_file) {	/* its input sections ([read], [sql], [currency]...) too, as parsed */
+		file_hasher_add(h, "config", sizeof "config");
+		file_hasher_add(h, &cfg->config_bytes, sizeof cfg->config_bytes);
+	}
 	for (size_t i = 0; i < cfg->nrates; i++) {	/* a rates file's too */
 		file_hasher_add(h, cfg->rates[i].code, 4);
 		file_hasher_add(h, &cfg->rates[i].nanos, sizeof cfg->rates[i].nanos);

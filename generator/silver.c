@@ -130,6 +130,11 @@ static void table_compact(Table *t)
 	t->n = w;
 }
 
+uint32_t silver_customer_row(const Source *customers, Str id)
+{
+	return index_find(&customers->keys, id, row_key, &customers->table);
+}
+
 void silver_reindex(Source *src)
 {
 	index_free(&src->keys);

@@ -262,6 +262,7 @@ typedef struct {
 	const char *p, *end;
 	const char *text;	/* the text's first byte */
 	uint64_t ntext;
+	uint64_t next;		/* where the next text starts: the writer puts each once, in order */
 } Reader;
 
 static const void *take(Reader *r, uint64_t n)
@@ -273,16 +274,24 @@ static const void *take(Reader *r, uint64_t n)
 	return at;
 }
 
-/* The n bytes at offset off of the text, or NULL. */
-static const char *text_ptr(const Reader *r, uint64_t off, uint64_t n)
+/* The n bytes at offset off of the text, or NULL. Each text must start where the one before
+ * ended, as the writer puts them: a text shared by many rows or samples would make a small file
+ * into a large build (and a text skipped, bytes no row owns). */
+static const char *text_ptr(Reader *r, uint64_t off, uint64_t n)
 {
-	return off <= r->ntext && n <= r->ntext - off ? r->text + off : NULL;
+	if (off != r->next || off > r->ntext || n > r->ntext - off)
+		return NULL;
+	r->next = off + n;
+	return r->text + off;
 }
 
-/* A NUL-terminated text at offset off (the text ends with a NUL, checked once). */
-static bool cstr_ptr(const Reader *r, uint64_t off, const char **out)
+/* A NUL-terminated text at offset off (the text ends with a NUL, checked once), where the one
+ * before ended. */
+static bool cstr_ptr(Reader *r, uint64_t off, const char **out)
 {
-	*out = off < r->ntext ? r->text + off : NULL;
+	*out = off == r->next && off < r->ntext ? r->text + off : NULL;
+	if (*out)
+		r->next = off + strlen(*out) + 1;
 	return *out != NULL;
 }
 
@@ -324,7 +333,7 @@ static bool amount_ok(int64_t v)
 
 /* A row's values are what cleaning makes: its pointers made pointers again. ncu: the customers'
  * rows (a fact's customer is one of them, or one of its orphans). */
-static bool row_ok(Source *src, const Reader *r, char *row, size_t ncu)
+static bool row_ok(Source *src, Reader *r, const CacheHead *head, char *row, size_t ncu)
 {
 	RowHead *h = (RowHead *)(void *)row;
 	uint64_t off;
@@ -333,7 +342,7 @@ static bool row_ok(Source *src, const Reader *r, char *row, size_t ncu)
 	bool fact = source_is_fact(src->id);
 	bool ok = h->id && h->idlen && !h->rawoff && !h->rawlen && !(h->flags & ~((1u << D_NFLAGS) - 1)) &&
 		  when_ok(h->when, src->ambiguous > 0);
-	ok = ok && (fact ? (h->customer & ORPHAN ? (h->customer & ~ORPHAN) < src->norphans : h->customer < ncu)
+	ok = ok && (fact ? (h->customer & ORPHAN ? (h->customer & ~ORPHAN) < head->norphans : h->customer < ncu)
 			 : h->customer == NO_CUSTOMER);
 	for (int c = 0; ok && c < src->def->ncols; c++) {
 		const ColumnRule *rule = &src->def->rule[c];
@@ -343,7 +352,7 @@ static bool row_ok(Source *src, const Reader *r, char *row, size_t ncu)
 			ok = amount_ok(*(int64_t *)(void *)at);
 			break;
 		case COL_CATEGORY:
-			ok = *(uint32_t *)(void *)at < src->dict[c].n;
+			ok = *(uint32_t *)(void *)at < head->dict_n[c];
 			break;
 		case COL_TITLE:
 		case COL_EMAIL:
@@ -366,19 +375,29 @@ static bool row_ok(Source *src, const Reader *r, char *row, size_t ncu)
 	return ok;
 }
 
+/* diag writes a value's control bytes as \\xNN: a sample is printed as it is. */
+static bool printable(const char *t)
+{
+	for (; *t; t++)
+		if ((unsigned char)*t < 0x20 || *t == 0x7f)
+			return false;
+	return true;
+}
+
 static bool tallies_ok(Source *src, Reader *r)
 {
 	const CacheTally *t = take(r, D_COUNT * sizeof *t);
 	for (int c = 0; t && c < D_COUNT; c++) {
 		CacheTally y;
 		memcpy(&y, &t[c], sizeof y);
-		if (y.nsamples > DIAG_SAMPLES)
+		/* A cache is saved only without errors; diag keeps the first DIAG_SAMPLES. */
+		if ((y.count && diag_info[c].sev == SEV_ERROR) || y.nsamples != (y.count < DIAG_SAMPLES ? y.count : DIAG_SAMPLES))
 			return false;
 		DiagTally *x = &src->diags.tally[c];
 		x->count = y.count;
 		for (unsigned i = 0; i < y.nsamples; i++) {
 			const char *text;
-			if (!cstr_ptr(r, y.sample[i].text, &text))
+			if (!cstr_ptr(r, y.sample[i].text, &text) || !printable(text))
 				return false;
 			x->sample[x->nsamples++] = (DiagSample){y.sample[i].line, y.sample[i].col, xstrdup(text)};
 		}
@@ -386,7 +405,7 @@ static bool tallies_ok(Source *src, Reader *r)
 	return t != NULL;
 }
 
-static bool lists_ok(Source *src, Reader *r, uint64_t nq, uint64_t no)
+static bool lists_ok(Source *src, const Source *customers, Reader *r, uint64_t nq, uint64_t no)
 {
 	const char *q = take(r, nq * sizeof(CacheQuarantined)), *o = take(r, no * sizeof(CacheOrphan));
 	if (!q || !o)
@@ -407,7 +426,8 @@ static bool lists_ok(Source *src, Reader *r, uint64_t nq, uint64_t no)
 		CacheOrphan y;
 		memcpy(&y, o + src->norphans * sizeof y, sizeof y);
 		const char *id = text_ptr(r, y.id, y.idlen);
-		if (!id)
+		if (!id || !y.idlen ||
+		    silver_customer_row(customers, str_make(id, y.idlen)) != INDEX_NONE)	/* not in the CRM */
 			return false;
 		src->orphans[src->norphans] = (struct Orphan){y.idlen, id};
 	}
@@ -461,24 +481,29 @@ static bool head_ok(Source *src, const CacheHead *h)
 static bool take_apart(Silver *s, Source *src, const CacheHead *h, char *rows, char *rest, size_t rsize)
 {
 	const char *text = rest + (rsize - 1 - h->ntext);	/* sizes_ok: the sections add up */
-	Reader r = {rest, text, text, h->ntext};
+	Reader r = {rest, text, text, h->ntext, 0};
 	src->table.rows = rows;
 	src->table.cap = src->table.n = h->nrows;
 	src->file = (Input){.data = rest, .len = rsize - 1, .size = rsize};
-	/* The text ends with a NUL: each offset below ntext starts a NUL-terminated text. */
-	if ((h->ntext && text[h->ntext - 1] != '\0') || !head_ok(src, h) || !tallies_ok(src, &r) ||
-	    !lists_ok(src, &r, h->nquarantine, h->norphans))
+	/* The text ends with a NUL: each offset below ntext starts a NUL-terminated text. Its
+	 * texts are read in the order they were written: the rows', the samples', the lists'. */
+	if (!h->ntext || text[h->ntext - 1] != '\0' || !head_ok(src, h))
+		return false;
+	const Source *customers = &s->src[SRC_CUSTOMERS];
+	for (size_t i = 0; i < src->table.n; i++)
+		if (!row_ok(src, &r, h, ROW(&src->table, char, i), customers->table.n))
+			return false;
+	if (!tallies_ok(src, &r) || !lists_ok(src, customers, &r, h->nquarantine, h->norphans))
 		return false;
 	for (int c = 0; c < MAX_COLS; c++)	/* at least the labels every dictionary starts with */
 		if (h->dict_n[c] < src->dict[c].n || !dict_ok(&src->dict[c], &r, h->dict_n[c], h->dict_text[c]))
 			return false;
-	size_t ncu = s->src[SRC_CUSTOMERS].table.n;
-	for (size_t i = 0; i < src->table.n; i++)
-		if (!row_ok(src, &r, ROW(&src->table, char, i), ncu))
-			return false;
-	if (!source_is_fact(src->id))
+	if (!source_is_fact(src->id)) {
 		silver_reindex(src);
-	return r.p == text;
+		if (src->keys.n != src->table.n)	/* cleaning keeps one row a key */
+			return false;
+	}
+	return r.p == text && r.next == h->ntext - 1;
 }
 
 /* Checks the head against the source and key, and the sum of the n bytes after it. */

@@ -32,6 +32,23 @@ static void test_header_names_match_loosely(void **state)
 	silver_free(&s);
 }
 
+/* A header name is as hostile as a value: its control bytes are written as \\xNN in messages. */
+static void test_header_name_escaped_in_messages(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"customer_id,name,email,gender,dob,location,\x1b[41mred\x07\n1,a,a@b.co,f,,x,y\n",
+		"order_id,customer_id,order_date,amount,status\n10,1,2022-01-01,5,complete\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	const DiagTally *t = &s.src[SRC_CUSTOMERS].diags.tally[D_COLUMN_UNKNOWN];
+	CHECK(t->nsamples == 1 && strstr(t->sample[0].text, "\\x1b[41mred\\x07") && !strchr(t->sample[0].text, '\x1b'),
+	      "the name escaped: %s", t->nsamples ? t->sample[0].text : "");
+	silver_free(&s);
+}
+
 static void test_aliases_from_config(void **state)
 {
 	(void)state;
@@ -616,6 +633,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_names_match_loosely),
+		cmocka_unit_test(test_header_name_escaped_in_messages),
 		cmocka_unit_test(test_aliases_from_config),
 		cmocka_unit_test(test_missing_required_column_is_an_error),
 		cmocka_unit_test(test_duplicate_header_keeps_first),

@@ -1,0 +1,203 @@
+/* test_cache.c — a cache file of cleaned rows (silver_cache.c) is taken only as its writer
+ * makes it: each text once and in order, no error, samples as diag writes them, one row a
+ * customer id, no orphan that is a customer. Each case edits a real cache file, makes its sum
+ * right again (the sum is no secret: anyone who can write the site can), and must be refused. */
+#include "harness.h"
+
+#include <sys/stat.h>
+
+enum { HEAD = 368, KEY_AT = 16, SUM_AT = 32, NTEXT_AT = 80, TALLY = 64 };	/* CacheHead, CacheTally */
+
+/* One customer has a column no rule reads (a note with one sample); order 11's customer is
+ * not in the CRM (an orphan). */
+static const char *const text[SRC_COUNT] = {
+	"customer_id,name,email,gender,dob,location,extra\n1,ann lee,ann@x.com,f,1990-01-02,paris,x\n"
+	"2,bob ray,bob@x.com,m,1985-03-02,rome,y\n",
+	"order_id,customer_id,order_date,amount,status\n10,1,2022-01-01,5,complete\n11,9,2022-01-02,7,complete\n",
+};
+
+typedef struct {
+	char *p;
+	size_t n;
+} File;
+
+/* The cache files of customers and orders, as a build writes them. */
+static void make(File out[2])
+{
+	Config cfg = test_config();
+	Silver s;
+	silver_init(&s, &cfg);
+	mkdir("build/test_cache.d", 0777);
+	s.cache_to = "build/test_cache.d";
+	for (int i = 0; i < 2; i++) {
+		Source *src = &s.src[i];
+		silver_source_init(&s, src, (SourceId)i);
+		silver_source_feed(&s, src, text[i], strlen(text[i]), false);
+		silver_source_end(&s, src);
+		silver_cache_save(&s, src, (FileHash){7, (uint64_t)i});
+		char *path = path_join(s.cache_to, src->def->name);
+		FILE *f = fopen(path, "rb");
+		CHECK(f != NULL, "%s written", path);
+		out[i].p = malloc(1 << 16);
+		out[i].n = fread(out[i].p, 1, 1 << 16, f);
+		fclose(f);
+		free(path);
+	}
+	silver_free(&s);
+}
+
+/* The sum of f made right, as silver_cache.c makes it. */
+static void fix_sum(File *f)
+{
+	uint64_t ntext;
+	memcpy(&ntext, f->p + NTEXT_AT, sizeof ntext);
+	FileHash two[2] = {file_hash(f->p + HEAD, f->n - HEAD - ntext), file_hash(f->p + f->n - ntext, ntext)};
+	FileHash sum = file_hash(two, sizeof two);
+	memcpy(f->p + SUM_AT, &sum, sizeof sum);
+}
+
+static char *text_of(File *f)
+{
+	uint64_t ntext;
+	memcpy(&ntext, f->p + NTEXT_AT, sizeof ntext);
+	return f->p + f->n - ntext;
+}
+
+/* Where s is in f's text (NUL-separated texts), or NULL. */
+static char *find(File *f, const char *s)
+{
+	char *t = text_of(f);
+	return memmem(t, (size_t)(f->p + f->n - t), s, strlen(s));
+}
+
+/* Whether the customers' file c, then the orders' file o (if any), are taken. */
+static bool taken(File *c, File *o)
+{
+	Config cfg = test_config();
+	Silver s;
+	silver_init(&s, &cfg);
+	FileHash key[2];
+	memcpy(&key[0], c->p + KEY_AT, sizeof key[0]);
+	bool ok = silver_cache_read(&s, &s.src[0], key[0], c->p, c->n);
+	if (ok && o) {
+		memcpy(&key[1], o->p + KEY_AT, sizeof key[1]);
+		ok = silver_cache_read(&s, &s.src[1], key[1], o->p, o->n);
+	}
+	silver_free(&s);
+	return ok;
+}
+
+static File copy(const File *f)
+{
+	File c = {malloc(f->n), f->n};
+	memcpy(c.p, f->p, f->n);
+	return c;
+}
+
+static void test_cache_taken_only_as_written(void **state)
+{
+	(void)state;
+	File f[2];
+	make(f);
+	CHECK(taken(&f[0], &f[1]), "the files as written are taken");
+
+	/* the second customer's name made the first's: one text read twice */
+	File c = copy(&f[0]);
+	size_t row = HEAD + sizeof(Customer), name = offsetof(Customer, name);
+	memcpy(c.p + row + name, c.p + HEAD + name, sizeof(uint64_t));
+	fix_sum(&c);
+	CHECK(!taken(&c, NULL), "a text shared by two rows is refused");
+	free(c.p);
+
+	/* the second order's id made the first's (orders have no index to find two) */
+	File o = copy(&f[1]);
+	memcpy(o.p + HEAD + sizeof(Order) + offsetof(RowHead, id), o.p + HEAD + offsetof(RowHead, id), sizeof(uint64_t));
+	fix_sum(&o);
+	CHECK(!taken(&f[0], &o), "an id shared by two rows is refused");
+	free(o.p);
+
+	/* the note's tally (the unknown column) moved to the place of an error's */
+	c = copy(&f[0]);
+	size_t tallies = HEAD + 2 * sizeof(Customer);
+	char *from = c.p + tallies + D_COLUMN_UNKNOWN * TALLY, *to = c.p + tallies + D_CHANGED * TALLY;
+	uint64_t count;
+	memcpy(&count, from, sizeof count);
+	CHECK(count == 1, "the unknown column is a tally of one: %llu", (unsigned long long)count);
+	memcpy(to, from, TALLY);
+	memset(from, 0, TALLY);
+	fix_sum(&c);
+	CHECK(!taken(&c, NULL), "an error in a cache is refused");
+	free(c.p);
+
+	/* a control byte in the note's sample (diag writes them as \xNN) */
+	c = copy(&f[0]);
+	char *sample = find(&c, "\"extra\"");
+	CHECK(sample != NULL, "the sample names the column");
+	sample[0] = '\x1b';
+	fix_sum(&c);
+	CHECK(!taken(&c, NULL), "a sample with a control byte is refused");
+	free(c.p);
+
+	/* the second customer's id made the first's, in place: two rows of one id */
+	c = copy(&f[0]);
+	char *t = text_of(&c);
+	CHECK(t[0] == '1' && strncmp(t + 1, "Ann Lee", 7) == 0, "the text starts with the first row's id and name");
+	char *second = find(&c, "Bob Ray");
+	CHECK(second && second[-1] == '2', "the second row's id before its name");
+	second[-1] = '1';
+	fix_sum(&c);
+	CHECK(!taken(&c, NULL), "two customers of one id are refused");
+	free(c.p);
+
+	/* the orphan's id made a customer's */
+	o = copy(&f[1]);
+	t = text_of(&o);
+	uint64_t ntext;
+	memcpy(&ntext, o.p + NTEXT_AT, sizeof ntext);
+	CHECK(ntext >= 2 && t[ntext - 2] == '9' && t[ntext - 1] == '\0', "the orphan's id ends the text");
+	t[ntext - 2] = '2';
+	fix_sum(&o);
+	CHECK(!taken(&f[0], &o), "an orphan that is a customer is refused");
+	free(o.p);
+
+	free(f[0].p), free(f[1].p);
+}
+
+/* The settings' hash (the cache's key, the site's inputs) takes the configuration as it was
+ * parsed: a file edited during a build does not pass its bytes off as what the build used. */
+static void test_settings_hash_the_parsed_config(void **state)
+{
+	(void)state;
+	const char *path = "build/test_cache.conf";
+	FILE *f = fopen(path, "w");
+	fputs("[categories]\norder_status.shipped = returned\n", f);
+	fclose(f);
+	Config cfg = test_config();
+	Buf err = {0};
+	cfg.templates_dir = "templates", cfg.themes_dir = "themes", cfg.assets_dir = "assets";
+	cfg.config_file = path;
+	CHECK(config_load(&cfg, path, &err), "%s", buf_cstr(&err));
+	FileHash before = manifest_settings(&cfg);
+	f = fopen(path, "w");
+	fputs("# edited after it was read\n", f);
+	fclose(f);
+	FileHash after = manifest_settings(&cfg);
+	CHECK(before.lo == after.lo && before.hi == after.hi, "the settings' hash follows the file as parsed");
+	Config other = test_config();
+	other.templates_dir = "templates", other.themes_dir = "themes", other.assets_dir = "assets";
+	other.config_file = path;
+	CHECK(config_load(&other, path, &err), "%s", buf_cstr(&err));
+	FileHash edited = manifest_settings(&other);
+	CHECK(edited.lo != before.lo || edited.hi != before.hi, "another file's bytes, another hash");
+	config_free(&cfg), config_free(&other);
+	buf_free(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cache_taken_only_as_written),
+		cmocka_unit_test(test_settings_hash_the_parsed_config),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
