@@ -1257,7 +1257,7 @@ FileHash out_rows_hash(size_t n, void (*fn)(void *ctx, size_t from, size_t to, B
 void out_tidy(const char *out);	/* removes the staging folders killed builds of out left */
 /* Creates the staging folder beside out; false after reporting to err. */
 bool out_stage(const char *out, char **staging, Buf *err);
-bool out_replaceable(const char *out);	/* out_stage would not refuse out (absent, or a site) */
+bool out_replaceable(const char *out);	/* out_stage would not refuse out (absent, or a site), nor make its folder */
 /* The names a site's folder keeps that c360 does not make (the keep setting, names separated by
  * commas): they are moved or linked into each new site, and a folder holding only them may
  * become a site. */

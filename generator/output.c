@@ -392,6 +392,13 @@ bool out_replaceable(const char *out)
 	Buf ignore = {0};
 	bool ok = may_replace(out, &ignore);
 	buf_free(&ignore);
+	char *parent = xstrdup(out);	/* and its folder there: a build that fails leaves no folder */
+	char *slash = strrchr(parent, '/');
+	struct stat st;
+	if (slash && slash != parent)
+		*slash = '\0';
+	ok = ok && (!slash || slash == parent || (stat(parent, &st) == 0 && S_ISDIR(st.st_mode)));
+	free(parent);
 	return ok;
 }
 

@@ -204,6 +204,8 @@ run 1 build --data "$T/data" --out "$T/new"
 has "$T/err" "^c360: the build stopped; $T/new was not created$"
 hasnt "$T/err" "unchanged"
 [ ! -e "$T/new" ] && pass || fail "$T/new was made"
+run 1 build --data "$T/data" --out "$T/new/deep/site"	# nor the folders it would have been in
+[ ! -e "$T/new" ] && pass || fail "$T/new/deep was made for a site that was not"
 run 1 build --data "$T/data" --out "$T/site"
 has "$T/err" "^c360: the build stopped; $T/site is unchanged$"
 # --quiet keeps the errors, and only them: no warning, no summary line.
