@@ -14,8 +14,15 @@ static bool csv_special(char c)
 void csv_field(Buf *b, const char *s, size_t n)
 {
 	size_t i = 0;
-	while (i < n && !csv_special(s[i]))
+	while (i < n) {
+		if (i + 8 <= n && !byte_below8(load8(s + i), ',' + 1)) {	/* 8 bytes none of which is special */
+			i += 8;
+			continue;
+		}
+		if (csv_special(s[i]))
+			break;
 		i++;
+	}
 	if (i == n) {
 		buf_put(b, s, n);
 		return;
@@ -262,7 +269,8 @@ typedef struct {
 	char text[12];
 } IntMemo;
 
-static void memo_int(Buf *b, IntMemo *m, uint32_t v)
+/* m set to v: its text plus one carried from the last digit, or v formatted. */
+static void memo_set(IntMemo *m, uint32_t v)
 {
 	if (m->n && v && v - 1 == m->v) {
 		size_t i = m->n;
@@ -272,13 +280,21 @@ static void memo_int(Buf *b, IntMemo *m, uint32_t v)
 			m->text[i - 1]++;
 		else	/* 9...9 + 1: a digit more */
 			m->text[0] = '1', m->text[m->n++] = '0';
-		m->v = v;
-	} else if (!m->n || v != m->v) {
-		size_t at = b->len;
-		buf_int(b, v);
-		m->v = v, m->n = b->len - at;
-		memcpy(m->text, b->p + at, m->n);
-		return;
+	} else {
+		Buf t = {.p = m->text, .cap = sizeof m->text};	/* room for any uint32_t: never grown */
+		buf_int(&t, v);
+		m->n = t.len;
+	}
+	m->v = v;
+}
+
+static inline void memo_int(Buf *b, IntMemo *m, uint32_t v)
+{
+	if (v != m->v || !m->n) {
+		if (m->n && v && v - 1 == m->v && m->text[m->n - 1] != '9')
+			m->text[m->n - 1]++, m->v = v;	/* the usual next line */
+		else
+			memo_set(m, v);
 	}
 	buf_put(b, m->text, m->n);
 }
