@@ -262,7 +262,8 @@ static void dim_date(Buf *b, const Gold *g)
 }
 
 /* A number of a column that repeats or counts up from row to row (a fact's customer_key, its
- * line), formatted from the last one's text: the same text, or that text plus one. */
+ * line), formatted from the last one's text: the same text, or that text plus one. It starts
+ * as 0, "0". */
 typedef struct {
 	uint32_t v;
 	size_t n;
@@ -272,7 +273,7 @@ typedef struct {
 /* m set to v: its text plus one carried from the last digit, or v formatted. */
 static void memo_set(IntMemo *m, uint32_t v)
 {
-	if (m->n && v && v - 1 == m->v) {
+	if (v && v - 1 == m->v) {
 		size_t i = m->n;
 		while (i && m->text[i - 1] == '9')
 			m->text[--i] = '0';
@@ -290,8 +291,8 @@ static void memo_set(IntMemo *m, uint32_t v)
 
 static inline void memo_int(Buf *b, IntMemo *m, uint32_t v)
 {
-	if (v != m->v || !m->n) {
-		if (m->n && v && v - 1 == m->v && m->text[m->n - 1] != '9')
+	if (v != m->v) {
+		if (v && v - 1 == m->v && m->text[m->n - 1] != '9')
 			m->text[m->n - 1]++, m->v = v;	/* the usual next line */
 		else
 			memo_set(m, v);
@@ -397,7 +398,7 @@ static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 {
 	const Tables *w = ctx;
 	const Table *t = w->g->src[w->src].table;
-	IntMemo memo[2] = {0};	/* customer_key, line: fact_each's rows with memos */
+	IntMemo memo[2] = {{0, 1, "0"}, {0, 1, "0"}};	/* customer_key, line: fact_each's rows with memos */
 	for (size_t i = from; i < to; i++)
 		if (!fact_is_late(ROW(t, RowHead, i), w->g->as_of))
 			fact_line(b, w, ROW(t, RowHead, i), memo);
