@@ -420,6 +420,68 @@ static void test_definition_tables(void **state)
 	}
 }
 
+/* The fact tables' first columns and line: a customer_key repeated and changed, lines counted
+ * up across 9, 99 and 999 and jumping over late facts, ids quoted or not around 8-byte steps;
+ * each row against its values formatted by printf. */
+static void test_fact_rows(void **state)
+{
+	(void)state;
+	enum { N = 1150 };
+	Buf in = {0};
+	buf_puts(&in, SESSIONS_HEAD);
+	for (int i = 0; i < N; i++) {
+		if (i % 50 == 7)
+			buf_printf(&in, "\"longid,number%d\"", i);
+		else if (i % 50 == 8)
+			buf_printf(&in, "long id number %d", i);
+		else
+			buf_printf(&in, "s%d", i);
+		buf_printf(&in, ",%d,/home,%s,desktop\n", i / 3 % 4 + 1, i % 37 == 5 ? "2022-08-01 10:00" : "2022-07-01 10:00");
+	}
+	Silver s;
+	Gold g;
+	Config cfg;
+	const char *text[SRC_COUNT] = {CUSTOMERS_CSV, NULL, NULL, NULL, buf_cstr(&in)};
+	build(&s, &g, &cfg, text);
+	char dir[] = "/tmp/c360-facts-XXXXXX";
+	CHECK(mkdtemp(dir), "temp dir");
+	Buf b = {0}, err = {0}, want = {0};
+	CHECK(gold_write(&g, &cfg, dir, &err), "gold_write: %s", buf_cstr(&err));
+	buf_printf(&b, "%s/gold/fact_sessions.csv", dir);
+	Buf csv = {0};
+	CHECK(file_read(buf_cstr(&b), &csv, &err), "read: %s", buf_cstr(&err));
+	const char *row = strchr(buf_cstr(&csv), '\n') + 1;
+	int rows = 0;
+	for (int i = 0; i < N; i++) {
+		if (i % 37 == 5)
+			continue;	/* after the as-of date: in no fact table */
+		char id[32];
+		snprintf(id, sizeof id, i % 50 == 7 ? "\"longid,number%d\"" : i % 50 == 8 ? "long id number %d" : "s%d", i);
+		char cid[2] = {(char)('1' + i / 3 % 4), 0};
+		want.len = 0;
+		buf_printf(&want, "%s,%u,20220701,2022-07-01 10:00:00,", id, g.rank[cust(&s, cid)] + 1);
+		const char *end = strchr(row, '\n');
+		CHECK(end && strncmp(row, want.p, want.len) == 0, "row %d: %.*s, want %s...", i, (int)(end - row), row, want.p);
+		const char *flags = end;	/* the line is the last cell but one, before the flags */
+		while (flags > row && flags[-1] != ',')
+			flags--;
+		const char *line = flags - 1;
+		while (line > row && line[-1] != ',')
+			line--;
+		want.len = 0;
+		buf_printf(&want, "%d,", i + 2);
+		CHECK((size_t)(flags - line) == want.len && strncmp(line, want.p, want.len) == 0, "row %d: %.*s, want line %d", i,
+		      (int)(end - row), row, i + 2);
+		row = end + 1, rows++;
+	}
+	CHECK(!*row && rows == N - 31, "%d rows, then %s", rows, row);
+	b.len = 0;
+	buf_printf(&b, "rm -rf '%s'", dir);
+	CHECK(system(buf_cstr(&b)) == 0, "clean up");
+	buf_free(&b), buf_free(&err), buf_free(&want), buf_free(&csv), buf_free(&in);
+	done(&s, &g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_lifecycle), cmocka_unit_test(test_top_method_share),
 		cmocka_unit_test(test_definition_tables), cmocka_unit_test(test_kpi_series),
 		cmocka_unit_test(test_kpi_trend), cmocka_unit_test(test_customer_lists), cmocka_unit_test(test_activity),
+		cmocka_unit_test(test_fact_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
