@@ -71,7 +71,7 @@ FileHash silver_cache_key(const Silver *s, SourceId id, FileHash bytes)
 
 /* ---- writing: streamed, a section at a time, to where it goes in the file */
 
-/* Bytes going to the file from offset at on, buffered, and hashed. */
+/* Bytes going to the file from offset at on, buffered, and hashed as the buffer is written. */
 typedef struct {
 	int fd;
 	uint64_t at, n;		/* where the buffer goes; bytes put so far */
@@ -84,6 +84,7 @@ static void out_flush(Out *o)
 {
 	const char *p = o->b.p;
 	size_t left = o->b.len;
+	file_hasher_add(o->h, p, left);	/* a buffer at a time: the hash is the same however cut */
 	while (o->ok && left) {
 		ssize_t w = pwrite(o->fd, p, left, (off_t)o->at);
 		if (w < 0 && errno == EINTR)
@@ -96,7 +97,6 @@ static void out_flush(Out *o)
 
 static void out_put(Out *o, const void *p, size_t n)
 {
-	file_hasher_add(o->h, p, n);
 	buf_put(&o->b, p, n);
 	o->n += n;
 	if (o->b.len >= (1u << 20))
