@@ -727,7 +727,7 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 	for (size_t k = 0; k < nt; k++) {
 		wk[k] = (Worker){&b, {.site = site, .start = start, .member = member}};
 		page_init(&wk[k].job.w);
-		wk[k].job.w.undated = true;
+		wk[k].job.w.undated = wk[k].job.w.same_globals = true;
 		wk[k].job.input = file_hasher_new();
 		if (k)
 			started[k] = pthread_create(&t[k], NULL, take_blocks, &wk[k]) == 0;
