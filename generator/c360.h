@@ -1384,6 +1384,18 @@ Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
  * (the data's text does: it lives as long as the build). */
 Value *v_text(Arena *a, const char *s, size_t n, size_t max);
 Value *v_cstr(Arena *a, const char *s);
+/* Text that outlives the value (c360's own labels, or text in the arena): lent, not copied;
+ * NULL: null. */
+static inline Value *v_lent(Arena *a, const char *s, size_t n)
+{
+	Value *v = v_new(a, s ? V_STR : V_NULL);
+	v->s = s, v->n = s ? n : 0;
+	return v;
+}
+static inline Value *v_lit(Arena *a, const char *s)
+{
+	return v_lent(a, s, s ? strlen(s) : 0);
+}
 Value *v_raw(Arena *a, const char *s, size_t n);
 Value *v_raw_lent(Arena *a, const char *s, size_t n);	/* s not copied: it must outlive the value */
 static inline Value *v_num(Arena *a, VKind kind, int64_t i)	/* KPI_NULL or MOMENT_NULL: null */

@@ -101,15 +101,14 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 	const Value *set = v_find(data, "root");
 	if (set && set->n == 3 * depth)	/* set for this page already (by its fragments) */
 		return;
-	Buf root = {0};
+	char *root = arena_alloc(a, 3 * depth + 1);
 	for (size_t d = 0; d < depth; d++)
-		buf_puts(&root, "../");
-	v_set(a, data, "root", v_str(a, root.p ? root.p : "", root.len));
-	buf_free(&root);
+		memcpy(root + 3 * d, "../", 3);
+	v_set(a, data, "root", v_lent(a, root, 3 * depth));
 	v_set(a, data, "as_of", v_num(a, V_DATE, w->undated ? MOMENT_NULL : site->g->as_of));
 	v_set(a, data, "week_before", v_num(a, V_DATE, w->undated ? MOMENT_NULL : site->g->week_before.as_of));
-	v_set(a, data, "site_title", v_cstr(a, site->cfg->title ? site->cfg->title : "Customer 360"));
-	v_set(a, data, "version", v_cstr(a, C360_VERSION));
+	v_set(a, data, "site_title", v_lit(a, site->cfg->title ? site->cfg->title : "Customer 360"));
+	v_set(a, data, "version", v_lit(a, C360_VERSION));
 	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->g->churn_window_days));
 	if (!v_find(data, "scripts"))
 		v_set(a, data, "scripts", v_list(a));
