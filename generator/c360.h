@@ -1386,6 +1386,18 @@ Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
  * (the data's text does: it lives as long as the build). */
 Value *v_text(Arena *a, const char *s, size_t n, size_t max);
 Value *v_cstr(Arena *a, const char *s);
+/* Text that outlives the value (c360's own labels, or text in the arena): lent, not copied;
+ * NULL: null. */
+static inline Value *v_lent(Arena *a, const char *s, size_t n)
+{
+	Value *v = v_new(a, s ? V_STR : V_NULL);
+	v->s = s, v->n = s ? n : 0;
+	return v;
+}
+static inline Value *v_lit(Arena *a, const char *s)
+{
+	return v_lent(a, s, s ? strlen(s) : 0);
+}
 Value *v_raw(Arena *a, const char *s, size_t n);
 Value *v_raw_lent(Arena *a, const char *s, size_t n);	/* s not copied: it must outlive the value */
 static inline Value *v_num(Arena *a, VKind kind, int64_t i)	/* KPI_NULL or MOMENT_NULL: null */
@@ -1459,6 +1471,14 @@ void tpl_free(Template *t);
 bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
 		const NumFormat *fmt, Buf *out, size_t max, Buf *err);
 void raw_stash_free(RawStash *r);
+/* Where t's top level has its one {{a}} and then its one {{{b}}}, both plain (no filter), when no
+ * other tag names either and t has no partial: true, their places among the top level's nodes in
+ * hole[0] and hole[1]; t is then the same around them for the same other values. */
+bool tpl_holes(const Template *t, const char *a, const char *b, size_t hole[2]);
+/* Renders the top-level nodes [from, to) of t (to past the end: to the end), escaped for HTML,
+ * with no partials and no limit. */
+bool tpl_render_top(const Template *t, size_t from, size_t to, const Value *data, const NumFormat *fmt, Buf *out,
+		    Buf *err);
 
 /* A page's values kept apart from its Markdown: tpl_render_slots writes a mark where each value
  * that is not empty goes and keeps the value's text (formatted, not yet escaped) here, so that
@@ -1676,6 +1696,8 @@ typedef struct Site {
 	bool cmark_every_page;	/* no compiled pages (C360_RENDERER=cmark): to compare */
 	TplSet tpl;		/* templates/NAME.md by NAME */
 	Template *layout;	/* the theme's layout.html */
+	size_t layout_hole[2];	/* where its {{title}} and {{{body}}} are, if layout_cut (tpl_holes) */
+	bool layout_cut;
 	FileHash page_salt;	/* what every page is made from besides its values (manifest_settings) */
 	PagePlan plan;		/* which customers have a page */
 	FileHash *label_hash[SRC_COUNT][3];	/* fact column f's texts hashed, by label number (site_customers.c) */
@@ -1692,6 +1714,10 @@ typedef struct {
 	SkelCache *skel;	/* the shapes this thread's pages had */
 	ShapeSet checked;	/* the shapes of values page_data_check passed */
 	bool undated;		/* a customer's page: no edition-wide value (the as-of date) */
+	bool same_globals;	/* its pages' globals differ only in title and root (customer pages): */
+	Buf cut[4];		/* the layout made once for each root, before the title, between it and
+				   the body, after the body, and the root it was made for */
+	bool cut_made;
 } PageWork;
 
 #define CELL_MAX 256	/* bytes of a value shown in a table, a list, a chart or the search */

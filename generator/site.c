@@ -81,6 +81,8 @@ void page_free(PageWork *w)
 	buf_free(&w->scratch);
 	for (int i = 0; i < PAGE_FRAGMENTS; i++)
 		buf_free(&w->frag[i]);
+	for (int i = 0; i < 4; i++)
+		buf_free(&w->cut[i]);
 	raw_stash_free(&w->raws);
 	slots_free(&w->slots);
 	skel_free(w->skel);
@@ -99,15 +101,14 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 	const Value *set = v_find(data, "root");
 	if (set && set->n == 3 * depth)	/* set for this page already (by its fragments) */
 		return;
-	Buf root = {0};
+	char *root = arena_alloc(a, 3 * depth + 1);
 	for (size_t d = 0; d < depth; d++)
-		buf_puts(&root, "../");
-	v_set(a, data, "root", v_str(a, root.p ? root.p : "", root.len));
-	buf_free(&root);
+		memcpy(root + 3 * d, "../", 3);
+	v_set(a, data, "root", v_lent(a, root, 3 * depth));
 	v_set(a, data, "as_of", v_num(a, V_DATE, w->undated ? MOMENT_NULL : site->g->as_of));
 	v_set(a, data, "week_before", v_num(a, V_DATE, w->undated ? MOMENT_NULL : site->g->week_before.as_of));
-	v_set(a, data, "site_title", v_cstr(a, site->cfg->title ? site->cfg->title : "Customer 360"));
-	v_set(a, data, "version", v_cstr(a, C360_VERSION));
+	v_set(a, data, "site_title", v_lit(a, site->cfg->title ? site->cfg->title : "Customer 360"));
+	v_set(a, data, "version", v_lit(a, C360_VERSION));
 	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->g->churn_window_days));
 	if (!v_find(data, "scripts"))
 		v_set(a, data, "scripts", v_list(a));
@@ -128,48 +129,105 @@ Value *page_fragment(const Site *site, PageWork *w, const char *path, const char
 	return (lent ? v_raw_lent : v_raw)(&w->arena, out->p ? out->p : "", out->len);
 }
 
-/* The page's Markdown template rendered to HTML in w->html: compiled (skeleton.c), or each page
- * through cmark as before, to compare. */
-static bool page_body(const Site *site, PageWork *w, const Template *t, const Value *data)
+/* The page's Markdown template rendered to HTML, appended to out: compiled (skeleton.c), or each
+ * page through cmark as before, to compare. */
+static bool page_body(const Site *site, PageWork *w, const Template *t, const Value *data, Buf *out)
 {
 	size_t max = site->cfg->page_max;
 	if (site->cmark_every_page) {
 		if (!tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &site->fmt, &w->md, max, &w->err))
 			return false;
-		md_render(w->md.p ? w->md.p : "", w->md.len, &w->raws, &w->arena, &w->html);
+		md_render(w->md.p ? w->md.p : "", w->md.len, &w->raws, &w->arena, out);
 		return true;
 	}
 	if (!tpl_render_slots(t, data, &site->tpl, &w->raws, &site->fmt, &w->md, max, &w->slots, &w->err))
 		return false;
 	if (!w->skel)
 		w->skel = skel_new(SKELETON_BYTES);
-	skel_render(w->skel, &w->md, &w->slots, &w->raws, &w->arena, &w->scratch, &w->html);
+	skel_render(w->skel, &w->md, &w->slots, &w->raws, &w->arena, &w->scratch, out);
 	return true;
 }
 
-bool page_html(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
+/* The page's template, its globals set and its data checked; NULL after saying why. */
+static const Template *page_start(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
 {
 	const Template *t = tpl_set_get(&site->tpl, tpl_name, strlen(tpl_name));
 	if (!t) {
 		buf_printf(&w->err, "%s/%s.md: error: no such template\n", site->cfg->templates_dir, tpl_name);
-		return false;
+		return NULL;
 	}
 	page_globals(site, w, data, path);
 	w->nfrags = 0;	/* the next page's fragments may take the buffers once this one is made */
 	if (!page_data_check(page_def(tpl_name), data, path, &w->checked, &w->err))
-		return false;
+		return NULL;
 	w->md.len = w->html.len = w->page.len = 0;
 	w->raws.n = w->slots.n = w->slots.text.len = 0;
-	return page_body(site, w, t, data);
+	return t;
+}
+
+bool page_html(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
+{
+	const Template *t = page_start(site, w, path, tpl_name, data);
+	return t && page_body(site, w, t, data, &w->html);
+}
+
+/* The layout before the title, between it and the body and after the body (w->cut), made once
+ * for each root on pages whose other globals are all the same (PageWork.same_globals); false if
+ * the layout cannot be cut so (site->layout_cut) or saying something. */
+static bool layout_cut(const Site *site, PageWork *w, const Value *data)
+{
+	const Value *root = v_find(data, "root");
+	if (!site->layout_cut || !root || root->kind != V_STR)
+		return false;
+	Buf *made = &w->cut[3];
+	if (w->cut_made && made->len == root->n && memcmp(made->p, root->s, root->n) == 0)
+		return true;
+	const size_t *hole = site->layout_hole;
+	size_t said = w->err.len;
+	for (int k = 0; k < 3; k++) {
+		w->cut[k].len = 0;
+		tpl_render_top(site->layout, k ? hole[k - 1] + 1 : 0, k < 2 ? hole[k] : SIZE_MAX, data, &site->fmt,
+			       &w->cut[k], &w->err);
+	}
+	/* the body's first fragment is aligned with the 7 bytes before it (skeleton.c put_raw): none
+	   may start an " align=\"" that the layout's engine would have left alone */
+	const Buf *before = &w->cut[1];
+	bool aligns = false;
+	for (size_t k = 1; k <= 7 && k <= before->len; k++)
+		aligns |= memcmp(before->p + before->len - k, " align=\"", k) == 0;
+	w->cut_made = w->err.len == said && !aligns;
+	w->err.len = said;	/* said again by the engine, page by page */
+	made->len = 0;
+	buf_put(made, root->s, root->n);
+	return w->cut_made;
 }
 
 bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
 {
-	if (!page_html(site, w, path, tpl_name, data))
+	const Template *t = page_start(site, w, path, tpl_name, data);
+	if (!t)
 		return false;
+	Buf *page = &w->page;
+	if (w->same_globals && layout_cut(site, w, data)) {	/* the body made in its place in the page */
+		const size_t *hole = site->layout_hole;
+		buf_put(page, w->cut[0].p, w->cut[0].len);
+		tpl_render_top(site->layout, hole[0], hole[0] + 1, data, &site->fmt, page, &w->err);
+		buf_put(page, w->cut[1].p, w->cut[1].len);
+		size_t body = page->len;
+		if (!page_body(site, w, t, data, page))
+			return false;
+		size_t n = page->len - body;
+		buf_put(page, w->cut[2].p, w->cut[2].len);
+		if (page->len <= site->cfg->page_max)
+			return out_write_file(site->dir, path, page, &w->err);
+		buf_put(&w->html, page->p + body, n);	/* too big: the engine says where */
+		page->len = 0;
+	} else if (!page_body(site, w, t, data, &w->html)) {
+		return false;
+	}
 	v_set(&w->arena, data, "body", v_raw_lent(&w->arena, w->html.p ? w->html.p : "", w->html.len));
-	return tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, &w->page, site->cfg->page_max, &w->err) &&
-	       out_write_file(site->dir, path, &w->page, &w->err);
+	return tpl_render(site->layout, data, ESC_HTML, NULL, NULL, &site->fmt, page, site->cfg->page_max, &w->err) &&
+	       out_write_file(site->dir, path, page, &w->err);
 }
 
 /* ---- assets: the theme's files and the site's scripts, copied as they are */
@@ -185,6 +243,7 @@ static bool load_theme(Site *site, bool assets)
 			       out_copy_dir(dir, site->dir, "assets", "layout.html", site->err) &&
 			       out_copy_dir(cfg->assets_dir, site->dir, "assets", NULL, site->err)));
 	free(dir);
+	site->layout_cut = ok && tpl_holes(site->layout, "title", "body", site->layout_hole);
 	return ok;
 }
 

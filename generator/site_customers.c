@@ -153,8 +153,8 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
 		Value *o = v_push(a, list, v_obj(a));
 		v_set(a, o, "id", cell(site, a, h->id, h->idlen));
 		if (source_defs[src].timestamp && h->when != MOMENT_NULL) {
-			char text[DATE_TEXT_MAX];
-			v_set(a, o, "date", v_str(a, text, fmt_moment(text, h->when, true)));
+			char *text = arena_alloc(a, DATE_TEXT_MAX);	/* written where the value keeps it */
+			v_set(a, o, "date", v_lent(a, text, fmt_moment(text, h->when, true)));
 		} else {
 			v_set(a, o, "date", v_num(a, V_DATE, fact_day(h)));
 		}
@@ -181,12 +181,12 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 	Value *list = v_set(a, d, "stages", v_list(a));
 	for (int k = 0; k < LC_COUNT; k++) {
 		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "stage", v_cstr(a, stages[k].stage));
+		v_set(a, o, "stage", v_lit(a, stages[k].stage));
 		v_set(a, o, "done", v_bool(a, lc.count[k] > 0));
 		v_set(a, o, "first", v_num(a, V_DATE, lc.first[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.first[k])));
 		v_set(a, o, "latest", v_num(a, V_DATE, lc.last[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.last[k])));
 		v_set(a, o, "count", v_num(a, V_INT, lc.count[k]));
-		v_set(a, o, "noun", v_cstr(a, lc.count[k] == 1 ? stages[k].one : stages[k].many));
+		v_set(a, o, "noun", v_lit(a, lc.count[k] == 1 ? stages[k].one : stages[k].many));
 	}
 	return page_fragment(site, w, path, "lifecycle.html", d);
 }
@@ -242,10 +242,10 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		if (!i || fact_day(h) != fact_day(ROW(site->g->src[act[i - 1].src].table, RowHead, act[i - 1].row)))
 			events = activity_day(a, days, fact_day(h), b);
 		Value *e = v_push(a, events, v_obj(a));
-		char time[DATE_TEXT_MAX];
 		bool timed = source_defs[act[i].src].timestamp && h->when != MOMENT_NULL;
-		v_set(a, e, "time", timed ? v_str(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_cstr(a, ""));
-		v_set(a, e, "kind", v_cstr(a, kind[act[i].src]));
+		char *time = timed ? arena_alloc(a, DATE_TEXT_MAX) : NULL;	/* written where the value keeps it */
+		v_set(a, e, "time", timed ? v_lent(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_lit(a, ""));
+		v_set(a, e, "kind", v_lit(a, kind[act[i].src]));
 		v_set(a, e, "id", cell(site, a, h->id, h->idlen));
 		b->len = 0;
 		activity_detail(site, a, b, act[i].src, h);
@@ -268,7 +268,7 @@ __attribute__((noinline)) static void customer_values(const Site *site, PageWork
 	v_set(a, d, "name", cfield(site, a, cu->name));
 	v_set(a, d, "title", cu->name ? cfield(site, a, cu->name) : field(site, a, cu->h.id, cu->h.idlen));
 	v_set(a, d, "email", cfield(site, a, cu->email));
-	v_set(a, d, "gender", v_cstr(a, gender_label[cu->gender]));
+	v_set(a, d, "gender", v_lit(a, gender_label[cu->gender]));
 	v_set(a, d, "dob", v_num(a, V_DATE, fact_day(&cu->h)));
 	v_set(a, d, "location", cfield(site, a, cu->location));
 	v_set(a, d, "in_crm", v_bool(a, cu->in_crm));
@@ -283,7 +283,7 @@ __attribute__((noinline)) static void customer_values(const Site *site, PageWork
 	v_set(a, d, "preferred_payment_method",
 	      cfield(site, a, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method)));
 	v_set(a, d, "preferred_channel",
-	      v_cstr(a, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]));
+	      v_lit(a, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]));
 	v_set(a, d, "sessions_mobile", v_num(a, V_INT, x->sessions[CH_MOBILE]));
 	v_set(a, d, "sessions_web", v_num(a, V_INT, x->sessions[CH_WEB]));
 	v_set(a, d, "sessions_other", v_num(a, V_INT, x->sessions[CH_OTHER]));
@@ -727,7 +727,7 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 	for (size_t k = 0; k < nt; k++) {
 		wk[k] = (Worker){&b, {.site = site, .start = start, .member = member}};
 		page_init(&wk[k].job.w);
-		wk[k].job.w.undated = true;
+		wk[k].job.w.undated = wk[k].job.w.same_globals = true;
 		wk[k].job.input = file_hasher_new();
 		if (k)
 			started[k] = pthread_create(&t[k], NULL, take_blocks, &wk[k]) == 0;

@@ -444,13 +444,20 @@ static bool check_value(Checking *c, const PageVar *var, const Value *v)
 	return var->type != T_LIST || check_items(c, var, v);
 }
 
-/* The index of name in vars, or -1; vars[hint] is looked at first (keys are mostly set in the
- * table's order, so it is usually the one after the last found). */
+/* The index of name in vars, or -1: by address (the same string, mostly: merged by the linker)
+ * from vars[hint] on (keys are mostly set in the table's order, so it is usually the one after
+ * the last found, or a little further on), then by its letters. */
 static int var_index(const PageVar *vars, const char *name, int hint)
 {
-	if (vars && hint >= 0 && vars[hint].name && (vars[hint].name == name || strcmp(vars[hint].name, name) == 0))
-		return hint;
-	for (int i = 0; vars && vars[i].name; i++)
+	if (!vars)
+		return -1;
+	for (int i = hint; i >= 0 && vars[i].name; i++)
+		if (vars[i].name == name)
+			return i;
+	for (int i = 0; i < hint && vars[i].name; i++)
+		if (vars[i].name == name)
+			return i;
+	for (int i = 0; vars[i].name; i++)
 		if (vars[i].name[0] == name[0] && strcmp(vars[i].name, name) == 0)
 			return i;
 	return -1;

@@ -608,6 +608,49 @@ bool tpl_render_slots(const Template *t, const Value *data, const TplSet *partia
 	return render(t, data, ESC_MARKDOWN, partials, raws, fmt, out, max, slots, err);
 }
 
+/* Whether a node anywhere under n names name (its first part), or is a partial. */
+static bool names_or_partial(const struct TplNode *n, size_t count, const char *name, size_t len)
+{
+	for (size_t i = 0; i < count; i++)
+		if (n[i].kind == N_PARTIAL || (n[i].kind != N_TEXT && n[i].first == len && memcmp(n[i].text, name, len) == 0) ||
+		    names_or_partial(n[i].kids, n[i].nkids, name, len))
+			return true;
+	return false;
+}
+
+bool tpl_holes(const Template *t, const char *a, const char *b, size_t hole[2])
+{
+	const struct TplNode *n = t->root.kids;
+	size_t count = t->root.nkids, la = strlen(a), lb = strlen(b), found = 0;
+	for (size_t i = 0; i < count; i++) {
+		NodeKind want = found == 0 ? N_VAR : N_RAW_VAR;
+		const char *name = found == 0 ? a : found == 1 ? b : NULL;
+		size_t len = found == 0 ? la : lb;
+		if (name && n[i].kind == want && n[i].filter == F_NONE && n[i].len == len && memcmp(n[i].text, name, len) == 0)
+			hole[found++] = i;
+		else if (names_or_partial(&n[i], 1, a, la) || names_or_partial(&n[i], 1, b, lb))
+			return false;
+	}
+	return found == 2;
+}
+
+bool tpl_render_top(const Template *t, size_t from, size_t to, const Value *data, const NumFormat *fmt, Buf *out,
+		    Buf *err)
+{
+	size_t errors = err->len;
+	Render r = {.esc = ESC_HTML, .fmt = fmt ? fmt : &fmt_plain, .name = t->name, .line = 1, .col = 1, .out = out,
+		    .err = err, .max = SIZE_MAX, .limit = SIZE_MAX};
+	static const size_t none = 0;
+	r.kept = &none;
+	Frame top = {data, NULL};
+	memo_fresh();
+	to = to < t->root.nkids ? to : t->root.nkids;
+	if (from < to)
+		render_nodes(&r, t->root.kids + from, to - from, &top);
+	buf_free(&r.scratch);
+	return err->len == errors;
+}
+
 void raw_stash_free(RawStash *r)
 {
 	free(r->s);

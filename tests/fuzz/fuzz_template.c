@@ -1,5 +1,6 @@
 /* fuzz_template.c — libFuzzer: any template text parses or fails with a message, and renders
- * in both escapings without crashing; data never comes out as markup. */
+ * in both escapings without crashing; data never comes out as markup; a template cut where two
+ * plain tags go (tpl_holes, as the layout is) renders in pieces what it renders whole. */
 #include <stdlib.h>
 
 #include "c360.h"
@@ -62,6 +63,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (memmem(html.p ? html.p : "", html.len, "<b>", 3) || memmem(html.p ? html.p : "", html.len, "\"javascript:y\"", 14))
 			abort();
 		arena_free(&ma);
+		size_t hole[2], said = err.len;	/* cut where {{x}} and {{{raw}}} go: the pieces are the whole */
+		if (tpl_holes(t, "x", "raw", hole)) {
+			out.len = html.len = 0;
+			bool whole = tpl_render(t, d, ESC_HTML, NULL, NULL, NULL, &out, 1 << 20, &err);
+			tpl_render_top(t, 0, hole[0], d, NULL, &html, &err);
+			tpl_render_top(t, hole[0], hole[0] + 1, d, NULL, &html, &err);
+			tpl_render_top(t, hole[0] + 1, hole[1], d, NULL, &html, &err);
+			buf_puts(&html, "<i>ok</i>");
+			tpl_render_top(t, hole[1] + 1, SIZE_MAX, d, NULL, &html, &err);
+			if (whole && (err.len != said || html.len != out.len || (out.len && memcmp(html.p, out.p, out.len) != 0)))
+				abort();
+		}
 		raw_stash_free(&raws);
 		tpl_set_free(&set);
 		tpl_free(t);

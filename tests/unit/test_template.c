@@ -502,6 +502,52 @@ static void test_lookups_by_shape(void **state)
 	buf_free(&err), buf_free(&src);
 }
 
+/* A layout is cut at its plain {{title}} and {{{body}}} only when nothing else names them and it
+ * has no partial; its pieces around them, with them, are what the whole renders. */
+static void test_layout_holes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *src;
+		bool cut;
+	} cases[] = {
+		{"<t>{{title}}</t>{{#words}}{{.}}{{/words}}<m>{{{body}}}</m>{{count|number}}", true},
+		{"{{title}}{{{body}}}", true},
+		{"<t>{{title}}</t><m>{{{body}}}</m>{{title}}", false},
+		{"<t>{{title}}</t>{{#words}}{{title}}{{/words}}<m>{{{body}}}</m>", false},
+		{"<t>{{title}}</t>{{^title}}x{{/title}}<m>{{{body}}}</m>", false},
+		{"<m>{{{body}}}</m><t>{{title}}</t>", false},
+		{"<t>{{{title}}}</t><m>{{{body}}}</m>", false},
+		{"<t>{{title}}</t><m>{{body}}</m>", false},
+		{"<t>{{title|url}}</t><m>{{{body}}}</m>", false},
+		{"<t>{{title}}</t><m>{{{body}}}</m>{{>p}}", false},
+		{"<t>{{title}}</t>", false},
+	};
+	Arena *a = &arena;
+	Value *d = data();
+	v_set(a, d, "title", v_cstr(a, "A & <B>"));
+	v_set(a, d, "body", v_raw(a, "<p>x</p>", 8));
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		Buf err = {0}, whole = {0}, cut = {0};
+		Template *t = tpl_parse("layout.html", cases[i].src, strlen(cases[i].src), &err);
+		size_t hole[2];
+		bool holes = tpl_holes(t, "title", "body", hole);
+		CHECK(holes == cases[i].cut, "%s: cut %d", cases[i].src, holes);
+		if (holes) {
+			tpl_render(t, d, ESC_HTML, NULL, NULL, &comma, &whole, 1 << 20, &err);
+			tpl_render_top(t, 0, hole[0], d, &comma, &cut, &err);
+			tpl_render_top(t, hole[0], hole[0] + 1, d, &comma, &cut, &err);
+			tpl_render_top(t, hole[0] + 1, hole[1], d, &comma, &cut, &err);
+			buf_puts(&cut, "<p>x</p>");
+			tpl_render_top(t, hole[1] + 1, SIZE_MAX, d, &comma, &cut, &err);
+			CHECK(cut.len == whole.len && memcmp(cut.p, whole.p, cut.len) == 0, "%s: %s", cases[i].src, buf_cstr(&cut));
+			CHECK(err.len == 0, "no error: %s", buf_cstr(&err));
+		}
+		tpl_free(t);
+		buf_free(&err), buf_free(&whole), buf_free(&cut);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_output_limit),
 		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
+		cmocka_unit_test(test_layout_holes),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	arena_free(&arena);
