@@ -390,6 +390,7 @@ typedef struct {
 	int64_t noise;		/* a KPI change below this, in hundredths of a percent, is not coloured */
 	const char *site_url;	/* where the site is published, for the e-mail's link; NULL: not said */
 	bool gold_bom;		/* the gold CSVs start with a UTF-8 BOM (for Excel; Power BI needs none) */
+	bool cache;		/* the cleaned exports kept in the site for rebuilds (.c360-cache) */
 	/* the inputs (config_input.c) */
 	NamedOptions *read;	/* [read]: options for every file, then per file */
 	size_t nread;
@@ -444,6 +445,7 @@ typedef struct {
 	Str raw;		/* the value as written, not empty: a list may quote its items */
 	const SqlDef *map;	/* where each line of the value stands in the file */
 	Buf *why;
+	size_t field;		/* offsetof the setting's value in Config */
 } SetArgs;
 /* The sections about the inputs (config_input.c): [read], [tables], [sql], [categories],
  * [currency], [s3]. */

@@ -28,6 +28,7 @@ void config_defaults(Config *c)
 	c->page_max = 16u << 20;
 	c->chart_max = 10;
 	c->keep = ".git, CNAME, .nojekyll, README.md";
+	c->cache = true;
 }
 
 /* Header names compare trimmed, lower-cased, with runs of spaces, hyphens and
@@ -366,11 +367,11 @@ static bool set_site_url(SetArgs *a)
 	return true;
 }
 
-static bool set_gold_bom(SetArgs *a)
+static bool set_bool(SetArgs *a)
 {
 	bool yes = strcmp(a->v, "true") == 0, no = strcmp(a->v, "false") == 0;
 	if (yes || no)
-		a->c->gold_bom = yes;
+		*(bool *)(void *)((char *)a->c + a->field) = yes;
 	return yes || no;
 }
 
@@ -449,8 +450,10 @@ static const Setting settings[] = {
 	 "% of the week before's is shown without colour", set_noise, AT(noise), 'h'},
 	{"", "site_url", "where the site is published, e.g. https://intranet.example/c360/: the e-mail links there",
 	 set_site_url, AT(site_url), 's'},
-	{"", "gold_bom", "true or false: the gold CSVs start with a UTF-8 byte-order mark, for Excel", set_gold_bom,
+	{"", "gold_bom", "true or false: the gold CSVs start with a UTF-8 byte-order mark, for Excel", set_bool,
 	 AT(gold_bom), 'b'},
+	{"", "cache", "true or false: keep the cleaned exports in the site (.c360-cache, about their size) so that "
+	 "a rebuild reads only the exports that changed", set_bool, AT(cache), 'b'},
 	{"", "field_max_bytes", "bytes of one value a page shows, 64 to 1048576 (more is cut and marked; "
 	 "gold keeps it whole)", set_field_max, AT(field_max), 'z'},
 	{"", "page_max_bytes", "bytes of one page, 65536 to 67108864 (a bigger page stops the build)",
@@ -582,7 +585,7 @@ static bool set_key(Config *c, const char *file, const char *section, Str key, S
 	}
 	char *v = st->kind == 'q' ? xstrndup(value.p, value.n) : config_unquote(value);
 	Buf why = {0};
-	SetArgs a = {c, file, key, v, value, map, &why};
+	SetArgs a = {c, file, key, v, value, map, &why, st->field};
 	bool ok = value.n && st->set(&a);
 	if (!ok)
 		buf_printf(err, "%.*s: %s; expected %s%s%s%s\n", (int)key.n, key.p,

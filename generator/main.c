@@ -625,7 +625,7 @@ static int build(Options *o, bool existed)
 	Buf err = {0};
 	char *staging = NULL;	/* staged first when it can be: the cleaned exports are cached in it */
 	console_progress("staging the site");
-	if (out_replaceable(o->cfg.out_dir) && !out_stage(o->cfg.out_dir, &staging, &err)) {
+	if (o->cfg.cache && out_replaceable(o->cfg.out_dir) && !out_stage(o->cfg.out_dir, &staging, &err)) {
 		if (staging)
 			out_abort(staging);
 		staging = NULL, err.len = 0;	/* said again when the site is written */
@@ -756,6 +756,7 @@ static const char project_config[] =
 	"# noise_threshold_pct = 1      # a KPI change below 1% of the week before's is not coloured\n"
 	"# site_url = https://intranet.example/c360/   # the e-mail links to the dashboard there\n"
 	"# gold_bom = false             # true: the gold CSVs start with a BOM, for Excel\n"
+	"# cache = true                 # false: no .c360-cache (the cleaned exports, for rebuilds)\n"
 	"# data = exports                # the exports, or s3://BUCKET/PREFIX/ (--data wins)\n\n"
 	"[files]\n"
 	"# customers = crm_export.csv\n\n"

@@ -211,6 +211,12 @@ cache_fresh "a cache's counts too big" "orders " --config "$T/cache.conf" --as-o
 # ... and a site without a cache folder (an older c360's) is rebuilt as fresh
 rm -rf "$T/cs/.c360-cache"
 cache_fresh "no cache" "customers orders payments support_tickets web_activities " --config "$T/cache.conf"
+# cache = false: no cache is written, and the previous site's goes; the site is otherwise the same
+{ echo 'cache = false'; cat "$T/cache.conf"; } >"$T/nocache.conf"
+run 0 build --data "$T/cd" --out "$T/cs" --config "$T/nocache.conf"
+[ ! -e "$T/cs/.c360-cache" ] && pass || fail "cache = false: the site still has a cache"
+diff -r -x .c360-inputs -x .c360-cache "$T/cs" "$T/fresh" >"$T/diff" && pass ||
+	fail "cache = false: the site differs: $(head -3 "$T/diff")"
 
 # ---- a gold fact table made from the same rows is linked, not formatted again: one edited by
 # hand (its size and time put back) stays when only orders change, whatever the threads; and
