@@ -241,11 +241,6 @@ void buf_grow(Buf *b, size_t more)
 	b->cap = cap;
 }
 
-void buf_puts(Buf *b, const char *s)
-{
-	buf_put(b, s, strlen(s));
-}
-
 void buf_printf(Buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -122,7 +122,10 @@ static inline void buf_putc(Buf *b, char c)
 		buf_grow(b, 1);
 	b->p[b->len++] = c;
 }
-void buf_puts(Buf *b, const char *s);
+static inline void buf_puts(Buf *b, const char *s)
+{
+	buf_put(b, s, strlen(s));	/* inline: a literal's length is known where it is written */
+}
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *buf_cstr(Buf *b);	/* NUL-terminates without counting the NUL */
 void buf_free(Buf *b);

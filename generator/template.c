@@ -131,7 +131,7 @@ const Value *v_find(const Value *obj, const char *key)
 	return v_get(obj, key, strlen(key));
 }
 
-static bool v_truthy(const Value *v)
+static inline __attribute__((always_inline)) bool v_truthy(const Value *v)
 {
 	if (!v)
 		return false;
