@@ -5,6 +5,9 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 void md_init(void)
 {
@@ -67,14 +70,34 @@ static void md_free(void *p)
 
 /* cmark-gfm aligns table cells with the align attribute, which HTML5 dropped: a class of the
  * same length takes its place, so a theme's CSS does it (and a strict CSP allows it). */
+static void align_at(char *eq)
+{
+	if (eq[1] == '"' && memcmp(eq - 6, " align", 6) == 0)
+		memcpy(eq - 6, " class", 6);
+}
+
 void md_align_classes(char *html, size_t n)
 {
 	if (n < 8)
 		return;
-	/* found by its '=' (memchr is far quicker than memmem, and '=' is rare outside tags) */
-	for (char *p = html + 6, *end = html + n; p < end - 1 && (p = memchr(p, '=', (size_t)(end - 1 - p))); p++)
-		if (p[1] == '"' && memcmp(p - 6, " align", 6) == 0)
-			memcpy(p - 6, " class", 6);
+	char *p = html + 6, *end = html + n;	/* p: where an '=' may be, with 6 bytes before it */
+#ifdef __SSE2__
+	/* 16 places at a time: an '=' after an 'n' and before a '"' (most attributes' '=' is not
+	 * after an 'n': one call a page's fragment, not one an attribute; a byte changed is before
+	 * the '=' found, so no later place's bytes are) */
+	for (; end - p > 16; p += 16) {
+		__m128i at = _mm_loadu_si128((const __m128i *)p);
+		__m128i before = _mm_loadu_si128((const __m128i *)(p - 1));
+		__m128i after = _mm_loadu_si128((const __m128i *)(p + 1));
+		__m128i hit = _mm_and_si128(_mm_cmpeq_epi8(at, _mm_set1_epi8('=')),
+					    _mm_and_si128(_mm_cmpeq_epi8(before, _mm_set1_epi8('n')),
+							  _mm_cmpeq_epi8(after, _mm_set1_epi8('"'))));
+		for (unsigned m = (unsigned)_mm_movemask_epi8(hit); m; m &= m - 1)
+			align_at(p + __builtin_ctz(m));
+	}
+#endif
+	for (; p < end - 1 && (p = memchr(p, '=', (size_t)(end - 1 - p))); p++)
+		align_at(p);
 }
 
 /* cmark's HTML of md (safe mode, GFM tables), NUL-terminated in the arena. */
