@@ -6,6 +6,7 @@
 #include "c360.h"
 
 #include <stdlib.h>
+#include <xxhash.h>
 
 /* ---- marks: "Zq", the slot's number in hex written with the letters a-p, "Z". A page's
  * Markdown holds a "Z" where each slot is (Slots.at): a part's marks are numbered from 0 as it
@@ -129,6 +130,8 @@ static size_t part_end(const Buf *md, size_t from, bool cut)
 static bool part_make(Part *part, const Buf *md, const Slots *s, size_t from, size_t to, size_t *slot, size_t *raw)
 {
 	part->md.len = 0, part->n = 0, part->first = *slot, part->raw_first = *raw, part->s = s;
+	const char *x = memchr(md->p + from, '\x02', to - from);	/* the next placeholder: few a page */
+	size_t placeholder = x ? (size_t)(x - md->p) : to;
 	for (size_t i = from; i < to;) {
 		if (*slot < s->n && s->at[*slot] == i) {
 			if (part->n == part->cap) {
@@ -148,10 +151,11 @@ static bool part_make(Part *part, const Buf *md, const Slots *s, size_t from, si
 			buf_int(&part->md, (int64_t)(v - part->raw_first));
 			buf_putc(&part->md, '\x03');
 			i = j + 1;
+			x = memchr(md->p + i, '\x02', to - i);
+			placeholder = x ? (size_t)(x - md->p) : to;
 		} else {
 			size_t next = *slot < s->n && s->at[*slot] < to ? s->at[*slot] : to;
-			const char *x = memchr(md->p + i, '\x02', next - i);
-			size_t stop = x ? (size_t)(x - md->p) : next;
+			size_t stop = placeholder < next ? placeholder : next;
 			buf_put(&part->md, md->p + i, stop - i);
 			i = stop;
 		}
@@ -453,7 +457,7 @@ static void cache_grow(SkelCache *c)
 static const Shape *shape_get(SkelCache *c, Arena *arena)
 {
 	const Buf *md = &c->part.md;
-	uint64_t hash = hash_bytes(md->p ? md->p : "", md->len);
+	uint64_t hash = XXH3_64bits(md->p ? md->p : "", md->len);	/* parts are long: hash_bytes is 8 bytes a step */
 	size_t j = c->cap ? hash & (c->cap - 1) : 0;
 	for (; c->cap && c->tab[j]; j = (j + 1) & (c->cap - 1)) {
 		const Shape *sh = c->tab[j];
