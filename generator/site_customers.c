@@ -197,20 +197,22 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 
 /* A fact in a line, its columns as its fact table describes them: "120.50 · Completed",
  * "Credit Card · Success · 120.50", "Delivery Delay · Open", "/home · iOS · Mobile". */
-static void activity_detail(const Site *site, Arena *a, Buf *b, SourceId src, const RowHead *h)
+static void activity_detail(const Site *site, Buf *b, SourceId src, const RowHead *h)
 {
 	const FactTable *ft = &fact_tables[src];
 	for (int f = 0, n = 0; f < ft->ncols; f++) {
 		if (ft->cols[f].kind == FC_RULE)
 			continue;
-		const Value *v = fact_value(site, a, src, &ft->cols[f], h);
+		FactValue v = gold_fact_value(site->g, src, &ft->cols[f], h);	/* as fact_value has it, written */
 		buf_puts(b, n++ ? " · " : "");
-		if (v->kind == V_MONEY)
-			fmt_money(b, &site->fmt, v->i);
-		else if (v->kind == V_STR)
-			buf_put(b, v->s, v->n);
-		else
+		if (v.kind == FV_MONEY && v.cents != KPI_NULL) {
+			fmt_money(b, &site->fmt, v.cents);
+		} else if (v.kind == FV_TEXT && v.text) {
+			size_t len = strlen(v.text);
+			buf_put(b, v.text, utf8_cut(v.text, len, shown_max(site, true)));
+		} else {
 			buf_puts(b, "no amount");
+		}
 	}
 }
 
@@ -248,7 +250,7 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		v_set(a, e, "kind", v_lit(a, kind[act[i].src]));
 		v_set(a, e, "id", cell(site, a, h->id, h->idlen));
 		b->len = 0;
-		activity_detail(site, a, b, act[i].src, h);
+		activity_detail(site, b, act[i].src, h);
 		v_set(a, e, "detail", v_str(a, b->p, b->len));
 		v_set(a, e, "open", v_bool(a, act[i].src == SRC_TICKETS && ticket_is_open((const Ticket *)h)));
 	}
