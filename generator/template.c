@@ -791,7 +791,7 @@ void tpl_set_add(TplSet *s, const char *name, Template *t)
 const Template *tpl_set_get(const TplSet *s, const char *name, size_t n)
 {
 	for (size_t i = 0; s && i < s->n; i++)
-		if (strlen(s->name[i]) == n && memcmp(s->name[i], name, n) == 0)
+		if (n && s->name[i][0] == name[0] && strncmp(s->name[i], name, n) == 0 && s->name[i][n] == '\0')
 			return s->tpl[i];
 	return NULL;
 }
