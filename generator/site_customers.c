@@ -224,7 +224,7 @@ static Value *activity_day(Arena *a, Value *days, int64_t day, Buf *b)
 	if (day == MOMENT_NULL)
 		buf_puts(b, "No date");
 	else
-		buf_puts(b, date_weekday_abbr[date_weekday(day) - 1]), buf_puts(b, ", "), fmt_date_words(b, day);
+		buf_put(b, date_weekday_abbr[date_weekday(day) - 1], 3), buf_puts(b, ", "), fmt_date_words(b, day);	/* "Mon" .. "Sun" */
 	v_set(a, o, "day", v_str(a, b->p, b->len));
 	v_set(a, o, "date", v_num(a, V_DATE, day));
 	return v_set(a, o, "events", v_list(a));
