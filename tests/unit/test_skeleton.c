@@ -186,6 +186,52 @@ static void marks_in_link_addresses(void **state)
 	}
 }
 
+/* A page is cut into parts after each blank line that a line follows which starts no list and
+ * no code: against the rule read byte by byte, on Markdown whose blank lines fall at every
+ * place of a 16-byte block. */
+static void parts_end_at_blank_lines(void **state)
+{
+	(void)state;
+	static const char *const starts[] = {"", "", "", "- ", "1. ", " ", "\t", "*", "+"};
+	static const char *const ends[] = {"\n", "\n", "\n\n", "\n\n\n"};
+	srand(11);
+	for (int round = 0; round < 400; round++) {
+		Buf md = {0}, err = {0};
+		for (int line = 0, lines = 1 + rand() % 12; line < lines; line++) {
+			buf_puts(&md, line == 0 ? "" : starts[rand() % (int)N_ELEMS(starts)]);
+			for (int k = 1 + rand() % 37; k > 0; k--)
+				buf_putc(&md, "xyz "[rand() % 4]);
+			if (line == lines / 2)
+				buf_puts(&md, " {{v0}}");
+			buf_puts(&md, ends[rand() % (int)N_ELEMS(ends)]);
+		}
+		size_t parts = 1;
+		for (size_t i = 0; i + 1 < md.len; i++) {
+			if (md.p[i] != '\n' || md.p[i + 1] != '\n')
+				continue;
+			while (i < md.len && md.p[i] == '\n')
+				i++;
+			parts += i < md.len && !strchr(" \t-+*0123456789", md.p[i]);
+		}
+		Template *t = tpl_parse("t.md", md.p, md.len, &err);
+		CHECK(t, "%s", buf_cstr(&err));
+		SkelCache *cache = skel_new(1 << 20);
+		Arena a = {0};
+		Value *d = v_obj(&a);
+		v_set(&a, d, "v0", v_cstr(&a, "value"));
+		same_page(t, d, cache, &a, 0);
+		uint64_t filled = 0, through = 0;
+		size_t shapes = 0;
+		skel_stats(cache, &filled, &through, &shapes);
+		CHECK(filled + through == parts, "%llu parts, not %zu:\n%s", (unsigned long long)(filled + through), parts,
+		      buf_cstr(&md));
+		arena_free(&a);
+		skel_free(cache);
+		tpl_free(t);
+		buf_free(&md), buf_free(&err);
+	}
+}
+
 /* md_align_classes turns every " align=\"" into " class=\"", and nothing else: against the plain
  * search, on texts of the pieces it looks for, cut at every length. */
 static void align_classes_is_the_plain_search(void **state)
@@ -194,8 +240,8 @@ static void align_classes_is_the_plain_search(void **state)
 	static const char *const bits[] = {" align=\"", "align=\"", " align=", "=\"", " ", "a", "=", "\"", "x", "<td"};
 	srand(7);
 	for (int round = 0; round < 2000; round++) {
-		char text[64] = "", want[64];
-		for (size_t len = 0; len < 40;) {
+		char text[112] = "", want[112];
+		for (size_t len = 0; len < 80;) {
 			const char *b = bits[rand() % (int)N_ELEMS(bits)];
 			memcpy(text + len, b, strlen(b));
 			len += strlen(b);
@@ -217,6 +263,7 @@ int main(void)
 		cmocka_unit_test(plain_values_fill_the_shape),
 		cmocka_unit_test(marks_in_link_addresses),
 		cmocka_unit_test(align_classes_is_the_plain_search),
+		cmocka_unit_test(parts_end_at_blank_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
