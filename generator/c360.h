@@ -1498,7 +1498,18 @@ typedef struct {
 /* tpl_render for Markdown, with the values in slots instead. */
 bool tpl_render_slots(const Template *t, const Value *data, const TplSet *partials, RawStash *raws,
 		      const NumFormat *fmt, Buf *out, size_t max, Slots *slots, Buf *err);
-void slot_put(Slots *s, Buf *md, const char *text, size_t n);	/* a value's place in md, its text kept */
+void slots_grow(Slots *s);
+static inline void slot_put(Slots *s, Buf *md, const char *text, size_t n)	/* a value's place in md, its text kept */
+{
+	if (!n)
+		return;		/* an empty value writes nothing: the shape shows it */
+	if (s->n == s->cap)
+		slots_grow(s);
+	s->at[s->n] = md->len;
+	buf_putc(md, 'Z');	/* a stand-in: the skeleton writes a part's marks, numbered, where they are */
+	buf_put(&s->text, text, n);
+	s->end[s->n++] = s->text.len;
+}
 void slots_free(Slots *s);
 
 /* What each page's template can use (site_vars.c): the one table of page variables. */

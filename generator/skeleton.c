@@ -45,19 +45,11 @@ static bool mark_read(const char *p, const char *end, size_t *k, size_t *len)
 	return true;
 }
 
-void slot_put(Slots *s, Buf *md, const char *text, size_t n)
+void slots_grow(Slots *s)
 {
-	if (!n)
-		return;		/* an empty value writes nothing: the shape shows it */
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 64;
-		s->end = xrealloc(s->end, s->cap * sizeof *s->end);
-		s->at = xrealloc(s->at, s->cap * sizeof *s->at);
-	}
-	s->at[s->n] = md->len;
-	buf_putc(md, 'Z');	/* a stand-in: part_make writes a part's marks, numbered, where they are */
-	buf_put(&s->text, text, n);
-	s->end[s->n++] = s->text.len;
+	s->cap = s->cap ? s->cap * 2 : 64;
+	s->end = xrealloc(s->end, s->cap * sizeof *s->end);
+	s->at = xrealloc(s->at, s->cap * sizeof *s->at);
 }
 
 void slots_free(Slots *s)
@@ -523,7 +515,7 @@ static bool url_byte(unsigned char c)
 
 /* The value's edges fit what the slot needs: no blanks (cmark drops them at the start or end of
  * a line or cell), alphanumeric next to a delimiter, no digit where a list could start. */
-static bool edges_fit(Str v, uint8_t need)
+static inline __attribute__((always_inline)) bool edges_fit(Str v, uint8_t need)
 {
 	const unsigned char *p = (const unsigned char *)v.p;
 	unsigned char first = p[0], last = p[v.n - 1];
