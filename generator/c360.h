@@ -1738,7 +1738,11 @@ typedef struct {
 
 #define CELL_MAX 256	/* bytes of a value shown in a table, a list, a chart or the search */
 /* The most of a value a page shows: alone (field_max_bytes), or in a table (CELL_MAX at most). */
-size_t shown_max(const Site *site, bool in_table);
+static inline size_t shown_max(const Site *site, bool in_table)
+{
+	size_t max = site->cfg->field_max;
+	return in_table && max > CELL_MAX ? CELL_MAX : max;
+}
 
 void page_init(PageWork *w);
 void page_free(PageWork *w);

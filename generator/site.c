@@ -61,12 +61,6 @@ static bool load_templates(Site *site, const char *dir)
 
 /* ---- one page: Markdown template → HTML → the theme's layout → a file */
 
-size_t shown_max(const Site *site, bool in_table)
-{
-	size_t max = site->cfg->field_max;
-	return in_table && max > CELL_MAX ? CELL_MAX : max;
-}
-
 void page_init(PageWork *w)
 {
 	memset(w, 0, sizeof *w);
