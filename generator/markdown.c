@@ -82,9 +82,9 @@ void md_align_classes(char *html, size_t n)
 		return;
 	char *p = html + 6, *end = html + n;	/* p: where an '=' may be, with 6 bytes before it */
 #ifdef __SSE2__
-	/* 16 places at a time: an '=' after an 'n' and before a '"' (most attributes' '=' is not
-	 * after an 'n': one call a page's fragment, not one an attribute; a byte changed is before
-	 * the '=' found, so no later place's bytes are) */
+	/* 16 places at a time: an '=' after an 'n' and before a '"' (an attribute's '=' seldom is:
+	 * no call for each attribute of a fragment). A match changes only the 6 bytes before its
+	 * '=', which no later place's 'n', '=' or '"' is; align_at reads them as they are now. */
 	for (; end - p > 16; p += 16) {
 		__m128i at = _mm_loadu_si128((const __m128i *)p);
 		__m128i before = _mm_loadu_si128((const __m128i *)(p - 1));

@@ -788,10 +788,19 @@ void tpl_set_add(TplSet *s, const char *name, Template *t)
 	s->tpl[s->n++] = t;
 }
 
+/* name (NUL-terminated) is s[0, n): no call to strlen for each name of the set */
+static bool name_is(const char *name, const char *s, size_t n)
+{
+	size_t j = 0;
+	while (j < n && name[j] && name[j] == s[j])
+		j++;
+	return j == n && name[n] == '\0';
+}
+
 const Template *tpl_set_get(const TplSet *s, const char *name, size_t n)
 {
 	for (size_t i = 0; s && i < s->n; i++)
-		if (n && s->name[i][0] == name[0] && strncmp(s->name[i], name, n) == 0 && s->name[i][n] == '\0')
+		if (name_is(s->name[i], name, n))
 			return s->tpl[i];
 	return NULL;
 }

@@ -165,6 +165,16 @@ static void test_errors_name_file_line_column(void **state)
 	CHECK(!tpl_render(t, data(), ESC_HTML, NULL, NULL, &comma, &out, SIZE_MAX, &err) &&
 	      strstr(buf_cstr(&err), "page.md:2:2: error: no such partial: missing"), "%s", buf_cstr(&err));
 	tpl_free(t);
+	TplSet set = partials();	/* "gt" is one of them: neither its start nor more of it is */
+	static const char *const near[] = {"{{>g}}", "{{>gtx}}"};
+	for (size_t i = 0; i < N_ELEMS(near); i++) {
+		err.len = out.len = 0;
+		t = tpl_parse("page.md", near[i], strlen(near[i]), &err);
+		CHECK(!tpl_render(t, data(), ESC_HTML, &set, NULL, &comma, &out, SIZE_MAX, &err) &&
+		      strstr(buf_cstr(&err), "no such partial") && out.len == 0, "%s: %s", near[i], buf_cstr(&err));
+		tpl_free(t);
+	}
+	tpl_set_free(&set);
 	buf_free(&err);
 	buf_free(&out);
 }
