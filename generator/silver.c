@@ -314,7 +314,7 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 	v = str_trim(v);
 	struct MemoSlot *fast = memo_slot(src, col, v);
 	uint32_t m, val;
-	if (fast && fast->len == v.n + 1 && fast->col == col && memcmp(fast->text, v.p, v.n) == 0) {
+	if (fast && fast->len == v.n + 1 && fast->col == col && bytes_same(fast->text, v.p, v.n)) {
 		val = fast->val;
 	} else if ((m = dict_find(&src->memo[col], v)) != INDEX_NONE) {
 		val = src->memo_val[col][m];
@@ -413,7 +413,7 @@ static void note_orphan(Source *src, const char *id, size_t idlen)
 /* Where the same bytes as a key stand in the raw record, or NULL. */
 static const char *key_in(Str raw, Str id)
 {
-	if (raw.n >= id.n && memcmp(raw.p, id.p, id.n) == 0)
+	if (raw.n >= id.n && bytes_same(raw.p, id.p, id.n))
 		return raw.p;	/* the usual place: the key is the first column */
 	return memmem(raw.p, raw.n, id.p, id.n);
 }
@@ -482,12 +482,12 @@ static bool row_keys(Source *src, const Record *r, Str raw, const Str *f, Str *i
 static void row_customer(Source *src, RowHead *h, Str raw, Str cid)
 {
 	const Source *cu = src->customers;
-	if (cid.n == src->last_customer_id.n && memcmp(cid.p, src->last_customer_id.p, cid.n) == 0) {
+	if (cid.n == src->last_customer_id.n && bytes_same(cid.p, src->last_customer_id.p, cid.n)) {
 		h->customer = src->last_customer;
 	} else {
 		uint32_t next = src->last_customer + 1;
 		const RowHead *c = next < cu->table.n ? ROW(&cu->table, RowHead, next) : NULL;
-		bool guessed = c && c->idlen == cid.n && memcmp(c->id, cid.p, cid.n) == 0;
+		bool guessed = c && c->idlen == cid.n && bytes_same(c->id, cid.p, cid.n);
 		h->customer = guessed ? next : index_find(&cu->keys, cid, row_key, &cu->table);
 		if (h->customer != NO_CUSTOMER) {	/* the facts after an orphan's are again the last one's */
 			src->last_customer = h->customer;
@@ -536,7 +536,7 @@ void silver_row(Source *src, const Record *r, Str raw, const Str *f)
 static int key_cmp(const RowHead *x, const RowHead *y)
 {
 	size_t n = x->idlen < y->idlen ? x->idlen : y->idlen;
-	int c = memcmp(x->id, y->id, n);
+	int c = bytes_order(x->id, y->id, n);
 	return c ? c : x->idlen < y->idlen ? -1 : x->idlen > y->idlen;
 }
 
@@ -686,7 +686,7 @@ static int key_order(const RowHead *x, const RowHead *y)
 {
 	if (x->idlen != y->idlen)
 		return x->idlen < y->idlen ? -1 : 1;
-	return memcmp(x->id, y->id, x->idlen);
+	return bytes_order(x->id, y->id, x->idlen);
 }
 
 #define UNSORTED_MAX 16	/* a table with more than 1 row in this many out of key order goes by hash */
