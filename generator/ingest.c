@@ -4,6 +4,9 @@
 
 #include <csv.h>
 #include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* A field of the open record: in fbuf at start, or (a big one) at p: in the line fed or in a
  * buffer taken over from libcsv (own). */
@@ -170,21 +173,71 @@ static inline Str plain_cell(const char **p, const char *end, char delim)
 	return str_make(s, (size_t)(stop - s));
 }
 
+static void plain_push(Ingest *in, Str cell)
+{
+	if (in->nfields < FIELDS_MAX) {
+		if (in->nfields == in->capstr) {
+			in->capstr = in->capstr ? in->capstr * 2 : 16;
+			in->fields = xrealloc(in->fields, in->capstr * sizeof *in->fields);
+		}
+		in->fields[in->nfields] = cell;
+	}
+	in->nfields++;
+}
+
 /* The fields of a plain line of valid text, straight into fields. */
 static void plain_fields(Ingest *in, const char *p, size_t n)
 {
-	for (const char *q = p, *end = p + n; q;) {
-		Str cell = plain_cell(&q, end, in->delim);
-		if (in->nfields < FIELDS_MAX) {
-			if (in->nfields == in->capstr) {
-				in->capstr = in->capstr ? in->capstr * 2 : 16;
-				in->fields = xrealloc(in->fields, in->capstr * sizeof *in->fields);
-			}
-			in->fields[in->nfields] = cell;
-		}
-		in->nfields++;
-	}
+	for (const char *q = p, *end = p + n; q;)
+		plain_push(in, plain_cell(&q, end, in->delim));
 	in->plain = true;
+}
+
+/* The cell p[from, to) without the blanks around it, as plain_cell makes it. */
+static void ascii_push(Ingest *in, const char *p, size_t from, size_t to)
+{
+	while (from < to && is_blank_char(p[from]))
+		from++;
+	while (to > from && is_blank_char(p[to - 1]))
+		to--;
+	plain_push(in, str_make(p + from, to - from));
+}
+
+/* The usual line, outside a record: ASCII without a quote or a NUL, split at its delimiters in
+ * one pass (16 bytes a step where SSE2 is) — what feed_line's quote scan, utf8_sanitize and
+ * plain_fields would make of it. False, and no fields, for any other line. */
+static bool ascii_record(Ingest *in, const char *p, size_t n)
+{
+	size_t i = 0, from = 0;
+	uint32_t had = in->nfields;
+	char delim = in->delim;
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), sep = _mm_set1_epi8(delim), zero = _mm_setzero_si128();
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i odd = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, zero)), v);
+		if (_mm_movemask_epi8(odd))
+			goto other;
+		for (unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sep)); m; m &= m - 1) {
+			size_t at = i + (size_t)__builtin_ctz(m);
+			ascii_push(in, p, from, at);
+			from = at + 1;
+		}
+	}
+#endif
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == '"' || c == 0 || c >= 0x80)
+			goto other;
+		if (c == (unsigned char)delim)
+			ascii_push(in, p, from, i), from = i + 1;
+	}
+	ascii_push(in, p, from, n);
+	in->plain = in->row_done = true;
+	return true;
+other:
+	in->nfields = had;
+	return false;
 }
 
 /* A line without quotes, outside any record, is a record by itself: its fields are its text
@@ -260,6 +313,8 @@ static void reset_parser(Ingest *in)
 static bool feed_line(Ingest *in, const char *p, size_t n, const char *brk, size_t nbrk)
 {
 	in->row_done = false;
+	if (!in->open && ascii_record(in, p, n))
+		return true;
 	bool quotes = false;
 	for (const char *q = p; (q = memchr(q, '"', n - (size_t)(q - p))); q++)
 		in->quoted = !in->quoted, quotes = true;	/* "" inside a quoted field toggles twice */
