@@ -138,22 +138,41 @@ static size_t file_row_size(size_t row_size)
 	return row_size - ROW_CUT;
 }
 
-/* The rows as the file keeps them: pointers made offsets, the id and the bronze fields gone. */
+/* Room for n more bytes at the end of o's buffer, for the caller to write and out_took to count. */
+static char *out_room(Out *o, size_t n)
+{
+	if (o->b.cap - o->b.len < n)
+		buf_grow(&o->b, n);
+	return o->b.p + o->b.len;
+}
+
+static void out_took(Out *o, size_t n)
+{
+	o->b.len += n;
+	o->n += n;
+	if (o->b.len >= (1u << 20))
+		out_flush(o);
+}
+
+/* The rows as the file keeps them, each written in place in the buffer: pointers made offsets,
+ * the id and the bronze fields gone. */
 static void put_rows(const Source *src, Out *o, Out *t)
 {
 	const Table *tab = &src->table;
-	char row[ROW_MAX];
+	size_t in = file_row_size(tab->size), keep = KEEP_TO - KEEP_FROM, ntexts = 0, texts[MAX_COLS];
+	for (int c = 0; c < src->def->ncols; c++)
+		if (src->def->rule[c].kind == COL_TITLE || src->def->rule[c].kind == COL_EMAIL)
+			texts[ntexts++] = src->def->rule[c].at;
 	for (size_t i = 0; i < tab->n; i++) {
-		memcpy(row, ROW(tab, char, i), tab->size);
+		const char *row = ROW(tab, char, i);
 		const RowHead *h = (const RowHead *)(const void *)row;
+		char *to = out_room(o, in);	/* t's writes below leave o's buffer alone */
+		memcpy(to, row + KEEP_FROM, keep);
+		memcpy(to + keep, row + sizeof(RowHead), tab->size - sizeof(RowHead));
 		text_at(t, h->id, h->idlen);
-		for (int c = 0; c < src->def->ncols; c++) {
-			const ColumnRule *r = &src->def->rule[c];
-			if (r->kind == COL_TITLE || r->kind == COL_EMAIL)
-				put_ptr(row + r->at, text_cstr(t, *(const char *const *)(const void *)(row + r->at)));
-		}
-		out_put(o, row + KEEP_FROM, KEEP_TO - KEEP_FROM);
-		out_put(o, row + sizeof(RowHead), tab->size - sizeof(RowHead));
+		for (size_t k = 0; k < ntexts; k++)
+			put_ptr(to + texts[k] - ROW_CUT, text_cstr(t, *(const char *const *)(const void *)(row + texts[k])));
+		out_took(o, in);
 	}
 }
 
