@@ -194,23 +194,35 @@ static void plain_fields(Ingest *in, const char *p, size_t n)
 }
 
 /* The cell p[from, to) without the blanks around it, as plain_cell makes it. */
-static void ascii_push(Ingest *in, const char *p, size_t from, size_t to)
+static inline Str ascii_cell(const char *p, size_t from, size_t to)
 {
 	while (from < to && is_blank_char(p[from]))
 		from++;
 	while (to > from && is_blank_char(p[to - 1]))
 		to--;
-	plain_push(in, str_make(p + from, to - from));
+	return str_make(p + from, to - from);
 }
 
-/* The usual line, outside a record: ASCII without a quote or a NUL, split at its delimiters in
- * one pass (16 bytes a step where SSE2 is) — what feed_line's quote scan, utf8_sanitize and
- * plain_fields would make of it. False, and no fields, for any other line. */
+/* Room in fields for 17 more cells (more than one step of ascii_record can end). */
+static inline void ascii_room(Ingest *in)
+{
+	if (in->capstr - in->nfields < 17) {
+		in->capstr = in->capstr * 2 > in->nfields + 17 ? in->capstr * 2 : in->nfields + 17;
+		in->fields = xrealloc(in->fields, in->capstr * sizeof *in->fields);
+	}
+}
+
+/* The usual line, outside a record: ASCII without a quote or a NUL, of fewer than FIELDS_MAX
+ * bytes, split at its delimiters in one pass (16 bytes a step where SSE2 is) — what
+ * feed_line's quote scan, utf8_sanitize and plain_fields would make of it. False, and no
+ * fields, for any other line. */
 static bool ascii_record(Ingest *in, const char *p, size_t n)
 {
 	size_t i = 0, from = 0;
 	uint32_t had = in->nfields;
 	char delim = in->delim;
+	if (n >= FIELDS_MAX)
+		return false;
 #ifdef __SSE2__
 	const __m128i quote = _mm_set1_epi8('"'), sep = _mm_set1_epi8(delim), zero = _mm_setzero_si128();
 	for (; i + 16 <= n; i += 16) {
@@ -218,9 +230,10 @@ static bool ascii_record(Ingest *in, const char *p, size_t n)
 		__m128i odd = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, zero)), v);
 		if (_mm_movemask_epi8(odd))
 			goto other;
+		ascii_room(in);
 		for (unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sep)); m; m &= m - 1) {
 			size_t at = i + (size_t)__builtin_ctz(m);
-			ascii_push(in, p, from, at);
+			in->fields[in->nfields++] = ascii_cell(p, from, at);
 			from = at + 1;
 		}
 	}
@@ -229,10 +242,13 @@ static bool ascii_record(Ingest *in, const char *p, size_t n)
 		unsigned char c = (unsigned char)p[i];
 		if (c == '"' || c == 0 || c >= 0x80)
 			goto other;
-		if (c == (unsigned char)delim)
-			ascii_push(in, p, from, i), from = i + 1;
+		if (c == (unsigned char)delim) {
+			ascii_room(in);
+			in->fields[in->nfields++] = ascii_cell(p, from, i), from = i + 1;
+		}
 	}
-	ascii_push(in, p, from, n);
+	ascii_room(in);
+	in->fields[in->nfields++] = ascii_cell(p, from, n);
 	in->plain = in->row_done = true;
 	return true;
 other:
