@@ -137,8 +137,9 @@ static bool read_time(Str s, size_t i, int32_t *secs)
 	}
 	if (i < s.n && s.p[i] == ':') {
 		i++;
-		sec = read_num(s, &i, 2, &nd);
-		if (sec < 0 || nd != 2)
+		if (s.n - i >= 2 && (s.n - i == 2 || !is_digit(s.p[i + 2])) && (sec = fixed_num(s.p + i, 2)) >= 0)
+			i += 2;	/* the usual SS, read at once */
+		else if ((sec = read_num(s, &i, 2, &nd)) < 0 || nd != 2)
 			return false;
 		if (i < s.n && s.p[i] == '.') {
 			size_t start = ++i;
@@ -271,7 +272,7 @@ int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time)
 		m = p->b, d = p->a;
 	else if (p->status != DATE_OK && p->status != DATE_AMBIGUOUS)
 		return MOMENT_NULL;
-	if (!date_valid(p->y, m, d))
+	if (p->status != DATE_OK && !date_valid(p->y, m, d))	/* clean_date checked an OK one's day */
 		return MOMENT_NULL;
 	int64_t moment = date_days(p->y, m, d) * SECS_PER_DAY + p->secs;	/* in UTC */
 	return keep_time ? moment : date_floor_day(moment) * SECS_PER_DAY;
