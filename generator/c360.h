@@ -175,7 +175,18 @@ typedef struct {
 } Str;
 
 static inline Str str_make(const char *p, size_t n) { return (Str){p, n}; }
-Str str_trim(Str s);
+static inline bool str_space(char c)	/* ASCII white space: what str_trim takes off */
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+static inline Str str_trim(Str s)	/* inline: a call for each of the millions of values read */
+{
+	while (s.n && str_space(s.p[0]))
+		s.p++, s.n--;
+	while (s.n && str_space(s.p[s.n - 1]))
+		s.n--;
+	return s;
+}
 bool str_eq(Str a, const char *lit);
 
 /* ------------------------------------------------------------------ the console (console.c)

@@ -22,17 +22,24 @@ static bool is_alpha(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* clean_is_null of a value already trimmed. */
-static bool is_null_trimmed(Str s)
+static bool null_token(Str s);
+
+/* clean_is_null of a value already trimmed: the common case decided inline, at once. */
+static inline bool is_null_trimmed(Str s)
+{
+	if (s.n == 0)
+		return true;
+	char first = ascii_lower(s.p[0]);
+	return s.n <= 13 && (first == 'n' || first == '-' || first == '?') && null_token(s);
+}
+
+/* Whether s (1 to 13 bytes) is one of the null tokens, in any case. */
+static bool null_token(Str s)
 {
 	static const struct { const char *text; size_t n; } tokens[] = {
 		{"na", 2}, {"n/a", 3}, {"null", 4}, {"none", 4}, {"nan", 3}, {"-", 1}, {"?", 1}, {"not available", 13},
 	};
-	if (s.n == 0)
-		return true;
-	char first = ascii_lower(s.p[0]), low[16];
-	if (s.n > 13 || (first != 'n' && first != '-' && first != '?'))
-		return false;	/* the common case, decided at once */
+	char low[16];
 	for (size_t i = 0; i < s.n; i++)
 		low[i] = ascii_lower(s.p[i]);
 	for (size_t t = 0; t < sizeof tokens / sizeof *tokens; t++)
