@@ -203,57 +203,50 @@ static inline Str ascii_cell(const char *p, size_t from, size_t to)
 	return str_make(p + from, to - from);
 }
 
-/* Room in fields for 17 more cells (more than one step of ascii_record can end). */
-static inline void ascii_room(Ingest *in)
-{
-	if (in->capstr - in->nfields < 17) {
-		in->capstr = in->capstr * 2 > in->nfields + 17 ? in->capstr * 2 : in->nfields + 17;
-		in->fields = xrealloc(in->fields, in->capstr * sizeof *in->fields);
-	}
-}
-
 /* The usual line, outside a record: ASCII without a quote or a NUL, of fewer than FIELDS_MAX
- * bytes, split at its delimiters in one pass (16 bytes a step where SSE2 is) — what
- * feed_line's quote scan, utf8_sanitize and plain_fields would make of it. False, and no
- * fields, for any other line. */
+ * bytes, split at its delimiters in one pass (16 bytes a step where SSE2 is; the last step
+ * ends at the line's end, over bytes already seen) — what feed_line's quote scan,
+ * utf8_sanitize and plain_fields would make of it. False, and no fields, for any other line. */
 static bool ascii_record(Ingest *in, const char *p, size_t n)
 {
-	size_t i = 0, from = 0;
-	uint32_t had = in->nfields;
-	char delim = in->delim;
-	if (n >= FIELDS_MAX)
+	if (n >= FIELDS_MAX || in->nfields)
 		return false;
+	if (in->capstr < n + 1) {	/* room for a cell a byte and the last: no test a cell */
+		in->capstr = in->capstr * 2 > n + 1 ? in->capstr * 2 : (uint32_t)n + 1;
+		in->fields = xrealloc(in->fields, in->capstr * sizeof *in->fields);
+	}
+	Str *f = in->fields;
+	uint32_t nf = 0;
+	size_t i = 0, from = 0;
+	char delim = in->delim;
 #ifdef __SSE2__
 	const __m128i quote = _mm_set1_epi8('"'), sep = _mm_set1_epi8(delim), zero = _mm_setzero_si128();
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+	while (i < n && n >= 16) {
+		size_t at = i + 16 <= n ? i : n - 16;	/* the last step: the 16 bytes that end the line */
+		unsigned seen = (unsigned)(i - at), keep = 0xffffu << seen;
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + at));
 		__m128i odd = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, zero)), v);
-		if (_mm_movemask_epi8(odd))
-			goto other;
-		ascii_room(in);
-		for (unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sep)); m; m &= m - 1) {
-			size_t at = i + (size_t)__builtin_ctz(m);
-			in->fields[in->nfields++] = ascii_cell(p, from, at);
-			from = at + 1;
+		if ((unsigned)_mm_movemask_epi8(odd) & keep)
+			return false;
+		for (unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sep)) & keep; m; m &= m - 1) {
+			size_t d = at + (size_t)__builtin_ctz(m);
+			f[nf++] = ascii_cell(p, from, d);
+			from = d + 1;
 		}
+		i = at + 16;
 	}
 #endif
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 		if (c == '"' || c == 0 || c >= 0x80)
-			goto other;
-		if (c == (unsigned char)delim) {
-			ascii_room(in);
-			in->fields[in->nfields++] = ascii_cell(p, from, i), from = i + 1;
-		}
+			return false;
+		if (c == (unsigned char)delim)
+			f[nf++] = ascii_cell(p, from, i), from = i + 1;
 	}
-	ascii_room(in);
-	in->fields[in->nfields++] = ascii_cell(p, from, n);
+	f[nf++] = ascii_cell(p, from, n);
+	in->nfields = nf;
 	in->plain = in->row_done = true;
 	return true;
-other:
-	in->nfields = had;
-	return false;
 }
 
 /* A line without quotes, outside any record, is a record by itself: its fields are its text
