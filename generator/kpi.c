@@ -174,6 +174,34 @@ static int pair_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Sorts (customer << 32 | method) pairs. Payments usually come grouped by customer in order:
+ * then each customer's few pairs are sorted where they are (by insertion up to 32 of them). */
+static void sort_pairs(uint64_t *pairs, size_t n)
+{
+	size_t grouped = 1;
+	while (grouped < n && pairs[grouped - 1] >> 32 <= pairs[grouped] >> 32)
+		grouped++;
+	if (grouped < n) {
+		qsort(pairs, n, sizeof *pairs, pair_cmp);
+		return;
+	}
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && pairs[j] >> 32 == pairs[i] >> 32; j++)
+			;
+		if (j - i > 32) {
+			qsort(pairs + i, j - i, sizeof *pairs, pair_cmp);
+			continue;
+		}
+		for (size_t k = i + 1; k < j; k++) {
+			uint64_t x = pairs[k];
+			size_t at = k;
+			for (; at > i && pairs[at - 1] > x; at--)
+				pairs[at] = pairs[at - 1];
+			pairs[at] = x;
+		}
+	}
+}
+
 /* The method with most successful payments per customer; ties go to the lower label. */
 static void preferred_methods(const Silver *s, Customer360 *cc)
 {
@@ -187,7 +215,7 @@ static void preferred_methods(const Silver *s, Customer360 *cc)
 		if (!fact_is_late(&p->h, s->as_of) && p->status == PS_SUCCESS)
 			pairs[n++] = (uint64_t)p->h.customer << 32 | p->method;
 	}
-	qsort(pairs, n, sizeof *pairs, pair_cmp);
+	sort_pairs(pairs, n);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i; j < n && pairs[j] == pairs[i]; j++)
 			;
@@ -360,7 +388,11 @@ static void customer_order(const Silver *s, Gold *g)
 	g->order = xmalloc((nc + 1) * sizeof *g->order);
 	for (size_t i = 0; i < nc; i++)
 		g->order[i] = (uint32_t)i;
-	qsort_r(g->order, nc, sizeof *g->order, customer_cmp, (void *)CUSTOMERS(s));
+	size_t sorted = 1;	/* a CRM export usually lists its customers by id: then nothing to sort */
+	while (sorted < nc && customer_cmp(&g->order[sorted - 1], &g->order[sorted], (void *)CUSTOMERS(s)) < 0)
+		sorted++;
+	if (sorted < nc)
+		qsort_r(g->order, nc, sizeof *g->order, customer_cmp, (void *)CUSTOMERS(s));
 	g->rank = xmalloc((nc + 1) * sizeof *g->rank);
 	for (size_t i = 0; i < nc; i++)
 		g->rank[g->order[i]] = (uint32_t)i;
