@@ -92,6 +92,13 @@ static bool taken(File *c, File *o)
 	return ok;
 }
 
+/* The idlen of order row k made len, the sum made right. */
+static void set_idlen(File *o, size_t k, uint32_t len)
+{
+	memcpy(o->p + HEAD + k * FILE_ROW(Order) + IN_HEAD(offsetof(RowHead, idlen)), &len, sizeof len);
+	fix_sum(o);
+}
+
 static File copy(const File *f)
 {
 	File c = {malloc(f->n), f->n};
@@ -121,21 +128,13 @@ static void test_cache_taken_only_as_written(void **state)
 	uint32_t idlen;
 	memcpy(&idlen, o.p + HEAD + IN_HEAD(offsetof(RowHead, idlen)), sizeof idlen);
 	CHECK(idlen == 2 && strncmp(text_of(&o), "1011", 4) == 0, "the orders' ids 10 and 11 begin the text");
-	idlen = 3;
-	memcpy(o.p + HEAD + IN_HEAD(offsetof(RowHead, idlen)), &idlen, sizeof idlen);
-	idlen = 1;
-	memcpy(o.p + HEAD + FILE_ROW(Order) + IN_HEAD(offsetof(RowHead, idlen)), &idlen, sizeof idlen);
-	fix_sum(&o);
+	set_idlen(&o, 0, 3), set_idlen(&o, 1, 1);
 	CHECK(taken(&f[0], &o), "ids 101 and 1 are taken (a text read as its bytes are: no two rows share one)");
-	idlen = 1000;
-	memcpy(o.p + HEAD + IN_HEAD(offsetof(RowHead, idlen)), &idlen, sizeof idlen);
-	fix_sum(&o);
+	set_idlen(&o, 0, 1000);
 	CHECK(!taken(&f[0], &o), "an id running past the text is refused");
 	free(o.p);
 	o = copy(&f[1]);
-	idlen = 1;
-	memcpy(o.p + HEAD + IN_HEAD(offsetof(RowHead, idlen)), &idlen, sizeof idlen);
-	fix_sum(&o);
+	set_idlen(&o, 0, 1);
 	CHECK(!taken(&f[0], &o), "a byte of the text no row reads is refused");
 	free(o.p);
 
