@@ -173,23 +173,20 @@ static inline Str plain_cell(const char **p, const char *end, char delim)
 	return str_make(s, (size_t)(stop - s));
 }
 
-static void plain_push(Ingest *in, Str cell)
-{
-	if (in->nfields < FIELDS_MAX) {
-		if (in->nfields == in->capstr) {
-			in->capstr = in->capstr ? in->capstr * 2 : 16;
-			in->fields = xrealloc(in->fields, in->capstr * sizeof *in->fields);
-		}
-		in->fields[in->nfields] = cell;
-	}
-	in->nfields++;
-}
-
 /* The fields of a plain line of valid text, straight into fields. */
 static void plain_fields(Ingest *in, const char *p, size_t n)
 {
-	for (const char *q = p, *end = p + n; q;)
-		plain_push(in, plain_cell(&q, end, in->delim));
+	for (const char *q = p, *end = p + n; q;) {
+		Str cell = plain_cell(&q, end, in->delim);
+		if (in->nfields < FIELDS_MAX) {
+			if (in->nfields == in->capstr) {
+				in->capstr = in->capstr ? in->capstr * 2 : 16;
+				in->fields = xrealloc(in->fields, in->capstr * sizeof *in->fields);
+			}
+			in->fields[in->nfields] = cell;
+		}
+		in->nfields++;
+	}
 	in->plain = true;
 }
 
