@@ -296,20 +296,6 @@ void buf_int(Buf *b, int64_t v)
 	b->len += n;
 }
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-Str str_trim(Str s)
-{
-	while (s.n && is_space(s.p[0]))
-		s.p++, s.n--;
-	while (s.n && is_space(s.p[s.n - 1]))
-		s.n--;
-	return s;
-}
-
 bool str_eq(Str a, const char *lit)
 {
 	size_t n = strlen(lit);

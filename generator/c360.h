@@ -116,6 +116,45 @@ static inline uint64_t byte_below8(uint64_t x, unsigned c)
 {
 	return (x - BYTES8(c)) & ~x & BYTES8(0x80);
 }
+
+/* Short keys (ids, labels) compared without a call: memcmp's sign for n bytes, from at most
+ * two overlapping loads each (n up to 16; the bytes before the first that differs are equal
+ * in both loads), memcmp itself for longer ones. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define BYTES_BE64(x) __builtin_bswap64(x)
+#define BYTES_BE32(x) __builtin_bswap32(x)
+#else
+#define BYTES_BE64(x) (x)
+#define BYTES_BE32(x) (x)
+#endif
+static inline uint64_t bytes_short(const char *p, size_t n)	/* n in 1..7, in memcmp's order */
+{
+	uint32_t a, b;
+	if (n < 4)
+		return (uint64_t)(unsigned char)p[0] << 16 | (uint64_t)(unsigned char)p[n / 2] << 8 | (unsigned char)p[n - 1];
+	memcpy(&a, p, 4), memcpy(&b, p + n - 4, 4);
+	return (uint64_t)BYTES_BE32(a) << 32 | BYTES_BE32(b);
+}
+static inline int bytes_order(const char *x, const char *y, size_t n)
+{
+	uint64_t a, b;
+	if (n > 16)
+		return memcmp(x, y, n);
+	if (n >= 8) {
+		a = BYTES_BE64(load8(x)), b = BYTES_BE64(load8(y));
+		if (a == b)
+			a = BYTES_BE64(load8(x + n - 8)), b = BYTES_BE64(load8(y + n - 8));
+	} else if (n) {
+		a = bytes_short(x, n), b = bytes_short(y, n);
+	} else {
+		return 0;
+	}
+	return a < b ? -1 : a > b;
+}
+static inline bool bytes_same(const char *x, const char *y, size_t n)
+{
+	return bytes_order(x, y, n) == 0;
+}
 static inline void buf_putc(Buf *b, char c)
 {
 	if (b->cap == b->len)
@@ -139,7 +178,18 @@ typedef struct {
 } Str;
 
 static inline Str str_make(const char *p, size_t n) { return (Str){p, n}; }
-Str str_trim(Str s);
+static inline bool str_space(char c)	/* ASCII white space: what str_trim takes off */
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+static inline Str str_trim(Str s)	/* inline: a call for each of the millions of values read */
+{
+	while (s.n && str_space(s.p[0]))
+		s.p++, s.n--;
+	while (s.n && str_space(s.p[s.n - 1]))
+		s.n--;
+	return s;
+}
 bool str_eq(Str a, const char *lit);
 
 /* ------------------------------------------------------------------ the console (console.c)

@@ -22,17 +22,24 @@ static bool is_alpha(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* clean_is_null of a value already trimmed. */
-static bool is_null_trimmed(Str s)
+static bool null_token(Str s);
+
+/* clean_is_null of a value already trimmed: the common case decided inline, at once. */
+static inline bool is_null_trimmed(Str s)
+{
+	if (s.n == 0)
+		return true;
+	char first = ascii_lower(s.p[0]);
+	return s.n <= 13 && (first == 'n' || first == '-' || first == '?') && null_token(s);
+}
+
+/* Whether s (1 to 13 bytes) is one of the null tokens, in any case. */
+static bool null_token(Str s)
 {
 	static const struct { const char *text; size_t n; } tokens[] = {
 		{"na", 2}, {"n/a", 3}, {"null", 4}, {"none", 4}, {"nan", 3}, {"-", 1}, {"?", 1}, {"not available", 13},
 	};
-	if (s.n == 0)
-		return true;
-	char first = ascii_lower(s.p[0]), low[16];
-	if (s.n > 13 || (first != 'n' && first != '-' && first != '?'))
-		return false;	/* the common case, decided at once */
+	char low[16];
 	for (size_t i = 0; i < s.n; i++)
 		low[i] = ascii_lower(s.p[i]);
 	for (size_t t = 0; t < sizeof tokens / sizeof *tokens; t++)
@@ -137,8 +144,9 @@ static bool read_time(Str s, size_t i, int32_t *secs)
 	}
 	if (i < s.n && s.p[i] == ':') {
 		i++;
-		sec = read_num(s, &i, 2, &nd);
-		if (sec < 0 || nd != 2)
+		if (s.n - i >= 2 && (s.n - i == 2 || !is_digit(s.p[i + 2])) && (sec = fixed_num(s.p + i, 2)) >= 0)
+			i += 2;	/* the usual SS, read at once */
+		else if ((sec = read_num(s, &i, 2, &nd)) < 0 || nd != 2)
 			return false;
 		if (i < s.n && s.p[i] == '.') {
 			size_t start = ++i;
@@ -271,7 +279,7 @@ int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time)
 		m = p->b, d = p->a;
 	else if (p->status != DATE_OK && p->status != DATE_AMBIGUOUS)
 		return MOMENT_NULL;
-	if (!date_valid(p->y, m, d))
+	if (p->status != DATE_OK && !date_valid(p->y, m, d))	/* clean_date checked an OK one's day */
 		return MOMENT_NULL;
 	int64_t moment = date_days(p->y, m, d) * SECS_PER_DAY + p->secs;	/* in UTC */
 	return keep_time ? moment : date_floor_day(moment) * SECS_PER_DAY;

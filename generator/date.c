@@ -6,9 +6,18 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-/* Days from the civil date, counting years from March so that leap days come last. */
+static bool leap(int y);
+
+/* Days from the civil date, counting years from March so that leap days come last; the years
+ * data has (1900-2100) by the days of the years and months before. */
 int64_t date_days(int y, int m, int d)
 {
+	static const int16_t before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+	if (y >= 1900 && y <= 2100 && m >= 1 && m <= 12) {
+		int past = y - 1;	/* leap days of the years before y, less those before 1970 */
+		return 365 * (int64_t)(y - 1970) + (past / 4 - past / 100 + past / 400 - 477) + before[m - 1] +
+		       (m > 2 && leap(y)) + d - 1;
+	}
 	int64_t yy = y - (m <= 2);
 	int64_t era = floor_div(yy, 400);
 	int64_t yoe = yy - era * 400;

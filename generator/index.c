@@ -84,7 +84,7 @@ static uint32_t index_probe(const Index *ix, Str key, uint32_t h32, IndexKey fn,
 			return j;
 		if ((uint32_t)(s >> 32) == h32) {
 			Str k = fn(ctx, (uint32_t)s - 1);
-			if (k.n == key.n && memcmp(k.p, key.p, key.n) == 0)
+			if (k.n == key.n && bytes_same(k.p, key.p, key.n))
 				return j;
 		}
 		j = j + 1 == ix->nslots ? 0 : j + 1;

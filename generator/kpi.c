@@ -168,10 +168,29 @@ static int segment_of(const Customer360 *c, int64_t as_of, int window)
 	return r <= 2 * (int64_t)window ? SEG_AT_RISK : SEG_LOST;
 }
 
-static int pair_cmp(const void *a, const void *b)
+/* Sorts n 64-bit pairs (customer << 32 | method) ascending: a byte a pass, least significant
+ * first, through a second array; a byte the same in all pairs is not a pass. */
+static void sort_pairs(uint64_t *pairs, size_t n)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	uint64_t *tmp = xmalloc((n + 1) * sizeof *tmp), *from = pairs, *to = tmp;
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t count[256] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[from[i] >> shift & 0xff]++;
+		if (n == 0 || count[from[0] >> shift & 0xff] == n)
+			continue;
+		for (size_t b = 0, at = 0; b < 256; b++) {
+			size_t c = count[b];
+			count[b] = at, at += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[count[from[i] >> shift & 0xff]++] = from[i];
+		uint64_t *t = from;
+		from = to, to = t;
+	}
+	if (from != pairs)
+		memcpy(pairs, from, n * sizeof *pairs);
+	free(tmp);
 }
 
 /* The method with most successful payments per customer; ties go to the lower label. */
@@ -187,7 +206,7 @@ static void preferred_methods(const Silver *s, Customer360 *cc)
 		if (!fact_is_late(&p->h, s->as_of) && p->status == PS_SUCCESS)
 			pairs[n++] = (uint64_t)p->h.customer << 32 | p->method;
 	}
-	qsort(pairs, n, sizeof *pairs, pair_cmp);
+	sort_pairs(pairs, n);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i; j < n && pairs[j] == pairs[i]; j++)
 			;
@@ -360,7 +379,21 @@ static void customer_order(const Silver *s, Gold *g)
 	g->order = xmalloc((nc + 1) * sizeof *g->order);
 	for (size_t i = 0; i < nc; i++)
 		g->order[i] = (uint32_t)i;
-	qsort_r(g->order, nc, sizeof *g->order, customer_cmp, (void *)CUSTOMERS(s));
+	/* A CRM export usually lists its customers by id, the inferred ones after them: only the
+	 * rows from the first out of order on are sorted, then merged with those before (ids are
+	 * unique: there is one order). */
+	const void *t = CUSTOMERS(s);
+	size_t sorted = 1;
+	while (sorted < nc && customer_cmp(&g->order[sorted - 1], &g->order[sorted], (void *)t) <= 0)
+		sorted++;
+	if (sorted < nc) {
+		uint32_t *all = xmalloc((nc + 1) * sizeof *all), *a = g->order, *b = g->order + sorted;
+		qsort_r(b, nc - sorted, sizeof *b, customer_cmp, (void *)t);
+		for (size_t i = 0, j = 0, k = 0; k < nc; k++)
+			all[k] = j == nc - sorted || (i < sorted && customer_cmp(&a[i], &b[j], (void *)t) <= 0) ? a[i++] : b[j++];
+		free(g->order);
+		g->order = all;
+	}
 	g->rank = xmalloc((nc + 1) * sizeof *g->rank);
 	for (size_t i = 0; i < nc; i++)
 		g->rank[g->order[i]] = (uint32_t)i;

@@ -299,13 +299,31 @@ struct MemoSlot {
 	uint32_t val;
 };
 
+/* A slot's hash of a short value (at most FAST_LEN bytes): its first and last words and length
+ * mixed by multiplication, no call (the slot is a cache: any spread serves, the same for all). */
+static size_t memo_hash(Str v)
+{
+	uint64_t a, b;
+	if (v.n >= 8) {
+		a = load8(v.p), b = load8(v.p + v.n - 8);
+	} else if (v.n >= 4) {
+		uint32_t x, y;
+		memcpy(&x, v.p, 4), memcpy(&y, v.p + v.n - 4, 4);
+		a = x, b = y;
+	} else {
+		a = v.n ? (unsigned char)v.p[0] | (unsigned char)v.p[v.n / 2] << 8 | (unsigned char)v.p[v.n - 1] << 16 : 0, b = 0;
+	}
+	uint64_t h = (a * 0x9e3779b97f4a7c15ull ^ b * 0xc2b2ae3d27d4eb4full ^ v.n) * 0xff51afd7ed558ccdull;
+	return (size_t)(h >> (64 - FAST_BITS));
+}
+
 static struct MemoSlot *memo_slot(Source *src, int col, Str v)
 {
 	if (v.n > FAST_LEN)
 		return NULL;
 	if (!src->memo_fast)
 		src->memo_fast = xcalloc((size_t)1 << FAST_BITS, sizeof *src->memo_fast);
-	return &src->memo_fast[(size_t)(hash_bytes(v.p, v.n) >> (64 - FAST_BITS)) ^ (size_t)col << (FAST_BITS - 3)];
+	return &src->memo_fast[memo_hash(v) ^ (size_t)col << (FAST_BITS - 3)];
 }
 
 /* A category column, remembering each distinct raw value's label. */
@@ -314,7 +332,8 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 	v = str_trim(v);
 	struct MemoSlot *fast = memo_slot(src, col, v);
 	uint32_t m, val;
-	if (fast && fast->len == v.n + 1 && fast->col == col && memcmp(fast->text, v.p, v.n) == 0) {
+	bool hit = fast && fast->len == v.n + 1 && fast->col == col && bytes_same(fast->text, v.p, v.n);
+	if (hit) {
 		val = fast->val;
 	} else if ((m = dict_find(&src->memo[col], v)) != INDEX_NONE) {
 		val = src->memo_val[col][m];
@@ -331,7 +350,7 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 			src->memo_val[col][m] = val;
 		}
 	}
-	if (fast) {
+	if (fast && !hit) {
 		fast->len = (uint8_t)(v.n + 1), fast->col = (uint8_t)col;
 		memcpy(fast->text, v.p, v.n);
 		fast->val = val;
@@ -413,7 +432,7 @@ static void note_orphan(Source *src, const char *id, size_t idlen)
 /* Where the same bytes as a key stand in the raw record, or NULL. */
 static const char *key_in(Str raw, Str id)
 {
-	if (raw.n >= id.n && memcmp(raw.p, id.p, id.n) == 0)
+	if (raw.n >= id.n && bytes_same(raw.p, id.p, id.n))
 		return raw.p;	/* the usual place: the key is the first column */
 	return memmem(raw.p, raw.n, id.p, id.n);
 }
@@ -482,12 +501,12 @@ static bool row_keys(Source *src, const Record *r, Str raw, const Str *f, Str *i
 static void row_customer(Source *src, RowHead *h, Str raw, Str cid)
 {
 	const Source *cu = src->customers;
-	if (cid.n == src->last_customer_id.n && memcmp(cid.p, src->last_customer_id.p, cid.n) == 0) {
+	if (cid.n == src->last_customer_id.n && bytes_same(cid.p, src->last_customer_id.p, cid.n)) {
 		h->customer = src->last_customer;
 	} else {
 		uint32_t next = src->last_customer + 1;
 		const RowHead *c = next < cu->table.n ? ROW(&cu->table, RowHead, next) : NULL;
-		bool guessed = c && c->idlen == cid.n && memcmp(c->id, cid.p, cid.n) == 0;
+		bool guessed = c && c->idlen == cid.n && bytes_same(c->id, cid.p, cid.n);
 		h->customer = guessed ? next : index_find(&cu->keys, cid, row_key, &cu->table);
 		if (h->customer != NO_CUSTOMER) {	/* the facts after an orphan's are again the last one's */
 			src->last_customer = h->customer;
@@ -536,7 +555,7 @@ void silver_row(Source *src, const Record *r, Str raw, const Str *f)
 static int key_cmp(const RowHead *x, const RowHead *y)
 {
 	size_t n = x->idlen < y->idlen ? x->idlen : y->idlen;
-	int c = memcmp(x->id, y->id, n);
+	int c = bytes_order(x->id, y->id, n);
 	return c ? c : x->idlen < y->idlen ? -1 : x->idlen > y->idlen;
 }
 
@@ -686,7 +705,7 @@ static int key_order(const RowHead *x, const RowHead *y)
 {
 	if (x->idlen != y->idlen)
 		return x->idlen < y->idlen ? -1 : 1;
-	return memcmp(x->id, y->id, x->idlen);
+	return bytes_order(x->id, y->id, x->idlen);
 }
 
 #define UNSORTED_MAX 16	/* a table with more than 1 row in this many out of key order goes by hash */

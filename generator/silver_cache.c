@@ -3,8 +3,9 @@
  *
  * A cache file is a source as it stands once its file is read and closed (silver_source_close,
  * its bytes packed), before silver_finish: the rows, their pointers made offsets into the text
- * the file ends with, the problems, the quarantine, the facts' customers not in the CRM, the
- * category labels, the counts and evidence. It is c360's own (its rows as this binary lays them
+ * the file ends with (a row's id is where the text before it ended, so it is not kept; nor are
+ * the bronze record's offset and length, 0 once a source is closed), the problems, the
+ * quarantine, the facts' customers not in the CRM, the category labels, the counts and evidence. It is c360's own (its rows as this binary lays them
  * out: the binary is in the key) and read back only whole, checked: the sum of its bytes, then
  * every offset, count, label and value against what cleaning can make. */
 #include "c360.h"
@@ -16,13 +17,13 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "c360cch"	/* and its NUL: 8 bytes */
-#define CACHE_VERSION 1u
+#define CACHE_VERSION 2u	/* 2: rows without their id pointer and bronze fields */
 
 typedef struct {
 	char magic[8];
 	uint32_t version, source;
 	FileHash key, sum;	/* sum: of the hashes of the bytes after the head, before the text and of it */
-	uint64_t row_size, nrows, nquarantine, norphans, ntext;
+	uint64_t row_size, nrows, nquarantine, norphans, ntext;	/* row_size: the table's (a row in the file: row_size - ROW_CUT) */
 	uint64_t dict_n[MAX_COLS], dict_text[MAX_COLS];
 	uint64_t skipped_lines, rows_read, blank_lines, ambiguous, ambiguous_amounts;
 	uint64_t reason_count[D_NREASONS];
@@ -126,22 +127,52 @@ static void put_ptr(char *at, uint64_t off)
 enum { ROW_MAX = 128 };
 _Static_assert(sizeof(Customer) <= ROW_MAX && sizeof(Payment) <= ROW_MAX, "a row fits ROW_MAX");
 
-/* The rows as the file keeps them: pointers made offsets, the bronze text gone. */
+/* A row in the file is the table's without the head's first 8 bytes (the id pointer) and its
+ * last 8 (rawoff, rawlen): the head's when to flags, then the values. */
+enum { KEEP_FROM = offsetof(RowHead, when), KEEP_TO = offsetof(RowHead, rawoff), ROW_CUT = sizeof(RowHead) - (KEEP_TO - KEEP_FROM) };
+_Static_assert(offsetof(RowHead, id) == 0 && KEEP_FROM == 8 && offsetof(RowHead, rawlen) + 4 == sizeof(RowHead) && ROW_CUT == 16,
+	       "RowHead: the id pointer first, the bronze fields last");
+
+static size_t file_row_size(size_t row_size)
+{
+	return row_size - ROW_CUT;
+}
+
+/* Room for n more bytes at the end of o's buffer, for the caller to write and out_took to count. */
+static char *out_room(Out *o, size_t n)
+{
+	if (o->b.cap - o->b.len < n)
+		buf_grow(&o->b, n);
+	return o->b.p + o->b.len;
+}
+
+static void out_took(Out *o, size_t n)
+{
+	o->b.len += n;
+	o->n += n;
+	if (o->b.len >= (1u << 20))
+		out_flush(o);
+}
+
+/* The rows as the file keeps them, each written in place in the buffer: pointers made offsets,
+ * the id and the bronze fields gone. */
 static void put_rows(const Source *src, Out *o, Out *t)
 {
 	const Table *tab = &src->table;
-	char row[ROW_MAX];
+	size_t in = file_row_size(tab->size), keep = KEEP_TO - KEEP_FROM, ntexts = 0, texts[MAX_COLS];
+	for (int c = 0; c < src->def->ncols; c++)
+		if (src->def->rule[c].kind == COL_TITLE || src->def->rule[c].kind == COL_EMAIL)
+			texts[ntexts++] = src->def->rule[c].at;
 	for (size_t i = 0; i < tab->n; i++) {
-		memcpy(row, ROW(tab, char, i), tab->size);
-		RowHead *h = (RowHead *)(void *)row;
-		put_ptr(row + offsetof(RowHead, id), text_at(t, h->id, h->idlen));
-		h->rawoff = h->rawlen = 0;
-		for (int c = 0; c < src->def->ncols; c++) {
-			const ColumnRule *r = &src->def->rule[c];
-			if (r->kind == COL_TITLE || r->kind == COL_EMAIL)
-				put_ptr(row + r->at, text_cstr(t, *(const char *const *)(const void *)(row + r->at)));
-		}
-		out_put(o, row, tab->size);
+		const char *row = ROW(tab, char, i);
+		const RowHead *h = (const RowHead *)(const void *)row;
+		char *to = out_room(o, in);	/* t's writes below leave o's buffer alone */
+		memcpy(to, row + KEEP_FROM, keep);
+		memcpy(to + keep, row + sizeof(RowHead), tab->size - sizeof(RowHead));
+		text_at(t, h->id, h->idlen);
+		for (size_t k = 0; k < ntexts; k++)
+			put_ptr(to + texts[k] - ROW_CUT, text_cstr(t, *(const char *const *)(const void *)(row + texts[k])));
+		out_took(o, in);
 	}
 }
 
@@ -179,7 +210,7 @@ static void put_lists(const Source *src, Out *o, Out *t)
 /* The bytes between the head and the text. */
 static uint64_t body_size(const Source *src)
 {
-	uint64_t n = src->table.n * src->table.size + D_COUNT * sizeof(CacheTally) +
+	uint64_t n = src->table.n * file_row_size(src->table.size) + D_COUNT * sizeof(CacheTally) +
 		     src->nquarantine * sizeof(CacheQuarantined) + src->norphans * sizeof(CacheOrphan);
 	for (int c = 0; c < MAX_COLS; c++)
 		n += src->dict[c].n ? (src->dict[c].n + 1) * sizeof(uint32_t) + src->dict[c].at[src->dict[c].n] : 0;
@@ -304,7 +335,7 @@ static bool mul_ok(uint64_t a, uint64_t b, uint64_t *out)
 static bool sizes_ok(const CacheHead *h, const SourceDef *def, uint64_t n)
 {
 	uint64_t total = 0, x;
-	bool ok = h->row_size == def->row_size && mul_ok(h->nrows, h->row_size, &x) && h->nrows < UINT32_MAX;
+	bool ok = h->row_size == def->row_size && mul_ok(h->nrows, file_row_size(h->row_size), &x) && h->nrows < UINT32_MAX;
 	total += ok ? x : 0;
 	ok = ok && mul_ok(h->nquarantine, sizeof(CacheQuarantined), &x) && (total += x, true);
 	ok = ok && mul_ok(h->norphans, sizeof(CacheOrphan), &x) && h->norphans < ORPHAN_LIMIT && (total += x, true);
@@ -331,16 +362,16 @@ static bool amount_ok(int64_t v)
 	return v == AMOUNT_NULL || (v >= -100000000000000000 && v <= 100000000000000000);
 }
 
-/* A row's values are what cleaning makes: its pointers made pointers again. ncu: the customers'
- * rows (a fact's customer is one of them, or one of its orphans). */
+/* A row's values are what cleaning makes: its pointers made pointers again (its id the text
+ * where the one before ended). ncu: the customers' rows (a fact's customer is one of them, or
+ * one of its orphans). */
 static bool row_ok(Source *src, Reader *r, const CacheHead *head, char *row, size_t ncu)
 {
 	RowHead *h = (RowHead *)(void *)row;
 	uint64_t off;
-	memcpy(&off, row + offsetof(RowHead, id), sizeof off);
-	h->id = text_ptr(r, off, h->idlen);
+	h->id = text_ptr(r, r->next, h->idlen);
 	bool fact = source_is_fact(src->id);
-	bool ok = h->id && h->idlen && !h->rawoff && !h->rawlen && !(h->flags & ~((1u << D_NFLAGS) - 1)) &&
+	bool ok = h->id && h->idlen && !(h->flags & ~((1u << D_NFLAGS) - 1)) &&
 		  when_ok(h->when, src->ambiguous > 0);
 	ok = ok && (fact ? (h->customer & ORPHAN ? (h->customer & ~ORPHAN) < head->norphans : h->customer < ncu)
 			 : h->customer == NO_CUSTOMER);
@@ -513,19 +544,42 @@ static bool head_read(const Source *src, FileHash key, const CacheHead *h, uint6
 	       h->key.lo == key.lo && h->key.hi == key.hi && sizes_ok(h, src->def, n);
 }
 
+/* The file's rows go at the end of the table's room for them: each row made whole then ends
+ * no later than where the next row in the file starts (a row is ROW_CUT bytes longer). */
+static char *file_rows(const CacheHead *h, char *rows)
+{
+	return rows + h->nrows * ROW_CUT;
+}
+
 static bool sum_ok(const CacheHead *h, const char *rows, const char *rest, size_t nrest)
 {
 	FileHasher *hs = file_hasher_new();
-	file_hasher_add(hs, rows, h->nrows * h->row_size);
+	file_hasher_add(hs, file_rows(h, (char *)rows), h->nrows * file_row_size(h->row_size));
 	file_hasher_add(hs, rest, nrest - h->ntext);
 	FileHash sum = sum_of(file_hasher_end(hs), file_hash(rest + (nrest - h->ntext), h->ntext));
 	return sum.lo == h->sum.lo && sum.hi == h->sum.hi;
 }
 
-/* src from the head, its rows and the rest, all checked; else src set up anew. */
+/* The table's rows from the file's, in place: the id NULL (row_ok sets it), the bronze fields 0. */
+static void rows_whole(const CacheHead *h, char *rows)
+{
+	size_t in = file_row_size(h->row_size), keep = KEEP_TO - KEEP_FROM;
+	const char *from = file_rows(h, rows);
+	char row[ROW_MAX];
+	for (size_t i = 0; i < h->nrows; i++) {
+		memcpy(row, from + i * in, in);
+		char *to = rows + i * h->row_size;
+		memset(to, 0, sizeof(RowHead));
+		memcpy(to + KEEP_FROM, row, keep);
+		memcpy(to + sizeof(RowHead), row + keep, in - keep);
+	}
+}
+
+/* src from the head, its rows (the file's, at file_rows) and the rest, all checked; else src
+ * set up anew. */
 static bool take_whole(Silver *s, Source *src, const CacheHead *h, char *rows, char *rest, size_t nrest)
 {
-	if (sum_ok(h, rows, rest, nrest) && take_apart(s, src, h, rows, rest, nrest + 1))
+	if (sum_ok(h, rows, rest, nrest) && (rows_whole(h, rows), take_apart(s, src, h, rows, rest, nrest + 1)))
 		return true;
 	if (!src->table.rows)
 		big_free(rows, h->nrows * h->row_size);
@@ -545,10 +599,10 @@ bool silver_cache_read(Silver *s, Source *src, FileHash key, const char *p, size
 	memcpy(&h, p, sizeof h);
 	if (!head_read(src, key, &h, n - sizeof h))
 		return false;
-	size_t nrows = h.nrows * h.row_size, nrest = n - sizeof h - nrows;
-	char *rows = big_alloc(nrows), *rest = big_alloc(nrest + 1);
-	memcpy(rows, p + sizeof h, nrows);
-	memcpy(rest, p + sizeof h + nrows, nrest);
+	size_t nin = h.nrows * file_row_size(h.row_size), nrest = n - sizeof h - nin;
+	char *rows = big_alloc(h.nrows * h.row_size), *rest = big_alloc(nrest + 1);
+	memcpy(file_rows(&h, rows), p + sizeof h, nin);
+	memcpy(rest, p + sizeof h + nin, nrest);
 	return take_whole(s, src, &h, rows, rest, nrest);
 }
 
@@ -578,13 +632,13 @@ bool silver_cache_load(Silver *s, Source *src, FileHash key)
 	bool ok = fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= sizeof h && read_at(fd, (char *)&h, sizeof h, 0) &&
 		  head_read(src, key, &h, (uint64_t)st.st_size - sizeof h);
 	if (ok) {
-		size_t nrows = h.nrows * h.row_size, nrest = (size_t)st.st_size - sizeof h - nrows;
-		char *rows = big_alloc(nrows), *rest = big_alloc(nrest + 1);
-		ok = read_at(fd, rows, nrows, sizeof h) && read_at(fd, rest, nrest, (off_t)(sizeof h + nrows));
+		size_t nin = h.nrows * file_row_size(h.row_size), nrest = (size_t)st.st_size - sizeof h - nin;
+		char *rows = big_alloc(h.nrows * h.row_size), *rest = big_alloc(nrest + 1);
+		ok = read_at(fd, file_rows(&h, rows), nin, sizeof h) && read_at(fd, rest, nrest, (off_t)(sizeof h + nin));
 		if (ok)
 			ok = take_whole(s, src, &h, rows, rest, nrest);
 		else
-			big_free(rows, nrows), big_free(rest, nrest + 1);
+			big_free(rows, h.nrows * h.row_size), big_free(rest, nrest + 1);
 	}
 	if (fd >= 0)
 		close(fd);

@@ -845,6 +845,7 @@ typedef struct {
 	uint64_t key;		/* the token's first 8 bytes, big-endian, zeros past its end: how it sorts first */
 	char *token;
 	uint32_t value;		/* the customer's place by id << 2 | TAG_* */
+	uint32_t len;		/* strlen(token): sorted, the tokens are read in no order of their memory */
 } Entry;
 
 static uint64_t token_key(const char *t)
@@ -884,7 +885,7 @@ static void add_entry(Words *w, const char *p, size_t n, uint32_t value)
 		w->e = xrealloc(w->e, w->cap * sizeof *w->e);
 	}
 	char *t = arena_strndup(&w->words, p, n);
-	w->e[w->n++] = (Entry){token_key(t), t, value};
+	w->e[w->n++] = (Entry){token_key(t), t, value, (uint32_t)strnlen(t, n)};
 }
 
 /* Whether the code point at p (n bytes left, n > 0) is a letter or a digit; its length in *len. */
@@ -1021,11 +1022,10 @@ static FileHash words_input(const Site *site, const uint32_t *by_id, size_t nc, 
 
 #define SHARD_MAX 20000
 
-static void shard_key(Buf *b, const char *token, size_t depth)
+static void shard_key(Buf *b, const Entry *e, size_t depth)
 {
-	size_t n = strlen(token);
 	for (size_t i = 0; i < depth; i++)
-		buf_printf(b, "%02x", i < n ? (unsigned char)token[i] : 0);
+		buf_printf(b, "%02x", i < e->len ? (unsigned char)e->token[i] : 0);
 }
 
 /* The byte of a word at i, 0 past its end: how a group of words splits. */
@@ -1033,7 +1033,20 @@ static unsigned char byte_at(const Entry *e, size_t i)
 {
 	if (i < 8)
 		return (unsigned char)(e->key >> (56 - 8 * i));
-	return (e->key & 0xff) && i < strlen(e->token) ? (unsigned char)e->token[i] : 0;
+	return (e->key & 0xff) && i < e->len ? (unsigned char)e->token[i] : 0;
+}
+
+/* An entry's token, escaped: one shorter than 8 bytes is all in its key (its memory is not read). */
+static void put_token(Buf *b, const Entry *e)
+{
+	if (e->len >= 8) {
+		esc_js(b, e->token, e->len);
+		return;
+	}
+	char t[8];
+	for (uint32_t i = 0; i < e->len; i++)
+		t[i] = (char)(e->key >> (56 - 8 * i));
+	esc_js(b, t, e->len);
 }
 
 static bool write_shard(Site *site, const Entry *e, size_t n, size_t depth, Buf *keys, FileHash input)
@@ -1041,7 +1054,7 @@ static bool write_shard(Site *site, const Entry *e, size_t n, size_t depth, Buf 
 	Buf b = {0}, path = {0};
 	size_t key_at = keys->len + (keys->len > 0);
 	buf_puts(keys, keys->len ? " " : "");
-	shard_key(keys, e[0].token, depth);
+	shard_key(keys, &e[0], depth);
 	buf_printf(&b, "C360.tokens(\"%.*s\",[", (int)(keys->len - key_at), keys->p + key_at);
 	for (size_t i = 0, out = 0; i < n; i++) {
 		if (i && e[i].value == e[i - 1].value && same_token(&e[i], &e[i - 1]))
@@ -1050,7 +1063,7 @@ static bool write_shard(Site *site, const Entry *e, size_t n, size_t depth, Buf 
 		    (e[i].value & 3) == TAG_WORD)
 			continue;	/* a whole id that is one word: its whole entry serves as the word */
 		buf_puts(&b, out++ ? "," : "");
-		esc_js(&b, e[i].token, strlen(e[i].token));
+		put_token(&b, &e[i]);
 		buf_putc(&b, ',');
 		buf_int(&b, e[i].value);
 	}

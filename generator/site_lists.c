@@ -54,6 +54,27 @@ static void customer_line(const Gold *g, uint32_t row, Buf *b)
 	buf_putc(b, '\n');
 }
 
+/* The memory of the customer AHEAD places on in a list (most valuable first: in no order of
+ * the rows), both ends of its row and its KPIs (each spans two cache lines at most), and once
+ * that row is in, its texts, so that customer_line does not wait for them. (Inline: GCC takes
+ * a function of prefetches alone for one without effects, and drops its calls.) */
+#define AHEAD 16
+static inline __attribute__((always_inline)) void prefetch_line(const Gold *g, const uint32_t *rows, size_t i,
+								 size_t n)
+{
+	const Table *t = g->src[SRC_CUSTOMERS].table;
+	if (i + AHEAD < n) {
+		const char *row = (const char *)ROW(t, Customer, rows[i + AHEAD]), *x = (const char *)&g->c360[rows[i + AHEAD]];
+		__builtin_prefetch(row), __builtin_prefetch(row + sizeof(Customer) - 1);
+		__builtin_prefetch(x), __builtin_prefetch(x + sizeof(Customer360) - 1);
+	}
+	if (i + AHEAD / 2 < n) {
+		const Customer *cu = ROW(t, Customer, rows[i + AHEAD / 2]);
+		__builtin_prefetch(cu->h.id), __builtin_prefetch(cu->name), __builtin_prefetch(cu->email);
+		__builtin_prefetch(cu->location);
+	}
+}
+
 /* Streamed a megabyte at a time: a list of a million customers is never whole in memory. */
 bool customer_csv(const Site *site, const char *path, const uint32_t *rows, size_t n)
 {
@@ -63,6 +84,7 @@ bool customer_csv(const Site *site, const char *path, const uint32_t *rows, size
 	buf_puts(&f.buf, UTF8_BOM "customer_id,name,email,location,segment,lifetime_value,valid_orders,"
 			 "last_order_date,days_since_last_order,tickets,open_tickets\n");
 	for (size_t i = 0; i < n; i++) {
+		prefetch_line(site->g, rows, i, n);
 		customer_line(site->g, rows[i], &f.buf);
 		out_flush_if_full(&f);
 	}

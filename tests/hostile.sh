@@ -89,6 +89,35 @@ if [ "$BIG" = 1 ]; then	# a million distinct issue types and statuses: was quadr
 	fi
 fi
 
+# ---- keys in adversarial order: duplicate keys are found by key order when at most 1 row in 16
+# is out of it (a binary search each), else by hash; a row far ahead of its place puts every row
+# after it out of order until passed (walking that run took 10 s of a check at 1M, 0.1 s now).
+# Each order of a million orders, a key repeated at the end, costs at most 4x the sorted file's
+# user CPU and 2 s (a generous bound: the point is n log n, not a timer).
+if [ "$BIG" = 1 ] && [ -x /usr/bin/time ]; then
+	mini "$T/keys"
+	for kind in sorted reverse teeth ahead; do
+		awk -v n=1000000 -v kind=$kind 'BEGIN { print "order_id,customer_id,order_date,amount,status"
+			if (kind == "ahead") print n / 20 ",1,2022-07-01,1.00,complete"	# its place is 50,000 rows on
+			for (i = 0; i < n; i++) {
+				if (kind == "sorted" || kind == "ahead") k = i
+				else if (kind == "reverse") k = n - 1 - i
+				else k = i % 17 == 16 ? i : n + i	# every 17th row below the rows before it
+				if (kind == "ahead" && i == n / 20) continue
+				if (i >= n / 2 && again == "" && (kind != "teeth" || i % 17 == 16)) again = k
+				print k ",1,2022-07-01,1.00,complete" }
+			print again ",2,2022-07-02,2.00,complete" }' >"$T/keys/orders.csv"
+		/usr/bin/time -f %U -o "$T/cpu" timeout -s KILL "$LIMIT" $C360 check --data "$T/keys" >"$T/out" 2>"$T/err" &&
+			pass || fail "keys $kind: check failed: $(tail -2 "$T/err")"
+		grep -q "quarantined rows: duplicate_key 1$" "$T/out" && pass || fail "keys $kind: the repeated key not found once"
+		cs=$(awk '{ printf "%d", $1 * 100 }' "$T/cpu")	# centiseconds of user CPU
+		[ $kind = sorted ] && sorted=$cs
+		echo "hostile: a million orders' keys $kind: $cs cs of user CPU"
+		[ "$cs" -le $((4 * sorted + 200)) ] && pass || fail "keys $kind: $cs cs of user CPU, sorted $sorted cs"
+	done
+	rm -rf "$T/keys"
+fi
+
 # ---- limits: a page shows at most field_max_bytes of a value (gold has it all), no page
 # passes page_max_bytes, and no template writes more than that
 mini "$T/long"

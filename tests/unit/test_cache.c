@@ -7,6 +7,11 @@
 #include <sys/stat.h>
 
 enum { HEAD = 368, KEY_AT = 16, SUM_AT = 32, NTEXT_AT = 80, TALLY = 64 };	/* CacheHead, CacheTally */
+/* A row in the file lacks the head's id pointer (its first 8 bytes) and bronze fields (its last
+ * 8): a field of the table's row at off is at off - 8 in the head, off - 16 after it. */
+enum { CUT = 16 };
+#define FILE_ROW(T) (sizeof(T) - CUT)
+#define IN_HEAD(off) ((off) - 8)
 
 /* One customer has a column no rule reads (a note with one sample); order 11's customer is
  * not in the CRM (an orphan). */
@@ -87,6 +92,13 @@ static bool taken(File *c, File *o)
 	return ok;
 }
 
+/* The idlen of order row k made len, the sum made right. */
+static void set_idlen(File *o, size_t k, uint32_t len)
+{
+	memcpy(o->p + HEAD + k * FILE_ROW(Order) + IN_HEAD(offsetof(RowHead, idlen)), &len, sizeof len);
+	fix_sum(o);
+}
+
 static File copy(const File *f)
 {
 	File c = {malloc(f->n), f->n};
@@ -103,22 +115,32 @@ static void test_cache_taken_only_as_written(void **state)
 
 	/* the second customer's name made the first's: one text read twice */
 	File c = copy(&f[0]);
-	size_t row = HEAD + sizeof(Customer), name = offsetof(Customer, name);
+	size_t row = HEAD + FILE_ROW(Customer), name = offsetof(Customer, name) - CUT;
 	memcpy(c.p + row + name, c.p + HEAD + name, sizeof(uint64_t));
 	fix_sum(&c);
 	CHECK(!taken(&c, NULL), "a text shared by two rows is refused");
 	free(c.p);
 
-	/* the second order's id made the first's (orders have no index to find two) */
+	/* the ids are the texts in row order, each where the one before ended: the first order's
+	 * id taking a byte of the second's is taken as two other ids, its id running past the
+	 * text's end is refused, and so is a row count that leaves text no row reads */
 	File o = copy(&f[1]);
-	memcpy(o.p + HEAD + sizeof(Order) + offsetof(RowHead, id), o.p + HEAD + offsetof(RowHead, id), sizeof(uint64_t));
-	fix_sum(&o);
-	CHECK(!taken(&f[0], &o), "an id shared by two rows is refused");
+	uint32_t idlen;
+	memcpy(&idlen, o.p + HEAD + IN_HEAD(offsetof(RowHead, idlen)), sizeof idlen);
+	CHECK(idlen == 2 && strncmp(text_of(&o), "1011", 4) == 0, "the orders' ids 10 and 11 begin the text");
+	set_idlen(&o, 0, 3), set_idlen(&o, 1, 1);
+	CHECK(taken(&f[0], &o), "ids 101 and 1 are taken (a text read as its bytes are: no two rows share one)");
+	set_idlen(&o, 0, 1000);
+	CHECK(!taken(&f[0], &o), "an id running past the text is refused");
+	free(o.p);
+	o = copy(&f[1]);
+	set_idlen(&o, 0, 1);
+	CHECK(!taken(&f[0], &o), "a byte of the text no row reads is refused");
 	free(o.p);
 
 	/* the note's tally (the unknown column) moved to the place of an error's */
 	c = copy(&f[0]);
-	size_t tallies = HEAD + 2 * sizeof(Customer);
+	size_t tallies = HEAD + 2 * FILE_ROW(Customer);
 	char *from = c.p + tallies + D_COLUMN_UNKNOWN * TALLY, *to = c.p + tallies + D_CHANGED * TALLY;
 	uint64_t count;
 	memcpy(&count, from, sizeof count);

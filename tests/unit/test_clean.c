@@ -66,6 +66,13 @@ static void test_dates(void **state)
 		{"2100-12-31", "2100-12-31", DATE_OK, EVIDENCE_NONE},
 		{"2022-07-15 25:00", "bad", DATE_BAD, 0},
 		{"2022-07-15 10:61", "bad", DATE_BAD, 0},
+		{"2022-07-15 10:30:5", "bad", DATE_BAD, 0},	/* seconds: two digits, no more, below 60 */
+		{"2022-07-15 10:30:555", "bad", DATE_BAD, 0},
+		{"2022-07-15 10:30:60", "bad", DATE_BAD, 0},
+		{"2022-07-15 10:30:5x", "bad", DATE_BAD, 0},
+		{"2022-07-15 10:30:", "bad", DATE_BAD, 0},
+		{"2022-07-15 10:30:59", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"2022-07-15 10:30:59.", "bad", DATE_BAD, 0},
 		{"2022-07-15X", "bad", DATE_BAD, 0},
 		{"2022-07/15", "bad", DATE_BAD, 0},	/* mixed separators */
 		{"0-5-2022", "bad", DATE_BAD, 0},

@@ -106,6 +106,25 @@ static void test_value_ranking(void **state)
 	CHECK(g.order[0] == cust(&s, "1") && g.order[3] == cust(&s, "10") && g.rank[cust(&s, "2")] == 1,
 	      "customer order is the natural order of ids");
 	done(&s, &g);
+	/* a CRM in id order but for its last row (a CRM in order is not sorted again) */
+	text[0] = "customer_id,name,email,gender,dob,location\n1,d,,,,\n2,c,,,,\n10,a,,,,\n9,b,,,,\n";
+	build(&s, &g, &cfg, text);
+	CHECK(g.order[2] == cust(&s, "9") && g.order[3] == cust(&s, "10") && g.rank[cust(&s, "9")] == 2,
+	      "a CRM out of id order at its end is put in order");
+	done(&s, &g);
+	text[0] = "customer_id,name,email,gender,dob,location\n1,d,,,,\n2,c,,,,\n9,b,,,,\n10,a,,,,\n";
+	build(&s, &g, &cfg, text);
+	CHECK(g.order[0] == cust(&s, "1") && g.order[3] == cust(&s, "10") && g.rank[cust(&s, "10")] == 3,
+	      "a CRM in id order keeps it");
+	done(&s, &g);
+	/* customers 3 and 7 inferred from orders (after the CRM's rows): merged into its order */
+	text[0] = "customer_id,name,email,gender,dob,location\n1,d,,,,\n5,c,,,,\n9,b,,,,\n";
+	text[1] = ORDERS_HEAD "a,7,2022-07-01,5,complete\nb,3,2022-07-01,7,complete\n";
+	build(&s, &g, &cfg, text);
+	static const char *const natural[] = {"1", "3", "5", "7", "9"};
+	for (size_t i = 0; i < N_ELEMS(natural); i++)
+		CHECK(g.order[i] == cust(&s, natural[i]) && g.rank[cust(&s, natural[i])] == i, "place %zu is %s", i, natural[i]);
+	done(&s, &g);
 }
 
 /* Segment sizes, their lifetime value and their share of all customers (half up). */

@@ -260,20 +260,22 @@ static char *read_line(const char *line, size_t n, char delim, bool quoted)
 
 /* A line without quotes is split in place, libcsv reads a line with one: the same line read
  * both ways (a "" field added) has the same fields, over random lines of blanks, delimiters,
- * bare CRs, NULs and bad and good UTF-8, with a comma and with a tab between fields. */
+ * bare CRs, NULs and bad and good UTF-8, with a comma and with a tab between fields; then over
+ * longer lines of ASCII alone (split 16 bytes a step: a delimiter at every place of a step). */
 static void test_unquoted_lines_as_libcsv_reads_them(void **state)
 {
 	(void)state;
 	static const char *const bits[] = {"a", "b", " ", "\t", ",", "\r", "\xff", "\0", "\xc3\xa9", "\xe2\x82", "  "};
 	static const size_t bit_len[] = {1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2};
 	uint32_t seed = 12345;
-	for (int k = 0; k < 20000; k++) {
-		char line[128];
+	for (int k = 0; k < 40000; k++) {
+		bool ascii = k >= 20000;	/* the first six bits, up to 100 of them */
+		char line[256];
 		size_t n = 0;
 		seed = seed * 1103515245u + 12345u;
-		for (int parts = (int)(seed >> 16) % 24; parts > 0; parts--) {
+		for (int parts = (int)(seed >> 16) % (ascii ? 100 : 24); parts > 0; parts--) {
 			seed = seed * 1103515245u + 12345u;
-			size_t b = (seed >> 16) % N_ELEMS(bits);
+			size_t b = (seed >> 16) % (ascii ? 6 : N_ELEMS(bits));
 			memcpy(line + n, bits[b], bit_len[b]), n += bit_len[b];
 		}
 		size_t blank = 0;

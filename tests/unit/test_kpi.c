@@ -157,6 +157,43 @@ static void test_payment_split(void **state)
 	done(&s, &g);
 }
 
+/* The preferred method, payments grouped by customer (each customer's pairs sorted where they
+ * are; more than 32 of one customer by qsort) or not (all sorted at once): the same. */
+static void test_preferred_method_in_any_order(void **state)
+{
+	(void)state;
+	static const char *const method[] = {"upi", "cash", "wallet"};
+	Buf grouped = {0}, mixed = {0};
+	buf_puts(&grouped, PAYMENTS_HEAD), buf_puts(&mixed, PAYMENTS_HEAD);
+	for (int i = 0; i < 40; i++)	/* customer 1: 15 UPI, 14 Cash, 11 Wallet, interleaved */
+		buf_printf(&grouped, "a%d,1,2022-07-01,%s,success,1\n", i, method[i < 33 ? i % 3 : (i - 33) % 2]);
+	buf_puts(&grouped, "b1,2,2022-07-01,cash,success,1\nb2,2,2022-07-01,wallet,success,1\n"	/* a tie: the lower label */
+			   "b3,2,2022-07-01,cash,success,1\nb4,2,2022-07-01,wallet,success,1\n"
+			   "c1,3,2022-07-01,cash,success,1\nc2,3,2022-07-01,upi,success,1\nc3,3,2022-07-01,upi,success,1\n");
+	/* the same lines, customer 3's first, then the others from the last back */
+	const char *lines[64];
+	size_t n = 0;
+	for (char *p = strchr(grouped.p, '\n') + 1; *p; p = strchr(p, '\n') + 1)
+		lines[n++] = p;
+	for (size_t k = n; k-- > 0;) {
+		const char *end = strchr(lines[k], '\n') + 1;
+		buf_put(&mixed, lines[k], (size_t)(end - lines[k]));
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		Silver s;
+		Gold g;
+		Config cfg;
+		build(&s, &g, &cfg, NULL, pass ? mixed.p : grouped.p, NULL, NULL);
+		const Dict *m = &s.src[SRC_PAYMENTS].dict[PA_METHOD];
+		static const char *const want[] = {"UPI", "Cash", "UPI"};
+		for (int c = 0; c < 3; c++)
+			CHECK(strcmp(dict_label(m, g.c360[c].preferred_method), want[c]) == 0, "%s: customer %d: %s, want %s",
+			      pass ? "mixed" : "grouped", c + 1, dict_label(m, g.c360[c].preferred_method), want[c]);
+		done(&s, &g);
+	}
+	buf_free(&grouped), buf_free(&mixed);
+}
+
 static void test_devices_by_week(void **state)
 {
 	(void)state;
@@ -335,7 +372,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_orders), cmocka_unit_test(test_rounding),
 		cmocka_unit_test(test_open_tickets_and_churn), cmocka_unit_test(test_week_before),
-		cmocka_unit_test(test_payment_split), cmocka_unit_test(test_devices_by_week),
+		cmocka_unit_test(test_payment_split), cmocka_unit_test(test_preferred_method_in_any_order),
+		cmocka_unit_test(test_devices_by_week),
 		cmocka_unit_test(test_segments), cmocka_unit_test(test_money_too_big),
 		cmocka_unit_test(test_tutorial_worked_example), cmocka_unit_test(test_change),
 	};

@@ -629,6 +629,32 @@ static void test_duplicates_in_key_order(void **state)
 	}
 }
 
+/* bytes_order (c360.h: keys compared without a call) has memcmp's sign at every length up to
+ * past 16, for a difference at every place and in every bit, and bytes_same its equality. */
+static void test_bytes_order_is_memcmp(void **state)
+{
+	(void)state;
+	char x[24], y[24];
+	unsigned seed = 1;
+	for (size_t n = 0; n <= 20; n++)
+		for (size_t at = 0; at <= n; at++)	/* at == n: equal */
+			for (int bit = 0; bit < 8; bit++) {
+				for (size_t i = 0; i < n; i++) {
+					seed = seed * 1103515245 + 12345;
+					x[i] = y[i] = (char)(seed >> 16);
+				}
+				if (at < n)
+					y[at] = (char)(y[at] ^ (1 << bit));
+				for (size_t i = at + 1; i < n; i++)	/* what follows the difference must not matter */
+					y[i] = (char)~x[i];
+				int want = memcmp(x, y, n), got = bytes_order(x, y, n), back = bytes_order(y, x, n);
+				want = (want > 0) - (want < 0), got = (got > 0) - (got < 0), back = (back > 0) - (back < 0);
+				CHECK(got == want, "n %zu, byte %zu, bit %d: %d, memcmp %d", n, at, bit, got, want);
+				CHECK(back == -want, "n %zu, byte %zu, bit %d: swapped", n, at, bit);
+				CHECK(bytes_same(x, y, n) == (want == 0), "n %zu, byte %zu: same", n, at);
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -653,6 +679,7 @@ int main(void)
 		cmocka_unit_test(test_dict_take_many),
 		cmocka_unit_test(test_many_duplicates),
 		cmocka_unit_test(test_duplicates_in_key_order),
+		cmocka_unit_test(test_bytes_order_is_memcmp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
