@@ -563,6 +563,7 @@ static bool exists(const char *path)
 static bool up_to_date(const Options *o, const char *gold_dir, FileHash *inputs)
 {
 	out_keep(o->cfg.keep);	/* before any staging folder is touched: what a killed swap took goes back */
+	out_spare(o->cfg.cache);	/* cache = false: the site's folder keeps nothing for rebuilds but its lists */
 	SiteCheck *c = o->cfg.verbosity == SAY_VERBOSE || s3_location(o->cfg.data_dir)	/* S3 objects are not stat'ed */
 		     ? NULL : manifest_check_start(o->cfg.out_dir, config_threads(&o->cfg) > 1);
 	console_progress("reading the inputs");
