@@ -1275,7 +1275,7 @@ void out_keep(const char *list);
  * next build takes as its staging folder: its files of the same bytes are not made again. */
 #define SPARE_NAME ".c360-prev"
 void out_spare(bool on);
-void out_remove_at(int dirfd, const char *name);	/* a file, or a folder and all in it */
+void out_remove_at(int dirfd, const char *name, bool folder);	/* a file (unless folder), or a folder and all in it */
 /* Swaps the staging folder in place of out (keeping out whole on failure), then removes the
  * previous site on threads. */
 bool out_commit(const char *out, const char *staging, int threads, Buf *err);

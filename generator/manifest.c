@@ -442,7 +442,7 @@ static void spare_walk(int fd, Buf *rel, int depth)
 		if (de->d_type == DT_DIR || (known && S_ISDIR(st.st_mode))) {
 			int sub = depth < 16 ? openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
 			if (sub < 0) {
-				out_remove_at(fd, name);
+				out_remove_at(fd, name, false);
 				continue;
 			}
 			spare_dir(buf_cstr(rel));
@@ -452,7 +452,7 @@ static void spare_walk(int fd, Buf *rel, int depth)
 		}
 		Entry *e = path_find(&M.sparex, buf_cstr(rel));
 		if (!e) {
-			out_remove_at(fd, name);
+			out_remove_at(fd, name, false);
 			continue;
 		}
 		known = known || fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
@@ -549,7 +549,7 @@ static void spare_finish(const Entry *now, size_t n)
 		qsort(M.made, M.nmade, sizeof *M.made, path_cmp);
 	for (size_t i = 0; i < M.nspare_dirs; i++)
 		if (!M.nmade || !bsearch(&M.spare_dirs[i], M.made, M.nmade, sizeof *M.made, path_cmp))
-			out_remove_at(M.new_root, M.spare_dirs[i]);
+			out_remove_at(M.new_root, M.spare_dirs[i], true);	/* a file the build made there stays */
 }
 
 void manifest_previous(void)

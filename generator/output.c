@@ -116,9 +116,9 @@ static bool rmtree_ok(const char *dir)
 	return access(dir, F_OK) != 0;
 }
 
-void out_remove_at(int dirfd, const char *name)
+void out_remove_at(int dirfd, const char *name, bool folder)
 {
-	if (unlinkat(dirfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
+	if (!folder && (unlinkat(dirfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM)))
 		return;
 	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0) {
@@ -541,8 +541,8 @@ static void spare_clear(const char *dir)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	out_remove_at(fd, ".c360-cache");
-	out_remove_at(fd, ".c360-inputs");
+	out_remove_at(fd, ".c360-cache", false);
+	out_remove_at(fd, ".c360-inputs", false);
 	close(fd);
 }
 
