@@ -541,14 +541,16 @@ static void spare_clear(const char *dir)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	out_remove_at(fd, ".c360-cache", false);
+	out_remove_at(fd, CACHE_DIR, false);
 	out_remove_at(fd, ".c360-inputs", false);
 	close(fd);
 }
 
-/* After the swap: the previous site (staging_dir, under staging_mu) is kept as out's spare; false
- * if it cannot be (it is then removed). A previous site that holds a spare it did not give a
- * build (two builds at once) is not kept: both go. */
+/* After the swap: the previous site (staging_dir, under staging_mu) is kept as out's spare, but
+ * its cache (the next build makes its own: no second copy of the cleaned exports); false if it
+ * cannot be (it is then removed). A previous folder that is no site (no manifest: the folder
+ * a first build replaced) is not kept, nor one that holds a spare it did not give a build (two
+ * builds at once): both go. */
 static bool spare_keep(const char *out)
 {
 	if (!spare_on || !staging_exchanged || !staging_dir)
@@ -557,8 +559,10 @@ static bool spare_keep(const char *out)
 	if (fd < 0)
 		return false;
 	struct stat st;
-	bool ok = fstatat(fd, SPARE_NAME, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT;
+	bool ok = fstatat(fd, MARKER, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		  fstatat(fd, SPARE_NAME, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT;
 	if (ok) {	/* git leaves it out: c360 publish, and the user's own commits */
+		out_remove_at(fd, CACHE_DIR, false);
 		unlinkat(fd, ".gitignore", 0);
 		int g = openat(fd, ".gitignore", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
 		ok = g >= 0 && write(g, "*\n", 2) == 2;

@@ -395,22 +395,24 @@ fi
 run 0 generate --customers 300 --seed 8 --out "$T/sd"
 run 0 build --data "$T/sd" --out "$T/s"
 [ ! -e "$T/s/.c360-prev" ] && pass || fail "a first build made a spare"
-# spare_round N WHAT: random changes (seed N), a rebuild that takes the spare, compared with a
-# fresh build
+# spare_round N WHAT [ARGS...]: random changes (seed N), a rebuild that takes the spare,
+# compared with a fresh build (both with ARGS)
 spare_round() {
 	mutate "$1" "$T/sd"
+	what=$2
+	shift 2
 	spare=$(stat -c %i "$T/s/.c360-prev" 2>/dev/null)
-	run 0 build --verbose --data "$T/sd" --out "$T/s"
-	[ -z "$spare" ] || [ "$(stat -c %i "$T/s")" = "$spare" ] && pass || fail "$2: the spare was not the staging folder"
+	run 0 build --verbose --data "$T/sd" --out "$T/s" "$@"
+	[ -z "$spare" ] || [ "$(stat -c %i "$T/s")" = "$spare" ] && pass || fail "$what: the spare was not the staging folder"
 	[ -d "$T/s/.c360-prev" ] && [ "$(cat "$T/s/.c360-prev/.gitignore")" = '*' ] && pass ||
-		fail "$2: no spare kept, or git would commit it: $(ls -A "$T/s")"
+		fail "$what: no spare kept, or git would commit it: $(ls -A "$T/s")"
 	rm -rf "$T/fresh"
-	run 0 build --data "$T/sd" --out "$T/fresh"
+	run 0 build --data "$T/sd" --out "$T/fresh" "$@"
 	if diff -r -x .c360-prev "$T/s" "$T/fresh" >"$T/diff"; then pass; else
-		fail "$2: the rebuild differs from a fresh build:"
+		fail "$what: the rebuild differs from a fresh build:"
 		head -5 "$T/diff"
 	fi
-	ls "$T" | grep -q '^s\.tmp-' && fail "$2: a staging folder was left: $(ls "$T")" || pass
+	ls "$T" | grep -q '^s\.tmp-' && fail "$what: a staging folder was left: $(ls "$T")" || pass
 }
 spare_round 11 "spare round 1 (none yet)"
 css=$(stat -c '%i %Z' "$T/s/assets/style.css")
@@ -421,6 +423,11 @@ done
 [ "$(stat -c '%i %Z' "$T/s/assets/style.css")" = "$css" ] && pass ||
 	fail "a file the same in every round was linked again, not left in the spare"
 grep -q 'c360-prev' "$T/s/.c360-site" && fail "the spare is in the manifest" || pass
+# ... fewer pages (the spare's others go, and their folders), then packed, then all again
+spare_round 31 "top 10 after all pages" --customer-pages "top 10"
+spare_round 32 "packed after top 10" --customer-pages packed
+spare_round 33 "all pages after packed"
+spare_round 34 "all pages again"
 # ... a file of the spare replaced by other bytes of the same size (a later time): not taken
 page=$(cd "$T/s/.c360-prev" && ls customers/*/*.html | tail -1)
 sed 's/<main/<MAIN/' "$T/s/.c360-prev/$page" >"$T/edited" && mv "$T/edited" "$T/s/.c360-prev/$page"
@@ -478,16 +485,20 @@ rm -rf "$T/s" "$T/s.before" "$T/sd"
 
 # ---- a rebuild killed at any moment leaves the previous site whole (or, killed after the
 # swap, the new one): never a mix, and the next build clears what it left
+# (the previous site has a spare, which the killed builds take)
 run 0 generate --customers 600 --seed 6 --out "$T/big"
 run 0 build --data "$T/big" --out "$T/prev"
+mutate 6 "$T/big"
+run 0 build --data "$T/big" --out "$T/prev"
+[ -d "$T/prev/.c360-prev" ] && pass || fail "the site to kill builds of has no spare"
 mutate 7 "$T/big"
 run 0 build --data "$T/big" --out "$T/next"
-for i in 1 2 3 4; do
+for i in 1 2 3 4 5 6 7 8; do
 	rm -rf "$T/k"
 	cp -a "$T/prev" "$T/k"
 	$C360 build --data "$T/big" --out "$T/k" 2>/dev/null &
 	pid=$!
-	sleep "$(awk -v i="$i" 'BEGIN { srand(i); printf "%.2f", rand() * 2 }')"
+	sleep "$(awk -v i="$i" 'BEGIN { srand(i); printf "%.2f", rand() * (i > 4 ? 0.6 : 2) }')"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	if diff -r -x .c360-prev "$T/k" "$T/prev" >/dev/null || diff -r -x .c360-prev "$T/k" "$T/next" >/dev/null; then pass; else
@@ -528,6 +539,17 @@ run 0 build --data "$T/data" --out "$T/pub"
 [ -s "$T/pub/index.html" ] && [ "$(cat "$T/pub/CNAME")" = c360.example.com ] && [ -s "$T/pub/README.md" ] && pass ||
 	fail "the kept files did not survive: $(ls -A "$T/pub")"
 git -C "$T/pub" rev-parse --git-dir >/dev/null 2>&1 && pass || fail ".git did not survive"
+# ... through builds that take the spare too, a kept file replaced meanwhile (the spare's link
+# to the old one is not what the site keeps)
+echo 'new.example.com' >"$T/CNAME" && mv "$T/CNAME" "$T/pub/CNAME"
+for round in 10 11; do
+	mutate $round "$T/data"
+	run 0 build --data "$T/data" --out "$T/pub"
+done
+[ "$(cat "$T/pub/CNAME")" = new.example.com ] && [ -s "$T/pub/README.md" ] && git -C "$T/pub" rev-parse --git-dir >/dev/null 2>&1 &&
+	pass || fail "the kept files did not survive builds that take the spare: $(ls -A "$T/pub"), CNAME $(cat "$T/pub/CNAME")"
+[ ! -e "$T/pub/.c360-prev/.git" ] && [ ! -e "$T/pub/.c360-prev/.c360-cache" ] && pass ||
+	fail "the spare holds .git, or a cache: $(ls -A "$T/pub/.c360-prev")"
 # the keep setting names what survives instead: here notes.txt, and no longer CNAME
 mkdir -p "$T/pub2"
 git init -q "$T/pub2"
@@ -566,6 +588,14 @@ git -C "$T/repo" diff --name-only HEAD~1 HEAD >"$T/committed"
 grep -q '^index.html$' "$T/committed" && pass || fail "the week's commit lacks the dashboard"
 grep -E '^customers/[0-9a-f]{2}/' "$T/committed" >"$T/pages" && fail "the week's commit changed customer pages: $(head -3 "$T/pages")" || pass
 [ -z "$(git -C "$T/repo" status --porcelain)" ] && pass || fail "the working tree is not clean after publish"
+# ... and a third edition, which takes the spare the second left: the spare is in no commit
+[ -d "$T/repo/.c360-prev" ] && pass || fail "the second edition left no spare"
+run 0 publish --data "$FIXTURE" --as-of 2024-03-25 --git "$T/repo"
+run 0 publish --data "$FIXTURE" --as-of 2024-03-25 --git "$T/repo"
+err_has "nothing changed in $T/repo: no commit"
+[ "$(commits)" = 3 ] && pass || fail "the third edition: $(commits) commits"
+git -C "$T/repo" log --name-only --format= | grep -q 'c360-prev' && fail "the spare was committed" || pass
+[ -z "$(git -C "$T/repo" status --porcelain --ignored=no)" ] && pass || fail "the working tree is not clean: $(git -C "$T/repo" status --porcelain)"
 run 1 publish --data "$FIXTURE" --git "$T/mine"
 err_has "not a git working tree"
 [ ! -e "$T/mine/.git" ] && [ -s "$T/mine/notes.txt" ] && pass || fail "publish touched a folder that is not a working tree"
