@@ -757,7 +757,7 @@ static const char project_config[] =
 	"# noise_threshold_pct = 1      # a KPI change below 1% of the week before's is not coloured\n"
 	"# site_url = https://intranet.example/c360/   # the e-mail links to the dashboard there\n"
 	"# gold_bom = false             # true: the gold CSVs start with a BOM, for Excel\n"
-	"# cache = true                 # false: no .c360-cache (the cleaned exports, for rebuilds)\n"
+	"# cache = true                 # false: no .c360-cache (the cleaned exports) nor .c360-prev, for rebuilds\n"
 	"# data = exports                # the exports, or s3://BUCKET/PREFIX/ (--data wins)\n\n"
 	"[files]\n"
 	"# customers = crm_export.csv\n\n"
