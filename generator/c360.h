@@ -2,6 +2,7 @@
 #ifndef C360_H
 #define C360_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1276,6 +1277,7 @@ void out_keep(const char *list);
 #define SPARE_NAME ".c360-prev"
 void out_spare(bool on);
 void out_remove_at(int dirfd, const char *name, bool folder);	/* a file (unless folder), or a folder and all in it */
+DIR *out_opendir_at(int fd);	/* a DIR reading the folder open as fd (which stays open), or NULL */
 /* Swaps the staging folder in place of out (keeping out whole on failure), then removes the
  * previous site on threads. */
 bool out_commit(const char *out, const char *staging, int threads, Buf *err);

@@ -420,13 +420,9 @@ static void spare_dir(const char *path)
  * (state), any other entry removed, each folder walked (and listed). */
 static void spare_walk(int fd, Buf *rel, int depth)
 {
-	int dup_fd = dup(fd);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-	if (!d) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	DIR *d = out_opendir_at(fd);
+	if (!d)
 		return;
-	}
 	size_t at = rel->len;
 	for (struct dirent *de; (de = readdir(d));) {
 		const char *name = de->d_name;

@@ -194,16 +194,21 @@ static void *sweep(void *arg)
 	return NULL;
 }
 
+DIR *out_opendir_at(int fd)
+{
+	int own = dup(fd);
+	DIR *d = own >= 0 ? fdopendir(own) : NULL;
+	if (!d && own >= 0)
+		close(own);
+	return d;
+}
+
 /* The folders of the folder fd at, under the name prefix ("" or "a/"), appended to w. */
 static void sweep_list(Sweep *w, int at, const char *prefix)
 {
-	int fd = dup(at);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	DIR *d = out_opendir_at(at);
+	if (!d)
 		return;
-	}
 	for (struct dirent *e; (e = readdir(d));) {
 		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
@@ -486,7 +491,7 @@ void out_tidy(const char *out)
 	remove_stale_staging(out, n);
 }
 
-/* ---- the spare: the site before the previous one, kept in out (.c360-prev) after a swap
+/* ---- the spare: the site a build replaced, kept in out (.c360-prev) after the swap
  * and taken by the next build as its staging folder, so that the files it would make again
  * are there already (manifest_spare) */
 
