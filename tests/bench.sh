@@ -131,10 +131,14 @@ report() {
 		[ -s "$R/$kind-$fs" ] || continue
 		w=$(col 1 <"$R/$kind-$fs" | median)
 		written=$(col 1 <"$R/$kind-$fs.files" | median) kept=$(col 2 <"$R/$kind-$fs.files" | median)
-		echo "$kind $w $wall $written $kept" | awk '{
-			printf "                rebuild, %-30s %7.2f s = %5.2fx the full build; files written %d, kept %d\n",
-				($1 == "same" ? "nothing changed:" : $1 == "first" ? "1 % changed, no spare yet:" :
-				 "1 % changed, with the spare:"), $2, $2 / $3, $4, $5 }'
+		case $kind in
+		same) what="nothing changed:" ;;
+		first) what="1 % changed, no spare yet:" ;;
+		*) what="1 % changed, with the spare:" ;;
+		esac
+		echo "$w $wall $written $kept" | awk -v what="$what" '{
+			printf "                rebuild, %-28s %7.2f s = %5.2fx the full build; files written %d, kept %d\n",
+				what, $1, $1 / $2, $3, $4 }'
 	done
 }
 
@@ -184,7 +188,7 @@ for n in $SIZES; do
 				continue
 			fi
 			build same-$fs "$site" "$data"
-			cp -r "$data" "$place/changed-$n"
+			cp -rL "$data" "$place/changed-$n"	# -L: a data folder given as a link is copied, never written into
 			rm -f "$place/changed-$n/.complete"
 			one_percent "$place/changed-$n" 0
 			build first-$fs "$site" "$place/changed-$n"	# the previous site becomes the spare
