@@ -1278,8 +1278,8 @@ void out_keep(const char *list);
 void out_spare(bool on);
 void out_remove_at(int dirfd, const char *name, bool folder);	/* a file (unless folder), or a folder and all in it */
 DIR *out_opendir_at(int fd);	/* a DIR reading the folder open as fd (which stays open), or NULL */
-/* Swaps the staging folder in place of out (keeping out whole on failure), then removes the
- * previous site on threads. */
+/* Swaps the staging folder in place of out (keeping out whole on failure), then keeps the
+ * previous site as out's spare (out_spare), or removes it on threads. */
 bool out_commit(const char *out, const char *staging, int threads, Buf *err);
 void out_abort(const char *staging);
 /* From now on (call it before any thread starts), SIGINT, SIGTERM and SIGHUP remove the staging
