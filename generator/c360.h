@@ -2,10 +2,12 @@
 #ifndef C360_H
 #define C360_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #define C360_VERSION "0.1.0"
 
@@ -1252,8 +1254,14 @@ void manifest_begin(const char *out, const char *staging);	/* out's site is repl
  * reading the data, while the check still runs), before the first file is written. */
 void manifest_previous(void);
 bool manifest_active(const char *dir);	/* dir is the staging folder of the build under way */
-/* The previous site's file name has these bytes: linked into the staging folder instead. */
-bool manifest_keep(const char *name, FileHash h, uint64_t size);
+/* The file name has these bytes: the spare's file (unless the build has written it already) or
+ * the previous site's, linked into the staging folder, is taken instead. */
+bool manifest_keep(const char *name, FileHash h, uint64_t size, bool written);
+/* The staging folder is out's spare (out_stage): list is its manifest's text (taken), since the
+ * manifest's time. Its files are checked, and what it holds that no manifest lists removed, on a
+ * thread until manifest_previous; manifest_write removes what the build did not make. */
+void manifest_spare(Buf *list, struct timespec since);
+void manifest_made_dir(const char *dir, const char *sub);	/* out_mkdir made dir/sub */
 void manifest_wrote(const char *name, FileHash h, uint64_t size);	/* name was written */
 bool manifest_write(Buf *err);	/* the staging folder's manifest, sorted by path */
 void manifest_counts(uint64_t *written, uint64_t *kept, uint64_t *unrendered);	/* files; pages kept unrendered */
@@ -1317,8 +1325,14 @@ bool out_replaceable(const char *out);	/* out_stage would not refuse out (absent
  * commas): they are moved or linked into each new site, and a folder holding only them may
  * become a site. */
 void out_keep(const char *list);
-/* Swaps the staging folder in place of out (keeping out whole on failure), then removes the
- * previous site on threads. */
+/* Whether the previous site is kept after a swap as out's spare (SPARE_NAME in it), which the
+ * next build takes as its staging folder: its files of the same bytes are not made again. */
+#define SPARE_NAME ".c360-prev"
+void out_spare(bool on);
+void out_remove_at(int dirfd, const char *name, bool folder);	/* a file (unless folder), or a folder and all in it */
+DIR *out_opendir_at(int fd);	/* a DIR reading the folder open as fd (which stays open), or NULL */
+/* Swaps the staging folder in place of out (keeping out whole on failure), then keeps the
+ * previous site as out's spare (out_spare), or removes it on threads. */
 bool out_commit(const char *out, const char *staging, int threads, Buf *err);
 void out_abort(const char *staging);
 /* From now on (call it before any thread starts), SIGINT, SIGTERM and SIGHUP remove the staging

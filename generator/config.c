@@ -453,7 +453,8 @@ static const Setting settings[] = {
 	{"", "gold_bom", "true or false: the gold CSVs start with a UTF-8 byte-order mark, for Excel", set_bool,
 	 AT(gold_bom), 'b'},
 	{"", "cache", "true or false: keep the cleaned exports in the site (.c360-cache, about their size) so that "
-	 "a rebuild reads only the exports that changed", set_bool, AT(cache), 'b'},
+	 "a rebuild reads only the exports that changed, and the site a rebuild replaced (.c360-prev) to "
+	 "build the next one in", set_bool, AT(cache), 'b'},
 	{"", "field_max_bytes", "bytes of one value a page shows, 64 to 1048576 (more is cut and marked; "
 	 "gold keeps it whole)", set_field_max, AT(field_max), 'z'},
 	{"", "page_max_bytes", "bytes of one page, 65536 to 67108864 (a bigger page stops the build)",

@@ -563,6 +563,7 @@ static bool exists(const char *path)
 static bool up_to_date(const Options *o, const char *gold_dir, FileHash *inputs)
 {
 	out_keep(o->cfg.keep);	/* before any staging folder is touched: what a killed swap took goes back */
+	out_spare(o->cfg.cache);	/* cache = false: the site's folder keeps nothing for rebuilds but its lists */
 	SiteCheck *c = o->cfg.verbosity == SAY_VERBOSE || s3_location(o->cfg.data_dir)	/* S3 objects are not stat'ed */
 		     ? NULL : manifest_check_start(o->cfg.out_dir, config_threads(&o->cfg) > 1);
 	console_progress("reading the inputs");
@@ -756,7 +757,7 @@ static const char project_config[] =
 	"# noise_threshold_pct = 1      # a KPI change below 1% of the week before's is not coloured\n"
 	"# site_url = https://intranet.example/c360/   # the e-mail links to the dashboard there\n"
 	"# gold_bom = false             # true: the gold CSVs start with a BOM, for Excel\n"
-	"# cache = true                 # false: no .c360-cache (the cleaned exports, for rebuilds)\n"
+	"# cache = true                 # false: no .c360-cache (the cleaned exports) nor .c360-prev, for rebuilds\n"
 	"# data = exports                # the exports, or s3://BUCKET/PREFIX/ (--data wins)\n\n"
 	"[files]\n"
 	"# customers = crm_export.csv\n\n"

@@ -4,6 +4,7 @@
  * make go with the previous site. */
 #include "c360.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gnu/libc-version.h>
@@ -40,13 +41,28 @@ typedef struct {
 	bool whole;		/* every line an entry */
 } OldList;
 
+/* A list's entries by path: open addressing, index + 1. */
+typedef struct {
+	Entry *e;
+	uint32_t *slot;
+	size_t nslots;
+} PathIndex;
+
 /* The build under way: where it writes, the previous site and what it held, what is written. */
 static struct {
 	char *staging, *out;
 	int old_root, new_root;	/* the previous site's folder and the staging folder, open */
 	OldList old;
-	uint32_t *slot;		/* open addressing over old.e by path, index + 1 */
-	size_t nslots;
+	PathIndex oldx;
+	/* The spare, when the staging folder is one (manifest_spare): its manifest, each entry's
+	 * state as the check found its file, its folders (paths from its root), and the folders the
+	 * build made. */
+	OldList spare;
+	PathIndex sparex;
+	char **spare_dirs, **made;
+	size_t nspare_dirs, nmade;
+	bool spare_on, spare_threaded;
+	pthread_t spare_thread;
 	Arena names;		/* the paths of files written, under mu */
 	Entry *now;
 	size_t n, cap;
@@ -103,14 +119,33 @@ static uint64_t path_hash(const char *p)
 	return hash_bytes(p, strlen(p));
 }
 
+static void path_index(PathIndex *x, Entry *e, size_t n)
+{
+	x->e = e;
+	for (x->nslots = 16; x->nslots < n * 2; x->nslots *= 2)
+		;
+	x->slot = xcalloc(x->nslots, sizeof *x->slot);
+	for (size_t i = 0; i < n; i++) {
+		size_t j = path_hash(e[i].path) & (x->nslots - 1);
+		while (x->slot[j])
+			j = (j + 1) & (x->nslots - 1);
+		x->slot[j] = (uint32_t)i + 1;
+	}
+}
+
+static Entry *path_find(const PathIndex *x, const char *path)
+{
+	if (!x->nslots)
+		return NULL;
+	for (size_t j = path_hash(path) & (x->nslots - 1); x->slot[j]; j = (j + 1) & (x->nslots - 1))
+		if (strcmp(x->e[x->slot[j] - 1].path, path) == 0)
+			return &x->e[x->slot[j] - 1];
+	return NULL;
+}
+
 static Entry *old_entry(const char *path)
 {
-	if (!M.nslots)
-		return NULL;
-	for (size_t j = path_hash(path) & (M.nslots - 1); M.slot[j]; j = (j + 1) & (M.nslots - 1))
-		if (strcmp(M.old.e[M.slot[j] - 1].path, path) == 0)
-			return &M.old.e[M.slot[j] - 1];
-	return NULL;
+	return path_find(&M.oldx, path);
 }
 
 /* A hash as 32 hex digits (high half first) and a space. */
@@ -142,14 +177,25 @@ static bool entry_read(char *line, Entry *e)
 
 /* Reads the manifest of the site out; false (and o empty) if it has none c360 can read: then
  * it has nothing to give, every file is written. */
+static bool list_parse(OldList *o);
+
 static bool old_read(const char *out, OldList *o)
 {
 	char *path = path_join(out, MANIFEST_NAME);
 	Buf ignore = {0};
 	struct stat st = {0};
 	*o = (OldList){.whole = true};
-	bool ok = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && file_read(path, &o->text, &ignore) &&
-		  o->text.len >= strlen(MANIFEST_HEAD) && memcmp(o->text.p, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) == 0;
+	bool ok = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && file_read(path, &o->text, &ignore) && list_parse(o);
+	o->since = st.st_mtim;
+	buf_free(&ignore);
+	free(path);
+	return ok;
+}
+
+/* The entries of the manifest's text o->text; false if it is not one c360 can read. */
+static bool list_parse(OldList *o)
+{
+	bool ok = o->text.len >= strlen(MANIFEST_HEAD) && memcmp(o->text.p, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) == 0;
 	char *p = ok ? (char *)buf_cstr(&o->text) + strlen(MANIFEST_HEAD) : NULL;
 	for (char *nl; p && *p; p = nl + 1) {
 		nl = strchr(p, '\n');
@@ -164,9 +210,6 @@ static bool old_read(const char *out, OldList *o)
 			o->whole = false;
 	}
 	o->whole = o->whole && p && !*p;
-	o->since = st.st_mtim;
-	buf_free(&ignore);
-	free(path);
 	return ok;
 }
 
@@ -210,6 +253,7 @@ struct SiteCheck {
 	OldList list;		/* out's manifest, each entry's state found */
 	bool same;
 	bool threaded;
+	bool stop;		/* the build has a spare: the files it needs of out are looked at then */
 	pthread_t t;
 };
 
@@ -245,6 +289,10 @@ static void *check_files(void *arg)
 	int dirfd = -1;
 	bool same = old_read(c->out, &c->list) && c->list.whole && c->list.n > 0;
 	for (size_t i = 0; i < c->list.n; i++) {
+		if (__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
+			same = false;	/* the rest stay OLD_UNKNOWN */
+			break;
+		}
 		Entry *e = &c->list.e[i];
 		e->state = file_same(c->out, e->path, e->size, c->list.since, &dirfd, &dir) ? OLD_SAME : OLD_CHANGED;
 		same = same && e->state == OLD_SAME;
@@ -344,15 +392,7 @@ static void old_take(const char *out)
 static void old_load(const char *out)
 {
 	old_take(out);
-	for (M.nslots = 16; M.nslots < M.old.n * 2; M.nslots *= 2)
-		;
-	M.slot = xcalloc(M.nslots, sizeof *M.slot);
-	for (size_t i = 0; i < M.old.n; i++) {
-		size_t j = path_hash(M.old.e[i].path) & (M.nslots - 1);
-		while (M.slot[j])
-			j = (j + 1) & (M.nslots - 1);
-		M.slot[j] = (uint32_t)i + 1;
-	}
+	path_index(&M.oldx, M.old.e, M.old.n);
 	old_pages_load(out);
 }
 
@@ -365,8 +405,152 @@ void manifest_begin(const char *out, const char *staging)
 	M.new_root = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+/* ---- the spare as the staging folder: a file the build makes whose bytes the spare's file of
+ * that name holds (as its manifest lists it, and the file as listed: regular, of its size, not
+ * modified since) is left there; the spare's other files and folders go */
+
+static void spare_dir(const char *path)
+{
+	if (M.nspare_dirs % 64 == 0)
+		M.spare_dirs = xrealloc(M.spare_dirs, (M.nspare_dirs + 64) * sizeof *M.spare_dirs);
+	M.spare_dirs[M.nspare_dirs++] = xstrdup(path);
+}
+
+/* The spare's folder fd, *rel its path from the root: each file its manifest lists is checked
+ * (state), any other entry removed, each folder walked (and listed). */
+static void spare_walk(int fd, Buf *rel, int depth)
+{
+	DIR *d = out_opendir_at(fd);
+	if (!d)
+		return;
+	size_t at = rel->len;
+	for (struct dirent *de; (de = readdir(d));) {
+		const char *name = de->d_name;
+		if (!strcmp(name, ".") || !strcmp(name, "..") || (depth == 0 && (!strcmp(name, MANIFEST_NAME) ||
+		    !strcmp(name, CACHE_DIR) || !strcmp(name, INPUTS_NAME))))	/* the build's own */
+			continue;
+		rel->len = at;
+		if (at)
+			buf_putc(rel, '/');
+		buf_puts(rel, name);
+		struct stat st;
+		bool known = de->d_type == DT_UNKNOWN && fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		if (de->d_type == DT_DIR || (known && S_ISDIR(st.st_mode))) {
+			int sub = depth < 16 ? openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+			if (sub < 0) {
+				out_remove_at(fd, name, false);
+				continue;
+			}
+			spare_dir(buf_cstr(rel));
+			spare_walk(sub, rel, depth + 1);
+			close(sub);
+			continue;
+		}
+		Entry *e = path_find(&M.sparex, buf_cstr(rel));
+		if (!e) {
+			out_remove_at(fd, name, false);
+			continue;
+		}
+		known = known || fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		e->state = known && S_ISREG(st.st_mode) && (uint64_t)st.st_size == e->size && not_later(st.st_mtim, M.spare.since)
+			 ? OLD_SAME : OLD_CHANGED;
+	}
+	rel->len = at;
+	closedir(d);
+}
+
+static void *spare_check(void *arg)
+{
+	(void)arg;
+	if (!list_parse(&M.spare) || !M.spare.whole)
+		M.spare.n = 0;	/* a spare without a manifest c360 reads: its files go, none is taken */
+	path_index(&M.sparex, M.spare.e, M.spare.n);
+	Buf rel = {0};
+	if (M.new_root >= 0)
+		spare_walk(M.new_root, &rel, 0);
+	buf_free(&rel);
+	return NULL;
+}
+
+void manifest_spare(Buf *list, struct timespec since)
+{
+	M.spare = (OldList){.text = *list, .since = since, .whole = true};
+	*list = (Buf){0};
+	M.spare_on = true;
+	if (pending)	/* few of the previous site's files are needed now */
+		__atomic_store_n(&pending->stop, true, __ATOMIC_RELAXED);
+	M.spare_threaded = pthread_create(&M.spare_thread, NULL, spare_check, NULL) == 0;
+	if (!M.spare_threaded)
+		spare_check(NULL);
+}
+
+static void spare_join(void)
+{
+	if (M.spare_threaded)
+		pthread_join(M.spare_thread, NULL);
+	M.spare_threaded = false;
+}
+
+void manifest_made_dir(const char *dir, const char *sub)
+{
+	if (!M.spare_on || !manifest_active(dir))
+		return;
+	pthread_mutex_lock(&M.mu);
+	if (M.nmade % 64 == 0)
+		M.made = xrealloc(M.made, (M.nmade + 64) * sizeof *M.made);
+	M.made[M.nmade++] = arena_strndup(&M.names, sub, strlen(sub));
+	pthread_mutex_unlock(&M.mu);
+}
+
+/* The spare's file of that name, if it holds these bytes. */
+static Entry *spare_holds(const char *path, FileHash h, uint64_t size)
+{
+	Entry *e = M.spare_on ? path_find(&M.sparex, path) : NULL;
+	return e && e->state == OLD_SAME && e->size == size && e->hash.lo == h.lo && e->hash.hi == h.hi ? e : NULL;
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int entry_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp((*(Entry *const *)a)->path, (*(Entry *const *)b)->path);
+}
+
+/* The spare's files that the build did not make (now: sorted by path), and its folders the build
+ * did not make, removed. */
+static void spare_finish(const Entry *now, size_t n)
+{
+	Entry **there = xmalloc((M.spare.n + 1) * sizeof *there);
+	size_t nthere = 0;
+	bool sorted = true;
+	for (size_t i = 0; i < M.spare.n; i++)
+		if (M.spare.e[i].state != OLD_UNKNOWN) {	/* found there */
+			sorted = sorted && (!nthere || strcmp(there[nthere - 1]->path, M.spare.e[i].path) < 0);
+			there[nthere++] = &M.spare.e[i];
+		}
+	if (!sorted)
+		qsort(there, nthere, sizeof *there, entry_ptr_cmp);
+	for (size_t i = 0, j = 0; i < nthere; i++) {
+		int c = 1;
+		while (j < n && (c = strcmp(now[j].path, there[i]->path)) < 0)
+			j++;
+		if (c != 0)
+			unlinkat(M.new_root, there[i]->path, 0);
+	}
+	free(there);
+	if (M.nmade)
+		qsort(M.made, M.nmade, sizeof *M.made, path_cmp);
+	for (size_t i = 0; i < M.nspare_dirs; i++)
+		if (!M.nmade || !bsearch(&M.spare_dirs[i], M.made, M.nmade, sizeof *M.made, path_cmp))
+			out_remove_at(M.new_root, M.spare_dirs[i], true);	/* a file the build made there stays */
+}
+
 void manifest_previous(void)
 {
+	spare_join();
 	if (M.out && !M.old_loaded)
 		old_load(M.out);
 	M.old_loaded = true;
@@ -423,8 +607,13 @@ static bool link_old(Entry *e)
 	return errno == EEXIST && unlinkat(M.new_root, e->path, 0) == 0 && linkat(M.old_root, e->path, M.new_root, e->path, 0) == 0;
 }
 
-bool manifest_keep(const char *name, FileHash h, uint64_t size)
+bool manifest_keep(const char *name, FileHash h, uint64_t size, bool written)
 {
+	Entry *s = written ? NULL : spare_holds(name, h, size);
+	if (s) {
+		listed(s->path, true, h, size, NULL);
+		return true;
+	}
 	Entry *e = old_entry(name);
 	if (!e || e->size != size || e->hash.lo != h.lo || e->hash.hi != h.hi || !link_old(e))
 		return false;
@@ -447,31 +636,40 @@ bool manifest_file_kept(const char *dir, const char *name, FileHash input)
 	if (!manifest_active(dir))
 		return false;
 	Entry *e = old_entry(name);
-	if (!e || !made_from(e, input) || !link_old(e))
+	if (!e || !made_from(e, input))
 		return false;
-	listed(e->path, true, e->hash, e->size, &input);
+	Entry *s = spare_holds(name, e->hash, e->size);
+	if (!s && !link_old(e))
+		return false;
+	listed(s ? s->path : e->path, true, e->hash, e->size, &input);
 	return true;
+}
+
+/* The old entry's file is in the staging folder already: the spare's, of the same bytes. */
+static bool in_spare(const Entry *e)
+{
+	return spare_holds(e->path, e->hash, e->size) != NULL;
 }
 
 size_t manifest_group_kept(const char *dir, FileHash input)
 {
-	size_t n = 0, linked = 0;
+	size_t n = 0, linked = 0;	/* linked: in the staging folder, the spare's or linked */
 	for (size_t i = 0; i < M.old.n; i++)
-		if (made_from(&M.old.e[i], input) && (n++, !as_listed(&M.old.e[i])))
+		if (made_from(&M.old.e[i], input) && (n++, !in_spare(&M.old.e[i]) && !as_listed(&M.old.e[i])))
 			return 0;
 	for (size_t i = 0; manifest_active(dir) && linked < n && i < M.old.n; i++) {
 		if (!made_from(&M.old.e[i], input))
 			continue;
-		if (!link_old(&M.old.e[i]))
+		if (!in_spare(&M.old.e[i]) && !link_old(&M.old.e[i]))
 			break;
 		linked++;
 	}
-	for (size_t i = 0; i < M.old.n; i++) {	/* each listed, or all taken back */
+	for (size_t i = 0; i < M.old.n; i++) {	/* each listed, or those linked taken back */
 		if (!made_from(&M.old.e[i], input))
 			continue;
 		if (linked == n)
 			listed(M.old.e[i].path, true, M.old.e[i].hash, M.old.e[i].size, &input);
-		else if (linked && unlinkat(M.new_root, M.old.e[i].path, 0) == 0)
+		else if (linked && (in_spare(&M.old.e[i]) || unlinkat(M.new_root, M.old.e[i].path, 0) == 0))
 			linked--;
 	}
 	return linked == n ? n : 0;
@@ -512,6 +710,8 @@ bool manifest_write(Buf *err)
 {
 	if (M.n)	/* a shard may write no files: qsort of NULL is undefined */
 		qsort(M.now, M.n, sizeof *M.now, entry_cmp);
+	if (M.spare_on)
+		spare_finish(M.now, M.n);
 	Buf b = {0};
 	buf_puts(&b, MANIFEST_HEAD);
 	char hex[33];
@@ -542,13 +742,18 @@ void manifest_counts(uint64_t *written, uint64_t *kept, uint64_t *unrendered)
 
 void manifest_end(void)
 {
+	spare_join();
 	old_free(&M.old);
+	old_free(&M.spare);
+	for (size_t i = 0; i < M.nspare_dirs; i++)
+		free(M.spare_dirs[i]);
+	free(M.spare_dirs), free(M.made), free(M.sparex.slot);
 	arena_free(&M.names);
 	if (M.old_root >= 0)
 		close(M.old_root);
 	if (M.new_root >= 0)
 		close(M.new_root);
-	free(M.now), free(M.pages), free(M.slot), free(M.out), free(M.staging);
+	free(M.now), free(M.pages), free(M.oldx.slot), free(M.out), free(M.staging);
 	pthread_mutex_t mu = M.mu;
 	memset(&M, 0, sizeof M);
 	M.mu = mu;

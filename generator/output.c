@@ -109,11 +109,31 @@ static void remove_tree(const char *dir)
 	rmdir(dir);
 }
 
+/* Removes a folder in the way of a file: true once it is gone. */
+static bool rmtree_ok(const char *dir)
+{
+	remove_tree(dir);
+	return access(dir, F_OK) != 0;
+}
+
+void out_remove_at(int dirfd, const char *name, bool folder)
+{
+	if (!folder && (unlinkat(dirfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM)))
+		return;
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		empty_folder(fd);
+		close(fd);
+	}
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
 /* The staging folder of this run, removed if the process ends before the swap; after the
- * swap it holds the previous site until that is removed. */
+ * swap it holds the previous site until that is removed (or kept as the spare). */
 static pthread_mutex_t staging_mu = PTHREAD_MUTEX_INITIALIZER;
 static char *staging_dir;	/* under staging_mu */
 static bool staging_swapped;
+static bool staging_exchanged;	/* swapped by one atomic exchange: the previous site is whole */
 
 /* Removes the staging folder while other threads may still write into it: it is moved aside
  * first (to a name the next build would also clear), so that they find nothing to write to. */
@@ -174,16 +194,21 @@ static void *sweep(void *arg)
 	return NULL;
 }
 
+DIR *out_opendir_at(int fd)
+{
+	int own = dup(fd);
+	DIR *d = own >= 0 ? fdopendir(own) : NULL;
+	if (!d && own >= 0)
+		close(own);
+	return d;
+}
+
 /* The folders of the folder fd at, under the name prefix ("" or "a/"), appended to w. */
 static void sweep_list(Sweep *w, int at, const char *prefix)
 {
-	int fd = dup(at);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	DIR *d = out_opendir_at(at);
+	if (!d)
 		return;
-	}
 	for (struct dirent *e; (e = readdir(d));) {
 		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
@@ -466,6 +491,95 @@ void out_tidy(const char *out)
 	remove_stale_staging(out, n);
 }
 
+/* ---- the spare: the site a build replaced, kept in out (.c360-prev) after the swap
+ * and taken by the next build as its staging folder, so that the files it would make again
+ * are there already (manifest_spare) */
+
+static bool spare_on = true;
+
+void out_spare(bool on)
+{
+	spare_on = on;
+}
+
+/* Moves out's spare to tmpl (an empty folder made for it), taken by its manifest's lock, so that
+ * two builds never take one spare and no build removes it as a killed build's folder. *marker
+ * is then the locked manifest's descriptor, or -1 if the folder moved is not the spare locked
+ * (the spare was replaced meanwhile): it is then a folder to empty. False: none was moved. */
+static bool spare_take(const char *out, const char *tmpl, int *marker)
+{
+	*marker = -1;
+	if (!spare_on)
+		return false;
+	char *spare = path_join(out, SPARE_NAME), *path = path_join(spare, MARKER), *moved = path_join(tmpl, MARKER);
+	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	bool taken = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 && rename(spare, tmpl) == 0;
+	struct stat locked, there;
+	if (taken && fstat(fd, &locked) == 0 && lstat(moved, &there) == 0 && locked.st_ino == there.st_ino &&
+	    locked.st_dev == there.st_dev && S_ISREG(locked.st_mode) && locked.st_nlink == 1)
+		*marker = fd, fd = -1;
+	if (fd >= 0)
+		close(fd);
+	free(spare), free(path), free(moved);
+	return taken;
+}
+
+/* The manifest of the spare taken, read by its descriptor (its time: its files not modified
+ * since are as it lists them), then made the staging folder's marker: the lock stays. */
+static bool spare_marker(int fd, Buf *list, struct timespec *since)
+{
+	struct stat st;
+	char chunk[65536];
+	ssize_t n = 0;
+	bool ok = fstat(fd, &st) == 0;
+	*since = st.st_mtim;
+	for (off_t at = 0; ok && (n = pread(fd, chunk, sizeof chunk, at)) > 0; at += n)
+		buf_put(list, chunk, (size_t)n);
+	const char head[] = "c360 " C360_VERSION "\n";
+	return ok && n == 0 && ftruncate(fd, 0) == 0 && pwrite(fd, head, strlen(head), 0) == (ssize_t)strlen(head);
+}
+
+/* What of the spare the build cannot take as it is: the cache (a build makes its own) and the
+ * inputs' list (written last). */
+static void spare_clear(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	out_remove_at(fd, CACHE_DIR, false);
+	out_remove_at(fd, ".c360-inputs", false);
+	close(fd);
+}
+
+/* After the swap: the previous site (staging_dir, under staging_mu) is kept as out's spare, but
+ * its cache (the next build makes its own: no second copy of the cleaned exports); false if it
+ * cannot be (it is then removed). A previous folder that is no site (no manifest: the folder
+ * a first build replaced) is not kept, nor one that holds a spare it did not give a build (two
+ * builds at once): both go. */
+static bool spare_keep(const char *out)
+{
+	if (!spare_on || !staging_exchanged || !staging_dir)
+		return false;
+	int fd = open(staging_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	bool ok = fstatat(fd, MARKER, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		  fstatat(fd, SPARE_NAME, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT;
+	if (ok) {	/* git leaves it out: c360 publish, and the user's own commits */
+		out_remove_at(fd, CACHE_DIR, false);
+		unlinkat(fd, ".gitignore", 0);
+		int g = openat(fd, ".gitignore", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+		ok = g >= 0 && write(g, "*\n", 2) == 2;
+		ok = g >= 0 && close(g) == 0 && ok;
+	}
+	close(fd);
+	char *to = path_join(out, SPARE_NAME);
+	ok = ok && rename(staging_dir, to) == 0;
+	free(to);
+	return ok;
+}
+
 bool out_stage(const char *out, char **staging, Buf *err)
 {
 	if (!may_replace(out, err))
@@ -498,15 +612,33 @@ bool out_stage(const char *out, char **staging, Buf *err)
 		at_exit = atexit(remove_staging_at_exit) == 0;
 	pthread_mutex_lock(&staging_mu);
 	staging_dir = tmpl;
-	staging_swapped = false;
+	staging_swapped = staging_exchanged = false;
 	pthread_mutex_unlock(&staging_mu);
 	*staging = tmpl;
-	Buf marker = {0};
-	buf_puts(&marker, "c360 " C360_VERSION "\n");
-	bool ok = out_write_file(tmpl, MARKER, &marker, err) && lock_marker(tmpl, true);
-	buf_free(&marker);
+	int fd;
+	bool spare = spare_take(out, tmpl, &fd);
+	Buf list = {0};
+	struct timespec since = {0};
+	bool ok;
+	if (fd >= 0 && spare_marker(fd, &list, &since)) {
+		staging_lock = fd;	/* held until the site is swapped in, or the process ends */
+		ok = true;
+	} else {
+		if (fd >= 0)
+			close(fd);
+		buf_free(&list);	/* a spare without a manifest: every file of it goes */
+		Buf marker = {0};
+		buf_puts(&marker, "c360 " C360_VERSION "\n");
+		ok = out_write_file(tmpl, MARKER, &marker, err) && lock_marker(tmpl, true);
+		buf_free(&marker);
+	}
+	if (spare)
+		spare_clear(tmpl);
 	if (ok)
 		manifest_begin(out, tmpl);
+	if (ok && spare)
+		manifest_spare(&list, since);
+	buf_free(&list);
 	return ok;
 }
 
@@ -523,7 +655,7 @@ static bool swap_in(const char *out, const char *staging)
 		return false;
 	}
 	if (renameat2(AT_FDCWD, staging, AT_FDCWD, out, RENAME_EXCHANGE) == 0)
-		return true;
+		return staging_exchanged = true;
 	/* No atomic exchange here: move the old site aside, then the new one in. */
 	char *old = xmalloc(strlen(staging) + 5);
 	sprintf(old, "%s.old", staging);
@@ -551,7 +683,13 @@ bool out_commit(const char *out, const char *staging, int threads, Buf *err)
 		buf_printf(err, "c360: error: cannot move the new site into %s: %s\n", out, strerror(errno));
 		return false;
 	}
-	remove_staging_on(threads);	/* the previous site */
+	pthread_mutex_lock(&staging_mu);
+	bool spared = spare_keep(out);	/* the previous site, for the next build */
+	if (spared)
+		free(staging_dir), staging_dir = NULL;
+	pthread_mutex_unlock(&staging_mu);
+	if (!spared)
+		remove_staging_on(threads);
 	staging_unlock();
 	return true;
 }
@@ -606,22 +744,29 @@ void out_guard(const char *out, bool existed)
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/* A folder of the staging folder: one the spare has already is taken (a file of that name goes). */
 bool out_mkdir(const char *dir, const char *sub, Buf *err)
 {
 	char *p = path_join(dir, sub);
-	bool ok = mkdir(p, 0777) == 0 || errno == EEXIST;
+	bool ok = mkdir(p, 0777) == 0;
+	struct stat st;
+	if (!ok && errno == EEXIST)
+		ok = !manifest_active(dir) || (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) ||
+		     (unlink(p) == 0 && mkdir(p, 0777) == 0);
 	if (!ok)
 		buf_printf(err, "c360: error: cannot create %s: %s\n", p, strerror(errno));
+	else
+		manifest_made_dir(dir, sub);
 	free(p);
 	return ok;
 }
 
 /* A new file: one already there is unlinked first, never written into (in the staging folder
- * it may be a link to the previous site's file). */
-static int create(const char *path)
+ * it may be a link to the previous site's file; there, a folder of that name, the spare's, goes too). */
+static int create(const char *path, bool staging)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
-	if (fd < 0 && errno == EEXIST && unlink(path) == 0)
+	if (fd < 0 && errno == EEXIST && (unlink(path) == 0 || (staging && errno == EISDIR && rmtree_ok(path))))
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
 	return fd;
 }
@@ -637,7 +782,7 @@ static bool open_file(OutFile *f, const char *dir, const char *name, bool listed
 {
 	*f = (OutFile){0};
 	f->path = path_join(dir, name);
-	f->fd = create(f->path);
+	f->fd = create(f->path, manifest_active(dir));
 	if (f->fd >= 0 && listed)
 		f->name = xstrdup(name), f->hash = file_hasher_new();
 	if (f->fd < 0) {
@@ -785,7 +930,7 @@ bool out_close(OutFile *f, Buf *err)
 		buf_printf(err, "c360: error: cannot write %s: %s\n", f->path, strerror(e ? e : EIO));
 	if (f->hash) {	/* the same bytes as the previous site's file: that file takes its place */
 		FileHash h = file_hasher_end(f->hash);
-		if (!f->failed && !manifest_keep(f->name, h, f->size))
+		if (!f->failed && !manifest_keep(f->name, h, f->size, true))
 			manifest_wrote(f->name, h, f->size);
 		free(f->name);
 	}
@@ -799,7 +944,7 @@ bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *
 {
 	bool listed = in_manifest(dir, name);
 	FileHash h = listed ? file_hash(content->p ? content->p : "", content->len) : (FileHash){0, 0};
-	if (listed && manifest_keep(name, h, content->len))
+	if (listed && manifest_keep(name, h, content->len, false))
 		return true;	/* the previous site's file, linked: nothing written */
 	OutFile f;
 	if (!open_file(&f, dir, name, false, err))	/* hashed already */

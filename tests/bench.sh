@@ -18,8 +18,10 @@
 # - a build with --customer-pages none into a new folder: the user CPU of a full build less its
 #   own, over the customers, is the user CPU a customer page costs (or a packed customer);
 # - with BENCH_BASE, the older binary's full build, and its render part;
-# - a rebuild into the same --out with nothing changed, and one after 1 % of the customers got
-#   a new order: wall, and files written and kept;
+# - a rebuild into the same --out with nothing changed, one after 1 % of the customers got a
+#   new order (the first rebuild after a full build: no spare), then one after another 1 % got
+#   one (the weekly case: the site before the previous one is there as the spare, .c360-prev,
+#   and taken as the staging folder): wall, and files written and kept;
 # - once per size: two editions a week apart on the same data, committed to git by c360 publish:
 #   how many files the second commit changes, and how many of them are customer pages.
 set -eu
@@ -45,7 +47,7 @@ now() { date +%s.%N; }
 since() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.3f\n", e - s }'; }
 settle() { sync; sleep "$SETTLE"; }
 
-inodes() { [ -d "$1" ] && find "$1" -type f -printf '%i\n' | sort || :; }
+inodes() { [ -d "$1" ] && find "$1" -path "$1/.c360-prev" -prune -o -type f -printf '%i\n' | sort || :; }	# the site's, not its spare's
 
 # build KEY OUT DATA [ARGS...]: one timed build (of $BIN, c360 unless set); appends "wall user sys rss_kb" to $R/KEY and
 # "written kept" to $R/KEY.files: the files of the new site that are the previous one's (the
@@ -79,6 +81,7 @@ render() {
 
 # floor KEY DATA SITE COPY: cat of the inputs and cp -r of the site, timed together.
 floor() {
+	[ ! -e "$3/.c360-prev" ] || { echo "bench: the floor would copy the spare (.c360-prev) too" >&2; exit 1; }
 	rm -rf "$4"
 	s=$(now)
 	cat "$2"/*.csv >/dev/null
@@ -87,12 +90,12 @@ floor() {
 	rm -rf "$4"
 }
 
-# one_percent DATA: 1 % of the customers (every 100th) get an order, dated a month before the
-# as-of date so that it stays where it is.
+# one_percent DATA AT: 1 % of the customers (every 100th, from the AT-th) get an order, dated a
+# month before the as-of date so that it stays where it is.
 one_percent() {
 	day=$(awk -F, '$1 == "as_of" { print $2 }' "$R/site-gold/kpi_summary.csv")
 	day=$(date -u -d "$day - 30 days" +%Y-%m-%d)
-	awk -F, -v day="$day" 'NR > 1 && NR % 100 == 0 { printf "B%d,%s,%s,100.00,completed\n", NR, $1, day }' \
+	awk -F, -v day="$day" -v at="$2" 'NR > 1 && NR % 100 == at { printf "B%d,%s,%s,100.00,completed\n", NR, $1, day }' \
 		"$1/customers.csv" >>"$1/orders.csv"
 }
 
@@ -124,13 +127,18 @@ report() {
 		echo "$wall $b $(median <"$R/base-$fs.render") $(col 4 <"$R/base-$fs" | sort -n | tail -1)" | awk '{
 			printf "                BENCH_BASE build %7.2f s (render part %7.2f s, peak %6.0f MB): this build = %5.2fx it\n", $2, $3, $4 / 1024, $1 / $2 }'
 	fi
-	for kind in same changed; do
+	for kind in same first changed; do
 		[ -s "$R/$kind-$fs" ] || continue
 		w=$(col 1 <"$R/$kind-$fs" | median)
 		written=$(col 1 <"$R/$kind-$fs.files" | median) kept=$(col 2 <"$R/$kind-$fs.files" | median)
-		echo "$kind $w $wall $written $kept" | awk '{
-			printf "                rebuild, %-19s %7.2f s = %5.2fx the full build; files written %d, kept %d\n",
-				($1 == "same" ? "nothing changed:" : "1 % customers changed:"), $2, $2 / $3, $4, $5 }'
+		case $kind in
+		same) what="nothing changed:" ;;
+		first) what="1 % changed, no spare yet:" ;;
+		*) what="1 % changed, with the spare:" ;;
+		esac
+		echo "$w $wall $written $kept" | awk -v what="$what" '{
+			printf "                rebuild, %-28s %7.2f s = %5.2fx the full build; files written %d, kept %d\n",
+				what, $1, $1 / $2, $3, $4 }'
 	done
 }
 
@@ -180,9 +188,11 @@ for n in $SIZES; do
 				continue
 			fi
 			build same-$fs "$site" "$data"
-			cp -r "$data" "$place/changed-$n"
+			cp -rL "$data" "$place/changed-$n"	# -L: a data folder given as a link is copied, never written into
 			rm -f "$place/changed-$n/.complete"
-			one_percent "$place/changed-$n"
+			one_percent "$place/changed-$n" 0
+			build first-$fs "$site" "$place/changed-$n"	# the previous site becomes the spare
+			one_percent "$place/changed-$n" 50
 			build changed-$fs "$site" "$place/changed-$n"
 			rm -rf "$site" "$place/changed-$n"
 		done

@@ -7,7 +7,7 @@ set -u
 
 # changed A B: the files that differ between sites A and B (or are in one only), one a line.
 changed() {
-	diff -rq "$1" "$2" | sed -E "s|^Files $1/([^ ]*) and .*|\\1|; s|^Only in $1/?([^:]*): (.*)|\\1/\\2|; s|^Only in $2/?([^:]*): (.*)|\\1/\\2|; s|^/||" | sort
+	diff -rq -x .c360-prev "$1" "$2" | sed -E "s|^Files $1/([^ ]*) and .*|\\1|; s|^Only in $1/?([^:]*): (.*)|\\1/\\2|; s|^Only in $2/?([^:]*): (.*)|\\1/\\2|; s|^/||" | sort
 }
 
 # ---- two editions a week apart on the same data: no customer page changes, and of the search
@@ -26,7 +26,7 @@ grep -L 'As of\|as of 20' "$T/week1/customers/"*/*.html >"$T/undated"
 cp -a "$T/week1" "$T/week"
 run 0 build --verbose --data "$FIXTURE" --as-of 2024-03-18 --out "$T/week"
 err_has "(20 pages not rendered again"
-diff -r "$T/week" "$T/week2" >/dev/null && pass || fail "the edition a week later built over the first differs from a fresh one"
+diff -r -x .c360-prev "$T/week" "$T/week2" >/dev/null && pass || fail "the edition a week later built over the first differs from a fresh one"
 
 # ---- one customer's lifetime value changes (an order's amount, nothing else): of the search
 # index only the records file holding that customer and the ranks file change
@@ -51,7 +51,7 @@ changed "$T/v1p" "$T/v2p" | grep '^customers/packed/' >"$T/packs"
 cp -a "$T/v1p" "$T/v3p"	# (times kept: a file newer than its manifest is not trusted)
 run 0 build --verbose --data "$T/v" --customer-pages packed --out "$T/v3p"
 err_has '^c360: [0-9]* files written, [0-9]* kept from the previous site ([1-9][0-9]* pages not rendered again'
-diff -r "$T/v3p" "$T/v2p" >/dev/null && pass || fail "packed: the rebuild after one change differs from a fresh build"
+diff -r -x .c360-prev "$T/v3p" "$T/v2p" >/dev/null && pass || fail "packed: the rebuild after one change differs from a fresh build"
 
 # mutate SEED DIR: random changes to random customers' rows, as a week of exports brings,
 # touching each thing a customer page shows: statuses and cities change, orders come (at the
@@ -104,7 +104,7 @@ for round in 1 2 3 4; do
 	grep -q '^c360: [1-9][0-9]* files written' "$T/err" && pass || fail "round $round wrote no file: $(tail -2 "$T/err")"
 	rm -rf "$T/fresh"
 	run 0 build --data "$T/data" --out "$T/fresh"
-	if diff -r "$T/site" "$T/fresh" >"$T/diff"; then pass; else
+	if diff -r -x .c360-prev "$T/site" "$T/fresh" >"$T/diff"; then pass; else
 		fail "round $round: the rebuild differs from a fresh build:"
 		head -10 "$T/diff"
 	fi
@@ -120,7 +120,7 @@ for mode in packed "top 40"; do
 			grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "$mode round $round rendered every page again"
 		rm -rf "$T/fresh"
 		run 0 build --data "$T/mdata" --customer-pages "$mode" --out "$T/fresh"
-		diff -r "$T/msite" "$T/fresh" >/dev/null && pass || fail "$mode round $round: the rebuild differs from a fresh build"
+		diff -r -x .c360-prev "$T/msite" "$T/fresh" >/dev/null && pass || fail "$mode round $round: the rebuild differs from a fresh build"
 	done
 	rm -rf "$T/mdata" "$T/msite"
 done
@@ -135,14 +135,14 @@ run 0 build --verbose --data "$T/data" --out "$T/site"
 grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "labels renamed: every page rendered again"
 rm -rf "$T/fresh"
 run 0 build --data "$T/data" --out "$T/fresh"
-diff -r "$T/site" "$T/fresh" >/dev/null && pass || fail "labels renamed: the rebuild differs from a fresh build"
+diff -r -x .c360-prev "$T/site" "$T/fresh" >/dev/null && pass || fail "labels renamed: the rebuild differs from a fresh build"
 # ... and when an earlier as-of date leaves out facts, and changes figures, of some customers
 cp -a "$T/site" "$T/asof"
 run 0 build --verbose --as-of 2024-01-01 --data "$T/data" --out "$T/asof"
 grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "an earlier as-of: every page rendered again"
 rm -rf "$T/fresh"
 run 0 build --as-of 2024-01-01 --data "$T/data" --out "$T/fresh"
-diff -r "$T/asof" "$T/fresh" >/dev/null && pass || fail "an earlier as-of: the rebuild differs from a fresh build"
+diff -r -x .c360-prev "$T/asof" "$T/fresh" >/dev/null && pass || fail "an earlier as-of: the rebuild differs from a fresh build"
 
 # ---- each export's cleaned rows are cached in the site (.c360-cache/NAME): a rebuild reads
 # again only the exports whose cleaning depends on what changed (the export itself; the facts
@@ -171,7 +171,7 @@ cache_fresh() {
 	[ "$got" = "$read" ] && pass || fail "$what: read again \"$got\", want \"$read\""
 	rm -rf "$T/fresh"
 	run 0 build --data "$T/cd" --out "$T/fresh" "$@"
-	diff -r "$T/cs" "$T/fresh" >"$T/diff" && pass || fail "$what: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
+	diff -r -x .c360-prev "$T/cs" "$T/fresh" >"$T/diff" && pass || fail "$what: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
 }
 # cd_edit FILE AWK-PROGRAM: an export of $T/cd changed so
 cd_edit() { awk -F, -v OFS=, "$2" "$T/cd/$1.csv" >"$T/mutated" && mv "$T/mutated" "$T/cd/$1.csv"; }
@@ -215,7 +215,7 @@ cache_fresh "no cache" "customers orders payments support_tickets web_activities
 { echo 'cache = false'; cat "$T/cache.conf"; } >"$T/nocache.conf"
 run 0 build --data "$T/cd" --out "$T/cs" --config "$T/nocache.conf"
 [ ! -e "$T/cs/.c360-cache" ] && pass || fail "cache = false: the site still has a cache"
-diff -r -x .c360-inputs -x .c360-cache "$T/cs" "$T/fresh" >"$T/diff" && pass ||
+diff -r -x .c360-prev -x .c360-inputs -x .c360-cache "$T/cs" "$T/fresh" >"$T/diff" && pass ||
 	fail "cache = false: the site differs: $(head -3 "$T/diff")"
 
 # ---- a gold fact table made from the same rows is linked, not formatted again: one edited by
@@ -237,7 +237,7 @@ fresh_again() {
 	run 0 build --data "$1" --out "$2" ${4+"$4"} ${5+"$5"}
 	rm -rf "$T/fresh"
 	run 0 build --data "$1" --out "$T/fresh" ${4+"$4"} ${5+"$5"}
-	diff -r -x .c360-site -x .c360-inputs "$2" "$T/fresh" >/dev/null && pass ||
+	diff -r -x .c360-prev -x .c360-site -x .c360-inputs "$2" "$T/fresh" >/dev/null && pass ||
 		fail "$3: the rebuild differs from a fresh build: $(diff -rq "$2" "$T/fresh" | grep -v c360- | head -3 | tr '\n' ' ')"
 }
 gold_changed() { fresh_again "$T/gd" "$T/gs" "$1"; }
@@ -318,7 +318,7 @@ rebuilt() {
 	grep -q '(0 pages not rendered again' "$T/err" && pass || fail "$2: pages not rendered again: $(tail -2 "$T/err")"
 	rm -rf "$T/fresh"
 	run 0 build --config "$1" --data "$T/data" --out "$T/fresh"
-	diff -r -x .c360-inputs "$T/tsite" "$T/fresh" >/dev/null && pass || fail "$2: the rebuild differs from a fresh build"
+	diff -r -x .c360-prev -x .c360-inputs "$T/tsite" "$T/fresh" >/dev/null && pass || fail "$2: the rebuild differs from a fresh build"
 }
 cp -r templates "$T/tpl"
 printf 'templates = tpl\n' >"$T/tpl.conf"
@@ -334,24 +334,24 @@ was=$(stat -c '%Y %i' "$T/site" "$T/site/index.html")
 run 0 build --data "$T/data" --out "$T/site"
 err_has 'is up to date'
 grep -q 'files written' "$T/err" && fail "a rebuild with no change wrote files: $(tail -1 "$T/err")" || pass
-diff -r "$T/site" "$T/before" >/dev/null && pass || fail "a rebuild with no change changed the site"
+diff -r -x .c360-prev "$T/site" "$T/before" >/dev/null && pass || fail "a rebuild with no change changed the site"
 [ "$(stat -c '%Y %i' "$T/site" "$T/site/index.html")" = "$was" ] && pass || fail "a rebuild with no change replaced the site"
 # ... unless a file of the site was changed by hand since (its size the same): then it is built again
 sleep 0.02
 sed -i 's/Data quality/Data QUALITY/' "$T/site/quality.html"
 cmp -s "$T/site/quality.html" "$T/before/quality.html" && fail "quality.html was not edited" || pass
 run 0 build --data "$T/data" --out "$T/site"
-diff -r "$T/site" "$T/before" >/dev/null && pass || fail "a page edited by hand stayed"
+diff -r -x .c360-prev "$T/site" "$T/before" >/dev/null && pass || fail "a page edited by hand stayed"
 # ... or a file in a folder was removed, or edited, whatever the threads that check them
 page=$(cd "$T/site" && ls customers/*/*.html | head -1)
 for jobs in 1 2; do
 	rm "$T/site/$page"
 	run 0 build --jobs $jobs --data "$T/data" --out "$T/site"
-	diff -r "$T/site" "$T/before" >/dev/null && pass || fail "--jobs $jobs: a page removed by hand stayed away"
+	diff -r -x .c360-prev "$T/site" "$T/before" >/dev/null && pass || fail "--jobs $jobs: a page removed by hand stayed away"
 	sleep 0.02
 	sed -i 's/<main/<MAIN/' "$T/site/$page"
 	run 0 build --jobs $jobs --data "$T/data" --out "$T/site"
-	diff -r "$T/site" "$T/before" >/dev/null && pass || fail "--jobs $jobs: $page edited by hand stayed"
+	diff -r -x .c360-prev "$T/site" "$T/before" >/dev/null && pass || fail "--jobs $jobs: $page edited by hand stayed"
 done
 # ... or an export changed with its size and time put back as they were: built again
 stamp=$(stat -c %y "$T/data/orders.csv")
@@ -379,7 +379,7 @@ $C360 render --verbose --gold "$T/g" --out "$T/r" >/dev/null 2>"$T/err"
 grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "a render after a changed figure rendered every page again"
 $C360 render --gold "$T/g" --out "$T/r2" >/dev/null 2>&1
 grep -rq '98,765.43' "$T/r2/customers/"*/ && pass || fail "the changed lifetime value is on no customer page"
-diff -r "$T/r" "$T/r2" >/dev/null && pass || fail "a render after a changed figure in customer_360.csv differs from a fresh one"
+diff -r -x .c360-prev "$T/r" "$T/r2" >/dev/null && pass || fail "a render after a changed figure in customer_360.csv differs from a fresh one"
 # the exports are read once per build: the inputs hash and the build share the bytes
 if command -v strace >/dev/null 2>&1; then
 	sed -i '2s/^2/3/' "$T/data/orders.csv"
@@ -387,27 +387,127 @@ if command -v strace >/dev/null 2>&1; then
 	[ "$(grep -c '/data/orders\.csv"' "$T/trace")" = 1 ] && pass || fail "orders.csv opened $(grep -c '/data/orders\.csv"' "$T/trace") times"
 fi
 
+# ---- the spare: after a swap the previous site is kept in the new one as .c360-prev (its
+# files share their inodes with the site's where they are the same), and the next build takes
+# it as its staging folder: a file whose bytes the spare holds, as its manifest lists it, stays
+# where it is (not even linked: its ctime stays); whatever else the spare holds goes. Each
+# rebuild is a fresh build's bytes.
+run 0 generate --customers 300 --seed 8 --out "$T/sd"
+run 0 build --data "$T/sd" --out "$T/s"
+[ ! -e "$T/s/.c360-prev" ] && pass || fail "a first build made a spare"
+# spare_round N WHAT [ARGS...]: random changes (seed N), a rebuild that takes the spare,
+# compared with a fresh build (both with ARGS)
+spare_round() {
+	mutate "$1" "$T/sd"
+	what=$2
+	shift 2
+	spare=$(stat -c %i "$T/s/.c360-prev" 2>/dev/null)
+	run 0 build --verbose --data "$T/sd" --out "$T/s" "$@"
+	[ -z "$spare" ] || [ "$(stat -c %i "$T/s")" = "$spare" ] && pass || fail "$what: the spare was not the staging folder"
+	[ -d "$T/s/.c360-prev" ] && [ "$(cat "$T/s/.c360-prev/.gitignore")" = '*' ] && pass ||
+		fail "$what: no spare kept, or git would commit it: $(ls -A "$T/s")"
+	rm -rf "$T/fresh"
+	run 0 build --data "$T/sd" --out "$T/fresh" "$@"
+	if diff -r -x .c360-prev "$T/s" "$T/fresh" >"$T/diff"; then pass; else
+		fail "$what: the rebuild differs from a fresh build:"
+		head -5 "$T/diff"
+	fi
+	ls "$T" | grep -q '^s\.tmp-' && fail "$what: a staging folder was left: $(ls "$T")" || pass
+}
+spare_round 11 "spare round 1 (none yet)"
+css=$(stat -c '%i %Z' "$T/s/assets/style.css")
+sleep 1.1	# a link would show in the ctime's seconds too
+for i in 2 3 4 5; do
+	spare_round 1$i "spare round $i"
+done
+[ "$(stat -c '%i %Z' "$T/s/assets/style.css")" = "$css" ] && pass ||
+	fail "a file the same in every round was linked again, not left in the spare"
+grep -q 'c360-prev' "$T/s/.c360-site" && fail "the spare is in the manifest" || pass
+# ... fewer pages (the spare's others go, and their folders), then packed, then all again
+spare_round 31 "top 10 after all pages" --customer-pages "top 10"
+spare_round 32 "packed after top 10" --customer-pages packed
+spare_round 33 "all pages after packed"
+spare_round 34 "all pages again"
+# ... a file of the spare replaced by other bytes of the same size (a later time): not taken
+page=$(cd "$T/s/.c360-prev" && ls customers/*/*.html | tail -1)
+sed 's/<main/<MAIN/' "$T/s/.c360-prev/$page" >"$T/edited" && mv "$T/edited" "$T/s/.c360-prev/$page"
+cmp -s "$T/s/.c360-prev/$page" "$T/s/$page" && fail "the spare's $page was not edited" || pass
+spare_round 16 "a spare's page edited"
+# ... a page of the site edited in place (a spare's file shares its inode), one removed from the
+# spare, files and folders the spare's manifest does not list, a folder where the build makes
+# a file: each rebuilt as a fresh build makes it
+page=$(cd "$T/s" && ls customers/*/*.html | head -1)
+printf '<MAIN' | dd of="$T/s/$page" bs=1 seek=100 conv=notrunc 2>/dev/null
+rm "$T/s/.c360-prev/$(cd "$T/s/.c360-prev" && ls customers/*/*.html | sed -n 2p)"
+echo extra >"$T/s/.c360-prev/extra.html"
+mkdir -p "$T/s/.c360-prev/customers/zz" "$T/s/.c360-prev/more/deeper"
+echo extra >"$T/s/.c360-prev/customers/zz/1.html"
+echo extra >"$T/s/.c360-prev/more/deeper/2.html"
+ln -s /etc/passwd "$T/s/.c360-prev/link.html"
+rm "$T/s/.c360-prev/quality.html" && mkdir "$T/s/.c360-prev/quality.html" && echo x >"$T/s/.c360-prev/quality.html/x"
+spare_round 17 "a site's page edited in place, the spare's files removed, added, a folder in the way"
+# ... a spare whose manifest is damaged, of another c360, or missing: none of it is taken
+echo 'garbage' >>"$T/s/.c360-prev/.c360-site"
+spare_round 18 "a damaged spare manifest"
+sed -i '1s/.*/c360 0.0.0/' "$T/s/.c360-prev/.c360-site"
+spare_round 19 "a spare of another c360"
+rm "$T/s/.c360-prev/.c360-site"
+mutate 20 "$T/sd"
+run 0 build --data "$T/sd" --out "$T/s"
+rm -rf "$T/fresh"
+run 0 build --data "$T/sd" --out "$T/fresh"
+diff -r -x .c360-prev "$T/s" "$T/fresh" >/dev/null && pass || fail "a spare without a manifest: the rebuild differs"
+spare_round 21 "the round after a spare without a manifest"
+# ... a build that fails takes the spare with it, the site stays whole; cache = false keeps none
+cp -a "$T/s" "$T/s.before"
+mv "$T/sd/customers.csv" "$T/sd/customers.away"
+run 1 build --data "$T/sd" --out "$T/s"
+mv "$T/sd/customers.away" "$T/sd/customers.csv"
+diff -r -x .c360-prev "$T/s" "$T/s.before" >/dev/null && pass || fail "a failed build with a spare changed the site"
+ls "$T" | grep -q '^s\.tmp-' && fail "a failed build left its staging folder: $(ls "$T")" || pass
+spare_round 22 "the round after a failed build"
+echo 'cache = false' >"$T/nospare.conf"
+mutate 23 "$T/sd"
+run 0 build --config "$T/nospare.conf" --data "$T/sd" --out "$T/s"
+[ ! -e "$T/s/.c360-prev" ] && pass || fail "cache = false: a spare was kept"
+# ... two builds at once into one --out: one takes the spare, the other stages afresh
+spare_round 24 "the round after cache = false"
+mutate 25 "$T/sd"
+$C360 build --quiet --data "$T/sd" --out "$T/s" 2>"$T/err1" &
+pid=$!
+$C360 build --quiet --data "$T/sd" --out "$T/s" 2>"$T/err2" && wait $pid && pass ||
+	fail "two builds at once failed: $(cat "$T/err1" "$T/err2")"
+rm -rf "$T/fresh"
+run 0 build --data "$T/sd" --out "$T/fresh"
+diff -r -x .c360-prev "$T/s" "$T/fresh" >/dev/null && pass || fail "two builds at once: the site differs from a fresh build"
+spare_round 26 "the round after two builds at once"
+rm -rf "$T/s" "$T/s.before" "$T/sd"
+
 # ---- a rebuild killed at any moment leaves the previous site whole (or, killed after the
 # swap, the new one): never a mix, and the next build clears what it left
+# (the previous site has a spare, which the killed builds take)
 run 0 generate --customers 600 --seed 6 --out "$T/big"
 run 0 build --data "$T/big" --out "$T/prev"
+mutate 6 "$T/big"
+run 0 build --data "$T/big" --out "$T/prev"
+[ -d "$T/prev/.c360-prev" ] && pass || fail "the site to kill builds of has no spare"
 mutate 7 "$T/big"
 run 0 build --data "$T/big" --out "$T/next"
-for i in 1 2 3 4; do
+for i in 1 2 3 4 5 6 7 8; do
 	rm -rf "$T/k"
 	cp -a "$T/prev" "$T/k"
 	$C360 build --data "$T/big" --out "$T/k" 2>/dev/null &
 	pid=$!
-	sleep "$(awk -v i="$i" 'BEGIN { srand(i); printf "%.2f", rand() * 2 }')"
+	sleep "$(awk -v i="$i" 'BEGIN { srand(i); printf "%.2f", rand() * (i > 4 ? 0.6 : 2) }')"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	if diff -r "$T/k" "$T/prev" >/dev/null || diff -r "$T/k" "$T/next" >/dev/null; then pass; else
+	if diff -r -x .c360-prev "$T/k" "$T/prev" >/dev/null || diff -r -x .c360-prev "$T/k" "$T/next" >/dev/null; then pass; else
 		fail "killed rebuild $i left a site that is neither the previous nor the new one:"
-		diff -r "$T/k" "$T/prev" | head -5
+		diff -r -x .c360-prev "$T/k" "$T/prev" | head -5
 	fi
 done
 run 0 build --data "$T/big" --out "$T/k"
-diff -r "$T/k" "$T/next" >/dev/null && pass || fail "the build after the killed ones differs"
+diff -r -x .c360-prev "$T/k" "$T/next" >/dev/null && pass || fail "the build after the killed ones differs"
 ls "$T" | grep -q '^k\.tmp-' && fail "killed builds' staging folders were left: $(ls "$T")" || pass
 # ... and a working tree's .git survives: at once after SIGTERM, after the next build after SIGKILL
 git init -q "$T/prev"
@@ -439,6 +539,17 @@ run 0 build --data "$T/data" --out "$T/pub"
 [ -s "$T/pub/index.html" ] && [ "$(cat "$T/pub/CNAME")" = c360.example.com ] && [ -s "$T/pub/README.md" ] && pass ||
 	fail "the kept files did not survive: $(ls -A "$T/pub")"
 git -C "$T/pub" rev-parse --git-dir >/dev/null 2>&1 && pass || fail ".git did not survive"
+# ... through builds that take the spare too, a kept file replaced meanwhile (the spare's link
+# to the old one is not what the site keeps)
+echo 'new.example.com' >"$T/CNAME" && mv "$T/CNAME" "$T/pub/CNAME"
+for round in 10 11; do
+	mutate $round "$T/data"
+	run 0 build --data "$T/data" --out "$T/pub"
+done
+[ "$(cat "$T/pub/CNAME")" = new.example.com ] && [ -s "$T/pub/README.md" ] && git -C "$T/pub" rev-parse --git-dir >/dev/null 2>&1 &&
+	pass || fail "the kept files did not survive builds that take the spare: $(ls -A "$T/pub"), CNAME $(cat "$T/pub/CNAME")"
+[ ! -e "$T/pub/.c360-prev/.git" ] && [ ! -e "$T/pub/.c360-prev/.c360-cache" ] && pass ||
+	fail "the spare holds .git, or a cache: $(ls -A "$T/pub/.c360-prev")"
 # the keep setting names what survives instead: here notes.txt, and no longer CNAME
 mkdir -p "$T/pub2"
 git init -q "$T/pub2"
@@ -477,6 +588,14 @@ git -C "$T/repo" diff --name-only HEAD~1 HEAD >"$T/committed"
 grep -q '^index.html$' "$T/committed" && pass || fail "the week's commit lacks the dashboard"
 grep -E '^customers/[0-9a-f]{2}/' "$T/committed" >"$T/pages" && fail "the week's commit changed customer pages: $(head -3 "$T/pages")" || pass
 [ -z "$(git -C "$T/repo" status --porcelain)" ] && pass || fail "the working tree is not clean after publish"
+# ... and a third edition, which takes the spare the second left: the spare is in no commit
+[ -d "$T/repo/.c360-prev" ] && pass || fail "the second edition left no spare"
+run 0 publish --data "$FIXTURE" --as-of 2024-03-25 --git "$T/repo"
+run 0 publish --data "$FIXTURE" --as-of 2024-03-25 --git "$T/repo"
+err_has "nothing changed in $T/repo: no commit"
+[ "$(commits)" = 3 ] && pass || fail "the third edition: $(commits) commits"
+git -C "$T/repo" log --name-only --format= | grep -q 'c360-prev' && fail "the spare was committed" || pass
+[ -z "$(git -C "$T/repo" status --porcelain --ignored=no)" ] && pass || fail "the working tree is not clean: $(git -C "$T/repo" status --porcelain)"
 run 1 publish --data "$FIXTURE" --git "$T/mine"
 err_has "not a git working tree"
 [ ! -e "$T/mine/.git" ] && [ -s "$T/mine/notes.txt" ] && pass || fail "publish touched a folder that is not a working tree"
