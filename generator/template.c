@@ -78,7 +78,8 @@ static const Value *v_get(const Value *obj, const char *key, size_t n)
 }
 
 /* A thread's lookups remembered: where a tag's name (by its address in the template) is among an
- * object's keys, by the object's shape. Keys are the program's own strings, never made at run
+ * object's keys, by the object's shape. An address is always looked up with one length: a tag's
+ * first name part, or a part after a dot in it (a tag's name never starts after a dot). Keys are the program's own strings, never made at run
  * time (site_vars.c's shapes rely on it too), so objects of one shape hold the same keys in the
  * same order. A hit is checked against the object's key count and, when found, the key at its
  * place; templates freed (their names' addresses may come back) forget every thread's lookups. */
@@ -88,7 +89,7 @@ typedef struct {
 	const char *name;
 	uint64_t shape;
 	const char *key;	/* the key found, NULL if none */
-	uint32_t len, n, i;
+	uint32_t n, i;
 } Memo;
 
 static atomic_uint tpl_epoch = 1;
@@ -110,7 +111,7 @@ static inline __attribute__((always_inline)) const Value *v_get_memo(const Value
 		return NULL;
 	uint64_t h = obj->shape ^ (uintptr_t)name * 0x9e3779b97f4a7c15u;
 	Memo *m = &memo[(h ^ h >> 32) & (MEMO_SIZE - 1)];
-	if (m->name == name && m->shape == obj->shape && m->n == obj->n && m->len == n) {
+	if (m->name == name && m->shape == obj->shape && m->n == obj->n) {
 		if (m->i == MEMO_NONE)
 			return NULL;
 		if (obj->keys[m->i] == m->key)
@@ -121,8 +122,7 @@ static inline __attribute__((always_inline)) const Value *v_get_memo(const Value
 		;
 	bool found = i < obj->n;
 	if (obj->n < MEMO_NONE)
-		*m = (Memo){name, obj->shape, found ? obj->keys[i] : NULL, (uint32_t)n, (uint32_t)obj->n,
-			    found ? (uint32_t)i : MEMO_NONE};
+		*m = (Memo){name, obj->shape, found ? obj->keys[i] : NULL, (uint32_t)obj->n, found ? (uint32_t)i : MEMO_NONE};
 	return found ? obj->items[i] : NULL;
 }
 
