@@ -188,6 +188,7 @@ typedef enum { N_TEXT, N_VAR, N_RAW_VAR, N_SECTION, N_INVERTED, N_PARTIAL } Node
 
 struct TplNode {
 	NodeKind kind;
+	bool plain;		/* a name without a dot (not ".") */
 	const char *text;	/* text, or the tag's name */
 	size_t len;
 	size_t first;		/* the length of the name's first part (before a dot) */
@@ -323,6 +324,7 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	struct TplNode *n = add_node(parent, kind, name.p, name.n);
 	const char *dot = memchr(name.p, '.', name.n);
 	n->first = dot && name.n > 1 ? (size_t)(dot - name.p) : name.n;
+	n->plain = !dot;
 	n->filter = filter;
 	where(ps, open, &n->line, &n->col);
 	if (kind == N_PARTIAL && indent)
@@ -422,21 +424,33 @@ typedef struct {
 } Render;
 
 /* Mustache lookup: the first name part in the nearest frame that has it, then down. */
-static inline __attribute__((always_inline)) const Value *lookup(const Frame *f, const struct TplNode *node)
+static inline __attribute__((always_inline)) const Value *lookup_first(const Frame *f, const struct TplNode *node)
 {
-	const char *name = node->text, *dot = node->first < node->len ? name + node->first : NULL;
-	size_t n = node->len;
-	if (n == 1 && name[0] == '.')
-		return f ? f->v : NULL;
 	const Value *v = NULL;
 	for (; f && !v; f = f->up)
-		v = v_get_memo(f->v, name, node->first);
+		v = v_get_memo(f->v, node->text, node->first);
+	return v;
+}
+
+/* "." (the current item), and a dotted name: its other parts, each in the value before it. */
+static __attribute__((noinline)) const Value *lookup_dotted(const Frame *f, const struct TplNode *node)
+{
+	const char *name = node->text, *dot = name + node->first;
+	size_t n = node->len;
+	if (n == 1)
+		return f ? f->v : NULL;
+	const Value *v = lookup_first(f, node);
 	while (v && dot) {
 		const char *part = dot + 1;
 		dot = memchr(part, '.', n - (size_t)(part - name));
 		v = v_get_memo(v, part, dot ? (size_t)(dot - part) : n - (size_t)(part - name));
 	}
 	return v;
+}
+
+static inline __attribute__((always_inline)) const Value *lookup(const Frame *f, const struct TplNode *node)
+{
+	return node->plain ? lookup_first(f, node) : lookup_dotted(f, node);
 }
 
 /* A partial's indentation, where one of its lines starts. */
@@ -568,9 +582,10 @@ static void render_node(Render *r, const struct TplNode *n, const Frame *f)
  * where, once, and stops. */
 static void render_nodes(Render *r, const struct TplNode *n, size_t count, const Frame *f)
 {
+	const size_t *len = &r->out->len, *kept = r->kept, limit = r->limit;	/* the same all the render */
 	for (size_t i = 0; i < count && !r->over; i++) {
 		render_node(r, &n[i], f);
-		if (r->out->len + *r->kept > r->limit && !r->over) {
+		if (*len + *kept > limit && !r->over) {
 			r->over = true;
 			buf_printf(r->err, "%s:%u:%u: error: the page passes %zu bytes; the data or the templates make "
 					   "it too big (page_max_bytes in the configuration)\n",
