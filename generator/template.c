@@ -78,9 +78,10 @@ static const Value *v_get(const Value *obj, const char *key, size_t n)
 }
 
 /* A thread's lookups remembered: where a tag's name (by its address in the template) is among an
- * object's keys, by the object's shape. An address is always looked up with one length: a tag's
- * first name part, or a part after a dot in it (a tag's name never starts after a dot). Keys are the program's own strings, never made at run
- * time (site_vars.c's shapes rely on it too), so objects of one shape hold the same keys in the
+ * object's keys, by the object's shape. An address is always looked up with one length (a tag's
+ * first name part, or a part after a dot in it: a tag's name never starts after a dot), so the
+ * address says the length. Keys are the program's own strings, never made at run time
+ * (site_vars.c's shapes rely on it too), so objects of one shape hold the same keys in the
  * same order. A hit is checked against the object's key count and, when found, the key at its
  * place; templates freed (their names' addresses may come back) forget every thread's lookups. */
 enum { MEMO_SIZE = 4096, MEMO_NONE = UINT32_MAX };
