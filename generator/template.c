@@ -78,8 +78,10 @@ static const Value *v_get(const Value *obj, const char *key, size_t n)
 }
 
 /* A thread's lookups remembered: where a tag's name (by its address in the template) is among an
- * object's keys, by the object's shape. Keys are the program's own strings, never made at run
- * time (site_vars.c's shapes rely on it too), so objects of one shape hold the same keys in the
+ * object's keys, by the object's shape. An address is always looked up with one length (a tag's
+ * first name part, or a part after a dot in it: a tag's name never starts after a dot), so the
+ * address says the length. Keys are the program's own strings, never made at run time
+ * (site_vars.c's shapes rely on it too), so objects of one shape hold the same keys in the
  * same order. A hit is checked against the object's key count and, when found, the key at its
  * place; templates freed (their names' addresses may come back) forget every thread's lookups. */
 enum { MEMO_SIZE = 4096, MEMO_NONE = UINT32_MAX };
@@ -88,7 +90,7 @@ typedef struct {
 	const char *name;
 	uint64_t shape;
 	const char *key;	/* the key found, NULL if none */
-	uint32_t len, n, i;
+	uint32_t n, i;
 } Memo;
 
 static atomic_uint tpl_epoch = 1;
@@ -110,7 +112,7 @@ static inline __attribute__((always_inline)) const Value *v_get_memo(const Value
 		return NULL;
 	uint64_t h = obj->shape ^ (uintptr_t)name * 0x9e3779b97f4a7c15u;
 	Memo *m = &memo[(h ^ h >> 32) & (MEMO_SIZE - 1)];
-	if (m->name == name && m->shape == obj->shape && m->n == obj->n && m->len == n) {
+	if (m->name == name && m->shape == obj->shape && m->n == obj->n) {
 		if (m->i == MEMO_NONE)
 			return NULL;
 		if (obj->keys[m->i] == m->key)
@@ -121,8 +123,7 @@ static inline __attribute__((always_inline)) const Value *v_get_memo(const Value
 		;
 	bool found = i < obj->n;
 	if (obj->n < MEMO_NONE)
-		*m = (Memo){name, obj->shape, found ? obj->keys[i] : NULL, (uint32_t)n, (uint32_t)obj->n,
-			    found ? (uint32_t)i : MEMO_NONE};
+		*m = (Memo){name, obj->shape, found ? obj->keys[i] : NULL, (uint32_t)obj->n, found ? (uint32_t)i : MEMO_NONE};
 	return found ? obj->items[i] : NULL;
 }
 
@@ -188,6 +189,7 @@ typedef enum { N_TEXT, N_VAR, N_RAW_VAR, N_SECTION, N_INVERTED, N_PARTIAL } Node
 
 struct TplNode {
 	NodeKind kind;
+	bool plain;		/* a name without a dot (not ".") */
 	const char *text;	/* text, or the tag's name */
 	size_t len;
 	size_t first;		/* the length of the name's first part (before a dot) */
@@ -323,6 +325,7 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	struct TplNode *n = add_node(parent, kind, name.p, name.n);
 	const char *dot = memchr(name.p, '.', name.n);
 	n->first = dot && name.n > 1 ? (size_t)(dot - name.p) : name.n;
+	n->plain = !dot;
 	n->filter = filter;
 	where(ps, open, &n->line, &n->col);
 	if (kind == N_PARTIAL && indent)
@@ -422,21 +425,33 @@ typedef struct {
 } Render;
 
 /* Mustache lookup: the first name part in the nearest frame that has it, then down. */
-static inline __attribute__((always_inline)) const Value *lookup(const Frame *f, const struct TplNode *node)
+static inline __attribute__((always_inline)) const Value *lookup_first(const Frame *f, const struct TplNode *node)
 {
-	const char *name = node->text, *dot = node->first < node->len ? name + node->first : NULL;
-	size_t n = node->len;
-	if (n == 1 && name[0] == '.')
-		return f ? f->v : NULL;
 	const Value *v = NULL;
 	for (; f && !v; f = f->up)
-		v = v_get_memo(f->v, name, node->first);
+		v = v_get_memo(f->v, node->text, node->first);
+	return v;
+}
+
+/* "." (the current item), and a dotted name: its other parts, each in the value before it. */
+static __attribute__((noinline)) const Value *lookup_dotted(const Frame *f, const struct TplNode *node)
+{
+	const char *name = node->text, *dot = name + node->first;
+	size_t n = node->len;
+	if (n == 1)
+		return f ? f->v : NULL;
+	const Value *v = lookup_first(f, node);
 	while (v && dot) {
 		const char *part = dot + 1;
 		dot = memchr(part, '.', n - (size_t)(part - name));
 		v = v_get_memo(v, part, dot ? (size_t)(dot - part) : n - (size_t)(part - name));
 	}
 	return v;
+}
+
+static inline __attribute__((always_inline)) const Value *lookup(const Frame *f, const struct TplNode *node)
+{
+	return node->plain ? lookup_first(f, node) : lookup_dotted(f, node);
 }
 
 /* A partial's indentation, where one of its lines starts. */
@@ -568,9 +583,10 @@ static void render_node(Render *r, const struct TplNode *n, const Frame *f)
  * where, once, and stops. */
 static void render_nodes(Render *r, const struct TplNode *n, size_t count, const Frame *f)
 {
+	const size_t *len = &r->out->len, *kept = r->kept, limit = r->limit;	/* the same all the render */
 	for (size_t i = 0; i < count && !r->over; i++) {
 		render_node(r, &n[i], f);
-		if (r->out->len + *r->kept > r->limit && !r->over) {
+		if (*len + *kept > limit && !r->over) {
 			r->over = true;
 			buf_printf(r->err, "%s:%u:%u: error: the page passes %zu bytes; the data or the templates make "
 					   "it too big (page_max_bytes in the configuration)\n",
