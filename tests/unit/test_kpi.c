@@ -173,7 +173,7 @@ static void test_preferred_method_in_any_order(void **state)
 	/* the same lines, customer 3's first, then the others from the last back */
 	const char *lines[64];
 	size_t n = 0;
-	for (char *p = strchr(grouped.p, '\n') + 1; *p; p = strchr(p, '\n') + 1)
+	for (const char *p = strchr(buf_cstr(&grouped), '\n') + 1; *p; p = strchr(p, '\n') + 1)
 		lines[n++] = p;
 	for (size_t k = n; k-- > 0;) {
 		const char *end = strchr(lines[k], '\n') + 1;
