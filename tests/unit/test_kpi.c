@@ -183,7 +183,7 @@ static void test_preferred_method_in_any_order(void **state)
 		Silver s;
 		Gold g;
 		Config cfg;
-		build(&s, &g, &cfg, NULL, pass ? mixed.p : grouped.p, NULL, NULL);
+		build(&s, &g, &cfg, NULL, buf_cstr(pass ? &mixed : &grouped), NULL, NULL);
 		const Dict *m = &s.src[SRC_PAYMENTS].dict[PA_METHOD];
 		static const char *const want[] = {"UPI", "Cash", "UPI"};
 		for (int c = 0; c < 3; c++)
