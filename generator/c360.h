@@ -1244,6 +1244,8 @@ bool table_conserved(const TableQuality *t);	/* an SQL table's: rows read = tabl
 typedef struct FileHasher FileHasher;
 
 #define MANIFEST_NAME ".c360-site"
+#define MANIFEST_HEAD "c360 " C360_VERSION "\n"	/* its first line; a staging folder's marker */
+#define INPUTS_NAME ".c360-inputs"
 FileHash file_hash(const void *p, size_t n);
 FileHasher *file_hasher_new(void);
 void file_hasher_add(FileHasher *h, const void *p, size_t n);
@@ -1329,6 +1331,8 @@ void out_keep(const char *list);
  * next build takes as its staging folder: its files of the same bytes are not made again. */
 #define SPARE_NAME ".c360-prev"
 void out_spare(bool on);
+/* A .gitignore of "*" in the folder dirfd: git (c360 publish, the user's own commits) leaves it out. */
+bool out_git_ignored(int dirfd);
 void out_remove_at(int dirfd, const char *name, bool folder);	/* a file (unless folder), or a folder and all in it */
 DIR *out_opendir_at(int fd);	/* a DIR reading the folder open as fd (which stays open), or NULL */
 /* Swaps the staging folder in place of out (keeping out whole on failure), then keeps the

@@ -17,8 +17,6 @@
 #define XXH_STATIC_LINKING_ONLY	/* the state's size, for the out-of-memory message */
 #include <xxhash.h>
 
-#define MANIFEST_HEAD "c360 " C360_VERSION "\n"
-
 /* What is known of a listed file of the previous site: nothing yet, or whether it is as its
  * manifest says (there, a regular file of its size, not modified since the manifest was written). */
 enum { OLD_UNKNOWN, OLD_SAME, OLD_CHANGED };
@@ -219,8 +217,6 @@ static void old_free(OldList *o)
 	free(o->e);
 	*o = (OldList){0};
 }
-
-#define INPUTS_NAME ".c360-inputs"
 
 /* What the previous site's pages were made from: the lines after the first of its
  * .c360-inputs, "hash path" (manifest_write_inputs). */

@@ -535,8 +535,8 @@ static bool spare_marker(int fd, Buf *list, struct timespec *since)
 	*since = st.st_mtim;
 	for (off_t at = 0; ok && (n = pread(fd, chunk, sizeof chunk, at)) > 0; at += n)
 		buf_put(list, chunk, (size_t)n);
-	const char head[] = "c360 " C360_VERSION "\n";
-	return ok && n == 0 && ftruncate(fd, 0) == 0 && pwrite(fd, head, strlen(head), 0) == (ssize_t)strlen(head);
+	return ok && n == 0 && ftruncate(fd, 0) == 0 &&
+	       pwrite(fd, MANIFEST_HEAD, strlen(MANIFEST_HEAD), 0) == (ssize_t)strlen(MANIFEST_HEAD);
 }
 
 /* What of the spare the build cannot take as it is: the cache (a build makes its own) and the
@@ -547,7 +547,7 @@ static void spare_clear(const char *dir)
 	if (fd < 0)
 		return;
 	out_remove_at(fd, CACHE_DIR, false);
-	out_remove_at(fd, ".c360-inputs", false);
+	out_remove_at(fd, INPUTS_NAME, false);
 	close(fd);
 }
 
@@ -566,18 +566,23 @@ static bool spare_keep(const char *out)
 	struct stat st;
 	bool ok = fstatat(fd, MARKER, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
 		  fstatat(fd, SPARE_NAME, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT;
-	if (ok) {	/* git leaves it out: c360 publish, and the user's own commits */
+	if (ok) {
 		out_remove_at(fd, CACHE_DIR, false);
-		unlinkat(fd, ".gitignore", 0);
-		int g = openat(fd, ".gitignore", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
-		ok = g >= 0 && write(g, "*\n", 2) == 2;
-		ok = g >= 0 && close(g) == 0 && ok;
+		ok = out_git_ignored(fd);
 	}
 	close(fd);
 	char *to = path_join(out, SPARE_NAME);
 	ok = ok && rename(staging_dir, to) == 0;
 	free(to);
 	return ok;
+}
+
+bool out_git_ignored(int dirfd)
+{
+	unlinkat(dirfd, ".gitignore", 0);
+	int fd = openat(dirfd, ".gitignore", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+	bool ok = fd >= 0 && write(fd, "*\n", 2) == 2;
+	return fd >= 0 && close(fd) == 0 && ok;
 }
 
 bool out_stage(const char *out, char **staging, Buf *err)
@@ -628,7 +633,7 @@ bool out_stage(const char *out, char **staging, Buf *err)
 			close(fd);
 		buf_free(&list);	/* a spare without a manifest: every file of it goes */
 		Buf marker = {0};
-		buf_puts(&marker, "c360 " C360_VERSION "\n");
+		buf_puts(&marker, MANIFEST_HEAD);
 		ok = out_write_file(tmpl, MARKER, &marker, err) && lock_marker(tmpl, true);
 		buf_free(&marker);
 	}

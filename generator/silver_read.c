@@ -804,11 +804,11 @@ static bool load_sources(Silver *s, Config *cfg);
 /* The cache's folder in the staging folder: none if it cannot be made. */
 static char *cache_folder(const char *staging)
 {
-	char *dir = path_join(staging, CACHE_DIR), *ignore = path_join(dir, ".gitignore");
-	int fd = mkdir(dir, 0777) == 0 ? open(ignore, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666) : -1;
-	bool ok = fd >= 0 && write(fd, "*\n", 2) == 2;	/* c360 publish commits no cache */
-	ok = fd >= 0 && close(fd) == 0 && ok;
-	free(ignore);
+	char *dir = path_join(staging, CACHE_DIR);
+	int fd = mkdir(dir, 0777) == 0 ? open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	bool ok = fd >= 0 && out_git_ignored(fd);
+	if (fd >= 0)
+		close(fd);
 	if (!ok)
 		free(dir);
 	return ok ? dir : NULL;
