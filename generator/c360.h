@@ -215,6 +215,10 @@ const char *nearest_word(const char *word, size_t n, const char *const *candidat
 
 /* ------------------------------------------------------------------ hashing (index.c) */
 uint64_t hash_bytes(const char *s, size_t n);
+/* Sorts a[0..n) in place by their bits [low, top) (those from top up are the same in all): a
+ * most significant digit radix sort, without a second array, its digit narrower for fewer
+ * values (about 8 to a bucket); values the same in those bits keep no order. */
+void radix_sort_u64(uint64_t *a, size_t n, int top, int low);
 typedef struct {
 	uint64_t lo, hi;
 } FileHash;	/* 128 bits of XXH3 (manifest.c) */

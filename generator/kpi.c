@@ -168,31 +168,6 @@ static int segment_of(const Customer360 *c, int64_t as_of, int window)
 	return r <= 2 * (int64_t)window ? SEG_AT_RISK : SEG_LOST;
 }
 
-/* Sorts n 64-bit pairs (customer << 32 | method) ascending: a byte a pass, least significant
- * first, through a second array; a byte the same in all pairs is not a pass. */
-static void sort_pairs(uint64_t *pairs, size_t n)
-{
-	uint64_t *tmp = xmalloc((n + 1) * sizeof *tmp), *from = pairs, *to = tmp;
-	for (int shift = 0; shift < 64; shift += 8) {
-		size_t count[256] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[from[i] >> shift & 0xff]++;
-		if (n == 0 || count[from[0] >> shift & 0xff] == n)
-			continue;
-		for (size_t b = 0, at = 0; b < 256; b++) {
-			size_t c = count[b];
-			count[b] = at, at += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			to[count[from[i] >> shift & 0xff]++] = from[i];
-		uint64_t *t = from;
-		from = to, to = t;
-	}
-	if (from != pairs)
-		memcpy(pairs, from, n * sizeof *pairs);
-	free(tmp);
-}
-
 /* The method with most successful payments per customer; ties go to the lower label. */
 static void preferred_methods(const Silver *s, Customer360 *cc)
 {
@@ -206,7 +181,7 @@ static void preferred_methods(const Silver *s, Customer360 *cc)
 		if (!fact_is_late(&p->h, s->as_of) && p->status == PS_SUCCESS)
 			pairs[n++] = (uint64_t)p->h.customer << 32 | p->method;
 	}
-	sort_pairs(pairs, n);
+	radix_sort_u64(pairs, n, 64, 0);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i; j < n && pairs[j] == pairs[i]; j++)
 			;

@@ -568,14 +568,11 @@ static int same_key_cmp(const void *a, const void *b, void *ctx)
 	return c ? c : i < j ? -1 : i > j;
 }
 
-/* Sorts (hash << 32 | row) pairs in place by the hash's bits below top (those above are the
- * same in all): a most significant digit radix sort, without a second array as big, its digit
- * narrower for fewer pairs (about 8 to a bucket): the rows of one hash end up together. */
-static void radix_sort_hash(uint64_t *a, size_t n, int top)
+void radix_sort_u64(uint64_t *a, size_t n, int top, int low)
 {
-	if (n < 16 || top <= 32) {
+	if (n < 16 || top <= low) {
 		for (size_t i = 1; i < n; i++)
-			for (size_t j = i; j > 0 && a[j - 1] >> 32 > a[j] >> 32; j--) {
+			for (size_t j = i; j > 0 && a[j - 1] >> low > a[j] >> low; j--) {
 				uint64_t t = a[j];
 				a[j] = a[j - 1], a[j - 1] = t;
 			}
@@ -584,7 +581,7 @@ static void radix_sort_hash(uint64_t *a, size_t n, int top)
 	int bits = 8;
 	while (bits > 1 && n >> bits < 8)
 		bits--;
-	bits = bits < top - 32 ? bits : top - 32;
+	bits = bits < top - low ? bits : top - low;
 	int shift = top - bits;
 	size_t buckets = (size_t)1 << bits, mask = buckets - 1, count[256] = {0}, next[256], end[256];
 	for (size_t i = 0; i < n; i++)
@@ -602,7 +599,7 @@ static void radix_sort_hash(uint64_t *a, size_t n, int top)
 			a[next[b]++] = v;
 		}
 	for (size_t k = 0, at = 0; k < buckets; at += count[k++])
-		radix_sort_hash(a + at, count[k], shift);
+		radix_sort_u64(a + at, count[k], shift, low);
 }
 
 #define DEDUPE_PASSES 4	/* rows are sorted a quarter of the hashes at a time */
@@ -627,7 +624,7 @@ static void *pairs_make(void *arg)
 		if (hash * DEDUPE_PASSES >> 32 == p->pass)
 			p->a[p->n++] = hash << 32 | i;
 	}
-	radix_sort_hash(p->a, p->n, 64);
+	radix_sort_u64(p->a, p->n, 64, 32);	/* the rows of one hash together */
 	return NULL;
 }
 
