@@ -846,6 +846,10 @@ typedef struct {
 	const char *cache_from, *cache_to;
 	FileHash cache_salt;	/* c360 and the settings (manifest_settings) */
 	FileHash cache_key[SRC_COUNT];	/* what each source's cleaning depends on */
+	/* each fact source's rows as silver_finish leaves them, as a key (silver_rows_key); zero:
+	 * not known (no cache, SQL, S3, a file not read). Before silver_finish: the cache key, once
+	 * the source is what that key names (taken from the cache, or read whole and cleaned) */
+	FileHash rows_key[SRC_COUNT];
 } Silver;
 
 #define CUSTOMERS(s) (&(s)->src[SRC_CUSTOMERS].table)
@@ -926,6 +930,11 @@ void silver_cache_save(const Silver *s, const Source *src, FileHash key);
 void silver_cache_keep(const Silver *s, const Source *src);
 /* src from a cache file's n bytes at p (the fuzzer); as silver_cache_load. */
 bool silver_cache_read(Silver *s, Source *src, FileHash key, const char *p, size_t n);
+/* .c360-cache/facts-NAME: n hashes (each customer's facts of a fact source, site_customers.c)
+ * under a key (the source's rows key). Load: site's file of that key and n, else NULL. */
+FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n);
+void facts_cache_save(const char *staging, SourceId id, FileHash key, const FileHash *v, size_t n);
+void facts_cache_keep(const char *site, const char *staging, SourceId id);	/* the file linked */
 
 /* ---- the table rules (silver.c): pure, on rows the reader hands over */
 void silver_init(Silver *s, Config *cfg);
@@ -1171,6 +1180,7 @@ typedef struct {
 	uint32_t *open_list;	/* customers with open tickets: most open first, then by lifetime value */
 	size_t nopen;
 	GoldStore *store;	/* what the model owns when read from a gold folder */
+	FileHash rows_key[SRC_COUNT];	/* Silver's: each fact source's rows as a key; zero: not known */
 } Gold;
 
 /* The data stage: gold from silver, views included; false after reporting to err a figure
@@ -1789,6 +1799,10 @@ typedef struct Site {
 	FileHash page_salt;	/* what every page is made from besides its values (manifest_settings) */
 	PagePlan plan;		/* which customers have a page */
 	FileHash *label_hash[SRC_COUNT][3];	/* fact column f's texts hashed, by label number (site_customers.c) */
+	/* each customer's facts of a source hashed (facts_input), by customer row: taken from the
+	 * cache (.c360-cache/facts-NAME) or filled as the pages are made; NULL: made with each page */
+	FileHash *facts_hash[SRC_COUNT];
+	bool facts_fill[SRC_COUNT];	/* filled as the pages are made, then cached */
 } Site;
 
 /* What one thread needs to render pages; the arena holds one page's values. */

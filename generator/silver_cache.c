@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -643,4 +644,85 @@ bool silver_cache_load(Silver *s, Source *src, FileHash key)
 	if (fd >= 0)
 		close(fd);
 	return ok;
+}
+
+/* ---- each customer's facts of a source, hashed (site_customers.c): .c360-cache/facts-NAME, a
+ * head, the hashes by customer row, and a sum of the bytes before it */
+
+#define FACTS_MAGIC "c360fct"	/* and its NUL: 8 bytes */
+#define FACTS_VERSION 1u
+
+typedef struct {
+	char magic[8];
+	uint32_t version, source;
+	FileHash key;
+	uint64_t n;
+} FactsHead;
+_Static_assert(sizeof(FactsHead) == 40, "FactsHead has padding");
+
+static char *facts_path(const char *site, SourceId id)
+{
+	char name[64];
+	snprintf(name, sizeof name, CACHE_DIR "/facts-%s", source_defs[id].name);
+	return path_join(site, name);
+}
+
+FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n)
+{
+	char *path = facts_path(site, id);
+	const char *why;
+	int fd = open_regular(path, &why);
+	free(path);
+	struct stat st;
+	FactsHead h;
+	size_t size = sizeof h + (n + 1) * sizeof(FileHash);
+	bool ok = fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_size == size;
+	char *p = ok ? xmalloc(size) : NULL;
+	ok = ok && read_at(fd, p, size, 0);
+	if (fd >= 0)
+		close(fd);
+	if (ok) {
+		memcpy(&h, p, sizeof h);
+		FileHash sum = file_hash(p, size - sizeof sum), want;
+		memcpy(&want, p + size - sizeof want, sizeof want);
+		ok = !memcmp(h.magic, FACTS_MAGIC, sizeof h.magic) && h.version == FACTS_VERSION && h.source == (uint32_t)id &&
+		     h.key.lo == key.lo && h.key.hi == key.hi && h.n == n && sum.lo == want.lo && sum.hi == want.hi;
+	}
+	if (!ok) {
+		free(p);
+		return NULL;
+	}
+	memmove(p, p + sizeof h, n * sizeof(FileHash));
+	return (FileHash *)(void *)p;
+}
+
+void facts_cache_save(const char *staging, SourceId id, FileHash key, const FileHash *v, size_t n)
+{
+	FactsHead h = {FACTS_MAGIC, FACTS_VERSION, (uint32_t)id, key, n};
+	Buf b = {0};
+	buf_put(&b, &h, sizeof h);
+	buf_put(&b, v, n * sizeof *v);
+	FileHash sum = file_hash(b.p, b.len);
+	buf_put(&b, &sum, sizeof sum);
+	char *path = facts_path(staging, id);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	bool ok = fd >= 0;
+	for (size_t at = 0; ok && at < b.len;) {
+		ssize_t w = write(fd, b.p + at, b.len - at);
+		ok = w > 0 || (w < 0 && errno == EINTR);
+		at += w > 0 ? (size_t)w : 0;
+	}
+	ok = fd >= 0 && close(fd) == 0 && ok;
+	if (!ok)
+		unlink(path);	/* the next build hashes the facts again */
+	free(path);
+	buf_free(&b);
+}
+
+void facts_cache_keep(const char *site, const char *staging, SourceId id)
+{
+	char *from = facts_path(site, id), *to = facts_path(staging, id);
+	if (link(from, to) != 0)
+		unlink(to);
+	free(from), free(to);
 }
