@@ -654,8 +654,8 @@ bool silver_cache_load(Silver *s, Source *src, FileHash key)
 
 typedef struct {
 	char magic[8];
-	uint32_t version, source;
-	FileHash key;
+	uint64_t version;
+	FileHash key;		/* the source's rows key (its name among what it holds) */
 	uint64_t n;
 } FactsHead;
 _Static_assert(sizeof(FactsHead) == 40, "FactsHead has padding");
@@ -685,7 +685,7 @@ FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n
 		memcpy(&h, p, sizeof h);
 		FileHash sum = file_hash(p, size - sizeof sum), want;
 		memcpy(&want, p + size - sizeof want, sizeof want);
-		ok = !memcmp(h.magic, FACTS_MAGIC, sizeof h.magic) && h.version == FACTS_VERSION && h.source == (uint32_t)id &&
+		ok = !memcmp(h.magic, FACTS_MAGIC, sizeof h.magic) && h.version == FACTS_VERSION &&
 		     h.key.lo == key.lo && h.key.hi == key.hi && h.n == n && sum.lo == want.lo && sum.hi == want.hi;
 	}
 	if (!ok) {
@@ -698,7 +698,7 @@ FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n
 
 void facts_cache_save(const char *staging, SourceId id, FileHash key, const FileHash *v, size_t n)
 {
-	FactsHead h = {FACTS_MAGIC, FACTS_VERSION, (uint32_t)id, key, n};
+	FactsHead h = {FACTS_MAGIC, FACTS_VERSION, key, n};
 	Buf b = {0};
 	buf_put(&b, &h, sizeof h);
 	buf_put(&b, v, n * sizeof *v);
