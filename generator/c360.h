@@ -1301,6 +1301,9 @@ bool manifest_page_kept(const char *dir, const char *name, FileHash input);
 void manifest_page_made(const char *dir, const char *name, FileHash input);	/* or another file's */
 /* The same for a file that is not a page (a gold table): not counted as a page not rendered. */
 bool manifest_file_kept(const char *dir, const char *name, FileHash input);
+/* The bytes of the previous site's file name appended to out, if it was made from input and is
+ * as its manifest says (a chart's PNG, which the edition needs too): nothing linked yet. */
+bool manifest_old_bytes(const char *dir, const char *name, FileHash input, Buf *out);
 /* Files made together from one input (the search's word files): every file of the previous
  * site listed as made from input, linked if each is as its manifest says; how many (0: none). */
 size_t manifest_group_kept(const char *dir, FileHash input);
@@ -1696,7 +1699,11 @@ ChartPlot *chart_layout(const Chart *c, double width);
 void chart_svg(const Chart *c, const ChartPlot *wide, const ChartPlot *narrow, Buf *out);
 struct _cairo;
 void chart_draw(const ChartPlot *p, struct _cairo *cr);	/* in a width x height box at the origin */
-bool chart_png(const ChartPlot *p, Buf *out);	/* the chart as a PNG, twice the size */
+/* The chart as a PNG, twice the size: the previous site's file name when the pixels drawn and
+ * the encoder (salt: c360 and the settings; libpng's and zlib's versions) are those it was
+ * encoded from (manifest_old_bytes: listed in .c360-inputs), else encoded; either way listed
+ * so for the next build when dir is the staging folder. */
+bool chart_png(const ChartPlot *p, Buf *out, const char *dir, const char *name, FileHash salt);
 /* A sparkline: a small SVG line through n (at most 64) values, NAN leaving a gap, the last point
  * marked, each point's tips[i] shown on hover; label says what it shows to screen readers. */
 void chart_sparkline(Buf *b, const double *v, const char *const *tips, size_t n, const char *label);
@@ -1721,8 +1728,10 @@ typedef struct {
 	Arena arena;		/* their labels and values */
 } ChartSet;
 
-/* false after reporting to err a chart that cannot be drawn; chart_set_free it all the same. */
-bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, Buf *err);
+/* false after reporting to err a chart that cannot be drawn; chart_set_free it all the same.
+ * dir: the staging folder, whose previous site's PNGs drawn from the same pixels are taken
+ * (chart_png). */
+bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, const char *dir, Buf *err);
 void chart_set_free(ChartSet *set);
 
 /* ------------------------------------------------------------------ the site (site*.c) */

@@ -650,6 +650,31 @@ bool manifest_file_kept(const char *dir, const char *name, FileHash input)
 	return true;
 }
 
+bool manifest_old_bytes(const char *dir, const char *name, FileHash input, Buf *out)
+{
+	if (!manifest_active(dir))
+		return false;
+	Entry *e = old_entry(name);
+	if (!e || !made_from(e, input) || e->size > (1u << 30) || !as_listed(e))
+		return false;
+	int fd = openat(M.old_root, e->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	size_t at = out->len, n = (size_t)e->size;
+	bool ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == e->size;
+	if (ok && n) {
+		buf_grow(out, n);
+		for (size_t got = 0; ok && got < n;) {
+			ssize_t r = pread(fd, out->p + at + got, n - got, (off_t)got);
+			ok = r > 0 || (r < 0 && errno == EINTR);
+			got += r > 0 ? (size_t)r : 0;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	out->len = ok ? at + n : at;
+	return ok;
+}
+
 /* The old entry's file is in the staging folder already: the spare's, of the same bytes. */
 static bool in_spare(const Entry *e)
 {
