@@ -458,7 +458,8 @@ static FileHash facts_input(const Site *site, Gather *g, SourceId src, uint32_t 
  *   shows the latest LIST_ROWS and the count, the activity the latest ACTIVITY_MAX of all
  *   sources merged by moment, the lifecycle counts valid orders, successful payments (payment
  *   status label 0, by its text: the canonical labels come first in every dictionary),
- *   sessions and tickets;
+ *   sessions and tickets. Each source's facts are hashed apart (facts_input), or taken as the
+ *   previous build hashed them when the source's rows key is the same (facts_begin);
  * - what page_globals() gives every page: the root (from the path), the churn window (a
  *   render's comes from kpi_summary.csv), the title and version (in the salt); no as-of date
  *   on a customer's page (PageWork.undated).
