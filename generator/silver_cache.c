@@ -363,10 +363,30 @@ static bool amount_ok(int64_t v)
 	return v == AMOUNT_NULL || (v >= -100000000000000000 && v <= 100000000000000000);
 }
 
+/* The columns of a source whose values row_ok checks, in column order (a title's or an
+ * e-mail's text is taken in the order the writer put them), made once a source. */
+typedef struct {
+	ColKind kind;
+	int col;
+	size_t at;
+} Checked;
+
+static int checked_columns(const SourceDef *def, Checked *out)
+{
+	int n = 0;
+	for (int c = 0; c < def->ncols; c++) {
+		ColKind k = def->rule[c].kind;
+		if (k == COL_AMOUNT || k == COL_CATEGORY || k == COL_TITLE || k == COL_EMAIL || k == COL_GENDER)
+			out[n++] = (Checked){k, c, def->rule[c].at};
+	}
+	return n;
+}
+
 /* A row's values are what cleaning makes: its pointers made pointers again (its id the text
  * where the one before ended). ncu: the customers' rows (a fact's customer is one of them, or
- * one of its orphans). */
-static bool row_ok(Source *src, Reader *r, const CacheHead *head, char *row, size_t ncu)
+ * one of its orphans); check[0, nchecked): checked_columns. */
+static bool row_ok(Source *src, Reader *r, const CacheHead *head, char *row, size_t ncu, const Checked *check,
+		   int nchecked)
 {
 	RowHead *h = (RowHead *)(void *)row;
 	uint64_t off;
@@ -376,15 +396,14 @@ static bool row_ok(Source *src, Reader *r, const CacheHead *head, char *row, siz
 		  when_ok(h->when, src->ambiguous > 0);
 	ok = ok && (fact ? (h->customer & ORPHAN ? (h->customer & ~ORPHAN) < head->norphans : h->customer < ncu)
 			 : h->customer == NO_CUSTOMER);
-	for (int c = 0; ok && c < src->def->ncols; c++) {
-		const ColumnRule *rule = &src->def->rule[c];
-		char *at = row + rule->at;
-		switch (rule->kind) {
+	for (int k = 0; ok && k < nchecked; k++) {
+		char *at = row + check[k].at;
+		switch (check[k].kind) {
 		case COL_AMOUNT:
 			ok = amount_ok(*(int64_t *)(void *)at);
 			break;
 		case COL_CATEGORY:
-			ok = *(uint32_t *)(void *)at < head->dict_n[c];
+			ok = *(uint32_t *)(void *)at < head->dict_n[check[k].col];
 			break;
 		case COL_TITLE:
 		case COL_EMAIL:
@@ -392,10 +411,8 @@ static bool row_ok(Source *src, Reader *r, const CacheHead *head, char *row, siz
 			*(const char **)(void *)at = NULL;
 			ok = !off || cstr_ptr(r, off - 1, (const char **)(void *)at);
 			break;
-		case COL_GENDER:
+		default:	/* COL_GENDER */
 			ok = *(uint8_t *)at <= GENDER_UNKNOWN;
-			break;
-		default:
 			break;
 		}
 	}
@@ -522,8 +539,10 @@ static bool take_apart(Silver *s, Source *src, const CacheHead *h, char *rows, c
 	if (!h->ntext || text[h->ntext - 1] != '\0' || !head_ok(src, h))
 		return false;
 	const Source *customers = &s->src[SRC_CUSTOMERS];
+	Checked check[MAX_COLS];
+	int nchecked = checked_columns(src->def, check);
 	for (size_t i = 0; i < src->table.n; i++)
-		if (!row_ok(src, &r, h, ROW(&src->table, char, i), customers->table.n))
+		if (!row_ok(src, &r, h, ROW(&src->table, char, i), customers->table.n, check, nchecked))
 			return false;
 	if (!tallies_ok(src, &r) || !lists_ok(src, customers, &r, h->nquarantine, h->norphans))
 		return false;
