@@ -1501,6 +1501,15 @@ static inline Value *v_obj(Arena *a)
 	return v;
 }
 void v_grow(Arena *a, Value *v);	/* room for more items: arena arrays that double when full */
+/* A new list or object with room for cap items (more still grow it): no call to v_grow for the
+ * first (an object of a page known to hold about so many). */
+static inline Value *v_room(Arena *a, Value *v, size_t cap)
+{
+	v->items = arena_alloc(a, cap * (sizeof *v->items + sizeof *v->keys));
+	v->keys = (const char **)(v->items + cap);
+	v->cap = cap;
+	return v;
+}
 static inline Value *v_push(Arena *a, Value *list, Value *item)
 {
 	if (list->n == list->cap)

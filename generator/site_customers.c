@@ -103,6 +103,8 @@ bool customer_url(const PagePlan *p, const Gold *g, uint32_t c, Buf *b)
 
 /* ---- one customer's page */
 
+#define LIT(s) {s, sizeof s - 1}	/* c360's own label with its length: no strlen a page */
+
 /* Text from the data, as much of it as a page shows alone (gold has it all). */
 static Value *field(const Site *site, Arena *a, const char *s, size_t n)
 {
@@ -145,12 +147,12 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
 		[SRC_TICKETS] = "tickets_more", [SRC_SESSIONS] = "sessions_more"};
 	static const char *const count_key[SRC_COUNT] = {[SRC_ORDERS] = "orders_count",
 		[SRC_PAYMENTS] = "payments_count", [SRC_TICKETS] = "tickets_count", [SRC_SESSIONS] = "sessions_count"};
-	Value *list = v_set(a, data, ft->key, v_list(a));
+	Value *list = v_set(a, data, ft->key, n ? v_room(a, v_list(a), n < LIST_ROWS ? n : LIST_ROWS) : v_list(a));
 	v_set(a, data, more_key[src], v_num(a, V_INT, n > LIST_ROWS ? n - LIST_ROWS : 0));
 	v_set(a, data, count_key[src], v_num(a, V_INT, n));
 	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
-		Value *o = v_push(a, list, v_obj(a));
+		Value *o = v_push(a, list, v_room(a, v_obj(a), 3 + (size_t)ft->ncols));
 		v_set(a, o, "id", cell(site, a, h->id, h->idlen));
 		if (source_defs[src].timestamp && h->when != MOMENT_NULL) {
 			char *text = arena_alloc(a, DATE_TEXT_MAX);	/* written where the value keeps it */
@@ -169,24 +171,26 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
  * date: signup is when the customer is first seen in any of them. */
 static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
 {
-	static const struct { const char *stage, *one, *many; } stages[LC_COUNT] = {
-		[LC_BROWSE] = {"Browse", "session", "sessions"}, [LC_ORDER] = {"Order", "valid order", "valid orders"},
-		[LC_PAY] = {"Pay", "successful payment", "successful payments"},
-		[LC_COMPLAINT] = {"Complaint", "ticket", "tickets"},
+	static const struct { Str stage, one, many; } stages[LC_COUNT] = {
+		[LC_BROWSE] = {LIT("Browse"), LIT("session"), LIT("sessions")},
+		[LC_ORDER] = {LIT("Order"), LIT("valid order"), LIT("valid orders")},
+		[LC_PAY] = {LIT("Pay"), LIT("successful payment"), LIT("successful payments")},
+		[LC_COMPLAINT] = {LIT("Complaint"), LIT("ticket"), LIT("tickets")},
 	};
 	Arena *a = &w->arena;
 	Lifecycle lc;
 	gold_lifecycle(site->g, c, &lc);
 	v_set(a, d, "first_seen", v_num(a, V_DATE, lc.seen == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.seen)));
-	Value *list = v_set(a, d, "stages", v_list(a));
+	Value *list = v_set(a, d, "stages", v_room(a, v_list(a), LC_COUNT));
 	for (int k = 0; k < LC_COUNT; k++) {
-		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "stage", v_lit(a, stages[k].stage));
+		Value *o = v_push(a, list, v_room(a, v_obj(a), 6));
+		v_set(a, o, "stage", v_lent(a, stages[k].stage.p, stages[k].stage.n));
 		v_set(a, o, "done", v_bool(a, lc.count[k] > 0));
 		v_set(a, o, "first", v_num(a, V_DATE, lc.first[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.first[k])));
 		v_set(a, o, "latest", v_num(a, V_DATE, lc.last[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.last[k])));
 		v_set(a, o, "count", v_num(a, V_INT, lc.count[k]));
-		v_set(a, o, "noun", v_lit(a, lc.count[k] == 1 ? stages[k].one : stages[k].many));
+		Str noun = lc.count[k] == 1 ? stages[k].one : stages[k].many;
+		v_set(a, o, "noun", v_lent(a, noun.p, noun.n));
 	}
 	return page_fragment(site, w, path, "lifecycle.html", d);
 }
@@ -219,7 +223,7 @@ static void activity_detail(const Site *site, Buf *b, SourceId src, const RowHea
 /* A day of the activity: its name, its date and its facts (filled by the caller). */
 static Value *activity_day(Arena *a, Value *days, int64_t day, Buf *b)
 {
-	Value *o = v_push(a, days, v_obj(a));
+	Value *o = v_push(a, days, v_room(a, v_obj(a), 3));
 	b->len = 0;
 	if (day == MOMENT_NULL)
 		buf_puts(b, "No date");
@@ -232,8 +236,9 @@ static Value *activity_day(Arena *a, Value *days, int64_t day, Buf *b)
 
 static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
 {
-	static const char *const kind[SRC_COUNT] = {[SRC_ORDERS] = "Order", [SRC_PAYMENTS] = "Payment",
-						    [SRC_TICKETS] = "Ticket", [SRC_SESSIONS] = "Session"};
+	static const Str kind[SRC_COUNT] = {[SRC_ORDERS] = LIT("Order"),
+					    [SRC_PAYMENTS] = LIT("Payment"), [SRC_TICKETS] = LIT("Ticket"),
+					    [SRC_SESSIONS] = LIT("Session")};
 	Arena *a = &w->arena;
 	Activity act[ACTIVITY_MAX];
 	size_t n = gold_activity(site->g, c, act, ACTIVITY_MAX);
@@ -243,11 +248,11 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		const RowHead *h = ROW(site->g->src[act[i].src].table, RowHead, act[i].row);
 		if (!i || fact_day(h) != fact_day(ROW(site->g->src[act[i - 1].src].table, RowHead, act[i - 1].row)))
 			events = activity_day(a, days, fact_day(h), b);
-		Value *e = v_push(a, events, v_obj(a));
+		Value *e = v_push(a, events, v_room(a, v_obj(a), 5));
 		bool timed = source_defs[act[i].src].timestamp && h->when != MOMENT_NULL;
 		char *time = timed ? arena_alloc(a, DATE_TEXT_MAX) : NULL;	/* written where the value keeps it */
 		v_set(a, e, "time", timed ? v_lent(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_lit(a, ""));
-		v_set(a, e, "kind", v_lit(a, kind[act[i].src]));
+		v_set(a, e, "kind", v_lent(a, kind[act[i].src].p, kind[act[i].src].n));
 		v_set(a, e, "id", cell(site, a, h->id, h->idlen));
 		b->len = 0;
 		activity_detail(site, b, act[i].src, h);
@@ -321,7 +326,7 @@ typedef struct {
 static Value *customer_data(PageJob *j, uint32_t c, const char *path)
 {
 	arena_reset(&j->w.arena);
-	Value *d = v_obj(&j->w.arena);
+	Value *d = v_room(&j->w.arena, v_obj(&j->w.arena), 64);	/* ~50 keys: the page's and every page's */
 	customer_values(j->site, &j->w, d, c, path);
 	return d;
 }
