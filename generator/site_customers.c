@@ -127,12 +127,21 @@ static Value *ccell(const Site *site, Arena *a, const char *s)
 	return cell(site, a, s, s ? strlen(s) : 0);
 }
 
-/* A fact's value for a customer page, by its fact table's description. */
-static Value *fact_value(const Site *site, Arena *a, SourceId src, const FactCol *fc, const RowHead *h)
+/* The length of a fact's text in column f (FC_LABEL, FC_CHANNEL): from the table of label_lengths
+ * (a page has ~80 of them: no strlen for each), or by strlen without it. */
+static size_t fact_text_len(const Site *site, SourceId src, int f, const RowHead *h, const char *text)
 {
-	FactValue v = gold_fact_value(site->g, src, fc, h);
+	const uint32_t *len = site->label_len[src][f];
+	return len ? len[*(const uint32_t *)fact_field(h, src, fact_tables[src].cols[f].col)] : strlen(text);
+}
+
+/* A fact's value for a customer page, by its fact table's description: column f. */
+static Value *fact_value(const Site *site, Arena *a, SourceId src, int f, const RowHead *h)
+{
+	FactValue v = gold_fact_value(site->g, src, &fact_tables[src].cols[f], h);
 	return v.kind == FV_MONEY ? v_num(a, V_MONEY, v.cents)
-	     : v.kind == FV_TEXT ? ccell(site, a, v.text) : v_bool(a, v.yes);
+	     : v.kind == FV_TEXT && v.text ? cell(site, a, v.text, fact_text_len(site, src, f, h, v.text))
+	     : v.kind == FV_TEXT ? v_text(a, NULL, 0, 0) : v_bool(a, v.yes);
 }
 
 /* A customer's facts of one source: the latest LIST_ROWS, how many there are, and how many more. */
@@ -162,7 +171,7 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
 		}
 		v_set(a, o, "line", v_num(a, V_INT, h->line));
 		for (int f = 0; f < ft->ncols; f++)
-			v_set(a, o, ft->cols[f].key, fact_value(site, a, src, &ft->cols[f], h));
+			v_set(a, o, ft->cols[f].key, fact_value(site, a, src, f, h));
 	}
 }
 
@@ -212,7 +221,7 @@ static void activity_detail(const Site *site, Buf *b, SourceId src, const RowHea
 		if (v.kind == FV_MONEY && v.cents != KPI_NULL) {
 			fmt_money(b, &site->fmt, v.cents);
 		} else if (v.kind == FV_TEXT && v.text) {
-			size_t len = strlen(v.text);
+			size_t len = fact_text_len(site, src, f, h, v.text);
 			buf_put(b, v.text, utf8_cut(v.text, len, shown_max(site, true)));
 		} else {
 			buf_puts(b, "no amount");
@@ -376,6 +385,31 @@ static void label_hashes(Site *site, bool make)
 				*(uint32_t *)fact_field((RowHead *)(void *)row, (SourceId)src, fc->col) = k;
 				const char *text = gold_fact_value(site->g, (SourceId)src, fc, (RowHead *)(void *)row).text;
 				(*h)[k] = file_hash(text, strlen(text));
+			}
+		}
+		free(row);
+	}
+}
+
+/* Each fact column whose value is text, the length of that text (up to a NUL: strlen, as the
+ * page has it), by label number: fact_text_len. */
+static void label_lengths(Site *site, bool make)
+{
+	for (int src = 0; src < SRC_COUNT; src++) {
+		char *row = make && source_is_fact((SourceId)src) ? xcalloc(1, source_defs[src].row_size) : NULL;
+		for (int f = 0; f < fact_tables[src].ncols; f++) {
+			const FactCol *fc = &fact_tables[src].cols[f];
+			const Dict *d = &site->g->src[src].dict[fc->col];
+			uint32_t **len = &site->label_len[src][f];
+			free(*len);
+			*len = NULL;
+			if (!row || (fc->kind != FC_LABEL && fc->kind != FC_CHANNEL))
+				continue;
+			*len = xmalloc(((size_t)d->n + 1) * sizeof **len);
+			for (uint32_t k = 0; k < d->n; k++) {
+				*(uint32_t *)fact_field((RowHead *)(void *)row, (SourceId)src, fc->col) = k;
+				const char *text = gold_fact_value(site->g, (SourceId)src, fc, (RowHead *)(void *)row).text;
+				(*len)[k] = text ? (uint32_t)strlen(text) : 0;
 			}
 		}
 		free(row);
@@ -1364,8 +1398,10 @@ static bool write_pages(Site *site)
 bool site_customer_pages(Site *site)
 {
 	label_hashes(site, true);
+	label_lengths(site, true);
 	bool ok = out_mkdir(site->dir, "customers", site->err) && write_pages(site);
 	label_hashes(site, false);
+	label_lengths(site, false);
 	return ok;
 }
 
