@@ -15,15 +15,6 @@ Value *v_str(Arena *a, const char *s, size_t n)
 	return v;
 }
 
-Value *v_text(Arena *a, const char *s, size_t n, size_t max)
-{
-	Value *v = v_new(a, s ? V_STR : V_NULL);
-	size_t kept = s ? utf8_cut(s, n, max) : 0;
-	v->s = s, v->n = kept;	/* lent, not copied */
-	v->i = kept < n ? (int64_t)n : 0;	/* the whole length of a value cut short */
-	return v;
-}
-
 Value *v_cstr(Arena *a, const char *s)
 {
 	return v_str(a, s, s ? strlen(s) : 0);
