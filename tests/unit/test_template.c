@@ -241,6 +241,26 @@ static void test_figures_plain(void **state)
 	buf_free(&err), buf_free(&a), buf_free(&b);
 }
 
+/* buf_put's copies without a call (up to 16 bytes, up to 64) and with memcpy: every length, from
+ * any place, after any length already in the buffer. */
+static void test_buf_put_lengths(void **state)
+{
+	(void)state;
+	char src[200], want[400];
+	for (size_t i = 0; i < sizeof src; i++)
+		src[i] = (char)(i * 7 + 3);
+	for (size_t had = 0; had < 20; had += 3)
+		for (size_t from = 0; from < 5; from++)
+			for (size_t n = 0; n <= 130; n++) {
+				Buf b = {0};
+				buf_put(&b, src + 100, had);
+				buf_put(&b, src + from, n);
+				memcpy(want, src + 100, had), memcpy(want + had, src + from, n);
+				CHECK(b.len == had + n && (!b.len || memcmp(b.p, want, b.len) == 0), "%zu bytes after %zu", n, had);
+				buf_free(&b);
+			}
+}
+
 /* Hostile text in every escaping: nothing it contains survives as markup. */
 static void test_escapes(void **state)
 {
@@ -598,7 +618,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spec_cases),
 		cmocka_unit_test(test_errors_name_file_line_column),
-		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain),
+		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
 		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
 		cmocka_unit_test(test_layout_holes),
