@@ -127,8 +127,8 @@ static Value *ccell(const Site *site, Arena *a, const char *s)
 	return cell(site, a, s, s ? strlen(s) : 0);
 }
 
-/* The length of a fact's text in column f (FC_LABEL, FC_CHANNEL): from the table of label_lengths
- * (a page has ~80 of them: no strlen for each), or by strlen without it. */
+/* The length of a fact's text in column f (FC_LABEL, FC_CHANNEL): from label_hashes' table (a page
+ * has ~80 of them: no strlen for each), or by strlen without it. */
 static size_t fact_text_len(const Site *site, SourceId src, int f, const RowHead *h, const char *text)
 {
 	const uint32_t *len = site->label_len[src][f];
@@ -381,7 +381,8 @@ static void put_ctext(Buf *b, FileHasher *h, const char *s)
 /* Each fact column whose value is text (FC_LABEL, FC_CHANNEL: gold_fact_value makes it from the
  * label number in column col alone), the hash of that text, by number: a fact's labels go into
  * its page's input by their text (a number follows the order labels first come in, which
- * another customer's rows can change) without hashing the text again for every row. */
+ * another customer's rows can change) without hashing the text again for every row. Its length
+ * too, for the pages (fact_text_len: no strlen for each). */
 static void label_hashes(Site *site, bool make)
 {
 	for (int src = 0; src < SRC_COUNT; src++) {
@@ -390,40 +391,19 @@ static void label_hashes(Site *site, bool make)
 			const FactCol *fc = &fact_tables[src].cols[f];
 			const Dict *d = &site->g->src[src].dict[fc->col];
 			FileHash **h = &site->label_hash[src][f];
-			free(*h);
-			*h = NULL;
+			uint32_t **len = &site->label_len[src][f];
+			free(*h), free(*len);
+			*h = NULL, *len = NULL;
 			if (!row || (fc->kind != FC_LABEL && fc->kind != FC_CHANNEL))
 				continue;
 			*h = xmalloc(((size_t)d->n + 1) * sizeof **h);
-			for (uint32_t k = 0; k < d->n; k++) {
-				*(uint32_t *)fact_field((RowHead *)(void *)row, (SourceId)src, fc->col) = k;
-				const char *text = gold_fact_value(site->g, (SourceId)src, fc, (RowHead *)(void *)row).text;
-				(*h)[k] = file_hash(text, strlen(text));
-			}
-		}
-		free(row);
-	}
-}
-
-/* Each fact column whose value is text, the length of that text (up to a NUL: strlen, as the
- * page has it), by label number: fact_text_len. */
-static void label_lengths(Site *site, bool make)
-{
-	for (int src = 0; src < SRC_COUNT; src++) {
-		char *row = make && source_is_fact((SourceId)src) ? xcalloc(1, source_defs[src].row_size) : NULL;
-		for (int f = 0; f < fact_tables[src].ncols; f++) {
-			const FactCol *fc = &fact_tables[src].cols[f];
-			const Dict *d = &site->g->src[src].dict[fc->col];
-			uint32_t **len = &site->label_len[src][f];
-			free(*len);
-			*len = NULL;
-			if (!row || (fc->kind != FC_LABEL && fc->kind != FC_CHANNEL))
-				continue;
 			*len = xmalloc(((size_t)d->n + 1) * sizeof **len);
 			for (uint32_t k = 0; k < d->n; k++) {
 				*(uint32_t *)fact_field((RowHead *)(void *)row, (SourceId)src, fc->col) = k;
 				const char *text = gold_fact_value(site->g, (SourceId)src, fc, (RowHead *)(void *)row).text;
-				(*len)[k] = text ? (uint32_t)strlen(text) : 0;
+				size_t n = strlen(text);	/* up to a NUL, as a page has it */
+				(*h)[k] = file_hash(text, n);
+				(*len)[k] = (uint32_t)n;
 			}
 		}
 		free(row);
@@ -1412,10 +1392,8 @@ static bool write_pages(Site *site)
 bool site_customer_pages(Site *site)
 {
 	label_hashes(site, true);
-	label_lengths(site, true);
 	bool ok = out_mkdir(site->dir, "customers", site->err) && write_pages(site);
 	label_hashes(site, false);
-	label_lengths(site, false);
 	return ok;
 }
 
