@@ -1817,7 +1817,7 @@ typedef struct Site {
 	FileHash page_salt;	/* what every page is made from besides its values (manifest_settings) */
 	PagePlan plan;		/* which customers have a page */
 	FileHash *label_hash[SRC_COUNT][3];	/* fact column f's texts hashed, by label number (site_customers.c) */
-	uint32_t *label_len[SRC_COUNT][3];	/* fact column f's texts' lengths, by label number (site_customers.c) */
+	bool label_dict_len[SRC_COUNT][3];	/* fact column f's texts are its labels, none holding a NUL (site_customers.c) */
 } Site;
 
 /* What one thread needs to render pages; the arena holds one page's values. */

@@ -127,12 +127,14 @@ static Value *ccell(const Site *site, Arena *a, const char *s)
 	return cell(site, a, s, s ? strlen(s) : 0);
 }
 
-/* The length of a fact's text in column f (FC_LABEL, FC_CHANNEL): from label_hashes' table (a page
- * has ~80 of them: no strlen for each), or by strlen without it. */
+/* The length of a fact's text in column f (FC_LABEL, FC_CHANNEL): its label's length in the
+ * dictionary where label_hashes found that to be its strlen (a page has ~80 of them: no strlen
+ * for each), else strlen (a label holding a NUL ends there on a page). */
 static size_t fact_text_len(const Site *site, SourceId src, int f, const RowHead *h, const char *text)
 {
-	const uint32_t *len = site->label_len[src][f];
-	return len ? len[*(const uint32_t *)fact_field(h, src, fact_tables[src].cols[f].col)] : strlen(text);
+	int col = fact_tables[src].cols[f].col;
+	return site->label_dict_len[src][f] ? dict_len(&site->g->src[src].dict[col], *(const uint32_t *)fact_field(h, src, col))
+					    : strlen(text);
 }
 
 /* A fact's value for a customer page, by its fact table's description: column f. */
@@ -381,8 +383,8 @@ static void put_ctext(Buf *b, FileHasher *h, const char *s)
 /* Each fact column whose value is text (FC_LABEL, FC_CHANNEL: gold_fact_value makes it from the
  * label number in column col alone), the hash of that text, by number: a fact's labels go into
  * its page's input by their text (a number follows the order labels first come in, which
- * another customer's rows can change) without hashing the text again for every row. Its length
- * too, for the pages (fact_text_len: no strlen for each). */
+ * another customer's rows can change) without hashing the text again for every row. And whether
+ * the dictionary has each text's length, for the pages (fact_text_len). */
 static void label_hashes(Site *site, bool make)
 {
 	for (int src = 0; src < SRC_COUNT; src++) {
@@ -391,20 +393,22 @@ static void label_hashes(Site *site, bool make)
 			const FactCol *fc = &fact_tables[src].cols[f];
 			const Dict *d = &site->g->src[src].dict[fc->col];
 			FileHash **h = &site->label_hash[src][f];
-			uint32_t **len = &site->label_len[src][f];
-			free(*h), free(*len);
-			*h = NULL, *len = NULL;
+			bool *dict_has_len = &site->label_dict_len[src][f];
+			free(*h);
+			*h = NULL;
+			*dict_has_len = false;
 			if (!row || (fc->kind != FC_LABEL && fc->kind != FC_CHANNEL))
 				continue;
 			*h = xmalloc(((size_t)d->n + 1) * sizeof **h);
-			*len = xmalloc(((size_t)d->n + 1) * sizeof **len);
+			bool same = fc->kind == FC_LABEL;	/* a channel's text is not its label */
 			for (uint32_t k = 0; k < d->n; k++) {
 				*(uint32_t *)fact_field((RowHead *)(void *)row, (SourceId)src, fc->col) = k;
 				const char *text = gold_fact_value(site->g, (SourceId)src, fc, (RowHead *)(void *)row).text;
 				size_t n = strlen(text);	/* up to a NUL, as a page has it */
 				(*h)[k] = file_hash(text, n);
-				(*len)[k] = (uint32_t)n;
+				same = same && n == dict_len(d, k);
 			}
+			*dict_has_len = same;
 		}
 		free(row);
 	}
