@@ -87,6 +87,16 @@ static inline void copy_small(char *d, const char *s, size_t n)
 		d[0] = x, d[n / 2] = y, d[n - 1] = z;
 	}
 }
+/* 16 < n <= 64 bytes from s to d, 16 at a time, the last 16 overlapping: a template's text
+ * between two tags is mostly of this size, and a call to memcpy costs more than its bytes. */
+static inline void copy_medium(char *d, const char *s, size_t n)
+{
+	char x[16], y[16];
+	memcpy(y, s + n - 16, 16);
+	for (size_t i = 0; i < n - 16; i += 16)
+		memcpy(x, s + i, 16), memcpy(d + i, x, 16);
+	memcpy(d + n - 16, y, 16);
+}
 static inline void buf_put(Buf *b, const void *s, size_t n)
 {
 	if (!n)
@@ -95,6 +105,8 @@ static inline void buf_put(Buf *b, const void *s, size_t n)
 		buf_grow(b, n);
 	if (n <= 16)
 		copy_small(b->p + b->len, s, n);
+	else if (n <= 64)
+		copy_medium(b->p + b->len, s, n);
 	else
 		memcpy(b->p + b->len, s, n);
 	b->len += n;
@@ -1474,7 +1486,14 @@ Value *v_str(Arena *a, const char *s, size_t n);	/* NULL s: null */
 /* Text from the data for a page: at most max bytes of it (whole characters); a longer value
  * is written with a mark saying how much of it is shown. s is lent: it must outlive the value
  * (the data's text does: it lives as long as the build). */
-Value *v_text(Arena *a, const char *s, size_t n, size_t max);
+static inline Value *v_text(Arena *a, const char *s, size_t n, size_t max)	/* inline: ~80 a customer page */
+{
+	Value *v = v_new(a, s ? V_STR : V_NULL);
+	size_t kept = !s ? 0 : n <= max ? n : utf8_cut(s, n, max);
+	v->s = s, v->n = kept;	/* lent, not copied */
+	v->i = kept < n ? (int64_t)n : 0;	/* the whole length of a value cut short */
+	return v;
+}
 Value *v_cstr(Arena *a, const char *s);
 /* Text that outlives the value (c360's own labels, or text in the arena): lent, not copied;
  * NULL: null. */
@@ -1514,6 +1533,15 @@ static inline Value *v_obj(Arena *a)
 	return v;
 }
 void v_grow(Arena *a, Value *v);	/* room for more items: arena arrays that double when full */
+/* A new list or object with room for cap items (more still grow it): no call to v_grow for the
+ * first (an object of a page known to hold about so many). */
+static inline Value *v_room(Arena *a, Value *v, size_t cap)
+{
+	v->items = arena_alloc(a, cap * (sizeof *v->items + sizeof *v->keys));
+	v->keys = (const char **)(v->items + cap);
+	v->cap = cap;
+	return v;
+}
 static inline Value *v_push(Arena *a, Value *list, Value *item)
 {
 	if (list->n == list->cap)
@@ -1812,6 +1840,7 @@ typedef struct Site {
 	 * cache (.c360-cache/facts-NAME) or filled as the pages are made; NULL: made with each page */
 	FileHash *facts_hash[SRC_COUNT];
 	bool facts_fill[SRC_COUNT];	/* filled as the pages are made, then cached */
+	bool label_dict_len[SRC_COUNT][3];	/* fact column f's texts are its labels, none holding a NUL (site_customers.c) */
 } Site;
 
 /* What one thread needs to render pages; the arena holds one page's values. */

@@ -107,6 +107,8 @@ bool customer_url(const PagePlan *p, const Gold *g, uint32_t c, Buf *b)
 
 /* ---- one customer's page */
 
+#define LIT(s) {s, sizeof s - 1}	/* c360's own label with its length: no strlen a page */
+
 /* Text from the data, as much of it as a page shows alone (gold has it all). */
 static Value *field(const Site *site, Arena *a, const char *s, size_t n)
 {
@@ -129,12 +131,23 @@ static Value *ccell(const Site *site, Arena *a, const char *s)
 	return cell(site, a, s, s ? strlen(s) : 0);
 }
 
-/* A fact's value for a customer page, by its fact table's description. */
-static Value *fact_value(const Site *site, Arena *a, SourceId src, const FactCol *fc, const RowHead *h)
+/* The length of a fact's text in column f (FC_LABEL, FC_CHANNEL): its label's length in the
+ * dictionary where label_hashes found that to be its strlen (a page has ~80 of them: no strlen
+ * for each), else strlen (a label holding a NUL ends there on a page). */
+static size_t fact_text_len(const Site *site, SourceId src, int f, const RowHead *h, const char *text)
 {
-	FactValue v = gold_fact_value(site->g, src, fc, h);
+	int col = fact_tables[src].cols[f].col;
+	return site->label_dict_len[src][f] ? dict_len(&site->g->src[src].dict[col], *(const uint32_t *)fact_field(h, src, col))
+					    : strlen(text);
+}
+
+/* A fact's value for a customer page, by its fact table's description: column f. */
+static Value *fact_value(const Site *site, Arena *a, SourceId src, int f, const RowHead *h)
+{
+	FactValue v = gold_fact_value(site->g, src, &fact_tables[src].cols[f], h);
 	return v.kind == FV_MONEY ? v_num(a, V_MONEY, v.cents)
-	     : v.kind == FV_TEXT ? ccell(site, a, v.text) : v_bool(a, v.yes);
+	     : v.kind == FV_TEXT && v.text ? cell(site, a, v.text, fact_text_len(site, src, f, h, v.text))
+	     : v.kind == FV_TEXT ? v_text(a, NULL, 0, 0) : v_bool(a, v.yes);
 }
 
 /* A customer's facts of one source: the latest LIST_ROWS, how many there are, and how many more. */
@@ -149,12 +162,12 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
 		[SRC_TICKETS] = "tickets_more", [SRC_SESSIONS] = "sessions_more"};
 	static const char *const count_key[SRC_COUNT] = {[SRC_ORDERS] = "orders_count",
 		[SRC_PAYMENTS] = "payments_count", [SRC_TICKETS] = "tickets_count", [SRC_SESSIONS] = "sessions_count"};
-	Value *list = v_set(a, data, ft->key, v_list(a));
+	Value *list = v_set(a, data, ft->key, n ? v_room(a, v_list(a), n < LIST_ROWS ? n : LIST_ROWS) : v_list(a));
 	v_set(a, data, more_key[src], v_num(a, V_INT, n > LIST_ROWS ? n - LIST_ROWS : 0));
 	v_set(a, data, count_key[src], v_num(a, V_INT, n));
 	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
-		Value *o = v_push(a, list, v_obj(a));
+		Value *o = v_push(a, list, v_room(a, v_obj(a), 3 + (size_t)ft->ncols));
 		v_set(a, o, "id", cell(site, a, h->id, h->idlen));
 		if (source_defs[src].timestamp && h->when != MOMENT_NULL) {
 			char *text = arena_alloc(a, DATE_TEXT_MAX);	/* written where the value keeps it */
@@ -164,7 +177,7 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
 		}
 		v_set(a, o, "line", v_num(a, V_INT, h->line));
 		for (int f = 0; f < ft->ncols; f++)
-			v_set(a, o, ft->cols[f].key, fact_value(site, a, src, &ft->cols[f], h));
+			v_set(a, o, ft->cols[f].key, fact_value(site, a, src, f, h));
 	}
 }
 
@@ -173,24 +186,26 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
  * date: signup is when the customer is first seen in any of them. */
 static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
 {
-	static const struct { const char *stage, *one, *many; } stages[LC_COUNT] = {
-		[LC_BROWSE] = {"Browse", "session", "sessions"}, [LC_ORDER] = {"Order", "valid order", "valid orders"},
-		[LC_PAY] = {"Pay", "successful payment", "successful payments"},
-		[LC_COMPLAINT] = {"Complaint", "ticket", "tickets"},
+	static const struct { Str stage, one, many; } stages[LC_COUNT] = {
+		[LC_BROWSE] = {LIT("Browse"), LIT("session"), LIT("sessions")},
+		[LC_ORDER] = {LIT("Order"), LIT("valid order"), LIT("valid orders")},
+		[LC_PAY] = {LIT("Pay"), LIT("successful payment"), LIT("successful payments")},
+		[LC_COMPLAINT] = {LIT("Complaint"), LIT("ticket"), LIT("tickets")},
 	};
 	Arena *a = &w->arena;
 	Lifecycle lc;
 	gold_lifecycle(site->g, c, &lc);
 	v_set(a, d, "first_seen", v_num(a, V_DATE, lc.seen == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.seen)));
-	Value *list = v_set(a, d, "stages", v_list(a));
+	Value *list = v_set(a, d, "stages", v_room(a, v_list(a), LC_COUNT));
 	for (int k = 0; k < LC_COUNT; k++) {
-		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "stage", v_lit(a, stages[k].stage));
+		Value *o = v_push(a, list, v_room(a, v_obj(a), 6));
+		v_set(a, o, "stage", v_lent(a, stages[k].stage.p, stages[k].stage.n));
 		v_set(a, o, "done", v_bool(a, lc.count[k] > 0));
 		v_set(a, o, "first", v_num(a, V_DATE, lc.first[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.first[k])));
 		v_set(a, o, "latest", v_num(a, V_DATE, lc.last[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.last[k])));
 		v_set(a, o, "count", v_num(a, V_INT, lc.count[k]));
-		v_set(a, o, "noun", v_lit(a, lc.count[k] == 1 ? stages[k].one : stages[k].many));
+		Str noun = lc.count[k] == 1 ? stages[k].one : stages[k].many;
+		v_set(a, o, "noun", v_lent(a, noun.p, noun.n));
 	}
 	return page_fragment(site, w, path, "lifecycle.html", d);
 }
@@ -212,7 +227,7 @@ static void activity_detail(const Site *site, Buf *b, SourceId src, const RowHea
 		if (v.kind == FV_MONEY && v.cents != KPI_NULL) {
 			fmt_money(b, &site->fmt, v.cents);
 		} else if (v.kind == FV_TEXT && v.text) {
-			size_t len = strlen(v.text);
+			size_t len = fact_text_len(site, src, f, h, v.text);
 			buf_put(b, v.text, utf8_cut(v.text, len, shown_max(site, true)));
 		} else {
 			buf_puts(b, "no amount");
@@ -220,24 +235,39 @@ static void activity_detail(const Site *site, Buf *b, SourceId src, const RowHea
 	}
 }
 
+/* b's text copied into the arena (as v_str, without its two calls: ~40 a page). */
+static inline Value *v_copy(Arena *a, const Buf *b)
+{
+	if (!b->p)
+		return v_lent(a, NULL, 0);
+	char *d = arena_bump(a, b->len + 1, 1);
+	if (b->len <= 16)
+		copy_small(d, b->p, b->len);
+	else
+		memcpy(d, b->p, b->len);
+	d[b->len] = '\0';
+	return v_lent(a, d, b->len);
+}
+
 /* A day of the activity: its name, its date and its facts (filled by the caller). */
 static Value *activity_day(Arena *a, Value *days, int64_t day, Buf *b)
 {
-	Value *o = v_push(a, days, v_obj(a));
+	Value *o = v_push(a, days, v_room(a, v_obj(a), 3));
 	b->len = 0;
 	if (day == MOMENT_NULL)
 		buf_puts(b, "No date");
 	else
 		buf_put(b, date_weekday_abbr[date_weekday(day) - 1], 3), buf_puts(b, ", "), fmt_date_words(b, day);	/* "Mon" .. "Sun" */
-	v_set(a, o, "day", v_str(a, b->p, b->len));
+	v_set(a, o, "day", v_copy(a, b));
 	v_set(a, o, "date", v_num(a, V_DATE, day));
 	return v_set(a, o, "events", v_list(a));
 }
 
 static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
 {
-	static const char *const kind[SRC_COUNT] = {[SRC_ORDERS] = "Order", [SRC_PAYMENTS] = "Payment",
-						    [SRC_TICKETS] = "Ticket", [SRC_SESSIONS] = "Session"};
+	static const Str kind[SRC_COUNT] = {[SRC_ORDERS] = LIT("Order"),
+					    [SRC_PAYMENTS] = LIT("Payment"), [SRC_TICKETS] = LIT("Ticket"),
+					    [SRC_SESSIONS] = LIT("Session")};
 	Arena *a = &w->arena;
 	Activity act[ACTIVITY_MAX];
 	size_t n = gold_activity(site->g, c, act, ACTIVITY_MAX);
@@ -247,15 +277,15 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		const RowHead *h = ROW(site->g->src[act[i].src].table, RowHead, act[i].row);
 		if (!i || fact_day(h) != fact_day(ROW(site->g->src[act[i - 1].src].table, RowHead, act[i - 1].row)))
 			events = activity_day(a, days, fact_day(h), b);
-		Value *e = v_push(a, events, v_obj(a));
+		Value *e = v_push(a, events, v_room(a, v_obj(a), 5));
 		bool timed = source_defs[act[i].src].timestamp && h->when != MOMENT_NULL;
 		char *time = timed ? arena_alloc(a, DATE_TEXT_MAX) : NULL;	/* written where the value keeps it */
 		v_set(a, e, "time", timed ? v_lent(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_lit(a, ""));
-		v_set(a, e, "kind", v_lit(a, kind[act[i].src]));
+		v_set(a, e, "kind", v_lent(a, kind[act[i].src].p, kind[act[i].src].n));
 		v_set(a, e, "id", cell(site, a, h->id, h->idlen));
 		b->len = 0;
 		activity_detail(site, b, act[i].src, h);
-		v_set(a, e, "detail", v_str(a, b->p, b->len));
+		v_set(a, e, "detail", v_copy(a, b));
 		v_set(a, e, "open", v_bool(a, act[i].src == SRC_TICKETS && ticket_is_open((const Ticket *)h)));
 	}
 	v_set(a, d, "activity_count", v_num(a, V_INT, (int64_t)n));
@@ -327,7 +357,7 @@ typedef struct {
 static Value *customer_data(PageJob *j, uint32_t c, const char *path)
 {
 	arena_reset(&j->w.arena);
-	Value *d = v_obj(&j->w.arena);
+	Value *d = v_room(&j->w.arena, v_obj(&j->w.arena), 64);	/* ~50 keys: the page's and every page's */
 	customer_values(j->site, &j->w, d, c, path);
 	return d;
 }
@@ -382,7 +412,8 @@ static void put_ctext(Gather *g, const char *s)
 /* Each fact column whose value is text (FC_LABEL, FC_CHANNEL: gold_fact_value makes it from the
  * label number in column col alone), the hash of that text, by number: a fact's labels go into
  * its page's input by their text (a number follows the order labels first come in, which
- * another customer's rows can change) without hashing the text again for every row. */
+ * another customer's rows can change) without hashing the text again for every row. And whether
+ * the dictionary has each text's length, for the pages (fact_text_len). */
 static void label_hashes(Site *site, bool make)
 {
 	for (int src = 0; src < SRC_COUNT; src++) {
@@ -391,16 +422,22 @@ static void label_hashes(Site *site, bool make)
 			const FactCol *fc = &fact_tables[src].cols[f];
 			const Dict *d = &site->g->src[src].dict[fc->col];
 			FileHash **h = &site->label_hash[src][f];
+			bool *dict_has_len = &site->label_dict_len[src][f];
 			free(*h);
 			*h = NULL;
+			*dict_has_len = false;
 			if (!row || (fc->kind != FC_LABEL && fc->kind != FC_CHANNEL))
 				continue;
 			*h = xmalloc(((size_t)d->n + 1) * sizeof **h);
+			bool same = fc->kind == FC_LABEL;	/* a channel's text is not its label */
 			for (uint32_t k = 0; k < d->n; k++) {
 				*(uint32_t *)fact_field((RowHead *)(void *)row, (SourceId)src, fc->col) = k;
 				const char *text = gold_fact_value(site->g, (SourceId)src, fc, (RowHead *)(void *)row).text;
-				(*h)[k] = file_hash(text, strlen(text));
+				size_t n = strlen(text);	/* up to a NUL, as a page has it */
+				(*h)[k] = file_hash(text, n);
+				same = same && n == dict_len(d, k);
 			}
+			*dict_has_len = same;
 		}
 		free(row);
 	}

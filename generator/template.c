@@ -15,15 +15,6 @@ Value *v_str(Arena *a, const char *s, size_t n)
 	return v;
 }
 
-Value *v_text(Arena *a, const char *s, size_t n, size_t max)
-{
-	Value *v = v_new(a, s ? V_STR : V_NULL);
-	size_t kept = s ? utf8_cut(s, n, max) : 0;
-	v->s = s, v->n = kept;	/* lent, not copied */
-	v->i = kept < n ? (int64_t)n : 0;	/* the whole length of a value cut short */
-	return v;
-}
-
 Value *v_cstr(Arena *a, const char *s)
 {
 	return v_str(a, s, s ? strlen(s) : 0);
@@ -421,6 +412,7 @@ typedef struct {
 	Buf indent;		/* the indentation of the standalone partials being rendered */
 	bool line_start;	/* out is at the start of a line of a partial */
 	Slots *slots;		/* values kept apart from the Markdown (tpl_render_slots) */
+	bool figures_plain;	/* HTML, and the format's separators and currency hold nothing esc_html replaces */
 	const size_t *kept;	/* how many bytes of them: slots->text.len, or 0 */
 } Render;
 
@@ -479,6 +471,26 @@ static void put_text(Render *r, const char *s, size_t n)
 	}
 }
 
+/* s (NUL-terminated) is as esc_html writes it. */
+static bool html_plain(const char *s)
+{
+	return !s[strcspn(s, "&<>\"'")];
+}
+
+/* A number, money, percentage, yes/no or date (v->kind V_INT to V_BOOL) as format_value writes it
+ * holds only digits, signs, the format's separators and currency, letters, spaces and commas
+ * ("Mar 4, 2024"): nothing esc_html replaces, with a date of the years 1 to 9999 (date_format
+ * writes a year out of them with other bytes). */
+enum { DAY_1_1_1 = -719162, DAY_9999_12_31 = 2932896 };	/* days since 1970-01-01 */
+static inline bool figure_plain(const Value *v, int filter)
+{
+	if (filter == F_URL)
+		return false;
+	int f = filter != F_NONE && filter != F_SIGNED ? filter : v->kind == V_DATE ? F_DATE : F_NUMBER;
+	return (v->kind == V_BOOL && filter == F_NONE) || (f != F_DATE && f != F_DAY) ||
+	       (v->i >= DAY_1_1_1 && v->i <= DAY_9999_12_31);
+}
+
 static void emit(Render *r, const Value *v, int filter, bool raw)
 {
 	put_indent(r);
@@ -497,6 +509,10 @@ static void emit(Render *r, const Value *v, int filter, bool raw)
 			buf_int(r->out, (int64_t)st->n++);
 			buf_putc(r->out, '\x03');
 		}
+		return;
+	}
+	if (r->figures_plain && v && v->kind >= V_INT && v->kind <= V_BOOL && figure_plain(v, filter)) {
+		format_value(r->out, v, filter, r->fmt);	/* nothing to escape: no copy, no scan */
 		return;
 	}
 	Str text;
@@ -604,6 +620,7 @@ static bool render(const Template *t, const Value *data, TplEscape esc, const Tp
 		    .limit = max > SIZE_MAX - already ? SIZE_MAX : already + max, .slots = slots};
 	static const size_t none = 0;
 	r.kept = slots ? &slots->text.len : &none;
+	r.figures_plain = esc == ESC_HTML && !slots && html_plain(r.fmt->thousands) && html_plain(r.fmt->currency);
 	Frame top = {data, NULL};
 	memo_fresh();
 	render_nodes(&r, t->root.kids, t->root.nkids, &top);

@@ -208,6 +208,59 @@ static void test_output_limit(void **state)
 	buf_free(&out);
 }
 
+/* Figures and dates written straight into HTML (no escaping when they hold nothing to escape)
+ * are what escaping them writes: the same template with a format whose currency needs escaping
+ * (so that every value is escaped; money is left out) writes the same bytes. */
+static void test_figures_plain(void **state)
+{
+	(void)state;
+	static const int64_t days[] = {-719163, -719162, 0, 19000, 2932896, 2932897, -800000000, -3652429, -3652059,
+				       -1000000000000, 1000000000000};	/* date.c takes days * 86400 */
+	static const NumFormat escaped = {"", "&"}, plain = {"", "\u20ac"};
+	Buf err = {0}, a = {0}, b = {0};
+	const char *src = "<i title='{{d}}|{{d|day}}|{{d|number}}|{{d|signed}}|{{n|date}}|{{n|day}}|{{n}}|{{n|pct}}|"
+			  "{{p}}|{{y}}|{{y|date}}|{{d|url}}'>";
+	Template *t = tpl_parse("figures", src, strlen(src), &err);
+	int plain_dates = 0;
+	for (size_t i = 0; i < N_ELEMS(days); i++) {
+		Arena *ar = &arena;
+		Value *d = v_obj(ar);
+		v_set(ar, d, "d", v_num(ar, V_DATE, days[i]));
+		v_set(ar, d, "n", v_num(ar, V_INT, -days[i] - 1));
+		v_set(ar, d, "p", v_num(ar, V_PCT, days[i]));
+		v_set(ar, d, "y", v_bool(ar, i % 2));
+		a.len = b.len = 0;
+		CHECK(tpl_render(t, d, ESC_HTML, NULL, NULL, &escaped, &a, 1 << 20, &err), "%s", buf_cstr(&err));
+		CHECK(tpl_render(t, d, ESC_HTML, NULL, NULL, &plain, &b, 1 << 20, &err), "%s", buf_cstr(&err));
+		CHECK(a.len == b.len && memcmp(a.p, b.p, a.len) == 0, "%lld: \"%s\", escaped \"%s\"", (long long)days[i],
+		      buf_cstr(&b), buf_cstr(&a));
+		plain_dates += !strchr(buf_cstr(&a), '&');
+	}
+	CHECK(plain_dates > 0 && plain_dates < (int)N_ELEMS(days), "some dates hold bytes to escape: %d", plain_dates);
+	tpl_free(t);
+	buf_free(&err), buf_free(&a), buf_free(&b);
+}
+
+/* buf_put's copies without a call (up to 16 bytes, up to 64) and with memcpy: every length, from
+ * any place, after any length already in the buffer. */
+static void test_buf_put_lengths(void **state)
+{
+	(void)state;
+	char src[200], want[400];
+	for (size_t i = 0; i < sizeof src; i++)
+		src[i] = (char)(i * 7 + 3);
+	for (size_t had = 0; had < 20; had += 3)
+		for (size_t from = 0; from < 5; from++)
+			for (size_t n = 0; n <= 130; n++) {
+				Buf b = {0};
+				buf_put(&b, src + 100, had);
+				buf_put(&b, src + from, n);
+				memcpy(want, src + 100, had), memcpy(want + had, src + from, n);
+				CHECK(b.len == had + n && (!b.len || memcmp(b.p, want, b.len) == 0), "%zu bytes after %zu", n, had);
+				buf_free(&b);
+			}
+}
+
 /* Hostile text in every escaping: nothing it contains survives as markup. */
 static void test_escapes(void **state)
 {
@@ -489,6 +542,8 @@ static void test_lookups_by_shape(void **state)
 		}
 		Arena *a = &arena;
 		Value *d = v_obj(a), *o = v_obj(a);
+		if (round % 2)	/* room for a few items made first: more still grow it */
+			v_room(a, o, 1 + (size_t)rand() % 3);
 		v_set(a, d, "a", v_cstr(a, "up"));
 		v_set(a, d, "o", o);
 		const char *last[K] = {"up", "", "", "", ""};
@@ -563,7 +618,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spec_cases),
 		cmocka_unit_test(test_errors_name_file_line_column),
-		cmocka_unit_test(test_output_limit),
+		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
 		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
 		cmocka_unit_test(test_layout_holes),

@@ -38,9 +38,11 @@ static void test_nearest_word(void **state)
 
 /* ---- templates against a page's variables */
 
-static const PageVar row_fields[] = {{"id", T_TEXT, NULL, ""}, {NULL, T_TEXT, NULL, NULL}};
+static const PageVar row_fields[] = {{"id", T_TEXT, NULL, ""}, {"tags", T_LIST, NULL, ""}, {NULL, T_TEXT, NULL, NULL}};
+static const PageVar cell_fields[] = {{"id", T_TEXT, NULL, ""}, {NULL, T_TEXT, NULL, NULL}};
 static const PageVar test_vars[] = {
 	{"name", T_TEXT, NULL, ""},
+	{"cells", T_LIST, cell_fields, ""},
 	{"chart", T_HTML, NULL, ""},
 	{"rows", T_LIST, row_fields, ""},
 	{"words", T_LIST, NULL, ""},
@@ -162,7 +164,14 @@ static Value *page_data(Arena *a)
 	v_set(a, d, "name", v_cstr(a, NULL));	/* null fits any scalar */
 	v_set(a, d, "chart", v_raw(a, "<svg/>", 6));
 	Value *rows = v_set(a, d, "rows", v_list(a));
-	v_set(a, v_push(a, rows, v_obj(a)), "id", v_cstr(a, "1"));
+	for (int k = 0; k < 2; k++) {	/* two rows of one shape */
+		Value *row = v_push(a, rows, v_obj(a));
+		v_set(a, row, "id", v_cstr(a, "1"));
+		v_push(a, v_set(a, row, "tags", v_list(a)), v_cstr(a, "t"));
+	}
+	Value *cells = v_set(a, d, "cells", v_list(a));
+	for (int k = 0; k < 2; k++)	/* two cells of one shape, without lists */
+		v_set(a, v_push(a, cells, v_obj(a)), "id", v_cstr(a, "1"));
 	Value *words = v_set(a, d, "words", v_list(a));
 	v_push(a, words, v_cstr(a, "w"));
 	v_set(a, d, "n", v_num(a, V_INT, 3));
@@ -194,6 +203,8 @@ static void test_page_data_check(void **state)
 		{"words", 5, "t.html: words holds more than text"},
 		{"version", 6, "t.html: no version, which the table"},	/* a global missing */
 		{"n", 7, "t.html: n has a value of the wrong kind"},	/* the good page's keys */
+		{"rows", 8, "t.html: tags holds more than text"},	/* in a row of the row before's shape */
+		{"cells", 9, "t.html: id has a value of the wrong kind"},	/* a cell of the same keys */
 	};
 	Buf err = {0};
 	ShapeSet seen = {0};	/* second round: every shape is checked once, the good page's first */
@@ -213,12 +224,17 @@ static void test_page_data_check(void **state)
 			d = set_again(&arena, d, "version", "title", NULL);	/* set twice, version never */
 		if (cases[c].change == 7)
 			d = set_again(&arena, d, "n", "n", v_cstr(&arena, "3"));
+		const Value *rows = v_find(d, "rows");
+		if (cases[c].change == 8)
+			v_push(&arena, (Value *)v_find(rows->items[1], "tags"), v_num(&arena, V_INT, 1));
+		if (cases[c].change == 9)	/* the second cell's id a number */
+			v_set(&arena, ((Value *)v_find(d, "cells"))->items[1] = v_obj(&arena), "id", v_num(&arena, V_INT, 1));
 		err.len = 0;
 		bool ok = page_data_check(&test_page, d, "t.html", i < N_ELEMS(cases) ? NULL : &seen, &err);
 		CHECK(ok == !cases[c].want, "case %zu: %s", c, buf_cstr(&err));
 		CHECK(!cases[c].want || strstr(buf_cstr(&err), cases[c].want), "case %zu: %s", c, buf_cstr(&err));
 	}
-	CHECK(seen.n == 2, "the good page's shape and its row's, no other: %zu", seen.n);
+	CHECK(seen.n == 3, "the good page's shape, its row's and its cell's, no other: %zu", seen.n);
 	shape_set_free(&seen);
 	buf_free(&err);
 }
