@@ -121,7 +121,8 @@ static inline uint64_t byte_below8(uint64_t x, unsigned c)
 
 /* Short keys (ids, labels) compared without a call: memcmp's sign for n bytes, from at most
  * two overlapping loads each (n up to 16; the bytes before the first that differs are equal
- * in both loads), memcmp itself for longer ones. */
+ * in both loads), memcmp itself for longer ones; their equality without a call at any length
+ * (a pack's markup runs: tens of bytes). */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define BYTES_BE64(x) __builtin_bswap64(x)
 #define BYTES_BE32(x) __builtin_bswap32(x)
@@ -153,9 +154,18 @@ static inline int bytes_order(const char *x, const char *y, size_t n)
 	}
 	return a < b ? -1 : a > b;
 }
-static inline bool bytes_same(const char *x, const char *y, size_t n)
+static inline uint64_t bytes_differ16(const char *x, const char *y)	/* 0 if the 16 bytes are the same */
 {
-	return bytes_order(x, y, n) == 0;
+	return (load8(x) ^ load8(y)) | (load8(x + 8) ^ load8(y + 8));
+}
+static inline bool bytes_same(const char *x, const char *y, size_t n)	/* longer ones 16 bytes a step */
+{
+	if (n <= 16)
+		return bytes_order(x, y, n) == 0;
+	for (size_t i = 0; i + 16 < n; i += 16)
+		if (bytes_differ16(x + i, y + i))
+			return false;
+	return !bytes_differ16(x + n - 16, y + n - 16);	/* the last 16, over those before */
 }
 static inline void buf_putc(Buf *b, char c)
 {

@@ -303,9 +303,12 @@ static inline size_t next_bit(const uint64_t *m, size_t from)
 	return w * 64 + (size_t)__builtin_ctzll(x);
 }
 
-/* v in decimal at d; the end. */
+/* v in decimal at d; the end. Two digits at a time from a table (a pack's numbers are mostly
+ * of two or three digits). */
 static char *put_decimal(char *d, size_t v)
 {
+	static const char two[201] = "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+				     "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
 	if (v >= 1000) {	/* rare: a pack has a few hundred markups */
 		char t[24];
 		size_t n = 0;
@@ -316,12 +319,14 @@ static char *put_decimal(char *d, size_t v)
 			*d++ = t[--n];
 		return d;
 	}
+	if (v < 10) {
+		*d = (char)('0' + v);
+		return d + 1;
+	}
 	if (v >= 100)
-		*d++ = (char)('0' + v / 100);
-	if (v >= 10)
-		*d++ = (char)('0' + v / 10 % 10);
-	*d++ = (char)('0' + v % 10);
-	return d;
+		*d++ = (char)('0' + v / 100), v %= 100;
+	memcpy(d, two + 2 * v, 2);
+	return d + 2;
 }
 
 void esc_js_pack(Buf *b, Buf *scratch, const char *s, size_t n, size_t (*markup)(void *ctx, const char *s, size_t n),

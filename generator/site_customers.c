@@ -568,7 +568,7 @@ static Str markup_run(const PackMarkup *m, size_t i)
 
 /* A run's hash, quick: its length, its first, middle and last 8 bytes (the markup that differs
  * within a pack differs mostly in an attribute's value: a date, an id). */
-static uint64_t markup_hash(const char *s, size_t n)
+static inline uint64_t markup_hash(const char *s, size_t n)
 {
 	uint64_t h = n * 0x9e3779b97f4a7c15ull;
 	if (n >= 8)
@@ -607,7 +607,7 @@ static size_t markup_number(void *ctx, const char *s, size_t n)
 			continue;
 		size_t i = (uint32_t)m->slot[j] - 1;
 		Str r = markup_run(m, i);
-		if (r.n == n && memcmp(r.p, s, n) == 0)
+		if (r.n == n && bytes_same(r.p, s, n))
 			return i;
 	}
 	if (m->n == m->cap) {
