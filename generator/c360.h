@@ -121,8 +121,8 @@ static inline uint64_t byte_below8(uint64_t x, unsigned c)
 
 /* Short keys (ids, labels) compared without a call: memcmp's sign for n bytes, from at most
  * two overlapping loads each (n up to 16; the bytes before the first that differs are equal
- * in both loads), memcmp itself for longer ones; their equality without a call at any length
- * (a pack's markup runs: tens of bytes). */
+ * in both loads), memcmp itself for longer ones; bytes_equal their equality without a call at
+ * any length (a pack's markup runs: tens of bytes; too large to inline everywhere). */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define BYTES_BE64(x) __builtin_bswap64(x)
 #define BYTES_BE32(x) __builtin_bswap32(x)
@@ -158,7 +158,11 @@ static inline uint64_t bytes_differ16(const char *x, const char *y)	/* 0 if the 
 {
 	return (load8(x) ^ load8(y)) | (load8(x + 8) ^ load8(y + 8));
 }
-static inline bool bytes_same(const char *x, const char *y, size_t n)	/* longer ones 16 bytes a step */
+static inline bool bytes_same(const char *x, const char *y, size_t n)
+{
+	return bytes_order(x, y, n) == 0;
+}
+static inline bool bytes_equal(const char *x, const char *y, size_t n)	/* bytes_same, longer ones 16 bytes a step */
 {
 	if (n <= 16)
 		return bytes_order(x, y, n) == 0;

@@ -87,9 +87,23 @@ static int read_num(Str s, size_t *i, int max, int *ndigits)
 	return n ? v : -1;
 }
 
-/* The n digits at p as a number, -1 if one is not a digit. */
+/* The n digits at p as a number, -1 if one is not a digit. Two or four (a date's parts) are
+ * read at once: less '0' each, a byte below '0' has its high bit set, and one above '9' too
+ * once 0x76 is added; bytes before the first that is not a digit borrow or carry nothing into
+ * it, and what that byte does to those after does not matter. */
 static int fixed_num(const char *p, int n)
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n == 2 || n == 4) {
+		uint32_t x = 0x30300000u;	/* two digits: '0's after them */
+		memcpy(&x, p, (size_t)n);
+		uint32_t d = x - 0x30303030u;
+		if ((d | (d + 0x76767676u)) & 0x80808080u)
+			return -1;
+		d = (d * 10 + (d >> 8)) & 0x00ff00ffu;	/* the first two digits' value, the last two's */
+		return n == 2 ? (int)(d & 0xff) : (int)((d & 0xff) * 100 + (d >> 16));
+	}
+#endif
 	int v = 0;
 	for (int k = 0; k < n; k++) {
 		if (!is_digit(p[k]))

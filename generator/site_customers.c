@@ -607,7 +607,7 @@ static size_t markup_number(void *ctx, const char *s, size_t n)
 			continue;
 		size_t i = (uint32_t)m->slot[j] - 1;
 		Str r = markup_run(m, i);
-		if (r.n == n && bytes_same(r.p, s, n))
+		if (r.n == n && bytes_equal(r.p, s, n))
 			return i;
 	}
 	if (m->n == m->cap) {

@@ -368,13 +368,54 @@ static void test_channels(void **state)
 		CHECK(device_channel(cases[i].device) == cases[i].channel, "device %u", cases[i].device);
 }
 
+/* A date's fixed parts read at once (fixed_num): every pair of bytes as the month and as the
+ * hour, every byte at each place of the year (and two-digit days of 13-04-2022 forms), against
+ * what a byte at a time reads: digits in range OK, anything else bad. */
+static void test_date_parts_every_byte(void **state)
+{
+	(void)state;
+	char s[32];
+	for (int x = 0; x < 256; x++)
+		for (int y = 0; y < 256; y++) {
+			bool digits = x >= '0' && x <= '9' && y >= '0' && y <= '9';
+			int v = (x - '0') * 10 + (y - '0');
+			memcpy(s, "2024-05-15", 11), s[5] = (char)x, s[6] = (char)y;
+			DateParse p = clean_date(str_make(s, 10));
+			bool ok = digits && v >= 1 && v <= 12;
+			CHECK(p.status == (ok ? DATE_OK : DATE_BAD) && (!ok || p.a == v), "month %02x %02x: %d", x, y, p.status);
+			memcpy(s, "2024-05-15 07:30", 17), s[11] = (char)x, s[12] = (char)y;
+			p = clean_date(str_make(s, 16));
+			ok = digits && v <= 23;
+			CHECK(p.status == (ok ? DATE_OK : DATE_BAD) && (!ok || p.secs == v * 3600 + 1800), "hour %02x %02x: %d", x,
+			      y, p.status);
+			if (str_space((char)x))
+				continue;	/* trimmed: another shape */
+			memcpy(s, "13-04-2022", 11), s[0] = (char)x, s[1] = (char)y;
+			p = clean_date(str_make(s, 10));
+			ok = digits && v > 12 && v <= 30;	/* a day above 12: day first; April has 30 */
+			bool ambiguous = digits && v >= 1 && v <= 12;
+			CHECK(p.status == (ok ? DATE_OK : ambiguous ? DATE_AMBIGUOUS : DATE_BAD) && (!ok || p.b == v),
+			      "day %02x %02x: %d", x, y, p.status);
+		}
+	for (int at = 0; at < 4; at++)
+		for (int x = 0; x < 256; x++) {
+			static const int place[4] = {1000, 100, 10, 1};
+			memcpy(s, "2024-05-15", 11);
+			int year = 2024 + (x - s[at]) * place[at];
+			s[at] = (char)x;
+			DateParse p = clean_date(str_make(s, 10));
+			bool ok = x >= '0' && x <= '9' && year >= 1900 && year <= 2100;
+			CHECK(p.status == (ok ? DATE_OK : DATE_BAD) && (!ok || p.y == year), "year byte %d %02x: %d", at, x, p.status);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_date_order_and_time),
 		cmocka_unit_test(test_title_case), cmocka_unit_test(test_emails),
-		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts),
+		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts), cmocka_unit_test(test_date_parts_every_byte),
 		cmocka_unit_test(test_amount_separators), cmocka_unit_test(test_amount_currencies),
 		cmocka_unit_test(test_categories), cmocka_unit_test(test_channels),
 	};

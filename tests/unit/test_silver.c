@@ -630,8 +630,8 @@ static void test_duplicates_in_key_order(void **state)
 }
 
 /* bytes_order (c360.h: keys compared without a call) has memcmp's sign at every length up to
- * past 16, for a difference at every place and in every bit, and bytes_same its equality (up
- * to 50 bytes: its steps of 16 and the last one over them). */
+ * past 16, for a difference at every place and in every bit, and bytes_same and bytes_equal its
+ * equality (up to 50 bytes: bytes_equal's steps of 16 and the last one over them). */
 static void test_bytes_order_is_memcmp(void **state)
 {
 	(void)state;
@@ -653,9 +653,10 @@ static void test_bytes_order_is_memcmp(void **state)
 				CHECK(got == want, "n %zu, byte %zu, bit %d: %d, memcmp %d", n, at, bit, got, want);
 				CHECK(back == -want, "n %zu, byte %zu, bit %d: swapped", n, at, bit);
 				CHECK(bytes_same(x, y, n) == (want == 0), "n %zu, byte %zu: same", n, at);
+				CHECK(bytes_equal(x, y, n) == (want == 0), "n %zu, byte %zu: equal", n, at);
 				for (size_t i = at + 1; i < n; i++)	/* the one bit the only difference */
 					y[i] = x[i];
-				CHECK(bytes_same(x, y, n) == (at == n), "n %zu, byte %zu, bit %d: one bit", n, at, bit);
+				CHECK(bytes_equal(x, y, n) == (at == n), "n %zu, byte %zu, bit %d: one bit", n, at, bit);
 			}
 }
 
