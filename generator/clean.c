@@ -307,15 +307,38 @@ static bool is_word_sep(const char *p, size_t left)
 	       (left >= 3 && memcmp(p, "\xe2\x80\x99", 3) == 0);	/* U+2019 apostrophe */
 }
 
-/* Title-cases ASCII text (already trimmed and collapsed) in place: in each word, the first
- * letter upper case unless a digit comes before it ("42nd"), and the rest lower case;
- * punctuation before the first letter stays ("\"pepe\"" -> "\"Pepe\""). */
-static void title_ascii(char *s, size_t n)
+/* Whether s's letters beyond ASCII are all Latin-1's with a case pair a row of 32 apart in
+ * the same two-byte form (C3 80-9E upper, C3 A0-BE lower; not the signs x and / between, nor
+ * sharp s): what title_latin1 cases as libunistring does (they need no normalising). */
+static bool latin1_cased(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80)
+			continue;
+		if (c != 0xc3 || i + 1 == n)
+			return false;
+		c = (unsigned char)s[++i];
+		if (c < 0x80 || c > 0xbe || c == 0x97 || c == 0x9f || c == 0xb7)
+			return false;
+	}
+	return true;
+}
+
+/* Title-cases ASCII text, or text latin1_cased takes (already trimmed and collapsed), in
+ * place: in each word, the first letter upper case unless a digit comes before it ("42nd"),
+ * and the rest lower case; punctuation before the first letter stays ("\"pepe\"" ->
+ * "\"Pepe\""). */
+static void title_latin1(char *s, size_t n)
 {
 	bool start = true;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (is_word_sep(s + i, n - i)) {
+		if (c == '\xc3') {	/* a letter: C3 80-9E upper, C3 A0-BE lower */
+			unsigned char l = (unsigned char)s[++i];
+			s[i] = (char)(start ? (l >= 0xa0 ? l - 0x20 : l) : (l < 0xa0 ? l + 0x20 : l));
+			start = false;
+		} else if (is_word_sep(s + i, n - i)) {
 			start = true;
 		} else if (is_alpha(c) || is_digit(c)) {
 			s[i] = start && c >= 'a' && c <= 'z' ? (char)(c - 32) : start ? c : ascii_lower(c);
@@ -390,8 +413,8 @@ static Str title_into(Str s, Buf *scratch, bool underscores)
 		ascii &= (unsigned char)c < 0x80;
 		buf_putc(scratch, c);
 	}
-	if (ascii) {
-		title_ascii(scratch->p, scratch->len);
+	if (ascii || latin1_cased(scratch->p, scratch->len)) {
+		title_latin1(scratch->p, scratch->len);
 	} else {
 		Buf collapsed = *scratch;
 		*scratch = (Buf){0};

@@ -1,5 +1,8 @@
 /* test_clean.c — every silver value rule of SPEC §5, input by input. */
 #include "harness.h"
+#include <unicase.h>
+#include <unictype.h>
+#include <unistr.h>
 
 static void test_null_tokens(void **state)
 {
@@ -409,12 +412,35 @@ static void test_date_parts_every_byte(void **state)
 		}
 }
 
+/* Latin-1's letters (title_latin1 cases those of C3 80-BE itself): each as a word's first
+ * letter, after one, and after a hyphen, cased as libunistring cases it alone. */
+static void test_title_latin1(void **state)
+{
+	(void)state;
+	Buf b = {0}, in = {0}, want = {0};
+	for (ucs4_t cp = 0xc0; cp <= 0xff; cp++) {
+		uint8_t u[6], lo[6], ti[6];
+		int n = u8_uctomb(u, cp, 6), nl = u8_uctomb(lo, uc_tolower(cp), 6), nt = u8_uctomb(ti, uc_totitle(cp), 6);
+		bool alpha = uc_is_alpha(cp);
+		in.len = want.len = 0;
+		buf_putc(&in, 'x'), buf_put(&in, u, (size_t)n), buf_puts(&in, "Y "), buf_put(&in, u, (size_t)n);
+		buf_puts(&in, "B -"), buf_put(&in, u, (size_t)n);
+		buf_putc(&want, 'X'), buf_put(&want, lo, (size_t)nl), buf_puts(&want, alpha ? "y " : "y ");
+		buf_put(&want, alpha ? ti : u, (size_t)(alpha ? nt : n)), buf_puts(&want, alpha ? "b -" : "B -");
+		buf_put(&want, alpha ? ti : u, (size_t)(alpha ? nt : n));
+		Str t = clean_title(str_make(in.p, in.len), &b);
+		CHECK(t.n == want.len && memcmp(t.p, want.p, t.n) == 0, "U+%04X: \"%.*s\" -> \"%.*s\", want \"%.*s\"",
+		      (unsigned)cp, (int)in.len, in.p, (int)t.n, t.p, (int)want.len, want.p);
+	}
+	buf_free(&b), buf_free(&in), buf_free(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_date_order_and_time),
-		cmocka_unit_test(test_title_case), cmocka_unit_test(test_emails),
+		cmocka_unit_test(test_title_case), cmocka_unit_test(test_title_latin1), cmocka_unit_test(test_emails),
 		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts), cmocka_unit_test(test_date_parts_every_byte),
 		cmocka_unit_test(test_amount_separators), cmocka_unit_test(test_amount_currencies),
 		cmocka_unit_test(test_categories), cmocka_unit_test(test_channels),
