@@ -1853,6 +1853,7 @@ bool site_lists(Site *site);
 bool site_customer_pages(Site *site);
 /* customers/search/ and customers/index.html. */
 bool site_customer_index(Site *site);
+void search_fold(const char *s, size_t n, Buf *out);	/* accents off, lower case: as search.js folds a query */
 void customer_page_path(Buf *b, const RowHead *customer);	/* customers/xx/NAME.html */
 unsigned customer_folder(const RowHead *customer);	/* xx: 0 to 255, from a hash of the id */
 /* Whether a run writes the pages of a customer folder: shard K of N writes the folders f with

@@ -2,6 +2,7 @@
 #include "harness.h"
 #include <unicase.h>
 #include <unictype.h>
+#include <uninorm.h>
 #include <unistr.h>
 
 static void test_null_tokens(void **state)
@@ -435,12 +436,55 @@ static void test_title_latin1(void **state)
 	buf_free(&b), buf_free(&in), buf_free(&want);
 }
 
+/* search.js's folding as libunistring does it (decomposed, marks dropped, lower case) of
+ * texts of ASCII, Latin-1's letters (search_fold folds those itself), and others: a letter
+ * beyond Latin-1, a combining mark, a Greek capital sigma, a lone lead byte. */
+static void test_search_fold(void **state)
+{
+	(void)state;
+	static const char *const bits[] = {"a", "Z", "7", " ", "-", "\xc5\x82", "e\xcc\x81", "\xce\xa3", "\xc4\xb0", "\xc3", "N"};
+	Buf in = {0}, got = {0}, kept = {0};
+	uint64_t seed = 5;
+	for (int round = 0; round < 3000; round++) {
+		in.len = got.len = kept.len = 0;
+		int parts = round < 64 ? 3 : 1 + (int)(seed >> 60);
+		for (int k = 0; k < parts; k++) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			unsigned r = (unsigned)(seed >> 33);
+			if (round < 64 && k == 1)
+				buf_put(&in, (const char[2]){(char)0xc3, (char)(0x80 + round)}, 2);	/* each alone first */
+			else if (r % 3 || round % 7)
+				buf_put(&in, (const char[2]){(char)0xc3, (char)(0x80 + r / 3 % 64)}, 2);
+			else
+				buf_puts(&in, bits[r / 3 % N_ELEMS(bits)]);
+			if (r % 5 == 0 && round % 7)
+				buf_puts(&in, bits[r / 5 % 5]);
+		}
+		search_fold(in.p, in.len, &got);
+		size_t dn = 0, ln = 0;
+		uint8_t *d = u8_normalize(UNINORM_NFD, (const uint8_t *)in.p, in.len, NULL, &dn), *low = NULL;
+		for (size_t i = 0; d && i < dn;) {
+			ucs4_t cp;
+			int len = u8_mbtouc(&cp, d + i, dn - i);
+			if (!uc_is_general_category(cp, UC_CATEGORY_M))
+				buf_put(&kept, d + i, (size_t)len);
+			i += (size_t)len;
+		}
+		if (d)
+			low = u8_tolower((const uint8_t *)(kept.p ? kept.p : ""), kept.len, NULL, NULL, NULL, &ln);
+		CHECK(low && got.len == ln && memcmp(got.p, low, ln) == 0, "round %d: \"%.*s\" -> \"%.*s\", want \"%.*s\"",
+		      round, (int)in.len, in.p, (int)got.len, got.p, (int)ln, low ? (const char *)low : "");
+		free(d), free(low);
+	}
+	buf_free(&in), buf_free(&got), buf_free(&kept);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_date_order_and_time),
-		cmocka_unit_test(test_title_case), cmocka_unit_test(test_title_latin1), cmocka_unit_test(test_emails),
+		cmocka_unit_test(test_title_case), cmocka_unit_test(test_title_latin1), cmocka_unit_test(test_search_fold), cmocka_unit_test(test_emails),
 		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts), cmocka_unit_test(test_date_parts_every_byte),
 		cmocka_unit_test(test_amount_separators), cmocka_unit_test(test_amount_currencies),
 		cmocka_unit_test(test_categories), cmocka_unit_test(test_channels),
