@@ -1417,6 +1417,7 @@ void fmt_compact(Buf *b, const NumFormat *f, int kind, int64_t v);
 void fmt_date(Buf *b, int64_t days);
 void fmt_date_words(Buf *b, int64_t days);
 size_t fmt_moment(char *out, int64_t moment, bool with_time);
+extern const char digit_pairs[201];	/* "00" to "99": a number below 100 as two digits at 2 * it */
 /* An axis writes every tick in one unit, chosen from its top tick, with the decimals its step
  * needs: 0 500 1,000 | 0 5 k 10 k | 0 0.5 M 1.0 M | 0 25% 50%. */
 typedef struct {

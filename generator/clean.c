@@ -506,13 +506,17 @@ int clean_gender(Str s)
 
 /* ---- amounts */
 
+#define SYMBOL(sym, code, generic) {sym, sizeof sym - 1, code, generic}
 static const struct {
-	const char *sym, *code;
+	const char *sym;
+	size_t len;
+	const char *code;
 	bool generic;		/* shared by several currencies */
 } symbols[] = {
-	{"R$", "BRL", false}, {"US$", "USD", false}, {"$", "USD", true}, {"\xe2\x82\xac", "EUR", false},
-	{"\xc2\xa3", "GBP", false}, {"\xc2\xa5", "JPY", true}, {"\xe2\x82\xb9", "INR", false},	/* € £ ¥ ₹ */
+	SYMBOL("R$", "BRL", false), SYMBOL("US$", "USD", false), SYMBOL("$", "USD", true), SYMBOL("\xe2\x82\xac", "EUR", false),
+	SYMBOL("\xc2\xa3", "GBP", false), SYMBOL("\xc2\xa5", "JPY", true), SYMBOL("\xe2\x82\xb9", "INR", false),	/* € £ ¥ ₹ */
 };
+#undef SYMBOL
 
 /* A currency symbol or three-letter code at s.p[i] (prefix: not followed by a letter; else it
  * must end s): its length, 0 if none; p learns the currency. */
@@ -521,8 +525,9 @@ static size_t currency_at(Str s, size_t i, bool prefix, AmountParse *p)
 	if (i >= s.n || is_digit(s.p[i]))
 		return 0;	/* no mark starts with a digit: the usual amount costs nothing */
 	for (size_t k = 0; k < sizeof symbols / sizeof *symbols; k++) {
-		size_t len = strlen(symbols[k].sym);
-		if (s.n - i >= len && memcmp(s.p + i, symbols[k].sym, len) == 0 && (prefix || i + len == s.n)) {
+		size_t len = symbols[k].len;
+		if (s.n - i >= len && s.p[i] == symbols[k].sym[0] && memcmp(s.p + i, symbols[k].sym, len) == 0 &&
+		    (prefix || i + len == s.n)) {
 			memcpy(p->currency, symbols[k].code, 4);
 			p->generic = symbols[k].generic;
 			return len;

@@ -303,12 +303,10 @@ static inline size_t next_bit(const uint64_t *m, size_t from)
 	return w * 64 + (size_t)__builtin_ctzll(x);
 }
 
-/* v in decimal at d; the end. Two digits at a time from a table (a pack's numbers are mostly
+/* v in decimal at d; the end. Two digits at a time from digit_pairs (a pack's numbers are mostly
  * of two or three digits). */
 static char *put_decimal(char *d, size_t v)
 {
-	static const char two[201] = "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
-				     "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
 	if (v >= 1000) {	/* rare: a pack has a few hundred markups */
 		char t[24];
 		size_t n = 0;
@@ -325,7 +323,7 @@ static char *put_decimal(char *d, size_t v)
 	}
 	if (v >= 100)
 		*d++ = (char)('0' + v / 100), v %= 100;
-	memcpy(d, two + 2 * v, 2);
+	memcpy(d, digit_pairs + 2 * v, 2);
 	return d + 2;
 }
 

@@ -190,6 +190,9 @@ typedef struct {
 	char words[13];		/* Mar 4, 2024 */
 } DayText;
 
+const char digit_pairs[201] = "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+			     "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
 enum { DAY_TABLE = 2048 };
 #define DAY_NONE INT64_MIN
 #define DAY_FAR 3000000	/* days beyond (~8,200 years) are formatted each time */
@@ -248,9 +251,11 @@ size_t fmt_moment(char *out, int64_t moment, bool with_time)
 	memcpy(out, t->iso, 10);
 	if (!with_time)
 		return 10;
-	int secs = (int)(moment - days * SECS_PER_DAY), h = secs / 3600, mi = secs / 60 % 60, s = secs % 60;
-	char hms[9] = {' ', (char)('0' + h / 10), (char)('0' + h % 10), ':', (char)('0' + mi / 10),
-		       (char)('0' + mi % 10), ':', (char)('0' + s / 10), (char)('0' + s % 10)};
-	memcpy(out + 10, hms, 9);
+	int secs = (int)(moment - days * SECS_PER_DAY), h = secs / 3600, mi = (secs - h * 3600) / 60,
+	    s = secs - h * 3600 - mi * 60;
+	char *hms = out + 10;
+	hms[0] = ' ', hms[3] = hms[6] = ':';
+	memcpy(hms + 1, digit_pairs + 2 * h, 2), memcpy(hms + 4, digit_pairs + 2 * mi, 2);
+	memcpy(hms + 7, digit_pairs + 2 * s, 2);
 	return 19;
 }
