@@ -197,7 +197,10 @@ enum { DAY_TABLE = 2048 };
 #define DAY_NONE INT64_MIN
 #define DAY_FAR 3000000	/* days beyond (~8,200 years) are formatted each time */
 
-static const DayText *day_text(int64_t days)
+#define WORDS_UNMADE UINT8_MAX	/* a day's words made when first asked for: a birth date's never are */
+
+/* The day's table entry, its ISO text made; NULL for a day of another width. */
+static DayText *day_text(int64_t days)
 {
 	static _Thread_local DayText tab[DAY_TABLE];
 	static _Thread_local bool ready;
@@ -210,17 +213,11 @@ static const DayText *day_text(int64_t days)
 	if (t->day == days)
 		return t;
 	char iso[DATE_TEXT_MAX];
-	Buf w = {0};
-	buf_date_words(&w, days, true);
-	if (date_format(iso, days * SECS_PER_DAY, false) != 10 || w.len > sizeof t->words) {
-		buf_free(&w);
+	if (date_format(iso, days * SECS_PER_DAY, false) != 10)
 		return NULL;
-	}
 	t->day = days;
 	memcpy(t->iso, iso, 10);
-	memcpy(t->words, w.p, w.len);
-	t->words_len = (uint8_t)w.len;
-	buf_free(&w);
+	t->words_len = WORDS_UNMADE;
 	return t;
 }
 
@@ -235,8 +232,15 @@ void fmt_date(Buf *b, int64_t days)
 
 void fmt_date_words(Buf *b, int64_t days)
 {
-	const DayText *t = days > -DAY_FAR && days < DAY_FAR ? day_text(days) : NULL;
-	if (t)
+	DayText *t = days > -DAY_FAR && days < DAY_FAR ? day_text(days) : NULL;
+	if (t && t->words_len == WORDS_UNMADE) {
+		Buf w = {0};
+		buf_date_words(&w, days, true);
+		if (w.len <= sizeof t->words)	/* else made each time */
+			memcpy(t->words, w.p, w.len), t->words_len = (uint8_t)w.len;
+		buf_free(&w);
+	}
+	if (t && t->words_len != WORDS_UNMADE)
 		buf_put(b, t->words, t->words_len);
 	else
 		buf_date_words(b, days, true);
