@@ -856,6 +856,8 @@ static void latin1_fold_init(void)
 void search_fold(const char *s, size_t n, Buf *out)
 {
 	size_t ascii = 0, len = n;	/* len: folded */
+	if (!n)
+		return;
 	while (ascii < n && (unsigned char)s[ascii] < 0x80)
 		ascii++;
 	if (ascii < n)

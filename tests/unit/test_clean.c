@@ -476,6 +476,9 @@ static void test_search_fold(void **state)
 		      round, (int)in.len, in.p, (int)got.len, got.p, (int)ln, low ? (const char *)low : "");
 		free(d), free(low);
 	}
+	buf_free(&got);
+	search_fold("", 0, &got);
+	CHECK(got.len == 0, "the empty text");
 	buf_free(&in), buf_free(&got), buf_free(&kept);
 }
 
