@@ -9,7 +9,7 @@ CFLAGS ?= -O2 -g
 BUILD ?= build
 
 WARN := -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
-PKGS := libcmark-gfm cairo libpng sqlite3 libcurl libmicrohttpd
+PKGS := libcmark-gfm cairo libpng zlib sqlite3 libcurl libmicrohttpd
 C360_CPPFLAGS := -D_GNU_SOURCE -DC360_DATADIR='"$(DATADIR)"' -Igenerator $(shell pkg-config --cflags $(PKGS))
 C360_LIBS := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcsv -lunistring -lxxhash -lpthread -lm
 

@@ -860,6 +860,10 @@ typedef struct {
 	const char *cache_from, *cache_to;
 	FileHash cache_salt;	/* c360 and the settings (manifest_settings) */
 	FileHash cache_key[SRC_COUNT];	/* what each source's cleaning depends on */
+	/* each fact source's rows as silver_finish leaves them, as a key (silver_rows_key); zero:
+	 * not known (no cache, SQL, S3, a file not read). Before silver_finish: the cache key, once
+	 * the source is what that key names (taken from the cache, or read whole and cleaned) */
+	FileHash rows_key[SRC_COUNT];
 } Silver;
 
 #define CUSTOMERS(s) (&(s)->src[SRC_CUSTOMERS].table)
@@ -940,6 +944,11 @@ void silver_cache_save(const Silver *s, const Source *src, FileHash key);
 void silver_cache_keep(const Silver *s, const Source *src);
 /* src from a cache file's n bytes at p (the fuzzer); as silver_cache_load. */
 bool silver_cache_read(Silver *s, Source *src, FileHash key, const char *p, size_t n);
+/* .c360-cache/facts-NAME: n hashes (each customer's facts of a fact source, site_customers.c)
+ * under a key (the source's rows key). Load: site's file of that key and n, else NULL. */
+FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n);
+void facts_cache_save(const char *staging, SourceId id, FileHash key, const FileHash *v, size_t n);
+void facts_cache_keep(const char *site, const char *staging, SourceId id);	/* the file linked */
 
 /* ---- the table rules (silver.c): pure, on rows the reader hands over */
 void silver_init(Silver *s, Config *cfg);
@@ -1185,6 +1194,7 @@ typedef struct {
 	uint32_t *open_list;	/* customers with open tickets: most open first, then by lifetime value */
 	size_t nopen;
 	GoldStore *store;	/* what the model owns when read from a gold folder */
+	FileHash rows_key[SRC_COUNT];	/* Silver's: each fact source's rows as a key; zero: not known */
 } Gold;
 
 /* The data stage: gold from silver, views included; false after reporting to err a figure
@@ -1305,6 +1315,9 @@ bool manifest_page_kept(const char *dir, const char *name, FileHash input);
 void manifest_page_made(const char *dir, const char *name, FileHash input);	/* or another file's */
 /* The same for a file that is not a page (a gold table): not counted as a page not rendered. */
 bool manifest_file_kept(const char *dir, const char *name, FileHash input);
+/* The bytes of the previous site's file name appended to out, if it was made from input and is
+ * as its manifest says (a chart's PNG, which the edition needs too): nothing linked yet. */
+bool manifest_old_bytes(const char *dir, const char *name, FileHash input, Buf *out);
 /* Files made together from one input (the search's word files): every file of the previous
  * site listed as made from input, linked if each is as its manifest says; how many (0: none). */
 size_t manifest_group_kept(const char *dir, FileHash input);
@@ -1701,7 +1714,11 @@ ChartPlot *chart_layout(const Chart *c, double width);
 void chart_svg(const Chart *c, const ChartPlot *wide, const ChartPlot *narrow, Buf *out);
 struct _cairo;
 void chart_draw(const ChartPlot *p, struct _cairo *cr);	/* in a width x height box at the origin */
-bool chart_png(const ChartPlot *p, Buf *out);	/* the chart as a PNG, twice the size */
+/* The chart as a PNG, twice the size: the previous site's file name when the pixels drawn and
+ * the encoder (salt: c360 and the settings; libpng's and zlib's versions) are those it was
+ * encoded from (manifest_old_bytes: listed in .c360-inputs), else encoded; either way listed
+ * so for the next build when dir is the staging folder. */
+bool chart_png(const ChartPlot *p, Buf *out, const char *dir, const char *name, FileHash salt);
 /* A sparkline: a small SVG line through n (at most 64) values, NAN leaving a gap, the last point
  * marked, each point's tips[i] shown on hover; label says what it shows to screen readers. */
 void chart_sparkline(Buf *b, const double *v, const char *const *tips, size_t n, const char *label);
@@ -1726,8 +1743,10 @@ typedef struct {
 	Arena arena;		/* their labels and values */
 } ChartSet;
 
-/* false after reporting to err a chart that cannot be drawn; chart_set_free it all the same. */
-bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, Buf *err);
+/* false after reporting to err a chart that cannot be drawn; chart_set_free it all the same.
+ * dir: the staging folder, whose previous site's PNGs drawn from the same pixels are taken
+ * (chart_png). */
+bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, const char *dir, Buf *err);
 void chart_set_free(ChartSet *set);
 
 /* ------------------------------------------------------------------ the site (site*.c) */
@@ -1804,6 +1823,10 @@ typedef struct Site {
 	FileHash page_salt;	/* what every page is made from besides its values (manifest_settings) */
 	PagePlan plan;		/* which customers have a page */
 	FileHash *label_hash[SRC_COUNT][3];	/* fact column f's texts hashed, by label number (site_customers.c) */
+	/* each customer's facts of a source hashed (facts_input), by customer row: taken from the
+	 * cache (.c360-cache/facts-NAME) or filled as the pages are made; NULL: made with each page */
+	FileHash *facts_hash[SRC_COUNT];
+	bool facts_fill[SRC_COUNT];	/* filled as the pages are made, then cached */
 } Site;
 
 /* What one thread needs to render pages; the arena holds one page's values. */

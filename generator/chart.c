@@ -601,7 +601,29 @@ static bool png_encode(cairo_surface_t *s, Buf *out)
 	return ok;
 }
 
-bool chart_png(const ChartPlot *p, Buf *out)
+/* What png_encode makes its bytes from: the pixels (the drawing with its fonts and cairo, as it
+ * came out), their size, the encoder (libpng's and zlib's versions, and salt: c360, whose
+ * png_encode sets the encoding, and the settings). */
+static FileHash png_input(cairo_surface_t *s, FileHash salt)
+{
+	cairo_surface_flush(s);
+	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+	size_t stride = (size_t)cairo_image_surface_get_stride(s);
+	const unsigned char *data = cairo_image_surface_get_data(s);
+	FileHasher *x = file_hasher_new();
+	struct {
+		char what[16];
+		FileHash salt;
+		int64_t w, h, libpng;
+	} head = {"c360 chart png", salt, w, h, (int64_t)png_access_version_number()};
+	file_hasher_add(x, &head, sizeof head);
+	file_hasher_add(x, zlibVersion(), strlen(zlibVersion()) + 1);
+	for (int y = 0; data && y < h; y++)
+		file_hasher_add(x, data + (size_t)y * stride, (size_t)w * 4);	/* B G R X: X is 0 (RGB24) */
+	return file_hasher_end(x);
+}
+
+bool chart_png(const ChartPlot *p, Buf *out, const char *dir, const char *name, FileHash salt)
 {
 	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(p->width * 2), (int)(p->height * 2));
 	cairo_t *cr = cairo_create(surface);
@@ -610,7 +632,10 @@ bool chart_png(const ChartPlot *p, Buf *out)
 	cairo_paint(cr);
 	chart_draw(p, cr);
 	cairo_destroy(cr);
-	bool ok = png_encode(surface, out);
+	FileHash input = dir ? png_input(surface, salt) : (FileHash){0, 0};
+	bool ok = (dir && manifest_old_bytes(dir, name, input, out)) || png_encode(surface, out);
+	if (ok && dir)
+		manifest_page_made(dir, name, input);
 	cairo_surface_destroy(surface);
 	return ok;
 }

@@ -240,7 +240,7 @@ static void chart_conservation(Maker *m)
 	add_chart(m, "chart_conservation", &c, false);
 }
 
-bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, Buf *err)
+bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, const char *dir, Buf *err)
 {
 	memset(set, 0, sizeof *set);
 	Maker m = {set, g, fmt, cfg, g->as_of - date_weekday(g->as_of) + 1,
@@ -251,16 +251,21 @@ bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFo
 	chart_tickets(&m);
 	chart_segments(&m);
 	chart_conservation(&m);
-	bool ok = true;
+	bool ok = true, incremental = manifest_active(dir);
+	FileHash salt = incremental ? manifest_settings(cfg) : (FileHash){0, 0};
+	Buf name = {0};
 	for (size_t i = 0; i < set->n; i++) {
 		ReportChart *rc = &set->c[i];
 		rc->plot = chart_layout(&rc->chart, CHART_WIDE);
 		rc->narrow = chart_layout(&rc->chart, CHART_NARROW);
-		if (rc->dashboard && !chart_png(rc->plot, &rc->png)) {
+		name.len = 0;
+		buf_printf(&name, "charts/%s.png", rc->chart.id);	/* as site_dashboard writes it */
+		if (rc->dashboard && !chart_png(rc->plot, &rc->png, incremental ? dir : NULL, buf_cstr(&name), salt)) {
 			buf_printf(err, "charts/%s.png: error: cannot draw the chart\n", rc->chart.id);
 			ok = false;
 		}
 	}
+	buf_free(&name);
 	return ok;
 }
 

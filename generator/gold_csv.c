@@ -487,7 +487,9 @@ static void fact_row_input(void *ctx, size_t from, size_t to, Buf *b)
 }
 
 /* Fact table t's input: the settings' salt (c360 itself among them), the table, the BOM, the
- * texts of the labels its columns name by number, and its rows. */
+ * texts of the labels its columns name by number, and its rows: the source's rows key when
+ * known (silver_read.c's rows_keys: the rows, customer_key ranks and as-of date it names are
+ * what fact_values reads), else the rows hashed. */
 static FileHash fact_input(const Gold *g, const Config *cfg, int t, FileHash salt)
 {
 	Tables w = {.g = g, .src = gold_tables[t].src};
@@ -504,7 +506,10 @@ static FileHash fact_input(const Gold *g, const Config *cfg, int t, FileHash sal
 			file_hasher_add(h, d->text, d->at[d->n]);
 		}
 	}
-	FileHash rows = out_rows_hash(g->src[w.src].table->n, fact_row_input, &w, config_threads(cfg));
+	FileHash key = g->rows_key[w.src];
+	bool keyed = key.lo | key.hi;
+	FileHash rows = keyed ? key : out_rows_hash(g->src[w.src].table->n, fact_row_input, &w, config_threads(cfg));
+	file_hasher_add(h, &keyed, sizeof keyed);
 	file_hasher_add(h, &rows, sizeof rows);
 	return file_hasher_end(h);
 }

@@ -638,6 +638,7 @@ static int build(Options *o, bool existed)
 	if (ok) {
 		console_progress("computing KPIs");
 		ok = gold_build(&s, &g, &err);
+		memcpy(g.rows_key, s.rows_key, sizeof g.rows_key);
 		console_progress("");
 		console_write(err.p ? err.p : "", err.len);
 	}

@@ -38,7 +38,7 @@ static bool write_gold(Render *r, Site *site)
 static bool draw_charts(Render *r, Site *site)
 {
 	fmt_init(&r->fmt, r->cfg);
-	return !all(r) || chart_set_make(&r->charts, r->g, r->cfg, &r->fmt, site->err);
+	return !all(r) || chart_set_make(&r->charts, r->g, r->cfg, &r->fmt, r->dir, site->err);
 }
 
 static bool load_site(Render *r, Site *site)

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -362,10 +363,30 @@ static bool amount_ok(int64_t v)
 	return v == AMOUNT_NULL || (v >= -100000000000000000 && v <= 100000000000000000);
 }
 
+/* The columns of a source whose values row_ok checks, in column order (a title's or an
+ * e-mail's text is taken in the order the writer put them), made once a source. */
+typedef struct {
+	ColKind kind;
+	int col;
+	size_t at;
+} Checked;
+
+static int checked_columns(const SourceDef *def, Checked *out)
+{
+	int n = 0;
+	for (int c = 0; c < def->ncols; c++) {
+		ColKind k = def->rule[c].kind;
+		if (k == COL_AMOUNT || k == COL_CATEGORY || k == COL_TITLE || k == COL_EMAIL || k == COL_GENDER)
+			out[n++] = (Checked){k, c, def->rule[c].at};
+	}
+	return n;
+}
+
 /* A row's values are what cleaning makes: its pointers made pointers again (its id the text
  * where the one before ended). ncu: the customers' rows (a fact's customer is one of them, or
- * one of its orphans). */
-static bool row_ok(Source *src, Reader *r, const CacheHead *head, char *row, size_t ncu)
+ * one of its orphans); check[0, nchecked): checked_columns. */
+static bool row_ok(Source *src, Reader *r, const CacheHead *head, char *row, size_t ncu, const Checked *check,
+		   int nchecked)
 {
 	RowHead *h = (RowHead *)(void *)row;
 	uint64_t off;
@@ -375,15 +396,14 @@ static bool row_ok(Source *src, Reader *r, const CacheHead *head, char *row, siz
 		  when_ok(h->when, src->ambiguous > 0);
 	ok = ok && (fact ? (h->customer & ORPHAN ? (h->customer & ~ORPHAN) < head->norphans : h->customer < ncu)
 			 : h->customer == NO_CUSTOMER);
-	for (int c = 0; ok && c < src->def->ncols; c++) {
-		const ColumnRule *rule = &src->def->rule[c];
-		char *at = row + rule->at;
-		switch (rule->kind) {
+	for (int k = 0; ok && k < nchecked; k++) {
+		char *at = row + check[k].at;
+		switch (check[k].kind) {
 		case COL_AMOUNT:
 			ok = amount_ok(*(int64_t *)(void *)at);
 			break;
 		case COL_CATEGORY:
-			ok = *(uint32_t *)(void *)at < head->dict_n[c];
+			ok = *(uint32_t *)(void *)at < head->dict_n[check[k].col];
 			break;
 		case COL_TITLE:
 		case COL_EMAIL:
@@ -391,10 +411,8 @@ static bool row_ok(Source *src, Reader *r, const CacheHead *head, char *row, siz
 			*(const char **)(void *)at = NULL;
 			ok = !off || cstr_ptr(r, off - 1, (const char **)(void *)at);
 			break;
-		case COL_GENDER:
+		default:	/* COL_GENDER */
 			ok = *(uint8_t *)at <= GENDER_UNKNOWN;
-			break;
-		default:
 			break;
 		}
 	}
@@ -521,8 +539,10 @@ static bool take_apart(Silver *s, Source *src, const CacheHead *h, char *rows, c
 	if (!h->ntext || text[h->ntext - 1] != '\0' || !head_ok(src, h))
 		return false;
 	const Source *customers = &s->src[SRC_CUSTOMERS];
+	Checked check[MAX_COLS];
+	int nchecked = checked_columns(src->def, check);
 	for (size_t i = 0; i < src->table.n; i++)
-		if (!row_ok(src, &r, h, ROW(&src->table, char, i), customers->table.n))
+		if (!row_ok(src, &r, h, ROW(&src->table, char, i), customers->table.n, check, nchecked))
 			return false;
 	if (!tallies_ok(src, &r) || !lists_ok(src, customers, &r, h->nquarantine, h->norphans))
 		return false;
@@ -643,4 +663,85 @@ bool silver_cache_load(Silver *s, Source *src, FileHash key)
 	if (fd >= 0)
 		close(fd);
 	return ok;
+}
+
+/* ---- each customer's facts of a source, hashed (site_customers.c): .c360-cache/facts-NAME, a
+ * head, the hashes by customer row, and a sum of the bytes before it */
+
+#define FACTS_MAGIC "c360fct"	/* and its NUL: 8 bytes */
+#define FACTS_VERSION 1u
+
+typedef struct {
+	char magic[8];
+	uint64_t version;
+	FileHash key;		/* the source's rows key (its name among what it holds) */
+	uint64_t n;
+} FactsHead;
+_Static_assert(sizeof(FactsHead) == 40, "FactsHead has padding");
+
+static char *facts_path(const char *site, SourceId id)
+{
+	char name[64];
+	snprintf(name, sizeof name, CACHE_DIR "/facts-%s", source_defs[id].name);
+	return path_join(site, name);
+}
+
+FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n)
+{
+	char *path = facts_path(site, id);
+	const char *why;
+	int fd = open_regular(path, &why);
+	free(path);
+	struct stat st;
+	FactsHead h;
+	size_t size = sizeof h + (n + 1) * sizeof(FileHash);
+	bool ok = fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_size == size;
+	char *p = ok ? xmalloc(size) : NULL;
+	ok = ok && read_at(fd, p, size, 0);
+	if (fd >= 0)
+		close(fd);
+	if (ok) {
+		memcpy(&h, p, sizeof h);
+		FileHash sum = file_hash(p, size - sizeof sum), want;
+		memcpy(&want, p + size - sizeof want, sizeof want);
+		ok = !memcmp(h.magic, FACTS_MAGIC, sizeof h.magic) && h.version == FACTS_VERSION &&
+		     h.key.lo == key.lo && h.key.hi == key.hi && h.n == n && sum.lo == want.lo && sum.hi == want.hi;
+	}
+	if (!ok) {
+		free(p);
+		return NULL;
+	}
+	memmove(p, p + sizeof h, n * sizeof(FileHash));
+	return (FileHash *)(void *)p;
+}
+
+void facts_cache_save(const char *staging, SourceId id, FileHash key, const FileHash *v, size_t n)
+{
+	FactsHead h = {FACTS_MAGIC, FACTS_VERSION, key, n};
+	Buf b = {0};
+	buf_put(&b, &h, sizeof h);
+	buf_put(&b, v, n * sizeof *v);
+	FileHash sum = file_hash(b.p, b.len);
+	buf_put(&b, &sum, sizeof sum);
+	char *path = facts_path(staging, id);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	bool ok = fd >= 0;
+	for (size_t at = 0; ok && at < b.len;) {
+		ssize_t w = write(fd, b.p + at, b.len - at);
+		ok = w > 0 || (w < 0 && errno == EINTR);
+		at += w > 0 ? (size_t)w : 0;
+	}
+	ok = fd >= 0 && close(fd) == 0 && ok;
+	if (!ok)
+		unlink(path);	/* the next build hashes the facts again */
+	free(path);
+	buf_free(&b);
+}
+
+void facts_cache_keep(const char *site, const char *staging, SourceId id)
+{
+	char *from = facts_path(site, id), *to = facts_path(staging, id);
+	if (link(from, to) != 0)
+		unlink(to);
+	free(from), free(to);
 }

@@ -779,6 +779,7 @@ static void load_file(Silver *s, Source *src)
 		input_close(&in);
 		src->diags.file = src->path = path;
 		silver_cache_keep(s, src);
+		s->rows_key[src->id] = key;
 		return;
 	}
 	silver_source_init(s, src, src->id);
@@ -788,8 +789,10 @@ static void load_file(Silver *s, Source *src)
 	silver_source_end(s, src);
 	if (!input_changed(&src->file)) {
 		input_pack(src, &src->file);
-		if (cache && diag_worst(&src->diags, 1) != SEV_ERROR)
+		if (cache && diag_worst(&src->diags, 1) != SEV_ERROR) {
 			silver_cache_save(s, src, key);
+			s->rows_key[src->id] = key;
+		}
 		return;
 	}
 	input_close(&src->file);
@@ -800,6 +803,48 @@ static void load_file(Silver *s, Source *src)
 }
 
 static bool load_sources(Silver *s, Config *cfg);
+
+/* What each fact source's rows are once silver_finish has run, as a key: the source's cache key
+ * (its state before silver_finish: c360, the settings, the export's bytes, the customers'
+ * key), and what silver_finish and the gold views do to its rows from the other sources: the
+ * date order read its ambiguous dates by (the dataset's evidence may decide it), the customers
+ * in row order by id (an orphan fact's customer is the inferred customer of its id, numbered
+ * after the CRM's and the earlier sources' orphans; the gold tables' customer_key is the rank
+ * by id), and the as-of date (the facts after it are in no gold table or view). Zero: not known
+ * (the source not from a cache key). A gold fact table (fact_input) and a customer's facts of
+ * a source on its page (site_customers.c) are the same when this key is. */
+static void rows_keys(Silver *s)
+{
+	const Table *cu = CUSTOMERS(s);
+	FileHasher *h = file_hasher_new();
+	Buf b = {0};
+	for (size_t r = 0; r < cu->n; r++) {
+		const RowHead *c = ROW(cu, RowHead, r);
+		uint32_t n = c->idlen;
+		buf_put(&b, &n, sizeof n);
+		buf_put(&b, c->id, c->idlen);
+		if (b.len >= 1u << 16)
+			file_hasher_add(h, b.p, b.len), b.len = 0;
+	}
+	uint64_t count = cu->n;
+	buf_put(&b, &count, sizeof count);
+	file_hasher_add(h, b.p, b.len);
+	buf_free(&b);
+	FileHash ids = file_hasher_end(h);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		FileHash *k = &s->rows_key[i];
+		if (!source_is_fact((SourceId)i) || !(k->lo | k->hi)) {
+			*k = (FileHash){0, 0};
+			continue;
+		}
+		struct {
+			char what[16];
+			FileHash cache, ids;
+			int64_t as_of, order;
+		} in = {"c360 fact rows", *k, ids, s->as_of, s->src[i].order};
+		*k = file_hash(&in, sizeof in);
+	}
+}
 
 /* The cache's folder in the staging folder: none if it cannot be made. */
 static char *cache_folder(const char *staging)
@@ -826,6 +871,10 @@ bool silver_load_cached(Silver *s, Config *cfg, const char *old, const char *sta
 	s->cache_from = from, s->cache_to = to;
 	s->cache_salt = manifest_settings(cfg);
 	bool ok = load_sources(s, cfg);
+	if (ok)
+		rows_keys(s);
+	else
+		memset(s->rows_key, 0, sizeof s->rows_key);
 	s->cache_from = s->cache_to = NULL;
 	free(from), free(to);
 	return ok;

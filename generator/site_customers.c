@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unicase.h>
 #include <unictype.h>
 #include <uninorm.h>
@@ -20,7 +21,10 @@ unsigned customer_folder(const RowHead *c)
 
 void customer_page_path(Buf *b, const RowHead *c)
 {
-	buf_printf(b, "customers/%02x/", customer_folder(c));
+	static const char hex[] = "0123456789abcdef";
+	unsigned k = customer_folder(c);
+	char folder[] = {'c', 'u', 's', 't', 'o', 'm', 'e', 'r', 's', '/', hex[k >> 4], hex[k & 15], '/'};
+	buf_put(b, folder, sizeof folder);	/* no printf: a path for every customer of every build */
 	id_file_name(b, c->id, c->idlen);
 	buf_puts(b, ".html");
 }
@@ -313,6 +317,8 @@ typedef struct {
 	const uint32_t *start, *member;	/* packs: pack k's customers are member[start[k] to start[k + 1]] */
 	PageWork w;
 	FileHasher *input;	/* a page's input (customer_input) */
+	Buf facts;		/* ... and a customer's facts of a source (facts_input) */
+	FileHasher *facts_input;
 	Buf pack, hashes;	/* packs: the one being made, its customers' inputs (kept from block to block) */
 	PackMarkup markup;	/* packs: the markup of the one being made */
 	bool ok;
@@ -330,24 +336,47 @@ static Value *customer_data(PageJob *j, uint32_t c, const char *path)
 
 #define INPUT_CHUNK 4096	/* bytes of a page's input hashed at once: a customer may have millions of facts */
 
-/* Text into a hash's bytes: its length first, so that fields cannot run into each other, and
- * no text (NULL) is not the empty one. A long text is hashed where it is, not copied. */
-static void put_text(Buf *b, FileHasher *h, const char *s, size_t n)
+/* Bytes to hash, gathered in b and hashed at once; when they grow many (a customer may have
+ * millions of facts), hashed a chunk at a time into h (streamed): the same hash either way. */
+typedef struct {
+	Buf *b;
+	FileHasher *h;
+	bool streamed;
+} Gather;
+
+static void gather_flush(Gather *g)
 {
-	uint64_t len = s ? n : UINT64_MAX;
-	buf_put(b, &len, sizeof len);
-	if (n <= INPUT_CHUNK) {
-		buf_put(b, s, s ? n : 0);
-		return;
-	}
-	file_hasher_add(h, b->p, b->len);
-	file_hasher_add(h, s, n);
-	b->len = 0;
+	file_hasher_add(g->h, g->b->p, g->b->len);
+	g->b->len = 0;
+	g->streamed = true;
 }
 
-static void put_ctext(Buf *b, FileHasher *h, const char *s)
+static FileHash gather_end(Gather *g)
 {
-	put_text(b, h, s, s ? strlen(s) : 0);
+	if (!g->streamed)
+		return file_hash(g->b->p ? g->b->p : "", g->b->len);
+	gather_flush(g);
+	g->streamed = false;
+	return file_hasher_take(g->h);
+}
+
+/* Text into a hash's bytes: its length first, so that fields cannot run into each other, and
+ * no text (NULL) is not the empty one. A long text is hashed where it is, not copied. */
+static void put_text(Gather *g, const char *s, size_t n)
+{
+	uint64_t len = s ? n : UINT64_MAX;
+	buf_put(g->b, &len, sizeof len);
+	if (n <= INPUT_CHUNK) {
+		buf_put(g->b, s, s ? n : 0);
+		return;
+	}
+	gather_flush(g);
+	file_hasher_add(g->h, s, n);
+}
+
+static void put_ctext(Gather *g, const char *s)
+{
+	put_text(g, s, s ? strlen(s) : 0);
 }
 
 /* Each fact column whose value is text (FC_LABEL, FC_CHANNEL: gold_fact_value makes it from the
@@ -377,22 +406,23 @@ static void label_hashes(Site *site, bool make)
 	}
 }
 
-/* Each of customer c's facts of one source, in the order their page lists them. */
-static void put_facts(const Site *site, Buf *b, FileHasher *h, SourceId src, uint32_t c)
+/* Each of customer c's facts of one source, in the order their page lists them, hashed. */
+static FileHash facts_input(const Site *site, Gather *g, SourceId src, uint32_t c)
 {
-	const Gold *g = site->g;
+	const Gold *gd = site->g;
 	const FactTable *ft = &fact_tables[src];
-	const ByCustomer *bc = &g->by[src];
-	const Table *t = g->src[src].table;
+	const ByCustomer *bc = &gd->by[src];
+	const Table *t = gd->src[src].table;
 	uint64_t n = bc->start[c + 1] - bc->start[c];
-	buf_put(b, &n, sizeof n);
+	g->b->len = 0;
+	buf_put(g->b, &n, sizeof n);
 	for (uint32_t i = bc->start[c]; i < bc->start[c + 1]; i++) {
 		const RowHead *r = ROW(t, RowHead, bc->row[i]);
 		uint64_t fixed[2 + 2 * 3] = {(uint64_t)r->when, r->line};
 		size_t k = 2;
-		if (b->len > INPUT_CHUNK)
-			file_hasher_add(h, b->p, b->len), b->len = 0;
-		put_text(b, h, r->id, r->idlen);
+		if (g->b->len > INPUT_CHUNK)
+			gather_flush(g);
+		put_text(g, r->id, r->idlen);
 		for (int f = 0; f < ft->ncols; f++) {
 			const FactCol *fc = &ft->cols[f];
 			const FileHash *text = site->label_hash[src][f];
@@ -400,12 +430,13 @@ static void put_facts(const Site *site, Buf *b, FileHasher *h, SourceId src, uin
 				FileHash l = text[*(const uint32_t *)fact_field(r, src, fc->col)];
 				fixed[k++] = l.lo, fixed[k++] = l.hi;
 			} else {
-				FactValue v = gold_fact_value(g, src, fc, r);	/* money or a rule */
+				FactValue v = gold_fact_value(gd, src, fc, r);	/* money or a rule */
 				fixed[k++] = v.kind == FV_MONEY ? (uint64_t)v.cents : v.yes;
 			}
 		}
-		buf_put(b, fixed, k * sizeof *fixed);
+		buf_put(g->b, fixed, k * sizeof *fixed);
 	}
+	return gather_end(g);
 }
 
 /* What customer c's page at path is made from, without making its values: the page salt
@@ -427,13 +458,15 @@ static void put_facts(const Site *site, Buf *b, FileHasher *h, SourceId src, uin
  *   shows the latest LIST_ROWS and the count, the activity the latest ACTIVITY_MAX of all
  *   sources merged by moment, the lifecycle counts valid orders, successful payments (payment
  *   status label 0, by its text: the canonical labels come first in every dictionary),
- *   sessions and tickets;
+ *   sessions and tickets. Each source's facts are hashed apart (facts_input), or taken as the
+ *   previous build hashed them when the source's rows key is the same (facts_begin);
  * - what page_globals() gives every page: the root (from the path), the churn window (a
  *   render's comes from kpi_summary.csv), the title and version (in the salt); no as-of date
  *   on a customer's page (PageWork.undated).
  * Fragments are rendered from those values and templates, the layout from them and the theme. */
-static FileHash customer_input(const Site *site, Buf *b, FileHasher *h, uint32_t c, const char *path)
+static FileHash customer_input(PageJob *j, uint32_t c, const char *path)
 {
+	const Site *site = j->site;
 	const Gold *g = site->g;
 	const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
 	const Customer360 *x = &g->c360[c];
@@ -441,21 +474,33 @@ static FileHash customer_input(const Site *site, Buf *b, FileHasher *h, uint32_t
 			     x->lifetime_cents, x->average_cents, x->valid_orders, x->open_tickets, x->first_order,
 			     x->last_order, x->preferred_channel, x->sessions[CH_MOBILE], x->sessions[CH_WEB],
 			     x->sessions[CH_OTHER]};
+	FileHash facts[SRC_COUNT] = {{0, 0}};
+	Gather f = {&j->facts, j->facts_input, false};
+	for (int i = 0; i < SRC_COUNT; i++) {
+		FileHash *kept = site->facts_hash[i];
+		if (!source_is_fact((SourceId)i))
+			continue;
+		if (kept && !site->facts_fill[i])
+			facts[i] = kept[c];	/* the previous build's: made from the same rows */
+		else
+			facts[i] = facts_input(site, &f, (SourceId)i, c);
+		if (kept && site->facts_fill[i])
+			kept[c] = facts[i];	/* each customer once, on one thread */
+	}
+	Gather in = {&j->w.scratch, j->input, false};
+	Buf *b = in.b;
 	b->len = 0;
 	buf_put(b, &site->page_salt, sizeof site->page_salt);
 	buf_put(b, "customer", sizeof "customer");
-	put_ctext(b, h, path);
-	put_text(b, h, cu->h.id, cu->h.idlen);
-	put_ctext(b, h, cu->name);
-	put_ctext(b, h, cu->email);
-	put_ctext(b, h, cu->location);
+	put_ctext(&in, path);
+	put_text(&in, cu->h.id, cu->h.idlen);
+	put_ctext(&in, cu->name);
+	put_ctext(&in, cu->email);
+	put_ctext(&in, cu->location);
 	buf_put(b, figures, sizeof figures);
-	put_ctext(b, h, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
-	for (int i = 0; i < SRC_COUNT; i++)
-		if (source_is_fact((SourceId)i))
-			put_facts(site, b, h, (SourceId)i, c);
-	file_hasher_add(h, b->p, b->len);
-	return file_hasher_take(h);
+	put_ctext(&in, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
+	buf_put(b, facts, sizeof facts);
+	return gather_end(&in);
 }
 
 #define PREFETCH_FACTS 64	/* of a source's facts of a customer, at most */
@@ -500,7 +545,7 @@ static void prefetch_next(const Site *site, const uint32_t *who, size_t i, size_
 static void customer_page(PageJob *j, uint32_t c, const char *path, bool check)
 {
 	const Site *site = j->site;
-	FileHash input = customer_input(site, &j->w.scratch, j->input, c, path);
+	FileHash input = customer_input(j, c, path);
 	if (check && manifest_page_kept(site->dir, path, input))
 		return;
 	Value *d = customer_data(j, c, path);
@@ -538,7 +583,7 @@ static FileHash pack_input(PageJob *j, uint32_t k, Buf *hashes)
 	hashes->len = 0;
 	for (uint32_t i = j->start[k]; i < j->start[k + 1]; i++) {
 		prefetch_next(j->site, j->member, i, j->start[k + 1]);
-		FileHash h = customer_input(j->site, &j->w.scratch, j->input, j->member[i], VIEW_PATH);
+		FileHash h = customer_input(j, j->member[i], VIEW_PATH);
 		buf_put(hashes, &h, sizeof h);
 	}
 	return file_hash(hashes->p, hashes->len);
@@ -731,6 +776,7 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 		page_init(&wk[k].job.w);
 		wk[k].job.w.undated = wk[k].job.w.same_globals = true;
 		wk[k].job.input = file_hasher_new();
+		wk[k].job.facts_input = file_hasher_new();
 		if (k)
 			started[k] = pthread_create(&t[k], NULL, take_blocks, &wk[k]) == 0;
 	}
@@ -743,6 +789,8 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 		skel_stats(wk[k].job.w.skel, &filled, &through_cmark, &shapes);
 		page_free(&wk[k].job.w);
 		file_hasher_end(wk[k].job.input);
+		file_hasher_end(wk[k].job.facts_input);
+		buf_free(&wk[k].job.facts);
 		buf_free(&wk[k].job.pack), buf_free(&wk[k].job.hashes);
 		markup_free(&wk[k].job.markup);
 	}
@@ -1402,10 +1450,53 @@ static bool write_pages(Site *site)
 	return ok && (site->plan.mode == PAGES_NONE || in_threads(site, customer_pages, customers->n, NULL, NULL));
 }
 
+/* Each customer's facts of each source hashed (facts_input), taken from the previous site's
+ * cache when the source's rows key is this build's (the same rows: the same hashes), else
+ * filled as the pages are made and cached for the next build: where the build caches (the
+ * staging folder has a cache, the source a rows key) and every customer's page is made here
+ * (files or packed, not shards). Else each page hashes its facts. */
+static void facts_begin(Site *site)
+{
+	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
+	char *cache = path_join(site->dir, CACHE_DIR);
+	struct stat st;
+	bool every = (site->plan.mode == PAGES_FILES || site->plan.mode == PAGES_PACKED) && site->cfg->shards <= 1 &&
+		     lstat(cache, &st) == 0 && S_ISDIR(st.st_mode);
+	free(cache);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		FileHash key = site->g->rows_key[i];
+		site->facts_hash[i] = NULL, site->facts_fill[i] = false;
+		if (!every || !(key.lo | key.hi))
+			continue;
+		site->facts_hash[i] = facts_cache_load(site->cfg->out_dir, (SourceId)i, key, nc);
+		if (!site->facts_hash[i])
+			site->facts_hash[i] = xmalloc((nc + 1) * sizeof(FileHash)), site->facts_fill[i] = true;
+	}
+}
+
+/* ... into the staging folder's cache, once every page was made: written, or the previous
+ * site's file linked. */
+static void facts_end(Site *site, bool ok)
+{
+	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
+	for (int i = 0; i < SRC_COUNT; i++) {
+		if (!site->facts_hash[i])
+			continue;
+		if (ok && site->facts_fill[i])
+			facts_cache_save(site->dir, (SourceId)i, site->g->rows_key[i], site->facts_hash[i], nc);
+		else if (ok)
+			facts_cache_keep(site->cfg->out_dir, site->dir, (SourceId)i);
+		free(site->facts_hash[i]);
+		site->facts_hash[i] = NULL, site->facts_fill[i] = false;
+	}
+}
+
 bool site_customer_pages(Site *site)
 {
 	label_hashes(site, true);
+	facts_begin(site);
 	bool ok = out_mkdir(site->dir, "customers", site->err) && write_pages(site);
+	facts_end(site, ok);
 	label_hashes(site, false);
 	return ok;
 }
