@@ -133,7 +133,8 @@ static inline uint64_t byte_below8(uint64_t x, unsigned c)
 
 /* Short keys (ids, labels) compared without a call: memcmp's sign for n bytes, from at most
  * two overlapping loads each (n up to 16; the bytes before the first that differs are equal
- * in both loads), memcmp itself for longer ones. */
+ * in both loads), memcmp itself for longer ones; bytes_equal their equality without a call at
+ * any length (a pack's markup runs: tens of bytes; too large to inline everywhere). */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define BYTES_BE64(x) __builtin_bswap64(x)
 #define BYTES_BE32(x) __builtin_bswap32(x)
@@ -165,9 +166,22 @@ static inline int bytes_order(const char *x, const char *y, size_t n)
 	}
 	return a < b ? -1 : a > b;
 }
+static inline uint64_t bytes_differ16(const char *x, const char *y)	/* 0 if the 16 bytes are the same */
+{
+	return (load8(x) ^ load8(y)) | (load8(x + 8) ^ load8(y + 8));
+}
 static inline bool bytes_same(const char *x, const char *y, size_t n)
 {
 	return bytes_order(x, y, n) == 0;
+}
+static inline bool bytes_equal(const char *x, const char *y, size_t n)	/* bytes_same, longer ones 16 bytes a step */
+{
+	if (n <= 16)
+		return bytes_order(x, y, n) == 0;
+	for (size_t i = 0; i + 16 < n; i += 16)
+		if (bytes_differ16(x + i, y + i))
+			return false;
+	return !bytes_differ16(x + n - 16, y + n - 16);	/* the last 16, over those before */
 }
 static inline void buf_putc(Buf *b, char c)
 {
@@ -1428,6 +1442,7 @@ void fmt_compact(Buf *b, const NumFormat *f, int kind, int64_t v);
 void fmt_date(Buf *b, int64_t days);
 void fmt_date_words(Buf *b, int64_t days);
 size_t fmt_moment(char *out, int64_t moment, bool with_time);
+extern const char digit_pairs[201];	/* "00" to "99": a number below 100 as two digits at 2 * it */
 /* An axis writes every tick in one unit, chosen from its top tick, with the decimals its step
  * needs: 0 500 1,000 | 0 5 k 10 k | 0 0.5 M 1.0 M | 0 25% 50%. */
 typedef struct {
@@ -1891,6 +1906,7 @@ bool site_lists(Site *site);
 bool site_customer_pages(Site *site);
 /* customers/search/ and customers/index.html. */
 bool site_customer_index(Site *site);
+void search_fold(const char *s, size_t n, Buf *out);	/* accents off, lower case: as search.js folds a query */
 void customer_page_path(Buf *b, const RowHead *customer);	/* customers/xx/NAME.html */
 unsigned customer_folder(const RowHead *customer);	/* xx: 0 to 255, from a hash of the id */
 /* Whether a run writes the pages of a customer folder: shard K of N writes the folders f with

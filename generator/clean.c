@@ -87,9 +87,23 @@ static int read_num(Str s, size_t *i, int max, int *ndigits)
 	return n ? v : -1;
 }
 
-/* The n digits at p as a number, -1 if one is not a digit. */
+/* The n digits at p as a number, -1 if one is not a digit. Two or four (a date's parts) are
+ * read at once: less '0' each, a byte below '0' has its high bit set, and one above '9' too
+ * once 0x76 is added; bytes before the first that is not a digit borrow or carry nothing into
+ * it, and what that byte does to those after does not matter. */
 static int fixed_num(const char *p, int n)
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n == 2 || n == 4) {
+		uint32_t x = 0x30300000u;	/* two digits: '0's after them */
+		memcpy(&x, p, (size_t)n);
+		uint32_t d = x - 0x30303030u;
+		if ((d | (d + 0x76767676u)) & 0x80808080u)
+			return -1;
+		d = (d * 10 + (d >> 8)) & 0x00ff00ffu;	/* the first two digits' value, the last two's */
+		return n == 2 ? (int)(d & 0xff) : (int)((d & 0xff) * 100 + (d >> 16));
+	}
+#endif
 	int v = 0;
 	for (int k = 0; k < n; k++) {
 		if (!is_digit(p[k]))
@@ -293,15 +307,38 @@ static bool is_word_sep(const char *p, size_t left)
 	       (left >= 3 && memcmp(p, "\xe2\x80\x99", 3) == 0);	/* U+2019 apostrophe */
 }
 
-/* Title-cases ASCII text (already trimmed and collapsed) in place: in each word, the first
- * letter upper case unless a digit comes before it ("42nd"), and the rest lower case;
- * punctuation before the first letter stays ("\"pepe\"" -> "\"Pepe\""). */
-static void title_ascii(char *s, size_t n)
+/* Whether s's letters beyond ASCII are all Latin-1's with a case pair a row of 32 apart in
+ * the same two-byte form (C3 80-9E upper, C3 A0-BE lower; not the signs x and / between, nor
+ * sharp s): what title_latin1 cases as libunistring does (they need no normalising). */
+static bool latin1_cased(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80)
+			continue;
+		if (c != 0xc3 || i + 1 == n)
+			return false;
+		c = (unsigned char)s[++i];
+		if (c < 0x80 || c > 0xbe || c == 0x97 || c == 0x9f || c == 0xb7)
+			return false;
+	}
+	return true;
+}
+
+/* Title-cases ASCII text, or text latin1_cased takes (already trimmed and collapsed), in
+ * place: in each word, the first letter upper case unless a digit comes before it ("42nd"),
+ * and the rest lower case; punctuation before the first letter stays ("\"pepe\"" ->
+ * "\"Pepe\""). */
+static void title_latin1(char *s, size_t n)
 {
 	bool start = true;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (is_word_sep(s + i, n - i)) {
+		if (c == '\xc3') {	/* a letter: C3 80-9E upper, C3 A0-BE lower */
+			unsigned char l = (unsigned char)s[++i];
+			s[i] = (char)(start ? (l >= 0xa0 ? l - 0x20 : l) : (l < 0xa0 ? l + 0x20 : l));
+			start = false;
+		} else if (is_word_sep(s + i, n - i)) {
 			start = true;
 		} else if (is_alpha(c) || is_digit(c)) {
 			s[i] = start && c >= 'a' && c <= 'z' ? (char)(c - 32) : start ? c : ascii_lower(c);
@@ -376,8 +413,8 @@ static Str title_into(Str s, Buf *scratch, bool underscores)
 		ascii &= (unsigned char)c < 0x80;
 		buf_putc(scratch, c);
 	}
-	if (ascii) {
-		title_ascii(scratch->p, scratch->len);
+	if (ascii || latin1_cased(scratch->p, scratch->len)) {
+		title_latin1(scratch->p, scratch->len);
 	} else {
 		Buf collapsed = *scratch;
 		*scratch = (Buf){0};
@@ -469,13 +506,17 @@ int clean_gender(Str s)
 
 /* ---- amounts */
 
+#define SYMBOL(sym, code, generic) {sym, sizeof sym - 1, code, generic}
 static const struct {
-	const char *sym, *code;
+	const char *sym;
+	size_t len;
+	const char *code;
 	bool generic;		/* shared by several currencies */
 } symbols[] = {
-	{"R$", "BRL", false}, {"US$", "USD", false}, {"$", "USD", true}, {"\xe2\x82\xac", "EUR", false},
-	{"\xc2\xa3", "GBP", false}, {"\xc2\xa5", "JPY", true}, {"\xe2\x82\xb9", "INR", false},	/* € £ ¥ ₹ */
+	SYMBOL("R$", "BRL", false), SYMBOL("US$", "USD", false), SYMBOL("$", "USD", true), SYMBOL("\xe2\x82\xac", "EUR", false),
+	SYMBOL("\xc2\xa3", "GBP", false), SYMBOL("\xc2\xa5", "JPY", true), SYMBOL("\xe2\x82\xb9", "INR", false),	/* € £ ¥ ₹ */
 };
+#undef SYMBOL
 
 /* A currency symbol or three-letter code at s.p[i] (prefix: not followed by a letter; else it
  * must end s): its length, 0 if none; p learns the currency. */
@@ -484,8 +525,9 @@ static size_t currency_at(Str s, size_t i, bool prefix, AmountParse *p)
 	if (i >= s.n || is_digit(s.p[i]))
 		return 0;	/* no mark starts with a digit: the usual amount costs nothing */
 	for (size_t k = 0; k < sizeof symbols / sizeof *symbols; k++) {
-		size_t len = strlen(symbols[k].sym);
-		if (s.n - i >= len && memcmp(s.p + i, symbols[k].sym, len) == 0 && (prefix || i + len == s.n)) {
+		size_t len = symbols[k].len;
+		if (s.n - i >= len && s.p[i] == symbols[k].sym[0] && memcmp(s.p + i, symbols[k].sym, len) == 0 &&
+		    (prefix || i + len == s.n)) {
 			memcpy(p->currency, symbols[k].code, 4);
 			p->generic = symbols[k].generic;
 			return len;

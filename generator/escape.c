@@ -303,7 +303,8 @@ static inline size_t next_bit(const uint64_t *m, size_t from)
 	return w * 64 + (size_t)__builtin_ctzll(x);
 }
 
-/* v in decimal at d; the end. */
+/* v in decimal at d; the end. Two digits at a time from digit_pairs (a pack's numbers are mostly
+ * of two or three digits). */
 static char *put_decimal(char *d, size_t v)
 {
 	if (v >= 1000) {	/* rare: a pack has a few hundred markups */
@@ -316,12 +317,14 @@ static char *put_decimal(char *d, size_t v)
 			*d++ = t[--n];
 		return d;
 	}
+	if (v < 10) {
+		*d = (char)('0' + v);
+		return d + 1;
+	}
 	if (v >= 100)
-		*d++ = (char)('0' + v / 100);
-	if (v >= 10)
-		*d++ = (char)('0' + v / 10 % 10);
-	*d++ = (char)('0' + v % 10);
-	return d;
+		*d++ = (char)('0' + v / 100), v %= 100;
+	memcpy(d, digit_pairs + 2 * v, 2);
+	return d + 2;
 }
 
 void esc_js_pack(Buf *b, Buf *scratch, const char *s, size_t n, size_t (*markup)(void *ctx, const char *s, size_t n),

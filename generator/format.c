@@ -190,11 +190,17 @@ typedef struct {
 	char words[13];		/* Mar 4, 2024 */
 } DayText;
 
+const char digit_pairs[201] = "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+			     "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
 enum { DAY_TABLE = 2048 };
 #define DAY_NONE INT64_MIN
 #define DAY_FAR 3000000	/* days beyond (~8,200 years) are formatted each time */
 
-static const DayText *day_text(int64_t days)
+#define WORDS_UNMADE UINT8_MAX	/* a day's words made when first asked for: a birth date's never are */
+
+/* The day's table entry, its ISO text made; NULL for a day of another width. */
+static DayText *day_text(int64_t days)
 {
 	static _Thread_local DayText tab[DAY_TABLE];
 	static _Thread_local bool ready;
@@ -207,17 +213,11 @@ static const DayText *day_text(int64_t days)
 	if (t->day == days)
 		return t;
 	char iso[DATE_TEXT_MAX];
-	Buf w = {0};
-	buf_date_words(&w, days, true);
-	if (date_format(iso, days * SECS_PER_DAY, false) != 10 || w.len > sizeof t->words) {
-		buf_free(&w);
+	if (date_format(iso, days * SECS_PER_DAY, false) != 10)
 		return NULL;
-	}
 	t->day = days;
 	memcpy(t->iso, iso, 10);
-	memcpy(t->words, w.p, w.len);
-	t->words_len = (uint8_t)w.len;
-	buf_free(&w);
+	t->words_len = WORDS_UNMADE;
 	return t;
 }
 
@@ -232,8 +232,15 @@ void fmt_date(Buf *b, int64_t days)
 
 void fmt_date_words(Buf *b, int64_t days)
 {
-	const DayText *t = days > -DAY_FAR && days < DAY_FAR ? day_text(days) : NULL;
-	if (t)
+	DayText *t = days > -DAY_FAR && days < DAY_FAR ? day_text(days) : NULL;
+	if (t && t->words_len == WORDS_UNMADE) {
+		Buf w = {0};
+		buf_date_words(&w, days, true);
+		if (w.len <= sizeof t->words)	/* else made each time */
+			memcpy(t->words, w.p, w.len), t->words_len = (uint8_t)w.len;
+		buf_free(&w);
+	}
+	if (t && t->words_len != WORDS_UNMADE)
 		buf_put(b, t->words, t->words_len);
 	else
 		buf_date_words(b, days, true);
@@ -248,9 +255,11 @@ size_t fmt_moment(char *out, int64_t moment, bool with_time)
 	memcpy(out, t->iso, 10);
 	if (!with_time)
 		return 10;
-	int secs = (int)(moment - days * SECS_PER_DAY), h = secs / 3600, mi = secs / 60 % 60, s = secs % 60;
-	char hms[9] = {' ', (char)('0' + h / 10), (char)('0' + h % 10), ':', (char)('0' + mi / 10),
-		       (char)('0' + mi % 10), ':', (char)('0' + s / 10), (char)('0' + s % 10)};
-	memcpy(out + 10, hms, 9);
+	int secs = (int)(moment - days * SECS_PER_DAY), h = secs / 3600, mi = (secs - h * 3600) / 60,
+	    s = secs - h * 3600 - mi * 60;
+	char *hms = out + 10;
+	hms[0] = ' ', hms[3] = hms[6] = ':';
+	memcpy(hms + 1, digit_pairs + 2 * h, 2), memcpy(hms + 4, digit_pairs + 2 * mi, 2);
+	memcpy(hms + 7, digit_pairs + 2 * s, 2);
 	return 19;
 }

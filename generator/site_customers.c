@@ -650,7 +650,7 @@ static Str markup_run(const PackMarkup *m, size_t i)
 
 /* A run's hash, quick: its length, its first, middle and last 8 bytes (the markup that differs
  * within a pack differs mostly in an attribute's value: a date, an id). */
-static uint64_t markup_hash(const char *s, size_t n)
+static inline uint64_t markup_hash(const char *s, size_t n)
 {
 	uint64_t h = n * 0x9e3779b97f4a7c15ull;
 	if (n >= 8)
@@ -689,7 +689,7 @@ static size_t markup_number(void *ctx, const char *s, size_t n)
 			continue;
 		size_t i = (uint32_t)m->slot[j] - 1;
 		Str r = markup_run(m, i);
-		if (r.n == n && memcmp(r.p, s, n) == 0)
+		if (r.n == n && bytes_equal(r.p, s, n))
 			return i;
 	}
 	if (m->n == m->cap) {
@@ -891,21 +891,9 @@ static bool write_customer_packs(Site *site)
 
 enum { TAG_WORD, TAG_NAME_START, TAG_WHOLE };	/* a word; the first word of the name; a whole id or e-mail */
 
-/* Accents off, lower case: as search.js folds a query. A text of ASCII bytes only has no
- * accents and folds to its ASCII lower case, without libunistring. */
-static void search_fold(const char *s, size_t n, Buf *out)
+/* Accents off, lower case, by libunistring: decomposed (NFD), the marks dropped, lower-cased. */
+static void search_fold_unicode(const char *s, size_t n, Buf *out)
 {
-	size_t ascii = 0;
-	while (ascii < n && (unsigned char)s[ascii] < 0x80)
-		ascii++;
-	if (ascii == n) {
-		if (out->cap - out->len < n)
-			buf_grow(out, n);
-		for (size_t i = 0; i < n; i++)
-			out->p[out->len + i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + ('a' - 'A') : s[i]);
-		out->len += n;
-		return;
-	}
 	size_t dn = 0, ln = 0;
 	uint8_t *d = u8_normalize(UNINORM_NFD, (const uint8_t *)s, n, NULL, &dn);
 	if (!d)
@@ -924,6 +912,64 @@ static void search_fold(const char *s, size_t n, Buf *out)
 	free(d);
 	free(low);
 	buf_free(&kept);
+}
+
+/* U+00C0-U+00FF (C3 80-BF) folded, each alone (len 0: not folded, by a failed call): a text of
+ * ASCII and these folds a character at a time as a whole (decomposing one gives its letter
+ * and a mark, and no casing rule looks around a character without a language). */
+static struct {
+	uint8_t len;
+	char s[7];
+} latin1_fold[64];
+static pthread_once_t latin1_once = PTHREAD_ONCE_INIT;
+
+static void latin1_fold_init(void)
+{
+	Buf b = {0};
+	for (int i = 0; i < 64; i++) {
+		b.len = 0;
+		search_fold_unicode((const char[2]){(char)0xc3, (char)(0x80 + i)}, 2, &b);
+		if (b.len && b.len <= sizeof latin1_fold[i].s)
+			latin1_fold[i].len = (uint8_t)b.len, memcpy(latin1_fold[i].s, b.p, b.len);
+	}
+	buf_free(&b);
+}
+
+/* Accents off, lower case: as search.js folds a query. A text of ASCII bytes only has no
+ * accents and folds to its ASCII lower case, without libunistring; one of ASCII and Latin-1's
+ * letters (C3 80-BF) folds by latin1_fold. */
+void search_fold(const char *s, size_t n, Buf *out)
+{
+	size_t ascii = 0, len = n;	/* len: folded */
+	if (!n)
+		return;
+	while (ascii < n && (unsigned char)s[ascii] < 0x80)
+		ascii++;
+	if (ascii < n)
+		pthread_once(&latin1_once, latin1_fold_init);
+	for (size_t i = ascii; i < n; i++) {
+		if ((unsigned char)s[i] < 0x80)
+			continue;
+		if (s[i] != '\xc3' || i + 1 == n || ((unsigned char)s[i + 1] & 0xc0) != 0x80 ||
+		    !latin1_fold[(unsigned char)s[i + 1] & 0x3f].len) {
+			search_fold_unicode(s, n, out);
+			return;
+		}
+		len = len - 2 + latin1_fold[(unsigned char)s[++i] & 0x3f].len;
+	}
+	if (out->cap - out->len < len)
+		buf_grow(out, len);
+	char *d = out->p + out->len;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if ((unsigned char)c < 0x80) {
+			*d++ = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+		} else {
+			unsigned k = (unsigned char)s[++i] & 0x3f;
+			memcpy(d, latin1_fold[k].s, latin1_fold[k].len), d += latin1_fold[k].len;
+		}
+	}
+	out->len = (size_t)(d - out->p);
 }
 
 typedef struct {

@@ -1,5 +1,9 @@
 /* test_clean.c — every silver value rule of SPEC §5, input by input. */
 #include "harness.h"
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 static void test_null_tokens(void **state)
 {
@@ -368,13 +372,123 @@ static void test_channels(void **state)
 		CHECK(device_channel(cases[i].device) == cases[i].channel, "device %u", cases[i].device);
 }
 
+/* A date's fixed parts read at once (fixed_num): every pair of bytes as the month and as the
+ * hour, every byte at each place of the year (and two-digit days of 13-04-2022 forms), against
+ * what a byte at a time reads: digits in range OK, anything else bad. */
+static void test_date_parts_every_byte(void **state)
+{
+	(void)state;
+	char s[32];
+	for (int x = 0; x < 256; x++)
+		for (int y = 0; y < 256; y++) {
+			bool digits = x >= '0' && x <= '9' && y >= '0' && y <= '9';
+			int v = (x - '0') * 10 + (y - '0');
+			memcpy(s, "2024-05-15", 11), s[5] = (char)x, s[6] = (char)y;
+			DateParse p = clean_date(str_make(s, 10));
+			bool ok = digits && v >= 1 && v <= 12;
+			CHECK(p.status == (ok ? DATE_OK : DATE_BAD) && (!ok || p.a == v), "month %02x %02x: %d", x, y, p.status);
+			memcpy(s, "2024-05-15 07:30", 17), s[11] = (char)x, s[12] = (char)y;
+			p = clean_date(str_make(s, 16));
+			ok = digits && v <= 23;
+			CHECK(p.status == (ok ? DATE_OK : DATE_BAD) && (!ok || p.secs == v * 3600 + 1800), "hour %02x %02x: %d", x,
+			      y, p.status);
+			if (str_space((char)x))
+				continue;	/* trimmed: another shape */
+			memcpy(s, "13-04-2022", 11), s[0] = (char)x, s[1] = (char)y;
+			p = clean_date(str_make(s, 10));
+			ok = digits && v > 12 && v <= 30;	/* a day above 12: day first; April has 30 */
+			bool ambiguous = digits && v >= 1 && v <= 12;
+			CHECK(p.status == (ok ? DATE_OK : ambiguous ? DATE_AMBIGUOUS : DATE_BAD) && (!ok || p.b == v),
+			      "day %02x %02x: %d", x, y, p.status);
+		}
+	for (int at = 0; at < 4; at++)
+		for (int x = 0; x < 256; x++) {
+			static const int place[4] = {1000, 100, 10, 1};
+			memcpy(s, "2024-05-15", 11);
+			int year = 2024 + (x - s[at]) * place[at];
+			s[at] = (char)x;
+			DateParse p = clean_date(str_make(s, 10));
+			bool ok = x >= '0' && x <= '9' && year >= 1900 && year <= 2100;
+			CHECK(p.status == (ok ? DATE_OK : DATE_BAD) && (!ok || p.y == year), "year byte %d %02x: %d", at, x, p.status);
+		}
+}
+
+/* Latin-1's letters (title_latin1 cases those of C3 80-BE itself): each as a word's first
+ * letter, after one, and after a hyphen, cased as libunistring cases it alone. */
+static void test_title_latin1(void **state)
+{
+	(void)state;
+	Buf b = {0}, in = {0}, want = {0};
+	for (ucs4_t cp = 0xc0; cp <= 0xff; cp++) {
+		uint8_t u[6], lo[6], ti[6];
+		int n = u8_uctomb(u, cp, 6), nl = u8_uctomb(lo, uc_tolower(cp), 6), nt = u8_uctomb(ti, uc_totitle(cp), 6);
+		bool alpha = uc_is_alpha(cp);
+		in.len = want.len = 0;
+		buf_putc(&in, 'x'), buf_put(&in, u, (size_t)n), buf_puts(&in, "Y "), buf_put(&in, u, (size_t)n);
+		buf_puts(&in, "B -"), buf_put(&in, u, (size_t)n);
+		buf_putc(&want, 'X'), buf_put(&want, lo, (size_t)nl), buf_puts(&want, alpha ? "y " : "y ");
+		buf_put(&want, alpha ? ti : u, (size_t)(alpha ? nt : n)), buf_puts(&want, alpha ? "b -" : "B -");
+		buf_put(&want, alpha ? ti : u, (size_t)(alpha ? nt : n));
+		Str t = clean_title(str_make(in.p, in.len), &b);
+		CHECK(t.n == want.len && memcmp(t.p, want.p, t.n) == 0, "U+%04X: \"%.*s\" -> \"%.*s\", want \"%.*s\"",
+		      (unsigned)cp, (int)in.len, in.p, (int)t.n, t.p, (int)want.len, want.p);
+	}
+	buf_free(&b), buf_free(&in), buf_free(&want);
+}
+
+/* search.js's folding as libunistring does it (decomposed, marks dropped, lower case) of
+ * texts of ASCII, Latin-1's letters (search_fold folds those itself), and others: a letter
+ * beyond Latin-1, a combining mark, a Greek capital sigma, a lone lead byte. */
+static void test_search_fold(void **state)
+{
+	(void)state;
+	static const char *const bits[] = {"a", "Z", "7", " ", "-", "\xc5\x82", "e\xcc\x81", "\xce\xa3", "\xc4\xb0", "\xc3", "N"};
+	Buf in = {0}, got = {0}, kept = {0};
+	uint64_t seed = 5;
+	for (int round = 0; round < 3000; round++) {
+		in.len = got.len = kept.len = 0;
+		int parts = round < 64 ? 3 : 1 + (int)(seed >> 60);
+		for (int k = 0; k < parts; k++) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			unsigned r = (unsigned)(seed >> 33);
+			if (round < 64 && k == 1)
+				buf_put(&in, (const char[2]){(char)0xc3, (char)(0x80 + round)}, 2);	/* each alone first */
+			else if (r % 3 || round % 7)
+				buf_put(&in, (const char[2]){(char)0xc3, (char)(0x80 + r / 3 % 64)}, 2);
+			else
+				buf_puts(&in, bits[r / 3 % N_ELEMS(bits)]);
+			if (r % 5 == 0 && round % 7)
+				buf_puts(&in, bits[r / 5 % 5]);
+		}
+		search_fold(in.p, in.len, &got);
+		size_t dn = 0, ln = 0;
+		uint8_t *d = u8_normalize(UNINORM_NFD, (const uint8_t *)in.p, in.len, NULL, &dn), *low = NULL;
+		for (size_t i = 0; d && i < dn;) {
+			ucs4_t cp;
+			int len = u8_mbtouc(&cp, d + i, dn - i);
+			if (!uc_is_general_category(cp, UC_CATEGORY_M))
+				buf_put(&kept, d + i, (size_t)len);
+			i += (size_t)len;
+		}
+		if (d)
+			low = u8_tolower((const uint8_t *)(kept.p ? kept.p : ""), kept.len, NULL, NULL, NULL, &ln);
+		CHECK(low && got.len == ln && memcmp(got.p, low, ln) == 0, "round %d: \"%.*s\" -> \"%.*s\", want \"%.*s\"",
+		      round, (int)in.len, in.p, (int)got.len, got.p, (int)ln, low ? (const char *)low : "");
+		free(d), free(low);
+	}
+	buf_free(&got);
+	search_fold("", 0, &got);
+	CHECK(got.len == 0, "the empty text");
+	buf_free(&in), buf_free(&got), buf_free(&kept);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_date_order_and_time),
-		cmocka_unit_test(test_title_case), cmocka_unit_test(test_emails),
-		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts),
+		cmocka_unit_test(test_title_case), cmocka_unit_test(test_title_latin1), cmocka_unit_test(test_search_fold), cmocka_unit_test(test_emails),
+		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts), cmocka_unit_test(test_date_parts_every_byte),
 		cmocka_unit_test(test_amount_separators), cmocka_unit_test(test_amount_currencies),
 		cmocka_unit_test(test_categories), cmocka_unit_test(test_channels),
 	};

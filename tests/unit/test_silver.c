@@ -630,13 +630,14 @@ static void test_duplicates_in_key_order(void **state)
 }
 
 /* bytes_order (c360.h: keys compared without a call) has memcmp's sign at every length up to
- * past 16, for a difference at every place and in every bit, and bytes_same its equality. */
+ * past 16, for a difference at every place and in every bit, and bytes_same and bytes_equal its
+ * equality (up to 50 bytes: bytes_equal's steps of 16 and the last one over them). */
 static void test_bytes_order_is_memcmp(void **state)
 {
 	(void)state;
-	char x[24], y[24];
+	char x[56], y[56];
 	unsigned seed = 1;
-	for (size_t n = 0; n <= 20; n++)
+	for (size_t n = 0; n <= 50; n++)
 		for (size_t at = 0; at <= n; at++)	/* at == n: equal */
 			for (int bit = 0; bit < 8; bit++) {
 				for (size_t i = 0; i < n; i++) {
@@ -652,6 +653,10 @@ static void test_bytes_order_is_memcmp(void **state)
 				CHECK(got == want, "n %zu, byte %zu, bit %d: %d, memcmp %d", n, at, bit, got, want);
 				CHECK(back == -want, "n %zu, byte %zu, bit %d: swapped", n, at, bit);
 				CHECK(bytes_same(x, y, n) == (want == 0), "n %zu, byte %zu: same", n, at);
+				CHECK(bytes_equal(x, y, n) == (want == 0), "n %zu, byte %zu: equal", n, at);
+				for (size_t i = at + 1; i < n; i++)	/* the one bit the only difference */
+					y[i] = x[i];
+				CHECK(bytes_equal(x, y, n) == (at == n), "n %zu, byte %zu, bit %d: one bit", n, at, bit);
 			}
 }
 

@@ -448,8 +448,9 @@ static void test_js_pack(void **state)
 		while (ok && p < end) {
 			size_t at = back.len;
 			if (*p >= '0' && *p <= '9') {
+				bool plain = *p != '0' || p[1] < '0' || p[1] > '9';	/* no leading zero */
 				size_t k = strtoul(p, (char **)&p, 10);
-				ok = k < pieces->n && !was_markup && (at == 0 || in.p[at] == '<');
+				ok = plain && k < pieces->n && !was_markup && (at == 0 || in.p[at] == '<');
 				size_t from = k ? pieces->end[k - 1] : 0;
 				if (ok)
 					buf_put(&back, pieces->bytes.p + from, pieces->end[k] - from);
