@@ -327,8 +327,116 @@ static char *put_decimal(char *d, size_t v)
 	return d + 2;
 }
 
-void esc_js_pack(Buf *b, Buf *scratch, const char *s, size_t n, size_t (*markup)(void *ctx, const char *s, size_t n),
-		 void *ctx)
+/* ---- a pack's runs of markup */
+
+#define MARKUP_LOOKED_UP (UINT32_MAX - 1)	/* runs in slot[] and seen[], at most: those after are listed again */
+
+/* A run's hash, quick: its length, its first, middle and last 8 bytes (the markup that differs
+ * within a pack differs mostly in an attribute's value: a date, an id). */
+static inline uint64_t markup_hash(const char *s, size_t n)
+{
+	uint64_t h = n * 0x9e3779b97f4a7c15ull;
+	if (n >= 8)
+		h ^= (load8(s) * 0xff51afd7ed558ccdull) ^ (load8(s + n / 2 - 4) * 0xc4ceb9fe1a85ec53ull) ^ load8(s + n - 8);
+	else
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ h >> 32;
+}
+
+static void markup_grow(PackMarkup *m)
+{
+	m->nslots = m->nslots ? m->nslots * 2 : 1024;
+	free(m->slot);
+	m->slot = xcalloc(m->nslots, sizeof *m->slot);
+	for (size_t i = 0; i < m->n && i < MARKUP_LOOKED_UP; i++) {
+		Str r = pack_markup_run(m, i);
+		uint64_t h = markup_hash(r.p, r.n);
+		size_t j = h & (m->nslots - 1);
+		while (m->slot[j])
+			j = (j + 1) & (m->nslots - 1);
+		m->slot[j] = (h >> 32) << 32 | (i + 1);
+	}
+}
+
+void pack_markup_reset(PackMarkup *m)
+{
+	if (!m->nslots)
+		markup_grow(m);
+	memset(m->slot, 0, m->nslots * sizeof *m->slot);
+	m->n = 0, m->text.len = 0, m->nseen = 0, m->body = 0;
+}
+
+void pack_markup_free(PackMarkup *m)
+{
+	buf_free(&m->text);
+	free(m->end), free(m->seen_at), free(m->slot), free(m->seen);
+	memset(m, 0, sizeof *m);
+}
+
+/* The number of run s[0, n), looked up by its hash: known, or added. */
+static size_t markup_find(PackMarkup *m, const char *s, size_t n)
+{
+	uint64_t h = markup_hash(s, n), tag = (h >> 32) << 32;
+	size_t j = h & (m->nslots - 1);
+	for (; m->slot[j]; j = (j + 1) & (m->nslots - 1)) {
+		if ((m->slot[j] & ~0xffffffffull) != tag)
+			continue;
+		size_t i = (uint32_t)m->slot[j] - 1;
+		Str r = pack_markup_run(m, i);
+		if (r.n == n && bytes_equal(r.p, s, n))
+			return i;
+	}
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 1024;
+		m->end = xrealloc(m->end, m->cap * sizeof *m->end);
+		m->seen_at = xrealloc(m->seen_at, m->cap * sizeof *m->seen_at);
+	}
+	buf_put(&m->text, s, n);
+	m->seen_at[m->n] = 0;
+	m->end[m->n++] = m->text.len;
+	if (m->n <= MARKUP_LOOKED_UP) {
+		m->slot[j] = tag | m->n;
+		if (m->n * 2 > m->nslots)
+			markup_grow(m);
+	}
+	return m->n - 1;
+}
+
+/* Whether the n bytes at x and y are the same (n > 0): bytes_equal, always inline. */
+__attribute__((always_inline)) static inline bool run_equal(const char *x, const char *y, size_t n)
+{
+	if (n < 4)	/* the first, middle and last are all of them */
+		return x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1];
+	if (n < 8) {
+		uint32_t a, b, c, d;
+		memcpy(&a, x, 4), memcpy(&b, y, 4), memcpy(&c, x + n - 4, 4), memcpy(&d, y + n - 4, 4);
+		return !((a ^ b) | (c ^ d));
+	}
+	if (n <= 16)
+		return !((load8(x) ^ load8(y)) | (load8(x + n - 8) ^ load8(y + n - 8)));
+	for (size_t i = 0; i + 16 < n; i += 16)
+		if (bytes_differ16(x + i, y + i))
+			return false;
+	return !bytes_differ16(x + n - 16, y + n - 16);	/* the last 16, over those before */
+}
+
+/* Run i, a body's next, as the bodies' list of runs has it (seen[]); where the next guess is. */
+static inline size_t markup_seen(PackMarkup *m, size_t i)
+{
+	if (m->nseen == m->seen_cap) {
+		m->seen_cap = m->seen_cap ? m->seen_cap * 2 : 4096;
+		m->seen = xrealloc(m->seen, m->seen_cap * sizeof *m->seen);
+	}
+	m->seen[m->nseen++] = (uint32_t)i;
+	size_t was = m->seen_at[i];
+	m->seen_at[i] = m->nseen;
+	return was;
+}
+
+void esc_js_pack(Buf *b, Buf *scratch, const char *s, size_t n, PackMarkup *m)
 {
 	size_t words = n / 64 + 1;
 	scratch->len = 0;
@@ -342,11 +450,31 @@ void esc_js_pack(Buf *b, Buf *scratch, const char *s, size_t n, size_t (*markup)
 		buf_grow(b, room);
 	char *d = b->p + b->len;
 	const unsigned char *u = (const unsigned char *)s;
+	/* The bodies of a pack are mostly the same runs in the same order: each run is first
+	 * guessed to be the one after the run before, where that one was last (seen[guess]; a
+	 * body's first, the last body's), and looked up by its hash only when it is not. A run is
+	 * listed once, so a guess that holds is the number the lookup gives. */
+	size_t guess = m->body;
+	m->body = m->nseen;
 	*d++ = '[';
 	for (size_t at = 0; at < n;) {
 		size_t text = next_bit(starts, at);
-		if (text > at)
-			d = put_decimal(d, markup(ctx, s + at, text - at)), *d++ = ',';
+		if (text > at) {
+			size_t len = text - at, i = SIZE_MAX;
+			if (guess < m->nseen) {
+				Str r = pack_markup_run(m, m->seen[guess]);
+				if (r.n == len && run_equal(r.p, s + at, len))
+					i = m->seen[guess++];
+			}
+			if (i != SIZE_MAX) {
+				markup_seen(m, i);
+			} else if ((i = markup_find(m, s + at, len)) < MARKUP_LOOKED_UP) {
+				size_t was = markup_seen(m, i);	/* after its last time; a new one (a date, an id)
+								 * in place of the one guessed: the one after that */
+				guess = was ? was : guess + 1;
+			}
+			d = put_decimal(d, i), *d++ = ',';
+		}
 		if (text == n)
 			break;
 		at = next_bit(lt, text);
