@@ -644,7 +644,7 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 		buf_putc(out, ',');
 		esc_js(out, title->s, title->n);
 		buf_putc(out, ',');
-		esc_js_pack(out, &j->w.scratch, j->w.html.p ? j->w.html.p : "", j->w.html.len, m);
+		esc_js_pack(out, j->w.html.p ? j->w.html.p : "", j->w.html.len, m);
 		buf_putc(out, ']');
 	}
 	buf_puts(out, "],\n[");

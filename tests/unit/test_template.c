@@ -485,7 +485,7 @@ static void test_js_pack(void **state)
 	uint64_t seed = 11;
 #define NEXT_RANDOM() (seed = seed * 6364136223846793005u + 1442695040888963407u, seed >> 33)
 	for (int round = 0; round < 300; round++) {
-		Buf in = {0}, out = {0}, scratch = {0};
+		Buf in = {0}, out = {0};
 		PackMarkup m = {0};
 		pack_markup_reset(&m);
 		size_t len = round < 100 ? (size_t)round : (size_t)(round * 89) % 9000, npieces = 0;
@@ -505,13 +505,13 @@ static void test_js_pack(void **state)
 				else
 					buf_puts(&in, bits[piece[i]]);
 			}
-			esc_js_pack(&out, &scratch, in.p ? in.p : "", in.len, &m);
+			esc_js_pack(&out, in.p ? in.p : "", in.len, &m);
 			CHECK(js_pack_read(&in, &out, &m), "round %d body %d: %zu bytes in: %.*s", round, body, in.len,
 			      (int)(out.len < 300 ? out.len : 300), out.p);
 		}
 		CHECK(runs_once(&m), "round %d: a run listed twice", round);
 		free(piece);
-		buf_free(&in), buf_free(&out), buf_free(&scratch);
+		buf_free(&in), buf_free(&out);
 		pack_markup_free(&m);
 	}
 #undef NEXT_RANDOM
@@ -524,7 +524,7 @@ static void test_js_pack_rare_everywhere(void **state)
 {
 	(void)state;
 	static const char *const rare[] = {"'", "\\", "\n", "\x01", "\x1f", "\x7f", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2"};
-	Buf in = {0}, out = {0}, scratch = {0}, want = {0};
+	Buf in = {0}, out = {0}, want = {0};
 	PackMarkup m = {0};
 	for (size_t lead = 2; lead <= 17; lead++)
 		for (size_t n = 1; n <= 36; n++)
@@ -545,7 +545,7 @@ static void test_js_pack_rare_everywhere(void **state)
 						size_t to = in.len;
 						if (tail)
 							buf_puts(&in, "</b>");
-						esc_js_pack(&out, &scratch, in.p, in.len, &m);
+						esc_js_pack(&out, in.p, in.len, &m);
 						buf_puts(&want, "[0,");
 						js_html_slowly(&want, in.p + from, to - from);
 						buf_puts(&want, tail ? ",1]" : "]");
@@ -553,7 +553,7 @@ static void test_js_pack_rare_everywhere(void **state)
 						      "markup %zu, rare %zu at %zu of %zu: %.*s, want %.*s", lead, k, place, n,
 						      (int)out.len, out.p, (int)want.len, want.p);
 					}
-	buf_free(&in), buf_free(&out), buf_free(&scratch), buf_free(&want);
+	buf_free(&in), buf_free(&out), buf_free(&want);
 	pack_markup_free(&m);
 }
 
