@@ -517,6 +517,36 @@ static void test_js_pack(void **state)
 #undef NEXT_RANDOM
 }
 
+/* A guessed run that differs from the next markup in one byte only, at every place of runs of 3
+ * to 40 bytes: never taken for it (the second body's run is a run of its own). The runs are a
+ * body's first: a space or line end, a tag, a space or line end (" <>" or "<x>" at 3 bytes). */
+static void test_js_pack_guess_differs(void **state)
+{
+	(void)state;
+	Buf in = {0}, out = {0};
+	PackMarkup m = {0};
+	for (size_t len = 3; len <= 40; len++)
+		for (size_t place = 0; place < len; place++) {
+			if (len == 3 ? place > 1 : place == 1 || place == len - 2)
+				continue;	/* the tag's < and > stay */
+			const char *three = place ? "<x>" : " <>";
+			pack_markup_reset(&m);
+			for (int body = 0; body < 2; body++) {
+				in.len = out.len = 0;
+				for (size_t i = 0; i < len; i++) {
+					char c = len == 3 ? three[i] : i == 0 || i == len - 1 ? ' ' : i == 1 ? '<' : i == len - 2 ? '>' : 'x';
+					buf_putc(&in, body && i == place ? (c == ' ' ? '\n' : 'y') : c);
+				}
+				buf_putc(&in, 't');
+				esc_js_pack(&out, in.p, in.len, &m);
+				CHECK(js_pack_read(&in, &out, &m) && m.n == (size_t)body + 1, "run of %zu, byte %zu: %.*s", len,
+				      place, (int)out.len, out.p);
+			}
+		}
+	buf_free(&in), buf_free(&out);
+	pack_markup_free(&m);
+}
+
 /* A text of a pack's body with one rare byte (' \\ a control, DEL, U+2028, U+2029, a lone 0xe2)
  * at every place of it, the text at every place of a 16-byte block (after markup of 2 to 17
  * bytes), up to 36 bytes long and at the HTML's end or before a <: escaped as esc_js_html is. */
@@ -696,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_errors_name_file_line_column),
 		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
 		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack), cmocka_unit_test(test_js_pack_rare_everywhere),
+					   cmocka_unit_test(test_js_pack_guess_differs),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
 		cmocka_unit_test(test_layout_holes),
 	};
