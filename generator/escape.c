@@ -179,7 +179,7 @@ static const bool js_html_rare[256] = {[0 ... 31] = true, ['\''] = true, ['\\'] 
 
 #ifdef __SSE2__
 /* Of the 16 bytes at p, those js_html_rare has (the others are plain, UTF-8 included), a bit each. */
-static unsigned js_html_rare16(const unsigned char *p)
+__attribute__((always_inline)) static inline unsigned js_html_rare16(const unsigned char *p)
 {
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
 	__m128i one = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\'')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
