@@ -1459,11 +1459,30 @@ void esc_markdown(Buf *b, const char *s, size_t n);	/* literal text in Markdown 
 void esc_url(Buf *b, const char *s, size_t n);		/* one URL path segment */
 void esc_js(Buf *b, const char *s, size_t n);		/* a quoted JS string, safe in <script> */
 void esc_js_html(Buf *b, const char *s, size_t n);	/* ... of HTML in a script file: ' \\ line ends escaped */
+/* A pack's runs of markup (esc_js_pack), each listed once: the bodies name them by number. */
+typedef struct {
+	Buf text;		/* the runs one after another */
+	size_t *end;		/* run i is text[end[i - 1], end[i]) (from 0 for run 0) */
+	size_t *seen_at;	/* where in seen[] run i was last, + 1 (0: not yet) */
+	uint64_t *slot;		/* open addressing: the run's hash's high half, then run + 1; 0 if empty */
+	uint32_t *seen;		/* the runs the bodies had, one after another */
+	bool *ends_tag;		/* run i ends with a > and spaces or line ends (a text may start after it) */
+	size_t n, cap, nslots, nseen, seen_cap, body;	/* body: where in seen[] the last body starts */
+} PackMarkup;
+
+void pack_markup_reset(PackMarkup *m);	/* a new pack: no runs */
+void pack_markup_free(PackMarkup *m);
+
+static inline Str pack_markup_run(const PackMarkup *m, size_t i)
+{
+	size_t from = i ? m->end[i - 1] : 0;
+	return (Str){m->text.p + from, m->end[i] - from};
+}
+
 /* HTML as a JS list of its text, each a single-quoted string as esc_js_html writes it, and its
- * markup (a tag with the tags, spaces and line ends after it), each as the number markup()
- * gives it; joined in order, the list is the HTML (customers/packed/K.js). scratch is reused. */
-void esc_js_pack(Buf *b, Buf *scratch, const char *s, size_t n, size_t (*markup)(void *ctx, const char *s, size_t n),
-		 void *ctx);
+ * markup (a tag with the tags, spaces and line ends after it), each as the number of its run in
+ * m (added when new); joined in order, the list is the HTML (customers/packed/K.js). */
+void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m);
 void esc_sheet_cell(Buf *b, const char *s, size_t n);	/* a CSV cell no spreadsheet runs */
 void id_file_name(Buf *b, const char *id, size_t n);	/* a safe file name for an id */
 size_t utf8_cut(const char *s, size_t n, size_t max);	/* n, or at most max without splitting a character */

@@ -179,7 +179,7 @@ static const bool js_html_rare[256] = {[0 ... 31] = true, ['\''] = true, ['\\'] 
 
 #ifdef __SSE2__
 /* Of the 16 bytes at p, those js_html_rare has (the others are plain, UTF-8 included), a bit each. */
-static unsigned js_html_rare16(const unsigned char *p)
+__attribute__((always_inline)) static inline unsigned js_html_rare16(const unsigned char *p)
 {
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
 	__m128i one = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\'')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
@@ -190,13 +190,36 @@ static unsigned js_html_rare16(const unsigned char *p)
 }
 #endif
 
+/* The byte at *at, one js_html_rare has, escaped into d (6 bytes at most); *at past it, and past
+ * the rest of a U+2028 or U+2029 (the bytes up to limit may be read). */
+__attribute__((always_inline)) static inline char *js_rare_put(char *d, const unsigned char **at,
+								  const unsigned char *limit)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = *at;
+	unsigned char c = *p++;
+	if (c == '\'' || c == '\\') {
+		*d++ = '\\', *d++ = (char)c;
+	} else if (c == '\n') {
+		*d++ = '\\', *d++ = 'n';
+	} else if (c == 0xe2 && limit - p > 1 && p[0] == 0x80 && (p[1] == 0xa8 || p[1] == 0xa9)) {
+		memcpy(d, p[1] == 0xa8 ? "\\u2028" : "\\u2029", 6), d += 6;
+		p += 2;	/* a line or paragraph separator: 3 bytes */
+	} else if (c != 0xe2) {	/* a control character or DEL */
+		memcpy(d, (char[6]){'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}, 6), d += 6;
+	} else {
+		*d++ = (char)c;
+	}
+	*at = p;
+	return d;
+}
+
 /* *at up to end escaped into d (room for 6 bytes a byte, and 16 more); the end of d, *at where
  * it stopped: end, or past it by the rest of a U+2028 or U+2029 that end cuts. The bytes up to
  * limit (>= end) may be read. */
 __attribute__((always_inline)) static inline char *js_html_put(char *d, const unsigned char **at,
 								  const unsigned char *end, const unsigned char *limit)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = *at;
 	while (p < end) {
 #ifdef __SSE2__
@@ -211,21 +234,10 @@ __attribute__((always_inline)) static inline char *js_html_put(char *d, const un
 				break;
 		}
 #endif
-		unsigned char c = *p++;
-		if (!js_html_rare[c]) {
-			*d++ = (char)c;
-		} else if (c == '\'' || c == '\\') {
-			*d++ = '\\', *d++ = (char)c;
-		} else if (c == '\n') {
-			*d++ = '\\', *d++ = 'n';
-		} else if (c == 0xe2 && limit - p > 1 && p[0] == 0x80 && (p[1] == 0xa8 || p[1] == 0xa9)) {
-			memcpy(d, p[1] == 0xa8 ? "\\u2028" : "\\u2029", 6), d += 6;
-			p += 2;	/* a line or paragraph separator: 3 bytes */
-		} else if (c != 0xe2) {	/* a control character or DEL */
-			memcpy(d, (char[6]){'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}, 6), d += 6;
-		} else {
-			*d++ = (char)c;
-		}
+		if (!js_html_rare[*p])
+			*d++ = (char)*p++;
+		else
+			d = js_rare_put(d, &p, limit);
 	}
 	*at = p;
 	return d;
@@ -265,19 +277,20 @@ static void pack_bytes64(const unsigned char *p, uint64_t *lt, uint64_t *gt, uin
 #endif
 }
 
-/* Where in s[0, n) a text starts (a bit each in starts): the first byte after a > (or s's
- * start) and the spaces and line ends after it, unless a <; where a < is (lt). Both have bit n
- * set. 64 bytes at a time, without a branch on what they are: the spaces after a > are
- * skipped by an addition (the > bit, one up, carried through the run of space bits above it). */
-static void pack_masks(const char *s, size_t n, uint64_t *starts, uint64_t *lt)
+/* Where the first text at or after at starts, n if none: the first byte after a > and the spaces
+ * and line ends after it, unless a <. s[at] is a < (markup starts where a text ends) or at is 0
+ * (as if a > came before s), so what comes before at does not change it. 64 bytes at a time,
+ * without a branch on what they are: the spaces after a > are skipped by an addition (the > bit,
+ * one up, carried through the run of space bits above it). */
+static size_t text_start(const char *s, size_t n, size_t at)
 {
-	uint64_t after_gt = 1, carry = 0;	/* as if a > came before s */
-	for (size_t w = 0; w <= n / 64; w++) {
-		const unsigned char *p = (const unsigned char *)s + w * 64;
+	uint64_t after_gt = at == 0, carry = 0;
+	for (size_t w = at; w < n; w += 64) {
+		const unsigned char *p = (const unsigned char *)s + w;
 		unsigned char pad[64];
-		if (n - w * 64 < 64) {	/* the end: zeros past it (no < > or space) */
+		if (n - w < 64) {	/* the end: zeros past it (no < > or space) */
 			memset(pad, 0, sizeof pad);
-			memcpy(pad, p, n - w * 64);
+			memcpy(pad, p, n - w);
 			p = pad;
 		}
 		uint64_t l, g, ws, sum;
@@ -286,21 +299,50 @@ static void pack_masks(const char *s, size_t n, uint64_t *starts, uint64_t *lt)
 		after_gt = g >> 63;
 		bool c1 = __builtin_add_overflow(ws, x, &sum), c2 = __builtin_add_overflow(sum, carry, &sum);
 		carry = c1 | c2;
-		starts[w] = sum & ~ws & ~l;
-		lt[w] = l;
+		uint64_t starts = sum & ~ws & ~l;
+		if (n - w < 64)
+			starts &= (1ull << (n - w)) - 1;	/* not the zeros */
+		if (starts)
+			return w + (size_t)__builtin_ctzll(starts);
 	}
-	starts[n / 64] |= 1ull << n % 64;
-	lt[n / 64] |= 1ull << n % 64;
+	return n;
 }
 
-/* The first bit at or after from (one is). */
-static inline size_t next_bit(const uint64_t *m, size_t from)
+/* The text at *at escaped into d (esc_js_html's escapes, room for 6 bytes a byte and 16 more): up
+ * to the next < or end; the end of d, *at where it stopped. The plain bytes 16 at a time where
+ * SSE2 is. */
+__attribute__((always_inline)) static inline char *js_text_put(char *d, const unsigned char **at,
+								  const unsigned char *end)
 {
-	size_t w = from / 64;
-	uint64_t x = m[w] & (~0ull << from % 64);
-	while (!x)
-		x = m[++w];
-	return w * 64 + (size_t)__builtin_ctzll(x);
+	const unsigned char *p = *at;
+	for (;;) {
+#ifdef __SSE2__
+		if (end - p >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+			unsigned lt = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('<')));
+			unsigned r = js_html_rare16(p) | lt;
+			memcpy(d, p, 16);
+			if (!r) {
+				d += 16, p += 16;
+				continue;
+			}
+			unsigned k = (unsigned)__builtin_ctz(r);
+			d += k, p += k;
+			if (lt >> k & 1)
+				break;
+			d = js_rare_put(d, &p, end);
+			continue;
+		}
+#endif
+		if (p == end || *p == '<')
+			break;
+		if (!js_html_rare[*p])
+			*d++ = (char)*p++;
+		else
+			d = js_rare_put(d, &p, end);
+	}
+	*at = p;
+	return d;
 }
 
 /* v in decimal at d; the end. Two digits at a time from digit_pairs (a pack's numbers are mostly
@@ -327,33 +369,166 @@ static char *put_decimal(char *d, size_t v)
 	return d + 2;
 }
 
-void esc_js_pack(Buf *b, Buf *scratch, const char *s, size_t n, size_t (*markup)(void *ctx, const char *s, size_t n),
-		 void *ctx)
+/* ---- a pack's runs of markup */
+
+#define MARKUP_LOOKED_UP (UINT32_MAX - 1)	/* runs in slot[] and seen[], at most: those after are listed again */
+
+/* A run's hash, quick: its length, its first, middle and last 8 bytes (the markup that differs
+ * within a pack differs mostly in an attribute's value: a date, an id). */
+static inline uint64_t markup_hash(const char *s, size_t n)
 {
-	size_t words = n / 64 + 1;
-	scratch->len = 0;
-	if (scratch->cap < 2 * words * sizeof(uint64_t))
-		buf_grow(scratch, 2 * words * sizeof(uint64_t));
-	uint64_t *starts = (uint64_t *)(void *)scratch->p, *lt = starts + words;
-	pack_masks(s, n, starts, lt);
+	uint64_t h = n * 0x9e3779b97f4a7c15ull;
+	if (n >= 8)
+		h ^= (load8(s) * 0xff51afd7ed558ccdull) ^ (load8(s + n / 2 - 4) * 0xc4ceb9fe1a85ec53ull) ^ load8(s + n - 8);
+	else
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ h >> 32;
+}
+
+static void markup_grow(PackMarkup *m)
+{
+	m->nslots = m->nslots ? m->nslots * 2 : 1024;
+	free(m->slot);
+	m->slot = xcalloc(m->nslots, sizeof *m->slot);
+	for (size_t i = 0; i < m->n && i < MARKUP_LOOKED_UP; i++) {
+		Str r = pack_markup_run(m, i);
+		uint64_t h = markup_hash(r.p, r.n);
+		size_t j = h & (m->nslots - 1);
+		while (m->slot[j])
+			j = (j + 1) & (m->nslots - 1);
+		m->slot[j] = (h >> 32) << 32 | (i + 1);
+	}
+}
+
+void pack_markup_reset(PackMarkup *m)
+{
+	if (!m->nslots)
+		markup_grow(m);
+	memset(m->slot, 0, m->nslots * sizeof *m->slot);
+	m->n = 0, m->text.len = 0, m->nseen = 0, m->body = 0;
+}
+
+void pack_markup_free(PackMarkup *m)
+{
+	buf_free(&m->text);
+	free(m->end), free(m->seen_at), free(m->slot), free(m->seen), free(m->ends_tag);
+	memset(m, 0, sizeof *m);
+}
+
+/* The number of run s[0, n), looked up by its hash: known, or added. */
+static size_t markup_find(PackMarkup *m, const char *s, size_t n)
+{
+	uint64_t h = markup_hash(s, n), tag = (h >> 32) << 32;
+	size_t j = h & (m->nslots - 1);
+	for (; m->slot[j]; j = (j + 1) & (m->nslots - 1)) {
+		if ((m->slot[j] & ~0xffffffffull) != tag)
+			continue;
+		size_t i = (uint32_t)m->slot[j] - 1;
+		Str r = pack_markup_run(m, i);
+		if (r.n == n && bytes_equal(r.p, s, n))
+			return i;
+	}
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 1024;
+		m->end = xrealloc(m->end, m->cap * sizeof *m->end);
+		m->seen_at = xrealloc(m->seen_at, m->cap * sizeof *m->seen_at);
+		m->ends_tag = xrealloc(m->ends_tag, m->cap * sizeof *m->ends_tag);
+	}
+	buf_put(&m->text, s, n);
+	m->seen_at[m->n] = 0;
+	size_t k = n;
+	while (k && (s[k - 1] == ' ' || s[k - 1] == '\n'))
+		k--;
+	m->ends_tag[m->n] = k && s[k - 1] == '>';
+	m->end[m->n++] = m->text.len;
+	if (m->n <= MARKUP_LOOKED_UP) {
+		m->slot[j] = tag | m->n;
+		if (m->n * 2 > m->nslots)
+			markup_grow(m);
+	}
+	return m->n - 1;
+}
+
+/* Whether the n bytes at x and y are the same (n > 0): bytes_equal, always inline. */
+__attribute__((always_inline)) static inline bool run_equal(const char *x, const char *y, size_t n)
+{
+	if (n < 4)	/* the first, middle and last are all of them */
+		return x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1];
+	if (n < 8) {
+		uint32_t a, b, c, d;
+		memcpy(&a, x, 4), memcpy(&b, y, 4), memcpy(&c, x + n - 4, 4), memcpy(&d, y + n - 4, 4);
+		return !((a ^ b) | (c ^ d));
+	}
+	if (n <= 16)
+		return !((load8(x) ^ load8(y)) | (load8(x + n - 8) ^ load8(y + n - 8)));
+	for (size_t i = 0; i + 16 < n; i += 16)
+		if (bytes_differ16(x + i, y + i))
+			return false;
+	return !bytes_differ16(x + n - 16, y + n - 16);	/* the last 16, over those before */
+}
+
+/* Run i, a body's next, as the bodies' list of runs has it (seen[]); where the next guess is. */
+static inline size_t markup_seen(PackMarkup *m, size_t i)
+{
+	if (m->nseen == m->seen_cap) {
+		m->seen_cap = m->seen_cap ? m->seen_cap * 2 : 4096;
+		m->seen = xrealloc(m->seen, m->seen_cap * sizeof *m->seen);
+	}
+	m->seen[m->nseen++] = (uint32_t)i;
+	size_t was = m->seen_at[i];
+	m->seen_at[i] = m->nseen;
+	return was;
+}
+
+void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m)
+{
 	size_t room = 11 * n + 32;	/* a byte: 6 as an escape, 3 more ('', and a comma) in a text of its own;
 					 * markup of a byte: a number (at most 10 digits) and a comma */
 	if (b->cap - b->len < room)
 		buf_grow(b, room);
 	char *d = b->p + b->len;
 	const unsigned char *u = (const unsigned char *)s;
+	/* One walk: markup, then text up to a <, and so on. The bodies of a pack are mostly the
+	 * same runs of markup in the same order: a run is first guessed to be the one after the run
+	 * before, where that one was last (seen[guess]; a body's first: the last body's). The guess
+	 * holds when its bytes are next and a text starts right after them (the end, or a byte
+	 * neither space, line end nor <, after a run that ends in a > and spaces or line ends): a
+	 * run starts with a < or where the HTML does, so no text starts within it here if none did
+	 * where it was cut. Else the text's start is looked for and the run looked up by its hash.
+	 * A run is listed once, so a guess that holds is the number the lookup gives. */
+	size_t guess = m->body;
+	m->body = m->nseen;
 	*d++ = '[';
 	for (size_t at = 0; at < n;) {
-		size_t text = next_bit(starts, at);
+		size_t text = at, i = SIZE_MAX;
+		if (guess < m->nseen) {
+			size_t g = m->seen[guess];
+			Str r = pack_markup_run(m, g);
+			size_t after = at + r.n;
+			if (r.n <= n - at && run_equal(r.p, s + at, r.n) &&
+			    (after == n || (m->ends_tag[g] && s[after] != ' ' && s[after] != '\n' && s[after] != '<'))) {
+				i = g, text = after, guess++;
+				markup_seen(m, i);
+			}
+		}
+		if (i == SIZE_MAX && (text = text_start(s, n, at)) > at &&
+		    (i = markup_find(m, s + at, text - at)) < MARKUP_LOOKED_UP) {
+			size_t was = markup_seen(m, i);	/* after its last time; a new one (a date, an id) in
+							 * place of the one guessed: the one after that */
+			guess = was ? was : guess + 1;
+		}
 		if (text > at)
-			d = put_decimal(d, markup(ctx, s + at, text - at)), *d++ = ',';
+			d = put_decimal(d, i), *d++ = ',';
 		if (text == n)
 			break;
-		at = next_bit(lt, text);
-		const unsigned char *from = u + text;
+		const unsigned char *p = u + text;
 		*d++ = '\'';
-		d = js_html_put(d, &from, u + at, u + n);	/* no U+2028 or U+2029 holds a < */
+		d = js_text_put(d, &p, u + n);
 		*d++ = '\'', *d++ = ',';
+		at = (size_t)(p - u);
 	}
 	if (n)
 		d--;	/* the last comma */

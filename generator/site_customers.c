@@ -331,16 +331,6 @@ __attribute__((noinline)) static void customer_values(const Site *site, PageWork
 	v_set(a, d, "lifecycle", lifecycle(site, w, d, c, path));
 }
 
-/* A pack's runs of markup (esc_js_pack), each once: the bodies name them by number. */
-typedef struct {
-	Buf text;		/* the runs one after another */
-	size_t *end;		/* run i is text[end[i - 1], end[i]) (from 0 for run 0) */
-	uint64_t *slot;		/* open addressing: the run's hash's high half, then run + 1; 0 if empty */
-	size_t n, cap, nslots;
-} PackMarkup;
-
-#define MARKUP_LOOKED_UP (UINT32_MAX - 1)	/* runs in slot[], at most: those after are listed again */
-
 typedef struct {
 	Site *site;
 	size_t from, to;	/* customers in output order, or packs */
@@ -628,84 +618,6 @@ static FileHash pack_input(PageJob *j, uint32_t k, Buf *hashes)
 
 /* ---- packs: customers/packed/K.js */
 
-static void markup_reset(PackMarkup *m)
-{
-	m->n = 0, m->text.len = 0;
-	if (m->nslots)
-		memset(m->slot, 0, m->nslots * sizeof *m->slot);
-}
-
-static void markup_free(PackMarkup *m)
-{
-	buf_free(&m->text);
-	free(m->end), free(m->slot);
-	memset(m, 0, sizeof *m);
-}
-
-static Str markup_run(const PackMarkup *m, size_t i)
-{
-	size_t from = i ? m->end[i - 1] : 0;
-	return str_make(m->text.p + from, m->end[i] - from);
-}
-
-/* A run's hash, quick: its length, its first, middle and last 8 bytes (the markup that differs
- * within a pack differs mostly in an attribute's value: a date, an id). */
-static inline uint64_t markup_hash(const char *s, size_t n)
-{
-	uint64_t h = n * 0x9e3779b97f4a7c15ull;
-	if (n >= 8)
-		h ^= (load8(s) * 0xff51afd7ed558ccdull) ^ (load8(s + n / 2 - 4) * 0xc4ceb9fe1a85ec53ull) ^ load8(s + n - 8);
-	else
-		for (size_t i = 0; i < n; i++)
-			h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	return h ^ h >> 32;
-}
-
-static void markup_grow(PackMarkup *m)
-{
-	m->nslots = m->nslots ? m->nslots * 2 : 1024;
-	free(m->slot);
-	m->slot = xcalloc(m->nslots, sizeof *m->slot);
-	for (size_t i = 0; i < m->n && i < MARKUP_LOOKED_UP; i++) {
-		Str r = markup_run(m, i);
-		uint64_t h = markup_hash(r.p, r.n);
-		size_t j = h & (m->nslots - 1);
-		while (m->slot[j])
-			j = (j + 1) & (m->nslots - 1);
-		m->slot[j] = (h >> 32) << 32 | (i + 1);
-	}
-}
-
-/* The number of the pack's markup run s[0, n): known, or added. */
-static size_t markup_number(void *ctx, const char *s, size_t n)
-{
-	PackMarkup *m = ctx;
-	uint64_t h = markup_hash(s, n), tag = (h >> 32) << 32;
-	size_t j = h & (m->nslots - 1);
-	for (; m->slot[j]; j = (j + 1) & (m->nslots - 1)) {
-		if ((m->slot[j] & ~0xffffffffull) != tag)
-			continue;
-		size_t i = (uint32_t)m->slot[j] - 1;
-		Str r = markup_run(m, i);
-		if (r.n == n && bytes_equal(r.p, s, n))
-			return i;
-	}
-	if (m->n == m->cap) {
-		m->cap = m->cap ? m->cap * 2 : 1024;
-		m->end = xrealloc(m->end, m->cap * sizeof *m->end);
-	}
-	buf_put(&m->text, s, n);
-	m->end[m->n++] = m->text.len;
-	if (m->n <= MARKUP_LOOKED_UP) {
-		m->slot[j] = tag | m->n;
-		if (m->n * 2 > m->nslots)
-			markup_grow(m);
-	}
-	return m->n - 1;
-}
-
 /* customers/packed/K.js: C360.customers(K,[[id,title,body],...],[markup,...]), the bodies of
  * the pack's customers' pages as customers/view.html shows them (esc_js_pack), the customers in
  * id order, then the pack's markup runs. */
@@ -719,9 +631,7 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 		return;
 	size_t said = j->w.err.len;
 	PackMarkup *m = &j->markup;
-	if (!m->nslots)
-		markup_grow(m);
-	markup_reset(m);
+	pack_markup_reset(m);
 	out->len = 0;
 	buf_printf(out, "C360.customers(%u,[", (unsigned)k);
 	for (uint32_t i = j->start[k]; i < j->start[k + 1] && j->ok; i++) {
@@ -734,12 +644,12 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 		buf_putc(out, ',');
 		esc_js(out, title->s, title->n);
 		buf_putc(out, ',');
-		esc_js_pack(out, &j->w.scratch, j->w.html.p ? j->w.html.p : "", j->w.html.len, markup_number, m);
+		esc_js_pack(out, j->w.html.p ? j->w.html.p : "", j->w.html.len, m);
 		buf_putc(out, ']');
 	}
 	buf_puts(out, "],\n[");
 	for (size_t i = 0; i < m->n; i++) {
-		Str r = markup_run(m, i);
+		Str r = pack_markup_run(m, i);
 		if (i)
 			buf_puts(out, i % 8 ? "," : ",\n");
 		esc_js_html(out, r.p, r.n);
@@ -829,7 +739,7 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 		file_hasher_end(wk[k].job.facts_input);
 		buf_free(&wk[k].job.facts);
 		buf_free(&wk[k].job.pack), buf_free(&wk[k].job.hashes);
-		markup_free(&wk[k].job.markup);
+		pack_markup_free(&wk[k].job.markup);
 	}
 	bool ok = true;
 	for (size_t k = 0; k < b.nblocks; k++) {

@@ -361,22 +361,6 @@ static void test_js_html_long(void **state)
 	}
 }
 
-/* esc_js_pack's markup, each a number of its own (test_js_pack keeps them). */
-typedef struct {
-	Buf bytes;
-	size_t end[4096], n;
-} Pieces;
-
-static size_t piece_place(void *ctx, const char *s, size_t n)
-{
-	Pieces *p = ctx;
-	if (p->n == N_ELEMS(p->end))
-		return 0;
-	buf_put(&p->bytes, s, n);
-	p->end[p->n] = p->bytes.len;
-	return p->n++;
-}
-
 /* A literal esc_js_html wrote, read back: its bytes into out; the end of the literal, NULL if
  * it is not one. */
 static const char *js_literal(const char *p, const char *end, Buf *out)
@@ -423,63 +407,184 @@ static bool text_within(const char *s, size_t from, size_t to)
 	return false;
 }
 
-/* A pack's body (esc_js_pack) of long HTML, its < > spaces and rare bytes anywhere (across the
- * 64 bytes its masks are made of, at its ends): read back, its pieces are the HTML; each text
- * is a literal as esc_js_html writes it, starts after a > and the spaces and line ends after
- * it (or where the HTML does) and ends at a < (or the end); no markup holds a text's start. */
+/* One body esc_js_pack wrote (out), read back against the HTML in: its pieces are the HTML; each
+ * text is a literal as esc_js_html writes it, starts after a > and the spaces and line ends
+ * after it (or where the HTML does) and ends at a < (or the end); no markup holds a text's
+ * start; each markup's number is a run of m's. */
+static bool js_pack_read(const Buf *in, const Buf *out, const PackMarkup *m)
+{
+	Buf back = {0}, lit = {0}, want = {0};
+	const char *p = out->p, *end = out->p + out->len;
+	bool ok = out->len >= 2 && *p++ == '[' && end[-1] == ']', was_markup = false;
+	end--;
+	while (ok && p < end) {
+		size_t at = back.len;
+		if (*p >= '0' && *p <= '9') {
+			bool plain = *p != '0' || p[1] < '0' || p[1] > '9';	/* no leading zero */
+			size_t k = strtoul(p, (char **)&p, 10);
+			ok = plain && k < m->n && !was_markup && (at == 0 || in->p[at] == '<');
+			if (ok) {
+				Str r = pack_markup_run(m, k);
+				buf_put(&back, r.p, r.n);
+			}
+			ok = ok && !text_within(in->p, at, back.len);
+			was_markup = true;
+		} else {
+			const char *q = js_literal(p, end, &lit);
+			want.len = 0;
+			if (q)
+				js_html_slowly(&want, lit.p ? lit.p : "", lit.len);
+			ok = q && want.len == (size_t)(q - p) && memcmp(want.p, p, want.len) == 0 && lit.len &&
+			     !memchr(lit.p, '<', lit.len) && lit.p[0] != ' ' && lit.p[0] != '\n';
+			size_t b = at;
+			while (b > 0 && (in->p[b - 1] == ' ' || in->p[b - 1] == '\n'))
+				b--;
+			ok = ok && (b == 0 || in->p[b - 1] == '>') && (at + lit.len == in->len || in->p[at + lit.len] == '<');
+			buf_put(&back, lit.p, lit.len);
+			lit.len = 0, p = q, was_markup = false;
+		}
+		if (ok && p < end)
+			ok = *p++ == ',' && p < end;
+	}
+	ok = ok && back.len == in->len && (!in->len || memcmp(back.p, in->p, in->len) == 0);
+	buf_free(&back), buf_free(&lit), buf_free(&want);
+	return ok;
+}
+
+static int run_order(const void *a, const void *b)
+{
+	const Str *x = a, *y = b;
+	return x->n != y->n ? (x->n < y->n ? -1 : 1) : memcmp(x->p, y->p, x->n);
+}
+
+/* No run listed twice in m (each body's markup is looked up, whether guessed or not). */
+static bool runs_once(const PackMarkup *m)
+{
+	Str *r = malloc((m->n + 1) * sizeof *r);
+	for (size_t i = 0; i < m->n; i++)
+		r[i] = pack_markup_run(m, i);
+	qsort(r, m->n, sizeof *r, run_order);
+	bool ok = true;
+	for (size_t i = 1; i < m->n && ok; i++)
+		ok = run_order(&r[i - 1], &r[i]) != 0;
+	free(r);
+	return ok;
+}
+
+/* A pack's bodies (esc_js_pack) of long HTML, its < > spaces and rare bytes anywhere (across the
+ * 64 bytes its masks are made of, at its ends), read back (js_pack_read). The bodies of a round
+ * share one PackMarkup and are one list of pieces with a few changed, left out or added each (as
+ * customers' pages are), so that the guessed runs are tried, hit and missed; no run is listed
+ * twice. */
 static void test_js_pack(void **state)
 {
 	(void)state;
 	static const char *const bits[] = {"<p class=\"x\">", "</p>", "<li>", ">", "<", " ", "\n", "  ", "\\", "'",
-					   "\xe2\x80\xa8", "\x01", "plain text ", "a", "\xc2\xb7", "&amp;"};
+					   "\xe2\x80\xa8", "\x01", "plain text ", "a", "\xc2\xb7", "&amp;",
+					   "<td class=\"num\">", "</td><td>", "</tr>\n<tr><td>", "<time datetime=\"2024-01-0"};
 	uint64_t seed = 11;
+#define NEXT_RANDOM() (seed = seed * 6364136223846793005u + 1442695040888963407u, seed >> 33)
 	for (int round = 0; round < 300; round++) {
-		Buf in = {0}, out = {0}, scratch = {0}, back = {0}, lit = {0}, want = {0};
-		Pieces *pieces = calloc(1, sizeof *pieces);
-		size_t len = round < 100 ? (size_t)round : (size_t)(round * 89) % 9000;
-		while (in.len < len) {
-			seed = seed * 6364136223846793005u + 1442695040888963407u;
-			buf_puts(&in, bits[(seed >> 33) % N_ELEMS(bits)]);
-		}
-		esc_js_pack(&out, &scratch, in.p ? in.p : "", in.len, piece_place, pieces);
-		const char *p = out.p, *end = out.p + out.len;
-		bool ok = out.len >= 2 && *p++ == '[' && end[-1] == ']', was_markup = false;
-		end--;
-		while (ok && p < end) {
-			size_t at = back.len;
-			if (*p >= '0' && *p <= '9') {
-				bool plain = *p != '0' || p[1] < '0' || p[1] > '9';	/* no leading zero */
-				size_t k = strtoul(p, (char **)&p, 10);
-				ok = plain && k < pieces->n && !was_markup && (at == 0 || in.p[at] == '<');
-				size_t from = k ? pieces->end[k - 1] : 0;
-				if (ok)
-					buf_put(&back, pieces->bytes.p + from, pieces->end[k] - from);
-				ok = ok && !text_within(in.p, at, back.len);
-				was_markup = true;
-			} else {
-				const char *q = js_literal(p, end, &lit);
-				want.len = 0;
-				if (q)
-					js_html_slowly(&want, lit.p ? lit.p : "", lit.len);
-				ok = q && want.len == (size_t)(q - p) && memcmp(want.p, p, want.len) == 0 && lit.len &&
-				     !memchr(lit.p, '<', lit.len) && lit.p[0] != ' ' && lit.p[0] != '\n';
-				size_t b = at;
-				while (b > 0 && (in.p[b - 1] == ' ' || in.p[b - 1] == '\n'))
-					b--;
-				ok = ok && (b == 0 || in.p[b - 1] == '>') && (at + lit.len == in.len || in.p[at + lit.len] == '<');
-				buf_put(&back, lit.p, lit.len);
-				lit.len = 0, p = q, was_markup = false;
+		Buf in = {0}, out = {0};
+		PackMarkup m = {0};
+		pack_markup_reset(&m);
+		size_t len = round < 100 ? (size_t)round : (size_t)(round * 89) % 9000, npieces = 0;
+		size_t *piece = malloc((len + 1) * sizeof *piece);
+		for (size_t at = 0; at < len; at += strlen(bits[piece[npieces++]]))
+			piece[npieces] = NEXT_RANDOM() % N_ELEMS(bits);
+		for (int body = 0; body < 4; body++) {
+			in.len = out.len = 0;
+			for (size_t i = 0; i < npieces; i++) {
+				uint64_t r = NEXT_RANDOM() % 64;	/* the first body as it is */
+				if (body && r == 0)
+					continue;	/* left out */
+				if (body && r == 1)
+					buf_puts(&in, bits[NEXT_RANDOM() % N_ELEMS(bits)]);	/* added */
+				if (body && r == 2)
+					buf_printf(&in, "%d\">", (int)(NEXT_RANDOM() % 10));	/* a run of its own */
+				else
+					buf_puts(&in, bits[piece[i]]);
 			}
-			if (ok && p < end)
-				ok = *p++ == ',' && p < end;
+			esc_js_pack(&out, in.p ? in.p : "", in.len, &m);
+			CHECK(js_pack_read(&in, &out, &m), "round %d body %d: %zu bytes in: %.*s", round, body, in.len,
+			      (int)(out.len < 300 ? out.len : 300), out.p);
 		}
-		CHECK(ok && back.len == in.len && (!in.len || memcmp(back.p, in.p, in.len) == 0),
-		      "round %d: %zu bytes in, %zu back: %.*s", round, in.len, back.len, (int)(out.len < 300 ? out.len : 300),
-		      out.p);
-		buf_free(&in), buf_free(&out), buf_free(&scratch), buf_free(&back), buf_free(&lit), buf_free(&want);
-		buf_free(&pieces->bytes);
-		free(pieces);
+		CHECK(runs_once(&m), "round %d: a run listed twice", round);
+		free(piece);
+		buf_free(&in), buf_free(&out);
+		pack_markup_free(&m);
 	}
+#undef NEXT_RANDOM
+}
+
+/* A guessed run that differs from the next markup in one byte only, at every place of runs of 3
+ * to 40 bytes: never taken for it (the second body's run is a run of its own). The runs are a
+ * body's first: a space or line end, a tag, a space or line end (" <>" or "<x>" at 3 bytes). */
+static void test_js_pack_guess_differs(void **state)
+{
+	(void)state;
+	Buf in = {0}, out = {0};
+	PackMarkup m = {0};
+	for (size_t len = 3; len <= 40; len++)
+		for (size_t place = 0; place < len; place++) {
+			if (len == 3 ? place > 1 : place == 1 || place == len - 2)
+				continue;	/* the tag's < and > stay */
+			const char *three = place ? "<x>" : " <>";
+			pack_markup_reset(&m);
+			for (int body = 0; body < 2; body++) {
+				in.len = out.len = 0;
+				for (size_t i = 0; i < len; i++) {
+					char c = len == 3 ? three[i] : i == 0 || i == len - 1 ? ' ' : i == 1 ? '<' : i == len - 2 ? '>' : 'x';
+					buf_putc(&in, body && i == place ? (c == ' ' ? '\n' : 'y') : c);
+				}
+				buf_putc(&in, 't');
+				esc_js_pack(&out, in.p, in.len, &m);
+				CHECK(js_pack_read(&in, &out, &m) && m.n == (size_t)body + 1, "run of %zu, byte %zu: %.*s", len,
+				      place, (int)out.len, out.p);
+			}
+		}
+	buf_free(&in), buf_free(&out);
+	pack_markup_free(&m);
+}
+
+/* A text of a pack's body with one rare byte (' \\ a control, DEL, U+2028, U+2029, a lone 0xe2)
+ * at every place of it, the text at every place of a 16-byte block (after markup of 2 to 17
+ * bytes), up to 36 bytes long and at the HTML's end or before a <: escaped as esc_js_html is. */
+static void test_js_pack_rare_everywhere(void **state)
+{
+	(void)state;
+	static const char *const rare[] = {"'", "\\", "\n", "\x01", "\x1f", "\x7f", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2"};
+	Buf in = {0}, out = {0}, want = {0};
+	PackMarkup m = {0};
+	for (size_t lead = 2; lead <= 17; lead++)
+		for (size_t n = 1; n <= 36; n++)
+			for (size_t place = 0; place < n; place++)
+				for (size_t k = 0; k < N_ELEMS(rare); k++)
+					for (int tail = 0; tail < 2; tail++) {
+						if (place == 0 && rare[k][0] == '\n')
+							continue;	/* a line end after a > is markup's */
+						pack_markup_reset(&m);
+						in.len = out.len = want.len = 0;
+						buf_putc(&in, '<');
+						for (size_t i = 2; i < lead; i++)
+							buf_putc(&in, 'x');
+						buf_putc(&in, '>');
+						size_t from = in.len;
+						for (size_t i = 0; i < n; i++)
+							buf_puts(&in, i == place ? rare[k] : "y");
+						size_t to = in.len;
+						if (tail)
+							buf_puts(&in, "</b>");
+						esc_js_pack(&out, in.p, in.len, &m);
+						buf_puts(&want, "[0,");
+						js_html_slowly(&want, in.p + from, to - from);
+						buf_puts(&want, tail ? ",1]" : "]");
+						CHECK(out.len == want.len && memcmp(out.p, want.p, want.len) == 0,
+						      "markup %zu, rare %zu at %zu of %zu: %.*s, want %.*s", lead, k, place, n,
+						      (int)out.len, out.p, (int)want.len, want.p);
+					}
+	buf_free(&in), buf_free(&out), buf_free(&want);
+	pack_markup_free(&m);
 }
 
 static void test_markdown_pages(void **state)
@@ -620,7 +725,8 @@ int main(void)
 		cmocka_unit_test(test_spec_cases),
 		cmocka_unit_test(test_errors_name_file_line_column),
 		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
-		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack),
+		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack), cmocka_unit_test(test_js_pack_rare_everywhere),
+					   cmocka_unit_test(test_js_pack_guess_differs),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
 		cmocka_unit_test(test_layout_holes),
 	};
