@@ -263,6 +263,80 @@ static Value *activity_day(Arena *a, Value *days, int64_t day, Buf *b)
 	return v_set(a, o, "events", v_list(a));
 }
 
+const char activity_builtin[] =
+	"<section class=\"activity\" aria-label=\"Recent activity\">\n"
+	"{{#days}}\n"
+	"<h3>{{#date}}<time datetime=\"{{date}}\">{{day}}</time>{{/date}}{{^date}}{{day}}{{/date}}</h3>\n"
+	"<ol>\n"
+	"{{#events}}\n"
+	"<li><span class=\"time\">{{time}}{{^time}}&nbsp;{{/time}}</span><span class=\"kind\">{{kind}} {{id}}</span><span class=\"what{{#open}} open{{/open}}\">{{detail}}{{#open}} (open){{/open}}</span></li>\n"
+	"{{/events}}\n"
+	"</ol>\n"
+	"{{/days}}\n"
+	"{{^days}}\n"
+	"<p>No orders, payments, tickets or sessions.</p>\n"
+	"{{/days}}\n"
+	"</section>\n";
+
+/* The section's value: a day's date, an event's time or open flag (v_truthy's rule for them). */
+static bool shown(const Value *v)
+{
+	return v->kind == V_STR ? v->n > 0 : v->kind == V_BOOL ? v->i != 0 : v->kind != V_NULL;
+}
+
+void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *out)
+{
+	buf_puts(out, "<section class=\"activity\" aria-label=\"Recent activity\">\n");
+	for (size_t k = 0; k < days->n; k++) {
+		Value *const *day = days->items[k]->items;	/* day, date, events */
+		buf_puts(out, "<h3>");
+		if (shown(day[1])) {
+			buf_puts(out, "<time datetime=\"");
+			tpl_put_html(out, scratch, day[1], fmt);
+			buf_puts(out, "\">");
+			tpl_put_html(out, scratch, day[0], fmt);
+			buf_puts(out, "</time>");
+		} else {
+			tpl_put_html(out, scratch, day[0], fmt);
+		}
+		buf_puts(out, "</h3>\n<ol>\n");
+		for (size_t i = 0; i < day[2]->n; i++) {
+			Value *const *e = day[2]->items[i]->items;	/* time, kind, id, detail, open */
+			buf_puts(out, "<li><span class=\"time\">");
+			tpl_put_html(out, scratch, e[0], fmt);
+			if (!shown(e[0]))
+				buf_puts(out, "&nbsp;");
+			buf_puts(out, "</span><span class=\"kind\">");
+			tpl_put_html(out, scratch, e[1], fmt);
+			buf_putc(out, ' ');
+			tpl_put_html(out, scratch, e[2], fmt);
+			bool open = shown(e[4]);
+			buf_puts(out, open ? "</span><span class=\"what open\">" : "</span><span class=\"what\">");
+			tpl_put_html(out, scratch, e[3], fmt);
+			buf_puts(out, open ? " (open)</span></li>\n" : "</span></li>\n");
+		}
+		buf_puts(out, "</ol>\n");
+	}
+	if (!days->n)
+		buf_puts(out, "<p>No orders, payments, tickets or sessions.</p>\n");
+	buf_puts(out, "</section>\n");
+}
+
+/* The activity's fragment: written by activity_html when the site's activity.html is c360's
+ * and what it writes is within page_max_bytes, else rendered (the engine says where it passes). */
+static Value *activity_fragment(const Site *site, PageWork *w, Value *d, const Value *days, const char *path)
+{
+	Buf *out = site->activity_builtin ? page_fragment_buf(site, w, path, d) : NULL;
+	if (!out)
+		return page_fragment(site, w, path, "activity.html", d);
+	activity_html(days, &site->fmt, &w->scratch, out);
+	if (out->len > site->cfg->page_max) {
+		w->nfrags--;
+		return page_fragment(site, w, path, "activity.html", d);
+	}
+	return page_fragment_value(w, out);
+}
+
 static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
 {
 	static const Str kind[SRC_COUNT] = {[SRC_ORDERS] = LIT("Order"),
@@ -289,7 +363,7 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		v_set(a, e, "open", v_bool(a, act[i].src == SRC_TICKETS && ticket_is_open((const Ticket *)h)));
 	}
 	v_set(a, d, "activity_count", v_num(a, V_INT, (int64_t)n));
-	return page_fragment(site, w, path, "activity.html", d);
+	return activity_fragment(site, w, d, days, path);
 }
 
 /* Out of line, once a page, so that a profile shows what the values cost (docs/performance.md). */
@@ -1530,6 +1604,7 @@ static void facts_end(Site *site, bool ok)
 
 bool site_customer_pages(Site *site)
 {
+	site->activity_builtin = tpl_source_is(tpl_set_get(&site->tpl, "activity.html", 13), activity_builtin);
 	label_hashes(site, true);
 	facts_begin(site);
 	bool ok = out_mkdir(site->dir, "customers", site->err) && write_pages(site);

@@ -174,6 +174,19 @@ static void format_value(Buf *b, const Value *v, int filter, const NumFormat *fm
 		fmt_figure(b, fmt, f == F_MONEY ? KV_MONEY : f == F_PCT ? KV_PCT : KV_COUNT, i);
 }
 
+/* v as a tag {{name}} without a filter writes it into HTML: formatted, then escaped (emit's way:
+ * for code that writes a template's output itself, activity_html). */
+void tpl_put_html(Buf *out, Buf *scratch, const Value *v, const NumFormat *fmt)
+{
+	if (v && v->kind == V_STR && !v->i) {
+		esc_html(out, v->s ? v->s : "", v->n);
+		return;
+	}
+	scratch->len = 0;
+	format_value(scratch, v, F_NONE, fmt ? fmt : &fmt_plain);
+	esc_html(out, scratch->p ? scratch->p : "", scratch->len);
+}
+
 /* ---- parsing */
 
 typedef enum { N_TEXT, N_VAR, N_RAW_VAR, N_SECTION, N_INVERTED, N_PARTIAL } NodeKind;
@@ -369,6 +382,11 @@ Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err)
 		return NULL;
 	}
 	return t;
+}
+
+bool tpl_source_is(const Template *t, const char *src)
+{
+	return t && strcmp(t->src, src) == 0;
 }
 
 static void free_nodes(struct TplNode *n)
