@@ -1,6 +1,8 @@
 /* test_template.c — the template engine against the Mustache spec's cases, and escaping. */
 #include "harness.h"
 
+#include <unistd.h>
+
 static Arena arena;
 static const NumFormat comma = {",", ""};
 
@@ -239,6 +241,78 @@ static void test_figures_plain(void **state)
 	CHECK(plain_dates > 0 && plain_dates < (int)N_ELEMS(days), "some dates hold bytes to escape: %d", plain_dates);
 	tpl_free(t);
 	buf_free(&err), buf_free(&a), buf_free(&b);
+}
+
+/* activity_html writes what the engine renders of the shipped activity.html, for days of any
+ * values: hostile text in every field, null and wild dates, empty and cut texts, open or not. */
+static void test_activity_html(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {"", "Order", "<b>&\"'</b>", "a' onclick='x", "120.50 · Completed", "&amp;"};
+	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897};
+	static const NumFormat fmts[] = {{",", ""}, {"&", "<"}};
+	char *long_id = xcalloc(1, 3001);
+	memset(long_id, '<', 3000);
+	Buf err = {0}, want = {0}, got = {0}, scratch = {0};
+	Template *t = tpl_parse("activity.html", activity_builtin, strlen(activity_builtin), &err);
+	CHECK(t, "%s", buf_cstr(&err));
+	uint32_t seed = 7;
+#define PICK(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
+	int opened = 0, undated = 0, untimed = 0;
+	for (int round = 0; round < 300; round++) {
+		Arena *a = &arena;
+		Value *d = v_obj(a), *list = v_set(a, d, "days", v_list(a));
+		for (uint32_t k = 0, nd = round ? PICK(4) : 0; k < nd; k++) {
+			Value *day = v_push(a, list, v_obj(a));
+			v_set(a, day, "day", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+			int64_t when = days[PICK(N_ELEMS(days))];
+			undated += when == MOMENT_NULL;
+			v_set(a, day, "date", v_num(a, V_DATE, when));
+			Value *events = v_set(a, day, "events", v_list(a));
+			for (uint32_t i = 0, ne = 1 + PICK(3); i < ne; i++) {
+				Value *e = v_push(a, events, v_obj(a));
+				const char *time = PICK(2) ? "" : texts[PICK(N_ELEMS(texts))];
+				untimed += !*time;
+				v_set(a, e, "time", v_lit(a, time));
+				v_set(a, e, "kind", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+				uint32_t id = PICK(4);
+				v_set(a, e, "id", id == 0 ? v_str(a, NULL, 0) : id == 1 ? v_text(a, long_id, 3000, 1200)
+						  : v_text(a, texts[PICK(N_ELEMS(texts))], 9, 4));
+				v_set(a, e, "detail", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+				bool open = PICK(3) == 0;
+				opened += open;
+				v_set(a, e, "open", v_bool(a, open));
+			}
+		}
+		const NumFormat *fmt = &fmts[round % 2];
+		want.len = got.len = 0;
+		CHECK(tpl_render(t, d, ESC_HTML, NULL, NULL, fmt, &want, 1 << 20, &err), "%s", buf_cstr(&err));
+		activity_html(list, fmt, &scratch, &got);
+		CHECK(got.len == want.len && memcmp(got.p, want.p, got.len) == 0, "round %d:\n%s\nwant:\n%s", round,
+		      buf_cstr(&got), buf_cstr(&want));
+	}
+#undef PICK
+	CHECK(opened && undated && untimed, "every case met: %d %d %d", opened, undated, untimed);
+	tpl_free(t);
+	free(long_id);
+	buf_free(&err), buf_free(&want), buf_free(&got), buf_free(&scratch);
+}
+
+/* activity_builtin is templates/activity.html: a change to either is a change to both. */
+static void test_activity_builtin(void **state)
+{
+	(void)state;
+	const char *path = access("templates/activity.html", F_OK) == 0 ? "templates/activity.html"
+									: "../templates/activity.html";
+	Buf src = {0}, err = {0};
+	CHECK(file_read(path, &src, &err), "%s", buf_cstr(&err));
+	CHECK(src.len == strlen(activity_builtin) && memcmp(src.p, activity_builtin, src.len) == 0,
+	      "%s differs from activity_builtin", path);
+	Template *t = tpl_parse(path, src.p, src.len, &err), *other = tpl_parse("x", "<p>{{day}}</p>\n", 15, &err);
+	CHECK(tpl_source_is(t, activity_builtin) && !tpl_source_is(other, activity_builtin) &&
+	      !tpl_source_is(NULL, activity_builtin), "which templates are the shipped one");
+	tpl_free(t), tpl_free(other);
+	buf_free(&src), buf_free(&err);
 }
 
 /* buf_put's copies without a call (up to 16 bytes, up to 64) and with memcpy: every length, from
@@ -622,7 +696,7 @@ int main(void)
 		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
 		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
-		cmocka_unit_test(test_layout_holes),
+		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_activity_builtin),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	arena_free(&arena);
