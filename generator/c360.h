@@ -1606,9 +1606,9 @@ bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSe
 void raw_stash_free(RawStash *r);
 /* t's source is src (NUL-terminated), byte for byte. */
 bool tpl_source_is(const Template *t, const char *src);
-/* v as a tag {{name}} without a filter writes it into HTML (formatted by fmt, NULL: plain, then
- * escaped), appended to out; scratch is overwritten. */
-void tpl_put_html(Buf *out, Buf *scratch, const Value *v, const NumFormat *fmt);
+/* v as a tag {{name}} (with day, {{name|day}}) writes it into HTML (formatted by fmt, NULL: plain,
+ * then escaped), appended to out; scratch is overwritten. */
+void tpl_put_html(Buf *out, Buf *scratch, const Value *v, bool day, const NumFormat *fmt);
 /* Where t's top level has its one {{a}} and then its one {{{b}}}, both plain (no filter), when no
  * other tag names either and t has no partial: true, their places among the top level's nodes in
  * hole[0] and hole[1]; t is then the same around them for the same other values. */
@@ -1861,7 +1861,7 @@ typedef struct Site {
 	FileHash *facts_hash[SRC_COUNT];
 	bool facts_fill[SRC_COUNT];	/* filled as the pages are made, then cached */
 	bool label_dict_len[SRC_COUNT][3];	/* fact column f's texts are its labels, none holding a NUL (site_customers.c) */
-	bool activity_builtin;	/* templates/activity.html is c360's: written by activity_html */
+	bool activity_builtin, lifecycle_builtin;	/* templates/activity.html, lifecycle.html are c360's (site_customers.c) */
 } Site;
 
 /* What one thread needs to render pages; the arena holds one page's values. */
@@ -1903,13 +1903,17 @@ Value *page_fragment(const Site *site, PageWork *w, const char *path, const char
  * left), then its value once written there. */
 Buf *page_fragment_buf(const Site *site, PageWork *w, const char *path, Value *data);
 Value *page_fragment_value(PageWork *w, Buf *out);
-/* templates/activity.html as c360 ships it: a site whose activity.html is this text has its
- * activity written by activity_html (the same bytes as the template engine's), not rendered. */
-extern const char activity_builtin[];
+/* templates/activity.html and lifecycle.html as c360 ships them: a site whose fragment is this
+ * text has it written by activity_html or lifecycle_html (the same bytes as the template
+ * engine's), not rendered. */
+extern const char activity_builtin[], lifecycle_builtin[];
 /* days, as a customer's page has them (each day's day, date and events, each event's time,
  * kind, id, detail and open, set in that order), as activity_builtin renders them with fmt,
  * every value escaped for HTML as the engine escapes it; appended to out (scratch overwritten). */
 void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *out);
+/* The lifecycle (first_seen, and stages as a customer's page has them: each stage's stage, done,
+ * first, latest, count and noun, set in that order) as lifecycle_builtin renders them. */
+void lifecycle_html(const Value *first_seen, const Value *stages, const NumFormat *fmt, Buf *scratch, Buf *out);
 /* The site's templates and theme loaded (shard 0: its assets copied) into *site, whose err is
  * err; false after reporting to err. site_close it all the same. Its pages may then be written
  * on any threads, each with a Site of its own err (a copy). */

@@ -184,6 +184,79 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
 /* The lifecycle: signup → browse → order → pay → complaint, each stage with its first and latest
  * dates and how many events it had (templates/lifecycle.html). The exports carry no signup
  * date: signup is when the customer is first seen in any of them. */
+const char lifecycle_builtin[] =
+	"<ol class=\"timeline\">\n"
+	"<li class=\"{{#first_seen}}done{{/first_seen}}{{^first_seen}}todo{{/first_seen}}\"><span class=\"stage\">Signup</span> <span class=\"when\">{{#first_seen}}first seen {{first_seen|day}}{{/first_seen}}{{^first_seen}}no dated event{{/first_seen}}</span></li>\n"
+	"{{#stages}}\n"
+	"<li class=\"{{#done}}done{{/done}}{{^done}}todo{{/done}}\"><span class=\"stage\">{{stage}}</span> <span class=\"when\">{{#first}}first {{first|day}}{{/first}}{{^first}}{{#done}}undated{{/done}}{{^done}}not yet{{/done}}{{/first}}</span>{{#latest}} <span class=\"when\">latest {{latest|day}}</span>{{/latest}} <span class=\"count\">{{count}} {{noun}}</span></li>\n"
+	"{{/stages}}\n"
+	"</ol>\n";
+
+/* The section's value: a date, a flag, a time, a count (v_truthy's rule for them). */
+static bool shown(const Value *v)
+{
+	return v->kind == V_STR ? v->n > 0 : v->kind == V_BOOL || v->kind == V_INT ? v->i != 0 : v->kind != V_NULL;
+}
+
+void lifecycle_html(const Value *first_seen, const Value *stages, const NumFormat *fmt, Buf *scratch, Buf *out)
+{
+	if (shown(first_seen)) {
+		buf_puts(out, "<ol class=\"timeline\">\n<li class=\"done\"><span class=\"stage\">Signup</span> "
+			      "<span class=\"when\">first seen ");
+		tpl_put_html(out, scratch, first_seen, true, fmt);
+		buf_puts(out, "</span></li>\n");
+	} else {
+		buf_puts(out, "<ol class=\"timeline\">\n<li class=\"todo\"><span class=\"stage\">Signup</span> "
+			      "<span class=\"when\">no dated event</span></li>\n");
+	}
+	for (size_t k = 0; k < stages->n; k++) {
+		Value *const *s = stages->items[k]->items;	/* stage, done, first, latest, count, noun */
+		bool done = shown(s[1]);
+		buf_puts(out, done ? "<li class=\"done\"><span class=\"stage\">" : "<li class=\"todo\"><span class=\"stage\">");
+		tpl_put_html(out, scratch, s[0], false, fmt);
+		buf_puts(out, "</span> <span class=\"when\">");
+		if (shown(s[2])) {
+			buf_puts(out, "first ");
+			tpl_put_html(out, scratch, s[2], true, fmt);
+		} else {
+			buf_puts(out, done ? "undated" : "not yet");
+		}
+		buf_puts(out, "</span>");
+		if (shown(s[3])) {
+			buf_puts(out, " <span class=\"when\">latest ");
+			tpl_put_html(out, scratch, s[3], true, fmt);
+			buf_puts(out, "</span>");
+		}
+		buf_puts(out, " <span class=\"count\">");
+		tpl_put_html(out, scratch, s[4], false, fmt);
+		buf_putc(out, ' ');
+		tpl_put_html(out, scratch, s[5], false, fmt);
+		buf_puts(out, "</span></li>\n");
+	}
+	buf_puts(out, "</ol>\n");
+}
+
+/* A fragment c360 writes itself (activity_html, lifecycle_html) when the site's template is
+ * c360's and what it writes is within page_max_bytes, else rendered (the engine says where it
+ * passes); which: 0 the activity (of days), 1 the lifecycle (of first_seen and stages). */
+static Value *builtin_fragment(const Site *site, PageWork *w, Value *d, int which, const Value *a, const Value *b,
+			       const char *path)
+{
+	const char *name = which ? "lifecycle.html" : "activity.html";
+	Buf *out = (which ? site->lifecycle_builtin : site->activity_builtin) ? page_fragment_buf(site, w, path, d) : NULL;
+	if (!out)
+		return page_fragment(site, w, path, name, d);
+	if (which)
+		lifecycle_html(a, b, &site->fmt, &w->scratch, out);
+	else
+		activity_html(a, &site->fmt, &w->scratch, out);
+	if (out->len > site->cfg->page_max) {
+		w->nfrags--;
+		return page_fragment(site, w, path, name, d);
+	}
+	return page_fragment_value(w, out);
+}
+
 static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
 {
 	static const struct { Str stage, one, many; } stages[LC_COUNT] = {
@@ -195,7 +268,7 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 	Arena *a = &w->arena;
 	Lifecycle lc;
 	gold_lifecycle(site->g, c, &lc);
-	v_set(a, d, "first_seen", v_num(a, V_DATE, lc.seen == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.seen)));
+	Value *seen = v_set(a, d, "first_seen", v_num(a, V_DATE, lc.seen == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.seen)));
 	Value *list = v_set(a, d, "stages", v_room(a, v_list(a), LC_COUNT));
 	for (int k = 0; k < LC_COUNT; k++) {
 		Value *o = v_push(a, list, v_room(a, v_obj(a), 6));
@@ -207,7 +280,7 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 		Str noun = lc.count[k] == 1 ? stages[k].one : stages[k].many;
 		v_set(a, o, "noun", v_lent(a, noun.p, noun.n));
 	}
-	return page_fragment(site, w, path, "lifecycle.html", d);
+	return builtin_fragment(site, w, d, 1, seen, list, path);
 }
 
 /* ---- the activity: every fact, newest first, grouped by day */
@@ -278,12 +351,6 @@ const char activity_builtin[] =
 	"{{/days}}\n"
 	"</section>\n";
 
-/* The section's value: a day's date, an event's time or open flag (v_truthy's rule for them). */
-static bool shown(const Value *v)
-{
-	return v->kind == V_STR ? v->n > 0 : v->kind == V_BOOL ? v->i != 0 : v->kind != V_NULL;
-}
-
 void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *out)
 {
 	buf_puts(out, "<section class=\"activity\" aria-label=\"Recent activity\">\n");
@@ -292,27 +359,27 @@ void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *o
 		buf_puts(out, "<h3>");
 		if (shown(day[1])) {
 			buf_puts(out, "<time datetime=\"");
-			tpl_put_html(out, scratch, day[1], fmt);
+			tpl_put_html(out, scratch, day[1], false, fmt);
 			buf_puts(out, "\">");
-			tpl_put_html(out, scratch, day[0], fmt);
+			tpl_put_html(out, scratch, day[0], false, fmt);
 			buf_puts(out, "</time>");
 		} else {
-			tpl_put_html(out, scratch, day[0], fmt);
+			tpl_put_html(out, scratch, day[0], false, fmt);
 		}
 		buf_puts(out, "</h3>\n<ol>\n");
 		for (size_t i = 0; i < day[2]->n; i++) {
 			Value *const *e = day[2]->items[i]->items;	/* time, kind, id, detail, open */
 			buf_puts(out, "<li><span class=\"time\">");
-			tpl_put_html(out, scratch, e[0], fmt);
+			tpl_put_html(out, scratch, e[0], false, fmt);
 			if (!shown(e[0]))
 				buf_puts(out, "&nbsp;");
 			buf_puts(out, "</span><span class=\"kind\">");
-			tpl_put_html(out, scratch, e[1], fmt);
+			tpl_put_html(out, scratch, e[1], false, fmt);
 			buf_putc(out, ' ');
-			tpl_put_html(out, scratch, e[2], fmt);
+			tpl_put_html(out, scratch, e[2], false, fmt);
 			bool open = shown(e[4]);
 			buf_puts(out, open ? "</span><span class=\"what open\">" : "</span><span class=\"what\">");
-			tpl_put_html(out, scratch, e[3], fmt);
+			tpl_put_html(out, scratch, e[3], false, fmt);
 			buf_puts(out, open ? " (open)</span></li>\n" : "</span></li>\n");
 		}
 		buf_puts(out, "</ol>\n");
@@ -320,21 +387,6 @@ void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *o
 	if (!days->n)
 		buf_puts(out, "<p>No orders, payments, tickets or sessions.</p>\n");
 	buf_puts(out, "</section>\n");
-}
-
-/* The activity's fragment: written by activity_html when the site's activity.html is c360's
- * and what it writes is within page_max_bytes, else rendered (the engine says where it passes). */
-static Value *activity_fragment(const Site *site, PageWork *w, Value *d, const Value *days, const char *path)
-{
-	Buf *out = site->activity_builtin ? page_fragment_buf(site, w, path, d) : NULL;
-	if (!out)
-		return page_fragment(site, w, path, "activity.html", d);
-	activity_html(days, &site->fmt, &w->scratch, out);
-	if (out->len > site->cfg->page_max) {
-		w->nfrags--;
-		return page_fragment(site, w, path, "activity.html", d);
-	}
-	return page_fragment_value(w, out);
 }
 
 static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
@@ -363,7 +415,7 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		v_set(a, e, "open", v_bool(a, act[i].src == SRC_TICKETS && ticket_is_open((const Ticket *)h)));
 	}
 	v_set(a, d, "activity_count", v_num(a, V_INT, (int64_t)n));
-	return activity_fragment(site, w, d, days, path);
+	return builtin_fragment(site, w, d, 0, days, NULL, path);
 }
 
 /* Out of line, once a page, so that a profile shows what the values cost (docs/performance.md). */
@@ -1605,6 +1657,7 @@ static void facts_end(Site *site, bool ok)
 bool site_customer_pages(Site *site)
 {
 	site->activity_builtin = tpl_source_is(tpl_set_get(&site->tpl, "activity.html", 13), activity_builtin);
+	site->lifecycle_builtin = tpl_source_is(tpl_set_get(&site->tpl, "lifecycle.html", 14), lifecycle_builtin);
 	label_hashes(site, true);
 	facts_begin(site);
 	bool ok = out_mkdir(site->dir, "customers", site->err) && write_pages(site);

@@ -174,16 +174,16 @@ static void format_value(Buf *b, const Value *v, int filter, const NumFormat *fm
 		fmt_figure(b, fmt, f == F_MONEY ? KV_MONEY : f == F_PCT ? KV_PCT : KV_COUNT, i);
 }
 
-/* v as a tag {{name}} without a filter writes it into HTML: formatted, then escaped (emit's way:
+/* v as a tag {{name}} (or {{name|day}}) writes it into HTML: formatted, then escaped (emit's way:
  * for code that writes a template's output itself, activity_html). */
-void tpl_put_html(Buf *out, Buf *scratch, const Value *v, const NumFormat *fmt)
+void tpl_put_html(Buf *out, Buf *scratch, const Value *v, bool day, const NumFormat *fmt)
 {
-	if (v && v->kind == V_STR && !v->i) {
+	if (v && v->kind == V_STR && !v->i && !day) {
 		esc_html(out, v->s ? v->s : "", v->n);
 		return;
 	}
 	scratch->len = 0;
-	format_value(scratch, v, F_NONE, fmt ? fmt : &fmt_plain);
+	format_value(scratch, v, day ? F_DAY : F_NONE, fmt ? fmt : &fmt_plain);
 	esc_html(out, scratch->p ? scratch->p : "", scratch->len);
 }
 

@@ -298,20 +298,73 @@ static void test_activity_html(void **state)
 	buf_free(&err), buf_free(&want), buf_free(&got), buf_free(&scratch);
 }
 
-/* activity_builtin is templates/activity.html: a change to either is a change to both. */
-static void test_activity_builtin(void **state)
+/* lifecycle_html writes what the engine renders of the shipped lifecycle.html: stages done or
+ * not, with dates or without (wild ones too), counts and nouns needing escapes. */
+static void test_lifecycle_html(void **state)
 {
 	(void)state;
-	const char *path = access("templates/activity.html", F_OK) == 0 ? "templates/activity.html"
-									: "../templates/activity.html";
+	static const char *const texts[] = {"", "Browse", "<b>&\"'</b>", "valid orders"};
+	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897};
+	static const int64_t counts[] = {0, 1, 1234567, -5};
+	static const NumFormat fmts[] = {{",", ""}, {"&", "<"}};
+	Buf err = {0}, want = {0}, got = {0}, scratch = {0};
+	Template *t = tpl_parse("lifecycle.html", lifecycle_builtin, strlen(lifecycle_builtin), &err);
+	CHECK(t, "%s", buf_cstr(&err));
+	uint32_t seed = 11;
+#define PICK(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
+	int undated_done = 0, latest = 0;
+	for (int round = 0; round < 300; round++) {
+		Arena *a = &arena;
+		Value *d = v_obj(a);
+		Value *seen = v_set(a, d, "first_seen", v_num(a, V_DATE, days[PICK(N_ELEMS(days))]));
+		Value *list = v_set(a, d, "stages", v_list(a));
+		for (uint32_t k = 0, n = round ? PICK(6) : 0; k < n; k++) {
+			Value *o = v_push(a, list, v_obj(a));
+			v_set(a, o, "stage", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+			bool done = PICK(2);
+			int64_t first = days[PICK(N_ELEMS(days))], last = days[PICK(N_ELEMS(days))];
+			undated_done += done && first == MOMENT_NULL;
+			latest += last != MOMENT_NULL;
+			v_set(a, o, "done", v_bool(a, done));
+			v_set(a, o, "first", v_num(a, V_DATE, first));
+			v_set(a, o, "latest", v_num(a, V_DATE, last));
+			v_set(a, o, "count", v_num(a, V_INT, counts[PICK(N_ELEMS(counts))]));
+			v_set(a, o, "noun", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+		}
+		const NumFormat *fmt = &fmts[round % 2];
+		want.len = got.len = 0;
+		CHECK(tpl_render(t, d, ESC_HTML, NULL, NULL, fmt, &want, 1 << 20, &err), "%s", buf_cstr(&err));
+		lifecycle_html(seen, list, fmt, &scratch, &got);
+		CHECK(got.len == want.len && memcmp(got.p, want.p, got.len) == 0, "round %d:\n%s\nwant:\n%s", round,
+		      buf_cstr(&got), buf_cstr(&want));
+	}
+#undef PICK
+	CHECK(undated_done && latest, "every case met: %d %d", undated_done, latest);
+	tpl_free(t);
+	buf_free(&err), buf_free(&want), buf_free(&got), buf_free(&scratch);
+}
+
+/* activity_builtin and lifecycle_builtin are templates/activity.html and lifecycle.html: a
+ * change to either is a change to both. */
+static void test_fragments_builtin(void **state)
+{
+	(void)state;
+	static const struct { const char *file, *text; } frags[] = {{"activity.html", activity_builtin},
+								     {"lifecycle.html", lifecycle_builtin}};
+	const char *dir = access("templates", F_OK) == 0 ? "templates" : "../templates";
 	Buf src = {0}, err = {0};
-	CHECK(file_read(path, &src, &err), "%s", buf_cstr(&err));
-	CHECK(src.len == strlen(activity_builtin) && memcmp(src.p, activity_builtin, src.len) == 0,
-	      "%s differs from activity_builtin", path);
-	Template *t = tpl_parse(path, src.p, src.len, &err), *other = tpl_parse("x", "<p>{{day}}</p>\n", 15, &err);
-	CHECK(tpl_source_is(t, activity_builtin) && !tpl_source_is(other, activity_builtin) &&
-	      !tpl_source_is(NULL, activity_builtin), "which templates are the shipped one");
-	tpl_free(t), tpl_free(other);
+	for (size_t i = 0; i < N_ELEMS(frags); i++) {
+		char *path = path_join(dir, frags[i].file);
+		src.len = 0;
+		CHECK(file_read(path, &src, &err), "%s", buf_cstr(&err));
+		CHECK(src.len == strlen(frags[i].text) && memcmp(src.p, frags[i].text, src.len) == 0,
+		      "%s differs from c360's copy", path);
+		Template *t = tpl_parse(path, src.p, src.len, &err), *other = tpl_parse("x", "<p>{{day}}</p>\n", 15, &err);
+		CHECK(tpl_source_is(t, frags[i].text) && !tpl_source_is(other, frags[i].text) &&
+		      !tpl_source_is(NULL, frags[i].text), "which templates are the shipped one");
+		tpl_free(t), tpl_free(other);
+		free(path);
+	}
 	buf_free(&src), buf_free(&err);
 }
 
@@ -696,7 +749,8 @@ int main(void)
 		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
 		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
-		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_activity_builtin),
+		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_lifecycle_html),
+		cmocka_unit_test(test_fragments_builtin),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	arena_free(&arena);
