@@ -178,7 +178,7 @@ static void format_value(Buf *b, const Value *v, int filter, const NumFormat *fm
  * for code that writes a template's output itself, activity_html). */
 void tpl_put_html(Buf *out, Buf *scratch, const Value *v, bool day, const NumFormat *fmt)
 {
-	if (v && v->kind == V_STR && !v->i && !day) {
+	if (v && v->kind == V_STR && !v->i) {	/* text: the same with |day */
 		esc_html(out, v->s ? v->s : "", v->n);
 		return;
 	}
