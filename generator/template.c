@@ -174,19 +174,6 @@ static void format_value(Buf *b, const Value *v, int filter, const NumFormat *fm
 		fmt_figure(b, fmt, f == F_MONEY ? KV_MONEY : f == F_PCT ? KV_PCT : KV_COUNT, i);
 }
 
-/* v as a tag {{name}} (or {{name|day}}) writes it into HTML: formatted, then escaped (emit's way:
- * for code that writes a template's output itself, activity_html). */
-void tpl_put_html(Buf *out, Buf *scratch, const Value *v, bool day, const NumFormat *fmt)
-{
-	if (v && v->kind == V_STR && !v->i) {	/* text: the same with |day */
-		esc_html(out, v->s ? v->s : "", v->n);
-		return;
-	}
-	scratch->len = 0;
-	format_value(scratch, v, day ? F_DAY : F_NONE, fmt ? fmt : &fmt_plain);
-	esc_html(out, scratch->p ? scratch->p : "", scratch->len);
-}
-
 /* ---- parsing */
 
 typedef enum { N_TEXT, N_VAR, N_RAW_VAR, N_SECTION, N_INVERTED, N_PARTIAL } NodeKind;
@@ -554,6 +541,26 @@ static void emit(Render *r, const Value *v, int filter, bool raw)
 		esc_markdown(r->out, text.p, text.n);
 	else
 		esc_html(r->out, text.p, text.n);
+}
+
+/* v as a tag {{name}} (or {{name|day}}) writes it into HTML: formatted, then escaped (emit's way:
+ * for code that writes a template's output itself, activity_html). */
+void tpl_put_html(Buf *out, Buf *scratch, const Value *v, bool day, const NumFormat *fmt)
+{
+	if (v && v->kind == V_STR && !v->i) {	/* text: the same with |day */
+		esc_html(out, v->s ? v->s : "", v->n);
+		return;
+	}
+	if (v && v->kind == V_DATE && figure_plain(v, day ? F_DAY : F_NONE)) {	/* nothing to escape */
+		if (day)
+			fmt_date_words(out, v->i);
+		else
+			fmt_date(out, v->i);
+		return;
+	}
+	scratch->len = 0;
+	format_value(scratch, v, day ? F_DAY : F_NONE, fmt ? fmt : &fmt_plain);
+	esc_html(out, scratch->p ? scratch->p : "", scratch->len);
 }
 
 static void render_nodes(Render *r, const struct TplNode *n, size_t count, const Frame *f);
