@@ -249,7 +249,7 @@ static void test_activity_html(void **state)
 {
 	(void)state;
 	static const char *const texts[] = {"", "Order", "<b>&\"'</b>", "a' onclick='x", "120.50 · Completed", "&amp;"};
-	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897};
+	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897, -3652429, -3652059, -1000000000000};
 	static const NumFormat fmts[] = {{",", ""}, {"&", "<"}};
 	char *long_id = xcalloc(1, 3001);
 	memset(long_id, '<', 3000);
@@ -304,7 +304,7 @@ static void test_lifecycle_html(void **state)
 {
 	(void)state;
 	static const char *const texts[] = {"", "Browse", "<b>&\"'</b>", "valid orders"};
-	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897};
+	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897, -3652429, -3652059, -1000000000000};
 	static const int64_t counts[] = {0, 1, 1234567, -5};
 	static const NumFormat fmts[] = {{",", ""}, {"&", "<"}};
 	Buf err = {0}, want = {0}, got = {0}, scratch = {0};
