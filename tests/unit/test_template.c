@@ -344,13 +344,48 @@ static void test_lifecycle_html(void **state)
 	buf_free(&err), buf_free(&want), buf_free(&got), buf_free(&scratch);
 }
 
-/* activity_builtin and lifecycle_builtin are templates/activity.html and lifecycle.html: a
- * change to either is a change to both. */
+/* strip_html writes what the engine renders of the shipped customer_strip.html: money or none,
+ * dates or none (wild ones too), open tickets or not, tickets or none. */
+static void test_strip_html(void **state)
+{
+	(void)state;
+	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897, -3652429, -3652059, -1000000000000};
+	static const int64_t counts[] = {0, 1, 1234567, -5};
+	static const NumFormat fmts[] = {{",", ""}, {"&", "<"}, {" ", "\u20ac"}};
+	Buf err = {0}, want = {0}, got = {0}, scratch = {0};
+	Template *t = tpl_parse("customer_strip.html", strip_builtin, strlen(strip_builtin), &err);
+	CHECK(t, "%s", buf_cstr(&err));
+	uint32_t seed = 13;
+#define PICK(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
+	for (int round = 0; round < 300; round++) {
+		Arena *a = &arena;
+		Value *d = v_obj(a);
+		const Value *v[5];
+		v[0] = v_set(a, d, "lifetime_value", v_num(a, V_MONEY, PICK(4) ? counts[PICK(N_ELEMS(counts))] : KPI_NULL));
+		v[1] = v_set(a, d, "last_order", v_num(a, V_DATE, days[PICK(N_ELEMS(days))]));
+		v[2] = v_set(a, d, "last_seen", v_num(a, V_DATE, days[PICK(N_ELEMS(days))]));
+		v[3] = v_set(a, d, "open_tickets", v_num(a, V_INT, counts[PICK(N_ELEMS(counts))]));
+		v[4] = v_set(a, d, "tickets_count", v_num(a, V_INT, counts[PICK(N_ELEMS(counts))]));
+		const NumFormat *fmt = &fmts[round % 3];
+		want.len = got.len = 0;
+		CHECK(tpl_render(t, d, ESC_HTML, NULL, NULL, fmt, &want, 1 << 20, &err), "%s", buf_cstr(&err));
+		strip_html(v, fmt, &scratch, &got);
+		CHECK(got.len == want.len && memcmp(got.p, want.p, got.len) == 0, "round %d:\n%s\nwant:\n%s", round,
+		      buf_cstr(&got), buf_cstr(&want));
+	}
+#undef PICK
+	tpl_free(t);
+	buf_free(&err), buf_free(&want), buf_free(&got), buf_free(&scratch);
+}
+
+/* activity_builtin, lifecycle_builtin and strip_builtin are templates/activity.html,
+ * lifecycle.html and customer_strip.html: a change to either is a change to both. */
 static void test_fragments_builtin(void **state)
 {
 	(void)state;
 	static const struct { const char *file, *text; } frags[] = {{"activity.html", activity_builtin},
-								     {"lifecycle.html", lifecycle_builtin}};
+								     {"lifecycle.html", lifecycle_builtin},
+								     {"customer_strip.html", strip_builtin}};
 	const char *dir = access("templates", F_OK) == 0 ? "templates" : "../templates";
 	Buf src = {0}, err = {0};
 	for (size_t i = 0; i < N_ELEMS(frags); i++) {
@@ -749,7 +784,7 @@ int main(void)
 		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
 		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
-		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_lifecycle_html),
+		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_lifecycle_html), cmocka_unit_test(test_strip_html),
 		cmocka_unit_test(test_fragments_builtin),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
