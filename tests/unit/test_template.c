@@ -287,7 +287,7 @@ static void test_activity_html(void **state)
 				v_set(a, e, "kind", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
 				uint32_t id = PICK(4);
 				v_set(a, e, "id", id == 0 ? v_str(a, NULL, 0) : id == 1 ? v_text(a, long_id, 3000, 1200)
-						  : v_text(a, texts[PICK(N_ELEMS(texts))], 9, 4));
+						  : v_text(a, "a<b>&\"'\xc3\xa9", 9, 4));
 				v_set(a, e, "detail", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
 				bool open = PICK(3) == 0;
 				opened += open;
