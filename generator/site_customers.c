@@ -183,9 +183,6 @@ static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, 
 	return count;
 }
 
-/* The lifecycle: signup → browse → order → pay → complaint, each stage with its first and latest
- * dates and how many events it had (templates/lifecycle.html). The exports carry no signup
- * date: signup is when the customer is first seen in any of them. */
 const char lifecycle_builtin[] =
 	"<ol class=\"timeline\">\n"
 	"<li class=\"{{#first_seen}}done{{/first_seen}}{{^first_seen}}todo{{/first_seen}}\"><span class=\"stage\">Signup</span> <span class=\"when\">{{#first_seen}}first seen {{first_seen|day}}{{/first_seen}}{{^first_seen}}no dated event{{/first_seen}}</span></li>\n"
@@ -303,6 +300,9 @@ static Value *builtin_fragment(const Site *site, PageWork *w, Value *d, Fragment
 	return page_fragment_value(w, out);
 }
 
+/* The lifecycle: signup → browse → order → pay → complaint, each stage with its first and latest
+ * dates and how many events it had (templates/lifecycle.html). The exports carry no signup
+ * date: signup is when the customer is first seen in any of them. */
 static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
 {
 	static const struct { Str stage, one, many; } stages[LC_COUNT] = {
