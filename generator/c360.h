@@ -1623,6 +1623,11 @@ void tpl_free(Template *t);
 bool tpl_render(const Template *t, const Value *data, TplEscape esc, const TplSet *partials, RawStash *raws,
 		const NumFormat *fmt, Buf *out, size_t max, Buf *err);
 void raw_stash_free(RawStash *r);
+/* t's source is src (NUL-terminated), byte for byte. */
+bool tpl_source_is(const Template *t, const char *src);
+/* v as a tag {{name}} (with day, {{name|day}}) writes it into HTML (formatted by fmt, NULL: plain,
+ * then escaped), appended to out; scratch is overwritten. */
+void tpl_put_html(Buf *out, Buf *scratch, const Value *v, bool day, const NumFormat *fmt);
 /* Where t's top level has its one {{a}} and then its one {{{b}}}, both plain (no filter), when no
  * other tag names either and t has no partial: true, their places among the top level's nodes in
  * hole[0] and hole[1]; t is then the same around them for the same other values. */
@@ -1848,6 +1853,9 @@ typedef struct {
 	uint32_t *rank;		/* PAGES_TOP: each customer's place by lifetime value */
 	uint32_t packs;		/* PAGES_PACKED: how many packed/K.js files (a power of two) */
 } PagePlan;
+
+/* A customer page's fragments that c360 may write itself (site_customers.c builtin_fragment). */
+typedef enum { FRAG_ACTIVITY, FRAG_LIFECYCLE, FRAG_STRIP, FRAG_COUNT } Fragment;
 void page_plan_init(PagePlan *p, const Gold *g, const Config *cfg);
 void page_plan_free(PagePlan *p);
 /* Appends customer c's page from the root (customers/xx/NAME.html or customers/view.html?id=ID);
@@ -1875,6 +1883,7 @@ typedef struct Site {
 	FileHash *facts_hash[SRC_COUNT];
 	bool facts_fill[SRC_COUNT];	/* filled as the pages are made, then cached */
 	bool label_dict_len[SRC_COUNT][3];	/* fact column f's texts are its labels, none holding a NUL (site_customers.c) */
+	bool builtin[FRAG_COUNT];	/* the customer page's fragment's template is c360's (site_customers.c) */
 } Site;
 
 /* What one thread needs to render pages; the arena holds one page's values. */
@@ -1911,6 +1920,25 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 /* templates/NAME (HTML) rendered with the data of the page at path, as a value the page writes
  * unescaped ({{{key}}}). */
 Value *page_fragment(const Site *site, PageWork *w, const char *path, const char *name, Value *data);
+/* page_fragment's two halves, for a fragment written by c360's own code (activity_html): the
+ * buffer it goes into (data's globals set first; NULL when the page has no fragment's buffer
+ * left), then its value once written there. */
+Buf *page_fragment_buf(const Site *site, PageWork *w, const char *path, Value *data);
+Value *page_fragment_value(PageWork *w, Buf *out);
+/* templates/activity.html, lifecycle.html and customer_strip.html as c360 ships them: a site
+ * whose fragment is this text has it written by activity_html, lifecycle_html or strip_html (the
+ * same bytes as the template engine's), not rendered. */
+extern const char activity_builtin[], lifecycle_builtin[], strip_builtin[];
+/* days, as a customer's page has them (each day's day, date and events, each event's time,
+ * kind, id, detail and open, set in that order), as activity_builtin renders them with fmt,
+ * every value escaped for HTML as the engine escapes it; appended to out (scratch overwritten). */
+void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *out);
+/* The lifecycle (first_seen, and stages as a customer's page has them: each stage's stage, done,
+ * first, latest, count and noun, set in that order) as lifecycle_builtin renders them. */
+void lifecycle_html(const Value *first_seen, const Value *stages, const NumFormat *fmt, Buf *scratch, Buf *out);
+/* The strip of figures, of the page's lifetime_value, last_order, last_seen, open_tickets and
+ * tickets_count values, as strip_builtin renders them. */
+void strip_html(const Value *const v[5], const NumFormat *fmt, Buf *scratch, Buf *out);
 /* The site's templates and theme loaded (shard 0: its assets copied) into *site, whose err is
  * err; false after reporting to err. site_close it all the same. Its pages may then be written
  * on any threads, each with a Site of its own err (a copy). */

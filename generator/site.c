@@ -120,7 +120,22 @@ Value *page_fragment(const Site *site, PageWork *w, const char *path, const char
 	Buf *out = lent ? &w->frag[w->nfrags++] : &w->scratch;
 	out->len = 0;
 	tpl_render(t, data, ESC_HTML, &site->tpl, NULL, &site->fmt, out, site->cfg->page_max, &w->err);
-	return (lent ? v_raw_lent : v_raw)(&w->arena, out->p ? out->p : "", out->len);
+	return page_fragment_value(w, out);
+}
+
+Buf *page_fragment_buf(const Site *site, PageWork *w, const char *path, Value *data)
+{
+	if (w->nfrags == PAGE_FRAGMENTS)
+		return NULL;
+	page_globals(site, w, data, path);
+	Buf *out = &w->frag[w->nfrags++];
+	out->len = 0;
+	return out;
+}
+
+Value *page_fragment_value(PageWork *w, Buf *out)
+{
+	return (out != &w->scratch ? v_raw_lent : v_raw)(&w->arena, out->p ? out->p : "", out->len);
 }
 
 /* The page's Markdown template rendered to HTML, appended to out: compiled (skeleton.c), or each

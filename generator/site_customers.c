@@ -150,8 +150,9 @@ static Value *fact_value(const Site *site, Arena *a, SourceId src, int f, const 
 	     : v.kind == FV_TEXT ? v_text(a, NULL, 0, 0) : v_bool(a, v.yes);
 }
 
-/* A customer's facts of one source: the latest LIST_ROWS, how many there are, and how many more. */
-static void history(const Site *site, PageWork *w, Value *data, SourceId src, uint32_t c)
+/* A customer's facts of one source: the latest LIST_ROWS, how many there are (the value returned),
+ * and how many more. */
+static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, uint32_t c)
 {
 	Arena *a = &w->arena;
 	const FactTable *ft = &fact_tables[src];
@@ -164,7 +165,7 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
 		[SRC_PAYMENTS] = "payments_count", [SRC_TICKETS] = "tickets_count", [SRC_SESSIONS] = "sessions_count"};
 	Value *list = v_set(a, data, ft->key, n ? v_room(a, v_list(a), n < LIST_ROWS ? n : LIST_ROWS) : v_list(a));
 	v_set(a, data, more_key[src], v_num(a, V_INT, n > LIST_ROWS ? n - LIST_ROWS : 0));
-	v_set(a, data, count_key[src], v_num(a, V_INT, n));
+	Value *count = v_set(a, data, count_key[src], v_num(a, V_INT, n));
 	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
 		Value *o = v_push(a, list, v_room(a, v_obj(a), 3 + (size_t)ft->ncols));
@@ -179,6 +180,124 @@ static void history(const Site *site, PageWork *w, Value *data, SourceId src, ui
 		for (int f = 0; f < ft->ncols; f++)
 			v_set(a, o, ft->cols[f].key, fact_value(site, a, src, f, h));
 	}
+	return count;
+}
+
+const char lifecycle_builtin[] =
+	"<ol class=\"timeline\">\n"
+	"<li class=\"{{#first_seen}}done{{/first_seen}}{{^first_seen}}todo{{/first_seen}}\"><span class=\"stage\">Signup</span> <span class=\"when\">{{#first_seen}}first seen {{first_seen|day}}{{/first_seen}}{{^first_seen}}no dated event{{/first_seen}}</span></li>\n"
+	"{{#stages}}\n"
+	"<li class=\"{{#done}}done{{/done}}{{^done}}todo{{/done}}\"><span class=\"stage\">{{stage}}</span> <span class=\"when\">{{#first}}first {{first|day}}{{/first}}{{^first}}{{#done}}undated{{/done}}{{^done}}not yet{{/done}}{{/first}}</span>{{#latest}} <span class=\"when\">latest {{latest|day}}</span>{{/latest}} <span class=\"count\">{{count}} {{noun}}</span></li>\n"
+	"{{/stages}}\n"
+	"</ol>\n";
+
+/* The section's value: a date, a flag, a time, a count (v_truthy's rule for them). */
+static bool shown(const Value *v)
+{
+	return v->kind == V_STR ? v->n > 0 : v->kind == V_BOOL || v->kind == V_INT ? v->i != 0 : v->kind != V_NULL;
+}
+
+void lifecycle_html(const Value *first_seen, const Value *stages, const NumFormat *fmt, Buf *scratch, Buf *out)
+{
+	if (shown(first_seen)) {
+		buf_puts(out, "<ol class=\"timeline\">\n<li class=\"done\"><span class=\"stage\">Signup</span> "
+			      "<span class=\"when\">first seen ");
+		tpl_put_html(out, scratch, first_seen, true, fmt);
+		buf_puts(out, "</span></li>\n");
+	} else {
+		buf_puts(out, "<ol class=\"timeline\">\n<li class=\"todo\"><span class=\"stage\">Signup</span> "
+			      "<span class=\"when\">no dated event</span></li>\n");
+	}
+	for (size_t k = 0; k < stages->n; k++) {
+		Value *const *s = stages->items[k]->items;	/* stage, done, first, latest, count, noun */
+		bool done = shown(s[1]);
+		buf_puts(out, done ? "<li class=\"done\"><span class=\"stage\">" : "<li class=\"todo\"><span class=\"stage\">");
+		tpl_put_html(out, scratch, s[0], false, fmt);
+		buf_puts(out, "</span> <span class=\"when\">");
+		if (shown(s[2])) {
+			buf_puts(out, "first ");
+			tpl_put_html(out, scratch, s[2], true, fmt);
+		} else {
+			buf_puts(out, done ? "undated" : "not yet");
+		}
+		buf_puts(out, "</span>");
+		if (shown(s[3])) {
+			buf_puts(out, " <span class=\"when\">latest ");
+			tpl_put_html(out, scratch, s[3], true, fmt);
+			buf_puts(out, "</span>");
+		}
+		buf_puts(out, " <span class=\"count\">");
+		tpl_put_html(out, scratch, s[4], false, fmt);
+		buf_putc(out, ' ');
+		tpl_put_html(out, scratch, s[5], false, fmt);
+		buf_puts(out, "</span></li>\n");
+	}
+	buf_puts(out, "</ol>\n");
+}
+
+const char strip_builtin[] =
+	"<ul class=\"strip\">\n"
+	"<li><span class=\"label\">Lifetime value</span> <span class=\"figure\">{{lifetime_value}}</span></li>\n"
+	"<li><span class=\"label\">Last order</span> <span class=\"figure\">{{#last_order}}<time datetime=\"{{last_order}}\">{{last_order|day}}</time>{{/last_order}}{{^last_order}}none{{/last_order}}</span></li>\n"
+	"<li><span class=\"label\">Last seen</span> <span class=\"figure\">{{#last_seen}}<time datetime=\"{{last_seen}}\">{{last_seen|day}}</time>{{/last_seen}}{{^last_seen}}no dated event{{/last_seen}}</span></li>\n"
+	"<li{{#open_tickets}} class=\"alert\"{{/open_tickets}}><span class=\"label\">Open tickets</span> <span class=\"figure\">{{#tickets_count}}{{open_tickets}} of {{tickets_count}}{{/tickets_count}}{{^tickets_count}}no tickets{{/tickets_count}}</span></li>\n"
+	"</ul>\n";
+
+/* A date in a figure of the strip: <time> or what stands for none. */
+static void strip_date(const Value *v, const char *none, const NumFormat *fmt, Buf *scratch, Buf *out)
+{
+	if (!shown(v)) {
+		buf_puts(out, none);
+		return;
+	}
+	buf_puts(out, "<time datetime=\"");
+	tpl_put_html(out, scratch, v, false, fmt);
+	buf_puts(out, "\">");
+	tpl_put_html(out, scratch, v, true, fmt);
+	buf_puts(out, "</time>");
+}
+
+void strip_html(const Value *const v[5], const NumFormat *fmt, Buf *scratch, Buf *out)
+{
+	buf_puts(out, "<ul class=\"strip\">\n<li><span class=\"label\">Lifetime value</span> <span class=\"figure\">");
+	tpl_put_html(out, scratch, v[0], false, fmt);
+	buf_puts(out, "</span></li>\n<li><span class=\"label\">Last order</span> <span class=\"figure\">");
+	strip_date(v[1], "none", fmt, scratch, out);
+	buf_puts(out, "</span></li>\n<li><span class=\"label\">Last seen</span> <span class=\"figure\">");
+	strip_date(v[2], "no dated event", fmt, scratch, out);
+	buf_puts(out, shown(v[3]) ? "</span></li>\n<li class=\"alert\"><span class=\"label\">Open tickets</span> <span class=\"figure\">"
+				  : "</span></li>\n<li><span class=\"label\">Open tickets</span> <span class=\"figure\">");
+	if (shown(v[4])) {
+		tpl_put_html(out, scratch, v[3], false, fmt);
+		buf_puts(out, " of ");
+		tpl_put_html(out, scratch, v[4], false, fmt);
+	} else {
+		buf_puts(out, "no tickets");
+	}
+	buf_puts(out, "</span></li>\n</ul>\n");
+}
+
+/* A fragment c360 writes itself when the site's template is c360's and what it writes is within
+ * page_max_bytes, else rendered (the engine says where it passes): the activity (of v[0], the
+ * days), the lifecycle (of first_seen and stages) or the strip (strip_html's five values). */
+static Value *builtin_fragment(const Site *site, PageWork *w, Value *d, Fragment which, const Value *const *v,
+			       const char *path)
+{
+	static const char *const name[FRAG_COUNT] = {"activity.html", "lifecycle.html", "customer_strip.html"};
+	Buf *out = site->builtin[which] ? page_fragment_buf(site, w, path, d) : NULL;
+	if (!out)
+		return page_fragment(site, w, path, name[which], d);
+	if (which == FRAG_ACTIVITY)
+		activity_html(v[0], &site->fmt, &w->scratch, out);
+	else if (which == FRAG_LIFECYCLE)
+		lifecycle_html(v[0], v[1], &site->fmt, &w->scratch, out);
+	else
+		strip_html(v, &site->fmt, &w->scratch, out);
+	if (out->len > site->cfg->page_max) {
+		w->nfrags--;
+		return page_fragment(site, w, path, name[which], d);
+	}
+	return page_fragment_value(w, out);
 }
 
 /* The lifecycle: signup → browse → order → pay → complaint, each stage with its first and latest
@@ -195,7 +314,7 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 	Arena *a = &w->arena;
 	Lifecycle lc;
 	gold_lifecycle(site->g, c, &lc);
-	v_set(a, d, "first_seen", v_num(a, V_DATE, lc.seen == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.seen)));
+	Value *seen = v_set(a, d, "first_seen", v_num(a, V_DATE, lc.seen == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.seen)));
 	Value *list = v_set(a, d, "stages", v_room(a, v_list(a), LC_COUNT));
 	for (int k = 0; k < LC_COUNT; k++) {
 		Value *o = v_push(a, list, v_room(a, v_obj(a), 6));
@@ -207,7 +326,7 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 		Str noun = lc.count[k] == 1 ? stages[k].one : stages[k].many;
 		v_set(a, o, "noun", v_lent(a, noun.p, noun.n));
 	}
-	return page_fragment(site, w, path, "lifecycle.html", d);
+	return builtin_fragment(site, w, d, FRAG_LIFECYCLE, (const Value *const[]){seen, list}, path);
 }
 
 /* ---- the activity: every fact, newest first, grouped by day */
@@ -263,6 +382,59 @@ static Value *activity_day(Arena *a, Value *days, int64_t day, Buf *b)
 	return v_set(a, o, "events", v_list(a));
 }
 
+const char activity_builtin[] =
+	"<section class=\"activity\" aria-label=\"Recent activity\">\n"
+	"{{#days}}\n"
+	"<h3>{{#date}}<time datetime=\"{{date}}\">{{day}}</time>{{/date}}{{^date}}{{day}}{{/date}}</h3>\n"
+	"<ol>\n"
+	"{{#events}}\n"
+	"<li><span class=\"time\">{{time}}{{^time}}&nbsp;{{/time}}</span><span class=\"kind\">{{kind}} {{id}}</span><span class=\"what{{#open}} open{{/open}}\">{{detail}}{{#open}} (open){{/open}}</span></li>\n"
+	"{{/events}}\n"
+	"</ol>\n"
+	"{{/days}}\n"
+	"{{^days}}\n"
+	"<p>No orders, payments, tickets or sessions.</p>\n"
+	"{{/days}}\n"
+	"</section>\n";
+
+void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *out)
+{
+	buf_puts(out, "<section class=\"activity\" aria-label=\"Recent activity\">\n");
+	for (size_t k = 0; k < days->n; k++) {
+		Value *const *day = days->items[k]->items;	/* day, date, events */
+		buf_puts(out, "<h3>");
+		if (shown(day[1])) {
+			buf_puts(out, "<time datetime=\"");
+			tpl_put_html(out, scratch, day[1], false, fmt);
+			buf_puts(out, "\">");
+			tpl_put_html(out, scratch, day[0], false, fmt);
+			buf_puts(out, "</time>");
+		} else {
+			tpl_put_html(out, scratch, day[0], false, fmt);
+		}
+		buf_puts(out, "</h3>\n<ol>\n");
+		for (size_t i = 0; i < day[2]->n; i++) {
+			Value *const *e = day[2]->items[i]->items;	/* time, kind, id, detail, open */
+			buf_puts(out, "<li><span class=\"time\">");
+			tpl_put_html(out, scratch, e[0], false, fmt);
+			if (!shown(e[0]))
+				buf_puts(out, "&nbsp;");
+			buf_puts(out, "</span><span class=\"kind\">");
+			tpl_put_html(out, scratch, e[1], false, fmt);
+			buf_putc(out, ' ');
+			tpl_put_html(out, scratch, e[2], false, fmt);
+			bool open = shown(e[4]);
+			buf_puts(out, open ? "</span><span class=\"what open\">" : "</span><span class=\"what\">");
+			tpl_put_html(out, scratch, e[3], false, fmt);
+			buf_puts(out, open ? " (open)</span></li>\n" : "</span></li>\n");
+		}
+		buf_puts(out, "</ol>\n");
+	}
+	if (!days->n)
+		buf_puts(out, "<p>No orders, payments, tickets or sessions.</p>\n");
+	buf_puts(out, "</section>\n");
+}
+
 static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
 {
 	static const Str kind[SRC_COUNT] = {[SRC_ORDERS] = LIT("Order"),
@@ -289,7 +461,7 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		v_set(a, e, "open", v_bool(a, act[i].src == SRC_TICKETS && ticket_is_open((const Ticket *)h)));
 	}
 	v_set(a, d, "activity_count", v_num(a, V_INT, (int64_t)n));
-	return page_fragment(site, w, path, "activity.html", d);
+	return builtin_fragment(site, w, d, FRAG_ACTIVITY, (const Value *const[]){days}, path);
 }
 
 /* Out of line, once a page, so that a profile shows what the values cost (docs/performance.md). */
@@ -309,13 +481,14 @@ __attribute__((noinline)) static void customer_values(const Site *site, PageWork
 	v_set(a, d, "location", cfield(site, a, cu->location));
 	v_set(a, d, "in_crm", v_bool(a, cu->in_crm));
 	v_set(a, d, "crm_line", v_num(a, V_INT, cu->h.line));
-	v_set(a, d, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
+	const Value *strip[5];	/* strip_html's: lifetime value, last order, last seen, open tickets, tickets */
+	strip[0] = v_set(a, d, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
 	v_set(a, d, "average_order_value", v_num(a, V_MONEY, x->average_cents));
 	v_set(a, d, "valid_orders", v_num(a, V_INT, x->valid_orders));
-	v_set(a, d, "open_tickets", v_num(a, V_INT, x->open_tickets));
+	strip[3] = v_set(a, d, "open_tickets", v_num(a, V_INT, x->open_tickets));
 	v_set(a, d, "first_order", v_num(a, V_DATE, x->first_order));
-	v_set(a, d, "last_order", v_num(a, V_DATE, x->last_order));
-	v_set(a, d, "last_seen", v_num(a, V_DATE, seen == MOMENT_NULL ? MOMENT_NULL : date_floor_day(seen)));
+	strip[1] = v_set(a, d, "last_order", v_num(a, V_DATE, x->last_order));
+	strip[2] = v_set(a, d, "last_seen", v_num(a, V_DATE, seen == MOMENT_NULL ? MOMENT_NULL : date_floor_day(seen)));
 	v_set(a, d, "preferred_payment_method",
 	      cfield(site, a, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method)));
 	v_set(a, d, "preferred_channel",
@@ -324,9 +497,12 @@ __attribute__((noinline)) static void customer_values(const Site *site, PageWork
 	v_set(a, d, "sessions_web", v_num(a, V_INT, x->sessions[CH_WEB]));
 	v_set(a, d, "sessions_other", v_num(a, V_INT, x->sessions[CH_OTHER]));
 	for (int i = 0; i < SRC_COUNT; i++)
-		if (source_is_fact((SourceId)i))
-			history(site, w, d, (SourceId)i, c);
-	v_set(a, d, "strip", page_fragment(site, w, path, "customer_strip.html", d));
+		if (source_is_fact((SourceId)i)) {
+			Value *count = history(site, w, d, (SourceId)i, c);
+			if (i == SRC_TICKETS)
+				strip[4] = count;
+		}
+	v_set(a, d, "strip", builtin_fragment(site, w, d, FRAG_STRIP, strip, path));
 	v_set(a, d, "activity", activity(site, w, d, c, path));
 	v_set(a, d, "lifecycle", lifecycle(site, w, d, c, path));
 }
@@ -1440,6 +1616,9 @@ static void facts_end(Site *site, bool ok)
 
 bool site_customer_pages(Site *site)
 {
+	site->builtin[FRAG_ACTIVITY] = tpl_source_is(tpl_set_get(&site->tpl, "activity.html", 13), activity_builtin);
+	site->builtin[FRAG_LIFECYCLE] = tpl_source_is(tpl_set_get(&site->tpl, "lifecycle.html", 14), lifecycle_builtin);
+	site->builtin[FRAG_STRIP] = tpl_source_is(tpl_set_get(&site->tpl, "customer_strip.html", 19), strip_builtin);
 	label_hashes(site, true);
 	facts_begin(site);
 	bool ok = out_mkdir(site->dir, "customers", site->err) && write_pages(site);

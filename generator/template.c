@@ -371,6 +371,11 @@ Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err)
 	return t;
 }
 
+bool tpl_source_is(const Template *t, const char *src)
+{
+	return t && strcmp(t->src, src) == 0;
+}
+
 static void free_nodes(struct TplNode *n)
 {
 	for (size_t i = 0; i < n->nkids; i++)
@@ -536,6 +541,26 @@ static void emit(Render *r, const Value *v, int filter, bool raw)
 		esc_markdown(r->out, text.p, text.n);
 	else
 		esc_html(r->out, text.p, text.n);
+}
+
+/* v as a tag {{name}} (or {{name|day}}) writes it into HTML: formatted, then escaped (emit's way:
+ * for code that writes a template's output itself, activity_html). */
+void tpl_put_html(Buf *out, Buf *scratch, const Value *v, bool day, const NumFormat *fmt)
+{
+	if (v && v->kind == V_STR && !v->i) {	/* text: the same with |day */
+		esc_html(out, v->s ? v->s : "", v->n);
+		return;
+	}
+	if (v && v->kind == V_DATE && figure_plain(v, day ? F_DAY : F_NONE)) {	/* nothing to escape */
+		if (day)
+			fmt_date_words(out, v->i);
+		else
+			fmt_date(out, v->i);
+		return;
+	}
+	scratch->len = 0;
+	format_value(scratch, v, day ? F_DAY : F_NONE, fmt ? fmt : &fmt_plain);
+	esc_html(out, scratch->p ? scratch->p : "", scratch->len);
 }
 
 static void render_nodes(Render *r, const struct TplNode *n, size_t count, const Frame *f);

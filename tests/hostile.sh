@@ -139,6 +139,13 @@ err_has "error: the page passes 65536 bytes"
 err_has "unchanged"
 diff -r -x .c360-prev "$T/s" "$T/s.before" >/dev/null && pass || fail "a page too big changed the site"
 no_staging "page too big"
+# The activity (written by c360's own code for the shipped template) past the limit: the engine
+# says where, as for any fragment.
+mini "$T/acts"
+awk 'BEGIN { x = ""; for (i = 0; i < 300; i++) x = x "<"; print "payment_id,customer_id,payment_date,payment_method,payment_status,amount";
+	for (i = 0; i < 25; i++) print x i ",1,2022-07-01," x "," x ",1.00" }' >"$T/acts/payments.csv"
+run 1 build --data "$T/acts" --config "$T/small.conf" --out "$T/s"
+err_has "activity.html:[0-9]*:[0-9]*: error: the page passes 65536 bytes"
 # The limits stop where a page's HTML (up to 6 times its Markdown: '"' is &quot;) stays within
 # what cmark-gfm holds (it aborts past 1 GB), and its nodes (~100 bytes for each quote or
 # entity) within a few hundred MB: 16 MB of '"' shown twice took 3 GB, 100 MB took 20 GB.

@@ -1,6 +1,8 @@
 /* test_template.c — the template engine against the Mustache spec's cases, and escaping. */
 #include "harness.h"
 
+#include <unistd.h>
+
 static Arena arena;
 static const NumFormat comma = {",", ""};
 
@@ -239,6 +241,170 @@ static void test_figures_plain(void **state)
 	CHECK(plain_dates > 0 && plain_dates < (int)N_ELEMS(days), "some dates hold bytes to escape: %d", plain_dates);
 	tpl_free(t);
 	buf_free(&err), buf_free(&a), buf_free(&b);
+}
+
+/* got is what the engine renders of t with d and fmt (the fragments c360 writes itself). */
+static void same_as_engine(const Template *t, const Value *d, const NumFormat *fmt, Buf *got, int round)
+{
+	Buf want = {0}, err = {0};
+	CHECK(tpl_render(t, d, ESC_HTML, NULL, NULL, fmt, &want, 1 << 20, &err), "%s", buf_cstr(&err));
+	CHECK(got->len == want.len && memcmp(got->p, want.p, got->len) == 0, "round %d:\n%s\nwant:\n%s", round,
+	      buf_cstr(got), buf_cstr(&want));
+	buf_free(&want), buf_free(&err);
+}
+
+/* activity_html writes what the engine renders of the shipped activity.html, for days of any
+ * values: hostile text in every field, null and wild dates, empty and cut texts, open or not. */
+static void test_activity_html(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {"", "Order", "<b>&\"'</b>", "a' onclick='x", "120.50 · Completed", "&amp;"};
+	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897, -3652429, -3652059, -1000000000000};
+	static const NumFormat fmts[] = {{",", ""}, {"&", "<"}};
+	char *long_id = xcalloc(1, 3001);
+	memset(long_id, '<', 3000);
+	Buf err = {0}, got = {0}, scratch = {0};
+	Template *t = tpl_parse("activity.html", activity_builtin, strlen(activity_builtin), &err);
+	CHECK(t, "%s", buf_cstr(&err));
+	uint32_t seed = 7;
+#define PICK(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
+	int opened = 0, undated = 0, untimed = 0;
+	for (int round = 0; round < 300; round++) {
+		Arena *a = &arena;
+		Value *d = v_obj(a), *list = v_set(a, d, "days", v_list(a));
+		for (uint32_t k = 0, nd = round ? PICK(4) : 0; k < nd; k++) {
+			Value *day = v_push(a, list, v_obj(a));
+			v_set(a, day, "day", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+			int64_t when = days[PICK(N_ELEMS(days))];
+			undated += when == MOMENT_NULL;
+			v_set(a, day, "date", v_num(a, V_DATE, when));
+			Value *events = v_set(a, day, "events", v_list(a));
+			for (uint32_t i = 0, ne = 1 + PICK(3); i < ne; i++) {
+				Value *e = v_push(a, events, v_obj(a));
+				const char *time = PICK(2) ? "" : texts[PICK(N_ELEMS(texts))];
+				untimed += !*time;
+				v_set(a, e, "time", v_lit(a, time));
+				v_set(a, e, "kind", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+				uint32_t id = PICK(4);
+				v_set(a, e, "id", id == 0 ? v_str(a, NULL, 0) : id == 1 ? v_text(a, long_id, 3000, 1200)
+						  : v_text(a, "a<b>&\"'\xc3\xa9", 9, 4));
+				v_set(a, e, "detail", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+				bool open = PICK(3) == 0;
+				opened += open;
+				v_set(a, e, "open", v_bool(a, open));
+			}
+		}
+		const NumFormat *fmt = &fmts[round % 2];
+		got.len = 0;
+		activity_html(list, fmt, &scratch, &got);
+		same_as_engine(t, d, fmt, &got, round);
+	}
+#undef PICK
+	CHECK(opened && undated && untimed, "every case met: %d %d %d", opened, undated, untimed);
+	tpl_free(t);
+	free(long_id);
+	buf_free(&err), buf_free(&got), buf_free(&scratch);
+}
+
+/* lifecycle_html writes what the engine renders of the shipped lifecycle.html: stages done or
+ * not, with dates or without (wild ones too), counts and nouns needing escapes. */
+static void test_lifecycle_html(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {"", "Browse", "<b>&\"'</b>", "valid orders"};
+	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897, -3652429, -3652059, -1000000000000};
+	static const int64_t counts[] = {0, 1, 1234567, -5};
+	static const NumFormat fmts[] = {{",", ""}, {"&", "<"}};
+	Buf err = {0}, got = {0}, scratch = {0};
+	Template *t = tpl_parse("lifecycle.html", lifecycle_builtin, strlen(lifecycle_builtin), &err);
+	CHECK(t, "%s", buf_cstr(&err));
+	uint32_t seed = 11;
+#define PICK(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
+	int undated_done = 0, latest = 0;
+	for (int round = 0; round < 300; round++) {
+		Arena *a = &arena;
+		Value *d = v_obj(a);
+		Value *seen = v_set(a, d, "first_seen", v_num(a, V_DATE, days[PICK(N_ELEMS(days))]));
+		Value *list = v_set(a, d, "stages", v_list(a));
+		for (uint32_t k = 0, n = round ? PICK(6) : 0; k < n; k++) {
+			Value *o = v_push(a, list, v_obj(a));
+			v_set(a, o, "stage", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+			bool done = PICK(2);
+			int64_t first = days[PICK(N_ELEMS(days))], last = days[PICK(N_ELEMS(days))];
+			undated_done += done && first == MOMENT_NULL;
+			latest += last != MOMENT_NULL;
+			v_set(a, o, "done", v_bool(a, done));
+			v_set(a, o, "first", v_num(a, V_DATE, first));
+			v_set(a, o, "latest", v_num(a, V_DATE, last));
+			v_set(a, o, "count", v_num(a, V_INT, counts[PICK(N_ELEMS(counts))]));
+			v_set(a, o, "noun", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+		}
+		const NumFormat *fmt = &fmts[round % 2];
+		got.len = 0;
+		lifecycle_html(seen, list, fmt, &scratch, &got);
+		same_as_engine(t, d, fmt, &got, round);
+	}
+#undef PICK
+	CHECK(undated_done && latest, "every case met: %d %d", undated_done, latest);
+	tpl_free(t);
+	buf_free(&err), buf_free(&got), buf_free(&scratch);
+}
+
+/* strip_html writes what the engine renders of the shipped customer_strip.html: money or none,
+ * dates or none (wild ones too), open tickets or not, tickets or none. */
+static void test_strip_html(void **state)
+{
+	(void)state;
+	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897, -3652429, -3652059, -1000000000000};
+	static const int64_t counts[] = {0, 1, 1234567, -5};
+	static const NumFormat fmts[] = {{",", ""}, {"&", "<"}, {" ", "\u20ac"}};
+	Buf err = {0}, got = {0}, scratch = {0};
+	Template *t = tpl_parse("customer_strip.html", strip_builtin, strlen(strip_builtin), &err);
+	CHECK(t, "%s", buf_cstr(&err));
+	uint32_t seed = 13;
+#define PICK(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
+	for (int round = 0; round < 300; round++) {
+		Arena *a = &arena;
+		Value *d = v_obj(a);
+		const Value *v[5];
+		v[0] = v_set(a, d, "lifetime_value", v_num(a, V_MONEY, PICK(4) ? counts[PICK(N_ELEMS(counts))] : KPI_NULL));
+		v[1] = v_set(a, d, "last_order", v_num(a, V_DATE, days[PICK(N_ELEMS(days))]));
+		v[2] = v_set(a, d, "last_seen", v_num(a, V_DATE, days[PICK(N_ELEMS(days))]));
+		v[3] = v_set(a, d, "open_tickets", v_num(a, V_INT, counts[PICK(N_ELEMS(counts))]));
+		v[4] = v_set(a, d, "tickets_count", v_num(a, V_INT, counts[PICK(N_ELEMS(counts))]));
+		const NumFormat *fmt = &fmts[round % 3];
+		got.len = 0;
+		strip_html(v, fmt, &scratch, &got);
+		same_as_engine(t, d, fmt, &got, round);
+	}
+#undef PICK
+	tpl_free(t);
+	buf_free(&err), buf_free(&got), buf_free(&scratch);
+}
+
+/* activity_builtin, lifecycle_builtin and strip_builtin are templates/activity.html,
+ * lifecycle.html and customer_strip.html: a change to either is a change to both. */
+static void test_fragments_builtin(void **state)
+{
+	(void)state;
+	static const struct { const char *file, *text; } frags[] = {{"activity.html", activity_builtin},
+								     {"lifecycle.html", lifecycle_builtin},
+								     {"customer_strip.html", strip_builtin}};
+	const char *dir = access("templates", F_OK) == 0 ? "templates" : "../templates";
+	Buf src = {0}, err = {0};
+	for (size_t i = 0; i < N_ELEMS(frags); i++) {
+		char *path = path_join(dir, frags[i].file);
+		src.len = 0;
+		CHECK(file_read(path, &src, &err), "%s", buf_cstr(&err));
+		CHECK(src.len == strlen(frags[i].text) && memcmp(src.p, frags[i].text, src.len) == 0,
+		      "%s differs from c360's copy", path);
+		Template *t = tpl_parse(path, src.p, src.len, &err), *other = tpl_parse("x", "<p>{{day}}</p>\n", 15, &err);
+		CHECK(tpl_source_is(t, frags[i].text) && !tpl_source_is(other, frags[i].text) &&
+		      !tpl_source_is(NULL, frags[i].text), "which templates are the shipped one");
+		tpl_free(t), tpl_free(other);
+		free(path);
+	}
+	buf_free(&src), buf_free(&err);
 }
 
 /* buf_put's copies without a call (up to 16 bytes, up to 64) and with memcpy: every length, from
@@ -728,7 +894,8 @@ int main(void)
 		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack), cmocka_unit_test(test_js_pack_rare_everywhere),
 					   cmocka_unit_test(test_js_pack_guess_differs),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
-		cmocka_unit_test(test_layout_holes),
+		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_lifecycle_html), cmocka_unit_test(test_strip_html),
+		cmocka_unit_test(test_fragments_builtin),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	arena_free(&arena);
