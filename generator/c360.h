@@ -1559,6 +1559,19 @@ static inline Value *v_list(Arena *a)
 {
 	return v_new(a, V_LIST);
 }
+/* Whether a section shows for v (the templates' rule; site_customers.c's fragments follow it too). */
+static inline __attribute__((always_inline)) bool v_truthy(const Value *v)
+{
+	if (!v)
+		return false;
+	switch (v->kind) {
+	case V_NULL: return false;
+	case V_STR: case V_RAW: return v->n > 0;
+	case V_LIST: return v->n > 0;
+	case V_INT: case V_BOOL: return v->i != 0;
+	default: return true;	/* objects, and money, percentages and dates that are not null */
+	}
+}
 #define SHAPE_SEED 0x9e3779b97f4a7c15u	/* an object with no keys yet */
 static inline Value *v_obj(Arena *a)
 {

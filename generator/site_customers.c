@@ -191,15 +191,9 @@ const char lifecycle_builtin[] =
 	"{{/stages}}\n"
 	"</ol>\n";
 
-/* The section's value: a date, a flag, a time, a count (v_truthy's rule for them). */
-static bool shown(const Value *v)
-{
-	return v->kind == V_STR ? v->n > 0 : v->kind == V_BOOL || v->kind == V_INT ? v->i != 0 : v->kind != V_NULL;
-}
-
 void lifecycle_html(const Value *first_seen, const Value *stages, const NumFormat *fmt, Buf *scratch, Buf *out)
 {
-	if (shown(first_seen)) {
+	if (v_truthy(first_seen)) {
 		buf_puts(out, "<ol class=\"timeline\">\n<li class=\"done\"><span class=\"stage\">Signup</span> "
 			      "<span class=\"when\">first seen ");
 		tpl_put_html(out, scratch, first_seen, true, fmt);
@@ -210,18 +204,18 @@ void lifecycle_html(const Value *first_seen, const Value *stages, const NumForma
 	}
 	for (size_t k = 0; k < stages->n; k++) {
 		Value *const *s = stages->items[k]->items;	/* stage, done, first, latest, count, noun */
-		bool done = shown(s[1]);
+		bool done = v_truthy(s[1]);
 		buf_puts(out, done ? "<li class=\"done\"><span class=\"stage\">" : "<li class=\"todo\"><span class=\"stage\">");
 		tpl_put_html(out, scratch, s[0], false, fmt);
 		buf_puts(out, "</span> <span class=\"when\">");
-		if (shown(s[2])) {
+		if (v_truthy(s[2])) {
 			buf_puts(out, "first ");
 			tpl_put_html(out, scratch, s[2], true, fmt);
 		} else {
 			buf_puts(out, done ? "undated" : "not yet");
 		}
 		buf_puts(out, "</span>");
-		if (shown(s[3])) {
+		if (v_truthy(s[3])) {
 			buf_puts(out, " <span class=\"when\">latest ");
 			tpl_put_html(out, scratch, s[3], true, fmt);
 			buf_puts(out, "</span>");
@@ -246,7 +240,7 @@ const char strip_builtin[] =
 /* A date in a figure of the strip: <time> or what stands for none. */
 static void strip_date(const Value *v, const char *none, const NumFormat *fmt, Buf *scratch, Buf *out)
 {
-	if (!shown(v)) {
+	if (!v_truthy(v)) {
 		buf_puts(out, none);
 		return;
 	}
@@ -265,9 +259,9 @@ void strip_html(const Value *const v[5], const NumFormat *fmt, Buf *scratch, Buf
 	strip_date(v[1], "none", fmt, scratch, out);
 	buf_puts(out, "</span></li>\n<li><span class=\"label\">Last seen</span> <span class=\"figure\">");
 	strip_date(v[2], "no dated event", fmt, scratch, out);
-	buf_puts(out, shown(v[3]) ? "</span></li>\n<li class=\"alert\"><span class=\"label\">Open tickets</span> <span class=\"figure\">"
+	buf_puts(out, v_truthy(v[3]) ? "</span></li>\n<li class=\"alert\"><span class=\"label\">Open tickets</span> <span class=\"figure\">"
 				  : "</span></li>\n<li><span class=\"label\">Open tickets</span> <span class=\"figure\">");
-	if (shown(v[4])) {
+	if (v_truthy(v[4])) {
 		tpl_put_html(out, scratch, v[3], false, fmt);
 		buf_puts(out, " of ");
 		tpl_put_html(out, scratch, v[4], false, fmt);
@@ -403,7 +397,7 @@ void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *o
 	for (size_t k = 0; k < days->n; k++) {
 		Value *const *day = days->items[k]->items;	/* day, date, events */
 		buf_puts(out, "<h3>");
-		if (shown(day[1])) {
+		if (v_truthy(day[1])) {
 			buf_puts(out, "<time datetime=\"");
 			tpl_put_html(out, scratch, day[1], false, fmt);
 			buf_puts(out, "\">");
@@ -417,13 +411,13 @@ void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *o
 			Value *const *e = day[2]->items[i]->items;	/* time, kind, id, detail, open */
 			buf_puts(out, "<li><span class=\"time\">");
 			tpl_put_html(out, scratch, e[0], false, fmt);
-			if (!shown(e[0]))
+			if (!v_truthy(e[0]))
 				buf_puts(out, "&nbsp;");
 			buf_puts(out, "</span><span class=\"kind\">");
 			tpl_put_html(out, scratch, e[1], false, fmt);
 			buf_putc(out, ' ');
 			tpl_put_html(out, scratch, e[2], false, fmt);
-			bool open = shown(e[4]);
+			bool open = v_truthy(e[4]);
 			buf_puts(out, open ? "</span><span class=\"what open\">" : "</span><span class=\"what\">");
 			tpl_put_html(out, scratch, e[3], false, fmt);
 			buf_puts(out, open ? " (open)</span></li>\n" : "</span></li>\n");

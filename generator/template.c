@@ -123,19 +123,6 @@ const Value *v_find(const Value *obj, const char *key)
 	return v_get(obj, key, strlen(key));
 }
 
-static inline __attribute__((always_inline)) bool v_truthy(const Value *v)
-{
-	if (!v)
-		return false;
-	switch (v->kind) {
-	case V_NULL: return false;
-	case V_STR: case V_RAW: return v->n > 0;
-	case V_LIST: return v->n > 0;
-	case V_INT: case V_BOOL: return v->i != 0;
-	default: return true;	/* objects, and money, percentages and dates that are not null */
-	}
-}
-
 /* ---- formatting */
 
 static const char *const filter_names[] = {"", "number", "money", "pct", "date", "day", "signed", "url", NULL};
