@@ -771,11 +771,12 @@ bool manifest_write(Buf *err)
 }
 
 /* After the swap, the previous site (M.old_root, out's spare from now on) keeps only the files
- * the new site holds byte for byte (manifest_write sorted M.now; a file as listed, as_listed:
- * looked at already unless the check was not made): a customer gone or changed, the previous
- * edition's figures, are not left behind in out's folder until the next build. Its manifest
- * then lists only those, with its time as it was (the next build trusts a file not modified
- * since). False if the previous site's list is not known whole: the spare must go. */
+ * the new site holds byte for byte (manifest_write sorted M.now): a customer gone or changed,
+ * the previous edition's figures, are not left behind in out's folder until the next build.
+ * A file found modified since its manifest goes too; one not looked at (a build with a spare
+ * looks at the spare's files, not the site's: no second stat a file) stays, and its manifest
+ * keeps its time (the next build trusts a spare's file not modified since). False if the
+ * previous site's list is not known whole: the spare must go. */
 bool manifest_prune_previous(void)
 {
 	if (!M.old_loaded || !M.old.whole || M.old_root < 0)
@@ -796,7 +797,7 @@ bool manifest_prune_previous(void)
 		while (j < M.n && (c = strcmp(M.now[j].path, old[i]->path)) < 0)
 			j++;
 		if (c == 0 && M.now[j].size == old[i]->size && M.now[j].hash.lo == old[i]->hash.lo &&
-		    M.now[j].hash.hi == old[i]->hash.hi && as_listed(old[i]))
+		    M.now[j].hash.hi == old[i]->hash.hi && old[i]->state != OLD_CHANGED)
 			entry_line(&list, old[i]);
 		else if (unlinkat(M.old_root, old[i]->path, 0) != 0 && errno != ENOENT)
 			ok = false;
