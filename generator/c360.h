@@ -1307,6 +1307,7 @@ void manifest_made_dir(const char *dir, const char *sub);	/* out_mkdir made dir/
 void manifest_wrote(const char *name, FileHash h, uint64_t size);	/* name was written */
 bool manifest_write(Buf *err);	/* the staging folder's manifest, sorted by path */
 void manifest_counts(uint64_t *written, uint64_t *kept, uint64_t *unrendered);	/* files; pages kept unrendered */
+bool manifest_prune_previous(void);	/* after the swap: the spare keeps only what the site holds */
 void manifest_end(void);
 /* What a build is made from: c360 itself, the settings in force, the templates, theme, assets
  * and the data (the exports, or gold_dir). */

@@ -736,6 +736,19 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp(((const Entry *)a)->path, ((const Entry *)b)->path);
 }
 
+/* A manifest's line: "%016llx%016llx %llu %s\n", without printf's cost a line. */
+static void entry_line(Buf *b, const Entry *e)
+{
+	char hex[33];
+	hash_text(e->hash, hex);
+	hex[32] = ' ';
+	buf_put(b, hex, sizeof hex);
+	buf_int(b, (int64_t)e->size);
+	buf_putc(b, ' ');
+	buf_puts(b, e->path);
+	buf_putc(b, '\n');
+}
+
 bool manifest_write(Buf *err)
 {
 	if (M.n)	/* a shard may write no files: qsort of NULL is undefined */
@@ -744,16 +757,8 @@ bool manifest_write(Buf *err)
 		spare_finish(M.now, M.n);
 	Buf b = {0};
 	buf_puts(&b, MANIFEST_HEAD);
-	char hex[33];
-	for (size_t i = 0; i < M.n; i++) {	/* as "%016llx%016llx %llu %s\n", without printf's cost a line */
-		hash_text(M.now[i].hash, hex);
-		hex[32] = ' ';
-		buf_put(&b, hex, sizeof hex);
-		buf_int(&b, (int64_t)M.now[i].size);
-		buf_putc(&b, ' ');
-		buf_puts(&b, M.now[i].path);
-		buf_putc(&b, '\n');
-	}
+	for (size_t i = 0; i < M.n; i++)
+		entry_line(&b, &M.now[i]);
 	char *path = path_join(M.staging, MANIFEST_NAME);
 	FILE *f = fopen(path, "w");	/* the marker's own file: its lock stays */
 	bool ok = f && fwrite(b.p, 1, b.len, f) == b.len;
@@ -762,6 +767,47 @@ bool manifest_write(Buf *err)
 		buf_printf(err, "c360: error: cannot write %s: %s\n", path, strerror(errno));
 	free(path);
 	buf_free(&b);
+	return ok;
+}
+
+/* After the swap, the previous site (M.old_root, out's spare from now on) keeps only the files
+ * the new site holds byte for byte (manifest_write sorted M.now): a customer gone or changed,
+ * the previous edition's figures, are not left behind in out's folder until the next build.
+ * A file found modified since its manifest goes too; one not looked at (a build with a spare
+ * looks at the spare's files, not the site's: no second stat a file) stays, and its manifest
+ * keeps its time (the next build trusts a spare's file not modified since). False if the
+ * previous site's list is not known whole: the spare must go. */
+bool manifest_prune_previous(void)
+{
+	if (!M.old_loaded || !M.old.whole || M.old_root < 0)
+		return false;
+	Entry **old = xmalloc((M.old.n + 1) * sizeof *old);
+	bool sorted = true;
+	for (size_t i = 0; i < M.old.n; i++) {
+		old[i] = &M.old.e[i];
+		sorted = sorted && (!i || strcmp(old[i - 1]->path, old[i]->path) < 0);
+	}
+	if (!sorted)
+		qsort(old, M.old.n, sizeof *old, entry_ptr_cmp);
+	Buf list = {0};
+	buf_puts(&list, MANIFEST_HEAD);
+	bool ok = true;
+	for (size_t i = 0, j = 0; i < M.old.n; i++) {
+		int c = 1;
+		while (j < M.n && (c = strcmp(M.now[j].path, old[i]->path)) < 0)
+			j++;
+		if (c == 0 && M.now[j].size == old[i]->size && M.now[j].hash.lo == old[i]->hash.lo &&
+		    M.now[j].hash.hi == old[i]->hash.hi && old[i]->state != OLD_CHANGED)
+			entry_line(&list, old[i]);
+		else if (unlinkat(M.old_root, old[i]->path, 0) != 0 && errno != ENOENT)
+			ok = false;
+	}
+	free(old);
+	int fd = ok ? openat(M.old_root, MANIFEST_NAME, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC) : -1;
+	ok = fd >= 0 && write(fd, list.p, list.len) == (ssize_t)list.len &&
+	     futimens(fd, (struct timespec[2]){M.old.since, M.old.since}) == 0;
+	ok = fd >= 0 && close(fd) == 0 && ok;
+	buf_free(&list);
 	return ok;
 }
 

@@ -539,23 +539,26 @@ static bool spare_marker(int fd, Buf *list, struct timespec *since)
 	       pwrite(fd, MANIFEST_HEAD, strlen(MANIFEST_HEAD), 0) == (ssize_t)strlen(MANIFEST_HEAD);
 }
 
-/* What of the spare the build cannot take as it is: the cache (a build makes its own) and the
- * inputs' list (written last). */
+/* What of a spare no build takes as it is: the cache (a build makes its own: no second copy of
+ * the cleaned exports) and the inputs' list (written last). */
+static void spare_clear_at(int fd)
+{
+	out_remove_at(fd, CACHE_DIR, false);
+	out_remove_at(fd, INPUTS_NAME, false);
+}
+
 static void spare_clear(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	out_remove_at(fd, CACHE_DIR, false);
-	out_remove_at(fd, INPUTS_NAME, false);
-	close(fd);
+	if (fd >= 0)
+		spare_clear_at(fd), close(fd);
 }
 
-/* After the swap: the previous site (staging_dir, under staging_mu) is kept as out's spare, but
- * its cache (the next build makes its own: no second copy of the cleaned exports); false if it
- * cannot be (it is then removed). A previous folder that is no site (no manifest: the folder
- * a first build replaced) is not kept, nor one that holds a spare it did not give a build (two
- * builds at once): both go. */
+/* After the swap: the previous site (staging_dir, under staging_mu) is kept as out's spare,
+ * cleared (spare_clear_at) and holding only files the new site holds byte for byte
+ * (manifest_prune_previous); false if it cannot be (it is then removed). A previous folder that
+ * is no site (no manifest: the folder a first build replaced) is not kept, nor one that holds a
+ * spare it did not give a build (two builds at once): both go. */
 static bool spare_keep(const char *out)
 {
 	if (!spare_on || !staging_exchanged || !staging_dir)
@@ -567,8 +570,8 @@ static bool spare_keep(const char *out)
 	bool ok = fstatat(fd, MARKER, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
 		  fstatat(fd, SPARE_NAME, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT;
 	if (ok) {
-		out_remove_at(fd, CACHE_DIR, false);
-		ok = out_git_ignored(fd);
+		spare_clear_at(fd);
+		ok = manifest_prune_previous() && out_git_ignored(fd);
 	}
 	close(fd);
 	char *to = path_join(out, SPARE_NAME);
@@ -676,15 +679,16 @@ static bool swap_in(const char *out, const char *staging)
 
 bool out_commit(const char *out, const char *staging, int threads, Buf *err)
 {
-	bool listed = manifest_write(err);
-	manifest_end();
-	if (!listed)
+	if (!manifest_write(err)) {
+		manifest_end();
 		return false;
+	}
 	pthread_mutex_lock(&staging_mu);
 	bool ok = swap_in(out, staging);
 	staging_swapped = ok;
 	pthread_mutex_unlock(&staging_mu);
 	if (!ok) {
+		manifest_end();
 		buf_printf(err, "c360: error: cannot move the new site into %s: %s\n", out, strerror(errno));
 		return false;
 	}
@@ -693,6 +697,7 @@ bool out_commit(const char *out, const char *staging, int threads, Buf *err)
 	if (spared)
 		free(staging_dir), staging_dir = NULL;
 	pthread_mutex_unlock(&staging_mu);
+	manifest_end();
 	if (!spared)
 		remove_staging_on(threads);
 	staging_unlock();

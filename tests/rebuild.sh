@@ -471,6 +471,17 @@ fi
 run 0 generate --customers 300 --seed 8 --out "$T/sd"
 run 0 build --data "$T/sd" --out "$T/s"
 [ ! -e "$T/s/.c360-prev" ] && pass || fail "a first build made a spare"
+# spare_only_site WHAT: the spare holds no file the site does not hold byte for byte (a customer
+# gone or changed is not left behind in out's folder), and its manifest lists just its files
+spare_only_site() {
+	[ -d "$T/s/.c360-prev" ] || return 0
+	(cd "$T/s/.c360-prev" && find . -type f ! -path ./.gitignore ! -path ./.c360-site | sed 's|^\./||' |
+		while IFS= read -r f; do cmp -s "$f" "$T/s/$f" || echo "$f"; done) >"$T/stale"
+	[ -s "$T/stale" ] && fail "$1: the spare holds files the site does not: $(head -3 "$T/stale" | tr '\n' ' ')" || pass
+	tail -n +2 "$T/s/.c360-prev/.c360-site" | cut -d' ' -f3- | sort >"$T/listed"
+	(cd "$T/s/.c360-prev" && find . -type f ! -path ./.gitignore ! -path ./.c360-site | sed 's|^\./||' | sort) >"$T/held"
+	cmp -s "$T/listed" "$T/held" && pass || fail "$1: the spare's manifest does not list its files: $(diff "$T/listed" "$T/held" | head -3 | tr '\n' ' ')"
+}
 # spare_round N WHAT [ARGS...]: random changes (seed N), a rebuild that takes the spare,
 # compared with a fresh build (both with ARGS)
 spare_round() {
@@ -489,6 +500,7 @@ spare_round() {
 		head -5 "$T/diff"
 	fi
 	ls "$T" | grep -q '^s\.tmp-' && fail "$what: a staging folder was left: $(ls "$T")" || pass
+	spare_only_site "$what"
 }
 spare_round 11 "spare round 1 (none yet)"
 css=$(stat -c '%i %Z' "$T/s/assets/style.css")
@@ -499,6 +511,26 @@ done
 [ "$(stat -c '%i %Z' "$T/s/assets/style.css")" = "$css" ] && pass ||
 	fail "a file the same in every round was linked again, not left in the spare"
 grep -q 'c360-prev' "$T/s/.c360-site" && fail "the spare is in the manifest" || pass
+# ... a customer deleted from the CRM and another's e-mail changed, files then packed: neither
+# the one's page or record nor the other's old e-mail is left in out's folder, its spare included
+for mode in files packed; do
+	gone=$(awk -F, 'NR == 42 { print $1 }' "$T/sd/customers.csv")
+	moved=$(awk -F, 'NR == 43 { print $1 }' "$T/sd/customers.csv")
+	mail=$(awk -F, 'NR == 43 { print $3 }' "$T/sd/customers.csv")
+	run 0 build --data "$T/sd" --out "$T/s" --customer-pages $mode
+	grep -rqF "[\"$gone\"," "$T/s" && pass || fail "$mode: customer $gone has no record before"
+	grep -rqiF "$mail" "$T/s" --exclude-dir=.c360-cache && pass || fail "$mode: $mail is not in the site before it changed"
+	awk -F, -v OFS=, 'NR == 42 { next } NR == 43 { $3 = "changed.43@example.org" } { print }' "$T/sd/customers.csv" >"$T/crm" &&
+		mv "$T/crm" "$T/sd/customers.csv"
+	run 0 build --data "$T/sd" --out "$T/s" --customer-pages $mode
+	[ -d "$T/s/.c360-prev" ] && pass || fail "$mode: no spare kept"
+	grep -rliF "$mail" "$T/s" >"$T/left"
+	[ -s "$T/left" ] && fail "$mode: customer $moved's old e-mail left in $(head -3 "$T/left" | tr '\n' ' ')" || pass
+	grep -rlF "[\"$gone\"," "$T/s/.c360-prev" >"$T/left"	# a search record or a pack's customer
+	find "$T/s/.c360-prev" -name "$gone.html" >>"$T/left"
+	[ -s "$T/left" ] && fail "$mode: customer $gone, deleted, left in $(head -3 "$T/left" | tr '\n' ' ')" || pass
+	spare_only_site "$mode: a customer deleted"
+done
 # ... fewer pages (the spare's others go, and their folders), then packed, then all again
 spare_round 31 "top 10 after all pages" --customer-pages "top 10"
 spare_round 32 "packed after top 10" --customer-pages packed
@@ -520,8 +552,21 @@ mkdir -p "$T/s/.c360-prev/customers/zz" "$T/s/.c360-prev/more/deeper"
 echo extra >"$T/s/.c360-prev/customers/zz/1.html"
 echo extra >"$T/s/.c360-prev/more/deeper/2.html"
 ln -s /etc/passwd "$T/s/.c360-prev/link.html"
-rm "$T/s/.c360-prev/quality.html" && mkdir "$T/s/.c360-prev/quality.html" && echo x >"$T/s/.c360-prev/quality.html/x"
+inway=$(cd "$T/s/.c360-prev" && ls *.html | head -1)	# a file the spare holds (the same as the site's)
+rm "$T/s/.c360-prev/$inway" && mkdir "$T/s/.c360-prev/$inway" && echo x >"$T/s/.c360-prev/$inway/x" && pass ||
+	fail "no file of the spare to put a folder in the way of"
 spare_round 17 "a site's page edited in place, the spare's files removed, added, a folder in the way"
+# ... a page of the site replaced by edited bytes (a file of its own, not the spare's): a
+# rebuild of the same data takes the spare's page and does not look at the site's, which may
+# stay in the next spare, listed with the time its manifest had: the build after does not take it
+page=$(cd "$T/s/.c360-prev" && ls customers/*/*.html | tail -1)
+cmp -s "$T/s/.c360-prev/$page" "$T/s/$page" && pass || fail "the spare holds no page of the site"
+sed 's/<main/<MAIN/' "$T/s/$page" >"$T/edited" && mv "$T/edited" "$T/s/$page"
+run 0 build --verbose --data "$T/sd" --out "$T/s"
+run 0 build --verbose --data "$T/sd" --out "$T/s"
+rm -rf "$T/fresh"
+run 0 build --data "$T/sd" --out "$T/fresh"
+diff -r -x .c360-prev "$T/s" "$T/fresh" >/dev/null && pass || fail "a site's page replaced by edited bytes was taken from the spare"
 # ... a spare whose manifest is damaged, of another c360, or missing: none of it is taken
 echo 'garbage' >>"$T/s/.c360-prev/.c360-site"
 spare_round 18 "a damaged spare manifest"
