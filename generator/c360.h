@@ -1498,6 +1498,7 @@ typedef enum { V_NULL, V_STR, V_INT, V_MONEY, V_PCT, V_DATE, V_BOOL, V_LIST, V_O
 typedef struct Value {
 	VKind kind;
 	bool lists;		/* V_OBJ: one of its items is a list */
+	bool aligned;		/* V_RAW: holds no " align=\"" (md_align_classes leaves it as it is) */
 	const char *s;		/* V_STR, V_RAW */
 	size_t n;		/* length of s, or number of items */
 	union {
@@ -1618,6 +1619,7 @@ typedef enum { ESC_MARKDOWN, ESC_HTML } TplEscape;
 typedef struct {
 	const char **s;
 	size_t *len;
+	bool *aligned;		/* Value.aligned */
 	size_t n, cap;
 } RawStash;
 typedef struct Template Template;

@@ -291,7 +291,9 @@ static Value *builtin_fragment(const Site *site, PageWork *w, Value *d, Fragment
 		w->nfrags--;
 		return page_fragment(site, w, path, name[which], d);
 	}
-	return page_fragment_value(w, out);
+	Value *made = page_fragment_value(w, out);
+	made->aligned = true;	/* the shipped texts hold no "align", the values no '"' (esc_html) */
+	return made;
 }
 
 /* The lifecycle: signup → browse → order → pay → complaint, each stage with its first and latest

@@ -581,13 +581,20 @@ static bool put_text(Buf *b, Str v, uint8_t need)
 }
 
 /* A stashed fragment, aligned as md_render aligns it: with the 7 bytes on each side, so that a
- * match across its edges is found too (the shape's own HTML is aligned when it is made). */
-static void put_raw(Buf *out, const char *raw, size_t n, const char *next, size_t nextlen)
+ * match across its edges is found too (the shape's own HTML is aligned when it is made). A
+ * fragment that holds no " align=\"" (aligned) can have a match only across its edges: only
+ * they are looked at. */
+static void put_raw(Buf *out, const char *raw, size_t n, bool aligned, const char *next, size_t nextlen)
 {
 	size_t at = out->len, before = at < 7 ? at : 7, after = nextlen < 7 ? nextlen : 7;
 	buf_put(out, raw, n);
 	buf_put(out, next, after);
-	md_align_classes(out->p + at - before, before + n + after);
+	if (aligned && n >= 14) {
+		md_align_classes(out->p + at - before, before + 7);
+		md_align_classes(out->p + at + n - 7, 7 + after);
+	} else {
+		md_align_classes(out->p + at - before, before + n + after);
+	}
 	out->len -= after;
 }
 
@@ -603,7 +610,7 @@ static bool shape_fill(const Shape *sh, const Part *part, const RawStash *raws, 
 		if (pc->kind == PUT_RAW && (!raws || r >= raws->n))
 			return false;
 		if (pc->kind == PUT_RAW)
-			put_raw(out, raws->s[r], raws->len[r], sh->html + sh->piece[i + 1].at, sh->piece[i + 1].len);
+			put_raw(out, raws->s[r], raws->len[r], raws->aligned[r], sh->html + sh->piece[i + 1].at, sh->piece[i + 1].len);
 		else if ((pc->kind == PUT_HREF && !put_href(out, v, sh->need[pc->slot])) ||
 			 (pc->kind == PUT_TEXT && !put_text(out, v, sh->need[pc->slot])))
 			return false;

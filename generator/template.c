@@ -495,8 +495,9 @@ static void emit(Render *r, const Value *v, int filter, bool raw)
 				st->cap = st->cap ? st->cap * 2 : 8;
 				st->s = xrealloc(st->s, st->cap * sizeof *st->s);
 				st->len = xrealloc(st->len, st->cap * sizeof *st->len);
+				st->aligned = xrealloc(st->aligned, st->cap * sizeof *st->aligned);
 			}
-			st->s[st->n] = v->s, st->len[st->n] = v->n;
+			st->s[st->n] = v->s, st->len[st->n] = v->n, st->aligned[st->n] = v->aligned;
 			buf_putc(r->out, '\x02');
 			buf_int(r->out, (int64_t)st->n++);
 			buf_putc(r->out, '\x03');
@@ -700,6 +701,7 @@ void raw_stash_free(RawStash *r)
 {
 	free(r->s);
 	free(r->len);
+	free(r->aligned);
 	memset(r, 0, sizeof *r);
 }
 

@@ -25,6 +25,7 @@ static const char *const templates[] = {
 	"[d](java{{v3}}:x)\n\n[e]({{v4}}:x)\n",
 	"ZqaZ Zq <a title=\"{{v0}}\">{{v1}}</a> ZqbZ\n",
 	"ZqaZ [{{v0}}]\n",
+	"x align{{{r}}}{{{r}}}\n\n{{{r}}} align{{{r}}}{{v0}}\n",
 };
 
 /* Bytes that mean something to Markdown, HTML or UTF-8, and plain ones. */
@@ -67,9 +68,15 @@ static Value *data(Arena *a)
 	Value *d = v_obj(a);
 	for (size_t i = 0; i < N_ELEMS(keys); i++)
 		v_set(a, d, keys[i], value(a));
-	static const char *const raws[] = {"<svg>x</svg>", "<table align=\"left\">", "align=\"", " align=\"x\" "};
-	const char *raw = raws[pick(4)];
-	v_set(a, d, "r", pick(4) ? v_raw(a, raw, strlen(raw)) : value(a));
+	/* the last three hold no " align=\"" and say so (Value.aligned): one may only be met across
+	   their edges, as with the first, which is not looked at so */
+	static const char *const raws[] = {"<svg>x</svg>", "<table align=\"left\">", "align=\"", " align=\"x\" ",
+					   "=\"l\"><td>xxxxxxxxxxxxxxxx</td><td align", "\"><b>xxxxxxxxxxxxxx</b> align=",
+					   "n=\"a\">xxxxxxxxxxxxxx<i align"};
+	unsigned which = pick(N_ELEMS(raws));
+	Value *r = v_raw(a, raws[which], strlen(raws[which]));
+	r->aligned = which >= 4;
+	v_set(a, d, "r", pick(4) ? r : value(a));
 	Value *items = v_set(a, d, "items", v_list(a));
 	for (unsigned i = pick(4); i > 0; i--) {
 		Value *o = v_push(a, items, v_obj(a));
