@@ -150,10 +150,10 @@ static Value *fact_value(const Site *site, Arena *a, SourceId src, int f, const 
 	     : v.kind == FV_TEXT ? v_text(a, NULL, 0, 0) : v_bool(a, v.yes);
 }
 
-/* A customer's facts of one source: the latest LIST_ROWS, how many there are (the value returned),
- * and how many more. */
 static const char *const row_key[3] = {"id", "date", "line"};	/* a history row's first keys */
 
+/* A customer's facts of one source: the latest LIST_ROWS, how many there are (the value returned),
+ * and how many more; the three kept in md for customer_md_slots (CMD_LIST, CMD_COUNT_OF, CMD_MORE). */
 static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, uint32_t c, const Value **md)
 {
 	Arena *a = &w->arena;
