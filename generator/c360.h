@@ -1499,6 +1499,7 @@ typedef enum { V_NULL, V_STR, V_INT, V_MONEY, V_PCT, V_DATE, V_BOOL, V_LIST, V_O
 typedef struct Value {
 	VKind kind;
 	bool lists;		/* V_OBJ: one of its items is a list */
+	bool aligned;		/* V_RAW: holds no " align=\"" (md_align_classes leaves it as it is) */
 	const char *s;		/* V_STR, V_RAW */
 	size_t n;		/* length of s, or number of items */
 	union {
@@ -1619,6 +1620,7 @@ typedef enum { ESC_MARKDOWN, ESC_HTML } TplEscape;
 typedef struct {
 	const char **s;
 	size_t *len;
+	bool *aligned;		/* Value.aligned */
 	size_t n, cap;
 } RawStash;
 typedef struct Template Template;
@@ -1677,6 +1679,10 @@ static inline void slot_put(Slots *s, Buf *md, const char *text, size_t n)	/* a 
 	s->end[s->n++] = s->text.len;
 }
 void slots_free(Slots *s);
+/* {{name}} (raw: {{{name}}}) with value v in a Markdown template rendered with slots, as
+ * tpl_render_slots writes it: a slot of the value's text, or a raw value's placeholder (scratch
+ * overwritten). */
+void tpl_put_slot(Buf *md, Slots *slots, RawStash *raws, Buf *scratch, const Value *v, bool raw, const NumFormat *fmt);
 
 /* What each page's template can use (site_vars.c): the one table of page variables. */
 typedef enum { T_TEXT, T_NUMBER, T_MONEY, T_PCT, T_DATE, T_BOOL, T_HTML, T_LIST } VarType;
@@ -1898,7 +1904,18 @@ typedef struct Site {
 	bool facts_fill[SRC_COUNT];	/* filled as the pages are made, then cached */
 	bool label_dict_len[SRC_COUNT][3];	/* fact column f's texts are its labels, none holding a NUL (site_customers.c) */
 	bool builtin[FRAG_COUNT];	/* the customer page's fragment's template is c360's (site_customers.c) */
+	bool builtin_md;	/* ... and its Markdown template (customer.md) */
 } Site;
+
+/* The values customer.md uses, by place (customer_md_slots): then for orders, payments, tickets and
+ * sessions in turn, the list of rows, their count and how many more (CMD_LIST, CMD_COUNT_OF,
+ * CMD_MORE after CMD_FACTS + 3 * k). */
+enum {
+	CMD_TITLE, CMD_ID, CMD_IN_CRM, CMD_STRIP, CMD_EMAIL, CMD_GENDER, CMD_DOB, CMD_LOCATION, CMD_VALID_ORDERS,
+	CMD_AVERAGE_ORDER, CMD_PAYMENT_METHOD, CMD_CHANNEL, CMD_ACTIVITY, CMD_LIFECYCLE, CMD_MOBILE, CMD_WEB, CMD_OTHER,
+	CMD_FACTS, CMD_COUNT = CMD_FACTS + 12
+};
+enum { CMD_LIST, CMD_COUNT_OF, CMD_MORE };
 
 /* What one thread needs to render pages; the arena holds one page's values. */
 typedef struct {
@@ -1915,6 +1932,10 @@ typedef struct {
 	Buf cut[4];		/* the layout made once for each root, before the title, between it and
 				   the body, after the body, and the root it was made for */
 	bool cut_made;
+	/* the page's Markdown and slots written by customer_md_slots with md_values when its data
+	   is md_for (page_body, once), not by the engine */
+	const Value *md_values[CMD_COUNT];
+	const Value *md_for;
 } PageWork;
 
 #define CELL_MAX 256	/* bytes of a value shown in a table, a list, a chart or the search */
@@ -1943,6 +1964,13 @@ Value *page_fragment_value(PageWork *w, Buf *out);
  * whose fragment is this text has it written by activity_html, lifecycle_html or strip_html (the
  * same bytes as the template engine's), not rendered. */
 extern const char activity_builtin[], lifecycle_builtin[], strip_builtin[];
+/* templates/customer.md as c360 ships it, and what tpl_render_slots writes of it (Markdown with
+ * slots, the fragments stashed in raws) with the data whose values v holds (by their places:
+ * CMD_*; rows as a customer's page has them: id, date, line and the fact table's columns);
+ * false (with some of it written) if a value is of a kind it leaves to the engine. */
+extern const char customer_md_builtin[];
+bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Buf *md, Slots *slots, RawStash *raws,
+		       Buf *scratch);
 /* days, as a customer's page has them (each day's day, date and events, each event's time,
  * kind, id, detail and open, set in that order), as activity_builtin renders them with fmt,
  * every value escaped for HTML as the engine escapes it; appended to out (scratch overwritten). */

@@ -138,18 +138,32 @@ Value *page_fragment_value(PageWork *w, Buf *out)
 	return (out != &w->scratch ? v_raw_lent : v_raw)(&w->arena, out->p ? out->p : "", out->len);
 }
 
+/* The page's Markdown and slots written by customer_md_slots; false: by the engine (which says
+ * why a page passes page_max_bytes). */
+static bool slots_written(const Site *site, PageWork *w)
+{
+	if (customer_md_slots(w->md_values, &site->fmt, &w->md, &w->slots, &w->raws, &w->scratch) &&
+	    w->md.len + w->slots.text.len <= site->cfg->page_max)
+		return true;
+	w->md.len = 0, w->raws.n = w->slots.n = w->slots.text.len = 0;
+	return false;
+}
+
 /* The page's Markdown template rendered to HTML, appended to out: compiled (skeleton.c), or each
  * page through cmark as before, to compare. */
 static bool page_body(const Site *site, PageWork *w, const Template *t, const Value *data, Buf *out)
 {
 	size_t max = site->cfg->page_max;
+	bool kept = data && w->md_for == data;	/* customer_values kept customer.md's values */
+	w->md_for = NULL;
 	if (site->cmark_every_page) {
 		if (!tpl_render(t, data, ESC_MARKDOWN, &site->tpl, &w->raws, &site->fmt, &w->md, max, &w->err))
 			return false;
 		md_render(w->md.p ? w->md.p : "", w->md.len, &w->raws, &w->arena, out);
 		return true;
 	}
-	if (!tpl_render_slots(t, data, &site->tpl, &w->raws, &site->fmt, &w->md, max, &w->slots, &w->err))
+	if (!(kept && slots_written(site, w)) &&
+	    !tpl_render_slots(t, data, &site->tpl, &w->raws, &site->fmt, &w->md, max, &w->slots, &w->err))
 		return false;
 	if (!w->skel)
 		w->skel = skel_new(SKELETON_BYTES);

@@ -150,9 +150,11 @@ static Value *fact_value(const Site *site, Arena *a, SourceId src, int f, const 
 	     : v.kind == FV_TEXT ? v_text(a, NULL, 0, 0) : v_bool(a, v.yes);
 }
 
+static const char *const row_key[3] = {"id", "date", "line"};	/* a history row's first keys */
+
 /* A customer's facts of one source: the latest LIST_ROWS, how many there are (the value returned),
- * and how many more. */
-static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, uint32_t c)
+ * and how many more; the three kept in md for customer_md_slots (CMD_LIST, CMD_COUNT_OF, CMD_MORE). */
+static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, uint32_t c, const Value **md)
 {
 	Arena *a = &w->arena;
 	const FactTable *ft = &fact_tables[src];
@@ -164,23 +166,232 @@ static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, 
 	static const char *const count_key[SRC_COUNT] = {[SRC_ORDERS] = "orders_count",
 		[SRC_PAYMENTS] = "payments_count", [SRC_TICKETS] = "tickets_count", [SRC_SESSIONS] = "sessions_count"};
 	Value *list = v_set(a, data, ft->key, n ? v_room(a, v_list(a), n < LIST_ROWS ? n : LIST_ROWS) : v_list(a));
-	v_set(a, data, more_key[src], v_num(a, V_INT, n > LIST_ROWS ? n - LIST_ROWS : 0));
+	md[CMD_MORE] = v_set(a, data, more_key[src], v_num(a, V_INT, n > LIST_ROWS ? n - LIST_ROWS : 0));
 	Value *count = v_set(a, data, count_key[src], v_num(a, V_INT, n));
+	md[CMD_LIST] = list, md[CMD_COUNT_OF] = count;
 	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
 		Value *o = v_push(a, list, v_room(a, v_obj(a), 3 + (size_t)ft->ncols));
-		v_set(a, o, "id", cell(site, a, h->id, h->idlen));
+		v_set(a, o, row_key[0], cell(site, a, h->id, h->idlen));
 		if (source_defs[src].timestamp && h->when != MOMENT_NULL) {
 			char *text = arena_alloc(a, DATE_TEXT_MAX);	/* written where the value keeps it */
-			v_set(a, o, "date", v_lent(a, text, fmt_moment(text, h->when, true)));
+			v_set(a, o, row_key[1], v_lent(a, text, fmt_moment(text, h->when, true)));
 		} else {
-			v_set(a, o, "date", v_num(a, V_DATE, fact_day(h)));
+			v_set(a, o, row_key[1], v_num(a, V_DATE, fact_day(h)));
 		}
-		v_set(a, o, "line", v_num(a, V_INT, h->line));
+		v_set(a, o, row_key[2], v_num(a, V_INT, h->line));
 		for (int f = 0; f < ft->ncols; f++)
 			v_set(a, o, ft->cols[f].key, fact_value(site, a, src, f, h));
 	}
 	return count;
+}
+
+const char customer_md_builtin[] =
+	"# {{title}}\n"
+	"\n"
+	"Customer **{{id}}**{{^in_crm}}, not in the CRM: known from its orders, payments, tickets or sessions{{/in_crm}}.\n"
+	"\n"
+	"{{{strip}}}\n"
+	"\n"
+	"| E-mail | Gender | Born | Location | Valid orders | Average order | Pays by | Visits on |\n"
+	"|---|---|---|---|---:|---:|---|---|\n"
+	"| {{email}}{{^email}}–{{/email}} | {{gender}} | {{dob}}{{^dob}}–{{/dob}} | {{location}}{{^location}}–{{/location}} | {{valid_orders}} | {{average_order_value}}{{^average_order_value}}–{{/average_order_value}} | {{preferred_payment_method}}{{^preferred_payment_method}}–{{/preferred_payment_method}} | {{preferred_channel}}{{^preferred_channel}}–{{/preferred_channel}} |\n"
+	"\n"
+	"## Recent activity\n"
+	"\n"
+	"{{{activity}}}\n"
+	"\n"
+	"## Lifecycle\n"
+	"\n"
+	"{{{lifecycle}}}\n"
+	"\n"
+	"## Orders\n"
+	"\n"
+	"{{#orders_count}}\n"
+	"| Order | Date | Amount | Status | Valid |\n"
+	"|---|---|---:|---|---|\n"
+	"{{/orders_count}}\n"
+	"{{#orders}}\n"
+	"| {{id}} | {{date}} | {{amount}} | {{status}} | {{valid}} |\n"
+	"{{/orders}}\n"
+	"{{^orders_count}}\n"
+	"No orders.\n"
+	"{{/orders_count}}\n"
+	"{{#orders_more}}\n"
+	"\n"
+	"And {{orders_more}} earlier orders: all are in `gold/fact_orders.csv`.\n"
+	"{{/orders_more}}\n"
+	"\n"
+	"## Payments\n"
+	"\n"
+	"{{#payments_count}}\n"
+	"| Payment | Date | Method | Status | Amount |\n"
+	"|---|---|---|---|---:|\n"
+	"{{/payments_count}}\n"
+	"{{#payments}}\n"
+	"| {{id}} | {{date}} | {{method}} | {{status}} | {{amount}} |\n"
+	"{{/payments}}\n"
+	"{{^payments_count}}\n"
+	"No payments.\n"
+	"{{/payments_count}}\n"
+	"{{#payments_more}}\n"
+	"\n"
+	"And {{payments_more}} earlier payments: all are in `gold/fact_payments.csv`.\n"
+	"{{/payments_more}}\n"
+	"\n"
+	"## Support tickets\n"
+	"\n"
+	"{{#tickets_count}}\n"
+	"| Ticket | Date | Issue | Status | Open |\n"
+	"|---|---|---|---|---|\n"
+	"{{/tickets_count}}\n"
+	"{{#tickets}}\n"
+	"| {{id}} | {{date}} | {{issue}} | {{status}} | {{open}} |\n"
+	"{{/tickets}}\n"
+	"{{^tickets_count}}\n"
+	"No tickets.\n"
+	"{{/tickets_count}}\n"
+	"{{#tickets_more}}\n"
+	"\n"
+	"And {{tickets_more}} earlier tickets: all are in `gold/fact_tickets.csv`.\n"
+	"{{/tickets_more}}\n"
+	"\n"
+	"## Web sessions\n"
+	"\n"
+	"Mobile {{sessions_mobile}} · Web {{sessions_web}} · Other {{sessions_other}}\n"
+	"\n"
+	"{{#sessions_count}}\n"
+	"| Session | Time (UTC) | Page | Device | Channel |\n"
+	"|---|---|---|---|---|\n"
+	"{{/sessions_count}}\n"
+	"{{#sessions}}\n"
+	"| {{id}} | {{date}} | {{page}} | {{device}} | {{channel}} |\n"
+	"{{/sessions}}\n"
+	"{{^sessions_count}}\n"
+	"No sessions.\n"
+	"{{/sessions_count}}\n"
+	"{{#sessions_more}}\n"
+	"\n"
+	"And {{sessions_more}} earlier sessions: all are in `gold/fact_sessions.csv`.\n"
+	"{{/sessions_more}}\n";
+
+/* A row of src's history as history() makes it: its first keys, then its fact table's columns
+ * (keys by address, by text when not: the tests make their own). */
+static bool md_row(const Value *o, SourceId src)
+{
+	const FactTable *ft = &fact_tables[src];
+	if (!o || o->kind != V_OBJ || ft->ncols != 3 || o->n != 6)
+		return false;
+	for (int k = 0; k < 6; k++) {
+		const char *want = k < 3 ? row_key[k] : ft->cols[k - 3].key;
+		if (o->keys[k] != want && strcmp(o->keys[k], want) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* customer.md's section of one source's history (v: its list, count and how many more); false if
+ * a value is of a kind the engine would read otherwise (a list for a count, rows of other keys). */
+static bool md_facts(const Value *const *v, SourceId src, const NumFormat *fmt, Buf *md, Slots *slots, Buf *scratch)
+{
+	static const char *const head[SRC_COUNT] = {
+		[SRC_ORDERS] = "| Order | Date | Amount | Status | Valid |\n|---|---|---:|---|---|\n",
+		[SRC_PAYMENTS] = "| Payment | Date | Method | Status | Amount |\n|---|---|---|---|---:|\n",
+		[SRC_TICKETS] = "| Ticket | Date | Issue | Status | Open |\n|---|---|---|---|---|\n",
+		[SRC_SESSIONS] = "| Session | Time (UTC) | Page | Device | Channel |\n|---|---|---|---|---|\n"};
+	static const char *const none[SRC_COUNT] = {[SRC_ORDERS] = "No orders.\n", [SRC_PAYMENTS] = "No payments.\n",
+						    [SRC_TICKETS] = "No tickets.\n", [SRC_SESSIONS] = "No sessions.\n"};
+	static const char *const more[SRC_COUNT] = {
+		[SRC_ORDERS] = " earlier orders: all are in `gold/fact_orders.csv`.\n",
+		[SRC_PAYMENTS] = " earlier payments: all are in `gold/fact_payments.csv`.\n",
+		[SRC_TICKETS] = " earlier tickets: all are in `gold/fact_tickets.csv`.\n",
+		[SRC_SESSIONS] = " earlier sessions: all are in `gold/fact_sessions.csv`.\n"};
+	const Value *list = v[CMD_LIST], *count = v[CMD_COUNT_OF];
+	bool counted = v_truthy(count);
+	if (counted && count->kind == V_LIST)
+		return false;
+	if (counted)
+		buf_puts(md, head[src]);
+	if (v_truthy(list)) {
+		if (list->kind != V_LIST)
+			return false;
+		for (size_t i = 0; i < list->n; i++) {
+			if (!md_row(list->items[i], src))
+				return false;
+			Value *const *x = list->items[i]->items;	/* id, date, line, the columns */
+			for (int k = 0; k < 6; k++) {
+				if (k == 2)
+					continue;
+				buf_puts(md, k ? " | " : "| ");
+				tpl_put_slot(md, slots, NULL, scratch, x[k], false, fmt);
+			}
+			buf_puts(md, " |\n");
+		}
+	}
+	if (!counted)
+		buf_puts(md, none[src]);
+	if (v_truthy(v[CMD_MORE])) {
+		if (v[CMD_MORE]->kind == V_LIST || v[CMD_MORE]->kind == V_OBJ)
+			return false;
+		buf_puts(md, "\nAnd ");
+		tpl_put_slot(md, slots, NULL, scratch, v[CMD_MORE], false, fmt);
+		buf_puts(md, more[src]);
+	}
+	return true;
+}
+
+bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Buf *md, Slots *slots, RawStash *raws,
+		       Buf *scratch)
+{
+#define PUT(k) tpl_put_slot(md, slots, raws, scratch, v[k], false, fmt)
+#define RAW(k) tpl_put_slot(md, slots, raws, scratch, v[k], true, fmt)
+#define OR_DASH(k) (PUT(k), v_truthy(v[k]) ? (void)0 : buf_puts(md, "\u2013"))
+	buf_puts(md, "# ");
+	PUT(CMD_TITLE);
+	buf_puts(md, "\n\nCustomer **");
+	PUT(CMD_ID);
+	buf_puts(md, v_truthy(v[CMD_IN_CRM]) ? "**.\n\n"
+		     : "**, not in the CRM: known from its orders, payments, tickets or sessions.\n\n");
+	RAW(CMD_STRIP);
+	buf_puts(md, "\n\n| E-mail | Gender | Born | Location | Valid orders | Average order | Pays by | Visits on |\n"
+		     "|---|---|---|---|---:|---:|---|---|\n| ");
+	OR_DASH(CMD_EMAIL);
+	buf_puts(md, " | ");
+	PUT(CMD_GENDER);
+	buf_puts(md, " | ");
+	OR_DASH(CMD_DOB);
+	buf_puts(md, " | ");
+	OR_DASH(CMD_LOCATION);
+	buf_puts(md, " | ");
+	PUT(CMD_VALID_ORDERS);
+	buf_puts(md, " | ");
+	OR_DASH(CMD_AVERAGE_ORDER);
+	buf_puts(md, " | ");
+	OR_DASH(CMD_PAYMENT_METHOD);
+	buf_puts(md, " | ");
+	OR_DASH(CMD_CHANNEL);
+	buf_puts(md, " |\n\n## Recent activity\n\n");
+	RAW(CMD_ACTIVITY);
+	buf_puts(md, "\n\n## Lifecycle\n\n");
+	RAW(CMD_LIFECYCLE);
+	static const char *const heading[SRC_COUNT] = {[SRC_ORDERS] = "\n\n## Orders\n\n",
+		[SRC_PAYMENTS] = "\n## Payments\n\n", [SRC_TICKETS] = "\n## Support tickets\n\n"};
+	for (int src = SRC_ORDERS; src < SRC_SESSIONS; src++) {
+		buf_puts(md, heading[src]);
+		if (!md_facts(v + CMD_FACTS + 3 * (src - SRC_ORDERS), (SourceId)src, fmt, md, slots, scratch))
+			return false;
+	}
+	buf_puts(md, "\n## Web sessions\n\nMobile ");
+	PUT(CMD_MOBILE);
+	buf_puts(md, " \u00b7 Web ");
+	PUT(CMD_WEB);
+	buf_puts(md, " \u00b7 Other ");
+	PUT(CMD_OTHER);
+	buf_puts(md, "\n\n");
+	return md_facts(v + CMD_FACTS + 3 * (SRC_SESSIONS - SRC_ORDERS), SRC_SESSIONS, fmt, md, slots, scratch);
+#undef PUT
+#undef RAW
+#undef OR_DASH
 }
 
 const char lifecycle_builtin[] =
@@ -291,7 +502,9 @@ static Value *builtin_fragment(const Site *site, PageWork *w, Value *d, Fragment
 		w->nfrags--;
 		return page_fragment(site, w, path, name[which], d);
 	}
-	return page_fragment_value(w, out);
+	Value *made = page_fragment_value(w, out);
+	made->aligned = true;	/* the shipped texts hold no "align", the values no '"' (esc_html) */
+	return made;
 }
 
 /* The lifecycle: signup → browse → order → pay → complaint, each stage with its first and latest
@@ -466,39 +679,40 @@ __attribute__((noinline)) static void customer_values(const Site *site, PageWork
 	const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
 	const Customer360 *x = &g->c360[c];
 	int64_t seen = gold_last_seen(g, c);
-	v_set(a, d, "id", field(site, a, cu->h.id, cu->h.idlen));
+	const Value **md = w->md_values;	/* customer.md's, for customer_md_slots */
+	md[CMD_ID] = v_set(a, d, "id", field(site, a, cu->h.id, cu->h.idlen));
 	v_set(a, d, "name", cfield(site, a, cu->name));
-	v_set(a, d, "title", cu->name ? cfield(site, a, cu->name) : field(site, a, cu->h.id, cu->h.idlen));
-	v_set(a, d, "email", cfield(site, a, cu->email));
-	v_set(a, d, "gender", v_lit(a, gender_label[cu->gender]));
-	v_set(a, d, "dob", v_num(a, V_DATE, fact_day(&cu->h)));
-	v_set(a, d, "location", cfield(site, a, cu->location));
-	v_set(a, d, "in_crm", v_bool(a, cu->in_crm));
+	md[CMD_TITLE] = v_set(a, d, "title", cu->name ? cfield(site, a, cu->name) : field(site, a, cu->h.id, cu->h.idlen));
+	md[CMD_EMAIL] = v_set(a, d, "email", cfield(site, a, cu->email));
+	md[CMD_GENDER] = v_set(a, d, "gender", v_lit(a, gender_label[cu->gender]));
+	md[CMD_DOB] = v_set(a, d, "dob", v_num(a, V_DATE, fact_day(&cu->h)));
+	md[CMD_LOCATION] = v_set(a, d, "location", cfield(site, a, cu->location));
+	md[CMD_IN_CRM] = v_set(a, d, "in_crm", v_bool(a, cu->in_crm));
 	v_set(a, d, "crm_line", v_num(a, V_INT, cu->h.line));
 	const Value *strip[5];	/* strip_html's: lifetime value, last order, last seen, open tickets, tickets */
 	strip[0] = v_set(a, d, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
-	v_set(a, d, "average_order_value", v_num(a, V_MONEY, x->average_cents));
-	v_set(a, d, "valid_orders", v_num(a, V_INT, x->valid_orders));
+	md[CMD_AVERAGE_ORDER] = v_set(a, d, "average_order_value", v_num(a, V_MONEY, x->average_cents));
+	md[CMD_VALID_ORDERS] = v_set(a, d, "valid_orders", v_num(a, V_INT, x->valid_orders));
 	strip[3] = v_set(a, d, "open_tickets", v_num(a, V_INT, x->open_tickets));
 	v_set(a, d, "first_order", v_num(a, V_DATE, x->first_order));
 	strip[1] = v_set(a, d, "last_order", v_num(a, V_DATE, x->last_order));
 	strip[2] = v_set(a, d, "last_seen", v_num(a, V_DATE, seen == MOMENT_NULL ? MOMENT_NULL : date_floor_day(seen)));
-	v_set(a, d, "preferred_payment_method",
+	md[CMD_PAYMENT_METHOD] = v_set(a, d, "preferred_payment_method",
 	      cfield(site, a, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method)));
-	v_set(a, d, "preferred_channel",
+	md[CMD_CHANNEL] = v_set(a, d, "preferred_channel",
 	      v_lit(a, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]));
-	v_set(a, d, "sessions_mobile", v_num(a, V_INT, x->sessions[CH_MOBILE]));
-	v_set(a, d, "sessions_web", v_num(a, V_INT, x->sessions[CH_WEB]));
-	v_set(a, d, "sessions_other", v_num(a, V_INT, x->sessions[CH_OTHER]));
-	for (int i = 0; i < SRC_COUNT; i++)
-		if (source_is_fact((SourceId)i)) {
-			Value *count = history(site, w, d, (SourceId)i, c);
-			if (i == SRC_TICKETS)
-				strip[4] = count;
-		}
-	v_set(a, d, "strip", builtin_fragment(site, w, d, FRAG_STRIP, strip, path));
-	v_set(a, d, "activity", activity(site, w, d, c, path));
-	v_set(a, d, "lifecycle", lifecycle(site, w, d, c, path));
+	md[CMD_MOBILE] = v_set(a, d, "sessions_mobile", v_num(a, V_INT, x->sessions[CH_MOBILE]));
+	md[CMD_WEB] = v_set(a, d, "sessions_web", v_num(a, V_INT, x->sessions[CH_WEB]));
+	md[CMD_OTHER] = v_set(a, d, "sessions_other", v_num(a, V_INT, x->sessions[CH_OTHER]));
+	for (int i = SRC_ORDERS; i <= SRC_SESSIONS; i++) {	/* customer.md's order */
+		Value *count = history(site, w, d, (SourceId)i, c, md + CMD_FACTS + 3 * (i - SRC_ORDERS));
+		if (i == SRC_TICKETS)
+			strip[4] = count;
+	}
+	md[CMD_STRIP] = v_set(a, d, "strip", builtin_fragment(site, w, d, FRAG_STRIP, strip, path));
+	md[CMD_ACTIVITY] = v_set(a, d, "activity", activity(site, w, d, c, path));
+	md[CMD_LIFECYCLE] = v_set(a, d, "lifecycle", lifecycle(site, w, d, c, path));
+	w->md_for = site->builtin_md ? d : NULL;	/* each key set once above: what the engine would find */
 }
 
 typedef struct {
@@ -1613,6 +1827,7 @@ bool site_customer_pages(Site *site)
 	site->builtin[FRAG_ACTIVITY] = tpl_source_is(tpl_set_get(&site->tpl, "activity.html", 13), activity_builtin);
 	site->builtin[FRAG_LIFECYCLE] = tpl_source_is(tpl_set_get(&site->tpl, "lifecycle.html", 14), lifecycle_builtin);
 	site->builtin[FRAG_STRIP] = tpl_source_is(tpl_set_get(&site->tpl, "customer_strip.html", 19), strip_builtin);
+	site->builtin_md = tpl_source_is(tpl_set_get(&site->tpl, "customer", 8), customer_md_builtin);
 	label_hashes(site, true);
 	facts_begin(site);
 	bool ok = out_mkdir(site->dir, "customers", site->err) && write_pages(site);

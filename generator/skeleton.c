@@ -196,8 +196,11 @@ typedef struct {
 
 typedef struct {
 	uint64_t hash;
-	char *md;		/* the shape: the Markdown with marks */
-	size_t mdlen;
+	char *key;		/* the part as the page's Markdown holds it: a "Z" at each slot, the stashed */
+	size_t keylen;		/* fragments' placeholders with their numbers in the page */
+	size_t *rel;		/* where its slots are in key */
+	size_t nslots;
+	size_t raw_first, nraws;	/* the placeholders it holds: raw_first .. raw_first + nraws - 1 */
 	char *html;		/* NULL: not compiled, its pages go through cmark */
 	size_t htmllen;
 	bool spans;		/* it may reach into the part after it: the page is not cut */
@@ -210,7 +213,8 @@ struct SkelCache {
 	Shape **tab;		/* open addressing on the hash */
 	size_t cap, n, bytes, max_bytes;
 	uint64_t filled, through_cmark;	/* parts */
-	Part part;		/* the part being looked up */
+	Part part;		/* the part being rendered */
+	size_t *rel, caprel;	/* its slots' places in it */
 };
 
 static void piece_add(Shape *sh, size_t at, size_t len, size_t slot, int kind)
@@ -385,19 +389,19 @@ static Shape *shape_make(const Part *part, uint64_t hash, Arena *arena)
 {
 	Shape *sh = xcalloc(1, sizeof *sh);
 	sh->hash = hash;
-	sh->md = xstrndup(part->md.p ? part->md.p : "", part->md.len);
-	sh->mdlen = part->md.len;
+	const char *md = part->md.p ? part->md.p : "";
+	size_t mdlen = part->md.len;
 	sh->need = xcalloc(part->n + 1, 1);
-	sh->spans = spans(sh->md, sh->mdlen);
+	sh->spans = spans(md, mdlen);
 	Buf html = {0};
-	md_html(sh->md, sh->mdlen, arena, &html);
+	md_html(md, mdlen, arena, &html);
 	if (html.len)
 		md_align_classes(html.p, html.len);	/* a value cannot make one: its quotes are escaped */
-	bool ok = !memmem(sh->md, sh->mdlen, "]:", 2) && marks_only(sh->md, sh->mdlen, part->n) &&
+	bool ok = !memmem(md, mdlen, "]:", 2) && marks_only(md, mdlen, part->n) &&
 		  shape_cut(sh, html.p ? html.p : "", html.len, part->n);
 	LinkScan link = {0};
 	for (size_t k = 0; ok && k < part->n; k++)
-		ok = slot_needs(sh->md, sh->mdlen, part->at[k], part->at[k] + mark_len(k), &sh->need[k], &link);
+		ok = slot_needs(md, mdlen, part->at[k], part->at[k] + mark_len(k), &sh->need[k], &link);
 	if (ok) {
 		sh->html = html.p ? html.p : xstrdup("");
 		sh->htmllen = html.len;
@@ -412,12 +416,12 @@ static Shape *shape_make(const Part *part, uint64_t hash, Arena *arena)
 
 static size_t shape_bytes(const Shape *sh)
 {
-	return sizeof *sh + sh->mdlen + sh->htmllen + sh->npieces * (sizeof(Piece) + 1);
+	return sizeof *sh + sh->keylen + sh->nslots * sizeof *sh->rel + sh->htmllen + sh->npieces * (sizeof(Piece) + 1);
 }
 
 static void shape_free(Shape *sh)
 {
-	free(sh->md), free(sh->html), free(sh->piece), free(sh->need);
+	free(sh->key), free(sh->rel), free(sh->html), free(sh->piece), free(sh->need);
 	free(sh);
 }
 
@@ -440,6 +444,7 @@ void skel_free(SkelCache *c)
 	free(c->tab);
 	buf_free(&c->part.md);
 	free(c->part.at);
+	free(c->rel);
 	free(c);
 }
 
@@ -466,29 +471,73 @@ static void cache_grow(SkelCache *c)
 	c->tab = tab, c->cap = cap;
 }
 
-/* The shape of the part: known, made now, or NULL when the cache is full. */
-static const Shape *shape_get(SkelCache *c, Arena *arena)
+/* The part md[from, to) as the page holds it: its slots (from *slot on) and their places in it
+ * (c->rel); the hash of both. */
+static uint64_t part_key(SkelCache *c, const Buf *md, const Slots *s, size_t from, size_t to, size_t slot,
+			 size_t *nslots)
 {
-	const Buf *md = &c->part.md;
-	uint64_t hash = XXH3_64bits(md->p ? md->p : "", md->len);	/* parts are long: hash_bytes is 8 bytes a step */
-	size_t j = c->cap ? hash & (c->cap - 1) : 0;
+	uint64_t h = 0;
+	size_t k = slot;
+	for (; k < s->n && s->at[k] < to; k++) {
+		if (k - slot == c->caprel) {
+			c->caprel = c->caprel ? c->caprel * 2 : 64;
+			c->rel = xrealloc(c->rel, c->caprel * sizeof *c->rel);
+		}
+		c->rel[k - slot] = s->at[k] - from;
+		h = (h ^ (s->at[k] - from)) * 0x100000001b3u;
+	}
+	*nslots = k - slot;
+	return XXH3_64bits_withSeed(md->p ? md->p + from : "", to - from, h);	/* parts are long: 8 bytes a step */
+}
+
+/* The part md[from, to)'s shape, its slots and placeholders taken from *slot and *raw on: known (the
+ * same bytes, slots at the same places: the part part_make would make of it is the one the shape
+ * was made of), made now, or NULL when the cache is full. False if the part's placeholders are not
+ * the next ones (part_make's rule). */
+static bool shape_get(SkelCache *c, const Buf *md, const Slots *s, size_t from, size_t to, size_t *slot,
+		      size_t *raw, Arena *arena, const Shape **found)
+{
+	size_t nslots;
+	uint64_t hash = part_key(c, md, s, from, to, *slot, &nslots);
+	const char *key = md->p ? md->p + from : "";
+	size_t keylen = to - from, j = c->cap ? hash & (c->cap - 1) : 0;
 	for (; c->cap && c->tab[j]; j = (j + 1) & (c->cap - 1)) {
 		const Shape *sh = c->tab[j];
-		if (sh->hash == hash && sh->mdlen == md->len && memcmp(sh->md, md->p, md->len) == 0)
-			return sh;
+		if (sh->hash != hash || sh->keylen != keylen || sh->nslots != nslots || memcmp(sh->key, key, keylen) != 0 ||
+		    (nslots && memcmp(sh->rel, c->rel, nslots * sizeof *c->rel) != 0))
+			continue;
+		if (sh->nraws && sh->raw_first != *raw)
+			return false;
+		Part *part = &c->part;
+		part->s = s, part->first = *slot, part->n = nslots, part->raw_first = *raw;
+		*slot += nslots, *raw += sh->nraws;
+		*found = sh;
+		return true;
 	}
+	size_t raw_first = *raw;
+	if (!part_make(&c->part, md, s, from, to, slot, raw))
+		return false;
+	*found = NULL;
 	if (c->bytes >= c->max_bytes)
-		return NULL;
+		return true;
 	if ((c->n + 1) * 2 > c->cap) {
 		cache_grow(c);
 		for (j = hash & (c->cap - 1); c->tab[j]; j = (j + 1) & (c->cap - 1))
 			;
 	}
 	Shape *sh = shape_make(&c->part, hash, arena);
+	sh->key = xmalloc(keylen + 1);
+	memcpy(sh->key, key, keylen);
+	sh->keylen = keylen, sh->nslots = nslots;
+	sh->rel = xmalloc((nslots + 1) * sizeof *sh->rel);
+	if (nslots)
+		memcpy(sh->rel, c->rel, nslots * sizeof *c->rel);
+	sh->raw_first = raw_first, sh->nraws = *raw - raw_first;
 	c->tab[j] = sh;
 	c->n++;
 	c->bytes += shape_bytes(sh);
-	return sh;
+	*found = sh;
+	return true;
 }
 
 /* ---- a page: the shape's pieces and its values */
@@ -581,13 +630,20 @@ static bool put_text(Buf *b, Str v, uint8_t need)
 }
 
 /* A stashed fragment, aligned as md_render aligns it: with the 7 bytes on each side, so that a
- * match across its edges is found too (the shape's own HTML is aligned when it is made). */
-static void put_raw(Buf *out, const char *raw, size_t n, const char *next, size_t nextlen)
+ * match across its edges is found too (the shape's own HTML is aligned when it is made). A
+ * fragment that holds no " align=\"" (aligned) can have a match only across its edges: only
+ * they are looked at. */
+static void put_raw(Buf *out, const char *raw, size_t n, bool aligned, const char *next, size_t nextlen)
 {
 	size_t at = out->len, before = at < 7 ? at : 7, after = nextlen < 7 ? nextlen : 7;
 	buf_put(out, raw, n);
 	buf_put(out, next, after);
-	md_align_classes(out->p + at - before, before + n + after);
+	if (aligned && n >= 14) {
+		md_align_classes(out->p + at - before, before + 7);
+		md_align_classes(out->p + at + n - 7, 7 + after);
+	} else {
+		md_align_classes(out->p + at - before, before + n + after);
+	}
 	out->len -= after;
 }
 
@@ -603,7 +659,7 @@ static bool shape_fill(const Shape *sh, const Part *part, const RawStash *raws, 
 		if (pc->kind == PUT_RAW && (!raws || r >= raws->n))
 			return false;
 		if (pc->kind == PUT_RAW)
-			put_raw(out, raws->s[r], raws->len[r], sh->html + sh->piece[i + 1].at, sh->piece[i + 1].len);
+			put_raw(out, raws->s[r], raws->len[r], raws->aligned[r], sh->html + sh->piece[i + 1].at, sh->piece[i + 1].len);
 		else if ((pc->kind == PUT_HREF && !put_href(out, v, sh->need[pc->slot])) ||
 			 (pc->kind == PUT_TEXT && !put_text(out, v, sh->need[pc->slot])))
 			return false;
@@ -613,11 +669,10 @@ static bool shape_fill(const Shape *sh, const Part *part, const RawStash *raws, 
 
 /* A part's HTML: its shape filled, else through cmark; false if the part's shape may reach
  * into the next part (nothing is written then). */
-static bool part_render(SkelCache *c, const Buf *md, size_t from, size_t to, bool cut, const RawStash *raws,
-			Arena *arena, Buf *scratch, Buf *out)
+static bool part_render(SkelCache *c, const Shape *sh, const Buf *md, size_t from, size_t to, bool cut,
+			const RawStash *raws, Arena *arena, Buf *scratch, Buf *out)
 {
 	size_t at = out->len;
-	const Shape *sh = shape_get(c, arena);
 	if (sh && cut && sh->spans)
 		return false;
 	if (sh && sh->html && shape_fill(sh, &c->part, raws, out)) {
@@ -650,8 +705,9 @@ static bool page_parts(SkelCache *c, const Buf *md, const Slots *s, bool cut, co
 		to = part_end(md, from, cut);
 		if (cut && slot < s->n && s->at[slot] == from && !starts_part(slot_text(s, slot)))
 			return false;
-		if (!part_make(&c->part, md, s, from, to, &slot, &raw) ||
-		    !part_render(c, md, from, to, cut, raws, arena, scratch, out))
+		const Shape *sh;
+		if (!shape_get(c, md, s, from, to, &slot, &raw, arena, &sh) ||
+		    !part_render(c, sh, md, from, to, cut, raws, arena, scratch, out))
 			return false;
 	}
 	return true;

@@ -483,51 +483,72 @@ static inline bool figure_plain(const Value *v, int filter)
 	       (v->i >= DAY_1_1_1 && v->i <= DAY_9999_12_31);
 }
 
+/* A raw value ({{{name}}}) in Markdown: kept in the stash, its placeholder written. */
+static void raw_put(RawStash *st, Buf *out, const Value *v)
+{
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 8;
+		st->s = xrealloc(st->s, st->cap * sizeof *st->s);
+		st->len = xrealloc(st->len, st->cap * sizeof *st->len);
+		st->aligned = xrealloc(st->aligned, st->cap * sizeof *st->aligned);
+	}
+	st->s[st->n] = v->s, st->len[st->n] = v->n, st->aligned[st->n] = v->aligned;
+	buf_putc(out, '\x02');
+	buf_int(out, (int64_t)st->n++);
+	buf_putc(out, '\x03');
+}
+
+/* A value's text before escaping: a text as it is (no copy), else formatted into scratch. */
+static Str value_text(Buf *scratch, const Value *v, int filter, const NumFormat *fmt)
+{
+	if (v && v->kind == V_STR && !v->i && filter != F_URL)
+		return str_make(v->s, v->n);
+	scratch->len = 0;
+	if (filter == F_URL) {
+		Buf t = {0};
+		format_value(&t, v, F_NONE, fmt);
+		esc_url(scratch, t.p ? t.p : "", t.len);
+		buf_free(&t);
+	} else {
+		format_value(scratch, v, filter, fmt);
+	}
+	return str_make(scratch->p ? scratch->p : "", scratch->len);
+}
+
 static void emit(Render *r, const Value *v, int filter, bool raw)
 {
 	put_indent(r);
 	if (raw && v && v->kind == V_RAW && filter == F_NONE) {	/* only text c360 made is ever raw */
-		if (r->esc == ESC_HTML) {
+		if (r->esc == ESC_HTML)
 			buf_put(r->out, v->s, v->n);
-		} else if (r->raws) {
-			RawStash *st = r->raws;
-			if (st->n == st->cap) {
-				st->cap = st->cap ? st->cap * 2 : 8;
-				st->s = xrealloc(st->s, st->cap * sizeof *st->s);
-				st->len = xrealloc(st->len, st->cap * sizeof *st->len);
-			}
-			st->s[st->n] = v->s, st->len[st->n] = v->n;
-			buf_putc(r->out, '\x02');
-			buf_int(r->out, (int64_t)st->n++);
-			buf_putc(r->out, '\x03');
-		}
+		else if (r->raws)
+			raw_put(r->raws, r->out, v);
 		return;
 	}
 	if (r->figures_plain && v && v->kind >= V_INT && v->kind <= V_BOOL && figure_plain(v, filter)) {
 		format_value(r->out, v, filter, r->fmt);	/* nothing to escape: no copy, no scan */
 		return;
 	}
-	Str text;
-	if (v && v->kind == V_STR && !v->i && filter != F_URL) {
-		text = str_make(v->s, v->n);	/* text whole, as it is: no copy */
-	} else {
-		r->scratch.len = 0;
-		if (filter == F_URL) {
-			Buf t = {0};
-			format_value(&t, v, F_NONE, r->fmt);
-			esc_url(&r->scratch, t.p ? t.p : "", t.len);
-			buf_free(&t);
-		} else {
-			format_value(&r->scratch, v, filter, r->fmt);
-		}
-		text = str_make(r->scratch.p ? r->scratch.p : "", r->scratch.len);
-	}
+	Str text = value_text(&r->scratch, v, filter, r->fmt);
 	if (r->slots)
 		slot_put(r->slots, r->out, text.p, text.n);
 	else if (r->esc == ESC_MARKDOWN)
 		esc_markdown(r->out, text.p, text.n);
 	else
 		esc_html(r->out, text.p, text.n);
+}
+
+/* v as a tag {{name}} (raw: {{{name}}}) in a Markdown template rendered with slots (tpl_render_slots)
+ * writes it: emit's way, for code that writes a template's output itself (customer_md_slots). */
+void tpl_put_slot(Buf *md, Slots *slots, RawStash *raws, Buf *scratch, const Value *v, bool raw, const NumFormat *fmt)
+{
+	if (raw && v && v->kind == V_RAW) {
+		if (raws)
+			raw_put(raws, md, v);
+		return;
+	}
+	Str text = value_text(scratch, v, F_NONE, fmt ? fmt : &fmt_plain);
+	slot_put(slots, md, text.p, text.n);
 }
 
 /* v as a tag {{name}} (or {{name|day}}) writes it into HTML: formatted, then escaped (emit's way:
@@ -700,6 +721,7 @@ void raw_stash_free(RawStash *r)
 {
 	free(r->s);
 	free(r->len);
+	free(r->aligned);
 	memset(r, 0, sizeof *r);
 }
 

@@ -146,6 +146,16 @@ awk 'BEGIN { x = ""; for (i = 0; i < 300; i++) x = x "<"; print "payment_id,cust
 	for (i = 0; i < 25; i++) print x i ",1,2022-07-01," x "," x ",1.00" }' >"$T/acts/payments.csv"
 run 1 build --data "$T/acts" --config "$T/small.conf" --out "$T/s"
 err_has "activity.html:[0-9]*:[0-9]*: error: the page passes 65536 bytes"
+# customer.md (its Markdown written by c360's own code for the shipped template) past the limit:
+# the engine says where, in both modes.
+mini "$T/loc"
+awk 'BEGIN { x = ""; for (i = 0; i < 300000; i++) x = x "x"; print "customer_id,name,email,gender,dob,location";
+	print "1,Ann,a@b.co,f,1990-01-01," x }' >"$T/loc/customers.csv"
+printf 'page_max_bytes = 262144\nfield_max_bytes = 1048576\n' >"$T/mid.conf"
+for mode in files packed; do
+	run 1 build --customer-pages $mode --data "$T/loc" --config "$T/mid.conf" --out "$T/s"
+	err_has "customer.md:9:80: error: the page passes 262144 bytes"
+done
 # The limits stop where a page's HTML (up to 6 times its Markdown: '"' is &quot;) stays within
 # what cmark-gfm holds (it aborts past 1 GB), and its nodes (~100 bytes for each quote or
 # entity) within a few hundred MB: 16 MB of '"' shown twice took 3 GB, 100 MB took 20 GB.

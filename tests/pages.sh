@@ -46,12 +46,14 @@ awk '/^<main id="main">$/ { printf "<main id=\"main\" align="; next } 1' "$T/pro
 	mv "$T/html" "$T/proj/themes/default/layout.html"
 grep -q 'align={{{body}}}' "$T/proj/themes/default/layout.html" && pass || fail "the layout with align= before the body"
 both_ways align --config "$T/proj/c360.conf" --data "$FIXTURE"
-# A site's own fragments are rendered by the engine, not written as c360's are (activity_html,
-# lifecycle_html, strip_html: only for the templates c360 ships, byte for byte).
+# A site's own fragments and customer.md are rendered by the engine, not written as c360's are
+# (activity_html, lifecycle_html, strip_html, customer_md_slots: only for the templates c360
+# ships, byte for byte).
 sed -i 's/class="kind"/class="kind mine"/' "$T/proj/templates/activity.html"
 sed -i 's/class="timeline"/class="timeline mine"/' "$T/proj/templates/lifecycle.html"
+sed -i 's/^## Orders$/## Orders of mine/' "$T/proj/templates/customer.md"
 run 0 build --config "$T/proj/c360.conf" --data "$FIXTURE" --out "$T/own"
-for mark in 'class="kind mine"' 'class="timeline mine"' '"x" <ul class="strip">'; do
+for mark in 'class="kind mine"' 'class="timeline mine"' '"x" <ul class="strip">' 'Orders of mine</h2>'; do
 	grep -rqF "$mark" "$T/own/customers" && pass || fail "a site's own fragment is not used: $mark"
 done
 rm -rf "$T/own"

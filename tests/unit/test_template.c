@@ -243,13 +243,15 @@ static void test_figures_plain(void **state)
 	buf_free(&err), buf_free(&a), buf_free(&b);
 }
 
-/* got is what the engine renders of t with d and fmt (the fragments c360 writes itself). */
+/* got is what the engine renders of t with d and fmt (the fragments c360 writes itself), and
+ * holds no " align=\"" (builtin_fragment marks it Value.aligned: md_align_classes leaves it be). */
 static void same_as_engine(const Template *t, const Value *d, const NumFormat *fmt, Buf *got, int round)
 {
 	Buf want = {0}, err = {0};
 	CHECK(tpl_render(t, d, ESC_HTML, NULL, NULL, fmt, &want, 1 << 20, &err), "%s", buf_cstr(&err));
 	CHECK(got->len == want.len && memcmp(got->p, want.p, got->len) == 0, "round %d:\n%s\nwant:\n%s", round,
 	      buf_cstr(got), buf_cstr(&want));
+	CHECK(!memmem(got->p, got->len, " align=\"", 8), "round %d: an align attribute:\n%s", round, buf_cstr(got));
 	buf_free(&want), buf_free(&err);
 }
 
@@ -258,7 +260,8 @@ static void same_as_engine(const Template *t, const Value *d, const NumFormat *f
 static void test_activity_html(void **state)
 {
 	(void)state;
-	static const char *const texts[] = {"", "Order", "<b>&\"'</b>", "a' onclick='x", "120.50 · Completed", "&amp;"};
+	static const char *const texts[] = {"", "Order", "<b>&\"'</b>", "a' onclick='x", "120.50 · Completed", "&amp;",
+					    "<td align=\"left\">"};
 	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897, -3652429, -3652059, -1000000000000};
 	static const NumFormat fmts[] = {{",", ""}, {"&", "<"}};
 	char *long_id = xcalloc(1, 3001);
@@ -311,7 +314,7 @@ static void test_activity_html(void **state)
 static void test_lifecycle_html(void **state)
 {
 	(void)state;
-	static const char *const texts[] = {"", "Browse", "<b>&\"'</b>", "valid orders"};
+	static const char *const texts[] = {"", "Browse", "<b>&\"'</b>", "valid orders", " align=\"x"};
 	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897, -3652429, -3652059, -1000000000000};
 	static const int64_t counts[] = {0, 1, 1234567, -5};
 	static const NumFormat fmts[] = {{",", ""}, {"&", "<"}};
@@ -382,14 +385,129 @@ static void test_strip_html(void **state)
 	buf_free(&err), buf_free(&got), buf_free(&scratch);
 }
 
-/* activity_builtin, lifecycle_builtin and strip_builtin are templates/activity.html,
- * lifecycle.html and customer_strip.html: a change to either is a change to both. */
+/* A value of any kind the engine meets, picked at random: null, texts (hostile, cut, empty), numbers,
+ * money, dates (wild ones too), yes/no, raw HTML; kind biases which. */
+static Value *any_value(Arena *a, uint32_t (*pick)(uint32_t), int kind)
+{
+	static const char *const texts[] = {"", "Order", "<b>&\"'</b>", "a | b", "Z", "ZqaZ", "1. x", "- y", "*a*", "\x02" "0\x03",
+					    "line\nend", "\xc3\xa9t\xc3\xa9", " lead", "trail ", "`c`", "[l](u)", "\\"};
+	static const int64_t nums[] = {0, 1, -5, 1234567, 19000, -800000000, 2932897, -1000000000000};
+	const char *t = texts[pick(N_ELEMS(texts))];
+	switch (kind >= 0 ? kind : (int)pick(9)) {
+	case 0: return v_str(a, NULL, 0);
+	case 1: return v_cstr(a, t);
+	case 2: return v_text(a, "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", 70, 64);
+	case 3: return v_num(a, V_INT, nums[pick(N_ELEMS(nums))]);
+	case 4: return v_num(a, V_MONEY, pick(4) ? nums[pick(N_ELEMS(nums))] : KPI_NULL);
+	case 5: return v_num(a, V_DATE, pick(4) ? nums[pick(N_ELEMS(nums))] : MOMENT_NULL);
+	case 6: return v_bool(a, pick(2));
+	case 7: return v_raw(a, t, strlen(t));
+	default: return v_num(a, V_PCT, nums[pick(N_ELEMS(nums))]);
+	}
+}
+
+static uint32_t md_seed = 17;
+static uint32_t md_pick(uint32_t n)
+{
+	md_seed = md_seed * 1103515245u + 12345u;
+	return (md_seed >> 16) % n;
+}
+
+/* customer_md_slots writes what the engine writes of the shipped customer.md with slots, for
+ * values of every kind in every place (rows of hostile texts, null dates, money, cut ids; counts
+ * and more of any kind; fragments raw or not), or says it cannot (a list for a count or for more,
+ * rows that are not a list or of other keys) and then the engine writes it. */
+static void test_customer_md_slots(void **state)
+{
+	(void)state;
+	static const struct { int k; const char *key; } top[] = {
+		{CMD_TITLE, "title"}, {CMD_ID, "id"}, {CMD_IN_CRM, "in_crm"}, {CMD_STRIP, "strip"}, {CMD_EMAIL, "email"},
+		{CMD_GENDER, "gender"}, {CMD_DOB, "dob"}, {CMD_LOCATION, "location"}, {CMD_VALID_ORDERS, "valid_orders"},
+		{CMD_AVERAGE_ORDER, "average_order_value"}, {CMD_PAYMENT_METHOD, "preferred_payment_method"},
+		{CMD_CHANNEL, "preferred_channel"}, {CMD_ACTIVITY, "activity"}, {CMD_LIFECYCLE, "lifecycle"},
+		{CMD_MOBILE, "sessions_mobile"}, {CMD_WEB, "sessions_web"}, {CMD_OTHER, "sessions_other"}};
+	static const char *const counts[] = {"orders_count", "payments_count", "tickets_count", "sessions_count"};
+	static const char *const mores[] = {"orders_more", "payments_more", "tickets_more", "sessions_more"};
+	static const NumFormat fmts[] = {{",", ""}, {"&", "<"}};
+	Buf err = {0}, md1 = {0}, md2 = {0}, scratch = {0};
+	Template *t = tpl_parse("customer.md", customer_md_builtin, strlen(customer_md_builtin), &err);
+	CHECK(t, "%s", buf_cstr(&err));
+	int written = 0, refused = 0, rows = 0;
+	for (int round = 0; round < 600; round++) {
+		Arena *a = &arena;
+		Value *d = v_obj(a);
+		const Value *v[CMD_COUNT] = {0};
+		bool odd = md_pick(8) == 0;	/* a kind the writer leaves to the engine, in one source's */
+		int odd_src = odd ? SRC_ORDERS + (int)md_pick(4) : -1;
+		for (size_t i = 0; i < N_ELEMS(top); i++) {
+			int k = top[i].k, kind = -1;
+			if (k == CMD_STRIP || k == CMD_ACTIVITY || k == CMD_LIFECYCLE)
+				kind = md_pick(4) ? 7 : -1;
+			v[k] = v_set(a, d, top[i].key, any_value(a, md_pick, kind));
+		}
+		for (int src = SRC_ORDERS; src <= SRC_SESSIONS; src++) {
+			const FactTable *ft = &fact_tables[src];
+			const Value **f = v + CMD_FACTS + 3 * (src - SRC_ORDERS);
+			int which = src == odd_src ? (int)md_pick(5) : -1;
+			Value *list = which == 0 ? v_num(a, V_INT, 1 + md_pick(9)) : v_list(a);
+			for (uint32_t r = 0, n = which == 1 ? 1 + md_pick(11) : md_pick(4) ? md_pick(12) : 0; list->kind == V_LIST && r < n; r++, rows++) {
+				Value *o = v_push(a, list, v_obj(a));
+				v_set(a, o, which == 1 && r == n - 1 ? "ID" : "id", any_value(a, md_pick, md_pick(3) ? 1 : -1));
+				v_set(a, o, "date", any_value(a, md_pick, md_pick(2) ? 5 : 1));
+				v_set(a, o, "line", v_num(a, V_INT, r));
+				for (int c = 0; c < ft->ncols; c++)
+					v_set(a, o, ft->cols[c].key, any_value(a, md_pick, -1));
+			}
+			f[CMD_LIST] = v_set(a, d, ft->key, list);
+			Value *two = v_list(a), *inner = v_obj(a);	/* read by the engine as no count is */
+			v_push(a, two, v_num(a, V_INT, 2)), v_push(a, two, v_num(a, V_INT, 3));
+			v_set(a, inner, mores[src - SRC_ORDERS], v_num(a, V_INT, 7));
+			Value *count = which == 2 ? two : any_value(a, md_pick, md_pick(3) ? 3 : -1);
+			f[CMD_COUNT_OF] = v_set(a, d, counts[src - SRC_ORDERS], count);
+			Value *more = which == 3 ? two : which == 4 ? inner : any_value(a, md_pick, md_pick(3) ? 3 : -1);
+			f[CMD_MORE] = v_set(a, d, mores[src - SRC_ORDERS], more);
+		}
+		const NumFormat *fmt = &fmts[round % 2];
+		RawStash r1 = {0}, r2 = {0};
+		Slots s1 = {0}, s2 = {0};
+		md1.len = md2.len = 0;
+		CHECK(tpl_render_slots(t, d, NULL, &r1, fmt, &md1, SIZE_MAX, &s1, &err), "%s", buf_cstr(&err));
+		if (!customer_md_slots(v, fmt, &md2, &s2, &r2, &scratch)) {
+			CHECK(odd, "round %d: refused values of the kinds a page has", round);
+			refused++;
+		} else {
+			written++;
+			CHECK(md1.len == md2.len && memcmp(md1.p, md2.p, md1.len) == 0, "round %d:\n%s\nwant:\n%s", round,
+			      buf_cstr(&md2), buf_cstr(&md1));
+			CHECK(s1.n == s2.n && s1.text.len == s2.text.len &&
+			      (!s1.n || (memcmp(s1.at, s2.at, s1.n * sizeof *s1.at) == 0 &&
+					 memcmp(s1.end, s2.end, s1.n * sizeof *s1.end) == 0 &&
+					 memcmp(s1.text.p, s2.text.p, s1.text.len) == 0)),
+			      "round %d: the slots differ (%zu, %zu)", round, s1.n, s2.n);
+			CHECK(r1.n == r2.n, "round %d: %zu fragments, not %zu", round, r2.n, r1.n);
+			for (size_t i = 0; i < r1.n; i++)
+				CHECK(r1.s[i] == r2.s[i] && r1.len[i] == r2.len[i] && r1.aligned[i] == r2.aligned[i],
+				      "round %d: fragment %zu", round, i);
+		}
+		raw_stash_free(&r1), raw_stash_free(&r2);
+		slots_free(&s1), slots_free(&s2);
+	}
+	CHECK(written > 400 && refused > 10 && rows > 3000, "every case met: %d written, %d refused, %d rows", written, refused,
+	      rows);
+	tpl_free(t);
+	buf_free(&err), buf_free(&md1), buf_free(&md2), buf_free(&scratch);
+}
+
+/* activity_builtin, lifecycle_builtin, strip_builtin and customer_md_builtin are
+ * templates/activity.html, lifecycle.html, customer_strip.html and customer.md: a change to
+ * either is a change to both. */
 static void test_fragments_builtin(void **state)
 {
 	(void)state;
 	static const struct { const char *file, *text; } frags[] = {{"activity.html", activity_builtin},
 								     {"lifecycle.html", lifecycle_builtin},
-								     {"customer_strip.html", strip_builtin}};
+								     {"customer_strip.html", strip_builtin},
+								     {"customer.md", customer_md_builtin}};
 	const char *dir = access("templates", F_OK) == 0 ? "templates" : "../templates";
 	Buf src = {0}, err = {0};
 	for (size_t i = 0; i < N_ELEMS(frags); i++) {
@@ -894,7 +1012,7 @@ int main(void)
 		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack), cmocka_unit_test(test_js_pack_rare_everywhere),
 					   cmocka_unit_test(test_js_pack_guess_differs),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
-		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_lifecycle_html), cmocka_unit_test(test_strip_html),
+		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_lifecycle_html), cmocka_unit_test(test_strip_html), cmocka_unit_test(test_customer_md_slots),
 		cmocka_unit_test(test_fragments_builtin),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
