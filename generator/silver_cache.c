@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "c360cch"	/* and its NUL: 8 bytes */
-#define CACHE_VERSION 2u	/* 2: rows without their id pointer and bronze fields */
+#define CACHE_VERSION 3u	/* 2: rows without their id pointer and bronze fields; 3: the export's length */
 
 typedef struct {
 	char magic[8];
@@ -32,11 +32,12 @@ typedef struct {
 	int32_t field_of[MAX_COLS];
 	int32_t left_out;	/* the column whose absence left the source out; -1: none */
 	uint32_t nheader;
-	uint8_t present, broken, have_header;
+	uint8_t present, broken, have_header, unterminated;
 	char delimiter, decimal;
-	char pad[7];		/* no padding of the compiler's: the bytes written are all set */
+	char pad[6];		/* no padding of the compiler's: the bytes written are all set */
+	uint64_t bytes;		/* the export's length: an export that grew has them first (silver_cache_prefix) */
 } CacheHead;
-_Static_assert(sizeof(CacheHead) == 368, "CacheHead has padding");
+_Static_assert(sizeof(CacheHead) == 376, "CacheHead has padding");
 
 typedef struct {
 	uint64_t count;
@@ -218,15 +219,16 @@ static uint64_t body_size(const Source *src)
 	return n;
 }
 
-static void put_head(const Source *src, FileHash key, uint64_t ntext, CacheHead *h)
+static void put_head(const Source *src, FileHash key, uint64_t bytes, uint64_t ntext, CacheHead *h)
 {
-	*h = (CacheHead){.version = CACHE_VERSION, .source = (uint32_t)src->id, .key = key,
+	*h = (CacheHead){.version = CACHE_VERSION, .source = (uint32_t)src->id, .key = key, .bytes = bytes,
 			 .row_size = src->table.size, .nrows = src->table.n, .nquarantine = src->nquarantine,
 			 .norphans = src->norphans, .ntext = ntext,
 			 .skipped_lines = src->skipped_lines, .rows_read = src->rows_read, .blank_lines = src->blank_lines,
 			 .ambiguous = src->ambiguous, .ambiguous_amounts = src->ambiguous_amounts, .left_out = -1,
 			 .nheader = src->nheader, .present = src->present, .broken = src->broken,
-			 .have_header = src->have_header, .delimiter = src->delimiter, .decimal = src->decimal};
+			 .have_header = src->have_header, .unterminated = src->unterminated, .delimiter = src->delimiter,
+			 .decimal = src->decimal};
 	memcpy(h->magic, CACHE_MAGIC, 8);
 	for (int c = 0; c < MAX_COLS; c++) {
 		h->field_of[c] = src->field_of[c];
@@ -248,7 +250,7 @@ static FileHash sum_of(FileHash body, FileHash text)
 }
 
 /* src into the open file fd: the body and the text streamed each to its place, the head last. */
-static bool put_file(const Source *src, FileHash key, int fd)
+static bool put_file(const Source *src, FileHash key, uint64_t bytes, int fd)
 {
 	Out o = {fd, sizeof(CacheHead), 0, {0}, file_hasher_new(), true};
 	Out t = {fd, sizeof(CacheHead) + body_size(src), 0, {0}, file_hasher_new(), true};
@@ -258,20 +260,20 @@ static bool put_file(const Source *src, FileHash key, int fd)
 	out_put(&t, "", 1);	/* the text ends with a NUL: a NUL-terminated text at any offset in it */
 	out_flush(&o), out_flush(&t);
 	CacheHead h;
-	put_head(src, key, t.n, &h);
+	put_head(src, key, bytes, t.n, &h);
 	h.sum = sum_of(file_hasher_end(o.h), file_hasher_end(t.h));
 	bool ok = o.ok && t.ok && o.at == sizeof h + body_size(src) && pwrite(fd, &h, sizeof h, 0) == (ssize_t)sizeof h;
 	buf_free(&o.b), buf_free(&t.b);
 	return ok;
 }
 
-void silver_cache_save(const Silver *s, const Source *src, FileHash key)
+void silver_cache_save(const Silver *s, const Source *src, FileHash key, uint64_t bytes)
 {
 	if (!s->cache_to)
 		return;
 	char *path = path_join(s->cache_to, src->def->name);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-	bool ok = fd >= 0 && put_file(src, key, fd);
+	bool ok = fd >= 0 && put_file(src, key, bytes, fd);
 	ok = fd >= 0 && close(fd) == 0 && ok;
 	if (!ok)
 		unlink(path);	/* the next build reads the export */
@@ -507,13 +509,14 @@ static bool dict_ok(Dict *d, Reader *r, uint64_t n, uint64_t len)
 
 static bool head_ok(Source *src, const CacheHead *h)
 {
-	bool ok = h->present <= 1 && h->broken <= 1 && h->have_header <= 1 && (h->decimal == '.' || h->decimal == ',') &&
-		  h->left_out >= -1 && h->left_out < src->def->ncols;
+	bool ok = h->present <= 1 && h->broken <= 1 && h->have_header <= 1 && h->unterminated <= 1 &&
+		  (h->decimal == '.' || h->decimal == ',') && h->left_out >= -1 && h->left_out < src->def->ncols;
 	for (int c = 0; c < MAX_COLS; c++)
 		ok = ok && h->field_of[c] >= -1 && (h->field_of[c] < 0 || (uint32_t)h->field_of[c] < h->nheader);
 	if (!ok)
 		return false;
 	src->present = h->present, src->broken = h->broken, src->have_header = h->have_header;
+	src->unterminated = h->unterminated;
 	src->nheader = h->nheader, src->delimiter = h->delimiter, src->decimal = h->decimal;
 	src->left_out = h->left_out >= 0 ? src->def->cols[h->left_out] : NULL;
 	memcpy(src->field_of, h->field_of, sizeof src->field_of);
@@ -639,18 +642,31 @@ static bool read_at(int fd, char *p, size_t n, off_t at)
 	return true;
 }
 
-bool silver_cache_load(Silver *s, Source *src, FileHash key)
+/* The previous site's cache file of src, open, and its head if it is of key (any key: NULL);
+ * -1 if there is none. */
+static int cache_open(const Silver *s, const Source *src, const FileHash *key, CacheHead *h, struct stat *st)
 {
 	if (!s->cache_from)
-		return false;
+		return -1;
 	char *path = path_join(s->cache_from, src->def->name);
 	const char *why;
 	int fd = open_regular(path, &why);
 	free(path);
+	bool ok = fd >= 0 && fstat(fd, st) == 0 && (uint64_t)st->st_size >= sizeof *h &&
+		  read_at(fd, (char *)h, sizeof *h, 0) && head_read(src, key ? *key : h->key, h, (uint64_t)st->st_size - sizeof *h);
+	if (!ok && fd >= 0)
+		close(fd);
+	return ok ? fd : -1;
+}
+
+/* silver_cache_load; *bytes: the export's length the cache says. */
+static bool cache_load(Silver *s, Source *src, FileHash key, uint64_t *bytes)
+{
 	struct stat st;
 	CacheHead h;
-	bool ok = fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= sizeof h && read_at(fd, (char *)&h, sizeof h, 0) &&
-		  head_read(src, key, &h, (uint64_t)st.st_size - sizeof h);
+	int fd = cache_open(s, src, &key, &h, &st);
+	bool ok = fd >= 0;
+	*bytes = ok ? h.bytes : 0;
 	if (ok) {
 		size_t nin = h.nrows * file_row_size(h.row_size), nrest = (size_t)st.st_size - sizeof h - nin;
 		char *rows = big_alloc(h.nrows * h.row_size), *rest = big_alloc(nrest + 1);
@@ -663,6 +679,27 @@ bool silver_cache_load(Silver *s, Source *src, FileHash key)
 	if (fd >= 0)
 		close(fd);
 	return ok;
+}
+
+bool silver_cache_load(Silver *s, Source *src, FileHash key)
+{
+	uint64_t bytes;
+	return cache_load(s, src, key, &bytes);
+}
+
+size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len)
+{
+	struct stat st;
+	CacheHead h;
+	int fd = cache_open(s, src, NULL, &h, &st);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	if (!h.bytes || h.bytes >= len || data[h.bytes - 1] != '\n')
+		return 0;
+	uint64_t bytes;
+	FileHash key = silver_cache_key(s, src->id, file_hash(data, (size_t)h.bytes));
+	return cache_load(s, src, key, &bytes) && bytes == h.bytes ? (size_t)h.bytes : 0;
 }
 
 /* ---- each customer's facts of a source, hashed (site_customers.c): .c360-cache/facts-NAME, a

@@ -6,7 +6,7 @@
 
 #include <sys/stat.h>
 
-enum { HEAD = 368, KEY_AT = 16, SUM_AT = 32, NTEXT_AT = 80, TALLY = 64 };	/* CacheHead, CacheTally */
+enum { HEAD = 376, KEY_AT = 16, SUM_AT = 32, NTEXT_AT = 80, TALLY = 64 };	/* CacheHead, CacheTally */
 /* A row in the file lacks the head's id pointer (its first 8 bytes) and bronze fields (its last
  * 8): a field of the table's row at off is at off - 8 in the head, off - 16 after it. */
 enum { CUT = 16 };
@@ -39,7 +39,7 @@ static void make(File out[2])
 		silver_source_init(&s, src, (SourceId)i);
 		silver_source_feed(&s, src, text[i], strlen(text[i]), false);
 		silver_source_end(&s, src);
-		silver_cache_save(&s, src, (FileHash){7, (uint64_t)i});
+		silver_cache_save(&s, src, (FileHash){7, (uint64_t)i}, strlen(text[i]));
 		char *path = path_join(s.cache_to, src->def->name);
 		FILE *f = fopen(path, "rb");
 		CHECK(f != NULL, "%s written", path);
