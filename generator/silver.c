@@ -1216,29 +1216,29 @@ static void find_as_of(Silver *s)
 	s->as_of = s->cfg->as_of;
 	if (s->as_of != MOMENT_NULL)
 		return;
+	int64_t last = MOMENT_NULL;	/* the latest moment: its day is the latest day */
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Table *t = &s->src[i].table;
 		for (size_t r = 0; source_is_fact((SourceId)i) && r < t->n; r++) {
 			int64_t w = ROW(t, RowHead, r)->when;
-			if (w != MOMENT_NULL && (s->as_of == MOMENT_NULL || date_floor_day(w) > s->as_of))
-				s->as_of = date_floor_day(w);
+			last = w > last ? w : last;	/* MOMENT_NULL is below every moment */
 		}
 	}
+	s->as_of = last == MOMENT_NULL ? MOMENT_NULL : date_floor_day(last);
 	if (s->as_of == MOMENT_NULL)
 		diag(&s->general, D_NO_AS_OF, 0, 0,
 		     "no fact has a date to take the as-of date from; pass --as-of YYYY-MM-DD", NULL, 0);
 }
 
 /* A row's date against the as-of date: a date of birth after it or over 120 years before it
- * (oldest) is null, a fact after it said; v is scratch. */
-static void check_date(Source *src, RowHead *h, int64_t as_of, int64_t oldest, Buf *v)
+ * (oldest) is null, a fact after it said; v is scratch. As moments: after is the first moment
+ * after the as-of date, first the first of the oldest day. */
+static void check_date(Source *src, RowHead *h, int64_t after, int64_t first, bool birth, Buf *v)
 {
-	if (h->when == MOMENT_NULL)
+	int64_t w = h->when;
+	if (w == MOMENT_NULL || (w < after && (!birth || w >= first)))
 		return;
-	int64_t day = date_floor_day(h->when);
-	bool late = day > as_of, birth = !source_is_fact(src->id);
-	if (!late && (!birth || day >= oldest))
-		return;
+	int64_t day = date_floor_day(w);
 	v->len = 0;
 	buf_date(v, day);
 	if (birth) {
@@ -1256,13 +1256,15 @@ static void check_date(Source *src, RowHead *h, int64_t as_of, int64_t oldest, B
  * categories is one row flagged unknown_category). */
 static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
 {
+	int64_t after = (as_of + 1) * SECS_PER_DAY, first = oldest * SECS_PER_DAY;
+	bool birth = !source_is_fact(src->id);
 	for (size_t r = 0; r < src->table.n; r++) {
 		RowHead *h = ROW(&src->table, RowHead, r);
-		check_date(src, h, as_of, oldest, v);
+		check_date(src, h, after, first, birth, v);
 		uint32_t f = h->flags;
 		src->flagged_rows += f != 0;
-		for (int k = 0; f && k < D_NFLAGS; k++)
-			src->flag_count[k] += f >> k & 1;
+		for (uint32_t b = f & ((1u << D_NFLAGS) - 1); b; b &= b - 1)
+			src->flag_count[__builtin_ctz(b)]++;
 	}
 	for (int k = 0; k < D_NFLAGS; k++)
 		diag_set_count(&src->diags, (DiagCode)(D_FIRST_FLAG + k), src->flag_count[k]);
