@@ -365,65 +365,75 @@ static bool amount_ok(int64_t v)
 	return v == AMOUNT_NULL || (v >= -100000000000000000 && v <= 100000000000000000);
 }
 
-/* The columns of a source whose values row_ok checks, in column order (a title's or an
- * e-mail's text is taken in the order the writer put them), made once a source. */
+/* The columns of a source whose values are checked: those holding a text (a title, an e-mail:
+ * taken in the order the writer put them, row by row, in column order) or else a value (an
+ * amount, a label, a gender: checked a column at a time), made once a source. */
 typedef struct {
 	ColKind kind;
 	int col;
 	size_t at;
 } Checked;
 
-static int checked_columns(const SourceDef *def, Checked *out)
+static int checked_columns(const SourceDef *def, bool texts, Checked *out)
 {
 	int n = 0;
 	for (int c = 0; c < def->ncols; c++) {
 		ColKind k = def->rule[c].kind;
-		if (k == COL_AMOUNT || k == COL_CATEGORY || k == COL_TITLE || k == COL_EMAIL || k == COL_GENDER)
+		bool text = k == COL_TITLE || k == COL_EMAIL;
+		if (texts ? text : k == COL_AMOUNT || k == COL_CATEGORY || k == COL_GENDER)
 			out[n++] = (Checked){k, c, def->rule[c].at};
 	}
 	return n;
 }
 
-/* A row's values are what cleaning makes: its pointers made pointers again (its id the text
- * where the one before ended). ncu: the customers' rows (a fact's customer is one of them, or
- * one of its orphans); check[0, nchecked): checked_columns. */
-static bool row_ok(Source *src, Reader *r, const CacheHead *head, char *row, size_t ncu, const Checked *check,
-		   int nchecked)
+/* A row's texts are where the writer put them: its pointers made pointers again, its id the
+ * text where the one before ended; text[0, ntexts): checked_columns' texts. */
+static bool row_texts_ok(Reader *r, char *row, const Checked *text, int ntexts)
 {
 	RowHead *h = (RowHead *)(void *)row;
 	uint64_t off;
 	h->id = text_ptr(r, r->next, h->idlen);
-	bool fact = source_is_fact(src->id);
-	bool ok = h->id && h->idlen && !(h->flags & ~((1u << D_NFLAGS) - 1)) &&
-		  when_ok(h->when, src->ambiguous > 0);
-	ok = ok && (fact ? (h->customer & ORPHAN ? (h->customer & ~ORPHAN) < head->norphans : h->customer < ncu)
-			 : h->customer == NO_CUSTOMER);
-	for (int k = 0; ok && k < nchecked; k++) {
-		char *at = row + check[k].at;
-		switch (check[k].kind) {
-		case COL_AMOUNT:
-			ok = amount_ok(*(int64_t *)(void *)at);
-			break;
-		case COL_CATEGORY:
-			ok = *(uint32_t *)(void *)at < head->dict_n[check[k].col];
-			break;
-		case COL_TITLE:
-		case COL_EMAIL:
-			memcpy(&off, at, sizeof off);
-			*(const char **)(void *)at = NULL;
-			ok = !off || cstr_ptr(r, off - 1, (const char **)(void *)at);
-			break;
-		default:	/* COL_GENDER */
-			ok = *(uint8_t *)at <= GENDER_UNKNOWN;
-			break;
-		}
-	}
-	if (ok && !fact) {
-		uint8_t crm;
-		memcpy(&crm, &((Customer *)h)->in_crm, 1);
-		ok = crm == 1;
+	bool ok = h->id && h->idlen;
+	for (int k = 0; ok && k < ntexts; k++) {
+		char *at = row + text[k].at;
+		memcpy(&off, at, sizeof off);
+		*(const char **)(void *)at = NULL;
+		ok = !off || cstr_ptr(r, off - 1, (const char **)(void *)at);
 	}
 	return ok;
+}
+
+/* Every row's values are what cleaning makes, a loop a check with no branch a row: the flags,
+ * the date, the customer (ncu: the customers' rows; a fact's customer is one of them, or one of
+ * its orphans), a CRM row's mark, and value[0, nvalues) (checked_columns' values). */
+static bool values_ok(const Source *src, const CacheHead *head, size_t ncu, const Checked *value, int nvalues)
+{
+	const Table *t = &src->table;
+	bool fact = source_is_fact(src->id), ambiguous = src->ambiguous > 0;
+	unsigned bad = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const RowHead *h = ROW(t, RowHead, i);
+		uint32_t c = h->customer;
+		bad |= (h->flags & ~((1u << D_NFLAGS) - 1)) != 0;
+		bad |= !when_ok(h->when, ambiguous);
+		bad |= fact ? (c & ORPHAN ? (c & ~ORPHAN) >= head->norphans : c >= ncu) : c != NO_CUSTOMER;
+	}
+	for (int k = 0; k < nvalues; k++) {
+		size_t at = value[k].at;
+		uint64_t labels = head->dict_n[value[k].col];
+		for (size_t i = 0; value[k].kind == COL_AMOUNT && i < t->n; i++)
+			bad |= !amount_ok(*(const int64_t *)(const void *)(ROW(t, char, i) + at));
+		for (size_t i = 0; value[k].kind == COL_CATEGORY && i < t->n; i++)
+			bad |= *(const uint32_t *)(const void *)(ROW(t, char, i) + at) >= labels;
+		for (size_t i = 0; value[k].kind == COL_GENDER && i < t->n; i++)
+			bad |= *(const uint8_t *)(ROW(t, char, i) + at) > GENDER_UNKNOWN;
+	}
+	for (size_t i = 0; !fact && i < t->n; i++) {
+		uint8_t crm;
+		memcpy(&crm, &ROW(t, Customer, i)->in_crm, 1);
+		bad |= crm != 1;
+	}
+	return !bad;
 }
 
 /* diag writes a value's control bytes as \\xNN: a sample is printed as it is. */
@@ -542,11 +552,13 @@ static bool take_apart(Silver *s, Source *src, const CacheHead *h, char *rows, c
 	if (!h->ntext || text[h->ntext - 1] != '\0' || !head_ok(src, h))
 		return false;
 	const Source *customers = &s->src[SRC_CUSTOMERS];
-	Checked check[MAX_COLS];
-	int nchecked = checked_columns(src->def, check);
+	Checked texts[MAX_COLS], values[MAX_COLS];
+	int ntexts = checked_columns(src->def, true, texts), nvalues = checked_columns(src->def, false, values);
 	for (size_t i = 0; i < src->table.n; i++)
-		if (!row_ok(src, &r, h, ROW(&src->table, char, i), customers->table.n, check, nchecked))
+		if (!row_texts_ok(&r, ROW(&src->table, char, i), texts, ntexts))
 			return false;
+	if (!values_ok(src, h, customers->table.n, values, nvalues))
+		return false;
 	if (!tallies_ok(src, &r) || !lists_ok(src, customers, &r, h->nquarantine, h->norphans))
 		return false;
 	for (int c = 0; c < MAX_COLS; c++)	/* at least the labels every dictionary starts with */
@@ -599,7 +611,7 @@ static inline __attribute__((always_inline)) void rows_whole_of(size_t size, siz
 	}
 }
 
-/* The table's rows from the file's, in place: the id NULL (row_ok sets it), the bronze fields 0. */
+/* The table's rows from the file's, in place: the id NULL (row_texts_ok sets it), the bronze fields 0. */
 static void rows_whole(const CacheHead *h, char *rows)
 {
 	size_t z = h->row_size;	/* sizes_ok: the source's */

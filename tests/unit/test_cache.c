@@ -185,6 +185,57 @@ static void test_cache_taken_only_as_written(void **state)
 	free(f[0].p), free(f[1].p);
 }
 
+/* Whether file f (0: customers, 1: orders; the other as written) is taken with the field at
+ * off (of the table's row) of its row k made the n bytes at v, the sum made right. */
+static bool taken_with(File f[2], int which, size_t k, size_t off, const void *v, size_t n)
+{
+	size_t size = which ? sizeof(Order) : sizeof(Customer), at = off < sizeof(RowHead) ? IN_HEAD(off) : off - CUT;
+	File e = copy(&f[which]);
+	memcpy(e.p + HEAD + k * (size - CUT) + at, v, n);
+	fix_sum(&e);
+	bool ok = which ? taken(&f[0], &e) : taken(&e, NULL);
+	free(e.p);
+	return ok;
+}
+
+/* Every row's values are what cleaning makes, the last row's as the first's: a value cleaning
+ * can make is taken, one it cannot is refused. */
+static void test_cache_values_checked(void **state)
+{
+	(void)state;
+	File f[2];
+	make(f);
+	uint8_t gender = GENDER_UNKNOWN, crm = 0;
+	uint32_t customer = 1, flags = 1u << D_NFLAGS, label = 0;
+	int64_t amount = 123, when = date_days(2101, 1, 4) * SECS_PER_DAY;	/* a day past when_ok's */
+	for (size_t k = 0; k < 2; k++) {
+		CHECK(taken_with(f, 0, k, offsetof(Customer, gender), &gender, 1), "a gender taken");
+		gender++;
+		CHECK(!taken_with(f, 0, k, offsetof(Customer, gender), &gender, 1), "customer %zu: a gender past unknown refused", k);
+		gender--;
+		CHECK(!taken_with(f, 0, k, offsetof(Customer, in_crm), &crm, 1), "customer %zu: a row not of the CRM refused", k);
+		CHECK(!taken_with(f, 0, k, offsetof(RowHead, customer), &label, 4), "customer %zu: a customer's customer refused", k);
+		CHECK(!taken_with(f, 0, k, offsetof(RowHead, flags), &flags, 4), "customer %zu: a flag past the last refused", k);
+		CHECK(taken_with(f, 1, k, offsetof(Order, cents), &amount, 8), "an amount taken");
+		amount = 100000000000000001;
+		CHECK(!taken_with(f, 1, k, offsetof(Order, cents), &amount, 8), "order %zu: an amount too big refused", k);
+		amount = 123;
+		CHECK(taken_with(f, 1, k, offsetof(RowHead, customer), &customer, 4), "a customer taken");
+		customer = 2;
+		CHECK(!taken_with(f, 1, k, offsetof(RowHead, customer), &customer, 4), "order %zu: no such customer refused", k);
+		customer = ORPHAN | 1;
+		CHECK(!taken_with(f, 1, k, offsetof(RowHead, customer), &customer, 4), "order %zu: no such orphan refused", k);
+		customer = 1;
+		CHECK(!taken_with(f, 1, k, offsetof(RowHead, flags), &flags, 4), "order %zu: a flag past the last refused", k);
+		CHECK(!taken_with(f, 1, k, offsetof(RowHead, when), &when, 8), "order %zu: a date after 2101 refused", k);
+		CHECK(taken_with(f, 1, k, offsetof(Order, status), &label, 4), "a label taken");
+		label = 1000;
+		CHECK(!taken_with(f, 1, k, offsetof(Order, status), &label, 4), "order %zu: no such label refused", k);
+		label = 0;
+	}
+	free(f[0].p), free(f[1].p);
+}
+
 /* The settings' hash (the cache's key, the site's inputs) takes the configuration as it was
  * parsed: a file edited during a build does not pass its bytes off as what the build used. */
 static void test_settings_hash_the_parsed_config(void **state)
@@ -219,6 +270,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cache_taken_only_as_written),
+		cmocka_unit_test(test_cache_values_checked),
 		cmocka_unit_test(test_settings_hash_the_parsed_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
