@@ -205,34 +205,30 @@ static void test_cache_values_checked(void **state)
 	(void)state;
 	File f[2];
 	make(f);
-	uint8_t gender = GENDER_UNKNOWN, crm = 0;
-	uint32_t customer = 1, flags = 1u << D_NFLAGS, label = 0;
-	int64_t amount = 123, when = date_days(2101, 1, 4) * SECS_PER_DAY;	/* a day past when_ok's */
-	for (size_t k = 0; k < 2; k++) {
-		CHECK(taken_with(f, 0, k, offsetof(Customer, gender), &gender, 1), "a gender taken");
-		gender++;
-		CHECK(!taken_with(f, 0, k, offsetof(Customer, gender), &gender, 1), "customer %zu: a gender past unknown refused", k);
-		gender--;
-		CHECK(!taken_with(f, 0, k, offsetof(Customer, in_crm), &crm, 1), "customer %zu: a row not of the CRM refused", k);
-		CHECK(!taken_with(f, 0, k, offsetof(RowHead, customer), &label, 4), "customer %zu: a customer's customer refused", k);
-		CHECK(!taken_with(f, 0, k, offsetof(RowHead, flags), &flags, 4), "customer %zu: a flag past the last refused", k);
-		CHECK(taken_with(f, 1, k, offsetof(Order, cents), &amount, 8), "an amount taken");
-		amount = 100000000000000001;
-		CHECK(!taken_with(f, 1, k, offsetof(Order, cents), &amount, 8), "order %zu: an amount too big refused", k);
-		amount = 123;
-		CHECK(taken_with(f, 1, k, offsetof(RowHead, customer), &customer, 4), "a customer taken");
-		customer = 2;
-		CHECK(!taken_with(f, 1, k, offsetof(RowHead, customer), &customer, 4), "order %zu: no such customer refused", k);
-		customer = ORPHAN | 1;
-		CHECK(!taken_with(f, 1, k, offsetof(RowHead, customer), &customer, 4), "order %zu: no such orphan refused", k);
-		customer = 1;
-		CHECK(!taken_with(f, 1, k, offsetof(RowHead, flags), &flags, 4), "order %zu: a flag past the last refused", k);
-		CHECK(!taken_with(f, 1, k, offsetof(RowHead, when), &when, 8), "order %zu: a date after 2101 refused", k);
-		CHECK(taken_with(f, 1, k, offsetof(Order, status), &label, 4), "a label taken");
-		label = 1000;
-		CHECK(!taken_with(f, 1, k, offsetof(Order, status), &label, 4), "order %zu: no such label refused", k);
-		label = 0;
-	}
+	static const struct {
+		int which;	/* 0: customers, 1: orders */
+		size_t off, n;
+		int64_t good, bad;	/* the field's bytes, little-endian */
+		const char *what;
+	} cases[] = {
+		{0, offsetof(Customer, gender), 1, GENDER_UNKNOWN, GENDER_UNKNOWN + 1, "a gender past unknown"},
+		{0, offsetof(Customer, in_crm), 1, 1, 0, "a row not of the CRM"},
+		{0, offsetof(RowHead, customer), 4, NO_CUSTOMER, 0, "a customer's customer"},
+		{0, offsetof(RowHead, flags), 4, 0, 1 << D_NFLAGS, "a flag past the last"},
+		{1, offsetof(Order, cents), 8, 123, 100000000000000001, "an amount too big"},
+		{1, offsetof(RowHead, customer), 4, 1, 2, "no such customer"},
+		{1, offsetof(RowHead, customer), 4, 1, ORPHAN | 1, "no such orphan"},
+		{1, offsetof(RowHead, flags), 4, 0, 1 << D_NFLAGS, "a flag past the last"},
+		{1, offsetof(RowHead, when), 8, 0, (int64_t)47850 * SECS_PER_DAY, "a date after 2101-01-03"},
+		{1, offsetof(Order, status), 4, 0, 1000, "no such label"},
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+		for (size_t k = 0; k < 2; k++) {
+			CHECK(taken_with(f, cases[c].which, k, cases[c].off, &cases[c].good, cases[c].n),
+			      "row %zu: %s's good value taken", k, cases[c].what);
+			CHECK(!taken_with(f, cases[c].which, k, cases[c].off, &cases[c].bad, cases[c].n), "row %zu: %s refused",
+			      k, cases[c].what);
+		}
 	free(f[0].p), free(f[1].p);
 }
 
