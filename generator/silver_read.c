@@ -795,14 +795,17 @@ static bool read_tail(Silver *s, Source *src, Source *tail, const Input *in, siz
  * bytes it had then come from their cache, and only the lines after them are read; the source
  * is what reading the whole file makes. False (src set up anew) when there is no such cache,
  * or where the result could differ: a prefix that does not end a record (a quoted field ran
- * to its end, which the new bytes may close), a source with no header or left
- * out, lines that end in CR alone, a file decoded first, or what silver_append refuses. */
+ * to its end, which the new bytes may close), a source with no header or left out, lines that
+ * end in CR alone, a file decoded first, or what silver_append refuses; and when the new bytes
+ * are too many for one thread (more than half the prefix, two chunks or more): a whole read on
+ * threads is quicker. */
 static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
 {
 	if (!source_is_fact(src->id) || src->opt.encoding > ENC_UTF8 || in->len >= UINT32_MAX || !lf_lines(in->data, in->len))
 		return false;
-	size_t plen = silver_cache_prefix(s, src, in->data, in->len);
-	bool ok = plen && src->have_header && !src->broken && !src->left_out && !src->unterminated;
+	size_t plen = silver_cache_prefix(s, src, in->data, in->len), more = in->len - plen;
+	bool threads = config_threads(s->cfg) > 1 && more >= 2 * s->cfg->chunk_min && more > plen / 2;
+	bool ok = plen && !threads && src->have_header && !src->broken && !src->left_out && !src->unterminated;
 	Source tail = {0};
 	ok = ok && read_tail(s, src, &tail, in, plen) &&
 	     silver_append(src, &tail, count_lines(in->data, plen), in->data + plen, in->len - plen);

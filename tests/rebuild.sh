@@ -227,13 +227,13 @@ diff -r -x .c360-prev -x .c360-inputs -x .c360-cache "$T/cs" "$T/fresh" >"$T/dif
 # read) or "whole"
 append_fresh() {
 	printf "$2" >>"$T/ad/orders.csv"
-	run 0 build --verbose --data "$T/ad" --out "$T/as" --as-of 2024-12-31 --config "$T/ad.conf"
+	run 0 build --verbose --data "$T/ad" --out "$T/as" --as-of 2024-12-31 --config "$T/ad.conf" --jobs 2
 	notes() { grep -v 'files written\|only the [0-9]* bytes appended\|^c360: wrote ' "$T/err"; }
 	notes >"$T/err.rebuilt"
 	if grep -q 'orders.csv: only the [0-9]* bytes appended since the previous build read' "$T/err"; then how=appended; else how=whole; fi
 	[ "$how" = "$1" ] && pass || fail "$3: orders.csv read $how, want $1"
 	rm -rf "$T/af"
-	run 0 build --verbose --data "$T/ad" --out "$T/af" --as-of 2024-12-31 --config "$T/ad.conf"
+	run 0 build --verbose --data "$T/ad" --out "$T/af" --as-of 2024-12-31 --config "$T/ad.conf" --jobs 2
 	notes >"$T/err.fresh"
 	diff -r -x .c360-prev "$T/as" "$T/af" >"$T/diff" && pass || fail "$3: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
 	cmp -s "$T/err.rebuilt" "$T/err.fresh" && pass || fail "$3: the rebuild says other problems: $(diff "$T/err.rebuilt" "$T/err.fresh" | head -4)"
@@ -265,8 +265,14 @@ append_fresh appended 'O36,C4",2024-05-07,7.00,completed\nO37,C4,2024-05-07,7.00
 # a last line without its line end, which the next bytes go on with: read whole
 append_fresh appended 'O38,C3,2024-05-08,' "a line cut short"
 append_fresh whole '4.00,completed\n' "a line cut short, completed"
+# more new bytes than half the file had, and two chunks' worth (C360_CHUNK_MIN): read whole, on
+# threads (the fresh build reads the file in chunks)
+export C360_CHUNK_MIN=256
+append_fresh whole "$(awk 'BEGIN { for (i = 100; i < 160; i++) printf "O%d,C2,2024-05-20,1.00,completed\\n", i }')" "a big append"
+append_fresh appended 'O160,C2,2024-05-21,1.00,completed\n' "a row after a big append"
+unset C360_CHUNK_MIN
 # amounts that turn the decimal separator (a comma now) the earlier ambiguous ones were read by
-append_fresh whole "$(awk 'BEGIN { for (i = 40; i < 70; i++) printf "O%d,C1,2024-05-09,\"1,25\",completed\\n", i }')" "the decimal separator turned"
+append_fresh whole "$(awk 'BEGIN { for (i = 200; i < 300; i++) printf "O%d,C1,2024-05-09,\"1,25\",completed\\n", i }')" "the decimal separator turned"
 grep -q 'read with a decimal comma' "$T/err.fresh" && pass || fail "the decimal separator did not turn: $(grep -i decimal "$T/err.fresh")"
 # ... and the note on it counts the new amounts too
 append_fresh whole 'O70,C2,2024-05-10,"2,75",completed\n' "a row after a note on the separator"
