@@ -5,7 +5,9 @@
  * its bytes packed), before silver_finish: the rows, their pointers made offsets into the text
  * the file ends with (a row's id is where the text before it ended, so it is not kept; nor are
  * the bronze record's offset and length, 0 once a source is closed), the problems, the
- * quarantine, the facts' customers not in the CRM, the category labels, the counts and evidence. It is c360's own (its rows as this binary lays them
+ * quarantine, the facts' customers not in the CRM, the category labels, the counts and evidence,
+ * and the export's length (an export that only grew is read from its cache and the bytes
+ * appended: silver_read.c's load_appended). It is c360's own (its rows as this binary lays them
  * out: the binary is in the key) and read back only whole, checked: the sum of its bytes, then
  * every offset, count, label and value against what cleaning can make. */
 #include "c360.h"
@@ -35,7 +37,7 @@ typedef struct {
 	uint8_t present, broken, have_header, unterminated;
 	char delimiter, decimal;
 	char pad[6];		/* no padding of the compiler's: the bytes written are all set */
-	uint64_t bytes;		/* the export's length: an export that grew has them first (silver_cache_prefix) */
+	uint64_t bytes;		/* the export's length: one that grew begins with them (silver_cache_prefix) */
 } CacheHead;
 _Static_assert(sizeof(CacheHead) == 376, "CacheHead has padding");
 
@@ -684,7 +686,8 @@ static int cache_open(const Silver *s, const Source *src, const FileHash *key, C
 	int fd = open_regular(path, &why);
 	free(path);
 	bool ok = fd >= 0 && fstat(fd, st) == 0 && (uint64_t)st->st_size >= sizeof *h &&
-		  read_at(fd, (char *)h, sizeof *h, 0) && head_read(src, key ? *key : h->key, h, (uint64_t)st->st_size - sizeof *h);
+		  read_at(fd, (char *)h, sizeof *h, 0) &&
+		  head_read(src, key ? *key : h->key, h, (uint64_t)st->st_size - sizeof *h);
 	if (!ok && fd >= 0)
 		close(fd);
 	return ok ? fd : -1;

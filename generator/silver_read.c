@@ -801,7 +801,8 @@ static bool read_tail(Silver *s, Source *src, Source *tail, const Input *in, siz
  * threads is quicker. */
 static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
 {
-	if (!source_is_fact(src->id) || src->opt.encoding > ENC_UTF8 || in->len >= UINT32_MAX || !lf_lines(in->data, in->len))
+	if (!source_is_fact(src->id) || src->opt.encoding > ENC_UTF8 || in->len >= UINT32_MAX ||
+	    !lf_lines(in->data, in->len))
 		return false;
 	size_t plen = silver_cache_prefix(s, src, in->data, in->len), more = in->len - plen;
 	bool threads = config_threads(s->cfg) > 1 && more >= 2 * s->cfg->chunk_min && more > plen / 2;
@@ -811,8 +812,8 @@ static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
 	     silver_append(src, &tail, count_lines(in->data, plen), in->data + plen, in->len - plen);
 	source_free(&tail);
 	if (ok && !input_changed(in)) {
-		say(SAY_VERBOSE, "%s: only the %zu bytes appended since the previous build read (the rows before them from "
-		    "its cache)", config_file_of(s->cfg, src->id), in->len - plen);
+		say(SAY_VERBOSE, "%s: only the %zu bytes appended since the previous build read (the rows before "
+		    "them from its cache)", config_file_of(s->cfg, src->id), in->len - plen);
 		silver_cache_save(s, src, key, (uint64_t)in->len);
 		input_close(in);
 		return true;

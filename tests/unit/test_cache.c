@@ -226,8 +226,8 @@ static void test_cache_values_checked(void **state)
 		for (size_t k = 0; k < 2; k++) {
 			CHECK(taken_with(f, cases[c].which, k, cases[c].off, &cases[c].good, cases[c].n),
 			      "row %zu: %s's good value taken", k, cases[c].what);
-			CHECK(!taken_with(f, cases[c].which, k, cases[c].off, &cases[c].bad, cases[c].n), "row %zu: %s refused",
-			      k, cases[c].what);
+			CHECK(!taken_with(f, cases[c].which, k, cases[c].off, &cases[c].bad, cases[c].n),
+			      "row %zu: %s refused", k, cases[c].what);
 		}
 	free(f[0].p), free(f[1].p);
 }
