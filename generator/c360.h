@@ -582,6 +582,9 @@ uint64_t ingest_skipped_lines(const Ingest *in);	/* before the header, and comme
 /* The input continues the file first began: no BOM at its start, the same line ends, delimiter
  * and comments. */
 void ingest_continue(Ingest *in, const Ingest *first);
+/* The same for a file whose earlier lines were read by another build: its line end ('\n': LF
+ * or CRLF, '\r': CR alone), delimiter and comments. */
+void ingest_resume(Ingest *in, char eol, char delimiter, const char *comment);
 bool ingest_open(const Ingest *in);	/* a record or line is unfinished */
 uint32_t ingest_lines(const Ingest *in);	/* lines read so far */
 void ingest_free(Ingest *in);
@@ -798,6 +801,7 @@ struct Source {
 	/* the reader's (silver_read.c) */
 	char *path;
 	bool present, broken;
+	bool unterminated;	/* a quoted field ran to the file's end (its record quarantined) */
 	bool sql;		/* read from its [sql] SELECT: fields are no file's columns */
 	const char *left_out;	/* an optional source without this required column: not read */
 	Ingest *ingest;
@@ -950,8 +954,13 @@ FileHash silver_cache_key(const Silver *s, SourceId id, FileHash bytes);
 /* src (set up, nothing read) from s->cache_from's cache file of key; false (src set up anew)
  * if there is none that can be taken. */
 bool silver_cache_load(Silver *s, Source *src, FileHash key);
-/* src, read and closed, into s->cache_to's cache as key's; nothing if it cannot be written. */
-void silver_cache_save(const Silver *s, const Source *src, FileHash key);
+/* src, read and closed from an export of bytes bytes, into s->cache_to's cache as key's;
+ * nothing if it cannot be written. */
+void silver_cache_save(const Silver *s, const Source *src, FileHash key, uint64_t bytes);
+/* src (set up, nothing read) from s->cache_from's cache file of the bytes the export had then,
+ * if they are the first bytes of data[0, len), fewer, ending a line: returns how many (0: no
+ * such cache taken; src may hold one, to be set up anew). */
+size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len);
 /* The previous site's cache file of src, taken, linked into s->cache_to. */
 void silver_cache_keep(const Silver *s, const Source *src);
 /* src from a cache file's n bytes at p (the fuzzer); as silver_cache_load. */
@@ -982,6 +991,14 @@ size_t silver_source_kept(Source *src, const char *bytes, size_t len);
 /* Moves a part's rows, quarantine and problems into dst, its lines shifted by offset. Lent
  * rows must lie in dst's, after its own. */
 void silver_merge(Source *dst, Source *part, uint32_t offset);
+/* A fact source read and closed (its rows those of the first bytes of a file, a prefix ending
+ * a record) and tail, the rest of the file read but not closed, its lines from 1: tail merged
+ * into src, its lines shifted by offset (the prefix's lines), and closed as src would be had
+ * the whole file been read, its bytes [bytes, bytes + len) packed into src's arena. False
+ * (src then to be set up anew) where the result could differ from reading the whole file: a
+ * key of the prefix again in the tail (the later row wins), or a decimal separator the tail's
+ * amounts make another (or that the prefix said something about). */
+bool silver_append(Source *src, Source *tail, uint32_t offset, const char *bytes, size_t len);
 void silver_own_rows(Source *src);	/* lent rows copied to rows of the source's own */
 void silver_source_free(Source *src);
 void silver_reindex(Source *src);	/* the customers' keys index made anew from their rows */

@@ -544,11 +544,16 @@ uint64_t ingest_skipped_lines(const Ingest *in)
 	return in->skipped;
 }
 
-void ingest_continue(Ingest *in, const Ingest *first)
+void ingest_resume(Ingest *in, char eol, char delimiter, const char *comment)
 {
 	in->bom_checked = true;
-	set_eol(in, first->eol);
-	ingest_options(in, first->delim, first->comment, 0);
+	set_eol(in, eol);
+	ingest_options(in, delimiter, comment, 0);
+}
+
+void ingest_continue(Ingest *in, const Ingest *first)
+{
+	ingest_resume(in, first->eol, first->delim, first->comment);
 }
 
 bool ingest_open(const Ingest *in)

@@ -163,6 +163,12 @@ static void quarantine(Source *src, const char *raw, uint32_t rawlen, uint32_t l
 	src->reason_count[reason - D_FIRST_REASON]++;
 }
 
+static int quarantine_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const Quarantined *)a)->line, y = ((const Quarantined *)b)->line;
+	return x < y ? -1 : x > y;
+}
+
 /* ---- value rules applied to a row */
 
 static int64_t row_when(Source *src, RowHead *h, Str v)
@@ -526,6 +532,7 @@ static void row_customer(Source *src, RowHead *h, Str raw, Str cid)
 void silver_reject(Source *src, const Record *r, Str raw)
 {
 	quarantine(src, raw.p, (uint32_t)raw.n, r->line, D_MALFORMED_ROW);
+	src->unterminated |= r->error == REC_UNTERMINATED;
 	if (r->error)
 		diag(&src->diags, D_MALFORMED_ROW, r->line, r->error_col,
 		     r->error == REC_UNTERMINATED ? "quoted field never closed" : "stray quote in a field", NULL, 0);
@@ -808,10 +815,9 @@ static bool dedupe_sorted(Table *t, const uint32_t *out, size_t nout)
 	return any;
 }
 
-/* Marks every row whose key appears again later; reports them in file order; true if any. Rows
- * mostly in key order (as exports usually are) have their few others looked up; any others by
- * hash. */
-static bool dedupe(Source *src)
+/* Marks every row whose key appears again later; true if any. Rows mostly in key order (as
+ * exports usually are) have their few others looked up; any others by hash. */
+static bool dedupe_mark(Source *src)
 {
 	Table *t = &src->table;
 	if (t->n < 2)
@@ -825,13 +831,28 @@ static bool dedupe(Source *src)
 	} else {
 		any = dedupe_by_hash(src);
 	}
-	for (size_t i = 0; any && i < t->n; i++) {
+	return any;
+}
+
+/* The rows marked from row `from` on, quarantined and reported in file order. */
+static void dedupe_report(Source *src, size_t from)
+{
+	Table *t = &src->table;
+	for (size_t i = from; i < t->n; i++) {
 		RowHead *h = ROW(t, RowHead, i);
 		if (!(h->flags & F_QUARANTINED))
 			continue;
 		quarantine(src, h->id - h->rawoff, h->rawlen, h->line, D_DUPLICATE_KEY);
 		report(src, D_DUPLICATE_KEY, h->line, 0, str_make(h->id, h->idlen));
 	}
+}
+
+/* Marks every row whose key appears again later; reports them in file order; true if any. */
+static bool dedupe(Source *src)
+{
+	bool any = dedupe_mark(src);
+	if (any)
+		dedupe_report(src, 0);
 	return any;
 }
 
@@ -917,6 +938,7 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 	for (size_t o = 0; o < from->norphans; o++)
 		note_orphan(dst, from->orphans[o].id, from->orphans[o].idlen);
 	dst->rows_read += from->rows_read;
+	dst->unterminated |= from->unterminated;
 	dst->ambiguous += from->ambiguous;
 	dst->ambiguous_amounts += from->ambiguous_amounts;
 	for (int e = 0; e < 3; e++)
@@ -927,6 +949,34 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 	arena_adopt(&dst->arena, &from->arena);
 	for (int c = 0; c < MAX_COLS; c++)
 		free(map[c]);
+}
+
+bool silver_append(Source *src, Source *tail, uint32_t offset, const char *bytes, size_t len)
+{
+	size_t from = src->table.n;
+	uint64_t ambiguous = src->ambiguous_amounts;
+	char decimal = src->decimal;
+	if (src->diags.tally[D_DECIMAL].count)	/* its counts would change */
+		return false;
+	silver_merge(src, tail, offset);
+	for (int c = 0; c < MAX_COLS; c++)
+		dict_seal(&src->dict[c]);
+	Table *t = &src->table;
+	if (dedupe_mark(src)) {	/* the prefix's keys are each once: a repeated key is the tail's */
+		for (size_t i = 0; i < from; i++)
+			if (ROW(t, RowHead, i)->flags & F_QUARANTINED)
+				return false;
+		dedupe_report(src, from);
+		table_compact(t);
+	}
+	const uint64_t *e = src->decimal_evidence;
+	char now = src->opt.decimal ? src->opt.decimal : e[DECIMAL_COMMA] > e[DECIMAL_POINT] ? ',' : '.';
+	if (ambiguous && now != decimal)	/* the prefix's were read with another */
+		return false;
+	resolve_amounts(src);
+	char *to = arena_alloc(&src->arena, silver_source_kept(src, bytes, len) + 1);
+	silver_source_pack(src, bytes, len, to);
+	return true;
 }
 
 /* ---- once a source is read: its file's bytes keep only what silver points into */
@@ -1050,11 +1100,11 @@ size_t silver_source_pack(Source *src, const char *bytes, size_t len, char *to)
 	const char *released = bytes;
 	PackList l[3];
 	pack_lists(src, l);
-	if (src->nquarantine)	/* by line again in silver_finish */
+	if (src->nquarantine)	/* by where they are, to be packed in order */
 		qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, by_text);
-	if (!in_order(&k, &l[0]) || !in_order(&k, &l[1]))
-		return pack_whole(&k, l, to);	/* never so when read from a file */
-	for (;;) {	/* the three lists merged in the bytes' order */
+	bool whole = !in_order(&k, &l[0]) || !in_order(&k, &l[1]);	/* never so when read from a file */
+	size_t kept = whole ? pack_whole(&k, l, to) : 0;
+	while (!whole) {	/* the three lists merged in the bytes' order */
 		int first = -1;
 		const char *at = NULL;
 		for (int j = 0; j < 3; j++) {
@@ -1072,9 +1122,11 @@ size_t silver_source_pack(Source *src, const char *bytes, size_t len, char *to)
 			released = at;
 		}
 	}
-	for (size_t i = 0; i < src->table.n; i++)
+	for (size_t i = 0; !whole && i < src->table.n; i++)
 		ROW(&src->table, RowHead, i)->rawoff = ROW(&src->table, RowHead, i)->rawlen = 0;
-	return (size_t)(k.w - to);
+	if (src->nquarantine)	/* by line again: the cache the same whatever the text's addresses */
+		qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, quarantine_cmp);
+	return whole ? kept : (size_t)(k.w - to);
 }
 
 void silver_source_free(Source *src)
@@ -1164,29 +1216,29 @@ static void find_as_of(Silver *s)
 	s->as_of = s->cfg->as_of;
 	if (s->as_of != MOMENT_NULL)
 		return;
+	int64_t last = MOMENT_NULL;	/* the latest moment: its day is the latest day */
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Table *t = &s->src[i].table;
 		for (size_t r = 0; source_is_fact((SourceId)i) && r < t->n; r++) {
 			int64_t w = ROW(t, RowHead, r)->when;
-			if (w != MOMENT_NULL && (s->as_of == MOMENT_NULL || date_floor_day(w) > s->as_of))
-				s->as_of = date_floor_day(w);
+			last = w > last ? w : last;	/* MOMENT_NULL is below every moment */
 		}
 	}
+	s->as_of = last == MOMENT_NULL ? MOMENT_NULL : date_floor_day(last);
 	if (s->as_of == MOMENT_NULL)
 		diag(&s->general, D_NO_AS_OF, 0, 0,
 		     "no fact has a date to take the as-of date from; pass --as-of YYYY-MM-DD", NULL, 0);
 }
 
 /* A row's date against the as-of date: a date of birth after it or over 120 years before it
- * (oldest) is null, a fact after it said; v is scratch. */
-static void check_date(Source *src, RowHead *h, int64_t as_of, int64_t oldest, Buf *v)
+ * (oldest) is null, a fact after it said; v is scratch. As moments: after is the first moment
+ * after the as-of date, first the first of the oldest day. */
+static void check_date(Source *src, RowHead *h, int64_t after, int64_t first, bool birth, Buf *v)
 {
-	if (h->when == MOMENT_NULL)
+	int64_t w = h->when;
+	if (w == MOMENT_NULL || (w < after && (!birth || w >= first)))
 		return;
-	int64_t day = date_floor_day(h->when);
-	bool late = day > as_of, birth = !source_is_fact(src->id);
-	if (!late && (!birth || day >= oldest))
-		return;
+	int64_t day = date_floor_day(w);
 	v->len = 0;
 	buf_date(v, day);
 	if (birth) {
@@ -1199,24 +1251,20 @@ static void check_date(Source *src, RowHead *h, int64_t as_of, int64_t oldest, B
 	}
 }
 
-static int quarantine_cmp(const void *a, const void *b)
-{
-	uint32_t x = ((const Quarantined *)a)->line, y = ((const Quarantined *)b)->line;
-	return x < y ? -1 : x > y;
-}
-
 /* Checks each row's date against the as-of date, then counts the silver rows with each flag
  * (in one pass); the messages then count rows too, as the tables do (a row with two unknown
  * categories is one row flagged unknown_category). */
 static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
 {
+	int64_t after = (as_of + 1) * SECS_PER_DAY, first = oldest * SECS_PER_DAY;
+	bool birth = !source_is_fact(src->id);
 	for (size_t r = 0; r < src->table.n; r++) {
 		RowHead *h = ROW(&src->table, RowHead, r);
-		check_date(src, h, as_of, oldest, v);
+		check_date(src, h, after, first, birth, v);
 		uint32_t f = h->flags;
 		src->flagged_rows += f != 0;
-		for (int k = 0; f && k < D_NFLAGS; k++)
-			src->flag_count[k] += f >> k & 1;
+		for (uint32_t b = f & ((1u << D_NFLAGS) - 1); b; b &= b - 1)
+			src->flag_count[__builtin_ctz(b)]++;
 	}
 	for (int k = 0; k < D_NFLAGS; k++)
 		diag_set_count(&src->diags, (DiagCode)(D_FIRST_FLAG + k), src->flag_count[k]);

@@ -5,7 +5,9 @@
  * its bytes packed), before silver_finish: the rows, their pointers made offsets into the text
  * the file ends with (a row's id is where the text before it ended, so it is not kept; nor are
  * the bronze record's offset and length, 0 once a source is closed), the problems, the
- * quarantine, the facts' customers not in the CRM, the category labels, the counts and evidence. It is c360's own (its rows as this binary lays them
+ * quarantine, the facts' customers not in the CRM, the category labels, the counts and evidence,
+ * and the export's length (an export that only grew is read from its cache and the bytes
+ * appended: silver_read.c's load_appended). It is c360's own (its rows as this binary lays them
  * out: the binary is in the key) and read back only whole, checked: the sum of its bytes, then
  * every offset, count, label and value against what cleaning can make. */
 #include "c360.h"
@@ -18,7 +20,7 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "c360cch"	/* and its NUL: 8 bytes */
-#define CACHE_VERSION 2u	/* 2: rows without their id pointer and bronze fields */
+#define CACHE_VERSION 3u	/* 2: rows without their id pointer and bronze fields; 3: the export's length */
 
 typedef struct {
 	char magic[8];
@@ -32,11 +34,12 @@ typedef struct {
 	int32_t field_of[MAX_COLS];
 	int32_t left_out;	/* the column whose absence left the source out; -1: none */
 	uint32_t nheader;
-	uint8_t present, broken, have_header;
+	uint8_t present, broken, have_header, unterminated;
 	char delimiter, decimal;
-	char pad[7];		/* no padding of the compiler's: the bytes written are all set */
+	char pad[6];		/* no padding of the compiler's: the bytes written are all set */
+	uint64_t bytes;		/* the export's length: one that grew begins with them (silver_cache_prefix) */
 } CacheHead;
-_Static_assert(sizeof(CacheHead) == 368, "CacheHead has padding");
+_Static_assert(sizeof(CacheHead) == 376, "CacheHead has padding");
 
 typedef struct {
 	uint64_t count;
@@ -218,15 +221,16 @@ static uint64_t body_size(const Source *src)
 	return n;
 }
 
-static void put_head(const Source *src, FileHash key, uint64_t ntext, CacheHead *h)
+static void put_head(const Source *src, FileHash key, uint64_t bytes, uint64_t ntext, CacheHead *h)
 {
-	*h = (CacheHead){.version = CACHE_VERSION, .source = (uint32_t)src->id, .key = key,
+	*h = (CacheHead){.version = CACHE_VERSION, .source = (uint32_t)src->id, .key = key, .bytes = bytes,
 			 .row_size = src->table.size, .nrows = src->table.n, .nquarantine = src->nquarantine,
 			 .norphans = src->norphans, .ntext = ntext,
 			 .skipped_lines = src->skipped_lines, .rows_read = src->rows_read, .blank_lines = src->blank_lines,
 			 .ambiguous = src->ambiguous, .ambiguous_amounts = src->ambiguous_amounts, .left_out = -1,
 			 .nheader = src->nheader, .present = src->present, .broken = src->broken,
-			 .have_header = src->have_header, .delimiter = src->delimiter, .decimal = src->decimal};
+			 .have_header = src->have_header, .unterminated = src->unterminated, .delimiter = src->delimiter,
+			 .decimal = src->decimal};
 	memcpy(h->magic, CACHE_MAGIC, 8);
 	for (int c = 0; c < MAX_COLS; c++) {
 		h->field_of[c] = src->field_of[c];
@@ -248,7 +252,7 @@ static FileHash sum_of(FileHash body, FileHash text)
 }
 
 /* src into the open file fd: the body and the text streamed each to its place, the head last. */
-static bool put_file(const Source *src, FileHash key, int fd)
+static bool put_file(const Source *src, FileHash key, uint64_t bytes, int fd)
 {
 	Out o = {fd, sizeof(CacheHead), 0, {0}, file_hasher_new(), true};
 	Out t = {fd, sizeof(CacheHead) + body_size(src), 0, {0}, file_hasher_new(), true};
@@ -258,20 +262,20 @@ static bool put_file(const Source *src, FileHash key, int fd)
 	out_put(&t, "", 1);	/* the text ends with a NUL: a NUL-terminated text at any offset in it */
 	out_flush(&o), out_flush(&t);
 	CacheHead h;
-	put_head(src, key, t.n, &h);
+	put_head(src, key, bytes, t.n, &h);
 	h.sum = sum_of(file_hasher_end(o.h), file_hasher_end(t.h));
 	bool ok = o.ok && t.ok && o.at == sizeof h + body_size(src) && pwrite(fd, &h, sizeof h, 0) == (ssize_t)sizeof h;
 	buf_free(&o.b), buf_free(&t.b);
 	return ok;
 }
 
-void silver_cache_save(const Silver *s, const Source *src, FileHash key)
+void silver_cache_save(const Silver *s, const Source *src, FileHash key, uint64_t bytes)
 {
 	if (!s->cache_to)
 		return;
 	char *path = path_join(s->cache_to, src->def->name);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-	bool ok = fd >= 0 && put_file(src, key, fd);
+	bool ok = fd >= 0 && put_file(src, key, bytes, fd);
 	ok = fd >= 0 && close(fd) == 0 && ok;
 	if (!ok)
 		unlink(path);	/* the next build reads the export */
@@ -363,65 +367,75 @@ static bool amount_ok(int64_t v)
 	return v == AMOUNT_NULL || (v >= -100000000000000000 && v <= 100000000000000000);
 }
 
-/* The columns of a source whose values row_ok checks, in column order (a title's or an
- * e-mail's text is taken in the order the writer put them), made once a source. */
+/* The columns of a source whose values are checked: those holding a text (a title, an e-mail:
+ * taken in the order the writer put them, row by row, in column order) or else a value (an
+ * amount, a label, a gender: checked a column at a time), made once a source. */
 typedef struct {
 	ColKind kind;
 	int col;
 	size_t at;
 } Checked;
 
-static int checked_columns(const SourceDef *def, Checked *out)
+static int checked_columns(const SourceDef *def, bool texts, Checked *out)
 {
 	int n = 0;
 	for (int c = 0; c < def->ncols; c++) {
 		ColKind k = def->rule[c].kind;
-		if (k == COL_AMOUNT || k == COL_CATEGORY || k == COL_TITLE || k == COL_EMAIL || k == COL_GENDER)
+		bool text = k == COL_TITLE || k == COL_EMAIL;
+		if (texts ? text : k == COL_AMOUNT || k == COL_CATEGORY || k == COL_GENDER)
 			out[n++] = (Checked){k, c, def->rule[c].at};
 	}
 	return n;
 }
 
-/* A row's values are what cleaning makes: its pointers made pointers again (its id the text
- * where the one before ended). ncu: the customers' rows (a fact's customer is one of them, or
- * one of its orphans); check[0, nchecked): checked_columns. */
-static bool row_ok(Source *src, Reader *r, const CacheHead *head, char *row, size_t ncu, const Checked *check,
-		   int nchecked)
+/* A row's texts are where the writer put them: its pointers made pointers again, its id the
+ * text where the one before ended; text[0, ntexts): checked_columns' texts. */
+static bool row_texts_ok(Reader *r, char *row, const Checked *text, int ntexts)
 {
 	RowHead *h = (RowHead *)(void *)row;
 	uint64_t off;
 	h->id = text_ptr(r, r->next, h->idlen);
-	bool fact = source_is_fact(src->id);
-	bool ok = h->id && h->idlen && !(h->flags & ~((1u << D_NFLAGS) - 1)) &&
-		  when_ok(h->when, src->ambiguous > 0);
-	ok = ok && (fact ? (h->customer & ORPHAN ? (h->customer & ~ORPHAN) < head->norphans : h->customer < ncu)
-			 : h->customer == NO_CUSTOMER);
-	for (int k = 0; ok && k < nchecked; k++) {
-		char *at = row + check[k].at;
-		switch (check[k].kind) {
-		case COL_AMOUNT:
-			ok = amount_ok(*(int64_t *)(void *)at);
-			break;
-		case COL_CATEGORY:
-			ok = *(uint32_t *)(void *)at < head->dict_n[check[k].col];
-			break;
-		case COL_TITLE:
-		case COL_EMAIL:
-			memcpy(&off, at, sizeof off);
-			*(const char **)(void *)at = NULL;
-			ok = !off || cstr_ptr(r, off - 1, (const char **)(void *)at);
-			break;
-		default:	/* COL_GENDER */
-			ok = *(uint8_t *)at <= GENDER_UNKNOWN;
-			break;
-		}
-	}
-	if (ok && !fact) {
-		uint8_t crm;
-		memcpy(&crm, &((Customer *)h)->in_crm, 1);
-		ok = crm == 1;
+	bool ok = h->id && h->idlen;
+	for (int k = 0; ok && k < ntexts; k++) {
+		char *at = row + text[k].at;
+		memcpy(&off, at, sizeof off);
+		*(const char **)(void *)at = NULL;
+		ok = !off || cstr_ptr(r, off - 1, (const char **)(void *)at);
 	}
 	return ok;
+}
+
+/* Every row's values are what cleaning makes, a loop a check with no branch a row: the flags,
+ * the date, the customer (ncu: the customers' rows; a fact's customer is one of them, or one of
+ * its orphans), a CRM row's mark, and value[0, nvalues) (checked_columns' values). */
+static bool values_ok(const Source *src, const CacheHead *head, size_t ncu, const Checked *value, int nvalues)
+{
+	const Table *t = &src->table;
+	bool fact = source_is_fact(src->id), ambiguous = src->ambiguous > 0;
+	unsigned bad = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const RowHead *h = ROW(t, RowHead, i);
+		uint32_t c = h->customer;
+		bad |= (h->flags & ~((1u << D_NFLAGS) - 1)) != 0;
+		bad |= !when_ok(h->when, ambiguous);
+		bad |= fact ? (c & ORPHAN ? (c & ~ORPHAN) >= head->norphans : c >= ncu) : c != NO_CUSTOMER;
+	}
+	for (int k = 0; k < nvalues; k++) {
+		size_t at = value[k].at;
+		uint64_t labels = head->dict_n[value[k].col];
+		for (size_t i = 0; value[k].kind == COL_AMOUNT && i < t->n; i++)
+			bad |= !amount_ok(*(const int64_t *)(const void *)(ROW(t, char, i) + at));
+		for (size_t i = 0; value[k].kind == COL_CATEGORY && i < t->n; i++)
+			bad |= *(const uint32_t *)(const void *)(ROW(t, char, i) + at) >= labels;
+		for (size_t i = 0; value[k].kind == COL_GENDER && i < t->n; i++)
+			bad |= *(const uint8_t *)(ROW(t, char, i) + at) > GENDER_UNKNOWN;
+	}
+	for (size_t i = 0; !fact && i < t->n; i++) {
+		uint8_t crm;
+		memcpy(&crm, &ROW(t, Customer, i)->in_crm, 1);
+		bad |= crm != 1;
+	}
+	return !bad;
 }
 
 /* diag writes a value's control bytes as \\xNN: a sample is printed as it is. */
@@ -507,13 +521,14 @@ static bool dict_ok(Dict *d, Reader *r, uint64_t n, uint64_t len)
 
 static bool head_ok(Source *src, const CacheHead *h)
 {
-	bool ok = h->present <= 1 && h->broken <= 1 && h->have_header <= 1 && (h->decimal == '.' || h->decimal == ',') &&
-		  h->left_out >= -1 && h->left_out < src->def->ncols;
+	bool ok = h->present <= 1 && h->broken <= 1 && h->have_header <= 1 && h->unterminated <= 1 &&
+		  (h->decimal == '.' || h->decimal == ',') && h->left_out >= -1 && h->left_out < src->def->ncols;
 	for (int c = 0; c < MAX_COLS; c++)
 		ok = ok && h->field_of[c] >= -1 && (h->field_of[c] < 0 || (uint32_t)h->field_of[c] < h->nheader);
 	if (!ok)
 		return false;
 	src->present = h->present, src->broken = h->broken, src->have_header = h->have_header;
+	src->unterminated = h->unterminated;
 	src->nheader = h->nheader, src->delimiter = h->delimiter, src->decimal = h->decimal;
 	src->left_out = h->left_out >= 0 ? src->def->cols[h->left_out] : NULL;
 	memcpy(src->field_of, h->field_of, sizeof src->field_of);
@@ -539,11 +554,13 @@ static bool take_apart(Silver *s, Source *src, const CacheHead *h, char *rows, c
 	if (!h->ntext || text[h->ntext - 1] != '\0' || !head_ok(src, h))
 		return false;
 	const Source *customers = &s->src[SRC_CUSTOMERS];
-	Checked check[MAX_COLS];
-	int nchecked = checked_columns(src->def, check);
+	Checked texts[MAX_COLS], values[MAX_COLS];
+	int ntexts = checked_columns(src->def, true, texts), nvalues = checked_columns(src->def, false, values);
 	for (size_t i = 0; i < src->table.n; i++)
-		if (!row_ok(src, &r, h, ROW(&src->table, char, i), customers->table.n, check, nchecked))
+		if (!row_texts_ok(&r, ROW(&src->table, char, i), texts, ntexts))
 			return false;
+	if (!values_ok(src, h, customers->table.n, values, nvalues))
+		return false;
 	if (!tallies_ok(src, &r) || !lists_ok(src, customers, &r, h->nquarantine, h->norphans))
 		return false;
 	for (int c = 0; c < MAX_COLS; c++)	/* at least the labels every dictionary starts with */
@@ -580,19 +597,38 @@ static bool sum_ok(const CacheHead *h, const char *rows, const char *rest, size_
 	return sum.lo == h->sum.lo && sum.hi == h->sum.hi;
 }
 
-/* The table's rows from the file's, in place: the id NULL (row_ok sets it), the bronze fields 0. */
-static void rows_whole(const CacheHead *h, char *rows)
+/* rows_whole for rows of size bytes, a constant where it is called: each copy a few moves, not
+ * a call (a third of the time the cache of a million rows takes to load, else). */
+static inline __attribute__((always_inline)) void rows_whole_of(size_t size, size_t nrows, char *rows)
 {
-	size_t in = file_row_size(h->row_size), keep = KEEP_TO - KEEP_FROM;
-	const char *from = file_rows(h, rows);
+	size_t in = file_row_size(size), keep = KEEP_TO - KEEP_FROM;
+	const char *from = rows + nrows * ROW_CUT;	/* file_rows */
 	char row[ROW_MAX];
-	for (size_t i = 0; i < h->nrows; i++) {
+	for (size_t i = 0; i < nrows; i++) {
 		memcpy(row, from + i * in, in);
-		char *to = rows + i * h->row_size;
+		char *to = rows + i * size;
 		memset(to, 0, sizeof(RowHead));
 		memcpy(to + KEEP_FROM, row, keep);
 		memcpy(to + sizeof(RowHead), row + keep, in - keep);
 	}
+}
+
+/* The table's rows from the file's, in place: the id NULL (row_texts_ok sets it), the bronze fields 0. */
+static void rows_whole(const CacheHead *h, char *rows)
+{
+	size_t z = h->row_size;	/* sizes_ok: the source's */
+	if (z == sizeof(Customer))
+		rows_whole_of(sizeof(Customer), h->nrows, rows);
+	else if (z == sizeof(Order))
+		rows_whole_of(sizeof(Order), h->nrows, rows);
+	else if (z == sizeof(Payment))
+		rows_whole_of(sizeof(Payment), h->nrows, rows);
+	else if (z == sizeof(Ticket))
+		rows_whole_of(sizeof(Ticket), h->nrows, rows);
+	else if (z == sizeof(Session))
+		rows_whole_of(sizeof(Session), h->nrows, rows);
+	else
+		rows_whole_of(z, h->nrows, rows);
 }
 
 /* src from the head, its rows (the file's, at file_rows) and the rest, all checked; else src
@@ -639,18 +675,32 @@ static bool read_at(int fd, char *p, size_t n, off_t at)
 	return true;
 }
 
-bool silver_cache_load(Silver *s, Source *src, FileHash key)
+/* The previous site's cache file of src, open, and its head if it is of key (any key: NULL);
+ * -1 if there is none. */
+static int cache_open(const Silver *s, const Source *src, const FileHash *key, CacheHead *h, struct stat *st)
 {
 	if (!s->cache_from)
-		return false;
+		return -1;
 	char *path = path_join(s->cache_from, src->def->name);
 	const char *why;
 	int fd = open_regular(path, &why);
 	free(path);
+	bool ok = fd >= 0 && fstat(fd, st) == 0 && (uint64_t)st->st_size >= sizeof *h &&
+		  read_at(fd, (char *)h, sizeof *h, 0) &&
+		  head_read(src, key ? *key : h->key, h, (uint64_t)st->st_size - sizeof *h);
+	if (!ok && fd >= 0)
+		close(fd);
+	return ok ? fd : -1;
+}
+
+/* silver_cache_load; *bytes: the export's length the cache says. */
+static bool cache_load(Silver *s, Source *src, FileHash key, uint64_t *bytes)
+{
 	struct stat st;
 	CacheHead h;
-	bool ok = fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= sizeof h && read_at(fd, (char *)&h, sizeof h, 0) &&
-		  head_read(src, key, &h, (uint64_t)st.st_size - sizeof h);
+	int fd = cache_open(s, src, &key, &h, &st);
+	bool ok = fd >= 0;
+	*bytes = ok ? h.bytes : 0;
 	if (ok) {
 		size_t nin = h.nrows * file_row_size(h.row_size), nrest = (size_t)st.st_size - sizeof h - nin;
 		char *rows = big_alloc(h.nrows * h.row_size), *rest = big_alloc(nrest + 1);
@@ -663,6 +713,27 @@ bool silver_cache_load(Silver *s, Source *src, FileHash key)
 	if (fd >= 0)
 		close(fd);
 	return ok;
+}
+
+bool silver_cache_load(Silver *s, Source *src, FileHash key)
+{
+	uint64_t bytes;
+	return cache_load(s, src, key, &bytes);
+}
+
+size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len)
+{
+	struct stat st;
+	CacheHead h;
+	int fd = cache_open(s, src, NULL, &h, &st);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	if (!h.bytes || h.bytes >= len || data[h.bytes - 1] != '\n')
+		return 0;
+	uint64_t bytes;
+	FileHash key = silver_cache_key(s, src->id, file_hash(data, (size_t)h.bytes));
+	return cache_load(s, src, key, &bytes) && bytes == h.bytes ? (size_t)h.bytes : 0;
 }
 
 /* ---- each customer's facts of a source, hashed (site_customers.c): .c360-cache/facts-NAME, a

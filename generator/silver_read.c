@@ -757,6 +757,73 @@ static void input_pack(Source *src, Input *in)
 	input_keep(in, kept);
 }
 
+/* Whether data's lines end in LF or CRLF (not CR alone), by its first line end, as the reader
+ * decides, and its bytes are no UTF-16 (by a byte-order mark). */
+static bool lf_lines(const char *data, size_t len)
+{
+	if (len >= 2 && ((data[0] == '\xff' && data[1] == '\xfe') || (data[0] == '\xfe' && data[1] == '\xff')))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (data[i] == '\n' || data[i] == '\r')
+			return data[i] == '\n' || (i + 1 < len && data[i + 1] == '\n');
+	return false;
+}
+
+/* Reads the lines of in after its first plen bytes (a prefix src was read from, ending a line)
+ * into tail: src's header, lines from 1. False if a line was skipped (a comment: the note
+ * counting them would change). */
+static bool read_tail(Silver *s, Source *src, Source *tail, const Input *in, size_t plen)
+{
+	silver_source_init(s, tail, src->id);
+	ingest_resume(tail->ingest, '\n', src->delimiter, src->opt.comment);
+	tail->have_header = true;
+	tail->nheader = src->nheader;
+	tail->delimiter = src->delimiter;
+	memcpy(tail->field_of, src->field_of, sizeof src->field_of);
+	tail->input = in->data;
+	tail->input_len = in->len;
+	ingest_feed_last(tail->ingest, in->data + plen, in->len - plen);
+	ingest_finish(tail->ingest);
+	src->blank_lines += ingest_blank_lines(tail->ingest);
+	bool ok = !ingest_skipped_lines(tail->ingest);
+	ingest_free(tail->ingest);
+	tail->ingest = NULL;
+	return ok;
+}
+
+/* A fact export that only grew since the previous build (rows appended): the rows of the
+ * bytes it had then come from their cache, and only the lines after them are read; the source
+ * is what reading the whole file makes. False (src set up anew) when there is no such cache,
+ * or where the result could differ: a prefix that does not end a record (a quoted field ran
+ * to its end, which the new bytes may close), a source with no header or left out, lines that
+ * end in CR alone, a file decoded first, or what silver_append refuses; and when the new bytes
+ * are too many for one thread (more than half the prefix, two chunks or more): a whole read on
+ * threads is quicker. */
+static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
+{
+	if (!source_is_fact(src->id) || src->opt.encoding > ENC_UTF8 || in->len >= UINT32_MAX ||
+	    !lf_lines(in->data, in->len))
+		return false;
+	size_t plen = silver_cache_prefix(s, src, in->data, in->len), more = in->len - plen;
+	bool threads = config_threads(s->cfg) > 1 && more >= 2 * s->cfg->chunk_min && more > plen / 2;
+	bool ok = plen && !threads && src->have_header && !src->broken && !src->left_out && !src->unterminated;
+	Source tail = {0};
+	ok = ok && read_tail(s, src, &tail, in, plen) &&
+	     silver_append(src, &tail, count_lines(in->data, plen), in->data + plen, in->len - plen);
+	source_free(&tail);
+	if (ok && !input_changed(in)) {
+		say(SAY_VERBOSE, "%s: only the %zu bytes appended since the previous build read (the rows before "
+		    "them from its cache)", config_file_of(s->cfg, src->id), in->len - plen);
+		silver_cache_save(s, src, key, (uint64_t)in->len);
+		input_close(in);
+		return true;
+	}
+	input_close(&src->file);
+	source_free(src);
+	silver_source_setup(s, src, src->id);
+	return false;
+}
+
 /* Reads a file whole, then in chunks: bronze points into the file's bytes, nothing more is
  * copied; once the source is read, only what its rows point into is kept. A file that changed
  * meanwhile leaves the source unread, that said. */
@@ -775,6 +842,11 @@ static void load_file(Silver *s, Source *src)
 		key = s->cache_key[src->id] = silver_cache_key(s, src->id, hashed ? bytes : file_hash(in.data ? in.data : "", in.len));
 		cached = silver_cache_load(s, src, key);
 	}
+	if (!cached && cache && load_appended(s, src, &in, key)) {
+		src->diags.file = src->path = path;
+		s->rows_key[src->id] = key;
+		return;
+	}
 	if (cached) {
 		input_close(&in);
 		src->diags.file = src->path = path;
@@ -784,13 +856,14 @@ static void load_file(Silver *s, Source *src)
 	}
 	silver_source_init(s, src, src->id);
 	src->diags.file = src->path = path;
+	uint64_t length = in.len;	/* before it is decoded */
 	src->file = in;
 	silver_source_input(s, src, &src->file);
 	silver_source_end(s, src);
 	if (!input_changed(&src->file)) {
 		input_pack(src, &src->file);
 		if (cache && diag_worst(&src->diags, 1) != SEV_ERROR) {
-			silver_cache_save(s, src, key);
+			silver_cache_save(s, src, key, length);
 			s->rows_key[src->id] = key;
 		}
 		return;

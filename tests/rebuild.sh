@@ -218,6 +218,84 @@ run 0 build --data "$T/cd" --out "$T/cs" --config "$T/nocache.conf"
 diff -r -x .c360-prev -x .c360-inputs -x .c360-cache "$T/cs" "$T/fresh" >"$T/diff" && pass ||
 	fail "cache = false: the site differs: $(head -3 "$T/diff")"
 
+# ---- a fact export that only grew (rows appended, as a day of orders brings): its rows before
+# the new bytes come from the previous build's cache and only the appended lines are read, when
+# that gives what reading the whole file gives; else the file is read whole. Either way the
+# rebuild is a fresh build, cache and problems included.
+# append_fresh HOW ROWS WHAT: ROWS appended to $T/ad/orders.csv (printf's format), the site
+# $T/as rebuilt over itself (the settings $T/ad.conf); HOW: "appended" (only the new bytes
+# read) or "whole"
+append_fresh() {
+	printf "$2" >>"$T/ad/orders.csv"
+	run 0 build --verbose --data "$T/ad" --out "$T/as" --as-of 2024-12-31 --config "$T/ad.conf" --jobs 2
+	notes() { grep -v 'files written\|only the [0-9]* bytes appended\|^c360: wrote ' "$T/err"; }
+	notes >"$T/err.rebuilt"
+	if grep -q 'orders.csv: only the [0-9]* bytes appended since the previous build read' "$T/err"; then how=appended; else how=whole; fi
+	[ "$how" = "$1" ] && pass || fail "$3: orders.csv read $how, want $1"
+	rm -rf "$T/af"
+	run 0 build --verbose --data "$T/ad" --out "$T/af" --as-of 2024-12-31 --config "$T/ad.conf" --jobs 2
+	notes >"$T/err.fresh"
+	diff -r -x .c360-prev "$T/as" "$T/af" >"$T/diff" && pass || fail "$3: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
+	cmp -s "$T/err.rebuilt" "$T/err.fresh" && pass || fail "$3: the rebuild says other problems: $(diff "$T/err.rebuilt" "$T/err.fresh" | head -4)"
+}
+mkdir "$T/ad"
+: >"$T/ad.conf"
+printf 'customer_id,name,email,gender,dob,location\nC1,Ann Lee,ann@example.com,F,1980-01-02,Oslo\nC2,Bo Ray,bo@example.com,M,1975-03-04,Lima\nC3,Cy Dee,cy@example.com,F,1990-05-06,Rome\nC4,Di Fox,di@example.com,F,1985-07-08,Kyiv\n' >"$T/ad/customers.csv"
+printf 'order_id,customer_id,order_date,amount,status\nO1,C1,02/03/2024,10.00,completed\nO2,C2,01/25/2024,"1,500",completed\nO3,C3,2024-03-05,20.00,completed\n' >"$T/ad/orders.csv"
+printf 'payment_id,customer_id,payment_date,payment_method,payment_status,amount\nP1,C1,2024-03-02,card,success,10.00\n' >"$T/ad/payments.csv"
+printf 'ticket_id,customer_id,issue_type,ticket_date,resolution_status\nT1,C1,late delivery,2024-03-01,open\n' >"$T/ad/support_tickets.csv"
+printf 'session_id,customer_id,page_viewed,session_time,device_type\nS1,C1,/home,2024-03-01 10:00:00,ios\n' >"$T/ad/web_activities.csv"
+run 0 build --data "$T/ad" --out "$T/as" --as-of 2024-12-31 --config "$T/ad.conf"
+grep -q '^O1,1,20240203,' "$T/as/gold/fact_orders.csv" && pass || fail "O1 not read month first: $(grep '^O1,' "$T/as/gold/fact_orders.csv")"
+append_fresh appended 'O4,C1,2024-04-01,5.00,completed\n' "a row appended"
+# hostile rows, each as a whole read has it: an orphan customer, an unknown status and a label
+# not met before, no key, a bad amount, CRLF, quoted fields over two lines, a key twice in the
+# new rows, too few fields, a blank line, an ambiguous amount
+append_fresh appended 'O5,X9,2024-04-02,6.00,lost in space\n,C2,2024-04-03,7.00,completed\nO6,C3,2024-04-04,abc,returned\nO7,C4,2024-04-05,8.00,completed\r\n"O8","C4",2024-04-06,"9.00","comple\nted"\nO9,C1,2024-04-07,1.00,completed\nO9,C2,2024-04-08,2.00,completed\n\nO10,C1,2024-04-09\nO11,C2,2024-04-10,"2,500",completed\nO12,X8,2024-04-11,3.00,shipped\n' "hostile rows appended"
+# dates that turn the file's date order (day first now): the earlier rows' ambiguous dates too
+append_fresh appended 'O13,C1,25/01/2024,1.00,completed\nO14,C2,26/01/2024,1.00,completed\n' "the date order turned"
+grep -q '^O1,1,20240302,' "$T/as/gold/fact_orders.csv" && pass || fail "O1 not read day first: $(grep '^O1,' "$T/as/gold/fact_orders.csv")"
+# an earlier row's key again (the later row wins): read whole
+append_fresh whole 'O2,C3,2024-05-01,3.00,completed\n' "an earlier key appended"
+# a quoted field never closed (its line quarantined, the lines after it read again), then
+# closed by the bytes appended next: read whole; rows after a quarantined one are not
+append_fresh appended 'O33,C4,2024-05-05,"5.00\nO34,C4,2024-05-06,6.00,completed\n' "a quote left open"
+append_fresh whole '",completed\nO35,C4,2024-05-06,6.00,completed\n' "a quote left open, closed"
+append_fresh appended 'O36,C4",2024-05-07,7.00,completed\nO37,C4,2024-05-07,7.00,completed\n' "rows after a quarantined one"
+# a last line without its line end, which the next bytes go on with: read whole
+append_fresh appended 'O38,C3,2024-05-08,' "a line cut short"
+append_fresh whole '4.00,completed\n' "a line cut short, completed"
+# more new bytes than half the file had, and two chunks' worth (C360_CHUNK_MIN): read whole, on
+# threads (the fresh build reads the file in chunks)
+export C360_CHUNK_MIN=256
+append_fresh whole "$(awk 'BEGIN { for (i = 100; i < 160; i++) printf "O%d,C2,2024-05-20,1.00,completed\\n", i }')" "a big append"
+append_fresh appended 'O160,C2,2024-05-21,1.00,completed\n' "a row after a big append"
+unset C360_CHUNK_MIN
+# amounts that turn the decimal separator (a comma now) the earlier ambiguous ones were read by
+append_fresh whole "$(awk 'BEGIN { for (i = 200; i < 300; i++) printf "O%d,C1,2024-05-09,\"1,25\",completed\\n", i }')" "the decimal separator turned"
+grep -q 'read with a decimal comma' "$T/err.fresh" && pass || fail "the decimal separator did not turn: $(grep -i decimal "$T/err.fresh")"
+# ... and the note on it counts the new amounts too
+append_fresh whole 'O70,C2,2024-05-10,"2,75",completed\n' "a row after a note on the separator"
+# a comment line appended (the note on skipped lines counts it); an encoding set (the new bytes
+# are decoded too); lines that end in CR alone (a line feed is text there): read whole
+printf 'order_id,customer_id,order_date,amount,status\n# exported today\nO1,C1,2024-06-01,1.00,completed\n' >"$T/ad/orders.csv"
+printf '[read]\norders.comment = "#"\n' >"$T/ad.conf"
+append_fresh whole '' "comments read"
+append_fresh appended 'O2,C2,2024-06-02,2.00,completed\n' "a row after a comment"
+append_fresh whole '# added today\nO3,C2,2024-06-03,3.00,completed\n' "a comment appended"
+printf '[read]\norders.encoding = latin-1\n' >"$T/ad.conf"
+append_fresh whole 'O4,C3,2024-06-04,4.00,compl\351ted\n' "latin-1 read"
+append_fresh whole 'O5,C3,2024-06-05,5.00,compl\351ted\n' "latin-1 appended"
+: >"$T/ad.conf"
+printf 'order_id,customer_id,order_date,amount,status\rO1,C1,2024-06-01,1.00,completed\r\n' >"$T/ad/orders.csv"
+append_fresh whole '' "CR read"
+append_fresh whole 'O2,C2,2024-06-02,2.00,completed\r' "CR appended"
+# ... of exports as c360 generates them (the benchmark's case: an order for every 100th customer)
+rm -rf "$T/ad" "$T/as"
+run 0 generate --customers 1000 --seed 5 --out "$T/ad"
+run 0 build --data "$T/ad" --out "$T/as" --as-of 2024-12-31 --config "$T/ad.conf"
+append_fresh appended "$(awk -F, 'NR > 1 && NR % 100 == 0 { printf "B%d,%s,2024-12-01,100.00,completed\\n", NR, $1 }' "$T/ad/customers.csv")" "an order for every 100th customer"
+
 # ---- a fact source's rows after silver_finish are named by a key (its cache key, the date
 # order, the customers' ids in row order, the as-of date): a gold fact table and each customer's
 # facts of the source (.c360-cache/facts-NAME, the hashes pages are made from) are kept by it.

@@ -6,7 +6,7 @@
 
 #include <sys/stat.h>
 
-enum { HEAD = 368, KEY_AT = 16, SUM_AT = 32, NTEXT_AT = 80, TALLY = 64 };	/* CacheHead, CacheTally */
+enum { HEAD = 376, KEY_AT = 16, SUM_AT = 32, NTEXT_AT = 80, TALLY = 64 };	/* CacheHead, CacheTally */
 /* A row in the file lacks the head's id pointer (its first 8 bytes) and bronze fields (its last
  * 8): a field of the table's row at off is at off - 8 in the head, off - 16 after it. */
 enum { CUT = 16 };
@@ -39,7 +39,7 @@ static void make(File out[2])
 		silver_source_init(&s, src, (SourceId)i);
 		silver_source_feed(&s, src, text[i], strlen(text[i]), false);
 		silver_source_end(&s, src);
-		silver_cache_save(&s, src, (FileHash){7, (uint64_t)i});
+		silver_cache_save(&s, src, (FileHash){7, (uint64_t)i}, strlen(text[i]));
 		char *path = path_join(s.cache_to, src->def->name);
 		FILE *f = fopen(path, "rb");
 		CHECK(f != NULL, "%s written", path);
@@ -185,6 +185,53 @@ static void test_cache_taken_only_as_written(void **state)
 	free(f[0].p), free(f[1].p);
 }
 
+/* Whether file f (0: customers, 1: orders; the other as written) is taken with the field at
+ * off (of the table's row) of its row k made the n bytes at v, the sum made right. */
+static bool taken_with(File f[2], int which, size_t k, size_t off, const void *v, size_t n)
+{
+	size_t size = which ? sizeof(Order) : sizeof(Customer), at = off < sizeof(RowHead) ? IN_HEAD(off) : off - CUT;
+	File e = copy(&f[which]);
+	memcpy(e.p + HEAD + k * (size - CUT) + at, v, n);
+	fix_sum(&e);
+	bool ok = which ? taken(&f[0], &e) : taken(&e, NULL);
+	free(e.p);
+	return ok;
+}
+
+/* Every row's values are what cleaning makes, the last row's as the first's: a value cleaning
+ * can make is taken, one it cannot is refused. */
+static void test_cache_values_checked(void **state)
+{
+	(void)state;
+	File f[2];
+	make(f);
+	static const struct {
+		int which;	/* 0: customers, 1: orders */
+		size_t off, n;
+		int64_t good, bad;	/* the field's bytes, little-endian */
+		const char *what;
+	} cases[] = {
+		{0, offsetof(Customer, gender), 1, GENDER_UNKNOWN, GENDER_UNKNOWN + 1, "a gender past unknown"},
+		{0, offsetof(Customer, in_crm), 1, 1, 0, "a row not of the CRM"},
+		{0, offsetof(RowHead, customer), 4, NO_CUSTOMER, 0, "a customer's customer"},
+		{0, offsetof(RowHead, flags), 4, 0, 1 << D_NFLAGS, "a flag past the last"},
+		{1, offsetof(Order, cents), 8, 123, 100000000000000001, "an amount too big"},
+		{1, offsetof(RowHead, customer), 4, 1, 2, "no such customer"},
+		{1, offsetof(RowHead, customer), 4, 1, ORPHAN | 1, "no such orphan"},
+		{1, offsetof(RowHead, flags), 4, 0, 1 << D_NFLAGS, "a flag past the last"},
+		{1, offsetof(RowHead, when), 8, 0, (int64_t)47850 * SECS_PER_DAY, "a date after 2101-01-03"},
+		{1, offsetof(Order, status), 4, 0, 1000, "no such label"},
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+		for (size_t k = 0; k < 2; k++) {
+			CHECK(taken_with(f, cases[c].which, k, cases[c].off, &cases[c].good, cases[c].n),
+			      "row %zu: %s's good value taken", k, cases[c].what);
+			CHECK(!taken_with(f, cases[c].which, k, cases[c].off, &cases[c].bad, cases[c].n),
+			      "row %zu: %s refused", k, cases[c].what);
+		}
+	free(f[0].p), free(f[1].p);
+}
+
 /* The settings' hash (the cache's key, the site's inputs) takes the configuration as it was
  * parsed: a file edited during a build does not pass its bytes off as what the build used. */
 static void test_settings_hash_the_parsed_config(void **state)
@@ -219,6 +266,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cache_taken_only_as_written),
+		cmocka_unit_test(test_cache_values_checked),
 		cmocka_unit_test(test_settings_hash_the_parsed_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
