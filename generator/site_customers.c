@@ -1147,13 +1147,91 @@ static int id_cmp(const void *a, const void *b, void *ctx)
 	return c ? c : (x->idlen > y->idlen) - (x->idlen < y->idlen);
 }
 
-/* The customers (rows) in id order. */
+/* A customer by 8 bytes of its id from at (the bytes before it all ids share), read as a number
+ * most significant first, an id that ends before padded with zero bytes: two ids whose keys
+ * differ are in id_cmp's order by them (a padded byte is below any byte it stands against, but
+ * the NUL that a key cannot tell from it: ids whose keys are the same are ordered by id_cmp). */
+typedef struct {
+	uint64_t key;
+	uint32_t row;
+} IdKey;
+
+static uint64_t id_key(const RowHead *h, size_t at)
+{
+	unsigned char k[8] = {0};
+	if (h->idlen > at)
+		memcpy(k, h->id + at, h->idlen - at < 8 ? h->idlen - at : 8);
+	uint64_t v;
+	memcpy(&v, k, 8);
+	return BYTES_BE64(v);
+}
+
+/* e by key from its d'th byte (the most significant first) on: a radix sort in place, a byte
+ * a level (as radix_sort below), the few of a bucket by insertion. */
+static void id_key_sort(IdKey *e, size_t n, int d)
+{
+	if (n < 32) {
+		for (size_t i = 1; i < n; i++) {
+			IdKey x = e[i];
+			size_t j = i;
+			for (; j > 0 && x.key < e[j - 1].key; j--)
+				e[j] = e[j - 1];
+			e[j] = x;
+		}
+		return;
+	}
+	size_t count[256] = {0}, next[256], end[256];
+	int shift = 56 - 8 * d;
+	for (size_t i = 0; i < n; i++)
+		count[e[i].key >> shift & 0xff]++;
+	for (size_t b = 0, at = 0; b < 256; b++)
+		next[b] = at, at += count[b], end[b] = at;
+	for (unsigned b = 0; b < 256; b++)
+		while (next[b] < end[b]) {
+			IdKey x = e[next[b]];
+			for (unsigned c; (c = (unsigned)(x.key >> shift & 0xff)) != b;) {
+				IdKey t = e[next[c]];
+				e[next[c]++] = x;
+				x = t;
+			}
+			e[next[b]++] = x;
+		}
+	for (size_t b = 0, at = 0; d < 7 && b < 256; at += count[b], b++)
+		if (count[b] > 1)
+			id_key_sort(e + at, count[b], d + 1);
+}
+
+/* The customers (rows) in id order: by their keys after the prefix all ids share (CUST-000...),
+ * those sharing a key by id_cmp. */
 static uint32_t *by_id_order(const Table *customers)
 {
-	uint32_t *by_id = xmalloc((customers->n + 1) * sizeof *by_id);
-	for (size_t i = 0; i < customers->n; i++)
-		by_id[i] = (uint32_t)i;
-	qsort_r(by_id, customers->n, sizeof *by_id, id_cmp, (void *)customers);
+	size_t n = customers->n, shared = n ? ROW(customers, Customer, 0)->h.idlen : 0;
+	const char *first = n ? ROW(customers, Customer, 0)->h.id : NULL;
+	for (size_t i = 1; i < n && shared; i++) {
+		const RowHead *h = &ROW(customers, Customer, i)->h;
+		if (h->idlen < shared)
+			shared = h->idlen;
+		if (memcmp(h->id, first, shared) != 0) {
+			size_t k = 0;
+			while (h->id[k] == first[k])
+				k++;
+			shared = k;
+		}
+	}
+	uint32_t *by_id = xmalloc((n + 1) * sizeof *by_id);
+	IdKey *e = xmalloc((n + 1) * sizeof *e);
+	for (size_t i = 0; i < n; i++)
+		e[i] = (IdKey){id_key(&ROW(customers, Customer, i)->h, shared), (uint32_t)i};
+	id_key_sort(e, n, 0);
+	for (size_t i = 0; i < n; i++)
+		by_id[i] = e[i].row;
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && e[j].key == e[i].key; j++)
+			;
+		if (j - i > 1)
+			qsort_r(by_id + i, j - i, sizeof *by_id, id_cmp, (void *)customers);
+	}
+	free(e);
 	return by_id;
 }
 

@@ -645,6 +645,49 @@ static void test_js_html_long(void **state)
 	}
 }
 
+/* esc_js as it read before it copied runs: byte by byte (the oracle for the fast one). */
+static void js_slowly(Buf *b, const char *s, size_t n)
+{
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char e[8];
+		if (c == '"' || c == '\\')
+			buf_putc(b, '\\'), buf_putc(b, (char)c);
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x7f)
+			snprintf(e, sizeof e, "\\u%04x", c), buf_puts(b, e);
+		else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 && ((unsigned char)s[i + 2] & 0xfe) == 0xa8)
+			buf_puts(b, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029"), i += 2;
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+/* esc_js of texts of every length (0 to a few hundred bytes, as the search records' fields), its
+ * rare bytes anywhere (first, last, cut U+2028s at the end), appended to what a buffer holds. */
+static void test_js_runs(void **state)
+{
+	(void)state;
+	static const char *const bits[] = {"\"", "\\", "<", ">", "&", "\x01", "\x1f", "\x7f", "\xe2\x80\xa8", "\xe2\x80\xa9",
+					   "\xe2\x82\xac", "\xe2", "\xe2\x80", "a", "plain ", "\xc3\xa9", "'", "\n"};
+	uint64_t seed = 11;
+	for (int round = 0; round < 2000; round++) {
+		Buf in = {0}, fast = {0}, slow = {0};
+		size_t len = (size_t)round % 300;
+		while (in.len < len) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			buf_puts(&in, bits[(seed >> 33) % N_ELEMS(bits)]);
+		}
+		buf_puts(&fast, "x"), buf_puts(&slow, "x");
+		esc_js(&fast, in.p ? in.p : "", in.len);
+		js_slowly(&slow, in.p ? in.p : "", in.len);
+		CHECK(fast.len == slow.len && memcmp(fast.p, slow.p, slow.len) == 0, "round %d: %zu bytes in, %zu out, want %zu",
+		      round, in.len, fast.len, slow.len);
+		buf_free(&in), buf_free(&fast), buf_free(&slow);
+	}
+}
+
 /* A literal esc_js_html wrote, read back: its bytes into out; the end of the literal, NULL if
  * it is not one. */
 static const char *js_literal(const char *p, const char *end, Buf *out)
@@ -1009,7 +1052,8 @@ int main(void)
 		cmocka_unit_test(test_spec_cases),
 		cmocka_unit_test(test_errors_name_file_line_column),
 		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
-		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack), cmocka_unit_test(test_js_pack_rare_everywhere),
+		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_runs),
+		cmocka_unit_test(test_js_pack), cmocka_unit_test(test_js_pack_rare_everywhere),
 					   cmocka_unit_test(test_js_pack_guess_differs),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
 		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_lifecycle_html), cmocka_unit_test(test_strip_html), cmocka_unit_test(test_customer_md_slots),
