@@ -1494,27 +1494,39 @@ static void put_customer(const Site *site, Buf *b, uint32_t c)
 	put_field(b, cu->location, cu->location ? strlen(cu->location) : 0);
 }
 
-/* Records file k: its customers' id, name, e-mail, city, lifetime value, last order and page
- * (customer_url: the mode, and in top N whether the customer is in it; the id). */
-static FileHash records_input(const Site *site, const uint32_t *by_id, size_t from, size_t to, Buf *b)
+/* The customers from to to (in id order) as put_customer puts them, hashed: what a records file
+ * and the word files share, put once. */
+static FileHash customers_hash(const Site *site, const uint32_t *by_id, size_t from, size_t to, Buf *b)
+{
+	b->len = 0;
+	for (size_t i = from; i < to; i++)
+		put_customer(site, b, by_id[i]);
+	return file_hash(b->p, b->len);
+}
+
+/* Records file k: its customers' id, name, e-mail, city (customers: their customers_hash),
+ * lifetime value, last order and page (customer_url: the mode, and in top N whether the customer
+ * is in it; the id). */
+static FileHash records_input(const Site *site, const uint32_t *by_id, size_t from, size_t to, FileHash customers,
+			      Buf *b)
 {
 	const PagePlan *p = &site->plan;
 	search_salt(site, b, "records", to - from);
+	buf_put(b, &customers, sizeof customers);
 	for (size_t i = from; i < to; i++) {
 		const Customer360 *x = &site->g->c360[by_id[i]];
 		int64_t v[] = {x->lifetime_cents, x->last_order, p->mode, p->mode == PAGES_TOP && p->rank[by_id[i]] < p->top};
-		put_customer(site, b, by_id[i]);
 		buf_put(b, v, sizeof v);
 	}
 	return file_hash(b->p, b->len);
 }
 
-/* The word files and info.js: every customer's id, name, e-mail and city, in id order. */
-static FileHash words_input(const Site *site, const uint32_t *by_id, size_t nc, Buf *b)
+/* The word files and info.js: every customer's id, name, e-mail and city, in id order (the
+ * customers_hash of each records file's customers, files of them). */
+static FileHash words_input(const Site *site, const FileHash *customers, size_t files, size_t nc, Buf *b)
 {
 	search_salt(site, b, "words", nc);
-	for (size_t i = 0; i < nc; i++)
-		put_customer(site, b, by_id[i]);
+	buf_put(b, customers, files * sizeof *customers);
 	return file_hash(b->p, b->len);
 }
 
@@ -1706,11 +1718,12 @@ static bool write_ranks(Site *site, const uint32_t *by_id, Buf *b)
 
 /* Records file k (customers from to to in id order), unless made from the same as the
  * previous site's. */
-static bool write_records(Site *site, const uint32_t *by_id, size_t from, size_t to, Buf *b, Buf *tmp)
+static bool write_records(Site *site, const uint32_t *by_id, size_t from, size_t to, FileHash customers, Buf *b,
+			  Buf *tmp)
 {
 	char path[64];
 	snprintf(path, sizeof path, "customers/search/r%zu.js", from / RECORDS_PER_FILE);
-	FileHash input = records_input(site, by_id, from, to, b);
+	FileHash input = records_input(site, by_id, from, to, customers, b);
 	if (manifest_file_kept(site->dir, path, input))
 		return true;
 	b->len = 0;
@@ -1724,9 +1737,8 @@ static bool write_records(Site *site, const uint32_t *by_id, size_t from, size_t
 }
 
 /* The word files and info.js, unless made from the same as the previous site's. */
-static bool write_all_words(Site *site, const uint32_t *by_id, size_t nc, Buf *b)
+static bool write_all_words(Site *site, const uint32_t *by_id, size_t nc, FileHash input, Buf *b)
 {
-	FileHash input = words_input(site, by_id, nc, b);
 	if (manifest_group_kept(site->dir, input))
 		return true;
 	const Table *customers = site->g->src[SRC_CUSTOMERS].table;
@@ -1758,12 +1770,18 @@ static bool write_search(Site *site)
 {
 	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
 	uint32_t *by_id = by_id_order(site->g->src[SRC_CUSTOMERS].table);
+	size_t files = (nc + RECORDS_PER_FILE - 1) / RECORDS_PER_FILE;
+	FileHash *customers = xmalloc((files + 1) * sizeof *customers);
 	Buf b = {0}, tmp = {0};
 	bool ok = out_mkdir(site->dir, "customers/search", site->err);
-	for (size_t i = 0; ok && i < nc; i += RECORDS_PER_FILE)
-		ok = write_records(site, by_id, i, i + RECORDS_PER_FILE < nc ? i + RECORDS_PER_FILE : nc, &b, &tmp);
-	ok = ok && write_all_words(site, by_id, nc, &b) && write_segments(site, by_id, &b) && write_ranks(site, by_id, &b);
-	free(by_id);
+	for (size_t k = 0; ok && k < files; k++) {
+		size_t from = k * RECORDS_PER_FILE, to = from + RECORDS_PER_FILE < nc ? from + RECORDS_PER_FILE : nc;
+		customers[k] = customers_hash(site, by_id, from, to, &b);
+		ok = write_records(site, by_id, from, to, customers[k], &b, &tmp);
+	}
+	ok = ok && write_all_words(site, by_id, nc, words_input(site, customers, files, nc, &b), &b) &&
+	     write_segments(site, by_id, &b) && write_ranks(site, by_id, &b);
+	free(by_id), free(customers);
 	buf_free(&b), buf_free(&tmp);
 	return ok;
 }
