@@ -1446,16 +1446,17 @@ static void record(const Site *site, Buf *b, uint32_t c, Buf *tmp)
 	fmt_money(tmp, &site->fmt, x->lifetime_cents);
 	buf_putc(b, ',');
 	esc_js(b, tmp->p, tmp->len);
+	/* The page and the date as they are: a page's address is of [A-Za-z0-9._~%/?=-] alone
+	 * (customer_page_path's file name, esc_url's id), a date of digits and -, none of which
+	 * esc_js escapes. */
+	buf_puts(b, ",\"");
 	tmp->len = 0;
-	bool page = customer_url(&site->plan, site->g, c, tmp);
-	buf_putc(b, ',');
-	esc_js(b, page ? tmp->p + strlen("customers/") : "", page ? tmp->len - strlen("customers/") : 0);
-	tmp->len = 0;
+	if (customer_url(&site->plan, site->g, c, tmp))
+		buf_put(b, tmp->p + strlen("customers/"), tmp->len - strlen("customers/"));
+	buf_puts(b, "\",\"");
 	if (x->last_order != MOMENT_NULL)
-		buf_date(tmp, x->last_order);
-	buf_putc(b, ',');
-	esc_js(b, tmp->p ? tmp->p : "", tmp->len);
-	buf_putc(b, ']');
+		buf_date(b, x->last_order);
+	buf_puts(b, "\"]");
 }
 
 /* A search file made from input, written and listed so (manifest_page_made). */
