@@ -749,4 +749,18 @@ ids_in_order() {
 ids_in_order 0
 ids_in_order 1
 
+# ---- the customer CSVs' last order dates (each day's text made once, a slot a day modulo 1024):
+# as gold's customer_360 has them, for orders over 40 years from 1970-01-01 (day 0; days 1024
+# apart share a slot)
+mkdir -p "$T/days"
+for f in customers orders payments support_tickets web_activities; do head -1 "$FIXTURE/$f.csv" >"$T/days/$f.csv"; done
+awk 'BEGIN { for (i = 0; i < 400; i++) printf "D%d,Name %d,d%d@example.com,F,1985-04-12,madrid\n", i, i, i }' >>"$T/days/customers.csv"
+awk 'BEGIN { srand(3); for (i = 0; i < 400; i++) { d = i < 2 ? 1024 * i : i < 100 ? 1024 * int(rand() * 10) + i % 3 : 4000 + int(rand() * 11000)
+	printf "O%d,D%d,%s,10.00,completed\n", i, i, strftime("%Y-%m-%d", 86400 * d, 1) } }' >>"$T/days/orders.csv"
+run 0 build --data "$T/days" --as-of 2024-03-11 --out "$T/days-site"
+awk -F, 'NR > 1 { print $1 "," $9 }' "$T/days-site/gold/customer_360.csv" | sort >"$T/days-want"
+cat "$T/days-site"/segments/*.csv | awk -F, '$1 ~ /^D/ { print $1 "," $8 }' | sort >"$T/days-got"
+[ "$(grep -c ',[0-9]' "$T/days-want")" = 400 ] && cmp -s "$T/days-want" "$T/days-got" && pass ||
+	fail "segment CSVs' last order dates differ from gold's: $(diff "$T/days-want" "$T/days-got" | head -4 | tr '\n' ' ')"
+
 finish rebuild
