@@ -28,18 +28,15 @@ static void text_cell(Buf *b, const char *s)
 	esc_sheet_cell(b, s ? s : "", s ? strlen(s) : 0);
 }
 
-/* Dates as buf_date writes them, each day's text made once: a list's customers share few last
- * order dates (a slot a day modulo DATES, the day in it told apart). */
-#define DATES 1024
-typedef struct {
-	int64_t day[DATES];
-	uint8_t len[DATES];
-	char text[DATES][DATE_TEXT_MAX];
-} DateTexts;
-
-static void put_date(Buf *b, DateTexts *d, int64_t day)
+void date_texts_init(DateTexts *d)
 {
-	size_t k = (size_t)((uint64_t)day % DATES);
+	for (size_t k = 0; k < DATE_SLOTS; k++)
+		d->day[k] = k ? 0 : 1;	/* no day yet: each slot's day is not one of it */
+}
+
+void date_text_put(Buf *b, DateTexts *d, int64_t day)
+{
+	size_t k = (size_t)((uint64_t)day % DATE_SLOTS);
 	if (d->day[k] != day)
 		d->len[k] = (uint8_t)date_format(d->text[k], day * SECS_PER_DAY, false), d->day[k] = day;
 	buf_put(b, d->text[k], d->len[k]);
@@ -67,7 +64,7 @@ static void customer_line(const Gold *g, uint32_t row, Buf *b, LineParts *parts)
 	buf_int(b, x->valid_orders);
 	buf_putc(b, ',');
 	if (x->last_order != MOMENT_NULL)
-		put_date(b, &parts->dates, x->last_order);
+		date_text_put(b, &parts->dates, x->last_order);
 	buf_putc(b, ',');
 	if (x->days_since_last_order != KPI_NULL)
 		buf_int(b, x->days_since_last_order);
@@ -110,8 +107,7 @@ bool customer_csv(const Site *site, const char *path, const uint32_t *rows, size
 	LineParts *parts = xcalloc(1, sizeof *parts);
 	for (int k = 0; k < SEG_COUNT; k++)
 		text_cell(&parts->segment[k], segment_defs[k].label);
-	for (size_t k = 0; k < DATES; k++)
-		parts->dates.day[k] = k ? 0 : 1;	/* no day yet: each slot's day is not one of it */
+	date_texts_init(&parts->dates);
 	for (size_t i = 0; i < n; i++) {
 		prefetch_line(site->g, rows, i, n);
 		customer_line(site->g, rows[i], &f.buf, parts);

@@ -749,7 +749,8 @@ ids_in_order() {
 ids_in_order 0
 ids_in_order 1
 
-# ---- the customer CSVs' last order dates (each day's text made once, a slot a day modulo 1024):
+# ---- the customer CSVs' and search records' last order dates (each day's text made once, a slot
+# a day modulo 1024):
 # as gold's customer_360 has them, for orders over 40 years from 1970-01-01 (day 0; days 1024
 # apart share a slot)
 mkdir -p "$T/days"
@@ -762,5 +763,8 @@ awk -F, 'NR > 1 { print $1 "," $9 }' "$T/days-site/gold/customer_360.csv" | sort
 cat "$T/days-site"/segments/*.csv | awk -F, '$1 ~ /^D/ { print $1 "," $8 }' | sort >"$T/days-got"
 [ "$(grep -c ',[0-9]' "$T/days-want")" = 400 ] && cmp -s "$T/days-want" "$T/days-got" && pass ||
 	fail "segment CSVs' last order dates differ from gold's: $(diff "$T/days-want" "$T/days-got" | head -4 | tr '\n' ' ')"
+grep -h '^\["D' "$T/days-site"/customers/search/r*.js | sed -E 's/^\["([^"]*)".*,"([^"]*)"\](,|\]\);)?$/\1,\2/' | sort >"$T/days-got"
+cmp -s "$T/days-want" "$T/days-got" && pass ||
+	fail "search records' last order dates differ from gold's: $(diff "$T/days-want" "$T/days-got" | head -4 | tr '\n' ' ')"
 
 finish rebuild
