@@ -2025,7 +2025,13 @@ typedef struct {
 	char text[DATE_SLOTS][DATE_TEXT_MAX];
 } DateTexts;
 void date_texts_init(DateTexts *d);
-void date_text_put(Buf *b, DateTexts *d, int64_t day);	/* buf_date(b, day) */
+static inline void date_text_put(Buf *b, DateTexts *d, int64_t day)	/* buf_date(b, day) */
+{
+	size_t k = (size_t)((uint64_t)day % DATE_SLOTS);
+	if (d->day[k] != day)
+		d->len[k] = (uint8_t)date_format(d->text[k], day * SECS_PER_DAY, false), d->day[k] = day;
+	buf_put(b, d->text[k], d->len[k]);
+}
 /* Table rows for customers: name, id, email, location, segment, lifetime value, valid orders, last
  * order, days since it, tickets, open tickets, url (from the root). */
 Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n);

@@ -34,14 +34,6 @@ void date_texts_init(DateTexts *d)
 		d->day[k] = k ? 0 : 1;	/* no day yet: each slot's day is not one of it */
 }
 
-void date_text_put(Buf *b, DateTexts *d, int64_t day)
-{
-	size_t k = (size_t)((uint64_t)day % DATE_SLOTS);
-	if (d->day[k] != day)
-		d->len[k] = (uint8_t)date_format(d->text[k], day * SECS_PER_DAY, false), d->day[k] = day;
-	buf_put(b, d->text[k], d->len[k]);
-}
-
 /* What a customer CSV repeats on its lines, made once a file: each segment's cell (text_cell of
  * its label), and the last order dates. */
 typedef struct {
