@@ -118,28 +118,42 @@ void esc_url(Buf *b, const char *s, size_t n)
 	}
 }
 
-/* A JavaScript string literal that is also safe inside an HTML script element. */
+/* A JavaScript string literal that is also safe inside an HTML script element. The bytes it
+ * looks at: " \\ controls, < > & DEL, and 0xe2 (U+2028, U+2029); the runs between them are
+ * copied whole into room made once (6 bytes a byte at most, and the quotes). */
+static const bool js_rare[256] = {[0 ... 31] = true, ['"'] = true, ['\\'] = true, ['<'] = true, ['>'] = true,
+				  ['&'] = true, [127] = true, [0xe2] = true};
+
 void esc_js(Buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	buf_putc(b, '"');
-	for (size_t i = 0; i < n; i++) {
+	if (b->cap - b->len < 6 * n + 2)
+		buf_grow(b, 6 * n + 2);
+	char *d = b->p + b->len;
+	*d++ = '"';
+	for (size_t i = 0, from = 0;; i++) {
+		while (i < n && !js_rare[(unsigned char)s[i]])
+			i++;
+		if (i > from)
+			memcpy(d, s + from, i - from), d += i - from;
+		if (i == n)
+			break;
 		unsigned char c = (unsigned char)s[i];
 		if (c == '"' || c == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)c);
-		} else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x7f) {
-			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-			buf_put(b, e, 6);
-		} else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+			*d++ = '\\', *d++ = (char)c;
+		} else if (c != 0xe2) {
+			memcpy(d, "\\u00", 4), d[4] = hex[c >> 4], d[5] = hex[c & 15], d += 6;
+		} else if (i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
 			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
-			buf_puts(b, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
+			memcpy(d, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6), d += 6;
 			i += 2;
 		} else {
-			buf_putc(b, (char)c);
+			*d++ = (char)c;
 		}
+		from = i + 1;
 	}
-	buf_putc(b, '"');
+	*d++ = '"';
+	b->len = (size_t)(d - b->p);
 }
 
 /* A CSV cell for spreadsheets: a value that a spreadsheet would run as a formula is

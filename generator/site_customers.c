@@ -1147,13 +1147,91 @@ static int id_cmp(const void *a, const void *b, void *ctx)
 	return c ? c : (x->idlen > y->idlen) - (x->idlen < y->idlen);
 }
 
-/* The customers (rows) in id order. */
+/* A customer by 8 bytes of its id from at (the bytes before it all ids share), read as a number
+ * most significant first, an id that ends before padded with zero bytes: two ids whose keys
+ * differ are in id_cmp's order by them (a padded byte is below any byte it stands against, but
+ * the NUL that a key cannot tell from it: ids whose keys are the same are ordered by id_cmp). */
+typedef struct {
+	uint64_t key;
+	uint32_t row;
+} IdKey;
+
+static uint64_t id_key(const RowHead *h, size_t at)
+{
+	unsigned char k[8] = {0};
+	if (h->idlen > at)
+		memcpy(k, h->id + at, h->idlen - at < 8 ? h->idlen - at : 8);
+	uint64_t v;
+	memcpy(&v, k, 8);
+	return BYTES_BE64(v);
+}
+
+/* e by key from its d'th byte (the most significant first) on: a radix sort in place, a byte
+ * a level (as radix_sort below), the few of a bucket by insertion. */
+static void id_key_sort(IdKey *e, size_t n, int d)
+{
+	if (n < 32) {
+		for (size_t i = 1; i < n; i++) {
+			IdKey x = e[i];
+			size_t j = i;
+			for (; j > 0 && x.key < e[j - 1].key; j--)
+				e[j] = e[j - 1];
+			e[j] = x;
+		}
+		return;
+	}
+	size_t count[256] = {0}, next[256], end[256];
+	int shift = 56 - 8 * d;
+	for (size_t i = 0; i < n; i++)
+		count[e[i].key >> shift & 0xff]++;
+	for (size_t b = 0, at = 0; b < 256; b++)
+		next[b] = at, at += count[b], end[b] = at;
+	for (unsigned b = 0; b < 256; b++)
+		while (next[b] < end[b]) {
+			IdKey x = e[next[b]];
+			for (unsigned c; (c = (unsigned)(x.key >> shift & 0xff)) != b;) {
+				IdKey t = e[next[c]];
+				e[next[c]++] = x;
+				x = t;
+			}
+			e[next[b]++] = x;
+		}
+	for (size_t b = 0, at = 0; d < 7 && b < 256; at += count[b], b++)
+		if (count[b] > 1)
+			id_key_sort(e + at, count[b], d + 1);
+}
+
+/* The customers (rows) in id order: by their keys after the prefix all ids share (CUST-000...),
+ * those sharing a key by id_cmp. */
 static uint32_t *by_id_order(const Table *customers)
 {
-	uint32_t *by_id = xmalloc((customers->n + 1) * sizeof *by_id);
-	for (size_t i = 0; i < customers->n; i++)
-		by_id[i] = (uint32_t)i;
-	qsort_r(by_id, customers->n, sizeof *by_id, id_cmp, (void *)customers);
+	size_t n = customers->n, shared = n ? ROW(customers, Customer, 0)->h.idlen : 0;
+	const char *first = n ? ROW(customers, Customer, 0)->h.id : NULL;
+	for (size_t i = 1; i < n && shared; i++) {
+		const RowHead *h = &ROW(customers, Customer, i)->h;
+		if (h->idlen < shared)
+			shared = h->idlen;
+		if (memcmp(h->id, first, shared) != 0) {
+			size_t k = 0;
+			while (h->id[k] == first[k])
+				k++;
+			shared = k;
+		}
+	}
+	uint32_t *by_id = xmalloc((n + 1) * sizeof *by_id);
+	IdKey *e = xmalloc((n + 1) * sizeof *e);
+	for (size_t i = 0; i < n; i++)
+		e[i] = (IdKey){id_key(&ROW(customers, Customer, i)->h, shared), (uint32_t)i};
+	id_key_sort(e, n, 0);
+	for (size_t i = 0; i < n; i++)
+		by_id[i] = e[i].row;
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && e[j].key == e[i].key; j++)
+			;
+		if (j - i > 1)
+			qsort_r(by_id + i, j - i, sizeof *by_id, id_cmp, (void *)customers);
+	}
+	free(e);
 	return by_id;
 }
 
@@ -1352,7 +1430,7 @@ static void add_field(Words *w, uint32_t at, const char *s, size_t n, int first_
 /* One customer in a records file: id, name, e-mail, city, lifetime value (as pages write it),
  * page (from customers/), last order. Nothing that depends on the as-of date alone (the
  * segment) is in it, so it changes only with the customer. */
-static void record(const Site *site, Buf *b, uint32_t c, Buf *tmp)
+static void record(const Site *site, Buf *b, uint32_t c, Buf *tmp, DateTexts *dates)
 {
 	const Customer *cu = ROW(site->g->src[SRC_CUSTOMERS].table, Customer, c);
 	const Customer360 *x = &site->g->c360[c];
@@ -1368,16 +1446,17 @@ static void record(const Site *site, Buf *b, uint32_t c, Buf *tmp)
 	fmt_money(tmp, &site->fmt, x->lifetime_cents);
 	buf_putc(b, ',');
 	esc_js(b, tmp->p, tmp->len);
+	/* The page and the date as they are: a page's address is of [A-Za-z0-9._~%/?=-] alone
+	 * (customer_page_path's file name, esc_url's id), a date of digits and -, none of which
+	 * esc_js escapes. */
+	buf_puts(b, ",\"");
 	tmp->len = 0;
-	bool page = customer_url(&site->plan, site->g, c, tmp);
-	buf_putc(b, ',');
-	esc_js(b, page ? tmp->p + strlen("customers/") : "", page ? tmp->len - strlen("customers/") : 0);
-	tmp->len = 0;
+	if (customer_url(&site->plan, site->g, c, tmp))
+		buf_put(b, tmp->p + strlen("customers/"), tmp->len - strlen("customers/"));
+	buf_puts(b, "\",\"");
 	if (x->last_order != MOMENT_NULL)
-		buf_date(tmp, x->last_order);
-	buf_putc(b, ',');
-	esc_js(b, tmp->p ? tmp->p : "", tmp->len);
-	buf_putc(b, ']');
+		date_text_put(b, dates, x->last_order);
+	buf_puts(b, "\"]");
 }
 
 /* A search file made from input, written and listed so (manifest_page_made). */
@@ -1416,27 +1495,39 @@ static void put_customer(const Site *site, Buf *b, uint32_t c)
 	put_field(b, cu->location, cu->location ? strlen(cu->location) : 0);
 }
 
-/* Records file k: its customers' id, name, e-mail, city, lifetime value, last order and page
- * (customer_url: the mode, and in top N whether the customer is in it; the id). */
-static FileHash records_input(const Site *site, const uint32_t *by_id, size_t from, size_t to, Buf *b)
+/* The customers from to to (in id order) as put_customer puts them, hashed: what a records file
+ * and the word files share, put once. */
+static FileHash customers_hash(const Site *site, const uint32_t *by_id, size_t from, size_t to, Buf *b)
+{
+	b->len = 0;
+	for (size_t i = from; i < to; i++)
+		put_customer(site, b, by_id[i]);
+	return file_hash(b->p, b->len);
+}
+
+/* Records file k: its customers' id, name, e-mail, city (customers: their customers_hash),
+ * lifetime value, last order and page (customer_url: the mode, and in top N whether the customer
+ * is in it; the id). */
+static FileHash records_input(const Site *site, const uint32_t *by_id, size_t from, size_t to, FileHash customers,
+			      Buf *b)
 {
 	const PagePlan *p = &site->plan;
 	search_salt(site, b, "records", to - from);
+	buf_put(b, &customers, sizeof customers);
 	for (size_t i = from; i < to; i++) {
 		const Customer360 *x = &site->g->c360[by_id[i]];
 		int64_t v[] = {x->lifetime_cents, x->last_order, p->mode, p->mode == PAGES_TOP && p->rank[by_id[i]] < p->top};
-		put_customer(site, b, by_id[i]);
 		buf_put(b, v, sizeof v);
 	}
 	return file_hash(b->p, b->len);
 }
 
-/* The word files and info.js: every customer's id, name, e-mail and city, in id order. */
-static FileHash words_input(const Site *site, const uint32_t *by_id, size_t nc, Buf *b)
+/* The word files and info.js: every customer's id, name, e-mail and city, in id order (the
+ * customers_hash of each records file's customers, files of them). */
+static FileHash words_input(const Site *site, const FileHash *customers, size_t files, size_t nc, Buf *b)
 {
 	search_salt(site, b, "words", nc);
-	for (size_t i = 0; i < nc; i++)
-		put_customer(site, b, by_id[i]);
+	buf_put(b, customers, files * sizeof *customers);
 	return file_hash(b->p, b->len);
 }
 
@@ -1628,27 +1719,27 @@ static bool write_ranks(Site *site, const uint32_t *by_id, Buf *b)
 
 /* Records file k (customers from to to in id order), unless made from the same as the
  * previous site's. */
-static bool write_records(Site *site, const uint32_t *by_id, size_t from, size_t to, Buf *b, Buf *tmp)
+static bool write_records(Site *site, const uint32_t *by_id, size_t from, size_t to, FileHash customers, Buf *b,
+			  Buf *tmp, DateTexts *dates)
 {
 	char path[64];
 	snprintf(path, sizeof path, "customers/search/r%zu.js", from / RECORDS_PER_FILE);
-	FileHash input = records_input(site, by_id, from, to, b);
+	FileHash input = records_input(site, by_id, from, to, customers, b);
 	if (manifest_file_kept(site->dir, path, input))
 		return true;
 	b->len = 0;
 	buf_printf(b, "C360.records(%zu,[", from / RECORDS_PER_FILE);
 	for (size_t i = from; i < to; i++) {
 		buf_puts(b, i > from ? ",\n" : "\n");
-		record(site, b, by_id[i], tmp);
+		record(site, b, by_id[i], tmp, dates);
 	}
 	buf_puts(b, "]);\n");
 	return write_made(site, path, b, input);
 }
 
 /* The word files and info.js, unless made from the same as the previous site's. */
-static bool write_all_words(Site *site, const uint32_t *by_id, size_t nc, Buf *b)
+static bool write_all_words(Site *site, const uint32_t *by_id, size_t nc, FileHash input, Buf *b)
 {
-	FileHash input = words_input(site, by_id, nc, b);
 	if (manifest_group_kept(site->dir, input))
 		return true;
 	const Table *customers = site->g->src[SRC_CUSTOMERS].table;
@@ -1680,12 +1771,20 @@ static bool write_search(Site *site)
 {
 	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
 	uint32_t *by_id = by_id_order(site->g->src[SRC_CUSTOMERS].table);
+	size_t files = (nc + RECORDS_PER_FILE - 1) / RECORDS_PER_FILE;
+	FileHash *customers = xmalloc((files + 1) * sizeof *customers);
+	DateTexts *dates = xmalloc(sizeof *dates);
+	date_texts_init(dates);
 	Buf b = {0}, tmp = {0};
 	bool ok = out_mkdir(site->dir, "customers/search", site->err);
-	for (size_t i = 0; ok && i < nc; i += RECORDS_PER_FILE)
-		ok = write_records(site, by_id, i, i + RECORDS_PER_FILE < nc ? i + RECORDS_PER_FILE : nc, &b, &tmp);
-	ok = ok && write_all_words(site, by_id, nc, &b) && write_segments(site, by_id, &b) && write_ranks(site, by_id, &b);
-	free(by_id);
+	for (size_t k = 0; ok && k < files; k++) {
+		size_t from = k * RECORDS_PER_FILE, to = from + RECORDS_PER_FILE < nc ? from + RECORDS_PER_FILE : nc;
+		customers[k] = customers_hash(site, by_id, from, to, &b);
+		ok = write_records(site, by_id, from, to, customers[k], &b, &tmp, dates);
+	}
+	ok = ok && write_all_words(site, by_id, nc, words_input(site, customers, files, nc, &b), &b) &&
+	     write_segments(site, by_id, &b) && write_ranks(site, by_id, &b);
+	free(by_id), free(customers), free(dates);
 	buf_free(&b), buf_free(&tmp);
 	return ok;
 }

@@ -799,4 +799,50 @@ run 1 publish --data "$FIXTURE" --git "$T/mine"
 err_has "not a git working tree"
 [ ! -e "$T/mine/.git" ] && [ -s "$T/mine/notes.txt" ] && pass || fail "publish touched a folder that is not a working tree"
 
+# ---- search records in id order (bytes, as LC_ALL=C sort) whatever the ids share: a long prefix
+# common to all (the sort keys start after it), hundreds sharing 7 of the 8 bytes after it or all
+# 8 (then ordered whole), ids that are prefixes of others, and then with short ids beside them
+# (nothing shared)
+ids_in_order() {
+	mkdir -p "$T/ids"
+	for f in customers orders payments support_tickets web_activities; do head -1 "$FIXTURE/$f.csv" >"$T/ids/$f.csv"; done
+	awk -v extra="$1" 'BEGIN { srand(7); n = 0; abc = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		for (i = 0; i < 700; i++) id[n++] = sprintf("CUST-%010d", int(rand() * 3000) * 1000 + int(rand() * 3))
+		for (i = 0; i < 40; i++) id[n++] = sprintf("CUST-%d", i)
+		for (i = 0; i < 200; i++) id[n++] = sprintf("CUST-0000000%s%d", substr(abc, 1 + int(rand() * 62), 1), int(rand() * 9))
+		id[n++] = "CUST-"; id[n++] = "CUST-0"; id[n++] = "CUST-00000000"; id[n++] = "CUST-000000000"
+		if (extra) { id[n++] = "A"; id[n++] = "AB"; id[n++] = "AB0"; id[n++] = "B~"; id[n++] = "CUST" }
+		for (i = n - 1; i > 0; i--) { j = int(rand() * (i + 1)); t = id[i]; id[i] = id[j]; id[j] = t }
+		for (i = 0; i < n; i++) if (!(id[i] in seen)) { seen[id[i]] = 1; printf "%s,Name %d,n%d@example.com,F,1985-04-12,madrid\n", id[i], i, i }
+	}' >>"$T/ids/customers.csv"
+	rm -rf "$T/ids-site"
+	run 0 build --data "$T/ids" --as-of 2024-03-11 --out "$T/ids-site"
+	tail -n +2 "$T/ids/customers.csv" | cut -d, -f1 | LC_ALL=C sort >"$T/ids-want"
+	for k in $(seq 0 9); do
+		[ -f "$T/ids-site/customers/search/r$k.js" ] && grep -o '^\["[^"]*"' "$T/ids-site/customers/search/r$k.js"
+	done | cut -c3- | tr -d '"' >"$T/ids-got"
+	[ "$(wc -l <"$T/ids-want")" -gt 800 ] && cmp -s "$T/ids-want" "$T/ids-got" && pass ||
+		fail "search records not in id order ($1): $(diff "$T/ids-want" "$T/ids-got" | head -6 | tr "\n" " ")"
+}
+ids_in_order 0
+ids_in_order 1
+
+# ---- the customer CSVs' and search records' last order dates (each day's text made once, a slot
+# a day modulo 1024):
+# as gold's customer_360 has them, for orders over 40 years from 1970-01-01 (day 0; days 1024
+# apart share a slot)
+mkdir -p "$T/days"
+for f in customers orders payments support_tickets web_activities; do head -1 "$FIXTURE/$f.csv" >"$T/days/$f.csv"; done
+awk 'BEGIN { for (i = 0; i < 400; i++) printf "D%d,Name %d,d%d@example.com,F,1985-04-12,madrid\n", i, i, i }' >>"$T/days/customers.csv"
+awk 'BEGIN { srand(3); for (i = 0; i < 400; i++) { d = i < 2 ? 1024 * i : i < 100 ? 1024 * int(rand() * 10) + i % 3 : 4000 + int(rand() * 11000)
+	printf "O%d,D%d,%s,10.00,completed\n", i, i, strftime("%Y-%m-%d", 86400 * d, 1) } }' >>"$T/days/orders.csv"
+run 0 build --data "$T/days" --as-of 2024-03-11 --out "$T/days-site"
+awk -F, 'NR > 1 { print $1 "," $9 }' "$T/days-site/gold/customer_360.csv" | sort >"$T/days-want"
+cat "$T/days-site"/segments/*.csv | awk -F, '$1 ~ /^D/ { print $1 "," $8 }' | sort >"$T/days-got"
+[ "$(grep -c ',[0-9]' "$T/days-want")" = 400 ] && cmp -s "$T/days-want" "$T/days-got" && pass ||
+	fail "segment CSVs' last order dates differ from gold's: $(diff "$T/days-want" "$T/days-got" | head -4 | tr '\n' ' ')"
+grep -h '^\["D' "$T/days-site"/customers/search/r*.js | sed -E 's/^\["([^"]*)".*,"([^"]*)"\](,|\]\);)?$/\1,\2/' | sort >"$T/days-got"
+cmp -s "$T/days-want" "$T/days-got" && pass ||
+	fail "search records' last order dates differ from gold's: $(diff "$T/days-want" "$T/days-got" | head -4 | tr '\n' ' ')"
+
 finish rebuild

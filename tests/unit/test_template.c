@@ -601,25 +601,27 @@ static void test_escapes(void **state)
 }
 
 /* Markdown pages: data stays text, links to javascript: never appear, c360's HTML comes back. */
-/* esc_js_html as it reads: byte by byte, every rule in one place (the oracle for the fast one). */
-static void js_html_slowly(Buf *b, const char *s, size_t n)
+/* esc_js_html (html) or esc_js as they read: byte by byte, every rule in one place (the oracle
+ * for the fast ones). */
+static void js_slowly(Buf *b, const char *s, size_t n, bool html)
 {
-	buf_putc(b, '\'');
+	char quote = html ? '\'' : '"';
+	buf_putc(b, quote);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char e[8];
-		if (c == '\'' || c == '\\')
+		if (c == (unsigned char)quote || c == '\\')
 			buf_putc(b, '\\'), buf_putc(b, (char)c);
-		else if (c == '\n')
+		else if (html && c == '\n')
 			buf_puts(b, "\\n");
 		else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 && ((unsigned char)s[i + 2] & 0xfe) == 0xa8)
 			buf_puts(b, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029"), i += 2;
-		else if (c < 0x20 || c == 0x7f)
+		else if (c < 0x20 || c == 0x7f || (!html && (c == '<' || c == '>' || c == '&')))
 			snprintf(e, sizeof e, "\\u%04x", c), buf_puts(b, e);
 		else
 			buf_putc(b, (char)c);
 	}
-	buf_putc(b, '\'');
+	buf_putc(b, quote);
 }
 
 /* Long HTML, its rare bytes anywhere (across the 8 bytes read at once, across the chunks of
@@ -638,7 +640,31 @@ static void test_js_html_long(void **state)
 			buf_puts(&in, bits[(seed >> 33) % N_ELEMS(bits)]);
 		}
 		esc_js_html(&fast, in.p ? in.p : "", in.len);
-		js_html_slowly(&slow, in.p ? in.p : "", in.len);
+		js_slowly(&slow, in.p ? in.p : "", in.len, true);
+		CHECK(fast.len == slow.len && memcmp(fast.p, slow.p, slow.len) == 0, "round %d: %zu bytes in, %zu out, want %zu",
+		      round, in.len, fast.len, slow.len);
+		buf_free(&in), buf_free(&fast), buf_free(&slow);
+	}
+}
+
+/* esc_js of texts of every length (0 to a few hundred bytes, as the search records' fields), its
+ * rare bytes anywhere (first, last, cut U+2028s at the end), appended to what a buffer holds. */
+static void test_js_runs(void **state)
+{
+	(void)state;
+	static const char *const bits[] = {"\"", "\\", "<", ">", "&", "\x01", "\x1f", "\x7f", "\xe2\x80\xa8", "\xe2\x80\xa9",
+					   "\xe2\x82\xac", "\xe2", "\xe2\x80", "a", "plain ", "\xc3\xa9", "'", "\n"};
+	uint64_t seed = 11;
+	for (int round = 0; round < 2000; round++) {
+		Buf in = {0}, fast = {0}, slow = {0};
+		size_t len = (size_t)round % 300;
+		while (in.len < len) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			buf_puts(&in, bits[(seed >> 33) % N_ELEMS(bits)]);
+		}
+		buf_puts(&fast, "x"), buf_puts(&slow, "x");
+		esc_js(&fast, in.p ? in.p : "", in.len);
+		js_slowly(&slow, in.p ? in.p : "", in.len, false);
 		CHECK(fast.len == slow.len && memcmp(fast.p, slow.p, slow.len) == 0, "round %d: %zu bytes in, %zu out, want %zu",
 		      round, in.len, fast.len, slow.len);
 		buf_free(&in), buf_free(&fast), buf_free(&slow);
@@ -717,7 +743,7 @@ static bool js_pack_read(const Buf *in, const Buf *out, const PackMarkup *m)
 			const char *q = js_literal(p, end, &lit);
 			want.len = 0;
 			if (q)
-				js_html_slowly(&want, lit.p ? lit.p : "", lit.len);
+				js_slowly(&want, lit.p ? lit.p : "", lit.len, true);
 			ok = q && want.len == (size_t)(q - p) && memcmp(want.p, p, want.len) == 0 && lit.len &&
 			     !memchr(lit.p, '<', lit.len) && lit.p[0] != ' ' && lit.p[0] != '\n';
 			size_t b = at;
@@ -861,7 +887,7 @@ static void test_js_pack_rare_everywhere(void **state)
 							buf_puts(&in, "</b>");
 						esc_js_pack(&out, in.p, in.len, &m);
 						buf_puts(&want, "[0,");
-						js_html_slowly(&want, in.p + from, to - from);
+						js_slowly(&want, in.p + from, to - from, true);
 						buf_puts(&want, tail ? ",1]" : "]");
 						CHECK(out.len == want.len && memcmp(out.p, want.p, want.len) == 0,
 						      "markup %zu, rare %zu at %zu of %zu: %.*s, want %.*s", lead, k, place, n,
@@ -1009,7 +1035,8 @@ int main(void)
 		cmocka_unit_test(test_spec_cases),
 		cmocka_unit_test(test_errors_name_file_line_column),
 		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
-		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_pack), cmocka_unit_test(test_js_pack_rare_everywhere),
+		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_runs),
+		cmocka_unit_test(test_js_pack), cmocka_unit_test(test_js_pack_rare_everywhere),
 					   cmocka_unit_test(test_js_pack_guess_differs),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
 		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_lifecycle_html), cmocka_unit_test(test_strip_html), cmocka_unit_test(test_customer_md_slots),
