@@ -2033,22 +2033,6 @@ const uint32_t *customer_list(const Gold *g, int list, size_t *n);
 /* dir/path: customers as CSV for spreadsheets (a UTF-8 BOM, no cell a formula); false after
  * reporting to the site's err. */
 bool customer_csv(const Site *site, const char *path, const uint32_t *rows, size_t n);
-/* Dates as buf_date writes them, each day's text made once (customers share few last order
- * dates): a slot a day modulo DATE_SLOTS, the day in it told apart. */
-#define DATE_SLOTS 1024
-typedef struct {
-	int64_t day[DATE_SLOTS];
-	uint8_t len[DATE_SLOTS];
-	char text[DATE_SLOTS][DATE_TEXT_MAX];
-} DateTexts;
-void date_texts_init(DateTexts *d);
-static inline void date_text_put(Buf *b, DateTexts *d, int64_t day)	/* buf_date(b, day) */
-{
-	size_t k = (size_t)((uint64_t)day % DATE_SLOTS);
-	if (d->day[k] != day)
-		d->len[k] = (uint8_t)date_format(d->text[k], day * SECS_PER_DAY, false), d->day[k] = day;
-	buf_put(b, d->text[k], d->len[k]);
-}
 /* Table rows for customers: name, id, email, location, segment, lifetime value, valid orders, last
  * order, days since it, tickets, open tickets, url (from the root). */
 Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n);

@@ -1430,7 +1430,7 @@ static void add_field(Words *w, uint32_t at, const char *s, size_t n, int first_
 /* One customer in a records file: id, name, e-mail, city, lifetime value (as pages write it),
  * page (from customers/), last order. Nothing that depends on the as-of date alone (the
  * segment) is in it, so it changes only with the customer. */
-static void record(const Site *site, Buf *b, uint32_t c, Buf *tmp, DateTexts *dates)
+static void record(const Site *site, Buf *b, uint32_t c, Buf *tmp)
 {
 	const Customer *cu = ROW(site->g->src[SRC_CUSTOMERS].table, Customer, c);
 	const Customer360 *x = &site->g->c360[c];
@@ -1455,7 +1455,7 @@ static void record(const Site *site, Buf *b, uint32_t c, Buf *tmp, DateTexts *da
 		buf_put(b, tmp->p + strlen("customers/"), tmp->len - strlen("customers/"));
 	buf_puts(b, "\",\"");
 	if (x->last_order != MOMENT_NULL)
-		date_text_put(b, dates, x->last_order);
+		fmt_date(b, x->last_order);
 	buf_puts(b, "\"]");
 }
 
@@ -1720,7 +1720,7 @@ static bool write_ranks(Site *site, const uint32_t *by_id, Buf *b)
 /* Records file k (customers from to to in id order), unless made from the same as the
  * previous site's. */
 static bool write_records(Site *site, const uint32_t *by_id, size_t from, size_t to, FileHash customers, Buf *b,
-			  Buf *tmp, DateTexts *dates)
+			  Buf *tmp)
 {
 	char path[64];
 	snprintf(path, sizeof path, "customers/search/r%zu.js", from / RECORDS_PER_FILE);
@@ -1731,7 +1731,7 @@ static bool write_records(Site *site, const uint32_t *by_id, size_t from, size_t
 	buf_printf(b, "C360.records(%zu,[", from / RECORDS_PER_FILE);
 	for (size_t i = from; i < to; i++) {
 		buf_puts(b, i > from ? ",\n" : "\n");
-		record(site, b, by_id[i], tmp, dates);
+		record(site, b, by_id[i], tmp);
 	}
 	buf_puts(b, "]);\n");
 	return write_made(site, path, b, input);
@@ -1773,18 +1773,16 @@ static bool write_search(Site *site)
 	uint32_t *by_id = by_id_order(site->g->src[SRC_CUSTOMERS].table);
 	size_t files = (nc + RECORDS_PER_FILE - 1) / RECORDS_PER_FILE;
 	FileHash *customers = xmalloc((files + 1) * sizeof *customers);
-	DateTexts *dates = xmalloc(sizeof *dates);
-	date_texts_init(dates);
 	Buf b = {0}, tmp = {0};
 	bool ok = out_mkdir(site->dir, "customers/search", site->err);
 	for (size_t k = 0; ok && k < files; k++) {
 		size_t from = k * RECORDS_PER_FILE, to = from + RECORDS_PER_FILE < nc ? from + RECORDS_PER_FILE : nc;
 		customers[k] = customers_hash(site, by_id, from, to, &b);
-		ok = write_records(site, by_id, from, to, customers[k], &b, &tmp, dates);
+		ok = write_records(site, by_id, from, to, customers[k], &b, &tmp);
 	}
 	ok = ok && write_all_words(site, by_id, nc, words_input(site, customers, files, nc, &b), &b) &&
 	     write_segments(site, by_id, &b) && write_ranks(site, by_id, &b);
-	free(by_id), free(customers), free(dates);
+	free(by_id), free(customers);
 	buf_free(&b), buf_free(&tmp);
 	return ok;
 }

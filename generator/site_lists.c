@@ -28,17 +28,10 @@ static void text_cell(Buf *b, const char *s)
 	esc_sheet_cell(b, s ? s : "", s ? strlen(s) : 0);
 }
 
-void date_texts_init(DateTexts *d)
-{
-	for (size_t k = 0; k < DATE_SLOTS; k++)
-		d->day[k] = k ? 0 : 1;	/* no day yet: each slot's day is not one of it */
-}
-
 /* What a customer CSV repeats on its lines, made once a file: each segment's cell (text_cell of
- * its label), and the last order dates. */
+ * its label). */
 typedef struct {
 	Buf segment[SEG_COUNT];
-	DateTexts dates;
 } LineParts;
 
 static void customer_line(const Gold *g, uint32_t row, Buf *b, LineParts *parts)
@@ -56,7 +49,7 @@ static void customer_line(const Gold *g, uint32_t row, Buf *b, LineParts *parts)
 	buf_int(b, x->valid_orders);
 	buf_putc(b, ',');
 	if (x->last_order != MOMENT_NULL)
-		date_text_put(b, &parts->dates, x->last_order);
+		fmt_date(b, x->last_order);	/* buf_date's text, each day's made once a thread */
 	buf_putc(b, ',');
 	if (x->days_since_last_order != KPI_NULL)
 		buf_int(b, x->days_since_last_order);
@@ -99,7 +92,6 @@ bool customer_csv(const Site *site, const char *path, const uint32_t *rows, size
 	LineParts *parts = xcalloc(1, sizeof *parts);
 	for (int k = 0; k < SEG_COUNT; k++)
 		text_cell(&parts->segment[k], segment_defs[k].label);
-	date_texts_init(&parts->dates);
 	for (size_t i = 0; i < n; i++) {
 		prefetch_line(site->g, rows, i, n);
 		customer_line(site->g, rows[i], &f.buf, parts);
