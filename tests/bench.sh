@@ -4,7 +4,8 @@
 #   BENCH_SIZES="10000 100000 1000000"  BENCH_RUNS=3  BENCH_DISK=build/bench
 #   BENCH_TMPFS=/dev/shm/c360-bench  BENCH_TMPFS_MAX=100000 (larger sizes are built on disk only)
 #   BENCH_SETTLE=20 (seconds of quiet before each disk measurement)
-#   BENCH_BASE=/path/to/an/older/c360 (its full build is timed in the same runs: before/after)
+#   BENCH_BASE=/path/to/an/older/c360 (its full build and rebuilds are timed in the same runs,
+#     each right after this binary's: before/after)
 #   BENCH_REBUILDS=1 (0: leave out the two rebuilds and the editions)
 #   BENCH_FS="tmpfs disk" (the file systems to build on)
 #
@@ -17,7 +18,8 @@
 #   build (its wall time less reading, cleaning and the KPIs, from C360_TIMINGS);
 # - a build with --customer-pages none into a new folder: the user CPU of a full build less its
 #   own, over the customers, is the user CPU a customer page costs (or a packed customer);
-# - with BENCH_BASE, the older binary's full build, and its render part;
+# - with BENCH_BASE, the older binary's full build, and its render part, and each of the
+#   rebuilds below done by it on its own site right after this binary's;
 # - a rebuild into the same --out with nothing changed, one after 1 % of the customers got a
 #   new order (the first rebuild after a full build: no spare), then one after another 1 % got
 #   one (the weekly case: the site before the previous one is there as the spare, .c360-prev,
@@ -63,6 +65,13 @@ build() {
 	kept=$(comm -12 "$R/ino.before" "$R/ino.after" | wc -l)
 	echo "$(($(wc -l <"$R/ino.after") - kept)) $kept" >>"$R/$key.files"
 	cp "$R/stages" "$R/$key.stages"
+}
+
+# rebuild KEY OUT DATA: a timed rebuild into OUT, then (with BENCH_BASE) the older binary's
+# rebuild of its own site from the same data, right after it: base-KEY.
+rebuild() {
+	build "$@"
+	[ -z "$BASE" ] || BIN=$BASE build "base-$1" "$base" "$3"
 }
 
 # render_part KEY: the last run's wall time less its data stage (reading, cleaning, the KPIs).
@@ -139,6 +148,9 @@ report() {
 		echo "$w $wall $written $kept" | awk -v what="$what" '{
 			printf "                rebuild, %-28s %7.2f s = %5.2fx the full build; files written %d, kept %d\n",
 				what, $1, $1 / $2, $3, $4 }'
+		[ -s "$R/base-$kind-$fs" ] || continue
+		echo "$(col 1 <"$R/base-$kind-$fs" | median) $(col 1 <"$R/base-$fs" | median) $w" | awk '{
+			printf "                  BENCH_BASE: %7.2f s = %5.2fx its full build; this rebuild = %5.2fx it\n", $1, $1 / $2, $3 / $1 }'
 	done
 }
 
@@ -178,23 +190,24 @@ for n in $SIZES; do
 			rm -rf "$place/none-$n"
 			build none-$fs "$place/none-$n" "$data" --customer-pages none
 			rm -rf "$place/none-$n"
+			base=$place/base-$n
+			rm -rf "$base"
 			if [ -n "$BASE" ]; then
 				[ $fs = tmpfs ] || settle
-				BIN=$BASE build base-$fs "$place/base-$n" "$data"
-				rm -rf "$place/base-$n"
+				BIN=$BASE build base-$fs "$base" "$data"
 			fi
 			if [ "$REBUILDS" = 0 ]; then
-				rm -rf "$site"
+				rm -rf "$site" "$base"
 				continue
 			fi
-			build same-$fs "$site" "$data"
+			rebuild same-$fs "$site" "$data"
 			cp -rL "$data" "$place/changed-$n"	# -L: a data folder given as a link is copied, never written into
 			rm -f "$place/changed-$n/.complete"
 			one_percent "$place/changed-$n" 0
-			build first-$fs "$site" "$place/changed-$n"	# the previous site becomes the spare
+			rebuild first-$fs "$site" "$place/changed-$n"	# the previous site becomes the spare
 			one_percent "$place/changed-$n" 50
-			build changed-$fs "$site" "$place/changed-$n"
-			rm -rf "$site" "$place/changed-$n"
+			rebuild changed-$fs "$site" "$place/changed-$n"
+			rm -rf "$site" "$base" "$place/changed-$n"
 		done
 	done
 	echo "$PAGES $UNIT" >"$R/pages"
