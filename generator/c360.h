@@ -1485,6 +1485,8 @@ typedef struct {
 	uint64_t *slot;		/* open addressing: the run's hash's high half, then run + 1; 0 if empty */
 	uint32_t *seen;		/* the runs the bodies had, one after another */
 	bool *ends_tag;		/* run i ends with a > and spaces or line ends (a text may start after it) */
+	char (*tok)[8];		/* run i as a body names it: "i,'" (its number, a comma, a text's quote),
+				 * their count in tok[i][7]; 0 there for a number of 6 digits or more */
 	size_t n, cap, nslots, nseen, seen_cap, body;	/* body: where in seen[] the last body starts */
 } PackMarkup;
 

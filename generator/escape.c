@@ -387,6 +387,31 @@ static char *put_decimal(char *d, size_t v)
 
 #define MARKUP_LOOKED_UP (UINT32_MAX - 1)	/* runs in slot[] and seen[], at most: those after are listed again */
 
+/* Run i's token (PackMarkup.tok): "i,'" and its length in t[7]; none (0) when i has more than 5
+ * digits. */
+static void run_token(char t[8], size_t i)
+{
+	memset(t, 0, 8);
+	if (i >= 100000)
+		return;
+	char *e = put_decimal(t, i);
+	*e++ = ',', *e++ = '\'';
+	t[7] = (char)(e - t);
+}
+
+/* Run i's number, a comma and a text's opening quote at d (8 bytes of room); the end. */
+__attribute__((always_inline)) static inline char *put_run(char *d, const PackMarkup *m, size_t i)
+{
+	const char *t = m->tok[i];
+	if (!t[7]) {
+		d = put_decimal(d, i);
+		*d++ = ',', *d++ = '\'';
+		return d;
+	}
+	memcpy(d, t, 8);
+	return d + t[7];
+}
+
 /* A run's hash, quick: its length, its first, middle and last 8 bytes (the markup that differs
  * within a pack differs mostly in an attribute's value: a date, an id). */
 static inline uint64_t markup_hash(const char *s, size_t n)
@@ -428,7 +453,7 @@ void pack_markup_reset(PackMarkup *m)
 void pack_markup_free(PackMarkup *m)
 {
 	buf_free(&m->text);
-	free(m->end), free(m->seen_at), free(m->slot), free(m->seen), free(m->ends_tag);
+	free(m->end), free(m->seen_at), free(m->slot), free(m->seen), free(m->ends_tag), free(m->tok);
 	memset(m, 0, sizeof *m);
 }
 
@@ -450,6 +475,7 @@ static size_t markup_find(PackMarkup *m, const char *s, size_t n)
 		m->end = xrealloc(m->end, m->cap * sizeof *m->end);
 		m->seen_at = xrealloc(m->seen_at, m->cap * sizeof *m->seen_at);
 		m->ends_tag = xrealloc(m->ends_tag, m->cap * sizeof *m->ends_tag);
+		m->tok = xrealloc(m->tok, m->cap * sizeof *m->tok);
 	}
 	buf_put(&m->text, s, n);
 	m->seen_at[m->n] = 0;
@@ -457,6 +483,7 @@ static size_t markup_find(PackMarkup *m, const char *s, size_t n)
 	while (k && (s[k - 1] == ' ' || s[k - 1] == '\n'))
 		k--;
 	m->ends_tag[m->n] = k && s[k - 1] == '>';
+	run_token(m->tok[m->n], m->n);
 	m->end[m->n++] = m->text.len;
 	if (m->n <= MARKUP_LOOKED_UP) {
 		m->slot[j] = tag | m->n;
@@ -535,11 +562,14 @@ void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m)
 			guess = was ? was : guess + 1;
 		}
 		if (text > at)
-			d = put_decimal(d, i), *d++ = ',';
-		if (text == n)
+			d = put_run(d, m, i);
+		else
+			*d++ = '\'';
+		if (text == n) {
+			d--;	/* no text: the quote */
 			break;
+		}
 		const unsigned char *p = u + text;
-		*d++ = '\'';
 		d = js_text_put(d, &p, u + n);
 		*d++ = '\'', *d++ = ',';
 		at = (size_t)(p - u);
