@@ -857,6 +857,32 @@ static void test_js_pack_guess_differs(void **state)
 	pack_markup_free(&m);
 }
 
+/* Bodies of more runs than the numbers made once take (PackMarkup.tok: up to 99999): runs of
+ * 1 to 6 digits, each followed by a text or (the last of a body) by none, listed, then guessed in
+ * a second body and looked up in a third of the runs in another order; all read back. */
+static void test_js_pack_many_runs(void **state)
+{
+	(void)state;
+	Buf in = {0}, out = {0};
+	PackMarkup m = {0};
+	pack_markup_reset(&m);
+	for (int body = 0; body < 3; body++) {
+		in.len = out.len = 0;
+		for (size_t i = 0; i < 100010; i++) {
+			size_t k = body == 2 ? (i * 7919) % 100010 : i;
+			buf_printf(&in, "<a %zu>", k);
+			if (i + 1 < 100010)
+				buf_putc(&in, "t'x"[k % 3]);
+		}
+		esc_js_pack(&out, in.p, in.len, &m);
+		CHECK(js_pack_read(&in, &out, &m) && m.n == 100010, "body %d: %zu runs", body, m.n);
+		CHECK(body == 2 || (out.len > 8 && memcmp(out.p + out.len - 8, ",100009]", 8) == 0), "body %d ends %.*s",
+		      body, 8, out.p + out.len - 8);
+	}
+	buf_free(&in), buf_free(&out);
+	pack_markup_free(&m);
+}
+
 /* A text of a pack's body with one rare byte (' \\ a control, DEL, U+2028, U+2029, a lone 0xe2)
  * at every place of it, the text at every place of a 16-byte block (after markup of 2 to 17
  * bytes), up to 36 bytes long and at the HTML's end or before a <: escaped as esc_js_html is. */
@@ -1037,7 +1063,7 @@ int main(void)
 		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
 		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_runs),
 		cmocka_unit_test(test_js_pack), cmocka_unit_test(test_js_pack_rare_everywhere),
-					   cmocka_unit_test(test_js_pack_guess_differs),
+					   cmocka_unit_test(test_js_pack_guess_differs), cmocka_unit_test(test_js_pack_many_runs),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
 		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_lifecycle_html), cmocka_unit_test(test_strip_html), cmocka_unit_test(test_customer_md_slots),
 		cmocka_unit_test(test_fragments_builtin),
