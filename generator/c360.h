@@ -1480,7 +1480,7 @@ void esc_js_html(Buf *b, const char *s, size_t n);	/* ... of HTML in a script fi
 /* A pack's runs of markup (esc_js_pack), each listed once: the bodies name them by number. */
 typedef struct {
 	Buf text;		/* the runs one after another */
-	size_t *end;		/* run i is text[end[i - 1], end[i]) (from 0 for run 0) */
+	size_t *start;		/* run i is text[start[i], start[i + 1]) (start[0] is 0: cap + 1 of them) */
 	size_t *seen_at;	/* where in seen[] run i was last, + 1 (0: not yet) */
 	uint64_t *slot;		/* open addressing: the run's hash's high half, then run + 1; 0 if empty */
 	uint32_t *seen;		/* the runs the bodies had, one after another */
@@ -1495,8 +1495,7 @@ void pack_markup_free(PackMarkup *m);
 
 static inline Str pack_markup_run(const PackMarkup *m, size_t i)
 {
-	size_t from = i ? m->end[i - 1] : 0;
-	return (Str){m->text.p + from, m->end[i] - from};
+	return (Str){m->text.p + m->start[i], m->start[i + 1] - m->start[i]};
 }
 
 /* HTML as a JS list of its text, each a single-quoted string as esc_js_html writes it, and its

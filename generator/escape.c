@@ -447,13 +447,15 @@ void pack_markup_reset(PackMarkup *m)
 	if (!m->nslots)
 		markup_grow(m);
 	memset(m->slot, 0, m->nslots * sizeof *m->slot);
+	if (!m->start)
+		m->start = xcalloc(1, sizeof *m->start);	/* start[0] = 0; the rest grows with cap */
 	m->n = 0, m->text.len = 0, m->nseen = 0, m->body = 0;
 }
 
 void pack_markup_free(PackMarkup *m)
 {
 	buf_free(&m->text);
-	free(m->end), free(m->seen_at), free(m->slot), free(m->seen), free(m->ends_tag), free(m->tok);
+	free(m->start), free(m->seen_at), free(m->slot), free(m->seen), free(m->ends_tag), free(m->tok);
 	memset(m, 0, sizeof *m);
 }
 
@@ -472,7 +474,7 @@ static size_t markup_find(PackMarkup *m, const char *s, size_t n)
 	}
 	if (m->n == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 1024;
-		m->end = xrealloc(m->end, m->cap * sizeof *m->end);
+		m->start = xrealloc(m->start, (m->cap + 1) * sizeof *m->start);
 		m->seen_at = xrealloc(m->seen_at, m->cap * sizeof *m->seen_at);
 		m->ends_tag = xrealloc(m->ends_tag, m->cap * sizeof *m->ends_tag);
 		m->tok = xrealloc(m->tok, m->cap * sizeof *m->tok);
@@ -484,7 +486,7 @@ static size_t markup_find(PackMarkup *m, const char *s, size_t n)
 		k--;
 	m->ends_tag[m->n] = k && s[k - 1] == '>';
 	run_token(m->tok[m->n], m->n);
-	m->end[m->n++] = m->text.len;
+	m->start[++m->n] = m->text.len;
 	if (m->n <= MARKUP_LOOKED_UP) {
 		m->slot[j] = tag | m->n;
 		if (m->n * 2 > m->nslots)
@@ -524,6 +526,9 @@ static inline size_t markup_seen(PackMarkup *m, size_t i)
 	return was;
 }
 
+/* The bytes that do not start a text after a tag: those that continue the markup. */
+static const bool text_stop[256] = {[' '] = true, ['\n'] = true, ['<'] = true};
+
 void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m)
 {
 	size_t room = 11 * n + 32;	/* a byte: 6 as an escape, 3 more ('', and a comma) in a text of its own;
@@ -550,7 +555,7 @@ void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m)
 			Str r = pack_markup_run(m, g);
 			size_t after = at + r.n;
 			if (r.n <= n - at && run_equal(r.p, s + at, r.n) &&
-			    (after == n || (m->ends_tag[g] && s[after] != ' ' && s[after] != '\n' && s[after] != '<'))) {
+			    (after == n || (m->ends_tag[g] && !text_stop[u[after]]))) {
 				i = g, text = after, guess++;
 				markup_seen(m, i);
 			}
