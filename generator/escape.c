@@ -513,13 +513,10 @@ __attribute__((always_inline)) static inline bool run_equal(const char *x, const
 	return !bytes_differ16(x + n - 16, y + n - 16);	/* the last 16, over those before */
 }
 
-/* Run i, a body's next, as the bodies' list of runs has it (seen[]); where the next guess is. */
+/* Run i, a body's next, as the bodies' list of runs has it (seen[], room made for the body's
+ * runs at its start); where the next guess is. */
 static inline size_t markup_seen(PackMarkup *m, size_t i)
 {
-	if (m->nseen == m->seen_cap) {
-		m->seen_cap = m->seen_cap ? m->seen_cap * 2 : 4096;
-		m->seen = xrealloc(m->seen, m->seen_cap * sizeof *m->seen);
-	}
 	m->seen[m->nseen++] = (uint32_t)i;
 	size_t was = m->seen_at[i];
 	m->seen_at[i] = m->nseen;
@@ -545,6 +542,10 @@ void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m)
 	 * run starts with a < or where the HTML does, so no text starts within it here if none did
 	 * where it was cut. Else the text's start is looked for and the run looked up by its hash.
 	 * A run is listed once, so a guess that holds is the number the lookup gives. */
+	if (m->seen_cap - m->nseen < n / 2 + 1) {	/* a body's runs: each but the last before a text */
+		m->seen_cap = 2 * m->seen_cap > m->nseen + n / 2 + 1 ? 2 * m->seen_cap : m->nseen + n / 2 + 4096;
+		m->seen = xrealloc(m->seen, m->seen_cap * sizeof *m->seen);
+	}
 	size_t guess = m->body;
 	m->body = m->nseen;
 	*d++ = '[';
