@@ -1518,6 +1518,7 @@ typedef struct Value {
 	VKind kind;
 	bool lists;		/* V_OBJ: one of its items is a list */
 	bool aligned;		/* V_RAW: holds no " align=\"" (md_align_classes leaves it as it is) */
+	bool plain;		/* V_STR: c360's own text, none of & < > " ' in it (esc_html leaves it as it is) */
 	const char *s;		/* V_STR, V_RAW */
 	size_t n;		/* length of s, or number of items */
 	union {

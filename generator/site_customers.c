@@ -482,6 +482,13 @@ void strip_html(const Value *const v[5], const NumFormat *fmt, Buf *scratch, Buf
 	buf_puts(out, "</span></li>\n</ul>\n");
 }
 
+/* v, marked as text c360 wrote that holds none of & < > " ' (Value.plain). */
+static inline Value *v_plain(Value *v)
+{
+	v->plain = true;
+	return v;
+}
+
 /* A fragment c360 writes itself when the site's template is c360's and what it writes is within
  * page_max_bytes, else rendered (the engine says where it passes): the activity (of v[0], the
  * days), the lifecycle (of first_seen and stages) or the strip (strip_html's five values). */
@@ -525,13 +532,13 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 	Value *list = v_set(a, d, "stages", v_room(a, v_list(a), LC_COUNT));
 	for (int k = 0; k < LC_COUNT; k++) {
 		Value *o = v_push(a, list, v_room(a, v_obj(a), 6));
-		v_set(a, o, "stage", v_lent(a, stages[k].stage.p, stages[k].stage.n));
+		v_set(a, o, "stage", v_plain(v_lent(a, stages[k].stage.p, stages[k].stage.n)));
 		v_set(a, o, "done", v_bool(a, lc.count[k] > 0));
 		v_set(a, o, "first", v_num(a, V_DATE, lc.first[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.first[k])));
 		v_set(a, o, "latest", v_num(a, V_DATE, lc.last[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.last[k])));
 		v_set(a, o, "count", v_num(a, V_INT, lc.count[k]));
 		Str noun = lc.count[k] == 1 ? stages[k].one : stages[k].many;
-		v_set(a, o, "noun", v_lent(a, noun.p, noun.n));
+		v_set(a, o, "noun", v_plain(v_lent(a, noun.p, noun.n)));
 	}
 	return builtin_fragment(site, w, d, FRAG_LIFECYCLE, (const Value *const[]){seen, list}, path);
 }
@@ -584,7 +591,7 @@ static Value *activity_day(Arena *a, Value *days, int64_t day, Buf *b)
 		buf_puts(b, "No date");
 	else
 		buf_put(b, date_weekday_abbr[date_weekday(day) - 1], 3), buf_puts(b, ", "), fmt_date_words(b, day);	/* "Mon" .. "Sun" */
-	v_set(a, o, "day", v_copy(a, b));
+	v_set(a, o, "day", v_plain(v_copy(a, b)));	/* a weekday, a date in words or "No date" */
 	v_set(a, o, "date", v_num(a, V_DATE, day));
 	return v_set(a, o, "events", v_list(a));
 }
@@ -659,8 +666,8 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		Value *e = v_push(a, events, v_room(a, v_obj(a), 5));
 		bool timed = source_defs[act[i].src].timestamp && h->when != MOMENT_NULL;
 		char *time = timed ? arena_alloc(a, DATE_TEXT_MAX) : NULL;	/* written where the value keeps it */
-		v_set(a, e, "time", timed ? v_lent(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_lit(a, ""));
-		v_set(a, e, "kind", v_lent(a, kind[act[i].src].p, kind[act[i].src].n));
+		v_set(a, e, "time", v_plain(timed ? v_lent(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_lit(a, "")));
+		v_set(a, e, "kind", v_plain(v_lent(a, kind[act[i].src].p, kind[act[i].src].n)));
 		v_set(a, e, "id", cell(site, a, h->id, h->idlen));
 		b->len = 0;
 		activity_detail(site, b, act[i].src, h);
