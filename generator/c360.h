@@ -1924,6 +1924,7 @@ typedef struct Site {
 	bool label_dict_len[SRC_COUNT][3];	/* fact column f's texts are its labels, none holding a NUL (site_customers.c) */
 	bool builtin[FRAG_COUNT];	/* the customer page's fragment's template is c360's (site_customers.c) */
 	bool builtin_md;	/* ... and its Markdown template (customer.md) */
+	bool detail_plain[SRC_COUNT];	/* an activity line of the source holds none of & < > " ' (site_customers.c) */
 } Site;
 
 /* The values customer.md uses, by place (customer_md_slots): then for orders, payments, tickets and

@@ -547,6 +547,28 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 
 #define ACTIVITY_MAX 25	/* the latest facts shown; the tables below have more */
 
+/* Whether every line activity_detail writes for a fact of src holds none of & < > " ' (so that
+ * esc_html leaves it as it is): every label of its label columns (the dictionary's, up to a NUL:
+ * at least what a page shows) and the money's separator and currency; the rest is c360's (the
+ * channels' names, "no amount", the dots between). Once a build. */
+static bool detail_plain(const Site *site, SourceId src)
+{
+	static const char special[] = "&<>\"'";
+	const FactTable *ft = &fact_tables[src];
+	for (int f = 0; f < ft->ncols; f++) {
+		const FactCol *fc = &ft->cols[f];
+		if (fc->kind == FC_MONEY && (strpbrk(site->fmt.thousands, special) || strpbrk(site->fmt.currency, special)))
+			return false;
+		if (fc->kind != FC_LABEL)
+			continue;
+		const Dict *d = &site->g->src[src].dict[fc->col];
+		for (uint32_t k = 0; k < d->n; k++)
+			if (strpbrk(dict_label(d, k), special))
+				return false;
+	}
+	return true;
+}
+
 /* A fact in a line, its columns as its fact table describes them: "120.50 · Completed",
  * "Credit Card · Success · 120.50", "Delivery Delay · Open", "/home · iOS · Mobile". */
 static void activity_detail(const Site *site, Buf *b, SourceId src, const RowHead *h)
@@ -671,7 +693,8 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		v_set(a, e, "id", cell(site, a, h->id, h->idlen));
 		b->len = 0;
 		activity_detail(site, b, act[i].src, h);
-		v_set(a, e, "detail", v_copy(a, b));
+		Value *detail = v_copy(a, b);
+		v_set(a, e, "detail", site->detail_plain[act[i].src] ? v_plain(detail) : detail);
 		v_set(a, e, "open", v_bool(a, act[i].src == SRC_TICKETS && ticket_is_open((const Ticket *)h)));
 	}
 	v_set(a, d, "activity_count", v_num(a, V_INT, (int64_t)n));
@@ -1932,6 +1955,8 @@ bool site_customer_pages(Site *site)
 	site->builtin[FRAG_LIFECYCLE] = tpl_source_is(tpl_set_get(&site->tpl, "lifecycle.html", 14), lifecycle_builtin);
 	site->builtin[FRAG_STRIP] = tpl_source_is(tpl_set_get(&site->tpl, "customer_strip.html", 19), strip_builtin);
 	site->builtin_md = tpl_source_is(tpl_set_get(&site->tpl, "customer", 8), customer_md_builtin);
+	for (int src = 0; src < SRC_COUNT; src++)
+		site->detail_plain[src] = source_is_fact((SourceId)src) && detail_plain(site, (SourceId)src);
 	label_hashes(site, true);
 	facts_begin(site);
 	bool ok = out_mkdir(site->dir, "customers", site->err) && write_pages(site);
