@@ -1480,11 +1480,13 @@ void esc_js_html(Buf *b, const char *s, size_t n);	/* ... of HTML in a script fi
 /* A pack's runs of markup (esc_js_pack), each listed once: the bodies name them by number. */
 typedef struct {
 	Buf text;		/* the runs one after another */
-	size_t *end;		/* run i is text[end[i - 1], end[i]) (from 0 for run 0) */
+	size_t *start;		/* run i is text[start[i], start[i + 1]) (start[0] is 0: cap + 1 of them) */
 	size_t *seen_at;	/* where in seen[] run i was last, + 1 (0: not yet) */
 	uint64_t *slot;		/* open addressing: the run's hash's high half, then run + 1; 0 if empty */
 	uint32_t *seen;		/* the runs the bodies had, one after another */
 	bool *ends_tag;		/* run i ends with a > and spaces or line ends (a text may start after it) */
+	char (*tok)[8];		/* run i as a body names it: "i,'" (its number, a comma, a text's quote),
+				 * their count in tok[i][7]; 0 there for a number of 6 digits or more */
 	size_t n, cap, nslots, nseen, seen_cap, body;	/* body: where in seen[] the last body starts */
 } PackMarkup;
 
@@ -1493,8 +1495,7 @@ void pack_markup_free(PackMarkup *m);
 
 static inline Str pack_markup_run(const PackMarkup *m, size_t i)
 {
-	size_t from = i ? m->end[i - 1] : 0;
-	return (Str){m->text.p + from, m->end[i] - from};
+	return (Str){m->text.p + m->start[i], m->start[i + 1] - m->start[i]};
 }
 
 /* HTML as a JS list of its text, each a single-quoted string as esc_js_html writes it, and its
@@ -1517,6 +1518,7 @@ typedef struct Value {
 	VKind kind;
 	bool lists;		/* V_OBJ: one of its items is a list */
 	bool aligned;		/* V_RAW: holds no " align=\"" (md_align_classes leaves it as it is) */
+	bool plain;		/* V_STR: c360's own text, none of & < > " ' in it (esc_html leaves it as it is) */
 	const char *s;		/* V_STR, V_RAW */
 	size_t n;		/* length of s, or number of items */
 	union {
@@ -1922,6 +1924,7 @@ typedef struct Site {
 	bool label_dict_len[SRC_COUNT][3];	/* fact column f's texts are its labels, none holding a NUL (site_customers.c) */
 	bool builtin[FRAG_COUNT];	/* the customer page's fragment's template is c360's (site_customers.c) */
 	bool builtin_md;	/* ... and its Markdown template (customer.md) */
+	bool detail_plain[SRC_COUNT];	/* an activity line of the source holds none of & < > " ' (site_customers.c) */
 } Site;
 
 /* The values customer.md uses, by place (customer_md_slots): then for orders, payments, tickets and

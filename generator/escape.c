@@ -387,6 +387,31 @@ static char *put_decimal(char *d, size_t v)
 
 #define MARKUP_LOOKED_UP (UINT32_MAX - 1)	/* runs in slot[] and seen[], at most: those after are listed again */
 
+/* Run i's token (PackMarkup.tok): "i,'" and its length in t[7]; none (0) when i has more than 5
+ * digits. */
+static void run_token(char t[8], size_t i)
+{
+	memset(t, 0, 8);
+	if (i >= 100000)
+		return;
+	char *e = put_decimal(t, i);
+	*e++ = ',', *e++ = '\'';
+	t[7] = (char)(e - t);
+}
+
+/* Run i's number, a comma and a text's opening quote at d (8 bytes of room); the end. */
+__attribute__((always_inline)) static inline char *put_run(char *d, const PackMarkup *m, size_t i)
+{
+	const char *t = m->tok[i];
+	if (!t[7]) {
+		d = put_decimal(d, i);
+		*d++ = ',', *d++ = '\'';
+		return d;
+	}
+	memcpy(d, t, 8);
+	return d + t[7];
+}
+
 /* A run's hash, quick: its length, its first, middle and last 8 bytes (the markup that differs
  * within a pack differs mostly in an attribute's value: a date, an id). */
 static inline uint64_t markup_hash(const char *s, size_t n)
@@ -422,13 +447,15 @@ void pack_markup_reset(PackMarkup *m)
 	if (!m->nslots)
 		markup_grow(m);
 	memset(m->slot, 0, m->nslots * sizeof *m->slot);
+	if (!m->start)
+		m->start = xcalloc(1, sizeof *m->start);	/* start[0] = 0; the rest grows with cap */
 	m->n = 0, m->text.len = 0, m->nseen = 0, m->body = 0;
 }
 
 void pack_markup_free(PackMarkup *m)
 {
 	buf_free(&m->text);
-	free(m->end), free(m->seen_at), free(m->slot), free(m->seen), free(m->ends_tag);
+	free(m->start), free(m->seen_at), free(m->slot), free(m->seen), free(m->ends_tag), free(m->tok);
 	memset(m, 0, sizeof *m);
 }
 
@@ -447,9 +474,10 @@ static size_t markup_find(PackMarkup *m, const char *s, size_t n)
 	}
 	if (m->n == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 1024;
-		m->end = xrealloc(m->end, m->cap * sizeof *m->end);
+		m->start = xrealloc(m->start, (m->cap + 1) * sizeof *m->start);
 		m->seen_at = xrealloc(m->seen_at, m->cap * sizeof *m->seen_at);
 		m->ends_tag = xrealloc(m->ends_tag, m->cap * sizeof *m->ends_tag);
+		m->tok = xrealloc(m->tok, m->cap * sizeof *m->tok);
 	}
 	buf_put(&m->text, s, n);
 	m->seen_at[m->n] = 0;
@@ -457,7 +485,8 @@ static size_t markup_find(PackMarkup *m, const char *s, size_t n)
 	while (k && (s[k - 1] == ' ' || s[k - 1] == '\n'))
 		k--;
 	m->ends_tag[m->n] = k && s[k - 1] == '>';
-	m->end[m->n++] = m->text.len;
+	run_token(m->tok[m->n], m->n);
+	m->start[++m->n] = m->text.len;
 	if (m->n <= MARKUP_LOOKED_UP) {
 		m->slot[j] = tag | m->n;
 		if (m->n * 2 > m->nslots)
@@ -484,18 +513,18 @@ __attribute__((always_inline)) static inline bool run_equal(const char *x, const
 	return !bytes_differ16(x + n - 16, y + n - 16);	/* the last 16, over those before */
 }
 
-/* Run i, a body's next, as the bodies' list of runs has it (seen[]); where the next guess is. */
+/* Run i, a body's next, as the bodies' list of runs has it (seen[], room made for the body's
+ * runs at its start); where the next guess is. */
 static inline size_t markup_seen(PackMarkup *m, size_t i)
 {
-	if (m->nseen == m->seen_cap) {
-		m->seen_cap = m->seen_cap ? m->seen_cap * 2 : 4096;
-		m->seen = xrealloc(m->seen, m->seen_cap * sizeof *m->seen);
-	}
 	m->seen[m->nseen++] = (uint32_t)i;
 	size_t was = m->seen_at[i];
 	m->seen_at[i] = m->nseen;
 	return was;
 }
+
+/* The bytes that do not start a text after a tag: those that continue the markup. */
+static const bool text_stop[256] = {[' '] = true, ['\n'] = true, ['<'] = true};
 
 void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m)
 {
@@ -513,6 +542,10 @@ void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m)
 	 * run starts with a < or where the HTML does, so no text starts within it here if none did
 	 * where it was cut. Else the text's start is looked for and the run looked up by its hash.
 	 * A run is listed once, so a guess that holds is the number the lookup gives. */
+	if (m->seen_cap - m->nseen < n / 2 + 1) {	/* a body's runs: each but the last before a text */
+		m->seen_cap = 2 * m->seen_cap > m->nseen + n / 2 + 1 ? 2 * m->seen_cap : m->nseen + n / 2 + 4096;
+		m->seen = xrealloc(m->seen, m->seen_cap * sizeof *m->seen);
+	}
 	size_t guess = m->body;
 	m->body = m->nseen;
 	*d++ = '[';
@@ -523,7 +556,7 @@ void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m)
 			Str r = pack_markup_run(m, g);
 			size_t after = at + r.n;
 			if (r.n <= n - at && run_equal(r.p, s + at, r.n) &&
-			    (after == n || (m->ends_tag[g] && s[after] != ' ' && s[after] != '\n' && s[after] != '<'))) {
+			    (after == n || (m->ends_tag[g] && !text_stop[u[after]]))) {
 				i = g, text = after, guess++;
 				markup_seen(m, i);
 			}
@@ -535,11 +568,14 @@ void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m)
 			guess = was ? was : guess + 1;
 		}
 		if (text > at)
-			d = put_decimal(d, i), *d++ = ',';
-		if (text == n)
+			d = put_run(d, m, i);
+		else
+			*d++ = '\'';
+		if (text == n) {
+			d--;	/* no text: the quote */
 			break;
+		}
 		const unsigned char *p = u + text;
-		*d++ = '\'';
 		d = js_text_put(d, &p, u + n);
 		*d++ = '\'', *d++ = ',';
 		at = (size_t)(p - u);

@@ -482,6 +482,13 @@ void strip_html(const Value *const v[5], const NumFormat *fmt, Buf *scratch, Buf
 	buf_puts(out, "</span></li>\n</ul>\n");
 }
 
+/* v, marked as text c360 wrote that holds none of & < > " ' (Value.plain). */
+static inline Value *v_plain(Value *v)
+{
+	v->plain = true;
+	return v;
+}
+
 /* A fragment c360 writes itself when the site's template is c360's and what it writes is within
  * page_max_bytes, else rendered (the engine says where it passes): the activity (of v[0], the
  * days), the lifecycle (of first_seen and stages) or the strip (strip_html's five values). */
@@ -525,13 +532,13 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 	Value *list = v_set(a, d, "stages", v_room(a, v_list(a), LC_COUNT));
 	for (int k = 0; k < LC_COUNT; k++) {
 		Value *o = v_push(a, list, v_room(a, v_obj(a), 6));
-		v_set(a, o, "stage", v_lent(a, stages[k].stage.p, stages[k].stage.n));
+		v_set(a, o, "stage", v_plain(v_lent(a, stages[k].stage.p, stages[k].stage.n)));
 		v_set(a, o, "done", v_bool(a, lc.count[k] > 0));
 		v_set(a, o, "first", v_num(a, V_DATE, lc.first[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.first[k])));
 		v_set(a, o, "latest", v_num(a, V_DATE, lc.last[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.last[k])));
 		v_set(a, o, "count", v_num(a, V_INT, lc.count[k]));
 		Str noun = lc.count[k] == 1 ? stages[k].one : stages[k].many;
-		v_set(a, o, "noun", v_lent(a, noun.p, noun.n));
+		v_set(a, o, "noun", v_plain(v_lent(a, noun.p, noun.n)));
 	}
 	return builtin_fragment(site, w, d, FRAG_LIFECYCLE, (const Value *const[]){seen, list}, path);
 }
@@ -539,6 +546,28 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 /* ---- the activity: every fact, newest first, grouped by day */
 
 #define ACTIVITY_MAX 25	/* the latest facts shown; the tables below have more */
+
+/* Whether every line activity_detail writes for a fact of src holds none of & < > " ' (so that
+ * esc_html leaves it as it is): every label of its label columns (the dictionary's, up to a NUL:
+ * at least what a page shows) and the money's separator and currency; the rest is c360's (the
+ * channels' names, "no amount", the dots between). Once a build. */
+static bool detail_plain(const Site *site, SourceId src)
+{
+	static const char special[] = "&<>\"'";
+	const FactTable *ft = &fact_tables[src];
+	for (int f = 0; f < ft->ncols; f++) {
+		const FactCol *fc = &ft->cols[f];
+		if (fc->kind == FC_MONEY && (strpbrk(site->fmt.thousands, special) || strpbrk(site->fmt.currency, special)))
+			return false;
+		if (fc->kind != FC_LABEL)
+			continue;
+		const Dict *d = &site->g->src[src].dict[fc->col];
+		for (uint32_t k = 0; k < d->n; k++)
+			if (strpbrk(dict_label(d, k), special))
+				return false;
+	}
+	return true;
+}
 
 /* A fact in a line, its columns as its fact table describes them: "120.50 · Completed",
  * "Credit Card · Success · 120.50", "Delivery Delay · Open", "/home · iOS · Mobile". */
@@ -584,7 +613,7 @@ static Value *activity_day(Arena *a, Value *days, int64_t day, Buf *b)
 		buf_puts(b, "No date");
 	else
 		buf_put(b, date_weekday_abbr[date_weekday(day) - 1], 3), buf_puts(b, ", "), fmt_date_words(b, day);	/* "Mon" .. "Sun" */
-	v_set(a, o, "day", v_copy(a, b));
+	v_set(a, o, "day", v_plain(v_copy(a, b)));	/* a weekday, a date in words or "No date" */
 	v_set(a, o, "date", v_num(a, V_DATE, day));
 	return v_set(a, o, "events", v_list(a));
 }
@@ -659,12 +688,13 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		Value *e = v_push(a, events, v_room(a, v_obj(a), 5));
 		bool timed = source_defs[act[i].src].timestamp && h->when != MOMENT_NULL;
 		char *time = timed ? arena_alloc(a, DATE_TEXT_MAX) : NULL;	/* written where the value keeps it */
-		v_set(a, e, "time", timed ? v_lent(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_lit(a, ""));
-		v_set(a, e, "kind", v_lent(a, kind[act[i].src].p, kind[act[i].src].n));
+		v_set(a, e, "time", v_plain(timed ? v_lent(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_lit(a, "")));
+		v_set(a, e, "kind", v_plain(v_lent(a, kind[act[i].src].p, kind[act[i].src].n)));
 		v_set(a, e, "id", cell(site, a, h->id, h->idlen));
 		b->len = 0;
 		activity_detail(site, b, act[i].src, h);
-		v_set(a, e, "detail", v_copy(a, b));
+		Value *detail = v_copy(a, b);
+		v_set(a, e, "detail", site->detail_plain[act[i].src] ? v_plain(detail) : detail);
 		v_set(a, e, "open", v_bool(a, act[i].src == SRC_TICKETS && ticket_is_open((const Ticket *)h)));
 	}
 	v_set(a, d, "activity_count", v_num(a, V_INT, (int64_t)n));
@@ -1925,6 +1955,8 @@ bool site_customer_pages(Site *site)
 	site->builtin[FRAG_LIFECYCLE] = tpl_source_is(tpl_set_get(&site->tpl, "lifecycle.html", 14), lifecycle_builtin);
 	site->builtin[FRAG_STRIP] = tpl_source_is(tpl_set_get(&site->tpl, "customer_strip.html", 19), strip_builtin);
 	site->builtin_md = tpl_source_is(tpl_set_get(&site->tpl, "customer", 8), customer_md_builtin);
+	for (int src = 0; src < SRC_COUNT; src++)
+		site->detail_plain[src] = source_is_fact((SourceId)src) && detail_plain(site, (SourceId)src);
 	label_hashes(site, true);
 	facts_begin(site);
 	bool ok = out_mkdir(site->dir, "customers", site->err) && write_pages(site);

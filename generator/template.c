@@ -556,7 +556,10 @@ void tpl_put_slot(Buf *md, Slots *slots, RawStash *raws, Buf *scratch, const Val
 void tpl_put_html(Buf *out, Buf *scratch, const Value *v, bool day, const NumFormat *fmt)
 {
 	if (v && v->kind == V_STR && !v->i) {	/* text: the same with |day */
-		esc_html(out, v->s ? v->s : "", v->n);
+		if (v->plain)
+			buf_put(out, v->s, v->n);
+		else
+			esc_html(out, v->s ? v->s : "", v->n);
 		return;
 	}
 	if (v && v->kind == V_DATE && figure_plain(v, day ? F_DAY : F_NONE)) {	/* nothing to escape */

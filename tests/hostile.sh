@@ -399,4 +399,19 @@ if [ "$BIG" = 1 ] && [ -x /usr/bin/time ] && plain; then
 	rm -rf "$T/mem" "$T/memsite"
 fi
 
+# ---- an activity line is copied into the page as it is only when none of its source's labels,
+# nor the currency or the thousands separator, holds & < > " ' (detail_plain, once a build):
+# a currency or a status label that holds them is escaped
+mini "$T/plain"
+run 0 build --data "$T/plain" --out "$T/plain-site"
+file_has "$T/plain-site/customers/1a/1.html" 'class="what">12.50 · Completed<'
+printf 'currency = "<&>"\n' >"$T/plain.conf"
+run 0 build --config "$T/plain.conf" --data "$T/plain" --out "$T/plain-currency"
+file_has "$T/plain-currency/customers/1a/1.html" 'class="what">&lt;&amp;&gt;12.50 · Completed<'
+printf '12,1,2022-07-03,4,"x<&>\047y"\n' >>"$T/plain/orders.csv"
+run 0 build --data "$T/plain" --out "$T/plain-label"
+file_has "$T/plain-label/customers/1a/1.html" 'class="what">4.00 · X&lt;&amp;&gt;&#39;Y<'
+file_has "$T/plain-label/customers/1a/1.html" 'class="what">12.50 · Completed<'
+rm -rf "$T/plain" "$T/plain-site" "$T/plain-currency" "$T/plain-label" "$T/plain.conf"
+
 finish hostile

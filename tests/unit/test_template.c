@@ -255,6 +255,17 @@ static void same_as_engine(const Template *t, const Value *d, const NumFormat *f
 	buf_free(&want), buf_free(&err);
 }
 
+/* v, marked Value.plain (written by tpl_put_html as it is) when its text holds none of & < > " '
+ * and pick says so: the writers' output with it is what the engine's escaping writes. */
+static Value *maybe_plain(Value *v, uint32_t pick, int *marked)
+{
+	if (pick && v->kind == V_STR && !v->i && !strpbrk(v->s, "&<>\"'")) {
+		v->plain = true;
+		++*marked;
+	}
+	return v;
+}
+
 /* activity_html writes what the engine renders of the shipped activity.html, for days of any
  * values: hostile text in every field, null and wild dates, empty and cut texts, open or not. */
 static void test_activity_html(void **state)
@@ -271,13 +282,14 @@ static void test_activity_html(void **state)
 	CHECK(t, "%s", buf_cstr(&err));
 	uint32_t seed = 7;
 #define PICK(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
-	int opened = 0, undated = 0, untimed = 0;
+	int opened = 0, undated = 0, untimed = 0, plain = 0;
 	for (int round = 0; round < 300; round++) {
 		Arena *a = &arena;
 		Value *d = v_obj(a), *list = v_set(a, d, "days", v_list(a));
 		for (uint32_t k = 0, nd = round ? PICK(4) : 0; k < nd; k++) {
 			Value *day = v_push(a, list, v_obj(a));
-			v_set(a, day, "day", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+			uint32_t day_text = PICK(N_ELEMS(texts)), day_plain = PICK(2);
+			v_set(a, day, "day", maybe_plain(v_cstr(a, texts[day_text]), day_plain, &plain));
 			int64_t when = days[PICK(N_ELEMS(days))];
 			undated += when == MOMENT_NULL;
 			v_set(a, day, "date", v_num(a, V_DATE, when));
@@ -286,8 +298,9 @@ static void test_activity_html(void **state)
 				Value *e = v_push(a, events, v_obj(a));
 				const char *time = PICK(2) ? "" : texts[PICK(N_ELEMS(texts))];
 				untimed += !*time;
-				v_set(a, e, "time", v_lit(a, time));
-				v_set(a, e, "kind", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+				v_set(a, e, "time", maybe_plain(v_lit(a, time), PICK(2), &plain));
+				uint32_t kind_text = PICK(N_ELEMS(texts)), kind_plain = PICK(2);
+				v_set(a, e, "kind", maybe_plain(v_cstr(a, texts[kind_text]), kind_plain, &plain));
 				uint32_t id = PICK(4);
 				v_set(a, e, "id", id == 0 ? v_str(a, NULL, 0) : id == 1 ? v_text(a, long_id, 3000, 1200)
 						  : v_text(a, "a<b>&\"'\xc3\xa9", 9, 4));
@@ -303,7 +316,7 @@ static void test_activity_html(void **state)
 		same_as_engine(t, d, fmt, &got, round);
 	}
 #undef PICK
-	CHECK(opened && undated && untimed, "every case met: %d %d %d", opened, undated, untimed);
+	CHECK(opened && undated && untimed && plain, "every case met: %d %d %d %d", opened, undated, untimed, plain);
 	tpl_free(t);
 	free(long_id);
 	buf_free(&err), buf_free(&got), buf_free(&scratch);
@@ -323,7 +336,7 @@ static void test_lifecycle_html(void **state)
 	CHECK(t, "%s", buf_cstr(&err));
 	uint32_t seed = 11;
 #define PICK(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
-	int undated_done = 0, latest = 0;
+	int undated_done = 0, latest = 0, plain = 0;
 	for (int round = 0; round < 300; round++) {
 		Arena *a = &arena;
 		Value *d = v_obj(a);
@@ -331,7 +344,8 @@ static void test_lifecycle_html(void **state)
 		Value *list = v_set(a, d, "stages", v_list(a));
 		for (uint32_t k = 0, n = round ? PICK(6) : 0; k < n; k++) {
 			Value *o = v_push(a, list, v_obj(a));
-			v_set(a, o, "stage", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+			uint32_t stage_text = PICK(N_ELEMS(texts)), stage_plain = PICK(2);
+			v_set(a, o, "stage", maybe_plain(v_cstr(a, texts[stage_text]), stage_plain, &plain));
 			bool done = PICK(2);
 			int64_t first = days[PICK(N_ELEMS(days))], last = days[PICK(N_ELEMS(days))];
 			undated_done += done && first == MOMENT_NULL;
@@ -340,7 +354,8 @@ static void test_lifecycle_html(void **state)
 			v_set(a, o, "first", v_num(a, V_DATE, first));
 			v_set(a, o, "latest", v_num(a, V_DATE, last));
 			v_set(a, o, "count", v_num(a, V_INT, counts[PICK(N_ELEMS(counts))]));
-			v_set(a, o, "noun", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
+			uint32_t noun_text = PICK(N_ELEMS(texts)), noun_plain = PICK(2);
+			v_set(a, o, "noun", maybe_plain(v_cstr(a, texts[noun_text]), noun_plain, &plain));
 		}
 		const NumFormat *fmt = &fmts[round % 2];
 		got.len = 0;
@@ -348,7 +363,7 @@ static void test_lifecycle_html(void **state)
 		same_as_engine(t, d, fmt, &got, round);
 	}
 #undef PICK
-	CHECK(undated_done && latest, "every case met: %d %d", undated_done, latest);
+	CHECK(undated_done && latest && plain, "every case met: %d %d %d", undated_done, latest, plain);
 	tpl_free(t);
 	buf_free(&err), buf_free(&got), buf_free(&scratch);
 }
@@ -857,6 +872,32 @@ static void test_js_pack_guess_differs(void **state)
 	pack_markup_free(&m);
 }
 
+/* Bodies of more runs than the numbers made once take (PackMarkup.tok: up to 99999): runs of
+ * 1 to 6 digits, each followed by a text or (the last of a body) by none, listed, then guessed in
+ * a second body and looked up in a third of the runs in another order; all read back. */
+static void test_js_pack_many_runs(void **state)
+{
+	(void)state;
+	Buf in = {0}, out = {0};
+	PackMarkup m = {0};
+	pack_markup_reset(&m);
+	for (int body = 0; body < 3; body++) {
+		in.len = out.len = 0;
+		for (size_t i = 0; i < 100010; i++) {
+			size_t k = body == 2 ? (i * 7919) % 100010 : i;
+			buf_printf(&in, "<a %zu>", k);
+			if (i + 1 < 100010)
+				buf_putc(&in, "t'x"[k % 3]);
+		}
+		esc_js_pack(&out, in.p, in.len, &m);
+		CHECK(js_pack_read(&in, &out, &m) && m.n == 100010, "body %d: %zu runs", body, m.n);
+		CHECK(body == 2 || (out.len > 8 && memcmp(out.p + out.len - 8, ",100009]", 8) == 0), "body %d ends %.*s",
+		      body, 8, out.p + out.len - 8);
+	}
+	buf_free(&in), buf_free(&out);
+	pack_markup_free(&m);
+}
+
 /* A text of a pack's body with one rare byte (' \\ a control, DEL, U+2028, U+2029, a lone 0xe2)
  * at every place of it, the text at every place of a 16-byte block (after markup of 2 to 17
  * bytes), up to 36 bytes long and at the HTML's end or before a <: escaped as esc_js_html is. */
@@ -1037,7 +1078,7 @@ int main(void)
 		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
 		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_runs),
 		cmocka_unit_test(test_js_pack), cmocka_unit_test(test_js_pack_rare_everywhere),
-					   cmocka_unit_test(test_js_pack_guess_differs),
+					   cmocka_unit_test(test_js_pack_guess_differs), cmocka_unit_test(test_js_pack_many_runs),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
 		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_lifecycle_html), cmocka_unit_test(test_strip_html), cmocka_unit_test(test_customer_md_slots),
 		cmocka_unit_test(test_fragments_builtin),
