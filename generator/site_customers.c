@@ -1148,12 +1148,7 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 	if (getenv("C360_TIMINGS"))
 		fprintf(stderr, "c360: customer pages: %llu compiled, %llu through cmark, %zu shapes\n",
 			(unsigned long long)filled, (unsigned long long)through_cmark, shapes);
-	if (getenv("C360_TIMINGS")) {	/* of each fact source, the customers whose facts were hashed, not kept */
-		fprintf(stderr, "c360: customer facts hashed:");
-		for (int i = SRC_ORDERS; i < SRC_COUNT; i++)
-			fprintf(stderr, "%s %s %llu", i > SRC_ORDERS ? "," : "", source_defs[i].name, (unsigned long long)hashed[i]);
-		fputc('\n', stderr);
-	}
+	console_counts("customer facts hashed", hashed);	/* of each fact source, the customers' not kept */
 	free(wk), free(t), free(started), free(b.said), free(b.done);
 	return ok;
 }
