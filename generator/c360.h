@@ -229,6 +229,8 @@ Verbosity console_level(void);
 void console_progress(const char *what);	/* "": erases the line */
 /* With C360_TIMINGS: a part of the stage under way that took wall seconds (render.c's, which overlap). */
 void console_timing(const char *what, double wall);
+/* With C360_TIMINGS set, a count of each fact source (n by SourceId) as one line: "c360: what: orders N, ...". */
+void console_counts(const char *what, const uint64_t *n);
 void console_write(const char *s, size_t n);	/* text already formatted, at every level */
 /* "c360: " and text and a newline in one write(2), at every level: the last words of a process
  * that a signal ends while other threads may be printing. */
@@ -880,6 +882,11 @@ typedef struct {
 	 * not known (no cache, SQL, S3, a file not read). Before silver_finish: the cache key, once
 	 * the source is what that key names (taken from the cache, or read whole and cleaned) */
 	FileHash rows_key[SRC_COUNT];
+	/* a fact source whose export only grew (load_appended): how many of its rows, first in its
+	 * table, the previous build had, and those rows' key as that build's rows key was made
+	 * (rows_keys); zero rows: not grown. Only with a rows key. */
+	size_t grown_from[SRC_COUNT];
+	FileHash grown_key[SRC_COUNT];
 } Silver;
 
 #define CUSTOMERS(s) (&(s)->src[SRC_CUSTOMERS].table)
@@ -959,8 +966,8 @@ bool silver_cache_load(Silver *s, Source *src, FileHash key);
 void silver_cache_save(const Silver *s, const Source *src, FileHash key, uint64_t bytes);
 /* src (set up, nothing read) from s->cache_from's cache file of the bytes the export had then,
  * if they are the first bytes of data[0, len), fewer, ending a line: returns how many (0: no
- * such cache taken; src may hold one, to be set up anew). */
-size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len);
+ * such cache taken; src may hold one, to be set up anew), and its key in *key. */
+size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len, FileHash *key);
 /* The previous site's cache file of src, taken, linked into s->cache_to. */
 void silver_cache_keep(const Silver *s, const Source *src);
 /* src from a cache file's n bytes at p (the fuzzer); as silver_cache_load. */
@@ -1224,6 +1231,8 @@ typedef struct {
 	size_t nopen;
 	GoldStore *store;	/* what the model owns when read from a gold folder */
 	FileHash rows_key[SRC_COUNT];	/* Silver's: each fact source's rows as a key; zero: not known */
+	size_t grown_from[SRC_COUNT];	/* Silver's: a grown source's previous rows, and their key */
+	FileHash grown_key[SRC_COUNT];
 } Gold;
 
 /* The data stage: gold from silver, views included; false after reporting to err a figure
@@ -1921,6 +1930,10 @@ typedef struct Site {
 	 * cache (.c360-cache/facts-NAME) or filled as the pages are made; NULL: made with each page */
 	FileHash *facts_hash[SRC_COUNT];
 	bool facts_fill[SRC_COUNT];	/* filled as the pages are made, then cached */
+	/* a grown source's facts_hash, the previous build's: by customer row, 1 for a customer whose
+	 * facts are hashed again (one of the new rows is theirs), 0 for one whose hash is kept; NULL:
+	 * none kept (each customer's facts hashed, or each kept) */
+	uint8_t *facts_grown[SRC_COUNT];
 	bool label_dict_len[SRC_COUNT][3];	/* fact column f's texts are its labels, none holding a NUL (site_customers.c) */
 	bool builtin[FRAG_COUNT];	/* the customer page's fragment's template is c360's (site_customers.c) */
 	bool builtin_md;	/* ... and its Markdown template (customer.md) */

@@ -83,6 +83,20 @@ void console_timing(const char *what, double wall)
 	fprintf(stderr, "c360:   %-34s wall %7.3f s\n", what, wall);
 }
 
+void console_counts(const char *what, const uint64_t *n)
+{
+	if (!getenv("C360_TIMINGS"))
+		return;
+	Buf b = {0};
+	buf_printf(&b, "c360: %s:", what);
+	for (int i = SRC_ORDERS; i < SRC_COUNT; i++)
+		buf_printf(&b, "%s %s %llu", i > SRC_ORDERS ? "," : "", source_defs[i].name, (unsigned long long)n[i]);
+	buf_putc(&b, '\n');
+	erase();
+	fputs(buf_cstr(&b), stderr);	/* one write: the gold tables are written on a thread of their own */
+	buf_free(&b);
+}
+
 void console_progress(const char *what)
 {
 	timing(what);

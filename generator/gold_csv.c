@@ -178,6 +178,7 @@ typedef struct {
 	const Gold *g;
 	SourceId src;
 	LabelCells cells[3];	/* a fact table's, by column: of its labels and channels */
+	size_t skip;		/* fact_rows: the rows before it are not written (read back: write_table) */
 } Tables;
 
 static void customer_360_rows(void *ctx, size_t from, size_t to, Buf *b)
@@ -399,7 +400,7 @@ static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 	const Tables *w = ctx;
 	const Table *t = w->g->src[w->src].table;
 	IntMemo memo[2] = {{0, 1, "0"}, {0, 1, "0"}};	/* customer_key, line: fact_each's rows with memos */
-	for (size_t i = from; i < to; i++)
+	for (size_t i = w->skip + from; i < w->skip + to; i++)
 		if (!fact_is_late(ROW(t, RowHead, i), w->g->as_of))
 			fact_line(b, w, ROW(t, RowHead, i), memo);
 }
@@ -487,10 +488,10 @@ static void fact_row_input(void *ctx, size_t from, size_t to, Buf *b)
 }
 
 /* Fact table t's input: the settings' salt (c360 itself among them), the table, the BOM, the
- * texts of the labels its columns name by number, and its rows: the source's rows key when
+ * texts of the labels its columns name by number, and its rows: key, the source's rows key when
  * known (silver_read.c's rows_keys: the rows, customer_key ranks and as-of date it names are
- * what fact_values reads), else the rows hashed. */
-static FileHash fact_input(const Gold *g, const Config *cfg, int t, FileHash salt)
+ * what fact_values reads), else (zero) the rows hashed. */
+static FileHash fact_input(const Gold *g, const Config *cfg, int t, FileHash salt, FileHash key)
 {
 	Tables w = {.g = g, .src = gold_tables[t].src};
 	const FactTable *ft = &fact_tables[w.src];
@@ -506,7 +507,6 @@ static FileHash fact_input(const Gold *g, const Config *cfg, int t, FileHash sal
 			file_hasher_add(h, d->text, d->at[d->n]);
 		}
 	}
-	FileHash key = g->rows_key[w.src];
 	bool keyed = key.lo | key.hi;
 	FileHash rows = keyed ? key : out_rows_hash(g->src[w.src].table->n, fact_row_input, &w, config_threads(cfg));
 	file_hasher_add(h, &keyed, sizeof keyed);
@@ -514,21 +514,33 @@ static FileHash fact_input(const Gold *g, const Config *cfg, int t, FileHash sal
 	return file_hasher_end(h);
 }
 
-static bool write_table(const Gold *g, const Config *cfg, const char *dir, int t, const char *name, Buf *err)
+/* Gold table t into dir's file name. A fact table whose source grew (only rows appended:
+ * g->grown_from) begins with the previous site's file when that was made from input before
+ * (fact_input of the rows the previous build had, grown_key: the same rows, customer_key ranks
+ * and as-of date, label texts and settings, so the same bytes): only the rows after them are
+ * formatted. */
+static bool write_table(const Gold *g, const Config *cfg, const char *dir, int t, const char *name, FileHash before,
+			uint64_t *formatted, Buf *err)
 {
 	OutFile f;
 	if (!out_open(&f, dir, name, err))
 		return false;
 	Tables w = {.g = g, .src = gold_tables[t].src};
-	buf_puts(&f.buf, cfg->gold_bom ? UTF8_BOM : "");
-	header(&f.buf, t);
+	bool grown = (before.lo | before.hi) && manifest_old_bytes(dir, name, before, &f.buf);
+	if (grown)
+		w.skip = g->grown_from[w.src];
+	buf_puts(&f.buf, cfg->gold_bom && !grown ? UTF8_BOM : "");
+	if (!grown)
+		header(&f.buf, t);
 	if (writers[t].rows == fact_rows)
 		label_cells(&w);
 	if (writers[t].whole)
 		writers[t].whole(&f.buf, g);
 	else
-		out_rows(&f, g->src[w.src].table->n, writers[t].rows, &w, config_threads(cfg));
+		out_rows(&f, g->src[w.src].table->n - w.skip, writers[t].rows, &w, config_threads(cfg));
 	label_cells_free(&w);
+	if (writers[t].rows == fact_rows)
+		formatted[w.src] += g->src[w.src].table->n - w.skip;
 	return out_close(&f, err);
 }
 
@@ -538,17 +550,23 @@ bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 		return false;
 	bool incremental = manifest_active(dir), ok = true;
 	FileHash salt = incremental ? manifest_settings(cfg) : (FileHash){0, 0};
+	uint64_t formatted[SRC_COUNT] = {0};	/* fact rows formatted, not kept or read back */
 	for (int t = 0; ok && t < GT_COUNT; t++) {
 		bool by_input = incremental && writers[t].rows == fact_rows;
-		FileHash input = by_input ? fact_input(g, cfg, t, salt) : (FileHash){0, 0};
+		SourceId src = gold_tables[t].src;
+		FileHash none = {0, 0}, input = by_input ? fact_input(g, cfg, t, salt, g->rows_key[src]) : none;
 		Buf name = {0};
 		buf_printf(&name, "gold/%s.csv", gold_tables[t].name);
 		if (!by_input || !manifest_file_kept(dir, buf_cstr(&name), input)) {
-			ok = write_table(g, cfg, dir, t, buf_cstr(&name), err);
+			bool grown = by_input && g->grown_from[src] && (g->rows_key[src].lo | g->rows_key[src].hi);
+			ok = write_table(g, cfg, dir, t, buf_cstr(&name), grown ? fact_input(g, cfg, t, salt, g->grown_key[src]) : none,
+					 formatted, err);
 			if (ok && by_input)
 				manifest_page_made(dir, buf_cstr(&name), input);
 		}
 		buf_free(&name);
 	}
+	if (ok)
+		console_counts("gold fact rows formatted", formatted);
 	return ok;
 }

@@ -721,7 +721,7 @@ bool silver_cache_load(Silver *s, Source *src, FileHash key)
 	return cache_load(s, src, key, &bytes);
 }
 
-size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len)
+size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len, FileHash *key)
 {
 	struct stat st;
 	CacheHead h;
@@ -732,8 +732,8 @@ size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len)
 	if (!h.bytes || h.bytes >= len || data[h.bytes - 1] != '\n')
 		return 0;
 	uint64_t bytes;
-	FileHash key = silver_cache_key(s, src->id, file_hash(data, (size_t)h.bytes));
-	return cache_load(s, src, key, &bytes) && bytes == h.bytes ? (size_t)h.bytes : 0;
+	*key = silver_cache_key(s, src->id, file_hash(data, (size_t)h.bytes));
+	return cache_load(s, src, *key, &bytes) && bytes == h.bytes ? (size_t)h.bytes : 0;
 }
 
 /* ---- each customer's facts of a source, hashed (site_customers.c): .c360-cache/facts-NAME, a

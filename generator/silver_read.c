@@ -804,7 +804,9 @@ static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
 	if (!source_is_fact(src->id) || src->opt.encoding > ENC_UTF8 || in->len >= UINT32_MAX ||
 	    !lf_lines(in->data, in->len))
 		return false;
-	size_t plen = silver_cache_prefix(s, src, in->data, in->len), more = in->len - plen;
+	FileHash before;
+	size_t plen = silver_cache_prefix(s, src, in->data, in->len, &before), more = in->len - plen;
+	size_t from = src->table.n;
 	bool threads = config_threads(s->cfg) > 1 && more >= 2 * s->cfg->chunk_min && more > plen / 2;
 	bool ok = plen && !threads && src->have_header && !src->broken && !src->left_out && !src->unterminated;
 	Source tail = {0};
@@ -816,6 +818,7 @@ static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
 		    "them from its cache)", config_file_of(s->cfg, src->id), in->len - plen);
 		silver_cache_save(s, src, key, (uint64_t)in->len);
 		input_close(in);
+		s->grown_from[src->id] = from, s->grown_key[src->id] = before;	/* rows_keys makes it a rows key */
 		return true;
 	}
 	input_close(&src->file);
@@ -877,6 +880,18 @@ static void load_file(Silver *s, Source *src)
 
 static bool load_sources(Silver *s, Config *cfg);
 
+/* The rows key of fact source id's rows read under cache key cache, the customers' ids hashing
+ * to ids (rows_keys). */
+static FileHash rows_key(const Silver *s, SourceId id, FileHash cache, FileHash ids)
+{
+	struct {
+		char what[16];
+		FileHash cache, ids;
+		int64_t as_of, order;
+	} in = {"c360 fact rows", cache, ids, s->as_of, s->src[id].order};
+	return file_hash(&in, sizeof in);
+}
+
 /* What each fact source's rows are once silver_finish has run, as a key: the source's cache key
  * (its state before silver_finish: c360, the settings, the export's bytes, the customers'
  * key), and what silver_finish and the gold views do to its rows from the other sources: the
@@ -885,7 +900,9 @@ static bool load_sources(Silver *s, Config *cfg);
  * after the CRM's and the earlier sources' orphans; the gold tables' customer_key is the rank
  * by id), and the as-of date (the facts after it are in no gold table or view). Zero: not known
  * (the source not from a cache key). A gold fact table (fact_input) and a customer's facts of
- * a source on its page (site_customers.c) are the same when this key is. */
+ * a source on its page (site_customers.c) are the same when this key is. A grown source's
+ * previous rows (grown_from) get the key they had in the previous build, if it read them with
+ * this build's customers, as-of date and date order. */
 static void rows_keys(Silver *s)
 {
 	const Table *cu = CUSTOMERS(s);
@@ -910,12 +927,9 @@ static void rows_keys(Silver *s)
 			*k = (FileHash){0, 0};
 			continue;
 		}
-		struct {
-			char what[16];
-			FileHash cache, ids;
-			int64_t as_of, order;
-		} in = {"c360 fact rows", *k, ids, s->as_of, s->src[i].order};
-		*k = file_hash(&in, sizeof in);
+		*k = rows_key(s, (SourceId)i, *k, ids);
+		if (s->grown_from[i])	/* the previous build's rows, had they been read in this one's */
+			s->grown_key[i] = rows_key(s, (SourceId)i, s->grown_key[i], ids);
 	}
 }
 

@@ -753,6 +753,7 @@ typedef struct {
 	FileHasher *input;	/* a page's input (customer_input) */
 	Buf facts;		/* ... and a customer's facts of a source (facts_input) */
 	FileHasher *facts_input;
+	uint64_t hashed[SRC_COUNT];	/* customers whose facts of a source were hashed, not kept */
 	Buf pack, hashes;	/* packs: the one being made, its customers' inputs (kept from block to block) */
 	PackMarkup markup;	/* packs: the markup of the one being made */
 	bool ok;
@@ -847,6 +848,13 @@ static void label_hashes(Site *site, bool make)
 	}
 }
 
+/* Whether customer c's facts of source src are hashed as the previous build hashed them
+ * (facts_begin): all of the source's, or a grown source's customers with no new row. */
+static bool facts_kept(const Site *site, SourceId src, uint32_t c)
+{
+	return site->facts_hash[src] && (!site->facts_fill[src] || (site->facts_grown[src] && !site->facts_grown[src][c]));
+}
+
 /* Each of customer c's facts of one source, in the order their page lists them, hashed. */
 static FileHash facts_input(const Site *site, Gather *g, SourceId src, uint32_t c)
 {
@@ -900,7 +908,8 @@ static FileHash facts_input(const Site *site, Gather *g, SourceId src, uint32_t 
  *   sources merged by moment, the lifecycle counts valid orders, successful payments (payment
  *   status label 0, by its text: the canonical labels come first in every dictionary),
  *   sessions and tickets. Each source's facts are hashed apart (facts_input), or taken as the
- *   previous build hashed them when the source's rows key is the same (facts_begin);
+ *   previous build hashed them when the source's rows key is the same, or the source grew
+ *   and none of the new rows is the customer's (facts_begin);
  * - what page_globals() gives every page: the root (from the path), the churn window (a
  *   render's comes from kpi_summary.csv), the title and version (in the salt); no as-of date
  *   on a customer's page (PageWork.undated).
@@ -921,11 +930,13 @@ static FileHash customer_input(PageJob *j, uint32_t c, const char *path)
 		FileHash *kept = site->facts_hash[i];
 		if (!source_is_fact((SourceId)i))
 			continue;
-		if (kept && !site->facts_fill[i])
+		if (facts_kept(site, (SourceId)i, c)) {
 			facts[i] = kept[c];	/* the previous build's: made from the same rows */
-		else
-			facts[i] = facts_input(site, &f, (SourceId)i, c);
-		if (kept && site->facts_fill[i])
+			continue;
+		}
+		facts[i] = facts_input(site, &f, (SourceId)i, c);
+		j->hashed[i]++;
+		if (kept)
 			kept[c] = facts[i];	/* each customer once, on one thread */
 	}
 	Gather in = {&j->w.scratch, j->input, false};
@@ -959,8 +970,8 @@ static void prefetch_customer(const Site *site, uint32_t c, int step)
 		__builtin_prefetch(&g->c360[c]);
 	}
 	for (int src = 0; src < SRC_COUNT; src++) {
-		if (!source_is_fact((SourceId)src))
-			continue;
+		if (!source_is_fact((SourceId)src) || facts_kept(site, (SourceId)src, c))
+			continue;	/* facts not read: their hash is kept */
 		const ByCustomer *bc = &g->by[src];
 		if (step == 0) {
 			__builtin_prefetch(&bc->start[c]);
@@ -1142,12 +1153,14 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 			started[k] = pthread_create(&t[k], NULL, take_blocks, &wk[k]) == 0;
 	}
 	take_blocks(&wk[0]);
-	uint64_t filled = 0, through_cmark = 0;
+	uint64_t filled = 0, through_cmark = 0, hashed[SRC_COUNT] = {0};
 	size_t shapes = 0;
 	for (size_t k = 0; k < nt; k++) {
 		if (started[k])
 			pthread_join(t[k], NULL);
 		skel_stats(wk[k].job.w.skel, &filled, &through_cmark, &shapes);
+		for (int i = 0; i < SRC_COUNT; i++)
+			hashed[i] += wk[k].job.hashed[i];
 		page_free(&wk[k].job.w);
 		file_hasher_end(wk[k].job.input);
 		file_hasher_end(wk[k].job.facts_input);
@@ -1165,6 +1178,7 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 	if (getenv("C360_TIMINGS"))
 		fprintf(stderr, "c360: customer pages: %llu compiled, %llu through cmark, %zu shapes\n",
 			(unsigned long long)filled, (unsigned long long)through_cmark, shapes);
+	console_counts("customer facts hashed", hashed);	/* of each fact source, the customers' not kept */
 	free(wk), free(t), free(started), free(b.said), free(b.done);
 	return ok;
 }
@@ -1908,11 +1922,38 @@ static bool write_pages(Site *site)
 	return ok && (site->plan.mode == PAGES_NONE || in_threads(site, customer_pages, customers->n, NULL, NULL));
 }
 
+/* A source whose export grew since the previous build (only rows appended): the previous
+ * site's hashes of its facts, when they are of the rows this build has first (the rows key they
+ * are cached under is what those rows' would be in this build: the same rows, customers, as-of
+ * date and date order), and the customers that the rows after them belong to (after
+ * silver_finish: an orphan's inferred customer). Every other customer's facts are the rows the
+ * previous build hashed, in the same order (a customer's are ordered by their own dates and
+ * lines), so its hash is kept; the grown customers' are hashed again. Nothing if not cached. */
+static void facts_grown(Site *site, SourceId id, size_t nc)
+{
+	const Table *t = site->g->src[id].table;
+	size_t from = site->g->grown_from[id];
+	FileHash *kept = from <= t->n ? facts_cache_load(site->cfg->out_dir, id, site->g->grown_key[id], nc) : NULL;
+	if (!kept)
+		return;
+	uint8_t *grown = xcalloc(nc + 1, 1);
+	for (size_t r = from; r < t->n; r++) {
+		uint32_t c = ROW(t, RowHead, r)->customer;
+		if (c >= nc) {	/* every fact has a customer by now: not taken if not */
+			free(kept), free(grown);
+			return;
+		}
+		grown[c] = 1;
+	}
+	site->facts_hash[id] = kept, site->facts_fill[id] = true, site->facts_grown[id] = grown;
+}
+
 /* Each customer's facts of each source hashed (facts_input), taken from the previous site's
- * cache when the source's rows key is this build's (the same rows: the same hashes), else
- * filled as the pages are made and cached for the next build: where the build caches (the
- * staging folder has a cache, the source a rows key) and every customer's page is made here
- * (files or packed, not shards). Else each page hashes its facts. */
+ * cache when the source's rows key is this build's (the same rows: the same hashes), or for a
+ * grown source those of the customers with no new rows (facts_grown), else filled as the pages
+ * are made; then cached for the next build: where the build caches (the staging folder has a
+ * cache, the source a rows key) and every customer's page is made here (files or packed, not
+ * shards). Else each page hashes its facts. */
 static void facts_begin(Site *site)
 {
 	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
@@ -1923,10 +1964,12 @@ static void facts_begin(Site *site)
 	free(cache);
 	for (int i = 0; i < SRC_COUNT; i++) {
 		FileHash key = site->g->rows_key[i];
-		site->facts_hash[i] = NULL, site->facts_fill[i] = false;
+		site->facts_hash[i] = NULL, site->facts_fill[i] = false, site->facts_grown[i] = NULL;
 		if (!every || !(key.lo | key.hi))
 			continue;
 		site->facts_hash[i] = facts_cache_load(site->cfg->out_dir, (SourceId)i, key, nc);
+		if (!site->facts_hash[i] && site->g->grown_from[i])
+			facts_grown(site, (SourceId)i, nc);
 		if (!site->facts_hash[i])
 			site->facts_hash[i] = xmalloc((nc + 1) * sizeof(FileHash)), site->facts_fill[i] = true;
 	}
@@ -1944,8 +1987,8 @@ static void facts_end(Site *site, bool ok)
 			facts_cache_save(site->dir, (SourceId)i, site->g->rows_key[i], site->facts_hash[i], nc);
 		else if (ok)
 			facts_cache_keep(site->cfg->out_dir, site->dir, (SourceId)i);
-		free(site->facts_hash[i]);
-		site->facts_hash[i] = NULL, site->facts_fill[i] = false;
+		free(site->facts_hash[i]), free(site->facts_grown[i]);
+		site->facts_hash[i] = NULL, site->facts_fill[i] = false, site->facts_grown[i] = NULL;
 	}
 }
 

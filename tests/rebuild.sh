@@ -852,4 +852,74 @@ grep -h '^\["D' "$T/days-site"/customers/search/r*.js | sed -E 's/^\["([^"]*)".*
 cmp -s "$T/days-want" "$T/days-got" && pass ||
 	fail "search records' last order dates differ from gold's: $(diff "$T/days-want" "$T/days-got" | head -4 | tr '\n' ' ')"
 
+# ---- a fact export that grew (rows appended): each customer's facts of it are hashed again only
+# where a new row is theirs, the others' hashes kept from the previous build, and its gold fact
+# table is the previous site's file and the new rows formatted after it (C360_TIMINGS counts
+# the customers hashed and the fact rows formatted), when the rows before the new ones are what
+# that build had: the same customers, as-of date and date order (and for the table the same
+# label texts); else every customer's facts are hashed and the table formatted whole. Either way
+# the rebuild is a fresh build.
+# grown_fresh HASHED FORMATTED WHAT ROWS [ARGS]: ROWS appended to $T/gd/orders.csv (printf's
+# format), $T/gs rebuilt over itself with ARGS, then built fresh and compared; HASHED, FORMATTED:
+# the customers whose facts of each source were hashed, the gold fact rows formatted
+# ("orders N, payments N, support_tickets N, web_activities N")
+grown_fresh() {
+	hashed=$1 formatted=$2 what=$3
+	printf "$4" >>"$T/gd/orders.csv"
+	shift 4
+	export C360_TIMINGS=1
+	run 0 build --data "$T/gd" --out "$T/gs" "$@"
+	unset C360_TIMINGS
+	got=$(sed -n 's/^c360: customer facts hashed: //p' "$T/err")
+	[ "$got" = "$hashed" ] && pass || fail "$what: facts hashed: \"$got\", want \"$hashed\""
+	got=$(sed -n 's/^c360: gold fact rows formatted: //p' "$T/err")
+	[ "$got" = "$formatted" ] && pass || fail "$what: gold fact rows formatted: \"$got\", want \"$formatted\""
+	rm -rf "$T/gf"
+	run 0 build --data "$T/gd" --out "$T/gf" "$@"
+	diff -r -x .c360-prev "$T/gs" "$T/gf" >"$T/diff" && pass ||
+		fail "$what: the rebuild differs from a fresh build: $(grep -v '^Binary' "$T/diff" | head -4 | tr '\n' ' ')"
+}
+# C1's second order has an ambiguous date (read month first, as O4's says) and is neither its
+# first nor its last: only its page's history shows it; X9 is an orphan's inferred customer; C4
+# has a cancelled order after the as-of date (in no figure once it is in)
+mkdir "$T/gd"
+printf 'customer_id,name,email,gender,dob,location\nC1,Ann Lee,ann@example.com,F,1980-01-02,Oslo\nC2,Bo Ray,bo@example.com,M,1975-03-04,Lima\nC3,Cy Dee,cy@example.com,F,1990-05-06,Rome\nC4,Di Fox,di@example.com,F,1985-07-08,Kyiv\n' >"$T/gd/customers.csv"
+printf 'order_id,customer_id,order_date,amount,status\nO1,C1,2024-01-01,10.00,completed\nO2,C1,02/03/2024,11.00,completed\nO3,C1,2024-06-01,12.00,completed\nO4,C2,01/25/2024,15.00,completed\nO5,C3,2024-03-05,20.00,completed\nO6,X9,2024-03-06,30.00,completed\nO7,C4,2024-03-07,40.00,completed\nO8,C4,2024-09-01,7.00,cancelled\n' >"$T/gd/orders.csv"
+printf 'payment_id,customer_id,payment_date,payment_method,payment_status,amount\nP1,C1,2024-03-03,card,success,10.00\n' >"$T/gd/payments.csv"
+printf 'ticket_id,customer_id,issue_type,ticket_date,resolution_status\nT1,C1,late delivery,2024-03-01,open\n' >"$T/gd/support_tickets.csv"
+printf 'session_id,customer_id,page_viewed,session_time,device_type\nS1,C1,/home,2024-03-01 10:00:00,ios\n' >"$T/gd/web_activities.csv"
+: >"$T/gd.conf"
+run 0 build --data "$T/gd" --out "$T/gs" --as-of 2024-08-01
+one='orders 1, payments 0, support_tickets 0, web_activities 0'
+all='orders 5, payments 5, support_tickets 5, web_activities 5'
+grown_fresh "$one" "$one" "an order of C2 appended" 'O9,C2,2024-04-01,5.00,completed\n' --as-of 2024-08-01
+grown_fresh "$one" "$one" "an order of the orphan X9 appended" 'O10,X9,2024-04-02,5.00,completed\n' --as-of 2024-08-01
+grown_fresh "$one" "$one" "a key twice in the new rows (C2's wins)" \
+	'O11,C1,2024-04-03,5.00,completed\nO11,C2,2024-04-03,6.00,completed\n' --as-of 2024-08-01
+grown_fresh "$one" 'orders 12, payments 0, support_tickets 0, web_activities 0' "a status not met before (its text in the table's input)" \
+	'O12,C2,2024-04-03,5.00,lost in space\n' --as-of 2024-08-01
+grown_fresh "$all" 'orders 13, payments 1, support_tickets 1, web_activities 1' "a later as-of date (C4's cancelled order in)" \
+	'O13,C3,2024-04-04,5.00,completed\n' --as-of 2024-12-31
+grep -q 'Order O8<' "$T/gs/customers/"*/c4~*.html && pass || fail "C4's cancelled order not on its page"
+grep -q '^O8,' "$T/gs/gold/fact_orders.csv" && pass || fail "C4's cancelled order not in fact_orders"
+grown_fresh "$all" 'orders 15, payments 1, support_tickets 1, web_activities 1' "dates that turn the date order (C1's second order's too)" \
+	'O14,C3,25/01/2024,5.00,completed\nO15,C3,26/01/2024,5.00,completed\n' --as-of 2024-12-31
+grep -q '2024-03-02' "$T/gs/customers/"*/c1~*.html && pass || fail "C1's second order not read day first"
+grown_fresh 'orders 6, payments 6, support_tickets 6, web_activities 6' 'orders 16, payments 1, support_tickets 1, web_activities 1' \
+	"an orphan X7 appended (a customer more)" 'O16,X7,2024-04-05,5.00,completed\n' --as-of 2024-12-31
+# ... in packed mode, and with the gold CSVs' byte-order mark (a setting changed: every source
+# read and hashed again, every table written)
+six='orders 6, payments 6, support_tickets 6, web_activities 6'
+grown_fresh "$six" 'orders 17, payments 1, support_tickets 1, web_activities 1' "packed mode" \
+	'O17,C4,2024-04-06,5.00,completed\n' --as-of 2024-12-31 --customer-pages packed
+grown_fresh "$one" "$one" "an order of C4 appended, packed mode" \
+	'O18,C4,2024-04-07,5.00,completed\n' --as-of 2024-12-31 --customer-pages packed
+printf 'gold_bom = true\n' >"$T/gd.conf"
+grown_fresh "$six" 'orders 19, payments 1, support_tickets 1, web_activities 1' "a byte-order mark" \
+	'O19,C4,2024-04-08,5.00,completed\n' --as-of 2024-12-31 --config "$T/gd.conf"
+grown_fresh "$one" "$one" "an order of C1 appended, a byte-order mark" \
+	'O20,C1,2024-04-09,5.00,completed\n' --as-of 2024-12-31 --config "$T/gd.conf"
+[ "$(head -c 4 "$T/gs/gold/fact_orders.csv" | od -An -tx1 | tr -d ' ')" = efbbbf6f ] && pass ||
+	fail "fact_orders.csv does not begin with one byte-order mark"
+
 finish rebuild
