@@ -118,8 +118,8 @@ void silver_source_record(void *ctx, const Record *r)
 		silver_reject(src, r, raw);
 		return;
 	}
-	Str f[MAX_COLS];
-	for (int c = 0; c < MAX_COLS; c++) {
+	Str f[MAX_COLS];	/* silver_row reads the source's columns only */
+	for (int c = 0; c < src->def->ncols; c++) {
 		int i = src->field_of[c];
 		f[c] = i >= 0 && (uint32_t)i < r->nfields ? r->fields[i] : str_make("", 0);
 	}
