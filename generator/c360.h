@@ -212,6 +212,8 @@ static inline bool str_space(char c)	/* ASCII white space: what str_trim takes o
 }
 static inline Str str_trim(Str s)	/* inline: a call for each of the millions of values read */
 {
+	if (s.n && (unsigned char)s.p[0] > ' ' && (unsigned char)s.p[s.n - 1] > ' ')
+		return s;	/* the usual value: its ends are no white space (nor any control byte) */
 	while (s.n && str_space(s.p[0]))
 		s.p++, s.n--;
 	while (s.n && str_space(s.p[s.n - 1]))

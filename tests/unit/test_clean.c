@@ -17,6 +17,20 @@ static void test_null_tokens(void **state)
 		CHECK(!clean_is_null(S(values[i])), "\"%s\" should not be null", values[i]);
 }
 
+static void test_trim(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *out; } cases[] = {
+		{"a", "a"}, {" a", "a"}, {"a ", "a"}, {"\ta b\r\n", "a b"}, {"\v\fx\v", "x"}, {"", ""}, {" \t ", ""},
+		{"\x01a\x1f", "\x01a\x1f"}, {"\x01 a", "\x01 a"}, {" \xc3\xa9 ", "\xc3\xa9"}, {"\xc3\xa9", "\xc3\xa9"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Str t = str_trim(S(cases[i].in));
+		CHECK(t.n == strlen(cases[i].out) && memcmp(t.p, cases[i].out, t.n) == 0, "str_trim(\"%s\") = \"%.*s\"",
+		      cases[i].in, (int)t.n, t.p);
+	}
+}
+
 static void test_ids(void **state)
 {
 	(void)state;
@@ -486,7 +500,7 @@ static void test_search_fold(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_trim), cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_date_order_and_time),
 		cmocka_unit_test(test_title_case), cmocka_unit_test(test_title_latin1), cmocka_unit_test(test_search_fold), cmocka_unit_test(test_emails),
 		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts), cmocka_unit_test(test_date_parts_every_byte),
