@@ -816,6 +816,7 @@ struct Source {
 	uint32_t nheader;
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
 	int8_t fields_in_order;	/* field_of[c] == c for every column: 1, else -1; 0 until a row is read */
+	uint8_t nvalues, value_col[MAX_COLS];	/* the columns row_values cleans (not the key, customer, currency) */
 	/* bronze */
 	uint64_t rows_read, blank_lines;
 	Diags diags;

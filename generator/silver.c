@@ -396,10 +396,11 @@ static const char *row_email(Source *src, RowHead *h, int col, Str v)
 static void row_values(Source *src, RowHead *h, const Str *f)
 {
 	char *row = (char *)h;
-	for (int c = 0; c < src->def->ncols; c++) {
+	for (int k = 0; k < src->nvalues; k++) {
+		int c = src->value_col[k];
 		const ColumnRule *r = &src->def->rule[c];
 		switch (r->kind) {
-		case COL_KEY:
+		case COL_KEY:	/* row_keys', row_customer's, row_amount's: not in value_col */
 		case COL_CUSTOMER:
 		case COL_CURRENCY:
 			break;
@@ -868,8 +869,12 @@ void silver_source_setup(Silver *s, Source *src, SourceId id)
 	src->table.size = src->def->row_size;
 	src->diags.file = src->def->file;
 	src->opt = config_read_options(s->cfg, src->def->name);
-	for (int c = 0; c < src->def->ncols; c++)
+	for (int c = 0; c < src->def->ncols; c++) {
 		clean_category_init(&src->dict[c], src->def->rule[c].category);
+		ColKind kind = src->def->rule[c].kind;
+		if (kind != COL_KEY && kind != COL_CUSTOMER && kind != COL_CURRENCY)
+			src->value_col[src->nvalues++] = (uint8_t)c;
+	}
 }
 
 /* The memory of raw values: only a cache while rows are read (a row read after this fills it
