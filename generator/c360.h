@@ -212,6 +212,8 @@ static inline bool str_space(char c)	/* ASCII white space: what str_trim takes o
 }
 static inline Str str_trim(Str s)	/* inline: a call for each of the millions of values read */
 {
+	if (s.n && (unsigned char)s.p[0] > ' ' && (unsigned char)s.p[s.n - 1] > ' ')
+		return s;	/* the usual value: its ends are no white space (nor any control byte) */
 	while (s.n && str_space(s.p[0]))
 		s.p++, s.n--;
 	while (s.n && str_space(s.p[s.n - 1]))
@@ -815,6 +817,8 @@ struct Source {
 	bool have_header;
 	uint32_t nheader;
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
+	int8_t fields_in_order;	/* field_of[c] == c for every column: 1, else -1; 0 until a row is read */
+	uint8_t nvalues, value_col[MAX_COLS];	/* the columns row_values cleans (not the key, customer, currency) */
 	/* bronze */
 	uint64_t rows_read, blank_lines;
 	Diags diags;

@@ -58,12 +58,14 @@ Str clean_id(Str s)
 	s = str_trim(s);
 	if (is_null_trimmed(s))
 		return str_make(s.p, 0);
-	/* An integer written as a float: -?digits.0+ */
-	size_t i = s.n && s.p[0] == '-', int_end;
+	/* An integer written as a float: -?digits.0+ (so it ends in a 0: most ids do not) */
+	if (s.n < 3 || s.p[s.n - 1] != '0')
+		return s;
+	size_t i = s.p[0] == '-', int_end;
 	while (i < s.n && is_digit(s.p[i]))
 		i++;
 	int_end = i;
-	if (int_end > (s.n && s.p[0] == '-') && i + 1 < s.n && s.p[i] == '.') {
+	if (int_end > (s.p[0] == '-') && i + 1 < s.n && s.p[i] == '.') {
 		for (i++; i < s.n && s.p[i] == '0'; i++)
 			;
 		if (i == s.n)

@@ -193,10 +193,12 @@ static void plain_fields(Ingest *in, const char *p, size_t n)
 /* The cell p[from, to) without the blanks around it, as plain_cell makes it. */
 static inline Str ascii_cell(const char *p, size_t from, size_t to)
 {
-	while (from < to && is_blank_char(p[from]))
-		from++;
-	while (to > from && is_blank_char(p[to - 1]))
-		to--;
+	if (from < to && ((unsigned char)p[from] <= ' ' || (unsigned char)p[to - 1] <= ' ')) {	/* else no blank to trim */
+		while (from < to && is_blank_char(p[from]))
+			from++;
+		while (to > from && is_blank_char(p[to - 1]))
+			to--;
+	}
 	return str_make(p + from, to - from);
 }
 

@@ -16,6 +16,9 @@
 #include <unistring/version.h>
 #define XXH_STATIC_LINKING_ONLY	/* the state's size, for the out-of-memory message */
 #include <xxhash.h>
+#ifdef C360_XXH_DISPATCH	/* the Makefile found the library's runtime choice of AVX2/AVX-512 */
+#include <xxh_x86dispatch.h>	/* XXH3_128bits and its update: a third of the SSE2 code's instructions */
+#endif
 
 /* What is known of a listed file of the previous site: nothing yet, or whether it is as its
  * manifest says (there, a regular file of its size, not modified since the manifest was written). */

@@ -396,10 +396,11 @@ static const char *row_email(Source *src, RowHead *h, int col, Str v)
 static void row_values(Source *src, RowHead *h, const Str *f)
 {
 	char *row = (char *)h;
-	for (int c = 0; c < src->def->ncols; c++) {
+	for (int k = 0; k < src->nvalues; k++) {
+		int c = src->value_col[k];
 		const ColumnRule *r = &src->def->rule[c];
 		switch (r->kind) {
-		case COL_KEY:
+		case COL_KEY:	/* row_keys', row_customer's, row_amount's: not in value_col */
 		case COL_CUSTOMER:
 		case COL_CURRENCY:
 			break;
@@ -868,8 +869,12 @@ void silver_source_setup(Silver *s, Source *src, SourceId id)
 	src->table.size = src->def->row_size;
 	src->diags.file = src->def->file;
 	src->opt = config_read_options(s->cfg, src->def->name);
-	for (int c = 0; c < src->def->ncols; c++)
+	for (int c = 0; c < src->def->ncols; c++) {
 		clean_category_init(&src->dict[c], src->def->rule[c].category);
+		ColKind kind = src->def->rule[c].kind;
+		if (kind != COL_KEY && kind != COL_CUSTOMER && kind != COL_CURRENCY)
+			src->value_col[src->nvalues++] = (uint8_t)c;
+	}
 }
 
 /* The memory of raw values: only a cache while rows are read (a row read after this fills it
@@ -993,6 +998,22 @@ static bool packs(const Packer *k, const char *p)
 	return p >= k->from && p < k->end;
 }
 
+/* memmove(w, s, n) for w before s, without a call for a key's 4 to 16 bytes: every byte
+ * loaded before any is stored, so an overlap is fine. */
+static inline void move_back(char *w, const char *s, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		uint64_t a = load8(s), b = load8(s + n - 8);
+		memcpy(w, &a, 8), memcpy(w + n - 8, &b, 8);
+	} else if (n >= 4 && n < 8) {
+		uint32_t a, b;
+		memcpy(&a, s, 4), memcpy(&b, s + n - 4, 4);
+		memcpy(w, &a, 4), memcpy(w + n - 4, &b, 4);
+	} else {
+		memmove(w, s, n);
+	}
+}
+
 /* Moves the n bytes at *p to the front and points *p there. Ranges come in ascending order of
  * where they start, and may overlap (a customer id found inside a key). */
 static void pack(Packer *k, const char **p, size_t n)
@@ -1001,7 +1022,7 @@ static void pack(Packer *k, const char **p, size_t n)
 	if (!packs(k, s))
 		return;
 	if (s >= k->seg_end) {
-		memmove(k->w, s, n);
+		move_back(k->w, s, n);
 		k->seg = s, k->seg_end = s + n, k->seg_at = k->w;
 		k->w += n;
 	} else if (s + n > k->seg_end) {
@@ -1094,33 +1115,36 @@ size_t silver_source_kept(Source *src, const char *bytes, size_t len)
 
 #define PACK_RELEASE (64u << 20)	/* the bytes copied elsewhere go back 64 MB at a time */
 
+/* Packs the list's next item, whose text is at at. released: where the bytes that went back
+ * end (NULL: the bytes are packed in place, none go back). */
+static inline void pack_item(Packer *k, PackList *l, const char *at, const char **released)
+{
+	char *item = l->item + l->i++ * l->stride;
+	pack(k, (const char **)(void *)(item + l->ptr), *(uint32_t *)(void *)(item + l->len));
+	if (released && at - *released >= PACK_RELEASE) {	/* nothing before at is copied again */
+		big_release((void *)*released, (size_t)(at - *released));
+		*released = at;
+	}
+}
+
 size_t silver_source_pack(Source *src, const char *bytes, size_t len, char *to)
 {
 	Packer k = {bytes, bytes + len, to, bytes, bytes, to};
-	const char *released = bytes;
+	const char *released = bytes, **release = to != bytes ? &released : NULL;
 	PackList l[3];
 	pack_lists(src, l);
 	if (src->nquarantine)	/* by where they are, to be packed in order */
 		qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, by_text);
 	bool whole = !in_order(&k, &l[0]) || !in_order(&k, &l[1]);	/* never so when read from a file */
 	size_t kept = whole ? pack_whole(&k, l, to) : 0;
-	while (!whole) {	/* the three lists merged in the bytes' order */
-		int first = -1;
-		const char *at = NULL;
-		for (int j = 0; j < 3; j++) {
-			const char *p = pack_next(&k, &l[j]);
-			if (p && (!at || p < at))
-				first = j, at = p;
-		}
-		if (first < 0)
+	while (!whole) {	/* the three lists merged in the bytes' order (a tie: the first list's) */
+		const char *o = pack_next(&k, &l[1]), *q = pack_next(&k, &l[2]);
+		const char *other = !o ? q : !q || o <= q ? o : q;	/* the next orphan's or quarantined text */
+		for (const char *at; (at = pack_next(&k, &l[0])) && (!other || at <= other);)	/* the rows' keys before it */
+			pack_item(&k, &l[0], at, release);
+		if (!other)
 			break;
-		PackList *f = &l[first];
-		char *item = f->item + f->i++ * f->stride;
-		pack(&k, (const char **)(void *)(item + f->ptr), *(uint32_t *)(void *)(item + f->len));
-		if (to != bytes && at - released >= PACK_RELEASE) {	/* nothing before at is copied again */
-			big_release((void *)released, (size_t)(at - released));
-			released = at;
-		}
+		pack_item(&k, &l[other == o ? 1 : 2], other, release);
 	}
 	for (size_t i = 0; !whole && i < src->table.n; i++)
 		ROW(&src->table, RowHead, i)->rawoff = ROW(&src->table, RowHead, i)->rawlen = 0;

@@ -118,8 +118,18 @@ void silver_source_record(void *ctx, const Record *r)
 		silver_reject(src, r, raw);
 		return;
 	}
-	Str f[MAX_COLS];
-	for (int c = 0; c < MAX_COLS; c++) {
+	int ncols = src->def->ncols;
+	if (!src->fields_in_order) {	/* set before the first row, field_of stays */
+		src->fields_in_order = 1;
+		for (int c = 0; c < ncols; c++)
+			src->fields_in_order = src->field_of[c] == c ? src->fields_in_order : -1;
+	}
+	if (src->fields_in_order > 0 && r->nfields >= (uint32_t)ncols) {
+		silver_row(src, r, raw, r->fields);	/* the usual file: its columns in their order */
+		return;
+	}
+	Str f[MAX_COLS];	/* silver_row reads the source's columns only */
+	for (int c = 0; c < ncols; c++) {
 		int i = src->field_of[c];
 		f[c] = i >= 0 && (uint32_t)i < r->nfields ? r->fields[i] : str_make("", 0);
 	}

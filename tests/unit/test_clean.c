@@ -17,6 +17,20 @@ static void test_null_tokens(void **state)
 		CHECK(!clean_is_null(S(values[i])), "\"%s\" should not be null", values[i]);
 }
 
+static void test_trim(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *out; } cases[] = {
+		{"a", "a"}, {" a", "a"}, {"a ", "a"}, {"\ta b\r\n", "a b"}, {"\v\fx\v", "x"}, {"", ""}, {" \t ", ""},
+		{"\x01a\x1f", "\x01a\x1f"}, {"\x01 a", "\x01 a"}, {" \xc3\xa9 ", "\xc3\xa9"}, {"\xc3\xa9", "\xc3\xa9"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Str t = str_trim(S(cases[i].in));
+		CHECK(t.n == strlen(cases[i].out) && memcmp(t.p, cases[i].out, t.n) == 0, "str_trim(\"%s\") = \"%.*s\"",
+		      cases[i].in, (int)t.n, t.p);
+	}
+}
+
 static void test_ids(void **state)
 {
 	(void)state;
@@ -24,6 +38,7 @@ static void test_ids(void **state)
 		{"13085.0", "13085"}, {"13085.000", "13085"}, {" 1001 ", "1001"}, {"P001", "P001"},
 		{"13085.5", "13085.5"}, {"13085.", "13085."}, {"-7.0", "-7"}, {"1.0e3", "1.0e3"},
 		{"NA", ""}, {"", ""}, {"  ", ""}, {".0", ".0"}, {"abc.0", "abc.0"},
+		{"1.0", "1"}, {"10", "10"}, {"100.00", "100"}, {"10.10", "10.10"}, {"-.0", "-.0"}, {"7.", "7."},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		Str id = clean_id(S(cases[i].in));
@@ -485,7 +500,7 @@ static void test_search_fold(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_trim), cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_date_order_and_time),
 		cmocka_unit_test(test_title_case), cmocka_unit_test(test_title_latin1), cmocka_unit_test(test_search_fold), cmocka_unit_test(test_emails),
 		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts), cmocka_unit_test(test_date_parts_every_byte),
