@@ -27,6 +27,7 @@ typedef struct {
 	uint64_t size;
 	FileHash input;		/* a page's: what it was made from (has_input) */
 	bool has_input;
+	bool canon;		/* a list's: its line is as entry_line writes it */
 	char state;		/* the previous site's file: OLD_* */
 	uint32_t rank;		/* a new site's file: its path's place in the previous site's list + 1, if known */
 } Entry;
@@ -172,8 +173,9 @@ static inline uint32_t hex8_value(uint64_t x)
 	return (uint32_t)(x | x >> 16);
 }
 
-/* A hash as 32 hex digits (high half first) and a space, in a line of n bytes (its end not read). */
-static bool hash_read(const char *line, size_t n, FileHash *h)
+/* A hash as 32 hex digits (high half first) and a space, in a line of n bytes (its end not read);
+ * *upper: some are upper case (where upper is given). */
+static bool hash_read(const char *line, size_t n, FileHash *h, bool *upper)
 {
 	if (n < 33 || line[32] != ' ')
 		return false;
@@ -181,6 +183,8 @@ static bool hash_read(const char *line, size_t n, FileHash *h)
 	uint64_t c = BYTES_BE64(load8(line + 16)), d = BYTES_BE64(load8(line + 24));
 	if (hex8_bad(a) | hex8_bad(b) | hex8_bad(c) | hex8_bad(d))
 		return false;
+	if (upper)	/* a digit's 0x40 bit without its 0x20 bit: A to F */
+		*upper = ((a & ~(a << 1)) | (b & ~(b << 1)) | (c & ~(c << 1)) | (d & ~(d << 1))) & BYTES8(0x40);
 	h->hi = (uint64_t)hex8_value(a) << 32 | hex8_value(b);
 	h->lo = (uint64_t)hex8_value(c) << 32 | hex8_value(d);
 	return true;
@@ -191,7 +195,8 @@ static bool hash_read(const char *line, size_t n, FileHash *h)
 static bool entry_read(char *line, size_t n, Entry *e)
 {
 	FileHash h;
-	if (!hash_read(line, n, &h))
+	bool upper;
+	if (!hash_read(line, n, &h, &upper))
 		return false;
 	*e = (Entry){.hash = h, .state = OLD_UNKNOWN};
 	const char *p = line + 33, *digits = p;
@@ -200,6 +205,7 @@ static bool entry_read(char *line, size_t n, Entry *e)
 	if (p == digits || *p != ' ' || !p[1] || strlen(p + 1) != (size_t)(line + n - (p + 1)))	/* no NUL in it */
 		return false;
 	e->path = p + 1;
+	e->canon = !upper && (*digits != '0' || p - digits == 1);
 	return true;
 }
 
@@ -264,7 +270,7 @@ static void old_pages_load(const char *out)
 			*nl = '\0';
 			FileHash h;
 			const char *name = line + 33;
-			if (!hash_read(line, (size_t)(nl - line), &h) || strlen(name) != (size_t)(nl - name))
+			if (!hash_read(line, (size_t)(nl - line), &h, NULL) || strlen(name) != (size_t)(nl - name))
 				continue;
 			int c = 1;
 			while (M.old.whole && j < M.old.n && (c = strcmp(M.old.e[j].path, name)) < 0)
@@ -790,7 +796,7 @@ static void by_path(Entry *e, size_t n)
 	size_t nrest = 0, k = 0, j = 0;
 	for (size_t i = 0; i < n; i++) {
 		Entry *old = e[i].rank ? NULL : path_find(&M.oldx, e[i].path);
-		uint32_t r = old ? (uint32_t)(old - M.old.e) + 1 : e[i].rank;
+		uint32_t r = e[i].rank = old ? (uint32_t)(old - M.old.e) + 1 : e[i].rank;
 		if (r && !at[r - 1])
 			at[r - 1] = (uint32_t)i + 1;
 		else
@@ -821,6 +827,22 @@ static void entry_line(Buf *b, const Entry *e)
 	buf_putc(b, '\n');
 }
 
+/* Entry e's line, copied from the list's text where was, that list's entry of its path, has
+ * it as entry_line writes it (the same bytes, for the same hash and size). */
+static void list_line(Buf *b, const Entry *e, const Entry *was)
+{
+	if (!was || !was->canon || was->size != e->size || was->hash.lo != e->hash.lo || was->hash.hi != e->hash.hi) {
+		entry_line(b, e);
+		return;
+	}
+	size_t digits = 1;
+	for (uint64_t v = was->size; v >= 10; v /= 10)
+		digits++;
+	const char *line = was->path - 34 - digits;	/* hash, space, size, space */
+	buf_put(b, line, (size_t)(was->path - line) + strlen(was->path));
+	buf_putc(b, '\n');
+}
+
 bool manifest_write(Buf *err)
 {
 	by_path(M.now, M.n);
@@ -829,7 +851,7 @@ bool manifest_write(Buf *err)
 	Buf b = {0};
 	buf_puts(&b, MANIFEST_HEAD);
 	for (size_t i = 0; i < M.n; i++)
-		entry_line(&b, &M.now[i]);
+		list_line(&b, &M.now[i], M.now[i].rank ? &M.old.e[M.now[i].rank - 1] : NULL);
 	char *path = path_join(M.staging, MANIFEST_NAME);
 	FILE *f = fopen(path, "w");	/* the marker's own file: its lock stays */
 	bool ok = f && fwrite(b.p, 1, b.len, f) == b.len;
@@ -862,7 +884,7 @@ bool manifest_prune_previous(void)
 			j++;
 		if (c == 0 && M.now[j].size == old->size && M.now[j].hash.lo == old->hash.lo &&
 		    M.now[j].hash.hi == old->hash.hi && old->state != OLD_CHANGED)
-			entry_line(&list, old);
+			list_line(&list, old, old);
 		else if (unlinkat(M.old_root, old->path, 0) != 0 && errno != ENOENT)
 			ok = false;
 	}

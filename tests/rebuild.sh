@@ -871,6 +871,17 @@ rm -rf "$T/fresh"
 run 0 build --data "$T/sd" --out "$T/fresh"
 diff -r -x .c360-prev "$T/s" "$T/fresh" >/dev/null && pass || fail "a site's manifest not sorted: the rebuild differs from a fresh build"
 [ ! -e "$T/s/.c360-prev" ] && pass || fail "a site's manifest not sorted: the previous site was kept as a spare"
+# ... a site's manifest in upper-case hex, sizes with leading zeros (lines c360 reads but does not
+# write so): the lines the rebuild lists and the spare keeps are written as c360 writes them
+awk 'NR > 1 && NR % 2 { $1 = toupper($1) } NR > 1 && NR % 3 == 0 { $2 = "00" $2 } { print }' "$T/s/.c360-site" >"$T/upper" &&
+	touch -r "$T/s/.c360-site" "$T/upper" && mv "$T/upper" "$T/s/.c360-site"
+mutate 44 "$T/sd"
+run 0 build --data "$T/sd" --out "$T/s"
+rm -rf "$T/fresh"
+run 0 build --data "$T/sd" --out "$T/fresh"
+diff -r -x .c360-prev "$T/s" "$T/fresh" >/dev/null && pass || fail "a site's manifest in upper case: the rebuild differs from a fresh build"
+[ "$(wc -l <"$T/s/.c360-prev/.c360-site")" -gt 100 ] && ! tail -n +2 "$T/s/.c360-prev/.c360-site" | grep -v '^[0-9a-f]\{32\} [1-9][0-9]* ' >"$T/odd" &&
+	pass || fail "a site's manifest in upper case: the spare lists lines as they were: $(head -1 "$T/odd")"
 rm -rf "$T/s" "$T/sd" "$T/fresh"
 
 finish rebuild
