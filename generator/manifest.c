@@ -30,6 +30,7 @@ typedef struct {
 	bool canon;		/* a list's: its line is as entry_line writes it */
 	char state;		/* the previous site's file: OLD_* */
 	uint32_t rank;		/* a new site's file: its path's place in the previous site's list + 1, if known */
+	uint32_t spare;		/* the previous site's: the spare's entry of its path + 1 (spare_link) */
 } Entry;
 
 /* A site's manifest, read: its lines' entries point into its text. */
@@ -70,6 +71,7 @@ static struct {
 	size_t npages, pages_cap;
 	bool old_pages;		/* the previous site says what its pages were made from */
 	bool old_loaded;	/* manifest_previous did */
+	bool spare_linked;	/* each previous entry knows the spare's of its path (spare_link) */
 	uint64_t written, kept, unrendered;
 	pthread_mutex_t mu;
 } M = {.old_root = -1, .new_root = -1, .mu = PTHREAD_MUTEX_INITIALIZER};
@@ -133,20 +135,14 @@ static void path_index(PathIndex *x, Entry *e, size_t n)
 	}
 }
 
-/* The entry of path, whose path_hash is h. */
-static Entry *path_find_hashed(const PathIndex *x, const char *path, uint64_t h)
+static Entry *path_find(const PathIndex *x, const char *path)
 {
 	if (!x->nslots)
 		return NULL;
-	for (size_t j = h & (x->nslots - 1); x->slot[j]; j = (j + 1) & (x->nslots - 1))
+	for (size_t j = path_hash(path) & (x->nslots - 1); x->slot[j]; j = (j + 1) & (x->nslots - 1))
 		if (strcmp(x->e[x->slot[j] - 1].path, path) == 0)
 			return &x->e[x->slot[j] - 1];
 	return NULL;
-}
-
-static Entry *path_find(const PathIndex *x, const char *path)
-{
-	return x->nslots ? path_find_hashed(x, path, path_hash(path)) : NULL;
 }
 
 static Entry *old_entry(const char *path)
@@ -555,16 +551,40 @@ void manifest_made_dir(const char *dir, const char *sub)
 	pthread_mutex_unlock(&M.mu);
 }
 
-/* The spare's file of that name (whose path_hash is ph), if it holds these bytes. */
-static Entry *spare_holds_hashed(const char *path, uint64_t ph, FileHash h, uint64_t size)
+/* The spare's entry e, if its file holds these bytes. */
+static Entry *held(Entry *e, FileHash h, uint64_t size)
 {
-	Entry *e = M.spare_on ? path_find_hashed(&M.sparex, path, ph) : NULL;
 	return e && e->state == OLD_SAME && e->size == size && e->hash.lo == h.lo && e->hash.hi == h.hi ? e : NULL;
 }
 
+/* The spare's file of that name, if it holds these bytes. */
 static Entry *spare_holds(const char *path, FileHash h, uint64_t size)
 {
-	return M.spare_on ? spare_holds_hashed(path, path_hash(path), h, size) : NULL;
+	return M.spare_on ? held(path_find(&M.sparex, path), h, size) : NULL;
+}
+
+/* The spare's file of the previous site's entry e's path, if it holds e's bytes. */
+static Entry *spare_holds_old(const Entry *e)
+{
+	if (!M.spare_linked)
+		return spare_holds(e->path, e->hash, e->size);
+	return e->spare ? held(&M.spare.e[e->spare - 1], e->hash, e->size) : NULL;
+}
+
+/* Each previous entry's path found in the spare's list by walking the two side by side (both
+ * sorted: whole), not looked up a page at a time. */
+static void spare_link(void)
+{
+	if (!M.spare_on || !M.old.whole)
+		return;
+	for (size_t i = 0, j = 0; i < M.old.n && j < M.spare.n; i++) {
+		int c = 1;
+		while (j < M.spare.n && (c = strcmp(M.spare.e[j].path, M.old.e[i].path)) < 0)
+			j++;
+		if (c == 0)
+			M.old.e[i].spare = (uint32_t)j + 1;
+	}
+	M.spare_linked = true;
 }
 
 static int path_cmp(const void *a, const void *b)
@@ -596,8 +616,10 @@ static void spare_finish(const Entry *now, size_t n)
 void manifest_previous(void)
 {
 	spare_join();
-	if (M.out && !M.old_loaded)
+	if (M.out && !M.old_loaded) {
 		old_load(M.out);
+		spare_link();
+	}
 	M.old_loaded = true;
 }
 
@@ -681,11 +703,10 @@ bool manifest_file_kept(const char *dir, const char *name, FileHash input)
 {
 	if (!manifest_active(dir))
 		return false;
-	uint64_t ph = path_hash(name);
-	Entry *e = path_find_hashed(&M.oldx, name, ph);
+	Entry *e = old_entry(name);
 	if (!e || !made_from(e, input))
 		return false;
-	Entry *s = spare_holds_hashed(name, ph, e->hash, e->size);
+	Entry *s = spare_holds_old(e);
 	if (!s && !link_old(e))
 		return false;
 	listed(s ? s->path : e->path, true, e->hash, e->size, &input, e);
@@ -720,7 +741,7 @@ bool manifest_old_bytes(const char *dir, const char *name, FileHash input, Buf *
 /* The old entry's file is in the staging folder already: the spare's, of the same bytes. */
 static bool in_spare(const Entry *e)
 {
-	return spare_holds(e->path, e->hash, e->size) != NULL;
+	return spare_holds_old(e) != NULL;
 }
 
 size_t manifest_group_kept(const char *dir, FileHash input)

@@ -862,6 +862,16 @@ run 0 generate --customers 300 --seed 9 --out "$T/sd"
 run 0 build --data "$T/sd" --out "$T/s"
 mutate 41 "$T/sd"
 run 0 build --data "$T/sd" --out "$T/s"
+# (one customer's order later, the customer pages the spare holds stay where they are: not
+# linked again, their ctime kept)
+tail -n +2 "$T/s/.c360-prev/.c360-site" | cut -d' ' -f3- | grep '^customers/.*\.html$' >"$T/held"
+(cd "$T/s" && xargs stat -c '%n %i %Z') <"$T/held" >"$T/pages-before"
+sleep 1.1
+awk -F, 'NR == 2 { printf "X1,%s,05-01-2024,10.00,completed\n", $1 }' "$T/sd/customers.csv" >>"$T/sd/orders.csv"
+run 0 build --data "$T/sd" --out "$T/s"
+(cd "$T/s" && stat -c '%n %i %Z' customers/*/*.html) | grep -c -x -F -f "$T/pages-before" >"$T/pages-kept"
+[ "$(wc -l <"$T/held")" -gt 100 ] && [ "$(cat "$T/pages-kept")" -ge "$(($(wc -l <"$T/held") - 2))" ] && pass ||
+	fail "customer pages the spare held were linked again: $(cat "$T/pages-kept") of $(wc -l <"$T/held") stayed"
 unsort "$T/s/.c360-prev/.c360-site"
 spare_round 42 "a spare's manifest not sorted"
 unsort "$T/s/.c360-site"
