@@ -30,7 +30,10 @@ typedef struct {
 	uint64_t size;
 	FileHash input;		/* a page's: what it was made from (has_input) */
 	bool has_input;
+	bool canon;		/* a list's: its line is as entry_line writes it */
 	char state;		/* the previous site's file: OLD_* */
+	uint32_t rank;		/* a new site's file: its path's place in the previous site's list + 1, if known */
+	uint32_t spare;		/* the previous site's: the spare's entry of its path + 1 (spare_link) */
 } Entry;
 
 /* A site's manifest, read: its lines' entries point into its text. */
@@ -71,6 +74,7 @@ static struct {
 	size_t npages, pages_cap;
 	bool old_pages;		/* the previous site says what its pages were made from */
 	bool old_loaded;	/* manifest_previous did */
+	bool spare_linked;	/* each previous entry knows the spare's of its path (spare_link) */
 	uint64_t written, kept, unrendered;
 	pthread_mutex_t mu;
 } M = {.old_root = -1, .new_root = -1, .mu = PTHREAD_MUTEX_INITIALIZER};
@@ -149,39 +153,58 @@ static Entry *old_entry(const char *path)
 	return path_find(&M.oldx, path);
 }
 
-/* 16 hex digits at p as a number; false if any is not one. (Not strtoull: two a line of every
- * manifest and inputs list, 100k lines each at 100k customers.) */
-static bool hex16(const char *p, uint64_t *v)
+/* Hex digits 8 bytes at a time (two a line of every manifest and inputs list: 100k lines each
+ * at 100k customers). hex8_bad: the 8 bytes at p (the first in the high byte) are not all
+ * hex digits (either case); hex8_value: their number, if they are. */
+static inline uint64_t hex8_bad(uint64_t x)
 {
-	uint64_t x = 0;
-	for (int i = 0; i < 16; i++) {
-		unsigned c = (unsigned char)p[i], d = c - '0', l = (c | 0x20) - 'a';
-		if (d > 9 && l > 5)
-			return false;
-		x = x << 4 | (d <= 9 ? d : l + 10);
-	}
-	*v = x;
+	uint64_t lower = x | BYTES8(0x20);	/* no byte carries below: each < 0x80, or x is bad */
+	uint64_t digit = (x + BYTES8(0x80 - '0')) & ~(x + BYTES8(0x80 - '9' - 1));
+	uint64_t letter = (lower + BYTES8(0x80 - 'a')) & ~(lower + BYTES8(0x80 - 'f' - 1));
+	return (x & BYTES8(0x80)) | (~(digit | letter) & BYTES8(0x80));
+}
+
+static inline uint32_t hex8_value(uint64_t x)
+{
+	x = (x & BYTES8(0x0f)) + (x >> 6 & BYTES8(1)) * 9;	/* each byte its digit's value */
+	x = (x | x >> 4) & 0x00ff00ff00ff00ffull;
+	x = (x | x >> 8) & 0x0000ffff0000ffffull;
+	return (uint32_t)(x | x >> 16);
+}
+
+/* A hash as 32 hex digits (high half first) and a space, in a line of n bytes (its end not read);
+ * *upper: some are upper case (where upper is given). */
+static bool hash_read(const char *line, size_t n, FileHash *h, bool *upper)
+{
+	if (n < 33 || line[32] != ' ')
+		return false;
+	uint64_t a = BYTES_BE64(load8(line)), b = BYTES_BE64(load8(line + 8));
+	uint64_t c = BYTES_BE64(load8(line + 16)), d = BYTES_BE64(load8(line + 24));
+	if (hex8_bad(a) | hex8_bad(b) | hex8_bad(c) | hex8_bad(d))
+		return false;
+	if (upper)	/* a digit's 0x40 bit without its 0x20 bit: A to F */
+		*upper = ((a & ~(a << 1)) | (b & ~(b << 1)) | (c & ~(c << 1)) | (d & ~(d << 1))) & BYTES8(0x40);
+	h->hi = (uint64_t)hex8_value(a) << 32 | hex8_value(b);
+	h->lo = (uint64_t)hex8_value(c) << 32 | hex8_value(d);
 	return true;
 }
 
-/* A hash as 32 hex digits (high half first) and a space. */
-static bool hash_read(const char *line, FileHash *h)
+/* One line of a manifest, n bytes and a NUL: hash, size (decimal digits), path; false if it is
+ * not one. */
+static bool entry_read(char *line, size_t n, Entry *e)
 {
-	return hex16(line, &h->hi) && hex16(line + 16, &h->lo) && line[32] == ' ';	/* none read past a NUL */
-}
-
-/* One line of a manifest: hash, size (decimal digits), path; false if it is not one. */
-static bool entry_read(char *line, Entry *e)
-{
-	if (!hash_read(line, &e->hash))
+	FileHash h;
+	bool upper;
+	if (!hash_read(line, n, &h, &upper))
 		return false;
-	*e = (Entry){.hash = e->hash, .state = OLD_UNKNOWN};
+	*e = (Entry){.hash = h, .state = OLD_UNKNOWN};
 	const char *p = line + 33, *digits = p;
 	for (; *p >= '0' && *p <= '9' && p - digits < 19; p++)
 		e->size = e->size * 10 + (uint64_t)(*p - '0');
-	if (p == digits || *p != ' ' || !p[1])
+	if (p == digits || *p != ' ' || !p[1] || strlen(p + 1) != (size_t)(line + n - (p + 1)))	/* no NUL in it */
 		return false;
 	e->path = p + 1;
+	e->canon = !upper && (*digits != '0' || p - digits == 1);
 	return true;
 }
 
@@ -202,24 +225,26 @@ static bool old_read(const char *out, OldList *o)
 	return ok;
 }
 
-/* The entries of the manifest's text o->text; false if it is not one c360 can read. */
+/* The entries of the manifest's text o->text; false if it is not one c360 can read. Whole:
+ * every line an entry, and sorted by path (as manifest_write writes it), no path twice. */
 static bool list_parse(OldList *o)
 {
-	bool ok = o->text.len >= strlen(MANIFEST_HEAD) && memcmp(o->text.p, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) == 0;
-	char *p = ok ? (char *)buf_cstr(&o->text) + strlen(MANIFEST_HEAD) : NULL;
-	for (char *nl; p && *p; p = nl + 1) {
-		nl = strchr(p, '\n');
+	size_t head = strlen(MANIFEST_HEAD);
+	bool ok = o->text.len >= head && memcmp(o->text.p, MANIFEST_HEAD, head) == 0;
+	char *p = ok ? (char *)buf_cstr(&o->text) + head : NULL, *end = p ? o->text.p + o->text.len : NULL;
+	for (char *nl; p && p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			break;
 		*nl = '\0';
 		if (o->n % 1024 == 0)
 			o->e = xrealloc(o->e, (o->n + 1024) * sizeof *o->e);
-		if (entry_read(p, &o->e[o->n]))
-			o->n++;
-		else
+		if (!entry_read(p, (size_t)(nl - p), &o->e[o->n]))
+			o->whole = false;
+		else if (o->n++ && strcmp(o->e[o->n - 2].path, o->e[o->n - 1].path) >= 0)
 			o->whole = false;
 	}
-	o->whole = o->whole && p && !*p;
+	o->whole = o->whole && p == end;
 	return ok;
 }
 
@@ -231,17 +256,25 @@ static void old_free(OldList *o)
 }
 
 /* What the previous site's pages were made from: the lines after the first of its
- * .c360-inputs, "hash path" (manifest_write_inputs). */
+ * .c360-inputs, "hash path" (manifest_write_inputs), sorted by path like its manifest: each
+ * found by walking the two side by side (by its path's hash where that fails). */
 static void old_pages_load(const char *out)
 {
 	char *path = path_join(out, INPUTS_NAME);
 	Buf text = {0}, ignore = {0};
+	size_t j = 0;
 	if (file_read(path, &text, &ignore) && text.len) {
-		char *p = strchr(buf_cstr(&text), '\n');
-		for (char *nl; p && (nl = strchr(++p, '\n')); p = nl) {
+		char *end = (char *)buf_cstr(&text) + text.len, *nl = memchr(text.p, '\n', text.len);
+		for (char *line; nl && (nl = memchr(line = nl + 1, '\n', (size_t)(end - nl - 1)));) {
 			*nl = '\0';
 			FileHash h;
-			Entry *e = hash_read(p, &h) ? old_entry(p + 33) : NULL;
+			const char *name = line + 33;
+			if (!hash_read(line, (size_t)(nl - line), &h, NULL) || strlen(name) != (size_t)(nl - name))
+				continue;
+			int c = 1;
+			while (M.old.whole && j < M.old.n && (c = strcmp(M.old.e[j].path, name)) < 0)
+				j++;
+			Entry *e = c == 0 ? &M.old.e[j] : old_entry(name);
 			if (e)
 				e->input = h, e->has_input = M.old_pages = true;
 		}
@@ -344,14 +377,25 @@ SiteCheck *manifest_check_start(const char *out, bool threaded)
 	return c;
 }
 
+/* 8 hex digits of v at out, 8 bytes at once. */
+static void hex8_text(uint32_t v, char *out)
+{
+	uint64_t x = v;
+	x = (x | x << 16) & 0x0000ffff0000ffffull;
+	x = (x | x << 8) & 0x00ff00ff00ff00ffull;
+	x = (x | x << 4) & BYTES8(0x0f);	/* each byte a digit's value, the first in the high byte */
+	x += BYTES8('0') + ((x + BYTES8(6)) >> 4 & BYTES8(1)) * ('a' - '0' - 10);
+	x = BYTES_BE64(x);
+	memcpy(out, &x, 8);
+}
+
 /* A hash as 32 hex digits, the high half first (and a NUL). */
 static void hash_text(FileHash h, char out[33])
 {
-	static const char hex[] = "0123456789abcdef";
-	for (int i = 0; i < 16; i++) {
-		out[15 - i] = hex[h.hi >> (4 * i) & 15];
-		out[31 - i] = hex[h.lo >> (4 * i) & 15];
-	}
+	hex8_text((uint32_t)(h.hi >> 32), out);
+	hex8_text((uint32_t)h.hi, out + 8);
+	hex8_text((uint32_t)(h.lo >> 32), out + 16);
+	hex8_text((uint32_t)h.lo, out + 24);
 	out[32] = '\0';
 }
 
@@ -510,11 +554,40 @@ void manifest_made_dir(const char *dir, const char *sub)
 	pthread_mutex_unlock(&M.mu);
 }
 
+/* The spare's entry e, if its file holds these bytes. */
+static Entry *held(Entry *e, FileHash h, uint64_t size)
+{
+	return e && e->state == OLD_SAME && e->size == size && e->hash.lo == h.lo && e->hash.hi == h.hi ? e : NULL;
+}
+
 /* The spare's file of that name, if it holds these bytes. */
 static Entry *spare_holds(const char *path, FileHash h, uint64_t size)
 {
-	Entry *e = M.spare_on ? path_find(&M.sparex, path) : NULL;
-	return e && e->state == OLD_SAME && e->size == size && e->hash.lo == h.lo && e->hash.hi == h.hi ? e : NULL;
+	return M.spare_on ? held(path_find(&M.sparex, path), h, size) : NULL;
+}
+
+/* The spare's file of the previous site's entry e's path, if it holds e's bytes. */
+static Entry *spare_holds_old(const Entry *e)
+{
+	if (!M.spare_linked)
+		return spare_holds(e->path, e->hash, e->size);
+	return e->spare ? held(&M.spare.e[e->spare - 1], e->hash, e->size) : NULL;
+}
+
+/* Each previous entry's path found in the spare's list by walking the two side by side (both
+ * sorted: whole), not looked up a page at a time. */
+static void spare_link(void)
+{
+	if (!M.spare_on || !M.old.whole)
+		return;
+	for (size_t i = 0, j = 0; i < M.old.n && j < M.spare.n; i++) {
+		int c = 1;
+		while (j < M.spare.n && (c = strcmp(M.spare.e[j].path, M.old.e[i].path)) < 0)
+			j++;
+		if (c == 0)
+			M.old.e[i].spare = (uint32_t)j + 1;
+	}
+	M.spare_linked = true;
 }
 
 static int path_cmp(const void *a, const void *b)
@@ -522,33 +595,20 @@ static int path_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int entry_ptr_cmp(const void *a, const void *b)
-{
-	return strcmp((*(Entry *const *)a)->path, (*(Entry *const *)b)->path);
-}
-
 /* The spare's files that the build did not make (now: sorted by path), and its folders the build
- * did not make, removed. */
+ * did not make, removed. The spare's list is sorted (whole: else it has no entries). */
 static void spare_finish(const Entry *now, size_t n)
 {
-	Entry **there = xmalloc((M.spare.n + 1) * sizeof *there);
-	size_t nthere = 0;
-	bool sorted = true;
-	for (size_t i = 0; i < M.spare.n; i++)
-		if (M.spare.e[i].state != OLD_UNKNOWN) {	/* found there */
-			sorted = sorted && (!nthere || strcmp(there[nthere - 1]->path, M.spare.e[i].path) < 0);
-			there[nthere++] = &M.spare.e[i];
-		}
-	if (!sorted)
-		qsort(there, nthere, sizeof *there, entry_ptr_cmp);
-	for (size_t i = 0, j = 0; i < nthere; i++) {
+	for (size_t i = 0, j = 0; i < M.spare.n; i++) {
+		const Entry *there = &M.spare.e[i];
+		if (there->state == OLD_UNKNOWN)	/* not found there */
+			continue;
 		int c = 1;
-		while (j < n && (c = strcmp(now[j].path, there[i]->path)) < 0)
+		while (j < n && (c = strcmp(now[j].path, there->path)) < 0)
 			j++;
 		if (c != 0)
-			unlinkat(M.new_root, there[i]->path, 0);
+			unlinkat(M.new_root, there->path, 0);
 	}
-	free(there);
 	if (M.nmade)
 		qsort(M.made, M.nmade, sizeof *M.made, path_cmp);
 	for (size_t i = 0; i < M.nspare_dirs; i++)
@@ -559,8 +619,10 @@ static void spare_finish(const Entry *now, size_t n)
 void manifest_previous(void)
 {
 	spare_join();
-	if (M.out && !M.old_loaded)
+	if (M.out && !M.old_loaded) {
 		old_load(M.out);
+		spare_link();
+	}
 	M.old_loaded = true;
 }
 
@@ -570,9 +632,10 @@ bool manifest_active(const char *dir)
 }
 
 /* Lists a file of the new site, and with input what it was made from. path is kept (an old
- * entry's) or copied. */
-static void listed(const char *path, bool kept, FileHash h, uint64_t size, const FileHash *input)
+ * entry's) or copied; old is the previous site's entry of that path, if known. */
+static void listed(const char *path, bool kept, FileHash h, uint64_t size, const FileHash *input, const Entry *old)
 {
+	uint32_t rank = old ? (uint32_t)(old - M.old.e) + 1 : 0;
 	pthread_mutex_lock(&M.mu);
 	if (!kept)
 		path = arena_strndup(&M.names, path, strlen(path));
@@ -580,14 +643,14 @@ static void listed(const char *path, bool kept, FileHash h, uint64_t size, const
 		M.cap = M.cap ? M.cap * 2 : 4096;
 		M.now = xrealloc(M.now, M.cap * sizeof *M.now);
 	}
-	M.now[M.n++] = (Entry){.path = path, .hash = h, .size = size};
+	M.now[M.n++] = (Entry){.path = path, .hash = h, .size = size, .rank = rank};
 	kept ? M.kept++ : M.written++;
 	if (input) {
 		if (M.npages == M.pages_cap) {
 			M.pages_cap = M.pages_cap ? M.pages_cap * 2 : 4096;
 			M.pages = xrealloc(M.pages, M.pages_cap * sizeof *M.pages);
 		}
-		M.pages[M.npages++] = (Entry){.path = path, .input = *input, .has_input = true};
+		M.pages[M.npages++] = (Entry){.path = path, .input = *input, .has_input = true, .rank = rank};
 	}
 	pthread_mutex_unlock(&M.mu);
 }
@@ -619,13 +682,13 @@ bool manifest_keep(const char *name, FileHash h, uint64_t size, bool written)
 {
 	Entry *s = written ? NULL : spare_holds(name, h, size);
 	if (s) {
-		listed(s->path, true, h, size, NULL);
+		listed(s->path, true, h, size, NULL, NULL);
 		return true;
 	}
 	Entry *e = old_entry(name);
 	if (!e || e->size != size || e->hash.lo != h.lo || e->hash.hi != h.hi || !link_old(e))
 		return false;
-	listed(e->path, true, h, size, NULL);
+	listed(e->path, true, h, size, NULL, e);
 	return true;
 }
 
@@ -646,10 +709,10 @@ bool manifest_file_kept(const char *dir, const char *name, FileHash input)
 	Entry *e = old_entry(name);
 	if (!e || !made_from(e, input))
 		return false;
-	Entry *s = spare_holds(name, e->hash, e->size);
+	Entry *s = spare_holds_old(e);
 	if (!s && !link_old(e))
 		return false;
-	listed(s ? s->path : e->path, true, e->hash, e->size, &input);
+	listed(s ? s->path : e->path, true, e->hash, e->size, &input, e);
 	return true;
 }
 
@@ -681,7 +744,7 @@ bool manifest_old_bytes(const char *dir, const char *name, FileHash input, Buf *
 /* The old entry's file is in the staging folder already: the spare's, of the same bytes. */
 static bool in_spare(const Entry *e)
 {
-	return spare_holds(e->path, e->hash, e->size) != NULL;
+	return spare_holds_old(e) != NULL;
 }
 
 size_t manifest_group_kept(const char *dir, FileHash input)
@@ -701,7 +764,7 @@ size_t manifest_group_kept(const char *dir, FileHash input)
 		if (!made_from(&M.old.e[i], input))
 			continue;
 		if (linked == n)
-			listed(M.old.e[i].path, true, M.old.e[i].hash, M.old.e[i].size, &input);
+			listed(M.old.e[i].path, true, M.old.e[i].hash, M.old.e[i].size, &input, &M.old.e[i]);
 		else if (linked && (in_spare(&M.old.e[i]) || unlinkat(M.new_root, M.old.e[i].path, 0) == 0))
 			linked--;
 	}
@@ -731,12 +794,48 @@ void manifest_page_made(const char *dir, const char *name, FileHash input)
 
 void manifest_wrote(const char *name, FileHash h, uint64_t size)
 {
-	listed(name, false, h, size, NULL);
+	listed(name, false, h, size, NULL, NULL);
 }
 
 static int entry_cmp(const void *a, const void *b)
 {
 	return strcmp(((const Entry *)a)->path, ((const Entry *)b)->path);
+}
+
+/* Entries e[0..n) sorted by path, as qsort by entry_cmp sorts them (a path listed twice: in the
+ * order listed), without comparing most paths: the previous site's list is sorted (whole), so
+ * each entry whose path it holds goes to that path's place (rank; looked up if not known);
+ * the others (new paths, or every path with no previous list) are sorted by strcmp and merged in
+ * before the first of the previous list's paths that comes after them. */
+static void by_path(Entry *e, size_t n)
+{
+	size_t nold = M.old.whole ? M.old.n : 0;
+	if (!nold) {
+		if (n)	/* a shard may write no files: qsort of NULL is undefined */
+			qsort(e, n, sizeof *e, entry_cmp);
+		return;
+	}
+	uint32_t *at = xcalloc(nold, sizeof *at);	/* the entry (+ 1) at each rank */
+	Entry *rest = xmalloc((n + 1) * sizeof *rest), *sorted = xmalloc((n + 1) * sizeof *sorted);
+	size_t nrest = 0, k = 0, j = 0;
+	for (size_t i = 0; i < n; i++) {
+		Entry *old = e[i].rank ? NULL : path_find(&M.oldx, e[i].path);
+		uint32_t r = e[i].rank = old ? (uint32_t)(old - M.old.e) + 1 : e[i].rank;
+		if (r && !at[r - 1])
+			at[r - 1] = (uint32_t)i + 1;
+		else
+			rest[nrest++] = e[i];
+	}
+	if (nrest)
+		qsort(rest, nrest, sizeof *rest, entry_cmp);
+	for (size_t r = 0; r <= nold; r++) {
+		while (j < nrest && (r == nold || strcmp(rest[j].path, M.old.e[r].path) < 0))
+			sorted[k++] = rest[j++];
+		if (r < nold && at[r])
+			sorted[k++] = e[at[r] - 1];
+	}
+	memcpy(e, sorted, n * sizeof *e);
+	free(at), free(rest), free(sorted);
 }
 
 /* A manifest's line: "%016llx%016llx %llu %s\n", without printf's cost a line. */
@@ -752,16 +851,31 @@ static void entry_line(Buf *b, const Entry *e)
 	buf_putc(b, '\n');
 }
 
+/* Entry e's line, copied from the list's text where was, that list's entry of its path, has
+ * it as entry_line writes it (the same bytes, for the same hash and size). */
+static void list_line(Buf *b, const Entry *e, const Entry *was)
+{
+	if (!was || !was->canon || was->size != e->size || was->hash.lo != e->hash.lo || was->hash.hi != e->hash.hi) {
+		entry_line(b, e);
+		return;
+	}
+	size_t digits = 1;
+	for (uint64_t v = was->size; v >= 10; v /= 10)
+		digits++;
+	const char *line = was->path - 34 - digits;	/* hash, space, size, space */
+	buf_put(b, line, (size_t)(was->path - line) + strlen(was->path));
+	buf_putc(b, '\n');
+}
+
 bool manifest_write(Buf *err)
 {
-	if (M.n)	/* a shard may write no files: qsort of NULL is undefined */
-		qsort(M.now, M.n, sizeof *M.now, entry_cmp);
+	by_path(M.now, M.n);
 	if (M.spare_on)
 		spare_finish(M.now, M.n);
 	Buf b = {0};
 	buf_puts(&b, MANIFEST_HEAD);
 	for (size_t i = 0; i < M.n; i++)
-		entry_line(&b, &M.now[i]);
+		list_line(&b, &M.now[i], M.now[i].rank ? &M.old.e[M.now[i].rank - 1] : NULL);
 	char *path = path_join(M.staging, MANIFEST_NAME);
 	FILE *f = fopen(path, "w");	/* the marker's own file: its lock stays */
 	bool ok = f && fwrite(b.p, 1, b.len, f) == b.len;
@@ -784,28 +898,20 @@ bool manifest_prune_previous(void)
 {
 	if (!M.old_loaded || !M.old.whole || M.old_root < 0)
 		return false;
-	Entry **old = xmalloc((M.old.n + 1) * sizeof *old);
-	bool sorted = true;
-	for (size_t i = 0; i < M.old.n; i++) {
-		old[i] = &M.old.e[i];
-		sorted = sorted && (!i || strcmp(old[i - 1]->path, old[i]->path) < 0);
-	}
-	if (!sorted)
-		qsort(old, M.old.n, sizeof *old, entry_ptr_cmp);
 	Buf list = {0};
 	buf_puts(&list, MANIFEST_HEAD);
 	bool ok = true;
-	for (size_t i = 0, j = 0; i < M.old.n; i++) {
+	for (size_t i = 0, j = 0; i < M.old.n; i++) {	/* both sorted by path */
+		const Entry *old = &M.old.e[i];
 		int c = 1;
-		while (j < M.n && (c = strcmp(M.now[j].path, old[i]->path)) < 0)
+		while (j < M.n && (c = strcmp(M.now[j].path, old->path)) < 0)
 			j++;
-		if (c == 0 && M.now[j].size == old[i]->size && M.now[j].hash.lo == old[i]->hash.lo &&
-		    M.now[j].hash.hi == old[i]->hash.hi && old[i]->state != OLD_CHANGED)
-			entry_line(&list, old[i]);
-		else if (unlinkat(M.old_root, old[i]->path, 0) != 0 && errno != ENOENT)
+		if (c == 0 && M.now[j].size == old->size && M.now[j].hash.lo == old->hash.lo &&
+		    M.now[j].hash.hi == old->hash.hi && old->state != OLD_CHANGED)
+			list_line(&list, old, old);
+		else if (unlinkat(M.old_root, old->path, 0) != 0 && errno != ENOENT)
 			ok = false;
 	}
-	free(old);
 	int fd = ok ? openat(M.old_root, MANIFEST_NAME, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC) : -1;
 	ok = fd >= 0 && write(fd, list.p, list.len) == (ssize_t)list.len &&
 	     futimens(fd, (struct timespec[2]){M.old.since, M.old.since}) == 0;
@@ -974,8 +1080,7 @@ bool manifest_write_inputs(FileHash inputs, Buf *err)
 	text[32] = '\n', text[33] = '\0';
 	Buf b = {0};
 	buf_puts(&b, text);
-	if (M.npages)
-		qsort(M.pages, M.npages, sizeof *M.pages, entry_cmp);
+	by_path(M.pages, M.npages);
 	for (size_t i = 0; i < M.npages; i++) {
 		hash_text(M.pages[i].input, text);
 		text[32] = ' ';
