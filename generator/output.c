@@ -431,22 +431,46 @@ bool out_replaceable(const char *out)
  * folder a killed build left behind (unlocked) from one still being written. */
 static int staging_lock = -1;
 
-static bool lock_marker(const char *dir, bool wait)
+static bool marker_unlocked(const char *dir)	/* locked a moment, and let go */
 {
 	char *marker = path_join(dir, MARKER);
 	int fd = open(marker, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	free(marker);
-	if (fd < 0)
-		return false;
-	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+	bool unlocked = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
+	if (fd >= 0)
 		close(fd);
-		return false;
+	return unlocked;
+}
+
+static int create(const char *path, bool staging);
+
+/* A fresh staging folder's marker, made and locked; the folder is made again if it has gone:
+ * another build's remove_stale_staging takes an empty one, or one whose marker it locked before
+ * this build could (it then removes it). The marker locked is the one at its path, or it is
+ * made again. */
+static bool stage_marker(const char *dir, Buf *err)
+{
+	char *marker = path_join(dir, MARKER);
+	bool ok = false;
+	for (int tries = 0; tries < 8 && !ok; tries++) {
+		if (mkdir(dir, 0755) == 0)
+			chmod(dir, 0755);	/* as out_stage made it: whatever the umask */
+		else if (errno != EEXIST)
+			break;
+		int fd = create(marker, true);	/* never into the file there: the spare's, maybe linked */
+		struct stat locked, there;
+		ok = fd >= 0 && flock(fd, LOCK_EX) == 0 && fstat(fd, &locked) == 0 && lstat(marker, &there) == 0 &&
+		     locked.st_ino == there.st_ino && locked.st_dev == there.st_dev &&
+		     write(fd, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) == (ssize_t)strlen(MANIFEST_HEAD);
+		if (ok)
+			staging_lock = fd;	/* held until the site is swapped in, or the process ends */
+		else if (fd >= 0)
+			close(fd);
 	}
-	if (wait)
-		staging_lock = fd;	/* held until the site is swapped in, or the process ends */
-	else
-		close(fd);
-	return true;
+	if (!ok)
+		buf_printf(err, "c360: error: cannot write %s: %s\n", marker, strerror(errno));
+	free(marker);
+	return ok;
 }
 
 /* The staging folder is gone or has become the site: its lock goes (`c360 serve` builds many
@@ -470,10 +494,12 @@ static void remove_stale_staging(const char *out, size_t n)
 	char **names = dir_list(parent, NULL, &count, &ignore);
 	for (size_t i = 0; i < count; i++) {
 		char *path = path_join(parent, names[i]);
-		if (strncmp(names[i], prefix.p, prefix.len) == 0 && strlen(names[i]) == prefix.len + 6 &&
-		    lock_marker(path, false)) {
-			keep_move(path, dir, true);	/* a build killed as it swapped: .git goes back */
-			remove_tree(path);
+		if (strncmp(names[i], prefix.p, prefix.len) == 0 && strlen(names[i]) == prefix.len + 6) {
+			if (marker_unlocked(path)) {
+				keep_move(path, dir, true);	/* a build killed as it swapped: .git goes back */
+				remove_tree(path);
+			} else
+				rmdir(path);	/* empty: killed before its marker (or staged a moment ago: stage_marker) */
 		}
 		free(path);
 		free(names[i]);
@@ -635,10 +661,7 @@ bool out_stage(const char *out, char **staging, Buf *err)
 		if (fd >= 0)
 			close(fd);
 		buf_free(&list);	/* a spare without a manifest: every file of it goes */
-		Buf marker = {0};
-		buf_puts(&marker, MANIFEST_HEAD);
-		ok = out_write_file(tmpl, MARKER, &marker, err) && lock_marker(tmpl, true);
-		buf_free(&marker);
+		ok = stage_marker(tmpl, err);
 	}
 	if (spare)
 		spare_clear(tmpl);

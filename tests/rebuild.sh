@@ -964,4 +964,14 @@ like_fresh 44 "a site's manifest in upper case"
 	pass || fail "a site's manifest in upper case: the spare lists lines as they were: $(head -1 "$T/odd")"
 rm -rf "$T/s" "$T/sd" "$T/fresh"
 
+# ---- a build killed before it made its staging folder's marker leaves the folder empty: the
+# next build removes it; a folder of that name with something in it and no marker is not a
+# build's (only its marker's lock tells), and stays
+mkdir -p "$T/em" "$T/em.tmp-Abc123" "$T/em.tmp-Def456"
+echo mine >"$T/em.tmp-Def456/notes.txt"
+run 0 build --data "$FIXTURE" --out "$T/em"
+[ ! -e "$T/em.tmp-Abc123" ] && pass || fail "a killed build's empty staging folder was left"
+[ "$(cat "$T/em.tmp-Def456/notes.txt" 2>/dev/null)" = mine ] && pass || fail "a folder with no marker was removed"
+rm -rf "$T/em" "$T"/em.tmp-*
+
 finish rebuild
