@@ -117,19 +117,20 @@ static bool payment_split(const Silver *s, int64_t as_of, PaymentSplit **out, si
 static void device_weeks(const Silver *s, Gold *g)
 {
 	const Table *t = &s->src[SRC_SESSIONS].table;
-	int64_t lo = MOMENT_NULL, hi = MOMENT_NULL;	/* the first and last days, then their Mondays */
+	int64_t lo = MOMENT_NULL, hi = MOMENT_NULL;	/* the first and last moments, then their Mondays */
 	for (size_t i = 0; i < t->n; i++) {
 		const RowHead *h = &ROW(t, Session, i)->h;
-		int64_t day = fact_day(h);
-		if (fact_is_late(h, s->as_of) || day == MOMENT_NULL)
+		if (fact_is_late(h, s->as_of) || h->when == MOMENT_NULL)
 			continue;
-		if (lo == MOMENT_NULL || day < lo)
-			lo = day;
-		if (hi == MOMENT_NULL || day > hi)
-			hi = day;
+		if (lo == MOMENT_NULL || h->when < lo)
+			lo = h->when;
+		if (hi == MOMENT_NULL || h->when > hi)
+			hi = h->when;
 	}
-	if (lo != MOMENT_NULL)
+	if (lo != MOMENT_NULL) {	/* the days of the extreme moments: the extreme days */
+		lo = date_floor_day(lo), hi = date_floor_day(hi);
 		lo -= date_weekday(lo) - 1, hi -= date_weekday(hi) - 1;
+	}
 	size_t nweeks = lo == MOMENT_NULL ? 0 : (size_t)((hi - lo) / 7 + 1);
 	WeekChannels *w = xcalloc(nweeks + 1, sizeof *w);
 	w[0].days = MOMENT_NULL;
@@ -334,17 +335,16 @@ static int customer_cmp(const void *a, const void *b, void *ctx)
 /* The date dimension starts at the first dated fact. */
 static int64_t first_day(const Silver *s)
 {
-	int64_t first = MOMENT_NULL;
+	int64_t first = MOMENT_NULL;	/* the first moment: its day is the first day */
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Table *t = &s->src[i].table;
 		for (size_t r = 0; source_is_fact((SourceId)i) && r < t->n; r++) {
 			const RowHead *h = ROW(t, RowHead, r);
-			int64_t day = fact_day(h);
-			if (!fact_is_late(h, s->as_of) && day != MOMENT_NULL && (first == MOMENT_NULL || day < first))
-				first = day;
+			if (!fact_is_late(h, s->as_of) && h->when != MOMENT_NULL && (first == MOMENT_NULL || h->when < first))
+				first = h->when;
 		}
 	}
-	return first;
+	return first == MOMENT_NULL ? MOMENT_NULL : date_floor_day(first);
 }
 
 /* Customer rows in natural order of their ids, and each row's place in it. */

@@ -429,6 +429,31 @@ static void test_fact_is_late(void **state)
 	}
 }
 
+/* Facts before 1970 (negative moments) late in their day: the first day and the device weeks
+ * start at the floor of the first moment, the weeks end at the last moment's, a late fact in none. */
+static void test_first_days(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g;
+	Config cfg;
+	const char *text[SRC_COUNT] = {
+		CUSTOMERS_CSV,
+		NULL,
+		NULL,
+		NULL,
+		SESSIONS_HEAD "s1,1,/,1969-12-28 23:00,ios\ns2,1,/,1969-12-21 23:00,ios\ns3,2,/,2022-07-27 10:00,ios\n",
+	};
+	build(&s, &g, &cfg, text);
+	CHECK(g.first_day == date_days(1969, 12, 21), "first day %lld", (long long)g.first_day);
+	CHECK(g.nweeks == 3, "%zu weeks", g.nweeks);
+	CHECK(g.nweeks == 3 && g.weeks[1].days == date_days(1969, 12, 15) && g.weeks[2].days == date_days(1969, 12, 22),
+	      "the weeks of Sundays' evenings");
+	CHECK(g.nweeks == 3 && g.weeks[0].n[CH_MOBILE] == 2 && g.weeks[1].n[CH_MOBILE] == 1 && g.weeks[2].n[CH_MOBILE] == 1,
+	      "a session in each");
+	done(&s, &g);
+}
+
 /* The definitions every output names KPIs and fact columns by. */
 static void test_definition_tables(void **state)
 {
@@ -532,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_definition_tables), cmocka_unit_test(test_kpi_series),
 		cmocka_unit_test(test_kpi_trend), cmocka_unit_test(test_customer_lists), cmocka_unit_test(test_activity),
 		cmocka_unit_test(test_fact_rows), cmocka_unit_test(test_fact_is_late),
+		cmocka_unit_test(test_first_days),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
