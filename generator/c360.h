@@ -1295,9 +1295,13 @@ static inline int64_t date_last_moment(int64_t day)	/* the last moment of a day;
 		return day < 0 ? INT64_MIN : INT64_MAX;
 	return next - 1;
 }
+static inline bool fact_after(const RowHead *h, int64_t last)	/* dated after the moment last */
+{
+	return h->when > last;	/* MOMENT_NULL never is */
+}
 static inline bool fact_is_late(const RowHead *h, int64_t as_of)	/* dated after day as_of: in no figure */
 {
-	return h->when > date_last_moment(as_of);	/* no division; MOMENT_NULL is never late */
+	return fact_after(h, date_last_moment(as_of));	/* loops: fact_after with date_last_moment once */
 }
 static inline int64_t fact_day(const RowHead *h)	/* the day of a fact, MOMENT_NULL */
 {
