@@ -437,13 +437,9 @@ static void test_first_days(void **state)
 	Silver s;
 	Gold g;
 	Config cfg;
-	const char *text[SRC_COUNT] = {
-		CUSTOMERS_CSV,
-		NULL,
-		NULL,
-		NULL,
-		SESSIONS_HEAD "s1,1,/,1969-12-28 23:00,ios\ns2,1,/,1969-12-21 23:00,ios\ns3,2,/,2022-07-27 10:00,ios\n",
-	};
+	const char *text[SRC_COUNT] = {CUSTOMERS_CSV, NULL, NULL, NULL,
+				       SESSIONS_HEAD "s1,1,/,1969-12-28 23:00,ios\ns2,1,/,1969-12-21 23:00,ios\n"
+						     "s3,2,/,2022-07-27 10:00,ios\n"};
 	build(&s, &g, &cfg, text);
 	CHECK(g.first_day == date_days(1969, 12, 21), "first day %lld", (long long)g.first_day);
 	CHECK(g.nweeks == 3, "%zu weeks", g.nweeks);
