@@ -1288,9 +1288,20 @@ typedef struct {
 KpiTrend kpi_trend(const Gold *g, int k, int64_t noise);
 bool order_is_valid(const Order *o);
 bool ticket_is_open(const Ticket *t);
+static inline int64_t date_last_moment(int64_t day)	/* the last moment of a day; saturates */
+{
+	int64_t next;
+	if (__builtin_add_overflow(day, 1, &next) || __builtin_mul_overflow(next, SECS_PER_DAY, &next))
+		return day < 0 ? INT64_MIN : INT64_MAX;
+	return next - 1;
+}
+static inline bool fact_after(const RowHead *h, int64_t last)	/* dated after the moment last */
+{
+	return h->when > last;	/* MOMENT_NULL never is */
+}
 static inline bool fact_is_late(const RowHead *h, int64_t as_of)	/* dated after day as_of: in no figure */
 {
-	return h->when != MOMENT_NULL && date_floor_day(h->when) > as_of;
+	return fact_after(h, date_last_moment(as_of));	/* loops: fact_after with date_last_moment once */
 }
 static inline int64_t fact_day(const RowHead *h)	/* the day of a fact, MOMENT_NULL */
 {

@@ -208,14 +208,15 @@ static void group_facts(const Gold *g, SourceId id, ByCustomer *bc)
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
 	bc->start = xcalloc(nc + 2, sizeof *bc->start);
 	bc->row = xmalloc((t->n + 1) * sizeof *bc->row);
+	int64_t after = date_last_moment(g->as_of);	/* the facts after it are late */
 	for (size_t i = 0; i < t->n; i++)
-		if (!fact_is_late(ROW(t, RowHead, i), g->as_of))
+		if (!fact_after(ROW(t, RowHead, i), after))
 			bc->start[ROW(t, RowHead, i)->customer + 2]++;
 	for (size_t c = 0; c < nc; c++)
 		bc->start[c + 2] += bc->start[c + 1];
 	for (size_t i = 0; i < t->n; i++) {	/* counting sort: start[c + 1] is where c's next row goes */
 		const RowHead *h = ROW(t, RowHead, i);
-		if (!fact_is_late(h, g->as_of))
+		if (!fact_after(h, after))
 			bc->row[bc->start[h->customer + 1]++] = (uint32_t)i;
 	}
 	Dated d[FEW_ROWS];
@@ -274,9 +275,10 @@ static void ticket_counts(Gold *g)
 	const Dict *d = g->src[SRC_TICKETS].dict;
 	g->ticket_status = xcalloc(d[TI_STATUS].n + 1, sizeof *g->ticket_status);
 	g->ticket_issue = xcalloc(d[TI_ISSUE].n + 1, sizeof *g->ticket_issue);
+	int64_t after = date_last_moment(g->as_of);	/* the facts after it are late */
 	for (size_t i = 0; i < t->n; i++) {
 		const Ticket *tk = ROW(t, Ticket, i);
-		if (fact_is_late(&tk->h, g->as_of))
+		if (fact_after(&tk->h, after))
 			continue;
 		g->ticket_status[tk->status]++;
 		g->ticket_issue[tk->issue]++;

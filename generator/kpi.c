@@ -31,9 +31,9 @@ int64_t kpi_pct(uint64_t part, uint64_t whole)
 /* ---- money: sums are exact; one that a 64-bit count of cents cannot hold stops the build */
 
 /* Whether a row's amount is in the money sums: valid orders, successful payments of 0 or more. */
-static bool adds_money(SourceId id, const RowHead *h, int64_t as_of)
+static bool adds_money(SourceId id, const RowHead *h, int64_t after)	/* date_last_moment(as of) */
 {
-	if (fact_is_late(h, as_of))
+	if (fact_after(h, after))
 		return false;
 	if (id == SRC_ORDERS)
 		return order_is_valid((const Order *)h);
@@ -48,9 +48,10 @@ static bool money_error(const Silver *s, SourceId id, int64_t as_of, uint32_t cu
 {
 	const Table *t = &s->src[id].table;
 	uint32_t first = UINT32_MAX, last = 0;
+	int64_t after = date_last_moment(as_of);
 	for (size_t i = 0; i < t->n; i++) {
 		const RowHead *h = ROW(t, RowHead, i);
-		if (!adds_money(id, h, as_of) || (customer != UINT32_MAX && h->customer != customer) ||
+		if (!adds_money(id, h, after) || (customer != UINT32_MAX && h->customer != customer) ||
 		    (method != UINT32_MAX && ((const Payment *)h)->method != method))
 			continue;
 		first = h->line < first ? h->line : first;
@@ -90,13 +91,14 @@ static bool payment_split(const Silver *s, int64_t as_of, PaymentSplit **out, si
 	*out = all;
 	*count = 0;
 	uint64_t total = 0;
+	int64_t after = date_last_moment(as_of);
 	for (size_t i = 0; i < src->table.n; i++) {
 		const Payment *p = ROW(&src->table, Payment, i);
-		if (fact_is_late(&p->h, as_of) || p->status != PS_SUCCESS)
+		if (fact_after(&p->h, after) || p->status != PS_SUCCESS)
 			continue;
 		all[p->method].count++;
 		total++;
-		if (adds_money(SRC_PAYMENTS, &p->h, as_of) && !money_add(&all[p->method].cents, p->cents))
+		if (adds_money(SRC_PAYMENTS, &p->h, after) && !money_add(&all[p->method].cents, p->cents))
 			return money_error(s, SRC_PAYMENTS, as_of, UINT32_MAX, p->method, "successful payments of a method", err);
 	}
 	size_t n = 0;
@@ -117,19 +119,21 @@ static bool payment_split(const Silver *s, int64_t as_of, PaymentSplit **out, si
 static void device_weeks(const Silver *s, Gold *g)
 {
 	const Table *t = &s->src[SRC_SESSIONS].table;
-	int64_t lo = MOMENT_NULL, hi = MOMENT_NULL;	/* the first and last days, then their Mondays */
+	int64_t lo = MOMENT_NULL, hi = MOMENT_NULL;	/* the first and last moments, then their Mondays */
+	int64_t after = date_last_moment(s->as_of);
 	for (size_t i = 0; i < t->n; i++) {
 		const RowHead *h = &ROW(t, Session, i)->h;
-		int64_t day = fact_day(h);
-		if (fact_is_late(h, s->as_of) || day == MOMENT_NULL)
+		if (fact_after(h, after) || h->when == MOMENT_NULL)
 			continue;
-		if (lo == MOMENT_NULL || day < lo)
-			lo = day;
-		if (hi == MOMENT_NULL || day > hi)
-			hi = day;
+		if (lo == MOMENT_NULL || h->when < lo)
+			lo = h->when;
+		if (hi == MOMENT_NULL || h->when > hi)
+			hi = h->when;
 	}
-	if (lo != MOMENT_NULL)
+	if (lo != MOMENT_NULL) {	/* the days of the extreme moments: the extreme days */
+		lo = date_floor_day(lo), hi = date_floor_day(hi);
 		lo -= date_weekday(lo) - 1, hi -= date_weekday(hi) - 1;
+	}
 	size_t nweeks = lo == MOMENT_NULL ? 0 : (size_t)((hi - lo) / 7 + 1);
 	WeekChannels *w = xcalloc(nweeks + 1, sizeof *w);
 	w[0].days = MOMENT_NULL;
@@ -137,7 +141,7 @@ static void device_weeks(const Silver *s, Gold *g)
 		w[k + 1].days = lo + 7 * (int64_t)k;
 	for (size_t i = 0; i < t->n; i++) {
 		const Session *se = ROW(t, Session, i);
-		if (fact_is_late(&se->h, s->as_of))
+		if (fact_after(&se->h, after))
 			continue;
 		int64_t day = fact_day(&se->h);
 		int ch = device_channel(se->device);
@@ -176,9 +180,10 @@ static void preferred_methods(const Silver *s, Customer360 *cc)
 	uint64_t *pairs = xmalloc((src->table.n + 1) * sizeof *pairs);
 	uint32_t *best = xcalloc(CUSTOMERS(s)->n + 1, sizeof *best);
 	size_t n = 0;
+	int64_t after = date_last_moment(s->as_of);
 	for (size_t i = 0; i < src->table.n; i++) {
 		const Payment *p = ROW(&src->table, Payment, i);
-		if (!fact_is_late(&p->h, s->as_of) && p->status == PS_SUCCESS)
+		if (!fact_after(&p->h, after) && p->status == PS_SUCCESS)
 			pairs[n++] = (uint64_t)p->h.customer << 32 | p->method;
 	}
 	radix_sort_u64(pairs, n, 64, 0);
@@ -209,11 +214,11 @@ static int pay_column(uint32_t status)
  * reporting a lifetime value too big to hold. */
 static bool customer_facts(const Silver *s, int64_t as_of, Customer360 *cc, Buf *err)
 {
-	int64_t window = s->cfg->churn_window_days;
+	int64_t window = s->cfg->churn_window_days, after = date_last_moment(as_of);
 	const Table *t = &s->src[SRC_ORDERS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Order *o = ROW(t, Order, i);
-		if (!adds_money(SRC_ORDERS, &o->h, as_of))
+		if (!adds_money(SRC_ORDERS, &o->h, after))
 			continue;
 		int64_t day = fact_day(&o->h);
 		Customer360 *c = &cc[o->h.customer];
@@ -231,13 +236,13 @@ static bool customer_facts(const Silver *s, int64_t as_of, Customer360 *cc, Buf 
 	t = &s->src[SRC_PAYMENTS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Payment *p = ROW(t, Payment, i);
-		if (!fact_is_late(&p->h, as_of))
+		if (!fact_after(&p->h, after))
 			cc[p->h.customer].pay_by_status[pay_column(p->status)]++;
 	}
 	t = &s->src[SRC_TICKETS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Ticket *tk = ROW(t, Ticket, i);
-		if (fact_is_late(&tk->h, as_of))
+		if (fact_after(&tk->h, after))
 			continue;
 		cc[tk->h.customer].tickets++;
 		cc[tk->h.customer].open_tickets += ticket_is_open(tk);
@@ -245,7 +250,7 @@ static bool customer_facts(const Silver *s, int64_t as_of, Customer360 *cc, Buf 
 	t = &s->src[SRC_SESSIONS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Session *se = ROW(t, Session, i);
-		if (!fact_is_late(&se->h, as_of))
+		if (!fact_after(&se->h, after))
 			cc[se->h.customer].sessions[device_channel(se->device)]++;
 	}
 	return true;
@@ -334,17 +339,16 @@ static int customer_cmp(const void *a, const void *b, void *ctx)
 /* The date dimension starts at the first dated fact. */
 static int64_t first_day(const Silver *s)
 {
-	int64_t first = MOMENT_NULL;
+	int64_t first = MOMENT_NULL, after = date_last_moment(s->as_of);	/* the first moment: its day the first day */
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Table *t = &s->src[i].table;
 		for (size_t r = 0; source_is_fact((SourceId)i) && r < t->n; r++) {
 			const RowHead *h = ROW(t, RowHead, r);
-			int64_t day = fact_day(h);
-			if (!fact_is_late(h, s->as_of) && day != MOMENT_NULL && (first == MOMENT_NULL || day < first))
-				first = day;
+			if (!fact_after(h, after) && h->when != MOMENT_NULL && (first == MOMENT_NULL || h->when < first))
+				first = h->when;
 		}
 	}
-	return first;
+	return first == MOMENT_NULL ? MOMENT_NULL : date_floor_day(first);
 }
 
 /* Customer rows in natural order of their ids, and each row's place in it. */

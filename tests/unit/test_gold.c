@@ -408,6 +408,48 @@ static void test_activity(void **state)
 	done(&s, &g);
 }
 
+/* A fact is late when its day is after the as-of day: the test by the day's last moment agrees
+ * with dividing the moment into days, at every edge and at the ends of the range. */
+static void test_fact_is_late(void **state)
+{
+	(void)state;
+	static const int64_t days[] = {0, -1, 1, 19199, -106751991167302, -106751991167301, -106751991167300,
+				       106751991167299, 106751991167300, INT64_MIN, INT64_MIN + 1, INT64_MAX - 1, INT64_MAX};
+	for (size_t i = 0; i < N_ELEMS(days); i++) {
+		int64_t as_of = days[i], edge = as_of > INT64_MAX / SECS_PER_DAY - 1 || as_of < INT64_MIN / SECS_PER_DAY + 1
+							    ? 0 : (as_of + 1) * SECS_PER_DAY;
+		const int64_t when[] = {MOMENT_NULL, INT64_MIN + 1, INT64_MAX, 0, edge - 1, edge, edge + 1,
+					edge - SECS_PER_DAY, edge - SECS_PER_DAY - 1};
+		for (size_t k = 0; k < N_ELEMS(when); k++) {
+			RowHead h = {.when = when[k]};
+			bool want = when[k] != MOMENT_NULL && date_floor_day(when[k]) > as_of;
+			CHECK(fact_is_late(&h, as_of) == want, "as of %lld, moment %lld: late %d", (long long)as_of,
+			      (long long)when[k], want);
+		}
+	}
+}
+
+/* Facts before 1970 (negative moments) late in their day: the first day and the device weeks
+ * start at the floor of the first moment, the weeks end at the last moment's, a late fact in none. */
+static void test_first_days(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g;
+	Config cfg;
+	const char *text[SRC_COUNT] = {CUSTOMERS_CSV, NULL, NULL, NULL,
+				       SESSIONS_HEAD "s1,1,/,1969-12-28 23:00,ios\ns2,1,/,1969-12-21 23:00,ios\n"
+						     "s3,2,/,2022-07-27 10:00,ios\n"};
+	build(&s, &g, &cfg, text);
+	CHECK(g.first_day == date_days(1969, 12, 21), "first day %lld", (long long)g.first_day);
+	CHECK(g.nweeks == 3, "%zu weeks", g.nweeks);
+	CHECK(g.nweeks == 3 && g.weeks[1].days == date_days(1969, 12, 15) && g.weeks[2].days == date_days(1969, 12, 22),
+	      "the weeks of Sundays' evenings");
+	CHECK(g.nweeks == 3 && g.weeks[0].n[CH_MOBILE] == 2 && g.weeks[1].n[CH_MOBILE] == 1 && g.weeks[2].n[CH_MOBILE] == 1,
+	      "a session in each");
+	done(&s, &g);
+}
+
 /* The definitions every output names KPIs and fact columns by. */
 static void test_definition_tables(void **state)
 {
@@ -510,7 +552,8 @@ int main(void)
 		cmocka_unit_test(test_lifecycle), cmocka_unit_test(test_top_method_share),
 		cmocka_unit_test(test_definition_tables), cmocka_unit_test(test_kpi_series),
 		cmocka_unit_test(test_kpi_trend), cmocka_unit_test(test_customer_lists), cmocka_unit_test(test_activity),
-		cmocka_unit_test(test_fact_rows),
+		cmocka_unit_test(test_fact_rows), cmocka_unit_test(test_fact_is_late),
+		cmocka_unit_test(test_first_days),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
