@@ -248,6 +248,57 @@ static bool ascii_record(Ingest *in, const char *p, size_t n)
 	return true;
 }
 
+/* The usual line at p (avail bytes from p on), outside a record, found and split in one pass
+ * 16 bytes a step: its line end found with its delimiters (no memchr before). What
+ * line_content and ascii_record make of it: its fields in fields, *n its content's length
+ * (without the CR of a CRLF); returns where the next line starts. 0, and no fields, for any
+ * other line (one ascii_record refuses, or whose end is not in the first avail bytes less the
+ * last 15), or without SSE2. */
+static size_t ascii_line(Ingest *in, const char *p, size_t avail, size_t *n)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), sep = _mm_set1_epi8(in->delim), zero = _mm_setzero_si128(),
+		      eol = _mm_set1_epi8(in->eol);
+	uint32_t nf = 0;
+	size_t from = 0, end, stop = avail < FIELDS_MAX ? avail : FIELDS_MAX;
+	if (in->nfields)
+		return 0;
+	for (size_t i = 0;; i += 16) {
+		if (i + 17 > in->capstr || i + 16 > stop) {	/* room for a cell a byte seen and the last */
+			if (i + 16 > stop)
+				return 0;
+			in->capstr = in->capstr * 2 > i + 17 ? in->capstr * 2 : (uint32_t)i + 17;
+			in->fields = xrealloc(in->fields, in->capstr * sizeof *in->fields);
+		}
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		unsigned at_end = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, eol));
+		unsigned keep = at_end ? (1u << __builtin_ctz(at_end)) - 1 : 0xffffu;	/* the bytes before it */
+		__m128i odd = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, zero)), v);
+		if ((unsigned)_mm_movemask_epi8(odd) & keep)
+			return 0;
+		for (unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sep)) & keep; m; m &= m - 1) {
+			size_t d = i + (size_t)__builtin_ctz(m);
+			in->fields[nf++] = ascii_cell(p, from, d);
+			from = d + 1;
+		}
+		if (at_end) {
+			end = i + (size_t)__builtin_ctz(at_end);
+			break;
+		}
+	}
+	*n = in->eol == '\n' && end && p[end - 1] == '\r' ? end - 1 : end;
+	if (*n >= FIELDS_MAX)
+		return 0;
+	in->fields[nf++] = ascii_cell(p, from, *n);
+	in->nfields = nf;
+	in->plain = true;
+	return end + 1;
+#else
+	(void)in, (void)p, (void)avail, (void)n;
+	return 0;
+#endif
+}
+
 /* A line without quotes, outside any record, is a record by itself: its fields are its text
  * between delimiters without the blanks around it, as libcsv reads them, left in place. */
 static void plain_record(Ingest *in, const char *p, size_t n)
@@ -420,6 +471,17 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 	while (pos < len) {
 		if (!in->eol && !decide_eol(in, d + pos, len - pos, eof))
 			break;
+		size_t n, line = in->bom_checked && !in->open ? ascii_line(in, d + pos, len - pos, &n) : 0;
+		if (line) {	/* the usual line, split already */
+			rec = pos;
+			in->rec_line = in->line++;
+			if ((in->skip || in->comment || !n || is_blank_char(d[pos])) && skipped_line(in, d + pos, n))
+				in->nfields = 0, in->plain = false;
+			else
+				emit(in, d + pos, n, REC_OK, 0);
+			pos += line;
+			continue;
+		}
 		bool whole;
 		size_t next, cend = pos + line_content(in, d + pos, len - pos, &next, &whole);
 		next += pos;

@@ -94,6 +94,17 @@ static const struct {
 	 "L1 T3@1 [a\xef\xbf\xbd" "b\xef\xbf\xbd" "c|\xef\xbf\xbd] raw=a\xff" "b\xff\xfe\xfd" "c,\0\0\0\xff\n", 0},
 	{"valid UTF-8 untouched", "jos\xc3\xa9,\xe2\x82\xb9,\xf0\x9f\x98\x80\n", 0,
 	 "L1 [jos\xc3\xa9|\xe2\x82\xb9|\xf0\x9f\x98\x80] raw=jos\xc3\xa9,\xe2\x82\xb9,\xf0\x9f\x98\x80\n", 0},
+	/* lines of 16 bytes and more, split with their line end found in the same pass: a CRLF's
+	 * CR left out, a blank line among them, a delimiter and a line end at each place of a step */
+	{"long CRLF lines", "id,name,date,amount\r\n1001,Ann Lee,2024-01-02 10:11:12,5\r\n   \r\n1002,Bob,2024-01-03,7\r\n", 0,
+	 "L1 [id|name|date|amount] raw=id,name,date,amount\nL2 [1001|Ann Lee|2024-01-02 10:11:12|5] "
+	 "raw=1001,Ann Lee,2024-01-02 10:11:12,5\nL4 [1002|Bob|2024-01-03|7] raw=1002,Bob,2024-01-03,7\n", 1},
+	{"long lines, delimiters and ends at a step's places",
+	 "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r\nabcdefghijklmno\nabcdefghijklmnop\n\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\n"
+	 "abcdefghijklmn,\n,bcdefghijklmnopq\nxyz\n", 0,
+	 "L1 [a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q|r] raw=a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r\n"
+	 "L2 [abcdefghijklmno] raw=abcdefghijklmno\nL3 [abcdefghijklmnop] raw=abcdefghijklmnop\n"
+	 "L5 [abcdefghijklmn|] raw=abcdefghijklmn,\nL6 [|bcdefghijklmnopq] raw=,bcdefghijklmnopq\nL7 [xyz] raw=xyz\n", 1},
 	{"only blank lines", "\n\n \n", 0, "", 3},
 	{"empty input", "", 0, "", 0},
 	{"BOM only", "\xef\xbb\xbf", 0, "", 0},
@@ -291,6 +302,33 @@ static void test_unquoted_lines_as_libcsv_reads_them(void **state)
 	}
 }
 
+/* Lines before the header and comments are skipped as they are read, long lines too. */
+static void test_skipped_long_lines(void **state)
+{
+	(void)state;
+	static const char text[] = "an export's title, long enough\nid,name\n# a comment line, long enough\n"
+				   "7,a name long enough to be split\n#7,a commented row of the same\n8,b\n";
+	Buf out = {0};
+	Ingest *in = ingest_new(collect, &out);
+	ingest_options(in, ',', "#", 2);
+	ingest_feed(in, text, sizeof text - 1);
+	ingest_finish(in);
+	CHECK(strcmp(buf_cstr(&out), "L2 [id|name] raw=id,name\nL4 [7|a name long enough to be split] "
+				     "raw=7,a name long enough to be split\nL6 [8|b] raw=8,b\n") == 0,
+	      "%s", buf_cstr(&out));
+	CHECK(ingest_skipped_lines(in) == 3, "%llu skipped", (unsigned long long)ingest_skipped_lines(in));
+	ingest_free(in);
+	out.len = 0;
+	in = ingest_new(collect, &out);	/* no comments: the two title lines are still skipped */
+	ingest_options(in, ',', NULL, 3);
+	static const char titled[] = "an export's title, long enough\nand its second line, long too\nid,name\n";
+	ingest_feed(in, titled, sizeof titled - 1);
+	ingest_finish(in);
+	CHECK(strcmp(buf_cstr(&out), "L3 [id|name] raw=id,name\n") == 0, "%s", buf_cstr(&out));
+	ingest_free(in);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_fixture_files_at_every_chunk_size),
 		cmocka_unit_test(test_huge_field_and_wide_row),
 		cmocka_unit_test(test_unquoted_lines_as_libcsv_reads_them),
+		cmocka_unit_test(test_skipped_long_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
