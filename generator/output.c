@@ -70,9 +70,10 @@ bool path_inside(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-/* Empties the folder open as fd, without following symbolic links and without allocating
- * (it runs when memory has run out); a few passes, as entries may move while it reads. */
-static void empty_folder(int fd)
+/* Empties the folder open as fd, but for the entry named last (NULL: none), without following
+ * symbolic links and without allocating (it runs when memory has run out); a few passes, as
+ * entries may move while it reads. */
+static void empty_folder(int fd, const char *last)
 {
 	char buf[4096];
 	for (int pass = 0, found = 1; found && pass < 8; pass++) {
@@ -82,14 +83,15 @@ static void empty_folder(int fd)
 			for (ssize_t at = 0; at < n;) {
 				const struct dirent64 *e = (const struct dirent64 *)(void *)(buf + at);
 				at += e->d_reclen;
-				if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+				    (last && strcmp(e->d_name, last) == 0))
 					continue;
 				found = 1;
 				if (unlinkat(fd, e->d_name, 0) == 0 || (errno != EISDIR && errno != EPERM))
 					continue;
 				int sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 				if (sub >= 0) {
-					empty_folder(sub);
+					empty_folder(sub, NULL);
 					close(sub);
 				}
 				unlinkat(fd, e->d_name, AT_REMOVEDIR);
@@ -98,13 +100,15 @@ static void empty_folder(int fd)
 	}
 }
 
-/* Removes a tree without following symbolic links. */
+/* Removes a tree without following symbolic links. A staging folder's marker goes last: a
+ * build killed while it removes one leaves a folder the next build still knows to remove. */
 static void remove_tree(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	empty_folder(fd);
+	empty_folder(fd, MARKER);
+	unlinkat(fd, MARKER, 0);
 	close(fd);
 	rmdir(dir);
 }
@@ -122,7 +126,7 @@ void out_remove_at(int dirfd, const char *name, bool folder)
 		return;
 	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0) {
-		empty_folder(fd);
+		empty_folder(fd, NULL);
 		close(fd);
 	}
 	unlinkat(dirfd, name, AT_REMOVEDIR);
@@ -187,7 +191,7 @@ static void *sweep(void *arg)
 	for (size_t k; (k = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED)) < w->n;) {
 		int fd = openat(w->top, w->sub[k], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd >= 0) {
-			empty_folder(fd);
+			empty_folder(fd, NULL);
 			close(fd);
 		}
 	}
@@ -446,20 +450,25 @@ static int create(const char *path, bool staging);
 
 /* A fresh staging folder's marker, made and locked; the folder is made again if it has gone:
  * another build's remove_stale_staging takes an empty one, or one whose marker it locked before
- * this build could (it then removes it). The marker locked is the one at its path, or it is
- * made again. */
+ * this build could (it then removes it). The marker is made beside and renamed over the one a
+ * spare taken may hold (never written into: it may be linked), so that the folder never holds
+ * files without a marker. The marker locked is the one at its path, or it is made again. */
 static bool stage_marker(const char *dir, Buf *err)
 {
-	char *marker = path_join(dir, MARKER);
+	char *marker = path_join(dir, MARKER), *fresh = path_join(dir, MARKER ".new");
 	bool ok = false;
 	for (int tries = 0; tries < 8 && !ok; tries++) {
 		if (mkdir(dir, 0755) == 0)
 			chmod(dir, 0755);	/* as out_stage made it: whatever the umask */
 		else if (errno != EEXIST)
 			break;
-		int fd = create(marker, true);	/* never into the file there: the spare's, maybe linked */
+		int fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+		bool beside = fd < 0 && errno == EEXIST;
+		if (beside)
+			fd = create(fresh, true);
 		struct stat locked, there;
-		ok = fd >= 0 && flock(fd, LOCK_EX) == 0 && fstat(fd, &locked) == 0 && lstat(marker, &there) == 0 &&
+		ok = fd >= 0 && flock(fd, LOCK_EX) == 0 && (!beside || rename(fresh, marker) == 0) &&
+		     fstat(fd, &locked) == 0 && lstat(marker, &there) == 0 &&
 		     locked.st_ino == there.st_ino && locked.st_dev == there.st_dev &&
 		     write(fd, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) == (ssize_t)strlen(MANIFEST_HEAD);
 		if (ok)
@@ -469,7 +478,7 @@ static bool stage_marker(const char *dir, Buf *err)
 	}
 	if (!ok)
 		buf_printf(err, "c360: error: cannot write %s: %s\n", marker, strerror(errno));
-	free(marker);
+	free(marker), free(fresh);
 	return ok;
 }
 

@@ -715,6 +715,28 @@ done
 run 0 build --data "$T/big" --out "$T/k"
 diff -r -x .c360-prev "$T/k" "$T/next" >/dev/null && pass || fail "the build after the killed ones differs"
 ls "$T" | grep -q '^k\.tmp-' && fail "killed builds' staging folders were left: $(ls "$T")" || pass
+# ... and a build killed while it removes a killed build's staging folder leaves one the next
+# build still removes (its marker goes last): killed at each unlinkat of that removal in turn
+# (31 files, the marker made among them: it is neither first nor last in any listing order)
+if strace -f -o /dev/null -e trace=unlinkat true 2>/dev/null; then
+	run 0 build --data "$T/data" --out "$T/q"
+	for at in $(seq 1 31); do
+		rm -rf "$T"/q.tmp-*
+		mkdir "$T/q.tmp-AbCdEf"
+		for f in $(seq -f "p%g.html" 1 15) .c360-site $(seq -f "p%g.html" 16 30); do echo "$f" >"$T/q.tmp-AbCdEf/$f"; done
+		strace -f -o /dev/null -e trace=unlinkat -e inject=unlinkat:signal=KILL:when=$at \
+			$C360 build --quiet --data "$T/data" --out "$T/q" 2>/dev/null
+		rc=$?
+		if [ $rc = 137 ] && { [ -e "$T/q.tmp-AbCdEf/.c360-site" ] || [ -z "$(ls -A "$T/q.tmp-AbCdEf")" ]; }; then pass; else
+			fail "killed at unlinkat $at (exit $rc): a staging folder without its marker: $(ls -A "$T/q.tmp-AbCdEf")"
+		fi
+	done
+	run 0 build --data "$T/data" --out "$T/q"
+	[ ! -e "$T/q.tmp-AbCdEf" ] && pass || fail "the build after the killed ones left their staging folder"
+	rm -rf "$T/q"
+else
+	echo "skipped: builds killed at an unlinkat (no strace that can trace here)"
+fi
 # ... and a working tree's .git survives: at once after SIGTERM, after the next build after SIGKILL
 git init -q "$T/prev"
 echo 'c360.example.com' >"$T/prev/CNAME"
