@@ -458,9 +458,13 @@ static bool stage_marker(const char *dir, Buf *err)
 	char *marker = path_join(dir, MARKER), *fresh = path_join(dir, MARKER ".new");
 	bool ok = false;
 	for (int tries = 0; tries < 8 && !ok; tries++) {
-		if (mkdir(dir, 0755) == 0)
+		pthread_mutex_lock(&staging_mu);	/* not after the signal guard has removed it */
+		bool made = mkdir(dir, 0755) == 0;
+		int made_errno = errno;
+		pthread_mutex_unlock(&staging_mu);
+		if (made)
 			chmod(dir, 0755);	/* as out_stage made it: whatever the umask */
-		else if (errno != EEXIST)
+		else if ((errno = made_errno) != EEXIST)
 			break;
 		int fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
 		bool beside = fd < 0 && errno == EEXIST;
@@ -548,7 +552,10 @@ static bool spare_take(const char *out, const char *tmpl, int *marker)
 		return false;
 	char *spare = path_join(out, SPARE_NAME), *path = path_join(spare, MARKER), *moved = path_join(tmpl, MARKER);
 	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	bool taken = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 && rename(spare, tmpl) == 0;
+	bool taken = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
+	pthread_mutex_lock(&staging_mu);	/* not after the signal guard has removed tmpl */
+	taken = taken && rename(spare, tmpl) == 0;
+	pthread_mutex_unlock(&staging_mu);
 	struct stat locked, there;
 	if (taken && fstat(fd, &locked) == 0 && lstat(moved, &there) == 0 && locked.st_ino == there.st_ino &&
 	    locked.st_dev == there.st_dev && S_ISREG(locked.st_mode) && locked.st_nlink == 1)
@@ -644,19 +651,23 @@ bool out_stage(const char *out, char **staging, Buf *err)
 	char *tmpl = xmalloc(n + 16);
 	memcpy(tmpl, out, n);
 	strcpy(tmpl + n, ".tmp-XXXXXX");
-	if (!mkdtemp(tmpl)) {
-		buf_printf(err, "c360: error: cannot create a folder beside %s: %s\n", out, strerror(errno));
+	static bool at_exit;	/* registered once: `c360 serve` builds many times */
+	if (!at_exit)
+		at_exit = atexit(remove_staging_at_exit) == 0;
+	pthread_mutex_lock(&staging_mu);	/* made and named at once: a signal never finds a folder it does not know */
+	bool made = mkdtemp(tmpl) != NULL;
+	int made_errno = errno;
+	if (made) {
+		staging_dir = tmpl;
+		staging_swapped = staging_exchanged = false;
+	}
+	pthread_mutex_unlock(&staging_mu);
+	if (!made) {
+		buf_printf(err, "c360: error: cannot create a folder beside %s: %s\n", out, strerror(made_errno));
 		free(tmpl);
 		return false;
 	}
 	chmod(tmpl, 0755);
-	static bool at_exit;	/* registered once: `c360 serve` builds many times */
-	if (!at_exit)
-		at_exit = atexit(remove_staging_at_exit) == 0;
-	pthread_mutex_lock(&staging_mu);
-	staging_dir = tmpl;
-	staging_swapped = staging_exchanged = false;
-	pthread_mutex_unlock(&staging_mu);
 	*staging = tmpl;
 	int fd;
 	bool spare = spare_take(out, tmpl, &fd);

@@ -262,6 +262,45 @@ for sig in TERM INT; do
 	diff -r -x .c360-prev "$T/sigsite" "$T/sigsite.before" >/dev/null && pass || fail "SIG$sig changed the site"
 	no_staging "SIG$sig"
 done
+# ... and SIGINT while the build makes its staging folder, or takes the spare into it: strace
+# holds the building thread for a second at that step (mkdtemp's mkdir, stage_marker's mkdir,
+# spare_take's flock), and the thread the signal ends the build on for two before it exits: the folder the
+# signal removed is not made again
+# sigint_at CASE INJECT...: a build with strace's INJECT given SIGINT once its staging folder exists
+sigint_at() {
+	case=$1
+	shift
+	strace -f -o /dev/null "$@" -e inject=exit_group:delay_enter=2000000 \
+		env --default-signal=INT $C360 build --data "$T/sig" --as-of 2022-08-03 --out "$T/sigq" 2>"$T/err" &
+	spid=$!
+	i=0
+	until ls "$T" | grep -q '^sigq\.tmp-' || [ $i -ge 3000 ]; do
+		sleep 0.01
+		i=$((i + 1))
+	done
+	kill -INT "$(ps -o pid= --ppid $spid)"
+	wait $spid
+	got=$?
+	[ "$got" = 130 ] && pass || fail "SIGINT as the staging folder is made ($case): exit $got: $(tail -2 "$T/err")"
+	no_staging "SIGINT as the staging folder is made ($case)"
+	rm -rf "$T"/sigq.tmp-*
+}
+if strace -f -o /dev/null -e trace=mkdir true 2>/dev/null; then
+	strace -f -qq -e trace=mkdir -o "$T/mkdirs" $C360 build --quiet --data "$T/sig" --out "$T/sigq"
+	at=$(grep -n 'sigq\.tmp-' "$T/mkdirs" | head -1 | cut -d: -f1)
+	[ -n "$at" ] && pass || fail "no staging folder made: $(cat "$T/mkdirs")"
+	rm -rf "$T/sigq"
+	sigint_at made -e trace=mkdir,exit_group -e inject=mkdir:delay_exit=1000000:when=${at:-1}
+	sigint_at new -e trace=mkdir,exit_group -e inject=mkdir:delay_enter=1000000:when=$((${at:-0} + 1))
+	run 0 build --data "$T/sig" --as-of 2022-08-01 --out "$T/sigq"
+	run 0 build --data "$T/sig" --as-of 2022-08-02 --out "$T/sigq"
+	[ -d "$T/sigq/.c360-prev" ] && pass || fail "no spare to take"
+	cp -r "$T/sigq" "$T/sigq.before"
+	sigint_at spare -e trace=flock,exit_group -e inject=flock:delay_enter=1000000:when=1
+	diff -r -x .c360-prev "$T/sigq" "$T/sigq.before" >/dev/null && pass || fail "SIGINT as the spare is taken changed the site"
+else
+	echo "skipped: SIGINT as the staging folder is made (no strace that can trace here)"
+fi
 
 # ---- inputs: regular files only (a FIFO would hang, a folder is no export); a file that
 # changes while it is read stops the build, one rewritten later cannot touch it
