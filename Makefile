@@ -30,7 +30,7 @@ $(BIN): $(OBJ)
 $(BUILD)/%.o: generator/%.c generator/c360.h | $(BUILD)
 	$(CC) $(WARN) $(C360_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(CORE) | $(BUILD)
+$(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h tests/unit/cache_file.h $(CORE) | $(BUILD)
 	$(CC) $(WARN) -Wno-missing-field-initializers $(C360_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE) $(C360_LIBS) -lcmocka $(LDLIBS)
 
 $(BUILD):

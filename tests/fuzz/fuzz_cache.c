@@ -4,27 +4,9 @@
 #include <stdlib.h>
 
 #include "c360.h"
+#include "../unit/cache_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-enum { HEAD = 376, KEY_AT = 16, SUM_AT = 32, NTEXT_AT = 80 };	/* silver_cache.c's CacheHead */
-
-/* The cache file at p, its sum made the sum of its bytes (of the hashes of the bytes before
- * the text and of the text): the key it names. */
-static FileHash fix_sum(char *p, size_t n)
-{
-	FileHash key = {0, 0};
-	uint64_t ntext;
-	if (n < HEAD)
-		return key;
-	memcpy(&key, p + KEY_AT, sizeof key);
-	memcpy(&ntext, p + NTEXT_AT, sizeof ntext);
-	ntext = ntext <= n - HEAD ? ntext : 0;
-	FileHash two[2] = {file_hash(p + HEAD, n - HEAD - ntext), file_hash(p + n - ntext, ntext)};
-	FileHash sum = file_hash(two, sizeof two);
-	memcpy(p + SUM_AT, &sum, sizeof sum);
-	return key;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -44,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	silver_init(&s, &cfg);
 	bool taken = true;
 	for (int i = 0; i < 2 && taken; i++) {
-		FileHash key = fix_sum(part[i], len[i]);
+		FileHash key = len[i] >= HEAD ? cache_fix_sum(part[i], len[i]) : (FileHash){0, 0};
 		taken = silver_cache_read(&s, &s.src[i], key, part[i], len[i]);
 		if (!taken && (s.src[i].table.n || s.src[i].nquarantine || s.src[i].file.data))
 			abort();	/* a cache not taken leaves the source as set up */

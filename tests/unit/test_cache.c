@@ -3,10 +3,10 @@
  * customer id, no orphan that is a customer. Each case edits a real cache file, makes its sum
  * right again (the sum is no secret: anyone who can write the site can), and must be refused. */
 #include "harness.h"
+#include "cache_file.h"
 
 #include <sys/stat.h>
 
-enum { HEAD = 376, KEY_AT = 16, SUM_AT = 32, NTEXT_AT = 80, TALLY = 64 };	/* CacheHead, CacheTally */
 /* A row in the file lacks the head's id pointer (its first 8 bytes) and bronze fields (its last
  * 8): a field of the table's row at off is at off - 8 in the head, off - 16 after it. */
 enum { CUT = 16 };
@@ -54,11 +54,7 @@ static void make(File out[2])
 /* The sum of f made right, as silver_cache.c makes it. */
 static void fix_sum(File *f)
 {
-	uint64_t ntext;
-	memcpy(&ntext, f->p + NTEXT_AT, sizeof ntext);
-	FileHash two[2] = {file_hash(f->p + HEAD, f->n - HEAD - ntext), file_hash(f->p + f->n - ntext, ntext)};
-	FileHash sum = file_hash(two, sizeof two);
-	memcpy(f->p + SUM_AT, &sum, sizeof sum);
+	cache_fix_sum(f->p, f->n);
 }
 
 static char *text_of(File *f)

@@ -1,0 +1,27 @@
+/* cache_file.h — a cache file of silver_cache.c as the cache tests see it: the offsets in its
+ * head (CacheHead), and its sum made right after a test has edited its bytes. */
+#ifndef CACHE_FILE_H
+#define CACHE_FILE_H
+
+#include <string.h>
+
+#include "c360.h"
+
+enum { HEAD = 376, KEY_AT = 16, SUM_AT = 32, NTEXT_AT = 80, TALLY = 64 };	/* CacheHead, CacheTally */
+
+/* The cache file at p, its sum made the sum of its bytes (of the hashes of the bytes before
+ * the text and of the text), as silver_cache.c makes it: returns the key it names. n >= HEAD. */
+static inline FileHash cache_fix_sum(char *p, size_t n)
+{
+	FileHash key;
+	uint64_t ntext;
+	memcpy(&key, p + KEY_AT, sizeof key);
+	memcpy(&ntext, p + NTEXT_AT, sizeof ntext);
+	ntext = ntext <= n - HEAD ? ntext : 0;
+	FileHash two[2] = {file_hash(p + HEAD, n - HEAD - ntext), file_hash(p + n - ntext, ntext)};
+	FileHash sum = file_hash(two, sizeof two);
+	memcpy(p + SUM_AT, &sum, sizeof sum);
+	return key;
+}
+
+#endif
