@@ -835,6 +835,27 @@ size_t manifest_group_kept(const char *dir, FileHash input)
 	return linked == n ? n : 0;
 }
 
+void manifest_prefetch(const char *name, int step)
+{
+	if (!M.oldx.nslots)
+		return;
+	const uint32_t *slot = &M.oldx.slot[path_hash(name) & (M.oldx.nslots - 1)];
+	if (step == 2) {
+		__builtin_prefetch(slot);
+		return;
+	}
+	if (!*slot)	/* no entry there: nothing to look at */
+		return;
+	const Entry *e = &M.old.e[*slot - 1];
+	if (step == 1) {
+		__builtin_prefetch(e);
+		return;
+	}
+	__builtin_prefetch(e->path);
+	if (M.spare_linked && e->spare)
+		__builtin_prefetch(&M.spare.e[e->spare - 1]);
+}
+
 bool manifest_page_kept(const char *dir, const char *name, FileHash input)
 {
 	if (!manifest_file_kept(dir, name, input))
