@@ -835,11 +835,13 @@ size_t manifest_group_kept(const char *dir, FileHash input)
 	return linked == n ? n : 0;
 }
 
-void manifest_prefetch(const char *name, int step)
+void manifest_prefetch(const char *name, uint64_t *hash, int step)
 {
 	if (!M.oldx.nslots)
 		return;
-	const uint32_t *slot = &M.oldx.slot[path_hash(name) & (M.oldx.nslots - 1)];
+	if (step == 2)
+		*hash = path_hash(name);
+	const uint32_t *slot = &M.oldx.slot[*hash & (M.oldx.nslots - 1)];
 	if (step == 2) {
 		__builtin_prefetch(slot);
 		return;
