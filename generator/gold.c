@@ -210,18 +210,20 @@ static void sort_rows(uint32_t *row, size_t n, const Table *t, Dated *d)
 		qsort_r(row, n, sizeof *row, latest_first, (void *)t);
 		return;
 	}
-	uint64_t key[FEW_ROWS];
-	uint32_t was[FEW_ROWS];
+	uint64_t keys[FEW_ROWS + 1], *key = keys + 1;
+	uint32_t was[FEW_ROWS], line = 0;
+	keys[0] = UINT64_MAX;	/* key[-1]: no key is above it, the insertion's stop */
 	for (size_t i = 0; i < n; i++) {
 		const RowHead *h = ROW(t, RowHead, row[i]);
-		bool null = h->when == MOMENT_NULL;
-		if ((i && h->line <= ROW(t, RowHead, row[i - 1])->line) || (!null && (h->when <= -KEY_RANGE || h->when >= KEY_RANGE))) {
+		uint64_t at = h->when == MOMENT_NULL ? 0 : (uint64_t)h->when + (uint64_t)KEY_RANGE;	/* in range: 1 to 2 KEY_RANGE - 1 */
+		if ((i && h->line <= line) || (at && at - 1 >= (uint64_t)(2 * KEY_RANGE - 1))) {
 			sort_dated(row, n, t, d);
 			return;
 		}
-		uint64_t x = (null ? 0 : (uint64_t)(h->when + KEY_RANGE)) << KEY_PLACE | i;
+		line = h->line;
+		uint64_t x = at << KEY_PLACE | i;
 		size_t j = i;
-		for (; j > 0 && key[j - 1] < x; j--)
+		for (; key[j - 1] < x; j--)
 			key[j] = key[j - 1];
 		key[j] = x;
 		was[i] = row[i];
