@@ -1367,6 +1367,10 @@ bool manifest_write_inputs(FileHash inputs, Buf *err);
 bool manifest_old_pages(const char *dir);	/* the previous site says what its pages were made from */
 bool manifest_page_kept(const char *dir, const char *name, FileHash input);
 void manifest_page_made(const char *dir, const char *name, FileHash input);	/* or another file's */
+/* A hint, no more: name's manifest_page_kept comes soon; step 2 (which sets *hash), 1 then 0
+ * (the lookup's slot, entry, then its path and spare entry read into the cache a step at a
+ * time: each a miss that waits on the one before). */
+void manifest_prefetch(const char *name, uint64_t *hash, int step);
 /* The same for a file that is not a page (a gold table): not counted as a page not rendered. */
 bool manifest_file_kept(const char *dir, const char *name, FileHash input);
 /* The bytes of the previous site's file name appended to out, if it was made from input and is

@@ -182,14 +182,9 @@ static int latest_first(const void *a, const void *b, void *ctx)
 	return before(&dx, &dy) ? -1 : before(&dy, &dx);
 }
 
-/* Sorts n rows of t latest first: few by insertion on copies of their dates and lines in d
- * (FEW_ROWS of them), so that sorting touches no row; more by qsort_r. */
-static void sort_rows(uint32_t *row, size_t n, const Table *t, Dated *d)
+/* Few rows sorted by insertion on copies of their dates and lines in d (FEW_ROWS of them). */
+static void sort_dated(uint32_t *row, size_t n, const Table *t, Dated *d)
 {
-	if (n > FEW_ROWS) {
-		qsort_r(row, n, sizeof *row, latest_first, (void *)t);
-		return;
-	}
 	for (size_t i = 0; i < n; i++) {
 		const RowHead *h = ROW(t, RowHead, row[i]);
 		Dated x = {h->when, h->line, row[i]};
@@ -200,6 +195,41 @@ static void sort_rows(uint32_t *row, size_t n, const Table *t, Dated *d)
 	}
 	for (size_t i = 0; i < n; i++)
 		row[i] = d[i].row;
+}
+
+#define KEY_PLACE 6	/* bits of a row's place among FEW_ROWS in its key */
+#define KEY_RANGE (INT64_C(1) << (63 - KEY_PLACE))	/* a moment's in a key: |moment| below it */
+
+/* Sorts n rows of t latest first: few by insertion on one number a row, its moment (a null
+ * one least) and then its place among the n (table order), which orders as the line does when
+ * the lines rise in table order (as rows are read); else, or for a moment out of range, by
+ * sort_dated; more than FEW_ROWS by qsort_r. Each way gives the one order of dates and lines. */
+static void sort_rows(uint32_t *row, size_t n, const Table *t, Dated *d)
+{
+	if (n > FEW_ROWS) {
+		qsort_r(row, n, sizeof *row, latest_first, (void *)t);
+		return;
+	}
+	uint64_t keys[FEW_ROWS + 1], *key = keys + 1;
+	uint32_t was[FEW_ROWS], line = 0;
+	keys[0] = UINT64_MAX;	/* key[-1]: no key is above it, the insertion's stop */
+	for (size_t i = 0; i < n; i++) {
+		const RowHead *h = ROW(t, RowHead, row[i]);
+		uint64_t at = h->when == MOMENT_NULL ? 0 : (uint64_t)h->when + (uint64_t)KEY_RANGE;	/* in range: 1 to 2 KEY_RANGE - 1 */
+		if ((i && h->line <= line) || (at && at - 1 >= (uint64_t)(2 * KEY_RANGE - 1))) {
+			sort_dated(row, n, t, d);
+			return;
+		}
+		line = h->line;
+		uint64_t x = at << KEY_PLACE | i;
+		size_t j = i;
+		for (; key[j - 1] < x; j--)
+			key[j] = key[j - 1];
+		key[j] = x;
+		was[i] = row[i];
+	}
+	for (size_t i = 0; i < n; i++)
+		row[i] = was[key[i] & (FEW_ROWS - 1)];
 }
 
 static void group_facts(const Gold *g, SourceId id, ByCustomer *bc)

@@ -62,7 +62,6 @@ static struct {
 	 * state as the check found its file, its folders (paths from its root), and the folders the
 	 * build made. */
 	OldList spare;
-	PathIndex sparex;
 	char **spare_dirs, **made;
 	size_t nspare_dirs, nmade;
 	bool spare_on, spare_threaded;
@@ -468,23 +467,73 @@ static void spare_dir(const char *path)
 	M.spare_dirs[M.nspare_dirs++] = xstrdup(path);
 }
 
-/* The spare's folder fd, *rel its path from the root: each file its manifest lists is checked
- * (state), any other entry removed, each folder walked (and listed). */
-static void spare_walk(int fd, Buf *rel, int depth)
+/* The spare's list is sorted (whole), so the entries under a folder (prefix: its path and a
+ * '/', plen bytes; the root's is "") are a run. run_bound: in [lo, hi), a run's first entry
+ * (end false), or the first after it (end true). */
+static size_t run_bound(size_t lo, size_t hi, const char *prefix, size_t plen, bool end)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(M.spare.e[mid].path, prefix, plen);
+		if (c < 0 || (end && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A folder's files as the spare's list has them: the entries of its run [lo, hi) whose path
+ * after the folder's prefix (plen bytes) has no '/', by that name (open addressing, index + 1). */
+typedef struct {
+	uint32_t *slot;
+	size_t nslots, plen;
+} FolderIndex;
+
+static void folder_index(FolderIndex *x, size_t lo, size_t hi, size_t plen)
+{
+	*x = (FolderIndex){.plen = plen};
+	for (x->nslots = 16; x->nslots < (hi - lo) * 2; x->nslots *= 2)
+		;
+	x->slot = xcalloc(x->nslots, sizeof *x->slot);
+	for (size_t i = lo; i < hi; i++) {
+		const char *path = M.spare.e[i].path, *name = path + plen, *slash = strchr(name, '/');
+		if (slash) {	/* a sub-folder's run: skipped whole */
+			i = run_bound(i, hi, path, (size_t)(slash - path) + 1, true) - 1;
+			continue;
+		}
+		size_t j = path_hash(name) & (x->nslots - 1);
+		while (x->slot[j])
+			j = (j + 1) & (x->nslots - 1);
+		x->slot[j] = (uint32_t)i + 1;
+	}
+}
+
+static Entry *folder_find(const FolderIndex *x, const char *name)
+{
+	for (size_t j = path_hash(name) & (x->nslots - 1); x->slot[j]; j = (j + 1) & (x->nslots - 1))
+		if (strcmp(M.spare.e[x->slot[j] - 1].path + x->plen, name) == 0)
+			return &M.spare.e[x->slot[j] - 1];
+	return NULL;
+}
+
+/* The spare's folder fd, *rel its path from the root and a '/' (the root: ""), [lo, hi) the
+ * run of the spare's list under it: each file the list has is checked (state), any other entry
+ * removed, each folder walked (and listed). A file's entry is looked up among the folder's own
+ * (a few hundred, near each other), not among every path of the list. */
+static void spare_walk(int fd, Buf *rel, size_t lo, size_t hi, int depth)
 {
 	DIR *d = out_opendir_at(fd);
 	if (!d)
 		return;
 	size_t at = rel->len;
+	FolderIndex files;
+	folder_index(&files, lo, hi, at);
 	for (struct dirent *de; (de = readdir(d));) {
 		const char *name = de->d_name;
 		if (!strcmp(name, ".") || !strcmp(name, "..") || (depth == 0 && (!strcmp(name, MANIFEST_NAME) ||
 		    !strcmp(name, CACHE_DIR) || !strcmp(name, INPUTS_NAME))))	/* the build's own */
 			continue;
-		rel->len = at;
-		if (at)
-			buf_putc(rel, '/');
-		buf_puts(rel, name);
 		struct stat st;
 		bool known = de->d_type == DT_UNKNOWN && fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 		if (de->d_type == DT_DIR || (known && S_ISDIR(st.st_mode))) {
@@ -493,12 +542,16 @@ static void spare_walk(int fd, Buf *rel, int depth)
 				out_remove_at(fd, name, false);
 				continue;
 			}
+			buf_puts(rel, name);
 			spare_dir(buf_cstr(rel));
-			spare_walk(sub, rel, depth + 1);
+			buf_putc(rel, '/');
+			size_t from = run_bound(lo, hi, rel->p, rel->len, false);
+			spare_walk(sub, rel, from, run_bound(from, hi, rel->p, rel->len, true), depth + 1);
+			rel->len = at;
 			close(sub);
 			continue;
 		}
-		Entry *e = path_find(&M.sparex, buf_cstr(rel));
+		Entry *e = folder_find(&files, name);
 		if (!e) {
 			out_remove_at(fd, name, false);
 			continue;
@@ -507,7 +560,7 @@ static void spare_walk(int fd, Buf *rel, int depth)
 		e->state = known && S_ISREG(st.st_mode) && (uint64_t)st.st_size == e->size && not_later(st.st_mtim, M.spare.since)
 			 ? OLD_SAME : OLD_CHANGED;
 	}
-	rel->len = at;
+	free(files.slot);
 	closedir(d);
 }
 
@@ -516,10 +569,9 @@ static void *spare_check(void *arg)
 	(void)arg;
 	if (!list_parse(&M.spare) || !M.spare.whole)
 		M.spare.n = 0;	/* a spare without a manifest c360 reads: its files go, none is taken */
-	path_index(&M.sparex, M.spare.e, M.spare.n);
 	Buf rel = {0};
 	if (M.new_root >= 0)
-		spare_walk(M.new_root, &rel, 0);
+		spare_walk(M.new_root, &rel, 0, M.spare.n, 0);
 	buf_free(&rel);
 	return NULL;
 }
@@ -560,10 +612,22 @@ static Entry *held(Entry *e, FileHash h, uint64_t size)
 	return e && e->state == OLD_SAME && e->size == size && e->hash.lo == h.lo && e->hash.hi == h.hi ? e : NULL;
 }
 
-/* The spare's file of that name, if it holds these bytes. */
+/* The spare's file of that name, if it holds these bytes: its list is sorted (whole, else
+ * empty), a path is found by halving. */
 static Entry *spare_holds(const char *path, FileHash h, uint64_t size)
 {
-	return M.spare_on ? held(path_find(&M.sparex, path), h, size) : NULL;
+	size_t lo = 0, hi = M.spare_on ? M.spare.n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(M.spare.e[mid].path, path);
+		if (c == 0)
+			return held(&M.spare.e[mid], h, size);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 /* The spare's file of the previous site's entry e's path, if it holds e's bytes. */
@@ -771,6 +835,29 @@ size_t manifest_group_kept(const char *dir, FileHash input)
 	return linked == n ? n : 0;
 }
 
+void manifest_prefetch(const char *name, uint64_t *hash, int step)
+{
+	if (!M.oldx.nslots)
+		return;
+	if (step == 2)
+		*hash = path_hash(name);
+	const uint32_t *slot = &M.oldx.slot[*hash & (M.oldx.nslots - 1)];
+	if (step == 2) {
+		__builtin_prefetch(slot);
+		return;
+	}
+	if (!*slot)	/* no entry there: nothing to look at */
+		return;
+	const Entry *e = &M.old.e[*slot - 1];
+	if (step == 1) {
+		__builtin_prefetch(e);
+		return;
+	}
+	__builtin_prefetch(e->path);
+	if (M.spare_linked && e->spare)
+		__builtin_prefetch(&M.spare.e[e->spare - 1]);
+}
+
 bool manifest_page_kept(const char *dir, const char *name, FileHash input)
 {
 	if (!manifest_file_kept(dir, name, input))
@@ -932,7 +1019,7 @@ void manifest_end(void)
 	old_free(&M.spare);
 	for (size_t i = 0; i < M.nspare_dirs; i++)
 		free(M.spare_dirs[i]);
-	free(M.spare_dirs), free(M.made), free(M.sparex.slot);
+	free(M.spare_dirs), free(M.made);
 	arena_free(&M.names);
 	if (M.old_root >= 0)
 		close(M.old_root);

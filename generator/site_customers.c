@@ -1007,25 +1007,55 @@ static void customer_page(PageJob *j, uint32_t c, const char *path, bool check)
 		manifest_page_made(site->dir, path, input);
 }
 
+#define AHEAD 4	/* customers whose page paths are made before their page: the lookups' steps */
+
+/* The paths of the customers after the i-th of the block, from the (i + AHEAD - 1)-th on
+ * made now, each looked up by manifest_prefetch's steps as its page comes nearer (the previous
+ * site's list is a hundred thousand entries: each lookup missed the cache three times). */
+static void prefetch_lookups(PageJob *j, Buf *ring, uint64_t *hash, size_t i)
+{
+	const Table *customers = j->site->g->src[SRC_CUSTOMERS].table;
+	size_t last = i + AHEAD - 1;
+	if (last < j->to) {
+		ring[last % AHEAD].len = 0;
+		customer_page_path(&ring[last % AHEAD], &ROW(customers, Customer, j->site->g->order[last])->h);
+	}
+	for (int step = 2; step >= 0; step--)
+		if (i + 1 + (size_t)step < j->to)
+			manifest_prefetch(buf_cstr(&ring[(i + 1 + (size_t)step) % AHEAD]), &hash[(i + 1 + (size_t)step) % AHEAD], step);
+}
+
 static void *customer_pages(void *arg)
 {
 	PageJob *j = arg;
-	Buf path = {0};
+	Buf path = {0}, ring[AHEAD] = {{0}};
+	uint64_t hash[AHEAD] = {0};	/* of each path in the ring, for manifest_prefetch */
 	j->ok = true;
 	const Table *customers = j->site->g->src[SRC_CUSTOMERS].table;
 	bool check = manifest_old_pages(j->site->dir);
 	bool every = j->site->plan.mode == PAGES_FILES && j->site->cfg->shards <= 1;	/* a page for each here */
+	for (size_t i = j->from; i < j->to && i < j->from + AHEAD - 1 && every && check; i++) {
+		customer_page_path(&ring[i % AHEAD], &ROW(customers, Customer, j->site->g->order[i])->h);
+		manifest_prefetch(buf_cstr(&ring[i % AHEAD]), &hash[i % AHEAD], 2);
+	}
 	for (size_t i = j->from; i < j->to && j->ok; i++) {
 		uint32_t c = j->site->g->order[i];
 		if (every)	/* not for top N or a shard: most of the next customers have no page here */
 			prefetch_next(j->site, j->site->g->order, i, j->to);
+		if (every && check)
+			prefetch_lookups(j, ring, hash, i);
 		if (!has_file_page(&j->site->plan, c) || !shard_has(j->site->cfg, customer_folder(&ROW(customers, Customer, c)->h)))
 			continue;	/* no page, or another shard's */
-		path.len = 0;
-		customer_page_path(&path, &ROW(customers, Customer, c)->h);
-		customer_page(j, c, buf_cstr(&path), check);
+		Buf *made = every && check ? &ring[i % AHEAD] : &path;	/* the ring's: made ahead */
+		if (made == &path) {
+			path.len = 0;
+			customer_page_path(&path, &ROW(customers, Customer, c)->h);
+		}
+		customer_page(j, c, buf_cstr(made), check);
 	}
 	buf_free(&path);
+	for (int k = 0; k < AHEAD; k++)
+		buf_free(&ring[k]);
 	return NULL;
 }
 

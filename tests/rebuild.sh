@@ -632,6 +632,11 @@ spare_round 16 "a spare's page edited"
 page=$(cd "$T/s" && ls customers/*/*.html | head -1)
 printf '<MAIN' | dd of="$T/s/$page" bs=1 seek=100 conv=notrunc 2>/dev/null
 rm "$T/s/.c360-prev/$(cd "$T/s/.c360-prev" && ls customers/*/*.html | sed -n 2p)"
+# (a listed page's bytes and time under its name in another customers folder, then at the root:
+# the walk takes a file's entry from its own folder's run of the list, not another's)
+listed=$(cd "$T/s/.c360-prev" && ls customers/*/*.html | tail -1)
+first=$(cd "$T/s/.c360-prev" && ls -d customers/*/ | head -1)
+cp -p "$T/s/.c360-prev/$listed" "$T/s/.c360-prev/$first${listed##*/}"
 echo extra >"$T/s/.c360-prev/extra.html"
 mkdir -p "$T/s/.c360-prev/customers/zz" "$T/s/.c360-prev/more/deeper"
 echo extra >"$T/s/.c360-prev/customers/zz/1.html"
@@ -640,6 +645,7 @@ ln -s /etc/passwd "$T/s/.c360-prev/link.html"
 inway=$(cd "$T/s/.c360-prev" && ls *.html | head -1)	# a file the spare holds (the same as the site's)
 rm "$T/s/.c360-prev/$inway" && mkdir "$T/s/.c360-prev/$inway" && echo x >"$T/s/.c360-prev/$inway/x" && pass ||
 	fail "no file of the spare to put a folder in the way of"
+cp -p "$T/s/.c360-prev/$listed" "$T/s/.c360-prev/${listed##*/}"
 spare_round 17 "a site's page edited in place, the spare's files removed, added, a folder in the way"
 # ... a page of the site replaced by edited bytes (a file of its own, not the spare's): a
 # rebuild of the same data takes the spare's page and does not look at the site's, which may
