@@ -92,7 +92,7 @@ s3_files() {	# s3_files DIR: a customers and orders export, the orders under a n
 if command -v python3 >/dev/null; then
 	s3_files "$T/s3/bkt/exports/2022-01"
 	s3_files "$T/s3/bkt/slow"
-	SLOW=5 LIFETIME=120 python3 tests/s3server.py "$T/s3" AKIDEXAMPLE 'wJalr/K7+EXAMPLEKEY' tok-123 >"$T/s3port" \
+	SLOW=5 LIFETIME=900 python3 tests/s3server.py "$T/s3" AKIDEXAMPLE 'wJalr/K7+EXAMPLEKEY' tok-123 >"$T/s3port" \
 		2>"$T/s3log" &
 	s3pid=$!
 	trap 'kill $s3pid 2>/dev/null; rm -rf "$T"' EXIT

@@ -23,10 +23,16 @@ have_tutorial() {
 	echo "skipped: $1 (no tutorial data at $TUTORIAL)"
 	return 1
 }
-# browser_ready: true once the packages of tests/browser (playwright-core, axe-core) are there.
+# browser_ready: true once the packages of tests/browser (playwright-core, axe-core) are there;
+# npm ci is tried three times (a fresh CI machine fetches them: the network may fail a moment).
 browser_ready() {
-	[ -d tests/browser/node_modules ] || (cd tests/browser && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
-		{ fail "npm ci in tests/browser (playwright-core, axe-core)"; return 1; }
+	[ -d tests/browser/node_modules ] && return 0
+	for wait in 10 30 0; do
+		(cd tests/browser && npm ci --no-audit --no-fund >"$T/npm.out" 2>&1) && return 0
+		[ "$wait" = 0 ] || sleep "$wait"
+	done
+	fail "npm ci in tests/browser (playwright-core, axe-core), three times: $(tail -3 "$T/npm.out")"
+	return 1
 }
 # run WANT_STATUS ARGS...: runs c360, keeps stdout and stderr in $T/out and $T/err.
 LIMIT=${LIMIT:-900}	# seconds one run may take before it counts as a hang (and is killed)

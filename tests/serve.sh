@@ -135,7 +135,8 @@ check [ "$got" = "301 $URL/a%20b/" ]
 echo "not a source" >"$T/p/notes.txt"	# beside the configuration: does not count
 echo "Served after an edit: marker-one." >>"$T/p/templates/index.md"
 check rebuilt_from "$id1"
-check [ "$(grep 'changed; rebuilding' "$T/log")" = "c360: $T/p/templates/index.md changed; rebuilding" ]
+# the first rebuild names the template (a writer slow to close it may start a second one)
+check [ "$(grep -m1 'changed; rebuilding' "$T/log")" = "c360: $T/p/templates/index.md changed; rebuilding" ]
 id2=$(build_id)
 check served_has / marker-one
 check served_has / "data-build=\"$id2\""
@@ -158,9 +159,11 @@ check until_ok grep -q "the rebuild failed; still serving the previous site" "$T
 check grep -q "c360.conf:.*no_such_key" "$T/log"
 check [ "$(build_id)" = "$id4" ]
 check served_has / marker-one
+# (written in place: a build may start on the file truncated, when sed is slow to start; the
+# fixed file's writes start another)
 sed 's/^title = .*/title = Marker Three Report/' "$T/conf.good" >"$T/p/c360.conf"
-check rebuilt_from "$id4"
-check served_has / "Marker Three Report"
+check until_ok served_has / "Marker Three Report"
+check [ "$(build_id)" != "$id4" ]
 
 # --- an open page reloads itself after a rebuild
 if [ "$BROWSER" != 1 ]; then
@@ -174,9 +177,10 @@ elif browser_ready; then
 	fi
 fi
 
-# --- rebuilds hold nothing open: no file of a site is left open once it is built
-ls -l "/proc/$pid/fd" 2>/dev/null | grep "$T/" | grep -vc "$T/log$" >"$T/fds"
-check [ "$(cat "$T/fds")" = 0 ]
+# --- rebuilds hold nothing open: no file of a site is left open once it is built (a file being
+# served, or a rebuild still under way, holds some a moment)
+no_fds() { ls -l "/proc/$pid/fd" 2>/dev/null | grep "$T/" | grep -v "$T/log$" >"$T/fds"; [ ! -s "$T/fds" ]; }
+if until_ok no_fds; then pass; else fail "files held open: $(head -3 "$T/fds")"; fi
 
 # --- Ctrl-C stops it with status 0; the site stays, nothing is left beside it
 stop INT

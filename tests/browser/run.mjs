@@ -85,7 +85,7 @@ async function results(page) {
 
 async function searched(page, name, want) {
 	try {
-		await page.waitForSelector(`#search-results tbody tr >> text=${want}`, { timeout: 5000 });
+		await page.waitForSelector(`#search-results tbody tr >> text=${want}`, { timeout: 30000 });
 		return true;
 	} catch {
 		fail(`${name}: no ${want} among the results: ` + await page.textContent('#search-status'));
@@ -115,7 +115,7 @@ async function pageTypes(browser, base) {
 async function shown(page, name) {
 	try {
 		await page.waitForFunction(() => document.querySelector('#customer-view h1').textContent !== 'Customer',
-			null, { timeout: 5000 });
+			null, { timeout: 30000 });
 	} catch {
 		fail(`${name}: the viewer showed nothing`);
 	}
