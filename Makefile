@@ -80,6 +80,8 @@ valgrind: $(BIN) $(UNIT)
 # gets the fixture's files, and the tutorial's where they are.
 FUZZERS := ingest values silver template markdown config gold reader cache
 FUZZ_SECONDS ?= 60
+# libFuzzer's seed: 0 picks one; CI fixes it, so that its smoke run is the same run each time
+FUZZ_SEED ?= 0
 fuzz:
 	mkdir -p build-fuzz/corpus_ingest	# the fixture's files go there whichever FUZZERS run
 	for f in $(FUZZERS); do \
@@ -90,7 +92,7 @@ fuzz:
 	for f in tests/golden/fixture/in/*.csv; do cp $$f build-fuzz/corpus_ingest/fixture-$${f##*/}; done
 	cp $${C360_TUTORIAL:-../shared/data/tutorial}/*.csv build-fuzz/corpus_ingest/ 2>/dev/null || true
 	for f in $(FUZZERS); do \
-		build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build-fuzz/ \
+		build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -max_len=65536 -artifact_prefix=build-fuzz/ \
 			build-fuzz/corpus_$$f || exit 1; \
 	done
 
