@@ -199,6 +199,7 @@ static void sort_dated(uint32_t *row, size_t n, const Table *t, Dated *d)
 
 #define KEY_PLACE 6	/* bits of a row's place among FEW_ROWS in its key */
 #define KEY_RANGE (INT64_C(1) << (63 - KEY_PLACE))	/* a moment's in a key: |moment| below it */
+_Static_assert(FEW_ROWS <= 1 << KEY_PLACE && (FEW_ROWS & (FEW_ROWS - 1)) == 0, "a place is a key's low bits");
 
 /* Sorts n rows of t latest first: few by insertion on one number a row, its moment (a null
  * one least) and then its place among the n (table order), which orders as the line does when
