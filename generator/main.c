@@ -571,6 +571,7 @@ static bool up_to_date(const Options *o, const char *gold_dir, FileHash *inputs)
 	console_progress("");
 	if (!manifest_check_end(c, *inputs))
 		return false;
+	input_ahead_free();	/* the exports read for the hash: no build takes them (c360 serve holds none open) */
 	out_tidy(o->cfg.out_dir);
 	say(SAY_NORMAL, "%s is up to date: nothing it is made from has changed", o->cfg.out_dir);
 	return true;
