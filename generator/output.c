@@ -100,26 +100,6 @@ static void empty_folder(int fd, const char *last)
 	}
 }
 
-/* Removes a tree without following symbolic links. A staging folder's marker goes last: a
- * build killed while it removes one leaves a folder the next build still knows to remove. */
-static void remove_tree(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	empty_folder(fd, MARKER);
-	unlinkat(fd, MARKER, 0);
-	close(fd);
-	rmdir(dir);
-}
-
-/* Removes a folder in the way of a file: true once it is gone. */
-static bool rmtree_ok(const char *dir)
-{
-	remove_tree(dir);
-	return access(dir, F_OK) != 0;
-}
-
 void out_remove_at(int dirfd, const char *name, bool folder)
 {
 	if (!folder && (unlinkat(dirfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM)))
@@ -130,6 +110,26 @@ void out_remove_at(int dirfd, const char *name, bool folder)
 		close(fd);
 	}
 	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+/* Removes a tree without following symbolic links. A staging folder's marker goes last: a
+ * build killed while it removes one leaves a folder the next build still knows to remove. */
+static void remove_tree(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	empty_folder(fd, MARKER);
+	out_remove_at(fd, MARKER, false);	/* a file, or whatever stands in its name */
+	close(fd);
+	rmdir(dir);
+}
+
+/* Removes a folder in the way of a file: true once it is gone. */
+static bool rmtree_ok(const char *dir)
+{
+	remove_tree(dir);
+	return access(dir, F_OK) != 0;
 }
 
 /* The staging folder of this run, removed if the process ends before the swap; after the

@@ -303,6 +303,13 @@ if strace -f -o /dev/null -e trace=mkdir true 2>/dev/null; then
 else
 	echo "skipped: SIGINT as the staging folder is made (no strace that can trace here)"
 fi
+# ... and an --out whose marker is a folder is replaced with nothing left beside it (its
+# removal takes the marker last, whatever stands in its name)
+mkdir -p "$T/odd-out/.c360-site" && echo x >"$T/odd-out/.c360-site/f" && echo x >"$T/odd-out/x.html"
+run 0 build --data "$T/sig" --out "$T/odd-out"
+[ -f "$T/odd-out/.c360-site" ] && pass || fail "the site's marker is not a file"
+no_staging "an --out whose marker was a folder"
+rm -rf "$T"/odd-out.tmp-*
 
 # ---- inputs: regular files only (a FIFO would hang, a folder is no export); a file that
 # changes while it is read stops the build, one rewritten later cannot touch it
