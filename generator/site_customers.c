@@ -1034,7 +1034,8 @@ static void *customer_pages(void *arg)
 	const Table *customers = j->site->g->src[SRC_CUSTOMERS].table;
 	bool check = manifest_old_pages(j->site->dir);
 	bool every = j->site->plan.mode == PAGES_FILES && j->site->cfg->shards <= 1;	/* a page for each here */
-	for (size_t i = j->from; i < j->to && i < j->from + AHEAD - 1 && every && check; i++) {
+	bool ahead = every && check;	/* the paths made ahead in the ring, their lookups prefetched */
+	for (size_t i = j->from; i < j->to && i < j->from + AHEAD - 1 && ahead; i++) {
 		customer_page_path(&ring[i % AHEAD], &ROW(customers, Customer, j->site->g->order[i])->h);
 		manifest_prefetch(buf_cstr(&ring[i % AHEAD]), &hash[i % AHEAD], 2);
 	}
@@ -1042,16 +1043,15 @@ static void *customer_pages(void *arg)
 		uint32_t c = j->site->g->order[i];
 		if (every)	/* not for top N or a shard: most of the next customers have no page here */
 			prefetch_next(j->site, j->site->g->order, i, j->to);
-		if (every && check)
+		if (ahead)
 			prefetch_lookups(j, ring, hash, i);
 		if (!has_file_page(&j->site->plan, c) || !shard_has(j->site->cfg, customer_folder(&ROW(customers, Customer, c)->h)))
 			continue;	/* no page, or another shard's */
-		Buf *made = every && check ? &ring[i % AHEAD] : &path;	/* the ring's: made ahead */
-		if (made == &path) {
+		if (!ahead) {
 			path.len = 0;
 			customer_page_path(&path, &ROW(customers, Customer, c)->h);
 		}
-		customer_page(j, c, buf_cstr(made), check);
+		customer_page(j, c, buf_cstr(ahead ? &ring[i % AHEAD] : &path), check);
 	}
 	buf_free(&path);
 	for (int k = 0; k < AHEAD; k++)
