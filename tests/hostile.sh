@@ -287,7 +287,7 @@ sigint_at() {
 	rm -rf "$T"/sigq.tmp-*
 }
 # (LeakSanitizer cannot run under ptrace: the ASan suite leaves it out of the build that exits)
-if strace -f -o /dev/null -e trace=mkdir true 2>/dev/null; then
+if can_strace; then
 	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -f -qq -e trace=mkdir -o "$T/mkdirs" $C360 build --quiet --data "$T/sig" --out "$T/sigq"
 	at=$(grep -n 'sigq\.tmp-' "$T/mkdirs" | head -1 | cut -d: -f1)
 	[ -n "$at" ] && pass || fail "no staging folder made: $(cat "$T/mkdirs")"

@@ -34,6 +34,8 @@ browser_ready() {
 	fail "npm ci in tests/browser (playwright-core, axe-core), three times: $(tail -3 "$T/npm.out")"
 	return 1
 }
+# can_strace: true if strace is there and may trace here (the fault-injection tests need it).
+can_strace() { strace -f -o /dev/null true 2>/dev/null; }
 # run WANT_STATUS ARGS...: runs c360, keeps stdout and stderr in $T/out and $T/err.
 LIMIT=${LIMIT:-900}	# seconds one run may take before it counts as a hang (and is killed)
 run() {
