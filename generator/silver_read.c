@@ -305,8 +305,10 @@ bool input_changed(Input *in)
  * errno, or -1 if it changed (what the path names, since it was opened). */
 static int input_file(int fd, const char *path, const struct stat *st, Input *in)
 {
-	if (!st->st_size)
+	if (!st->st_size) {
+		input_from(in, "", 0);	/* no bytes, yet a text: its NUL */
 		return 0;
+	}
 	if (!map_whole(fd, path, st, in))
 		return read_whole(fd, path, st, in);
 	return input_changed(in) ? -1 : 0;
