@@ -509,7 +509,8 @@ static bool check_object(Checking *c, const Value *obj, const PageVar *vars, con
 	}
 	if (known || !ok)
 		return ok;
-	ok = all_seen(c, vars, seen[0]) & all_seen(c, more, seen[1]);
+	bool first = all_seen(c, vars, seen[0]);	/* both lists report what they miss */
+	ok = all_seen(c, more, seen[1]) && first;
 	if (ok && c->seen)
 		shape_known(c->seen, shape, true);
 	return ok;

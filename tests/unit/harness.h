@@ -12,6 +12,10 @@
 
 #include "c360.h"
 
+#ifndef TEST_DIR
+#define TEST_DIR "build"	/* where a test writes its files: the build's folder (the Makefile says which) */
+#endif
+
 #define N_ELEMS(a) (sizeof(a) / sizeof *(a))
 
 /* Fails the test naming the table case, so a broken rule says which input broke it. */

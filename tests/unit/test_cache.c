@@ -32,8 +32,8 @@ static void make(File out[2])
 	Config cfg = test_config();
 	Silver s;
 	silver_init(&s, &cfg);
-	mkdir("build/test_cache.d", 0777);
-	s.cache_to = "build/test_cache.d";
+	mkdir(TEST_DIR "/test_cache.d", 0777);
+	s.cache_to = TEST_DIR "/test_cache.d";
 	for (int i = 0; i < 2; i++) {
 		Source *src = &s.src[i];
 		silver_source_init(&s, src, (SourceId)i);
@@ -233,7 +233,7 @@ static void test_cache_values_checked(void **state)
 static void test_settings_hash_the_parsed_config(void **state)
 {
 	(void)state;
-	const char *path = "build/test_cache.conf";
+	const char *path = TEST_DIR "/test_cache.conf";
 	FILE *f = fopen(path, "w");
 	fputs("[categories]\norder_status.shipped = returned\n", f);
 	fclose(f);

@@ -5,12 +5,12 @@
 /* Loads text as a configuration file; the errors land in err. */
 static bool load(Config *cfg, const char *text, Buf *err)
 {
-	FILE *f = fopen("build/test_config.conf", "w");
+	FILE *f = fopen(TEST_DIR "/test_config.conf", "w");
 	fputs(text, f);
 	fclose(f);
 	*cfg = test_config();
 	err->len = 0;
-	return config_load(cfg, "build/test_config.conf", err);
+	return config_load(cfg, TEST_DIR "/test_config.conf", err);
 }
 
 static void test_lists_and_quotes(void **state)
@@ -129,7 +129,7 @@ static void test_currency(void **state)
 	(void)state;
 	Config cfg;
 	Buf err = {0};
-	FILE *f = fopen("build/test_rates.csv", "w");
+	FILE *f = fopen(TEST_DIR "/test_rates.csv", "w");
 	fputs("currency,rate\nGBP,1.17\n# a comment\n\"INR\",0.011\n", f);
 	fclose(f);
 	CHECK(load(&cfg, "[currency]\nbase = eur\nUSD = 0.92\nrates_file = test_rates.csv\n", &err), "%s",

@@ -54,10 +54,10 @@ static void test_aliases_from_config(void **state)
 	(void)state;
 	Config cfg = test_config();
 	Buf err = {0};
-	FILE *f = fopen("build/test_alias.conf", "w");
+	FILE *f = fopen(TEST_DIR "/test_alias.conf", "w");
 	fputs("# aliases\n[columns]\ncustomers.email = Mail, E Mail Address\norders.amount = total\n", f);
 	fclose(f);
-	CHECK(config_load(&cfg, "build/test_alias.conf", &err), "%s", buf_cstr(&err));
+	CHECK(config_load(&cfg, TEST_DIR "/test_alias.conf", &err), "%s", buf_cstr(&err));
 	Silver s;
 	const char *text[SRC_COUNT] = {
 		"customer_id,name,e mail address,gender,dob,location\n1,a,a@b.co,f,,x\n",
@@ -315,7 +315,7 @@ static void test_conservation_on_messy_input(void **state)
 	Config cfg = test_config();
 	Silver s;
 	const char *text[SRC_COUNT] = {
-		"\xef\xbb\xbf" "customer_id,name,email,gender,dob,location\r\n1,a,,,,\r\n1,b,,,,\r\n\r\n,c,,,,\r\n2,\"d\"x,,,,\r\n",
+		"\357\273\277customer_id,name,email,gender,dob,location\r\n1,a,,,,\r\n1,b,,,,\r\n\r\n,c,,,,\r\n2,\"d\"x,,,,\r\n",
 		"order_id,customer_id,order_date,amount,status\n\nA,1,2022-01-01,1,ok\n\"B,1,2022-01-02\nC,,,,\nC,2,,,\n",
 		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\nP,\xff,2022-01-01,,,\nP,1\0,,,,\n",
 		"ticket_id,customer_id,issue_type,ticket_date,resolution_status\n",
@@ -447,7 +447,7 @@ static void test_pack_keeps_what_rows_point_into(void **state)
 	}
 }
 
-#define MAPDIR "build/maptest"
+#define MAPDIR TEST_DIR "/maptest"
 
 /* A file mapped, then cut short before it is read (an export rewritten under the build): the
  * pages gone read as zeros, never SIGBUS, and the file is said to have changed; a file left

@@ -4,7 +4,7 @@
 
 #include <sys/stat.h>
 
-#define DIR "build/sqltest"
+#define DIR TEST_DIR "/sqltest"
 
 static void put(const char *name, const char *text)
 {

@@ -404,7 +404,7 @@ static void test_strip_html(void **state)
  * money, dates (wild ones too), yes/no, raw HTML; kind biases which. */
 static Value *any_value(Arena *a, uint32_t (*pick)(uint32_t), int kind)
 {
-	static const char *const texts[] = {"", "Order", "<b>&\"'</b>", "a | b", "Z", "ZqaZ", "1. x", "- y", "*a*", "\x02" "0\x03",
+	static const char *const texts[] = {"", "Order", "<b>&\"'</b>", "a | b", "Z", "ZqaZ", "1. x", "- y", "*a*", "\0020\x03",
 					    "line\nend", "\xc3\xa9t\xc3\xa9", " lead", "trail ", "`c`", "[l](u)", "\\"};
 	static const int64_t nums[] = {0, 1, -5, 1234567, 19000, -800000000, 2932897, -1000000000000};
 	const char *t = texts[pick(N_ELEMS(texts))];

@@ -344,8 +344,8 @@ static void test_counts_agree(void **state)
 	const char *text[SRC_COUNT] = {
 		"customer_id,name,email\n1,Ann,bad@\n2,Bo,bo@x.com\n2,Bo,bo@y.com\n",
 		"order_id,customer_id,order_date,amount,status\nA,1,2022-01-01,-5,complete\nB,1,2022-01-02,x,weird\n",
-		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\n"
-		"P,1,2022-01-02,crypto,chargeback,2\nQ,1,2022-01-02,cash,paid,2\n",
+		("payment_id,customer_id,payment_date,payment_method,payment_status,amount\n"
+		 "P,1,2022-01-02,crypto,chargeback,2\nQ,1,2022-01-02,cash,paid,2\n"),
 	};
 	CHECK(silver_from(&s, &cfg, text), "builds");
 	Buf lines = {0}, table = {0}, summary = {0}, report = {0};
