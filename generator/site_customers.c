@@ -957,17 +957,24 @@ static FileHash customer_input(PageJob *j, uint32_t c, const char *path)
 
 #define PREFETCH_FACTS 64	/* of a source's facts of a customer, at most */
 
-/* Customer c's rows into the cache before its page is made, in three steps a customer apart
+/* Customer c's rows into the cache before its page is made, in four steps a customer apart
  * (the customers are visited by folder or by pack, not in their rows' order: each row is a
  * miss): step 0 asks for where its facts' list starts, step 1 (that now read) for the list,
- * step 2 (the list read) for its own row, its figures and the first facts of each source. A
- * step never waits on memory that the step before did not ask for. */
+ * step 2 (the list read) for its own row, its figures, its facts' kept hashes (written by
+ * customer_input) and the first facts of each source, step 3 (those read) for the texts they
+ * point to: its name, e-mail and location, the facts' ids. A step never waits on memory that
+ * the step before did not ask for. */
 static void prefetch_customer(const Site *site, uint32_t c, int step)
 {
 	const Gold *g = site->g;
+	const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
 	if (step == 2) {
-		__builtin_prefetch(ROW(g->src[SRC_CUSTOMERS].table, Customer, c));
+		__builtin_prefetch(cu);
 		__builtin_prefetch(&g->c360[c]);
+	} else if (step == 3) {
+		__builtin_prefetch(cu->name);	/* NULL is no fault: a prefetch never is */
+		__builtin_prefetch(cu->email);
+		__builtin_prefetch(cu->location);
 	}
 	for (int src = 0; src < SRC_COUNT; src++) {
 		if (!source_is_fact((SourceId)src) || facts_kept(site, (SourceId)src, c))
@@ -977,19 +984,25 @@ static void prefetch_customer(const Site *site, uint32_t c, int step)
 			__builtin_prefetch(&bc->start[c]);
 			continue;
 		}
+		if (step == 2 && site->facts_hash[src])
+			__builtin_prefetch(&site->facts_hash[src][c], 1);
 		uint32_t from = bc->start[c], to = bc->start[c + 1];
 		to = to - from > PREFETCH_FACTS ? from + PREFETCH_FACTS : to;
+		const Table *t = g->src[src].table;
 		for (uint32_t i = from; i < to; i = step == 1 ? (i | 15) + 1 : i + 1)	/* 16 row numbers a line */
-			__builtin_prefetch(step == 1 ? (const void *)&bc->row[i] : ROW(g->src[src].table, RowHead, bc->row[i]));
+			__builtin_prefetch(step == 1 ? (const void *)&bc->row[i]
+				: step == 2 ? (const void *)ROW(t, RowHead, bc->row[i]) : (const void *)ROW(t, RowHead, bc->row[i])->id);
 	}
 }
+
+#define PREFETCH_STEPS 4
 
 /* The steps of prefetch_customer for the customers after the i-th of n (who[k]). */
 static void prefetch_next(const Site *site, const uint32_t *who, size_t i, size_t n)
 {
-	for (int step = 0; step < 3; step++)
-		if (i + 3 - (size_t)step < n)
-			prefetch_customer(site, who[i + 3 - step], step);
+	for (int step = 0; step < PREFETCH_STEPS; step++)
+		if (i + PREFETCH_STEPS - (size_t)step < n)
+			prefetch_customer(site, who[i + PREFETCH_STEPS - step], step);
 }
 
 /* A customer's page, unless the previous site has it made from the same inputs: then it is
