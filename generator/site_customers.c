@@ -1728,9 +1728,25 @@ static void radix_sort(Entry *e, size_t n, int d)
 		}
 		return;
 	}
-	size_t count[256] = {0}, next[256], end[256];
-	for (size_t i = 0; i < n; i++)
-		count[sort_byte(&e[i], d)]++;
+	size_t count[256], next[256], end[256];
+	for (;;) {
+		memset(count, 0, sizeof count);
+		uint64_t kx = 0;	/* the bits in which some entry differs from the first */
+		uint32_t vx = 0;
+		for (size_t i = 0; i < n; i++) {
+			count[sort_byte(&e[i], d)]++;
+			kx |= e[i].key ^ e[0].key, vx |= e[i].value ^ e[0].value;
+		}
+		if (count[sort_byte(&e[0], d)] < n)
+			break;
+		/* All share this level's byte: on at the first level where some differ (the many
+		 * entries of a common word share their key's last bytes, zeros, and more). */
+		Entry diff = {kx, NULL, vx, 0};
+		while (d < 12 && !sort_byte(&diff, d))
+			d++;
+		if (d == 12)
+			return;
+	}
 	for (size_t b = 0, at = 0; b < 256; b++)
 		next[b] = at, at += count[b], end[b] = at;
 	for (unsigned b = 0; b < 256; b++)
