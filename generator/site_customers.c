@@ -1100,7 +1100,7 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 	FileHash input = check ? pack_input(j, k, hashes) : (FileHash){0, 0};
 	if (check && manifest_page_kept(site->dir, path, input))
 		return;
-	hashes->len = check ? hashes->len : 0;
+	hashes->len = 0;	/* the inputs, now made as each page is (no check) */
 	size_t said = j->w.err.len;
 	PackMarkup *m = &j->markup;
 	pack_markup_reset(m);
