@@ -622,9 +622,14 @@ static int build(Options *o, bool existed)
 	FileHash inputs;
 	if (up_to_date(o, NULL, &inputs))
 		return EXIT_OK;
+	Buf err = {0};
+	if (!site_templates_check(&o->cfg, &err)) {
+		console_write(err.p, err.len);
+		buf_free(&err);
+		return stopped(o, existed);
+	}
 	Silver s;
 	Gold g = {0};
-	Buf err = {0};
 	char *staging = NULL;	/* staged first when it can be: the cleaned exports are cached in it */
 	console_progress("staging the site");
 	if (o->cfg.cache && out_replaceable(o->cfg.out_dir) && !out_stage(o->cfg.out_dir, &staging, &err)) {

@@ -283,6 +283,15 @@ bool site_open(Site *site, const Gold *g, const Config *cfg, const ChartSet *cha
 	return load_templates(site, cfg->templates_dir) && load_theme(site, cfg->shard == 0);
 }
 
+bool site_templates_check(const Config *cfg, Buf *err)
+{
+	Site site = {.cfg = cfg, .err = err};
+	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site, false);
+	tpl_set_free(&site.tpl);
+	tpl_free(site.layout);
+	return ok;
+}
+
 bool site_shared(Site *site)
 {
 	return site_dashboard(site) && site_quality(site) && site_segments(site) && site_lists(site);

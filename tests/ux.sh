@@ -93,6 +93,11 @@ has "$T/err" "tpl/customer.md:$line:$col: error: {{emial}}: the customer page ha
 has "$T/err" "tpl/customers.md:[0-9]*:9: error: {{{location}}} writes only HTML that c360 made"
 has "$T/err" "tpl/kpi_cards.html:[0-9]*:[0-9]*: error: {{arow}}: the index page has no variable of that name (did you mean \"arrow\"?)"
 [ ! -e "$T/tplsite" ] && pass || fail "a build with a template error wrote a site"
+hasnt "$T/err" "rows read"	# the templates are checked before the data is read, not after a data stage
+printf 'templates = %s/none\n' "$T" >"$T/none.conf"
+run 1 build --config "$T/none.conf" --out "$T/nonesite"
+has "$T/err" "none: error: cannot open: No such file or directory"
+hasnt "$T/err" "rows read"
 
 # ---- quiet when fine: a line per file and one for the result; details with --verbose
 run 0 build --out "$T/site"
