@@ -2037,8 +2037,8 @@ void strip_html(const Value *const v[5], const NumFormat *fmt, Buf *scratch, Buf
  * err; false after reporting to err. site_close it all the same. Its pages may then be written
  * on any threads, each with a Site of its own err (a copy). */
 bool site_open(Site *site, const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
-/* The templates and the theme's layout loaded and checked as site_open does, before the data is
- * read: a mistake in them stops a build at once, not after a data stage of a minute. */
+/* The templates and the theme's layout loaded and checked as site_open does (before the data is
+ * read). */
 bool site_templates_check(const Config *cfg, Buf *err);
 void site_close(Site *site);
 bool site_shared(Site *site);	/* the dashboard, the quality page, the segments and the lists */

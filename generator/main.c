@@ -616,20 +616,28 @@ static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs, 
 	return ok ? EXIT_OK : EXIT_BUILD;
 }
 
+/* The templates and the theme's layout, checked before the data is read: a mistake in them
+ * stops the build at once, not after a data stage of a minute. */
+static bool templates_ok(const Options *o)
+{
+	Buf err = {0};
+	bool ok = site_templates_check(&o->cfg, &err);
+	console_write(err.p ? err.p : "", err.len);
+	buf_free(&err);
+	return ok;
+}
+
 /* The data stage (silver, then gold), then everything made from gold. */
 static int build(Options *o, bool existed)
 {
 	FileHash inputs;
 	if (up_to_date(o, NULL, &inputs))
 		return EXIT_OK;
-	Buf err = {0};
-	if (!site_templates_check(&o->cfg, &err)) {
-		console_write(err.p, err.len);
-		buf_free(&err);
+	if (!templates_ok(o))
 		return stopped(o, existed);
-	}
 	Silver s;
 	Gold g = {0};
+	Buf err = {0};
 	char *staging = NULL;	/* staged first when it can be: the cleaned exports are cached in it */
 	console_progress("staging the site");
 	if (o->cfg.cache && out_replaceable(o->cfg.out_dir) && !out_stage(o->cfg.out_dir, &staging, &err)) {
@@ -679,6 +687,8 @@ static int cmd_render(Options *o)
 	Buf rep = {0};
 	bool existed = exists(o->cfg.out_dir);
 	out_guard(o->cfg.out_dir, existed);	/* before any thread: SIGINT, SIGTERM and SIGHUP leave --out whole */
+	if (!templates_ok(o))
+		return stopped(o, existed);
 	console_progress("reading gold tables");
 	bool ok = gold_read(o->gold_dir, &g, &rep, &o->cfg);
 	console_progress("");

@@ -98,6 +98,9 @@ printf 'templates = %s/none\n' "$T" >"$T/none.conf"
 run 1 build --config "$T/none.conf" --out "$T/nonesite"
 has "$T/err" "none: error: cannot open: No such file or directory"
 hasnt "$T/err" "rows read"
+run 1 render --gold "$T/nogold" --config "$T/none.conf" --out "$T/nonesite"	# a render's too, before its gold
+has "$T/err" "none: error: cannot open: No such file or directory"
+hasnt "$T/err" "nogold"
 
 # ---- quiet when fine: a line per file and one for the result; details with --verbose
 run 0 build --out "$T/site"
