@@ -981,6 +981,13 @@ bool silver_cache_read(Silver *s, Source *src, FileHash key, const char *p, size
 FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n);
 void facts_cache_save(const char *staging, SourceId id, FileHash key, const FileHash *v, size_t n);
 void facts_cache_keep(const char *site, const char *staging, SourceId id);	/* the file linked */
+/* Each customer's facts of a source grouped (gold.c's ByCustomer: n customers, start[n + 2],
+ * row[] of room nrows + 1, both malloc'd) from the site's .c360-cache/by-NAME under key; false
+ * (nothing allocated) if it is not there whole and of that key. */
+bool by_cache_load(const char *site, SourceId id, FileHash key, size_t n, size_t nrows, uint32_t **start,
+		   uint32_t **row);
+void by_cache_save(const char *staging, SourceId id, FileHash key, const uint32_t *start, const uint32_t *row, size_t n);
+void by_cache_keep(const char *site, const char *staging, SourceId id);	/* the file linked */
 
 /* ---- the table rules (silver.c): pure, on rows the reader hands over */
 void silver_init(Silver *s, Config *cfg);
@@ -1221,6 +1228,7 @@ typedef struct {
 	/* views, from the tables alone (gold.c) */
 	uint32_t *by_value;	/* customer rows, highest lifetime value first */
 	ByCustomer by[SRC_COUNT];
+	bool by_kept[SRC_COUNT];	/* that grouping taken from the previous site's cache (gold_views) */
 	uint64_t segment_size[SEG_COUNT];
 	int64_t segment_cents[SEG_COUNT], segment_share[SEG_COUNT];	/* lifetime value; % of customers */
 	int64_t first_week;	/* the Monday of the weekly series' first week (A's week at most) */
@@ -1249,9 +1257,13 @@ bool gold_build(const Silver *s, Gold *g, Buf *err);
  * gold; gold_free it all the same. */
 bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg);
 /* The views, once the tables are there (with threads > 1, the sessions by customer on a thread
- * of their own meanwhile); -1, or the gold table (GT_*) whose money adds up to more than 64
- * bits of cents hold (then the views are not whole). */
-int gold_views(Gold *g, int threads);
+ * of their own meanwhile; a fact source's grouping by customer taken from site's cache when its
+ * rows key is the one it was made under: site NULL, none); -1, or the gold table (GT_*) whose
+ * money adds up to more than 64 bits of cents hold (then the views are not whole). */
+int gold_views(Gold *g, int threads, const char *site);
+/* The groupings by customer cached in staging for the next build: those taken from site's
+ * cache linked, the others written (a source without a rows key: neither). */
+void gold_views_keep(const Gold *g, const char *site, const char *staging);
 void gold_free(Gold *g);
 void gold_store_free(GoldStore *st);	/* gold_read.c */
 const char *gold_label(const Gold *g, SourceId src, int col, uint32_t v);

@@ -352,15 +352,30 @@ static void *group_sessions(void *arg)
 	return NULL;
 }
 
-int gold_views(Gold *g, int threads)
+/* Each fact source's grouping taken from site's cache under its rows key (the same rows,
+ * customers and as-of date: the same grouping), when there is one. */
+static void groups_kept(Gold *g, const char *site, size_t nc)
+{
+	uint64_t grouped[SRC_COUNT] = {0};
+	for (int i = 0; i < SRC_COUNT; i++) {
+		FileHash key = g->rows_key[i];
+		g->by_kept[i] = site && source_is_fact((SourceId)i) && (key.lo | key.hi) &&
+				by_cache_load(site, (SourceId)i, key, nc, g->src[i].table->n, &g->by[i].start, &g->by[i].row);
+		grouped[i] = g->by_kept[i] ? 0 : g->src[i].table->n;
+	}
+	console_counts("facts grouped", grouped);
+}
+
+int gold_views(Gold *g, int threads, const char *site)
 {
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
+	groups_kept(g, site, nc);
 	Grouping apart = {g, &g->by[SRC_SESSIONS]};	/* most facts: grouped on a thread meanwhile */
 	pthread_t t;
-	bool beside = threads > 1 && pthread_create(&t, NULL, group_sessions, &apart) == 0;
+	bool beside = !g->by_kept[SRC_SESSIONS] && threads > 1 && pthread_create(&t, NULL, group_sessions, &apart) == 0;
 	value_ranking(g, nc);
 	for (int i = 0; i < SRC_COUNT; i++)
-		if (source_is_fact((SourceId)i) && !(i == SRC_SESSIONS && beside))
+		if (source_is_fact((SourceId)i) && !g->by_kept[i] && !(i == SRC_SESSIONS && beside))
 			group_facts(g, (SourceId)i, &g->by[i]);
 	ticket_counts(g);
 	kpi_series(g, g->series);
@@ -369,6 +384,20 @@ int gold_views(Gold *g, int threads)
 	if (beside)
 		pthread_join(t, NULL);
 	return !sizes ? GT_CUSTOMER_360 : weekly ? -1 : GT_FACT_ORDERS;
+}
+
+void gold_views_keep(const Gold *g, const char *site, const char *staging)
+{
+	size_t nc = g->src[SRC_CUSTOMERS].table->n;
+	for (int i = 0; i < SRC_COUNT; i++) {
+		FileHash key = g->rows_key[i];
+		if (!source_is_fact((SourceId)i) || !(key.lo | key.hi) || !g->by[i].start)
+			continue;
+		if (g->by_kept[i])
+			by_cache_keep(site, staging, (SourceId)i);
+		else
+			by_cache_save(staging, (SourceId)i, key, g->by[i].start, g->by[i].row, nc);
+	}
 }
 
 /* ---- how the KPIs moved in the week */

@@ -393,10 +393,13 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 	for (int i = 0; i < SRC_COUNT; i++)
 		g->src[i] = (GoldTable){&s->src[i].table, s->src[i].dict};
 	g->ncrm = s->ncrm;
+	memcpy(g->rows_key, s->rows_key, sizeof g->rows_key);
+	memcpy(g->grown_from, s->grown_from, sizeof g->grown_from);
+	memcpy(g->grown_key, s->grown_key, sizeof g->grown_key);
 	quality_measure(s, g->quality);
 	g->tables = quality_tables(s, &g->ntables);
 	/* the sums of views are parts of total_revenue, which fits */
-	int sum = gold_views(g, config_threads(s->cfg));
+	int sum = gold_views(g, config_threads(s->cfg), s->cfg->out_dir);
 	if (sum >= 0) {
 		buf_printf(err, "c360: error: the amounts of %s add up to more than c360 can count\n", gold_tables[sum].name);
 		return false;

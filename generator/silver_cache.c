@@ -786,33 +786,128 @@ FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n
 	return (FileHash *)(void *)p;
 }
 
+/* A keyed file's bytes (a head, then the parts) written to path with the sum of them after
+ * them; a file that cannot be written whole is removed (the next build makes again what it
+ * keeps). */
+static void keyed_write(const char *path, const void *head, size_t nhead, const void *a, size_t na, const void *b,
+			size_t nb)
+{
+	FileHasher *hs = file_hasher_new();
+	file_hasher_add(hs, head, nhead);
+	file_hasher_add(hs, a, na);
+	file_hasher_add(hs, b, nb);
+	FileHash sum = file_hasher_end(hs);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	const char *part[] = {head, a, b, (const char *)&sum};
+	size_t len[] = {nhead, na, nb, sizeof sum};
+	bool ok = fd >= 0;
+	for (int k = 0; k < 4; k++)
+		for (size_t at = 0; ok && at < len[k];) {
+			ssize_t w = write(fd, part[k] + at, len[k] - at);
+			ok = w > 0 || (w < 0 && errno == EINTR);
+			at += w > 0 ? (size_t)w : 0;
+		}
+	ok = fd >= 0 && close(fd) == 0 && ok;
+	if (!ok)
+		unlink(path);
+}
+
 void facts_cache_save(const char *staging, SourceId id, FileHash key, const FileHash *v, size_t n)
 {
 	FactsHead h = {FACTS_MAGIC, FACTS_VERSION, key, n};
-	Buf b = {0};
-	buf_put(&b, &h, sizeof h);
-	buf_put(&b, v, n * sizeof *v);
-	FileHash sum = file_hash(b.p, b.len);
-	buf_put(&b, &sum, sizeof sum);
 	char *path = facts_path(staging, id);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-	bool ok = fd >= 0;
-	for (size_t at = 0; ok && at < b.len;) {
-		ssize_t w = write(fd, b.p + at, b.len - at);
-		ok = w > 0 || (w < 0 && errno == EINTR);
-		at += w > 0 ? (size_t)w : 0;
-	}
-	ok = fd >= 0 && close(fd) == 0 && ok;
-	if (!ok)
-		unlink(path);	/* the next build hashes the facts again */
+	keyed_write(path, &h, sizeof h, v, n * sizeof *v, NULL, 0);
 	free(path);
-	buf_free(&b);
+}
+
+static void cache_link(const char *site, const char *staging, char *(*path)(const char *, SourceId), SourceId id)
+{
+	char *from = path(site, id), *to = path(staging, id);
+	if (link(from, to) != 0)
+		unlink(to);
+	free(from), free(to);
 }
 
 void facts_cache_keep(const char *site, const char *staging, SourceId id)
 {
-	char *from = facts_path(site, id), *to = facts_path(staging, id);
-	if (link(from, to) != 0)
-		unlink(to);
-	free(from), free(to);
+	cache_link(site, staging, facts_path, id);
+}
+
+/* ---- each customer's facts of a source grouped latest first (gold.c's ByCustomer):
+ * .c360-cache/by-NAME, a head (the customers), start[0 .. n + 1], row[0 .. start[n]), and the
+ * sum of the bytes before it */
+
+#define BY_MAGIC "c360by"	/* and its NULs: 8 bytes */
+#define BY_VERSION 1u
+
+static char *by_path(const char *site, SourceId id)
+{
+	char name[64];
+	snprintf(name, sizeof name, CACHE_DIR "/by-%s", source_defs[id].name);
+	return path_join(site, name);
+}
+
+/* The grouping is whole: the runs start at 0, none ends before it starts, the last ends at
+ * start[n + 1] (group_facts': both the number of rows grouped, the file's), each row one of the
+ * table's nrows. Which rows they are is the key's (and the sum's): this is what a reader of
+ * them must hold. */
+static bool by_whole(const uint32_t *start, const uint32_t *row, size_t n, size_t nrows)
+{
+	bool ok = start[0] == 0 && start[n] == start[n + 1];
+	for (size_t c = 0; ok && c < n; c++)
+		ok = start[c] <= start[c + 1];
+	uint32_t most = 0;
+	for (size_t i = 0; ok && i < start[n]; i++)
+		most = row[i] > most ? row[i] : most;
+	return ok && (start[n] == 0 || most < nrows);
+}
+
+bool by_cache_load(const char *site, SourceId id, FileHash key, size_t n, size_t nrows, uint32_t **start,
+		   uint32_t **row)
+{
+	char *path = by_path(site, id);
+	const char *why;
+	int fd = open_regular(path, &why);
+	free(path);
+	struct stat st;
+	FactsHead h, want = {BY_MAGIC, BY_VERSION, key, n};
+	size_t nstart = (n + 2) * sizeof **start, fixed = sizeof h + nstart + sizeof(FileHash);
+	bool ok = fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= fixed &&
+		  ((uint64_t)st.st_size - fixed) % sizeof **row == 0 && ((uint64_t)st.st_size - fixed) / sizeof **row <= nrows &&
+		  read_at(fd, (char *)&h, sizeof h, 0) && memcmp(&h, &want, sizeof h) == 0;
+	size_t nrow = ok ? ((size_t)st.st_size - fixed) / sizeof **row : 0;
+	*start = ok ? xmalloc(nstart) : NULL;
+	*row = ok ? xmalloc((nrows + 1) * sizeof **row) : NULL;
+	FileHash sum = {0, 0};
+	ok = ok && read_at(fd, (char *)*start, nstart, sizeof h) &&
+	     read_at(fd, (char *)*row, nrow * sizeof **row, (off_t)(sizeof h + nstart)) &&
+	     read_at(fd, (char *)&sum, sizeof sum, (off_t)(sizeof h + nstart + nrow * sizeof **row));
+	if (fd >= 0)
+		close(fd);
+	if (ok) {
+		FileHasher *hs = file_hasher_new();
+		file_hasher_add(hs, &h, sizeof h);
+		file_hasher_add(hs, *start, nstart);
+		file_hasher_add(hs, *row, nrow * sizeof **row);
+		FileHash got = file_hasher_end(hs);
+		ok = got.lo == sum.lo && got.hi == sum.hi && (*start)[n] == nrow && by_whole(*start, *row, n, nrows);
+	}
+	if (!ok) {
+		free(*start), free(*row);
+		*start = *row = NULL;
+	}
+	return ok;
+}
+
+void by_cache_save(const char *staging, SourceId id, FileHash key, const uint32_t *start, const uint32_t *row, size_t n)
+{
+	FactsHead h = {BY_MAGIC, BY_VERSION, key, n};
+	char *path = by_path(staging, id);
+	keyed_write(path, &h, sizeof h, start, (n + 2) * sizeof *start, row, start[n] * sizeof *row);
+	free(path);
+}
+
+void by_cache_keep(const char *site, const char *staging, SourceId id)
+{
+	cache_link(site, staging, by_path, id);
 }

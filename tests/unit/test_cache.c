@@ -6,6 +6,7 @@
 #include "cache_file.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* A row in the file lacks the head's id pointer (its first 8 bytes) and bronze fields (its last
  * 8): a field of the table's row at off is at off - 8 in the head, off - 16 after it. */
@@ -279,6 +280,81 @@ static void test_file_hash_is_xxh3(void **state)
 	CHECK(fed.lo == whole.lo && fed.hi == whole.hi, "the same bytes fed in pieces");
 }
 
+/* A grouping by customer (.c360-cache/by-NAME) is taken only under its key, for as many
+ * customers, whole and with its sum: every run in order from 0, the counts at its end agreeing,
+ * each row one of the table's. A grouping that is not (its sum right: by_cache_save sums what it
+ * is given) is refused, and so is one byte changed. */
+enum { BY_N = 3, BY_ROWS = 5 };
+
+static bool by_taken(FileHash key, size_t n, size_t nrows, const uint32_t *start, const uint32_t *row)
+{
+	uint32_t *s = NULL, *r = NULL;
+	bool ok = by_cache_load("build/test_cache.d", SRC_ORDERS, key, n, nrows, &s, &r);
+	bool same = ok && start && memcmp(s, start, (n + 2) * sizeof *s) == 0 && memcmp(r, row, start[n] * sizeof *r) == 0;
+	CHECK(!ok || !start || same, "a grouping taken is the one written");
+	CHECK(ok || (!s && !r), "nothing is left of a grouping refused");
+	free(s), free(r);
+	return ok;
+}
+
+static bool by_saved_taken(const uint32_t *start, const uint32_t *row)
+{
+	by_cache_save("build/test_cache.d", SRC_ORDERS, (FileHash){5, 6}, start, row, BY_N);
+	return by_taken((FileHash){5, 6}, BY_N, BY_ROWS, start, row);
+}
+
+/* The file by hand with nrow rows of row, whatever start says, its sum right. */
+static bool by_written_taken(const uint32_t *start, const uint32_t *row, size_t nrow)
+{
+	struct {
+		char magic[8];
+		uint64_t version;
+		FileHash key;
+		uint64_t n;
+	} h = {"c360by", 1, {5, 6}, BY_N};
+	FileHasher *hs = file_hasher_new();
+	file_hasher_add(hs, &h, sizeof h);
+	file_hasher_add(hs, start, (BY_N + 2) * sizeof *start);
+	file_hasher_add(hs, row, nrow * sizeof *row);
+	FileHash sum = file_hasher_end(hs);
+	FILE *f = fopen("build/test_cache.d/" CACHE_DIR "/by-orders", "wb");
+	CHECK(f != NULL, "by-orders written");
+	fwrite(&h, sizeof h, 1, f), fwrite(start, sizeof *start, BY_N + 2, f), fwrite(row, sizeof *row, nrow, f);
+	fwrite(&sum, sizeof sum, 1, f);
+	fclose(f);
+	return by_taken((FileHash){5, 6}, BY_N, BY_ROWS, NULL, NULL);
+}
+
+static void test_by_taken_only_whole(void **state)
+{
+	(void)state;
+	mkdir("build/test_cache.d", 0777);
+	mkdir("build/test_cache.d/" CACHE_DIR, 0777);
+	const uint32_t start[BY_N + 2] = {0, 2, 2, 5, 5}, row[BY_ROWS] = {1, 0, 4, 3, 2};
+	CHECK(by_saved_taken(start, row), "a grouping as group_facts makes it is taken");
+	CHECK(!by_taken((FileHash){5, 7}, BY_N, BY_ROWS, NULL, NULL), "another key is refused");
+	CHECK(!by_taken((FileHash){5, 6}, BY_N + 1, BY_ROWS, NULL, NULL), "another number of customers is refused");
+	CHECK(!by_taken((FileHash){5, 6}, BY_N, BY_ROWS - 1, NULL, NULL), "a row past the table's is refused");
+	CHECK(by_saved_taken((const uint32_t[]){0, 0, 0, 0, 0}, row), "no rows at all is a grouping");
+	CHECK(!by_saved_taken((const uint32_t[]){1, 2, 2, 5, 5}, row), "a first run not from 0 is refused");
+	CHECK(!by_saved_taken((const uint32_t[]){0, 3, 2, 5, 5}, row), "a run that ends before it starts is refused");
+	CHECK(!by_saved_taken((const uint32_t[]){0, 2, 2, 5, 4}, row), "counts at the end that disagree are refused");
+	CHECK(!by_written_taken((const uint32_t[]){0, 2, 2, 4, 4}, row, BY_ROWS), "fewer rows than the file holds is refused");
+	CHECK(!by_written_taken(start, row, BY_ROWS - 1), "more rows than the file holds is refused");
+	CHECK(by_written_taken(start, row, BY_ROWS), "the file by hand is as by_cache_save writes it");
+	CHECK(!by_saved_taken(start, (const uint32_t[]){1, 0, 5, 3, 2}), "a row the table does not have is refused");
+	by_cache_save("build/test_cache.d", SRC_ORDERS, (FileHash){5, 6}, start, row, BY_N);
+	const char *path = "build/test_cache.d/" CACHE_DIR "/by-orders";
+	FILE *f = fopen(path, "r+b");
+	CHECK(f != NULL, "%s written", path);
+	long at = 40 + (BY_N + 2) * 4;	/* row[0]: 1 made 0, still a row of the table */
+	fseek(f, at, SEEK_SET);
+	fputc(0, f);
+	fclose(f);
+	CHECK(!by_taken((FileHash){5, 6}, BY_N, BY_ROWS, NULL, NULL), "a byte changed is refused");
+	CHECK(truncate(path, at) == 0 && !by_taken((FileHash){5, 6}, BY_N, BY_ROWS, NULL, NULL), "a file cut short is refused");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_cache_values_checked),
 		cmocka_unit_test(test_settings_hash_the_parsed_config),
 		cmocka_unit_test(test_file_hash_is_xxh3),
+		cmocka_unit_test(test_by_taken_only_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
