@@ -398,6 +398,7 @@ void gold_views_keep(const Gold *g, const char *site, const char *staging)
 		else
 			by_cache_save(staging, (SourceId)i, key, g->by[i].start, g->by[i].row, nc);
 	}
+	session_views_keep(g, site, staging);
 }
 
 /* ---- how the KPIs moved in the week */
@@ -513,6 +514,7 @@ void gold_free(Gold *g)
 	free(g->order);
 	free(g->rank);
 	free(g->by_value);
+	free(g->sessions.of);
 	for (int i = 0; i < SRC_COUNT; i++) {
 		free(g->by[i].start);
 		free(g->by[i].row);

@@ -933,19 +933,25 @@ printf 'session_id,customer_id,page_viewed,session_time,device_type\nS1,C1,/home
 run 0 build --data "$T/gd" --out "$T/gs" --as-of 2024-08-01
 one='orders 1, payments 0, support_tickets 0, web_activities 0'
 all='orders 5, payments 5, support_tickets 5, web_activities 5'
+views() { stat -c %i "$T/gs/.c360-cache/views-web_activities"; }
+was=$(views)
 grown_fresh "$one" "$one" "an order of C2 appended" 'O9,C2,2024-04-01,5.00,completed\n' --as-of 2024-08-01
-# (each source's facts grouped by customer are kept as the facts' hashes are: under the rows key)
+# (each source's facts grouped by customer, and the sessions' views, are kept as the facts'
+# hashes are: under the rows key)
 [ "$grouped" = 'orders 9, payments 0, support_tickets 0, web_activities 0' ] && pass ||
 	fail "an order of C2 appended: facts grouped \"$grouped\", want only orders' 9"
+[ "$(views)" = "$was" ] && pass || fail "an order of C2 appended: the sessions' views made again"
 grown_fresh "$one" "$one" "an order of the orphan X9 appended" 'O10,X9,2024-04-02,5.00,completed\n' --as-of 2024-08-01
 grown_fresh "$one" "$one" "a key twice in the new rows (C2's wins)" \
 	'O11,C1,2024-04-03,5.00,completed\nO11,C2,2024-04-03,6.00,completed\n' --as-of 2024-08-01
 grown_fresh "$one" 'orders 12, payments 0, support_tickets 0, web_activities 0' "a status not met before (its text in the table's input)" \
 	'O12,C2,2024-04-03,5.00,lost in space\n' --as-of 2024-08-01
+was=$(views)
 grown_fresh "$all" 'orders 13, payments 1, support_tickets 1, web_activities 1' "a later as-of date (C4's cancelled order in)" \
 	'O13,C3,2024-04-04,5.00,completed\n' --as-of 2024-12-31
 [ "$grouped" = 'orders 13, payments 1, support_tickets 1, web_activities 1' ] && pass ||
 	fail "a later as-of date: facts grouped \"$grouped\", want every source's"
+[ "$(views)" != "$was" ] && pass || fail "a later as-of date: the sessions' views kept"
 grep -q 'Order O8<' "$T/gs/customers/"*/c4~*.html && pass || fail "C4's cancelled order not on its page"
 grep -q '^O8,' "$T/gs/gold/fact_orders.csv" && pass || fail "C4's cancelled order not in fact_orders"
 grown_fresh "$all" 'orders 15, payments 1, support_tickets 1, web_activities 1' "dates that turn the date order (C1's second order's too)" \

@@ -355,6 +355,61 @@ static void test_by_taken_only_whole(void **state)
 	CHECK(truncate(path, at) == 0 && !by_taken((FileHash){5, 6}, BY_N, BY_ROWS, NULL, NULL), "a file cut short is refused");
 }
 
+/* The sessions' views (.c360-cache/views-web_activities) are taken only whole: the weeks'
+ * Mondays one after the other from the first session's, the all-time row first, and as many
+ * customers' counts as there are customers. Each file below has its sum right. */
+static bool views_taken(int64_t first, const int64_t *days, size_t nweeks, size_t ncounts)
+{
+	struct {
+		int64_t first;
+		uint64_t nweeks;
+		uint64_t snap[SPARK_WEEKS][CH_COUNT];
+	} h = {first, nweeks, {{1, 2, 3}}};
+	Buf b = {0};
+	buf_put(&b, &h, sizeof h);
+	for (size_t k = 0; k < nweeks; k++) {
+		uint64_t n[CH_COUNT] = {k, 2 * k, 3};
+		buf_put(&b, &days[k], sizeof days[k]);
+		buf_put(&b, n, sizeof n);
+	}
+	uint32_t counts[3][CH_COUNT] = {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}};
+	keyed_cache_save("build/test_cache.d", SRC_SESSIONS, "views-", "c360ses", 1, (FileHash){8, 9}, 2, b.p, b.len, counts,
+			 ncounts * sizeof *counts);
+	buf_free(&b);
+	SessionViews v = {0};
+	bool ok = session_views_load("build/test_cache.d", (FileHash){8, 9}, 2, &v);
+	CHECK(!ok || (v.first == first && v.nweeks == nweeks && v.weeks[nweeks - 1].n[1] == 2 * (nweeks - 1) &&
+		      v.snap[0][2] == 3 && v.of[1][2] == 6),
+	      "views taken are the ones written");
+	CHECK(ok || (!v.weeks && !v.of), "nothing is left of views refused");
+	free(v.weeks), free(v.of);
+	return ok;
+}
+
+static void test_session_views_taken_only_whole(void **state)
+{
+	(void)state;
+	mkdir("build/test_cache.d", 0777);
+	mkdir("build/test_cache.d/" CACHE_DIR, 0777);
+	int64_t monday = date_days(2024, 3, 4), first = (monday + 2) * SECS_PER_DAY + 3600;	/* a Wednesday */
+	CHECK(date_weekday(monday) == 1, "2024-03-04 is a Monday");
+	const int64_t days[] = {MOMENT_NULL, monday, monday + 7, monday + 14};
+	CHECK(views_taken(first, days, 4, 2), "views as they are made are taken");
+	CHECK(views_taken(MOMENT_NULL, days, 1, 2), "no dated session: the all-time row alone");
+	CHECK(!views_taken(MOMENT_NULL, days, 2, 2), "weeks without a first session are refused");
+	CHECK(!views_taken(first, days, 1, 2), "a first session without its week is refused");
+	CHECK(!views_taken(first + 7 * SECS_PER_DAY, days, 4, 2), "weeks not from the first session's Monday are refused");
+	CHECK(!views_taken(first, (const int64_t[]){monday, monday, monday + 7}, 3, 2), "no all-time row first is refused");
+	CHECK(!views_taken(first, (const int64_t[]){MOMENT_NULL, monday, monday + 14}, 3, 2), "a week left out is refused");
+	CHECK(!views_taken(first, days, 4, 1) && !views_taken(first, days, 4, 3), "counts of another number of customers are refused");
+	CHECK(!views_taken(first, days, 0, 2), "no weeks at all are refused");
+	keyed_cache_save("build/test_cache.d", SRC_SESSIONS, "views-", "c360ses", 1, (FileHash){8, 9}, 2, days, 8, NULL, 0);
+	SessionViews v = {0};
+	CHECK(!session_views_load("build/test_cache.d", (FileHash){8, 9}, 2, &v), "a file too short for its head is refused");
+	CHECK(views_taken(first, days, 4, 2) && !session_views_load("build/test_cache.d", (FileHash){8, 10}, 2, &v),
+	      "another key is refused");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_settings_hash_the_parsed_config),
 		cmocka_unit_test(test_file_hash_is_xxh3),
 		cmocka_unit_test(test_by_taken_only_whole),
+		cmocka_unit_test(test_session_views_taken_only_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
