@@ -150,12 +150,31 @@ static int by_value_cmp(const void *a, const void *b, void *ctx)
 	return x != y ? (x < y ? 1 : -1) : (g->rank[i] > g->rank[j]) - (g->rank[i] < g->rank[j]);
 }
 
+/* By one number a customer, its value below the highest, then its rank, when both fit in 64
+ * bits (a radix sort; every number differs, so the order is by_value_cmp's); else by qsort_r. */
 static void value_ranking(Gold *g, size_t nc)
 {
-	g->by_value = xmalloc((nc + 1) * sizeof *g->by_value);
+	uint32_t *v = g->by_value = xmalloc((nc + 1) * sizeof *g->by_value);
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t i = 0; i < nc; i++) {
+		int64_t x = g->c360[i].lifetime_cents;
+		lo = x < lo ? x : lo, hi = x > hi ? x : hi;
+	}
+	uint64_t range = nc ? (uint64_t)hi - (uint64_t)lo : 0;
+	int rank_bits = nc > 1 ? 64 - __builtin_clzll(nc - 1) : 0, bits = rank_bits + (range ? 64 - __builtin_clzll(range) : 0);
+	if (bits > 64) {
+		for (size_t i = 0; i < nc; i++)
+			v[i] = (uint32_t)i;
+		qsort_r(v, nc, sizeof *v, by_value_cmp, g);
+		return;
+	}
+	uint64_t *key = xmalloc((nc + 1) * sizeof *key);
+	for (size_t r = 0; r < nc; r++)
+		key[r] = ((uint64_t)hi - (uint64_t)g->c360[g->order[r]].lifetime_cents) << rank_bits | r;
+	radix_sort_u64(key, nc, bits, 0);
 	for (size_t i = 0; i < nc; i++)
-		g->by_value[i] = (uint32_t)i;
-	qsort_r(g->by_value, nc, sizeof *g->by_value, by_value_cmp, g);
+		v[i] = g->order[key[i] & (((uint64_t)1 << rank_bits) - 1)];
+	free(key);
 }
 
 /* ---- facts by customer, latest first (the facts after the as-of date left out) */
