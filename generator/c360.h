@@ -996,6 +996,7 @@ char *keyed_cache_load(const char *site, SourceId id, const char *prefix, const 
 void keyed_cache_save(const char *staging, SourceId id, const char *prefix, const char *magic, uint64_t version,
 		      FileHash key, uint64_t n, const void *a, size_t na, const void *b, size_t nb);
 void keyed_cache_keep(const char *site, const char *staging, SourceId id, const char *prefix);	/* the file linked */
+bool cache_moment_ok(int64_t w);	/* a moment cleaning can make: MOMENT_NULL, or 1900-01-01 to 2101-01-03 */
 
 /* ---- the table rules (silver.c): pure, on rows the reader hands over */
 void silver_init(Silver *s, Config *cfg);
@@ -1289,8 +1290,8 @@ int gold_views(Gold *g, int threads, const char *site);
 void gold_views_keep(const Gold *g, const char *site, const char *staging);
 void session_views_keep(const Gold *g, const char *site, const char *staging);	/* gold_views_keep's */
 /* The sessions' views from site's cache (.c360-cache/views-web_activities) of key, for n
- * customers, if whole (the weeks one after the other from the first session's Monday, as
- * they are made; shares not set); else false, nothing allocated. */
+ * customers, if whole (a first session cleaning can date, the weeks one after the other from
+ * its Monday, as they are made; shares not set); else false, nothing allocated. */
 bool session_views_load(const char *site, FileHash key, size_t n, SessionViews *v);
 void gold_free(Gold *g);
 void gold_store_free(GoldStore *st);	/* gold_read.c */

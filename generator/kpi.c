@@ -194,7 +194,8 @@ bool session_views_load(const char *site, FileHash key, size_t nc, SessionViews 
 	bool ok = p && len >= fixed && (len - fixed) % (sizeof(int64_t) + sizeof v->weeks->n) == 0;
 	if (ok)
 		memcpy(&h, p, sizeof h);
-	ok = ok && h.nweeks == (len - fixed) / (sizeof(int64_t) + sizeof v->weeks->n) && h.nweeks >= 1;
+	ok = ok && h.nweeks == (len - fixed) / (sizeof(int64_t) + sizeof v->weeks->n) && h.nweeks >= 1 &&
+	     cache_moment_ok(h.first);
 	const char *at = p + sizeof h;
 	int64_t lo = MOMENT_NULL;
 	if (ok && h.first != MOMENT_NULL) {

@@ -356,10 +356,15 @@ static bool sizes_ok(const CacheHead *h, const SourceDef *def, uint64_t n)
 
 /* A date cleaning makes: null, 1899-12-30 to 2101-01-02 (a time zone away from 1900-2100), or
  * in a source that has them an ambiguous one, packed (silver_finish reads it by the order). */
-static bool when_ok(int64_t w, bool ambiguous)
+bool cache_moment_ok(int64_t w)
 {
 	static const int64_t first = -25569 * (int64_t)SECS_PER_DAY, last = 47849 * (int64_t)SECS_PER_DAY;	/* 2101-01-03 */
-	return w == MOMENT_NULL || (ambiguous && w >= (int64_t)1 << 62) || (w >= first && w <= last);
+	return w == MOMENT_NULL || (w >= first && w <= last);
+}
+
+static bool when_ok(int64_t w, bool ambiguous)
+{
+	return cache_moment_ok(w) || (ambiguous && w >= (int64_t)1 << 62);
 }
 
 static bool amount_ok(int64_t v)

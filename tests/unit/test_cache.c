@@ -399,6 +399,9 @@ static void test_session_views_taken_only_whole(void **state)
 	CHECK(!views_taken(MOMENT_NULL, days, 2, 2), "weeks without a first session are refused");
 	CHECK(!views_taken(first, days, 1, 2), "a first session without its week is refused");
 	CHECK(!views_taken(first + 7 * SECS_PER_DAY, days, 4, 2), "weeks not from the first session's Monday are refused");
+	int64_t far = date_days(2200, 3, 3), far_days[] = {MOMENT_NULL, far};
+	CHECK(date_weekday(far) == 1 && !views_taken((far + 2) * SECS_PER_DAY, far_days, 2, 2),
+	      "a first session no cleaning dates (in 2200) is refused");
 	CHECK(!views_taken(first, (const int64_t[]){monday, monday, monday + 7}, 3, 2), "no all-time row first is refused");
 	CHECK(!views_taken(first, (const int64_t[]){MOMENT_NULL, monday, monday + 14}, 3, 2), "a week left out is refused");
 	CHECK(!views_taken(first, days, 4, 1) && !views_taken(first, days, 4, 3), "counts of another number of customers are refused");
