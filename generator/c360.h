@@ -990,9 +990,10 @@ void by_cache_save(const char *staging, SourceId id, FileHash key, const uint32_
 void by_cache_keep(const char *site, const char *staging, SourceId id);	/* the file linked */
 /* A keyed file of source id in a site's cache, .c360-cache/PREFIX + the source's name: a head
  * (magic, version, key, n), the bytes, and a sum of the bytes before it. Load: the bytes
- * (malloc'd; *len of them) if the file is whole and its head is the one given, else NULL. */
+ * (malloc'd; *len of them, at most most) if the file is whole and its head is the one given,
+ * else NULL. */
 char *keyed_cache_load(const char *site, SourceId id, const char *prefix, const char *magic, uint64_t version, FileHash key,
-		       uint64_t n, size_t *len);
+		       uint64_t n, size_t most, size_t *len);
 void keyed_cache_save(const char *staging, SourceId id, const char *prefix, const char *magic, uint64_t version,
 		      FileHash key, uint64_t n, const void *a, size_t na, const void *b, size_t nb);
 void keyed_cache_keep(const char *site, const char *staging, SourceId id, const char *prefix);	/* the file linked */

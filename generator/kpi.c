@@ -185,12 +185,16 @@ _Static_assert(sizeof(SessionHead) == 16 + SPARK_WEEKS * CH_COUNT * 8, "SessionH
 #define VIEWS_MAGIC "c360ses"	/* and its NUL: 8 bytes */
 #define VIEWS_VERSION 1u
 
+/* The most weeks a first and a last session cleaning can date span, the all-time row and one
+ * for the rounding. */
+#define WEEKS_MOST ((47849 + 25569) / 7 + 3)
+
 bool session_views_load(const char *site, FileHash key, size_t nc, SessionViews *v)
 {
-	size_t len;
-	char *p = keyed_cache_load(site, SRC_SESSIONS, "views-", VIEWS_MAGIC, VIEWS_VERSION, key, nc, &len);
 	SessionHead h;
-	size_t fixed = sizeof h + nc * sizeof *v->of;
+	size_t len, fixed = sizeof h + nc * sizeof *v->of;
+	char *p = keyed_cache_load(site, SRC_SESSIONS, "views-", VIEWS_MAGIC, VIEWS_VERSION, key, nc,
+				   fixed + WEEKS_MOST * (sizeof(int64_t) + sizeof v->weeks->n), &len);
 	bool ok = p && len >= fixed && (len - fixed) % (sizeof(int64_t) + sizeof v->weeks->n) == 0;
 	if (ok)
 		memcpy(&h, p, sizeof h);

@@ -769,7 +769,7 @@ static KeyedHead keyed_head(const char *magic, uint64_t version, FileHash key, u
 }
 
 char *keyed_cache_load(const char *site, SourceId id, const char *prefix, const char *magic, uint64_t version, FileHash key,
-		       uint64_t n, size_t *len)
+		       uint64_t n, size_t most, size_t *len)
 {
 	char *path = cache_path(site, prefix, id);
 	const char *why;
@@ -778,7 +778,7 @@ char *keyed_cache_load(const char *site, SourceId id, const char *prefix, const 
 	struct stat st;
 	KeyedHead h, want = keyed_head(magic, version, key, n);
 	bool ok = fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= sizeof h + sizeof(FileHash) &&
-		  (uint64_t)st.st_size < ((uint64_t)1 << 40);
+		  (uint64_t)st.st_size - sizeof h - sizeof(FileHash) <= most;
 	size_t size = ok ? (size_t)st.st_size : 0;
 	char *p = ok ? xmalloc(size) : NULL;
 	ok = ok && read_at(fd, p, size, 0);
@@ -847,7 +847,7 @@ void keyed_cache_keep(const char *site, const char *staging, SourceId id, const 
 FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n)
 {
 	size_t len;
-	char *p = keyed_cache_load(site, id, "facts-", FACTS_MAGIC, FACTS_VERSION, key, n, &len);
+	char *p = keyed_cache_load(site, id, "facts-", FACTS_MAGIC, FACTS_VERSION, key, n, n * sizeof(FileHash), &len);
 	if (p && len != n * sizeof(FileHash))
 		free(p), p = NULL;
 	return (FileHash *)(void *)p;

@@ -406,6 +406,30 @@ static void test_session_views_taken_only_whole(void **state)
 	CHECK(!views_taken(first, (const int64_t[]){MOMENT_NULL, monday, monday + 14}, 3, 2), "a week left out is refused");
 	CHECK(!views_taken(first, days, 4, 1) && !views_taken(first, days, 4, 3), "counts of another number of customers are refused");
 	CHECK(!views_taken(first, days, 0, 2), "no weeks at all are refused");
+	/* more weeks than two sessions cleaning can date span, from a Monday of 1900 on */
+	enum { MOST = (47849 + 25569) / 7 + 3 };
+	int64_t *many = malloc((MOST + 1) * sizeof *many), start = date_days(1900, 1, 1);
+	CHECK(date_weekday(start) == 1, "1900-01-01 is a Monday");
+	many[0] = MOMENT_NULL;
+	for (size_t k = 1; k <= MOST; k++)
+		many[k] = start + 7 * (int64_t)(k - 1);
+	CHECK(views_taken(start * SECS_PER_DAY, many, MOST, 2), "as many weeks as the most");
+	CHECK(!views_taken(start * SECS_PER_DAY, many, MOST + 1, 2), "a week more than the most is refused unread");
+	free(many);
+	/* a facts file of two customers with more hashes, or fewer */
+	FileHash hashes[3] = {{1, 2}, {3, 4}, {5, 6}};
+	for (size_t k = 1; k <= 3; k += 2) {
+		keyed_cache_save("build/test_cache.d", SRC_ORDERS, "facts-", "c360fct", 1, (FileHash){8, 9}, 2, hashes,
+				 k * sizeof *hashes, NULL, 0);
+		FileHash *wrong = facts_cache_load("build/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, 2);
+		CHECK(!wrong, "facts of %zu hashes for 2 customers are refused", k);
+		free(wrong);
+	}
+	FileHash *kept;
+	facts_cache_save("build/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, hashes, 2);
+	kept = facts_cache_load("build/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, 2);
+	CHECK(kept && kept[1].hi == 4, "facts as written are taken");
+	free(kept);
 	keyed_cache_save("build/test_cache.d", SRC_SESSIONS, "views-", "c360ses", 1, (FileHash){8, 9}, 2, days, 8, NULL, 0);
 	SessionViews v = {0};
 	CHECK(!session_views_load("build/test_cache.d", (FileHash){8, 9}, 2, &v), "a file too short for its head is refused");
