@@ -981,6 +981,23 @@ bool silver_cache_read(Silver *s, Source *src, FileHash key, const char *p, size
 FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n);
 void facts_cache_save(const char *staging, SourceId id, FileHash key, const FileHash *v, size_t n);
 void facts_cache_keep(const char *site, const char *staging, SourceId id);	/* the file linked */
+/* Each customer's facts of a source grouped (gold.c's ByCustomer: n customers, start[n + 2],
+ * row[] of room nrows + 1, both malloc'd) from the site's .c360-cache/by-NAME under key; false
+ * (nothing allocated) if it is not there whole and of that key. */
+bool by_cache_load(const char *site, SourceId id, FileHash key, size_t n, size_t nrows, uint32_t **start,
+		   uint32_t **row);
+void by_cache_save(const char *staging, SourceId id, FileHash key, const uint32_t *start, const uint32_t *row, size_t n);
+void by_cache_keep(const char *site, const char *staging, SourceId id);	/* the file linked */
+/* A keyed file of source id in a site's cache, .c360-cache/PREFIX + the source's name: a head
+ * (magic, version, key, n), the bytes, and a sum of the bytes before it. Load: the bytes
+ * (malloc'd; *len of them, at most most) if the file is whole and its head is the one given,
+ * else NULL. */
+char *keyed_cache_load(const char *site, SourceId id, const char *prefix, const char *magic, uint64_t version, FileHash key,
+		       uint64_t n, size_t most, size_t *len);
+void keyed_cache_save(const char *staging, SourceId id, const char *prefix, const char *magic, uint64_t version,
+		      FileHash key, uint64_t n, const void *a, size_t na, const void *b, size_t nb);
+void keyed_cache_keep(const char *site, const char *staging, SourceId id, const char *prefix);	/* the file linked */
+bool cache_moment_ok(int64_t w);	/* a moment cleaning can make: MOMENT_NULL, or 1900-01-01 to 2101-01-03 */
 
 /* ---- the table rules (silver.c): pure, on rows the reader hands over */
 void silver_init(Silver *s, Config *cfg);
@@ -1200,6 +1217,19 @@ typedef struct {
 
 typedef struct GoldStore GoldStore;
 
+/* What the sessions give the views as of A (kpi.c): the first dated one (a moment,
+ * MOMENT_NULL), the device preference's weeks (as Gold's), the sessions by the first KPI
+ * snapshot they count in, each customer's sessions per channel (of: NULL when the gold was
+ * read back, not built); kept: taken from the previous site's cache. */
+typedef struct {
+	int64_t first;
+	WeekChannels *weeks;
+	size_t nweeks;
+	uint64_t snap[SPARK_WEEKS][CH_COUNT];
+	uint32_t (*of)[CH_COUNT];
+	bool kept;
+} SessionViews;
+
 typedef struct {
 	/* the tables */
 	int64_t as_of;		/* day number A */
@@ -1221,6 +1251,8 @@ typedef struct {
 	/* views, from the tables alone (gold.c) */
 	uint32_t *by_value;	/* customer rows, highest lifetime value first */
 	ByCustomer by[SRC_COUNT];
+	bool by_kept[SRC_COUNT];	/* that grouping taken from the previous site's cache (gold_views) */
+	SessionViews sessions;	/* gold_build's; its weeks are weeks */
 	uint64_t segment_size[SEG_COUNT];
 	int64_t segment_cents[SEG_COUNT], segment_share[SEG_COUNT];	/* lifetime value; % of customers */
 	int64_t first_week;	/* the Monday of the weekly series' first week (A's week at most) */
@@ -1249,9 +1281,19 @@ bool gold_build(const Silver *s, Gold *g, Buf *err);
  * gold; gold_free it all the same. */
 bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg);
 /* The views, once the tables are there (with threads > 1, the sessions by customer on a thread
- * of their own meanwhile); -1, or the gold table (GT_*) whose money adds up to more than 64
- * bits of cents hold (then the views are not whole). */
-int gold_views(Gold *g, int threads);
+ * of their own meanwhile; a fact source's grouping by customer taken from site's cache when its
+ * rows key is the one it was made under: site NULL, none); -1, or the gold table (GT_*) whose
+ * money adds up to more than 64 bits of cents hold (then the views are not whole). */
+int gold_views(Gold *g, int threads, const char *site);
+/* The groupings by customer and the sessions' views cached in staging for the next build:
+ * those taken from site's cache linked, the others written (a source without a rows key:
+ * neither). */
+void gold_views_keep(const Gold *g, const char *site, const char *staging);
+void session_views_keep(const Gold *g, const char *site, const char *staging);	/* gold_views_keep's */
+/* The sessions' views from site's cache (.c360-cache/views-web_activities) of key, for n
+ * customers, if whole (a first session cleaning can date, the weeks one after the other from
+ * its Monday, as they are made; shares not set); else false, nothing allocated. */
+bool session_views_load(const char *site, FileHash key, size_t n, SessionViews *v);
 void gold_free(Gold *g);
 void gold_store_free(GoldStore *st);	/* gold_read.c */
 const char *gold_label(const Gold *g, SourceId src, int col, uint32_t v);

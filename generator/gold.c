@@ -150,12 +150,31 @@ static int by_value_cmp(const void *a, const void *b, void *ctx)
 	return x != y ? (x < y ? 1 : -1) : (g->rank[i] > g->rank[j]) - (g->rank[i] < g->rank[j]);
 }
 
+/* By one number a customer, its value below the highest, then its rank, when both fit in 64
+ * bits (a radix sort; every number differs, so the order is by_value_cmp's); else by qsort_r. */
 static void value_ranking(Gold *g, size_t nc)
 {
-	g->by_value = xmalloc((nc + 1) * sizeof *g->by_value);
+	uint32_t *v = g->by_value = xmalloc((nc + 1) * sizeof *g->by_value);
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t i = 0; i < nc; i++) {
+		int64_t x = g->c360[i].lifetime_cents;
+		lo = x < lo ? x : lo, hi = x > hi ? x : hi;
+	}
+	uint64_t range = nc ? (uint64_t)hi - (uint64_t)lo : 0;
+	int rank_bits = nc > 1 ? 64 - __builtin_clzll(nc - 1) : 0, bits = rank_bits + (range ? 64 - __builtin_clzll(range) : 0);
+	if (bits > 64) {
+		for (size_t i = 0; i < nc; i++)
+			v[i] = (uint32_t)i;
+		qsort_r(v, nc, sizeof *v, by_value_cmp, g);
+		return;
+	}
+	uint64_t *key = xmalloc((nc + 1) * sizeof *key);
+	for (size_t r = 0; r < nc; r++)
+		key[r] = ((uint64_t)hi - (uint64_t)g->c360[g->order[r]].lifetime_cents) << rank_bits | r;
+	radix_sort_u64(key, nc, bits, 0);
 	for (size_t i = 0; i < nc; i++)
-		g->by_value[i] = (uint32_t)i;
-	qsort_r(g->by_value, nc, sizeof *g->by_value, by_value_cmp, g);
+		v[i] = g->order[key[i] & (((uint64_t)1 << rank_bits) - 1)];
+	free(key);
 }
 
 /* ---- facts by customer, latest first (the facts after the as-of date left out) */
@@ -352,15 +371,30 @@ static void *group_sessions(void *arg)
 	return NULL;
 }
 
-int gold_views(Gold *g, int threads)
+/* Each fact source's grouping taken from site's cache under its rows key (the same rows,
+ * customers and as-of date: the same grouping), when there is one. */
+static void groups_kept(Gold *g, const char *site, size_t nc)
+{
+	uint64_t grouped[SRC_COUNT] = {0};
+	for (int i = 0; i < SRC_COUNT; i++) {
+		FileHash key = g->rows_key[i];
+		g->by_kept[i] = site && source_is_fact((SourceId)i) && (key.lo | key.hi) &&
+				by_cache_load(site, (SourceId)i, key, nc, g->src[i].table->n, &g->by[i].start, &g->by[i].row);
+		grouped[i] = g->by_kept[i] ? 0 : g->src[i].table->n;
+	}
+	console_counts("facts grouped", grouped);
+}
+
+int gold_views(Gold *g, int threads, const char *site)
 {
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
+	groups_kept(g, site, nc);
 	Grouping apart = {g, &g->by[SRC_SESSIONS]};	/* most facts: grouped on a thread meanwhile */
 	pthread_t t;
-	bool beside = threads > 1 && pthread_create(&t, NULL, group_sessions, &apart) == 0;
+	bool beside = !g->by_kept[SRC_SESSIONS] && threads > 1 && pthread_create(&t, NULL, group_sessions, &apart) == 0;
 	value_ranking(g, nc);
 	for (int i = 0; i < SRC_COUNT; i++)
-		if (source_is_fact((SourceId)i) && !(i == SRC_SESSIONS && beside))
+		if (source_is_fact((SourceId)i) && !g->by_kept[i] && !(i == SRC_SESSIONS && beside))
 			group_facts(g, (SourceId)i, &g->by[i]);
 	ticket_counts(g);
 	kpi_series(g, g->series);
@@ -369,6 +403,21 @@ int gold_views(Gold *g, int threads)
 	if (beside)
 		pthread_join(t, NULL);
 	return !sizes ? GT_CUSTOMER_360 : weekly ? -1 : GT_FACT_ORDERS;
+}
+
+void gold_views_keep(const Gold *g, const char *site, const char *staging)
+{
+	size_t nc = g->src[SRC_CUSTOMERS].table->n;
+	for (int i = 0; i < SRC_COUNT; i++) {
+		FileHash key = g->rows_key[i];
+		if (!source_is_fact((SourceId)i) || !(key.lo | key.hi) || !g->by[i].start)
+			continue;
+		if (g->by_kept[i])
+			by_cache_keep(site, staging, (SourceId)i);
+		else
+			by_cache_save(staging, (SourceId)i, key, g->by[i].start, g->by[i].row, nc);
+	}
+	session_views_keep(g, site, staging);
 }
 
 /* ---- how the KPIs moved in the week */
@@ -484,6 +533,7 @@ void gold_free(Gold *g)
 	free(g->order);
 	free(g->rank);
 	free(g->by_value);
+	free(g->sessions.of);
 	for (int i = 0; i < SRC_COUNT; i++) {
 		free(g->by[i].start);
 		free(g->by[i].row);

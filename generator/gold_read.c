@@ -1226,7 +1226,7 @@ bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg)
 	static const char *const sums[GT_COUNT] = {
 		[GT_CUSTOMER_360] = "the lifetime values of a segment", [GT_FACT_ORDERS] = "the valid orders of a week",
 	};
-	int sum = ok ? gold_views(g, st->threads) : -1;
+	int sum = ok ? gold_views(g, st->threads, NULL) : -1;
 	if (sum >= 0) {
 		diag(read[sum].diags, D_GOLD_SUM, 0, 0, sums[sum], NULL, 0);
 		ok = false;

@@ -114,9 +114,15 @@ static bool payment_split(const Silver *s, int64_t as_of, PaymentSplit **out, si
 	return true;
 }
 
-/* ---- device preference: all time, then every ISO week from the first to the last */
+/* ---- what the sessions give the views as of A: the first dated one, the device preference
+ * (all time, then every ISO week from the first to the last), the sessions by the first KPI
+ * snapshot they count in (kpi_series) and each customer's sessions per channel. Sessions are
+ * most of the facts and a rebuild seldom changes them: they are kept in the site's cache under
+ * the sessions' rows key (the same rows, customers and as-of date: the same views). */
 
-static void device_weeks(const Silver *s, Gold *g)
+static int snapshot_at(int64_t as_of, const RowHead *h);
+
+static void session_views(const Silver *s, SessionViews *v)
 {
 	const Table *t = &s->src[SRC_SESSIONS].table;
 	int64_t lo = MOMENT_NULL, hi = MOMENT_NULL;	/* the first and last moments, then their Mondays */
@@ -130,30 +136,132 @@ static void device_weeks(const Silver *s, Gold *g)
 		if (hi == MOMENT_NULL || h->when > hi)
 			hi = h->when;
 	}
+	v->first = lo;
 	if (lo != MOMENT_NULL) {	/* the days of the extreme moments: the extreme days */
 		lo = date_floor_day(lo), hi = date_floor_day(hi);
 		lo -= date_weekday(lo) - 1, hi -= date_weekday(hi) - 1;
 	}
 	size_t nweeks = lo == MOMENT_NULL ? 0 : (size_t)((hi - lo) / 7 + 1);
-	WeekChannels *w = xcalloc(nweeks + 1, sizeof *w);
+	WeekChannels *w = v->weeks = xcalloc(nweeks + 1, sizeof *w);
+	v->nweeks = nweeks + 1;
 	w[0].days = MOMENT_NULL;
 	for (size_t k = 0; k < nweeks; k++)
 		w[k + 1].days = lo + 7 * (int64_t)k;
+	size_t nc = CUSTOMERS(s)->n;
+	uint32_t(*of)[CH_COUNT] = v->of = xcalloc(nc + 1, sizeof *of);
+	memset(v->snap, 0, sizeof v->snap);
 	for (size_t i = 0; i < t->n; i++) {
 		const Session *se = ROW(t, Session, i);
 		if (fact_after(&se->h, after))
 			continue;
 		int64_t day = fact_day(&se->h);
-		int ch = device_channel(se->device);
+		int ch = device_channel(se->device), j = snapshot_at(s->as_of, &se->h);
 		w[0].n[ch]++;
 		if (day != MOMENT_NULL)
 			w[(day - lo) / 7 + 1].n[ch]++;	/* lo is a Monday, day not before it */
+		of[se->h.customer][ch]++;
+		if (j >= 0)
+			v->snap[j][ch]++;
 	}
-	for (size_t k = 0; k <= nweeks; k++)
+}
+
+/* A week's shares of its sessions. */
+static void week_shares(WeekChannels *w, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
 		for (int ch = 0; ch < CH_COUNT; ch++)
 			w[k].share[ch] = kpi_pct(w[k].n[ch], w[k].n[CH_MOBILE] + w[k].n[CH_WEB] + w[k].n[CH_OTHER]);
-	g->weeks = w;
-	g->nweeks = nweeks + 1;
+}
+
+/* .c360-cache/views-web_activities: a head, the weeks' Mondays and counts, each customer's
+ * counts, and the sum of the bytes before it (silver_cache.c's keyed files). */
+typedef struct {
+	int64_t first;
+	uint64_t nweeks;
+	uint64_t snap[SPARK_WEEKS][CH_COUNT];
+} SessionHead;
+_Static_assert(sizeof(SessionHead) == 16 + SPARK_WEEKS * CH_COUNT * 8, "SessionHead has padding");
+
+#define VIEWS_MAGIC "c360ses"	/* and its NUL: 8 bytes */
+#define VIEWS_VERSION 1u
+
+/* The most weeks a first and a last session cleaning can date span, the all-time row and one
+ * for the rounding. */
+#define WEEKS_MOST ((47849 + 25569) / 7 + 3)
+
+bool session_views_load(const char *site, FileHash key, size_t nc, SessionViews *v)
+{
+	SessionHead h;
+	size_t len, fixed = sizeof h + nc * sizeof *v->of;
+	char *p = keyed_cache_load(site, SRC_SESSIONS, "views-", VIEWS_MAGIC, VIEWS_VERSION, key, nc,
+				   fixed + WEEKS_MOST * (sizeof(int64_t) + sizeof v->weeks->n), &len);
+	bool ok = p && len >= fixed && (len - fixed) % (sizeof(int64_t) + sizeof v->weeks->n) == 0;
+	if (ok)
+		memcpy(&h, p, sizeof h);
+	ok = ok && h.nweeks == (len - fixed) / (sizeof(int64_t) + sizeof v->weeks->n) && h.nweeks >= 1 &&
+	     cache_moment_ok(h.first);
+	const char *at = p + sizeof h;
+	int64_t lo = MOMENT_NULL;
+	if (ok && h.first != MOMENT_NULL) {
+		lo = date_floor_day(h.first);
+		lo -= date_weekday(lo) - 1;
+	}
+	WeekChannels *w = ok ? xcalloc(h.nweeks, sizeof *w) : NULL;
+	for (size_t k = 0; ok && k < h.nweeks; k++, at += sizeof(int64_t) + sizeof w->n) {
+		memcpy(&w[k].days, at, sizeof w[k].days);
+		memcpy(w[k].n, at + sizeof w[k].days, sizeof w[k].n);
+		ok = k ? lo != MOMENT_NULL && w[k].days == lo + 7 * (int64_t)(k - 1) : w[k].days == MOMENT_NULL;
+	}
+	ok = ok && (h.nweeks == 1) == (h.first == MOMENT_NULL);
+	if (!ok) {
+		free(w), free(p);
+		return false;
+	}
+	v->first = h.first;
+	memcpy(v->snap, h.snap, sizeof v->snap);
+	v->weeks = w, v->nweeks = h.nweeks;
+	v->of = xmalloc((nc + 1) * sizeof *v->of);
+	memcpy(v->of, at, nc * sizeof *v->of);
+	free(p);
+	return true;
+}
+
+static void session_views_save(const char *staging, FileHash key, size_t nc, const SessionViews *v)
+{
+	SessionHead h = {v->first, v->nweeks, {{0}}};
+	memcpy(h.snap, v->snap, sizeof h.snap);
+	Buf b = {0};
+	buf_put(&b, &h, sizeof h);
+	for (size_t k = 0; k < v->nweeks; k++) {
+		buf_put(&b, &v->weeks[k].days, sizeof v->weeks[k].days);
+		buf_put(&b, v->weeks[k].n, sizeof v->weeks[k].n);
+	}
+	keyed_cache_save(staging, SRC_SESSIONS, "views-", VIEWS_MAGIC, VIEWS_VERSION, key, nc, b.p, b.len, v->of,
+			 nc * sizeof *v->of);
+	buf_free(&b);
+}
+
+/* The sessions' views of s: the previous site's (its cache's) when their rows key is this
+ * build's, else made. */
+static void sessions_of(const Silver *s, SessionViews *v)
+{
+	FileHash key = s->rows_key[SRC_SESSIONS];
+	size_t nc = CUSTOMERS(s)->n;
+	v->kept = (key.lo | key.hi) && session_views_load(s->cfg->out_dir, key, nc, v);
+	if (!v->kept)
+		session_views(s, v);
+	week_shares(v->weeks, v->nweeks);
+}
+
+void session_views_keep(const Gold *g, const char *site, const char *staging)
+{
+	FileHash key = g->rows_key[SRC_SESSIONS];
+	if (!(key.lo | key.hi) || !g->sessions.of)
+		return;
+	if (g->sessions.kept)
+		keyed_cache_keep(site, staging, SRC_SESSIONS, "views-");
+	else
+		session_views_save(staging, key, g->src[SRC_CUSTOMERS].table->n, &g->sessions);
 }
 
 /* ---- customer 360 */
@@ -212,7 +320,8 @@ static int pay_column(uint32_t status)
 
 /* Each customer's facts as of a day, added up (the facts after it left out); false after
  * reporting a lifetime value too big to hold. */
-static bool customer_facts(const Silver *s, int64_t as_of, Customer360 *cc, Buf *err)
+static bool customer_facts(const Silver *s, int64_t as_of, Customer360 *cc, const uint32_t (*sessions)[CH_COUNT],
+			   Buf *err)
 {
 	int64_t window = s->cfg->churn_window_days, after = date_last_moment(as_of);
 	const Table *t = &s->src[SRC_ORDERS].table;
@@ -247,18 +356,15 @@ static bool customer_facts(const Silver *s, int64_t as_of, Customer360 *cc, Buf 
 		cc[tk->h.customer].tickets++;
 		cc[tk->h.customer].open_tickets += ticket_is_open(tk);
 	}
-	t = &s->src[SRC_SESSIONS].table;
-	for (size_t i = 0; i < t->n; i++) {
-		const Session *se = ROW(t, Session, i);
-		if (!fact_after(&se->h, after))
-			cc[se->h.customer].sessions[device_channel(se->device)]++;
-	}
+	for (size_t c = 0; c < CUSTOMERS(s)->n; c++)
+		memcpy(cc[c].sessions, sessions[c], sizeof cc[c].sessions);
 	return true;
 }
 
 /* Every customer's 360° figures as of a day; the caller frees them, also when it returns
  * false after reporting a sum too big to hold. */
-static bool customer_360(const Silver *s, int64_t as_of, Customer360 **out, Buf *err)
+static bool customer_360(const Silver *s, int64_t as_of, const uint32_t (*sessions)[CH_COUNT], Customer360 **out,
+			 Buf *err)
 {
 	size_t nc = CUSTOMERS(s)->n;
 	Customer360 *cc = *out = xcalloc(nc + 1, sizeof *cc);
@@ -266,7 +372,7 @@ static bool customer_360(const Silver *s, int64_t as_of, Customer360 **out, Buf 
 		cc[i].first_order = cc[i].last_order = MOMENT_NULL;
 		cc[i].preferred_method = UINT32_MAX;
 	}
-	if (!customer_facts(s, as_of, cc, err))
+	if (!customer_facts(s, as_of, cc, sessions, err))
 		return false;
 	for (size_t i = 0; i < nc; i++) {
 		Customer360 *c = &cc[i];
@@ -336,13 +442,13 @@ static int customer_cmp(const void *a, const void *b, void *ctx)
 	return id_compare(x->id, x->idlen, y->id, y->idlen);
 }
 
-/* The date dimension starts at the first dated fact. */
-static int64_t first_day(const Silver *s)
+/* The date dimension starts at the first dated fact (the sessions': first). */
+static int64_t first_day(const Silver *s, int64_t first)
 {
-	int64_t first = MOMENT_NULL, after = date_last_moment(s->as_of);	/* the first moment: its day the first day */
+	int64_t after = date_last_moment(s->as_of);	/* the first moment: its day the first day */
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Table *t = &s->src[i].table;
-		for (size_t r = 0; source_is_fact((SourceId)i) && r < t->n; r++) {
+		for (size_t r = 0; source_is_fact((SourceId)i) && i != SRC_SESSIONS && r < t->n; r++) {
 			const RowHead *h = ROW(t, RowHead, r);
 			if (!fact_after(h, after) && h->when != MOMENT_NULL && (first == MOMENT_NULL || h->when < first))
 				first = h->when;
@@ -383,20 +489,24 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 	memset(g, 0, sizeof *g);
 	g->as_of = s->as_of;
 	g->churn_window_days = s->cfg->churn_window_days;
-	if (!customer_360(s, s->as_of, &g->c360, err) || !revenue_fits(s, g->c360, err) ||
+	memcpy(g->rows_key, s->rows_key, sizeof g->rows_key);
+	sessions_of(s, &g->sessions);
+	g->weeks = g->sessions.weeks, g->nweeks = g->sessions.nweeks;
+	if (!customer_360(s, s->as_of, g->sessions.of, &g->c360, err) || !revenue_fits(s, g->c360, err) ||
 	    !payment_split(s, s->as_of, &g->split, &g->nsplit, err))
 		return false;
 	preferred_methods(s, g->c360);
-	device_weeks(s, g);
 	customer_order(s, g);
-	g->first_day = first_day(s);
+	g->first_day = first_day(s, g->sessions.first);
 	for (int i = 0; i < SRC_COUNT; i++)
 		g->src[i] = (GoldTable){&s->src[i].table, s->src[i].dict};
 	g->ncrm = s->ncrm;
+	memcpy(g->grown_from, s->grown_from, sizeof g->grown_from);
+	memcpy(g->grown_key, s->grown_key, sizeof g->grown_key);
 	quality_measure(s, g->quality);
 	g->tables = quality_tables(s, &g->ntables);
 	/* the sums of views are parts of total_revenue, which fits */
-	int sum = gold_views(g, config_threads(s->cfg));
+	int sum = gold_views(g, config_threads(s->cfg), s->cfg->out_dir);
 	if (sum >= 0) {
 		buf_printf(err, "c360: error: the amounts of %s add up to more than c360 can count\n", gold_tables[sum].name);
 		return false;
@@ -422,16 +532,21 @@ static int64_t snapshot_day(const Gold *g, int j)
 	return g->as_of - 7 * (int64_t)(SPARK_WEEKS - 1 - j);
 }
 
-/* The first snapshot a fact counts in: an undated one in all of them; -1 after A. */
-static int snapshot_of(const Gold *g, const RowHead *h)
+/* The first snapshot as of as_of a fact counts in: an undated one in all of them; -1 after it. */
+static int snapshot_at(int64_t as_of, const RowHead *h)
 {
 	int64_t day = fact_day(h);
 	if (day == MOMENT_NULL)
 		return 0;
-	if (day > g->as_of)
+	if (day > as_of)
 		return -1;
-	int64_t back = (g->as_of - day) / 7;	/* the snapshots before A that are on or after day */
+	int64_t back = (as_of - day) / 7;	/* the snapshots before A that are on or after day */
 	return back >= SPARK_WEEKS - 1 ? 0 : SPARK_WEEKS - 1 - (int)back;
+}
+
+static int snapshot_of(const Gold *g, const RowHead *h)
+{
+	return snapshot_at(g->as_of, h);
 }
 
 /* What a customer's facts say about the snapshots: from which one they have a valid order, a
@@ -482,7 +597,9 @@ static void snap_facts(const Gold *g, SnapCustomer *sc, SnapSums *sum)
 			sc[tk->h.customer].first_ticket = (uint8_t)j;
 	}
 	t = g->src[SRC_SESSIONS].table;
-	for (size_t i = 0; i < t->n; i++) {
+	if (g->sessions.of)	/* gold_build's session_views */
+		memcpy(sum->sessions, g->sessions.snap, sizeof sum->sessions);
+	for (size_t i = 0; !g->sessions.of && i < t->n; i++) {
 		const Session *se = ROW(t, Session, i);
 		int j = snapshot_of(g, &se->h);
 		if (j >= 0)

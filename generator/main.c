@@ -652,9 +652,6 @@ static int build(Options *o, bool existed)
 	if (ok) {
 		console_progress("computing KPIs");
 		ok = gold_build(&s, &g, &err);
-		memcpy(g.rows_key, s.rows_key, sizeof g.rows_key);
-		memcpy(g.grown_from, s.grown_from, sizeof g.grown_from);
-		memcpy(g.grown_key, s.grown_key, sizeof g.grown_key);
 		console_progress("");
 		console_write(err.p ? err.p : "", err.len);
 	}

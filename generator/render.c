@@ -30,9 +30,13 @@ static bool all(const Render *r)
 	return r->cfg->shard == 0;
 }
 
+/* The gold tables, and the views' groupings cached for the next build. */
 static bool write_gold(Render *r, Site *site)
 {
-	return !all(r) || gold_write(r->g, r->cfg, r->dir, site->err);
+	if (!all(r))
+		return true;
+	gold_views_keep(r->g, r->cfg->out_dir, r->dir);
+	return gold_write(r->g, r->cfg, r->dir, site->err);
 }
 
 static bool draw_charts(Render *r, Site *site)

@@ -356,10 +356,15 @@ static bool sizes_ok(const CacheHead *h, const SourceDef *def, uint64_t n)
 
 /* A date cleaning makes: null, 1899-12-30 to 2101-01-02 (a time zone away from 1900-2100), or
  * in a source that has them an ambiguous one, packed (silver_finish reads it by the order). */
-static bool when_ok(int64_t w, bool ambiguous)
+bool cache_moment_ok(int64_t w)
 {
 	static const int64_t first = -25569 * (int64_t)SECS_PER_DAY, last = 47849 * (int64_t)SECS_PER_DAY;	/* 2101-01-03 */
-	return w == MOMENT_NULL || (ambiguous && w >= (int64_t)1 << 62) || (w >= first && w <= last);
+	return w == MOMENT_NULL || (w >= first && w <= last);
+}
+
+static bool when_ok(int64_t w, bool ambiguous)
+{
+	return cache_moment_ok(w) || (ambiguous && w >= (int64_t)1 << 62);
 }
 
 static bool amount_ok(int64_t v)
@@ -736,83 +741,194 @@ size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len,
 	return cache_load(s, src, *key, &bytes) && bytes == h.bytes ? (size_t)h.bytes : 0;
 }
 
-/* ---- each customer's facts of a source, hashed (site_customers.c): .c360-cache/facts-NAME, a
- * head, the hashes by customer row, and a sum of the bytes before it */
-
-#define FACTS_MAGIC "c360fct"	/* and its NUL: 8 bytes */
-#define FACTS_VERSION 1u
+/* ---- keyed files: a head (what the file is, its key, a count), bytes, and the sum of the bytes
+ * before it. Each customer's facts of a source hashed (site_customers.c: facts-NAME, the
+ * hashes by customer row), grouped (gold.c: by-NAME) and the sessions' views (kpi.c:
+ * views-web_activities). */
 
 typedef struct {
 	char magic[8];
 	uint64_t version;
 	FileHash key;		/* the source's rows key (its name among what it holds) */
 	uint64_t n;
-} FactsHead;
-_Static_assert(sizeof(FactsHead) == 40, "FactsHead has padding");
+} KeyedHead;
+_Static_assert(sizeof(KeyedHead) == 40, "KeyedHead has padding");
 
-static char *facts_path(const char *site, SourceId id)
+static char *cache_path(const char *site, const char *prefix, SourceId id)
 {
 	char name[64];
-	snprintf(name, sizeof name, CACHE_DIR "/facts-%s", source_defs[id].name);
+	snprintf(name, sizeof name, CACHE_DIR "/%s%s", prefix, source_defs[id].name);
 	return path_join(site, name);
 }
 
-FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n)
+static KeyedHead keyed_head(const char *magic, uint64_t version, FileHash key, uint64_t n)
 {
-	char *path = facts_path(site, id);
+	KeyedHead h = {{0}, version, key, n};
+	strncpy(h.magic, magic, sizeof h.magic - 1);
+	return h;
+}
+
+char *keyed_cache_load(const char *site, SourceId id, const char *prefix, const char *magic, uint64_t version, FileHash key,
+		       uint64_t n, size_t most, size_t *len)
+{
+	char *path = cache_path(site, prefix, id);
 	const char *why;
 	int fd = open_regular(path, &why);
 	free(path);
 	struct stat st;
-	FactsHead h;
-	size_t size = sizeof h + (n + 1) * sizeof(FileHash);
-	bool ok = fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_size == size;
+	KeyedHead h, want = keyed_head(magic, version, key, n);
+	bool ok = fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= sizeof h + sizeof(FileHash) &&
+		  (uint64_t)st.st_size - sizeof h - sizeof(FileHash) <= most;
+	size_t size = ok ? (size_t)st.st_size : 0;
 	char *p = ok ? xmalloc(size) : NULL;
 	ok = ok && read_at(fd, p, size, 0);
 	if (fd >= 0)
 		close(fd);
 	if (ok) {
 		memcpy(&h, p, sizeof h);
-		FileHash sum = file_hash(p, size - sizeof sum), want;
-		memcpy(&want, p + size - sizeof want, sizeof want);
-		ok = !memcmp(h.magic, FACTS_MAGIC, sizeof h.magic) && h.version == FACTS_VERSION &&
-		     h.key.lo == key.lo && h.key.hi == key.hi && h.n == n && sum.lo == want.lo && sum.hi == want.hi;
+		FileHash sum = file_hash(p, size - sizeof sum), got;
+		memcpy(&got, p + size - sizeof got, sizeof got);
+		ok = memcmp(&h, &want, sizeof h) == 0 && sum.lo == got.lo && sum.hi == got.hi;
 	}
 	if (!ok) {
 		free(p);
 		return NULL;
 	}
-	memmove(p, p + sizeof h, n * sizeof(FileHash));
+	*len = size - sizeof h - sizeof(FileHash);
+	memmove(p, p + sizeof h, *len);
+	return p;
+}
+
+/* The keyed file's bytes (a head, then the parts) written to path with the sum of them after
+ * them; a file that cannot be written whole is removed (the next build makes again what it
+ * keeps). */
+static void keyed_write(const char *path, const KeyedHead *head, const void *a, size_t na, const void *b, size_t nb)
+{
+	FileHasher *hs = file_hasher_new();
+	file_hasher_add(hs, head, sizeof *head);
+	file_hasher_add(hs, a, na);
+	file_hasher_add(hs, b, nb);
+	FileHash sum = file_hasher_end(hs);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	const char *part[] = {(const char *)head, a, b, (const char *)&sum};
+	size_t len[] = {sizeof *head, na, nb, sizeof sum};
+	bool ok = fd >= 0;
+	for (int k = 0; k < 4; k++)
+		for (size_t at = 0; ok && at < len[k];) {
+			ssize_t w = write(fd, part[k] + at, len[k] - at);
+			ok = w > 0 || (w < 0 && errno == EINTR);
+			at += w > 0 ? (size_t)w : 0;
+		}
+	ok = fd >= 0 && close(fd) == 0 && ok;
+	if (!ok)
+		unlink(path);
+}
+
+void keyed_cache_save(const char *staging, SourceId id, const char *prefix, const char *magic, uint64_t version,
+		      FileHash key, uint64_t n, const void *a, size_t na, const void *b, size_t nb)
+{
+	KeyedHead h = keyed_head(magic, version, key, n);
+	char *path = cache_path(staging, prefix, id);
+	keyed_write(path, &h, a, na, b, nb);
+	free(path);
+}
+
+void keyed_cache_keep(const char *site, const char *staging, SourceId id, const char *prefix)
+{
+	char *from = cache_path(site, prefix, id), *to = cache_path(staging, prefix, id);
+	if (link(from, to) != 0)
+		unlink(to);
+	free(from), free(to);
+}
+
+#define FACTS_MAGIC "c360fct"
+#define FACTS_VERSION 1u
+
+FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n)
+{
+	size_t len;
+	char *p = keyed_cache_load(site, id, "facts-", FACTS_MAGIC, FACTS_VERSION, key, n, n * sizeof(FileHash), &len);
+	if (p && len != n * sizeof(FileHash))
+		free(p), p = NULL;
 	return (FileHash *)(void *)p;
 }
 
 void facts_cache_save(const char *staging, SourceId id, FileHash key, const FileHash *v, size_t n)
 {
-	FactsHead h = {FACTS_MAGIC, FACTS_VERSION, key, n};
-	Buf b = {0};
-	buf_put(&b, &h, sizeof h);
-	buf_put(&b, v, n * sizeof *v);
-	FileHash sum = file_hash(b.p, b.len);
-	buf_put(&b, &sum, sizeof sum);
-	char *path = facts_path(staging, id);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-	bool ok = fd >= 0;
-	for (size_t at = 0; ok && at < b.len;) {
-		ssize_t w = write(fd, b.p + at, b.len - at);
-		ok = w > 0 || (w < 0 && errno == EINTR);
-		at += w > 0 ? (size_t)w : 0;
-	}
-	ok = fd >= 0 && close(fd) == 0 && ok;
-	if (!ok)
-		unlink(path);	/* the next build hashes the facts again */
-	free(path);
-	buf_free(&b);
+	keyed_cache_save(staging, id, "facts-", FACTS_MAGIC, FACTS_VERSION, key, n, v, n * sizeof *v, NULL, 0);
 }
 
 void facts_cache_keep(const char *site, const char *staging, SourceId id)
 {
-	char *from = facts_path(site, id), *to = facts_path(staging, id);
-	if (link(from, to) != 0)
-		unlink(to);
-	free(from), free(to);
+	keyed_cache_keep(site, staging, id, "facts-");
+}
+
+/* ---- each customer's facts of a source grouped latest first (gold.c's ByCustomer): by-NAME's
+ * bytes are start[0 .. n + 1], then row[0 .. start[n]), n the customers; read in place (no
+ * copy of the rows) */
+
+#define BY_MAGIC "c360by"
+#define BY_VERSION 1u
+
+/* The grouping is whole: the runs start at 0, none ends before it starts, the last ends at
+ * start[n + 1] (group_facts': both the number of rows grouped, the file's), each row one of the
+ * table's nrows. Which rows they are is the key's (and the sum's): this is what a reader of
+ * them must hold. */
+static bool by_whole(const uint32_t *start, const uint32_t *row, size_t n, size_t nrows)
+{
+	bool ok = start[0] == 0 && start[n] == start[n + 1];
+	for (size_t c = 0; ok && c < n; c++)
+		ok = start[c] <= start[c + 1];
+	uint32_t most = 0;
+	for (size_t i = 0; ok && i < start[n]; i++)
+		most = row[i] > most ? row[i] : most;
+	return ok && (start[n] == 0 || most < nrows);
+}
+
+bool by_cache_load(const char *site, SourceId id, FileHash key, size_t n, size_t nrows, uint32_t **start,
+		   uint32_t **row)
+{
+	char *path = cache_path(site, "by-", id);
+	const char *why;
+	int fd = open_regular(path, &why);
+	free(path);
+	struct stat st;
+	KeyedHead h, want = keyed_head(BY_MAGIC, BY_VERSION, key, n);
+	size_t nstart = (n + 2) * sizeof **start, fixed = sizeof h + nstart + sizeof(FileHash);
+	bool ok = fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= fixed &&
+		  ((uint64_t)st.st_size - fixed) % sizeof **row == 0 && ((uint64_t)st.st_size - fixed) / sizeof **row <= nrows &&
+		  read_at(fd, (char *)&h, sizeof h, 0) && memcmp(&h, &want, sizeof h) == 0;
+	size_t nrow = ok ? ((size_t)st.st_size - fixed) / sizeof **row : 0;
+	*start = ok ? xmalloc(nstart) : NULL;
+	*row = ok ? xmalloc((nrows + 1) * sizeof **row) : NULL;
+	FileHash sum = {0, 0};
+	ok = ok && read_at(fd, (char *)*start, nstart, sizeof h) &&
+	     read_at(fd, (char *)*row, nrow * sizeof **row, (off_t)(sizeof h + nstart)) &&
+	     read_at(fd, (char *)&sum, sizeof sum, (off_t)(sizeof h + nstart + nrow * sizeof **row));
+	if (fd >= 0)
+		close(fd);
+	if (ok) {
+		FileHasher *hs = file_hasher_new();
+		file_hasher_add(hs, &h, sizeof h);
+		file_hasher_add(hs, *start, nstart);
+		file_hasher_add(hs, *row, nrow * sizeof **row);
+		FileHash got = file_hasher_end(hs);
+		ok = got.lo == sum.lo && got.hi == sum.hi && (*start)[n] == nrow && by_whole(*start, *row, n, nrows);
+	}
+	if (!ok) {
+		free(*start), free(*row);
+		*start = *row = NULL;
+	}
+	return ok;
+}
+
+void by_cache_save(const char *staging, SourceId id, FileHash key, const uint32_t *start, const uint32_t *row, size_t n)
+{
+	keyed_cache_save(staging, id, "by-", BY_MAGIC, BY_VERSION, key, n, start, (n + 2) * sizeof *start, row,
+			 start[n] * sizeof *row);
+}
+
+void by_cache_keep(const char *site, const char *staging, SourceId id)
+{
+	keyed_cache_keep(site, staging, id, "by-");
 }

@@ -316,7 +316,10 @@ grep -q '^P1,1,20240302,' "$T/ks/gold/fact_payments.csv" && pass || fail "paymen
 asof=2024-08-01
 keyed_fresh() {
 	ino=$(stat -c %i "$T/ks/.c360-cache/payments")
+	export C360_TIMINGS=1
 	run 0 build --data "$T/kd" --out "$T/ks" --as-of "$asof"
+	unset C360_TIMINGS
+	grouped=$(sed -n 's/^c360: facts grouped: //p' "$T/err")
 	[ "$(stat -c %i "$T/ks/.c360-cache/payments")" = "$ino" ] && pass || fail "$1: payments.csv read again"
 	rm -rf "$T/fresh"
 	run 0 build --data "$T/kd" --out "$T/fresh" --as-of "$asof"
@@ -334,6 +337,10 @@ grep -q '^P3,5,' "$T/ks/gold/fact_payments.csv" && pass || fail "the orphan paym
 b=$(od -An -tu1 -j 60 -N1 "$T/ks/.c360-cache/facts-web_activities" | tr -d ' ')
 printf "\\$(printf %o $((255 - b)))" | dd of="$T/ks/.c360-cache/facts-web_activities" bs=1 seek=60 conv=notrunc 2>/dev/null
 cp "$T/ks/.c360-cache/facts-support_tickets" "$T/ks/.c360-cache/facts-payments"
+# (and the facts grouped by customer: a sum damaged, another source's file)
+b=$(od -An -tu1 -j 40 -N1 "$T/ks/.c360-cache/by-web_activities" | tr -d ' ')
+printf "\\$(printf %o $((255 - b)))" | dd of="$T/ks/.c360-cache/by-web_activities" bs=1 seek=40 conv=notrunc 2>/dev/null
+cp "$T/ks/.c360-cache/by-support_tickets" "$T/ks/.c360-cache/by-payments"
 facts_inodes() { for f in orders payments support_tickets web_activities; do echo "$f $(stat -c %i "$T/ks/.c360-cache/facts-$f")"; done; }
 facts_inodes >"$T/ino.before"
 sed -i 's|^O1,C1,01/25/2024,10.00,|O1,C1,01/25/2024,11.00,|' "$T/kd/orders.csv"
@@ -341,6 +348,8 @@ keyed_fresh "an order's amount, facts files damaged"
 facts_inodes >"$T/ino.after"
 got=$(comm -13 "$T/ino.before" "$T/ino.after" | cut -d' ' -f1 | tr '\n' ' ')
 [ "$got" = "orders payments web_activities " ] && pass || fail "facts files made again: \"$got\", want \"orders payments web_activities \""
+[ "$grouped" = 'orders 4, payments 3, support_tickets 0, web_activities 2' ] && pass ||
+	fail "damaged groupings: facts grouped \"$grouped\", want orders, payments and web_activities"
 asof=2024-03-01
 keyed_fresh "an earlier as-of date"
 rm -rf "$T/kd" "$T/ks"
@@ -905,6 +914,7 @@ grown_fresh() {
 	[ "$got" = "$hashed" ] && pass || fail "$what: facts hashed: \"$got\", want \"$hashed\""
 	got=$(sed -n 's/^c360: gold fact rows formatted: //p' "$T/err")
 	[ "$got" = "$formatted" ] && pass || fail "$what: gold fact rows formatted: \"$got\", want \"$formatted\""
+	grouped=$(sed -n 's/^c360: facts grouped: //p' "$T/err")
 	rm -rf "$T/gf"
 	run 0 build --data "$T/gd" --out "$T/gf" "$@"
 	diff -r -x .c360-prev "$T/gs" "$T/gf" >"$T/diff" && pass ||
@@ -923,14 +933,25 @@ printf 'session_id,customer_id,page_viewed,session_time,device_type\nS1,C1,/home
 run 0 build --data "$T/gd" --out "$T/gs" --as-of 2024-08-01
 one='orders 1, payments 0, support_tickets 0, web_activities 0'
 all='orders 5, payments 5, support_tickets 5, web_activities 5'
+views() { stat -c %i "$T/gs/.c360-cache/views-web_activities"; }
+was=$(views)
 grown_fresh "$one" "$one" "an order of C2 appended" 'O9,C2,2024-04-01,5.00,completed\n' --as-of 2024-08-01
+# (each source's facts grouped by customer, and the sessions' views, are kept as the facts'
+# hashes are: under the rows key)
+[ "$grouped" = 'orders 9, payments 0, support_tickets 0, web_activities 0' ] && pass ||
+	fail "an order of C2 appended: facts grouped \"$grouped\", want only orders' 9"
+[ "$(views)" = "$was" ] && pass || fail "an order of C2 appended: the sessions' views made again"
 grown_fresh "$one" "$one" "an order of the orphan X9 appended" 'O10,X9,2024-04-02,5.00,completed\n' --as-of 2024-08-01
 grown_fresh "$one" "$one" "a key twice in the new rows (C2's wins)" \
 	'O11,C1,2024-04-03,5.00,completed\nO11,C2,2024-04-03,6.00,completed\n' --as-of 2024-08-01
 grown_fresh "$one" 'orders 12, payments 0, support_tickets 0, web_activities 0' "a status not met before (its text in the table's input)" \
 	'O12,C2,2024-04-03,5.00,lost in space\n' --as-of 2024-08-01
+was=$(views)
 grown_fresh "$all" 'orders 13, payments 1, support_tickets 1, web_activities 1' "a later as-of date (C4's cancelled order in)" \
 	'O13,C3,2024-04-04,5.00,completed\n' --as-of 2024-12-31
+[ "$grouped" = 'orders 13, payments 1, support_tickets 1, web_activities 1' ] && pass ||
+	fail "a later as-of date: facts grouped \"$grouped\", want every source's"
+[ "$(views)" != "$was" ] && pass || fail "a later as-of date: the sessions' views kept"
 grep -q 'Order O8<' "$T/gs/customers/"*/c4~*.html && pass || fail "C4's cancelled order not on its page"
 grep -q '^O8,' "$T/gs/gold/fact_orders.csv" && pass || fail "C4's cancelled order not in fact_orders"
 grown_fresh "$all" 'orders 15, payments 1, support_tickets 1, web_activities 1' "dates that turn the date order (C1's second order's too)" \

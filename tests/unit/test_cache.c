@@ -6,6 +6,7 @@
 #include "cache_file.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* A row in the file lacks the head's id pointer (its first 8 bytes) and bronze fields (its last
  * 8): a field of the table's row at off is at off - 8 in the head, off - 16 after it. */
@@ -279,6 +280,163 @@ static void test_file_hash_is_xxh3(void **state)
 	CHECK(fed.lo == whole.lo && fed.hi == whole.hi, "the same bytes fed in pieces");
 }
 
+/* A grouping by customer (.c360-cache/by-NAME) is taken only under its key, for as many
+ * customers, whole and with its sum: every run in order from 0, the counts at its end agreeing,
+ * each row one of the table's. A grouping that is not (its sum right: by_cache_save sums what it
+ * is given) is refused, and so is one byte changed. */
+enum { BY_N = 3, BY_ROWS = 5 };
+
+static bool by_taken(FileHash key, size_t n, size_t nrows, const uint32_t *start, const uint32_t *row)
+{
+	uint32_t *s = NULL, *r = NULL;
+	bool ok = by_cache_load("build/test_cache.d", SRC_ORDERS, key, n, nrows, &s, &r);
+	bool same = ok && start && memcmp(s, start, (n + 2) * sizeof *s) == 0 && memcmp(r, row, start[n] * sizeof *r) == 0;
+	CHECK(!ok || !start || same, "a grouping taken is the one written");
+	CHECK(ok || (!s && !r), "nothing is left of a grouping refused");
+	free(s), free(r);
+	return ok;
+}
+
+static bool by_saved_taken(const uint32_t *start, const uint32_t *row)
+{
+	by_cache_save("build/test_cache.d", SRC_ORDERS, (FileHash){5, 6}, start, row, BY_N);
+	return by_taken((FileHash){5, 6}, BY_N, BY_ROWS, start, row);
+}
+
+/* The file by hand with nrow rows of row, whatever start says, its sum right. */
+static bool by_written_taken(const uint32_t *start, const uint32_t *row, size_t nrow)
+{
+	struct {
+		char magic[8];
+		uint64_t version;
+		FileHash key;
+		uint64_t n;
+	} h = {"c360by", 1, {5, 6}, BY_N};
+	FileHasher *hs = file_hasher_new();
+	file_hasher_add(hs, &h, sizeof h);
+	file_hasher_add(hs, start, (BY_N + 2) * sizeof *start);
+	file_hasher_add(hs, row, nrow * sizeof *row);
+	FileHash sum = file_hasher_end(hs);
+	FILE *f = fopen("build/test_cache.d/" CACHE_DIR "/by-orders", "wb");
+	CHECK(f != NULL, "by-orders written");
+	fwrite(&h, sizeof h, 1, f), fwrite(start, sizeof *start, BY_N + 2, f), fwrite(row, sizeof *row, nrow, f);
+	fwrite(&sum, sizeof sum, 1, f);
+	fclose(f);
+	return by_taken((FileHash){5, 6}, BY_N, BY_ROWS, NULL, NULL);
+}
+
+static void test_by_taken_only_whole(void **state)
+{
+	(void)state;
+	mkdir("build/test_cache.d", 0777);
+	mkdir("build/test_cache.d/" CACHE_DIR, 0777);
+	const uint32_t start[BY_N + 2] = {0, 2, 2, 5, 5}, row[BY_ROWS] = {1, 0, 4, 3, 2};
+	CHECK(by_saved_taken(start, row), "a grouping as group_facts makes it is taken");
+	CHECK(!by_taken((FileHash){5, 7}, BY_N, BY_ROWS, NULL, NULL), "another key is refused");
+	CHECK(!by_taken((FileHash){5, 6}, BY_N + 1, BY_ROWS, NULL, NULL), "another number of customers is refused");
+	CHECK(!by_taken((FileHash){5, 6}, BY_N, BY_ROWS - 1, NULL, NULL), "a row past the table's is refused");
+	CHECK(by_saved_taken((const uint32_t[]){0, 0, 0, 0, 0}, row), "no rows at all is a grouping");
+	CHECK(!by_saved_taken((const uint32_t[]){1, 2, 2, 5, 5}, row), "a first run not from 0 is refused");
+	CHECK(!by_saved_taken((const uint32_t[]){0, 3, 2, 5, 5}, row), "a run that ends before it starts is refused");
+	CHECK(!by_saved_taken((const uint32_t[]){0, 2, 2, 5, 4}, row), "counts at the end that disagree are refused");
+	CHECK(!by_written_taken((const uint32_t[]){0, 2, 2, 4, 4}, row, BY_ROWS), "fewer rows than the file holds is refused");
+	CHECK(!by_written_taken(start, row, BY_ROWS - 1), "more rows than the file holds is refused");
+	CHECK(by_written_taken(start, row, BY_ROWS), "the file by hand is as by_cache_save writes it");
+	CHECK(!by_saved_taken(start, (const uint32_t[]){1, 0, 5, 3, 2}), "a row the table does not have is refused");
+	by_cache_save("build/test_cache.d", SRC_ORDERS, (FileHash){5, 6}, start, row, BY_N);
+	const char *path = "build/test_cache.d/" CACHE_DIR "/by-orders";
+	FILE *f = fopen(path, "r+b");
+	CHECK(f != NULL, "%s written", path);
+	long at = 40 + (BY_N + 2) * 4;	/* row[0]: 1 made 0, still a row of the table */
+	fseek(f, at, SEEK_SET);
+	fputc(0, f);
+	fclose(f);
+	CHECK(!by_taken((FileHash){5, 6}, BY_N, BY_ROWS, NULL, NULL), "a byte changed is refused");
+	CHECK(truncate(path, at) == 0 && !by_taken((FileHash){5, 6}, BY_N, BY_ROWS, NULL, NULL), "a file cut short is refused");
+}
+
+/* The sessions' views (.c360-cache/views-web_activities) are taken only whole: the weeks'
+ * Mondays one after the other from the first session's, the all-time row first, and as many
+ * customers' counts as there are customers. Each file below has its sum right. */
+static bool views_taken(int64_t first, const int64_t *days, size_t nweeks, size_t ncounts)
+{
+	struct {
+		int64_t first;
+		uint64_t nweeks;
+		uint64_t snap[SPARK_WEEKS][CH_COUNT];
+	} h = {first, nweeks, {{1, 2, 3}}};
+	Buf b = {0};
+	buf_put(&b, &h, sizeof h);
+	for (size_t k = 0; k < nweeks; k++) {
+		uint64_t n[CH_COUNT] = {k, 2 * k, 3};
+		buf_put(&b, &days[k], sizeof days[k]);
+		buf_put(&b, n, sizeof n);
+	}
+	uint32_t counts[3][CH_COUNT] = {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}};
+	keyed_cache_save("build/test_cache.d", SRC_SESSIONS, "views-", "c360ses", 1, (FileHash){8, 9}, 2, b.p, b.len, counts,
+			 ncounts * sizeof *counts);
+	buf_free(&b);
+	SessionViews v = {0};
+	bool ok = session_views_load("build/test_cache.d", (FileHash){8, 9}, 2, &v);
+	CHECK(!ok || (v.first == first && v.nweeks == nweeks && v.weeks[nweeks - 1].n[1] == 2 * (nweeks - 1) &&
+		      v.snap[0][2] == 3 && v.of[1][2] == 6),
+	      "views taken are the ones written");
+	CHECK(ok || (!v.weeks && !v.of), "nothing is left of views refused");
+	free(v.weeks), free(v.of);
+	return ok;
+}
+
+static void test_session_views_taken_only_whole(void **state)
+{
+	(void)state;
+	mkdir("build/test_cache.d", 0777);
+	mkdir("build/test_cache.d/" CACHE_DIR, 0777);
+	int64_t monday = date_days(2024, 3, 4), first = (monday + 2) * SECS_PER_DAY + 3600;	/* a Wednesday */
+	CHECK(date_weekday(monday) == 1, "2024-03-04 is a Monday");
+	const int64_t days[] = {MOMENT_NULL, monday, monday + 7, monday + 14};
+	CHECK(views_taken(first, days, 4, 2), "views as they are made are taken");
+	CHECK(views_taken(MOMENT_NULL, days, 1, 2), "no dated session: the all-time row alone");
+	CHECK(!views_taken(MOMENT_NULL, days, 2, 2), "weeks without a first session are refused");
+	CHECK(!views_taken(first, days, 1, 2), "a first session without its week is refused");
+	CHECK(!views_taken(first + 7 * SECS_PER_DAY, days, 4, 2), "weeks not from the first session's Monday are refused");
+	int64_t far = date_days(2200, 3, 3), far_days[] = {MOMENT_NULL, far};
+	CHECK(date_weekday(far) == 1 && !views_taken((far + 2) * SECS_PER_DAY, far_days, 2, 2),
+	      "a first session no cleaning dates (in 2200) is refused");
+	CHECK(!views_taken(first, (const int64_t[]){monday, monday, monday + 7}, 3, 2), "no all-time row first is refused");
+	CHECK(!views_taken(first, (const int64_t[]){MOMENT_NULL, monday, monday + 14}, 3, 2), "a week left out is refused");
+	CHECK(!views_taken(first, days, 4, 1) && !views_taken(first, days, 4, 3), "counts of another number of customers are refused");
+	CHECK(!views_taken(first, days, 0, 2), "no weeks at all are refused");
+	/* more weeks than two sessions cleaning can date span, from a Monday of 1900 on */
+	enum { MOST = (47849 + 25569) / 7 + 3 };
+	int64_t *many = malloc((MOST + 1) * sizeof *many), start = date_days(1900, 1, 1);
+	CHECK(date_weekday(start) == 1, "1900-01-01 is a Monday");
+	many[0] = MOMENT_NULL;
+	for (size_t k = 1; k <= MOST; k++)
+		many[k] = start + 7 * (int64_t)(k - 1);
+	CHECK(views_taken(start * SECS_PER_DAY, many, MOST, 2), "as many weeks as the most");
+	CHECK(!views_taken(start * SECS_PER_DAY, many, MOST + 1, 2), "a week more than the most is refused unread");
+	free(many);
+	/* a facts file of two customers with more hashes, or fewer */
+	FileHash hashes[3] = {{1, 2}, {3, 4}, {5, 6}};
+	for (size_t k = 1; k <= 3; k += 2) {
+		keyed_cache_save("build/test_cache.d", SRC_ORDERS, "facts-", "c360fct", 1, (FileHash){8, 9}, 2, hashes,
+				 k * sizeof *hashes, NULL, 0);
+		FileHash *wrong = facts_cache_load("build/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, 2);
+		CHECK(!wrong, "facts of %zu hashes for 2 customers are refused", k);
+		free(wrong);
+	}
+	FileHash *kept;
+	facts_cache_save("build/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, hashes, 2);
+	kept = facts_cache_load("build/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, 2);
+	CHECK(kept && kept[1].hi == 4, "facts as written are taken");
+	free(kept);
+	keyed_cache_save("build/test_cache.d", SRC_SESSIONS, "views-", "c360ses", 1, (FileHash){8, 9}, 2, days, 8, NULL, 0);
+	SessionViews v = {0};
+	CHECK(!session_views_load("build/test_cache.d", (FileHash){8, 9}, 2, &v), "a file too short for its head is refused");
+	CHECK(views_taken(first, days, 4, 2) && !session_views_load("build/test_cache.d", (FileHash){8, 10}, 2, &v),
+	      "another key is refused");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +444,8 @@ int main(void)
 		cmocka_unit_test(test_cache_values_checked),
 		cmocka_unit_test(test_settings_hash_the_parsed_config),
 		cmocka_unit_test(test_file_hash_is_xxh3),
+		cmocka_unit_test(test_by_taken_only_whole),
+		cmocka_unit_test(test_session_views_taken_only_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,6 +106,21 @@ static void test_value_ranking(void **state)
 	CHECK(g.order[0] == cust(&s, "1") && g.order[3] == cust(&s, "10") && g.rank[cust(&s, "2")] == 1,
 	      "customer order is the natural order of ids");
 	done(&s, &g);
+	/* values whose range and the ranks take all 64 bits of a key, then one bit more (sorted as
+	 * they are compared): 40 and 50 orders of 10^17 cents */
+	for (int orders = 40; orders <= 50; orders += 10) {
+		Buf o = {0};
+		buf_puts(&o, ORDERS_HEAD "a,10,2022-07-01,5,complete\nc,2,2022-07-01,5,complete\nd,1,2022-07-01,-1,complete\n");
+		for (int k = 0; k < orders; k++)
+			buf_printf(&o, "b%d,9,2022-07-01,1000000000000000,complete\n", k);
+		const char *big[SRC_COUNT] = {text[0], buf_cstr(&o), NULL, NULL, NULL};
+		build(&s, &g, &cfg, big);
+		CHECK(g.c360[cust(&s, "9")].lifetime_cents == orders * 100000000000000000, "customer 9's value");
+		for (size_t i = 0; i < N_ELEMS(want); i++)
+			CHECK(g.by_value[i] == cust(&s, want[i]), "%d orders: place %zu is %s", orders, i, want[i]);
+		done(&s, &g);
+		buf_free(&o);
+	}
 	/* a CRM in id order but for its last row (a CRM in order is not sorted again) */
 	text[0] = "customer_id,name,email,gender,dob,location\n1,d,,,,\n2,c,,,,\n10,a,,,,\n9,b,,,,\n";
 	build(&s, &g, &cfg, text);
