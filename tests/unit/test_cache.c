@@ -289,7 +289,7 @@ enum { BY_N = 3, BY_ROWS = 5 };
 static bool by_taken(FileHash key, size_t n, size_t nrows, const uint32_t *start, const uint32_t *row)
 {
 	uint32_t *s = NULL, *r = NULL;
-	bool ok = by_cache_load("build/test_cache.d", SRC_ORDERS, key, n, nrows, &s, &r);
+	bool ok = by_cache_load(TEST_DIR "/test_cache.d", SRC_ORDERS, key, n, nrows, &s, &r);
 	bool same = ok && start && memcmp(s, start, (n + 2) * sizeof *s) == 0 && memcmp(r, row, start[n] * sizeof *r) == 0;
 	CHECK(!ok || !start || same, "a grouping taken is the one written");
 	CHECK(ok || (!s && !r), "nothing is left of a grouping refused");
@@ -299,7 +299,7 @@ static bool by_taken(FileHash key, size_t n, size_t nrows, const uint32_t *start
 
 static bool by_saved_taken(const uint32_t *start, const uint32_t *row)
 {
-	by_cache_save("build/test_cache.d", SRC_ORDERS, (FileHash){5, 6}, start, row, BY_N);
+	by_cache_save(TEST_DIR "/test_cache.d", SRC_ORDERS, (FileHash){5, 6}, start, row, BY_N);
 	return by_taken((FileHash){5, 6}, BY_N, BY_ROWS, start, row);
 }
 
@@ -317,7 +317,7 @@ static bool by_written_taken(const uint32_t *start, const uint32_t *row, size_t 
 	file_hasher_add(hs, start, (BY_N + 2) * sizeof *start);
 	file_hasher_add(hs, row, nrow * sizeof *row);
 	FileHash sum = file_hasher_end(hs);
-	FILE *f = fopen("build/test_cache.d/" CACHE_DIR "/by-orders", "wb");
+	FILE *f = fopen(TEST_DIR "/test_cache.d/" CACHE_DIR "/by-orders", "wb");
 	CHECK(f != NULL, "by-orders written");
 	fwrite(&h, sizeof h, 1, f), fwrite(start, sizeof *start, BY_N + 2, f), fwrite(row, sizeof *row, nrow, f);
 	fwrite(&sum, sizeof sum, 1, f);
@@ -328,8 +328,8 @@ static bool by_written_taken(const uint32_t *start, const uint32_t *row, size_t 
 static void test_by_taken_only_whole(void **state)
 {
 	(void)state;
-	mkdir("build/test_cache.d", 0777);
-	mkdir("build/test_cache.d/" CACHE_DIR, 0777);
+	mkdir(TEST_DIR "/test_cache.d", 0777);
+	mkdir(TEST_DIR "/test_cache.d/" CACHE_DIR, 0777);
 	const uint32_t start[BY_N + 2] = {0, 2, 2, 5, 5}, row[BY_ROWS] = {1, 0, 4, 3, 2};
 	CHECK(by_saved_taken(start, row), "a grouping as group_facts makes it is taken");
 	CHECK(!by_taken((FileHash){5, 7}, BY_N, BY_ROWS, NULL, NULL), "another key is refused");
@@ -343,8 +343,8 @@ static void test_by_taken_only_whole(void **state)
 	CHECK(!by_written_taken(start, row, BY_ROWS - 1), "more rows than the file holds is refused");
 	CHECK(by_written_taken(start, row, BY_ROWS), "the file by hand is as by_cache_save writes it");
 	CHECK(!by_saved_taken(start, (const uint32_t[]){1, 0, 5, 3, 2}), "a row the table does not have is refused");
-	by_cache_save("build/test_cache.d", SRC_ORDERS, (FileHash){5, 6}, start, row, BY_N);
-	const char *path = "build/test_cache.d/" CACHE_DIR "/by-orders";
+	by_cache_save(TEST_DIR "/test_cache.d", SRC_ORDERS, (FileHash){5, 6}, start, row, BY_N);
+	const char *path = TEST_DIR "/test_cache.d/" CACHE_DIR "/by-orders";
 	FILE *f = fopen(path, "r+b");
 	CHECK(f != NULL, "%s written", path);
 	long at = 40 + (BY_N + 2) * 4;	/* row[0]: 1 made 0, still a row of the table */
@@ -373,11 +373,11 @@ static bool views_taken(int64_t first, const int64_t *days, size_t nweeks, size_
 		buf_put(&b, n, sizeof n);
 	}
 	uint32_t counts[3][CH_COUNT] = {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}};
-	keyed_cache_save("build/test_cache.d", SRC_SESSIONS, "views-", "c360ses", 1, (FileHash){8, 9}, 2, b.p, b.len, counts,
+	keyed_cache_save(TEST_DIR "/test_cache.d", SRC_SESSIONS, "views-", "c360ses", 1, (FileHash){8, 9}, 2, b.p, b.len, counts,
 			 ncounts * sizeof *counts);
 	buf_free(&b);
 	SessionViews v = {0};
-	bool ok = session_views_load("build/test_cache.d", (FileHash){8, 9}, 2, &v);
+	bool ok = session_views_load(TEST_DIR "/test_cache.d", (FileHash){8, 9}, 2, &v);
 	CHECK(!ok || (v.first == first && v.nweeks == nweeks && v.weeks[nweeks - 1].n[1] == 2 * (nweeks - 1) &&
 		      v.snap[0][2] == 3 && v.of[1][2] == 6),
 	      "views taken are the ones written");
@@ -389,8 +389,8 @@ static bool views_taken(int64_t first, const int64_t *days, size_t nweeks, size_
 static void test_session_views_taken_only_whole(void **state)
 {
 	(void)state;
-	mkdir("build/test_cache.d", 0777);
-	mkdir("build/test_cache.d/" CACHE_DIR, 0777);
+	mkdir(TEST_DIR "/test_cache.d", 0777);
+	mkdir(TEST_DIR "/test_cache.d/" CACHE_DIR, 0777);
 	int64_t monday = date_days(2024, 3, 4), first = (monday + 2) * SECS_PER_DAY + 3600;	/* a Wednesday */
 	CHECK(date_weekday(monday) == 1, "2024-03-04 is a Monday");
 	const int64_t days[] = {MOMENT_NULL, monday, monday + 7, monday + 14};
@@ -419,21 +419,21 @@ static void test_session_views_taken_only_whole(void **state)
 	/* a facts file of two customers with more hashes, or fewer */
 	FileHash hashes[3] = {{1, 2}, {3, 4}, {5, 6}};
 	for (size_t k = 1; k <= 3; k += 2) {
-		keyed_cache_save("build/test_cache.d", SRC_ORDERS, "facts-", "c360fct", 1, (FileHash){8, 9}, 2, hashes,
+		keyed_cache_save(TEST_DIR "/test_cache.d", SRC_ORDERS, "facts-", "c360fct", 1, (FileHash){8, 9}, 2, hashes,
 				 k * sizeof *hashes, NULL, 0);
-		FileHash *wrong = facts_cache_load("build/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, 2);
+		FileHash *wrong = facts_cache_load(TEST_DIR "/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, 2);
 		CHECK(!wrong, "facts of %zu hashes for 2 customers are refused", k);
 		free(wrong);
 	}
 	FileHash *kept;
-	facts_cache_save("build/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, hashes, 2);
-	kept = facts_cache_load("build/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, 2);
+	facts_cache_save(TEST_DIR "/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, hashes, 2);
+	kept = facts_cache_load(TEST_DIR "/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, 2);
 	CHECK(kept && kept[1].hi == 4, "facts as written are taken");
 	free(kept);
-	keyed_cache_save("build/test_cache.d", SRC_SESSIONS, "views-", "c360ses", 1, (FileHash){8, 9}, 2, days, 8, NULL, 0);
+	keyed_cache_save(TEST_DIR "/test_cache.d", SRC_SESSIONS, "views-", "c360ses", 1, (FileHash){8, 9}, 2, days, 8, NULL, 0);
 	SessionViews v = {0};
-	CHECK(!session_views_load("build/test_cache.d", (FileHash){8, 9}, 2, &v), "a file too short for its head is refused");
-	CHECK(views_taken(first, days, 4, 2) && !session_views_load("build/test_cache.d", (FileHash){8, 10}, 2, &v),
+	CHECK(!session_views_load(TEST_DIR "/test_cache.d", (FileHash){8, 9}, 2, &v), "a file too short for its head is refused");
+	CHECK(views_taken(first, days, 4, 2) && !session_views_load(TEST_DIR "/test_cache.d", (FileHash){8, 10}, 2, &v),
 	      "another key is refused");
 }
 
