@@ -1,0 +1,97 @@
+/* fuzz_keyed.c — libFuzzer: any bytes as the body of a keyed cache file a rebuild takes from the
+ * previous site (silver_cache.c): a grouping by customer (.c360-cache/by-orders) or the
+ * sessions' views (views-web_activities). The first byte says which, the next two how many
+ * customers and fact rows; the file is written with its head and sum right, so that every check
+ * after the sum is reached. What is taken is walked as gold.c and kpi.c walk it: a row outside
+ * the table, a run out of order or a week off its Monday aborts; a read past what was allocated
+ * is ASan's. */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "c360.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char dir[] = "/tmp/c360-fuzz-keyed-XXXXXX";
+
+/* The site folder and the files in it, when the fuzzer ends. */
+static void site_remove(void)
+{
+	static const char *const files[] = {CACHE_DIR "/by-orders", CACHE_DIR "/views-web_activities", CACHE_DIR, ""};
+	for (int i = 0; i < 4; i++) {
+		char *path = path_join(dir, files[i]);
+		if (remove(path) != 0 && i == 3)
+			perror(path);
+		free(path);
+	}
+}
+
+/* A site folder with its cache folder, made once. */
+static const char *site(void)
+{
+	static bool made;
+	if (!made) {
+		if (!mkdtemp(dir))
+			abort();
+		char *cache = path_join(dir, CACHE_DIR);
+		if (mkdir(cache, 0777) != 0)
+			abort();
+		free(cache);
+		atexit(site_remove);
+		made = true;
+	}
+	return dir;
+}
+
+static void grouping(const uint8_t *body, size_t len, size_t n, size_t nrows)
+{
+	const FileHash key = {1, 2};
+	keyed_cache_save(site(), SRC_ORDERS, "by-", "c360by", 1, key, n, body, len, NULL, 0);
+	uint32_t *start, *row;
+	if (!by_cache_load(site(), SRC_ORDERS, key, n, nrows, &start, &row))
+		return;
+	if (start[0] != 0 || start[n] != start[n + 1])
+		abort();
+	for (size_t c = 0; c < n; c++) {
+		if (start[c] > start[c + 1])
+			abort();
+		for (uint32_t i = start[c]; i < start[c + 1]; i++)
+			if (row[i] >= nrows)
+				abort();
+	}
+	free(start), free(row);
+}
+
+static void views(const uint8_t *body, size_t len, size_t n)
+{
+	const FileHash key = {3, 4};
+	keyed_cache_save(site(), SRC_SESSIONS, "views-", "c360ses", 1, key, n, body, len, NULL, 0);
+	SessionViews v = {0};
+	if (!session_views_load(site(), key, n, &v))
+		return;
+	if (v.nweeks < 1 || v.weeks[0].days != MOMENT_NULL)
+		abort();
+	for (size_t k = 2; k < v.nweeks; k++)
+		if (v.weeks[k].days != v.weeks[k - 1].days + 7)
+			abort();
+	uint64_t sum = 0;
+	for (size_t c = 0; c < n; c++)
+		for (int ch = 0; ch < CH_COUNT; ch++)
+			sum += v.of[c][ch];
+	if (sum == UINT64_MAX)	/* the walk is kept */
+		abort();
+	free(v.weeks), free(v.of);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 3)
+		return 0;
+	size_t n = data[1] % 32, nrows = data[2];
+	if (data[0] & 1)
+		views(data + 3, size - 3, n);
+	else
+		grouping(data + 3, size - 3, n, nrows);
+	return 0;
+}
