@@ -200,7 +200,7 @@ bool session_views_load(const char *site, FileHash key, size_t nc, SessionViews 
 		memcpy(&h, p, sizeof h);
 	ok = ok && h.nweeks == (len - fixed) / (sizeof(int64_t) + sizeof v->weeks->n) && h.nweeks >= 1 &&
 	     cache_moment_ok(h.first);
-	const char *at = p + sizeof h;
+	const char *at = ok ? p + sizeof h : NULL;
 	int64_t lo = MOMENT_NULL;
 	if (ok && h.first != MOMENT_NULL) {
 		lo = date_floor_day(h.first);
