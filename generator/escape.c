@@ -80,11 +80,16 @@ void esc_html(Buf *b, const char *s, size_t n)
 /* Data in Markdown renders as the same text and never as markup: punctuation that could open
  * a construct becomes a character reference, line breaks and controls become spaces (so data
  * cannot start a block), and a leading character that could start a list, heading, rule or
- * (a blank: four of them) a code block is escaped too. */
+ * (a blank: four of them) a code block is escaped too, and so is a leading U+FEFF (a byte-order
+ * mark: cmark drops one that starts the document). */
 void esc_markdown(Buf *b, const char *s, size_t n)
 {
 	classes_init();
 	size_t from = 0, digits = 0;	/* "123." or "123)" would start an ordered list */
+	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+		buf_puts(b, "&#65279;");
+		s += 3, n -= 3;
+	}
 	while (digits < n && s[digits] >= '0' && s[digits] <= '9')
 		digits++;
 	for (size_t i = 0; i < n; i++) {
