@@ -997,6 +997,13 @@ char *keyed_cache_load(const char *site, SourceId id, const char *prefix, const 
 void keyed_cache_save(const char *staging, SourceId id, const char *prefix, const char *magic, uint64_t version,
 		      FileHash key, uint64_t n, const void *a, size_t na, const void *b, size_t nb);
 void keyed_cache_keep(const char *site, const char *staging, SourceId id, const char *prefix);	/* the file linked */
+/* The keyed files' kinds: magic (its NUL makes 8 bytes) and version */
+#define FACTS_MAGIC "c360fct"	/* facts-NAME: each customer's facts hashed (site_customers.c) */
+#define FACTS_VERSION 1u
+#define BY_MAGIC "c360by"	/* by-NAME: the facts grouped by customer (gold.c) */
+#define BY_VERSION 1u
+#define VIEWS_MAGIC "c360ses"	/* views-web_activities: the sessions' views (kpi.c) */
+#define VIEWS_VERSION 1u
 bool cache_moment_ok(int64_t w);	/* a moment cleaning can make: MOMENT_NULL, or 1900-01-01 to 2101-01-03 */
 
 /* ---- the table rules (silver.c): pure, on rows the reader hands over */

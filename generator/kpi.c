@@ -182,8 +182,6 @@ typedef struct {
 } SessionHead;
 _Static_assert(sizeof(SessionHead) == 16 + SPARK_WEEKS * CH_COUNT * 8, "SessionHead has padding");
 
-#define VIEWS_MAGIC "c360ses"	/* and its NUL: 8 bytes */
-#define VIEWS_VERSION 1u
 
 /* The most weeks a first and a last session cleaning can date span, the all-time row and one
  * for the rounding. */

@@ -841,8 +841,6 @@ void keyed_cache_keep(const char *site, const char *staging, SourceId id, const 
 	free(from), free(to);
 }
 
-#define FACTS_MAGIC "c360fct"
-#define FACTS_VERSION 1u
 
 FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n)
 {
@@ -867,8 +865,6 @@ void facts_cache_keep(const char *site, const char *staging, SourceId id)
  * bytes are start[0 .. n + 1], then row[0 .. start[n]), n the customers; read in place (no
  * copy of the rows) */
 
-#define BY_MAGIC "c360by"
-#define BY_VERSION 1u
 
 /* The grouping is whole: the runs start at 0, none ends before it starts, the last ends at
  * start[n + 1] (group_facts': both the number of rows grouped, the file's), each row one of the

@@ -47,7 +47,7 @@ static const char *site(void)
 static void grouping(const uint8_t *body, size_t len, size_t n, size_t nrows)
 {
 	const FileHash key = {1, 2};
-	keyed_cache_save(site(), SRC_ORDERS, "by-", "c360by", 1, key, n, body, len, NULL, 0);
+	keyed_cache_save(site(), SRC_ORDERS, "by-", BY_MAGIC, BY_VERSION, key, n, body, len, NULL, 0);
 	uint32_t *start, *row;
 	if (!by_cache_load(site(), SRC_ORDERS, key, n, nrows, &start, &row))
 		return;
@@ -66,7 +66,7 @@ static void grouping(const uint8_t *body, size_t len, size_t n, size_t nrows)
 static void views(const uint8_t *body, size_t len, size_t n)
 {
 	const FileHash key = {3, 4};
-	keyed_cache_save(site(), SRC_SESSIONS, "views-", "c360ses", 1, key, n, body, len, NULL, 0);
+	keyed_cache_save(site(), SRC_SESSIONS, "views-", VIEWS_MAGIC, VIEWS_VERSION, key, n, body, len, NULL, 0);
 	SessionViews v = {0};
 	if (!session_views_load(site(), key, n, &v))
 		return;

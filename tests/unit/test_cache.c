@@ -311,7 +311,7 @@ static bool by_written_taken(const uint32_t *start, const uint32_t *row, size_t 
 		uint64_t version;
 		FileHash key;
 		uint64_t n;
-	} h = {"c360by", 1, {5, 6}, BY_N};
+	} h = {BY_MAGIC, BY_VERSION, {5, 6}, BY_N};
 	FileHasher *hs = file_hasher_new();
 	file_hasher_add(hs, &h, sizeof h);
 	file_hasher_add(hs, start, (BY_N + 2) * sizeof *start);
@@ -373,7 +373,7 @@ static bool views_taken(int64_t first, const int64_t *days, size_t nweeks, size_
 		buf_put(&b, n, sizeof n);
 	}
 	uint32_t counts[3][CH_COUNT] = {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}};
-	keyed_cache_save(TEST_DIR "/test_cache.d", SRC_SESSIONS, "views-", "c360ses", 1, (FileHash){8, 9}, 2, b.p, b.len, counts,
+	keyed_cache_save(TEST_DIR "/test_cache.d", SRC_SESSIONS, "views-", VIEWS_MAGIC, VIEWS_VERSION, (FileHash){8, 9}, 2, b.p, b.len, counts,
 			 ncounts * sizeof *counts);
 	buf_free(&b);
 	SessionViews v = {0};
@@ -419,7 +419,7 @@ static void test_session_views_taken_only_whole(void **state)
 	/* a facts file of two customers with more hashes, or fewer */
 	FileHash hashes[3] = {{1, 2}, {3, 4}, {5, 6}};
 	for (size_t k = 1; k <= 3; k += 2) {
-		keyed_cache_save(TEST_DIR "/test_cache.d", SRC_ORDERS, "facts-", "c360fct", 1, (FileHash){8, 9}, 2, hashes,
+		keyed_cache_save(TEST_DIR "/test_cache.d", SRC_ORDERS, "facts-", FACTS_MAGIC, FACTS_VERSION, (FileHash){8, 9}, 2, hashes,
 				 k * sizeof *hashes, NULL, 0);
 		FileHash *wrong = facts_cache_load(TEST_DIR "/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, 2);
 		CHECK(!wrong, "facts of %zu hashes for 2 customers are refused", k);
@@ -430,7 +430,7 @@ static void test_session_views_taken_only_whole(void **state)
 	kept = facts_cache_load(TEST_DIR "/test_cache.d", SRC_ORDERS, (FileHash){8, 9}, 2);
 	CHECK(kept && kept[1].hi == 4, "facts as written are taken");
 	free(kept);
-	keyed_cache_save(TEST_DIR "/test_cache.d", SRC_SESSIONS, "views-", "c360ses", 1, (FileHash){8, 9}, 2, days, 8, NULL, 0);
+	keyed_cache_save(TEST_DIR "/test_cache.d", SRC_SESSIONS, "views-", VIEWS_MAGIC, VIEWS_VERSION, (FileHash){8, 9}, 2, days, 8, NULL, 0);
 	SessionViews v = {0};
 	CHECK(!session_views_load(TEST_DIR "/test_cache.d", (FileHash){8, 9}, 2, &v), "a file too short for its head is refused");
 	CHECK(views_taken(first, days, 4, 2) && !session_views_load(TEST_DIR "/test_cache.d", (FileHash){8, 10}, 2, &v),
