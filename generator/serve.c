@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -48,6 +49,7 @@ static const char reload_js[] =
 
 typedef struct {
 	const char *out;	/* the site's folder */
+	bool loopback;		/* bound to 127.0.0.0/8: only this machine's browser is served */
 	long pid;
 	atomic_ulong generation;	/* successful builds so far */
 } Server;
@@ -234,8 +236,29 @@ static enum MHD_Result respond_file(const Server *sv, struct MHD_Connection *c, 
 	return respond(c, MHD_HTTP_OK, type, r);
 }
 
+/* Whether a request may be answered: on a loopback address, only one whose Host (if it has
+ * one) is localhost or an address. Else a page from anywhere could read the site through a
+ * name of its own that it points at 127.0.0.1 once loaded (DNS rebinding). Bound to another
+ * address, the site is on the network as a published one is, under any name. */
+static bool host_allowed(const Server *sv, struct MHD_Connection *c)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	if (!sv->loopback || !h || h[0] == '[')	/* no Host (HTTP/1.0), or an IPv6 address */
+		return true;
+	char name[256];
+	size_t n = strcspn(h, ":");
+	if (n >= sizeof name)
+		return false;
+	memcpy(name, h, n);
+	name[n] = '\0';
+	struct in_addr a;
+	static const char local[] = ".localhost";
+	return inet_pton(AF_INET, name, &a) == 1 || strcasecmp(name, "localhost") == 0 ||
+	       (n > sizeof local - 1 && strcasecmp(name + n - (sizeof local - 1), local) == 0);
+}
+
 /* libmicrohttpd's request handler: GET and HEAD of the site's files and of the two files of
- * the reloader; anything else is 405 at once. GET and HEAD are answered on the second call,
+ * the reloader; anything else is 405 at once, a Host host_allowed refuses 403. GET and HEAD are answered on the second call,
  * once the whole request is in, so the connection can stay open for the next one. */
 static enum MHD_Result serve_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				     const char *version, const char *upload, size_t *upload_size, void **state)
@@ -249,6 +272,9 @@ static enum MHD_Result serve_request(void *cls, struct MHD_Connection *c, const 
 		*state = &seen;
 		return MHD_YES;
 	}
+	if (!host_allowed(sv, c))
+		return respond_text(c, MHD_HTTP_FORBIDDEN, "text/plain; charset=utf-8",
+				    "c360 serve answers requests for localhost or an address, not this host name\n");
 	if (strcmp(url, BUILD_ID_URL) == 0) {
 		char id[48];
 		build_id(sv, id, sizeof id);
@@ -429,7 +455,9 @@ int serve(const ServeOptions *so)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);	/* before any thread starts: they inherit it */
 	signal(SIGPIPE, SIG_IGN);
-	Server sv = {.out = so->cfg->out_dir, .pid = (long)getpid()};
+	struct in_addr bound;
+	Server sv = {.out = so->cfg->out_dir, .pid = (long)getpid(),
+		     .loopback = inet_pton(AF_INET, so->bind, &bound) == 1 && (ntohl(bound.s_addr) >> 24) == 127};
 	unsigned port = so->port;
 	int status = 1, sigfd = signalfd(-1, &stop, SFD_CLOEXEC), sock = listen_on(so->bind, &port);
 	Watch w = {.fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)};

@@ -48,7 +48,7 @@ start() {
 	pids="$pids $pid"
 	URL=
 	until_ok grep -q "serving .* at http://" "$log" || { fail "c360 serve $* did not start: $(tail -3 "$log")"; return 1; }
-	URL=$(sed -n 's|.*serving .* at \(http://127\.0\.0\.1:[0-9]*\)/ .*|\1|p' "$log")
+	URL=$(sed -n 's|.*serving .* at \(http://[0-9.]*:[0-9]*\)/ .*|\1|p' "$log")
 }
 # stop SIGNAL: the server ends with status 0, leaving the site and nothing beside it.
 stop() {
@@ -94,6 +94,23 @@ fetch /weekly/report.pdf -I >"$T/h"
 check grep -q '^HTTP/1.1 200' "$T/h"
 check grep -qi "^content-length: $(wc -c <"$T/site/weekly/report.pdf")" "$T/h"
 check [ "$(fetch /weekly/report.pdf -I -o /dev/null -w '%{size_download}')" = 0 ]
+# bound to 127.0.0.1, only requests for localhost or an address are answered: a page of another
+# name pointed at 127.0.0.1 (DNS rebinding) cannot read the site
+host_status() {
+	got=$(fetch / -H "Host: $1" -o /dev/null -w '%{http_code}')
+	if [ "$got" = "$2" ]; then pass; else fail "GET / with Host: $1: $got, want $2"; fi
+}
+port=${URL##*:}
+for h in "localhost:$port" LocalHost "127.0.0.1:$port" 127.8.9.10 "[::1]:$port" "app.localhost:$port"; do
+	host_status "$h" 200
+done
+for h in "attacker.example:$port" attacker.example localhost.attacker.example "127.0.0.1.nip.io:$port" \
+	xlocalhost "$(printf '%0300d' 0)"; do
+	host_status "$h" 403
+done
+got=$(fetch /__c360/build-id -H "Host: rebound.example" -w ' %{http_code}')
+check [ "$got" = "c360 serve answers requests for localhost or an address, not this host name
+ 403" ]
 for m in POST PUT DELETE OPTIONS; do
 	fetch / -X "$m" -d x=1 -D "$T/h" -o /dev/null
 	if grep -q '^HTTP/1.1 405' "$T/h" && grep -qi '^allow: GET, HEAD' "$T/h"; then pass; else fail "$m: $(head -1 "$T/h")"; fi
@@ -202,6 +219,11 @@ start "$T/log2" --quiet --out "$T/site2" && {
 	check [ $? = 1 ]
 	check grep -q "cannot listen on 127.0.0.1:${URL##*:}" "$T/busy"
 	check [ ! -e "$T/site3" ]
+	stop TERM
+}
+# bound to another address the site is on the network, as a published one: any host name
+start "$T/log5" --quiet --bind 0.0.0.0 --out "$T/site5" && {
+	host_status "attacker.example:${URL##*:}" 200
 	stop TERM
 }
 $C360 serve --port 0 --data "$T/no-data" --out "$T/site4" >"$T/err" 2>&1
