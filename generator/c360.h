@@ -1465,6 +1465,7 @@ bool out_replaceable(const char *out);	/* out_stage would not refuse out (absent
  * commas): they are moved or linked into each new site, and a folder holding only them may
  * become a site. */
 void out_keep(const char *list);
+bool out_is_kept(const char *name);	/* name (an entry of --out) is one of out_keep's */
 /* Whether the previous site is kept after a swap as out's spare (SPARE_NAME in it), which the
  * next build takes as its staging folder: its files of the same bytes are not made again. */
 #define SPARE_NAME ".c360-prev"

@@ -490,8 +490,25 @@ static char *resource_dir(const char *rel)
 	return path_join(C360_DATADIR, rel);
 }
 
+/* The name of what of rout's (both resolved) holds path: NULL if rout does not hold it, or
+ * holds it in an entry it keeps (.git, ...: the keep setting). */
+static char *replaced_in(const char *rout, const char *path)
+{
+	char *rpath = path_resolve(path);
+	char *name = NULL;
+	if (strcmp(rout, "/") != 0 && path_inside(rpath, rout) && rpath[strlen(rout)] == '/') {
+		const char *entry = rpath + strlen(rout) + 1;
+		name = xstrndup(entry, strcspn(entry, "/"));
+		if (out_is_kept(name))
+			free(name), name = NULL;
+	}
+	free(rpath);
+	return name;
+}
+
 /* --out names a folder c360 may fill: not "" or /, and not inside the folder read (--data or
- * --gold) or around it. */
+ * --gold) or around it, nor around the configuration, templates or themes a build reads (it
+ * would replace them: move them aside with the previous site), but in an entry it keeps. */
 static int check_out(Options *o)
 {
 	if (!command_takes(o->cmd, "out") && !command_takes(o->cmd, "git"))
@@ -511,6 +528,16 @@ static int check_out(Options *o)
 	else if (rin && path_inside(rin, rout))
 		status = usage_error(o->cmd, "--out cannot hold the %s folder, which a %s would replace: %s", what,
 				     o->cmd->name, out);
+	out_keep(o->cfg.keep);
+	const char *source[][2] = {{"--config", o->cfg.config_file}, {"the templates", o->cfg.templates_dir},
+				   {"the themes", o->cfg.themes_dir}};
+	for (size_t i = 0; i < sizeof source / sizeof *source && status == EXIT_OK; i++) {
+		char *entry = source[i][1] ? replaced_in(rout, source[i][1]) : NULL;
+		if (entry)
+			status = usage_error(o->cmd, "--out holds %s, which a %s would replace with the site "
+				"(keep it outside, or name %s in keep): %s", source[i][0], o->cmd->name, entry, source[i][1]);
+		free(entry);
+	}
 	free(rout);
 	free(rin);
 	return status;

@@ -311,7 +311,7 @@ void out_keep(const char *list)
 	}
 }
 
-static bool is_kept(const char *name)
+bool out_is_kept(const char *name)
 {
 	for (size_t i = 0; i < nkeep; i++)
 		if (strcmp(name, keep[i]) == 0)
@@ -347,7 +347,7 @@ static bool only_kept(const char *path)
 	struct dirent *e;
 	bool only = true;
 	while (only && (e = readdir(d)))
-		only = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || is_kept(e->d_name);
+		only = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || out_is_kept(e->d_name);
 	closedir(d);
 	return only;
 }

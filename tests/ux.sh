@@ -206,6 +206,20 @@ has "$T/err" "^c360: --out cannot hold the data folder"
 	pass || fail "the data folder changed: $(ls "$T/data")"
 ls "$T" | grep -q 'tmp-' && fail "a staging folder was made" || pass
 
+# Nor may --out hold what the build reads: the build would move it aside with the previous site
+# (the next build then had no configuration). A name kept (keep) is the user's and may.
+run 0 build --data "$T/data" --out "$T/s"
+printf 'title = Inside\n' >"$T/s/my.conf"
+run 2 build --data "$T/data" --out "$T/s" --config "$T/s/my.conf"
+has "$T/err" "^c360: --out holds --config, which a build would replace with the site (keep it outside, or name my.conf in keep): $T/s/my.conf$"
+mkdir -p "$T/s/tpl" && printf 'templates = s/tpl\n' >"$T/c2.conf"
+run 2 build --data "$T/data" --out "$T/s" --config "$T/c2.conf"
+has "$T/err" "^c360: --out holds the templates, which a build would replace with the site (keep it outside, or name tpl in keep): $T/s/tpl$"
+[ -f "$T/s/my.conf" ] && [ -d "$T/s/tpl" ] && pass || fail "a refused build moved what --out held"
+printf 'title = Inside\nkeep = .git, my.conf\n' >"$T/s/my.conf"
+run 0 build --data "$T/data" --out "$T/s" --config "$T/s/my.conf"
+[ -f "$T/s/my.conf" ] && pass || fail "a kept configuration in --out was moved"
+
 # A build that stops says what became of --out, and never calls a folder that was not there unchanged.
 rm "$T/data/customers.csv"
 run 1 build --data "$T/data" --out "$T/new"
