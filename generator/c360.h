@@ -299,6 +299,14 @@ void dict_free(Dict *d);
 #define SECS_PER_DAY 86400
 
 int64_t date_days(int y, int m, int d);	/* no validation */
+/* date_days of a year of 1901-2099 and a month of 1-12 (the usual date), inline: the days of
+ * the years and months before; a year there is leap when 4 divides it, and the years before y
+ * hold (y - 1) / 4 - 15 Gregorian leap days since year 0, 477 of them before 1970. */
+static inline int64_t date_days_usual(int y, int m, int d)
+{
+	static const int16_t before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+	return 365 * (int64_t)(y - 1970) + ((y - 1) >> 2) - 492 + before[m - 1] + (m > 2 && (y & 3) == 0) + d - 1;
+}
 bool date_valid(int y, int m, int d);	/* years 1900-2100, real calendar days */
 void date_civil(int64_t days, int *y, int *m, int *d);
 static inline int64_t date_floor_day(int64_t moment)	/* the day number of a moment */
@@ -617,6 +625,12 @@ DateParse clean_date(Str s);
 /* The moment of a parsed date in UTC (keep_time false: the midnight of its UTC day);
  * MOMENT_NULL if the reading is impossible. */
 int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time);
+/* The usual date text's moment, as clean_date and clean_date_moment make it (DATE_OK: no order
+ * needed) with its evidence: YYYY?MM?DD (? one of - / ., twice the same), YYYYMMDD, or DD?MM?YYYY
+ * and MM?DD?YYYY when one of the two exceeds 12, of a real day of 1901-2099; alone or then
+ * [ T]HH:MM[:SS] and Z, +HH:MM or +HHMM (or -) or nothing; nothing around it. False for any
+ * other text (clean_date's to read). */
+bool clean_date_usual(Str s, bool keep_time, int64_t *moment, int *evidence);
 
 Str clean_title(Str s, Buf *scratch);	/* trimmed, spaces collapsed, words title-cased */
 bool clean_email(Str s, Buf *out);	/* lower-cased into out; false if invalid */

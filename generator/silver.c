@@ -173,6 +173,12 @@ static int quarantine_cmp(const void *a, const void *b)
 
 static int64_t row_when(Source *src, RowHead *h, Str v)
 {
+	int64_t moment;
+	int evidence;
+	if (clean_date_usual(v, src->def->timestamp, &moment, &evidence)) {
+		src->evidence[evidence]++;
+		return moment;
+	}
 	DateParse p = clean_date(v);
 	switch (p.status) {
 	case DATE_OK:
