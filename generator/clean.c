@@ -53,7 +53,7 @@ bool clean_is_null(Str s)
 	return is_null_trimmed(str_trim(s));
 }
 
-Str clean_id(Str s)
+Str clean_id_text(Str s)
 {
 	s = str_trim(s);
 	if (is_null_trimmed(s))

@@ -47,6 +47,27 @@ static void test_ids(void **state)
 	}
 }
 
+/* clean_id's inline test of the usual id against clean_id_text (its every case): each text of
+ * 1 to 4 bytes from ids' and null tokens' bytes and blanks, and the null tokens. */
+static void test_ids_inline(void **state)
+{
+	(void)state;
+	static const char bytes[] = " \t0129aAnNlLuzZ-?./S\xa0";
+	enum { B = sizeof bytes - 1 };
+	static const char *const tokens[] = {"NULL", "null", "None", "nan", "NaN", "N/A", "n/a", "-", "?", "NA", "na", "Not Available"};
+	char t[8];
+	for (int n = 1; n <= 4; n++)
+		for (int k = 0, all = n == 1 ? B : n == 2 ? B * B : n == 3 ? B * B * B : B * B * B * B; k < all; k++) {
+			for (int i = 0, v = k; i < n; i++, v /= B)
+				t[i] = bytes[v % B];
+			Str a = clean_id(str_make(t, (size_t)n)), b = clean_id_text(str_make(t, (size_t)n));
+			CHECK(a.p == b.p && a.n == b.n, "clean_id(\"%.*s\") = \"%.*s\", clean_id_text \"%.*s\"", n, t, (int)a.n, a.p,
+			      (int)b.n, b.p);
+		}
+	for (size_t i = 0; i < N_ELEMS(tokens); i++)
+		CHECK(clean_id(S(tokens[i])).n == 0, "\"%s\" is null", tokens[i]);
+}
+
 /* Dates: every shape SPEC names, read day-first; "null" for null, "bad" for invalid_date. */
 static void test_dates(void **state)
 {
@@ -582,7 +603,7 @@ int main(void)
 		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_trim), cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_date_order_and_time),
 		cmocka_unit_test(test_title_case), cmocka_unit_test(test_title_latin1), cmocka_unit_test(test_search_fold), cmocka_unit_test(test_emails),
-		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts), cmocka_unit_test(test_date_parts_every_byte), cmocka_unit_test(test_date_usual),
+		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts), cmocka_unit_test(test_date_parts_every_byte), cmocka_unit_test(test_date_usual), cmocka_unit_test(test_ids_inline),
 		cmocka_unit_test(test_amount_separators), cmocka_unit_test(test_amount_currencies),
 		cmocka_unit_test(test_categories), cmocka_unit_test(test_channels),
 	};
