@@ -841,7 +841,9 @@ struct Source {
 	bool have_header;
 	uint32_t nheader;
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
-	int8_t fields_in_order;	/* field_of[c] == c for every column: 1, else -1; 0 until a row is read */
+	/* columns [0, in_order - 1) stand at their own fields and the others are absent (an optional
+	 * currency column): in_order - 1 of them; -1 when not so; 0 until a row is read */
+	int8_t in_order;
 	uint8_t nvalues, value_col[MAX_COLS];	/* the columns row_values cleans (not the key, customer, currency) */
 	/* bronze */
 	uint64_t rows_read, blank_lines;
