@@ -280,8 +280,24 @@ static void dim_date(Buf *b, const Gold *g)
 typedef struct {
 	uint32_t v;
 	size_t n;
-	char text[12];
+	char text[16];	/* two words: digit_up's */
 } IntMemo;
+
+/* One added to the digit text[i] (not a 9) by a store of the 8 bytes around it: buf_put then
+ * reads the text 4 or 8 bytes at a time, and such a load of a byte just stored alone is not
+ * forwarded from the store (it waits for the store to reach the cache, every fact line). */
+static inline void digit_up(char *text, size_t i)
+{
+	size_t at = i < 8 ? 0 : 8;
+	uint64_t w;
+	memcpy(&w, text + at, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w += (uint64_t)1 << (i - at) * 8;
+#else
+	w += (uint64_t)1 << (7 - (i - at)) * 8;
+#endif
+	memcpy(text + at, &w, 8);
+}
 
 /* m set to v: its text plus one carried from the last digit, or v formatted. */
 static void memo_set(IntMemo *m, uint32_t v)
@@ -306,7 +322,7 @@ static inline void memo_int(Buf *b, IntMemo *m, uint32_t v)
 {
 	if (v != m->v) {
 		if (v && v - 1 == m->v && m->text[m->n - 1] != '9')
-			m->text[m->n - 1]++, m->v = v;	/* the usual next line */
+			digit_up(m->text, m->n - 1), m->v = v;	/* the usual next line */
 		else
 			memo_set(m, v);
 	}
