@@ -496,6 +496,25 @@ static void test_definition_tables(void **state)
 	}
 }
 
+/* fact_sessions.csv as gold_write writes it for these customers and sessions into *csv; *s
+ * and *g stay built (done() frees them). */
+static void fact_sessions_csv(Silver *s, Gold *g, const char *customers, const char *sessions, Buf *csv)
+{
+	Config cfg;
+	const char *text[SRC_COUNT] = {customers, NULL, NULL, NULL, sessions};
+	build(s, g, &cfg, text);
+	char dir[] = "/tmp/c360-facts-XXXXXX";
+	CHECK(mkdtemp(dir), "temp dir");
+	Buf b = {0}, err = {0};
+	CHECK(gold_write(g, &cfg, dir, &err), "gold_write: %s", buf_cstr(&err));
+	buf_printf(&b, "%s/gold/fact_sessions.csv", dir);
+	CHECK(file_read(buf_cstr(&b), csv, &err), "read: %s", buf_cstr(&err));
+	b.len = 0;
+	buf_printf(&b, "rm -rf '%s'", dir);
+	CHECK(system(buf_cstr(&b)) == 0, "clean up");
+	buf_free(&b), buf_free(&err);
+}
+
 /* The fact tables' first columns and line: a customer_key repeated and changed, lines counted
  * up across 9, 99 and 999 and jumping over late facts, ids quoted or not around 8-byte steps;
  * each row against its values formatted by printf. */
@@ -516,16 +535,8 @@ static void test_fact_rows(void **state)
 	}
 	Silver s;
 	Gold g;
-	Config cfg;
-	const char *text[SRC_COUNT] = {CUSTOMERS_CSV, NULL, NULL, NULL, buf_cstr(&in)};
-	build(&s, &g, &cfg, text);
-	char dir[] = "/tmp/c360-facts-XXXXXX";
-	CHECK(mkdtemp(dir), "temp dir");
-	Buf b = {0}, err = {0}, want = {0};
-	CHECK(gold_write(&g, &cfg, dir, &err), "gold_write: %s", buf_cstr(&err));
-	buf_printf(&b, "%s/gold/fact_sessions.csv", dir);
-	Buf csv = {0};
-	CHECK(file_read(buf_cstr(&b), &csv, &err), "read: %s", buf_cstr(&err));
+	Buf want = {0}, csv = {0};
+	fact_sessions_csv(&s, &g, CUSTOMERS_CSV, buf_cstr(&in), &csv);
 	const char *row = strchr(buf_cstr(&csv), '\n') + 1;
 	int rows = 0;
 	for (int i = 0; i < N; i++) {
@@ -551,10 +562,7 @@ static void test_fact_rows(void **state)
 		row = end + 1, rows++;
 	}
 	CHECK(!*row && rows == N - 31, "%d rows, then %s", rows, row);
-	b.len = 0;
-	buf_printf(&b, "rm -rf '%s'", dir);
-	CHECK(system(buf_cstr(&b)) == 0, "clean up");
-	buf_free(&b), buf_free(&err), buf_free(&want), buf_free(&csv), buf_free(&in);
+	buf_free(&want), buf_free(&csv), buf_free(&in);
 	done(&s, &g);
 }
 
@@ -601,22 +609,11 @@ static void test_fact_ids_quoted(void **state)
 			}
 	Silver s;
 	Gold g;
-	Config cfg;
-	const char *text[SRC_COUNT] = {"customer_id,name,email,gender,dob,location\n1,a,,,,\n", NULL, NULL, NULL,
-				       buf_cstr(&in)};
-	build(&s, &g, &cfg, text);
-	char dir[] = "/tmp/c360-ids-XXXXXX";
-	CHECK(mkdtemp(dir), "temp dir");
-	Buf b = {0}, err = {0}, csv = {0};
-	CHECK(gold_write(&g, &cfg, dir, &err), "gold_write: %s", buf_cstr(&err));
-	buf_printf(&b, "%s/gold/fact_sessions.csv", dir);
-	CHECK(file_read(buf_cstr(&b), &csv, &err), "read: %s", buf_cstr(&err));
+	Buf csv = {0};
+	fact_sessions_csv(&s, &g, "customer_id,name,email,gender,dob,location\n1,a,,,,\n", buf_cstr(&in), &csv);
 	CHECK(strcmp(buf_cstr(&csv), buf_cstr(&want)) == 0, "fact_sessions.csv:\n%s\nwant:\n%s", buf_cstr(&csv),
 	      buf_cstr(&want));
-	b.len = 0;
-	buf_printf(&b, "rm -rf '%s'", dir);
-	CHECK(system(buf_cstr(&b)) == 0, "clean up");
-	buf_free(&b), buf_free(&err), buf_free(&want), buf_free(&csv), buf_free(&in);
+	buf_free(&want), buf_free(&csv), buf_free(&in);
 	done(&s, &g);
 }
 
