@@ -299,6 +299,14 @@ void dict_free(Dict *d);
 #define SECS_PER_DAY 86400
 
 int64_t date_days(int y, int m, int d);	/* no validation */
+/* date_days of a year of 1901-2099 and a month of 1-12 (the usual date), inline: the days of
+ * the years and months before; a year there is leap when 4 divides it, and the years before y
+ * hold (y - 1) / 4 - 15 Gregorian leap days since year 0, 477 of them before 1970. */
+static inline int64_t date_days_usual(int y, int m, int d)
+{
+	static const int16_t before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+	return 365 * (int64_t)(y - 1970) + ((y - 1) >> 2) - 492 + before[m - 1] + (m > 2 && (y & 3) == 0) + d - 1;
+}
 bool date_valid(int y, int m, int d);	/* years 1900-2100, real calendar days */
 void date_civil(int64_t days, int *y, int *m, int *d);
 static inline int64_t date_floor_day(int64_t moment)	/* the day number of a moment */
@@ -600,7 +608,17 @@ unsigned utf8_sanitize(const char *s, size_t n, Buf *out);
 /* ------------------------------------------------------------------ cleaning rules (clean.c)
  * Pure functions: one rule each, from SPEC §5. */
 bool clean_is_null(Str s);
-Str clean_id(Str s);		/* trimmed; "13085.0" -> "13085"; n == 0 means null */
+Str clean_id_text(Str s);	/* clean_id's every case */
+static inline Str clean_id(Str s)	/* trimmed; "13085.0" -> "13085"; n == 0 means null */
+{
+	if (s.n) {	/* the usual id, as it is: a digit or a letter but n first (no null token), */
+		unsigned char first = (unsigned char)s.p[0], last = (unsigned char)s.p[s.n - 1], low = first | 0x20;
+		if (((first >= '0' && first <= '9') || (low >= 'a' && low <= 'z' && low != 'n')) && last > ' ' &&
+		    last != '0')
+			return s;	/* and no blank to trim, nor the 0 of a float */
+	}
+	return clean_id_text(s);
+}
 
 enum { DATE_NONE, DATE_OK, DATE_AMBIGUOUS, DATE_BAD };
 enum { EVIDENCE_NONE, EVIDENCE_DAY_FIRST, EVIDENCE_MONTH_FIRST };
@@ -617,6 +635,12 @@ DateParse clean_date(Str s);
 /* The moment of a parsed date in UTC (keep_time false: the midnight of its UTC day);
  * MOMENT_NULL if the reading is impossible. */
 int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time);
+/* The usual date text's moment, as clean_date and clean_date_moment make it (DATE_OK: no order
+ * needed) with its evidence: YYYY?MM?DD (? one of - / ., twice the same), YYYYMMDD, or DD?MM?YYYY
+ * and MM?DD?YYYY when one of the two exceeds 12, of a real day of 1901-2099; alone or then
+ * [ T]HH:MM[:SS] and Z, +HH:MM or +HHMM (or -) or nothing; nothing around it. False for any
+ * other text (clean_date's to read). */
+bool clean_date_usual(Str s, bool keep_time, int64_t *moment, int *evidence);
 
 Str clean_title(Str s, Buf *scratch);	/* trimmed, spaces collapsed, words title-cased */
 bool clean_email(Str s, Buf *out);	/* lower-cased into out; false if invalid */
@@ -817,7 +841,9 @@ struct Source {
 	bool have_header;
 	uint32_t nheader;
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
-	int8_t fields_in_order;	/* field_of[c] == c for every column: 1, else -1; 0 until a row is read */
+	/* columns [0, in_order - 1) stand at their own fields and the others are absent (an optional
+	 * currency column): in_order - 1 of them; -1 when not so; 0 until a row is read */
+	int8_t in_order;
 	uint8_t nvalues, value_col[MAX_COLS];	/* the columns row_values cleans (not the key, customer, currency) */
 	/* bronze */
 	uint64_t rows_read, blank_lines;

@@ -53,7 +53,7 @@ bool clean_is_null(Str s)
 	return is_null_trimmed(str_trim(s));
 }
 
-Str clean_id(Str s)
+Str clean_id_text(Str s)
 {
 	s = str_trim(s);
 	if (is_null_trimmed(s))
@@ -288,6 +288,67 @@ DateParse clean_date(Str s)
 	if (day_in_range(p.y, p.a, p.b, p.secs))
 		p.status = DATE_OK;
 	return p;
+}
+
+/* The usual time after a date at i: [ T]HH:MM, then :SS or not, then Z, +HH:MM, -HH:MM,
+ * +HHMM, -HHMM or nothing, to the end, in range, as seconds of the day in UTC; what read_time
+ * reads it as. False for any other (a fraction, a space before the offset, one-digit hours):
+ * clean_date reads those. */
+static bool usual_time(const char *t, size_t n, int32_t *secs)
+{
+	if (n < 6 || (t[0] != ' ' && t[0] != 'T') || t[3] != ':')
+		return false;
+	int h = fixed_num(t + 1, 2), m = fixed_num(t + 4, 2), sec = 0;
+	size_t i = 6;
+	if (n - i >= 3 && t[i] == ':') {
+		sec = fixed_num(t + i + 1, 2), i += 3;
+		if (sec < 0 || sec > 59)
+			return false;
+	}
+	if (h < 0 || h > 23 || m < 0 || m > 59)
+		return false;
+	int offset = 0;
+	if (n - i == 1 && t[i] == 'Z') {
+		i++;
+	} else if (n - i == 5 || (n - i == 6 && t[i + 3] == ':')) {
+		if (t[i] != '+' && t[i] != '-')
+			return false;
+		int oh = fixed_num(t + i + 1, 2), om = fixed_num(t + i + n - i - 2, 2);
+		if (oh < 0 || om < 0 || om > 59 || oh * 60 + om > 14 * 60)
+			return false;
+		offset = (t[i] == '-' ? -1 : 1) * (oh * 3600 + om * 60), i = n;
+	}
+	*secs = h * 3600 + m * 60 + sec - offset;
+	return i == n;
+}
+
+bool clean_date_usual(Str s, bool keep_time, int64_t *moment, int *evidence)
+{
+	const char *d = s.p;
+	int y, m, day;
+	size_t i = 10;
+	*evidence = EVIDENCE_NONE;
+	if (s.n < 8)
+		return false;
+	if (s.n >= 10 && is_date_sep(d[4]) && d[7] == d[4]) {	/* YYYY?MM?DD */
+		y = fixed_num(d, 4), m = fixed_num(d + 5, 2), day = fixed_num(d + 8, 2);
+	} else if (s.n >= 10 && is_date_sep(d[2]) && d[5] == d[2]) {	/* DD?MM?YYYY or MM?DD?YYYY */
+		int a = fixed_num(d, 2), b = fixed_num(d + 3, 2);
+		if ((a > 12) == (b > 12))
+			return false;	/* ambiguous, or neither: clean_date's */
+		*evidence = a > 12 ? EVIDENCE_DAY_FIRST : EVIDENCE_MONTH_FIRST;	/* only a day exceeds 12 */
+		y = fixed_num(d + 6, 4), m = a > 12 ? b : a, day = a > 12 ? a : b;
+	} else {	/* YYYYMMDD */
+		y = fixed_num(d, 4), m = fixed_num(d + 4, 2), day = fixed_num(d + 6, 2), i = 8;
+	}
+	if (y <= 1900 || y >= 2100 || m < 1 || m > 12 || day < 1 || (day > 28 && !date_valid(y, m, day)))
+		return false;	/* also a part that is not digits (-1); day_in_range's test */
+	int32_t secs = 0;
+	if (i < s.n && !usual_time(d + i, s.n - i, &secs))
+		return false;
+	int64_t at = date_days_usual(y, m, day) * SECS_PER_DAY + secs;
+	*moment = keep_time ? at : date_floor_day(at) * SECS_PER_DAY;
+	return true;
 }
 
 int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time)

@@ -9,14 +9,13 @@ static int64_t floor_div(int64_t a, int64_t b)
 static bool leap(int y);
 
 /* Days from the civil date, counting years from March so that leap days come last; the years
- * data has (1900-2100) by the days of the years and months before. Between 1901 and 2099 a
- * year is leap when 4 divides it (2000 is; 1900 and 2100 are outside), and the years before y
- * hold (y - 1) / 4 - 15 leap days since year 0 by the Gregorian rules, 477 of them before 1970. */
+ * data has (1900-2100) by the days of the years and months before (1901-2099: date_days_usual;
+ * 1900 and 2100 are not leap). */
 int64_t date_days(int y, int m, int d)
 {
 	static const int16_t before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
 	if (y > 1900 && y < 2100 && m >= 1 && m <= 12)
-		return 365 * (int64_t)(y - 1970) + ((y - 1) >> 2) - 492 + before[m - 1] + (m > 2 && (y & 3) == 0) + d - 1;
+		return date_days_usual(y, m, d);
 	if (y >= 1900 && y <= 2100 && m >= 1 && m <= 12) {
 		int past = y - 1;	/* leap days of the years before y, less those before 1970 */
 		return 365 * (int64_t)(y - 1970) + (past / 4 - past / 100 + past / 400 - 477) + before[m - 1] +

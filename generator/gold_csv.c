@@ -179,7 +179,19 @@ typedef struct {
 	SourceId src;
 	LabelCells cells[3];	/* a fact table's, by column: of its labels and channels */
 	size_t skip;		/* fact_rows: the rows before it are not written (read back: write_table) */
+	int64_t after;		/* fact rows: the as-of day's last moment (the facts after it are late) */
+	uint32_t at[3];		/* fact rows: where each column's value sits in a row (fact_field) */
 } Tables;
+
+/* The Tables of gold table t. */
+static Tables tables_of(const Gold *g, int t)
+{
+	Tables w = {.g = g, .src = gold_tables[t].src, .after = date_last_moment(g->as_of)};
+	const FactTable *ft = &fact_tables[w.src];
+	for (int k = 0; k < ft->ncols; k++)
+		w.at[k] = (uint32_t)source_defs[w.src].rule[ft->cols[k].col].at;
+	return w;
+}
 
 static void customer_360_rows(void *ctx, size_t from, size_t to, Buf *b)
 {
@@ -268,8 +280,24 @@ static void dim_date(Buf *b, const Gold *g)
 typedef struct {
 	uint32_t v;
 	size_t n;
-	char text[12];
+	char text[16];	/* two words: digit_up's */
 } IntMemo;
+
+/* One added to the digit text[i] (not a 9) by a store of the 8 bytes around it: buf_put then
+ * reads the text 4 or 8 bytes at a time, and such a load of a byte just stored alone is not
+ * forwarded from the store (it waits for the store to reach the cache, every fact line). */
+static inline void digit_up(char *text, size_t i)
+{
+	size_t at = i < 8 ? 0 : 8;
+	uint64_t w;
+	memcpy(&w, text + at, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w += (uint64_t)1 << (i - at) * 8;
+#else
+	w += (uint64_t)1 << (7 - (i - at)) * 8;
+#endif
+	memcpy(text + at, &w, 8);
+}
 
 /* m set to v: its text plus one carried from the last digit, or v formatted. */
 static void memo_set(IntMemo *m, uint32_t v)
@@ -294,17 +322,37 @@ static inline void memo_int(Buf *b, IntMemo *m, uint32_t v)
 {
 	if (v != m->v) {
 		if (v && v - 1 == m->v && m->text[m->n - 1] != '9')
-			m->text[m->n - 1]++, m->v = v;	/* the usual next line */
+			digit_up(m->text, m->n - 1), m->v = v;	/* the usual next line */
 		else
 			memo_set(m, v);
 	}
 	buf_put(b, m->text, m->n);
 }
 
+/* Whether a text of 4 to 16 bytes (an id, usually) has no byte at or below ',' (so nothing
+ * to quote: csv_field would copy it as it is), its first and last 8 or 4 bytes read at once. */
+static bool plain_short(const char *s, size_t n)
+{
+	uint64_t x, y;
+	if (n >= 8 && n <= 16) {
+		x = load8(s), y = load8(s + n - 8);
+	} else if (n >= 4 && n < 8) {
+		uint32_t a, z;
+		memcpy(&a, s, 4), memcpy(&z, s + n - 4, 4);
+		x = y = (uint64_t)a << 32 | z;
+	} else {
+		return false;
+	}
+	return !(byte_below8(x, ',' + 1) | byte_below8(y, ',' + 1));
+}
+
 /* The columns every fact starts with: id, customer_key, date_key and the date (or moment). */
 static void fact_head(Buf *b, const RowHead *h, const uint32_t *rank, bool timestamp, IntMemo *key)
 {
-	csv_field(b, h->id, h->idlen);
+	if (plain_short(h->id, h->idlen))
+		buf_put(b, h->id, h->idlen);
+	else
+		csv_field(b, h->id, h->idlen);
 	buf_putc(b, ',');
 	memo_int(b, key, rank[h->customer] + 1);	/* customer_key: the place in dim_customer */
 	buf_putc(b, ',');
@@ -359,7 +407,7 @@ static void fact_cell(Buf *b, const Tables *w, int k, const RowHead *h)
 {
 	const FactCol *fc = &fact_tables[w->src].cols[k];
 	if (w->cells[k].at) {
-		const size_t *at = w->cells[k].at + *(const uint32_t *)fact_field(h, w->src, fc->col);
+		const size_t *at = w->cells[k].at + *(const uint32_t *)(const void *)((const char *)h + w->at[k]);
 		buf_put(b, w->cells[k].text.p + at[0], at[1] - at[0]);
 		return;
 	}
@@ -379,7 +427,7 @@ static void fact_each(const Tables *w, size_t from, size_t to, Buf *b,
 {
 	const Table *t = w->g->src[w->src].table;
 	for (size_t i = from; i < to; i++)
-		if (!fact_is_late(ROW(t, RowHead, i), w->g->as_of))
+		if (!fact_after(ROW(t, RowHead, i), w->after))
 			fn(b, w, ROW(t, RowHead, i));
 }
 
@@ -401,7 +449,7 @@ static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 	const Table *t = w->g->src[w->src].table;
 	IntMemo memo[2] = {{0, 1, "0"}, {0, 1, "0"}};	/* customer_key, line: fact_each's rows with memos */
 	for (size_t i = w->skip + from; i < w->skip + to; i++)
-		if (!fact_is_late(ROW(t, RowHead, i), w->g->as_of))
+		if (!fact_after(ROW(t, RowHead, i), w->after))
 			fact_line(b, w, ROW(t, RowHead, i), memo);
 }
 
@@ -493,7 +541,7 @@ static void fact_row_input(void *ctx, size_t from, size_t to, Buf *b)
  * what fact_values reads), else (zero) the rows hashed. */
 static FileHash fact_input(const Gold *g, const Config *cfg, int t, FileHash salt, FileHash key)
 {
-	Tables w = {.g = g, .src = gold_tables[t].src};
+	Tables w = tables_of(g, t);
 	const FactTable *ft = &fact_tables[w.src];
 	FileHasher *h = file_hasher_new();
 	file_hasher_add(h, &salt, sizeof salt);
@@ -525,7 +573,7 @@ static bool write_table(const Gold *g, const Config *cfg, const char *dir, int t
 	OutFile f;
 	if (!out_open(&f, dir, name, err))
 		return false;
-	Tables w = {.g = g, .src = gold_tables[t].src};
+	Tables w = tables_of(g, t);
 	bool grown = (before.lo | before.hi) && manifest_old_bytes(dir, name, before, &f.buf);
 	if (grown)
 		w.skip = g->grown_from[w.src];

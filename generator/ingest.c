@@ -360,6 +360,15 @@ static void emit(Ingest *in, const char *raw, size_t rawlen, int error, uint32_t
 	clear_fields(in);
 }
 
+/* The usual line's record, split by ascii_line: it owns nothing and used no buffer (nor
+ * libcsv), so its fields are forgotten without clear_fields' checks. */
+static void emit_usual(Ingest *in, const char *raw, size_t rawlen)
+{
+	Record r = {.line = in->rec_line, .nfields = in->nfields, .fields = in->fields, .raw = str_make(raw, rawlen)};
+	in->fn(in->ctx, &r);
+	in->plain = false, in->nfields = 0;
+}
+
 static void reset_parser(Ingest *in)
 {
 	csv_fini(&in->csv, NULL, NULL, NULL);
@@ -478,7 +487,7 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 			if ((in->skip || in->comment || !n || is_blank_char(d[pos])) && skipped_line(in, d + pos, n))
 				in->nfields = 0, in->plain = false;
 			else
-				emit(in, d + pos, n, REC_OK, 0);
+				emit_usual(in, d + pos, n);
 			pos += line;
 			continue;
 		}

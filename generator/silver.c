@@ -173,6 +173,12 @@ static int quarantine_cmp(const void *a, const void *b)
 
 static int64_t row_when(Source *src, RowHead *h, Str v)
 {
+	int64_t moment;
+	int evidence;
+	if (clean_date_usual(v, src->def->timestamp, &moment, &evidence)) {
+		src->evidence[evidence]++;
+		return moment;
+	}
 	DateParse p = clean_date(v);
 	switch (p.status) {
 	case DATE_OK:
@@ -470,6 +476,8 @@ static void row_bronze(Source *src, RowHead *h, Str raw, Str id)
 
 static void text_flags(Source *src, const Record *r, RowHead *h)
 {
+	if (r->nfields == src->nheader && !r->text)
+		return;	/* the usual row */
 	if (r->nfields != src->nheader) {
 		bool fewer = r->nfields < src->nheader;
 		h->flags |= FLAG(D_RAGGED_ROW);
@@ -541,7 +549,7 @@ void silver_reject(Source *src, const Record *r, Str raw)
 
 void silver_row(Source *src, const Record *r, Str raw, const Str *f)
 {
-	Str id, cid;
+	Str id, cid = {0};	/* cid: set for a fact only */
 	if (!row_keys(src, r, raw, f, &id, &cid))
 		return;
 	if (src->lent && src->table.n == src->table.cap)

@@ -119,16 +119,27 @@ void silver_source_record(void *ctx, const Record *r)
 		return;
 	}
 	int ncols = src->def->ncols;
-	if (!src->fields_in_order) {	/* set before the first row, field_of stays */
-		src->fields_in_order = 1;
-		for (int c = 0; c < ncols; c++)
-			src->fields_in_order = src->field_of[c] == c ? src->fields_in_order : -1;
+	if (!src->in_order) {	/* set before the first row, field_of stays */
+		int k = 0;
+		while (k < ncols && src->field_of[k] == k)
+			k++;
+		src->in_order = (int8_t)(k + 1);
+		for (int c = k; c < ncols; c++)
+			src->in_order = src->field_of[c] < 0 ? src->in_order : -1;
 	}
-	if (src->fields_in_order > 0 && r->nfields >= (uint32_t)ncols) {
+	int k = src->in_order - 1;
+	if (k == ncols && r->nfields >= (uint32_t)ncols) {
 		silver_row(src, r, raw, r->fields);	/* the usual file: its columns in their order */
 		return;
 	}
 	Str f[MAX_COLS];	/* silver_row reads the source's columns only */
+	if (k >= 0 && r->nfields >= (uint32_t)k) {	/* those columns in order, the others absent */
+		memcpy(f, r->fields, (size_t)k * sizeof *f);
+		for (int c = k; c < ncols; c++)
+			f[c] = str_make("", 0);
+		silver_row(src, r, raw, f);
+		return;
+	}
 	for (int c = 0; c < ncols; c++) {
 		int i = src->field_of[c];
 		f[c] = i >= 0 && (uint32_t)i < r->nfields ? r->fields[i] : str_make("", 0);

@@ -47,6 +47,27 @@ static void test_ids(void **state)
 	}
 }
 
+/* clean_id's inline test of the usual id against clean_id_text (its every case): each text of
+ * 1 to 4 bytes from ids' and null tokens' bytes and blanks, and the null tokens. */
+static void test_ids_inline(void **state)
+{
+	(void)state;
+	static const char bytes[] = " \t0129aAnNlLuzZ-?./S\xa0";
+	enum { B = sizeof bytes - 1 };
+	static const char *const tokens[] = {"NULL", "null", "None", "nan", "NaN", "N/A", "n/a", "-", "?", "NA", "na", "Not Available"};
+	char t[8];
+	for (int n = 1; n <= 4; n++)
+		for (int k = 0, all = n == 1 ? B : n == 2 ? B * B : n == 3 ? B * B * B : B * B * B * B; k < all; k++) {
+			for (int i = 0, v = k; i < n; i++, v /= B)
+				t[i] = bytes[v % B];
+			Str a = clean_id(str_make(t, (size_t)n)), b = clean_id_text(str_make(t, (size_t)n));
+			CHECK(a.p == b.p && a.n == b.n, "clean_id(\"%.*s\") = \"%.*s\", clean_id_text \"%.*s\"", n, t, (int)a.n, a.p,
+			      (int)b.n, b.p);
+		}
+	for (size_t i = 0; i < N_ELEMS(tokens); i++)
+		CHECK(clean_id(S(tokens[i])).n == 0, "\"%s\" is null", tokens[i]);
+}
+
 /* Dates: every shape SPEC names, read day-first; "null" for null, "bad" for invalid_date. */
 static void test_dates(void **state)
 {
@@ -428,6 +449,85 @@ static void test_date_parts_every_byte(void **state)
 		}
 }
 
+/* clean_date_usual against clean_date and clean_date_moment: texts of every shape it takes and
+ * many it leaves (years, months, days and times at and past their ends, offsets, fractions,
+ * blanks), then each with one or two bytes changed, cut or added. Where it answers, the same
+ * moment and evidence as DATE_OK; and it answers for the usual shapes. */
+static bool usual_agrees(const char *text, size_t n, bool *taken)
+{
+	Str s = str_make(text, n);
+	for (int keep = 0; keep < 2; keep++) {
+		int64_t m = 0;
+		int evidence = -1;
+		*taken = clean_date_usual(s, keep, &m, &evidence);
+		if (!*taken)
+			continue;
+		DateParse p = clean_date(s);
+		if (p.status != DATE_OK || p.evidence != evidence || clean_date_moment(&p, ORDER_DAY_FIRST, keep) != m ||
+		    clean_date_moment(&p, ORDER_MONTH_FIRST, keep) != m)
+			return false;
+	}
+	return true;
+}
+
+static void test_date_usual(void **state)
+{
+	(void)state;
+	static const char *const usual[] = {"2022-09-30 03:44:41", "2022-09-30T03:44:41Z", "2022-09-30T03:44:41+05:30",
+					    "2022-09-30T23:59:59-14:00", "2022-09-30", "2022/09/30", "2022.09.30 03:44",
+					    "20220930", "20220930 03:44", "30-09-2022", "09/30/2022 03:44", "13.01.1901",
+					    "2099-12-28T00:00+0100", "1901-01-01 00:00:00Z"};
+	for (size_t i = 0; i < sizeof usual / sizeof *usual; i++) {
+		bool taken;
+		CHECK(usual_agrees(usual[i], strlen(usual[i]), &taken) && taken, "\"%s\" taken and agreeing", usual[i]);
+	}
+	static const char *const edges[] = {"1900-01-01T00:30+01:00", "1900-01-01", "2100-12-31T23:30-01:00", "2100-01-01",
+					    "1901-01-01T00:30+01:00", "2099-12-31T23:30-01:00", "2022-01-01 24:00",
+					    "2022-01-01 23:60", "2022-01-01 23:59:60", "2022-01-01T10:00+14:01",
+					    "2022-01-01T10:00+13:60", "2022-01-01T10:00-1500", "2022-02-29", "2024-02-29",
+					    "2022-04-31", "13-13-2022", "12-12-2022", "2022-09-30t03:44"};
+	for (size_t i = 0; i < sizeof edges / sizeof *edges; i++) {
+		bool taken;
+		CHECK(usual_agrees(edges[i], strlen(edges[i]), &taken), "\"%s\" read as clean_date reads it", edges[i]);
+	}
+	static const char *const dates[] = {"%04d-%02d-%02d", "%04d/%02d/%02d", "%04d.%02d.%02d", "%04d-%02d/%02d",
+					    "%04d%02d%02d", "%02d-%02d-%04d", "%02d/%02d/%04d", "%02d.%02d.%04d",
+					    "%02d-%02d.%04d", "%d-%d-%d"};
+	static const char *const times[] = {"", " %02d:%02d", "T%02d:%02d", " %02d:%02d:%02d", "T%02d:%02d:%02d",
+					    " %d:%02d", " %02d:%02d:%02d.5", "  %02d:%02d", " %02d:%02d:%d"};
+	static const char *const zones[] = {"", "Z", "+05:30", "-0800", "+14:00", "-14:01", "+0960", "+1500", " +01:00",
+					    "z", "Z ", "+05:3", "+05-30", "+5:30", " "};
+	static const int years[] = {1899, 1900, 1901, 2099, 2100, 2101, 999, 12345};
+	static const char bytes[] = "0123456789-/.: TtZ+-\t\"x\0";
+	uint64_t r = 88172645463325252ull;
+	size_t taken_n = 0, tried = 0;
+	for (int i = 0; i < 200000; i++) {
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		int y = r & 1 ? years[r >> 1 & 7] : 1901 + (int)(r >> 1 & 127), a = (int)(r >> 8 & 31), b = (int)(r >> 16 & 31), h = (int)(r >> 24 & 31),
+		    mi = (int)(r >> 32 & 63), se = (int)(r >> 40 & 63);
+		const char *df = dates[(r >> 48) % 10], *tf = times[(r >> 52) % 9], *zf = zones[(r >> 56) % 15];
+		char text[96];
+		int n = df[1] == '0' && df[2] == '4' ? snprintf(text, 40, df, y, a, b) : snprintf(text, 40, df, a, b, y);
+		n += snprintf(text + n, 30, tf, h, mi, se);
+		if (*tf)
+			n += snprintf(text + n, 20, "%s", zf);
+		for (int k = 0, changes = (int)(r >> 60 & 7) - 4; k < changes && n > 0; k++) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			size_t at = (size_t)(r % (uint64_t)n);
+			if ((r >> 40) % 8 == 0)
+				n = (int)at;	/* cut */
+			else if ((r >> 40) % 8 == 1 && n < 90)
+				text[n++] = bytes[(r >> 20) % (sizeof bytes - 1)];	/* added */
+			else
+				text[at] = bytes[(r >> 20) % (sizeof bytes - 1)];
+		}
+		bool taken;
+		CHECK(usual_agrees(text, (size_t)n, &taken), "\"%.*s\" read as clean_date reads it", n, text);
+		taken_n += taken, tried++;
+	}
+	CHECK(taken_n > tried / 50, "%zu of %zu texts taken", taken_n, tried);	/* 5,945 */
+}
+
 /* Latin-1's letters (title_latin1 cases those of C3 80-BE itself): each as a word's first
  * letter, after one, and after a hyphen, cased as libunistring cases it alone. */
 static void test_title_latin1(void **state)
@@ -503,7 +603,7 @@ int main(void)
 		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_trim), cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_date_order_and_time),
 		cmocka_unit_test(test_title_case), cmocka_unit_test(test_title_latin1), cmocka_unit_test(test_search_fold), cmocka_unit_test(test_emails),
-		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts), cmocka_unit_test(test_date_parts_every_byte),
+		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts), cmocka_unit_test(test_date_parts_every_byte), cmocka_unit_test(test_date_usual), cmocka_unit_test(test_ids_inline),
 		cmocka_unit_test(test_amount_separators), cmocka_unit_test(test_amount_currencies),
 		cmocka_unit_test(test_categories), cmocka_unit_test(test_channels),
 	};

@@ -496,6 +496,25 @@ static void test_definition_tables(void **state)
 	}
 }
 
+/* fact_sessions.csv as gold_write writes it for these customers and sessions into *csv; *s
+ * and *g stay built (done() frees them). */
+static void fact_sessions_csv(Silver *s, Gold *g, const char *customers, const char *sessions, Buf *csv)
+{
+	Config cfg;
+	const char *text[SRC_COUNT] = {customers, NULL, NULL, NULL, sessions};
+	build(s, g, &cfg, text);
+	char dir[] = "/tmp/c360-facts-XXXXXX";
+	CHECK(mkdtemp(dir), "temp dir");
+	Buf b = {0}, err = {0};
+	CHECK(gold_write(g, &cfg, dir, &err), "gold_write: %s", buf_cstr(&err));
+	buf_printf(&b, "%s/gold/fact_sessions.csv", dir);
+	CHECK(file_read(buf_cstr(&b), csv, &err), "read: %s", buf_cstr(&err));
+	b.len = 0;
+	buf_printf(&b, "rm -rf '%s'", dir);
+	CHECK(system(buf_cstr(&b)) == 0, "clean up");
+	buf_free(&b), buf_free(&err);
+}
+
 /* The fact tables' first columns and line: a customer_key repeated and changed, lines counted
  * up across 9, 99 and 999 and jumping over late facts, ids quoted or not around 8-byte steps;
  * each row against its values formatted by printf. */
@@ -516,16 +535,8 @@ static void test_fact_rows(void **state)
 	}
 	Silver s;
 	Gold g;
-	Config cfg;
-	const char *text[SRC_COUNT] = {CUSTOMERS_CSV, NULL, NULL, NULL, buf_cstr(&in)};
-	build(&s, &g, &cfg, text);
-	char dir[] = "/tmp/c360-facts-XXXXXX";
-	CHECK(mkdtemp(dir), "temp dir");
-	Buf b = {0}, err = {0}, want = {0};
-	CHECK(gold_write(&g, &cfg, dir, &err), "gold_write: %s", buf_cstr(&err));
-	buf_printf(&b, "%s/gold/fact_sessions.csv", dir);
-	Buf csv = {0};
-	CHECK(file_read(buf_cstr(&b), &csv, &err), "read: %s", buf_cstr(&err));
+	Buf want = {0}, csv = {0};
+	fact_sessions_csv(&s, &g, CUSTOMERS_CSV, buf_cstr(&in), &csv);
 	const char *row = strchr(buf_cstr(&csv), '\n') + 1;
 	int rows = 0;
 	for (int i = 0; i < N; i++) {
@@ -551,10 +562,58 @@ static void test_fact_rows(void **state)
 		row = end + 1, rows++;
 	}
 	CHECK(!*row && rows == N - 31, "%d rows, then %s", rows, row);
-	b.len = 0;
-	buf_printf(&b, "rm -rf '%s'", dir);
-	CHECK(system(buf_cstr(&b)) == 0, "clean up");
-	buf_free(&b), buf_free(&err), buf_free(&want), buf_free(&csv), buf_free(&in);
+	buf_free(&want), buf_free(&csv), buf_free(&in);
+	done(&s, &g);
+}
+
+/* An id as a CSV field: quoted, its quotes doubled, when it holds , " LF or CR. */
+static void csv_id(Buf *b, const char *id)
+{
+	if (!strpbrk(id, ",\"\n\r")) {
+		buf_puts(b, id);
+		return;
+	}
+	buf_putc(b, '"');
+	for (const char *c = id; *c; c++)
+		buf_puts(b, *c == '"' ? "\"\"" : (char[2]){*c, 0});
+	buf_putc(b, '"');
+}
+
+/* Ids of 1 to 20 bytes with a comma or a quote first, in the middle, last or nowhere (the
+ * short ids' fast path reads their first and last 4 or 8 bytes): each quoted as csv_field
+ * quotes it in fact_sessions.csv. */
+static void test_fact_ids_quoted(void **state)
+{
+	(void)state;
+	Buf in = {0}, want = {0};
+	buf_puts(&in, SESSIONS_HEAD);
+	buf_puts(&want, "session_id,customer_key,date_key,session_time,page_viewed,device_type,channel,source_line,flags\n");
+	const char marks[] = {0, ',', '"'};
+	int line = 2;
+	for (int n = 1; n <= 20; n++)
+		for (int m = 0; m < 3; m++)
+			for (int at = 0, was = -1; at < (m ? 3 : 1); at++) {
+				int place = at == 0 ? 0 : at == 1 ? n / 2 : n - 1;
+				if (place == was)
+					continue;	/* the same id again: a short one */
+				was = place;
+				char id[24];
+				memset(id, 'a' + line % 26, (size_t)n);
+				id[n] = 0;
+				if (m)
+					id[place] = marks[m];
+				csv_id(&in, id);	/* the input quotes it the same way */
+				buf_puts(&in, ",1,/home,2022-07-01 10:00,desktop\n");
+				csv_id(&want, id);
+				buf_printf(&want, ",1,20220701,2022-07-01 10:00:00,/home,Desktop,Other,%d,unknown_category\n", line++);
+			}
+	Silver s;
+	Gold g;
+	Buf csv = {0};
+	fact_sessions_csv(&s, &g, "customer_id,name,email,gender,dob,location\n1,a,,,,\n", buf_cstr(&in), &csv);
+	CHECK(strcmp(buf_cstr(&csv), buf_cstr(&want)) == 0, "fact_sessions.csv:\n%s\nwant:\n%s", buf_cstr(&csv),
+	      buf_cstr(&want));
+	buf_free(&want), buf_free(&csv), buf_free(&in);
 	done(&s, &g);
 }
 
@@ -567,7 +626,7 @@ int main(void)
 		cmocka_unit_test(test_lifecycle), cmocka_unit_test(test_top_method_share),
 		cmocka_unit_test(test_definition_tables), cmocka_unit_test(test_kpi_series),
 		cmocka_unit_test(test_kpi_trend), cmocka_unit_test(test_customer_lists), cmocka_unit_test(test_activity),
-		cmocka_unit_test(test_fact_rows), cmocka_unit_test(test_fact_is_late),
+		cmocka_unit_test(test_fact_rows), cmocka_unit_test(test_fact_ids_quoted), cmocka_unit_test(test_fact_is_late),
 		cmocka_unit_test(test_first_days),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

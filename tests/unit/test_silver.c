@@ -101,6 +101,55 @@ static void test_columns_in_any_order(void **state)
 	}
 }
 
+/* Orders without the optional currency column (the usual export), its other columns in order:
+ * each row as when its columns are mapped one by one (the same file with two columns swapped),
+ * a short row's missing fields null, and a long row's extra field no currency. */
+static void test_absent_currency_column(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	strcpy(cfg.base_currency, "USD");	/* an unknown currency would flag the row */
+	static const char *const rows[][6] = {	/* [5]: an extra field after the header's */
+		{"10", "1", "2022-01-03", "5", "complete", NULL}, {"11", "1", "2022-01-04", "7", NULL, NULL},
+		{"12", "2", "2022-01-05", "9", "complete", "XYZ"}, {"13", "2", "2022-01-06", "XYZ 3", "pending", NULL},
+		{"14", "1", NULL, NULL, NULL, NULL},
+	};
+	Buf in_order = {0}, swapped = {0};
+	buf_puts(&in_order, "order_id,customer_id,order_date,amount,status\n");
+	buf_puts(&swapped, "order_id,customer_id,order_date,status,amount\n");
+	for (size_t i = 0; i < N_ELEMS(rows); i++) {
+		buf_printf(&in_order, "%s,%s", rows[i][0], rows[i][1]);
+		buf_printf(&swapped, "%s,%s", rows[i][0], rows[i][1]);
+		for (int c = 2; c < 5 && rows[i][c]; c++)
+			buf_printf(&in_order, ",%s", rows[i][c]);
+		if (rows[i][2])
+			buf_printf(&swapped, ",%s,%s,%s", rows[i][2], rows[i][4] ? rows[i][4] : "", rows[i][3] ? rows[i][3] : "");
+		if (rows[i][5])
+			buf_printf(&in_order, ",%s", rows[i][5]), buf_printf(&swapped, ",%s", rows[i][5]);
+		buf_putc(&in_order, '\n'), buf_putc(&swapped, '\n');
+	}
+	const char *customers = "customer_id,name,email,gender,dob,location\n1,Ann,,,,\n2,Bo,,,,\n";
+	const char *a[SRC_COUNT] = {customers, buf_cstr(&in_order)}, *b[SRC_COUNT] = {customers, buf_cstr(&swapped)};
+	Silver sa, sb;
+	CHECK(silver_from(&sa, &cfg, a) && silver_from(&sb, &cfg, b), "builds");
+	const Table *ta = &sa.src[SRC_ORDERS].table, *tb = &sb.src[SRC_ORDERS].table;
+	CHECK(ta->n == N_ELEMS(rows) && tb->n == ta->n, "%zu and %zu orders", ta->n, tb->n);
+	for (size_t i = 0; i < ta->n; i++) {
+		const Order *x = ROW(ta, Order, i), *y = ROW(tb, Order, i);
+		uint32_t ragged = FLAG(D_RAGGED_ROW);
+		CHECK(x->cents == y->cents && x->status == y->status && x->h.when == y->h.when &&
+			      (x->h.flags & ~ragged) == (y->h.flags & ~ragged),
+		      "row %zu: %lld %u %x against %lld %u %x", i, (long long)x->cents, x->status, x->h.flags,
+		      (long long)y->cents, y->status, y->h.flags);
+	}
+	CHECK(ROW(ta, Order, 2)->cents == 900 && !(ROW(ta, Order, 2)->h.flags & FLAG(D_UNCONVERTIBLE_CURRENCY)),
+	      "an extra field is no currency");
+	CHECK(ROW(ta, Order, 3)->cents == AMOUNT_NULL && (ROW(ta, Order, 3)->h.flags & FLAG(D_UNCONVERTIBLE_CURRENCY)),
+	      "the amount's own currency still counts");
+	buf_free(&in_order), buf_free(&swapped);
+	silver_free(&sa), silver_free(&sb);
+}
+
 static void test_missing_required_column_is_an_error(void **state)
 {
 	(void)state;
@@ -696,7 +745,8 @@ int main(void)
 		cmocka_unit_test(test_header_names_match_loosely),
 		cmocka_unit_test(test_header_name_escaped_in_messages),
 		cmocka_unit_test(test_aliases_from_config),
-		cmocka_unit_test(test_columns_in_any_order), cmocka_unit_test(test_missing_required_column_is_an_error),
+		cmocka_unit_test(test_columns_in_any_order), cmocka_unit_test(test_absent_currency_column),
+		cmocka_unit_test(test_missing_required_column_is_an_error),
 		cmocka_unit_test(test_duplicate_header_keeps_first),
 		cmocka_unit_test(test_keys_duplicates_and_quarantine),
 		cmocka_unit_test(test_orphans_become_inferred_customers),
