@@ -486,7 +486,7 @@ static const Setting settings[] = {
 	{"read", "[FILE.]comment", "the text that starts a comment line, quoted if it is a #: \"#\"", config_set_read,
 	 0, '-'},
 	{"read", "[FILE.]currency", "the three-letter code of the file's amounts, e.g. USD", config_set_read, 0, '-'},
-	{"tables", "TABLE", "a file name in the data folder (no /), read as SQL table TABLE (letters, digits, _)",
+	{"tables", "TABLE", "a file in the data folder, read as SQL table TABLE (letters, digits, _)",
 	 config_set_table, 0, '-'},
 	{"sql", "SOURCE", "a SELECT over the tables that defines the source, on indented lines after the key",
 	 config_set_sql, 0, '-'},
