@@ -331,6 +331,27 @@ file_has "$T/paths-site/weekly/email.eml" "^Subject: =?UTF-8?B?"
 grep -q "$(printf '\rBcc')" "$T/paths-site/weekly/email.eml" && fail "a carriage return of the title is in the e-mail's headers" || pass
 rm -rf "$T/paths" "$T/paths-site" "$T/paths.conf"
 
+# ---- the lists for spreadsheets (segments/*.csv, churn-risk.csv, open-tickets.csv): no cell that
+# a spreadsheet would run as a formula (=, +, - or @ first gets a ' before it), ids and e-mails
+# included; gold keeps the values as they are (docs/gold-schema.md)
+mini "$T/sheet"
+printf '=3,"=HYPERLINK(""http://x.example"")",=a@example.com,f,1990-01-02,@SUM(1)\n4,+1,-b@example.com,m,,-2\n@5,-Eve,,f,,+5\n' \
+	>>"$T/sheet/customers.csv"
+printf '12,=3,2022-07-03,4,complete\n13,4,2022-07-03,5,complete\n' >>"$T/sheet/orders.csv"
+printf 'ticket_id,customer_id,issue_type,ticket_date,resolution_status\nt1,=3,x,2022-07-03,open\nt2,@5,y,2022-07-03,open\n' \
+	>"$T/sheet/support_tickets.csv"
+run 0 build --data "$T/sheet" --out "$T/sheet-site"
+line3="^'=3,\"'=Hyperlink(\"\"http://x.example\"\")\",'=a@example.com,'@Sum(1),"
+file_has "$T/sheet-site/open-tickets.csv" "$line3"
+file_has "$T/sheet-site/open-tickets.csv" "^'@5,'-Eve,,'+5,"
+file_has "$T/sheet-site/churn-risk.csv" "^'@5,'-Eve,,'+5,"
+cat "$T/sheet-site"/segments/*.csv >"$T/sheet-lists"
+file_has "$T/sheet-lists" "$line3"
+file_has "$T/sheet-lists" "^4,'+1,'-b@example.com,'-2,"
+file_has "$T/sheet-lists" "^'@5,'-Eve,,'+5,"
+file_has "$T/sheet-site/gold/dim_customer.csv" ',=3,"=Hyperlink(""http://x.example"")",=a@example.com,Female,1990-01-02,@Sum(1),'
+rm -rf "$T/sheet" "$T/sheet-site" "$T/sheet-lists"
+
 # ---- links planted in a site and in its spare (.c360-prev, which the next build takes as its
 # staging folder), to a folder and a file outside: a rebuild writes through none of them nor
 # removes what they point at, leaves none in the site (its own go to the spare with the site
