@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <unistd.h>
 
 void config_defaults(Config *c)
@@ -358,9 +359,13 @@ static bool set_noise(SetArgs *a)
 	return ok;
 }
 
-/* The site's address goes into the e-mail's HTML and text: no quotes, brackets or spaces. */
+/* The site's address goes into the e-mail's HTML and text: an http:// or https:// address (a
+ * link without one leads nowhere from an e-mail, and javascript: is no place), with no quotes,
+ * brackets or spaces. */
 static bool set_site_url(SetArgs *a)
 {
+	if ((strncasecmp(a->v, "http://", 7) != 0 || !a->v[7]) && (strncasecmp(a->v, "https://", 8) != 0 || !a->v[8]))
+		return false;
 	if (strpbrk(a->v, "\"'<>\\ \t\r\n"))
 		return false;
 	a->c->site_url = config_keep(a->c, xstrdup(a->v));
@@ -448,7 +453,8 @@ static const Setting settings[] = {
 	 AT(currency), 'q'},
 	{"", "noise_threshold_pct", "a number from 0 to 100, at most two decimals: a KPI's change smaller than this "
 	 "% of the week before's is shown without colour", set_noise, AT(noise), 'h'},
-	{"", "site_url", "where the site is published, e.g. https://intranet.example/c360/: the e-mail links there",
+	{"", "site_url", "the http:// or https:// address where the site is published, e.g. "
+	 "https://intranet.example/c360/: the e-mail links there",
 	 set_site_url, AT(site_url), 's'},
 	{"", "gold_bom", "true or false: the gold CSVs start with a UTF-8 byte-order mark, for Excel", set_bool,
 	 AT(gold_bom), 'b'},
@@ -565,9 +571,13 @@ static void unknown_key(Buf *err, const char *section, Str key)
 	char scratch[64][48];
 	size_t n = section_keys(section, names, scratch, 64);
 	const char *near = nearest_word(key.p, key.n, names, n);
+	const char *dot = strcmp(section, "read") == 0 ? memchr(key.p, '.', key.n) : NULL;
+	int file = 0;	/* [read]'s FILE.option: the option near one known, after its FILE. */
+	if (!near && dot && dot > key.p)
+		file = (int)(dot + 1 - key.p), near = nearest_word(key.p + file, key.n - (size_t)file, names, n);
 	buf_printf(err, "unknown key \"%.*s\"", (int)key.n, key.p);
 	if (near)
-		buf_printf(err, " (did you mean \"%s\"?)", near);
+		buf_printf(err, " (did you mean \"%.*s%s\"?)", file, key.p, near);
 	for (size_t i = 0; !near && i < NSETTINGS; i++)	/* keys that stand for many: what they are */
 		if (strcmp(settings[i].section, section) == 0 && strchr("MTC", settings[i].key[0]))
 			buf_printf(err, "; a key here is %s: %s", settings[i].key, settings[i].expects);
@@ -673,6 +683,8 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 	return ok;
 }
 
+#define CONFIG_LINE_MAX 4096	/* bytes of one line, its end included */
+
 bool config_load(Config *c, const char *path, Buf *err)
 {
 	const char *why = NULL;
@@ -684,14 +696,27 @@ bool config_load(Config *c, const char *path, Buf *err)
 			close(fd);
 		return false;
 	}
-	char line[4096], section[16] = "";
+	char *line = NULL, section[16] = "";
+	size_t cap = 0;
+	ssize_t got;
 	unsigned lineno = 0;
 	bool ok = true;
 	Pending p = {0};
 	FileHasher *bytes = file_hasher_new();	/* what was parsed: the file may change after */
-	while (ok && fgets(line, sizeof line, f)) {
-		file_hasher_add(bytes, line, strlen(line));	/* a NUL ends what the parser sees of a line */
+	while (ok && (got = getline(&line, &cap, f)) >= 0) {
+		file_hasher_add(bytes, line, (size_t)got);
 		lineno++;
+		const char *nul = memchr(line, '\0', (size_t)got);
+		if (nul || got > CONFIG_LINE_MAX) {	/* not text, or not a line a person wrote */
+			if (nul)
+				buf_printf(err, "%s:%u:%u: error: a NUL byte; a configuration is text\n", path, lineno,
+					   (unsigned)(nul - line) + 1);
+			else
+				buf_printf(err, "%s:%u:1: error: the line is longer than %d bytes\n", path, lineno,
+					   CONFIG_LINE_MAX);
+			ok = false;
+			continue;
+		}
 		bool sql = strcmp(section, "sql") == 0;
 		Str s = config_line(line, sql);
 		if (!s.n)
@@ -725,6 +750,7 @@ bool config_load(Config *c, const char *path, Buf *err)
 	c->config_bytes = file_hasher_end(bytes);
 	buf_free(&p.key), buf_free(&p.value);
 	free(p.map.off), free(p.map.line), free(p.map.col);
+	free(line);
 	fclose(f);
 	return ok;
 }

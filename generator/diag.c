@@ -63,7 +63,9 @@ const DiagHelp diag_help[D_COUNT] = {
 			     "Quote the fields that hold commas, quotes or line breaks, and double the quotes inside them."},
 	[D_RAGGED_ROW] = {"The row has fewer fields than the header (the missing ones are empty) or more (the extra "
 			  "text is kept as read, not used).", "Look for unquoted commas or cut-off rows in the export."},
-	[D_INVALID_UTF8] = {"Some bytes are not UTF-8 text; each was replaced with �.", "Export the file as UTF-8."},
+	[D_INVALID_UTF8] = {"Some bytes are not UTF-8 text; each was replaced with �.",
+			    "Export the file as UTF-8, or name its encoding in the configuration: [read] encoding = "
+			    "windows-1252 (docs/exports.md)."},
 	[D_NUL_BYTE] = {"A NUL byte (binary zero) was replaced with �.", "Look for binary data in text columns."},
 	[D_INVALID_DATE] = {"A date cannot be read or does not exist (February 30, a two-digit year, a year outside "
 			    "1900–2100); it is left empty, so the row counts in all-time figures but in no week.",

@@ -311,6 +311,76 @@ run 0 build --data "$T/sig" --out "$T/odd-out"
 no_staging "an --out whose marker was a folder"
 rm -rf "$T"/odd-out.tmp-*
 
+# ---- paths from the configuration: a file, a table, a theme and a kept name are names in their
+# folder (no /, not . or ..; keep not c360's own .c360-*), so no setting reaches past the data
+# folder, the themes or --out; the e-mail's link is an http(s) address, not javascript:
+mini "$T/paths"
+for bad in '[files]\norders = ../paths/orders.csv' '[files]\norders = /etc/passwd' '[tables]\nt = ../paths/orders.csv' \
+	'theme = ..' 'theme = ../default' 'keep = ..' 'keep = .git, ../x' 'keep = /etc' 'keep = .' 'keep = .c360-prev' \
+	'site_url = javascript:alert(1)'; do
+	printf "$bad\n" >"$T/paths.conf"
+	run 1 build --config "$T/paths.conf" --data "$T/paths" --out "$T/paths-site"
+	err_has "paths.conf:[0-9]*:[0-9]*: error: [a-z_]*: this value is not valid"
+	[ ! -e "$T/paths-site" ] && pass || fail "a build with \"$bad\" wrote a site"
+done
+# ... and the e-mail's headers are one line each whatever the title holds: a carriage return in it
+# makes the Subject encoded-words, never a header of its own
+printf 'title = Acme\rBcc: evil@example.com\n' >"$T/paths.conf"
+run 0 build --config "$T/paths.conf" --data "$T/paths" --out "$T/paths-site"
+file_has "$T/paths-site/weekly/email.eml" "^Subject: =?UTF-8?B?"
+grep -q "$(printf '\rBcc')" "$T/paths-site/weekly/email.eml" && fail "a carriage return of the title is in the e-mail's headers" || pass
+rm -rf "$T/paths" "$T/paths-site" "$T/paths.conf"
+
+# ---- the lists for spreadsheets (segments/*.csv, churn-risk.csv, open-tickets.csv): no cell that
+# a spreadsheet would run as a formula (=, +, - or @ first gets a ' before it), ids and e-mails
+# included; gold keeps the values as they are (docs/gold-schema.md)
+mini "$T/sheet"
+printf '=3,"=HYPERLINK(""http://x.example"")",=a@example.com,f,1990-01-02,@SUM(1)\n4,+1,-b@example.com,m,,-2\n@5,-Eve,,f,,+5\n' \
+	>>"$T/sheet/customers.csv"
+printf '12,=3,2022-07-03,4,complete\n13,4,2022-07-03,5,complete\n' >>"$T/sheet/orders.csv"
+printf 'ticket_id,customer_id,issue_type,ticket_date,resolution_status\nt1,=3,x,2022-07-03,open\nt2,@5,y,2022-07-03,open\n' \
+	>"$T/sheet/support_tickets.csv"
+run 0 build --data "$T/sheet" --out "$T/sheet-site"
+line3="^'=3,\"'=Hyperlink(\"\"http://x.example\"\")\",'=a@example.com,'@Sum(1),"
+file_has "$T/sheet-site/open-tickets.csv" "$line3"
+file_has "$T/sheet-site/open-tickets.csv" "^'@5,'-Eve,,'+5,"
+file_has "$T/sheet-site/churn-risk.csv" "^'@5,'-Eve,,'+5,"
+cat "$T/sheet-site"/segments/*.csv >"$T/sheet-lists"
+file_has "$T/sheet-lists" "$line3"
+file_has "$T/sheet-lists" "^4,'+1,'-b@example.com,'-2,"
+file_has "$T/sheet-lists" "^'@5,'-Eve,,'+5,"
+file_has "$T/sheet-site/gold/dim_customer.csv" ',=3,"=Hyperlink(""http://x.example"")",=a@example.com,Female,1990-01-02,@Sum(1),'
+rm -rf "$T/sheet" "$T/sheet-site" "$T/sheet-lists"
+
+# ---- links planted in a site and in its spare (.c360-prev, which the next build takes as its
+# staging folder), to a folder and a file outside: a rebuild writes through none of them nor
+# removes what they point at, leaves none in the site (its own go to the spare with the site
+# replaced), and the site is what a fresh build makes
+mini "$T/ln"
+run 0 build --data "$T/ln" --out "$T/ln-site"
+echo "12,1,2022-07-03,4,complete" >>"$T/ln/orders.csv"
+run 0 build --data "$T/ln" --out "$T/ln-site"
+[ -d "$T/ln-site/.c360-prev/customers" ] && pass || fail "no spare after a rebuild: $(ls -A "$T/ln-site")"
+mkdir -p "$T/victim" && echo mine >"$T/victim/f.txt"
+for d in .c360-prev/customers/1a .c360-prev/gold .c360-prev/segments .c360-prev/weekly charts; do
+	rm -rf "$T/ln-site/$d" && ln -s "$T/victim" "$T/ln-site/$d"
+done
+for f in .c360-prev/index.html quality.html; do
+	rm -f "$T/ln-site/$f" && ln -s "$T/victim/f.txt" "$T/ln-site/$f"
+done
+cp -p "$T/ln-site/.c360-prev/assets/style.css" "$T/victim/"	# a link to the very bytes of the spare's file
+rm "$T/ln-site/.c360-prev/assets/style.css" && ln -s "$T/victim/style.css" "$T/ln-site/.c360-prev/assets/style.css"
+ls -lR --time-style=full-iso "$T/victim" >"$T/victim.before"
+echo "13,2,2022-07-04,5,complete" >>"$T/ln/orders.csv"
+run 0 build --data "$T/ln" --out "$T/ln-site"
+ls -lR --time-style=full-iso "$T/victim" | diff "$T/victim.before" - >/dev/null && [ "$(cat "$T/victim/f.txt")" = mine ] &&
+	pass || fail "a rebuild wrote through a link or removed what it points at: $(ls -A "$T/victim")"
+find "$T/ln-site" -path "$T/ln-site/.c360-prev" -prune -o -type l -print >"$T/links"	# the spare: the site replaced
+[ -s "$T/links" ] && fail "links left in the site: $(head -3 "$T/links")" || pass
+run 0 build --data "$T/ln" --out "$T/ln-fresh"
+diff -r -x '.c360-*' "$T/ln-site" "$T/ln-fresh" >/dev/null && pass || fail "a rebuild past planted links differs from a fresh build"
+rm -rf "$T/ln" "$T/ln-site" "$T/ln-fresh" "$T/victim" "$T/victim.before" "$T/links"
+
 # ---- inputs: regular files only (a FIFO would hang, a folder is no export); a file that
 # changes while it is read stops the build, one rewritten later cannot touch it
 mini "$T/odd"

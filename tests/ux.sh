@@ -277,6 +277,17 @@ conf 'date_order = ymd\n' 1
 has "$T/err" "^$T/c.conf:1:14: error: date_order: this value is not valid; expected day-first or month-first"
 conf 'title =\n' 1
 has "$T/err" "^$T/c.conf:1:1: error: title: the value cannot be empty; expected "
+conf '[read]\norders.delimeter = ;\n' 1	# a source's option: the option is what is misspelt
+has "$T/err" "^$T/c.conf:2:1: error: unknown key \"orders.delimeter\" (did you mean \"orders.delimiter\"?)"
+conf 'site_url = intranet.example/c360/\n' 1	# an e-mail's link needs the whole address
+has "$T/err" "^$T/c.conf:1:12: error: site_url: this value is not valid; expected the http:// or https:// address"
+conf 'title = Acme\0 360\nchurn_window_days = 30\n' 1	# not text: said, not read up to the NUL
+has "$T/err" "^$T/c.conf:1:13: error: a NUL byte; a configuration is text$"
+awk 'BEGIN { printf "title = "; for (i = 0; i < 5000; i++) printf "x"; print "\nchurn_window_days = 30" }' >"$T/c.conf"
+run 1 check --config "$T/c.conf"	# was read as two lines, the second an error at line 2
+has "$T/err" "^$T/c.conf:1:1: error: the line is longer than 4096 bytes$"
+awk 'BEGIN { printf "title = "; for (i = 0; i < 4087; i++) printf "x"; print "" }' >"$T/c.conf"
+run 0 check --config "$T/c.conf"	# 4096 bytes with its end: a line still
 printf 'title = Acme 360\n[columns]\norders.amount = total, sum\n' >"$T/c.conf"
 run 0 check --verbose --config "$T/c.conf"
 has "$T/out" "^# the settings in force: --config $T/c.conf"
