@@ -1943,6 +1943,10 @@ typedef struct {
  * (chart_png). */
 bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, const char *dir, Buf *err);
 void chart_set_free(ChartSet *set);
+/* The charts' font found and scaled now, while one thread runs, and kept: each chart then finds
+ * it in cairo's cache. Found by the first chart instead, beside threads that may have taken the
+ * memory, fontconfig crashed where an allocation failed (ulimit -v). */
+void chart_fonts_load(void);
 
 /* ------------------------------------------------------------------ the site (site*.c) */
 /* Everything made from gold, into dir (render.c): the gold tables, the charts, the site and

@@ -692,3 +692,20 @@ void chart_sparkline(Buf *b, const double *v, const char *const *tips, size_t n,
 	}
 	buf_puts(b, "</svg>");
 }
+
+void chart_fonts_load(void)
+{
+	static cairo_scaled_font_t *kept;	/* held for the process: cairo finds it again by its key */
+	if (kept)
+		return;
+	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+	cairo_t *cr = cairo_create(surface);
+	cairo_scale(cr, 2, 2);	/* as chart_png draws */
+	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, FONT);
+	cairo_text_extents_t e;
+	cairo_text_extents(cr, "0", &e);
+	kept = cairo_scaled_font_reference(cairo_get_scaled_font(cr));
+	cairo_destroy(cr);
+	cairo_surface_destroy(surface);
+}
