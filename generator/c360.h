@@ -1425,6 +1425,9 @@ bool manifest_file_kept(const char *dir, const char *name, FileHash input);
 /* The bytes of the previous site's file name appended to out, if it was made from input and is
  * as its manifest says (a chart's PNG, which the edition needs too): nothing linked yet. */
 bool manifest_old_bytes(const char *dir, const char *name, FileHash input, Buf *out);
+/* The previous site's file name, open for reading (its *size bytes as listed), if it was made
+ * from input and is as its manifest says; -1 if not. */
+int manifest_old_open(const char *dir, const char *name, FileHash input, uint64_t *size);
 /* Files made together from one input (the search's word files): every file of the previous
  * site listed as made from input, linked if each is as its manifest says; how many (0: none). */
 size_t manifest_group_kept(const char *dir, FileHash input);
@@ -1454,6 +1457,10 @@ void out_flush_if_full(OutFile *f);
 void out_rows(OutFile *f, size_t n, void (*fn)(void *ctx, size_t from, size_t to, Buf *out), void *ctx,
 	      int threads);
 bool out_close(OutFile *f, Buf *err);
+/* The bytes of the previous site's file name, if it was made from input and is as its manifest
+ * says (manifest_old_open), written to f (just opened: nothing in it yet) a block at a time
+ * through one small buffer, not read whole into memory; false if not, f then empty again. */
+bool out_old_bytes(OutFile *f, const char *dir, const char *name, FileHash input);
 /* A hash of rows [0, n) by the bytes fn puts for them, a block of rows at a time on threads:
  * the same whatever the threads (what a file of those rows is made from). */
 FileHash out_rows_hash(size_t n, void (*fn)(void *ctx, size_t from, size_t to, Buf *out), void *ctx, int threads);
