@@ -915,6 +915,14 @@ void input_ahead_free(void);	/* the bytes read ahead that no input_open took */
 /* Whether in's file changed since it was opened: its size, times or inode, or what its path
  * names, or it shrank under the mapping (the pages gone read as zeros, never SIGBUS). */
 bool input_changed(Input *in);
+/* The open regular file at path (st: as opened, not empty) mapped whole into in, as an export is
+ * (a page of zeros after it; a page gone, the file shrunk under it, becomes zeros, marked): its
+ * pages the page cache's, none copied; false if it cannot be. Until input_close. */
+struct stat;
+bool input_map(int fd, const char *path, const struct stat *st, Input *in);
+/* Whether in, if mapped, has lost no page and its file still has the size and mtime it had when
+ * mapped (it was not cut short or written since); true for memory of the build's own. */
+bool input_intact(const Input *in);
 void input_close(Input *in);
 
 /* ---- S3 (s3.c) */
@@ -963,8 +971,13 @@ void raw_tables_free(Silver *s);
  * a fact the customers' key (their row numbers are in its rows). */
 FileHash silver_cache_key(const Silver *s, SourceId id, FileHash bytes);
 /* src (set up, nothing read) from s->cache_from's cache file of key; false (src set up anew)
- * if there is none that can be taken. */
+ * if there is none that can be taken. The file's texts are used where they are, the file
+ * mapped until silver_free (the rows are copied: they become the table's). */
 bool silver_cache_load(Silver *s, Source *src, FileHash key);
+/* Whether every cache file a source of s uses in place is as it was when it was checked: none
+ * cut short (its pages gone, read as zeros) or written since. A build whose caches are not
+ * must not replace the previous site. */
+bool silver_cache_intact(const Silver *s);
 /* src, read and closed from an export of bytes bytes, into s->cache_to's cache as key's;
  * nothing if it cannot be written. */
 void silver_cache_save(const Silver *s, const Source *src, FileHash key, uint64_t bytes);

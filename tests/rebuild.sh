@@ -325,6 +325,39 @@ if can_strace; then
 else
 	echo "skipped: a previous fact table read short (no strace that can trace here)"
 fi
+# ---- a cache file whose texts a build uses in place (mapped, not copied) that is cut short
+# while the build runs: the build stops before its site replaces the previous one (held at its
+# last look at the file, the fourth fstat of it, while the test cuts it), the site as it was;
+# the next build reads the export and is a fresh build's
+if can_strace; then
+	awk -F, 'NR > 1 && NR % 100 == 0 { printf "H%d,%s,2024-12-04,60.00,completed\n", NR, $1 }' "$T/ad/customers.csv" >>"$T/ad/orders.csv"
+	rm -rf "$T/as-before" && cp -a "$T/as" "$T/as-before"
+	cached="$T/as/.c360-cache/web_activities"
+	touch -d '-2 seconds' "$T/stamp"	# the spare's own .c360-inputs, older, goes early in the build
+	strace -f -o /dev/null -P "$cached" -e trace=newfstatat,fstat -e inject=newfstatat:delay_enter=4000000:when=4 \
+		-e inject=fstat:delay_enter=4000000:when=4 \
+		$C360 build --data "$T/ad" --out "$T/as" --as-of 2024-12-31 --config "$T/ad.conf" >"$T/out" 2>"$T/err" &
+	pid=$!
+	for _ in $(seq 150); do
+		[ -n "$(find "$T" -maxdepth 2 -path "$T/as.tmp-*/.c360-inputs" -newer "$T/stamp")" ] && break
+		sleep 0.1
+	done
+	: >"$cached"
+	wait $pid
+	status=$?
+	[ $status -ne 0 ] && grep -q 'c360-cache changed while the build read it' "$T/err" && pass ||
+		fail "a cache file cut short during the build: status $status, $(head -2 "$T/err")"
+	diff -r -x .c360-cache -x .c360-prev "$T/as-before" "$T/as" >/dev/null && pass ||
+		fail "a cache file cut short during the build: the site changed"
+	ls -d "$T"/as.tmp-* >/dev/null 2>&1 && fail "a cache file cut short during the build: a staging folder left" || pass
+	run 0 build --data "$T/ad" --out "$T/as" --as-of 2024-12-31 --config "$T/ad.conf"
+	rm -rf "$T/af" "$T/as-before"
+	run 0 build --data "$T/ad" --out "$T/af" --as-of 2024-12-31 --config "$T/ad.conf"
+	diff -r -x .c360-prev "$T/as" "$T/af" >"$T/diff" && pass ||
+		fail "a cache file cut short during the build: the next build differs from a fresh build: $(head -3 "$T/diff")"
+else
+	echo "skipped: a cache file cut short during the build (no strace that can trace here)"
+fi
 
 # ---- a fact source's rows after silver_finish are named by a key (its cache key, the date
 # order, the customers' ids in row order, the as-of date): a gold fact table and each customer's
