@@ -997,7 +997,7 @@ enum { OLD_BLOCK = 1 << 16 };	/* bytes read and written at a time: the buffer st
 
 bool out_old_bytes(OutFile *f, const char *dir, const char *name, FileHash input)
 {
-	uint64_t size;
+	uint64_t size = 0;
 	int fd = f->size || f->buf.len ? -1 : manifest_old_open(dir, name, input, &size);
 	bool ok = fd >= 0;
 	for (uint64_t got = 0; ok && got < size;) {
