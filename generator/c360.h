@@ -941,6 +941,14 @@ void input_ahead_free(void);	/* the bytes read ahead that no input_open took */
 /* Whether in's file changed since it was opened: its size, times or inode, or what its path
  * names, or it shrank under the mapping (the pages gone read as zeros, never SIGBUS). */
 bool input_changed(Input *in);
+/* The open regular file at path (st: as opened, not empty) mapped whole into in, as an export is
+ * (a page of zeros after it; a page gone, the file shrunk under it, becomes zeros, marked): its
+ * pages the page cache's, none copied; false if it cannot be. Until input_close. */
+struct stat;
+bool input_map(int fd, const char *path, const struct stat *st, Input *in);
+/* Whether in, if mapped, has lost no page and its file still has the size and mtime it had when
+ * mapped (it was not cut short or written since); true for memory of the build's own. */
+bool input_intact(const Input *in);
 void input_close(Input *in);
 
 /* ---- S3 (s3.c) */
@@ -989,8 +997,13 @@ void raw_tables_free(Silver *s);
  * a fact the customers' key (their row numbers are in its rows). */
 FileHash silver_cache_key(const Silver *s, SourceId id, FileHash bytes);
 /* src (set up, nothing read) from s->cache_from's cache file of key; false (src set up anew)
- * if there is none that can be taken. */
+ * if there is none that can be taken. The file's texts are used where they are, the file
+ * mapped until silver_free (the rows are copied: they become the table's). */
 bool silver_cache_load(Silver *s, Source *src, FileHash key);
+/* Whether every cache file a source of s uses in place is as it was when it was checked: none
+ * cut short (its pages gone, read as zeros) or written since. A build whose caches are not
+ * must not replace the previous site. */
+bool silver_cache_intact(const Silver *s);
 /* src, read and closed from an export of bytes bytes, into s->cache_to's cache as key's;
  * nothing if it cannot be written. */
 void silver_cache_save(const Silver *s, const Source *src, FileHash key, uint64_t bytes);
@@ -1451,6 +1464,9 @@ bool manifest_file_kept(const char *dir, const char *name, FileHash input);
 /* The bytes of the previous site's file name appended to out, if it was made from input and is
  * as its manifest says (a chart's PNG, which the edition needs too): nothing linked yet. */
 bool manifest_old_bytes(const char *dir, const char *name, FileHash input, Buf *out);
+/* The previous site's file name, open for reading (its *size bytes as listed), if it was made
+ * from input and is as its manifest says; -1 if not. */
+int manifest_old_open(const char *dir, const char *name, FileHash input, uint64_t *size);
 /* Files made together from one input (the search's word files): every file of the previous
  * site listed as made from input, linked if each is as its manifest says; how many (0: none). */
 size_t manifest_group_kept(const char *dir, FileHash input);
@@ -1480,6 +1496,10 @@ void out_flush_if_full(OutFile *f);
 void out_rows(OutFile *f, size_t n, void (*fn)(void *ctx, size_t from, size_t to, Buf *out), void *ctx,
 	      int threads);
 bool out_close(OutFile *f, Buf *err);
+/* The bytes of the previous site's file name, if it was made from input and is as its manifest
+ * says (manifest_old_open), written to f (just opened: nothing in it yet) a block at a time
+ * through one small buffer, not read whole into memory; false if not, f then empty again. */
+bool out_old_bytes(OutFile *f, const char *dir, const char *name, FileHash input);
 /* A hash of rows [0, n) by the bytes fn puts for them, a block of rows at a time on threads:
  * the same whatever the threads (what a file of those rows is made from). */
 FileHash out_rows_hash(size_t n, void (*fn)(void *ctx, size_t from, size_t to, Buf *out), void *ctx, int threads);

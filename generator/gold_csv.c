@@ -574,7 +574,7 @@ static bool write_table(const Gold *g, const Config *cfg, const char *dir, int t
 	if (!out_open(&f, dir, name, err))
 		return false;
 	Tables w = tables_of(g, t);
-	bool grown = (before.lo | before.hi) && manifest_old_bytes(dir, name, before, &f.buf);
+	bool grown = (before.lo | before.hi) && out_old_bytes(&f, dir, name, before);
 	if (grown)
 		w.skip = g->grown_from[w.src];
 	buf_puts(&f.buf, cfg->gold_bom && !grown ? UTF8_BOM : "");

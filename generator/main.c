@@ -605,8 +605,9 @@ static bool up_to_date(const Options *o, const char *gold_dir, FileHash *inputs)
 }
 
 /* The model made into files: staged beside --out, the files whose bytes are the previous
- * site's linked from it, and swapped in whole. */
-static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs, char *staging)
+ * site's linked from it, and swapped in whole; not if a cache file the build used in place
+ * (silver: the data's, NULL for gold read back) was cut short or written meanwhile. */
+static int write_site(Options *o, const Gold *g, const Silver *silver, bool existed, FileHash inputs, char *staging)
 {
 	Buf err = {0};
 	bool ok = staging || out_stage(o->cfg.out_dir, &staging, &err);
@@ -615,6 +616,11 @@ static int write_site(Options *o, const Gold *g, bool existed, FileHash inputs, 
 	ok = ok && render_gold(g, &o->cfg, staging, &err) && manifest_write_inputs(inputs, &err);
 	uint64_t written = 0, kept = 0, unrendered = 0;
 	manifest_counts(&written, &kept, &unrendered);
+	if (ok && silver && !silver_cache_intact(silver)) {
+		buf_printf(&err, "c360: error: a file of %s/" CACHE_DIR " changed while the build read it: build again\n",
+			   o->cfg.out_dir);
+		ok = false;
+	}
 	console_progress("replacing the previous site");
 	ok = ok && out_commit(o->cfg.out_dir, staging, config_threads(&o->cfg), &err);
 	console_progress("");
@@ -686,7 +692,7 @@ static int build(Options *o, bool existed)
 		report_counts(g.quality, o->cfg.verbosity);
 	else if (staging)
 		out_abort(staging);
-	int status = ok ? write_site(o, &g, existed, inputs, staging) : stopped(o, existed);
+	int status = ok ? write_site(o, &g, &s, existed, inputs, staging) : stopped(o, existed);
 	buf_free(&err);
 	gold_free(&g);
 	silver_free(&s);
@@ -718,7 +724,7 @@ static int cmd_render(Options *o)
 	console_progress("");
 	console_write(rep.p ? rep.p : "", rep.len);
 	buf_free(&rep);
-	int status = ok ? write_site(o, &g, existed, inputs, NULL) : stopped(o, existed);
+	int status = ok ? write_site(o, &g, NULL, existed, inputs, NULL) : stopped(o, existed);
 	gold_free(&g);
 	return status;
 }

@@ -231,13 +231,15 @@ static bool list_parse(OldList *o)
 	size_t head = strlen(MANIFEST_HEAD);
 	bool ok = o->text.len >= head && memcmp(o->text.p, MANIFEST_HEAD, head) == 0;
 	char *p = ok ? (char *)buf_cstr(&o->text) + head : NULL, *end = p ? o->text.p + o->text.len : NULL;
-	for (char *nl; p && p < end; p = nl + 1) {
+	/* room for as many lines as the text can hold (a hash, a space, a size, a space, a path:
+	 * 36 bytes or more): one allocation, touched only as far as there are entries */
+	size_t room = p ? (size_t)(end - p) / 36 + 1 : 0;
+	o->e = p ? xrealloc(o->e, room * sizeof *o->e) : o->e;
+	for (char *nl; p && p < end && o->n < room; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			break;
 		*nl = '\0';
-		if (o->n % 1024 == 0)
-			o->e = xrealloc(o->e, (o->n + 1024) * sizeof *o->e);
 		if (!entry_read(p, (size_t)(nl - p), &o->e[o->n]))
 			o->whole = false;
 		else if (o->n++ && strcmp(o->e[o->n - 2].path, o->e[o->n - 1].path) >= 0)
@@ -703,15 +705,18 @@ static void listed(const char *path, bool kept, FileHash h, uint64_t size, const
 	pthread_mutex_lock(&M.mu);
 	if (!kept)
 		path = arena_strndup(&M.names, path, strlen(path));
+	/* first as many as the previous site listed (a rebuild lists about as many): not doubled
+	 * and copied up to them, and memory not touched beyond what is listed */
+	size_t first = M.old.n + 4096;
 	if (M.n == M.cap) {
-		M.cap = M.cap ? M.cap * 2 : 4096;
+		M.cap = M.cap ? M.cap * 2 : first;
 		M.now = xrealloc(M.now, M.cap * sizeof *M.now);
 	}
 	M.now[M.n++] = (Entry){.path = path, .hash = h, .size = size, .rank = rank};
 	kept ? M.kept++ : M.written++;
 	if (input) {
 		if (M.npages == M.pages_cap) {
-			M.pages_cap = M.pages_cap ? M.pages_cap * 2 : 4096;
+			M.pages_cap = M.pages_cap ? M.pages_cap * 2 : first;
 			M.pages = xrealloc(M.pages, M.pages_cap * sizeof *M.pages);
 		}
 		M.pages[M.npages++] = (Entry){.path = path, .input = *input, .has_input = true, .rank = rank};
@@ -780,17 +785,27 @@ bool manifest_file_kept(const char *dir, const char *name, FileHash input)
 	return true;
 }
 
-bool manifest_old_bytes(const char *dir, const char *name, FileHash input, Buf *out)
+int manifest_old_open(const char *dir, const char *name, FileHash input, uint64_t *size)
 {
 	if (!manifest_active(dir))
-		return false;
+		return -1;
 	Entry *e = old_entry(name);
 	if (!e || !made_from(e, input) || e->size > (1u << 30) || !as_listed(e))
-		return false;
+		return -1;
 	int fd = openat(M.old_root, e->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
-	size_t at = out->len, n = (size_t)e->size;
-	bool ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == e->size;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != e->size))
+		close(fd), fd = -1;
+	*size = e->size;
+	return fd;
+}
+
+bool manifest_old_bytes(const char *dir, const char *name, FileHash input, Buf *out)
+{
+	uint64_t size;
+	int fd = manifest_old_open(dir, name, input, &size);
+	size_t at = out->len, n = (size_t)size;
+	bool ok = fd >= 0;
 	if (ok && n) {
 		buf_grow(out, n);
 		for (size_t got = 0; ok && got < n;) {

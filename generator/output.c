@@ -993,6 +993,35 @@ bool out_close(OutFile *f, Buf *err)
 	return ok;
 }
 
+enum { OLD_BLOCK = 1 << 16 };	/* bytes read and written at a time: the buffer stays in the cache */
+
+bool out_old_bytes(OutFile *f, const char *dir, const char *name, FileHash input)
+{
+	uint64_t size = 0;
+	int fd = f->size || f->buf.len ? -1 : manifest_old_open(dir, name, input, &size);
+	bool ok = fd >= 0;
+	for (uint64_t got = 0; ok && got < size;) {
+		size_t want = size - got < OLD_BLOCK ? (size_t)(size - got) : OLD_BLOCK;
+		buf_grow(&f->buf, want);
+		ssize_t r = pread(fd, f->buf.p, want, (off_t)got);
+		ok = r > 0 || (r < 0 && errno == EINTR);
+		f->buf.len = r > 0 ? (size_t)r : 0;
+		got += f->buf.len;
+		out_drain(f);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!ok && fd >= 0 && !f->failed) {	/* the file shrank: f starts again, empty */
+		ok = ftruncate(f->fd, 0) == 0 && lseek(f->fd, 0, SEEK_SET) == 0;
+		f->failed = !ok;
+		if (f->hash)
+			file_hasher_take(f->hash);
+		f->size = 0;
+		ok = false;
+	}
+	return ok && !f->failed;
+}
+
 bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *err)
 {
 	bool listed = in_manifest(dir, name);

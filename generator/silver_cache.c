@@ -545,15 +545,16 @@ static bool head_ok(Source *src, const CacheHead *h)
 	return true;
 }
 
-/* src from a cache file's head and the rest of its bytes (rest: big_alloc'd, rsize bytes, taken
- * as the source's text; rows: the table's, taken). */
-static bool take_apart(Silver *s, Source *src, const CacheHead *h, char *rows, char *rest, size_t rsize)
+/* src from a cache file's head and the rest of its bytes (rest: rsize bytes, a NUL after them,
+ * inside *file, which the source takes as its text; rows: the table's, taken). */
+static bool take_apart(Silver *s, Source *src, const CacheHead *h, char *rows, Input *file, char *rest, size_t rsize)
 {
 	const char *text = rest + (rsize - 1 - h->ntext);	/* sizes_ok: the sections add up */
 	Reader r = {rest, text, text, h->ntext, 0};
 	src->table.rows = rows;
 	src->table.cap = src->table.n = h->nrows;
-	src->file = (Input){.data = rest, .len = rsize - 1, .size = rsize};
+	src->file = *file;
+	*file = (Input){0};
 	/* The text ends with a NUL: each offset below ntext starts a NUL-terminated text. Its
 	 * texts are read in the order they were written: the rows', the samples', the lists'. */
 	if (!h->ntext || text[h->ntext - 1] != '\0' || !head_ok(src, h))
@@ -636,16 +637,16 @@ static void rows_whole(const CacheHead *h, char *rows)
 		rows_whole_of(z, h->nrows, rows);
 }
 
-/* src from the head, its rows (the file's, at file_rows) and the rest, all checked; else src
- * set up anew. */
-static bool take_whole(Silver *s, Source *src, const CacheHead *h, char *rows, char *rest, size_t nrest)
+/* src from the head, its rows (the file's, at file_rows) and the rest (in file, a NUL after it),
+ * all checked, the file (if mapped) still whole and unwritten after; else src set up anew. */
+static bool take_whole(Silver *s, Source *src, const CacheHead *h, char *rows, Input *file, char *rest, size_t nrest)
 {
-	if (sum_ok(h, rows, rest, nrest) && (rows_whole(h, rows), take_apart(s, src, h, rows, rest, nrest + 1)))
+	if (sum_ok(h, rows, rest, nrest) && (rows_whole(h, rows), take_apart(s, src, h, rows, file, rest, nrest + 1)) &&
+	    input_intact(&src->file))
 		return true;
 	if (!src->table.rows)
 		big_free(rows, h->nrows * h->row_size);
-	if (!src->file.data)
-		big_free(rest, nrest + 1);
+	input_close(file);
 	silver_source_free(src);
 	input_close(&src->file);
 	silver_source_setup(s, src, src->id);
@@ -662,9 +663,10 @@ bool silver_cache_read(Silver *s, Source *src, FileHash key, const char *p, size
 		return false;
 	size_t nin = h.nrows * file_row_size(h.row_size), nrest = n - sizeof h - nin;
 	char *rows = big_alloc(h.nrows * h.row_size), *rest = big_alloc(nrest + 1);
+	Input file = {.data = rest, .len = nrest, .size = nrest + 1};
 	memcpy(file_rows(&h, rows), p + sizeof h, nin);
 	memcpy(rest, p + sizeof h + nin, nrest);
-	return take_whole(s, src, &h, rows, rest, nrest);
+	return take_whole(s, src, &h, rows, &file, rest, nrest);
 }
 
 static bool read_at(int fd, char *p, size_t n, off_t at)
@@ -681,15 +683,19 @@ static bool read_at(int fd, char *p, size_t n, off_t at)
 }
 
 /* The previous site's cache file of src, open, and its head if it is of key (any key: NULL);
- * -1 if there is none. */
-static int cache_open(const Silver *s, const Source *src, const FileHash *key, CacheHead *h, struct stat *st)
+ * -1 if there is none. path: its path, if wanted (the caller frees it). */
+static int cache_open(const Silver *s, const Source *src, const FileHash *key, CacheHead *h, struct stat *st,
+		      char **pathp)
 {
 	if (!s->cache_from)
 		return -1;
 	char *path = path_join(s->cache_from, src->def->name);
 	const char *why;
 	int fd = open_regular(path, &why);
-	free(path);
+	if (pathp)
+		*pathp = path;
+	else
+		free(path);
 	bool ok = fd >= 0 && fstat(fd, st) == 0 && (uint64_t)st->st_size >= sizeof *h &&
 		  read_at(fd, (char *)h, sizeof *h, 0) &&
 		  head_read(src, key ? *key : h->key, h, (uint64_t)st->st_size - sizeof *h);
@@ -698,39 +704,59 @@ static int cache_open(const Silver *s, const Source *src, const FileHash *key, C
 	return ok ? fd : -1;
 }
 
-/* silver_cache_load; *bytes: the export's length the cache says. */
-static bool cache_load(Silver *s, Source *src, FileHash key, uint64_t *bytes)
+/* silver_cache_load; *bytes: the export's length the cache says. mapped: the rest of the file
+ * (its texts and lists) used where it is, the file mapped for the build (silver_cache_intact
+ * checks it before the site replaces the previous one), not copied into fresh memory. */
+static bool cache_load(Silver *s, Source *src, FileHash key, uint64_t *bytes, bool mapped)
 {
 	struct stat st;
 	CacheHead h;
-	int fd = cache_open(s, src, &key, &h, &st);
+	char *path = NULL;
+	int fd = cache_open(s, src, &key, &h, &st, &path);
 	bool ok = fd >= 0;
 	*bytes = ok ? h.bytes : 0;
 	if (ok) {
 		size_t nin = h.nrows * file_row_size(h.row_size), nrest = (size_t)st.st_size - sizeof h - nin;
-		char *rows = big_alloc(h.nrows * h.row_size), *rest = big_alloc(nrest + 1);
-		ok = read_at(fd, file_rows(&h, rows), nin, sizeof h) && read_at(fd, rest, nrest, (off_t)(sizeof h + nin));
+		char *rows = big_alloc(h.nrows * h.row_size), *rest;
+		Input file;
+		if (mapped && input_map(fd, path, &st, &file)) {
+			rest = file.data + sizeof h + nin;	/* the NUL after it: the page of zeros after the file */
+		} else {
+			rest = big_alloc(nrest + 1);
+			file = (Input){.data = rest, .len = nrest, .size = nrest + 1};
+			ok = read_at(fd, rest, nrest, (off_t)(sizeof h + nin));
+		}
+		ok = ok && read_at(fd, file_rows(&h, rows), nin, sizeof h);
 		if (ok)
-			ok = take_whole(s, src, &h, rows, rest, nrest);
+			ok = take_whole(s, src, &h, rows, &file, rest, nrest);
 		else
-			big_free(rows, h.nrows * h.row_size), big_free(rest, nrest + 1);
+			big_free(rows, h.nrows * h.row_size), input_close(&file);
 	}
 	if (fd >= 0)
 		close(fd);
+	free(path);
 	return ok;
 }
 
 bool silver_cache_load(Silver *s, Source *src, FileHash key)
 {
 	uint64_t bytes;
-	return cache_load(s, src, key, &bytes);
+	return cache_load(s, src, key, &bytes, true);
+}
+
+bool silver_cache_intact(const Silver *s)
+{
+	bool ok = true;
+	for (int i = 0; i < SRC_COUNT; i++)
+		ok = input_intact(&s->src[i].file) && ok;
+	return ok;
 }
 
 size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len, FileHash *key)
 {
 	struct stat st;
 	CacheHead h;
-	int fd = cache_open(s, src, NULL, &h, &st);
+	int fd = cache_open(s, src, NULL, &h, &st, NULL);
 	if (fd < 0)
 		return 0;
 	close(fd);
@@ -738,7 +764,7 @@ size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len,
 		return 0;
 	uint64_t bytes;
 	*key = silver_cache_key(s, src->id, file_hash(data, (size_t)h.bytes));
-	return cache_load(s, src, *key, &bytes) && bytes == h.bytes ? (size_t)h.bytes : 0;
+	return cache_load(s, src, *key, &bytes, false) && bytes == h.bytes ? (size_t)h.bytes : 0;	/* its text grows */
 }
 
 /* ---- keyed files: a head (what the file is, its key, a count), bytes, and the sum of the bytes

@@ -312,6 +312,21 @@ bool input_changed(Input *in)
 	return in->changed;
 }
 
+bool input_map(int fd, const char *path, const struct stat *st, Input *in)
+{
+	return st->st_size > 0 && map_whole(fd, path, st, in);
+}
+
+bool input_intact(const Input *in)
+{
+	if (!in->map)
+		return true;
+	const Mapped *m = &mapped[in->map - 1];
+	struct stat now;
+	return !atomic_load(&m->gone) && fstat(m->fd, &now) == 0 && now.st_size == m->st.st_size &&
+	       now.st_mtim.tv_sec == m->st.st_mtim.tv_sec && now.st_mtim.tv_nsec == m->st.st_mtim.tv_nsec;
+}
+
 /* The open regular file at path (st: as opened) into in, mapped or else read. Returns 0, an
  * errno, or -1 if it changed (what the path names, since it was opened). */
 static int input_file(int fd, const char *path, const struct stat *st, Input *in)

@@ -5,6 +5,7 @@
 #include "harness.h"
 #include "cache_file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -231,6 +232,53 @@ static void test_cache_values_checked(void **state)
 
 /* The settings' hash (the cache's key, the site's inputs) takes the configuration as it was
  * parsed: a file edited during a build does not pass its bytes off as what the build used. */
+/* A cache file taken whole by silver_cache_load: its texts used where the file is mapped, and
+ * silver_cache_intact true only while the file has the size and mtime it had: cut short (its
+ * time put back: the size alone tells) or written in place, it is not; a page of it read after
+ * it was cut short reads as zeros (no SIGBUS) and is marked. */
+static bool loaded(Silver *s, Config *cfg)
+{
+	silver_init(s, cfg);
+	s->cache_from = TEST_DIR "/test_cache.d";
+	return silver_cache_load(s, &s->src[SRC_CUSTOMERS], (FileHash){7, 0});
+}
+
+static void test_cache_mapped_intact(void **state)
+{
+	(void)state;
+	File f[2];
+	make(f);
+	free(f[0].p), free(f[1].p);
+	const char *path = TEST_DIR "/test_cache.d/customers";
+	Config cfg = test_config();
+	Silver s;
+	CHECK(loaded(&s, &cfg), "the customers' cache is taken");
+	const Source *cu = &s.src[SRC_CUSTOMERS];
+	const Customer *c = ROW(&cu->table, Customer, 0);
+	CHECK(cu->file.map != 0 && c->h.id >= cu->file.data && c->h.id < cu->file.data + cu->file.len,
+	      "its texts are in the mapped file");
+	CHECK(c->h.idlen == 1 && c->h.id[0] == '1' && strcmp(c->name, "Ann Lee") == 0, "the first customer read from it");
+	CHECK(silver_cache_intact(&s), "an untouched cache file is intact");
+	struct stat st;
+	CHECK(stat(path, &st) == 0 && truncate(path, 0) == 0, "cut short");
+	struct timespec t[2] = {st.st_atim, st.st_mtim};
+	CHECK(utimensat(AT_FDCWD, path, t, 0) == 0, "its time put back");
+	CHECK(!silver_cache_intact(&s), "a cache file cut short (its time put back) is not intact");
+	CHECK(c->h.id[0] == '\0', "a page of it gone reads as zeros");
+	CHECK(truncate(path, st.st_size) == 0 && utimensat(AT_FDCWD, path, t, 0) == 0, "its size and time put back");
+	CHECK(!silver_cache_intact(&s), "a page of it gone is marked: not intact");
+	silver_free(&s);
+
+	make(f);
+	free(f[0].p), free(f[1].p);
+	CHECK(loaded(&s, &cfg), "the customers' cache is taken again");
+	CHECK(silver_cache_intact(&s), "intact again");
+	int fd = open(path, O_WRONLY);
+	CHECK(fd >= 0 && pwrite(fd, "x", 1, (off_t)st.st_size - 2) == 1 && close(fd) == 0, "a byte written in place");
+	CHECK(!silver_cache_intact(&s), "a cache file written in place is not intact");
+	silver_free(&s);
+}
+
 static void test_settings_hash_the_parsed_config(void **state)
 {
 	(void)state;
@@ -442,6 +490,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cache_taken_only_as_written),
 		cmocka_unit_test(test_cache_values_checked),
+		cmocka_unit_test(test_cache_mapped_intact),
 		cmocka_unit_test(test_settings_hash_the_parsed_config),
 		cmocka_unit_test(test_file_hash_is_xxh3),
 		cmocka_unit_test(test_by_taken_only_whole),
