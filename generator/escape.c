@@ -203,9 +203,8 @@ __attribute__((always_inline)) static inline unsigned js_html_rare16(const unsig
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
 	__m128i one = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\'')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
 				   _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(127)), _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xe2))));
-	unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20))) &	/* signed: */
-		       ~(unsigned)_mm_movemask_epi8(x);	/* not the bytes from 0x80 */
-	return ctl | (unsigned)_mm_movemask_epi8(one);
+	__m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f));	/* x <= 0x1f */
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(one, ctl));
 }
 #endif
 
@@ -523,6 +522,8 @@ __attribute__((always_inline)) static inline bool run_equal(const char *x, const
 	}
 	if (n <= 16)
 		return !((load8(x) ^ load8(y)) | (load8(x + n - 8) ^ load8(y + n - 8)));
+	if (n <= 32)	/* most runs: the first 16 and the last 16, no loop */
+		return !(bytes_differ16(x, y) | bytes_differ16(x + n - 16, y + n - 16));
 	for (size_t i = 0; i + 16 < n; i += 16)
 		if (bytes_differ16(x + i, y + i))
 			return false;
