@@ -513,21 +513,22 @@ static size_t markup_find(PackMarkup *m, const char *s, size_t n)
 /* Whether the n bytes at x and y are the same (n > 0): bytes_equal, always inline. */
 __attribute__((always_inline)) static inline bool run_equal(const char *x, const char *y, size_t n)
 {
-	if (n < 4)	/* the first, middle and last are all of them */
-		return x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1];
-	if (n < 8) {
+	if (n > 16) {	/* the longer first: most runs are of 8 bytes or more */
+		if (n <= 32)	/* the first 16 and the last 16, no loop */
+			return !(bytes_differ16(x, y) | bytes_differ16(x + n - 16, y + n - 16));
+		for (size_t i = 0; i + 16 < n; i += 16)
+			if (bytes_differ16(x + i, y + i))
+				return false;
+		return !bytes_differ16(x + n - 16, y + n - 16);	/* the last 16, over those before */
+	}
+	if (n >= 8)
+		return !((load8(x) ^ load8(y)) | (load8(x + n - 8) ^ load8(y + n - 8)));
+	if (n >= 4) {
 		uint32_t a, b, c, d;
 		memcpy(&a, x, 4), memcpy(&b, y, 4), memcpy(&c, x + n - 4, 4), memcpy(&d, y + n - 4, 4);
 		return !((a ^ b) | (c ^ d));
 	}
-	if (n <= 16)
-		return !((load8(x) ^ load8(y)) | (load8(x + n - 8) ^ load8(y + n - 8)));
-	if (n <= 32)	/* most runs: the first 16 and the last 16, no loop */
-		return !(bytes_differ16(x, y) | bytes_differ16(x + n - 16, y + n - 16));
-	for (size_t i = 0; i + 16 < n; i += 16)
-		if (bytes_differ16(x + i, y + i))
-			return false;
-	return !bytes_differ16(x + n - 16, y + n - 16);	/* the last 16, over those before */
+	return x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1];	/* all of them */
 }
 
 /* Run i, a body's next, as the bodies' list of runs has it (seen[], room made for the body's
