@@ -203,9 +203,8 @@ __attribute__((always_inline)) static inline unsigned js_html_rare16(const unsig
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
 	__m128i one = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\'')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
 				   _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(127)), _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xe2))));
-	unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20))) &	/* signed: */
-		       ~(unsigned)_mm_movemask_epi8(x);	/* not the bytes from 0x80 */
-	return ctl | (unsigned)_mm_movemask_epi8(one);
+	__m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f));	/* x <= 0x1f */
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(one, ctl));
 }
 #endif
 
@@ -275,18 +274,29 @@ void esc_js_html(Buf *b, const char *s, size_t n)
 	buf_putc(b, '\'');
 }
 
-/* Of the 64 bytes at p: the < (*lt), the > (*gt), the spaces and line ends (*ws), a bit each. */
+#ifdef __SSE2__
+/* Of the 16 bytes at p: the < (*lt), the > (*gt), the spaces and line ends (*ws) or'd in at bit k. */
+__attribute__((always_inline)) static inline void pack_bytes16(const unsigned char *p, int k, uint64_t *lt, uint64_t *gt,
+								 uint64_t *ws)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	*lt |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('<'))) << k;
+	*gt |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('>'))) << k;
+	*ws |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+								  _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')))) << k;
+}
+#endif
+
+/* Of the 64 bytes at p: the < (*lt), the > (*gt), the spaces and line ends (*ws), a bit each (the
+ * four blocks of 16 written out: their shifts are constants). */
 static void pack_bytes64(const unsigned char *p, uint64_t *lt, uint64_t *gt, uint64_t *ws)
 {
 	*lt = *gt = *ws = 0;
 #ifdef __SSE2__
-	for (int k = 0; k < 4; k++) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-		*lt |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('<'))) << 16 * k;
-		*gt |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('>'))) << 16 * k;
-		*ws |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
-									  _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')))) << 16 * k;
-	}
+	pack_bytes16(p, 0, lt, gt, ws);
+	pack_bytes16(p + 16, 16, lt, gt, ws);
+	pack_bytes16(p + 32, 32, lt, gt, ws);
+	pack_bytes16(p + 48, 48, lt, gt, ws);
 #else
 	for (int k = 0; k < 64; k++) {
 		*lt |= (uint64_t)(p[k] == '<') << k;
@@ -503,19 +513,22 @@ static size_t markup_find(PackMarkup *m, const char *s, size_t n)
 /* Whether the n bytes at x and y are the same (n > 0): bytes_equal, always inline. */
 __attribute__((always_inline)) static inline bool run_equal(const char *x, const char *y, size_t n)
 {
-	if (n < 4)	/* the first, middle and last are all of them */
-		return x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1];
-	if (n < 8) {
+	if (n > 16) {	/* the longer first: most runs are of 8 bytes or more */
+		if (n <= 32)	/* the first 16 and the last 16, no loop */
+			return !(bytes_differ16(x, y) | bytes_differ16(x + n - 16, y + n - 16));
+		for (size_t i = 0; i + 16 < n; i += 16)
+			if (bytes_differ16(x + i, y + i))
+				return false;
+		return !bytes_differ16(x + n - 16, y + n - 16);	/* the last 16, over those before */
+	}
+	if (n >= 8)
+		return !((load8(x) ^ load8(y)) | (load8(x + n - 8) ^ load8(y + n - 8)));
+	if (n >= 4) {
 		uint32_t a, b, c, d;
 		memcpy(&a, x, 4), memcpy(&b, y, 4), memcpy(&c, x + n - 4, 4), memcpy(&d, y + n - 4, 4);
 		return !((a ^ b) | (c ^ d));
 	}
-	if (n <= 16)
-		return !((load8(x) ^ load8(y)) | (load8(x + n - 8) ^ load8(y + n - 8)));
-	for (size_t i = 0; i + 16 < n; i += 16)
-		if (bytes_differ16(x + i, y + i))
-			return false;
-	return !bytes_differ16(x + n - 16, y + n - 16);	/* the last 16, over those before */
+	return x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1];	/* all of them */
 }
 
 /* Run i, a body's next, as the bodies' list of runs has it (seen[], room made for the body's
