@@ -721,6 +721,12 @@ static int cmd_render(Options *o)
 	out_guard(o->cfg.out_dir, existed);	/* before any thread: SIGINT, SIGTERM and SIGHUP leave --out whole */
 	if (!templates_ok(o))
 		return stopped(o, existed);
+	errno = 0;
+	if (!is_dir(o->gold_dir)) {	/* one error, not one a table */
+		say(SAY_QUIET, "error: cannot open the gold folder: %s: %s", o->gold_dir,
+		    strerror(errno ? errno : ENOTDIR));
+		return stopped(o, existed);
+	}
 	console_progress("reading gold tables");
 	bool ok = gold_read(o->gold_dir, &g, &rep, &o->cfg);
 	console_progress("");
