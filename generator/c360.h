@@ -1965,7 +1965,8 @@ bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFo
 void chart_set_free(ChartSet *set);
 /* The charts' font found and scaled now, while one thread runs, and kept: each chart then finds
  * it in cairo's cache. Found by the first chart instead, beside threads that may have taken the
- * memory, fontconfig crashed where an allocation failed (ulimit -v). */
+ * memory, fontconfig crashed where an allocation failed (ulimit -v). The PDF's fonts, of sizes
+ * fitted to their texts, are still found on its thread (see docs/performance.md, Not done). */
 void chart_fonts_load(void);
 
 /* ------------------------------------------------------------------ the site (site*.c) */

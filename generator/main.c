@@ -56,6 +56,8 @@ static int cmd_publish(Options *o);
 static int cmd_generate(Options *o);
 static int cmd_init(Options *o);
 
+static const char *program = "c360";	/* as it was run: ./c360 in a clone, c360 installed */
+
 static const Command commands[] = {
 	{"build", "data out as-of config theme customer-pages jobs shard quiet verbose",
 	 "read, clean and model the data; write the site into --out (default site/)", cmd_build},
@@ -719,6 +721,12 @@ static int cmd_render(Options *o)
 	out_guard(o->cfg.out_dir, existed);	/* before any thread: SIGINT, SIGTERM and SIGHUP leave --out whole */
 	if (!templates_ok(o))
 		return stopped(o, existed);
+	errno = 0;
+	if (!is_dir(o->gold_dir)) {	/* one error, not one a table */
+		say(SAY_QUIET, "error: cannot open the gold folder: %s: %s", o->gold_dir,
+		    strerror(errno ? errno : ENOTDIR));
+		return stopped(o, existed);
+	}
 	console_progress("reading gold tables");
 	bool ok = gold_read(o->gold_dir, &g, &rep, &o->cfg);
 	console_progress("");
@@ -841,7 +849,7 @@ static int cmd_init(Options *o)
 	     out_copy_dir(theme, dir, "themes/default", NULL, &err) && out_write_file(dir, "c360.conf", &conf, &err);
 	if (ok)
 		say(SAY_NORMAL, "a new report in %s; edit its templates/ and themes/default/, then\n"
-				"      c360 build --config %s/c360.conf --data EXPORTS --out SITE", dir, dir);
+				"      %s build --config %s/c360.conf --data EXPORTS --out SITE", dir, program, dir);
 	else
 		console_write(err.p, err.len);
 	buf_free(&err);
@@ -911,6 +919,7 @@ static int run(Options *o, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	program = argv[0] && *argv[0] ? argv[0] : "c360";
 	if (argc < 2)
 		return usage_error(NULL, "no command given");
 	const char *first = argv[1];

@@ -404,6 +404,13 @@ static bool may_replace(const char *out, Buf *err)
 	struct stat st;
 	if (lstat(out, &st) != 0)
 		return errno == ENOENT || (buf_printf(err, "c360: error: %s: %s\n", out, strerror(errno)), false);
+	if (S_ISLNK(st.st_mode)) {	/* the swap would put a folder in the link's place */
+		char *to = realpath(out, NULL);
+		buf_printf(err, "c360: error: %s is a symbolic link; give --out the folder it leads to%s%s\n", out,
+			   to ? ": " : "", to ? to : "");
+		free(to);
+		return false;
+	}
 	if (!S_ISDIR(st.st_mode)) {
 		buf_printf(err, "c360: error: %s exists and is not a folder; not replacing it\n", out);
 		return false;

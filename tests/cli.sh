@@ -164,9 +164,15 @@ err_has "not a folder c360 made"
 [ "$(cat "$T/mine/notes.txt")" = precious ] && pass || fail "a foreign folder was touched"
 mkdir -p "$T/empty"
 run 0 build --data "$FIXTURE" --out "$T/empty"
+# a link to a site: the swap would put a folder in the link's place; said as a link
+ln -s empty "$T/link"
+run 1 build --data "$FIXTURE" --out "$T/link" --as-of 2030-01-01
+err_has "^c360: error: $T/link is a symbolic link; give --out the folder it leads to: $(cd "$T/empty" && pwd -P)$"
+[ -L "$T/link" ] && pass || fail "the link to a site was replaced"
 
 # ---- init: a report project with its own templates and theme
 run 0 init "$T/proj"
+err_has "^      $C360 build --config $T/proj/c360.conf --data EXPORTS --out SITE$"	# as it was run
 sed -i 's/^# Customers/# Our customers/' "$T/proj/templates/customers.md"
 sed -i 's|<h2>{{title}}</h2>|<h2 class="mine">{{title}} ({{id}})</h2>|' "$T/proj/templates/kpi_cards.html"
 sed -i 's/^title = Customer 360/title = Acme 360/' "$T/proj/c360.conf"
