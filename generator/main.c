@@ -234,7 +234,8 @@ static const OptionDef options[] = {
 	{"customers", "N", NULL, "how many customers to generate", set_customers},
 	{"seed", "S", NULL, "the generator's seed (default 1): the same seed, the same data", set_seed},
 	{"port", "N", NULL, "the port to serve on (default 8360; 0: any free port, printed)", set_port},
-	{"bind", "ADDR", NULL, "the IPv4 address to listen on (default 127.0.0.1; on a 127.x address only requests for localhost or an IP address are answered)", set_bind},
+	{"bind", "ADDR", NULL, "the IPv4 address to listen on (default 127.0.0.1; on a 127.x address only "
+	 "requests for localhost or an IP address are answered)", set_bind},
 	{"force", NULL, "generate", "write into --out even if it holds files c360 did not write", set_force},
 	{"help", NULL, NULL, "print this help", set_help},
 };

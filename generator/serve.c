@@ -258,8 +258,9 @@ static bool host_allowed(const Server *sv, struct MHD_Connection *c)
 }
 
 /* libmicrohttpd's request handler: GET and HEAD of the site's files and of the two files of
- * the reloader; anything else is 405 at once, a Host host_allowed refuses 403. GET and HEAD are answered on the second call,
- * once the whole request is in, so the connection can stay open for the next one. */
+ * the reloader; anything else is 405 at once, a Host host_allowed refuses 403. GET and HEAD
+ * are answered on the second call, once the whole request is in, so the connection can stay
+ * open for the next one. */
 static enum MHD_Result serve_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				     const char *version, const char *upload, size_t *upload_size, void **state)
 {
