@@ -1367,6 +1367,17 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 	diag_format(out, &s->config_diags, v);
 	for (size_t i = 0; i < s->nraw; i++)
 		diag_format(out, &s->raw[i].diags, v);
-	for (int i = 0; i < SRC_COUNT; i++)
-		diag_format(out, &s->src[i].diags, v);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		diag_format(out, &src->diags, v);
+		if (src->diags.tally[D_FILE_MISSING].count)	/* where a newcomer is stuck: the way on */
+			buf_printf(out, "%s: note: an export of another name is named in a --config file: [files] %s = NAME\n",
+				   src->diags.file, src->def->name);
+		if (src->diags.tally[D_COLUMN_REQUIRED].count)
+			for (int c = 0; c < src->def->ncols; c++)
+				if (src->field_of[c] < 0 && (c == 0 || c == src->def->customer_col))
+					buf_printf(out, "%s: note: a column of another name is named in a --config file: "
+						   "[columns] %s.%s = NAME\n", src->diags.file, src->def->name,
+						   src->def->cols[c]);
+	}
 }

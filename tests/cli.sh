@@ -143,6 +143,7 @@ data nocust
 rm "$T/nocust/customers.csv"
 run 1 build --data "$T/nocust" --out "$T/keep"
 err_has "nocust/customers.csv: error: required file missing"
+err_has "^$T/nocust/customers.csv: note: an export of another name is named in a --config file: \[files\] customers = NAME$"
 err_has "unchanged"
 diff -r -x .c360-prev "$T/keep" "$T/keep.before" >/dev/null && pass || fail "a failed build changed the site"
 ls "$T" | grep -q 'keep\.tmp' && fail "a staging folder was left behind" || pass
@@ -267,6 +268,10 @@ data nocol
 sed '1s/customer-id/client/' "$FIXTURE/orders.csv" >"$T/nocol/orders.csv"
 run 1 build --data "$T/nocol" --out "$T/s"
 err_has "orders.csv:1: error: required column \"customer_id\" missing; the header has: order_id, client, order_date, amount, status"
+err_has "^$T/nocol/orders.csv: note: a column of another name is named in a --config file: \[columns\] orders.customer_id = NAME$"
+[ "$(grep -c 'note: a column of another name' "$T/err")" = 1 ] && pass || fail "a note for a column that is there"
+printf '[columns]\norders.customer_id = client\n' >"$T/nocol.conf"	# the note's way on
+run 0 build --data "$T/nocol" --out "$T/s" --config "$T/nocol.conf"
 
 data extracol
 sed '1s/$/,Loyalty Tier/; 2,${/^ *$/!s/$/,gold/}' "$FIXTURE/customers.csv" >"$T/extracol/customers.csv"
