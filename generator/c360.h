@@ -1506,6 +1506,9 @@ FileHash out_rows_hash(size_t n, void (*fn)(void *ctx, size_t from, size_t to, B
 void out_tidy(const char *out);	/* removes the staging folders killed builds of out left */
 /* Creates the staging folder beside out; false after reporting to err. */
 bool out_stage(const char *out, char **staging, Buf *err);
+/* An existing --out is replaced only if c360 made it (or it holds only what a site keeps: it
+ * is empty, or a new git working tree); false after saying why in err. */
+bool out_may_replace(const char *out, Buf *err);
 bool out_replaceable(const char *out);	/* out_stage would not refuse out (absent, or a site), nor make its folder */
 /* The names a site's folder keeps that c360 does not make (the keep setting, names separated by
  * commas): they are moved or linked into each new site, and a folder holding only them may

@@ -652,12 +652,13 @@ static int write_site(Options *o, const Gold *g, const Silver *silver, bool exis
 	return ok ? EXIT_OK : EXIT_BUILD;
 }
 
-/* The templates and the theme's layout, checked before the data is read: a mistake in them
- * stops the build at once, not after a data stage of a minute. */
-static bool templates_ok(const Options *o)
+/* The templates and the theme's layout, and --out a folder the site may replace, checked
+ * before the data is read: a mistake stops the build at once, not after a data stage of a
+ * minute. */
+static bool start_ok(const Options *o)
 {
 	Buf err = {0};
-	bool ok = site_templates_check(&o->cfg, &err);
+	bool ok = out_may_replace(o->cfg.out_dir, &err) && site_templates_check(&o->cfg, &err);
 	console_write(err.p ? err.p : "", err.len);
 	buf_free(&err);
 	return ok;
@@ -669,7 +670,7 @@ static int build(Options *o, bool existed)
 	FileHash inputs;
 	if (up_to_date(o, NULL, &inputs))
 		return EXIT_OK;
-	if (!templates_ok(o))
+	if (!start_ok(o))
 		return stopped(o, existed);
 	Silver s;
 	Gold g = {0};
@@ -720,7 +721,7 @@ static int cmd_render(Options *o)
 	Buf rep = {0};
 	bool existed = exists(o->cfg.out_dir);
 	out_guard(o->cfg.out_dir, existed);	/* before any thread: SIGINT, SIGTERM and SIGHUP leave --out whole */
-	if (!templates_ok(o))
+	if (!start_ok(o))
 		return stopped(o, existed);
 	errno = 0;
 	if (!is_dir(o->gold_dir)) {	/* one error, not one a table */

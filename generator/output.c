@@ -397,9 +397,7 @@ bool out_claim(const char *dir, const char *marker, const char *const *ours, siz
 	return ok;
 }
 
-/* An existing --out is replaced only if c360 made it (or it holds only what a site keeps: it
- * is empty, or a new git working tree). */
-static bool may_replace(const char *out, Buf *err)
+bool out_may_replace(const char *out, Buf *err)
 {
 	struct stat st;
 	if (lstat(out, &st) != 0)
@@ -426,7 +424,7 @@ static bool may_replace(const char *out, Buf *err)
 bool out_replaceable(const char *out)
 {
 	Buf ignore = {0};
-	bool ok = may_replace(out, &ignore);
+	bool ok = out_may_replace(out, &ignore);
 	buf_free(&ignore);
 	char *parent = xstrdup(out);	/* and its folder there: a build that fails leaves no folder */
 	char *slash = strrchr(parent, '/');
@@ -639,7 +637,7 @@ bool out_git_ignored(int dirfd)
 
 bool out_stage(const char *out, char **staging, Buf *err)
 {
-	if (!may_replace(out, err))
+	if (!out_may_replace(out, err))
 		return false;
 	char *parent = xstrdup(out);
 	char *slash = strrchr(parent, '/');

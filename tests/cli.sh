@@ -162,6 +162,7 @@ rm -rf "$T/keep.tmp-Zz99Zz"
 mkdir -p "$T/mine" && echo precious >"$T/mine/notes.txt"
 run 1 build --data "$FIXTURE" --out "$T/mine"
 err_has "not a folder c360 made"
+grep -q "rows read" "$T/err" && fail "a folder it may not replace was said after the data was read" || pass
 [ "$(cat "$T/mine/notes.txt")" = precious ] && pass || fail "a foreign folder was touched"
 mkdir -p "$T/empty"
 run 0 build --data "$FIXTURE" --out "$T/empty"
@@ -169,6 +170,7 @@ run 0 build --data "$FIXTURE" --out "$T/empty"
 ln -s empty "$T/link"
 run 1 build --data "$FIXTURE" --out "$T/link" --as-of 2030-01-01
 err_has "^c360: error: $T/link is a symbolic link; give --out the folder it leads to: $(cd "$T/empty" && pwd -P)$"
+grep -q "rows read" "$T/err" && fail "a link for --out was said after the data was read" || pass
 [ -L "$T/link" ] && pass || fail "the link to a site was replaced"
 
 # ---- init: a report project with its own templates and theme
