@@ -739,6 +739,8 @@ typedef struct {
 
 extern const SourceDef source_defs[SRC_COUNT];
 static inline bool source_is_fact(SourceId id) { return source_defs[id].customer_col >= 0; }
+/* A column a row cannot be read without: the key, a fact's customer. */
+static inline bool column_required(const SourceDef *def, int col) { return col == 0 || col == def->customer_col; }
 
 /* ------------------------------------------------------------------ silver (silver.c) */
 /* Every silver row starts with this head (40 bytes: most rows are a head and a few labels), so

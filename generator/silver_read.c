@@ -15,11 +15,6 @@
 
 /* ---- the header */
 
-static bool is_required(const Source *src, int col)
-{
-	return col == 0 || col == src->def->customer_col;
-}
-
 /* The field a column is read from: the first of the configuration's names for it that the
  * header has (an alias wins over the column's own name), else its own name; -1 if none. */
 static int header_field(const Source *src, int col, char *const *names, uint32_t n)
@@ -54,10 +49,10 @@ static void unused_field(Source *src, const Record *r, char *const *names, uint3
 static void missing_columns(Source *src, uint32_t line, const Buf *list)
 {
 	for (int c = 0; c < src->def->ncols; c++)
-		if (src->field_of[c] < 0 && is_required(src, c) && !src->def->required && !src->left_out)
+		if (src->field_of[c] < 0 && column_required(src->def, c) && !src->def->required && !src->left_out)
 			src->left_out = src->def->cols[c];
 	for (int c = 0; c < src->def->ncols; c++) {
-		bool required = is_required(src, c);
+		bool required = column_required(src->def, c);
 		if (src->field_of[c] >= 0 || src->def->rule[c].extra || (!required && (src->left_out || src->sql)))
 			continue;
 		src->broken |= required;
