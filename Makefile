@@ -33,6 +33,10 @@ $(BUILD)/%.o: generator/%.c generator/c360.h | $(BUILD)
 $(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h tests/unit/cache_file.h $(CORE) | $(BUILD)
 	$(CC) $(WARN) -Wno-missing-field-initializers -DTEST_DIR='"$(BUILD)"' $(C360_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE) $(C360_LIBS) -lcmocka $(LDLIBS)
 
+# The Mustache spec's cases, read from a file tests/mustache/convert.mjs writes (tests/mustache.sh).
+$(BUILD)/mustache_spec: tests/mustache/spec.c $(CORE) | $(BUILD)
+	$(CC) $(WARN) $(C360_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE) $(C360_LIBS) $(LDLIBS)
+
 $(BUILD):
 	mkdir -p $@
 

@@ -1865,6 +1865,12 @@ void shape_set_free(ShapeSet *s);
  * shape in it has only its lists' items checked, and one that passes is added to it. */
 bool page_data_check(const PageDef *page, const Value *data, const char *path, ShapeSet *seen, Buf *err);
 void page_vars_doc(Buf *out);	/* c360 help templates: docs/templates.md */
+/* The Mustache spec's cases c360 does not pass on purpose, by spec file ("interpolation") and case
+ * name, and why; c360 help templates lists them, and tests/mustache/spec.c skips them. NULL ends. */
+typedef struct {
+	const char *file, *name, *why;
+} TplDeviation;
+extern const TplDeviation tpl_deviations[];
 /* Every tag of t (and of the partials it includes) names a variable the page has, used as its
  * type allows; false after appending "template:line:col: error: ..." to err for each that does not. */
 bool tpl_check(const Template *t, const PageDef *page, const TplSet *partials, Buf *err);

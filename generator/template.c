@@ -187,6 +187,7 @@ struct Template {
 typedef struct {
 	const char *name, *s, *end, *p;
 	Buf *err;
+	Str otag, ctag;		/* the delimiters in force: {{ and }} until a {{=<% %>=}} tag sets others */
 } Parser;
 
 static void where(const Parser *ps, const char *at, uint32_t *line, uint32_t *col)
@@ -249,8 +250,6 @@ static const char *standalone(const Parser *ps, const char *open, const char **a
 /* Mustache features c360 leaves out are errors, never text that renders as nothing. */
 static const char *unsupported(char sigil, Str name)
 {
-	if (sigil == '=')
-		return "set-delimiter tags are not supported";
 	if (sigil == '$' || sigil == '<')
 		return "template inheritance (blocks and parents) is not supported";
 	if (sigil == '>' && name.n && name.p[0] == '*')
@@ -260,22 +259,73 @@ static const char *unsupported(char sigil, Str name)
 
 static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing, size_t closing_len, int depth);
 
+/* The first tag at or after from: where it opens, or ps->end. */
+static const char *find_tag(const Parser *ps, const char *from)
+{
+	const char *at = memmem(from, (size_t)(ps->end - from), ps->otag.p, ps->otag.n);
+	return at ? at : ps->end;
+}
+
+/* The first closing delimiter at or after from that has the byte before (if not '\0') just
+ * before it: there, the byte before's place; NULL if none. ("}" closes a triple mustache, "="
+ * a set-delimiter tag.) */
+static const char *find_close(const Parser *ps, const char *from, char before)
+{
+	const char *p = from + (before != '\0');
+	while (p < ps->end) {
+		const char *at = memmem(p, (size_t)(ps->end - p), ps->ctag.p, ps->ctag.n);
+		if (!at || !before)
+			return at;
+		if (at[-1] == before && at - 1 > from)
+			return at - 1;
+		p = at + 1;
+	}
+	return NULL;
+}
+
+/* {{=<% %>=}}: the delimiters between the ='s (two words with no blank or = in them) are the
+ * ones in force from here to the end of the template (not in its partials, which start with
+ * {{ and }}). */
+static bool set_delimiters(Parser *ps, const char *open, Str inner)
+{
+	Str d = str_trim(inner);
+	size_t k = 0;
+	while (k < d.n && !str_space(d.p[k]))
+		k++;
+	Str otag = str_make(d.p, k), ctag = str_trim(str_make(d.p + k, d.n - k));
+	bool ok = otag.n && ctag.n && !memchr(otag.p, '=', otag.n) && !memchr(ctag.p, '=', ctag.n);
+	for (size_t i = 0; ok && i < ctag.n; i++)
+		ok = !str_space(ctag.p[i]);
+	if (!ok)
+		return parse_error(ps, open, "a set-delimiter tag takes two delimiters with no blank or = in them, "
+					     "e.g. {{=<% %>=}}", inner.p, inner.n);
+	ps->otag = otag, ps->ctag = ctag;
+	return true;
+}
+
 static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int depth, bool *closed,
 		      const char *closing, size_t closing_len)
 {
-	const char *q = open + 2;
+	const char *q = open + ps->otag.n;
 	bool triple = q < ps->end && *q == '{';
-	const char *close = triple ? strstr(q, "}}}") : strstr(q, "}}");
-	if (!close || close >= ps->end)
+	char sigil = triple ? '{' : q < ps->end ? *q : '\0';
+	const char *close = find_close(ps, q, triple ? '}' : sigil == '=' ? '=' : '\0');
+	if (!close)
 		return parse_error(ps, open, "unclosed tag", NULL, 0);
-	char sigil = triple ? '{' : *q;
-	if (triple || strchr("#^/!>&=$<", sigil))
+	if (triple || (sigil && strchr("#^/!>&=$<", sigil)))
 		q++;
-	const char *after = close + (triple ? 3 : 2);
+	const char *after = close + (triple || sigil == '=' ? 1 : 0) + ps->ctag.n;
 	Str name = str_trim(str_make(q, (size_t)(close - q)));
 	const char *why = triple ? NULL : unsupported(sigil, name);
 	if (why)
 		return parse_error(ps, open, why, NULL, 0);
+	if (sigil == '=') {
+		if (!set_delimiters(ps, open, str_make(q, (size_t)(close - q))))
+			return false;
+		standalone(ps, open, &after, parent);
+		ps->p = after;
+		return true;
+	}
 	int filter = F_NONE;
 	const char *bar = memchr(name.p, '|', name.n);
 	if (bar && sigil != '!') {
@@ -325,9 +375,7 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing, size_t closing_len, int depth)
 {
 	while (ps->p < ps->end) {
-		const char *open = strstr(ps->p, "{{");
-		if (!open || open >= ps->end)
-			open = ps->end;
+		const char *open = find_tag(ps, ps->p);
 		if (open > ps->p)
 			add_node(parent, N_TEXT, ps->p, (size_t)(open - ps->p));
 		if (open == ps->end)
@@ -350,7 +398,7 @@ Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err)
 	t->src = xstrndup(src, len);
 	if (memchr(t->src, '\0', len))
 		len = strlen(t->src);
-	Parser ps = {t->name, t->src, t->src + len, t->src, err};
+	Parser ps = {t->name, t->src, t->src + len, t->src, err, str_make("{{", 2), str_make("}}", 2)};
 	if (!parse_nodes(&ps, &t->root, NULL, 0, 0)) {
 		tpl_free(t);
 		return NULL;
