@@ -43,8 +43,9 @@ $(BUILD):
 # The whole suite: unit tests, then the command-line, golden and bad-input tests, then the site
 # and the preview server (C360_BROWSER=0 skips their Chromium parts). Tests on the tutorial
 # exports are skipped, and say so, where they are absent.
-check: $(BIN) $(UNIT)
+check: $(BIN) $(UNIT) $(BUILD)/mustache_spec
 	@for t in $(UNIT); do echo "== $$t"; TZ=UTC ./$$t || exit 1; done
+	@TZ=UTC SPEC_DRIVER=$(BUILD)/mustache_spec tests/mustache.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/render.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh

@@ -1866,9 +1866,11 @@ void shape_set_free(ShapeSet *s);
 bool page_data_check(const PageDef *page, const Value *data, const char *path, ShapeSet *seen, Buf *err);
 void page_vars_doc(Buf *out);	/* c360 help templates: docs/templates.md */
 /* The Mustache spec's cases c360 does not pass on purpose, by spec file ("interpolation") and case
- * name, and why; c360 help templates lists them, and tests/mustache/spec.c skips them. NULL ends. */
+ * name, and why; c360 help templates lists them, and tests/mustache/spec.c skips them (as_html:
+ * it checks that the case passes with the data's text as HTML c360 made). NULL ends. */
 typedef struct {
 	const char *file, *name, *why;
+	bool as_html;
 } TplDeviation;
 extern const TplDeviation tpl_deviations[];
 /* Every tag of t (and of the partials it includes) names a variable the page has, used as its

