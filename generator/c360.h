@@ -1637,8 +1637,9 @@ size_t utf8_cut(const char *s, size_t n, size_t max);	/* n, or at most max witho
 
 /* ------------------------------------------------------------------ templates (template.c)
  * Values are what pages are made of; they live in an arena. Templates are Mustache:
- * {{name}} {{name|filter}} {{#section}} {{^inverted}} {{/section}} {{>partial}} {{! comment}}
- * and {{{raw}}}, which writes only V_RAW values (text c360 made) unescaped. Filters: number,
+ * {{name}} {{name|filter}} {{#section}} {{^inverted}} {{/section}} {{>partial}} {{! comment}},
+ * {{=<% %>=}} (other delimiters to the template's end) and {{{raw}}}, which writes only V_RAW values
+ * (text c360 made) unescaped. Filters: number,
  * money, pct, date, signed, url. Falsy: null, false, the number 0, "" and empty lists (money,
  * percentages and dates are true unless null). */
 typedef enum { V_NULL, V_STR, V_INT, V_MONEY, V_PCT, V_DATE, V_BOOL, V_LIST, V_OBJ, V_RAW } VKind;

@@ -1,5 +1,5 @@
 /* template.c — a small Mustache-style engine: variables, sections, inverted sections,
- * partials, comments and formatting filters, with every data value escaped. */
+ * partials, comments, set delimiters and formatting filters, with every data value escaped. */
 #include "c360.h"
 
 #include <stdatomic.h>

