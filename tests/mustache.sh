@@ -46,4 +46,29 @@ else
 		if grep -qF "$name" docs/templates.md; then pass; else fail "docs/templates.md does not name the deviation $name"; fi
 	done <"$T/skipped"
 fi
+
+# ---- other delimiters in a report's own templates: c360 init's templates and layout, each
+# rewritten to start with {{=<% %>=}} and use <% %>, build the same site as they do (the shipped
+# templates go c360's compiled ways, the rewritten ones the engine's), files and packed
+run 0 init "$T/plain"
+cp -r "$T/plain" "$T/delim"
+for f in "$T"/delim/templates/* "$T"/delim/themes/default/layout.html; do
+	{ echo '{{=<% %>=}}'; sed -e 's/{{{/<%{/g; s/}}}/}%>/g; s/{{/<%/g; s/}}/%>/g' "$f"; } >"$f.new" && mv "$f.new" "$f"
+done
+if grep -q '{{' "$T"/delim/templates/customer.md && ! grep -q '<%' "$T"/delim/templates/customer.md; then
+	fail "the rewritten customer.md has no <% %> tags"
+fi
+for mode in files packed; do
+	run 0 build --config "$T/plain/c360.conf" --data data/sample --out "$T/site-plain-$mode" --customer-pages $mode --quiet
+	run 0 build --config "$T/delim/c360.conf" --data data/sample --out "$T/site-delim-$mode" --customer-pages $mode --quiet
+	if diff -r -x '.c360-*' "$T/site-plain-$mode" "$T/site-delim-$mode" >"$T/diff"; then pass; else
+		fail "templates with <% %> delimiters build another site ($mode): $(head -5 "$T/diff")"
+	fi
+done
+# ... and a typo in them is the error it is in {{ }}, where it stands
+sed -i 's/<%title%>/<%titel%>/' "$T/delim/templates/customer.md"
+run 1 build --config "$T/delim/c360.conf" --data data/sample --out "$T/site-typo" --quiet
+grep -q 'customer.md:2:3: error: {{titel}}: the customer page has no variable of that name (did you mean "title"?)' "$T/err" &&
+	pass || fail "a typo in <% %>: $(head -3 "$T/err")"
+
 finish mustache
