@@ -86,12 +86,12 @@ static void on_segv(int sig, siginfo_t *info, void *context)
 	sigaction(sig, &segv_before, NULL);	/* no page of ours: it faults again, as it would have */
 }
 
+/* The handler in place (again, if another took SIGSEGV since: a test harness's). */
 static bool catch_segv(void)
 {
-	static atomic_flag once = ATOMIC_FLAG_INIT;
-	if (atomic_flag_test_and_set(&once))
+	struct sigaction now, sa = {.sa_sigaction = on_segv, .sa_flags = SA_SIGINFO | SA_RESTART};
+	if (sigaction(SIGSEGV, NULL, &now) == 0 && (now.sa_flags & SA_SIGINFO) && now.sa_sigaction == on_segv)
 		return true;
-	struct sigaction sa = {.sa_sigaction = on_segv, .sa_flags = SA_SIGINFO | SA_RESTART};
 	sigemptyset(&sa.sa_mask);
 	page = (size_t)sysconf(_SC_PAGESIZE);
 	return sigaction(SIGSEGV, &sa, &segv_before) == 0;
