@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <valgrind/valgrind.h>
 
 /* A row in the file lacks the head's id pointer (its first 8 bytes) and bronze fields (its last
  * 8): a field of the table's row at off is at off - 8 in the head, off - 16 after it. */
@@ -306,6 +307,8 @@ static bool same_row(const Table *a, const Table *b, size_t i)
 static void test_sessions_made_when_read(void **state)
 {
 	(void)state;
+	if (RUNNING_ON_VALGRIND)
+		skip();	/* lazy_pages.c: no lazy memory there */
 	const char *dir = TEST_DIR "/test_cache.s";
 	make_sessions(dir);
 	Config cfg = test_config();
@@ -338,6 +341,8 @@ static void test_sessions_made_when_read(void **state)
 static void test_sessions_written_in_place(void **state)
 {
 	(void)state;
+	if (RUNNING_ON_VALGRIND)
+		skip();	/* lazy_pages.c: no lazy memory there */
 	const char *dir = TEST_DIR "/test_cache.s";
 	make_sessions(dir);
 	char *path = path_join(dir, "web_activities");
