@@ -724,7 +724,10 @@ static bool lazy_head_of(const LazySource *z, size_t i, RowHead *h)
 	memcpy((char *)h + KEEP_FROM, z->rows + i * z->in, KEEP_TO - KEEP_FROM);
 	bool when = when_ok(h->when, z->ambiguous), ok = (h->flags & ~((1u << D_NFLAGS) - 1)) == 0 && when;
 	h->flags &= (1u << D_NFLAGS) - 1;
-	h->when = !when ? MOMENT_NULL : z->ordered ? silver_resolve_when(h->when, z->order, z->timestamp) : h->when;
+	if (!when)
+		h->when = MOMENT_NULL;
+	else if (z->ordered && h->when >= (int64_t)1 << 62)	/* packed ambiguous (when_ok): few rows */
+		h->when = silver_resolve_when(h->when, z->order, z->timestamp);
 	uint32_t c = h->customer;
 	if (c & ORPHAN ? (c & ~ORPHAN) >= z->norphans : c >= z->ncu)
 		ok = false, c = z->safe_customer;
