@@ -1012,7 +1012,8 @@ void raw_tables_free(Silver *s);
 FileHash silver_cache_key(const Silver *s, SourceId id, FileHash bytes);
 /* src (set up, nothing read) from s->cache_from's cache file of key; false (src set up anew)
  * if there is none that can be taken. The file's texts are used where they are, the file
- * mapped until silver_free (the rows are copied: they become the table's). */
+ * mapped until silver_free (the rows are copied: they become the table's; the sessions' table
+ * is made a page at a time when first read, see silver_lazy_head). */
 bool silver_cache_load(Silver *s, Source *src, FileHash key);
 /* Whether every cache file a source of s uses in place is as it was when it was checked: none
  * cut short (its pages gone, read as zeros) or written since. A build whose caches are not

@@ -655,9 +655,11 @@ static void rows_whole(const CacheHead *h, char *rows)
  * silver_finish reads the rows' heads from the file (silver_lazy_head). A row made is checked
  * again as it is made: the file could have been written since (silver_cache_intact then stops
  * the build); what does not pass is made a safe value and the source marked broken, so no
- * such row reads out of bounds and no build with one replaces the previous site. Only for a
- * source with no text but its ids (an id is where the one before ended: every LAZY_STEP-th
- * row's offset is kept) and no ambiguous date (decide_date_order would change its rows). */
+ * such row reads out of bounds and no build with one replaces the previous site. What
+ * silver_finish does to rows is recorded, not done (the date order its ambiguous dates are read
+ * by, each orphan's inferred customer), and done to each row as it is made. Only for a source
+ * with no text but its ids (an id is where the one before ended: every LAZY_STEP-th row's
+ * offset is kept). */
 enum { LAZY_STEP = 64 };
 
 struct LazySource {
