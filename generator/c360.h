@@ -26,6 +26,17 @@ void *big_alloc(size_t n);
 void *big_realloc(void *p, size_t old, size_t n);
 void big_free(void *p, size_t n);
 void big_release(void *p, size_t n);	/* the whole pages inside [p, p+n) go back to the system */
+/* Memory of bytes bytes whose pages are made on first touch by make(ctx, to, at, n): the n
+ * bytes from offset at, written at to (lazy_pages.c). NULL if it cannot be had. Never to be
+ * given to a system call (the kernel's touch does not fault). made: whether the page holding
+ * offset at is made; count: the pages made, of *total. */
+typedef void LazyMake(void *ctx, char *to, size_t at, size_t n);
+typedef struct LazyPages LazyPages;
+LazyPages *lazy_pages_new(size_t bytes, LazyMake *make, void *ctx);
+char *lazy_pages_base(const LazyPages *l);
+bool lazy_pages_made(const LazyPages *l, size_t at);
+size_t lazy_pages_count(const LazyPages *l, size_t *total);
+void lazy_pages_free(LazyPages *l);
 
 typedef struct ArenaBlock ArenaBlock;
 typedef struct ArenaOwned ArenaOwned;
@@ -855,6 +866,7 @@ struct Source {
 	Table table;
 	bool lent;		/* table.rows are another source's, lent while chunks are read: copied to
 				 * rows of its own (silver_own_rows) before they grow, never freed */
+	struct LazySource *lazy;	/* table.rows made when first read (silver_cache.c), else NULL */
 	Index keys;		/* customers only: id -> row number */
 	struct Orphan *orphans;
 	size_t norphans, caporphans;
@@ -1000,7 +1012,8 @@ void raw_tables_free(Silver *s);
 FileHash silver_cache_key(const Silver *s, SourceId id, FileHash bytes);
 /* src (set up, nothing read) from s->cache_from's cache file of key; false (src set up anew)
  * if there is none that can be taken. The file's texts are used where they are, the file
- * mapped until silver_free (the rows are copied: they become the table's). */
+ * mapped until silver_free (the rows are copied: they become the table's; the sessions' table
+ * is made a page at a time when first read, see silver_lazy_head). */
 bool silver_cache_load(Silver *s, Source *src, FileHash key);
 /* Whether every cache file a source of s uses in place is as it was when it was checked: none
  * cut short (its pages gone, read as zeros) or written since. A build whose caches are not
@@ -1017,6 +1030,19 @@ size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len,
 void silver_cache_keep(const Silver *s, const Source *src);
 /* src from a cache file's n bytes at p (the fuzzer); as silver_cache_load. */
 bool silver_cache_read(Silver *s, Source *src, FileHash key, const char *p, size_t n);
+/* A source whose rows are made when first read (silver_cache_load: a rebuild's unchanged
+ * sessions, which after silver_finish only the changed customers' pages read): its row r's
+ * head as the file holds it (before silver_finish), for silver_finish's passes, which make no
+ * row; orphan k's inferred customer (every row of it then has that customer and the orphan
+ * flag, made or not); how many of its table's pages were made, of *total. */
+void silver_lazy_head(const Source *src, size_t r, RowHead *h);
+void silver_lazy_ordered(Source *src);	/* src->order decided: ambiguous dates read by it */
+void silver_lazy_orphan(Source *src, size_t k, uint32_t customer);
+/* when, if an ambiguous date (packed), read by order; else when itself */
+int64_t silver_resolve_when(int64_t when, DateOrder order, bool keep_time);
+void silver_lazy_inferred(Source *src);
+size_t silver_lazy_made(const Source *src, size_t *total);
+void silver_lazy_free(Source *src);
 /* .c360-cache/facts-NAME: n hashes (each customer's facts of a fact source, site_customers.c)
  * under a key (the source's rows key). Load: site's file of that key and n, else NULL. */
 FileHash *facts_cache_load(const char *site, SourceId id, FileHash key, size_t n);

@@ -75,6 +75,11 @@ static int64_t resolve_ambiguous(int64_t v, DateOrder order, bool keep_time)
 	return clean_date_moment(&p, order, keep_time);
 }
 
+int64_t silver_resolve_when(int64_t when, DateOrder order, bool keep_time)
+{
+	return is_ambiguous(when) ? resolve_ambiguous(when, order, keep_time) : when;
+}
+
 /* ---- tables */
 
 static void table_reserve(Table *t, size_t more)
@@ -1165,7 +1170,9 @@ void silver_source_free(Source *src)
 {
 	diag_free(&src->diags);
 	arena_free(&src->arena);
-	if (!src->lent)
+	if (src->lazy)
+		silver_lazy_free(src);
+	else if (!src->lent)
 		big_free(src->table.rows, src->table.cap * src->table.size);
 	src->table.rows = NULL;
 	index_free(&src->keys);
@@ -1202,7 +1209,9 @@ static void decide_date_order(Silver *s)
 			src->order = s->cfg->date_order;
 			src->basis = BASIS_CONFIG;
 		}
-		for (size_t r = 0; src->ambiguous && r < src->table.n; r++) {
+		if (src->lazy)
+			silver_lazy_ordered(src);	/* its rows made later by the order */
+		for (size_t r = 0; src->ambiguous && !src->lazy && r < src->table.n; r++) {
 			RowHead *h = ROW(&src->table, RowHead, r);
 			if (is_ambiguous(h->when))
 				h->when = resolve_ambiguous(h->when, src->order, src->def->timestamp);
@@ -1219,7 +1228,9 @@ static void infer_customers(Silver *s)
 		if (!source_is_fact(src->id))
 			continue;
 		for (size_t r = 0; r < src->table.n; r++) {
-			RowHead *h = ROW(&src->table, RowHead, r);
+			RowHead *h = src->lazy ? NULL : ROW(&src->table, RowHead, r), head;
+			if (!h)
+				silver_lazy_head(src, r, h = &head);	/* its rows made later, inferred */
 			if (!(h->customer & ORPHAN))
 				continue;
 			size_t k = h->customer & ~ORPHAN;
@@ -1234,10 +1245,14 @@ static void infer_customers(Silver *s)
 				nc->gender = GENDER_UNKNOWN;
 				index_set(&cu->keys, id, c, row_key, &cu->table);
 			}
+			if (src->lazy)
+				silver_lazy_orphan(src, k, c);
 			h->customer = c;
 			h->flags |= FLAG(D_ORPHAN_CUSTOMER);
 			report(src, D_ORPHAN_CUSTOMER, h->line, src->def->customer_col, id);
 		}
+		if (src->lazy)
+			silver_lazy_inferred(src);
 		free(src->orphans);
 		src->orphans = NULL;
 	}
@@ -1251,8 +1266,12 @@ static void find_as_of(Silver *s)
 	int64_t last = MOMENT_NULL;	/* the latest moment: its day is the latest day */
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Table *t = &s->src[i].table;
+		const Source *src = &s->src[i];
 		for (size_t r = 0; source_is_fact((SourceId)i) && r < t->n; r++) {
-			int64_t w = ROW(t, RowHead, r)->when;
+			RowHead head;
+			if (src->lazy)
+				silver_lazy_head(src, r, &head);
+			int64_t w = src->lazy ? head.when : ROW(t, RowHead, r)->when;
 			last = w > last ? w : last;	/* MOMENT_NULL is below every moment */
 		}
 	}
@@ -1291,7 +1310,9 @@ static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
 	int64_t after = (as_of + 1) * SECS_PER_DAY, first = oldest * SECS_PER_DAY;
 	bool birth = !source_is_fact(src->id);
 	for (size_t r = 0; r < src->table.n; r++) {
-		RowHead *h = ROW(&src->table, RowHead, r);
+		RowHead *h = src->lazy ? NULL : ROW(&src->table, RowHead, r), head;
+		if (!h)		/* a fact's: check_date changes none */
+			silver_lazy_head(src, r, h = &head);
 		check_date(src, h, after, first, birth, v);
 		uint32_t f = h->flags;
 		src->flagged_rows += f != 0;

@@ -13,6 +13,7 @@
 #include "c360.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -545,6 +546,9 @@ static bool head_ok(Source *src, const CacheHead *h)
 	return true;
 }
 
+typedef struct LazySource LazySource;
+static bool lazy_rows_ok(LazySource *z, const CacheHead *h, Reader *r, size_t ncu);
+
 /* src from a cache file's head and the rest of its bytes (rest: rsize bytes, a NUL after them,
  * inside *file, which the source takes as its text; rows: the table's, taken). */
 static bool take_apart(Silver *s, Source *src, const CacheHead *h, char *rows, Input *file, char *rest, size_t rsize)
@@ -562,10 +566,12 @@ static bool take_apart(Silver *s, Source *src, const CacheHead *h, char *rows, I
 	const Source *customers = &s->src[SRC_CUSTOMERS];
 	Checked texts[MAX_COLS], values[MAX_COLS];
 	int ntexts = checked_columns(src->def, true, texts), nvalues = checked_columns(src->def, false, values);
-	for (size_t i = 0; i < src->table.n; i++)
+	if (src->lazy && !lazy_rows_ok(src->lazy, h, &r, customers->table.n))
+		return false;
+	for (size_t i = 0; !src->lazy && i < src->table.n; i++)
 		if (!row_texts_ok(&r, ROW(&src->table, char, i), texts, ntexts))
 			return false;
-	if (!values_ok(src, h, customers->table.n, values, nvalues))
+	if (!src->lazy && !values_ok(src, h, customers->table.n, values, nvalues))
 		return false;
 	if (!tallies_ok(src, &r) || !lists_ok(src, customers, &r, h->nquarantine, h->norphans))
 		return false;
@@ -594,10 +600,11 @@ static char *file_rows(const CacheHead *h, char *rows)
 	return rows + h->nrows * ROW_CUT;
 }
 
-static bool sum_ok(const CacheHead *h, const char *rows, const char *rest, size_t nrest)
+/* frows: the file's rows */
+static bool sum_ok(const CacheHead *h, const char *frows, const char *rest, size_t nrest)
 {
 	FileHasher *hs = file_hasher_new();
-	file_hasher_add(hs, file_rows(h, (char *)rows), h->nrows * file_row_size(h->row_size));
+	file_hasher_add(hs, frows, h->nrows * file_row_size(h->row_size));
 	file_hasher_add(hs, rest, nrest - h->ntext);
 	FileHash sum = sum_of(file_hasher_end(hs), file_hash(rest + (nrest - h->ntext), h->ntext));
 	return sum.lo == h->sum.lo && sum.hi == h->sum.hi;
@@ -637,11 +644,254 @@ static void rows_whole(const CacheHead *h, char *rows)
 		rows_whole_of(z, h->nrows, rows);
 }
 
+/* ---- a source whose rows are made when first read: a rebuild's unchanged sessions
+ *
+ * After silver_finish a rebuild that kept the sessions' groupings, views, facts hashes and gold
+ * table reads only the changed customers' sessions (a few % of the table's pages), yet making
+ * the table whole (its fresh memory zeroed by the kernel, the file's rows copied and widened)
+ * was a large part of such a rebuild. So the table is lazy_pages memory: a page is made from
+ * the mapped file when first touched. The whole file is checked on loading as before (its sum,
+ * every row's id, values and customer read where the file holds them, not copied), and
+ * silver_finish reads the rows' heads from the file (silver_lazy_head). A row made is checked
+ * again as it is made: the file could have been written since (silver_cache_intact then stops
+ * the build); what does not pass is made a safe value and the source marked broken, so no
+ * such row reads out of bounds and no build with one replaces the previous site. What
+ * silver_finish does to rows is recorded, not done (the date order its ambiguous dates are read
+ * by, each orphan's inferred customer), and done to each row as it is made. Only for a source
+ * with no text but its ids (an id is where the one before ended: every LAZY_STEP-th row's
+ * offset is kept). */
+enum { LAZY_STEP = 64 };
+
+struct LazySource {
+	LazyPages *pages;
+	const char *rows, *text;	/* the file's rows and text, in the source's mapped file */
+	size_t in, size, nrows;		/* a row's bytes in the file, in the table */
+	uint64_t ntext;
+	uint64_t *step;			/* the id offset of row k * LAZY_STEP */
+	uint32_t ncu;			/* the customers' rows when it was loaded */
+	uint32_t safe_customer;		/* the first row's, as loaded: for a row that no longer passes */
+	uint32_t *orphan;		/* orphan k's inferred customer, once inferred */
+	size_t norphans;
+	bool ambiguous, ordered, timestamp;	/* ambiguous dates; read by order once ordered */
+	DateOrder order;
+	bool inferred;
+	Checked value[MAX_COLS];
+	uint64_t labels[MAX_COLS];
+	int nvalues;
+	atomic_bool broken;		/* a row made did not pass */
+};
+
+static bool lazy_wanted(const Source *src, const CacheHead *h)
+{
+	Checked texts[MAX_COLS];
+	return src->id == SRC_SESSIONS && h->nrows && !checked_columns(src->def, true, texts);
+}
+
+static uint32_t file_idlen(const LazySource *z, size_t i)
+{
+	uint32_t n;
+	memcpy(&n, z->rows + i * z->in + (offsetof(RowHead, idlen) - KEEP_FROM), sizeof n);
+	return n;
+}
+
+/* A value in the file's row at p, as values_ok checks it; if it does not pass, made null. */
+static bool value_at_ok(ColKind kind, char *p, uint64_t labels)
+{
+	if (kind == COL_AMOUNT) {
+		int64_t v;
+		memcpy(&v, p, sizeof v);
+		bool ok = amount_ok(v);
+		v = ok ? v : AMOUNT_NULL;
+		memcpy(p, &v, sizeof v);
+		return ok;
+	}
+	if (kind == COL_CATEGORY) {
+		uint32_t v;
+		memcpy(&v, p, sizeof v);
+		bool ok = v < labels;
+		v = ok ? v : 0;
+		memcpy(p, &v, sizeof v);
+		return ok;
+	}
+	bool ok = (uint8_t)*p <= GENDER_UNKNOWN;
+	*p = ok ? *p : (char)GENDER_UNKNOWN;
+	return ok;
+}
+
+/* Row i's head from the file (no id), its customer inferred if silver_finish did; false (the
+ * head made safe) if it is not one cleaning makes. */
+static bool lazy_head_of(const LazySource *z, size_t i, RowHead *h)
+{
+	memset(h, 0, sizeof *h);
+	memcpy((char *)h + KEEP_FROM, z->rows + i * z->in, KEEP_TO - KEEP_FROM);
+	bool when = when_ok(h->when, z->ambiguous), ok = (h->flags & ~((1u << D_NFLAGS) - 1)) == 0 && when;
+	h->flags &= (1u << D_NFLAGS) - 1;
+	if (!when)
+		h->when = MOMENT_NULL;
+	else if (z->ordered && h->when >= (int64_t)1 << 62)	/* packed ambiguous (when_ok): few rows */
+		h->when = silver_resolve_when(h->when, z->order, z->timestamp);
+	uint32_t c = h->customer;
+	if (c & ORPHAN ? (c & ~ORPHAN) >= z->norphans : c >= z->ncu)
+		ok = false, c = z->safe_customer;
+	if ((c & ORPHAN) && z->inferred)
+		c = z->orphan[c & ~ORPHAN], h->flags |= FLAG(D_ORPHAN_CUSTOMER);
+	h->customer = c;
+	return ok;
+}
+
+/* Row i whole at row (the table's row size), its id at text offset off. */
+static void lazy_row(LazySource *z, size_t i, uint64_t off, char *row)
+{
+	RowHead h;
+	bool ok = lazy_head_of(z, i, &h);
+	memcpy(row + sizeof h, z->rows + i * z->in + (KEEP_TO - KEEP_FROM), z->size - sizeof h);
+	if (!h.idlen || off > z->ntext || h.idlen > z->ntext - off)
+		ok = false, h.idlen = 1, off = 0;	/* the text's first byte: there is one, its NUL */
+	h.id = z->text + off;
+	memcpy(row, &h, sizeof h);
+	for (int k = 0; k < z->nvalues; k++)
+		ok &= value_at_ok(z->value[k].kind, row + z->value[k].at, z->labels[z->value[k].col]);
+	if (!ok)
+		atomic_store(&z->broken, true);
+}
+
+/* LazyMake: the table's bytes [at, at + n). */
+static void lazy_make(void *ctx, char *to, size_t at, size_t n)
+{
+	LazySource *z = ctx;
+	size_t i = at / z->size, end = at + n;
+	uint64_t off = z->step[i / LAZY_STEP];
+	for (size_t j = i - i % LAZY_STEP; j < i; j++)
+		off += file_idlen(z, j);
+	char row[ROW_MAX];
+	for (; i < z->nrows && i * z->size < end; i++) {
+		lazy_row(z, i, off, row);
+		off += file_idlen(z, i);
+		size_t from = i * z->size, a = from > at ? from : at, b = from + z->size < end ? from + z->size : end;
+		memcpy(to + (a - at), row + (a - from), b - a);
+	}
+}
+
+/* take_apart's rows_texts_ok and values_ok for a lazy source: every row read in the file. */
+static bool lazy_rows_ok(LazySource *z, const CacheHead *h, Reader *r, size_t ncu)
+{
+	z->ncu = (uint32_t)ncu;
+	for (int k = 0; k < z->nvalues; k++)
+		z->labels[z->value[k].col] = h->dict_n[z->value[k].col];
+	unsigned bad = 0;
+	char row[ROW_MAX];
+	for (size_t i = 0; i < z->nrows; i++) {
+		const char *f = z->rows + i * z->in;
+		RowHead x;
+		memcpy((char *)&x + KEEP_FROM, f, KEEP_TO - KEEP_FROM);
+		if (i % LAZY_STEP == 0)
+			z->step[i / LAZY_STEP] = r->next;
+		if (!x.idlen || !text_ptr(r, r->next, x.idlen))
+			return false;
+		uint32_t c = x.customer;
+		bad |= (x.flags & ~((1u << D_NFLAGS) - 1)) != 0;
+		bad |= !when_ok(x.when, z->ambiguous);
+		bad |= c & ORPHAN ? (c & ~ORPHAN) >= h->norphans : c >= ncu;
+		memcpy(row, f + (KEEP_TO - KEEP_FROM), z->in - (KEEP_TO - KEEP_FROM));
+		for (int k = 0; k < z->nvalues; k++)
+			bad |= !value_at_ok(z->value[k].kind, row + z->value[k].at - sizeof(RowHead), z->labels[z->value[k].col]);
+	}
+	memcpy(&z->safe_customer, z->rows + (offsetof(RowHead, customer) - KEEP_FROM), sizeof z->safe_customer);
+	return !bad;
+}
+
+void silver_lazy_head(const Source *src, size_t r, RowHead *h)
+{
+	if (!lazy_head_of(src->lazy, r, h))
+		atomic_store(&src->lazy->broken, true);
+}
+
+void silver_lazy_ordered(Source *src)
+{
+	src->lazy->order = src->order;
+	src->lazy->timestamp = src->def->timestamp;
+	src->lazy->ordered = true;
+}
+
+void silver_lazy_orphan(Source *src, size_t k, uint32_t customer)
+{
+	src->lazy->orphan[k] = customer;
+}
+
+/* From now on a made row's orphan customer is the inferred one; a row made before (nothing
+ * should make one) gets it now, and its date read by the order. */
+void silver_lazy_inferred(Source *src)
+{
+	LazySource *z = src->lazy;
+	size_t total;
+	z->inferred = true;
+	for (size_t i = 0; lazy_pages_count(z->pages, &total) && i < z->nrows; i++) {
+		RowHead x;
+		memcpy((char *)&x + KEEP_FROM, z->rows + i * z->in, KEEP_TO - KEEP_FROM);
+		size_t at = i * z->size + offsetof(RowHead, when);
+		if (!lazy_pages_made(z->pages, at) && !lazy_pages_made(z->pages, at + 23))
+			continue;
+		RowHead *h = ROW(&src->table, RowHead, i);	/* a part not made is made now, inferred */
+		lazy_head_of(z, i, &x);
+		h->when = x.when;
+		h->customer = x.customer;
+		h->flags = x.flags;
+	}
+}
+
+size_t silver_lazy_made(const Source *src, size_t *total)
+{
+	*total = 0;
+	return src->lazy ? lazy_pages_count(src->lazy->pages, total) : 0;
+}
+
+void silver_lazy_free(Source *src)
+{
+	LazySource *z = src->lazy;
+	if (!z)
+		return;
+	lazy_pages_free(z->pages);
+	free(z->step);
+	free(z->orphan);
+	free(z);
+	src->lazy = NULL;
+	src->table.rows = NULL;
+}
+
+/* src lazily from the mapped file (rest: its bytes after the rows, a NUL after them): 1 if
+ * taken, 0 if not (src set up anew), -1 if its memory cannot be had (nothing done). */
+static int take_lazy(Silver *s, Source *src, const CacheHead *h, Input *file, char *rest, size_t nrest)
+{
+	LazySource *z = xcalloc(1, sizeof *z);
+	z->size = h->row_size, z->in = file_row_size(h->row_size), z->nrows = h->nrows;
+	z->pages = lazy_pages_new(h->nrows * h->row_size, lazy_make, z);
+	if (!z->pages) {
+		free(z);
+		return -1;
+	}
+	z->rows = file->data + sizeof *h;
+	z->text = rest + (nrest - h->ntext), z->ntext = h->ntext;
+	z->step = xmalloc((h->nrows / LAZY_STEP + 1) * sizeof *z->step);
+	z->orphan = xcalloc(h->norphans + 1, sizeof *z->orphan);
+	z->norphans = h->norphans;
+	z->ambiguous = h->ambiguous > 0;
+	z->nvalues = checked_columns(src->def, false, z->value);
+	src->lazy = z;
+	if (sum_ok(h, z->rows, rest, nrest) && take_apart(s, src, h, lazy_pages_base(z->pages), file, rest, nrest + 1) &&
+	    input_intact(&src->file))
+		return 1;
+	input_close(file);
+	silver_source_free(src);
+	input_close(&src->file);
+	silver_source_setup(s, src, src->id);
+	return 0;
+}
+
 /* src from the head, its rows (the file's, at file_rows) and the rest (in file, a NUL after it),
  * all checked, the file (if mapped) still whole and unwritten after; else src set up anew. */
 static bool take_whole(Silver *s, Source *src, const CacheHead *h, char *rows, Input *file, char *rest, size_t nrest)
 {
-	if (sum_ok(h, rows, rest, nrest) && (rows_whole(h, rows), take_apart(s, src, h, rows, file, rest, nrest + 1)) &&
+	if (sum_ok(h, file_rows(h, rows), rest, nrest) && (rows_whole(h, rows), take_apart(s, src, h, rows, file, rest, nrest + 1)) &&
 	    input_intact(&src->file))
 		return true;
 	if (!src->table.rows)
@@ -717,20 +967,27 @@ static bool cache_load(Silver *s, Source *src, FileHash key, uint64_t *bytes, bo
 	*bytes = ok ? h.bytes : 0;
 	if (ok) {
 		size_t nin = h.nrows * file_row_size(h.row_size), nrest = (size_t)st.st_size - sizeof h - nin;
-		char *rows = big_alloc(h.nrows * h.row_size), *rest;
+		char *rows = NULL, *rest;
 		Input file;
+		int lazy = -1;
 		if (mapped && input_map(fd, path, &st, &file)) {
 			rest = file.data + sizeof h + nin;	/* the NUL after it: the page of zeros after the file */
+			lazy = lazy_wanted(src, &h) ? take_lazy(s, src, &h, &file, rest, nrest) : -1;
 		} else {
 			rest = big_alloc(nrest + 1);
 			file = (Input){.data = rest, .len = nrest, .size = nrest + 1};
 			ok = read_at(fd, rest, nrest, (off_t)(sizeof h + nin));
 		}
-		ok = ok && read_at(fd, file_rows(&h, rows), nin, sizeof h);
-		if (ok)
-			ok = take_whole(s, src, &h, rows, &file, rest, nrest);
-		else
-			big_free(rows, h.nrows * h.row_size), input_close(&file);
+		if (lazy >= 0) {
+			ok = lazy;
+		} else {
+			rows = big_alloc(h.nrows * h.row_size);
+			ok = ok && read_at(fd, file_rows(&h, rows), nin, sizeof h);
+			if (ok)
+				ok = take_whole(s, src, &h, rows, &file, rest, nrest);
+			else
+				big_free(rows, h.nrows * h.row_size), input_close(&file);
+		}
 	}
 	if (fd >= 0)
 		close(fd);
@@ -746,9 +1003,15 @@ bool silver_cache_load(Silver *s, Source *src, FileHash key)
 
 bool silver_cache_intact(const Silver *s)
 {
+	uint64_t made[SRC_COUNT] = {0};
+	size_t total = 0, all;
+	for (int i = 0; i < SRC_COUNT; i++)
+		made[i] = silver_lazy_made(&s->src[i], &all), total += all;
+	if (total)
+		console_counts("row pages made when read", made);
 	bool ok = true;
 	for (int i = 0; i < SRC_COUNT; i++)
-		ok = input_intact(&s->src[i].file) && ok;
+		ok = input_intact(&s->src[i].file) && !(s->src[i].lazy && atomic_load(&s->src[i].lazy->broken)) && ok;
 	return ok;
 }
 

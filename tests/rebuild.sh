@@ -1079,6 +1079,54 @@ like_fresh 44 "a site's manifest in upper case"
 	pass || fail "a site's manifest in upper case: the spare lists lines as they were: $(head -1 "$T/odd")"
 rm -rf "$T/s" "$T/sd" "$T/fresh"
 
+# ---- a rebuild's unchanged sessions are made a page at a time when read (silver_cache.c's
+# lazy source): after only orders grew, the changed customer's sessions' pages alone (12,000
+# sessions: 141 pages of rows), and the rebuild is a fresh build: orphans' sessions (X1, X2: their
+# inferred customers), ambiguous dates read by the order the dataset decides (turned by a new
+# order's date), and every page made when every session is read (a later as-of date: one by one,
+# then the rest at once)
+mkdir "$T/ld"
+awk 'BEGIN { print "customer_id,name,email,gender,dob,location"; for (c = 1; c <= 40; c++) printf "L%d,Name %d,l%d@example.com,F,1980-01-02,Oslo\n", c, c, c }' >"$T/ld/customers.csv"
+awk 'BEGIN { print "order_id,customer_id,order_date,amount,status"; for (c = 1; c <= 40; c++) printf "O%d,L%d,2024-01-%02d,10.00,completed\n", c, c, c % 28 + 1 }' >"$T/ld/orders.csv"
+printf 'payment_id,customer_id,payment_date,payment_method,payment_status,amount\n' >"$T/ld/payments.csv"
+printf 'ticket_id,customer_id,issue_type,ticket_date,resolution_status\n' >"$T/ld/support_tickets.csv"
+awk 'BEGIN { print "session_id,customer_id,page_viewed,session_time,device_type"
+	for (i = 1; i <= 12000; i++) {
+		who = i % 97 == 0 ? "X" (i % 2 + 1) : "L" (int((i - 1) / 300) + 1)
+		when = i % 11 == 0 ? sprintf("0%d/0%d/2024 10:00:00", i % 9 + 1, i % 8 + 1) : sprintf("2024-03-%02d 10:00:00", i % 28 + 1)
+		printf "S%d,%s,/p%d,%s,%s\n", i, who, i % 7, when, i % 2 ? "ios" : "android" } }' >"$T/ld/web_activities.csv"
+run 0 build --data "$T/ld" --out "$T/ls" --as-of 2024-06-01
+# lazy_fresh WHAT LEAST MOST [ARGS]: $T/ls rebuilt with ARGS: between LEAST and MOST of the
+# sessions' pages made, and the same as a fresh build
+lazy_fresh() {
+	what=$1 least=$2 most=$3
+	shift 3
+	export C360_TIMINGS=1
+	run 0 build --data "$T/ld" --out "$T/ls" "$@"
+	unset C360_TIMINGS
+	made=$(sed -n 's/^c360: row pages made when read: .*web_activities //p' "$T/err")
+	[ -n "$made" ] && [ "$made" -ge "$least" ] && [ "$made" -le "$most" ] && pass ||
+		fail "$what: sessions' pages made: \"$made\", want $least to $most"
+	rm -rf "$T/lf"
+	run 0 build --data "$T/ld" --out "$T/lf" "$@"
+	diff -r -x .c360-prev "$T/ls" "$T/lf" >"$T/diff" && pass ||
+		fail "$what: the rebuild differs from a fresh build: $(grep -v '^Binary' "$T/diff" | head -4 | tr '\n' ' ')"
+}
+printf 'O41,L5,2024-02-01,5.00,completed\n' >>"$T/ld/orders.csv"
+lazy_fresh "an order of L5 appended" 1 6 --as-of 2024-06-01
+printf 'O42,L7,01/25/2024,5.00,completed\n' >>"$T/ld/orders.csv"
+lazy_fresh "a date that turns the date order" 141 141 --as-of 2024-06-01
+printf 'O43,L9,2024-02-02,5.00,completed\n' >>"$T/ld/orders.csv"
+lazy_fresh "an order of L9 appended, month first" 1 6 --as-of 2024-06-01
+# (X1 is then an orders' orphan, inferred before the sessions': every customer's number after
+# the CRM's changes, so every source's rows)
+printf 'O44,X1,2024-02-03,5.00,completed\n' >>"$T/ld/orders.csv"
+lazy_fresh "an order of the orphan X1 appended" 141 141 --as-of 2024-06-01
+printf 'O45,L11,2024-02-04,5.00,completed\n' >>"$T/ld/orders.csv"
+lazy_fresh "an order of L11 appended, X1 inferred from the orders" 1 6 --as-of 2024-06-01
+lazy_fresh "a later as-of date" 141 141 --as-of 2024-07-01
+rm -rf "$T/ld" "$T/ls" "$T/lf"
+
 # ---- a build killed before it made its staging folder's marker leaves the folder empty: the
 # next build removes it; a folder of that name with something in it and no marker is not a
 # build's (only its marker's lock tells), and stays

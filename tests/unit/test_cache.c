@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <valgrind/valgrind.h>
 
 /* A row in the file lacks the head's id pointer (its first 8 bytes) and bronze fields (its last
  * 8): a field of the table's row at off is at off - 8 in the head, off - 16 after it. */
@@ -228,6 +229,172 @@ static void test_cache_values_checked(void **state)
 			      "row %zu: %s refused", k, cases[c].what);
 		}
 	free(f[0].p), free(f[1].p);
+}
+
+/* ---- a rebuild's unchanged sessions, made a page at a time when first read */
+
+/* The customers' (text[0]) and sessions' cache files in dir, keys {7, 0} and {7, 4}: 600
+ * sessions of customers 1 and 2 and of two orphans (8, 9), dates day-first (13/04) and
+ * ambiguous (03/04) among them. Returns the sessions' file's size. */
+static size_t make_sessions(const char *dir)
+{
+	Buf csv = {0};
+	buf_puts(&csv, "session_id,customer_id,page_viewed,session_time,device_type\n");
+	static const char *const who[] = {"1", "9", "2", "8"}, *const page[] = {"/home", "/cart", "/p/1"};
+	for (int i = 0; i < 600; i++)
+		buf_printf(&csv, "s%d,%s,%s,%s,%s\n", i, who[i % 4], page[i % 3],
+			   i % 5 == 1 ? "13/04/2022 10:00" : i % 5 == 2 ? "03/04/2022 11:00" : "2022-01-02 10:00",
+			   i % 2 ? "mobile" : "desktop");
+	Config cfg = test_config();
+	Silver s;
+	silver_init(&s, &cfg);
+	mkdir(dir, 0777);
+	s.cache_to = dir;
+	const char *in[2] = {text[0], buf_cstr(&csv)};
+	SourceId id[2] = {SRC_CUSTOMERS, SRC_SESSIONS};
+	for (int i = 0; i < 2; i++) {
+		Source *src = &s.src[id[i]];
+		silver_source_init(&s, src, id[i]);
+		silver_source_feed(&s, src, in[i], strlen(in[i]), false);
+		silver_source_end(&s, src);
+		silver_cache_save(&s, src, (FileHash){7, (uint64_t)id[i]}, strlen(in[i]));
+	}
+	silver_free(&s);
+	buf_free(&csv);
+	struct stat st;
+	char *path = path_join(dir, "web_activities");
+	CHECK(stat(path, &st) == 0, "the sessions' cache written");
+	free(path);
+	return (size_t)st.st_size;
+}
+
+/* s with the customers and sessions of dir's caches: lazily (silver_cache_load) or whole. */
+static void sessions_loaded(Silver *s, Config *cfg, const char *dir, bool lazy)
+{
+	silver_init(s, cfg);
+	SourceId id[2] = {SRC_CUSTOMERS, SRC_SESSIONS};
+	for (int i = 0; i < 2; i++) {
+		FileHash key = {7, (uint64_t)id[i]};
+		if (lazy) {
+			s->cache_from = dir;
+			CHECK(silver_cache_load(s, &s->src[id[i]], key), "%s taken", source_defs[id[i]].name);
+			s->cache_from = NULL;
+			continue;
+		}
+		char *path = path_join(dir, source_defs[id[i]].name);
+		FILE *f = fopen(path, "rb");
+		char *p = malloc(1 << 20);
+		size_t n = f ? fread(p, 1, 1 << 20, f) : 0;
+		CHECK(f && silver_cache_read(s, &s->src[id[i]], key, p, n), "%s read whole", path);
+		fclose(f);
+		free(p);
+		free(path);
+	}
+}
+
+/* A row of a (lazy) and of b (whole) the same: its id's bytes, then every byte after the id
+ * pointer. */
+static bool same_row(const Table *a, const Table *b, size_t i)
+{
+	const RowHead *x = ROW(a, RowHead, i), *y = ROW(b, RowHead, i);
+	return x->idlen == y->idlen && memcmp(x->id, y->id, x->idlen) == 0 &&
+	       memcmp((const char *)x + sizeof x->id, (const char *)y + sizeof y->id, a->size - sizeof x->id) == 0;
+}
+
+/* The lazy table is, row for row, the table read whole, before and after silver_finish (the
+ * dates read by the day-first order, the orphans' inferred customers), a page made before
+ * silver_finish included; only the pages read are made. */
+static void test_sessions_made_when_read(void **state)
+{
+	(void)state;
+	if (RUNNING_ON_VALGRIND)
+		skip();	/* lazy_pages.c: no lazy memory there */
+	const char *dir = TEST_DIR "/test_cache.s";
+	make_sessions(dir);
+	Config cfg = test_config();
+	Silver a, b;
+	sessions_loaded(&a, &cfg, dir, true);
+	sessions_loaded(&b, &cfg, dir, false);
+	Source *sa = &a.src[SRC_SESSIONS], *sb = &b.src[SRC_SESSIONS];
+	size_t total, made = silver_lazy_made(sa, &total);
+	CHECK(sa->lazy && !sb->lazy && total >= 6 && made == 0, "sessions lazy: %zu of %zu pages made", made, total);
+	CHECK(sa->table.n == 600 && sb->table.n == 600, "600 sessions");
+	CHECK(same_row(&sa->table, &sb->table, 1), "a row as read whole, before silver_finish");
+	CHECK(silver_lazy_made(sa, &total) == 1, "one page made");
+	CHECK(silver_finish(&a) && silver_finish(&b), "finished");
+	CHECK(a.as_of == b.as_of && a.src[SRC_CUSTOMERS].table.n == 4 && b.src[SRC_CUSTOMERS].table.n == 4,
+	      "the same as-of date, two customers inferred");
+	CHECK(sa->flagged_rows == sb->flagged_rows && sa->flagged_rows >= 300 &&
+	      memcmp(sa->flag_count, sb->flag_count, sizeof sa->flag_count) == 0, "the same flags counted: %llu",
+	      (unsigned long long)sa->flagged_rows);
+	CHECK(ROW(&sa->table, Session, 1)->h.customer == ROW(&sb->table, Session, 1)->h.customer &&
+	      ROW(&sa->table, Session, 1)->h.customer >= 2, "the page made before: the orphan's inferred customer");
+	for (size_t i = 0; i < 600; i++)
+		CHECK(same_row(&sa->table, &sb->table, i), "row %zu as read whole, after silver_finish", i);
+	CHECK(silver_lazy_made(sa, &total) == total, "all made once all are read");
+	CHECK(silver_cache_intact(&a), "intact");
+	silver_free(&a), silver_free(&b);
+}
+
+/* A lazy source's file written in place after it was checked: a row made from the new bytes
+ * is made safe (a label there is) and the build is not intact, its time put back or not. */
+static void test_sessions_written_in_place(void **state)
+{
+	(void)state;
+	if (RUNNING_ON_VALGRIND)
+		skip();	/* lazy_pages.c: no lazy memory there */
+	const char *dir = TEST_DIR "/test_cache.s";
+	make_sessions(dir);
+	char *path = path_join(dir, "web_activities");
+	Config cfg = test_config();
+	Silver a;
+	sessions_loaded(&a, &cfg, dir, true);
+	Source *sa = &a.src[SRC_SESSIONS];
+	CHECK(sa->lazy && silver_finish(&a), "lazy, finished");
+	size_t k = 500, at = HEAD + k * (sizeof(Session) - CUT) + offsetof(Session, page) - CUT;
+	size_t idlen_at = HEAD + (k + 10) * (sizeof(Session) - CUT) + IN_HEAD(offsetof(RowHead, idlen));
+	size_t customer_at = HEAD + (k + 20) * (sizeof(Session) - CUT) + IN_HEAD(offsetof(RowHead, customer));
+	uint32_t bad = 1000, long_id = 1u << 30, no_customer = 77;
+	struct stat st;
+	int fd = open(path, O_WRONLY);
+	CHECK(stat(path, &st) == 0 && fd >= 0 && pwrite(fd, &bad, sizeof bad, (off_t)at) == sizeof bad &&
+	      pwrite(fd, &long_id, sizeof long_id, (off_t)idlen_at) == sizeof long_id &&
+	      pwrite(fd, &no_customer, sizeof no_customer, (off_t)customer_at) == sizeof no_customer && close(fd) == 0,
+	      "a label, an id's length and a customer written in place");
+	struct timespec t[2] = {st.st_atim, st.st_mtim};
+	CHECK(utimensat(AT_FDCWD, path, t, 0) == 0, "its time put back");
+	CHECK(silver_cache_intact(&a), "intact as long as no row is made from it");
+	CHECK(ROW(&sa->table, Session, k)->page < sa->dict[SE_PAGE].n, "the row made with a label there is");
+	const RowHead *h = ROW(&sa->table, RowHead, k + 10);
+	CHECK(h->id >= sa->file.data && h->id + h->idlen <= sa->file.data + sa->file.len, "and an id inside the file");
+	CHECK(ROW(&sa->table, RowHead, k + 20)->customer < a.src[SRC_CUSTOMERS].table.n, "and a customer there is: %u of %zu", ROW(&sa->table, RowHead, k + 20)->customer, a.src[SRC_CUSTOMERS].table.n);
+	CHECK(!silver_cache_intact(&a), "not intact once a row was made from it");
+	silver_free(&a);
+
+	/* loaded lazily, the file is checked whole as when it is read whole: a label or a customer
+	 * no row can have, the sum made right, is refused */
+	size_t where[2] = {at, customer_at};
+	uint32_t what[2] = {bad, no_customer};
+	for (int c = 0; c < 2; c++) {
+		make_sessions(dir);
+		FILE *f = fopen(path, "rb");
+		File e = {malloc(1 << 20), 0};
+		e.n = fread(e.p, 1, 1 << 20, f);
+		fclose(f);
+		memcpy(e.p + where[c], &what[c], sizeof what[c]);
+		fix_sum(&e);
+		f = fopen(path, "wb");
+		CHECK(fwrite(e.p, 1, e.n, f) == e.n && fclose(f) == 0, "case %d written, the sum made right", c);
+		silver_init(&a, &cfg);
+		a.cache_from = dir;
+		CHECK(silver_cache_load(&a, &a.src[SRC_CUSTOMERS], (FileHash){7, 0}), "the customers taken");
+		CHECK(!silver_cache_load(&a, &a.src[SRC_SESSIONS], (FileHash){7, SRC_SESSIONS}) && !a.src[SRC_SESSIONS].lazy,
+		      "case %d: the sessions refused", c);
+		a.cache_from = NULL;
+		silver_free(&a);
+		free(e.p);
+	}
+	free(path);
 }
 
 /* The settings' hash (the cache's key, the site's inputs) takes the configuration as it was
@@ -491,6 +658,8 @@ int main(void)
 		cmocka_unit_test(test_cache_taken_only_as_written),
 		cmocka_unit_test(test_cache_values_checked),
 		cmocka_unit_test(test_cache_mapped_intact),
+		cmocka_unit_test(test_sessions_made_when_read),
+		cmocka_unit_test(test_sessions_written_in_place),
 		cmocka_unit_test(test_settings_hash_the_parsed_config),
 		cmocka_unit_test(test_file_hash_is_xxh3),
 		cmocka_unit_test(test_by_taken_only_whole),
