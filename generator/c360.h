@@ -543,6 +543,7 @@ typedef struct {
 	const SqlDef *map;	/* where each line of the value stands in the file */
 	Buf *why;
 	size_t field;		/* offsetof the setting's value in Config */
+	size_t at;		/* a setter may set it: where in raw the value goes wrong (0: its start) */
 } SetArgs;
 /* The sections about the inputs (config_input.c): [read], [tables], [sql], [categories],
  * [currency], [s3]. */

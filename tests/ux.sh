@@ -306,5 +306,19 @@ has "$T/out" '^thousands_separator = " "$'
 has "$T/out" '^currency = "EUR"$'
 conf 'thousands_separator =\n' 1	# no value is empty: "" says none
 has "$T/err" "^$T/c.conf:1:1: error: thousands_separator: the value cannot be empty; expected "
+# keep names what c360 does not make: each entry a site holds (files and packed, .c360-* aside)
+# is an error at its column, not a name kept in vain (the site's own was written over it)
+run 0 build --quiet --customer-pages packed --out "$T/packed"
+names=$( (ls "$T/site"; ls "$T/packed") | sort -u)
+[ "$(echo $names | wc -w)" -ge 12 ] && pass || fail "the sites hold only: $names"
+for name in $names; do
+	conf "keep = .git,  $name\n" 1
+	has "$T/err" "^$T/c.conf:1:15: error: keep: this value is not valid; .* ($name is the site's own, which every build writes"
+done
+conf 'keep = "CNAME, weekly"\n' 1	# quoted: the column is still the name's
+has "$T/err" "^$T/c.conf:1:16: error: keep: .* (weekly is the site's own"
+conf 'keep = .git, .c360-cache\n' 1
+has "$T/err" "^$T/c.conf:1:14: error: keep: .* (.c360-cache: the .c360- files are c360's own)$"
+conf 'keep = .git, notes.txt, index.htm\n' 0
 
 finish ux
