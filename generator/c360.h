@@ -567,6 +567,7 @@ int config_rate(const Config *c, const char *code);
  * recovers from syntax errors at the next line. */
 enum { REC_OK, REC_STRAY_QUOTE, REC_UNTERMINATED };
 enum { TEXT_INVALID_UTF8 = 1, TEXT_NUL = 2 };
+#define FIELDS_MAX 65536	/* fields kept per record; more are counted (the rest stays in raw) */
 
 typedef struct {
 	uint32_t line;		/* physical line where the record starts */
@@ -577,6 +578,7 @@ typedef struct {
 	uint32_t error_col;	/* field where the syntax error was seen */
 	unsigned text;		/* TEXT_* found in the fields */
 	uint32_t text_col;	/* field of the first replaced byte */
+	bool cut;		/* it has more than FIELDS_MAX fields: fields holds the first FIELDS_MAX */
 } Record;
 
 typedef void (*RecordFn)(void *ctx, const Record *r);
