@@ -1604,6 +1604,13 @@ AxisFormat fmt_axis_for(double top, double step, int kind);
 void fmt_axis(Buf *b, const NumFormat *f, const AxisFormat *a, double v);
 
 /* ------------------------------------------------------------------ escaping (escape.c) */
+/* Data text as a closed unit for a page: the bidirectional embeddings, overrides and isolates
+ * (U+202A..U+202E, U+2066..U+2069) it leaves open closed at its end (U+202C, U+2069), a closer
+ * of something opened before it left out, so that it cannot reorder the text around it; text
+ * without one as it is. esc_html and esc_markdown do it; text written another way (a JS string,
+ * text that others are added to) is given it first. */
+void esc_bidi(Buf *b, const char *s, size_t n);
+bool has_bidi(const char *s, size_t n);			/* s holds one of those controls */
 void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes */
 void esc_markdown(Buf *b, const char *s, size_t n);	/* literal text in Markdown */
 void esc_url(Buf *b, const char *s, size_t n);		/* one URL path segment */
@@ -2066,6 +2073,7 @@ typedef struct Site {
 	bool builtin[FRAG_COUNT];	/* the customer page's fragment's template is c360's (site_customers.c) */
 	bool builtin_md;	/* ... and its Markdown template (customer.md) */
 	bool detail_plain[SRC_COUNT];	/* an activity line of the source holds none of & < > " ' (site_customers.c) */
+	bool detail_bidi[SRC_COUNT];	/* ... a label with a bidirectional control (closed: esc_bidi) */
 } Site;
 
 /* The values customer.md uses, by place (customer_md_slots): then for orders, payments, tickets and
