@@ -1980,8 +1980,8 @@ bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFo
 void chart_set_free(ChartSet *set);
 /* The charts' font found and scaled now, while one thread runs, and kept: each chart then finds
  * it in cairo's cache. Found by the first chart instead, beside threads that may have taken the
- * memory, fontconfig crashed where an allocation failed (ulimit -v). The PDF's fonts, of sizes
- * fitted to their texts, are still found on its thread (see docs/performance.md, Not done). */
+ * memory, fontconfig crashed where an allocation failed (ulimit -v). The PDF's bold face is
+ * found so too (edition_pdf_fonts_load); its normal face is this one. */
 void chart_fonts_load(void);
 
 /* ------------------------------------------------------------------ the site (site*.c) */
@@ -2020,6 +2020,9 @@ typedef struct {
 } Edition;
 /* weekly/report.pdf into out; false after reporting to err. */
 bool edition_pdf(const Edition *e, Buf *out, Buf *err);
+/* The PDF's bold face found now (its normal one is the charts', chart_fonts_load), on a PDF
+ * surface as the PDF's first bold text finds it, and kept: its thread then matches no font. */
+void edition_pdf_fonts_load(void);
 /* The e-mail's HTML (preview: for weekly/email.html, its pictures from ../charts/) and its text. */
 void edition_mail_html(const Edition *e, Buf *b, bool preview);
 void edition_mail_text(const Edition *e, Buf *b);
