@@ -554,6 +554,7 @@ typedef struct {
 	const SqlDef *map;	/* where each line of the value stands in the file */
 	Buf *why;
 	size_t field;		/* offsetof the setting's value in Config */
+	size_t at;		/* a setter may set it: where in raw the value goes wrong (0: its start) */
 } SetArgs;
 /* The sections about the inputs (config_input.c): [read], [tables], [sql], [categories],
  * [currency], [s3]. */
@@ -577,6 +578,7 @@ int config_rate(const Config *c, const char *code);
  * recovers from syntax errors at the next line. */
 enum { REC_OK, REC_STRAY_QUOTE, REC_UNTERMINATED };
 enum { TEXT_INVALID_UTF8 = 1, TEXT_NUL = 2 };
+#define FIELDS_MAX 65536	/* fields kept per record; more are counted (the rest stays in raw) */
 
 typedef struct {
 	uint32_t line;		/* physical line where the record starts */
@@ -587,6 +589,7 @@ typedef struct {
 	uint32_t error_col;	/* field where the syntax error was seen */
 	unsigned text;		/* TEXT_* found in the fields */
 	uint32_t text_col;	/* field of the first replaced byte */
+	bool cut;		/* it has more than FIELDS_MAX fields: fields holds the first FIELDS_MAX */
 } Record;
 
 typedef void (*RecordFn)(void *ctx, const Record *r);
@@ -1627,6 +1630,13 @@ AxisFormat fmt_axis_for(double top, double step, int kind);
 void fmt_axis(Buf *b, const NumFormat *f, const AxisFormat *a, double v);
 
 /* ------------------------------------------------------------------ escaping (escape.c) */
+/* Data text as a closed unit for a page: the bidirectional embeddings, overrides and isolates
+ * (U+202A..U+202E, U+2066..U+2069) it leaves open closed at its end (U+202C, U+2069), a closer
+ * of something opened before it left out, so that it cannot reorder the text around it; text
+ * without one as it is. esc_html and esc_markdown do it; text written another way (a JS string,
+ * text that others are added to) is given it first. */
+void esc_bidi(Buf *b, const char *s, size_t n);
+bool has_bidi(const char *s, size_t n);			/* s holds one of those controls */
 void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes */
 void esc_markdown(Buf *b, const char *s, size_t n);	/* literal text in Markdown */
 void esc_url(Buf *b, const char *s, size_t n);		/* one URL path segment */
@@ -2005,8 +2015,8 @@ bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFo
 void chart_set_free(ChartSet *set);
 /* The charts' font found and scaled now, while one thread runs, and kept: each chart then finds
  * it in cairo's cache. Found by the first chart instead, beside threads that may have taken the
- * memory, fontconfig crashed where an allocation failed (ulimit -v). The PDF's fonts, of sizes
- * fitted to their texts, are still found on its thread (see docs/performance.md, Not done). */
+ * memory, fontconfig crashed where an allocation failed (ulimit -v). The PDF's bold face is
+ * found so too (edition_pdf_fonts_load); its normal face is this one. */
 void chart_fonts_load(void);
 
 /* ------------------------------------------------------------------ the site (site*.c) */
@@ -2045,6 +2055,9 @@ typedef struct {
 } Edition;
 /* weekly/report.pdf into out; false after reporting to err. */
 bool edition_pdf(const Edition *e, Buf *out, Buf *err);
+/* The PDF's bold face found now (its normal one is the charts', chart_fonts_load), on a PDF
+ * surface as the PDF's first bold text finds it, and kept: its thread then matches no font. */
+void edition_pdf_fonts_load(void);
 /* The e-mail's HTML (preview: for weekly/email.html, its pictures from ../charts/) and its text. */
 void edition_mail_html(const Edition *e, Buf *b, bool preview);
 void edition_mail_text(const Edition *e, Buf *b);
@@ -2098,6 +2111,7 @@ typedef struct Site {
 	bool builtin[FRAG_COUNT];	/* the customer page's fragment's template is c360's (site_customers.c) */
 	bool builtin_md;	/* ... and its Markdown template (customer.md) */
 	bool detail_plain[SRC_COUNT];	/* an activity line of the source holds none of & < > " ' (site_customers.c) */
+	bool detail_bidi[SRC_COUNT];	/* ... a label with a bidirectional control (closed: esc_bidi) */
 } Site;
 
 /* The values customer.md uses, by place (customer_md_slots): then for orders, payments, tickets and

@@ -131,11 +131,11 @@ static int64_t bar_total(const Chart *c, size_t i)
 	return total;
 }
 
-/* What hovering over a category says: its name and every series' value there. */
+/* What hovering over a category says: its name (closed: esc_bidi) and every series' value there. */
 static char *category_tip(const Chart *c, size_t i)
 {
 	Buf b = {0};
-	buf_puts(&b, c->cat[i]);
+	esc_bidi(&b, c->cat[i], strlen(c->cat[i]));
 	for (size_t s = 0; s < c->nseries; s++) {
 		int64_t v = c->series[s].v[i];
 		buf_puts(&b, s ? ", " : ": ");

@@ -176,8 +176,41 @@ static bool set_theme(SetArgs *a)
 	return ok;
 }
 
-/* Names in the site's folder, separated by commas: no /, not . or .., not c360's own .c360-;
- * at most KEEP_MAX, in fewer than 1024 bytes. */
+/* What every build writes at the top of the site (c360(1), FILES; ux.sh checks the list against
+ * a site): a kept entry of that name would be replaced by the site's, so keep may not name one. */
+static const char *const site_entries[] = {"index.html", "quality.html", "churn-risk.html", "churn-risk.csv",
+					   "open-tickets.html", "open-tickets.csv", "customers", "segments",
+					   "gold", "charts", "assets", "weekly"};
+
+/* Where byte i of v, the unquoted value, stands in raw, the value as written. */
+static size_t raw_offset(Str raw, size_t i)
+{
+	if (!raw.n || raw.p[0] != '"')
+		return i;
+	size_t r = 1;
+	for (; i > 0 && r + 1 < raw.n; i--)
+		r += raw.p[r] == '"' ? 2 : 1;	/* "" is one " */
+	return r;
+}
+
+/* Why name cannot be kept, to follow the name; NULL if it can. */
+static const char *keep_refused(Str name)
+{
+	if (!name.n)
+		return "an empty name in the list";
+	if (memchr(name.p, '/', name.n) || str_eq(name, ".") || str_eq(name, ".."))
+		return ": a name in the folder has no / and is not . or ..";
+	if (name.n >= 6 && memcmp(name.p, ".c360-", 6) == 0)
+		return ": the .c360- files are c360's own";
+	for (size_t i = 0; i < sizeof site_entries / sizeof *site_entries; i++)
+		if (str_eq(name, site_entries[i]))
+			return " is the site's own, which every build writes; a page changes with its template";
+	return NULL;
+}
+
+/* Names in the site's folder, separated by commas: none the site itself writes (site_entries,
+ * .c360-*), no /, not . or ..; at most KEEP_MAX, in fewer than 1024 bytes. A name refused is
+ * said, at its column. */
 static bool set_keep(SetArgs *a)
 {
 	size_t n = 0;
@@ -186,9 +219,13 @@ static bool set_keep(SetArgs *a)
 	for (const char *p = a->v; *p; n++) {
 		size_t len = strcspn(p, ",");
 		Str name = str_trim(str_make(p, len));
-		if (!name.n || memchr(name.p, '/', name.n) || str_eq(name, ".") || str_eq(name, "..") ||
-		    (name.n >= 6 && memcmp(name.p, ".c360-", 6) == 0) || n == KEEP_MAX)
+		const char *why = n == KEEP_MAX ? "" : keep_refused(name);
+		if (why) {
+			a->at = raw_offset(a->raw, (size_t)((name.n ? name.p : p) - a->v));
+			if (*why)
+				buf_printf(a->why, "%.*s%s", (int)name.n, name.p, why);
 			return false;
+		}
 		p += len + (p[len] == ',');
 	}
 	a->c->keep = config_keep(a->c, xstrdup(a->v));
@@ -465,7 +502,8 @@ static const Setting settings[] = {
 	 "gold keeps it whole)", set_field_max, AT(field_max), 'z'},
 	{"", "page_max_bytes", "bytes of one page, 65536 to 67108864 (a bigger page stops the build)",
 	 set_page_max, AT(page_max), 'z'},
-	{"", "keep", "names in the site's folder that c360 does not make but keeps, separated by commas (at most 16)",
+	{"", "keep", "names in the site's folder that c360 does not make but keeps, separated by commas (at most 16; "
+	 "none of the site's own, such as index.html or gold)",
 	 set_keep, AT(keep), 's'},
 	{"", "customer_pages", "files (a page each), packed (in scripts of ~100 that customers/view.html shows), "
 	 "top N (pages for the N of highest lifetime value) or none; default: files up to 200,000 customers, "
@@ -584,10 +622,11 @@ static void unknown_key(Buf *err, const char *section, Str key)
 	buf_printf(err, "; see c360 help config\n");
 }
 
-/* Sets key to value (its lines standing where map says); false after saying why in err. A
- * value may be quoted ("Order #"): the setter gets it unquoted, and as written. */
+/* Sets key to value (its lines standing where map says); false after saying why in err, and
+ * where in value it goes wrong in *at. A value may be quoted ("Order #"): the setter gets it
+ * unquoted, and as written. */
 static bool set_key(Config *c, const char *file, const char *section, Str key, Str value, const SqlDef *map,
-		    Buf *err)
+		    Buf *err, size_t *at)
 {
 	const Setting *st = find_setting(section, key, true);
 	if (!st) {
@@ -596,8 +635,9 @@ static bool set_key(Config *c, const char *file, const char *section, Str key, S
 	}
 	char *v = st->kind == 'q' ? xstrndup(value.p, value.n) : config_unquote(value);
 	Buf why = {0};
-	SetArgs a = {c, file, key, v, value, map, &why, st->field};
+	SetArgs a = {c, file, key, v, value, map, &why, st->field, 0};
 	bool ok = value.n && st->set(&a);
+	*at = a.at;
 	if (!ok)
 		buf_printf(err, "%.*s: %s; expected %s%s%s%s\n", (int)key.n, key.p,
 			   value.n ? "this value is not valid" : "the value cannot be empty", st->expects,
@@ -670,11 +710,15 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 	p->open = false;
 	Str key = str_make(p->key.p ? p->key.p : "", p->key.len), value = str_make(p->value.p ? p->value.p : "", p->value.len);
 	Buf why = {0};
-	bool ok = set_key(c, path, section, key, value, &p->map, &why);
+	size_t at = 0;
+	bool ok = set_key(c, path, section, key, value, &p->map, &why, &at);
 	if (!ok) {
 		bool at_value = value.n && find_setting(section, key, true);
-		buf_printf(err, "%s:%u:%u: error: %s", path, at_value ? p->map.line[0] : p->line,
-			   at_value ? p->map.col[0] : p->col, buf_cstr(&why));
+		uint32_t k = 0;	/* the line of the value that holds at */
+		while (at_value && k + 1 < p->map.nlines && p->map.off[k + 1] <= at)
+			k++;
+		buf_printf(err, "%s:%u:%u: error: %s", path, at_value ? p->map.line[k] : p->line,
+			   at_value ? p->map.col[k] + (unsigned)(at - p->map.off[k]) : p->col, buf_cstr(&why));
 	}
 	buf_free(&why);
 	free(p->map.off), free(p->map.line), free(p->map.col);

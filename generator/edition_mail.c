@@ -187,8 +187,12 @@ void edition_mail_text(const Edition *e, Buf *b)
 		buf_puts(b, "No customer is at churn risk.\n");
 	for (size_t i = 0; i < e->nat_risk; i++) {
 		const EditionCustomer *r = &e->at_risk[i];
-		buf_printf(b, "- %s (%s), %s, lifetime value %s, last order %s, open tickets %u\n", r->name, r->id, r->segment,
-			   r->value, *r->last_order ? r->last_order : "none", r->open_tickets);
+		buf_puts(b, "- ");	/* the name and id closed (esc_bidi): the rest of the line is c360's */
+		esc_bidi(b, r->name, strlen(r->name));
+		buf_puts(b, " (");
+		esc_bidi(b, r->id, strlen(r->id));
+		buf_printf(b, "), %s, lifetime value %s, last order %s, open tickets %u\n", r->segment, r->value,
+			   *r->last_order ? r->last_order : "none", r->open_tickets);
 	}
 	buf_puts(b, "\nThe charts are in the HTML version of this e-mail and in the PDF attached.\n");
 	if (e->site)

@@ -381,6 +381,22 @@ static int render(const Edition *e, Buf *out, int pages)
 	return ok ? p.page : 0;
 }
 
+void edition_pdf_fonts_load(void)
+{
+	static cairo_scaled_font_t *kept;	/* held for the process: the face's match with it */
+	if (kept)
+		return;
+	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(NULL, NULL, A4_W, A4_H);
+	cairo_t *cr = cairo_create(surface);
+	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+	cairo_set_font_size(cr, 9);	/* as page_frame first shows it */
+	cairo_text_extents_t e;
+	cairo_text_extents(cr, "0", &e);
+	kept = cairo_scaled_font_reference(cairo_get_scaled_font(cr));
+	cairo_destroy(cr);
+	cairo_surface_destroy(surface);
+}
+
 bool edition_pdf(const Edition *e, Buf *out, Buf *err)
 {
 	Buf count = {0};

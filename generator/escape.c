@@ -12,6 +12,7 @@ enum {
 	E_URL_OK = 8,		/* unreserved in a URL path segment */
 	E_NAME_OK = 16,		/* kept as is in a file name */
 	E_CTRL = 32,		/* control characters */
+	E_BIDI = 64,		/* the first byte of a bidirectional control (and of other characters) */
 };
 
 static unsigned char cls[256];
@@ -23,6 +24,7 @@ __attribute__((constructor)) static void classes_init(void)
 	for (int c = 0; c < 32; c++)
 		cls[c] |= E_CTRL;
 	cls[127] |= E_CTRL;
+	cls[0xe2] |= E_BIDI;
 	for (const char *p = "\\`*_[]<>&|!~#"; *p; p++)
 		cls[(unsigned char)*p] |= E_MD;
 	for (const char *p = "-+=.):;"; *p; p++)
@@ -49,19 +51,98 @@ static void char_ref(Buf *b, unsigned char c)
 	buf_put(b, tmp, (size_t)n);
 }
 
-/* The bytes esc_html replaces, and by what: most values (names, dates, figures) have none, and
- * pass 8 bytes at a time. */
-static const char html_ref[256][8] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
-				      ['\''] = "&#39;"};
+/* ---- bidirectional controls: data text as a closed unit
+ *
+ * The embeddings and overrides (U+202A..U+202E: LRE RLE PDF LRO RLO) and isolates (U+2066..
+ * U+2069: LRI RLI FSI PDI) of Unicode's bidirectional algorithm (UAX #9) reach past the text
+ * that holds them: an RLO never closed reverses the rest of its line, the page's own words
+ * included. Text from the data goes into a page as a closed unit: what it opens and leaves
+ * open is closed at its end, and a closer that would close something opened before it (none
+ * of its own open) is left out. Text without them stays as it is, byte for byte. */
 
-/* One of & ' (0x26 0x27), < > (0x3c 0x3e) or " among 8 bytes. */
+#define BIDI_DEPTH 64	/* openers open at once (UAX #9 stops counting at 125); one more is left out */
+
+typedef struct {
+	uint64_t isolate;	/* bit k: the opener at depth k is an isolate, not an embedding */
+	unsigned depth;
+} Bidi;
+
+enum { BIDI_NONE, BIDI_KEEP, BIDI_DROP };
+
+/* The 3 bytes at p (p[0] is 0xe2, 3 bytes there): BIDI_NONE if not a control; else whether it
+ * stays, the state moved on. A PDF closes the embedding on top, never one outside the isolate
+ * on top (UAX #9 X7); a PDI closes the latest isolate and what was opened in it (X6a). */
+static int bidi_step(Bidi *st, const unsigned char *p)
+{
+	unsigned c = (unsigned)p[1] << 8 | p[2];
+	bool embed = c >= 0x80aa && c <= 0x80ae, isolate = c >= 0x81a6 && c <= 0x81a9;
+	if (!embed && !isolate)
+		return BIDI_NONE;
+	uint64_t open = st->depth ? st->isolate & (~0ull >> (64 - st->depth)) : 0;	/* isolates open */
+	if (c == 0x80ac) {
+		if (!st->depth || (open >> (st->depth - 1) & 1))
+			return BIDI_DROP;
+		st->depth--;
+		return BIDI_KEEP;
+	}
+	if (c == 0x81a9) {
+		if (!open)
+			return BIDI_DROP;
+		st->depth = (unsigned)(63 - __builtin_clzll(open));
+		return BIDI_KEEP;
+	}
+	if (st->depth == BIDI_DEPTH)
+		return BIDI_DROP;
+	st->isolate = (st->isolate & ~(1ull << st->depth)) | (uint64_t)isolate << st->depth;
+	st->depth++;
+	return BIDI_KEEP;
+}
+
+/* Where the first bidirectional control of s is; NULL if none. */
+static const unsigned char *bidi_find(const unsigned char *p, const unsigned char *end)
+{
+	Bidi st = {0};
+	for (; (p = memchr(p, 0xe2, (size_t)(end - p))) && end - p >= 3; p++)
+		if (bidi_step(&st, p) != BIDI_NONE)
+			return p;
+	return NULL;
+}
+
+bool has_bidi(const char *s, size_t n)
+{
+	return bidi_find((const unsigned char *)s, (const unsigned char *)s + n) != NULL;
+}
+
+void esc_bidi(Buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *from = p;
+	Bidi st = {0};
+	while ((p = bidi_find(p, end))) {
+		if (bidi_step(&st, p) == BIDI_DROP) {
+			buf_put(b, from, (size_t)(p - from));
+			from = p + 3;
+		}
+		p += 3;
+	}
+	buf_put(b, from, (size_t)(end - from));
+	while (st.depth--)
+		buf_puts(b, st.isolate >> st.depth & 1 ? "\u2069" : "\u202c");
+}
+
+/* The bytes esc_html replaces, and by what: most values (names, dates, figures) have none, and
+ * pass 8 bytes at a time. 0xe2 starts a bidirectional control (and other characters). */
+static const char html_ref[256][8] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
+				      ['\''] = "&#39;", [0xe2] = "\xe2"};
+
+/* One of & ' (0x26 0x27), < > (0x3c 0x3e), " or 0xe2 among 8 bytes. */
 static uint64_t html_word(uint64_t x)
 {
 	return zero_byte8((x | BYTES8(1)) ^ BYTES8('\'')) | zero_byte8((x | BYTES8(2)) ^ BYTES8('>')) |
-	       zero_byte8(x ^ BYTES8('"'));
+	       zero_byte8(x ^ BYTES8('"')) | zero_byte8(x ^ BYTES8(0xe2));
 }
 
-void esc_html(Buf *b, const char *s, size_t n)
+/* esc_html; closed: s has no bidirectional control left open. */
+static void html_text(Buf *b, const char *s, size_t n, bool closed)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n, *from = p;
 	for (;;) {
@@ -69,6 +150,19 @@ void esc_html(Buf *b, const char *s, size_t n)
 			p += 8;
 		while (p < end && !html_ref[*p][0])
 			p++;
+		if (p < end && *p == 0xe2) {	/* at the first, whether a control follows: if so the rest closed */
+			if (!closed && has_bidi((const char *)p, (size_t)(end - p))) {
+				buf_put(b, from, (size_t)(p - from));
+				Buf t = {0};
+				esc_bidi(&t, (const char *)p, (size_t)(end - p));
+				html_text(b, t.p ? t.p : "", t.len, true);
+				buf_free(&t);
+				return;
+			}
+			closed = true;
+			p++;
+			continue;
+		}
 		buf_put(b, from, (size_t)(p - from));
 		if (p == end)
 			return;
@@ -77,15 +171,21 @@ void esc_html(Buf *b, const char *s, size_t n)
 	}
 }
 
+void esc_html(Buf *b, const char *s, size_t n)
+{
+	html_text(b, s, n, false);
+}
+
 /* Data in Markdown renders as the same text and never as markup: punctuation that could open
  * a construct becomes a character reference, line breaks and controls become spaces (so data
  * cannot start a block), and a leading character that could start a list, heading, rule or
  * (a blank: four of them) a code block is escaped too, and so is a leading U+FEFF (a byte-order
  * mark: cmark drops one that starts the document). */
-void esc_markdown(Buf *b, const char *s, size_t n)
+static void md_text(Buf *b, const char *s, size_t n, bool closed)
 {
-	classes_init();
-	size_t from = 0, digits = 0;	/* "123." or "123)" would start an ordered list */
+	size_t start = b->len, from = 0, digits = 0;	/* "123." or "123)" would start an ordered list */
+	const char *whole = s;
+	size_t whole_n = n;
 	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
 		buf_puts(b, "&#65279;");
 		s += 3, n -= 3;
@@ -96,8 +196,20 @@ void esc_markdown(Buf *b, const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 		unsigned k = cls[c];
 		bool lead = i == 0 || (i == digits && digits <= 9);
-		if (!(k & (E_MD | E_CTRL)) && !(lead && (k & E_MD_LEAD)) && !(i == 0 && c == ' '))
+		if (!(k & (E_MD | E_CTRL | E_BIDI)) && !(lead && (k & E_MD_LEAD)) && !(i == 0 && c == ' '))
 			continue;
+		if (k & E_BIDI) {	/* at the first, whether a control follows: if so all again, closed */
+			if (!closed && has_bidi(s + i, n - i)) {
+				b->len = start;
+				Buf t = {0};
+				esc_bidi(&t, whole, whole_n);
+				md_text(b, t.p ? t.p : "", t.len, true);
+				buf_free(&t);
+				return;
+			}
+			closed = true;
+			continue;
+		}
 		buf_put(b, s + from, i - from);
 		if (k & E_CTRL && i)
 			buf_putc(b, ' ');
@@ -106,6 +218,12 @@ void esc_markdown(Buf *b, const char *s, size_t n)
 		from = i + 1;
 	}
 	buf_put(b, s + from, n - from);
+}
+
+void esc_markdown(Buf *b, const char *s, size_t n)
+{
+	classes_init();
+	md_text(b, s, n, false);
 }
 
 void esc_url(Buf *b, const char *s, size_t n)

@@ -16,7 +16,6 @@ typedef struct {
 	char *own;
 } Field;
 
-#define FIELDS_MAX 65536	/* fields kept per record; more are counted (the rest stays in raw) */
 #define BIG_FIELD (64u << 10)	/* a field this long is taken over from libcsv, not copied */
 #define KEEP_BUFFER (1u << 20)	/* buffers bigger than this are freed after their record */
 
@@ -354,7 +353,7 @@ static void emit(Ingest *in, const char *raw, size_t rawlen, int error, uint32_t
 	Record r = {
 		.line = in->rec_line, .nfields = n, .fields = in->fields,
 		.raw = str_make(raw, rawlen), .error = error, .error_col = error_col,
-		.text = in->text, .text_col = in->text_col,
+		.text = in->text, .text_col = in->text_col, .cut = in->nfields > FIELDS_MAX,
 	};
 	in->fn(in->ctx, &r);
 	clear_fields(in);

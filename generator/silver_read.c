@@ -61,10 +61,27 @@ static void missing_columns(Source *src, uint32_t line, const Buf *list)
 	}
 }
 
+/* A header of more columns than a record keeps (FIELDS_MAX): those past it could not be read,
+ * and one the build needs may be among them, so the source cannot be read. Said at the column
+ * where the limit is passed; false if there is none. */
+static bool header_cut(Source *src, const Record *r)
+{
+	if (!r->cut)
+		return false;
+	for (int c = 0; c < MAX_COLS; c++)
+		src->field_of[c] = -1;
+	src->broken = true;
+	diag(&src->diags, D_NO_HEADER, r->line, FIELDS_MAX + 1,
+	     "the header row has more than 65,536 columns, the most a file may have", NULL, 0);
+	return true;
+}
+
 static void read_header(Source *src, const Record *r)
 {
 	src->have_header = true;
 	src->nheader = r->nfields;
+	if (header_cut(src, r))
+		return;
 	Buf list = {0};
 	char **names = xcalloc(r->nfields + 1, sizeof *names);
 	bool *used = xcalloc(r->nfields + 1, sizeof *used);

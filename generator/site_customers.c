@@ -569,6 +569,20 @@ static bool detail_plain(const Site *site, SourceId src)
 	return true;
 }
 
+/* Whether a label activity_detail writes for a fact of src holds a bidirectional control (each
+ * label is then closed, esc_bidi, before the next part of the line). Once a build. */
+static bool detail_bidi(const Site *site, SourceId src)
+{
+	const FactTable *ft = &fact_tables[src];
+	for (int f = 0; f < ft->ncols; f++) {
+		const Dict *d = ft->cols[f].kind == FC_LABEL ? &site->g->src[src].dict[ft->cols[f].col] : NULL;
+		for (uint32_t k = 0; d && k < d->n; k++)
+			if (has_bidi(dict_label(d, k), dict_len(d, k)))
+				return true;
+	}
+	return false;
+}
+
 /* A fact in a line, its columns as its fact table describes them: "120.50 · Completed",
  * "Credit Card · Success · 120.50", "Delivery Delay · Open", "/home · iOS · Mobile". */
 static void activity_detail(const Site *site, Buf *b, SourceId src, const RowHead *h)
@@ -581,6 +595,8 @@ static void activity_detail(const Site *site, Buf *b, SourceId src, const RowHea
 		buf_puts(b, n++ ? " · " : "");
 		if (v.kind == FV_MONEY && v.cents != KPI_NULL) {
 			fmt_money(b, &site->fmt, v.cents);
+		} else if (v.kind == FV_TEXT && v.text && __builtin_expect(site->detail_bidi[src], 0)) {	/* each label closed */
+			esc_bidi(b, v.text, utf8_cut(v.text, fact_text_len(site, src, f, h, v.text), shown_max(site, true)));
 		} else if (v.kind == FV_TEXT && v.text) {
 			size_t len = fact_text_len(site, src, f, h, v.text);
 			buf_put(b, v.text, utf8_cut(v.text, len, shown_max(site, true)));
@@ -1117,9 +1133,15 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 		const Value *title = v_find(d, "title");
 		j->ok = page_html(site, &j->w, VIEW_PATH, "customer", d);
 		buf_puts(out, i > j->start[k] ? ",\n[" : "\n[");
-		esc_js(out, h->id, h->idlen);
+		esc_js(out, h->id, h->idlen);	/* the key the viewer looks up: as it is */
 		buf_putc(out, ',');
-		esc_js(out, title->s, title->n);
+		if (has_bidi(title->s, title->n)) {	/* the page's title: closed, as esc_html has it */
+			j->w.scratch.len = 0;
+			esc_bidi(&j->w.scratch, title->s, title->n);
+			esc_js(out, j->w.scratch.p ? j->w.scratch.p : "", j->w.scratch.len);
+		} else {
+			esc_js(out, title->s, title->n);
+		}
 		buf_putc(out, ',');
 		esc_js_pack(out, j->w.html.p ? j->w.html.p : "", j->w.html.len, m);
 		buf_putc(out, ']');
@@ -1535,10 +1557,17 @@ static void record(const Site *site, Buf *b, uint32_t c, Buf *tmp)
 	const char *fields[] = {cu->name, cu->email, cu->location};
 	size_t max = shown_max(site, true);
 	buf_putc(b, '[');
-	esc_js(b, cu->h.id, utf8_cut(cu->h.id, cu->h.idlen, max));
-	for (size_t f = 0; f < 3; f++) {
-		buf_putc(b, ',');
-		esc_js(b, fields[f] ? fields[f] : "", fields[f] ? utf8_cut(fields[f], strlen(fields[f]), max) : 0);
+	for (size_t f = 0; f < 4; f++) {	/* the id, then fields: text the search shows, closed (esc_bidi) */
+		const char *t = f ? fields[f - 1] : cu->h.id;
+		size_t n = !t ? 0 : utf8_cut(t, f ? strlen(t) : cu->h.idlen, max);
+		if (f)
+			buf_putc(b, ',');
+		if (t && has_bidi(t, n)) {
+			tmp->len = 0;
+			esc_bidi(tmp, t, n);
+			t = tmp->p, n = tmp->len;
+		}
+		esc_js(b, t ? t : "", n);
 	}
 	tmp->len = 0;
 	fmt_money(tmp, &site->fmt, x->lifetime_cents);
@@ -2070,6 +2099,8 @@ bool site_customer_pages(Site *site)
 	site->builtin_md = tpl_source_is(tpl_set_get(&site->tpl, "customer", 8), customer_md_builtin);
 	for (int src = 0; src < SRC_COUNT; src++)
 		site->detail_plain[src] = source_is_fact((SourceId)src) && detail_plain(site, (SourceId)src);
+	for (int src = 0; src < SRC_COUNT; src++)
+		site->detail_bidi[src] = source_is_fact((SourceId)src) && detail_bidi(site, (SourceId)src);
 	label_hashes(site, true);
 	facts_begin(site);
 	bool ok = out_mkdir(site->dir, "customers", site->err) && write_pages(site);

@@ -6,16 +6,21 @@
 #include <math.h>
 #include <stdio.h>
 
-/* What a card's value is (of): the top payment method names the method. */
-static const char *kpi_detail(const Gold *g, int k, char *out, size_t n)
+/* What a card's value is (of): the top payment method names the method (as much of it as a
+ * table shows, closed by esc_bidi: the rest of the sentence is c360's). */
+static Value *kpi_detail(Arena *a, const Gold *g, int k)
 {
 	if (k != K_TOP_METHOD_PCT)
-		return kpi_defs[k].note;
+		return v_cstr(a, kpi_defs[k].note);
 	if (!g->nsplit)
-		return "no successful payment yet";
-	snprintf(out, n, "%s share of successful payments (the most used of %zu methods)",
-		 gold_label(g, SRC_PAYMENTS, PA_METHOD, g->split[0].method), g->nsplit);
-	return out;
+		return v_cstr(a, "no successful payment yet");
+	const char *method = gold_label(g, SRC_PAYMENTS, PA_METHOD, g->split[0].method);
+	Buf b = {0};
+	esc_bidi(&b, method, utf8_cut(method, strlen(method), CELL_MAX));
+	buf_printf(&b, " share of successful payments (the most used of %zu methods)", g->nsplit);
+	Value *v = v_str(a, b.p, b.len);
+	buf_free(&b);
+	return v;
 }
 
 static Value *text(Arena *a, const Buf *b)
@@ -95,14 +100,13 @@ static void kpi_list_link(const Site *site, Arena *a, Value *o, int k, Buf *b)
 static Value *kpi_value(const Site *site, Arena *a, int k, Buf *b)
 {
 	const KpiDef *d = &kpi_defs[k];
-	char detail[160];
 	Value *o = v_obj(a);
 	v_set(a, o, "id", v_cstr(a, d->id));
 	v_set(a, o, "title", v_cstr(a, d->title));
 	v_set(a, o, "card", v_bool(a, d->card > 0));
 	v_set(a, o, "lower_is_better", v_bool(a, d->lower_is_better));
 	v_set(a, o, "definition", v_cstr(a, d->definition));
-	v_set(a, o, "detail", v_cstr(a, kpi_detail(site->g, k, detail, sizeof detail)));
+	v_set(a, o, "detail", kpi_detail(a, site->g, k));
 	b->len = 0;
 	fmt_figure(b, &site->fmt, d->kind, site->g->now.v[k]);
 	v_set(a, o, "value", text(a, b));

@@ -596,7 +596,8 @@ static uint64_t text_word(uint64_t x)
 
 /* Text as cmark writes it after reading it back from esc_markdown: controls as spaces, & < > "
  * as references; false (with some of it written) if cmark would not write it so: its edges do
- * not fit, or it holds invalid UTF-8 (which cmark replaces). */
+ * not fit, or it holds invalid UTF-8 (which cmark replaces), or a bidirectional control (which
+ * esc_markdown closes: such text goes through cmark). */
 static bool put_text(Buf *b, Str v, uint8_t need)
 {
 	enum { PLAIN, REF, UTF8 };
@@ -616,7 +617,7 @@ static bool put_text(Buf *b, Str v, uint8_t need)
 			break;
 		if (what[*p] == UTF8) {
 			size_t n = utf8_len(p, (size_t)(end - p));
-			if (!n)
+			if (!n || (*p == 0xe2 && has_bidi((const char *)p, n)))
 				return false;
 			p += n;
 			continue;
@@ -688,11 +689,12 @@ static bool part_render(SkelCache *c, const Shape *sh, const Buf *md, size_t fro
 }
 
 /* A value that starts a part may: escaped, it starts with neither a blank (a control becomes
- * one) nor a digit, so it starts no list and no code and ends what came before. */
+ * one) nor a digit, so it starts no list and no code and ends what came before; nor with 0xe2,
+ * which may be a bidirectional control that esc_markdown leaves out. */
 static bool starts_part(Str v)
 {
 	unsigned char c = (unsigned char)v.p[0];
-	return c >= ' ' && c != 127 && !(c >= '0' && c <= '9');
+	return c >= ' ' && c != 127 && !(c >= '0' && c <= '9') && c != 0xe2;
 }
 
 /* The page in parts (one if cut is false); false if it cannot be: a placeholder out of order, or

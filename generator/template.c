@@ -134,7 +134,10 @@ static void format_value(Buf *b, const Value *v, int filter, const NumFormat *fm
 	if (!v || v->kind == V_NULL || v->kind == V_LIST || v->kind == V_OBJ)
 		return;
 	if (v->kind == V_STR || v->kind == V_RAW) {
-		buf_put(b, v->s, v->n);
+		if (v->kind == V_STR)
+			esc_bidi(b, v->s, v->n);	/* closed before the mark of a value cut short */
+		else
+			buf_put(b, v->s, v->n);
 		if (v->kind == V_STR && v->i) {
 			buf_puts(b, " [… cut: ");
 			fmt_figure(b, fmt, KV_COUNT, (int64_t)v->n);

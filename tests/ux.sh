@@ -265,6 +265,21 @@ cp -r "$SAMPLE" "$T/nocol"
 sed -i '1s/customer_id/client/' "$T/nocol/orders.csv"
 run 1 check --data "$T/nocol"
 has "$T/err" "nocol/orders.csv:1: error: required column \"customer_id\" missing"
+# a header of more columns than a record keeps (65,536): said where the limit is passed, not
+# as the columns past it missing (they were dropped), whether they come after the limit or before
+for at in before after; do
+	awk -v at=$at 'NR == 1 { pad = ""; for (i = 1; i <= 65537; i++) pad = pad ",x" i
+		$0 = at == "before" ? substr(pad, 2) "," $0 : $0 pad } { print }' "$SAMPLE/orders.csv" >"$T/nocol/orders.csv"
+	run 1 check --data "$T/nocol"
+	has "$T/err" "^$T/nocol/orders.csv:1:65537: error: the header row has more than 65,536 columns"
+	hasnt "$T/err" "required column"
+done
+cp -r "$T/site/gold" "$T/widegold"	# the same for render's gold tables
+awk 'NR == 1 { pad = ""; for (i = 1; i <= 65537; i++) pad = pad ",x" i; $0 = substr(pad, 2) "," $0 } { print }' \
+	"$T/site/gold/fact_orders.csv" >"$T/widegold/fact_orders.csv"
+run 1 render --gold "$T/widegold" --out "$T/wide"
+has "$T/err" "^$T/widegold/fact_orders.csv:1:65537: error: the header row has more than 65,536 columns"
+hasnt "$T/err" "required column"
 
 # ---- configuration errors that teach; the settings in force with --verbose
 conf() { printf "$1" >"$T/c.conf"; run "$2" check --config "$T/c.conf"; }
@@ -306,5 +321,19 @@ has "$T/out" '^thousands_separator = " "$'
 has "$T/out" '^currency = "EUR"$'
 conf 'thousands_separator =\n' 1	# no value is empty: "" says none
 has "$T/err" "^$T/c.conf:1:1: error: thousands_separator: the value cannot be empty; expected "
+# keep names what c360 does not make: each entry a site holds (files and packed, .c360-* aside)
+# is an error at its column, not a name kept in vain (the site's own was written over it)
+run 0 build --quiet --customer-pages packed --out "$T/packed"
+names=$( (ls "$T/site"; ls "$T/packed") | sort -u)
+[ "$(echo $names | wc -w)" -ge 12 ] && pass || fail "the sites hold only: $names"
+for name in $names; do
+	conf "keep = .git,  $name\n" 1
+	has "$T/err" "^$T/c.conf:1:15: error: keep: this value is not valid; .* ($name is the site's own, which every build writes"
+done
+conf 'keep = "CNAME, weekly"\n' 1	# quoted: the column is still the name's
+has "$T/err" "^$T/c.conf:1:16: error: keep: .* (weekly is the site's own"
+conf 'keep = .git, .c360-cache\n' 1
+has "$T/err" "^$T/c.conf:1:14: error: keep: .* (.c360-cache: the .c360- files are c360's own)$"
+conf 'keep = .git, notes.txt, index.htm\n' 0
 
 finish ux

@@ -233,6 +233,33 @@ static void test_huge_field_and_wide_row(void **state)
 	buf_free(&b);
 }
 
+static void cut_record(void *ctx, const Record *r)
+{
+	uint64_t *acc = ctx;
+	acc[0] = r->nfields, acc[1] = r->cut;
+}
+
+/* A record keeps FIELDS_MAX fields and says whether it had more (a header of more is an error
+ * of its reader's). */
+static void test_fields_past_the_limit(void **state)
+{
+	(void)state;
+	for (uint32_t n = FIELDS_MAX - 1; n <= FIELDS_MAX + 2; n++) {
+		Buf b = {0};
+		for (uint32_t i = 0; i < n; i++)
+			buf_puts(&b, i ? ",f" : "f");
+		buf_putc(&b, '\n');
+		uint64_t acc[2] = {0};
+		Ingest *in = ingest_new(cut_record, acc);
+		ingest_feed(in, b.p, b.len);
+		ingest_finish(in);
+		ingest_free(in);
+		CHECK(acc[0] == (n < FIELDS_MAX ? n : FIELDS_MAX) && acc[1] == (n > FIELDS_MAX),
+		      "%u fields: kept %llu, cut %llu", n, (unsigned long long)acc[0], (unsigned long long)acc[1]);
+		buf_free(&b);
+	}
+}
+
 typedef struct {
 	Buf b;
 	bool drop_last;	/* the record's last field is the "" added to it: left out */
@@ -335,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_cases_at_every_chunk_size),
 		cmocka_unit_test(test_fixture_files_at_every_chunk_size),
 		cmocka_unit_test(test_huge_field_and_wide_row),
+		cmocka_unit_test(test_fields_past_the_limit),
 		cmocka_unit_test(test_unquoted_lines_as_libcsv_reads_them),
 		cmocka_unit_test(test_skipped_long_lines),
 	};

@@ -30,13 +30,14 @@ static const char *const templates[] = {
 	"{{{r}}}\n\nx\x02" "0\x03 {{v0}}\n\n\x02" "1\x03\n",
 };
 
-/* Bytes that mean something to Markdown, HTML or UTF-8, and plain ones. */
+/* Bytes that mean something to Markdown, HTML or UTF-8 (bidirectional controls too), and plain ones. */
 static const char *const tokens[] = {
 	"a", "Zed", "x y", "1", "12", "12.", "3)", " ", "  ", "\t", "*", "**", "_", "\"", "'", "(", ")", "[",
 	"]", "<b>", ">", "&", "&amp;", "amp;", "#", "-", "--", ".", ":", "\xc3\xa9", "\xe2\x80\x94", "\xff", "\xc3",
 	"|", "\\", "`", "~", "!", "=", "+", "\n", "\r\n", "http://x.y", "javascript:", "../", "a/b.html", "Zq",
 	"ZqaZ", "\x02", "0\x03", "\x7f", "\x01", "~id", "-5", "@", "%", ",", "1,234.56", "\xe2\x82\xac", " align=\"",
 	"(u)", "()", "\"t\"", "script", "javascript", "foo",
+	"\xe2\x80\xae", "\xe2\x80\xac", "\xe2\x81\xa7", "\xe2\x81\xa9",	/* RLO PDF RLI PDI: esc_markdown closes them */
 };
 
 static uint64_t seed = 42;

@@ -1,0 +1,175 @@
+/* test_escape.c — data text as a closed bidirectional unit (esc_bidi), and esc_html and
+ * esc_markdown, which close it themselves: cases checked by hand, then random texts against
+ * a plain reading of UAX #9's matching. */
+#include "harness.h"
+
+#define LRE "\xe2\x80\xaa"
+#define RLE "\xe2\x80\xab"
+#define PDF "\xe2\x80\xac"
+#define LRO "\xe2\x80\xad"
+#define RLO "\xe2\x80\xae"
+#define LRI "\xe2\x81\xa6"
+#define RLI "\xe2\x81\xa7"
+#define FSI "\xe2\x81\xa8"
+#define PDI "\xe2\x81\xa9"
+
+static char *bidi(const char *s, size_t n)
+{
+	Buf b = {0};
+	esc_bidi(&b, s, n);
+	return (char *)buf_cstr(&b);
+}
+
+static void test_cases(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *want; } cases[] = {
+		{"Ann " RLO "Lee", "Ann " RLO "Lee" PDF},	/* an override left open: closed */
+		{LRE "a", LRE "a" PDF}, {RLE "a", RLE "a" PDF}, {LRO "a", LRO "a" PDF},
+		{LRI "a", LRI "a" PDI}, {RLI "a", RLI "a" PDI}, {FSI "a", FSI "a" PDI},
+		{"Cy " RLO "ok" PDF " fine", "Cy " RLO "ok" PDF " fine"},	/* closed already: as it is */
+		{RLI "a" RLE "b", RLI "a" RLE "b" PDF PDI},	/* closed inside out */
+		{RLE "a" RLI "b", RLE "a" RLI "b" PDI PDF},
+		{RLI "a" RLE "b" PDI "c", RLI "a" RLE "b" PDI "c"},	/* a PDI closes what its isolate opened */
+		{PDF "x", "x"}, {PDI "x", "x"}, {"a" PDF PDI "b", "ab"},	/* closers of nothing of theirs */
+		{RLE "a" PDI "b", RLE "a" "b" PDF},	/* a PDI with no isolate open closes nothing */
+		{RLI "a" PDF "b", RLI "a" "b" PDI},	/* a PDF does not close past an isolate */
+		{RLO RLO "a" PDF, RLO RLO "a" PDF PDF},
+	};
+	/* the neighbours of the controls, and a control cut short, are text */
+	static const char *const plain[] = {"", "Ann Lee", "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa\xe2\x80\xa6",
+					    "a\xe2\x80", "a\xe2"};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		char *got = bidi(cases[i].in, strlen(cases[i].in));
+		CHECK(strcmp(got, cases[i].want) == 0, "case %zu", i);
+		CHECK(has_bidi(cases[i].in, strlen(cases[i].in)), "has_bidi, case %zu", i);
+		free(got);
+	}
+	for (size_t i = 0; i < N_ELEMS(plain); i++) {
+		char *got = bidi(plain[i], strlen(plain[i]));
+		CHECK(strcmp(got, plain[i]) == 0 && !has_bidi(plain[i], strlen(plain[i])), "plain %zu", i);
+		free(got);
+	}
+	/* 64 open at once; one more is left out, with the closer that would have been its */
+	Buf in = {0}, want = {0};
+	for (int k = 0; k < 65; k++)
+		buf_puts(&in, RLE);
+	for (int k = 0; k < 65; k++)
+		buf_puts(&in, PDF);
+	for (int k = 0; k < 64; k++)
+		buf_puts(&want, RLE);
+	for (int k = 0; k < 64; k++)
+		buf_puts(&want, PDF);
+	char *got = bidi(in.p, in.len);
+	CHECK(strcmp(got, buf_cstr(&want)) == 0, "65 deep: %zu bytes", strlen(got));
+	free(got);
+	buf_free(&in), buf_free(&want);
+}
+
+/* esc_html and esc_markdown close the text as esc_bidi does, then escape it: a closer left out
+ * does not hide a Markdown construct behind it. */
+static void test_escapes_close(void **state)
+{
+	(void)state;
+	static const struct { bool md; const char *in, *want; } cases[] = {
+		{false, "<" RLO "x>", "&lt;" RLO "x&gt;" PDF},
+		{false, "a & b", "a &amp; b"},
+		{false, "\xe2\x80\xa6 " PDI "'", "\xe2\x80\xa6 &#39;"},
+		{true, RLO "# x", RLO "&#35; x" PDF},
+		{true, PDF "1. x", "1&#46; x"},	/* the list it would start once the PDF is gone: escaped */
+		{true, PDI "- x", "&#45; x"},
+		{true, "x" RLI "*y*", "x" RLI "&#42;y&#42;" PDI},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Buf b = {0};
+		buf_puts(&b, "before|");
+		(cases[i].md ? esc_markdown : esc_html)(&b, cases[i].in, strlen(cases[i].in));
+		CHECK(strcmp(buf_cstr(&b), "before|") > 0 && strcmp(b.p + 7, cases[i].want) == 0, "case %zu: %s", i, b.p);
+		buf_free(&b);
+	}
+}
+
+/* UAX #9's matching, plainly: every closer closes something of the text's own, and nothing is
+ * left open (no depth limit: the texts below stay under 64). */
+static bool closed(const char *s, size_t n)
+{
+	char stack[256];
+	size_t depth = 0;
+	for (size_t i = 0; i + 2 < n; i++) {
+		const unsigned char *p = (const unsigned char *)s + i;
+		if (p[0] != 0xe2)
+			continue;
+		unsigned c = (unsigned)p[1] << 8 | p[2];
+		if ((c >= 0x80aa && c <= 0x80ae && c != 0x80ac) || (c >= 0x81a6 && c <= 0x81a8)) {
+			stack[depth++] = c >= 0x81a6 ? 'I' : 'E';
+		} else if (c == 0x80ac) {
+			if (!depth || stack[depth - 1] != 'E')
+				return false;
+			depth--;
+		} else if (c == 0x81a9) {
+			while (depth && stack[depth - 1] != 'I')
+				depth--;
+			if (!depth)
+				return false;
+			depth--;
+		}
+	}
+	return depth == 0;
+}
+
+/* s without its bidirectional controls. */
+static char *without(const char *s, size_t n)
+{
+	Buf b = {0};
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *p = (const unsigned char *)s + i;
+		if (i + 2 < n && p[0] == 0xe2 && has_bidi((const char *)p, 3)) {
+			i += 2;
+			continue;
+		}
+		buf_putc(&b, s[i]);
+	}
+	return (char *)buf_cstr(&b);
+}
+
+static void test_random_texts(void **state)
+{
+	(void)state;
+	static const char *const piece[] = {LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, "a", "1", ".", "<",
+					    "&", "#", " ", "\xe2\x80\xa6", "\xe2\x80\xa8", "\xe2"};
+	uint64_t seed = 42;
+	for (int round = 0; round < 20000; round++) {
+		Buf in = {0};
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		size_t len = (size_t)(seed >> 59);
+		for (size_t k = 0; k < len; k++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			buf_puts(&in, piece[(seed >> 33) % N_ELEMS(piece)]);
+		}
+		const char *s = buf_cstr(&in);
+		char *out = bidi(s, in.len), *again = bidi(out, strlen(out));
+		char *a = without(s, in.len), *b = without(out, strlen(out));
+		CHECK(closed(out, strlen(out)), "round %d: not closed", round);
+		CHECK(strcmp(a, b) == 0, "round %d: the text besides the controls changed", round);
+		CHECK(strcmp(out, again) == 0, "round %d: closing twice differs", round);
+		CHECK(!closed(s, in.len) || strcmp(out, s) == 0, "round %d: a closed text changed", round);
+		Buf h1 = {0}, h2 = {0}, m1 = {0}, m2 = {0};
+		esc_html(&h1, s, in.len), esc_html(&h2, out, strlen(out));
+		esc_markdown(&m1, s, in.len), esc_markdown(&m2, out, strlen(out));
+		CHECK(strcmp(buf_cstr(&h1), buf_cstr(&h2)) == 0 && closed(h1.p, h1.len), "round %d: esc_html", round);
+		CHECK(strcmp(buf_cstr(&m1), buf_cstr(&m2)) == 0 && closed(m1.p, m1.len), "round %d: esc_markdown", round);
+		buf_free(&h1), buf_free(&h2), buf_free(&m1), buf_free(&m2);
+		free(out), free(again), free(a), free(b);
+		buf_free(&in);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_escapes_close),
+		cmocka_unit_test(test_random_texts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
