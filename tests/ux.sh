@@ -267,16 +267,19 @@ run 1 check --data "$T/nocol"
 has "$T/err" "nocol/orders.csv:1: error: required column \"customer_id\" missing"
 # a header of more columns than a record keeps (65,536): said where the limit is passed, not
 # as the columns past it missing (they were dropped), whether they come after the limit or before
+seq -f 'x%g' 65537 | paste -sd, - >"$T/pad"	# (an awk loop of concatenations took 40 s)
 for at in before after; do
-	awk -v at=$at 'NR == 1 { pad = ""; for (i = 1; i <= 65537; i++) pad = pad ",x" i
-		$0 = at == "before" ? substr(pad, 2) "," $0 : $0 pad } { print }' "$SAMPLE/orders.csv" >"$T/nocol/orders.csv"
+	if [ $at = before ]; then
+		{ printf '%s,' "$(cat "$T/pad")"; cat "$SAMPLE/orders.csv"; } >"$T/nocol/orders.csv"
+	else
+		{ head -n 1 "$SAMPLE/orders.csv" | tr -d '\r\n'; printf ',%s\n' "$(cat "$T/pad")"; tail -n +2 "$SAMPLE/orders.csv"; } >"$T/nocol/orders.csv"
+	fi
 	run 1 check --data "$T/nocol"
 	has "$T/err" "^$T/nocol/orders.csv:1:65537: error: the header row has more than 65,536 columns"
 	hasnt "$T/err" "required column"
 done
 cp -r "$T/site/gold" "$T/widegold"	# the same for render's gold tables
-awk 'NR == 1 { pad = ""; for (i = 1; i <= 65537; i++) pad = pad ",x" i; $0 = substr(pad, 2) "," $0 } { print }' \
-	"$T/site/gold/fact_orders.csv" >"$T/widegold/fact_orders.csv"
+{ printf '%s,' "$(cat "$T/pad")"; cat "$T/site/gold/fact_orders.csv"; } >"$T/widegold/fact_orders.csv"
 run 1 render --gold "$T/widegold" --out "$T/wide"
 has "$T/err" "^$T/widegold/fact_orders.csv:1:65537: error: the header row has more than 65,536 columns"
 hasnt "$T/err" "required column"
