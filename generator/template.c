@@ -312,11 +312,13 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	const char *q = open + ps->otag.n;
 	bool triple = q < ps->end && *q == '{';
 	char sigil = triple ? '{' : q < ps->end ? *q : '\0';
-	const char *close = find_close(ps, q, triple ? '}' : sigil == '=' ? '=' : '\0');
+	bool marked = triple || (sigil && strchr("#^/!>&=$<", sigil));
+	/* the closing delimiter is looked for after the sigil: with % and > as the delimiters, the
+	 * first > of %>p> is a partial's sigil, not the tag's end (find_close steps over { and =) */
+	const char *close = find_close(ps, q + (marked && !triple && sigil != '='), triple ? '}' : sigil == '=' ? '=' : '\0');
 	if (!close)
 		return parse_error(ps, open, "unclosed tag", NULL, 0);
-	if (triple || (sigil && strchr("#^/!>&=$<", sigil)))
-		q++;
+	q += marked;
 	const char *after = close + (triple || sigil == '=' ? 1 : 0) + ps->ctag.n;
 	Str name = str_trim(str_make(q, (size_t)(close - q)));
 	const char *why = triple ? NULL : unsupported(sigil, name);

@@ -1,5 +1,6 @@
 /* fuzz_markdown.c — libFuzzer: any text escaped for Markdown renders as one paragraph of the
- * same text (line breaks and controls as spaces) and never as markup. */
+ * same text (line breaks and controls as spaces; its bidirectional controls closed, esc_bidi)
+ * and never as markup. */
 #include <stdlib.h>
 
 #include "c360.h"
@@ -43,11 +44,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t in = n ? n - 8 : 0;
 	if (memchr(inner, '<', in) || memchr(inner, '>', in))
 		abort();	/* no markup came out of data */
-	if (!utf8_sanitize(s, size, &clean)) {	/* valid text: it reads the same */
-		for (size_t i = 0; i < size; i++)
-			buf_putc(&want, (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i]);
+	if (!utf8_sanitize(s, size, &clean)) {	/* valid text: it reads the same, closed */
+		Buf closed = {0};
+		esc_bidi(&closed, s, size);
+		const char *c = closed.p ? closed.p : "";
+		for (size_t i = 0; i < closed.len; i++)
+			buf_putc(&want, (unsigned char)c[i] < 0x20 || c[i] == 0x7f ? ' ' : c[i]);
 		Str w = str_make(want.p ? want.p : "", want.len);
-		size_t first = size >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0 ? 4 : 1;	/* after a leading BOM */
+		size_t first = closed.len >= 3 && memcmp(c, "\xef\xbb\xbf", 3) == 0 ? 4 : 1;	/* after a leading BOM */
+		buf_free(&closed);
 		while (w.n > first && w.p[w.n - 1] == ' ')	/* a paragraph ends without blanks, but for */
 			w.n--;					/* the first, escaped one */
 		html_text(inner, in, &got);

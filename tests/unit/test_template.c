@@ -110,6 +110,8 @@ static const struct {
 	{"delimiters: standalone comment and section", "a\n{{=<% %>=}}\n  <%! c %>\n<%#yes%>\nb\n<%/yes%>\n", "a\nb\n",
 	 ESC_HTML},
 	{"delimiters: not into partials", "{{=<% %>=}}<%>p%>", "Ann!", ESC_HTML},
+	/* a closing delimiter that is also a sigil: looked for after the sigil (the fuzzer's case) */
+	{"delimiters: a sigil as the closer", "{{=% >=}}%>p>|%#yes>y%/yes>", "Ann!|y", ESC_HTML},
 	/* Markdown escaping: data renders as itself and never as markup */
 	{"markdown escaping", "{{md}}",
 	 "&#42;not&#42; &#91;a&#93;(javascript:x) &#124; &#35; &#95;x&#95; &#96;c&#96; &#92; &#126;&#126;s&#126;&#126; "
