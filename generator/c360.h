@@ -579,6 +579,8 @@ int config_rate(const Config *c, const char *code);
 enum { REC_OK, REC_STRAY_QUOTE, REC_UNTERMINATED };
 enum { TEXT_INVALID_UTF8 = 1, TEXT_NUL = 2 };
 #define FIELDS_MAX 65536	/* fields kept per record; more are counted (the rest stays in raw) */
+/* What a header cut at FIELDS_MAX says, at column FIELDS_MAX + 1 (silver_read.c, gold_read.c) */
+#define HEADER_CUT_MESSAGE "the header row has more than 65,536 columns, the most a file may have"
 
 typedef struct {
 	uint32_t line;		/* physical line where the record starts */

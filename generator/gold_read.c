@@ -673,8 +673,7 @@ static void read_header(Reader *r, const Record *rec)
 	for (int c = 0; c < r->ncols; c++)
 		r->field_of[c] = -1;
 	if (rec->cut) {	/* the columns past the limit could not be read: not "missing" */
-		diag(r->d, D_NO_HEADER, rec->line, FIELDS_MAX + 1,
-		     "the header row has more than 65,536 columns, the most a file may have", NULL, 0);
+		diag(r->d, D_NO_HEADER, rec->line, FIELDS_MAX + 1, HEADER_CUT_MESSAGE, NULL, 0);
 		r->broken = true;
 		return;
 	}

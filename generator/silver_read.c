@@ -71,8 +71,7 @@ static bool header_cut(Source *src, const Record *r)
 	for (int c = 0; c < MAX_COLS; c++)
 		src->field_of[c] = -1;
 	src->broken = true;
-	diag(&src->diags, D_NO_HEADER, r->line, FIELDS_MAX + 1,
-	     "the header row has more than 65,536 columns, the most a file may have", NULL, 0);
+	diag(&src->diags, D_NO_HEADER, r->line, FIELDS_MAX + 1, HEADER_CUT_MESSAGE, NULL, 0);
 	return true;
 }
 
