@@ -1189,6 +1189,16 @@ void silver_source_free(Source *src)
 
 /* ---- after every source is read */
 
+/* Row r's head: the table's, or for a lazy source a copy read from its file into *copy (what
+ * is written to it is not kept: silver_lazy_ordered and silver_lazy_orphan record that). */
+static inline RowHead *row_head(const Source *src, size_t r, RowHead *copy)
+{
+	if (!src->lazy)
+		return ROW(&src->table, RowHead, r);
+	silver_lazy_head(src, r, copy);
+	return copy;
+}
+
 static void decide_date_order(Silver *s)
 {
 	uint64_t dd = 0, dm = 0;
@@ -1228,9 +1238,7 @@ static void infer_customers(Silver *s)
 		if (!source_is_fact(src->id))
 			continue;
 		for (size_t r = 0; r < src->table.n; r++) {
-			RowHead *h = src->lazy ? NULL : ROW(&src->table, RowHead, r), head;
-			if (!h)
-				silver_lazy_head(src, r, h = &head);	/* its rows made later, inferred */
+			RowHead head, *h = row_head(src, r, &head);	/* a lazy row's: made later, inferred */
 			if (!(h->customer & ORPHAN))
 				continue;
 			size_t k = h->customer & ~ORPHAN;
@@ -1269,9 +1277,7 @@ static void find_as_of(Silver *s)
 		const Source *src = &s->src[i];
 		for (size_t r = 0; source_is_fact((SourceId)i) && r < t->n; r++) {
 			RowHead head;
-			if (src->lazy)
-				silver_lazy_head(src, r, &head);
-			int64_t w = src->lazy ? head.when : ROW(t, RowHead, r)->when;
+			int64_t w = row_head(src, r, &head)->when;
 			last = w > last ? w : last;	/* MOMENT_NULL is below every moment */
 		}
 	}
@@ -1310,9 +1316,7 @@ static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
 	int64_t after = (as_of + 1) * SECS_PER_DAY, first = oldest * SECS_PER_DAY;
 	bool birth = !source_is_fact(src->id);
 	for (size_t r = 0; r < src->table.n; r++) {
-		RowHead *h = src->lazy ? NULL : ROW(&src->table, RowHead, r), head;
-		if (!h)		/* a fact's: check_date changes none */
-			silver_lazy_head(src, r, h = &head);
+		RowHead head, *h = row_head(src, r, &head);	/* a lazy one a fact's: check_date changes none */
 		check_date(src, h, after, first, birth, v);
 		uint32_t f = h->flags;
 		src->flagged_rows += f != 0;
