@@ -955,7 +955,9 @@ void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
  * read, or the data is on S3): the next input_open of that file takes these bytes instead of
  * opening it again, if the file is still as it was (device, inode, size, times). Main thread
  * only, as are input_open and input_close. */
-const Input *input_ahead(const Config *cfg, const char *name, FileHash *hash);	/* and its bytes' hash */
+/* by_read: hashed as input_hash does, its mapping untouched (the build will likely take the
+ * export from a cache); else through the mapping, which the build's reading then finds touched. */
+const Input *input_ahead(const Config *cfg, const char *name, bool by_read, FileHash *hash);	/* and its bytes' hash */
 void input_ahead_free(void);	/* the bytes read ahead that no input_open took */
 /* Whether in's file changed since it was opened: its size, times or inode, or what its path
  * names, or it shrank under the mapping (the pages gone read as zeros, never SIGBUS). */
@@ -965,6 +967,8 @@ bool input_changed(Input *in);
  * pages the page cache's, none copied; false if it cannot be. Until input_close. */
 struct stat;
 bool input_map(int fd, const char *path, const struct stat *st, Input *in);
+/* The hash of in's first n bytes (file_hash's), a mapped file's read through its descriptor. */
+FileHash input_hash(const Input *in, size_t n);
 /* Whether in, if mapped, has lost no page and its file still has the size and mtime it had when
  * mapped (it was not cut short or written since); true for memory of the build's own. */
 bool input_intact(const Input *in);
@@ -1030,7 +1034,7 @@ void silver_cache_save(const Silver *s, const Source *src, FileHash key, uint64_
 /* src (set up, nothing read) from s->cache_from's cache file of the bytes the export had then,
  * if they are the first bytes of data[0, len), fewer, ending a line: returns how many (0: no
  * such cache taken; src may hold one, to be set up anew), and its key in *key. */
-size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len, FileHash *key);
+size_t silver_cache_prefix(Silver *s, Source *src, const Input *in, FileHash *key);
 /* The previous site's cache file of src, taken, linked into s->cache_to. */
 void silver_cache_keep(const Silver *s, const Source *src);
 /* src from a cache file's n bytes at p (the fuzzer); as silver_cache_load. */

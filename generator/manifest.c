@@ -1080,11 +1080,23 @@ static void hash_file(FileHasher *h, const char *name, const char *path)
 	close(fd);
 }
 
+/* Whether the site at --out keeps a cache of the export name: the build then takes it from
+ * there if it is unchanged or only grew, and reads no more of it than what it grew by. */
+static bool cached_before(const Config *cfg, const char *name)
+{
+	if (!cfg->cache || !cfg->out_dir)
+		return false;
+	char *dir = path_join(cfg->out_dir, CACHE_DIR), *path = path_join(dir, name);
+	bool yes = access(path, F_OK) == 0;	/* a guess: the build checks the file */
+	free(dir), free(path);
+	return yes;
+}
+
 /* A data file as hash_file hashes it, its bytes read once: the build takes them (input_ahead). */
 static void hash_input(FileHasher *h, const Config *cfg, const char *name, const char *file)
 {
 	FileHash bytes;
-	const Input *in = input_ahead(cfg, file, &bytes);
+	const Input *in = input_ahead(cfg, file, cached_before(cfg, name), &bytes);
 	file_hasher_add(h, name, strlen(name) + 1);
 	if (in) {
 		uint64_t n = in->len;

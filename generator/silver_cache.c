@@ -1015,7 +1015,7 @@ bool silver_cache_intact(const Silver *s)
 	return ok;
 }
 
-size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len, FileHash *key)
+size_t silver_cache_prefix(Silver *s, Source *src, const Input *in, FileHash *key)
 {
 	struct stat st;
 	CacheHead h;
@@ -1023,10 +1023,10 @@ size_t silver_cache_prefix(Silver *s, Source *src, const char *data, size_t len,
 	if (fd < 0)
 		return 0;
 	close(fd);
-	if (!h.bytes || h.bytes >= len || data[h.bytes - 1] != '\n')
+	if (!h.bytes || h.bytes >= in->len || in->data[h.bytes - 1] != '\n')
 		return 0;
 	uint64_t bytes;
-	*key = silver_cache_key(s, src->id, file_hash(data, (size_t)h.bytes));
+	*key = silver_cache_key(s, src->id, input_hash(in, (size_t)h.bytes));
 	return cache_load(s, src, *key, &bytes, false) && bytes == h.bytes ? (size_t)h.bytes : 0;	/* its text grows */
 }
 

@@ -323,6 +323,35 @@ bool input_changed(Input *in)
 	return in->changed;
 }
 
+/* A mapped file's bytes are read through its descriptor, a slice at a time into memory that
+ * stays in the cache: the first touch of a mapped page costs several times the read's copy
+ * (this VM: 147 MB hashed in 50-110 ms through a new mapping, 24 ms read in 256 KiB slices),
+ * and an export the build then takes from its cache is never touched at all. Bytes the file no
+ * longer has are hashed from the mapping, where they read as zeros, the file marked changed. */
+FileHash input_hash(const Input *in, size_t n)
+{
+	if (!in->map)
+		return file_hash(in->data ? in->data : "", n);
+	enum { SLICE = 256 << 10 };
+	char *slice = xmalloc(SLICE);
+	FileHasher *h = file_hasher_new();
+	int fd = mapped[in->map - 1].fd;
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, slice, n - got < SLICE ? n - got : SLICE, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		file_hasher_add(h, slice, (size_t)r);
+		got += (size_t)r;
+	}
+	if (got < n)
+		file_hasher_add(h, in->data + got, n - got);
+	free(slice);
+	return file_hasher_end(h);
+}
+
 bool input_map(int fd, const char *path, const struct stat *st, Input *in)
 {
 	return st->st_size > 0 && map_whole(fd, path, st, in);
@@ -405,7 +434,7 @@ typedef struct {
 static Ahead *ahead;
 static size_t nahead;
 
-const Input *input_ahead(const Config *cfg, const char *name, FileHash *hash)
+const Input *input_ahead(const Config *cfg, const char *name, bool by_read, FileHash *hash)
 {
 	if (s3_location(cfg->data_dir))
 		return NULL;
@@ -418,7 +447,7 @@ const Input *input_ahead(const Config *cfg, const char *name, FileHash *hash)
 		free(a.path);
 		return NULL;
 	}
-	a.hash = *hash = file_hash(a.in.data ? a.in.data : "", a.in.len);
+	a.hash = *hash = by_read ? input_hash(&a.in, a.in.len) : file_hash(a.in.data ? a.in.data : "", a.in.len);
 	ahead = xrealloc(ahead, (nahead + 1) * sizeof *ahead);
 	ahead[nahead++] = a;
 	return ok ? &ahead[nahead - 1].in : NULL;
@@ -854,7 +883,7 @@ static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
 	    !lf_lines(in->data, in->len))
 		return false;
 	FileHash before;
-	size_t plen = silver_cache_prefix(s, src, in->data, in->len, &before), more = in->len - plen;
+	size_t plen = silver_cache_prefix(s, src, in, &before), more = in->len - plen;
 	size_t from = src->table.n;
 	bool threads = config_threads(s->cfg) > 1 && more >= 2 * s->cfg->chunk_min && more > plen / 2;
 	bool ok = plen && !threads && src->have_header && !src->broken && !src->left_out && !src->unterminated;
@@ -891,7 +920,7 @@ static void load_file(Silver *s, Source *src)
 			       &bytes, &hashed))
 		return;
 	if (cache) {
-		key = s->cache_key[src->id] = silver_cache_key(s, src->id, hashed ? bytes : file_hash(in.data ? in.data : "", in.len));
+		key = s->cache_key[src->id] = silver_cache_key(s, src->id, hashed ? bytes : input_hash(&in, in.len));
 		cached = silver_cache_load(s, src, key);
 	}
 	if (!cached && cache && load_appended(s, src, &in, key)) {

@@ -495,6 +495,41 @@ static void test_file_hash_is_xxh3(void **state)
 	CHECK(fed.lo == whole.lo && fed.hi == whole.hi, "the same bytes fed in pieces");
 }
 
+/* input_hash reads a mapped file through its descriptor in slices (256 KiB): its hash of the
+ * whole or of a prefix across a slice's edge is file_hash's of the same bytes, and bytes the
+ * file lost after it was mapped hash as the zeros the mapping reads, the file marked changed
+ * (those of its last page: a page beyond it would be on_bus's, which cmocka's handler replaces
+ * after the first test). */
+static void test_input_hash_reads_the_file(void **state)
+{
+	(void)state;
+	enum { N = 600011, CUT = 100000, PAGE_END = 102400 };
+	static char b[N], z[N];
+	uint64_t x = 7;
+	for (size_t i = 0; i < N; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		b[i] = (char)(x >> 56);
+	}
+	const char *path = TEST_DIR "/test_cache.input";
+	FILE *f = fopen(path, "wb");
+	CHECK(f && fwrite(b, 1, N, f) == N && fclose(f) == 0, "the file written");
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	Input in;
+	CHECK(fd >= 0 && fstat(fd, &st) == 0 && input_map(fd, path, &st, &in) && close(fd) == 0, "mapped");
+	FileHash whole = input_hash(&in, N), want = file_hash(b, N), part = input_hash(&in, 300007), part_want = file_hash(b, 300007);
+	CHECK(whole.lo == want.lo && whole.hi == want.hi, "the whole file's hash is file_hash's");
+	CHECK(part.lo == part_want.lo && part.hi == part_want.hi, "a prefix across a slice's edge hashes as file_hash's");
+	CHECK(!input_changed(&in), "nothing changed yet");
+	CHECK(truncate(path, CUT) == 0, "cut short under the mapping");
+	memcpy(z, b, CUT);
+	FileHash cut = input_hash(&in, PAGE_END), cut_want = file_hash(z, PAGE_END);
+	CHECK(cut.lo == cut_want.lo && cut.hi == cut_want.hi, "the bytes lost hash as zeros");
+	CHECK(input_changed(&in), "and the file is marked changed");
+	input_close(&in);
+	unlink(path);
+}
+
 /* A grouping by customer (.c360-cache/by-NAME) is taken only under its key, for as many
  * customers, whole and with its sum: every run in order from 0, the counts at its end agreeing,
  * each row one of the table's. A grouping that is not (its sum right: by_cache_save sums what it
@@ -662,6 +697,7 @@ int main(void)
 		cmocka_unit_test(test_sessions_written_in_place),
 		cmocka_unit_test(test_settings_hash_the_parsed_config),
 		cmocka_unit_test(test_file_hash_is_xxh3),
+		cmocka_unit_test(test_input_hash_reads_the_file),
 		cmocka_unit_test(test_by_taken_only_whole),
 		cmocka_unit_test(test_session_views_taken_only_whole),
 	};
