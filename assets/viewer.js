@@ -56,6 +56,30 @@
 		document.head.appendChild(s);
 	}
 
+	/* text with its bidirectional controls closed where it ends, as c360 closes a value's (UAX #9
+	 * matching: a PDF closes the embedding or override on top, a PDI the latest isolate and what
+	 * was opened in it; a closer of nothing, or an opener past 64 open, is left out): an id from
+	 * the address, shown in a sentence, reorders only itself. */
+	function closeBidi(text) {
+		var open = [], out = '';
+		for (var i = 0; i < text.length; i++) {
+			var c = text.charCodeAt(i);
+			if ((c >= 0x202a && c <= 0x202e && c !== 0x202c) || (c >= 0x2066 && c <= 0x2068)) {
+				if (open.length === 64) continue;
+				open.push(c >= 0x2066);
+			} else if (c === 0x202c) {
+				if (!open.length || open[open.length - 1]) continue;
+				open.pop();
+			} else if (c === 0x2069) {
+				while (open.length && !open[open.length - 1]) open.pop();
+				if (!open.pop()) continue;
+			}
+			out += text.charAt(i);
+		}
+		while (open.length) out += open.pop() ? '\u2069' : '\u202c';
+		return out;
+	}
+
 	/* A page that says what went wrong, the id shown as text, and where to look instead. */
 	function missing(view, heading, text) {
 		var h1 = document.createElement('h1'), p = document.createElement('p'), a = document.createElement('a');
@@ -79,7 +103,7 @@
 		load(k, function () {
 			var pack = packs[k] || { list: [] };
 			var found = pack.list.filter(function (r) { return r[0] === id; })[0];
-			if (!found) return missing(view, 'Unknown customer', 'No customer has the id “' + id + '” in this site.');
+			if (!found) return missing(view, 'Unknown customer', 'No customer has the id “' + closeBidi(id) + '” in this site.');
 			view.innerHTML = C360.unpack(found[2], pack.markup);
 			document.title = found[1] + document.title.slice(document.title.indexOf(' · '));
 			if (C360.prepareTables) C360.prepareTables(view);

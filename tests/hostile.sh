@@ -598,6 +598,9 @@ elif browser_ready; then
 	node tests/browser/bidi.mjs "$T/bidi-files" "$(page '<h1>Ann' | sed "s|$T/bidi-files/||")" span.what Success 12.50 \
 		index.html p.detail share successful index.html p.detail X share >"$T/browser.out" 2>&1 && pass ||
 		fail "bidi in Chromium: $(tail -3 "$T/browser.out")"
+	# the packed viewer's word on an unknown id from the address: the id (an override) closed
+	node tests/browser/bidi.mjs "$T/bidi-packed" 'customers/view.html?id=zz%E2%80%AEq' '#customer-view p' 'in this' 'site.' \
+		>"$T/browser.out" 2>&1 && pass || fail "the viewer's unknown id in Chromium: $(tail -3 "$T/browser.out")"
 fi
 rm -rf "$T/bidi" "$T/bidi-files" "$T/bidi-packed" "$T/bidi.conf" "$T/bidi-open" "$T/bidi-seen" "$T/bidi-mail"
 

@@ -3,6 +3,7 @@
 // matches that holds both is laid out with BEFORE before AFTER: left of it on its line, or on a
 // line above (c360's own words after the value, which an override left open would reverse).
 // Usage: node bidi.mjs SITE_DIR FILE SELECTOR BEFORE AFTER [FILE SELECTOR BEFORE AFTER ...]
+// (FILE may end in ?QUERY: the page is opened with it, and SELECTOR waited for)
 import { chromium } from 'playwright-core';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +18,9 @@ const browser = await chromium.launch({
 const page = await browser.newPage();
 for (let i = 0; i + 3 < rest.length; i += 4) {
 	const [file, selector, before, after] = rest.slice(i, i + 4);
-	await page.goto(pathToFileURL(resolve(site, file)).href, { waitUntil: 'load' });
+	const [path, query] = file.split('?');	// a page's address may have a query: view.html?id=...
+	await page.goto(pathToFileURL(resolve(site, path)).href + (query === undefined ? '' : '?' + query), { waitUntil: 'load' });
+	if (query !== undefined) await page.waitForFunction((s) => document.querySelector(s), selector);	// written by a script
 	const x = await page.evaluate(([selector, before, after]) => {
 		// where the first character of needle in el's text is on the screen
 		function place(el, needle) {
