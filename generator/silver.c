@@ -1229,7 +1229,8 @@ static void decide_date_order(Silver *s)
 	}
 }
 
-/* Facts whose customer is not in the CRM get an inferred customer, in source and file order. */
+/* Facts whose customer is not in the CRM get an inferred customer, in source and file order
+ * (a lazy source's orphans' rows are known: only they are read). */
 static void infer_customers(Silver *s)
 {
 	Source *cu = &s->src[SRC_CUSTOMERS];
@@ -1237,12 +1238,15 @@ static void infer_customers(Silver *s)
 		Source *src = &s->src[i];
 		if (!source_is_fact(src->id))
 			continue;
-		for (size_t r = 0; r < src->table.n; r++) {
+		const LazyFinish *lf = silver_lazy_finish(src);
+		size_t n = lf ? lf->norphan_rows : src->table.n;
+		for (size_t k = 0; k < n; k++) {
+			size_t r = lf ? lf->orphan_rows[k] : k;
 			RowHead head, *h = row_head(src, r, &head);	/* a lazy row's: made later, inferred */
 			if (!(h->customer & ORPHAN))
 				continue;
-			size_t k = h->customer & ~ORPHAN;
-			Str id = str_make(src->orphans[k].id, src->orphans[k].idlen);
+			size_t o = h->customer & ~ORPHAN;
+			Str id = str_make(src->orphans[o].id, src->orphans[o].idlen);
 			uint32_t c = index_find(&cu->keys, id, row_key, &cu->table);
 			if (c == INDEX_NONE) {
 				Customer *nc = table_push(&cu->table);
@@ -1254,7 +1258,7 @@ static void infer_customers(Silver *s)
 				index_set(&cu->keys, id, c, row_key, &cu->table);
 			}
 			if (src->lazy)
-				silver_lazy_orphan(src, k, c);
+				silver_lazy_orphan(src, o, c);
 			h->customer = c;
 			h->flags |= FLAG(D_ORPHAN_CUSTOMER);
 			report(src, D_ORPHAN_CUSTOMER, h->line, src->def->customer_col, id);
@@ -1275,7 +1279,10 @@ static void find_as_of(Silver *s)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Table *t = &s->src[i].table;
 		const Source *src = &s->src[i];
-		for (size_t r = 0; source_is_fact((SourceId)i) && r < t->n; r++) {
+		const LazyFinish *lf = silver_lazy_finish(src);
+		if (lf && source_is_fact((SourceId)i))
+			last = lf->last[src->order] > last ? lf->last[src->order] : last;
+		for (size_t r = 0; !lf && source_is_fact((SourceId)i) && r < t->n; r++) {
 			RowHead head;
 			int64_t w = row_head(src, r, &head)->when;
 			last = w > last ? w : last;	/* MOMENT_NULL is below every moment */
@@ -1310,12 +1317,20 @@ static void check_date(Source *src, RowHead *h, int64_t after, int64_t first, bo
 
 /* Checks each row's date against the as-of date, then counts the silver rows with each flag
  * (in one pass); the messages then count rows too, as the tables do (a row with two unknown
- * categories is one row flagged unknown_category). */
+ * categories is one row flagged unknown_category). A lazy source with no date after the as-of
+ * date has its counts from loading: no row is read. */
 static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
 {
 	int64_t after = (as_of + 1) * SECS_PER_DAY, first = oldest * SECS_PER_DAY;
 	bool birth = !source_is_fact(src->id);
-	for (size_t r = 0; r < src->table.n; r++) {
+	const LazyFinish *lf = silver_lazy_finish(src);
+	bool counted = lf && !birth && lf->last[src->order] < after;
+	if (counted) {
+		src->flagged_rows += lf->flagged_rows;
+		for (int k = 0; k < D_NFLAGS; k++)
+			src->flag_count[k] += lf->flag_count[k];
+	}
+	for (size_t r = 0; !counted && r < src->table.n; r++) {
 		RowHead head, *h = row_head(src, r, &head);	/* a lazy one a fact's: check_date changes none */
 		check_date(src, h, after, first, birth, v);
 		uint32_t f = h->flags;

@@ -675,6 +675,8 @@ struct LazySource {
 	bool ambiguous, ordered, timestamp;	/* ambiguous dates; read by order once ordered */
 	DateOrder order;
 	bool inferred;
+	LazyFinish fin;			/* gathered by lazy_rows_ok */
+	size_t orphan_rows_cap;
 	Checked value[MAX_COLS];
 	uint64_t labels[MAX_COLS];
 	int nvalues;
@@ -772,10 +774,35 @@ static void lazy_make(void *ctx, char *to, size_t at, size_t n)
 	}
 }
 
-/* take_apart's rows_texts_ok and values_ok for a lazy source: every row read in the file. */
+/* Row i's part of what silver_finish reads (LazyFinish), from its head x as the file holds it. */
+static void lazy_finish_add(LazySource *z, size_t i, const RowHead *x)
+{
+	LazyFinish *f = &z->fin;
+	int64_t w = x->when;
+	for (int o = ORDER_DAY_FIRST; o <= ORDER_MONTH_FIRST; o++) {
+		int64_t v = z->ambiguous && w != MOMENT_NULL && w >= (int64_t)1 << 62 ?	/* packed (when_ok) */
+				    silver_resolve_when(w, (DateOrder)o, z->timestamp) : w;
+		f->last[o] = v > f->last[o] ? v : f->last[o];	/* MOMENT_NULL is below every moment */
+	}
+	uint32_t flags = x->flags & ((1u << D_NFLAGS) - 1);
+	if (x->customer & ORPHAN) {
+		if (f->norphan_rows == z->orphan_rows_cap)
+			f->orphan_rows = xrealloc(f->orphan_rows, (z->orphan_rows_cap = z->orphan_rows_cap * 2 + 64) *
+							  sizeof *f->orphan_rows);
+		f->orphan_rows[f->norphan_rows++] = (uint32_t)i;
+		flags |= FLAG(D_ORPHAN_CUSTOMER);
+	}
+	f->flagged_rows += flags != 0;
+	for (; flags; flags &= flags - 1)
+		f->flag_count[__builtin_ctz(flags)]++;
+}
+
+/* take_apart's rows_texts_ok and values_ok for a lazy source: every row read in the file (and
+ * what silver_finish reads of it gathered). */
 static bool lazy_rows_ok(LazySource *z, const CacheHead *h, Reader *r, size_t ncu)
 {
 	z->ncu = (uint32_t)ncu;
+	z->fin.last[ORDER_DAY_FIRST] = z->fin.last[ORDER_MONTH_FIRST] = MOMENT_NULL;
 	for (int k = 0; k < z->nvalues; k++)
 		z->labels[z->value[k].col] = h->dict_n[z->value[k].col];
 	unsigned bad = 0;
@@ -795,6 +822,8 @@ static bool lazy_rows_ok(LazySource *z, const CacheHead *h, Reader *r, size_t nc
 		memcpy(row, f + (KEEP_TO - KEEP_FROM), z->in - (KEEP_TO - KEEP_FROM));
 		for (int k = 0; k < z->nvalues; k++)
 			bad |= !value_at_ok(z->value[k].kind, row + z->value[k].at - sizeof(RowHead), z->labels[z->value[k].col]);
+		if (!bad)
+			lazy_finish_add(z, i, &x);
 	}
 	memcpy(&z->safe_customer, z->rows + (offsetof(RowHead, customer) - KEEP_FROM), sizeof z->safe_customer);
 	return !bad;
@@ -839,6 +868,11 @@ void silver_lazy_inferred(Source *src)
 	}
 }
 
+const LazyFinish *silver_lazy_finish(const Source *src)
+{
+	return src->lazy ? &src->lazy->fin : NULL;
+}
+
 size_t silver_lazy_made(const Source *src, size_t *total)
 {
 	*total = 0;
@@ -853,6 +887,7 @@ void silver_lazy_free(Source *src)
 	lazy_pages_free(z->pages);
 	free(z->step);
 	free(z->orphan);
+	free(z->fin.orphan_rows);
 	free(z);
 	src->lazy = NULL;
 	src->table.rows = NULL;
@@ -875,6 +910,7 @@ static int take_lazy(Silver *s, Source *src, const CacheHead *h, Input *file, ch
 	z->orphan = xcalloc(h->norphans + 1, sizeof *z->orphan);
 	z->norphans = h->norphans;
 	z->ambiguous = h->ambiguous > 0;
+	z->timestamp = src->def->timestamp;
 	z->nvalues = checked_columns(src->def, false, z->value);
 	src->lazy = z;
 	if (sum_ok(h, z->rows, rest, nrest) && take_apart(s, src, h, lazy_pages_base(z->pages), file, rest, nrest + 1) &&
