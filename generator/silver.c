@@ -1229,6 +1229,31 @@ static void decide_date_order(Silver *s)
 	}
 }
 
+/* Row r of fact source src, if its customer is not in the CRM: an inferred customer. */
+static void infer_row(Source *cu, Source *src, size_t r)
+{
+	RowHead head, *h = row_head(src, r, &head);	/* a lazy row's: made later, inferred */
+	if (!(h->customer & ORPHAN))
+		return;
+	size_t k = h->customer & ~ORPHAN;
+	Str id = str_make(src->orphans[k].id, src->orphans[k].idlen);
+	uint32_t c = index_find(&cu->keys, id, row_key, &cu->table);
+	if (c == INDEX_NONE) {
+		Customer *nc = table_push(&cu->table);
+		c = (uint32_t)(cu->table.n - 1);
+		nc->h.id = id.p;
+		nc->h.idlen = (uint32_t)id.n;
+		nc->h.when = MOMENT_NULL;
+		nc->gender = GENDER_UNKNOWN;
+		index_set(&cu->keys, id, c, row_key, &cu->table);
+	}
+	if (src->lazy)
+		silver_lazy_orphan(src, k, c);
+	h->customer = c;
+	h->flags |= FLAG(D_ORPHAN_CUSTOMER);
+	report(src, D_ORPHAN_CUSTOMER, h->line, src->def->customer_col, id);
+}
+
 /* Facts whose customer is not in the CRM get an inferred customer, in source and file order
  * (a lazy source's orphans' rows are known: only they are read). */
 static void infer_customers(Silver *s)
@@ -1239,30 +1264,10 @@ static void infer_customers(Silver *s)
 		if (!source_is_fact(src->id))
 			continue;
 		const LazyFinish *lf = silver_lazy_finish(src);
-		size_t n = lf ? lf->norphan_rows : src->table.n;
-		for (size_t k = 0; k < n; k++) {
-			size_t r = lf ? lf->orphan_rows[k] : k;
-			RowHead head, *h = row_head(src, r, &head);	/* a lazy row's: made later, inferred */
-			if (!(h->customer & ORPHAN))
-				continue;
-			size_t o = h->customer & ~ORPHAN;
-			Str id = str_make(src->orphans[o].id, src->orphans[o].idlen);
-			uint32_t c = index_find(&cu->keys, id, row_key, &cu->table);
-			if (c == INDEX_NONE) {
-				Customer *nc = table_push(&cu->table);
-				c = (uint32_t)(cu->table.n - 1);
-				nc->h.id = id.p;
-				nc->h.idlen = (uint32_t)id.n;
-				nc->h.when = MOMENT_NULL;
-				nc->gender = GENDER_UNKNOWN;
-				index_set(&cu->keys, id, c, row_key, &cu->table);
-			}
-			if (src->lazy)
-				silver_lazy_orphan(src, o, c);
-			h->customer = c;
-			h->flags |= FLAG(D_ORPHAN_CUSTOMER);
-			report(src, D_ORPHAN_CUSTOMER, h->line, src->def->customer_col, id);
-		}
+		for (size_t k = 0; lf && k < lf->norphan_rows; k++)
+			infer_row(cu, src, lf->orphan_rows[k]);
+		for (size_t r = 0; !lf && r < src->table.n; r++)
+			infer_row(cu, src, r);
 		if (src->lazy)
 			silver_lazy_inferred(src);
 		free(src->orphans);
@@ -1280,9 +1285,11 @@ static void find_as_of(Silver *s)
 		const Table *t = &s->src[i].table;
 		const Source *src = &s->src[i];
 		const LazyFinish *lf = silver_lazy_finish(src);
-		if (lf && source_is_fact((SourceId)i))
+		if (!source_is_fact((SourceId)i))
+			continue;
+		if (lf)
 			last = lf->last[src->order] > last ? lf->last[src->order] : last;
-		for (size_t r = 0; !lf && source_is_fact((SourceId)i) && r < t->n; r++) {
+		for (size_t r = 0, n = lf ? 0 : t->n; r < n; r++) {
 			RowHead head;
 			int64_t w = row_head(src, r, &head)->when;
 			last = w > last ? w : last;	/* MOMENT_NULL is below every moment */
@@ -1330,7 +1337,7 @@ static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
 		for (int k = 0; k < D_NFLAGS; k++)
 			src->flag_count[k] += lf->flag_count[k];
 	}
-	for (size_t r = 0; !counted && r < src->table.n; r++) {
+	for (size_t r = 0, n = counted ? 0 : src->table.n; r < n; r++) {
 		RowHead head, *h = row_head(src, r, &head);	/* a lazy one a fact's: check_date changes none */
 		check_date(src, h, after, first, birth, v);
 		uint32_t f = h->flags;
