@@ -1267,7 +1267,8 @@ static void infer_customers(Silver *s)
 		for (size_t k = 0; lf && k < lf->norphan_rows; k++)
 			infer_row(cu, src, lf->orphan_rows[k]);
 		for (size_t r = 0; !lf && r < src->table.n; r++)
-			infer_row(cu, src, r);
+			if (ROW(&src->table, RowHead, r)->customer & ORPHAN)	/* the call only for an orphan's */
+				infer_row(cu, src, r);
 		if (src->lazy)
 			silver_lazy_inferred(src);
 		free(src->orphans);
