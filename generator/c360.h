@@ -1050,6 +1050,18 @@ void silver_lazy_orphan(Source *src, size_t k, uint32_t customer);
 /* when, if an ambiguous date (packed), read by order; else when itself */
 int64_t silver_resolve_when(int64_t when, DateOrder order, bool keep_time);
 void silver_lazy_inferred(Source *src);
+/* What silver_finish reads of a lazy source's rows, gathered as loading checked each of them:
+ * the rows whose customer is an orphan (row order), the latest date read by each date order
+ * (MOMENT_NULL: none), and the rows with each flag and with any, each orphan's row with the
+ * orphan flag (as once its customer is inferred). */
+typedef struct {
+	uint32_t *orphan_rows;
+	size_t norphan_rows;
+	int64_t last[2];	/* by DateOrder */
+	uint64_t flag_count[D_NFLAGS], flagged_rows;
+} LazyFinish;
+/* src's, if src is lazy; else NULL (silver_finish reads each row). */
+const LazyFinish *silver_lazy_finish(const Source *src);
 size_t silver_lazy_made(const Source *src, size_t *total);
 void silver_lazy_free(Source *src);
 /* .c360-cache/facts-NAME: n hashes (each customer's facts of a fact source, site_customers.c)

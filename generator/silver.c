@@ -1229,7 +1229,33 @@ static void decide_date_order(Silver *s)
 	}
 }
 
-/* Facts whose customer is not in the CRM get an inferred customer, in source and file order. */
+/* Row r of fact source src, if its customer is not in the CRM: an inferred customer. */
+static void infer_row(Source *cu, Source *src, size_t r)
+{
+	RowHead head, *h = row_head(src, r, &head);	/* a lazy row's: made later, inferred */
+	if (!(h->customer & ORPHAN))
+		return;
+	size_t k = h->customer & ~ORPHAN;
+	Str id = str_make(src->orphans[k].id, src->orphans[k].idlen);
+	uint32_t c = index_find(&cu->keys, id, row_key, &cu->table);
+	if (c == INDEX_NONE) {
+		Customer *nc = table_push(&cu->table);
+		c = (uint32_t)(cu->table.n - 1);
+		nc->h.id = id.p;
+		nc->h.idlen = (uint32_t)id.n;
+		nc->h.when = MOMENT_NULL;
+		nc->gender = GENDER_UNKNOWN;
+		index_set(&cu->keys, id, c, row_key, &cu->table);
+	}
+	if (src->lazy)
+		silver_lazy_orphan(src, k, c);
+	h->customer = c;
+	h->flags |= FLAG(D_ORPHAN_CUSTOMER);
+	report(src, D_ORPHAN_CUSTOMER, h->line, src->def->customer_col, id);
+}
+
+/* Facts whose customer is not in the CRM get an inferred customer, in source and file order
+ * (a lazy source's orphans' rows are known: only they are read). */
 static void infer_customers(Silver *s)
 {
 	Source *cu = &s->src[SRC_CUSTOMERS];
@@ -1237,28 +1263,12 @@ static void infer_customers(Silver *s)
 		Source *src = &s->src[i];
 		if (!source_is_fact(src->id))
 			continue;
-		for (size_t r = 0; r < src->table.n; r++) {
-			RowHead head, *h = row_head(src, r, &head);	/* a lazy row's: made later, inferred */
-			if (!(h->customer & ORPHAN))
-				continue;
-			size_t k = h->customer & ~ORPHAN;
-			Str id = str_make(src->orphans[k].id, src->orphans[k].idlen);
-			uint32_t c = index_find(&cu->keys, id, row_key, &cu->table);
-			if (c == INDEX_NONE) {
-				Customer *nc = table_push(&cu->table);
-				c = (uint32_t)(cu->table.n - 1);
-				nc->h.id = id.p;
-				nc->h.idlen = (uint32_t)id.n;
-				nc->h.when = MOMENT_NULL;
-				nc->gender = GENDER_UNKNOWN;
-				index_set(&cu->keys, id, c, row_key, &cu->table);
-			}
-			if (src->lazy)
-				silver_lazy_orphan(src, k, c);
-			h->customer = c;
-			h->flags |= FLAG(D_ORPHAN_CUSTOMER);
-			report(src, D_ORPHAN_CUSTOMER, h->line, src->def->customer_col, id);
-		}
+		const LazyFinish *lf = silver_lazy_finish(src);
+		for (size_t k = 0; lf && k < lf->norphan_rows; k++)
+			infer_row(cu, src, lf->orphan_rows[k]);
+		for (size_t r = 0; !lf && r < src->table.n; r++)
+			if (ROW(&src->table, RowHead, r)->customer & ORPHAN)	/* the call only for an orphan's */
+				infer_row(cu, src, r);
 		if (src->lazy)
 			silver_lazy_inferred(src);
 		free(src->orphans);
@@ -1275,7 +1285,12 @@ static void find_as_of(Silver *s)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Table *t = &s->src[i].table;
 		const Source *src = &s->src[i];
-		for (size_t r = 0; source_is_fact((SourceId)i) && r < t->n; r++) {
+		const LazyFinish *lf = silver_lazy_finish(src);
+		if (!source_is_fact((SourceId)i))
+			continue;
+		if (lf)
+			last = lf->last[src->order] > last ? lf->last[src->order] : last;
+		for (size_t r = 0, n = lf ? 0 : t->n; r < n; r++) {
 			RowHead head;
 			int64_t w = row_head(src, r, &head)->when;
 			last = w > last ? w : last;	/* MOMENT_NULL is below every moment */
@@ -1310,12 +1325,20 @@ static void check_date(Source *src, RowHead *h, int64_t after, int64_t first, bo
 
 /* Checks each row's date against the as-of date, then counts the silver rows with each flag
  * (in one pass); the messages then count rows too, as the tables do (a row with two unknown
- * categories is one row flagged unknown_category). */
+ * categories is one row flagged unknown_category). A lazy source with no date after the as-of
+ * date has its counts from loading: no row is read. */
 static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
 {
 	int64_t after = (as_of + 1) * SECS_PER_DAY, first = oldest * SECS_PER_DAY;
 	bool birth = !source_is_fact(src->id);
-	for (size_t r = 0; r < src->table.n; r++) {
+	const LazyFinish *lf = silver_lazy_finish(src);
+	bool counted = lf && !birth && lf->last[src->order] < after;
+	if (counted) {
+		src->flagged_rows += lf->flagged_rows;
+		for (int k = 0; k < D_NFLAGS; k++)
+			src->flag_count[k] += lf->flag_count[k];
+	}
+	for (size_t r = 0, n = counted ? 0 : src->table.n; r < n; r++) {
 		RowHead head, *h = row_head(src, r, &head);	/* a lazy one a fact's: check_date changes none */
 		check_date(src, h, after, first, birth, v);
 		uint32_t f = h->flags;

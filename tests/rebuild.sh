@@ -1125,6 +1125,11 @@ lazy_fresh "an order of the orphan X1 appended" 141 141 --as-of 2024-06-01
 printf 'O45,L11,2024-02-04,5.00,completed\n' >>"$T/ld/orders.csv"
 lazy_fresh "an order of L11 appended, X1 inferred from the orders" 1 6 --as-of 2024-06-01
 lazy_fresh "a later as-of date" 141 141 --as-of 2024-07-01
+# (silver_finish takes the sessions' latest date and flag counts from loading, unless a session
+# is after the as-of date: then it reads each row, and counts them)
+lazy_fresh "an as-of date before some sessions" 141 141 --as-of 2024-03-20
+grep -q '^web_activities,after_as_of_rows,,[1-9]' "$T/ls/gold/data_quality.csv" && pass ||
+	fail "no session counted after the as-of date: $(grep '^web_activities,after' "$T/ls/gold/data_quality.csv")"
 rm -rf "$T/ld" "$T/ls" "$T/lf"
 
 # ---- a build killed before it made its staging folder's marker leaves the folder empty: the

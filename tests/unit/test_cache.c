@@ -446,6 +446,40 @@ static void test_cache_mapped_intact(void **state)
 	silver_free(&s);
 }
 
+/* A table from a cache has room for what a build adds to it, so that adding does not move it:
+ * the customers' for as many inferred ones again, a grown export's for a row a line appended. */
+static void test_cache_tables_have_room(void **state)
+{
+	(void)state;
+	File f[2];
+	make(f);
+	free(f[0].p), free(f[1].p);
+	Config cfg = test_config();
+	Silver s;
+	silver_init(&s, &cfg);
+	s.cache_to = TEST_DIR "/test_cache.d";
+	for (int i = 0; i < 2; i++) {	/* the orders read with the customers, as make() */
+		silver_source_init(&s, &s.src[i], (SourceId)i);
+		silver_source_feed(&s, &s.src[i], text[i], strlen(text[i]), false);
+		silver_source_end(&s, &s.src[i]);
+	}
+	Source *o = &s.src[SRC_ORDERS];
+	size_t len = strlen(text[SRC_ORDERS]);
+	silver_cache_save(&s, o, silver_cache_key(&s, SRC_ORDERS, file_hash(text[SRC_ORDERS], len)), len);
+	silver_free(&s);
+	CHECK(loaded(&s, &cfg), "the customers' cache is taken");
+	const Table *cu = &s.src[SRC_CUSTOMERS].table;
+	CHECK(cu->n == 2 && cu->cap == 4, "the customers' table: room for 2 more, has %zu of %zu", cu->n, cu->cap);
+	char grown[256];
+	snprintf(grown, sizeof grown, "%s12,1,2022-01-03,5,complete\n13,2,2022-01-04,6,complete\n", text[SRC_ORDERS]);
+	FileHash key;
+	o = &s.src[SRC_ORDERS];
+	CHECK(silver_cache_prefix(&s, o, grown, strlen(grown), &key) == len, "the orders' cache taken for the grown export");
+	CHECK(o->table.n == 2 && o->table.cap == 2 + 3, "the orders' table: room for the 2 lines appended and 1, has %zu of %zu",
+	      o->table.n, o->table.cap);
+	silver_free(&s);
+}
+
 static void test_settings_hash_the_parsed_config(void **state)
 {
 	(void)state;
@@ -693,6 +727,7 @@ int main(void)
 		cmocka_unit_test(test_cache_taken_only_as_written),
 		cmocka_unit_test(test_cache_values_checked),
 		cmocka_unit_test(test_cache_mapped_intact),
+		cmocka_unit_test(test_cache_tables_have_room),
 		cmocka_unit_test(test_sessions_made_when_read),
 		cmocka_unit_test(test_sessions_written_in_place),
 		cmocka_unit_test(test_settings_hash_the_parsed_config),
