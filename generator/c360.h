@@ -1074,6 +1074,8 @@ void keyed_cache_keep(const char *site, const char *staging, SourceId id, const 
 #define FACTS_VERSION 1u
 #define BY_MAGIC "c360by"	/* by-NAME: the facts grouped by customer (gold.c) */
 #define BY_VERSION 1u
+#define ROWS_MAGIC "c360rws"	/* rows-TABLE-customers: a customer table's rows' values and lengths (gold_csv.c) */
+#define ROWS_VERSION 1u
 #define VIEWS_MAGIC "c360ses"	/* views-web_activities: the sessions' views (kpi.c) */
 #define VIEWS_VERSION 1u
 bool cache_moment_ok(int64_t w);	/* a moment cleaning can make: MOMENT_NULL, or 1900-01-01 to 2101-01-03 */
