@@ -224,21 +224,35 @@ static FileHash customer_values(const Gold *g, uint32_t ci, Buf *b)
 	return file_hash(b->p, b->len);
 }
 
+/* Each customer's values (customer_values), in id order: of both customer tables' rows. */
+static FileHash *customer_values_all(const Gold *g)
+{
+	size_t n = g->src[SRC_CUSTOMERS].table->n;
+	FileHash *v = xmalloc((n + 1) * sizeof *v);
+	Buf b = {0};
+	for (size_t i = 0; i < n; i++)
+		v[i] = customer_values(g, g->order[i], &b);
+	buf_free(&b);
+	return v;
+}
+
 /* A customer table's rows kept: .c360-cache/rows-TABLE-customers holds, for the file the previous
  * site lists, each row's customer_values then each row's length; its input (.c360-inputs) is
  * the hash of the settings, the table and both lists, so the file read back is the one they
  * describe. */
 typedef struct RowsKept {
 	FileHash key;		/* the file's: rows_key */
+	void (*row)(Buf *b, const Gold *g, size_t i);	/* the table's row i formatted */
 	const FileHash *now;	/* each row's values now */
-	const FileHash *was;	/* and in the previous file; NULL: nothing to copy */
-	uint64_t *at;		/* the previous file's row i: bytes at[i] .. at[i + 1] */
+	const FileHash *was;	/* and in the previous file (in the cache's bytes); NULL: none */
+	const uint32_t *was_len;	/* the previous file's rows' lengths, after its head */
 	int fd;			/* the previous file, or -1 */
 	uint32_t *len;		/* each row's bytes written now */
 	uint64_t formatted;	/* rows formatted, not copied */
 } RowsKept;
 
 #define ROWS_PREFIX(t) ((t) == GT_CUSTOMER_360 ? "rows-customer_360-" : "rows-dim_customer-")
+#define COPY_BYTES (1 << 16)	/* the previous file's rows copied at most so many bytes at a time */
 
 static FileHash rows_key(FileHash salt, int t, bool bom)
 {
@@ -255,95 +269,87 @@ static FileHash rows_input(FileHash key, const FileHash *values, const uint32_t 
 	return file_hasher_end(h);
 }
 
-/* The previous file of table t (name) and its rows, when the cache of site has them under key
- * for n customers and the previous site lists the file as made from them, whole (head bytes of
- * header, then the rows). */
+/* The previous file of table t (name) and its rows, when the cache of site has them under k's
+ * key for n customers and the previous site lists the file as made from them, whole (head bytes
+ * of BOM and header, then the rows). */
 static void rows_previous(RowsKept *k, const Config *cfg, const char *dir, const char *name, int t, size_t n,
 			  size_t head)
 {
-	size_t len;
-	FileHash key = k->key;
-	char *p = keyed_cache_load(cfg->out_dir, SRC_CUSTOMERS, ROWS_PREFIX(t), ROWS_MAGIC, ROWS_VERSION, key, n,
-				   n * (sizeof(FileHash) + sizeof(uint32_t)), &len);
-	uint64_t size = 0;
-	int fd = p && len == n * (sizeof(FileHash) + sizeof(uint32_t))
-		 ? manifest_old_open(dir, name, rows_input(key, (FileHash *)(void *)p, (uint32_t *)(void *)(p + n * sizeof(FileHash)), n), &size)
-		 : -1;
-	if (fd < 0) {
-		free(p);
-		return;
-	}
+	size_t len, want = n * (sizeof(FileHash) + sizeof(uint32_t));
+	char *p = keyed_cache_load(cfg->out_dir, SRC_CUSTOMERS, ROWS_PREFIX(t), ROWS_MAGIC, ROWS_VERSION, k->key, n, want,
+				   &len);
+	const FileHash *was = (const FileHash *)(void *)p;
 	const uint32_t *was_len = (const uint32_t *)(void *)(p + n * sizeof(FileHash));
-	k->at = xmalloc((n + 1) * sizeof *k->at);
-	k->at[0] = head;
-	for (size_t i = 0; i < n; i++)
-		k->at[i + 1] = k->at[i] + was_len[i];
-	if (k->at[n] != size) {
-		close(fd);
-		free(p), free(k->at);
-		k->at = NULL;
+	uint64_t size = 0, rows = head;
+	int fd = p && len == want ? manifest_old_open(dir, name, rows_input(k->key, was, was_len, n), &size) : -1;
+	for (size_t i = 0; fd >= 0 && i < n; i++)
+		rows += was_len[i];
+	if (fd >= 0 && rows == size) {
+		k->was = was, k->was_len = was_len, k->fd = fd;
 		return;
 	}
-	k->was = (const FileHash *)(void *)p;
-	k->fd = fd;
+	if (fd >= 0)
+		close(fd);
+	free(p);
 }
 
-/* Each customer's values (customer_values), in id order: of both customer tables' rows. */
-static FileHash *customer_values_all(const Gold *g)
+/* The previous file's n bytes at off appended to b; false (b's length as it was) if they cannot
+ * be read whole. */
+static bool rows_copy(const RowsKept *k, uint64_t off, size_t n, Buf *b)
 {
-	size_t n = g->src[SRC_CUSTOMERS].table->n;
-	FileHash *v = xmalloc((n + 1) * sizeof *v);
-	Buf b = {0};
-	for (size_t i = 0; i < n; i++)
-		v[i] = customer_values(g, g->order[i], &b);
-	buf_free(&b);
-	return v;
-}
-
-/* Rows [i, j) of the previous file, the same as now, appended to b; false (b as it was) if they
- * cannot be read whole. */
-static bool rows_copy(const RowsKept *k, size_t i, size_t j, Buf *b)
-{
-	size_t want = (size_t)(k->at[j] - k->at[i]);
-	buf_grow(b, want);
-	for (size_t got = 0; got < want;) {
-		ssize_t r = pread(k->fd, b->p + b->len + got, want - got, (off_t)(k->at[i] + got));
+	buf_grow(b, n);
+	for (size_t got = 0; got < n;) {
+		ssize_t r = pread(k->fd, b->p + b->len + got, n - got, (off_t)(off + got));
 		if (r <= 0 && !(r < 0 && errno == EINTR))
 			return false;
 		got += r > 0 ? (size_t)r : 0;
 	}
-	b->len += want;
+	b->len += n;
 	return true;
 }
 
 static bool row_same(const RowsKept *k, size_t i)
 {
-	return k && k->was && k->was[i].lo == k->now[i].lo && k->was[i].hi == k->now[i].hi;
+	return k->was[i].lo == k->now[i].lo && k->was[i].hi == k->now[i].hi;
 }
 
-/* Rows [from, to) of a customer table, each copied from the previous file where its values are
- * the same, else formatted by row; each row's length noted. */
+/* A customer table's n rows into f in order, after its head: the previous file's rows where
+ * their values are the same (a few at a time, through f's buffer: no memory the size of the
+ * table), else formatted; each row's length noted. */
+static void rows_stream(OutFile *f, const Gold *g, RowsKept *k, size_t n, uint64_t head)
+{
+	uint64_t off = head;	/* of row i in the previous file */
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		uint64_t bytes = 0;
+		while (j < n && row_same(k, j) && (j == i || bytes + k->was_len[j] <= COPY_BYTES))
+			bytes += k->was_len[j++];
+		if (j > i && rows_copy(k, off, (size_t)bytes, &f->buf)) {
+			for (; i < j; i++)
+				k->len[i] = k->was_len[i], off += k->was_len[i];
+		} else {
+			size_t was = f->buf.len;
+			k->row(&f->buf, g, i);
+			k->len[i] = (uint32_t)(f->buf.len - was);
+			k->formatted++, off += k->was_len[i++];
+		}
+		out_flush_if_full(f);
+	}
+}
+
+/* Rows [from, to) of a customer table formatted by row (out_rows' threads), each row's length
+ * noted when kept. */
 static void customer_table_rows(const Tables *w, size_t from, size_t to, Buf *b, void (*row)(Buf *b, const Gold *g, size_t i))
 {
 	RowsKept *k = w->kept;
-	uint64_t formatted = 0;
-	for (size_t i = from; i < to;) {
-		size_t j = i;
-		while (j < to && row_same(k, j))
-			j++;
-		if (j > i && rows_copy(k, i, j, b)) {
-			for (; i < j; i++)
-				k->len[i] = (uint32_t)(k->at[i + 1] - k->at[i]);
-			continue;
-		}
+	for (size_t i = from; i < to; i++) {
 		size_t was = b->len;
 		row(b, w->g, i);
 		if (k)
 			k->len[i] = (uint32_t)(b->len - was);
-		formatted++, i++;
 	}
 	if (k)
-		__atomic_fetch_add(&k->formatted, formatted, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&k->formatted, to - from, __ATOMIC_RELAXED);
 }
 
 static void customer_360_row(Buf *b, const Gold *g, size_t i)
@@ -737,13 +743,16 @@ static bool write_table(const Gold *g, const Config *cfg, const char *dir, int t
 	buf_puts(&f.buf, cfg->gold_bom && !grown ? UTF8_BOM : "");
 	if (!grown)
 		header(&f.buf, t);
-	if (kept)	/* the previous file's rows after as many bytes of BOM and header */
-		rows_previous(kept, cfg, dir, name, t, g->src[SRC_CUSTOMERS].table->n, f.buf.len);
+	uint64_t head = f.buf.len;	/* a customer table's previous file: its rows after as many bytes */
+	if (kept)
+		rows_previous(kept, cfg, dir, name, t, g->src[SRC_CUSTOMERS].table->n, head);
 	w.kept = kept;
 	if (writers[t].rows == fact_rows)
 		label_cells(&w);
 	if (writers[t].whole)
 		writers[t].whole(&f.buf, g);
+	else if (kept && kept->was)
+		rows_stream(&f, g, kept, g->src[SRC_CUSTOMERS].table->n, head);
 	else
 		out_rows(&f, g->src[w.src].table->n - w.skip, writers[t].rows, &w, config_threads(cfg));
 	label_cells_free(&w);
@@ -765,7 +774,8 @@ static bool write_customer_table(const Gold *g, const Config *cfg, const char *d
 {
 	size_t n = g->src[SRC_CUSTOMERS].table->n;
 	FileHash key = kept->key = rows_key(salt, t, cfg->gold_bom);
-	kept->was = NULL, kept->at = NULL, kept->fd = -1, kept->formatted = 0;
+	kept->row = t == GT_CUSTOMER_360 ? customer_360_row : dim_customer_row;
+	kept->was = NULL, kept->was_len = NULL, kept->fd = -1, kept->formatted = 0;
 	kept->len = xmalloc((n + 1) * sizeof *kept->len);
 	bool ok = write_table(g, cfg, dir, t, name, (FileHash){0, 0}, kept, formatted, err);
 	if (ok) {
@@ -782,7 +792,7 @@ static bool write_customer_table(const Gold *g, const Config *cfg, const char *d
 	}
 	if (kept->fd >= 0)
 		close(kept->fd);
-	free((void *)kept->was), free(kept->at), free(kept->len);
+	free((void *)kept->was), free(kept->len);
 	return ok;
 }
 
