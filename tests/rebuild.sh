@@ -1049,6 +1049,7 @@ rows_fresh() {
 	run 0 build --data "$T/gd" --out "$T/gs" --as-of 2024-12-31 --config "$T/gd.conf" "$@"
 	unset C360_TIMINGS
 	got="$(sed -n 's/^c360: customer_360 rows formatted: //p' "$T/err")/$(sed -n 's/^c360: dim_customer rows formatted: //p' "$T/err")"
+	grouped=$(sed -n 's/^c360: facts grouped: //p' "$T/err")
 	[ "$got" = "$c360/$dim" ] && pass || fail "$what: rows formatted (customer_360/dim_customer) \"$got\", want \"$c360/$dim\""
 	rm -rf "$T/gf"
 	run 0 build --data "$T/gd" --out "$T/gf" --as-of 2024-12-31 --config "$T/gd.conf" "$@"
@@ -1082,6 +1083,13 @@ sed 's/Ann Lee/Ann Lex/' "$T/gs/gold/dim_customer.csv" >"$T/mutated" && mv "$T/m
 printf 'O25,C4,2024-04-14,5.00,completed\n' >>"$T/gd/orders.csv"
 rows_fresh "the previous dim_customer.csv edited" "1 of 6" "6 of 6"
 grep -q 'Ann Lee' "$T/gs/gold/dim_customer.csv" && pass || fail "the edited dim_customer.csv's row was copied"
+# one thread: the groupings kept are read where they are used, not beside the figures
+printf 'O26,C4,2024-04-15,5.00,completed\n' >>"$T/gd/orders.csv"
+rows_fresh "an order of C4, one thread" "1 of 6" "1 of 6" --jobs 1
+case $grouped in
+*', payments 0, support_tickets 0, web_activities 0') pass ;;
+*) fail "an order of C4, one thread: facts grouped \"$grouped\", want only orders'" ;;
+esac
 
 # ---- a manifest whose lines are not sorted by path (c360 writes them sorted, and takes a list
 # as whole only so): nothing of a spare listed so is taken, and a site listed so is not pruned
