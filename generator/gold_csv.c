@@ -278,10 +278,11 @@ static void rows_previous(RowsKept *k, const Config *cfg, const char *dir, const
 	size_t len, want = n * (sizeof(FileHash) + sizeof(uint32_t));
 	char *p = keyed_cache_load(cfg->out_dir, SRC_CUSTOMERS, ROWS_PREFIX(t), ROWS_MAGIC, ROWS_VERSION, k->key, n, want,
 				   &len);
-	const FileHash *was = (const FileHash *)(void *)p;
-	const uint32_t *was_len = (const uint32_t *)(void *)(p + n * sizeof(FileHash));
+	bool whole = p && len == want;
+	const FileHash *was = whole ? (const FileHash *)(void *)p : NULL;
+	const uint32_t *was_len = whole ? (const uint32_t *)(void *)(p + n * sizeof(FileHash)) : NULL;
 	uint64_t size = 0, rows = head;
-	int fd = p && len == want ? manifest_old_open(dir, name, rows_input(k->key, was, was_len, n), &size) : -1;
+	int fd = whole ? manifest_old_open(dir, name, rows_input(k->key, was, was_len, n), &size) : -1;
 	for (size_t i = 0; fd >= 0 && i < n; i++)
 		rows += was_len[i];
 	if (fd >= 0 && rows == size) {
