@@ -1090,6 +1090,8 @@ void keyed_cache_keep(const char *site, const char *staging, SourceId id, const 
 #define FACTS_VERSION 1u
 #define BY_MAGIC "c360by"	/* by-NAME: the facts grouped by customer (gold.c) */
 #define BY_VERSION 1u
+#define ROWS_MAGIC "c360rws"	/* rows-TABLE-customers: a customer table's rows' values and lengths (gold_csv.c) */
+#define ROWS_VERSION 1u
 #define VIEWS_MAGIC "c360ses"	/* views-web_activities: the sessions' views (kpi.c) */
 #define VIEWS_VERSION 1u
 bool cache_moment_ok(int64_t w);	/* a moment cleaning can make: MOMENT_NULL, or 1900-01-01 to 2101-01-03 */
@@ -1347,6 +1349,7 @@ typedef struct {
 	uint32_t *by_value;	/* customer rows, highest lifetime value first */
 	ByCustomer by[SRC_COUNT];
 	bool by_kept[SRC_COUNT];	/* that grouping taken from the previous site's cache (gold_views) */
+	struct KeptLoad *kept_load;	/* gold_views_begin's thread taking them, until gold_views joins it */
 	SessionViews sessions;	/* gold_build's; its weeks are weeks */
 	uint64_t segment_size[SEG_COUNT];
 	int64_t segment_cents[SEG_COUNT], segment_share[SEG_COUNT];	/* lifetime value; % of customers */
@@ -1380,6 +1383,10 @@ bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg);
  * rows key is the one it was made under: site NULL, none); -1, or the gold table (GT_*) whose
  * money adds up to more than 64 bits of cents hold (then the views are not whole). */
 int gold_views(Gold *g, int threads, const char *site);
+/* With threads > 1, the groupings gold_views takes from site's cache read on a thread of their
+ * own from now on (g's tables and rows keys set), while the caller makes the customers'
+ * figures; gold_views (or gold_free) waits for it. */
+void gold_views_begin(Gold *g, int threads, const char *site);
 /* The groupings by customer and the sessions' views cached in staging for the next build:
  * those taken from site's cache linked, the others written (a source without a rows key:
  * neither). */

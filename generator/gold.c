@@ -372,23 +372,69 @@ static void *group_sessions(void *arg)
 }
 
 /* Each fact source's grouping taken from site's cache under its rows key (the same rows,
- * customers and as-of date: the same grouping), when there is one. */
-static void groups_kept(Gold *g, const char *site, size_t nc)
+ * customers and as-of date: the same grouping), when there is one. Reads and writes only
+ * g->by and g->by_kept (gold_views_begin's thread). */
+static void groups_take(Gold *g, const char *site)
 {
-	uint64_t grouped[SRC_COUNT] = {0};
+	size_t nc = g->src[SRC_CUSTOMERS].table->n;
 	for (int i = 0; i < SRC_COUNT; i++) {
 		FileHash key = g->rows_key[i];
 		g->by_kept[i] = site && source_is_fact((SourceId)i) && (key.lo | key.hi) &&
 				by_cache_load(site, (SourceId)i, key, nc, g->src[i].table->n, &g->by[i].start, &g->by[i].row);
-		grouped[i] = g->by_kept[i] ? 0 : g->src[i].table->n;
 	}
+}
+
+struct KeptLoad {
+	Gold *g;
+	const char *site;
+	pthread_t t;
+};
+
+static void *kept_load(void *arg)
+{
+	struct KeptLoad *k = arg;
+	groups_take(k->g, k->site);
+	return NULL;
+}
+
+void gold_views_begin(Gold *g, int threads, const char *site)
+{
+	struct KeptLoad *k = xmalloc(sizeof *k);
+	*k = (struct KeptLoad){.g = g, .site = site};
+	if (threads > 1 && site && !g->kept_load && pthread_create(&k->t, NULL, kept_load, k) == 0)
+		g->kept_load = k;
+	else
+		free(k);
+}
+
+/* gold_views_begin's thread done; whether there was one. */
+static bool kept_join(Gold *g)
+{
+	struct KeptLoad *k = g->kept_load;
+	if (k) {
+		pthread_join(k->t, NULL);
+		free(k);
+		g->kept_load = NULL;
+	}
+	return k != NULL;
+}
+
+/* The groupings taken (by gold_views_begin's thread, else now), and how many rows are grouped
+ * anew said. */
+static void groups_kept(Gold *g, const char *site)
+{
+	if (!kept_join(g))
+		groups_take(g, site);
+	uint64_t grouped[SRC_COUNT] = {0};
+	for (int i = 0; i < SRC_COUNT; i++)
+		grouped[i] = g->by_kept[i] ? 0 : g->src[i].table->n;
 	console_counts("facts grouped", grouped);
 }
 
 int gold_views(Gold *g, int threads, const char *site)
 {
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
-	groups_kept(g, site, nc);
+	groups_kept(g, site);
 	Grouping apart = {g, &g->by[SRC_SESSIONS]};	/* most facts: grouped on a thread meanwhile */
 	pthread_t t;
 	bool beside = !g->by_kept[SRC_SESSIONS] && threads > 1 && pthread_create(&t, NULL, group_sessions, &apart) == 0;
@@ -527,6 +573,7 @@ void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc)
 
 void gold_free(Gold *g)
 {
+	kept_join(g);	/* a gold_build that stopped before its views */
 	free(g->split);
 	free(g->weeks);
 	free(g->c360);

@@ -1,7 +1,11 @@
 /* gold_csv.c — the gold tables as CSV files for Power BI (schema: docs/gold-schema.md). */
 #include "c360.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The bytes that make a field quoted: , " LF CR, all at or below ','. */
 #define CSV_SPECIAL (1ull << ',' | 1ull << '"' | 1ull << '\n' | 1ull << '\r')
@@ -181,6 +185,7 @@ typedef struct {
 	size_t skip;		/* fact_rows: the rows before it are not written (read back: write_table) */
 	int64_t after;		/* fact rows: the as-of day's last moment (the facts after it are late) */
 	uint32_t at[3];		/* fact rows: where each column's value sits in a row (fact_field) */
+	struct RowsKept *kept;	/* customer rows: the previous file's, where the same (NULL: none) */
 } Tables;
 
 /* The Tables of gold table t. */
@@ -193,57 +198,216 @@ static Tables tables_of(const Gold *g, int t)
 	return w;
 }
 
+/* ---- customer_360 and dim_customer, a row a customer in id order: a rebuild copies the previous
+ * file's row i when what it was formatted from is what row i is formatted from now */
+
+/* What a customer's row in either table is formatted from, hashed: the customer's row (its texts
+ * by their bytes), its Customer360 record whole (calloc'd: no stray padding) and the text of its
+ * preferred method; its place (customer_key) is the row's number, the rest the settings' (the
+ * binary's tables of labels, the BOM), which the file's key holds. */
+static FileHash customer_values(const Gold *g, uint32_t ci, Buf *b)
+{
+	const Customer *c = ROW(g->src[SRC_CUSTOMERS].table, Customer, ci);
+	const Customer360 *x = &g->c360[ci];
+	const char *text[4] = {c->name, c->email, c->location,
+			       x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method)};
+	uint64_t v[7 + 4] = {c->h.idlen, (uint64_t)c->h.when, c->h.line, c->h.flags, c->gender, c->in_crm, sizeof *x};
+	for (int k = 0; k < 4; k++)
+		v[7 + k] = text[k] ? strlen(text[k]) : UINT64_MAX;
+	b->len = 0;
+	buf_put(b, v, sizeof v);
+	buf_put(b, x, sizeof *x);
+	buf_put(b, c->h.id, c->h.idlen);
+	for (int k = 0; k < 4; k++)
+		if (text[k])
+			buf_put(b, text[k], (size_t)v[7 + k]);
+	return file_hash(b->p, b->len);
+}
+
+/* Each customer's values (customer_values), in id order: of both customer tables' rows. */
+static FileHash *customer_values_all(const Gold *g)
+{
+	size_t n = g->src[SRC_CUSTOMERS].table->n;
+	FileHash *v = xmalloc((n + 1) * sizeof *v);
+	Buf b = {0};
+	for (size_t i = 0; i < n; i++)
+		v[i] = customer_values(g, g->order[i], &b);
+	buf_free(&b);
+	return v;
+}
+
+/* A customer table's rows kept: .c360-cache/rows-TABLE-customers holds, for the file the previous
+ * site lists, each row's customer_values then each row's length; its input (.c360-inputs) is
+ * the hash of the settings, the table and both lists, so the file read back is the one they
+ * describe. */
+typedef struct RowsKept {
+	FileHash key;		/* the file's: rows_key */
+	void (*row)(Buf *b, const Gold *g, size_t i);	/* the table's row i formatted */
+	const FileHash *now;	/* each row's values now */
+	const FileHash *was;	/* and in the previous file (in the cache's bytes); NULL: none */
+	const uint32_t *was_len;	/* the previous file's rows' lengths, after its head */
+	int fd;			/* the previous file, or -1 */
+	uint32_t *len;		/* each row's bytes written now */
+	uint64_t formatted;	/* rows formatted, not copied */
+} RowsKept;
+
+#define ROWS_PREFIX(t) ((t) == GT_CUSTOMER_360 ? "rows-customer_360-" : "rows-dim_customer-")
+#define COPY_BYTES (1 << 16)	/* the previous file's rows copied at most so many bytes at a time */
+
+static FileHash rows_key(FileHash salt, int t, bool bom)
+{
+	uint64_t v[4] = {salt.lo, salt.hi, (uint64_t)t, bom};
+	return file_hash(v, sizeof v);
+}
+
+static FileHash rows_input(FileHash key, const FileHash *values, const uint32_t *len, size_t n)
+{
+	FileHasher *h = file_hasher_new();
+	file_hasher_add(h, &key, sizeof key);
+	file_hasher_add(h, values, n * sizeof *values);
+	file_hasher_add(h, len, n * sizeof *len);
+	return file_hasher_end(h);
+}
+
+/* The previous file of table t (name) and its rows, when the cache of site has them under k's
+ * key for n customers and the previous site lists the file as made from them, whole (head bytes
+ * of BOM and header, then the rows). */
+static void rows_previous(RowsKept *k, const Config *cfg, const char *dir, const char *name, int t, size_t n,
+			  size_t head)
+{
+	size_t len, want = n * (sizeof(FileHash) + sizeof(uint32_t));
+	char *p = keyed_cache_load(cfg->out_dir, SRC_CUSTOMERS, ROWS_PREFIX(t), ROWS_MAGIC, ROWS_VERSION, k->key, n, want,
+				   &len);
+	bool whole = p && len == want;
+	const FileHash *was = whole ? (const FileHash *)(void *)p : NULL;
+	const uint32_t *was_len = whole ? (const uint32_t *)(void *)(p + n * sizeof(FileHash)) : NULL;
+	uint64_t size = 0, rows = head;
+	int fd = whole ? manifest_old_open(dir, name, rows_input(k->key, was, was_len, n), &size) : -1;
+	for (size_t i = 0; fd >= 0 && i < n; i++)
+		rows += was_len[i];
+	if (fd >= 0 && rows == size) {
+		k->was = was, k->was_len = was_len, k->fd = fd;
+		return;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(p);
+}
+
+/* The previous file's n bytes at off appended to b; false (b's length as it was) if they cannot
+ * be read whole. */
+static bool rows_copy(const RowsKept *k, uint64_t off, size_t n, Buf *b)
+{
+	buf_grow(b, n);
+	for (size_t got = 0; got < n;) {
+		ssize_t r = pread(k->fd, b->p + b->len + got, n - got, (off_t)(off + got));
+		if (r <= 0 && !(r < 0 && errno == EINTR))
+			return false;
+		got += r > 0 ? (size_t)r : 0;
+	}
+	b->len += n;
+	return true;
+}
+
+static bool row_same(const RowsKept *k, size_t i)
+{
+	return k->was[i].lo == k->now[i].lo && k->was[i].hi == k->now[i].hi;
+}
+
+/* A customer table's n rows into f in order, after its head: the previous file's rows where
+ * their values are the same (a few at a time, through f's buffer: no memory the size of the
+ * table), else formatted; each row's length noted. */
+static void rows_stream(OutFile *f, const Gold *g, RowsKept *k, size_t n, uint64_t head)
+{
+	uint64_t off = head;	/* of row i in the previous file */
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		uint64_t bytes = 0;
+		while (j < n && row_same(k, j) && (j == i || bytes + k->was_len[j] <= COPY_BYTES))
+			bytes += k->was_len[j++];
+		if (j > i && rows_copy(k, off, (size_t)bytes, &f->buf)) {
+			for (; i < j; i++)
+				k->len[i] = k->was_len[i], off += k->was_len[i];
+		} else {
+			size_t was = f->buf.len;
+			k->row(&f->buf, g, i);
+			k->len[i] = (uint32_t)(f->buf.len - was);
+			k->formatted++, off += k->was_len[i++];
+		}
+		out_flush_if_full(f);
+	}
+}
+
+/* Rows [from, to) of a customer table formatted by row (out_rows' threads), each row's length
+ * noted when kept. */
+static void customer_table_rows(const Tables *w, size_t from, size_t to, Buf *b, void (*row)(Buf *b, const Gold *g, size_t i))
+{
+	RowsKept *k = w->kept;
+	for (size_t i = from; i < to; i++) {
+		size_t was = b->len;
+		row(b, w->g, i);
+		if (k)
+			k->len[i] = (uint32_t)(b->len - was);
+	}
+	if (k)
+		__atomic_fetch_add(&k->formatted, to - from, __ATOMIC_RELAXED);
+}
+
+static void customer_360_row(Buf *b, const Gold *g, size_t i)
+{
+	uint32_t ci = g->order[i];
+	const Customer *c = ROW(g->src[SRC_CUSTOMERS].table, Customer, ci);
+	const Customer360 *x = &g->c360[ci];
+	csv_field(b, c->h.id, c->h.idlen);
+	customer_profile(b, c);
+	cell_day(b, x->first_order);
+	cell_day(b, x->last_order);
+	cell_int(b, x->valid_orders);
+	cell_fixed2(b, x->lifetime_cents);
+	cell_fixed2(b, x->average_cents);
+	for (int k = 0; k < PAY_COUNT; k++)
+		cell_int(b, x->pay_by_status[k]);
+	cell_str(b, x->preferred_method == UINT32_MAX ? NULL
+						       : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
+	cell_int(b, x->tickets);
+	cell_int(b, x->open_tickets);
+	for (int ch = 0; ch < CH_COUNT; ch++)
+		cell_int(b, x->sessions[ch]);
+	cell_str(b, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]);
+	buf_putc(b, ',');
+	if (x->days_since_last_order != KPI_NULL)
+		buf_int(b, x->days_since_last_order);
+	cell_bool(b, x->active);
+	cell_bool(b, x->repeat);
+	cell_bool(b, x->churn_risk);
+	cell_str(b, segment_defs[x->segment].label);
+	buf_putc(b, '\n');
+}
+
 static void customer_360_rows(void *ctx, size_t from, size_t to, Buf *b)
 {
-	const Gold *g = ((const Tables *)ctx)->g;
-	for (size_t i = from; i < to; i++) {
-		uint32_t ci = g->order[i];
-		const Customer *c = ROW(g->src[SRC_CUSTOMERS].table, Customer, ci);
-		const Customer360 *x = &g->c360[ci];
-		csv_field(b, c->h.id, c->h.idlen);
-		customer_profile(b, c);
-		cell_day(b, x->first_order);
-		cell_day(b, x->last_order);
-		cell_int(b, x->valid_orders);
-		cell_fixed2(b, x->lifetime_cents);
-		cell_fixed2(b, x->average_cents);
-		for (int k = 0; k < PAY_COUNT; k++)
-			cell_int(b, x->pay_by_status[k]);
-		cell_str(b, x->preferred_method == UINT32_MAX ? NULL
-							       : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
-		cell_int(b, x->tickets);
-		cell_int(b, x->open_tickets);
-		for (int ch = 0; ch < CH_COUNT; ch++)
-			cell_int(b, x->sessions[ch]);
-		cell_str(b, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]);
-		buf_putc(b, ',');
-		if (x->days_since_last_order != KPI_NULL)
-			buf_int(b, x->days_since_last_order);
-		cell_bool(b, x->active);
-		cell_bool(b, x->repeat);
-		cell_bool(b, x->churn_risk);
-		cell_str(b, segment_defs[x->segment].label);
-		buf_putc(b, '\n');
-	}
+	customer_table_rows(ctx, from, to, b, customer_360_row);
+}
+
+static void dim_customer_row(Buf *b, const Gold *g, size_t i)
+{
+	uint32_t ci = g->order[i];
+	const Customer *c = ROW(g->src[SRC_CUSTOMERS].table, Customer, ci);
+	buf_int(b, (int64_t)i + 1);
+	buf_putc(b, ',');
+	csv_field(b, c->h.id, c->h.idlen);
+	customer_profile(b, c);
+	cell_str(b, segment_defs[g->c360[ci].segment].label);
+	buf_putc(b, ',');
+	if (c->in_crm)
+		buf_int(b, c->h.line);
+	cell_flags(b, c->h.flags);
+	buf_putc(b, '\n');
 }
 
 static void dim_customer_rows(void *ctx, size_t from, size_t to, Buf *b)
 {
-	const Gold *g = ((const Tables *)ctx)->g;
-	for (size_t i = from; i < to; i++) {
-		uint32_t ci = g->order[i];
-		const Customer *c = ROW(g->src[SRC_CUSTOMERS].table, Customer, ci);
-		buf_int(b, (int64_t)i + 1);
-		buf_putc(b, ',');
-		csv_field(b, c->h.id, c->h.idlen);
-		customer_profile(b, c);
-		cell_str(b, segment_defs[g->c360[ci].segment].label);
-		buf_putc(b, ',');
-		if (c->in_crm)
-			buf_int(b, c->h.line);
-		cell_flags(b, c->h.flags);
-		buf_putc(b, '\n');
-	}
+	customer_table_rows(ctx, from, to, b, dim_customer_row);
 }
 
 static void dim_date(Buf *b, const Gold *g)
@@ -568,7 +732,7 @@ static FileHash fact_input(const Gold *g, const Config *cfg, int t, FileHash sal
  * and as-of date, label texts and settings, so the same bytes): only the rows after them are
  * formatted. */
 static bool write_table(const Gold *g, const Config *cfg, const char *dir, int t, const char *name, FileHash before,
-			uint64_t *formatted, Buf *err)
+			RowsKept *kept, uint64_t *formatted, Buf *err)
 {
 	OutFile f;
 	if (!out_open(&f, dir, name, err))
@@ -580,16 +744,57 @@ static bool write_table(const Gold *g, const Config *cfg, const char *dir, int t
 	buf_puts(&f.buf, cfg->gold_bom && !grown ? UTF8_BOM : "");
 	if (!grown)
 		header(&f.buf, t);
+	uint64_t head = f.buf.len;	/* a customer table's previous file: its rows after as many bytes */
+	if (kept)
+		rows_previous(kept, cfg, dir, name, t, g->src[SRC_CUSTOMERS].table->n, head);
+	w.kept = kept;
 	if (writers[t].rows == fact_rows)
 		label_cells(&w);
 	if (writers[t].whole)
 		writers[t].whole(&f.buf, g);
+	else if (kept && kept->was)
+		rows_stream(&f, g, kept, g->src[SRC_CUSTOMERS].table->n, head);
 	else
 		out_rows(&f, g->src[w.src].table->n - w.skip, writers[t].rows, &w, config_threads(cfg));
 	label_cells_free(&w);
 	if (writers[t].rows == fact_rows)
 		formatted[w.src] += g->src[w.src].table->n - w.skip;
 	return out_close(&f, err);
+}
+
+static bool by_rows(int t)
+{
+	return t == GT_CUSTOMER_360 || t == GT_DIM_CUSTOMER;
+}
+
+/* Customer table t (name) written, with kept's values of its rows: from the previous file's rows
+ * where they are the same (rows_previous), listed as made from them and their lengths, which go
+ * to the staging folder's cache for the next build. */
+static bool write_customer_table(const Gold *g, const Config *cfg, const char *dir, int t, const char *name,
+				 RowsKept *kept, FileHash salt, uint64_t *formatted, Buf *err)
+{
+	size_t n = g->src[SRC_CUSTOMERS].table->n;
+	FileHash key = kept->key = rows_key(salt, t, cfg->gold_bom);
+	kept->row = t == GT_CUSTOMER_360 ? customer_360_row : dim_customer_row;
+	kept->was = NULL, kept->was_len = NULL, kept->fd = -1, kept->formatted = 0;
+	kept->len = xmalloc((n + 1) * sizeof *kept->len);
+	bool ok = write_table(g, cfg, dir, t, name, (FileHash){0, 0}, kept, formatted, err);
+	if (ok) {
+		manifest_page_made(dir, name, rows_input(key, kept->now, kept->len, n));
+		char *cache = path_join(dir, CACHE_DIR);
+		struct stat st;
+		if (lstat(cache, &st) == 0 && S_ISDIR(st.st_mode))
+			keyed_cache_save(dir, SRC_CUSTOMERS, ROWS_PREFIX(t), ROWS_MAGIC, ROWS_VERSION, key, n, kept->now,
+					 n * sizeof *kept->now, kept->len, n * sizeof *kept->len);
+		free(cache);
+		if (getenv("C360_TIMINGS"))
+			fprintf(stderr, "c360: %s rows formatted: %llu of %zu\n", gold_tables[t].name,
+				(unsigned long long)kept->formatted, n);
+	}
+	if (kept->fd >= 0)
+		close(kept->fd);
+	free((void *)kept->was), free(kept->len);
+	return ok;
 }
 
 bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err)
@@ -599,21 +804,27 @@ bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 	bool incremental = manifest_active(dir), ok = true;
 	FileHash salt = incremental ? manifest_settings(cfg) : (FileHash){0, 0};
 	uint64_t formatted[SRC_COUNT] = {0};	/* fact rows formatted, not kept or read back */
+	RowsKept kept = {0};	/* the customer tables': each row's values, for both */
 	for (int t = 0; ok && t < GT_COUNT; t++) {
 		bool by_input = incremental && writers[t].rows == fact_rows;
 		SourceId src = gold_tables[t].src;
 		FileHash none = {0, 0}, input = by_input ? fact_input(g, cfg, t, salt, g->rows_key[src]) : none;
 		Buf name = {0};
 		buf_printf(&name, "gold/%s.csv", gold_tables[t].name);
-		if (!by_input || !manifest_file_kept(dir, buf_cstr(&name), input)) {
+		if (incremental && by_rows(t)) {
+			if (!kept.now)
+				kept.now = customer_values_all(g);
+			ok = write_customer_table(g, cfg, dir, t, buf_cstr(&name), &kept, salt, formatted, err);
+		} else if (!by_input || !manifest_file_kept(dir, buf_cstr(&name), input)) {
 			bool grown = by_input && g->grown_from[src] && (g->rows_key[src].lo | g->rows_key[src].hi);
 			ok = write_table(g, cfg, dir, t, buf_cstr(&name), grown ? fact_input(g, cfg, t, salt, g->grown_key[src]) : none,
-					 formatted, err);
+					 NULL, formatted, err);
 			if (ok && by_input)
 				manifest_page_made(dir, buf_cstr(&name), input);
 		}
 		buf_free(&name);
 	}
+	free((void *)kept.now);
 	if (ok)
 		console_counts("gold fact rows formatted", formatted);
 	return ok;

@@ -488,6 +488,9 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 	g->as_of = s->as_of;
 	g->churn_window_days = s->cfg->churn_window_days;
 	memcpy(g->rows_key, s->rows_key, sizeof g->rows_key);
+	for (int i = 0; i < SRC_COUNT; i++)
+		g->src[i] = (GoldTable){&s->src[i].table, s->src[i].dict};
+	gold_views_begin(g, config_threads(s->cfg), s->cfg->out_dir);	/* the kept groupings read meanwhile */
 	sessions_of(s, &g->sessions);
 	g->weeks = g->sessions.weeks, g->nweeks = g->sessions.nweeks;
 	if (!customer_360(s, s->as_of, g->sessions.of, &g->c360, err) || !revenue_fits(s, g->c360, err) ||
@@ -496,8 +499,6 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 	preferred_methods(s, g->c360);
 	customer_order(s, g);
 	g->first_day = first_day(s, g->sessions.first);
-	for (int i = 0; i < SRC_COUNT; i++)
-		g->src[i] = (GoldTable){&s->src[i].table, s->src[i].dict};
 	g->ncrm = s->ncrm;
 	memcpy(g->grown_from, s->grown_from, sizeof g->grown_from);
 	memcpy(g->grown_key, s->grown_key, sizeof g->grown_key);

@@ -1037,6 +1037,60 @@ grown_fresh "$one" "$one" "an order of C1 appended, a byte-order mark" \
 [ "$(head -c 4 "$T/gs/gold/fact_orders.csv" | od -An -tx1 | tr -d ' ')" = efbbbf6f ] && pass ||
 	fail "fact_orders.csv does not begin with one byte-order mark"
 
+# ---- customer_360 and dim_customer: a rebuild copies the previous file's row of each customer
+# whose values are the ones it was formatted from (C360_TIMINGS counts the rows formatted), and
+# is a fresh build
+# rows_fresh WHAT C360 DIM: $T/gs rebuilt from $T/gd (as of 2024-12-31, a byte-order mark), C360
+# and DIM the rows of each table formatted ("N of M"), then compared with a fresh build
+rows_fresh() {
+	what=$1 c360=$2 dim=$3
+	shift 3
+	export C360_TIMINGS=1
+	run 0 build --data "$T/gd" --out "$T/gs" --as-of 2024-12-31 --config "$T/gd.conf" "$@"
+	unset C360_TIMINGS
+	got="$(sed -n 's/^c360: customer_360 rows formatted: //p' "$T/err")/$(sed -n 's/^c360: dim_customer rows formatted: //p' "$T/err")"
+	grouped=$(sed -n 's/^c360: facts grouped: //p' "$T/err")
+	[ "$got" = "$c360/$dim" ] && pass || fail "$what: rows formatted (customer_360/dim_customer) \"$got\", want \"$c360/$dim\""
+	rm -rf "$T/gf"
+	run 0 build --data "$T/gd" --out "$T/gf" --as-of 2024-12-31 --config "$T/gd.conf" "$@"
+	diff -r -x .c360-prev "$T/gs" "$T/gf" >"$T/diff" && pass ||
+		fail "$what: the rebuild differs from a fresh build: $(grep -v '^Binary' "$T/diff" | head -4 | tr '\n' ' ')"
+}
+printf 'O21,C2,2024-04-10,5.00,completed\n' >>"$T/gd/orders.csv"
+rows_fresh "an order of C2" "1 of 6" "1 of 6"
+# (C3's name: its row alone, though every source is read again)
+sed 's/Cy Dee/Cy Day/' "$T/gd/customers.csv" >"$T/mutated" && mv "$T/mutated" "$T/gd/customers.csv"
+rows_fresh "C3's name" "1 of 6" "1 of 6"
+# (C1's preferred method, the only payment's: another known method, then an unknown one's text
+# for another's, of the same label number)
+sed 's/,card,/,bitcoin,/' "$T/gd/payments.csv" >"$T/mutated" && mv "$T/mutated" "$T/gd/payments.csv"
+rows_fresh "the payment method" "1 of 6" "1 of 6"
+sed 's/,bitcoin,/,dogecoin,/' "$T/gd/payments.csv" >"$T/mutated" && mv "$T/mutated" "$T/gd/payments.csv"
+rows_fresh "the payment method's text" "1 of 6" "1 of 6"
+grep -q ',Dogecoin,' "$T/gs/gold/customer_360.csv" && pass || fail "C1's preferred method's old text kept"
+rows_fresh "a later as-of date (days since the last order)" "6 of 6" "6 of 6" --as-of 2025-01-31
+# (rebuilds of 2024-12-31 again)
+printf 'O22,C4,2024-04-11,5.00,completed\n' >>"$T/gd/orders.csv"
+rows_fresh "an order of C4, as of 2024-12-31 again" "6 of 6" "6 of 6"
+printf 'O23,C4,2024-04-12,5.00,completed\n' >>"$T/gd/orders.csv"
+rows_fresh "an order of C4" "1 of 6" "1 of 6"
+# a byte of the rows' cache changed: that table formatted whole
+printf 'x' | dd of="$T/gs/.c360-cache/rows-customer_360-customers" bs=1 seek=100 conv=notrunc 2>/dev/null
+printf 'O24,C4,2024-04-13,5.00,completed\n' >>"$T/gd/orders.csv"
+rows_fresh "a byte of customer_360's rows cache changed" "6 of 6" "1 of 6"
+# the previous file changed after it was written: not copied from
+sed 's/Ann Lee/Ann Lex/' "$T/gs/gold/dim_customer.csv" >"$T/mutated" && mv "$T/mutated" "$T/gs/gold/dim_customer.csv"
+printf 'O25,C4,2024-04-14,5.00,completed\n' >>"$T/gd/orders.csv"
+rows_fresh "the previous dim_customer.csv edited" "1 of 6" "6 of 6"
+grep -q 'Ann Lee' "$T/gs/gold/dim_customer.csv" && pass || fail "the edited dim_customer.csv's row was copied"
+# one thread: the groupings kept are read where they are used, not beside the figures
+printf 'O26,C4,2024-04-15,5.00,completed\n' >>"$T/gd/orders.csv"
+rows_fresh "an order of C4, one thread" "1 of 6" "1 of 6" --jobs 1
+case $grouped in
+*', payments 0, support_tickets 0, web_activities 0') pass ;;
+*) fail "an order of C4, one thread: facts grouped \"$grouped\", want only orders'" ;;
+esac
+
 # ---- a manifest whose lines are not sorted by path (c360 writes them sorted, and takes a list
 # as whole only so): nothing of a spare listed so is taken, and a site listed so is not pruned
 # into a spare; each rebuild is a fresh build's bytes
