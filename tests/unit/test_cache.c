@@ -474,7 +474,8 @@ static void test_cache_tables_have_room(void **state)
 	snprintf(grown, sizeof grown, "%s12,1,2022-01-03,5,complete\n13,2,2022-01-04,6,complete\n", text[SRC_ORDERS]);
 	FileHash key;
 	o = &s.src[SRC_ORDERS];
-	CHECK(silver_cache_prefix(&s, o, grown, strlen(grown), &key) == len, "the orders' cache taken for the grown export");
+	Input in = {.data = grown, .len = strlen(grown)};
+	CHECK(silver_cache_prefix(&s, o, &in, &key) == len, "the orders' cache taken for the grown export");
 	CHECK(o->table.n == 2 && o->table.cap == 2 + 3, "the orders' table: room for the 2 lines appended and 1, has %zu of %zu",
 	      o->table.n, o->table.cap);
 	silver_free(&s);
