@@ -244,6 +244,8 @@ void console_progress(const char *what);	/* "": erases the line */
 void console_timing(const char *what, double wall);
 /* With C360_TIMINGS set, a count of each fact source (n by SourceId) as one line: "c360: what: orders N, ...". */
 void console_counts(const char *what, const uint64_t *n);
+/* With C360_TIMINGS set, "c360: " and the text and a newline in one write (any thread may say it). */
+void console_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_write(const char *s, size_t n);	/* text already formatted, at every level */
 /* "c360: " and text and a newline in one write(2), at every level: the last words of a process
  * that a signal ends while other threads may be printing. */

@@ -83,17 +83,29 @@ void console_timing(const char *what, double wall)
 	fprintf(stderr, "c360:   %-34s wall %7.3f s\n", what, wall);
 }
 
-void console_counts(const char *what, const uint64_t *n)
+void console_note(const char *fmt, ...)
 {
 	if (!getenv("C360_TIMINGS"))
 		return;
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line - 1, fmt, ap);	/* a longer note is cut */
+	va_end(ap);
+	n = n < 0 ? 0 : n < (int)sizeof line - 1 ? n : (int)sizeof line - 2;
+	line[n] = '\n', line[n + 1] = '\0';
+	erase();
+	fprintf(stderr, "c360: %s", line);	/* one write: notes come from several threads */
+}
+
+void console_counts(const char *what, const uint64_t *n)
+{
 	Buf b = {0};
-	buf_printf(&b, "c360: %s:", what);
+	buf_puts(&b, what);
+	buf_putc(&b, ':');
 	for (int i = SRC_ORDERS; i < SRC_COUNT; i++)
 		buf_printf(&b, "%s %s %llu", i > SRC_ORDERS ? "," : "", source_defs[i].name, (unsigned long long)n[i]);
-	buf_putc(&b, '\n');
-	erase();
-	fputs(buf_cstr(&b), stderr);	/* one write: the gold tables are written on a thread of their own */
+	console_note("%s", buf_cstr(&b));
 	buf_free(&b);
 }
 

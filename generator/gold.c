@@ -399,9 +399,11 @@ static void *kept_load(void *arg)
 
 void gold_views_begin(Gold *g, int threads, const char *site)
 {
+	if (threads < 2 || !site || g->kept_load)
+		return;
 	struct KeptLoad *k = xmalloc(sizeof *k);
 	*k = (struct KeptLoad){.g = g, .site = site};
-	if (threads > 1 && site && !g->kept_load && pthread_create(&k->t, NULL, kept_load, k) == 0)
+	if (pthread_create(&k->t, NULL, kept_load, k) == 0)
 		g->kept_load = k;
 	else
 		free(k);

@@ -787,9 +787,7 @@ static bool write_customer_table(const Gold *g, const Config *cfg, const char *d
 			keyed_cache_save(dir, SRC_CUSTOMERS, ROWS_PREFIX(t), ROWS_MAGIC, ROWS_VERSION, key, n, kept->now,
 					 n * sizeof *kept->now, kept->len, n * sizeof *kept->len);
 		free(cache);
-		if (getenv("C360_TIMINGS"))
-			fprintf(stderr, "c360: %s rows formatted: %llu of %zu\n", gold_tables[t].name,
-				(unsigned long long)kept->formatted, n);
+		console_note("%s rows formatted: %llu of %zu", gold_tables[t].name, (unsigned long long)kept->formatted, n);
 	}
 	if (kept->fd >= 0)
 		close(kept->fd);

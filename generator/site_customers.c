@@ -1251,9 +1251,8 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 		ok &= b.done[k] == 1;
 		buf_free(&b.said[k]);
 	}
-	if (getenv("C360_TIMINGS"))
-		fprintf(stderr, "c360: customer pages: %llu compiled, %llu through cmark, %zu shapes\n",
-			(unsigned long long)filled, (unsigned long long)through_cmark, shapes);
+	console_note("customer pages: %llu compiled, %llu through cmark, %zu shapes", (unsigned long long)filled,
+		     (unsigned long long)through_cmark, shapes);
 	console_counts("customer facts hashed", hashed);	/* of each fact source, the customers' not kept */
 	free(wk), free(t), free(started), free(b.said), free(b.done);
 	return ok;
