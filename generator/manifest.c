@@ -1065,10 +1065,9 @@ static void hash_file(FileHasher *h, const char *name, const char *path)
 	}
 	uint64_t n = (uint64_t)st.st_size, got = 0;
 	file_hasher_add(h, &n, sizeof n);
-	enum { SLICE = 1 << 20 };
-	char *slice = xmalloc(SLICE);
+	char slice[64 << 10];
 	ssize_t r;
-	while ((r = read(fd, slice, SLICE)) != 0) {
+	while ((r = read(fd, slice, sizeof slice)) != 0) {
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r > 0)
@@ -1076,7 +1075,6 @@ static void hash_file(FileHasher *h, const char *name, const char *path)
 	}
 	if (r != 0 || got != n)
 		file_hasher_add(h, "!", 1);	/* unreadable or changed */
-	free(slice);
 	close(fd);
 }
 
@@ -1132,9 +1130,22 @@ static void hash_tree(FileHasher *h, const char *dir, int depth)
 
 /* c360 itself and the libraries' versions, the settings in force, the config as parsed and
  * the rates, the templates (c360's own too), theme and assets. */
+static FileHash exe_hash;
+static pthread_once_t exe_hashed = PTHREAD_ONCE_INIT;
+
+static void exe_hash_make(void)
+{
+	FileHasher *h = file_hasher_new();
+	hash_file(h, "c360", "/proc/self/exe");
+	exe_hash = file_hasher_end(h);
+}
+
 static void hash_settings(FileHasher *h, const Config *cfg)
 {
-	hash_file(h, "c360", "/proc/self/exe");
+	/* c360 itself once a process (a build takes its settings' hash five times, c360 serve at
+	 * every rebuild): the running program's bytes do not change, even if its file is replaced */
+	pthread_once(&exe_hashed, exe_hash_make);
+	file_hasher_add(h, &exe_hash, sizeof exe_hash);
 	/* and the libraries cleaning takes rules from: libunistring's case tables, glibc's iconv */
 	int unistring = _libunistring_version;
 	file_hasher_add(h, &unistring, sizeof unistring);
