@@ -2,6 +2,8 @@
  * reads, against their definitions, on data built for each. */
 #include "harness.h"
 
+#include <ctype.h>
+
 #define CUSTOMERS_CSV "customer_id,name,email,gender,dob,location\n1,a,,,,\n2,b,,,,\n3,c,,,,\n4,d,,,,\n"
 #define ORDERS_HEAD "order_id,customer_id,order_date,amount,status\n"
 #define PAYMENTS_HEAD "payment_id,customer_id,payment_date,payment_method,payment_status,amount\n"
@@ -140,6 +142,83 @@ static void test_value_ranking(void **state)
 	for (size_t i = 0; i < N_ELEMS(natural); i++)
 		CHECK(g.order[i] == cust(&s, natural[i]) && g.rank[cust(&s, natural[i])] == i, "place %zu is %s", i, natural[i]);
 	done(&s, &g);
+}
+
+/* The natural order of ids, as the rule says it: the two ids read as runs of digits and single
+ * other bytes from the start; runs of digits compare by their value (leading zeros aside: the
+ * longer run without them is the larger, else the digits), other bytes by their value; the
+ * first that differ decides; an id that ends first is the less; ids equal so, by their bytes
+ * (the shorter first where one starts the other). -1, 0, 1. */
+static int natural_rule(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i = 0, j = 0;
+	while (i < an && j < bn) {
+		if (isdigit((unsigned char)a[i]) && isdigit((unsigned char)b[j])) {
+			size_t ei = i, ej = j;
+			while (ei < an && isdigit((unsigned char)a[ei]))
+				ei++;
+			while (ej < bn && isdigit((unsigned char)b[ej]))
+				ej++;
+			size_t si = i, sj = j;	/* the run's first digit that is not a leading zero */
+			while (si < ei && a[si] == '0')
+				si++;
+			while (sj < ej && b[sj] == '0')
+				sj++;
+			if (ei - si != ej - sj)
+				return ei - si < ej - sj ? -1 : 1;
+			for (size_t k = 0; k < ei - si; k++)
+				if (a[si + k] != b[sj + k])
+					return a[si + k] < b[sj + k] ? -1 : 1;
+			i = ei, j = ej;
+		} else if (a[i] != b[j]) {
+			return (unsigned char)a[i] < (unsigned char)b[j] ? -1 : 1;
+		} else {
+			i++, j++;
+		}
+	}
+	if (i < an || j < bn)
+		return i < an ? 1 : -1;
+	for (size_t k = 0; k < an && k < bn; k++)
+		if (a[k] != b[k])
+			return (unsigned char)a[k] < (unsigned char)b[k] ? -1 : 1;
+	return (an > bn) - (an < bn);
+}
+
+/* id_compare (which skips the bytes both ids start with) against the rule, on ids that share
+ * long starts and differ in digits, zeros, letters and lengths at every place. */
+static void test_id_order(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "0000111999aZ-_.";
+	uint64_t x = 42;
+	char a[40], b[40];
+	int fails = 0;
+	for (int n = 0; n < 400000 && fails < 5; n++) {
+		x = x * 6364136223846793005u + 1442695040888963407u;
+		size_t an = (size_t)(x >> 59) % 24, bn;
+		for (size_t k = 0; k < an; k++)
+			a[k] = alphabet[(x >> (k % 48)) % (sizeof alphabet - 1)], x = x * 6364136223846793005u + 1;
+		memcpy(b, a, an);	/* b: a with a few bytes changed, cut or added */
+		bn = an;
+		for (int edits = (int)(x >> 62); edits >= 0; edits--) {
+			x = x * 6364136223846793005u + 1442695040888963407u;
+			size_t at = bn ? (size_t)(x >> 40) % (bn + 1) : 0;
+			char c = alphabet[(x >> 20) % (sizeof alphabet - 1)];
+			if ((x >> 10) % 3 == 0 && bn < sizeof b - 1)
+				memmove(b + at + 1, b + at, bn - at), b[at] = c, bn++;
+			else if ((x >> 10) % 3 == 1 && at < bn)
+				memmove(b + at, b + at + 1, bn - at - 1), bn--;
+			else if (at < bn)
+				b[at] = c;
+		}
+		int want = natural_rule(a, an, b, bn), got = id_compare(a, an, b, bn), back = id_compare(b, bn, a, an);
+		if (got != want || back != -want) {
+			fails++;
+			CHECK(0, "\"%.*s\" vs \"%.*s\": %d, %d back, want %d", (int)an, a, (int)bn, b, got, back, want);
+		}
+	}
+	CHECK(id_compare("C0009", 5, "C010", 4) < 0 && id_compare("x12y", 4, "x9yy", 4) > 0 &&
+	      id_compare("007", 3, "7", 1) < 0 && id_compare("ab10", 4, "ab10", 4) == 0, "examples");
 }
 
 /* Segment sizes, their lifetime value and their share of all customers (half up). */
@@ -627,7 +706,7 @@ int main(void)
 		cmocka_unit_test(test_definition_tables), cmocka_unit_test(test_kpi_series),
 		cmocka_unit_test(test_kpi_trend), cmocka_unit_test(test_customer_lists), cmocka_unit_test(test_activity),
 		cmocka_unit_test(test_fact_rows), cmocka_unit_test(test_fact_ids_quoted), cmocka_unit_test(test_fact_is_late),
-		cmocka_unit_test(test_first_days),
+		cmocka_unit_test(test_first_days), cmocka_unit_test(test_id_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
