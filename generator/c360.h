@@ -1351,6 +1351,7 @@ typedef struct {
 	uint32_t *by_value;	/* customer rows, highest lifetime value first */
 	ByCustomer by[SRC_COUNT];
 	bool by_kept[SRC_COUNT];	/* that grouping taken from the previous site's cache (gold_views) */
+	bool by_grown[SRC_COUNT];	/* made from the previous site's grouping of a grown source's rows */
 	struct KeptLoad *kept_load;	/* gold_views_begin's thread taking them, until gold_views joins it */
 	SessionViews sessions;	/* gold_build's; its weeks are weeks */
 	uint64_t segment_size[SEG_COUNT];

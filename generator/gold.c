@@ -371,6 +371,50 @@ static void *group_sessions(void *arg)
 	return NULL;
 }
 
+/* A source whose export only grew (grown_from) grouped from the previous build's grouping of
+ * its rows then (their rows key: grown_key) and the rows appended, each customer with new rows
+ * sorted again (sort_rows gives the one order group_facts does); false (nothing allocated) if
+ * that grouping is not in the site's cache. */
+static bool groups_grown(const Gold *g, const char *site, SourceId id, ByCustomer *bc)
+{
+	const Table *t = g->src[id].table;
+	size_t nc = g->src[SRC_CUSTOMERS].table->n, from = g->grown_from[id];
+	if (!from || from > t->n || !by_cache_load(site, id, g->grown_key[id], nc, from, &bc->start, &bc->row))
+		return false;
+	int64_t after = date_last_moment(g->as_of);
+	uint32_t *more = xcalloc(nc + 1, sizeof *more);	/* each customer's new rows, then where they go */
+	size_t added = 0;
+	for (size_t i = from; i < t->n; i++)
+		if (!fact_after(ROW(t, RowHead, i), after))
+			more[ROW(t, RowHead, i)->customer]++, added++;
+	bc->row = xrealloc(bc->row, (bc->start[nc] + added + 1) * sizeof *bc->row);
+	/* each customer's rows moved up by the new rows of the customers before it, the last first */
+	uint32_t *start = bc->start, end = start[nc], shift = (uint32_t)added;
+	for (size_t c = nc; c-- > 0;) {
+		uint32_t begin = start[c], n = end - begin;
+		end = begin;
+		shift -= more[c];
+		memmove(bc->row + begin + shift, bc->row + begin, n * sizeof *bc->row);
+		start[c + 1] = begin + shift + n + more[c];
+		more[c] = begin + shift + n;
+	}
+	start[nc + 1] = start[nc];
+	for (size_t i = from; i < t->n; i++) {
+		const RowHead *h = ROW(t, RowHead, i);
+		if (!fact_after(h, after))
+			bc->row[more[h->customer]++] = (uint32_t)i;
+	}
+	Dated d[FEW_ROWS];
+	for (size_t i = from; i < t->n; i++) {	/* a customer with new rows, sorted once: more[c] then past its end */
+		const RowHead *h = ROW(t, RowHead, i);
+		uint32_t c = h->customer;
+		if (!fact_after(h, after) && more[c] == start[c + 1])
+			sort_rows(bc->row + start[c], start[c + 1] - start[c], t, d), more[c]++;
+	}
+	free(more);
+	return true;
+}
+
 /* Each fact source's grouping taken from site's cache under its rows key (the same rows,
  * customers and as-of date: the same grouping), when there is one. Reads and writes only
  * g->by and g->by_kept (gold_views_begin's thread). */
@@ -381,6 +425,8 @@ static void groups_take(Gold *g, const char *site)
 		FileHash key = g->rows_key[i];
 		g->by_kept[i] = site && source_is_fact((SourceId)i) && (key.lo | key.hi) &&
 				by_cache_load(site, (SourceId)i, key, nc, g->src[i].table->n, &g->by[i].start, &g->by[i].row);
+		g->by_grown[i] = !g->by_kept[i] && site && source_is_fact((SourceId)i) && (key.lo | key.hi) &&
+				 groups_grown(g, site, (SourceId)i, &g->by[i]);
 	}
 }
 
@@ -429,7 +475,7 @@ static void groups_kept(Gold *g, const char *site)
 		groups_take(g, site);
 	uint64_t grouped[SRC_COUNT] = {0};
 	for (int i = 0; i < SRC_COUNT; i++)
-		grouped[i] = g->by_kept[i] ? 0 : g->src[i].table->n;
+		grouped[i] = g->by_kept[i] ? 0 : g->src[i].table->n - (g->by_grown[i] ? g->grown_from[i] : 0);
 	console_counts("facts grouped", grouped);
 }
 
@@ -439,10 +485,11 @@ int gold_views(Gold *g, int threads, const char *site)
 	groups_kept(g, site);
 	Grouping apart = {g, &g->by[SRC_SESSIONS]};	/* most facts: grouped on a thread meanwhile */
 	pthread_t t;
-	bool beside = !g->by_kept[SRC_SESSIONS] && threads > 1 && pthread_create(&t, NULL, group_sessions, &apart) == 0;
+	bool beside = !g->by_kept[SRC_SESSIONS] && !g->by_grown[SRC_SESSIONS] && threads > 1 &&
+		      pthread_create(&t, NULL, group_sessions, &apart) == 0;
 	value_ranking(g, nc);
 	for (int i = 0; i < SRC_COUNT; i++)
-		if (source_is_fact((SourceId)i) && !g->by_kept[i] && !(i == SRC_SESSIONS && beside))
+		if (source_is_fact((SourceId)i) && !g->by_kept[i] && !g->by_grown[i] && !(i == SRC_SESSIONS && beside))
 			group_facts(g, (SourceId)i, &g->by[i]);
 	ticket_counts(g);
 	kpi_series(g, g->series);

@@ -512,6 +512,8 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 	memcpy(g->rows_key, s->rows_key, sizeof g->rows_key);
 	for (int i = 0; i < SRC_COUNT; i++)
 		g->src[i] = (GoldTable){&s->src[i].table, s->src[i].dict};
+	memcpy(g->grown_from, s->grown_from, sizeof g->grown_from);	/* before the thread that reads them */
+	memcpy(g->grown_key, s->grown_key, sizeof g->grown_key);
 	gold_views_begin(g, config_threads(s->cfg), s->cfg->out_dir);	/* the kept groupings read meanwhile */
 	sessions_of(s, &g->sessions);
 	g->weeks = g->sessions.weeks, g->nweeks = g->sessions.nweeks;
@@ -522,8 +524,6 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 	customer_order(s, g);
 	g->first_day = first_day(s, g->sessions.first);
 	g->ncrm = s->ncrm;
-	memcpy(g->grown_from, s->grown_from, sizeof g->grown_from);
-	memcpy(g->grown_key, s->grown_key, sizeof g->grown_key);
 	quality_measure(s, g->quality);
 	g->tables = quality_tables(s, &g->ntables);
 	/* the sums of views are parts of total_revenue, which fits */

@@ -1015,15 +1015,18 @@ one='orders 1, payments 0, support_tickets 0, web_activities 0'
 all='orders 5, payments 5, support_tickets 5, web_activities 5'
 views() { stat -c %i "$T/gs/.c360-cache/views-web_activities"; }
 was=$(views)
-grown_fresh "$one" "$one" "an order of C2 appended" 'O9,C2,2024-04-01,5.00,completed\n' --as-of 2024-08-01
+grown_fresh "$one" "$one" "an order of C1 appended, dated between its others" 'O9,C1,2024-02-20,5.00,completed\n' --as-of 2024-08-01
 # (each source's facts grouped by customer, and the sessions' views, are kept as the facts'
-# hashes are: under the rows key)
-[ "$grouped" = 'orders 9, payments 0, support_tickets 0, web_activities 0' ] && pass ||
-	fail "an order of C2 appended: facts grouped \"$grouped\", want only orders' 9"
-[ "$(views)" = "$was" ] && pass || fail "an order of C2 appended: the sessions' views made again"
+# hashes are: under the rows key; a grown source's grouping is the previous one with the new
+# rows put in their customers' places, which the fresh build's .c360-cache/by-orders checks)
+[ "$grouped" = 'orders 1, payments 0, support_tickets 0, web_activities 0' ] && pass ||
+	fail "an order of C1 appended: facts grouped \"$grouped\", want only the new order"
+[ "$(views)" = "$was" ] && pass || fail "an order of C1 appended: the sessions' views made again"
 grown_fresh "$one" "$one" "an order of the orphan X9 appended" 'O10,X9,2024-04-02,5.00,completed\n' --as-of 2024-08-01
 grown_fresh "$one" "$one" "a key twice in the new rows (C2's wins)" \
 	'O11,C1,2024-04-03,5.00,completed\nO11,C2,2024-04-03,6.00,completed\n' --as-of 2024-08-01
+[ "$grouped" = 'orders 1, payments 0, support_tickets 0, web_activities 0' ] && pass ||
+	fail "a key twice in the new rows: facts grouped \"$grouped\", want the one kept"
 grown_fresh "$one" 'orders 12, payments 0, support_tickets 0, web_activities 0' "a status not met before (its text in the table's input)" \
 	'O12,C2,2024-04-03,5.00,lost in space\n' --as-of 2024-08-01
 was=$(views)
