@@ -1026,6 +1026,9 @@ FileHash silver_cache_key(const Silver *s, SourceId id, FileHash bytes);
  * mapped until silver_free (the rows are copied: they become the table's; the sessions' table
  * is made a page at a time when first read, see silver_lazy_head). */
 bool silver_cache_load(Silver *s, Source *src, FileHash key);
+/* A source made lazily (silver_lazy_head) is checked on loading by reading its file this many
+ * bytes (rounded up to whole rows) at a time, not through its mapping. */
+enum { CACHE_SLICE = 256 << 10 };
 /* Whether every cache file a source of s uses in place is as it was when it was checked: none
  * cut short (its pages gone, read as zeros) or written since. A build whose caches are not
  * must not replace the previous site. */
@@ -1053,11 +1056,15 @@ void silver_lazy_orphan(Source *src, size_t k, uint32_t customer);
 int64_t silver_resolve_when(int64_t when, DateOrder order, bool keep_time);
 void silver_lazy_inferred(Source *src);
 /* What silver_finish reads of a lazy source's rows, gathered as loading checked each of them:
- * the rows whose customer is an orphan (row order), the latest date read by each date order
+ * the rows whose customer is an orphan (row order: each one's line and orphan, so that inferring
+ * their customers reads no row of the file), the latest date read by each date order
  * (MOMENT_NULL: none), and the rows with each flag and with any, each orphan's row with the
  * orphan flag (as once its customer is inferred). */
 typedef struct {
-	uint32_t *orphan_rows;
+	uint32_t line, orphan;	/* orphan: k of the row's customer ORPHAN | k */
+} LazyOrphanRow;
+typedef struct {
+	LazyOrphanRow *orphan_rows;
 	size_t norphan_rows;
 	int64_t last[2];	/* by DateOrder */
 	uint64_t flag_count[D_NFLAGS], flagged_rows;

@@ -1229,13 +1229,10 @@ static void decide_date_order(Silver *s)
 	}
 }
 
-/* Row r of fact source src, if its customer is not in the CRM: an inferred customer. */
-static void infer_row(Source *cu, Source *src, size_t r)
+/* Orphan k of fact source src (its row at line): the customer of its id, inferred (added to
+ * the customers) if there is none yet. */
+static uint32_t infer_orphan(Source *cu, Source *src, size_t k, uint32_t line)
 {
-	RowHead head, *h = row_head(src, r, &head);	/* a lazy row's: made later, inferred */
-	if (!(h->customer & ORPHAN))
-		return;
-	size_t k = h->customer & ~ORPHAN;
 	Str id = str_make(src->orphans[k].id, src->orphans[k].idlen);
 	uint32_t c = index_find(&cu->keys, id, row_key, &cu->table);
 	if (c == INDEX_NONE) {
@@ -1247,15 +1244,13 @@ static void infer_row(Source *cu, Source *src, size_t r)
 		nc->gender = GENDER_UNKNOWN;
 		index_set(&cu->keys, id, c, row_key, &cu->table);
 	}
-	if (src->lazy)
-		silver_lazy_orphan(src, k, c);
-	h->customer = c;
-	h->flags |= FLAG(D_ORPHAN_CUSTOMER);
-	report(src, D_ORPHAN_CUSTOMER, h->line, src->def->customer_col, id);
+	report(src, D_ORPHAN_CUSTOMER, line, src->def->customer_col, id);
+	return c;
 }
 
 /* Facts whose customer is not in the CRM get an inferred customer, in source and file order
- * (a lazy source's orphans' rows are known: only they are read). */
+ * (a lazy source's orphans' rows are known, with their lines and orphans: no row is read; each
+ * row then made has its orphan's customer). */
 static void infer_customers(Silver *s)
 {
 	Source *cu = &s->src[SRC_CUSTOMERS];
@@ -1264,11 +1259,17 @@ static void infer_customers(Silver *s)
 		if (!source_is_fact(src->id))
 			continue;
 		const LazyFinish *lf = silver_lazy_finish(src);
-		for (size_t k = 0; lf && k < lf->norphan_rows; k++)
-			infer_row(cu, src, lf->orphan_rows[k]);
-		for (size_t r = 0; !lf && r < src->table.n; r++)
-			if (ROW(&src->table, RowHead, r)->customer & ORPHAN)	/* the call only for an orphan's */
-				infer_row(cu, src, r);
+		for (size_t k = 0; lf && k < lf->norphan_rows; k++) {
+			const LazyOrphanRow *o = &lf->orphan_rows[k];
+			silver_lazy_orphan(src, o->orphan, infer_orphan(cu, src, o->orphan, o->line));
+		}
+		for (size_t r = 0; !lf && r < src->table.n; r++) {
+			RowHead *h = ROW(&src->table, RowHead, r);
+			if (h->customer & ORPHAN) {
+				h->customer = infer_orphan(cu, src, h->customer & ~ORPHAN, h->line);
+				h->flags |= FLAG(D_ORPHAN_CUSTOMER);
+			}
+		}
 		if (src->lazy)
 			silver_lazy_inferred(src);
 		free(src->orphans);

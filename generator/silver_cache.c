@@ -295,6 +295,19 @@ void silver_cache_keep(const Silver *s, const Source *src)
 
 /* ---- reading: the bytes after the head, taken apart and checked */
 
+static bool read_at(int fd, char *p, size_t n, off_t at)
+{
+	while (n) {
+		ssize_t r = pread(fd, p, n, at);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		p += r, n -= (size_t)r, at += r;
+	}
+	return true;
+}
+
 typedef struct {
 	const char *p, *end;
 	const char *text;	/* the text's first byte */
@@ -653,11 +666,14 @@ static void rows_whole(const CacheHead *h, char *rows)
  * the table whole (its fresh memory zeroed by the kernel, the file's rows copied and widened)
  * was a large part of such a rebuild. So the table is lazy_pages memory: a page is made from
  * the mapped file when first touched. The whole file is checked on loading as before (its sum,
- * every row's id, values and customer read where the file holds them, not copied), and
- * silver_finish reads the rows' heads from the file (silver_lazy_head). A row made is checked
- * again as it is made: the file could have been written since (silver_cache_intact then stops
- * the build); what does not pass is made a safe value and the source marked broken, so no
- * such row reads out of bounds and no build with one replaces the previous site. What
+ * every row's id, values and customer), read through its descriptor a slice at a time into one
+ * small buffer, not through the mapping: a loaded rebuild touches only the mapping's pages it
+ * makes rows from. What silver_finish reads of the rows is gathered as they are checked (the
+ * orphans' rows, the latest dates, the flags); its other passes read the rows' heads from the
+ * file (silver_lazy_head). A row made is checked again as it is made: the file could have
+ * been written since (silver_cache_intact then stops the build); what does not pass is made a
+ * safe value and the source marked broken, so no such row reads out of bounds and no build
+ * with one replaces the previous site. What
  * silver_finish does to rows is recorded, not done (the date order its ambiguous dates are read
  * by, each orphan's inferred customer), and done to each row as it is made. Only for a source
  * with no text but its ids (an id is where the one before ended: every LAZY_STEP-th row's
@@ -683,6 +699,7 @@ struct LazySource {
 	uint64_t labels[MAX_COLS];
 	int nvalues;
 	atomic_bool broken;		/* a row made did not pass */
+	int fd;				/* the file, while loading checks it (lazy_rows_ok) */
 };
 
 static bool lazy_wanted(const Source *src, const CacheHead *h)
@@ -776,8 +793,8 @@ static void lazy_make(void *ctx, char *to, size_t at, size_t n)
 	}
 }
 
-/* Row i's part of what silver_finish reads (LazyFinish), from its head x as the file holds it. */
-static void lazy_finish_add(LazySource *z, size_t i, const RowHead *x)
+/* A row's part of what silver_finish reads (LazyFinish), from its head x as the file holds it. */
+static void lazy_finish_add(LazySource *z, const RowHead *x)
 {
 	LazyFinish *f = &z->fin;
 	int64_t w = x->when;
@@ -791,7 +808,7 @@ static void lazy_finish_add(LazySource *z, size_t i, const RowHead *x)
 		if (f->norphan_rows == z->orphan_rows_cap)
 			f->orphan_rows = xrealloc(f->orphan_rows, (z->orphan_rows_cap = z->orphan_rows_cap * 2 + 64) *
 							  sizeof *f->orphan_rows);
-		f->orphan_rows[f->norphan_rows++] = (uint32_t)i;
+		f->orphan_rows[f->norphan_rows++] = (LazyOrphanRow){x->line, x->customer & ~ORPHAN};
 		flags |= FLAG(D_ORPHAN_CUSTOMER);
 	}
 	f->flagged_rows += flags != 0;
@@ -799,18 +816,15 @@ static void lazy_finish_add(LazySource *z, size_t i, const RowHead *x)
 		f->flag_count[__builtin_ctz(flags)]++;
 }
 
-/* take_apart's rows_texts_ok and values_ok for a lazy source: every row read in the file (and
- * what silver_finish reads of it gathered). */
-static bool lazy_rows_ok(LazySource *z, const CacheHead *h, Reader *r, size_t ncu)
+/* n rows of the file at f (row i first, read into memory) checked as values_ok and
+ * row_texts_ok check a table's (their ids' offsets taken in order from r, each LAZY_STEP-th
+ * kept), what silver_finish reads of them gathered: false if one has no id where it should; *bad
+ * set if a value is not one cleaning makes. */
+static bool lazy_rows_checked(LazySource *z, const CacheHead *h, Reader *r, const char *f, size_t i, size_t n,
+			      unsigned *bad)
 {
-	z->ncu = (uint32_t)ncu;
-	z->fin.last[ORDER_DAY_FIRST] = z->fin.last[ORDER_MONTH_FIRST] = MOMENT_NULL;
-	for (int k = 0; k < z->nvalues; k++)
-		z->labels[z->value[k].col] = h->dict_n[z->value[k].col];
-	unsigned bad = 0;
 	char row[ROW_MAX];
-	for (size_t i = 0; i < z->nrows; i++) {
-		const char *f = z->rows + i * z->in;
+	for (size_t end = i + n; i < end; i++, f += z->in) {
 		RowHead x;
 		memcpy((char *)&x + KEEP_FROM, f, KEEP_TO - KEEP_FROM);
 		if (i % LAZY_STEP == 0)
@@ -818,17 +832,62 @@ static bool lazy_rows_ok(LazySource *z, const CacheHead *h, Reader *r, size_t nc
 		if (!x.idlen || !text_ptr(r, r->next, x.idlen))
 			return false;
 		uint32_t c = x.customer;
-		bad |= (x.flags & ~((1u << D_NFLAGS) - 1)) != 0;
-		bad |= !when_ok(x.when, z->ambiguous);
-		bad |= c & ORPHAN ? (c & ~ORPHAN) >= h->norphans : c >= ncu;
+		*bad |= (x.flags & ~((1u << D_NFLAGS) - 1)) != 0;
+		*bad |= !when_ok(x.when, z->ambiguous);
+		*bad |= c & ORPHAN ? (c & ~ORPHAN) >= h->norphans : c >= z->ncu;
 		memcpy(row, f + (KEEP_TO - KEEP_FROM), z->in - (KEEP_TO - KEEP_FROM));
 		for (int k = 0; k < z->nvalues; k++)
-			bad |= !value_at_ok(z->value[k].kind, row + z->value[k].at - sizeof(RowHead), z->labels[z->value[k].col]);
-		if (!bad)
-			lazy_finish_add(z, i, &x);
+			*bad |= !value_at_ok(z->value[k].kind, row + z->value[k].at - sizeof(RowHead), z->labels[z->value[k].col]);
+		if (!*bad)
+			lazy_finish_add(z, &x);
 	}
-	memcpy(&z->safe_customer, z->rows + (offsetof(RowHead, customer) - KEEP_FROM), sizeof z->safe_customer);
-	return !bad;
+	return true;
+}
+
+/* The n bytes of fd from offset at hashed into hs, read a slice at a time into buf. */
+static bool hash_at(int fd, FileHasher *hs, uint64_t at, uint64_t n, char *buf, size_t slice)
+{
+	while (n) {
+		size_t k = n < slice ? (size_t)n : slice;
+		if (!read_at(fd, buf, k, (off_t)at))
+			return false;
+		file_hasher_add(hs, buf, k);
+		at += k, n -= k;
+	}
+	return true;
+}
+
+/* take_apart's row_texts_ok and values_ok for a lazy source, and sum_ok: the file (z->fd) read
+ * once, CACHE_SLICE bytes of whole rows at a time into one reused buffer (no row across a
+ * slice's edge), not through its mapping, whose pages a 1 % rebuild then mostly never touches:
+ * every row checked, what silver_finish reads of it gathered, every byte after the head summed
+ * (the lists and the text too: each text is checked by its offset, read later where it is
+ * mapped). r: after the rows, before the text, in the mapping. */
+static bool lazy_rows_ok(LazySource *z, const CacheHead *h, Reader *r, size_t ncu)
+{
+	z->ncu = (uint32_t)ncu;
+	z->fin.last[ORDER_DAY_FIRST] = z->fin.last[ORDER_MONTH_FIRST] = MOMENT_NULL;
+	for (int k = 0; k < z->nvalues; k++)
+		z->labels[z->value[k].col] = h->dict_n[z->value[k].col];
+	size_t per = CACHE_SLICE / z->in + 1, slice = per * z->in;	/* whole rows: none across an edge */
+	char *buf = xmalloc(slice);
+	FileHasher *body = file_hasher_new(), *text = file_hasher_new();
+	uint64_t at = sizeof *h;
+	unsigned bad = 0;
+	bool ok = true;
+	for (size_t i = 0, n; ok && i < z->nrows; i += n, at += n * z->in) {
+		n = z->nrows - i < per ? z->nrows - i : per;
+		ok = read_at(z->fd, buf, n * z->in, (off_t)at);
+		if (ok && i == 0)
+			memcpy(&z->safe_customer, buf + (offsetof(RowHead, customer) - KEEP_FROM), sizeof z->safe_customer);
+		file_hasher_add(body, buf, ok ? n * z->in : 0);
+		ok = ok && lazy_rows_checked(z, h, r, buf, i, n, &bad);
+	}
+	uint64_t lists = (uint64_t)(r->end - r->p);	/* the bytes between the rows and the text */
+	ok = ok && hash_at(z->fd, body, at, lists, buf, slice) && hash_at(z->fd, text, at + lists, h->ntext, buf, slice);
+	FileHash sum = sum_of(file_hasher_end(body), file_hasher_end(text));
+	free(buf);
+	return ok && !bad && sum.lo == h->sum.lo && sum.hi == h->sum.hi;
 }
 
 void silver_lazy_head(const Source *src, size_t r, RowHead *h)
@@ -897,7 +956,7 @@ void silver_lazy_free(Source *src)
 
 /* src lazily from the mapped file (rest: its bytes after the rows, a NUL after them): 1 if
  * taken, 0 if not (src set up anew), -1 if its memory cannot be had (nothing done). */
-static int take_lazy(Silver *s, Source *src, const CacheHead *h, Input *file, char *rest, size_t nrest)
+static int take_lazy(Silver *s, Source *src, const CacheHead *h, int fd, Input *file, char *rest, size_t nrest)
 {
 	LazySource *z = xcalloc(1, sizeof *z);
 	z->size = h->row_size, z->in = file_row_size(h->row_size), z->nrows = h->nrows;
@@ -915,8 +974,10 @@ static int take_lazy(Silver *s, Source *src, const CacheHead *h, Input *file, ch
 	z->timestamp = src->def->timestamp;
 	z->nvalues = checked_columns(src->def, false, z->value);
 	src->lazy = z;
-	if (sum_ok(h, z->rows, rest, nrest) && take_apart(s, src, h, lazy_pages_base(z->pages), h->nrows, file, rest, nrest + 1) &&
-	    input_intact(&src->file))
+	z->fd = fd;	/* lazy_rows_ok reads the file through it */
+	bool ok = take_apart(s, src, h, lazy_pages_base(z->pages), h->nrows, file, rest, nrest + 1) && input_intact(&src->file);
+	z->fd = -1;
+	if (ok)
 		return 1;
 	input_close(file);
 	silver_source_free(src);
@@ -957,19 +1018,6 @@ bool silver_cache_read(Silver *s, Source *src, FileHash key, const char *p, size
 	memcpy(file_rows(&h, rows), p + sizeof h, nin);
 	memcpy(rest, p + sizeof h + nin, nrest);
 	return take_whole(s, src, &h, rows, h.nrows, &file, rest, nrest);
-}
-
-static bool read_at(int fd, char *p, size_t n, off_t at)
-{
-	while (n) {
-		ssize_t r = pread(fd, p, n, at);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return false;
-		p += r, n -= (size_t)r, at += r;
-	}
-	return true;
 }
 
 /* The previous site's cache file of src, open, and its head if it is of key (any key: NULL);
@@ -1016,7 +1064,7 @@ static bool cache_load(Silver *s, Source *src, FileHash key, uint64_t *bytes, bo
 		int lazy = -1;
 		if (mapped && input_map(fd, path, &st, &file)) {
 			rest = file.data + sizeof h + nin;	/* the NUL after it: the page of zeros after the file */
-			lazy = lazy_wanted(src, &h) ? take_lazy(s, src, &h, &file, rest, nrest) : -1;
+			lazy = lazy_wanted(src, &h) ? take_lazy(s, src, &h, fd, &file, rest, nrest) : -1;
 		} else {
 			rest = big_alloc(nrest + 1);
 			file = (Input){.data = rest, .len = nrest, .size = nrest + 1};

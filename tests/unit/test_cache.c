@@ -233,16 +233,16 @@ static void test_cache_values_checked(void **state)
 
 /* ---- a rebuild's unchanged sessions, made a page at a time when first read */
 
-/* The customers' (text[0]) and sessions' cache files in dir, keys {7, 0} and {7, 4}: 600
- * sessions of customers 1 and 2 and of two orphans (8, 9), dates day-first (13/04) and
- * ambiguous (03/04) among them. Returns the sessions' file's size. */
-static size_t make_sessions(const char *dir)
+/* The customers' (text[0]) and sessions' cache files in dir, keys {7, 0} and {7, 4}: n
+ * sessions (ids s0, s1... each followed by pad) of customers 1 and 2 and of two orphans (8, 9),
+ * dates day-first (13/04) and ambiguous (03/04) among them. Returns the sessions' file's size. */
+static size_t make_sessions_of(const char *dir, int n, const char *pad)
 {
 	Buf csv = {0};
 	buf_puts(&csv, "session_id,customer_id,page_viewed,session_time,device_type\n");
 	static const char *const who[] = {"1", "9", "2", "8"}, *const page[] = {"/home", "/cart", "/p/1"};
-	for (int i = 0; i < 600; i++)
-		buf_printf(&csv, "s%d,%s,%s,%s,%s\n", i, who[i % 4], page[i % 3],
+	for (int i = 0; i < n; i++)
+		buf_printf(&csv, "s%d%s,%s,%s,%s,%s\n", i, pad, who[i % 4], page[i % 3],
 			   i % 5 == 1 ? "13/04/2022 10:00" : i % 5 == 2 ? "03/04/2022 11:00" : "2022-01-02 10:00",
 			   i % 2 ? "mobile" : "desktop");
 	Config cfg = test_config();
@@ -266,6 +266,11 @@ static size_t make_sessions(const char *dir)
 	CHECK(stat(path, &st) == 0, "the sessions' cache written");
 	free(path);
 	return (size_t)st.st_size;
+}
+
+static size_t make_sessions(const char *dir)
+{
+	return make_sessions_of(dir, 600, "");
 }
 
 /* s with the customers and sessions of dir's caches: lazily (silver_cache_load) or whole. */
@@ -327,6 +332,13 @@ static void test_sessions_made_when_read(void **state)
 	CHECK(sa->flagged_rows == sb->flagged_rows && sa->flagged_rows >= 300 &&
 	      memcmp(sa->flag_count, sb->flag_count, sizeof sa->flag_count) == 0, "the same flags counted: %llu",
 	      (unsigned long long)sa->flagged_rows);
+	const DiagTally *ta = &sa->diags.tally[D_ORPHAN_CUSTOMER], *tb = &sb->diags.tally[D_ORPHAN_CUSTOMER];
+	CHECK(ta->count == 300 && tb->count == 300 && ta->nsamples == tb->nsamples && ta->nsamples > 1,
+	      "the orphans' 300 rows said: %llu", (unsigned long long)ta->count);
+	for (unsigned k = 0; k < ta->nsamples; k++)
+		CHECK(ta->sample[k].line == tb->sample[k].line && ta->sample[k].line == 3 + 2 * k &&
+		      strcmp(ta->sample[k].text, tb->sample[k].text) == 0, "orphan sample %u: line %u, %s", k,
+		      ta->sample[k].line, ta->sample[k].text);
 	CHECK(ROW(&sa->table, Session, 1)->h.customer == ROW(&sb->table, Session, 1)->h.customer &&
 	      ROW(&sa->table, Session, 1)->h.customer >= 2, "the page made before: the orphan's inferred customer");
 	for (size_t i = 0; i < 600; i++)
@@ -394,6 +406,74 @@ static void test_sessions_written_in_place(void **state)
 		silver_free(&a);
 		free(e.p);
 	}
+	free(path);
+}
+
+/* Whether the sessions' cache at path (dir's, keys as make_sessions_of's) is taken lazily with
+ * the n bytes at offset at of its bytes f made v (the sum made right if fix). */
+static bool sessions_taken_with(const char *dir, const char *path, const File *f, size_t at, const void *v, size_t n,
+				bool fix)
+{
+	File e = copy(f);
+	memcpy(e.p + at, v, n);
+	if (fix)
+		fix_sum(&e);
+	FILE *w = fopen(path, "wb");
+	CHECK(w && fwrite(e.p, 1, e.n, w) == e.n && fclose(w) == 0, "%s written", path);
+	free(e.p);
+	Config cfg = test_config();
+	Silver a;
+	silver_init(&a, &cfg);
+	a.cache_from = dir;
+	CHECK(silver_cache_load(&a, &a.src[SRC_CUSTOMERS], (FileHash){7, 0}), "the customers taken");
+	bool ok = silver_cache_load(&a, &a.src[SRC_SESSIONS], (FileHash){7, SRC_SESSIONS});
+	CHECK(ok == (a.src[SRC_SESSIONS].lazy != NULL), "taken lazily or not at all");
+	a.cache_from = NULL;
+	silver_free(&a);
+	return ok;
+}
+
+/* Loading a lazy source reads its file CACHE_SLICE bytes (whole rows) at a time, not through its
+ * mapping: a value no row can have (the sum made right) is refused in the last and the first row
+ * of a slice, and a byte changed (the sum not made right) is refused at each edge of a slice of
+ * the rows, of the lists after them and of the text (the ids: longer than two slices). */
+static void test_sessions_checked_across_slices(void **state)
+{
+	(void)state;
+	if (RUNNING_ON_VALGRIND)
+		skip();	/* lazy_pages.c: no lazy memory there */
+	const char *dir = TEST_DIR "/test_cache.s";
+	size_t in = sizeof(Session) - CUT, per = CACHE_SLICE / in + 1, n = 3 * per - 7;
+	size_t size = make_sessions_of(dir, (int)n, "-a-session-id-padded-to-32-bytes");
+	char *path = path_join(dir, "web_activities");
+	File f = {malloc(size), size};
+	FILE *r = fopen(path, "rb");
+	CHECK(r && fread(f.p, 1, size, r) == size && fclose(r) == 0, "the sessions' cache read");
+	uint64_t ntext;
+	memcpy(&ntext, f.p + NTEXT_AT, sizeof ntext);
+	size_t rows = HEAD, lists = HEAD + n * in, text = size - ntext;
+	CHECK(ntext > 2 * CACHE_SLICE && lists < text, "%zu rows (%zu a slice), %llu bytes of text", n, per,
+	      (unsigned long long)ntext);
+	uint32_t ok_customer = 1, no_customer = 77, no_label = 1000;
+	CHECK(sessions_taken_with(dir, path, &f, 0, f.p, 1, false), "the file as written taken");
+	size_t edge[] = {0, per - 1, per, 2 * per - 1, 2 * per, n - 1};
+	for (size_t k = 0; k < sizeof edge / sizeof *edge; k++) {
+		size_t row = rows + edge[k] * in, customer = row + IN_HEAD(offsetof(RowHead, customer));
+		size_t page = row + offsetof(Session, page) - CUT;
+		CHECK(sessions_taken_with(dir, path, &f, customer, &ok_customer, sizeof ok_customer, true),
+		      "row %zu: customer 1 taken", edge[k]);
+		CHECK(!sessions_taken_with(dir, path, &f, customer, &no_customer, sizeof no_customer, true),
+		      "row %zu: no such customer refused", edge[k]);
+		CHECK(!sessions_taken_with(dir, path, &f, page, &no_label, sizeof no_label, true),
+		      "row %zu: no such page refused", edge[k]);
+	}
+	size_t byte[] = {rows, rows + per * in - 1, rows + per * in, lists - 1, lists, text - 1, text,
+			 text + per * in - 1, text + per * in, text + 2 * per * in, size - 2, size - 1};
+	for (size_t k = 0; k < sizeof byte / sizeof *byte; k++) {
+		char x = (char)(f.p[byte[k]] ^ 0x20);
+		CHECK(!sessions_taken_with(dir, path, &f, byte[k], &x, 1, false), "byte %zu changed: refused", byte[k]);
+	}
+	free(f.p);
 	free(path);
 }
 
@@ -731,6 +811,7 @@ int main(void)
 		cmocka_unit_test(test_cache_tables_have_room),
 		cmocka_unit_test(test_sessions_made_when_read),
 		cmocka_unit_test(test_sessions_written_in_place),
+		cmocka_unit_test(test_sessions_checked_across_slices),
 		cmocka_unit_test(test_settings_hash_the_parsed_config),
 		cmocka_unit_test(test_file_hash_is_xxh3),
 		cmocka_unit_test(test_input_hash_reads_the_file),
