@@ -1028,7 +1028,7 @@ typedef struct {
 	bool ok;
 } ListOut;
 
-enum { LIST_BLOCK = 1 << 18 };
+enum { LIST_BLOCK = 1 << 16 };	/* written a block at a time: the buffer stays in the cache */
 
 static void list_flush(ListOut *o, bool all)
 {
