@@ -695,8 +695,8 @@ static int path_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The spare's files that the build did not make (now: sorted by path), and its folders the build
- * did not make, removed. The spare's list is sorted (whole: else it has no entries). */
+/* The spare's files that the build did not make (w: the new site's list, by path), and its
+ * folders the build did not make, removed. The spare's list is sorted (whole: else it has no entries). */
 static void spare_finish(Walk *w)
 {
 	const Entry *was, *now = walk_next(w, &was);
