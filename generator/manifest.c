@@ -963,9 +963,10 @@ static int entry_cmp(const void *a, const void *b)
 static void by_path(Entry *e, size_t n)
 {
 	size_t nold = M.old.whole ? M.old.n : 0;
+	if (!n)	/* a shard may write no files, a rebuild keep all (marked): e may be NULL */
+		return;
 	if (!nold) {
-		if (n)	/* a shard may write no files: qsort of NULL is undefined */
-			qsort(e, n, sizeof *e, entry_cmp);
+		qsort(e, n, sizeof *e, entry_cmp);
 		return;
 	}
 	uint32_t *at = xcalloc(nold, sizeof *at);	/* the entry (+ 1) at each rank */
