@@ -1557,6 +1557,7 @@ typedef struct {
 } OutFile;
 bool out_open(OutFile *f, const char *dir, const char *name, Buf *err);
 void out_flush_if_full(OutFile *f);
+void out_flush_over(OutFile *f, size_t n);	/* written on once it holds n bytes */
 /* Writes rows [0, n): fn formats a range of them; `threads` threads format blocks of rows at
  * once and write them in order, so the file is the same for any number of threads. */
 void out_rows(OutFile *f, size_t n, void (*fn)(void *ctx, size_t from, size_t to, Buf *out), void *ctx,

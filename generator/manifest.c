@@ -32,6 +32,7 @@ typedef struct {
 	bool has_input;
 	bool canon;		/* a list's: its line is as entry_line writes it */
 	char state;		/* the previous site's file: OLD_* */
+	bool now, page_now;	/* the previous site's: listed in the new site's manifest, and inputs list (listed) */
 	uint32_t rank;		/* a new site's file: its path's place in the previous site's list + 1, if known */
 	uint32_t spare;		/* the previous site's: the spare's entry of its path + 1 (spare_link) */
 } Entry;
@@ -458,6 +459,39 @@ void manifest_begin(const char *out, const char *staging)
 	M.new_root = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+/* A list of the new site in path order: the previous site's entries marked (now, or page_now
+ * for the pages' list: listed) merged with those listed anew, rest[0..n) (sorted: by_path).
+ * walk_next: the next entry, and *was the previous site's entry of its path (if known), NULL
+ * at the end. */
+typedef struct {
+	Entry *rest;
+	size_t n, i, r;
+	bool pages;
+} Walk;
+
+static Walk walk_start(Entry *rest, size_t n, bool pages)
+{
+	return (Walk){.rest = rest, .n = n, .pages = pages};
+}
+
+static const Entry *walk_next(Walk *w, const Entry **was)
+{
+	while (w->r < M.old.n && !(w->pages ? M.old.e[w->r].page_now : M.old.e[w->r].now))
+		w->r++;
+	const Entry *old = w->r < M.old.n ? &M.old.e[w->r] : NULL, *e = w->i < w->n ? &w->rest[w->i] : NULL;
+	/* one listed anew goes first if its path comes before the marked one's: known by its rank
+	 * (its path's place in the previous list + 1), else compared */
+	if (e && (!old || (e->rank ? e->rank - 1 < w->r : strcmp(e->path, old->path) < 0))) {
+		w->i++;
+		*was = e->rank ? &M.old.e[e->rank - 1] : NULL;
+		return e;
+	}
+	if (old)
+		w->r++;
+	*was = old;
+	return old;
+}
+
 /* ---- the spare as the staging folder: a file the build makes whose bytes the spare's file of
  * that name holds (as its manifest lists it, and the file as listed: regular, of its size, not
  * modified since) is left there; the spare's other files and folders go */
@@ -661,17 +695,18 @@ static int path_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The spare's files that the build did not make (now: sorted by path), and its folders the build
- * did not make, removed. The spare's list is sorted (whole: else it has no entries). */
-static void spare_finish(const Entry *now, size_t n)
+/* The spare's files that the build did not make (w: the new site's list, by path), and its
+ * folders the build did not make, removed. The spare's list is sorted (whole: else it has no entries). */
+static void spare_finish(Walk *w)
 {
-	for (size_t i = 0, j = 0; i < M.spare.n; i++) {
+	const Entry *was, *now = walk_next(w, &was);
+	for (size_t i = 0; i < M.spare.n; i++) {
 		const Entry *there = &M.spare.e[i];
 		if (there->state == OLD_UNKNOWN)	/* not found there */
 			continue;
 		int c = 1;
-		while (j < n && (c = strcmp(now[j].path, there->path)) < 0)
-			j++;
+		while (now && (c = strcmp(now->path, there->path)) < 0)
+			now = walk_next(w, &was);
 		if (c != 0)
 			unlinkat(M.new_root, there->path, 0);
 	}
@@ -697,12 +732,37 @@ bool manifest_active(const char *dir)
 	return M.staging && strcmp(dir, M.staging) == 0;
 }
 
+static bool made_from(const Entry *e, FileHash input);
+
+/* A page of the new site with what it was made from, under mu. */
+static void page_listed(const char *path, FileHash input, uint32_t rank)
+{
+	if (M.npages == M.pages_cap) {
+		M.pages_cap = M.pages_cap ? M.pages_cap * 2 : 4096;
+		M.pages = xrealloc(M.pages, M.pages_cap * sizeof *M.pages);
+	}
+	M.pages[M.npages++] = (Entry){.path = path, .input = input, .has_input = true, .rank = rank};
+}
+
 /* Lists a file of the new site, and with input what it was made from. path is kept (an old
  * entry's) or copied; old is the previous site's entry of that path, if known. */
-static void listed(const char *path, bool kept, FileHash h, uint64_t size, const FileHash *input, const Entry *old)
+static void listed(const char *path, bool kept, FileHash h, uint64_t size, const FileHash *input, Entry *old)
 {
 	uint32_t rank = old ? (uint32_t)(old - M.old.e) + 1 : 0;
 	pthread_mutex_lock(&M.mu);
+	/* A file kept as the previous site listed it (the same path, hash and size: the callers'
+	 * old) is marked in the previous site's list, sorted (whole), not listed anew: a rebuild
+	 * keeps ~all of 100k files, and new memory costs more than the rest of their listing. */
+	if (kept && old && M.old.whole && !old->now) {
+		old->now = true;
+		M.kept++;
+		if (input && made_from(old, *input))
+			old->page_now = true;
+		else if (input)
+			page_listed(path, *input, rank);
+		pthread_mutex_unlock(&M.mu);
+		return;
+	}
 	if (!kept)
 		path = arena_strndup(&M.names, path, strlen(path));
 	/* first as many as the previous site listed (a rebuild lists about as many): not doubled
@@ -714,13 +774,8 @@ static void listed(const char *path, bool kept, FileHash h, uint64_t size, const
 	}
 	M.now[M.n++] = (Entry){.path = path, .hash = h, .size = size, .rank = rank};
 	kept ? M.kept++ : M.written++;
-	if (input) {
-		if (M.npages == M.pages_cap) {
-			M.pages_cap = M.pages_cap ? M.pages_cap * 2 : first;
-			M.pages = xrealloc(M.pages, M.pages_cap * sizeof *M.pages);
-		}
-		M.pages[M.npages++] = (Entry){.path = path, .input = *input, .has_input = true, .rank = rank};
-	}
+	if (input)
+		page_listed(path, *input, rank);
 	pthread_mutex_unlock(&M.mu);
 }
 
@@ -886,11 +941,7 @@ void manifest_page_made(const char *dir, const char *name, FileHash input)
 	if (!manifest_active(dir))
 		return;
 	pthread_mutex_lock(&M.mu);
-	if (M.npages == M.pages_cap) {
-		M.pages_cap = M.pages_cap ? M.pages_cap * 2 : 4096;
-		M.pages = xrealloc(M.pages, M.pages_cap * sizeof *M.pages);
-	}
-	M.pages[M.npages++] = (Entry){.path = arena_strndup(&M.names, name, strlen(name)), .input = input, .has_input = true};
+	page_listed(arena_strndup(&M.names, name, strlen(name)), input, 0);
 	pthread_mutex_unlock(&M.mu);
 }
 
@@ -912,9 +963,10 @@ static int entry_cmp(const void *a, const void *b)
 static void by_path(Entry *e, size_t n)
 {
 	size_t nold = M.old.whole ? M.old.n : 0;
+	if (!n)	/* a shard may write no files, a rebuild keep all (marked): e may be NULL */
+		return;
 	if (!nold) {
-		if (n)	/* a shard may write no files: qsort of NULL is undefined */
-			qsort(e, n, sizeof *e, entry_cmp);
+		qsort(e, n, sizeof *e, entry_cmp);
 		return;
 	}
 	uint32_t *at = xcalloc(nold, sizeof *at);	/* the entry (+ 1) at each rank */
@@ -969,23 +1021,63 @@ static void list_line(Buf *b, const Entry *e, const Entry *was)
 	buf_putc(b, '\n');
 }
 
+/* Lines of a list gathered a block at a time and written on to fd: the whole list's text is
+ * never in memory (fresh memory costs more than writing it). ok: every write so far whole. */
+typedef struct {
+	int fd;
+	Buf b;
+	bool ok;
+} ListOut;
+
+enum { LIST_BLOCK = 1 << 16 };	/* written a block at a time: the buffer stays in the cache */
+
+static void list_flush(ListOut *o, bool all)
+{
+	if (o->b.len < (all ? 1 : LIST_BLOCK))
+		return;
+	for (size_t off = 0; o->ok && off < o->b.len;) {
+		ssize_t w = write(o->fd, o->b.p + off, o->b.len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		o->ok = w > 0;
+		off += w > 0 ? (size_t)w : 0;
+	}
+	o->b.len = 0;
+}
+
+/* Ends the list: its last lines written, fd closed (where close is true); false if a write failed. */
+static bool list_end(ListOut *o, bool close_it)
+{
+	list_flush(o, true);
+	int e = o->ok ? 0 : errno;
+	if (close_it && o->fd >= 0 && close(o->fd) != 0 && o->ok)
+		o->ok = false, e = errno;
+	buf_free(&o->b);
+	errno = e;
+	return o->ok;
+}
+
 bool manifest_write(Buf *err)
 {
 	by_path(M.now, M.n);
-	if (M.spare_on)
-		spare_finish(M.now, M.n);
-	Buf b = {0};
-	buf_puts(&b, MANIFEST_HEAD);
-	for (size_t i = 0; i < M.n; i++)
-		list_line(&b, &M.now[i], M.now[i].rank ? &M.old.e[M.now[i].rank - 1] : NULL);
+	if (M.spare_on) {
+		Walk w = walk_start(M.now, M.n, false);
+		spare_finish(&w);
+	}
 	char *path = path_join(M.staging, MANIFEST_NAME);
-	FILE *f = fopen(path, "w");	/* the marker's own file: its lock stays */
-	bool ok = f && fwrite(b.p, 1, b.len, f) == b.len;
-	ok = f && fclose(f) == 0 && ok;
+	/* truncated, not made anew: the marker's own file, its lock stays */
+	ListOut o = {.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)};
+	o.ok = o.fd >= 0;
+	buf_puts(&o.b, MANIFEST_HEAD);
+	Walk w = walk_start(M.now, M.n, false);
+	for (const Entry *e, *was; o.ok && (e = walk_next(&w, &was));) {
+		list_line(&o.b, e, was);
+		list_flush(&o, false);
+	}
+	bool ok = list_end(&o, true);
 	if (!ok)
-		buf_printf(err, "c360: error: cannot write %s: %s\n", path, strerror(errno));
+		buf_printf(err, "c360: error: cannot write %s: %s\n", path, strerror(errno ? errno : EIO));
 	free(path);
-	buf_free(&b);
 	return ok;
 }
 
@@ -1000,26 +1092,29 @@ bool manifest_prune_previous(void)
 {
 	if (!M.old_loaded || !M.old.whole || M.old_root < 0)
 		return false;
-	Buf list = {0};
-	buf_puts(&list, MANIFEST_HEAD);
-	bool ok = true;
-	for (size_t i = 0, j = 0; i < M.old.n; i++) {	/* both sorted by path */
+	/* written as it is made: a failure on the way leaves a list the caller's removal of the
+	 * folder makes moot, and one cut short is not whole (its last line has no newline, or
+	 * lists fewer files than are there: those go with the next build) */
+	ListOut o = {.fd = openat(M.old_root, MANIFEST_NAME, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC)};
+	bool ok = o.ok = o.fd >= 0;
+	buf_puts(&o.b, MANIFEST_HEAD);
+	Walk w = walk_start(M.now, M.n, false);	/* sorted by manifest_write */
+	const Entry *was = NULL, *now = walk_next(&w, &was);
+	for (size_t i = 0; ok && i < M.old.n; i++) {	/* both sorted by path */
 		const Entry *old = &M.old.e[i];
-		int c = 1;
-		while (j < M.n && (c = strcmp(M.now[j].path, old->path)) < 0)
-			j++;
-		if (c == 0 && M.now[j].size == old->size && M.now[j].hash.lo == old->hash.lo &&
-		    M.now[j].hash.hi == old->hash.hi && old->state != OLD_CHANGED)
-			list_line(&list, old, old);
+		/* the new site's entries before old's path: known by their previous entry's place */
+		while (now && (was ? was < old : strcmp(now->path, old->path) < 0))
+			now = walk_next(&w, &was);
+		if (now && was == old && now->size == old->size && now->hash.lo == old->hash.lo &&
+		    now->hash.hi == old->hash.hi && old->state != OLD_CHANGED)
+			list_line(&o.b, old, old), list_flush(&o, false);
 		else if (unlinkat(M.old_root, old->path, 0) != 0 && errno != ENOENT)
 			ok = false;
 	}
-	int fd = ok ? openat(M.old_root, MANIFEST_NAME, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC) : -1;
-	ok = fd >= 0 && write(fd, list.p, list.len) == (ssize_t)list.len &&
-	     futimens(fd, (struct timespec[2]){M.old.since, M.old.since}) == 0;
-	ok = fd >= 0 && close(fd) == 0 && ok;
-	buf_free(&list);
-	return ok;
+	list_flush(&o, true);
+	ok = ok && o.ok && futimens(o.fd, (struct timespec[2]){M.old.since, M.old.since}) == 0;
+	o.ok = ok;
+	return list_end(&o, true);
 }
 
 void manifest_counts(uint64_t *written, uint64_t *kept, uint64_t *unrendered)
@@ -1202,18 +1297,20 @@ bool manifest_write_inputs(FileHash inputs, Buf *err)
 {
 	char text[34];
 	hash_text(inputs, text);
-	text[32] = '\n', text[33] = '\0';
-	Buf b = {0};
-	buf_puts(&b, text);
+	text[32] = '\n';
+	OutFile f;
+	if (!out_open(&f, M.staging, INPUTS_NAME, err))
+		return false;
+	buf_put(&f.buf, text, 33);
 	by_path(M.pages, M.npages);
-	for (size_t i = 0; i < M.npages; i++) {
-		hash_text(M.pages[i].input, text);
+	Walk w = walk_start(M.pages, M.npages, true);
+	for (const Entry *e, *was; (e = walk_next(&w, &was));) {
+		hash_text(e->input, text);
 		text[32] = ' ';
-		buf_put(&b, text, 33);
-		buf_puts(&b, M.pages[i].path);
-		buf_putc(&b, '\n');
+		buf_put(&f.buf, text, 33);
+		buf_puts(&f.buf, e->path);
+		buf_putc(&f.buf, '\n');
+		out_flush_over(&f, LIST_BLOCK);
 	}
-	bool ok = out_write_file(M.staging, INPUTS_NAME, &b, err);
-	buf_free(&b);
-	return ok;
+	return out_close(&f, err);
 }

@@ -882,7 +882,12 @@ static void out_drain(OutFile *f)
 
 void out_flush_if_full(OutFile *f)
 {
-	if (f->buf.len >= (1 << 20))
+	out_flush_over(f, 1 << 20);
+}
+
+void out_flush_over(OutFile *f, size_t n)
+{
+	if (f->buf.len >= n)
 		out_drain(f);
 }
 

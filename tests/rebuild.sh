@@ -52,6 +52,24 @@ cp -a "$T/v1p" "$T/v3p"	# (times kept: a file newer than its manifest is not tru
 run 0 build --verbose --data "$T/v" --customer-pages packed --out "$T/v3p"
 err_has '^c360: [0-9]* files written, [0-9]* kept from the previous site ([1-9][0-9]* pages not rendered again'
 diff -r -x .c360-prev "$T/v3p" "$T/v2p" >/dev/null && pass || fail "packed: the rebuild after one change differs from a fresh build"
+# ... and in files mode, into a copy of the first site: its lists (the manifest, .c360-inputs,
+# the spare's, which keeps the lines of the files the site holds byte for byte) are written a
+# block of 64 KiB at a time, and these are longer than two
+cp -a "$T/v1" "$T/v4"
+run 0 build --data "$T/v" --out "$T/v4"
+diff -r -x .c360-prev "$T/v4" "$T/v2" >/dev/null && pass || fail "files: the rebuild after one change differs from a fresh build"
+[ "$(wc -c <"$T/v4/.c360-site")" -gt 131072 ] && [ "$(wc -c <"$T/v4/.c360-inputs")" -gt 131072 ] &&
+	[ "$(wc -c <"$T/v4/.c360-prev/.c360-site")" -gt 131072 ] && pass || fail "the lists are shorter than two blocks"
+tail -n +2 "$T/v4/.c360-prev/.c360-site" | sort >"$T/kept"
+changed "$T/v1" "$T/v4" >"$T/differ"
+tail -n +2 "$T/v4/.c360-site" | awk 'NR == FNR { d[$0] = 1; next } { p = $0; sub(/^[^ ]* [^ ]* /, "", p) } !(p in d)' \
+	"$T/differ" - | sort >"$T/same"
+[ "$(wc -l <"$T/differ")" -gt 2 ] && cmp -s "$T/kept" "$T/same" && pass ||
+	fail "the spare's list is not the lines of the files the site holds the same: $(diff "$T/kept" "$T/same" | head -3 | tr '\n' ' ')"
+cut -d' ' -f3- "$T/kept" | sort >"$T/listed"
+(cd "$T/v4/.c360-prev" && find . -type f ! -path ./.gitignore ! -path ./.c360-site | sed 's|^\./||' | sort) >"$T/held"
+cmp -s "$T/listed" "$T/held" && pass || fail "the spare's list does not list its files: $(diff "$T/listed" "$T/held" | head -3 | tr '\n' ' ')"
+rm -rf "$T/v4"
 
 # mutate SEED DIR: random changes to random customers' rows, as a week of exports brings,
 # touching each thing a customer page shows: statuses and cities change, orders come (at the
