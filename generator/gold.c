@@ -423,10 +423,10 @@ static void groups_take(Gold *g, const char *site)
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
 	for (int i = 0; i < SRC_COUNT; i++) {
 		FileHash key = g->rows_key[i];
-		g->by_kept[i] = site && source_is_fact((SourceId)i) && (key.lo | key.hi) &&
-				by_cache_load(site, (SourceId)i, key, nc, g->src[i].table->n, &g->by[i].start, &g->by[i].row);
-		g->by_grown[i] = !g->by_kept[i] && site && source_is_fact((SourceId)i) && (key.lo | key.hi) &&
-				 groups_grown(g, site, (SourceId)i, &g->by[i]);
+		bool keyed = site && source_is_fact((SourceId)i) && (key.lo | key.hi);
+		g->by_kept[i] = keyed && by_cache_load(site, (SourceId)i, key, nc, g->src[i].table->n, &g->by[i].start,
+							 &g->by[i].row);
+		g->by_grown[i] = keyed && !g->by_kept[i] && groups_grown(g, site, (SourceId)i, &g->by[i]);
 	}
 }
 
