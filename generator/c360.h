@@ -1545,11 +1545,11 @@ int publish_commit(const char *dir, const char *message, Buf *err);
 /* ------------------------------------------------------------------ output (output.c, gold_csv.c) */
 /* Writes a whole file atomically (temp file + rename); false after reporting to err. */
 bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *err);
-/* A streaming file writer: buffered, checked, renamed into place on close. */
+/* A streaming file writer: buffered, checked. */
 typedef struct {
 	Buf buf;
 	int fd;
-	char *path, *tmp;
+	char *path;
 	bool failed;
 	char *name;		/* in the site, when it is written into the staging folder */
 	FileHasher *hash;	/* its bytes so far */

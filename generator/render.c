@@ -1,6 +1,7 @@
 /* render.c — everything made from gold, into the staging folder: the customer pages on every
  * thread, the gold tables, the charts, the other pages and the edition on one more thread
- * beside them; what is said is what one thread doing it all in order would say. */
+ * beside them, the search on whichever of the two comes to it first; what is said is what one
+ * thread doing it all in order would say. */
 #include "c360.h"
 
 #include <pthread.h>
@@ -21,6 +22,7 @@ typedef struct {
 	Site site;		/* its templates: ST_SITE */
 	Buf said[ST_COUNT];	/* what each stage said */
 	int state[ST_COUNT];
+	bool taken[ST_COUNT];	/* by a thread beside the main one's customer pages */
 	double seconds[ST_COUNT];
 } Render;
 
@@ -95,11 +97,19 @@ static bool run(Render *r, int st)
 	return ok;
 }
 
-/* The stages but the templates and the customer pages, in order, until one fails. */
+/* Runs stage st unless the other thread has taken it; false if it failed. */
+static bool take(Render *r, int st)
+{
+	return __atomic_exchange_n(&r->taken[st], true, __ATOMIC_ACQ_REL) || run(r, st);
+}
+
+/* The stages but the templates and the customer pages, in order, until one fails. The search
+ * and customer list, which needs nothing the others make, comes last: the main thread takes
+ * it when its customer pages are done first (a rebuild with few changed customers). */
 static void *beside(void *arg)
 {
-	static const int order[] = {ST_GOLD, ST_CHARTS, ST_SHARED, ST_INDEX, ST_EDITION};
-	for (size_t i = 0; i < sizeof order / sizeof *order && run(arg, order[i]); i++)
+	static const int order[] = {ST_GOLD, ST_CHARTS, ST_SHARED, ST_EDITION, ST_INDEX};
+	for (size_t i = 0; i < sizeof order / sizeof *order && take(arg, order[i]); i++)
 		;
 	return NULL;
 }
@@ -111,7 +121,8 @@ bool render_gold(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 	chart_fonts_load();
 	edition_pdf_fonts_load();
 	if (config_threads(cfg) > 1 && run(&r, ST_SITE) && pthread_create(&t, NULL, beside, &r) == 0) {
-		run(&r, ST_PAGES);
+		if (run(&r, ST_PAGES))
+			take(&r, ST_INDEX);
 		pthread_join(t, NULL);
 	}
 	/* What one thread would have done: each stage in order until one fails, those not run yet

@@ -1599,9 +1599,16 @@ static bool write_made(Site *site, const char *path, const Buf *b, FileHash inpu
  * or add_field() reads. */
 static void put_field(Buf *b, const char *s, size_t n)
 {
-	uint64_t len = s ? n : UINT64_MAX;
+	enum { WHOLE_MAX = 4096 };	/* a longer value is put as its hash: a hostile 64 MB name is not
+					 * copied whole while the tables beside hold it too */
+	uint64_t len = !s ? UINT64_MAX : n > WHOLE_MAX ? n | (uint64_t)1 << 63 : n;
 	buf_put(b, &len, sizeof len);
-	buf_put(b, s, s ? n : 0);
+	if (s && n > WHOLE_MAX) {
+		FileHash h = file_hash(s, n);
+		buf_put(b, &h, sizeof h);
+	} else {
+		buf_put(b, s, s ? n : 0);
+	}
 }
 
 static void search_salt(const Site *site, Buf *b, const char *what, size_t n)

@@ -542,6 +542,13 @@ sd_edit customers '$1 == who { $3 = "q" $3 } { print }'
 fresh_again "$T/sd" "$T/ss" "a customer's e-mail"
 sd_edit customers '$1 == who { $6 = "Quito" } { print }'
 fresh_again "$T/sd" "$T/ss" "a customer's city"
+# ... a name longer than the 4 KiB the search's input holds whole (it holds a hash of it, of the
+# same length), its first word changed
+long=$(head -c 5000 /dev/zero | tr '\0' a)
+sd_edit customers '$1 == who { $2 = "Zeta '"$long"'" } { print }'
+fresh_again "$T/sd" "$T/ss" "a customer's long name"
+sd_edit customers '$1 == who { $2 = "Zetb '"$long"'" } { print }'
+fresh_again "$T/sd" "$T/ss" "the first word of a customer's long name"
 # ... and in top N, a customer who leaves the top (the 40th by value, in the other records file
 # than the one who enters it): only its page link changes
 run 0 build --data "$T/sd" --customer-pages "top 40" --out "$T/ss"
