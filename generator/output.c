@@ -580,6 +580,8 @@ static bool spare_marker(int fd, Buf *list, struct timespec *since)
 	ssize_t n = 0;
 	bool ok = fstat(fd, &st) == 0;
 	*since = st.st_mtim;
+	if (ok && st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX / 4)
+		buf_grow(list, (size_t)st.st_size + 1);	/* sized once: no copies as it grows */
 	for (off_t at = 0; ok && (n = pread(fd, chunk, sizeof chunk, at)) > 0; at += n)
 		buf_put(list, chunk, (size_t)n);
 	return ok && n == 0 && ftruncate(fd, 0) == 0 &&
@@ -1064,26 +1066,32 @@ int open_regular(const char *path, const char **why)
 	return -1;
 }
 
+/* Read straight into out, sized once by the file's size (a manifest is megabytes: no copies
+ * as the buffer grows); a file that grows meanwhile is read to its end all the same. */
 bool file_read(const char *path, Buf *out, Buf *err)
 {
 	const char *why;
 	int fd = open_regular(path, &why);
-	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
-	if (!f) {
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		buf_printf(err, "%s: error: cannot read: %s\n", path, fd >= 0 ? strerror(errno) : why);
 		if (fd >= 0)
 			close(fd);
 		return false;
 	}
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(out, chunk, n);
-	bool ok = !ferror(f);
-	fclose(f);
-	if (!ok)
+	/* a byte more than its size: the read that finds its end needs room too */
+	buf_grow(out, st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX / 4 ? (size_t)st.st_size + 1 : 65536);
+	ssize_t r;
+	do {
+		if (out->cap - out->len < 2)
+			buf_grow(out, 65536);
+		r = read(fd, out->p + out->len, out->cap - out->len - 1);	/* a byte kept for a NUL */
+		out->len += r > 0 ? (size_t)r : 0;
+	} while (r > 0 || (r < 0 && errno == EINTR));
+	close(fd);
+	if (r < 0)
 		buf_printf(err, "%s: error: cannot read\n", path);
-	return ok;
+	return r == 0;
 }
 
 static int strcmp_ptr(const void *a, const void *b)
