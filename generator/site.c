@@ -254,28 +254,25 @@ static void sub_reset(Buf *sub, Slots *ss)
 
 static const char TBODY[] = "<tbody>\n", TABLE_END[] = "</tbody>\n</table>\n";
 
-/* The page's Markdown (w->md, w->slots) rendered with its table a row at a time into out; false
- * (nothing written) if it has no such table or a row's HTML is not of the form it must have. */
-static bool table_rows_render(PageWork *w, Buf *out)
+bool skel_render_rows(SkelCache *c, const Buf *md, const Slots *s, const RawStash *raws, Arena *arena, Buf *scratch,
+		      Buf *out)
 {
 	TableAt t;
-	if (!table_find(&w->md, &t))
+	if (!table_find(md, &t))
 		return false;
-	const Buf *md = &w->md;
-	const Slots *s = &w->slots;
 	size_t at = out->len, head = 0, headlen = 0, tb = sizeof TBODY - 1, te = sizeof TABLE_END - 1;
 	Buf sub = {0}, row = {0};
 	Slots ss = {0};
 	bool ok = true;
 	sub_put(md, s, 0, t.from, &sub, &ss);
-	skel_render(w->skel, &sub, &ss, &w->raws, &w->arena, &w->scratch, out);
+	skel_render(c, &sub, &ss, raws, arena, scratch, out);
 	for (size_t r = t.body; ok && r < t.to;) {
 		size_t end = line_end(md->p, r, t.to);
 		sub_reset(&sub, &ss);
 		sub_put(md, s, t.from, t.body, &sub, &ss);
 		sub_put(md, s, r, end, &sub, &ss);
 		row.len = 0;
-		skel_render(w->skel, &sub, &ss, &w->raws, &w->arena, &w->scratch, &row);
+		skel_render(c, &sub, &ss, raws, arena, scratch, &row);
 		const char *h = row.p ? row.p : "", *body = memmem(h, row.len, TBODY, tb);
 		size_t from = body ? (size_t)(body - h) + tb : 0;
 		ok = body && row.len >= from + te && memcmp(h + row.len - te, TABLE_END, te) == 0 &&
@@ -297,7 +294,7 @@ static bool table_rows_render(PageWork *w, Buf *out)
 		sub_reset(&sub, &ss);
 		sub_put(md, s, t.to, md->len, &sub, &ss);
 		if (sub.len)
-			skel_render(w->skel, &sub, &ss, &w->raws, &w->arena, &w->scratch, out);
+			skel_render(c, &sub, &ss, raws, arena, scratch, out);
 	}
 	buf_free(&sub), buf_free(&row), slots_free(&ss);
 	if (!ok)
@@ -323,7 +320,7 @@ static bool page_body(const Site *site, PageWork *w, const Template *t, const Va
 		return false;
 	if (!w->skel)
 		w->skel = skel_new(SKELETON_BYTES);
-	if (rows && table_rows_render(w, out))
+	if (rows && skel_render_rows(w->skel, &w->md, &w->slots, &w->raws, &w->arena, &w->scratch, out))
 		return true;
 	skel_render(w->skel, &w->md, &w->slots, &w->raws, &w->arena, &w->scratch, out);
 	return true;
