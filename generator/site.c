@@ -229,27 +229,20 @@ static bool table_find(const Buf *md, TableAt *t)
 	}
 }
 
-/* md[from, to) and its slots, its places from from on, appended to sub and its slots. */
-static void sub_put(const Buf *md, const Slots *s, size_t from, size_t to, Buf *sub, Slots *ss)
+/* md[from, to) and its slots (from *k on: the first at from or after it; *k is left at the first
+ * at to or after it), their places from from on, appended to sub and its slots. */
+static void sub_put(const Buf *md, const Slots *s, size_t *k, size_t from, size_t to, Buf *sub, Slots *ss)
 {
 	size_t shift = sub->len;
 	buf_put(sub, md->p + from, to - from);
-	size_t k = 0;
-	while (k < s->n && s->at[k] < from)	/* few slots before a table, none past its head */
-		k++;
-	for (; k < s->n && s->at[k] < to; k++) {
+	for (; *k < s->n && s->at[*k] < to; ++*k) {
 		if (ss->n == ss->cap)
 			slots_grow(ss);
-		size_t a = k ? s->end[k - 1] : 0;
-		buf_put(&ss->text, s->text.p + a, s->end[k] - a);
+		size_t a = *k ? s->end[*k - 1] : 0;
+		buf_put(&ss->text, s->text.p + a, s->end[*k] - a);
 		ss->end[ss->n] = ss->text.len;
-		ss->at[ss->n++] = s->at[k] - from + shift;
+		ss->at[ss->n++] = s->at[*k] - from + shift;
 	}
-}
-
-static void sub_reset(Buf *sub, Slots *ss)
-{
-	sub->len = 0, ss->n = ss->text.len = 0;
 }
 
 static const char TBODY[] = "<tbody>\n", TABLE_END[] = "</tbody>\n</table>\n";
@@ -263,21 +256,24 @@ bool skel_render_rows(SkelCache *c, const Buf *md, const Slots *s, const RawStas
 	size_t at = out->len, head = 0, headlen = 0, tb = sizeof TBODY - 1, te = sizeof TABLE_END - 1;
 	Buf sub = {0}, row = {0};
 	Slots ss = {0};
-	bool ok = true;
-	sub_put(md, s, 0, t.from, &sub, &ss);
+	size_t k = 0;
+	sub_put(md, s, &k, 0, t.from, &sub, &ss);
 	skel_render(c, &sub, &ss, raws, arena, scratch, out);
+	sub.len = ss.n = ss.text.len = 0;
+	sub_put(md, s, &k, t.from, t.body, &sub, &ss);	/* the head, then each row after it */
+	size_t head_md = sub.len, head_slots = ss.n, head_text = ss.text.len;
+	bool ok = true;
 	for (size_t r = t.body; ok && r < t.to;) {
 		size_t end = line_end(md->p, r, t.to);
-		sub_reset(&sub, &ss);
-		sub_put(md, s, t.from, t.body, &sub, &ss);
-		sub_put(md, s, r, end, &sub, &ss);
+		sub.len = head_md, ss.n = head_slots, ss.text.len = head_text;
+		sub_put(md, s, &k, r, end, &sub, &ss);
 		row.len = 0;
 		skel_render(c, &sub, &ss, raws, arena, scratch, &row);
+		/* a table of the head and the row (no '<' in the Markdown: no tag but cmark's) */
 		const char *h = row.p ? row.p : "", *body = memmem(h, row.len, TBODY, tb);
 		size_t from = body ? (size_t)(body - h) + tb : 0;
-		ok = body && row.len >= from + te && memcmp(h + row.len - te, TABLE_END, te) == 0 &&
-		     memcmp(h + from, "<tr>\n", 5) == 0 && !memmem(h + from, row.len - from - te, "table>", 6) &&
-		     !memmem(h + from, row.len - from - te, "tbody>", 6);
+		ok = body && row.len >= from + te + 11 && memcmp(h + row.len - te, TABLE_END, te) == 0 &&
+		     memcmp(h + from, "<tr>\n", 5) == 0 && memcmp(h + row.len - te - 6, "</tr>\n", 6) == 0;
 		if (ok && r == t.body) {	/* the head, as every row's must be */
 			ok = from >= 16 && memcmp(h, "<table>\n<thead>\n", 16) == 0;
 			head = out->len, headlen = from;
@@ -291,8 +287,8 @@ bool skel_render_rows(SkelCache *c, const Buf *md, const Slots *s, const RawStas
 	}
 	if (ok) {
 		buf_puts(out, TABLE_END);
-		sub_reset(&sub, &ss);
-		sub_put(md, s, t.to, md->len, &sub, &ss);
+		sub.len = ss.n = ss.text.len = 0;
+		sub_put(md, s, &k, t.to, md->len, &sub, &ss);
 		if (sub.len)
 			skel_render(c, &sub, &ss, raws, arena, scratch, out);
 	}
