@@ -195,7 +195,7 @@ static bool table_at(const Buf *md, size_t from, TableAt *t)
 	    bars(p + delim, body - delim) != head_bars || !memchr(p + delim, '-', body - delim))
 		return false;
 	for (size_t i = delim; i < body; i++)
-		if (!strchr("|-: \t\n", p[i]))
+		if (!p[i] || !strchr("|-: \t\n", p[i]))
 			return false;
 	size_t at = body, rows = 0;
 	while (at < len && p[at] != '\n') {
