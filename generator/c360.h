@@ -1969,6 +1969,10 @@ typedef struct SkelCache SkelCache;
  * page through cmark. */
 void skel_render(SkelCache *cache, const Buf *md, const Slots *slots, const RawStash *raws, Arena *arena,
 		 Buf *scratch, Buf *out);
+/* skel_render of a page with a long table (site.c): the table a row at a time; false (nothing
+ * written) if the page has none that can be. */
+bool skel_render_rows(SkelCache *c, const Buf *md, const Slots *s, const RawStash *raws, Arena *arena, Buf *scratch,
+		      Buf *out);
 SkelCache *skel_new(size_t max_bytes);	/* shapes up to max_bytes; then new ones go through cmark */
 void skel_free(SkelCache *c);
 void skel_stats(const SkelCache *c, uint64_t *filled, uint64_t *through_cmark, size_t *shapes);

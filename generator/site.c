@@ -149,9 +149,158 @@ static bool slots_written(const Site *site, PageWork *w)
 	return false;
 }
 
+/* ---- a long table a row at a time
+ *
+ * A list's or segment's page is mostly one table of hundreds of rows, a shape of its own on
+ * each page (its rows differ in number, some link a page and some do not): compiled, each page
+ * would cost cmark its whole table, and one whose lead value starts with a digit went through
+ * cmark twice. cmark-gfm reads a table's body rows each by itself (the cells of one line, no
+ * more than the head's, none fewer when every line has as many bars), so a table's HTML is its
+ * head and then the HTML each row has in a table of that head and it alone: made of one shape
+ * (or two) by the skeleton. That holds where nothing around the table reaches into it: the page
+ * has no raw HTML, fence or link reference definition, the table starts after a blank line and
+ * ends at one, every line of it starts with a bar and has as many as the head, and none holds a
+ * backslash or a stashed fragment. Anything else, or HTML of another form, is rendered whole. */
+
+#define TABLE_ROWS 2	/* a table of fewer body rows is rendered with its page */
+
+typedef struct {
+	size_t from, delim, body, to;	/* the head's line, the delimiter row's, the first body row's, the end */
+	size_t rows;
+} TableAt;
+
+static size_t line_end(const char *p, size_t at, size_t len)
+{
+	const char *nl = memchr(p + at, '\n', len - at);
+	return nl ? (size_t)(nl - p) + 1 : len;
+}
+
+static size_t bars(const char *p, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += p[i] == '|';
+	return k;
+}
+
+/* The table whose head line starts at from, if it is one to render a row at a time. */
+static bool table_at(const Buf *md, size_t from, TableAt *t)
+{
+	const char *p = md->p;
+	size_t len = md->len, delim = line_end(p, from, len);
+	if (delim >= len || p[delim] != '|')
+		return false;
+	size_t body = line_end(p, delim, len), head_bars = bars(p + from, delim - from);
+	if (memchr(p + from, '\\', body - from) || memchr(p + from, '\x02', body - from) ||
+	    bars(p + delim, body - delim) != head_bars || !memchr(p + delim, '-', body - delim))
+		return false;
+	for (size_t i = delim; i < body; i++)
+		if (!p[i] || !strchr("|-: \t\n", p[i]))
+			return false;
+	size_t at = body, rows = 0;
+	while (at < len && p[at] != '\n') {
+		size_t end = line_end(p, at, len);
+		if (p[at] != '|' || memchr(p + at, '\\', end - at) || memchr(p + at, '\x02', end - at) ||
+		    bars(p + at, end - at) != head_bars)
+			return false;
+		at = end, rows++;
+	}
+	if (rows < TABLE_ROWS || memchr(p + at, '\x02', len - at))
+		return false;
+	*t = (TableAt){from, delim, body, at, rows};
+	return true;
+}
+
+/* The page's first such table; false if it has none, or has what may reach into one. */
+static bool table_find(const Buf *md, TableAt *t)
+{
+	const char *p = md->p;
+	size_t len = md->len;
+	if (!len || memchr(p, '<', len) || memmem(p, len, "```", 3) || memmem(p, len, "~~~", 3) ||
+	    memmem(p, len, "]:", 2))
+		return false;
+	for (size_t at = 0;;) {	/* the page's start, and each line after a blank one */
+		if (p[at] == '|' && table_at(md, at, t))
+			return true;
+		const char *q = at + 1 < len ? memmem(p + at + 1, len - at - 1, "\n\n|", 3) : NULL;
+		if (!q)
+			return false;
+		at = (size_t)(q - p) + 2;
+	}
+}
+
+/* md[from, to) and its slots (from *k on: the first at from or after it; *k is left at the first
+ * at to or after it), their places from from on, appended to sub and its slots. */
+static void sub_put(const Buf *md, const Slots *s, size_t *k, size_t from, size_t to, Buf *sub, Slots *ss)
+{
+	size_t shift = sub->len;
+	buf_put(sub, md->p + from, to - from);
+	for (; *k < s->n && s->at[*k] < to; ++*k) {
+		if (ss->n == ss->cap)
+			slots_grow(ss);
+		size_t a = *k ? s->end[*k - 1] : 0;
+		buf_put(&ss->text, s->text.p + a, s->end[*k] - a);
+		ss->end[ss->n] = ss->text.len;
+		ss->at[ss->n++] = s->at[*k] - from + shift;
+	}
+}
+
+static const char TBODY[] = "<tbody>\n", TABLE_END[] = "</tbody>\n</table>\n";
+
+bool skel_render_rows(SkelCache *c, const Buf *md, const Slots *s, const RawStash *raws, Arena *arena, Buf *scratch,
+		      Buf *out)
+{
+	TableAt t;
+	if (!table_find(md, &t))
+		return false;
+	size_t at = out->len, head = 0, headlen = 0, tb = sizeof TBODY - 1, te = sizeof TABLE_END - 1;
+	Buf sub = {0}, row = {0};
+	Slots ss = {0};
+	size_t k = 0;
+	sub_put(md, s, &k, 0, t.from, &sub, &ss);
+	skel_render(c, &sub, &ss, raws, arena, scratch, out);
+	sub.len = ss.n = ss.text.len = 0;
+	sub_put(md, s, &k, t.from, t.body, &sub, &ss);	/* the head, then each row after it */
+	size_t head_md = sub.len, head_slots = ss.n, head_text = ss.text.len;
+	bool ok = true;
+	for (size_t r = t.body; ok && r < t.to;) {
+		size_t end = line_end(md->p, r, t.to);
+		sub.len = head_md, ss.n = head_slots, ss.text.len = head_text;
+		sub_put(md, s, &k, r, end, &sub, &ss);
+		row.len = 0;
+		skel_render(c, &sub, &ss, raws, arena, scratch, &row);
+		/* a table of the head and the row (no '<' in the Markdown: no tag but cmark's) */
+		const char *h = row.p ? row.p : "", *body = memmem(h, row.len, TBODY, tb);
+		size_t from = body ? (size_t)(body - h) + tb : 0;
+		ok = body && row.len >= from + te + 11 && memcmp(h + row.len - te, TABLE_END, te) == 0 &&
+		     memcmp(h + from, "<tr>\n", 5) == 0 && memcmp(h + row.len - te - 6, "</tr>\n", 6) == 0;
+		if (ok && r == t.body) {	/* the head, as every row's must be */
+			ok = from >= 16 && memcmp(h, "<table>\n<thead>\n", 16) == 0;
+			head = out->len, headlen = from;
+			buf_put(out, h, from);
+		} else if (ok) {
+			ok = from == headlen && memcmp(h, out->p + head, from) == 0;
+		}
+		if (ok)
+			buf_put(out, h + from, row.len - from - te);
+		r = end;
+	}
+	if (ok) {
+		buf_puts(out, TABLE_END);
+		sub.len = ss.n = ss.text.len = 0;
+		sub_put(md, s, &k, t.to, md->len, &sub, &ss);
+		if (sub.len)
+			skel_render(c, &sub, &ss, raws, arena, scratch, out);
+	}
+	buf_free(&sub), buf_free(&row), slots_free(&ss);
+	if (!ok)
+		out->len = at;
+	return ok;
+}
+
 /* The page's Markdown template rendered to HTML, appended to out: compiled (skeleton.c), or each
  * page through cmark as before, to compare. */
-static bool page_body(const Site *site, PageWork *w, const Template *t, const Value *data, Buf *out)
+static bool page_body(const Site *site, PageWork *w, const Template *t, const Value *data, bool rows, Buf *out)
 {
 	size_t max = site->cfg->page_max;
 	bool kept = data && w->md_for == data;	/* customer_values kept customer.md's values */
@@ -167,6 +316,8 @@ static bool page_body(const Site *site, PageWork *w, const Template *t, const Va
 		return false;
 	if (!w->skel)
 		w->skel = skel_new(SKELETON_BYTES);
+	if (rows && skel_render_rows(w->skel, &w->md, &w->slots, &w->raws, &w->arena, &w->scratch, out))
+		return true;
 	skel_render(w->skel, &w->md, &w->slots, &w->raws, &w->arena, &w->scratch, out);
 	return true;
 }
@@ -191,7 +342,7 @@ static const Template *page_start(const Site *site, PageWork *w, const char *pat
 bool page_html(const Site *site, PageWork *w, const char *path, const char *tpl_name, Value *data)
 {
 	const Template *t = page_start(site, w, path, tpl_name, data);
-	return t && page_body(site, w, t, data, &w->html);
+	return t && page_body(site, w, t, data, false, &w->html);
 }
 
 /* The layout before the title, between it and the body and after the body (w->cut), made once
@@ -231,13 +382,14 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 	if (!t)
 		return false;
 	Buf *page = &w->page;
+	bool rows = strcmp(tpl_name, "customer") != 0;	/* a customer's tables are short: not looked at */
 	if (w->same_globals && layout_cut(site, w, data)) {	/* the body made in its place in the page */
 		const size_t *hole = site->layout_hole;
 		buf_put(page, w->cut[0].p, w->cut[0].len);
 		tpl_render_top(site->layout, hole[0], hole[0] + 1, data, &site->fmt, page, &w->err);
 		buf_put(page, w->cut[1].p, w->cut[1].len);
 		size_t body = page->len;
-		if (!page_body(site, w, t, data, page))
+		if (!page_body(site, w, t, data, rows, page))
 			return false;
 		size_t n = page->len - body;
 		buf_put(page, w->cut[2].p, w->cut[2].len);
@@ -245,7 +397,7 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 			return out_write_file(site->dir, path, page, &w->err);
 		buf_put(&w->html, page->p + body, n);	/* too big: the engine says where */
 		page->len = 0;
-	} else if (!page_body(site, w, t, data, &w->html)) {
+	} else if (!page_body(site, w, t, data, rows, &w->html)) {
 		return false;
 	}
 	v_set(&w->arena, data, "body", v_raw_lent(&w->arena, w->html.p ? w->html.p : "", w->html.len));

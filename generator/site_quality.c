@@ -168,12 +168,28 @@ bool site_segments(Site *site)
 		v_set(a, o, "lifetime_value", v_num(a, V_MONEY, g->segment_cents[seg]));
 	}
 	ok = ok && page_write(site, &w, "segments/index.html", "segments", d);
+	/* every segment's members, the most valuable first, from one walk over the customers (in
+	   the order of their value, not of their rows): members[start[seg], start[seg + 1]) */
 	uint32_t *members = xmalloc((nc + 1) * sizeof *members);
+	size_t start[SEG_COUNT + 1] = {0};
+	uint8_t *seg_of = xmalloc(nc + 1);
+	for (size_t i = 0; i < nc; i++) {
+		int seg = g->c360[g->by_value[i]].segment;
+		bool in = seg >= 0 && seg < SEG_COUNT;
+		seg_of[i] = (uint8_t)(in ? seg : SEG_COUNT);
+		start[in ? seg + 1 : 0] += in;
+	}
+	for (int seg = 0; seg < SEG_COUNT; seg++)
+		start[seg + 1] += start[seg];
+	size_t fill[SEG_COUNT];
+	memcpy(fill, start, sizeof fill);
+	for (size_t i = 0; i < nc; i++)
+		if (seg_of[i] < SEG_COUNT)
+			members[fill[seg_of[i]]++] = g->by_value[i];
+	free(seg_of);
 	for (int seg = 0; ok && seg < SEG_COUNT; seg++) {
-		size_t m = 0;
-		for (size_t i = 0; i < nc; i++)
-			if (g->c360[g->by_value[i]].segment == seg)
-				members[m++] = g->by_value[i];
+		size_t m = start[seg + 1] - start[seg];
+		const uint32_t *in = members + start[seg];
 		arena_reset(a);
 		Value *p = segment_values(g, a, v_obj(a), seg);
 		size_t shown = m < SEGMENT_ROWS ? m : SEGMENT_ROWS;
@@ -181,13 +197,13 @@ bool site_segments(Site *site)
 		v_set(a, p, "shown", v_num(a, V_INT, (int64_t)shown));
 		v_set(a, p, "all_shown", v_bool(a, shown == m));
 		v_set(a, p, "noun", v_cstr(a, m == 1 ? "customer" : "customers"));
-		v_set(a, p, "rows", customer_rows(site, a, members, shown));
+		v_set(a, p, "rows", customer_rows(site, a, in, shown));
 		Buf path = {0};
 		buf_printf(&path, "segments/%s.html", segment_defs[seg].slug);
 		ok = page_write(site, &w, buf_cstr(&path), "segment", p);
 		path.len = 0;
 		buf_printf(&path, "segments/%s.csv", segment_defs[seg].slug);
-		ok = ok && customer_csv(site, buf_cstr(&path), members, m);
+		ok = ok && customer_csv(site, buf_cstr(&path), in, m);
 		buf_free(&path);
 	}
 	buf_put(site->err, w.err.p, w.err.len);

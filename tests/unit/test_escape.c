@@ -164,12 +164,65 @@ static void test_random_texts(void **state)
 	}
 }
 
+/* A CSV cell as a spreadsheet must get it, byte by byte: a ' before a formula's first byte,
+ * quoted (its quotes doubled) when it holds , " LF or CR (the oracle for esc_sheet_cell). */
+static void sheet_slowly(Buf *b, const char *s, size_t n)
+{
+	Buf t = {0};
+	if (n && strchr("=+-@\t\r", s[0]) && s[0])
+		buf_putc(&t, '\'');
+	bool quoted = false;
+	for (size_t i = 0; i < n; i++)
+		quoted |= s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	if (quoted)
+		buf_putc(b, '"');
+	buf_put(b, t.p, t.len);
+	for (size_t i = 0; i < n; i++) {
+		buf_putc(b, s[i]);
+		if (quoted && s[i] == '"')
+			buf_putc(b, '"');
+	}
+	if (quoted)
+		buf_putc(b, '"');
+	buf_free(&t);
+}
+
+/* Every length up to 40 with each byte that matters (and a NUL) at each place, in a buffer that
+ * ends where the text does (ASan: nothing read past it). */
+static void test_sheet_cells(void **state)
+{
+	(void)state;
+	static const char lead[] = "a=+-@\t\r", mid[] = ",\"\n\r\0' x=";
+	for (size_t n = 0; n <= 40; n++)
+		for (size_t l = 0; l < sizeof lead - 1; l++)
+			for (size_t m = 0; m < sizeof mid - 1; m++)
+				for (size_t at = 1; at <= n; at++) {
+					char *s = malloc(n ? n : 1);
+					for (size_t i = 0; i < n; i++)
+						s[i] = (char)('a' + i % 26);
+					if (n)
+						s[0] = lead[l];
+					if (at < n)
+						s[at] = mid[m];
+					Buf got = {0}, want = {0};
+					buf_puts(&got, "x,");
+					buf_puts(&want, "x,");
+					esc_sheet_cell(&got, s, n);
+					sheet_slowly(&want, s, n);
+					CHECK(got.len == want.len && memcmp(got.p, want.p, got.len) == 0,
+					      "length %zu, lead %zu, byte %zu at %zu: %s", n, l, m, at, buf_cstr(&got));
+					buf_free(&got), buf_free(&want);
+					free(s);
+				}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_escapes_close),
 		cmocka_unit_test(test_random_texts),
+		cmocka_unit_test(test_sheet_cells),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
