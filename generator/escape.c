@@ -279,8 +279,6 @@ void esc_js(Buf *b, const char *s, size_t n)
 	b->len = (size_t)(d - b->p);
 }
 
-/* A CSV cell for spreadsheets: a value that a spreadsheet would run as a formula is
- * prefixed with an apostrophe (OWASP's advice for CSV injection). */
 /* The bytes that make a CSV cell quoted (csv_field's): , " LF CR. */
 static bool sheet_special(unsigned char c)
 {
@@ -322,7 +320,9 @@ static bool sheet_quoted(const char *s, size_t n)
 	return false;
 }
 
-/* csv_field of the cell, after a ' where it starts as a formula would (= + - @ tab CR): the
+/* A CSV cell for spreadsheets: a value that a spreadsheet would run as a formula is
+ * prefixed with an apostrophe (OWASP's advice for CSV injection).
+ * csv_field of the cell, after a ' where it starts as a formula would (= + - @ tab CR): the
  * text looked at once and copied whole when nothing in it is quoted (a customer list's CSV is
  * mostly names, e-mails and cities). */
 void esc_sheet_cell(Buf *b, const char *s, size_t n)
