@@ -1545,6 +1545,9 @@ int publish_commit(const char *dir, const char *message, Buf *err);
 /* ------------------------------------------------------------------ output (output.c, gold_csv.c) */
 /* Writes a whole file atomically (temp file + rename); false after reporting to err. */
 bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *err);
+/* n bytes of p written to fd whole (with pwrite at *at, which moves on, unless at is NULL), a
+ * write cut short or interrupted taken up again; false at the first that fails (errno). */
+bool fd_write_all(int fd, const void *p, size_t n, uint64_t *at);
 /* A streaming file writer: buffered, checked. */
 typedef struct {
 	Buf buf;
@@ -1586,6 +1589,7 @@ bool out_is_kept(const char *name);	/* name (an entry of --out) is one of out_ke
  * next build takes as its staging folder: its files of the same bytes are not made again. */
 #define SPARE_NAME ".c360-prev"
 void out_spare(bool on);
+bool out_has_spare(const char *out);	/* out has a spare a build would take (out_spare on) */
 /* A .gitignore of "*" in the folder dirfd: git (c360 publish, the user's own commits) leaves it out. */
 bool out_git_ignored(int dirfd);
 void out_remove_at(int dirfd, const char *name, bool folder);	/* a file (unless folder), or a folder and all in it */

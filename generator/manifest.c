@@ -289,14 +289,23 @@ static void old_pages_load(const char *out)
  * there, a regular file of its size, not changed since the manifest was written) on a thread
  * of their own while the inputs are hashed; the answer counts only if the hash is the one in
  * its .c360-inputs. When the inputs differ, the thread goes on: the build that follows takes
- * what it found (a file found as listed is linked, not looked at again). */
+ * what it found (a file found as listed is linked, not looked at again). With a spare there
+ * (out_has_spare), which a build whose inputs differ takes and checks instead, the thread
+ * reads the manifest and waits for the answer: a file is looked at only when the inputs are
+ * the same, then by both threads (a chunk of the list at a time). */
 struct SiteCheck {
 	char *out;
 	char want[33];		/* the first line of out's .c360-inputs */
 	OldList list;		/* out's manifest, each entry's state found */
-	bool same;
+	bool same;		/* the list read whole, and each file the thread looked at as listed */
 	bool threaded;
 	bool stop;		/* the build has a spare: the files it needs of out are looked at then */
+	bool wait;		/* out has a spare: no file is looked at before the verdict */
+	int verdict;		/* under mu: 0 not known yet, 1 the inputs are the same, -1 they differ */
+	bool listed;		/* under mu: the list is read */
+	size_t lo, hi, floor;	/* under mu: the entries not yet taken, the halves' edge (check_claim) */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
 	pthread_t t;
 };
 
@@ -325,25 +334,57 @@ static bool file_same(const char *out, const char *path, uint64_t size, struct t
 	       (uint64_t)st.st_size == size && not_later(st.st_mtim, since);
 }
 
-static void *check_files(void *arg)
+#define CHECK_CHUNK 256	/* entries taken at a time: a folder opened a few times, not at every step */
+
+/* The next chunk of the list to check, [*from, *to): the thread's from the bottom, the main
+ * thread's from the top, until they meet; false when none is left. With a spare (wait), each
+ * has its half (floor), which it began at once: no thread is late to it. */
+static bool check_claim(SiteCheck *c, bool top, size_t *from, size_t *to)
 {
-	SiteCheck *c = arg;
+	pthread_mutex_lock(&c->mu);
+	size_t low = c->lo > c->floor ? c->lo : c->floor, high = c->wait ? c->floor : c->hi;
+	bool got = top ? c->hi > low : c->lo < high;
+	if (got && top)
+		*to = c->hi, *from = c->hi = c->hi - low > CHECK_CHUNK ? c->hi - CHECK_CHUNK : low;
+	else if (got)
+		*from = c->lo, *to = c->lo = high - c->lo > CHECK_CHUNK ? c->lo + CHECK_CHUNK : high;
+	pthread_mutex_unlock(&c->mu);
+	return got;
+}
+
+/* The list's files, a chunk at a time, until none is left or the build stops the check (the
+ * rest stay OLD_UNKNOWN): whether each this thread looked at is as listed. */
+static bool check_chunks(SiteCheck *c, bool top)
+{
 	Buf dir = {0};
 	int dirfd = -1;
-	bool same = old_read(c->out, &c->list) && c->list.whole && c->list.n > 0;
-	for (size_t i = 0; i < c->list.n; i++) {
-		if (__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
-			same = false;	/* the rest stay OLD_UNKNOWN */
-			break;
+	bool same = true, stop = false;
+	for (size_t i, end; !stop && check_claim(c, top, &i, &end);)
+		for (; i < end && !(stop = __atomic_load_n(&c->stop, __ATOMIC_RELAXED)); i++) {
+			Entry *e = &c->list.e[i];
+			e->state = file_same(c->out, e->path, e->size, c->list.since, &dirfd, &dir) ? OLD_SAME : OLD_CHANGED;
+			same = same && e->state == OLD_SAME;
 		}
-		Entry *e = &c->list.e[i];
-		e->state = file_same(c->out, e->path, e->size, c->list.since, &dirfd, &dir) ? OLD_SAME : OLD_CHANGED;
-		same = same && e->state == OLD_SAME;
-	}
-	c->same = same;
 	if (dirfd >= 0)
 		close(dirfd);
 	buf_free(&dir);
+	return same && !stop;
+}
+
+static void *check_files(void *arg)
+{
+	SiteCheck *c = arg;
+	bool same = old_read(c->out, &c->list) && c->list.whole && c->list.n > 0;
+	pthread_mutex_lock(&c->mu);
+	c->hi = c->list.n;
+	c->floor = c->wait ? c->hi / 2 : 0;
+	c->listed = true;
+	pthread_cond_broadcast(&c->cv);
+	while (c->wait && !c->verdict)
+		pthread_cond_wait(&c->cv, &c->mu);
+	bool go = !c->wait || c->verdict > 0;
+	pthread_mutex_unlock(&c->mu);
+	c->same = go && check_chunks(c, false) && same;	/* read after the join */
 	return NULL;
 }
 
@@ -352,6 +393,8 @@ static void check_free(SiteCheck *c)
 	if (c->threaded)
 		pthread_join(c->t, NULL);
 	old_free(&c->list);
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
 	free(c->out);
 	free(c);
 }
@@ -375,6 +418,10 @@ SiteCheck *manifest_check_start(const char *out, bool threaded)
 		return NULL;
 	}
 	c->out = xstrdup(out);
+	c->same = true;
+	c->wait = threaded && out_has_spare(out);
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
 	c->threaded = threaded && pthread_create(&c->t, NULL, check_files, c) == 0;
 	return c;
 }
@@ -408,15 +455,24 @@ bool manifest_check_end(SiteCheck *c, FileHash inputs)
 	char got[33];
 	hash_text(inputs, got);
 	bool same = memcmp(got, c->want, 32) == 0;
-	if (!same && c->threaded) {
-		pending = c;
-		return false;
-	}
-	if (c->threaded)
+	if (c->threaded) {
+		pthread_mutex_lock(&c->mu);
+		c->verdict = same ? 1 : -1;
+		pthread_cond_broadcast(&c->cv);
+		while (same && !c->listed)
+			pthread_cond_wait(&c->cv, &c->mu);
+		pthread_mutex_unlock(&c->mu);
+		if (!same) {
+			pending = c;
+			return false;
+		}
+		bool mine = check_chunks(c, true);	/* the files looked at by both threads */
 		pthread_join(c->t, NULL), c->threaded = false;
-	else if (same)
+		same = mine && c->same;
+	} else if (same) {
 		check_files(c);
-	same = same && c->same;
+		same = c->same;
+	}
 	check_free(c);
 	return same;
 }
@@ -1035,13 +1091,7 @@ static void list_flush(ListOut *o, bool all)
 {
 	if (o->b.len < (all ? 1 : LIST_BLOCK))
 		return;
-	for (size_t off = 0; o->ok && off < o->b.len;) {
-		ssize_t w = write(o->fd, o->b.p + off, o->b.len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		o->ok = w > 0;
-		off += w > 0 ? (size_t)w : 0;
-	}
+	o->ok = o->ok && fd_write_all(o->fd, o->b.p, o->b.len, NULL);
 	o->b.len = 0;
 }
 

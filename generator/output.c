@@ -546,6 +546,15 @@ void out_spare(bool on)
 	spare_on = on;
 }
 
+bool out_has_spare(const char *out)
+{
+	char *spare = path_join(out, SPARE_NAME), *path = path_join(spare, MARKER);
+	struct stat st;
+	bool has = spare_on && lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(spare), free(path);
+	return has;
+}
+
 /* Moves out's spare to tmpl (an empty folder made for it), taken by its manifest's lock, so that
  * two builds never take one spare and no build removes it as a killed build's folder. *marker
  * is then the locked manifest's descriptor, or -1 if the folder moved is not the spare locked
@@ -858,22 +867,28 @@ bool out_open(OutFile *f, const char *dir, const char *name, Buf *err)
 	return open_file(f, dir, name, in_manifest(dir, name), err);
 }
 
+bool fd_write_all(int fd, const void *p, size_t n, uint64_t *at)
+{
+	for (const char *c = p; n;) {
+		ssize_t w = at ? pwrite(fd, c, n, (off_t)*at) : write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		c += w, n -= (size_t)w;
+		if (at)
+			*at += (uint64_t)w;
+	}
+	return true;
+}
+
 /* Writes p[0..n) to the file, unless an earlier write failed. */
 static void out_put(OutFile *f, const char *p, size_t n)
 {
 	if (f->hash)
 		file_hasher_add(f->hash, p ? p : "", n);
 	f->size += n;
-	size_t off = 0;
-	while (off < n && !f->failed) {
-		ssize_t w = write(f->fd, p + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			f->failed = true;
-		else
-			off += (size_t)w;
-	}
+	f->failed = f->failed || !fd_write_all(f->fd, p, n, NULL);
 }
 
 static void out_drain(OutFile *f)

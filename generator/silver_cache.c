@@ -88,16 +88,8 @@ typedef struct {
 
 static void out_flush(Out *o)
 {
-	const char *p = o->b.p;
-	size_t left = o->b.len;
-	file_hasher_add(o->h, p, left);	/* a buffer at a time: the hash is the same however cut */
-	while (o->ok && left) {
-		ssize_t w = pwrite(o->fd, p, left, (off_t)o->at);
-		if (w < 0 && errno == EINTR)
-			continue;
-		o->ok = w > 0;
-		p += w > 0 ? w : 0, left -= w > 0 ? (size_t)w : 0, o->at += w > 0 ? (uint64_t)w : 0;
-	}
+	file_hasher_add(o->h, o->b.p, o->b.len);	/* a buffer at a time: the hash is the same however cut */
+	o->ok = o->ok && fd_write_all(o->fd, o->b.p, o->b.len, &o->at);
 	o->b.len = 0;
 }
 
@@ -1199,11 +1191,7 @@ static void keyed_write(const char *path, const KeyedHead *head, const void *a, 
 	size_t len[] = {sizeof *head, na, nb, sizeof sum};
 	bool ok = fd >= 0;
 	for (int k = 0; k < 4; k++)
-		for (size_t at = 0; ok && at < len[k];) {
-			ssize_t w = write(fd, part[k] + at, len[k] - at);
-			ok = w > 0 || (w < 0 && errno == EINTR);
-			at += w > 0 ? (size_t)w : 0;
-		}
+		ok = ok && fd_write_all(fd, part[k], len[k], NULL);
 	ok = fd >= 0 && close(fd) == 0 && ok;
 	if (!ok)
 		unlink(path);
