@@ -610,8 +610,23 @@ static bool up_to_date(const Options *o, const char *gold_dir, FileHash *inputs)
 
 /* The model made into files: staged beside --out, the files whose bytes are the previous
  * site's linked from it, and swapped in whole; not if a cache file the build used in place
- * (silver: the data's, NULL for gold read back) was cut short or written meanwhile. */
-static int write_site(Options *o, const Gold *g, const Silver *silver, bool existed, FileHash inputs, char *staging)
+ * (silver: the data's, NULL for gold read back) was cut short or written meanwhile. Frees g and
+ * silver: with threads, beside the swap (the previous site's pruning), which needs neither. */
+typedef struct {
+	Gold *g;
+	Silver *s;
+} Model;
+
+static void *model_free(void *arg)
+{
+	Model *m = arg;
+	gold_free(m->g);
+	if (m->s)
+		silver_free(m->s);
+	return NULL;
+}
+
+static int write_site(Options *o, Gold *g, Silver *silver, bool existed, FileHash inputs, char *staging)
 {
 	Buf err = {0};
 	bool ok = staging || out_stage(o->cfg.out_dir, &staging, &err);
@@ -626,7 +641,16 @@ static int write_site(Options *o, const Gold *g, const Silver *silver, bool exis
 		ok = false;
 	}
 	console_progress("replacing the previous site");
+	int64_t as_of = g->as_of;
+	size_t nc = g->src[SRC_CUSTOMERS].table ? g->src[SRC_CUSTOMERS].table->n : 0;
+	Model m = {g, silver};
+	pthread_t t;
+	bool freeing = config_threads(&o->cfg) > 1 && pthread_create(&t, NULL, model_free, &m) == 0;
 	ok = ok && out_commit(o->cfg.out_dir, staging, config_threads(&o->cfg), &err);
+	if (freeing)
+		pthread_join(t, NULL);
+	else
+		model_free(&m);
 	console_progress("");
 	if (!ok) {
 		if (staging)
@@ -635,13 +659,12 @@ static int write_site(Options *o, const Gold *g, const Silver *silver, bool exis
 		stopped(o, existed);
 	} else {
 		Buf d = {0};
-		buf_date(&d, g->as_of);
-		o->built_as_of = g->as_of;
+		buf_date(&d, as_of);
+		o->built_as_of = as_of;
 		say(SAY_VERBOSE, "%llu files written, %llu kept from the previous site (%llu pages not rendered again: "
 		    "made from the same rows)", (unsigned long long)written, (unsigned long long)kept,
 		    (unsigned long long)unrendered);
 		Buf why = {0};
-		size_t nc = g->src[SRC_CUSTOMERS].table->n;
 		int mode = customer_pages_mode(&o->cfg, nc, &why);
 		say(SAY_NORMAL, "customer pages: %s", buf_cstr(&why));
 		say(SAY_NORMAL, "wrote %s: index.html, %zu customer pages, gold/ and weekly/ (as of %s)", o->cfg.out_dir,
@@ -716,11 +739,12 @@ static int build(Options *o, bool existed)
 		report_counts(g.quality, o->cfg.verbosity);
 	else if (staging)
 		out_abort(staging);
-	int status = ok ? write_site(o, &g, &s, existed, inputs, staging) : stopped(o, existed);
 	buf_free(&err);
+	if (ok)
+		return write_site(o, &g, &s, existed, inputs, staging);
 	gold_free(&g);
 	silver_free(&s);
-	return status;
+	return stopped(o, existed);
 }
 
 /* build: a build whose interruption leaves --out as it was. */
@@ -754,9 +778,10 @@ static int cmd_render(Options *o)
 	console_progress("");
 	console_write(rep.p ? rep.p : "", rep.len);
 	buf_free(&rep);
-	int status = ok ? write_site(o, &g, NULL, existed, inputs, NULL) : stopped(o, existed);
+	if (ok)
+		return write_site(o, &g, NULL, existed, inputs, NULL);
 	gold_free(&g);
-	return status;
+	return stopped(o, existed);
 }
 
 /* publish: a build into a git working tree, then its changes committed as one edition. */
