@@ -1622,6 +1622,7 @@ bool is_dir(const char *path);	/* a folder, or a link to one */
 bool path_inside(const char *path, const char *dir);	/* both resolved: path is dir or under it */
 
 void csv_field(Buf *b, const char *s, size_t n);	/* RFC 4180 quoting when needed */
+void csv_quoted(Buf *b, const char *s, size_t n, bool apostrophe);	/* always quoted, after a ' if apostrophe */
 #define UTF8_BOM "\xef\xbb\xbf"	/* starts a CSV file for Excel, which otherwise reads it in the local code page */
 bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err);
 int config_threads(const Config *c);	/* --jobs, else one per processor */

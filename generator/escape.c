@@ -336,15 +336,7 @@ void esc_sheet_cell(Buf *b, const char *s, size_t n)
 		buf_put(b, s, n);
 		return;
 	}
-	buf_putc(b, '"');
-	if (formula)
-		buf_putc(b, '\'');
-	for (const char *q; n && (q = memchr(s, '"', n)); n -= (size_t)(q + 1 - s), s = q + 1) {
-		buf_put(b, s, (size_t)(q - s) + 1);
-		buf_putc(b, '"');
-	}
-	buf_put(b, s, n);
-	buf_putc(b, '"');
+	csv_quoted(b, s, n, formula);
 }
 
 size_t utf8_cut(const char *s, size_t n, size_t max)

@@ -15,6 +15,21 @@ static bool csv_special(char c)
 	return (unsigned char)c <= ',' && (CSV_SPECIAL >> (unsigned char)c & 1);
 }
 
+/* s in double quotes, each " in it doubled, after a ' inside them where apostrophe says
+ * (esc_sheet_cell's mark on a formula). */
+void csv_quoted(Buf *b, const char *s, size_t n, bool apostrophe)
+{
+	buf_putc(b, '"');
+	if (apostrophe)
+		buf_putc(b, '\'');
+	for (const char *q; n && (q = memchr(s, '"', n)); n -= (size_t)(q + 1 - s), s = q + 1) {
+		buf_put(b, s, (size_t)(q - s) + 1);
+		buf_putc(b, '"');
+	}
+	buf_put(b, s, n);
+	buf_putc(b, '"');
+}
+
 void csv_field(Buf *b, const char *s, size_t n)
 {
 	size_t i = 0;
@@ -27,17 +42,10 @@ void csv_field(Buf *b, const char *s, size_t n)
 			break;
 		i++;
 	}
-	if (i == n) {
+	if (i == n)
 		buf_put(b, s, n);
-		return;
-	}
-	buf_putc(b, '"');
-	for (const char *q; n && (q = memchr(s, '"', n)); n -= (size_t)(q + 1 - s), s = q + 1) {
-		buf_put(b, s, (size_t)(q - s) + 1);
-		buf_putc(b, '"');
-	}
-	buf_put(b, s, n);
-	buf_putc(b, '"');
+	else
+		csv_quoted(b, s, n, false);
 }
 
 /* ---- cells: each writes its separator first unless it starts the row */

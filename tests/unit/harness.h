@@ -74,6 +74,39 @@ static inline RowHead *row_by_id(Silver *s, SourceId src, const char *id)
 	return NULL;
 }
 
+/* Random template values (test_skeleton.c, test_tables.c): a fixed seed, so a run is the same
+ * run each time, and the tokens values are made of. */
+typedef struct {
+	uint64_t seed;
+	const char *const *tokens;
+	size_t ntokens;
+	unsigned most;	/* tokens in a value at the most */
+	unsigned plain;	/* of ten values, how many are plain ("word"s, so shapes repeat) */
+} Gen;
+
+/* A number below n. */
+static inline unsigned gen_pick(Gen *g, unsigned n)
+{
+	g->seed = g->seed * 6364136223846793005ull + 1442695040888963407ull;
+	return (unsigned)(g->seed >> 33) % n;
+}
+
+/* A value: null, empty, or one to g->most tokens. */
+static inline Value *gen_value(Gen *g, Arena *a)
+{
+	unsigned k = gen_pick(g, 10);
+	if (k == 0)
+		return v_str(a, NULL, 0);
+	if (k == 1)
+		return v_cstr(a, "");
+	Buf b = {0};
+	for (unsigned i = 0, n = 1 + gen_pick(g, g->most); i < n; i++)
+		buf_puts(&b, k < 2 + g->plain ? "word" : g->tokens[gen_pick(g, (unsigned)g->ntokens)]);
+	Value *v = v_str(a, b.p, b.len);
+	buf_free(&b);
+	return v;
+}
+
 static inline Config test_config(void)
 {
 	Config c;

@@ -40,51 +40,28 @@ static const char *const tokens[] = {
 	"\xe2\x80\xae", "\xe2\x80\xac", "\xe2\x81\xa7", "\xe2\x81\xa9",	/* RLO PDF RLI PDI: esc_markdown closes them */
 };
 
-static uint64_t seed = 42;
-
-static unsigned pick(unsigned n)
-{
-	seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-	return (unsigned)(seed >> 33) % n;
-}
-
-/* A value: null, empty, or one to four tokens; plain ones more often, so shapes repeat. */
-static Value *value(Arena *a)
-{
-	unsigned k = pick(10);
-	if (k == 0)
-		return v_str(a, NULL, 0);
-	if (k == 1)
-		return v_cstr(a, "");
-	Buf b = {0};
-	unsigned n = 1 + pick(4);
-	for (unsigned i = 0; i < n; i++)
-		buf_puts(&b, k < 5 ? "word" : tokens[pick(N_ELEMS(tokens))]);
-	Value *v = v_str(a, b.p, b.len);
-	buf_free(&b);
-	return v;
-}
+static Gen gen = {42, tokens, N_ELEMS(tokens), 4, 3};	/* values of one to 4 tokens, 3 in 10 plain */
 
 static Value *data(Arena *a)
 {
 	static const char *const keys[] = {"v0", "v1", "v2", "v3", "v4", "v5", "root"};
 	Value *d = v_obj(a);
 	for (size_t i = 0; i < N_ELEMS(keys); i++)
-		v_set(a, d, keys[i], value(a));
+		v_set(a, d, keys[i], gen_value(&gen, a));
 	/* the last three hold no " align=\"" and say so (Value.aligned): one may only be met across
 	   their edges, as with the first, which is not looked at so */
 	static const char *const raws[] = {"<svg>x</svg>", "<table align=\"left\">", "align=\"", " align=\"x\" ",
 					   "=\"l\"><td>xxxxxxxxxxxxxxxx</td><td align", "\"><b>xxxxxxxxxxxxxx</b> align=",
 					   "n=\"a\">xxxxxxxxxxxxxx<i align"};
-	unsigned which = pick(N_ELEMS(raws));
+	unsigned which = gen_pick(&gen, N_ELEMS(raws));
 	Value *r = v_raw(a, raws[which], strlen(raws[which]));
 	r->aligned = which >= 4;
-	v_set(a, d, "r", pick(4) ? r : value(a));
+	v_set(a, d, "r", gen_pick(&gen, 4) ? r : gen_value(&gen, a));
 	Value *items = v_set(a, d, "items", v_list(a));
-	for (unsigned i = pick(4); i > 0; i--) {
+	for (unsigned i = gen_pick(&gen, 4); i > 0; i--) {
 		Value *o = v_push(a, items, v_obj(a));
-		v_set(a, o, "x", value(a));
-		v_set(a, o, "y", value(a));
+		v_set(a, o, "x", gen_value(&gen, a));
+		v_set(a, o, "y", gen_value(&gen, a));
 	}
 	return d;
 }

@@ -36,43 +36,21 @@ static const char *const tokens[] = {
 	"\xe2\x81\xa9", "[x](y)", "[x]: /y",
 };
 
-static uint64_t seed = 19;
-
-static unsigned pick(unsigned n)
-{
-	seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-	return (unsigned)(seed >> 33) % n;
-}
-
-/* null, empty, or one to three tokens; plain ones more often, so shapes repeat */
-static Value *value(Arena *a)
-{
-	unsigned k = pick(10);
-	if (k == 0)
-		return v_str(a, NULL, 0);
-	if (k == 1)
-		return v_cstr(a, "");
-	Buf b = {0};
-	for (unsigned i = 0, n = 1 + pick(3); i < n; i++)
-		buf_puts(&b, k < 6 ? "word" : tokens[pick(N_ELEMS(tokens))]);
-	Value *v = v_str(a, b.p, b.len);
-	buf_free(&b);
-	return v;
-}
+static Gen gen = {19, tokens, N_ELEMS(tokens), 3, 4};	/* values of one to 3 tokens, 4 in 10 plain */
 
 static Value *data(Arena *a)
 {
 	static const char *const keys[] = {"v0", "v1", "v2", "v3", "v4", "root"};
 	Value *d = v_obj(a);
 	for (size_t i = 0; i < N_ELEMS(keys); i++)
-		v_set(a, d, keys[i], value(a));
+		v_set(a, d, keys[i], gen_value(&gen, a));
 	v_set(a, d, "r", v_raw(a, "<svg align=\"x\">y</svg>", 22));
 	Value *items = v_set(a, d, "items", v_list(a));
-	for (unsigned i = pick(3) ? 2 + pick(30) : pick(3); i > 0; i--) {
+	for (unsigned i = gen_pick(&gen, 3) ? 2 + gen_pick(&gen, 30) : gen_pick(&gen, 3); i > 0; i--) {
 		Value *o = v_push(a, items, v_obj(a));
-		v_set(a, o, "x", value(a));
-		v_set(a, o, "y", value(a));
-		v_set(a, o, "url", pick(3) ? v_cstr(a, "customers/ab/c-1.html") : value(a));
+		v_set(a, o, "x", gen_value(&gen, a));
+		v_set(a, o, "y", gen_value(&gen, a));
+		v_set(a, o, "url", gen_pick(&gen, 3) ? v_cstr(a, "customers/ab/c-1.html") : gen_value(&gen, a));
 	}
 	return d;
 }
