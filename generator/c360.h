@@ -953,13 +953,15 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
  * the usual. */
 char input_prepare(Input *in, const ReadOptions *o, Diags *d);
 void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
-/* Opens (maps) file name of the data location now, for the inputs hash (NULL if it cannot be
- * read, or the data is on S3): the next input_open of that file takes these bytes instead of
- * opening it again, if the file is still as it was (device, inode, size, times). Main thread
- * only, as are input_open and input_close. */
-/* by_read: hashed as input_hash does, its mapping untouched (the build will likely take the
+/* Opens (maps) files name[0..n) of the data location now, for the inputs hash, and hashes them
+ * on up to threads threads, the biggest first: hash[i] the bytes' hash, len[i] their number
+ * (UINT64_MAX: the file cannot be read, or the data is on S3). The next input_open of such a file
+ * takes these bytes instead of opening it again, if the file is still as it was (device,
+ * inode, size, times). Main thread only, as are input_open and input_close.
+ * by_read[i]: hashed as input_hash does, its mapping untouched (the build will likely take the
  * export from a cache); else through the mapping, which the build's reading then finds touched. */
-const Input *input_ahead(const Config *cfg, const char *name, bool by_read, FileHash *hash);	/* and its bytes' hash */
+void inputs_ahead(const Config *cfg, const char *const *name, const bool *by_read, size_t n, int threads,
+		  FileHash *hash, uint64_t *len);
 void input_ahead_free(void);	/* the bytes read ahead that no input_open took */
 /* Whether in's file changed since it was opened: its size, times or inode, or what its path
  * names, or it shrank under the mapping (the pages gone read as zeros, never SIGBUS). */

@@ -1235,19 +1235,31 @@ static bool cached_before(const Config *cfg, const char *name)
 	return yes;
 }
 
-/* A data file as hash_file hashes it, its bytes read once: the build takes them (input_ahead). */
-static void hash_input(FileHasher *h, const Config *cfg, const char *name, const char *file)
+/* The data files (each export, then each file [sql] reads as a table) as hash_file hashes a
+ * file, their bytes read once, on the build's threads: the build takes them (inputs_ahead). */
+static void hash_inputs(FileHasher *h, const Config *cfg)
 {
-	FileHash bytes;
-	const Input *in = input_ahead(cfg, file, cached_before(cfg, name), &bytes);
-	file_hasher_add(h, name, strlen(name) + 1);
-	if (in) {
-		uint64_t n = in->len;
-		file_hasher_add(h, &n, sizeof n);
-		file_hasher_add(h, &bytes, sizeof bytes);	/* the cache's key takes it too */
-	} else {
-		file_hasher_add(h, "-", 1);	/* absent */
+	size_t n = SRC_COUNT + cfg->ntables;
+	const char **name = xmalloc(n * sizeof *name), **file = xmalloc(n * sizeof *file);
+	bool *by_read = xmalloc(n * sizeof *by_read);
+	FileHash *bytes = xmalloc(n * sizeof *bytes);
+	uint64_t *len = xmalloc(n * sizeof *len);
+	for (size_t i = 0; i < n; i++) {
+		name[i] = i < SRC_COUNT ? source_defs[i].name : cfg->tables[i - SRC_COUNT].name;
+		file[i] = i < SRC_COUNT ? config_file_of(cfg, (SourceId)i) : cfg->tables[i - SRC_COUNT].file;
+		by_read[i] = cached_before(cfg, name[i]);
 	}
+	inputs_ahead(cfg, file, by_read, n, config_threads(cfg), bytes, len);
+	for (size_t i = 0; i < n; i++) {
+		file_hasher_add(h, name[i], strlen(name[i]) + 1);
+		if (len[i] != UINT64_MAX) {
+			file_hasher_add(h, &len[i], sizeof len[i]);
+			file_hasher_add(h, &bytes[i], sizeof bytes[i]);	/* the cache's key takes it too */
+		} else {
+			file_hasher_add(h, "-", 1);	/* absent */
+		}
+	}
+	free(name), free(file), free(by_read), free(bytes), free(len);
 }
 
 /* Every regular file under dir (by name, sorted), folders included. */
@@ -1335,10 +1347,7 @@ FileHash manifest_inputs(const Config *cfg, const char *gold_dir)
 		hash_tree(h, gold_dir, 0);
 	} else {
 		input_ahead_free();	/* a previous build's (c360 serve) */
-		for (int id = 0; id < SRC_COUNT; id++)
-			hash_input(h, cfg, source_defs[id].name, config_file_of(cfg, (SourceId)id));
-		for (size_t i = 0; i < cfg->ntables; i++)	/* the files [sql] reads as tables */
-			hash_input(h, cfg, cfg->tables[i].name, cfg->tables[i].file);
+		hash_inputs(h, cfg);
 	}
 	return file_hasher_end(h);
 }

@@ -434,23 +434,67 @@ typedef struct {
 static Ahead *ahead;
 static size_t nahead;
 
-const Input *input_ahead(const Config *cfg, const char *name, bool by_read, FileHash *hash)
+/* The files opened ahead, hashed by threads that take the next of them, the biggest first. */
+typedef struct {
+	Ahead *a;
+	const bool *by_read;
+	size_t *order, n;
+	atomic_size_t next;
+} AheadHash;
+
+static void *ahead_hash(void *arg)
 {
-	if (s3_location(cfg->data_dir))
-		return NULL;
-	Ahead a = {.path = path_join(cfg->data_dir, name)};
-	Diags ignore = {0};
-	bool ok = input_read(a.path, D_COUNT, &a.in, &ignore, &a.st);
-	a.changed = ignore.tally[D_CHANGED].count > 0;
-	diag_free(&ignore);
-	if (!ok && !a.changed) {
-		free(a.path);
-		return NULL;
+	AheadHash *h = arg;
+	for (size_t k; (k = atomic_fetch_add(&h->next, 1)) < h->n;) {
+		Ahead *a = &h->a[h->order[k]];
+		a->hash = h->by_read[k] ? input_hash(&a->in, a->in.len) : file_hash(a->in.data ? a->in.data : "", a->in.len);
 	}
-	a.hash = *hash = by_read ? input_hash(&a.in, a.in.len) : file_hash(a.in.data ? a.in.data : "", a.in.len);
-	ahead = xrealloc(ahead, (nahead + 1) * sizeof *ahead);
-	ahead[nahead++] = a;
-	return ok ? &ahead[nahead - 1].in : NULL;
+	return NULL;
+}
+
+void inputs_ahead(const Config *cfg, const char *const *name, const bool *by_read, size_t n, int threads,
+		  FileHash *hash, uint64_t *len)
+{
+	size_t from = nahead;
+	ahead = xrealloc(ahead, (nahead + n + 1) * sizeof *ahead);
+	bool *read = xmalloc((n + 1) * sizeof *read);
+	size_t *order = xmalloc((n + 1) * sizeof *order), *of = xmalloc((n + 1) * sizeof *of);
+	for (size_t i = 0; i < n; i++) {
+		len[i] = UINT64_MAX;
+		of[i] = SIZE_MAX;
+		if (s3_location(cfg->data_dir))
+			continue;
+		Ahead a = {.path = path_join(cfg->data_dir, name[i])};
+		Diags ignore = {0};
+		bool ok = input_read(a.path, D_COUNT, &a.in, &ignore, &a.st);
+		a.changed = ignore.tally[D_CHANGED].count > 0;
+		diag_free(&ignore);
+		if (!ok && !a.changed) {
+			free(a.path);
+			continue;
+		}
+		len[i] = ok ? a.in.len : UINT64_MAX;	/* one that changed as it was read: as if absent */
+		of[i] = nahead - from;
+		size_t k = of[i];	/* in order of size, the biggest first */
+		for (; k > 0 && ahead[from + order[k - 1]].in.len < a.in.len; k--)
+			order[k] = order[k - 1], read[k] = read[k - 1];
+		order[k] = of[i], read[k] = by_read[i];
+		ahead[nahead++] = a;
+	}
+	AheadHash h = {.a = ahead + from, .by_read = read, .order = order, .n = nahead - from};
+	size_t nt = threads > 1 ? (size_t)threads - 1 : 0;
+	nt = nt < h.n ? nt : h.n ? h.n - 1 : 0;
+	pthread_t *t = xmalloc((nt + 1) * sizeof *t);
+	size_t started = 0;
+	while (started < nt && pthread_create(&t[started], NULL, ahead_hash, &h) == 0)
+		started++;
+	ahead_hash(&h);
+	for (size_t k = 0; k < started; k++)
+		pthread_join(t[k], NULL);
+	for (size_t i = 0; i < n; i++)
+		if (of[i] != SIZE_MAX)
+			hash[i] = ahead[from + of[i]].hash;
+	free(t), free(read), free(order), free(of);
 }
 
 void input_ahead_free(void)
