@@ -618,18 +618,23 @@ static bool sum_ok(const CacheHead *h, const char *frows, const char *rest, size
 }
 
 /* rows_whole for rows of size bytes, a constant where it is called: each copy a few moves, not
- * a call (a third of the time the cache of a million rows takes to load, else). */
+ * a call (a third of the time the cache of a million rows takes to load, else). Row i made
+ * whole, [i * size, (i + 1) * size), starts d = (nrows - i) * ROW_CUT bytes before the file's
+ * row i and ends where the file's row i + 1 starts at the latest: no later row is touched, and
+ * in the row each part moves forward (memmove: the two may overlap), the head's zeros written
+ * over bytes of it already moved (d >= ROW_CUT, which is KEEP_FROM and the head's bytes after
+ * KEEP_TO). No copy of the row first (read19, session 19: -13 M instructions of a 1 % rebuild). */
 static inline __attribute__((always_inline)) void rows_whole_of(size_t size, size_t nrows, char *rows)
 {
 	size_t in = file_row_size(size), keep = KEEP_TO - KEEP_FROM;
 	const char *from = rows + nrows * ROW_CUT;	/* file_rows */
-	char row[ROW_MAX];
 	for (size_t i = 0; i < nrows; i++) {
-		memcpy(row, from + i * in, in);
+		const char *f = from + i * in;
 		char *to = rows + i * size;
-		memset(to, 0, sizeof(RowHead));
-		memcpy(to + KEEP_FROM, row, keep);
-		memcpy(to + sizeof(RowHead), row + keep, in - keep);
+		memset(to, 0, KEEP_FROM);
+		memmove(to + KEEP_FROM, f, keep);
+		memset(to + KEEP_TO, 0, sizeof(RowHead) - KEEP_TO);
+		memmove(to + sizeof(RowHead), f + keep, in - keep);
 	}
 }
 
