@@ -713,27 +713,33 @@ static uint32_t file_idlen(const LazySource *z, size_t i)
 }
 
 /* A value in the file's row at p, as values_ok checks it; if it does not pass, made null. */
-static bool value_at_ok(ColKind kind, char *p, uint64_t labels)
+/* Whether the value at p (unaligned) is one cleaning makes. */
+static bool value_ok(ColKind kind, const char *p, uint64_t labels)
 {
 	if (kind == COL_AMOUNT) {
 		int64_t v;
 		memcpy(&v, p, sizeof v);
-		bool ok = amount_ok(v);
-		v = ok ? v : AMOUNT_NULL;
-		memcpy(p, &v, sizeof v);
-		return ok;
+		return amount_ok(v);
 	}
 	if (kind == COL_CATEGORY) {
 		uint32_t v;
 		memcpy(&v, p, sizeof v);
-		bool ok = v < labels;
-		v = ok ? v : 0;
-		memcpy(p, &v, sizeof v);
-		return ok;
+		return v < labels;
 	}
-	bool ok = (uint8_t)*p <= GENDER_UNKNOWN;
-	*p = ok ? *p : (char)GENDER_UNKNOWN;
-	return ok;
+	return (uint8_t)*p <= GENDER_UNKNOWN;
+}
+
+static bool value_at_ok(ColKind kind, char *p, uint64_t labels)
+{
+	if (value_ok(kind, p, labels))
+		return true;
+	if (kind == COL_AMOUNT)
+		memcpy(p, &(int64_t){AMOUNT_NULL}, sizeof(int64_t));
+	else if (kind == COL_CATEGORY)
+		memset(p, 0, sizeof(uint32_t));
+	else
+		*p = (char)GENDER_UNKNOWN;
+	return false;
 }
 
 /* Row i's head from the file (no id), its customer inferred if silver_finish did; false (the
@@ -795,9 +801,9 @@ static void lazy_finish_add(LazySource *z, const RowHead *x)
 {
 	LazyFinish *f = &z->fin;
 	int64_t w = x->when;
+	bool packed = z->ambiguous && w != MOMENT_NULL && w >= (int64_t)1 << 62;	/* when_ok: read each way */
 	for (int o = ORDER_DAY_FIRST; o <= ORDER_MONTH_FIRST; o++) {
-		int64_t v = z->ambiguous && w != MOMENT_NULL && w >= (int64_t)1 << 62 ?	/* packed (when_ok) */
-				    silver_resolve_when(w, (DateOrder)o, z->timestamp) : w;
+		int64_t v = packed ? silver_resolve_when(w, (DateOrder)o, z->timestamp) : w;
 		f->last[o] = v > f->last[o] ? v : f->last[o];	/* MOMENT_NULL is below every moment */
 	}
 	uint32_t flags = x->flags & ((1u << D_NFLAGS) - 1);
@@ -820,7 +826,9 @@ static void lazy_finish_add(LazySource *z, const RowHead *x)
 static bool lazy_rows_checked(LazySource *z, const CacheHead *h, Reader *r, const char *f, size_t i, size_t n,
 			      unsigned *bad)
 {
-	char row[ROW_MAX];
+	size_t at[MAX_COLS];	/* each value's offset in a row as the file holds it: checked there */
+	for (int k = 0; k < z->nvalues; k++)
+		at[k] = (KEEP_TO - KEEP_FROM) + z->value[k].at - sizeof(RowHead);
 	for (size_t end = i + n; i < end; i++, f += z->in) {
 		RowHead x;
 		memcpy((char *)&x + KEEP_FROM, f, KEEP_TO - KEEP_FROM);
@@ -832,9 +840,8 @@ static bool lazy_rows_checked(LazySource *z, const CacheHead *h, Reader *r, cons
 		*bad |= (x.flags & ~((1u << D_NFLAGS) - 1)) != 0;
 		*bad |= !when_ok(x.when, z->ambiguous);
 		*bad |= c & ORPHAN ? (c & ~ORPHAN) >= h->norphans : c >= z->ncu;
-		memcpy(row, f + (KEEP_TO - KEEP_FROM), z->in - (KEEP_TO - KEEP_FROM));
 		for (int k = 0; k < z->nvalues; k++)
-			*bad |= !value_at_ok(z->value[k].kind, row + z->value[k].at - sizeof(RowHead), z->labels[z->value[k].col]);
+			*bad |= !value_ok(z->value[k].kind, f + at[k], z->labels[z->value[k].col]);
 		if (!*bad)
 			lazy_finish_add(z, &x);
 	}

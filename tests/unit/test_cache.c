@@ -220,6 +220,7 @@ static void test_cache_values_checked(void **state)
 		{1, offsetof(RowHead, flags), 4, 0, 1 << D_NFLAGS, "a flag past the last"},
 		{1, offsetof(RowHead, when), 8, 0, (int64_t)47850 * SECS_PER_DAY, "a date after 2101-01-03"},
 		{1, offsetof(Order, status), 4, 0, 1000, "no such label"},
+		{1, offsetof(Order, status), 4, OS_UNKNOWN, OS_UNKNOWN + 1, "the label after the last"},
 	};
 	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
 		for (size_t k = 0; k < 2; k++) {
@@ -454,7 +455,11 @@ static void test_sessions_checked_across_slices(void **state)
 	size_t rows = HEAD, lists = HEAD + n * in, text = size - ntext;
 	CHECK(ntext > 2 * CACHE_SLICE && lists < text, "%zu rows (%zu a slice), %llu bytes of text", n, per,
 	      (unsigned long long)ntext);
-	uint32_t ok_customer = 1, no_customer = 77, no_label = 1000;
+	uint64_t pages;	/* the labels of the pages' dictionary, as the head says */
+	memcpy(&pages, f.p + DICT_N_AT + SE_PAGE * sizeof pages, sizeof pages);
+	CHECK(pages >= 3 && pages < 1000, "%llu pages", (unsigned long long)pages);
+	uint32_t ok_customer = 1, no_customer = 77, no_label = 1000, last_label = (uint32_t)pages - 1,
+		 past_label = (uint32_t)pages;
 	CHECK(sessions_taken_with(dir, path, &f, 0, f.p, 1, false), "the file as written taken");
 	size_t edge[] = {0, per - 1, per, 2 * per - 1, 2 * per, n - 1};
 	for (size_t k = 0; k < sizeof edge / sizeof *edge; k++) {
@@ -466,6 +471,10 @@ static void test_sessions_checked_across_slices(void **state)
 		      "row %zu: no such customer refused", edge[k]);
 		CHECK(!sessions_taken_with(dir, path, &f, page, &no_label, sizeof no_label, true),
 		      "row %zu: no such page refused", edge[k]);
+		CHECK(sessions_taken_with(dir, path, &f, page, &last_label, sizeof last_label, true),
+		      "row %zu: the last page taken", edge[k]);
+		CHECK(!sessions_taken_with(dir, path, &f, page, &past_label, sizeof past_label, true),
+		      "row %zu: the page after the last refused", edge[k]);
 	}
 	size_t byte[] = {rows, rows + per * in - 1, rows + per * in, lists - 1, lists, text - 1, text,
 			 text + per * in - 1, text + per * in, text + 2 * per * in, size - 2, size - 1};
