@@ -621,9 +621,22 @@ static bool sum_ok(const CacheHead *h, const char *frows, const char *rest, size
  * a call (a third of the time the cache of a million rows takes to load, else). Row i made
  * whole, [i * size, (i + 1) * size), starts d = (nrows - i) * ROW_CUT bytes before the file's
  * row i and ends where the file's row i + 1 starts at the latest: no later row is touched, and
- * in the row each part moves forward (memmove: the two may overlap), the head's zeros written
+ * in the row each part moves forward 8 bytes at a time (move_forward), the head's zeros written
  * over bytes of it already moved (d >= ROW_CUT, which is KEEP_FROM and the head's bytes after
- * KEEP_TO). No copy of the row first (read19, session 19: -13 M instructions of a 1 % rebuild). */
+ * KEEP_TO). No copy of the row first (read19, session 19). */
+_Static_assert(ROW_CUT >= 8, "a part moves at least 8 bytes forward");
+
+/* n bytes moved from from to to, which is at least 8 bytes before it: 8 at a time, each read
+ * before the write that may land on it. */
+static inline __attribute__((always_inline)) void move_forward(char *to, const char *from, size_t n)
+{
+	size_t j = 0;
+	for (uint64_t v; j + 8 <= n; j += 8)
+		memcpy(&v, from + j, 8), memcpy(to + j, &v, 8);
+	for (; j < n; j++)
+		to[j] = from[j];
+}
+
 static inline __attribute__((always_inline)) void rows_whole_of(size_t size, size_t nrows, char *rows)
 {
 	size_t in = file_row_size(size), keep = KEEP_TO - KEEP_FROM;
@@ -632,9 +645,9 @@ static inline __attribute__((always_inline)) void rows_whole_of(size_t size, siz
 		const char *f = from + i * in;
 		char *to = rows + i * size;
 		memset(to, 0, KEEP_FROM);
-		memmove(to + KEEP_FROM, f, keep);
+		move_forward(to + KEEP_FROM, f, keep);
 		memset(to + KEEP_TO, 0, sizeof(RowHead) - KEEP_TO);
-		memmove(to + sizeof(RowHead), f + keep, in - keep);
+		move_forward(to + sizeof(RowHead), f + keep, in - keep);
 	}
 }
 
