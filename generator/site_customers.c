@@ -1628,30 +1628,39 @@ static void put_customer(const Site *site, Buf *b, uint32_t c)
 	put_field(b, cu->location, cu->location ? strlen(cu->location) : 0);
 }
 
+/* What record() makes customer c's record from, besides the page salt: put_customer's bytes,
+ * its lifetime value, last order and page (customer_url: the mode, and in top N whether the
+ * customer is in it; the id). */
+static void put_record(const Site *site, Buf *b, uint32_t c)
+{
+	const PagePlan *p = &site->plan;
+	const Customer360 *x = &site->g->c360[c];
+	int64_t v[] = {x->lifetime_cents, x->last_order, p->mode, p->mode == PAGES_TOP && p->rank[c] < p->top};
+	buf_put(b, v, sizeof v);
+}
+
 /* The customers from to to (in id order) as put_customer puts them, hashed: what a records file
- * and the word files share, put once. */
-static FileHash customers_hash(const Site *site, const uint32_t *by_id, size_t from, size_t to, Buf *b)
+ * and the word files share, put once; and each one's record input (put_customer, put_record)
+ * hashed into now[i]. */
+static FileHash customers_hash(const Site *site, const uint32_t *by_id, size_t from, size_t to, Buf *b, FileHash *now,
+			       Buf *one)
 {
 	b->len = 0;
-	for (size_t i = from; i < to; i++)
-		put_customer(site, b, by_id[i]);
+	for (size_t i = from; i < to; i++) {
+		one->len = 0;
+		put_customer(site, one, by_id[i]);
+		buf_put(b, one->p, one->len);
+		put_record(site, one, by_id[i]);
+		now[i] = file_hash(one->p, one->len);
+	}
 	return file_hash(b->p, b->len);
 }
 
-/* Records file k: its customers' id, name, e-mail, city (customers: their customers_hash),
- * lifetime value, last order and page (customer_url: the mode, and in top N whether the customer
- * is in it; the id). */
-static FileHash records_input(const Site *site, const uint32_t *by_id, size_t from, size_t to, FileHash customers,
-			      Buf *b)
+/* Records file k: its customers' record inputs (customers from to to of h, in id order). */
+static FileHash records_input(const Site *site, const FileHash *h, size_t from, size_t to, Buf *b)
 {
-	const PagePlan *p = &site->plan;
 	search_salt(site, b, "records", to - from);
-	buf_put(b, &customers, sizeof customers);
-	for (size_t i = from; i < to; i++) {
-		const Customer360 *x = &site->g->c360[by_id[i]];
-		int64_t v[] = {x->lifetime_cents, x->last_order, p->mode, p->mode == PAGES_TOP && p->rank[by_id[i]] < p->top};
-		buf_put(b, v, sizeof v);
-	}
+	buf_put(b, h + from, (to - from) * sizeof *h);
 	return file_hash(b->p, b->len);
 }
 
@@ -1866,24 +1875,163 @@ static bool write_ranks(Site *site, const uint32_t *by_id, Buf *b)
 	return out_write_file(site->dir, "customers/search/ranks.js", b, site->err);
 }
 
+/* ---- records kept: .c360-cache/records-customers holds, for the previous site, its customers'
+ * count, each records file's bytes hashed, and each customer's record input hashed (by id). A
+ * records file whose input changed is made of the previous file's records where a customer's
+ * input is the same (the file read back only if the manifest lists it as made from those
+ * inputs, is as listed, and its bytes hash as the cache says), the others formatted. */
+
+#define RECORDS_PREFIX "records-"
+#define RECORDS_MAGIC "c360rec"
+#define RECORDS_VERSION 1u
+
+typedef struct {
+	FileHash *now;		/* each customer's record input now, in id order */
+	FileHash *file;		/* each records file's bytes hashed */
+	char *cache;		/* the previous site's cache, or NULL */
+	size_t was_n, was_files;	/* its customers and records files */
+	const FileHash *was_file, *was;	/* (in cache) */
+	Buf old;		/* a previous records file */
+	uint32_t *at, *len;	/* its records: where each starts, its bytes */
+	size_t old_n;		/* how many (0: none to copy) */
+	uint64_t formatted;	/* records formatted, not copied */
+} RecordsKept;
+
+static bool hash_eq(FileHash a, FileHash b)
+{
+	return a.lo == b.lo && a.hi == b.hi;
+}
+
+static void records_begin(RecordsKept *r, const Site *site, size_t nc, size_t files)
+{
+	*r = (RecordsKept){.now = xmalloc((nc + 1) * sizeof *r->now), .file = xcalloc(files + 1, sizeof *r->file),
+			   .at = xmalloc(RECORDS_PER_FILE * sizeof *r->at), .len = xmalloc(RECORDS_PER_FILE * sizeof *r->len)};
+	size_t len, most = sizeof(uint64_t) + 2 * (nc + files + RECORDS_PER_FILE) * sizeof(FileHash);	/* twice as many */
+	char *p = keyed_cache_load(site->cfg->out_dir, SRC_CUSTOMERS, RECORDS_PREFIX, RECORDS_MAGIC, RECORDS_VERSION,
+				   site->page_salt, RECORDS_PER_FILE, most, &len);
+	uint64_t n = 0;
+	if (p && len >= sizeof n)
+		memcpy(&n, p, sizeof n);
+	size_t was_files = (size_t)((n + RECORDS_PER_FILE - 1) / RECORDS_PER_FILE);
+	if (!p || len < sizeof n || n > len || len != sizeof n + (was_files + n) * sizeof(FileHash)) {
+		free(p);
+		return;
+	}
+	r->cache = p, r->was_n = (size_t)n, r->was_files = was_files;
+	r->was_file = (const FileHash *)(void *)(p + sizeof n);
+	r->was = r->was_file + was_files;
+}
+
+/* The previous site's records file k (path) read into r->old and split into its records, if
+ * the cache has its customers, the manifest lists it as made from them (records_input) and it
+ * is as listed, its bytes hash as the cache says, and it is as write_records makes a file:
+ * its head, then a record a line (a record has no line end: esc_js escapes them), then the
+ * tail. Else r->old_n is 0. */
+static void records_previous(RecordsKept *r, Site *site, const char *path, size_t k, Buf *b)
+{
+	r->old_n = 0;
+	if (!r->cache || k >= r->was_files)
+		return;
+	size_t from = k * RECORDS_PER_FILE, to = from + RECORDS_PER_FILE < r->was_n ? from + RECORDS_PER_FILE : r->was_n;
+	r->old.len = 0;
+	if (!manifest_old_bytes(site->dir, path, records_input(site, r->was, from, to, b), &r->old) ||
+	    !hash_eq(file_hash(r->old.p, r->old.len), r->was_file[k]))
+		return;
+	char head[64];
+	int hn = snprintf(head, sizeof head, "C360.records(%zu,[\n", k);
+	const char *p = r->old.p, *end = p + r->old.len;
+	if (hn <= 0 || r->old.len < (size_t)hn || memcmp(p, head, (size_t)hn) != 0)
+		return;
+	p += hn;
+	size_t n = to - from;
+	for (size_t j = 0; j < n; j++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t tail = j + 1 < n ? 1 : 3;	/* "," or "]);" after the record */
+		if (!nl || (size_t)(nl - p) < 2 + tail || memcmp(nl - tail, j + 1 < n ? "," : "]);", tail) != 0 ||
+		    p[0] != '[' || nl[-(ptrdiff_t)tail - 1] != ']' || (j + 1 == n && nl + 1 != end))
+			return;
+		r->at[j] = (uint32_t)(p - r->old.p), r->len[j] = (uint32_t)(nl - p) - (uint32_t)tail;
+		p = nl + 1;
+	}
+	r->old_n = n;
+}
+
+/* Which of the previous file's records is the next customer's (input h): *next is where it
+ * would be, were the customers the same (one after the last found; after one not found, one
+ * further, as a customer whose input changed), tried first, then the one after it (a customer
+ * gone) and the one before (the customer before added); -1 if none. An input hash is of the
+ * customer's id too: the same hash, the same customer and the same record. */
+static ptrdiff_t records_match(const RecordsKept *r, size_t from, FileHash h, size_t *next)
+{
+	size_t at[] = {*next, *next + 1, *next - 1};
+	for (size_t t = 0; t < 3; t++) {
+		size_t j = at[t];
+		if (j < r->old_n && hash_eq(r->was[from + j], h)) {	/* (*next - 1 wraps when *next is 0) */
+			*next = j + 1;
+			return (ptrdiff_t)j;
+		}
+	}
+	(*next)++;
+	return -1;
+}
+
 /* Records file k (customers from to to in id order), unless made from the same as the
- * previous site's. */
-static bool write_records(Site *site, const uint32_t *by_id, size_t from, size_t to, FileHash customers, Buf *b,
-			  Buf *tmp)
+ * previous site's (whose bytes' hash the cache has: else made again, so that each file's is
+ * known); else of the previous file's records where they are the same. */
+static bool write_records(Site *site, RecordsKept *r, const uint32_t *by_id, size_t from, size_t to, Buf *b, Buf *tmp)
 {
 	char path[64];
-	snprintf(path, sizeof path, "customers/search/r%zu.js", from / RECORDS_PER_FILE);
-	FileHash input = records_input(site, by_id, from, to, customers, b);
-	if (manifest_file_kept(site->dir, path, input))
+	size_t k = from / RECORDS_PER_FILE;
+	snprintf(path, sizeof path, "customers/search/r%zu.js", k);
+	FileHash input = records_input(site, r->now, from, to, b);
+	size_t was_to = from + RECORDS_PER_FILE < r->was_n ? from + RECORDS_PER_FILE : r->was_n;
+	bool known = r->cache && k < r->was_files && was_to == to &&
+		     memcmp(r->was + from, r->now + from, (to - from) * sizeof *r->now) == 0;
+	if (known && manifest_file_kept(site->dir, path, input)) {
+		r->file[k] = r->was_file[k];
 		return true;
+	}
+	records_previous(r, site, path, k, b);
+	size_t was_from = k * RECORDS_PER_FILE, next = 0;
 	b->len = 0;
-	buf_printf(b, "C360.records(%zu,[", from / RECORDS_PER_FILE);
+	buf_printf(b, "C360.records(%zu,[", k);
 	for (size_t i = from; i < to; i++) {
 		buf_puts(b, i > from ? ",\n" : "\n");
-		record(site, b, by_id[i], tmp);
+		ptrdiff_t j = records_match(r, was_from, r->now[i], &next);
+		if (j >= 0) {
+			buf_put(b, r->old.p + r->at[j], r->len[j]);
+		} else {
+			record(site, b, by_id[i], tmp);
+			r->formatted++;
+		}
 	}
 	buf_puts(b, "]);\n");
+	r->file[k] = file_hash(b->p, b->len);
 	return write_made(site, path, b, input);
+}
+
+/* ... into the staging folder's cache (the previous site's file linked if the same). */
+static void records_end(RecordsKept *r, const Site *site, size_t nc, size_t files, bool ok)
+{
+	char *cache = path_join(site->dir, CACHE_DIR);
+	struct stat st;
+	if (ok && lstat(cache, &st) == 0 && S_ISDIR(st.st_mode)) {
+		uint64_t n = nc;
+		Buf head = {0};
+		buf_put(&head, &n, sizeof n);
+		buf_put(&head, r->file, files * sizeof *r->file);
+		if (r->cache && r->was_n == nc && memcmp(r->cache, head.p, head.len) == 0 &&
+		    memcmp(r->was, r->now, nc * sizeof *r->now) == 0)
+			keyed_cache_keep(site->cfg->out_dir, site->dir, SRC_CUSTOMERS, RECORDS_PREFIX);
+		else
+			keyed_cache_save(site->dir, SRC_CUSTOMERS, RECORDS_PREFIX, RECORDS_MAGIC, RECORDS_VERSION,
+					 site->page_salt, RECORDS_PER_FILE, head.p, head.len, r->now, nc * sizeof *r->now);
+		buf_free(&head);
+	}
+	free(cache);
+	console_note("search records formatted: %llu of %zu", (unsigned long long)r->formatted, nc);
+	free(r->now), free(r->file), free(r->cache), free(r->at), free(r->len);
+	buf_free(&r->old);
 }
 
 /* The word files and info.js, unless made from the same as the previous site's. */
@@ -1923,12 +2071,15 @@ static bool write_search(Site *site)
 	size_t files = (nc + RECORDS_PER_FILE - 1) / RECORDS_PER_FILE;
 	FileHash *customers = xmalloc((files + 1) * sizeof *customers);
 	Buf b = {0}, tmp = {0};
+	RecordsKept r;
+	records_begin(&r, site, nc, files);
 	bool ok = out_mkdir(site->dir, "customers/search", site->err);
 	for (size_t k = 0; ok && k < files; k++) {
 		size_t from = k * RECORDS_PER_FILE, to = from + RECORDS_PER_FILE < nc ? from + RECORDS_PER_FILE : nc;
-		customers[k] = customers_hash(site, by_id, from, to, &b);
-		ok = write_records(site, by_id, from, to, customers[k], &b, &tmp);
+		customers[k] = customers_hash(site, by_id, from, to, &b, r.now, &tmp);
+		ok = write_records(site, &r, by_id, from, to, &b, &tmp);
 	}
+	records_end(&r, site, nc, files, ok);
 	ok = ok && write_all_words(site, by_id, nc, words_input(site, customers, files, nc, &b), &b) &&
 	     write_segments(site, by_id, &b) && write_ranks(site, by_id, &b);
 	free(by_id), free(customers);

@@ -1231,6 +1231,54 @@ grep -q '^web_activities,after_as_of_rows,,[1-9]' "$T/ls/gold/data_quality.csv" 
 	fail "no session counted after the as-of date: $(grep '^web_activities,after' "$T/ls/gold/data_quality.csv")"
 rm -rf "$T/ld" "$T/ls" "$T/lf"
 
+# ---- a records file whose customers changed is made of the previous file's records where a
+# customer's are the same (.c360-cache/records-customers: each customer's record input hashed),
+# the others formatted: one customer renamed, another's lifetime value changed (an order's
+# amount), both in r0.js; the rebuild is a fresh build's, byte for byte
+rm -rf "$T/sd" "$T/ss" "$T/sr" "$T/sf" "$T/sh"
+run 0 generate --customers 2500 --seed 3 --out "$T/sd"
+run 0 build --data "$T/sd" --out "$T/ss"
+awk -F, -v OFS=, 'NR == 3 { $2 = "Zed Renamed" } { print }' "$T/sd/customers.csv" >"$T/sd/c" && mv "$T/sd/c" "$T/sd/customers.csv"
+awk -F, -v OFS=, 'NR == 2 { $4 = "USD 4242.00" } { print }' "$T/sd/orders.csv" >"$T/sd/o" && mv "$T/sd/o" "$T/sd/orders.csv"
+run 0 build --data "$T/sd" --out "$T/sf"
+grep -q '^\["100001","Zed Renamed",' "$T/sf/customers/search/r0.js" && grep -q '^\["100000",[^]]*"4,242.00"' "$T/sf/customers/search/r0.js" &&
+	pass || fail "the changes are not in the fresh build's r0.js: $(sed -n 2,3p "$T/sf/customers/search/r0.js")"
+cp -a "$T/ss" "$T/sr"
+export C360_TIMINGS=1
+run 0 build --data "$T/sd" --out "$T/sr"
+unset C360_TIMINGS
+[ "$(sed -n 's/^c360: search records formatted: \([0-9]*\) of .*/\1/p' "$T/err")" = 2 ] && pass ||
+	fail "a rename and a value changed: not 2 records formatted ($(grep 'records formatted' "$T/err"))"
+cmp -s "$T/sr/customers/search/r0.js" "$T/sf/customers/search/r0.js" && pass ||
+	fail "records kept: r0.js is not a fresh build's: $(diff "$T/sr/customers/search/r0.js" "$T/sf/customers/search/r0.js" | head -3)"
+diff -r -x .c360-prev "$T/sr" "$T/sf" >"$T/diff" && pass ||
+	fail "records kept: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
+# ... a previous records file edited, of the same size and time (a record's first letter of the
+# name), is not copied from: formatted whole
+cp -a "$T/ss" "$T/sh"
+cp -p "$T/sh/customers/search/r0.js" "$T/r0.js"
+sed -i '4s/^\(\["[^"]*","\)[A-Za-z]/\1#/' "$T/sh/customers/search/r0.js"
+touch -r "$T/r0.js" "$T/sh/customers/search/r0.js"
+cmp -s "$T/r0.js" "$T/sh/customers/search/r0.js" && fail "r0.js not edited" || pass
+export C360_TIMINGS=1
+run 0 build --data "$T/sd" --out "$T/sh"
+unset C360_TIMINGS
+[ "$(sed -n 's/^c360: search records formatted: \([0-9]*\) of .*/\1/p' "$T/err")" = 1000 ] && pass ||
+	fail "an edited records file: not formatted whole ($(grep 'records formatted' "$T/err"))"
+diff -r -x .c360-prev "$T/sh" "$T/sf" >"$T/diff" && pass ||
+	fail "an edited records file: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
+# ... and with no cache of the records, each is formatted, and the cache made again
+cp -a "$T/ss" "$T/sh2"
+rm "$T/sh2/.c360-cache/records-customers"
+export C360_TIMINGS=1
+run 0 build --data "$T/sd" --out "$T/sh2"
+unset C360_TIMINGS
+[ "$(sed -n 's/^c360: search records formatted: \([0-9]*\) of \([0-9]*\)$/\1 \2/p' "$T/err" | awk '$1 == $2')" ] && pass ||
+	fail "no records cache: not every record formatted ($(grep 'records formatted' "$T/err"))"
+diff -r -x .c360-prev "$T/sh2" "$T/sf" >"$T/diff" && pass ||
+	fail "no records cache: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
+rm -rf "$T/sd" "$T/ss" "$T/sr" "$T/sf" "$T/sh" "$T/sh2" "$T/r0.js"
+
 # ---- a build killed before it made its staging folder's marker leaves the folder empty: the
 # next build removes it; a folder of that name with something in it and no marker is not a
 # build's (only its marker's lock tells), and stays
