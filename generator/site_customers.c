@@ -1884,6 +1884,8 @@ static bool write_ranks(Site *site, const uint32_t *by_id, Buf *b)
 #define RECORDS_PREFIX "records-"
 #define RECORDS_MAGIC "c360rec"
 #define RECORDS_VERSION 1u
+#define RECORD_SLOTS 2048	/* a power of two, twice a file's records and more */
+_Static_assert(RECORD_SLOTS >= 2 * RECORDS_PER_FILE && RECORDS_PER_FILE < 65535, "records' slots");
 
 typedef struct {
 	FileHash *now;		/* each customer's record input now, in id order */
@@ -1894,6 +1896,8 @@ typedef struct {
 	Buf old;		/* a previous records file */
 	uint32_t *at, *len;	/* its records: where each starts, its bytes */
 	size_t old_n;		/* how many (0: none to copy) */
+	uint16_t *slot;		/* its records by their inputs' hashes (records_match), once indexed */
+	bool indexed;
 	uint64_t formatted;	/* records formatted, not copied */
 } RecordsKept;
 
@@ -1905,7 +1909,8 @@ static bool hash_eq(FileHash a, FileHash b)
 static void records_begin(RecordsKept *r, const Site *site, size_t nc, size_t files)
 {
 	*r = (RecordsKept){.now = xmalloc((nc + 1) * sizeof *r->now), .file = xcalloc(files + 1, sizeof *r->file),
-			   .at = xmalloc(RECORDS_PER_FILE * sizeof *r->at), .len = xmalloc(RECORDS_PER_FILE * sizeof *r->len)};
+			   .at = xmalloc(RECORDS_PER_FILE * sizeof *r->at), .len = xmalloc(RECORDS_PER_FILE * sizeof *r->len),
+			   .slot = xmalloc(RECORD_SLOTS * sizeof *r->slot)};
 	size_t len, most = sizeof(uint64_t) + 2 * (nc + files + RECORDS_PER_FILE) * sizeof(FileHash);	/* twice as many */
 	char *p = keyed_cache_load(site->cfg->out_dir, SRC_CUSTOMERS, RECORDS_PREFIX, RECORDS_MAGIC, RECORDS_VERSION,
 				   site->page_salt, RECORDS_PER_FILE, most, &len);
@@ -1929,7 +1934,7 @@ static void records_begin(RecordsKept *r, const Site *site, size_t nc, size_t fi
  * tail. Else r->old_n is 0. */
 static void records_previous(RecordsKept *r, Site *site, const char *path, size_t k, Buf *b)
 {
-	r->old_n = 0;
+	r->old_n = 0, r->indexed = false;
 	if (!r->cache || k >= r->was_files)
 		return;
 	size_t from = k * RECORDS_PER_FILE, to = from + RECORDS_PER_FILE < r->was_n ? from + RECORDS_PER_FILE : r->was_n;
@@ -1956,21 +1961,35 @@ static void records_previous(RecordsKept *r, Site *site, const char *path, size_
 	r->old_n = n;
 }
 
-/* Which of the previous file's records is the next customer's (input h): *next is where it
- * would be, were the customers the same (one after the last found; after one not found, one
- * further, as a customer whose input changed), tried first, then the one after it (a customer
- * gone) and the one before (the customer before added); -1 if none. An input hash is of the
- * customer's id too: the same hash, the same customer and the same record. */
-static ptrdiff_t records_match(const RecordsKept *r, size_t from, FileHash h, size_t *next)
+/* Which of the previous file's records is the next customer's (input h): first where it would
+ * be were the customers the same (*next: one after the last found; after one not found, one
+ * further, as a customer whose input changed), else looked up by its hash (customers added or
+ * gone); -1 if none. An input hash is of the customer's id too: the same hash, the same
+ * customer and the same record. */
+static ptrdiff_t records_match(RecordsKept *r, size_t from, FileHash h, size_t *next)
 {
-	size_t at[] = {*next, *next + 1, *next - 1};
-	for (size_t t = 0; t < 3; t++) {
-		size_t j = at[t];
-		if (j < r->old_n && hash_eq(r->was[from + j], h)) {	/* (*next - 1 wraps when *next is 0) */
-			*next = j + 1;
-			return (ptrdiff_t)j;
-		}
+	size_t j = *next;
+	if (j < r->old_n && hash_eq(r->was[from + j], h)) {
+		*next = j + 1;
+		return (ptrdiff_t)j;
 	}
+	if (!r->old_n)
+		return -1;
+	if (!r->indexed) {	/* each record by its hash's low bits, a slot on if taken: record + 1 */
+		memset(r->slot, 0, RECORD_SLOTS * sizeof *r->slot);
+		for (size_t i = 0; i < r->old_n; i++) {
+			size_t s = (size_t)r->was[from + i].lo & (RECORD_SLOTS - 1);
+			while (r->slot[s])
+				s = (s + 1) & (RECORD_SLOTS - 1);
+			r->slot[s] = (uint16_t)(i + 1);
+		}
+		r->indexed = true;
+	}
+	for (size_t s = (size_t)h.lo & (RECORD_SLOTS - 1); r->slot[s]; s = (s + 1) & (RECORD_SLOTS - 1))
+		if (hash_eq(r->was[from + r->slot[s] - 1], h)) {
+			*next = r->slot[s];
+			return (ptrdiff_t)r->slot[s] - 1;
+		}
 	(*next)++;
 	return -1;
 }
@@ -2030,7 +2049,7 @@ static void records_end(RecordsKept *r, const Site *site, size_t nc, size_t file
 	}
 	free(cache);
 	console_note("search records formatted: %llu of %zu", (unsigned long long)r->formatted, nc);
-	free(r->now), free(r->file), free(r->cache), free(r->at), free(r->len);
+	free(r->now), free(r->file), free(r->cache), free(r->at), free(r->len), free(r->slot);
 	buf_free(&r->old);
 }
 

@@ -1234,11 +1234,13 @@ rm -rf "$T/ld" "$T/ls" "$T/lf"
 # ---- a records file whose customers changed is made of the previous file's records where a
 # customer's are the same (.c360-cache/records-customers: each customer's record input hashed),
 # the others formatted: one customer renamed, another's lifetime value changed (an order's
-# amount), both in r0.js; the rebuild is a fresh build's, byte for byte
+# amount), both in r0.js, and one added there (the records after it a place later: r1.js and
+# r2.js each begin with the file before's last); the rebuild is a fresh build's, byte for byte
 rm -rf "$T/sd" "$T/ss" "$T/sr" "$T/sf" "$T/sh"
 run 0 generate --customers 2500 --seed 3 --out "$T/sd"
 run 0 build --data "$T/sd" --out "$T/ss"
-awk -F, -v OFS=, 'NR == 3 { $2 = "Zed Renamed" } { print }' "$T/sd/customers.csv" >"$T/sd/c" && mv "$T/sd/c" "$T/sd/customers.csv"
+awk -F, -v OFS=, 'NR == 3 { $2 = "Zed Renamed" } { print } NR == 7 { print "100005a,Added Person,ap@example.org,F,1990-01-01,Paris" }' \
+	"$T/sd/customers.csv" >"$T/sd/c" && mv "$T/sd/c" "$T/sd/customers.csv"
 awk -F, -v OFS=, 'NR == 2 { $4 = "USD 4242.00" } { print }' "$T/sd/orders.csv" >"$T/sd/o" && mv "$T/sd/o" "$T/sd/orders.csv"
 run 0 build --data "$T/sd" --out "$T/sf"
 grep -q '^\["100001","Zed Renamed",' "$T/sf/customers/search/r0.js" && grep -q '^\["100000",[^]]*"4,242.00"' "$T/sf/customers/search/r0.js" &&
@@ -1247,8 +1249,8 @@ cp -a "$T/ss" "$T/sr"
 export C360_TIMINGS=1
 run 0 build --data "$T/sd" --out "$T/sr"
 unset C360_TIMINGS
-[ "$(sed -n 's/^c360: search records formatted: \([0-9]*\) of .*/\1/p' "$T/err")" = 2 ] && pass ||
-	fail "a rename and a value changed: not 2 records formatted ($(grep 'records formatted' "$T/err"))"
+[ "$(sed -n 's/^c360: search records formatted: \([0-9]*\) of .*/\1/p' "$T/err")" = 5 ] && pass ||
+	fail "a rename, a value changed and a customer added: not 5 records formatted ($(grep 'records formatted' "$T/err"))"
 cmp -s "$T/sr/customers/search/r0.js" "$T/sf/customers/search/r0.js" && pass ||
 	fail "records kept: r0.js is not a fresh build's: $(diff "$T/sr/customers/search/r0.js" "$T/sf/customers/search/r0.js" | head -3)"
 diff -r -x .c360-prev "$T/sr" "$T/sf" >"$T/diff" && pass ||
@@ -1263,7 +1265,7 @@ cmp -s "$T/r0.js" "$T/sh/customers/search/r0.js" && fail "r0.js not edited" || p
 export C360_TIMINGS=1
 run 0 build --data "$T/sd" --out "$T/sh"
 unset C360_TIMINGS
-[ "$(sed -n 's/^c360: search records formatted: \([0-9]*\) of .*/\1/p' "$T/err")" = 1000 ] && pass ||
+[ "$(sed -n 's/^c360: search records formatted: \([0-9]*\) of .*/\1/p' "$T/err")" = 1002 ] && pass ||
 	fail "an edited records file: not formatted whole ($(grep 'records formatted' "$T/err"))"
 diff -r -x .c360-prev "$T/sh" "$T/sf" >"$T/diff" && pass ||
 	fail "an edited records file: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
