@@ -1889,7 +1889,8 @@ _Static_assert(RECORD_SLOTS >= 2 * RECORDS_PER_FILE && RECORDS_PER_FILE < 65535,
 
 typedef struct {
 	FileHash *now;		/* each customer's record input now, in id order */
-	FileHash *file;		/* each records file's bytes hashed */
+	FileHash *file;		/* each records file's bytes hashed (zero: not known) */
+	bool caching;		/* the staging folder has a cache: those are kept for the next build */
 	char *cache;		/* the previous site's cache, or NULL */
 	size_t was_n, was_files;	/* its customers and records files */
 	const FileHash *was_file, *was;	/* (in cache) */
@@ -1911,6 +1912,10 @@ static void records_begin(RecordsKept *r, const Site *site, size_t nc, size_t fi
 	*r = (RecordsKept){.now = xmalloc((nc + 1) * sizeof *r->now), .file = xcalloc(files + 1, sizeof *r->file),
 			   .at = xmalloc(RECORDS_PER_FILE * sizeof *r->at), .len = xmalloc(RECORDS_PER_FILE * sizeof *r->len),
 			   .slot = xmalloc(RECORD_SLOTS * sizeof *r->slot)};
+	char *cache = path_join(site->dir, CACHE_DIR);
+	struct stat st;
+	r->caching = lstat(cache, &st) == 0 && S_ISDIR(st.st_mode);
+	free(cache);
 	size_t len, most = sizeof(uint64_t) + 2 * (nc + files + RECORDS_PER_FILE) * sizeof(FileHash);	/* twice as many */
 	char *p = keyed_cache_load(site->cfg->out_dir, SRC_CUSTOMERS, RECORDS_PREFIX, RECORDS_MAGIC, RECORDS_VERSION,
 				   site->page_salt, RECORDS_PER_FILE, most, &len);
@@ -1995,8 +2000,8 @@ static ptrdiff_t records_match(RecordsKept *r, size_t from, FileHash h, size_t *
 }
 
 /* Records file k (customers from to to in id order), unless made from the same as the
- * previous site's (whose bytes' hash the cache has: else made again, so that each file's is
- * known); else of the previous file's records where they are the same. */
+ * previous site's (its bytes' hash, if cached, the cache's, else read); else of the previous
+ * file's records where they are the same. */
 static bool write_records(Site *site, RecordsKept *r, const uint32_t *by_id, size_t from, size_t to, Buf *b, Buf *tmp)
 {
 	char path[64];
@@ -2004,10 +2009,17 @@ static bool write_records(Site *site, RecordsKept *r, const uint32_t *by_id, siz
 	snprintf(path, sizeof path, "customers/search/r%zu.js", k);
 	FileHash input = records_input(site, r->now, from, to, b);
 	size_t was_to = from + RECORDS_PER_FILE < r->was_n ? from + RECORDS_PER_FILE : r->was_n;
-	bool known = r->cache && k < r->was_files && was_to == to &&
-		     memcmp(r->was + from, r->now + from, (to - from) * sizeof *r->now) == 0;
-	if (known && manifest_file_kept(site->dir, path, input)) {
-		r->file[k] = r->was_file[k];
+	if (manifest_file_kept(site->dir, path, input)) {
+		if (!r->caching)
+			return true;
+		if (r->cache && k < r->was_files && was_to == to &&
+		    memcmp(r->was + from, r->now + from, (to - from) * sizeof *r->now) == 0) {
+			r->file[k] = r->was_file[k];
+			return true;
+		}
+		r->old.len = 0;
+		if (manifest_old_bytes(site->dir, path, input, &r->old))
+			r->file[k] = file_hash(r->old.p, r->old.len);
 		return true;
 	}
 	records_previous(r, site, path, k, b);
@@ -2025,16 +2037,15 @@ static bool write_records(Site *site, RecordsKept *r, const uint32_t *by_id, siz
 		}
 	}
 	buf_puts(b, "]);\n");
-	r->file[k] = file_hash(b->p, b->len);
+	if (r->caching)
+		r->file[k] = file_hash(b->p, b->len);
 	return write_made(site, path, b, input);
 }
 
 /* ... into the staging folder's cache (the previous site's file linked if the same). */
 static void records_end(RecordsKept *r, const Site *site, size_t nc, size_t files, bool ok)
 {
-	char *cache = path_join(site->dir, CACHE_DIR);
-	struct stat st;
-	if (ok && lstat(cache, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (ok && r->caching) {
 		uint64_t n = nc;
 		Buf head = {0};
 		buf_put(&head, &n, sizeof n);
@@ -2047,7 +2058,6 @@ static void records_end(RecordsKept *r, const Site *site, size_t nc, size_t file
 					 site->page_salt, RECORDS_PER_FILE, head.p, head.len, r->now, nc * sizeof *r->now);
 		buf_free(&head);
 	}
-	free(cache);
 	console_note("search records formatted: %llu of %zu", (unsigned long long)r->formatted, nc);
 	free(r->now), free(r->file), free(r->cache), free(r->at), free(r->len), free(r->slot);
 	buf_free(&r->old);
