@@ -1907,6 +1907,15 @@ static bool hash_eq(FileHash a, FileHash b)
 	return a.lo == b.lo && a.hi == b.hi;
 }
 
+/* The cache's key: the page salt, but whether every page goes through cmark (a record is the
+ * same either way, and tests/pages.sh compares the two sites' caches). */
+static FileHash records_key(const Site *site)
+{
+	FileHash key = site->page_salt;
+	key.lo ^= site->cmark_every_page;
+	return key;
+}
+
 static void records_begin(RecordsKept *r, const Site *site, size_t nc, size_t files)
 {
 	*r = (RecordsKept){.now = xmalloc((nc + 1) * sizeof *r->now), .file = xcalloc(files + 1, sizeof *r->file),
@@ -1918,7 +1927,7 @@ static void records_begin(RecordsKept *r, const Site *site, size_t nc, size_t fi
 	free(cache);
 	size_t len, most = sizeof(uint64_t) + 2 * (nc + files + RECORDS_PER_FILE) * sizeof(FileHash);	/* twice as many */
 	char *p = keyed_cache_load(site->cfg->out_dir, SRC_CUSTOMERS, RECORDS_PREFIX, RECORDS_MAGIC, RECORDS_VERSION,
-				   site->page_salt, RECORDS_PER_FILE, most, &len);
+				   records_key(site), RECORDS_PER_FILE, most, &len);
 	uint64_t n = 0;
 	if (p && len >= sizeof n)
 		memcpy(&n, p, sizeof n);
@@ -2055,7 +2064,7 @@ static void records_end(RecordsKept *r, const Site *site, size_t nc, size_t file
 			keyed_cache_keep(site->cfg->out_dir, site->dir, SRC_CUSTOMERS, RECORDS_PREFIX);
 		else
 			keyed_cache_save(site->dir, SRC_CUSTOMERS, RECORDS_PREFIX, RECORDS_MAGIC, RECORDS_VERSION,
-					 site->page_salt, RECORDS_PER_FILE, head.p, head.len, r->now, nc * sizeof *r->now);
+					 records_key(site), RECORDS_PER_FILE, head.p, head.len, r->now, nc * sizeof *r->now);
 		buf_free(&head);
 	}
 	console_note("search records formatted: %llu of %zu", (unsigned long long)r->formatted, nc);
