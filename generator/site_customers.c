@@ -1876,7 +1876,8 @@ static bool write_ranks(Site *site, const uint32_t *by_id, Buf *b)
 }
 
 /* ---- records kept: .c360-cache/records-customers holds, for the previous site, its customers'
- * count, each records file's bytes hashed, and each customer's record input hashed (by id). A
+ * count, each records file's bytes hashed, each customer's record input hashed (by id), and
+ * the customers' rows in id order (taken if they still are: by_id_order not run again). A
  * records file whose input changed is made of the previous file's records where a customer's
  * input is the same (the file read back only if the manifest lists it as made from those
  * inputs, is as listed, and its bytes hash as the cache says), the others formatted. */
@@ -1888,12 +1889,15 @@ static bool write_ranks(Site *site, const uint32_t *by_id, Buf *b)
 _Static_assert(RECORD_SLOTS >= 2 * RECORDS_PER_FILE && RECORDS_PER_FILE < 65535, "records' slots");
 
 typedef struct {
-	FileHash *now;		/* each customer's record input now, in id order */
+	char *save;		/* what is cached for the next build, but the order: the count, then */
+	size_t save_len;
 	FileHash *file;		/* each records file's bytes hashed (zero: not known) */
+	FileHash *now;		/* each customer's record input now, in id order */
 	bool caching;		/* the staging folder has a cache: those are kept for the next build */
 	char *cache;		/* the previous site's cache, or NULL */
 	size_t was_n, was_files;	/* its customers and records files */
 	const FileHash *was_file, *was;	/* (in cache) */
+	const uint32_t *was_by_id;
 	Buf old;		/* a previous records file */
 	uint32_t *at, *len;	/* its records: where each starts, its bytes */
 	size_t old_n;		/* how many (0: none to copy) */
@@ -1918,27 +1922,56 @@ static FileHash records_key(const Site *site)
 
 static void records_begin(RecordsKept *r, const Site *site, size_t nc, size_t files)
 {
-	*r = (RecordsKept){.now = xmalloc((nc + 1) * sizeof *r->now), .file = xcalloc(files + 1, sizeof *r->file),
+	uint64_t n = nc;
+	*r = (RecordsKept){.save_len = sizeof n + (files + nc) * sizeof(FileHash),
 			   .at = xmalloc(RECORDS_PER_FILE * sizeof *r->at), .len = xmalloc(RECORDS_PER_FILE * sizeof *r->len),
 			   .slot = xmalloc(RECORD_SLOTS * sizeof *r->slot)};
+	r->save = xcalloc(r->save_len + sizeof(FileHash), 1);
+	memcpy(r->save, &n, sizeof n);
+	r->file = (FileHash *)(void *)(r->save + sizeof n);
+	r->now = r->file + files;
 	char *cache = path_join(site->dir, CACHE_DIR);
 	struct stat st;
 	r->caching = lstat(cache, &st) == 0 && S_ISDIR(st.st_mode);
 	free(cache);
-	size_t len, most = sizeof(uint64_t) + 2 * (nc + files + RECORDS_PER_FILE) * sizeof(FileHash);	/* twice as many */
+	size_t len, most = 2 * (r->save_len + nc * sizeof(uint32_t)) + RECORDS_PER_FILE * sizeof(FileHash);	/* twice as many */
 	char *p = keyed_cache_load(site->cfg->out_dir, SRC_CUSTOMERS, RECORDS_PREFIX, RECORDS_MAGIC, RECORDS_VERSION,
 				   records_key(site), RECORDS_PER_FILE, most, &len);
-	uint64_t n = 0;
+	n = 0;
 	if (p && len >= sizeof n)
 		memcpy(&n, p, sizeof n);
 	size_t was_files = (size_t)((n + RECORDS_PER_FILE - 1) / RECORDS_PER_FILE);
-	if (!p || len < sizeof n || n > len || len != sizeof n + (was_files + n) * sizeof(FileHash)) {
+	if (!p || len < sizeof n || n > len || len != sizeof n + (was_files + n) * sizeof(FileHash) + n * sizeof(uint32_t)) {
 		free(p);
 		return;
 	}
 	r->cache = p, r->was_n = (size_t)n, r->was_files = was_files;
 	r->was_file = (const FileHash *)(void *)(p + sizeof n);
 	r->was = r->was_file + was_files;
+	r->was_by_id = (const uint32_t *)(void *)(r->was + n);
+}
+
+/* The customers' rows in id order as the cache has them, if they are every row once and in
+ * id_cmp's order, each id after the one before (as by_id_order sorts them: ids the same, which
+ * it leaves in no set order, are not taken); else NULL. */
+static uint32_t *records_order(const RecordsKept *r, const Table *customers)
+{
+	size_t n = customers->n;
+	if (!r->cache || r->was_n != n || !n)
+		return NULL;
+	uint32_t *by_id = xmalloc((n + 1) * sizeof *by_id);
+	uint8_t *seen = xcalloc(n, 1);
+	memcpy(by_id, r->was_by_id, n * sizeof *by_id);
+	bool ok = true;
+	for (size_t i = 0; ok && i < n; i++) {
+		ok = by_id[i] < n && !seen[by_id[i]] && (i == 0 || id_cmp(&by_id[i - 1], &by_id[i], (void *)customers) < 0);
+		if (ok)
+			seen[by_id[i]] = 1;
+	}
+	free(seen);
+	if (!ok)
+		free(by_id);
+	return ok ? by_id : NULL;
 }
 
 /* The previous site's records file k (path) read into r->old and split into its records, if
@@ -2052,23 +2085,18 @@ static bool write_records(Site *site, RecordsKept *r, const uint32_t *by_id, siz
 }
 
 /* ... into the staging folder's cache (the previous site's file linked if the same). */
-static void records_end(RecordsKept *r, const Site *site, size_t nc, size_t files, bool ok)
+static void records_end(RecordsKept *r, const Site *site, const uint32_t *by_id, size_t nc, bool ok)
 {
 	if (ok && r->caching) {
-		uint64_t n = nc;
-		Buf head = {0};
-		buf_put(&head, &n, sizeof n);
-		buf_put(&head, r->file, files * sizeof *r->file);
-		if (r->cache && r->was_n == nc && memcmp(r->cache, head.p, head.len) == 0 &&
-		    memcmp(r->was, r->now, nc * sizeof *r->now) == 0)
+		if (r->cache && r->was_n == nc && memcmp(r->cache, r->save, r->save_len) == 0 &&
+		    memcmp(r->was_by_id, by_id, nc * sizeof *by_id) == 0)
 			keyed_cache_keep(site->cfg->out_dir, site->dir, SRC_CUSTOMERS, RECORDS_PREFIX);
 		else
 			keyed_cache_save(site->dir, SRC_CUSTOMERS, RECORDS_PREFIX, RECORDS_MAGIC, RECORDS_VERSION,
-					 records_key(site), RECORDS_PER_FILE, head.p, head.len, r->now, nc * sizeof *r->now);
-		buf_free(&head);
+					 records_key(site), RECORDS_PER_FILE, r->save, r->save_len, by_id, nc * sizeof *by_id);
 	}
 	console_note("search records formatted: %llu of %zu", (unsigned long long)r->formatted, nc);
-	free(r->now), free(r->file), free(r->cache), free(r->at), free(r->len), free(r->slot);
+	free(r->save), free(r->cache), free(r->at), free(r->len), free(r->slot);
 	buf_free(&r->old);
 }
 
@@ -2104,20 +2132,23 @@ static bool write_all_words(Site *site, const uint32_t *by_id, size_t nc, FileHa
 /* The search index: customers by id, a thousand per records file, their words, segments and ranks. */
 static bool write_search(Site *site)
 {
-	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
-	uint32_t *by_id = by_id_order(site->g->src[SRC_CUSTOMERS].table);
+	const Table *table = site->g->src[SRC_CUSTOMERS].table;
+	size_t nc = table->n;
 	size_t files = (nc + RECORDS_PER_FILE - 1) / RECORDS_PER_FILE;
 	FileHash *customers = xmalloc((files + 1) * sizeof *customers);
 	Buf b = {0}, tmp = {0};
 	RecordsKept r;
 	records_begin(&r, site, nc, files);
+	uint32_t *by_id = records_order(&r, table);
+	if (!by_id)
+		by_id = by_id_order(table);
 	bool ok = out_mkdir(site->dir, "customers/search", site->err);
 	for (size_t k = 0; ok && k < files; k++) {
 		size_t from = k * RECORDS_PER_FILE, to = from + RECORDS_PER_FILE < nc ? from + RECORDS_PER_FILE : nc;
 		customers[k] = customers_hash(site, by_id, from, to, &b, r.now, &tmp);
 		ok = write_records(site, &r, by_id, from, to, &b, &tmp);
 	}
-	records_end(&r, site, nc, files, ok);
+	records_end(&r, site, by_id, nc, ok);
 	ok = ok && write_all_words(site, by_id, nc, words_input(site, customers, files, nc, &b), &b) &&
 	     write_segments(site, by_id, &b) && write_ranks(site, by_id, &b);
 	free(by_id), free(customers);
