@@ -1630,13 +1630,6 @@ static void put_customer(const Site *site, Buf *b, uint32_t c)
 	put_field(b, cu->location, cu->location ? strlen(cu->location) : 0);
 }
 
-/* buf_put, not inlined: the search's copies are few, and each inlined one makes the compiler
- * leave buf_put out of more of the customer pages' (put_text), which are many. */
-__attribute__((noinline)) static void put_bytes(Buf *b, const void *s, size_t n)
-{
-	buf_put(b, s, n);
-}
-
 /* What record() makes customer c's record from, besides the page salt: put_customer's bytes,
  * its lifetime value, last order and page (customer_url: the mode, and in top N whether the
  * customer is in it; the id). */
@@ -1645,7 +1638,7 @@ static void put_record(const Site *site, Buf *b, uint32_t c)
 	const PagePlan *p = &site->plan;
 	const Customer360 *x = &site->g->c360[c];
 	int64_t v[] = {x->lifetime_cents, x->last_order, p->mode, p->mode == PAGES_TOP && p->rank[c] < p->top};
-	put_bytes(b, v, sizeof v);
+	buf_put(b, v, sizeof v);
 }
 
 /* The customers from to to (in id order) as put_customer puts them, hashed: what a records file
@@ -1658,7 +1651,7 @@ static FileHash customers_hash(const Site *site, const uint32_t *by_id, size_t f
 	for (size_t i = from; i < to; i++) {
 		one->len = 0;
 		put_customer(site, one, by_id[i]);
-		put_bytes(b, one->p, one->len);
+		buf_put(b, one->p, one->len);
 		put_record(site, one, by_id[i]);
 		now[i] = file_hash(one->p, one->len);
 	}
@@ -1669,7 +1662,7 @@ static FileHash customers_hash(const Site *site, const uint32_t *by_id, size_t f
 static FileHash records_input(const Site *site, const FileHash *h, size_t from, size_t to, Buf *b)
 {
 	search_salt(site, b, "records", to - from);
-	put_bytes(b, h + from, (to - from) * sizeof *h);
+	buf_put(b, h + from, (to - from) * sizeof *h);
 	return file_hash(b->p, b->len);
 }
 
@@ -2081,7 +2074,7 @@ static bool write_records(Site *site, RecordsKept *r, const uint32_t *by_id, siz
 		buf_puts(b, i > from ? ",\n" : "\n");
 		ptrdiff_t j = records_match(r, was_from, r->now[i], &next);
 		if (j >= 0) {
-			put_bytes(b, r->old.p + r->at[j], r->len[j]);
+			buf_put(b, r->old.p + r->at[j], r->len[j]);
 		} else {
 			record(site, b, by_id[i], tmp);
 			r->formatted++;
