@@ -1891,10 +1891,10 @@ static bool write_ranks(Site *site, const uint32_t *by_id, Buf *b)
 _Static_assert(RECORD_SLOTS >= 2 * RECORDS_PER_FILE && RECORDS_PER_FILE < 65535, "records' slots");
 
 typedef struct {
-	char *save;		/* what is cached for the next build, but the order: the count, then */
+	char *save;		/* the cache's bytes for the next build but the order: the count, */
 	size_t save_len;
-	FileHash *file;		/* each records file's bytes hashed (zero: not known) */
-	FileHash *now;		/* each customer's record input now, in id order */
+	FileHash *file;		/* then each records file's bytes hashed (zero: not known), */
+	FileHash *now;		/* then each customer's record input now, in id order */
 	bool caching;		/* the staging folder has a cache: those are kept for the next build */
 	char *cache;		/* the previous site's cache, or NULL */
 	size_t was_n, was_files;	/* its customers and records files */
