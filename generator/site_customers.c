@@ -812,8 +812,10 @@ static FileHash gather_end(Gather *g)
 }
 
 /* Text into a hash's bytes: its length first, so that fields cannot run into each other, and
- * no text (NULL) is not the empty one. A long text is hashed where it is, not copied. */
-static void put_text(Gather *g, const char *s, size_t n)
+ * no text (NULL) is not the empty one. A long text is hashed where it is, not copied. (Flattened:
+ * called for every text of every page, and the compiler, short of room in this file, would
+ * leave the second buf_put a call.) */
+__attribute__((flatten)) static void put_text(Gather *g, const char *s, size_t n)
 {
 	uint64_t len = s ? n : UINT64_MAX;
 	buf_put(g->b, &len, sizeof len);
@@ -1628,30 +1630,39 @@ static void put_customer(const Site *site, Buf *b, uint32_t c)
 	put_field(b, cu->location, cu->location ? strlen(cu->location) : 0);
 }
 
+/* What record() makes customer c's record from, besides the page salt: put_customer's bytes,
+ * its lifetime value, last order and page (customer_url: the mode, and in top N whether the
+ * customer is in it; the id). */
+static void put_record(const Site *site, Buf *b, uint32_t c)
+{
+	const PagePlan *p = &site->plan;
+	const Customer360 *x = &site->g->c360[c];
+	int64_t v[] = {x->lifetime_cents, x->last_order, p->mode, p->mode == PAGES_TOP && p->rank[c] < p->top};
+	buf_put(b, v, sizeof v);
+}
+
 /* The customers from to to (in id order) as put_customer puts them, hashed: what a records file
- * and the word files share, put once. */
-static FileHash customers_hash(const Site *site, const uint32_t *by_id, size_t from, size_t to, Buf *b)
+ * and the word files share, put once; and each one's record input (put_customer, put_record)
+ * hashed into now[i]. */
+static FileHash customers_hash(const Site *site, const uint32_t *by_id, size_t from, size_t to, Buf *b, FileHash *now,
+			       Buf *one)
 {
 	b->len = 0;
-	for (size_t i = from; i < to; i++)
-		put_customer(site, b, by_id[i]);
+	for (size_t i = from; i < to; i++) {
+		one->len = 0;
+		put_customer(site, one, by_id[i]);
+		buf_put(b, one->p, one->len);
+		put_record(site, one, by_id[i]);
+		now[i] = file_hash(one->p, one->len);
+	}
 	return file_hash(b->p, b->len);
 }
 
-/* Records file k: its customers' id, name, e-mail, city (customers: their customers_hash),
- * lifetime value, last order and page (customer_url: the mode, and in top N whether the customer
- * is in it; the id). */
-static FileHash records_input(const Site *site, const uint32_t *by_id, size_t from, size_t to, FileHash customers,
-			      Buf *b)
+/* Records file k: its customers' record inputs (customers from to to of h, in id order). */
+static FileHash records_input(const Site *site, const FileHash *h, size_t from, size_t to, Buf *b)
 {
-	const PagePlan *p = &site->plan;
 	search_salt(site, b, "records", to - from);
-	buf_put(b, &customers, sizeof customers);
-	for (size_t i = from; i < to; i++) {
-		const Customer360 *x = &site->g->c360[by_id[i]];
-		int64_t v[] = {x->lifetime_cents, x->last_order, p->mode, p->mode == PAGES_TOP && p->rank[by_id[i]] < p->top};
-		buf_put(b, v, sizeof v);
-	}
+	buf_put(b, h + from, (to - from) * sizeof *h);
 	return file_hash(b->p, b->len);
 }
 
@@ -1866,24 +1877,229 @@ static bool write_ranks(Site *site, const uint32_t *by_id, Buf *b)
 	return out_write_file(site->dir, "customers/search/ranks.js", b, site->err);
 }
 
+/* ---- records kept: .c360-cache/records-customers holds, for the previous site, its customers'
+ * count, each records file's bytes hashed, each customer's record input hashed (by id), and
+ * the customers' rows in id order (taken if they still are: by_id_order not run again). A
+ * records file whose input changed is made of the previous file's records where a customer's
+ * input is the same (the file read back only if the manifest lists it as made from those
+ * inputs, is as listed, and its bytes hash as the cache says), the others formatted. */
+
+#define RECORDS_PREFIX "records-"
+#define RECORDS_MAGIC "c360rec"
+#define RECORDS_VERSION 1u
+#define RECORD_SLOTS 2048	/* a power of two, twice a file's records and more */
+_Static_assert(RECORD_SLOTS >= 2 * RECORDS_PER_FILE && RECORDS_PER_FILE < 65535, "records' slots");
+
+typedef struct {
+	char *save;		/* the cache's bytes for the next build but the order: the count, */
+	size_t save_len;
+	FileHash *file;		/* then each records file's bytes hashed (zero: not known), */
+	FileHash *now;		/* then each customer's record input now, in id order */
+	bool caching;		/* the staging folder has a cache: those are kept for the next build */
+	char *cache;		/* the previous site's cache, or NULL */
+	size_t was_n, was_files;	/* its customers and records files */
+	const FileHash *was_file, *was;	/* (in cache) */
+	const uint32_t *was_by_id;
+	Buf old;		/* a previous records file */
+	uint32_t *at, *len;	/* its records: where each starts, its bytes */
+	size_t old_n;		/* how many (0: none to copy) */
+	uint16_t *slot;		/* its records by their inputs' hashes (records_match), once indexed */
+	bool indexed;
+	uint64_t formatted;	/* records formatted, not copied */
+} RecordsKept;
+
+static bool hash_eq(FileHash a, FileHash b)
+{
+	return a.lo == b.lo && a.hi == b.hi;
+}
+
+/* The cache's key: the page salt, but whether every page goes through cmark (a record is the
+ * same either way, and tests/pages.sh compares the two sites' caches). */
+static FileHash records_key(const Site *site)
+{
+	FileHash key = site->page_salt;
+	key.lo ^= site->cmark_every_page;
+	return key;
+}
+
+static void records_begin(RecordsKept *r, const Site *site, size_t nc, size_t files)
+{
+	uint64_t n = nc;
+	*r = (RecordsKept){.save_len = sizeof n + (files + nc) * sizeof(FileHash),
+			   .at = xmalloc(RECORDS_PER_FILE * sizeof *r->at), .len = xmalloc(RECORDS_PER_FILE * sizeof *r->len),
+			   .slot = xmalloc(RECORD_SLOTS * sizeof *r->slot)};
+	r->save = xcalloc(r->save_len + sizeof(FileHash), 1);
+	memcpy(r->save, &n, sizeof n);
+	r->file = (FileHash *)(void *)(r->save + sizeof n);
+	r->now = r->file + files;
+	char *cache = path_join(site->dir, CACHE_DIR);
+	struct stat st;
+	r->caching = lstat(cache, &st) == 0 && S_ISDIR(st.st_mode);
+	free(cache);
+	size_t len, most = 2 * (r->save_len + nc * sizeof(uint32_t)) + RECORDS_PER_FILE * sizeof(FileHash);	/* twice as many */
+	char *p = keyed_cache_load(site->cfg->out_dir, SRC_CUSTOMERS, RECORDS_PREFIX, RECORDS_MAGIC, RECORDS_VERSION,
+				   records_key(site), RECORDS_PER_FILE, most, &len);
+	n = 0;
+	if (p && len >= sizeof n)
+		memcpy(&n, p, sizeof n);
+	size_t was_files = (size_t)((n + RECORDS_PER_FILE - 1) / RECORDS_PER_FILE);
+	if (!p || len < sizeof n || n > len || len != sizeof n + (was_files + n) * sizeof(FileHash) + n * sizeof(uint32_t)) {
+		free(p);
+		return;
+	}
+	r->cache = p, r->was_n = (size_t)n, r->was_files = was_files;
+	r->was_file = (const FileHash *)(void *)(p + sizeof n);
+	r->was = r->was_file + was_files;
+	r->was_by_id = (const uint32_t *)(void *)(r->was + n);
+}
+
+/* The customers' rows in id order as the cache has them, if they are every row once and in
+ * id_cmp's order, each id after the one before (as by_id_order sorts them: ids the same, which
+ * it leaves in no set order, are not taken); else NULL. */
+static uint32_t *records_order(const RecordsKept *r, const Table *customers)
+{
+	size_t n = customers->n;
+	if (!r->cache || r->was_n != n || !n)
+		return NULL;
+	uint32_t *by_id = xmalloc((n + 1) * sizeof *by_id);
+	uint8_t *seen = xcalloc(n, 1);
+	memcpy(by_id, r->was_by_id, n * sizeof *by_id);
+	bool ok = true;
+	for (size_t i = 0; ok && i < n; i++) {
+		ok = by_id[i] < n && !seen[by_id[i]] && (i == 0 || id_cmp(&by_id[i - 1], &by_id[i], (void *)customers) < 0);
+		if (ok)
+			seen[by_id[i]] = 1;
+	}
+	free(seen);
+	if (!ok)
+		free(by_id);
+	return ok ? by_id : NULL;
+}
+
+/* The previous site's records file k (path) read into r->old and split into its records, if
+ * the cache has its customers, the manifest lists it as made from them (records_input) and it
+ * is as listed, its bytes hash as the cache says, and it is as write_records makes a file:
+ * its head, then a record a line (a record has no line end: esc_js escapes them), then the
+ * tail. Else r->old_n is 0. */
+static void records_previous(RecordsKept *r, Site *site, const char *path, size_t k, Buf *b)
+{
+	r->old_n = 0, r->indexed = false;
+	if (!r->cache || k >= r->was_files)
+		return;
+	size_t from = k * RECORDS_PER_FILE, to = from + RECORDS_PER_FILE < r->was_n ? from + RECORDS_PER_FILE : r->was_n;
+	r->old.len = 0;
+	if (!manifest_old_bytes(site->dir, path, records_input(site, r->was, from, to, b), &r->old) ||
+	    !hash_eq(file_hash(r->old.p, r->old.len), r->was_file[k]))
+		return;
+	char head[64];
+	int hn = snprintf(head, sizeof head, "C360.records(%zu,[\n", k);
+	const char *p = r->old.p, *end = p + r->old.len;
+	if (hn <= 0 || r->old.len < (size_t)hn || memcmp(p, head, (size_t)hn) != 0)
+		return;
+	p += hn;
+	size_t n = to - from;
+	for (size_t j = 0; j < n; j++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t tail = j + 1 < n ? 1 : 3;	/* "," or "]);" after the record */
+		if (!nl || (size_t)(nl - p) < 2 + tail || memcmp(nl - tail, j + 1 < n ? "," : "]);", tail) != 0 ||
+		    p[0] != '[' || nl[-(ptrdiff_t)tail - 1] != ']' || (j + 1 == n && nl + 1 != end))
+			return;
+		r->at[j] = (uint32_t)(p - r->old.p), r->len[j] = (uint32_t)(nl - p) - (uint32_t)tail;
+		p = nl + 1;
+	}
+	r->old_n = n;
+}
+
+/* Which of the previous file's records is the next customer's (input h): first where it would
+ * be were the customers the same (*next: one after the last found; after one not found, one
+ * further, as a customer whose input changed), else looked up by its hash (customers added or
+ * gone); -1 if none. An input hash is of the customer's id too: the same hash, the same
+ * customer and the same record. */
+static ptrdiff_t records_match(RecordsKept *r, size_t from, FileHash h, size_t *next)
+{
+	size_t j = *next;
+	if (j < r->old_n && hash_eq(r->was[from + j], h)) {
+		*next = j + 1;
+		return (ptrdiff_t)j;
+	}
+	if (!r->old_n)
+		return -1;
+	if (!r->indexed) {	/* each record by its hash's low bits, a slot on if taken: record + 1 */
+		memset(r->slot, 0, RECORD_SLOTS * sizeof *r->slot);
+		for (size_t i = 0; i < r->old_n; i++) {
+			size_t s = (size_t)r->was[from + i].lo & (RECORD_SLOTS - 1);
+			while (r->slot[s])
+				s = (s + 1) & (RECORD_SLOTS - 1);
+			r->slot[s] = (uint16_t)(i + 1);
+		}
+		r->indexed = true;
+	}
+	for (size_t s = (size_t)h.lo & (RECORD_SLOTS - 1); r->slot[s]; s = (s + 1) & (RECORD_SLOTS - 1))
+		if (hash_eq(r->was[from + r->slot[s] - 1], h)) {
+			*next = r->slot[s];
+			return (ptrdiff_t)r->slot[s] - 1;
+		}
+	(*next)++;
+	return -1;
+}
+
 /* Records file k (customers from to to in id order), unless made from the same as the
- * previous site's. */
-static bool write_records(Site *site, const uint32_t *by_id, size_t from, size_t to, FileHash customers, Buf *b,
-			  Buf *tmp)
+ * previous site's (its bytes' hash, if cached, the cache's, else read); else of the previous
+ * file's records where they are the same. */
+static bool write_records(Site *site, RecordsKept *r, const uint32_t *by_id, size_t from, size_t to, Buf *b, Buf *tmp)
 {
 	char path[64];
-	snprintf(path, sizeof path, "customers/search/r%zu.js", from / RECORDS_PER_FILE);
-	FileHash input = records_input(site, by_id, from, to, customers, b);
-	if (manifest_file_kept(site->dir, path, input))
+	size_t k = from / RECORDS_PER_FILE;
+	snprintf(path, sizeof path, "customers/search/r%zu.js", k);
+	FileHash input = records_input(site, r->now, from, to, b);
+	size_t was_to = from + RECORDS_PER_FILE < r->was_n ? from + RECORDS_PER_FILE : r->was_n;
+	if (manifest_file_kept(site->dir, path, input)) {
+		if (!r->caching)
+			return true;
+		if (r->cache && k < r->was_files && was_to == to &&
+		    memcmp(r->was + from, r->now + from, (to - from) * sizeof *r->now) == 0) {
+			r->file[k] = r->was_file[k];
+			return true;
+		}
+		r->old.len = 0;
+		if (manifest_old_bytes(site->dir, path, input, &r->old))
+			r->file[k] = file_hash(r->old.p, r->old.len);
 		return true;
+	}
+	records_previous(r, site, path, k, b);
+	size_t was_from = k * RECORDS_PER_FILE, next = 0;
 	b->len = 0;
-	buf_printf(b, "C360.records(%zu,[", from / RECORDS_PER_FILE);
+	buf_printf(b, "C360.records(%zu,[", k);
 	for (size_t i = from; i < to; i++) {
 		buf_puts(b, i > from ? ",\n" : "\n");
-		record(site, b, by_id[i], tmp);
+		ptrdiff_t j = records_match(r, was_from, r->now[i], &next);
+		if (j >= 0) {
+			buf_put(b, r->old.p + r->at[j], r->len[j]);
+		} else {
+			record(site, b, by_id[i], tmp);
+			r->formatted++;
+		}
 	}
 	buf_puts(b, "]);\n");
+	if (r->caching)
+		r->file[k] = file_hash(b->p, b->len);
 	return write_made(site, path, b, input);
+}
+
+/* ... into the staging folder's cache (the previous site's file linked if the same). */
+static void records_end(RecordsKept *r, const Site *site, const uint32_t *by_id, size_t nc, bool ok)
+{
+	if (ok && r->caching) {
+		if (r->cache && r->was_n == nc && memcmp(r->cache, r->save, r->save_len) == 0 &&
+		    memcmp(r->was_by_id, by_id, nc * sizeof *by_id) == 0)
+			keyed_cache_keep(site->cfg->out_dir, site->dir, SRC_CUSTOMERS, RECORDS_PREFIX);
+		else
+			keyed_cache_save(site->dir, SRC_CUSTOMERS, RECORDS_PREFIX, RECORDS_MAGIC, RECORDS_VERSION,
+					 records_key(site), RECORDS_PER_FILE, r->save, r->save_len, by_id, nc * sizeof *by_id);
+	}
+	console_note("search records formatted: %llu of %zu", (unsigned long long)r->formatted, nc);
+	free(r->save), free(r->cache), free(r->at), free(r->len), free(r->slot);
+	buf_free(&r->old);
 }
 
 /* The word files and info.js, unless made from the same as the previous site's. */
@@ -1918,17 +2134,23 @@ static bool write_all_words(Site *site, const uint32_t *by_id, size_t nc, FileHa
 /* The search index: customers by id, a thousand per records file, their words, segments and ranks. */
 static bool write_search(Site *site)
 {
-	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
-	uint32_t *by_id = by_id_order(site->g->src[SRC_CUSTOMERS].table);
+	const Table *table = site->g->src[SRC_CUSTOMERS].table;
+	size_t nc = table->n;
 	size_t files = (nc + RECORDS_PER_FILE - 1) / RECORDS_PER_FILE;
 	FileHash *customers = xmalloc((files + 1) * sizeof *customers);
 	Buf b = {0}, tmp = {0};
+	RecordsKept r;
+	records_begin(&r, site, nc, files);
+	uint32_t *by_id = records_order(&r, table);
+	if (!by_id)
+		by_id = by_id_order(table);
 	bool ok = out_mkdir(site->dir, "customers/search", site->err);
 	for (size_t k = 0; ok && k < files; k++) {
 		size_t from = k * RECORDS_PER_FILE, to = from + RECORDS_PER_FILE < nc ? from + RECORDS_PER_FILE : nc;
-		customers[k] = customers_hash(site, by_id, from, to, &b);
-		ok = write_records(site, by_id, from, to, customers[k], &b, &tmp);
+		customers[k] = customers_hash(site, by_id, from, to, &b, r.now, &tmp);
+		ok = write_records(site, &r, by_id, from, to, &b, &tmp);
 	}
+	records_end(&r, site, by_id, nc, ok);
 	ok = ok && write_all_words(site, by_id, nc, words_input(site, customers, files, nc, &b), &b) &&
 	     write_segments(site, by_id, &b) && write_ranks(site, by_id, &b);
 	free(by_id), free(customers);

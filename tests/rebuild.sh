@@ -1240,6 +1240,68 @@ grep -q '^web_activities,after_as_of_rows,,[1-9]' "$T/ls/gold/data_quality.csv" 
 	fail "no session counted after the as-of date: $(grep '^web_activities,after' "$T/ls/gold/data_quality.csv")"
 rm -rf "$T/ld" "$T/ls" "$T/lf"
 
+# ---- a records file whose customers changed is made of the previous file's records where a
+# customer's are the same (.c360-cache/records-customers: each customer's record input hashed),
+# the others formatted: one customer renamed, another's lifetime value changed (an order's
+# amount), both in r0.js, and one added there (the records after it a place later: r1.js and
+# r2.js each begin with the file before's last); the rebuild is a fresh build's, byte for byte
+rm -rf "$T/rkd" "$T/rks" "$T/rkr" "$T/rkf" "$T/rkh"
+run 0 generate --customers 2500 --seed 3 --out "$T/rkd"
+run 0 build --data "$T/rkd" --out "$T/rks"
+awk -F, -v OFS=, 'NR == 3 { $2 = "Zed Renamed" } { print } NR == 7 { print "100005a,Added Person,ap@example.org,F,1990-01-01,Paris" }' \
+	"$T/rkd/customers.csv" >"$T/rkd/c" && mv "$T/rkd/c" "$T/rkd/customers.csv"
+awk -F, -v OFS=, 'NR == 2 { $4 = "USD 4242.00" } { print }' "$T/rkd/orders.csv" >"$T/rkd/o" && mv "$T/rkd/o" "$T/rkd/orders.csv"
+run 0 build --data "$T/rkd" --out "$T/rkf"
+grep -q '^\["100001","Zed Renamed",' "$T/rkf/customers/search/r0.js" && grep -q '^\["100000",[^]]*"4,242.00"' "$T/rkf/customers/search/r0.js" &&
+	pass || fail "the changes are not in the fresh build's r0.js: $(sed -n 2,3p "$T/rkf/customers/search/r0.js")"
+cp -a "$T/rks" "$T/rkr"
+export C360_TIMINGS=1
+run 0 build --data "$T/rkd" --out "$T/rkr"
+unset C360_TIMINGS
+[ "$(sed -n 's/^c360: search records formatted: \([0-9]*\) of .*/\1/p' "$T/err")" = 5 ] && pass ||
+	fail "a rename, a value changed and a customer added: not 5 records formatted ($(grep 'records formatted' "$T/err"))"
+cmp -s "$T/rkr/customers/search/r0.js" "$T/rkf/customers/search/r0.js" && pass ||
+	fail "records kept: r0.js is not a fresh build's: $(diff "$T/rkr/customers/search/r0.js" "$T/rkf/customers/search/r0.js" | head -3)"
+diff -r -x .c360-prev "$T/rkr" "$T/rkf" >"$T/diff" && pass ||
+	fail "records kept: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
+# ... a previous records file edited, of the same size and time (a record's first letter of the
+# name), is not copied from: formatted whole
+cp -a "$T/rks" "$T/rkh"
+cp -p "$T/rkh/customers/search/r0.js" "$T/r0.js"
+sed -i '4s/^\(\["[^"]*","\)[A-Za-z]/\1#/' "$T/rkh/customers/search/r0.js"
+touch -r "$T/r0.js" "$T/rkh/customers/search/r0.js"
+cmp -s "$T/r0.js" "$T/rkh/customers/search/r0.js" && fail "r0.js not edited" || pass
+export C360_TIMINGS=1
+run 0 build --data "$T/rkd" --out "$T/rkh"
+unset C360_TIMINGS
+[ "$(sed -n 's/^c360: search records formatted: \([0-9]*\) of .*/\1/p' "$T/err")" = 1002 ] && pass ||
+	fail "an edited records file: not formatted whole ($(grep 'records formatted' "$T/err"))"
+diff -r -x .c360-prev "$T/rkh" "$T/rkf" >"$T/diff" && pass ||
+	fail "an edited records file: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
+# ... and with no cache of the records (a value changed again, in r0.js), r0.js is formatted
+# whole, r1.js and r2.js are kept, and the cache is made again: a fresh build's
+rm "$T/rkr/.c360-cache/records-customers"
+awk -F, -v OFS=, 'NR == 2 { $4 = "USD 4343.00" } { print }' "$T/rkd/orders.csv" >"$T/rkd/o" && mv "$T/rkd/o" "$T/rkd/orders.csv"
+export C360_TIMINGS=1
+run 0 build --data "$T/rkd" --out "$T/rkr"
+unset C360_TIMINGS
+[ "$(sed -n 's/^c360: search records formatted: \([0-9]*\) of .*/\1/p' "$T/err")" = 1000 ] && pass ||
+	fail "no records cache: not r0.js's records formatted ($(grep 'records formatted' "$T/err"))"
+rm -rf "$T/rkf"
+run 0 build --data "$T/rkd" --out "$T/rkf"
+diff -r -x .c360-prev "$T/rkr" "$T/rkf" >"$T/diff" && pass ||
+	fail "no records cache: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
+# ... and two customers' ids swapped (the same ids, in rows of another order: the cache's order
+# of the rows by id, not taken)
+awk -F, -v OFS=, 'NR == 5 { $1 = "100004" } NR == 6 { $1 = "100003" } { print }' "$T/rkd/customers.csv" >"$T/rkd/c" &&
+	mv "$T/rkd/c" "$T/rkd/customers.csv"
+run 0 build --data "$T/rkd" --out "$T/rkr"
+rm -rf "$T/rkf"
+run 0 build --data "$T/rkd" --out "$T/rkf"
+diff -r -x .c360-prev "$T/rkr" "$T/rkf" >"$T/diff" && pass ||
+	fail "two ids swapped: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
+rm -rf "$T/rkd" "$T/rks" "$T/rkr" "$T/rkf" "$T/rkh" "$T/r0.js"
+
 # ---- a build killed before it made its staging folder's marker leaves the folder empty: the
 # next build removes it; a folder of that name with something in it and no marker is not a
 # build's (only its marker's lock tells), and stays
