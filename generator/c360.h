@@ -954,7 +954,7 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
 char input_prepare(Input *in, const ReadOptions *o, Diags *d);
 void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
 /* Opens (maps) files name[0..n) of the data location now, for the inputs hash, and hashes them
- * on up to threads threads, the biggest first: hash[i] the bytes' hash, len[i] their number
+ * (input_hash) on up to threads threads, a piece at a time: hash[i] the bytes' hash, len[i] their number
  * (UINT64_MAX: the file cannot be read, or the data is on S3). The next input_open of such a file
  * takes these bytes instead of opening it again, if the file is still as it was (device,
  * inode, size, times). Main thread only, as are input_open and input_close.
@@ -971,7 +971,9 @@ bool input_changed(Input *in);
  * pages the page cache's, none copied; false if it cannot be. Until input_close. */
 struct stat;
 bool input_map(int fd, const char *path, const struct stat *st, Input *in);
-/* The hash of in's first n bytes (file_hash's), a mapped file's read through its descriptor. */
+/* The hash of in's first n bytes, a mapped file's read through its descriptor: file_hash's up to
+ * 8 MiB, else the file_hash of each 8 MiB piece's file_hash (a big export's pieces hashed on
+ * threads: inputs_ahead). */
 FileHash input_hash(const Input *in, size_t n);
 /* Whether in, if mapped, has lost no page and its file still has the size and mtime it had when
  * mapped (it was not cut short or written since); true for memory of the build's own. */

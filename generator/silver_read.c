@@ -323,22 +323,38 @@ bool input_changed(Input *in)
 	return in->changed;
 }
 
-/* A mapped file's bytes are read through its descriptor, a slice at a time into memory that
- * stays in the cache: the first touch of a mapped page costs several times the read's copy
- * (this VM: 147 MB hashed in 50-110 ms through a new mapping, 24 ms read in 256 KiB slices),
- * and an export the build then takes from its cache is never touched at all. Bytes the file no
- * longer has are hashed from the mapping, where they read as zeros, the file marked changed. */
-FileHash input_hash(const Input *in, size_t n)
+/* An export's bytes are hashed a piece of HASH_PIECE at a time, each piece apart, and a file of
+ * more than one piece is the hash of its pieces' hashes (one piece: its own, file_hash's), so
+ * that a big export's pieces are hashed on threads (inputs_ahead). */
+enum { HASH_PIECE = 8 << 20 };
+
+static size_t pieces(size_t n)
 {
-	if (!in->map)
-		return file_hash(in->data ? in->data : "", n);
+	return n <= HASH_PIECE ? 1 : (n + HASH_PIECE - 1) / HASH_PIECE;
+}
+
+static FileHash pieces_hash(const FileHash *h, size_t k)
+{
+	return k == 1 ? h[0] : file_hash(h, k * sizeof *h);
+}
+
+/* in's n bytes from at hashed. by_read: a mapped file's read through its descriptor, a slice
+ * at a time into memory that stays in the cache: the first touch of a mapped page costs
+ * several times the read's copy (this VM: 147 MB hashed in 50-110 ms through a new mapping, 24
+ * ms read in 256 KiB slices), and an export the build then takes from its cache is never touched
+ * at all. Bytes the file no longer has are hashed from the mapping, where they read as zeros,
+ * the file marked changed. */
+static FileHash piece_hash(const Input *in, size_t at, size_t n, bool by_read)
+{
+	if (!in->map || !by_read)
+		return file_hash(in->data ? in->data + at : "", n);
 	enum { SLICE = 256 << 10 };
 	char *slice = xmalloc(SLICE);
 	FileHasher *h = file_hasher_new();
 	int fd = mapped[in->map - 1].fd;
 	size_t got = 0;
 	while (got < n) {
-		ssize_t r = pread(fd, slice, n - got < SLICE ? n - got : SLICE, (off_t)got);
+		ssize_t r = pread(fd, slice, n - got < SLICE ? n - got : SLICE, (off_t)(at + got));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -347,9 +363,20 @@ FileHash input_hash(const Input *in, size_t n)
 		got += (size_t)r;
 	}
 	if (got < n)
-		file_hasher_add(h, in->data + got, n - got);
+		file_hasher_add(h, in->data + at + got, n - got);
 	free(slice);
 	return file_hasher_end(h);
+}
+
+FileHash input_hash(const Input *in, size_t n)
+{
+	size_t k = pieces(n);
+	FileHash *h = xmalloc(k * sizeof *h);
+	for (size_t i = 0; i < k; i++)
+		h[i] = piece_hash(in, i * HASH_PIECE, i + 1 < k ? HASH_PIECE : n - i * HASH_PIECE, true);
+	FileHash sum = pieces_hash(h, k);
+	free(h);
+	return sum;
 }
 
 bool input_map(int fd, const char *path, const struct stat *st, Input *in)
@@ -434,20 +461,23 @@ typedef struct {
 static Ahead *ahead;
 static size_t nahead;
 
-/* The files opened ahead, hashed by threads that take the next of them, the biggest first. */
+/* The files opened ahead, their pieces hashed by threads that take the next of them. */
 typedef struct {
 	Ahead *a;
-	const bool *by_read;
-	size_t *order, n;
+	const bool *by_read;	/* of each file */
+	FileHash **piece;	/* of each file, its pieces' hashes */
+	size_t *job, njobs;	/* each piece to hash: its file, times the most pieces a file has, and its number */
+	size_t most;
 	atomic_size_t next;
 } AheadHash;
 
 static void *ahead_hash(void *arg)
 {
 	AheadHash *h = arg;
-	for (size_t k; (k = atomic_fetch_add(&h->next, 1)) < h->n;) {
-		Ahead *a = &h->a[h->order[k]];
-		a->hash = h->by_read[k] ? input_hash(&a->in, a->in.len) : file_hash(a->in.data ? a->in.data : "", a->in.len);
+	for (size_t k; (k = atomic_fetch_add(&h->next, 1)) < h->njobs;) {
+		size_t f = h->job[k] / h->most, i = h->job[k] % h->most, n = h->a[f].in.len;
+		h->piece[f][i] = piece_hash(&h->a[f].in, i * HASH_PIECE, i + 1 < pieces(n) ? HASH_PIECE : n - i * HASH_PIECE,
+					    h->by_read[f]);
 	}
 	return NULL;
 }
@@ -455,10 +485,10 @@ static void *ahead_hash(void *arg)
 void inputs_ahead(const Config *cfg, const char *const *name, const bool *by_read, size_t n, int threads,
 		  FileHash *hash, uint64_t *len)
 {
-	size_t from = nahead;
+	size_t from = nahead, *of = xmalloc((n + 1) * sizeof *of);
 	ahead = xrealloc(ahead, (nahead + n + 1) * sizeof *ahead);
 	bool *read = xmalloc((n + 1) * sizeof *read);
-	size_t *order = xmalloc((n + 1) * sizeof *order), *of = xmalloc((n + 1) * sizeof *of);
+	AheadHash h = {.a = ahead + from, .by_read = read, .most = 1};
 	for (size_t i = 0; i < n; i++) {
 		len[i] = UINT64_MAX;
 		of[i] = SIZE_MAX;
@@ -475,15 +505,22 @@ void inputs_ahead(const Config *cfg, const char *const *name, const bool *by_rea
 		}
 		len[i] = ok ? a.in.len : UINT64_MAX;	/* one that changed as it was read: as if absent */
 		of[i] = nahead - from;
-		size_t k = of[i];	/* in order of size, the biggest first */
-		for (; k > 0 && ahead[from + order[k - 1]].in.len < a.in.len; k--)
-			order[k] = order[k - 1], read[k] = read[k - 1];
-		order[k] = of[i], read[k] = by_read[i];
+		read[of[i]] = by_read[i];
+		h.most = pieces(a.in.len) > h.most ? pieces(a.in.len) : h.most;
 		ahead[nahead++] = a;
 	}
-	AheadHash h = {.a = ahead + from, .by_read = read, .order = order, .n = nahead - from};
+	size_t files = nahead - from;
+	h.piece = xmalloc((files + 1) * sizeof *h.piece);
+	for (size_t f = 0; f < files; f++)
+		h.njobs += pieces(h.a[f].in.len);
+	h.job = xmalloc((h.njobs + 1) * sizeof *h.job);
+	for (size_t f = 0, k = 0; f < files; f++) {
+		h.piece[f] = xmalloc(pieces(h.a[f].in.len) * sizeof **h.piece);
+		for (size_t i = 0; i < pieces(h.a[f].in.len); i++)
+			h.job[k++] = f * h.most + i;
+	}
 	size_t nt = threads > 1 ? (size_t)threads - 1 : 0;
-	nt = nt < h.n ? nt : h.n ? h.n - 1 : 0;
+	nt = nt < h.njobs ? nt : h.njobs ? h.njobs - 1 : 0;
 	pthread_t *t = xmalloc((nt + 1) * sizeof *t);
 	size_t started = 0;
 	while (started < nt && pthread_create(&t[started], NULL, ahead_hash, &h) == 0)
@@ -491,10 +528,14 @@ void inputs_ahead(const Config *cfg, const char *const *name, const bool *by_rea
 	ahead_hash(&h);
 	for (size_t k = 0; k < started; k++)
 		pthread_join(t[k], NULL);
+	for (size_t f = 0; f < files; f++) {
+		h.a[f].hash = pieces_hash(h.piece[f], pieces(h.a[f].in.len));
+		free(h.piece[f]);
+	}
 	for (size_t i = 0; i < n; i++)
 		if (of[i] != SIZE_MAX)
 			hash[i] = ahead[from + of[i]].hash;
-	free(t), free(read), free(order), free(of);
+	free(t), free(read), free(of), free(h.piece), free(h.job);
 }
 
 void input_ahead_free(void)

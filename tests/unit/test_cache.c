@@ -654,6 +654,54 @@ static void test_input_hash_reads_the_file(void **state)
 	unlink(path);
 }
 
+/* An export over 8 MiB hashes as the hash of its 8 MiB pieces' hashes (each file_hash's), a
+ * prefix too (one piece: its own hash), and inputs_ahead, hashing the pieces on threads, gives
+ * the same as input_hash. */
+static void test_input_hash_by_pieces(void **state)
+{
+	(void)state;
+	enum { PIECE = 8 << 20, N = 2 * PIECE + 12345 };
+	char *b = malloc(N);
+	uint64_t x = 11;
+	for (size_t i = 0; i < N; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		b[i] = (char)(x >> 56);
+	}
+	mkdir(TEST_DIR "/test_cache.p", 0777);
+	const char *path = TEST_DIR "/test_cache.p/big.csv";
+	FILE *f = fopen(path, "wb");
+	CHECK(f && fwrite(b, 1, N, f) == N && fclose(f) == 0, "the file written");
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	Input in;
+	CHECK(fd >= 0 && fstat(fd, &st) == 0 && input_map(fd, path, &st, &in) && close(fd) == 0, "mapped");
+	FileHash p[3] = {file_hash(b, PIECE), file_hash(b + PIECE, PIECE), file_hash(b + 2 * PIECE, N - 2 * PIECE)};
+	FileHash two[2] = {p[0], file_hash(b + PIECE, 1000)};
+	FileHash whole = input_hash(&in, N), want = file_hash(p, sizeof p);
+	FileHash one = input_hash(&in, PIECE), over = input_hash(&in, PIECE + 1000), over_want = file_hash(two, sizeof two);
+	CHECK(whole.lo == want.lo && whole.hi == want.hi, "three pieces: the hash of their hashes");
+	CHECK(one.lo == p[0].lo && one.hi == p[0].hi, "one piece: its own hash");
+	CHECK(over.lo == over_want.lo && over.hi == over_want.hi, "a prefix a piece and 1,000 bytes long");
+	Input small = {.data = b, .len = 1000};
+	FileHash s = input_hash(&small, 1000), s_want = file_hash(b, 1000);
+	CHECK(s.lo == s_want.lo && s.hi == s_want.hi, "bytes in memory under a piece: file_hash's");
+	input_close(&in);
+	Config cfg = test_config();
+	cfg.data_dir = TEST_DIR "/test_cache.p";
+	const char *name[] = {"big.csv", "none.csv", "big.csv"};
+	bool by_read[] = {true, true, false};
+	FileHash got[3];
+	uint64_t len[3];
+	inputs_ahead(&cfg, name, by_read, 3, 2, got, len);
+	CHECK(len[0] == N && len[1] == UINT64_MAX && len[2] == N, "the lengths: %llu, %llu, %llu", (unsigned long long)len[0],
+	      (unsigned long long)len[1], (unsigned long long)len[2]);
+	CHECK(got[0].lo == want.lo && got[0].hi == want.hi, "read ahead on threads: the same hash");
+	CHECK(got[2].lo == want.lo && got[2].hi == want.hi, "and through the mapping");
+	input_ahead_free();
+	unlink(path);
+	free(b);
+}
+
 /* A grouping by customer (.c360-cache/by-NAME) is taken only under its key, for as many
  * customers, whole and with its sum: every run in order from 0, the counts at its end agreeing,
  * each row one of the table's. A grouping that is not (its sum right: by_cache_save sums what it
@@ -824,6 +872,7 @@ int main(void)
 		cmocka_unit_test(test_settings_hash_the_parsed_config),
 		cmocka_unit_test(test_file_hash_is_xxh3),
 		cmocka_unit_test(test_input_hash_reads_the_file),
+		cmocka_unit_test(test_input_hash_by_pieces),
 		cmocka_unit_test(test_by_taken_only_whole),
 		cmocka_unit_test(test_session_views_taken_only_whole),
 	};
