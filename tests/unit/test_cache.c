@@ -624,23 +624,28 @@ static void test_file_hash_is_xxh3(void **state)
  * file lost after it was mapped hash as the zeros the mapping reads, the file marked changed
  * (those of its last page: a page beyond it would be on_bus's, which cmocka's handler replaces
  * after the first test). */
+/* b: n bytes drawn from seed, written to path, which is mapped into in. */
+static void mapped_file(char *b, size_t n, uint64_t seed, const char *path, Input *in)
+{
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		b[i] = (char)(seed >> 56);
+	}
+	FILE *f = fopen(path, "wb");
+	CHECK(f && fwrite(b, 1, n, f) == n && fclose(f) == 0, "the file written");
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	CHECK(fd >= 0 && fstat(fd, &st) == 0 && input_map(fd, path, &st, in) && close(fd) == 0, "mapped");
+}
+
 static void test_input_hash_reads_the_file(void **state)
 {
 	(void)state;
 	enum { N = 600011, CUT = 100000, PAGE_END = 102400 };
 	static char b[N], z[N];
-	uint64_t x = 7;
-	for (size_t i = 0; i < N; i++) {
-		x = x * 6364136223846793005ull + 1442695040888963407ull;
-		b[i] = (char)(x >> 56);
-	}
 	const char *path = TEST_DIR "/test_cache.input";
-	FILE *f = fopen(path, "wb");
-	CHECK(f && fwrite(b, 1, N, f) == N && fclose(f) == 0, "the file written");
-	int fd = open(path, O_RDONLY);
-	struct stat st;
 	Input in;
-	CHECK(fd >= 0 && fstat(fd, &st) == 0 && input_map(fd, path, &st, &in) && close(fd) == 0, "mapped");
+	mapped_file(b, N, 7, path, &in);
 	FileHash whole = input_hash(&in, N), want = file_hash(b, N), part = input_hash(&in, 300007), part_want = file_hash(b, 300007);
 	CHECK(whole.lo == want.lo && whole.hi == want.hi, "the whole file's hash is file_hash's");
 	CHECK(part.lo == part_want.lo && part.hi == part_want.hi, "a prefix across a slice's edge hashes as file_hash's");
@@ -662,19 +667,10 @@ static void test_input_hash_by_pieces(void **state)
 	(void)state;
 	enum { PIECE = 8 << 20, N = 2 * PIECE + 12345 };
 	char *b = malloc(N);
-	uint64_t x = 11;
-	for (size_t i = 0; i < N; i++) {
-		x = x * 6364136223846793005ull + 1442695040888963407ull;
-		b[i] = (char)(x >> 56);
-	}
 	mkdir(TEST_DIR "/test_cache.p", 0777);
 	const char *path = TEST_DIR "/test_cache.p/big.csv";
-	FILE *f = fopen(path, "wb");
-	CHECK(f && fwrite(b, 1, N, f) == N && fclose(f) == 0, "the file written");
-	int fd = open(path, O_RDONLY);
-	struct stat st;
 	Input in;
-	CHECK(fd >= 0 && fstat(fd, &st) == 0 && input_map(fd, path, &st, &in) && close(fd) == 0, "mapped");
+	mapped_file(b, N, 11, path, &in);
 	FileHash p[3] = {file_hash(b, PIECE), file_hash(b + PIECE, PIECE), file_hash(b + 2 * PIECE, N - 2 * PIECE)};
 	FileHash two[2] = {p[0], file_hash(b + PIECE, 1000)};
 	FileHash whole = input_hash(&in, N), want = file_hash(p, sizeof p);
