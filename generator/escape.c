@@ -320,11 +320,10 @@ static bool sheet_quoted(const char *s, size_t n)
 	return false;
 }
 
-/* A CSV cell for spreadsheets: a value that a spreadsheet would run as a formula is
- * prefixed with an apostrophe (OWASP's advice for CSV injection).
- * csv_field of the cell, after a ' where it starts as a formula would (= + - @ tab CR): the
- * text looked at once and copied whole when nothing in it is quoted (a customer list's CSV is
- * mostly names, e-mails and cities). */
+/* A CSV cell for spreadsheets: csv_field of the cell, after a ' where it starts as a formula
+ * would (= + - @ tab CR: OWASP's advice for CSV injection); the text looked at once and copied
+ * whole when nothing in it is quoted (a customer list's CSV is mostly names, e-mails and
+ * cities). */
 void esc_sheet_cell(Buf *b, const char *s, size_t n)
 {
 	bool formula = n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r');

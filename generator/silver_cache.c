@@ -617,13 +617,6 @@ static bool sum_ok(const CacheHead *h, const char *frows, const char *rest, size
 	return sum.lo == h->sum.lo && sum.hi == h->sum.hi;
 }
 
-/* rows_whole for rows of size bytes, a constant where it is called: each copy a few moves, not
- * a call (a third of the time the cache of a million rows takes to load, else). Row i made
- * whole, [i * size, (i + 1) * size), starts d = (nrows - i) * ROW_CUT bytes before the file's
- * row i and ends where the file's row i + 1 starts at the latest: no later row is touched, and
- * in the row each part moves forward 8 bytes at a time (move_forward), the head's zeros written
- * over bytes of it already moved (d >= ROW_CUT, which is KEEP_FROM and the head's bytes after
- * KEEP_TO). No copy of the row first (read19, session 19). */
 _Static_assert(ROW_CUT >= 8, "a part moves at least 8 bytes forward");
 
 /* n bytes moved from from to to, which is at least 8 bytes before it: 8 at a time, each read
@@ -637,6 +630,13 @@ static inline __attribute__((always_inline)) void move_forward(char *to, const c
 		to[j] = from[j];
 }
 
+/* rows_whole for rows of size bytes, a constant where it is called: each copy a few moves, not
+ * a call (a third of the time the cache of a million rows takes to load, else). Row i made
+ * whole, [i * size, (i + 1) * size), starts d = (nrows - i) * ROW_CUT bytes before the file's
+ * row i and ends where the file's row i + 1 starts at the latest: no later row is touched, and
+ * in the row each part moves forward 8 bytes at a time (move_forward), the head's zeros written
+ * over bytes of it already moved (d >= ROW_CUT, which is KEEP_FROM and the head's bytes after
+ * KEEP_TO). No copy of the row first (read19, session 19). */
 static inline __attribute__((always_inline)) void rows_whole_of(size_t size, size_t nrows, char *rows)
 {
 	size_t in = file_row_size(size), keep = KEEP_TO - KEEP_FROM;
