@@ -9,8 +9,9 @@ CFLAGS ?= -O2 -g
 BUILD ?= build
 
 WARN := -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
-PKGS := libcmark-gfm cairo libpng zlib sqlite3 libcurl libmicrohttpd
-C360_CPPFLAGS := -D_GNU_SOURCE -DC360_DATADIR='"$(DATADIR)"' -Igenerator $(shell pkg-config --cflags $(PKGS))
+PKGS := libcmark-gfm cairo libpng zlib sqlite3
+OPENED := libcurl libmicrohttpd	# their headers only: opened when first needed (generator/dynlib.c)
+C360_CPPFLAGS := -D_GNU_SOURCE -DC360_DATADIR='"$(DATADIR)"' -Igenerator $(shell pkg-config --cflags $(PKGS) $(OPENED))
 C360_LIBS := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcsv -lunistring -lxxhash -lpthread -lm
 # libxxhash's x86 dispatch (the same hashes, AVX2 or AVX-512 where the CPU has them), if it has one
 C360_CPPFLAGS += $(shell printf '\043include <xxh_x86dispatch.h>\nint main(void) { return (int)XXH3_128bits_dispatch("", 0).low64; }\n' | \

@@ -980,6 +980,20 @@ FileHash input_hash(const Input *in, size_t n);
 bool input_intact(const Input *in);
 void input_close(Input *in);
 
+/* ---- libraries opened when first needed (dynlib.c) */
+typedef struct {
+	const char *name;	/* "curl_easy_init" */
+	void *at;		/* the function pointer it goes into */
+} LibFn;
+typedef struct {
+	const char *soname, *needed_for;	/* "libcurl.so.4", "reading exports from S3" */
+	const LibFn *fn;			/* ended by {NULL} */
+	bool tried;
+	char *why;				/* why it could not be loaded, once tried */
+} Lib;
+/* Opens lib once (thread-safe) and fills its function pointers; false with why in err. */
+bool lib_load(Lib *lib, Buf *err);
+
 /* ---- S3 (s3.c) */
 enum { S3_OK, S3_MISSING, S3_ERROR };
 bool s3_location(const char *data);	/* an s3://BUCKET/PREFIX/ address */

@@ -5,6 +5,34 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 
+/* libcurl's functions c360 calls, opened with it on the first request (lib_load). */
+static struct {
+	CURLcode (*global_init)(long);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	const char *(*easy_strerror)(CURLcode);
+	void (*easy_cleanup)(CURL *);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+} curl;
+
+static const LibFn curl_fns[] = {
+	{"curl_global_init", &curl.global_init},
+	{"curl_easy_init", &curl.easy_init},
+	{"curl_easy_setopt", &curl.easy_setopt},
+	{"curl_easy_perform", &curl.easy_perform},
+	{"curl_easy_getinfo", &curl.easy_getinfo},
+	{"curl_easy_strerror", &curl.easy_strerror},
+	{"curl_easy_cleanup", &curl.easy_cleanup},
+	{"curl_slist_append", &curl.slist_append},
+	{"curl_slist_free_all", &curl.slist_free_all},
+	{NULL, NULL},
+};
+
+static Lib libcurl = {.soname = "libcurl.so.4", .needed_for = "reading exports from S3", .fn = curl_fns};
+
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 static const char *env(const char *name)
@@ -85,30 +113,30 @@ static CURL *s3_request(const Config *cfg, const char *url, const char *region, 
 {
 	static bool ready;
 	if (!ready)
-		ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-	CURL *c = curl_easy_init();
+		ready = curl.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+	CURL *c = curl.easy_init();
 	if (!c)
 		return NULL;
 	char sigv4[96];
 	snprintf(sigv4, sizeof sigv4, "aws:amz:%s:s3", region);
-	*h = curl_slist_append(NULL, "x-amz-content-sha256: " EMPTY_SHA256);	/* S3 wants it signed */
+	*h = curl.slist_append(NULL, "x-amz-content-sha256: " EMPTY_SHA256);	/* S3 wants it signed */
 	if (env("AWS_SESSION_TOKEN")) {
 		Buf t = {0};
 		buf_printf(&t, "x-amz-security-token: %s", env("AWS_SESSION_TOKEN"));
-		*h = curl_slist_append(*h, buf_cstr(&t));
+		*h = curl.slist_append(*h, buf_cstr(&t));
 		buf_free(&t);
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_AWS_SIGV4, sigv4);
-	curl_easy_setopt(c, CURLOPT_USERNAME, env("AWS_ACCESS_KEY_ID"));
-	curl_easy_setopt(c, CURLOPT_PASSWORD, env("AWS_SECRET_ACCESS_KEY"));
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, *h);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, cfg->s3_connect_timeout ? cfg->s3_connect_timeout : 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, cfg->s3_timeout ? cfg->s3_timeout : 300L);
+	curl.easy_setopt(c, CURLOPT_URL, url);
+	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl.easy_setopt(c, CURLOPT_AWS_SIGV4, sigv4);
+	curl.easy_setopt(c, CURLOPT_USERNAME, env("AWS_ACCESS_KEY_ID"));
+	curl.easy_setopt(c, CURLOPT_PASSWORD, env("AWS_SECRET_ACCESS_KEY"));
+	curl.easy_setopt(c, CURLOPT_HTTPHEADER, *h);
+	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl.easy_setopt(c, CURLOPT_WRITEDATA, out);
+	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, cfg->s3_connect_timeout ? cfg->s3_connect_timeout : 10L);
+	curl.easy_setopt(c, CURLOPT_TIMEOUT, cfg->s3_timeout ? cfg->s3_timeout : 300L);
 	return c;
 }
 
@@ -118,6 +146,8 @@ int s3_get(const Config *cfg, const char *name, Buf *out, Buf *err)
 		buf_puts(err, "no credentials for S3: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
 		return S3_ERROR;
 	}
+	if (!lib_load(&libcurl, err))
+		return S3_ERROR;
 	const char *region = cfg->s3_region ? cfg->s3_region : env("AWS_REGION");
 	region = region ? region : env("AWS_DEFAULT_REGION");
 	region = region ? region : "us-east-1";
@@ -128,26 +158,26 @@ int s3_get(const Config *cfg, const char *name, Buf *out, Buf *err)
 	}
 	struct curl_slist *headers = NULL;
 	CURL *c = s3_request(cfg, buf_cstr(&url), region, out, &headers);
-	CURLcode rc = c ? curl_easy_perform(c) : CURLE_FAILED_INIT;
+	CURLcode rc = c ? curl.easy_perform(c) : CURLE_FAILED_INIT;
 	long status = 0;
 	if (c)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	int result = rc == CURLE_OK && status == 200 ? S3_OK : rc == CURLE_OK && status == 404 ? S3_MISSING : S3_ERROR;
 	if (rc == CURLE_OPERATION_TIMEDOUT)
 		buf_printf(err, "%s: no answer within the time allowed ([s3] timeout = %ld, connect_timeout = %ld seconds)",
 			   url.p, cfg->s3_timeout ? cfg->s3_timeout : 300L,
 			   cfg->s3_connect_timeout ? cfg->s3_connect_timeout : 10L);
 	else if (rc != CURLE_OK)
-		buf_printf(err, "%s: %s", url.p, curl_easy_strerror(rc));
+		buf_printf(err, "%s: %s", url.p, curl.easy_strerror(rc));
 	else if (result == S3_ERROR) {
 		buf_printf(err, "%s: HTTP %ld", url.p, status);
 		s3_error_text(err, out);
 	}
 	if (result != S3_OK)
 		out->len = 0;
-	curl_slist_free_all(headers);
+	curl.slist_free_all(headers);
 	if (c)
-		curl_easy_cleanup(c);
+		curl.easy_cleanup(c);
 	buf_free(&url);
 	return result;
 }

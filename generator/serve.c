@@ -54,6 +54,36 @@ typedef struct {
 	atomic_ulong generation;	/* successful builds so far */
 } Server;
 
+/* libmicrohttpd's functions c360 calls, opened with it when a site is first served (lib_load). */
+static struct {
+	struct MHD_Daemon *(*start_daemon)(unsigned, uint16_t, MHD_AcceptPolicyCallback, void *, MHD_AccessHandlerCallback,
+					   void *, ...);
+	void (*stop_daemon)(struct MHD_Daemon *);
+	struct MHD_Response *(*create_response_from_buffer)(size_t, void *, enum MHD_ResponseMemoryMode);
+	struct MHD_Response *(*create_response_from_buffer_with_free_callback)(size_t, void *,
+									       MHD_ContentReaderFreeCallback);
+	struct MHD_Response *(*create_response_from_fd)(size_t, int);
+	enum MHD_Result (*add_response_header)(struct MHD_Response *, const char *, const char *);
+	enum MHD_Result (*queue_response)(struct MHD_Connection *, unsigned, struct MHD_Response *);
+	void (*destroy_response)(struct MHD_Response *);
+	const char *(*lookup_connection_value)(struct MHD_Connection *, enum MHD_ValueKind, const char *);
+} mhd;
+
+static const LibFn mhd_fns[] = {
+	{"MHD_start_daemon", &mhd.start_daemon},
+	{"MHD_stop_daemon", &mhd.stop_daemon},
+	{"MHD_create_response_from_buffer", &mhd.create_response_from_buffer},
+	{"MHD_create_response_from_buffer_with_free_callback", &mhd.create_response_from_buffer_with_free_callback},
+	{"MHD_create_response_from_fd", &mhd.create_response_from_fd},
+	{"MHD_add_response_header", &mhd.add_response_header},
+	{"MHD_queue_response", &mhd.queue_response},
+	{"MHD_destroy_response", &mhd.destroy_response},
+	{"MHD_lookup_connection_value", &mhd.lookup_connection_value},
+	{NULL, NULL},
+};
+
+static Lib libmhd = {.soname = "libmicrohttpd.so.12", .needed_for = "serving the site", .fn = mhd_fns};
+
 static void build_id(const Server *sv, char *out, size_t cap)
 {
 	snprintf(out, cap, "%ld-%lu", sv->pid, atomic_load(&sv->generation));
@@ -150,19 +180,19 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const 
 {
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	enum MHD_Result ok = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(r, "X-Content-Type-Options", "nosniff");
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	enum MHD_Result ok = mhd.queue_response(c, status, r);
+	mhd.destroy_response(r);
 	return ok;
 }
 
 static enum MHD_Result respond_text(struct MHD_Connection *c, unsigned status, const char *type, const char *text)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r = mhd.create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
 	if (r && status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	return respond(c, status, type, r);
 }
 
@@ -179,9 +209,9 @@ static enum MHD_Result redirect_to_dir(struct MHD_Connection *c, const char *rel
 	Buf to = {0};
 	esc_url(&to, name, strlen(name));
 	buf_putc(&to, '/');
-	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r = mhd.create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	if (r)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, buf_cstr(&to));
+		mhd.add_response_header(r, MHD_HTTP_HEADER_LOCATION, buf_cstr(&to));
 	buf_free(&to);
 	return respond(c, MHD_HTTP_MOVED_PERMANENTLY, "text/plain; charset=utf-8", r);
 }
@@ -207,7 +237,7 @@ static enum MHD_Result respond_html(const Server *sv, struct MHD_Connection *c, 
 	buf_printf(&page, "<script src=\"%s\" data-build=\"%s\" defer></script>\n", RELOAD_URL, id);
 	buf_put(&page, file.p + at, file.len - at);
 	buf_free(&file);
-	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(page.len, page.p, free);
+	struct MHD_Response *r = mhd.create_response_from_buffer_with_free_callback(page.len, page.p, free);
 	if (!r)
 		buf_free(&page);
 	return respond(c, MHD_HTTP_OK, serve_content_type(".html"), r);
@@ -230,7 +260,7 @@ static enum MHD_Result respond_file(const Server *sv, struct MHD_Connection *c, 
 	const char *type = serve_content_type(rel);
 	if (strcmp(type, serve_content_type(".html")) == 0)
 		return respond_html(sv, c, fd);
-	struct MHD_Response *r = MHD_create_response_from_fd((size_t)st.st_size, fd);
+	struct MHD_Response *r = mhd.create_response_from_fd((size_t)st.st_size, fd);
 	if (!r)
 		close(fd);
 	return respond(c, MHD_HTTP_OK, type, r);
@@ -242,7 +272,7 @@ static enum MHD_Result respond_file(const Server *sv, struct MHD_Connection *c, 
  * address, the site is on the network as a published one is, under any name. */
 static bool host_allowed(const Server *sv, struct MHD_Connection *c)
 {
-	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	const char *h = mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
 	if (!sv->loopback || !h || h[0] == '[')	/* no Host (HTTP/1.0), or an IPv6 address */
 		return true;
 	char name[256];
@@ -450,6 +480,12 @@ static void serve_loop(Server *sv, const ServeOptions *so, Watch *w, int sigfd)
  * a build is never cut short and nothing is left half made. */
 int serve(const ServeOptions *so)
 {
+	Buf why = {0};
+	if (!lib_load(&libmhd, &why)) {
+		say(SAY_QUIET, "error: %s", buf_cstr(&why));
+		buf_free(&why);
+		return 1;
+	}
 	sigset_t stop;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
@@ -468,7 +504,7 @@ int serve(const ServeOptions *so)
 	if (sigfd < 0 || w.fd < 0 || sock < 0 || so->build(so->ctx) != 0)
 		goto out;
 	watch_sources(&w, so->cfg);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL, serve_request, &sv,
+	d = mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL, serve_request, &sv,
 			     MHD_OPTION_LISTEN_SOCKET, sock, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 			     MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL, MHD_OPTION_END);
 	if (!d) {
@@ -478,7 +514,7 @@ int serve(const ServeOptions *so)
 	sock = -1;	/* the server closes it */
 	say(SAY_QUIET, "serving %s at http://%s:%u/ (Ctrl-C stops)", sv.out, so->bind, port);
 	serve_loop(&sv, so, &w, sigfd);
-	MHD_stop_daemon(d);
+	mhd.stop_daemon(d);
 	status = 0;
 out:
 	if (sock >= 0)
