@@ -1138,6 +1138,24 @@ bool manifest_write(Buf *err)
  * looks at the spare's files, not the site's: no second stat a file) stays, and its manifest
  * keeps its time (the next build trusts a spare's file not modified since). False if the
  * previous site's list is not known whole: the spare must go. */
+/* The previous site's files that go: gone[from, to), places in its list, removed; ok false if
+ * one could not be. */
+typedef struct {
+	const uint32_t *gone;
+	size_t from, to;
+	bool ok;
+} Removal;
+
+static void *remove_gone(void *arg)
+{
+	Removal *r = arg;
+	r->ok = true;
+	for (size_t i = r->from; i < r->to; i++)
+		if (unlinkat(M.old_root, M.old.e[r->gone[i]].path, 0) != 0 && errno != ENOENT)
+			r->ok = false;
+	return NULL;
+}
+
 bool manifest_prune_previous(void)
 {
 	if (!M.old_loaded || !M.old.whole || M.old_root < 0)
@@ -1148,6 +1166,8 @@ bool manifest_prune_previous(void)
 	ListOut o = {.fd = openat(M.old_root, MANIFEST_NAME, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC)};
 	bool ok = o.ok = o.fd >= 0;
 	buf_puts(&o.b, MANIFEST_HEAD);
+	uint32_t *gone = xmalloc((M.old.n + 1) * sizeof *gone);
+	size_t ngone = 0;
 	Walk w = walk_start(M.now, M.n, false);	/* sorted by manifest_write */
 	const Entry *was = NULL, *now = walk_next(&w, &was);
 	for (size_t i = 0; ok && i < M.old.n; i++) {	/* both sorted by path */
@@ -1158,12 +1178,24 @@ bool manifest_prune_previous(void)
 		if (now && was == old && now->size == old->size && now->hash.lo == old->hash.lo &&
 		    now->hash.hi == old->hash.hi && old->state != OLD_CHANGED)
 			list_line(&o.b, old, old), list_flush(&o, false);
-		else if (unlinkat(M.old_root, old->path, 0) != 0 && errno != ENOENT)
-			ok = false;
+		else
+			gone[ngone++] = (uint32_t)i;
 	}
+	/* The files that go (a 1 % rebuild's at 100k: ~1,160, the kernel freeing ~150 MB of their
+	 * pages) removed on two threads, the list ended meanwhile: one that is whole before they
+	 * are all gone lists fewer files than are there, as above. */
+	Removal half[2] = {{gone, 0, ngone / 2, true}, {gone, ngone / 2, ngone, true}};
+	pthread_t t;
+	bool beside = ngone >= 64 && pthread_create(&t, NULL, remove_gone, &half[0]) == 0;
+	if (!beside)
+		remove_gone(&half[0]);
 	list_flush(&o, true);
 	ok = ok && o.ok && futimens(o.fd, (struct timespec[2]){M.old.since, M.old.since}) == 0;
-	o.ok = ok;
+	remove_gone(&half[1]);
+	if (beside)
+		pthread_join(t, NULL);
+	free(gone);
+	o.ok = ok && half[0].ok && half[1].ok;
 	return list_end(&o, true);
 }
 
