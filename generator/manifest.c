@@ -1131,13 +1131,6 @@ bool manifest_write(Buf *err)
 	return ok;
 }
 
-/* After the swap, the previous site (M.old_root, out's spare from now on) keeps only the files
- * the new site holds byte for byte (manifest_write sorted M.now): a customer gone or changed,
- * the previous edition's figures, are not left behind in out's folder until the next build.
- * A file found modified since its manifest goes too; one not looked at (a build with a spare
- * looks at the spare's files, not the site's: no second stat a file) stays, and its manifest
- * keeps its time (the next build trusts a spare's file not modified since). False if the
- * previous site's list is not known whole: the spare must go. */
 /* The previous site's files that go: gone[from, to), places in its list, removed; ok false if
  * one could not be. */
 typedef struct {
@@ -1156,6 +1149,13 @@ static void *remove_gone(void *arg)
 	return NULL;
 }
 
+/* After the swap, the previous site (M.old_root, out's spare from now on) keeps only the files
+ * the new site holds byte for byte (manifest_write sorted M.now): a customer gone or changed,
+ * the previous edition's figures, are not left behind in out's folder until the next build.
+ * A file found modified since its manifest goes too; one not looked at (a build with a spare
+ * looks at the spare's files, not the site's: no second stat a file) stays, and its manifest
+ * keeps its time (the next build trusts a spare's file not modified since). False if the
+ * previous site's list is not known whole: the spare must go. */
 bool manifest_prune_previous(void)
 {
 	if (!M.old_loaded || !M.old.whole || M.old_root < 0)
