@@ -1142,7 +1142,6 @@ typedef struct {
 static void *remove_gone(void *arg)
 {
 	Removal *r = arg;
-	r->ok = true;
 	for (size_t i = r->from; i < r->to; i++)
 		if (unlinkat(M.old_root, M.old.e[r->gone[i]].path, 0) != 0 && errno != ENOENT)
 			r->ok = false;

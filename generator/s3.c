@@ -18,17 +18,10 @@ static struct {
 	void (*slist_free_all)(struct curl_slist *);
 } curl;
 
+#define CURL_FN(f) {"curl_" #f, &curl.f}	/* the name in the library is the member's, after "curl_" */
 static const LibFn curl_fns[] = {
-	{"curl_global_init", &curl.global_init},
-	{"curl_easy_init", &curl.easy_init},
-	{"curl_easy_setopt", &curl.easy_setopt},
-	{"curl_easy_perform", &curl.easy_perform},
-	{"curl_easy_getinfo", &curl.easy_getinfo},
-	{"curl_easy_strerror", &curl.easy_strerror},
-	{"curl_easy_cleanup", &curl.easy_cleanup},
-	{"curl_slist_append", &curl.slist_append},
-	{"curl_slist_free_all", &curl.slist_free_all},
-	{NULL, NULL},
+	CURL_FN(global_init), CURL_FN(easy_init), CURL_FN(easy_setopt), CURL_FN(easy_perform), CURL_FN(easy_getinfo),
+	CURL_FN(easy_strerror), CURL_FN(easy_cleanup), CURL_FN(slist_append), CURL_FN(slist_free_all), {NULL, NULL},
 };
 
 static Lib libcurl = {.soname = "libcurl.so.4", .needed_for = "reading exports from S3", .fn = curl_fns};

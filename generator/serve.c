@@ -69,16 +69,11 @@ static struct {
 	const char *(*lookup_connection_value)(struct MHD_Connection *, enum MHD_ValueKind, const char *);
 } mhd;
 
+#define MHD_FN(f) {"MHD_" #f, &mhd.f}	/* the name in the library is the member's, after "MHD_" */
 static const LibFn mhd_fns[] = {
-	{"MHD_start_daemon", &mhd.start_daemon},
-	{"MHD_stop_daemon", &mhd.stop_daemon},
-	{"MHD_create_response_from_buffer", &mhd.create_response_from_buffer},
-	{"MHD_create_response_from_buffer_with_free_callback", &mhd.create_response_from_buffer_with_free_callback},
-	{"MHD_create_response_from_fd", &mhd.create_response_from_fd},
-	{"MHD_add_response_header", &mhd.add_response_header},
-	{"MHD_queue_response", &mhd.queue_response},
-	{"MHD_destroy_response", &mhd.destroy_response},
-	{"MHD_lookup_connection_value", &mhd.lookup_connection_value},
+	MHD_FN(start_daemon), MHD_FN(stop_daemon), MHD_FN(create_response_from_buffer),
+	MHD_FN(create_response_from_buffer_with_free_callback), MHD_FN(create_response_from_fd),
+	MHD_FN(add_response_header), MHD_FN(queue_response), MHD_FN(destroy_response), MHD_FN(lookup_connection_value),
 	{NULL, NULL},
 };
 
