@@ -959,9 +959,15 @@ void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
  * takes these bytes instead of opening it again, if the file is still as it was (device,
  * inode, size, times). Main thread only, as are input_open and input_close.
  * by_read[i]: hashed as input_hash does, its mapping untouched (the build will likely take the
- * export from a cache); else through the mapping, which the build's reading then finds touched. */
-void inputs_ahead(const Config *cfg, const char *const *name, const bool *by_read, size_t n, int threads,
-		  FileHash *hash, uint64_t *len);
+ * export from a cache); else through the mapping, which the build's reading then finds touched.
+ * seen: a previous site whose cache folder records the exports its build hashed (SEEN_NAME): a
+ * file stat finds as recorded is not read, its hash the record's (NULL: none). Returns how many
+ * were. */
+size_t inputs_ahead(const Config *cfg, const char *const *name, const bool *by_read, size_t n, int threads,
+		    const char *seen, FileHash *hash, uint64_t *len);
+/* The record of the files read ahead, in staging's cache folder, its mtime when they began to
+ * be read. */
+void inputs_seen_save(const char *staging);
 void input_ahead_free(void);	/* the bytes read ahead that no input_open took */
 /* Whether in's file changed since it was opened: its size, times or inode, or what its path
  * names, or it shrank under the mapping (the pages gone read as zeros, never SIGBUS). */
@@ -971,6 +977,9 @@ bool input_changed(Input *in);
  * pages the page cache's, none copied; false if it cannot be. Until input_close. */
 struct stat;
 bool input_map(int fd, const char *path, const struct stat *st, Input *in);
+/* Whether a record of a file stat says st of, on a file system of that type (statfs), made
+ * when its reading began at began, may be trusted. */
+bool input_seen_trusted(long fs_type, const struct stat *st, struct timespec began);
 /* The hash of in's first n bytes, a mapped file's read through its descriptor: file_hash's up to
  * 8 MiB, else the file_hash of each 8 MiB piece's file_hash (a big export's pieces hashed on
  * threads: inputs_ahead). */
@@ -1109,6 +1118,11 @@ void by_cache_keep(const char *site, const char *staging, SourceId id);	/* the f
  * else NULL. */
 char *keyed_cache_load(const char *site, SourceId id, const char *prefix, const char *magic, uint64_t version, FileHash key,
 		       uint64_t n, size_t most, size_t *len);
+/* The same for the file name of the cache folder. */
+char *keyed_file_load(const char *site, const char *name, const char *magic, uint64_t version, FileHash key, uint64_t n,
+		      size_t most, size_t *len);
+void keyed_file_save(const char *staging, const char *name, const char *magic, uint64_t version, FileHash key, uint64_t n,
+		     const void *a, size_t na, const void *b, size_t nb);
 void keyed_cache_save(const char *staging, SourceId id, const char *prefix, const char *magic, uint64_t version,
 		      FileHash key, uint64_t n, const void *a, size_t na, const void *b, size_t nb);
 void keyed_cache_keep(const char *site, const char *staging, SourceId id, const char *prefix);	/* the file linked */
@@ -1121,6 +1135,9 @@ void keyed_cache_keep(const char *site, const char *staging, SourceId id, const 
 #define ROWS_VERSION 1u
 #define VIEWS_MAGIC "c360ses"	/* views-web_activities: the sessions' views (kpi.c) */
 #define VIEWS_VERSION 1u
+#define SEEN_NAME "exports-seen"	/* each export's hash and what stat said of it (silver_read.c) */
+#define SEEN_MAGIC "c360see"
+#define SEEN_VERSION 1u
 bool cache_moment_ok(int64_t w);	/* a moment cleaning can make: MOMENT_NULL, or 1900-01-01 to 2101-01-03 */
 
 /* ---- the table rules (silver.c): pure, on rows the reader hands over */
@@ -1526,6 +1543,7 @@ void manifest_end(void);
  * and the data (the exports, or gold_dir). */
 FileHash manifest_inputs(const Config *cfg, const char *gold_dir);
 FileHash manifest_settings(const Config *cfg);	/* the same but the data, its folder and --as-of */
+FileHash manifest_program(void);	/* c360's own bytes' hash */
 /* Whether out was made from the inputs and is untouched since: its files checked (on a thread
  * if threaded) while the inputs are hashed. NULL: out says nothing of what it was made from. */
 typedef struct SiteCheck SiteCheck;

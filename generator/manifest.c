@@ -1280,7 +1280,7 @@ static void hash_inputs(FileHasher *h, const Config *cfg)
 		file[i] = i < SRC_COUNT ? config_file_of(cfg, (SourceId)i) : cfg->tables[i - SRC_COUNT].file;
 		by_read[i] = cached_before(cfg, name[i]);
 	}
-	inputs_ahead(cfg, file, by_read, n, config_threads(cfg), bytes, len);
+	inputs_ahead(cfg, file, by_read, n, config_threads(cfg), cfg->cache ? cfg->out_dir : NULL, bytes, len);
 	for (size_t i = 0; i < n; i++) {
 		file_hasher_add(h, name[i], strlen(name[i]) + 1);
 		if (len[i] != UINT64_MAX) {
@@ -1332,8 +1332,8 @@ static void hash_settings(FileHasher *h, const Config *cfg)
 {
 	/* c360 itself once a process (a build takes its settings' hash five times, c360 serve at
 	 * every rebuild): the running program's bytes do not change, even if its file is replaced */
-	pthread_once(&exe_hashed, exe_hash_make);
-	file_hasher_add(h, &exe_hash, sizeof exe_hash);
+	FileHash exe = manifest_program();
+	file_hasher_add(h, &exe, sizeof exe);
 	/* and the libraries cleaning takes rules from: libunistring's case tables, glibc's iconv */
 	int unistring = _libunistring_version;
 	file_hasher_add(h, &unistring, sizeof unistring);
@@ -1357,6 +1357,12 @@ static void hash_settings(FileHasher *h, const Config *cfg)
 	hash_tree(h, theme, 0);
 	free(theme);
 	hash_tree(h, cfg->assets_dir, 0);
+}
+
+FileHash manifest_program(void)
+{
+	pthread_once(&exe_hashed, exe_hash_make);
+	return exe_hash;
 }
 
 FileHash manifest_settings(const Config *cfg)

@@ -1156,11 +1156,25 @@ typedef struct {
 } KeyedHead;
 _Static_assert(sizeof(KeyedHead) == 40, "KeyedHead has padding");
 
+/* The name in the cache folder of source id's keyed file of a kind (prefix). */
+static const char *keyed_name(char name[static 64], const char *prefix, SourceId id)
+{
+	snprintf(name, 64, "%s%s", prefix, source_defs[id].name);
+	return name;
+}
+
+/* The path of file name of the cache folder of site. */
+static char *cache_file(const char *site, const char *name)
+{
+	char *dir = path_join(site, CACHE_DIR), *path = path_join(dir, name);
+	free(dir);
+	return path;
+}
+
 static char *cache_path(const char *site, const char *prefix, SourceId id)
 {
 	char name[64];
-	snprintf(name, sizeof name, CACHE_DIR "/%s%s", prefix, source_defs[id].name);
-	return path_join(site, name);
+	return cache_file(site, keyed_name(name, prefix, id));
 }
 
 static KeyedHead keyed_head(const char *magic, uint64_t version, FileHash key, uint64_t n)
@@ -1170,10 +1184,10 @@ static KeyedHead keyed_head(const char *magic, uint64_t version, FileHash key, u
 	return h;
 }
 
-char *keyed_cache_load(const char *site, SourceId id, const char *prefix, const char *magic, uint64_t version, FileHash key,
-		       uint64_t n, size_t most, size_t *len)
+char *keyed_file_load(const char *site, const char *name, const char *magic, uint64_t version, FileHash key, uint64_t n,
+		      size_t most, size_t *len)
 {
-	char *path = cache_path(site, prefix, id);
+	char *path = cache_file(site, name);
 	const char *why;
 	int fd = open_regular(path, &why);
 	free(path);
@@ -1201,6 +1215,13 @@ char *keyed_cache_load(const char *site, SourceId id, const char *prefix, const 
 	return p;
 }
 
+char *keyed_cache_load(const char *site, SourceId id, const char *prefix, const char *magic, uint64_t version, FileHash key,
+		       uint64_t n, size_t most, size_t *len)
+{
+	char name[64];
+	return keyed_file_load(site, keyed_name(name, prefix, id), magic, version, key, n, most, len);
+}
+
 /* The keyed file's bytes (a head, then the parts) written to path with the sum of them after
  * them; a file that cannot be written whole is removed (the next build makes again what it
  * keeps). */
@@ -1222,13 +1243,20 @@ static void keyed_write(const char *path, const KeyedHead *head, const void *a, 
 		unlink(path);
 }
 
+void keyed_file_save(const char *staging, const char *name, const char *magic, uint64_t version, FileHash key, uint64_t n,
+		     const void *a, size_t na, const void *b, size_t nb)
+{
+	KeyedHead h = keyed_head(magic, version, key, n);
+	char *path = cache_file(staging, name);
+	keyed_write(path, &h, a, na, b, nb);
+	free(path);
+}
+
 void keyed_cache_save(const char *staging, SourceId id, const char *prefix, const char *magic, uint64_t version,
 		      FileHash key, uint64_t n, const void *a, size_t na, const void *b, size_t nb)
 {
-	KeyedHead h = keyed_head(magic, version, key, n);
-	char *path = cache_path(staging, prefix, id);
-	keyed_write(path, &h, a, na, b, nb);
-	free(path);
+	char name[64];
+	keyed_file_save(staging, keyed_name(name, prefix, id), magic, version, key, n, a, na, b, nb);
 }
 
 void keyed_cache_keep(const char *site, const char *staging, SourceId id, const char *prefix)

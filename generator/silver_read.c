@@ -8,9 +8,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <linux/magic.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- the header */
@@ -457,9 +460,164 @@ typedef struct {
 	struct stat st;
 	FileHash hash;		/* of in's bytes */
 	bool changed;		/* while it was read ahead: the build stops there */
+	bool seen;		/* as the previous build recorded it: hash the record's, not read */
 } Ahead;
 static Ahead *ahead;
 static size_t nahead;
+static struct timespec ahead_began;	/* before the files were read ahead */
+
+/* ---- exports as the previous build saw them: their hash taken from its record, not read
+ *
+ * Most of a rebuild's exports are the previous build's files, untouched: in make bench's 1 %
+ * rebuild four of the five (187 of 210 MB), which were read and hashed again. So a build
+ * records in its cache folder (SEEN_NAME) each export's hash with what stat said of the file:
+ * device, inode, size, mtime and ctime to the nanosecond; the record's own mtime is set to
+ * when the reading began. The next build takes the hash of a file whose stat says all the
+ * same, without reading it, as git's index does. No tool can set a ctime: a write to the file,
+ * or a new file at its inode, sets it to the write's time. A write after the file was read
+ * leaves it the same only if stamped at the same time, which the kernel's coarse clock (a
+ * tick: 4 ms at Debian's HZ=250, 10 ms at most) allows only to a file written within a tick of
+ * when it was read. So a record is taken only if both the file's times are more than
+ * SEEN_MARGIN_NS before the record's mtime, on a local file system that stamps times in
+ * nanoseconds from this machine's clock (not NFS, whose server stamps them; not one of whole
+ * seconds, as ext4 with small inodes or FAT: a ctime of no nanoseconds is taken for one). Any
+ * other file is read and hashed at each build, as before. Every file is recorded, whatever
+ * its times (the test is made when the record is used), so that two builds of the same files
+ * write the same record. What it rests on, beyond what the caches rest on: the clock not set
+ * back by more than the margin between two builds. */
+enum { SEEN_MARGIN_NS = 50 * 1000 * 1000 };
+
+typedef struct {
+	FileHash hash;
+	uint64_t dev, ino, size;
+	int64_t mtime, mtime_ns, ctime, ctime_ns;
+	uint64_t pathlen;	/* its path follows the records, after those before it */
+} SeenRecord;
+_Static_assert(sizeof(SeenRecord) == 80, "SeenRecord has padding");
+
+static bool local_fs(long type)
+{
+	switch (type) {
+	case EXT4_SUPER_MAGIC:	/* ext2 and ext3 too */
+	case TMPFS_MAGIC:
+	case XFS_SUPER_MAGIC:
+	case BTRFS_SUPER_MAGIC:
+	case F2FS_SUPER_MAGIC:
+	case OVERLAYFS_SUPER_MAGIC:
+	case 0x2fc12fc1:	/* ZFS */
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int64_t ns_of(struct timespec t)
+{
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+bool input_seen_trusted(long fs_type, const struct stat *st, struct timespec began)
+{
+	int64_t before = ns_of(began) - SEEN_MARGIN_NS;
+	return local_fs(fs_type) && st->st_ctim.tv_nsec != 0 && ns_of(st->st_ctim) < before && ns_of(st->st_mtim) < before;
+}
+
+static SeenRecord seen_record(const Ahead *a)
+{
+	return (SeenRecord){a->hash,
+			    (uint64_t)a->st.st_dev,
+			    (uint64_t)a->st.st_ino,
+			    (uint64_t)a->st.st_size,
+			    a->st.st_mtim.tv_sec,
+			    a->st.st_mtim.tv_nsec,
+			    a->st.st_ctim.tv_sec,
+			    a->st.st_ctim.tv_nsec,
+			    strlen(a->path)};
+}
+
+static char *seen_path(const char *site)
+{
+	char *dir = path_join(site, CACHE_DIR), *path = path_join(dir, SEEN_NAME);
+	free(dir);
+	return path;
+}
+
+/* The previous build's record, from the cache folder of site: a count n, n records, their
+ * paths (checked: as many bytes as the records say); *began: its mtime. NULL if there is none
+ * whole; else the records (free the bytes at them less 8). */
+static SeenRecord *seen_load(const char *site, size_t *n, struct timespec *began)
+{
+	enum { MOST = 1 << 20 };
+	size_t len = 0;
+	struct stat st;
+	char *path = seen_path(site);
+	bool dated = stat(path, &st) == 0;
+	free(path);
+	char *p = dated ? keyed_file_load(site, SEEN_NAME, SEEN_MAGIC, SEEN_VERSION, manifest_program(), 0, MOST, &len) : NULL;
+	uint64_t k = 0, text = 1;	/* not 0: none whole */
+	if (p && len >= sizeof k)
+		memcpy(&k, p, sizeof k);
+	if (p && len >= sizeof k && k <= (len - sizeof k) / sizeof(SeenRecord)) {
+		text = len - sizeof k - k * sizeof(SeenRecord);	/* the paths' bytes */
+		for (uint64_t i = 0; i < k && text != UINT64_MAX; i++) {
+			SeenRecord r;
+			memcpy(&r, p + sizeof k + i * sizeof r, sizeof r);
+			text = r.pathlen <= text ? text - r.pathlen : UINT64_MAX;
+		}
+	}
+	if (text) {
+		free(p);
+		return NULL;
+	}
+	*n = (size_t)k;
+	*began = st.st_mtim;
+	return (SeenRecord *)(void *)(p + sizeof k);
+}
+
+/* Whether a's file is one of the n records (their paths after them) as stat says it is now,
+ * and may be trusted to be (input_seen_trusted, by the record's time began); if so a's hash is
+ * the record's. */
+static bool seen_find(const SeenRecord *rec, size_t n, struct timespec began, Ahead *a)
+{
+	const char *path = (const char *)(rec + n);
+	SeenRecord now = seen_record(a);
+	struct statfs fs;
+	for (size_t i = 0; i < n; path += rec[i].pathlen, i++) {
+		SeenRecord r = rec[i];
+		now.hash = r.hash;
+		if (memcmp(&r, &now, sizeof r) == 0 && memcmp(path, a->path, r.pathlen) == 0) {
+			if (statfs(a->path, &fs) != 0 || !input_seen_trusted((long)fs.f_type, &a->st, began))
+				return false;
+			a->hash = r.hash;
+			return true;
+		}
+	}
+	return false;
+}
+
+void inputs_seen_save(const char *staging)
+{
+	Buf recs = {0}, paths = {0};
+	uint64_t n = 0;
+	buf_put(&recs, &n, sizeof n);	/* made n below */
+	for (size_t i = 0; i < nahead; i++) {
+		if (ahead[i].changed)
+			continue;
+		SeenRecord r = seen_record(&ahead[i]);
+		buf_put(&recs, &r, sizeof r);
+		buf_put(&paths, ahead[i].path, r.pathlen);
+		n++;
+	}
+	memcpy(recs.p, &n, sizeof n);
+	if (n) {
+		keyed_file_save(staging, SEEN_NAME, SEEN_MAGIC, SEEN_VERSION, manifest_program(), 0, recs.p, recs.len, paths.p,
+				paths.len);
+		char *path = seen_path(staging);
+		utimensat(AT_FDCWD, path, (struct timespec[]){{0, UTIME_OMIT}, ahead_began}, AT_SYMLINK_NOFOLLOW);
+		free(path);
+	}
+	buf_free(&recs), buf_free(&paths);
+}
 
 /* The files opened ahead, their pieces hashed by threads that take the next of them. */
 typedef struct {
@@ -482,9 +640,13 @@ static void *ahead_hash(void *arg)
 	return NULL;
 }
 
-void inputs_ahead(const Config *cfg, const char *const *name, const bool *by_read, size_t n, int threads,
-		  FileHash *hash, uint64_t *len)
+size_t inputs_ahead(const Config *cfg, const char *const *name, const bool *by_read, size_t n, int threads,
+		    const char *seen, FileHash *hash, uint64_t *len)
 {
+	clock_gettime(CLOCK_REALTIME, &ahead_began);
+	size_t nrec = 0, nseen = 0;
+	struct timespec recorded;
+	SeenRecord *rec = seen ? seen_load(seen, &nrec, &recorded) : NULL;
 	size_t from = nahead, *of = xmalloc((n + 1) * sizeof *of);
 	ahead = xrealloc(ahead, (nahead + n + 1) * sizeof *ahead);
 	bool *read = xmalloc((n + 1) * sizeof *read);
@@ -504,6 +666,8 @@ void inputs_ahead(const Config *cfg, const char *const *name, const bool *by_rea
 			continue;
 		}
 		len[i] = ok ? a.in.len : UINT64_MAX;	/* one that changed as it was read: as if absent */
+		a.seen = ok && rec && seen_find(rec, nrec, recorded, &a);
+		nseen += a.seen;
 		of[i] = nahead - from;
 		read[of[i]] = by_read[i];
 		h.most = pieces(a.in.len) > h.most ? pieces(a.in.len) : h.most;
@@ -512,11 +676,11 @@ void inputs_ahead(const Config *cfg, const char *const *name, const bool *by_rea
 	size_t files = nahead - from;
 	h.piece = xmalloc((files + 1) * sizeof *h.piece);
 	for (size_t f = 0; f < files; f++)
-		h.njobs += pieces(h.a[f].in.len);
+		h.njobs += h.a[f].seen ? 0 : pieces(h.a[f].in.len);
 	h.job = xmalloc((h.njobs + 1) * sizeof *h.job);
 	for (size_t f = 0, k = 0; f < files; f++) {
 		h.piece[f] = xmalloc(pieces(h.a[f].in.len) * sizeof **h.piece);
-		for (size_t i = 0; i < pieces(h.a[f].in.len); i++)
+		for (size_t i = 0; !h.a[f].seen && i < pieces(h.a[f].in.len); i++)
 			h.job[k++] = f * h.most + i;
 	}
 	size_t nt = threads > 1 ? (size_t)threads - 1 : 0;
@@ -529,13 +693,20 @@ void inputs_ahead(const Config *cfg, const char *const *name, const bool *by_rea
 	for (size_t k = 0; k < started; k++)
 		pthread_join(t[k], NULL);
 	for (size_t f = 0; f < files; f++) {
-		h.a[f].hash = pieces_hash(h.piece[f], pieces(h.a[f].in.len));
+		if (!h.a[f].seen)
+			h.a[f].hash = pieces_hash(h.piece[f], pieces(h.a[f].in.len));
 		free(h.piece[f]);
 	}
+	if (nseen)
+		say(SAY_VERBOSE, "%zu of the %zu inputs as the previous build recorded them (device, inode, size and "
+		    "times): not read, their hash the record's", nseen, files);
+	if (rec)
+		free((char *)rec - sizeof(uint64_t));
 	for (size_t i = 0; i < n; i++)
 		if (of[i] != SIZE_MAX)
 			hash[i] = ahead[from + of[i]].hash;
 	free(t), free(read), free(of), free(h.piece), free(h.job);
+	return nseen;
 }
 
 void input_ahead_free(void)
@@ -1118,6 +1289,8 @@ bool silver_load_cached(Silver *s, Config *cfg, const char *old, const char *sta
 	if (sql || s3_location(cfg->data_dir) || !old || !staging)	/* a cache of files only */
 		return load_sources(s, cfg);
 	char *from = path_join(old, CACHE_DIR), *to = cache_folder(staging);
+	if (to)
+		inputs_seen_save(staging);
 	s->cache_from = from, s->cache_to = to;
 	s->cache_salt = manifest_settings(cfg);
 	bool ok = load_sources(s, cfg);

@@ -236,6 +236,35 @@ run 0 build --data "$T/cd" --out "$T/cs" --config "$T/nocache.conf"
 diff -r -x .c360-prev -x .c360-inputs -x .c360-cache "$T/cs" "$T/fresh" >"$T/diff" && pass ||
 	fail "cache = false: the site differs: $(head -3 "$T/diff")"
 
+# ---- an export stat finds as the previous build recorded it (device, inode, size, mtime and
+# ctime: .c360-cache/exports-seen) is not read, its hash the record's; one written since, even
+# in place to the same size with its mtime set back, is read again
+run 0 generate --customers 200 --seed 9 --out "$T/sd"
+sleep 0.2	# (a file written within 50 ms of a build's reading is not recorded)
+run 0 build --data "$T/sd" --out "$T/ss"
+run 0 build --verbose --data "$T/sd" --out "$T/ss"
+err_has '^c360: 5 of the 5 inputs as the previous build recorded them'
+row=$(awk -F, 'NR > 1 && $2 ~ /^[A-Za-z][a-z][a-z][a-z]/ { print NR; exit }' "$T/sd/customers.csv")
+cp -p "$T/sd/customers.csv" "$T/sd.was"
+ino=$(stat -c %i "$T/sd/customers.csv")
+awk -F, -v OFS=, -v r="$row" 'NR == r { $2 = "Zqxj" substr($2, 5) } { print }' "$T/sd.was" >"$T/sd.new"
+cat "$T/sd.new" >"$T/sd/customers.csv"	# the same inode
+touch -r "$T/sd.was" "$T/sd/customers.csv"
+[ -n "$row" ] && cmp -s "$T/sd.new" "$T/sd/customers.csv" &&
+	[ "$(stat -c '%i %s %y' "$T/sd/customers.csv")" = "$ino $(stat -c '%s %y' "$T/sd.was")" ] && pass ||
+	fail "the export is not edited in place, to its size and mtime"
+sleep 0.2
+run 0 build --verbose --data "$T/sd" --out "$T/ss"
+err_has '^c360: 4 of the 5 inputs as the previous build recorded them'
+grep -q '^[^,]*,[^,]*,Zqxj' "$T/ss/gold/dim_customer.csv" && pass || fail "the name written in place is not in the site"
+rm -rf "$T/fresh"
+run 0 build --verbose --data "$T/sd" --out "$T/fresh"
+diff -r -x .c360-prev -x .c360-cache -x .c360-inputs "$T/ss" "$T/fresh" >/dev/null && pass || fail "the rebuild past the record differs from a fresh build"
+# a record not whole is not taken
+printf 'x' | dd of="$T/ss/.c360-cache/exports-seen" bs=1 seek=60 conv=notrunc 2>/dev/null
+run 0 build --verbose --data "$T/sd" --out "$T/ss" --as-of 2024-01-01
+grep -q 'inputs as the previous build recorded' "$T/err" && fail "a damaged record was taken" || pass
+
 # ---- a fact export that only grew (rows appended, as a day of orders brings): its rows before
 # the new bytes come from the previous build's cache and only the appended lines are read, when
 # that gives what reading the whole file gives; else the file is read whole. Either way the
@@ -246,7 +275,7 @@ diff -r -x .c360-prev -x .c360-inputs -x .c360-cache "$T/cs" "$T/fresh" >"$T/dif
 append_fresh() {
 	printf "$2" >>"$T/ad/orders.csv"
 	run 0 build --verbose --data "$T/ad" --out "$T/as" --as-of 2024-12-31 --config "$T/ad.conf" --jobs 2
-	notes() { grep -v 'files written\|only the [0-9]* bytes appended\|^c360: wrote ' "$T/err"; }
+	notes() { grep -v 'files written\|only the [0-9]* bytes appended\|inputs as the previous build recorded\|^c360: wrote ' "$T/err"; }
 	notes >"$T/err.rebuilt"
 	if grep -q 'orders.csv: only the [0-9]* bytes appended since the previous build read' "$T/err"; then how=appended; else how=whole; fi
 	[ "$how" = "$1" ] && pass || fail "$3: orders.csv read $how, want $1"

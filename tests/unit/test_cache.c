@@ -6,6 +6,7 @@
 #include "cache_file.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <valgrind/valgrind.h>
@@ -688,7 +689,7 @@ static void test_input_hash_by_pieces(void **state)
 	bool by_read[] = {true, true, false};
 	FileHash got[3];
 	uint64_t len[3];
-	inputs_ahead(&cfg, name, by_read, 3, 2, got, len);
+	inputs_ahead(&cfg, name, by_read, 3, 2, NULL, got, len);
 	CHECK(len[0] == N && len[1] == UINT64_MAX && len[2] == N, "the lengths: %llu, %llu, %llu", (unsigned long long)len[0],
 	      (unsigned long long)len[1], (unsigned long long)len[2]);
 	CHECK(got[0].lo == want.lo && got[0].hi == want.hi, "read ahead on threads: the same hash");
@@ -696,6 +697,96 @@ static void test_input_hash_by_pieces(void **state)
 	input_ahead_free();
 	unlink(path);
 	free(b);
+}
+
+/* An export stat finds as the previous build recorded it (exports-seen) is not read, its hash
+ * the record's, unless the record was made within 50 ms of the file's ctime (its mtime says
+ * when); one written since, even to its size with its mtime set back, is read again; a
+ * record not whole is not taken. */
+static size_t seen_ahead(const char *dir, const char *site, const char *bytes)
+{
+	Config cfg = test_config();
+	cfg.data_dir = dir;
+	const char *name[] = {"a.csv", "none.csv"};
+	bool by_read[] = {true, true};
+	FileHash got[2], want = file_hash(bytes, strlen(bytes));
+	uint64_t len[2];
+	size_t n = inputs_ahead(&cfg, name, by_read, 2, 1, site, got, len);
+	CHECK(got[0].lo == want.lo && got[0].hi == want.hi && len[0] == strlen(bytes) && len[1] == UINT64_MAX,
+	      "the hash of %s", bytes);
+	return n;
+}
+
+static void seen_dated(const char *seen, struct timespec ctime, int64_t ms)
+{
+	int64_t ns = ctime.tv_nsec + ms * 1000000;
+	struct timespec t[2] = {{0, UTIME_OMIT}, {ctime.tv_sec + ns / 1000000000, ns % 1000000000}};
+	CHECK(utimensat(AT_FDCWD, seen, t, 0) == 0, "the record dated");
+}
+
+static void test_inputs_seen(void **state)
+{
+	(void)state;
+	const char *dir = TEST_DIR "/test_cache.seen", *site = TEST_DIR "/test_cache.seen/site";
+	const char *path = TEST_DIR "/test_cache.seen/a.csv";
+	const char *seen = TEST_DIR "/test_cache.seen/site/" CACHE_DIR "/" SEEN_NAME;
+	mkdir(dir, 0777), mkdir(site, 0777), mkdir(TEST_DIR "/test_cache.seen/site/" CACHE_DIR, 0777);
+	unlink(seen);
+	FILE *f = fopen(path, "w");
+	fputs("id,name\n1,Ann\n", f);
+	fclose(f);
+	struct stat was;
+	stat(path, &was);
+	usleep(120 * 1000);	/* older than the margin */
+	CHECK(seen_ahead(dir, site, "id,name\n1,Ann\n") == 0, "no record yet: read");
+	inputs_seen_save(site);
+	input_ahead_free();
+	CHECK(seen_ahead(dir, site, "id,name\n1,Ann\n") == 1, "the file as recorded: not read, the hash the record's");
+	input_ahead_free();
+	seen_dated(seen, was.st_ctim, 40);
+	CHECK(seen_ahead(dir, site, "id,name\n1,Ann\n") == 0, "a record made 40 ms after the ctime: read");
+	input_ahead_free();
+	seen_dated(seen, was.st_ctim, 60);
+	CHECK(seen_ahead(dir, site, "id,name\n1,Ann\n") == 1, "60 ms after: not read");
+	input_ahead_free();
+	f = fopen(path, "r+");	/* the same inode and size, its mtime set back */
+	fputs("id,name\n1,Bob\n", f);
+	fclose(f);
+	utimensat(AT_FDCWD, path, (struct timespec[]){was.st_atim, was.st_mtim}, 0);
+	usleep(120 * 1000);
+	CHECK(seen_ahead(dir, site, "id,name\n1,Bob\n") == 0, "written since: read again");
+	inputs_seen_save(site);
+	input_ahead_free();
+	CHECK(seen_ahead(dir, site, "id,name\n1,Bob\n") == 1, "as recorded again: not read");
+	input_ahead_free();
+	int fd = open(seen, O_WRONLY);
+	CHECK(fd >= 0 && pwrite(fd, "x", 1, 60) == 1, "the record damaged");
+	close(fd);
+	CHECK(seen_ahead(dir, site, "id,name\n1,Bob\n") == 0, "a record not whole: read");
+	input_ahead_free();
+	unlink(seen), unlink(path);
+}
+
+/* Which records may be trusted: the file's times more than 50 ms before its reading began, a
+ * ctime with nanoseconds, a local file system. */
+static void test_inputs_seen_trusted(void **state)
+{
+	(void)state;
+	struct timespec began = {1000000, 500000000};
+	struct stat st = {0};
+	st.st_mtim = (struct timespec){999000, 1};
+	st.st_ctim = (struct timespec){1000000, 449999999};
+	CHECK(input_seen_trusted(TMPFS_MAGIC, &st, began), "50 ms and a nanosecond before, on tmpfs");
+	CHECK(input_seen_trusted(EXT4_SUPER_MAGIC, &st, began), "and on ext4");
+	CHECK(!input_seen_trusted(NFS_SUPER_MAGIC, &st, began), "not on NFS, whose server stamps times");
+	CHECK(!input_seen_trusted(0x65735546, &st, began), "nor on FUSE");
+	st.st_ctim.tv_nsec = 450000000;
+	CHECK(!input_seen_trusted(TMPFS_MAGIC, &st, began), "a ctime 50 ms before: within the margin");
+	st.st_ctim = (struct timespec){999000, 0};
+	CHECK(!input_seen_trusted(TMPFS_MAGIC, &st, began), "a ctime of whole seconds: a file system of seconds");
+	st.st_ctim = (struct timespec){999000, 5};
+	st.st_mtim = (struct timespec){1000001, 0};
+	CHECK(!input_seen_trusted(TMPFS_MAGIC, &st, began), "an mtime after: not");
 }
 
 /* A grouping by customer (.c360-cache/by-NAME) is taken only under its key, for as many
@@ -869,6 +960,8 @@ int main(void)
 		cmocka_unit_test(test_file_hash_is_xxh3),
 		cmocka_unit_test(test_input_hash_reads_the_file),
 		cmocka_unit_test(test_input_hash_by_pieces),
+		cmocka_unit_test(test_inputs_seen),
+		cmocka_unit_test(test_inputs_seen_trusted),
 		cmocka_unit_test(test_by_taken_only_whole),
 		cmocka_unit_test(test_session_views_taken_only_whole),
 	};
