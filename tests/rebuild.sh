@@ -7,7 +7,7 @@ set -u
 
 # changed A B: the files that differ between sites A and B (or are in one only), one a line.
 changed() {
-	diff -rq -x .c360-prev "$1" "$2" | sed -E "s|^Files $1/([^ ]*) and .*|\\1|; s|^Only in $1/?([^:]*): (.*)|\\1/\\2|; s|^Only in $2/?([^:]*): (.*)|\\1/\\2|; s|^/||" | sort
+	diff -rq -x .c360-prev -x 'lazy-*' "$1" "$2" | sed -E "s|^Files $1/([^ ]*) and .*|\\1|; s|^Only in $1/?([^:]*): (.*)|\\1/\\2|; s|^Only in $2/?([^:]*): (.*)|\\1/\\2|; s|^/||" | sort
 }
 
 # ---- two editions a week apart on the same data: no customer page changes, and of the search
@@ -26,7 +26,7 @@ grep -L 'As of\|as of 20' "$T/week1/customers/"*/*.html >"$T/undated"
 cp -a "$T/week1" "$T/week"
 run 0 build --verbose --data "$FIXTURE" --as-of 2024-03-18 --out "$T/week"
 err_has "(20 pages not rendered again"
-diff -r -x .c360-prev "$T/week" "$T/week2" >/dev/null && pass || fail "the edition a week later built over the first differs from a fresh one"
+diff -r -x .c360-prev -x 'lazy-*' "$T/week" "$T/week2" >/dev/null && pass || fail "the edition a week later built over the first differs from a fresh one"
 
 # ---- one customer's lifetime value changes (an order's amount, nothing else): of the search
 # index only the records file holding that customer and the ranks file change
@@ -51,13 +51,13 @@ changed "$T/v1p" "$T/v2p" | grep '^customers/packed/' >"$T/packs"
 cp -a "$T/v1p" "$T/v3p"	# (times kept: a file newer than its manifest is not trusted)
 run 0 build --verbose --data "$T/v" --customer-pages packed --out "$T/v3p"
 err_has '^c360: [0-9]* files written, [0-9]* kept from the previous site ([1-9][0-9]* pages not rendered again'
-diff -r -x .c360-prev "$T/v3p" "$T/v2p" >/dev/null && pass || fail "packed: the rebuild after one change differs from a fresh build"
+diff -r -x .c360-prev -x 'lazy-*' "$T/v3p" "$T/v2p" >/dev/null && pass || fail "packed: the rebuild after one change differs from a fresh build"
 # ... and in files mode, into a copy of the first site: its lists (the manifest, .c360-inputs,
 # the spare's, which keeps the lines of the files the site holds byte for byte) are written a
 # block of 64 KiB at a time, and these are longer than two
 cp -a "$T/v1" "$T/v4"
 run 0 build --data "$T/v" --out "$T/v4"
-diff -r -x .c360-prev "$T/v4" "$T/v2" >/dev/null && pass || fail "files: the rebuild after one change differs from a fresh build"
+diff -r -x .c360-prev -x 'lazy-*' "$T/v4" "$T/v2" >/dev/null && pass || fail "files: the rebuild after one change differs from a fresh build"
 [ "$(wc -c <"$T/v4/.c360-site")" -gt 131072 ] && [ "$(wc -c <"$T/v4/.c360-inputs")" -gt 131072 ] &&
 	[ "$(wc -c <"$T/v4/.c360-prev/.c360-site")" -gt 131072 ] && pass || fail "the lists are shorter than two blocks"
 tail -n +2 "$T/v4/.c360-prev/.c360-site" | sort >"$T/kept"
@@ -122,7 +122,7 @@ for round in 1 2 3 4; do
 	grep -q '^c360: [1-9][0-9]* files written' "$T/err" && pass || fail "round $round wrote no file: $(tail -2 "$T/err")"
 	rm -rf "$T/fresh"
 	run 0 build --data "$T/data" --out "$T/fresh"
-	if diff -r -x .c360-prev "$T/site" "$T/fresh" >"$T/diff"; then pass; else
+	if diff -r -x .c360-prev -x 'lazy-*' "$T/site" "$T/fresh" >"$T/diff"; then pass; else
 		fail "round $round: the rebuild differs from a fresh build:"
 		head -10 "$T/diff"
 	fi
@@ -138,7 +138,7 @@ for mode in packed "top 40"; do
 			grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "$mode round $round rendered every page again"
 		rm -rf "$T/fresh"
 		run 0 build --data "$T/mdata" --customer-pages "$mode" --out "$T/fresh"
-		diff -r -x .c360-prev "$T/msite" "$T/fresh" >/dev/null && pass || fail "$mode round $round: the rebuild differs from a fresh build"
+		diff -r -x .c360-prev -x 'lazy-*' "$T/msite" "$T/fresh" >/dev/null && pass || fail "$mode round $round: the rebuild differs from a fresh build"
 	done
 	rm -rf "$T/mdata" "$T/msite"
 done
@@ -153,14 +153,14 @@ run 0 build --verbose --data "$T/data" --out "$T/site"
 grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "labels renamed: every page rendered again"
 rm -rf "$T/fresh"
 run 0 build --data "$T/data" --out "$T/fresh"
-diff -r -x .c360-prev "$T/site" "$T/fresh" >/dev/null && pass || fail "labels renamed: the rebuild differs from a fresh build"
+diff -r -x .c360-prev -x 'lazy-*' "$T/site" "$T/fresh" >/dev/null && pass || fail "labels renamed: the rebuild differs from a fresh build"
 # ... and when an earlier as-of date leaves out facts, and changes figures, of some customers
 cp -a "$T/site" "$T/asof"
 run 0 build --verbose --as-of 2024-01-01 --data "$T/data" --out "$T/asof"
 grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "an earlier as-of: every page rendered again"
 rm -rf "$T/fresh"
 run 0 build --as-of 2024-01-01 --data "$T/data" --out "$T/fresh"
-diff -r -x .c360-prev "$T/asof" "$T/fresh" >/dev/null && pass || fail "an earlier as-of: the rebuild differs from a fresh build"
+diff -r -x .c360-prev -x 'lazy-*' "$T/asof" "$T/fresh" >/dev/null && pass || fail "an earlier as-of: the rebuild differs from a fresh build"
 
 # ---- each export's cleaned rows are cached in the site (.c360-cache/NAME): a rebuild reads
 # again only the exports whose cleaning depends on what changed (the export itself; the facts
@@ -189,7 +189,7 @@ cache_fresh() {
 	[ "$got" = "$read" ] && pass || fail "$what: read again \"$got\", want \"$read\""
 	rm -rf "$T/fresh"
 	run 0 build --data "$T/cd" --out "$T/fresh" "$@"
-	diff -r -x .c360-prev "$T/cs" "$T/fresh" >"$T/diff" && pass || fail "$what: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
+	diff -r -x .c360-prev -x 'lazy-*' "$T/cs" "$T/fresh" >"$T/diff" && pass || fail "$what: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
 }
 # cd_edit FILE AWK-PROGRAM: an export of $T/cd changed so
 cd_edit() { awk -F, -v OFS=, "$2" "$T/cd/$1.csv" >"$T/mutated" && mv "$T/mutated" "$T/cd/$1.csv"; }
@@ -265,6 +265,49 @@ printf 'x' | dd of="$T/ss/.c360-cache/exports-seen" bs=1 seek=60 conv=notrunc 2>
 run 0 build --verbose --data "$T/sd" --out "$T/ss" --as-of 2024-01-01
 grep -q 'inputs as the previous build recorded' "$T/err" && fail "a damaged record was taken" || pass
 
+# ---- the sessions' cache checked whole once is not read again: the next build takes what the
+# check gathered (.c360-cache/lazy-web_activities) while the cache file has the inode, size and
+# mtime it had, if written more than 3 s before it was checked
+run 0 generate --customers 300 --seed 11 --out "$T/ld"
+run 0 build --data "$T/ld" --out "$T/ls"
+sleep 3.1
+# ld_order: an order appended (the sessions' cache is taken, lazily), then a rebuild
+ld_order() {
+	awk -F, -v n="$1" 'NR == 2 + n { printf "L%d,%s,2024-01-02,10.00,completed\n", n, $1 }' "$T/ld/customers.csv" >>"$T/ld/orders.csv"
+	run 0 build --verbose --data "$T/ld" --out "$T/ls"
+}
+ld_fresh() {
+	rm -rf "$T/lf"
+	run 0 build --data "$T/ld" --out "$T/lf"
+	diff -r -x .c360-prev -x .c360-inputs -x 'lazy-*' "$T/ls" "$T/lf" >/dev/null && pass || fail "$1: the rebuild differs from a fresh build"
+}
+kept='web_activities.csv: its cache as the previous build checked it'
+ld_order 1
+grep -q "$kept" "$T/err" && fail "the sessions' cache taken unchecked before any check" || pass
+[ -s "$T/ls/.c360-cache/lazy-web_activities" ] && pass || fail "no check of the sessions' cache kept"
+ld_order 2
+err_has "$kept"
+ld_fresh "the sessions' check kept"
+touch "$T/ls/.c360-cache/web_activities"	# a later mtime: checked whole
+ld_order 3
+grep -q "$kept" "$T/err" && fail "the sessions' cache taken unchecked though its mtime changed" || pass
+ld_order 4	# (its check began within 3 s of the file's mtime: checked whole again)
+grep -q "$kept" "$T/err" && fail "the sessions' cache taken unchecked, its mtime within 3 s of its check" || pass
+ld_fresh "the sessions' cache touched"
+sleep 3.1
+ld_order 5
+ld_order 6
+err_has "$kept"
+touch -d '10 seconds ago' "$T/ls/.c360-cache/web_activities"	# an earlier mtime: checked whole
+ld_order 7
+grep -q "$kept" "$T/err" && fail "the sessions' cache taken unchecked though its mtime was set back" || pass
+ld_order 8
+err_has "$kept"
+printf 'x' | dd of="$T/ls/.c360-cache/lazy-web_activities" bs=1 seek=100 conv=notrunc 2>/dev/null
+ld_order 9
+grep -q "$kept" "$T/err" && fail "a damaged check of the sessions' cache taken" || pass
+ld_fresh "the sessions' check damaged"
+
 # ---- a fact export that only grew (rows appended, as a day of orders brings): its rows before
 # the new bytes come from the previous build's cache and only the appended lines are read, when
 # that gives what reading the whole file gives; else the file is read whole. Either way the
@@ -282,7 +325,7 @@ append_fresh() {
 	rm -rf "$T/af"
 	run 0 build --verbose --data "$T/ad" --out "$T/af" --as-of 2024-12-31 --config "$T/ad.conf" --jobs 2
 	notes >"$T/err.fresh"
-	diff -r -x .c360-prev "$T/as" "$T/af" >"$T/diff" && pass || fail "$3: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
+	diff -r -x .c360-prev -x 'lazy-*' "$T/as" "$T/af" >"$T/diff" && pass || fail "$3: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
 	cmp -s "$T/err.rebuilt" "$T/err.fresh" && pass || fail "$3: the rebuild says other problems: $(diff "$T/err.rebuilt" "$T/err.fresh" | head -4)"
 }
 mkdir "$T/ad"
@@ -353,7 +396,7 @@ unset C360_TIMINGS
 [ "$(stat -c %s "$T/as/gold/fact_orders.csv")" -gt 200000 ] && pass || fail "fact_orders.csv is smaller than the blocks it is meant to test"
 rm -rf "$T/af"
 run 0 build --data "$T/ad" --out "$T/af" --as-of 2024-12-31 --config "$T/ad.conf"
-diff -r -x .c360-prev "$T/as" "$T/af" >"$T/diff" && pass ||
+diff -r -x .c360-prev -x 'lazy-*' "$T/as" "$T/af" >"$T/diff" && pass ||
 	fail "an order for every 100th customer again: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
 # ... and if that file reads short after a block (it shrank meanwhile: the third read of it
 # made to return nothing), the table is formatted whole after all
@@ -367,7 +410,7 @@ if can_strace; then
 		fail "fact_orders.csv read short: not formatted whole ($(grep formatted "$T/err"))"
 	rm -rf "$T/af"
 	run 0 build --data "$T/ad" --out "$T/af" --as-of 2024-12-31 --config "$T/ad.conf"
-	diff -r -x .c360-prev "$T/as" "$T/af" >"$T/diff" && pass ||
+	diff -r -x .c360-prev -x 'lazy-*' "$T/as" "$T/af" >"$T/diff" && pass ||
 		fail "fact_orders.csv read short: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
 else
 	echo "skipped: a previous fact table read short (no strace that can trace here)"
@@ -400,7 +443,7 @@ if can_strace; then
 	run 0 build --data "$T/ad" --out "$T/as" --as-of 2024-12-31 --config "$T/ad.conf"
 	rm -rf "$T/af" "$T/as-before"
 	run 0 build --data "$T/ad" --out "$T/af" --as-of 2024-12-31 --config "$T/ad.conf"
-	diff -r -x .c360-prev "$T/as" "$T/af" >"$T/diff" && pass ||
+	diff -r -x .c360-prev -x 'lazy-*' "$T/as" "$T/af" >"$T/diff" && pass ||
 		fail "a cache file cut short during the build: the next build differs from a fresh build: $(head -3 "$T/diff")"
 else
 	echo "skipped: a cache file cut short during the build (no strace that can trace here)"
@@ -433,7 +476,7 @@ keyed_fresh() {
 	[ "$(stat -c %i "$T/ks/.c360-cache/payments")" = "$ino" ] && pass || fail "$1: payments.csv read again"
 	rm -rf "$T/fresh"
 	run 0 build --data "$T/kd" --out "$T/fresh" --as-of "$asof"
-	diff -r -x .c360-prev "$T/ks" "$T/fresh" >"$T/diff" && pass ||
+	diff -r -x .c360-prev -x 'lazy-*' "$T/ks" "$T/fresh" >"$T/diff" && pass ||
 		fail "$1: the rebuild differs from a fresh build: $(grep -v '^Binary' "$T/diff" | head -4 | tr '\n' ' ')"
 }
 printf 'order_id,customer_id,order_date,amount,status\nO1,C1,01/25/2024,10.00,completed\nO2,C2,02/13/2024,20.00,completed\nO3,C3,03/01/2024,30.00,completed\n' >"$T/kd/orders.csv"
@@ -483,7 +526,7 @@ fresh_again() {
 	run 0 build --data "$1" --out "$2" ${4+"$4"} ${5+"$5"}
 	rm -rf "$T/fresh"
 	run 0 build --data "$1" --out "$T/fresh" ${4+"$4"} ${5+"$5"}
-	diff -r -x .c360-prev -x .c360-site -x .c360-inputs "$2" "$T/fresh" >/dev/null && pass ||
+	diff -r -x .c360-prev -x 'lazy-*' -x .c360-site -x .c360-inputs "$2" "$T/fresh" >/dev/null && pass ||
 		fail "$3: the rebuild differs from a fresh build: $(diff -rq "$2" "$T/fresh" | grep -v c360- | head -3 | tr '\n' ' ')"
 }
 gold_changed() { fresh_again "$T/gd" "$T/gs" "$1"; }
@@ -598,7 +641,7 @@ rebuilt() {
 	grep -q '(0 pages not rendered again' "$T/err" && pass || fail "$2: pages not rendered again: $(tail -2 "$T/err")"
 	rm -rf "$T/fresh"
 	run 0 build --config "$1" --data "$T/data" --out "$T/fresh"
-	diff -r -x .c360-prev -x .c360-inputs "$T/tsite" "$T/fresh" >/dev/null && pass || fail "$2: the rebuild differs from a fresh build"
+	diff -r -x .c360-prev -x 'lazy-*' -x .c360-inputs "$T/tsite" "$T/fresh" >/dev/null && pass || fail "$2: the rebuild differs from a fresh build"
 }
 cp -r templates "$T/tpl"
 printf 'templates = tpl\n' >"$T/tpl.conf"
@@ -614,7 +657,7 @@ was=$(stat -c '%Y %i' "$T/site" "$T/site/index.html")
 run 0 build --data "$T/data" --out "$T/site"
 err_has 'is up to date'
 grep -q 'files written' "$T/err" && fail "a rebuild with no change wrote files: $(tail -1 "$T/err")" || pass
-diff -r -x .c360-prev "$T/site" "$T/before" >/dev/null && pass || fail "a rebuild with no change changed the site"
+diff -r -x .c360-prev -x 'lazy-*' "$T/site" "$T/before" >/dev/null && pass || fail "a rebuild with no change changed the site"
 [ "$(stat -c '%Y %i' "$T/site" "$T/site/index.html")" = "$was" ] && pass || fail "a rebuild with no change replaced the site"
 # ... but another c360 at the same path (here: a copy of this one, then with a byte appended,
 # beside links to the clone's templates, themes and assets) builds it again, from none of the caches
@@ -638,17 +681,17 @@ sleep 0.02
 sed -i 's/Data quality/Data QUALITY/' "$T/site/quality.html"
 cmp -s "$T/site/quality.html" "$T/before/quality.html" && fail "quality.html was not edited" || pass
 run 0 build --data "$T/data" --out "$T/site"
-diff -r -x .c360-prev "$T/site" "$T/before" >/dev/null && pass || fail "a page edited by hand stayed"
+diff -r -x .c360-prev -x 'lazy-*' "$T/site" "$T/before" >/dev/null && pass || fail "a page edited by hand stayed"
 # ... or a file in a folder was removed, or edited, whatever the threads that check them
 page=$(cd "$T/site" && ls customers/*/*.html | head -1)
 for jobs in 1 2; do
 	rm "$T/site/$page"
 	run 0 build --jobs $jobs --data "$T/data" --out "$T/site"
-	diff -r -x .c360-prev "$T/site" "$T/before" >/dev/null && pass || fail "--jobs $jobs: a page removed by hand stayed away"
+	diff -r -x .c360-prev -x 'lazy-*' "$T/site" "$T/before" >/dev/null && pass || fail "--jobs $jobs: a page removed by hand stayed away"
 	sleep 0.02
 	sed -i 's/<main/<MAIN/' "$T/site/$page"
 	run 0 build --jobs $jobs --data "$T/data" --out "$T/site"
-	diff -r -x .c360-prev "$T/site" "$T/before" >/dev/null && pass || fail "--jobs $jobs: $page edited by hand stayed"
+	diff -r -x .c360-prev -x 'lazy-*' "$T/site" "$T/before" >/dev/null && pass || fail "--jobs $jobs: $page edited by hand stayed"
 done
 # ... in either half of the list, which two threads check apart when the site has a spare
 [ -f "$T/site/.c360-prev/.c360-site" ] && pass || fail "the site has no spare"
@@ -657,7 +700,7 @@ for end in head tail; do
 	sleep 0.02
 	sed -i 's/<main/<MAIN/' "$T/site/$page"
 	run 0 build --jobs 2 --data "$T/data" --out "$T/site"
-	diff -r -x .c360-prev "$T/site" "$T/before" >/dev/null && pass || fail "the $end of the list: $page edited by hand stayed"
+	diff -r -x .c360-prev -x 'lazy-*' "$T/site" "$T/before" >/dev/null && pass || fail "the $end of the list: $page edited by hand stayed"
 done
 # ... or an export changed with its size and time put back as they were: built again
 stamp=$(stat -c %y "$T/data/orders.csv")
@@ -685,7 +728,7 @@ $C360 render --verbose --gold "$T/g" --out "$T/r" >/dev/null 2>"$T/err"
 grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "a render after a changed figure rendered every page again"
 $C360 render --gold "$T/g" --out "$T/r2" >/dev/null 2>&1
 grep -rq '98,765.43' "$T/r2/customers/"*/ && pass || fail "the changed lifetime value is on no customer page"
-diff -r -x .c360-prev "$T/r" "$T/r2" >/dev/null && pass || fail "a render after a changed figure in customer_360.csv differs from a fresh one"
+diff -r -x .c360-prev -x 'lazy-*' "$T/r" "$T/r2" >/dev/null && pass || fail "a render after a changed figure in customer_360.csv differs from a fresh one"
 # the exports are read once per build: the inputs hash and the build share the bytes
 if can_strace; then
 	sed -i '2s/^2/3/' "$T/data/orders.csv"
@@ -735,7 +778,7 @@ spare_round() {
 		fail "$what: no spare kept, or git would commit it: $(ls -A "$T/s")"
 	rm -rf "$T/fresh"
 	run 0 build --data "$T/sd" --out "$T/fresh" "$@"
-	if diff -r -x .c360-prev "$T/s" "$T/fresh" >"$T/diff"; then pass; else
+	if diff -r -x .c360-prev -x 'lazy-*' "$T/s" "$T/fresh" >"$T/diff"; then pass; else
 		fail "$what: the rebuild differs from a fresh build:"
 		head -5 "$T/diff"
 	fi
@@ -812,7 +855,7 @@ run 0 build --verbose --data "$T/sd" --out "$T/s"
 run 0 build --verbose --data "$T/sd" --out "$T/s"
 rm -rf "$T/fresh"
 run 0 build --data "$T/sd" --out "$T/fresh"
-diff -r -x .c360-prev "$T/s" "$T/fresh" >/dev/null && pass || fail "a site's page replaced by edited bytes was taken from the spare"
+diff -r -x .c360-prev -x 'lazy-*' "$T/s" "$T/fresh" >/dev/null && pass || fail "a site's page replaced by edited bytes was taken from the spare"
 # ... a spare whose manifest is damaged, of another c360, or missing: none of it is taken
 echo 'garbage' >>"$T/s/.c360-prev/.c360-site"
 spare_round 18 "a damaged spare manifest"
@@ -823,14 +866,14 @@ mutate 20 "$T/sd"
 run 0 build --data "$T/sd" --out "$T/s"
 rm -rf "$T/fresh"
 run 0 build --data "$T/sd" --out "$T/fresh"
-diff -r -x .c360-prev "$T/s" "$T/fresh" >/dev/null && pass || fail "a spare without a manifest: the rebuild differs"
+diff -r -x .c360-prev -x 'lazy-*' "$T/s" "$T/fresh" >/dev/null && pass || fail "a spare without a manifest: the rebuild differs"
 spare_round 21 "the round after a spare without a manifest"
 # ... a build that fails takes the spare with it, the site stays whole; cache = false keeps none
 cp -a "$T/s" "$T/s.before"
 mv "$T/sd/customers.csv" "$T/sd/customers.away"
 run 1 build --data "$T/sd" --out "$T/s"
 mv "$T/sd/customers.away" "$T/sd/customers.csv"
-diff -r -x .c360-prev "$T/s" "$T/s.before" >/dev/null && pass || fail "a failed build with a spare changed the site"
+diff -r -x .c360-prev -x 'lazy-*' "$T/s" "$T/s.before" >/dev/null && pass || fail "a failed build with a spare changed the site"
 ls "$T" | grep -q '^s\.tmp-' && fail "a failed build left its staging folder: $(ls "$T")" || pass
 spare_round 22 "the round after a failed build"
 echo 'cache = false' >"$T/nospare.conf"
@@ -846,7 +889,7 @@ $C360 build --quiet --data "$T/sd" --out "$T/s" 2>"$T/err2" && wait $pid && pass
 	fail "two builds at once failed: $(cat "$T/err1" "$T/err2")"
 rm -rf "$T/fresh"
 run 0 build --data "$T/sd" --out "$T/fresh"
-diff -r -x .c360-prev "$T/s" "$T/fresh" >/dev/null && pass || fail "two builds at once: the site differs from a fresh build"
+diff -r -x .c360-prev -x 'lazy-*' "$T/s" "$T/fresh" >/dev/null && pass || fail "two builds at once: the site differs from a fresh build"
 spare_round 26 "the round after two builds at once"
 rm -rf "$T/s" "$T/s.before" "$T/sd"
 
@@ -868,13 +911,13 @@ for i in 1 2 3 4 5 6 7 8; do
 	sleep "$(awk -v i="$i" 'BEGIN { srand(i); printf "%.2f", rand() * (i > 4 ? 0.6 : 2) }')"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	if diff -r -x .c360-prev "$T/k" "$T/prev" >/dev/null || diff -r -x .c360-prev "$T/k" "$T/next" >/dev/null; then pass; else
+	if diff -r -x .c360-prev -x 'lazy-*' "$T/k" "$T/prev" >/dev/null || diff -r -x .c360-prev "$T/k" "$T/next" >/dev/null; then pass; else
 		fail "killed rebuild $i left a site that is neither the previous nor the new one:"
-		diff -r -x .c360-prev "$T/k" "$T/prev" | head -5
+		diff -r -x .c360-prev -x 'lazy-*' "$T/k" "$T/prev" | head -5
 	fi
 done
 run 0 build --data "$T/big" --out "$T/k"
-diff -r -x .c360-prev "$T/k" "$T/next" >/dev/null && pass || fail "the build after the killed ones differs"
+diff -r -x .c360-prev -x 'lazy-*' "$T/k" "$T/next" >/dev/null && pass || fail "the build after the killed ones differs"
 ls "$T" | grep -q '^k\.tmp-' && fail "killed builds' staging folders were left: $(ls "$T")" || pass
 # ... and a build killed while it removes a killed build's staging folder leaves one the next
 # build still removes (its marker goes last): killed at each unlinkat of that removal in turn
@@ -1060,7 +1103,7 @@ grown_fresh() {
 	grouped=$(sed -n 's/^c360: facts grouped: //p' "$T/err")
 	rm -rf "$T/gf"
 	run 0 build --data "$T/gd" --out "$T/gf" "$@"
-	diff -r -x .c360-prev "$T/gs" "$T/gf" >"$T/diff" && pass ||
+	diff -r -x .c360-prev -x 'lazy-*' "$T/gs" "$T/gf" >"$T/diff" && pass ||
 		fail "$what: the rebuild differs from a fresh build: $(grep -v '^Binary' "$T/diff" | head -4 | tr '\n' ' ')"
 }
 # C1's second order has an ambiguous date (read month first, as O4's says) and is neither its
@@ -1136,7 +1179,7 @@ rows_fresh() {
 	[ "$got" = "$c360/$dim" ] && pass || fail "$what: rows formatted (customer_360/dim_customer) \"$got\", want \"$c360/$dim\""
 	rm -rf "$T/gf"
 	run 0 build --data "$T/gd" --out "$T/gf" --as-of 2024-12-31 --config "$T/gd.conf" "$@"
-	diff -r -x .c360-prev "$T/gs" "$T/gf" >"$T/diff" && pass ||
+	diff -r -x .c360-prev -x 'lazy-*' "$T/gs" "$T/gf" >"$T/diff" && pass ||
 		fail "$what: the rebuild differs from a fresh build: $(grep -v '^Binary' "$T/diff" | head -4 | tr '\n' ' ')"
 }
 printf 'O21,C2,2024-04-10,5.00,completed\n' >>"$T/gd/orders.csv"
@@ -1186,7 +1229,7 @@ like_fresh() {
 	run 0 build --data "$T/sd" --out "$T/s"
 	rm -rf "$T/fresh"
 	run 0 build --data "$T/sd" --out "$T/fresh"
-	diff -r -x .c360-prev "$T/s" "$T/fresh" >/dev/null && pass || fail "$2: the rebuild differs from a fresh build"
+	diff -r -x .c360-prev -x 'lazy-*' "$T/s" "$T/fresh" >/dev/null && pass || fail "$2: the rebuild differs from a fresh build"
 }
 run 0 generate --customers 300 --seed 9 --out "$T/sd"
 run 0 build --data "$T/sd" --out "$T/s"
@@ -1246,7 +1289,7 @@ lazy_fresh() {
 		fail "$what: sessions' pages made: \"$made\", want $least to $most"
 	rm -rf "$T/lf"
 	run 0 build --data "$T/ld" --out "$T/lf" "$@"
-	diff -r -x .c360-prev "$T/ls" "$T/lf" >"$T/diff" && pass ||
+	diff -r -x .c360-prev -x 'lazy-*' "$T/ls" "$T/lf" >"$T/diff" && pass ||
 		fail "$what: the rebuild differs from a fresh build: $(grep -v '^Binary' "$T/diff" | head -4 | tr '\n' ' ')"
 }
 printf 'O41,L5,2024-02-01,5.00,completed\n' >>"$T/ld/orders.csv"
@@ -1291,7 +1334,7 @@ unset C360_TIMINGS
 	fail "a rename, a value changed and a customer added: not 5 records formatted ($(grep 'records formatted' "$T/err"))"
 cmp -s "$T/rkr/customers/search/r0.js" "$T/rkf/customers/search/r0.js" && pass ||
 	fail "records kept: r0.js is not a fresh build's: $(diff "$T/rkr/customers/search/r0.js" "$T/rkf/customers/search/r0.js" | head -3)"
-diff -r -x .c360-prev "$T/rkr" "$T/rkf" >"$T/diff" && pass ||
+diff -r -x .c360-prev -x 'lazy-*' "$T/rkr" "$T/rkf" >"$T/diff" && pass ||
 	fail "records kept: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
 # ... a previous records file edited, of the same size and time (a record's first letter of the
 # name), is not copied from: formatted whole
@@ -1305,7 +1348,7 @@ run 0 build --data "$T/rkd" --out "$T/rkh"
 unset C360_TIMINGS
 [ "$(sed -n 's/^c360: search records formatted: \([0-9]*\) of .*/\1/p' "$T/err")" = 1002 ] && pass ||
 	fail "an edited records file: not formatted whole ($(grep 'records formatted' "$T/err"))"
-diff -r -x .c360-prev "$T/rkh" "$T/rkf" >"$T/diff" && pass ||
+diff -r -x .c360-prev -x 'lazy-*' "$T/rkh" "$T/rkf" >"$T/diff" && pass ||
 	fail "an edited records file: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
 # ... and with no cache of the records (a value changed again, in r0.js), r0.js is formatted
 # whole, r1.js and r2.js are kept, and the cache is made again: a fresh build's
@@ -1318,7 +1361,7 @@ unset C360_TIMINGS
 	fail "no records cache: not r0.js's records formatted ($(grep 'records formatted' "$T/err"))"
 rm -rf "$T/rkf"
 run 0 build --data "$T/rkd" --out "$T/rkf"
-diff -r -x .c360-prev "$T/rkr" "$T/rkf" >"$T/diff" && pass ||
+diff -r -x .c360-prev -x 'lazy-*' "$T/rkr" "$T/rkf" >"$T/diff" && pass ||
 	fail "no records cache: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
 # ... and two customers' ids swapped (the same ids, in rows of another order: the cache's order
 # of the rows by id, not taken)
@@ -1327,7 +1370,7 @@ awk -F, -v OFS=, 'NR == 5 { $1 = "100004" } NR == 6 { $1 = "100003" } { print }'
 run 0 build --data "$T/rkd" --out "$T/rkr"
 rm -rf "$T/rkf"
 run 0 build --data "$T/rkd" --out "$T/rkf"
-diff -r -x .c360-prev "$T/rkr" "$T/rkf" >"$T/diff" && pass ||
+diff -r -x .c360-prev -x 'lazy-*' "$T/rkr" "$T/rkf" >"$T/diff" && pass ||
 	fail "two ids swapped: the rebuild differs from a fresh build: $(head -3 "$T/diff")"
 rm -rf "$T/rkd" "$T/rks" "$T/rkr" "$T/rkf" "$T/rkh" "$T/r0.js"
 
