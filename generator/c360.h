@@ -1058,7 +1058,8 @@ bool silver_cache_load(Silver *s, Source *src, FileHash key);
 enum { CACHE_SLICE = 256 << 10 };
 /* Whether every cache file a source of s uses in place is as it was when it was checked: none
  * cut short (its pages gone, read as zeros) or written since. A build whose caches are not
- * must not replace the previous site. */
+ * must not replace the previous site. A kept check (lazy-NAME) whose rows do not pass is
+ * removed, so that the next build checks that cache whole. */
 bool silver_cache_intact(const Silver *s);
 /* src, read and closed from an export of bytes bytes, into s->cache_to's cache as key's;
  * nothing if it cannot be written. */

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <gnu/libc-version.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -54,6 +55,14 @@ typedef struct {
 } PathIndex;
 
 /* The build under way: where it writes, the previous site and what it held, what is written. */
+/* A folder of the spare to walk: its path from the root and a '/', the run [lo, hi) of the
+ * spare's list under it, its depth. */
+typedef struct {
+	char *rel;
+	size_t lo, hi;
+	int depth;
+} SpareJob;
+
 static struct {
 	char *staging, *out;
 	int old_root, new_root;	/* the previous site's folder and the staging folder, open */
@@ -67,6 +76,10 @@ static struct {
 	size_t nspare_dirs, nmade;
 	bool spare_on, spare_threaded;
 	pthread_t spare_thread;
+	SpareJob *spare_jobs;	/* the spare's folders below the first level, walked by whichever thread is free */
+	size_t nspare_jobs;
+	atomic_size_t spare_next;
+	atomic_bool spare_listed;	/* spare_jobs whole: other threads may take them */
 	Arena names;		/* the paths of files written, under mu */
 	Entry *now;
 	size_t n, cap;
@@ -554,9 +567,11 @@ static const Entry *walk_next(Walk *w, const Entry **was)
 
 static void spare_dir(const char *path)
 {
+	pthread_mutex_lock(&M.mu);
 	if (M.nspare_dirs % 64 == 0)
 		M.spare_dirs = xrealloc(M.spare_dirs, (M.nspare_dirs + 64) * sizeof *M.spare_dirs);
 	M.spare_dirs[M.nspare_dirs++] = xstrdup(path);
+	pthread_mutex_unlock(&M.mu);
 }
 
 /* The spare's list is sorted (whole), so the entries under a folder (prefix: its path and a
@@ -611,9 +626,10 @@ static Entry *folder_find(const FolderIndex *x, const char *name)
 
 /* The spare's folder fd, *rel its path from the root and a '/' (the root: ""), [lo, hi) the
  * run of the spare's list under it: each file the list has is checked (state), any other entry
- * removed, each folder walked (and listed). A file's entry is looked up among the folder's own
- * (a few hundred, near each other), not among every path of the list. */
-static void spare_walk(int fd, Buf *rel, size_t lo, size_t hi, int depth)
+ * removed, each folder walked (and listed); a folder below the first level is left to
+ * spare_jobs_run if defer. A file's entry is looked up among the folder's own (a few hundred,
+ * near each other), not among every path of the list. */
+static void spare_walk(int fd, Buf *rel, size_t lo, size_t hi, int depth, bool defer)
 {
 	DIR *d = out_opendir_at(fd);
 	if (!d)
@@ -637,8 +653,14 @@ static void spare_walk(int fd, Buf *rel, size_t lo, size_t hi, int depth)
 			buf_puts(rel, name);
 			spare_dir(buf_cstr(rel));
 			buf_putc(rel, '/');
-			size_t from = run_bound(lo, hi, rel->p, rel->len, false);
-			spare_walk(sub, rel, from, run_bound(from, hi, rel->p, rel->len, true), depth + 1);
+			size_t from = run_bound(lo, hi, rel->p, rel->len, false), to = run_bound(from, hi, rel->p, rel->len, true);
+			if (defer && depth >= 1) {
+				if (M.nspare_jobs % 64 == 0)
+					M.spare_jobs = xrealloc(M.spare_jobs, (M.nspare_jobs + 64) * sizeof *M.spare_jobs);
+				M.spare_jobs[M.nspare_jobs++] = (SpareJob){xstrdup(buf_cstr(rel)), from, to, depth + 1};
+			} else {
+				spare_walk(sub, rel, from, to, depth + 1, defer);
+			}
 			rel->len = at;
 			close(sub);
 			continue;
@@ -656,6 +678,29 @@ static void spare_walk(int fd, Buf *rel, size_t lo, size_t hi, int depth)
 	closedir(d);
 }
 
+/* The spare's folders left to walk, each taken by the first thread free (the spare's walk,
+ * whose ~100k fstatat were the 1 % rebuild's longest path: the thread that needs its end
+ * helps instead of waiting). */
+static void spare_jobs_run(void)
+{
+	for (size_t k; (k = atomic_fetch_add(&M.spare_next, 1)) < M.nspare_jobs;) {
+		const SpareJob *j = &M.spare_jobs[k];
+		int fd = openat(M.new_root, j->rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {	/* no longer a folder there: what is goes, as any entry not listed */
+			Buf path = {0};
+			buf_put(&path, j->rel, strlen(j->rel) - 1);
+			out_remove_at(M.new_root, buf_cstr(&path), false);
+			buf_free(&path);
+			continue;
+		}
+		Buf rel = {0};
+		buf_puts(&rel, j->rel);
+		spare_walk(fd, &rel, j->lo, j->hi, j->depth, false);
+		buf_free(&rel);
+		close(fd);
+	}
+}
+
 static void *spare_check(void *arg)
 {
 	(void)arg;
@@ -663,8 +708,10 @@ static void *spare_check(void *arg)
 		M.spare.n = 0;	/* a spare without a manifest c360 reads: its files go, none is taken */
 	Buf rel = {0};
 	if (M.new_root >= 0)
-		spare_walk(M.new_root, &rel, 0, M.spare.n, 0);
+		spare_walk(M.new_root, &rel, 0, M.spare.n, 0, true);
 	buf_free(&rel);
+	atomic_store(&M.spare_listed, true);
+	spare_jobs_run();
 	return NULL;
 }
 
@@ -682,6 +729,8 @@ void manifest_spare(Buf *list, struct timespec since)
 
 static void spare_join(void)
 {
+	if (M.spare_threaded && atomic_load(&M.spare_listed))
+		spare_jobs_run();
 	if (M.spare_threaded)
 		pthread_join(M.spare_thread, NULL);
 	M.spare_threaded = false;
@@ -775,11 +824,12 @@ static void spare_finish(Walk *w)
 
 void manifest_previous(void)
 {
-	spare_join();
-	if (M.out && !M.old_loaded) {
+	bool load = M.out && !M.old_loaded;
+	if (load)	/* while the spare's walk goes on, if it does: neither reads what the other writes */
 		old_load(M.out);
+	spare_join();
+	if (load)
 		spare_link();
-	}
 	M.old_loaded = true;
 }
 
@@ -1210,7 +1260,9 @@ void manifest_end(void)
 	old_free(&M.spare);
 	for (size_t i = 0; i < M.nspare_dirs; i++)
 		free(M.spare_dirs[i]);
-	free(M.spare_dirs), free(M.made);
+	for (size_t i = 0; i < M.nspare_jobs; i++)
+		free(M.spare_jobs[i].rel);
+	free(M.spare_dirs), free(M.made), free(M.spare_jobs);
 	arena_free(&M.names);
 	if (M.old_root >= 0)
 		close(M.old_root);

@@ -718,7 +718,7 @@ struct LazySource {
 	struct stat st;			/* the file as opened */
 	struct timespec began;		/* when loading began */
 	uint64_t text_end;		/* the text's offset after the rows' ids */
-	bool kept;			/* its check the previous build's (lazy_check_load), not made again */
+	char *kept;			/* its check the previous build's, from this file (lazy_check_load); else NULL */
 };
 
 static bool lazy_wanted(const Source *src, const CacheHead *h)
@@ -977,6 +977,7 @@ void silver_lazy_free(Source *src)
 	if (!z)
 		return;
 	lazy_pages_free(z->pages);
+	free(z->kept);
 	free(z->step);
 	free(z->orphan);
 	free(z->fin.orphan_rows);
@@ -1030,14 +1031,13 @@ static char *lazy_check_path(const char *dir, const Source *src)
 
 /* The previous build's check of src's cache file (head h, z->st as opened) from the folder
  * dir, if it is whole and of that file as it is now: z's finish, steps and safe customer set,
- * z->kept. */
+ * z->kept its path. */
 static void lazy_check_load(LazySource *z, const char *dir, const Source *src, const CacheHead *h, size_t ncu)
 {
 	size_t nsteps = h->nrows / LAZY_STEP + 1, len;
 	char *path = lazy_check_path(dir, src);
 	char *p = keyed_path_load(path, LAZY_MAGIC, LAZY_VERSION, h->key, h->nrows, sizeof(LazyCheck) + (h->nrows + nsteps) * 8,
 				  &len);
-	free(path);
 	LazyCheck c;
 	if (p && len >= sizeof c)
 		memcpy(&c, p, sizeof c);
@@ -1065,7 +1065,7 @@ static void lazy_check_load(LazySource *z, const char *dir, const Source *src, c
 	}
 	free(p);
 	if (!ok) {
-		free(rows);
+		free(rows), free(path);
 		return;
 	}
 	z->fin = (LazyFinish){rows, c.norphan_rows, {c.last[0], c.last[1]}, {0}, c.flagged_rows};
@@ -1073,20 +1073,18 @@ static void lazy_check_load(LazySource *z, const char *dir, const Source *src, c
 	z->orphan_rows_cap = c.norphan_rows + 1;
 	z->safe_customer = (uint32_t)c.safe_customer;
 	z->text_end = c.text_end;
-	z->kept = true;
+	z->kept = path;
 }
 
-/* After src was taken lazily: its check into the folder dir, as lazy_check_load takes it, the
- * previous build's linked if it was that (from its folder from). */
-static void lazy_check_save(const LazySource *z, const char *from, const char *dir, const Source *src, const CacheHead *h,
-			    size_t ncu)
+/* After src was taken lazily: its check into the folder dir, as lazy_check_load takes it (the
+ * previous build's linked if it was that). */
+static void lazy_check_save(const LazySource *z, const char *dir, const Source *src, const CacheHead *h, size_t ncu)
 {
 	char *path = lazy_check_path(dir, src);
 	if (z->kept) {
-		char *was = lazy_check_path(from, src);
-		if (link(was, path) != 0)
+		if (link(z->kept, path) != 0)
 			unlink(path);
-		free(was), free(path);
+		free(path);
 		return;
 	}
 	LazyCheck c = {h->sum,
@@ -1147,7 +1145,7 @@ static int take_lazy(Silver *s, Source *src, const CacheHead *h, int fd, const s
 		say(SAY_VERBOSE, "%s: its cache as the previous build checked it (inode, size, mtime): not read again",
 		    config_file_of(s->cfg, src->id));
 	if (ok && s->cache_to)
-		lazy_check_save(z, s->cache_from, s->cache_to, src, h, ncu);
+		lazy_check_save(z, s->cache_to, src, h, ncu);
 	if (ok)
 		return 1;
 	input_close(file);
@@ -1274,8 +1272,13 @@ bool silver_cache_intact(const Silver *s)
 	if (total)
 		console_counts("row pages made when read", made);
 	bool ok = true;
-	for (int i = 0; i < SRC_COUNT; i++)
-		ok = input_intact(&s->src[i].file) && !(s->src[i].lazy && atomic_load(&s->src[i].lazy->broken)) && ok;
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const LazySource *z = s->src[i].lazy;
+		bool broken = z && atomic_load(&z->broken);
+		if (broken && z->kept)	/* a row the kept check vouched for does not pass: the next build checks all */
+			unlink(z->kept);
+		ok = input_intact(&s->src[i].file) && !broken && ok;
+	}
 	return ok;
 }
 
