@@ -54,7 +54,6 @@ typedef struct {
 	size_t nslots;
 } PathIndex;
 
-/* The build under way: where it writes, the previous site and what it held, what is written. */
 /* A folder of the spare to walk: its path from the root and a '/', the run [lo, hi) of the
  * spare's list under it, its depth. */
 typedef struct {
@@ -63,6 +62,7 @@ typedef struct {
 	int depth;
 } SpareJob;
 
+/* The build under way: where it writes, the previous site and what it held, what is written. */
 static struct {
 	char *staging, *out;
 	int old_root, new_root;	/* the previous site's folder and the staging folder, open */
@@ -645,8 +645,9 @@ static void spare_walk(int fd, Buf *rel, size_t lo, size_t hi, int depth, bool d
 		struct stat st;
 		bool known = de->d_type == DT_UNKNOWN && fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 		if (de->d_type == DT_DIR || (known && S_ISDIR(st.st_mode))) {
-			int sub = depth < 16 ? openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
-			if (sub < 0) {
+			bool later = defer && depth >= 1;	/* spare_jobs_run opens it */
+			int sub = depth < 16 && !later ? openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+			if (sub < 0 && !later) {
 				out_remove_at(fd, name, false);
 				continue;
 			}
@@ -654,15 +655,15 @@ static void spare_walk(int fd, Buf *rel, size_t lo, size_t hi, int depth, bool d
 			spare_dir(buf_cstr(rel));
 			buf_putc(rel, '/');
 			size_t from = run_bound(lo, hi, rel->p, rel->len, false), to = run_bound(from, hi, rel->p, rel->len, true);
-			if (defer && depth >= 1) {
+			if (later) {
 				if (M.nspare_jobs % 64 == 0)
 					M.spare_jobs = xrealloc(M.spare_jobs, (M.nspare_jobs + 64) * sizeof *M.spare_jobs);
 				M.spare_jobs[M.nspare_jobs++] = (SpareJob){xstrdup(buf_cstr(rel)), from, to, depth + 1};
 			} else {
 				spare_walk(sub, rel, from, to, depth + 1, defer);
+				close(sub);
 			}
 			rel->len = at;
-			close(sub);
 			continue;
 		}
 		Entry *e = folder_find(&files, name);
