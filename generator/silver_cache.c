@@ -1058,7 +1058,7 @@ static void lazy_check_load(LazySource *z, const char *dir, const Source *src, c
 		memcpy(rows, p + sizeof c, c.norphan_rows * sizeof *rows);
 	for (uint64_t i = 0; ok && i < c.norphan_rows; i++)
 		ok = rows[i].orphan < c.norphans;
-	const char *step = p + sizeof c + c.norphan_rows * sizeof(LazyOrphanRow);
+	const char *step = ok ? p + sizeof c + c.norphan_rows * sizeof(LazyOrphanRow) : NULL;
 	for (size_t k = 0; ok && k < nsteps; k++) {
 		memcpy(&z->step[k], step + k * 8, 8);
 		ok = z->step[k] < h->ntext;
