@@ -288,11 +288,17 @@ grep -q "$kept" "$T/err" && fail "the sessions' cache taken unchecked before any
 ld_order 2
 err_has "$kept"
 ld_fresh "the sessions' check kept"
+touched=$(date +%s%N)
 touch "$T/ls/.c360-cache/web_activities"	# a later mtime: checked whole
 ld_order 3
 grep -q "$kept" "$T/err" && fail "the sessions' cache taken unchecked though its mtime changed" || pass
-ld_order 4	# (its check began within 3 s of the file's mtime: checked whole again)
-grep -q "$kept" "$T/err" && fail "the sessions' cache taken unchecked, its mtime within 3 s of its check" || pass
+ld_order 4	# (the check build 3 made began within 3 s of the file's mtime: checked whole again)
+if [ $(($(date +%s%N) - touched)) -lt 2500000000 ]; then
+	grep -q "$kept" "$T/err" && fail "the sessions' cache taken unchecked, its mtime within 3 s of its check" || pass
+else
+	skipped=$((skipped + 1))	# (under valgrind, say: build 3 may have begun 3 s after the touch)
+	echo "skipped: the 3 s margin of the sessions' kept check (two builds took over 2.5 s)"
+fi
 ld_fresh "the sessions' cache touched"
 sleep 3.1
 ld_order 5
@@ -339,7 +345,7 @@ ld_fresh "the sessions' cache rotten"
 append_fresh() {
 	printf "$2" >>"$T/ad/orders.csv"
 	run 0 build --verbose --data "$T/ad" --out "$T/as" --as-of 2024-12-31 --config "$T/ad.conf" --jobs 2
-	notes() { grep -v 'files written\|only the [0-9]* bytes appended\|inputs as the previous build recorded\|^c360: wrote ' "$T/err"; }
+	notes() { grep -v 'files written\|only the [0-9]* bytes appended\|inputs as the previous build recorded\|cache as the previous build checked\|^c360: wrote ' "$T/err"; }
 	notes >"$T/err.rebuilt"
 	if grep -q 'orders.csv: only the [0-9]* bytes appended since the previous build read' "$T/err"; then how=appended; else how=whole; fi
 	[ "$how" = "$1" ] && pass || fail "$3: orders.csv read $how, want $1"
