@@ -1119,9 +1119,10 @@ void by_cache_keep(const char *site, const char *staging, SourceId id);	/* the f
  * else NULL. */
 char *keyed_cache_load(const char *site, SourceId id, const char *prefix, const char *magic, uint64_t version, FileHash key,
 		       uint64_t n, size_t most, size_t *len);
-/* The same for the file name of the cache folder. */
+/* The same for the file name of the cache folder; *mtime (if wanted): the file's. */
 char *keyed_file_load(const char *site, const char *name, const char *magic, uint64_t version, FileHash key, uint64_t n,
-		      size_t most, size_t *len);
+		      size_t most, size_t *len, struct timespec *mtime);
+char *cache_file(const char *site, const char *name);	/* the path of file name of site's cache folder */
 void keyed_file_save(const char *staging, const char *name, const char *magic, uint64_t version, FileHash key, uint64_t n,
 		     const void *a, size_t na, const void *b, size_t nb);
 void keyed_cache_save(const char *staging, SourceId id, const char *prefix, const char *magic, uint64_t version,

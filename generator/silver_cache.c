@@ -691,9 +691,10 @@ static void rows_whole(const CacheHead *h, char *rows)
 enum { LAZY_STEP = 64 };
 
 static char *keyed_path_load(const char *path, const char *magic, uint64_t version, FileHash key, uint64_t n, size_t most,
-			     size_t *len);
+			     size_t *len, struct timespec *mtime);
 static void keyed_path_save(const char *path, const char *magic, uint64_t version, FileHash key, uint64_t n, const void *a,
 			    size_t na, const void *b, size_t nb);
+static const char *keyed_name(char name[static 64], const char *prefix, SourceId id);
 
 struct LazySource {
 	LazyPages *pages;
@@ -1025,8 +1026,7 @@ static int64_t lazy_ns(struct timespec t)
 static char *lazy_check_path(const char *dir, const Source *src)
 {
 	char name[64];
-	snprintf(name, sizeof name, "lazy-%s", src->def->name);
-	return path_join(dir, name);
+	return path_join(dir, keyed_name(name, "lazy-", src->id));
 }
 
 /* The previous build's check of src's cache file (head h, z->st as opened) from the folder
@@ -1037,7 +1037,7 @@ static void lazy_check_load(LazySource *z, const char *dir, const Source *src, c
 	size_t nsteps = h->nrows / LAZY_STEP + 1, len;
 	char *path = lazy_check_path(dir, src);
 	char *p = keyed_path_load(path, LAZY_MAGIC, LAZY_VERSION, h->key, h->nrows, sizeof(LazyCheck) + (h->nrows + nsteps) * 8,
-				  &len);
+				  &len, NULL);
 	LazyCheck c;
 	if (p && len >= sizeof c)
 		memcpy(&c, p, sizeof c);
@@ -1320,8 +1320,7 @@ static const char *keyed_name(char name[static 64], const char *prefix, SourceId
 	return name;
 }
 
-/* The path of file name of the cache folder of site. */
-static char *cache_file(const char *site, const char *name)
+char *cache_file(const char *site, const char *name)
 {
 	char *dir = path_join(site, CACHE_DIR), *path = path_join(dir, name);
 	free(dir);
@@ -1342,7 +1341,7 @@ static KeyedHead keyed_head(const char *magic, uint64_t version, FileHash key, u
 }
 
 static char *keyed_path_load(const char *path, const char *magic, uint64_t version, FileHash key, uint64_t n, size_t most,
-			     size_t *len)
+			     size_t *len, struct timespec *mtime)
 {
 	const char *why;
 	int fd = open_regular(path, &why);
@@ -1367,13 +1366,15 @@ static char *keyed_path_load(const char *path, const char *magic, uint64_t versi
 	}
 	*len = size - sizeof h - sizeof(FileHash);
 	memmove(p, p + sizeof h, *len);
+	if (mtime)
+		*mtime = st.st_mtim;
 	return p;
 }
 
 char *keyed_file_load(const char *site, const char *name, const char *magic, uint64_t version, FileHash key, uint64_t n,
-		      size_t most, size_t *len)
+		      size_t most, size_t *len, struct timespec *mtime)
 {
-	char *path = cache_file(site, name), *p = keyed_path_load(path, magic, version, key, n, most, len);
+	char *path = cache_file(site, name), *p = keyed_path_load(path, magic, version, key, n, most, len, mtime);
 	free(path);
 	return p;
 }
@@ -1382,7 +1383,7 @@ char *keyed_cache_load(const char *site, SourceId id, const char *prefix, const 
 		       uint64_t n, size_t most, size_t *len)
 {
 	char name[64];
-	return keyed_file_load(site, keyed_name(name, prefix, id), magic, version, key, n, most, len);
+	return keyed_file_load(site, keyed_name(name, prefix, id), magic, version, key, n, most, len, NULL);
 }
 
 /* The keyed file's bytes (a head, then the parts) written to path with the sum of them after

@@ -535,13 +535,6 @@ static SeenRecord seen_record(const Ahead *a)
 			    strlen(a->path)};
 }
 
-static char *seen_path(const char *site)
-{
-	char *dir = path_join(site, CACHE_DIR), *path = path_join(dir, SEEN_NAME);
-	free(dir);
-	return path;
-}
-
 /* The previous build's record, from the cache folder of site: a count n, n records, their
  * paths (checked: as many bytes as the records say); *began: its mtime. NULL if there is none
  * whole; else the records (free the bytes at them less 8). */
@@ -549,11 +542,7 @@ static SeenRecord *seen_load(const char *site, size_t *n, struct timespec *began
 {
 	enum { MOST = 1 << 20 };
 	size_t len = 0;
-	struct stat st;
-	char *path = seen_path(site);
-	bool dated = stat(path, &st) == 0;
-	free(path);
-	char *p = dated ? keyed_file_load(site, SEEN_NAME, SEEN_MAGIC, SEEN_VERSION, manifest_program(), 0, MOST, &len) : NULL;
+	char *p = keyed_file_load(site, SEEN_NAME, SEEN_MAGIC, SEEN_VERSION, manifest_program(), 0, MOST, &len, began);
 	uint64_t k = 0, text = 1;	/* not 0: none whole */
 	if (p && len >= sizeof k)
 		memcpy(&k, p, sizeof k);
@@ -570,7 +559,6 @@ static SeenRecord *seen_load(const char *site, size_t *n, struct timespec *began
 		return NULL;
 	}
 	*n = (size_t)k;
-	*began = st.st_mtim;
 	return (SeenRecord *)(void *)(p + sizeof k);
 }
 
@@ -612,7 +600,7 @@ void inputs_seen_save(const char *staging)
 	if (n) {
 		keyed_file_save(staging, SEEN_NAME, SEEN_MAGIC, SEEN_VERSION, manifest_program(), 0, recs.p, recs.len, paths.p,
 				paths.len);
-		char *path = seen_path(staging);
+		char *path = cache_file(staging, SEEN_NAME);
 		utimensat(AT_FDCWD, path, (struct timespec[]){{0, UTIME_OMIT}, ahead_began}, AT_SYMLINK_NOFOLLOW);
 		free(path);
 	}
