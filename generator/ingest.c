@@ -470,6 +470,20 @@ static size_t line_content(const Ingest *in, const char *d, size_t n, size_t *ne
 	return in->eol == '\n' && end && d[end - 1] == '\r' ? end - 1 : end;
 }
 
+/* The field of line p (n bytes) in which its last quote left open was opened (1 if none). */
+static uint32_t open_quote_field(const Ingest *in, const char *p, size_t n)
+{
+	bool quoted = false;
+	uint32_t field = 1, at = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"')
+			at = quoted ? at : field, quoted = !quoted;
+		else if (!quoted && p[i] == in->delim)
+			field++;
+	}
+	return at;
+}
+
 /* Parses the complete lines of d[pos..len) (and a last partial line at eof). Returns
  * where the unfinished part starts (the open record or a partial line); sets in->stop
  * to where parsing stopped. */
@@ -514,7 +528,19 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 		if (!feed_line(in, d + pos, cend - pos, d + cend, next - cend)) {
 			uint32_t col = in->nfields + 1;
 			reset_parser(in);
-			emit(in, d + rec, cend - rec, REC_STRAY_QUOTE, col);
+			if (in->rec_line + 1 < in->line) {
+				/* A record over several lines went wrong: the quote that opened it on its
+				 * first line was never closed there, and took the lines after it. That line
+				 * goes; the lines after it are read again as records of their own. */
+				bool whole;
+				size_t first = rec + line_content(in, d + rec, len - rec, &next, &whole);
+				next += rec;
+				clear_fields(in);
+				emit(in, d + rec, first - rec, REC_UNTERMINATED, open_quote_field(in, d + rec, first - rec));
+				in->line = in->rec_line + 1;
+			} else {
+				emit(in, d + rec, cend - rec, REC_STRAY_QUOTE, col);
+			}
 		} else if (in->row_done) {
 			emit(in, d + rec, cend - rec, REC_OK, 0);
 		}

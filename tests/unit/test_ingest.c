@@ -82,7 +82,14 @@ static const struct {
 	{"stray quote mid-field", "a,b\n1,x\"y\n2,z\n", 0,
 	 "L1 [a|b] raw=a,b\nL2 E1@2 [] raw=1,x\"y\nL3 [2|z] raw=2,z\n", 0},
 	{"text after a closing quote", "1,\"ab\"c,d\n2,e\n", 0, "L1 E1@2 [] raw=1,\"ab\"c,d\nL2 [2|e] raw=2,e\n", 0},
-	{"error on a later line of a record", "1,\"a\nb\"x\n2\n", 0, "L1 E1@2 [] raw=1,\"a\nb\"x\nL3 [2] raw=2\n", 0},
+	/* a record over several lines that goes wrong: its first line goes (the quote it left open),
+	 * the lines after it are read again, each a record of its own (rules.md: reading goes on
+	 * at the next line), so no line is lost with it */
+	{"error on a later line of a record", "1,\"a\nb\"x\n2\n", 0,
+	 "L1 E2@2 [] raw=1,\"a\nL2 E1@1 [] raw=b\"x\nL3 [2] raw=2\n", 0},
+	{"a quote left open up to a later quote", "1,a\n4,\"Ann,x\n2,Bob\n\n5,\"Eve\",e\n3,x,\"Cy\"\n", 0,
+	 "L1 [1|a] raw=1,a\nL2 E2@2 [] raw=4,\"Ann,x\nL3 [2|Bob] raw=2,Bob\nL5 [5|Eve|e] raw=5,\"Eve\",e\n"
+	 "L6 [3|x|Cy] raw=3,x,\"Cy\"\n", 1},
 	{"unterminated quote at the end", "a\n\"open\nb,c\nd\n", 0,
 	 "L1 [a] raw=a\nL2 E2@1 [] raw=\"open\nL3 [b|c] raw=b,c\nL4 [d] raw=d\n", 0},
 	{"unterminated quote, no final newline", "x,\"y", 0, "L1 E2@2 [] raw=x,\"y\n", 0},
