@@ -2146,6 +2146,9 @@ void edition_mail_html(const Edition *e, Buf *b, bool preview);
 void edition_mail_text(const Edition *e, Buf *b);
 /* weekly/email.eml: the text and the HTML as alternatives, the charts inline, the PDF attached. */
 void edition_eml(const Edition *e, const Buf *text, const Buf *html, const Buf *pdf, Buf *m);
+/* NULL if list is the mailboxes of an e-mail header (one: just one), else why not, *at the
+ * offset of the mailbox that is not one. */
+const char *mail_addresses_check(const char *list, bool one, size_t *at);
 
 /* The customer_pages mode in force for n customers (never PAGES_AUTO); with why, the summary's
  * words for it: "packed (1,000,000 customers > 200,000; set customer_pages to change)". */

@@ -150,8 +150,26 @@ const char *config_path(Config *c, const char *file, const char *v)
 
 /* ---- the settings: each sets its value (false: not what it expects) and shows it */
 
+/* Where byte i of v, the unquoted value, stands in raw, the value as written. */
+static size_t raw_offset(Str raw, size_t i)
+{
+	if (!raw.n || raw.p[0] != '"')
+		return i;
+	size_t r = 1;
+	for (; i > 0 && r + 1 < raw.n; i--)
+		r += raw.p[r] == '"' ? 2 : 1;	/* "" is one " */
+	return r;
+}
+
+/* The report's name: on every page and in the e-mail's Subject, so no control character. */
 static bool set_title(SetArgs *a)
 {
+	for (const char *p = a->v; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			a->at = raw_offset(a->raw, (size_t)(p - a->v));
+			buf_puts(a->why, "a control character (a tab, a line end) in the title");
+			return false;
+		}
 	a->c->title = config_keep(a->c, xstrdup(a->v));
 	return true;
 }
@@ -182,16 +200,6 @@ static const char *const site_entries[] = {"index.html", "quality.html", "churn-
 					   "open-tickets.html", "open-tickets.csv", "customers", "segments",
 					   "gold", "charts", "assets", "weekly"};
 
-/* Where byte i of v, the unquoted value, stands in raw, the value as written. */
-static size_t raw_offset(Str raw, size_t i)
-{
-	if (!raw.n || raw.p[0] != '"')
-		return i;
-	size_t r = 1;
-	for (; i > 0 && r + 1 < raw.n; i--)
-		r += raw.p[r] == '"' ? 2 : 1;	/* "" is one " */
-	return r;
-}
 
 /* Why name cannot be kept, to follow the name; NULL if it can. */
 static const char *keep_refused(Str name)
@@ -232,21 +240,29 @@ static bool set_keep(SetArgs *a)
 	return true;
 }
 
-/* The e-mail's headers are one line each: no header injection. */
+/* The e-mail's mailboxes as RFC 5322 has them (so no header injection either): a mailbox that
+ * is not one is said, at its column. */
+static bool set_addresses(SetArgs *a, bool one, const char **to)
+{
+	size_t at;
+	const char *why = mail_addresses_check(a->v, one, &at);
+	if (why) {
+		a->at = raw_offset(a->raw, at);
+		buf_puts(a->why, why);
+		return false;
+	}
+	*to = config_keep(a->c, xstrdup(a->v));
+	return true;
+}
+
 static bool set_email_from(SetArgs *a)
 {
-	if (strpbrk(a->v, "\r\n"))
-		return false;
-	a->c->email_from = config_keep(a->c, xstrdup(a->v));
-	return true;
+	return set_addresses(a, true, &a->c->email_from);
 }
 
 static bool set_email_to(SetArgs *a)
 {
-	if (strpbrk(a->v, "\r\n"))
-		return false;
-	a->c->email_to = config_keep(a->c, xstrdup(a->v));
-	return true;
+	return set_addresses(a, false, &a->c->email_to);
 }
 
 static bool set_date_order(SetArgs *a)

@@ -222,24 +222,63 @@ static void base64(Buf *b, const unsigned char *s, size_t n)
 	}
 }
 
-/* A part: its headers, then its body in base64. */
-static void part(Buf *m, const char *boundary, const char *headers, const Buf *body)
+/* A part: its headers, then its body in base64; a text's line ends made CRLF first, the form
+ * RFC 2046 4.1.1 wants a text in (a CR or LF alone becomes one). */
+static void part(Buf *m, const char *boundary, const char *headers, const Buf *body, bool text)
 {
 	buf_printf(m, "--%s\r\n%sContent-Transfer-Encoding: base64\r\n\r\n", boundary, headers);
-	base64(m, (const unsigned char *)(body->p ? body->p : ""), body->len);
+	const char *p = body->p ? body->p : "";
+	size_t n = body->len;
+	Buf canon = {0};
+	if (text) {
+		for (size_t i = 0; i < n; i++) {
+			if (p[i] == '\r' || p[i] == '\n')
+				buf_put(&canon, "\r\n", 2), i += p[i] == '\r' && i + 1 < n && p[i + 1] == '\n';
+			else
+				buf_putc(&canon, p[i]);
+		}
+		p = canon.p ? canon.p : "", n = canon.len;
+	}
+	base64(m, (const unsigned char *)p, n);
+	buf_free(&canon);
 }
 
-/* Text for a header as RFC 2047 encoded-words (=?UTF-8?B?...?=), each at most 75 characters
- * and holding whole characters, folded onto lines of their own. */
-static void encoded_words(Buf *b, const char *s, size_t n)
+/* ---- the headers: lines of at most 76 characters (RFC 2047 2's limit for a line holding an
+ * encoded-word; RFC 5322 2.1.1 wants 78), folded before a token that would pass it. col: the
+ * line's length so far; 0 right after a line end, where the next token is folded already. */
+typedef struct {
+	Buf *b;
+	size_t col;
+} Header;
+
+enum { HEADER_LINE = 76 };
+
+static void header_token(Header *h, const char *s, size_t n)
+{
+	if (h->col && h->col + 1 + n > HEADER_LINE)
+		buf_puts(h->b, "\r\n"), h->col = 0;
+	buf_putc(h->b, ' ');
+	buf_put(h->b, s, n);
+	h->col += 1 + n;
+}
+
+/* Text as RFC 2047 encoded-words (=?UTF-8?B?...?=), each holding whole characters, as many
+ * bytes as the line has room for (45 at most: a word of 72 characters). */
+static void header_encoded(Header *h, const char *s, size_t n)
 {
 	for (size_t at = 0; at < n;) {
-		size_t take = utf8_cut(s + at, n - at, 45);	/* 45 bytes: 60 characters of base64 */
+		size_t lead = h->col + 1, room = lead + 12 + 8 <= HEADER_LINE ? HEADER_LINE - lead - 12 : 0;
+		if (room < 8)	/* less than two groups of base64: the word starts the next line */
+			buf_puts(h->b, "\r\n"), h->col = 0, room = HEADER_LINE - 1 - 12;
+		size_t max = room / 4 * 3 < 45 ? room / 4 * 3 : 45, take = utf8_cut(s + at, n - at, max);
 		if (!take)
-			take = n - at < 45 ? n - at : 45;
-		buf_puts(b, at ? "\r\n =?UTF-8?B?" : "=?UTF-8?B?");
-		base64_line(b, (const unsigned char *)s + at, take);
-		buf_puts(b, "?=");
+			take = n - at < max ? n - at : max;
+		Buf word = {0};
+		buf_puts(&word, "=?UTF-8?B?");
+		base64_line(&word, (const unsigned char *)s + at, take);
+		buf_puts(&word, "?=");
+		header_token(h, word.p, word.len);
+		buf_free(&word);
 		at += take;
 	}
 }
@@ -253,12 +292,130 @@ static bool is_ascii(const char *s, size_t n)
 	return true;
 }
 
+/* Whether header text s must be encoded-words: not printable ASCII, or holding what a reader
+ * would take for an encoded-word (RFC 2047 6.2: "=?"), or a word too long for a line. */
+static bool needs_encoding(const char *s, size_t n)
+{
+	size_t word = 0;
+	for (size_t i = 0; i < n; i++) {
+		word = s[i] == ' ' ? 0 : word + 1;
+		if (word > 60 || (s[i] == '=' && i + 1 < n && s[i + 1] == '?'))
+			return true;
+	}
+	return !is_ascii(s, n);
+}
+
+/* Unstructured text (a Subject), folded at its spaces or written as encoded-words. */
+static void header_text(Header *h, const char *s, size_t n)
+{
+	if (needs_encoding(s, n)) {
+		header_encoded(h, s, n);
+		return;
+	}
+	for (size_t at = 0; at < n;) {
+		size_t end = at;
+		while (end < n && s[end] != ' ')
+			end++;
+		if (end > at)
+			header_token(h, s + at, end - at);
+		at = end + 1;
+	}
+}
+
+/* ---- the addresses of email_from and email_to (RFC 5322 3.4): checked when the settings are
+ * read, written as their mailboxes */
+
+static bool is_atext(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
+/* An address: local@domain, ASCII; the local part a dot-atom of at most 64 bytes, the domain
+ * labels of letters, digits and hyphens (an international one as its xn-- form). NULL, or why not. */
+static const char *address_check(Str a)
+{
+	const char *at = a.n ? memrchr(a.p, '@', a.n) : NULL;
+	if (!at)
+		return "no @ in the address (a name with a comma goes in double quotes)";
+	if (memchr(a.p, ';', a.n))
+		return "addresses are separated by commas";
+	Str local = str_make(a.p, (size_t)(at - a.p)), domain = str_make(at + 1, a.n - local.n - 1);
+	if (!is_ascii(a.p, a.n))
+		return "an address is ASCII (an international domain as its xn-- form)";
+	if (!local.n || local.n > 64 || local.p[0] == '.' || local.p[local.n - 1] == '.')
+		return "the part before @ is empty, longer than 64 characters or begins or ends with a dot";
+	for (size_t i = 0; i < local.n; i++)
+		if (!(is_atext((unsigned char)local.p[i]) || (local.p[i] == '.' && local.p[i - 1] != '.')))
+			return "the part before @ holds a character an address cannot";
+	if (!domain.n || domain.n > 253)
+		return "the domain is empty or longer than 253 characters";
+	for (size_t i = 0, label = 0; i <= domain.n; i++) {
+		char c = i < domain.n ? domain.p[i] : '.';
+		if (c == '.') {
+			if (!label || domain.p[i - 1] == '-' || domain.p[i - label] == '-' || label > 63)
+				return "a part of the domain is empty, longer than 63 characters or begins or ends with -";
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-') {
+			label++;
+		} else {
+			return "the domain holds a character other than letters, digits, - and .";
+		}
+	}
+	return NULL;
+}
+
+/* The mailbox of s: an address, or a name and an address in angle brackets, the name as
+ * written or in double quotes (its backslashes then escape the next character). *name: the
+ * name's text (into names); NULL, or why it is no mailbox. */
+static const char *mailbox_parse(Str s, Str *name, Str *addr, Buf *names)
+{
+	s = str_trim(s);
+	bool quoted = false;
+	size_t lt = s.n;
+	for (size_t i = 0; i < s.n && lt == s.n; i++) {
+		if (s.p[i] == '\\' && quoted)
+			i++;
+		else if (s.p[i] == '"')
+			quoted = !quoted;
+		else if (s.p[i] == '<' && !quoted)
+			lt = i;
+	}
+	names->len = 0;
+	*name = str_make("", 0);
+	if (lt == s.n) {
+		*addr = s;
+		return memchr(s.p, '>', s.n) || memchr(s.p, '"', s.n) ? "a name goes before <address>" : address_check(s);
+	}
+	if (s.p[s.n - 1] != '>')
+		return "text after <address>";
+	*addr = str_make(s.p + lt + 1, s.n - lt - 2);
+	Str n = str_trim(str_make(s.p, lt));
+	bool q = n.n >= 2 && n.p[0] == '"' && n.p[n.n - 1] == '"';
+	for (size_t i = q; i < n.n - q; i++) {
+		unsigned char c = (unsigned char)n.p[i];
+		if (c < 0x20 || c == 0x7f)
+			return "a control character in the name";
+		if (q && c == '\\' && i + 1 < n.n - 1)
+			c = (unsigned char)n.p[++i];
+		else if (c == '"' && q)
+			return "a double quote in a quoted name needs a \\ before it";
+		buf_putc(names, (char)c);
+	}
+	if (names->len > 256)
+		return "a name longer than 256 bytes";
+	*name = str_make(names->p ? names->p : "", names->len);
+	return address_check(*addr);
+}
+
 /* The end of the mailbox at p: the next comma outside quotes and angle brackets. */
 static const char *mailbox_end(const char *p)
 {
 	bool quoted = false, angle = false;
 	for (; *p && (quoted || angle || *p != ','); p++) {
-		if (*p == '"')
+		if (*p == '\\' && quoted && p[1])
+			p++;
+		else if (*p == '"')
 			quoted = !quoted;
 		else if (!quoted && (*p == '<' || *p == '>'))
 			angle = *p == '<';
@@ -266,45 +423,97 @@ static const char *mailbox_end(const char *p)
 	return p;
 }
 
-/* A From: or To: header's value: mailboxes "Name <address>" or addresses, separated by commas;
- * a name that is not ASCII is written as encoded-words, so that mail carries it. */
-static void header_addresses(Buf *b, const char *list)
+/* Whether list is a group of no mailbox, "name:;" (undisclosed-recipients:;). */
+static bool empty_group(const char *list)
 {
-	for (const char *p = list; *p;) {
+	size_t n = strlen(list);
+	if (n < 3 || strcmp(list + n - 2, ":;") != 0)
+		return false;
+	for (size_t i = 0; i < n - 2; i++)
+		if (!is_atext((unsigned char)list[i]) && list[i] != ' ')
+			return false;
+	return true;
+}
+
+const char *mail_addresses_check(const char *list, bool one, size_t *at)
+{
+	Buf names = {0};
+	const char *why = NULL;
+	*at = 0;
+	if (!one && empty_group(list))
+		return NULL;
+	for (const char *p = list; *p && !why;) {
 		const char *end = mailbox_end(p);
-		Str box = str_trim(str_make(p, (size_t)(end - p)));
-		const char *lt = memchr(box.p, '<', box.n);
-		Str name = str_trim(str_make(box.p, lt ? (size_t)(lt - box.p) : 0));
-		if (name.n >= 2 && name.p[0] == '"' && name.p[name.n - 1] == '"')
-			name = str_make(name.p + 1, name.n - 2);
-		if (p != list)
-			buf_puts(b, ",\r\n ");
-		if (lt && !is_ascii(name.p, name.n)) {
-			encoded_words(b, name.p, name.n);
-			buf_putc(b, ' ');
-			buf_put(b, lt, box.n - (size_t)(lt - box.p));
-		} else {
-			buf_put(b, box.p, box.n);
-		}
+		Str name, addr;
+		*at = (size_t)(p - list);
+		why = mailbox_parse(str_make(p, (size_t)(end - p)), &name, &addr, &names);
+		if (!why && one && *end)
+			why = "one address (a name with a comma goes in double quotes)";
 		p = *end ? end + 1 : end;
 	}
+	buf_free(&names);
+	return why;
+}
+
+/* A From: or To: header's mailboxes, one a line: a name of atoms as it is (folded at its
+ * spaces), another one in double quotes, one that is not ASCII or too long for a line as
+ * encoded-words; then <address>. */
+static void header_addresses(Header *h, const char *list)
+{
+	if (empty_group(list)) {
+		header_token(h, list, strlen(list));
+		return;
+	}
+	Buf names = {0}, quoted = {0};
+	for (const char *p = list; *p;) {
+		const char *end = mailbox_end(p);
+		Str name, addr;
+		if (p != list)
+			buf_puts(h->b, ",\r\n"), h->col = 0;
+		if (mailbox_parse(str_make(p, (size_t)(end - p)), &name, &addr, &names))	/* checked when read */
+			name = str_make("", 0), addr = str_trim(str_make(p, (size_t)(end - p)));
+		bool atoms = name.n > 0;
+		for (size_t i = 0; i < name.n && atoms; i++)
+			atoms = is_atext((unsigned char)name.p[i]) || (name.p[i] == ' ' && i && name.p[i - 1] != ' ');
+		if (name.n && (needs_encoding(name.p, name.n) || (!atoms && name.n > 60))) {
+			header_encoded(h, name.p, name.n);
+		} else if (atoms) {
+			header_text(h, name.p, name.n);
+		} else if (name.n) {
+			quoted.len = 0;
+			buf_putc(&quoted, '"');
+			for (size_t i = 0; i < name.n; i++) {
+				if (name.p[i] == '"' || name.p[i] == '\\')
+					buf_putc(&quoted, '\\');
+				buf_putc(&quoted, name.p[i]);
+			}
+			buf_putc(&quoted, '"');
+			header_token(h, quoted.p, quoted.len);
+		}
+		quoted.len = 0;
+		buf_printf(&quoted, name.n ? "<%.*s>" : "%.*s", (int)addr.n, addr.p);
+		header_token(h, quoted.p, quoted.len);
+		p = *end ? end + 1 : end;
+	}
+	buf_free(&names);
+	buf_free(&quoted);
 }
 
 static void eml_head(const Edition *e, Buf *m, const char *mixed)
 {
 	int y, mo, d;
 	date_civil(e->g->as_of, &y, &mo, &d);
-	buf_puts(m, "From: ");
-	header_addresses(m, e->cfg->email_from ? e->cfg->email_from : "Customer 360 <c360@localhost>");
-	buf_puts(m, "\r\nTo: ");
-	header_addresses(m, e->cfg->email_to ? e->cfg->email_to : "undisclosed-recipients:;");
-	buf_puts(m, "\r\nSubject: ");
+	Header h = {m, 5};
+	buf_puts(m, "From:");
+	header_addresses(&h, e->cfg->email_from ? e->cfg->email_from : "Customer 360 <c360@localhost>");
+	buf_puts(m, "\r\nTo:");
+	h.col = 3;
+	header_addresses(&h, e->cfg->email_to ? e->cfg->email_to : "undisclosed-recipients:;");
+	buf_puts(m, "\r\nSubject:");
+	h.col = 8;
 	Buf subject = {0};
 	buf_printf(&subject, "%s: the week to %s", e->cfg->title ? e->cfg->title : "Customer 360", e->as_of);
-	if (is_ascii(subject.p, subject.len) && subject.len < 60)
-		buf_put(m, subject.p, subject.len);
-	else
-		encoded_words(m, subject.p, subject.len);
+	header_text(&h, subject.p, subject.len);
 	buf_free(&subject);
 	buf_printf(m, "\r\nDate: %s, %02d %s %04d 00:00:00 +0000\r\nMessage-ID: <%s@c360.localhost>\r\nMIME-Version: 1.0\r\n"
 		      "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\nThis is a MIME message.\r\n",
@@ -313,24 +522,27 @@ static void eml_head(const Edition *e, Buf *m, const char *mixed)
 
 void edition_eml(const Edition *e, const Buf *text, const Buf *html, const Buf *pdf, Buf *m)
 {
-	/* The boundaries come from the content, so the message is the same for the same data. */
+	/* The boundaries and the Message-ID come from the content and the addresses, so the
+	 * message is the same for the same data, and another for other recipients. */
 	char mixed[48], alt[48], related[48], headers[256];
-	uint64_t h = hash_bytes(html->p, html->len) ^ hash_bytes(text->p, text->len);
+	const char *from = e->cfg->email_from ? e->cfg->email_from : "", *to = e->cfg->email_to ? e->cfg->email_to : "";
+	uint64_t h = hash_bytes(html->p, html->len) ^ hash_bytes(text->p, text->len) ^
+		     hash_bytes(from, strlen(from)) * 3 ^ hash_bytes(to, strlen(to)) * 5;
 	snprintf(mixed, sizeof mixed, "c360-%016llx-m", (unsigned long long)h);
 	snprintf(alt, sizeof alt, "c360-%016llx-a", (unsigned long long)h);
 	snprintf(related, sizeof related, "c360-%016llx-r", (unsigned long long)h);
 	eml_head(e, m, mixed);
 	buf_printf(m, "--%s\r\nContent-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", mixed, alt);
-	part(m, alt, "Content-Type: text/plain; charset=utf-8\r\n", text);
+	part(m, alt, "Content-Type: text/plain; charset=utf-8\r\n", text, true);
 	buf_printf(m, "--%s\r\nContent-Type: multipart/related; boundary=\"%s\";\r\n type=\"text/html\"\r\n\r\n", alt, related);
-	part(m, related, "Content-Type: text/html; charset=utf-8\r\n", html);
+	part(m, related, "Content-Type: text/html; charset=utf-8\r\n", html, true);
 	for (size_t i = 0; i < e->charts->n; i++) {
 		const char *id = e->charts->c[i].chart.id;
 		if (!e->charts->c[i].dashboard)
 			continue;
 		snprintf(headers, sizeof headers, "Content-Type: image/png; name=\"%s.png\"\r\nContent-ID: <%s@c360>\r\n"
 			 "Content-Disposition: inline; filename=\"%s.png\"\r\n", id, id, id);
-		part(m, related, headers, &e->charts->c[i].png);
+		part(m, related, headers, &e->charts->c[i].png, false);
 	}
 	buf_printf(m, "--%s--\r\n--%s--\r\n", related, alt);
 	Buf day = {0};
@@ -338,6 +550,6 @@ void edition_eml(const Edition *e, const Buf *text, const Buf *html, const Buf *
 	snprintf(headers, sizeof headers, "Content-Type: application/pdf; name=\"customer-360-%s.pdf\"\r\n"
 		 "Content-Disposition: attachment; filename=\"customer-360-%s.pdf\"\r\n", buf_cstr(&day), buf_cstr(&day));
 	buf_free(&day);
-	part(m, mixed, headers, pdf);
+	part(m, mixed, headers, pdf, false);
 	buf_printf(m, "--%s--\r\n", mixed);
 }

@@ -323,12 +323,53 @@ for bad in '[files]\norders = ../paths/orders.csv' '[files]\norders = /etc/passw
 	err_has "paths.conf:[0-9]*:[0-9]*: error: [a-z_]*: this value is not valid"
 	[ ! -e "$T/paths-site" ] && pass || fail "a build with \"$bad\" wrote a site"
 done
-# ... and the e-mail's headers are one line each whatever the title holds: a carriage return in it
-# makes the Subject encoded-words, never a header of its own
-printf 'title = Acme\rBcc: evil@example.com\n' >"$T/paths.conf"
+# ... and the e-mail's headers are one line each: a title with a control character (a carriage
+# return, a tab) is refused at its column, as the From and To that are no mailboxes (RFC 5322
+# 3.4: a name with a comma unquoted, two addresses in From, ; between addresses, text after
+# <address>, no @, a space in the domain, an address not ASCII, a local part over 64)
+for bad in 'title = Acme\rBcc: evil@example.com' 'title = A\tB' 'email_from = Smith, John <js@example.com>' \
+	'email_from = Evil <a@example.com>, other@example.com' 'email_to = a@example.com; b@example.com' \
+	'email_from = Foo <a@example.com> extra' 'email_from = Bad <not-an-address>' 'email_from = Foo <a@exa mple.com>' \
+	'email_from = Zo\303\253 <zo\303\253@example.de>' "email_to = $(printf 'x%.0s' $(seq 65))@example.com"; do
+	printf "$bad\n" >"$T/paths.conf"
+	run 1 build --config "$T/paths.conf" --data "$T/paths" --out "$T/paths-site"
+	err_has "paths.conf:1:[0-9]*: error: [a-z_]*: this value is not valid"
+	[ ! -e "$T/paths-site" ] && pass || fail "a build with \"$bad\" wrote a site"
+done
+err_has "the part before @ is empty, longer than 64 characters"
+# ... what is allowed is written as RFC 5322 and 2047 have it: a name with a dot or a quote in
+# double quotes, one that is not ASCII or too long as encoded-words (text that reads as an
+# encoded-word too, RFC 2047 6.2), each header line at most 76 characters, the text parts in
+# CRLF lines; another From or To makes another Message-ID
+cat >"$T/paths.conf" <<'EOF'
+title = =?UTF-8?B?SGFja2Vk?= weekly report of the customers, their orders and payments
+email_from = "Smith, John" <js@example.com>
+email_to = Foo.Bar Inc. <f@example.com>, "a\"b" <q@example.com>, <plain@example.com>, Verylong name Verylong name Verylong name Verylong name Verylong name <v@example.com>, "Long, name Long, name Long, name Long, name Long, name Long, name Long, name Long, name Long, name" <w@example.com>
+EOF
 run 0 build --config "$T/paths.conf" --data "$T/paths" --out "$T/paths-site"
-file_has "$T/paths-site/weekly/email.eml" "^Subject: =?UTF-8?B?"
-grep -q "$(printf '\rBcc')" "$T/paths-site/weekly/email.eml" && fail "a carriage return of the title is in the e-mail's headers" || pass
+id=$(grep -a '^Message-ID' "$T/paths-site/weekly/email.eml")
+python3 - "$T/paths-site/weekly/email.eml" <<'PY' >"$T/mail.out" 2>&1 && pass || fail "email.eml: $(tail -3 "$T/mail.out")"
+import email, re, sys
+from email import policy
+data = open(sys.argv[1], 'rb').read()
+head = data.split(b'\r\n\r\n')[0].split(b'\r\n')
+assert all(len(l) <= 76 for l in head), 'a header line over 76: %r' % max(head, key=len)
+assert not re.search(rb'(?<!\r)\n|\r(?!\n)', data), 'a line end not CRLF'
+m = email.message_from_bytes(data, policy=policy.strict)
+assert m['Subject'].startswith('=?UTF-8?B?SGFja2Vk?= weekly report'), m['Subject']
+assert [a.display_name for a in m['From'].addresses] == ['Smith, John'], m['From']
+to = m['To'].addresses
+assert [a.addr_spec for a in to] == ['f@example.com', 'q@example.com', 'plain@example.com', 'v@example.com', 'w@example.com'], to
+assert to[0].display_name == 'Foo.Bar Inc.' and to[1].display_name == 'a"b', to
+for p in m.walk():
+    assert not p.defects, (p.get_content_type(), p.defects)
+    if p.get_content_maintype() == 'text':
+        assert not re.search(rb'(?<!\r)\n|\r(?!\n)', p.get_payload(decode=True)), 'a text part not in CRLF lines'
+PY
+grep -a '^From: "Smith, John" <js@example.com>' "$T/paths-site/weekly/email.eml" >/dev/null && pass || fail "a name with a comma is not in double quotes"
+printf 'email_to = board@example.com\n' >"$T/paths.conf"
+run 0 build --config "$T/paths.conf" --data "$T/paths" --out "$T/paths-site"
+[ "$(grep -a '^Message-ID' "$T/paths-site/weekly/email.eml")" != "$id" ] && pass || fail "other recipients, the same Message-ID"
 rm -rf "$T/paths" "$T/paths-site" "$T/paths.conf"
 
 # ---- the lists for spreadsheets (segments/*.csv, churn-risk.csv, open-tickets.csv): no cell that
