@@ -667,8 +667,14 @@ static int write_site(Options *o, Gold *g, Silver *silver, bool existed, FileHas
 		Buf why = {0};
 		int mode = customer_pages_mode(&o->cfg, nc, &why);
 		say(SAY_NORMAL, "customer pages: %s", buf_cstr(&why));
-		say(SAY_NORMAL, "wrote %s: index.html, %zu customer pages, gold/ and weekly/ (as of %s)", o->cfg.out_dir,
-		    mode == PAGES_NONE ? 0 : mode == PAGES_TOP && o->cfg.pages_top < nc ? o->cfg.pages_top : nc, buf_cstr(&d));
+		if (o->cfg.shards > 1)	/* c360(1) --shard: its folders' pages; shard 0 the rest too */
+			say(SAY_NORMAL, "wrote %s, shard %d of %d: the customer pages of the folders %d modulo %d%s (as of %s)",
+			    o->cfg.out_dir, o->cfg.shard, o->cfg.shards, o->cfg.shard, o->cfg.shards,
+			    o->cfg.shard ? "" : ", index.html, gold/ and weekly/", buf_cstr(&d));
+		else
+			say(SAY_NORMAL, "wrote %s: index.html, %zu customer pages, gold/ and weekly/ (as of %s)", o->cfg.out_dir,
+			    mode == PAGES_NONE ? 0 : mode == PAGES_TOP && o->cfg.pages_top < nc ? o->cfg.pages_top : nc,
+			    buf_cstr(&d));
 		buf_free(&why);
 		buf_free(&d);
 	}

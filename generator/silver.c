@@ -1419,7 +1419,7 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
 		diag_format(out, &src->diags, v);
-		if (src->diags.tally[D_FILE_MISSING].count)	/* where a newcomer is stuck: the way on */
+		if (src->diags.tally[D_FILE_MISSING].count && !(src->cfg && src->cfg->file[i]))	/* a newcomer's way on */
 			buf_printf(out, "%s: note: an export of another name is named in a --config file: [files] %s = NAME\n",
 				   src->diags.file, src->def->name);
 		if (src->diags.tally[D_COLUMN_REQUIRED].count)

@@ -1301,7 +1301,10 @@ static bool load_sources(Silver *s, Config *cfg)
 {
 	int dir = s3_location(cfg->data_dir) ? -2 : open(cfg->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir == -1) {
-		diag(&s->general, D_NO_DATA_DIR, 0, 0, cfg->data_dir, NULL, 0);
+		Buf why = {0};	/* the folder and why not: none there, not a folder, no permission */
+		buf_printf(&why, "%s (%s)", cfg->data_dir, strerror(errno));
+		diag(&s->general, D_NO_DATA_DIR, 0, 0, buf_cstr(&why), NULL, 0);
+		buf_free(&why);
 		s->general.file = NULL;
 		return false;
 	}

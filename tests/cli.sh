@@ -147,6 +147,11 @@ err_has "^$T/nocust/customers.csv: note: an export of another name is named in a
 err_has "unchanged"
 diff -r -x .c360-prev "$T/keep" "$T/keep.before" >/dev/null && pass || fail "a failed build changed the site"
 ls "$T" | grep -q 'keep\.tmp' && fail "a staging folder was left behind" || pass
+# ... the note is not given where the configuration names the file already
+printf '[files]\ncustomers = nosuch.csv\n' >"$T/nocust.conf"
+run 1 build --data "$T/nocust" --config "$T/nocust.conf" --out "$T/keep"
+err_has "nocust/nosuch.csv: error: required file missing"
+grep -q "export of another name" "$T/err" && fail "the note on [files] where the configuration names the file" || pass
 
 # A killed build's staging folder (its marker unlocked) is cleared by the next build; a
 # folder of the same shape that c360 did not make is left alone.

@@ -112,6 +112,12 @@ shards render3 3 "$T/fixture-build" render --gold "$T/fixture-build/gold"
 shards render16 16 "$T/fixture-build" render --gold "$T/fixture-build/gold"
 shards build3 3 "$T/fixture-build" build --data "$FIXTURE"
 shards build16 16 "$T/fixture-build" build --data "$FIXTURE"
+# ... and each says what it wrote: its folders' pages (shard 0 the rest of the site too), not the
+# whole site's
+$C360 build --data "$FIXTURE" --out "$T/shard-says" --shard 1/3 2>"$T/err" >/dev/null &&
+	grep -q "wrote $T/shard-says, shard 1 of 3: the customer pages of the folders 1 modulo 3 (as of" "$T/err" &&
+	! grep -q "index.html" "$T/err" && pass || fail "shard 1 of 3 says: $(tail -n 1 "$T/err")"
+rm -rf "$T/shard-says"
 # ... in every customer_pages mode: shard K writes the packs K modulo N
 run 0 generate --customers 300 --seed 2 --out "$T/g300"
 for mode in packed "top 30" none; do
