@@ -790,17 +790,39 @@ static int cmd_render(Options *o)
 	return stopped(o, existed);
 }
 
+/* The as-of date of the site in out, as its gold/kpi_summary.csv has it (an up-to-date site,
+ * which a build did not write again: a commit that failed is made by the next publish), into
+ * b as YYYY-MM-DD; false if none. */
+static bool site_as_of(const char *out, Buf *b)
+{
+	char *path = path_join(out, "gold/kpi_summary.csv"), text[512];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+	if (f)
+		fclose(f);
+	free(path);
+	text[n] = 0;
+	const char *at = strstr(text, "\nas_of,");
+	bool ok = at && strspn(at + 7, "0123456789-") == 10;
+	if (ok)
+		buf_put(b, at + 7, 10);
+	return ok;
+}
+
 /* publish: a build into a git working tree, then its changes committed as one edition. */
 static int cmd_publish(Options *o)
 {
 	Buf err = {0}, message = {0};
 	int status = publish_prepare(o->cfg.out_dir, &err) ? cmd_build(o) : EXIT_BUILD;
-	if (o->message)
+	if (o->message) {
 		buf_puts(&message, o->message);
-	else if (o->built_as_of != MOMENT_NULL)
-		buf_puts(&message, "Customer 360 as of "), buf_date(&message, o->built_as_of);
-	else
-		buf_puts(&message, "Customer 360");
+	} else {
+		buf_puts(&message, "Customer 360 as of ");
+		if (o->built_as_of != MOMENT_NULL)
+			buf_date(&message, o->built_as_of);
+		else if (!site_as_of(o->cfg.out_dir, &message))
+			message.len = 0, buf_puts(&message, "Customer 360");
+	}
 	int committed = status == EXIT_OK ? publish_commit(o->cfg.out_dir, buf_cstr(&message), &err) : -1;
 	if (committed >= 0)
 		say(SAY_NORMAL, committed ? "committed the edition in %s: %s" : "nothing changed in %s: no commit%s",

@@ -1055,6 +1055,13 @@ err_has "nothing changed in $T/repo: no commit"
 [ "$(commits)" = 3 ] && pass || fail "the third edition: $(commits) commits"
 git -C "$T/repo" log --name-only --format= | grep -q 'c360-prev' && fail "the spare was committed" || pass
 [ -z "$(git -C "$T/repo" status --porcelain --ignored=no)" ] && pass || fail "the working tree is not clean: $(git -C "$T/repo" status --porcelain)"
+# ... an edition built but not committed (the commit failed: no git identity, say): the next
+# publish finds the site up to date and commits it with its date all the same
+run 0 build --data "$FIXTURE" --as-of 2024-04-01 --out "$T/repo"
+run 0 publish --data "$FIXTURE" --as-of 2024-04-01 --git "$T/repo"
+err_has "up to date"
+[ "$(git -C "$T/repo" log -1 --format=%s)" = "Customer 360 as of 2024-04-01" ] && pass ||
+	fail "the message of an edition committed after its build: $(git -C "$T/repo" log -1 --format=%s)"
 run 1 publish --data "$FIXTURE" --git "$T/mine"
 err_has "not a git working tree"
 [ ! -e "$T/mine/.git" ] && [ -s "$T/mine/notes.txt" ] && pass || fail "publish touched a folder that is not a working tree"
