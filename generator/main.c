@@ -571,6 +571,18 @@ static void report_counts(const SourceQuality q[SRC_COUNT], Verbosity v)
 		problems |= q[i].quarantined_rows || q[i].flagged_rows;
 	if (problems && v == SAY_NORMAL)
 		say(SAY_NORMAL, "examples of each problem: --verbose; every quarantined row: gold/quarantine.csv");
+	/* an --as-of before some of the data: said, so that a date mistyped is not a quiet report of a
+	 * part of it */
+	uint64_t late = 0;
+	b.len = 0;
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (q[i].after_as_of) {
+			buf_printf(&b, "%s%s %llu", late ? ", " : "", source_defs[i].name, (unsigned long long)q[i].after_as_of);
+			late += q[i].after_as_of;
+		}
+	if (late)
+		say(SAY_NORMAL, "%llu %s dated after the as-of date, left out of every figure (%s)", (unsigned long long)late,
+		    late == 1 ? "row is" : "rows are", buf_cstr(&b));
 	buf_free(&b);
 }
 
