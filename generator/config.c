@@ -32,8 +32,9 @@ void config_defaults(Config *c)
 	c->cache = true;
 }
 
-/* Header names compare trimmed, lower-cased, with runs of spaces, hyphens and
- * underscores read as one underscore. */
+/* Header names compare trimmed, lower-cased, with runs of spaces (a no-break space too),
+ * hyphens and underscores read as one underscore, and no U+FEFF (a byte-order mark that
+ * two exports joined by cat leave in the middle of a file). */
 char *config_normalise(Str s)
 {
 	s = str_trim(s);
@@ -41,8 +42,14 @@ char *config_normalise(Str s)
 	bool sep = false;
 	for (size_t i = 0; i < s.n; i++) {
 		char c = s.p[i];
-		if (c == ' ' || c == '-' || c == '_' || c == '\t') {
+		bool nbsp = c == '\xc2' && i + 1 < s.n && s.p[i + 1] == '\xa0';	/* U+00A0, as Excel may write */
+		if (c == ' ' || c == '-' || c == '_' || c == '\t' || nbsp) {
 			sep = true;
+			i += nbsp;
+			continue;
+		}
+		if (c == '\xef' && i + 2 < s.n && s.p[i + 1] == '\xbb' && s.p[i + 2] == '\xbf') {	/* U+FEFF: no mark */
+			i += 2;
 			continue;
 		}
 		if (sep && o > out)

@@ -515,6 +515,8 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 				pos += 3, rec = pos;
 			if (pos == cend && !whole)
 				break;	/* a file holding only a BOM has no lines */
+		} else if (!in->open && cend - pos >= 3 && memcmp(d + pos, "\xef\xbb\xbf", 3) == 0) {
+			pos += 3;	/* a BOM starting a later line: two exports joined by cat */
 		}
 		if (!in->open) {
 			rec = pos;

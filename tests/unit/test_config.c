@@ -66,6 +66,14 @@ static void test_real_headers(void **state)
 	silver_free(&s);
 	config_free(&cfg);
 	buf_free(&err);
+	/* a no-break space where a space is (Excel), a byte-order mark inside a name (two exports
+	 * joined by cat), upper case, hyphens: the same names */
+	const char *s1 = "\xc2\xa0" "Customer\xc2\xa0" "ID ", *s2 = "\xef\xbb\xbf" "customer-id", *s3 = "na\xc2" "me";
+	char *n1 = config_normalise(str_make(s1, strlen(s1))), *n2 = config_normalise(str_make(s2, strlen(s2))),
+	     *n3 = config_normalise(str_make(s3, strlen(s3)));
+	CHECK(strcmp(n1, "customer_id") == 0 && strcmp(n2, "customer_id") == 0, "\"%s\", \"%s\"", n1, n2);
+	CHECK(strcmp(n3, s3) == 0, "a lone \\xc2 is kept: \"%s\"", n3);
+	free(n1), free(n2), free(n3);
 }
 
 /* Words in any language, a new label, and a word that overrides a built-in one. */

@@ -57,6 +57,9 @@ static const struct {
 	uint64_t blank;
 } cases[] = {
 	{"BOM and CRLF", "\xef\xbb\xbf" "a,b\r\n1,2\r\n", 0, "L1 [a|b] raw=a,b\nL2 [1|2] raw=1,2\n", 0},
+	/* two exports joined by cat: the second one's BOM is no part of its first field */
+	{"BOM starting a later line", "a,b\n1,2\n\xef\xbb\xbf" "a,b\n\xef\xbb\xbf" "\"3\",4\n", 0,
+	 "L1 [a|b] raw=a,b\nL2 [1|2] raw=1,2\nL3 [a|b] raw=a,b\nL4 [3|4] raw=\"3\",4\n", 0},
 	{"quoted comma, quote, newline",
 	 "id,t\n1,\"x, y\"\n2,\"say \"\"hi\"\"\"\n3,\"multi\nline\"\n4,z\n", 0,
 	 "L1 [id|t] raw=id,t\nL2 [1|x, y] raw=1,\"x, y\"\nL3 [2|say \"hi\"] raw=2,\"say \"\"hi\"\"\"\n"
