@@ -449,6 +449,7 @@ typedef struct {
 typedef struct {
 	const char *name;	/* a source's or a table's name; "" for every file */
 	ReadOptions opt;
+	unsigned line;		/* where the configuration first named it: checked once all is read */
 } NamedOptions;
 
 /* A file loaded whole as a table for the SQL sources ([tables]). */
@@ -561,6 +562,8 @@ typedef struct {
 /* The sections about the inputs (config_input.c): [read], [tables], [sql], [categories],
  * [currency], [s3]. */
 bool config_set_read(SetArgs *a);
+/* Every [read] FILE. names a source or a [tables] table (false: says which not, at its line). */
+bool config_read_names_check(const Config *c, const char *path, Buf *err);
 bool config_set_table(SetArgs *a);
 bool config_set_sql(SetArgs *a);
 bool config_set_words(SetArgs *a);

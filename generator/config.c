@@ -813,7 +813,7 @@ bool config_load(Config *c, const char *path, Buf *err)
 		if (value.n)
 			pending_line(&p, value, lineno, (uint32_t)(value.p - line) + 1);
 	}
-	ok = ok && pending_apply(c, path, section, &p, err);
+	ok = ok && pending_apply(c, path, section, &p, err) && config_read_names_check(c, path, err);
 	c->config_bytes = file_hasher_end(bytes);
 	buf_free(&p.key), buf_free(&p.value);
 	free(p.map.off), free(p.map.line), free(p.map.col);

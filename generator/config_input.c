@@ -35,7 +35,7 @@ static bool currency_code(const char *v, char out[4])
 
 /* ---- [read] */
 
-static ReadOptions *named_options(Config *c, const char *name, size_t n)
+static ReadOptions *named_options(Config *c, const char *name, size_t n, unsigned line)
 {
 	for (size_t i = 0; i < c->nread; i++)
 		if (strlen(c->read[i].name) == n && memcmp(c->read[i].name, name, n) == 0)
@@ -44,6 +44,7 @@ static ReadOptions *named_options(Config *c, const char *name, size_t n)
 	NamedOptions *o = &c->read[c->nread++];
 	o->name = config_keep(c, xstrndup(name, n));
 	o->opt = (ReadOptions){.encoding = -1};
+	o->line = line;
 	return &o->opt;
 }
 
@@ -86,8 +87,32 @@ bool config_set_read(SetArgs *a)
 {
 	const char *dot = memchr(a->key.p, '.', a->key.n);
 	size_t n = dot ? (size_t)(dot - a->key.p) : 0;
-	ReadOptions *o = named_options(a->c, a->key.p, n);
+	ReadOptions *o = named_options(a->c, a->key.p, n, a->map && a->map->nlines ? a->map->line[0] : 0);
 	return read_option(a->c, o, dot ? str_make(dot + 1, a->key.n - n - 1) : a->key, a->v);
+}
+
+bool config_read_names_check(const Config *c, const char *path, Buf *err)
+{
+	size_t n = 0;
+	const char **names = xmalloc((SRC_COUNT + c->ntables) * sizeof *names);
+	for (int i = 0; i < SRC_COUNT; i++)
+		names[n++] = source_defs[i].name;
+	for (size_t i = 0; i < c->ntables; i++)
+		names[n++] = c->tables[i].name;
+	bool ok = true;
+	for (size_t i = 0; i < c->nread && ok; i++) {
+		const char *name = c->read[i].name;
+		for (size_t k = 0; k < n && *name; k++)
+			name = strcmp(name, names[k]) == 0 ? "" : name;
+		if (!*name)
+			continue;
+		const char *near = nearest_word(name, strlen(name), names, n);
+		buf_printf(err, "%s:%u:1: error: [read] %s.: no source or [tables] table is named \"%s\"%s%s%s; see c360 help config\n",
+			   path, c->read[i].line, name, name, near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+		ok = false;
+	}
+	free(names);
+	return ok;
 }
 
 ReadOptions config_read_options(const Config *c, const char *name)
