@@ -31,6 +31,7 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_COLUMN_UNKNOWN] = {"column_unknown", SEV_NOTE, "unknown column \"{c}\" ignored"},
 	[D_COLUMN_DUPLICATE] = {"column_duplicate", SEV_WARNING, "column \"{c}\" appears again; only the first is read"},
 	[D_COLUMN_SHADOWED] = {"column_shadowed", SEV_NOTE, "column \"{c}\" ignored: the configuration names \"{v}\" for it"},
+	[D_COLUMN_ALIAS] = {"column_alias", SEV_WARNING, "[columns] {c}: the header has no column of that name (nearest: {v})"},
 	[D_AFTER_AS_OF] = {"after_as_of", SEV_NOTE, "{c} \"{v}\" is after the as-of date; left out of every figure"},
 	[D_NO_AS_OF] = {"no_as_of", SEV_ERROR, "{c}"},
 	[D_READ_AS] = {"read_as", SEV_NOTE, "read as {c}"},

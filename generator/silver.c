@@ -1424,7 +1424,7 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 				   src->diags.file, src->def->name);
 		if (src->diags.tally[D_COLUMN_REQUIRED].count)
 			for (int c = 0; c < src->def->ncols; c++)
-				if (src->field_of[c] < 0 && column_required(src->def, c))
+				if (src->field_of[c] < 0 && column_required(src->def, c) && !(src->cfg && src->cfg->alias[i][c][0]))
 					buf_printf(out, "%s: note: a column of another name is named in a --config file: "
 						   "[columns] %s.%s = NAME\n", src->diags.file, src->def->name,
 						   src->def->cols[c]);

@@ -49,8 +49,20 @@ static void unused_field(Source *src, const Record *r, char *const *names, uint3
 
 /* Columns the header lacks: a required one stops the build, or leaves an optional source out
  * (read no further); another is null (said, unless a SELECT chose not to have it). */
-static void missing_columns(Source *src, uint32_t line, const Buf *list)
+static void missing_columns(Source *src, uint32_t line, const Buf *list, char *const *names, uint32_t n)
 {
+	for (int c = 0; c < src->def->ncols; c++) {	/* a name [columns] gives that no header has: a typo? */
+		char *const *alias = src->cfg->alias[src->id][c];
+		if (src->field_of[c] >= 0 || !alias[0])
+			continue;
+		Buf what = {0};
+		buf_printf(&what, "%s.%s = %s", src->def->name, src->def->cols[c], alias[0]);
+		for (int a = 1; a < MAX_ALIASES && alias[a]; a++)
+			buf_printf(&what, ", %s", alias[a]);
+		const char *near = nearest_word(alias[0], strlen(alias[0]), (const char *const *)names, n);
+		diag(&src->diags, D_COLUMN_ALIAS, line, 0, buf_cstr(&what), near ? near : list->p, near ? strlen(near) : list->len);
+		buf_free(&what);
+	}
 	for (int c = 0; c < src->def->ncols; c++)
 		if (src->field_of[c] < 0 && column_required(src->def, c) && !src->def->required && !src->left_out)
 			src->left_out = src->def->cols[c];
@@ -101,7 +113,7 @@ static void read_header(Source *src, const Record *r)
 			unused_field(src, r, names, i);
 	if (r->error)
 		diag(&src->diags, D_NO_HEADER, r->line, r->error_col, "the header row is malformed", NULL, 0);
-	missing_columns(src, r->line, &list);
+	missing_columns(src, r->line, &list, names, r->nfields);
 	for (uint32_t i = 0; i < r->nfields; i++)
 		free(names[i]);
 	free(names);

@@ -66,6 +66,20 @@ static void test_real_headers(void **state)
 	silver_free(&s);
 	config_free(&cfg);
 	buf_free(&err);
+	/* a name [columns] gives that no header has: said, with the header's nearest name */
+	CHECK(load(&cfg, "[columns]\npayments.payment_status = Stauts, Payment State\n", &err), "%s", buf_cstr(&err));
+	const char *typo[SRC_COUNT] = {
+		"customer_id,name\nc1,ann\n", "order_id,customer_id,order_date,amount,status\no1,c1,2022-01-01,5,paid\n",
+		"payment_id,customer_id,payment_date,payment_method,Status,amount\np1,c1,2022-01-01,card,paid,5\n",
+	};
+	CHECK(silver_from(&s, &cfg, typo), "builds");
+	const DiagTally *t = &s.src[SRC_PAYMENTS].diags.tally[D_COLUMN_ALIAS];
+	CHECK(t->count == 1 && t->nsamples == 1 &&
+	      strcmp(t->sample[0].text, "[columns] payments.payment_status = stauts, payment_state: the header has no column "
+				       "of that name (nearest: status)") == 0, "%s", t->nsamples ? t->sample[0].text : "no message");
+	CHECK(s.src[SRC_ORDERS].diags.tally[D_COLUMN_ALIAS].count == 0, "no message where [columns] names nothing");
+	silver_free(&s);
+	config_free(&cfg);
 	/* a no-break space where a space is (Excel), a byte-order mark inside a name (two exports
 	 * joined by cat), upper case, hyphens: the same names */
 	const char *s1 = "\xc2\xa0" "Customer\xc2\xa0" "ID ", *s2 = "\xef\xbb\xbf" "customer-id", *s3 = "na\xc2" "me";
@@ -118,7 +132,8 @@ static void test_read_options(void **state)
 	Config cfg;
 	Buf err = {0};
 	CHECK(load(&cfg, "[read]\ndecimal = ,\nencoding = windows-1252\norders.delimiter = ;\norders.decimal = .\n"
-			 "orders.comment = \"#\"\npaypal.header_row = 3\npaypal.delimiter = tab\npaypal.currency = brl\n",
+			 "orders.comment = \"#\"\npaypal.header_row = 3\npaypal.delimiter = tab\npaypal.currency = brl\n"
+			 "[tables]\npaypal = paypal.csv\n",
 		   &err), "%s", buf_cstr(&err));
 	ReadOptions o = config_read_options(&cfg, "orders");
 	CHECK(o.delimiter == ';' && o.decimal == '.' && o.encoding == ENC_CP1252 && strcmp(o.comment, "#") == 0,
