@@ -174,6 +174,7 @@
 		});
 		table.appendChild(body);
 		out.replaceChildren(table);
+		if (C360.labelCells) C360.labelCells(table);
 	}
 
 	function pager(el, page, pages, go) {

@@ -47,21 +47,27 @@
 		});
 	};
 
-	function labelCells(table) {
+	/* Each cell labelled by its column's heading, for the phone layout (style.css): a table of one
+	 * row is a list of label and value, one of four columns or more a card a row (its headings
+	 * stay, as the buttons that sort the cards). */
+	C360.labelCells = function (table) {
 		var heads = table.tHead ? table.tHead.rows[0].cells : [];
 		var rows = table.tBodies[0] ? table.tBodies[0].rows : [];
-		if (rows.length !== 1) return;
-		table.classList.add('one-row');
-		Array.prototype.forEach.call(rows[0].cells, function (td, i) {
-			if (heads[i]) td.dataset.label = heads[i].textContent.trim();
+		if (rows.length === 1) table.classList.add('one-row');
+		else if (heads.length >= 4) table.classList.add('cards');
+		else return;
+		Array.prototype.forEach.call(rows, function (tr) {
+			Array.prototype.forEach.call(tr.cells, function (td, i) {
+				if (heads[i]) td.dataset.label = heads[i].textContent.trim();
+			});
 		});
-	}
+	};
 
 	/* The tables in root (the page body, or what viewer.js put in it). */
 	C360.prepareTables = function (root) {
 		root.querySelectorAll('table').forEach(function (t) {
 			if (t.closest('figure')) return;
-			labelCells(t);
+			C360.labelCells(t);
 			if (!t.classList.contains('one-row')) C360.sortable(t);
 		});
 	};

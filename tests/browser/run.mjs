@@ -254,6 +254,21 @@ async function controls(browser, base, types) {
 	});
 	check(label === '"E-mail"', `customer on a phone: the one-row table is not a list (${label})`);
 	await phone.close();
+	/* a table of four columns or more is a card a row on a phone, each value labelled, its
+	 * headings still the buttons that sort the cards */
+	const cards = await open(browser, base + 'customers/index.html', 'cards on a phone', 390);
+	const card = await cards.evaluate(() => {
+		const table = document.querySelector('main > table.cards'), td = table && table.querySelector('tbody td:nth-child(2)');
+		return td ? [getComputedStyle(td, '::before').content, getComputedStyle(td.parentElement).display,
+			table.tHead.rows[0].cells[1].textContent] : [];
+	});
+	check(card.length && card[0] === JSON.stringify(card[2].replace(/\s*↕$/, '').trim()) && card[1] === 'block',
+		`customers on a phone: the table's rows are not labelled cards (${card})`);
+	await cards.locator('main > table.cards thead th:last-child button').click();
+	check(await cards.getAttribute('main > table.cards thead th:last-child', 'aria-sort') === 'ascending',
+		'customers on a phone: the cards do not sort');
+	await noOverflow(cards, 'customers on a phone');
+	await cards.close();
 }
 
 /* Results rank a whole e-mail first, then names starting with the query, then the rest, each by
