@@ -64,8 +64,11 @@
 	}
 
 	/* As c360 indexes: accents off, lower case; words are runs of letters and digits, two bytes or more. */
+	/* as site_customers.c's search_fold: the letters NFD leaves whole, as they are typed without */
+	var letters = {'ø': 'o', 'ł': 'l', 'đ': 'd', 'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'þ': 'th', 'ð': 'd', 'ı': 'i'};
 	function fold(text) {
-		return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+		return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[øłđßæœþðı]/g,
+			function (c) { return letters[c]; });
 	}
 
 	function bytes(s) {

@@ -1385,6 +1385,11 @@ static bool write_customer_packs(Site *site)
 enum { TAG_WORD, TAG_NAME_START, TAG_WHOLE };	/* a word; the first word of the name; a whole id or e-mail */
 
 /* Accents off, lower case, by libunistring: decomposed (NFD), the marks dropped, lower-cased. */
+/* Letters that NFD leaves whole, lower case (two bytes of UTF-8), then as search.js folds them:
+ * a Scandinavian, Polish, Croatian or German name typed without its letters still found. */
+static const char *const letters[] = {"\xc3\xb8o", "\xc5\x82l", "\xc4\x91" "d", "\xc3\x9fss", "\xc3\xa6" "ae",
+				      "\xc5\x93oe", "\xc3\xbeth", "\xc3\xb0" "d", "\xc4\xb1i"};
+
 static void search_fold_unicode(const char *s, size_t n, Buf *out)
 {
 	size_t dn = 0, ln = 0;
@@ -1400,8 +1405,15 @@ static void search_fold_unicode(const char *s, size_t n, Buf *out)
 		i += (size_t)len;
 	}
 	uint8_t *low = u8_tolower((const uint8_t *)(kept.p ? kept.p : ""), kept.len, NULL, NULL, NULL, &ln);
-	if (low)
-		buf_put(out, low, ln);
+	for (size_t i = 0; low && i < ln; i++) {
+		const char *as = NULL;
+		for (size_t k = 0; k < sizeof letters / sizeof *letters && !as && i + 1 < ln; k++)
+			as = low[i] == (uint8_t)letters[k][0] && low[i + 1] == (uint8_t)letters[k][1] ? letters[k] + 2 : NULL;
+		if (as)
+			buf_puts(out, as), i++;
+		else
+			buf_putc(out, (char)low[i]);
+	}
 	free(d);
 	free(low);
 	buf_free(&kept);
