@@ -869,6 +869,10 @@ char input_prepare(Input *in, const ReadOptions *o, Diags *d)
 	if (le || be) {
 		replaced = decode(in, le ? "UTF-16LE" : "UTF-16BE", 2, 2);
 		buf_printf(&note, "UTF-16%s (by its byte-order mark)", le ? "LE" : "BE");
+	} else if (o->encoding > ENC_UTF8 && in->len >= 3 && memcmp(u, "\xef\xbb\xbf", 3) == 0) {
+		/* a UTF-8 byte-order mark says UTF-8 whatever is set (Excel's "CSV UTF-8" of a folder
+		 * whose other files are Windows-1252) */
+		buf_printf(&note, "UTF-8 (by its byte-order mark), not %s as set", enc_text[o->encoding]);
 	} else if (o->encoding > ENC_UTF8 && in->len) {
 		replaced = decode(in, enc_name[o->encoding], 0, 1);
 		buf_puts(&note, enc_text[o->encoding]);

@@ -336,8 +336,8 @@ static void test_delimiters_sniffed(void **state)
 		}
 }
 
-/* UTF-16 by its byte-order mark, Windows-1252 and Latin-1 by the configuration; a byte that is
- * no character becomes U+FFFD and is counted. */
+/* UTF-16 and UTF-8 by their byte-order marks, Windows-1252 and Latin-1 by the configuration; a
+ * byte that is no character becomes U+FFFD and is counted. */
 static void test_encodings(void **state)
 {
 	(void)state;
@@ -353,6 +353,9 @@ static void test_encodings(void **state)
 		{"[read]\nencoding = latin-1\n", "customer_id,name\n1,Jos\xe9\n", 0, "José", "Latin-1"},
 		{"[read]\nencoding = cp1252\n", "customer_id,name\n1,A\x81" "b\n", 0, "A\xef\xbf\xbd" "b",
 		 "1 bytes that are no character"},
+		/* a UTF-8 byte-order mark: UTF-8 whatever is set (not "JosÃ©") */
+		{"[read]\nencoding = windows-1252\n", "\xef\xbb\xbf" "customer_id,name\n1,Jos\xc3\xa9\n", 0, "José",
+		 "UTF-8 (by its byte-order mark), not Windows-1252 as set"},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		Config cfg;
