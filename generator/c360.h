@@ -354,7 +354,7 @@ typedef enum {
 	/* file and column problems */
 	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_CHANGED, D_NO_HEADER, D_EMPTY_OPTIONAL,
 	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE, D_COLUMN_SHADOWED, D_COLUMN_ALIAS,
-	D_AFTER_AS_OF, D_NO_AS_OF, D_READ_AS, D_LINES_SKIPPED, D_DECIMAL, D_SOURCE_LEFT_OUT, D_SQL_ERROR,
+	D_AFTER_AS_OF, D_NO_AS_OF, D_READ_AS, D_LINES_SKIPPED, D_DECIMAL, D_SOURCE_LEFT_OUT, D_SQL_ERROR, D_CONFIG_NOTE,
 	/* a gold folder read back (gold_read.c) */
 	D_GOLD_NO_PARTS, D_GOLD_INT, D_GOLD_DECIMAL, D_GOLD_DATE, D_GOLD_BOOL, D_GOLD_NAME, D_GOLD_REF,
 	D_GOLD_RULE, D_GOLD_MISSING_ROW, D_GOLD_SUM,
@@ -508,6 +508,8 @@ typedef struct {
 	TableDef *tables;	/* [tables] */
 	size_t ntables;
 	SqlDef sql[SRC_COUNT];	/* [sql] */
+	const char *notes[8];	/* what the build says of the configuration (silver_init): a label near a known one */
+	int nnotes;
 	CatWord *words[CAT_COUNT];	/* [categories]: checked before the built-in words */
 	size_t nwords[CAT_COUNT];
 	char base_currency[4];	/* [currency] base; "" when amounts are not converted */
@@ -716,6 +718,7 @@ void clean_category_key(Str s, Buf *out);
 /* A label as the configuration names it: a built-in label's own spelling if it is one; the
  * caller frees. */
 char *clean_category_label(CatKind kind, const char *label);
+const char *category_label_near(CatKind kind, const char *label);	/* a known label near a new one, or NULL */
 static inline int device_channel(uint32_t device)	/* CH_* */
 {
 	return device == DV_ANDROID || device == DV_IOS ? CH_MOBILE

@@ -829,6 +829,16 @@ char *clean_category_label(CatKind kind, const char *label)
 	return xstrdup(found ? found : label);
 }
 
+const char *category_label_near(CatKind kind, const char *label)
+{
+	size_t n = 0;
+	const char *const *known = categories[kind].labels;
+	while (known[n])
+		if (strcmp(known[n++], label) == 0)
+			return NULL;
+	return nearest_word(label, strlen(label), known, n);
+}
+
 /* The configuration's words, then the built-in ones; key is the value's key. */
 static bool category_rule(CatKind kind, const CatWord *words, size_t nwords, Dict *d, const char *key,
 			  uint32_t *label)

@@ -211,8 +211,15 @@ bool config_set_words(SetArgs *a)
 		free(label);
 		return buf_puts(a->why, "the label is missing after the map's name"), false;
 	}
-	const char *kept = config_keep(c, clean_category_label((CatKind)kind, label));
+	const char *kept = config_keep(c, clean_category_label((CatKind)kind, label)),
+		   *near = category_label_near((CatKind)kind, kept);
 	free(label);
+	if (near && c->nnotes < (int)(sizeof c->notes / sizeof *c->notes)) {	/* a new label, or a typo? */
+		Buf note = {0};
+		buf_printf(&note, "[categories] %.*s: \"%s\" is a new label, not the known \"%s\"; the values it lists are "
+			   "read as \"%s\"", (int)a->key.n, a->key.p, kept, near, kept);
+		c->notes[c->nnotes++] = config_keep(c, (char *)buf_cstr(&note));
+	}
 	char **words;
 	size_t n;
 	if (!config_list(a->raw, &words, &n, a->why))

@@ -120,8 +120,17 @@ static void test_category_words(void **state)
 		CHECK(strcmp(dict_label(&d, v), cases[i].label) == 0 && unknown == cases[i].unknown, "%s -> %s (unknown %d)",
 		      cases[i].in, dict_label(&d, v), unknown);
 	}
+	CHECK(cfg.nnotes == 0, "new labels far from the known ones (Boleto), known ones in any case: no note");
 	dict_free(&d);
 	buf_free(&scratch);
+	config_free(&cfg);
+	/* a new label one letter from a known one: said (a typo would make every payment it lists
+	 * neither successful nor failed) */
+	CHECK(load(&cfg, "[categories]\npayment_status.Sucess = Paid\npayment_method.Crypto = btc\n", &err), "%s",
+	      buf_cstr(&err));
+	CHECK(cfg.nnotes == 1 && strcmp(cfg.notes[0], "[categories] payment_status.Sucess: \"Sucess\" is a new label, not the "
+						 "known \"Success\"; the values it lists are read as \"Sucess\"") == 0,
+	      "%d notes: %s", cfg.nnotes, cfg.nnotes ? cfg.notes[0] : "");
 	config_free(&cfg);
 	buf_free(&err);
 }
