@@ -75,6 +75,9 @@ if command -v python3 >/dev/null; then
 		[ "$(grep -c '^split ' "$T/want")" = "$(($(wc -l <"$T/ex-$name/gold/payment_mode_split.csv") - 1))" ] && pass ||
 			fail "example $name: payment methods differ"
 	done
+	# a source made by SQL is said by its name (several may be)
+	( cd "$T" && $C360 build --config "$OLDPWD/examples/stripe/c360.conf" --out "$T/ex-stripe-sql" ) 2>"$T/err" >/dev/null
+	grep -q '^c360: orders (SQL): 7 rows read' "$T/err" && pass || fail "the orders made by SQL: $(grep SQL "$T/err")"
 	run 0 render --config examples/shopify/c360.conf --gold "$T/ex-shopify/gold" --out "$T/ex-shopify-again"
 	diff -r -x .c360-inputs "$T/ex-shopify" "$T/ex-shopify-again" >/dev/null && pass ||
 		fail "the render of the Shopify example's gold (SQL tables in it) differs from its build"
