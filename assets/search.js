@@ -63,8 +63,9 @@
 		names.forEach(function (n) { load(n, function () { if (--left === 0) cb(); }); });
 	}
 
-	/* As c360 indexes: accents off, lower case; words are runs of letters and digits, two bytes or more. */
-	/* as site_customers.c's search_fold: the letters NFD leaves whole, as they are typed without */
+	/* As c360 indexes (site_customers.c's search_fold): accents off, lower case, the letters NFD
+	 * leaves whole as they are typed without them; words are runs of letters and digits, two
+	 * bytes or more. */
 	var letters = {'ø': 'o', 'ł': 'l', 'đ': 'd', 'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'þ': 'th', 'ð': 'd', 'ı': 'i'};
 	function fold(text) {
 		return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[øłđßæœþðı]/g,

@@ -207,7 +207,6 @@ static const char *const site_entries[] = {"index.html", "quality.html", "churn-
 					   "open-tickets.html", "open-tickets.csv", "customers", "segments",
 					   "gold", "charts", "assets", "weekly"};
 
-
 /* Why name cannot be kept, to follow the name; NULL if it can. */
 static const char *keep_refused(Str name)
 {

@@ -60,7 +60,8 @@ static void missing_columns(Source *src, uint32_t line, const Buf *list, char *c
 		for (int a = 1; a < MAX_ALIASES && alias[a]; a++)
 			buf_printf(&what, ", %s", alias[a]);
 		const char *near = nearest_word(alias[0], strlen(alias[0]), (const char *const *)names, n);
-		diag(&src->diags, D_COLUMN_ALIAS, line, 0, buf_cstr(&what), near ? near : list->p, near ? strlen(near) : list->len);
+		diag(&src->diags, D_COLUMN_ALIAS, line, 0, buf_cstr(&what), near ? near : list->p,
+		     near ? strlen(near) : list->len);
 		buf_free(&what);
 	}
 	for (int c = 0; c < src->def->ncols; c++)

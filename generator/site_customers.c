@@ -1384,12 +1384,13 @@ static bool write_customer_packs(Site *site)
 
 enum { TAG_WORD, TAG_NAME_START, TAG_WHOLE };	/* a word; the first word of the name; a whole id or e-mail */
 
-/* Accents off, lower case, by libunistring: decomposed (NFD), the marks dropped, lower-cased. */
 /* Letters that NFD leaves whole, lower case (two bytes of UTF-8), then as search.js folds them:
  * a Scandinavian, Polish, Croatian or German name typed without its letters still found. */
 static const char *const letters[] = {"\xc3\xb8o", "\xc5\x82l", "\xc4\x91" "d", "\xc3\x9fss", "\xc3\xa6" "ae",
 				      "\xc5\x93oe", "\xc3\xbeth", "\xc3\xb0" "d", "\xc4\xb1i"};
 
+/* Accents off, lower case, by libunistring: decomposed (NFD), the marks dropped, lower-cased;
+ * then the letters above. */
 static void search_fold_unicode(const char *s, size_t n, Buf *out)
 {
 	size_t dn = 0, ln = 0;
