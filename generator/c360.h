@@ -535,6 +535,7 @@ enum { PAGES_AUTO, PAGES_FILES, PAGES_PACKED, PAGES_TOP, PAGES_NONE };
 
 void config_defaults(Config *c);
 char *config_normalise(Str s);	/* a header name as compared; the caller frees */
+size_t config_normalise_to(Str s, char *out);	/* the same into out (s.n + 1 bytes); its length */
 /* Reads an INI-style file into c; on failure appends "file:line:col: error: ..." to err. */
 bool config_load(Config *c, const char *path, Buf *err);
 /* customer_pages = v: files, packed, none, or top N with N from 1 to 100000000; false if v is none of them. */
@@ -866,6 +867,10 @@ struct Source {
 	uint64_t skipped_lines;	/* before the header row, and comments */
 	bool have_header;
 	uint32_t nheader;
+	/* what a key must be to be the header's name for it (a header row again: silver.c,
+	 * header_again): at least this long, its first byte one of these */
+	size_t key_name_min;
+	uint64_t key_name_first[4];
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
 	/* columns [0, in_order - 1) stand at their own fields and the others are absent (an optional
 	 * currency column): in_order - 1 of them; -1 when not so; 0 until a row is read */

@@ -35,10 +35,10 @@ void config_defaults(Config *c)
 /* Header names compare trimmed, lower-cased, with runs of spaces (a no-break space too),
  * hyphens and underscores read as one underscore, and no U+FEFF (a byte-order mark that
  * two exports joined by cat leave in the middle of a file). */
-char *config_normalise(Str s)
+size_t config_normalise_to(Str s, char *out)
 {
 	s = str_trim(s);
-	char *out = xmalloc(s.n + 1), *o = out;
+	char *o = out;
 	bool sep = false;
 	for (size_t i = 0; i < s.n; i++) {
 		char c = s.p[i];
@@ -58,6 +58,13 @@ char *config_normalise(Str s)
 		*o++ = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 	}
 	*o = '\0';
+	return (size_t)(o - out);
+}
+
+char *config_normalise(Str s)
+{
+	char *out = xmalloc(s.n + 1);
+	config_normalise_to(s, out);
 	return out;
 }
 

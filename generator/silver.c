@@ -501,10 +501,43 @@ static void text_flags(Source *src, const Record *r, RowHead *h)
 
 /* Rows without their key or customer go to quarantine; false when this one did. *cid: the
  * cleaned customer id of a fact. */
+/* Whether s is, as header names compare, column col's name or one the configuration gives it. */
+static bool names_column(const Source *src, int col, Str s)
+{
+	char norm[72];
+	if (s.n > 64)
+		return false;
+	config_normalise_to(s, norm);
+	char *const *alias = src->cfg->alias[src->id][col];
+	for (int a = -1; a < MAX_ALIASES && (a < 0 || alias[a]); a++)
+		if (strcmp(norm, a < 0 ? src->def->cols[col] : alias[a]) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the row's fields f are the header's names again (two exports joined by cat): each
+ * column's its own name. Most rows are told apart by their key's length or first byte. */
+static bool header_again(const Source *src, const Str *f)
+{
+	Str key = str_trim(f[0]);
+	unsigned char first = key.n ? (unsigned char)key.p[0] : 0;
+	if (src->sql || key.n < src->key_name_min || !(src->key_name_first[first >> 6] >> (first & 63) & 1))
+		return false;
+	for (int c = 0; c < src->def->ncols; c++)
+		if (src->field_of[c] >= 0 && !names_column(src, c, f[c]))
+			return false;
+	return true;
+}
+
 static bool row_keys(Source *src, const Record *r, Str raw, const Str *f, Str *id, Str *cid)
 {
 	DiagCode reason = D_MISSING_KEY;
 	int col = 0, cc = src->def->customer_col;
+	if (header_again(src, f)) {
+		quarantine(src, raw.p, (uint32_t)raw.n, r->line, D_MALFORMED_ROW);
+		diag(&src->diags, D_MALFORMED_ROW, r->line, 1, "the header row again (two exports joined?)", NULL, 0);
+		return false;
+	}
 	*id = clean_id(f[0]);
 	if (id->n && (cc < 0 || (*cid = clean_id(f[cc])).n))
 		return true;
@@ -882,6 +915,17 @@ void silver_source_setup(Silver *s, Source *src, SourceId id)
 	src->table.size = src->def->row_size;
 	src->diags.file = src->def->file;
 	src->opt = config_read_options(s->cfg, src->def->name);
+	char *const *alias = s->cfg->alias[id][0];
+	src->key_name_min = SIZE_MAX;
+	for (int a = -1; a < MAX_ALIASES && (a < 0 || alias[a]); a++) {
+		const char *name = a < 0 ? src->def->cols[0] : alias[a];
+		size_t n = strlen(name);
+		src->key_name_min = n < src->key_name_min ? n : src->key_name_min;
+		for (int up = 0; up < 2 && n; up++) {	/* a name is lower case: its first letter either way */
+			unsigned char c = (unsigned char)(up && name[0] >= 'a' && name[0] <= 'z' ? name[0] - 32 : name[0]);
+			src->key_name_first[c >> 6] |= 1ull << (c & 63);
+		}
+	}
 	for (int c = 0; c < src->def->ncols; c++) {
 		clean_category_init(&src->dict[c], src->def->rule[c].category);
 		ColKind kind = src->def->rule[c].kind;

@@ -80,6 +80,25 @@ static void test_real_headers(void **state)
 	CHECK(s.src[SRC_ORDERS].diags.tally[D_COLUMN_ALIAS].count == 0, "no message where [columns] names nothing");
 	silver_free(&s);
 	config_free(&cfg);
+	/* the header row again (two exports joined by cat, the second's BOM and all): quarantined as
+	 * malformed, said; a row whose key alone is the header's name is a row; an alias is a name */
+	CHECK(load(&cfg, "[columns]\norders.order_id = \"Order #\"\n", &err), "%s", buf_cstr(&err));
+	const char *joined[SRC_COUNT] = {
+		"customer_id,name\nc1,ann\n\xef\xbb\xbf" "Customer ID , NAME\nc2,bob\ncustomer_id,carl\n",
+		"Order #,customer_id,order_date,amount,status\no1,c1,2022-01-01,5,paid\norder #,Customer-ID,ORDER DATE,amount,"
+		"status\n",
+	};
+	CHECK(silver_from(&s, &cfg, joined), "builds");
+	const Source *cj = &s.src[SRC_CUSTOMERS], *oj = &s.src[SRC_ORDERS];
+	CHECK(cj->table.n == 3 && cj->nquarantine == 1 && cj->quarantine[0].line == 3 &&
+	      cj->quarantine[0].reason == D_MALFORMED_ROW, "customers: %zu rows, %zu quarantined", cj->table.n, cj->nquarantine);
+	CHECK(oj->table.n == 1 && oj->nquarantine == 1 && oj->quarantine[0].line == 3, "orders: %zu rows, %zu quarantined",
+	      oj->table.n, oj->nquarantine);
+	t = &cj->diags.tally[D_MALFORMED_ROW];
+	CHECK(t->nsamples == 1 && t->sample[0].line == 3 && strstr(t->sample[0].text, "the header row again"), "said: %s",
+	      t->nsamples ? t->sample[0].text : "nothing");
+	silver_free(&s);
+	config_free(&cfg);
 	/* a no-break space where a space is (Excel), a byte-order mark inside a name (two exports
 	 * joined by cat), upper case, hyphens: the same names */
 	const char *s1 = "\xc2\xa0" "Customer\xc2\xa0" "ID ", *s2 = "\xef\xbb\xbf" "customer-id", *s3 = "na\xc2" "me";
