@@ -535,7 +535,8 @@ enum { PAGES_AUTO, PAGES_FILES, PAGES_PACKED, PAGES_TOP, PAGES_NONE };
 
 void config_defaults(Config *c);
 char *config_normalise(Str s);	/* a header name as compared; the caller frees */
-size_t config_normalise_to(Str s, char *out);	/* the same into out (s.n + 1 bytes); its length */
+size_t config_normalise_to(Str s, char *out);
+#define SQL_FILE "(SQL)"	/* config_file_of's name for a source made by SQL, which reads no file of its own */	/* the same into out (s.n + 1 bytes); its length */
 /* Reads an INI-style file into c; on failure appends "file:line:col: error: ..." to err. */
 bool config_load(Config *c, const char *path, Buf *err);
 /* customer_pages = v: files, packed, none, or top N with N from 1 to 100000000; false if v is none of them. */

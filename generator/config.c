@@ -916,7 +916,7 @@ void config_show(Buf *b, const Config *c)
 
 const char *config_file_of(const Config *c, SourceId id)
 {
-	return c->sql[id].text ? "(SQL)" : c->file[id] ? c->file[id] : source_defs[id].file;
+	return c->sql[id].text ? SQL_FILE : c->file[id] ? c->file[id] : source_defs[id].file;
 }
 
 int config_threads(const Config *c)

@@ -102,9 +102,10 @@ bool config_read_names_check(const Config *c, const char *path, Buf *err)
 	bool ok = true;
 	for (size_t i = 0; i < c->nread && ok; i++) {
 		const char *name = c->read[i].name;
-		for (size_t k = 0; k < n && *name; k++)
-			name = strcmp(name, names[k]) == 0 ? "" : name;
-		if (!*name)
+		bool known = !*name;	/* "": every file */
+		for (size_t k = 0; k < n && !known; k++)
+			known = strcmp(name, names[k]) == 0;
+		if (known)
 			continue;
 		const char *near = nearest_word(name, strlen(name), names, n);
 		buf_printf(err, "%s:%u:1: error: [read] %s.: no source or [tables] table is named \"%s\"%s%s%s; see c360 help config\n",

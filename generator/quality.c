@@ -201,9 +201,9 @@ void quality_lines(Buf *b, const SourceQuality q[SRC_COUNT], const char *prefix)
 		const SourceQuality *m = &q[i];
 		if (m->status != STATUS_LOADED)
 			continue;
-		bool sql = strcmp(m->file, "(SQL)") == 0;	/* by its source's name: several may be SQL */
-		buf_printf(b, "%s%s%s: %llu %s read: %llu in silver (%llu flagged), %llu quarantined\n", prefix,
-			   sql ? source_defs[i].name : "", sql ? " (SQL)" : m->file, ULL(m->rows_read),
+		bool sql = strcmp(m->file, SQL_FILE) == 0;	/* by its source's name: several may be SQL */
+		buf_printf(b, "%s%s%s%s: %llu %s read: %llu in silver (%llu flagged), %llu quarantined\n", prefix,
+			   sql ? source_defs[i].name : "", sql ? " " : "", m->file, ULL(m->rows_read),
 			   m->rows_read == 1 ? "row" : "rows", ULL(m->silver_rows), ULL(m->flagged_rows), ULL(m->quarantined_rows));
 	}
 }

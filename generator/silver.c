@@ -921,10 +921,9 @@ void silver_source_setup(Silver *s, Source *src, SourceId id)
 		const char *name = a < 0 ? src->def->cols[0] : alias[a];
 		size_t n = strlen(name);
 		src->key_name_min = n < src->key_name_min ? n : src->key_name_min;
-		for (int up = 0; up < 2 && n; up++) {	/* a name is lower case: its first letter either way */
-			unsigned char c = (unsigned char)(up && name[0] >= 'a' && name[0] <= 'z' ? name[0] - 32 : name[0]);
-			src->key_name_first[c >> 6] |= 1ull << (c & 63);
-		}
+		unsigned char low = (unsigned char)name[0], up = low >= 'a' && low <= 'z' ? low - 32 : low;
+		src->key_name_first[low >> 6] |= 1ull << (low & 63);	/* a name is lower case: its first letter */
+		src->key_name_first[up >> 6] |= 1ull << (up & 63);	/* either way */
 	}
 	for (int c = 0; c < src->def->ncols; c++) {
 		clean_category_init(&src->dict[c], src->def->rule[c].category);
