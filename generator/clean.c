@@ -673,6 +673,73 @@ static void read_body(Str b, char decimal, AmountParse *p)
 	}
 }
 
+/* A space between a currency mark and the number: a space, a no-break space (U+00A0) or a
+ * narrow one (U+202F), as French typography writes "12,50 €"; at (after) or before b.p[i]. */
+static size_t space_at(Str s, size_t i)
+{
+	if (i < s.n && s.p[i] == ' ')
+		return 1;
+	if (s.n - i >= 2 && memcmp(s.p + i, "\xc2\xa0", 2) == 0)
+		return 2;
+	return s.n - i >= 3 && memcmp(s.p + i, "\xe2\x80\xaf", 3) == 0 ? 3 : 0;
+}
+
+static size_t space_before(Str s, size_t i)
+{
+	for (size_t n = 1; n <= 3 && n <= i; n++)
+		if (space_at(s, i - n) == n)
+			return n;
+	return 0;
+}
+
+/* A mark grouping thousands that is no decimal separator: a space (space_at), an apostrophe
+ * or U+2019 (Swiss "1'234.50"): its length at b.p[i], 0 if none. */
+static size_t group_mark_at(Str b, size_t i)
+{
+	size_t n = space_at(b, i);
+	if (n || i >= b.n)
+		return n;
+	if (b.p[i] == '\'')
+		return 1;
+	return b.n - i >= 3 && memcmp(b.p + i, "\xe2\x80\x99", 3) == 0 ? 3 : 0;
+}
+
+/* A number whose thousands are grouped by one of those marks, the same throughout, with a
+ * decimal separator that is then whichever of '.' and ',' follows them (the configured one, if
+ * set): "1 234,50", "1 234 567", "1'234.50". False (p untouched) if b is not one. */
+static bool read_space_grouped(Str b, char decimal, AmountParse *p)
+{
+	char digits[40];
+	size_t n = 0, i = 0, group = 0, mark = 0, ngroups = 1;
+	while (i < b.n && n < 32) {
+		if (is_digit(b.p[i])) {
+			digits[n++] = b.p[i++], group++;
+			continue;
+		}
+		size_t m = group_mark_at(b, i);
+		if (!m || (mark && (m != mark || memcmp(b.p + i, b.p + i - group - mark, m) != 0)) ||
+		    (ngroups == 1 ? group < 1 || group > 3 : group != 3))
+			break;
+		mark = m, i += m, group = 0, ngroups++;
+	}
+	if (!mark || group != 3 || n >= 32)
+		return false;
+	char d = 0;
+	if (i < b.n && (b.p[i] == '.' || b.p[i] == ',') && (!decimal || b.p[i] == decimal)) {
+		d = b.p[i++];
+		digits[n++] = '.';
+		for (; i < b.n && is_digit(b.p[i]) && n < sizeof digits; i++)
+			digits[n++] = b.p[i];
+	}
+	int64_t cents;
+	if (i != b.n || !read_number(str_make(digits, n), '.', ',', &cents))
+		return false;
+	p->status = AMOUNT_OK, p->cents = cents;
+	if (d && !decimal)
+		p->evidence = d == '.' ? DECIMAL_POINT : DECIMAL_COMMA;
+	return true;
+}
+
 AmountParse clean_amount(Str s, char decimal)
 {
 	AmountParse p = {.status = AMOUNT_NONE, .cents = AMOUNT_NULL};
@@ -686,18 +753,20 @@ AmountParse clean_amount(Str s, char decimal)
 	size_t cur = currency_at(s, i, true, &p);
 	if (cur) {
 		i += cur;
-		if (i < s.n && s.p[i] == ' ')
-			i++;
+		i += space_at(s, i);
 		if (!sign && i < s.n && (s.p[i] == '-' || s.p[i] == '+'))
 			sign = s.p[i++] == '-' ? -1 : 1;
 	} else if (!is_digit(s.p[s.n - 1])) {	/* a mark after the number: "12,50 €", "5 USD" */
 		for (size_t k = s.n > i + 4 ? s.n - 4 : i + 1; k < s.n; k++)	/* the longest mark first */
 			if (currency_at(s, k, false, &p)) {
-				end = k - (s.p[k - 1] == ' ');
+				end = k - space_before(s, k);
 				break;
 			}
 	}
-	read_body(str_make(s.p + i, end > i ? end - i : 0), decimal, &p);
+	Str body = str_make(s.p + i, end > i ? end - i : 0);
+	read_body(body, decimal, &p);
+	if (p.status == AMOUNT_BAD)
+		read_space_grouped(body, decimal, &p);
 	if (p.status == AMOUNT_BAD)
 		p.cents = AMOUNT_NULL;
 	p.negative = sign < 0;

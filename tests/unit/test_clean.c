@@ -296,6 +296,18 @@ static void test_amount_separators(void **state)
 		{"1.500", 0, AMOUNT_AMBIGUOUS, DECIMAL_NONE, 0, 150, 150000},
 		{"\xe2\x82\xb9 1,200", 0, AMOUNT_AMBIGUOUS, DECIMAL_NONE, 0, 120000, 120},
 		{"999,995", 0, AMOUNT_AMBIGUOUS, DECIMAL_NONE, 0, 99999500, 100000},	/* 999.995 rounds up */
+		/* thousands grouped by a space, a no-break space, a narrow one, an apostrophe, U+2019: the
+		 * decimal separator is then whichever follows them; a currency mark after one such space */
+		{"1 234,50", 0, AMOUNT_OK, DECIMAL_COMMA, 123450}, {"1 234.50", 0, AMOUNT_OK, DECIMAL_POINT, 123450},
+		{"1 234 567", 0, AMOUNT_OK, DECIMAL_NONE, 123456700}, {"12 345,678", 0, AMOUNT_OK, DECIMAL_COMMA, 1234568},
+		{"1\xc2\xa0" "234,50\xc2\xa0\xe2\x82\xac", 0, AMOUNT_OK, DECIMAL_COMMA, 123450},
+		{"-1\xe2\x80\xaf" "234,5\xe2\x80\xaf" "EUR", 0, AMOUNT_OK, DECIMAL_COMMA, -123450},
+		{"\xe2\x82\xac\xc2\xa0" "12", 0, AMOUNT_OK, DECIMAL_NONE, 1200},
+		{"1'234.50", 0, AMOUNT_OK, DECIMAL_POINT, 123450}, {"1\xe2\x80\x99" "234'567", 0, AMOUNT_BAD},
+		{"1 234,50", ',', AMOUNT_OK, 0, 123450}, {"1 234,50", '.', AMOUNT_BAD}, {"1 234.50", ',', AMOUNT_BAD},
+		{"12 50", 0, AMOUNT_BAD}, {"1234 567", 0, AMOUNT_BAD}, {"1 2345", 0, AMOUNT_BAD}, {"1  234", 0, AMOUNT_BAD},
+		{"1 234 56", 0, AMOUNT_BAD}, {" 234", 0, AMOUNT_OK, DECIMAL_NONE, 23400}, {"1 234,", 0, AMOUNT_BAD},
+		{"1 234.567,8", 0, AMOUNT_BAD}, {"1 234'567", 0, AMOUNT_BAD},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		AmountParse a = clean_amount(S(cases[i].in), cases[i].decimal);
