@@ -1552,6 +1552,9 @@ void manifest_wrote(const char *name, FileHash h, uint64_t size);	/* name was wr
 bool manifest_write(Buf *err);	/* the staging folder's manifest, sorted by path */
 void manifest_counts(uint64_t *written, uint64_t *kept, uint64_t *unrendered);	/* files; pages kept unrendered */
 bool manifest_prune_previous(void);	/* after the swap: the spare keeps only what the site holds */
+/* Whether the previous site's list names name (an entry of its folder): a file, or a folder
+ * of its files; -1 if there is no whole list to tell. */
+int manifest_previous_lists(const char *name);
 void manifest_end(void);
 /* What a build is made from: c360 itself, the settings in force, the templates, theme, assets
  * and the data (the exports, or gold_dir). */
@@ -1645,8 +1648,9 @@ bool out_git_ignored(int dirfd);
 void out_remove_at(int dirfd, const char *name, bool folder);	/* a file (unless folder), or a folder and all in it */
 DIR *out_opendir_at(int fd);	/* a DIR reading the folder open as fd (which stays open), or NULL */
 /* Swaps the staging folder in place of out (keeping out whole on failure), then keeps the
- * previous site as out's spare (out_spare), or removes it on threads. */
-bool out_commit(const char *out, const char *staging, int threads, Buf *err);
+ * previous site as out's spare (out_spare), or removes it on threads. What out held that c360
+ * had not made and keep does not name is said in left (a warning; empty if none). */
+bool out_commit(const char *out, const char *staging, int threads, Buf *err, Buf *left);
 void out_abort(const char *staging);
 /* From now on (call it before any thread starts), SIGINT, SIGTERM and SIGHUP remove the staging
  * folder and end the process with 128 + the signal, saying what became of out (which existed

@@ -658,7 +658,8 @@ static int write_site(Options *o, Gold *g, Silver *silver, bool existed, FileHas
 	Model m = {g, silver};
 	pthread_t t;
 	bool freeing = config_threads(&o->cfg) > 1 && pthread_create(&t, NULL, model_free, &m) == 0;
-	ok = ok && out_commit(o->cfg.out_dir, staging, config_threads(&o->cfg), &err);
+	Buf left = {0};
+	ok = ok && out_commit(o->cfg.out_dir, staging, config_threads(&o->cfg), &err, &left);
 	if (freeing)
 		pthread_join(t, NULL);
 	else
@@ -689,7 +690,10 @@ static int write_site(Options *o, Gold *g, Silver *silver, bool existed, FileHas
 			    buf_cstr(&d));
 		buf_free(&why);
 		buf_free(&d);
+		if (left.len)
+			say(SAY_NORMAL, "%s", buf_cstr(&left));
 	}
+	buf_free(&left);
 	buf_free(&err);
 	return ok ? EXIT_OK : EXIT_BUILD;
 }

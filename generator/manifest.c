@@ -1249,6 +1249,34 @@ bool manifest_prune_previous(void)
 	return list_end(&o, true);
 }
 
+/* The first entry of the previous site's list (sorted, whole) whose path is not before key. */
+static size_t old_lower_bound(const char *key)
+{
+	size_t lo = 0, hi = M.old.n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(M.old.e[mid].path, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int manifest_previous_lists(const char *name)
+{
+	if (!M.old_loaded || !M.old.whole)
+		return -1;
+	size_t i = old_lower_bound(name);
+	if (i < M.old.n && strcmp(M.old.e[i].path, name) == 0)
+		return 1;
+	char *folder = path_join(name, "");	/* name and a '/': the first of its files, if any */
+	i = old_lower_bound(folder);
+	bool listed = i < M.old.n && strncmp(M.old.e[i].path, folder, strlen(folder)) == 0;
+	free(folder);
+	return listed;
+}
+
 void manifest_counts(uint64_t *written, uint64_t *kept, uint64_t *unrendered)
 {
 	*written = M.written, *kept = M.kept, *unrendered = M.unrendered;

@@ -736,18 +736,37 @@ static bool swap_in(const char *out, const char *staging)
 	return true;
 }
 
-bool out_commit(const char *out, const char *staging, int threads, Buf *err)
+/* The entries of out that the previous site's list does not name, nor keep, nor are c360's
+ * own: a user's robots.txt, an images/ folder. They are not in the new site. */
+static size_t strangers(const char *out, Buf *names)
+{
+	static const char *const own[] = {MANIFEST_NAME, CACHE_DIR, INPUTS_NAME, SPARE_NAME};
+	DIR *d = opendir(out);
+	size_t n = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && !is_ours(e->d_name, own, sizeof own / sizeof *own) &&
+		    !out_is_kept(e->d_name) && manifest_previous_lists(e->d_name) == 0)
+			name_list(names, &n, e->d_name);
+	if (d)
+		closedir(d);
+	return n;
+}
+
+bool out_commit(const char *out, const char *staging, int threads, Buf *err, Buf *left)
 {
 	if (!manifest_write(err)) {
 		manifest_end();
 		return false;
 	}
+	Buf names = {0};
+	size_t nstrangers = strangers(out, &names);
 	pthread_mutex_lock(&staging_mu);
 	bool ok = swap_in(out, staging);
 	staging_swapped = ok;
 	pthread_mutex_unlock(&staging_mu);
 	if (!ok) {
 		manifest_end();
+		buf_free(&names);
 		buf_printf(err, "c360: error: cannot move the new site into %s: %s\n", out, strerror(errno));
 		return false;
 	}
@@ -756,6 +775,12 @@ bool out_commit(const char *out, const char *staging, int threads, Buf *err)
 	if (spared)
 		free(staging_dir), staging_dir = NULL;
 	pthread_mutex_unlock(&staging_mu);
+	if (nstrangers)
+		buf_printf(left, "warning: %s held %s, which c360 did not make and keep does not name: %s %s (add %s to "
+			   "keep to keep %s)", out, buf_cstr(&names), nstrangers == 1 ? "it is" : "they are",
+			   spared ? "now in " SPARE_NAME ", which the next build empties" : "removed with the previous site",
+			   nstrangers == 1 ? "its name" : "their names", nstrangers == 1 ? "it" : "them");
+	buf_free(&names);
 	manifest_end();
 	if (!spared)
 		remove_staging_on(threads);

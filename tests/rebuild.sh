@@ -1020,6 +1020,17 @@ run 0 build --config "$T/keep.conf" --data "$T/data" --as-of 2024-07-01 --out "$
 [ -s "$T/pub2/notes.txt" ] && [ -d "$T/pub2/.git" ] && [ -s "$T/pub2/index.html" ] && pass ||
 	fail "the files of keep did not survive: $(ls -A "$T/pub2")"
 [ ! -e "$T/pub2/CNAME" ] && pass || fail "CNAME survived though keep does not name it"
+# ... and the build said so, naming CNAME alone (not what c360 made, nor notes.txt), which the
+# spare holds until the next build
+err_has "warning: $T/pub2 held CNAME, which c360 did not make and keep does not name: it is now in .c360-prev"
+[ -s "$T/pub2/.c360-prev/CNAME" ] && pass || fail "the spare does not hold the CNAME the site left out"
+mkdir "$T/pub2/images" && echo x >"$T/pub2/robots.txt" && echo x >"$T/pub2/images/logo.png"
+run 0 build --config "$T/keep.conf" --data "$T/data" --as-of 2024-07-02 --out "$T/pub2"
+err_has "held images, robots.txt, which .*: they are now in"
+run 0 build --config "$T/keep.conf" --data "$T/data" --as-of 2024-07-03 --out "$T/pub2"
+grep -q "held" "$T/err" && fail "a build of a site holding nothing else warned: $(cat "$T/err")" || pass
+[ ! -e "$T/pub2/.c360-prev/CNAME" ] && [ ! -e "$T/pub2/.c360-prev/images" ] && pass ||
+	fail "the spare still holds what the build before the last one left out: $(ls -A "$T/pub2/.c360-prev")"
 printf 'keep = .git, ../up\n' >"$T/keep.conf"
 run 1 build --config "$T/keep.conf" --data "$T/data" --out "$T/pub2"
 err_has "keep.conf:1:[0-9]*: error: .*keep"
@@ -1299,7 +1310,7 @@ rm -rf "$T/s" "$T/sd" "$T/fresh"
 # inferred customers), ambiguous dates read by the order the dataset decides (turned by a new
 # order's date), and every page made when every session is read (a later as-of date: one by one,
 # then the rest at once)
-mkdir "$T/ld"
+rm -rf "$T/ld" "$T/ls" && mkdir "$T/ld"	# (the generated ld and its site of the section above)
 awk 'BEGIN { print "customer_id,name,email,gender,dob,location"; for (c = 1; c <= 40; c++) printf "L%d,Name %d,l%d@example.com,F,1980-01-02,Oslo\n", c, c, c }' >"$T/ld/customers.csv"
 awk 'BEGIN { print "order_id,customer_id,order_date,amount,status"; for (c = 1; c <= 40; c++) printf "O%d,L%d,2024-01-%02d,10.00,completed\n", c, c, c % 28 + 1 }' >"$T/ld/orders.csv"
 printf 'payment_id,customer_id,payment_date,payment_method,payment_status,amount\n' >"$T/ld/payments.csv"
