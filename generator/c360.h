@@ -524,6 +524,7 @@ typedef struct {
 	int chart_max;		/* values a chart shows; the rest are added up in one bar */
 	const char *keep;	/* names in --out that every build keeps, separated by commas */
 	const char *customer_pages;	/* files, packed, top N or none as set; NULL: by the customer count */
+	const char *customer_pages_by;	/* what set it: "customer_pages", or "--customer-pages" */
 	int pages_mode;		/* PAGES_* of customer_pages */
 	uint32_t pages_top;	/* N of top N */
 } Config;

@@ -133,6 +133,7 @@ static const char *set_theme(Options *o, const char *v)
 static const char *set_pages(Options *o, const char *v)
 {
 	o->pages_given = true;
+	o->cfg.customer_pages_by = "--customer-pages";
 	return config_customer_pages(&o->cfg, v) ? NULL : "files, packed, \"top N\" (N from 1 to 100000000) or none";
 }
 
@@ -980,6 +981,7 @@ static bool load_config(Options *o)
 			o->cfg.theme = theme;
 		if (o->pages_given) {
 			o->cfg.customer_pages = pages.customer_pages;
+			o->cfg.customer_pages_by = pages.customer_pages_by;
 			o->cfg.pages_mode = pages.pages_mode;
 			o->cfg.pages_top = pages.pages_top;
 		}

@@ -67,7 +67,9 @@ node -e "$SCRIPTS if (!records.every((r) => /^[0-9a-f]{2}\//.test(r[5]))) proces
 
 # ---- top N: pages for the N most valuable only; the others' names link nowhere
 run 0 build --data "$T/data" --customer-pages "top 20" --out "$T/top"
-err_has "^c360: customer pages: top 20 (set by customer_pages)$"
+err_has "^c360: customer pages: top 20 (set by --customer-pages)$"
+run 0 build --data "$T/data" --config "$T/packed.conf" --customer-pages "top 20" --out "$T/top"
+err_has "^c360: customer pages: top 20 (set by --customer-pages)$"
 err_has "^c360: wrote $T/top: index.html, 20 customer pages,"
 [ "$(count "$T/top/customers"/[0-9a-f][0-9a-f])" = 20 ] && pass || fail "top 20: $(count "$T/top/customers"/[0-9a-f][0-9a-f]) pages"
 links "$T/top" "top 20"
