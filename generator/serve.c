@@ -371,8 +371,25 @@ static void watch_sources(Watch *w, const Config *cfg)
 	}
 }
 
+static bool ends_with(const char *s, size_t n, const char *end)
+{
+	size_t k = strlen(end);
+	return n >= k && memcmp(s + n - k, end, k) == 0;
+}
+
+/* An editor's file beside the one it edits, which no build reads: vim's swap files
+ * (.NAME.swp, .swo, .swx) and its write test (4913), a backup (NAME~), emacs's lock and
+ * auto-save files (.#NAME, #NAME#). vim writes its swap file every few seconds of typing. */
+static bool editor_file(const char *name)
+{
+	size_t n = strlen(name);
+	return (name[0] == '.' && (ends_with(name, n, ".swp") || ends_with(name, n, ".swo") ||
+				    ends_with(name, n, ".swx") || name[1] == '#')) ||
+	       (n && name[n - 1] == '~') || (n > 1 && name[0] == '#' && name[n - 1] == '#') || strcmp(name, "4913") == 0;
+}
+
 /* Reads the pending events; true if one of them is a change that counts (the first one is
- * named in w->changed). */
+ * named in w->changed); an editor's own files (editor_file) do not. */
 static bool watch_changed(Watch *w)
 {
 	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -381,7 +398,8 @@ static bool watch_changed(Watch *w)
 	for (char *p = buf; got > 0 && p < buf + got;) {
 		const struct inotify_event *e = (const struct inotify_event *)(void *)p;
 		for (size_t i = 0; i < w->n; i++) {
-			if (w->w[i].wd != e->wd || (w->w[i].name && (!e->len || strcmp(e->name, w->w[i].name))))
+			if (w->w[i].wd != e->wd || (w->w[i].name && (!e->len || strcmp(e->name, w->w[i].name))) ||
+			    (e->len && editor_file(e->name)))
 				continue;
 			if (!w->changed.len) {
 				char *path = path_join(w->w[i].dir, e->len ? e->name : "");
