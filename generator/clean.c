@@ -674,7 +674,8 @@ static void read_body(Str b, char decimal, AmountParse *p)
 }
 
 /* A space between a currency mark and the number: a space, a no-break space (U+00A0) or a
- * narrow one (U+202F), as French typography writes "12,50 €"; at (after) or before b.p[i]. */
+ * narrow one (U+202F), as French typography writes "12,50 €": its length at s.p[i] (space_at)
+ * or ending before it (space_before), 0 if none. */
 static size_t space_at(Str s, size_t i)
 {
 	if (i < s.n && s.p[i] == ' ')
@@ -706,8 +707,8 @@ static size_t group_mark_at(Str b, size_t i)
 
 /* A number whose thousands are grouped by one of those marks, the same throughout, with a
  * decimal separator that is then whichever of '.' and ',' follows them (the configured one, if
- * set): "1 234,50", "1 234 567", "1'234.50". False (p untouched) if b is not one. */
-static bool read_space_grouped(Str b, char decimal, AmountParse *p)
+ * set): "1 234,50", "1 234 567", "1'234.50". p is left as it is if b is not one. */
+static void read_space_grouped(Str b, char decimal, AmountParse *p)
 {
 	char digits[40];
 	size_t n = 0, i = 0, group = 0, mark = 0, ngroups = 1;
@@ -723,7 +724,7 @@ static bool read_space_grouped(Str b, char decimal, AmountParse *p)
 		mark = m, i += m, group = 0, ngroups++;
 	}
 	if (!mark || group != 3 || n >= 32)
-		return false;
+		return;
 	char d = 0;
 	if (i < b.n && (b.p[i] == '.' || b.p[i] == ',') && (!decimal || b.p[i] == decimal)) {
 		d = b.p[i++];
@@ -733,11 +734,10 @@ static bool read_space_grouped(Str b, char decimal, AmountParse *p)
 	}
 	int64_t cents;
 	if (i != b.n || !read_number(str_make(digits, n), '.', ',', &cents))
-		return false;
+		return;
 	p->status = AMOUNT_OK, p->cents = cents;
 	if (d && !decimal)
 		p->evidence = d == '.' ? DECIMAL_POINT : DECIMAL_COMMA;
-	return true;
 }
 
 AmountParse clean_amount(Str s, char decimal)
