@@ -151,6 +151,11 @@ SqlMap *sqlmap_new(Silver *s)
 	m->s = s;
 	if (sqlite3_open_v2(":memory:", &m->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		diag(&s->config_diags, D_SQL_ERROR, 0, 0, "SQLite cannot open a database in memory", NULL, 0);
+	/* A double-quoted name that is no column is an error, as the SQL standard has it, not a
+	 * string (SQLite's legacy reading): "Customer Emial" would have made every row's key that
+	 * text, a customer of its own, without a word. */
+	sqlite3_db_config(m->db, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+	sqlite3_db_config(m->db, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
 	s->nraw = s->cfg->ntables;
 	s->raw = xcalloc(s->nraw + 1, sizeof *s->raw);
 	for (size_t i = 0; i < s->nraw; i++) {

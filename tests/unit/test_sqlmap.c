@@ -98,6 +98,9 @@ static void test_sql_errors(void **state)
 		 "c360.conf:5:5: error: [sql] orders: incomplete input"},	/* no place: the SELECT's start */
 		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT Totl FROM items\n",
 		 "c360.conf:4:17: error: [sql] orders: no such column: Totl"},
+		/* a double-quoted name that is no column is an error too, not the text "Order Totl" */
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT \"Order Totl\" AS amount FROM items\n",
+		 "c360.conf:4:17: error: [sql] orders: no such column: Order Totl"},
 		{"[tables]\nitems = items.csv\n[sql]\norders = DELETE FROM items\n",
 		 "c360.conf:4:10: error: [sql] orders: a source is one SELECT"},
 		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT 1;\n  SELECT 2\n",
