@@ -646,6 +646,12 @@ static inline Str clean_id(Str s)	/* trimmed; "13085.0" -> "13085"; n == 0 means
 	return clean_id_text(s);
 }
 
+/* An id that is an e-mail address (it holds an @, at most ID_FOLD_MAX bytes) as the e-mail column
+ * has it, lower-cased: into fold if it has a capital letter, else id itself. So a shop's
+ * JANE.DOE@GMAIL.COM is the CRM's jane.doe@gmail.com when e-mails are the customers' key. */
+#define ID_FOLD_MAX 254
+Str clean_id_email(Str id, char *fold);
+
 enum { DATE_NONE, DATE_OK, DATE_AMBIGUOUS, DATE_BAD };
 enum { EVIDENCE_NONE, EVIDENCE_DAY_FIRST, EVIDENCE_MONTH_FIRST };
 
@@ -893,6 +899,7 @@ struct Source {
 	uint32_t last_customer;	/* the last customer id looked up, and its row */
 	Str last_customer_id;
 	char last_customer_id_buf[32];
+	char id_fold[ID_FOLD_MAX];	/* a row's key or customer id lower-cased (clean_id_email) */
 	Quarantined *quarantine;
 	size_t nquarantine, capquarantine;
 	uint64_t reason_count[D_NREASONS];

@@ -545,6 +545,20 @@ bool clean_email(Str s, Buf *out)
 	return email_domain_ok(out->p + local + 1, s.n - local - 1);
 }
 
+Str clean_id_email(Str id, char *fold)
+{
+	if (id.n > ID_FOLD_MAX || !memchr(id.p, '@', id.n))
+		return id;
+	size_t i = 0;
+	while (i < id.n && !(id.p[i] >= 'A' && id.p[i] <= 'Z'))
+		i++;
+	if (i == id.n)
+		return id;
+	for (i = 0; i < id.n; i++)
+		fold[i] = ascii_lower(id.p[i]);
+	return str_make(fold, id.n);
+}
+
 /* ---- gender */
 
 const char *const gender_label[] = {"Male", "Female", "Other", "Unknown"};

@@ -539,6 +539,8 @@ static bool row_keys(Source *src, const Record *r, Str raw, const Str *f, Str *i
 		return false;
 	}
 	*id = clean_id(f[0]);
+	if (cc < 0 && id->n)	/* a customer's key; a fact's own id is no customer's */
+		*id = clean_id_email(*id, src->id_fold);
 	if (id->n && (cc < 0 || (*cid = clean_id(f[cc])).n))
 		return true;
 	if (id->n)
@@ -549,14 +551,18 @@ static bool row_keys(Source *src, const Record *r, Str raw, const Str *f, Str *i
 }
 
 /* Looks up a fact's customer; one not in the CRM waits for infer_customers. Facts often come
- * grouped by customer in the CRM's order: the customer found last, then the row after it, are
- * tried before the index (whose slots and keys are far apart in memory at a million). */
-static void row_customer(Source *src, RowHead *h, Str raw, Str cid)
+ * grouped by customer in the CRM's order: the customer found last (by the id as written: the
+ * same bytes, the same customer), then the row after it, are tried before the index (whose
+ * slots and keys are far apart in memory at a million), with the id as keys are (an e-mail
+ * address lower-cased). */
+static void row_customer(Source *src, RowHead *h, Str raw, Str written)
 {
 	const Source *cu = src->customers;
+	Str cid = written;
 	if (cid.n == src->last_customer_id.n && bytes_same(cid.p, src->last_customer_id.p, cid.n)) {
 		h->customer = src->last_customer;
 	} else {
+		cid = clean_id_email(written, src->id_fold);
 		uint32_t next = src->last_customer + 1;
 		const RowHead *c = next < cu->table.n ? ROW(&cu->table, RowHead, next) : NULL;
 		bool guessed = c && c->idlen == cid.n && bytes_same(c->id, cid.p, cid.n);
@@ -564,9 +570,9 @@ static void row_customer(Source *src, RowHead *h, Str raw, Str cid)
 		if (h->customer != NO_CUSTOMER) {	/* the facts after an orphan's are again the last one's */
 			src->last_customer = h->customer;
 			src->last_customer_id = str_make(src->last_customer_id_buf, 0);
-			if (cid.n <= sizeof src->last_customer_id_buf) {
-				memcpy(src->last_customer_id_buf, cid.p, cid.n);
-				src->last_customer_id.n = cid.n;
+			if (written.n <= sizeof src->last_customer_id_buf) {
+				memcpy(src->last_customer_id_buf, written.p, written.n);
+				src->last_customer_id.n = written.n;
 			}
 		}
 	}

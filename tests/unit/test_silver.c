@@ -240,6 +240,35 @@ static void test_orphans_become_inferred_customers(void **state)
 	silver_free(&s);
 }
 
+/* Keys that are e-mail addresses meet whatever their case (as the e-mail column is
+ * lower-cased); other keys keep theirs: C7 and c7 are two customers. */
+static void test_email_keys_ignore_case(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	const char *text[SRC_COUNT] = {
+		"customer_id,name\nJane.Doe@Example.COM,Jane\nC7,Seven\nc7,Other seven\n",
+		"order_id,customer_id,order_date,amount,status\nA,JANE.DOE@EXAMPLE.COM,2022-01-01,1,complete\n"
+		"B,jane.doe@example.com,2022-01-02,2,complete\nC,c7,2022-01-03,3,complete\n"
+		"D,Mike@Example.com,2022-01-04,4,complete\nE,mike@example.COM,2022-01-05,5,complete\n",
+		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\nP,jane.doe@EXAMPLE.com,2022-01-02,cash,paid,2\n",
+	};
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	CHECK(CUSTOMERS(&s)->n == 4 && s.ncrm == 3, "three CRM customers and one inferred, got %zu", CUSTOMERS(&s)->n);
+	const RowHead *jane = row_by_id(&s, SRC_CUSTOMERS, "jane.doe@example.com");
+	CHECK(jane && !row_by_id(&s, SRC_CUSTOMERS, "Jane.Doe@Example.COM"), "the key is lower-cased");
+	uint32_t j = (uint32_t)(((const char *)jane - CUSTOMERS(&s)->rows) / CUSTOMERS(&s)->size);
+	CHECK(row_by_id(&s, SRC_ORDERS, "A")->customer == j && row_by_id(&s, SRC_ORDERS, "B")->customer == j &&
+	      row_by_id(&s, SRC_PAYMENTS, "P")->customer == j, "every spelling of Jane's address is Jane");
+	CHECK(!(row_by_id(&s, SRC_ORDERS, "A")->flags & FLAG(D_ORPHAN_CUSTOMER)), "and no orphan");
+	const RowHead *c7 = row_by_id(&s, SRC_CUSTOMERS, "c7");
+	CHECK(c7 && row_by_id(&s, SRC_CUSTOMERS, "C7") != c7, "C7 and c7 stay two");
+	CHECK(row_by_id(&s, SRC_ORDERS, "D")->customer == row_by_id(&s, SRC_ORDERS, "E")->customer &&
+	      row_by_id(&s, SRC_CUSTOMERS, "mike@example.com"), "one inferred customer for Mike's two spellings");
+	silver_free(&s);
+}
+
 /* The day/month order: column evidence, else dataset evidence, else the config. */
 static void test_date_order_decisions(void **state)
 {
@@ -750,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_header_keeps_first),
 		cmocka_unit_test(test_keys_duplicates_and_quarantine),
 		cmocka_unit_test(test_orphans_become_inferred_customers),
+		cmocka_unit_test(test_email_keys_ignore_case),
 		cmocka_unit_test(test_date_order_decisions),
 		cmocka_unit_test(test_dob_plausibility_and_as_of),
 		cmocka_unit_test(test_no_dated_fact_needs_as_of),
