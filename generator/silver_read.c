@@ -60,9 +60,14 @@ static void missing_columns(Source *src, uint32_t line, const Buf *list, char *c
 		for (int a = 1; a < MAX_ALIASES && alias[a]; a++)
 			buf_printf(&what, ", %s", alias[a]);
 		const char *near = nearest_word(alias[0], strlen(alias[0]), (const char *const *)names, n);
-		diag(&src->diags, D_COLUMN_ALIAS, line, 0, buf_cstr(&what), near ? near : list->p,
-		     near ? strlen(near) : list->len);
+		Buf v = {0};
+		if (near)
+			buf_printf(&v, "nearest: %s", near);
+		else
+			buf_printf(&v, "its columns: %.*s", (int)list->len, list->p ? list->p : "");
+		diag(&src->diags, D_COLUMN_ALIAS, line, 0, buf_cstr(&what), v.p, v.len);
 		buf_free(&what);
+		buf_free(&v);
 	}
 	for (int c = 0; c < src->def->ncols; c++)
 		if (src->field_of[c] < 0 && column_required(src->def, c) && !src->def->required && !src->left_out)
@@ -97,6 +102,9 @@ static void read_header(Source *src, const Record *r)
 	src->nheader = r->nfields;
 	if (header_cut(src, r))
 		return;
+	if (r->text & TEXT_INVALID_UTF8)	/* the likely cause of the names it garbles going missed */
+		diag(&src->diags, D_HEADER_ENCODING, r->line, r->text_col,
+		     "a Windows-1252 or Latin-1 file? name its encoding: [read] encoding = windows-1252", NULL, 0);
 	Buf list = {0};
 	char **names = xcalloc(r->nfields + 1, sizeof *names);
 	bool *used = xcalloc(r->nfields + 1, sizeof *used);

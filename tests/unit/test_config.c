@@ -80,6 +80,25 @@ static void test_real_headers(void **state)
 	CHECK(s.src[SRC_ORDERS].diags.tally[D_COLUMN_ALIAS].count == 0, "no message where [columns] names nothing");
 	silver_free(&s);
 	config_free(&cfg);
+	/* ... with none near, the header's names; a header that is no UTF-8 (a Windows-1252 file read
+	 * as UTF-8) says which setting reads it, where the byte is */
+	CHECK(load(&cfg, "[columns]\norders.status = \xc3\x89tat\n", &err), "%s", buf_cstr(&err));
+	const char *latin[SRC_COUNT] = {
+		"customer_id,name\nc1,ann\n", "order_id,customer_id,order_date,amount,\xc9tat\no1,c1,2022-01-01,5,paid\n",
+	};
+	CHECK(silver_from(&s, &cfg, latin), "builds");
+	t = &s.src[SRC_ORDERS].diags.tally[D_COLUMN_ALIAS];
+	static const char alias_said[] = "[columns] orders.status = \xc3\x89tat: the header has no column of that name "
+					 "(its columns: order_id, customer_id, order_date, amount, ";
+	CHECK(t->count == 1 && strncmp(t->sample[0].text, alias_said, sizeof alias_said - 1) == 0, "%s",
+	      t->nsamples ? t->sample[0].text : "no message");
+	t = &s.src[SRC_ORDERS].diags.tally[D_HEADER_ENCODING];
+	CHECK(t->count == 1 && t->sample[0].line == 1 && t->sample[0].col == 5 &&
+	      strstr(t->sample[0].text, "[read] encoding = windows-1252"), "the header's encoding: %s",
+	      t->nsamples ? t->sample[0].text : "no message");
+	CHECK(s.src[SRC_CUSTOMERS].diags.tally[D_HEADER_ENCODING].count == 0, "nothing said of a UTF-8 header");
+	silver_free(&s);
+	config_free(&cfg);
 	/* the header row again (two exports joined by cat, the second's BOM and all): quarantined as
 	 * malformed, said; a row whose key alone is the header's name is a row; an alias is a name */
 	CHECK(load(&cfg, "[columns]\norders.order_id = \"Order #\"\n", &err), "%s", buf_cstr(&err));
