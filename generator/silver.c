@@ -300,8 +300,9 @@ static void resolve_amounts(Source *src)
 	if (src->decimal == '.' && !e[DECIMAL_COMMA] && e[DECIMAL_POINT])
 		return;	/* as usual, and as the file's other amounts show: nothing to say */
 	Buf b = {0};
-	buf_printf(&b, "%llu amounts written like 1,500 or 1.500 read with a decimal %s: %llu values show a decimal point, "
-		       "%llu a decimal comma", (unsigned long long)src->ambiguous_amounts, src->decimal == ',' ? "comma" : "point",
+	buf_printf(&b, "%llu amount%s written like 1,500 or 1.500 read with a decimal %s: %llu values show a decimal point, "
+		       "%llu a decimal comma", (unsigned long long)src->ambiguous_amounts, src->ambiguous_amounts == 1 ? "" : "s",
+		   src->decimal == ',' ? "comma" : "point",
 		   (unsigned long long)e[DECIMAL_POINT], (unsigned long long)e[DECIMAL_COMMA]);
 	diag(&src->diags, D_DECIMAL, 0, 0, b.p, NULL, 0);
 	buf_free(&b);

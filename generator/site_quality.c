@@ -64,6 +64,7 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	v_set(a, o, "source", v_cstr(a, def->name));
 	v_set(a, o, "file", v_cstr(a, m->file));
 	v_set(a, o, "status", v_cstr(a, source_status_name[m->status]));
+	v_set(a, o, "loaded", v_bool(a, m->status == STATUS_LOADED));
 	v_set(a, o, "rows_read", v_num(a, V_INT, (int64_t)m->rows_read));
 	v_set(a, o, "blank_lines", v_num(a, V_INT, (int64_t)m->blank_lines));
 	v_set(a, o, "silver_rows", v_num(a, V_INT, (int64_t)m->silver_rows));

@@ -116,6 +116,7 @@ static const PageVar source_fields[] = {
 	{"source", T_TEXT, NULL, "the same, for its reasons' and flags' anchors"},
 	{"file", T_TEXT, NULL, "its file name"},
 	{"status", T_TEXT, NULL, "`loaded`, `missing`, `empty` or `left out` (an optional source without a column it needs)"},
+	{"loaded", T_BOOL, NULL, "its status is `loaded`: its rows were read"},
 	{"rows_read", T_NUMBER, NULL, "data rows read"},
 	{"blank_lines", T_NUMBER, NULL, "blank lines skipped"},
 	{"silver_rows", T_NUMBER, NULL, "rows in silver (customers: from the file)"},

@@ -252,6 +252,9 @@ rm "$T/noopt/payments.csv" "$T/noopt/web_activities.csv"
 run 0 build --data "$T/noopt" --out "$T/s"
 err_has "noopt/payments.csv: warning: optional file missing"
 [ "$(dq "$T/s" payments status '')" = missing ] && pass || fail "payments status missing"
+# the quality page's day-or-month table has a row for each source read, none for the missing
+grep -q '<td>orders</td>' "$T/s/quality.html" && ! grep -q '<td>payments</td>' "$T/s/quality.html" &&
+	! grep -q '<td>web_activities</td>' "$T/s/quality.html" && pass || fail "the date table has rows of sources not read"
 
 data empty
 : >"$T/empty/customers.csv"
