@@ -201,9 +201,15 @@ void quality_lines(Buf *b, const SourceQuality q[SRC_COUNT], const char *prefix)
 		const SourceQuality *m = &q[i];
 		if (m->status != STATUS_LOADED)
 			continue;
-		bool sql = strcmp(m->file, SQL_FILE) == 0;	/* by its source's name: several may be SQL */
-		buf_printf(b, "%s%s%s%s: %llu %s read: %llu in silver (%llu flagged), %llu quarantined\n", prefix,
-			   sql ? source_defs[i].name : "", sql ? " " : "", m->file, ULL(m->rows_read),
+		bool sql = strcmp(m->file, SQL_FILE) == 0, shared = false;	/* several may be SQL, or read one file */
+		for (int j = 0; j < SRC_COUNT && !sql; j++)
+			shared |= j != i && q[j].status == STATUS_LOADED && strcmp(q[j].file, m->file) == 0;
+		buf_puts(b, prefix);
+		if (sql)
+			buf_printf(b, "%s %s", source_defs[i].name, m->file);
+		else
+			buf_printf(b, shared ? "%s (%s)" : "%s", m->file, source_defs[i].name);
+		buf_printf(b, ": %llu %s read: %llu in silver (%llu flagged), %llu quarantined\n", ULL(m->rows_read),
 			   m->rows_read == 1 ? "row" : "rows", ULL(m->silver_rows), ULL(m->flagged_rows), ULL(m->quarantined_rows));
 	}
 }

@@ -127,6 +127,13 @@ cp "$T/err" "$T/verbose"
 has "$T/verbose" "orders.csv:[0-9]*:[0-9]*: warning: "
 has "$T/verbose" "web_activities.csv: warning: [0-9]* more duplicate_key ([0-9]* rows in all)$"
 
+# A file two sources read is named with each one's name on its line
+printf '[files]\npayments = orders.csv\n[columns]\npayments.payment_id = order_id\npayments.payment_date = order_date\npayments.payment_status = status\n' >"$T/twice.conf"
+run 0 build --config "$T/twice.conf" --out "$T/twice"
+has "$T/err" "^c360: orders.csv (orders): [0-9]* rows read"
+has "$T/err" "^c360: orders.csv (payments): [0-9]* rows read"
+has "$T/err" "^c360: customers.csv: [0-9]* rows read"
+
 # The counts of each file agree: the build's line, c360 check, gold/data_quality.csv, and the
 # totals of --verbose; all count rows.
 $C360 check >"$T/check" 2>/dev/null && pass || fail "check of the sample"
