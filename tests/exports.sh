@@ -21,7 +21,7 @@ printf 'order_id;customer_id;order_date;amount;status\no1;1;2022-01-01;"1.500,00
 	>"$T/semi/orders.csv"
 run 0 build --data "$T/semi" --out "$T/s"
 err_says "orders.csv: note: read as semicolon-separated (found in the header line)"
-err_says "orders.csv: note: 1 amounts written like 1,500 or 1.500 read with a decimal comma: 0 values show a decimal point, 2 a decimal comma"
+err_says "orders.csv: note: 1 amount written like 1,500 or 1.500 read with a decimal comma: 0 values show a decimal point, 2 a decimal comma"
 want_kpi "$T/s" total_revenue 1514.50	# 1500.00 + 12.50 + 2.00, by hand
 want_kpi "$T/s" valid_orders 3
 
