@@ -592,8 +592,14 @@ static const struct {
 	const char *code;
 	bool generic;		/* shared by several currencies */
 } symbols[] = {
-	SYMBOL("R$", "BRL", false), SYMBOL("US$", "USD", false), SYMBOL("$", "USD", true), SYMBOL("\xe2\x82\xac", "EUR", false),
+	SYMBOL("R$", "BRL", false), SYMBOL("US$", "USD", false), SYMBOL("CA$", "CAD", false), SYMBOL("AU$", "AUD", false),
+	SYMBOL("NZ$", "NZD", false), SYMBOL("HK$", "HKD", false), SYMBOL("MX$", "MXN", false), SYMBOL("C$", "CAD", false),
+	SYMBOL("A$", "AUD", false), SYMBOL("S$", "SGD", false), SYMBOL("$", "USD", true), SYMBOL("\xe2\x82\xac", "EUR", false),
 	SYMBOL("\xc2\xa3", "GBP", false), SYMBOL("\xc2\xa5", "JPY", true), SYMBOL("\xe2\x82\xb9", "INR", false),	/* € £ ¥ ₹ */
+	SYMBOL("kr", "SEK", true), SYMBOL("z\xc5\x82", "PLN", false), SYMBOL("K\xc4\x8d", "CZK", false),	/* kr zł Kč */
+	SYMBOL("Ft", "HUF", false), SYMBOL("\xe2\x82\xa9", "KRW", false), SYMBOL("\xe2\x82\xbd", "RUB", false),	/* ₩ ₽ */
+	SYMBOL("\xe2\x82\xba", "TRY", false), SYMBOL("\xe2\x82\xaa", "ILS", false), SYMBOL("\xe2\x82\xb1", "PHP", false),	/* ₺ ₪ ₱ */
+	SYMBOL("\xe0\xb8\xbf", "THB", false), SYMBOL("\xe2\x82\xab", "VND", false),	/* ฿ ₫ */
 };
 #undef SYMBOL
 
@@ -606,7 +612,8 @@ static size_t currency_at(Str s, size_t i, bool prefix, AmountParse *p)
 	for (size_t k = 0; k < sizeof symbols / sizeof *symbols; k++) {
 		size_t len = symbols[k].len;
 		if (s.n - i >= len && s.p[i] == symbols[k].sym[0] && memcmp(s.p + i, symbols[k].sym, len) == 0 &&
-		    (prefix || i + len == s.n)) {
+		    (prefix ? i + len == s.n || !is_alpha(s.p[i + len]) || !is_alpha(symbols[k].sym[len - 1])
+			    : i + len == s.n)) {	/* "kr 5" and "5 kr", not "krw 5" */
 			memcpy(p->currency, symbols[k].code, 4);
 			p->generic = symbols[k].generic;
 			return len;
@@ -754,22 +761,42 @@ static void read_space_grouped(Str b, char decimal, AmountParse *p)
 		p->evidence = d == '.' ? DECIMAL_POINT : DECIMAL_COMMA;
 }
 
+/* A sign at s.p[i]: '-' or a typeset minus (U+2212), or '+': its length, 0 if none. */
+static size_t sign_at(Str s, size_t i, int *sign)
+{
+	if (i < s.n && (s.p[i] == '-' || s.p[i] == '+')) {
+		*sign = s.p[i] == '-' ? -1 : 1;
+		return 1;
+	}
+	if (s.n - i >= 3 && memcmp(s.p + i, "\xe2\x88\x92", 3) == 0) {
+		*sign = -1;
+		return 3;
+	}
+	return 0;
+}
+
 AmountParse clean_amount(Str s, char decimal)
 {
 	AmountParse p = {.status = AMOUNT_NONE, .cents = AMOUNT_NULL};
 	s = str_trim(s);
 	if (clean_is_null(s))
 		return p;
-	size_t i = 0, end = s.n;
-	int sign = 0;
-	if (s.p[i] == '-' || s.p[i] == '+')
-		sign = s.p[i++] == '-' ? -1 : 1;
+	int sign = 0, outer = 0;	/* outer: the sign of an accountant's "(15.00)" or SAP's "15.00-" */
+	if (s.n > 2 && s.p[0] == '(' && s.p[s.n - 1] == ')')
+		s = str_trim(str_make(s.p + 1, s.n - 2)), outer = -1;
+	else if (s.n > 1 && s.p[s.n - 1] == '-')
+		s = str_trim(str_make(s.p, s.n - 1)), outer = -1;
+	if (!s.n) {
+		p.status = AMOUNT_BAD;
+		return p;
+	}
+	size_t i = sign_at(s, 0, &sign), end = s.n;
 	size_t cur = currency_at(s, i, true, &p);
 	if (cur) {
 		i += cur;
 		i += space_at(s, i);
-		if (!sign && i < s.n && (s.p[i] == '-' || s.p[i] == '+'))
-			sign = s.p[i++] == '-' ? -1 : 1;
+		if (!sign)
+			i += sign_at(s, i, &sign);
 	} else if (!is_digit(s.p[s.n - 1])) {	/* a mark after the number: "12,50 €", "5 USD" */
 		for (size_t k = s.n > i + 4 ? s.n - 4 : i + 1; k < s.n; k++)	/* the longest mark first */
 			if (currency_at(s, k, false, &p)) {
@@ -781,8 +808,11 @@ AmountParse clean_amount(Str s, char decimal)
 	read_body(body, decimal, &p);
 	if (p.status == AMOUNT_BAD)
 		read_space_grouped(body, decimal, &p);
+	if (outer && sign)
+		p.status = AMOUNT_BAD;	/* two signs: "(-15)", "-15-" */
 	if (p.status == AMOUNT_BAD)
 		p.cents = AMOUNT_NULL;
+	sign = outer ? outer : sign;
 	p.negative = sign < 0;
 	if (p.negative && p.status == AMOUNT_OK)
 		p.cents = -p.cents;

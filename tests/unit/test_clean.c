@@ -264,8 +264,13 @@ static void test_amounts(void **state)
 		{"abc", AMOUNT_BAD, 0}, {"1,23.4", AMOUNT_BAD, 0}, {"1234,567", AMOUNT_BAD, 0}, {"12..5", AMOUNT_BAD, 0},
 		{"1e3", AMOUNT_BAD, 0}, {"12,", AMOUNT_BAD, 0}, {",123", AMOUNT_BAD, 0}, {"12.", AMOUNT_BAD, 0},
 		{"1.234,56", AMOUNT_BAD, 0}, {"$", AMOUNT_BAD, 0}, {"USDX 4", AMOUNT_BAD, 0}, {"--4", AMOUNT_BAD, 0},
-		{"4 USDX", AMOUNT_BAD, 0}, {"99999999999999999999", AMOUNT_BAD, 0}, {"(45)", AMOUNT_BAD, 0},
+		{"4 USDX", AMOUNT_BAD, 0}, {"99999999999999999999", AMOUNT_BAD, 0},
 		{"USD 4 EUR", AMOUNT_BAD, 0}, {" USD", AMOUNT_BAD, 0},
+		/* a typeset minus (U+2212), an accountant's parentheses, SAP's trailing minus; not two signs */
+		{"\xe2\x88\x92" "15.00", AMOUNT_OK, -1500}, {"$\xe2\x88\x92" "15", AMOUNT_OK, -1500}, {"(45)", AMOUNT_OK, -4500},
+		{"( $45.10 )", AMOUNT_OK, -4510}, {"15.00-", AMOUNT_OK, -1500}, {"USD 15-", AMOUNT_OK, -1500},
+		{"(-45)", AMOUNT_BAD, 0}, {"-15-", AMOUNT_BAD, 0}, {"()", AMOUNT_BAD, 0}, {"( )", AMOUNT_BAD, 0},
+		{"(45", AMOUNT_BAD, 0}, {"45)", AMOUNT_BAD, 0}, {"1-5", AMOUNT_BAD, 0}, {"\xe2\x88\x92", AMOUNT_BAD, 0},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		AmountParse a = clean_amount(S(cases[i].in), '.');
@@ -332,6 +337,9 @@ static void test_amount_currencies(void **state)
 		{"\xe2\x82\xb9 1,200", "INR"}, {"USD 5", "USD"}, {"5 usd", "USD"}, {"12,50 \xe2\x82\xac", "EUR"},
 		{"R$ 1.500,00", "BRL"}, {"US$ 5", "USD"}, {"$5", "USD", true}, {"\xc2\xa5" "500", "JPY", true},
 		{"5 R$", "BRL"}, {"\xc2\xa3" "3", "GBP"}, {"12.50", ""}, {"-EUR 3", "EUR"},
+		{"CA$120.00", "CAD"}, {"C$ 5", "CAD"}, {"A$5", "AUD"}, {"AU$ 5", "AUD"}, {"5 NZ$", "NZD"}, {"S$5", "SGD"},
+		{"1 234,50 kr", "SEK", true}, {"kr 5", "SEK", true}, {"krw 5", "KRW"}, {"12,50 z\xc5\x82", "PLN"},
+		{"(15.00 \xe2\x82\xac)", "EUR"}, {"\xe2\x82\xa9" "5000", "KRW"}, {"5 Ft", "HUF"},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		AmountParse a = clean_amount(S(cases[i].in), 0);
