@@ -445,6 +445,7 @@ typedef struct {
 	uint32_t header_row;	/* the header's line number; 0: the first line with text */
 	const char *comment;	/* a line starting with it is skipped; NULL: none */
 	const char *currency;	/* the currency of amounts that name none; NULL: the base */
+	const char *date_format;	/* its dates as strptime reads them (clean_date_format); NULL: SPEC's forms */
 } ReadOptions;
 
 typedef struct {
@@ -665,6 +666,11 @@ typedef struct {
 } DateParse;
 
 DateParse clean_date(Str s);
+/* A date as a [read] date_format writes it: strptime's conversions %Y %m %b %B %h %d %e %H %I %M
+ * %S %p %z (C's English month names), to the value's end; DATE_OK (year first: no evidence)
+ * or DATE_BAD. clean_date_format_ok: whether format is one (a year, a month and a day). */
+DateParse clean_date_format(Str s, const char *format);
+bool clean_date_format_ok(const char *format);
 /* The moment of a parsed date in UTC (keep_time false: the midnight of its UTC day);
  * MOMENT_NULL if the reading is impossible. */
 int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time);

@@ -1,7 +1,10 @@
 /* clean.c — the silver value rules of SPEC §5, one pure function per rule. */
 #include "c360.h"
 
+#include <locale.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unicase.h>
 #include <unictype.h>
 #include <uninorm.h>
@@ -285,6 +288,55 @@ DateParse clean_date(Str s)
 			return p;
 		}
 	}
+	if (day_in_range(p.y, p.a, p.b, p.secs))
+		p.status = DATE_OK;
+	return p;
+}
+
+/* ---- dates in a [read] date_format */
+
+bool clean_date_format_ok(const char *format)
+{
+	bool year = false, month = false, day = false;
+	for (const char *f = format; *f; f++) {
+		if (*f != '%')
+			continue;
+		char c = *++f;
+		year |= c == 'Y', month |= c == 'm' || c == 'b' || c == 'B' || c == 'h', day |= c == 'd' || c == 'e';
+		if (!c || !strchr("YmbBhdeHIMSpz%", c))
+			return false;
+	}
+	return year && month && day;
+}
+
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+
+static void c_locale_make(void)
+{
+	c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+DateParse clean_date_format(Str s, const char *format)
+{
+	DateParse p = {0};
+	s = str_trim(s);
+	if (is_null_trimmed(s))
+		return p;	/* DATE_NONE */
+	p.status = DATE_BAD;
+	char text[128];
+	pthread_once(&c_locale_once, c_locale_make);
+	if (!c_locale || s.n >= sizeof text || memchr(s.p, '\0', s.n))
+		return p;
+	memcpy(text, s.p, s.n);
+	text[s.n] = '\0';
+	struct tm tm = {0};
+	const char *end = strptime_l(text, format, &tm, c_locale);	/* C's month names, whatever the locale */
+	if (!end || *end || tm.tm_sec > 59 || tm.tm_gmtoff > 14 * 3600 || tm.tm_gmtoff < -14 * 3600)
+		return p;
+	p.y = tm.tm_year + 1900, p.a = tm.tm_mon + 1, p.b = tm.tm_mday;
+	p.secs = (int32_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec - tm.tm_gmtoff);
+	p.has_time = strpbrk(format, "HIMS") != NULL;
 	if (day_in_range(p.y, p.a, p.b, p.secs))
 		p.status = DATE_OK;
 	return p;

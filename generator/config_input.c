@@ -78,6 +78,8 @@ static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v)
 		o->comment = config_keep(c, xstrdup(v));
 	else if (str_eq(opt, "currency") && currency_code(v, code))
 		o->currency = config_keep(c, xstrdup(code));
+	else if (str_eq(opt, "date_format") && clean_date_format_ok(v))
+		o->date_format = config_keep(c, xstrdup(v));
 	else
 		return false;
 	return true;
@@ -130,6 +132,7 @@ ReadOptions config_read_options(const Config *c, const char *name)
 			r.header_row = o->header_row ? o->header_row : r.header_row;
 			r.comment = o->comment ? o->comment : r.comment;
 			r.currency = o->currency ? o->currency : r.currency;
+			r.date_format = o->date_format ? o->date_format : r.date_format;
 		}
 	return r;
 }

@@ -180,11 +180,17 @@ static int64_t row_when(Source *src, RowHead *h, Str v)
 {
 	int64_t moment;
 	int evidence;
+	DateParse p = {0};
+	if (src->opt.date_format) {	/* the file's own form first; SPEC's for a value not in it */
+		p = clean_date_format(v, src->opt.date_format);
+		if (p.status == DATE_OK)
+			return clean_date_moment(&p, src->cfg->date_order, src->def->timestamp);
+	}
 	if (clean_date_usual(v, src->def->timestamp, &moment, &evidence)) {
 		src->evidence[evidence]++;
 		return moment;
 	}
-	DateParse p = clean_date(v);
+	p = clean_date(v);
 	switch (p.status) {
 	case DATE_OK:
 		src->evidence[p.evidence]++;

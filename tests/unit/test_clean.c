@@ -147,6 +147,47 @@ static void test_dates(void **state)
 	}
 }
 
+/* A [read] date_format: strptime's reading, C's month names, to the value's end, then the
+ * range rules every date has; the formats a setting may give. */
+static void test_date_format(void **state)
+{
+	(void)state;
+	static const struct { const char *fmt, *in, *want; int status; int secs; } cases[] = {
+		{"%b %d, %Y %I:%M:%S %p", "Jan 3, 2024 9:05:00 AM", "2024-01-03", DATE_OK, 9 * 3600 + 300},
+		{"%b %d, %Y %I:%M:%S %p", "Jan 5, 2024 2:05:00 PM", "2024-01-05", DATE_OK, 14 * 3600 + 300},
+		{"%b %d, %Y %I:%M:%S %p", "Dec 31, 2023 12:30:00 AM", "2023-12-31", DATE_OK, 1800},
+		{"%b %d, %Y %I:%M:%S %p", "Dec 31, 2023 12:30:00 PM", "2023-12-31", DATE_OK, 12 * 3600 + 1800},
+		{"%b %d, %Y %I:%M:%S %p", "January 3, 2024 9:05:00 am", "2024-01-03", DATE_OK, 9 * 3600 + 300},
+		{"%b %d, %Y %I:%M:%S %p", " jan 3, 2024 9:05:00 AM ", "2024-01-03", DATE_OK, 9 * 3600 + 300},
+		{"%b %d, %Y %I:%M:%S %p", "Feb 30, 2024 1:00:00 PM", "bad", DATE_BAD, 0},
+		{"%b %d, %Y %I:%M:%S %p", "Feb 29, 2023 1:00:00 PM", "bad", DATE_BAD, 0},
+		{"%b %d, %Y %I:%M:%S %p", "Jan 3, 2024 13:05:00 PM", "bad", DATE_BAD, 0},
+		{"%b %d, %Y %I:%M:%S %p", "Jan 3, 2024", "bad", DATE_BAD, 0},
+		{"%b %d, %Y %I:%M:%S %p", "Jan 3, 2024 9:05:00 AM x", "bad", DATE_BAD, 0},
+		{"%b %d, %Y %I:%M:%S %p", "Janvier 3, 2024 9:05:00 AM", "bad", DATE_BAD, 0},
+		{"%b %d, %Y %I:%M:%S %p", "N/A", "null", DATE_NONE, 0},
+		{"%d-%b-%Y", "03-Jan-2024", "2024-01-03", DATE_OK, 0},
+		{"%d-%b-%Y", "3-Jan-1899", "bad", DATE_BAD, 0},
+		{"%d-%b-%Y", "3-Jan-2024\xe2\x82\xac", "bad", DATE_BAD, 0},
+		{"%Y-%m-%dT%H:%M:%S%z", "2024-01-03T23:30:00+0200", "2024-01-03", DATE_OK, 21 * 3600 + 1800},
+		{"%Y-%m-%dT%H:%M:%S%z", "2024-01-03T01:00:00+02:00", "2024-01-02", DATE_OK, 23 * 3600},
+		{"%Y-%m-%dT%H:%M:%S%z", "2024-01-03T01:00:00+1500", "bad", DATE_BAD, 0},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		DateParse p = clean_date_format(S(cases[i].in), cases[i].fmt);
+		CHECK(p.status == cases[i].status, "\"%s\" as %s: status %d", cases[i].in, cases[i].fmt, p.status);
+		if (p.status != DATE_OK)
+			continue;
+		int64_t m = clean_date_moment(&p, ORDER_MONTH_FIRST, true), day = date_floor_day(m);
+		CHECK(strcmp(date_text(day), cases[i].want) == 0 && m - day * SECS_PER_DAY == cases[i].secs,
+		      "\"%s\" as %s: %s + %lld s", cases[i].in, cases[i].fmt, date_text(day), (long long)(m - day * SECS_PER_DAY));
+	}
+	CHECK(clean_date_format_ok("%b %d, %Y") && clean_date_format_ok("%d.%m.%Y %H:%M %z") && clean_date_format_ok("%e %B %Y"),
+	      "formats of a year, a month and a day");
+	CHECK(!clean_date_format_ok("%d/%m/%y") && !clean_date_format_ok("%Y-%m") && !clean_date_format_ok("%Y-%m-%d %Q") &&
+	      !clean_date_format_ok("%Y-%m-%d %") && !clean_date_format_ok(""), "not formats c360 reads");
+}
+
 static void test_date_order_and_time(void **state)
 {
 	(void)state;
@@ -641,7 +682,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_trim), cmocka_unit_test(test_ids),
-		cmocka_unit_test(test_dates), cmocka_unit_test(test_date_order_and_time),
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_date_format), cmocka_unit_test(test_date_order_and_time),
 		cmocka_unit_test(test_title_case), cmocka_unit_test(test_title_latin1), cmocka_unit_test(test_search_fold), cmocka_unit_test(test_emails),
 		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts), cmocka_unit_test(test_date_parts_every_byte), cmocka_unit_test(test_date_usual), cmocka_unit_test(test_ids_inline),
 		cmocka_unit_test(test_amount_separators), cmocka_unit_test(test_amount_currencies),

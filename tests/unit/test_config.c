@@ -191,6 +191,25 @@ static void test_read_options(void **state)
 	o = config_read_options(&cfg, "customers");
 	CHECK(o.delimiter == 0 && o.decimal == ',' && o.header_row == 0, "customers: everyone's");
 	config_free(&cfg);
+	/* a date_format: the file's dates in it, and the forms SPEC reads for a value not in it */
+	CHECK(load(&cfg, "[read]\norders.date_format = %b %d, %Y %I:%M %p\n", &err), "%s", buf_cstr(&err));
+	const char *text[SRC_COUNT] = {
+		"customer_id,name,dob\nc1,ann,Jan 3 1980\n",
+		"order_id,customer_id,order_date,amount,status\no1,c1,\"Jan 3, 2024 9:05 PM\",5,paid\n"
+		"o2,c1,2024-01-05,5,paid\no3,c1,\"Jan 33, 2024 9:05 PM\",5,paid\n",
+	};
+	Silver s;
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_ORDERS, "o1")->when)), "2024-01-03") == 0 &&
+	      strcmp(date_text(date_floor_day(row_by_id(&s, SRC_ORDERS, "o2")->when)), "2024-01-05") == 0,
+	      "the format's date, and an ISO one");
+	CHECK(row_by_id(&s, SRC_ORDERS, "o3")->flags & FLAG(D_INVALID_DATE), "a date in neither: invalid_date");
+	CHECK(row_by_id(&s, SRC_CUSTOMERS, "c1")->flags & FLAG(D_INVALID_DATE), "the customers' file is not the orders'");
+	silver_free(&s);
+	config_free(&cfg);
+	CHECK(!load(&cfg, "[read]\norders.date_format = %d/%m/%y\n", &err) && strstr(buf_cstr(&err), "date_format"),
+	      "a format without a four-digit year: %s", buf_cstr(&err));
+	config_free(&cfg);
 	buf_free(&err);
 }
 
