@@ -353,7 +353,7 @@ typedef enum {
 	D_UNKNOWN_CATEGORY,
 	/* file and column problems */
 	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_CHANGED, D_NO_HEADER, D_EMPTY_OPTIONAL,
-	D_HEADER_ENCODING,
+	D_HEADER_ENCODING, D_UNKNOWN_STATUS,
 	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE, D_COLUMN_SHADOWED, D_COLUMN_ALIAS,
 	D_AFTER_AS_OF, D_NO_AS_OF, D_READ_AS, D_LINES_SKIPPED, D_DECIMAL, D_SOURCE_LEFT_OUT, D_SQL_ERROR, D_CONFIG_NOTE,
 	/* a gold folder read back (gold_read.c) */
@@ -724,6 +724,7 @@ extern const char *const channel_label[CH_COUNT];
 
 /* Labels every dictionary of kind starts with, in enum order. */
 void clean_category_init(Dict *d, CatKind kind);
+uint32_t clean_category_builtin(CatKind kind);	/* its labels clean_category_init interns, the first of a column's */
 /* Maps a value to its label number in d (adding unknown values): the configuration's words
  * first, then the built-in ones; *unknown is set when a non-null value matched neither, for
  * a kind that has rules. */

@@ -949,6 +949,14 @@ static const struct {
 
 const char *const channel_label[CH_COUNT] = {"Mobile", "Web", "Other"};
 
+uint32_t clean_category_builtin(CatKind kind)
+{
+	uint32_t n = 0;
+	while (categories[kind].labels[n])
+		n++;
+	return n;
+}
+
 void clean_category_init(Dict *d, CatKind kind)
 {
 	for (const char *const *l = categories[kind].labels; *l; l++)

@@ -1409,6 +1409,59 @@ static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
 		diag_set_count(&src->diags, (DiagCode)(D_FIRST_REASON + k), src->reason_count[k]);
 }
 
+/* Whether an order status c360 does not know reads as one that is no sale (Magento's "Closed"
+ * is refunded, "Suspected Fraud" held), or a payment status as a success ("Settled"): the key's
+ * words, as clean_category_key makes it. */
+static bool status_suspect(CatKind kind, const char *label, Buf *key)
+{
+	static const char *const not_sold[] = {"cancel", "closed", "fraud", "refund", "return", "void", "reject",
+					       "declin", "fail", "error", "hold", "held", "review", "expire", "abandon",
+					       "chargeback", "dispute", "revers", "denied", "lost", NULL};
+	static const char *const paid[] = {"paid", "complet", "settl", "captur", "approv", "authori", "success",
+					   "clear", "accept", "done", NULL};
+	clean_category_key(str_make(label, strlen(label)), key);
+	for (const char *const *w = kind == CAT_ORDER_STATUS ? not_sold : paid; *w; w++)
+		if (strstr(buf_cstr(key), *w))
+			return true;
+	return false;
+}
+
+/* An order or payment status c360 does not know is kept as written and counts as what it is
+ * not: a valid order (one not cancelled, failed or returned), a payment that is no success.
+ * Where its name says otherwise, a warning at every build names it; the rows' unknown_category
+ * notes are --verbose's alone. */
+static void unknown_statuses(Source *src)
+{
+	Buf key = {0}, b = {0}, text = {0};
+	for (int c = 0; c < src->def->ncols; c++) {
+		CatKind kind = src->def->rule[c].kind == COL_CATEGORY ? src->def->rule[c].category : CAT_NONE;
+		if (kind != CAT_ORDER_STATUS && kind != CAT_PAY_STATUS)
+			continue;
+		const Dict *d = &src->dict[c];
+		const CatWord *words = src->cfg->words[kind];
+		b.len = 0;
+		size_t n = 0;
+		for (uint32_t k = clean_category_builtin(kind); k < d->n; k++) {
+			bool configured = false;
+			for (size_t w = 0; w < src->cfg->nwords[kind] && !configured; w++)
+				configured = strcmp(words[w].label, dict_label(d, k)) == 0;
+			if (!configured && status_suspect(kind, dict_label(d, k), &key) && n++ < 5)
+				buf_printf(&b, "%s\"%s\"", n > 1 ? ", " : "", dict_label(d, k));
+		}
+		if (!n)
+			continue;
+		text.len = 0;
+		bool one = n == 1, order = kind == CAT_ORDER_STATUS;
+		buf_printf(&text, "%s value%s c360 does not know count%s as %s though %s name%s otherwise: %s%s; map %s in "
+			   "[categories] (%s.LABEL = VALUE)", src->def->cols[c], one ? "" : "s", one ? "s" : "",
+			   order ? (one ? "a valid order" : "valid orders") : (one ? "no successful payment" : "no successful payments"),
+			   one ? "its" : "their", one ? " says" : "s say", buf_cstr(&b), n > 5 ? ", ..." : "", one ? "it" : "them",
+			   order ? "order_status" : "payment_status");
+		diag(&src->diags, D_UNKNOWN_STATUS, 0, 0, text.p, NULL, 0);
+	}
+	buf_free(&key), buf_free(&b), buf_free(&text);
+}
+
 bool silver_finish(Silver *s)
 {
 	if (silver_worst(s) == SEV_ERROR)
@@ -1428,6 +1481,7 @@ bool silver_finish(Silver *s)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		Source *src = &s->src[i];
 		check_rows(src, s->as_of, oldest, &v);
+		unknown_statuses(src);
 		if (src->nquarantine)
 			qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, quarantine_cmp);
 	}

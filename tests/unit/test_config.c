@@ -173,6 +173,45 @@ static void test_category_words(void **state)
 	buf_free(&err);
 }
 
+/* Statuses c360 does not know whose names read as no sale (an order) or a success (a payment):
+ * a warning names them; one named in [categories] (a new label too) or a harmless one is
+ * not in it. */
+static void test_unknown_statuses(void **state)
+{
+	(void)state;
+	Config cfg;
+	Buf err = {0};
+	CHECK(load(&cfg, "[categories]\norder_status.Under Review = review\n", &err), "%s", buf_cstr(&err));
+	const char *text[SRC_COUNT] = {
+		"customer_id,name\nc1,ann\n",
+		"order_id,customer_id,order_date,amount,status\no1,c1,2024-01-03,5,Closed\no2,c1,2024-01-04,5,partially_shipped\n"
+		"o3,c1,2024-01-05,5,review\no4,c1,2024-01-06,5,suspected_fraud\no5,c1,2024-01-07,5,Closed\n",
+		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\np1,c1,2024-01-03,cash,Settled,5\n"
+		"p2,c1,2024-01-03,cash,weird,5\n",
+	};
+	Silver s;
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	const DiagTally *t = &s.src[SRC_ORDERS].diags.tally[D_UNKNOWN_STATUS];
+	CHECK(t->count == 1 && strcmp(t->sample[0].text, "status values c360 does not know count as valid orders though their "
+				      "names say otherwise: \"Closed\", \"Suspected Fraud\"; map them in [categories] "
+				      "(order_status.LABEL = VALUE)") == 0, "%s", t->nsamples ? t->sample[0].text : "none said");
+	t = &s.src[SRC_PAYMENTS].diags.tally[D_UNKNOWN_STATUS];
+	CHECK(t->count == 1 && strstr(t->sample[0].text, "payment_status value c360 does not know counts as no successful "
+							 "payment though its name says otherwise: \"Settled\"; map it"),
+	      "%s", t->nsamples ? t->sample[0].text : "none said");
+	silver_free(&s);
+	config_free(&cfg);
+	CHECK(load(&cfg, "[categories]\norder_status.Returned = closed, suspected fraud\norder_status.Pending = review\n"
+			 "payment_status.Success = settled\n", &err),
+	      "%s", buf_cstr(&err));
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	CHECK(!s.src[SRC_ORDERS].diags.tally[D_UNKNOWN_STATUS].count && !s.src[SRC_PAYMENTS].diags.tally[D_UNKNOWN_STATUS].count,
+	      "mapped: nothing said");
+	silver_free(&s);
+	config_free(&cfg);
+	buf_free(&err);
+}
+
 static void test_read_options(void **state)
 {
 	(void)state;
@@ -575,6 +614,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lists_and_quotes), cmocka_unit_test(test_real_headers),
 		cmocka_unit_test(test_category_words), cmocka_unit_test(test_read_options),
+		cmocka_unit_test(test_unknown_statuses),
 		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
 		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
