@@ -336,7 +336,6 @@ DateParse clean_date_format(Str s, const char *format)
 		return p;
 	p.y = tm.tm_year + 1900, p.a = tm.tm_mon + 1, p.b = tm.tm_mday;
 	p.secs = (int32_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec - tm.tm_gmtoff);
-	p.has_time = strpbrk(format, "HIMS") != NULL;
 	if (day_in_range(p.y, p.a, p.b, p.secs))
 		p.status = DATE_OK;
 	return p;

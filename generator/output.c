@@ -736,19 +736,33 @@ static bool swap_in(const char *out, const char *staging)
 	return true;
 }
 
-/* The entries of out that the previous site's list does not name, nor keep, nor are c360's
- * own: a user's robots.txt, an images/ folder. They are not in the new site. */
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entries of out (its top: inside its folders, which a rebuild does not list, they go
+ * unsaid) that the previous site's list does not name, nor keep, nor are c360's own: a user's
+ * robots.txt, an images/ folder. They are not in the new site. Named in name order. */
 static size_t strangers(const char *out, Buf *names)
 {
 	static const char *const own[] = {MANIFEST_NAME, CACHE_DIR, INPUTS_NAME, SPARE_NAME};
 	DIR *d = opendir(out);
-	size_t n = 0;
+	char **found = NULL;
+	size_t n = 0, listed = 0;
 	for (struct dirent *e; d && (e = readdir(d));)
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && !is_ours(e->d_name, own, sizeof own / sizeof *own) &&
-		    !out_is_kept(e->d_name) && manifest_previous_lists(e->d_name) == 0)
-			name_list(names, &n, e->d_name);
+		    !out_is_kept(e->d_name) && manifest_previous_lists(e->d_name) == 0) {
+			found = xrealloc(found, (n + 1) * sizeof *found);
+			found[n++] = xstrdup(e->d_name);
+		}
 	if (d)
 		closedir(d);
+	if (n)
+		qsort(found, n, sizeof *found, name_cmp);
+	for (size_t i = 0; i < n; i++)
+		name_list(names, &listed, found[i]), free(found[i]);
+	free(found);
 	return n;
 }
 

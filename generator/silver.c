@@ -180,17 +180,19 @@ static int64_t row_when(Source *src, RowHead *h, Str v)
 {
 	int64_t moment;
 	int evidence;
-	DateParse p = {0};
-	if (src->opt.date_format) {	/* the file's own form first; SPEC's for a value not in it */
-		p = clean_date_format(v, src->opt.date_format);
-		if (p.status == DATE_OK)
-			return clean_date_moment(&p, src->cfg->date_order, src->def->timestamp);
-	}
-	if (clean_date_usual(v, src->def->timestamp, &moment, &evidence)) {
+	DateParse p;
+	if (src->opt.date_format) {	/* the file's own form, else a year-first date (ISO's): no guess at */
+		p = clean_date_format(v, src->opt.date_format);	/* an order the format says otherwise */
+		if (p.status == DATE_BAD)
+			p = clean_date(v);
+		if (p.status == DATE_AMBIGUOUS || p.evidence != EVIDENCE_NONE)
+			p.status = DATE_BAD;
+	} else if (clean_date_usual(v, src->def->timestamp, &moment, &evidence)) {
 		src->evidence[evidence]++;
 		return moment;
+	} else {
+		p = clean_date(v);
 	}
-	p = clean_date(v);
 	switch (p.status) {
 	case DATE_OK:
 		src->evidence[p.evidence]++;
@@ -1410,20 +1412,38 @@ static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
 }
 
 /* Whether an order status c360 does not know reads as one that is no sale (Magento's "Closed"
- * is refunded, "Suspected Fraud" held), or a payment status as a success ("Settled"): the key's
- * words, as clean_category_key makes it. */
-static bool status_suspect(CatKind kind, const char *label, Buf *key)
+ * is refunded, "Suspected Fraud" held), or a payment status as a success ("Settled"): a word of
+ * it starts with one of the stems, and for a payment none says no ("Not Paid", "Awaiting
+ * Approval", "Authorization Failed"); "Unpaid", "Incomplete" and "Household" have no such word. */
+static bool word_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
+}
+
+static bool status_suspect(CatKind kind, const char *label)
 {
 	static const char *const not_sold[] = {"cancel", "closed", "fraud", "refund", "return", "void", "reject",
-					       "declin", "fail", "error", "hold", "held", "review", "expire", "abandon",
+					       "declin", "fail", "error", "hold", "review", "expire", "abandon",
 					       "chargeback", "dispute", "revers", "denied", "lost", NULL};
 	static const char *const paid[] = {"paid", "complet", "settl", "captur", "approv", "authori", "success",
 					   "clear", "accept", "done", NULL};
-	clean_category_key(str_make(label, strlen(label)), key);
-	for (const char *const *w = kind == CAT_ORDER_STATUS ? not_sold : paid; *w; w++)
-		if (strstr(buf_cstr(key), *w))
-			return true;
-	return false;
+	static const char *const no[] = {"not", "no", "non", "never", "fail", "declin", "await", "pending", "reject",
+					 "denied", "error", "cancel", "void", "revers", NULL};
+	bool stem = false, negated = false;
+	for (const char *w = label; *w;) {
+		size_t n = 0;
+		while (word_byte(w[n]))
+			n++;
+		for (const char *const *x = kind == CAT_ORDER_STATUS ? not_sold : paid; *x && n; x++)
+			stem |= n >= strlen(*x) && strncasecmp(w, *x, strlen(*x)) == 0;
+		for (const char *const *x = no; *x && n && kind == CAT_PAY_STATUS; x++)
+			negated |= strlen(*x) <= 3 ? n == strlen(*x) && strncasecmp(w, *x, n) == 0
+						   : n >= strlen(*x) && strncasecmp(w, *x, strlen(*x)) == 0;
+		w += n;
+		while (*w && !word_byte(*w))
+			w++;
+	}
+	return stem && !negated;
 }
 
 /* An order or payment status c360 does not know is kept as written and counts as what it is
@@ -1432,7 +1452,7 @@ static bool status_suspect(CatKind kind, const char *label, Buf *key)
  * notes are --verbose's alone. */
 static void unknown_statuses(Source *src)
 {
-	Buf key = {0}, b = {0}, text = {0};
+	Buf b = {0}, text = {0};
 	for (int c = 0; c < src->def->ncols; c++) {
 		CatKind kind = src->def->rule[c].kind == COL_CATEGORY ? src->def->rule[c].category : CAT_NONE;
 		if (kind != CAT_ORDER_STATUS && kind != CAT_PAY_STATUS)
@@ -1445,7 +1465,7 @@ static void unknown_statuses(Source *src)
 			bool configured = false;
 			for (size_t w = 0; w < src->cfg->nwords[kind] && !configured; w++)
 				configured = strcmp(words[w].label, dict_label(d, k)) == 0;
-			if (!configured && status_suspect(kind, dict_label(d, k), &key) && n++ < 5)
+			if (!configured && status_suspect(kind, dict_label(d, k)) && n++ < 5)
 				buf_printf(&b, "%s\"%s\"", n > 1 ? ", " : "", dict_label(d, k));
 		}
 		if (!n)
@@ -1459,7 +1479,7 @@ static void unknown_statuses(Source *src)
 			   order ? "order_status" : "payment_status");
 		diag(&src->diags, D_UNKNOWN_STATUS, 0, 0, text.p, NULL, 0);
 	}
-	buf_free(&key), buf_free(&b), buf_free(&text);
+	buf_free(&b), buf_free(&text);
 }
 
 bool silver_finish(Silver *s)

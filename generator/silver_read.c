@@ -102,7 +102,7 @@ static void read_header(Source *src, const Record *r)
 	src->nheader = r->nfields;
 	if (header_cut(src, r))
 		return;
-	if (r->text & TEXT_INVALID_UTF8)	/* the likely cause of the names it garbles going missed */
+	if ((r->text & TEXT_INVALID_UTF8) && src->opt.encoding < 0)	/* what garbles names; unless UTF-8 was asked */
 		diag(&src->diags, D_HEADER_ENCODING, r->line, r->text_col,
 		     "a Windows-1252 or Latin-1 file? name its encoding: [read] encoding = windows-1252", NULL, 0);
 	Buf list = {0};

@@ -174,8 +174,8 @@ static void test_category_words(void **state)
 }
 
 /* Statuses c360 does not know whose names read as no sale (an order) or a success (a payment):
- * a warning names them; one named in [categories] (a new label too) or a harmless one is
- * not in it. */
+ * a warning names them; one named in [categories] (a new label too), a harmless one, or one
+ * whose words say no ("Not Paid", "Unpaid", "Authorization Failed") is not in it. */
 static void test_unknown_statuses(void **state)
 {
 	(void)state;
@@ -185,9 +185,12 @@ static void test_unknown_statuses(void **state)
 	const char *text[SRC_COUNT] = {
 		"customer_id,name\nc1,ann\n",
 		"order_id,customer_id,order_date,amount,status\no1,c1,2024-01-03,5,Closed\no2,c1,2024-01-04,5,partially_shipped\n"
-		"o3,c1,2024-01-05,5,review\no4,c1,2024-01-06,5,suspected_fraud\no5,c1,2024-01-07,5,Closed\n",
+		"o3,c1,2024-01-05,5,review\no4,c1,2024-01-06,5,suspected_fraud\no5,c1,2024-01-07,5,Closed\n"
+		"o6,c1,2024-01-08,5,household goods\n",
 		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\np1,c1,2024-01-03,cash,Settled,5\n"
-		"p2,c1,2024-01-03,cash,weird,5\n",
+		"p2,c1,2024-01-03,cash,weird,5\np3,c1,2024-01-03,cash,Unpaid,5\np4,c1,2024-01-03,cash,Not Paid,5\n"
+		"p5,c1,2024-01-03,cash,Authorization Failed,5\np6,c1,2024-01-03,cash,Awaiting Approval,5\n"
+		"p7,c1,2024-01-03,cash,Incomplete,5\np8,c1,2024-01-03,cash,Uncleared,5\n",
 	};
 	Silver s;
 	CHECK(silver_from(&s, &cfg, text), "builds");
@@ -230,12 +233,13 @@ static void test_read_options(void **state)
 	o = config_read_options(&cfg, "customers");
 	CHECK(o.delimiter == 0 && o.decimal == ',' && o.header_row == 0, "customers: everyone's");
 	config_free(&cfg);
-	/* a date_format: the file's dates in it, and the forms SPEC reads for a value not in it */
+	/* a date_format: the file's dates in it, and a year-first (ISO) date; no other form: a
+	 * format says which order a file's dates have */
 	CHECK(load(&cfg, "[read]\norders.date_format = %b %d, %Y %I:%M %p\n", &err), "%s", buf_cstr(&err));
 	const char *text[SRC_COUNT] = {
 		"customer_id,name,dob\nc1,ann,Jan 3 1980\n",
 		"order_id,customer_id,order_date,amount,status\no1,c1,\"Jan 3, 2024 9:05 PM\",5,paid\n"
-		"o2,c1,2024-01-05,5,paid\no3,c1,\"Jan 33, 2024 9:05 PM\",5,paid\n",
+		"o2,c1,2024-01-05,5,paid\no3,c1,\"Jan 33, 2024 9:05 PM\",5,paid\no4,c1,13/04/2024,5,paid\n",
 	};
 	Silver s;
 	CHECK(silver_from(&s, &cfg, text), "builds");
@@ -243,6 +247,8 @@ static void test_read_options(void **state)
 	      strcmp(date_text(date_floor_day(row_by_id(&s, SRC_ORDERS, "o2")->when)), "2024-01-05") == 0,
 	      "the format's date, and an ISO one");
 	CHECK(row_by_id(&s, SRC_ORDERS, "o3")->flags & FLAG(D_INVALID_DATE), "a date in neither: invalid_date");
+	CHECK(row_by_id(&s, SRC_ORDERS, "o4")->flags & FLAG(D_INVALID_DATE) && !s.src[SRC_ORDERS].evidence[EVIDENCE_DAY_FIRST],
+	      "a day-first date in a file whose format is another: invalid_date, and no evidence");
 	CHECK(row_by_id(&s, SRC_CUSTOMERS, "c1")->flags & FLAG(D_INVALID_DATE), "the customers' file is not the orders'");
 	silver_free(&s);
 	config_free(&cfg);
