@@ -554,7 +554,7 @@ static const Setting settings[] = {
 	 0, '-'},
 	{"read", "[FILE.]currency", "the three-letter code of the file's amounts, e.g. USD", config_set_read, 0, '-'},
 	{"read", "[FILE.]date_format", "how the file writes its dates, in strptime's %Y %m %b %B %d %e %H %I %M %S %p %z "
-	 "(a year, a month and a day), e.g. %b %d, %Y %I:%M:%S %p; a value not in it is read as rules.md says",
+	 "(a year, a month and a day), e.g. %b %d, %Y %I:%M:%S %p; a year-first date (ISO) is read too, any other is invalid",
 	 config_set_read, 0, '-'},
 	{"tables", "TABLE", "a file in the data folder, read as SQL table TABLE (letters, digits, _)",
 	 config_set_table, 0, '-'},
