@@ -1482,6 +1482,21 @@ static void unknown_statuses(Source *src)
 	buf_free(&b), buf_free(&text);
 }
 
+/* A date column of which no value could be read (each an invalid_date, a --verbose note): its
+ * dates are written another way, which [read] date_format can name; said at every build. */
+static void no_dates(Source *src)
+{
+	uint64_t bad = src->diags.tally[D_INVALID_DATE].count;
+	if (!bad || bad < src->table.n || src->def->date_col < 0)
+		return;
+	Buf b = {0};
+	buf_printf(&b, "no %s of the file could be read as a date (%llu invalid_date; --verbose shows some): the forms "
+		       "read are rules.md's, or [read] %s.date_format names the file's", src->def->cols[src->def->date_col],
+		   (unsigned long long)bad, src->def->name);
+	diag(&src->diags, D_NO_DATES, 0, 0, b.p, NULL, 0);
+	buf_free(&b);
+}
+
 bool silver_finish(Silver *s)
 {
 	if (silver_worst(s) == SEV_ERROR)
@@ -1502,6 +1517,7 @@ bool silver_finish(Silver *s)
 		Source *src = &s->src[i];
 		check_rows(src, s->as_of, oldest, &v);
 		unknown_statuses(src);
+		no_dates(src);
 		if (src->nquarantine)
 			qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, quarantine_cmp);
 	}

@@ -215,6 +215,36 @@ static void test_unknown_statuses(void **state)
 	buf_free(&err);
 }
 
+/* A date column none of whose values reads as a date is a warning that names date_format;
+ * one date read, or the format set, and nothing is said. */
+static void test_no_dates(void **state)
+{
+	(void)state;
+	Config cfg;
+	Buf err = {0};
+	const char *text[SRC_COUNT] = {
+		"customer_id,name\nc1,ann\n",
+		"order_id,customer_id,order_date,amount,status\no1,c1,\"Jan 3, 2024\",5,paid\no2,c1,\"Jan 4, 2024\",5,paid\n",
+		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\np1,c1,2024-01-03,cash,paid,5\n",
+	};
+	Silver s;
+	for (int round = 0; round < 3; round++) {
+		CHECK(load(&cfg, round == 1 ? "[read]\norders.date_format = %b %d, %Y\n" : "", &err), "%s", buf_cstr(&err));
+		if (round == 2)
+			text[SRC_ORDERS] = "order_id,customer_id,order_date,amount,status\no1,c1,\"Jan 3, 2024\",5,paid\n"
+					   "o2,c1,2024-01-04,5,paid\n";
+		CHECK(silver_from(&s, &cfg, text), "builds");
+		const DiagTally *t = &s.src[SRC_ORDERS].diags.tally[D_NO_DATES];
+		CHECK(round ? !t->count : t->count == 1 && strcmp(t->sample[0].text, "no order_date of the file could be read as "
+			"a date (2 invalid_date; --verbose shows some): the forms read are rules.md's, or [read] "
+			"orders.date_format names the file's") == 0, "round %d: %s", round, t->count ? t->sample[0].text : "none");
+		CHECK(!s.src[SRC_PAYMENTS].diags.tally[D_NO_DATES].count, "payments' dates read");
+		silver_free(&s);
+		config_free(&cfg);
+	}
+	buf_free(&err);
+}
+
 static void test_read_options(void **state)
 {
 	(void)state;
@@ -620,7 +650,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lists_and_quotes), cmocka_unit_test(test_real_headers),
 		cmocka_unit_test(test_category_words), cmocka_unit_test(test_read_options),
-		cmocka_unit_test(test_unknown_statuses),
+		cmocka_unit_test(test_unknown_statuses), cmocka_unit_test(test_no_dates),
 		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
 		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
