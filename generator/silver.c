@@ -1411,15 +1411,26 @@ static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
 		diag_set_count(&src->diags, (DiagCode)(D_FIRST_REASON + k), src->reason_count[k]);
 }
 
-/* Whether an order status c360 does not know reads as one that is no sale (Magento's "Closed"
- * is refunded, "Suspected Fraud" held), or a payment status as a success ("Settled"): a word of
- * it starts with one of the stems, and for a payment none says no ("Not Paid", "Awaiting
- * Approval", "Authorization Failed"); "Unpaid", "Incomplete" and "Household" have no such word. */
 static bool word_byte(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
 }
 
+/* Whether the word w (n bytes) starts with one of the list (is one of it, whole), any case. */
+static bool word_in(const char *w, size_t n, const char *const *list, bool whole)
+{
+	for (; *list; list++) {
+		size_t k = strlen(*list);
+		if ((whole ? n == k : n >= k) && strncasecmp(w, *list, k) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether an order status c360 does not know reads as one that is no sale (Magento's "Closed"
+ * is refunded, "Suspected Fraud" held), or a payment status as a success ("Settled"): a word of
+ * it starts with one of the stems, and for a payment none says no ("Not Paid", "Awaiting
+ * Approval", "Authorization Failed"); "Unpaid", "Incomplete" and "Household" have no such word. */
 static bool status_suspect(CatKind kind, const char *label)
 {
 	static const char *const not_sold[] = {"cancel", "closed", "fraud", "refund", "return", "void", "reject",
@@ -1427,18 +1438,16 @@ static bool status_suspect(CatKind kind, const char *label)
 					       "chargeback", "dispute", "revers", "denied", "lost", NULL};
 	static const char *const paid[] = {"paid", "complet", "settl", "captur", "approv", "authori", "success",
 					   "clear", "accept", "done", NULL};
-	static const char *const no[] = {"not", "no", "non", "never", "fail", "declin", "await", "pending", "reject",
-					 "denied", "error", "cancel", "void", "revers", NULL};
-	bool stem = false, negated = false;
+	static const char *const no[] = {"not", "no", "non", "never", NULL};
+	static const char *const no_stems[] = {"fail", "declin", "await", "pending", "reject", "denied", "error",
+					       "cancel", "void", "revers", NULL};
+	bool order = kind == CAT_ORDER_STATUS, stem = false, negated = false;
 	for (const char *w = label; *w;) {
 		size_t n = 0;
 		while (word_byte(w[n]))
 			n++;
-		for (const char *const *x = kind == CAT_ORDER_STATUS ? not_sold : paid; *x && n; x++)
-			stem |= n >= strlen(*x) && strncasecmp(w, *x, strlen(*x)) == 0;
-		for (const char *const *x = no; *x && n && kind == CAT_PAY_STATUS; x++)
-			negated |= strlen(*x) <= 3 ? n == strlen(*x) && strncasecmp(w, *x, n) == 0
-						   : n >= strlen(*x) && strncasecmp(w, *x, strlen(*x)) == 0;
+		stem |= n && word_in(w, n, order ? not_sold : paid, false);
+		negated |= n && !order && (word_in(w, n, no, true) || word_in(w, n, no_stems, false));
 		w += n;
 		while (*w && !word_byte(*w))
 			w++;
