@@ -833,10 +833,18 @@ AmountParse clean_amount(Str s, char decimal)
 	if (clean_is_null(s))
 		return p;
 	int sign = 0, outer = 0;	/* outer: the sign of an accountant's "(15.00)" or SAP's "15.00-" */
-	if (s.n > 2 && s.p[0] == '(' && s.p[s.n - 1] == ')')
-		s = str_trim(str_make(s.p + 1, s.n - 2)), outer = -1;
-	else if (s.n > 1 && s.p[s.n - 1] == '-')
+	char unwrapped[64];
+	const char *close = s.n > 2 && s.p[0] == '(' ? memchr(s.p, ')', s.n) : NULL;
+	if (close && s.n - 2 < sizeof unwrapped && !memchr(close + 1, ')', (size_t)(s.p + s.n - close - 1))) {
+		size_t in = (size_t)(close - s.p) - 1;	/* "(15.00) €" as "15.00 €" */
+		memcpy(unwrapped, s.p + 1, in);
+		memcpy(unwrapped + in, close + 1, s.n - 2 - in);
+		s = str_trim(str_make(unwrapped, s.n - 2)), outer = -1;
+	} else if (s.n > 1 && s.p[s.n - 1] == '-') {
 		s = str_trim(str_make(s.p, s.n - 1)), outer = -1;
+	} else if (s.n > 3 && memcmp(s.p + s.n - 3, "\xe2\x88\x92", 3) == 0) {
+		s = str_trim(str_make(s.p, s.n - 3)), outer = -1;
+	}
 	if (!s.n) {
 		p.status = AMOUNT_BAD;
 		return p;

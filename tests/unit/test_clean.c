@@ -312,6 +312,8 @@ static void test_amounts(void **state)
 		{"( $45.10 )", AMOUNT_OK, -4510}, {"15.00-", AMOUNT_OK, -1500}, {"USD 15-", AMOUNT_OK, -1500},
 		{"(-45)", AMOUNT_BAD, 0}, {"-15-", AMOUNT_BAD, 0}, {"()", AMOUNT_BAD, 0}, {"( )", AMOUNT_BAD, 0},
 		{"(45", AMOUNT_BAD, 0}, {"45)", AMOUNT_BAD, 0}, {"1-5", AMOUNT_BAD, 0}, {"\xe2\x88\x92", AMOUNT_BAD, 0},
+		{"(15.00) \xe2\x82\xac", AMOUNT_OK, -1500}, {"(15.00)USD", AMOUNT_OK, -1500}, {"15.00\xe2\x88\x92", AMOUNT_OK, -1500},
+		{"(1)(2)", AMOUNT_BAD, 0}, {"(1) x", AMOUNT_BAD, 0}, {"(-15)\xe2\x88\x92", AMOUNT_BAD, 0},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		AmountParse a = clean_amount(S(cases[i].in), '.');
