@@ -980,6 +980,9 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
  * (o's, else the most frequent of , ; tab | in the header line); a note says what was not
  * the usual. */
 char input_prepare(Input *in, const ReadOptions *o, Diags *d);
+/* A header row r that is no UTF-8, of a file whose encoding is not set: a warning in d that
+ * names the setting (its garbled names are the columns then missed). */
+void input_header_check(const Record *r, const ReadOptions *o, Diags *d);
 void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
 /* Opens (maps) files name[0..n) of the data location now, for the inputs hash, and hashes them
  * (input_hash) on up to threads threads, a piece at a time: hash[i] the bytes' hash, len[i] their number

@@ -1436,8 +1436,8 @@ static bool status_suspect(CatKind kind, const char *label)
 	static const char *const not_sold[] = {"cancel", "closed", "fraud", "refund", "return", "void", "reject",
 					       "declin", "fail", "error", "hold", "review", "expire", "abandon",
 					       "chargeback", "dispute", "revers", "denied", "lost", NULL};
-	static const char *const paid[] = {"paid", "complet", "settl", "captur", "approv", "authori", "success",
-					   "clear", "accept", "done", NULL};
+	static const char *const paid[] = {"paid", "complet", "settl", "captur", "approv", "success", "clear",
+					   "accept", "done", NULL};	/* not "authorized": held, not taken */
 	static const char *const no[] = {"not", "no", "non", "never", NULL};
 	static const char *const no_stems[] = {"fail", "declin", "await", "pending", "reject", "denied", "error",
 					       "cancel", "void", "revers", NULL};

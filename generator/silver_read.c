@@ -102,9 +102,7 @@ static void read_header(Source *src, const Record *r)
 	src->nheader = r->nfields;
 	if (header_cut(src, r))
 		return;
-	if ((r->text & TEXT_INVALID_UTF8) && src->opt.encoding < 0)	/* what garbles names; unless UTF-8 was asked */
-		diag(&src->diags, D_HEADER_ENCODING, r->line, r->text_col,
-		     "a Windows-1252 or Latin-1 file? name its encoding: [read] encoding = windows-1252", NULL, 0);
+	input_header_check(r, &src->opt, &src->diags);
 	Buf list = {0};
 	char **names = xcalloc(r->nfields + 1, sizeof *names);
 	bool *used = xcalloc(r->nfields + 1, sizeof *used);
@@ -865,6 +863,13 @@ static char sniff_delimiter(const char *d, size_t n, const ReadOptions *o)
 		pos = end + 1;
 	}
 	return ',';
+}
+
+void input_header_check(const Record *r, const ReadOptions *o, Diags *d)
+{
+	if ((r->text & TEXT_INVALID_UTF8) && o->encoding < 0)	/* what garbles names; unless UTF-8 was asked */
+		diag(d, D_HEADER_ENCODING, r->line, r->text_col,
+		     "a Windows-1252 or Latin-1 file? name its encoding: [read] encoding = windows-1252", NULL, 0);
 }
 
 char input_prepare(Input *in, const ReadOptions *o, Diags *d)

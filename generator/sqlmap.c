@@ -28,6 +28,7 @@ static void quote_name(Buf *b, const char *s, size_t n)
 typedef struct {
 	SqlMap *m;
 	RawTable *t;
+	const ReadOptions *o;
 	sqlite3_stmt *insert;
 	uint32_t ncols;
 	bool header;
@@ -98,6 +99,7 @@ static void load_record(void *ctx, const Record *r)
 	Loader *l = ctx;
 	if (!l->header) {
 		l->header = true;
+		input_header_check(r, l->o, &l->t->diags);
 		create_table(l, r);
 		return;
 	}
@@ -129,7 +131,7 @@ static void load_record(void *ctx, const Record *r)
 void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 {
 	ReadOptions o = config_read_options(m->s->cfg, t->def->name);
-	Loader l = {m, t, NULL, 0, false};
+	Loader l = {m, t, &o, NULL, 0, false};
 	Ingest *ing = ingest_new(load_record, &l);
 	ingest_options(ing, input_prepare(in, &o, &t->diags), o.comment, o.header_row);
 	sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL);

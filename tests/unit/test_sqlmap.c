@@ -118,6 +118,29 @@ static void test_sql_errors(void **state)
 	}
 }
 
+/* A table's header that is no UTF-8 says which setting reads it, as a source's does: the
+ * SELECT's "no such column" is then its garbled name; with the encoding set, nothing. */
+static void test_table_header_encoding(void **state)
+{
+	(void)state;
+	mkdir(DIR, 0777);
+	put("customers_x.csv", customers);
+	put("latin.csv", "id;Pr\xe9nom\n1;Ann\n");
+	static const char *const conf[2] = {
+		"[tables]\nlatin = latin.csv\n[sql]\ncustomers = SELECT id AS customer_id FROM latin\n",
+		"[read]\nlatin.encoding = latin-1\n[tables]\nlatin = latin.csv\n[sql]\ncustomers = SELECT id AS customer_id FROM latin\n",
+	};
+	for (int k = 0; k < 2; k++) {
+		Silver s;
+		Config cfg;
+		Buf err = {0};
+		build(&s, &cfg, conf[k], &err);
+		bool said = strstr(buf_cstr(&err), "latin.csv:1:2: warning: the header row has bytes that are not UTF-8") != NULL;
+		CHECK(said == !k, "%s: %s", k ? "latin-1 set" : "unset", buf_cstr(&err));
+		done(&s, &cfg, &err);
+	}
+}
+
 /* An optional source whose table's file is missing is a missing source, not an error. */
 static void test_missing_table_file(void **state)
 {
@@ -159,7 +182,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sql_sources), cmocka_unit_test(test_sql_errors),
-		cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns),
+		cmocka_unit_test(test_table_header_encoding), cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
