@@ -1685,6 +1685,7 @@ int open_regular(const char *path, const char **why);
 bool file_read(const char *path, Buf *out, Buf *err);
 /* The names in dir ending in suffix (NULL: all), sorted, without dot files; free each and it. */
 char **dir_list(const char *dir, const char *suffix, size_t *n, Buf *err);
+int strcmp_ptr(const void *a, const void *b);	/* qsort and bsearch of char *: by strcmp */
 /* Copies the regular files of from (but skip) into dir/sub. */
 bool out_copy_dir(const char *from, const char *dir, const char *sub, const char *skip, Buf *err);
 char *path_join(const char *a, const char *b);

@@ -574,14 +574,14 @@ static void spare_dir(const char *path)
 	pthread_mutex_unlock(&M.mu);
 }
 
-/* The spare's list is sorted (whole), so the entries under a folder (prefix: its path and a
- * '/', plen bytes; the root's is "") are a run. run_bound: in [lo, hi), a run's first entry
+/* A whole list is sorted, so the entries under a folder (prefix: its path and a '/', plen
+ * bytes; the root's is "") are a run. run_bound: in [lo, hi) of list l, a run's first entry
  * (end false), or the first after it (end true). */
-static size_t run_bound(size_t lo, size_t hi, const char *prefix, size_t plen, bool end)
+static size_t run_bound(const OldList *l, size_t lo, size_t hi, const char *prefix, size_t plen, bool end)
 {
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strncmp(M.spare.e[mid].path, prefix, plen);
+		int c = strncmp(l->e[mid].path, prefix, plen);
 		if (c < 0 || (end && c == 0))
 			lo = mid + 1;
 		else
@@ -606,7 +606,7 @@ static void folder_index(FolderIndex *x, size_t lo, size_t hi, size_t plen)
 	for (size_t i = lo; i < hi; i++) {
 		const char *path = M.spare.e[i].path, *name = path + plen, *slash = strchr(name, '/');
 		if (slash) {	/* a sub-folder's run: skipped whole */
-			i = run_bound(i, hi, path, (size_t)(slash - path) + 1, true) - 1;
+			i = run_bound(&M.spare, i, hi, path, (size_t)(slash - path) + 1, true) - 1;
 			continue;
 		}
 		size_t j = path_hash(name) & (x->nslots - 1);
@@ -654,7 +654,8 @@ static void spare_walk(int fd, Buf *rel, size_t lo, size_t hi, int depth, bool d
 			buf_puts(rel, name);
 			spare_dir(buf_cstr(rel));
 			buf_putc(rel, '/');
-			size_t from = run_bound(lo, hi, rel->p, rel->len, false), to = run_bound(from, hi, rel->p, rel->len, true);
+			size_t from = run_bound(&M.spare, lo, hi, rel->p, rel->len, false),
+			       to = run_bound(&M.spare, from, hi, rel->p, rel->len, true);
 			if (later) {
 				if (M.nspare_jobs % 64 == 0)
 					M.spare_jobs = xrealloc(M.spare_jobs, (M.nspare_jobs + 64) * sizeof *M.spare_jobs);
@@ -796,11 +797,6 @@ static void spare_link(void)
 	M.spare_linked = true;
 }
 
-static int path_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The spare's files that the build did not make (w: the new site's list, by path), and its
  * folders the build did not make, removed. The spare's list is sorted (whole: else it has no entries). */
 static void spare_finish(Walk *w)
@@ -817,9 +813,9 @@ static void spare_finish(Walk *w)
 			unlinkat(M.new_root, there->path, 0);
 	}
 	if (M.nmade)
-		qsort(M.made, M.nmade, sizeof *M.made, path_cmp);
+		qsort(M.made, M.nmade, sizeof *M.made, strcmp_ptr);
 	for (size_t i = 0; i < M.nspare_dirs; i++)
-		if (!M.nmade || !bsearch(&M.spare_dirs[i], M.made, M.nmade, sizeof *M.made, path_cmp))
+		if (!M.nmade || !bsearch(&M.spare_dirs[i], M.made, M.nmade, sizeof *M.made, strcmp_ptr))
 			out_remove_at(M.new_root, M.spare_dirs[i], true);	/* a file the build made there stays */
 }
 
@@ -1249,30 +1245,16 @@ bool manifest_prune_previous(void)
 	return list_end(&o, true);
 }
 
-/* The first entry of the previous site's list (sorted, whole) whose path is not before key. */
-static size_t old_lower_bound(const char *key)
-{
-	size_t lo = 0, hi = M.old.n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(M.old.e[mid].path, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 int manifest_previous_lists(const char *name)
 {
 	if (!M.old_loaded || !M.old.whole)
 		return -1;
-	size_t i = old_lower_bound(name);
+	size_t n = strlen(name), i = run_bound(&M.old, 0, M.old.n, name, n + 1, false);	/* its NUL too: name */
 	if (i < M.old.n && strcmp(M.old.e[i].path, name) == 0)
 		return 1;
 	char *folder = path_join(name, "");	/* name and a '/': the first of its files, if any */
-	i = old_lower_bound(folder);
-	bool listed = i < M.old.n && strncmp(M.old.e[i].path, folder, strlen(folder)) == 0;
+	i = run_bound(&M.old, 0, M.old.n, folder, n + 1, false);
+	bool listed = i < M.old.n && strncmp(M.old.e[i].path, folder, n + 1) == 0;
 	free(folder);
 	return listed;
 }

@@ -736,7 +736,7 @@ static bool swap_in(const char *out, const char *staging)
 	return true;
 }
 
-static int name_cmp(const void *a, const void *b)
+int strcmp_ptr(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -759,7 +759,7 @@ static size_t strangers(const char *out, Buf *names)
 	if (d)
 		closedir(d);
 	if (n)
-		qsort(found, n, sizeof *found, name_cmp);
+		qsort(found, n, sizeof *found, strcmp_ptr);
 	for (size_t i = 0; i < n; i++)
 		name_list(names, &listed, found[i]), free(found[i]);
 	free(found);
@@ -1146,11 +1146,6 @@ bool file_read(const char *path, Buf *out, Buf *err)
 	if (r < 0)
 		buf_printf(err, "%s: error: cannot read\n", path);
 	return r == 0;
-}
-
-static int strcmp_ptr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 char **dir_list(const char *dir, const char *suffix, size_t *n, Buf *err)
