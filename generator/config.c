@@ -13,6 +13,7 @@ void config_defaults(Config *c)
 	*c = (Config){0};
 	c->out_dir = "site";
 	c->theme = "default";
+	c->customer_pages_by = "customer_pages";
 	c->title = "Customer 360";
 	c->email_from = "Customer 360 <c360@localhost>";
 	c->email_to = "undisclosed-recipients:;";

@@ -40,7 +40,7 @@ int customer_pages_mode(const Config *cfg, size_t n, Buf *why)
 	int mode = cfg->pages_mode != PAGES_AUTO ? cfg->pages_mode : n > PACKED_FROM ? PAGES_PACKED : PAGES_FILES;
 	static const NumFormat grouped = {",", ""};	/* 1,000,000 whatever the configuration */
 	if (why && cfg->pages_mode != PAGES_AUTO) {
-		buf_printf(why, "%s (set by %s)", cfg->customer_pages, cfg->customer_pages_by ? cfg->customer_pages_by : "customer_pages");
+		buf_printf(why, "%s (set by %s)", cfg->customer_pages, cfg->customer_pages_by);
 	} else if (why) {
 		buf_printf(why, "%s (", names[mode]);
 		fmt_int(why, &grouped, (int64_t)n);
