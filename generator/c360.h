@@ -668,9 +668,10 @@ typedef struct {
 DateParse clean_date(Str s);
 /* A date as a [read] date_format writes it: strptime's conversions %Y %m %b %B %h %d %e %H %I %M
  * %S %p %z (C's English month names), to the value's end; DATE_OK (year first: no evidence)
- * or DATE_BAD. clean_date_format_ok: whether format is one (a year, a month and a day). */
+ * or DATE_BAD. clean_date_format_why: NULL if format is one (a year, a month and a day), else why
+ * not. */
 DateParse clean_date_format(Str s, const char *format);
-bool clean_date_format_ok(const char *format);
+const char *clean_date_format_why(const char *format);
 /* The moment of a parsed date in UTC (keep_time false: the midnight of its UTC day);
  * MOMENT_NULL if the reading is impossible. */
 int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time);
@@ -850,7 +851,7 @@ typedef struct {
 	DiagCode reason;
 } Quarantined;
 
-typedef enum { BASIS_COLUMN, BASIS_DATASET, BASIS_CONFIG } OrderBasis;
+typedef enum { BASIS_COLUMN, BASIS_DATASET, BASIS_CONFIG, BASIS_FORMAT } OrderBasis;	/* FORMAT: [read] date_format */
 
 /* An input file's bytes in UTF-8, a NUL after them: a file's mapped (its pages in the page
  * cache, used in place), or in memory of the build's own (big_alloc): converted from another
@@ -1535,7 +1536,7 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT]);
 TableQuality *quality_tables(const Silver *s, size_t *n);	/* the SQL tables'; the caller frees */
 /* Why an optional source has no data, for the sections that would show it; nothing if it has. */
 void source_why(Buf *b, const SourceQuality *q);
-extern const char *const basis_name[3], *const order_name[2], *const evidence_name[3];	/* data_quality.csv */
+extern const char *const basis_name[4], *const order_name[2], *const evidence_name[3];	/* data_quality.csv */
 bool quality_conserved(const SourceQuality *m);	/* rows read = silver rows + quarantined rows */
 bool table_conserved(const TableQuality *t);	/* an SQL table's: rows read = table rows + quarantined rows */
 

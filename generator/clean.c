@@ -295,7 +295,7 @@ DateParse clean_date(Str s)
 
 /* ---- dates in a [read] date_format */
 
-bool clean_date_format_ok(const char *format)
+const char *clean_date_format_why(const char *format)
 {
 	bool year = false, month = false, day = false;
 	for (const char *f = format; *f; f++) {
@@ -303,10 +303,12 @@ bool clean_date_format_ok(const char *format)
 			continue;
 		char c = *++f;
 		year |= c == 'Y', month |= c == 'm' || c == 'b' || c == 'B' || c == 'h', day |= c == 'd' || c == 'e';
+		if (c == 'y')
+			return "%y, a year of two digits, is not read: its century would be a guess";
 		if (!c || !strchr("YmbBhdeHIMSpz%", c))
-			return false;
+			return c ? "a conversion other than these" : "a % at the end";
 	}
-	return year && month && day;
+	return !year ? "no year (%Y)" : !month ? "no month (%m, %b or %B)" : !day ? "no day (%d or %e)" : NULL;
 }
 
 static locale_t c_locale;

@@ -61,7 +61,7 @@ static signed char encoding_of(const char *v)
 }
 
 /* Sets option opt (the settings table matched one) of o; false if v is not what it takes. */
-static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v)
+static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v, Buf *why)
 {
 	long n;
 	char code[4];
@@ -78,7 +78,9 @@ static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v)
 		o->comment = config_keep(c, xstrdup(v));
 	else if (str_eq(opt, "currency") && currency_code(v, code))
 		o->currency = config_keep(c, xstrdup(code));
-	else if (str_eq(opt, "date_format") && clean_date_format_ok(v))
+	else if (str_eq(opt, "date_format") && clean_date_format_why(v))
+		return buf_puts(why, clean_date_format_why(v)), false;
+	else if (str_eq(opt, "date_format"))
 		o->date_format = config_keep(c, xstrdup(v));
 	else
 		return false;
@@ -90,7 +92,7 @@ bool config_set_read(SetArgs *a)
 	const char *dot = memchr(a->key.p, '.', a->key.n);
 	size_t n = dot ? (size_t)(dot - a->key.p) : 0;
 	ReadOptions *o = named_options(a->c, a->key.p, n, a->map && a->map->nlines ? a->map->line[0] : 0);
-	return read_option(a->c, o, dot ? str_make(dot + 1, a->key.n - n - 1) : a->key, a->v);
+	return read_option(a->c, o, dot ? str_make(dot + 1, a->key.n - n - 1) : a->key, a->v, a->why);
 }
 
 bool config_read_names_check(const Config *c, const char *path, Buf *err)
@@ -110,7 +112,7 @@ bool config_read_names_check(const Config *c, const char *path, Buf *err)
 		if (known)
 			continue;
 		const char *near = nearest_word(name, strlen(name), names, n);
-		buf_printf(err, "%s:%u:1: error: [read] %s.: no source or [tables] table is named \"%s\"%s%s%s; see c360 help config\n",
+		buf_printf(err, "%s:%u:1: error: [read] %s: no source or [tables] table is named \"%s\"%s%s%s; see c360 help config\n",
 			   path, c->read[i].line, name, name, near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
 		ok = false;
 	}

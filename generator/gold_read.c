@@ -654,7 +654,7 @@ static void data_quality_row(Reader *r)
 		int o = get_name(r, 3, order_name, 2, false);
 		q->order = o < 0 ? ORDER_DAY_FIRST : (DateOrder)o;
 	} else if (str_eq(m, "date_basis")) {
-		int b = get_name(r, 3, basis_name, 3, false);
+		int b = get_name(r, 3, basis_name, 4, false);
 		q->basis = b < 0 ? BASIS_CONFIG : (OrderBasis)b;
 	} else if (str_eq(m, "date_evidence")) {
 		int e = get_name(r, 2, evidence_name, 3, false);

@@ -3,7 +3,7 @@
 #include "c360.h"
 
 const char *const source_status_name[STATUS_COUNT] = {"loaded", "missing", "empty", "left out"};
-const char *const basis_name[3] = {"column", "dataset", "config"};
+const char *const basis_name[4] = {"column", "dataset", "config", "format"};
 const char *const order_name[2] = {"day-first", "month-first"};
 const char *const evidence_name[3] = {"ambiguous", "day_first", "month_first"};
 
@@ -65,6 +65,8 @@ void source_why(Buf *b, const SourceQuality *q)
 /* "column evidence: 6 day-first, 0 month-first; 2 ambiguous values" */
 static void order_detail(Buf *b, const SourceQuality *q)
 {
+	if (q->basis == BASIS_FORMAT)
+		return buf_puts(b, "the order of the file's [read] date_format");
 	if (q->basis == BASIS_CONFIG)
 		buf_puts(b, "no day/month evidence in the dataset; date_order from the configuration");
 	else

@@ -1257,6 +1257,19 @@ static inline RowHead *row_head(const Source *src, size_t r, RowHead *copy)
 	return copy;
 }
 
+/* The order of a date_format's day and month ("%b %d, %Y": month-first). */
+static DateOrder format_order(const char *format)
+{
+	for (const char *f = format; *f; f++) {
+		char c = *f == '%' ? *++f : 0;
+		if (c == 'd' || c == 'e' || (c && strchr("mbBh", c)))
+			return c == 'd' || c == 'e' ? ORDER_DAY_FIRST : ORDER_MONTH_FIRST;
+		if (!*f)
+			break;
+	}
+	return ORDER_MONTH_FIRST;
+}
+
 static void decide_date_order(Silver *s)
 {
 	uint64_t dd = 0, dm = 0;
@@ -1267,7 +1280,10 @@ static void decide_date_order(Silver *s)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		Source *src = &s->src[i];
 		uint64_t d = src->evidence[EVIDENCE_DAY_FIRST], m = src->evidence[EVIDENCE_MONTH_FIRST];
-		if (d != m) {
+		if (src->opt.date_format) {
+			src->order = format_order(src->opt.date_format);
+			src->basis = BASIS_FORMAT;
+		} else if (d != m) {
 			src->order = d > m ? ORDER_DAY_FIRST : ORDER_MONTH_FIRST;
 			src->basis = BASIS_COLUMN;
 		} else if (dd != dm) {

@@ -7,7 +7,8 @@
 #define QUARANTINE_SAMPLES 5	/* raw rows shown per source and reason */
 #define SEGMENT_ROWS 200	/* customers listed on a segment's page; the CSV has them all */
 
-static const char *const basis_text[] = {"its own values", "the dataset's other date columns", "the configuration"};
+static const char *const basis_text[] = {"its own values", "the dataset's other date columns", "the configuration",
+					  "its [read] date_format"};
 
 /* A reason or flag as the page explains it: its name, what it means and how to fix it. */
 static Value *explained(Arena *a, Value *o, int code)

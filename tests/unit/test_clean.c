@@ -182,10 +182,16 @@ static void test_date_format(void **state)
 		CHECK(strcmp(date_text(day), cases[i].want) == 0 && m - day * SECS_PER_DAY == cases[i].secs,
 		      "\"%s\" as %s: %s + %lld s", cases[i].in, cases[i].fmt, date_text(day), (long long)(m - day * SECS_PER_DAY));
 	}
-	CHECK(clean_date_format_ok("%b %d, %Y") && clean_date_format_ok("%d.%m.%Y %H:%M %z") && clean_date_format_ok("%e %B %Y"),
-	      "formats of a year, a month and a day");
-	CHECK(!clean_date_format_ok("%d/%m/%y") && !clean_date_format_ok("%Y-%m") && !clean_date_format_ok("%Y-%m-%d %Q") &&
-	      !clean_date_format_ok("%Y-%m-%d %") && !clean_date_format_ok(""), "not formats c360 reads");
+	CHECK(!clean_date_format_why("%b %d, %Y") && !clean_date_format_why("%d.%m.%Y %H:%M %z") &&
+	      !clean_date_format_why("%e %B %Y"), "formats of a year, a month and a day");
+	static const struct { const char *fmt, *why; } bad[] = {
+		{"%d/%m/%y", "%y, a year of two digits"}, {"%Y-%m", "no day"}, {"%m-%d", "no year"}, {"%Y %d", "no month"},
+		{"%Y-%m-%d %Q", "a conversion other"}, {"%Y-%m-%d %", "a % at the end"}, {"", "no year"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		const char *why = clean_date_format_why(bad[i].fmt);
+		CHECK(why && strncmp(why, bad[i].why, strlen(bad[i].why)) == 0, "\"%s\": %s", bad[i].fmt, why ? why : "(taken)");
+	}
 }
 
 static void test_date_order_and_time(void **state)

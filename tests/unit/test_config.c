@@ -280,6 +280,16 @@ static void test_read_options(void **state)
 	CHECK(row_by_id(&s, SRC_ORDERS, "o4")->flags & FLAG(D_INVALID_DATE) && !s.src[SRC_ORDERS].evidence[EVIDENCE_DAY_FIRST],
 	      "a day-first date in a file whose format is another: invalid_date, and no evidence");
 	CHECK(row_by_id(&s, SRC_CUSTOMERS, "c1")->flags & FLAG(D_INVALID_DATE), "the customers' file is not the orders'");
+	CHECK(s.src[SRC_ORDERS].basis == BASIS_FORMAT && s.src[SRC_ORDERS].order == ORDER_MONTH_FIRST &&
+	      s.src[SRC_CUSTOMERS].basis != BASIS_FORMAT, "the orders' order is their format's: month before day");
+	silver_free(&s);
+	config_free(&cfg);
+	CHECK(load(&cfg, "date_order = month-first\n[read]\norders.date_format = %%Y %e.%m.%Y\n", &err), "%s", buf_cstr(&err));
+	text[SRC_ORDERS] = "order_id,customer_id,order_date,amount,status\no1,c1,%Y 3.1.2024,5,paid\n";
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	CHECK(s.src[SRC_ORDERS].basis == BASIS_FORMAT && s.src[SRC_ORDERS].order == ORDER_DAY_FIRST &&
+	      strcmp(date_text(date_floor_day(row_by_id(&s, SRC_ORDERS, "o1")->when)), "2024-01-03") == 0,
+	      "a format of the day first (after a literal %%Y): day-first, whatever date_order says");
 	silver_free(&s);
 	config_free(&cfg);
 	CHECK(!load(&cfg, "[read]\norders.date_format = %d/%m/%y\n", &err) && strstr(buf_cstr(&err), "date_format"),
