@@ -588,7 +588,7 @@ int config_rate(const Config *c, const char *code);
  * A streaming RFC 4180 reader over libcsv that tracks lines, skips and counts blank
  * lines, drops a UTF-8 BOM, replaces invalid UTF-8 and NUL bytes with U+FFFD and
  * recovers from syntax errors at the next line. */
-enum { REC_OK, REC_STRAY_QUOTE, REC_UNTERMINATED };
+enum { REC_OK, REC_STRAY_QUOTE, REC_UNTERMINATED, REC_FOOTER };	/* FOOTER: silver_read.c's */
 enum { TEXT_INVALID_UTF8 = 1, TEXT_NUL = 2 };
 #define FIELDS_MAX 65536	/* fields kept per record; more are counted (the rest stays in raw) */
 /* What a header cut at FIELDS_MAX says, at column FIELDS_MAX + 1 (silver_read.c, gold_read.c) */
@@ -707,8 +707,9 @@ typedef struct {
 /* An amount: decimal is '.' or ',' (the other one groups thousands), or 0 to read each value by
  * the separators it has, leaving X<sep>YYY ambiguous. */
 AmountParse clean_amount(Str s, char decimal);
-/* A currency as a column or the configuration writes it: a code or a symbol. */
-bool clean_currency(Str s, char code[4]);
+/* A currency as a column or the configuration writes it: a code or a symbol; a symbol several
+ * currencies share ($, ¥, kr) is shared (a code) if given, else its usual one (USD, JPY, SEK). */
+bool clean_currency(Str s, const char *shared, char code[4]);
 /* An ambiguous amount's cents (without its sign) once the decimal separator is known. */
 int64_t clean_amount_read(uint32_t grouped, char sep, char decimal);
 

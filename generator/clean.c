@@ -880,13 +880,13 @@ AmountParse clean_amount(Str s, char decimal)
 	return p;
 }
 
-bool clean_currency(Str s, char code[4])
+bool clean_currency(Str s, const char *shared, char code[4])
 {
 	AmountParse p = {0};
 	s = str_trim(s);
 	if (!s.n || currency_at(s, 0, false, &p) != s.n)
 		return false;
-	memcpy(code, p.currency, 4);
+	memcpy(code, p.generic && shared ? shared : p.currency, 4);
 	return true;
 }
 

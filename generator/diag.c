@@ -64,7 +64,7 @@ const DiagHelp diag_help[D_COUNT] = {
 	[D_DUPLICATE_KEY] = {"A later row of the file has the same key. The last one is kept; this one is set aside.",
 			     "Export each key once, in its latest version; check whether the export appends updates."},
 	[D_MALFORMED_ROW] = {"The row breaks the CSV quoting (a stray or unclosed quote), so its fields cannot be told "
-			     "apart, or it is the header row again (two exports joined); it is set aside.",
+			     "apart, or it is the header row again (two exports joined), or a report's footer line; it is set aside.",
 			     "Quote the fields that hold commas, quotes or line breaks, and double the quotes inside them; "
 			     "join exports without their second header."},
 	[D_RAGGED_ROW] = {"The row has fewer fields than the header (the missing ones are empty) or more (the extra "

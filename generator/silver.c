@@ -236,7 +236,8 @@ static int64_t unpack_amount(const Config *cfg, int64_t v, char decimal)
 }
 
 /* The rate of a row's amount: the currency its value names (a $ or ¥ gives way to a declared
- * one), else its currency column, else the file's, else the base; -1 when there is no rate. */
+ * one), else its currency column (its $ or ¥ to the file's), else the file's, else the base; -1
+ * when there is no rate. */
 static int row_rate(Source *src, RowHead *h, int col, Str v, const AmountParse *a, Str column)
 {
 	const Config *cfg = src->cfg;
@@ -248,7 +249,7 @@ static int row_rate(Source *src, RowHead *h, int col, Str v, const AmountParse *
 	if (marked)
 		memcpy(code, a->currency, 4);
 	else if (declared)
-		clean_currency(column, code);	/* "?" when it is not a currency */
+		clean_currency(column, src->opt.currency, code);	/* "?" when it is not a currency */
 	else
 		memcpy(code, src->opt.currency ? src->opt.currency : cfg->base_currency, 4);
 	int rate = config_rate(cfg, code);
@@ -597,7 +598,9 @@ void silver_reject(Source *src, const Record *r, Str raw)
 	src->unterminated |= r->error == REC_UNTERMINATED;
 	if (r->error)
 		diag(&src->diags, D_MALFORMED_ROW, r->line, r->error_col,
-		     r->error == REC_UNTERMINATED ? "quoted field never closed" : "stray quote in a field", NULL, 0);
+		     r->error == REC_UNTERMINATED ? "quoted field never closed"
+		     : r->error == REC_FOOTER	  ? "a report's footer (one field alone after the last blank line), not a row"
+						  : "stray quote in a field", NULL, 0);
 }
 
 void silver_row(Source *src, const Record *r, Str raw, const Str *f)

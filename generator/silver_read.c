@@ -1055,8 +1055,79 @@ static void merge_chunks(Source *src, Chunk *ch, size_t n)
 	}
 }
 
+/* Whether data's lines end in LF or CRLF (not CR alone), by its first line end, as the reader
+ * decides, and its bytes are no UTF-16 (by a byte-order mark). */
+static bool lf_lines(const char *data, size_t len)
+{
+	if (len >= 2 && ((data[0] == '\xff' && data[1] == '\xfe') || (data[0] == '\xfe' && data[1] == '\xff')))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (data[i] == '\n' || data[i] == '\r')
+			return data[i] == '\n' || (i + 1 < len && data[i + 1] == '\n');
+	return false;
+}
+
+/* Whether p[0..n) is one CSV field alone: quoted whole (its quotes inside doubled), or no
+ * quote and no delimiter. */
+static bool lone_field(const char *p, size_t n, char delim)
+{
+	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+		for (size_t i = 1; i + 1 < n; i++)
+			if (p[i] == '"' && p[++i] != '"')
+				return false;
+		return true;
+	}
+	return !memchr(p, '"', n) && !memchr(p, delim, n);
+}
+
+#define FOOTER_MAX 10	/* lines a report's footer may have */
+
+/* Where a report's footer starts in src's file data[0..len): the lines after its last blank
+ * line when each is one field alone (Salesforce's "Confidential Information - Do Not
+ * Distribute", its copyright), in a file of two columns or more and of LF or CRLF lines; len
+ * if there is none. Blank lines after the footer's are part of it. */
+static size_t footer_start(const Source *src, const char *data, size_t len)
+{
+	if (src->nheader < 2 || !lf_lines(data, len))
+		return len;
+	size_t pos = len, start = len;
+	for (int lines = 0; pos > 0 && lines <= FOOTER_MAX;) {
+		size_t end = pos - (data[pos - 1] == '\n'), b = end;
+		while (b > 0 && data[b - 1] != '\n')
+			b--;
+		Str line = str_trim(str_make(data + b, end - b));	/* a CR before the LF is trimmed */
+		if (!line.n && start < len)
+			return start;
+		if (line.n && !lone_field(line.p, line.n, src->delimiter))
+			return len;
+		lines += line.n > 0;
+		start = line.n ? b : start;
+		pos = b;
+	}
+	return len;
+}
+
+/* The lines of a report's footer, data[from..len), from line number line: each a row that
+ * goes to quarantine as malformed, the blank ones counted. */
+static void footer_rows(Source *src, const char *data, size_t from, size_t len, uint32_t line)
+{
+	for (size_t b = from; b < len; line++) {
+		const char *nl = memchr(data + b, '\n', len - b);
+		size_t end = nl ? (size_t)(nl - data) : len;
+		Str text = str_make(data + b, end - b - (end > b && data[end - 1] == '\r'));
+		b = end + 1;
+		if (!str_trim(text).n) {
+			src->blank_lines++;
+			continue;
+		}
+		src->rows_read++;
+		Record r = {.line = line, .raw = text, .error = REC_FOOTER, .error_col = 1};
+		silver_reject(src, &r, bronze_keep(src, text));
+	}
+}
+
 /* Feeds the file's bytes to src: the header line by line (the other chunks need it), then the
- * rest in chunks read by threads and merged in file order. */
+ * rest in chunks read by threads and merged in file order; a report's footer last. */
 static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 {
 	size_t at = 0, n;
@@ -1070,6 +1141,9 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	}
 	if (src->left_out)
 		return;
+	size_t all = len;
+	len = at + footer_start(src, data + at, len - at);
+	src->input_len = len;
 	Chunk *ch = split_chunks(s, data, at, len, &n);
 	size_t room = n > 1 ? lend_rows(src, ch, n) : 0;
 	char *rows = src->table.rows;
@@ -1086,6 +1160,10 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	if (n > 1 && !owns)
 		big_free(rows, room * src->table.size);
 	free(ch);
+	if (len < all) {
+		ingest_finish(src->ingest);	/* a quote left open before it quarantines its line first */
+		footer_rows(src, data, len, all, (uint32_t)count_lines(data, len) + 1);
+	}
 }
 
 void silver_source_input(Silver *s, Source *src, Input *in)
@@ -1107,18 +1185,6 @@ static void input_pack(Source *src, Input *in)
 		input_close(in);
 	*in = own;
 	input_keep(in, kept);
-}
-
-/* Whether data's lines end in LF or CRLF (not CR alone), by its first line end, as the reader
- * decides, and its bytes are no UTF-16 (by a byte-order mark). */
-static bool lf_lines(const char *data, size_t len)
-{
-	if (len >= 2 && ((data[0] == '\xff' && data[1] == '\xfe') || (data[0] == '\xfe' && data[1] == '\xff')))
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (data[i] == '\n' || data[i] == '\r')
-			return data[i] == '\n' || (i + 1 < len && data[i + 1] == '\n');
-	return false;
 }
 
 /* Reads the lines of in after its first plen bytes (a prefix src was read from, ending a line)
@@ -1148,9 +1214,9 @@ static bool read_tail(Silver *s, Source *src, Source *tail, const Input *in, siz
  * is what reading the whole file makes. False (src set up anew) when there is no such cache,
  * or where the result could differ: a prefix that does not end a record (a quoted field ran
  * to its end, which the new bytes may close), a source with no header or left out, lines that
- * end in CR alone, a file decoded first, or what silver_append refuses; and when the new bytes
- * are too many for one thread (more than half the prefix, two chunks or more): a whole read on
- * threads is quicker. */
+ * end in CR alone, a file decoded first, a report's footer before or after the new lines, or
+ * what silver_append refuses; and when the new bytes are too many for one thread (more than half
+ * the prefix, two chunks or more): a whole read on threads is quicker. */
 static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
 {
 	if (!source_is_fact(src->id) || src->opt.encoding > ENC_UTF8 || in->len >= UINT32_MAX ||
@@ -1160,7 +1226,8 @@ static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
 	size_t plen = silver_cache_prefix(s, src, in, &before), more = in->len - plen;
 	size_t from = src->table.n;
 	bool threads = config_threads(s->cfg) > 1 && more >= 2 * s->cfg->chunk_min && more > plen / 2;
-	bool ok = plen && !threads && src->have_header && !src->broken && !src->left_out && !src->unterminated;
+	bool ok = plen && !threads && src->have_header && !src->broken && !src->left_out && !src->unterminated &&
+		  footer_start(src, in->data, plen) == plen && footer_start(src, in->data, in->len) == in->len;
 	Source tail = {0};
 	ok = ok && read_tail(s, src, &tail, in, plen) &&
 	     silver_append(src, &tail, count_lines(in->data, plen), in->data + plen, in->len - plen);

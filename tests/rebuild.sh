@@ -382,6 +382,12 @@ append_fresh appended 'O36,C4",2024-05-07,7.00,completed\nO37,C4,2024-05-07,7.00
 # a last line without its line end, which the next bytes go on with: read whole
 append_fresh appended 'O38,C3,2024-05-08,' "a line cut short"
 append_fresh whole '4.00,completed\n' "a line cut short, completed"
+# a report's footer (a lone field after a blank line) appended, then a row after it: read whole
+# both times (the footer's lines are a footer only at the end)
+append_fresh whole '\n"Confidential Information - Do Not Distribute"\n' "a report's footer appended"
+grep -q '^orders,[0-9]*,malformed_row,"""Confidential' "$T/as/gold/quarantine.csv" && pass || fail "the footer not quarantined"
+append_fresh whole 'O39,C3,2024-05-08,4.00,completed\n' "a row after a report's footer"
+grep -q 'malformed_row,"""Confidential' "$T/as/gold/quarantine.csv" && fail "a footer no more, still quarantined as one" || pass
 # more new bytes than half the file had, and two chunks' worth (C360_CHUNK_MIN): read whole, on
 # threads (the fresh build reads the file in chunks)
 export C360_CHUNK_MIN=256

@@ -396,9 +396,12 @@ static void test_amount_currencies(void **state)
 		      "\"%s\": currency \"%s\" (generic %d)", cases[i].in, a.currency, a.generic);
 	}
 	char code[4];
-	CHECK(clean_currency(S(" eur "), code) && strcmp(code, "EUR") == 0, "a code column");
-	CHECK(clean_currency(S("\xe2\x82\xac"), code) && strcmp(code, "EUR") == 0, "a symbol column");
-	CHECK(!clean_currency(S("euro"), code) && !clean_currency(S(""), code), "not currencies");
+	CHECK(clean_currency(S(" eur "), "CAD", code) && strcmp(code, "EUR") == 0, "a code column");
+	CHECK(clean_currency(S("\xe2\x82\xac"), NULL, code) && strcmp(code, "EUR") == 0, "a symbol column");
+	CHECK(clean_currency(S("$"), NULL, code) && strcmp(code, "USD") == 0 && clean_currency(S("$"), "CAD", code) &&
+	      strcmp(code, "CAD") == 0 && clean_currency(S("kr"), "NOK", code) && strcmp(code, "NOK") == 0 &&
+	      clean_currency(S("US$"), "CAD", code) && strcmp(code, "USD") == 0, "a shared symbol: the file's currency");
+	CHECK(!clean_currency(S("euro"), NULL, code) && !clean_currency(S(""), NULL, code), "not currencies");
 }
 
 /* Each synonym SPEC lists maps to its label; unknowns are title-cased; null is Unknown. */
