@@ -741,23 +741,51 @@ int strcmp_ptr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The entries of out (its top: inside its folders, which a rebuild does not list, they go
- * unsaid) that the previous site's list does not name, nor keep, nor are c360's own: a user's
- * robots.txt, an images/ folder. They are not in the new site. Named in name order. */
-static size_t strangers(const char *out, Buf *names)
+#define STRANGER_DEPTH 8	/* folders deep that strangers_in looks */
+
+/* The entries of folder rel of out ("": out itself) that the previous site's list does not
+ * name, nor keep, nor are c360's own, added to found: a user's robots.txt, images/ or
+ * assets/logo.png. The folders the list names are looked into, except customers/ (a hundred
+ * thousand pages and more: a file put there goes unsaid). */
+static void strangers_in(const char *out, const char *rel, int depth, char ***found, size_t *n)
 {
 	static const char *const own[] = {MANIFEST_NAME, CACHE_DIR, INPUTS_NAME, SPARE_NAME};
-	DIR *d = opendir(out);
-	char **found = NULL;
-	size_t n = 0, listed = 0;
-	for (struct dirent *e; d && (e = readdir(d));)
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && !is_ours(e->d_name, own, sizeof own / sizeof *own) &&
-		    !out_is_kept(e->d_name) && manifest_previous_lists(e->d_name) == 0) {
-			found = xrealloc(found, (n + 1) * sizeof *found);
-			found[n++] = xstrdup(e->d_name);
+	char *path = *rel ? path_join(out, rel) : xstrdup(out);
+	DIR *d = opendir(path);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    (!*rel && (is_ours(e->d_name, own, sizeof own / sizeof *own) || out_is_kept(e->d_name))))
+			continue;
+		char *name = *rel ? path_join(rel, e->d_name) : xstrdup(e->d_name);
+		int listed = manifest_previous_lists(name);
+		struct stat st;
+		bool folder = e->d_type == DT_DIR ||
+			      (e->d_type == DT_UNKNOWN && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			       S_ISDIR(st.st_mode));
+		if (listed == 0) {
+			*found = xrealloc(*found, (*n + 1) * sizeof **found);
+			(*found)[(*n)++] = name;
+			continue;
 		}
+		if (listed > 0 && folder && depth < STRANGER_DEPTH && strcmp(name, "customers") != 0)
+			strangers_in(out, name, depth + 1, found, n);
+		free(name);
+	}
 	if (d)
 		closedir(d);
+	free(path);
+}
+
+/* What out holds that c360 did not make (strangers_in), named in name order: they are not in
+ * the new site; nested: one of them is inside a folder of c360's. */
+static size_t strangers(const char *out, Buf *names, bool *nested)
+{
+	char **found = NULL;
+	size_t n = 0, listed = 0;
+	strangers_in(out, "", 0, &found, &n);
+	*nested = false;
+	for (size_t i = 0; i < n; i++)
+		*nested |= strchr(found[i], '/') != NULL;
 	if (n)
 		qsort(found, n, sizeof *found, strcmp_ptr);
 	for (size_t i = 0; i < n; i++)
@@ -773,7 +801,8 @@ bool out_commit(const char *out, const char *staging, int threads, Buf *err, Buf
 		return false;
 	}
 	Buf names = {0};
-	size_t nstrangers = strangers(out, &names);
+	bool nested;
+	size_t nstrangers = strangers(out, &names, &nested);
 	pthread_mutex_lock(&staging_mu);
 	bool ok = swap_in(out, staging);
 	staging_swapped = ok;
@@ -790,10 +819,12 @@ bool out_commit(const char *out, const char *staging, int threads, Buf *err, Buf
 		free(staging_dir), staging_dir = NULL;
 	pthread_mutex_unlock(&staging_mu);
 	if (nstrangers)
-		buf_printf(left, "warning: %s held %s, which c360 did not make and keep does not name: %s %s (add %s to "
-			   "keep to keep %s)", out, buf_cstr(&names), nstrangers == 1 ? "it is" : "they are",
+		buf_printf(left, "warning: %s held %s, which c360 did not make and keep does not name: %s %s (%s)", out,
+			   buf_cstr(&names), nstrangers == 1 ? "it is" : "they are",
 			   spared ? "now in " SPARE_NAME ", which the next build empties" : "removed with the previous site",
-			   nstrangers == 1 ? "its name" : "their names", nstrangers == 1 ? "it" : "them");
+			   nested ? "c360's own folders hold only what it makes: keep names a file or folder at the top, "
+				    "such as a folder of your own"
+			   : nstrangers == 1 ? "add its name to keep to keep it" : "add their names to keep to keep them");
 	buf_free(&names);
 	manifest_end();
 	if (!spared)
