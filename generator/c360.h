@@ -636,14 +636,15 @@ unsigned utf8_sanitize(const char *s, size_t n, Buf *out);
 /* ------------------------------------------------------------------ cleaning rules (clean.c)
  * Pure functions: one rule each, from SPEC §5. */
 bool clean_is_null(Str s);
+Str clean_trim(Str s);	/* s without white space at its ends, Unicode's (U+00A0, U+3000 ...) too */
 Str clean_id_text(Str s);	/* clean_id's every case */
 static inline Str clean_id(Str s)	/* trimmed; "13085.0" -> "13085"; n == 0 means null */
 {
 	if (s.n) {	/* the usual id, as it is: a digit or a letter but n first (no null token), */
 		unsigned char first = (unsigned char)s.p[0], last = (unsigned char)s.p[s.n - 1], low = first | 0x20;
 		if (((first >= '0' && first <= '9') || (low >= 'a' && low <= 'z' && low != 'n')) && last > ' ' &&
-		    last != '0')
-			return s;	/* and no blank to trim, nor the 0 of a float */
+		    last < 0x80 && last != '0')
+			return s;	/* and no blank (nor a no-break space) to trim, nor the 0 of a float */
 	}
 	return clean_id_text(s);
 }

@@ -56,9 +56,40 @@ bool clean_is_null(Str s)
 	return is_null_trimmed(str_trim(s));
 }
 
-Str clean_id_text(Str s)
+/* The length of the white space character at p[0..n): ASCII's, or Unicode's (U+0085, U+00A0,
+ * U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000: what Python's str.strip
+ * takes); 0 if it is none. The text is UTF-8 (ingest.c made it so). */
+static size_t space_len(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	if (!n || u[0] < 0x80)
+		return n && str_space(p[0]);
+	if (u[0] == 0xc2)
+		return n >= 2 && (u[1] == 0x85 || u[1] == 0xa0) ? 2 : 0;
+	if (n < 3)
+		return 0;
+	if (u[0] == 0xe2 && u[1] == 0x80)
+		return u[2] <= 0x8a || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf ? 3 : 0;
+	return (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) || (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) ||
+			       (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) ? 3 : 0;
+}
+
+Str clean_trim(Str s)
 {
 	s = str_trim(s);
+	for (size_t k; (k = space_len(s.p, s.n));)
+		s.p += k, s.n -= k;
+	for (size_t k = 1; k;) {	/* a character's lead byte is no other's continuation byte */
+		k = s.n >= 3 && space_len(s.p + s.n - 3, 3) == 3 ? 3 : s.n >= 2 && space_len(s.p + s.n - 2, 2) == 2 ? 2
+		    : s.n && space_len(s.p + s.n - 1, 1) == 1 ? 1 : 0;
+		s.n -= k;
+	}
+	return s;
+}
+
+Str clean_id_text(Str s)
+{
+	s = clean_trim(s);
 	if (is_null_trimmed(s))
 		return str_make(s.p, 0);
 	/* An integer written as a float: -?digits.0+ (so it ends in a 0: most ids do not) */
@@ -518,11 +549,13 @@ static Str title_into(Str s, Buf *scratch, bool underscores)
 	scratch->len = 0;
 	if (clean_is_null(s))
 		return str_make(scratch->p, 0);
-	bool ascii = true, space = false;	/* spaces collapsed into scratch, then cased there */
+	bool ascii = true, space = false;	/* spaces (Unicode's too) collapsed into scratch, then cased there */
 	for (size_t i = 0; i < s.n; i++) {
 		char c = s.p[i];
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || (underscores && c == '_')) {
+		size_t w = space_len(s.p + i, s.n - i);
+		if (w || (underscores && c == '_')) {
 			space = true;
+			i += w ? w - 1 : 0;
 			continue;
 		}
 		if (space && scratch->len)
@@ -580,7 +613,7 @@ static bool email_domain_ok(const char *d, size_t n)
 
 bool clean_email(Str s, Buf *out)
 {
-	s = str_trim(s);
+	s = clean_trim(s);
 	out->len = 0;
 	if (s.n > 254)
 		return false;	/* longer than any address can be (RFC 5321) */

@@ -67,8 +67,13 @@ static void order_detail(Buf *b, const SourceQuality *q)
 {
 	if (q->basis == BASIS_FORMAT)
 		return buf_puts(b, "the order of the file's [read] date_format");
-	if (q->basis == BASIS_CONFIG)
-		buf_puts(b, "no day/month evidence in the dataset; date_order from the configuration");
+	if (q->basis == BASIS_CONFIG && q->evidence[EVIDENCE_DAY_FIRST])	/* as much of each: a tie */
+		buf_printf(b, "column evidence: %llu day-first, %llu month-first, a tie, and the dataset's too; date_order "
+			   "from the configuration", (unsigned long long)q->evidence[EVIDENCE_DAY_FIRST],
+			   (unsigned long long)q->evidence[EVIDENCE_MONTH_FIRST]);
+	else if (q->basis == BASIS_CONFIG)
+		buf_puts(b, "no day/month evidence in the column and none or a tie in the dataset; date_order from the "
+			    "configuration");
 	else
 		buf_printf(b, "%s evidence: %llu day-first, %llu month-first", basis_name[q->basis],
 			   (unsigned long long)q->evidence[EVIDENCE_DAY_FIRST],

@@ -39,6 +39,10 @@ static void test_ids(void **state)
 		{"13085.5", "13085.5"}, {"13085.", "13085."}, {"-7.0", "-7"}, {"1.0e3", "1.0e3"},
 		{"NA", ""}, {"", ""}, {"  ", ""}, {".0", ".0"}, {"abc.0", "abc.0"},
 		{"1.0", "1"}, {"10", "10"}, {"100.00", "100"}, {"10.10", "10.10"}, {"-.0", "-.0"}, {"7.", "7."},
+		/* Unicode's white space at the ends (a no-break, an em, an ideographic space), not inside */
+		{"\xc2\xa0" "C2\xc2\xa0", "C2"}, {"C2\xe2\x80\x83", "C2"}, {"\xe3\x80\x80" "7.0\xe3\x80\x80", "7"},
+		{"C\xc2\xa0" "2", "C\xc2\xa0" "2"}, {"a bc ", "a bc"}, {"ab \xe2\x80\x83 ", "ab"}, {"\xc2\xa0", ""},
+		{"x\xe2\x80\xa0", "x\xe2\x80\xa0"},	/* a dagger, U+2020, is no space */
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		Str id = clean_id(S(cases[i].in));
@@ -246,6 +250,8 @@ static void test_title_case(void **state)
 		{"αΣ", "Ας"}, {"ΟΔΟΣ ΣΑΣ", "Οδος Σας"}, {"ΣΊΣΥΦΟΣ", "Σίσυφος"},	/* a word's last sigma is final */
 		{"ΣΑ", "Σα"}, {"ΑΣ-ΒΑ", "Ας-Βα"},
 		{"NA", ""}, {"", ""}, {"not available", ""},
+		{"\xc2\xa0" "ann\xc2\xa0\xc2\xa0LEE\xc2\xa0", "Ann Lee"}, {"\xe2\x80\x83paris", "Paris"},	/* Unicode spaces */
+		{"s\xc3\xa3o\xe2\x80\xafpaulo", "S\xc3\xa3o Paulo"},
 	};
 	Buf b = {0};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
@@ -262,7 +268,7 @@ static void test_emails(void **state)
 	static const struct { const char *in, *out; } cases[] = {
 		{"John.DOE@Gmail.Com", "john.doe@gmail.com"}, {" SARA.khan@GMAIL.com ", "sara.khan@gmail.com"},
 		{"karan@yahoo.co.in", "karan@yahoo.co.in"}, {"a+b@x-y.io", "a+b@x-y.io"},
-		{"o'brien@mail.ie", "o'brien@mail.ie"}, {"x!#$%&'*+/=?^_`{|}~-y@d.com", "x!#$%&'*+/=?^_`{|}~-y@d.com"},
+		{"o'brien@mail.ie", "o'brien@mail.ie"}, {"\xc2\xa0" "a@b.com\xe2\x80\x83", "a@b.com"}, {"x!#$%&'*+/=?^_`{|}~-y@d.com", "x!#$%&'*+/=?^_`{|}~-y@d.com"},
 		{"sophie@gmail", NULL}, {"anjali@@gmail.com", NULL}, {"neha@.com", NULL}, {"@gmail.com", NULL},
 		{"a@b@c.com", NULL}, {".a@b.com", NULL}, {"a.@b.com", NULL}, {"a..b@c.com", NULL},
 		{"a@-b.com", NULL}, {"a@b-.com", NULL}, {"a@b..com", NULL}, {"a@b.c", NULL}, {"a@b.c0m", NULL},

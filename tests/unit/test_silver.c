@@ -305,6 +305,22 @@ static void test_date_order_decisions(void **state)
 	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_CUSTOMERS, "1")->when)), "1990-03-04") == 0, "dob");
 	silver_free(&s);
 
+	/* A tie (one of each, in the column and so in the dataset): the config decides, said as a tie. */
+	const char *tie[SRC_COUNT] = {
+		"customer_id,name\n1,a\n", "order_id,customer_id,order_date,amount,status\nA,1,13/01/2024,1,x\nB,1,01/14/2024,1,x\n",
+	};
+	CHECK(silver_from(&s, &cfg, tie), "builds");
+	SourceQuality q[SRC_COUNT];
+	quality_measure(&s, q);
+	Buf b = {0};
+	quality_table(&b, q, NULL, 0);
+	CHECK(q[SRC_ORDERS].basis == BASIS_CONFIG &&
+	      strstr(buf_cstr(&b), "1 day-first, 1 month-first, a tie, and the dataset's too; date_order from the configuration") &&
+	      strstr(buf_cstr(&b), "dob,month-first,no day/month evidence in the column and none or a tie in the dataset"),
+	      "a tie said: %s", buf_cstr(&b));
+	buf_free(&b);
+	silver_free(&s);
+
 	/* Ambiguous timestamps wait packed with their time and offset, the widest ones too. */
 	const char *stamps[SRC_COUNT] = {
 		"customer_id,name,email,gender,dob,location\n1,a,,,,x\n", "order_id,customer_id,order_date,amount,status\n",

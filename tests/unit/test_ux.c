@@ -283,9 +283,9 @@ static void test_config_errors(void **state)
 		{"just words\n", ":1:1: error: expected \"key = value\" or a [section]"},
 		/* [read] FILE. names a source or a [tables] table, declared before or after */
 		{"[read]\nencoding = utf-8\norder.currency = USD\n",
-		 ":3:1: error: [read] order.: no source or [tables] table is named \"order\" (did you mean \"orders\"?)"},
+		 ":3:1: error: [read] order: no source or [tables] table is named \"order\" (did you mean \"orders\"?)"},
 		{"[read]\nshop.delimiter = ;\norders.currency = USD\n[tables]\nshop = shop.csv\n[read]\ntab.comment = x\n",
-		 ":7:1: error: [read] tab.: no source or [tables] table is named \"tab\""},
+		 ":7:1: error: [read] tab: no source or [tables] table is named \"tab\""},
 		{"[read]\nshop.delimiter = ;\n[tables]\nshop = shop.csv\n", ""},
 	};
 	Buf err = {0};
