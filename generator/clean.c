@@ -77,6 +77,8 @@ static size_t space_len(const char *p, size_t n)
 Str clean_trim(Str s)
 {
 	s = str_trim(s);
+	if (!s.n || ((unsigned char)s.p[0] < 0x80 && (unsigned char)s.p[s.n - 1] < 0x80))
+		return s;	/* ASCII ends: str_trim took what there was */
 	for (size_t k; (k = space_len(s.p, s.n));)
 		s.p += k, s.n -= k;
 	for (size_t k = 1; k;) {	/* a character's lead byte is no other's continuation byte */
@@ -552,7 +554,7 @@ static Str title_into(Str s, Buf *scratch, bool underscores)
 	bool ascii = true, space = false;	/* spaces (Unicode's too) collapsed into scratch, then cased there */
 	for (size_t i = 0; i < s.n; i++) {
 		char c = s.p[i];
-		size_t w = space_len(s.p + i, s.n - i);
+		size_t w = (unsigned char)c < 0x80 ? str_space(c) : space_len(s.p + i, s.n - i);
 		if (w || (underscores && c == '_')) {
 			space = true;
 			i += w ? w - 1 : 0;
