@@ -15,7 +15,10 @@ static void html(Buf *b, const char *s)
 
 static void html_head(const Edition *e, Buf *b)
 {
-	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		    "<style>@media (max-width: 600px) { body { padding: 12px !important } th, td { padding: 5px 4px !important } }"
+		    "</style>\n<title>");
 	html(b, e->cfg->title ? e->cfg->title : "Customer 360");
 	buf_puts(b, ": the week to ");
 	html(b, e->as_of);
@@ -35,10 +38,11 @@ static void html_head(const Edition *e, Buf *b)
 }
 
 #define CELL "padding:6px 10px;border-bottom:1px solid #dde;"
+#define SCROLLS "<div style=\"overflow-x:auto\">"	/* a table wider than a phone scrolls, not the page */
 
 static void html_kpis(const Edition *e, Buf *b)
 {
-	buf_puts(b, "<h2 style=\"font-size:16px;margin-top:24px\">Key figures</h2>\n<table style=\"border-collapse:collapse;"
+	buf_puts(b, "<h2 style=\"font-size:16px;margin-top:24px\">Key figures</h2>\n" SCROLLS "<table style=\"border-collapse:collapse;"
 		    "background:#fff;font-size:14px\">\n<thead><tr><th scope=\"col\" style=\"" CELL "text-align:left\">KPI</th>");
 	const char *heads[] = {e->as_of, "a week earlier", "change", "change %"};
 	for (int i = 0; i < 4; i++) {
@@ -61,7 +65,7 @@ static void html_kpis(const Edition *e, Buf *b)
 		}
 		buf_puts(b, "</td></tr>\n");
 	}
-	buf_puts(b, "</tbody>\n</table>\n");
+	buf_puts(b, "</tbody>\n</table>\n</div>\n");
 }
 
 /* A link to a page of the site, where site_url says where it is. */
@@ -81,7 +85,7 @@ static void html_at_risk(const Edition *e, Buf *b)
 		buf_puts(b, "<p>No customer is at churn risk.</p>\n");
 		return;
 	}
-	buf_puts(b, "<table style=\"border-collapse:collapse;background:#fff;font-size:14px\">\n<thead><tr>");
+	buf_puts(b, SCROLLS "<table style=\"border-collapse:collapse;background:#fff;font-size:14px\">\n<thead><tr>");
 	const char *heads[] = {"Customer", "Id", "Segment", "Last order", "Open tickets", "Lifetime value"};
 	for (int i = 0; i < 6; i++)
 		buf_printf(b, "<th scope=\"col\" style=\"" CELL "text-align:%s\">%s</th>", i < 3 ? "left" : "right", heads[i]);
@@ -104,7 +108,7 @@ static void html_at_risk(const Edition *e, Buf *b)
 		html(b, r->value);
 		buf_puts(b, "</td></tr>\n");
 	}
-	buf_puts(b, "</tbody>\n</table>\n");
+	buf_puts(b, "</tbody>\n</table>\n</div>\n");
 }
 
 void edition_mail_html(const Edition *e, Buf *b, bool preview)

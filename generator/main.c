@@ -655,7 +655,7 @@ static int write_site(Options *o, Gold *g, Silver *silver, bool existed, FileHas
 	}
 	console_progress("replacing the previous site");
 	int64_t as_of = g->as_of;
-	size_t nc = g->src[SRC_CUSTOMERS].table ? g->src[SRC_CUSTOMERS].table->n : 0;
+	size_t nc = g->src[SRC_CUSTOMERS].table ? g->src[SRC_CUSTOMERS].table->n : 0, ncrm = g->ncrm;
 	Model m = {g, silver};
 	pthread_t t;
 	bool freeing = config_threads(&o->cfg) > 1 && pthread_create(&t, NULL, model_free, &m) == 0;
@@ -685,10 +685,15 @@ static int write_site(Options *o, Gold *g, Silver *silver, bool existed, FileHas
 			say(SAY_NORMAL, "wrote %s, shard %d of %d: the customer pages of the folders %d modulo %d%s (as of %s)",
 			    o->cfg.out_dir, o->cfg.shard, o->cfg.shards, o->cfg.shard, o->cfg.shards,
 			    o->cfg.shard ? "" : ", index.html, gold/ and weekly/", buf_cstr(&d));
-		else
-			say(SAY_NORMAL, "wrote %s: index.html, %zu customer pages, gold/ and weekly/ (as of %s)", o->cfg.out_dir,
-			    mode == PAGES_NONE ? 0 : mode == PAGES_TOP && o->cfg.pages_top < nc ? o->cfg.pages_top : nc,
-			    buf_cstr(&d));
+		else {
+			size_t pages = mode == PAGES_NONE ? 0 : mode == PAGES_TOP && o->cfg.pages_top < nc ? o->cfg.pages_top : nc;
+			Buf inferred = {0};	/* the CRM's 300 customers make 329 pages: say why */
+			if (pages == nc && nc > ncrm)
+				buf_printf(&inferred, " (%zu for customers not in the CRM, named by their facts)", nc - ncrm);
+			say(SAY_NORMAL, "wrote %s: index.html, %zu customer pages%s, gold/ and weekly/ (as of %s)", o->cfg.out_dir,
+			    pages, buf_cstr(&inferred), buf_cstr(&d));
+			buf_free(&inferred);
+		}
 		buf_free(&why);
 		buf_free(&d);
 		if (left.len)

@@ -100,13 +100,13 @@ err_has "^c360: customer pages: files"	# the option wins over the configuration
 # stay text: every pack runs, and every name round-trips (a pack is a script file, loaded by its
 # src: its < need no escaping, an HTML parser never reads it)
 hostile_data "$T/hostile"
-printf 'sep1,"Line\342\200\250sep\342\200\251para",s@s.io,f,1990-01-01,x\n' >>"$T/hostile/customers.csv"
+printf 'sep\342\200\2501,"Line\342\200\250sep\342\200\251para",s@s.io,f,1990-01-01,x\n' >>"$T/hostile/customers.csv"	# in a name, white space
 printf '%s\n' 'x<!--y,"</script><!-- ""quote"" \ back '"'it'"'",q@q.io,f,1990-01-01,"<!--"' >>"$T/hostile/customers.csv"
 run 0 build --data "$T/hostile" --customer-pages packed --out "$T/hsite"
 links "$T/hsite" "hostile packed"
 grep -l "$(printf '\342\200\250')" "$T/hsite/customers/packed/"*.js >"$T/raw" && fail "a pack holds a raw U+2028" || pass
 node -e "$SCRIPTS
-const want = { '../../../etc/passwd': '<Script>alert(1)</script>', 'sep1': 'Line\u2028sep\u2029para',
+const want = { '../../../etc/passwd': '<Script>alert(1)</script>', 'sep\u20281': 'Line Sep Para',
 	'x<!--y': '</Script><!-- \"Quote\" \\\\ Back \'It\'', '<svg onload=alert(1)>': 'Robert\"); Drop Table--' };
 const bad = Object.entries(want).filter(([id, name]) => { const r = packed.find((x) => x[0] === id); return !r || r[1] !== name; });
 if (bad.length) { console.log(JSON.stringify(bad) + ' have ' + JSON.stringify(packed.map((r) => [r[0].slice(0, 30), r[1].slice(0, 40)]))); process.exit(1); }
