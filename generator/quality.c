@@ -65,8 +65,10 @@ void source_why(Buf *b, const SourceQuality *q)
 /* "column evidence: 6 day-first, 0 month-first; 2 ambiguous values" */
 static void order_detail(Buf *b, const SourceQuality *q)
 {
-	if (q->basis == BASIS_FORMAT)
-		return buf_puts(b, "the order of the file's [read] date_format");
+	if (q->basis == BASIS_FORMAT) {
+		buf_puts(b, "the order of the file's [read] date_format");
+		return;
+	}
 	if (q->basis == BASIS_CONFIG && q->evidence[EVIDENCE_DAY_FIRST])	/* as much of each: a tie */
 		buf_printf(b, "column evidence: %llu day-first, %llu month-first, a tie, and the dataset's too; date_order "
 			   "from the configuration", (unsigned long long)q->evidence[EVIDENCE_DAY_FIRST],
