@@ -353,7 +353,7 @@ typedef enum {
 	D_UNKNOWN_CATEGORY,
 	/* file and column problems */
 	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_CHANGED, D_NO_HEADER, D_EMPTY_OPTIONAL,
-	D_HEADER_ENCODING, D_UNKNOWN_STATUS, D_NO_DATES,
+	D_HEADER_ENCODING, D_UNKNOWN_STATUS, D_NO_DATES, D_UNKNOWN_DEVICES,
 	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE, D_COLUMN_SHADOWED, D_COLUMN_ALIAS,
 	D_AFTER_AS_OF, D_NO_AS_OF, D_READ_AS, D_LINES_SKIPPED, D_DECIMAL, D_SOURCE_LEFT_OUT, D_SQL_ERROR, D_CONFIG_NOTE,
 	/* a gold folder read back (gold_read.c) */
@@ -980,9 +980,10 @@ typedef struct {
  * with the code missing). */
 bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in, Diags *d);
 /* Makes in UTF-8 (from its UTF-16 byte-order mark, or o's encoding) and returns its delimiter
- * (o's, else the most frequent of , ; tab | in the header line); a note says what was not
- * the usual. */
-char input_prepare(Input *in, const ReadOptions *o, Diags *d);
+ * (o's, else that of Excel's "sep=;" first line, when no header_row is set, which makes the
+ * header line 2 in o, else the most frequent of , ; tab | in the header line); a note says what
+ * was not the usual. */
+char input_prepare(Input *in, ReadOptions *o, Diags *d);
 /* A header row r that is no UTF-8, of a file whose encoding is not set: a warning in d that
  * names the setting (its garbled names are the columns then missed). */
 void input_header_check(const Record *r, const ReadOptions *o, Diags *d);

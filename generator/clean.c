@@ -1069,6 +1069,21 @@ static bool category_rule(CatKind kind, const CatWord *words, size_t nwords, Dic
 	return false;
 }
 
+/* A page as an analytics export may write it, a whole URL: its path alone
+ * ("https://shop.example.com/products/mug?utm_source=x" -> "/products/mug"); else s. */
+static Str url_path(Str s)
+{
+	size_t i = s.n > 7 && strncasecmp(s.p, "http://", 7) == 0 ? 7 : s.n > 8 && strncasecmp(s.p, "https://", 8) == 0 ? 8 : 0;
+	if (!i)
+		return s;
+	while (i < s.n && s.p[i] != '/' && s.p[i] != '?' && s.p[i] != '#')
+		i++;	/* the host */
+	size_t end = i;
+	while (end < s.n && s.p[end] != '?' && s.p[end] != '#')
+		end++;
+	return str_make(s.p + i, end - i);
+}
+
 uint32_t clean_category(Dict *d, CatKind kind, const CatWord *words, size_t nwords, Str s, Buf *scratch,
 			bool *unknown)
 {
@@ -1085,8 +1100,9 @@ uint32_t clean_category(Dict *d, CatKind kind, const CatWord *words, size_t nwor
 		*unknown = true;
 	}
 	if (kind == CAT_PAGE) {
+		s = url_path(s);
 		scratch->len = 0;
-		if (s.p[0] != '/')
+		if (!s.n || s.p[0] != '/')
 			buf_putc(scratch, '/');
 		for (size_t i = 0; i < s.n; i++)
 			buf_putc(scratch, ascii_lower(s.p[i]));

@@ -383,9 +383,11 @@ static const char *number_text(SetArgs *a, size_t max)
 static bool set_thousands(SetArgs *a)
 {
 	const char *v = number_text(a, 4);
-	if (v && strcmp(v, ".") != 0)	/* not the decimal point */
+	if (v && strcmp(v, ".") == 0)
+		return buf_puts(a->why, "the point is the pages' decimal separator"), false;
+	if (v)
 		a->c->thousands_separator = v;
-	return v && strcmp(v, ".") != 0;
+	return v;
 }
 
 static bool set_currency(SetArgs *a)

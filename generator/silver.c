@@ -1510,12 +1510,37 @@ static void unknown_statuses(Source *src)
 	buf_free(&b), buf_free(&text);
 }
 
-/* A date column of which no value could be read (each an invalid_date, a --verbose note): its
- * dates are written another way, which [read] date_format can name; said at every build. */
-static void no_dates(Source *src)
+/* A device column most of whose values are no system c360 knows (an analytics export's device
+ * category: Desktop, Smartphone, Tablet): its sessions count as Other, neither mobile nor web,
+ * which the device KPIs would not show; said at every build, naming [categories]. */
+static void unknown_devices(Source *src)
+{
+	int c = src->id == SRC_SESSIONS ? SE_DEVICE : -1;
+	uint64_t unknown = src->diags.tally[D_UNKNOWN_CATEGORY].count;	/* the device is the only column that counts */
+	if (c < 0 || !unknown || 2 * unknown < src->table.n)
+		return;
+	const Dict *d = &src->dict[c];
+	Buf b = {0};
+	size_t n = 0;
+	for (uint32_t k = clean_category_builtin(CAT_DEVICE); k < d->n; k++)
+		if (n++ < 5)
+			buf_printf(&b, "%s\"%s\"", n > 1 ? ", " : "", dict_label(d, k));
+	Buf text = {0};
+	buf_printf(&text, "%llu of the %zu sessions' %s are no system c360 knows (%s%s): they count as Other, neither "
+		   "mobile nor web; map them in [categories] (device.LABEL = VALUE, LABEL one of Android, iOS, "
+		   "Windows, macOS, Linux, ChromeOS)", (unsigned long long)unknown, src->table.n, src->def->cols[c],
+		   buf_cstr(&b), n > 5 ? ", ..." : "");
+	diag(&src->diags, D_UNKNOWN_DEVICES, 0, 0, text.p, NULL, 0);
+	buf_free(&b), buf_free(&text);
+}
+
+/* A date column of which no value of its rows (the CRM's, of the customers) could be read (each
+ * an invalid_date, a --verbose note): its dates are written another way, which [read]
+ * date_format can name; said at every build. */
+static void no_dates(Source *src, size_t rows)
 {
 	uint64_t bad = src->diags.tally[D_INVALID_DATE].count;
-	if (!bad || bad < src->table.n || src->def->date_col < 0)
+	if (!bad || bad < rows || src->def->date_col < 0)
 		return;
 	Buf b = {0};
 	buf_printf(&b, "no %s of the file could be read as a date (%llu invalid_date; --verbose shows some): the forms "
@@ -1545,7 +1570,8 @@ bool silver_finish(Silver *s)
 		Source *src = &s->src[i];
 		check_rows(src, s->as_of, oldest, &v);
 		unknown_statuses(src);
-		no_dates(src);
+		unknown_devices(src);
+		no_dates(src, i == SRC_CUSTOMERS ? s->ncrm : src->table.n);
 		if (src->nquarantine)
 			qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, quarantine_cmp);
 	}

@@ -213,8 +213,8 @@ void silver_source_end(Silver *s, Source *src)
 		     "the file is empty: no header row", NULL, 0);
 	if (src->skipped_lines) {
 		Buf b = {0};
-		buf_printf(&b, "%llu lines skipped (before the header row, or comments)",
-			   (unsigned long long)src->skipped_lines);
+		buf_printf(&b, "%llu line%s skipped (before the header row, or comments)",
+			   (unsigned long long)src->skipped_lines, src->skipped_lines == 1 ? "" : "s");
 		diag(&src->diags, D_LINES_SKIPPED, 0, 0, buf_cstr(&b), NULL, 0);
 		buf_free(&b);
 	}
@@ -872,7 +872,17 @@ void input_header_check(const Record *r, const ReadOptions *o, Diags *d)
 		     "a Windows-1252 or Latin-1 file? name its encoding: [read] encoding = windows-1252", NULL, 0);
 }
 
-char input_prepare(Input *in, const ReadOptions *o, Diags *d)
+/* The delimiter of Excel's "sep=;" first line (after a byte-order mark), 0 if there is none. */
+static char excel_sep(const char *d, size_t n)
+{
+	size_t at = n >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	if (n - at < 5 || memcmp(d + at, "sep=", 4) != 0 || !strchr(",;\t|", d[at + 4]) || !d[at + 4])
+		return 0;
+	size_t end = at + 5 + (at + 5 < n && d[at + 5] == '\r');
+	return end == n || d[end] == '\n' ? d[at + 4] : 0;
+}
+
+char input_prepare(Input *in, ReadOptions *o, Diags *d)
 {
 	static const char *const enc_name[] = {"UTF-8", "CP1252", "ISO-8859-1"};
 	static const char *const enc_text[] = {"UTF-8", "Windows-1252", "Latin-1"};
@@ -893,8 +903,14 @@ char input_prepare(Input *in, const ReadOptions *o, Diags *d)
 	}
 	if (replaced)
 		buf_printf(&note, ", %llu bytes that are no character replaced with U+FFFD", (unsigned long long)replaced);
-	char delim = o->delimiter ? o->delimiter : sniff_delimiter(in->data, in->len, o);
-	if (!o->delimiter && delim != ',')
+	char sep = o->delimiter || o->header_row ? 0 : excel_sep(in->data, in->len);
+	char delim = o->delimiter ? o->delimiter : sep ? sep : sniff_delimiter(in->data, in->len, o);
+	o->header_row = sep ? 2 : o->header_row;	/* the header after Excel's line */
+	if (sep)
+		buf_printf(&note, "%s%s-separated (by Excel's first line \"sep=%s\", skipped)", note.len ? ", " : "",
+			   delim == '\t' ? "tab" : delim == ';' ? "semicolon" : delim == ',' ? "comma" : "pipe",
+			   delim == '\t' ? "\\t" : (char[]){delim, 0});
+	else if (!o->delimiter && delim != ',')
 		buf_printf(&note, "%s%s-separated (found in the header line)", note.len ? ", " : "",
 			   delim == '\t' ? "tab" : delim == ';' ? "semicolon" : "pipe");
 	if (note.len)

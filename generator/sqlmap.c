@@ -133,7 +133,8 @@ void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 	ReadOptions o = config_read_options(m->s->cfg, t->def->name);
 	Loader l = {m, t, &o, NULL, 0, false};
 	Ingest *ing = ingest_new(load_record, &l);
-	ingest_options(ing, input_prepare(in, &o, &t->diags), o.comment, o.header_row);
+	char delim = input_prepare(in, &o, &t->diags);	/* may set o.header_row (Excel's "sep=;" line) */
+	ingest_options(ing, delim, o.comment, o.header_row);
 	sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL);
 	ingest_feed(ing, in->data ? in->data : "", in->len);
 	ingest_finish(ing);

@@ -460,6 +460,10 @@ static void test_categories(void **state)
 		{CAT_ISSUE, "PAYMENT ISSUE", "Payment Issue"}, {CAT_ISSUE, "delivery delay", "Delivery Delay"},
 		{CAT_ISSUE, "NA", "Unspecified"}, {CAT_ISSUE, "account_locked", "Account Locked"},
 		{CAT_PAGE, "/Home", "/home"}, {CAT_PAGE, "PRODUCTS/BAGS", "/products/bags"}, {CAT_PAGE, "", ""},
+		/* a whole URL (an analytics export's): its path alone */
+		{CAT_PAGE, "https://Shop.example.com/Products/Mug?utm_source=google", "/products/mug"},
+		{CAT_PAGE, "HTTP://shop.example.com", "/"}, {CAT_PAGE, "https://shop.example.com#top", "/"},
+		{CAT_PAGE, "/search?q=x", "/search?q=x"}, {CAT_PAGE, "https:/x", "/https:/x"},
 	};
 	Buf scratch = {0};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {

@@ -481,6 +481,11 @@ static void test_delimiters_sniffed(void **state)
 		 "o2\t1\t2022-01-02\t12.50\tpaid\no3\t1\t2022-01-03\t\tpaid\n", "tab-separated"},
 		{"order_id|customer_id|order_date|amount|status\no1|1|2022-01-01|\"1,500.00\"|paid\n"
 		 "o2|1|2022-01-02|12.50|paid\no3|1|2022-01-03||paid\n", "pipe-separated"},
+		/* Excel's first line names the delimiter; the header follows it */
+		{"\xef\xbb\xbfsep=,\r\norder_id,customer_id,order_date,amount,status\r\no1,1,2022-01-01,1500.00,paid\r\n"
+		 "o2,1,2022-01-02,12.50,paid\r\no3,1,2022-01-03,,paid\r\n", "comma-separated (by Excel's first line \"sep=,\""},
+		{"sep=;\norder_id;customer_id;order_date;amount;status\no1;1;2022-01-01;\"1.500,00\";paid\n"
+		 "o2;1;2022-01-02;12,50;paid\no3;1;2022-01-03;;paid\n", "semicolon-separated (by Excel's"},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++)
 		for (int jobs = 1; jobs <= 3; jobs += 2) {
@@ -611,6 +616,36 @@ static void test_report_footer(void **state)
 		}
 }
 
+/* Sessions most of whose devices are no system (an analytics export's device categories) are a
+ * warning naming [categories]; so is a birth-date column none of whose CRM rows reads, however
+ * many customers the facts add. */
+static void test_unknown_devices(void **state)
+{
+	(void)state;
+	for (int most = 0; most < 2; most++) {
+		Config cfg = test_config();
+		Silver s;
+		Input in[SRC_COUNT];
+		const char *text[SRC_COUNT] = {
+			"customer_id,name,dob\nc1,Ann,07/04\n",
+			"order_id,customer_id,order_date,amount,status\no1,c1,2024-01-01,5,paid\no2,c9,2024-01-02,5,paid\n",
+			NULL, NULL,
+			most ? "session_id,customer_id,page_viewed,session_time,device_type\ns1,c1,/,2024-01-01,Desktop\n"
+			       "s2,c1,/,2024-01-01,Smartphone\ns3,c1,/,2024-01-01,ios\n"
+			     : "session_id,customer_id,page_viewed,session_time,device_type\ns1,c1,/,2024-01-01,Desktop\n"
+			       "s2,c1,/,2024-01-01,android\ns3,c1,/,2024-01-01,ios\n",
+		};
+		CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+		const Source *se = &s.src[SRC_SESSIONS];
+		CHECK(most ? note_has(se, D_UNKNOWN_DEVICES, "2 of the 3 sessions' device_type are no system c360 knows "
+				      "(\"Desktop\", \"Smartphone\"): they count as Other")
+			   : !se->diags.tally[D_UNKNOWN_DEVICES].count, "%s: said when most are unknown", most ? "most" : "one");
+		CHECK(note_has(&s.src[SRC_CUSTOMERS], D_NO_DATES, "no dob of the file could be read as a date"),
+		      "a dob column of no date, with an inferred customer");
+		inputs_free(&s, in);
+	}
+}
+
 /* The SQL goes on over indented lines; each line knows where it stands in the file. */
 static void test_sql_text(void **state)
 {
@@ -721,7 +756,7 @@ int main(void)
 		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
 		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
-		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_report_footer),
+		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_report_footer), cmocka_unit_test(test_unknown_devices),
 		cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_customer_pages),
 	};
