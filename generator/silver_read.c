@@ -876,7 +876,7 @@ void input_header_check(const Record *r, const ReadOptions *o, Diags *d)
 static char excel_sep(const char *d, size_t n)
 {
 	size_t at = n >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-	if (n - at < 5 || memcmp(d + at, "sep=", 4) != 0 || !strchr(",;\t|", d[at + 4]) || !d[at + 4])
+	if (n - at < 5 || memcmp(d + at, "sep=", 4) != 0 || !d[at + 4] || !strchr(",;\t|", d[at + 4]))
 		return 0;
 	size_t end = at + 5 + (at + 5 < n && d[at + 5] == '\r');
 	return end == n || d[end] == '\n' ? d[at + 4] : 0;
