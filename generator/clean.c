@@ -547,7 +547,7 @@ static void title_unicode(const char *s, size_t n, Buf *out)
 /* clean_title, reading '_' as a space when underscores is set. */
 static Str title_into(Str s, Buf *scratch, bool underscores)
 {
-	s = str_trim(s);
+	s = clean_trim(s);	/* "-" and a no-break space is the null "-" */
 	scratch->len = 0;
 	if (clean_is_null(s))
 		return str_make(scratch->p, 0);

@@ -249,7 +249,7 @@ static void test_title_case(void **state)
 		{"e\xcc\x81mile", "\xc3\x89mile"},	/* decomposed É is composed */
 		{"αΣ", "Ας"}, {"ΟΔΟΣ ΣΑΣ", "Οδος Σας"}, {"ΣΊΣΥΦΟΣ", "Σίσυφος"},	/* a word's last sigma is final */
 		{"ΣΑ", "Σα"}, {"ΑΣ-ΒΑ", "Ας-Βα"},
-		{"NA", ""}, {"", ""}, {"not available", ""},
+		{"NA", ""}, {"", ""}, {"not available", ""}, {"-\xe2\x80\xaf", ""},
 		{"\xc2\xa0" "ann\xc2\xa0\xc2\xa0LEE\xc2\xa0", "Ann Lee"}, {"\xe2\x80\x83paris", "Paris"},	/* Unicode spaces */
 		{"s\xc3\xa3o\xe2\x80\xafpaulo", "S\xc3\xa3o Paulo"},
 	};
