@@ -1098,14 +1098,6 @@ static bool lone_field(const char *p, size_t n, char delim)
 
 #define FOOTER_MAX 10	/* lines a report's footer may have */
 
-static size_t count_quotes(const char *p, size_t n)
-{
-	size_t q = 0;
-	for (const char *e = p + n; (p = memchr(p, '"', (size_t)(e - p))); p++)
-		q++;
-	return q;
-}
-
 /* Where a report's footer starts in src's file data[0..len): the lines after its last blank
  * line when each is one field alone (Salesforce's "Confidential Information - Do Not
  * Distribute", its copyright), in a file of two columns or more and of LF or CRLF lines; len
@@ -1120,8 +1112,8 @@ static size_t footer_start(const Source *src, const char *data, size_t len)
 		while (b > 0 && data[b - 1] != '\n')
 			b--;
 		Str line = str_trim(str_make(data + b, end - b));	/* a CR before the LF is trimmed */
-		if (!line.n && start < len)	/* unless a quoted field is open before it (its quotes odd) */
-			return count_quotes(data, start) % 2 ? len : start;
+		if (!line.n && start < len)
+			return start;
 		if (line.n && !lone_field(line.p, line.n, src->delimiter))
 			return len;
 		lines += line.n > 0;
