@@ -453,7 +453,8 @@ typedef struct {
 	Buf scratch;
 	int depth;
 	size_t max, limit;	/* out may grow by max bytes: up to this length */
-	bool over;		/* it did: rendering stops */
+	size_t steps;		/* tags and texts rendered: at most max, within [STEPS_MIN, STEPS_MAX] */
+	bool over;		/* it did, or the steps did: rendering stops */
 	Buf indent;		/* the indentation of the standalone partials being rendered */
 	bool line_start;	/* out is at the start of a line of a partial */
 	Slots *slots;		/* values kept apart from the Markdown (tpl_render_slots) */
@@ -684,11 +685,16 @@ static void render_node(Render *r, const struct TplNode *n, const Frame *f)
 	}
 }
 
-/* Renders nodes until the output (with the values kept apart) passes its limit; then says
- * where, once, and stops. */
+#define STEPS_MIN (1u << 20)
+#define STEPS_MAX (1u << 26)	/* page_max_bytes's most */
+
+/* Renders nodes until the output (with the values kept apart) passes its limit, or the nodes
+ * rendered pass as many as the page has bytes (partials or sections within each other that
+ * write nothing would otherwise multiply without bound); then says where, once, and stops. */
 static void render_nodes(Render *r, const struct TplNode *n, size_t count, const Frame *f)
 {
 	const size_t *len = &r->out->len, *kept = r->kept, limit = r->limit;	/* the same all the render */
+	const size_t steps = r->max < STEPS_MIN ? STEPS_MIN : r->max > STEPS_MAX ? STEPS_MAX : r->max;
 	for (size_t i = 0; i < count && !r->over; i++) {
 		render_node(r, &n[i], f);
 		if (*len + *kept > limit && !r->over) {
@@ -696,6 +702,12 @@ static void render_nodes(Render *r, const struct TplNode *n, size_t count, const
 			buf_printf(r->err, "%s:%u:%u: error: the page passes %zu bytes; the data or the templates make "
 					   "it too big (page_max_bytes in the configuration)\n",
 				   r->at ? r->at : r->name, r->line, r->col, r->max);
+		} else if (++r->steps > steps && !r->over) {
+			r->over = true;
+			buf_printf(r->err, "%s:%u:%u: error: the page takes more than %zu tags and texts to render; "
+					   "partials or sections within each other multiply (page_max_bytes in the "
+					   "configuration)\n",
+				   r->at ? r->at : r->name, r->line, r->col, steps);
 		}
 	}
 }
@@ -785,6 +797,16 @@ void raw_stash_free(RawStash *r)
 
 #define SCOPES 40
 
+/* A partial checked (or being checked) with these variables in scope: included again with the
+ * same, it is not checked again (partials including each other twice at each level would be
+ * checked 2^levels times). */
+typedef struct {
+	const Template *partial;
+	int nscope;
+	bool done;		/* false: it includes itself with nothing between, endlessly */
+	const PageVar *scope[SCOPES];
+} Checked;
+
 typedef struct {
 	const PageDef *page;
 	const TplSet *partials;
@@ -793,15 +815,22 @@ typedef struct {
 	const PageVar *scope[SCOPES];	/* innermost last; NULL: an item without fields */
 	int nscope, base, depth;
 	bool ok;
+	Checked *seen;
+	size_t nseen;
 } Check;
 
 static void check_nodes(Check *c, const struct TplNode *n, size_t count);
 
+/* Said once: a partial checked again in another scope finds the same errors again. */
 static bool check_error(Check *c, const struct TplNode *n, const char *fmt, const char *arg)
 {
-	buf_printf(c->err, "%s:%u:%u: error: ", c->name, n->line, n->col);
-	buf_printf(c->err, fmt, (int)n->len, n->text, arg);
-	buf_putc(c->err, '\n');
+	Buf line = {0};
+	buf_printf(&line, "%s:%u:%u: error: ", c->name, n->line, n->col);
+	buf_printf(&line, fmt, (int)n->len, n->text, arg);
+	buf_putc(&line, '\n');
+	if (!strstr(buf_cstr(c->err), buf_cstr(&line)))
+		buf_put(c->err, line.p, line.len);
+	buf_free(&line);
 	return c->ok = false;
 }
 
@@ -854,19 +883,36 @@ static void check_var(Check *c, const struct TplNode *n)
 		check_error(c, n, "{{%.*s}}: a filter on HTML%s", "");
 }
 
+static Checked *check_seen(Check *c, const Template *p)
+{
+	for (size_t i = 0; i < c->nseen; i++)
+		if (c->seen[i].partial == p && c->seen[i].nscope == c->nscope &&
+		    memcmp(c->seen[i].scope, c->scope, (size_t)c->nscope * sizeof *c->scope) == 0)
+			return &c->seen[i];
+	return NULL;
+}
+
 static void check_partial(Check *c, const struct TplNode *n)
 {
 	const Template *p = tpl_set_get(c->partials, n->text, n->len);
-	if (!p || c->depth > 16) {
+	Checked *seen = p ? check_seen(c, p) : NULL;
+	if (seen && seen->done)
+		return;
+	if (!p || seen || c->depth > 16) {
 		check_error(c, n, "{{>%.*s}}: %s", p ? "partials nested too deep" : "no such template in templates/");
 		return;
 	}
+	size_t at = c->nseen++;
+	c->seen = xrealloc(c->seen, c->nseen * sizeof *c->seen);
+	c->seen[at] = (Checked){.partial = p, .nscope = c->nscope};
+	memcpy(c->seen[at].scope, c->scope, (size_t)c->nscope * sizeof *c->scope);
 	const char *caller = c->name;
 	c->name = p->name;
 	c->depth++;
 	check_nodes(c, p->root.kids, p->root.nkids);
 	c->depth--;
 	c->name = caller;
+	c->seen[at].done = true;
 }
 
 static void check_nodes(Check *c, const struct TplNode *n, size_t count)
@@ -895,6 +941,7 @@ bool tpl_check(const Template *t, const PageDef *page, const TplSet *partials, B
 	c.scope[c.nscope++] = page->vars;
 	c.base = c.nscope;
 	check_nodes(&c, t->root.kids, t->root.nkids);
+	free(c.seen);
 	return c.ok;
 }
 

@@ -258,6 +258,49 @@ static void test_output_limit(void **state)
 	buf_free(&out);
 }
 
+/* Partials that include the one below four times at each of sixteen levels: 4^16 inclusions.
+ * The check looks at each once (a leaf's error said once), and the render stops after as many
+ * tags as the page has bytes, though they write nothing. */
+static void test_partial_fan_out(void **state)
+{
+	(void)state;
+	static const PageVar vars[] = {{"name", T_TEXT, NULL, ""}, {NULL, T_TEXT, NULL, NULL}};
+	static const PageDef page = {"test", "test.html", vars, ""};
+	for (int bad = 0; bad < 2; bad++) {
+		TplSet set = {0};
+		Buf err = {0}, out = {0};
+		const char *leaf = bad ? "{{nmae}}" : "{{^name}}{{/name}}";
+		tpl_set_add(&set, "f0", tpl_parse("f0", leaf, strlen(leaf), &err));
+		for (int level = 1; level <= 15; level++) {
+			char name[8], below[8];
+			snprintf(name, sizeof name, "f%d", level);
+			snprintf(below, sizeof below, "f%d", level - 1);
+			Buf src = {0};
+			for (int k = 0; k < 4; k++)
+				buf_printf(&src, "{{#name}}{{>%s}}{{/name}}{{>%s}}", below, below);
+			tpl_set_add(&set, name, tpl_parse(name, src.p, src.len, &err));
+			buf_free(&src);
+		}
+		Template *t = tpl_parse("page.md", "{{>f15}}", 8, &err);
+		bool ok = tpl_check(t, &page, &set, &err);
+		const char *first = strstr(buf_cstr(&err), "error");
+		if (bad)
+			CHECK(!ok && first && strstr(buf_cstr(&err), "f0:1:1: error: {{nmae}}") && !strstr(first + 1, "error"),
+			      "one error, where: %s", buf_cstr(&err));
+		else
+			CHECK(ok && err.len == 0, "checked: %s", buf_cstr(&err));
+		if (!bad) {
+			CHECK(!tpl_render(t, data(), ESC_MARKDOWN, &set, NULL, NULL, &out, 1 << 16, &err), "stops");
+			CHECK(out.len == 0 && strstr(buf_cstr(&err), "error: the page takes more than 1048576 tags and texts") &&
+			      !strstr(strstr(buf_cstr(&err), "error") + 1, "error"), "one error: %s", buf_cstr(&err));
+		}
+		tpl_free(t);
+		tpl_set_free(&set);
+		buf_free(&err);
+		buf_free(&out);
+	}
+}
+
 /* Figures and dates written straight into HTML (no escaping when they hold nothing to escape)
  * are what escaping them writes: the same template with a format whose currency needs escaping
  * (so that every value is escaped; money is left out) writes the same bytes. */
@@ -1129,7 +1172,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spec_cases),
 		cmocka_unit_test(test_errors_name_file_line_column), cmocka_unit_test(test_delimiters_checked),
-		cmocka_unit_test(test_output_limit), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
+		cmocka_unit_test(test_output_limit),
+		cmocka_unit_test(test_partial_fan_out), cmocka_unit_test(test_figures_plain), cmocka_unit_test(test_buf_put_lengths),
 		cmocka_unit_test(test_escapes), cmocka_unit_test(test_js_html_long), cmocka_unit_test(test_js_runs),
 		cmocka_unit_test(test_js_pack), cmocka_unit_test(test_js_pack_rare_everywhere),
 					   cmocka_unit_test(test_js_pack_guess_differs), cmocka_unit_test(test_js_pack_many_runs),
