@@ -209,6 +209,9 @@ const char *buf_cstr(Buf *b);	/* NUL-terminates without counting the NUL */
 void buf_free(Buf *b);
 
 void buf_int(Buf *b, int64_t v);	/* locale-independent; figures for people: fmt_* */
+/* Hostile text (a value, a file name) in a message: control bytes and \\ as \\xNN, cut at
+ * max bytes with "...": the message stays one printable line. */
+void buf_put_printable(Buf *b, const char *s, size_t n, size_t max);
 
 /* A view of bytes that need not be NUL-terminated. */
 typedef struct {
@@ -1572,7 +1575,7 @@ bool manifest_keep(const char *name, FileHash h, uint64_t size, bool written);
 void manifest_spare(Buf *list, struct timespec since);
 void manifest_made_dir(const char *dir, const char *sub);	/* out_mkdir made dir/sub */
 void manifest_wrote(const char *name, FileHash h, uint64_t size);	/* name was written */
-bool manifest_write(Buf *err);	/* the staging folder's manifest, sorted by path */
+bool manifest_write(Buf *err, Buf *warn);	/* the staging folder's manifest, sorted by path */
 void manifest_counts(uint64_t *written, uint64_t *kept, uint64_t *unrendered);	/* files; pages kept unrendered */
 bool manifest_prune_previous(void);	/* after the swap: the spare keeps only what the site holds */
 /* Whether the previous site's list names name (an entry of its folder): a file, or a folder
@@ -1669,6 +1672,7 @@ bool out_has_spare(const char *out);	/* out has a spare a build would take (out_
 /* A .gitignore of "*" in the folder dirfd: git (c360 publish, the user's own commits) leaves it out. */
 bool out_git_ignored(int dirfd);
 void out_remove_at(int dirfd, const char *name, bool folder);	/* a file (unless folder), or a folder and all in it */
+#define EMPTY_DEPTH 64	/* folders deep that a removal goes: deeper ones stay (a bounded stack) */
 DIR *out_opendir_at(int fd);	/* a DIR reading the folder open as fd (which stays open), or NULL */
 /* Swaps the staging folder in place of out (keeping out whole on failure), then keeps the
  * previous site as out's spare (out_spare), or removes it on threads. What out held that c360

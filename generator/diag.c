@@ -99,8 +99,7 @@ const DiagHelp diag_help[D_COUNT] = {
 
 static const char *const sev_name[] = {"note", "warning", "error"};
 
-/* Quotes and shortens (to max bytes) hostile text so that a message stays one printable line. */
-static void put_value(Buf *b, const char *v, size_t n, size_t max)
+void buf_put_printable(Buf *b, const char *v, size_t n, size_t max)
 {
 	for (size_t i = 0; i < n && i < max; i++) {
 		unsigned char c = (unsigned char)v[i];
@@ -124,9 +123,9 @@ void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *colu
 	for (const char *f = diag_info[code].msg; *f; f++) {
 		if (f[0] == '{' && (f[1] == 'c' || f[1] == 'v') && f[2] == '}') {
 			if (f[1] == 'c')	/* a file's header name, as hostile as a value */
-				put_value(&msg, column ? column : "", column ? strlen(column) : 0, SIZE_MAX);
+				buf_put_printable(&msg, column ? column : "", column ? strlen(column) : 0, SIZE_MAX);
 			else
-				put_value(&msg, value ? value : "", value ? vlen : 0, 60);
+				buf_put_printable(&msg, value ? value : "", value ? vlen : 0, 60);
 			f += 2;
 		} else {
 			buf_putc(&msg, *f);

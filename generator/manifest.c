@@ -798,8 +798,9 @@ static void spare_link(void)
 }
 
 /* The spare's files that the build did not make (w: the new site's list, by path), and its
- * folders the build did not make, removed. The spare's list is sorted (whole: else it has no entries). */
-static void spare_finish(Walk *w)
+ * folders the build did not make, removed; one that stays is a warning in warn. The spare's
+ * list is sorted (whole: else it has no entries). */
+static void spare_finish(Walk *w, Buf *warn)
 {
 	const Entry *was, *now = walk_next(w, &was);
 	for (size_t i = 0; i < M.spare.n; i++) {
@@ -814,9 +815,20 @@ static void spare_finish(Walk *w)
 	}
 	if (M.nmade)
 		qsort(M.made, M.nmade, sizeof *M.made, strcmp_ptr);
-	for (size_t i = 0; i < M.nspare_dirs; i++)
-		if (!M.nmade || !bsearch(&M.spare_dirs[i], M.made, M.nmade, sizeof *M.made, strcmp_ptr))
-			out_remove_at(M.new_root, M.spare_dirs[i], true);	/* a file the build made there stays */
+	bool said = false;
+	for (size_t i = 0; i < M.nspare_dirs; i++) {
+		struct stat st;
+		if (M.nmade && bsearch(&M.spare_dirs[i], M.made, M.nmade, sizeof *M.made, strcmp_ptr))
+			continue;
+		out_remove_at(M.new_root, M.spare_dirs[i], true);	/* a file the build made there stays */
+		if (!said && fstatat(M.new_root, M.spare_dirs[i], &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			buf_printf(warn, "%swarning: c360 could not remove ", warn->len ? "\n" : "");
+			buf_put_printable(warn, M.spare_dirs[i], strlen(M.spare_dirs[i]), 200);
+			buf_printf(warn, " from %s/" SPARE_NAME " (folders more than %d deep, or ones it may not empty): it is in "
+					 "the new site; remove it by hand", M.out, EMPTY_DEPTH);
+			said = true;
+		}
+	}
 }
 
 void manifest_previous(void)
@@ -1154,12 +1166,12 @@ static bool list_end(ListOut *o, bool close_it)
 	return o->ok;
 }
 
-bool manifest_write(Buf *err)
+bool manifest_write(Buf *err, Buf *warn)
 {
 	by_path(M.now, M.n);
 	if (M.spare_on) {
 		Walk w = walk_start(M.now, M.n, false);
-		spare_finish(&w);
+		spare_finish(&w, warn);
 	}
 	char *path = path_join(M.staging, MANIFEST_NAME);
 	/* truncated, not made anew: the marker's own file, its lock stays */

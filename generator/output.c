@@ -70,34 +70,64 @@ bool path_inside(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-/* Empties the folder open as fd, but for the entry named last (NULL: none), without following
- * symbolic links and without allocating (it runs when memory has run out); a few passes, as
- * entries may move while it reads. */
-static void empty_folder(int fd, const char *last)
+/* How deep empty_folder goes (a tree deeper than that is left, and so is the folder that holds
+ * it), and how many folders it opens in one removal: bounded stack and time whatever a user put
+ * into the site (five thousand folders within each other; folders it may not empty). */
+#define EMPTY_FOLDERS (1L << 22)
+
+/* The entries of the folder open as fd, but for . and .. and the one named last. */
+static int folder_entries(int fd, const char *last, char *buf, size_t size)
 {
-	char buf[4096];
-	for (int pass = 0, found = 1; found && pass < 8; pass++) {
-		found = 0;
+	int count = 0;
+	lseek(fd, 0, SEEK_SET);
+	for (ssize_t n; (n = getdents64(fd, buf, size)) > 0;)
+		for (ssize_t at = 0; at < n;) {
+			const struct dirent64 *e = (const struct dirent64 *)(void *)(buf + at);
+			at += e->d_reclen;
+			count += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+				 !(last && strcmp(e->d_name, last) == 0);
+		}
+	return count;
+}
+
+/* Empties the folder open as fd, but for the entry named last (NULL: none), without following
+ * symbolic links and without allocating (it runs when memory has run out); again while entries
+ * came as it read (more are there than it could not remove), a few times. */
+static void empty_folder_in(int fd, const char *last, int depth, long *folders)
+{
+	char buf[1024];
+	for (int pass = 0, again = 1; again && pass < 8; pass++) {
+		int left = 0;
 		lseek(fd, 0, SEEK_SET);
 		for (ssize_t n; (n = getdents64(fd, buf, sizeof buf)) > 0;) {
 			for (ssize_t at = 0; at < n;) {
 				const struct dirent64 *e = (const struct dirent64 *)(void *)(buf + at);
 				at += e->d_reclen;
 				if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-				    (last && strcmp(e->d_name, last) == 0))
+				    (last && strcmp(e->d_name, last) == 0) || unlinkat(fd, e->d_name, 0) == 0)
 					continue;
-				found = 1;
-				if (unlinkat(fd, e->d_name, 0) == 0 || (errno != EISDIR && errno != EPERM))
+				if (errno != EISDIR && errno != EPERM) {
+					left += errno != ENOENT;
 					continue;
-				int sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				}
+				int sub = depth < EMPTY_DEPTH && --*folders > 0
+						  ? openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+						  : -1;
 				if (sub >= 0) {
-					empty_folder(sub, NULL);
+					empty_folder_in(sub, NULL, depth + 1, folders);
 					close(sub);
 				}
-				unlinkat(fd, e->d_name, AT_REMOVEDIR);
+				left += unlinkat(fd, e->d_name, AT_REMOVEDIR) != 0 && errno != ENOENT;
 			}
 		}
+		again = folder_entries(fd, last, buf, sizeof buf) > left;
 	}
+}
+
+static void empty_folder(int fd, const char *last)
+{
+	long folders = EMPTY_FOLDERS;
+	empty_folder_in(fd, last, 0, &folders);
 }
 
 void out_remove_at(int dirfd, const char *name, bool folder)
@@ -140,14 +170,15 @@ static bool staging_swapped;
 static bool staging_exchanged;	/* swapped by one atomic exchange: the previous site is whole */
 
 /* Removes the staging folder while other threads may still write into it: it is moved aside
- * first (to a name the next build would also clear), so that they find nothing to write to. */
-static void remove_while_written(const char *dir)
+ * first (to a name the next build would also clear), so that they find nothing to write to.
+ * False if some of it stays (its name in left, PATH_MAX bytes, unless NULL). */
+static bool remove_while_written(const char *dir, char *left)
 {
 	char aside[PATH_MAX];
 	size_t n = strlen(dir);
 	if (n < 6 || n >= sizeof aside) {
 		remove_tree(dir);
-		return;
+		return access(dir, F_OK) != 0;
 	}
 	memcpy(aside, dir, n + 1);
 	memcpy(aside + n - 6, "XXXXXX", 6);
@@ -162,6 +193,11 @@ static void remove_while_written(const char *dir)
 		nanosleep(&(struct timespec){0, 10000000}, NULL);	/* writes under way end */
 		remove_tree(aside);
 	}
+	if (access(aside, F_OK) != 0)
+		return true;
+	if (left)
+		memcpy(left, aside, strlen(aside) + 1);
+	return false;
 }
 
 /* fn(arg) on threads threads at once, this one among them; returns when all have returned. */
@@ -244,14 +280,17 @@ static void sweep_tree(const char *dir, int threads)
 }
 
 /* Removes the staging folder (after the swap: the previous site; its biggest folders emptied
- * on threads first). */
-static void remove_staging_on(int threads)
+ * on threads first); what stays of it is a warning in warn, unless NULL. */
+static void remove_staging_on(int threads, Buf *warn)
 {
+	char left[PATH_MAX];
 	pthread_mutex_lock(&staging_mu);
 	if (staging_dir && threads > 1)
 		sweep_tree(staging_dir, threads);
-	if (staging_dir)
-		remove_while_written(staging_dir);
+	if (staging_dir && !remove_while_written(staging_dir, left) && warn)
+		buf_printf(warn, "%swarning: c360 could not remove all of %s (folders more than %d deep, or ones it may "
+				 "not empty, that were put into the site): remove it by hand",
+			   warn->len ? "\n" : "", left, EMPTY_DEPTH);
 	free(staging_dir);
 	staging_dir = NULL;
 	pthread_mutex_unlock(&staging_mu);
@@ -264,7 +303,7 @@ static void remove_staging_at_exit(void)
 {
 	pthread_mutex_lock(&staging_mu);
 	if (staging_dir)
-		remove_while_written(staging_dir);
+		remove_while_written(staging_dir, NULL);
 	pthread_mutex_unlock(&staging_mu);
 }
 
@@ -362,9 +401,10 @@ static bool is_ours(const char *name, const char *const *ours, size_t n)
 
 static void name_list(Buf *b, size_t *count, const char *name)
 {
-	if ((*count)++ < 3)
-		buf_printf(b, "%s%s", *count > 1 ? ", " : "", name);
-	else if (*count == 4)
+	if ((*count)++ < 3) {
+		buf_puts(b, *count > 1 ? ", " : "");
+		buf_put_printable(b, name, strlen(name), 200);
+	} else if (*count == 4)
 		buf_puts(b, ", ...");
 }
 
@@ -796,7 +836,7 @@ static size_t strangers(const char *out, Buf *names, bool *nested)
 
 bool out_commit(const char *out, const char *staging, int threads, Buf *err, Buf *left)
 {
-	if (!manifest_write(err)) {
+	if (!manifest_write(err, left)) {
 		manifest_end();
 		return false;
 	}
@@ -828,7 +868,7 @@ bool out_commit(const char *out, const char *staging, int threads, Buf *err, Buf
 	buf_free(&names);
 	manifest_end();
 	if (!spared)
-		remove_staging_on(threads);
+		remove_staging_on(threads, left);
 	staging_unlock();
 	return true;
 }
@@ -837,7 +877,7 @@ void out_abort(const char *staging)
 {
 	(void)staging;
 	manifest_end();
-	remove_staging_on(1);
+	remove_staging_on(1, NULL);
 	staging_unlock();
 }
 
@@ -856,7 +896,7 @@ static void *guard(void *arg)
 		;
 	pthread_mutex_lock(&staging_mu);
 	if (staging_dir)
-		remove_while_written(staging_dir);
+		remove_while_written(staging_dir, NULL);
 	char line[PATH_MAX + 64];
 	snprintf(line, sizeof line, "interrupted; %s %s", guarded_out, staging_swapped ? "already holds the new site"
 		 : guarded_existed ? "is unchanged" : "was not created");

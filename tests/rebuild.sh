@@ -1047,6 +1047,22 @@ run 0 build --config "$T/keep.conf" --data "$T/data" --as-of 2024-07-03 --out "$
 grep -q "held" "$T/err" && fail "a build of a site holding nothing else warned: $(cat "$T/err")" || pass
 [ ! -e "$T/pub2/.c360-prev/CNAME" ] && [ ! -e "$T/pub2/.c360-prev/images" ] && pass ||
 	fail "the spare still holds what the build before the last one left out: $(ls -A "$T/pub2/.c360-prev")"
+# a file named with a terminal's escape is named printable; a tree 3,000 folders deep (deeper
+# than a removal goes) neither crashes the build nor stays unsaid, with the spare or without
+printf x >"$T/pub2/$(printf '\033[31mred')"
+python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+for i in range(3000):
+	os.mkdir("d", dir_fd=fd); sub = os.open("d", os.O_RDONLY, dir_fd=fd); os.close(fd); fd = sub' "$T/pub2/deep" 2>/dev/null ||
+	mkdir -p "$T/pub2/deep/$(printf 'd/%.0s' $(seq 300))"
+run 0 build --config "$T/keep.conf" --data "$T/data" --as-of 2024-07-06 --out "$T/pub2"
+err_has 'held \\x1b\[31mred, deep, which'
+run 0 build --config "$T/keep.conf" --data "$T/data" --as-of 2024-07-07 --out "$T/pub2"
+err_has "warning: c360 could not remove deep from $T/pub2/.c360-prev (folders more than 64 deep.*remove it by hand"
+printf 'keep = .git, notes.txt\ncache = false\n' >"$T/nospare.conf"
+run 0 build --config "$T/nospare.conf" --data "$T/data" --as-of 2024-07-08 --out "$T/pub2"
+err_has "warning: c360 could not remove all of $T/pub2.*(folders more than 64 deep.*remove it by hand"
+rm -rf "$T/pub2/deep" "$T"/pub2.* "$T/pub2/.c360-prev/deep"
 printf 'keep = .git, ../up\n' >"$T/keep.conf"
 run 1 build --config "$T/keep.conf" --data "$T/data" --out "$T/pub2"
 err_has "keep.conf:1:[0-9]*: error: .*keep"
