@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <unistd.h>
+#include <unistr.h>
 
 void config_defaults(Config *c)
 {
@@ -801,6 +802,13 @@ bool config_load(Config *c, const char *path, Buf *err)
 		if (!s.n)
 			continue;
 		unsigned col = (unsigned)(s.p - line) + 1;
+		const uint8_t *bad = u8_check((const uint8_t *)s.p, s.n);
+		if (bad) {	/* a title or a label would be written into pages, PDFs and gold as it is */
+			buf_printf(err, "%s:%u:%u: error: byte 0x%02x is not UTF-8; save the configuration as UTF-8\n", path,
+				   lineno, (unsigned)((const char *)bad - line) + 1, *bad);
+			ok = false;
+			continue;
+		}
 		if (sql && p.open && (line[0] == ' ' || line[0] == '\t')) {
 			pending_line(&p, s, lineno, col);	/* the SQL goes on */
 			continue;

@@ -308,6 +308,10 @@ conf 'site_url = intranet.example/c360/\n' 1	# an e-mail's link needs the whole 
 has "$T/err" "^$T/c.conf:1:12: error: site_url: this value is not valid; expected the http:// or https:// address"
 conf 'title = Acme\0 360\nchurn_window_days = 30\n' 1	# not text: said, not read up to the NUL
 has "$T/err" "^$T/c.conf:1:13: error: a NUL byte; a configuration is text$"
+conf '# Caf\351, a comment in Latin-1 is not read\ntitle = Caf\351 360\n' 1	# a Latin-1 title: said where, not a PDF's error
+has "$T/err" "^$T/c.conf:2:12: error: byte 0xe9 is not UTF-8; save the configuration as UTF-8$"
+conf '[categories]\ndevice = Kasse: \344\n' 1
+has "$T/err" "^$T/c.conf:2:17: error: byte 0xe4 is not UTF-8"
 awk 'BEGIN { printf "title = "; for (i = 0; i < 5000; i++) printf "x"; print "\nchurn_window_days = 30" }' >"$T/c.conf"
 run 1 check --config "$T/c.conf"	# was read as two lines, the second an error at line 2
 has "$T/err" "^$T/c.conf:1:1: error: the line is longer than 4096 bytes$"
