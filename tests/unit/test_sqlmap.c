@@ -105,6 +105,18 @@ static void test_sql_errors(void **state)
 		 "c360.conf:4:10: error: [sql] orders: a source is one SELECT"},
 		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT 1;\n  SELECT 2\n",
 		 "c360.conf:5:3: error: [sql] orders: a source is one SELECT"},
+		/* only reading: no file of the machine attached, no PRAGMA */
+		{"[tables]\nitems = items.csv\n[sql]\norders = ATTACH '/etc/hostname' AS h\n",
+		 "c360.conf:4:10: error: [sql] orders: a source is one SELECT, which only reads the [tables] (no ATTACH"},
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT * FROM pragma_table_info('items')\n",
+		 "c360.conf:4:10: error: [sql] orders: a source is one SELECT, which only reads"},
+		/* a recursive WITH without an end: its rows, or its work, stop where the files' rows allow */
+		{"[tables]\nitems = items.csv\n[sql]\norders = WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)\n"
+		 "  SELECT x AS order_id, 1 AS customer_id FROM c\n",
+		 "c360.conf:4:10: error: [sql] orders: the SELECT gives more rows than c360 reads (4 times the rows of the [tables] files, and 100000)"},
+		{"[tables]\nitems = items.csv\n[sql]\norders = WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)\n"
+		 "  SELECT count(*) AS order_id FROM c\n",
+		 "c360.conf:4:10: error: [sql] orders: the SELECT takes more work than c360 allows"},
 		{"[tables]\nitems = nosuch.csv\n[sql]\norders = SELECT * FROM items\n",
 		 "c360.conf:4:10: error: [sql] orders: no such table: items (its file " DIR "/nosuch.csv is missing)"},
 	};
