@@ -1047,8 +1047,10 @@ static void start_chunk(Silver *s, const Source *src, Chunk *c)
 
 /* Merges the chunks into src in order. The first chunk whose predecessor ended inside a
  * record started inside a quoted field: it and those after it are dropped, and the
- * predecessor reads on to the end instead. */
-static void merge_chunks(Source *src, Chunk *ch, size_t n)
+ * predecessor reads on to the end instead. So with what looked like a report's footer, the
+ * rest bytes after the chunks: true if the last chunk ended inside a record (a quoted value's
+ * blank line and a line of quotes), and the rest was read as the file's. */
+static bool merge_chunks(Source *src, Chunk *ch, size_t n, size_t rest)
 {
 	size_t good = 1;
 	Ingest *last = src->ingest;
@@ -1056,6 +1058,11 @@ static void merge_chunks(Source *src, Chunk *ch, size_t n)
 		last = ch[good++].src.ingest;
 	if (good < n)
 		ingest_feed_last(last, ch[good].data, (size_t)(src->input + src->input_len - ch[good].data));
+	bool read_on = rest && ingest_open(last);
+	if (read_on) {
+		ingest_feed_last(last, src->input + src->input_len, rest);
+		src->input_len += rest;
+	}
 	uint32_t offset = ingest_lines(src->ingest);
 	for (size_t k = 1; k < n; k++) {
 		Source *c = &ch[k].src;
@@ -1069,6 +1076,7 @@ static void merge_chunks(Source *src, Chunk *ch, size_t n)
 		}
 		source_free(c);
 	}
+	return read_on;
 }
 
 /* Whether data's lines end in LF or CRLF (not CR alone), by its first line end, as the reader
@@ -1172,11 +1180,11 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	bool owns = src->lent;	/* the first chunk's rows did not outgrow theirs: all are its */
 	if (owns)
 		src->table.cap = room, src->lent = false;
-	merge_chunks(src, ch, n);
+	bool footer = !merge_chunks(src, ch, n, all - len) && len < all;
 	if (n > 1 && !owns)
 		big_free(rows, room * src->table.size);
 	free(ch);
-	if (len < all) {
+	if (footer) {
 		ingest_finish(src->ingest);	/* a quote left open before it quarantines its line first */
 		footer_rows(src, data, len, all, (uint32_t)count_lines(data, len) + 1);
 	}

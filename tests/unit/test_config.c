@@ -587,6 +587,9 @@ static void test_report_footer(void **state)
 		{"c2,Bob,b@x.com\n\nConfidential\nc3,Cy,c@x.com\n", 0, false, 1, 1},	/* a row after it */
 		{"c2,Bob,b@x.com\n\n\"Confidential\"x\"\n", 1, false, 0, 1},	/* no lone field: malformed */
 		{"c2,Bob,b@x.com\n\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n", 0, false, 11, 1},	/* too long */
+		/* a quoted value ending in a blank line and a quote: the reader's, no footer */
+		{"c2,Bob,\"b@x.com\n\n\"\"\"\n", 0, false, 0, 0},
+		{"c2,\"Bob\r\n\r\nLee\",b@x.com\r\n\r\n\"Confidential\"\r\n", 1, true, 0, 1},	/* and one after it */
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++)
 		for (int jobs = 1; jobs <= 3; jobs += 2) {
