@@ -449,6 +449,8 @@ typedef struct {
 	const char *comment;	/* a line starting with it is skipped; NULL: none */
 	const char *currency;	/* the currency of amounts that name none; NULL: the base */
 	const char *date_format;	/* its dates as strptime reads them (clean_date_format); NULL: SPEC's forms */
+	char **fill_down;	/* header names of columns whose empty fields take the value above */
+	size_t nfill_down;
 } ReadOptions;
 
 typedef struct {
@@ -622,6 +624,10 @@ uint64_t ingest_blank_lines(const Ingest *in);
  * line header_row (0: none), are no records. Before the first feed. */
 void ingest_options(Ingest *in, char delimiter, const char *comment, uint32_t header_row);
 uint64_t ingest_skipped_lines(const Ingest *in);	/* before the header, and comments */
+/* With names: the header's columns of those names are filled down (an empty field takes the
+ * value above it; names stays the caller's), before the first feed. Without: the first of
+ * them the header does not have, once it is read, or NULL. */
+const char *ingest_fill_down(Ingest *in, char *const *names, size_t n);
 /* The input continues the file first began: no BOM at its start, the same line ends, delimiter
  * and comments. */
 void ingest_continue(Ingest *in, const Ingest *first);

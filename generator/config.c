@@ -560,6 +560,8 @@ static const Setting settings[] = {
 	{"read", "[FILE.]date_format", "how the file writes its dates, in strptime's %Y %m %b %B %d %e %H %I %M %S %p %z "
 	 "(a year, a month and a day), e.g. %b %d, %Y %I:%M:%S %p; a year-first date (ISO) is read too, any other is invalid",
 	 config_set_read, 0, '-'},
+	{"read", "[FILE.]fill_down", "header names of columns (a grouped report's) whose empty fields take the value "
+	 "above, separated by commas", config_set_read, 0, '-'},
 	{"tables", "TABLE", "a file in the data folder, read as SQL table TABLE (letters, digits, _)",
 	 config_set_table, 0, '-'},
 	{"sql", "SOURCE", "a SELECT over the tables that defines the source, on indented lines after the key",

@@ -61,7 +61,21 @@ static signed char encoding_of(const char *v)
 }
 
 /* Sets option opt (the settings table matched one) of o; false if v is not what it takes. */
-static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v, Buf *why)
+/* [read] FILE.fill_down: header names, kept with the configuration's strings. */
+static bool fill_down_names(Config *c, ReadOptions *o, Str raw, Buf *why)
+{
+	char **names;
+	size_t n;
+	if (!config_list(raw, &names, &n, why))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		config_keep(c, names[i]);
+	config_keep(c, (char *)names);
+	o->fill_down = names, o->nfill_down = n;
+	return n > 0;
+}
+
+static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v, Str raw, Buf *why)
 {
 	long n;
 	char code[4];
@@ -82,6 +96,8 @@ static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v, Buf *
 		return buf_puts(why, clean_date_format_why(v)), false;
 	else if (str_eq(opt, "date_format"))
 		o->date_format = config_keep(c, xstrdup(v));
+	else if (str_eq(opt, "fill_down"))
+		return fill_down_names(c, o, raw, why);
 	else
 		return false;
 	return true;
@@ -92,7 +108,7 @@ bool config_set_read(SetArgs *a)
 	const char *dot = memchr(a->key.p, '.', a->key.n);
 	size_t n = dot ? (size_t)(dot - a->key.p) : 0;
 	ReadOptions *o = named_options(a->c, a->key.p, n, a->map && a->map->nlines ? a->map->line[0] : 0);
-	return read_option(a->c, o, dot ? str_make(dot + 1, a->key.n - n - 1) : a->key, a->v, a->why);
+	return read_option(a->c, o, dot ? str_make(dot + 1, a->key.n - n - 1) : a->key, a->v, a->raw, a->why);
 }
 
 bool config_read_names_check(const Config *c, const char *path, Buf *err)
@@ -135,6 +151,8 @@ ReadOptions config_read_options(const Config *c, const char *name)
 			r.comment = o->comment ? o->comment : r.comment;
 			r.currency = o->currency ? o->currency : r.currency;
 			r.date_format = o->date_format ? o->date_format : r.date_format;
+			if (o->nfill_down)
+				r.fill_down = o->fill_down, r.nfill_down = o->nfill_down;
 		}
 	return r;
 }

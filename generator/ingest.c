@@ -4,6 +4,7 @@
 
 #include <csv.h>
 #include <stdlib.h>
+#include <strings.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -50,6 +51,11 @@ struct Ingest {
 	unsigned text;
 	uint32_t text_col;
 	Buf clean;
+	/* fill-down columns (a report's grouped values): an empty field takes the one above */
+	char *const *fill_names;
+	size_t nfill;
+	uint32_t *fill_col;	/* found in the header (the first record): its field, or UINT32_MAX */
+	Buf *fill_last;		/* the last value of each that was not empty */
 };
 
 static bool has_zero_or_high(uint64_t v)
@@ -338,6 +344,51 @@ static void on_row(int c, void *ctx)
 	((Ingest *)ctx)->row_done = true;
 }
 
+/* The first record is the header: the fill-down columns are found by name in it (blanks
+ * around it and case aside). After it, an empty fill-down field of a record (not a syntax
+ * error's) takes the last value above it that was not empty. */
+static void fill_down(Ingest *in, const Record *r)
+{
+	if (!in->fill_col) {
+		in->fill_col = xmalloc(in->nfill * sizeof *in->fill_col);
+		in->fill_last = xcalloc(in->nfill, sizeof *in->fill_last);
+		for (size_t k = 0; k < in->nfill; k++) {
+			in->fill_col[k] = UINT32_MAX;
+			Str want = str_trim(str_make(in->fill_names[k], strlen(in->fill_names[k])));
+			for (uint32_t i = 0; i < r->nfields && in->fill_col[k] == UINT32_MAX; i++) {
+				Str name = str_trim(r->fields[i]);
+				if (name.n == want.n && strncasecmp(name.p, want.p, want.n) == 0)
+					in->fill_col[k] = i;
+			}
+		}
+		return;
+	}
+	if (r->error)
+		return;
+	for (size_t k = 0; k < in->nfill; k++) {
+		uint32_t c = in->fill_col[k];
+		if (c >= r->nfields)
+			continue;
+		Buf *last = &in->fill_last[k];
+		if (!str_trim(r->fields[c]).n)
+			in->fields[c] = str_make(last->p ? last->p : "", last->len);
+		else
+			last->len = 0, buf_put(last, r->fields[c].p, r->fields[c].n);
+	}
+}
+
+const char *ingest_fill_down(Ingest *in, char *const *names, size_t n)
+{
+	if (names) {
+		in->fill_names = names, in->nfill = n;
+		return NULL;
+	}
+	for (size_t k = 0; in->fill_col && k < in->nfill; k++)
+		if (in->fill_col[k] == UINT32_MAX)
+			return in->fill_names[k];
+	return NULL;
+}
+
 static void emit(Ingest *in, const char *raw, size_t rawlen, int error, uint32_t error_col)
 {
 	uint32_t n = in->nfields < FIELDS_MAX ? in->nfields : FIELDS_MAX;
@@ -355,6 +406,8 @@ static void emit(Ingest *in, const char *raw, size_t rawlen, int error, uint32_t
 		.raw = str_make(raw, rawlen), .error = error, .error_col = error_col,
 		.text = in->text, .text_col = in->text_col, .cut = in->nfields > FIELDS_MAX,
 	};
+	if (__builtin_expect(in->nfill > 0, 0))
+		fill_down(in, &r);
 	in->fn(in->ctx, &r);
 	clear_fields(in);
 }
@@ -364,6 +417,8 @@ static void emit(Ingest *in, const char *raw, size_t rawlen, int error, uint32_t
 static void emit_usual(Ingest *in, const char *raw, size_t rawlen)
 {
 	Record r = {.line = in->rec_line, .nfields = in->nfields, .fields = in->fields, .raw = str_make(raw, rawlen)};
+	if (__builtin_expect(in->nfill > 0, 0))
+		fill_down(in, &r);
 	in->fn(in->ctx, &r);
 	in->plain = false, in->nfields = 0;
 }
@@ -677,5 +732,9 @@ void ingest_free(Ingest *in)
 	buf_free(&in->clean);
 	free(in->field);
 	free(in->fields);
+	for (size_t k = 0; in->fill_last && k < in->nfill; k++)
+		buf_free(&in->fill_last[k]);
+	free(in->fill_last);
+	free(in->fill_col);
 	free(in);
 }

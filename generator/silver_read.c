@@ -143,6 +143,14 @@ void silver_source_record(void *ctx, const Record *r)
 	Source *src = ctx;
 	if (!src->have_header) {
 		read_header(src, r);
+		const char *absent = src->opt.nfill_down && src->ingest ? ingest_fill_down(src->ingest, NULL, 0) : NULL;
+		if (absent) {
+			Buf why = {0};
+			buf_printf(&why, "[read] fill_down names \"%s\", which the header does not have: nothing is filled "
+					 "down in it", absent);
+			diag(&src->diags, D_CONFIG_NOTE, r->line, 0, buf_cstr(&why), NULL, 0);
+			buf_free(&why);
+		}
 		return;
 	}
 	src->rows_read++;
@@ -948,10 +956,10 @@ static void *chunk_read(void *arg)
 
 /* Splits data[at..len) into at most one chunk per thread, each at least chunk_min bytes and
  * ending after a line end (the last at len). */
-static Chunk *split_chunks(const Silver *s, const char *data, size_t at, size_t len, size_t *count)
+static Chunk *split_chunks(const Silver *s, const Source *src, const char *data, size_t at, size_t len, size_t *count)
 {
 	size_t n = (len - at) / (s->cfg->chunk_min ? s->cfg->chunk_min : 1), threads = (size_t)config_threads(s->cfg);
-	n = n < 1 ? 1 : n > threads ? threads : n;
+	n = n < 1 || src->opt.nfill_down ? 1 : n > threads ? threads : n;	/* filled down: a row needs the one above */
 	Chunk *ch = xcalloc(n, sizeof *ch);
 	for (size_t k = 0, start = at; k < n; k++) {
 		size_t end = at + (len - at) / n * (k + 1);
@@ -1168,7 +1176,7 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	size_t all = len;
 	len = at + footer_start(src, data + at, len - at);
 	src->input_len = len;
-	Chunk *ch = split_chunks(s, data, at, len, &n);
+	Chunk *ch = split_chunks(s, src, data, at, len, &n);
 	size_t room = n > 1 ? lend_rows(src, ch, n) : 0;
 	char *rows = src->table.rows;
 	for (size_t k = 1; k < n; k++)
@@ -1194,6 +1202,7 @@ void silver_source_input(Silver *s, Source *src, Input *in)
 {
 	src->delimiter = input_prepare(in, &src->opt, &src->diags);
 	ingest_options(src->ingest, src->delimiter, src->opt.comment, src->opt.header_row);
+	ingest_fill_down(src->ingest, src->opt.fill_down, src->opt.nfill_down);
 	if (in->len)
 		read_chunked(s, src, in->data, in->len);
 }
@@ -1238,12 +1247,12 @@ static bool read_tail(Silver *s, Source *src, Source *tail, const Input *in, siz
  * is what reading the whole file makes. False (src set up anew) when there is no such cache,
  * or where the result could differ: a prefix that does not end a record (a quoted field ran
  * to its end, which the new bytes may close), a source with no header or left out, lines that
- * end in CR alone, a file decoded first, a report's footer before or after the new lines, or
+ * end in CR alone, a file decoded first or filled down, a report's footer before or after the new lines, or
  * what silver_append refuses; and when the new bytes are too many for one thread (more than half
  * the prefix, two chunks or more): a whole read on threads is quicker. */
 static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
 {
-	if (!source_is_fact(src->id) || src->opt.encoding > ENC_UTF8 || in->len >= UINT32_MAX ||
+	if (!source_is_fact(src->id) || src->opt.encoding > ENC_UTF8 || src->opt.nfill_down || in->len >= UINT32_MAX ||
 	    !lf_lines(in->data, in->len))
 		return false;
 	FileHash before;

@@ -135,6 +135,7 @@ void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 	Ingest *ing = ingest_new(load_record, &l);
 	char delim = input_prepare(in, &o, &t->diags);	/* may set o.header_row (Excel's "sep=;" line) */
 	ingest_options(ing, delim, o.comment, o.header_row);
+	ingest_fill_down(ing, o.fill_down, o.nfill_down);
 	sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL);
 	ingest_feed(ing, in->data ? in->data : "", in->len);
 	ingest_finish(ing);

@@ -619,6 +619,51 @@ static void test_report_footer(void **state)
 		}
 }
 
+/* A grouped report (Salesforce's) names its group once, on the group's first row: with
+ * fill_down the rows below take it (blank ones too), by the header's name whatever its case;
+ * read in one piece though three threads could (a row needs the one above). Without it they
+ * have none; a name the header lacks is said. */
+static void test_fill_down(void **state)
+{
+	(void)state;
+	static const char crm[] = "Billing Country,Account ID,Account Name\nGermany,c1,Ann\n,c2,Bob\n\" \",c3,Cy\n"
+				  "France,c4,Dan\n,c5,Eve\n";
+	static const char *const conf[] = {
+		"[columns]\ncustomers.location = Billing Country\ncustomers.customer_id = Account ID\n"
+		"customers.name = Account Name\n[read]\ncustomers.fill_down = billing country\n",
+		"[columns]\ncustomers.location = Billing Country\ncustomers.customer_id = Account ID\n"
+		"customers.name = Account Name\n",
+		"[columns]\ncustomers.location = Billing Country\ncustomers.customer_id = Account ID\n"
+		"customers.name = Account Name\n[read]\ncustomers.fill_down = Country\n",
+	};
+	static const char *const want[3][5] = {{"Germany", "Germany", "Germany", "France", "France"},
+					       {"Germany", NULL, NULL, "France", NULL},
+					       {"Germany", NULL, NULL, "France", NULL}};
+	for (int k = 0; k < 3; k++)
+		for (int jobs = 1; jobs <= 3; jobs += 2) {
+			Config cfg;
+			Buf err = {0};
+			CHECK(load(&cfg, conf[k], &err), "%s", buf_cstr(&err));
+			cfg.jobs = jobs, cfg.chunk_min = 8;
+			const char *text[SRC_COUNT] = {crm, "order_id,customer_id,order_date\no1,c1,2022-01-01\n"};
+			Silver s;
+			Input in[SRC_COUNT];
+			CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+			for (int i = 0; i < 5; i++) {
+				char id[3] = {'c', (char)('1' + i), 0};
+				const Customer *c = (const Customer *)row_by_id(&s, SRC_CUSTOMERS, id);
+				const char *loc = c ? c->location : "(no customer)";
+				CHECK(c && (want[k][i] ? loc && strcmp(loc, want[k][i]) == 0 : !loc), "conf %d, %d jobs, %s: %s", k,
+				      jobs, id, loc ? loc : "null");
+			}
+			CHECK(note_has(&s.src[SRC_CUSTOMERS], D_CONFIG_NOTE, "fill_down names \"Country\", which the header") == (k == 2),
+			      "conf %d: the name the header lacks said", k);
+			inputs_free(&s, in);
+			config_free(&cfg);
+			buf_free(&err);
+		}
+}
+
 /* Sessions most of whose devices are no system (an analytics export's device categories) are a
  * warning naming [categories]; so is a birth-date column none of whose CRM rows reads, however
  * many customers the facts add. */
@@ -759,7 +804,7 @@ int main(void)
 		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
 		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
-		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_report_footer), cmocka_unit_test(test_unknown_devices),
+		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_report_footer), cmocka_unit_test(test_fill_down), cmocka_unit_test(test_unknown_devices),
 		cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_customer_pages),
 	};

@@ -130,6 +130,34 @@ static void test_sql_errors(void **state)
 	}
 }
 
+/* A table's file is filled down as a source's is: the line item without its order's customer
+ * (and the one after a malformed row) takes the customer above; without it, both have none. */
+static void test_table_fill_down(void **state)
+{
+	(void)state;
+	mkdir(DIR, 0777);
+	put("customers_x.csv", customers);
+	put("items.csv", items);
+	for (int fill = 0; fill < 2; fill++) {
+		Silver s;
+		Config cfg;
+		Buf err = {0};
+		char conf[512];
+		snprintf(conf, sizeof conf, "%s[tables]\ncrm = customers_x.csv\nitems = items.csv\n[sql]\n"
+			 "customers = SELECT id AS customer_id FROM crm\n"
+			 "orders = SELECT Item AS order_id, Customer AS customer_id, '2022-01-01' AS order_date FROM items\n",
+			 fill ? "[read]\nitems.fill_down = Customer\n" : "");
+		CHECK(build(&s, &cfg, conf, &err), "builds: %s", buf_cstr(&err));
+		const Source *or = &s.src[SRC_ORDERS];
+		size_t none = 0;
+		for (size_t q = 0; q < or->nquarantine; q++)
+			none += or->quarantine[q].reason == D_MISSING_CUSTOMER_ID;
+		CHECK(none == (fill ? 0 : 2) && or->table.n == (fill ? 5 : 3), "fill %d: %zu without a customer, %zu rows", fill,
+		      none, or->table.n);
+		done(&s, &cfg, &err);
+	}
+}
+
 /* A table's header that is no UTF-8 says which setting reads it, as a source's does: the
  * SELECT's "no such column" is then its garbled name; with the encoding set, nothing. */
 static void test_table_header_encoding(void **state)
@@ -193,7 +221,7 @@ static void test_table_columns(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sql_sources), cmocka_unit_test(test_sql_errors),
+		cmocka_unit_test(test_sql_sources), cmocka_unit_test(test_sql_errors), cmocka_unit_test(test_table_fill_down),
 		cmocka_unit_test(test_table_header_encoding), cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
