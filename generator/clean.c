@@ -330,6 +330,8 @@ DateParse clean_date(Str s)
 
 const char *clean_date_format_why(const char *format)
 {
+	if (strstr(format, "%s"))
+		return strcmp(format, "%s") == 0 ? NULL : "%s, seconds since 1970, stands alone";
 	bool year = false, month = false, day = false;
 	for (const char *f = format; *f; f++) {
 		if (*f != '%')
@@ -352,12 +354,37 @@ static void c_locale_make(void)
 	c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 }
 
+/* "%s": seconds since 1970-01-01 00:00 UTC (Matomo's, an API's timestamps), a fraction after
+ * them ignored; from 1900 to 2100 as every date. */
+static DateParse epoch_seconds(Str s)
+{
+	DateParse p = {.status = DATE_BAD};
+	size_t i = s.n && s.p[0] == '-', digits = 0;
+	int64_t secs = 0;
+	for (; i < s.n && s.p[i] >= '0' && s.p[i] <= '9' && digits < 12; i++, digits++)
+		secs = secs * 10 + (s.p[i] - '0');
+	if (i < s.n && s.p[i] == '.' && digits)
+		for (i++; i < s.n && s.p[i] >= '0' && s.p[i] <= '9'; i++)
+			;
+	if (!digits || i != s.n)
+		return p;
+	secs = s.p[0] == '-' ? -secs : secs;
+	int64_t day = date_floor_day(secs);
+	date_civil(day, &p.y, &p.a, &p.b);
+	p.secs = (int32_t)(secs - day * SECS_PER_DAY);
+	if (day_in_range(p.y, p.a, p.b, p.secs))
+		p.status = DATE_OK;
+	return p;
+}
+
 DateParse clean_date_format(Str s, const char *format)
 {
 	DateParse p = {0};
 	s = str_trim(s);
 	if (is_null_trimmed(s))
 		return p;	/* DATE_NONE */
+	if (format[0] == '%' && format[1] == 's' && !format[2])
+		return epoch_seconds(s);
 	p.status = DATE_BAD;
 	char text[128];
 	pthread_once(&c_locale_once, c_locale_make);

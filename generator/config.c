@@ -558,7 +558,8 @@ static const Setting settings[] = {
 	 0, '-'},
 	{"read", "[FILE.]currency", "the three-letter code of the file's amounts, e.g. USD", config_set_read, 0, '-'},
 	{"read", "[FILE.]date_format", "how the file writes its dates, in strptime's %Y %m %b %B %d %e %H %I %M %S %p %z "
-	 "(a year, a month and a day), e.g. %b %d, %Y %I:%M:%S %p; a year-first date (ISO) is read too, any other is invalid",
+	 "(a year, a month and a day), e.g. %b %d, %Y %I:%M:%S %p, or %s alone (seconds since 1970, UTC); a year-first "
+	 "date (ISO) is read too, any other is invalid",
 	 config_set_read, 0, '-'},
 	{"read", "[FILE.]fill_down", "header names of columns (a grouped report's) whose empty fields take the value "
 	 "above, separated by commas", config_set_read, 0, '-'},

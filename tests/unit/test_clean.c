@@ -176,6 +176,18 @@ static void test_date_format(void **state)
 		{"%Y-%m-%dT%H:%M:%S%z", "2024-01-03T23:30:00+0200", "2024-01-03", DATE_OK, 21 * 3600 + 1800},
 		{"%Y-%m-%dT%H:%M:%S%z", "2024-01-03T01:00:00+02:00", "2024-01-02", DATE_OK, 23 * 3600},
 		{"%Y-%m-%dT%H:%M:%S%z", "2024-01-03T01:00:00+1500", "bad", DATE_BAD, 0},
+		/* seconds since 1970 (1704067200 is 2024-01-01 00:00 UTC: 19,723 days of 86,400 s) */
+		{"%s", "1704067200", "2024-01-01", DATE_OK, 0},
+		{"%s", " 1704153599.75 ", "2024-01-01", DATE_OK, 86399},
+		{"%s", "0", "1970-01-01", DATE_OK, 0},
+		{"%s", "-2208988800", "1900-01-01", DATE_OK, 0},
+		{"%s", "-2208988801", "bad", DATE_BAD, 0},
+		{"%s", "4133980800", "bad", DATE_BAD, 0},	/* 2101-01-01 */
+		{"%s", "17040672000000", "bad", DATE_BAD, 0},	/* milliseconds: too many digits */
+		{"%s", "1704067200x", "bad", DATE_BAD, 0},
+		{"%s", "1.7e9", "bad", DATE_BAD, 0},
+		{"%s", ".5", "bad", DATE_BAD, 0},
+		{"%s", "", "null", DATE_NONE, 0},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		DateParse p = clean_date_format(S(cases[i].in), cases[i].fmt);
@@ -187,10 +199,11 @@ static void test_date_format(void **state)
 		      "\"%s\" as %s: %s + %lld s", cases[i].in, cases[i].fmt, date_text(day), (long long)(m - day * SECS_PER_DAY));
 	}
 	CHECK(!clean_date_format_why("%b %d, %Y") && !clean_date_format_why("%d.%m.%Y %H:%M %z") &&
-	      !clean_date_format_why("%e %B %Y"), "formats of a year, a month and a day");
+	      !clean_date_format_why("%e %B %Y") && !clean_date_format_why("%s"), "formats of a year, a month and a day");
 	static const struct { const char *fmt, *why; } bad[] = {
 		{"%d/%m/%y", "%y, a year of two digits"}, {"%Y-%m", "no day"}, {"%m-%d", "no year"}, {"%Y %d", "no month"},
 		{"%Y-%m-%d %Q", "a conversion other"}, {"%Y-%m-%d %", "a % at the end"}, {"", "no year"},
+		{"%s %H", "%s, seconds since 1970, stands alone"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		const char *why = clean_date_format_why(bad[i].fmt);
