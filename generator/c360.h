@@ -495,6 +495,7 @@ typedef struct {
 	int churn_window_days;
 	char *file[SRC_COUNT];	/* file names inside data_dir */
 	char *alias[SRC_COUNT][MAX_COLS][MAX_ALIASES];	/* normalised extra header names */
+	char *nulls[SRC_COUNT][MAX_COLS][MAX_ALIASES];	/* [null]: a column's values that mean none */
 	Verbosity verbosity;
 	int jobs;		/* threads to read with; 0: one per processor */
 	const char *templates_dir, *themes_dir, *assets_dir;	/* where the site's sources are */
@@ -903,6 +904,7 @@ struct Source {
 	/* columns [0, in_order - 1) stand at their own fields and the others are absent (an optional
 	 * currency column): in_order - 1 of them; -1 when not so; 0 until a row is read */
 	int8_t in_order;
+	bool nulls;		/* [null] names values of its columns that mean none */
 	uint8_t nvalues, value_col[MAX_COLS];	/* the columns row_values cleans (not the key, customer, currency) */
 	/* bronze */
 	uint64_t rows_read, blank_lines;

@@ -482,6 +482,29 @@ static bool set_alias(SetArgs *a)
 	return ok;
 }
 
+/* [null]: values that mean no value in one column (BigCommerce's guest customer id 0),
+ * compared as the cleaning compares nulls: blanks around them and case aside. */
+static bool set_nulls(SetArgs *a)
+{
+	int src, col;
+	column_by_name(a->key, &src, &col);
+	char **words;
+	size_t n;
+	if (!config_list(a->raw, &words, &n, a->why))
+		return false;
+	bool ok = n <= MAX_ALIASES;
+	if (!ok)
+		buf_printf(a->why, "at most %d values", MAX_ALIASES);
+	for (size_t k = 0; k < MAX_ALIASES; k++) {
+		free(a->c->nulls[src][col][k]);
+		a->c->nulls[src][col][k] = ok && k < n ? words[k] : NULL;
+	}
+	for (size_t k = ok ? n : 0; k < n; k++)
+		free(words[k]);
+	free(words);
+	return ok;
+}
+
 /* The data location: an s3:// address, or a folder relative to the file; --data wins. */
 static bool set_data(SetArgs *a)
 {
@@ -546,6 +569,8 @@ static const Setting settings[] = {
 	{"files", "SOURCE", "a file name in the data folder (no /), e.g. orders = order_export.csv", set_file, 0, '-'},
 	{"columns", "SOURCE.COLUMN", "more header names for it, separated by commas, e.g. customers.email = mail",
 	 set_alias, 0, '-'},
+	{"null", "SOURCE.COLUMN", "values that mean no value in this column, separated by commas, e.g. "
+	 "orders.customer_id = 0 (a shop's guests)", set_nulls, 0, '-'},
 	{"read", "[FILE.]delimiter", ", ; | tab or auto (the most frequent in the header line); FILE. for one "
 	 "source's or table's file only", config_set_read, 0, '-'},
 	{"read", "[FILE.]decimal", ". or , or auto (what the amounts show): how amounts write their decimals",
@@ -631,7 +656,8 @@ static size_t section_keys(const char *section, const char **names, char (*scrat
 	return n;
 }
 
-static const char *const sections[] = {"", "files", "columns", "read", "tables", "sql", "categories", "currency", "s3"};
+static const char *const sections[] = {"", "files", "columns", "null", "read", "tables", "sql", "categories", "currency",
+				       "s3"};
 #define NSECTIONS (sizeof sections / sizeof *sections)
 
 /* Why a key is not known here: it belongs in another section, or it is near one that is known. */
@@ -929,6 +955,17 @@ void config_show(Buf *b, const Config *c)
 				buf_printf(b, "%s%s", a ? ", " : "", c->alias[s][k][a]);
 			buf_putc(b, '\n');
 		}
+	for (int s = 0, said = 0; s < SRC_COUNT; s++)
+		for (int k = 0; k < source_defs[s].ncols; k++) {
+			if (!c->nulls[s][k][0])
+				continue;
+			buf_printf(b, "%s%s.%s = ", said++ ? "" : "\n[null]\n", source_defs[s].name, source_defs[s].cols[k]);
+			for (int a = 0; a < MAX_ALIASES && c->nulls[s][k][a]; a++) {
+				buf_puts(b, a ? ", " : "");
+				csv_quoted(b, c->nulls[s][k][a], strlen(c->nulls[s][k][a]), false);
+			}
+			buf_putc(b, '\n');
+		}
 }
 
 const char *config_file_of(const Config *c, SourceId id)
@@ -952,6 +989,6 @@ void config_free(Config *c)
 		free(c->file[s]);
 		for (int k = 0; k < MAX_COLS; k++)
 			for (int a = 0; a < MAX_ALIASES; a++)
-				free(c->alias[s][k][a]);
+				free(c->alias[s][k][a]), free(c->nulls[s][k][a]);
 	}
 }

@@ -944,6 +944,7 @@ void silver_source_setup(Silver *s, Source *src, SourceId id)
 		src->key_name_first[up >> 6] |= 1ull << (up & 63);	/* either way */
 	}
 	for (int c = 0; c < src->def->ncols; c++) {
+		src->nulls |= s->cfg->nulls[id][c][0] != NULL;
 		clean_category_init(&src->dict[c], src->def->rule[c].category);
 		ColKind kind = src->def->rule[c].kind;
 		if (kind != COL_KEY && kind != COL_CUSTOMER && kind != COL_CURRENCY)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -138,6 +139,23 @@ static Str bronze_keep(Source *src, Str raw)
 	return str_make(arena_strndup(&src->arena, raw.p, raw.n), raw.n);
 }
 
+/* A row of a source some of whose columns have values that mean none ([null]): those are
+ * empty, as if the file had none there. */
+static void row_with_nulls(Source *src, const Record *r, Str raw)
+{
+	Str f[MAX_COLS];
+	for (int c = 0; c < src->def->ncols; c++) {
+		int i = src->field_of[c];
+		f[c] = i >= 0 && (uint32_t)i < r->nfields ? r->fields[i] : str_make("", 0);
+		Str v = str_trim(f[c]);
+		char *const *none = src->cfg->nulls[src->id][c];
+		for (int k = 0; k < MAX_ALIASES && none[k] && v.n; k++)
+			if (strlen(none[k]) == v.n && strncasecmp(none[k], v.p, v.n) == 0)
+				f[c] = str_make("", 0), v.n = 0;
+	}
+	silver_row(src, r, raw, f);
+}
+
 void silver_source_record(void *ctx, const Record *r)
 {
 	Source *src = ctx;
@@ -160,6 +178,10 @@ void silver_source_record(void *ctx, const Record *r)
 		return;
 	}
 	int ncols = src->def->ncols;
+	if (__builtin_expect(src->nulls, 0)) {
+		row_with_nulls(src, r, raw);
+		return;
+	}
 	if (!src->in_order) {	/* set before the first row, field_of stays */
 		int k = 0;
 		while (k < ncols && src->field_of[k] == k)

@@ -664,6 +664,37 @@ static void test_fill_down(void **state)
 		}
 }
 
+/* [null] orders.customer_id = 0, Guest: a shop's guest orders have no customer (quarantined
+ * as such, not one customer "0" with every guest's orders); the amount 0 in another column is
+ * still 0; without it, "0" is an inferred customer. */
+static void test_column_nulls(void **state)
+{
+	(void)state;
+	for (int set = 0; set < 2; set++) {
+		Config cfg;
+		Buf err = {0};
+		CHECK(load(&cfg, set ? "[null]\norders.customer_id = 0, Guest\n" : "", &err), "%s", buf_cstr(&err));
+		const char *text[SRC_COUNT] = {"customer_id\nc1\n",
+					       "order_id,customer_id,order_date,amount\no1,c1,2022-01-01,0\no2, 0 ,2022-01-02,5\n"
+					       "o3,GUEST,2022-01-03,6\no4,00,2022-01-04,7\n"};
+		Silver s;
+		Input in[SRC_COUNT];
+		CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+		const Source *or = &s.src[SRC_ORDERS];
+		size_t none = 0;
+		for (size_t q = 0; q < or->nquarantine; q++)
+			none += or->quarantine[q].reason == D_MISSING_CUSTOMER_ID;
+		CHECK(none == (set ? 2u : 0u) && or->table.n == (set ? 2u : 4u), "set %d: %zu without a customer, %zu rows", set,
+		      none, or->table.n);
+		CHECK(!set == !!row_by_id(&s, SRC_CUSTOMERS, "0") && row_by_id(&s, SRC_CUSTOMERS, "00"), "set %d: customer 0", set);
+		const Order *o1 = (const Order *)row_by_id(&s, SRC_ORDERS, "o1");
+		CHECK(o1 && o1->cents == 0, "o1's amount is 0, not null");
+		inputs_free(&s, in);
+		config_free(&cfg);
+		buf_free(&err);
+	}
+}
+
 /* Sessions most of whose devices are no system (an analytics export's device categories) are a
  * warning naming [categories]; so is a birth-date column none of whose CRM rows reads, however
  * many customers the facts add. */
@@ -804,7 +835,7 @@ int main(void)
 		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
 		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
-		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_report_footer), cmocka_unit_test(test_fill_down), cmocka_unit_test(test_unknown_devices),
+		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_report_footer), cmocka_unit_test(test_fill_down), cmocka_unit_test(test_column_nulls), cmocka_unit_test(test_unknown_devices),
 		cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_customer_pages),
 	};
