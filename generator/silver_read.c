@@ -1150,11 +1150,13 @@ static size_t footer_start(const Source *src, const char *data, size_t len)
 		while (b > 0 && data[b - 1] != '\n')
 			b--;
 		Str line = str_trim(str_make(data + b, end - b));	/* a CR before the LF is trimmed */
+		const char *comment = src->opt.comment;
+		bool note = comment && end - b >= strlen(comment) && memcmp(data + b, comment, strlen(comment)) == 0;
 		if (!line.n && start < len)
 			return start;
-		if (line.n && !lone_field(line.p, line.n, src->delimiter))
+		if (line.n && !note && !lone_field(line.p, line.n, src->delimiter))
 			return len;
-		lines += line.n > 0;
+		lines += line.n > 0 && !note;	/* a comment is skipped there as anywhere */
 		start = line.n ? b : start;
 		pos = b;
 	}
@@ -1172,6 +1174,11 @@ static void footer_rows(Source *src, const char *data, size_t from, size_t len, 
 		b = end + 1;
 		if (!str_trim(text).n) {
 			src->blank_lines++;
+			continue;
+		}
+		const char *comment = src->opt.comment;
+		if (comment && text.n >= strlen(comment) && memcmp(text.p, comment, strlen(comment)) == 0) {
+			src->skipped_lines++;	/* a comment, as anywhere in the file */
 			continue;
 		}
 		src->rows_read++;

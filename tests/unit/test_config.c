@@ -617,6 +617,22 @@ static void test_report_footer(void **state)
 				      cu->quarantine[0].line, cu->quarantine[1].line);
 			inputs_free(&s, in);
 		}
+	/* a comment line in the footer, even one with the delimiter in it, is skipped as anywhere */
+	Config cfg;
+	Buf err = {0};
+	CHECK(load(&cfg, "[read]\ncustomers.comment = \"#\"\n", &err), "%s", buf_cstr(&err));
+	const char *text[SRC_COUNT] = {"customer_id,name\nc1,Ann\n\n\"Confidential\"\n# exported by Ann, Bob\n",
+				       "order_id,customer_id,order_date\no1,c1,2022-01-01\n"};
+	Silver s;
+	Input in[SRC_COUNT];
+	CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+	const Source *cu = &s.src[SRC_CUSTOMERS];
+	CHECK(cu->nquarantine == 1 && cu->quarantine[0].line == 4 && cu->skipped_lines == 1 && cu->rows_read == 2 &&
+	      cu->diags.tally[D_RAGGED_ROW].count == 0, "the footer's comment: %zu quarantined, %llu skipped",
+	      cu->nquarantine, (unsigned long long)cu->skipped_lines);
+	inputs_free(&s, in);
+	config_free(&cfg);
+	buf_free(&err);
 }
 
 /* A grouped report (Salesforce's) names its group once, on the group's first row: with
@@ -812,7 +828,7 @@ static void test_bad_configs(void **state)
 		{"[s3]\nbase = EUR\n", ":2:1: error: unknown key \"base\" here: it belongs in [currency]\n"},
 		{"orders.delimiter = ;\n", ":1:1: error: unknown key \"orders.delimiter\" here: it belongs in [read]\n"},
 		{"= x\n", ":1:1: error: unknown key \"\"; see c360 help config\n"},	/* no key: found by fuzz_config */
-		{"[bogus]\n", ":1:1: error: unknown section [bogus]; the sections are [files], [columns], [read], "
+		{"[bogus]\n", ":1:1: error: unknown section [bogus]; the sections are [files], [columns], [null], [read], "
 			       "[tables], [sql], [categories], [currency] and [s3]\n"},
 		{"[curency]\n", ":1:1: error: unknown section [curency] (did you mean [currency]?)"},
 	};
