@@ -436,7 +436,7 @@ enum { SE_ID, SE_CUSTOMER, SE_PAGE, SE_TIME, SE_DEVICE, SE_NCOLS };
 typedef enum { ORDER_DAY_FIRST, ORDER_MONTH_FIRST } DateOrder;
 /* The kinds of category: each has its rules (clean.c), and words from the configuration. */
 typedef enum { CAT_NONE, CAT_ORDER_STATUS, CAT_PAY_METHOD, CAT_PAY_STATUS, CAT_TICKET_STATUS, CAT_DEVICE,
-	       CAT_ISSUE, CAT_PAGE, CAT_COUNT } CatKind;
+	       CAT_ISSUE, CAT_PAGE, CAT_GENDER, CAT_COUNT } CatKind;	/* CAT_GENDER: words only (clean_gender) */
 
 enum { ENC_UTF8, ENC_CP1252, ENC_LATIN1 };	/* UTF-16 is known by its byte-order mark */
 
@@ -698,7 +698,7 @@ bool clean_email(Str s, Buf *out);	/* lower-cased into out; false if invalid */
 
 enum { GENDER_MALE, GENDER_FEMALE, GENDER_OTHER, GENDER_UNKNOWN };
 extern const char *const gender_label[];
-int clean_gender(Str s);
+int clean_gender(Str s, const CatWord *words, size_t nwords, Buf *scratch);	/* [categories] gender's words first */
 
 #define AMOUNT_NULL INT64_MIN
 enum { AMOUNT_OK, AMOUNT_NONE, AMOUNT_BAD, AMOUNT_AMBIGUOUS };

@@ -678,7 +678,7 @@ Str clean_id_email(Str id, char *fold)
 
 const char *const gender_label[] = {"Male", "Female", "Other", "Unknown"};
 
-int clean_gender(Str s)
+int clean_gender(Str s, const CatWord *config, size_t nconfig, Buf *scratch)
 {
 	static const struct { const char *word; int g; } words[] = {
 		{"m", GENDER_MALE}, {"male", GENDER_MALE}, {"man", GENDER_MALE},
@@ -687,6 +687,14 @@ int clean_gender(Str s)
 	s = str_trim(s);
 	if (clean_is_null(s))
 		return GENDER_UNKNOWN;
+	if (nconfig) {	/* Herr, Frau; Mr, Mrs: the configuration's words, compared as a category's */
+		clean_category_key(s, scratch);
+		for (size_t i = 0; i < nconfig; i++)
+			if (strcmp(config[i].key, buf_cstr(scratch)) == 0)
+				for (int g = 0; g <= GENDER_UNKNOWN; g++)
+					if (strcmp(config[i].label, gender_label[g]) == 0)
+						return g;
+	}
 	char low[8];
 	if (s.n < sizeof low) {
 		for (size_t i = 0; i < s.n; i++)
@@ -1002,6 +1010,7 @@ static const Synonym device_rules[] = {
 };
 static const char *const issue_labels[] = {"Unspecified", NULL};
 static const char *const page_labels[] = {"", NULL};
+static const char *const gender_labels[] = {"Male", "Female", "Other", "Unknown", NULL};
 
 static const struct {
 	const char *const *labels;
@@ -1016,6 +1025,7 @@ static const struct {
 	[CAT_DEVICE] = {device_labels, device_rules, DV_UNKNOWN},
 	[CAT_ISSUE] = {issue_labels, NULL, ISSUE_UNSPECIFIED},
 	[CAT_PAGE] = {page_labels, NULL, 0},
+	[CAT_GENDER] = {gender_labels, NULL, GENDER_UNKNOWN},
 };
 
 const char *const channel_label[CH_COUNT] = {"Mobile", "Web", "Other"};

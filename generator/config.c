@@ -593,7 +593,7 @@ static const Setting settings[] = {
 	{"sql", "SOURCE", "a SELECT over the tables that defines the source, on indented lines after the key",
 	 config_set_sql, 0, '-'},
 	{"categories", "MAP.LABEL", "words read as LABEL, separated by commas; MAP: order_status, payment_method, "
-	 "payment_status, ticket_status or device", config_set_words, 0, '-'},
+	 "payment_status, ticket_status, device or gender (its labels Male, Female, Other)", config_set_words, 0, '-'},
 	{"currency", "base", "the three-letter code of the currency money figures are in, e.g. EUR",
 	 config_set_currency, 0, '-'},
 	{"currency", "rates_file", "a file of CODE,rate lines, relative to this file", config_set_currency, 0, '-'},

@@ -210,7 +210,7 @@ static const struct {
 	CatKind kind;
 } maps[] = {
 	{"order_status", CAT_ORDER_STATUS}, {"payment_method", CAT_PAY_METHOD}, {"payment_status", CAT_PAY_STATUS},
-	{"ticket_status", CAT_TICKET_STATUS}, {"device", CAT_DEVICE},
+	{"ticket_status", CAT_TICKET_STATUS}, {"device", CAT_DEVICE}, {"gender", CAT_GENDER},
 };
 
 /* The map of "MAP.LABEL", -1 if none; *label the rest. */
@@ -223,6 +223,14 @@ static int map_of(Str key, Str *label)
 			return (int)maps[i].kind;
 		}
 	return -1;
+}
+
+static bool gender_known(const char *label)
+{
+	for (int g = 0; g <= GENDER_UNKNOWN; g++)
+		if (strcmp(label, gender_label[g]) == 0)
+			return true;
+	return false;
 }
 
 bool config_set_words(SetArgs *a)
@@ -238,6 +246,8 @@ bool config_set_words(SetArgs *a)
 	const char *kept = config_keep(c, clean_category_label((CatKind)kind, label)),
 		   *near = category_label_near((CatKind)kind, kept);
 	free(label);
+	if (kind == CAT_GENDER && !gender_known(kept))
+		return buf_puts(a->why, "a gender's label is Male, Female, Other or Unknown"), false;
 	if (near && c->nnotes < (int)(sizeof c->notes / sizeof *c->notes)) {	/* a new label, or a typo? */
 		Buf note = {0};
 		buf_printf(&note, "[categories] %.*s: \"%s\" is a new label, not the known \"%s\"; the values it lists are "

@@ -442,7 +442,8 @@ static void row_values(Source *src, RowHead *h, const Str *f)
 			*(const char **)(void *)(row + r->at) = row_email(src, h, c, f[c]);
 			break;
 		case COL_GENDER:
-			*(uint8_t *)(row + r->at) = (uint8_t)clean_gender(f[c]);
+			*(uint8_t *)(row + r->at) = (uint8_t)clean_gender(f[c], src->cfg->words[CAT_GENDER],
+									   src->cfg->nwords[CAT_GENDER], &src->scratch);
 			break;
 		}
 	}

@@ -310,8 +310,19 @@ static void test_gender(void **state)
 		{"Female", GENDER_FEMALE}, {"WOMAN", GENDER_FEMALE}, {"non-binary", GENDER_OTHER}, {"x", GENDER_OTHER},
 		{"males", GENDER_OTHER}, {"", GENDER_UNKNOWN}, {"NA", GENDER_UNKNOWN}, {"null", GENDER_UNKNOWN},
 	};
+	Buf b = {0};
 	for (size_t i = 0; i < N_ELEMS(cases); i++)
-		CHECK(clean_gender(S(cases[i].in)) == cases[i].g, "clean_gender(\"%s\")", cases[i].in);
+		CHECK(clean_gender(S(cases[i].in), NULL, 0, &b) == cases[i].g, "clean_gender(\"%s\")", cases[i].in);
+	/* [categories] gender's words (keys as clean_category_key makes them) come first: Herr, Frau,
+	 * and "f" moved to Other; the built-in words stay for the rest */
+	static const CatWord words[] = {{"herr", "Male"}, {"frau", "Female"}, {"f", "Other"}};
+	static const struct { const char *in; int g; } mapped[] = {
+		{"Herr", GENDER_MALE}, {" FRAU ", GENDER_FEMALE}, {"F", GENDER_OTHER}, {"female", GENDER_FEMALE},
+		{"m", GENDER_MALE}, {"Dr.", GENDER_OTHER}, {"", GENDER_UNKNOWN},
+	};
+	for (size_t i = 0; i < N_ELEMS(mapped); i++)
+		CHECK(clean_gender(S(mapped[i].in), words, N_ELEMS(words), &b) == mapped[i].g, "mapped \"%s\"", mapped[i].in);
+	buf_free(&b);
 }
 
 /* Amounts with a decimal point (the strict reading SPEC §5 gave first). */

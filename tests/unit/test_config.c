@@ -711,6 +711,33 @@ static void test_column_nulls(void **state)
 	}
 }
 
+/* [categories] gender's words reach the CRM's rows: Frau is Female, Herr Male; without them,
+ * Other. */
+static void test_gender_words(void **state)
+{
+	(void)state;
+	for (int set = 0; set < 2; set++) {
+		Config cfg;
+		Buf err = {0};
+		CHECK(load(&cfg, set ? "[categories]\ngender.female = Frau\ngender.Male = Herr, Hr.\n" : "", &err), "%s",
+		      buf_cstr(&err));
+		const char *text[SRC_COUNT] = {"customer_id,gender\nc1,Frau\nc2,hr.\nc3,f\n",
+					       "order_id,customer_id,order_date\no1,c1,2022-01-01\n"};
+		Silver s;
+		Input in[SRC_COUNT];
+		CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+		const Customer *c1 = (const Customer *)row_by_id(&s, SRC_CUSTOMERS, "c1"),
+			       *c2 = (const Customer *)row_by_id(&s, SRC_CUSTOMERS, "c2"),
+			       *c3 = (const Customer *)row_by_id(&s, SRC_CUSTOMERS, "c3");
+		CHECK(c1 && c2 && c3 && c1->gender == (set ? GENDER_FEMALE : GENDER_OTHER) &&
+		      c2->gender == (set ? GENDER_MALE : GENDER_OTHER) && c3->gender == GENDER_FEMALE, "set %d: %d %d %d", set,
+		      c1 ? c1->gender : -1, c2 ? c2->gender : -1, c3 ? c3->gender : -1);
+		inputs_free(&s, in);
+		config_free(&cfg);
+		buf_free(&err);
+	}
+}
+
 /* Sessions most of whose devices are no system (an analytics export's device categories) are a
  * warning naming [categories]; so is a birth-date column none of whose CRM rows reads, however
  * many customers the facts add. */
@@ -807,8 +834,13 @@ static void test_bad_configs(void **state)
 		{"\n[categories]\ncolour.Red = rouge\n", ":3:1: error: unknown key \"colour.Red\""},
 		{"[categories]\norder_status. = x\n", ":2:17: error: order_status.: this value is not valid; expected "
 						      "words read as LABEL, separated by commas; MAP: order_status, "
-						      "payment_method, payment_status, ticket_status or device (the "
-						      "label is missing after the map's name)\n"},
+						      "payment_method, payment_status, ticket_status, device or gender "
+						      "(its labels Male, Female, Other) (the label is missing after the "
+						      "map's name)\n"},
+		{"[categories]\ngender.Mr = Herr\n", ":2:13: error: gender.Mr: this value is not valid; expected words "
+						  "read as LABEL, separated by commas; MAP: order_status, payment_method, "
+						  "payment_status, ticket_status, device or gender (its labels Male, Female, "
+						  "Other) (a gender's label is Male, Female, Other or Unknown)\n"},
 		{"[columns]\norders.amount = \"Total\n", ":2:17: error: orders.amount: this value is not valid; expected "
 							"more header names for it, separated by commas, e.g. "
 							"customers.email = mail (a quote is never closed)\n"},
@@ -851,7 +883,7 @@ int main(void)
 		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
 		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
-		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_report_footer), cmocka_unit_test(test_fill_down), cmocka_unit_test(test_column_nulls), cmocka_unit_test(test_unknown_devices),
+		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_report_footer), cmocka_unit_test(test_fill_down), cmocka_unit_test(test_column_nulls), cmocka_unit_test(test_gender_words), cmocka_unit_test(test_unknown_devices),
 		cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_customer_pages),
 	};
