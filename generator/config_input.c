@@ -60,7 +60,6 @@ static signed char encoding_of(const char *v)
 	return -1;
 }
 
-/* Sets option opt (the settings table matched one) of o; false if v is not what it takes. */
 /* [read] FILE.fill_down: header names, kept with the configuration's strings. */
 static bool fill_down_names(Config *c, ReadOptions *o, Str raw, Buf *why)
 {
@@ -75,6 +74,8 @@ static bool fill_down_names(Config *c, ReadOptions *o, Str raw, Buf *why)
 	return n > 0;
 }
 
+/* Sets option opt (the settings table matched one) of o; false if v (raw: as written) is not
+ * what it takes. */
 static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v, Str raw, Buf *why)
 {
 	long n;
