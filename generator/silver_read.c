@@ -1075,11 +1075,20 @@ static void start_chunk(Silver *s, const Source *src, Chunk *c)
 		chunk_read(c);
 }
 
+/* Whether p[0..n), read from inside a quoted field, closes it: a quote not doubled. */
+static bool quote_closes(const char *p, size_t n)
+{
+	for (const char *q = p, *end = p + n; (q = memchr(q, '"', (size_t)(end - q))); q += 2)
+		if (q + 1 == end || q[1] != '"')
+			return true;
+	return false;
+}
+
 /* Merges the chunks into src in order. The first chunk whose predecessor ended inside a
  * record started inside a quoted field: it and those after it are dropped, and the
  * predecessor reads on to the end instead. So with what looked like a report's footer, the
- * rest bytes after the chunks: true if the last chunk ended inside a record (a quoted value's
- * blank line and a line of quotes), and the rest was read as the file's. */
+ * rest bytes after the chunks: true if the last chunk ended inside a quoted value that the rest
+ * closes (a value's blank line and a line of quotes), and the rest was read as the file's. */
 static bool merge_chunks(Source *src, Chunk *ch, size_t n, size_t rest)
 {
 	size_t good = 1;
@@ -1088,7 +1097,7 @@ static bool merge_chunks(Source *src, Chunk *ch, size_t n, size_t rest)
 		last = ch[good++].src.ingest;
 	if (good < n)
 		ingest_feed_last(last, ch[good].data, (size_t)(src->input + src->input_len - ch[good].data));
-	bool read_on = rest && ingest_open(last);
+	bool read_on = rest && ingest_open(last) && quote_closes(src->input + src->input_len, rest);
 	if (read_on) {
 		ingest_feed_last(last, src->input + src->input_len, rest);
 		src->input_len += rest;

@@ -466,7 +466,10 @@ static void inputs_free(Silver *s, Input in[SRC_COUNT])
 static bool note_has(const Source *src, DiagCode code, const char *text)
 {
 	const DiagTally *t = &src->diags.tally[code];
-	return t->nsamples && strstr(t->sample[0].text, text);
+	for (size_t i = 0; i < t->nsamples; i++)
+		if (strstr(t->sample[i].text, text))
+			return true;
+	return false;
 }
 
 /* The delimiter is found in the header line and said; a PayPal-like file with decimal commas
@@ -590,6 +593,8 @@ static void test_report_footer(void **state)
 		/* a quoted value ending in a blank line and a quote: the reader's, no footer */
 		{"c2,Bob,\"b@x.com\n\n\"\"\"\n", 0, false, 0, 0},
 		{"c2,\"Bob\r\n\r\nLee\",b@x.com\r\n\r\n\"Confidential\"\r\n", 1, true, 0, 1},	/* and one after it */
+		/* a quote never closed before it: the footer stays one (c3 quarantined, never closed) */
+		{"c2,Bob,b@x.com\nc3,Cy,\"c@x.com\n\nConfidential Information - Do Not Distribute\n", 2, true, 0, 1},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++)
 		for (int jobs = 1; jobs <= 3; jobs += 2) {
