@@ -1680,7 +1680,11 @@ bool out_has_spare(const char *out);	/* out has a spare a build would take (out_
 /* A .gitignore of "*" in the folder dirfd: git (c360 publish, the user's own commits) leaves it out. */
 bool out_git_ignored(int dirfd);
 void out_remove_at(int dirfd, const char *name, bool folder);	/* a file (unless folder), or a folder and all in it */
-#define EMPTY_DEPTH 64	/* folders deep that a removal goes: deeper ones stay (a bounded stack) */
+/* Bounded stack and time whatever a user put into a site (five thousand folders within each
+ * other; folders c360 may not empty): how deep a removal goes at once (deeper folders are moved
+ * up and emptied from there), and how many folders it opens at most. */
+#define EMPTY_DEPTH 64
+#define EMPTY_FOLDERS (1L << 22)
 DIR *out_opendir_at(int fd);	/* a DIR reading the folder open as fd (which stays open), or NULL */
 /* Swaps the staging folder in place of out (keeping out whole on failure), then keeps the
  * previous site as out's spare (out_spare), or removes it on threads. What out held that c360

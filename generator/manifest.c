@@ -824,8 +824,8 @@ static void spare_finish(Walk *w, Buf *warn)
 		if (!said && fstatat(M.new_root, M.spare_dirs[i], &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			buf_printf(warn, "%swarning: c360 could not remove ", warn->len ? "\n" : "");
 			buf_put_printable(warn, M.spare_dirs[i], strlen(M.spare_dirs[i]), 200);
-			buf_printf(warn, " from %s/" SPARE_NAME " (folders more than %d deep, or ones it may not empty): it is in "
-					 "the new site; remove it by hand", M.out, EMPTY_DEPTH);
+			buf_printf(warn, " from %s/" SPARE_NAME " (folders it may not empty, or more than %ld): it is in the new "
+					 "site; remove it by hand", M.out, EMPTY_FOLDERS);
 			said = true;
 		}
 	}

@@ -70,11 +70,6 @@ bool path_inside(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-/* How deep empty_folder goes (a tree deeper than that is left, and so is the folder that holds
- * it), and how many folders it opens in one removal: bounded stack and time whatever a user put
- * into the site (five thousand folders within each other; folders it may not empty). */
-#define EMPTY_FOLDERS (1L << 22)
-
 /* The entries of the folder open as fd, but for . and .. and the one named last. */
 static int folder_entries(int fd, const char *last, char *buf, size_t size)
 {
@@ -90,13 +85,29 @@ static int folder_entries(int fd, const char *last, char *buf, size_t size)
 	return count;
 }
 
+/* A folder too deep to go into (EMPTY_DEPTH) moved up into the top folder being emptied, as
+ * .c360-deep-N: a later pass there goes EMPTY_DEPTH further down it. False if it could not be. */
+static bool hoist(int fd, const char *name, int top, unsigned *hoisted)
+{
+	char to[32];
+	for (int tries = 0; tries < 64; tries++) {
+		snprintf(to, sizeof to, ".c360-deep-%u", (*hoisted)++);
+		if (renameat2(fd, name, top, to, RENAME_NOREPLACE) == 0)
+			return true;
+		if (errno != EEXIST)
+			return false;
+	}
+	return false;
+}
+
 /* Empties the folder open as fd, but for the entry named last (NULL: none), without following
  * symbolic links and without allocating (it runs when memory has run out); again while entries
- * came as it read (more are there than it could not remove), a few times. */
-static void empty_folder_in(int fd, const char *last, int depth, long *folders)
+ * came as it read (more are there than it could not remove): a few times, or at the top (top
+ * is fd there) as long as folders hoisted from below come. */
+static void empty_folder_in(int fd, const char *last, int depth, long *folders, int top, unsigned *hoisted)
 {
 	char buf[1024];
-	for (int pass = 0, again = 1; again && pass < 8; pass++) {
+	for (int pass = 0, again = 1; again && pass < (depth ? 8 : 1 << 16); pass++) {
 		int left = 0;
 		lseek(fd, 0, SEEK_SET);
 		for (ssize_t n; (n = getdents64(fd, buf, sizeof buf)) > 0;) {
@@ -110,11 +121,17 @@ static void empty_folder_in(int fd, const char *last, int depth, long *folders)
 					left += errno != ENOENT;
 					continue;
 				}
-				int sub = depth < EMPTY_DEPTH && --*folders > 0
+				if (--*folders <= 0) {
+					left++;
+					continue;
+				}
+				if (depth + 1 == EMPTY_DEPTH && hoist(fd, e->d_name, top, hoisted))
+					continue;
+				int sub = depth + 1 < EMPTY_DEPTH
 						  ? openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 						  : -1;
 				if (sub >= 0) {
-					empty_folder_in(sub, NULL, depth + 1, folders);
+					empty_folder_in(sub, NULL, depth + 1, folders, top, hoisted);
 					close(sub);
 				}
 				left += unlinkat(fd, e->d_name, AT_REMOVEDIR) != 0 && errno != ENOENT;
@@ -127,7 +144,8 @@ static void empty_folder_in(int fd, const char *last, int depth, long *folders)
 static void empty_folder(int fd, const char *last)
 {
 	long folders = EMPTY_FOLDERS;
-	empty_folder_in(fd, last, 0, &folders);
+	unsigned hoisted = 0;
+	empty_folder_in(fd, last, 0, &folders, fd, &hoisted);
 }
 
 void out_remove_at(int dirfd, const char *name, bool folder)
@@ -288,9 +306,9 @@ static void remove_staging_on(int threads, Buf *warn)
 	if (staging_dir && threads > 1)
 		sweep_tree(staging_dir, threads);
 	if (staging_dir && !remove_while_written(staging_dir, left) && warn)
-		buf_printf(warn, "%swarning: c360 could not remove all of %s (folders more than %d deep, or ones it may "
-				 "not empty, that were put into the site): remove it by hand",
-			   warn->len ? "\n" : "", left, EMPTY_DEPTH);
+		buf_printf(warn, "%swarning: c360 could not remove all of %s (folders it may not empty, or more than %ld, "
+				 "that were put into the site): remove it by hand",
+			   warn->len ? "\n" : "", left, EMPTY_FOLDERS);
 	free(staging_dir);
 	staging_dir = NULL;
 	pthread_mutex_unlock(&staging_mu);

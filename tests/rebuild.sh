@@ -1048,21 +1048,30 @@ grep -q "held" "$T/err" && fail "a build of a site holding nothing else warned: 
 [ ! -e "$T/pub2/.c360-prev/CNAME" ] && [ ! -e "$T/pub2/.c360-prev/images" ] && pass ||
 	fail "the spare still holds what the build before the last one left out: $(ls -A "$T/pub2/.c360-prev")"
 # a file named with a terminal's escape is named printable; a tree 3,000 folders deep (deeper
-# than a removal goes) neither crashes the build nor stays unsaid, with the spare or without
-printf x >"$T/pub2/$(printf '\033[31mred')"
-python3 -c 'import os, sys
+# than a removal goes at once: moved up and removed from there) goes with the spare's emptying,
+# or with the previous site's removal, without a crash and without leaving anything
+deep() {
+	mkdir "$1" && python3 -c 'import os, sys
 fd = os.open(sys.argv[1], os.O_RDONLY)
 for i in range(3000):
-	os.mkdir("d", dir_fd=fd); sub = os.open("d", os.O_RDONLY, dir_fd=fd); os.close(fd); fd = sub' "$T/pub2/deep" 2>/dev/null ||
-	mkdir -p "$T/pub2/deep/$(printf 'd/%.0s' $(seq 300))"
+	os.mkdir("d", dir_fd=fd); sub = os.open("d", os.O_RDONLY, dir_fd=fd); os.close(fd); fd = sub
+os.close(os.open("f", os.O_CREAT | os.O_WRONLY, dir_fd=fd))' "$1"
+}
+printf x >"$T/pub2/$(printf '\033[31mred')"
+deep "$T/pub2/deep"
 run 0 build --config "$T/keep.conf" --data "$T/data" --as-of 2024-07-06 --out "$T/pub2"
 err_has 'held \\x1b\[31mred, deep, which'
 run 0 build --config "$T/keep.conf" --data "$T/data" --as-of 2024-07-07 --out "$T/pub2"
-err_has "warning: c360 could not remove deep from $T/pub2/.c360-prev (folders more than 64 deep.*remove it by hand"
+grep -q "could not remove" "$T/err" && fail "the spare's deep tree stayed: $(cat "$T/err")" || pass
+[ ! -e "$T/pub2/deep" ] && [ ! -e "$T/pub2/.c360-prev/deep" ] && [ -z "$(find "$T/pub2" -name '.c360-deep-*')" ] && pass ||
+	fail "the deep tree, or a part of it, is still in the site or its spare"
+deep "$T/pub2/deep"
 printf 'keep = .git, notes.txt\ncache = false\n' >"$T/nospare.conf"
 run 0 build --config "$T/nospare.conf" --data "$T/data" --as-of 2024-07-08 --out "$T/pub2"
-err_has "warning: c360 could not remove all of $T/pub2.*(folders more than 64 deep.*remove it by hand"
-rm -rf "$T/pub2/deep" "$T"/pub2.* "$T/pub2/.c360-prev/deep"
+err_has "held deep, which .*removed with the previous site"
+grep -q "could not remove" "$T/err" && fail "the previous site's deep tree stayed: $(cat "$T/err")" || pass
+[ -z "$(find "$T" -maxdepth 1 -name 'pub2?*')" ] && [ ! -e "$T/pub2/deep" ] && pass ||
+	fail "the previous site, or its deep tree, is left: $(ls -a "$T")"
 printf 'keep = .git, ../up\n' >"$T/keep.conf"
 run 1 build --config "$T/keep.conf" --data "$T/data" --out "$T/pub2"
 err_has "keep.conf:1:[0-9]*: error: .*keep"
