@@ -593,7 +593,8 @@ static const Setting settings[] = {
 	{"sql", "SOURCE", "a SELECT over the tables that defines the source, on indented lines after the key",
 	 config_set_sql, 0, '-'},
 	{"categories", "MAP.LABEL", "words read as LABEL, separated by commas; MAP: order_status, payment_method, "
-	 "payment_status, ticket_status, device or gender (its labels Male, Female, Other)", config_set_words, 0, '-'},
+	 "payment_status, ticket_status, device or gender (its labels Male, Female, Other or Unknown)", config_set_words,
+	 0, '-'},
 	{"currency", "base", "the three-letter code of the currency money figures are in, e.g. EUR",
 	 config_set_currency, 0, '-'},
 	{"currency", "rates_file", "a file of CODE,rate lines, relative to this file", config_set_currency, 0, '-'},
@@ -815,6 +816,8 @@ bool config_load(Config *c, const char *path, Buf *err)
 	while (ok && (got = getline(&line, &cap, f)) >= 0) {
 		file_hasher_add(bytes, line, (size_t)got);
 		lineno++;
+		if (lineno == 1 && got >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)	/* a UTF-8 BOM (Notepad's) */
+			memset(line, ' ', 3);
 		const char *nul = memchr(line, '\0', (size_t)got);
 		if (nul || got > CONFIG_LINE_MAX) {	/* not text, or not a line a person wrote */
 			if (nul)

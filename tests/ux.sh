@@ -312,6 +312,8 @@ conf '# Caf\351, a comment in Latin-1 is not read\ntitle = Caf\351 360\n' 1	# a 
 has "$T/err" "^$T/c.conf:2:12: error: byte 0xe9 is not UTF-8; save the configuration as UTF-8$"
 conf '[categories]\ndevice = Kasse: \344\n' 1
 has "$T/err" "^$T/c.conf:2:17: error: byte 0xe4 is not UTF-8"
+conf '\357\273\277# saved by Notepad\ntitle = Caf\303\251 360\n' 0	# UTF-8 with a byte-order mark
+conf '\357\273\277title = Caf\303\251 360\n' 0
 awk 'BEGIN { printf "title = "; for (i = 0; i < 5000; i++) printf "x"; print "\nchurn_window_days = 30" }' >"$T/c.conf"
 run 1 check --config "$T/c.conf"	# was read as two lines, the second an error at line 2
 has "$T/err" "^$T/c.conf:1:1: error: the line is longer than 4096 bytes$"

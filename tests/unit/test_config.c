@@ -840,12 +840,12 @@ static void test_bad_configs(void **state)
 		{"[categories]\norder_status. = x\n", ":2:17: error: order_status.: this value is not valid; expected "
 						      "words read as LABEL, separated by commas; MAP: order_status, "
 						      "payment_method, payment_status, ticket_status, device or gender "
-						      "(its labels Male, Female, Other) (the label is missing after the "
-						      "map's name)\n"},
+						      "(its labels Male, Female, Other or Unknown) (the label is missing "
+						      "after the map's name)\n"},
 		{"[categories]\ngender.Mr = Herr\n", ":2:13: error: gender.Mr: this value is not valid; expected words "
 						  "read as LABEL, separated by commas; MAP: order_status, payment_method, "
 						  "payment_status, ticket_status, device or gender (its labels Male, Female, "
-						  "Other) (a gender's label is Male, Female, Other or Unknown)\n"},
+						  "Other or Unknown) (a gender's label is Male, Female, Other or Unknown)\n"},
 		{"[columns]\norders.amount = \"Total\n", ":2:17: error: orders.amount: this value is not valid; expected "
 							"more header names for it, separated by commas, e.g. "
 							"customers.email = mail (a quote is never closed)\n"},
