@@ -108,14 +108,17 @@ static void empty_folder_in(int fd, const char *last, int depth, long *folders, 
 {
 	char buf[1024];
 	for (int pass = 0, again = 1; again && pass < (depth ? 8 : 1 << 16); pass++) {
-		int left = 0;
+		int left = 0, seen = 0;
 		lseek(fd, 0, SEEK_SET);
 		for (ssize_t n; (n = getdents64(fd, buf, sizeof buf)) > 0;) {
 			for (ssize_t at = 0; at < n;) {
 				const struct dirent64 *e = (const struct dirent64 *)(void *)(buf + at);
 				at += e->d_reclen;
 				if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-				    (last && strcmp(e->d_name, last) == 0) || unlinkat(fd, e->d_name, 0) == 0)
+				    (last && strcmp(e->d_name, last) == 0))
+					continue;
+				seen++;
+				if (unlinkat(fd, e->d_name, 0) == 0)
 					continue;
 				if (errno != EISDIR && errno != EPERM) {
 					left += errno != ENOENT;
@@ -137,7 +140,7 @@ static void empty_folder_in(int fd, const char *last, int depth, long *folders, 
 				left += unlinkat(fd, e->d_name, AT_REMOVEDIR) != 0 && errno != ENOENT;
 			}
 		}
-		again = folder_entries(fd, last, buf, sizeof buf) > left;
+		again = seen && folder_entries(fd, last, buf, sizeof buf) > left;	/* an empty folder: one look */
 	}
 }
 
