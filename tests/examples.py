@@ -117,6 +117,16 @@ def olist(d):
     kpis(orders, payments, tickets)
 
 
+def salesforce(d):
+    orders, stage = [], None
+    for r in rows(os.path.join(d, "opportunities.csv")):
+        if not r["Opportunity ID"]:	# the report's footer: a line of one field
+            continue
+        stage = r["Stage"] or stage	# grouped by stage: named on its group's first row
+        orders.append((r["Account ID"], D(r["Amount"]), stage == "Closed Won"))
+    kpis(orders)
+
+
 example = sys.argv[1].rstrip("/")
 {"shopify": shopify, "woocommerce": woocommerce, "stripe": stripe, "zendesk": zendesk, "ga-sessions": ga_sessions,
- "olist": olist}[os.path.basename(example)](example)
+ "olist": olist, "salesforce": salesforce}[os.path.basename(example)](example)
