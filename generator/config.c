@@ -460,49 +460,38 @@ static bool set_file(SetArgs *a)
 	return true;
 }
 
-/* Names in a list, quoted to hold commas or a # ("Order #"); the first in the file wins. */
-static bool set_alias(SetArgs *a)
+/* A column's list: header names ([columns]: normalised as headers are, the first in the file
+ * wins) or values that mean none ([null]: BigCommerce's guest customer id 0, compared as the
+ * cleaning compares nulls, blanks around them and case aside). Quoted to hold commas or a #. */
+static bool set_column_list(SetArgs *a, char *(*table)[MAX_COLS][MAX_ALIASES], bool names)
 {
 	int src, col;
 	column_by_name(a->key, &src, &col);
-	char **names;
+	char **items, **slot = table[src][col];
 	size_t n;
-	if (!config_list(a->raw, &names, &n, a->why))
+	if (!config_list(a->raw, &items, &n, a->why))
 		return false;
 	bool ok = n <= MAX_ALIASES;
 	if (!ok)
-		buf_printf(a->why, "at most %d names", MAX_ALIASES);
+		buf_printf(a->why, "at most %d %s", MAX_ALIASES, names ? "names" : "values");
 	for (size_t k = 0; k < MAX_ALIASES; k++) {
-		free(a->c->alias[src][col][k]);
-		a->c->alias[src][col][k] = ok && k < n ? config_normalise(str_make(names[k], strlen(names[k]))) : NULL;
+		free(slot[k]);
+		slot[k] = !ok || k >= n ? NULL : names ? config_normalise(str_make(items[k], strlen(items[k]))) : xstrdup(items[k]);
 	}
 	for (size_t k = 0; k < n; k++)
-		free(names[k]);
-	free(names);
+		free(items[k]);
+	free(items);
 	return ok;
 }
 
-/* [null]: values that mean no value in one column (BigCommerce's guest customer id 0),
- * compared as the cleaning compares nulls: blanks around them and case aside. */
+static bool set_alias(SetArgs *a)
+{
+	return set_column_list(a, a->c->alias, true);
+}
+
 static bool set_nulls(SetArgs *a)
 {
-	int src, col;
-	column_by_name(a->key, &src, &col);
-	char **words;
-	size_t n;
-	if (!config_list(a->raw, &words, &n, a->why))
-		return false;
-	bool ok = n <= MAX_ALIASES;
-	if (!ok)
-		buf_printf(a->why, "at most %d values", MAX_ALIASES);
-	for (size_t k = 0; k < MAX_ALIASES; k++) {
-		free(a->c->nulls[src][col][k]);
-		a->c->nulls[src][col][k] = ok && k < n ? words[k] : NULL;
-	}
-	for (size_t k = ok ? n : 0; k < n; k++)
-		free(words[k]);
-	free(words);
-	return ok;
+	return set_column_list(a, a->c->nulls, false);
 }
 
 /* The data location: an s3:// address, or a folder relative to the file; --data wins. */

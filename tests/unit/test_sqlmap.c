@@ -48,6 +48,14 @@ static const char items[] = "Order,Customer,Date,Total,Item\n"
 			    "C,2,2022-01-03,\"7.00,bad\n"
 			    "D,,2022-01-04,5.00,mug\n"
 			    "E,9,2022-01-05,8.00,hat\n";
+/* The CRM and the line items, written into DIR. */
+static void fixtures(void)
+{
+	mkdir(DIR, 0777);
+	put("customers_x.csv", customers);
+	put("items.csv", items);
+}
+
 static const char conf_ok[] = "[tables]\ncrm = customers_x.csv\nitems = items.csv\n"
 			      "[sql]\ncustomers = SELECT id AS customer_id, \"Full Name\" AS name, _file, _line FROM crm\n"
 			      "orders =\n"
@@ -58,9 +66,7 @@ static const char conf_ok[] = "[tables]\ncrm = customers_x.csv\nitems = items.cs
 static void test_sql_sources(void **state)
 {
 	(void)state;
-	mkdir(DIR, 0777);
-	put("customers_x.csv", customers);
-	put("items.csv", items);
+	fixtures();
 	Silver s;
 	Config cfg;
 	Buf err = {0};
@@ -88,9 +94,7 @@ static void test_sql_sources(void **state)
 static void test_sql_errors(void **state)
 {
 	(void)state;
-	mkdir(DIR, 0777);
-	put("customers_x.csv", customers);
-	put("items.csv", items);
+	fixtures();
 	static const struct { const char *conf, *want; } cases[] = {
 		{"[tables]\nitems = items.csv\n[sql]\norders =\n    SELECT \"Order\" AS order_id\n      FROM items WHERE Total >> )\n",
 		 "c360.conf:6:33: error: [sql] orders: near \")\": syntax error"},
@@ -134,9 +138,7 @@ static void test_sql_errors(void **state)
 static void test_table_valued(void **state)
 {
 	(void)state;
-	mkdir(DIR, 0777);
-	put("customers_x.csv", customers);
-	put("items.csv", items);
+	fixtures();
 	Silver s;
 	Config cfg;
 	Buf err = {0};
@@ -154,9 +156,7 @@ static void test_table_valued(void **state)
 static void test_table_fill_down(void **state)
 {
 	(void)state;
-	mkdir(DIR, 0777);
-	put("customers_x.csv", customers);
-	put("items.csv", items);
+	fixtures();
 	for (int fill = 0; fill < 2; fill++) {
 		Silver s;
 		Config cfg;
