@@ -182,6 +182,11 @@ grep -q "rows read" "$T/err" && fail "a link for --out was said after the data w
 # ---- init: a report project with its own templates and theme
 run 0 init "$T/proj"
 err_has "^      $C360 build --config $T/proj/c360.conf --data EXPORTS --out SITE$"	# as it was run
+# every setting the new configuration shows commented out is one c360 takes as it is written
+sed 's/^# \([a-zA-Z_.]* = \)/\1/' "$T/proj/c360.conf" >"$T/all.conf"
+[ "$(grep -c '^[a-zA-Z_.]* = ' "$T/all.conf")" -ge 25 ] && pass || fail "the settings of c360 init's configuration were not uncommented"
+$C360 check --config "$T/all.conf" --data "$FIXTURE" >/dev/null 2>"$T/err"
+grep -q "all.conf:[0-9]" "$T/err" && fail "c360 init's settings, uncommented: $(grep all.conf "$T/err" | head -3)" || pass
 sed -i 's/^# Customers/# Our customers/' "$T/proj/templates/customers.md"
 sed -i 's|<h2>{{title}}</h2>|<h2 class="mine">{{title}} ({{id}})</h2>|' "$T/proj/templates/kpi_cards.html"
 sed -i 's/^title = Customer 360/title = Acme 360/' "$T/proj/c360.conf"
