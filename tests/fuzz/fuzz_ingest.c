@@ -1,4 +1,5 @@
-/* fuzz_ingest.c — libFuzzer: any bytes, read whole and in two pieces, give the same records. */
+/* fuzz_ingest.c — libFuzzer: any bytes, read whole and in two pieces, give the same records
+ * (filled down the same too). */
 #include <stdlib.h>
 
 #include "c360.h"
@@ -15,10 +16,13 @@ static void collect(void *ctx, const Record *r)
 	buf_putc(b, '\x1e');
 }
 
-/* Reads data in two pieces, the second fed as the last when last is set. */
+/* Reads data in two pieces, the second fed as the last when last is set; columns a and B
+ * (when the header has them) filled down. */
 static void read_in(const uint8_t *data, size_t size, size_t cut, bool last, Buf *out, uint64_t *blank)
 {
+	static char *const fill[] = {"a", " B "};
 	Ingest *in = ingest_new(collect, out);
+	ingest_fill_down(in, fill, 2);
 	ingest_feed(in, (const char *)data, cut);
 	(last ? ingest_feed_last : ingest_feed)(in, (const char *)data + cut, size - cut);
 	ingest_finish(in);
