@@ -449,6 +449,7 @@ typedef struct {
 	const char *comment;	/* a line starting with it is skipped; NULL: none */
 	const char *currency;	/* the currency of amounts that name none; NULL: the base */
 	const char *date_format;	/* its dates as strptime reads them (clean_date_format); NULL: SPEC's forms */
+	signed char title_case;	/* -1: names and locations as written (IBM, GmbH); 1: title-cased; 0: unset (1) */
 	char **fill_down;	/* header names of columns whose empty fields take the value above */
 	size_t nfill_down;
 } ReadOptions;
@@ -693,7 +694,7 @@ int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time);
  * other text (clean_date's to read). */
 bool clean_date_usual(Str s, bool keep_time, int64_t *moment, int *evidence);
 
-Str clean_title(Str s, Buf *scratch);	/* trimmed, spaces collapsed, words title-cased */
+Str clean_title(Str s, Buf *scratch, bool cased);	/* trimmed, spaces collapsed, words title-cased if cased */
 bool clean_email(Str s, Buf *out);	/* lower-cased into out; false if invalid */
 
 enum { GENDER_MALE, GENDER_FEMALE, GENDER_OTHER, GENDER_UNKNOWN };

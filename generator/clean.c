@@ -571,8 +571,9 @@ static void title_unicode(const char *s, size_t n, Buf *out)
 	buf_free(&cased);
 }
 
-/* clean_title, reading '_' as a space when underscores is set. */
-static Str title_into(Str s, Buf *scratch, bool underscores)
+/* clean_title, reading '_' as a space when underscores is set; cased false: the words as
+ * written. */
+static Str title_into(Str s, Buf *scratch, bool underscores, bool cased)
 {
 	s = clean_trim(s);	/* "-" and a no-break space is the null "-" */
 	scratch->len = 0;
@@ -593,7 +594,8 @@ static Str title_into(Str s, Buf *scratch, bool underscores)
 		ascii &= (unsigned char)c < 0x80;
 		buf_putc(scratch, c);
 	}
-	if (ascii || latin1_cased(scratch->p, scratch->len)) {
+	if (!cased) {
+	} else if (ascii || latin1_cased(scratch->p, scratch->len)) {
 		title_latin1(scratch->p, scratch->len);
 	} else {
 		Buf collapsed = *scratch;
@@ -604,9 +606,9 @@ static Str title_into(Str s, Buf *scratch, bool underscores)
 	return str_make(scratch->p ? scratch->p : "", scratch->len);
 }
 
-Str clean_title(Str s, Buf *scratch)
+Str clean_title(Str s, Buf *scratch, bool cased)
 {
-	return title_into(s, scratch, false);
+	return title_into(s, scratch, false, cased);
 }
 
 /* ---- e-mail */
@@ -1145,5 +1147,5 @@ uint32_t clean_category(Dict *d, CatKind kind, const CatWord *words, size_t nwor
 			buf_putc(scratch, ascii_lower(s.p[i]));
 		return dict_intern(d, str_make(scratch->p, scratch->len));
 	}
-	return dict_intern(d, title_into(s, scratch, true));
+	return dict_intern(d, title_into(s, scratch, true, true));
 }

@@ -575,6 +575,8 @@ static const Setting settings[] = {
 	 "(a year, a month and a day), e.g. %b %d, %Y %I:%M:%S %p, or %s alone (seconds since 1970, UTC); a year-first "
 	 "date (ISO) is read too, any other is invalid",
 	 config_set_read, 0, '-'},
+	{"read", "[FILE.]title_case", "true or false: names and locations title-cased (the default), or kept as written "
+	 "(IBM, Acme GmbH), blanks collapsed", config_set_read, 0, '-'},
 	{"read", "[FILE.]fill_down", "header names of columns (a grouped report's) whose empty fields take the value "
 	 "above, separated by commas", config_set_read, 0, '-'},
 	{"tables", "TABLE", "a file in the data folder, read as SQL table TABLE (letters, digits, _)",

@@ -99,6 +99,8 @@ static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v, Str r
 		o->date_format = config_keep(c, xstrdup(v));
 	else if (str_eq(opt, "fill_down"))
 		return fill_down_names(c, o, raw, why);
+	else if (str_eq(opt, "title_case") && (strcmp(v, "true") == 0 || strcmp(v, "false") == 0))
+		o->title_case = v[0] == 't' ? 1 : -1;
 	else
 		return false;
 	return true;
@@ -154,6 +156,7 @@ ReadOptions config_read_options(const Config *c, const char *name)
 			r.date_format = o->date_format ? o->date_format : r.date_format;
 			if (o->nfill_down)
 				r.fill_down = o->fill_down, r.nfill_down = o->nfill_down;
+			r.title_case = o->title_case ? o->title_case : r.title_case;
 		}
 	return r;
 }

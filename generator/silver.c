@@ -391,7 +391,7 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 
 static const char *row_title(Source *src, Str v)
 {
-	Str t = clean_title(v, &src->scratch);
+	Str t = clean_title(v, &src->scratch, src->opt.title_case >= 0);
 	if (!t.n)
 		return NULL;
 	if (t.n < (1u << 20))

@@ -268,9 +268,19 @@ static void test_title_case(void **state)
 	};
 	Buf b = {0};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		Str t = clean_title(S(cases[i].in), &b);
+		Str t = clean_title(S(cases[i].in), &b, true);
 		CHECK(t.n == strlen(cases[i].out) && memcmp(t.p, cases[i].out, t.n) == 0,
 		      "clean_title(\"%s\") = \"%.*s\", want \"%s\"", cases[i].in, (int)t.n, t.p, cases[i].out);
+	}
+	/* [read] title_case = false: as written, blanks trimmed and collapsed, nulls null */
+	static const struct { const char *in, *out; } kept[] = {
+		{"  Acme   GmbH ", "Acme GmbH"}, {"IBM", "IBM"}, {"\xc2\xa0" "NYC\xc2\xa0", "NYC"}, {"N/A", ""},
+		{"mcDonald's", "mcDonald's"},
+	};
+	for (size_t i = 0; i < N_ELEMS(kept); i++) {
+		Str t = clean_title(S(kept[i].in), &b, false);
+		CHECK(t.n == strlen(kept[i].out) && memcmp(t.p, kept[i].out, t.n) == 0, "as written: \"%s\" = \"%.*s\"",
+		      kept[i].in, (int)t.n, t.p);
 	}
 	buf_free(&b);
 }
@@ -650,7 +660,7 @@ static void test_title_latin1(void **state)
 		buf_putc(&want, 'X'), buf_put(&want, lo, (size_t)nl), buf_puts(&want, alpha ? "y " : "y ");
 		buf_put(&want, alpha ? ti : u, (size_t)(alpha ? nt : n)), buf_puts(&want, alpha ? "b -" : "B -");
 		buf_put(&want, alpha ? ti : u, (size_t)(alpha ? nt : n));
-		Str t = clean_title(str_make(in.p, in.len), &b);
+		Str t = clean_title(str_make(in.p, in.len), &b, true);
 		CHECK(t.n == want.len && memcmp(t.p, want.p, t.n) == 0, "U+%04X: \"%.*s\" -> \"%.*s\", want \"%.*s\"",
 		      (unsigned)cp, (int)in.len, in.p, (int)t.n, t.p, (int)want.len, want.p);
 	}

@@ -743,6 +743,34 @@ static void test_gender_words(void **state)
 	}
 }
 
+/* [read] customers.title_case = false keeps a B2B CRM's names as written (IBM, Acme GmbH,
+ * NYC), blanks collapsed; the orders' file set too changes nothing of the customers'. */
+static void test_title_case_kept(void **state)
+{
+	(void)state;
+	static const char *const conf[] = {"", "[read]\ncustomers.title_case = false\n",
+					   "[read]\ntitle_case = false\ncustomers.title_case = true\n",
+					   "[read]\norders.title_case = false\n"};
+	for (int k = 0; k < 4; k++) {
+		Config cfg;
+		Buf err = {0};
+		CHECK(load(&cfg, conf[k], &err), "%s", buf_cstr(&err));
+		const char *text[SRC_COUNT] = {"customer_id,name,location\nc1,  Acme   GmbH ,NYC\n",
+					       "order_id,customer_id,order_date\no1,c1,2022-01-01\n"};
+		Silver s;
+		Input in[SRC_COUNT];
+		CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+		const Customer *c1 = (const Customer *)row_by_id(&s, SRC_CUSTOMERS, "c1");
+		bool kept = k == 1;
+		CHECK(c1 && strcmp(c1->name, kept ? "Acme GmbH" : "Acme Gmbh") == 0 &&
+		      strcmp(c1->location, kept ? "NYC" : "Nyc") == 0, "conf %d: %s, %s", k, c1 ? c1->name : "-",
+		      c1 ? c1->location : "-");
+		inputs_free(&s, in);
+		config_free(&cfg);
+		buf_free(&err);
+	}
+}
+
 /* Sessions most of whose devices are no system (an analytics export's device categories) are a
  * warning naming [categories]; so is a birth-date column none of whose CRM rows reads, however
  * many customers the facts add. */
@@ -888,7 +916,7 @@ int main(void)
 		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
 		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
-		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_report_footer), cmocka_unit_test(test_fill_down), cmocka_unit_test(test_column_nulls), cmocka_unit_test(test_gender_words), cmocka_unit_test(test_unknown_devices),
+		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_report_footer), cmocka_unit_test(test_fill_down), cmocka_unit_test(test_column_nulls), cmocka_unit_test(test_gender_words), cmocka_unit_test(test_title_case_kept), cmocka_unit_test(test_unknown_devices),
 		cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_customer_pages),
 	};
