@@ -594,8 +594,9 @@ static Str title_into(Str s, Buf *scratch, bool underscores, bool cased)
 		ascii &= (unsigned char)c < 0x80;
 		buf_putc(scratch, c);
 	}
-	if (!cased) {
-	} else if (ascii || latin1_cased(scratch->p, scratch->len)) {
+	if (!cased)
+		return str_make(scratch->p ? scratch->p : "", scratch->len);
+	if (ascii || latin1_cased(scratch->p, scratch->len)) {
 		title_latin1(scratch->p, scratch->len);
 	} else {
 		Buf collapsed = *scratch;
