@@ -572,6 +572,7 @@ typedef struct {
 	Buf *why;
 	size_t field;		/* offsetof the setting's value in Config */
 	size_t at;		/* a setter may set it: where in raw the value goes wrong (0: its start) */
+	bool in_key;		/* a setter may set it: the key is wrong (a label), at bytes into it */
 } SetArgs;
 /* The sections about the inputs (config_input.c): [read], [tables], [sql], [categories],
  * [currency], [s3]. */

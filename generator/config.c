@@ -680,10 +680,10 @@ static void unknown_key(Buf *err, const char *section, Str key)
 }
 
 /* Sets key to value (its lines standing where map says); false after saying why in err, and
- * where in value it goes wrong in *at. A value may be quoted ("Order #"): the setter gets it
- * unquoted, and as written. */
+ * where it goes wrong in *at: in the value, or with *in_key in the key. A value may be quoted
+ * ("Order #"): the setter gets it unquoted, and as written. */
 static bool set_key(Config *c, const char *file, const char *section, Str key, Str value, const SqlDef *map,
-		    Buf *err, size_t *at)
+		    Buf *err, size_t *at, bool *in_key)
 {
 	const Setting *st = find_setting(section, key, true);
 	if (!st) {
@@ -692,10 +692,12 @@ static bool set_key(Config *c, const char *file, const char *section, Str key, S
 	}
 	char *v = st->kind == 'q' ? xstrndup(value.p, value.n) : config_unquote(value);
 	Buf why = {0};
-	SetArgs a = {c, file, key, v, value, map, &why, st->field, 0};
+	SetArgs a = {c, file, key, v, value, map, &why, st->field, 0, false};
 	bool ok = value.n && st->set(&a);
-	*at = a.at;
-	if (!ok)
+	*at = a.at, *in_key = a.in_key;
+	if (!ok && a.in_key)
+		buf_printf(err, "%.*s: %s\n", (int)key.n, key.p, buf_cstr(&why));
+	else if (!ok)
 		buf_printf(err, "%.*s: %s; expected %s%s%s%s\n", (int)key.n, key.p,
 			   value.n ? "this value is not valid" : "the value cannot be empty", st->expects,
 			   why.len ? " (" : "", buf_cstr(&why), why.len ? ")" : "");
@@ -768,14 +770,16 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 	Str key = str_make(p->key.p ? p->key.p : "", p->key.len), value = str_make(p->value.p ? p->value.p : "", p->value.len);
 	Buf why = {0};
 	size_t at = 0;
-	bool ok = set_key(c, path, section, key, value, &p->map, &why, &at);
+	bool in_key = false;
+	bool ok = set_key(c, path, section, key, value, &p->map, &why, &at, &in_key);
 	if (!ok) {
-		bool at_value = value.n && find_setting(section, key, true);
+		bool at_value = !in_key && value.n && find_setting(section, key, true);
 		uint32_t k = 0;	/* the line of the value that holds at */
 		while (at_value && k + 1 < p->map.nlines && p->map.off[k + 1] <= at)
 			k++;
 		buf_printf(err, "%s:%u:%u: error: %s", path, at_value ? p->map.line[k] : p->line,
-			   at_value ? p->map.col[k] + (unsigned)(at - p->map.off[k]) : p->col, buf_cstr(&why));
+			   at_value ? p->map.col[k] + (unsigned)(at - p->map.off[k]) : p->col + (unsigned)(in_key ? at : 0),
+			   buf_cstr(&why));
 	}
 	buf_free(&why);
 	free(p->map.off), free(p->map.line), free(p->map.col);

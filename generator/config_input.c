@@ -243,15 +243,19 @@ bool config_set_words(SetArgs *a)
 	Str l;
 	int kind = map_of(a->key, &l);
 	char *label = config_unquote(l);
+	size_t label_at = (size_t)(l.p - a->key.p);
 	if (!*label) {
 		free(label);
-		return buf_puts(a->why, "the label is missing after the map's name"), false;
+		a->in_key = true, a->at = label_at;
+		return buf_printf(a->why, "the label is missing after the map's name: %.*s.LABEL", (int)label_at - 1, a->key.p),
+		       false;
 	}
 	const char *kept = config_keep(c, clean_category_label((CatKind)kind, label)),
 		   *near = category_label_near((CatKind)kind, kept);
 	free(label);
 	if (kind == CAT_GENDER && !gender_known(kept))
-		return buf_puts(a->why, "a gender's label is Male, Female, Other or Unknown"), false;
+		return a->in_key = true, a->at = label_at,
+		       buf_printf(a->why, "\"%s\" is not a gender's label: Male, Female, Other or Unknown", kept), false;
 	if (near && c->nnotes < (int)(sizeof c->notes / sizeof *c->notes)) {	/* a new label, or a typo? */
 		Buf note = {0};
 		buf_printf(&note, "[categories] %.*s: \"%s\" is a new label, not the known \"%s\"; the values it lists are "

@@ -865,15 +865,14 @@ static void test_bad_configs(void **state)
 		{"[read]\nfoo = 1\n", ":2:1: error: unknown key \"foo\"; see c360 help config"},
 		{"[read]\ndelimeter = ;\n", ":2:1: error: unknown key \"delimeter\" (did you mean \"delimiter\"?)"},
 		{"\n[categories]\ncolour.Red = rouge\n", ":3:1: error: unknown key \"colour.Red\""},
-		{"[categories]\norder_status. = x\n", ":2:17: error: order_status.: this value is not valid; expected "
-						      "words read as LABEL, separated by commas; MAP: order_status, "
-						      "payment_method, payment_status, ticket_status, device or gender "
-						      "(its labels Male, Female, Other or Unknown) (the label is missing "
-						      "after the map's name)\n"},
-		{"[categories]\ngender.Mr = Herr\n", ":2:13: error: gender.Mr: this value is not valid; expected words "
-						  "read as LABEL, separated by commas; MAP: order_status, payment_method, "
-						  "payment_status, ticket_status, device or gender (its labels Male, Female, "
-						  "Other or Unknown) (a gender's label is Male, Female, Other or Unknown)\n"},
+		/* a wrong label is the key's: its column is the label's, the key's after the map's dot */
+		{"[categories]\norder_status. = x\n", ":2:14: error: order_status.: the label is missing after the "
+						      "map's name: order_status.LABEL\n"},
+		{"[categories]\ngender.Mr = Herr\n", ":2:8: error: gender.Mr: \"Mr\" is not a gender's label: Male, "
+						  "Female, Other or Unknown\n"},
+		{"[categories]\n  gender.\"Mr\" = Herr\n", ":2:10: error: gender.\"Mr\": \"Mr\" is not a gender's label"},
+		{"[categories]\ngender.Male = \"Herr\n", ":2:15: error: gender.Male: this value is not valid; expected "
+							"words read as LABEL"},
 		{"[columns]\norders.amount = \"Total\n", ":2:17: error: orders.amount: this value is not valid; expected "
 							"more header names for it, separated by commas, e.g. "
 							"customers.email = mail (a quote is never closed)\n"},
