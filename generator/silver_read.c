@@ -829,8 +829,10 @@ void input_close(Input *in)
 	*in = (Input){0};
 }
 
-/* Converts in from encoding `from` (after skip bytes) to UTF-8; a byte that is no character
- * becomes U+FFFD. Returns how many did. */
+/* Converts in from encoding `from` (after skip bytes) to UTF-8; a unit (of unit bytes) that is
+ * no character becomes the byte 0xff, which no UTF-8 has: the reader then flags its row and
+ * replaces it with U+FFFD where it stands (line and column), as in a UTF-8 file. Returns how
+ * many units did. */
 static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit)
 {
 	iconv_t cd = iconv_open("UTF-8", from);
@@ -846,7 +848,7 @@ static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit)
 		out.len = (size_t)(o - out.p);
 		if (r == (size_t)-1 && errno != E2BIG) {	/* EILSEQ, or EINVAL at the end */
 			size_t skip_bytes = left < unit ? left : unit;
-			buf_put(&out, "\xef\xbf\xbd", 3);
+			buf_putc(&out, '\xff');
 			p += skip_bytes, left -= skip_bytes, replaced++;
 			iconv(cd, NULL, NULL, NULL, NULL);
 		}
@@ -923,6 +925,7 @@ char input_prepare(Input *in, ReadOptions *o, Diags *d)
 	if (le || be) {
 		replaced = decode(in, le ? "UTF-16LE" : "UTF-16BE", 2, 2);
 		buf_printf(&note, "UTF-16%s (by its byte-order mark)", le ? "LE" : "BE");
+		o->encoding = o->encoding < 0 ? ENC_UTF8 : o->encoding;	/* UTF-8 now: no advice to name an encoding */
 	} else if (o->encoding > ENC_UTF8 && in->len >= 3 && memcmp(u, "\xef\xbb\xbf", 3) == 0) {
 		/* a UTF-8 byte-order mark says UTF-8 whatever is set (Excel's "CSV UTF-8" of a folder
 		 * whose other files are Windows-1252) */
@@ -932,7 +935,9 @@ char input_prepare(Input *in, ReadOptions *o, Diags *d)
 		buf_puts(&note, enc_text[o->encoding]);
 	}
 	if (replaced)
-		buf_printf(&note, ", %llu bytes that are no character replaced with U+FFFD", (unsigned long long)replaced);
+		buf_printf(&note, ", %llu %s no character (their rows flagged invalid_utf8)", (unsigned long long)replaced,
+			   le || be ? (replaced == 1 ? "unit of 16 bits that is" : "units of 16 bits that are")
+				    : (replaced == 1 ? "byte that is" : "bytes that are"));
 	char sep = o->delimiter || o->header_row ? 0 : excel_sep(in->data, in->len);
 	char delim = o->delimiter ? o->delimiter : sep ? sep : sniff_delimiter(in->data, in->len, o);
 	o->header_row = sep ? 2 : o->header_row;	/* the header after Excel's line */

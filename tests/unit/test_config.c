@@ -517,6 +517,8 @@ static void test_encodings(void **state)
 				      "1\0,\0J\0o\0s\0\xe9\0\n\0";
 	static const char utf16be[] = "\xfe\xff" "\0c\0u\0s\0t\0o\0m\0e\0r\0_\0i\0d\0,\0n\0a\0m\0e\0\n"
 				      "\0001\0,\0J\0o\0s\0\xe9\0\n";
+	static const char utf16_lone[] = "\xff\xfe" "c\0u\0s\0t\0o\0m\0e\0r\0_\0i\0d\0,\0n\0a\0m\0e\0,\0x\0\n\0"
+					 "1\0,\0J\0\x00\xd8s\0,\0\x00\xd8\x00\xd8\n\0";
 	static const struct { const char *conf, *text; size_t len; const char *name, *said; } cases[] = {
 		{"", utf16le, sizeof utf16le - 1, "José", "UTF-16LE"},
 		{"", utf16be, sizeof utf16be - 1, "José", "UTF-16BE"},
@@ -524,7 +526,10 @@ static void test_encodings(void **state)
 		 "Windows-1252"},
 		{"[read]\nencoding = latin-1\n", "customer_id,name\n1,Jos\xe9\n", 0, "José", "Latin-1"},
 		{"[read]\nencoding = cp1252\n", "customer_id,name\n1,A\x81" "b\n", 0, "A\xef\xbf\xbd" "b",
-		 "1 bytes that are no character"},
+		 "1 byte that is no character"},
+		/* a lone surrogate (0xd800), and two: one U+FFFD for a run, as for invalid UTF-8 */
+		{"", utf16_lone, sizeof utf16_lone - 1, "J\xef\xbf\xbd" "s", "UTF-16LE (by its byte-order mark), 3 units "
+		 "of 16 bits that are no character (their rows flagged invalid_utf8)"},
 		/* a UTF-8 byte-order mark: UTF-8 whatever is set (not "JosÃ©") */
 		{"[read]\nencoding = windows-1252\n", "\xef\xbb\xbf" "customer_id,name\n1,Jos\xc3\xa9\n", 0, "José",
 		 "UTF-8 (by its byte-order mark), not Windows-1252 as set"},
@@ -542,6 +547,12 @@ static void test_encodings(void **state)
 		CHECK(CUSTOMERS(&s)->n == 1 && c->name && strcmp(c->name, cases[i].name) == 0, "case %zu: name %s", i,
 		      c->name);
 		CHECK(note_has(&s.src[SRC_CUSTOMERS], D_READ_AS, cases[i].said), "case %zu says %s", i, cases[i].said);
+		/* each such character is said on its row, at its line: the row is flagged */
+		const DiagTally *bad = &s.src[SRC_CUSTOMERS].diags.tally[D_INVALID_UTF8];
+		bool none = !strstr(cases[i].said, "no character");
+		CHECK(none ? bad->count == 0 && !(c->h.flags & FLAG(D_INVALID_UTF8))
+			   : bad->count == 1 && bad->sample[0].line == 2 && (c->h.flags & FLAG(D_INVALID_UTF8)),
+		      "case %zu: %llu rows with a character that is none", i, (unsigned long long)bad->count);
 		inputs_free(&s, in);
 		config_free(&cfg);
 		buf_free(&err);
