@@ -470,12 +470,11 @@ static void svg_plot(Buf *b, const Chart *c, const ChartPlot *p, const char *var
 
 void chart_svg(const Chart *c, const ChartPlot *wide, const ChartPlot *narrow, Buf *b)
 {
-	buf_printf(b, "<figure class=\"chart\" id=\"%s\">\n", c->id);
-	svg_plot(b, c, wide, "");
-	svg_plot(b, c, narrow, "-narrow");
-	buf_puts(b, "<figcaption>");
+	buf_printf(b, "<figure class=\"chart\" id=\"%s\">\n<figcaption>", c->id);	/* first: HTML allows it first or last */
 	esc_html(b, c->title, strlen(c->title));
 	buf_puts(b, "</figcaption>\n");
+	svg_plot(b, c, wide, "");
+	svg_plot(b, c, narrow, "-narrow");
 	data_table(b, c);
 	buf_puts(b, "</figure>\n");
 }
