@@ -7,11 +7,14 @@ BROWSER=${C360_BROWSER:-1}
 . tests/lib.sh
 
 # html_valid SITE: tidy finds no error or warning (it does not know SVG's <title id>, nor SVG's
-# <a href> around a chart's bar: an HTML <a href> would never be proprietary).
+# <a href> around a chart's bar: an HTML <a href> would never be proprietary); a figure's
+# caption is its first child (HTML allows first or last; tidy does not check it).
 html_valid() {
 	find "$1" -name '*.html' | sort | while read -r f; do
 		tidy -q -e "$f" 2>&1 | grep -v -E 'proprietary attribute "id"|<a> proprietary attribute "(href|aria-label)"' |
 			sed "s|^|$f: |"
+		awk -v f="$f" '/<figcaption/ && prev !~ /<figure[ >]/ { print f ":" NR ": a figcaption that is not the figure'"'"'s first child" }
+			{ prev = $0 }' "$f"
 	done >"$T/tidy.out"
 	if [ -s "$T/tidy.out" ]; then fail "tidy: $(head -5 "$T/tidy.out")"; else pass; fi
 }
