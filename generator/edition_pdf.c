@@ -36,8 +36,9 @@ static void ink(cairo_t *cr, int tone)
 		cairo_set_source_rgb(cr, 0.36, 0.38, 0.42);
 }
 
-/* text at (x, y), ending there when right-aligned; shortened with "…" to max wide (0: any). */
-static void show_fit(cairo_t *cr, double x, double y, double size, bool bold, int align, const char *text, double max)
+/* text at (x, y), ending there when right-aligned; shortened with "…" to max wide (0: any).
+ * Returns how wide it is. */
+static double show_fit(cairo_t *cr, double x, double y, double size, bool bold, int align, const char *text, double max)
 {
 	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
 			       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
@@ -57,6 +58,7 @@ static void show_fit(cairo_t *cr, double x, double y, double size, bool bold, in
 	cairo_move_to(cr, align == AL_RIGHT ? x - ex.x_advance : x, y);
 	cairo_show_text(cr, buf_cstr(&b));
 	buf_free(&b);
+	return ex.x_advance;
 }
 
 static void show(cairo_t *cr, double x, double y, double size, bool bold, int align, const char *text)
@@ -71,26 +73,29 @@ static void rule(cairo_t *cr, double y, double grey)
 	cairo_fill(cr);
 }
 
-/* The header and the footer of the page begun. */
+#define FRAME_GAP 12.0	/* between a header's or footer's two texts: the left one is shortened to keep it */
+
+/* The header and the footer of the page begun: the title and the site on the left, shortened
+ * to what the date and the page number on the right leave. */
 static void page_frame(Pdf *p)
 {
 	const Edition *e = p->e;
-	char text[160];
+	Buf text = {0};
 	ink(p->cr, 0);
-	snprintf(text, sizeof text, "%s \xc2\xb7 weekly edition", e->cfg->title ? e->cfg->title : "Customer 360");
-	show(p->cr, MARGIN, 40, 9, true, AL_LEFT, text);
-	snprintf(text, sizeof text, "as of %s", e->as_of);
-	show(p->cr, LEFT, 40, 9, false, AL_RIGHT, text);
+	buf_printf(&text, "as of %s", e->as_of);
+	double right = show_fit(p->cr, LEFT, 40, 9, false, AL_RIGHT, buf_cstr(&text), 0);
+	text.len = 0;
+	buf_printf(&text, "%s \xc2\xb7 weekly edition", e->cfg->title ? e->cfg->title : "Customer 360");
+	show_fit(p->cr, MARGIN, 40, 9, true, AL_LEFT, buf_cstr(&text), LEFT - right - FRAME_GAP - MARGIN);
 	rule(p->cr, 48, 0.8);
 	rule(p->cr, A4_H - 44, 0.8);
 	ink(p->cr, 0);
-	snprintf(text, sizeof text, "%s", e->site ? e->site : "Made by c360 " C360_VERSION);
-	show(p->cr, MARGIN, A4_H - 30, 8, false, AL_LEFT, text);
-	if (p->pages)
-		snprintf(text, sizeof text, "Page %d of %d", p->page, p->pages);
-	else
-		snprintf(text, sizeof text, "Page %d", p->page);
-	show(p->cr, LEFT, A4_H - 30, 8, false, AL_RIGHT, text);
+	text.len = 0;
+	buf_printf(&text, p->pages ? "Page %d of %d" : "Page %d", p->page, p->pages);
+	right = show_fit(p->cr, LEFT, A4_H - 30, 8, false, AL_RIGHT, buf_cstr(&text), 0);
+	show_fit(p->cr, MARGIN, A4_H - 30, 8, false, AL_LEFT, e->site ? e->site : "Made by c360 " C360_VERSION,
+		 LEFT - right - FRAME_GAP - MARGIN);
+	buf_free(&text);
 	p->y = TOP;
 }
 
@@ -353,21 +358,22 @@ static cairo_status_t pdf_bytes(void *closure, const unsigned char *data, unsign
 static int render(const Edition *e, Buf *out, int pages)
 {
 	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(pdf_bytes, out, A4_W, A4_H);
-	char title[160];
-	Buf day = {0};	/* the as-of date, never the clock: the edition is reproducible */
+	Buf day = {0}, title = {0};	/* the as-of date, never the clock: the edition is reproducible */
 	buf_date(&day, e->g->as_of == MOMENT_NULL ? 0 : e->g->as_of);
 	buf_puts(&day, "T00:00:00Z");
-	snprintf(title, sizeof title, "%s weekly edition, as of %s", e->cfg->title ? e->cfg->title : "Customer 360", e->as_of);
+	buf_printf(&title, "%s weekly edition, as of %s", e->cfg->title ? e->cfg->title : "Customer 360", e->as_of);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, buf_cstr(&day));
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, buf_cstr(&day));
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, buf_cstr(&title));
 	buf_free(&day);
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "c360 " C360_VERSION);
 	Pdf p = {e, cairo_create(surface), TOP, 1, pages};
 	page_frame(&p);
 	cairo_set_source_rgb(p.cr, 0.1, 0.1, 0.12);
-	snprintf(title, sizeof title, "The week to %s", e->as_of);
-	show(p.cr, MARGIN, p.y + 10, 18, true, AL_LEFT, title);
+	title.len = 0;
+	buf_printf(&title, "The week to %s", e->as_of);
+	show(p.cr, MARGIN, p.y + 10, 18, true, AL_LEFT, buf_cstr(&title));
+	buf_free(&title);
 	p.y += 34;
 	paragraph(&p, buf_cstr((Buf *)&e->summary), 10.5);
 	p.y += 10;
@@ -389,7 +395,7 @@ void edition_pdf_fonts_load(void)
 	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(NULL, NULL, A4_W, A4_H);
 	cairo_t *cr = cairo_create(surface);
 	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-	cairo_set_font_size(cr, 9);	/* as page_frame first shows it */
+	cairo_set_font_size(cr, 9);	/* as page_frame shows the title */
 	cairo_text_extents_t e;
 	cairo_text_extents(cr, "0", &e);
 	kept = cairo_scaled_font_reference(cairo_get_scaled_font(cr));

@@ -167,6 +167,24 @@ for site in fixture tutorial g2k-site g2k-part-site; do
 	[ -s "$T/fill" ] && fail "$site: near-empty edition pages (page: % of the body filled): $(cat "$T/fill")" || pass
 done
 
+# ---- a title too long for the edition's header is shortened there (with "…"), not drawn over the
+# date on its right nor past the page; the PDF's own title keeps it whole
+long="Kundenübersicht – a report with a title long enough to fill the header of every page twice over"
+printf 'title = "%s"\n' "$long" >"$T/long.conf"
+run 0 build --config "$T/long.conf" --data "$FIXTURE" --as-of 2024-03-11 --out "$T/long"
+pdfinfo "$T/long/weekly/report.pdf" | grep -q -F "Title:           $long weekly edition, as of Mar 11, 2024" && pass ||
+	fail "the PDF's title: $(pdfinfo "$T/long/weekly/report.pdf" | grep Title)"
+pdftotext -bbox -f 1 -l 1 "$T/long/weekly/report.pdf" - | awk '
+	/<word / && match($0, /yMax="[0-9.]+"/) && substr($0, RSTART + 6, RLENGTH - 7) + 0 < 48 {
+		match($0, /xMin="[0-9.]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+		match($0, /xMax="[0-9.]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+		sub(/.*">/, ""); sub(/<.*/, "")
+		if (x0 < last) print "a word over the one before it: " $0
+		if (x1 > 555.5) print "a word past the margin: " $0
+		last = x1; words = words " " $0 }
+	END { if (words !~ /…/ || words !~ /as of Mar 11, 2024$/) print "the header: " words }' >"$T/header"
+[ -s "$T/header" ] && fail "the edition's header with a long title: $(cat "$T/header")" || pass
+
 # ---- the week not over: the fixture ends on a Monday, so its last week holds one day. The weekly
 # charts label it "to date" and draw it lighter (a bar, a dot), never joined to the complete weeks
 # by a line (a week of one day would read as a drop); a week that ends on the as-of date is whole.
