@@ -899,7 +899,9 @@ static void check_partial(Check *c, const struct TplNode *n)
 	if (seen && seen->done)
 		return;
 	if (!p || seen || c->depth > 16) {
-		check_error(c, n, "{{>%.*s}}: %s", p ? "partials nested too deep" : "no such template in templates/");
+		check_error(c, n, "{{>%.*s}}: %s", p ? "partials nested too deep"
+				  : c->partials ? "no such template in templates/"
+						: "the theme's layout takes no partials (they are for the pages' templates)");
 		return;
 	}
 	size_t at = c->nseen++;

@@ -100,6 +100,13 @@ static void test_template_check(void **state)
 		      cases[i].src, got, cases[i].want);
 	}
 	CHECK(strstr(check_template("{{name}}{{emial}}{{nam}}", NULL, &err), "page.md:1:18:"), "the third error too");
+	/* the theme's layout is checked without partials: one there says so, not "no such template" */
+	err.len = 0;
+	Template *layout = tpl_parse("layout.html", "<main>{{>definitions}}</main>", 29, &err);
+	CHECK(layout && !tpl_check(layout, &page_layout, NULL, &err) &&
+		      strstr(buf_cstr(&err), "layout.html:1:7: error: {{>definitions}}: the theme's layout takes no partials"),
+	      "%s", buf_cstr(&err));
+	tpl_free(layout);
 	buf_free(&err);
 }
 
