@@ -293,7 +293,7 @@ static bool day_in_range(int y, int m, int d, int32_t secs)
 DateParse clean_date(Str s)
 {
 	DateParse p = {0};
-	s = str_trim(s);
+	s = clean_trim(s);
 	if (is_null_trimmed(s))
 		return p;	/* DATE_NONE */
 	p.status = DATE_BAD;
@@ -380,7 +380,7 @@ static DateParse epoch_seconds(Str s)
 DateParse clean_date_format(Str s, const char *format)
 {
 	DateParse p = {0};
-	s = str_trim(s);
+	s = clean_trim(s);
 	if (is_null_trimmed(s))
 		return p;	/* DATE_NONE */
 	if (format[0] == '%' && format[1] == 's' && !format[2])
@@ -687,7 +687,7 @@ int clean_gender(Str s, const CatWord *config, size_t nconfig, Buf *scratch)
 		{"m", GENDER_MALE}, {"male", GENDER_MALE}, {"man", GENDER_MALE},
 		{"f", GENDER_FEMALE}, {"female", GENDER_FEMALE}, {"woman", GENDER_FEMALE},
 	};
-	s = str_trim(s);
+	s = clean_trim(s);
 	if (clean_is_null(s))
 		return GENDER_UNKNOWN;
 	if (nconfig) {	/* Herr, Frau; Mr, Mrs: the configuration's words, compared as a category's */
@@ -904,7 +904,7 @@ static size_t sign_at(Str s, size_t i, int *sign)
 AmountParse clean_amount(Str s, char decimal)
 {
 	AmountParse p = {.status = AMOUNT_NONE, .cents = AMOUNT_NULL};
-	s = str_trim(s);
+	s = clean_trim(s);
 	if (clean_is_null(s))
 		return p;
 	int sign = 0, outer = 0;	/* outer: the sign of an accountant's "(15.00)" or SAP's "15.00-" */
@@ -956,7 +956,7 @@ AmountParse clean_amount(Str s, char decimal)
 bool clean_currency(Str s, const char *shared, char code[4])
 {
 	AmountParse p = {0};
-	s = str_trim(s);
+	s = clean_trim(s);
 	if (!s.n || currency_at(s, 0, false, &p) != s.n)
 		return false;
 	memcpy(code, p.generic && shared ? shared : p.currency, 4);
@@ -1128,7 +1128,7 @@ uint32_t clean_category(Dict *d, CatKind kind, const CatWord *words, size_t nwor
 			bool *unknown)
 {
 	*unknown = false;
-	s = str_trim(s);
+	s = clean_trim(s);
 	if (clean_is_null(s))
 		return categories[kind].null_label;
 	uint32_t label;

@@ -90,6 +90,7 @@ static void test_dates(void **state)
 		{"12-06-1988", "1988-06-12", DATE_AMBIGUOUS, EVIDENCE_NONE},
 		{"1-2-2020", "2020-02-01", DATE_AMBIGUOUS, EVIDENCE_NONE},
 		{" 2022-07-15 ", "2022-07-15", DATE_OK, EVIDENCE_NONE},
+		{"\xc2\xa0" "2022-07-15\xe2\x80\x83", "2022-07-15", DATE_OK, EVIDENCE_NONE},	/* Unicode spaces, as ids' */
 		{"2022-07-15 10:30", "2022-07-15", DATE_OK, EVIDENCE_NONE},
 		{"2022-07-15T10:30:59", "2022-07-15", DATE_OK, EVIDENCE_NONE},
 		{"2022-07-15T10:30:59.123Z", "2022-07-15", DATE_OK, EVIDENCE_NONE},
@@ -171,6 +172,7 @@ static void test_date_format(void **state)
 		{"%b %d, %Y %I:%M:%S %p", "Janvier 3, 2024 9:05:00 AM", "bad", DATE_BAD, 0},
 		{"%b %d, %Y %I:%M:%S %p", "N/A", "null", DATE_NONE, 0},
 		{"%d-%b-%Y", "03-Jan-2024", "2024-01-03", DATE_OK, 0},
+		{"%d-%b-%Y", "\xc2\xa0" "03-Jan-2024\xc2\xa0", "2024-01-03", DATE_OK, 0},
 		{"%d-%b-%Y", "3-Jan-1899", "bad", DATE_BAD, 0},
 		{"%d-%b-%Y", "3-Jan-2024\xe2\x82\xac", "bad", DATE_BAD, 0},
 		{"%Y-%m-%dT%H:%M:%S%z", "2024-01-03T23:30:00+0200", "2024-01-03", DATE_OK, 21 * 3600 + 1800},
@@ -319,6 +321,7 @@ static void test_gender(void **state)
 		{"m", GENDER_MALE}, {"MALE", GENDER_MALE}, {" Man ", GENDER_MALE}, {"f", GENDER_FEMALE},
 		{"Female", GENDER_FEMALE}, {"WOMAN", GENDER_FEMALE}, {"non-binary", GENDER_OTHER}, {"x", GENDER_OTHER},
 		{"males", GENDER_OTHER}, {"", GENDER_UNKNOWN}, {"NA", GENDER_UNKNOWN}, {"null", GENDER_UNKNOWN},
+		{"\xc2\xa0" "Female\xc2\xa0", GENDER_FEMALE}, {"\xc2\xa0", GENDER_UNKNOWN},
 	};
 	Buf b = {0};
 	for (size_t i = 0; i < N_ELEMS(cases); i++)
@@ -345,6 +348,7 @@ static void test_amounts(void **state)
 		{"inr 45.10", AMOUNT_OK, 4510}, {"EUR45", AMOUNT_OK, 4500}, {"\xe2\x82\xac" "9.99", AMOUNT_OK, 999},
 		{"\xc2\xa3" "3", AMOUNT_OK, 300}, {"\xe2\x82\xb9" "1,000", AMOUNT_OK, 100000}, {"-$45", AMOUNT_OK, -4500},
 		{"$-45", AMOUNT_OK, -4500}, {"+7", AMOUNT_OK, 700}, {" 12 ", AMOUNT_OK, 1200},
+		{"\xc2\xa0" "12.50\xe3\x80\x80", AMOUNT_OK, 1250},
 		{"0.005", AMOUNT_OK, 1}, {"0.004", AMOUNT_OK, 0}, {"2.999", AMOUNT_OK, 300},
 		{"4 USD", AMOUNT_OK, 400}, {"4USD", AMOUNT_OK, 400}, {"12.50 \xe2\x82\xac", AMOUNT_OK, 1250},
 		{"", AMOUNT_NONE, 0}, {"NA", AMOUNT_NONE, 0}, {"null", AMOUNT_NONE, 0},
@@ -452,6 +456,7 @@ static void test_categories(void **state)
 		{CAT_ORDER_STATUS, "Complete", "Completed"}, {CAT_ORDER_STATUS, "completed", "Completed"},
 		{CAT_ORDER_STATUS, "DELIVERED", "Completed"}, {CAT_ORDER_STATUS, "fulfilled", "Completed"},
 		{CAT_ORDER_STATUS, "shipped", "Shipped"}, {CAT_ORDER_STATUS, "In Transit", "Shipped"},
+		{CAT_ORDER_STATUS, "\xc2\xa0" "shipped\xe2\x80\x83", "Shipped"}, {CAT_ORDER_STATUS, "\xc2\xa0", "Unknown"},
 		{CAT_ORDER_STATUS, "dispatched", "Shipped"}, {CAT_ORDER_STATUS, "pending", "Pending"},
 		{CAT_ORDER_STATUS, "processing", "Pending"}, {CAT_ORDER_STATUS, "created", "Pending"},
 		{CAT_ORDER_STATUS, "approved", "Pending"}, {CAT_ORDER_STATUS, "invoiced", "Pending"},
