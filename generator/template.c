@@ -171,6 +171,7 @@ typedef enum { N_TEXT, N_VAR, N_RAW_VAR, N_SECTION, N_INVERTED, N_PARTIAL } Node
 struct TplNode {
 	NodeKind kind;
 	bool plain;		/* a name without a dot (not ".") */
+	bool amp;		/* a raw variable written {{&name}}, not {{{name}}} */
 	const char *text;	/* text, or the tag's name */
 	size_t len;
 	size_t first;		/* the length of the name's first part (before a dot) */
@@ -359,6 +360,7 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	const char *dot = memchr(name.p, '.', name.n);
 	n->first = dot && name.n > 1 ? (size_t)(dot - name.p) : name.n;
 	n->plain = !dot;
+	n->amp = !triple && sigil == '&';
 	n->filter = filter;
 	where(ps, open, &n->line, &n->col);
 	if (kind == N_PARTIAL && indent)
@@ -878,7 +880,8 @@ static void check_var(Check *c, const struct TplNode *n)
 	else if (v->type == T_HTML && n->kind == N_VAR)
 		check_error(c, n, "{{%.*s}} is HTML that c360 made: write {{{%s}}}", v->name);
 	else if (v->type != T_HTML && n->kind == N_RAW_VAR)
-		check_error(c, n, "{{{%.*s}}} writes only HTML that c360 made, and this is data: write {{%s}}", v->name);
+		check_error(c, n, n->amp ? "{{&%.*s}} writes only HTML that c360 made, and this is data: write {{%s}}"
+					 : "{{{%.*s}}} writes only HTML that c360 made, and this is data: write {{%s}}", v->name);
 	else if (v->type == T_HTML && n->filter != F_NONE)
 		check_error(c, n, "{{%.*s}}: a filter on HTML%s", "");
 }

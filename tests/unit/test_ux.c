@@ -83,7 +83,7 @@ static void test_template_check(void **state)
 		{"{{#rows}}{{/rows}}{{^nope}}x{{/nope}}", NULL, "page.md:1:19: error: {{nope}}: the test page has no"},
 		{"{{#nope}}{{name}}{{/nope}}", NULL, "page.md:1:1: error: {{nope}}:"},
 		{"{{{name}}}", NULL, "page.md:1:1: error: {{{name}}} writes only HTML that c360 made, and this is data"},
-		{"{{&name}}", NULL, "writes only HTML that c360 made"},
+		{"{{&name}}", NULL, "page.md:1:1: error: {{&name}} writes only HTML that c360 made"},	/* as written */
 		{"{{chart}}", NULL, "page.md:1:1: error: {{chart}} is HTML that c360 made: write {{{chart}}}"},
 		{"{{rows}}", NULL, "page.md:1:1: error: {{rows}} is a list"},
 		{"{{.}}", NULL, "page.md:1:1: error: {{.}}: the current item, but no section is open"},
