@@ -1806,6 +1806,7 @@ static inline Str pack_markup_run(const PackMarkup *m, size_t i)
 void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m);
 void esc_sheet_cell(Buf *b, const char *s, size_t n);	/* a CSV cell no spreadsheet runs */
 void id_file_name(Buf *b, const char *id, size_t n);	/* a safe file name for an id */
+bool id_name_plain(const char *id, size_t n);	/* id_file_name is the id itself ([a-z0-9_-], 64 bytes) */
 size_t utf8_cut(const char *s, size_t n, size_t max);	/* n, or at most max without splitting a character */
 
 /* ------------------------------------------------------------------ templates (template.c)
@@ -2217,6 +2218,8 @@ typedef struct {
 	uint32_t top;		/* PAGES_TOP: pages for the customers of places 0 to top - 1 */
 	uint32_t *rank;		/* PAGES_TOP: each customer's place by lifetime value */
 	uint32_t packs;		/* PAGES_PACKED: how many packed/K.js files (a power of two) */
+	uint64_t *twin;		/* customers whose page name is another's: row << 32 | its number (2, 3...), by row */
+	size_t ntwin;
 } PagePlan;
 
 /* A customer page's fragments that c360 may write itself (site_customers.c builtin_fragment). */
@@ -2350,7 +2353,7 @@ bool site_customer_pages(Site *site);
 /* customers/search/ and customers/index.html. */
 bool site_customer_index(Site *site);
 void search_fold(const char *s, size_t n, Buf *out);	/* accents off, lower case: as search.js folds a query */
-void customer_page_path(Buf *b, const RowHead *customer);	/* customers/xx/NAME.html */
+void customer_page_path(Buf *b, const PagePlan *p, uint32_t c, const RowHead *customer);	/* customers/xx/NAME.html */
 unsigned customer_folder(const RowHead *customer);	/* xx: 0 to 255, from a hash of the id */
 /* Whether a run writes the pages of a customer folder: shard K of N writes the folders f with
  * f % N = K; shard 0 writes everything else besides. */

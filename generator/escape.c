@@ -766,16 +766,23 @@ void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m)
 	b->len = (size_t)(d - b->p);
 }
 
-/* A file name from an id: the id itself when it is short and plain ([a-z0-9_-]), else a
- * plain version cut to 48 bytes with 8 hex digits of the id's hash, so that no id can climb
- * out of its folder, hide, or collide with another. */
-void id_file_name(Buf *b, const char *id, size_t n)
+bool id_name_plain(const char *id, size_t n)
 {
 	classes_init();
 	bool plain = n > 0 && n <= 64;
 	for (size_t i = 0; plain && i < n; i++)
 		plain = cls[(unsigned char)id[i]] & E_NAME_OK;
-	if (plain) {
+	return plain;
+}
+
+/* A file name from an id: the id itself when it is short and plain ([a-z0-9_-]), else a
+ * plain version cut to 48 bytes with a ~ and 8 hex digits of the id's hash, so that no id can
+ * climb out of its folder or hide, nor be named as a plain id is. Two ids that are not plain
+ * can have one name (the hash is no defence against data made to clash): the caller tells
+ * them apart (customer_page_path). */
+void id_file_name(Buf *b, const char *id, size_t n)
+{
+	if (id_name_plain(id, n)) {
 		buf_put(b, id, n);
 		return;
 	}

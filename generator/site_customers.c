@@ -19,13 +19,31 @@ unsigned customer_folder(const RowHead *c)
 	return (unsigned)(hash_bytes(c->id, c->idlen) >> 56);
 }
 
-void customer_page_path(Buf *b, const RowHead *c)
+/* The number that tells customer c's page name from another's that is the same (page_plan_init),
+ * 0 if none is. */
+static uint32_t twin_number(const PagePlan *p, uint32_t c)
+{
+	size_t lo = 0, hi = p->ntwin;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		uint32_t row = (uint32_t)(p->twin[mid] >> 32);
+		if (row == c)
+			return (uint32_t)p->twin[mid];
+		row < c ? (lo = mid + 1) : (hi = mid);
+	}
+	return 0;
+}
+
+void customer_page_path(Buf *b, const PagePlan *p, uint32_t c, const RowHead *h)
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned k = customer_folder(c);
+	unsigned k = customer_folder(h);
 	char folder[] = {'c', 'u', 's', 't', 'o', 'm', 'e', 'r', 's', '/', hex[k >> 4], hex[k & 15], '/'};
 	buf_put(b, folder, sizeof folder);	/* no printf: a path for every customer of every build */
-	id_file_name(b, c->id, c->idlen);
+	id_file_name(b, h->id, h->idlen);
+	uint32_t twin = p->ntwin ? twin_number(p, c) : 0;
+	if (twin)
+		buf_printf(b, "~%u", (unsigned)twin);	/* a second ~: no id_file_name has one */
 	buf_puts(b, ".html");
 }
 
@@ -51,12 +69,84 @@ int customer_pages_mode(const Config *cfg, size_t n, Buf *why)
 	return mode;
 }
 
+typedef struct {
+	const Table *t;
+	const uint64_t *key;	/* the rows, in the low 32 bits */
+	const char *names;	/* each row's name, NUL-ended, at off[] */
+	const size_t *off;
+} TwinSort;
+
+/* Rows of one name together, then by their ids' bytes. */
+static int twin_cmp(const void *a, const void *b, void *ctx)
+{
+	const TwinSort *s = ctx;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(s->names + s->off[i], s->names + s->off[j]);
+	if (c)
+		return c;
+	const RowHead *x = &ROW(s->t, Customer, (uint32_t)s->key[i])->h, *y = &ROW(s->t, Customer, (uint32_t)s->key[j])->h;
+	c = memcmp(x->id, y->id, x->idlen < y->idlen ? x->idlen : y->idlen);
+	return c ? c : (x->idlen > y->idlen) - (x->idlen < y->idlen);
+}
+
+/* The rows key[0..n) (each in the low 32 bits), whose names' hashes are the same: of those whose
+ * names are the same, all but the first by id are twins, numbered 2, 3... */
+static void twins_among(PagePlan *p, const Table *t, const uint64_t *key, size_t n, Buf *names)
+{
+	size_t *off = xmalloc(n * sizeof *off), *order = xmalloc(n * sizeof *order);
+	names->len = 0;
+	for (size_t i = 0; i < n; i++) {
+		const RowHead *h = &ROW(t, Customer, (uint32_t)key[i])->h;
+		off[i] = names->len;
+		id_file_name(names, h->id, h->idlen);
+		buf_putc(names, '\0');
+		order[i] = i;
+	}
+	TwinSort s = {t, key, names->p, off};
+	qsort_r(order, n, sizeof *order, twin_cmp, &s);
+	for (size_t k = 1, number = 1; k < n; k++) {
+		number = strcmp(names->p + off[order[k]], names->p + off[order[k - 1]]) ? 1 : number + 1;
+		if (number > 1) {
+			p->twin = xrealloc(p->twin, (p->ntwin + 1) * sizeof *p->twin);
+			p->twin[p->ntwin++] = (uint64_t)(uint32_t)key[order[k]] << 32 | number;
+		}
+	}
+	free(off), free(order);
+}
+
+/* Customers whose page name would be another's (ids that are not plain, the same cut text and
+ * hash): a hash of each such id's name, the rows of one hash compared by name. */
+static void find_twins(PagePlan *p, const Table *t)
+{
+	uint64_t *key = xmalloc((t->n + 1) * sizeof *key);
+	size_t m = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const RowHead *h = &ROW(t, Customer, i)->h;
+		if (!id_name_plain(h->id, h->idlen))	/* plain ids are unique, and their names too */
+			key[m++] = (hash_bytes(h->id, h->idlen) >> 32) << 32 | i;
+	}
+	radix_sort_u64(key, m, 64, 32);
+	Buf names = {0};
+	for (size_t a = 0, b; a < m; a = b) {
+		for (b = a + 1; b < m && key[b] >> 32 == key[a] >> 32; b++)
+			;
+		if (b - a > 1)
+			twins_among(p, t, key + a, b - a, &names);
+	}
+	buf_free(&names);
+	free(key);
+	radix_sort_u64(p->twin, p->ntwin, 64, 32);	/* by row, for twin_number */
+}
+
 void page_plan_init(PagePlan *p, const Gold *g, const Config *cfg)
 {
-	size_t nc = g->src[SRC_CUSTOMERS].table->n;
+	const Table *t = g->src[SRC_CUSTOMERS].table;
+	size_t nc = t->n;
 	*p = (PagePlan){.mode = customer_pages_mode(cfg, nc, NULL), .top = cfg->pages_top, .packs = 1};
 	while ((size_t)p->packs * PACK_CUSTOMERS < nc)
 		p->packs *= 2;
+	if (p->mode == PAGES_FILES || p->mode == PAGES_TOP)
+		find_twins(p, t);
 	if (p->mode != PAGES_TOP)
 		return;
 	p->rank = xmalloc((nc + 1) * sizeof *p->rank);
@@ -66,8 +156,8 @@ void page_plan_init(PagePlan *p, const Gold *g, const Config *cfg)
 
 void page_plan_free(PagePlan *p)
 {
-	free(p->rank);
-	p->rank = NULL;
+	free(p->rank), free(p->twin);
+	p->rank = NULL, p->twin = NULL, p->ntwin = 0;
 }
 
 /* Whether customer c has a page of its own (files, top N). */
@@ -101,7 +191,7 @@ bool customer_url(const PagePlan *p, const Gold *g, uint32_t c, Buf *b)
 	}
 	if (p->mode == PAGES_NONE || (p->mode == PAGES_TOP && p->rank[c] >= p->top))
 		return false;
-	customer_page_path(b, h);
+	customer_page_path(b, p, c, h);
 	return true;
 }
 
@@ -1049,7 +1139,8 @@ static void prefetch_lookups(PageJob *j, Buf *ring, uint64_t *hash, size_t i)
 	size_t last = i + AHEAD - 1;
 	if (last < j->to) {
 		ring[last % AHEAD].len = 0;
-		customer_page_path(&ring[last % AHEAD], &ROW(customers, Customer, j->site->g->order[last])->h);
+		uint32_t c = j->site->g->order[last];
+		customer_page_path(&ring[last % AHEAD], &j->site->plan, c, &ROW(customers, Customer, c)->h);
 	}
 	for (int step = 2; step >= 0; step--)
 		if (i + 1 + (size_t)step < j->to)
@@ -1067,7 +1158,8 @@ static void *customer_pages(void *arg)
 	bool every = j->site->plan.mode == PAGES_FILES && j->site->cfg->shards <= 1;	/* a page for each here */
 	bool ahead = every && check;	/* the paths made ahead in the ring, their lookups prefetched */
 	for (size_t i = j->from; i < j->to && i < j->from + AHEAD - 1 && ahead; i++) {
-		customer_page_path(&ring[i % AHEAD], &ROW(customers, Customer, j->site->g->order[i])->h);
+		uint32_t c = j->site->g->order[i];
+		customer_page_path(&ring[i % AHEAD], &j->site->plan, c, &ROW(customers, Customer, c)->h);
 		manifest_prefetch(buf_cstr(&ring[i % AHEAD]), &hash[i % AHEAD], 2);
 	}
 	for (size_t i = j->from; i < j->to && j->ok; i++) {
@@ -1080,7 +1172,7 @@ static void *customer_pages(void *arg)
 			continue;	/* no page, or another shard's */
 		if (!ahead) {
 			path.len = 0;
-			customer_page_path(&path, &ROW(customers, Customer, c)->h);
+			customer_page_path(&path, &j->site->plan, c, &ROW(customers, Customer, c)->h);
 		}
 		customer_page(j, c, buf_cstr(ahead ? &ring[i % AHEAD] : &path), check);
 	}
