@@ -64,6 +64,7 @@ struct Reader {
 	size_t n;		/* rows read, over all parts */
 	uint64_t seen;		/* kpi_summary: the rows there were */
 	uint32_t seen_label[3][LABEL_CACHE];	/* a fact's label columns: labels seen, by a hash */
+	Index ids;		/* dim_customer: the ids read, to the row of each */
 	Buf scratch;
 };
 
@@ -313,6 +314,12 @@ static void *push(Reader *r)
 
 enum { DC_KEY, DC_ID, DC_NAME, DC_EMAIL, DC_GENDER, DC_DOB, DC_LOCATION, DC_IN_CRM, DC_SEGMENT, DC_LINE, DC_FLAGS };
 
+static Str customer_id_of(const void *ctx, uint32_t row)
+{
+	const RowHead *h = &ROW((const Table *)ctx, Customer, row)->h;
+	return str_make(h->id, h->idlen);
+}
+
 static void dim_customer_row(Reader *r)
 {
 	Customer *c = push(r);
@@ -321,6 +328,9 @@ static void dim_customer_row(Reader *r)
 	c->h.idlen = (uint32_t)r->f[DC_ID].n;
 	if (!c->h.idlen)
 		bad(r, D_GOLD_NAME, DC_ID);
+	else if (index_set(&r->ids, customer_id_of(r->table, (uint32_t)r->table->n - 1), (uint32_t)r->table->n - 1,
+			   customer_id_of, r->table) != INDEX_NONE)
+		bad(r, D_GOLD_TWICE, DC_ID);	/* two customers would be one page, one key of Power BI's */
 	c->name = get_text(r, DC_NAME);
 	c->email = get_text(r, DC_EMAIL);
 	int gender = get_name(r, DC_GENDER, gender_label, GENDER_UNKNOWN + 1, false);
@@ -1101,6 +1111,7 @@ static void read_one(Gold *g, const char *dir, int t, TableRead *out)
 		    .table = &st->table[src], .dict = st->dict[src], .arena = &out->arena, .read = out};
 	r.ncols = gold_columns(t, r.cols);
 	read_table(&r, dir);
+	index_free(&r.ids);
 	buf_free(&r.scratch);
 	out->rows = r.n, out->seen = r.seen, out->diags = r.d;
 }
