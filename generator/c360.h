@@ -1705,10 +1705,13 @@ bool out_claim(const char *dir, const char *marker, const char *const *ours, siz
  * folder; -1 with *why saying why not. */
 int open_regular(const char *path, const char **why);
 bool file_read(const char *path, Buf *out, Buf *err);
+/* file_read of a template's or theme's file: never through a symbolic link (the project's
+ * files are hostile; a link would publish whatever it points at). */
+bool file_read_own(const char *path, Buf *out, Buf *err);
 /* The names in dir ending in suffix (NULL: all), sorted, without dot files; free each and it. */
 char **dir_list(const char *dir, const char *suffix, size_t *n, Buf *err);
 int strcmp_ptr(const void *a, const void *b);	/* qsort and bsearch of char *: by strcmp */
-/* Copies the regular files of from (but skip) into dir/sub. */
+/* Copies the regular files of from (but skip) into dir/sub; a symbolic link is an error. */
 bool out_copy_dir(const char *from, const char *dir, const char *sub, const char *skip, Buf *err);
 char *path_join(const char *a, const char *b);
 /* path made absolute, without ".", ".." or symbolic links where it exists (a part that does not

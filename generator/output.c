@@ -1199,25 +1199,33 @@ bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *
 
 /* ---- reading the files c360 ships */
 
-int open_regular(const char *path, const char **why)
+/* A regular file opened for reading, or -1 with why; with own, not through a symbolic link. */
+static int open_to_read(const char *path, bool own, const char **why)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* a FIFO opens at once, and is refused */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (own ? O_NOFOLLOW : 0));	/* a FIFO opens at once, and is refused */
 	struct stat st;
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
 		return fd;
-	*why = fd < 0 ? strerror(errno) : S_ISDIR(st.st_mode) ? "it is a folder, not a file"
+	*why = fd < 0 && errno == ELOOP && own ? "a symbolic link; the templates and the theme are read only from files "
+						 "of their own (a link could publish any file: copy it here)"
+	     : fd < 0 ? strerror(errno) : S_ISDIR(st.st_mode) ? "it is a folder, not a file"
 	     : "not a regular file (a FIFO, a device or a socket); c360 reads files only";
 	if (fd >= 0)
 		close(fd);
 	return -1;
 }
 
-/* Read straight into out, sized once by the file's size (a manifest is megabytes: no copies
- * as the buffer grows); a file that grows meanwhile is read to its end all the same. */
-bool file_read(const char *path, Buf *out, Buf *err)
+int open_regular(const char *path, const char **why)
+{
+	return open_to_read(path, false, why);
+}
+
+/* path into out, read straight in, sized once by the file's size (a manifest is megabytes: no
+ * copies as the buffer grows); a file that grows meanwhile is read to its end all the same. */
+static bool read_file(const char *path, bool own, Buf *out, Buf *err)
 {
 	const char *why;
-	int fd = open_regular(path, &why);
+	int fd = open_to_read(path, own, &why);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		buf_printf(err, "%s: error: cannot read: %s\n", path, fd >= 0 ? strerror(errno) : why);
@@ -1238,6 +1246,16 @@ bool file_read(const char *path, Buf *out, Buf *err)
 	if (r < 0)
 		buf_printf(err, "%s: error: cannot read\n", path);
 	return r == 0;
+}
+
+bool file_read(const char *path, Buf *out, Buf *err)
+{
+	return read_file(path, false, out, err);
+}
+
+bool file_read_own(const char *path, Buf *out, Buf *err)
+{
+	return read_file(path, true, out, err);
 }
 
 char **dir_list(const char *dir, const char *suffix, size_t *n, Buf *err)
@@ -1271,8 +1289,8 @@ bool out_copy_dir(const char *from, const char *dir, const char *sub, const char
 		char *src = path_join(from, names[i]), *dst = path_join(sub, names[i]);
 		struct stat st;
 		Buf content = {0};
-		if ((!skip || strcmp(names[i], skip) != 0) && stat(src, &st) == 0 && S_ISREG(st.st_mode))
-			ok = ok && file_read(src, &content, err) && out_write_file(dir, dst, &content, err);
+		if ((!skip || strcmp(names[i], skip) != 0) && lstat(src, &st) == 0 && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+			ok = ok && file_read_own(src, &content, err) && out_write_file(dir, dst, &content, err);
 		buf_free(&content);
 		free(src);
 		free(dst);

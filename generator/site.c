@@ -9,7 +9,7 @@ static Template *load_template(const char *dir, const char *file, Buf *err)
 {
 	char *path = path_join(dir, file);
 	Buf src = {0};
-	Template *t = file_read(path, &src, err) ? tpl_parse(path, src.p ? src.p : "", src.len, err) : NULL;
+	Template *t = file_read_own(path, &src, err) ? tpl_parse(path, src.p ? src.p : "", src.len, err) : NULL;
 	buf_free(&src);
 	free(path);
 	return t;

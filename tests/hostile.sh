@@ -323,6 +323,16 @@ for bad in '[files]\norders = ../paths/orders.csv' '[files]\norders = /etc/passw
 	err_has "paths.conf:[0-9]*:[0-9]*: error: [a-z_]*: this value is not valid"
 	[ ! -e "$T/paths-site" ] && pass || fail "a build with \"$bad\" wrote a site"
 done
+# ... nor a file of the templates or the theme: each is read only as a file of its own, never
+# through a symbolic link (a shared theme's style.css linked to a key would publish it)
+printf 'SECRET-KEY-27\n' >"$T/secret"
+for f in themes/default/style.css templates/segments.md themes/default/layout.html; do
+	rm -rf "$T/linked" && $C360 init "$T/linked" >/dev/null 2>&1
+	rm "$T/linked/$f" && ln -s "$T/secret" "$T/linked/$f"
+	run 1 build --config "$T/linked/c360.conf" --data "$T/paths" --out "$T/paths-site"
+	err_has "linked/$f: error: cannot read: a symbolic link; the templates and the theme are read only from files of their own"
+	[ ! -e "$T/paths-site" ] && pass || fail "a build with $f a link wrote a site"
+done
 # ... and the e-mail's headers are one line each: a title with a control character (a carriage
 # return, a tab) is refused at its column, as the From and To that are no mailboxes (RFC 5322
 # 3.4: a name with a comma unquoted, two addresses in From, ; between addresses, text after
