@@ -947,7 +947,7 @@ AmountParse clean_amount(Str s, char decimal)
 	if (p.status == AMOUNT_BAD)
 		p.cents = AMOUNT_NULL;
 	sign = outer ? outer : sign;
-	p.negative = sign < 0;
+	p.negative = sign < 0 && !(p.status == AMOUNT_OK && p.cents == 0);	/* "-0.00" is 0: not negative */
 	if (p.negative && p.status == AMOUNT_OK)
 		p.cents = -p.cents;
 	return p;

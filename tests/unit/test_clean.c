@@ -350,6 +350,7 @@ static void test_amounts(void **state)
 		{"$-45", AMOUNT_OK, -4500}, {"+7", AMOUNT_OK, 700}, {" 12 ", AMOUNT_OK, 1200},
 		{"\xc2\xa0" "12.50\xe3\x80\x80", AMOUNT_OK, 1250},
 		{"0.005", AMOUNT_OK, 1}, {"0.004", AMOUNT_OK, 0}, {"2.999", AMOUNT_OK, 300},
+		{"-0", AMOUNT_OK, 0}, {"-0.00", AMOUNT_OK, 0}, {"-0.004", AMOUNT_OK, 0}, {"(0.00)", AMOUNT_OK, 0},
 		{"4 USD", AMOUNT_OK, 400}, {"4USD", AMOUNT_OK, 400}, {"12.50 \xe2\x82\xac", AMOUNT_OK, 1250},
 		{"", AMOUNT_NONE, 0}, {"NA", AMOUNT_NONE, 0}, {"null", AMOUNT_NONE, 0},
 		{"abc", AMOUNT_BAD, 0}, {"1,23.4", AMOUNT_BAD, 0}, {"1234,567", AMOUNT_BAD, 0}, {"12..5", AMOUNT_BAD, 0},
@@ -373,6 +374,9 @@ static void test_amounts(void **state)
 			      (long long)a.cents, (long long)cases[i].cents);
 		else
 			CHECK(a.cents == AMOUNT_NULL, "clean_amount(\"%s\") is null", cases[i].in);
+		/* negative (the row flagged negative_amount) when it is below 0: "-0", "-0.004" are 0 */
+		if (a.status == AMOUNT_OK)
+			CHECK(a.negative == (a.cents < 0), "clean_amount(\"%s\") negative %d", cases[i].in, a.negative);
 	}
 }
 
