@@ -1,7 +1,11 @@
 /* edition_pdf.c — weekly/report.pdf: A4 pages with a header and a footer (page N of M), the week
  * in a paragraph, the KPIs with their changes coloured by tone, the most valuable customers at
  * churn risk, then the charts, flowed so that a chart that nearly fits is shrunk onto the page
- * rather than leave it half empty. Drawn twice: once to count the pages, once to write them. */
+ * rather than leave it half empty. Drawn twice: once to count the pages, once to write them.
+ * Tagged (PDF 1.7's logical structure, through Cairo): a heading is H1 or H2, the week's text P,
+ * the tables Table, TR, TH and TD, a chart a Figure, all in a Document a page (Cairo marks a
+ * PDF tagged only under one); a screen reader reads them so, and the header and footer of each
+ * page are outside them. */
 #include "c360.h"
 
 #include <cairo-pdf.h>
@@ -22,6 +26,8 @@ typedef struct {
 	cairo_t *cr;
 	double y;		/* where the body goes on */
 	int page, pages;	/* this page's number; how many there are (0 while counting) */
+	const char *open[4];	/* the structure's tags open, outermost first (Document, Table, TR, TD) */
+	int nopen;
 } Pdf;
 
 enum { AL_LEFT, AL_RIGHT };
@@ -99,11 +105,37 @@ static void page_frame(Pdf *p)
 	p->y = TOP;
 }
 
+static void tag_begin(Pdf *p, const char *tag)
+{
+	cairo_tag_begin(p->cr, tag, NULL);
+	p->open[p->nopen++] = tag;
+}
+
+static void tag_end(Pdf *p)
+{
+	cairo_tag_end(p->cr, p->open[--p->nopen]);
+}
+
+/* A new page: the tags open are closed before it and opened again after its frame, so that the
+ * header and the footer are in none of them (a table on two pages is two tables). */
 static void new_page(Pdf *p)
 {
+	for (int i = p->nopen; i-- > 0;)
+		cairo_tag_end(p->cr, p->open[i]);
 	cairo_show_page(p->cr);
 	p->page++;
 	page_frame(p);
+	for (int i = 0; i < p->nopen; i++)
+		cairo_tag_begin(p->cr, p->open[i], NULL);
+}
+
+/* show_fit's text as one element of the structure (a heading, a cell). */
+static void show_tagged(Pdf *p, const char *tag, double x, double y, double size, bool bold, int align,
+			const char *text, double max)
+{
+	tag_begin(p, tag);
+	show_fit(p->cr, x, y, size, bold, align, text, max);
+	tag_end(p);
 }
 
 /* Room for h more points on this page, else a new one. */
@@ -117,6 +149,7 @@ static void need(Pdf *p, double h)
 static void paragraph(Pdf *p, const char *text, double size)
 {
 	cairo_t *cr = p->cr;
+	tag_begin(p, "P");
 	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_font_size(cr, size);
 	Buf line = {0};
@@ -140,23 +173,34 @@ static void paragraph(Pdf *p, const char *text, double size)
 	show(cr, MARGIN, p->y, size, false, AL_LEFT, line.len ? buf_cstr(&line) : "");
 	p->y += size * 1.5;
 	buf_free(&line);
+	tag_end(p);
 }
 
 static void heading(Pdf *p, const char *text, double room)
 {
 	need(p, room);
 	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
-	show(p->cr, MARGIN, p->y + 12, 12, true, AL_LEFT, text);
+	show_tagged(p, "H2", MARGIN, p->y + 12, 12, true, AL_LEFT, text, 0);
 	p->y += 26;
 }
 
-/* Column headings in grey, right-aligned at x (the first left-aligned). */
+/* A table begun: its column headings in grey, right-aligned at x (the first left-aligned). */
 static void table_head(Pdf *p, const double *x, const char *const *cols, int n)
 {
 	ink(p->cr, 0);
+	tag_begin(p, "Table");
+	tag_begin(p, "TR");
 	for (int i = 0; i < n; i++)
-		show(p->cr, x[i], p->y, 8.5, true, i ? AL_RIGHT : AL_LEFT, cols[i]);
+		show_tagged(p, "TH", x[i], p->y, 8.5, true, i ? AL_RIGHT : AL_LEFT, cols[i], 0);
+	tag_end(p);
 	p->y += 15;
+}
+
+/* A row of the table, its room made first: a page breaks between rows, never in one. */
+static void row_begin(Pdf *p, double h)
+{
+	need(p, h);
+	tag_begin(p, "TR");
 }
 
 static void kpi_table(Pdf *p)
@@ -168,17 +212,19 @@ static void kpi_table(Pdf *p)
 	table_head(p, x, cols, 5);
 	for (int k = 0; k < K_COUNT; k++) {
 		const EditionKpi *r = &e->kpi[k];
-		need(p, 16);
+		row_begin(p, 16);
 		rule(p->cr, p->y + 4, 0.88);
 		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
-		show(p->cr, x[0], p->y, 9.5, false, AL_LEFT, r->name);
-		show(p->cr, x[1], p->y, 9.5, true, AL_RIGHT, r->now);
-		show(p->cr, x[2], p->y, 9.5, false, AL_RIGHT, r->before);
+		show_tagged(p, "TH", x[0], p->y, 9.5, false, AL_LEFT, r->name, 0);
+		show_tagged(p, "TD", x[1], p->y, 9.5, true, AL_RIGHT, r->now, 0);
+		show_tagged(p, "TD", x[2], p->y, 9.5, false, AL_RIGHT, r->before, 0);
 		ink(p->cr, r->tone);
-		show(p->cr, x[3], p->y, 9.5, false, AL_RIGHT, r->change);
-		show(p->cr, x[4], p->y, 9.5, false, AL_RIGHT, r->change_pct);
+		show_tagged(p, "TD", x[3], p->y, 9.5, false, AL_RIGHT, r->change, 0);
+		show_tagged(p, "TD", x[4], p->y, 9.5, false, AL_RIGHT, r->change_pct, 0);
+		tag_end(p);
 		p->y += 16;
 	}
+	tag_end(p);
 	p->y += 14;
 }
 
@@ -197,16 +243,18 @@ static void at_risk_table(Pdf *p)
 		const EditionCustomer *r = &e->at_risk[i];
 		char open[16];
 		snprintf(open, sizeof open, "%u", r->open_tickets);
-		need(p, 15);
+		row_begin(p, 15);
 		rule(p->cr, p->y + 4, 0.88);
 		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
 		const char *cells[] = {r->name, r->id, r->segment, r->last_order, open, r->value};
-		show_fit(p->cr, x[0], p->y, 9, false, AL_LEFT, cells[0], 150);
-		show_fit(p->cr, x[1], p->y, 9, false, AL_RIGHT, cells[1], 55);
+		show_tagged(p, "TH", x[0], p->y, 9, false, AL_LEFT, cells[0], 150);
+		show_tagged(p, "TD", x[1], p->y, 9, false, AL_RIGHT, cells[1], 55);
 		for (int c = 2; c < 6; c++)
-			show(p->cr, x[c], p->y, 9, c == 5, AL_RIGHT, cells[c]);
+			show_tagged(p, "TD", x[c], p->y, 9, c == 5, AL_RIGHT, cells[c], 0);
+		tag_end(p);
 		p->y += 15;
 	}
+	tag_end(p);
 	p->y += 14;
 }
 
@@ -216,12 +264,14 @@ static void at_risk_table(Pdf *p)
 static void chart_at(Pdf *p, const ReportChart *rc, const ChartPlot *plot, double x, double w, double scale)
 {
 	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
-	show_fit(p->cr, x, p->y + 12, 11, true, AL_LEFT, rc->chart.title, w);
+	show_tagged(p, "H2", x, p->y + 12, 11, true, AL_LEFT, rc->chart.title, w);
+	tag_begin(p, "Figure");
 	cairo_save(p->cr);
 	cairo_translate(p->cr, x + (w - chart_width(plot) * scale) / 2, p->y + 20);
 	cairo_scale(p->cr, scale, scale);
 	chart_draw(plot, p->cr);
 	cairo_restore(p->cr);
+	tag_end(p);
 }
 
 typedef struct {
@@ -367,12 +417,13 @@ static int render(const Edition *e, Buf *out, int pages)
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, buf_cstr(&title));
 	buf_free(&day);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "c360 " C360_VERSION);
-	Pdf p = {e, cairo_create(surface), TOP, 1, pages};
+	Pdf p = {e, cairo_create(surface), TOP, 1, pages, {NULL}, 0};
 	page_frame(&p);
+	tag_begin(&p, "Document");
 	cairo_set_source_rgb(p.cr, 0.1, 0.1, 0.12);
 	title.len = 0;
 	buf_printf(&title, "The week to %s", e->as_of);
-	show(p.cr, MARGIN, p.y + 10, 18, true, AL_LEFT, buf_cstr(&title));
+	show_tagged(&p, "H1", MARGIN, p.y + 10, 18, true, AL_LEFT, buf_cstr(&title), 0);
 	buf_free(&title);
 	p.y += 34;
 	paragraph(&p, buf_cstr((Buf *)&e->summary), 10.5);
@@ -380,6 +431,7 @@ static int render(const Edition *e, Buf *out, int pages)
 	kpi_table(&p);
 	at_risk_table(&p);
 	charts(&p);
+	tag_end(&p);
 	cairo_destroy(p.cr);
 	cairo_surface_finish(surface);
 	bool ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;

@@ -90,6 +90,11 @@ edition() {
 		grep -q "$want" "$T/pdftext" && pass || fail "report.pdf lacks \"$want\""
 	done
 	grep -o -E '\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b' "$T/pdftext" >"$T/iso" && fail "report.pdf writes a date ISO: $(head -2 "$T/iso")" || pass
+	# tagged: its structure has the headings, the tables' cells and the charts as figures
+	grep -q 'Tagged: *yes' "$T/pdfinfo" && pass || fail "report.pdf is not tagged"
+	for tag in Document H1 H2 P Table TR TH TD Figure; do
+		grep -a -q "/S /$tag\b" "$1/weekly/report.pdf" && pass || fail "report.pdf's structure has no $tag"
+	done
 	prose_dates "$1"
 	python3 - "$1/weekly/email.eml" "$1/weekly/report.pdf" <<-'PY' >"$T/mail.out" 2>&1 && pass || fail "email.eml: $(tail -3 "$T/mail.out")"
 		import email, re, sys
