@@ -1736,13 +1736,14 @@ static void put_customer(const Site *site, Buf *b, uint32_t c)
 }
 
 /* What record() makes customer c's record from, besides the page salt: put_customer's bytes,
- * its lifetime value, last order and page (customer_url: the mode, and in top N whether the
- * customer is in it; the id). */
+ * its lifetime value, last order and page (customer_url: the mode, in top N whether the
+ * customer is in it, the number of a name that is another's too; the id). */
 static void put_record(const Site *site, Buf *b, uint32_t c)
 {
 	const PagePlan *p = &site->plan;
 	const Customer360 *x = &site->g->c360[c];
-	int64_t v[] = {x->lifetime_cents, x->last_order, p->mode, p->mode == PAGES_TOP && p->rank[c] < p->top};
+	int64_t v[] = {x->lifetime_cents, x->last_order, p->mode, p->mode == PAGES_TOP && p->rank[c] < p->top,
+		       p->ntwin ? twin_number(p, c) : 0};	/* the page's address: ~2 when its name is another's */
 	buf_put(b, v, sizeof v);
 }
 
