@@ -30,6 +30,13 @@ void csv_quoted(Buf *b, const char *s, size_t n, bool apostrophe)
 	buf_putc(b, '"');
 }
 
+/* A field that starts with a byte-order mark is quoted: at the start of a line a reader takes the
+ * mark for a file's (two exports joined by cat), and the field's text would lose it. */
+static bool starts_bom(const char *s, size_t n)
+{
+	return n >= 3 && (unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbb && (unsigned char)s[2] == 0xbf;
+}
+
 void csv_field(Buf *b, const char *s, size_t n)
 {
 	size_t i = 0;
@@ -42,7 +49,7 @@ void csv_field(Buf *b, const char *s, size_t n)
 			break;
 		i++;
 	}
-	if (i == n)
+	if (i == n && !starts_bom(s, n))
 		buf_put(b, s, n);
 	else
 		csv_quoted(b, s, n, false);
@@ -521,7 +528,7 @@ static bool plain_short(const char *s, size_t n)
 /* The columns every fact starts with: id, customer_key, date_key and the date (or moment). */
 static void fact_head(Buf *b, const RowHead *h, const uint32_t *rank, bool timestamp, IntMemo *key)
 {
-	if (plain_short(h->id, h->idlen))
+	if (plain_short(h->id, h->idlen) && !starts_bom(h->id, h->idlen))
 		buf_put(b, h->id, h->idlen);
 	else
 		csv_field(b, h->id, h->idlen);
