@@ -2,6 +2,7 @@
 #include "c360.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #define SKELETON_BYTES (64 << 20)	/* the shapes of compiled pages a thread keeps */
 
@@ -412,6 +413,13 @@ static bool load_theme(Site *site, bool assets)
 {
 	const Config *cfg = site->cfg;
 	char *dir = path_join(cfg->themes_dir, cfg->theme);
+	struct stat st;
+	if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {	/* its files are published as they are */
+		buf_printf(site->err, "%s: error: a symbolic link; a theme is read only from a folder of its own "
+				      "(name the folder it points at in themes_dir)\n", dir);
+		free(dir);
+		return false;
+	}
 	site->layout = load_template(dir, "layout.html", site->err);
 	bool ok = site->layout && tpl_check(site->layout, &page_layout, NULL, site->err) &&
 		  (!assets || (out_mkdir(site->dir, "assets", site->err) &&

@@ -333,6 +333,11 @@ for f in themes/default/style.css templates/segments.md themes/default/layout.ht
 	err_has "linked/$f: error: cannot read: a symbolic link; the templates and the theme are read only from files of their own"
 	[ ! -e "$T/paths-site" ] && pass || fail "a build with $f a link wrote a site"
 done
+rm -rf "$T/linked" && $C360 init "$T/linked" >/dev/null 2>&1 && mv "$T/linked/themes/default" "$T/elsewhere" &&
+	cp "$T/secret" "$T/elsewhere/" && ln -s "$T/elsewhere" "$T/linked/themes/default"
+run 1 build --config "$T/linked/c360.conf" --data "$T/paths" --out "$T/paths-site"
+err_has "linked/themes/default: error: a symbolic link; a theme is read only from a folder of its own"
+[ ! -e "$T/paths-site" ] && pass || fail "a build with its theme's folder a link wrote a site"
 # ... and the e-mail's headers are one line each: a title with a control character (a carriage
 # return, a tab) is refused at its column, as the From and To that are no mailboxes (RFC 5322
 # 3.4: a name with a comma unquoted, two addresses in From, ; between addresses, text after
