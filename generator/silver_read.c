@@ -832,8 +832,9 @@ void input_close(Input *in)
 /* Converts in from encoding `from` (after skip bytes) to UTF-8; a unit (of unit bytes) that is
  * no character becomes the byte 0xff, which no UTF-8 has: the reader then flags its row and
  * replaces it with U+FFFD where it stands (line and column), as in a UTF-8 file. Returns how
- * many units did. */
-static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit)
+ * many units did; *half says the file ended in part of a unit, left out (a row of its own would
+ * be no row of the file's). */
+static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit, bool *half)
 {
 	iconv_t cd = iconv_open("UTF-8", from);
 	Buf out = {0};
@@ -846,10 +847,13 @@ static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit)
 		size_t room = out.cap - out.len;
 		size_t r = iconv(cd, &p, &left, &o, &room);
 		out.len = (size_t)(o - out.p);
-		if (r == (size_t)-1 && errno != E2BIG) {	/* EILSEQ, or EINVAL at the end */
-			size_t skip_bytes = left < unit ? left : unit;
+		if (r == (size_t)-1 && errno != E2BIG && left < unit) {	/* EINVAL: the end cut short */
+			*half = true;
+			break;
+		}
+		if (r == (size_t)-1 && errno != E2BIG) {	/* EILSEQ */
 			buf_putc(&out, '\xff');
-			p += skip_bytes, left -= skip_bytes, replaced++;
+			p += unit, left -= unit, replaced++;
 			iconv(cd, NULL, NULL, NULL, NULL);
 		}
 	}
@@ -922,8 +926,9 @@ char input_prepare(Input *in, ReadOptions *o, Diags *d)
 	const unsigned char *u = (const unsigned char *)in->data;
 	bool le = in->len >= 2 && u[0] == 0xff && u[1] == 0xfe, be = in->len >= 2 && u[0] == 0xfe && u[1] == 0xff;
 	uint64_t replaced = 0;
+	bool half = false;
 	if (le || be) {
-		replaced = decode(in, le ? "UTF-16LE" : "UTF-16BE", 2, 2);
+		replaced = decode(in, le ? "UTF-16LE" : "UTF-16BE", 2, 2, &half);
 		buf_printf(&note, "UTF-16%s (by its byte-order mark)", le ? "LE" : "BE");
 		o->encoding = o->encoding < 0 ? ENC_UTF8 : o->encoding;	/* UTF-8 now: no advice to name an encoding */
 	} else if (o->encoding > ENC_UTF8 && in->len >= 3 && memcmp(u, "\xef\xbb\xbf", 3) == 0) {
@@ -931,13 +936,15 @@ char input_prepare(Input *in, ReadOptions *o, Diags *d)
 		 * whose other files are Windows-1252) */
 		buf_printf(&note, "UTF-8 (by its byte-order mark), not %s as set", enc_text[o->encoding]);
 	} else if (o->encoding > ENC_UTF8 && in->len) {
-		replaced = decode(in, enc_name[o->encoding], 0, 1);
+		replaced = decode(in, enc_name[o->encoding], 0, 1, &half);
 		buf_puts(&note, enc_text[o->encoding]);
 	}
 	if (replaced)
 		buf_printf(&note, ", %llu %s no character (their rows flagged invalid_utf8)", (unsigned long long)replaced,
 			   le || be ? (replaced == 1 ? "unit of 16 bits that is" : "units of 16 bits that are")
 				    : (replaced == 1 ? "byte that is" : "bytes that are"));
+	if (half)
+		buf_puts(&note, ", a last byte that is half a unit of 16 bits left out");
 	char sep = o->delimiter || o->header_row ? 0 : excel_sep(in->data, in->len);
 	char delim = o->delimiter ? o->delimiter : sep ? sep : sniff_delimiter(in->data, in->len, o);
 	o->header_row = sep ? 2 : o->header_row;	/* the header after Excel's line */

@@ -517,6 +517,8 @@ static void test_encodings(void **state)
 				      "1\0,\0J\0o\0s\0\xe9\0\n\0";
 	static const char utf16be[] = "\xfe\xff" "\0c\0u\0s\0t\0o\0m\0e\0r\0_\0i\0d\0,\0n\0a\0m\0e\0\n"
 				      "\0001\0,\0J\0o\0s\0\xe9\0\n";
+	static const char utf16le_odd[] = "\xff\xfe" "c\0u\0s\0t\0o\0m\0e\0r\0_\0i\0d\0,\0n\0a\0m\0e\0\n\0"
+					  "1\0,\0J\0o\0s\0\xe9\0\n\0X";
 	static const char utf16_lone[] = "\xff\xfe" "c\0u\0s\0t\0o\0m\0e\0r\0_\0i\0d\0,\0n\0a\0m\0e\0,\0x\0\n\0"
 					 "1\0,\0J\0\x00\xd8s\0,\0\x00\xd8\x00\xd8\n\0";
 	static const struct { const char *conf, *text; size_t len; const char *name, *said; } cases[] = {
@@ -527,6 +529,9 @@ static void test_encodings(void **state)
 		{"[read]\nencoding = latin-1\n", "customer_id,name\n1,Jos\xe9\n", 0, "José", "Latin-1"},
 		{"[read]\nencoding = cp1252\n", "customer_id,name\n1,A\x81" "b\n", 0, "A\xef\xbf\xbd" "b",
 		 "1 byte that is no character"},
+		/* an odd last byte (half a unit): left out, no row of its own */
+		{"", utf16le_odd, sizeof utf16le_odd - 1, "José", "UTF-16LE (by its byte-order mark), a last byte that is half "
+		 "a unit of 16 bits left out"},
 		/* a lone surrogate (0xd800), and two: one U+FFFD for a run, as for invalid UTF-8 */
 		{"", utf16_lone, sizeof utf16_lone - 1, "J\xef\xbf\xbd" "s", "UTF-16LE (by its byte-order mark), 3 units "
 		 "of 16 bits that are no character (their rows flagged invalid_utf8)"},
