@@ -851,7 +851,7 @@ static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit, bo
 			*half = true;
 			break;
 		}
-		if (r == (size_t)-1 && errno != E2BIG) {	/* EILSEQ */
+		if (r == (size_t)-1 && errno != E2BIG) {	/* EILSEQ, or EINVAL on a first surrogate at the end */
 			buf_putc(&out, '\xff');
 			p += unit, left -= unit, replaced++;
 			iconv(cd, NULL, NULL, NULL, NULL);
