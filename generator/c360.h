@@ -2170,7 +2170,9 @@ void chart_fonts_load(void);
  * reported, in its order, whatever the threads. */
 bool render_gold(const Gold *g, const Config *cfg, const char *dir, Buf *err);
 /* The weekly edition (edition.c): weekly/report.pdf, weekly/email.eml and weekly/email.html. */
-bool edition_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err);
+struct PagePlan;	/* the site's: where the customers at churn risk have their pages */
+bool edition_write(const Gold *g, const Config *cfg, const ChartSet *charts, const struct PagePlan *plan, const char *dir,
+		   Buf *err);
 /* The week in one paragraph, written from the KPIs and their changes (noise: kpi_trend's). */
 void report_summary(Buf *b, const Gold *g, const NumFormat *fmt, int64_t noise);
 
@@ -2216,7 +2218,7 @@ const char *mail_addresses_check(const char *list, bool one, size_t *at);
  * words for it: "packed (1,000,000 customers > 200,000; set customer_pages to change)". */
 int customer_pages_mode(const Config *cfg, size_t n, Buf *why);
 /* Which customers have a page, and where (site_customers.c). */
-typedef struct {
+typedef struct PagePlan {
 	int mode;		/* PAGES_* in force */
 	uint32_t top;		/* PAGES_TOP: pages for the customers of places 0 to top - 1 */
 	uint32_t *rank;		/* PAGES_TOP: each customer's place by lifetime value */

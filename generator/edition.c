@@ -45,11 +45,9 @@ static void edition_kpis(Edition *e, Buf *b)
 }
 
 /* The most valuable customers at churn risk. */
-static void edition_at_risk(Edition *e, Buf *b)
+static void edition_at_risk(Edition *e, const PagePlan *plan, Buf *b)
 {
 	const Gold *g = e->g;
-	PagePlan plan;
-	page_plan_init(&plan, g, e->cfg);
 	for (size_t i = 0; i < g->nchurn && i < EDITION_AT_RISK; i++) {
 		uint32_t c = g->churn_list[i];
 		const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
@@ -67,10 +65,9 @@ static void edition_at_risk(Edition *e, Buf *b)
 		text_of(r->last_order, sizeof r->last_order, b);
 		r->open_tickets = x->open_tickets;
 		b->len = 0;
-		if (customer_url(&plan, g, c, b) && b->len < sizeof r->page)
+		if (customer_url(plan, g, c, b) && b->len < sizeof r->page)
 			text_of(r->page, sizeof r->page, b);	/* else no link: none, or an id too long for it */
 	}
-	page_plan_free(&plan);
 }
 
 /* The dashboard's address: site_url, with index.html where it names a folder. */
@@ -148,7 +145,7 @@ void report_summary(Buf *b, const Gold *g, const NumFormat *f, int64_t noise)
 
 /* ---- the files */
 
-static void edition_init(Edition *e, const Gold *g, const Config *cfg, const ChartSet *charts)
+static void edition_init(Edition *e, const Gold *g, const Config *cfg, const ChartSet *charts, const PagePlan *plan)
 {
 	memset(e, 0, sizeof *e);
 	e->g = g, e->cfg = cfg, e->charts = charts;
@@ -157,16 +154,17 @@ static void edition_init(Edition *e, const Gold *g, const Config *cfg, const Cha
 	buf_date_words(&b, g->as_of, true);
 	text_of(e->as_of, sizeof e->as_of, &b);
 	edition_kpis(e, &b);
-	edition_at_risk(e, &b);
+	edition_at_risk(e, plan, &b);
 	buf_free(&b);
 	report_summary(&e->summary, g, &e->fmt, cfg->noise);
 	e->site = site_address(cfg);
 }
 
-bool edition_write(const Gold *g, const Config *cfg, const ChartSet *charts, const char *dir, Buf *err)
+bool edition_write(const Gold *g, const Config *cfg, const ChartSet *charts, const PagePlan *plan, const char *dir,
+		   Buf *err)
 {
 	Edition e;
-	edition_init(&e, g, cfg, charts);
+	edition_init(&e, g, cfg, charts, plan);
 	Buf pdf = {0}, html = {0}, preview = {0}, text = {0}, eml = {0};
 	bool ok = out_mkdir(dir, "weekly", err) && edition_pdf(&e, &pdf, err);
 	edition_mail_html(&e, &html, false);

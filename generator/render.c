@@ -70,7 +70,7 @@ static bool write_customer_index(Render *r, Site *site)
 
 static bool write_edition(Render *r, Site *site)
 {
-	return !all(r) || edition_write(r->g, r->cfg, &r->charts, r->dir, site->err);
+	return !all(r) || edition_write(r->g, r->cfg, &r->charts, &site->plan, r->dir, site->err);
 }
 
 static const struct {
