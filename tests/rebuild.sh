@@ -1155,6 +1155,46 @@ run 1 publish --data "$FIXTURE" --git "$T/mine"
 err_has "not a git working tree"
 [ ! -e "$T/mine/.git" ] && [ -s "$T/mine/notes.txt" ] && pass || fail "publish touched a folder that is not a working tree"
 
+# ---- huge pages: where the kernel gives them only to memory that asks, c360 starts itself again
+# with glibc.malloc.hugetlb=1 (not under a sanitizer or valgrind, whose malloc is their own); the
+# git it runs does not inherit it; a GLIBC_TUNABLES of the user's is left as it is; the site's
+# bytes do not depend on it
+mkdir -p "$T/spy"
+printf '%s\n' '#!/bin/sh' \
+	"tr '\\0' '\\n' </proc/\$PPID/environ | grep -E '^(GLIBC_TUNABLES|C360_HUGE_PAGES)=' >>'$T/spy/parent'" \
+	"env | grep -E '^(GLIBC_TUNABLES|C360_HUGE_PAGES)=' >>'$T/spy/child'" \
+	"PATH='$PATH' exec git \"\$@\"" >"$T/spy/git"
+chmod +x "$T/spy/git"
+spied() {	# spied TUNABLES...: publish through the spy; what its gits saw in $T/spy
+	rm -f "$T/spy/parent" "$T/spy/child"
+	keep_path=$PATH
+	PATH="$T/spy:$PATH"
+	env "$@" "$C360" publish --quiet --data "$FIXTURE" --as-of 2024-03-11 --git "$T/spy/site" >"$T/out" 2>"$T/err" ||
+		fail "publish through the spy: $(cat "$T/err")"
+	PATH=$keep_path
+	touch "$T/spy/parent" "$T/spy/child"
+}
+asked=0
+grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null && asked=1
+case $C360 in *valgrind*) asked=0 ;; esac
+grep -qa __asan_init "$C360" 2>/dev/null && asked=0
+spied -u GLIBC_TUNABLES
+if [ $asked = 1 ]; then
+	grep -qx 'GLIBC_TUNABLES=glibc.malloc.hugetlb=1' "$T/spy/parent" && pass ||
+		fail "c360 did not start with huge pages asked for: $(cat "$T/spy/parent")"
+else
+	skipped=$((skipped + 1))
+	echo "skipped: c360 asking for huge pages (the kernel gives them unasked or never, or a sanitizer's malloc)"
+fi
+[ ! -s "$T/spy/child" ] && pass || fail "git inherited c360's tunable: $(sort -u "$T/spy/child")"
+rm -rf "$T/spy/huge"
+cp -r "$T/spy/site" "$T/spy/huge"
+rm -rf "$T/spy/site"
+spied GLIBC_TUNABLES=glibc.malloc.perturb=0
+[ "$(sort -u "$T/spy/parent")" = GLIBC_TUNABLES=glibc.malloc.perturb=0 ] && [ "$(sort -u "$T/spy/child")" = GLIBC_TUNABLES=glibc.malloc.perturb=0 ] &&
+	pass || fail "the user's GLIBC_TUNABLES was not left as it was: $(sort -u "$T/spy/parent") / $(sort -u "$T/spy/child")"
+diff -r -x .git "$T/spy/huge" "$T/spy/site" >/dev/null && pass || fail "the site differs with and without huge pages"
+
 # ---- search records in id order (bytes, as LC_ALL=C sort) whatever the ids share: a long prefix
 # common to all (the sort keys start after it), hundreds sharing 7 of the 8 bytes after it or all
 # 8 (then ordered whole), ids that are prefixes of others, and then with short ids beside them
