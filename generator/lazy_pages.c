@@ -8,9 +8,16 @@
  * waits for it: it faults until the page may be read, and the page is whole by then. After
  * LAZY_LIMIT pages made one by one, the rest are made at once (every mapping's change of
  * access splits its area: their count is bounded). A touch by the kernel (a system call's
- * argument) does not fault: such memory must not be given to one. */
+ * argument) does not fault: such memory must not be given to one.
+ *
+ * A page is made into a page of scratch and written to the memfd, then mapped where it was
+ * touched before the touch is done again (MADV_POPULATE_WRITE): two system calls where the write
+ * through the second mapping and the touch done again each faulted. On a virtual machine a fault
+ * costs ~10x a system call (session 28's: ~13 us against ~1 us). Where either call fails (a
+ * kernel before 5.14 has no MADV_POPULATE_WRITE), the fault does the work as before. */
 #include "c360.h"
 
+#include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -23,6 +30,7 @@ enum { LAZY_SLOTS = 4, LAZY_LIMIT = 16384 };
 
 struct LazyPages {
 	char *base, *alias;	/* the memory; the same pages, writable */
+	char *scratch;		/* a page is made here, then written to fd */
 	size_t bytes, len, pages, limit;
 	int fd;
 	LazyMake *make;
@@ -39,8 +47,16 @@ static size_t page;
 
 static void make_page(LazyPages *l, size_t p)
 {
-	size_t at = p * page, n = l->bytes - at < page ? l->bytes - at : page;
-	l->make(l->ctx, l->alias + at, at, n);
+	size_t at = p * page, n = l->bytes - at < page ? l->bytes - at : page, done = 0;
+	l->make(l->ctx, l->scratch, at, n);
+	while (done < n) {
+		ssize_t w = pwrite(l->fd, l->scratch + done, n - done, (off_t)(at + done));
+		if (w > 0)
+			done += (size_t)w;
+		else if (w == 0 || errno != EINTR)
+			break;
+	}
+	memcpy(l->alias + at + done, l->scratch + done, n - done);	/* what could not be written */
 	l->made[p] = 1;
 	l->nmade++;
 }
@@ -51,6 +67,8 @@ static bool make_all(LazyPages *l)
 		if (!l->made[p])
 			make_page(l, p);
 	l->all = mprotect(l->base, l->len, PROT_READ | PROT_WRITE) == 0;
+	if (l->all)
+		madvise(l->base, l->len, MADV_POPULATE_WRITE);
 	return l->all;
 }
 
@@ -65,7 +83,11 @@ static bool touch(LazyPages *l, size_t p)
 			ok = make_all(l);
 		} else {
 			make_page(l, p);
-			ok = mprotect(l->base + p * page, page, PROT_READ | PROT_WRITE) == 0 || make_all(l);
+			ok = mprotect(l->base + p * page, page, PROT_READ | PROT_WRITE) == 0;
+			if (ok)
+				madvise(l->base + p * page, page, MADV_POPULATE_WRITE);
+			else
+				ok = make_all(l);
 		}
 	}
 	atomic_flag_clear_explicit(&l->lock, memory_order_release);
@@ -75,16 +97,20 @@ static bool touch(LazyPages *l, size_t p)
 static void on_segv(int sig, siginfo_t *info, void *context)
 {
 	(void)context;
+	int was = errno;	/* the code the touch interrupted may be reading it */
 	uintptr_t at = (uintptr_t)info->si_addr;
 	for (int i = 0; i < LAZY_SLOTS; i++) {
 		LazyPages *l = atomic_load(&slot[i]);
 		if (!l || at < (uintptr_t)l->base || at - (uintptr_t)l->base >= l->len)
 			continue;
-		if (touch(l, (at - (uintptr_t)l->base) / page))
+		if (touch(l, (at - (uintptr_t)l->base) / page)) {
+			errno = was;
 			return;
+		}
 		break;
 	}
 	sigaction(sig, &segv_before, NULL);	/* no page of ours: it faults again, as it would have */
+	errno = was;
 }
 
 /* The handler in place (again, if another took SIGSEGV since: a test harness's). */
@@ -127,6 +153,7 @@ LazyPages *lazy_pages_new(size_t bytes, LazyMake *make, void *ctx)
 	l->pages = l->len / page;
 	l->limit = l->pages / 8 > LAZY_LIMIT ? LAZY_LIMIT : l->pages / 8 < 16 ? 16 : l->pages / 8;
 	l->made = xcalloc(l->pages, 1);
+	l->scratch = xmalloc(page);
 	l->make = make;
 	l->ctx = ctx;
 	return l;
@@ -160,5 +187,6 @@ void lazy_pages_free(LazyPages *l)
 	munmap(l->base, l->len);
 	close(l->fd);
 	free(l->made);
+	free(l->scratch);
 	free(l);
 }
