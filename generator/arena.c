@@ -262,6 +262,19 @@ void arena_free(Arena *a)
 	arena_use(a, NULL);
 }
 
+/* The pages of [p, p + n), about to be read or written, made by one system call where each
+ * would fault (~1.2 against ~13 us a page on session 28's virtual machine, where a fault costs
+ * ~10x a system call). A kernel without MADV_POPULATE_* (before 5.14) refuses it, and the pages
+ * fault as before. */
+void prefault(const void *p, size_t n, bool write)
+{
+	uintptr_t start = (uintptr_t)p & ~(uintptr_t)4095, end = ((uintptr_t)p + n + 4095) & ~(uintptr_t)4095;
+	if (n)
+		madvise((void *)start, end - start, write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
+}
+
+/* Room for more bytes: those are written next (a file read into b, say), so their pages are
+ * made at once when the room is new, from 64 KiB (below, the call costs what it spares). */
 void buf_grow(Buf *b, size_t more)
 {
 	size_t cap = b->cap ? b->cap : 256;
@@ -270,8 +283,12 @@ void buf_grow(Buf *b, size_t more)
 			out_of_memory(SIZE_MAX);
 		cap *= 2;
 	}
+	if (cap == b->cap)
+		return;
 	b->p = xrealloc(b->p, cap);
 	b->cap = cap;
+	if (more >= 65536)
+		prefault(b->p + b->len, more, true);
 }
 
 void buf_printf(Buf *b, const char *fmt, ...)

@@ -26,6 +26,7 @@ void *big_alloc(size_t n);
 void *big_realloc(void *p, size_t old, size_t n);
 void big_free(void *p, size_t n);
 void big_release(void *p, size_t n);	/* the whole pages inside [p, p+n) go back to the system */
+void prefault(const void *p, size_t n, bool write);	/* [p, p+n)'s pages made now, not by faults */
 /* Memory of bytes bytes whose pages are made on first touch by make(ctx, to, at, n): the n
  * bytes from offset at, written at to (lazy_pages.c). NULL if it cannot be had. Never to be
  * given to a system call (the kernel's touch does not fault). made: whether the page holding

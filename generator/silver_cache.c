@@ -806,7 +806,9 @@ static void lazy_row(LazySource *z, size_t i, uint64_t off, char *row)
 static void lazy_make(void *ctx, char *to, size_t at, size_t n)
 {
 	LazySource *z = ctx;
-	size_t i = at / z->size, end = at + n;
+	size_t i = at / z->size, end = at + n, last = (end + z->size - 1) / z->size;
+	size_t first = i - i % LAZY_STEP;
+	prefault(z->rows + first * z->in, ((last < z->nrows ? last : z->nrows) - first) * z->in, false);	/* not a fault each */
 	uint64_t off = z->step[i / LAZY_STEP];
 	for (size_t j = i - i % LAZY_STEP; j < i; j++)
 		off += file_idlen(z, j);
