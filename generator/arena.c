@@ -162,6 +162,21 @@ static void arena_use(Arena *a, ArenaBlock *b)
 	a->end = b ? b->data + b->size : NULL;
 }
 
+/* A block of 2 MiB or more is a big array (huge pages, at an address they fit); a smaller one
+ * from malloc. */
+static ArenaBlock *block_alloc(size_t size)
+{
+	return sizeof(ArenaBlock) + size >= HUGE_PAGE ? big_alloc(sizeof(ArenaBlock) + size) : xmalloc(sizeof(ArenaBlock) + size);
+}
+
+static void block_free(ArenaBlock *b)
+{
+	if (sizeof *b + b->size >= HUGE_PAGE)
+		big_free(b, sizeof *b + b->size);
+	else
+		free(b);
+}
+
 void *arena_block(Arena *a, size_t n, size_t align)
 {
 	ArenaBlock *b = a->head;
@@ -170,7 +185,7 @@ void *arena_block(Arena *a, size_t n, size_t align)
 		size = ARENA_MAX_BLOCK;
 	if (size < n)
 		size = n;
-	ArenaBlock *nb = xmalloc(sizeof *nb + size);
+	ArenaBlock *nb = block_alloc(size);
 	nb->next = b;
 	nb->size = size;
 	a->head = nb;
@@ -243,7 +258,7 @@ void arena_reset(Arena *a)
 	ArenaBlock *keep = a->head;
 	for (ArenaBlock *b = keep->next, *next; b; b = next) {
 		next = b->next;
-		free(b);
+		block_free(b);
 	}
 	keep->next = NULL;
 	arena_use(a, keep);
@@ -255,7 +270,7 @@ void arena_free(Arena *a)
 	free_owned(a);
 	for (ArenaBlock *b = a->head, *next; b; b = next) {
 		next = b->next;
-		free(b);
+		block_free(b);
 	}
 	a->head = NULL;
 	a->used = 0;

@@ -1021,18 +1021,20 @@ static int run(Options *o, int argc, char **argv)
 	return status != EXIT_OK ? status : o->cmd->run(o);
 }
 
-/* glibc puts its heaps on the kernel's transparent huge pages only when asked, and is asked only
+/* glibc puts its heap on the kernel's transparent huge pages only when asked, and is asked only
  * through GLIBC_TUNABLES, which it reads as a program starts. Where the kernel gives huge pages
- * only to memory that asks for them ("[madvise]"), a build faults in ~2x the 4 KiB pages it
+ * only to memory that asks for them ("[madvise]"), a build faults in ~3x the 4 KiB pages it
  * would with them, and on a virtual machine a fault can cost ~14 us: a 1 %-changed rebuild of
- * 100k customers spent a fifth of its CPU there. Threads' own heaps get no huge pages, and fresh
- * memory the threads' frees could have given: one heap for all (arena_max=1) faults a third
- * less again, and was not slower at --jobs 8 on 2 cores (small blocks come from each thread's
- * cache, without the heap's lock). So c360 starts itself again, once, with these two, and takes
- * them out of the environment its children see. It does not where the environment already says
- * something to glibc (GLIBC_TUNABLES, even empty: the way to turn this off) or to the loader
- * (LD_PRELOAD: valgrind's tools, which would follow no exec), nor under a sanitizer, whose
- * malloc is its own. Output does not depend on it. The second start costs ~7 ms here (the
+ * 100k customers spent a fifth of its CPU there. So c360 starts itself again, once, with
+ * glibc.malloc.hugetlb=1, and two more: threads' own heaps get no huge pages, nor memory other
+ * threads freed, so one heap serves all (arena_max=1; not slower at --jobs 8 on 2 cores: small
+ * blocks come from each thread's cache, without the heap's lock); and blocks of 128 KiB to 32
+ * MiB, which glibc maps one by one at addresses no huge page fits, come from that heap too
+ * (mmap_threshold, glibc's own largest). A 100k build faults 43k -> 5.6k pages. The second
+ * start takes them out of the environment its children see. It does not where the environment
+ * already says something to glibc (GLIBC_TUNABLES, even empty: the way to turn this off) or to
+ * the loader (LD_PRELOAD: valgrind's tools, which would follow no exec), nor under a sanitizer,
+ * whose malloc is its own. Output does not depend on it. The second start costs ~7 ms here (the
  * libraries loaded again), which the faults it spares make up for from the smallest build on. */
 static void start_with_huge_pages(char **argv)
 {
@@ -1055,7 +1057,8 @@ static void start_with_huge_pages(char **argv)
 	}
 	if (!strstr(mode, "[madvise]"))
 		return;
-	if (setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1", 1) == 0 && setenv("C360_HUGE_PAGES", "1", 1) == 0)
+	const char *tunables = "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432";
+	if (setenv("GLIBC_TUNABLES", tunables, 1) == 0 && setenv("C360_HUGE_PAGES", "1", 1) == 0)
 		execv("/proc/self/exe", argv);
 	unsetenv("C360_HUGE_PAGES");	/* no exec: go on as started */
 	unsetenv("GLIBC_TUNABLES");

@@ -398,8 +398,11 @@ static FileHash pieces_hash(const FileHash *h, size_t k)
  * the file marked changed. */
 static FileHash piece_hash(const Input *in, size_t at, size_t n, bool by_read)
 {
-	if (!in->map || !by_read)
+	if (!in->map || !by_read) {
+		if (in->map)
+			prefault(in->data + at, n, false);	/* a mapping first read here: not a fault each 64 KiB */
 		return file_hash(in->data ? in->data + at : "", n);
+	}
 	enum { SLICE = 256 << 10 };
 	char *slice = xmalloc(SLICE);
 	FileHasher *h = file_hasher_new();
