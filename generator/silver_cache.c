@@ -810,7 +810,7 @@ static void lazy_make(void *ctx, char *to, size_t at, size_t n)
 	size_t first = i - i % LAZY_STEP;
 	prefault(z->rows + first * z->in, ((last < z->nrows ? last : z->nrows) - first) * z->in, false);	/* not a fault each */
 	uint64_t off = z->step[i / LAZY_STEP];
-	for (size_t j = i - i % LAZY_STEP; j < i; j++)
+	for (size_t j = first; j < i; j++)
 		off += file_idlen(z, j);
 	char row[ROW_MAX];
 	for (; i < z->nrows && i * z->size < end; i++) {
