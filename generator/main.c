@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,10 +24,12 @@ enum { EXIT_OK = 0, EXIT_BUILD = 1, EXIT_USAGE = 2 };
 typedef struct Options Options;
 
 /* A command: its name; its options in the order usage shows them ("name!" is required, an
- * upper-case word an operand); what it does; how it runs. A new command is one row here. */
+ * upper-case word an operand); what it does; how it runs; whether it reads data (and starts
+ * again with huge pages for it: start_with_huge_pages). A new command is one row here. */
 typedef struct {
 	const char *name, *args, *summary;
 	int (*run)(Options *o);
+	bool reads;
 } Command;
 
 /* An option: its name; its argument (NULL: none); the command this row describes it for
@@ -61,19 +65,19 @@ static const char *program = "c360";	/* as it was run: ./c360 in a clone, c360 i
 
 static const Command commands[] = {
 	{"build", "data out as-of config theme customer-pages jobs shard quiet verbose",
-	 "read, clean and model the data; write the site into --out (default site/)", cmd_build},
+	 "read, clean and model the data; write the site into --out (default site/)", cmd_build, true},
 	{"render", "gold! out config theme customer-pages jobs shard quiet verbose",
-	 "write the site from a folder of gold tables (a build's gold/, or another engine's)", cmd_render},
+	 "write the site from a folder of gold tables (a build's gold/, or another engine's)", cmd_render, true},
 	{"check", "data as-of config jobs quiet verbose",
-	 "read and clean the data; print the data-quality summary; write nothing", cmd_check},
+	 "read and clean the data; print the data-quality summary; write nothing", cmd_check, true},
 	{"serve", "data out as-of config theme customer-pages jobs port bind quiet verbose",
-	 "build, serve the site on http://127.0.0.1:8360/ and rebuild when a source changes", cmd_serve},
+	 "build, serve the site on http://127.0.0.1:8360/ and rebuild when a source changes", cmd_serve, true},
 	{"publish", "git! data as-of config theme customer-pages jobs message quiet verbose",
 	 "build the site into a git working tree and commit it: one commit per edition, none if nothing changed",
-	 cmd_publish},
+	 cmd_publish, true},
 	{"generate", "customers! seed out! force", "write N customers of synthetic, deliberately messy exports",
-	 cmd_generate},
-	{"init", "DIR", "make DIR a new report project: configuration, templates and theme to edit", cmd_init},
+	 cmd_generate, false},
+	{"init", "DIR", "make DIR a new report project: configuration, templates and theme to edit", cmd_init, false},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
@@ -1025,40 +1029,64 @@ static int run(Options *o, int argc, char **argv)
  * through GLIBC_TUNABLES, which it reads as a program starts. Where the kernel gives huge pages
  * only to memory that asks for them ("[madvise]"), a build faults in ~3x the 4 KiB pages it
  * would with them, and on a virtual machine a fault can cost ~14 us: a 1 %-changed rebuild of
- * 100k customers spent a fifth of its CPU there. So c360 starts itself again, once, with
- * glibc.malloc.hugetlb=1, and two more: threads' own heaps get no huge pages, nor memory other
- * threads freed, so one heap serves all (arena_max=1; not slower at --jobs 8 on 2 cores: small
- * blocks come from each thread's cache, without the heap's lock); and blocks of 128 KiB to 32
- * MiB, which glibc maps one by one at addresses no huge page fits, come from that heap too
- * (mmap_threshold, glibc's own largest). A 100k build faults 43k -> 5.6k pages. The second
- * start takes them out of the environment its children see. It does not where the environment
- * already says something to glibc (GLIBC_TUNABLES, even empty: the way to turn this off) or to
- * the loader (LD_PRELOAD: valgrind's tools, which would follow no exec), nor under a sanitizer,
- * whose malloc is its own. Output does not depend on it. The second start costs ~7 ms here (the
+ * 100k customers spent a fifth of its CPU there. So a command that reads data starts c360
+ * again, once, with glibc.malloc.hugetlb=1, and two more: threads' own heaps get no huge pages,
+ * nor memory other threads freed, so one heap serves all (arena_max=1; not slower at --jobs 8 on
+ * 2 cores: small blocks come from each thread's cache, without the heap's lock); and blocks of
+ * 128 KiB to 32 MiB, which glibc maps one by one at addresses no huge page fits, come from that
+ * heap too (mmap_threshold, glibc's own largest). A 100k build faults 43k -> 5.6k pages. The
+ * second start keeps the first's name (not "exe": pkill c360 finds it) and takes the tunables
+ * out of the environment its children see. Not where the environment already says something
+ * to malloc (GLIBC_TUNABLES, even empty: the way to turn this off; MALLOC_*) or to the loader
+ * (LD_PRELOAD: valgrind's tools, which would follow no exec); nor where c360 was started by
+ * the loader by name (/proc/self/exe is the loader then), with privileges (glibc ignores the
+ * tunables), or under a seccomp filter (which may forbid the exec); nor under a sanitizer,
+ * whose malloc is its own. Output does not depend on it. The second start costs ~7 ms (the
  * libraries loaded again), which the faults it spares make up for from the smallest build on. */
+#define HUGE_FIRST "glibc.malloc.hugetlb=1"	/* what glibc leaves of the string it read */
+#define HUGE_TUNABLES HUGE_FIRST ":glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432"
+
+static bool malloc_told(void)
+{
+	if (getenv("GLIBC_TUNABLES") || getenv("LD_PRELOAD"))
+		return true;
+	for (char **e = environ; *e; e++)
+		if (strncmp(*e, "MALLOC_", 7) == 0)
+			return true;
+	return false;
+}
+
+/* The first line of path starting with key, its rest in line; false if none. */
+static bool proc_line(const char *path, const char *key, char *line, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	bool found = false;
+	while (f && !found && fgets(line, (int)size, f))
+		found = strncmp(line, key, strlen(key)) == 0;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 static void start_with_huge_pages(char **argv)
 {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 	(void)argv;
 #else
-	if (getenv("C360_HUGE_PAGES")) {	/* this is the second start */
+	const char *again = getenv("C360_HUGE_PAGES"), *tunables = getenv("GLIBC_TUNABLES");
+	if (again && tunables && strncmp(tunables, HUGE_FIRST, strlen(HUGE_FIRST)) == 0) {	/* the second start */
+		prctl(PR_SET_NAME, again, 0, 0, 0);
 		unsetenv("C360_HUGE_PAGES");
 		unsetenv("GLIBC_TUNABLES");
 		return;
 	}
-	if (getenv("GLIBC_TUNABLES") || getenv("LD_PRELOAD"))
+	char line[256], name[17] = "";
+	if (again || malloc_told() || !getauxval(AT_BASE) || getauxval(AT_SECURE) ||
+	    !proc_line("/sys/kernel/mm/transparent_hugepage/enabled", "", line, sizeof line) || !strstr(line, "[madvise]") ||
+	    !proc_line("/proc/self/status", "Seccomp:", line, sizeof line) || strtol(line + 8, NULL, 10) != 0 ||
+	    prctl(PR_GET_NAME, name, 0, 0, 0) != 0)
 		return;
-	char mode[64] = "";
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
-	if (f) {
-		if (!fgets(mode, sizeof mode, f))
-			mode[0] = '\0';
-		fclose(f);
-	}
-	if (!strstr(mode, "[madvise]"))
-		return;
-	const char *tunables = "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432";
-	if (setenv("GLIBC_TUNABLES", tunables, 1) == 0 && setenv("C360_HUGE_PAGES", "1", 1) == 0)
+	if (setenv("GLIBC_TUNABLES", HUGE_TUNABLES, 1) == 0 && setenv("C360_HUGE_PAGES", name, 1) == 0)
 		execv("/proc/self/exe", argv);
 	unsetenv("C360_HUGE_PAGES");	/* no exec: go on as started */
 	unsetenv("GLIBC_TUNABLES");
@@ -1085,7 +1113,8 @@ int main(int argc, char **argv)
 		char near[96];
 		return usage_error(NULL, "unknown command \"%s\"%s", first, did_you_mean(first, "help", "help", near, sizeof near));
 	}
-	start_with_huge_pages(argv);	/* a command's work ahead: help and usage errors need no memory */
+	if (o.cmd->reads)
+		start_with_huge_pages(argv);
 	config_defaults(&o.cfg);
 	int status = run(&o, argc, argv);
 	config_free(&o.cfg);

@@ -1163,6 +1163,7 @@ err_has "not a git working tree"
 mkdir -p "$T/spy"
 printf '%s\n' '#!/bin/sh' \
 	"tr '\\0' '\\n' </proc/\$PPID/environ | grep -E '^(GLIBC_TUNABLES|C360_HUGE_PAGES)=' >>'$T/spy/parent'" \
+	"cat /proc/\$PPID/comm >'$T/spy/name'" \
 	"env | grep -E '^(GLIBC_TUNABLES|C360_HUGE_PAGES)=' >>'$T/spy/child'" \
 	"PATH='$PATH' exec git \"\$@\"" >"$T/spy/git"
 chmod +x "$T/spy/git"
@@ -1183,6 +1184,8 @@ spied -u GLIBC_TUNABLES
 if [ $asked = 1 ]; then
 	grep -q '^GLIBC_TUNABLES=.*glibc\.malloc\.hugetlb=1' "$T/spy/parent" && pass ||
 		fail "c360 did not start with huge pages asked for: $(cat "$T/spy/parent")"
+	name=$(basename "$C360" | cut -c1-15)
+	[ "$(cat "$T/spy/name")" = "$name" ] && pass || fail "the second start is named $(cat "$T/spy/name"), not $name"
 else
 	skipped=$((skipped + 1))
 	echo "skipped: c360 asking for huge pages (the kernel gives them unasked or never, or a sanitizer's malloc)"
@@ -1195,6 +1198,21 @@ spied GLIBC_TUNABLES=glibc.malloc.perturb=0
 [ "$(sort -u "$T/spy/parent")" = GLIBC_TUNABLES=glibc.malloc.perturb=0 ] && [ "$(sort -u "$T/spy/child")" = GLIBC_TUNABLES=glibc.malloc.perturb=0 ] &&
 	pass || fail "the user's GLIBC_TUNABLES was not left as it was: $(sort -u "$T/spy/parent") / $(sort -u "$T/spy/child")"
 diff -r -x .git "$T/spy/huge" "$T/spy/site" >/dev/null && pass || fail "the site differs with and without huge pages"
+# ... nor where malloc is told by MALLOC_*, nor is a user's GLIBC_TUNABLES lost to a
+# C360_HUGE_PAGES of theirs; started by the loader by name, it runs (/proc/self/exe is the loader)
+spied -u GLIBC_TUNABLES MALLOC_ARENA_MAX=2
+[ ! -s "$T/spy/parent" ] && pass || fail "c360 started again though MALLOC_ARENA_MAX was set: $(sort -u "$T/spy/parent")"
+spied C360_HUGE_PAGES=1 GLIBC_TUNABLES=glibc.malloc.perturb=0
+[ "$(grep '^GLIBC_TUNABLES=' "$T/spy/child" | sort -u)" = GLIBC_TUNABLES=glibc.malloc.perturb=0 ] && pass ||
+	fail "with C360_HUGE_PAGES set, git saw: $(sort -u "$T/spy/child")"
+loader=$(readelf -l "$C360" 2>/dev/null | sed -n 's/.*interpreter: \(.*\)]/\1/p')
+if [ $asked = 1 ] && [ -x "$loader" ]; then
+	"$loader" "$C360" check --quiet --data "$FIXTURE" >"$T/out" 2>"$T/err" && pass ||
+		fail "c360 started by the loader: $(head -3 "$T/err")"
+else
+	skipped=$((skipped + 1))
+	echo "skipped: c360 started by the loader by name (no huge pages asked for here, or no loader found)"
+fi
 
 # ---- search records in id order (bytes, as LC_ALL=C sort) whatever the ids share: a long prefix
 # common to all (the sort keys start after it), hundreds sharing 7 of the 8 bytes after it or all
