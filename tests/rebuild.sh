@@ -1156,10 +1156,11 @@ err_has "not a git working tree"
 [ ! -e "$T/mine/.git" ] && [ -s "$T/mine/notes.txt" ] && pass || fail "publish touched a folder that is not a working tree"
 
 # ---- huge pages: where the kernel gives them only to memory that asks, c360 starts itself again
-# with glibc.malloc.hugetlb=1 and arena_max=1 (not under a sanitizer or valgrind, whose malloc is
-# their own); the git it runs does not inherit them; a GLIBC_TUNABLES of the user's is left as it
-# is; the site's bytes do not depend on it. (The parent's environment as the kernel shows it,
-# which glibc rewrites: arena_max is taken out.)
+# with glibc.malloc.hugetlb=1, arena_max=1 and mmap_threshold (not under a sanitizer or valgrind,
+# whose malloc is their own), under its own name; the git it runs does not inherit them; a
+# GLIBC_TUNABLES of the user's is left as it is; the site's bytes do not depend on it. (The
+# parent's environment as the kernel shows it, which glibc rewrites: all after the first
+# tunable is taken out, so only hugetlb=1 can be seen.)
 mkdir -p "$T/spy"
 printf '%s\n' '#!/bin/sh' \
 	"tr '\\0' '\\n' </proc/\$PPID/environ | grep -E '^(GLIBC_TUNABLES|C360_HUGE_PAGES)=' >>'$T/spy/parent'" \
@@ -1168,7 +1169,7 @@ printf '%s\n' '#!/bin/sh' \
 	"PATH='$PATH' exec git \"\$@\"" >"$T/spy/git"
 chmod +x "$T/spy/git"
 spied() {	# spied TUNABLES...: publish through the spy; what its gits saw in $T/spy
-	rm -f "$T/spy/parent" "$T/spy/child"
+	rm -f "$T/spy/parent" "$T/spy/child" "$T/spy/name"
 	keep_path=$PATH
 	PATH="$T/spy:$PATH"
 	env "$@" "$C360" publish --quiet --data "$FIXTURE" --as-of 2024-03-11 --git "$T/spy/site" >"$T/out" 2>"$T/err" ||
