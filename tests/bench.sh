@@ -24,6 +24,9 @@
 #   new order (the first rebuild after a full build: no spare), then one after another 1 % got
 #   one (the weekly case: the site before the previous one is there as the spare, .c360-prev,
 #   and taken as the staging folder): wall, and files written and kept;
+# - after the last rebuild, the rebuild's floor on the same file system: find listing the size
+#   and time of every file of the site (what any tool must do at least to know that each file it
+#   keeps is still what it wrote; c360 reads them in folders on two threads);
 # - once per size: two editions a week apart on the same data, committed to git by c360 publish:
 #   how many files the second commit changes, and how many of them are customer pages.
 set -eu
@@ -88,6 +91,13 @@ render() {
 	rm -rf "$3"
 }
 
+# stat_floor KEY SITE: find's size and time of every file of the site (not its spare), timed.
+stat_floor() {
+	s=$(now)
+	find "$2" -path "$2/.c360-prev" -prune -o -type f -printf '%s %T@\n' >/dev/null
+	since "$s" >>"$R/$1"
+}
+
 # floor KEY DATA SITE COPY: cat of the inputs and cp -r of the site, timed together.
 floor() {
 	[ ! -e "$3/.c360-prev" ] || { echo "bench: the floor would copy the spare (.c360-prev) too" >&2; exit 1; }
@@ -148,6 +158,8 @@ report() {
 		echo "$w $wall $written $kept" | awk -v what="$what" '{
 			printf "                rebuild, %-28s %7.2f s = %5.2fx the full build; files written %d, kept %d\n",
 				what, $1, $1 / $2, $3, $4 }'
+		[ $kind != changed ] || [ ! -s "$R/stat-$fs" ] || echo "$w $(median <"$R/stat-$fs")" | awk '{
+			printf "                  the stat floor (find: size and time of every file) %7.2f s; this rebuild = %5.2fx it\n", $2, $1 / $2 }'
 		[ -s "$R/base-$kind-$fs" ] || continue
 		echo "$(col 1 <"$R/base-$kind-$fs" | median) $(col 1 <"$R/base-$fs" | median) $w" | awk '{
 			printf "                  BENCH_BASE: %7.2f s = %5.2fx its full build; this rebuild = %5.2fx it\n", $1, $1 / $2, $3 / $1 }'
@@ -207,6 +219,7 @@ for n in $SIZES; do
 			rebuild first-$fs "$site" "$place/changed-$n"	# the previous site becomes the spare
 			one_percent "$place/changed-$n" 50
 			rebuild changed-$fs "$site" "$place/changed-$n"
+			stat_floor stat-$fs "$site"
 			rm -rf "$site" "$base" "$place/changed-$n"
 		done
 	done
