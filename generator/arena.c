@@ -87,11 +87,33 @@ char *xstrdup(const char *s)
  * asked for, as munmap and big_free take it. */
 enum { HUGE_PAGE = 2 << 20 };
 
+/* The system's page size (4 KiB on x86-64; 16 or 64 KiB on some arm64 kernels, where an
+ * address aligned to 4 KiB only is refused by munmap and madvise). */
+static uintptr_t page_mask(void)
+{
+	static uintptr_t mask;
+	if (!mask) {
+		long n = sysconf(_SC_PAGESIZE);
+		mask = (uintptr_t)(n > 0 ? n : 4096) - 1;
+	}
+	return mask;
+}
+
+static uintptr_t page_down(uintptr_t a)
+{
+	return a & ~page_mask();
+}
+
+static uintptr_t page_up(uintptr_t a)
+{
+	return page_down(a + page_mask());
+}
+
 static void *big_map(size_t n)
 {
 	if (n < HUGE_PAGE)
 		return mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	size_t len = (n + 4095) & ~(size_t)4095;
+	size_t len = page_up(n);
 	char *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return p;
@@ -134,7 +156,7 @@ void *big_realloc(void *p, size_t old, size_t n)
 
 void big_release(void *p, size_t n)
 {
-	uintptr_t start = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, end = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	uintptr_t start = page_up((uintptr_t)p), end = page_down((uintptr_t)p + n);
 	if (end > start)
 		madvise((void *)start, end - start, MADV_DONTNEED);
 }
@@ -283,7 +305,7 @@ void arena_free(Arena *a)
  * fault as before. */
 void prefault(const void *p, size_t n, bool write)
 {
-	uintptr_t start = (uintptr_t)p & ~(uintptr_t)4095, end = ((uintptr_t)p + n + 4095) & ~(uintptr_t)4095;
+	uintptr_t start = page_down((uintptr_t)p), end = page_up((uintptr_t)p + n);
 	if (n)
 		madvise((void *)start, end - start, write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
 }
