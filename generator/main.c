@@ -1057,7 +1057,7 @@ static bool malloc_told(void)
 }
 
 /* The first line of path starting with key, its rest in line; false if none. */
-static bool proc_line(const char *path, const char *key, char *line, size_t size)
+static bool file_line(const char *path, const char *key, char *line, size_t size)
 {
 	FILE *f = fopen(path, "re");
 	bool found = false;
@@ -1082,8 +1082,8 @@ static void start_with_huge_pages(char **argv)
 	}
 	char line[256], name[17] = "";
 	if (again || malloc_told() || !getauxval(AT_BASE) || getauxval(AT_SECURE) ||
-	    !proc_line("/sys/kernel/mm/transparent_hugepage/enabled", "", line, sizeof line) || !strstr(line, "[madvise]") ||
-	    !proc_line("/proc/self/status", "Seccomp:", line, sizeof line) || strtol(line + 8, NULL, 10) != 0 ||
+	    !file_line("/sys/kernel/mm/transparent_hugepage/enabled", "", line, sizeof line) || !strstr(line, "[madvise]") ||
+	    !file_line("/proc/self/status", "Seccomp:", line, sizeof line) || strtol(line + 8, NULL, 10) != 0 ||
 	    prctl(PR_GET_NAME, name, 0, 0, 0) != 0)
 		return;
 	if (setenv("GLIBC_TUNABLES", HUGE_TUNABLES, 1) == 0 && setenv("C360_HUGE_PAGES", name, 1) == 0)
