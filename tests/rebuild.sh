@@ -1214,6 +1214,33 @@ else
 	skipped=$((skipped + 1))
 	echo "skipped: c360 started by the loader by name (no huge pages asked for here, or no loader found)"
 fi
+# ... nor under a seccomp filter, which may forbid the exec: here one that kills the process on
+# execve (c360 itself is started by execveat, which the filter lets through)
+if [ $asked = 1 ] && [ "$(uname -m)" = x86_64 ] && command -v python3 >/dev/null; then
+	status=0
+	python3 - "$C360" check --quiet --data "$FIXTURE" >"$T/out" 2>"$T/err" <<'EOF' || status=$?
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+class Op(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint)]
+class Prog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Op))]
+ops = (Op * 6)(Op(0x20, 0, 0, 4),           # the architecture
+               Op(0x15, 0, 3, 0xc000003e),  # not x86-64: allowed
+               Op(0x20, 0, 0, 0),           # the system call's number
+               Op(0x15, 0, 1, 59),          # execve: the process killed
+               Op(0x06, 0, 0, 0x80000000),
+               Op(0x06, 0, 0, 0x7fff0000))
+prog = Prog(6, ops)
+if libc.prctl(38, 1, 0, 0, 0) or libc.prctl(22, 2, ctypes.byref(prog), 0, 0):  # no new privileges; the filter
+    sys.exit("seccomp: " + os.strerror(ctypes.get_errno()))
+os.execve(os.open(sys.argv[1], os.O_RDONLY), sys.argv[1:], os.environ)  # by execveat
+EOF
+	[ $status = 0 ] && pass || fail "c360 under a seccomp filter that kills execve: status $status, $(head -3 "$T/err")"
+else
+	skipped=$((skipped + 1))
+	echo "skipped: c360 under a seccomp filter (no huge pages asked for here, not x86-64, or no python3)"
+fi
 
 # ---- search records in id order (bytes, as LC_ALL=C sort) whatever the ids share: a long prefix
 # common to all (the sort keys start after it), hundreds sharing 7 of the 8 bytes after it or all
