@@ -6,9 +6,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void text_of(char *out, size_t n, const Buf *b)
+/* s[0..n) into out[size], a text too long for it cut between two characters and ended by "…"
+ * (a name's bytes cut anywhere were no UTF-8: Cairo then drew nothing more of the PDF). */
+static void text_into(char *out, size_t size, const char *s, size_t n)
 {
-	snprintf(out, n, "%s", b->p ? buf_cstr((Buf *)b) : "");
+	static const char more[] = "…";
+	size_t keep = n < size ? n : utf8_cut(s, n, size - sizeof more);
+	memcpy(out, s, keep);
+	if (keep < n)
+		memcpy(out + keep, more, sizeof more);
+	else
+		out[keep] = '\0';
+}
+
+static void text_of(char *out, size_t size, const Buf *b)
+{
+	text_into(out, size, b->p ? b->p : "", b->len);
 }
 
 /* KPI k's row: its value, a week earlier, the change and the change in % and its tone. */
@@ -53,8 +66,8 @@ static void edition_at_risk(Edition *e, const PagePlan *plan, Buf *b)
 		const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
 		const Customer360 *x = &g->c360[c];
 		EditionCustomer *r = &e->at_risk[e->nat_risk++];
-		snprintf(r->id, sizeof r->id, "%.*s", (int)cu->h.idlen, cu->h.id);
-		snprintf(r->name, sizeof r->name, "%s", cu->name ? cu->name : r->id);
+		text_into(r->id, sizeof r->id, cu->h.id, cu->h.idlen);
+		text_into(r->name, sizeof r->name, cu->name ? cu->name : cu->h.id, cu->name ? strlen(cu->name) : cu->h.idlen);
 		snprintf(r->segment, sizeof r->segment, "%s", segment_defs[x->segment].label);
 		b->len = 0;
 		fmt_money(b, &e->fmt, x->lifetime_cents);

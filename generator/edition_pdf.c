@@ -432,9 +432,10 @@ static int render(const Edition *e, Buf *out, int pages)
 	at_risk_table(&p);
 	charts(&p);
 	tag_end(&p);
+	bool ok = cairo_status(p.cr) == CAIRO_STATUS_SUCCESS;	/* a text Cairo refused: nothing drawn after it */
 	cairo_destroy(p.cr);
 	cairo_surface_finish(surface);
-	bool ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
+	ok = ok && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
 	cairo_surface_destroy(surface);
 	return ok ? p.page : 0;
 }

@@ -190,6 +190,27 @@ pdftotext -bbox -f 1 -l 1 "$T/long/weekly/report.pdf" - | awk '
 	END { if (words !~ /…/ || words !~ /as of Mar 11, 2024$/) print "the header: " words }' >"$T/header"
 [ -s "$T/header" ] && fail "the edition's header with a long title: $(cat "$T/header")" || pass
 
+# ---- a name too long for the edition's table of customers at churn risk is cut between two
+# characters and ends in "…": cut inside one, its bytes were no UTF-8, Cairo drew nothing after
+# it (a PDF of one page, the build content) and the e-mail's text was no UTF-8
+mkdir -p "$T/cut"
+cp "$FIXTURE"/*.csv "$T/cut/"
+sed -i "s/^104,[^,]*,/104,$(printf '東京都千代田区丸の内%.0s' 1 2 3 4 5),/" "$T/cut/customers.csv"
+run 0 build --data "$T/cut" --as-of 2024-03-11 --out "$T/cut-site"
+[ "$(pdfinfo "$T/cut-site/weekly/report.pdf" | sed -n 's/^Pages: *//p')" = "$(pdfinfo "$T/fixture/weekly/report.pdf" | sed -n 's/^Pages: *//p')" ] &&
+	pass || fail "a long name cut the edition short: $(pdfinfo "$T/cut-site/weekly/report.pdf" | grep Pages)"
+pdftotext "$T/cut-site/weekly/report.pdf" - | grep -q '東京都千代田区.*…' && pass || fail "the PDF lacks the long name, cut with …"
+python3 - "$T/cut-site/weekly/email.eml" "$T/cut-site/weekly/email.html" <<'PY' >"$T/cut.out" 2>&1 && pass || fail "the e-mail with a long name: $(tail -2 "$T/cut.out")"
+import email, sys
+from email import policy
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=policy.default)
+for p in m.walk():
+    if p.get_content_maintype() == 'text':
+        text = p.get_payload(decode=True).decode('utf-8')  # strict: a byte cut inside a character fails
+        assert '東京都千代田区丸の内東京都千代田区' in text and '…' in text, 'the name not cut with …'
+open(sys.argv[2], 'rb').read().decode('utf-8')
+PY
+
 # ---- the week not over: the fixture ends on a Monday, so its last week holds one day. The weekly
 # charts label it "to date" and draw it lighter (a bar, a dot), never joined to the complete weeks
 # by a line (a week of one day would read as a drop); a week that ends on the as-of date is whole.
