@@ -63,7 +63,7 @@ static void cell_str(Buf *b, const char *s)
 	if (!s)
 		return;
 	size_t n = strcspn(s, ",\"\n\r");	/* read once when nothing is to be quoted */
-	if (s[n])
+	if (s[n] || starts_bom(s, n))
 		csv_field(b, s, strlen(s));
 	else
 		buf_put(b, s, n);
