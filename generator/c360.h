@@ -2199,6 +2199,7 @@ typedef struct {
 	EditionCustomer at_risk[EDITION_AT_RISK];
 	size_t nat_risk;
 	Buf summary;
+	char *title;		/* the report's, a closed unit (esc_bidi): an override it opens ends with it */
 	char *site;		/* the dashboard's address (site_url), or NULL */
 } Edition;
 /* weekly/report.pdf into out; false after reporting to err. */

@@ -168,8 +168,12 @@ static void edition_init(Edition *e, const Gold *g, const Config *cfg, const Cha
 	text_of(e->as_of, sizeof e->as_of, &b);
 	edition_kpis(e, &b);
 	edition_at_risk(e, plan, &b);
-	buf_free(&b);
 	report_summary(&e->summary, g, &e->fmt, cfg->noise);
+	const char *title = cfg->title ? cfg->title : "Customer 360";
+	b.len = 0;
+	esc_bidi(&b, title, strlen(title));
+	e->title = xstrdup(buf_cstr(&b));
+	buf_free(&b);
 	e->site = site_address(cfg);
 }
 
@@ -188,6 +192,7 @@ bool edition_write(const Gold *g, const Config *cfg, const ChartSet *charts, con
 	     out_write_file(dir, "weekly/email.html", &preview, err) && out_write_file(dir, "weekly/email.eml", &eml, err);
 	buf_free(&pdf), buf_free(&html), buf_free(&preview), buf_free(&text), buf_free(&eml);
 	buf_free(&e.summary);
+	free(e.title);
 	free(e.site);
 	return ok;
 }

@@ -19,12 +19,12 @@ static void html_head(const Edition *e, Buf *b)
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		    "<style>@media (max-width: 600px) { body { padding: 12px !important } th, td { padding: 5px 4px !important } }"
 		    "</style>\n<title>");
-	html(b, e->cfg->title ? e->cfg->title : "Customer 360");
+	html(b, e->title);
 	buf_puts(b, ": the week to ");
 	html(b, e->as_of);
 	buf_puts(b, "</title>\n</head>\n<body style=\"margin:0;padding:24px;background:#f5f6f8;font-family:'DejaVu Sans',"
 		    "Arial,sans-serif;color:#1c1e21\">\n<h1 style=\"font-size:22px;margin:0 0 12px\">");
-	html(b, e->cfg->title ? e->cfg->title : "Customer 360");
+	html(b, e->title);
 	buf_puts(b, " &#8212; the week to ");
 	html(b, e->as_of);
 	buf_puts(b, "</h1>\n<p style=\"font-size:15px;line-height:1.5;max-width:640px\">");
@@ -176,7 +176,7 @@ static void wrapped(Buf *b, const char *text)
 
 void edition_mail_text(const Edition *e, Buf *b)
 {
-	buf_printf(b, "%s - the week to %s\n\n", e->cfg->title ? e->cfg->title : "Customer 360", e->as_of);
+	buf_printf(b, "%s - the week to %s\n\n", e->title, e->as_of);
 	wrapped(b, buf_cstr((Buf *)&e->summary));
 	buf_puts(b, "\nKey figures\n\n");
 	column(b, "", 26, false), column(b, e->as_of, 16, true), column(b, "a week earlier", 16, true);
@@ -468,7 +468,7 @@ static void header_addresses(Header *h, const char *list)
 		header_token(h, list, strlen(list));
 		return;
 	}
-	Buf names = {0}, quoted = {0};
+	Buf names = {0}, quoted = {0}, closed = {0};
 	for (const char *p = list; *p;) {
 		const char *end = mailbox_end(p);
 		Str name, addr;
@@ -476,6 +476,11 @@ static void header_addresses(Header *h, const char *list)
 			buf_puts(h->b, ",\r\n"), h->col = 0;
 		if (mailbox_parse(str_make(p, (size_t)(end - p)), &name, &addr, &names))	/* checked when read */
 			name = str_make("", 0), addr = str_trim(str_make(p, (size_t)(end - p)));
+		if (has_bidi(name.p, name.n)) {	/* a closed unit, as the title: an override ends with the name */
+			closed.len = 0;
+			esc_bidi(&closed, name.p, name.n);
+			name = str_make(closed.p, closed.len);
+		}
 		bool atoms = name.n > 0;
 		for (size_t i = 0; i < name.n && atoms; i++)
 			atoms = is_atext((unsigned char)name.p[i]) || (name.p[i] == ' ' && i && name.p[i - 1] != ' ');
@@ -501,6 +506,7 @@ static void header_addresses(Header *h, const char *list)
 	}
 	buf_free(&names);
 	buf_free(&quoted);
+	buf_free(&closed);
 }
 
 static void eml_head(const Edition *e, Buf *m, const char *mixed)
@@ -516,7 +522,7 @@ static void eml_head(const Edition *e, Buf *m, const char *mixed)
 	buf_puts(m, "\r\nSubject:");
 	h.col = 8;
 	Buf subject = {0};
-	buf_printf(&subject, "%s: the week to %s", e->cfg->title ? e->cfg->title : "Customer 360", e->as_of);
+	buf_printf(&subject, "%s: the week to %s", e->title, e->as_of);
 	header_text(&h, subject.p, subject.len);
 	buf_free(&subject);
 	buf_printf(m, "\r\nDate: %s, %02d %s %04d 00:00:00 +0000\r\nMessage-ID: <%s@c360.localhost>\r\nMIME-Version: 1.0\r\n"

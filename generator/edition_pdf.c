@@ -91,7 +91,7 @@ static void page_frame(Pdf *p)
 	buf_printf(&text, "as of %s", e->as_of);
 	double right = show_fit(p->cr, LEFT, 40, 9, false, AL_RIGHT, buf_cstr(&text), 0);
 	text.len = 0;
-	buf_printf(&text, "%s \xc2\xb7 weekly edition", e->cfg->title ? e->cfg->title : "Customer 360");
+	buf_printf(&text, "%s \xc2\xb7 weekly edition", e->title);
 	show_fit(p->cr, MARGIN, 40, 9, true, AL_LEFT, buf_cstr(&text), LEFT - right - FRAME_GAP - MARGIN);
 	rule(p->cr, 48, 0.8);
 	rule(p->cr, A4_H - 44, 0.8);
@@ -411,7 +411,7 @@ static int render(const Edition *e, Buf *out, int pages)
 	Buf day = {0}, title = {0};	/* the as-of date, never the clock: the edition is reproducible */
 	buf_date(&day, e->g->as_of == MOMENT_NULL ? 0 : e->g->as_of);
 	buf_puts(&day, "T00:00:00Z");
-	buf_printf(&title, "%s weekly edition, as of %s", e->cfg->title ? e->cfg->title : "Customer 360", e->as_of);
+	buf_printf(&title, "%s \xc2\xb7 weekly edition, as of %s", e->title, e->as_of);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, buf_cstr(&day));
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, buf_cstr(&day));
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, buf_cstr(&title));

@@ -177,7 +177,7 @@ done
 long="Kundenübersicht – a report with a title long enough to fill the header of every page twice over"
 printf 'title = "%s"\n' "$long" >"$T/long.conf"
 run 0 build --config "$T/long.conf" --data "$FIXTURE" --as-of 2024-03-11 --out "$T/long"
-pdfinfo "$T/long/weekly/report.pdf" | grep -q -F "Title:           $long weekly edition, as of Mar 11, 2024" && pass ||
+pdfinfo "$T/long/weekly/report.pdf" | grep -q -F "Title:           $long · weekly edition, as of Mar 11, 2024" && pass ||
 	fail "the PDF's title: $(pdfinfo "$T/long/weekly/report.pdf" | grep Title)"
 pdftotext -bbox -f 1 -l 1 "$T/long/weekly/report.pdf" - | awk '
 	/<word / && match($0, /yMax="[0-9.]+"/) && substr($0, RSTART + 6, RLENGTH - 7) + 0 < 48 {
@@ -189,6 +189,22 @@ pdftotext -bbox -f 1 -l 1 "$T/long/weekly/report.pdf" - | awk '
 		last = x1; words = words " " $0 }
 	END { if (words !~ /…/ || words !~ /as of Mar 11, 2024$/) print "the header: " words }' >"$T/header"
 [ -s "$T/header" ] && fail "the edition's header with a long title: $(cat "$T/header")" || pass
+
+# ---- a title and a sender's name with a bidirectional override (U+202E) are closed units in the
+# edition too, as on the pages: the override ends with them (U+202C), not with the line
+printf 'title = Ann \342\200\256Lee\nemail_from = Zo\303\253 \342\200\256 Evil <bi@example.com>\n' >"$T/bidi.conf"
+run 0 build --config "$T/bidi.conf" --data "$FIXTURE" --as-of 2024-03-11 --out "$T/bidi"
+python3 - "$T/bidi/weekly/email.eml" <<'PY' >"$T/bidi.out" 2>&1 && pass || fail "bidi in the e-mail: $(tail -2 "$T/bidi.out")"
+import email, sys
+from email import policy
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=policy.default)
+assert m['Subject'] == 'Ann \u202eLee\u202c: the week to Mar 11, 2024', repr(m['Subject'])
+assert m['From'].split('<')[0].rstrip().endswith('Evil\u202c'), repr(m['From'])
+text = m.get_body(preferencelist=('plain',)).get_content()
+assert text.startswith('Ann \u202eLee\u202c - the week'), repr(text[:40])
+PY
+pdfinfo "$T/bidi/weekly/report.pdf" | grep -q "Title: *Ann $(printf '\342\200\256')Lee$(printf '\342\200\254') · weekly edition" && pass ||
+	fail "bidi in the PDF's title: $(pdfinfo "$T/bidi/weekly/report.pdf" | grep Title)"
 
 # ---- a name too long for the edition's table of customers at churn risk is cut between two
 # characters and ends in "…": cut inside one, its bytes were no UTF-8, Cairo drew nothing after
