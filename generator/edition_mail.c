@@ -248,7 +248,8 @@ static void part(Buf *m, const char *boundary, const char *headers, const Buf *b
 }
 
 /* ---- the headers: lines of at most 76 characters (RFC 2047 2's limit for a line holding an
- * encoded-word; RFC 5322 2.1.1 wants 78), folded before a token that would pass it. col: the
+ * encoded-word; RFC 5322 2.1.1 wants 78), folded before a token that would pass it (an address
+ * longer than that, which has no place to fold, keeps a line of its own: 998 is the limit). col: the
  * line's length so far; 0 right after a line end, where the next token is folded already. */
 typedef struct {
 	Buf *b;
