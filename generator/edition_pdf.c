@@ -116,16 +116,18 @@ static void tag_end(Pdf *p)
 	cairo_tag_end(p->cr, p->open[--p->nopen]);
 }
 
-/* A new page: the tags open are closed before it and opened again after its frame, so that the
- * header and the footer are in none of them (a table on two pages is two tables). */
+/* A new page: the tags open in the Document are closed before it and opened again after its
+ * frame, so that the header and the footer are in none of them (a table on two pages is two
+ * tables). The Document stays open: the structure has one root, as a tagged PDF's must (Cairo
+ * 1.16 has no artifacts, so the frame of a page after the first is the Document's own text). */
 static void new_page(Pdf *p)
 {
-	for (int i = p->nopen; i-- > 0;)
+	for (int i = p->nopen; i-- > 1;)
 		cairo_tag_end(p->cr, p->open[i]);
 	cairo_show_page(p->cr);
 	p->page++;
 	page_frame(p);
-	for (int i = 0; i < p->nopen; i++)
+	for (int i = 1; i < p->nopen; i++)
 		cairo_tag_begin(p->cr, p->open[i], NULL);
 }
 
@@ -161,6 +163,7 @@ static void paragraph(Pdf *p, const char *text, double size)
 		cairo_text_extents(cr, buf_cstr(&line), &ex);
 		if (ex.x_advance > A4_W - 2 * MARGIN && keep) {
 			line.len = keep;
+			buf_putc(&line, ' ');	/* the space the line ends at: in the text a reader reads out */
 			need(p, size * 1.5);
 			show(cr, MARGIN, p->y, size, false, AL_LEFT, buf_cstr(&line));
 			p->y += size * 1.5;

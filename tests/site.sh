@@ -84,6 +84,7 @@ edition() {
 	grep -q "CreationDate: *$2" "$T/pdfinfo" && pass || fail "report.pdf is not dated $2"
 	pages=$(sed -n 's/^Pages: *//p' "$T/pdfinfo")
 	pdftotext "$1/weekly/report.pdf" - | tr '\n' ' ' >"$T/pdftext"
+	tr ' ' '\n' <"$T/pdftext" | grep . >"$T/pdfwords"
 	for want in "The week to" "against a week earlier" "total revenue" "Total customers" "Churn risk" \
 		"Customers at churn risk, the most valuable first" "Successful payments by method" "Customers by segment" \
 		"Page 1 of $pages" "Page $pages of $pages"; do
@@ -95,6 +96,15 @@ edition() {
 	for tag in Document H1 H2 P Table TR TH TD Figure; do
 		grep -a -q "/S /$tag\b" "$1/weekly/report.pdf" && pass || fail "report.pdf's structure has no $tag"
 	done
+	# ... with one root, the Document (poppler warns of more), and the paragraph's text read out
+	# with a space where its lines break: each of its words is one pdftotext finds on the page
+	pdfinfo -struct "$1/weekly/report.pdf" >"$T/struct" 2>&1
+	[ "$(grep -c '^Document' "$T/struct")" = 1 ] && ! grep -q Warning "$T/struct" && pass ||
+		fail "report.pdf's structure: $(grep -E '^[A-Z]' "$T/struct" | sort | uniq -c | head -3)"
+	pdfinfo -struct-text "$1/weekly/report.pdf" 2>/dev/null | awk '/^  P / { getline; print; exit }' | tr ' ' '\n' |
+		sed 's/^ *"//; s/"$//' | grep . | grep -v -x -F -f "$T/pdfwords" >"$T/joined" ||
+		:
+	[ -s "$T/joined" ] && fail "report.pdf's paragraph reads words joined: $(head -3 "$T/joined" | tr '\n' ' ')" || pass
 	prose_dates "$1"
 	python3 - "$1/weekly/email.eml" "$1/weekly/report.pdf" <<-'PY' >"$T/mail.out" 2>&1 && pass || fail "email.eml: $(tail -3 "$T/mail.out")"
 		import email, re, sys
