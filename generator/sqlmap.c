@@ -329,13 +329,15 @@ static void result_end(Result *x, Source *src)
 }
 
 /* A source's SELECT only reads (sqlite3_stmt_readonly refuses writes): ATTACH (a file of the
- * machine), DETACH, PRAGMA, a transaction are refused where they stand. Not SQLite's own
+ * machine), DETACH, PRAGMA, a transaction are refused where they stand, and fts3_tokenizer(),
+ * whose two-argument form sets a C function pointer from a blob (Debian's SQLite has it on). Not SQLite's own
  * bookkeeping: a table-valued function (json_each) updates its schema the first time. */
 static int only_reading(void *denied, int action, const char *a, const char *b, const char *c, const char *d)
 {
-	(void)a, (void)b, (void)c, (void)d;
+	(void)a, (void)c, (void)d;
+	bool pointer = action == SQLITE_FUNCTION && b && sqlite3_stricmp(b, "fts3_tokenizer") == 0;	/* sets or shows one */
 	if (action != SQLITE_ATTACH && action != SQLITE_DETACH && action != SQLITE_PRAGMA &&
-	    action != SQLITE_TRANSACTION && action != SQLITE_SAVEPOINT)
+	    action != SQLITE_TRANSACTION && action != SQLITE_SAVEPOINT && !pointer)
 		return SQLITE_OK;
 	*(bool *)denied = true;
 	return SQLITE_DENY;

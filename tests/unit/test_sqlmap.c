@@ -114,6 +114,11 @@ static void test_sql_errors(void **state)
 		 "c360.conf:4:10: error: [sql] orders: a source is one SELECT, which only reads the [tables] (no ATTACH"},
 		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT * FROM pragma_table_info('items')\n",
 		 "c360.conf:4:10: error: [sql] orders: a source is one SELECT, which only reads"},
+		/* nor fts3_tokenizer(), which shows a C function's address or sets one from a blob */
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT fts3_tokenizer('simple') AS order_id FROM items\n",
+		 "c360.conf:4:17: error: [sql] orders: a source is one SELECT, which only reads"},
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT FTS3_Tokenizer('simple', x'4141414141414141') FROM items\n",
+		 "c360.conf:4:17: error: [sql] orders: a source is one SELECT, which only reads"},
 		/* a recursive WITH without an end: its rows stop where the files' rows allow */
 		{"[tables]\nitems = items.csv\n[sql]\norders = WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)\n"
 		 "  SELECT x AS order_id, 1 AS customer_id FROM c\n",
