@@ -172,6 +172,7 @@ struct TplNode {
 	NodeKind kind;
 	bool plain;		/* a name without a dot (not ".") */
 	bool amp;		/* a raw variable written {{&name}}, not {{{name}}} */
+	bool url;		/* in an HTML template, a value that starts a link's address (html_node) */
 	const char *text;	/* text, or the tag's name */
 	size_t len;
 	size_t first;		/* the length of the name's first part (before a dot) */
@@ -403,6 +404,206 @@ static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing,
 	return true;
 }
 
+/* ---- an HTML template's contexts: where each value goes (a text, an attribute's value), so
+ * that it is escaped for that place, or the template refused where no escaping would do.
+ * esc_html makes a value text in a text or in a quoted attribute's value. Not in an attribute
+ * without quotes (a space ends it: href={{x}} lets x add attributes), between a tag's attributes,
+ * in an event handler or a style (JavaScript and CSS), in a <script> or <style>: those are
+ * errors. A value that starts a link's address (href, src, action, ...) is a link only with no
+ * scheme or http, https or mailto: javascript:alert(1) becomes "#" (url_safe). */
+
+typedef enum { H_TEXT, H_TAG_OPEN, H_TAG_NAME, H_IN_TAG, H_ATTR_NAME, H_AFTER_NAME, H_BEFORE_VALUE, H_VALUE_DQ,
+	       H_VALUE_SQ, H_VALUE_UQ, H_COMMENT, H_RAW } HtmlState;
+
+typedef struct {
+	HtmlState st;
+	char tag[16], attr[16];	/* lower-cased, cut: the tag's and the attribute's names */
+	size_t ntag, nattr;
+	bool closing;		/* </tag> */
+	bool empty;		/* the attribute's value so far (or maybe: after a section) has nothing */
+	int comment;		/* after <!: 1 after <!-, 2 in <!-- (ends at -->), 3 in <!x (ends at >) */
+	size_t run;		/* a comment's '-' just before; in a <script> or <style>, how much of </name */
+} Html;
+
+static void name_add(char *name, size_t *n, char c)
+{
+	if (*n < 15)
+		name[(*n)++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c), name[*n] = '\0';
+	else
+		name[0] = '\x01';	/* too long for any name looked at */
+}
+
+static bool html_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* The tag just opened ends (>): a <script> or <style>'s text follows. */
+static void html_tag_end(Html *h)
+{
+	bool raw = !h->closing && (strcmp(h->tag, "script") == 0 || strcmp(h->tag, "style") == 0);
+	h->st = raw ? H_RAW : H_TEXT, h->run = 0;
+}
+
+static void html_step(Html *h, char c)
+{
+	switch (h->st) {
+	case H_TEXT:
+		if (c == '<')
+			h->st = H_TAG_OPEN, h->ntag = 0, h->tag[0] = '\0', h->closing = false;
+		break;
+	case H_TAG_OPEN:
+		if (c == '/' && !h->closing)
+			h->closing = true;
+		else if (c == '!')
+			h->st = H_COMMENT, h->comment = 0, h->run = 0;
+		else if ((c | 32) >= 'a' && (c | 32) <= 'z')
+			h->st = H_TAG_NAME, name_add(h->tag, &h->ntag, c);
+		else
+			h->st = H_TEXT;
+		break;
+	case H_TAG_NAME:
+		if (c == '>')
+			html_tag_end(h);
+		else if (html_space(c) || c == '/')
+			h->st = H_IN_TAG;
+		else
+			name_add(h->tag, &h->ntag, c);
+		break;
+	case H_IN_TAG:
+	case H_AFTER_NAME:
+		if (c == '>')
+			html_tag_end(h);
+		else if (c == '=' && h->st == H_AFTER_NAME)
+			h->st = H_BEFORE_VALUE;
+		else if (!html_space(c) && c != '/')
+			h->st = H_ATTR_NAME, h->nattr = 0, h->attr[0] = '\0', name_add(h->attr, &h->nattr, c);
+		break;
+	case H_ATTR_NAME:
+		if (c == '>')
+			html_tag_end(h);
+		else if (c == '=')
+			h->st = H_BEFORE_VALUE;
+		else if (html_space(c) || c == '/')
+			h->st = H_AFTER_NAME;
+		else
+			name_add(h->attr, &h->nattr, c);
+		break;
+	case H_BEFORE_VALUE:
+		h->empty = true;
+		if (c == '"')
+			h->st = H_VALUE_DQ;
+		else if (c == '\'')
+			h->st = H_VALUE_SQ;
+		else if (c == '>')
+			html_tag_end(h);
+		else if (!html_space(c))
+			h->st = H_VALUE_UQ, h->empty = false;
+		break;
+	case H_VALUE_DQ:
+	case H_VALUE_SQ:
+		if (c == (h->st == H_VALUE_DQ ? '"' : '\''))
+			h->st = H_IN_TAG;
+		else
+			h->empty = false;
+		break;
+	case H_VALUE_UQ:
+		if (c == '>')
+			html_tag_end(h);
+		else if (html_space(c))
+			h->st = H_IN_TAG;
+		break;
+	case H_COMMENT:	/* <!-- up to -->; <!DOCTYPE or another <! up to > */
+		if (h->comment == 2) {
+			if (c == '>' && h->run >= 2)
+				h->st = H_TEXT;
+			h->run = c == '-' ? h->run + 1 : 0;
+		} else if (c == '>') {
+			h->st = H_TEXT;
+		} else {
+			h->comment = c == '-' && h->comment < 2 ? h->comment + 1 : 3;
+		}
+		break;
+	case H_RAW: {	/* up to </script or </style, in any case */
+		char want = h->run == 0 ? '<' : h->run == 1 ? '/' : h->tag[h->run - 2];
+		h->run = (h->run < 2 ? c : (char)(c | 32)) == want ? h->run + 1 : c == '<';
+		if (h->run == h->ntag + 2)
+			h->st = H_TAG_NAME, h->closing = true, h->run = 0;
+		break;
+	}
+	}
+}
+
+/* An attribute whose value is a link's address. */
+static bool url_attribute(const char *a)
+{
+	static const char *const names[] = {"href", "src", "action", "formaction", "cite", "poster", "background",
+					    "data", "srcset", "xlink:href", "manifest", "ping", NULL};
+	for (int i = 0; names[i]; i++)
+		if (strcmp(a, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool html_nodes(Parser *ps, Html *h, struct TplNode *kids, size_t n);
+
+/* A state, with those between a tag's attributes as one: <li{{#x}} class="a"{{/x}}> ends the
+ * section after an attribute, or after the tag's name, and either takes the next the same. */
+static HtmlState between(HtmlState st)
+{
+	return st == H_TAG_NAME || st == H_AFTER_NAME ? H_IN_TAG : st;
+}
+
+/* Where node n stands in h: its value's context, or an error. */
+static bool html_node(Parser *ps, Html *h, struct TplNode *n)
+{
+	if (n->kind == N_TEXT) {
+		for (size_t i = 0; i < n->len; i++)
+			html_step(h, n->text[i]);
+		return true;
+	}
+	const char *why = NULL;
+	if (n->kind == N_SECTION || n->kind == N_INVERTED) {
+		Html before = *h;
+		if (!html_nodes(ps, h, n->kids, n->nkids))
+			return false;
+		bool in_tag = h->st != H_TEXT && h->st != H_COMMENT, in_value = h->st == H_VALUE_DQ || h->st == H_VALUE_SQ;
+		if (between(h->st) != between(before.st) || (in_tag && strcmp(h->tag, before.tag) != 0) ||
+		    (in_value && strcmp(h->attr, before.attr) != 0))
+			why = "a section that ends elsewhere in the HTML than it starts (in another tag or attribute)";
+		h->empty = h->empty || before.empty;	/* the section may be left out */
+	} else if (n->kind == N_PARTIAL) {
+		if (h->st != H_TEXT)
+			why = "a partial inside a tag";
+	} else if (n->kind == N_VAR) {
+		bool value = h->st == H_VALUE_DQ || h->st == H_VALUE_SQ;
+		if (h->st == H_RAW)
+			why = "a value in a <script> or <style> (c360 escapes for HTML, not for JavaScript or CSS)";
+		else if (h->st == H_BEFORE_VALUE || h->st == H_VALUE_UQ)
+			why = "a value in an attribute without quotes (a space would end it): put the value in double quotes";
+		else if (h->st != H_TEXT && h->st != H_COMMENT && !value)
+			why = "a value inside a tag, not in an attribute's quoted value";
+		else if (value && (strncmp(h->attr, "on", 2) == 0 || strcmp(h->attr, "style") == 0))
+			why = "a value in an event handler or a style (c360 escapes for HTML, not for JavaScript or CSS)";
+		n->url = value && h->empty && url_attribute(h->attr);
+		if (value)
+			h->empty = false;
+	}
+	if (why) {
+		buf_printf(ps->err, "%s:%u:%u: error: %s\n", ps->name, n->line, n->col, why);
+		return false;
+	}
+	return true;
+}
+
+static bool html_nodes(Parser *ps, Html *h, struct TplNode *kids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!html_node(ps, h, &kids[i]))
+			return false;
+	return true;
+}
+
 Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err)
 {
 	Template *t = xcalloc(1, sizeof *t);
@@ -412,7 +613,10 @@ Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err)
 		len = strlen(t->src);
 	Parser ps = {.name = t->name, .s = t->src, .end = t->src + len, .p = t->src, .err = err, .otag = str_make("{{", 2),
 		     .ctag = str_make("}}", 2)};
-	if (!parse_nodes(&ps, &t->root, NULL, 0, 0)) {
+	size_t nlen = strlen(name);
+	Html h = {.st = H_TEXT};
+	if (!parse_nodes(&ps, &t->root, NULL, 0, 0) ||
+	    (nlen >= 5 && strcmp(name + nlen - 5, ".html") == 0 && !html_nodes(&ps, &h, t->root.kids, t->root.nkids))) {
 		tpl_free(t);
 		return NULL;
 	}
@@ -577,7 +781,34 @@ static Str value_text(Buf *scratch, const Value *v, int filter, const NumFormat 
 	return str_make(scratch->p ? scratch->p : "", scratch->len);
 }
 
-static void emit(Render *r, const Value *v, int filter, bool raw)
+/* The text of a value that starts a link's address is one a browser takes for a link: no
+ * scheme (a relative address, #, //host), or http, https or mailto. A browser reads the scheme
+ * after any blank or control characters and with the tabs and line ends in it left out
+ * (WHATWG URL), so "  java\tscript:" is javascript:. Entities cannot make one: esc_html writes
+ * the value's & as &amp;. */
+static bool url_safe(const char *s, size_t n)
+{
+	char scheme[8];
+	size_t k = 0, i = 0;
+	while (i < n && (unsigned char)s[i] <= ' ')
+		i++;
+	for (; i < n && s[i] != ':'; i++) {
+		char c = s[i];
+		if (c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (!((c | 32) >= 'a' && (c | 32) <= 'z') && !(k && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')))
+			return true;	/* no scheme: a relative address */
+		if (k < sizeof scheme)
+			scheme[k] = (char)(c | 32);
+		k++;
+	}
+	if (i == n || k == 0)
+		return true;
+	return (k == 4 && memcmp(scheme, "http", 4) == 0) || (k == 5 && memcmp(scheme, "https", 5) == 0) ||
+	       (k == 6 && memcmp(scheme, "mailto", 6) == 0);
+}
+
+static void emit(Render *r, const Value *v, int filter, bool raw, bool url)
 {
 	put_indent(r);
 	if (raw && v && v->kind == V_RAW && filter == F_NONE) {	/* only text c360 made is ever raw */
@@ -592,6 +823,8 @@ static void emit(Render *r, const Value *v, int filter, bool raw)
 		return;
 	}
 	Str text = value_text(&r->scratch, v, filter, r->fmt);
+	if (url && !url_safe(text.p, text.n))
+		text = str_make("#", 1);	/* javascript:, data:, ...: no link */
 	if (r->slots)
 		slot_put(r->slots, r->out, text.p, text.n);
 	else if (r->esc == ESC_MARKDOWN)
@@ -649,7 +882,7 @@ static void render_node(Render *r, const struct TplNode *n, const Frame *f)
 		break;
 	case N_VAR:
 	case N_RAW_VAR:
-		emit(r, lookup(f, n), n->filter, n->kind == N_RAW_VAR);
+		emit(r, lookup(f, n), n->filter, n->kind == N_RAW_VAR, n->url);
 		break;
 	case N_INVERTED:
 		if (!v_truthy(lookup(f, n)))

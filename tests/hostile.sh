@@ -178,6 +178,20 @@ run 1 build --config "$T/proj/c360.conf" --data "$T/ok" --out "$T/s"
 err_has "proj/templates/l1.md:1:[0-9]*: error: the page passes 16777216 bytes"
 [ "$(grep -c error "$T/err")" = 1 ] && pass || fail "one error for a page too big: $(head -3 "$T/err")"
 no_staging "template output"
+# An HTML template is escaped where each value stands: a link made from data cannot be
+# javascript:, a value in an attribute without quotes is refused where it stands.
+run 0 init "$T/links"
+sed -i 's|<span class="kind">{{kind}} {{id}}</span>|<span class="kind">{{kind}} <a href="{{id}}">{{id}}</a></span>|' \
+	"$T/links/templates/activity.html"
+mini "$T/xss"
+printf ' JaVa\tScript:alert(1),1,2022-07-03,1.00,complete\n' >>"$T/xss/orders.csv"
+run 0 build --config "$T/links/c360.conf" --data "$T/xss" --out "$T/xss-site"
+grep -a -q '<a href="#">JaVa' "$T/xss-site/customers/"*/1.html && ! grep -a -q 'href="[^"#]*Script:' "$T/xss-site/customers/"*/1.html &&
+	pass || fail "a javascript: link from the data: $(grep -a -o '<a href="[^"]*">[^<]*Script[^<]*' "$T/xss-site/customers/"*/1.html)"
+sed -i 's|<a href="{{id}}">|<a href={{id}}>|' "$T/links/templates/activity.html"
+run 1 build --config "$T/links/c360.conf" --data "$T/xss" --out "$T/xss-site"
+err_has "links/templates/activity.html:6:[0-9]*: error: a value in an attribute without quotes"
+rm -rf "$T/links" "$T/xss" "$T/xss-site"
 # A template of a million tags is read in time linear in its size: each tag's line and column
 # were counted from the template's start (40,000 tags took 26 s, a million would take hours).
 run 0 init "$T/tags"

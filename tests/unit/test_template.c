@@ -205,6 +205,72 @@ static void test_errors_name_file_line_column(void **state)
 	buf_free(&out);
 }
 
+/* An HTML template's values go where escaping for HTML makes them text: in a text, a comment or
+ * a quoted attribute's value; elsewhere the template is an error where the value stands. A value
+ * that starts a link's address is a link only with no scheme or http, https, mailto. */
+static void test_html_contexts(void **state)
+{
+	(void)state;
+	static const struct { const char *tpl, *want; } refused[] = {
+		{"<a href={{name}}>x</a>", "t.html:1:9: error: a value in an attribute without quotes"},
+		{"<a href=x{{name}}>x</a>", "t.html:1:10: error: a value in an attribute without quotes"},
+		{"<a {{name}}>x</a>", "t.html:1:4: error: a value inside a tag, not in an attribute's quoted value"},
+		{"<{{name}}>", "t.html:1:2: error: a value inside a tag"},
+		{"<p class=\"a\" {{name}}=\"b\">", "t.html:1:14: error: a value inside a tag"},
+		{"<b onclick=\"go('{{name}}')\">", "t.html:1:17: error: a value in an event handler or a style"},
+		{"<b STYLE='color: {{name}}'>", "t.html:1:18: error: a value in an event handler or a style"},
+		{"<script>var x = '{{name}}';</script>", "t.html:1:18: error: a value in a <script> or <style>"},
+		{"<STYLE>\n</styl {{name}}</STYLE>", "t.html:2:8: error: a value in a <script> or <style>"},
+		{"<p>{{#yes}}<b class=\"{{/yes}}\">", "t.html:1:4: error: a section that ends elsewhere in the HTML"},
+		{"<a href=\"x\" {{>p}}>", "t.html:1:13: error: a partial inside a tag"},
+	};
+	for (size_t i = 0; i < N_ELEMS(refused); i++) {
+		Buf err = {0};
+		Template *t = tpl_parse("t.html", refused[i].tpl, strlen(refused[i].tpl), &err);
+		CHECK(!t && strstr(buf_cstr(&err), refused[i].want), "\"%s\": got \"%s\", want \"%s\"", refused[i].tpl,
+		      buf_cstr(&err), refused[i].want);
+		tpl_free(t);
+		buf_free(&err);
+	}
+	/* the same in a Markdown template is cmark's to make safe: not refused here */
+	Buf err = {0};
+	Template *md = tpl_parse("t.md", refused[0].tpl, strlen(refused[0].tpl), &err);
+	CHECK(md != NULL, "a Markdown template: %s", buf_cstr(&err));
+	tpl_free(md);
+	static const struct { const char *url, *want; } links[] = {
+		{"javascript:alert(1)", "#"}, {"  JaVa\tScRiPt:alert(1)", "#"}, {"\x01java\nscript:x", "#"},
+		{"data:text/html,<b>", "#"}, {"vbscript:x", "#"}, {"jav&#x61;script:x", "jav&amp;#x61;script:x"},
+		{"https://a.example/?q=1&r", "https://a.example/?q=1&amp;r"}, {"HTTP://a", "HTTP://a"},
+		{"mailto:a@b.example", "mailto:a@b.example"}, {"//host/x", "//host/x"}, {"#top", "#top"},
+		{"a/b:c", "a/b:c"}, {"1:2", "1:2"}, {"", ""},
+	};
+	static const char tpl[] = "<a href=\"{{u}}\">x</a><img src='{{u}}' alt=\"{{u}}\"><a href=\"x{{u}}\">y</a>"
+				  "{{#yes}}<a href=\"{{#no}}x{{/no}}{{u}}\">z</a>{{/yes}}<p>{{u}}</p>";
+	Template *t = tpl_parse("t.html", tpl, strlen(tpl), &err);
+	CHECK(t != NULL, "%s", buf_cstr(&err));
+	for (size_t i = 0; i < N_ELEMS(links); i++) {
+		Value *d = v_obj(&arena);
+		v_set(&arena, d, "u", v_cstr(&arena, links[i].url));
+		v_set(&arena, d, "yes", v_bool(&arena, true));
+		v_set(&arena, d, "no", v_bool(&arena, false));
+		Buf out = {0}, esc = {0};
+		esc_html(&esc, links[i].url, strlen(links[i].url));
+		CHECK(tpl_render(t, d, ESC_HTML, NULL, NULL, &comma, &out, SIZE_MAX, &err), "%s", buf_cstr(&err));
+		Buf want = {0};
+		buf_printf(&want, "<a href=\"%s\">x</a><img src='%s' alt=\"%s\"><a href=\"x%s\">y</a><a href=\"%s\">z</a><p>%s</p>",
+			   links[i].want, links[i].want, buf_cstr(&esc), buf_cstr(&esc), links[i].want, buf_cstr(&esc));
+		CHECK(strcmp(buf_cstr(&out), buf_cstr(&want)) == 0, "%s:\n%s\nwant\n%s", links[i].url, buf_cstr(&out), buf_cstr(&want));
+		buf_free(&out), buf_free(&esc), buf_free(&want);
+	}
+	tpl_free(t);
+	/* comments end at -->, not at the first >; a doctype at its > */
+	static const char ok[] = "<!DOCTYPE html><!-- a > <a href={{u}} --><p title=\"{{u}}\"></p>";
+	t = tpl_parse("t.html", ok, strlen(ok), &err);
+	CHECK(t != NULL, "%s", buf_cstr(&err));
+	tpl_free(t);
+	buf_free(&err);
+}
+
 /* A page's template with other delimiters is checked as any is: a typo or data in a raw tag is
  * an error where the tag stands. */
 static void test_delimiters_checked(void **state)
@@ -1179,7 +1245,7 @@ int main(void)
 					   cmocka_unit_test(test_js_pack_guess_differs), cmocka_unit_test(test_js_pack_many_runs),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
 		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_lifecycle_html), cmocka_unit_test(test_strip_html), cmocka_unit_test(test_customer_md_slots),
-		cmocka_unit_test(test_fragments_builtin),
+		cmocka_unit_test(test_fragments_builtin), cmocka_unit_test(test_html_contexts),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	arena_free(&arena);
