@@ -80,6 +80,15 @@
 		return out;
 	}
 
+	/* The element a #fragment names, if any (a malformed %-escape names none). */
+	function placed(hash) {
+		try {
+			return document.getElementById(decodeURIComponent(hash));
+		} catch (e) {
+			return null;
+		}
+	}
+
 	/* A page that says what went wrong, the id shown as text, and where to look instead. */
 	function missing(view, heading, text) {
 		var h1 = document.createElement('h1'), p = document.createElement('p'), a = document.createElement('a');
@@ -96,9 +105,12 @@
 	document.addEventListener('DOMContentLoaded', function () {
 		var view = document.getElementById('customer-view');
 		if (!view) return;
-		var bytes = idBytes(location.search);
+		/* view.html?id=ID, or view.html#ID where #ID is no place in the page (#main: the skip link's) */
+		var bytes = idBytes(location.search), hash = location.hash.slice(1);
+		if (!bytes && hash && !placed(hash)) bytes = idBytes('?id=' + hash);
 		if (!bytes || !bytes.length)
-			return missing(view, 'No customer given', 'This page shows the customer its address names (view.html?id=...).');
+			return missing(view, 'No customer given',
+				'This page shows the customer named in its address: view.html?id= and the id, or view.html#id.');
 		var id = new TextDecoder().decode(bytes), k = C360.packOf(bytes, Number(view.dataset.packs) || 1);
 		load(k, function () {
 			var pack = packs[k] || { list: [] };

@@ -147,7 +147,12 @@ async function viewer(browser, base, where, types) {
 	check((await page.title()).startsWith(expected + ' · '), `${where} viewer: the title is ${await page.title()}`);
 	check(await page.locator('main table thead th button').count() > 0, `${where} viewer: its tables do not sort`);
 	await sameAsFiles(browser, page, where);
+	/* the same customer as view.html#ID; #main (the skip link's place) names no customer */
+	await page.goto(base + types.customer.replace('view.html?id=', 'view.html#'), { waitUntil: 'load' });
+	await shown(page, `${where} viewer #id`);
+	check(await page.textContent('h1') === expected, `${where} viewer #id: the page shows ${await page.textContent('h1')}`);
 	for (const [path, h1, text] of [[types['unknown-customer'], 'Unknown customer', 'no<such"one'],
+		['customers/view.html#main', 'No customer given', 'view.html?id='],
 		['customers/view.html', 'No customer given', 'view.html?id=']]) {
 		await page.goto(base + path, { waitUntil: 'load' });
 		await shown(page, `${where} viewer ${path}`);
