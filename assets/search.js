@@ -233,7 +233,8 @@
 			files.push('segments');
 			loadAll(files, function () {
 				if (mine !== generation) return;
-				ui.status.textContent = matches.length === 0 ? 'No customer matches.' :
+				ui.status.textContent = matches.length === 0 ? 'No customer matches.' +
+					(toks.length ? '' : ' A word is looked for from two letters on.') :
 					(matches.length === 1 ? 'One customer matches.' : count(matches.length) + ' customers match') +
 					(matches.length > shown.length ? ', ' + count((page - 1) * PAGE + 1) + ' to ' +
 						count((page - 1) * PAGE + shown.length) + ' shown.' : matches.length > 1 ? '.' : '');

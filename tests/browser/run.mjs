@@ -308,6 +308,11 @@ async function ranking(browser, base, exact, nameQuery, many) {
 	check(JSON.stringify(await results(page)) === JSON.stringify(second), 'paging: the address does not restore page 2');
 	await page.goto(base + 'customers/index.html?q=qzx');	/* no word file starts so: nothing asked for */
 	await page.waitForFunction(() => /No customer/.test(document.getElementById('search-status').textContent));
+	check(!/two letters/.test(await page.textContent('#search-status')), 'a word of three letters: told to type two');
+	await page.goto(base + 'customers/index.html?q=q');	/* a word of one letter is no word looked for: said */
+	await page.waitForFunction(() => /No customer/.test(document.getElementById('search-status').textContent));
+	check(/from two letters on/.test(await page.textContent('#search-status')),
+		`one letter: ${await page.textContent('#search-status')}`);
 	await page.close();
 }
 
