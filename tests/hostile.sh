@@ -178,6 +178,14 @@ run 1 build --config "$T/proj/c360.conf" --data "$T/ok" --out "$T/s"
 err_has "proj/templates/l1.md:1:[0-9]*: error: the page passes 16777216 bytes"
 [ "$(grep -c error "$T/err")" = 1 ] && pass || fail "one error for a page too big: $(head -3 "$T/err")"
 no_staging "template output"
+# A file whose first line ends in LF and its rows in CR alone is one row (a CR alone is text in
+# it, docs/rules.md): said whatever the verbosity, where the first CR stands.
+mini "$T/mixed"
+printf 'order_id,customer_id,order_date,amount,status\n10,1,2022-07-01,12.50,complete\r11,2,2022-07-02,3,shipped\r' >"$T/mixed/orders.csv"
+run 0 build --data "$T/mixed" --out "$T/mixed-site"
+err_has "mixed/orders.csv:2:31: note: read as text: a CR alone, in a file whose lines end in LF"
+err_has "orders.csv: 1 row read"
+rm -rf "$T/mixed" "$T/mixed-site"
 # An HTML template is escaped where each value stands: a link made from data cannot be
 # javascript:, a value in an attribute without quotes is refused where it stands.
 run 0 init "$T/links"
