@@ -761,8 +761,8 @@ static bool read_number(Str s, char d, char t, int64_t *cents)
 	size_t i = 0, group = 0;
 	bool grouped = false;
 	for (; i < s.n && (is_digit(s.p[i]) || s.p[i] == t); i++) {
-		if (s.p[i] == t) {
-			if ((grouped ? group != 3 : (group < 1 || group > 3)))
+		if (s.p[i] == t) {	/* a first group of 0 is none: 0,001 is no thousand */
+			if ((grouped ? group != 3 : (group < 1 || group > 3 || s.p[0] == '0')))
 				return false;
 			grouped = true, group = 0;
 			continue;

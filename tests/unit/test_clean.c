@@ -398,6 +398,9 @@ static void test_amount_separators(void **state)
 		{"1.500", 0, AMOUNT_AMBIGUOUS, DECIMAL_NONE, 0, 150, 150000},
 		{"\xe2\x82\xb9 1,200", 0, AMOUNT_AMBIGUOUS, DECIMAL_NONE, 0, 120000, 120},
 		{"999,995", 0, AMOUNT_AMBIGUOUS, DECIMAL_NONE, 0, 99999500, 100000},	/* 999.995 rounds up */
+		/* a first group of 0 groups no thousands: 0,001 and 0.250 are decimals */
+		{"0,001", 0, AMOUNT_OK, DECIMAL_COMMA, 0}, {"0.250", 0, AMOUNT_OK, DECIMAL_POINT, 25},
+		{"0,125", ',', AMOUNT_OK, 0, 13}, {"0.125", ',', AMOUNT_BAD}, {"0,001.5", 0, AMOUNT_BAD},
 		/* thousands grouped by a space, a no-break space, a narrow one, an apostrophe, U+2019: the
 		 * decimal separator is then whichever follows them; a currency mark after one such space */
 		{"1 234,50", 0, AMOUNT_OK, DECIMAL_COMMA, 123450}, {"1 234.50", 0, AMOUNT_OK, DECIMAL_POINT, 123450},
