@@ -767,9 +767,9 @@ static bool read_number(Str s, char d, char t, int64_t *cents)
 			grouped = true, group = 0;
 			continue;
 		}
-		if (units > 100000000000000)	/* 10^14: beyond any order amount */
-			return false;
 		units = units * 10 + (s.p[i] - '0');
+		if (units > 1000000000000000)	/* 10^15 whole units: beyond any order amount */
+			return false;
 		group++;
 	}
 	if (i == 0 || group == 0 || (grouped && group != 3))
