@@ -785,7 +785,7 @@ static bool read_number(Str s, char d, char t, int64_t *cents)
 			return false;
 		frac = nd == 1 ? frac * 10 : nd == 2 ? frac : (frac + 5) / 10;	/* half away from zero */
 	}
-	if (i != s.n)
+	if (i != s.n || units * 100 + frac > 100000000000000000)	/* the cache and conversions' bound */
 		return false;
 	*cents = units * 100 + frac;
 	return true;

@@ -403,7 +403,8 @@ static void test_amount_separators(void **state)
 		{"0,125", ',', AMOUNT_OK, 0, 13}, {"0.125", ',', AMOUNT_BAD}, {"0,001.5", 0, AMOUNT_BAD},
 		/* up to 10^15 whole units */
 		{"1000000000000000", 0, AMOUNT_OK, DECIMAL_NONE, 100000000000000000}, {"1000000000000001", 0, AMOUNT_BAD},
-		{"1,000,000,000,000,000.99", 0, AMOUNT_OK, DECIMAL_POINT, 100000000000000099},
+		{"1,000,000,000,000,000.00", 0, AMOUNT_OK, DECIMAL_POINT, 100000000000000000},
+		{"1,000,000,000,000,000.01", 0, AMOUNT_BAD},
 		{"99999999999999999999", 0, AMOUNT_BAD},
 		/* thousands grouped by a space, a no-break space, a narrow one, an apostrophe, U+2019: the
 		 * decimal separator is then whichever follows them; a currency mark after one such space */
