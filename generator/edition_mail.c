@@ -17,13 +17,19 @@ static void html_head(const Edition *e, Buf *b)
 {
 	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		    "<style>@media (max-width: 600px) { body { padding: 12px !important } th, td { padding: 5px 4px !important } }"
-		    "</style>\n<title>");
+		    "<style>@media (max-width: 600px) { body { padding: 12px !important } th, td { padding: 5px 4px !important }\n"
+		    /* a phone's columns: the KPI, its value and the change in %; the customer, the last order,
+		     * the open tickets and the value (the rest is in the PDF attached) */
+		    "div[aria-label=\"Key figures\"] th:nth-child(3), div[aria-label=\"Key figures\"] td:nth-child(3),\n"
+		    "div[aria-label=\"Key figures\"] th:nth-child(4), div[aria-label=\"Key figures\"] td:nth-child(4),\n"
+		    "div[aria-label=\"Customers at churn risk\"] th:nth-child(2), div[aria-label=\"Customers at churn risk\"] td:nth-child(2),\n"
+		    "div[aria-label=\"Customers at churn risk\"] th:nth-child(3), div[aria-label=\"Customers at churn risk\"] td:nth-child(3)"
+		    " { display: none } }</style>\n<title>");
 	html(b, e->title);
 	buf_puts(b, ": the week to ");
 	html(b, e->as_of);
 	buf_puts(b, "</title>\n</head>\n<body style=\"margin:0;padding:24px;background:#f5f6f8;font-family:'DejaVu Sans',"
-		    "Arial,sans-serif;color:#1c1e21\">\n<h1 style=\"font-size:22px;margin:0 0 12px\">");
+		    "Arial,sans-serif;color:#1c1e21\">\n<main>\n<h1 style=\"font-size:22px;margin:0 0 12px\">");
 	html(b, e->title);
 	buf_puts(b, " &#8212; the week to ");
 	html(b, e->as_of);
@@ -38,15 +44,17 @@ static void html_head(const Edition *e, Buf *b)
 }
 
 #define CELL "padding:6px 10px;border-bottom:1px solid #dde;"
-#define SCROLLS "<div style=\"overflow-x:auto\">"	/* a table wider than a phone scrolls, not the page */
+/* A table wider than a phone scrolls, not the page: a region the keyboard can scroll too. */
+#define SCROLLS(name) "<div style=\"overflow-x:auto\" tabindex=\"0\" role=\"region\" aria-label=\"" name "\">"
+#define WHOLE "white-space:nowrap;"	/* a date or a figure on one line ("Mar 6, 2024" wrapped in three) */
 
 static void html_kpis(const Edition *e, Buf *b)
 {
-	buf_puts(b, "<h2 style=\"font-size:16px;margin-top:24px\">Key figures</h2>\n" SCROLLS "<table style=\"border-collapse:collapse;"
+	buf_puts(b, "<h2 style=\"font-size:16px;margin-top:24px\">Key figures</h2>\n" SCROLLS("Key figures") "<table style=\"border-collapse:collapse;"
 		    "background:#fff;font-size:14px\">\n<thead><tr><th scope=\"col\" style=\"" CELL "text-align:left\">KPI</th>");
 	const char *heads[] = {e->as_of, "a week earlier", "change", "change %"};
 	for (int i = 0; i < 4; i++) {
-		buf_puts(b, "<th scope=\"col\" style=\"" CELL "text-align:right\">");
+		buf_puts(b, "<th scope=\"col\" style=\"" CELL WHOLE "text-align:right\">");
 		html(b, heads[i]);
 		buf_puts(b, "</th>");
 	}
@@ -55,12 +63,12 @@ static void html_kpis(const Edition *e, Buf *b)
 		const EditionKpi *r = &e->kpi[k];
 		buf_puts(b, "<tr><th scope=\"row\" style=\"" CELL "text-align:left;font-weight:normal\">");
 		html(b, r->name);
-		buf_puts(b, "</th><td style=\"" CELL "text-align:right\"><strong>");
+		buf_puts(b, "</th><td style=\"" CELL WHOLE "text-align:right\"><strong>");
 		html(b, r->now);
-		buf_puts(b, "</strong></td><td style=\"" CELL "text-align:right\">");
+		buf_puts(b, "</strong></td><td style=\"" CELL WHOLE "text-align:right\">");
 		html(b, r->before);
 		for (int i = 0; i < 2; i++) {
-			buf_printf(b, "</td><td style=\"" CELL "text-align:right;color:%s\">", tone_colour[r->tone + 1]);
+			buf_printf(b, "</td><td style=\"" CELL WHOLE "text-align:right;color:%s\">", tone_colour[r->tone + 1]);
 			html(b, i ? r->change_pct : r->change);
 		}
 		buf_puts(b, "</td></tr>\n");
@@ -85,7 +93,8 @@ static void html_at_risk(const Edition *e, Buf *b)
 		buf_puts(b, "<p>No customer is at churn risk.</p>\n");
 		return;
 	}
-	buf_puts(b, SCROLLS "<table style=\"border-collapse:collapse;background:#fff;font-size:14px\">\n<thead><tr>");
+	buf_puts(b, SCROLLS("Customers at churn risk") "<table style=\"border-collapse:collapse;background:#fff;font-size:14px\">\n"
+		    "<thead><tr>");
 	const char *heads[] = {"Customer", "Id", "Segment", "Last order", "Open tickets", "Lifetime value"};
 	for (int i = 0; i < 6; i++)
 		buf_printf(b, "<th scope=\"col\" style=\"" CELL "text-align:%s\">%s</th>", i < 3 ? "left" : "right", heads[i]);
@@ -100,10 +109,10 @@ static void html_at_risk(const Edition *e, Buf *b)
 		buf_puts(b, link ? "</a>" : "");
 		const char *cells[] = {r->id, r->segment, r->last_order};
 		for (int c = 0; c < 3; c++) {
-			buf_printf(b, "</td><td style=\"" CELL "text-align:%s\">", c < 2 ? "left" : "right");
+			buf_printf(b, "</td><td style=\"" CELL "%s\">", c < 2 ? "text-align:left" : WHOLE "text-align:right");
 			html(b, cells[c]);
 		}
-		buf_printf(b, "</td><td style=\"" CELL "text-align:right;color:%s\">%u</td><td style=\"" CELL
+		buf_printf(b, "</td><td style=\"" CELL "text-align:right;color:%s\">%u</td><td style=\"" CELL WHOLE
 			      "text-align:right\">", r->open_tickets ? tone_colour[0] : tone_colour[1], r->open_tickets);
 		html(b, r->value);
 		buf_puts(b, "</td></tr>\n");
@@ -131,7 +140,7 @@ void edition_mail_html(const Edition *e, Buf *b, bool preview)
 		    " from the exports as of ");
 	html(b, e->as_of);
 	buf_puts(b, ". The PDF attached has the same figures; the gold tables for Power BI have every detail.</p>\n"
-		    "</body>\n</html>\n");
+		    "</main>\n</body>\n</html>\n");
 }
 
 /* ---- the plain text */
