@@ -766,16 +766,28 @@ void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m)
 	b->len = (size_t)(d - b->p);
 }
 
+/* A name Windows keeps for a device, whatever follows it (con.html is the console there): a site
+ * copied to a Windows share could not hold the page. */
+static bool windows_device(const char *id, size_t n)
+{
+	static const char *const names[] = {"con", "prn", "aux", "nul", "com", "lpt"};
+	for (int k = 0; k < 6; k++)
+		if ((n == 3 || (n == 4 && k >= 4 && id[3] >= '0' && id[3] <= '9')) && memcmp(id, names[k], 3) == 0)
+			return n == 4 || k < 4;
+	return false;
+}
+
 bool id_name_plain(const char *id, size_t n)
 {
 	classes_init();
 	bool plain = n > 0 && n <= 64;
 	for (size_t i = 0; plain && i < n; i++)
 		plain = cls[(unsigned char)id[i]] & E_NAME_OK;
-	return plain;
+	return plain && !windows_device(id, n);
 }
 
-/* A file name from an id: the id itself when it is short and plain ([a-z0-9_-]), else a
+/* A file name from an id: the id itself when it is short and plain ([a-z0-9_-], and not a name
+ * Windows keeps: con, nul, com1, ...), else a
  * plain version cut to 48 bytes with a ~ and 8 hex digits of the id's hash, so that no id can
  * climb out of its folder or hide, nor be named as a plain id is. Two ids that are not plain
  * can have one name (the hash is no defence against data made to clash): the caller tells

@@ -768,6 +768,19 @@ static void test_escapes(void **state)
 	Buf c = {0};
 	id_file_name(&c, "p001", 4);
 	CHECK(strcmp(buf_cstr(&b), buf_cstr(&c)) != 0, "ids differing in case get different names: %s", buf_cstr(&b));
+	static const char *const devices[] = {"con", "nul", "aux", "prn", "com1", "lpt9"}, *const names[] = {"co", "cons",
+		"com", "com10", "lpt", "nulx", "comx"};
+	for (size_t i = 0; i < N_ELEMS(devices); i++) {	/* a name Windows keeps for a device: not the plain one */
+		b.len = 0;
+		id_file_name(&b, devices[i], strlen(devices[i]));
+		CHECK(strncmp(buf_cstr(&b), devices[i], strlen(devices[i])) == 0 && buf_cstr(&b)[strlen(devices[i])] == '~',
+		      "%s: %s", devices[i], buf_cstr(&b));
+	}
+	for (size_t i = 0; i < N_ELEMS(names); i++) {
+		b.len = 0;
+		id_file_name(&b, names[i], strlen(names[i]));
+		CHECK(strcmp(buf_cstr(&b), names[i]) == 0, "%s is no device's name: %s", names[i], buf_cstr(&b));
+	}
 	buf_free(&b);
 	buf_free(&c);
 }
