@@ -118,7 +118,7 @@ static void tag_end(Pdf *p)
 
 /* A new page: the tags open in the Document are closed before it and opened again after its
  * frame, so that the header and the footer are in none of them (a table on two pages is two
- * tables). The Document stays open: the structure has one root, as a tagged PDF's must (Cairo
+ * tables). The Document stays open: the structure has one root (poppler warns of more; Cairo
  * 1.16 has no artifacts, so the frame of a page after the first is the Document's own text). */
 static void new_page(Pdf *p)
 {

@@ -330,8 +330,9 @@ static void result_end(Result *x, Source *src)
 
 /* A source's SELECT only reads (sqlite3_stmt_readonly refuses writes): ATTACH (a file of the
  * machine), DETACH, PRAGMA, a transaction are refused where they stand, and fts3_tokenizer(),
- * whose two-argument form sets a C function pointer from a blob (Debian's SQLite has it on). Not SQLite's own
- * bookkeeping: a table-valued function (json_each) updates its schema the first time. */
+ * whose two-argument form sets a C function pointer from a blob (Debian's SQLite has it on).
+ * Not SQLite's own bookkeeping: a table-valued function (json_each) updates its schema the
+ * first time. */
 static int only_reading(void *denied, int action, const char *a, const char *b, const char *c, const char *d)
 {
 	(void)a, (void)c, (void)d;
