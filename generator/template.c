@@ -586,10 +586,8 @@ static bool html_node(Parser *ps, Html *h, struct TplNode *n)
 		else if (value && (strncmp(h->attr, "on", 2) == 0 || strcmp(h->attr, "style") == 0 || strcmp(h->attr, "srcdoc") == 0))
 			why = "a value in an event handler, a style or a srcdoc (c360 escapes for HTML text, not for JavaScript, "
 			      "CSS or a document)";
-		n->url = value && h->empty && url_attribute(h->attr);
-		if (value)
-			h->empty = false;
-	}
+		n->url = value && h->empty && url_attribute(h->attr);	/* a value may be empty: the next one may */
+	}								/* start the address as well */
 	if (why) {
 		buf_printf(ps->err, "%s:%u:%u: error: %s\n", ps->name, n->line, n->col, why);
 		return false;

@@ -246,7 +246,7 @@ static void test_html_contexts(void **state)
 		{"a/b:c", "a/b:c"}, {"1:2", "1:2"}, {"", ""},
 	};
 	static const char tpl[] = "<a href=\"{{u}}\">x</a><img src='{{u}}' alt=\"{{u}}\"><a href=\"x{{u}}\">y</a>"
-				  "{{#yes}}<a href=\"{{#no}}x{{/no}}{{u}}\">z</a>{{/yes}}<p>{{u}}</p>";
+				  "{{#yes}}<a href=\"{{#no}}x{{/no}}{{u}}\">z</a>{{/yes}}<p>{{u}}</p><a href=\"{{empty}}{{u}}\">e</a>";
 	Template *t = tpl_parse("t.html", tpl, strlen(tpl), &err);
 	CHECK(t != NULL, "%s", buf_cstr(&err));
 	for (size_t i = 0; i < N_ELEMS(links); i++) {
@@ -254,12 +254,14 @@ static void test_html_contexts(void **state)
 		v_set(&arena, d, "u", v_cstr(&arena, links[i].url));
 		v_set(&arena, d, "yes", v_bool(&arena, true));
 		v_set(&arena, d, "no", v_bool(&arena, false));
+		v_set(&arena, d, "empty", v_cstr(&arena, ""));	/* as {{root}} is at the site's top */
 		Buf out = {0}, esc = {0};
 		esc_html(&esc, links[i].url, strlen(links[i].url));
 		CHECK(tpl_render(t, d, ESC_HTML, NULL, NULL, &comma, &out, SIZE_MAX, &err), "%s", buf_cstr(&err));
 		Buf want = {0};
-		buf_printf(&want, "<a href=\"%s\">x</a><img src='%s' alt=\"%s\"><a href=\"x%s\">y</a><a href=\"%s\">z</a><p>%s</p>",
-			   links[i].want, links[i].want, buf_cstr(&esc), buf_cstr(&esc), links[i].want, buf_cstr(&esc));
+		buf_printf(&want, "<a href=\"%s\">x</a><img src='%s' alt=\"%s\"><a href=\"x%s\">y</a><a href=\"%s\">z</a><p>%s</p>"
+			   "<a href=\"%s\">e</a>", links[i].want, links[i].want, buf_cstr(&esc), buf_cstr(&esc), links[i].want,
+			   buf_cstr(&esc), links[i].want);
 		CHECK(strcmp(buf_cstr(&out), buf_cstr(&want)) == 0, "%s:\n%s\nwant\n%s", links[i].url, buf_cstr(&out), buf_cstr(&want));
 		buf_free(&out), buf_free(&esc), buf_free(&want);
 	}
