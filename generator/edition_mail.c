@@ -101,7 +101,7 @@ static void html_at_risk(const Edition *e, Buf *b)
 	buf_puts(b, "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < e->nat_risk; i++) {
 		const EditionCustomer *r = &e->at_risk[i];
-		buf_puts(b, "<tr><td style=\"" CELL "\">");
+		buf_puts(b, "<tr><td style=\"" CELL "overflow-wrap:anywhere;word-break:break-word\">");	/* a name of one word */
 		bool link = e->site && r->page[0];
 		if (link)
 			site_link(e, b, r->page);
