@@ -187,6 +187,8 @@ struct TplNode {
 struct Template {
 	char *name, *src;
 	struct TplNode root;
+	bool html;		/* an HTML template, its values' contexts checked (html_nodes) */
+	bool html_whole;	/* ... and it ends in text, outside any tag: a partial an HTML template may take */
 };
 
 typedef struct {
@@ -420,17 +422,20 @@ typedef struct {
 	char tag[16], attr[16];	/* lower-cased, cut: the tag's and the attribute's names */
 	size_t ntag, nattr;
 	bool closing;		/* </tag> */
-	bool empty;		/* the attribute's value so far (or maybe: after a section) has nothing */
-	int comment;		/* after <!: 1 after <!-, 2 in <!-- (ends at -->), 3 in <!x (ends at >) */
+	bool empty;		/* the attribute's value so far has only blanks (or maybe: after a value or a
+				 * section, which may write nothing) */
+	int comment;		/* after <!: 1 after <!-, 2 in <!-- (ends at -->, --!>), 3 in <!x (ends at >) */
 	size_t run;		/* a comment's '-' just before; in a <script> or <style>, how much of </name */
+	size_t in;		/* bytes of the <!-- comment so far: <!--> and <!---> end it at once */
+	bool bang;		/* a comment's -- then ! just before */
 } Html;
 
+/* The first 15 bytes of a name, lower-cased: enough for every name looked at, and for the "on"
+ * of an event handler's, however long (oncontentvisibilityautostatechange). */
 static void name_add(char *name, size_t *n, char c)
 {
 	if (*n < 15)
 		name[(*n)++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c), name[*n] = '\0';
-	else
-		name[0] = '\x01';	/* too long for any name looked at */
 }
 
 static bool html_space(char c)
@@ -504,7 +509,7 @@ static void html_step(Html *h, char c)
 	case H_VALUE_SQ:
 		if (c == (h->st == H_VALUE_DQ ? '"' : '\''))
 			h->st = H_IN_TAG;
-		else
+		else if ((unsigned char)c > ' ')	/* a browser skips the blanks before an address */
 			h->empty = false;
 		break;
 	case H_VALUE_UQ:
@@ -513,15 +518,18 @@ static void html_step(Html *h, char c)
 		else if (html_space(c))
 			h->st = H_IN_TAG;
 		break;
-	case H_COMMENT:	/* <!-- up to -->; <!DOCTYPE or another <! up to > */
+	case H_COMMENT:	/* <!-- up to -->, --!>, or at once (<!-->, <!--->); <!DOCTYPE or another <! up to > */
 		if (h->comment == 2) {
-			if (c == '>' && h->run >= 2)
+			if (c == '>' && (h->run >= 2 || h->bang || h->in == h->run))
 				h->st = H_TEXT;
+			h->bang = c == '!' && h->run >= 2;
 			h->run = c == '-' ? h->run + 1 : 0;
+			h->in++;
 		} else if (c == '>') {
 			h->st = H_TEXT;
 		} else {
 			h->comment = c == '-' && h->comment < 2 ? h->comment + 1 : 3;
+			h->run = 0, h->in = 0, h->bang = false;
 		}
 		break;
 	case H_RAW: {	/* up to </script or </style, in any case */
@@ -538,7 +546,8 @@ static void html_step(Html *h, char c)
 static bool url_attribute(const char *a)
 {
 	static const char *const names[] = {"href", "src", "action", "formaction", "cite", "poster", "background",
-					    "data", "srcset", "xlink:href", "manifest", "ping", NULL};
+					    "data", "srcset", "xlink:href", "manifest", "ping", "to", "from", "by",
+					    "values", NULL};	/* the last four: SVG's <set>/<animate> of an href */
 	for (int i = 0; names[i]; i++)
 		if (strcmp(a, names[i]) == 0)
 			return true;
@@ -548,14 +557,21 @@ static bool url_attribute(const char *a)
 static bool html_nodes(Parser *ps, Html *h, struct TplNode *kids, size_t n);
 
 /* A state, with those between a tag's attributes as one: <li{{#x}} class="a"{{/x}}> ends the
- * section after an attribute, or after the tag's name, and either takes the next the same. */
+ * section after an attribute or after the tag's name, <input{{#x}} checked{{/x}}> in an
+ * attribute's name or after the tag's (then a blank, / or > must follow, whichever it is). */
 static HtmlState between(HtmlState st)
 {
-	return st == H_TAG_NAME || st == H_AFTER_NAME ? H_IN_TAG : st;
+	return st == H_TAG_NAME || st == H_AFTER_NAME || st == H_ATTR_NAME ? H_IN_TAG : st;
 }
 
-/* Where node n stands in h: its value's context, or an error. */
-static bool html_node(Parser *ps, Html *h, struct TplNode *n)
+static bool in_name(HtmlState st)
+{
+	return st == H_TAG_NAME || st == H_ATTR_NAME;
+}
+
+/* Where node n stands in h: its value's context, or an error. next: the node after it among its
+ * siblings (NULL: none). */
+static bool html_node(Parser *ps, Html *h, struct TplNode *n, const struct TplNode *next)
 {
 	if (n->kind == N_TEXT) {
 		for (size_t i = 0; i < n->len; i++)
@@ -571,6 +587,9 @@ static bool html_node(Parser *ps, Html *h, struct TplNode *n)
 		if (between(h->st) != between(before.st) || (in_tag && strcmp(h->tag, before.tag) != 0) ||
 		    (in_value && strcmp(h->attr, before.attr) != 0))
 			why = "a section that ends elsewhere in the HTML than it starts (in another tag or attribute)";
+		else if (h->st != before.st && (in_name(h->st) || in_name(before.st)) &&
+			 !(next && next->kind == N_TEXT && (next->text[0] == '>' || next->text[0] == '/' || html_space(next->text[0]))))
+			why = "a section that may end a tag's or an attribute's name: follow it with a space, / or >";
 		h->empty = h->empty || before.empty;	/* the section may be left out */
 	} else if (n->kind == N_PARTIAL) {
 		if (h->st != H_TEXT)
@@ -598,7 +617,7 @@ static bool html_node(Parser *ps, Html *h, struct TplNode *n)
 static bool html_nodes(Parser *ps, Html *h, struct TplNode *kids, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!html_node(ps, h, &kids[i]))
+		if (!html_node(ps, h, &kids[i], i + 1 < n ? &kids[i + 1] : NULL))
 			return false;
 	return true;
 }
@@ -614,11 +633,12 @@ Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err)
 		     .ctag = str_make("}}", 2)};
 	size_t nlen = strlen(name);
 	Html h = {.st = H_TEXT};
-	if (!parse_nodes(&ps, &t->root, NULL, 0, 0) ||
-	    (nlen >= 5 && strcmp(name + nlen - 5, ".html") == 0 && !html_nodes(&ps, &h, t->root.kids, t->root.nkids))) {
+	t->html = nlen >= 5 && strcmp(name + nlen - 5, ".html") == 0;
+	if (!parse_nodes(&ps, &t->root, NULL, 0, 0) || (t->html && !html_nodes(&ps, &h, t->root.kids, t->root.nkids))) {
 		tpl_free(t);
 		return NULL;
 	}
+	t->html_whole = t->html && h.st == H_TEXT;
 	return t;
 }
 
@@ -658,6 +678,7 @@ typedef struct {
 	RawStash *raws;
 	const NumFormat *fmt;
 	const char *name;	/* the template being rendered, for messages */
+	bool html;		/* ... an HTML template: a partial it takes must be one, whole (Template.html_whole) */
 	const char *at;		/* the template of the last tag rendered, and where the tag is */
 	uint32_t line, col;
 	Buf *out, *err;
@@ -780,28 +801,29 @@ static Str value_text(Buf *scratch, const Value *v, int filter, const NumFormat 
 	return str_make(scratch->p ? scratch->p : "", scratch->len);
 }
 
-/* The text of a value that starts a link's address is one a browser takes for a link: no
- * scheme (a relative address, #, //host), or http, https or mailto. A browser reads the scheme
- * after any blank or control characters and with the tabs and line ends in it left out
- * (WHATWG URL), so "  java\tscript:" is javascript:. Entities cannot make one: esc_html writes
- * the value's & as &amp;. */
+/* The text of a value that starts a link's address is one a browser takes for a link: no scheme
+ * (a /, ? or # before any :, or no : at all: a relative address), or http, https or mailto. A
+ * browser reads the scheme after any blank or control characters and with the tabs and line ends
+ * in it left out (WHATWG URL), so "  java\tscript:" is javascript:; anything else before the : that
+ * is not those letters (a bidirectional control esc_html leaves out, an entity's &, which
+ * esc_html writes &amp;) makes it no link either: "#". */
 static bool url_safe(const char *s, size_t n)
 {
-	char scheme[8];
+	char scheme[7];
 	size_t k = 0, i = 0;
 	while (i < n && (unsigned char)s[i] <= ' ')
 		i++;
 	for (; i < n && s[i] != ':'; i++) {
 		char c = s[i];
+		if (c == '/' || c == '?' || c == '#')
+			return true;	/* a relative address */
 		if (c == '\t' || c == '\n' || c == '\r')
 			continue;
-		if (!((c | 32) >= 'a' && (c | 32) <= 'z') && !(k && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')))
-			return true;	/* no scheme: a relative address */
 		if (k < sizeof scheme)
-			scheme[k] = (char)(c | 32);
+			scheme[k] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
 		k++;
 	}
-	if (i == n || k == 0)
+	if (i == n)
 		return true;
 	return (k == 4 && memcmp(scheme, "http", 4) == 0) || (k == 5 && memcmp(scheme, "https", 5) == 0) ||
 	       (k == 6 && memcmp(scheme, "mailto", 6) == 0);
@@ -908,17 +930,24 @@ static void render_node(Render *r, const struct TplNode *n, const Frame *f)
 				   p ? "too deeply nested" : "no such", (int)n->len, n->text);
 			break;
 		}
+		if (r->html && !p->html_whole) {	/* its values' places were never seen: unchecked */
+			buf_printf(r->err, "%s:%u:%u: error: an HTML template's partial must be an HTML template (.html) "
+					   "that ends outside any tag: %.*s\n", r->name, n->line, n->col, (int)n->len, n->text);
+			r->over = true;
+			break;
+		}
 		const char *caller = r->name;
+		bool html = r->html;
 		size_t indent = r->indent.len;
 		if (n->indent) {	/* standalone: the partial starts a line, indented as the tag was */
 			buf_put(&r->indent, n->indent, n->indent_len);
 			r->line_start = true;
 		}
-		r->name = p->name;
+		r->name = p->name, r->html = p->html;
 		r->depth++;
 		render_nodes(r, p->root.kids, p->root.nkids, f);
 		r->depth--;
-		r->name = caller;
+		r->name = caller, r->html = html;
 		r->indent.len = indent;
 		break;
 	}
@@ -957,7 +986,7 @@ static bool render(const Template *t, const Value *data, TplEscape esc, const Tp
 {
 	size_t errors = err->len, already = out->len + (slots ? slots->text.len : 0);
 	Render r = {.esc = esc, .partials = partials, .raws = raws, .fmt = fmt ? fmt : &fmt_plain, .name = t->name,
-		    .line = 1, .col = 1, .out = out, .err = err, .max = max,
+		    .html = t->html, .line = 1, .col = 1, .out = out, .err = err, .max = max,
 		    .limit = max > SIZE_MAX - already ? SIZE_MAX : already + max, .slots = slots};
 	static const size_t none = 0;
 	r.kept = slots ? &slots->text.len : &none;
@@ -1012,8 +1041,8 @@ bool tpl_render_top(const Template *t, size_t from, size_t to, const Value *data
 		    Buf *err)
 {
 	size_t errors = err->len;
-	Render r = {.esc = ESC_HTML, .fmt = fmt ? fmt : &fmt_plain, .name = t->name, .line = 1, .col = 1, .out = out,
-		    .err = err, .max = SIZE_MAX, .limit = SIZE_MAX};
+	Render r = {.esc = ESC_HTML, .fmt = fmt ? fmt : &fmt_plain, .name = t->name, .html = t->html, .line = 1, .col = 1,
+		    .out = out, .err = err, .max = SIZE_MAX, .limit = SIZE_MAX};
 	static const size_t none = 0;
 	r.kept = &none;
 	Frame top = {data, NULL};

@@ -224,6 +224,14 @@ static void test_html_contexts(void **state)
 		{"<STYLE>\n</styl {{name}}</STYLE>", "t.html:2:8: error: a value in a <script> or <style>"},
 		{"<p>{{#yes}}<b class=\"{{/yes}}\">", "t.html:1:4: error: a section that ends elsewhere in the HTML"},
 		{"<a href=\"x\" {{>p}}>", "t.html:1:13: error: a partial inside a tag"},
+		/* an event handler's name however long; a section that may end a name, then no blank */
+		{"<div oncontentvisibilityautostatechange=\"f('{{name}}')\">", "t.html:1:45: error: a value in an event handler"},
+		{"<a{{#yes}} class=\"open\"{{/yes}}href=\"{{name}}\">", "t.html:1:3: error: a section that may end a tag's"},
+		{"<input {{#yes}}checked{{/yes}}value=\"{{name}}\">", "t.html:1:8: error: a section that may end a tag's"},
+		/* comments end at -->, --!>, or at once: <!--> and <!---> */
+		{"<!-- a --!> <a href={{name}}>", "t.html:1:21: error: a value in an attribute without quotes"},
+		{"<!--> <a href={{name}}>", "t.html:1:15: error: a value in an attribute without quotes"},
+		{"<!---> <a href={{name}}>", "t.html:1:16: error: a value in an attribute without quotes"},
 	};
 	for (size_t i = 0; i < N_ELEMS(refused); i++) {
 		Buf err = {0};
@@ -232,6 +240,17 @@ static void test_html_contexts(void **state)
 		      buf_cstr(&err), refused[i].want);
 		tpl_free(t);
 		buf_free(&err);
+	}
+	/* boolean attributes in sections, as Mustache writes them, are fine */
+	static const char *const fine[] = {"<option value=\"{{name}}\"{{#yes}} selected{{/yes}}>x</option>",
+		"<input{{#yes}} checked{{/yes}} title=\"{{name}}\">", "<details {{^yes}}open{{/yes}}>x</details>",
+		"<li{{#yes}} class=\"a\"{{/yes}}>{{name}}</li>", "<!-- <a href={{name}} -->"};
+	for (size_t i = 0; i < N_ELEMS(fine); i++) {
+		Buf e = {0};
+		Template *t = tpl_parse("t.html", fine[i], strlen(fine[i]), &e);
+		CHECK(t != NULL, "\"%s\": %s", fine[i], buf_cstr(&e));
+		tpl_free(t);
+		buf_free(&e);
 	}
 	/* the same in a Markdown template is cmark's to make safe: not refused here */
 	Buf err = {0};
@@ -243,10 +262,12 @@ static void test_html_contexts(void **state)
 		{"data:text/html,<b>", "#"}, {"vbscript:x", "#"}, {"jav&#x61;script:x", "jav&amp;#x61;script:x"},
 		{"https://a.example/?q=1&r", "https://a.example/?q=1&amp;r"}, {"HTTP://a", "HTTP://a"},
 		{"mailto:a@b.example", "mailto:a@b.example"}, {"//host/x", "//host/x"}, {"#top", "#top"},
-		{"a/b:c", "a/b:c"}, {"1:2", "1:2"}, {"", ""},
+		{"a/b:c", "a/b:c"}, {"1:2", "#"}, {"", ""}, {"\xe2\x80\xacjavascript:x", "#"}, {"java\xe2\x81\xa9script:x", "#"},
+		{"javascript", "javascript"}, {":x", "#"},
 	};
 	static const char tpl[] = "<a href=\"{{u}}\">x</a><img src='{{u}}' alt=\"{{u}}\"><a href=\"x{{u}}\">y</a>"
-				  "{{#yes}}<a href=\"{{#no}}x{{/no}}{{u}}\">z</a>{{/yes}}<p>{{u}}</p><a href=\"{{empty}}{{u}}\">e</a>";
+				  "{{#yes}}<a href=\"{{#no}}x{{/no}}{{u}}\">z</a>{{/yes}}<p>{{u}}</p><a href=\"{{empty}}{{u}}\">e</a>"
+				  "<a href=\" \n{{u}}\">s</a><svg><set attributeName=\"href\" to=\"{{u}}\"/></svg>";
 	Template *t = tpl_parse("t.html", tpl, strlen(tpl), &err);
 	CHECK(t != NULL, "%s", buf_cstr(&err));
 	for (size_t i = 0; i < N_ELEMS(links); i++) {
@@ -260,12 +281,34 @@ static void test_html_contexts(void **state)
 		CHECK(tpl_render(t, d, ESC_HTML, NULL, NULL, &comma, &out, SIZE_MAX, &err), "%s", buf_cstr(&err));
 		Buf want = {0};
 		buf_printf(&want, "<a href=\"%s\">x</a><img src='%s' alt=\"%s\"><a href=\"x%s\">y</a><a href=\"%s\">z</a><p>%s</p>"
-			   "<a href=\"%s\">e</a>", links[i].want, links[i].want, buf_cstr(&esc), buf_cstr(&esc), links[i].want,
-			   buf_cstr(&esc), links[i].want);
+			   "<a href=\"%s\">e</a><a href=\" \n%s\">s</a><svg><set attributeName=\"href\" to=\"%s\"/></svg>",
+			   links[i].want, links[i].want, buf_cstr(&esc), buf_cstr(&esc), links[i].want, buf_cstr(&esc),
+			   links[i].want, links[i].want, links[i].want);
 		CHECK(strcmp(buf_cstr(&out), buf_cstr(&want)) == 0, "%s:\n%s\nwant\n%s", links[i].url, buf_cstr(&out), buf_cstr(&want));
 		buf_free(&out), buf_free(&esc), buf_free(&want);
 	}
 	tpl_free(t);
+	/* an HTML template's partial is an HTML template that ends outside any tag: a Markdown one's
+	 * places were never checked, and one that ends in a tag would leave its caller there */
+	TplSet set = {0};
+	tpl_set_add(&set, "md", tpl_parse("md", "<a href={{name}}>x</a>", 22, &err));
+	tpl_set_add(&set, "open.html", tpl_parse("open.html", "<b title=\"", 10, &err));
+	tpl_set_add(&set, "ok.html", tpl_parse("ok.html", "<b>{{name}}</b>", 15, &err));
+	static const struct { const char *tpl; bool ok; } calls[] = {{"<p>{{>md}}</p>", false},
+		{"<p>{{>open.html}}{{name}}\"></p>", false}, {"<p>{{>ok.html}}</p>", true}};
+	for (size_t i = 0; i < N_ELEMS(calls); i++) {
+		Buf out = {0};
+		err.len = 0;
+		t = tpl_parse("t.html", calls[i].tpl, strlen(calls[i].tpl), &err);
+		Value *d = v_obj(&arena);
+		v_set(&arena, d, "name", v_cstr(&arena, "x onmouseover=alert(1)"));
+		bool ok = t && tpl_render(t, d, ESC_HTML, &set, NULL, &comma, &out, SIZE_MAX, &err);
+		CHECK(ok == calls[i].ok && (ok || strstr(buf_cstr(&err), "t.html:1:4: error: an HTML template's partial must be")),
+		      "%s: %s / %s", calls[i].tpl, buf_cstr(&out), buf_cstr(&err));
+		tpl_free(t);
+		buf_free(&out);
+	}
+	tpl_set_free(&set);
 	/* comments end at -->, not at the first >; a doctype at its > */
 	static const char ok[] = "<!DOCTYPE html><!-- a > <a href={{u}} --><p title=\"{{u}}\"></p>";
 	t = tpl_parse("t.html", ok, strlen(ok), &err);
