@@ -50,8 +50,9 @@ static void html_head(const Edition *e, Buf *b)
 
 static void html_kpis(const Edition *e, Buf *b)
 {
-	buf_puts(b, "<h2 style=\"font-size:16px;margin-top:24px\">Key figures</h2>\n" SCROLLS("Key figures") "<table style=\"border-collapse:collapse;"
-		    "background:#fff;font-size:14px\">\n<thead><tr><th scope=\"col\" style=\"" CELL "text-align:left\">KPI</th>");
+	buf_puts(b, "<h2 style=\"font-size:16px;margin-top:24px\">Key figures</h2>\n" SCROLLS("Key figures")
+		    "<table style=\"border-collapse:collapse;background:#fff;font-size:14px\">\n"
+		    "<thead><tr><th scope=\"col\" style=\"" CELL "text-align:left\">KPI</th>");
 	const char *heads[] = {e->as_of, "a week earlier", "change", "change %"};
 	for (int i = 0; i < 4; i++) {
 		buf_puts(b, "<th scope=\"col\" style=\"" CELL WHOLE "text-align:right\">");
