@@ -597,6 +597,8 @@ static void doc_mustache(Buf *b)
 		    "  not an HTML template ending outside any tag. A value that starts a link's address (`href`,\n"
 		    "  `src`, `action`, ..., after blanks or other values only) with a `:` before any `/`, `?` or\n"
 		    "  `#` is written `#` unless its scheme is http, https or mailto (`javascript:`, `data:`).\n"
+		    "  A `<script src>`, `<iframe src>`, `<base href>` or `<link href>` loads whatever address it\n"
+		    "  is given, an http one too: fill those from c360's own values (`{{root}}`), never data.\n"
 		    "- A partial that is not in `templates/` is an error, not empty text. Partials go 16 deep at\n"
 		    "  most, and a page renders at most as many tags and texts as `page_max_bytes` (at least a\n"
 		    "  million): partials or sections within each other that would multiply without end (writing\n"
