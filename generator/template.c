@@ -410,9 +410,13 @@ static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing,
  * that it is escaped for that place, or the template refused where no escaping would do.
  * esc_html makes a value text in a text or in a quoted attribute's value. Not in an attribute
  * without quotes (a space ends it: href={{x}} lets x add attributes), between a tag's attributes,
- * in an event handler or a style (JavaScript and CSS), in a <script> or <style>: those are
- * errors. A value that starts a link's address (href, src, action, ...) is a link only with no
- * scheme or http, https or mailto: javascript:alert(1) becomes "#" (url_safe). */
+ * in an event handler, a style or a srcdoc (JavaScript, CSS, a document), in a <script> or
+ * <style>: those are errors, and so is a partial that is not an HTML template ending in text
+ * (Template.html_whole: its places were never seen). A value that starts a link's address
+ * (href, src, action, ...) is a link only with no scheme or http, https or mailto:
+ * javascript:alert(1) becomes "#" (url_safe). The states follow the template as if each section
+ * were written once, and a section must end where it starts (between attributes counts as one
+ * place). */
 
 typedef enum { H_TEXT, H_TAG_OPEN, H_TAG_NAME, H_IN_TAG, H_ATTR_NAME, H_AFTER_NAME, H_BEFORE_VALUE, H_VALUE_DQ,
 	       H_VALUE_SQ, H_VALUE_UQ, H_COMMENT, H_RAW } HtmlState;
