@@ -153,6 +153,16 @@ static void test_spec_cases(void **state)
 	tpl_set_free(&set);
 }
 
+/* The template tpl, named name, is refused with a message holding want. */
+static void parse_fails(const char *name, const char *tpl, const char *want)
+{
+	Buf err = {0};
+	Template *t = tpl_parse(name, tpl, strlen(tpl), &err);
+	CHECK(!t && strstr(buf_cstr(&err), want), "\"%s\": got \"%s\", want \"%s\"", tpl, buf_cstr(&err), want);
+	tpl_free(t);
+	buf_free(&err);
+}
+
 static void test_errors_name_file_line_column(void **state)
 {
 	(void)state;
@@ -179,13 +189,8 @@ static void test_errors_name_file_line_column(void **state)
 		{"x{{<layout}}{{/layout}}", "t.md:1:2: error: template inheritance (blocks and parents) is not supported"},
 		{"{{>*name}}", "t.md:1:1: error: dynamic partial names are not supported"},
 	};
-	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		Buf err = {0};
-		Template *t = tpl_parse("t.md", cases[i].tpl, strlen(cases[i].tpl), &err);
-		CHECK(!t && strstr(buf_cstr(&err), cases[i].want), "\"%s\": got \"%s\", want \"%s\"", cases[i].tpl,
-		      buf_cstr(&err), cases[i].want);
-		buf_free(&err);
-	}
+	for (size_t i = 0; i < N_ELEMS(cases); i++)
+		parse_fails("t.md", cases[i].tpl, cases[i].want);
 	Buf err = {0}, out = {0};
 	Template *t = tpl_parse("page.md", "x\n {{>missing}}", 15, &err);
 	CHECK(!tpl_render(t, data(), ESC_HTML, NULL, NULL, &comma, &out, SIZE_MAX, &err) &&
@@ -233,14 +238,8 @@ static void test_html_contexts(void **state)
 		{"<!--> <a href={{name}}>", "t.html:1:15: error: a value in an attribute without quotes"},
 		{"<!---> <a href={{name}}>", "t.html:1:16: error: a value in an attribute without quotes"},
 	};
-	for (size_t i = 0; i < N_ELEMS(refused); i++) {
-		Buf err = {0};
-		Template *t = tpl_parse("t.html", refused[i].tpl, strlen(refused[i].tpl), &err);
-		CHECK(!t && strstr(buf_cstr(&err), refused[i].want), "\"%s\": got \"%s\", want \"%s\"", refused[i].tpl,
-		      buf_cstr(&err), refused[i].want);
-		tpl_free(t);
-		buf_free(&err);
-	}
+	for (size_t i = 0; i < N_ELEMS(refused); i++)
+		parse_fails("t.html", refused[i].tpl, refused[i].want);
 	/* boolean attributes in sections, as Mustache writes them, are fine */
 	static const char *const fine[] = {"<option value=\"{{name}}\"{{#yes}} selected{{/yes}}>x</option>",
 		"<input{{#yes}} checked{{/yes}} title=\"{{name}}\">", "<details {{^yes}}open{{/yes}}>x</details>",
