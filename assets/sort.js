@@ -12,12 +12,18 @@
 		if (text === '' || text === '–') return null;
 		var m = /^([+-]?)[^\d+-]{0,4}([\d,]*\.?\d+)(%| pts)?$/.exec(text.replace(/\u00a0/g, ' '));
 		if (m) return Number(m[1] + m[2].replace(/,/g, ''));
-		return text.toLowerCase();
+		return text;
 	}
+
+	/* Text as a reader of the page's language orders it: accents and case after the letter
+	 * (Émile beside Emile, not after Zoe), digits by their value (S9 before S10). */
+	var collator = window.Intl ? new Intl.Collator(document.documentElement.lang || undefined,
+		{ numeric: true }) : null;
 
 	function compare(x, y) {
 		if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
 		if (typeof x !== typeof y) return typeof x === 'number' ? -1 : 1;
+		if (typeof x === 'string' && collator) return collator.compare(x, y);
 		return x < y ? -1 : x > y ? 1 : 0;
 	}
 

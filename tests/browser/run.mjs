@@ -260,6 +260,19 @@ async function controls(browser, base, types) {
 	check(await list.getAttribute('main > table thead th:last-child', 'aria-sort') === 'ascending',
 		'sorting: the heading does not say how the table is sorted');
 	check(await button.evaluate((b) => getComputedStyle(b).outlineStyle) !== 'none', 'sorting: no focus ring');
+	/* text sorts as a reader orders it: an accent after its letter, numbers within text by value */
+	const order = await list.evaluate(() => {
+		const t = document.createElement('table');
+		t.innerHTML = '<thead><tr><th>Name</th></tr></thead><tbody>' +
+			['Zoe', 'Item 10', 'Émile', 'Item 9', 'emma'].map((n) => `<tr><td>${n}</td></tr>`).join('') + '</tbody>';
+		document.querySelector('main').appendChild(t);
+		window.C360.prepareTables(t.parentElement);
+		t.querySelector('th button').click();
+		const names = Array.from(t.tBodies[0].rows, (r) => r.cells[0].textContent);
+		t.remove();
+		return names.join(' ');
+	});
+	check(order === 'Émile emma Item 9 Item 10 Zoe', `sorting: text in the wrong order (${order})`);
 	await list.emulateMedia({ media: 'print' });
 	check(await button.evaluate((b) => getComputedStyle(b, '::after').content) === 'none', 'print: sort controls show');
 	check(await list.evaluate(() => getComputedStyle(document.querySelector('h1')).breakAfter) === 'avoid',
