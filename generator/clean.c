@@ -1124,6 +1124,24 @@ static Str url_path(Str s)
 	return str_make(s.p + i, end - i);
 }
 
+/* A page's path lower-cased onto out: ASCII a byte at a time, else by Unicode's rules, composed
+ * as NFC (/ÉTÉ as /été), a byte that is not UTF-8 as U+FFFD (as clean_title has it). */
+static void page_lower(Str s, Buf *out)
+{
+	size_t i = 0;
+	while (i < s.n && (unsigned char)s.p[i] < 0x80)
+		i++;
+	size_t len = 0;
+	uint8_t *low = i < s.n ? u8_tolower((const uint8_t *)s.p, s.n, NULL, UNINORM_NFC, NULL, &len) : NULL;
+	if (low) {
+		buf_put(out, low, len);
+		free(low);
+		return;
+	}
+	for (i = 0; i < s.n; i++)
+		buf_putc(out, ascii_lower(s.p[i]));
+}
+
 uint32_t clean_category(Dict *d, CatKind kind, const CatWord *words, size_t nwords, Str s, Buf *scratch,
 			bool *unknown)
 {
@@ -1144,8 +1162,7 @@ uint32_t clean_category(Dict *d, CatKind kind, const CatWord *words, size_t nwor
 		scratch->len = 0;
 		if (!s.n || s.p[0] != '/')
 			buf_putc(scratch, '/');
-		for (size_t i = 0; i < s.n; i++)
-			buf_putc(scratch, ascii_lower(s.p[i]));
+		page_lower(s, scratch);
 		return dict_intern(d, str_make(scratch->p, scratch->len));
 	}
 	return dict_intern(d, title_into(s, scratch, true, true));

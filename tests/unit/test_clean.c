@@ -515,6 +515,9 @@ static void test_categories(void **state)
 		{CAT_PAGE, "https://Shop.example.com/Products/Mug?utm_source=google", "/products/mug"},
 		{CAT_PAGE, "HTTP://shop.example.com", "/"}, {CAT_PAGE, "https://shop.example.com#top", "/"},
 		{CAT_PAGE, "/search?q=x", "/search?q=x"}, {CAT_PAGE, "https:/x", "/https:/x"},
+		/* lower case beyond ASCII, composed (E and a combining acute as one é, a last Σ as ς); a byte not UTF-8 as U+FFFD, as in names */
+		{CAT_PAGE, "/\xc3\x89T\xc3\x89/Soldes", "/\xc3\xa9t\xc3\xa9/soldes"},
+		{CAT_PAGE, "/E\xcc\x81T\xce\xa3", "/\xc3\xa9t\xcf\x82"}, {CAT_PAGE, "/A\xff", "/a\xef\xbf\xbd"},
 	};
 	Buf scratch = {0};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
