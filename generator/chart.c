@@ -241,8 +241,9 @@ static void axis_title(const Chart *c, ChartPlot *p, const char *title, int form
 }
 
 /* The weeks along x: a date per label (the latest always), the year where it starts or changes,
- * "to date" under a week not over yet. */
-static void week_labels(const Chart *c, ChartPlot *p, double left, double group, double y)
+ * "to date" under a week not over yet; a week's two lines centred under it, or ended at the
+ * chart's right edge where they would cross it. */
+static void week_labels(const Chart *c, ChartPlot *p, double left, double group, double y, double width)
 {
 	size_t every = (size_t)ceil(52.0 / (group > 0 ? group : 1));
 	int last_year = 0;
@@ -250,19 +251,21 @@ static void week_labels(const Chart *c, ChartPlot *p, double left, double group,
 	for (size_t i = first; i < c->ncat; i += every ? every : 1) {
 		int yr, m, d;
 		date_civil(c->week[i], &yr, &m, &d);
-		double x = left + group * ((double)i + 0.5);
-		Buf b = {0};
-		buf_date_words(&b, c->week[i], false);
-		text_at(p, ROLE_LABEL, x, y, A_MIDDLE, buf_cstr(&b), 0);
-		b.len = 0;
+		Buf day = {0}, note = {0};
+		buf_date_words(&day, c->week[i], false);
 		if (i + 1 == c->ncat && c->partial_last)
-			buf_puts(&b, "to date");
+			buf_puts(&note, "to date");
 		else if (yr != last_year)
-			buf_printf(&b, "%d", yr);
-		if (b.len)
-			text_at(p, ROLE_NOTE, x, y + 13, A_MIDDLE, buf_cstr(&b), 0);
+			buf_printf(&note, "%d", yr);
+		double x = left + group * ((double)i + 0.5);
+		int anchor = A_MIDDLE;
+		if (x + fmax(text_width(buf_cstr(&day)), text_width(buf_cstr(&note))) / 2 > width - 2)
+			x = width - 2, anchor = A_END;
+		text_at(p, ROLE_LABEL, x, y, anchor, buf_cstr(&day), 0);
+		if (note.len)
+			text_at(p, ROLE_NOTE, x, y + 13, anchor, buf_cstr(&note), 0);
 		last_year = yr;
-		buf_free(&b);
+		buf_free(&day), buf_free(&note);
 	}
 }
 
@@ -306,7 +309,7 @@ static void layout_trend(const Chart *c, ChartPlot *p, double width)
 	double lmax = axis(c, p, series_max(c, false), c->format, left, right, top, bottom, false);
 	double rmax = has_right ? axis(c, p, series_max(c, true), c->format_right, left, right, top, bottom, true) : 1;
 	double group = c->ncat ? (right - left) / (double)c->ncat : 0;
-	week_labels(c, p, left, group, bottom + 16);
+	week_labels(c, p, left, group, bottom + 16, width);
 	for (size_t s = 0, bar = 0; s < c->nseries; s++) {
 		const ChartSeries *se = &c->series[s];
 		double max = se->right ? rmax : lmax;

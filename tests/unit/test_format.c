@@ -92,6 +92,44 @@ static void test_chart_numbers(void **state)
 	}
 }
 
+/* A trend chart's labels stay inside the chart at either width: under a year of weeks, the last
+ * week's "Dec 23" and "to date" (7 characters, 11 px DejaVu at ~0.6 em each: ~23 px either side of
+ * the week's middle, 14 px from the edge without a right-hand axis) end at the edge. */
+static void test_chart_week_labels(void **state)
+{
+	(void)state;
+	int64_t week[52], v[52];
+	const char *cat[52];
+	for (int i = 0; i < 52; i++)
+		week[i] = date_days(2024, 1, 1) + 7 * i, v[i] = i, cat[i] = "w";
+	Chart c = {.id = "t", .title = "t", .desc = "d", .cat_title = "Week", .axis_title = "Sessions",
+		   .kind = CHART_TREND, .format = KV_COUNT, .fmt = &comma, .ncat = 52, .cat = cat, .week = week,
+		   .partial_last = true, .nseries = 1,
+		   .series = {{.name = "Sessions", .v = v, .line = true}}};
+	static const double widths[] = {CHART_NARROW, CHART_WIDE};
+	for (size_t k = 0; k < N_ELEMS(widths); k++) {
+		ChartPlot *wide = chart_layout(&c, widths[k]);
+		Buf b = {0};
+		chart_svg(&c, wide, wide, &b);
+		bool seen = false;
+		for (const char *t = buf_cstr(&b); (t = strstr(t, "<text ")); t++) {
+			double x = 0;
+			char anchor[8] = "", text[32] = "";
+			const char *at = strstr(t, " x=\""), *an = strstr(t, "text-anchor=\"");
+			CHECK(at && an && sscanf(at, " x=\"%lf", &x) == 1 && sscanf(an, "text-anchor=\"%7[a-z]", anchor) == 1,
+			      "a text without its place");
+			sscanf(strchr(t, '>') + 1, "%31[^<]", text);
+			double w = (double)strlen(text) * 11 * 0.6, right = !strcmp(anchor, "end") ? x
+									     : !strcmp(anchor, "middle") ? x + w / 2 : x + w;
+			CHECK(right <= widths[k] + 0.05, "at %g wide, \"%s\" ends at %.1f", widths[k], text, right);
+			seen |= !strcmp(text, "to date");
+		}
+		CHECK(seen, "at %g wide, no \"to date\" under the last week", widths[k]);
+		buf_free(&b);
+		chart_plot_free(wide);
+	}
+}
+
 /* Short figures for prose say so by their unit; changes in % carry their sign. */
 static void test_compact_and_change_pct(void **state)
 {
@@ -216,7 +254,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers_and_money), cmocka_unit_test(test_figures_and_changes),
-		cmocka_unit_test(test_chart_numbers), cmocka_unit_test(test_compact_and_change_pct),
+		cmocka_unit_test(test_chart_numbers), cmocka_unit_test(test_chart_week_labels), cmocka_unit_test(test_compact_and_change_pct),
 		cmocka_unit_test(test_config_keys), cmocka_unit_test(test_buf_int),
 		cmocka_unit_test(test_dates_through_the_day_table),
 	};
