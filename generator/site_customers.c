@@ -730,7 +730,7 @@ const char activity_builtin[] =
 	"<h3>{{#date}}<time datetime=\"{{date}}\">{{day}}</time>{{/date}}{{^date}}{{day}}{{/date}}</h3>\n"
 	"<ol>\n"
 	"{{#events}}\n"
-	"<li><span class=\"time\">{{time}}{{^time}}&nbsp;{{/time}}</span><span class=\"kind\">{{kind}} {{id}}</span><span class=\"what{{#open}} open{{/open}}\">{{detail}}{{#open}} (open){{/open}}</span></li>\n"
+	"<li><span class=\"time\">{{time}}{{^time}}&nbsp;{{/time}}</span><span class=\"kind\">{{kind}} {{id}}</span><span class=\"what{{#open}} open{{/open}}\">{{detail}}{{#open_note}} (open){{/open_note}}</span></li>\n"
 	"{{/events}}\n"
 	"</ol>\n"
 	"{{/days}}\n"
@@ -756,7 +756,7 @@ void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *o
 		}
 		buf_puts(out, "</h3>\n<ol>\n");
 		for (size_t i = 0; i < day[2]->n; i++) {
-			Value *const *e = day[2]->items[i]->items;	/* time, kind, id, detail, open */
+			Value *const *e = day[2]->items[i]->items;	/* time, kind, id, detail, open, open_note */
 			buf_puts(out, "<li><span class=\"time\">");
 			tpl_put_html(out, scratch, e[0], false, fmt);
 			if (!v_truthy(e[0]))
@@ -768,7 +768,7 @@ void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *o
 			bool open = v_truthy(e[4]);
 			buf_puts(out, open ? "</span><span class=\"what open\">" : "</span><span class=\"what\">");
 			tpl_put_html(out, scratch, e[3], false, fmt);
-			buf_puts(out, open ? " (open)</span></li>\n" : "</span></li>\n");
+			buf_puts(out, v_truthy(e[5]) ? " (open)</span></li>\n" : "</span></li>\n");
 		}
 		buf_puts(out, "</ol>\n");
 	}
@@ -791,7 +791,7 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		const RowHead *h = ROW(site->g->src[act[i].src].table, RowHead, act[i].row);
 		if (!i || fact_day(h) != fact_day(ROW(site->g->src[act[i - 1].src].table, RowHead, act[i - 1].row)))
 			events = activity_day(a, days, fact_day(h), b);
-		Value *e = v_push(a, events, v_room(a, v_obj(a), 5));
+		Value *e = v_push(a, events, v_room(a, v_obj(a), 6));
 		bool timed = source_defs[act[i].src].timestamp && h->when != MOMENT_NULL;
 		char *time = timed ? arena_alloc(a, DATE_TEXT_MAX) : NULL;	/* written where the value keeps it */
 		v_set(a, e, "time", v_plain(timed ? v_lent(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_lit(a, "")));
@@ -799,9 +799,11 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 		v_set(a, e, "id", cell(site, a, h->id, h->idlen));
 		b->len = 0;
 		activity_detail(site, b, act[i].src, h);
+		bool open = act[i].src == SRC_TICKETS && ticket_is_open((const Ticket *)h);
 		Value *detail = v_copy(a, b);
 		v_set(a, e, "detail", site->detail_plain[act[i].src] ? v_plain(detail) : detail);
-		v_set(a, e, "open", v_bool(a, act[i].src == SRC_TICKETS && ticket_is_open((const Ticket *)h)));
+		v_set(a, e, "open", v_bool(a, open));
+		v_set(a, e, "open_note", v_bool(a, open && ((const Ticket *)h)->status != TS_OPEN));	/* not Open (open) */
 	}
 	v_set(a, d, "activity_count", v_num(a, V_INT, (int64_t)n));
 	return builtin_fragment(site, w, d, FRAG_ACTIVITY, (const Value *const[]){days}, path);

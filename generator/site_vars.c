@@ -268,6 +268,7 @@ static const PageVar event_fields[] = {
 	{"id", T_TEXT, NULL, "its id"},
 	{"detail", T_TEXT, NULL, "its figures in a line, e.g. `Credit Card · Success · 120.50`"},
 	{"open", T_BOOL, NULL, "an open ticket"},
+	{"open_note", T_BOOL, NULL, "an open ticket whose status does not say so (Pending, Unknown): `(open)` follows it"},
 	END,
 };
 

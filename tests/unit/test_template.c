@@ -469,7 +469,8 @@ static Value *maybe_plain(Value *v, uint32_t pick, int *marked)
 }
 
 /* activity_html writes what the engine renders of the shipped activity.html, for days of any
- * values: hostile text in every field, null and wild dates, empty and cut texts, open or not. */
+ * values: hostile text in every field, null and wild dates, empty and cut texts, open (with its
+ * note or without) or not. */
 static void test_activity_html(void **state)
 {
 	(void)state;
@@ -484,7 +485,7 @@ static void test_activity_html(void **state)
 	CHECK(t, "%s", buf_cstr(&err));
 	uint32_t seed = 7;
 #define PICK(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
-	int opened = 0, undated = 0, untimed = 0, plain = 0;
+	int opened = 0, noted = 0, undated = 0, untimed = 0, plain = 0;
 	for (int round = 0; round < 300; round++) {
 		Arena *a = &arena;
 		Value *d = v_obj(a), *list = v_set(a, d, "days", v_list(a));
@@ -507,9 +508,10 @@ static void test_activity_html(void **state)
 				v_set(a, e, "id", id == 0 ? v_str(a, NULL, 0) : id == 1 ? v_text(a, long_id, 3000, 1200)
 						  : v_text(a, "a<b>&\"'\xc3\xa9", 9, 4));
 				v_set(a, e, "detail", v_cstr(a, texts[PICK(N_ELEMS(texts))]));
-				bool open = PICK(3) == 0;
-				opened += open;
+				bool open = PICK(3) == 0, note = open && PICK(2);
+				opened += open, noted += note;
 				v_set(a, e, "open", v_bool(a, open));
+				v_set(a, e, "open_note", v_bool(a, note));
 			}
 		}
 		const NumFormat *fmt = &fmts[round % 2];
@@ -518,7 +520,8 @@ static void test_activity_html(void **state)
 		same_as_engine(t, d, fmt, &got, round);
 	}
 #undef PICK
-	CHECK(opened && undated && untimed && plain, "every case met: %d %d %d %d", opened, undated, untimed, plain);
+	CHECK(opened > noted && noted && undated && untimed && plain, "every case met: %d %d %d %d %d", opened, noted, undated,
+	      untimed, plain);
 	tpl_free(t);
 	free(long_id);
 	buf_free(&err), buf_free(&got), buf_free(&scratch);
