@@ -65,6 +65,7 @@ struct Reader {
 	uint64_t seen;		/* kpi_summary: the rows there were */
 	uint32_t seen_label[3][LABEL_CACHE];	/* a fact's label columns: labels seen, by a hash */
 	Index ids;		/* dim_customer: the ids read, to the row of each */
+	bool misplaced;		/* customer_360: a row before was not its customer's */
 	Buf scratch;
 };
 
@@ -351,15 +352,31 @@ enum {
 	CC_CHANNEL = CC_SESSIONS + CH_COUNT, CC_DAYS, CC_ACTIVE, CC_REPEAT, CC_CHURN, CC_SEGMENT, CC_NCOLS
 };
 
+/* Whether dim_customer's row k has the id s. */
+static bool dim_id_is(const Table *dim, size_t k, Str s)
+{
+	const RowHead *h = &ROW(dim, Customer, k)->h;
+	return s.n == h->idlen && memcmp(s.p, h->id, s.n) == 0;
+}
+
+/* customer_360's rows are dim_customer's, in its order: the first row beyond them, or the first
+ * out of place, that repeats a customer says so (the first beyond them looked up among all). */
 static void customer_360_row(Reader *r)
 {
 	const Table *dim = &r->st->table[SRC_CUSTOMERS];
+	Str id = r->f[CC_ID];
 	if (r->n >= dim->n) {
-		bad(r, D_GOLD_REF, CC_ID);
+		bool twice = false;
+		for (size_t k = 0; r->n == dim->n && !twice && k < dim->n; k++)
+			twice = dim_id_is(dim, k, id);
+		bad(r, twice ? D_GOLD_TWICE : D_GOLD_REF, CC_ID);
 		return;
 	}
-	const RowHead *h = &ROW(dim, Customer, r->n)->h;
-	agree(r, r->f[CC_ID].n == h->idlen && memcmp(r->f[CC_ID].p, h->id, h->idlen) == 0, CC_ID);
+	if (!dim_id_is(dim, r->n, id)) {
+		bad(r, !r->misplaced && r->n && dim_id_is(dim, r->n - 1, id) ? D_GOLD_TWICE : D_GOLD_RULE, CC_ID);
+		r->misplaced = true;
+		return;
+	}
 	Customer360 *x = &r->g->c360[r->n];
 	x->first_order = get_day(r, CC_FIRST);
 	x->last_order = get_day(r, CC_LAST);

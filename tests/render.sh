@@ -198,6 +198,13 @@ bad gender 'gender/dim_customer.csv:2:5: error: gender "female" is not one of th
 # two rows of one customer_id (a build quarantines the later as duplicate_key): one page for two
 spoil twice '3s/^2,[^,]*,/2,101,/' dim_customer.csv && sed -i '3s/^102,/101,/' "$T/twice/customer_360.csv"
 bad twice 'twice/dim_customer.csv:3:2: error: customer_id "101" is an earlier row'"'"'s too: a customer is one row'
+# customer_360 repeating a customer: a row copied to its end, or after itself (the rows after it
+# are then out of place and said to disagree)
+spoil twice360 '' customer_360.csv && sed -n 2p "$T/twice360/customer_360.csv" >>"$T/twice360/customer_360.csv"
+bad twice360 "twice360/customer_360.csv:$(($(wc -l <"$T/keep/gold/customer_360.csv") + 1)):1: error: customer_id \"101\" is an earlier row's too"
+spoil after360 '3p' customer_360.csv
+bad after360 'after360/customer_360.csv:4:1: error: customer_id "102" is an earlier row'"'"'s too: a customer is one row'
+err_has 'after360/customer_360.csv:5:1: error: customer_id "103" disagrees with the rest of the gold tables'
 spoil kpi '/^total_revenue,/d' kpi_summary.csv
 bad kpi 'kpi/kpi_summary.csv: error: no row for kpi "total_revenue"'
 spoil parts '' kpi_summary.csv && rm "$T/parts/fact_tickets.csv" && mkdir "$T/parts/fact_tickets" &&
