@@ -459,6 +459,70 @@ void edition_pdf_fonts_load(void)
 	cairo_surface_destroy(surface);
 }
 
+/* What Cairo 1.16 leaves out of a PDF, put in: the document's language in its catalog (/Lang, for
+ * screen readers and PDF/UA), and the D: that PDF dates start with. Each insertion moves the
+ * objects after it, so the cross-reference table's offsets and startxref move with them. A PDF
+ * not laid out as Cairo 1.16 writes it (one classic table, the last thing in it) is left as it is. */
+static const char *last_of(const char *p, size_t n, const char *s, size_t len)
+{
+	const char *found = NULL;
+	for (const char *a = p; a && (a = memmem(a, n - (size_t)(a - p), s, len)); a++)
+		found = a;
+	return found;
+}
+
+static void pdf_amend(Buf *pdf)
+{
+	enum { NADDS = 3 };	/* in the order Cairo writes them: the Info's dates, then the catalog */
+	static const struct { const char *after, *put; } adds[NADDS] = {
+		{"   /CreationDate (", "D:"}, {"   /ModDate (", "D:"}, {"<< /Type /Catalog\n", "   /Lang (en)\n"}};
+	const char *p = pdf->p, *end = p + pdf->len;
+	const char *xref = p ? last_of(p, pdf->len, "\nxref\n0 ", 8) : NULL;
+	const char *sx = p ? last_of(p, pdf->len, "startxref\n", 10) : NULL;
+	size_t at[NADDS], moved[NADDS], count = 0;
+	if (!xref || !sx || sx < xref || sscanf(xref + 8, "%zu", &count) != 1 || count > pdf->len / 20)
+		return;
+	const char *table = memchr(xref + 8, '\n', (size_t)(end - xref - 8));
+	if (!table || (size_t)(end - ++table) < count * 20 + 7 || memcmp(table + count * 20, "trailer", 7) != 0)
+		return;
+	for (size_t k = 0, total = 0; k < NADDS; k++) {
+		const char *a = memmem(p, (size_t)(xref - p), adds[k].after, strlen(adds[k].after));
+		if (!a || memmem(a + 1, (size_t)(xref - a - 1), adds[k].after, strlen(adds[k].after)) ||
+		    (k && (size_t)(a - p) <= at[k - 1]))
+			return;	/* none, more than one, or out of order: not Cairo's */
+		at[k] = (size_t)(a - p) + strlen(adds[k].after);
+		moved[k] = total += strlen(adds[k].put);
+	}
+	Buf out = {0};
+	size_t from = 0;
+	for (size_t k = 0; k < NADDS; k++) {
+		buf_put(&out, p + from, at[k] - from);
+		buf_puts(&out, adds[k].put);
+		from = at[k];
+	}
+	buf_put(&out, p + from, (size_t)(table - p) - from);
+	size_t shift = moved[NADDS - 1];
+	for (size_t i = 0; i < count; i++) {	/* "0000012345 00000 n \n": an object's offset */
+		const char *e = table + 20 * i;
+		unsigned long long off = strtoull(e, NULL, 10);
+		size_t by = 0;
+		for (size_t k = 0; k < NADDS && e[17] == 'n'; k++)
+			by = off >= at[k] ? moved[k] : by;
+		buf_printf(&out, "%010llu", off + by);
+		buf_put(&out, e + 10, 10);
+	}
+	const char *tail = table + count * 20;	/* trailer ... startxref\nOFFSET\n%%EOF */
+	unsigned long long start = strtoull(sx + 10, NULL, 10);
+	buf_put(&out, tail, (size_t)(sx + 10 - tail));
+	buf_printf(&out, "%llu", start + shift);
+	const char *rest = sx + 10;
+	while (rest < end && *rest >= '0' && *rest <= '9')
+		rest++;
+	buf_put(&out, rest, (size_t)(end - rest));
+	buf_free(pdf);
+	*pdf = out;
+}
+
 bool edition_pdf(const Edition *e, Buf *out, Buf *err)
 {
 	Buf count = {0};
@@ -468,5 +532,6 @@ bool edition_pdf(const Edition *e, Buf *out, Buf *err)
 		buf_puts(err, "weekly/report.pdf: error: cannot draw the PDF\n");
 		return false;
 	}
+	pdf_amend(out);
 	return true;
 }

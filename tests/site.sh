@@ -91,6 +91,24 @@ edition() {
 		grep -q "$want" "$T/pdftext" && pass || fail "report.pdf lacks \"$want\""
 	done
 	grep -o -E '\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b' "$T/pdftext" >"$T/iso" && fail "report.pdf writes a date ISO: $(head -2 "$T/iso")" || pass
+	# its language in the catalog, dates as PDF dates (D:...), and every object where the
+	# cross-reference table says it starts, the table where startxref says (c360 inserts those)
+	python3 - "$1/weekly/report.pdf" <<-'PY' >"$T/xref.out" 2>&1 && pass || fail "report.pdf: $(tail -2 "$T/xref.out")"
+		import re, sys
+		d = open(sys.argv[1], 'rb').read()
+		start = int(re.search(rb'startxref\n(\d+)\n%%EOF\n?$', d).group(1))
+		assert d[start:start + 5] == b'xref\n', 'startxref points at %r' % d[start:start + 12]
+		m = re.compile(rb'xref\n0 (\d+)\n').match(d, start)
+		for i in range(int(m.group(1))):
+		    e = d[m.end() + 20 * i:m.end() + 20 * i + 20]
+		    if e[17:18] == b'n':
+		        off = int(e[:10])
+		        assert d[off:].startswith(b'%d 0 obj' % i), 'object %d is not at %d' % (i, off)
+		root = int(re.search(rb'/Root (\d+) 0 R', d).group(1))
+		catalog = d[d.index(b'\n%d 0 obj' % root):]
+		assert b'/Lang (en)' in catalog[:catalog.index(b'endobj')], 'no /Lang in the catalog'
+		assert re.search(rb'/CreationDate \(D:\d{14}Z\)', d) and re.search(rb'/ModDate \(D:\d{14}Z\)', d), 'dates'
+	PY
 	# tagged: its structure has the headings, the tables' cells and the charts as figures
 	grep -q 'Tagged: *yes' "$T/pdfinfo" && pass || fail "report.pdf is not tagged"
 	for tag in Document H1 H2 P Table TR TH TD Figure; do
