@@ -935,14 +935,30 @@ void config_show(Buf *b, const Config *c)
 		buf_date(b, c->as_of);
 		buf_putc(b, '\n');
 	}
+	buf_puts(b, "# [read], [currency], [categories], [tables], [sql] and [s3]: as --config has them\n");
 	for (size_t i = 0; i < NSETTINGS && settings[i].kind != '-'; i++) {
+		size_t at = b->len;
 		buf_printf(b, "%s = ", settings[i].key);
-		put_value(b, c, &settings[i]);
+		size_t value = b->len;
+		if (strcmp(settings[i].key, "data") == 0 && c->data_dir && strncmp(c->data_dir, "s3://", 5) != 0) {
+			char *data = path_resolve(c->data_dir);	/* a file's data is relative to the file */
+			buf_puts(b, data);
+			free(data);
+		} else {
+			put_value(b, c, &settings[i]);
+		}
+		if (b->len == value) {	/* not set (a value cannot be empty): said as a comment */
+			b->len = at;
+			buf_printf(b, "# %s: not set", settings[i].key);
+		}
 		buf_putc(b, '\n');
 	}
 	buf_puts(b, "\n[files]\n");
 	for (int s = 0; s < SRC_COUNT; s++)
-		buf_printf(b, "%s = %s\n", source_defs[s].name, config_file_of(c, (SourceId)s));
+		if (c->sql[s].text)
+			buf_printf(b, "# %s: made by its [sql] query\n", source_defs[s].name);
+		else
+			buf_printf(b, "%s = %s\n", source_defs[s].name, config_file_of(c, (SourceId)s));
 	buf_puts(b, "\n[columns]\n# each column is found by its own name, and by these:\n");
 	for (int s = 0; s < SRC_COUNT; s++)
 		for (int k = 0; k < source_defs[s].ncols; k++) {

@@ -329,6 +329,13 @@ has "$T/out" "^orders = orders.csv$"
 has "$T/out" "^orders.amount = total, sum$"
 has "$T/out" '^thousands_separator = ","$'
 has "$T/out" '^currency = ""$'
+has "$T/out" '^# site_url: not set$'
+# ... a configuration a build reads back as the same settings (no empty value; data absolute)
+sed '/^rows per source/,$d' "$T/out" >"$T/again.conf"
+(cd / && "$C360" check --verbose --config "$T/again.conf" >"$T/again.out" 2>"$T/err") && pass || fail "the settings printed do not read back: $(head -3 "$T/err")"
+sed '/^rows per source/,$d; /^# the settings in force/d' "$T/again.out" >"$T/again.set"
+sed '/^# the settings in force/d' "$T/again.conf" | cmp -s - "$T/again.set" && pass ||
+	fail "the settings printed read back otherwise: $(sed '/^# the settings in force/d' "$T/again.conf" | diff - "$T/again.set" | head -5)"
 run 0 check --config "$T/c.conf"
 hasnt "$T/out" "settings in force"
 printf 'thousands_separator = " "\ncurrency = EUR\n' >"$T/c.conf"
