@@ -29,6 +29,11 @@ run 0 --version
 grep -q "^c360 [0-9]" "$T/out" && pass || fail "--version"
 # The user's documents point to the rules and name nothing outside the repository.
 for f in README.md c360.1; do file_has "$f" "docs/rules.md"; done
+# the man page: no control byte (a \f that became a form feed), and no warning from groff
+grep -n -P '[\x00-\x08\x0b-\x1f\x7f]' c360.1 >"$T/ctl" && fail "c360.1 holds control bytes: $(head -2 "$T/ctl")" || pass
+if command -v groff >/dev/null; then
+	groff -man -ww -Tutf8 -z c360.1 >"$T/groff" 2>&1 && [ ! -s "$T/groff" ] && pass || fail "c360.1: $(head -2 "$T/groff")"
+fi
 grep -rl '\.\./shared' README.md c360.1 docs templates themes generator >"$T/shared" && fail "../shared named in: $(cat "$T/shared")" || pass
 run 2
 run 2 frobnicate
