@@ -1,7 +1,10 @@
 /* site.c — the site: templates and theme, pages rendered Markdown → HTML → layout, assets. */
 #include "c360.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #define SKELETON_BYTES (64 << 20)	/* the shapes of compiled pages a thread keeps */
@@ -408,12 +411,43 @@ bool page_write(const Site *site, PageWork *w, const char *path, const char *tpl
 
 /* ---- assets: the theme's files and the site's scripts, copied as they are */
 
+static int by_bytes(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* The folders of themes_dir, in byte order, a space before each (" none" if there is none). */
+static void themes_list(const char *themes_dir, Buf *out)
+{
+	struct dirent **names = NULL;
+	int n = scandir(themes_dir, &names, NULL, by_bytes);
+	size_t listed = 0;
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		char *path = path_join(themes_dir, names[i]->d_name);
+		if (names[i]->d_name[0] != '.' && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			buf_printf(out, "%s%s", listed++ ? ", " : " ", names[i]->d_name);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	if (!listed)
+		buf_puts(out, " none");
+}
+
 /* The theme's layout.html, and (all but shards past the first) its files and the scripts. */
 static bool load_theme(Site *site, bool assets)
 {
 	const Config *cfg = site->cfg;
 	char *dir = path_join(cfg->themes_dir, cfg->theme);
 	struct stat st;
+	if (lstat(dir, &st) != 0 && errno == ENOENT) {
+		buf_printf(site->err, "%s: error: no such theme; %s holds:", dir, cfg->themes_dir);
+		themes_list(cfg->themes_dir, site->err);
+		buf_puts(site->err, " (--theme or theme names one; themes_dir another folder of themes)\n");
+		free(dir);
+		return false;
+	}
 	if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {	/* its files are published as they are */
 		buf_printf(site->err, "%s: error: a symbolic link; a theme is read only from a folder of its own "
 				      "(name the folder it points at in themes_dir)\n", dir);

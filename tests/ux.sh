@@ -293,6 +293,11 @@ hasnt "$T/err" "required column"
 
 # ---- configuration errors that teach; the settings in force with --verbose
 conf() { printf "$1" >"$T/c.conf"; run "$2" check --config "$T/c.conf"; }
+# a theme that is not there: the themes there named (a themes folder of two, one a file)
+mkdir -p "$T/th/plain" "$T/th/dark" && touch "$T/th/notes.txt" && cp themes/default/layout.html "$T/th/plain/"
+printf 'themes = %s\ntheme = nosuch\n' "$T/th" >"$T/th.conf"
+run 1 build --config "$T/th.conf" --data data/sample --out "$T/th-site"
+has "$T/err" "^$T/th/nosuch: error: no such theme; $T/th holds: dark, plain (--theme or theme names one; themes_dir another"
 conf 'title = Acme\nchurn_window = 30\n' 1
 has "$T/err" "^$T/c.conf:2:1: error: unknown key \"churn_window\" (did you mean \"churn_window_days\"?); see c360 help config$"
 empty "$T/out"
