@@ -1402,7 +1402,7 @@ typedef struct {
 /* A customer's lifecycle: signup (first seen) → browse → order → pay → complaint. */
 enum { LC_BROWSE, LC_ORDER, LC_PAY, LC_COMPLAINT, LC_COUNT };
 typedef struct {
-	int64_t seen;		/* the first dated event of any stage, MOMENT_NULL */
+	int64_t seen;		/* the first dated fact, counted in a stage or not (signup), MOMENT_NULL */
 	int64_t first[LC_COUNT], last[LC_COUNT];	/* a stage's first and latest dated events (moments), MOMENT_NULL */
 	uint32_t count[LC_COUNT];	/* sessions, valid orders, successful payments, tickets */
 } Lifecycle;

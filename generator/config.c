@@ -690,6 +690,16 @@ static bool set_key(Config *c, const char *file, const char *section, Str key, S
 		unknown_key(err, section, key);
 		return false;
 	}
+	size_t quotes = 0, first = 0;
+	while (first < value.n && (value.p[first] == ' ' || value.p[first] == '\t'))
+		first++;
+	for (size_t i = first; i < value.n; i++)
+		quotes += value.p[i] == '"';
+	if (st->kind != '-' && first < value.n && value.p[first] == '"' && quotes % 2) {
+		buf_printf(err, "%.*s: a quote is never closed\n", (int)key.n, key.p);	/* "Acme was Acme */
+		*at = first, *in_key = false;
+		return false;
+	}
 	char *v = st->kind == 'q' ? xstrndup(value.p, value.n) : config_unquote(value);
 	Buf why = {0};
 	SetArgs a = {c, file, key, v, value, map, &why, st->field, 0, false};

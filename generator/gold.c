@@ -607,6 +607,8 @@ void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc)
 		lc->count[k] = 0;
 		for (uint32_t i = bc->start[c]; i < bc->start[c + 1]; i++) {
 			const RowHead *h = ROW(t, RowHead, bc->row[i]);
+			if (h->when != MOMENT_NULL && (lc->seen == MOMENT_NULL || h->when < lc->seen))
+				lc->seen = h->when;	/* seen by any fact: a failed payment too */
 			if (!counts_in_lifecycle(stage[k], h))
 				continue;
 			lc->count[k]++;
@@ -615,8 +617,6 @@ void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc)
 			if (h->when != MOMENT_NULL && (lc->last[k] == MOMENT_NULL || h->when > lc->last[k]))
 				lc->last[k] = h->when;
 		}
-		if (lc->first[k] != MOMENT_NULL && (lc->seen == MOMENT_NULL || lc->first[k] < lc->seen))
-			lc->seen = lc->first[k];
 	}
 }
 

@@ -318,7 +318,7 @@ static const PageVar customer_vars[] = {
 	{"days", T_LIST, day_fields, "the latest facts of every kind (25 at most), by day, newest first"},
 	{"activity_count", T_NUMBER, NULL, "how many facts `days` holds"},
 	{"activity", T_HTML, NULL, "`days` as `templates/activity.html` shows them"},
-	{"first_seen", T_DATE, NULL, "signup: the first dated event of any stage"},
+	{"first_seen", T_DATE, NULL, "signup: the date of the customer's first dated order, payment, ticket or session (counted in a stage or not)"},
 	{"stages", T_LIST, stage_fields, "the lifecycle's stages after signup"},
 	{"lifecycle", T_HTML, NULL, "`first_seen` and `stages` as `templates/lifecycle.html` shows them"},
 	END,

@@ -214,7 +214,7 @@ err_has "proj/templates/quality.md:3:1: error: section never closed: sources"
 diff -r -x .c360-prev "$T/projsite" "$T/projsite.before" >/dev/null && pass || fail "a failed build changed the site"
 run 2 build --theme ../x --out "$T/s"
 run 1 build --theme nosuch --data "$FIXTURE" --out "$T/s"
-err_has "themes/nosuch/layout.html: error: cannot read"
+err_has "themes/nosuch: error: no such theme; .*themes holds: default ("
 
 # ---- one formatter: the configured separator and currency on every page, the edition and the
 # charts; the CSV files stay plain

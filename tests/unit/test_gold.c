@@ -291,7 +291,8 @@ static void test_ticket_counts(void **state)
 	done(&s, &g);
 }
 
-/* The lifecycle: the first dated event of each stage, what counts in it, and signup. */
+/* The lifecycle: the first dated event of each stage, what counts in it, and signup (the first
+ * dated fact, counted in a stage or not). */
 static void test_lifecycle(void **state)
 {
 	(void)state;
@@ -301,7 +302,7 @@ static void test_lifecycle(void **state)
 	const char *text[SRC_COUNT] = {
 		CUSTOMERS_CSV,
 		ORDERS_HEAD "o1,1,2022-07-10,5,cancelled\no2,1,2022-07-12,5,complete\no3,1,,5,complete\n",
-		PAYMENTS_HEAD "p1,1,2022-07-09,cash,failed,5\np2,1,2022-07-13,cash,paid,5\n",
+		PAYMENTS_HEAD "p1,1,2022-07-07,cash,failed,5\np2,1,2022-07-13,cash,paid,5\n",	/* p1 the first fact */
 		TICKETS_HEAD "t1,1,x,2022-07-20,open\nt2,1,x,2022-07-27,open\n",	/* t2 after A */
 		SESSIONS_HEAD "s1,1,/,2022-07-11 09:30,ios\ns2,1,/,2022-07-08 23:00,android\n",
 	};
@@ -313,7 +314,7 @@ static void test_lifecycle(void **state)
 	CHECK(lc.first[LC_ORDER] == date_days(2022, 7, 12) * day && lc.count[LC_ORDER] == 2, "order: valid ones");
 	CHECK(lc.first[LC_PAY] == date_days(2022, 7, 13) * day && lc.count[LC_PAY] == 1, "pay: successful ones");
 	CHECK(lc.first[LC_COMPLAINT] == date_days(2022, 7, 20) * day && lc.count[LC_COMPLAINT] == 1, "complaint");
-	CHECK(lc.seen == lc.first[LC_BROWSE], "signup: first seen");
+	CHECK(lc.seen == date_days(2022, 7, 7) * day, "signup: first seen, by any fact (a failed payment)");
 	CHECK(lc.last[LC_BROWSE] == date_days(2022, 7, 11) * day + 9 * 3600 + 1800 && lc.last[LC_ORDER] == date_days(2022, 7, 12) * day &&
 	      lc.last[LC_COMPLAINT] == lc.first[LC_COMPLAINT], "the latest of each stage");
 	gold_lifecycle(&g, cust(&s, "2"), &lc);
