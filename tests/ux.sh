@@ -303,6 +303,9 @@ has "$T/err" "^$T/c.conf:2:1: error: unknown key \"churn_window\" (did you mean 
 empty "$T/out"
 conf '[files]\ncustomers = crm.csv\n[colums]\n' 1
 has "$T/err" "^$T/c.conf:3:1: error: unknown section \[colums\] (did you mean \[columns\]?)"
+conf 'title = "Acme 360\n' 1	# a value that opens a quote closes it
+has "$T/err" "^$T/c.conf:1:9: error: title: a quote is never closed$"
+conf 'title = 12" pizzas\nemail_to = "Smith, J" <j@example.org>\n' 0	# a quote inside, a quoted name
 conf 'date_order = ymd\n' 1
 has "$T/err" "^$T/c.conf:1:14: error: date_order: this value is not valid; expected day-first or month-first"
 conf 'title =\n' 1
