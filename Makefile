@@ -119,7 +119,11 @@ install: $(BIN)
 	install -m 644 themes/default/* $(DESTDIR)$(DATADIR)/themes/default
 	install -m 644 assets/*.js $(DESTDIR)$(DATADIR)/assets
 	install -m 644 c360.1 $(DESTDIR)$(MANDIR)/man1/c360.1
-	install -m 644 README.md docs/*.md $(DESTDIR)$(DOCDIR)
+	install -d $(DESTDIR)$(DOCDIR)/docs $(addprefix $(DESTDIR)$(DOCDIR)/,$(wildcard examples/*/))
+	install -m 644 README.md $(DESTDIR)$(DOCDIR)
+	install -m 644 docs/*.md $(DESTDIR)$(DOCDIR)/docs
+	install -m 644 examples/README.md $(DESTDIR)$(DOCDIR)/examples
+	for d in examples/*/; do install -m 644 $$d* $(DESTDIR)$(DOCDIR)/$$d; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/c360 $(DESTDIR)$(MANDIR)/man1/c360.1

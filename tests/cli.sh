@@ -29,6 +29,20 @@ run 0 --version
 grep -q "^c360 [0-9]" "$T/out" && pass || fail "--version"
 # The user's documents point to the rules and name nothing outside the repository.
 for f in README.md c360.1; do file_has "$f" "docs/rules.md"; done
+# make install: a tree that works where it is put (its data found from the binary), with the
+# man page and the docs and examples it names in share/doc/c360; uninstall takes it all away
+# (only when ./c360 is up to date: the test does not build it)
+if [ "$C360" = "$PWD/c360" ] && make -s -q c360 2>/dev/null; then
+	make -s install PREFIX="$T/inst" >"$T/inst.out" 2>&1 && pass || fail "make install: $(tail -2 "$T/inst.out")"
+	"$T/inst/bin/c360" build --quiet --out "$T/inst-site" 2>"$T/err" && [ -s "$T/inst-site/index.html" ] && pass ||
+		fail "the installed c360 does not build its sample: $(head -2 "$T/err")"
+	(cd "$T/inst/share/doc/c360" && "$T/inst/bin/c360" build --quiet --config examples/stripe/c360.conf --out "$T/inst-stripe") \
+		2>"$T/err" && pass || fail "the installed example does not build as c360.1 says: $(head -2 "$T/err")"
+	for f in share/man/man1/c360.1 share/doc/c360/README.md share/doc/c360/docs/rules.md share/doc/c360/examples/README.md; do
+		[ -s "$T/inst/$f" ] && pass || fail "make install left out $f"
+	done
+	make -s uninstall PREFIX="$T/inst" && [ -z "$(find "$T/inst" -type f)" ] && pass || fail "make uninstall left $(find "$T/inst" -type f | head -2)"
+fi
 # the man page: no control byte (a \f that became a form feed), and no warning from groff
 grep -n -P '[\x00-\x08\x0b-\x1f\x7f]' c360.1 >"$T/ctl" && fail "c360.1 holds control bytes: $(head -2 "$T/ctl")" || pass
 if command -v groff >/dev/null; then
