@@ -404,7 +404,7 @@ static int help(const char *topic)
 {
 	Buf b = {0};
 	const Command *cmd = topic ? find_command(topic) : NULL;
-	if (!topic)
+	if (!topic || strcmp(topic, "help") == 0)	/* help help: what help tells */
 		help_overview(&b);
 	else if (cmd)
 		help_command(&b, cmd);
@@ -694,8 +694,8 @@ static int write_site(Options *o, Gold *g, Silver *silver, bool existed, FileHas
 			Buf inferred = {0};	/* the CRM's 300 customers make 329 pages: say why */
 			if (pages == nc && nc > ncrm)
 				buf_printf(&inferred, " (%zu for customers not in the CRM, named by their facts)", nc - ncrm);
-			say(SAY_NORMAL, "wrote %s: index.html, %zu customer pages%s, gold/ and weekly/ (as of %s)", o->cfg.out_dir,
-			    pages, buf_cstr(&inferred), buf_cstr(&d));
+			say(SAY_NORMAL, "wrote %s: index.html, %zu customer page%s%s, gold/ and weekly/ (as of %s)", o->cfg.out_dir,
+			    pages, pages == 1 ? "" : "s", buf_cstr(&inferred), buf_cstr(&d));
 			buf_free(&inferred);
 		}
 		buf_free(&why);

@@ -62,7 +62,8 @@ int customer_pages_mode(const Config *cfg, size_t n, Buf *why)
 	} else if (why) {
 		buf_printf(why, "%s (", names[mode]);
 		fmt_int(why, &grouped, (int64_t)n);
-		buf_puts(why, n > PACKED_FROM ? " customers > " : " customers <= ");
+		buf_puts(why, n == 1 ? " customer" : " customers");
+		buf_puts(why, n > PACKED_FROM ? " > " : " <= ");
 		fmt_int(why, &grouped, PACKED_FROM);
 		buf_puts(why, "; set customer_pages to change)");
 	}

@@ -43,6 +43,8 @@ run 0 help config
 for key in title templates themes theme email_from email_to date_order churn_window_days thousands_separator currency; do
 	has "$T/out" "^  $key "
 done
+run 0 help help	# the overview: it says what help takes
+has "$T/out" "help"
 run 2 help nosuch
 has "$T/err" '^c360: no help on "nosuch"$'
 run 2 help biuld
@@ -120,6 +122,11 @@ empty "$T/out"
 [ "$(cat "$T/err")" = "$(tail -2 "$T/normal" | sed "s|$T/site|$T/rendered|")" ] && pass || fail "render: $(cat "$T/err")"
 tail -2 "$T/normal" | head -1 | grep -q "^c360: customer pages: files (329 customers <= 200,000; set customer_pages to change)$" &&
 	pass || fail "the line before says which customer pages and why: $(tail -2 "$T/normal" | head -1)"
+mkdir -p "$T/one" && printf 'customer_id,name\n1,Ann\n' >"$T/one/customers.csv"	# one customer: said so
+printf 'order_id,customer_id,order_date,amount,status\no1,1,2024-01-02,5,complete\n' >"$T/one/orders.csv"
+run 0 build --data "$T/one" --out "$T/one-site"
+has "$T/err" "^c360: customer pages: files (1 customer <= 200,000; set"
+has "$T/err" "^c360: wrote $T/one-site: index.html, 1 customer page, gold/"
 run 0 render --quiet --gold "$T/site/gold" --out "$T/rendered"
 empty "$T/err"
 run 0 build --verbose --out "$T/site"
