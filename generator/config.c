@@ -548,7 +548,7 @@ static const Setting settings[] = {
 	{"", "page_max_bytes", "bytes of one page, 65536 to 67108864 (a bigger page stops the build)",
 	 set_page_max, AT(page_max), 'z'},
 	{"", "keep", "names in the site's folder that c360 does not make but keeps, separated by commas (at most 16; "
-	 "none of the site's own, such as index.html or gold)",
+	 "none of the site's own, such as index.html or gold); they replace the default: list it again to keep it too",
 	 set_keep, AT(keep), 's'},
 	{"", "customer_pages", "files (a page each), packed (in scripts of ~100 that customers/view.html shows), "
 	 "top N (pages for the N of highest lifetime value) or none; default: files up to 200,000 customers, "
@@ -591,8 +591,8 @@ static const Setting settings[] = {
 	{"currency", "rates_file", "a file of CODE,rate lines, relative to this file", config_set_currency, 0, '-'},
 	{"currency", "CODE", "what one unit of currency CODE is worth in the base, e.g. USD = 0.92",
 	 config_set_currency, 0, '-'},
-	{"s3", "region", "the bucket's region (default: AWS_REGION, else us-east-1)", config_set_s3, 0, '-'},
-	{"s3", "endpoint", "an http:// or https:// address of an S3-compatible store (default: AWS_ENDPOINT_URL)",
+	{"s3", "region", "the bucket's region (default: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1)", config_set_s3, 0, '-'},
+	{"s3", "endpoint", "an http:// or https:// address of an S3-compatible store (default: AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL)",
 	 config_set_s3, 0, '-'},
 	{"s3", "timeout", "seconds a file may take, 1 to 86400 (default 300)", config_set_s3, 0, '-'},
 	{"s3", "connect_timeout", "seconds a connection may take, 1 to 86400 (default 10)", config_set_s3, 0, '-'},

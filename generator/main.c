@@ -231,11 +231,11 @@ static const OptionDef options[] = {
 	{"as-of", "YYYY-MM-DD", NULL, "the report date (default: the latest event in the data)", set_as_of},
 	{"config", "FILE", NULL, "file names, columns, reader options, category words, SQL, title... (docs/exports.md)", set_config},
 	{"theme", "NAME", NULL, "the theme: a folder in themes/ (default: default)", set_theme},
-	{"jobs", "N", NULL, "threads to read and write with (default: one per processor)", set_jobs},
+	{"jobs", "N", NULL, "threads to read and write with, 1 to 64 (default: one per processor)", set_jobs},
 	{"customer-pages", "MODE", NULL, "files, packed, \"top N\" or none: a page per customer, packed in scripts, "
 	 "the N most valuable, none (default: files up to 200,000 customers)", set_pages},
 	{"shard", "K/N", NULL, "write the customer pages of folders K modulo N; shard 0 all else too", set_shard},
-	{"quiet", NULL, NULL, "print errors only", set_quiet},
+	{"quiet", NULL, NULL, "print errors only (not with --verbose)", set_quiet},
 	{"verbose", NULL, NULL, "print examples of every problem found, and (check) the settings in force", set_verbose},
 	{"customers", "N", NULL, "how many customers to generate", set_customers},
 	{"seed", "S", NULL, "the generator's seed (default 1): the same seed, the same data", set_seed},
