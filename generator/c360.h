@@ -1519,6 +1519,9 @@ void kpi_series(const Gold *g, Kpis series[SPARK_WEEKS]);
 int64_t kpi_change(const Gold *g, int k);
 /* KPI k now against a week earlier, as a share of the earlier value, in hundredths of a percent;
  * KPI_NULL when either is null or the earlier one is 0. */
+int64_t kpi_change_rel(const Gold *g, int k);
+/* kpi_change_rel as pages and the edition show it: none for a percentage, whose change is in
+ * points (kpi_change), not in percent of a percent. */
 int64_t kpi_change_pct(const Gold *g, int k);
 /* How a KPI moved: up, down or not (direction 1, -1, 0), and whether that is news (tone 1 good,
  * -1 bad, 0 a change smaller than noise, in hundredths of a percent of the earlier value). */

@@ -101,7 +101,8 @@ static char *site_address(const Config *cfg)
 #define SUMMARY_CARDS 6	/* the first cards are the summary's figures */
 
 /* One KPI's part: "revenue up 1.66% to 6,472.59", "open tickets up by 2 to 8", "repeat
- * customers down 4.76 pts to 28.57%", "average order value steady at 340.66 (-0.01%)",
+ * customers down 4.76 pts to 28.57%", "average order value steady at 340.66 (-0.01%)", "mobile
+ * sessions steady at 52.94% (+0.02 pts)",
  * "open tickets up from 0 to 2". */
 static void summary_part(Buf *b, const Gold *g, const NumFormat *f, int k, int64_t noise)
 {
@@ -112,7 +113,7 @@ static void summary_part(Buf *b, const Gold *g, const NumFormat *f, int k, int64
 	buf_puts(b, d->title + 1);
 	if (before == KPI_NULL || now == KPI_NULL) {
 		buf_puts(b, " at ");
-	} else if (kpi_change_pct(g, k) == KPI_NULL && now != before) {	/* from nothing */
+	} else if (kpi_change_rel(g, k) == KPI_NULL && now != before) {	/* from nothing */
 		buf_puts(b, " up from ");
 		fmt_compact(b, f, d->kind, before);
 		buf_puts(b, " to ");
@@ -133,9 +134,12 @@ static void summary_part(Buf *b, const Gold *g, const NumFormat *f, int k, int64
 		buf_puts(b, " to ");
 	}
 	fmt_compact(b, f, d->kind, now);
-	if (t.direction && !t.tone) {
+	if (t.direction && !t.tone) {	/* (+0.82%), a percentage's (+0.09 pts) */
 		buf_puts(b, " (");
-		fmt_change_pct(b, f, kpi_change_pct(g, k));
+		if (d->kind == KV_PCT)
+			fmt_change(b, f, d->kind, kpi_change(g, k));
+		else
+			fmt_change_pct(b, f, kpi_change_pct(g, k));
 		buf_putc(b, ')');
 	}
 }

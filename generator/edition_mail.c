@@ -18,10 +18,10 @@ static void html_head(const Edition *e, Buf *b)
 	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		    "<style>@media (max-width: 600px) { body { padding: 12px !important } th, td { padding: 5px 4px !important }\n"
-		    /* a phone's columns: the KPI, its value and the change in %; the customer, the last order,
-		     * the open tickets and the value (the rest is in the PDF attached) */
+		    /* a phone's columns: the KPI, its value and its change (a percentage's in pts); the customer,
+		     * the last order, the open tickets and the value (the rest is in the PDF attached) */
 		    "div[aria-label=\"Key figures\"] th:nth-child(3), div[aria-label=\"Key figures\"] td:nth-child(3),\n"
-		    "div[aria-label=\"Key figures\"] th:nth-child(4), div[aria-label=\"Key figures\"] td:nth-child(4),\n"
+		    "div[aria-label=\"Key figures\"] th:nth-child(5), div[aria-label=\"Key figures\"] td:nth-child(5),\n"
 		    "div[aria-label=\"Customers at churn risk\"] th:nth-child(2), div[aria-label=\"Customers at churn risk\"] td:nth-child(2),\n"
 		    "div[aria-label=\"Customers at churn risk\"] th:nth-child(3), div[aria-label=\"Customers at churn risk\"] td:nth-child(3)"
 		    " { display: none } }</style>\n<title>");

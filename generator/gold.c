@@ -525,7 +525,7 @@ int64_t kpi_change(const Gold *g, int k)
 	return d;
 }
 
-int64_t kpi_change_pct(const Gold *g, int k)
+int64_t kpi_change_rel(const Gold *g, int k)
 {
 	int64_t now = g->now.v[k], before = g->week_before.v[k];
 	if (now == KPI_NULL || before == KPI_NULL || before == 0)
@@ -535,9 +535,14 @@ int64_t kpi_change_pct(const Gold *g, int k)
 	return q > INT64_MAX ? INT64_MAX : q < -INT64_MAX ? -INT64_MAX : (int64_t)q;
 }
 
+int64_t kpi_change_pct(const Gold *g, int k)
+{
+	return kpi_defs[k].kind == KV_PCT ? KPI_NULL : kpi_change_rel(g, k);
+}
+
 KpiTrend kpi_trend(const Gold *g, int k, int64_t noise)
 {
-	int64_t now = g->now.v[k], before = g->week_before.v[k], pct = kpi_change_pct(g, k);
+	int64_t now = g->now.v[k], before = g->week_before.v[k], pct = kpi_change_rel(g, k);
 	KpiTrend t = {0, 0};
 	if (now == KPI_NULL || before == KPI_NULL || now == before)
 		return t;

@@ -40,7 +40,7 @@ static const PageVar kpi_fields[] = {
 	{"change", T_TEXT, NULL, "the change since the week before, e.g. `+3`, `-€1.00`, `+3.33 pts`; "
 				 "empty if either value is missing"},
 	{"change_pct", T_TEXT, NULL, "the change in % of the week before's value, e.g. `+1.66%`; empty if that "
-				     "was 0 or either value is missing"},
+				     "was 0 or either value is missing, and for a percentage (its change is in pts)"},
 	{"direction", T_TEXT, NULL, "`up`, `down` or `flat` (empty without a change)"},
 	{"arrow", T_TEXT, NULL, "▲, ▼ or ■ (empty without a change)"},
 	{"tone", T_TEXT, NULL, "`good` or `bad` news, or `neutral`: a change within `noise_threshold_pct` "

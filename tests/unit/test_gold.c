@@ -413,8 +413,8 @@ static void test_kpi_series(void **state)
 	done(&s, &g);
 }
 
-/* The change in % of the earlier value, and when it is news: beyond the noise, good or bad by
- * whether lower is better. */
+/* The change in % of the earlier value (shown but for percentages), and when it is news: beyond
+ * the noise, good or bad by whether lower is better. */
 static void test_kpi_trend(void **state)
 {
 	(void)state;
@@ -431,15 +431,20 @@ static void test_kpi_trend(void **state)
 		{K_TOTAL_CUSTOMERS, 1, 3, -6667, -1, -1},
 		{K_TOTAL_CUSTOMERS, 7, 7, 0, 0, 0},
 		{K_REPEAT_CUSTOMER_PCT, KPI_NULL, 5000, KPI_NULL, 0, 0},
+		{K_REPEAT_CUSTOMER_PCT, 5100, 5000, 200, 1, 1},	/* 50 % to 51 %: +2 % of it, news */
+		{K_MOBILE_PCT, 5004, 5000, 8, 1, 0},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		Gold g = {0};
 		g.now.v[cases[i].k] = cases[i].now;
 		g.week_before.v[cases[i].k] = cases[i].before;
 		KpiTrend t = kpi_trend(&g, cases[i].k, 100);
-		CHECK(kpi_change_pct(&g, cases[i].k) == cases[i].pct && t.direction == cases[i].direction &&
+		CHECK(kpi_change_rel(&g, cases[i].k) == cases[i].pct && t.direction == cases[i].direction &&
 		      t.tone == cases[i].tone, "case %zu: %lld%%%%, direction %d, tone %d", i,
-		      (long long)kpi_change_pct(&g, cases[i].k), t.direction, t.tone);
+		      (long long)kpi_change_rel(&g, cases[i].k), t.direction, t.tone);
+		/* shown: none for a percentage (its change is in points), else the same */
+		bool pct = kpi_defs[cases[i].k].kind == KV_PCT;
+		CHECK(kpi_change_pct(&g, cases[i].k) == (pct ? KPI_NULL : cases[i].pct), "case %zu: the change shown", i);
 	}
 }
 
