@@ -2201,6 +2201,7 @@ typedef struct {
 	EditionKpi kpi[K_COUNT];	/* the cards' first, in their order, then the others */
 	EditionCustomer at_risk[EDITION_AT_RISK];
 	size_t nat_risk;
+	char at_risk_title[96];	/* their heading: how many of how many */
 	Buf summary;
 	char *title;		/* the report's, a closed unit (esc_bidi): an override it opens ends with it */
 	char *site;		/* the dashboard's address (site_url), or NULL */

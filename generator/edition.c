@@ -81,6 +81,15 @@ static void edition_at_risk(Edition *e, const PagePlan *plan, Buf *b)
 		if (customer_url(plan, g, c, b) && b->len < sizeof r->page)
 			text_of(r->page, sizeof r->page, b);	/* else no link: none, or an id too long for it */
 	}
+	b->len = 0;	/* the heading says when the list is cut: "The 10 most valuable of the 84 ..." */
+	if (g->nchurn > e->nat_risk) {
+		buf_printf(b, "The %zu most valuable of the ", e->nat_risk);
+		fmt_int(b, &e->fmt, (int64_t)g->nchurn);
+		buf_puts(b, " customers at churn risk");
+	} else {
+		buf_puts(b, "Customers at churn risk, the most valuable first");
+	}
+	text_of(e->at_risk_title, sizeof e->at_risk_title, b);
 }
 
 /* The dashboard's address: site_url, with index.html where it names a folder. */

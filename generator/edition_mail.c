@@ -89,7 +89,9 @@ static void site_link(const Edition *e, Buf *b, const char *page)
 
 static void html_at_risk(const Edition *e, Buf *b)
 {
-	buf_puts(b, "<h2 style=\"font-size:16px;margin-top:24px\">Customers at churn risk, the most valuable first</h2>\n");
+	buf_puts(b, "<h2 style=\"font-size:16px;margin-top:24px\">");
+	html(b, e->at_risk_title);
+	buf_puts(b, "</h2>\n");
 	if (!e->nat_risk) {
 		buf_puts(b, "<p>No customer is at churn risk.</p>\n");
 		return;
@@ -196,7 +198,7 @@ void edition_mail_text(const Edition *e, Buf *b)
 		column(b, r->name, 26, false), column(b, r->now, 16, true), column(b, r->before, 16, true);
 		column(b, r->change, 14, true), column(b, r->change_pct, 10, true), buf_putc(b, '\n');
 	}
-	buf_puts(b, "\nCustomers at churn risk, the most valuable first\n\n");
+	buf_printf(b, "\n%s\n\n", e->at_risk_title);
 	if (!e->nat_risk)
 		buf_puts(b, "No customer is at churn risk.\n");
 	for (size_t i = 0; i < e->nat_risk; i++) {

@@ -236,7 +236,7 @@ static void at_risk_table(Pdf *p)
 	const Edition *e = p->e;
 	static const double x[] = {MARGIN, 255, 330, 398, 472, LEFT};
 	const char *cols[] = {"Customer", "Id", "Segment", "Last order", "Open tickets", "Lifetime value"};
-	heading(p, "Customers at churn risk, the most valuable first", 26 + 15 + 15 * 3);
+	heading(p, e->at_risk_title, 26 + 15 + 15 * 3);
 	if (!e->nat_risk) {
 		paragraph(p, "No customer is at churn risk.", 9.5);
 		return;

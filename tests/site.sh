@@ -190,6 +190,14 @@ pdf_fill() {
 }
 $C360 generate --customers 2000 --seed 1 --out "$T/g2k" 2>/dev/null && $C360 build --data "$T/g2k" --out "$T/g2k-site" 2>/dev/null &&
 	pass || fail "build 2,000 generated customers"
+# its edition lists ten of the customers at churn risk, and says of how many (kpi_summary's)
+risk=$(sed -n 's/^churn_risk_customers,\([0-9]*\),.*/\1/p' "$T/g2k-site/gold/kpi_summary.csv")
+[ "${risk:-0}" -gt 10 ] && pass || fail "g2k: $risk customers at churn risk, too few to cut the list"
+risk=$(printf "%'d" "$risk" 2>/dev/null || echo "$risk")
+grep -q "The 10 most valuable of the $risk customers at churn risk" "$T/g2k-site/weekly/email.html" && pass ||
+	fail "g2k email.html: the cut list is not said so"
+pdftotext "$T/g2k-site/weekly/report.pdf" - | grep -q "The 10 most valuable of the $risk customers at churn risk" && pass ||
+	fail "g2k report.pdf: the cut list is not said so"
 mkdir -p "$T/g2k-part"
 cp "$T/g2k/customers.csv" "$T/g2k/orders.csv" "$T/g2k/web_activities.csv" "$T/g2k-part/"
 $C360 build --data "$T/g2k-part" --out "$T/g2k-part-site" 2>/dev/null && pass || fail "build without payments and tickets"
