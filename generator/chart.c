@@ -14,6 +14,7 @@ enum { SH_RECT, SH_LINE, SH_PATH, SH_DOT, SH_TEXT };
 enum { A_START, A_MIDDLE, A_END };
 
 #define FONT 11.0
+#define STACK_MIN 3.0	/* px: the narrowest part of a stacked bar */
 #define CHAR_W (FONT * 0.6)	/* the layout's idea of a character's width (DejaVu Sans) */
 #define BAR_ROW 26.0		/* a bar chart's row */
 
@@ -184,7 +185,9 @@ static void layout_bars(const Chart *c, ChartPlot *p, double width)
 	exact(c, &b, most, c->format);
 	value_w = text_width(buf_cstr(&b)) + 14;
 	label_w = fmin(label_w, width * 0.34) + 12;
-	double top = c->nseries > 1 ? legend(c, p, label_w, 6, width) : 8, x0 = label_w, span = width - label_w - value_w;
+	/* a stacked part too small to see is drawn STACK_MIN wide: 1 of 300 rows quarantined shows */
+	double top = c->nseries > 1 ? legend(c, p, label_w, 6, width) : 8, x0 = label_w,
+	       span = width - label_w - value_w - (c->stacked ? STACK_MIN * (double)c->nseries : 0);
 	p->width = width;
 	p->height = top + 8 + BAR_ROW * (double)(c->ncat ? c->ncat : 1);
 	for (size_t i = 0; i < c->ncat; i++) {
@@ -192,6 +195,8 @@ static void layout_bars(const Chart *c, ChartPlot *p, double width)
 		text_at(p, ROLE_LABEL, x0 - 8, y + BAR_ROW / 2 + FONT * 0.35, A_END, c->cat[i], label_w - 12);
 		for (size_t s = 0; s < c->nseries; s++) {
 			double v = plotted(c, s, i), w = max > 0 && v > 0 ? span * v / max : 0;
+			if (c->stacked && v > 0)
+				w = fmax(w, STACK_MIN);
 			if (w > 0)
 				rect(p, (int)s, x, y + 5, w, BAR_ROW - 10);
 			x += w;

@@ -130,6 +130,36 @@ static void test_chart_week_labels(void **state)
 	}
 }
 
+/* A stacked bar's part too small to see is drawn 3 px wide (1 of 8,473 rows quarantined shows),
+ * and the longest bar with its parts and its total still ends inside the chart. */
+static void test_chart_stacked_min(void **state)
+{
+	(void)state;
+	static const int64_t kept[] = {300, 8449}, out[] = {1, 24};
+	static const char *const cat[] = {"customers", "web_activities"};
+	Chart c = {.id = "q", .title = "q", .desc = "d", .cat_title = "Source", .kind = CHART_BARS, .format = KV_COUNT,
+		   .fmt = &comma, .ncat = 2, .cat = cat, .stacked = true, .nseries = 2,
+		   .series = {{.name = "In silver", .v = kept}, {.name = "Quarantined", .v = out}}};
+	static const double widths[] = {CHART_NARROW, CHART_WIDE};
+	for (size_t k = 0; k < N_ELEMS(widths); k++) {
+		ChartPlot *p = chart_layout(&c, widths[k]);
+		Buf b = {0};
+		chart_svg(&c, p, p, &b);
+		int parts = 0;
+		for (const char *r = buf_cstr(&b); (r = strstr(r, "<rect class=\"s1\" x=\"")); r++) {
+			double x, y, w;
+			if (sscanf(r, "<rect class=\"s1\" x=\"%lf\" y=\"%lf\" width=\"%lf\"", &x, &y, &w) != 3 || y < 20)
+				continue;	/* the legend's swatch is at the top */
+			parts++;
+			CHECK(w >= 3 && x + w + 6 + 5 * 11 * 0.6 <= widths[k] + 0.05, "at %g wide: a part %.1f wide ending at %.1f",
+			      widths[k], w, x + w);
+		}
+		CHECK(parts == 4, "at %g wide: %d quarantined parts drawn", widths[k], parts);	/* the plot twice: wide, narrow */
+		buf_free(&b);
+		chart_plot_free(p);
+	}
+}
+
 /* Short figures for prose say so by their unit; changes in % carry their sign. */
 static void test_compact_and_change_pct(void **state)
 {
@@ -254,7 +284,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers_and_money), cmocka_unit_test(test_figures_and_changes),
-		cmocka_unit_test(test_chart_numbers), cmocka_unit_test(test_chart_week_labels), cmocka_unit_test(test_compact_and_change_pct),
+		cmocka_unit_test(test_chart_numbers), cmocka_unit_test(test_chart_week_labels),
+		cmocka_unit_test(test_chart_stacked_min), cmocka_unit_test(test_compact_and_change_pct),
 		cmocka_unit_test(test_config_keys), cmocka_unit_test(test_buf_int),
 		cmocka_unit_test(test_dates_through_the_day_table),
 	};
