@@ -211,17 +211,22 @@ static void layout_bars(const Chart *c, ChartPlot *p, double width)
 	buf_free(&b);
 }
 
-/* One value axis: grid lines and tick labels, all in one unit, on the left or right. */
+/* One value axis: grid lines and tick labels, all in one unit, on the left or right, in *steps
+ * intervals when given (shared_steps: both axes' ticks on the same grid lines), else in its own
+ * number of them, set in *steps. */
 static double axis(const Chart *c, ChartPlot *p, double max, int format, double left, double right, double top,
-		   double bottom, bool on_right)
+		   double bottom, bool on_right, int *steps)
 {
-	double step = nice_step(max, 4, format), top_value = step * ceil(max / step);
+	double step = nice_step(max, *steps ? *steps : 4, format), top_value = step * ceil(max / step);
+	if (*steps)
+		top_value = step * *steps;
 	if (top_value <= 0)
 		top_value = step;
+	*steps = (int)lround(top_value / step);
 	AxisFormat af = fmt_axis_for(top_value, step, format);
 	Buf b = {0};
-	for (int k = 0; k * step <= top_value + step / 2; k++) {
-		double t = k * step, y = bottom - (bottom - top) * t / top_value;
+	for (int k = 0; k <= *steps; k++) {	/* at k / steps of the height: two axes' ticks at one y */
+		double t = k * step, y = bottom - (bottom - top) * k / *steps;
 		if (!on_right) {
 			Shape *g = add(p, SH_LINE, k == 0 ? ROLE_AXIS : ROLE_GRID);
 			g->x = left, g->y = y, g->w = right - left;
@@ -233,6 +238,21 @@ static double axis(const Chart *c, ChartPlot *p, double max, int format, double 
 	}
 	buf_free(&b);
 	return top_value;
+}
+
+/* How many intervals two axes share (3 to 6): the fewest that leave the least room above both
+ * maxima, each axis' step a nice one. */
+static int shared_steps(double lmax, int lformat, double rmax, int rformat)
+{
+	int best = 4;
+	double least = INFINITY;
+	for (int n = 3; n <= 6; n++) {
+		double l = nice_step(lmax, n, lformat) * n, r = nice_step(rmax, n, rformat) * n;
+		double room = (lmax > 0 ? l / lmax : 1) + (rmax > 0 ? r / rmax : 1);
+		if (room < least - 1e-9)
+			least = room, best = n;
+	}
+	return best;
 }
 
 /* An axis' title: what its values are, and the currency of money. */
@@ -311,8 +331,9 @@ static void layout_trend(const Chart *c, ChartPlot *p, double width)
 	axis_title(c, p, c->axis_title, c->format, left - 44, top - 10, A_START);
 	if (has_right)
 		axis_title(c, p, c->axis_title_right, c->format_right, right + 44, top - 10, A_END);
-	double lmax = axis(c, p, series_max(c, false), c->format, left, right, top, bottom, false);
-	double rmax = has_right ? axis(c, p, series_max(c, true), c->format_right, left, right, top, bottom, true) : 1;
+	int steps = has_right ? shared_steps(series_max(c, false), c->format, series_max(c, true), c->format_right) : 0;
+	double lmax = axis(c, p, series_max(c, false), c->format, left, right, top, bottom, false, &steps);
+	double rmax = has_right ? axis(c, p, series_max(c, true), c->format_right, left, right, top, bottom, true, &steps) : 1;
 	double group = c->ncat ? (right - left) / (double)c->ncat : 0;
 	week_labels(c, p, left, group, bottom + 16, width);
 	for (size_t s = 0, bar = 0; s < c->nseries; s++) {

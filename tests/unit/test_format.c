@@ -2,6 +2,8 @@
  * their half-up rounding, the configured separator and currency, and the plain CSV format. */
 #include "harness.h"
 
+#include <ctype.h>
+
 #include <unistd.h>
 
 static const NumFormat comma = {",", ""}, euro = {".", "€"}, code = {" ", "EUR"};
@@ -127,6 +129,43 @@ static void test_chart_week_labels(void **state)
 		CHECK(seen, "at %g wide, no \"to date\" under the last week", widths[k]);
 		buf_free(&b);
 		chart_plot_free(wide);
+	}
+}
+
+/* A trend chart's two axes share their grid: each right-hand tick stands on a left-hand one, for
+ * maxima whose own nice steps would differ (13 orders against 15,935.10 of revenue, 7 against 95). */
+static void test_chart_axes_shared(void **state)
+{
+	(void)state;
+	static const struct { int64_t left, right; } cases[] = {{13, 1593510}, {7, 9500}, {1, 100000000}, {250, 1}};
+	for (size_t k = 0; k < N_ELEMS(cases); k++) {
+		int64_t week[4], l[4], r[4];
+		const char *cat[4] = {"a", "b", "c", "d"};
+		for (int i = 0; i < 4; i++)
+			week[i] = date_days(2024, 1, 1) + 7 * i, l[i] = cases[k].left * (i + 1) / 4, r[i] = cases[k].right * (4 - i) / 4;
+		Chart c = {.id = "t", .title = "t", .desc = "d", .cat_title = "Week", .axis_title = "Orders",
+			   .axis_title_right = "Revenue", .kind = CHART_TREND, .format = KV_COUNT, .format_right = KV_MONEY,
+			   .fmt = &comma, .ncat = 4, .cat = cat, .week = week, .nseries = 2,
+			   .series = {{.name = "Orders", .v = l}, {.name = "Revenue", .v = r, .line = true, .right = true}}};
+		ChartPlot *p = chart_layout(&c, CHART_WIDE);
+		Buf b = {0};
+		chart_svg(&c, p, p, &b);	/* the plot twice (wide, narrow): each half as the other */
+		double ly[16], ry[16], x, y;
+		int nl = 0, nr = 0;
+		char anchor[8];
+		for (const char *t = buf_cstr(&b); (t = strstr(t, "<text class=\"label\" x=\"")); t++)
+			if (sscanf(t, "<text class=\"label\" x=\"%lf\" y=\"%lf\" text-anchor=\"%7[a-z]\"", &x, &y, anchor) == 3 &&
+			    isdigit((unsigned char)strchr(t, '>')[1])) {
+				if (!strcmp(anchor, "end") && x < 60 && nl < 16)
+					ly[nl++] = y;
+				else if (!strcmp(anchor, "start") && x > CHART_WIDE - 60 && nr < 16)
+					ry[nr++] = y;
+			}
+		CHECK(nl >= 3 && nl == nr, "case %zu: %d left ticks, %d right", k, nl, nr);
+		for (int i = 0; i < nl && i < nr; i++)
+			CHECK(ly[i] == ry[i], "case %zu: tick %d at y %.1f left, %.1f right", k, i, ly[i], ry[i]);
+		buf_free(&b);
+		chart_plot_free(p);
 	}
 }
 
@@ -285,7 +324,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers_and_money), cmocka_unit_test(test_figures_and_changes),
 		cmocka_unit_test(test_chart_numbers), cmocka_unit_test(test_chart_week_labels),
-		cmocka_unit_test(test_chart_stacked_min), cmocka_unit_test(test_compact_and_change_pct),
+		cmocka_unit_test(test_chart_stacked_min), cmocka_unit_test(test_chart_axes_shared), cmocka_unit_test(test_compact_and_change_pct),
 		cmocka_unit_test(test_config_keys), cmocka_unit_test(test_buf_int),
 		cmocka_unit_test(test_dates_through_the_day_table),
 	};
