@@ -165,7 +165,10 @@ static double legend(const Chart *c, ChartPlot *p, double x, double y, double wi
 		double w = 34 + text_width(c->series[s].name);
 		if (x > x0 && x + w > width)
 			x = x0, y += 18;
-		rect(p, (int)s, x, y, 12, 12);
+		if (c->series[s].line)	/* a line's swatch is a stroke, a bar's a square */
+			rect(p, (int)s, x, y + 5, 12, 2);
+		else
+			rect(p, (int)s, x, y, 12, 12);
 		text_at(p, ROLE_LABEL, x + 16, y + 10, A_START, c->series[s].name, 0);
 		x += w;
 	}
