@@ -416,7 +416,8 @@ static int by_bytes(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-/* The folders of themes_dir, in byte order, a space before each (" none" if there is none). */
+/* The folders of themes_dir, in byte order, a space before each, printable (" none" if there is
+ * none; the first 20 of more). */
 static void themes_list(const char *themes_dir, Buf *out)
 {
 	struct dirent **names = NULL;
@@ -425,12 +426,16 @@ static void themes_list(const char *themes_dir, Buf *out)
 	for (int i = 0; i < n; i++) {
 		struct stat st;
 		char *path = path_join(themes_dir, names[i]->d_name);
-		if (names[i]->d_name[0] != '.' && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			buf_printf(out, "%s%s", listed++ ? ", " : " ", names[i]->d_name);
+		if (names[i]->d_name[0] != '.' && stat(path, &st) == 0 && S_ISDIR(st.st_mode) && listed++ < 20) {
+			buf_puts(out, listed > 1 ? ", " : " ");
+			buf_put_printable(out, names[i]->d_name, strlen(names[i]->d_name), 60);
+		}
 		free(path);
 		free(names[i]);
 	}
 	free(names);
+	if (listed > 20)
+		buf_printf(out, " and %zu more", listed - 20);
 	if (!listed)
 		buf_puts(out, " none");
 }
