@@ -518,7 +518,10 @@ typedef struct {
 	TableDef *tables;	/* [tables] */
 	size_t ntables;
 	SqlDef sql[SRC_COUNT];	/* [sql] */
-	const char *notes[8];	/* what the build says of the configuration (silver_init): a label near a known one */
+	struct {
+		const char *text;
+		uint32_t line;	/* its line in the configuration file, 0 if none */
+	} notes[8];		/* what the build says of the configuration (silver_init): a label near a known one */
 	int nnotes;
 	CatWord *words[CAT_COUNT];	/* [categories]: checked before the built-in words */
 	size_t nwords[CAT_COUNT];

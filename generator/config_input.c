@@ -260,7 +260,8 @@ bool config_set_words(SetArgs *a)
 		Buf note = {0};
 		buf_printf(&note, "[categories] %.*s: \"%s\" is a new label, not the known \"%s\"; the values it lists are "
 			   "read as \"%s\"", (int)a->key.n, a->key.p, kept, near, kept);
-		c->notes[c->nnotes++] = config_keep(c, (char *)buf_cstr(&note));
+		c->notes[c->nnotes].line = a->map && a->map->nlines ? a->map->line[0] : 0;
+		c->notes[c->nnotes++].text = config_keep(c, (char *)buf_cstr(&note));
 	}
 	char **words;
 	size_t n;

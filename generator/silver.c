@@ -1607,7 +1607,7 @@ void silver_init(Silver *s, Config *cfg)
 	s->general.file = cfg->data_dir;
 	s->config_diags.file = cfg->config_file;
 	for (int i = 0; i < cfg->nnotes; i++)
-		diag(&s->config_diags, D_CONFIG_NOTE, 0, 0, cfg->notes[i], NULL, 0);
+		diag(&s->config_diags, D_CONFIG_NOTE, cfg->notes[i].line, 0, cfg->notes[i].text, NULL, 0);
 	for (int i = 0; i < SRC_COUNT; i++)
 		silver_source_setup(s, &s->src[i], (SourceId)i);
 }

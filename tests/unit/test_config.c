@@ -166,9 +166,9 @@ static void test_category_words(void **state)
 	 * neither successful nor failed) */
 	CHECK(load(&cfg, "[categories]\npayment_status.Sucess = Paid\npayment_method.Crypto = btc\n", &err), "%s",
 	      buf_cstr(&err));
-	CHECK(cfg.nnotes == 1 && strcmp(cfg.notes[0], "[categories] payment_status.Sucess: \"Sucess\" is a new label, not the "
-						 "known \"Success\"; the values it lists are read as \"Sucess\"") == 0,
-	      "%d notes: %s", cfg.nnotes, cfg.nnotes ? cfg.notes[0] : "");
+	CHECK(cfg.nnotes == 1 && strcmp(cfg.notes[0].text, "[categories] payment_status.Sucess: \"Sucess\" is a new label, "
+						      "not the known \"Success\"; the values it lists are read as \"Sucess\"") == 0 &&
+	      cfg.notes[0].line == 2, "%d notes: %s", cfg.nnotes, cfg.nnotes ? cfg.notes[0].text : "");	/* at its line */
 	config_free(&cfg);
 	buf_free(&err);
 }
