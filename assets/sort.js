@@ -17,8 +17,12 @@
 
 	/* Text as a reader of the page's language orders it: accents and case after the letter
 	 * (Émile beside Emile, not after Zoe), digits by their value (S9 before S10). */
-	var collator = window.Intl ? new Intl.Collator(document.documentElement.lang || undefined,
-		{ numeric: true }) : null;
+	var collator = null;
+	try {
+		collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true });
+	} catch (e) {	/* a lang the browser does not know (a theme's "en_US"): its own language's order */
+		try { collator = new Intl.Collator(undefined, { numeric: true }); } catch (e2) { collator = null; }
+	}
 
 	function compare(x, y) {
 		if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;

@@ -273,6 +273,17 @@ async function controls(browser, base, types) {
 		return names.join(' ');
 	});
 	check(order === 'Émile emma Item 9 Item 10 Zoe', `sorting: text in the wrong order (${order})`);
+	/* ... and the script still works under a lang the browser does not know (a theme's en_US) */
+	const badLang = await list.evaluate(() => new Promise((done) => {
+		document.documentElement.lang = 'en_US';
+		delete window.C360;
+		const s = document.createElement('script');
+		s.src = document.querySelector('script[src$="sort.js"]').src;
+		s.onload = () => done(typeof (window.C360 && window.C360.prepareTables));
+		s.onerror = () => done('not loaded');
+		document.head.appendChild(s);
+	}));
+	check(badLang === 'function', `sorting: sort.js fails under lang="en_US" (${badLang})`);
 	await list.emulateMedia({ media: 'print' });
 	check(await button.evaluate((b) => getComputedStyle(b, '::after').content) === 'none', 'print: sort controls show');
 	check(await list.evaluate(() => getComputedStyle(document.querySelector('h1')).breakAfter) === 'avoid',
