@@ -679,6 +679,17 @@ static void unknown_key(Buf *err, const char *section, Str key)
 	buf_printf(err, "; see c360 help config\n");
 }
 
+/* Whether a quoted text's closing quote is in p[0, n) ("" is a quote inside it). */
+static bool quote_closes(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '"' && !(i + 1 < n && p[i + 1] == '"'))
+			return true;
+		else if (p[i] == '"')
+			i++;
+	return false;
+}
+
 /* Sets key to value (its lines standing where map says); false after saying why in err, and
  * where it goes wrong in *at: in the value, or with *in_key in the key. A value may be quoted
  * ("Order #"): the setter gets it unquoted, and as written. */
@@ -690,12 +701,10 @@ static bool set_key(Config *c, const char *file, const char *section, Str key, S
 		unknown_key(err, section, key);
 		return false;
 	}
-	size_t quotes = 0, first = 0;
+	size_t first = 0;
 	while (first < value.n && (value.p[first] == ' ' || value.p[first] == '\t'))
 		first++;
-	for (size_t i = first; i < value.n; i++)
-		quotes += value.p[i] == '"';
-	if (st->kind != '-' && first < value.n && value.p[first] == '"' && quotes % 2) {
+	if (first < value.n && value.p[first] == '"' && !quote_closes(value.p + first + 1, value.n - first - 1)) {
 		buf_printf(err, "%.*s: a quote is never closed\n", (int)key.n, key.p);	/* "Acme was Acme */
 		*at = first, *in_key = false;
 		return false;

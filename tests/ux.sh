@@ -315,6 +315,9 @@ has "$T/err" "^$T/c.conf:3:1: error: unknown section \[colums\] (did you mean \[
 conf 'title = "Acme 360\n' 1	# a value that opens a quote closes it
 has "$T/err" "^$T/c.conf:1:9: error: title: a quote is never closed$"
 conf 'title = 12" pizzas\nemail_to = "Smith, J" <j@example.org>\n' 0	# a quote inside, a quoted name
+conf 'title = "Acme" 12" pizzas\n' 0	# closed, then text: as written
+conf '[read]\nweb_activities.comment = "#\n' 1	# a section's key too: "# would be read as the comment
+has "$T/err" "^$T/c.conf:2:26: error: web_activities.comment: a quote is never closed$"
 conf 'date_order = ymd\n' 1
 has "$T/err" "^$T/c.conf:1:14: error: date_order: this value is not valid; expected day-first or month-first"
 conf 'title =\n' 1
