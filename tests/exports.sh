@@ -48,7 +48,7 @@ bad_conf() {	# bad_conf TEXT EXPECTED
 bad_conf '[read]\norders.delimiter = x\n' "bad.conf:2:20: error: orders.delimiter: this value is not valid; expected , ; | tab or auto"
 bad_conf '# categories\n[categories]\nstatus.Completed = ok\n' \
 	'bad.conf:3:1: error: unknown key "status.Completed"; a key here is MAP.LABEL: words read as LABEL, separated by commas; MAP: order_status, payment_method,'
-bad_conf '[columns]\norders.order_id = "Order #\n' "bad.conf:2:19: error: orders.order_id: this value is not valid; expected more header names for it, separated by commas, e.g. customers.email = mail (a quote is never closed)"
+bad_conf '[columns]\norders.order_id = "Order #\n' "bad.conf:2:19: error: orders.order_id: a quote is never closed"
 bad_conf '[currency]\nbase = EURO\n' "bad.conf:2:8: error: base: this value is not valid; expected the three-letter code"
 bad_conf '[sql]\norders =\n  SELECT nosuch FROM nowhere\n' "bad.conf:3:3: error: [sql] orders: no such table: nowhere"
 
