@@ -891,6 +891,17 @@ bool config_load(Config *c, const char *path, Buf *err)
 /* ---- the settings as documentation, and as they are in force */
 
 /* A setting's value in c, as the file would write it; false if it has none of its own. */
+/* A text value or list item as the file reads it back: in quotes (each " doubled) where it must
+ * be, to keep a comma, a #, a quote or blanks at its ends, or where quoted says. */
+static void put_text(Buf *b, const char *s, bool quoted)
+{
+	size_t n = strlen(s);
+	if (quoted || strpbrk(s, ",#\"") || (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')))
+		csv_quoted(b, s, n, false);
+	else
+		buf_put(b, s, n);
+}
+
 static bool put_value(Buf *b, const Config *c, const Setting *st)
 {
 	const char *base = (const char *)c;
@@ -907,7 +918,7 @@ static bool put_value(Buf *b, const Config *c, const Setting *st)
 	else if (st->kind == 'o')
 		buf_puts(b, order_names[*(const DateOrder *)(const void *)(base + st->field)]);
 	else if (text)
-		buf_printf(b, st->kind == 'q' ? "\"%s\"" : "%s", text);
+		put_text(b, text, st->kind == 'q');
 	return st->kind == 'i' || st->kind == 'z' || st->kind == 'h' || st->kind == 'b' || st->kind == 'o' || text;
 }
 
@@ -959,10 +970,12 @@ void config_show(Buf *b, const Config *c)
 		size_t at = b->len;
 		buf_printf(b, "%s = ", settings[i].key);
 		size_t value = b->len;
-		if (strcmp(settings[i].key, "data") == 0 && c->data_dir && strncmp(c->data_dir, "s3://", 5) != 0) {
-			char *data = path_resolve(c->data_dir);	/* a file's data is relative to the file */
-			buf_puts(b, data);
-			free(data);
+		const char *path = settings[i].field == AT(data_dir) ? c->data_dir : settings[i].field == AT(templates_dir)
+				   ? c->templates_dir : settings[i].field == AT(themes_dir) ? c->themes_dir : NULL;
+		if (path && strncmp(path, "s3://", 5) != 0) {
+			char *abs = path_resolve(path);	/* a file's folders are relative to the file */
+			put_text(b, abs, false);
+			free(abs);
 		} else {
 			put_value(b, c, &settings[i]);
 		}
@@ -984,8 +997,10 @@ void config_show(Buf *b, const Config *c)
 			if (!c->alias[s][k][0])
 				continue;
 			buf_printf(b, "%s.%s = ", source_defs[s].name, source_defs[s].cols[k]);
-			for (int a = 0; a < MAX_ALIASES && c->alias[s][k][a]; a++)
-				buf_printf(b, "%s%s", a ? ", " : "", c->alias[s][k][a]);
+			for (int a = 0; a < MAX_ALIASES && c->alias[s][k][a]; a++) {
+				buf_puts(b, a ? ", " : "");
+				put_text(b, c->alias[s][k][a], false);
+			}
 			buf_putc(b, '\n');
 		}
 	for (int s = 0, said = 0; s < SRC_COUNT; s++)

@@ -350,12 +350,25 @@ has "$T/out" "^orders.amount = total, sum$"
 has "$T/out" '^thousands_separator = ","$'
 has "$T/out" '^currency = ""$'
 has "$T/out" '^# site_url: not set$'
-# ... a configuration a build reads back as the same settings (no empty value; data absolute)
-sed '/^rows per source/,$d' "$T/out" >"$T/again.conf"
-(cd / && "$C360" check --verbose --config "$T/again.conf" >"$T/again.out" 2>"$T/err") && pass || fail "the settings printed do not read back: $(head -3 "$T/err")"
-sed '/^rows per source/,$d; /^# the settings in force/d' "$T/again.out" >"$T/again.set"
-sed '/^# the settings in force/d' "$T/again.conf" | cmp -s - "$T/again.set" && pass ||
-	fail "the settings printed read back otherwise: $(sed '/^# the settings in force/d' "$T/again.conf" | diff - "$T/again.set" | head -5)"
+# ... a configuration a build reads back as the same settings, from another folder (no empty
+# value; its folders absolute; quotes where a value needs them)
+again() { # again CHECK_OUTPUT
+	sed '/^rows per source/,$d' "$1" >"$T/again.conf"
+	(cd / && "$C360" check --verbose --config "$T/again.conf" >"$T/again.out" 2>"$T/err") && pass ||
+		fail "the settings printed do not read back: $(head -3 "$T/err")"
+	sed '/^rows per source/,$d; /^# the settings in force/d' "$T/again.out" >"$T/again.set"
+	sed '/^# the settings in force/d' "$T/again.conf" | cmp -s - "$T/again.set" && pass ||
+		fail "the settings printed read back otherwise: $(sed '/^# the settings in force/d' "$T/again.conf" | diff - "$T/again.set" | head -5)"
+}
+again "$T/out"
+printf 'title = "Q3 ""best"" #1 "\nthousands_separator = " "\nkeep = .git, notes\n[columns]\norders.order_id = "Order #", "a,b"\n' >"$T/c.conf"
+run 0 check --verbose --config "$T/c.conf"
+has "$T/out" '^title = "Q3 ""best"" #1 "$'
+again "$T/out"
+"$C360" init "$T/rt" >/dev/null 2>&1 && (cd "$T/rt" && "$C360" check --verbose --config c360.conf --data "$OLDPWD/data/sample" >"$T/rt.out" 2>/dev/null) &&
+	pass || fail "check --verbose in a project made by init"
+has "$T/rt.out" "^templates = $T/rt/templates$"
+again "$T/rt.out"
 run 0 check --config "$T/c.conf"
 hasnt "$T/out" "settings in force"
 printf 'thousands_separator = " "\ncurrency = EUR\n' >"$T/c.conf"
