@@ -359,22 +359,20 @@ static bool dim_id_is(const Table *dim, size_t k, Str s)
 	return s.n == h->idlen && memcmp(s.p, h->id, s.n) == 0;
 }
 
-/* customer_360's rows are dim_customer's, in its order: the first row beyond them, or the first
- * out of place, that repeats a customer says so (the first beyond them looked up among all). */
+/* customer_360's rows are dim_customer's, in its order. The first row out of place says what it
+ * is: a repeat (of the row before, or beyond dim_customer's rows of any: looked up once), a
+ * customer dim_customer lacks (beyond them), else a disagreement, as every row after it. */
 static void customer_360_row(Reader *r)
 {
 	const Table *dim = &r->st->table[SRC_CUSTOMERS];
 	Str id = r->f[CC_ID];
-	if (r->n >= dim->n) {
-		bool twice = false;
-		for (size_t k = 0; r->n == dim->n && !twice && k < dim->n; k++)
-			twice = dim_id_is(dim, k, id);
-		bad(r, twice ? D_GOLD_TWICE : D_GOLD_REF, CC_ID);
-		return;
-	}
-	if (!dim_id_is(dim, r->n, id)) {
-		bad(r, !r->misplaced && r->n && dim_id_is(dim, r->n - 1, id) ? D_GOLD_TWICE : D_GOLD_RULE, CC_ID);
-		r->misplaced = true;
+	if (r->n >= dim->n || !dim_id_is(dim, r->n, id)) {
+		bool first = !r->misplaced, beyond = r->n >= dim->n, twice = first && !beyond && r->n &&
+										  dim_id_is(dim, r->n - 1, id);
+		for (size_t k = 0; first && beyond && !twice && k < dim->n; k++)
+			twice = dim_id_is(dim, k, id);	/* every row before matched dim's: a repeat */
+		bad(r, twice ? D_GOLD_TWICE : first && beyond ? D_GOLD_REF : D_GOLD_RULE, CC_ID);
+		r->misplaced = true;	/* the rows after it are out of place: said to disagree */
 		return;
 	}
 	Customer360 *x = &r->g->c360[r->n];

@@ -200,11 +200,15 @@ spoil twice '3s/^2,[^,]*,/2,101,/' dim_customer.csv && sed -i '3s/^102,/101,/' "
 bad twice 'twice/dim_customer.csv:3:2: error: customer_id "101" is an earlier row'"'"'s too: a customer is one row'
 # customer_360 repeating a customer: a row copied to its end, or after itself (the rows after it
 # are then out of place and said to disagree)
-spoil twice360 '' customer_360.csv && sed -n 2p "$T/twice360/customer_360.csv" >>"$T/twice360/customer_360.csv"
-bad twice360 "twice360/customer_360.csv:$(($(wc -l <"$T/keep/gold/customer_360.csv") + 1)):1: error: customer_id \"101\" is an earlier row's too"
+spoil twice360 '' customer_360.csv && sed -n '2p;2p' "$T/twice360/customer_360.csv" >>"$T/twice360/customer_360.csv"
+rows=$(wc -l <"$T/keep/gold/customer_360.csv")
+bad twice360 "twice360/customer_360.csv:$((rows + 1)):1: error: customer_id \"101\" is an earlier row's too"
+err_has "twice360/customer_360.csv:$((rows + 2)):1: error: customer_id \"101\" disagrees"	# not a second verdict
 spoil after360 '3p' customer_360.csv
 bad after360 'after360/customer_360.csv:4:1: error: customer_id "102" is an earlier row'"'"'s too: a customer is one row'
 err_has 'after360/customer_360.csv:5:1: error: customer_id "103" disagrees with the rest of the gold tables'
+# ... the last row, now beyond dim_customer's, is not called a repeat (it is its own customer)
+grep -q "after360/customer_360.csv:$((rows + 1)):1: .*earlier row" "$T/err" && fail "the shifted last row called a repeat" || pass
 spoil kpi '/^total_revenue,/d' kpi_summary.csv
 bad kpi 'kpi/kpi_summary.csv: error: no row for kpi "total_revenue"'
 spoil parts '' kpi_summary.csv && rm "$T/parts/fact_tickets.csv" && mkdir "$T/parts/fact_tickets" &&
