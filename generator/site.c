@@ -416,17 +416,21 @@ static int by_bytes(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-/* The folders of themes_dir, in byte order, a space before each, printable (" none" if there is
- * none; the first 20 of more). */
+/* The folders of themes_dir (not links: a theme is not one), in byte order, a space before each,
+ * printable (" none" if there is none; the first 20 of more). */
 static void themes_list(const char *themes_dir, Buf *out)
 {
 	struct dirent **names = NULL;
 	int n = scandir(themes_dir, &names, NULL, by_bytes);
+	if (n < 0) {
+		buf_printf(out, " nothing it can read (%s)", strerror(errno));
+		return;
+	}
 	size_t listed = 0;
 	for (int i = 0; i < n; i++) {
 		struct stat st;
 		char *path = path_join(themes_dir, names[i]->d_name);
-		if (names[i]->d_name[0] != '.' && stat(path, &st) == 0 && S_ISDIR(st.st_mode) && listed++ < 20) {
+		if (names[i]->d_name[0] != '.' && lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && listed++ < 20) {
 			buf_puts(out, listed > 1 ? ", " : " ");
 			buf_put_printable(out, names[i]->d_name, strlen(names[i]->d_name), 60);
 		}
@@ -446,8 +450,11 @@ static bool load_theme(Site *site, bool assets)
 	const Config *cfg = site->cfg;
 	char *dir = path_join(cfg->themes_dir, cfg->theme);
 	struct stat st;
-	if (lstat(dir, &st) != 0 && errno == ENOENT) {
-		buf_printf(site->err, "%s: error: no such theme; %s holds:", dir, cfg->themes_dir);
+	if (lstat(dir, &st) != 0 && (errno == ENOENT || errno == ENAMETOOLONG)) {
+		buf_put_printable(site->err, dir, strlen(dir), 300);
+		buf_puts(site->err, ": error: no such theme; ");
+		buf_put_printable(site->err, cfg->themes_dir, strlen(cfg->themes_dir), 300);
+		buf_puts(site->err, " holds:");
 		themes_list(cfg->themes_dir, site->err);
 		buf_puts(site->err, " (--theme or theme names one; themes_dir another folder of themes)\n");
 		free(dir);

@@ -307,6 +307,8 @@ run 1 build --config "$T/th.conf" --data data/sample --out "$T/th-site"
 has "$T/err" "^$T/th/nosuch: error: no such theme; $T/th holds: dark, plain (--theme or theme names one; themes_dir another"
 mkdir "$T/th/$(printf 'x\033y')" && run 1 build --config "$T/th.conf" --data data/sample --out "$T/th-site"
 has "$T/err" 'holds: dark, plain, x\\x1by (--theme'	# a name's control bytes shown as escapes
+run 1 build --theme "$(printf 'n\033o')" --data data/sample --out "$T/th-site"	# and the theme asked for
+has "$T/err" 'themes/n\\x1bo: error: no such theme'
 conf 'title = Acme\nchurn_window = 30\n' 1
 has "$T/err" "^$T/c.conf:2:1: error: unknown key \"churn_window\" (did you mean \"churn_window_days\"?); see c360 help config$"
 empty "$T/out"
