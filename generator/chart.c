@@ -175,6 +175,24 @@ static double legend(const Chart *c, ChartPlot *p, double x, double y, double wi
 	return y + 22;
 }
 
+/* The widths of bar i's parts in span for max: as their values, but a stacked part too small to
+ * see is STACK_MIN wide (1 of 301 rows quarantined shows), the width it gains taken from the
+ * bar's widest part where that keeps STACK_MIN: the bar's length stays its total's. */
+static void stack_widths(const Chart *c, size_t i, double span, double max, double w[4])
+{
+	size_t widest = 0;
+	for (size_t s = 0; s < c->nseries; s++) {
+		double v = plotted(c, s, i);
+		w[s] = max > 0 && v > 0 ? span * v / max : 0;
+		widest = w[s] > w[widest] ? s : widest;
+	}
+	for (size_t s = 0; c->stacked && s < c->nseries; s++) {
+		double gain = STACK_MIN - w[s];
+		if (s != widest && w[s] > 0 && gain > 0 && w[widest] - gain >= STACK_MIN)
+			w[s] += gain, w[widest] -= gain;
+	}
+}
+
 /* Horizontal bars: one row per category, its value (the series' total) after the bar. */
 static void layout_bars(const Chart *c, ChartPlot *p, double width)
 {
@@ -188,21 +206,18 @@ static void layout_bars(const Chart *c, ChartPlot *p, double width)
 	exact(c, &b, most, c->format);
 	value_w = text_width(buf_cstr(&b)) + 14;
 	label_w = fmin(label_w, width * 0.34) + 12;
-	/* a stacked part too small to see is drawn STACK_MIN wide: 1 of 300 rows quarantined shows */
-	double top = c->nseries > 1 ? legend(c, p, label_w, 6, width) : 8, x0 = label_w,
-	       span = width - label_w - value_w - (c->stacked ? STACK_MIN * (double)c->nseries : 0);
+	double top = c->nseries > 1 ? legend(c, p, label_w, 6, width) : 8, x0 = label_w, span = width - label_w - value_w;
 	p->width = width;
 	p->height = top + 8 + BAR_ROW * (double)(c->ncat ? c->ncat : 1);
 	for (size_t i = 0; i < c->ncat; i++) {
 		double y = top + BAR_ROW * (double)i, x = x0;
 		text_at(p, ROLE_LABEL, x0 - 8, y + BAR_ROW / 2 + FONT * 0.35, A_END, c->cat[i], label_w - 12);
+		double w[4];
+		stack_widths(c, i, span, max, w);
 		for (size_t s = 0; s < c->nseries; s++) {
-			double v = plotted(c, s, i), w = max > 0 && v > 0 ? span * v / max : 0;
-			if (c->stacked && v > 0)
-				w = fmax(w, STACK_MIN);
-			if (w > 0)
-				rect(p, (int)s, x, y + 5, w, BAR_ROW - 10);
-			x += w;
+			if (w[s] > 0)
+				rect(p, (int)s, x, y + 5, w[s], BAR_ROW - 10);
+			x += w[s];
 		}
 		b.len = 0;
 		exact(c, &b, bar_total(c, i), c->format);

@@ -170,30 +170,43 @@ static void test_chart_axes_shared(void **state)
 }
 
 /* A stacked bar's part too small to see is drawn 3 px wide (1 of 8,473 rows quarantined shows),
- * and the longest bar with its parts and its total still ends inside the chart. */
+ * taken from the bar's widest part: each bar is as long as its total says (5 rows, 2 of them
+ * quarantined, shorter than 100 rows), and the longest ends inside the chart with its total. */
 static void test_chart_stacked_min(void **state)
 {
 	(void)state;
-	static const int64_t kept[] = {300, 8449}, out[] = {1, 24};
-	static const char *const cat[] = {"customers", "web_activities"};
+	static const int64_t kept[] = {300, 8449, 3, 100}, out[] = {1, 24, 2, 0}, total[] = {301, 8473, 5, 100};
+	static const char *const cat[] = {"customers", "web_activities", "few", "tickets"};
 	Chart c = {.id = "q", .title = "q", .desc = "d", .cat_title = "Source", .kind = CHART_BARS, .format = KV_COUNT,
-		   .fmt = &comma, .ncat = 2, .cat = cat, .stacked = true, .nseries = 2,
+		   .fmt = &comma, .ncat = 4, .cat = cat, .stacked = true, .nseries = 2,
 		   .series = {{.name = "In silver", .v = kept}, {.name = "Quarantined", .v = out}}};
 	static const double widths[] = {CHART_NARROW, CHART_WIDE};
 	for (size_t k = 0; k < N_ELEMS(widths); k++) {
 		ChartPlot *p = chart_layout(&c, widths[k]);
 		Buf b = {0};
-		chart_svg(&c, p, p, &b);
-		int parts = 0;
-		for (const char *r = buf_cstr(&b); (r = strstr(r, "<rect class=\"s1\" x=\"")); r++) {
-			double x, y, w;
-			if (sscanf(r, "<rect class=\"s1\" x=\"%lf\" y=\"%lf\" width=\"%lf\"", &x, &y, &w) != 3 || y < 20)
-				continue;	/* the legend's swatch is at the top */
-			parts++;
-			CHECK(w >= 3 && x + w + 6 + 5 * 11 * 0.6 <= widths[k] + 0.05, "at %g wide: a part %.1f wide ending at %.1f",
-			      widths[k], w, x + w);
+		chart_svg(&c, p, p, &b);	/* the plot twice (wide, narrow): the first is read */
+		double len[4] = {0}, row_y[4], x, y, w;
+		int rows = 0, parts = 0, series;
+		for (const char *r = buf_cstr(&b); rows <= 4 && (r = strstr(r, "<rect class=\"s")); r++) {
+			if (sscanf(r, "<rect class=\"s%d\" x=\"%lf\" y=\"%lf\" width=\"%lf\"", &series, &x, &y, &w) != 4 || y < 20)
+				continue;	/* the legend's swatches are at the top */
+			if (!rows || y != row_y[rows - 1]) {
+				if (rows == 4)
+					break;	/* the second plot */
+				row_y[rows++] = y;
+			}
+			len[rows - 1] += w;
+			if (series == 1) {
+				parts++;
+				CHECK(w >= 3 || total[rows - 1] < 10, "at %g wide: a quarantined part %.1f wide", widths[k], w);
+			}
+			CHECK(x + w + 6 + 5 * 11 * 0.6 <= widths[k] + 0.05, "at %g wide: a bar ends at %.1f", widths[k], x + w);
 		}
-		CHECK(parts == 4, "at %g wide: %d quarantined parts drawn", widths[k], parts);	/* the plot twice: wide, narrow */
+		CHECK(rows == 4 && parts == 3, "at %g wide: %d bars, %d quarantined parts", widths[k], rows, parts);
+		for (int i = 0; i < rows; i++)
+			for (int j = 0; j < rows; j++)
+				CHECK(total[i] >= total[j] || len[i] < len[j], "at %g wide: %s (%lld) %.1f long, %s (%lld) %.1f",
+				      widths[k], cat[i], (long long)total[i], len[i], cat[j], (long long)total[j], len[j]);
 		buf_free(&b);
 		chart_plot_free(p);
 	}
