@@ -2306,7 +2306,8 @@ static bool write_index(Site *site)
 	v_set(a, d, "title", v_cstr(a, "Customers"));
 	v_set(a, d, "customers", v_num(a, V_INT, (int64_t)nc));
 	v_set(a, d, "known_customers", v_num(a, V_INT, (int64_t)site->g->ncrm));
-	v_set(a, d, "total_customers", v_num(a, V_INT, site->g->now.v[K_TOTAL_CUSTOMERS]));
+	int64_t buyers = site->g->now.v[K_TOTAL_CUSTOMERS];	/* null in a gold folder that leaves it blank */
+	v_set(a, d, "total_customers", buyers == KPI_NULL ? v_cstr(a, NULL) : v_num(a, V_INT, buyers));
 	v_set(a, d, "top", customer_rows(site, a, site->g->by_value, top));
 	v_set(a, d, "top_count", v_num(a, V_INT, (int64_t)top));
 	Value *scripts = v_set(a, d, "scripts", v_list(a));

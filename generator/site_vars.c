@@ -207,7 +207,7 @@ static const PageVar customers_vars[] = {
 	{"customers", T_NUMBER, NULL, "all customers"},
 	{"known_customers", T_NUMBER, NULL, "customers in the CRM export"},
 	{"inferred_customers", T_NUMBER, NULL, "customers known only from their facts"},
-	{"total_customers", T_NUMBER, NULL, "customers with at least one valid order (the dashboard's Total customers)"},
+	{"total_customers", T_NUMBER, NULL, "customers with at least one valid order (the dashboard's Total customers); empty if unknown"},
 	{"search_box", T_HTML, NULL, "the search form, results and pages: `templates/search_box.html` "
 				     "(assets/search.js does the search)"},
 	{"top", T_LIST, customer_row_fields, "the customers with the highest lifetime value"},

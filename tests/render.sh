@@ -198,6 +198,11 @@ bad gender 'gender/dim_customer.csv:2:5: error: gender "female" is not one of th
 # two rows of one customer_id (a build quarantines the later as duplicate_key): one page for two
 spoil twice '3s/^2,[^,]*,/2,101,/' dim_customer.csv && sed -i '3s/^102,/101,/' "$T/twice/customer_360.csv"
 bad twice 'twice/dim_customer.csv:3:2: error: customer_id "101" is an earlier row'"'"'s too: a customer is one row'
+# a blank total_customers (null in gold): the customers page leaves its sentence out, whole
+spoil nobuyers 's/^total_customers,[0-9]*,/total_customers,,/' kpi_summary.csv
+run 0 render --gold "$T/nobuyers" --out "$T/nobuyers-site"
+tr '\n' ' ' <"$T/nobuyers-site/customers/index.html" | grep -q 'sessions\. Search them by name' && pass ||
+	fail "customers page without total_customers: $(grep -A2 '<h1>' "$T/nobuyers-site/customers/index.html" | tr '\n' ' ')"
 # customer_360 repeating a customer: a row copied to its end, or after itself (the rows after it
 # are then out of place and said to disagree)
 spoil twice360 '' customer_360.csv && sed -n '2p;2p' "$T/twice360/customer_360.csv" >>"$T/twice360/customer_360.csv"
