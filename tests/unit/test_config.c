@@ -887,9 +887,9 @@ static void test_bad_configs(void **state)
 		{"[categories]\ngender.Mr = Herr\n", ":2:8: error: gender.Mr: \"Mr\" is not a gender's label: Male, "
 						  "Female, Other or Unknown\n"},
 		{"[categories]\n  gender.\"Mr\" = Herr\n", ":2:10: error: gender.\"Mr\": \"Mr\" is not a gender's label"},
-		{"[categories]\ngender.Male = \"Herr\n", ":2:15: error: gender.Male: this value is not valid; expected "
-							"words read as LABEL"},
-		{"[columns]\norders.amount = \"Total\n", ":2:17: error: orders.amount: this value is not valid; expected "
+		{"[categories]\ngender.Male = \"Herr\n", ":2:15: error: gender.Male: a quote is never closed\n"},
+		{"[columns]\norders.amount = \"Total\n", ":2:17: error: orders.amount: a quote is never closed\n"},
+		{"[columns]\norders.amount = Total, \"Net\n", ":2:17: error: orders.amount: this value is not valid; expected "
 							"more header names for it, separated by commas, e.g. "
 							"customers.email = mail (a quote is never closed)\n"},
 		{"[currency]\nbase = euro\n", ":2:8: error: base: this value is not valid; expected the three-letter"},
