@@ -957,7 +957,8 @@ void config_show(Buf *b, const Config *c)
 {
 	buf_printf(b, "# the settings in force: %s%s, with the defaults for the rest\n",
 		   c->config_file ? "--config " : "no --config", c->config_file ? c->config_file : "");
-	char *data = strncmp(c->data_dir, "s3://", 5) != 0 ? path_resolve(c->data_dir) : xstrdup(c->data_dir);
+	char *data = !c->data_dir ? xstrdup("") : strncmp(c->data_dir, "s3://", 5) != 0 ? path_resolve(c->data_dir)
+										     : xstrdup(c->data_dir);
 	buf_printf(b, "# --data %s\n", data);	/* resolved, as data = below */
 	free(data);
 	if (c->as_of == MOMENT_NULL)
