@@ -953,14 +953,27 @@ void config_doc(Buf *b)
 	config_free(&defaults);
 }
 
+/* A folder as a configuration file reads it from anywhere: resolved (an s3:// address as it is),
+ * quoted where a value must be (as_value: put_text); nothing for none. */
+static void put_place(Buf *b, const char *path, bool as_value)
+{
+	if (!path)
+		return;
+	char *place = strncmp(path, "s3://", 5) == 0 ? xstrdup(path) : path_resolve(path);
+	if (as_value)
+		put_text(b, place, false);
+	else
+		buf_puts(b, place);
+	free(place);
+}
+
 void config_show(Buf *b, const Config *c)
 {
 	buf_printf(b, "# the settings in force: %s%s, with the defaults for the rest\n",
 		   c->config_file ? "--config " : "no --config", c->config_file ? c->config_file : "");
-	char *data = !c->data_dir ? xstrdup("") : strncmp(c->data_dir, "s3://", 5) != 0 ? path_resolve(c->data_dir)
-										     : xstrdup(c->data_dir);
-	buf_printf(b, "# --data %s\n", data);	/* resolved, as data = below */
-	free(data);
+	buf_puts(b, "# --data ");
+	put_place(b, c->data_dir, false);	/* resolved, as data = below */
+	buf_putc(b, '\n');
 	if (c->as_of == MOMENT_NULL)
 		buf_puts(b, "# --as-of: the latest event date in the data\n");
 	else {
@@ -973,15 +986,11 @@ void config_show(Buf *b, const Config *c)
 		size_t at = b->len;
 		buf_printf(b, "%s = ", settings[i].key);
 		size_t value = b->len;
-		const char *path = settings[i].field == AT(data_dir) ? c->data_dir : settings[i].field == AT(templates_dir)
-				   ? c->templates_dir : settings[i].field == AT(themes_dir) ? c->themes_dir : NULL;
-		if (path && strncmp(path, "s3://", 5) != 0) {
-			char *abs = path_resolve(path);	/* a file's folders are relative to the file */
-			put_text(b, abs, false);
-			free(abs);
-		} else {
+		size_t f = settings[i].field;
+		if (f == AT(data_dir) || f == AT(templates_dir) || f == AT(themes_dir))	/* relative to the file */
+			put_place(b, *(const char *const *)(const void *)((const char *)c + f), true);
+		else
 			put_value(b, c, &settings[i]);
-		}
 		if (b->len == value) {	/* not set (a value cannot be empty): said as a comment */
 			b->len = at;
 			buf_printf(b, "# %s: not set", settings[i].key);
