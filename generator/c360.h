@@ -388,7 +388,8 @@ typedef struct {
 } DiagHelp;
 extern const DiagHelp diag_help[D_COUNT];
 
-#define DIAG_SAMPLES 3
+#define DIAG_SAMPLES 3	/* a row problem's examples kept: the quarantine and the flags list every row */
+#define DIAG_FILE_SAMPLES 64	/* a file's or a column's: every one of a header's, up to so many */
 
 typedef struct {
 	uint32_t line, col;
@@ -398,7 +399,7 @@ typedef struct {
 typedef struct {
 	uint64_t count;
 	unsigned nsamples;
-	DiagSample sample[DIAG_SAMPLES];
+	DiagSample *sample;	/* the first diag_samples_max(code) in full, made at the first */
 } DiagTally;
 
 /* The problems of one input file: counts per code and the first few in full. */
@@ -415,8 +416,10 @@ Severity diag_worst(const Diags *d, size_t n);	/* worst over n Diags; SEV_NOTE i
 /* Row problems (quarantine reasons, flags, facts after the as-of date), as opposed to problems
  * with a file or a column. */
 bool diag_row_level(DiagCode code);
+unsigned diag_samples_max(DiagCode code);	/* DIAG_SAMPLES for a row problem, else DIAG_FILE_SAMPLES */
 /* Writes the samples and a count line per code, errors first: errors at every level, problems
- * with files and columns unless quiet, row problems only when verbose. */
+ * with files and columns unless quiet, row problems only when verbose; DIAG_SAMPLES of a code's
+ * samples, all that are kept when verbose. */
 void diag_format(Buf *out, const Diags *d, Verbosity v);
 void diag_set_count(Diags *d, DiagCode code, uint64_t count);	/* counts rows, as the tables do */
 void diag_free(Diags *d);

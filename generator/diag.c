@@ -113,12 +113,32 @@ void buf_put_printable(Buf *b, const char *v, size_t n, size_t max)
 		buf_puts(b, "...");
 }
 
+bool diag_row_level(DiagCode code)
+{
+	return (code >= D_FIRST_REASON && code <= D_UNKNOWN_CATEGORY) || code == D_AFTER_AS_OF;
+}
+
+unsigned diag_samples_max(DiagCode code)
+{
+	return diag_row_level(code) ? DIAG_SAMPLES : DIAG_FILE_SAMPLES;
+}
+
+/* Whether t keeps one more sample of code, its room made at the first. */
+static bool sample_room(DiagTally *t, DiagCode code)
+{
+	if (t->nsamples == diag_samples_max(code))
+		return false;
+	if (!t->sample)
+		t->sample = xmalloc(diag_samples_max(code) * sizeof *t->sample);
+	return true;
+}
+
 void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *column,
 	  const char *value, size_t vlen)
 {
 	DiagTally *t = &d->tally[code];
 	t->count++;
-	if (t->nsamples == DIAG_SAMPLES)
+	if (!sample_room(t, code))
 		return;
 	Buf msg = {0};
 	for (const char *f = diag_info[code].msg; *f; f++) {
@@ -145,11 +165,12 @@ Severity diag_worst(const Diags *d, size_t n)
 	return worst;
 }
 
-static void format_one(Buf *out, const Diags *d, int code)
+static void format_one(Buf *out, const Diags *d, int code, Verbosity v)
 {
 	const DiagTally *t = &d->tally[code];
 	const char *sev = sev_name[diag_info[code].sev];
-	for (unsigned i = 0; i < t->nsamples; i++) {
+	unsigned shown = v == SAY_VERBOSE || t->nsamples < DIAG_SAMPLES ? t->nsamples : DIAG_SAMPLES;
+	for (unsigned i = 0; i < shown; i++) {
 		const DiagSample *s = &t->sample[i];
 		buf_puts(out, d->file ? d->file : "c360");
 		if (s->line)
@@ -158,15 +179,11 @@ static void format_one(Buf *out, const Diags *d, int code)
 			buf_printf(out, ":%u", s->col);
 		buf_printf(out, ": %s: %s\n", sev, s->text);
 	}
-	if (t->count > t->nsamples)
-		buf_printf(out, "%s: %s: %llu more %s (%llu %s in all)\n", d->file ? d->file : "c360", sev,
-			   (unsigned long long)(t->count - t->nsamples), diag_info[code].name,
-			   (unsigned long long)t->count, diag_row_level(code) ? "rows" : "times");
-}
-
-bool diag_row_level(DiagCode code)
-{
-	return (code >= D_FIRST_REASON && code <= D_UNKNOWN_CATEGORY) || code == D_AFTER_AS_OF;
+	if (t->count > shown)
+		buf_printf(out, "%s: %s: %llu more %s (%llu %s in all%s)\n", d->file ? d->file : "c360", sev,
+			   (unsigned long long)(t->count - shown), diag_info[code].name,
+			   (unsigned long long)t->count, diag_row_level(code) ? "rows" : "times",
+			   t->nsamples <= shown ? "" : t->nsamples == t->count ? "; --verbose lists them" : "; --verbose lists more");
 }
 
 static bool shown_at(DiagCode code, Verbosity v)
@@ -179,7 +196,7 @@ void diag_format(Buf *out, const Diags *d, Verbosity v)
 	for (int sev = SEV_ERROR; sev >= SEV_NOTE; sev--)
 		for (int c = 0; c < D_COUNT; c++)
 			if (d->tally[c].count && (int)diag_info[c].sev == sev && shown_at((DiagCode)c, v))
-				format_one(out, d, c);
+				format_one(out, d, c, v);
 }
 
 void diag_set_count(Diags *d, DiagCode code, uint64_t count)
@@ -194,7 +211,7 @@ void diag_merge(Diags *d, Diags *from, uint32_t line_offset)
 		t->count += f->count;
 		for (unsigned i = 0; i < f->nsamples; i++) {
 			DiagSample smp = f->sample[i];
-			if (t->nsamples == DIAG_SAMPLES) {
+			if (!sample_room(t, (DiagCode)c)) {
 				free(smp.text);
 				continue;
 			}
@@ -202,14 +219,17 @@ void diag_merge(Diags *d, Diags *from, uint32_t line_offset)
 				smp.line += line_offset;
 			t->sample[t->nsamples++] = smp;
 		}
+		free(f->sample);
 		*f = (DiagTally){0};
 	}
 }
 
 void diag_free(Diags *d)
 {
-	for (int c = 0; c < D_COUNT; c++)
+	for (int c = 0; c < D_COUNT; c++) {
 		for (unsigned i = 0; i < d->tally[c].nsamples; i++)
 			free(d->tally[c].sample[i].text);
+		free(d->tally[c].sample);
+	}
 	memset(d->tally, 0, sizeof d->tally);
 }

@@ -21,7 +21,8 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "c360cch"	/* and its NUL: 8 bytes */
-#define CACHE_VERSION 3u	/* 2: rows without their id pointer and bronze fields; 3: the export's length */
+#define CACHE_VERSION 4u	/* 2: rows without their id pointer and bronze fields; 3: the export's length;
+				 * 4: the samples apart from the tallies, up to DIAG_FILE_SAMPLES of a code */
 
 typedef struct {
 	char magic[8];
@@ -37,19 +38,21 @@ typedef struct {
 	uint32_t nheader;
 	uint8_t present, broken, have_header, unterminated;
 	char delimiter, decimal;
-	char pad[6];		/* no padding of the compiler's: the bytes written are all set */
+	char pad[2];		/* no padding of the compiler's: the bytes written are all set */
+	uint32_t nsamples;	/* the problems' samples (CacheSample) after the tallies */
 	uint64_t bytes;		/* the export's length: one that grew begins with them (silver_cache_prefix) */
 } CacheHead;
 _Static_assert(sizeof(CacheHead) == 376, "CacheHead has padding");
 
 typedef struct {
 	uint64_t count;
-	uint32_t nsamples, pad;
-	struct {
-		uint32_t line, col;
-		uint64_t text;	/* offset */
-	} sample[DIAG_SAMPLES];
+	uint32_t nsamples, pad;	/* its samples: the next nsamples of the CacheSamples */
 } CacheTally;
+
+typedef struct {
+	uint32_t line, col;
+	uint64_t text;	/* offset */
+} CacheSample;
 
 typedef struct {
 	uint64_t raw;		/* offset */
@@ -173,17 +176,27 @@ static void put_rows(const Source *src, Out *o, Out *t)
 	}
 }
 
+/* The tallies, then every code's samples in the codes' order. */
 static void put_tallies(const Diags *d, Out *o, Out *t)
 {
 	for (int c = 0; c < D_COUNT; c++) {
-		const DiagTally *x = &d->tally[c];
-		CacheTally y = {.count = x->count, .nsamples = x->nsamples};
-		for (unsigned i = 0; i < x->nsamples && i < DIAG_SAMPLES; i++) {
-			y.sample[i].line = x->sample[i].line, y.sample[i].col = x->sample[i].col;
-			y.sample[i].text = text_at(t, x->sample[i].text, strlen(x->sample[i].text) + 1);
-		}
+		CacheTally y = {.count = d->tally[c].count, .nsamples = d->tally[c].nsamples};
 		out_put(o, &y, sizeof y);
 	}
+	for (int c = 0; c < D_COUNT; c++)
+		for (unsigned i = 0; i < d->tally[c].nsamples; i++) {
+			const DiagSample *x = &d->tally[c].sample[i];
+			CacheSample y = {x->line, x->col, text_at(t, x->text, strlen(x->text) + 1)};
+			out_put(o, &y, sizeof y);
+		}
+}
+
+static uint32_t samples_of(const Diags *d)
+{
+	uint32_t n = 0;
+	for (int c = 0; c < D_COUNT; c++)
+		n += d->tally[c].nsamples;
+	return n;
 }
 
 static void put_lists(const Source *src, Out *o, Out *t)
@@ -208,7 +221,7 @@ static void put_lists(const Source *src, Out *o, Out *t)
 static uint64_t body_size(const Source *src)
 {
 	uint64_t n = src->table.n * file_row_size(src->table.size) + D_COUNT * sizeof(CacheTally) +
-		     src->nquarantine * sizeof(CacheQuarantined) + src->norphans * sizeof(CacheOrphan);
+		     samples_of(&src->diags) * sizeof(CacheSample) + src->nquarantine * sizeof(CacheQuarantined) + src->norphans * sizeof(CacheOrphan);
 	for (int c = 0; c < MAX_COLS; c++)
 		n += src->dict[c].n ? (src->dict[c].n + 1) * sizeof(uint32_t) + src->dict[c].at[src->dict[c].n] : 0;
 	return n;
@@ -223,7 +236,7 @@ static void put_head(const Source *src, FileHash key, uint64_t bytes, uint64_t n
 			 .ambiguous = src->ambiguous, .ambiguous_amounts = src->ambiguous_amounts, .left_out = -1,
 			 .nheader = src->nheader, .present = src->present, .broken = src->broken,
 			 .have_header = src->have_header, .unterminated = src->unterminated, .delimiter = src->delimiter,
-			 .decimal = src->decimal};
+			 .decimal = src->decimal, .nsamples = samples_of(&src->diags)};
 	memcpy(h->magic, CACHE_MAGIC, 8);
 	for (int c = 0; c < MAX_COLS; c++) {
 		h->field_of[c] = src->field_of[c];
@@ -350,7 +363,8 @@ static bool sizes_ok(const CacheHead *h, const SourceDef *def, uint64_t n)
 	total += ok ? x : 0;
 	ok = ok && mul_ok(h->nquarantine, sizeof(CacheQuarantined), &x) && (total += x, true);
 	ok = ok && mul_ok(h->norphans, sizeof(CacheOrphan), &x) && h->norphans < ORPHAN_LIMIT && (total += x, true);
-	total += D_COUNT * sizeof(CacheTally);
+	ok = ok && h->nsamples <= D_COUNT * DIAG_FILE_SAMPLES;
+	total += D_COUNT * sizeof(CacheTally) + (uint64_t)h->nsamples * sizeof(CacheSample);
 	for (int c = 0; ok && c < MAX_COLS; c++) {
 		bool category = c < def->ncols && def->rule[c].kind == COL_CATEGORY;
 		ok = (h->dict_n[c] == 0 || category) && h->dict_n[c] < UINT32_MAX && h->dict_text[c] < UINT32_MAX &&
@@ -458,25 +472,33 @@ static bool printable(const char *t)
 	return true;
 }
 
-static bool tallies_ok(Source *src, Reader *r)
+static bool tallies_ok(Source *src, Reader *r, uint32_t nsamples)
 {
 	const CacheTally *t = take(r, D_COUNT * sizeof *t);
-	for (int c = 0; t && c < D_COUNT; c++) {
+	const CacheSample *at = take(r, (uint64_t)nsamples * sizeof *at);
+	for (int c = 0; t && at && c < D_COUNT; c++) {
 		CacheTally y;
 		memcpy(&y, &t[c], sizeof y);
-		/* A cache is saved only without errors; diag keeps the first DIAG_SAMPLES. */
-		if ((y.count && diag_info[c].sev == SEV_ERROR) || y.nsamples != (y.count < DIAG_SAMPLES ? y.count : DIAG_SAMPLES))
+		/* A cache is saved only without errors; diag keeps the first diag_samples_max. */
+		unsigned most = diag_samples_max((DiagCode)c);
+		if ((y.count && diag_info[c].sev == SEV_ERROR) || y.nsamples != (y.count < most ? y.count : most) ||
+		    y.nsamples > nsamples)
 			return false;
+		nsamples -= y.nsamples;
 		DiagTally *x = &src->diags.tally[c];
 		x->count = y.count;
-		for (unsigned i = 0; i < y.nsamples; i++) {
+		if (y.nsamples)
+			x->sample = xmalloc(most * sizeof *x->sample);
+		for (unsigned i = 0; i < y.nsamples; i++, at++) {
+			CacheSample z;
 			const char *text;
-			if (!cstr_ptr(r, y.sample[i].text, &text) || !printable(text))
+			memcpy(&z, at, sizeof z);
+			if (!cstr_ptr(r, z.text, &text) || !printable(text))
 				return false;
-			x->sample[x->nsamples++] = (DiagSample){y.sample[i].line, y.sample[i].col, xstrdup(text)};
+			x->sample[x->nsamples++] = (DiagSample){z.line, z.col, xstrdup(text)};
 		}
 	}
-	return t != NULL;
+	return t && at && !nsamples;	/* each sample a code's */
 }
 
 static bool lists_ok(Source *src, const Source *customers, Reader *r, uint64_t nq, uint64_t no)
@@ -580,7 +602,7 @@ static bool take_apart(Silver *s, Source *src, const CacheHead *h, char *rows, s
 			return false;
 	if (!src->lazy && !values_ok(src, h, customers->table.n, values, nvalues))
 		return false;
-	if (!tallies_ok(src, &r) || !lists_ok(src, customers, &r, h->nquarantine, h->norphans))
+	if (!tallies_ok(src, &r, h->nsamples) || !lists_ok(src, customers, &r, h->nquarantine, h->norphans))
 		return false;
 	for (int c = 0; c < MAX_COLS; c++)	/* at least the labels every dictionary starts with */
 		if (h->dict_n[c] < src->dict[c].n || !dict_ok(&src->dict[c], &r, h->dict_n[c], h->dict_text[c]))

@@ -208,6 +208,28 @@ cache_fresh "a customer removed" "customers orders payments support_tickets web_
 printf '[categories]\npayment_method.PayPal = gift card\n' >"$T/cache.conf"
 cache_fresh "a category word set" "customers orders payments support_tickets web_activities " --config "$T/cache.conf"
 cache_fresh "another as-of date" "" --config "$T/cache.conf" --as-of 2024-01-01
+# a file's problems are kept in the cache as they were said: a header of 70 unknown columns
+# names three and the count, and with --verbose the first 64 (DIAG_FILE_SAMPLES), read or cached
+mkdir -p "$T/wide"
+cp "$T/cd/"*.csv "$T/wide/"
+awk -F, -v OFS=, '{ sub(/\r$/, ""); for (k = 1; k <= 70; k++) $0 = $0 "," (NR == 1 ? "extra" k : "x"); print }' "$T/cd/customers.csv" >"$T/wide/customers.csv"
+run 0 build --verbose --data "$T/wide" --out "$T/ws"
+grep 'unknown column' "$T/err" >"$T/said.read"
+[ "$(wc -l <"$T/said.read")" = 64 ] && grep -q ':1:70: note: unknown column "extra64"' "$T/said.read" && pass ||
+	fail "--verbose names the first 64 unknown columns: $(wc -l <"$T/said.read") lines"
+err_has 'customers.csv: note: 6 more column_unknown (70 times in all)$'
+# wide_edit AMOUNT: an order of $T/wide changed, so that the next build takes the customers from the cache
+wide_edit() { awk -F, -v OFS=, -v a="$1" 'NR == 7 { $4 = a } { print }' "$T/wide/orders.csv" >"$T/mutated" && mv "$T/mutated" "$T/wide/orders.csv"; }
+wide_edit 66.66
+ino=$(stat -c %i "$T/ws/.c360-cache/customers")
+run 0 build --verbose --data "$T/wide" --out "$T/ws"
+[ "$(stat -c %i "$T/ws/.c360-cache/customers")" = "$ino" ] && pass || fail "the wide customers were read again, not taken from the cache"
+grep 'unknown column' "$T/err" | cmp -s - "$T/said.read" && pass || fail "the cached customers say other problems: $(grep 'unknown column' "$T/err" | head -2)"
+wide_edit 55.55
+run 0 build --data "$T/wide" --out "$T/ws"
+[ "$(grep -c 'unknown column' "$T/err")" = 3 ] && pass || fail "without --verbose, not three unknown columns named"
+err_has 'customers.csv: note: 67 more column_unknown (70 times in all; --verbose lists more)$'
+
 # a cache file damaged (a byte changed, cut short, another export's, not a regular file, garbage)
 # is not taken: the export is read and its cache written again; the build never fails (customers
 # read again are the same: the facts keep theirs)
