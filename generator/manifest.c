@@ -22,8 +22,10 @@
 #endif
 
 /* What is known of a listed file of the previous site: nothing yet, or whether it is as its
- * manifest says (there, a regular file of its size, not modified since the manifest was written). */
-enum { OLD_UNKNOWN, OLD_SAME, OLD_CHANGED };
+ * manifest says (there, a regular file of its size, not modified since the manifest was written);
+ * or that a folder of its path is not one (a link put there by hand: OLD_FOREIGN, never read,
+ * linked or removed through it). */
+enum { OLD_UNKNOWN, OLD_SAME, OLD_CHANGED, OLD_FOREIGN };
 
 typedef struct {
 	const char *path;	/* from the site's root: into the manifest's text, or M.names */
@@ -87,6 +89,8 @@ static struct {
 	size_t npages, pages_cap;
 	bool old_pages;		/* the previous site says what its pages were made from */
 	bool old_loaded;	/* manifest_previous did */
+	Buf foreign;		/* the previous site's folders found links (old_foreign), ", " between */
+	size_t nforeign;
 	bool spare_linked;	/* each previous entry knows the spare's of its path (spare_link) */
 	uint64_t written, kept, unrendered;
 	pthread_mutex_t mu;
@@ -511,10 +515,56 @@ static void old_take(const char *out)
 		old_read(out, &M.old);
 }
 
+/* Whether the previous site's folder dir[0, n) is a folder, not a link to one elsewhere: each
+ * of its folders looked at without following a link, from the first (a link found says so). */
+static bool real_folder(const char *dir, size_t n)
+{
+	char *d = xstrndup(dir, n);
+	struct stat st;
+	bool ok = true;
+	for (size_t i = 0; ok && i <= n; i++) {
+		if (i < n && d[i] != '/')
+			continue;
+		d[i] = '\0';
+		bool there = fstatat(M.old_root, d, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		ok = there && S_ISDIR(st.st_mode);
+		if (there && !ok && M.nforeign++ < 5) {
+			buf_puts(&M.foreign, M.foreign.len ? ", " : "");
+			buf_put_printable(&M.foreign, d, i, 200);
+		}
+		d[i] = i < n ? '/' : '\0';
+	}
+	free(d);
+	return ok;
+}
+
+/* Marks OLD_FOREIGN the previous site's files under a folder that is a link: a site's folder
+ * replaced by a link to a folder elsewhere by hand is not the site's, and a rebuild removing
+ * the previous edition's files through it would remove files outside --out. Each folder is
+ * looked at once (the list is in path order). */
+static void old_foreign(void)
+{
+	const char *last = NULL;
+	size_t lastn = 0;
+	bool last_ok = true;
+	for (size_t i = 0; M.old_root >= 0 && i < M.old.n; i++) {
+		Entry *e = &M.old.e[i];
+		const char *slash = strrchr(e->path, '/');
+		size_t n = slash ? (size_t)(slash - e->path) : 0;
+		if (!n)
+			continue;
+		if (!last || n != lastn || memcmp(last, e->path, n) != 0)
+			last = e->path, lastn = n, last_ok = real_folder(e->path, n);
+		if (!last_ok)
+			e->state = OLD_FOREIGN;
+	}
+}
+
 /* Reads the previous site's manifest and what its pages were made from. */
 static void old_load(const char *out)
 {
 	old_take(out);
+	old_foreign();
 	path_index(&M.oldx, M.old.e, M.old.n);
 	old_pages_load(out);
 }
@@ -1173,6 +1223,10 @@ bool manifest_write(Buf *err, Buf *warn)
 		Walk w = walk_start(M.now, M.n, false);
 		spare_finish(&w, warn);
 	}
+	if (M.nforeign)
+		buf_printf(warn, "%swarning: links in place of folders of the site in %s: %s%s: the files listed there were "
+				 "left where the links lead (the new site has folders of its own there)", warn->len ? "\n" : "",
+			   M.out, buf_cstr(&M.foreign), M.nforeign > 5 ? " and more" : "");
 	char *path = path_join(M.staging, MANIFEST_NAME);
 	/* truncated, not made anew: the marker's own file, its lock stays */
 	ListOut o = {.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)};
@@ -1234,9 +1288,9 @@ bool manifest_prune_previous(void)
 		while (now && (was ? was < old : strcmp(now->path, old->path) < 0))
 			now = walk_next(&w, &was);
 		if (now && was == old && now->size == old->size && now->hash.lo == old->hash.lo &&
-		    now->hash.hi == old->hash.hi && old->state != OLD_CHANGED)
+		    now->hash.hi == old->hash.hi && old->state != OLD_CHANGED && old->state != OLD_FOREIGN)
 			list_line(&o.b, old, old), list_flush(&o, false);
-		else
+		else if (old->state != OLD_FOREIGN)	/* not the site's: left where it is */
 			gone[ngone++] = (uint32_t)i;
 	}
 	/* The files that go (a 1 % rebuild's at 100k: ~1,160, the kernel freeing ~150 MB of their
@@ -1291,7 +1345,7 @@ void manifest_end(void)
 		close(M.old_root);
 	if (M.new_root >= 0)
 		close(M.new_root);
-	free(M.now), free(M.pages), free(M.oldx.slot), free(M.out), free(M.staging);
+	free(M.now), free(M.pages), free(M.oldx.slot), free(M.out), free(M.staging), buf_free(&M.foreign);
 	pthread_mutex_t mu = M.mu;
 	memset(&M, 0, sizeof M);
 	M.mu = mu;

@@ -1027,6 +1027,33 @@ for i in 1 2 3 4; do
 		fail "SIG$sig at a random point, then a build: .git or CNAME lost: $(ls -A "$T/k")"
 done
 
+# ---- a folder of the site replaced by hand by a link to a folder elsewhere: a rebuild never
+# removes, reads or writes through it (the previous edition's files of that name are left where
+# the link leads), says so, and makes a folder of its own there; so for a folder of customer
+# pages too, and in the builds after (the spare holding the link)
+run 0 generate --customers 200 --seed 12 --out "$T/ld"
+run 0 build --data "$T/ld" --out "$T/ls"
+mkdir -p "$T/outside/gold" "$T/outside/pages"
+pagedir=$(cd "$T/ls/customers" && ls -d [0-9a-f][0-9a-f] | head -1)
+for f in kpi_summary.csv data_quality.csv; do echo precious >"$T/outside/gold/$f"; done
+for f in $(cd "$T/ls/customers/$pagedir" && ls); do echo precious >"$T/outside/pages/$f"; done
+echo precious >"$T/outside/gold/unrelated.txt"
+(cd "$T/outside" && find . -type f | sort | xargs cat | cksum) >"$T/outside.sum"
+rm -rf "$T/ls/gold" "$T/ls/customers/$pagedir"
+ln -s "$T/outside/gold" "$T/ls/gold" && ln -s "$T/outside/pages" "$T/ls/customers/$pagedir"
+for round in 1 2 3; do
+	awk -F, -v OFS=, -v r="$round" 'NR == 5 { $4 = "USD 1" r ".00" } { print }' "$T/ld/orders.csv" >"$T/mutated" &&
+		mv "$T/mutated" "$T/ld/orders.csv"
+	run 0 build --data "$T/ld" --out "$T/ls"
+	(cd "$T/outside" && find . -type f | sort | xargs cat | cksum) | cmp -s - "$T/outside.sum" && pass ||
+		fail "round $round: files where the links led were changed: $(ls "$T/outside/gold")"
+	[ "$round" != 1 ] || err_has "warning: links in place of folders of the site in $T/ls: customers/$pagedir, gold: "
+	[ ! -L "$T/ls/gold" ] && [ -s "$T/ls/gold/kpi_summary.csv" ] && [ ! -L "$T/ls/customers/$pagedir" ] && pass ||
+		fail "round $round: the new site has no folders of its own"
+	rm -rf "$T/lf" && run 0 build --data "$T/ld" --out "$T/lf"
+	diff -r -x .c360-prev -x 'lazy-*' "$T/ls" "$T/lf" >/dev/null && pass || fail "round $round: the rebuild differs from a fresh build"
+done
+
 # ---- a git working tree as --out: .git and the kept files survive every build, a folder of
 # anything else is not replaced
 mkdir -p "$T/pub"
