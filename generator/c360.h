@@ -1787,7 +1787,13 @@ void fmt_axis(Buf *b, const NumFormat *f, const AxisFormat *a, double v);
  * text that others are added to) is given it first. */
 void esc_bidi(Buf *b, const char *s, size_t n);
 bool has_bidi(const char *s, size_t n);			/* s holds one of those controls */
-void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes */
+void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes; C0 controls but tab and
+							 * line ends, and DEL, as spaces */
+/* The length of the control character at s (C0, DEL, or C1 as UTF-8: U+0080..U+009F), 0 if none:
+ * text shown outside a page (the e-mail's text, the PDF) has a space for each, as the pages do
+ * for C0 and DEL, so that none reaches a terminal (a backspace, an escape sequence). */
+size_t control_len(const char *s, size_t n);
+void text_shown(Buf *b, const char *s, size_t n);	/* s with a space for each control_len */
 void esc_markdown(Buf *b, const char *s, size_t n);	/* literal text in Markdown */
 void esc_url(Buf *b, const char *s, size_t n);		/* one URL path segment */
 void esc_js(Buf *b, const char *s, size_t n);		/* a quoted JS string, safe in <script> */

@@ -66,23 +66,25 @@ static double text_width(const char *s)
 	return (double)utf8_chars(s, strlen(s)) * CHAR_W;
 }
 
-/* Text at (x, y), shortened with "…" to at most max wide (0: any width). */
+/* Text at (x, y), a space for each control (text_shown), shortened with "…" to at most max wide
+ * (0: any width). */
 static void text_at(ChartPlot *p, int role, double x, double y, int anchor, const char *text, double max)
 {
 	Shape *s = add(p, SH_TEXT, role);
 	s->x = x, s->y = y, s->anchor = anchor;
-	size_t n = strlen(text), keep = max > 0 ? (size_t)(max / CHAR_W) : n;
-	if (utf8_chars(text, n) <= keep || keep < 2) {
-		s->text = xstrdup(text);
-		return;
+	Buf b = {0};
+	text_shown(&b, text, strlen(text));
+	text = buf_cstr(&b);
+	size_t n = b.len, keep = max > 0 ? (size_t)(max / CHAR_W) : n;
+	if (utf8_chars(text, n) > keep && keep >= 2) {
+		size_t i = 0;
+		for (size_t chars = 0; i < n && chars < keep - 1; chars++)
+			for (i++; i < n && ((unsigned char)text[i] & 0xc0) == 0x80; i++)
+				;
+		b.len = i;
+		buf_puts(&b, "…");
 	}
-	size_t i = 0;
-	for (size_t chars = 0; i < n && chars < keep - 1; chars++)
-		for (i++; i < n && ((unsigned char)text[i] & 0xc0) == 0x80; i++)
-			;
-	s->text = xmalloc(i + 4);
-	memcpy(s->text, text, i);
-	memcpy(s->text + i, "…", 4);
+	s->text = (char *)buf_cstr(&b);
 }
 
 /* Tick values: 0 and steps of 1, 2 or 5 x 10^k (whole numbers for counts) up to at least max. */

@@ -181,7 +181,7 @@ static size_t raw_offset(Str raw, size_t i)
 static bool set_title(SetArgs *a)
 {
 	for (const char *p = a->v; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+		if (control_len(p, strlen(p))) {
 			a->at = raw_offset(a->raw, (size_t)(p - a->v));
 			buf_puts(a->why, "a control character (a tab, a line end) in the title");
 			return false;

@@ -66,8 +66,12 @@ static void edition_at_risk(Edition *e, const PagePlan *plan, Buf *b)
 		const Customer *cu = ROW(g->src[SRC_CUSTOMERS].table, Customer, c);
 		const Customer360 *x = &g->c360[c];
 		EditionCustomer *r = &e->at_risk[e->nat_risk++];
-		text_into(r->id, sizeof r->id, cu->h.id, cu->h.idlen);
-		text_into(r->name, sizeof r->name, cu->name ? cu->name : cu->h.id, cu->name ? strlen(cu->name) : cu->h.idlen);
+		b->len = 0;	/* the data's text as every part of the edition shows it: no control */
+		text_shown(b, cu->h.id, cu->h.idlen);
+		text_of(r->id, sizeof r->id, b);
+		b->len = 0;
+		text_shown(b, cu->name ? cu->name : cu->h.id, cu->name ? strlen(cu->name) : cu->h.idlen);
+		text_of(r->name, sizeof r->name, b);
 		snprintf(r->segment, sizeof r->segment, "%s", segment_defs[x->segment].label);
 		b->len = 0;
 		fmt_money(b, &e->fmt, x->lifetime_cents);

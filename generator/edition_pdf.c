@@ -50,7 +50,7 @@ static double show_fit(cairo_t *cr, double x, double y, double size, bool bold, 
 			       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_font_size(cr, size);
 	Buf b = {0};
-	buf_puts(&b, text);
+	text_shown(&b, text, strlen(text));
 	cairo_text_extents_t ex;
 	cairo_text_extents(cr, buf_cstr(&b), &ex);
 	while (max > 0 && ex.x_advance > max && b.len > 0) {

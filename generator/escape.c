@@ -131,14 +131,37 @@ void esc_bidi(Buf *b, const char *s, size_t n)
 
 /* The bytes esc_html replaces, and by what: most values (names, dates, figures) have none, and
  * pass 8 bytes at a time. 0xe2 starts a bidirectional control (and other characters). */
-static const char html_ref[256][8] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
-				      ['\''] = "&#39;", [0xe2] = "\xe2"};
+static const char html_ref[256][8] = {[0 ... 8] = " ", [11 ... 12] = " ", [14 ... 31] = " ", [127] = " ",
+				      ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+				      [0xe2] = "\xe2"};
 
-/* One of & ' (0x26 0x27), < > (0x3c 0x3e), " or 0xe2 among 8 bytes. */
+/* One of & ' (0x26 0x27), < > (0x3c 0x3e), " or 0xe2, a control or DEL among 8 bytes (a tab or a
+ * line end too: HTML's own white space, kept as it is). */
 static uint64_t html_word(uint64_t x)
 {
 	return zero_byte8((x | BYTES8(1)) ^ BYTES8('\'')) | zero_byte8((x | BYTES8(2)) ^ BYTES8('>')) |
-	       zero_byte8(x ^ BYTES8('"')) | zero_byte8(x ^ BYTES8(0xe2));
+	       zero_byte8(x ^ BYTES8('"')) | zero_byte8(x ^ BYTES8(0xe2)) | byte_below8(x, ' ') | zero_byte8(x ^ BYTES8(127));
+}
+
+size_t control_len(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+	if (c < 0x20 || c == 0x7f)
+		return 1;
+	return c == 0xc2 && n >= 2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] < 0xa0 ? 2 : 0;
+}
+
+void text_shown(Buf *b, const char *s, size_t n)
+{
+	size_t from = 0;
+	for (size_t i = 0, k; i < n; i += k ? k : 1) {
+		if (!(k = control_len(s + i, n - i)))
+			continue;
+		buf_put(b, s + from, i - from);
+		buf_putc(b, ' ');
+		from = i + k;
+	}
+	buf_put(b, s + from, n - from);
 }
 
 /* esc_html; closed: s has no bidirectional control left open. */

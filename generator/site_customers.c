@@ -638,8 +638,8 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 
 #define ACTIVITY_MAX 25	/* the latest facts shown; the tables below have more */
 
-/* Whether every line activity_detail writes for a fact of src holds none of & < > " ' (so that
- * esc_html leaves it as it is): every label of its label columns (the dictionary's, up to a NUL:
+/* Whether every line activity_detail writes for a fact of src holds none of & < > " ' and no
+ * control (so that esc_html leaves it as it is): every label of its label columns (the dictionary's, up to a NUL:
  * at least what a page shows) and the money's separator and currency; the rest is c360's (the
  * channels' names, "no amount", the dots between). Once a build. */
 static bool detail_plain(const Site *site, SourceId src)
@@ -653,9 +653,14 @@ static bool detail_plain(const Site *site, SourceId src)
 		if (fc->kind != FC_LABEL)
 			continue;
 		const Dict *d = &site->g->src[src].dict[fc->col];
-		for (uint32_t k = 0; k < d->n; k++)
-			if (strpbrk(dict_label(d, k), special))
+		for (uint32_t k = 0; k < d->n; k++) {
+			const char *label = dict_label(d, k);
+			if (strpbrk(label, special))
 				return false;
+			for (size_t i = 0, n = strlen(label); i < n; i++)
+				if (control_len(label + i, n - i))
+					return false;	/* esc_html makes it a space */
+		}
 	}
 	return true;
 }

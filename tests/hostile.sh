@@ -690,4 +690,39 @@ elif browser_ready; then
 fi
 rm -rf "$T/bidi" "$T/bidi-files" "$T/bidi-packed" "$T/bidi.conf" "$T/bidi-open" "$T/bidi-seen" "$T/bidi-mail"
 
+# ---- control characters in the data (a backspace, an escape sequence, DEL, C1's CSI and NEL)
+# reach no page, chart, e-mail part or PDF: each is a space there (the pages' C0 and DEL, the
+# e-mail's and the PDF's every one), so none reaches a terminal that shows the e-mail's text
+mkdir -p "$T/ctl"
+cp "$FIXTURE"/*.csv "$T/ctl/"
+python3 - "$T/ctl" <<'PY'
+import csv, io, sys
+d = sys.argv[1]
+def edit(name, col, value):
+    rows = list(csv.reader(io.StringIO(open(f"{d}/{name}", encoding="utf-8-sig", newline="").read())))
+    for r in rows[1:]:
+        if len(r) > col and r[col].strip():
+            r[col] = value
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(rows)
+    open(f"{d}/{name}", "w", encoding="utf-8", newline="").write(out.getvalue())
+edit("customers.csv", 1, "Back\b\bEvil Esc\x1b]0;pwned\x07T Del\x7fX Csi\u009b2J Nel\u0085Y")
+edit("payments.csv", 3, "Pay\x1b[31mPal\u009b")
+PY
+run 0 build --data "$T/ctl" --out "$T/ctl-site"
+python3 -c 'import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+for p in m.walk():
+    if p.get_content_maintype() == "text":
+        sys.stdout.buffer.write(p.get_payload(decode=True))' "$T/ctl-site/weekly/email.eml" >"$T/ctl-mail"
+pdftotext "$T/ctl-site/weekly/report.pdf" - 2>/dev/null | tr -d '\f' >"$T/ctl-pdf"	# less its page breaks
+grep -q 'Back  evil Esc ]0;pwned t Del x Csi 2j Nel Y' "$T/ctl-mail" && grep -q 'Back evil Esc ]0;pwned t' "$T/ctl-pdf" && pass ||
+	fail "the names are not in the e-mail and the PDF with spaces: $(grep -a -m1 Back "$T/ctl-mail" "$T/ctl-pdf")"
+LC_ALL=C grep -l -P '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]' "$T/ctl-mail" "$T/ctl-pdf" "$T/ctl-site/weekly/email.html" \
+	$(find "$T/ctl-site" -name '*.html' -o -name '*.svg') >"$T/ctl-found"
+[ -s "$T/ctl-found" ] && fail "a control character in: $(head -3 "$T/ctl-found")" || pass
+LC_ALL=C grep -l -P '\xc2[\x80-\x9f]' "$T/ctl-mail" "$T/ctl-pdf" >"$T/ctl-found"
+[ -s "$T/ctl-found" ] && fail "a C1 control in: $(cat "$T/ctl-found")" || pass
+rm -rf "$T/ctl" "$T/ctl-site" "$T/ctl-mail" "$T/ctl-pdf" "$T/ctl-found"
+
 finish hostile

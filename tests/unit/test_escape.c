@@ -216,6 +216,51 @@ static void test_sheet_cells(void **state)
 				}
 }
 
+/* esc_html as it must be, a byte at a time: C0 controls but tab and line ends, and DEL, as spaces. */
+static void html_slowly(Buf *b, const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		const char *ref = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;"
+				: c == '\'' ? "&#39;" : (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f ? " " : NULL;
+		if (ref)
+			buf_puts(b, ref);
+		else
+			buf_putc(b, (char)c);
+	}
+}
+
+/* Every byte but 0xe2 (a bidirectional control's first: test_cases) at each place of a text of
+ * 20, so that the 8-at-a-time scan meets it at each of its places; and text_shown's controls,
+ * C1 (U+0080..U+009F) among them, each one space. */
+static void test_controls_as_spaces(void **state)
+{
+	(void)state;
+	for (int c = 0; c < 256; c++)
+		for (size_t at = 0; at < 20 && c != 0xe2; at++) {
+			unsigned char s[20];
+			memset(s, 'a', sizeof s);
+			s[at] = (unsigned char)c;
+			Buf got = {0}, want = {0};
+			esc_html(&got, (const char *)s, sizeof s);
+			html_slowly(&want, s, sizeof s);
+			CHECK(got.len == want.len && memcmp(got.p, want.p, got.len) == 0, "esc_html: byte %d at %zu: %s", c, at,
+			      buf_cstr(&got));
+			buf_free(&got), buf_free(&want);
+		}
+	static const struct { const char *in, *want; } shown[] = {
+		{"Back\b\bEvil", "Back  Evil"}, {"Esc\x1b]0;x\x07", "Esc ]0;x "}, {"Del\x7fX", "Del X"},
+		{"Csi\xc2\x9b" "2J", "Csi 2J"}, {"Nel\xc2\x85", "Nel "}, {"\xc2\x80", " "}, {"No\xc2\xa0" "break", "No\xc2\xa0" "break"},
+		{"\xc2", "\xc2"}, {"caf\xc3\xa9\tx", "caf\xc3\xa9 x"}, {"", ""},
+	};
+	for (size_t i = 0; i < N_ELEMS(shown); i++) {
+		Buf b = {0};
+		text_shown(&b, shown[i].in, strlen(shown[i].in));
+		CHECK(strcmp(buf_cstr(&b), shown[i].want) == 0, "text_shown(%s): %s", shown[i].want, buf_cstr(&b));
+		buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_escapes_close),
 		cmocka_unit_test(test_random_texts),
 		cmocka_unit_test(test_sheet_cells),
+		cmocka_unit_test(test_controls_as_spaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
