@@ -299,6 +299,30 @@ async function controls(browser, base, types) {
 	});
 	check(label === '"E-mail"', `customer on a phone: the one-row table is not a list (${label})`);
 	await phone.close();
+	/* ... on a tablet too (its eight columns would break a date at a hyphen), a table on a wide screen */
+	for (const [width, want] of [[768, '"E-mail"'], [1366, 'none']]) {
+		const page = await open(browser, base + types.customer, `customer at ${width}`, width);
+		const got = await page.evaluate(() => getComputedStyle(document.querySelector('main table.one-row td'), '::before').content);
+		check(got === want, `customer at ${width}: the one-row table's labels are ${got}, not ${want}`);
+		await page.close();
+	}
+	/* the dashboard's figures each on one line, whatever the cards' width (a large one put in
+	 * each: 88 M with its cents); printed from a dark screen, the light colours (the charts' too) */
+	for (const width of [1040, 1366, 800, 390]) {
+		const page = await open(browser, base + 'index.html', `figures at ${width}`, width);
+		const broken = await page.evaluate(() => Array.from(document.querySelectorAll('.kpi .value'))
+			.map((v) => { v.textContent = '88,448,287.23'; return v; })
+			.filter((v) => v.getClientRects().length !== 1 || v.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(v).fontSize))
+			.map((v) => v.textContent));
+		check(broken.length === 0, `dashboard at ${width}: figures on two lines: ${broken.join(', ')}`);
+		await page.close();
+	}
+	const printed = await open(browser, base + 'index.html', 'print from dark');
+	await printed.emulateMedia({ media: 'print', colorScheme: 'dark' });
+	const colours = await printed.evaluate(() => ['--s0', '--bg', '--grid'].map((v) =>
+		getComputedStyle(document.documentElement).getPropertyValue(v).trim()).join(' '));
+	check(colours === '#0072b2 #fff #e4e6ea', `print from a dark screen: the colours are ${colours}`);
+	await printed.close();
 	/* a table of four columns or more is a card a row on a phone, each value labelled, its
 	 * headings still the buttons that sort the cards */
 	const cards = await open(browser, base + 'customers/index.html', 'cards on a phone', 390);
