@@ -248,7 +248,7 @@ done
 cp "$T/err-jobs1" "$T/err"
 err_has 'chunks/fact_orders.csv:290:5: error: amount "1.005" is not a number with at most two decimals'
 err_has 'chunks/fact_orders.csv:200:2: error: customer_key "99" is not in the table it refers to'
-err_has 'chunks/fact_orders.csv: error: 1 more gold_decimal (4 times in all)'
+err_has 'chunks/fact_orders.csv: error: 1 more gold_decimal (4 times in all; --verbose lists them)'
 err_has 'chunks/fact_sessions.csv:480:4: error: session_time "2024-03-03 25:30:00" is not a date'
 err_has 'chunks/fact_sessions.csv:150:2: error: customer_key "99" is not in the table it refers to'
 for jobs in 2 3 4 7; do
