@@ -123,6 +123,8 @@ static void html_at_risk(const Edition *e, Buf *b)
 	buf_puts(b, "</tbody>\n</table>\n</div>\n");
 }
 
+static void chart_cid(const Edition *e, size_t i, Buf *b);
+
 void edition_mail_html(const Edition *e, Buf *b, bool preview)
 {
 	html_head(e, b);
@@ -134,8 +136,12 @@ void edition_mail_html(const Edition *e, Buf *b, bool preview)
 			continue;
 		buf_puts(b, "<h2 style=\"font-size:16px;margin-top:28px\">");
 		html(b, c->title);
-		buf_printf(b, "</h2>\n<img src=\"%s%s%s\" width=\"560\" alt=\"", preview ? "../charts/" : "cid:", c->id,
-			   preview ? ".png" : "@c360");
+		buf_puts(b, "</h2>\n<img src=\"");
+		if (preview)
+			buf_printf(b, "../charts/%s.png", c->id);
+		else
+			buf_puts(b, "cid:"), chart_cid(e, i, b);
+		buf_puts(b, "\" width=\"560\" alt=\"");
 		html(b, c->title);
 		buf_puts(b, " (the numbers are on the dashboard)\" style=\"max-width:100%;height:auto;background:#fff\">\n");
 	}
@@ -522,6 +528,29 @@ static void header_addresses(Header *h, const char *list)
 	buf_free(&closed);
 }
 
+/* The right side of the message's and its images' ids (RFC 5322 3.6.4, RFC 2392): email_from's
+ * domain (its first mailbox's, checked when read), else c360.localhost. */
+static Str id_domain(const Edition *e)
+{
+	const char *from = e->cfg->email_from;
+	Str name, addr;
+	Buf names = {0};
+	bool ok = from && !mailbox_parse(str_make(from, (size_t)(mailbox_end(from) - from)), &name, &addr, &names);
+	buf_free(&names);
+	const char *at = ok ? memrchr(addr.p, '@', addr.n) : NULL;
+	return at ? str_make(at + 1, addr.n - (size_t)(at + 1 - addr.p)) : str_make("c360.localhost", 14);
+}
+
+/* Chart i's Content-ID, without its angle brackets: its id and the hash of its image, unique to
+ * what it shows (a client that keeps images by their id shows no other edition's). */
+static void chart_cid(const Edition *e, size_t i, Buf *b)
+{
+	const Buf *png = &e->charts->c[i].png;
+	Str domain = id_domain(e);
+	buf_printf(b, "%s.%016llx@", e->charts->c[i].chart.id, (unsigned long long)hash_bytes(png->p ? png->p : "", png->len));
+	buf_put(b, domain.p, domain.n);
+}
+
 static void eml_head(const Edition *e, Buf *m, const char *mixed)
 {
 	int y, mo, d;
@@ -538,9 +567,11 @@ static void eml_head(const Edition *e, Buf *m, const char *mixed)
 	buf_printf(&subject, "%s: the week to %s", e->title, e->as_of);
 	header_text(&h, subject.p, subject.len);
 	buf_free(&subject);
-	buf_printf(m, "\r\nDate: %s, %02d %s %04d 00:00:00 +0000\r\nMessage-ID: <%s@c360.localhost>\r\nMIME-Version: 1.0\r\n"
+	Str domain = id_domain(e);
+	buf_printf(m, "\r\nDate: %s, %02d %s %04d 00:00:00 +0000\r\nMessage-ID: <%s@%.*s>\r\nMIME-Version: 1.0\r\n"
 		      "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\nThis is a MIME message.\r\n",
-		   date_weekday_abbr[date_weekday(e->g->as_of) - 1], d, date_month_abbr[mo - 1], y, mixed + 5, mixed);
+		   date_weekday_abbr[date_weekday(e->g->as_of) - 1], d, date_month_abbr[mo - 1], y, mixed + 5,
+		   (int)domain.n, domain.p, mixed);
 }
 
 void edition_eml(const Edition *e, const Buf *text, const Buf *html, const Buf *pdf, Buf *m)
@@ -548,6 +579,7 @@ void edition_eml(const Edition *e, const Buf *text, const Buf *html, const Buf *
 	/* The boundaries and the Message-ID come from the content and the addresses, so the
 	 * message is the same for the same data, and another for other recipients. */
 	char mixed[48], alt[48], related[48], headers[256];
+	Buf cid = {0};
 	const char *from = e->cfg->email_from ? e->cfg->email_from : "", *to = e->cfg->email_to ? e->cfg->email_to : "";
 	uint64_t h = hash_bytes(html->p, html->len) ^ hash_bytes(text->p, text->len) ^
 		     hash_bytes(from, strlen(from)) * 3 ^ hash_bytes(to, strlen(to)) * 5;
@@ -563,9 +595,11 @@ void edition_eml(const Edition *e, const Buf *text, const Buf *html, const Buf *
 		const char *id = e->charts->c[i].chart.id;
 		if (!e->charts->c[i].dashboard)
 			continue;
-		snprintf(headers, sizeof headers, "Content-Type: image/png; name=\"%s.png\"\r\nContent-ID: <%s@c360>\r\n"
-			 "Content-Disposition: inline; filename=\"%s.png\"\r\n", id, id, id);
-		part(m, related, headers, &e->charts->c[i].png, false);
+		cid.len = 0;
+		buf_printf(&cid, "Content-Type: image/png; name=\"%s.png\"\r\nContent-ID: <", id);
+		chart_cid(e, i, &cid);
+		buf_printf(&cid, ">\r\nContent-Disposition: inline; filename=\"%s.png\"\r\n", id);
+		part(m, related, buf_cstr(&cid), &e->charts->c[i].png, false);
 	}
 	buf_printf(m, "--%s--\r\n--%s--\r\n", related, alt);
 	Buf day = {0};
@@ -575,4 +609,5 @@ void edition_eml(const Edition *e, const Buf *text, const Buf *html, const Buf *
 	buf_free(&day);
 	part(m, mixed, headers, pdf, false);
 	buf_printf(m, "--%s--\r\n", mixed);
+	buf_free(&cid);
 }

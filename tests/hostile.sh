@@ -406,6 +406,10 @@ assert [a.display_name for a in m['From'].addresses] == ['Smith, John'], m['From
 to = m['To'].addresses
 assert [a.addr_spec for a in to] == ['f@example.com', 'q@example.com', 'plain@example.com', 'v@example.com', 'w@example.com'], to
 assert to[0].display_name == 'Foo.Bar Inc.' and to[1].display_name == 'a"b', to
+# the ids' right side the sender's domain (RFC 5322 3.6.4); an image's id its chart's and its bytes' (RFC 2392)
+assert re.fullmatch(r'<[0-9a-f]{16}-m@example\.com>', m['Message-ID']), m['Message-ID']
+cids = [p['Content-ID'] for p in m.walk() if p['Content-ID']]
+assert len(cids) >= 6 and all(re.fullmatch(r'<[a-z_-]+\.[0-9a-f]{16}@example\.com>', c) for c in cids), cids
 for p in m.walk():
     assert not p.defects, (p.get_content_type(), p.defects)
     if p.get_content_maintype() == 'text':
