@@ -13,10 +13,13 @@ static void html(Buf *b, const char *s)
 	esc_html(b, s, strlen(s));
 }
 
-static void html_head(const Edition *e, Buf *b)
+static void html_head(const Edition *e, Buf *b, bool preview)
 {
 	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+	if (preview)	/* the site's icon (a browser asks for /favicon.ico else); the e-mail links to nothing */
+		buf_puts(b, "<link rel=\"icon\" href=\"../assets/favicon.svg\" type=\"image/svg+xml\">\n");
+	buf_puts(b,
 		    "<style>@media (max-width: 600px) { body { padding: 12px !important } th, td { padding: 5px 4px !important }\n"
 		    /* a phone's columns: the KPI, its value and its change (a percentage's in pts); the customer,
 		     * the last order, the open tickets and the value (the rest is in the PDF attached) */
@@ -127,7 +130,7 @@ static void chart_cid(const Edition *e, size_t i, Buf *b);
 
 void edition_mail_html(const Edition *e, Buf *b, bool preview)
 {
-	html_head(e, b);
+	html_head(e, b, preview);
 	html_kpis(e, b);
 	html_at_risk(e, b);
 	for (size_t i = 0; i < e->charts->n; i++) {

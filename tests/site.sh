@@ -61,6 +61,9 @@ site_checks() {
 		[ -s "$1/$p" ] && pass || fail "$1/$p is missing"
 	done
 	head -c 8 "$1/charts/segments.png" | od -An -c | grep -q 'P   N   G' && pass || fail "charts are not PNG"
+	# the e-mail's preview names the site's icon (links_resolve: it is there), or a browser asks the
+	# server for /favicon.ico
+	grep -q '<link rel="icon" href="../assets/favicon.svg"' "$1/weekly/email.html" && pass || fail "$1/weekly/email.html names no icon"
 }
 
 # prose_dates SITE: dates in prose (headers, cards, the summary strip, the lifecycle) in words,
