@@ -490,14 +490,15 @@ static void row_bronze(Source *src, RowHead *h, Str raw, Str id)
 	h->rawlen = (uint32_t)raw.n;
 }
 
-/* Where raw has a CR alone outside quotes (a line end only in a file whose lines end in CR);
+/* Where raw has a line end outside quotes, which can only be the other kind than its file's: a
+ * CR alone (a file whose lines end in LF or CRLF) or an LF (one whose lines end in CR alone);
  * raw.n if nowhere. */
-static size_t lone_cr(Str raw)
+static size_t other_line_end(Str raw)
 {
 	bool quoted = false;
 	for (size_t i = 0; i < raw.n; i++) {
 		quoted ^= raw.p[i] == '"';
-		if (raw.p[i] == '\r' && !quoted && (i + 1 == raw.n || raw.p[i + 1] != '\n'))
+		if (!quoted && (raw.p[i] == '\n' || (raw.p[i] == '\r' && (i + 1 == raw.n || raw.p[i + 1] != '\n'))))
 			return i;
 	}
 	return raw.n;
@@ -513,11 +514,14 @@ static void text_flags(Source *src, const Record *r, RowHead *h)
 		diag(&src->diags, D_RAGGED_ROW, r->line, (fewer ? r->nfields : src->nheader) + 1,
 		     fewer ? "fewer fields than the header; padded with nulls"
 			   : "more fields than the header; the extra text stays in bronze", NULL, 0);
-		size_t cr = fewer ? r->raw.n : lone_cr(r->raw);
-		if (cr < r->raw.n)	/* said whatever the verbosity: a note is not a row's */
-			diag(&src->diags, D_READ_AS, r->line, (uint32_t)cr + 1,
-			     "text: a CR alone, in a file whose lines end in LF (as its first line does); rows that end "
-			     "in CR alone after it are read as this one row: save the file with one kind of line end",
+		size_t at = fewer ? r->raw.n : other_line_end(r->raw);
+		bool lf = at < r->raw.n && r->raw.p[at] == '\n';
+		if (at < r->raw.n)	/* said whatever the verbosity: a note is not a row's */
+			diag(&src->diags, D_READ_AS, r->line, (uint32_t)at + 1,
+			     lf ? "text: an LF, in a file whose lines end in CR alone (as its first line does); rows that end "
+				  "in LF after it are read as this one row: save the file with one kind of line end"
+				: "text: a CR alone, in a file whose lines end in LF (as its first line does); rows that end "
+				  "in CR alone after it are read as this one row: save the file with one kind of line end",
 			     NULL, 0);
 	}
 	for (unsigned t = TEXT_INVALID_UTF8; t <= TEXT_NUL; t <<= 1) {

@@ -185,6 +185,11 @@ printf 'order_id,customer_id,order_date,amount,status\n10,1,2022-07-01,12.50,com
 run 0 build --data "$T/mixed" --out "$T/mixed-site"
 err_has "mixed/orders.csv:2:31: note: read as text: a CR alone, in a file whose lines end in LF"
 err_has "orders.csv: 1 row read"
+# ... and one whose first line ends in CR alone and its rows in LF, the same way (helper 109)
+printf 'order_id,customer_id,order_date,amount,status\r10,1,2022-07-01,12.50,complete\n11,2,2022-07-02,3,shipped\n' >"$T/mixed/orders.csv"
+run 0 build --data "$T/mixed" --out "$T/mixed-site"
+err_has "mixed/orders.csv:2:31: note: read as text: an LF, in a file whose lines end in CR alone"
+err_has "orders.csv: 1 row read"
 rm -rf "$T/mixed" "$T/mixed-site"
 # An HTML template is escaped where each value stands: a link made from data cannot be
 # javascript:, a value in an attribute without quotes is refused where it stands.
