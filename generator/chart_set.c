@@ -106,6 +106,8 @@ static void chart_devices(Maker *m)
 			   {"Other", v[CH_OTHER], true, false}},
 	};
 	weeks_of(m, &c);
+	if (g->nweeks <= 1)
+		c.ncat = 0;	/* no dated session (none read): no data, not lines at 0 */
 	add_chart(m, "chart_devices", &c, true);
 }
 

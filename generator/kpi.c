@@ -693,8 +693,9 @@ static void snap_kpis(const Gold *g, const SnapSums *sum, int j, Kpis *k)
 	k->v[K_TOTAL_CUSTOMERS] = (int64_t)sum->customers[j];
 	k->v[K_AVERAGE_ORDER_VALUE] = kpi_ratio(sum->cents[j], (int64_t)sum->orders[j]);
 	k->v[K_REPEAT_CUSTOMER_PCT] = kpi_pct(sum->repeat[j], sum->customers[j]);
-	k->v[K_OPEN_TICKETS] = (int64_t)sum->open[j];
-	k->v[K_CHURN_RISK] = (int64_t)sum->churn[j];
+	bool tickets = g->quality[SRC_TICKETS].status == STATUS_LOADED;	/* a header at least */
+	k->v[K_OPEN_TICKETS] = tickets ? (int64_t)sum->open[j] : KPI_NULL;	/* no tickets read: no data, not 0 */
+	k->v[K_CHURN_RISK] = tickets ? (int64_t)sum->churn[j] : KPI_NULL;
 	k->v[K_TOTAL_REVENUE] = sum->cents[j];
 	k->v[K_VALID_ORDERS] = (int64_t)sum->orders[j];
 	k->v[K_KNOWN_CUSTOMERS] = (int64_t)g->ncrm;

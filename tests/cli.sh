@@ -288,6 +288,21 @@ data emptyopt
 : >"$T/emptyopt/support_tickets.csv"
 run 0 build --data "$T/emptyopt" --out "$T/s"
 err_has "support_tickets.csv: warning: the file is empty"
+# ... no ticket read: the KPIs of tickets are no data, not 0 (a header alone: 0)
+file_has "$T/s/gold/kpi_summary.csv" "^open_tickets,,$"
+file_has "$T/s/gold/kpi_summary.csv" "^churn_risk_customers,,$"
+head -1 "$FIXTURE/support_tickets.csv" >"$T/emptyopt/support_tickets.csv"
+run 0 build --data "$T/emptyopt" --out "$T/s"
+file_has "$T/s/gold/kpi_summary.csv" "^open_tickets,0,0$"
+# ... no session read: the sessions' chart says no data (the orders' does not), as read back from gold
+rm "$T/emptyopt/support_tickets.csv" "$T/emptyopt/web_activities.csv"
+run 0 build --data "$T/emptyopt" --out "$T/s"
+file_has "$T/s/gold/kpi_summary.csv" "^churn_risk_customers,,$"
+awk '/id="h-devices"/ { f = 1 } /id="h-segments"/ { f = 0 } f' "$T/s/index.html" | grep -q '>no data<' &&
+	! awk '/id="h-orders"/ { f = 1 } /id="h-payments"/ { f = 0 } f' "$T/s/index.html" | grep -q '>no data<' && pass ||
+	fail "the sessions' chart with no session is not no data"
+rm -rf "$T/rs" && run 0 render --gold "$T/s/gold" --out "$T/rs"
+cmp -s "$T/s/index.html" "$T/rs/index.html" && pass || fail "no tickets, no sessions: render --gold differs from the build"
 
 data blank
 printf '\n\n   \n\r\n' >"$T/blank/customers.csv"
