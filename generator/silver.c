@@ -1575,6 +1575,22 @@ static void no_dates(Source *src, size_t rows)
 	buf_free(&b);
 }
 
+/* Rows with bytes that are not UTF-8 (each an invalid_utf8, a --verbose warning) in a file whose
+ * encoding is not named (nor its header's said already): a Windows-1252 or Latin-1 export read as
+ * UTF-8, whose ids that differ only there became one (a duplicate_key); said at every build. */
+static void not_utf8(Source *src)
+{
+	const DiagTally *t = &src->diags.tally[D_INVALID_UTF8];
+	if (!t->count || !t->nsamples || src->opt.encoding >= 0 || src->diags.tally[D_HEADER_ENCODING].count)
+		return;
+	Buf b = {0};
+	buf_printf(&b, "UTF-8, though %llu %s bytes that are not (each replaced with U+FFFD: ids that differ only "
+		       "there read as one); a Windows-1252 or Latin-1 file? name its encoding: [read] %s.encoding = "
+		       "windows-1252", (unsigned long long)t->count, t->count == 1 ? "row holds" : "rows hold", src->def->name);
+	diag(&src->diags, D_READ_AS, t->sample[0].line, t->sample[0].col, b.p, NULL, 0);
+	buf_free(&b);
+}
+
 bool silver_finish(Silver *s)
 {
 	if (silver_worst(s) == SEV_ERROR)
@@ -1597,6 +1613,7 @@ bool silver_finish(Silver *s)
 		unknown_statuses(src);
 		unknown_devices(src);
 		no_dates(src, i == SRC_CUSTOMERS ? s->ncrm : src->table.n);
+		not_utf8(src);
 		if (src->nquarantine)
 			qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, quarantine_cmp);
 	}
