@@ -1373,6 +1373,7 @@ typedef struct {
 	const char *file;	/* the file read, in the data folder */
 	SourceStatus status;
 	uint64_t rows_read, blank_lines, silver_rows, quarantined_rows, after_as_of;
+	uint64_t skipped_lines;	/* before the header row or comments ([read]): no rows */
 	uint64_t flagged_rows;	/* silver rows with any flag (flag[] counts rows per flag) */
 	uint64_t inferred;	/* customers: those known only from facts */
 	uint64_t reason[D_NREASONS], flag[D_NFLAGS];

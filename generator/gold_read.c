@@ -658,11 +658,11 @@ static void data_quality_row(Reader *r)
 		int st = get_name(r, 3, source_status_name, STATUS_COUNT, false);
 		q->status = st < 0 ? STATUS_MISSING : (SourceStatus)st;
 		q->file = get_text(r, 4);
-	} else if (str_eq(m, "rows_read") || str_eq(m, "blank_lines") || str_eq(m, "silver_rows") ||
-		   str_eq(m, "inferred_customers") || str_eq(m, "after_as_of_rows")) {
+	} else if (str_eq(m, "rows_read") || str_eq(m, "blank_lines") || str_eq(m, "skipped_lines") ||
+		   str_eq(m, "silver_rows") || str_eq(m, "inferred_customers") || str_eq(m, "after_as_of_rows")) {
 		dq_count(r, str_eq(m, "rows_read") ? &q->rows_read : str_eq(m, "blank_lines") ? &q->blank_lines
-			 : str_eq(m, "silver_rows") ? &q->silver_rows : str_eq(m, "inferred_customers") ? &q->inferred
-			 : &q->after_as_of);
+			 : str_eq(m, "skipped_lines") ? &q->skipped_lines : str_eq(m, "silver_rows") ? &q->silver_rows
+			 : str_eq(m, "inferred_customers") ? &q->inferred : &q->after_as_of);
 		if (str_eq(m, "inferred_customers"))	/* dim_customer's customers not from the CRM */
 			agree(r, q->inferred == r->st->table[SRC_CUSTOMERS].n - r->g->ncrm, 3);
 	} else if (str_eq(m, "quarantined_rows")) {	/* in all, then by reason */

@@ -68,6 +68,7 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	v_set(a, o, "loaded", v_bool(a, m->status == STATUS_LOADED));
 	v_set(a, o, "rows_read", v_num(a, V_INT, (int64_t)m->rows_read));
 	v_set(a, o, "blank_lines", v_num(a, V_INT, (int64_t)m->blank_lines));
+	v_set(a, o, "skipped_lines", v_num(a, V_INT, (int64_t)m->skipped_lines));
 	v_set(a, o, "silver_rows", v_num(a, V_INT, (int64_t)m->silver_rows));
 	v_set(a, o, "quarantined_rows", v_num(a, V_INT, (int64_t)m->quarantined_rows));
 	v_set(a, o, "flagged_rows", v_num(a, V_INT, (int64_t)m->flagged_rows));

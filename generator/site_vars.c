@@ -119,6 +119,7 @@ static const PageVar source_fields[] = {
 	{"loaded", T_BOOL, NULL, "its status is `loaded`: its rows were read"},
 	{"rows_read", T_NUMBER, NULL, "data rows read"},
 	{"blank_lines", T_NUMBER, NULL, "blank lines skipped"},
+	{"skipped_lines", T_NUMBER, NULL, "lines skipped before the header row or as comments ([read]): no rows"},
 	{"silver_rows", T_NUMBER, NULL, "rows in silver (customers: from the file)"},
 	{"quarantined_rows", T_NUMBER, NULL, "rows quarantined"},
 	{"flagged_rows", T_NUMBER, NULL, "silver rows with at least one flag"},

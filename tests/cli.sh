@@ -309,6 +309,19 @@ printf '\n\n   \n\r\n' >"$T/blank/customers.csv"
 run 1 build --data "$T/blank" --out "$T/s"
 err_has "no header row"
 
+# lines a setting skips (comments, lines before the header row) are no rows, and counted where
+# the other measures are: data_quality.csv and the quality page (helper 109: the two orders a
+# comment of "#" took were in a note only)
+data skip
+printf 'order_id,customer_id,order_date,amount,status\n#1001,1,2024-01-01,5,completed\n#1002,1,2024-01-01,5,completed\n' >>"$T/skip/orders.csv"
+printf '[read]\norders.comment = "#"\n' >"$T/skip.conf"
+run 0 build --quiet --config "$T/skip.conf" --data "$T/skip" --out "$T/s"
+[ "$(dq "$T/s" orders skipped_lines '')" = 2 ] && [ "$(dq "$T/s" customers skipped_lines '')" = 0 ] && pass ||
+	fail "skipped_lines: orders $(dq "$T/s" orders skipped_lines ''), customers $(dq "$T/s" customers skipped_lines '')"
+file_has "$T/s/quality.html" '<td class="right">[0-9]* + 2 skipped</td>'
+rm -rf "$T/rs" && run 0 render --gold "$T/s/gold" --out "$T/rs"
+cmp -s "$T/s/quality.html" "$T/rs/quality.html" && pass || fail "skipped lines: render --gold's quality page differs"
+
 data headeronly
 head -1 "$FIXTURE/orders.csv" >"$T/headeronly/orders.csv"
 run 0 build --data "$T/headeronly" --out "$T/s"
