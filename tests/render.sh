@@ -192,7 +192,7 @@ bad nokey 'nokey/fact_orders.csv:3:3: error: date_key "" disagrees with the rest
 spoil utckey '2s/2024-03-03 22:30:00/2024-03-03T22:30:00-05:00/' fact_sessions.csv
 bad utckey 'utckey/fact_sessions.csv:2:3: error: date_key "20240303" disagrees with the rest of the gold tables'
 spoil inferred 's/^customers,inferred_customers,,3,$/customers,inferred_customers,,2,/' data_quality.csv
-bad inferred 'inferred/data_quality.csv:6:4: error: value "2" disagrees with the rest of the gold tables'
+bad inferred 'inferred/data_quality.csv:7:4: error: value "2" disagrees with the rest of the gold tables'
 spoil gender '2s/,Female,/,female,/' dim_customer.csv
 bad gender 'gender/dim_customer.csv:2:5: error: gender "female" is not one of the names the gold schema allows'
 # two rows of one customer_id (a build quarantines the later as duplicate_key): one page for two
