@@ -76,8 +76,11 @@
 		return new TextEncoder().encode(s);
 	}
 
+	/* A word's apostrophes (' and U+2019) left out, as c360 indexes it whole too: "O'Brien" and
+	 * "obrien" find the same customers. */
 	function tokens(text) {
-		return fold(text).split(/[^\p{L}\p{N}]+/u).filter(function (t) { return bytes(t).length >= 2; });
+		return fold(text).replace(/([\p{L}\p{N}])['\u2019](?=[\p{L}\p{N}])/gu, '$1').split(/[^\p{L}\p{N}]+/u)
+			.filter(function (t) { return bytes(t).length >= 2; });
 	}
 
 	function hexOf(key) {

@@ -1612,7 +1612,8 @@ typedef struct {
 	Entry *e;
 	size_t n, cap;
 	Arena words;
-	Buf folded;
+	Buf folded, joined;	/* a field folded; a word of it without its apostrophes */
+	int joined_tag;
 } Words;
 
 static void add_entry(Words *w, const char *p, size_t n, uint32_t value)
@@ -1637,8 +1638,16 @@ static bool word_char(const uint8_t *p, size_t n, int *len)
 	return uc_is_general_category(cp, UC_CATEGORY_L) || uc_is_general_category(cp, UC_CATEGORY_N);
 }
 
+/* The length of the apostrophe (' or U+2019) at p, 0 if none. */
+static size_t apostrophe(const uint8_t *p, size_t n)
+{
+	return *p == '\'' ? 1 : n >= 3 && memcmp(p, "\xe2\x80\x99", 3) == 0 ? 3 : 0;
+}
+
 /* The words of s (runs of letters and digits, two bytes or more), the first tagged first_tag;
- * with whole, s trimmed too (a whole id or e-mail). s is folded once for both. */
+ * a word with apostrophes in it, also whole without them (O'Brien: o, brien and obrien, which
+ * search.js makes of "obrien" and "O'Brien" alike); with whole, s trimmed too (a whole id or
+ * e-mail). s is folded once for all. */
 static void add_field(Words *w, uint32_t at, const char *s, size_t n, int first_tag, bool whole)
 {
 	if (!s)
@@ -1647,9 +1656,22 @@ static void add_field(Words *w, uint32_t at, const char *s, size_t n, int first_
 	search_fold(s, n, &w->folded);
 	const uint8_t *p = (const uint8_t *)w->folded.p;
 	int tag = first_tag, len = 1;
+	bool joined = false;	/* a word an apostrophe joins, in w->joined */
 	for (size_t i = 0, n = w->folded.len, start = 0; i <= n; i += (size_t)len) {
 		if (i < n && word_char(p + i, n - i, &len))
 			continue;
+		size_t apo = i < n && i > start ? apostrophe(p + i, n - i) : 0;
+		int next = 0;
+		if (apo && i + apo < n && word_char(p + i + apo, n - i - apo, &next)) {	/* a word goes on past it */
+			if (!joined)
+				w->joined.len = 0, w->joined_tag = tag;	/* the field's first word's, if it starts it */
+			buf_put(&w->joined, p + start, i - start);
+			joined = true;
+		} else if (joined) {
+			buf_put(&w->joined, p + start, i - start);
+			add_entry(w, w->joined.p, w->joined.len, at << 2 | (uint32_t)w->joined_tag);
+			joined = false;
+		}
 		if (i - start >= 2) {
 			add_entry(w, (const char *)p + start, i - start, at << 2 | (uint32_t)tag);
 			tag = TAG_WORD;
@@ -2241,7 +2263,7 @@ static bool write_all_words(Site *site, const uint32_t *by_id, size_t nc, FileHa
 	ok = ok && write_made(site, "customers/search/info.js", b, input);
 	arena_free(&w.words);
 	free(w.e);
-	buf_free(&w.folded), buf_free(&shards);
+	buf_free(&w.folded), buf_free(&w.joined), buf_free(&shards);
 	return ok;
 }
 

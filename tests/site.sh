@@ -363,6 +363,17 @@ elif browser_ready; then
 		>"$T/browser.out" 2>&1; then pass; else fail "browser (hostile): $(tail -8 "$T/browser.out")"; fi
 	$C360 generate --customers 300 --seed 3 --out "$T/g300" && $C360 build --data "$T/g300" --out "$T/g300-site" 2>/dev/null &&
 		pass || fail "build 300 generated customers"
+	# a name's apostrophes: O'Brien found by obrien, o'brien and brien (Bob Brien by the last only); D’Arcy (U+2019) by darcy
+	mkdir -p "$T/apo"
+	printf "customer_id,name,email\n1,Sean O'Brien,s@x.ie\n2,Ann D\342\200\231Arcy,a@x.ie\n3,Bob Brien,b@x.ie\n" >"$T/apo/customers.csv"
+	printf 'order_id,customer_id,order_date,amount,status\n1,1,2024-01-02,5,completed\n' >"$T/apo/orders.csv"
+	$C360 build --quiet --data "$T/apo" --out "$T/apo-site" && pass || fail "build the apostrophes' site"
+	if node tests/browser/run.mjs "$T/apo-site" --find obrien "Sean O'Brien" '!Bob Brien' "o'brien" "Sean O'Brien" '!Bob Brien' "O’Brien" "Sean O'Brien" \
+		brien "Sean O'Brien" darcy "Ann D’Arcy" "d'arcy" "Ann D’Arcy" >"$T/browser.out" 2>&1; then
+		pass
+	else
+		fail "browser (apostrophes): $(tail -8 "$T/browser.out")"
+	fi
 	# maria.0@aol.com is customer 100000's address: other Marias at aol.com match its words too; "sa"
 	# starts Sara's names and the words of São Paulo and San Francisco; nearly every address ends .com.
 	if node tests/browser/run.mjs "$T/g300-site" --ranking maria.0@aol.com sa com >"$T/browser.out" 2>&1; then

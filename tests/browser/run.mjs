@@ -8,6 +8,7 @@
 // packed customer pages: its viewer shows the customer (the HTML of its page in a files build,
 // C360_FILES_SITE, when given), and says so when the id is unknown.
 // Usage: node run.mjs SITE_DIR SCREENSHOT_DIR QUERY EXPECTED_NAME [--quick]
+//        node run.mjs SITE_DIR --find QUERY NAME [QUERY NAME ...]
 //        node run.mjs SITE_DIR --ranking EXACT_EMAIL NAME_QUERY MANY_QUERY   (search ranking and paging)
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
@@ -390,6 +391,17 @@ const bases = { disk: 'file://' + site + '/', web: `http://127.0.0.1:${server.ad
 if (shotsArg === '--ranking') {
 	for (const base of Object.values(bases))
 		await ranking(browser, base, query, expected, extra);
+} else if (shotsArg === '--find') {	/* QUERY NAME [!NAME] ...: each query finds the first customer, not the second */
+	const args = process.argv.slice(4);
+	for (let i = 0; i + 1 < args.length; i += 2) {
+		const q = args[i], page = await open(browser, bases.disk + 'customers/index.html?q=' + encodeURIComponent(q), `find ${q}`);
+		if (await searched(page, `find ${q}`, args[i + 1]) && i + 2 < args.length && args[i + 2].startsWith('!')) {
+			const names = (await results(page)).map((r) => r.name);
+			check(!names.includes(args[i + 2].slice(1)), `find ${q}: ${args[i + 2].slice(1)} among ${names.join(', ')}`);
+		}
+		i += i + 2 < args.length && args[i + 2].startsWith('!') ? 1 : 0;
+		await page.close();
+	}
 } else {
 	const shots = resolve(shotsArg);
 	mkdirSync(shots, { recursive: true });
@@ -412,5 +424,5 @@ if (shotsArg === '--ranking') {
 }
 await browser.close();
 server.close();
-console.log(`browser: ${failures} failures${shotsArg === '--ranking' ? '' : '; screenshots in ' + resolve(shotsArg)}`);
+console.log(`browser: ${failures} failures${shotsArg.startsWith('--') ? '' : '; screenshots in ' + resolve(shotsArg)}`);
 process.exit(failures ? 1 : 0);
