@@ -25,6 +25,7 @@
 #define MAX_WAIT_MS 1000	/* but no longer than this after the first change */
 #define BUILD_ID_URL "/__c360/build-id"
 #define RELOAD_URL "/__c360/reload.js"
+#define PER_ADDRESS 32u	/* connections at once from one address */
 
 /* Served as RELOAD_URL and named in every HTML response: polls the build id and reloads the
  * page once it differs from the build the page came from. */
@@ -517,8 +518,11 @@ int serve(const ServeOptions *so)
 	if (sigfd < 0 || w.fd < 0 || sock < 0 || so->build(so->ctx) != 0)
 		goto out;
 	watch_sources(&w, so->cfg);
+	/* at most PER_ADDRESS connections from one address: one that holds many open (a request sent a
+	 * byte at a time) leaves the server's others to the rest (a browser opens six or so) */
 	d = mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL, serve_request, &sv,
 			     MHD_OPTION_LISTEN_SOCKET, sock, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, PER_ADDRESS,
 			     MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL, MHD_OPTION_END);
 	if (!d) {
 		say(SAY_QUIET, "error: cannot start the web server");

@@ -228,6 +228,31 @@ start "$T/log2" --quiet --out "$T/site2" && {
 # bound to another address the site is on the network, as a published one: any host name
 start "$T/log5" --quiet --bind 0.0.0.0 --out "$T/site5" && {
 	host_status "attacker.example:${URL##*:}" 200
+	# ... where one address that holds many connections open (a request sent a byte at a time)
+	# has 32 of them, and another address is still served (helper 109: 1,085 held, none served)
+	python3 - "${URL##*:}" >"$T/slow" 2>&1 <<'PY' && pass || fail "one address's held connections: $(tail -2 "$T/slow")"
+import socket, subprocess, sys, time
+port = int(sys.argv[1])
+held = []
+for i in range(300):
+    s = socket.create_connection(('127.0.0.1', port), timeout=5)
+    s.sendall(b'GET / HTTP/1.1\r\nHost: x')
+    held.append(s)
+time.sleep(1)
+open_ = 0
+for s in held:
+    s.settimeout(0.02)
+    try:
+        open_ += s.recv(1) != b''
+    except socket.timeout:
+        open_ += 1
+    except OSError:
+        pass
+assert open_ == 32, f'{open_} of 300 connections of one address held'
+r = subprocess.run(['curl', '-s', '-m', '10', '--interface', '127.0.0.2', '-o', '/dev/null', '-w', '%{http_code}',
+                    f'http://127.0.0.1:{port}/index.html'], capture_output=True, text=True)
+assert r.stdout == '200', f'another address: {r.stdout} (curl {r.returncode})'
+PY
 	stop TERM
 }
 $C360 serve --port 0 --data "$T/no-data" --out "$T/site4" >"$T/err" 2>&1
