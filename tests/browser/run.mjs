@@ -318,6 +318,17 @@ async function controls(browser, base, types) {
 		check(broken.length === 0, `dashboard at ${width}: figures on two lines: ${broken.join(', ')}`);
 		await page.close();
 	}
+	/* the charts' data tables opened on a phone: whole, not scrolled (the quality chart's three columns) */
+	for (const path of ['quality.html', 'index.html']) {
+		const page = await open(browser, base + path, `${path} data tables at 390`, 390);
+		const wide = await page.evaluate(() => {
+			document.querySelectorAll('details.chart-data').forEach((d) => { d.open = true; });
+			return Array.from(document.querySelectorAll('details.chart-data table'))
+				.filter((t) => t.scrollWidth > t.clientWidth).map((t) => `${t.scrollWidth}/${t.clientWidth}`);
+		});
+		check(wide.length === 0, `${path} at 390: data tables wider than their box: ${wide.join(' ')}`);
+		await page.close();
+	}
 	const printed = await open(browser, base + 'index.html', 'print from dark');
 	await printed.emulateMedia({ media: 'print', colorScheme: 'dark' });
 	const colours = await printed.evaluate(() => ['--s0', '--bg', '--grid'].map((v) =>
