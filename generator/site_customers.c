@@ -1627,7 +1627,7 @@ static void add_entry(Words *w, const char *p, size_t n, uint32_t value)
 }
 
 /* Whether the code point at p (n bytes left, n > 0) is a letter or a digit; its length in *len. */
-static bool word_char(const uint8_t *p, size_t n, int *len)
+static inline __attribute__((always_inline)) bool word_char(const uint8_t *p, size_t n, int *len)
 {
 	if (*p < 0x80) {
 		*len = 1;
@@ -1660,7 +1660,7 @@ static void add_field(Words *w, uint32_t at, const char *s, size_t n, int first_
 	for (size_t i = 0, n = w->folded.len, start = 0; i <= n; i += (size_t)len) {
 		if (i < n && word_char(p + i, n - i, &len))
 			continue;
-		size_t apo = i < n && i > start ? apostrophe(p + i, n - i) : 0;
+		size_t apo = i < n && i > start && (p[i] == '\'' || p[i] == 0xe2) ? apostrophe(p + i, n - i) : 0;
 		int next = 0;
 		if (apo && i + apo < n && word_char(p + i + apo, n - i - apo, &next)) {	/* a word goes on past it */
 			if (!joined)
