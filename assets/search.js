@@ -65,7 +65,8 @@
 
 	/* As c360 indexes (site_customers.c's search_fold): accents off, lower case, the letters NFD
 	 * leaves whole as they are typed without them; words are runs of letters and digits, two
-	 * bytes or more. */
+	 * bytes or more (c360 indexes a word with apostrophes whole without them too: "obrien" finds
+	 * O'Brien, "o'brien" finds it by "brien"). */
 	var letters = {'ø': 'o', 'ł': 'l', 'đ': 'd', 'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'þ': 'th', 'ð': 'd', 'ı': 'i'};
 	function fold(text) {
 		return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[øłđßæœþðı]/g,
@@ -76,11 +77,8 @@
 		return new TextEncoder().encode(s);
 	}
 
-	/* A word's apostrophes (' and U+2019) left out, as c360 indexes it whole too: "O'Brien" and
-	 * "obrien" find the same customers. */
 	function tokens(text) {
-		return fold(text).replace(/([\p{L}\p{N}])['\u2019](?=[\p{L}\p{N}])/gu, '$1').split(/[^\p{L}\p{N}]+/u)
-			.filter(function (t) { return bytes(t).length >= 2; });
+		return fold(text).split(/[^\p{L}\p{N}]+/u).filter(function (t) { return bytes(t).length >= 2; });
 	}
 
 	function hexOf(key) {

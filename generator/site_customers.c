@@ -1638,15 +1638,19 @@ static inline __attribute__((always_inline)) bool word_char(const uint8_t *p, si
 	return uc_is_general_category(cp, UC_CATEGORY_L) || uc_is_general_category(cp, UC_CATEGORY_N);
 }
 
-/* The length of the apostrophe (' or U+2019) at p, 0 if none. */
+/* The length of the apostrophe at p (' ` U+00B4 U+2018 U+2019, as names are typed), 0 if none. */
 static size_t apostrophe(const uint8_t *p, size_t n)
 {
-	return *p == '\'' ? 1 : n >= 3 && memcmp(p, "\xe2\x80\x99", 3) == 0 ? 3 : 0;
+	if (*p == '\'' || *p == '`')
+		return 1;
+	if (n >= 2 && p[0] == 0xc2 && p[1] == 0xb4)
+		return 2;
+	return n >= 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0x98 || p[2] == 0x99) ? 3 : 0;
 }
 
 /* The words of s (runs of letters and digits, two bytes or more), the first tagged first_tag;
- * a word with apostrophes in it, also whole without them (O'Brien: o, brien and obrien, which
- * search.js makes of "obrien" and "O'Brien" alike); with whole, s trimmed too (a whole id or
+ * a word with apostrophes in it, also whole without them (O'Brien: o, brien and obrien: a query
+ * "obrien" finds it, "o'brien" by brien, as before); with whole, s trimmed too (a whole id or
  * e-mail). s is folded once for all. */
 static void add_field(Words *w, uint32_t at, const char *s, size_t n, int first_tag, bool whole)
 {
@@ -1660,7 +1664,8 @@ static void add_field(Words *w, uint32_t at, const char *s, size_t n, int first_
 	for (size_t i = 0, n = w->folded.len, start = 0; i <= n; i += (size_t)len) {
 		if (i < n && word_char(p + i, n - i, &len))
 			continue;
-		size_t apo = i < n && i > start && (p[i] == '\'' || p[i] == 0xe2) ? apostrophe(p + i, n - i) : 0;
+		size_t apo = i < n && i > start && (p[i] == '\'' || p[i] == '`' || p[i] == 0xc2 || p[i] == 0xe2)
+				     ? apostrophe(p + i, n - i) : 0;
 		int next = 0;
 		if (apo && i + apo < n && word_char(p + i + apo, n - i - apo, &next)) {	/* a word goes on past it */
 			if (!joined)
