@@ -515,37 +515,39 @@ static void old_take(const char *out)
 		old_read(out, &M.old);
 }
 
-/* Whether the previous site's folder dir[0, n) is a folder, not a link to one elsewhere: each
- * of its folders looked at without following a link, from the first (a link found says so). */
-static bool real_folder(const char *dir, size_t n)
+/* Whether the previous site's folder dir[0, n) is folders, not links to folders elsewhere (or
+ * files): each of its folders looked at without following a link, from the first. If not,
+ * *bad is the length of the first that is not one, said (M.foreign) if it is there. */
+static bool real_folders(const char *dir, size_t n, size_t *bad)
 {
 	char *d = xstrndup(dir, n);
 	struct stat st;
-	bool ok = true;
-	for (size_t i = 0; ok && i <= n; i++) {
+	bool real = true;
+	for (size_t i = 0; real && i <= n; i++) {
 		if (i < n && d[i] != '/')
 			continue;
 		d[i] = '\0';
 		bool there = fstatat(M.old_root, d, &st, AT_SYMLINK_NOFOLLOW) == 0;
-		ok = there && S_ISDIR(st.st_mode);
-		if (there && !ok && M.nforeign++ < 5) {
+		if (!there || !S_ISDIR(st.st_mode))
+			real = false, *bad = i;
+		if (there && !S_ISDIR(st.st_mode) && M.nforeign++ < 5) {
 			buf_puts(&M.foreign, M.foreign.len ? ", " : "");
 			buf_put_printable(&M.foreign, d, i, 200);
 		}
 		d[i] = i < n ? '/' : '\0';
 	}
 	free(d);
-	return ok;
+	return real;
 }
 
-/* Marks OLD_FOREIGN the previous site's files under a folder that is a link: a site's folder
- * replaced by a link to a folder elsewhere by hand is not the site's, and a rebuild removing
- * the previous edition's files through it would remove files outside --out. Each folder is
- * looked at once (the list is in path order). */
+/* Marks OLD_FOREIGN the previous site's files under a folder that is a link (or a file): a site's
+ * folder replaced by a link to a folder elsewhere by hand is not the site's, and a rebuild
+ * removing the previous edition's files through it would remove files outside --out. Each
+ * folder is looked at once (the list is in path order), and none below one that is not. */
 static void old_foreign(void)
 {
-	const char *last = NULL;
-	size_t lastn = 0;
+	const char *last = NULL, *bad = NULL;
+	size_t lastn = 0, badn = 0;	/* the last folder looked at; the last one found not a folder */
 	bool last_ok = true;
 	for (size_t i = 0; M.old_root >= 0 && i < M.old.n; i++) {
 		Entry *e = &M.old.e[i];
@@ -553,8 +555,14 @@ static void old_foreign(void)
 		size_t n = slash ? (size_t)(slash - e->path) : 0;
 		if (!n)
 			continue;
-		if (!last || n != lastn || memcmp(last, e->path, n) != 0)
-			last = e->path, lastn = n, last_ok = real_folder(e->path, n);
+		if (bad && n >= badn && memcmp(e->path, bad, badn) == 0 && (n == badn || e->path[badn] == '/')) {
+			e->state = OLD_FOREIGN;
+			continue;
+		}
+		if (!last || n != lastn || memcmp(last, e->path, n) != 0) {
+			last = e->path, lastn = n, last_ok = real_folders(e->path, n, &badn);
+			bad = last_ok ? bad : e->path;
+		}
 		if (!last_ok)
 			e->state = OLD_FOREIGN;
 	}
@@ -1224,8 +1232,8 @@ bool manifest_write(Buf *err, Buf *warn)
 		spare_finish(&w, warn);
 	}
 	if (M.nforeign)
-		buf_printf(warn, "%swarning: links in place of folders of the site in %s: %s%s: the files listed there were "
-				 "left where the links lead (the new site has folders of its own there)", warn->len ? "\n" : "",
+		buf_printf(warn, "%swarning: links or files in place of folders of the site in %s: %s%s: what was listed "
+				 "under them was left alone (the new site has folders of its own there)", warn->len ? "\n" : "",
 			   M.out, buf_cstr(&M.foreign), M.nforeign > 5 ? " and more" : "");
 	char *path = path_join(M.staging, MANIFEST_NAME);
 	/* truncated, not made anew: the marker's own file, its lock stays */

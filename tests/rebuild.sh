@@ -1047,12 +1047,19 @@ for round in 1 2 3; do
 	run 0 build --data "$T/ld" --out "$T/ls"
 	(cd "$T/outside" && find . -type f | sort | xargs cat | cksum) | cmp -s - "$T/outside.sum" && pass ||
 		fail "round $round: files where the links led were changed: $(ls "$T/outside/gold")"
-	[ "$round" != 1 ] || err_has "warning: links in place of folders of the site in $T/ls: customers/$pagedir, gold: "
+	[ "$round" != 1 ] || err_has "warning: links or files in place of folders of the site in $T/ls: customers/$pagedir, gold: "
 	[ ! -L "$T/ls/gold" ] && [ -s "$T/ls/gold/kpi_summary.csv" ] && [ ! -L "$T/ls/customers/$pagedir" ] && pass ||
 		fail "round $round: the new site has no folders of its own"
 	rm -rf "$T/lf" && run 0 build --data "$T/ld" --out "$T/lf"
 	diff -r -x .c360-prev -x 'lazy-*' "$T/ls" "$T/lf" >/dev/null && pass || fail "round $round: the rebuild differs from a fresh build"
 done
+# ... a folder of folders as a link is named once; a file in place of a folder too
+mkdir -p "$T/outside/all"
+rm -rf "$T/ls/customers" "$T/ls/charts" && ln -s "$T/outside/all" "$T/ls/customers" && echo x >"$T/ls/charts"
+awk -F, -v OFS=, 'NR == 5 { $4 = "USD 19.00" } { print }' "$T/ld/orders.csv" >"$T/mutated" && mv "$T/mutated" "$T/ld/orders.csv"
+run 0 build --data "$T/ld" --out "$T/ls"
+err_has "warning: links or files in place of folders of the site in $T/ls: charts, customers: what was listed under them was left alone"
+[ -z "$(ls -A "$T/outside/all")" ] && pass || fail "files made where the customers' link led: $(ls "$T/outside/all" | head -3)"
 
 # ---- a git working tree as --out: .git and the kept files survive every build, a folder of
 # anything else is not replaced
