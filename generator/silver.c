@@ -1580,13 +1580,13 @@ static void no_dates(Source *src, size_t rows)
  * UTF-8, whose ids that differ only there became one (a duplicate_key); said at every build. */
 static void not_utf8(Source *src)
 {
-	const DiagTally *t = &src->diags.tally[D_INVALID_UTF8];
+	const DiagTally *t = &src->diags.tally[D_INVALID_UTF8];	/* of silver's rows: a quarantined one is not counted */
 	if (!t->count || !t->nsamples || src->opt.encoding >= 0 || src->diags.tally[D_HEADER_ENCODING].count)
 		return;
 	Buf b = {0};
-	buf_printf(&b, "UTF-8, though %llu %s bytes that are not (each replaced with U+FFFD: ids that differ only "
-		       "there read as one); a Windows-1252 or Latin-1 file? name its encoding: [read] %s.encoding = "
-		       "windows-1252", (unsigned long long)t->count, t->count == 1 ? "row holds" : "rows hold", src->def->name);
+	buf_printf(&b, "UTF-8, though rows hold bytes that are not (each replaced with U+FFFD: ids that differ only "
+		       "there read as one, and a row of such an id is quarantined as a duplicate_key); a Windows-1252 or "
+		       "Latin-1 file? name its encoding: [read] %s.encoding = windows-1252", src->def->name);
 	diag(&src->diags, D_READ_AS, t->sample[0].line, t->sample[0].col, b.p, NULL, 0);
 	buf_free(&b);
 }
