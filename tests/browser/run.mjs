@@ -307,13 +307,15 @@ async function controls(browser, base, types) {
 		check(got === want, `customer at ${width}: the one-row table's labels are ${got}, not ${want}`);
 		await page.close();
 	}
-	/* the dashboard's figures each on one line, whatever the cards' width (a large one put in
-	 * each: 88 M with its cents); printed from a dark screen, the light colours (the charts' too) */
-	for (const width of [1040, 1366, 800, 390]) {
+	/* the dashboard's figures each on one line and inside their card, whatever the cards' width
+	 * (a large one put in each: 98 M with its cents and a currency code); printed from a dark
+	 * screen, the light colours (the charts' too) */
+	for (const width of [1040, 1366, 1400, 800, 700, 390, 320]) {
 		const page = await open(browser, base + 'index.html', `figures at ${width}`, width);
 		const broken = await page.evaluate(() => Array.from(document.querySelectorAll('.kpi .value'))
-			.map((v) => { v.textContent = '88,448,287.23'; return v; })
-			.filter((v) => v.getClientRects().length !== 1 || v.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(v).fontSize))
+			.map((v) => { v.textContent = 'EUR 98,450,199.38'; return v; })
+			.filter((v) => v.getClientRects().length !== 1 || v.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(v).fontSize) ||
+				v.scrollWidth > v.parentElement.clientWidth)
 			.map((v) => v.textContent));
 		check(broken.length === 0, `dashboard at ${width}: figures on two lines: ${broken.join(', ')}`);
 		await page.close();
