@@ -22,7 +22,8 @@
 
 #define CACHE_MAGIC "c360cch"	/* and its NUL: 8 bytes */
 #define CACHE_VERSION 4u	/* 2: rows without their id pointer and bronze fields; 3: the export's length;
-				 * 4: the samples apart from the tallies, up to DIAG_FILE_SAMPLES of a code */
+				 * 4: the samples apart from the tallies, up to DIAG_FILE_SAMPLES of a code, and
+				 * the head in the sum */
 
 typedef struct {
 	char magic[8];
@@ -250,11 +251,14 @@ static void put_head(const Source *src, FileHash key, uint64_t bytes, uint64_t n
 	memcpy(h->decimal_evidence, src->decimal_evidence, sizeof h->decimal_evidence);
 }
 
-/* The sum of the head: of the hashes of the body and of the text. */
-static FileHash sum_of(FileHash body, FileHash text)
+/* The sum of the file: of the hashes of its head (the sum itself zero), its body and its text,
+ * so that a head changed after it was written (a count it holds) is not taken either. */
+static FileHash sum_of(const CacheHead *h, FileHash body, FileHash text)
 {
-	FileHash two[2] = {body, text};
-	return file_hash(two, sizeof two);
+	CacheHead head = *h;
+	head.sum = (FileHash){0, 0};
+	FileHash three[3] = {file_hash(&head, sizeof head), body, text};
+	return file_hash(three, sizeof three);
 }
 
 /* src into the open file fd: the body and the text streamed each to its place, the head last. */
@@ -269,7 +273,7 @@ static bool put_file(const Source *src, FileHash key, uint64_t bytes, int fd)
 	out_flush(&o), out_flush(&t);
 	CacheHead h;
 	put_head(src, key, bytes, t.n, &h);
-	h.sum = sum_of(file_hasher_end(o.h), file_hasher_end(t.h));
+	h.sum = sum_of(&h, file_hasher_end(o.h), file_hasher_end(t.h));
 	bool ok = o.ok && t.ok && o.at == sizeof h + body_size(src) && pwrite(fd, &h, sizeof h, 0) == (ssize_t)sizeof h;
 	buf_free(&o.b), buf_free(&t.b);
 	return ok;
@@ -635,7 +639,7 @@ static bool sum_ok(const CacheHead *h, const char *frows, const char *rest, size
 	FileHasher *hs = file_hasher_new();
 	file_hasher_add(hs, frows, h->nrows * file_row_size(h->row_size));
 	file_hasher_add(hs, rest, nrest - h->ntext);
-	FileHash sum = sum_of(file_hasher_end(hs), file_hash(rest + (nrest - h->ntext), h->ntext));
+	FileHash sum = sum_of(h, file_hasher_end(hs), file_hash(rest + (nrest - h->ntext), h->ntext));
 	return sum.lo == h->sum.lo && sum.hi == h->sum.hi;
 }
 
@@ -941,7 +945,7 @@ static bool lazy_rows_ok(LazySource *z, const CacheHead *h, Reader *r, size_t nc
 	z->text_end = r->next;
 	uint64_t lists = (uint64_t)(r->end - r->p);	/* the bytes between the rows and the text */
 	ok = ok && hash_at(z->fd, body, at, lists, buf, slice) && hash_at(z->fd, text, at + lists, h->ntext, buf, slice);
-	FileHash sum = sum_of(file_hasher_end(body), file_hasher_end(text));
+	FileHash sum = sum_of(h, file_hasher_end(body), file_hasher_end(text));
 	free(buf);
 	return ok && !bad && sum.lo == h->sum.lo && sum.hi == h->sum.hi;
 }

@@ -9,8 +9,8 @@
 
 enum { HEAD = 376, KEY_AT = 16, SUM_AT = 32, NTEXT_AT = 80, DICT_N_AT = 88, TALLY = 16 };	/* CacheHead, CacheTally */
 
-/* The cache file at p, its sum made the sum of its bytes (of the hashes of the bytes before
- * the text and of the text), as silver_cache.c makes it: returns the key it names. n >= HEAD. */
+/* The cache file at p, its sum made the sum of its bytes (of the hashes of the head with a zero
+ * sum, of the bytes before the text and of the text), as silver_cache.c makes it: returns the key it names. n >= HEAD. */
 static inline FileHash cache_fix_sum(char *p, size_t n)
 {
 	FileHash key;
@@ -18,8 +18,11 @@ static inline FileHash cache_fix_sum(char *p, size_t n)
 	memcpy(&key, p + KEY_AT, sizeof key);
 	memcpy(&ntext, p + NTEXT_AT, sizeof ntext);
 	ntext = ntext <= n - HEAD ? ntext : 0;
-	FileHash two[2] = {file_hash(p + HEAD, n - HEAD - ntext), file_hash(p + n - ntext, ntext)};
-	FileHash sum = file_hash(two, sizeof two);
+	char head[HEAD];
+	memcpy(head, p, HEAD);
+	memset(head + SUM_AT, 0, sizeof(FileHash));
+	FileHash three[3] = {file_hash(head, HEAD), file_hash(p + HEAD, n - HEAD - ntext), file_hash(p + n - ntext, ntext)};
+	FileHash sum = file_hash(three, sizeof three);
 	memcpy(p + SUM_AT, &sum, sizeof sum);
 	return key;
 }
