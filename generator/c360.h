@@ -2215,6 +2215,7 @@ typedef struct {
 	EditionCustomer at_risk[EDITION_AT_RISK];
 	size_t nat_risk;
 	char at_risk_title[96];	/* their heading: how many of how many */
+	char at_risk_none[96];	/* what stands for the list when it is empty: none, or no data */
 	Buf summary;
 	char *title;		/* the report's, a closed unit (esc_bidi): an override it opens ends with it */
 	char *site;		/* the dashboard's address (site_url), or NULL */

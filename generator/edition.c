@@ -94,6 +94,15 @@ static void edition_at_risk(Edition *e, const PagePlan *plan, Buf *b)
 		buf_puts(b, "Customers at churn risk, the most valuable first");
 	}
 	text_of(e->at_risk_title, sizeof e->at_risk_title, b);
+	b->len = 0;
+	if (g->now.v[K_CHURN_RISK] == KPI_NULL) {	/* no ticket read: not none, unknown */
+		buf_puts(b, "No churn risk without ticket data: ");
+		source_why(b, &g->quality[SRC_TICKETS]);
+		buf_putc(b, '.');
+	} else {
+		buf_puts(b, "No customer is at churn risk.");
+	}
+	text_of(e->at_risk_none, sizeof e->at_risk_none, b);
 }
 
 /* The dashboard's address: site_url, with index.html where it names a folder. */

@@ -96,7 +96,7 @@ static void html_at_risk(const Edition *e, Buf *b)
 	html(b, e->at_risk_title);
 	buf_puts(b, "</h2>\n");
 	if (!e->nat_risk) {
-		buf_puts(b, "<p>No customer is at churn risk.</p>\n");
+		buf_puts(b, "<p>"), html(b, e->at_risk_none), buf_puts(b, "</p>\n");
 		return;
 	}
 	buf_puts(b, SCROLLS("Customers at churn risk") "<table style=\"border-collapse:collapse;background:#fff;font-size:14px\">\n"
@@ -209,7 +209,7 @@ void edition_mail_text(const Edition *e, Buf *b)
 	}
 	buf_printf(b, "\n%s\n\n", e->at_risk_title);
 	if (!e->nat_risk)
-		buf_puts(b, "No customer is at churn risk.\n");
+		buf_printf(b, "%s\n", e->at_risk_none);
 	for (size_t i = 0; i < e->nat_risk; i++) {
 		const EditionCustomer *r = &e->at_risk[i];
 		buf_puts(b, "- ");	/* the name and id closed (esc_bidi): the rest of the line is c360's */

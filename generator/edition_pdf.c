@@ -238,7 +238,7 @@ static void at_risk_table(Pdf *p)
 	const char *cols[] = {"Customer", "Id", "Segment", "Last order", "Open tickets", "Lifetime value"};
 	heading(p, e->at_risk_title, 26 + 15 + 15 * 3);
 	if (!e->nat_risk) {
-		paragraph(p, "No customer is at churn risk.", 9.5);
+		paragraph(p, e->at_risk_none, 9.5);
 		return;
 	}
 	table_head(p, x, cols, 6);

@@ -83,8 +83,8 @@ static void kpi_list_link(const Site *site, Arena *a, Value *o, int k, Buf *b)
 	v_set(a, o, "list_url", v_cstr(a, NULL));
 	v_set(a, o, "list_text", v_cstr(a, NULL));
 	for (int l = 0; l < LIST_COUNT; l++) {
-		if (customer_list_defs[l].kpi != k)
-			continue;
+		if (customer_list_defs[l].kpi != k || site->g->now.v[k] == KPI_NULL)
+			continue;	/* no data (no ticket read): no list to see */
 		size_t n;
 		customer_list(site->g, l, &n);
 		b->len = 0;

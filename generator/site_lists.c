@@ -129,7 +129,15 @@ static bool write_list(Site *site, PageWork *w, int list)
 	Buf path = {0};
 	v_set(a, d, "title", v_cstr(a, def->title));
 	v_set(a, d, "noun", v_cstr(a, def->noun));
-	v_set(a, d, "rule", v_cstr(a, def->rule));
+	Buf rule = {0};
+	buf_puts(&rule, def->rule);
+	if (site->g->now.v[def->kpi] == KPI_NULL) {	/* its tickets were not read: no data, not none */
+		buf_puts(&rule, " (no data: ");
+		source_why(&rule, &site->g->quality[SRC_TICKETS]);
+		buf_putc(&rule, ')');
+	}
+	v_set(a, d, "rule", v_str(a, rule.p, rule.len));
+	buf_free(&rule);
 	v_set(a, d, "slug", v_cstr(a, def->slug));
 	v_set(a, d, "customers", v_num(a, V_INT, (int64_t)n));
 	v_set(a, d, "shown", v_num(a, V_INT, (int64_t)shown));

@@ -298,6 +298,14 @@ file_has "$T/s/gold/kpi_summary.csv" "^open_tickets,0,0$"
 rm "$T/emptyopt/support_tickets.csv" "$T/emptyopt/web_activities.csv"
 run 0 build --data "$T/emptyopt" --out "$T/s"
 file_has "$T/s/gold/kpi_summary.csv" "^churn_risk_customers,,$"
+# ... and every part says so: the lists, no link to them from the cards, the edition
+file_has "$T/s/churn-risk.html" "(no data: support_tickets.csv is missing)"
+file_has "$T/s/open-tickets.html" "(no data: support_tickets.csv is missing)"
+grep -q 'customers at churn risk</a>\|customers with open tickets</a>' "$T/s/index.html" &&
+	fail "the cards link to lists of no data" || pass
+file_has "$T/s/weekly/email.html" "No churn risk without ticket data: support_tickets.csv is missing."
+pdftotext "$T/s/weekly/report.pdf" - 2>/dev/null | grep -q "No churn risk without ticket data" && pass ||
+	fail "the PDF does not say that churn risk has no data"
 awk '/id="h-devices"/ { f = 1 } /id="h-segments"/ { f = 0 } f' "$T/s/index.html" | grep -q '>no data<' &&
 	! awk '/id="h-orders"/ { f = 1 } /id="h-payments"/ { f = 0 } f' "$T/s/index.html" | grep -q '>no data<' && pass ||
 	fail "the sessions' chart with no session is not no data"
