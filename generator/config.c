@@ -180,9 +180,9 @@ static size_t raw_offset(Str raw, size_t i)
 /* The report's name: on every page and in the e-mail's Subject, so no control character. */
 static bool set_title(SetArgs *a)
 {
-	for (const char *p = a->v; *p; p++)
-		if (control_len(p, strlen(p))) {
-			a->at = raw_offset(a->raw, (size_t)(p - a->v));
+	for (size_t i = 0, n = strlen(a->v); i < n; i++)
+		if (control_len(a->v + i, n - i)) {
+			a->at = raw_offset(a->raw, i);
 			buf_puts(a->why, "a control character (a tab, a line end) in the title");
 			return false;
 		}

@@ -89,7 +89,7 @@ static struct {
 	size_t npages, pages_cap;
 	bool old_pages;		/* the previous site says what its pages were made from */
 	bool old_loaded;	/* manifest_previous did */
-	Buf foreign;		/* the previous site's folders found links (old_foreign), ", " between */
+	Buf foreign;		/* the previous site's folders found links or files (old_foreign), ", " between */
 	size_t nforeign;
 	bool spare_linked;	/* each previous entry knows the spare's of its path (spare_link) */
 	uint64_t written, kept, unrendered;

@@ -26,7 +26,8 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 				     .status = !src->present ? STATUS_MISSING : !src->have_header ? STATUS_EMPTY
 					       : src->left_out ? STATUS_LEFT_OUT : STATUS_LOADED,
 				     .rows_read = src->rows_read, .blank_lines = src->blank_lines,
-				     .skipped_lines = src->skipped_lines, .silver_rows = silver_rows(s, (SourceId)i), .quarantined_rows = src->nquarantine,
+				     .skipped_lines = src->skipped_lines, .silver_rows = silver_rows(s, (SourceId)i),
+				     .quarantined_rows = src->nquarantine,
 				     .after_as_of = src->after_as_of, .flagged_rows = src->flagged_rows,
 				     .order = src->order, .basis = src->basis,
 				     .ambiguous = src->ambiguous, .quarantine = src->quarantine, .nquarantine = src->nquarantine};
