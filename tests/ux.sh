@@ -216,6 +216,14 @@ run 2 generate --customers 5 --out /
 has "$T/err" "^c360: --out cannot be inside the data folder: site$"
 ( cd "$T/data" && $C360 build --data . --out .. >"$T/out" 2>"$T/err" ); [ $? = 2 ] && pass || fail "--out .. around --data ."
 has "$T/err" "^c360: --out cannot hold the data folder"
+# the current folder, or one around it, as --out: a usage error that says why (helper 111: "cannot move the
+# new site into .", even in an empty folder); its name from beside it builds
+mkdir -p "$T/here"
+( cd "$T/here" && $C360 build --data "$OLDPWD/data/sample" --out . >"$T/out" 2>"$T/err" ); [ $? = 2 ] && pass || fail "--out . was not refused"
+err_has "c360: --out cannot be the current folder or hold it: a build puts a new folder in its place"
+( cd "$T/here" && $C360 build --data "$OLDPWD/data/sample" --out "$T" >"$T/out" 2>"$T/err" ); [ $? = 2 ] && pass || fail "--out around . was not refused"
+( cd "$T" && $C360 build --quiet --data "$OLDPWD/data/sample" --out here >"$T/out" 2>"$T/err" ) && [ -s "$T/here/index.html" ] && pass ||
+	fail "--out here from beside it: $(head -2 "$T/err")"
 [ "$(ls "$T/data" | tr '\n' ' ')" = "customers.csv orders.csv payments.csv support_tickets.csv web_activities.csv " ] &&
 	pass || fail "the data folder changed: $(ls "$T/data")"
 ls "$T" | grep -q 'tmp-' && fail "a staging folder was made" || pass
