@@ -515,7 +515,7 @@ static char *replaced_in(const char *rout, const char *path)
 	return name;
 }
 
-/* --out names a folder c360 may fill: not "" or /, nor the current folder or around it, and not
+/* --out names a folder c360 may fill: not "" or /, nor (a site) the current folder or around it, and not
  * inside the folder read (--data or --gold) or around it, nor around the configuration, templates
  * or themes a build reads (it would replace them: move them aside with the previous site), but in
  * an entry it keeps. */
@@ -548,8 +548,8 @@ static int check_out(Options *o)
 				"(keep it outside, or name %s in keep): %s", source[i][0], o->cmd->name, entry, source[i][1]);
 		free(entry);
 	}
-	char *cwd = realpath(".", NULL);	/* the site replaces --out: a shell in it would be left in the old one */
-	if (status == EXIT_OK && cwd && path_inside(cwd, rout))
+	char *cwd = realpath(".", NULL);	/* a site replaces --out: a shell in it would be left in the old one */
+	if (status == EXIT_OK && o->cmd->run != cmd_generate && cwd && path_inside(cwd, rout))
 		status = usage_error(o->cmd, "--out cannot be the current folder or hold it: a %s puts a new folder in its "
 				     "place, and this shell would be left in the old one; name it from beside it (cd .., then "
 				     "--out NAME): %s", o->cmd->name, out);

@@ -224,6 +224,9 @@ err_has "c360: --out cannot be the current folder or hold it: a build puts a new
 ( cd "$T/here" && $C360 build --data "$OLDPWD/data/sample" --out "$T" >"$T/out" 2>"$T/err" ); [ $? = 2 ] && pass || fail "--out around . was not refused"
 ( cd "$T" && $C360 build --quiet --data "$OLDPWD/data/sample" --out here >"$T/out" 2>"$T/err" ) && [ -s "$T/here/index.html" ] && pass ||
 	fail "--out here from beside it: $(head -2 "$T/err")"
+mkdir -p "$T/gen-here"	# generate writes files into --out, no site: the current folder may be it
+( cd "$T/gen-here" && $C360 generate --customers 5 --out . >"$T/out" 2>"$T/err" ) && [ -s "$T/gen-here/orders.csv" ] && pass ||
+	fail "generate --out .: $(head -2 "$T/err")"
 [ "$(ls "$T/data" | tr '\n' ' ')" = "customers.csv orders.csv payments.csv support_tickets.csv web_activities.csv " ] &&
 	pass || fail "the data folder changed: $(ls "$T/data")"
 ls "$T" | grep -q 'tmp-' && fail "a staging folder was made" || pass
