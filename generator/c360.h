@@ -634,6 +634,7 @@ uint64_t ingest_blank_lines(const Ingest *in);
  * line header_row (0: none), are no records. Before the first feed. */
 void ingest_options(Ingest *in, char delimiter, const char *comment, uint32_t header_row);
 uint64_t ingest_skipped_lines(const Ingest *in);	/* before the header, and comments */
+uint64_t ingest_crlf_after_cr(const Ingest *in);	/* CRLFs read as line ends in a file of CR alone */
 /* With names: the header's columns of those names are filled down (an empty field takes the
  * value above it; names stays the caller's), before the first feed. Without: the first of
  * them the header does not have, once it is read, or NULL. */

@@ -40,6 +40,7 @@ struct Ingest {
 	size_t comment_len;
 	uint32_t skip;		/* lines still to skip before the header */
 	uint64_t skipped;	/* lines skipped: before the header, and comments */
+	uint64_t lf_after_cr;	/* LFs read as the end of a CRLF in a file whose first line ends in CR alone */
 	/* fields of the open record */
 	Buf fbuf;
 	Field *field;
@@ -548,6 +549,11 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 	while (pos < len) {
 		if (!in->eol && !decide_eol(in, d + pos, len - pos, eof))
 			break;
+		if (in->eol == '\r' && d[pos] == '\n' && !in->open && in->line > 1) {
+			in->lf_after_cr++;	/* a CRLF after a first line ending in CR alone: one line end */
+			rec = ++pos;
+			continue;
+		}
 		size_t n, line = in->bom_checked && !in->open ? ascii_line(in, d + pos, len - pos, &n) : 0;
 		if (line) {	/* the usual line, split already */
 			rec = pos;
@@ -697,6 +703,11 @@ void ingest_options(Ingest *in, char delimiter, const char *comment, uint32_t he
 uint64_t ingest_skipped_lines(const Ingest *in)
 {
 	return in->skipped;
+}
+
+uint64_t ingest_crlf_after_cr(const Ingest *in)
+{
+	return in->lf_after_cr;
 }
 
 void ingest_resume(Ingest *in, char eol, char delimiter, const char *comment)

@@ -235,6 +235,7 @@ void silver_source_end(Silver *s, Source *src)
 	ingest_finish(src->ingest);
 	src->blank_lines += ingest_blank_lines(src->ingest);
 	src->skipped_lines += ingest_skipped_lines(src->ingest);
+	uint64_t crlf = ingest_crlf_after_cr(src->ingest);
 	ingest_free(src->ingest);
 	src->ingest = NULL;
 	src->present = true;
@@ -246,6 +247,13 @@ void silver_source_end(Silver *s, Source *src)
 		buf_printf(&b, "%llu line%s skipped (before the header row, or comments)",
 			   (unsigned long long)src->skipped_lines, src->skipped_lines == 1 ? "" : "s");
 		diag(&src->diags, D_LINES_SKIPPED, 0, 0, buf_cstr(&b), NULL, 0);
+		buf_free(&b);
+	}
+	if (crlf) {	/* said whatever the verbosity: the rows are read as their lines */
+		Buf b = {0};
+		buf_printf(&b, "line ends: the first line ends in CR alone, %llu later line%s in CRLF; each CRLF read as "
+			       "one line end", (unsigned long long)crlf, crlf == 1 ? "" : "s");
+		diag(&src->diags, D_READ_AS, 0, 0, buf_cstr(&b), NULL, 0);
 		buf_free(&b);
 	}
 	silver_source_close(src);

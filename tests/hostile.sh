@@ -190,6 +190,13 @@ printf 'order_id,customer_id,order_date,amount,status\r10,1,2022-07-01,12.50,com
 run 0 build --data "$T/mixed" --out "$T/mixed-site"
 err_has "mixed/orders.csv:2:31: note: read as text: an LF, in a file whose lines end in CR alone"
 err_has "orders.csv: 1 row read"
+# ... but a first line in CR alone and rows in CRLF (a header written apart): each CRLF is one
+# line end, said whatever the verbosity; no phantom row (helper 111)
+printf 'order_id,customer_id,order_date,amount,status\r10,1,2022-07-01,12.50,complete\r\n11,2,2022-07-02,3,shipped\r\n' >"$T/mixed/orders.csv"
+run 0 build --data "$T/mixed" --out "$T/mixed-site"
+err_has "mixed/orders.csv: note: read as line ends: the first line ends in CR alone, 2 later lines in CRLF"
+err_has "orders.csv: 2 rows read"
+err_lacks "quarantine"
 rm -rf "$T/mixed" "$T/mixed-site"
 # An HTML template is escaped where each value stands: a link made from data cannot be
 # javascript:, a value in an attribute without quotes is refused where it stands.

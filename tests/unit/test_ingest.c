@@ -74,6 +74,9 @@ static const struct {
 	/* files whose lines end in CR alone (the first line end says which) */
 	{"CR line ends", "a,b\r1,2\r\r\"x\ny\",3\r\"p\rq\",4\r5,6", 0,
 	 "L1 [a|b] raw=a,b\nL2 [1|2] raw=1,2\nL4 [x\ny|3] raw=\"x\ny\",3\nL5 [p\rq|4] raw=\"p\rq\",4\nL7 [5|6] raw=5,6\n", 1},
+	/* a first line that ends in CR alone, and rows in CRLF: each CRLF one line end (helper 111) */
+	{"CR first line, CRLF rows", "a,b\r1,2\r\n\"x\ry\",3\r\n\r\n4,5\r\n", 0,
+	 "L1 [a|b] raw=a,b\nL2 [1|2] raw=1,2\nL3 [x\ry|3] raw=\"x\ry\",3\nL6 [4|5] raw=4,5\n", 1},
 	{"CR line ends, unterminated quote", "a\r\"b\rc\r", 0, "L1 [a] raw=a\nL2 E2@1 [] raw=\"b\nL3 [c] raw=c\n", 0},
 	{"blank lines", "a\n\n  \n\r\n\t\nb\n", 0, "L1 [a] raw=a\nL6 [b] raw=b\n", 4},
 	{"no final newline", "a,b\n1,2", 0, "L1 [a|b] raw=a,b\nL2 [1|2] raw=1,2\n", 0},
