@@ -13,6 +13,7 @@ enum {
 	E_NAME_OK = 16,		/* kept as is in a file name */
 	E_CTRL = 32,		/* control characters */
 	E_BIDI = 64,		/* the first byte of a bidirectional control (and of other characters) */
+	E_C1 = 128,		/* the first byte of a C1 control, U+0080-009F (and of other characters) */
 };
 
 static unsigned char cls[256];
@@ -25,6 +26,7 @@ __attribute__((constructor)) static void classes_init(void)
 		cls[c] |= E_CTRL;
 	cls[127] |= E_CTRL;
 	cls[0xe2] |= E_BIDI;
+	cls[0xc2] |= E_C1;
 	for (const char *p = "\\`*_[]<>&|!~#"; *p; p++)
 		cls[(unsigned char)*p] |= E_MD;
 	for (const char *p = "-+=.):;"; *p; p++)
@@ -130,17 +132,19 @@ void esc_bidi(Buf *b, const char *s, size_t n)
 }
 
 /* The bytes esc_html replaces, and by what: most values (names, dates, figures) have none, and
- * pass 8 bytes at a time. 0xe2 starts a bidirectional control (and other characters). */
+ * pass 8 bytes at a time. 0xe2 starts a bidirectional control (and other characters), 0xc2 a
+ * C1 control (and other characters). */
 static const char html_ref[256][8] = {[0 ... 8] = " ", [11 ... 12] = " ", [14 ... 31] = " ", [127] = " ",
 				      ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
-				      [0xe2] = "\xe2"};
+				      [0xc2] = "\xc2", [0xe2] = "\xe2"};
 
-/* One of & ' (0x26 0x27), < > (0x3c 0x3e), " or 0xe2, a control or DEL among 8 bytes (a tab or a
- * line end too: HTML's own white space, kept as it is). */
+/* One of & ' (0x26 0x27), < > (0x3c 0x3e), ", 0xc2 or 0xe2, a control or DEL among 8 bytes (a tab
+ * or a line end too: HTML's own white space, kept as it is). */
 static uint64_t html_word(uint64_t x)
 {
 	return zero_byte8((x | BYTES8(1)) ^ BYTES8('\'')) | zero_byte8((x | BYTES8(2)) ^ BYTES8('>')) |
-	       zero_byte8(x ^ BYTES8('"')) | zero_byte8(x ^ BYTES8(0xe2)) | byte_below8(x, ' ') | zero_byte8(x ^ BYTES8(127));
+	       zero_byte8(x ^ BYTES8('"')) | zero_byte8((x | BYTES8(0x20)) ^ BYTES8(0xe2)) | byte_below8(x, ' ') |
+	       zero_byte8(x ^ BYTES8(127));
 }
 
 size_t control_len(const char *s, size_t n)
@@ -164,7 +168,8 @@ void text_shown(Buf *b, const char *s, size_t n)
 	buf_put(b, s + from, n - from);
 }
 
-/* esc_html; closed: s has no bidirectional control left open. */
+/* esc_html (C0 and C1 controls and DEL as spaces, as text_shown); closed: s has no bidirectional
+ * control left open. */
 static void html_text(Buf *b, const char *s, size_t n, bool closed)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n, *from = p;
@@ -184,6 +189,16 @@ static void html_text(Buf *b, const char *s, size_t n, bool closed)
 			}
 			closed = true;
 			p++;
+			continue;
+		}
+		if (p < end && *p == 0xc2) {
+			if (control_len((const char *)p, (size_t)(end - p)) != 2) {
+				p++;
+				continue;
+			}
+			buf_put(b, from, (size_t)(p - from));
+			buf_putc(b, ' ');
+			from = p += 2;
 			continue;
 		}
 		buf_put(b, from, (size_t)(p - from));
@@ -219,8 +234,11 @@ static void md_text(Buf *b, const char *s, size_t n, bool closed)
 		unsigned char c = (unsigned char)s[i];
 		unsigned k = cls[c];
 		bool lead = i == 0 || (i == digits && digits <= 9);
-		if (!(k & (E_MD | E_CTRL | E_BIDI)) && !(lead && (k & E_MD_LEAD)) && !(i == 0 && c == ' '))
+		if (!(k & (E_MD | E_CTRL | E_BIDI | E_C1)) && !(lead && (k & E_MD_LEAD)) && !(i == 0 && c == ' '))
 			continue;
+		size_t len = k & E_C1 ? control_len(s + i, n - i) : 1;
+		if (!len)
+			continue;	/* 0xc2 starting a character that is no control */
 		if (k & E_BIDI) {	/* at the first, whether a control follows: if so all again, closed */
 			if (!closed && has_bidi(s + i, n - i)) {
 				b->len = start;
@@ -234,11 +252,13 @@ static void md_text(Buf *b, const char *s, size_t n, bool closed)
 			continue;
 		}
 		buf_put(b, s + from, i - from);
-		if (k & E_CTRL && i)
+		bool ctrl = k & (E_CTRL | E_C1);
+		if (ctrl && i)
 			buf_putc(b, ' ');
 		else
-			char_ref(b, k & E_CTRL ? ' ' : c);
-		from = i + 1;
+			char_ref(b, ctrl ? ' ' : c);
+		from = i + len;
+		i += len - 1;
 	}
 	buf_put(b, s + from, n - from);
 }

@@ -562,14 +562,17 @@ static bool url_byte(unsigned char c)
 	return is_alnum(c) || c == '.' || c == '_' || c == '~' || c == '/' || c == '-';
 }
 
-/* The value's edges fit what the slot needs: no blanks (cmark drops them at the start or end of
- * a line or cell), alphanumeric next to a delimiter, no digit where a list could start. */
+/* The value's edges fit what the slot needs: no blanks or controls (cmark drops blanks at the
+ * start or end of a line or cell), alphanumeric next to a delimiter, no digit where a list could
+ * start. */
 static inline __attribute__((always_inline)) bool edges_fit(Str v, uint8_t need)
 {
 	const unsigned char *p = (const unsigned char *)v.p;
 	unsigned char first = p[0], last = p[v.n - 1];
 	if (last <= ' ' || last == 127 || first < ' ' || first == 127)
 		return false;
+	if ((first == 0xc2 && control_len(v.p, v.n)) || (last < 0xa0 && v.n >= 2 && p[v.n - 2] == 0xc2))
+		return false;	/* a C1 control (a byte of UTF-8 after 0xc2 is one from 0x80 on) */
 	return !((need & NEED_ALNUM_FIRST) && !is_alnum(first)) && !((need & NEED_ALNUM_LAST) && !is_alnum(last)) &&
 	       !((need & NEED_PLAIN_FIRST) && first >= '0' && first <= '9');
 }
@@ -594,8 +597,8 @@ static uint64_t text_word(uint64_t x)
 	       zero_byte8((x | BYTES8(4)) ^ BYTES8('&')) | zero_byte8((x | BYTES8(2)) ^ BYTES8('>'));
 }
 
-/* Text as cmark writes it after reading it back from esc_markdown: controls as spaces, & < > "
- * as references; false (with some of it written) if cmark would not write it so: its edges do
+/* Text as cmark writes it after reading it back from esc_markdown: controls (C0, DEL, C1) as
+ * spaces, & < > " as references; false (with some of it written) if cmark would not write it so: its edges do
  * not fit, or it holds invalid UTF-8 (which cmark replaces), or a bidirectional control (which
  * esc_markdown closes: such text goes through cmark). */
 static bool put_text(Buf *b, Str v, uint8_t need)
@@ -619,6 +622,11 @@ static bool put_text(Buf *b, Str v, uint8_t need)
 			size_t n = utf8_len(p, (size_t)(end - p));
 			if (!n || (*p == 0xe2 && has_bidi((const char *)p, n)))
 				return false;
+			if (*p == 0xc2 && p[1] < 0xa0) {	/* a C1 control */
+				buf_put(b, from, (size_t)(p - from));
+				buf_putc(b, ' ');
+				from = p + 2;
+			}
 			p += n;
 			continue;
 		}

@@ -33,6 +33,9 @@ hostile_data "$T/hostile"
 	echo '12. x,"1) Item",a@b.co,f,1990-01-01,"**Deep** & <Co>"'
 	echo '*7*,"[foo]: /x","_@b.co",m,1990-01-01,"`tick` \\"'
 	echo '"1.",Ann,c@d.ee,f,1990-01-01," -  "'
+	# C1 controls (as spaces, as cmark has them from esc_markdown) first, between and last
+	printf 'c1,Csi\302\233 Mid\302\200dle,c1@b.co,f,1990-01-01,\302\237Head\n'
+	printf 'c2,Nel\302\205 Y,c2@b.co,f,1990-01-01,Tail\302\237\n'
 } >>"$T/hostile/customers.csv"
 echo 'o9,12. x,2022-07-09,1,"_wild_ *cat*"' >>"$T/hostile/orders.csv"
 both_ways hostile --data "$T/hostile"

@@ -216,11 +216,17 @@ static void test_sheet_cells(void **state)
 				}
 }
 
-/* esc_html as it must be, a byte at a time: C0 controls but tab and line ends, and DEL, as spaces. */
+/* esc_html as it must be, a byte at a time: C0 controls but tab and line ends, DEL, and C1 controls
+ * (0xc2 then 0x80..0x9f) as spaces. */
 static void html_slowly(Buf *b, const unsigned char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
+		if (c == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f) {
+			buf_putc(b, ' ');
+			i++;
+			continue;
+		}
 		const char *ref = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;"
 				: c == '\'' ? "&#39;" : (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f ? " " : NULL;
 		if (ref)
@@ -231,23 +237,27 @@ static void html_slowly(Buf *b, const unsigned char *s, size_t n)
 }
 
 /* Every byte but 0xe2 (a bidirectional control's first: test_cases) at each place of a text of
- * 20, so that the 8-at-a-time scan meets it at each of its places; and text_shown's controls,
- * C1 (U+0080..U+009F) among them, each one space. */
+ * 20, alone and as 0xc2 and the byte (a C1 control from 0x80 to 0x9f, another character or
+ * invalid after it), so that the 8-at-a-time scan meets it at each of its places; and
+ * text_shown's controls, C1 (U+0080..U+009F) among them, each one space. */
 static void test_controls_as_spaces(void **state)
 {
 	(void)state;
 	for (int c = 0; c < 256; c++)
-		for (size_t at = 0; at < 20 && c != 0xe2; at++) {
-			unsigned char s[20];
-			memset(s, 'a', sizeof s);
-			s[at] = (unsigned char)c;
-			Buf got = {0}, want = {0};
-			esc_html(&got, (const char *)s, sizeof s);
-			html_slowly(&want, s, sizeof s);
-			CHECK(got.len == want.len && memcmp(got.p, want.p, got.len) == 0, "esc_html: byte %d at %zu: %s", c, at,
-			      buf_cstr(&got));
-			buf_free(&got), buf_free(&want);
-		}
+		for (size_t at = 0; at < 20 && c != 0xe2; at++)
+			for (int after_c2 = 0; after_c2 < 2; after_c2++) {
+				unsigned char s[20];
+				memset(s, 'a', sizeof s);
+				s[at] = (unsigned char)c;
+				if (after_c2 && at)
+					s[at - 1] = 0xc2;
+				Buf got = {0}, want = {0};
+				esc_html(&got, (const char *)s, sizeof s);
+				html_slowly(&want, s, sizeof s);
+				CHECK(got.len == want.len && memcmp(got.p, want.p, got.len) == 0, "esc_html: byte %d at %zu%s: %s",
+				      c, at, after_c2 ? " after 0xc2" : "", buf_cstr(&got));
+				buf_free(&got), buf_free(&want);
+			}
 	static const struct { const char *in, *want; } shown[] = {
 		{"Back\b\bEvil", "Back  Evil"}, {"Esc\x1b]0;x\x07", "Esc ]0;x "}, {"Del\x7fX", "Del X"},
 		{"Csi\xc2\x9b" "2J", "Csi 2J"}, {"Nel\xc2\x85", "Nel "}, {"\xc2\x80", " "}, {"No\xc2\xa0" "break", "No\xc2\xa0" "break"},
