@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define WEEKS_MAX 52	/* weeks in the trend charts, at most */
+#define WEEKS_MAX 52	/* weeks in the trend charts, at most: their titles say so when there are more */
+#define WEEKS_CUT ", the last 52"
+_Static_assert(WEEKS_MAX == 52, "WEEKS_CUT names WEEKS_MAX");
 
 typedef struct {
 	ChartSet *set;
@@ -15,6 +17,7 @@ typedef struct {
 	int64_t last_monday;	/* of the as-of date's week */
 	size_t weeks;		/* in the trend charts */
 	bool partial;		/* the as-of date's week is not over: A is not a Sunday */
+	bool cut;		/* the series has weeks before the charts' */
 } Maker;
 
 static ReportChart *add_chart(Maker *m, const char *key, const Chart *c, bool dashboard)
@@ -75,7 +78,7 @@ static void chart_orders(Maker *m)
 	for (size_t i = 0; i < m->weeks; i++)
 		orders[i] = (int64_t)g->week_orders[skip + i];
 	Chart c = {
-		.id = "orders", .title = "Valid orders and revenue per week",
+		.id = "orders", .title = m->cut ? "Valid orders and revenue per week" WEEKS_CUT : "Valid orders and revenue per week",
 		.desc = "Columns: valid orders per week, Monday to Sunday (left axis); line: their revenue (right "
 			"axis). The last week is lighter while it is not over.",
 		.axis_title = "Valid orders", .axis_title_right = "Revenue", .format = KV_COUNT,
@@ -98,7 +101,7 @@ static void chart_devices(Maker *m)
 			for (int ch = 0; ch < CH_COUNT; ch++)
 				v[ch][(g->weeks[k].days - first) / 7] = (int64_t)g->weeks[k].n[ch];
 	Chart c = {
-		.id = "devices", .title = "Web and mobile sessions per week",
+		.id = "devices", .title = m->cut ? "Web and mobile sessions per week" WEEKS_CUT : "Web and mobile sessions per week",
 		.desc = "Sessions per week, Monday to Sunday, by channel: Mobile (Android, iOS), Web (desktop "
 			"systems), Other. The last week is dashed while it is not over.",
 		.axis_title = "Sessions", .format = KV_COUNT, .nseries = 3,
@@ -246,7 +249,7 @@ bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFo
 {
 	memset(set, 0, sizeof *set);
 	Maker m = {set, g, fmt, cfg, g->as_of - date_weekday(g->as_of) + 1,
-		   g->nseries < WEEKS_MAX ? g->nseries : WEEKS_MAX, date_weekday(g->as_of) != 7};
+		   g->nseries < WEEKS_MAX ? g->nseries : WEEKS_MAX, date_weekday(g->as_of) != 7, g->nseries > WEEKS_MAX};
 	chart_orders(&m);
 	chart_payments(&m);
 	chart_devices(&m);

@@ -133,6 +133,12 @@ static bool sample_room(DiagTally *t, DiagCode code)
 	return true;
 }
 
+/* A message whose value is a file's header row: shown whole, or nearly, to copy a name from. */
+static bool header_list(DiagCode code)
+{
+	return code == D_COLUMN_REQUIRED || code == D_COLUMN_ABSENT || code == D_SOURCE_LEFT_OUT;
+}
+
 void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *column,
 	  const char *value, size_t vlen)
 {
@@ -146,7 +152,7 @@ void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *colu
 			if (f[1] == 'c')	/* a file's header name, as hostile as a value */
 				buf_put_printable(&msg, column ? column : "", column ? strlen(column) : 0, SIZE_MAX);
 			else
-				buf_put_printable(&msg, value ? value : "", value ? vlen : 0, 60);
+				buf_put_printable(&msg, value ? value : "", value ? vlen : 0, header_list(code) ? 600 : 60);
 			f += 2;
 		} else {
 			buf_putc(&msg, *f);

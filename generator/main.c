@@ -961,14 +961,18 @@ static int cmd_init(Options *o)
 	ok = ok && out_mkdir(dir, "templates", &err) && out_mkdir(dir, "themes", &err) &&
 	     out_mkdir(dir, "themes/default", &err) && out_copy_dir(templates, dir, "templates", NULL, &err) &&
 	     out_copy_dir(theme, dir, "themes/default", NULL, &err) && out_write_file(dir, "c360.conf", &conf, &err);
+	char *sample = resource_dir("data/sample");
 	if (ok)
-		say(SAY_NORMAL, "a new report in %s; edit its templates/ and themes/default/, then\n"
-				"      %s build --config %s/c360.conf --data EXPORTS --out SITE", dir, program, dir);
+		say(SAY_NORMAL, "a new report in %s; edit its c360.conf, templates/ and themes/default/, then, with\n"
+				"      EXPORTS your exports' folder (or %s) and SITE where the site goes:\n"
+				"      %s check --config %s/c360.conf --data EXPORTS     # what they hold; writes nothing\n"
+				"      %s build --config %s/c360.conf --data EXPORTS --out SITE",
+		    dir, sample, program, dir, program, dir);
 	else
 		console_write(err.p, err.len);
 	buf_free(&err);
 	buf_free(&conf);
-	free(templates), free(themes), free(theme);
+	free(templates), free(themes), free(theme), free(sample);
 	return ok ? EXIT_OK : EXIT_BUILD;
 }
 

@@ -1666,9 +1666,12 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 		if (src->diags.tally[D_FILE_MISSING].count && !(src->cfg && src->cfg->file[i]))	/* a newcomer's way on */
 			buf_printf(out, "%s: note: an export of another name is named in a --config file: [files] %s = NAME\n",
 				   src->diags.file, src->def->name);
-		if (src->diags.tally[D_COLUMN_REQUIRED].count)
+		/* a column missing, required or not, while the header has one c360 does not know: renamed? */
+		bool renamed = src->diags.tally[D_COLUMN_UNKNOWN].count && src->diags.tally[D_COLUMN_ABSENT].count;
+		if (src->diags.tally[D_COLUMN_REQUIRED].count || renamed)
 			for (int c = 0; c < src->def->ncols; c++)
-				if (src->field_of[c] < 0 && column_required(src->def, c) && !(src->cfg && src->cfg->alias[i][c][0]))
+				if (src->field_of[c] < 0 && !src->def->rule[c].extra && !(src->cfg && src->cfg->alias[i][c][0]) &&
+				    (column_required(src->def, c) || renamed))
 					buf_printf(out, "%s: note: a column of another name is named in a --config file: "
 						   "[columns] %s.%s = NAME\n", src->diags.file, src->def->name,
 						   src->def->cols[c]);

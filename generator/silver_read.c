@@ -45,7 +45,10 @@ static void unused_field(Source *src, const Record *r, char *const *names, uint3
 		     names[i], used, strlen(used));
 		return;
 	}
-	diag(&src->diags, D_COLUMN_UNKNOWN, r->line, i + 1, names[i], NULL, 0);
+	Str name = str_trim(r->fields[i]);	/* as the export has it, to name in [columns] */
+	char *shown = xstrndup(name.p, name.n);
+	diag(&src->diags, D_COLUMN_UNKNOWN, r->line, i + 1, shown, NULL, 0);
+	free(shown);
 }
 
 /* Columns the header lacks: a required one stops the build, or leaves an optional source out
@@ -109,7 +112,8 @@ static void read_header(Source *src, const Record *r)
 	bool *used = xcalloc(r->nfields + 1, sizeof *used);
 	for (uint32_t i = 0; i < r->nfields; i++) {
 		names[i] = config_normalise(r->fields[i]);
-		buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
+		Str name = str_trim(r->fields[i]);	/* as the export has it, to name in [columns] */
+		buf_printf(&list, "%s%.*s", i ? ", " : "", (int)name.n, name.p);
 	}
 	for (int c = 0; c < MAX_COLS; c++) {
 		src->field_of[c] = c < src->def->ncols ? header_field(src, c, names, r->nfields) : -1;

@@ -456,13 +456,13 @@ static bool load_theme(Site *site, bool assets)
 		buf_put_printable(site->err, cfg->themes_dir, strlen(cfg->themes_dir), 300);
 		buf_puts(site->err, " holds:");
 		themes_list(cfg->themes_dir, site->err);
-		buf_puts(site->err, " (--theme or theme names one; themes_dir another folder of themes)\n");
+		buf_puts(site->err, " (--theme or theme names one; themes = another folder of themes)\n");
 		free(dir);
 		return false;
 	}
 	if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {	/* its files are published as they are */
 		buf_printf(site->err, "%s: error: a symbolic link; a theme is read only from a folder of its own "
-				      "(name the folder it points at in themes_dir)\n", dir);
+				      "(set themes = the folder that holds the theme it points at)\n", dir);
 		free(dir);
 		return false;
 	}

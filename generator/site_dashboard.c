@@ -12,10 +12,14 @@ static Value *kpi_detail(Arena *a, const Gold *g, int k)
 {
 	if (k != K_TOP_METHOD_PCT)
 		return v_cstr(a, kpi_defs[k].note);
-	if (!g->nsplit)
-		return v_cstr(a, "no successful payment yet");
-	const char *method = gold_label(g, SRC_PAYMENTS, PA_METHOD, g->split[0].method);
 	Buf b = {0};
+	if (!g->nsplit) {	/* why: no payment data, or none succeeded */
+		source_why(&b, &g->quality[SRC_PAYMENTS]);
+		Value *v = b.len ? v_str(a, arena_strndup(a, b.p, b.len), b.len) : v_cstr(a, "no successful payment yet");
+		buf_free(&b);
+		return v;
+	}
+	const char *method = gold_label(g, SRC_PAYMENTS, PA_METHOD, g->split[0].method);
 	esc_bidi(&b, method, utf8_cut(method, strlen(method), CELL_MAX));
 	buf_printf(&b, " share of successful payments (the most used of %zu methods)", g->nsplit);
 	Value *v = v_str(a, b.p, b.len);

@@ -224,6 +224,14 @@ err_has "c360: --out cannot be the current folder or hold it: a build puts a new
 ( cd "$T/here" && $C360 build --data "$OLDPWD/data/sample" --out "$T" >"$T/out" 2>"$T/err" ); [ $? = 2 ] && pass || fail "--out around . was not refused"
 ( cd "$T" && $C360 build --quiet --data "$OLDPWD/data/sample" --out here >"$T/out" 2>"$T/err" ) && [ -s "$T/here/index.html" ] && pass ||
 	fail "--out here from beside it: $(head -2 "$T/err")"
+# the sample's weeks pass the trend charts' 52: their captions say so (helper 112); the fixture's
+# do not, and say nothing
+grep -c '<figcaption>[^<]* per week, the last 52</figcaption>' "$T/here/index.html" | grep -qx 2 && pass ||
+	fail "the trend charts do not say they show the last 52 weeks"
+$C360 build --quiet --data tests/golden/fixture/in --out "$T/fx-weeks" 2>/dev/null &&
+	grep -q '<figcaption>Valid orders and revenue per week</figcaption>' "$T/fx-weeks/index.html" && pass ||
+	fail "a chart of fewer than 52 weeks says it is cut"
+rm -rf "$T/fx-weeks"
 mkdir -p "$T/gen-here"	# generate writes files into --out, no site: the current folder may be it
 ( cd "$T/gen-here" && $C360 generate --customers 5 --out . >"$T/out" 2>"$T/err" ) && [ -s "$T/gen-here/orders.csv" ] && pass ||
 	fail "generate --out .: $(head -2 "$T/err")"
@@ -315,7 +323,7 @@ conf() { printf "$1" >"$T/c.conf"; run "$2" check --config "$T/c.conf"; }
 mkdir -p "$T/th/plain" "$T/th/dark" && touch "$T/th/notes.txt" && cp themes/default/layout.html "$T/th/plain/"
 printf 'themes = %s\ntheme = nosuch\n' "$T/th" >"$T/th.conf"
 run 1 build --config "$T/th.conf" --data data/sample --out "$T/th-site"
-has "$T/err" "^$T/th/nosuch: error: no such theme; $T/th holds: dark, plain (--theme or theme names one; themes_dir another"
+has "$T/err" "^$T/th/nosuch: error: no such theme; $T/th holds: dark, plain (--theme or theme names one; themes = another"
 mkdir "$T/th/$(printf 'x\033y')" && run 1 build --config "$T/th.conf" --data data/sample --out "$T/th-site"
 has "$T/err" 'holds: dark, plain, x\\x1by (--theme'	# a name's control bytes shown as escapes
 run 1 build --theme "$(printf 'n\033o')" --data data/sample --out "$T/th-site"	# and the theme asked for
