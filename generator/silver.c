@@ -2,8 +2,10 @@
  * orphans and the as-of date, on rows the reader (silver_read.c) hands over. */
 #include "c360.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #define RULE(k, T, field) {.kind = (k), .at = offsetof(T, field)}
 #define CATEGORY(c, T, field) {.kind = COL_CATEGORY, .category = (c), .at = offsetof(T, field)}
@@ -1654,8 +1656,41 @@ Severity silver_worst(const Silver *s)
 	return w;
 }
 
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* The data folder's CSV files (by their ending, in any case) that no source read, ", " before
+ * each, the first 10; none said if the folder cannot be listed. */
+static void unread_csv(Buf *out, const Silver *s)
+{
+	struct dirent **names = NULL;
+	int n = s->cfg && s->cfg->data_dir ? scandir(s->cfg->data_dir, &names, NULL, by_name) : -1;
+	size_t listed = 0;
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		size_t len = strlen(name);
+		bool read = len < 4 || strcasecmp(name + len - 4, ".csv") != 0;
+		for (int k = 0; k < SRC_COUNT && !read; k++) {
+			const char *file = s->src[k].present ? s->src[k].diags.file : NULL, *base = file ? strrchr(file, '/') : NULL;
+			read = file && strcmp(base ? base + 1 : file, name) == 0;
+		}
+		if (!read && listed++ < 10) {
+			buf_puts(out, ", ");
+			buf_put_printable(out, name, len, 60);
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (listed > 10)
+		buf_printf(out, " and %zu more", listed - 10);
+}
+
 void silver_report(Buf *out, const Silver *s, Verbosity v)
 {
+	Buf unread = {0};
+	unread_csv(&unread, s);
 	diag_format(out, &s->general, v);
 	diag_format(out, &s->config_diags, v);
 	for (size_t i = 0; i < s->nraw; i++)
@@ -1663,9 +1698,15 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
 		diag_format(out, &src->diags, v);
-		if (src->diags.tally[D_FILE_MISSING].count && !(src->cfg && src->cfg->file[i]))	/* a newcomer's way on */
-			buf_printf(out, "%s: note: an export of another name is named in a --config file: [files] %s = NAME\n",
+		/* a newcomer's way on: a required file, or an optional one where the folder has others */
+		bool missing = src->diags.tally[D_FILE_MISSING].count || (src->diags.tally[D_OPTIONAL_MISSING].count && unread.len);
+		if (missing && !(src->cfg && src->cfg->file[i]) && !src->sql) {
+			buf_printf(out, "%s: note: an export of another name is named in a --config file: [files] %s = NAME",
 				   src->diags.file, src->def->name);
+			if (unread.len)
+				buf_printf(out, " (the folder's CSV files no source read: %.*s)", (int)unread.len - 2, unread.p + 2);
+			buf_putc(out, '\n');
+		}
 		/* a column missing, required or not, while the header has one c360 does not know: renamed? */
 		bool renamed = src->diags.tally[D_COLUMN_UNKNOWN].count && src->diags.tally[D_COLUMN_ABSENT].count;
 		if (src->diags.tally[D_COLUMN_REQUIRED].count || renamed)
@@ -1676,4 +1717,5 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 						   "[columns] %s.%s = NAME\n", src->diags.file, src->def->name,
 						   src->def->cols[c]);
 	}
+	buf_free(&unread);
 }

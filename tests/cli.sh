@@ -172,6 +172,16 @@ printf '[files]\ncustomers = nosuch.csv\n' >"$T/nocust.conf"
 run 1 build --data "$T/nocust" --config "$T/nocust.conf" --out "$T/keep"
 err_has "nocust/nosuch.csv: error: required file missing"
 grep -q "export of another name" "$T/err" && fail "the note on [files] where the configuration names the file" || pass
+# ... and names the folder's CSV files that no source read, for a required file and for an optional
+# one (helper 112: Customers.CSV beside a missing customers.csv went unsaid)
+cp "$FIXTURE/customers.csv" "$T/nocust/Customers.CSV"
+mv "$T/nocust/payments.csv" "$T/nocust/payments (1).csv"
+run 1 build --data "$T/nocust" --out "$T/keep"
+err_has "^$T/nocust/customers.csv: note: an export of another name is named in a --config file: \[files\] customers = NAME (the folder's CSV files no source read: Customers.CSV, payments (1).csv)$"
+err_has "^$T/nocust/payments.csv: note: an export of another name is named in a --config file: \[files\] payments = NAME (the folder's"
+rm "$T/nocust/Customers.CSV" "$T/nocust/payments (1).csv"
+run 1 build --data "$T/nocust" --out "$T/keep"
+grep -q "payments.csv: note: an export of another name" "$T/err" && fail "the note for an optional file, the folder holding no other" || pass
 
 # A killed build's staging folder (its marker unlocked) is cleared by the next build; a
 # folder of the same shape that c360 did not make is left alone.
