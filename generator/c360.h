@@ -2081,6 +2081,19 @@ void md_init(void);	/* once, before threads */
 void md_render(const char *md, size_t n, const RawStash *raws, Arena *arena, Buf *out);
 void md_html(const char *md, size_t n, Arena *arena, Buf *out);	/* cmark's HTML, as it comes */
 void md_align_classes(char *html, size_t n);	/* align="..." (HTML4) as class="..." */
+/* Where a scan of cmark's HTML is, a byte at a time (html_at_step with each byte from start to
+ * end): inside a tag, inside one of its quoted attribute values (and which), how deep in code. */
+typedef struct {
+	bool tag;
+	const char *value;	/* the attribute value's start, NULL outside one */
+	bool url;		/* the value is an href or src */
+	int code;
+} HtmlAt;
+void html_at_step(HtmlAt *h, const char *p, const char *start, const char *end);
+static inline bool html_at_text(const HtmlAt *h)	/* in text, outside code: where HTML may go */
+{
+	return !h->tag && !h->value && h->code <= 0;
+}
 
 /* Compiled pages (skeleton.c): the HTML of a page's shape (its Markdown with marks for values,
  * tpl_render_slots) is made by cmark once and cut at the marks; a page of a known shape is that

@@ -14,16 +14,48 @@ void md_init(void)
 	cmark_gfm_core_extensions_ensure_registered();	/* once, before any thread renders */
 }
 
+static bool starts(const char *p, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
+}
+
+void html_at_step(HtmlAt *h, const char *p, const char *start, const char *end)
+{
+	if (h->value) {
+		if (*p == '"')
+			h->value = NULL;
+	} else if (h->tag) {
+		if (*p == '>') {
+			h->tag = false;
+		} else if (*p == '"') {
+			h->value = p + 1;
+			h->url = (p - start >= 5 && memcmp(p - 5, "href=", 5) == 0) ||
+				 (p - start >= 4 && memcmp(p - 4, "src=", 4) == 0);
+		}
+	} else if (*p == '<') {
+		h->tag = true;
+		h->code += starts(p, end, "<code") || starts(p, end, "<pre");
+		h->code -= starts(p, end, "</code") || starts(p, end, "</pre");
+	}
+}
+
 /* Copies html to out, putting each stashed fragment where its placeholder stands: a
- * placeholder alone in a paragraph replaces the paragraph. */
+ * placeholder alone in a paragraph replaces the paragraph. One in an attribute (an image's
+ * text, a link's title) or in code is written as text, escaped: its quotes would end the
+ * attribute, its tags would be code's. */
 static void put_back(Buf *out, const char *html, const RawStash *raws)
 {
+	const char *end = html + strlen(html), *seen = html;
+	HtmlAt h = {0};
 	for (const char *p = html; *p;) {
 		const char *mark = strchr(p, '\x02');
 		if (!mark) {
 			buf_puts(out, p);
 			break;
 		}
+		for (; seen < mark; seen++)
+			html_at_step(&h, seen, html, end);
 		char *end;
 		unsigned long k = strtoul(mark + 1, &end, 10);
 		if (*end != '\x03' || !raws || k >= raws->n) {	/* not ours: drop the control byte */
@@ -35,8 +67,11 @@ static void put_back(Buf *out, const char *html, const RawStash *raws)
 		if (mark - p >= 3 && memcmp(mark - 3, "<p>", 3) == 0 && strncmp(to, "</p>", 4) == 0)
 			from = mark - 3, to += 4;
 		buf_put(out, p, (size_t)(from - p));
-		buf_put(out, raws->s[k], raws->len[k]);
-		p = to;
+		if (html_at_text(&h))
+			buf_put(out, raws->s[k], raws->len[k]);
+		else
+			esc_html(out, raws->s[k], raws->len[k]);
+		p = seen = to;
 	}
 }
 

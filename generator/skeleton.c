@@ -242,41 +242,6 @@ static bool raw_read(const char *html, size_t len, size_t i, size_t since, size_
 	return true;
 }
 
-/* Where the HTML scan is: inside a tag, inside one of its quoted attribute values (and which),
- * and how deep in code. */
-typedef struct {
-	bool tag;
-	const char *value;	/* the attribute value's start, NULL outside one */
-	bool url;		/* the value is an href or src */
-	int code;
-} HtmlAt;
-
-static bool starts(const char *p, const char *end, const char *lit)
-{
-	size_t n = strlen(lit);
-	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
-}
-
-static void html_step(HtmlAt *h, const char *p, const char *start, const char *end)
-{
-	if (h->value) {
-		if (*p == '"')
-			h->value = NULL;
-	} else if (h->tag) {
-		if (*p == '>') {
-			h->tag = false;
-		} else if (*p == '"') {
-			h->value = p + 1;
-			h->url = (p - start >= 5 && memcmp(p - 5, "href=", 5) == 0) ||
-				 (p - start >= 4 && memcmp(p - 4, "src=", 4) == 0);
-		}
-	} else if (*p == '<') {
-		h->tag = true;
-		h->code += starts(p, end, "<code") || starts(p, end, "<pre");
-		h->code -= starts(p, end, "</code") || starts(p, end, "</pre");
-	}
-}
-
 /* A mark's kind where the scan is: text, a link's address (one with no scheme), or nowhere a
  * value can go (PUT_END). */
 static int mark_kind(const HtmlAt *h, const char *end)
@@ -300,7 +265,7 @@ static bool shape_cut(Shape *sh, const char *html, size_t len, size_t nslots)
 		size_t k, n, to;
 		if (html[i] == '\x02') {
 			size_t at;
-			ok = raw_read(html, len, i, since, &k, &at, &to) && at >= from;
+			ok = raw_read(html, len, i, since, &k, &at, &to) && at >= from && html_at_text(&h);
 			if (ok)
 				piece_add(sh, from, at - from, k, PUT_RAW), from = since = i = to;
 		} else if (html[i] == 'Z' && mark_read(html + i, html + len, &k, &n)) {
@@ -312,7 +277,7 @@ static bool shape_cut(Shape *sh, const char *html, size_t len, size_t nslots)
 				piece_add(sh, from, i - from, k, kind), from = i = i + n;
 			}
 		} else {
-			html_step(&h, html + i, html, html + len);
+			html_at_step(&h, html + i, html, html + len);
 			i++;
 		}
 	}

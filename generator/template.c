@@ -598,6 +598,9 @@ static bool html_node(Parser *ps, Html *h, struct TplNode *n, const struct TplNo
 	} else if (n->kind == N_PARTIAL) {
 		if (h->st != H_TEXT)
 			why = "a partial inside a tag";
+	} else if (n->kind == N_RAW_VAR) {
+		if (h->st != H_TEXT)	/* its quotes or --> would end the attribute or the comment */
+			why = "an HTML value ({{{name}}} or {{&name}}) outside text: c360's HTML goes between tags only";
 	} else if (n->kind == N_VAR) {
 		bool value = h->st == H_VALUE_DQ || h->st == H_VALUE_SQ;
 		if (h->st == H_RAW)

@@ -212,6 +212,29 @@ sed -i 's|<a href="{{id}}">|<a href={{id}}>|' "$T/links/templates/activity.html"
 run 1 build --config "$T/links/c360.conf" --data "$T/xss" --out "$T/xss-site"
 err_has "links/templates/activity.html:6:[0-9]*: error: a value in an attribute without quotes"
 rm -rf "$T/links" "$T/xss" "$T/xss-site"
+# c360's HTML ({{{strip}}}) in a Markdown image's text, a link's title or code is text there,
+# escaped: its quotes ended the attribute and let data add an onerror (helper 113); the same
+# through cmark and compiled. In an HTML template, {{{ }}} outside text is refused.
+run 0 init "$T/raw"
+printf '<i a="{{id}}">x</i>\n' >"$T/raw/templates/customer_strip.html"
+printf '# {{title}}\n\n![{{{strip}}}](u.png)\n\n[x](u.png "{{{strip}}}")\n\n`{{{strip}}}`\n\n{{{strip}}}\n' \
+	>"$T/raw/templates/customer.md"
+mini "$T/xss"
+printf 'x onerror=alert(1)//,Eve,e@x.io,f,1990-01-01,Rome\n' >>"$T/xss/customers.csv"
+printf '12,x onerror=alert(1)//,2022-07-03,1.00,complete\n' >>"$T/xss/orders.csv"
+run 0 build --config "$T/raw/c360.conf" --data "$T/xss" --out "$T/xss-site"
+page=$(grep -a -l 'onerror=alert' "$T/xss-site/customers/"*/*.html | head -1)
+grep -a -q 'alt="&lt;i a=&quot;x onerror=alert(1)//&quot;&gt;x&lt;/i&gt;' "$page" &&
+	grep -a -q 'title="&lt;i a=&quot;x onerror' "$page" && grep -a -q '<code>&lt;i a=&quot;x onerror' "$page" &&
+	grep -a -q '^<i a="x onerror=alert(1)//">x</i>' "$page" && pass ||
+	fail "c360's HTML in an attribute or code: $(grep -a 'onerror' "$page" | head -4)"
+grep -a -q '="[^"]*<i a=' "$page" && fail "c360's HTML left raw in an attribute" || pass
+C360_RENDERER=cmark $C360 build --quiet --config "$T/raw/c360.conf" --data "$T/xss" --out "$T/xss-cmark" 2>/dev/null
+diff -r -x .c360-inputs -x .c360-cache "$T/xss-site" "$T/xss-cmark" >/dev/null && pass || fail "compiled pages differ from cmark's"
+sed -i 's|^{{{body}}}$|<div title="{{{body}}}"></div>|' "$T/raw/themes/default/layout.html"
+run 1 build --config "$T/raw/c360.conf" --data "$T/xss" --out "$T/xss-site"
+err_has "raw/themes/default/layout.html:[0-9]*:[0-9]*: error: an HTML value ({{{name}}} or {{&name}}) outside text"
+rm -rf "$T/raw" "$T/xss" "$T/xss-site" "$T/xss-cmark"
 # A template of 200,000 tags is read in time linear in its size: each tag's line and column
 # were counted from the template's start (40,000 tags took 26 s; 200,000 would take ~11 min, and
 # take 0.3 s now, a few seconds under ASan).

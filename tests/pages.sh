@@ -39,15 +39,16 @@ hostile_data "$T/hostile"
 } >>"$T/hostile/customers.csv"
 echo 'o9,12. x,2022-07-09,1,"_wild_ *cat*"' >>"$T/hostile/orders.csv"
 both_ways hostile --data "$T/hostile"
-# A theme whose body follows " align=" and a page that starts with a fragment starting with a
-# quote: the layout made once per thread must leave it as the whole layout rendered does.
+# A theme whose body follows " align=\"" (as text: HTML goes nowhere else) and a page that starts
+# with a fragment starting with a quote: the layout made once per thread must leave it as the
+# whole layout rendered does.
 run 0 init "$T/proj"
 { printf '{{{strip}}}\n'; cat "$T/proj/templates/customer.md"; } >"$T/md" && mv "$T/md" "$T/proj/templates/customer.md"
 { printf '"x" '; cat "$T/proj/templates/customer_strip.html"; } >"$T/html" &&
 	mv "$T/html" "$T/proj/templates/customer_strip.html"
-awk '/^<main id="main">$/ { printf "<main id=\"main\" align="; next } 1' "$T/proj/themes/default/layout.html" >"$T/html" &&
+awk '/^<main id="main">$/ { printf "<main id=\"main\"> align=\""; next } 1' "$T/proj/themes/default/layout.html" >"$T/html" &&
 	mv "$T/html" "$T/proj/themes/default/layout.html"
-grep -q 'align={{{body}}}' "$T/proj/themes/default/layout.html" && pass || fail "the layout with align= before the body"
+grep -q '> align="{{{body}}}' "$T/proj/themes/default/layout.html" && pass || fail "the layout with align= before the body"
 both_ways align --config "$T/proj/c360.conf" --data "$FIXTURE"
 # A site's own fragments and customer.md are rendered by the engine, not written as c360's are
 # (activity_html, lifecycle_html, strip_html, customer_md_slots: only for the templates c360
