@@ -432,6 +432,7 @@ typedef struct {
 	size_t run;		/* a comment's '-' just before; in a <script> or <style>, how much of </name */
 	size_t in;		/* bytes of the <!-- comment so far: <!--> and <!---> end it at once */
 	bool bang;		/* a comment's -- then ! just before */
+	bool ref;		/* in a character reference (&...;) of an attribute's value */
 } Html;
 
 /* The first 15 bytes of a name, lower-cased: enough for every name looked at, and for the "on"
@@ -499,7 +500,7 @@ static void html_step(Html *h, char c)
 			name_add(h->attr, &h->nattr, c);
 		break;
 	case H_BEFORE_VALUE:
-		h->empty = true;
+		h->empty = true, h->ref = false;
 		if (c == '"')
 			h->st = H_VALUE_DQ;
 		else if (c == '\'')
@@ -512,7 +513,11 @@ static void html_step(Html *h, char c)
 	case H_VALUE_DQ:
 	case H_VALUE_SQ:
 		if (c == (h->st == H_VALUE_DQ ? '"' : '\''))
-			h->st = H_IN_TAG;
+			h->st = H_IN_TAG, h->ref = false;
+		else if (c == '&')	/* &#x20; or &Tab; is a blank too: none is taken for text */
+			h->ref = true;
+		else if (h->ref)
+			h->ref = (c | 32) >= 'a' && (c | 32) <= 'z' ? true : (c >= '0' && c <= '9') || c == '#';
 		else if ((unsigned char)c > ' ')	/* a browser skips the blanks before an address */
 			h->empty = false;
 		break;

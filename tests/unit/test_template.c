@@ -266,7 +266,8 @@ static void test_html_contexts(void **state)
 	};
 	static const char tpl[] = "<a href=\"{{u}}\">x</a><img src='{{u}}' alt=\"{{u}}\"><a href=\"x{{u}}\">y</a>"
 				  "{{#yes}}<a href=\"{{#no}}x{{/no}}{{u}}\">z</a>{{/yes}}<p>{{u}}</p><a href=\"{{empty}}{{u}}\">e</a>"
-				  "<a href=\" \n{{u}}\">s</a><svg><set attributeName=\"href\" to=\"{{u}}\"/></svg>";
+				  "<a href=\" \n{{u}}\">s</a><svg><set attributeName=\"href\" to=\"{{u}}\"/></svg>"
+				  "<a href=\"&#x20;&Tab;{{u}}\">r</a><a href='&#9{{u}}'>r</a>";	/* blanks by reference (helper 113) */
 	Template *t = tpl_parse("t.html", tpl, strlen(tpl), &err);
 	CHECK(t != NULL, "%s", buf_cstr(&err));
 	for (size_t i = 0; i < N_ELEMS(links); i++) {
@@ -280,9 +281,10 @@ static void test_html_contexts(void **state)
 		CHECK(tpl_render(t, d, ESC_HTML, NULL, NULL, &comma, &out, SIZE_MAX, &err), "%s", buf_cstr(&err));
 		Buf want = {0};
 		buf_printf(&want, "<a href=\"%s\">x</a><img src='%s' alt=\"%s\"><a href=\"x%s\">y</a><a href=\"%s\">z</a><p>%s</p>"
-			   "<a href=\"%s\">e</a><a href=\" \n%s\">s</a><svg><set attributeName=\"href\" to=\"%s\"/></svg>",
+			   "<a href=\"%s\">e</a><a href=\" \n%s\">s</a><svg><set attributeName=\"href\" to=\"%s\"/></svg>"
+			   "<a href=\"&#x20;&Tab;%s\">r</a><a href='&#9%s'>r</a>",
 			   links[i].want, links[i].want, buf_cstr(&esc), buf_cstr(&esc), links[i].want, buf_cstr(&esc),
-			   links[i].want, links[i].want, links[i].want);
+			   links[i].want, links[i].want, links[i].want, links[i].want, links[i].want);
 		CHECK(strcmp(buf_cstr(&out), buf_cstr(&want)) == 0, "%s:\n%s\nwant\n%s", links[i].url, buf_cstr(&out), buf_cstr(&want));
 		buf_free(&out), buf_free(&esc), buf_free(&want);
 	}
