@@ -492,8 +492,12 @@ static void data_table(Buf *b, const Chart *c)
 		for (size_t s = 0; s < c->nseries; s++) {
 			int64_t x = c->series[s].v[i];
 			buf_puts(b, "<td>");
-			if (x != KPI_NULL)
-				exact(c, b, x, c->series[s].right ? c->format_right : c->format);
+			if (x != KPI_NULL) {	/* escaped: the currency and the separators are the configuration's */
+				Buf fig = {0};
+				exact(c, &fig, x, c->series[s].right ? c->format_right : c->format);
+				esc_html(b, fig.p ? fig.p : "", fig.len);
+				buf_free(&fig);
+			}
 			buf_puts(b, "</td>");
 		}
 		buf_puts(b, "</tr>\n");

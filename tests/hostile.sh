@@ -651,6 +651,9 @@ file_has "$T/plain-site/customers/1a/1.html" 'class="what">12.50 · Completed<'
 printf 'currency = "<&>"\n' >"$T/plain.conf"
 run 0 build --config "$T/plain.conf" --data "$T/plain" --out "$T/plain-currency"
 file_has "$T/plain-currency/customers/1a/1.html" 'class="what">&lt;&amp;&gt;12.50 · Completed<'
+# ... and everywhere else: the charts' data tables wrote it raw (helper 113)
+grep -rl --include='*.html' --include='*.svg' '<&>' "$T/plain-currency" >"$T/raw-currency"
+[ -s "$T/raw-currency" ] && fail "the currency raw in: $(cat "$T/raw-currency")" || pass
 printf '12,1,2022-07-03,4,"x<&>\047y"\n' >>"$T/plain/orders.csv"
 run 0 build --data "$T/plain" --out "$T/plain-label"
 file_has "$T/plain-label/customers/1a/1.html" 'class="what">4.00 · X&lt;&amp;&gt;&#39;Y<'
