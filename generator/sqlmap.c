@@ -3,6 +3,7 @@
  * read as its source's records, through the same table rules as a file. */
 #include "c360.h"
 
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -10,6 +11,7 @@
 struct SqlMap {
 	sqlite3 *db;
 	Silver *s;
+	uint64_t bytes;		/* of the tables' files */
 };
 
 static void quote_name(Buf *b, const char *s, size_t n)
@@ -132,6 +134,7 @@ void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 {
 	ReadOptions o = config_read_options(m->s->cfg, t->def->name);
 	Loader l = {m, t, &o, NULL, 0, false};
+	m->bytes += in->len;
 	Ingest *ing = ingest_new(load_record, &l);
 	char delim = input_prepare(in, &o, &t->diags);	/* may set o.header_row (Excel's "sep=;" line) */
 	ingest_options(ing, delim, o.comment, o.header_row);
@@ -285,7 +288,8 @@ static void result_header(Result *x, sqlite3_stmt *st, Source *src)
 }
 
 /* One result row as a record: its line from _line (else its number), its text as CSV. */
-static void result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t number)
+/* The row's bytes, as read. */
+static size_t result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t number)
 {
 	Record r = {.nfields = (uint32_t)x->ncols, .fields = x->fields, .line = number};
 	sqlite3_int64 line = x->line >= 0 ? sqlite3_column_int64(st, x->line) : 0;
@@ -310,6 +314,7 @@ static void result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t number
 		x->first_file = xstrdup(file);
 	x->mixed |= !file || (x->first_file && strcmp(file, x->first_file) != 0);
 	silver_source_record(src, &r);
+	return x->raw.len;
 }
 
 /* Problems are named by the rows' one file, else by the source's SQL. */
@@ -344,11 +349,15 @@ static int only_reading(void *denied, int action, const char *a, const char *b, 
 	return SQLITE_DENY;
 }
 
-/* A SELECT's rows are bounded (four times the rows of the files, and a hundred thousand): a
- * recursive WITH without an end, or a join of everything with everything, would fill memory.
- * Its work is not: a correlated subquery over big tables (the Olist example's) may take long. */
+/* A SELECT's rows are bounded (four times the rows of the files, and a hundred thousand), and so
+ * are its bytes (four times the files', and 64 MiB; a value, a string or a blob SQLite makes,
+ * too): a recursive WITH without an end, a join of everything with everything or randomblob(1e9)
+ * would fill memory. Its work is not: a correlated subquery over big tables (the Olist
+ * example's) may take long. */
 #define SQL_ROWS_MIN 100000
 #define SQL_ROWS_A_ROW 4
+#define SQL_BYTES_MIN (64u << 20)
+#define SQL_BYTES_A_BYTE 4
 
 void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 {
@@ -379,18 +388,20 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 	uint64_t loaded = 0;
 	for (size_t i = 0; i < s->nraw; i++)
 		loaded += s->raw[i].loaded;
-	uint64_t rows = SQL_ROWS_MIN + loaded * SQL_ROWS_A_ROW;
+	uint64_t rows = SQL_ROWS_MIN + loaded * SQL_ROWS_A_ROW, bytes = SQL_BYTES_MIN + m->bytes * SQL_BYTES_A_BYTE, read = 0;
+	int length = sqlite3_limit(m->db, SQLITE_LIMIT_LENGTH, bytes < INT_MAX ? (int)bytes : INT_MAX);
 	Result x = {0};
 	result_header(&x, st, src);
 	uint32_t n = 0;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < rows)
-		result_row(&x, st, src, ++n);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < rows && read <= bytes)
+		read += result_row(&x, st, src, ++n);
 	if (rc == SQLITE_ROW) {
 		Buf why = {0};
-		buf_printf(&why, "the SELECT gives more rows than c360 reads (%d times the rows of the [tables] files, "
-				 "and %d); a recursive WITH without an end, or a join that multiplies rows?",
-			   SQL_ROWS_A_ROW, SQL_ROWS_MIN);
+		buf_printf(&why, "the SELECT gives more %s than c360 reads (%d times the %s of the [tables] files, and %u%s); "
+				 "a recursive WITH without an end, or a join that multiplies rows?", n < rows ? "bytes" : "rows",
+			   n < rows ? SQL_BYTES_A_BYTE : SQL_ROWS_A_ROW, n < rows ? "bytes" : "rows",
+			   n < rows ? SQL_BYTES_MIN >> 20 : SQL_ROWS_MIN, n < rows ? " MiB" : "");
 		sql_error(s, src, buf_cstr(&why), -1);
 		buf_free(&why);
 	} else if (rc != SQLITE_DONE) {
@@ -398,6 +409,7 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 	}
 	result_end(&x, src);
 	sqlite3_finalize(st);
+	sqlite3_limit(m->db, SQLITE_LIMIT_LENGTH, length);
 	sqlite3_set_authorizer(m->db, NULL, NULL);
 	src->present = true;
 	silver_source_close(src);

@@ -123,6 +123,12 @@ static void test_sql_errors(void **state)
 		{"[tables]\nitems = items.csv\n[sql]\norders = WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)\n"
 		 "  SELECT x AS order_id, 1 AS customer_id FROM c\n",
 		 "c360.conf:4:10: error: [sql] orders: the SELECT gives more rows than c360 reads (4 times the rows of the [tables] files, and 100000)"},
+		/* nor its bytes: a blob of a gigabyte, or rows of 16 MB each (helper 113: 7.4 GB) */
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT randomblob(1000000000) AS order_id FROM items\n",
+		 "c360.conf:4:10: error: [sql] orders: string or blob too big"},
+		{"[tables]\nitems = items.csv\n[sql]\norders = WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)\n"
+		 "  SELECT hex(zeroblob(8000000)) || x AS order_id, 1 AS customer_id FROM c\n",
+		 "c360.conf:4:10: error: [sql] orders: the SELECT gives more bytes than c360 reads (4 times the bytes of the [tables] files, and 64 MiB)"},
 		{"[tables]\nitems = items.csv\n[sql]\norders = BEGIN\n",
 		 "c360.conf:4:10: error: [sql] orders: a source is one SELECT, which only reads"},
 		{"[tables]\nitems = nosuch.csv\n[sql]\norders = SELECT * FROM items\n",
