@@ -3,7 +3,9 @@
 #include "c360.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistr.h>
 
 /* ---- values: the data a page is made of */
 
@@ -638,11 +640,21 @@ Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err)
 {
 	Template *t = xcalloc(1, sizeof *t);
 	t->name = xstrdup(name);
-	t->src = xstrndup(src, len);
-	if (memchr(t->src, '\0', len))
-		len = strlen(t->src);
+	t->src = xmalloc(len + 1);
+	memcpy(t->src, src, len);
+	t->src[len] = '\0';
 	Parser ps = {.name = t->name, .s = t->src, .end = t->src + len, .p = t->src, .err = err, .otag = str_make("{{", 2),
 		     .ctag = str_make("}}", 2)};
+	const char *nul = memchr(t->src, '\0', len), *bad = (const char *)u8_check((const uint8_t *)t->src, len);
+	if (nul || bad) {	/* what follows a NUL was left out, and bytes not UTF-8 went into pages as they were */
+		char byte[8] = "";
+		if (!nul)
+			snprintf(byte, sizeof byte, "0x%02x", (unsigned char)*bad);
+		parse_error(&ps, nul ? nul : bad, nul ? "a NUL byte; a template is text" : "a byte that is not UTF-8 (save the "
+			    "template as UTF-8)", nul ? NULL : byte, strlen(byte));
+		tpl_free(t);
+		return NULL;
+	}
 	size_t nlen = strlen(name);
 	Html h = {.st = H_TEXT};
 	t->html = nlen >= 5 && strcmp(name + nlen - 5, ".html") == 0;

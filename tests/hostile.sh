@@ -235,6 +235,18 @@ sed -i 's|^{{{body}}}$|<div title="{{{body}}}"></div>|' "$T/raw/themes/default/l
 run 1 build --config "$T/raw/c360.conf" --data "$T/xss" --out "$T/xss-site"
 err_has "raw/themes/default/layout.html:[0-9]*:[0-9]*: error: an HTML value ({{{name}}} or {{&name}}) outside text"
 rm -rf "$T/raw" "$T/xss" "$T/xss-site" "$T/xss-cmark"
+# A template is text: a NUL byte (what followed it was left out) or a byte that is not UTF-8
+# (copied into UTF-8 pages) is an error where it stands (helper 113)
+run 0 init "$T/bytes"
+printf '<p>a</p>\000<script>x</script>' >>"$T/bytes/templates/kpi_cards.html"
+run 1 build --config "$T/bytes/c360.conf" --data "$T/ok" --out "$T/bytes-site"
+err_has "bytes/templates/kpi_cards.html:[0-9]*:9: error: a NUL byte; a template is text$"
+rm -rf "$T/bytes"
+run 0 init "$T/bytes"
+printf 'ab\377\n' >>"$T/bytes/themes/default/layout.html"
+run 1 build --config "$T/bytes/c360.conf" --data "$T/ok" --out "$T/bytes-site"
+err_has "bytes/themes/default/layout.html:[0-9]*:3: error: a byte that is not UTF-8 (save the template as UTF-8): 0xff$"
+rm -rf "$T/bytes"
 # A template of 200,000 tags is read in time linear in its size: each tag's line and column
 # were counted from the template's start (40,000 tags took 26 s; 200,000 would take ~11 min, and
 # take 0.3 s now, a few seconds under ASan).
