@@ -84,8 +84,9 @@ const DiagHelp diag_help[D_COUNT] = {
 			       "left empty.", "Correct the date of birth in the CRM."},
 	[D_INVALID_AMOUNT] = {"The amount is not a number c360 can read; it is left empty, so the order is not valid.",
 			      "Export amounts like 1234.56, or set the file's decimal separator (docs/exports.md)."},
-	[D_UNCONVERTIBLE_CURRENCY] = {"The amount is in a currency with no rate to the base currency; it is kept, "
-				      "but left out of every money figure rather than added as if it were the base.",
+	[D_UNCONVERTIBLE_CURRENCY] = {"The amount is in a currency with no rate to the base currency; the row is kept "
+				      "with its amount empty (its text stays in bronze), so it is left out of every money figure "
+				      "rather than added as if it were the base.",
 				      "Add the currency's rate under [currency] in the configuration (docs/exports.md)."},
 	[D_NEGATIVE_AMOUNT] = {"The amount is below zero. It is kept, but a negative order is not valid and a negative "
 			       "payment is left out of the sums.",

@@ -28,7 +28,9 @@ static Value *quarantine_samples(Arena *a, const SourceQuality *m, int reason, B
 		if ((int)x->reason != reason)
 			continue;
 		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "line", v_num(a, V_INT, x->line));
+		char line[16];
+		int n_line = snprintf(line, sizeof line, "%u", (unsigned)x->line);
+		v_set(a, o, "line", v_str(a, arena_strndup(a, line, (size_t)n_line), (size_t)n_line));
 		const char *raw = x->raw;
 		size_t n = x->rawlen > 300 ? 300 : x->rawlen;
 		clean->len = 0;

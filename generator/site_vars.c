@@ -83,7 +83,7 @@ static const PageVar index_vars[] = {
 };
 
 static const PageVar sample_fields[] = {
-	{"line", T_NUMBER, NULL, "its line in the file"},
+	{"line", T_TEXT, NULL, "its line in the file (digits alone, as an editor shows it)"},
 	{"raw", T_TEXT, NULL, "the row as read (the first 300 bytes)"},
 	END,
 };

@@ -128,6 +128,7 @@ const Value *v_find(const Value *obj, const char *key)
 /* ---- formatting */
 
 static const char *const filter_names[] = {"", "number", "money", "pct", "date", "day", "signed", "url", NULL};
+#define N_FILTERS (sizeof filter_names / sizeof *filter_names - 1)
 enum { F_NONE, F_NUMBER, F_MONEY, F_PCT, F_DATE, F_DAY, F_SIGNED, F_URL };
 
 /* The text of a scalar, before escaping. */
@@ -348,8 +349,18 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 		Str f = str_trim(str_make(bar + 1, name.n - (size_t)(bar + 1 - name.p)));
 		for (filter = 1; filter_names[filter] && !str_eq(f, filter_names[filter]); filter++)
 			;
-		if (!filter_names[filter])
-			return parse_error(ps, bar, "unknown filter", f.p, f.n);
+		if (!filter_names[filter]) {	/* the nearest, or those there are */
+			const char *near = nearest_word(f.p, f.n, filter_names + 1, N_FILTERS - 1);
+			Buf why = {0};
+			buf_printf(&why, "%.*s; ", (int)f.n, f.p);
+			if (near)
+				buf_printf(&why, "did you mean %s?", near);
+			for (int k = 1; !near && filter_names[k]; k++)
+				buf_printf(&why, "%s%s", k > 1 ? ", " : "the filters are: ", filter_names[k]);
+			parse_error(ps, bar, "unknown filter", why.p, why.len);
+			buf_free(&why);
+			return false;
+		}
 		name = str_trim(str_make(name.p, (size_t)(bar - name.p)));
 	}
 	if (sigil != '!' && name.n == 0)

@@ -349,6 +349,13 @@ run 0 build --quiet --config "$T/skip.conf" --data "$T/skip" --out "$T/s"
 file_has "$T/s/quality.html" '<td class="right">[0-9]* + 2 skipped</td>'
 rm -rf "$T/rs" && run 0 render --gold "$T/s/gold" --out "$T/rs"
 cmp -s "$T/s/quality.html" "$T/rs/quality.html" && pass || fail "skipped lines: render --gold's quality page differs"
+# the quarantined rows' lines are as an editor numbers them: 1234, not 1,234 (helper 112)
+data longq
+awk 'BEGIN { for (i = 0; i < 1500; i++) print "" }' >>"$T/longq/orders.csv"
+echo ',101,2024-03-01,10,complete' >>"$T/longq/orders.csv"
+run 0 build --quiet --data "$T/longq" --out "$T/s"
+line=$(wc -l <"$T/longq/orders.csv")
+file_has "$T/s/quality.html" "<tr><td class=\"right\">$line</td><td>,101,2024-03-01,10,complete</td></tr>"
 
 data headeronly
 head -1 "$FIXTURE/orders.csv" >"$T/headeronly/orders.csv"

@@ -171,7 +171,10 @@ static void test_errors_name_file_line_column(void **state)
 		{"a {{/x}}", "t.md:1:3: error: closing a section that is not open: x"},
 		{"{{#x}}{{/y}}{{/x}}", "t.md:1:7: error: closing a section that is not open: y"},
 		{"ok\n\nbad {{name", "t.md:3:5: error: unclosed tag"},
-		{"{{n|shout}}", "t.md:1:4: error: unknown filter: shout"},
+		{"{{n|shout}}", "t.md:1:4: error: unknown filter: shout; the filters are: number, money, pct, date, day, signed, url\n"},
+		{"{{n|dya}}", "t.md:1:4: error: unknown filter: dya; did you mean day?\n"},	/* helper 112 */
+		/* a template is text (helper 113) */
+		{"a\n b\xff", "t.md:2:3: error: a byte that is not UTF-8 (save the template as UTF-8): 0xff\n"},
 		{"{{}}", "t.md:1:1: error: empty tag"},
 		/* what c360 leaves out of Mustache says so, where it stands */
 		/* set-delimiter tags: two delimiters, no blank or = in either; errors where the tags are */
