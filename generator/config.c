@@ -764,7 +764,28 @@ typedef struct {
 	uint32_t line, col;	/* the key's */
 	SqlDef map;		/* where each line of the value stands */
 	bool open;
+	Buf seen;		/* the keys set so far: "[section]key\n" each, their lines in seen_line */
+	uint32_t *seen_line;
+	size_t nseen;
 } Pending;
+
+/* The line that set key in section before, or 0; remembered as set at line if not. */
+static uint32_t key_seen(Pending *p, const char *section, Str key, uint32_t line)
+{
+	Buf k = {0};
+	buf_printf(&k, "[%s]%.*s\n", section, (int)key.n, key.p);
+	const char *at = p->seen.p;
+	for (size_t i = 0; i < p->nseen; i++, at = strchr(at, '\n') + 1)
+		if (strncmp(at, k.p, k.len) == 0) {
+			buf_free(&k);
+			return p->seen_line[i];
+		}
+	buf_put(&p->seen, k.p, k.len);
+	p->seen_line = xrealloc(p->seen_line, (p->nseen + 1) * sizeof *p->seen_line);
+	p->seen_line[p->nseen++] = line;
+	buf_free(&k);
+	return 0;
+}
 
 static void pending_line(Pending *p, Str text, uint32_t line, uint32_t col)
 {
@@ -790,7 +811,10 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 	Buf why = {0};
 	size_t at = 0;
 	bool in_key = false;
-	bool ok = set_key(c, path, section, key, value, &p->map, &why, &at, &in_key);
+	uint32_t before = key_seen(p, section, key, p->line);
+	if (before)	/* the last would win without a word: which one was meant? */
+		buf_printf(&why, "%.*s is set again (line %u sets it): keep one\n", (int)key.n, key.p, before), in_key = true;
+	bool ok = !before && set_key(c, path, section, key, value, &p->map, &why, &at, &in_key);
 	if (!ok) {
 		bool at_value = !in_key && value.n && find_setting(section, key, true);
 		uint32_t k = 0;	/* the line of the value that holds at */
@@ -808,6 +832,15 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 }
 
 #define CONFIG_LINE_MAX 4096	/* bytes of one line, its end included */
+#define CONFIG_ERRORS_MAX 20	/* errors said before reading stops */
+
+static size_t lines_in(const Buf *b, size_t from)
+{
+	size_t n = 0;
+	for (size_t i = from; i < b->len; i++)
+		n += b->p[i] == '\n';
+	return n;
+}
 
 bool config_load(Config *c, const char *path, Buf *err)
 {
@@ -825,9 +858,10 @@ bool config_load(Config *c, const char *path, Buf *err)
 	ssize_t got;
 	unsigned lineno = 0;
 	bool ok = true;
+	size_t from = err->len;	/* every error said, up to CONFIG_ERRORS_MAX (helper 112: one a run) */
 	Pending p = {0};
 	FileHasher *bytes = file_hasher_new();	/* what was parsed: the file may change after */
-	while (ok && (got = getline(&line, &cap, f)) >= 0) {
+	while (lines_in(err, from) < CONFIG_ERRORS_MAX && (got = getline(&line, &cap, f)) >= 0) {
 		file_hasher_add(bytes, line, (size_t)got);
 		lineno++;
 		if (lineno == 1 && got >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)	/* a UTF-8 BOM (Notepad's) */
@@ -859,13 +893,15 @@ bool config_load(Config *c, const char *path, Buf *err)
 			pending_line(&p, s, lineno, col);	/* the SQL goes on */
 			continue;
 		}
-		ok = pending_apply(c, path, section, &p, err);
-		if (!ok)
-			break;
+		if (!pending_apply(c, path, section, &p, err))
+			ok = false;
 		if (s.p[0] == '[' && s.p[s.n - 1] == ']') {
-			ok = load_section(path, lineno, col, s, section, sizeof section, err);
+			if (!load_section(path, lineno, col, s, section, sizeof section, err))
+				ok = false, snprintf(section, sizeof section, "?");	/* its keys are not said */
 			continue;
 		}
+		if (strcmp(section, "?") == 0)
+			continue;
 		const char *eq = memchr(s.p, '=', s.n);
 		if (!eq) {
 			buf_printf(err, "%s:%u:%u: error: expected \"key = value\" or a [section]\n", path, lineno, col);
@@ -879,10 +915,10 @@ bool config_load(Config *c, const char *path, Buf *err)
 		if (value.n)
 			pending_line(&p, value, lineno, (uint32_t)(value.p - line) + 1);
 	}
-	ok = ok && pending_apply(c, path, section, &p, err) && config_read_names_check(c, path, err);
+	ok = pending_apply(c, path, section, &p, err) && ok && config_read_names_check(c, path, err);
 	c->config_bytes = file_hasher_end(bytes);
-	buf_free(&p.key), buf_free(&p.value);
-	free(p.map.off), free(p.map.line), free(p.map.col);
+	buf_free(&p.key), buf_free(&p.value), buf_free(&p.seen);
+	free(p.map.off), free(p.map.line), free(p.map.col), free(p.seen_line);
 	free(line);
 	fclose(f);
 	return ok;
@@ -926,9 +962,10 @@ void config_doc(Buf *b)
 {
 	Config defaults;
 	config_defaults(&defaults);
-	buf_puts(b, "A configuration file (c360 build --config FILE) holds \"key = value\" lines; # starts a comment.\n"
-		    "No value may be empty; a value in double quotes keeps spaces, commas and # (\"\" is one \"),\n"
-		    "as header names need: orders.order_id = \"Order #\". docs/exports.md shows every key at work.\n"
+	buf_puts(b, "A configuration file (c360 build --config FILE) holds \"key = value\" lines, a key once;\n"
+		    "# starts a comment. No value may be empty; a value in double quotes keeps spaces, commas\n"
+		    "and # (\"\" is one \"), as header names need: orders.order_id = \"Order #\".\n"
+		    "docs/exports.md shows every key at work.\n"
 		    "Keys at the top, before any [section]:\n\n");
 	const char *section = "";
 	for (size_t i = 0; i < NSETTINGS; i++) {

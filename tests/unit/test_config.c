@@ -899,9 +899,16 @@ static void test_bad_configs(void **state)
 							  "file of CODE,rate lines, relative to this file (cannot "
 							  "read the rates file"},
 		{"[tables]\nmy-table = x.csv\n", ":2:1: error: unknown key \"my-table\""},
-		{"[tables]\nt = a.csv\nt = b.csv\n", ":3:5: error: t: this value is not valid; expected a file in the "
-						     "data folder, read as SQL table TABLE (letters, digits, _) (the "
-						     "table is defined twice)\n"},
+		{"[tables]\nt = a.csv\nt = b.csv\n", ":3:1: error: t is set again (line 2 sets it): keep one\n"},
+		/* a key set twice: the last won without a word (helper 113) */
+		{"title = first\ntitle = \"second\"\n", ":2:1: error: title is set again (line 1 sets it): keep one\n"},
+		{"[columns]\ncustomers.email = a\n\ncustomers.email = b\n", ":4:1: error: customers.email is set again (line 2"},
+		/* every error is said, not the first alone (helper 112) */
+		{"titel = x\n[colums]\ncustomers.email = y\n[columns]\ncustomer.email = y\n",
+		 ":1:1: error: unknown key \"titel\" (did you mean \"title\"?); see c360 help config\n"
+		 "build/test_config.conf:2:1: error: unknown section [colums] (did you mean [columns]?)"},
+		{"titel = x\n[colums]\ncustomers.email = y\n[columns]\ncustomer.email = y\n",
+		 "]\nbuild/test_config.conf:5:1: error: unknown key \"customer.email\" (did you mean \"customers.email\"?)"},
 		{"[sql]\nproducts = SELECT 1\n", ":2:1: error: unknown key \"products\""},
 		{"[sql]\norders =\n", ":2:1: error: orders: the value cannot be empty; expected a SELECT"},
 		{"[s3]\nendpoint = ftp://x\n", ":2:12: error: endpoint: this value is not valid; expected an http://"},
