@@ -2058,8 +2058,9 @@ typedef struct {
 void shape_set_free(ShapeSet *s);
 /* The data of a page is exactly its variables and the global ones, each of its type; false after
  * saying what differs in err (a defect of c360, not of the input). With seen, an object of a
- * shape in it has only its lists' items checked, and one that passes is added to it. */
-bool page_data_check(const PageDef *page, const Value *data, const char *path, ShapeSet *seen, Buf *err);
+ * shape in it has only its lists' items checked, and one that passes is added to it; and not
+ * deep, data of a shape in it is not looked at further (its items are, on other pages). */
+bool page_data_check(const PageDef *page, const Value *data, const char *path, ShapeSet *seen, bool deep, Buf *err);
 void page_vars_doc(Buf *out);	/* c360 help templates: docs/templates.md */
 /* The Mustache spec's cases c360 does not pass on purpose, by spec file ("interpolation") and case
  * name, and why; c360 help templates lists them, and tests/mustache/spec.c skips them (as_html:
@@ -2278,6 +2279,7 @@ typedef struct Site {
 	Buf *err;
 	int threads;
 	bool cmark_every_page;	/* no compiled pages (C360_RENDERER=cmark): to compare */
+	bool check_every_page;	/* every page's data checked whole (C360_CHECK_PAGES=1: the tests) */
 	TplSet tpl;		/* templates/NAME.md by NAME */
 	Template *layout;	/* the theme's layout.html */
 	size_t layout_hole[2];	/* where its {{title}} and {{{body}}} are, if layout_cut (tpl_holes) */
@@ -2320,6 +2322,7 @@ typedef struct {
 	Slots slots;
 	SkelCache *skel;	/* the shapes this thread's pages had */
 	ShapeSet checked;	/* the shapes of values page_data_check passed */
+	uint32_t pages;		/* pages begun: the data of one in CHECK_EVERY is checked whole */
 	bool undated;		/* a customer's page: no edition-wide value (the as-of date) */
 	bool same_globals;	/* its pages' globals differ only in title and root (customer pages): */
 	Buf cut[4];		/* the layout made once for each root, before the title, between it and

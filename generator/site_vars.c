@@ -520,9 +520,11 @@ static bool check_object(Checking *c, const Value *obj, const PageVar *vars, con
 	return ok;
 }
 
-bool page_data_check(const PageDef *page, const Value *data, const char *path, ShapeSet *seen, Buf *err)
+bool page_data_check(const PageDef *page, const Value *data, const char *path, ShapeSet *seen, bool deep, Buf *err)
 {
 	Checking c = {seen, path, err};
+	if (!deep && seen && data->kind == V_OBJ && shape_known(seen, shape_hash(data, page->vars, global_vars), false))
+		return true;	/* its lists' items are checked on other pages */
 	return check_object(&c, data, page->vars, global_vars);
 }
 

@@ -4,6 +4,7 @@ C360=${C360:-$PWD/c360}
 FIXTURE=tests/golden/fixture/in	# the hand-written data in the repository (tests/golden/README.md)
 TUTORIAL=${C360_TUTORIAL:-../shared/data/tutorial}	# the tutorial data, where it sits beside the clone
 export TZ=UTC
+export C360_CHECK_PAGES=1	# every page's data checked whole against its variables (a build checks samples)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 n=0
