@@ -449,6 +449,7 @@ typedef struct {
 	char delimiter;		/* ',' ';' '\t' '|'; 0: the most frequent of them in the header line */
 	char decimal;		/* '.' or ','; 0: decided by the values (SPEC §5 amounts) */
 	signed char encoding;	/* ENC_*; -1: unset (UTF-8) */
+	bool utf8_bom;		/* the file starts with a UTF-8 byte-order mark (input_prepare) */
 	uint32_t header_row;	/* the header's line number; 0: the first line with text */
 	const char *comment;	/* a line starting with it is skipped; NULL: none */
 	const char *currency;	/* the currency of amounts that name none; NULL: the base */

@@ -1586,9 +1586,14 @@ static void not_utf8(Source *src)
 	if (!t->count || !t->nsamples || src->opt.encoding >= 0 || src->diags.tally[D_HEADER_ENCODING].count)
 		return;
 	Buf b = {0};
-	buf_printf(&b, "UTF-8, though rows hold bytes that are not (each replaced with U+FFFD: ids that differ only "
-		       "there read as one, and a row of such an id is quarantined as a duplicate_key); a Windows-1252 or "
-		       "Latin-1 file? name its encoding: [read] %s.encoding = windows-1252", src->def->name);
+	buf_printf(&b, "UTF-8%s, though rows hold bytes that are not (each replaced with U+FFFD: ids that differ only "
+		       "there read as one, and a row of such an id is quarantined as a duplicate_key); ",
+		   src->opt.utf8_bom ? " (by its byte-order mark)" : "");
+	if (src->opt.utf8_bom)	/* which wins over a named encoding: text of two encodings in one file */
+		buf_puts(&b, "save the file as UTF-8 again, from where it was made");
+	else
+		buf_printf(&b, "a Windows-1252 or Latin-1 file? name its encoding: [read] %s.encoding = windows-1252",
+			   src->def->name);
 	diag(&src->diags, D_READ_AS, t->sample[0].line, t->sample[0].col, b.p, NULL, 0);
 	buf_free(&b);
 }

@@ -39,7 +39,8 @@ typedef struct {
 	uint32_t nheader;
 	uint8_t present, broken, have_header, unterminated;
 	char delimiter, decimal;
-	char pad[2];		/* no padding of the compiler's: the bytes written are all set */
+	uint8_t utf8_bom;	/* the export starts with a UTF-8 byte-order mark (0 in caches before it) */
+	char pad[1];		/* no padding of the compiler's: the bytes written are all set */
 	uint32_t nsamples;	/* the problems' samples (CacheSample) after the tallies */
 	uint64_t bytes;		/* the export's length: one that grew begins with them (silver_cache_prefix) */
 } CacheHead;
@@ -236,8 +237,8 @@ static void put_head(const Source *src, FileHash key, uint64_t bytes, uint64_t n
 			 .skipped_lines = src->skipped_lines, .rows_read = src->rows_read, .blank_lines = src->blank_lines,
 			 .ambiguous = src->ambiguous, .ambiguous_amounts = src->ambiguous_amounts, .left_out = -1,
 			 .nheader = src->nheader, .present = src->present, .broken = src->broken,
-			 .have_header = src->have_header, .unterminated = src->unterminated, .delimiter = src->delimiter,
-			 .decimal = src->decimal, .nsamples = samples_of(&src->diags)};
+			 .have_header = src->have_header, .unterminated = src->unterminated, .utf8_bom = src->opt.utf8_bom,
+			 .delimiter = src->delimiter, .decimal = src->decimal, .nsamples = samples_of(&src->diags)};
 	memcpy(h->magic, CACHE_MAGIC, 8);
 	for (int c = 0; c < MAX_COLS; c++) {
 		h->field_of[c] = src->field_of[c];
@@ -558,7 +559,7 @@ static bool dict_ok(Dict *d, Reader *r, uint64_t n, uint64_t len)
 
 static bool head_ok(Source *src, const CacheHead *h)
 {
-	bool ok = h->present <= 1 && h->broken <= 1 && h->have_header <= 1 && h->unterminated <= 1 &&
+	bool ok = h->present <= 1 && h->broken <= 1 && h->have_header <= 1 && h->unterminated <= 1 && h->utf8_bom <= 1 &&
 		  (h->decimal == '.' || h->decimal == ',') && h->left_out >= -1 && h->left_out < src->def->ncols;
 	for (int c = 0; c < MAX_COLS; c++)
 		ok = ok && h->field_of[c] >= -1 && (h->field_of[c] < 0 || (uint32_t)h->field_of[c] < h->nheader);
@@ -567,6 +568,7 @@ static bool head_ok(Source *src, const CacheHead *h)
 	src->present = h->present, src->broken = h->broken, src->have_header = h->have_header;
 	src->unterminated = h->unterminated;
 	src->nheader = h->nheader, src->delimiter = h->delimiter, src->decimal = h->decimal;
+	src->opt.utf8_bom = h->utf8_bom;
 	src->left_out = h->left_out >= 0 ? src->def->cols[h->left_out] : NULL;
 	memcpy(src->field_of, h->field_of, sizeof src->field_of);
 	src->skipped_lines = h->skipped_lines, src->rows_read = h->rows_read, src->blank_lines = h->blank_lines;

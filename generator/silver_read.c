@@ -940,6 +940,7 @@ char input_prepare(Input *in, ReadOptions *o, Diags *d)
 	Buf note = {0};
 	const unsigned char *u = (const unsigned char *)in->data;
 	bool le = in->len >= 2 && u[0] == 0xff && u[1] == 0xfe, be = in->len >= 2 && u[0] == 0xfe && u[1] == 0xff;
+	o->utf8_bom = in->len >= 3 && memcmp(u, "\xef\xbb\xbf", 3) == 0;
 	uint64_t replaced = 0;
 	bool half = false;
 	if (le || be) {

@@ -757,6 +757,14 @@ printf '[read]\nencoding = windows-1252\n' >"$T/cp.conf"
 run 0 build --config "$T/cp.conf" --data "$T/cp" --out "$T/cp-site3" --as-of 2024-12-31
 grep -q 'read as UTF-8, though' "$T/err" && fail "the note with the encoding named" || pass
 file_has "$T/cp-site3/gold/kpi_summary.csv" "^total_revenue,12.00,"
+# ... but a file that starts with a UTF-8 byte-order mark is UTF-8 whatever is named: the note
+# says to save it again, not to name the encoding (helper 112), also when read from the cache
+printf '\357\273\277customer_id,name,email\nM\374ller,A,\nM\344ller,B,\n' >"$T/cp/customers.csv"
+for round in read cached; do
+	[ $round = cached ] && echo 'A9,M,2024-01-02,1,completed' >>"$T/cp/orders.csv"	# customers.csv from the cache
+	run 0 build --data "$T/cp" --out "$T/cp-site" --as-of 2024-12-31
+	err_has "cp/customers.csv:2:1: note: read as UTF-8 (by its byte-order mark), though rows hold bytes that are not .*; save the file as UTF-8 again, from where it was made$"
+done
 rm -rf "$T/cp" "$T/cp-site" "$T/cp-site3" "$T/cp.conf"
 
 # ---- control characters in the data (a backspace, an escape sequence, DEL, C1's CSI and NEL)
