@@ -1666,8 +1666,8 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-/* The data folder's CSV files (by their ending, in any case) that no source read, ", " before
- * each, the first 10; none said if the folder cannot be listed. */
+/* The data folder's CSV files (by their ending, in any case) that no source or table read, ", "
+ * before each, the first 10; none said if the folder cannot be listed. */
 static void unread_csv(Buf *out, const Silver *s)
 {
 	struct dirent **names = NULL;
@@ -1677,8 +1677,10 @@ static void unread_csv(Buf *out, const Silver *s)
 		const char *name = names[i]->d_name;
 		size_t len = strlen(name);
 		bool read = len < 4 || strcasecmp(name + len - 4, ".csv") != 0;
-		for (int k = 0; k < SRC_COUNT && !read; k++) {
-			const char *file = s->src[k].present ? s->src[k].diags.file : NULL, *base = file ? strrchr(file, '/') : NULL;
+		for (size_t k = 0; k < SRC_COUNT + s->nraw && !read; k++) {	/* the sources', the tables' */
+			const char *file = k < SRC_COUNT ? (s->src[k].present ? s->src[k].diags.file : NULL)
+							 : s->raw[k - SRC_COUNT].path;
+			const char *base = file ? strrchr(file, '/') : NULL;
 			read = file && strcmp(base ? base + 1 : file, name) == 0;
 		}
 		if (!read && listed++ < 10) {
@@ -1709,11 +1711,13 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 			buf_printf(out, "%s: note: an export of another name is named in a --config file: [files] %s = NAME",
 				   src->diags.file, src->def->name);
 			if (unread.len)
-				buf_printf(out, " (the folder's CSV files no source read: %.*s)", (int)unread.len - 2, unread.p + 2);
+				buf_printf(out, " (the folder's CSV files that nothing read: %.*s)", (int)unread.len - 2, unread.p + 2);
 			buf_putc(out, '\n');
 		}
-		/* a column missing, required or not, while the header has one c360 does not know: renamed? */
-		bool renamed = src->diags.tally[D_COLUMN_UNKNOWN].count && src->diags.tally[D_COLUMN_ABSENT].count;
+		/* a fact's column missing, required or not, while the header has one c360 does not know:
+		   renamed? (a customer's are the profile's: an export often has none of some) */
+		bool renamed = source_is_fact((SourceId)i) && src->diags.tally[D_COLUMN_UNKNOWN].count &&
+			       src->diags.tally[D_COLUMN_ABSENT].count;
 		if (src->diags.tally[D_COLUMN_REQUIRED].count || renamed)
 			for (int c = 0; c < src->def->ncols; c++)
 				if (src->field_of[c] < 0 && !src->def->rule[c].extra && !(src->cfg && src->cfg->alias[i][c][0]) &&

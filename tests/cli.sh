@@ -177,7 +177,7 @@ grep -q "export of another name" "$T/err" && fail "the note on [files] where the
 cp "$FIXTURE/customers.csv" "$T/nocust/Customers.CSV"
 mv "$T/nocust/payments.csv" "$T/nocust/payments (1).csv"
 run 1 build --data "$T/nocust" --out "$T/keep"
-err_has "^$T/nocust/customers.csv: note: an export of another name is named in a --config file: \[files\] customers = NAME (the folder's CSV files no source read: Customers.CSV, payments (1).csv)$"
+err_has "^$T/nocust/customers.csv: note: an export of another name is named in a --config file: \[files\] customers = NAME (the folder's CSV files that nothing read: Customers.CSV, payments (1).csv)$"
 err_has "^$T/nocust/payments.csv: note: an export of another name is named in a --config file: \[files\] payments = NAME (the folder's"
 rm "$T/nocust/Customers.CSV" "$T/nocust/payments (1).csv"
 run 1 build --data "$T/nocust" --out "$T/keep"

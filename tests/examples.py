@@ -57,7 +57,8 @@ def shopify(d):
         first.setdefault(r["Name"], r)	# an order's totals are on its first line item
     methods = {"PayPal Express Checkout": "PayPal", "Shopify Payments": "Credit Card",
                "Cash on Delivery (COD)": "Cash"}
-    orders = [(r["Email"].strip().lower(), D(r["Total"]) - D(r["Refunded Amount"] or "0"), r["Cancelled at"] == "")
+    orders = [(r["Email"].strip().lower(), D(r["Total"]) - D(r["Refunded Amount"] or "0"),
+               r["Cancelled at"] == "" and r["Financial Status"] != "refunded")	# refunded whole: no sale
               for r in first.values()]
     payments = [(methods[r["Payment Method"]], r["Financial Status"] in ("paid", "partially_refunded"), D(r["Total"]))
                 for r in first.values()]
@@ -67,7 +68,8 @@ def shopify(d):
 def woocommerce(d):
     def euro(x):	# French figures: "1.500" is fifteen hundred, "24,90" has cents
         return D(x.replace(".", "").replace(",", "."))
-    orders = [(r["Customer"], euro(r["Net sales"]), r["Status"] not in ("Cancelled", "Refunded", "Failed"))
+    orders = [(r["Customer"], euro(r["Net sales"]),	# wc-...: WooCommerce's own status names
+               r["Status"] not in ("Cancelled", "Refunded", "Failed", "wc-cancelled", "wc-refunded", "wc-failed"))
               for r in rows(os.path.join(d, "orders.csv"), "cp1252", ";")]
     kpis(orders)
 
@@ -75,10 +77,11 @@ def woocommerce(d):
 def stripe(d):
     rates = {"eur": D(1), "usd": D("0.90"), "gbp": D("1.15")}	# the configuration's; JPY has none
     charges = rows(os.path.join(d, "payments.csv"))
+    paid = ("paid", "succeeded", "partially refunded")	# the dashboard's words and the API's
     orders = [(r["Customer ID"], (D(r["Amount"]) - D(r["Amount Refunded"])) * rates[r["Currency"]]
-               if r["Currency"] in rates else None, r["Status"] == "Paid") for r in charges]
+               if r["Currency"] in rates else None, r["Status"].lower() in paid) for r in charges]
     funding = {"credit": "Credit Card", "debit": "Debit Card", "prepaid": "Wallet"}
-    payments = [(funding.get(r["Card Funding"], "Unknown"), r["Status"] == "Paid", D(r["Converted Amount"]))
+    payments = [(funding.get(r["Card Funding"], "Unknown"), r["Status"].lower() in paid, D(r["Converted Amount"]))
                 for r in charges]
     kpis(orders, payments)
 

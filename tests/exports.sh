@@ -59,6 +59,8 @@ if command -v python3 >/dev/null; then
 		name=$(basename "$dir")
 		( cd "$T" && $C360 build --config "$OLDPWD/$dir/c360.conf" --out "$T/ex-$name" ) >"$T/out" 2>"$T/err" &&
 			pass || fail "example $name: $(grep error "$T/err" | head -3)"
+		grep -q "files that nothing read\|a column of another name" "$T/err" &&
+			fail "example $name: a file said unread or a column renamed: $(grep 'nothing read\|another name' "$T/err")" || pass
 		python3 tests/examples.py "$dir" >"$T/want" || fail "examples.py $name"
 		# every source and SQL table conserves its rows (rows read = kept + quarantined)
 		grep -q ',conservation,' "$T/ex-$name/gold/data_quality.csv" &&
@@ -77,7 +79,7 @@ if command -v python3 >/dev/null; then
 	done
 	# a source made by SQL is said by its name (several may be)
 	( cd "$T" && $C360 build --config "$OLDPWD/examples/stripe/c360.conf" --out "$T/ex-stripe-sql" ) 2>"$T/err" >/dev/null
-	grep -q '^c360: orders (SQL): 7 rows read' "$T/err" && pass || fail "the orders made by SQL: $(grep SQL "$T/err")"
+	grep -q '^c360: orders (SQL): 8 rows read' "$T/err" && pass || fail "the orders made by SQL: $(grep SQL "$T/err")"
 	run 0 render --config examples/shopify/c360.conf --gold "$T/ex-shopify/gold" --out "$T/ex-shopify-again"
 	diff -r -x .c360-inputs "$T/ex-shopify" "$T/ex-shopify-again" >/dev/null && pass ||
 		fail "the render of the Shopify example's gold (SQL tables in it) differs from its build"
