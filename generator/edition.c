@@ -133,7 +133,11 @@ static void summary_part(Buf *b, const Gold *g, const NumFormat *f, int k, int64
 	KpiTrend t = kpi_trend(g, k, noise);
 	buf_putc(b, (char)(d->title[0] | 0x20));
 	buf_puts(b, d->title + 1);
-	if (before == KPI_NULL || now == KPI_NULL) {
+	if (now == KPI_NULL) {	/* "at –" read as a figure: say it has none */
+		buf_puts(b, ": no data");
+		return;
+	}
+	if (before == KPI_NULL) {
 		buf_puts(b, " at ");
 	} else if (kpi_change_rel(g, k) == KPI_NULL && now != before) {	/* from nothing */
 		buf_puts(b, " up from ");

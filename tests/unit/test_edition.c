@@ -16,8 +16,13 @@ static void test_summary(void **state)
 		 "28.57%; open tickets up by 2 to 8; churn risk up by 3 to 7."},
 		{{5651501102, 20867, 34063, KPI_NULL, 2, 0}, {5580000000, 20867, 34066, 5000, 0, 0},
 		 "As of Mar 11, 2024, against a week earlier (Mar 4, 2024): total revenue up 1.28% to 56.5 M; total "
-		 "customers unchanged at 20.9 k; average order value steady at 340.63 (-0.01%); repeat customers at –; "
+		 "customers unchanged at 20.9 k; average order value steady at 340.63 (-0.01%); repeat customers: no data; "
 		 "open tickets up from 0 to 2; churn risk unchanged at 0."},
+		/* a figure without one a week earlier: as it is */
+		{{5651501102, 20867, 34063, 5000, 2, 0}, {5580000000, 20867, 34066, KPI_NULL, 0, 0},
+		 "As of Mar 11, 2024, against a week earlier (Mar 4, 2024): total revenue up 1.28% to 56.5 M; total "
+		 "customers unchanged at 20.9 k; average order value steady at 340.63 (-0.01%); repeat customers at "
+		 "50.00%; open tickets up from 0 to 2; churn risk unchanged at 0."},
 		/* a percentage within the noise: its change in points, as the cards give it */
 		{{647259, 14, 34066, 5004, 8, 7}, {647259, 14, 34066, 5000, 8, 7},
 		 "As of Mar 11, 2024, against a week earlier (Mar 4, 2024): total revenue unchanged at 6,472.59; total "
