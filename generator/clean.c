@@ -330,6 +330,8 @@ DateParse clean_date(Str s)
 
 const char *clean_date_format_why(const char *format)
 {
+	if (strcmp(format, "excel") == 0)
+		return NULL;
 	if (strstr(format, "%s"))
 		return strcmp(format, "%s") == 0 ? NULL : "%s, seconds since 1970, stands alone";
 	bool year = false, month = false, day = false;
@@ -377,6 +379,32 @@ static DateParse epoch_seconds(Str s)
 	return p;
 }
 
+/* "excel": a spreadsheet's serial day (45292 is 2024-01-01), a fraction the time of day, in
+ * Excel's 1900 system: day 61 is 1900-03-01, 25569 is 1970-01-01. Below 61 (Excel's own 1900-02-29
+ * among them) no day is certain; from 1900-03-01 to 2100 as every date. */
+#define EXCEL_1970 25569
+static DateParse excel_serial(Str s)
+{
+	DateParse p = {.status = DATE_BAD};
+	size_t i = 0, digits = 0;
+	int64_t day = 0, frac = 0, scale = 1;
+	for (; i < s.n && s.p[i] >= '0' && s.p[i] <= '9' && digits < 7; i++, digits++)
+		day = day * 10 + (s.p[i] - '0');
+	if (i < s.n && s.p[i] == '.' && digits)
+		for (i++; i < s.n && s.p[i] >= '0' && s.p[i] <= '9'; i++)
+			if (scale < 1000000000)
+				frac = frac * 10 + (s.p[i] - '0'), scale *= 10;
+	if (!digits || i != s.n || day < 61)
+		return p;
+	int64_t secs = (frac * SECS_PER_DAY + scale / 2) / scale;	/* to the nearest second */
+	day += secs / SECS_PER_DAY - EXCEL_1970, secs %= SECS_PER_DAY;
+	date_civil(day, &p.y, &p.a, &p.b);
+	p.secs = (int32_t)secs;
+	if (day_in_range(p.y, p.a, p.b, p.secs))
+		p.status = DATE_OK;
+	return p;
+}
+
 DateParse clean_date_format(Str s, const char *format)
 {
 	DateParse p = {0};
@@ -385,6 +413,8 @@ DateParse clean_date_format(Str s, const char *format)
 		return p;	/* DATE_NONE */
 	if (format[0] == '%' && format[1] == 's' && !format[2])
 		return epoch_seconds(s);
+	if (format[0] == 'e' && strcmp(format, "excel") == 0)
+		return excel_serial(s);
 	p.status = DATE_BAD;
 	char text[128];
 	pthread_once(&c_locale_once, c_locale_make);

@@ -1571,7 +1571,7 @@ static void no_dates(Source *src, size_t rows)
 		return;
 	Buf b = {0};
 	buf_printf(&b, "no %s of the file could be read as a date (%llu invalid_date; --verbose shows some): the forms "
-		       "read are rules.md's, or [read] %s.date_format names the file's", src->def->cols[src->def->date_col],
+		       "read are rules.md's, or [read] %s.date_format names the file's (strptime's, %%s or excel)", src->def->cols[src->def->date_col],
 		   (unsigned long long)bad, src->def->name);
 	diag(&src->diags, D_NO_DATES, 0, 0, b.p, NULL, 0);
 	buf_free(&b);

@@ -25,6 +25,18 @@ err_says "orders.csv: note: 1 amount written like 1,500 or 1.500 read with a dec
 want_kpi "$T/s" total_revenue 1514.50	# 1500.00 + 12.50 + 2.00, by hand
 want_kpi "$T/s" valid_orders 3
 
+# ---- dates a spreadsheet saved as serial days: date_format = excel (helper 112: invalid_date,
+# and no setting read them)
+mkdir -p "$T/xl"
+printf 'customer_id,name\n1,Ann\n' >"$T/xl/customers.csv"
+printf 'order_id,customer_id,order_date,amount,status\no1,1,45292,10,complete\no2,1,44758.75,5,complete\no3,1,2024-01-05,1,complete\n' \
+	>"$T/xl/orders.csv"
+printf '[read]\norders.date_format = excel\n' >"$T/xl.conf"
+run 0 build --data "$T/xl" --config "$T/xl.conf" --out "$T/s"
+grep -q '^o1,1,20240101,2024-01-01,' "$T/s/gold/fact_orders.csv" && grep -q '^o2,1,20220716,2022-07-16,' "$T/s/gold/fact_orders.csv" &&
+	grep -q '^o3,1,20240105,2024-01-05,' "$T/s/gold/fact_orders.csv" && pass ||
+	fail "serial days: $(grep '^o[123],' "$T/s/gold/fact_orders.csv" | tr '\n' ' ')"	# 45292 is 19723 days after 1970-01-01
+
 # ---- a broken optional source is left out with a warning; its sections say why
 printf 'pay,customer_id\n1,1\n' >"$T/semi/payments.csv"
 run 0 build --data "$T/semi" --out "$T/s"

@@ -190,6 +190,16 @@ static void test_date_format(void **state)
 		{"%s", "1.7e9", "bad", DATE_BAD, 0},
 		{"%s", ".5", "bad", DATE_BAD, 0},
 		{"%s", "", "null", DATE_NONE, 0},
+		/* a spreadsheet's serial days (helper 112: 44758 was an invalid_date and nothing said how) */
+		{"excel", "45292", "2024-01-01", DATE_OK, 0},	/* 45292 - 25569 = 19723 days after 1970-01-01 */
+		{"excel", "44758.5", "2022-07-16", DATE_OK, 12 * 3600},
+		{"excel", " 25569.999999999 ", "1970-01-02", DATE_OK, 0},	/* rounded to the second: the next day */
+		{"excel", "61", "1900-03-01", DATE_OK, 0},
+		{"excel", "60", "bad", DATE_BAD, 0},	/* Excel's 1900-02-29, a day that was not */
+		{"excel", "73051", "2100-01-01", DATE_OK, 0},
+		{"excel", "2024-01-01", "bad", DATE_BAD, 0},
+		{"excel", "4.5e4", "bad", DATE_BAD, 0},
+		{"excel", "", "null", DATE_NONE, 0},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		DateParse p = clean_date_format(S(cases[i].in), cases[i].fmt);
@@ -201,7 +211,8 @@ static void test_date_format(void **state)
 		      "\"%s\" as %s: %s + %lld s", cases[i].in, cases[i].fmt, date_text(day), (long long)(m - day * SECS_PER_DAY));
 	}
 	CHECK(!clean_date_format_why("%b %d, %Y") && !clean_date_format_why("%d.%m.%Y %H:%M %z") &&
-	      !clean_date_format_why("%e %B %Y") && !clean_date_format_why("%s"), "formats of a year, a month and a day");
+	      !clean_date_format_why("%e %B %Y") && !clean_date_format_why("%s") && !clean_date_format_why("excel"),
+	      "formats of a year, a month and a day");
 	static const struct { const char *fmt, *why; } bad[] = {
 		{"%d/%m/%y", "%y, a year of two digits"}, {"%Y-%m", "no day"}, {"%m-%d", "no year"}, {"%Y %d", "no month"},
 		{"%Y-%m-%d %Q", "a conversion other"}, {"%Y-%m-%d %", "a % at the end"}, {"", "no year"},
