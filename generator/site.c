@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define SKELETON_BYTES (64 << 20)	/* the shapes of compiled pages a thread keeps */
 #define CHECK_EVERY 64	/* pages a thread makes for one whose data is checked whole (page_start) */
@@ -448,6 +449,32 @@ static void themes_list(const char *themes_dir, Buf *out)
 		buf_puts(out, " none");
 }
 
+/* What of the theme is not published as it is, said (helper 113: without a word): its folders
+ * (a theme's files are copied to assets/, not its folders), and its files of the names of c360's
+ * own scripts, which take their place. */
+static void theme_left_out(const char *theme, const char *assets_dir)
+{
+	size_t n;
+	Buf ignore = {0};
+	char **names = dir_list(theme, NULL, &n, &ignore);
+	for (size_t i = 0; i < n; i++) {
+		char *path = path_join(theme, names[i]), *own = path_join(assets_dir, names[i]);
+		struct stat st;
+		bool folder = lstat(path, &st) == 0 && S_ISDIR(st.st_mode), taken = !folder && access(own, F_OK) == 0;
+		if (folder || taken) {
+			Buf shown = {0};
+			buf_put_printable(&shown, path, strlen(path), 300);
+			say(SAY_NORMAL, "%s: warning: %s", buf_cstr(&shown), folder ? "a folder, left out: a theme's files "
+			    "are copied to assets/, not its folders" : "c360's own script of that name takes its place in "
+			    "assets/: name it otherwise");
+			buf_free(&shown);
+		}
+		free(path), free(own), free(names[i]);
+	}
+	free(names);
+	buf_free(&ignore);
+}
+
 /* The theme's layout.html, and (all but shards past the first) its files and the scripts. */
 static bool load_theme(Site *site, bool assets)
 {
@@ -470,6 +497,8 @@ static bool load_theme(Site *site, bool assets)
 		free(dir);
 		return false;
 	}
+	if (assets)
+		theme_left_out(dir, cfg->assets_dir);
 	site->layout = load_template(dir, "layout.html", site->err);
 	bool ok = site->layout && tpl_check(site->layout, &page_layout, NULL, site->err) &&
 		  (!assets || (out_mkdir(site->dir, "assets", site->err) &&

@@ -328,6 +328,15 @@ mkdir "$T/th/$(printf 'x\033y')" && run 1 build --config "$T/th.conf" --data dat
 has "$T/err" 'holds: dark, plain, x\\x1by (--theme'	# a name's control bytes shown as escapes
 run 1 build --theme "$(printf 'n\033o')" --data data/sample --out "$T/th-site"	# and the theme asked for
 has "$T/err" 'themes/n\\x1bo: error: no such theme'
+# a theme's folder and a file of the name of one of c360's scripts are said, not left out
+# without a word (helper 113); its other files are published
+cp themes/default/* "$T/th/plain/" && mkdir "$T/th/plain/fonts" && echo x >"$T/th/plain/sort.js" && echo y >"$T/th/plain/extra.css"
+printf 'themes = %s\ntheme = plain\n' "$T/th" >"$T/th.conf"
+run 0 build --config "$T/th.conf" --data data/sample --out "$T/th-site"
+has "$T/err" "^c360: $T/th/plain/fonts: warning: a folder, left out: a theme's files are copied to assets/, not its folders$"
+has "$T/err" "^c360: $T/th/plain/sort.js: warning: c360's own script of that name takes its place in assets/"
+[ "$(grep -c 'warning' "$T/err")" = 2 ] && [ -f "$T/th-site/assets/extra.css" ] && ! cmp -s "$T/th/plain/sort.js" "$T/th-site/assets/sort.js" &&
+	pass || fail "the theme's other files: $(grep warning "$T/err")"
 conf 'title = Acme\nchurn_window = 30\n' 1
 has "$T/err" "^$T/c.conf:2:1: error: unknown key \"churn_window\" (did you mean \"churn_window_days\"?); see c360 help config$"
 empty "$T/out"
