@@ -471,6 +471,15 @@ typedef struct {
 	const char *file;	/* in the data folder */
 } TableDef;
 
+/* A table's column named in [columns] TABLE.NAME: in SQL, NAME is the first of the header's
+ * columns that is NAME or one of the aliases, in their order (an export's versions name a
+ * column differently); empty if the header has none of them. */
+typedef struct {
+	const char *table, *name;	/* the configuration's */
+	const char *alias[MAX_ALIASES];	/* normalised as header names are compared */
+	unsigned line;			/* where the configuration names it: the table is checked once all is read */
+} TableColumn;
+
 /* A source defined by a SQL SELECT ([sql]); line k of its text starts at off[k] and stands at
  * line[k], column col[k] of the configuration file. */
 typedef struct {
@@ -521,6 +530,8 @@ typedef struct {
 	size_t nread;
 	TableDef *tables;	/* [tables] */
 	size_t ntables;
+	TableColumn *table_columns;	/* [columns] TABLE.NAME */
+	size_t ntable_columns;
 	SqlDef sql[SRC_COUNT];	/* [sql] */
 	struct {
 		const char *text;
@@ -588,6 +599,7 @@ bool config_set_read(SetArgs *a);
 /* Every [read] FILE. names a source or a [tables] table (false: says which not, at its line). */
 bool config_read_names_check(const Config *c, const char *path, Buf *err);
 bool config_set_table(SetArgs *a);
+bool config_set_table_column(SetArgs *a);	/* [columns] TABLE.NAME */
 bool config_set_sql(SetArgs *a);
 bool config_set_words(SetArgs *a);
 bool config_set_currency(SetArgs *a);
@@ -919,6 +931,7 @@ struct Source {
 	uint8_t nvalues, value_col[MAX_COLS];	/* the columns row_values cleans (not the key, customer, currency) */
 	/* bronze */
 	uint64_t rows_read, blank_lines;
+	uint64_t crlf_after_cr;	/* CRLFs read as line ends after a first line ending in CR alone */
 	Diags diags;
 	Arena arena;
 	/* silver (silver.c) */

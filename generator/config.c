@@ -558,6 +558,9 @@ static const Setting settings[] = {
 	{"files", "SOURCE", "a file name in the data folder (no /), e.g. orders = order_export.csv", set_file, 0, '-'},
 	{"columns", "SOURCE.COLUMN", "more header names for it, separated by commas, e.g. customers.email = mail",
 	 set_alias, 0, '-'},
+	{"columns", "TABLE.NAME", "a [tables] table's column NAME in SQL: the first of these header names its file has, "
+	 "separated by commas (empty if none), e.g. charges.created = Created (UTC), Created date (UTC)",
+	 config_set_table_column, 0, '-'},
 	{"null", "SOURCE.COLUMN", "values that mean no value in this column, separated by commas, e.g. "
 	 "orders.customer_id = 0 (a shop's guests)", set_nulls, 0, '-'},
 	{"read", "[FILE.]delimiter", ", ; | tab or auto (the most frequent in the header line); FILE. for one "
@@ -622,7 +625,8 @@ static const Setting *find_setting(const char *section, Str key, bool broad)
 {
 	for (size_t i = 0; i < NSETTINGS; i++)
 		if (strcmp(settings[i].section, section) == 0 && setting_matches(&settings[i], key) &&
-		    (broad || (strcmp(settings[i].key, "TABLE") != 0 && strcmp(settings[i].key, "CODE") != 0)))
+		    (broad || (strcmp(settings[i].key, "TABLE") != 0 && strcmp(settings[i].key, "TABLE.NAME") != 0 &&
+			       strcmp(settings[i].key, "CODE") != 0)))
 			return &settings[i];
 	return NULL;
 }
@@ -769,14 +773,14 @@ typedef struct {
 	size_t nseen;
 } Pending;
 
-/* The line that set key in section before, or 0; remembered as set at line if not. */
+/* The line that set key in section before (in any case), or 0; remembered as set at line if not. */
 static uint32_t key_seen(Pending *p, const char *section, Str key, uint32_t line)
 {
 	Buf k = {0};
 	buf_printf(&k, "[%s]%.*s\n", section, (int)key.n, key.p);
 	const char *at = p->seen.p;
 	for (size_t i = 0; i < p->nseen; i++, at = strchr(at, '\n') + 1)
-		if (strncmp(at, k.p, k.len) == 0) {
+		if (strncasecmp(at, k.p, k.len) == 0) {	/* usd and USD, items and Items: one key */
 			buf_free(&k);
 			return p->seen_line[i];
 		}
@@ -915,7 +919,11 @@ bool config_load(Config *c, const char *path, Buf *err)
 		if (value.n)
 			pending_line(&p, value, lineno, (uint32_t)(value.p - line) + 1);
 	}
-	ok = pending_apply(c, path, section, &p, err) && ok && config_read_names_check(c, path, err);
+	ok = pending_apply(c, path, section, &p, err) && ok;
+	if (lines_in(err, from) >= CONFIG_ERRORS_MAX && !feof(f))	/* the rest of the file not read */
+		buf_printf(err, "%s:%u: error: %d errors or more; the lines after this one were not read\n", path, lineno,
+			   CONFIG_ERRORS_MAX);
+	ok = config_read_names_check(c, path, err) && ok;	/* said too after other errors */
 	c->config_bytes = file_hasher_end(bytes);
 	buf_free(&p.key), buf_free(&p.value), buf_free(&p.seen);
 	free(p.map.off), free(p.map.line), free(p.map.col), free(p.seen_line);

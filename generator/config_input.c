@@ -114,8 +114,67 @@ bool config_set_read(SetArgs *a)
 	return read_option(a->c, o, dot ? str_make(dot + 1, a->key.n - n - 1) : a->key, a->v, a->raw, a->why);
 }
 
+/* The table part of [columns] TABLE.NAME (the key before its dot). */
+static Str table_of(Str key)
+{
+	const char *dot = memchr(key.p, '.', key.n);
+	return str_make(key.p, dot ? (size_t)(dot - key.p) : 0);
+}
+
+bool config_set_table_column(SetArgs *a)
+{
+	Config *c = a->c;
+	Str table = table_of(a->key), name = str_make(a->key.p + table.n + 1, a->key.n - table.n - 1);
+	char **items;
+	size_t n;
+	if (!config_list(a->raw, &items, &n, a->why))
+		return false;
+	bool ok = n <= MAX_ALIASES;
+	if (!ok)
+		buf_printf(a->why, "at most %d names", MAX_ALIASES);
+	else {
+		c->table_columns = xrealloc(c->table_columns, (c->ntable_columns + 1) * sizeof *c->table_columns);
+		TableColumn *t = &c->table_columns[c->ntable_columns++];
+		*t = (TableColumn){config_keep(c, xstrndup(table.p, table.n)), config_keep(c, xstrndup(name.p, name.n)),
+				   {NULL}, a->map && a->map->nlines ? a->map->line[0] : 0};
+		for (size_t k = 0; k < n; k++)
+			t->alias[k] = config_keep(c, config_normalise(str_make(items[k], strlen(items[k]))));
+	}
+	for (size_t k = 0; k < n; k++)
+		free(items[k]);
+	free(items);
+	return ok;
+}
+
+/* Every [columns] TABLE.NAME names a [tables] table (false: says which not, at its line). */
+static bool table_columns_check(const Config *c, const char *path, Buf *err)
+{
+	const char **names = xmalloc((c->ntables + SRC_COUNT) * sizeof *names);	/* the tables', then the sources' */
+	for (size_t i = 0; i < c->ntables; i++)
+		names[i] = c->tables[i].name;
+	for (int s = 0; s < SRC_COUNT; s++)
+		names[c->ntables + (size_t)s] = source_defs[s].name;
+	bool ok = true;
+	for (size_t i = 0; i < c->ntable_columns; i++) {
+		const TableColumn *t = &c->table_columns[i];
+		bool known = false;
+		for (size_t k = 0; k < c->ntables && !known; k++)
+			known = strcmp(t->table, names[k]) == 0;
+		if (known)
+			continue;
+		const char *near = nearest_word(t->table, strlen(t->table), names, c->ntables + SRC_COUNT);
+		buf_printf(err, "%s:%u:1: error: [columns] %s.%s: no source or [tables] table is named \"%s\"%s%s%s; see c360 "
+			   "help config\n", path, t->line, t->table, t->name, t->table, near ? " (did you mean \"" : "",
+			   near ? near : "", near ? "\"?)" : "");
+		ok = false;
+	}
+	free(names);
+	return ok;
+}
+
 bool config_read_names_check(const Config *c, const char *path, Buf *err)
 {
+	bool columns = table_columns_check(c, path, err);
 	size_t n = 0;
 	const char **names = xmalloc((SRC_COUNT + c->ntables) * sizeof *names);
 	for (int i = 0; i < SRC_COUNT; i++)
@@ -136,7 +195,7 @@ bool config_read_names_check(const Config *c, const char *path, Buf *err)
 		ok = false;
 	}
 	free(names);
-	return ok;
+	return ok && columns;
 }
 
 ReadOptions config_read_options(const Config *c, const char *name)
@@ -407,6 +466,13 @@ bool config_key_matches(const char *pattern, Str key)
 		return map_of(key, &label) >= 0;
 	if (strcmp(pattern, "TABLE") == 0)
 		return sql_name(key);
+	if (strcmp(pattern, "TABLE.NAME") == 0) {	/* not a source's: its columns are SOURCE.COLUMN */
+		Str table = table_of(key);
+		bool source = false;
+		for (int s = 0; s < SRC_COUNT; s++)
+			source |= str_eq(table, source_defs[s].name);
+		return table.n && sql_name(table) && !source && key.n > table.n + 1 && key.n - table.n - 1 <= 64;
+	}
 	snprintf(k, sizeof k, "%.*s", (int)(key.n < 7 ? key.n : 7), key.p);
 	return strcmp(pattern, "CODE") == 0 && key.n == 3 && currency_code(k, code);
 }
@@ -415,6 +481,7 @@ void config_input_free(Config *c)
 {
 	free(c->read);
 	free(c->tables);
+	free(c->table_columns);
 	free(c->rates);
 	for (int s = 0; s < SRC_COUNT; s++)
 		free(c->sql[s].off), free(c->sql[s].line), free(c->sql[s].col);

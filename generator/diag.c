@@ -137,7 +137,7 @@ static bool sample_room(DiagTally *t, DiagCode code)
 /* A message whose value is a file's header row: shown whole, or nearly, to copy a name from. */
 static bool header_list(DiagCode code)
 {
-	return code == D_COLUMN_REQUIRED || code == D_COLUMN_ABSENT || code == D_SOURCE_LEFT_OUT;
+	return code == D_COLUMN_REQUIRED || code == D_COLUMN_ABSENT || code == D_SOURCE_LEFT_OUT || code == D_COLUMN_ALIAS;
 }
 
 void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *column,

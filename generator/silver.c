@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define RULE(k, T, field) {.kind = (k), .at = offsetof(T, field)}
 #define CATEGORY(c, T, field) {.kind = COL_CATEGORY, .category = (c), .at = offsetof(T, field)}
@@ -315,7 +316,7 @@ static void resolve_amounts(Source *src)
 		       "%llu a decimal comma", (unsigned long long)src->ambiguous_amounts, src->ambiguous_amounts == 1 ? "" : "s",
 		   src->decimal == ',' ? "comma" : "point",
 		   (unsigned long long)e[DECIMAL_POINT], (unsigned long long)e[DECIMAL_COMMA]);
-	diag(&src->diags, D_DECIMAL, 0, 0, b.p, NULL, 0);
+	diag(&src->diags, D_DECIMAL, 0, 0, buf_cstr(&b), NULL, 0);
 	buf_free(&b);
 }
 
@@ -1532,7 +1533,7 @@ static void unknown_statuses(Source *src)
 			   order ? (one ? "a valid order" : "valid orders") : (one ? "no successful payment" : "no successful payments"),
 			   one ? "its" : "their", one ? " says" : "s say", buf_cstr(&b), n > 5 ? ", ..." : "", one ? "it" : "them",
 			   order ? "order_status" : "payment_status");
-		diag(&src->diags, D_UNKNOWN_STATUS, 0, 0, text.p, NULL, 0);
+		diag(&src->diags, D_UNKNOWN_STATUS, 0, 0, buf_cstr(&text), NULL, 0);
 	}
 	buf_free(&b), buf_free(&text);
 }
@@ -1557,7 +1558,7 @@ static void unknown_devices(Source *src)
 		   "mobile nor web; map them in [categories] (device.LABEL = VALUE, LABEL one of Android, iOS, "
 		   "Windows, macOS, Linux, ChromeOS)", (unsigned long long)unknown, src->table.n, src->def->cols[c],
 		   buf_cstr(&b), n > 5 ? ", ..." : "");
-	diag(&src->diags, D_UNKNOWN_DEVICES, 0, 0, text.p, NULL, 0);
+	diag(&src->diags, D_UNKNOWN_DEVICES, 0, 0, buf_cstr(&text), NULL, 0);
 	buf_free(&b), buf_free(&text);
 }
 
@@ -1573,7 +1574,7 @@ static void no_dates(Source *src, size_t rows)
 	buf_printf(&b, "no %s of the file could be read as a date (%llu invalid_date; --verbose shows some): the forms "
 		       "read are rules.md's, or [read] %s.date_format names the file's (strptime's, %%s or excel)", src->def->cols[src->def->date_col],
 		   (unsigned long long)bad, src->def->name);
-	diag(&src->diags, D_NO_DATES, 0, 0, b.p, NULL, 0);
+	diag(&src->diags, D_NO_DATES, 0, 0, buf_cstr(&b), NULL, 0);
 	buf_free(&b);
 }
 
@@ -1594,7 +1595,7 @@ static void not_utf8(Source *src)
 	else
 		buf_printf(&b, "a Windows-1252 or Latin-1 file? name its encoding: [read] %s.encoding = windows-1252",
 			   src->def->name);
-	diag(&src->diags, D_READ_AS, t->sample[0].line, t->sample[0].col, b.p, NULL, 0);
+	diag(&src->diags, D_READ_AS, t->sample[0].line, t->sample[0].col, buf_cstr(&b), NULL, 0);
 	buf_free(&b);
 }
 
@@ -1666,8 +1667,8 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-/* The data folder's CSV files (by their ending, in any case) that no source or table read, ", "
- * before each, the first 10; none said if the folder cannot be listed. */
+/* The data folder's CSV files (regular files, not hidden, by their ending in any case) that no
+ * source or table read, ", " before each, the first 10; none said if the folder cannot be listed. */
 static void unread_csv(Buf *out, const Silver *s)
 {
 	struct dirent **names = NULL;
@@ -1676,7 +1677,11 @@ static void unread_csv(Buf *out, const Silver *s)
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 		size_t len = strlen(name);
-		bool read = len < 4 || strcasecmp(name + len - 4, ".csv") != 0;
+		char *path = path_join(s->cfg->data_dir, name);
+		struct stat st;
+		bool read = len < 4 || name[0] == '.' || strcasecmp(name + len - 4, ".csv") != 0 || stat(path, &st) != 0 ||
+			    !S_ISREG(st.st_mode);	/* a folder, a hidden file: no export */
+		free(path);
 		for (size_t k = 0; k < SRC_COUNT + s->nraw && !read; k++) {	/* the sources', the tables' */
 			const char *file = k < SRC_COUNT ? (s->src[k].present ? s->src[k].diags.file : NULL)
 							 : s->raw[k - SRC_COUNT].path;
@@ -1697,7 +1702,11 @@ static void unread_csv(Buf *out, const Silver *s)
 void silver_report(Buf *out, const Silver *s, Verbosity v)
 {
 	Buf unread = {0};
-	unread_csv(&unread, s);
+	bool missing = false;
+	for (int i = 0; i < SRC_COUNT; i++)
+		missing |= s->src[i].diags.tally[D_FILE_MISSING].count || s->src[i].diags.tally[D_OPTIONAL_MISSING].count;
+	if (missing)	/* the folder listed only then */
+		unread_csv(&unread, s);
 	diag_format(out, &s->general, v);
 	diag_format(out, &s->config_diags, v);
 	for (size_t i = 0; i < s->nraw; i++)

@@ -34,20 +34,22 @@ static int header_field(const Source *src, int col, char *const *names, uint32_t
 	return -1;
 }
 
-/* A field no column reads: a repeated column, one an alias stands in for, or an unknown one. */
+/* A field no column reads: a repeated column, one an alias stands in for, or an unknown one;
+ * named as the export has it, to name in [columns]. */
 static void unused_field(Source *src, const Record *r, char *const *names, uint32_t i)
 {
-	for (int c = 0; c < src->def->ncols; c++) {
-		if (strcmp(names[i], src->def->cols[c]) != 0)
-			continue;
-		const char *used = names[src->field_of[c]];
-		diag(&src->diags, strcmp(used, names[i]) == 0 ? D_COLUMN_DUPLICATE : D_COLUMN_SHADOWED, r->line, i + 1,
-		     names[i], used, strlen(used));
-		return;
-	}
-	Str name = str_trim(r->fields[i]);	/* as the export has it, to name in [columns] */
+	Str name = str_trim(r->fields[i]);
 	char *shown = xstrndup(name.p, name.n);
-	diag(&src->diags, D_COLUMN_UNKNOWN, r->line, i + 1, shown, NULL, 0);
+	int c = 0;
+	while (c < src->def->ncols && strcmp(names[i], src->def->cols[c]) != 0)
+		c++;
+	if (c < src->def->ncols) {
+		Str used = str_trim(r->fields[src->field_of[c]]);
+		diag(&src->diags, strcmp(names[src->field_of[c]], names[i]) == 0 ? D_COLUMN_DUPLICATE : D_COLUMN_SHADOWED,
+		     r->line, i + 1, shown, used.p, used.n);
+	} else {
+		diag(&src->diags, D_COLUMN_UNKNOWN, r->line, i + 1, shown, NULL, 0);
+	}
 	free(shown);
 }
 
@@ -239,7 +241,7 @@ void silver_source_end(Silver *s, Source *src)
 	ingest_finish(src->ingest);
 	src->blank_lines += ingest_blank_lines(src->ingest);
 	src->skipped_lines += ingest_skipped_lines(src->ingest);
-	uint64_t crlf = ingest_crlf_after_cr(src->ingest);
+	uint64_t crlf = src->crlf_after_cr += ingest_crlf_after_cr(src->ingest);	/* and the chunks' */
 	ingest_free(src->ingest);
 	src->ingest = NULL;
 	src->present = true;
@@ -1138,6 +1140,7 @@ static bool merge_chunks(Source *src, Chunk *ch, size_t n, size_t rest)
 			make_room(src, ch, k, good);
 			silver_merge(src, c, offset);
 			src->blank_lines += ingest_blank_lines(c->ingest);
+			src->crlf_after_cr += ingest_crlf_after_cr(c->ingest);
 			src->skipped_lines += ingest_skipped_lines(c->ingest);
 			offset += ingest_lines(c->ingest);
 		}

@@ -36,17 +36,58 @@ typedef struct {
 	bool header;
 } Loader;
 
+/* The field of the header that [columns] TABLE.NAME names: NAME's, else the first alias's; -1 if
+ * none (said). */
+static int named_field(Loader *l, const TableColumn *tc, char *const *norm, uint32_t n, uint32_t line)
+{
+	char *name = config_normalise(str_make(tc->name, strlen(tc->name)));
+	int at = -1;
+	for (int a = -1; a < MAX_ALIASES && at < 0 && (a < 0 || tc->alias[a]); a++)
+		for (uint32_t i = 0; i < n && at < 0; i++)
+			if (strcmp(norm[i], a < 0 ? name : tc->alias[a]) == 0)
+				at = (int)i;
+	if (at < 0) {
+		Buf what = {0}, v = {0};
+		buf_printf(&what, "%s.%s =", tc->table, tc->name);
+		for (int a = 0; a < MAX_ALIASES && tc->alias[a]; a++)
+			buf_printf(&what, "%s %s", a ? "," : "", tc->alias[a]);
+		buf_puts(&v, "its column is empty in SQL; the header's:");
+		for (uint32_t i = 0; i < n; i++)
+			buf_printf(&v, "%s%s", i ? ", " : " ", norm[i]);
+		diag(&l->t->diags, D_COLUMN_ALIAS, line, 0, buf_cstr(&what), v.p, v.len);
+		buf_free(&what), buf_free(&v);
+	}
+	free(name);
+	return at;
+}
+
 /* The table's columns: the header's names, trimmed ("column_N" when empty), a repeated name
- * (SQLite compares them without case) numbered. */
+ * (SQLite compares them without case) numbered; a column [columns] TABLE.NAME names is NAME
+ * (an empty one after the others if the header has none of its names). */
 static void create_table(Loader *l, const Record *r)
 {
 	Buf sql = {0}, ins = {0};
-	char **names = xcalloc(r->nfields + 1, sizeof *names);
+	const Config *cfg = l->m->s->cfg;
+	char **names = xcalloc(r->nfields + 1, sizeof *names), **norm = xcalloc(r->nfields + 1, sizeof *norm);
+	const char **named = xcalloc(r->nfields + 1, sizeof *named);	/* by [columns] */
+	for (uint32_t i = 0; i < r->nfields; i++)
+		norm[i] = config_normalise(r->fields[i]);
+	Buf empty = {0};	/* the columns named that the header lacks, quoted, ", " before each */
+	for (size_t k = 0; k < cfg->ntable_columns; k++) {
+		const TableColumn *tc = &cfg->table_columns[k];
+		if (strcmp(tc->table, l->t->def->name) != 0)
+			continue;
+		int at = named_field(l, tc, norm, r->nfields, r->line);
+		if (at >= 0 && !named[at])
+			named[at] = tc->name;
+		else if (at < 0)
+			buf_puts(&empty, ", "), quote_name(&empty, tc->name, strlen(tc->name)), buf_puts(&empty, " TEXT");
+	}
 	buf_puts(&sql, "CREATE TABLE ");
 	quote_name(&sql, l->t->def->name, strlen(l->t->def->name));
 	buf_puts(&sql, " (\"_file\" TEXT, \"_line\" INTEGER");
 	for (uint32_t i = 0; i < r->nfields; i++) {
-		Str f = str_trim(r->fields[i]);
+		Str f = named[i] ? str_make(named[i], strlen(named[i])) : str_trim(r->fields[i]);
 		Buf base = {0}, name = {0};
 		if (f.n)
 			buf_put(&base, f.p, f.n);
@@ -69,10 +110,14 @@ static void create_table(Loader *l, const Record *r)
 		quote_name(&sql, name.p, name.len);
 		buf_puts(&sql, " TEXT");
 	}
+	buf_put(&sql, empty.p, empty.len);	/* NULL in every row: no value given */
 	buf_puts(&sql, ")");
 	buf_puts(&ins, "INSERT INTO ");
 	quote_name(&ins, l->t->def->name, strlen(l->t->def->name));
-	buf_puts(&ins, " VALUES (?, ?");
+	buf_puts(&ins, " (\"_file\", \"_line\"");
+	for (uint32_t i = 0; i < r->nfields; i++)
+		buf_puts(&ins, ", "), quote_name(&ins, names[i], strlen(names[i]));
+	buf_puts(&ins, ") VALUES (?, ?");
 	for (uint32_t i = 0; i < r->nfields; i++)
 		buf_puts(&ins, ", ?");
 	buf_puts(&ins, ")");
@@ -81,10 +126,9 @@ static void create_table(Loader *l, const Record *r)
 		diag(&l->t->diags, D_READ_ERROR, r->line, 0, sqlite3_errmsg(l->m->db), NULL, 0);
 	l->ncols = r->nfields;
 	for (uint32_t i = 0; i < r->nfields; i++)
-		free(names[i]);
-	free(names);
-	buf_free(&sql);
-	buf_free(&ins);
+		free(names[i]), free(norm[i]);
+	free(names), free(norm), free(named);
+	buf_free(&sql), buf_free(&ins), buf_free(&empty);
 }
 
 static void raw_quarantine(RawTable *t, const Record *r)

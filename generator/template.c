@@ -649,6 +649,8 @@ static bool html_nodes(Parser *ps, Html *h, struct TplNode *kids, size_t n)
 
 Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err)
 {
+	if (len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0)	/* Notepad's byte-order mark: no text of the page */
+		src += 3, len -= 3;
 	Template *t = xcalloc(1, sizeof *t);
 	t->name = xstrdup(name);
 	t->src = xmalloc(len + 1);

@@ -176,10 +176,11 @@ grep -q "export of another name" "$T/err" && fail "the note on [files] where the
 # one (helper 112: Customers.CSV beside a missing customers.csv went unsaid)
 cp "$FIXTURE/customers.csv" "$T/nocust/Customers.CSV"
 mv "$T/nocust/payments.csv" "$T/nocust/payments (1).csv"
+mkdir "$T/nocust/old.csv" && touch "$T/nocust/.lock.csv"	# a folder, a hidden file: not said (helper 115)
 run 1 build --data "$T/nocust" --out "$T/keep"
 err_has "^$T/nocust/customers.csv: note: an export of another name is named in a --config file: \[files\] customers = NAME (the folder's CSV files that nothing read: Customers.CSV, payments (1).csv)$"
 err_has "^$T/nocust/payments.csv: note: an export of another name is named in a --config file: \[files\] payments = NAME (the folder's"
-rm "$T/nocust/Customers.CSV" "$T/nocust/payments (1).csv"
+rm -r "$T/nocust/Customers.CSV" "$T/nocust/payments (1).csv" "$T/nocust/old.csv" "$T/nocust/.lock.csv"
 run 1 build --data "$T/nocust" --out "$T/keep"
 grep -q "payments.csv: note: an export of another name" "$T/err" && fail "the note for an optional file, the folder holding no other" || pass
 

@@ -92,6 +92,36 @@ if command -v python3 >/dev/null; then
 	# a source made by SQL is said by its name (several may be)
 	( cd "$T" && $C360 build --config "$OLDPWD/examples/stripe/c360.conf" --out "$T/ex-stripe-sql" ) 2>"$T/err" >/dev/null
 	grep -q '^c360: orders (SQL): 8 rows read' "$T/err" && pass || fail "the orders made by SQL: $(grep SQL "$T/err")"
+	# a column an export's versions name differently: [columns] TABLE.NAME gives the table's column
+	# one name (helper 114: Stripe's "Created date (UTC)" and Shopify's older "City" stopped the
+	# SQL); the same figures whichever the file has
+	cp -r examples/stripe "$T/stripe-new" && sed -i '1s/Created (UTC)/Created date (UTC)/' "$T/stripe-new/payments.csv"
+	run 0 build --verbose --config "$T/stripe-new/c360.conf" --out "$T/stripe-new-site"
+	cmp -s "$T/ex-stripe/gold/kpi_summary.csv" "$T/stripe-new-site/gold/kpi_summary.csv" &&
+		cmp -s "$T/ex-stripe/gold/fact_orders.csv" "$T/stripe-new-site/gold/fact_orders.csv" && pass ||
+		fail "Stripe with \"Created date (UTC)\": other figures"
+	grep -q 'payments.csv:1:5: note: column "Amount" ignored: the configuration names "Converted Amount" for it$' "$T/err" &&
+		pass || fail "the alias's note names the columns as the export does: $(grep 'ignored:' "$T/err" | head -2)"
+	cp -r examples/shopify "$T/shopify-old"
+	python3 - "$T/shopify-old/customers_export.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")))
+out = csv.writer(open(sys.argv[1], "w", encoding="utf-8", newline=""), lineterminator="\n")
+out.writerow(["First Name", "Last Name", "Email", "Company", "City", "Province Code", "Country Code"])
+for r in rows:
+    out.writerow([r["First Name"], r["Last Name"], r["Email"], r["Default Address Company"], r["Default Address City"],
+                  r["Default Address Province Code"], r["Default Address Country Code"]])
+PY
+	run 0 build --config "$T/shopify-old/c360.conf" --out "$T/shopify-old-site"
+	grep -q '^1,ada.lovelace@example.com,Ada Lovelace,ada.lovelace@example.com,Unknown,,Ottawa,' "$T/shopify-old-site/gold/dim_customer.csv" &&
+		cmp -s "$T/ex-shopify/gold/dim_customer.csv" "$T/shopify-old-site/gold/dim_customer.csv" && pass ||
+		fail "Shopify's older customers export: $(sed -n 2p "$T/shopify-old-site/gold/dim_customer.csv")"
+	# ... and one the header has under none of its names is empty, said with the header's names
+	sed -i '1s/City/Ville/' "$T/shopify-old/customers_export.csv"
+	run 0 build --config "$T/shopify-old/c360.conf" --out "$T/shopify-old-site"
+	err_says "customers_export.csv:1: warning: [columns] shopify_customers.city = default_address_city, city: the header has no column of that name (its column is empty in SQL; the header's: first_name, last_name, email, company, ville, province_code, country_code)"
+	grep -q '^1,ada.lovelace@example.com,Ada Lovelace,ada.lovelace@example.com,Unknown,,,' "$T/shopify-old-site/gold/dim_customer.csv" &&
+		pass || fail "no city: $(sed -n 2p "$T/shopify-old-site/gold/dim_customer.csv")"
 	run 0 render --config examples/shopify/c360.conf --gold "$T/ex-shopify/gold" --out "$T/ex-shopify-again"
 	diff -r -x .c360-inputs "$T/ex-shopify" "$T/ex-shopify-again" >/dev/null && pass ||
 		fail "the render of the Shopify example's gold (SQL tables in it) differs from its build"

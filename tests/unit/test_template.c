@@ -175,6 +175,7 @@ static void test_errors_name_file_line_column(void **state)
 		{"{{n|dya}}", "t.md:1:4: error: unknown filter: dya; did you mean day?\n"},	/* helper 112 */
 		/* a template is text (helper 113) */
 		{"a\n b\xff", "t.md:2:3: error: a byte that is not UTF-8 (save the template as UTF-8): 0xff\n"},
+		{"\xef\xbb\xbf{{#x}}", "t.md:1:1: error: section never closed: x"},	/* a byte-order mark is no text */
 		{"{{}}", "t.md:1:1: error: empty tag"},
 		/* what c360 leaves out of Mustache says so, where it stands */
 		/* set-delimiter tags: two delimiters, no blank or = in either; errors where the tags are */
