@@ -909,7 +909,7 @@ static void test_bad_configs(void **state)
 		/* twenty errors said, then where reading stopped */
 		{"a1 = 1\na2 = 1\na3 = 1\na4 = 1\na5 = 1\na6 = 1\na7 = 1\na8 = 1\na9 = 1\na10 = 1\na11 = 1\na12 = 1\n"
 		 "a13 = 1\na14 = 1\na15 = 1\na16 = 1\na17 = 1\na18 = 1\na19 = 1\na20 = 1\na21 = 1\na22 = 1\na23 = 1\n",
-		 "unknown key \"a21\"; see c360 help config\nbuild/test_config.conf:21: error: 20 errors or more; the lines "
+		 "unknown key \"a21\"; see c360 help config\n" TEST_DIR "/test_config.conf:21: error: 20 errors or more; the lines "
 		 "after this one were not read\n"},
 		/* [columns] TABLE.NAME: a table's column; a source's unknown column is no table's */
 		{"[columns]\nitems.amount = Total\n[tables]\nitem = items.csv\n",
@@ -918,9 +918,9 @@ static void test_bad_configs(void **state)
 		/* every error is said, not the first alone (helper 112) */
 		{"titel = x\n[colums]\ncustomers.email = y\n[columns]\ncustomer.email = y\n",
 		 ":1:1: error: unknown key \"titel\" (did you mean \"title\"?); see c360 help config\n"
-		 "build/test_config.conf:2:1: error: unknown section [colums] (did you mean [columns]?)"},
+		 TEST_DIR "/test_config.conf:2:1: error: unknown section [colums] (did you mean [columns]?)"},
 		{"titel = x\n[colums]\ncustomers.email = y\n[columns]\ncustomer.email = y\n",
-		 "]\nbuild/test_config.conf:5:1: error: [columns] customer.email: no source or [tables] table is named "
+		 "]\n" TEST_DIR "/test_config.conf:5:1: error: [columns] customer.email: no source or [tables] table is named "
 		 "\"customer\" (did you mean \"customers\"?)"},
 		{"[sql]\nproducts = SELECT 1\n", ":2:1: error: unknown key \"products\""},
 		{"[sql]\norders =\n", ":2:1: error: orders: the value cannot be empty; expected a SELECT"},
