@@ -1572,8 +1572,8 @@ static void no_dates(Source *src, size_t rows)
 		return;
 	Buf b = {0};
 	buf_printf(&b, "no %s of the file could be read as a date (%llu invalid_date; --verbose shows some): the forms "
-		       "read are rules.md's, or [read] %s.date_format names the file's (strptime's, %%s or excel)", src->def->cols[src->def->date_col],
-		   (unsigned long long)bad, src->def->name);
+		       "read are rules.md's, or [read] %s.date_format names the file's (strptime's, %%s or excel)",
+		   src->def->cols[src->def->date_col], (unsigned long long)bad, src->def->name);
 	diag(&src->diags, D_NO_DATES, 0, 0, buf_cstr(&b), NULL, 0);
 	buf_free(&b);
 }
@@ -1715,8 +1715,8 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 		const Source *src = &s->src[i];
 		diag_format(out, &src->diags, v);
 		/* a newcomer's way on: a required file, or an optional one where the folder has others */
-		bool missing = src->diags.tally[D_FILE_MISSING].count || (src->diags.tally[D_OPTIONAL_MISSING].count && unread.len);
-		if (missing && !(src->cfg && src->cfg->file[i]) && !src->sql) {
+		bool named = src->diags.tally[D_FILE_MISSING].count || (src->diags.tally[D_OPTIONAL_MISSING].count && unread.len);
+		if (named && !(src->cfg && src->cfg->file[i]) && !src->sql) {
 			buf_printf(out, "%s: note: an export of another name is named in a --config file: [files] %s = NAME",
 				   src->diags.file, src->def->name);
 			if (unread.len)

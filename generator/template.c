@@ -530,7 +530,7 @@ static void html_step(Html *h, char c)
 		else if (c == '&')	/* &#x20; or &Tab; is a blank too: none is taken for text */
 			h->ref = true;
 		else if (h->ref)
-			h->ref = (c | 32) >= 'a' && (c | 32) <= 'z' ? true : (c >= '0' && c <= '9') || c == '#';
+			h->ref = ((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '#';
 		else if ((unsigned char)c > ' ')	/* a browser skips the blanks before an address */
 			h->empty = false;
 		break;
