@@ -375,8 +375,8 @@ static const char *number_text(SetArgs *a, size_t max)
 		v++, n -= 2;
 	if (n > max)
 		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || (v[i] >= '0' && v[i] <= '9') || v[i] == '"')
+	for (size_t i = 0; i < n; i++)	/* no control character, C1's too: it goes into every figure */
+		if (control_len(v + i, n - i) || (v[i] >= '0' && v[i] <= '9') || v[i] == '"')
 			return NULL;
 	return config_keep(a->c, xstrndup(v, n));
 }
@@ -438,6 +438,9 @@ static bool set_site_url(SetArgs *a)
 		return false;
 	if (strpbrk(a->v, "\"'<>\\ \t\r\n"))
 		return false;
+	for (size_t i = 0, n = strlen(a->v); i < n; i++)	/* in the e-mail's text and link as it is */
+		if (control_len(a->v + i, n - i))
+			return false;
 	a->c->site_url = config_keep(a->c, xstrdup(a->v));
 	return true;
 }

@@ -275,7 +275,8 @@ grep -q 'href="https://' "$T/a/weekly/email.html" && fail "a link to a site with
 file_has "$T/a/index.html" '<p class="delta good"><span aria-hidden="true">▲</span> +1.66%'
 file_has "$T/ed/index.html" '<p class="delta neutral"><span aria-hidden="true">▲</span> +1.66%'
 file_has "$T/ed/index.html" '<p class="delta bad"><span aria-hidden="true">▲</span> +75.00%'
-for bad in 'noise_threshold_pct = abc' 'noise_threshold_pct = 1.234' 'site_url = http://x y' 'gold_bom = maybe'; do
+for bad in 'noise_threshold_pct = abc' 'noise_threshold_pct = 1.234' 'site_url = http://x y' 'gold_bom = maybe' \
+	"$(printf 'site_url = http://x/\302\205y')"; do	# a C1 control (NEL) in the e-mail's address
 	printf '%s\n' "$bad" >"$T/bad.conf"
 	run 1 build --config "$T/bad.conf" --data "$FIXTURE" --out "$T/s"
 done

@@ -251,6 +251,9 @@ static void test_config_keys(void **state)
 		{"thousands_separator = 1\n", false, NULL, NULL},
 		{"currency = US$ 1\n", false, NULL, NULL},
 		{"currency = a very long currency\n", false, NULL, NULL},
+		{"currency = \"\xc2\x9b\"\n", false, NULL, NULL},	/* C1's CSI: a control, in every figure */
+		{"thousands_separator = \"\xc2\x85\"\n", false, NULL, NULL},
+		{"thousands_separator = \"\xc2\xa0\"\n", true, "\xc2\xa0", NULL},	/* a no-break space is a character */
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		char path[] = "/tmp/c360-test-XXXXXX";
