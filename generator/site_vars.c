@@ -58,7 +58,7 @@ static const PageVar index_vars[] = {
 	{"cards", T_LIST, kpi_fields, "the KPIs with a card, in the cards' order"},
 	{"kpi_cards", T_HTML, NULL, "the KPI cards: `templates/kpi_cards.html` rendered with this page's data"},
 	{"charts", T_HTML, NULL, "the charts in a grid: `templates/dashboard_charts.html` rendered with this page's data"},
-	{"summary", T_TEXT, NULL, "the week in one paragraph, written from the KPIs and their changes"},
+	{"summary", T_TEXT, NULL, "the week in one paragraph, written from the KPIs and their changes, and the most used payment method by name"},
 	{"total_customers", T_NUMBER, NULL, "customers with at least one valid order"},
 	{"average_order_value", T_MONEY, NULL, "revenue of valid orders / valid orders"},
 	{"repeat_customer_pct", T_PCT, NULL, "customers with two or more valid orders / total customers"},
