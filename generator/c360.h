@@ -2221,6 +2221,9 @@ bool edition_write(const Gold *g, const Config *cfg, const ChartSet *charts, con
 		   Buf *err);
 /* The week in one paragraph, written from the KPIs and their changes (noise: kpi_trend's). */
 void report_summary(Buf *b, const Gold *g, const NumFormat *fmt, int64_t noise);
+/* The most used payment method's name, or those tied at it ("Credit Card and UPI"; three, then how
+ * many more), controls blanked and bidi closed; how many are tied (0: no successful payment). */
+size_t top_methods(Buf *b, const Gold *g);
 
 /* What the edition's PDF (edition_pdf.c) and e-mail (edition_mail.c) show, as text made once. */
 #define EDITION_AT_RISK 10	/* the customers at churn risk it names */

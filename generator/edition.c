@@ -170,6 +170,24 @@ static void summary_part(Buf *b, const Gold *g, const NumFormat *f, int k, int64
 	}
 }
 
+size_t top_methods(Buf *b, const Gold *g)
+{
+	size_t tied = 1;
+	while (tied < g->nsplit && g->split[tied].count == g->split[0].count)
+		tied++;
+	for (size_t i = 0; i < tied && i < 3 && g->nsplit; i++) {
+		const char *method = gold_label(g, SRC_PAYMENTS, PA_METHOD, g->split[i].method);
+		Buf shown = {0};	/* no control character (the e-mail's text part), bidi closed: the rest is c360's */
+		text_shown(&shown, method, utf8_cut(method, strlen(method), CELL_MAX));
+		buf_puts(b, i ? (i + 1 == tied ? " and " : ", ") : "");
+		esc_bidi(b, shown.p ? shown.p : "", shown.len);
+		buf_free(&shown);
+	}
+	if (tied > 3)
+		buf_printf(b, " and %zu more", tied - 3);
+	return g->nsplit ? tied : 0;
+}
+
 void report_summary(Buf *b, const Gold *g, const NumFormat *f, int64_t noise)
 {
 	buf_puts(b, "As of ");
@@ -186,20 +204,11 @@ void report_summary(Buf *b, const Gold *g, const NumFormat *f, int64_t noise)
 	buf_puts(b, ".");
 	if (!g->nsplit || g->now.v[K_TOP_METHOD_PCT] == KPI_NULL)
 		return;
-	size_t tied = 1;	/* the card's share, by its method's name, or the names of those tied at it */
-	while (tied < g->nsplit && g->split[tied].count == g->split[0].count)
-		tied++;
+	Buf names = {0};
+	size_t tied = top_methods(&names, g);	/* the card's share, by its method's name */
 	buf_puts(b, tied > 1 ? " The most used payment methods: " : " The most used payment method: ");
-	for (size_t i = 0; i < tied && i < 3; i++) {
-		const char *method = gold_label(g, SRC_PAYMENTS, PA_METHOD, g->split[i].method);
-		Buf shown = {0};	/* no control character (the e-mail's text part), bidi closed: the rest is c360's */
-		text_shown(&shown, method, utf8_cut(method, strlen(method), CELL_MAX));
-		buf_puts(b, i ? (i + 1 == tied ? " and " : ", ") : "");
-		esc_bidi(b, shown.p ? shown.p : "", shown.len);
-		buf_free(&shown);
-	}
-	if (tied > 3)
-		buf_printf(b, " and %zu more", tied - 3);
+	buf_put(b, names.p, names.len);
+	buf_free(&names);
 	buf_puts(b, ", ");
 	fmt_figure(b, f, KV_PCT, g->now.v[K_TOP_METHOD_PCT]);
 	buf_puts(b, tied > 1 ? " of successful payments each." : " of successful payments.");

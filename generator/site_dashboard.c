@@ -6,8 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 
-/* What a card's value is (of): the top payment method names the method (as much of it as a
- * table shows, closed by esc_bidi: the rest of the sentence is c360's). */
+/* What a card's value is (of): the top payment method names the method, or those tied at it. */
 static Value *kpi_detail(Arena *a, const Gold *g, int k)
 {
 	if (k != K_TOP_METHOD_PCT)
@@ -19,9 +18,9 @@ static Value *kpi_detail(Arena *a, const Gold *g, int k)
 		buf_free(&b);
 		return v;
 	}
-	const char *method = gold_label(g, SRC_PAYMENTS, PA_METHOD, g->split[0].method);
-	esc_bidi(&b, method, utf8_cut(method, strlen(method), CELL_MAX));
-	buf_printf(&b, " share of successful payments (the most used of %zu methods)", g->nsplit);
+	size_t tied = top_methods(&b, g);
+	buf_printf(&b, tied > 1 ? " (tied): each one's share of successful payments (the most used of %zu methods)"
+				: " share of successful payments (the most used of %zu methods)", g->nsplit);
 	Value *v = v_str(a, b.p, b.len);
 	buf_free(&b);
 	return v;

@@ -80,7 +80,7 @@ for t in kpi_summary payment_mode_split device_preference customer_360 dim_custo
 done
 file_has "$T/spark/gold/fact_sessions.csv" '^S3,2,20240511,2024-05-11 10:00:00,/help,Android,Mobile,4,$'
 file_has "$T/spark/index.html" '<p class="value">53.50</p>'
-file_has "$T/spark/index.html" 'Cash share of successful payments (the most used of 2 methods)'
+file_has "$T/spark/index.html" 'Cash and Credit Card (tied): each one&#39;s share of successful payments (the most used of 2 methods)'
 [ "$(find "$T/spark/customers" -path '*/customers/??/*.html' | wc -l)" = 3 ] && pass || fail "spark: three customer pages"
 grep -q 'Refund, Late' "$T/spark/customers/"*/c2~*.html && pass || fail "spark: C2's ticket"
 run 0 build --data tests/render/spark-raw --as-of 2024-05-15 --out "$T/spark-built"
