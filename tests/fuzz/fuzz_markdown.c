@@ -1,6 +1,6 @@
 /* fuzz_markdown.c — libFuzzer: any text escaped for Markdown renders as one paragraph of the
- * same text (line breaks and controls as spaces; its bidirectional controls closed, esc_bidi)
- * and never as markup. */
+ * same text (line breaks and controls, C0, DEL and C1, as spaces; its bidirectional controls
+ * closed, esc_bidi) and never as markup. */
 #include <stdlib.h>
 
 #include "c360.h"
@@ -48,8 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		Buf closed = {0};
 		esc_bidi(&closed, s, size);
 		const char *c = closed.p ? closed.p : "";
-		for (size_t i = 0; i < closed.len; i++)
-			buf_putc(&want, (unsigned char)c[i] < 0x20 || c[i] == 0x7f ? ' ' : c[i]);
+		for (size_t i = 0, k; i < closed.len; i += k ? k : 1)	/* a control, C1's too, a space */
+			(k = control_len(c + i, closed.len - i)) ? buf_putc(&want, ' ') : buf_putc(&want, c[i]);
 		Str w = str_make(want.p ? want.p : "", want.len);
 		size_t first = closed.len >= 3 && memcmp(c, "\xef\xbb\xbf", 3) == 0 ? 4 : 1;	/* after a leading BOM */
 		buf_free(&closed);
