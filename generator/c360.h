@@ -564,6 +564,11 @@ enum { PAGES_AUTO, PAGES_FILES, PAGES_PACKED, PAGES_TOP, PAGES_NONE };
 
 void config_defaults(Config *c);
 char *config_normalise(Str s);	/* a header name as compared; the caller frees */
+/* The field of a header (names: normalised) a column is read from: the first of its aliases in
+ * the configuration that the header has (an alias wins over the column's own name), else own;
+ * -1 if none. */
+int config_header_field(const char *const *alias, const char *own, char *const *names, uint32_t n);
+int source_by_name(Str name);	/* the source of that name, or -1 */
 size_t config_normalise_to(Str s, char *out);
 #define SQL_FILE "(SQL)"	/* config_file_of's name for a source made by SQL, which reads no file of its own */	/* the same into out (s.n + 1 bytes); its length */
 /* Reads an INI-style file into c; on failure appends "file:line:col: error: ..." to err. */
@@ -596,7 +601,8 @@ typedef struct {
 /* The sections about the inputs (config_input.c): [read], [tables], [sql], [categories],
  * [currency], [s3]. */
 bool config_set_read(SetArgs *a);
-/* Every [read] FILE. names a source or a [tables] table (false: says which not, at its line). */
+/* Every [read] FILE. names a source or a [tables] table, every [columns] TABLE.NAME a table
+ * (false: says which not, at its line). */
 bool config_read_names_check(const Config *c, const char *path, Buf *err);
 bool config_set_table(SetArgs *a);
 bool config_set_table_column(SetArgs *a);	/* [columns] TABLE.NAME */

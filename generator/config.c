@@ -70,7 +70,19 @@ char *config_normalise(Str s)
 	return out;
 }
 
-static int source_by_name(Str name)
+int config_header_field(const char *const *alias, const char *own, char *const *names, uint32_t n)
+{
+	for (int a = 0; a < MAX_ALIASES && alias[a]; a++)
+		for (uint32_t i = 0; i < n; i++)
+			if (strcmp(names[i], alias[a]) == 0)
+				return (int)i;
+	for (uint32_t i = 0; i < n; i++)
+		if (strcmp(names[i], own) == 0)
+			return (int)i;
+	return -1;
+}
+
+int source_by_name(Str name)
 {
 	for (int i = 0; i < SRC_COUNT; i++)
 		if (str_eq(name, source_defs[i].name))
@@ -562,7 +574,7 @@ static const Setting settings[] = {
 	{"columns", "SOURCE.COLUMN", "more header names for it, separated by commas, e.g. customers.email = mail",
 	 set_alias, 0, '-'},
 	{"columns", "TABLE.NAME", "a [tables] table's column NAME in SQL: the first of these header names its file has, "
-	 "separated by commas (empty if none), e.g. charges.created = Created (UTC), Created date (UTC)",
+	 "separated by commas, else NAME (empty if none), e.g. charges.created = Created (UTC), Created date (UTC)",
 	 config_set_table_column, 0, '-'},
 	{"null", "SOURCE.COLUMN", "values that mean no value in this column, separated by commas, e.g. "
 	 "orders.customer_id = 0 (a shop's guests)", set_nulls, 0, '-'},

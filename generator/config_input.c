@@ -146,35 +146,22 @@ bool config_set_table_column(SetArgs *a)
 	return ok;
 }
 
-/* Every [columns] TABLE.NAME names a [tables] table (false: says which not, at its line). */
-static bool table_columns_check(const Config *c, const char *path, Buf *err)
+/* Whether name is one of names[from..n) (the sources', then the tables'); if not, says so at
+ * line, with the nearest of all. */
+static bool name_known(Buf *err, const char *path, unsigned line, const char *what, const char *name,
+		       const char *const *names, size_t from, size_t n)
 {
-	const char **names = xmalloc((c->ntables + SRC_COUNT) * sizeof *names);	/* the tables', then the sources' */
-	for (size_t i = 0; i < c->ntables; i++)
-		names[i] = c->tables[i].name;
-	for (int s = 0; s < SRC_COUNT; s++)
-		names[c->ntables + (size_t)s] = source_defs[s].name;
-	bool ok = true;
-	for (size_t i = 0; i < c->ntable_columns; i++) {
-		const TableColumn *t = &c->table_columns[i];
-		bool known = false;
-		for (size_t k = 0; k < c->ntables && !known; k++)
-			known = strcmp(t->table, names[k]) == 0;
-		if (known)
-			continue;
-		const char *near = nearest_word(t->table, strlen(t->table), names, c->ntables + SRC_COUNT);
-		buf_printf(err, "%s:%u:1: error: [columns] %s.%s: no source or [tables] table is named \"%s\"%s%s%s; see c360 "
-			   "help config\n", path, t->line, t->table, t->name, t->table, near ? " (did you mean \"" : "",
-			   near ? near : "", near ? "\"?)" : "");
-		ok = false;
-	}
-	free(names);
-	return ok;
+	for (size_t k = from; k < n; k++)
+		if (strcmp(name, names[k]) == 0)
+			return true;
+	const char *near = nearest_word(name, strlen(name), names, n);
+	buf_printf(err, "%s:%u:1: error: %s: no source or [tables] table is named \"%s\"%s%s%s; see c360 help config\n",
+		   path, line, what, name, near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+	return false;
 }
 
 bool config_read_names_check(const Config *c, const char *path, Buf *err)
 {
-	bool columns = table_columns_check(c, path, err);
 	size_t n = 0;
 	const char **names = xmalloc((SRC_COUNT + c->ntables) * sizeof *names);
 	for (int i = 0; i < SRC_COUNT; i++)
@@ -182,20 +169,21 @@ bool config_read_names_check(const Config *c, const char *path, Buf *err)
 	for (size_t i = 0; i < c->ntables; i++)
 		names[n++] = c->tables[i].name;
 	bool ok = true;
-	for (size_t i = 0; i < c->nread && ok; i++) {
-		const char *name = c->read[i].name;
-		bool known = !*name;	/* "": every file */
-		for (size_t k = 0; k < n && !known; k++)
-			known = strcmp(name, names[k]) == 0;
-		if (known)
-			continue;
-		const char *near = nearest_word(name, strlen(name), names, n);
-		buf_printf(err, "%s:%u:1: error: [read] %s: no source or [tables] table is named \"%s\"%s%s%s; see c360 help config\n",
-			   path, c->read[i].line, name, name, near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
-		ok = false;
+	for (size_t i = 0; i < c->nread && ok; i++) {	/* "": every file */
+		Buf what = {0};
+		buf_printf(&what, "[read] %s", c->read[i].name);
+		ok = !*c->read[i].name || name_known(err, path, c->read[i].line, buf_cstr(&what), c->read[i].name, names, 0, n);
+		buf_free(&what);
+	}
+	for (size_t i = 0; i < c->ntable_columns; i++) {	/* a table's, not a source's */
+		const TableColumn *t = &c->table_columns[i];
+		Buf what = {0};
+		buf_printf(&what, "[columns] %s.%s", t->table, t->name);
+		ok = name_known(err, path, t->line, buf_cstr(&what), t->table, names, SRC_COUNT, n) && ok;
+		buf_free(&what);
 	}
 	free(names);
-	return ok && columns;
+	return ok;
 }
 
 ReadOptions config_read_options(const Config *c, const char *name)
@@ -468,10 +456,8 @@ bool config_key_matches(const char *pattern, Str key)
 		return sql_name(key);
 	if (strcmp(pattern, "TABLE.NAME") == 0) {	/* not a source's: its columns are SOURCE.COLUMN */
 		Str table = table_of(key);
-		bool source = false;
-		for (int s = 0; s < SRC_COUNT; s++)
-			source |= str_eq(table, source_defs[s].name);
-		return table.n && sql_name(table) && !source && key.n > table.n + 1 && key.n - table.n - 1 <= 64;
+		return table.n && sql_name(table) && source_by_name(table) < 0 && key.n > table.n + 1 &&
+		       key.n - table.n - 1 <= 64;
 	}
 	snprintf(k, sizeof k, "%.*s", (int)(key.n < 7 ? key.n : 7), key.p);
 	return strcmp(pattern, "CODE") == 0 && key.n == 3 && currency_code(k, code);

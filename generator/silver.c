@@ -2,7 +2,6 @@
  * orphans and the as-of date, on rows the reader (silver_read.c) hands over. */
 #include "c360.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -1662,25 +1661,19 @@ Severity silver_worst(const Silver *s)
 	return w;
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
 /* The data folder's CSV files (regular files, not hidden, by their ending in any case) that no
  * source or table read, ", " before each, the first 10; none said if the folder cannot be listed. */
 static void unread_csv(Buf *out, const Silver *s)
 {
-	struct dirent **names = NULL;
-	int n = s->cfg && s->cfg->data_dir ? scandir(s->cfg->data_dir, &names, NULL, by_name) : -1;
-	size_t listed = 0;
-	for (int i = 0; i < n; i++) {
-		const char *name = names[i]->d_name;
+	size_t n = 0, listed = 0;
+	Buf ignore = {0};
+	char **names = s->cfg && s->cfg->data_dir ? dir_list(s->cfg->data_dir, NULL, &n, &ignore) : NULL;	/* no . files */
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names[i];
 		size_t len = strlen(name);
 		char *path = path_join(s->cfg->data_dir, name);
 		struct stat st;
-		bool read = len < 4 || name[0] == '.' || strcasecmp(name + len - 4, ".csv") != 0 || stat(path, &st) != 0 ||
-			    !S_ISREG(st.st_mode);	/* a folder, a hidden file: no export */
+		bool read = len < 4 || strcasecmp(name + len - 4, ".csv") != 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode);
 		free(path);
 		for (size_t k = 0; k < SRC_COUNT + s->nraw && !read; k++) {	/* the sources', the tables' */
 			const char *file = k < SRC_COUNT ? (s->src[k].present ? s->src[k].diags.file : NULL)
@@ -1695,6 +1688,7 @@ static void unread_csv(Buf *out, const Silver *s)
 		free(names[i]);
 	}
 	free(names);
+	buf_free(&ignore);
 	if (listed > 10)
 		buf_printf(out, " and %zu more", listed - 10);
 }

@@ -19,19 +19,9 @@
 
 /* ---- the header */
 
-/* The field a column is read from: the first of the configuration's names for it that the
- * header has (an alias wins over the column's own name), else its own name; -1 if none. */
 static int header_field(const Source *src, int col, char *const *names, uint32_t n)
 {
-	char *const *alias = src->cfg->alias[src->id][col];
-	for (int a = 0; a < MAX_ALIASES && alias[a]; a++)
-		for (uint32_t i = 0; i < n; i++)
-			if (strcmp(names[i], alias[a]) == 0)
-				return (int)i;
-	for (uint32_t i = 0; i < n; i++)
-		if (strcmp(names[i], src->def->cols[col]) == 0)
-			return (int)i;
-	return -1;
+	return config_header_field((const char *const *)src->cfg->alias[src->id][col], src->def->cols[col], names, n);
 }
 
 /* A field no column reads: a repeated column, one an alias stands in for, or an unknown one;

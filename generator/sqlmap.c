@@ -36,16 +36,12 @@ typedef struct {
 	bool header;
 } Loader;
 
-/* The field of the header that [columns] TABLE.NAME names: NAME's, else the first alias's; -1 if
- * none (said). */
+/* The field of the header that [columns] TABLE.NAME names: the first alias's the header has,
+ * else NAME's; -1 if none (said). */
 static int named_field(Loader *l, const TableColumn *tc, char *const *norm, uint32_t n, uint32_t line)
 {
 	char *name = config_normalise(str_make(tc->name, strlen(tc->name)));
-	int at = -1;
-	for (int a = -1; a < MAX_ALIASES && at < 0 && (a < 0 || tc->alias[a]); a++)
-		for (uint32_t i = 0; i < n && at < 0; i++)
-			if (strcmp(norm[i], a < 0 ? name : tc->alias[a]) == 0)
-				at = (int)i;
+	int at = config_header_field(tc->alias, name, norm, n);	/* as a source's column is found */
 	if (at < 0) {
 		Buf what = {0}, v = {0};
 		buf_printf(&what, "%s.%s =", tc->table, tc->name);
