@@ -1278,6 +1278,7 @@ typedef struct {
 	int card;		/* its place among the dashboard's cards, from 1; 0: no card */
 	const char *note;	/* what the card's value is (of), under it, or NULL */
 	const char *definition;	/* the rule, for the definitions page */
+	SourceId needs;		/* the optional export its figure is of (SRC_CUSTOMERS: none) */
 } KpiDef;
 
 extern const KpiDef kpi_defs[K_COUNT];

@@ -14,10 +14,10 @@ const KpiDef kpi_defs[K_COUNT] = {
 				   "share of customers with two or more valid orders",
 				   "customers with two or more valid orders ÷ total customers × 100."},
 	[K_OPEN_TICKETS] = {"open_tickets", "Open tickets", KV_COUNT, true, 5, "neither Resolved nor Closed",
-			    "tickets neither Resolved nor Closed (a ticket without a status counts as open)."},
+			    "tickets neither Resolved nor Closed (a ticket without a status counts as open).", SRC_TICKETS},
 	[K_CHURN_RISK] = {"churn_risk_customers", "Churn risk", KV_COUNT, true, 6,
 			  "customers with a ticket and no recent valid order",
-			  "customers with a ticket and no valid order in the churn window."},
+			  "customers with a ticket and no valid order in the churn window.", SRC_TICKETS},
 	[K_TOTAL_REVENUE] = {"total_revenue", "Total revenue", KV_MONEY, false, 1, "of valid orders, all time",
 			     "the amounts of valid orders, added up in cents."},
 	[K_VALID_ORDERS] = {"valid_orders", "Valid orders", KV_COUNT, false, 0, NULL,
@@ -26,12 +26,12 @@ const KpiDef kpi_defs[K_COUNT] = {
 			       "customers in the CRM export; the others are known only from their facts."},
 	[K_MOBILE_PCT] = {"mobile_session_pct", "Mobile sessions", KV_PCT, false, 7,
 			  "Mobile share of all sessions (Android and iOS)",
-			  "sessions from Android and iOS ÷ all sessions × 100."},
+			  "sessions from Android and iOS ÷ all sessions × 100.", SRC_SESSIONS},
 	[K_WEB_PCT] = {"web_session_pct", "Web sessions", KV_PCT, false, 0, NULL,
-		       "sessions from Windows, macOS, Linux and ChromeOS ÷ all sessions × 100."},
+		       "sessions from Windows, macOS, Linux and ChromeOS ÷ all sessions × 100.", SRC_SESSIONS},
 	[K_TOP_METHOD_PCT] = {"top_payment_method_pct", "Top payment method", KV_PCT, false, 8, NULL,
 			      "successful payments made with the most used method ÷ all successful payments × 100 (how much "
-			      "payments lean on one method; a week earlier, on the method most used then)."},
+			      "payments lean on one method; a week earlier, on the method most used then).", SRC_PAYMENTS},
 };
 
 const SegmentDef segment_defs[SEG_COUNT] = {

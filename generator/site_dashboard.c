@@ -6,21 +6,19 @@
 #include <math.h>
 #include <stdio.h>
 
-/* What a card's value is (of): the top payment method names the method, or those tied at it. */
+/* What a card's value is (of): why it has none when its export was not read (support_tickets.csv
+ * is missing); the top payment method names the method, or those tied at it. */
 static Value *kpi_detail(Arena *a, const Gold *g, int k)
 {
-	if (k != K_TOP_METHOD_PCT)
-		return v_cstr(a, kpi_defs[k].note);
 	Buf b = {0};
-	if (!g->nsplit) {	/* why: no payment data, or none succeeded */
-		source_why(&b, &g->quality[SRC_PAYMENTS]);
-		Value *v = b.len ? v_str(a, arena_strndup(a, b.p, b.len), b.len) : v_cstr(a, "no successful payment yet");
-		buf_free(&b);
-		return v;
-	}
-	size_t tied = top_methods(&b, g);
-	buf_printf(&b, tied > 1 ? " (tied): each one's share of successful payments (the most used of %zu methods)"
-				: " share of successful payments (the most used of %zu methods)", g->nsplit);
+	if (g->now.v[k] == KPI_NULL && kpi_defs[k].needs)
+		source_why(&b, &g->quality[kpi_defs[k].needs]);
+	else if (k == K_TOP_METHOD_PCT && g->nsplit)
+		buf_printf(&b, top_methods(&b, g) > 1
+				       ? " (tied): each one's share of successful payments (the most used of %zu methods)"
+				       : " share of successful payments (the most used of %zu methods)", g->nsplit);
+	if (!b.len)
+		return v_cstr(a, k == K_TOP_METHOD_PCT ? "no successful payment yet" : kpi_defs[k].note);
 	Value *v = v_str(a, b.p, b.len);
 	buf_free(&b);
 	return v;
@@ -116,6 +114,7 @@ static Value *kpi_value(const Site *site, Arena *a, int k, Buf *b)
 	b->len = 0;
 	fmt_figure(b, &site->fmt, d->kind, site->g->week_before.v[k]);
 	v_set(a, o, "previous", text(a, b));
+	v_set(a, o, "known", v_bool(a, site->g->now.v[k] != KPI_NULL));
 	kpi_change_values(site, a, o, k, b);
 	v_set(a, o, "spark", d->card ? sparkline(site, a, k, b) : v_raw(a, "", 0));
 	kpi_list_link(site, a, o, k, b);

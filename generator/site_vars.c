@@ -34,8 +34,10 @@ static const PageVar kpi_fields[] = {
 	{"card", T_BOOL, NULL, "it has a card on the dashboard (`cards` lists them in their order)"},
 	{"lower_is_better", T_BOOL, NULL, "a fall is good news (open tickets, churn risk)"},
 	{"definition", T_TEXT, NULL, "how it is computed, one sentence"},
-	{"detail", T_TEXT, NULL, "the line under its card, e.g. `with at least one valid order`"},
+	{"detail", T_TEXT, NULL, "the line under its card, e.g. `with at least one valid order`, or why it has no "
+				 "value, e.g. `support_tickets.csv is missing`"},
 	{"value", T_TEXT, NULL, "its value as of the as-of date, written by its kind (–: none)"},
+	{"known", T_BOOL, NULL, "it has a value as of the as-of date"},
 	{"previous", T_TEXT, NULL, "its value a week earlier"},
 	{"change", T_TEXT, NULL, "the change since the week before, e.g. `+3`, `-€1.00`, `+3.33 pts`; "
 				 "empty if either value is missing"},

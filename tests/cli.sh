@@ -318,6 +318,14 @@ file_has "$T/s/index.html" "; open tickets: no data; churn risk: no data\. The m
 file_has "$T/s/open-tickets.html" "(no data: support_tickets.csv is missing)"
 grep -q 'customers at churn risk</a>\|customers with open tickets</a>' "$T/s/index.html" &&
 	fail "the cards link to lists of no data" || pass
+# ... the cards of no figure say which file it would be of, and compare nothing with a week earlier
+for card in 'Open tickets:support_tickets' 'Churn risk:support_tickets' 'Mobile sessions:web_activities'; do
+	awk -v h="<h2>${card%%:*}</h2>" '$0 == h { f = 1 } f && /<\/article>/ { exit } f' "$T/s/index.html" >"$T/card"
+	grep -q "<p class=\"detail\">${card#*:}.csv is missing</p>" "$T/card" && ! grep -q 'a week earlier' "$T/card" &&
+		pass || fail "the card ${card%%:*} of no data: $(grep -v '^<svg' "$T/card" | head -5)"
+done
+awk '/<h2>Total customers<\/h2>/ { f = 1 } f && /<\/article>/ { exit } f' "$T/s/index.html" | grep -q '<p class="detail">with at least one valid order</p>' &&
+	pass || fail "a card with a figure lost its line"
 file_has "$T/s/weekly/email.html" "No churn risk without ticket data: support_tickets.csv is missing."
 pdftotext "$T/s/weekly/report.pdf" - 2>/dev/null | grep -q "No churn risk without ticket data" && pass ||
 	fail "the PDF does not say that churn risk has no data"
