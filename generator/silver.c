@@ -516,15 +516,6 @@ static void text_flags(Source *src, const Record *r, RowHead *h)
 		diag(&src->diags, D_RAGGED_ROW, r->line, (fewer ? r->nfields : src->nheader) + 1,
 		     fewer ? "fewer fields than the header; padded with nulls"
 			   : "more fields than the header; the extra text stays in bronze", NULL, 0);
-		size_t at = fewer ? r->raw.n : other_line_end(r->raw);
-		bool lf = at < r->raw.n && r->raw.p[at] == '\n';
-		if (at < r->raw.n)	/* said whatever the verbosity: a note is not a row's */
-			diag(&src->diags, D_READ_AS, r->line, (uint32_t)at + 1,
-			     lf ? "text: an LF, in a file whose lines end in CR alone (as its first line does); rows that end "
-				  "in LF after it are read as this one row: save the file with one kind of line end"
-				: "text: a CR alone, in a file whose lines end in LF (as its first line does); rows that end "
-				  "in CR alone after it are read as this one row: save the file with one kind of line end",
-			     NULL, 0);
 	}
 	for (unsigned t = TEXT_INVALID_UTF8; t <= TEXT_NUL; t <<= 1) {
 		if (!(r->text & t))
@@ -629,10 +620,32 @@ void silver_reject(Source *src, const Record *r, Str raw)
 						  : "stray quote in a field", NULL, 0);
 }
 
+/* A row with more fields than the header and a line end of the other kind outside quotes: rows
+ * joined (a file whose first line ends in LF and its rows in CR alone, or the other way round),
+ * quarantined whole, not one row of the first one's values and the rest's text. */
+static bool rows_joined(Source *src, const Record *r, Str raw)
+{
+	size_t at = r->nfields > src->nheader ? other_line_end(raw) : raw.n;
+	if (at == raw.n)
+		return false;
+	bool lf = raw.p[at] == '\n';
+	quarantine(src, raw.p, (uint32_t)raw.n, r->line, D_MALFORMED_ROW);
+	diag(&src->diags, D_MALFORMED_ROW, r->line, (uint32_t)at + 1,
+	     lf ? "rows joined by an LF, a line end of another kind than the file's" :
+		  "rows joined by a CR alone, a line end of another kind than the file's", NULL, 0);
+	diag(&src->diags, D_READ_AS, r->line, (uint32_t)at + 1,	/* said whatever the verbosity */
+	     lf ? "text: an LF, in a file whose lines end in CR alone (as its first line does); rows that end in LF "
+		  "after it are read as this one row, quarantined: save the file with one kind of line end"
+		: "text: a CR alone, in a file whose lines end in LF (as its first line does); rows that end in CR "
+		  "alone after it are read as this one row, quarantined: save the file with one kind of line end",
+	     NULL, 0);
+	return true;
+}
+
 void silver_row(Source *src, const Record *r, Str raw, const Str *f)
 {
 	Str id, cid = {0};	/* cid: set for a fact only */
-	if (!row_keys(src, r, raw, f, &id, &cid))
+	if (rows_joined(src, r, raw) || !row_keys(src, r, raw, f, &id, &cid))
 		return;
 	if (src->lent && src->table.n == src->table.cap)
 		silver_own_rows(src);

@@ -179,17 +179,26 @@ err_has "proj/templates/l1.md:1:[0-9]*: error: the page passes 16777216 bytes"
 [ "$(grep -c error "$T/err")" = 1 ] && pass || fail "one error for a page too big: $(head -3 "$T/err")"
 no_staging "template output"
 # A file whose first line ends in LF and its rows in CR alone is one row (a CR alone is text in
-# it, docs/rules.md): said whatever the verbosity, where the first CR stands.
+# it, docs/rules.md): said whatever the verbosity, where the first CR stands, and quarantined
+# whole (helper 118: it was order 10 with the status "Complete 11", valid, orders 11 and 12 in no
+# table).
 mini "$T/mixed"
-printf 'order_id,customer_id,order_date,amount,status\n10,1,2022-07-01,12.50,complete\r11,2,2022-07-02,3,shipped\r' >"$T/mixed/orders.csv"
-run 0 build --data "$T/mixed" --out "$T/mixed-site"
-err_has "mixed/orders.csv:2:31: note: read as text: a CR alone, in a file whose lines end in LF"
-err_has "orders.csv: 1 row read"
+printf 'order_id,customer_id,order_date,amount,status\n10,1,2022-07-01,12.50,complete\r11,2,2022-07-02,3,shipped\r12,1,2022-07-03,4,complete\n' >"$T/mixed/orders.csv"
+run 0 build --as-of 2022-08-01 --data "$T/mixed" --out "$T/mixed-site"
+err_has "mixed/orders.csv:2:31: note: read as text: a CR alone, in a file whose lines end in LF .*, quarantined"
+err_has "orders.csv: 1 row read: 0 in silver (0 flagged), 1 quarantined"
+grep -q '^orders,2,malformed_row,"10,1,2022-07-01,12.50,complete.11,2,2022-07-02,3,shipped.12,1,' "$T/mixed-site/gold/quarantine.csv" &&
+	pass || fail "the joined rows are not quarantined whole: $(grep ^orders "$T/mixed-site/gold/quarantine.csv")"
 # ... and one whose first line ends in CR alone and its rows in LF, the same way (helper 109)
 printf 'order_id,customer_id,order_date,amount,status\r10,1,2022-07-01,12.50,complete\n11,2,2022-07-02,3,shipped\n' >"$T/mixed/orders.csv"
-run 0 build --data "$T/mixed" --out "$T/mixed-site"
+run 0 build --as-of 2022-08-01 --verbose --data "$T/mixed" --out "$T/mixed-site"
 err_has "mixed/orders.csv:2:31: note: read as text: an LF, in a file whose lines end in CR alone"
-err_has "orders.csv: 1 row read"
+err_has "mixed/orders.csv:2:31: .*rows joined by an LF, a line end of another kind than the file's"
+err_has "orders.csv: 1 row read: 0 in silver (0 flagged), 1 quarantined"
+# ... but a row of more fields with a CR alone inside quotes is a ragged row, kept
+printf 'order_id,customer_id,order_date,amount,status\n10,1,2022-07-01,12.50,"a\rb",x\n' >"$T/mixed/orders.csv"
+run 0 build --as-of 2022-08-01 --data "$T/mixed" --out "$T/mixed-site"
+err_has "orders.csv: 1 row read: 1 in silver (1 flagged), 0 quarantined"
 # ... but a first line in CR alone and rows in CRLF (a header written apart): each CRLF is one
 # line end, said whatever the verbosity; no phantom row (helper 111)
 printf 'order_id,customer_id,order_date,amount,status\r10,1,2022-07-01,12.50,complete\r\n11,2,2022-07-02,3,shipped\r\n' >"$T/mixed/orders.csv"
