@@ -157,12 +157,18 @@ void edition_mail_html(const Edition *e, Buf *b, bool preview)
 
 /* ---- the plain text */
 
-static size_t width_of(const char *s)
+/* The characters in s[0, n) (of UTF-8). */
+static size_t width_of_n(const char *s, size_t n)
 {
 	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
+	for (size_t i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xc0) != 0x80;
 	return w;
+}
+
+static size_t width_of(const char *s)
+{
+	return width_of_n(s, strlen(s));
 }
 
 /* s in a column w wide, on the right or the left. */
@@ -176,20 +182,20 @@ static void column(Buf *b, const char *s, size_t w, bool right)
 		buf_putc(b, ' ');
 }
 
-/* text wrapped at 72 columns. */
-static void wrapped(Buf *b, const char *text)
+/* text wrapped at 72 columns, the lines after the first after indent. */
+static void wrapped(Buf *b, const char *text, const char *indent)
 {
 	size_t col = 0;
 	for (const char *w = text; *w;) {
 		size_t n = strcspn(w, " ");
-		char word[256];
-		snprintf(word, sizeof word, "%.*s", (int)(n < 255 ? n : 255), w);
-		if (col && col + 1 + width_of(word) > 72)
-			buf_putc(b, '\n'), col = 0;
-		else if (col)
+		if (col && col + 1 + width_of_n(w, n) > 72) {
+			buf_printf(b, "\n%s", indent);
+			col = width_of(indent);
+		} else if (col) {
 			buf_putc(b, ' '), col++;
+		}
 		buf_put(b, w, n);
-		col += width_of(word);
+		col += width_of_n(w, n);
 		w += n + (w[n] == ' ');
 	}
 	buf_puts(b, "\n");
@@ -198,27 +204,46 @@ static void wrapped(Buf *b, const char *text)
 void edition_mail_text(const Edition *e, Buf *b)
 {
 	buf_printf(b, "%s - the week to %s\n\n", e->title, e->as_of);
-	wrapped(b, buf_cstr((Buf *)&e->summary));
+	wrapped(b, buf_cstr((Buf *)&e->summary), "");
 	buf_puts(b, "\nKey figures\n\n");
-	column(b, "", 26, false), column(b, e->as_of, 16, true), column(b, "a week earlier", 16, true);
-	column(b, "change", 14, true), column(b, "change %", 10, true), buf_putc(b, '\n');
-	for (int k = 0; k < K_COUNT; k++) {
-		const EditionKpi *r = &e->kpi[k];
-		column(b, r->name, 26, false), column(b, r->now, 16, true), column(b, r->before, 16, true);
-		column(b, r->change, 14, true), column(b, r->change_pct, 10, true), buf_putc(b, '\n');
+	/* each column as wide as its widest text, two spaces between (helper 116: a revenue of ten
+	   digits ran into the next one) */
+	const char *head[5] = {"", e->as_of, "a week earlier", "change", "change %"};
+	size_t w[5];
+	for (int c = 0; c < 5; c++) {
+		w[c] = width_of(head[c]);
+		for (int k = 0; k < K_COUNT; k++) {
+			const EditionKpi *r = &e->kpi[k];
+			const char *cell[5] = {r->name, r->now, r->before, r->change, r->change_pct};
+			size_t n = width_of(cell[c]);
+			w[c] = n > w[c] ? n : w[c];
+		}
+	}
+	for (int k = -1; k < K_COUNT; k++) {
+		const EditionKpi *r = &e->kpi[k < 0 ? 0 : k];
+		const char *const *cell = k < 0 ? head : (const char *[5]){r->name, r->now, r->before, r->change, r->change_pct};
+		column(b, cell[0], w[0], false);
+		for (int c = 1; c < 5; c++)
+			column(b, cell[c], w[c] + 2, true);
+		buf_putc(b, '\n');
 	}
 	buf_printf(b, "\n%s\n\n", e->at_risk_title);
 	if (!e->nat_risk)
 		buf_printf(b, "%s\n", e->at_risk_none);
+	Buf item = {0};
 	for (size_t i = 0; i < e->nat_risk; i++) {
 		const EditionCustomer *r = &e->at_risk[i];
-		buf_puts(b, "- ");	/* the name and id closed (esc_bidi): the rest of the line is c360's */
-		esc_bidi(b, r->name, strlen(r->name));
-		buf_puts(b, " (");
-		esc_bidi(b, r->id, strlen(r->id));
-		buf_printf(b, "), %s, lifetime value %s, last order %s, open tickets %u\n", r->segment, r->value,
+		item.len = 0;
+		buf_puts(&item, "- ");	/* the name and id closed (esc_bidi): the rest of the line is c360's */
+		esc_bidi(&item, r->name, strlen(r->name));
+		buf_puts(&item, " (");
+		esc_bidi(&item, r->id, strlen(r->id));
+		buf_printf(&item, "), %s", r->segment);
+		wrapped(b, buf_cstr(&item), "  ");	/* the figures on a line of their own, under it */
+		buf_printf(b, "  lifetime value %s, last order %s, open tickets %u\n", r->value,
 			   *r->last_order ? r->last_order : "none", r->open_tickets);
 	}
+	buf_free(&item);
 	buf_puts(b, "\nThe charts are in the HTML version of this e-mail and in the PDF attached.\n");
 	if (e->site)
 		buf_printf(b, "The dashboard: %s\n", e->site);

@@ -187,14 +187,82 @@ static void heading(Pdf *p, const char *text, double room)
 	p->y += 26;
 }
 
+/* How wide text is at size. */
+static double text_width(cairo_t *cr, double size, bool bold, const char *text)
+{
+	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+			       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, size);
+	Buf b = {0};
+	text_shown(&b, text, strlen(text));
+	cairo_text_extents_t ex;
+	cairo_text_extents(cr, buf_cstr(&b), &ex);
+	buf_free(&b);
+	return ex.x_advance;
+}
+
+#define HEAD_SIZE 8.5	/* a table's column headings */
+#define COL_GAP 10.0	/* the least room between two columns */
+
+/* A table's columns, fitted to what they hold. */
+typedef struct {
+	double x[8];	/* column 0 left-aligned at x[0] (the margin), the others right-aligned at theirs */
+	double max[8];	/* how wide a cell may be (0: any): column 0's the room the others leave it */
+	double size, head;	/* the type of its cells and of its headings */
+	double size0;		/* its cells' before it was made smaller */
+} Columns;
+
+/* How wide each column of n is at the type t gives: its heading and its rows' cells (row-major),
+ * at most max wide (0: any); their sum. */
+static double column_widths(cairo_t *cr, const Columns *t, const double *max, int n, const char *const *head,
+			    const char *const *cell, size_t rows, int bold_col, double *w)
+{
+	double total = 0, scale = t->size / t->size0;
+	for (int c = 0; c < n; c++) {
+		w[c] = text_width(cr, t->head, true, head[c]);
+		for (size_t r = 0; r < rows; r++)
+			w[c] = fmax(w[c], text_width(cr, t->size, c == bold_col, cell[r * (size_t)n + c]));
+		if (max[c] > 0)
+			w[c] = fmin(w[c], max[c] * scale);
+		total += w[c];
+	}
+	return total;
+}
+
+/* The columns of n (at most 8) at x as laid out, with cells of size (column bold_col bold) and at
+ * most max wide (0: any), fitted to the headings and the rows' cells (row-major): a column
+ * reaching into the one before it moves that one left, and where all of them are wider than
+ * the page, the table's type is made smaller until they are not (a revenue of ten digits with
+ * its currency: the columns ran into each other, helper 116). */
+static Columns fit_columns(cairo_t *cr, const double *x, const double *max, int n, const char *const *head,
+			   const char *const *cell, size_t rows, double size, int bold_col)
+{
+	Columns t = {.size = size, .size0 = size, .head = HEAD_SIZE};
+	double w[8], room = LEFT - MARGIN - COL_GAP * (n - 1);
+	/* smaller type until they fit (text is not quite as wide as its size: measured again) */
+	double total;
+	for (int k = 0; (total = column_widths(cr, &t, max, n, head, cell, rows, bold_col, w)) > room && k < 8; k++)
+		t.size *= room / total * 0.995, t.head = HEAD_SIZE * t.size / size;
+	memcpy(t.x, x, (size_t)n * sizeof *x);
+	for (int c = n - 1; c > 1; c--)	/* from the right: each column clear of the next one's cells */
+		t.x[c - 1] = fmin(t.x[c - 1], t.x[c] - w[c] - COL_GAP);
+	if (t.x[1] - w[1] - COL_GAP - MARGIN < w[0])	/* no room left for the first: all to the right */
+		for (int c = n - 1; c > 1; c--)
+			t.x[c - 1] = t.x[c] - w[c] - COL_GAP;
+	for (int c = 1; c < n; c++)
+		t.max[c] = max[c] * t.size / size;
+	t.max[0] = t.x[1] - w[1] - COL_GAP - MARGIN;
+	return t;
+}
+
 /* A table begun: its column headings in grey, right-aligned at x (the first left-aligned). */
-static void table_head(Pdf *p, const double *x, const char *const *cols, int n)
+static void table_head(Pdf *p, const Columns *t, const char *const *cols, int n)
 {
 	ink(p->cr, 0);
 	tag_begin(p, "Table");
 	tag_begin(p, "TR");
 	for (int i = 0; i < n; i++)
-		show_tagged(p, "TH", x[i], p->y, 8.5, true, i ? AL_RIGHT : AL_LEFT, cols[i], 0);
+		show_tagged(p, "TH", t->x[i], p->y, t->head, true, i ? AL_RIGHT : AL_LEFT, cols[i], t->max[i]);
 	tag_end(p);
 	p->y += 15;
 }
@@ -209,21 +277,26 @@ static void row_begin(Pdf *p, double h)
 static void kpi_table(Pdf *p)
 {
 	const Edition *e = p->e;
-	static const double x[] = {MARGIN, 300, 390, 470, LEFT};
-	const char *cols[] = {"KPI", e->as_of, "a week earlier", "change", "change %"};
-	heading(p, "Key figures", 26 + 15 + 16 * 4);
-	table_head(p, x, cols, 5);
+	static const double x[] = {MARGIN, 300, 390, 470, LEFT}, max[5] = {0};
+	const char *cols[] = {"KPI", e->as_of, "a week earlier", "change", "change %"}, *cells[K_COUNT * 5];
 	for (int k = 0; k < K_COUNT; k++) {
 		const EditionKpi *r = &e->kpi[k];
+		memcpy(cells + 5 * k, (const char *[]){r->name, r->now, r->before, r->change, r->change_pct}, sizeof *cells * 5);
+	}
+	Columns t = fit_columns(p->cr, x, max, 5, cols, cells, K_COUNT, 9.5, 1);
+	heading(p, "Key figures", 26 + 15 + 16 * 4);
+	table_head(p, &t, cols, 5);
+	for (int k = 0; k < K_COUNT; k++) {
+		const char *const *c = cells + 5 * k;
 		row_begin(p, 16);
 		rule(p->cr, p->y + 4, 0.88);
 		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
-		show_tagged(p, "TH", x[0], p->y, 9.5, false, AL_LEFT, r->name, 0);
-		show_tagged(p, "TD", x[1], p->y, 9.5, true, AL_RIGHT, r->now, 0);
-		show_tagged(p, "TD", x[2], p->y, 9.5, false, AL_RIGHT, r->before, 0);
-		ink(p->cr, r->tone);
-		show_tagged(p, "TD", x[3], p->y, 9.5, false, AL_RIGHT, r->change, 0);
-		show_tagged(p, "TD", x[4], p->y, 9.5, false, AL_RIGHT, r->change_pct, 0);
+		show_tagged(p, "TH", t.x[0], p->y, t.size, false, AL_LEFT, c[0], t.max[0]);
+		show_tagged(p, "TD", t.x[1], p->y, t.size, true, AL_RIGHT, c[1], 0);
+		show_tagged(p, "TD", t.x[2], p->y, t.size, false, AL_RIGHT, c[2], 0);
+		ink(p->cr, e->kpi[k].tone);
+		show_tagged(p, "TD", t.x[3], p->y, t.size, false, AL_RIGHT, c[3], 0);
+		show_tagged(p, "TD", t.x[4], p->y, t.size, false, AL_RIGHT, c[4], 0);
 		tag_end(p);
 		p->y += 16;
 	}
@@ -234,29 +307,34 @@ static void kpi_table(Pdf *p)
 static void at_risk_table(Pdf *p)
 {
 	const Edition *e = p->e;
-	static const double x[] = {MARGIN, 255, 330, 398, 472, LEFT};
+	static const double x[] = {MARGIN, 255, 330, 398, 472, LEFT}, max[] = {150, 55, 0, 0, 0, 0};
 	const char *cols[] = {"Customer", "Id", "Segment", "Last order", "Open tickets", "Lifetime value"};
 	heading(p, e->at_risk_title, 26 + 15 + 15 * 3);
 	if (!e->nat_risk) {
 		paragraph(p, e->at_risk_none, 9.5);
 		return;
 	}
-	table_head(p, x, cols, 6);
+	const char **cells = xcalloc(e->nat_risk * 6, sizeof *cells);
+	char (*open)[16] = xcalloc(e->nat_risk, sizeof *open);
 	for (size_t i = 0; i < e->nat_risk; i++) {
 		const EditionCustomer *r = &e->at_risk[i];
-		char open[16];
-		snprintf(open, sizeof open, "%u", r->open_tickets);
+		snprintf(open[i], sizeof open[i], "%u", r->open_tickets);
+		memcpy(cells + 6 * i, (const char *[]){r->name, r->id, r->segment, r->last_order, open[i], r->value},
+		       sizeof *cells * 6);
+	}
+	Columns t = fit_columns(p->cr, x, max, 6, cols, cells, e->nat_risk, 9, 5);
+	table_head(p, &t, cols, 6);
+	for (size_t i = 0; i < e->nat_risk; i++) {
 		row_begin(p, 15);
 		rule(p->cr, p->y + 4, 0.88);
 		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
-		const char *cells[] = {r->name, r->id, r->segment, r->last_order, open, r->value};
-		show_tagged(p, "TH", x[0], p->y, 9, false, AL_LEFT, cells[0], 150);
-		show_tagged(p, "TD", x[1], p->y, 9, false, AL_RIGHT, cells[1], 55);
-		for (int c = 2; c < 6; c++)
-			show_tagged(p, "TD", x[c], p->y, 9, c == 5, AL_RIGHT, cells[c], 0);
+		show_tagged(p, "TH", t.x[0], p->y, t.size, false, AL_LEFT, cells[6 * i], t.max[0]);
+		for (int c = 1; c < 6; c++)
+			show_tagged(p, "TD", t.x[c], p->y, t.size, c == 5, AL_RIGHT, cells[6 * i + c], t.max[c]);
 		tag_end(p);
 		p->y += 15;
 	}
+	free(cells), free(open);
 	tag_end(p);
 	p->y += 14;
 }

@@ -460,6 +460,33 @@ run 0 build --verbose --data "$T/wide" --out "$T/s"
 err_has "orders.csv:$l:6: warning: more fields than the header"
 file_has "$T/s/gold/fact_orders.csv" "^6001,1,20240301,2024-03-01,5.00,Completed,true,$l,ragged_row$"
 
+# Figures of ten digits and a currency: the edition's tables keep their columns apart, in the PDF
+# (no two words of a line overlap, by pdftotext's boxes) and in the e-mail's text (two spaces at
+# least between columns), where they ran into each other (helper 116)
+data huge
+awk -F, 'NR > 1 { $4 = $4 * 1000000 } 1' OFS=, "$T/huge/orders.csv" >"$T/huge/o" && mv "$T/huge/o" "$T/huge/orders.csv"
+printf 'currency = EUR\n' >"$T/huge.conf"
+run 0 build --data "$T/huge" --config "$T/huge.conf" --out "$T/s"
+pdftotext -bbox-layout "$T/s/weekly/report.pdf" "$T/bbox.html" 2>/dev/null
+python3 - "$T/bbox.html" "$T/s/weekly/email.eml" <<-'PY' >"$T/out" 2>&1 && pass || fail "huge figures: $(tail -3 "$T/out")"
+	import email, re, sys
+	from email import policy
+	rows = {}	# the words of a page at one height (pdftotext puts overlapping ones in lines apart)
+	for page, body in enumerate(re.findall(r'<page .*?</page>', open(sys.argv[1]).read(), re.S)):
+	    for a, y, b, w in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)<', body):
+	        rows.setdefault((page, round(float(y))), []).append((float(a), float(b), w))
+	assert len(rows) > 40, 'too few lines read from the PDF'
+	for boxes in rows.values():
+	    boxes.sort()
+	    for (a0, b0, w0), (a1, b1, w1) in zip(boxes, boxes[1:]):
+	        assert b0 <= a1 + 0.1, 'words overlap in the PDF: %s | %s' % (w0, w1)
+	m = email.message_from_binary_file(open(sys.argv[2], 'rb'), policy=policy.default)
+	text = m.get_body(preferencelist=('plain',)).get_content()
+	row = [l for l in text.splitlines() if l.startswith('Total revenue')][0]
+	cells = re.split(r'\s{2,}', row.strip())
+	assert len(cells) == 5 and cells[1].startswith('EUR ') and len(cells[1]) > 16, 'the text row: ' + row
+	PY
+
 data badconf
 printf 'date_order = day-first\nchurn_window_days = soon\n' >"$T/bad.conf"
 run 1 build --data "$FIXTURE" --config "$T/bad.conf" --out "$T/s"
