@@ -759,9 +759,37 @@ static const struct {
 };
 #undef SYMBOL
 
-/* A currency symbol or three-letter code at s.p[i] (prefix: not followed by a letter; else it
- * must end s): its length, 0 if none; p learns the currency. */
-static size_t currency_at(Str s, size_t i, bool prefix, AmountParse *p)
+/* The codes of ISO 4217 (its list of 2024, funds and metals too), in order, three letters each:
+ * any three other letters by a number (100 pcs, TBD 5) make no amount (helper 118: they were
+ * taken as a currency). */
+static const char iso4217[] =
+	"AEDAFNALLAMDANGAOAARSAUDAWGAZNBAMBBDBDTBGNBHDBIFBMDBNDBOBBOVBRLBSDBTNBWPBYNBZDCADCDFCHECHFCHW"
+	"CLFCLPCNYCOPCOUCRCCUCCUPCVECZKDJFDKKDOPDZDEGPERNETBEURFJDFKPGBPGELGHSGIPGMDGNFGTQGYDHKDHNLHTG"
+	"HUFIDRILSINRIQDIRRISKJMDJODJPYKESKGSKHRKMFKPWKRWKWDKYDKZTLAKLBPLKRLRDLSLLYDMADMDLMGAMKDMMKMNT"
+	"MOPMRUMURMVRMWKMXNMXVMYRMZNNADNGNNIONOKNPRNZDOMRPABPENPGKPHPPKRPLNPYGQARRONRSDRUBRWFSARSBDSCR"
+	"SDGSEKSGDSHPSLESLLSOSSRDSSPSTNSVCSYPSZLTHBTJSTMTTNDTOPTRYTTDTWDTZSUAHUGXUSDUSNUYIUYUUYWUZSVED"
+	"VESVNDVUVWSTXAFXAGXAUXBAXBBXBCXBDXCDXCGXDRXOFXPDXPFXPTXSUXTSXUAXXXYERZARZMWZWGZWL";
+
+static bool iso4217_code(const char c[3])
+{
+	size_t lo = 0, hi = (sizeof iso4217 - 1) / 3;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int d = memcmp(iso4217 + 3 * mid, c, 3);
+		if (!d)
+			return true;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* A currency symbol or ISO 4217 code (any case; with any_code, any three letters: a currency
+ * column's value) at s.p[i] (prefix: not followed by a letter; else it must end s): its
+ * length, 0 if none; p learns the currency. */
+static size_t currency_at(Str s, size_t i, bool prefix, bool any_code, AmountParse *p)
 {
 	if (i >= s.n || is_digit(s.p[i]))
 		return 0;	/* no mark starts with a digit: the usual amount costs nothing */
@@ -778,9 +806,13 @@ static size_t currency_at(Str s, size_t i, bool prefix, AmountParse *p)
 	if (s.n - i < 3 || !is_alpha(s.p[i]) || !is_alpha(s.p[i + 1]) || !is_alpha(s.p[i + 2]) ||
 	    (s.n - i > 3 && (!prefix || is_alpha(s.p[i + 3]))))
 		return 0;
+	char code[4];
 	for (int k = 0; k < 3; k++)
-		p->currency[k] = (char)(ascii_lower(s.p[i + k]) - 32);
-	p->currency[3] = '\0';
+		code[k] = (char)(ascii_lower(s.p[i + k]) - 32);
+	code[3] = '\0';
+	if (!any_code && !iso4217_code(code))
+		return 0;
+	memcpy(p->currency, code, 4);
 	return 3;
 }
 
@@ -955,7 +987,7 @@ AmountParse clean_amount(Str s, char decimal)
 		return p;
 	}
 	size_t i = sign_at(s, 0, &sign), end = s.n;
-	size_t cur = currency_at(s, i, true, &p);
+	size_t cur = currency_at(s, i, true, false, &p);
 	if (cur) {
 		i += cur;
 		i += space_at(s, i);
@@ -963,7 +995,7 @@ AmountParse clean_amount(Str s, char decimal)
 			i += sign_at(s, i, &sign);
 	} else if (!is_digit(s.p[s.n - 1])) {	/* a mark after the number: "12,50 €", "5 USD" */
 		for (size_t k = s.n > i + 4 ? s.n - 4 : i + 1; k < s.n; k++)	/* the longest mark first */
-			if (currency_at(s, k, false, &p)) {
+			if (currency_at(s, k, false, false, &p)) {
 				end = k - space_before(s, k);
 				break;
 			}
@@ -987,7 +1019,7 @@ bool clean_currency(Str s, const char *shared, char code[4])
 {
 	AmountParse p = {0};
 	s = clean_trim(s);
-	if (!s.n || currency_at(s, 0, false, &p) != s.n)
+	if (!s.n || currency_at(s, 0, false, true, &p) != s.n)
 		return false;
 	memcpy(code, p.generic && shared ? shared : p.currency, 4);
 	return true;

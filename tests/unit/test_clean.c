@@ -369,6 +369,9 @@ static void test_amounts(void **state)
 		{"1.234,56", AMOUNT_BAD, 0}, {"$", AMOUNT_BAD, 0}, {"USDX 4", AMOUNT_BAD, 0}, {"--4", AMOUNT_BAD, 0},
 		{"4 USDX", AMOUNT_BAD, 0}, {"99999999999999999999", AMOUNT_BAD, 0},
 		{"USD 4 EUR", AMOUNT_BAD, 0}, {" USD", AMOUNT_BAD, 0},
+		/* three letters that are no ISO 4217 code are no currency (helper 118: 100 pcs was 100.00) */
+		{"100 pcs", AMOUNT_BAD, 0}, {"TBD 5", AMOUNT_BAD, 0}, {"5abc", AMOUNT_BAD, 0}, {"qty5", AMOUNT_BAD, 0},
+		{"5 chf", AMOUNT_OK, 500}, {"XAU 2", AMOUNT_OK, 200}, {"ZWL 1", AMOUNT_OK, 100}, {"AED 1", AMOUNT_OK, 100},
 		/* a typeset minus (U+2212), an accountant's parentheses, SAP's trailing minus; not two signs */
 		{"\xe2\x88\x92" "15.00", AMOUNT_OK, -1500}, {"$\xe2\x88\x92" "15", AMOUNT_OK, -1500}, {"(45)", AMOUNT_OK, -4500},
 		{"( $45.10 )", AMOUNT_OK, -4510}, {"15.00-", AMOUNT_OK, -1500}, {"USD 15-", AMOUNT_OK, -1500},
@@ -464,6 +467,7 @@ static void test_amount_currencies(void **state)
 	}
 	char code[4];
 	CHECK(clean_currency(S(" eur "), "CAD", code) && strcmp(code, "EUR") == 0, "a code column");
+	CHECK(clean_currency(S("btc"), NULL, code) && strcmp(code, "BTC") == 0, "a column's code is any three letters");
 	CHECK(clean_currency(S("\xe2\x82\xac"), NULL, code) && strcmp(code, "EUR") == 0, "a symbol column");
 	CHECK(clean_currency(S("$"), NULL, code) && strcmp(code, "USD") == 0 && clean_currency(S("$"), "CAD", code) &&
 	      strcmp(code, "CAD") == 0 && clean_currency(S("kr"), "NOK", code) && strcmp(code, "NOK") == 0 &&
