@@ -874,6 +874,42 @@ static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit, bo
 	return replaced;
 }
 
+/* A file in UTF-16 or UTF-32: by its byte-order mark, else by the NUL bytes a text of ASCII has
+ * there in its first bytes (SQL Server's bcp -w writes no mark: helper 118). */
+typedef struct {
+	const char *name;	/* iconv's, or NULL: neither */
+	size_t skip, unit;	/* the mark's bytes; a character's */
+	bool bom;
+} Wide;
+
+static Wide wide_sniff(const unsigned char *u, size_t n)
+{
+	if (n >= 4 && !memcmp(u, "\xff\xfe\0\0", 4))
+		return (Wide){"UTF-32LE", 4, 4, true};
+	if (n >= 4 && !memcmp(u, "\0\0\xfe\xff", 4))
+		return (Wide){"UTF-32BE", 4, 4, true};
+	if (n >= 2 && (!memcmp(u, "\xff\xfe", 2) || !memcmp(u, "\xfe\xff", 2)))
+		return (Wide){u[0] == 0xff ? "UTF-16LE" : "UTF-16BE", 2, 2, true};
+	size_t m = (n < 256 ? n : 256) & ~(size_t)3, zero[4] = {0};
+	for (size_t i = 0; i < m; i++)
+		zero[i & 3] += !u[i];
+	size_t k = m / 4, most = k - k / 10, few = k / 10;	/* of the m / 4 places of each kind */
+	if (k < 2)
+		return (Wide){0};
+	bool z[4], nz[4];
+	for (int i = 0; i < 4; i++)
+		z[i] = zero[i] >= most, nz[i] = zero[i] <= few;
+	if (nz[0] && z[1] && z[2] && z[3])
+		return (Wide){"UTF-32LE", 0, 4, false};
+	if (z[0] && z[1] && z[2] && nz[3])
+		return (Wide){"UTF-32BE", 0, 4, false};
+	if (nz[0] && z[1] && nz[2] && z[3])
+		return (Wide){"UTF-16LE", 0, 2, false};
+	if (z[0] && nz[1] && z[2] && nz[3])
+		return (Wide){"UTF-16BE", 0, 2, false};
+	return (Wide){0};
+}
+
 static bool is_blank_line(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -931,13 +967,13 @@ char input_prepare(Input *in, ReadOptions *o, Diags *d)
 	static const char *const enc_text[] = {"UTF-8", "Windows-1252", "Latin-1"};
 	Buf note = {0};
 	const unsigned char *u = (const unsigned char *)in->data;
-	bool le = in->len >= 2 && u[0] == 0xff && u[1] == 0xfe, be = in->len >= 2 && u[0] == 0xfe && u[1] == 0xff;
+	Wide wide = wide_sniff(u, in->len);
 	o->utf8_bom = in->len >= 3 && memcmp(u, "\xef\xbb\xbf", 3) == 0;
 	uint64_t replaced = 0;
 	bool half = false;
-	if (le || be) {
-		replaced = decode(in, le ? "UTF-16LE" : "UTF-16BE", 2, 2, &half);
-		buf_printf(&note, "UTF-16%s (by its byte-order mark)", le ? "LE" : "BE");
+	if (wide.name) {
+		replaced = decode(in, wide.name, wide.skip, wide.unit, &half);
+		buf_printf(&note, "%s (by its %s)", wide.name, wide.bom ? "byte-order mark" : "NUL bytes: it has no byte-order mark");
 		o->encoding = o->encoding < 0 ? ENC_UTF8 : o->encoding;	/* UTF-8 now: no advice to name an encoding */
 	} else if (o->encoding > ENC_UTF8 && in->len >= 3 && memcmp(u, "\xef\xbb\xbf", 3) == 0) {
 		/* a UTF-8 byte-order mark says UTF-8 whatever is set (Excel's "CSV UTF-8" of a folder
@@ -948,11 +984,14 @@ char input_prepare(Input *in, ReadOptions *o, Diags *d)
 		buf_puts(&note, enc_text[o->encoding]);
 	}
 	if (replaced)
-		buf_printf(&note, ", %llu %s no character (their rows flagged invalid_utf8)", (unsigned long long)replaced,
-			   le || be ? (replaced == 1 ? "unit of 16 bits that is" : "units of 16 bits that are")
-				    : (replaced == 1 ? "byte that is" : "bytes that are"));
+		buf_printf(&note, ", %llu %s%s no character (their rows flagged invalid_utf8)", (unsigned long long)replaced,
+			   wide.name ? (replaced == 1 ? "unit of " : "units of ") : (replaced == 1 ? "byte" : "bytes"),
+			   !wide.name ? (replaced == 1 ? " that is" : " that are")
+			   : wide.unit == 2 ? (replaced == 1 ? "16 bits that is" : "16 bits that are")
+					    : (replaced == 1 ? "32 bits that is" : "32 bits that are"));
 	if (half)
-		buf_puts(&note, ", a last byte that is half a unit of 16 bits left out");
+		buf_puts(&note, wide.unit == 4 ? ", the last bytes, part of a unit of 32 bits, left out"
+					       : ", a last byte that is half a unit of 16 bits left out");
 	char sep = o->delimiter || o->header_row ? 0 : excel_sep(in->data, in->len);
 	char delim = o->delimiter ? o->delimiter : sep ? sep : sniff_delimiter(in->data, in->len, o);
 	o->header_row = sep ? 2 : o->header_row;	/* the header after Excel's line */
@@ -1140,10 +1179,10 @@ static bool merge_chunks(Source *src, Chunk *ch, size_t n, size_t rest)
 }
 
 /* Whether data's lines end in LF or CRLF (not CR alone), by its first line end, as the reader
- * decides, and its bytes are no UTF-16 (by a byte-order mark). */
+ * decides, and its bytes are no UTF-16 or UTF-32 (wide_sniff). */
 static bool lf_lines(const char *data, size_t len)
 {
-	if (len >= 2 && ((data[0] == '\xff' && data[1] == '\xfe') || (data[0] == '\xfe' && data[1] == '\xff')))
+	if (wide_sniff((const unsigned char *)data, len).name)
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (data[i] == '\n' || data[i] == '\r')

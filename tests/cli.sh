@@ -487,6 +487,16 @@ python3 - "$T/bbox.html" "$T/s/weekly/email.eml" <<-'PY' >"$T/out" 2>&1 && pass 
 	assert len(cells) == 5 and cells[1].startswith('EUR ') and len(cells[1]) > 16, 'the text row: ' + row
 	PY
 
+# An export in UTF-16 without a byte-order mark (SQL Server's bcp -w) is read, not left out with
+# a header of garbled names (helper 118)
+data wide16
+iconv -f UTF-8 -t UTF-16LE "$FIXTURE/payments.csv" | tail -c +3 >"$T/wide16/payments.csv"	# the fixture's BOM: out
+head -c 4 "$T/wide16/payments.csv" | od -An -tx1 | grep -q '^ 70 00 61 00' && pass || fail "no UTF-16LE without a mark made"
+run 0 build --data "$T/wide16" --out "$T/s"
+err_has "wide16/payments.csv: note: read as UTF-16LE (by its NUL bytes: it has no byte-order mark)"
+[ "$(dq "$T/s" payments rows_read '')" = 20 ] && [ "$(dq "$T/s" payments silver_rows '')" = 19 ] &&
+	pass || fail "UTF-16 without a mark: $(grep ^payments "$T/s/gold/data_quality.csv" | head -5)"	# as the fixture's
+
 data badconf
 printf 'date_order = day-first\nchurn_window_days = soon\n' >"$T/bad.conf"
 run 1 build --data "$FIXTURE" --config "$T/bad.conf" --out "$T/s"

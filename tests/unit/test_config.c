@@ -522,9 +522,23 @@ static void test_encodings(void **state)
 					  "1\0,\0J\0o\0s\0\xe9\0\n\0X";
 	static const char utf16_lone[] = "\xff\xfe" "c\0u\0s\0t\0o\0m\0e\0r\0_\0i\0d\0,\0n\0a\0m\0e\0,\0x\0\n\0"
 					 "1\0,\0J\0\x00\xd8s\0,\0\x00\xd8\x00\xd8\n\0";
+	/* no byte-order mark (SQL Server's bcp -w, helper 118): known by the NUL bytes of its first
+	   characters; UTF-32 too, with a mark or without */
+	static const char utf16le_bare[] = "c\0u\0s\0t\0o\0m\0e\0r\0_\0i\0d\0,\0n\0a\0m\0e\0\n\0"
+					   "1\0,\0J\0o\0s\0\xe9\0\n\0";
+	static const char utf16be_bare[] = "\0c\0u\0s\0t\0o\0m\0e\0r\0_\0i\0d\0,\0n\0a\0m\0e\0\n"
+					   "\0001\0,\0J\0o\0s\0\xe9\0\n";
+	static const char utf32le[] = "\xff\xfe\0\0c\0\0\0u\0\0\0s\0\0\0t\0\0\0o\0\0\0m\0\0\0e\0\0\0r\0\0\0_\0\0\0i\0\0\0d\0\0\0"
+				      ",\0\0\0n\0\0\0a\0\0\0m\0\0\0e\0\0\0\n\0\0\0" "1\0\0\0,\0\0\0J\0\0\0o\0\0\0s\0\0\0\xe9\0\0\0\n\0\0\0";
+	static const char utf32be_bare[] = "\0\0\0c\0\0\0u\0\0\0s\0\0\0t\0\0\0o\0\0\0m\0\0\0e\0\0\0r\0\0\0_\0\0\0i\0\0\0d"
+					   "\0\0\0,\0\0\0n\0\0\0a\0\0\0m\0\0\0e\0\0\0\n\0\0\0001\0\0\0,\0\0\0J\0\0\0o\0\0\0s\0\0\0\xe9\0\0\0\n";
 	static const struct { const char *conf, *text; size_t len; const char *name, *said; } cases[] = {
 		{"", utf16le, sizeof utf16le - 1, "José", "UTF-16LE"},
 		{"", utf16be, sizeof utf16be - 1, "José", "UTF-16BE"},
+		{"", utf16le_bare, sizeof utf16le_bare - 1, "José", "UTF-16LE (by its NUL bytes: it has no byte-order mark)"},
+		{"", utf16be_bare, sizeof utf16be_bare - 1, "José", "UTF-16BE (by its NUL bytes: it has no byte-order mark)"},
+		{"", utf32le, sizeof utf32le - 1, "José", "UTF-32LE (by its byte-order mark)"},
+		{"", utf32be_bare, sizeof utf32be_bare - 1, "José", "UTF-32BE (by its NUL bytes: it has no byte-order mark)"},
 		{"[read]\ncustomers.encoding = windows-1252\n", "customer_id,name\n1,Jos\xe9 \x80\n", 0, "José €",
 		 "Windows-1252"},
 		{"[read]\nencoding = latin-1\n", "customer_id,name\n1,Jos\xe9\n", 0, "José", "Latin-1"},

@@ -111,7 +111,7 @@ static void test_absent_currency_column(void **state)
 	strcpy(cfg.base_currency, "USD");	/* an unknown currency would flag the row */
 	static const char *const rows[][6] = {	/* [5]: an extra field after the header's */
 		{"10", "1", "2022-01-03", "5", "complete", NULL}, {"11", "1", "2022-01-04", "7", NULL, NULL},
-		{"12", "2", "2022-01-05", "9", "complete", "XYZ"}, {"13", "2", "2022-01-06", "XYZ 3", "pending", NULL},
+		{"12", "2", "2022-01-05", "9", "complete", "XYZ"}, {"13", "2", "2022-01-06", "JPY 3", "pending", NULL},
 		{"14", "1", NULL, NULL, NULL, NULL},
 	};
 	Buf in_order = {0}, swapped = {0};
