@@ -18,6 +18,13 @@ __attribute__((constructor)) static void reserve_memory(void)
 	reserve = malloc(1 << 20);
 }
 
+static _Thread_local const char *reading;	/* memory_context's file */
+
+void memory_context(const char *file)
+{
+	reading = file;
+}
+
 /* The one thread that runs out of memory first says so and ends the process (its atexit
  * handlers remove a half-built site); any other that runs out meanwhile waits for the end,
  * and if the handlers themselves run out, the process ends there. */
@@ -33,8 +40,11 @@ _Noreturn void out_of_memory(size_t n)
 	exiting = true;
 	free(reserve);
 	reserve = NULL;
-	char msg[96];
-	int len = snprintf(msg, sizeof msg, "c360: error: out of memory (asking for %zu bytes)\n", n);
+	char msg[4200];
+	int len = reading ? snprintf(msg, sizeof msg, "%s: error: out of memory (asking for %zu bytes) while reading it\n",
+				     reading, n)
+			  : snprintf(msg, sizeof msg, "c360: error: out of memory (asking for %zu bytes)\n", n);
+	len = len < 0 ? 0 : len >= (int)sizeof msg ? (int)sizeof msg - 1 : len;
 	if (write(STDERR_FILENO, msg, (size_t)len) < 0)
 		_Exit(1);
 	exit(1);

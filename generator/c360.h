@@ -20,6 +20,7 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 _Noreturn void out_of_memory(size_t n);	/* what a caller's own limit comes to (n bytes asked) */
+void memory_context(const char *file);	/* the file this thread reads, named if it runs out (NULL: none) */
 
 /* Big arrays (tables, sort buffers): zero-filled, growing without copies; free with the size. */
 void *big_alloc(size_t n);

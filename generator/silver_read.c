@@ -1031,6 +1031,7 @@ static void feed(Ingest *in, const char *data, size_t n, const char *end)
 static void *chunk_read(void *arg)
 {
 	Chunk *c = arg;
+	memory_context(c->src.path);
 	feed(c->src.ingest, c->data, c->len, c->src.input + c->src.input_len);
 	return NULL;
 }
@@ -1301,8 +1302,10 @@ void silver_source_input(Silver *s, Source *src, Input *in)
 	src->delimiter = input_prepare(in, &src->opt, &src->diags);
 	ingest_options(src->ingest, src->delimiter, src->opt.comment, src->opt.header_row);
 	ingest_fill_down(src->ingest, src->opt.fill_down, src->opt.nfill_down);
+	memory_context(src->path);
 	if (in->len)
 		read_chunked(s, src, in->data, in->len);
+	memory_context(NULL);
 }
 
 /* Once src is read from in: what its rows point into is kept, packed at the front of in's

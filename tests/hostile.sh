@@ -333,6 +333,15 @@ if plain; then
 		[ "$got" = 0 ] || diff -r -x .c360-prev "$T/s" "$T/s.before" >/dev/null && pass || fail "running out of memory changed the site"
 	done
 	no_staging "out of memory"
+	# ... a row too big for the memory left names the file it is in (helper 118: "c360: error:
+	# out of memory" named none)
+	mini "$T/bigrow"
+	{ printf '12,1,2022-07-03,4,'; head -c 100000000 /dev/zero | tr '\0' y; echo; } >>"$T/bigrow/orders.csv"	# a status of 100 MB
+	(ulimit -v 250000 && $C360 build --quiet --jobs 1 --data "$T/bigrow" --out "$T/bigrow-site") >"$T/out" 2>"$T/err"
+	got=$?
+	[ "$got" = 1 ] && grep -q "bigrow/orders.csv: error: out of memory (asking for [0-9]* bytes) while reading it" "$T/err" &&
+		pass || fail "a row too big: exit $got, $(head -c 300 "$T/err")"
+	rm -rf "$T/bigrow" "$T/bigrow-site"
 fi
 
 # ---- SIGTERM and SIGINT during a build: the staging folder goes, the previous site stays,
