@@ -324,6 +324,11 @@ static void header_encoded(Header *h, const char *s, size_t n)
 		size_t max = room / 4 * 3 < 45 ? room / 4 * 3 : 45, take = utf8_cut(s + at, n - at, max);
 		if (!take)
 			take = n - at < max ? n - at : max;
+		for (size_t k = take; at + take < n && k-- > 1;)	/* after a space where one is: a reader that */
+			if (s[at + k] == ' ') {			/* puts one between words splits no word (helper 116) */
+				take = k + 1;
+				break;
+			}
 		Buf word = {0};
 		buf_puts(&word, "=?UTF-8?B?");
 		base64_line(&word, (const unsigned char *)s + at, take);
@@ -392,6 +397,8 @@ static const char *address_check(Str a)
 	if (memchr(a.p, ';', a.n))
 		return "addresses are separated by commas";
 	Str local = str_make(a.p, (size_t)(at - a.p)), domain = str_make(at + 1, a.n - local.n - 1);
+	if (memchr(local.p, ':', local.n))
+		return "a group (name: addresses;) is not supported, but the empty one, undisclosed-recipients:;";
 	if (!is_ascii(a.p, a.n))
 		return "an address is ASCII (an international domain as its xn-- form)";
 	if (!local.n || local.n > 64 || local.p[0] == '.' || local.p[local.n - 1] == '.')
@@ -436,6 +443,8 @@ static const char *mailbox_parse(Str s, Str *name, Str *addr, Buf *names)
 	*name = str_make("", 0);
 	if (lt == s.n) {
 		*addr = s;
+		if (s.n && s.p[0] == '"' && memmem(s.p, s.n, "\"@", 2))
+			return "an address with a quoted part before @ is not supported";
 		return memchr(s.p, '>', s.n) || memchr(s.p, '"', s.n) ? "a name goes before <address>" : address_check(s);
 	}
 	if (s.p[s.n - 1] != '>')
@@ -520,7 +529,7 @@ static void header_addresses(Header *h, const char *list)
 		const char *end = mailbox_end(p);
 		Str name, addr;
 		if (p != list)
-			buf_puts(h->b, ",\r\n"), h->col = 0;
+			buf_puts(h->b, "\r\n"), h->col = 0;
 		if (mailbox_parse(str_make(p, (size_t)(end - p)), &name, &addr, &names))	/* checked when read */
 			name = str_make("", 0), addr = str_trim(str_make(p, (size_t)(end - p)));
 		if (has_bidi(name.p, name.n)) {	/* a closed unit, as the title: an override ends with the name */
@@ -546,8 +555,8 @@ static void header_addresses(Header *h, const char *list)
 			buf_putc(&quoted, '"');
 			header_token(h, quoted.p, quoted.len);
 		}
-		quoted.len = 0;
-		buf_printf(&quoted, name.n ? "<%.*s>" : "%.*s", (int)addr.n, addr.p);
+		quoted.len = 0;	/* the comma before the next one on its line: within it (helper 116: 77 characters) */
+		buf_printf(&quoted, name.n ? "<%.*s>%s" : "%.*s%s", (int)addr.n, addr.p, *end ? "," : "");
 		header_token(h, quoted.p, quoted.len);
 		p = *end ? end + 1 : end;
 	}
