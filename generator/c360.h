@@ -677,6 +677,7 @@ unsigned utf8_sanitize(const char *s, size_t n, Buf *out);
  * Pure functions: one rule each, from SPEC §5. */
 bool clean_is_null(Str s);
 Str clean_trim(Str s);	/* s without white space at its ends, Unicode's (U+00A0, U+3000 ...) too */
+size_t clean_space_len(const char *p, size_t n);	/* the white space character at p (clean_trim's), 0 if none */
 Str clean_id_text(Str s);	/* clean_id's every case */
 static inline Str clean_id(Str s)	/* trimmed; "13085.0" -> "13085"; n == 0 means null */
 {

@@ -59,7 +59,7 @@ bool clean_is_null(Str s)
 /* The length of the white space character at p[0..n): ASCII's, or Unicode's (U+0085, U+00A0,
  * U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000: what Python's str.strip
  * takes); 0 if it is none. The text is UTF-8 (ingest.c made it so). */
-static size_t space_len(const char *p, size_t n)
+size_t clean_space_len(const char *p, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)p;
 	if (!n || u[0] < 0x80)
@@ -79,11 +79,11 @@ Str clean_trim(Str s)
 	s = str_trim(s);
 	if (!s.n || ((unsigned char)s.p[0] < 0x80 && (unsigned char)s.p[s.n - 1] < 0x80))
 		return s;	/* ASCII ends: str_trim took what there was */
-	for (size_t k; (k = space_len(s.p, s.n));)
+	for (size_t k; (k = clean_space_len(s.p, s.n));)
 		s.p += k, s.n -= k;
 	for (size_t k = 1; k;) {	/* a character's lead byte is no other's continuation byte */
-		k = s.n >= 3 && space_len(s.p + s.n - 3, 3) == 3 ? 3 : s.n >= 2 && space_len(s.p + s.n - 2, 2) == 2 ? 2
-		    : s.n && space_len(s.p + s.n - 1, 1) == 1 ? 1 : 0;
+		k = s.n >= 3 && clean_space_len(s.p + s.n - 3, 3) == 3 ? 3 : s.n >= 2 && clean_space_len(s.p + s.n - 2, 2) == 2 ? 2
+		    : s.n && clean_space_len(s.p + s.n - 1, 1) == 1 ? 1 : 0;
 		s.n -= k;
 	}
 	return s;
@@ -612,7 +612,7 @@ static Str title_into(Str s, Buf *scratch, bool underscores, bool cased)
 	bool ascii = true, space = false;	/* spaces (Unicode's too) collapsed into scratch, then cased there */
 	for (size_t i = 0; i < s.n; i++) {
 		char c = s.p[i];
-		size_t w = (unsigned char)c < 0x80 ? str_space(c) : space_len(s.p + i, s.n - i);
+		size_t w = (unsigned char)c < 0x80 ? str_space(c) : clean_space_len(s.p + i, s.n - i);
 		if (w || (underscores && c == '_')) {
 			space = true;
 			i += w ? w - 1 : 0;

@@ -44,10 +44,10 @@ size_t config_normalise_to(Str s, char *out)
 	bool sep = false;
 	for (size_t i = 0; i < s.n; i++) {
 		char c = s.p[i];
-		bool nbsp = c == '\xc2' && i + 1 < s.n && s.p[i + 1] == '\xa0';	/* U+00A0, as Excel may write */
-		if (c == ' ' || c == '-' || c == '_' || c == '\t' || nbsp) {
+		size_t wide = c & 0x80 ? clean_space_len(s.p + i, s.n - i) : 0;	/* U+00A0 as Excel may write, U+2003 ... */
+		if (c == ' ' || c == '-' || c == '_' || c == '\t' || wide) {
 			sep = true;
-			i += nbsp;
+			i += wide ? wide - 1 : 0;
 			continue;
 		}
 		if (c == '\xef' && i + 2 < s.n && s.p[i + 1] == '\xbb' && s.p[i + 2] == '\xbf') {	/* U+FEFF: no mark */

@@ -126,6 +126,11 @@ static void test_real_headers(void **state)
 	CHECK(strcmp(n1, "customer_id") == 0 && strcmp(n2, "customer_id") == 0, "\"%s\", \"%s\"", n1, n2);
 	CHECK(strcmp(n3, s3) == 0, "a lone \\xc2 is kept: \"%s\"", n3);
 	free(n1), free(n2), free(n3);
+	/* an em space (U+2003) or an ideographic one (U+3000), as values have them (helper 118) */
+	const char *s4 = "customer\xe2\x80\x83id", *s5 = "\xe3\x80\x80" "customer\xe3\x80\x80id\xe2\x80\x83";
+	n1 = config_normalise(str_make(s4, strlen(s4))), n2 = config_normalise(str_make(s5, strlen(s5)));
+	CHECK(strcmp(n1, "customer_id") == 0 && strcmp(n2, "customer_id") == 0, "\"%s\", \"%s\"", n1, n2);
+	free(n1), free(n2);
 }
 
 /* Words in any language, a new label, and a word that overrides a built-in one. */
