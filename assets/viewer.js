@@ -20,7 +20,7 @@
 	/* The id's bytes from the address's id=...: %XX as a byte, any other character as its UTF-8
 	 * (c360 writes every byte but A-Z a-z 0-9 - . _ ~ as %XX). null if there is no id. */
 	function idBytes(search) {
-		var param = search.replace(/^\?/, '').split('&').filter(function (p) { return p.lastIndexOf('id=', 0) === 0; })[0];
+		var param = search.replace(/^\?/, '').split('&').filter(function (p) { return p.toLowerCase().lastIndexOf('id=', 0) === 0; })[0];
 		if (param === undefined) return null;
 		var text = param.slice(3), out = [];
 		for (var i = 0; i < text.length; i++) {
@@ -108,14 +108,18 @@
 		/* view.html?id=ID, or view.html#ID where #ID is no place in the page (#main: the skip link's) */
 		var bytes = idBytes(location.search), hash = location.hash.slice(1);
 		if (!bytes && hash && !placed(hash)) bytes = idBytes('?id=' + hash);
-		if (!bytes || !bytes.length)
+		/* as c360 reads an id (docs/rules.md): blanks at its ends left out, an integer written as a
+		   float (13085.0) the integer, so that one pasted from a spreadsheet is found (helper 117) */
+		var id = bytes ? new TextDecoder().decode(bytes).trim().replace(/^(-?[0-9]+)\.0+$/, '$1') : '';
+		if (!id)
 			return missing(view, 'No customer given',
 				'This page shows the customer named in its address: view.html?id= and the id, or view.html#id.');
-		var id = new TextDecoder().decode(bytes), k = C360.packOf(bytes, Number(view.dataset.packs) || 1);
+		var k = C360.packOf(new TextEncoder().encode(id), Number(view.dataset.packs) || 1);
 		load(k, function () {
 			var pack = packs[k] || { list: [] };
 			var found = pack.list.filter(function (r) { return r[0] === id; })[0];
-			if (!found) return missing(view, 'Unknown customer', 'No customer has the id “' + closeBidi(id) + '” in this site.');
+			var chars = Array.from(id), said = chars.length > 100 ? chars.slice(0, 100).join('') + '…' : id;	/* whole characters */
+			if (!found) return missing(view, 'Unknown customer', 'No customer has the id “' + closeBidi(said) + '” in this site.');
 			view.innerHTML = C360.unpack(found[2], pack.markup);
 			document.title = found[1] + document.title.slice(document.title.indexOf(' · '));
 			if (C360.prepareTables) C360.prepareTables(view);

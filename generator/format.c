@@ -152,7 +152,9 @@ static int64_t round_scaled(double v, double scale)
 AxisFormat fmt_axis_for(double top, double step, int kind)
 {
 	AxisFormat a = {1, 0, ""};
-	if (top >= 1e6)
+	if (top >= 1e9)	/* "150 bn", as the week's paragraph says it (helper 117: "150,000 M", cut at the edge) */
+		a.unit = 1e9, a.suffix = " bn";
+	else if (top >= 1e6)
 		a.unit = 1e6, a.suffix = " M";
 	else if (top >= 1e4)
 		a.unit = 1e3, a.suffix = " k";

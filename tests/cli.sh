@@ -460,6 +460,10 @@ run 0 build --verbose --data "$T/wide" --out "$T/s"
 err_has "orders.csv:$l:6: warning: more fields than the header"
 file_has "$T/s/gold/fact_orders.csv" "^6001,1,20240301,2024-03-01,5.00,Completed,true,$l,ragged_row$"
 
+# A week not over yet that starts a year says the year too (helper 116: "Dec 30" and "to date" alone)
+run 0 build --data "$FIXTURE" --as-of 2024-01-03 --out "$T/s"
+grep -q '<text class="note"[^>]*>2024, to date</text>' "$T/s/index.html" && pass || fail "the week to date of a new year has no year"
+
 # Figures of ten digits and a currency: the edition's tables keep their columns apart, in the PDF
 # (no two words of a line overlap, by pdftotext's boxes) and in the e-mail's text (two spaces at
 # least between columns), where they ran into each other (helper 116)

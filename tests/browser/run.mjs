@@ -103,8 +103,11 @@ async function pageTypes(browser, base) {
 	if (await searched(list, 'customers', expected))
 		types.customer = new URL(await list.getAttribute('#search-results tbody tr a', 'href'), list.url()).href
 			.slice(base.length);
-	if (types.customer && types.customer.includes('view.html'))	/* customer_pages = packed */
+	if (types.customer && types.customer.includes('view.html')) {	/* customer_pages = packed */
 		types['unknown-customer'] = 'customers/view.html?id=no%3Csuch%22one';
+		/* an id of one word longer than the page wraps: no page wider than the screen (helper 117) */
+		types['unknown-long-id'] = 'customers/view.html?id=' + 'x'.repeat(3000);
+	}
 	await list.close();
 	const segs = await open(browser, base + 'segments/index.html', 'segments');
 	types.segment = 'segments/' + await segs.getAttribute('main table tbody tr a', 'href');
@@ -152,6 +155,14 @@ async function viewer(browser, base, where, types) {
 	await page.goto(base + types.customer.replace('view.html?id=', 'view.html#'), { waitUntil: 'load' });
 	await shown(page, `${where} viewer #id`);
 	check(await page.textContent('h1') === expected, `${where} viewer #id: the page shows ${await page.textContent('h1')}`);
+	/* ... and as ?ID= with blanks around it, and written as a float if it is an integer: c360 reads
+	   ids so (helper 117: "Unknown customer") */
+	const id = new URL(base + types.customer).searchParams.get('id');
+	for (const asked of [' ' + id + '\u00a0', ...(/^[0-9]+$/.test(id) ? [id + '.0'] : [])]) {
+		await page.goto(base + 'customers/view.html?ID=' + encodeURIComponent(asked), { waitUntil: 'load' });
+		await shown(page, `${where} viewer ?ID=${asked}`);
+		check(await page.textContent('h1') === expected, `${where} viewer ?ID=${asked}: the page shows ${await page.textContent('h1')}`);
+	}
 	for (const [path, h1, text] of [[types['unknown-customer'], 'Unknown customer', 'no<such"one'],
 		['customers/view.html#main', 'No customer given', 'view.html?id='],
 		['customers/view.html', 'No customer given', 'view.html?id=']]) {
