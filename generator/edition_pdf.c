@@ -42,17 +42,33 @@ static void ink(cairo_t *cr, int tone)
 		cairo_set_source_rgb(cr, 0.36, 0.38, 0.42);
 }
 
-/* text at (x, y), ending there when right-aligned; shortened with "…" to max wide (0: any).
- * Returns how wide it is. */
-static double show_fit(cairo_t *cr, double x, double y, double size, bool bold, int align, const char *text, double max)
+/* text as shown (text_shown) into b, its font set, measured into ex. */
+static void text_set(cairo_t *cr, double size, bool bold, const char *text, Buf *b, cairo_text_extents_t *ex)
 {
 	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
 			       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_font_size(cr, size);
+	text_shown(b, text, strlen(text));
+	cairo_text_extents(cr, buf_cstr(b), ex);
+}
+
+/* How wide text is at size. */
+static double text_width(cairo_t *cr, double size, bool bold, const char *text)
+{
 	Buf b = {0};
-	text_shown(&b, text, strlen(text));
 	cairo_text_extents_t ex;
-	cairo_text_extents(cr, buf_cstr(&b), &ex);
+	text_set(cr, size, bold, text, &b, &ex);
+	buf_free(&b);
+	return ex.x_advance;
+}
+
+/* text at (x, y), ending there when right-aligned; shortened with "…" to max wide (0: any).
+ * Returns how wide it is. */
+static double show_fit(cairo_t *cr, double x, double y, double size, bool bold, int align, const char *text, double max)
+{
+	Buf b = {0};
+	cairo_text_extents_t ex;
+	text_set(cr, size, bold, text, &b, &ex);
 	while (max > 0 && ex.x_advance > max && b.len > 0) {
 		size_t keep = b.len > 3 && memcmp(b.p + b.len - 3, "…", 3) == 0 ? b.len - 3 : b.len;
 		while (keep > 0 && ((unsigned char)b.p[--keep] & 0xc0) == 0x80)
@@ -185,20 +201,6 @@ static void heading(Pdf *p, const char *text, double room)
 	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
 	show_tagged(p, "H2", MARGIN, p->y + 12, 12, true, AL_LEFT, text, 0);
 	p->y += 26;
-}
-
-/* How wide text is at size. */
-static double text_width(cairo_t *cr, double size, bool bold, const char *text)
-{
-	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
-			       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, size);
-	Buf b = {0};
-	text_shown(&b, text, strlen(text));
-	cairo_text_extents_t ex;
-	cairo_text_extents(cr, buf_cstr(&b), &ex);
-	buf_free(&b);
-	return ex.x_advance;
 }
 
 #define HEAD_SIZE 8.5	/* a table's column headings */
