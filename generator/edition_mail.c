@@ -208,23 +208,19 @@ void edition_mail_text(const Edition *e, Buf *b)
 	buf_puts(b, "\nKey figures\n\n");
 	/* each column as wide as its widest text, two spaces between (helper 116: a revenue of ten
 	   digits ran into the next one) */
-	const char *head[5] = {"", e->as_of, "a week earlier", "change", "change %"};
-	size_t w[5];
-	for (int c = 0; c < 5; c++) {
-		w[c] = width_of(head[c]);
-		for (int k = 0; k < K_COUNT; k++) {
-			const EditionKpi *r = &e->kpi[k];
-			const char *cell[5] = {r->name, r->now, r->before, r->change, r->change_pct};
-			size_t n = width_of(cell[c]);
-			w[c] = n > w[c] ? n : w[c];
-		}
+	const char *cell[K_COUNT + 1][5] = {{"", e->as_of, "a week earlier", "change", "change %"}};
+	for (int k = 0; k < K_COUNT; k++) {
+		const EditionKpi *r = &e->kpi[k];
+		memcpy(cell[k + 1], (const char *[5]){r->name, r->now, r->before, r->change, r->change_pct}, sizeof cell[0]);
 	}
-	for (int k = -1; k < K_COUNT; k++) {
-		const EditionKpi *r = &e->kpi[k < 0 ? 0 : k];
-		const char *const *cell = k < 0 ? head : (const char *[5]){r->name, r->now, r->before, r->change, r->change_pct};
-		column(b, cell[0], w[0], false);
+	size_t w[5] = {0};
+	for (int k = 0; k <= K_COUNT; k++)
+		for (int c = 0; c < 5; c++)
+			w[c] = width_of(cell[k][c]) > w[c] ? width_of(cell[k][c]) : w[c];
+	for (int k = 0; k <= K_COUNT; k++) {
+		column(b, cell[k][0], w[0], false);
 		for (int c = 1; c < 5; c++)
-			column(b, cell[c], w[c] + 2, true);
+			column(b, cell[k][c], w[c] + 2, true);
 		buf_putc(b, '\n');
 	}
 	buf_printf(b, "\n%s\n\n", e->at_risk_title);

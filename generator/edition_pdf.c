@@ -211,19 +211,18 @@ typedef struct {
 	double x[8];	/* column 0 left-aligned at x[0] (the margin), the others right-aligned at theirs */
 	double max[8];	/* how wide a cell may be (0: any): column 0's the room the others leave it */
 	double size, head;	/* the type of its cells and of its headings */
-	double size0;		/* its cells' before it was made smaller */
 } Columns;
 
-/* How wide each column of n is at the type t gives: its heading and its rows' cells (row-major),
- * at most max wide (0: any); their sum. */
-static double column_widths(cairo_t *cr, const Columns *t, const double *max, int n, const char *const *head,
+/* How wide each column of n is with its type scaled: its heading (HEAD_SIZE) and its rows' cells
+ * (row-major, of size), at most max wide (0: any); their sum. */
+static double column_widths(cairo_t *cr, double scale, double size, const double *max, int n, const char *const *head,
 			    const char *const *cell, size_t rows, int bold_col, double *w)
 {
-	double total = 0, scale = t->size / t->size0;
+	double total = 0;
 	for (int c = 0; c < n; c++) {
-		w[c] = text_width(cr, t->head, true, head[c]);
+		w[c] = text_width(cr, HEAD_SIZE * scale, true, head[c]);
 		for (size_t r = 0; r < rows; r++)
-			w[c] = fmax(w[c], text_width(cr, t->size, c == bold_col, cell[r * (size_t)n + c]));
+			w[c] = fmax(w[c], text_width(cr, size * scale, c == bold_col, cell[r * (size_t)n + c]));
 		if (max[c] > 0)
 			w[c] = fmin(w[c], max[c] * scale);
 		total += w[c];
@@ -239,12 +238,11 @@ static double column_widths(cairo_t *cr, const Columns *t, const double *max, in
 static Columns fit_columns(cairo_t *cr, const double *x, const double *max, int n, const char *const *head,
 			   const char *const *cell, size_t rows, double size, int bold_col)
 {
-	Columns t = {.size = size, .size0 = size, .head = HEAD_SIZE};
-	double w[8], room = LEFT - MARGIN - COL_GAP * (n - 1);
+	double w[8], room = LEFT - MARGIN - COL_GAP * (n - 1), scale = 1, total;
 	/* smaller type until they fit (text is not quite as wide as its size: measured again) */
-	double total;
-	for (int k = 0; (total = column_widths(cr, &t, max, n, head, cell, rows, bold_col, w)) > room && k < 8; k++)
-		t.size *= room / total * 0.995, t.head = HEAD_SIZE * t.size / size;
+	for (int k = 0; (total = column_widths(cr, scale, size, max, n, head, cell, rows, bold_col, w)) > room && k < 8; k++)
+		scale *= room / total * 0.995;
+	Columns t = {.size = size * scale, .head = HEAD_SIZE * scale};
 	memcpy(t.x, x, (size_t)n * sizeof *x);
 	for (int c = n - 1; c > 1; c--)	/* from the right: each column clear of the next one's cells */
 		t.x[c - 1] = fmin(t.x[c - 1], t.x[c] - w[c] - COL_GAP);
@@ -252,8 +250,8 @@ static Columns fit_columns(cairo_t *cr, const double *x, const double *max, int 
 		for (int c = n - 1; c > 1; c--)
 			t.x[c - 1] = t.x[c] - w[c] - COL_GAP;
 	for (int c = 1; c < n; c++)
-		t.max[c] = max[c] * t.size / size;
-	t.max[0] = t.x[1] - w[1] - COL_GAP - MARGIN;
+		t.max[c] = max[c] * scale;
+	t.max[0] = fmax(t.x[1] - w[1] - COL_GAP - MARGIN, 12);	/* some room, cut with "…", whatever is left */
 	return t;
 }
 

@@ -983,12 +983,10 @@ char input_prepare(Input *in, ReadOptions *o, Diags *d)
 		replaced = decode(in, enc_name[o->encoding], 0, 1, &half);
 		buf_puts(&note, enc_text[o->encoding]);
 	}
-	if (replaced)
-		buf_printf(&note, ", %llu %s%s no character (their rows flagged invalid_utf8)", (unsigned long long)replaced,
-			   wide.name ? (replaced == 1 ? "unit of " : "units of ") : (replaced == 1 ? "byte" : "bytes"),
-			   !wide.name ? (replaced == 1 ? " that is" : " that are")
-			   : wide.unit == 2 ? (replaced == 1 ? "16 bits that is" : "16 bits that are")
-					    : (replaced == 1 ? "32 bits that is" : "32 bits that are"));
+	if (replaced)	/* "1 byte that is", "3 units of 16 bits that are" */
+		buf_printf(&note, ", %llu %s%s%s %s no character (their rows flagged invalid_utf8)", (unsigned long long)replaced,
+			   wide.name ? "unit" : "byte", replaced == 1 ? "" : "s",
+			   !wide.name ? "" : wide.unit == 2 ? " of 16 bits" : " of 32 bits", replaced == 1 ? "that is" : "that are");
 	if (half)
 		buf_puts(&note, wide.unit == 4 ? ", the last bytes, part of a unit of 32 bits, left out"
 					       : ", a last byte that is half a unit of 16 bits left out");
