@@ -746,9 +746,17 @@ typedef struct {
 	bool generic;		/* the symbol ($, ¥) is shared by several currencies */
 } AmountParse;
 
+/* The codes an amount may name besides ISO 4217's: the configuration's base and rates (RMB,
+ * HRK, BTC), and a file's currency. */
+typedef struct {
+	const Config *cfg;	/* or NULL */
+	const char *file;	/* or NULL */
+} KnownCodes;
+
 /* An amount: decimal is '.' or ',' (the other one groups thousands), or 0 to read each value by
- * the separators it has, leaving X<sep>YYY ambiguous. */
-AmountParse clean_amount(Str s, char decimal);
+ * the separators it has, leaving X<sep>YYY ambiguous; known (or NULL) the codes it may name
+ * besides ISO 4217's. */
+AmountParse clean_amount(Str s, char decimal, const KnownCodes *known);
 /* A currency as a column or the configuration writes it: a code or a symbol; a symbol several
  * currencies share ($, ¥, kr) is shared (a code) if given, else its usual one (USD, JPY, SEK). */
 bool clean_currency(Str s, const char *shared, char code[4]);

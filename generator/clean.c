@@ -786,10 +786,17 @@ static bool iso4217_code(const char c[3])
 	return false;
 }
 
-/* A currency symbol or ISO 4217 code (any case; with any_code, any three letters: a currency
- * column's value) at s.p[i] (prefix: not followed by a letter; else it must end s): its
- * length, 0 if none; p learns the currency. */
-static size_t currency_at(Str s, size_t i, bool prefix, bool any_code, AmountParse *p)
+/* Whether an amount may name code: ISO 4217's, or one known has. */
+static bool code_known(const char code[4], const KnownCodes *known)
+{
+	return iso4217_code(code) || (known && ((known->cfg && config_rate(known->cfg, code) >= 0) ||
+						(known->file && strcmp(known->file, code) == 0)));
+}
+
+/* A currency symbol or code (any case) at s.p[i] (prefix: not followed by a letter; else it must
+ * end s): its length, 0 if none; p learns the currency. A code is one code_known has, or with
+ * any_code any three letters (a currency column's value). */
+static size_t currency_at(Str s, size_t i, bool prefix, bool any_code, const KnownCodes *known, AmountParse *p)
 {
 	if (i >= s.n || is_digit(s.p[i]))
 		return 0;	/* no mark starts with a digit: the usual amount costs nothing */
@@ -810,7 +817,7 @@ static size_t currency_at(Str s, size_t i, bool prefix, bool any_code, AmountPar
 	for (int k = 0; k < 3; k++)
 		code[k] = (char)(ascii_lower(s.p[i + k]) - 32);
 	code[3] = '\0';
-	if (!any_code && !iso4217_code(code))
+	if (!any_code && !code_known(code, known))
 		return 0;
 	memcpy(p->currency, code, 4);
 	return 3;
@@ -963,7 +970,7 @@ static size_t sign_at(Str s, size_t i, int *sign)
 	return 0;
 }
 
-AmountParse clean_amount(Str s, char decimal)
+AmountParse clean_amount(Str s, char decimal, const KnownCodes *known)
 {
 	AmountParse p = {.status = AMOUNT_NONE, .cents = AMOUNT_NULL};
 	s = clean_trim(s);
@@ -987,7 +994,7 @@ AmountParse clean_amount(Str s, char decimal)
 		return p;
 	}
 	size_t i = sign_at(s, 0, &sign), end = s.n;
-	size_t cur = currency_at(s, i, true, false, &p);
+	size_t cur = currency_at(s, i, true, false, known, &p);
 	if (cur) {
 		i += cur;
 		i += space_at(s, i);
@@ -995,7 +1002,7 @@ AmountParse clean_amount(Str s, char decimal)
 			i += sign_at(s, i, &sign);
 	} else if (!is_digit(s.p[s.n - 1])) {	/* a mark after the number: "12,50 €", "5 USD" */
 		for (size_t k = s.n > i + 4 ? s.n - 4 : i + 1; k < s.n; k++)	/* the longest mark first */
-			if (currency_at(s, k, false, false, &p)) {
+			if (currency_at(s, k, false, false, known, &p)) {
 				end = k - space_before(s, k);
 				break;
 			}
@@ -1019,7 +1026,7 @@ bool clean_currency(Str s, const char *shared, char code[4])
 {
 	AmountParse p = {0};
 	s = clean_trim(s);
-	if (!s.n || currency_at(s, 0, false, true, &p) != s.n)
+	if (!s.n || currency_at(s, 0, false, true, NULL, &p) != s.n)
 		return false;
 	memcpy(code, p.generic && shared ? shared : p.currency, 4);
 	return true;

@@ -325,6 +325,10 @@ static void header_encoded(Header *h, const char *s, size_t n)
 				take = k + 1;
 				break;
 			}
+		if (h->col && at + take < n && s[at + take - 1] != ' ' && s[at + take] != ' ') {
+			buf_puts(h->b, "\r\n"), h->col = 0;	/* a word cut where the line had little room: */
+			continue;				/* the next line, with more (helper 119) */
+		}
 		Buf word = {0};
 		buf_puts(&word, "=?UTF-8?B?");
 		base64_line(&word, (const unsigned char *)s + at, take);
@@ -390,11 +394,13 @@ static const char *address_check(Str a)
 	const char *at = a.n ? memrchr(a.p, '@', a.n) : NULL;
 	if (!at)
 		return "no @ in the address (a name with a comma goes in double quotes)";
-	if (memchr(a.p, ';', a.n))
-		return "addresses are separated by commas";
 	Str local = str_make(a.p, (size_t)(at - a.p)), domain = str_make(at + 1, a.n - local.n - 1);
 	if (memchr(local.p, ':', local.n))
 		return "a group (name: addresses;) is not supported, but the empty one, undisclosed-recipients:;";
+	if (local.n && local.p[0] == '"')
+		return "an address with a quoted part before @ is not supported";
+	if (memchr(a.p, ';', a.n))
+		return "addresses are separated by commas";
 	if (!is_ascii(a.p, a.n))
 		return "an address is ASCII (an international domain as its xn-- form)";
 	if (!local.n || local.n > 64 || local.p[0] == '.' || local.p[local.n - 1] == '.')
@@ -439,9 +445,9 @@ static const char *mailbox_parse(Str s, Str *name, Str *addr, Buf *names)
 	*name = str_make("", 0);
 	if (lt == s.n) {
 		*addr = s;
-		if (s.n && s.p[0] == '"' && memmem(s.p, s.n, "\"@", 2))
-			return "an address with a quoted part before @ is not supported";
-		return memchr(s.p, '>', s.n) || memchr(s.p, '"', s.n) ? "a name goes before <address>" : address_check(s);
+		bool quoted_local = s.n && s.p[0] == '"' && memmem(s.p, s.n, "\"@", 2);	/* address_check says so */
+		return memchr(s.p, '>', s.n) || (memchr(s.p, '"', s.n) && !quoted_local) ? "a name goes before <address>"
+											     : address_check(s);
 	}
 	if (s.p[s.n - 1] != '>')
 		return "text after <address>";
@@ -521,7 +527,7 @@ static void header_addresses(Header *h, const char *list)
 		return;
 	}
 	Buf names = {0}, quoted = {0}, closed = {0};
-	for (const char *p = list; *p;) {
+	for (const char *p = list; p[strspn(p, " \t")];) {	/* blanks after a last comma: no mailbox */
 		const char *end = mailbox_end(p);
 		Str name, addr;
 		if (p != list)
@@ -551,8 +557,11 @@ static void header_addresses(Header *h, const char *list)
 			buf_putc(&quoted, '"');
 			header_token(h, quoted.p, quoted.len);
 		}
-		quoted.len = 0;	/* the comma before the next one on its line: within it (helper 116: 77 characters) */
-		buf_printf(&quoted, name.n ? "<%.*s>%s" : "%.*s%s", (int)addr.n, addr.p, *end ? "," : "");
+		/* the comma before the next one on its line, within it (helper 116: 77 characters); none
+		   after the last, though the setting ends in one (helper 119) */
+		bool more = *end && end[1 + strspn(end + 1, " \t")];
+		quoted.len = 0;
+		buf_printf(&quoted, name.n ? "<%.*s>%s" : "%.*s%s", (int)addr.n, addr.p, more ? "," : "");
 		header_token(h, quoted.p, quoted.len);
 		p = *end ? end + 1 : end;
 	}

@@ -269,7 +269,8 @@ static int row_rate(Source *src, RowHead *h, int col, Str v, const AmountParse *
 
 static int64_t row_amount(Source *src, RowHead *h, int col, Str v, Str currency)
 {
-	AmountParse a = clean_amount(v, src->opt.decimal);
+	KnownCodes known = {src->cfg, src->opt.currency};
+	AmountParse a = clean_amount(v, src->opt.decimal, &known);
 	src->decimal_evidence[a.evidence]++;
 	if (a.status == AMOUNT_NONE)
 		return AMOUNT_NULL;
@@ -620,13 +621,18 @@ void silver_reject(Source *src, const Record *r, Str raw)
 						  : "stray quote in a field", NULL, 0);
 }
 
-/* A row with more fields than the header and a line end of the other kind outside quotes: rows
- * joined (a file whose first line ends in LF and its rows in CR alone, or the other way round),
- * quarantined whole, not one row of the first one's values and the rest's text. */
+/* A row with more fields than the header (or of a header of one column) and a line end of the
+ * other kind outside quotes with more after it: rows joined (a file whose first line ends in LF
+ * and its rows in CR alone, or the other way round), quarantined whole, not one row of the first
+ * one's values and the rest's text. Line ends at its end join nothing (rows written in CR CR LF:
+ * helper 119). */
 static bool rows_joined(Source *src, const Record *r, Str raw)
 {
-	size_t at = r->nfields > src->nheader ? other_line_end(raw) : raw.n;
-	if (at == raw.n)
+	Str body = raw;
+	while (body.n && (body.p[body.n - 1] == '\r' || body.p[body.n - 1] == '\n'))
+		body.n--;
+	size_t at = r->nfields > src->nheader || src->nheader == 1 ? other_line_end(body) : body.n;
+	if (at == body.n)
 		return false;
 	bool lf = raw.p[at] == '\n';
 	quarantine(src, raw.p, (uint32_t)raw.n, r->line, D_MALFORMED_ROW);

@@ -874,8 +874,10 @@ static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit, bo
 	return replaced;
 }
 
-/* A file in UTF-16 or UTF-32: by its byte-order mark, else by the NUL bytes a text of ASCII has
- * there in its first bytes (SQL Server's bcp -w writes no mark: helper 118). */
+/* A file in UTF-16 or UTF-32: by its byte-order mark, else by the NUL bytes of its first 256: in
+ * half the places of a kind or more, and in almost none of the others (ASCII has them there;
+ * text of another script, Cyrillic, in a part: helper 119). SQL Server's bcp -w writes no mark
+ * (helper 118). */
 typedef struct {
 	const char *name;	/* iconv's, or NULL: neither */
 	size_t skip, unit;	/* the mark's bytes; a character's */
@@ -893,7 +895,7 @@ static Wide wide_sniff(const unsigned char *u, size_t n)
 	size_t m = (n < 256 ? n : 256) & ~(size_t)3, zero[4] = {0};
 	for (size_t i = 0; i < m; i++)
 		zero[i & 3] += !u[i];
-	size_t k = m / 4, most = k - k / 10, few = k / 10;	/* of the m / 4 places of each kind */
+	size_t k = m / 4, most = (k + 1) / 2, few = k / 10;	/* of the m / 4 places of each kind */
 	if (k < 2)
 		return (Wide){0};
 	bool z[4], nz[4];
@@ -1300,10 +1302,8 @@ void silver_source_input(Silver *s, Source *src, Input *in)
 	src->delimiter = input_prepare(in, &src->opt, &src->diags);
 	ingest_options(src->ingest, src->delimiter, src->opt.comment, src->opt.header_row);
 	ingest_fill_down(src->ingest, src->opt.fill_down, src->opt.nfill_down);
-	memory_context(src->path);
 	if (in->len)
 		read_chunked(s, src, in->data, in->len);
-	memory_context(NULL);
 }
 
 /* Once src is read from in: what its rows point into is kept, packed at the front of in's
@@ -1381,10 +1381,8 @@ static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
 /* Reads a file whole, then in chunks: bronze points into the file's bytes, nothing more is
  * copied; once the source is read, only what its rows point into is kept. A file that changed
  * meanwhile leaves the source unread, that said. */
-static void load_file(Silver *s, Source *src)
+static void load_file_at(Silver *s, Source *src, const char *name, char *path)
 {
-	const char *name = config_file_of(s->cfg, src->id);
-	char *path = path_join(s->cfg->data_dir, name);
 	Input in;
 	FileHash bytes, key = {0, 0};
 	bool hashed, cache = s->cache_from || s->cache_to, cached = false;
@@ -1427,6 +1425,16 @@ static void load_file(Silver *s, Source *src)
 	silver_source_setup(s, src, src->id);
 	src->diags.file = src->path = path;
 	diag(&src->diags, D_CHANGED, 0, 0, NULL, NULL, 0);
+}
+
+/* load_file_at, the file named if memory runs out while it is read, decoded or cached */
+static void load_file(Silver *s, Source *src)
+{
+	const char *name = config_file_of(s->cfg, src->id);
+	char *path = path_join(s->cfg->data_dir, name);
+	memory_context(path);
+	load_file_at(s, src, name, path);
+	memory_context(NULL);
 }
 
 static bool load_sources(Silver *s, Config *cfg);

@@ -11,9 +11,12 @@
 static Value *kpi_detail(Arena *a, const Gold *g, int k)
 {
 	Buf b = {0};
-	if (g->now.v[k] == KPI_NULL && kpi_defs[k].needs)
-		source_why(&b, &g->quality[kpi_defs[k].needs]);
-	else if (k == K_TOP_METHOD_PCT && g->nsplit)
+	const SourceQuality *q = kpi_defs[k].needs ? &g->quality[kpi_defs[k].needs] : NULL;
+	if (g->now.v[k] == KPI_NULL && q) {
+		source_why(&b, q);
+		if (!b.len && !q->silver_rows)	/* read, but a header alone (helper 119), or rows all quarantined */
+			buf_printf(&b, q->rows_read ? "%s: every row quarantined" : "%s has no rows", q->file);
+	} else if (k == K_TOP_METHOD_PCT && g->nsplit)
 		buf_printf(&b, top_methods(&b, g) > 1
 				       ? " (tied): each one's share of successful payments (the most used of %zu methods)"
 				       : " share of successful payments (the most used of %zu methods)", g->nsplit);

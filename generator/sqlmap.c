@@ -221,7 +221,9 @@ SqlMap *sqlmap_open(Silver *s)
 		Input in;
 		if (!input_open(s->cfg, s->raw[i].def->file, D_COUNT, &in, &s->raw[i].diags))
 			continue;
+		memory_context(s->raw[i].path);
 		sqlmap_load(m, &s->raw[i], &in);
+		memory_context(NULL);
 		if (input_changed(&in))
 			diag(&s->raw[i].diags, D_CHANGED, 0, 0, NULL, NULL, 0);
 		input_close(&in);

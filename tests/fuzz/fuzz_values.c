@@ -21,16 +21,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 
-	AmountParse a = clean_amount(s, '.');
+	AmountParse a = clean_amount(s, '.', NULL);
 	if (a.status == AMOUNT_OK) {	/* an amount prints and reads back the same */
 		Buf t = {0};
 		fmt_hundredths(&t, &fmt_plain, a.cents);
-		if (clean_amount(str_make(t.p, t.len), '.').cents != a.cents)
+		if (clean_amount(str_make(t.p, t.len), '.', NULL).cents != a.cents)
 			abort();
 		buf_free(&t);
 	}
-	a = clean_amount(s, 0);	/* a value read by its own separators is one of the two readings */
-	if (a.status == AMOUNT_OK && a.cents != clean_amount(s, a.evidence == DECIMAL_COMMA ? ',' : '.').cents)
+	a = clean_amount(s, 0, NULL);	/* a value read by its own separators is one of the two readings */
+	if (a.status == AMOUNT_OK && a.cents != clean_amount(s, a.evidence == DECIMAL_COMMA ? ',' : '.', NULL).cents)
 		abort();
 
 	if (clean_email(s, &out)) {	/* a valid address has one @ and no upper case */

@@ -381,7 +381,7 @@ static void test_amounts(void **state)
 		{"(1)(2)", AMOUNT_BAD, 0}, {"(1) x", AMOUNT_BAD, 0}, {"(-15)\xe2\x88\x92", AMOUNT_BAD, 0},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		AmountParse a = clean_amount(S(cases[i].in), '.');
+		AmountParse a = clean_amount(S(cases[i].in), '.', NULL);
 		CHECK(a.status == cases[i].st, "clean_amount(\"%s\") status %d, want %d", cases[i].in, a.status, cases[i].st);
 		if (a.status == AMOUNT_OK)
 			CHECK(a.cents == cases[i].cents, "clean_amount(\"%s\") = %lld cents, want %lld", cases[i].in,
@@ -434,7 +434,7 @@ static void test_amount_separators(void **state)
 		{"1 234.567,8", 0, AMOUNT_BAD}, {"1 234'567", 0, AMOUNT_BAD},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		AmountParse a = clean_amount(S(cases[i].in), cases[i].decimal);
+		AmountParse a = clean_amount(S(cases[i].in), cases[i].decimal, NULL);
 		CHECK(a.status == cases[i].st, "\"%s\" (%c) status %d", cases[i].in, cases[i].decimal ? cases[i].decimal : '?',
 		      a.status);
 		if (a.status == AMOUNT_OK)
@@ -461,10 +461,27 @@ static void test_amount_currencies(void **state)
 		{"(15.00 \xe2\x82\xac)", "EUR"}, {"\xe2\x82\xa9" "5000", "KRW"}, {"5 Ft", "HUF"},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		AmountParse a = clean_amount(S(cases[i].in), 0);
+		AmountParse a = clean_amount(S(cases[i].in), 0, NULL);
 		CHECK(a.status != AMOUNT_BAD && strcmp(a.currency, cases[i].code) == 0 && a.generic == cases[i].generic,
 		      "\"%s\": currency \"%s\" (generic %d)", cases[i].in, a.currency, a.generic);
 	}
+	/* a code ISO 4217 has not: one the configuration has a rate for (RMB, HRK's history, BTC), or
+	   the file's currency, as helper 119 found them invalid_amount */
+	Config cfg = test_config();
+	strcpy(cfg.base_currency, "EUR");
+	Rate rates[] = {{"RMB", 130000000}, {"BTC", 40000000000000}};
+	cfg.rates = rates, cfg.nrates = 2;
+	KnownCodes known = {&cfg, "HRK"};
+	for (int k = 0; k < 2; k++) {
+		const KnownCodes *with = k ? &known : NULL;
+		CHECK((clean_amount(S("RMB 100"), 0, with).status == AMOUNT_OK) == (k == 1) &&
+			      (clean_amount(S("0.5 btc"), 0, with).status == AMOUNT_OK) == (k == 1) &&
+			      (clean_amount(S("HRK 7"), 0, with).status == AMOUNT_OK) == (k == 1),
+		      "the configuration's and the file's codes, %s them", k ? "with" : "without");
+		CHECK(clean_amount(S("100 pcs"), 0, with).status == AMOUNT_BAD && clean_amount(S("EUR 1"), 0, with).status == AMOUNT_OK,
+		      "other codes as before");
+	}
+	CHECK(!strcmp(clean_amount(S("RMB 100"), 0, &known).currency, "RMB"), "RMB's amount is in RMB");
 	char code[4];
 	CHECK(clean_currency(S(" eur "), "CAD", code) && strcmp(code, "EUR") == 0, "a code column");
 	CHECK(clean_currency(S("btc"), NULL, code) && strcmp(code, "BTC") == 0, "a column's code is any three letters");
