@@ -469,16 +469,14 @@ for bad in 'title = Acme\rBcc: evil@example.com' 'title = A\tB' 'email_from = Sm
 	[ ! -e "$T/paths-site" ] && pass || fail "a build with \"$bad\" wrote a site"
 done
 err_has "the part before @ is empty, longer than 64 characters"
-# ... a quoted local part and a group are valid RFC 5322, but not supported: said so (helper 116)
-printf 'email_from = "quoted local"@example.com\n' >"$T/paths.conf"
-run 1 build --config "$T/paths.conf" --data "$T/paths" --out "$T/paths-site"
-err_has "an address with a quoted part before @ is not supported"
-printf 'email_to = Team: a@example.com, c@example.com;\n' >"$T/paths.conf"
-run 1 build --config "$T/paths.conf" --data "$T/paths" --out "$T/paths-site"
-err_has "a group (name: addresses;) is not supported, but the empty one, undisclosed-recipients:;"
-printf 'email_to = Jo <"x y"@example.com>\n' >"$T/paths.conf"
-run 1 build --config "$T/paths.conf" --data "$T/paths" --out "$T/paths-site"
-err_has "an address with a quoted part before @ is not supported"
+# ... a quoted local part and a group are valid RFC 5322, but not supported: said so (helpers
+# 116, 119), whatever else the address holds
+for bad in 'email_from = "quoted local"@example.com|quoted part before @' 'email_to = Jo <"x y"@example.com>|quoted part before @' \
+	'email_to = Team: a@example.com, c@example.com;|group (name: addresses;)' 'email_to = Team: a@example.com;|group (name: addresses;)'; do
+	printf '%s\n' "${bad%|*}" >"$T/paths.conf"
+	run 1 build --config "$T/paths.conf" --data "$T/paths" --out "$T/paths-site"
+	err_has "paths.conf:1:[0-9]*: error: .*${bad#*|} is not supported"
+done
 # ... a last comma is no mailbox: no To: ending in one, nor an empty line (helper 119)
 printf 'email_to = a@example.com, \n' >"$T/paths.conf"
 run 0 build --config "$T/paths.conf" --data "$T/paths" --out "$T/paths-site"
