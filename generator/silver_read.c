@@ -880,18 +880,17 @@ static uint64_t decode(Input *in, const char *from, size_t skip, size_t unit, bo
  * (helper 118). */
 typedef struct {
 	const char *name;	/* iconv's, or NULL: neither */
-	size_t skip, unit;	/* the mark's bytes; a character's */
-	bool bom;
+	size_t skip, unit;	/* the mark's bytes (0: known without one); a character's */
 } Wide;
 
 static Wide wide_sniff(const unsigned char *u, size_t n)
 {
 	if (n >= 4 && !memcmp(u, "\xff\xfe\0\0", 4))
-		return (Wide){"UTF-32LE", 4, 4, true};
+		return (Wide){"UTF-32LE", 4, 4};
 	if (n >= 4 && !memcmp(u, "\0\0\xfe\xff", 4))
-		return (Wide){"UTF-32BE", 4, 4, true};
+		return (Wide){"UTF-32BE", 4, 4};
 	if (n >= 2 && (!memcmp(u, "\xff\xfe", 2) || !memcmp(u, "\xfe\xff", 2)))
-		return (Wide){u[0] == 0xff ? "UTF-16LE" : "UTF-16BE", 2, 2, true};
+		return (Wide){u[0] == 0xff ? "UTF-16LE" : "UTF-16BE", 2, 2};
 	size_t m = (n < 256 ? n : 256) & ~(size_t)3, zero[4] = {0};
 	for (size_t i = 0; i < m; i++)
 		zero[i & 3] += !u[i];
@@ -902,13 +901,13 @@ static Wide wide_sniff(const unsigned char *u, size_t n)
 	for (int i = 0; i < 4; i++)
 		z[i] = zero[i] >= most, nz[i] = zero[i] <= few;
 	if (nz[0] && z[1] && z[2] && z[3])
-		return (Wide){"UTF-32LE", 0, 4, false};
+		return (Wide){"UTF-32LE", 0, 4};
 	if (z[0] && z[1] && z[2] && nz[3])
-		return (Wide){"UTF-32BE", 0, 4, false};
+		return (Wide){"UTF-32BE", 0, 4};
 	if (nz[0] && z[1] && nz[2] && z[3])
-		return (Wide){"UTF-16LE", 0, 2, false};
+		return (Wide){"UTF-16LE", 0, 2};
 	if (z[0] && nz[1] && z[2] && nz[3])
-		return (Wide){"UTF-16BE", 0, 2, false};
+		return (Wide){"UTF-16BE", 0, 2};
 	return (Wide){0};
 }
 
@@ -975,7 +974,7 @@ char input_prepare(Input *in, ReadOptions *o, Diags *d)
 	bool half = false;
 	if (wide.name) {
 		replaced = decode(in, wide.name, wide.skip, wide.unit, &half);
-		buf_printf(&note, "%s (by its %s)", wide.name, wide.bom ? "byte-order mark" : "NUL bytes: it has no byte-order mark");
+		buf_printf(&note, "%s (by its %s)", wide.name, wide.skip ? "byte-order mark" : "NUL bytes: it has no byte-order mark");
 		o->encoding = o->encoding < 0 ? ENC_UTF8 : o->encoding;	/* UTF-8 now: no advice to name an encoding */
 	} else if (o->encoding > ENC_UTF8 && in->len >= 3 && memcmp(u, "\xef\xbb\xbf", 3) == 0) {
 		/* a UTF-8 byte-order mark says UTF-8 whatever is set (Excel's "CSV UTF-8" of a folder
