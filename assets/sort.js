@@ -66,9 +66,18 @@
 		if (rows.length === 1) table.classList.add('one-row');
 		else if (heads.length >= 4) table.classList.add('cards');
 		else return;
+		/* a table laid out as blocks stays a table to a screen reader (Safari's would drop it) */
+		var cards = table.classList.contains('cards');
+		if (cards) {
+			table.setAttribute('role', 'table');
+			Array.prototype.forEach.call(table.querySelectorAll('thead, tbody'), function (g) { g.setAttribute('role', 'rowgroup'); });
+			Array.prototype.forEach.call(table.rows, function (tr) { tr.setAttribute('role', 'row'); });
+			Array.prototype.forEach.call(heads, function (th) { th.setAttribute('role', 'columnheader'); });
+		}
 		Array.prototype.forEach.call(rows, function (tr) {
 			Array.prototype.forEach.call(tr.cells, function (td, i) {
 				if (heads[i]) td.dataset.label = heads[i].textContent.trim();
+				if (cards) td.setAttribute('role', td.tagName === 'TH' ? 'rowheader' : 'cell');
 			});
 		});
 	};

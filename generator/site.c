@@ -112,6 +112,8 @@ static void page_globals(const Site *site, PageWork *w, Value *data, const char 
 	v_set(a, data, "churn_window_days", v_num(a, V_INT, site->g->churn_window_days));
 	if (!v_find(data, "scripts"))
 		v_set(a, data, "scripts", v_list(a));
+	if (!v_find(data, "find"))
+		v_set(a, data, "find", v_bool(a, true));
 }
 
 Value *page_fragment(const Site *site, PageWork *w, const char *path, const char *name, Value *data)

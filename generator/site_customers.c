@@ -2345,6 +2345,7 @@ static bool write_index(Site *site)
 	Value *scripts = v_set(a, d, "scripts", v_list(a));
 	v_push(a, scripts, v_cstr(a, "assets/search.js"));
 	v_push(a, scripts, v_cstr(a, "customers/search/info.js"));
+	v_set(a, d, "find", v_bool(a, false));
 	v_set(a, d, "search_box", page_fragment(site, &w, "customers/index.html", "search_box.html", d));
 	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)site->g->quality[SRC_CUSTOMERS].inferred));
 	bool ok = page_write(site, &w, "customers/index.html", "customers", d);

@@ -20,6 +20,8 @@ static const PageVar global_vars[] = {
 	{"churn_window_days", T_NUMBER, NULL, "the churn window in days: the configuration's, or the gold's (render)"},
 	{"version", T_TEXT, NULL, "c360's version"},
 	{"scripts", T_LIST, NULL, "the scripts the page loads, as paths from the root: `{{.}}`"},
+	{"find", T_BOOL, NULL, "the header's search form goes on the page: not on customers/index.html, which is "
+			       "the search"},
 	END,
 };
 

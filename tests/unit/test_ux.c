@@ -167,7 +167,8 @@ static Value *page_data(Arena *a)
 	Value *d = v_obj(a);
 	for (const PageVar *g = page_globals_vars; g->name; g++)
 		v_set(a, d, g->name, g->type == T_LIST ? v_list(a) : g->type == T_DATE ? v_num(a, V_DATE, 19000)
-				     : g->type == T_NUMBER ? v_num(a, V_INT, 90) : v_cstr(a, "x"));
+				     : g->type == T_NUMBER ? v_num(a, V_INT, 90) : g->type == T_BOOL ? v_bool(a, true)
+				     : v_cstr(a, "x"));
 	v_set(a, d, "name", v_cstr(a, NULL));	/* null fits any scalar */
 	v_set(a, d, "chart", v_raw(a, "<svg/>", 6));
 	Value *rows = v_set(a, d, "rows", v_list(a));
