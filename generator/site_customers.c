@@ -243,6 +243,21 @@ static Value *fact_value(const Site *site, Arena *a, SourceId src, int f, const 
 
 static const char *const row_key[3] = {"id", "date", "line"};	/* a history row's first keys */
 
+/* Whether customer c's sessions say their time of day: one is at another moment than a UTC
+ * midnight. A file of dates alone (the tutorial's) would show 00:00 on each; a session at
+ * 00:00:00 UTC, when all of the customer's are at midnight, shows its day alone too. */
+static bool sessions_timed(const Gold *g, uint32_t c)
+{
+	const ByCustomer *bc = &g->by[SRC_SESSIONS];
+	const Table *t = g->src[SRC_SESSIONS].table;
+	for (uint32_t k = bc->start[c]; k < bc->start[c + 1]; k++) {
+		int64_t when = ROW(t, RowHead, bc->row[k])->when;
+		if (when != MOMENT_NULL && when != date_floor_day(when) * SECS_PER_DAY)
+			return true;
+	}
+	return false;
+}
+
 /* A customer's facts of one source: the latest LIST_ROWS, how many there are (the value returned),
  * and how many more; the three kept in md for customer_md_slots (CMD_LIST, CMD_COUNT_OF, CMD_MORE). */
 static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, uint32_t c, const Value **md)
@@ -260,13 +275,14 @@ static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, 
 	md[CMD_MORE] = v_set(a, data, more_key[src], v_num(a, V_INT, n > LIST_ROWS ? n - LIST_ROWS : 0));
 	Value *count = v_set(a, data, count_key[src], v_num(a, V_INT, n));
 	md[CMD_LIST] = list, md[CMD_COUNT_OF] = count;
+	bool timed = source_defs[src].timestamp && sessions_timed(site->g, c);
 	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
 		Value *o = v_push(a, list, v_room(a, v_obj(a), 3 + (size_t)ft->ncols));
 		v_set(a, o, row_key[0], cell(site, a, h->id, h->idlen));
 		if (source_defs[src].timestamp && h->when != MOMENT_NULL) {
 			char *text = arena_alloc(a, DATE_TEXT_MAX);	/* written where the value keeps it */
-			v_set(a, o, row_key[1], v_lent(a, text, fmt_moment(text, h->when, true)));
+			v_set(a, o, row_key[1], v_lent(a, text, fmt_moment(text, h->when, timed)));
 		} else {
 			v_set(a, o, row_key[1], v_num(a, V_DATE, fact_day(h)));
 		}
@@ -793,12 +809,13 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 	size_t n = gold_activity(site->g, c, act, ACTIVITY_MAX);
 	Value *days = v_set(a, d, "days", v_list(a)), *events = NULL;
 	Buf *b = &w->scratch;
+	bool clock = sessions_timed(site->g, c);
 	for (size_t i = 0; i < n; i++) {
 		const RowHead *h = ROW(site->g->src[act[i].src].table, RowHead, act[i].row);
 		if (!i || fact_day(h) != fact_day(ROW(site->g->src[act[i - 1].src].table, RowHead, act[i - 1].row)))
 			events = activity_day(a, days, fact_day(h), b);
 		Value *e = v_push(a, events, v_room(a, v_obj(a), 6));
-		bool timed = source_defs[act[i].src].timestamp && h->when != MOMENT_NULL;
+		bool timed = clock && source_defs[act[i].src].timestamp && h->when != MOMENT_NULL;
 		char *time = timed ? arena_alloc(a, DATE_TEXT_MAX) : NULL;	/* written where the value keeps it */
 		v_set(a, e, "time", v_plain(timed ? v_lent(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_lit(a, "")));
 		v_set(a, e, "kind", v_plain(v_lent(a, kind[act[i].src].p, kind[act[i].src].n)));
