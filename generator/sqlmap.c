@@ -3,15 +3,26 @@
  * read as its source's records, through the same table rules as a file. */
 #include "c360.h"
 
+#include <inttypes.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <strings.h>
 
+/* What amount() met in the SELECT being run: the values it could not read, the first of each
+ * kind kept to be named. */
+typedef struct {
+	char decimal;		/* the source's [read] decimal, or 0 */
+	KnownCodes known;	/* the codes its amounts may name */
+	uint64_t bad, ambiguous;
+	Buf bad_text, ambiguous_text;
+} AmountUse;
+
 struct SqlMap {
 	sqlite3 *db;
 	Silver *s;
 	uint64_t bytes;		/* of the tables' files */
+	AmountUse amount;
 };
 
 static void quote_name(Buf *b, const char *s, size_t n)
@@ -192,6 +203,68 @@ void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 	ingest_free(ing);
 }
 
+/* ---- amount(x [, decimal]): a value read as c360 reads an amount, as a number SQLite can add
+ *
+ * Arithmetic on text reads its leading number alone: "1,299.00" - 0 is 1, "1.234,56" is 1.234,
+ * without a word (SQLite's rule). amount() reads the text by SPEC §5's rules, its currency sign
+ * or code dropped (a currency goes in its own column), with the decimal separator given, else
+ * the source's [read] decimal, else the one the value has (X,YYY alone could be either: null,
+ * and said). A value that is no amount is null, and said after the SELECT. */
+static void amount_note(Buf *b, uint64_t *count, const unsigned char *v, size_t n)
+{
+	if ((*count)++)
+		return;
+	size_t m = n < 60 ? n : 60;
+	while (m < n && m && (v[m] & 0xC0) == 0x80)	/* cut before a character */
+		m--;
+	if (!utf8_sanitize((const char *)v, m, b))
+		buf_put(b, v, m);
+}
+
+static void sql_amount(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	AmountUse *u = sqlite3_user_data(ctx);
+	const unsigned char *v = sqlite3_value_text(argv[0]);
+	size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+	char decimal = u->decimal;
+	if (argc == 2) {
+		const unsigned char *d = sqlite3_value_text(argv[1]);
+		if (!d || (strcmp((const char *)d, ".") != 0 && strcmp((const char *)d, ",") != 0)) {
+			sqlite3_result_error(ctx, "amount(x, decimal): the decimal separator is '.' or ','", -1);
+			return;
+		}
+		decimal = (char)d[0];
+	}
+	if (!v || str_trim(str_make((const char *)v, n)).n == 0)
+		return;	/* null */
+	AmountParse a = clean_amount(str_make((const char *)v, n), decimal, &u->known);
+	if (a.status == AMOUNT_AMBIGUOUS)
+		amount_note(&u->ambiguous_text, &u->ambiguous, v, n);
+	else if (a.status != AMOUNT_OK || a.cents == AMOUNT_NULL)
+		amount_note(&u->bad_text, &u->bad, v, n);
+	else
+		sqlite3_result_double(ctx, (double)a.cents / 100);
+}
+
+/* What amount() could not read in src's SELECT, said once for each kind. */
+static void amount_said(AmountUse *u, Source *src)
+{
+	Buf b = {0};
+	if (u->bad)
+		buf_printf(&b, "amount() read %" PRIu64 " value%s as null, not being amounts: \"%s\"%s", u->bad,
+			   u->bad == 1 ? "" : "s", buf_cstr(&u->bad_text), u->bad > 1 ? " the first" : "");
+	if (u->bad && u->ambiguous)
+		buf_puts(&b, "; ");
+	if (u->ambiguous)
+		buf_printf(&b, "amount() read %" PRIu64 " value%s as null, their separator either a decimal one or "
+			       "one of thousands: \"%s\"%s; give it: amount(x, '.') or amount(x, ',')", u->ambiguous,
+			   u->ambiguous == 1 ? "" : "s", buf_cstr(&u->ambiguous_text), u->ambiguous > 1 ? " the first" : "");
+	if (b.len)
+		diag(&src->diags, D_SQL_AMOUNT, 0, 0, buf_cstr(&b), NULL, 0);
+	buf_free(&b), buf_free(&u->bad_text), buf_free(&u->ambiguous_text);
+	*u = (AmountUse){0};
+}
+
 SqlMap *sqlmap_new(Silver *s)
 {
 	SqlMap *m = xcalloc(1, sizeof *m);
@@ -203,6 +276,9 @@ SqlMap *sqlmap_new(Silver *s)
 	 * text, a customer of its own, without a word. */
 	sqlite3_db_config(m->db, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
 	sqlite3_db_config(m->db, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
+	for (int argc = 1; argc <= 2; argc++)
+		sqlite3_create_function_v2(m->db, "amount", argc, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+					   &m->amount, sql_amount, NULL, NULL, NULL);
 	s->nraw = s->cfg->ntables;
 	s->raw = xcalloc(s->nraw + 1, sizeof *s->raw);
 	for (size_t i = 0; i < s->nraw; i++) {
@@ -339,6 +415,7 @@ static size_t result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t numb
 		r.line = (uint32_t)line;
 	x->raw.len = 0;
 	for (int i = 0; i < x->ncols; i++) {
+		bool real = sqlite3_column_type(st, x->col[i]) == SQLITE_FLOAT;	/* before the text is asked for */
 		const char *v = (const char *)sqlite3_column_text(st, x->col[i]);
 		size_t n = v ? (size_t)sqlite3_column_bytes(st, x->col[i]) : 0;
 		unsigned t = utf8_sanitize(v ? v : "", n, &x->clean[i]);
@@ -346,6 +423,12 @@ static size_t result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t numb
 			r.text_col = (uint32_t)i + 1;
 		r.text |= t;
 		x->fields[i] = t ? str_make(x->clean[i].p, x->clean[i].len) : str_make(v ? v : "", n);
+		if (real && src->opt.decimal == ',') {	/* a number SQL made, 35.4, as the source's amounts are read */
+			x->clean[i].len = 0;
+			for (size_t k = 0; k < n; k++)
+				buf_putc(&x->clean[i], v[k] == '.' ? ',' : v[k]);
+			x->fields[i] = str_make(x->clean[i].p ? x->clean[i].p : "", x->clean[i].len);
+		}
 		if (i)
 			buf_putc(&x->raw, ',');
 		csv_field(&x->raw, x->fields[i].p, x->fields[i].n);
@@ -433,6 +516,8 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 	uint64_t rows = SQL_ROWS_MIN + loaded * SQL_ROWS_A_ROW, bytes = SQL_BYTES_MIN + m->bytes * SQL_BYTES_A_BYTE, read = 0;
 	int length = sqlite3_limit(m->db, SQLITE_LIMIT_LENGTH, bytes < INT_MAX ? (int)bytes : INT_MAX);
 	Result x = {0};
+	m->amount.decimal = src->opt.decimal;
+	m->amount.known = (KnownCodes){s->cfg, src->opt.currency};
 	result_header(&x, st, src);
 	uint32_t n = 0;
 	int rc;
@@ -450,6 +535,7 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 		sql_error(s, src, denied ? refused : sqlite3_errmsg(m->db), -1);
 	}
 	result_end(&x, src);
+	amount_said(&m->amount, src);
 	sqlite3_finalize(st);
 	sqlite3_limit(m->db, SQLITE_LIMIT_LENGTH, length);
 	sqlite3_set_authorizer(m->db, NULL, NULL);

@@ -2,6 +2,7 @@
  * conserved, SQL errors located in the configuration, missing table files. */
 #include "harness.h"
 
+#include <inttypes.h>
 #include <sys/stat.h>
 
 #define DIR TEST_DIR "/sqltest"
@@ -248,11 +249,59 @@ static void test_table_columns(void **state)
 	done(&s, &cfg, &err);
 }
 
+/* amount(): amounts as c360 reads them, where SQLite's arithmetic reads "1,299.00" as 1; what it
+ * cannot read null and said; a number the SELECT makes read with the source's decimal comma. */
+static void test_sql_amount(void **state)
+{
+	(void)state;
+	mkdir(DIR, 0777);
+	put("customers.csv", "customer_id\n1\n");
+	put("pay.csv", "id,Amount,Refunded\nA,\"1,299.00\",129.90\nB,€45.90,\nC,abc,0\nD,\"1,299\",0\n"
+		       "E,(12.50),\nF,7,x9\n");
+	static const char sql[] = "[tables]\npay = pay.csv\n[sql]\norders = SELECT id AS order_id, '1' AS customer_id, "
+				  "'2024-01-01' AS order_date, amount(Amount) - coalesce(amount(Refunded), 0) AS amount, "
+				  "'complete' AS status FROM pay\n";
+	Silver s;
+	Config cfg;
+	Buf err = {0};
+	CHECK(build(&s, &cfg, sql, &err), "builds: %s", buf_cstr(&err));
+	static const struct { const char *id; int64_t cents; } want[] = {
+		{"A", 116910}, {"B", 4590}, {"C", AMOUNT_NULL}, {"D", AMOUNT_NULL}, {"E", -1250}, {"F", 700},	/* x9 null, coalesce()d to 0 */
+	};
+	for (size_t i = 0; i < N_ELEMS(want); i++) {
+		const Order *o = (const Order *)row_by_id(&s, SRC_ORDERS, want[i].id);
+		CHECK(o && o->cents == want[i].cents, "%s: %" PRId64, want[i].id, o ? o->cents : 0);
+	}
+	CHECK(strstr(buf_cstr(&err), "warning: amount() read 2 values as null, not being amounts: \"abc\" the first") &&
+	      strstr(buf_cstr(&err), "amount() read 1 value as null, their separator either a decimal one or one of "
+				     "thousands: \"1,299\"; give it: amount(x, '.')"), "said: %s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+	/* the separator given; a decimal comma the source's, the SELECT's 1224.06 read with it */
+	put("pay.csv", "id,Amount,Refunded\nA,\"1.234,56\",\"10,50\"\nB,\"1,299\",\n");
+	CHECK(build(&s, &cfg,
+		    "[read]\norders.decimal = ,\n[tables]\npay = pay.csv\n[sql]\norders = SELECT id AS order_id, "
+		    "'1' AS customer_id, '2024-01-01' AS order_date, amount(Amount) - coalesce(amount(Refunded), 0) AS amount, "
+		    "'complete' AS status FROM pay\ncustomers = SELECT 1 AS customer_id, amount('1,299', '.') AS name\n", &err),
+	      "builds: %s", buf_cstr(&err));
+	const Order *a = (const Order *)row_by_id(&s, SRC_ORDERS, "A"), *b = (const Order *)row_by_id(&s, SRC_ORDERS, "B");
+	CHECK(a && a->cents == 122406 && b && b->cents == 130, "1.234,56 - 10,50 and 1,299 (1.30): %" PRId64 " %" PRId64,
+	      a ? a->cents : 0, b ? b->cents : 0);
+	const Customer *c = (const Customer *)row_by_id(&s, SRC_CUSTOMERS, "1");
+	CHECK(c && c->name && strcmp(c->name, "1299.0") == 0, "amount('1,299', '.'): %s", c ? c->name : "");
+	CHECK(!strstr(buf_cstr(&err), "amount()"), "nothing to say: %s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+	CHECK(!build(&s, &cfg, "[tables]\npay = pay.csv\n[sql]\norders = SELECT id AS order_id, '1' AS customer_id, "
+			       "amount(Amount, ';') AS amount FROM pay\n", &err) &&
+	      strstr(buf_cstr(&err), "amount(x, decimal): the decimal separator is '.' or ','"), "%s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sql_sources), cmocka_unit_test(test_sql_errors), cmocka_unit_test(test_table_fill_down), cmocka_unit_test(test_table_valued),
 		cmocka_unit_test(test_table_header_encoding), cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns),
+		cmocka_unit_test(test_sql_amount),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
