@@ -265,7 +265,7 @@ bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFo
 		rc->narrow = chart_layout(&rc->chart, CHART_NARROW);
 		name.len = 0;
 		buf_printf(&name, "charts/%s.png", rc->chart.id);	/* as site_dashboard writes it */
-		if (rc->dashboard && !chart_png(rc->plot, &rc->png, incremental ? dir : NULL, buf_cstr(&name), salt)) {
+		if (rc->dashboard && !chart_png(rc->narrow, &rc->png, incremental ? dir : NULL, buf_cstr(&name), salt)) {
 			buf_printf(err, "charts/%s.png: error: cannot draw the chart\n", rc->chart.id);
 			ok = false;
 		}

@@ -144,7 +144,7 @@ void edition_mail_html(const Edition *e, Buf *b, bool preview)
 			buf_printf(b, "../charts/%s.png", c->id);
 		else
 			buf_puts(b, "cid:"), chart_cid(e, i, b);
-		buf_puts(b, "\" width=\"560\" alt=\"");
+		buf_puts(b, "\" width=\"360\" alt=\"");
 		html(b, c->title);
 		buf_puts(b, " (the numbers are on the dashboard)\" style=\"max-width:100%;height:auto;background:#fff\">\n");
 	}

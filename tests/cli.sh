@@ -271,6 +271,14 @@ cmp -s "$T/ed/gold/kpi_summary.csv" "$T/ed-render/gold/kpi_summary.csv" && fail 
 file_has "$T/ed/weekly/email.html" 'href="https://intranet.example/c360/index.html"'
 file_has "$T/ed/weekly/email.html" 'href="https://intranet.example/c360/customers/'
 grep -q 'href="https://' "$T/a/weekly/email.html" && fail "a link to a site without site_url" || pass
+# The e-mail's charts fit a phone as drawn: each image shown as wide as it was drawn for (its
+# PNG twice that, for sharp screens), 360 px at most: a wide chart shrunk to a phone's width had
+# labels ~7 px high (helper 117).
+for img in $(grep -o '<img src="../charts/[a-z]*.png" width="[0-9]*"' "$T/a/weekly/email.html" | tr ' ' '|'); do
+	png=$(echo "$img" | sed 's/.*src="..\/\([^"]*\)".*/\1/') width=$(echo "$img" | sed 's/.*width="\([0-9]*\)"/\1/')
+	drawn=$(od -An -tu1 -j16 -N4 "$T/a/$png" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+	[ "$width" -le 360 ] && [ "$drawn" = $((2 * width)) ] && pass || fail "e-mail: $png is $drawn px wide, shown at $width"
+done
 # Total revenue rose 1.66%: news by default, noise under a threshold of 20%; churn risk rose 75%.
 file_has "$T/a/index.html" '<p class="delta good"><span aria-hidden="true">▲</span> +1.66%'
 file_has "$T/ed/index.html" '<p class="delta neutral"><span aria-hidden="true">▲</span> +1.66%'
