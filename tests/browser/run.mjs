@@ -347,6 +347,13 @@ async function controls(browser, base, types) {
 	const colours = await printed.evaluate(() => ['--s0', '--bg', '--grid'].map((v) =>
 		getComputedStyle(document.documentElement).getPropertyValue(v).trim()).join(' '));
 	check(colours === '#0072b2 #fff #e4e6ea', `print from a dark screen: the colours are ${colours}`);
+	/* printed, the charts two a row, each the phone's drawing: the dashboard on three A4 pages,
+	 * not five with a page 40 % empty (helper 117) */
+	const grid = await printed.evaluate(() => [getComputedStyle(document.querySelector('.charts')).gridTemplateColumns.split(' ').length,
+		getComputedStyle(document.querySelector('figure.chart svg.narrow')).display]);
+	check(grid[0] === 2 && grid[1] === 'block', `print: the charts are not two a row in their narrow drawing (${grid})`);
+	const pages = ((await printed.pdf({ format: 'A4' })).toString('latin1').match(/\/Type\s*\/Page\b/g) || []).length;
+	check(pages > 0 && pages <= 3, `print: the dashboard takes ${pages} A4 pages`);
 	await printed.close();
 	/* a table of four columns or more is a card a row on a phone, each value labelled, its
 	 * headings still the buttons that sort the cards */
