@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <unistr.h>
 
 /* ---- the header */
 
@@ -962,6 +963,15 @@ static char excel_sep(const char *d, size_t n)
 	return end == n || d[end] == '\n' ? d[at + 4] : 0;
 }
 
+/* The n bytes at u are UTF-8, and not all ASCII. */
+static bool utf8_beyond_ascii(const unsigned char *u, size_t n)
+{
+	size_t i = 0;
+	while (i < n && u[i] < 0x80)
+		i++;
+	return i < n && !u8_check(u + i, n - i);
+}
+
 char input_prepare(Input *in, ReadOptions *o, Diags *d)
 {
 	static const char *const enc_name[] = {"UTF-8", "CP1252", "ISO-8859-1"};
@@ -980,6 +990,11 @@ char input_prepare(Input *in, ReadOptions *o, Diags *d)
 		/* a UTF-8 byte-order mark says UTF-8 whatever is set (Excel's "CSV UTF-8" of a folder
 		 * whose other files are Windows-1252) */
 		buf_printf(&note, "UTF-8 (by its byte-order mark), not %s as set", enc_text[o->encoding]);
+	} else if (o->encoding > ENC_UTF8 && utf8_beyond_ascii(u, in->len)) {
+		/* UTF-8 whatever is set (WooCommerce's download, read by a configuration made for its
+		 * Excel re-save): a Windows-1252 text whose every accented letter makes a UTF-8
+		 * sequence with the bytes after it would be mojibake already ("Ã©") */
+		buf_printf(&note, "UTF-8 (every byte of it is, letters beyond ASCII too), not %s as set", enc_text[o->encoding]);
 	} else if (o->encoding > ENC_UTF8 && in->len) {
 		replaced = decode(in, enc_name[o->encoding], 0, 1, &half);
 		buf_puts(&note, enc_text[o->encoding]);

@@ -118,6 +118,18 @@ PY
 	run 0 build --config "$T/stripe-codes/c360.conf" --out "$T/stripe-codes-site"
 	cmp -s "$T/ex-stripe/gold/fact_orders.csv" "$T/stripe-codes-site/gold/fact_orders.csv" && pass ||
 		fail "Stripe with amounts written EUR 120.00: other orders: $(diff "$T/ex-stripe/gold/fact_orders.csv" "$T/stripe-codes-site/gold/fact_orders.csv" | head -4)"
+	# WooCommerce's download is UTF-8 (the example's files are its Excel re-save, Windows-1252):
+	# read as UTF-8 whatever the example sets, and said; the same customers and orders
+	cp -r examples/woocommerce "$T/woo-utf8"
+	for f in customers orders; do
+		iconv -f CP1252 -t UTF-8 "examples/woocommerce/$f.csv" >"$T/woo-utf8/$f.csv"
+	done
+	run 0 build --config "$T/woo-utf8/c360.conf" --out "$T/woo-utf8-site"
+	err_has 'customers.csv: note: read as UTF-8 (every byte of it is, letters beyond ASCII too), not Windows-1252 as set'
+	for f in customer_360 fact_orders; do
+		cmp -s "$T/ex-woocommerce/gold/$f.csv" "$T/woo-utf8-site/gold/$f.csv" && pass ||
+			fail "WooCommerce in UTF-8: other $f: $(diff "$T/ex-woocommerce/gold/$f.csv" "$T/woo-utf8-site/gold/$f.csv" | head -3)"
+	done
 	cp -r examples/shopify "$T/shopify-old"
 	python3 - "$T/shopify-old/customers_export.csv" <<'PY'
 import csv, sys
