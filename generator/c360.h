@@ -709,8 +709,9 @@ typedef struct {
 
 DateParse clean_date(Str s);
 /* A date as a [read] date_format writes it: strptime's conversions %Y %m %b %B %h %d %e %H %I %M
- * %S %p %z (C's English month names), to the value's end; DATE_OK (year first: no evidence)
- * or DATE_BAD. clean_date_format_why: NULL if format is one (a year, a month and a day), else why
+ * %S %p %z (C's English month names), to the value's end; DATE_OK or DATE_BAD. Its evidence is
+ * the format's order where day and month come before the year and the value shows it (a day
+ * above 12, a month's name), as the same value would be without a format. clean_date_format_why: NULL if format is one (a year, a month and a day), else why
  * not. */
 DateParse clean_date_format(Str s, const char *format);
 const char *clean_date_format_why(const char *format);

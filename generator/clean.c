@@ -405,6 +405,31 @@ static DateParse excel_serial(Str s)
 	return p;
 }
 
+/* The evidence of a value read in format (its day, whether its month is a name): a format that
+ * writes the day and the month before the year, as A?B?YYYY does, is its order's where the
+ * value shows that order on its own (a day above 12, a month's name), as the value would be
+ * without the format: so naming one file's format does not change how the others' ambiguous
+ * dates are read. A year-first format (ISO's) shows no day/month habit. */
+static int format_evidence(const char *format, int day)
+{
+	int first = EVIDENCE_NONE;
+	bool named = false, have_day = false, have_month = false;
+	for (const char *f = format; *f; f++) {
+		if (*f != '%')
+			continue;
+		char c = *++f;
+		if (!c)
+			break;
+		bool is_day = c == 'd' || c == 'e', is_month = c && strchr("mbBh", c);
+		if (c == 'Y')
+			return have_day && have_month && (day > 12 || named) ? first : EVIDENCE_NONE;
+		if (first == EVIDENCE_NONE && (is_day || is_month))
+			first = is_day ? EVIDENCE_DAY_FIRST : EVIDENCE_MONTH_FIRST;
+		have_day |= is_day, have_month |= is_month, named |= is_month && c != 'm';
+	}
+	return EVIDENCE_NONE;
+}
+
 DateParse clean_date_format(Str s, const char *format)
 {
 	DateParse p = {0};
@@ -427,6 +452,7 @@ DateParse clean_date_format(Str s, const char *format)
 	if (!end || *end || tm.tm_sec > 59 || tm.tm_gmtoff > 14 * 3600 || tm.tm_gmtoff < -14 * 3600)
 		return p;
 	p.y = tm.tm_year + 1900, p.a = tm.tm_mon + 1, p.b = tm.tm_mday;
+	p.evidence = format_evidence(format, tm.tm_mday);
 	p.secs = (int32_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec - tm.tm_gmtoff);
 	if (day_in_range(p.y, p.a, p.b, p.secs))
 		p.status = DATE_OK;

@@ -185,10 +185,11 @@ static int64_t row_when(Source *src, RowHead *h, Str v)
 	DateParse p;
 	if (src->opt.date_format) {	/* the file's own form, else a year-first date (ISO's): no guess at */
 		p = clean_date_format(v, src->opt.date_format);	/* an order the format says otherwise */
-		if (p.status == DATE_BAD)
+		if (p.status == DATE_BAD) {
 			p = clean_date(v);
-		if (p.status == DATE_AMBIGUOUS || p.evidence != EVIDENCE_NONE)
-			p.status = DATE_BAD;
+			if (p.status == DATE_AMBIGUOUS || p.evidence != EVIDENCE_NONE)
+				p.status = DATE_BAD;
+		}
 	} else if (clean_date_usual(v, src->def->timestamp, &moment, &evidence)) {
 		src->evidence[evidence]++;
 		return moment;

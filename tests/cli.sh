@@ -527,6 +527,25 @@ run 0 build --data "$T/wide16" --out "$T/s"
 err_has "wide16/support_tickets.csv: note: read as UTF-16LE (by its NUL bytes: it has no byte-order mark)"
 [ "$(dq "$T/s" support_tickets silver_rows '')" = 8 ] && pass || fail "UTF-16 of Cyrillic: $(grep ^support "$T/s/gold/data_quality.csv" | head -3)"
 
+# ---- day or month first across files
+# A [read] date_format counts towards the dataset's order as its values would without it: a
+# month-first format on orders (3/15/2024) leaves paypal's 4/1/2024 and the CRM's 03/04/1985
+# month-first, as they are when the format is not named (revB: they flipped to day-first)
+mkdir -p "$T/fmtev"
+printf 'customer_id,name,dob\n1,Ann,03/04/1985\n2,Bo,\n' >"$T/fmtev/customers.csv"
+printf 'order_id,customer_id,order_date,amount,status\no1,1,3/15/2024,10,completed\no2,2,3/28/2024,10,completed\no3,2,4/2/2024,10,completed\n' >"$T/fmtev/orders.csv"
+printf 'payment_id,customer_id,payment_date,payment_method,payment_status,amount\nP1,1,4/1/2024,paypal,completed,10\n' >"$T/fmtev/payments.csv"
+printf '[read]\norders.date_format = %%m/%%d/%%Y\n' >"$T/fmtev.conf"
+: >"$T/none.conf"
+for conf in "$T/none.conf" "$T/fmtev.conf"; do
+	run 0 build --quiet --data "$T/fmtev" --config "$conf" --out "$T/s"
+	file_has "$T/s/gold/fact_payments.csv" "^P1,1,20240401,2024-04-01,"
+	file_has "$T/s/gold/dim_customer.csv" "1985-03-04"
+	file_has "$T/s/gold/fact_orders.csv" "^o3,2,20240402,2024-04-02,"
+	[ "$(dq "$T/s" orders date_evidence month_first)" = 2 ] && [ "$(dq "$T/s" payments date_basis payment_date)" = dataset ] &&
+		pass || fail "with $conf: $(grep -e date_evidence -e date_basis "$T/s/gold/data_quality.csv" | head -6)"
+done
+
 data badconf
 printf 'date_order = day-first\nchurn_window_days = soon\n' >"$T/bad.conf"
 run 1 build --data "$FIXTURE" --config "$T/bad.conf" --out "$T/s"

@@ -210,6 +210,22 @@ static void test_date_format(void **state)
 		CHECK(strcmp(date_text(day), cases[i].want) == 0 && m - day * SECS_PER_DAY == cases[i].secs,
 		      "\"%s\" as %s: %s + %lld s", cases[i].in, cases[i].fmt, date_text(day), (long long)(m - day * SECS_PER_DAY));
 	}
+	/* A value read in a format is the evidence it would be without one: a day above 12, or a month's
+	 * name, in a format that writes day and month before the year (revB: a month-first
+	 * date_format on orders made paypal.csv's 4/1/2024 read day-first) */
+	static const struct { const char *fmt, *in; int evidence; } shows[] = {
+		{"%m/%d/%Y", "3/15/2024", EVIDENCE_MONTH_FIRST}, {"%m/%d/%Y", "4/2/2024", EVIDENCE_NONE},
+		{"%d.%m.%Y %H:%M", "15.02.2024 10:00", EVIDENCE_DAY_FIRST}, {"%d.%m.%Y", "12.02.2024", EVIDENCE_NONE},
+		{"%b %d, %Y", "Mar 5, 2024", EVIDENCE_MONTH_FIRST}, {"%d-%b-%Y", "03-Jan-2024", EVIDENCE_DAY_FIRST},
+		{"%e %B %Y", "3 January 2024", EVIDENCE_DAY_FIRST}, {"%Y-%m-%d", "2024-03-15", EVIDENCE_NONE},
+		{"%Y/%d/%m", "2024/15/03", EVIDENCE_NONE}, {"%s", "1704067200", EVIDENCE_NONE},
+		{"excel", "45292", EVIDENCE_NONE},
+	};
+	for (size_t i = 0; i < N_ELEMS(shows); i++) {
+		DateParse p = clean_date_format(S(shows[i].in), shows[i].fmt);
+		CHECK(p.status == DATE_OK && p.evidence == shows[i].evidence, "\"%s\" as %s: evidence %d, want %d",
+		      shows[i].in, shows[i].fmt, p.evidence, shows[i].evidence);
+	}
 	CHECK(!clean_date_format_why("%b %d, %Y") && !clean_date_format_why("%d.%m.%Y %H:%M %z") &&
 	      !clean_date_format_why("%e %B %Y") && !clean_date_format_why("%s") && !clean_date_format_why("excel"),
 	      "formats of a year, a month and a day");
