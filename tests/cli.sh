@@ -546,6 +546,21 @@ for conf in "$T/none.conf" "$T/fmtev.conf"; do
 		pass || fail "with $conf: $(grep -e date_evidence -e date_basis "$T/s/gold/data_quality.csv" | head -6)"
 done
 
+# BigQuery's CSV timestamps (UTC named) and PostgreSQL's (an offset of hours alone) are read as
+# the usual dates, and with a date_format's %z and a fraction after %S; another zone name is no
+# date (revB: all three were invalid_date, and no format could read the first two)
+{ echo 'session_id,customer_id,page_viewed,session_time,device_type'
+	echo 'W1,1,/a,2024-03-05 14:22:10.123456 UTC,ios'
+	echo 'W2,1,/b,2024-03-06 00:22:10.123+01,ios'
+	echo 'W3,1,/c,2024-03-05 14:22:10 CET,ios'; } >"$T/fmtev/web_activities.csv"
+for conf in "$T/none.conf" "$T/bq.conf"; do
+	printf '[read]\nweb_activities.date_format = %%Y-%%m-%%d %%H:%%M:%%S%%z\n' >"$T/bq.conf"
+	run 0 build --quiet --data "$T/fmtev" --config "$conf" --out "$T/s"
+	file_has "$T/s/gold/fact_sessions.csv" "^W1,1,20240305,2024-03-05 14:22:10,"
+	file_has "$T/s/gold/fact_sessions.csv" "^W2,1,20240305,2024-03-05 23:22:10,"
+	file_has "$T/s/gold/fact_sessions.csv" "^W3,1,,,/c,iOS,Mobile,4,invalid_date$"
+done
+
 data badconf
 printf 'date_order = day-first\nchurn_window_days = soon\n' >"$T/bad.conf"
 run 1 build --data "$FIXTURE" --config "$T/bad.conf" --out "$T/s"
