@@ -561,6 +561,26 @@ for conf in "$T/none.conf" "$T/bq.conf"; do
 	file_has "$T/s/gold/fact_sessions.csv" "^W3,1,,,/c,iOS,Mobile,4,invalid_date$"
 done
 
+# A date_format of %s or excel has no day and month: no order is claimed for it, in
+# data_quality.csv, on the quality page or by check (revB: "month-first ... the order of the
+# file's [read] date_format"), and a render of that gold writes the same row
+mkdir -p "$T/unix"
+cp "$FIXTURE/customers.csv" "$T/unix/"
+unordered() {	# unordered FORMAT VALUE DATE VALUE TEXT
+	printf '[read]\norders.date_format = %s\n' "$1" >"$T/unix.conf"
+	printf 'order_id,customer_id,order_date,amount,status\n1,101,%s,10,completed\n' "$2" >"$T/unix/orders.csv"
+	run 0 build --quiet --data "$T/unix" --config "$T/unix.conf" --out "$T/s"
+	file_has "$T/s/gold/fact_orders.csv" "^1,.*,2024-01-01,"
+	file_has "$T/s/gold/data_quality.csv" "^orders,date_order,order_date,$3,\"$4, from the file's \[read\] date_format\"$"
+	file_has "$T/s/quality.html" "<td>$4</td>"
+	run 0 check --data "$T/unix" --config "$T/unix.conf"
+	file_has "$T/out" "^  order_date: $4, from the file's \[read\] date_format$"
+	run 0 render --quiet --gold "$T/s/gold" --out "$T/r"
+	cmp -s "$T/s/gold/data_quality.csv" "$T/r/gold/data_quality.csv" && pass || fail "$1: the render's data_quality.csv differs"
+}
+unordered %s 1704067200 unix-time 'Unix time'
+unordered excel 45292 serial-days "a spreadsheet's serial days"
+
 data badconf
 printf 'date_order = day-first\nchurn_window_days = soon\n' >"$T/bad.conf"
 run 1 build --data "$FIXTURE" --config "$T/bad.conf" --out "$T/s"
