@@ -358,7 +358,7 @@ typedef enum {
 	D_UNKNOWN_CATEGORY,
 	/* file and column problems */
 	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_CHANGED, D_NO_HEADER, D_EMPTY_OPTIONAL,
-	D_HEADER_ENCODING, D_UNKNOWN_STATUS, D_NO_DATES, D_UNKNOWN_DEVICES,
+	D_HEADER_ENCODING, D_UNKNOWN_STATUS, D_NO_DATES, D_BORROWED_ORDER, D_UNKNOWN_DEVICES,
 	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE, D_COLUMN_SHADOWED, D_COLUMN_ALIAS,
 	D_AFTER_AS_OF, D_NO_AS_OF, D_READ_AS, D_LINES_SKIPPED, D_DECIMAL, D_SOURCE_LEFT_OUT, D_SQL_ERROR, D_CONFIG_NOTE,
 	/* a gold folder read back (gold_read.c) */
@@ -508,6 +508,7 @@ typedef struct {
 	const char *theme;
 	int64_t as_of;		/* day number, MOMENT_NULL when not given */
 	DateOrder date_order;
+	bool date_order_set;	/* by the configuration: a warning says where evidence overrode it */
 	int churn_window_days;
 	char *file[SRC_COUNT];	/* file names inside data_dir */
 	char *alias[SRC_COUNT][MAX_COLS][MAX_ALIASES];	/* normalised extra header names */
@@ -917,6 +918,7 @@ typedef struct {
 } Input;
 
 typedef struct Source Source;
+#define AMBIGUOUS_TEXT 40
 struct Source {
 	SourceId id;
 	const SourceDef *def;
@@ -974,6 +976,8 @@ struct Source {
 	struct MemoSlot *memo_fast;	/* short raw values met lately -> label, in front of memo */
 	uint64_t evidence[3];	/* per EVIDENCE_* among the date column's values */
 	uint64_t ambiguous;
+	uint32_t ambiguous_line;	/* the first ambiguous value's, and its text (cut): an example */
+	char ambiguous_text[AMBIGUOUS_TEXT];	/* for the warning when other files decide its order */
 	DateOrder order;
 	OrderBasis basis;
 	uint64_t after_as_of;
