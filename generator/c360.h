@@ -358,7 +358,7 @@ typedef enum {
 	D_UNKNOWN_CATEGORY,
 	/* file and column problems */
 	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_CHANGED, D_NO_HEADER, D_EMPTY_OPTIONAL,
-	D_HEADER_ENCODING, D_UNKNOWN_STATUS, D_NO_DATES, D_UNKNOWN_DEVICES,
+	D_HEADER_ENCODING, D_UNKNOWN_STATUS, D_NO_DATES, D_BORROWED_ORDER, D_UNKNOWN_DEVICES,
 	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE, D_COLUMN_SHADOWED, D_COLUMN_ALIAS,
 	D_AFTER_AS_OF, D_NO_AS_OF, D_READ_AS, D_LINES_SKIPPED, D_DECIMAL, D_SOURCE_LEFT_OUT, D_SQL_ERROR, D_SQL_AMOUNT,
 	D_CONFIG_NOTE,
@@ -509,6 +509,7 @@ typedef struct {
 	const char *theme;
 	int64_t as_of;		/* day number, MOMENT_NULL when not given */
 	DateOrder date_order;
+	bool date_order_set;	/* by the configuration: a warning says where evidence overrode it */
 	int churn_window_days;
 	char *file[SRC_COUNT];	/* file names inside data_dir */
 	char *alias[SRC_COUNT][MAX_COLS][MAX_ALIASES];	/* normalised extra header names */
@@ -710,8 +711,9 @@ typedef struct {
 
 DateParse clean_date(Str s);
 /* A date as a [read] date_format writes it: strptime's conversions %Y %m %b %B %h %d %e %H %I %M
- * %S %p %z (C's English month names), to the value's end; DATE_OK (year first: no evidence)
- * or DATE_BAD. clean_date_format_why: NULL if format is one (a year, a month and a day), else why
+ * %S %p %z (C's English month names), to the value's end; DATE_OK or DATE_BAD. Its evidence is
+ * the format's order where day and month come before the year and the value shows it (a day
+ * above 12, a month's name), as the same value would be without a format. clean_date_format_why: NULL if format is one (a year, a month and a day), else why
  * not. */
 DateParse clean_date_format(Str s, const char *format);
 const char *clean_date_format_why(const char *format);
@@ -917,6 +919,7 @@ typedef struct {
 } Input;
 
 typedef struct Source Source;
+#define AMBIGUOUS_TEXT 40
 struct Source {
 	SourceId id;
 	const SourceDef *def;
@@ -974,6 +977,8 @@ struct Source {
 	struct MemoSlot *memo_fast;	/* short raw values met lately -> label, in front of memo */
 	uint64_t evidence[3];	/* per EVIDENCE_* among the date column's values */
 	uint64_t ambiguous;
+	uint32_t ambiguous_line;	/* the first ambiguous value's, and its text (cut): an example */
+	char ambiguous_text[AMBIGUOUS_TEXT];	/* for the warning when other files decide its order */
 	DateOrder order;
 	OrderBasis basis;
 	uint64_t after_as_of;
@@ -1412,6 +1417,7 @@ typedef struct {
 	uint64_t reason[D_NREASONS], flag[D_NFLAGS];
 	DateOrder order;	/* how A?B?YYYY dates were read */
 	OrderBasis basis;	/* decided on */
+	int unordered;		/* DATES_*: dates with no day and month to order, of a [read] date_format */
 	uint64_t evidence[3];	/* per EVIDENCE_*, of the basis */
 	uint64_t ambiguous;
 	const Quarantined *quarantine;	/* the quarantined rows, by line */
@@ -1597,6 +1603,10 @@ TableQuality *quality_tables(const Silver *s, size_t *n);	/* the SQL tables'; th
 /* Why an optional source has no data, for the sections that would show it; nothing if it has. */
 void source_why(Buf *b, const SourceQuality *q);
 extern const char *const basis_name[4], *const order_name[2], *const evidence_name[3];	/* data_quality.csv */
+/* A date column read in a date_format of %s or excel: no order claimed for it, its value and text
+ * say what the dates are instead (unordered_name[DATES_ORDERED] is NULL). */
+enum { DATES_ORDERED, DATES_UNIX, DATES_EXCEL };
+extern const char *const unordered_name[3], *const unordered_text[3];
 bool quality_conserved(const SourceQuality *m);	/* rows read = silver rows + quarantined rows */
 bool table_conserved(const TableQuality *t);	/* an SQL table's: rows read = table rows + quarantined rows */
 

@@ -151,7 +151,15 @@ static int fixed_num(const char *p, int n)
 	return v;
 }
 
-/* The UTC offset at i to the end: Z, ±HH:MM or ±HHMM, optionally after one space; 0 if none. */
+/* Whether the n bytes at p name UTC as BigQuery's CSV writes it (2024-03-05 14:22:10 UTC), or as
+ * GMT; no other zone name: its offset would be a guess (CET, EST ...). */
+static bool utc_name(const char *p, size_t n)
+{
+	return n == 3 && (memcmp(p, "UTC", 3) == 0 || memcmp(p, "GMT", 3) == 0);
+}
+
+/* The UTC offset at i to the end: Z, UTC, GMT, ±HH:MM, ±HHMM or ±HH (PostgreSQL's +01),
+ * optionally after one space; 0 if none. */
 static bool read_offset(Str s, size_t i, int32_t *offset)
 {
 	*offset = 0;
@@ -159,14 +167,16 @@ static bool read_offset(Str s, size_t i, int32_t *offset)
 		i++;
 	if (i < s.n && s.p[i] == 'Z')
 		return i + 1 == s.n;
+	if (i < s.n && utc_name(s.p + i, s.n - i))
+		return true;
 	if (i >= s.n || (s.p[i] != '+' && s.p[i] != '-'))
 		return false;
 	int sign = s.p[i++] == '-' ? -1 : 1;
 	size_t rest = s.n - i;
 	bool colon = rest == 5 && s.p[i + 2] == ':';
-	if (rest != 4 && !colon)
+	if (rest != 4 && rest != 2 && !colon)
 		return false;
-	const char *d = s.p + i, *md = d + 2 + colon;
+	const char *d = s.p + i, *md = rest == 2 ? "00" : d + 2 + colon;
 	if (!is_digit(d[0]) || !is_digit(d[1]) || !is_digit(md[0]) || !is_digit(md[1]))
 		return false;
 	int oh = (d[0] - '0') * 10 + d[1] - '0', om = (md[0] - '0') * 10 + md[1] - '0';
@@ -405,6 +415,57 @@ static DateParse excel_serial(Str s)
 	return p;
 }
 
+/* The evidence of a value read in format (its day, whether its month is a name): a format that
+ * writes the day and the month before the year, as A?B?YYYY does, is its order's where the
+ * value shows that order on its own (a day above 12, a month's name), as the value would be
+ * without the format: so naming one file's format does not change how the others' ambiguous
+ * dates are read. A year-first format (ISO's) shows no day/month habit. */
+static int format_evidence(const char *format, int day)
+{
+	int first = EVIDENCE_NONE;
+	bool named = false, have_day = false, have_month = false;
+	for (const char *f = format; *f; f++) {
+		if (*f != '%')
+			continue;
+		char c = *++f;
+		if (!c)
+			break;
+		bool is_day = c == 'd' || c == 'e', is_month = c && strchr("mbBh", c);
+		if (c == 'Y')
+			return have_day && have_month && (day > 12 || named) ? first : EVIDENCE_NONE;
+		if (first == EVIDENCE_NONE && (is_day || is_month))
+			first = is_day ? EVIDENCE_DAY_FIRST : EVIDENCE_MONTH_FIRST;
+		have_day |= is_day, have_month |= is_month, named |= is_month && c != 'm';
+	}
+	return EVIDENCE_NONE;
+}
+
+/* text (n bytes and a NUL, in cap) made what strptime reads, where the format's %z and %S meet
+ * what they cannot: a zone written UTC or GMT at the end (BigQuery's) becomes +0000, and a
+ * fraction of a second after the seconds is dropped, as the usual dates' are. False if neither
+ * was there. */
+static bool format_retry(char *text, size_t n, size_t cap, const char *format)
+{
+	bool changed = false;
+	if (strstr(format, "%z") && n >= 3 && n + 2 < cap && utc_name(text + n - 3, 3))
+		memcpy(text + n - 3, "+0000", 6), changed = true;
+	const char *sec = strstr(format, "%S");
+	char upto[64];	/* the format to its seconds: where they end in the text */
+	size_t k = sec ? (size_t)(sec + 2 - format) : 0;
+	if (!k || k >= sizeof upto)
+		return changed;
+	memcpy(upto, format, k);
+	upto[k] = '\0';
+	struct tm tm = {0};
+	char *end = strptime_l(text, upto, &tm, c_locale);
+	size_t digits = 0;
+	while (end && end[0] == '.' && is_digit(end[1 + digits]))
+		digits++;
+	if (digits)
+		memmove(end, end + 1 + digits, strlen(end + 1 + digits) + 1);
+	return changed || digits;
+}
+
 DateParse clean_date_format(Str s, const char *format)
 {
 	DateParse p = {0};
@@ -424,9 +485,14 @@ DateParse clean_date_format(Str s, const char *format)
 	text[s.n] = '\0';
 	struct tm tm = {0};
 	const char *end = strptime_l(text, format, &tm, c_locale);	/* C's month names, whatever the locale */
+	if ((!end || *end) && format_retry(text, s.n, sizeof text, format)) {
+		tm = (struct tm){0};
+		end = strptime_l(text, format, &tm, c_locale);
+	}
 	if (!end || *end || tm.tm_sec > 59 || tm.tm_gmtoff > 14 * 3600 || tm.tm_gmtoff < -14 * 3600)
 		return p;
 	p.y = tm.tm_year + 1900, p.a = tm.tm_mon + 1, p.b = tm.tm_mday;
+	p.evidence = format_evidence(format, tm.tm_mday);
 	p.secs = (int32_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec - tm.tm_gmtoff);
 	if (day_in_range(p.y, p.a, p.b, p.secs))
 		p.status = DATE_OK;

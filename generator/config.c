@@ -297,6 +297,7 @@ static bool set_date_order(SetArgs *a)
 	bool day = strcmp(a->v, "day-first") == 0, month = strcmp(a->v, "month-first") == 0;
 	if (day || month)
 		a->c->date_order = day ? ORDER_DAY_FIRST : ORDER_MONTH_FIRST;
+	a->c->date_order_set |= day || month;
 	return day || month;
 }
 

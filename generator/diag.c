@@ -35,6 +35,7 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_HEADER_ENCODING] = {"header_encoding", SEV_WARNING, "the header row has bytes that are not UTF-8 (shown as \xef\xbf\xbd): {c}"},
 	[D_UNKNOWN_STATUS] = {"unknown_status", SEV_WARNING, "{c}"},
 	[D_NO_DATES] = {"no_dates", SEV_WARNING, "{c}"},
+	[D_BORROWED_ORDER] = {"borrowed_date_order", SEV_WARNING, "{c}"},
 	[D_UNKNOWN_DEVICES] = {"unknown_devices", SEV_WARNING, "{c}"},
 	[D_AFTER_AS_OF] = {"after_as_of", SEV_NOTE, "{c} \"{v}\" is after the as-of date; left out of every figure"},
 	[D_NO_AS_OF] = {"no_as_of", SEV_ERROR, "{c}"},

@@ -676,7 +676,11 @@ static void data_quality_row(Reader *r)
 		else
 			dq_count(r, &q->flagged_rows);
 	} else if (str_eq(m, "date_order")) {
-		int o = get_name(r, 3, order_name, 2, false);
+		int u = DATES_UNIX;	/* an order, or what dates that have none are */
+		while (u <= DATES_EXCEL && !str_eq(r->f[3], unordered_name[u]))
+			u++;
+		q->unordered = u <= DATES_EXCEL ? u : DATES_ORDERED;
+		int o = q->unordered ? ORDER_DAY_FIRST : get_name(r, 3, order_name, 2, false);
 		q->order = o < 0 ? ORDER_DAY_FIRST : (DateOrder)o;
 	} else if (str_eq(m, "date_basis")) {
 		int b = get_name(r, 3, basis_name, 4, false);

@@ -6,6 +6,21 @@ const char *const source_status_name[STATUS_COUNT] = {"loaded", "missing", "empt
 const char *const basis_name[4] = {"column", "dataset", "config", "format"};
 const char *const order_name[2] = {"day-first", "month-first"};
 const char *const evidence_name[3] = {"ambiguous", "day_first", "month_first"};
+const char *const unordered_name[3] = {NULL, "unix-time", "serial-days"};
+const char *const unordered_text[3] = {NULL, "Unix time", "a spreadsheet's serial days"};
+
+/* A column's date_order value: its order, or what its dates are when they have none. */
+static const char *order_value(const SourceQuality *m)
+{
+	return m->unordered ? unordered_name[m->unordered] : order_name[m->order];
+}
+
+/* DATES_* of a file's [read] date_format (NULL: none). */
+static int unordered(const char *format)
+{
+	return !format ? DATES_ORDERED : strcmp(format, "%s") == 0 ? DATES_UNIX
+	       : strcmp(format, "excel") == 0 ? DATES_EXCEL : DATES_ORDERED;
+}
 
 bool quality_conserved(const SourceQuality *m)
 {
@@ -29,7 +44,7 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 				     .skipped_lines = src->skipped_lines, .silver_rows = silver_rows(s, (SourceId)i),
 				     .quarantined_rows = src->nquarantine,
 				     .after_as_of = src->after_as_of, .flagged_rows = src->flagged_rows,
-				     .order = src->order, .basis = src->basis,
+				     .order = src->order, .basis = src->basis, .unordered = unordered(src->opt.date_format),
 				     .ambiguous = src->ambiguous, .quarantine = src->quarantine, .nquarantine = src->nquarantine};
 		if (i == SRC_CUSTOMERS)
 			m->inferred = src->table.n - s->ncrm;
@@ -66,6 +81,10 @@ void source_why(Buf *b, const SourceQuality *q)
 /* "column evidence: 6 day-first, 0 month-first; 2 ambiguous values" */
 static void order_detail(Buf *b, const SourceQuality *q)
 {
+	if (q->basis == BASIS_FORMAT && q->unordered) {	/* no day and month: no order to claim */
+		buf_printf(b, "%s, from the file's [read] date_format", unordered_text[q->unordered]);
+		return;
+	}
 	if (q->basis == BASIS_FORMAT) {
 		buf_puts(b, "the order of the file's [read] date_format");
 		return;
@@ -128,7 +147,7 @@ void quality_table(Buf *b, const SourceQuality q[SRC_COUNT], const TableQuality 
 		detail.len = 0;
 		order_detail(&detail, m);
 		const char *column = source_defs[i].cols[source_defs[i].date_col];
-		buf_printf(b, "%s,date_order,%s,%s,", name, column, order_name[m->order]);
+		buf_printf(b, "%s,date_order,%s,%s,", name, column, order_value(m));
 		csv_field(b, detail.p, detail.len);
 		buf_printf(b, "\n%s,date_basis,%s,%s,\n", name, column, basis_name[m->basis]);
 		for (int e = EVIDENCE_DAY_FIRST; e <= EVIDENCE_MONTH_FIRST; e++)
@@ -197,9 +216,11 @@ void quality_summary(Buf *b, const SourceQuality q[SRC_COUNT], const TableQualit
 		buf_printf(b, "%s\n", source_defs[i].name);
 		summary_counts(b, "  quarantined rows: ", D_FIRST_REASON, D_NREASONS, m->reason);
 		summary_counts(b, "  flagged rows: ", D_FIRST_FLAG, D_NFLAGS, m->flag);
-		buf_printf(b, "  %s: %s (", source_defs[i].cols[source_defs[i].date_col], order_name[m->order]);
+		buf_printf(b, "  %s: ", source_defs[i].cols[source_defs[i].date_col]);
+		if (!m->unordered)	/* else the detail says what its dates are */
+			buf_printf(b, "%s (", order_name[m->order]);
 		order_detail(b, m);
-		buf_puts(b, ")\n");
+		buf_puts(b, m->unordered ? "\n" : ")\n");
 	}
 	buf_puts(b, "\nas of ");
 	buf_date(b, as_of);

@@ -178,6 +178,17 @@ static int quarantine_cmp(const void *a, const void *b)
 
 /* ---- value rules applied to a row */
 
+/* The first ambiguous date of the file, as written (cut to fit) and its line: the example of
+ * the warning when other files' evidence decides its order (borrowed_order). */
+static void keep_ambiguous(Source *src, uint32_t line, Str v)
+{
+	v = str_trim(v);
+	size_t n = v.n < AMBIGUOUS_TEXT - 1 ? v.n : AMBIGUOUS_TEXT - 1;
+	memcpy(src->ambiguous_text, v.p, n);
+	src->ambiguous_text[n] = '\0';
+	src->ambiguous_line = line;
+}
+
 static int64_t row_when(Source *src, RowHead *h, Str v)
 {
 	int64_t moment;
@@ -185,10 +196,11 @@ static int64_t row_when(Source *src, RowHead *h, Str v)
 	DateParse p;
 	if (src->opt.date_format) {	/* the file's own form, else a year-first date (ISO's): no guess at */
 		p = clean_date_format(v, src->opt.date_format);	/* an order the format says otherwise */
-		if (p.status == DATE_BAD)
+		if (p.status == DATE_BAD) {
 			p = clean_date(v);
-		if (p.status == DATE_AMBIGUOUS || p.evidence != EVIDENCE_NONE)
-			p.status = DATE_BAD;
+			if (p.status == DATE_AMBIGUOUS || p.evidence != EVIDENCE_NONE)
+				p.status = DATE_BAD;
+		}
 	} else if (clean_date_usual(v, src->def->timestamp, &moment, &evidence)) {
 		src->evidence[evidence]++;
 		return moment;
@@ -200,7 +212,8 @@ static int64_t row_when(Source *src, RowHead *h, Str v)
 		src->evidence[p.evidence]++;
 		return clean_date_moment(&p, src->cfg->date_order, src->def->timestamp);
 	case DATE_AMBIGUOUS:
-		src->ambiguous++;
+		if (!src->ambiguous++)
+			keep_ambiguous(src, h->line, v);
 		return pack_ambiguous(&p);
 	case DATE_BAD:
 		h->flags |= FLAG(D_INVALID_DATE);
@@ -1064,6 +1077,10 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 		note_orphan(dst, from->orphans[o].id, from->orphans[o].idlen);
 	dst->rows_read += from->rows_read;
 	dst->unterminated |= from->unterminated;
+	if (!dst->ambiguous && from->ambiguous) {	/* the first ambiguous date is the earlier chunk's */
+		memcpy(dst->ambiguous_text, from->ambiguous_text, AMBIGUOUS_TEXT);
+		dst->ambiguous_line = from->ambiguous_line + offset;
+	}
 	dst->ambiguous += from->ambiguous;
 	dst->ambiguous_amounts += from->ambiguous_amounts;
 	for (int e = 0; e < 3; e++)
@@ -1596,6 +1613,74 @@ static void no_dates(Source *src, size_t rows)
 	buf_free(&b);
 }
 
+static const char *skip_digits(const char *p)
+{
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p;
+}
+
+/* Into b, the date_format that reads example, an ambiguous A?B?YYYY date (a time maybe after it),
+ * in order: its separator, then %H:%M[:%S] for a time (a fraction after %S is read) and %z for
+ * an offset after it. */
+static void format_for(Buf *b, const char *example, DateOrder order)
+{
+	const char *p = skip_digits(example);
+	char sep = *p ? *p : '/';
+	buf_printf(b, order == ORDER_DAY_FIRST ? "%%d%c%%m%c%%Y" : "%%m%c%%d%c%%Y", sep, sep);
+	p = *p ? skip_digits(skip_digits(p + 1) + 1) : p;	/* past B and the year */
+	if (*p != ' ' && *p != 'T')
+		return;
+	buf_printf(b, "%c%%H:%%M", *p);
+	p = skip_digits(skip_digits(p + 1) + 1);	/* past HH:MM */
+	if (*p == ':')
+		buf_puts(b, ":%S"), p = skip_digits(p + 1);
+	if (*p == '.')
+		p = skip_digits(p + 1);
+	if (*p)
+		buf_puts(b, *p == ' ' ? " %z" : "%z");
+}
+
+/* A date column with ambiguous values whose order the other files' evidence decided (rules.md,
+ * step 2: none of its own, or a tie) may be read the wrong way round with no sign of it: US dates
+ * beside a European CRM's. Said at every build, with an example, the evidence, a date_order of
+ * the configuration that it overrode, and the setting that says the column's order. */
+static void borrowed_order(const Silver *s, Source *src)
+{
+	if (src->basis != BASIS_DATASET || !src->ambiguous || src->def->date_col < 0)
+		return;
+	int col = src->def->date_col, field = src->sql ? -1 : src->field_of[col];
+	DateOrder other = src->order == ORDER_DAY_FIRST ? ORDER_MONTH_FIRST : ORDER_DAY_FIRST;
+	uint64_t tie = src->evidence[EVIDENCE_DAY_FIRST];
+	Buf b = {0};
+	buf_printf(&b, "%s: ", src->def->cols[col]);
+	if (tie)
+		buf_printf(&b, "its dates show day-first and month-first as often (%llu each; ", (unsigned long long)tie);
+	else
+		buf_puts(&b, "none of its dates shows which comes first, day or month (");
+	buf_printf(&b, "%llu ambiguous, e.g. \"%s\"); read %s by the other files' evidence (",
+		   (unsigned long long)src->ambiguous, src->ambiguous_text, order_name[src->order]);
+	const char *sep = "";
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *o = &s->src[i];
+		uint64_t d = o->evidence[EVIDENCE_DAY_FIRST], m = o->evidence[EVIDENCE_MONTH_FIRST];
+		if (o == src || (!d && !m))
+			continue;
+		buf_printf(&b, "%s%s %s: %llu day-first, %llu month-first", sep, config_file_of(s->cfg, (SourceId)i),
+			   o->def->cols[o->def->date_col], (unsigned long long)d, (unsigned long long)m);
+		sep = "; ";
+	}
+	buf_putc(&b, ')');
+	if (s->cfg->date_order_set && s->cfg->date_order != src->order)
+		buf_printf(&b, ", not by date_order = %s in the configuration, which decides only where no file shows an "
+			       "order", order_name[s->cfg->date_order]);
+	buf_printf(&b, "; if they are %s, say so: [read] %s.date_format = ", order_name[other], src->def->name);
+	format_for(&b, src->ambiguous_text, other);
+	diag(&src->diags, D_BORROWED_ORDER, src->ambiguous_line, field >= 0 ? (uint32_t)field + 1 : 0, buf_cstr(&b),
+	     NULL, 0);
+	buf_free(&b);
+}
+
 /* Rows with bytes that are not UTF-8 (each an invalid_utf8, a --verbose warning) in a file whose
  * encoding is not named (nor its header's said already): a Windows-1252 or Latin-1 export read as
  * UTF-8, whose ids that differ only there became one (a duplicate_key); said at every build. */
@@ -1638,6 +1723,7 @@ bool silver_finish(Silver *s)
 		check_rows(src, s->as_of, oldest, &v);
 		unknown_statuses(src);
 		unknown_devices(src);
+		borrowed_order(s, src);
 		no_dates(src, i == SRC_CUSTOMERS ? s->ncrm : src->table.n);
 		not_utf8(src);
 		if (src->nquarantine)

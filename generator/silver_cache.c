@@ -21,9 +21,9 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "c360cch"	/* and its NUL: 8 bytes */
-#define CACHE_VERSION 4u	/* 2: rows without their id pointer and bronze fields; 3: the export's length;
+#define CACHE_VERSION 5u	/* 2: rows without their id pointer and bronze fields; 3: the export's length;
 				 * 4: the samples apart from the tallies, up to DIAG_FILE_SAMPLES of a code, and
-				 * the head in the sum */
+				 * the head in the sum; 5: the first ambiguous date, and D_BORROWED_ORDER */
 
 typedef struct {
 	char magic[8];
@@ -43,8 +43,10 @@ typedef struct {
 	char pad[1];		/* no padding of the compiler's: the bytes written are all set */
 	uint32_t nsamples;	/* the problems' samples (CacheSample) after the tallies */
 	uint64_t bytes;		/* the export's length: one that grew begins with them (silver_cache_prefix) */
+	uint32_t ambiguous_line, pad2;
+	char ambiguous_text[AMBIGUOUS_TEXT];	/* NUL-terminated */
 } CacheHead;
-_Static_assert(sizeof(CacheHead) == 376, "CacheHead has padding");
+_Static_assert(sizeof(CacheHead) == 384 + AMBIGUOUS_TEXT, "CacheHead has padding");
 
 typedef struct {
 	uint64_t count;
@@ -250,6 +252,8 @@ static void put_head(const Source *src, FileHash key, uint64_t bytes, uint64_t n
 	memcpy(h->reason_count, src->reason_count, sizeof h->reason_count);
 	memcpy(h->evidence, src->evidence, sizeof h->evidence);
 	memcpy(h->decimal_evidence, src->decimal_evidence, sizeof h->decimal_evidence);
+	h->ambiguous_line = src->ambiguous_line;
+	memcpy(h->ambiguous_text, src->ambiguous_text, AMBIGUOUS_TEXT);
 }
 
 /* The sum of the file: of the hashes of its head (the sum itself zero), its body and its text,
@@ -560,7 +564,8 @@ static bool dict_ok(Dict *d, Reader *r, uint64_t n, uint64_t len)
 static bool head_ok(Source *src, const CacheHead *h)
 {
 	bool ok = h->present <= 1 && h->broken <= 1 && h->have_header <= 1 && h->unterminated <= 1 && h->utf8_bom <= 1 &&
-		  (h->decimal == '.' || h->decimal == ',') && h->left_out >= -1 && h->left_out < src->def->ncols;
+		  (h->decimal == '.' || h->decimal == ',') && h->left_out >= -1 && h->left_out < src->def->ncols &&
+		  memchr(h->ambiguous_text, '\0', AMBIGUOUS_TEXT);
 	for (int c = 0; c < MAX_COLS; c++)
 		ok = ok && h->field_of[c] >= -1 && (h->field_of[c] < 0 || (uint32_t)h->field_of[c] < h->nheader);
 	if (!ok)
@@ -576,6 +581,8 @@ static bool head_ok(Source *src, const CacheHead *h)
 	memcpy(src->reason_count, h->reason_count, sizeof src->reason_count);
 	memcpy(src->evidence, h->evidence, sizeof src->evidence);
 	memcpy(src->decimal_evidence, h->decimal_evidence, sizeof src->decimal_evidence);
+	src->ambiguous_line = h->ambiguous_line;
+	memcpy(src->ambiguous_text, h->ambiguous_text, AMBIGUOUS_TEXT);
 	return true;
 }
 

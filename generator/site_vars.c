@@ -132,7 +132,8 @@ static const PageVar source_fields[] = {
 	{"reasons", T_LIST, reason_fields, "rows quarantined, by reason (only reasons that occur)"},
 	{"flags", T_LIST, flag_fields, "silver rows flagged, by flag (only flags that occur)"},
 	{"date_column", T_TEXT, NULL, "the source's date column"},
-	{"date_order", T_TEXT, NULL, "`day-first` or `month-first`"},
+	{"date_order", T_TEXT, NULL, "`day-first` or `month-first`; for a `[read] date_format` of `%s` or `excel`, what its dates are "
+				    "instead (`Unix time`, `a spreadsheet's serial days`)"},
 	{"date_basis", T_TEXT, NULL, "what the date order was decided from"},
 	{"day_first", T_NUMBER, NULL, "values that can only be day-first"},
 	{"month_first", T_NUMBER, NULL, "values that can only be month-first"},

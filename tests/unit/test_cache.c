@@ -138,6 +138,13 @@ static void test_cache_taken_only_as_written(void **state)
 	CHECK(!taken(&f[0], &o), "a byte of the text no row reads is refused");
 	free(o.p);
 
+	/* the first ambiguous date's text, the head's last bytes, without its NUL (a warning's example) */
+	c = copy(&f[0]);
+	memset(c.p + HEAD - AMBIGUOUS_TEXT, 'x', AMBIGUOUS_TEXT);
+	fix_sum(&c);
+	CHECK(!taken(&c, NULL), "an example date without its end is refused");
+	free(c.p);
+
 	/* the note's tally (the unknown column) moved to the place of an error's */
 	c = copy(&f[0]);
 	size_t tallies = HEAD + 2 * FILE_ROW(Customer);

@@ -178,6 +178,18 @@ static void test_date_format(void **state)
 		{"%Y-%m-%dT%H:%M:%S%z", "2024-01-03T23:30:00+0200", "2024-01-03", DATE_OK, 21 * 3600 + 1800},
 		{"%Y-%m-%dT%H:%M:%S%z", "2024-01-03T01:00:00+02:00", "2024-01-02", DATE_OK, 23 * 3600},
 		{"%Y-%m-%dT%H:%M:%S%z", "2024-01-03T01:00:00+1500", "bad", DATE_BAD, 0},
+		/* %z takes Z, UTC and GMT too, and a fraction after %S is read (dropped): BigQuery's and
+		 * PostgreSQL's CSV timestamps (revB: no format could read them) */
+		{"%Y-%m-%d %H:%M:%S %z", "2024-03-05 14:22:10.123456 UTC", "2024-03-05", DATE_OK, 14 * 3600 + 1330},
+		{"%Y-%m-%d %H:%M:%S%z", "2024-03-05 00:22:10.123+01", "2024-03-04", DATE_OK, 23 * 3600 + 1330},
+		{"%Y-%m-%dT%H:%M:%S%z", "2024-03-05T14:22:10Z", "2024-03-05", DATE_OK, 14 * 3600 + 1330},
+		{"%d/%m/%Y %H:%M:%S%z", "05/03/2024 14:22:10.5GMT", "2024-03-05", DATE_OK, 14 * 3600 + 1330},
+		{"%Y-%m-%d %H:%M:%S UTC", "2024-03-05 14:22:10 UTC", "2024-03-05", DATE_OK, 14 * 3600 + 1330},
+		{"%Y-%m-%d %H:%M:%S %z", "2024-03-05 14:22:10 CET", "bad", DATE_BAD, 0},	/* no other zone name */
+		{"%Y-%m-%d %H:%M:%S %z", "2024-03-05 14:22:10 utc", "bad", DATE_BAD, 0},
+		{"%Y-%m-%d %H:%M:%S", "2024-03-05 14:22:10 UTC", "bad", DATE_BAD, 0},	/* no %z: no zone */
+		{"%Y-%m-%d %H:%M:%S", "2024-03-05 14:22:10.", "bad", DATE_BAD, 0},
+		{"%Y-%m-%d %H:%M", "2024-03-05 14:22.5", "bad", DATE_BAD, 0},	/* a fraction of seconds only */
 		/* seconds since 1970 (1704067200 is 2024-01-01 00:00 UTC: 19,723 days of 86,400 s) */
 		{"%s", "1704067200", "2024-01-01", DATE_OK, 0},
 		{"%s", " 1704153599.75 ", "2024-01-01", DATE_OK, 86399},
@@ -209,6 +221,22 @@ static void test_date_format(void **state)
 		int64_t m = clean_date_moment(&p, ORDER_MONTH_FIRST, true), day = date_floor_day(m);
 		CHECK(strcmp(date_text(day), cases[i].want) == 0 && m - day * SECS_PER_DAY == cases[i].secs,
 		      "\"%s\" as %s: %s + %lld s", cases[i].in, cases[i].fmt, date_text(day), (long long)(m - day * SECS_PER_DAY));
+	}
+	/* A value read in a format is the evidence it would be without one: a day above 12, or a month's
+	 * name, in a format that writes day and month before the year (revB: a month-first
+	 * date_format on orders made paypal.csv's 4/1/2024 read day-first) */
+	static const struct { const char *fmt, *in; int evidence; } shows[] = {
+		{"%m/%d/%Y", "3/15/2024", EVIDENCE_MONTH_FIRST}, {"%m/%d/%Y", "4/2/2024", EVIDENCE_NONE},
+		{"%d.%m.%Y %H:%M", "15.02.2024 10:00", EVIDENCE_DAY_FIRST}, {"%d.%m.%Y", "12.02.2024", EVIDENCE_NONE},
+		{"%b %d, %Y", "Mar 5, 2024", EVIDENCE_MONTH_FIRST}, {"%d-%b-%Y", "03-Jan-2024", EVIDENCE_DAY_FIRST},
+		{"%e %B %Y", "3 January 2024", EVIDENCE_DAY_FIRST}, {"%Y-%m-%d", "2024-03-15", EVIDENCE_NONE},
+		{"%Y/%d/%m", "2024/15/03", EVIDENCE_NONE}, {"%s", "1704067200", EVIDENCE_NONE},
+		{"excel", "45292", EVIDENCE_NONE},
+	};
+	for (size_t i = 0; i < N_ELEMS(shows); i++) {
+		DateParse p = clean_date_format(S(shows[i].in), shows[i].fmt);
+		CHECK(p.status == DATE_OK && p.evidence == shows[i].evidence, "\"%s\" as %s: evidence %d, want %d",
+		      shows[i].in, shows[i].fmt, p.evidence, shows[i].evidence);
 	}
 	CHECK(!clean_date_format_why("%b %d, %Y") && !clean_date_format_why("%d.%m.%Y %H:%M %z") &&
 	      !clean_date_format_why("%e %B %Y") && !clean_date_format_why("%s") && !clean_date_format_why("excel"),
@@ -245,6 +273,11 @@ static void test_date_order_and_time(void **state)
 		{"2022-07-15 01:00 Z", 3600, 0}, {"2022-07-15T01:00:00+0530", -16200, -1},
 		{"2022-07-15 23:30 -05:00", 102600, 1}, {"2022-07-15 23:59:59 -0100", 89999, 1},
 		{"15/07/2022 00:30 +01:00", -1800, -1}, {"2022-07-15T10:30:59.5-00:30", 39659, 0},
+		/* BigQuery's UTC (GMT too) and PostgreSQL's hours alone; fractions of up to 9 digits */
+		{"2022-07-15 10:30:15.123456 UTC", 37815, 0}, {"2022-07-15T10:30UTC", 37800, 0},
+		{"2022-07-15 10:30:00 GMT", 37800, 0}, {"2022-07-15 10:30:00.123+01", 34200, 0},
+		{"2022-07-15 23:00-05", 100800, 1}, {"15/07/2022 00:30 +01", -1800, -1},
+		{"2022-07-15T10:30:15.123456789Z", 37815, 0},
 	};
 	int64_t base = date_days(2022, 7, 15) * SECS_PER_DAY;
 	for (size_t i = 0; i < N_ELEMS(times); i++) {
@@ -258,7 +291,9 @@ static void test_date_order_and_time(void **state)
 	/* Offsets that are not offsets. */
 	static const char *const bad[] = {
 		"2022-07-15 10:30 -", "2022-07-15 10:30  +01:00", "2022-07-15 10:30 +1", "2022-07-15 10:30+01:0",
-		"2022-07-15 10:30+013", "2022-07-15 10:30 Z1", "2022-07-15 10:30+15:00", "2022-07-15 10:30 UTC",
+		"2022-07-15 10:30+013", "2022-07-15 10:30 Z1", "2022-07-15 10:30+15:00", "2022-07-15 10:30 CET",
+		"2022-07-15 10:30 EST", "2022-07-15 10:30 utc", "2022-07-15 10:30 UTC+01", "2022-07-15 10:30 Z UTC",
+		"2022-07-15 10:30+15", "2022-07-15 10:30  UTC", "2022-07-15 UTC", "2022-07-15 10:30:00.+01",
 	};
 	for (size_t i = 0; i < N_ELEMS(bad); i++)
 		CHECK(clean_date(S(bad[i])).status == DATE_BAD, "\"%s\" is not a date", bad[i]);

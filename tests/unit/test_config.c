@@ -251,6 +251,55 @@ static void test_no_dates(void **state)
 	buf_free(&err);
 }
 
+/* A date column whose ambiguous dates take their order from other files' evidence is a warning
+ * (revB: US orders read day-first beside a European CRM, date_order = month-first unheard, and
+ * nothing said), with an example, the evidence, the date_order it overrode and the fix; none for
+ * a column of its own evidence or format, and none for a date_order nothing overrode. */
+static void test_borrowed_order(void **state)
+{
+	(void)state;
+	static const struct { const char *conf, *orders, *said; } cases[] = {
+		{"date_order = month-first\n", "o1,c1,06/01/2024\no2,c1,06/12/2024\n",
+		 "order_date: none of its dates shows which comes first, day or month (2 ambiguous, e.g. \"06/01/2024\"); "
+		 "read day-first by the other files' evidence (customers.csv dob: 1 day-first, 0 month-first; payments.csv "
+		 "payment_date: 1 day-first, 0 month-first), not by date_order = month-first in the configuration, which "
+		 "decides only where no file shows an order; if they are month-first, say so: [read] orders.date_format = "
+		 "%m/%d/%Y"},
+		{"", "o1,c1,2024-06-03\no2,c1,\" 06-01-2024T10:30:00.5 UTC\"\n",
+		 "order_date: none of its dates shows which comes first, day or month (1 ambiguous, e.g. \"06-01-2024T10:30:00.5 "
+		 "UTC\"); read day-first by the other files' evidence (customers.csv dob: 1 day-first, 0 month-first; "
+		 "payments.csv payment_date: 1 day-first, 0 month-first); if they are month-first, say so: [read] "
+		 "orders.date_format = %m-%d-%YT%H:%M:%S %z"},
+		{"date_order = day-first\n", "o1,c1,13/01/2024\no2,c1,01/13/2024\no3,c1,06.01.2024 10:30+01\n",
+		 "order_date: its dates show day-first and month-first as often (1 each; 1 ambiguous, e.g. \"06.01.2024 "
+		 "10:30+01\"); read day-first by the other files' evidence (customers.csv dob: 1 day-first, 0 month-first; "
+		 "payments.csv payment_date: 1 day-first, 0 month-first); if they are month-first, say so: [read] "
+		 "orders.date_format = %m.%d.%Y %H:%M%z"},
+		{"date_order = month-first\n", "o1,c1,06/01/2024\no2,c1,06/13/2024\n", NULL},	/* its own evidence */
+		{"[read]\norders.date_format = %m/%d/%Y\n", "o1,c1,06/01/2024\n", NULL},	/* its own format */
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Config cfg;
+		Buf err = {0}, orders = {0};
+		buf_printf(&orders, "order_id,customer_id,order_date,amount,status\n%s", cases[i].orders);
+		const char *text[SRC_COUNT] = {
+			"customer_id,name,dob\nc1,ann,25/12/1980\n", buf_cstr(&orders),
+			"payment_id,customer_id,payment_date,payment_method,payment_status,amount\np1,c1,13-01-2024,cash,paid,5\n",
+		};
+		Silver s;
+		CHECK(load(&cfg, cases[i].conf, &err), "%s", buf_cstr(&err));
+		CHECK(silver_from(&s, &cfg, text), "builds");
+		const DiagTally *t = &s.src[SRC_ORDERS].diags.tally[D_BORROWED_ORDER];
+		CHECK(cases[i].said ? t->count == 1 && strcmp(t->sample[0].text, cases[i].said) == 0 && t->sample[0].col == 3 &&
+			      t->sample[0].line == (i == 1 ? 3u : i == 2 ? 4u : 2u) : !t->count,
+		      "case %zu: %s", i, t->count ? t->sample[0].text : "none");
+		CHECK(!s.src[SRC_CUSTOMERS].diags.tally[D_BORROWED_ORDER].count, "the CRM's dob has its own evidence");
+		silver_free(&s);
+		config_free(&cfg);
+		buf_free(&err), buf_free(&orders);
+	}
+}
+
 static void test_read_options(void **state)
 {
 	(void)state;
@@ -966,7 +1015,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lists_and_quotes), cmocka_unit_test(test_real_headers),
 		cmocka_unit_test(test_category_words), cmocka_unit_test(test_read_options),
-		cmocka_unit_test(test_unknown_statuses), cmocka_unit_test(test_no_dates),
+		cmocka_unit_test(test_unknown_statuses), cmocka_unit_test(test_no_dates), cmocka_unit_test(test_borrowed_order),
 		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
 		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
