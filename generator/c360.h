@@ -1481,8 +1481,10 @@ typedef struct {
 	size_t ncrm;		/* customers from the CRM; the others are inferred */
 	Customer360 *c360;	/* per customer row */
 	uint32_t *order;	/* customer rows in output order (natural order of ids) */
-	uint32_t *rank;		/* a customer row's place in that order: customer_key - 1 */
-	int64_t first_day;	/* the first dated fact, where the date dimension starts */
+	uint32_t *rank;		/* a customer row's place in that order */
+	uint64_t *key;		/* a customer row's customer_key (gold_customer_keys) */
+	char (*key_text)[16];	/* ... as text, its length in the last byte (gold_key_texts) */
+	int64_t first_day;	/* the first dated fact (read back: dim_date's first day) */
 	SourceQuality quality[SRC_COUNT];
 	TableQuality *tables;	/* the files read as SQL tables */
 	size_t ntables;
@@ -1495,7 +1497,8 @@ typedef struct {
 	SessionViews sessions;	/* gold_build's; its weeks are weeks */
 	uint64_t segment_size[SEG_COUNT];
 	int64_t segment_cents[SEG_COUNT], segment_share[SEG_COUNT];	/* lifetime value; % of customers */
-	int64_t first_week;	/* the Monday of the weekly series' first week (A's week at most) */
+	int64_t first_week;	/* the Monday of the weekly series' first week and dim_date's first day: the
+				 * first dated fact's week, or the week before A's if that is later */
 	size_t nseries;		/* weeks from first_week to A's week */
 	uint64_t *week_orders;	/* valid dated orders per week */
 	int64_t *week_cents;	/* and their revenue */
@@ -1558,6 +1561,16 @@ typedef struct {
 /* Customer row c's facts of every source merged, newest first (undated ones last; at one moment,
  * sources in table order): the first max of them into out; returns how many. */
 size_t gold_activity(const Gold *g, uint32_t c, Activity *out, size_t max);
+/* The customer_key of the customers in g->order: their ids' FNV-1a (64 bits) modulo
+ * CUSTOMER_KEY_MAX, plus one; an id whose number an id before it in that order has takes the
+ * next free one (wrapping). The same id has the same key in every edition whatever other
+ * customers come and go, but for such a clash (at a million customers, about one chance in a
+ * thousand). At most 15 digits: a spreadsheet keeps them exact. */
+#define CUSTOMER_KEY_MAX 999999999999999ull
+void gold_customer_keys(Gold *g);
+void gold_key_texts(Gold *g);	/* g->key_text of g->key */
+/* An index of customer_keys: keys[value] is a value's. */
+Str customer_key_str(const void *keys, uint32_t row);
 int64_t gold_last_seen(const Gold *g, uint32_t c);	/* the moment of c's newest dated fact, MOMENT_NULL */
 /* The KPIs as of each snapshot, from the gold tables alone (kpi.c). */
 void kpi_series(const Gold *g, Kpis series[SPARK_WEEKS]);

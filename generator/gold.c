@@ -300,7 +300,9 @@ static bool weekly_orders(Gold *g)
 {
 	bool ok = true;
 	int64_t last = monday(g->as_of);
-	g->first_week = g->first_day == MOMENT_NULL || g->first_day > g->as_of ? last : monday(g->first_day);
+	g->first_week = last - 7;	/* the week before A's at least: dim_date holds the deltas' A - 7 */
+	if (g->first_day != MOMENT_NULL && g->first_day <= g->as_of && monday(g->first_day) < g->first_week)
+		g->first_week = monday(g->first_day);
 	g->nseries = (size_t)((last - g->first_week) / 7 + 1);
 	g->week_orders = xcalloc(g->nseries, sizeof *g->week_orders);
 	g->week_cents = xcalloc(g->nseries, sizeof *g->week_cents);
@@ -625,6 +627,44 @@ void gold_lifecycle(const Gold *g, uint32_t c, Lifecycle *lc)
 	}
 }
 
+Str customer_key_str(const void *keys, uint32_t row)
+{
+	return str_make((const char *)((const uint64_t *)keys + row), sizeof(uint64_t));
+}
+
+void gold_customer_keys(Gold *g)
+{
+	const Table *t = g->src[SRC_CUSTOMERS].table;
+	g->key = xmalloc((t->n + 1) * sizeof *g->key);
+	Index taken = {0};
+	for (size_t i = 0; i < t->n; i++) {
+		uint32_t c = g->order[i];
+		const RowHead *h = ROW(t, RowHead, c);
+		uint64_t fnv = 0xcbf29ce484222325ull;
+		for (uint32_t k = 0; k < h->idlen; k++)
+			fnv = (fnv ^ (unsigned char)h->id[k]) * 0x100000001b3ull;
+		g->key[c] = fnv % CUSTOMER_KEY_MAX + 1;
+		while (index_set(&taken, customer_key_str(g->key, c), c, customer_key_str, g->key) != INDEX_NONE)
+			g->key[c] = g->key[c] % CUSTOMER_KEY_MAX + 1;
+	}
+	index_free(&taken);
+	gold_key_texts(g);
+}
+
+void gold_key_texts(Gold *g)
+{
+	size_t n = g->src[SRC_CUSTOMERS].table->n;
+	g->key_text = xmalloc((n + 1) * sizeof *g->key_text);
+	Buf b = {0};
+	for (size_t c = 0; c < n; c++) {
+		b.len = 0;
+		buf_int(&b, (int64_t)g->key[c]);	/* 15 digits at most */
+		memcpy(g->key_text[c], b.p, b.len);
+		g->key_text[c][15] = (char)b.len;
+	}
+	buf_free(&b);
+}
+
 void gold_free(Gold *g)
 {
 	kept_join(g);	/* a gold_build that stopped before its views */
@@ -633,6 +673,8 @@ void gold_free(Gold *g)
 	free(g->c360);
 	free(g->order);
 	free(g->rank);
+	free(g->key);
+	free(g->key_text);
 	free(g->by_value);
 	free(g->sessions.of);
 	for (int i = 0; i < SRC_COUNT; i++) {

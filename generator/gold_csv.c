@@ -217,25 +217,26 @@ static Tables tables_of(const Gold *g, int t)
  * file's row i when what it was formatted from is what row i is formatted from now */
 
 /* What a customer's row in either table is formatted from, hashed: the customer's row (its texts
- * by their bytes), its Customer360 record whole (calloc'd: no stray padding) and the text of its
- * preferred method; its place (customer_key) is the row's number, the rest the settings' (the
- * binary's tables of labels, the BOM), which the file's key holds. */
+ * by their bytes), its Customer360 record whole (calloc'd: no stray padding), the text of its
+ * preferred method and its customer_key; the rest is the settings' (the binary's tables of
+ * labels, the BOM), which the file's key holds. */
 static FileHash customer_values(const Gold *g, uint32_t ci, Buf *b)
 {
 	const Customer *c = ROW(g->src[SRC_CUSTOMERS].table, Customer, ci);
 	const Customer360 *x = &g->c360[ci];
 	const char *text[4] = {c->name, c->email, c->location,
 			       x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method)};
-	uint64_t v[7 + 4] = {c->h.idlen, (uint64_t)c->h.when, c->h.line, c->h.flags, c->gender, c->in_crm, sizeof *x};
+	uint64_t v[8 + 4] = {c->h.idlen, (uint64_t)c->h.when, c->h.line, c->h.flags, c->gender, c->in_crm, sizeof *x,
+			     g->key[ci]};
 	for (int k = 0; k < 4; k++)
-		v[7 + k] = text[k] ? strlen(text[k]) : UINT64_MAX;
+		v[8 + k] = text[k] ? strlen(text[k]) : UINT64_MAX;
 	b->len = 0;
 	buf_put(b, v, sizeof v);
 	buf_put(b, x, sizeof *x);
 	buf_put(b, c->h.id, c->h.idlen);
 	for (int k = 0; k < 4; k++)
 		if (text[k])
-			buf_put(b, text[k], (size_t)v[7 + k]);
+			buf_put(b, text[k], (size_t)v[8 + k]);
 	return file_hash(b->p, b->len);
 }
 
@@ -408,7 +409,7 @@ static void dim_customer_row(Buf *b, const Gold *g, size_t i)
 {
 	uint32_t ci = g->order[i];
 	const Customer *c = ROW(g->src[SRC_CUSTOMERS].table, Customer, ci);
-	buf_int(b, (int64_t)i + 1);
+	buf_int(b, (int64_t)g->key[ci]);
 	buf_putc(b, ',');
 	csv_field(b, c->h.id, c->h.idlen);
 	customer_profile(b, c);
@@ -430,8 +431,7 @@ static void dim_date(Buf *b, const Gold *g)
 	static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
 					     "August", "September", "October", "November", "December"};
 	static const char *const days[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-	int64_t first = g->first_day == MOMENT_NULL || g->first_day > g->as_of ? g->as_of : g->first_day;
-	for (int64_t d = first; d <= g->as_of; d++) {
+	for (int64_t d = g->first_week; d <= g->as_of; d++) {	/* every week a fact or a delta names, whole */
 		int y, m, dd, iy, iw, wd = date_weekday(d);
 		date_civil(d, &y, &m, &dd);
 		date_iso_week(d, &iy, &iw);
@@ -453,8 +453,8 @@ static void dim_date(Buf *b, const Gold *g)
 	}
 }
 
-/* A number of a column that repeats or counts up from row to row (a fact's customer_key, its
- * line), formatted from the last one's text: the same text, or that text plus one. It starts
+/* A number of a column that repeats or counts up from row to row (a fact's line), formatted
+ * from the last one's text: the same text, or that text plus one. It starts
  * as 0, "0". */
 typedef struct {
 	uint32_t v;
@@ -526,14 +526,14 @@ static bool plain_short(const char *s, size_t n)
 }
 
 /* The columns every fact starts with: id, customer_key, date_key and the date (or moment). */
-static void fact_head(Buf *b, const RowHead *h, const uint32_t *rank, bool timestamp, IntMemo *key)
+static void fact_head(Buf *b, const RowHead *h, const char (*key_text)[16], bool timestamp)
 {
 	if (plain_short(h->id, h->idlen) && !starts_bom(h->id, h->idlen))
 		buf_put(b, h->id, h->idlen);
 	else
 		csv_field(b, h->id, h->idlen);
 	buf_putc(b, ',');
-	memo_int(b, key, rank[h->customer] + 1);	/* customer_key: the place in dim_customer */
+	buf_put(b, key_text[h->customer], (size_t)key_text[h->customer][15]);
 	buf_putc(b, ',');
 	if (h->when == MOMENT_NULL) {
 		buf_putc(b, ',');
@@ -610,14 +610,14 @@ static void fact_each(const Tables *w, size_t from, size_t to, Buf *b,
 			fn(b, w, ROW(t, RowHead, i));
 }
 
-static void fact_line(Buf *b, const Tables *w, const RowHead *h, IntMemo memo[2])
+static void fact_line(Buf *b, const Tables *w, const RowHead *h, IntMemo *line)
 {
 	const FactTable *ft = &fact_tables[w->src];
-	fact_head(b, h, w->g->rank, source_defs[w->src].timestamp, &memo[0]);
+	fact_head(b, h, w->g->key_text, source_defs[w->src].timestamp);
 	for (int k = 0; k < ft->ncols; k++)
 		fact_cell(b, w, k, h);
 	buf_putc(b, ',');
-	memo_int(b, &memo[1], h->line);
+	memo_int(b, line, h->line);
 	cell_flags(b, h->flags);
 	buf_putc(b, '\n');
 }
@@ -626,10 +626,10 @@ static void fact_rows(void *ctx, size_t from, size_t to, Buf *b)
 {
 	const Tables *w = ctx;
 	const Table *t = w->g->src[w->src].table;
-	IntMemo memo[2] = {{0, 1, "0"}, {0, 1, "0"}};	/* customer_key, line: fact_each's rows with memos */
+	IntMemo line = {0, 1, "0"};	/* fact_each's rows with a memo */
 	for (size_t i = w->skip + from; i < w->skip + to; i++)
 		if (!fact_after(ROW(t, RowHead, i), w->after))
-			fact_line(b, w, ROW(t, RowHead, i), memo);
+			fact_line(b, w, ROW(t, RowHead, i), &line);
 }
 
 static void quarantined_rows(Buf *b, const char *source, const Quarantined *q, size_t n, Buf *clean)
@@ -689,7 +689,7 @@ static void header(Buf *b, int table)
 /* ---- what a fact table is made from, hashed without formatting it: a rebuild links the
  * previous site's table when it is the same (most of a rebuild's gold bytes are sessions) */
 
-/* A row as fact_line writes it, as the values it formats: id, customer_key (the rank), moment,
+/* A row as fact_line writes it, as the values it formats: id, customer_key, moment,
  * line, flags, and each column's amount, rule or label number (the labels' texts are hashed by
  * fact_input, in number order). */
 static void fact_values(Buf *b, const Tables *w, const RowHead *h)
@@ -697,7 +697,7 @@ static void fact_values(Buf *b, const Tables *w, const RowHead *h)
 	const Gold *g = w->g;
 	SourceId src = w->src;
 	const FactTable *ft = &fact_tables[src];
-	uint64_t v[5 + 3] = {h->idlen, g->rank[h->customer], (uint64_t)h->when, h->line, h->flags};
+	uint64_t v[5 + 3] = {h->idlen, g->key[h->customer], (uint64_t)h->when, h->line, h->flags};
 	size_t k = 5;
 	for (int c = 0; c < ft->ncols; c++) {
 		const FactCol *fc = &ft->cols[c];
@@ -716,7 +716,7 @@ static void fact_row_input(void *ctx, size_t from, size_t to, Buf *b)
 
 /* Fact table t's input: the settings' salt (c360 itself among them), the table, the BOM, the
  * texts of the labels its columns name by number, and its rows: key, the source's rows key when
- * known (silver_read.c's rows_keys: the rows, customer_key ranks and as-of date it names are
+ * known (silver_read.c's rows_keys: the rows, customer_keys and as-of date it names are
  * what fact_values reads), else (zero) the rows hashed. */
 static FileHash fact_input(const Gold *g, const Config *cfg, int t, FileHash salt, FileHash key)
 {
@@ -743,7 +743,7 @@ static FileHash fact_input(const Gold *g, const Config *cfg, int t, FileHash sal
 
 /* Gold table t into dir's file name. A fact table whose source grew (only rows appended:
  * g->grown_from) begins with the previous site's file when that was made from input before
- * (fact_input of the rows the previous build had, grown_key: the same rows, customer_key ranks
+ * (fact_input of the rows the previous build had, grown_key: the same rows, customer_keys
  * and as-of date, label texts and settings, so the same bytes): only the rows after them are
  * formatted. */
 static bool write_table(const Gold *g, const Config *cfg, const char *dir, int t, const char *name, FileHash before,

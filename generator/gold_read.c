@@ -20,6 +20,9 @@ struct GoldStore {
 	Table table[SRC_COUNT];
 	Dict dict[SRC_COUNT][MAX_COLS];
 	Dict methods;		/* payment methods as payment_mode_split and customer_360 name them */
+	uint64_t *keys;		/* dim_customer's customer_key by row, and their index */
+	size_t keycap;
+	Index key_rows;
 	Quarantined *quarantine[SRC_COUNT];
 	Quarantined **table_quarantine;	/* per g->tables entry: the SQL tables' quarantined rows */
 	size_t ntables;
@@ -264,17 +267,32 @@ static void agree(Reader *r, bool ok, int c)
 		bad(r, D_GOLD_RULE, c);
 }
 
-/* A customer_key: the row of dim_customer it names. */
-static uint32_t get_customer(Reader *r, int c)
+/* A customer_key as a key of the index: its 8 bytes. */
+static Str key_str(uint64_t *key)
+{
+	return str_make((const char *)key, sizeof *key);
+}
+
+/* A customer_key: a whole number of 1 to CUSTOMER_KEY_MAX (0 if it is not one: said). */
+static uint64_t get_key(Reader *r, int c)
 {
 	int64_t key;
-	if (!parse_int(r->f[c], &key) || r->f[c].p[0] == '-') {
+	if (!parse_int(r->f[c], &key) || key < 1 || (uint64_t)key > CUSTOMER_KEY_MAX) {
 		bad(r, D_GOLD_INT, c);
 		return 0;
 	}
-	if (key >= 1 && (uint64_t)key <= r->st->table[SRC_CUSTOMERS].n)
-		return (uint32_t)(key - 1);
-	bad(r, D_GOLD_REF, c);
+	return (uint64_t)key;
+}
+
+/* A fact's customer_key: the row of dim_customer it names. */
+static uint32_t get_customer(Reader *r, int c)
+{
+	uint64_t key = get_key(r, c);
+	uint32_t row = key ? index_find(&r->st->key_rows, key_str(&key), customer_key_str, r->st->keys) : INDEX_NONE;
+	if (row != INDEX_NONE)
+		return row;
+	if (key)
+		bad(r, D_GOLD_REF, c);
 	return 0;
 }
 
@@ -324,7 +342,13 @@ static Str customer_id_of(const void *ctx, uint32_t row)
 static void dim_customer_row(Reader *r)
 {
 	Customer *c = push(r);
-	agree(r, get_int(r, DC_KEY, false) == (int64_t)r->n + 1, DC_KEY);	/* 1, 2, ...: the order of ids */
+	uint32_t row = (uint32_t)r->table->n - 1;
+	GoldStore *st = r->st;
+	if (row >= st->keycap)
+		st->keys = xrealloc(st->keys, (st->keycap = 2 * row + 1024) * sizeof *st->keys);
+	st->keys[row] = get_key(r, DC_KEY);
+	if (st->keys[row] && index_set(&st->key_rows, key_str(&st->keys[row]), row, customer_key_str, st->keys) != INDEX_NONE)
+		bad(r, D_GOLD_TWICE, DC_KEY);	/* a fact's key would name two customers */
 	c->h.id = arena_strndup(r->arena, r->f[DC_ID].p, r->f[DC_ID].n);
 	c->h.idlen = (uint32_t)r->f[DC_ID].n;
 	if (!c->h.idlen)
@@ -1253,8 +1277,10 @@ bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg)
 	g->week_before.as_of = g->as_of == MOMENT_NULL ? MOMENT_NULL : g->as_of - 7;
 	g->order = xmalloc((nc + 1) * sizeof *g->order);
 	g->rank = xmalloc((nc + 1) * sizeof *g->rank);
+	g->key = xmalloc((nc + 1) * sizeof *g->key);	/* the folder's own: it may number them otherwise */
 	for (size_t i = 0; i < nc; i++)
-		g->order[i] = g->rank[i] = (uint32_t)i;
+		g->order[i] = g->rank[i] = (uint32_t)i, g->key[i] = st->keys[i];
+	gold_key_texts(g);
 	bool ok = true;
 	for (size_t i = 0; i < st->ndiags; i++)
 		ok &= diag_worst(st->diags[i], 1) < SEV_ERROR;
@@ -1286,6 +1312,8 @@ void gold_store_free(GoldStore *st)
 		free(st->table_quarantine[i]);
 	free(st->table_quarantine);
 	dict_free(&st->methods);
+	free(st->keys);
+	index_free(&st->key_rows);
 	for (size_t i = 0; i < st->ndiags; i++) {
 		diag_free(st->diags[i]);
 		free(st->diags[i]);

@@ -502,6 +502,7 @@ static void customer_order(const Silver *s, Gold *g)
 	g->rank = xmalloc((nc + 1) * sizeof *g->rank);
 	for (size_t i = 0; i < nc; i++)
 		g->rank[g->order[i]] = (uint32_t)i;
+	gold_customer_keys(g);
 }
 
 bool gold_build(const Silver *s, Gold *g, Buf *err)

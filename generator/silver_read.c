@@ -1470,8 +1470,8 @@ static FileHash rows_key(const Silver *s, SourceId id, FileHash cache, FileHash 
  * key), and what silver_finish and the gold views do to its rows from the other sources: the
  * date order read its ambiguous dates by (the dataset's evidence may decide it), the customers
  * in row order by id (an orphan fact's customer is the inferred customer of its id, numbered
- * after the CRM's and the earlier sources' orphans; the gold tables' customer_key is the rank
- * by id), and the as-of date (the facts after it are in no gold table or view). Zero: not known
+ * after the CRM's and the earlier sources' orphans; the gold tables' customer_key is made from
+ * the ids), and the as-of date (the facts after it are in no gold table or view). Zero: not known
  * (the source not from a cache key). A gold fact table (fact_input) and a customer's facts of
  * a source on its page (site_customers.c) are the same when this key is. A grown source's
  * previous rows (grown_from) get the key they had in the previous build, if it read them with

@@ -465,6 +465,16 @@ file_has "$p101" '<td>2024-03-06 00:00:00</td>'
 file_has "$p101" '<li><span class="time">00:00</span><span class="kind">Session S92</span>'
 file_has "$T/s/gold/fact_sessions.csv" '^S91,[0-9]*,20240307,2024-03-07 00:00:00,'
 
+# dim_date holds every week a fact or a delta names: from the Monday of the first fact's week,
+# or of the week before A's when the facts span less (A = Thursday 2024-03-14: A - 7 is the 7th)
+mkdir -p "$T/week"
+printf 'customer_id,name\n1,Ann\n' >"$T/week/customers.csv"
+printf 'order_id,customer_id,order_date,amount,status\no1,1,2024-03-13,10,completed\no2,1,2024-03-14,10,completed\n' \
+	>"$T/week/orders.csv"
+run 0 build --quiet --data "$T/week" --out "$T/s"
+[ "$(sed -n '2s/,.*//p;$s/,.*//p' "$T/s/gold/dim_date.csv" | tr '\n' ' ')" = "20240304 20240314 " ] && pass ||
+	fail "dim_date of two days' orders: $(sed -n '2p;$p' "$T/s/gold/dim_date.csv")"
+
 data utf8
 l=$(next_line "$T/utf8/customers.csv")
 printf '118,Bad\377Name,n@x.com,f,1990-01-01,x\n' >>"$T/utf8/customers.csv"
@@ -485,7 +495,7 @@ awk 'BEGIN { printf "6001,101,2024-03-01,5,complete"; for (i = 0; i < 9995; i++)
 	>>"$T/wide/orders.csv"
 run 0 build --verbose --data "$T/wide" --out "$T/s"
 err_has "orders.csv:$l:6: warning: more fields than the header"
-file_has "$T/s/gold/fact_orders.csv" "^6001,1,20240301,2024-03-01,5.00,Completed,true,$l,ragged_row$"
+file_has "$T/s/gold/fact_orders.csv" "^6001,$(ckey "$T/s" 101),20240301,2024-03-01,5.00,Completed,true,$l,ragged_row$"
 
 # A week not over yet that starts a year says the year too (helper 116: "Dec 30" and "to date" alone)
 run 0 build --data "$FIXTURE" --as-of 2024-01-03 --out "$T/s"
@@ -547,9 +557,9 @@ printf '[read]\norders.date_format = %%m/%%d/%%Y\n' >"$T/fmtev.conf"
 : >"$T/none.conf"
 for conf in "$T/none.conf" "$T/fmtev.conf"; do
 	run 0 build --quiet --data "$T/fmtev" --config "$conf" --out "$T/s"
-	file_has "$T/s/gold/fact_payments.csv" "^P1,1,20240401,2024-04-01,"
+	file_has "$T/s/gold/fact_payments.csv" "^P1,$(ckey "$T/s" 1),20240401,2024-04-01,"
 	file_has "$T/s/gold/dim_customer.csv" "1985-03-04"
-	file_has "$T/s/gold/fact_orders.csv" "^o3,2,20240402,2024-04-02,"
+	file_has "$T/s/gold/fact_orders.csv" "^o3,$(ckey "$T/s" 2),20240402,2024-04-02,"
 	[ "$(dq "$T/s" orders date_evidence month_first)" = 2 ] && [ "$(dq "$T/s" payments date_basis payment_date)" = dataset ] &&
 		pass || fail "with $conf: $(grep -e date_evidence -e date_basis "$T/s/gold/data_quality.csv" | head -6)"
 done
@@ -564,9 +574,9 @@ done
 for conf in "$T/none.conf" "$T/bq.conf"; do
 	printf '[read]\nweb_activities.date_format = %%Y-%%m-%%d %%H:%%M:%%S%%z\n' >"$T/bq.conf"
 	run 0 build --quiet --data "$T/fmtev" --config "$conf" --out "$T/s"
-	file_has "$T/s/gold/fact_sessions.csv" "^W1,1,20240305,2024-03-05 14:22:10,"
-	file_has "$T/s/gold/fact_sessions.csv" "^W2,1,20240305,2024-03-05 23:22:10,"
-	file_has "$T/s/gold/fact_sessions.csv" "^W3,1,,,/c,iOS,Mobile,4,invalid_date$"
+	file_has "$T/s/gold/fact_sessions.csv" "^W1,$(ckey "$T/s" 1),20240305,2024-03-05 14:22:10,"
+	file_has "$T/s/gold/fact_sessions.csv" "^W2,$(ckey "$T/s" 1),20240305,2024-03-05 23:22:10,"
+	file_has "$T/s/gold/fact_sessions.csv" "^W3,$(ckey "$T/s" 1),,,/c,iOS,Mobile,4,invalid_date$"
 done
 
 # A date_format of %s or excel has no day and month: no order is claimed for it, in
@@ -627,7 +637,7 @@ if [ "$BIG" = 1 ]; then
 	run 0 build --verbose --data "$T/million" --out "$T/s"
 	[ "$(dq "$T/s" orders quarantined_rows duplicate_key)" = 999999 ] && pass || fail "999,999 duplicates"
 	[ "$(dq "$T/s" orders silver_rows '')" = 1 ] && pass || fail "one order stays"
-	file_has "$T/s/gold/fact_orders.csv" "^2001,1,20240301,2024-03-01,99.00,Completed,true,1000001,$"
+	file_has "$T/s/gold/fact_orders.csv" "^2001,$(ckey "$T/s" 101),20240301,2024-03-01,99.00,Completed,true,1000001,$"
 	[ "$(grep -c "million/orders.csv" "$T/err")" -le 4 ] && pass || fail "a million duplicates flood stderr"
 	conserved "$T/s"
 fi

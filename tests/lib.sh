@@ -89,6 +89,8 @@ hostile_data() {
 }
 err_has() { if grep -q -- "$1" "$T/err"; then pass; else fail "stderr lacks \"$1\": $(head -3 "$T/err")"; fi; }
 file_has() { if grep -q -- "$2" "$1"; then pass; else fail "$1 lacks \"$2\""; fi; }
+# ckey SITE ID: the customer_key of customer ID in SITE's gold (a fact names its customer by it)
+ckey() { awk -F, -v id="$2" 'NR > 1 && $2 == id { print $1 }' "$1/gold/dim_customer.csv"; }
 # finish NAME: the summary line, and the exit status.
 finish() {
 	echo "$1: $n checks, $failed failed$([ "$skipped" = 0 ] || echo ", $skipped parts skipped")"

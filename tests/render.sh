@@ -78,7 +78,7 @@ for t in kpi_summary payment_mode_split device_preference customer_360 dim_custo
 	awk 'FNR == 1 && NR != 1 { next } { print }' "$dir"/part-* >"$T/parts.csv"
 	cmp -s "$T/parts.csv" "$T/spark/gold/$t.csv" && pass || fail "spark: $t.csv is not its parts together"
 done
-file_has "$T/spark/gold/fact_sessions.csv" '^S3,2,20240511,2024-05-11 10:00:00,/help,Android,Mobile,4,$'
+file_has "$T/spark/gold/fact_sessions.csv" "^S3,$(ckey "$T/spark" C2),20240511,2024-05-11 10:00:00,/help,Android,Mobile,4,$"
 file_has "$T/spark/index.html" '<p class="value">53.50</p>'
 file_has "$T/spark/index.html" 'Cash and Credit Card (tied): each one&#39;s share of successful payments (the most used of 2 methods)'
 [ "$(find "$T/spark/customers" -path '*/customers/??/*.html' | wc -l)" = 3 ] && pass || fail "spark: three customer pages"
@@ -174,19 +174,19 @@ spoil header '1s/,amount,/,amt,/' fact_orders.csv
 bad header "header/fact_orders.csv:1: error: required column \"amount\" missing; the header has: order_id, customer_key"
 spoil money '2s/,120.50,/,120.505,/' fact_orders.csv
 bad money 'money/fact_orders.csv:2:5: error: amount "120.505" is not a number with at most two decimals'
-spoil key '3s/^5002,1,/5002,99,/' fact_orders.csv
+spoil key '3s/^5002,[0-9]*,/5002,99,/' fact_orders.csv
 bad key 'key/fact_orders.csv:3:2: error: customer_key "99" is not in the table it refers to'
-spoil negkey '3s/^5002,1,/5002,-1,/' fact_orders.csv
+spoil negkey '3s/^5002,[0-9]*,/5002,-1,/' fact_orders.csv
 bad negkey 'negkey/fact_orders.csv:3:2: error: customer_key "-1" is not a whole number'
-spoil bigkey '3s/^5002,1,/5002,1234567890123456789,/' fact_orders.csv
-bad bigkey 'bigkey/fact_orders.csv:3:2: error: customer_key "1234567890123456789" is not a whole number'
+spoil bigkey '3s/^5002,[0-9]*,/5002,1000000000000000,/' fact_orders.csv
+bad bigkey 'bigkey/fact_orders.csv:3:2: error: customer_key "1000000000000000" is not a whole number'
 spoil valid '2s/,true,2,$/,false,2,/' fact_orders.csv
 bad valid 'valid/fact_orders.csv:2:7: error: is_valid "false" disagrees with the rest of the gold tables'
 spoil when '2s/2024-03-03 22:30:00/2024-03-03 25:30:00/' fact_sessions.csv
 bad when 'when/fact_sessions.csv:2:4: error: session_time "2024-03-03 25:30:00" is not a date YYYY-MM-DD'
-spoil datekey '2s/^5001,1,20240220,/5001,1,20240221,/' fact_orders.csv
+spoil datekey '2s/^5001,\([0-9]*\),20240220,/5001,\1,20240221,/' fact_orders.csv
 bad datekey 'datekey/fact_orders.csv:2:3: error: date_key "20240221" disagrees with the rest of the gold tables'
-spoil nokey '3s/^5002,1,20240215,/5002,1,,/' fact_orders.csv
+spoil nokey '3s/^5002,\([0-9]*\),20240215,/5002,\1,,/' fact_orders.csv
 bad nokey 'nokey/fact_orders.csv:3:3: error: date_key "" disagrees with the rest of the gold tables'
 # date_key is the day in UTC: 22:30 at UTC-5 is the next day's 03:30
 spoil utckey '2s/2024-03-03 22:30:00/2024-03-03T22:30:00-05:00/' fact_sessions.csv
@@ -196,8 +196,32 @@ bad inferred 'inferred/data_quality.csv:7:4: error: value "2" disagrees with the
 spoil gender '2s/,Female,/,female,/' dim_customer.csv
 bad gender 'gender/dim_customer.csv:2:5: error: gender "female" is not one of the names the gold schema allows'
 # two rows of one customer_id (a build quarantines the later as duplicate_key): one page for two
-spoil twice '3s/^2,[^,]*,/2,101,/' dim_customer.csv && sed -i '3s/^102,/101,/' "$T/twice/customer_360.csv"
+spoil twice '3s/^\([0-9]*\),[^,]*,/\1,101,/' dim_customer.csv && sed -i '3s/^102,/101,/' "$T/twice/customer_360.csv"
 bad twice 'twice/dim_customer.csv:3:2: error: customer_id "101" is an earlier row'"'"'s too: a customer is one row'
+# two customers of one customer_key: a fact's key would name both
+spoil twicekey "3s/^[0-9]*,/$(sed -n '2s/,.*//p' "$T/keep/gold/dim_customer.csv"),/" dim_customer.csv
+bad twicekey "twicekey/dim_customer.csv:3:1: error: customer_key \"$(sed -n '2s/,.*//p' "$T/keep/gold/dim_customer.csv")\" is an earlier row's too"
+# another engine's keys (1, 2, ... here): any whole numbers, each naming one customer, make the
+# same pages; a render writes them back as they were
+python3 - "$T/keep/gold" "$T/renumbered" <<-'PY'
+	import csv, shutil, sys
+	src, dst = sys.argv[1:]
+	shutil.copytree(src, dst)
+	def rewrite(name, col, new):
+	    rows = list(csv.reader(open(f"{dst}/{name}.csv", encoding="utf-8", newline="")))
+	    for r in rows[1:]:
+	        r[col] = new(r[col])
+	    csv.writer(open(f"{dst}/{name}.csv", "w", encoding="utf-8", newline=""), lineterminator="\n").writerows(rows)
+	keys = {}
+	rewrite("dim_customer", 0, lambda k: keys.setdefault(k, str(len(keys) + 1)))
+	for t in ("fact_orders", "fact_payments", "fact_tickets", "fact_sessions"):
+	    rewrite(t, 1, lambda k: keys[k])
+	PY
+run 0 render --gold "$T/renumbered" --out "$T/renumbered-site"
+diff -r -x .c360-inputs -x .c360-cache -x .c360-site -x gold "$T/keep" "$T/renumbered-site" >"$T/diff" && pass ||
+	fail "pages of renumbered customer_keys differ: $(head -5 "$T/diff")"
+sed -n 2p "$T/renumbered-site/gold/fact_orders.csv" | grep -q '^5001,[0-9],' && pass ||
+	fail "the render's gold keeps the folder's keys: $(sed -n 2p "$T/renumbered-site/gold/fact_orders.csv")"
 # a blank total_customers (null in gold): the customers page leaves its sentence out, whole
 spoil nobuyers 's/^total_customers,[0-9]*,/total_customers,,/' kpi_summary.csv
 run 0 render --gold "$T/nobuyers" --out "$T/nobuyers-site"
@@ -231,14 +255,15 @@ same "$T/keep" "$T/keep.before" "a failed render: --out"
 # page of 100 quoted lines (201-300) where some chunks start inside a record (dropped, read
 # again by the chunk before), wrong times on 5, 350, 480 and 490, an unknown customer on 150.
 spoil chunks '' kpi_summary.csv
-awk 'BEGIN { print "order_id,customer_id,date_key,order_date,amount,status,is_valid,source_line,flags"
-	for (l = 2; l <= 300; l++) printf "O%d,%d,20240220,2024-02-20,%s,Completed,true,2,\n", l,
-		l == 200 ? 99 : 1, l == 50 || l == 150 || l == 290 || l == 295 ? "1.005" : "120.50" }' |
+k=$(ckey "$T/keep" 101)
+awk -v k="$k" 'BEGIN { print "order_id,customer_id,date_key,order_date,amount,status,is_valid,source_line,flags"
+	for (l = 2; l <= 300; l++) printf "O%d,%s,20240220,2024-02-20,%s,Completed,true,2,\n", l,
+		l == 200 ? 99 : k, l == 50 || l == 150 || l == 290 || l == 295 ? "1.005" : "120.50" }' |
 	sed 1s/customer_id/customer_key/ >"$T/chunks/fact_orders.csv"
-awk 'BEGIN { print "session_id,customer_key,date_key,session_time,page_viewed,device_type,channel,source_line,flags"
+awk -v k="$k" 'BEGIN { print "session_id,customer_key,date_key,session_time,page_viewed,device_type,channel,source_line,flags"
 	for (l = 2; l <= 500; l++) {
 		if (l > 201 && l <= 300) { printf "%s%s\n", sprintf("%98s", "x"), l == 300 ? "\",Android,Mobile,2," : ""; continue }
-		printf "S%d,%d,20240303,2024-03-03 %s:30:00,%s", l, l == 150 ? 99 : 1,
+		printf "S%d,%s,20240303,2024-03-03 %s:30:00,%s", l, l == 150 ? 99 : k,
 			l == 5 || l == 350 || l == 480 || l == 490 ? 25 : 22, l == 201 ? "\"/home\n" : "/home,Android,Mobile,2,\n" } }' \
 	>"$T/chunks/fact_sessions.csv"
 for jobs in 1 2 3 4 7; do

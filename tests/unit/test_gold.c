@@ -88,6 +88,36 @@ static void test_customer_figures(void **state)
 	done(&s, &g);
 }
 
+/* customer_key: FNV-1a of the id modulo 999,999,999,999,999, plus one (the values by Python);
+ * of two ids with one such number, the first in id order keeps it, the next takes the next;
+ * a customer added before the others in id order changes none of their keys. */
+static void test_customer_keys(void **state)
+{
+	(void)state;
+	static const char *const crm[2] = {
+		"customer_id,name,email,gender,dob,location\n1,a,,,,\ntgtczrfux,b,,,,\npcopbmiqz,c,,,,\n",
+		"customer_id,name,email,gender,dob,location\n1,a,,,,\ntgtczrfux,b,,,,\npcopbmiqz,c,,,,\n0,d,,,,\n",
+	};
+	for (int round = 0; round < 3; round++) {
+		Silver s;
+		Gold g;
+		Config cfg;
+		const char *text[SRC_COUNT] = {round < 2 ? crm[round] : "customer_id,name,email,gender,dob,location\ntgtczrfux,b,,,,\n",
+					       NULL, NULL, NULL, NULL};
+		build(&s, &g, &cfg, text);
+		if (round < 2) {
+			CHECK(g.key[cust(&s, "1")] == 134423997500507ull, "1: %llu", (unsigned long long)g.key[cust(&s, "1")]);
+			CHECK(g.key[cust(&s, "pcopbmiqz")] == 5975272615596ull && g.key[cust(&s, "tgtczrfux")] == 5975272615597ull,
+			      "the clash: %llu %llu", (unsigned long long)g.key[cust(&s, "pcopbmiqz")],
+			      (unsigned long long)g.key[cust(&s, "tgtczrfux")]);
+		} else {
+			CHECK(g.key[cust(&s, "tgtczrfux")] == 5975272615596ull, "alone: %llu",
+			      (unsigned long long)g.key[cust(&s, "tgtczrfux")]);
+		}
+		done(&s, &g);
+	}
+}
+
 /* The value ranking: highest lifetime value first; equal values in customer (id) order. */
 static void test_value_ranking(void **state)
 {
@@ -629,9 +659,10 @@ static void test_fact_rows(void **state)
 			continue;	/* after the as-of date: in no fact table */
 		char id[32];
 		snprintf(id, sizeof id, i % 50 == 7 ? "\"longid,number%d\"" : i % 50 == 8 ? "long id number %d" : "s%d", i);
-		char cid[2] = {(char)('1' + i / 3 % 4), 0};
+		/* customer_key: FNV-1a of "1" to "4" modulo 999,999,999,999,999, plus one (by Python) */
+		static const char *const key[4] = {"134423997500507", "137722532385140", "136623020756929", "131125462615874"};
 		want.len = 0;
-		buf_printf(&want, "%s,%u,20220701,2022-07-01 10:00:00,", id, g.rank[cust(&s, cid)] + 1);
+		buf_printf(&want, "%s,%s,20220701,2022-07-01 10:00:00,", id, key[i / 3 % 4]);
 		const char *end = strchr(row, '\n');
 		CHECK(end && strncmp(row, want.p, want.len) == 0, "row %d: %.*s, want %s...", i, (int)(end - row), row, want.p);
 		const char *flags = end;	/* the line is the last cell but one, before the flags */
@@ -690,7 +721,8 @@ static void test_fact_ids_quoted(void **state)
 				csv_id(&in, id);	/* the input quotes it the same way */
 				buf_puts(&in, ",1,/home,2022-07-01 10:00,desktop\n");
 				csv_id(&want, id);
-				buf_printf(&want, ",1,20220701,2022-07-01 10:00:00,/home,Desktop,Other,%d,unknown_category\n", line++);
+				buf_printf(&want, ",134423997500507,20220701,2022-07-01 10:00:00,/home,Desktop,Other,%d,unknown_category\n",
+					   line++);	/* customer 1's key */
 			}
 	Silver s;
 	Gold g;
@@ -706,7 +738,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ratio_rounds_half_up), cmocka_unit_test(test_customer_figures),
-		cmocka_unit_test(test_value_ranking), cmocka_unit_test(test_segment_sizes),
+		cmocka_unit_test(test_value_ranking), cmocka_unit_test(test_customer_keys), cmocka_unit_test(test_segment_sizes),
 		cmocka_unit_test(test_weekly_series), cmocka_unit_test(test_ticket_counts),
 		cmocka_unit_test(test_lifecycle), cmocka_unit_test(test_top_method_share),
 		cmocka_unit_test(test_definition_tables), cmocka_unit_test(test_kpi_series),
