@@ -1041,14 +1041,16 @@ void input_header_check(const Record *r, const ReadOptions *o, Diags *d);
 void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
 /* Opens (maps) files name[0..n) of the data location now, for the inputs hash, and hashes them
  * (input_hash) on up to threads threads, a piece at a time: hash[i] the bytes' hash, len[i] their number
- * (UINT64_MAX: the file cannot be read, or the data is on S3). The next input_open of such a file
- * takes these bytes instead of opening it again, if the file is still as it was (device,
+ * (UINT64_MAX: there is no such file, or it changed as it was read, or the data is on S3;
+ * INPUT_UNREADABLE: something is there that cannot be read, a FIFO, a folder, no permission:
+ * not the file that was absent). The next input_open of such a file takes these bytes instead of opening it again, if the file is still as it was (device,
  * inode, size, times). Main thread only, as are input_open and input_close.
  * by_read[i]: hashed as input_hash does, its mapping untouched (the build will likely take the
  * export from a cache); else through the mapping, which the build's reading then finds touched.
  * seen: a previous site whose cache folder records the exports its build hashed (SEEN_NAME): a
  * file stat finds as recorded is not read, its hash the record's (NULL: none). Returns how many
  * were. */
+#define INPUT_UNREADABLE (UINT64_MAX - 1)
 size_t inputs_ahead(const Config *cfg, const char *const *name, const bool *by_read, size_t n, int threads,
 		    const char *seen, FileHash *hash, uint64_t *len);
 /* The record of the files read ahead, in staging's cache folder, its mtime when they began to

@@ -274,6 +274,20 @@ run 0 build --data "$T/data" --out "$T/site"
 has "$T/err" "data/payments.csv: warning: optional file missing"
 run 0 build --quiet --data "$T/data" --out "$T/site"
 empty "$T/err"
+# A FIFO or a folder where that optional file was is an error as on a fresh --out, not the
+# missing file the site was made without ("up to date", exit 0); the site stays as it was.
+cp "$T/site/.c360-inputs" "$T/inputs.before"
+for kind in fifo folder; do
+	if [ $kind = fifo ]; then mkfifo "$T/data/payments.csv"; else mkdir "$T/data/payments.csv"; fi
+	run 1 build --data "$T/data" --out "$T/site"
+	has "$T/err" "data/payments.csv: error: cannot read: "
+	has "$T/err" "^c360: the build stopped; $T/site is unchanged$"
+	hasnt "$T/err" "up to date"
+	cmp -s "$T/inputs.before" "$T/site/.c360-inputs" && pass || fail "a build stopped by a $kind changed the site"
+	rm -rf "$T/data/payments.csv"
+done
+run 0 build --data "$T/data" --out "$T/site"
+has "$T/err" "is up to date"
 rm "$T/data/customers.csv"
 
 # ---- c360 check on broken input: what it could establish, the reason, exit 1
