@@ -1169,6 +1169,46 @@ static const PageVar *check_lookup(Check *c, const struct TplNode *n)
 	return NULL;
 }
 
+/* Whether a filter writes a variable of type t as what it is: number, money and pct write the
+ * figure they name (a count of cents under number, days since 1970 under money, would be
+ * nonsense), date and day a date, signed any figure, url any value. The engine formats
+ * whatever it is given; the page's table knows what each variable holds. */
+static bool filter_fits(int filter, VarType t)
+{
+	switch (filter) {
+	case F_NUMBER: return t == T_NUMBER;
+	case F_MONEY: return t == T_MONEY;
+	case F_PCT: return t == T_PCT;
+	case F_DATE:
+	case F_DAY: return t == T_DATE;
+	case F_SIGNED: return t == T_NUMBER || t == T_MONEY || t == T_PCT;
+	default: return true;	/* none, url; a list or HTML is said otherwise */
+	}
+}
+
+/* "{{as_of|money}}: money is a filter for money, and as_of is a date (date or day write one)" */
+static void check_filter(Check *c, const struct TplNode *n, const PageVar *v)
+{
+	static const char *const kind[] = {[T_TEXT] = "text", [T_NUMBER] = "a number", [T_MONEY] = "money",
+					   [T_PCT] = "a percentage", [T_DATE] = "a date", [T_BOOL] = "a yes/no",
+					   [T_HTML] = "HTML", [T_LIST] = "a list"};
+	static const char *const fits[] = {[F_NUMBER] = "numbers", [F_MONEY] = "money", [F_PCT] = "percentages",
+					   [F_DATE] = "dates", [F_DAY] = "dates",
+					   [F_SIGNED] = "numbers, money and percentages"};
+	static const char *const use[] = {[T_TEXT] = "write it without a filter, or with url",
+					  [T_NUMBER] = "number or signed write it, or no filter",
+					  [T_MONEY] = "money or signed write it, or no filter",
+					  [T_PCT] = "pct or signed write it, or no filter",
+					  [T_DATE] = "date or day write it, or no filter",
+					  [T_BOOL] = "it is written yes or no without a filter"};
+	Buf why = {0};
+	buf_printf(&why, "|%s}}: %s is a filter for %s, and %s is %s (%s); c360 help templates lists each "
+		   "variable's kind", filter_names[n->filter], filter_names[n->filter], fits[n->filter], v->name,
+		   kind[v->type], use[v->type]);
+	check_error(c, n, "{{%.*s%s", buf_cstr(&why));
+	buf_free(&why);
+}
+
 static void check_var(Check *c, const struct TplNode *n)
 {
 	if (n->len == 1 && n->text[0] == '.') {
@@ -1188,6 +1228,8 @@ static void check_var(Check *c, const struct TplNode *n)
 					 : "{{{%.*s}}} writes only HTML that c360 made, and this is data: write {{%s}}", v->name);
 	else if (v->type == T_HTML && n->filter != F_NONE)
 		check_error(c, n, "{{%.*s}}: a filter on HTML%s", "");
+	else if (!filter_fits(n->filter, v->type))
+		check_filter(c, n, v);
 }
 
 static Checked *check_seen(Check *c, const Template *p)
