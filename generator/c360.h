@@ -1673,7 +1673,9 @@ size_t manifest_group_kept(const char *dir, FileHash input);
 
 /* ------------------------------------------------------------------ editions in git (publish.c) */
 bool publish_prepare(const char *dir, Buf *err);	/* dir is a git working tree: git init if new or empty */
-/* git add -A and commit in dir: 1 committed, 0 nothing changed (no commit), -1 failed (err says). */
+/* The edition's changes in dir staged (the site's files, what keep keeps, what the build removed:
+ * a file c360 did not write is warned about and left out) and committed: 1 committed, 0 nothing
+ * changed (no commit), -1 failed (err says). */
 int publish_commit(const char *dir, const char *message, Buf *err);
 
 /* ------------------------------------------------------------------ output (output.c, gold_csv.c) */

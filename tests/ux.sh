@@ -436,4 +436,33 @@ conf 'keep = .git, .c360-cache\n' 1
 has "$T/err" "^$T/c.conf:1:14: error: keep: .* (.c360-cache: the .c360- files are c360's own)$"
 conf 'keep = .git, notes.txt, index.htm\n' 0
 
+# ---- publish commits the edition and nothing else: a file c360 did not write (nor keep names)
+# is said and left out of the commit, where git add -A committed it as the edition, and the next
+# edition, whose build moves it aside, its removal
+if command -v git >/dev/null; then
+	export GIT_AUTHOR_NAME=c360 GIT_AUTHOR_EMAIL=c360@example.com GIT_COMMITTER_NAME=c360 \
+		GIT_COMMITTER_EMAIL=c360@example.com GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+	run 0 publish --quiet --data "$SAMPLE" --git "$T/pub"
+	echo 'User-agent: *' >"$T/pub/robots.txt"
+	mkdir "$T/pub/img" && echo x >"$T/pub/img/logo.png"
+	echo example.org >"$T/pub/CNAME"	# kept: published
+	run 0 publish --data "$SAMPLE" --git "$T/pub"
+	has "$T/err" "is up to date"
+	has "$T/err" "^c360: warning: $T/pub holds img/logo.png, robots.txt, which c360 did not make and keep does not name: left out of the commit (add their names to keep to publish them)$"
+	[ "$(git -C "$T/pub" show --name-only --format= HEAD)" = CNAME ] && pass ||
+		fail "the commit of an up-to-date site: $(git -C "$T/pub" show --name-only --format= HEAD | head -3)"
+	git -C "$T/pub" ls-files | grep -q 'robots\|img/' && fail "a file c360 did not write was committed" || pass
+	run 0 publish --data "$SAMPLE" --as-of 2024-06-01 --git "$T/pub"
+	git -C "$T/pub" log --name-only --format= | grep -q 'robots\|img/' && fail "a stray file's removal was committed" || pass
+	[ -z "$(git -C "$T/pub" status --porcelain)" ] && pass || fail "the working tree is not clean: $(git -C "$T/pub" status --porcelain | head -3)"
+	echo 'User-agent: *' >"$T/pub/robots.txt"
+	printf 'keep = .git, CNAME, robots.txt\n' >"$T/keep.conf"
+	run 0 publish --config "$T/keep.conf" --data "$SAMPLE" --as-of 2024-06-01 --git "$T/pub"
+	hasnt "$T/err" "left out of the commit"
+	git -C "$T/pub" ls-files | grep -qx robots.txt && pass || fail "a name in keep was not committed"
+else
+	skipped=$((skipped + 1))
+	echo "skipped: publish (no git)"
+fi
+
 finish ux
