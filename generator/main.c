@@ -879,8 +879,23 @@ static int cmd_check(Options *o)
 	size_t nt;
 	quality_measure(&s, q);
 	TableQuality *t = quality_tables(&s, &nt);
+	Buf sum = {0};
 	if (!s.general.tally[D_NO_DATA_DIR].count)	/* there was a folder to read */
-		quality_summary(&b, q, t, nt, ok ? s.as_of : MOMENT_NULL);
+		quality_summary(&sum, q, t, nt, ok ? s.as_of : MOMENT_NULL);
+	/* after the settings, comments: the whole output is a configuration a build reads
+	 * (c360 check --verbose >x.conf), where the table's lines would be [columns] entries */
+	bool comment = o->cfg.verbosity == SAY_VERBOSE;
+	if (comment && sum.len)
+		buf_puts(&b, "\n# the data-quality summary:\n");
+	for (size_t i = 0, nl; i < sum.len; i = nl + 1) {
+		const char *line = sum.p + i, *end = memchr(line, '\n', sum.len - i);
+		nl = end ? (size_t)(end - sum.p) : sum.len;
+		if (comment)
+			buf_puts(&b, nl > i ? "# " : "#");
+		buf_put(&b, line, nl - i);
+		buf_putc(&b, '\n');
+	}
+	buf_free(&sum);
 	free(t);
 	silver_free(&s);
 	int written = print_out(&b);

@@ -395,16 +395,25 @@ has "$T/out" '^thousands_separator = ","$'
 has "$T/out" '^currency = ""$'
 has "$T/out" '^# site_url: not set$'
 # ... a configuration a build reads back as the same settings, from another folder (no empty
-# value; its folders absolute; quotes where a value needs them)
+# value; its folders absolute; quotes where a value needs them): the whole output, whose
+# data-quality summary is comments (its lines were read as [columns] entries)
+settings() { sed '/^# the settings in force/d; /^# the data-quality summary:$/,$d' "$1"; }
 again() { # again CHECK_OUTPUT
-	sed '/^rows per source/,$d' "$1" >"$T/again.conf"
+	cp "$1" "$T/again.conf"
 	(cd / && "$C360" check --verbose --config "$T/again.conf" >"$T/again.out" 2>"$T/err") && pass ||
 		fail "the settings printed do not read back: $(head -3 "$T/err")"
-	sed '/^rows per source/,$d; /^# the settings in force/d' "$T/again.out" >"$T/again.set"
-	sed '/^# the settings in force/d' "$T/again.conf" | cmp -s - "$T/again.set" && pass ||
-		fail "the settings printed read back otherwise: $(sed '/^# the settings in force/d' "$T/again.conf" | diff - "$T/again.set" | head -5)"
+	settings "$T/again.out" >"$T/again.set"
+	settings "$T/again.conf" | cmp -s - "$T/again.set" && pass ||
+		fail "the settings printed read back otherwise: $(settings "$T/again.conf" | diff - "$T/again.set" | head -5)"
 }
 again "$T/out"
+has "$T/out" "^# rows per source "
+has "$T/out" "^# as of 2024-06-30$"
+grep -v '^#' "$T/out" | grep -q 'rows per source\|^as of\|^customers  *loaded' && fail "check --verbose: a summary line is not a comment" || pass
+# c360 check --verbose >x.conf; c360 build --config x.conf: the site the settings make
+"$C360" check --verbose --config "$T/c.conf" >"$T/x.conf" 2>/dev/null
+run 0 build --config "$T/x.conf" --out "$T/x-site"
+grep -q '<title>[^<]*Acme 360' "$T/x-site/index.html" && pass || fail "the build did not take the title of check --verbose's settings"
 printf 'title = "Q3 ""best"" #1 "\nthousands_separator = " "\nkeep = .git, notes\n[columns]\norders.order_id = "Order #", "a,b"\n' >"$T/c.conf"
 run 0 check --verbose --config "$T/c.conf"
 has "$T/out" '^title = "Q3 ""best"" #1 "$'
