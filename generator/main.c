@@ -539,15 +539,21 @@ static int check_out(Options *o)
 		status = usage_error(o->cmd, "--out cannot hold the %s folder, which a %s would replace: %s", what,
 				     o->cmd->name, out);
 	out_keep(o->cfg.keep);
+	char *theme = o->cfg.themes_dir && o->cfg.theme ? path_join(o->cfg.themes_dir, o->cfg.theme) : NULL;
 	const char *source[][2] = {{"--config", o->cfg.config_file}, {"the templates", o->cfg.templates_dir},
-				   {"the themes", o->cfg.themes_dir}};
+				   {"the themes", o->cfg.themes_dir}, {"the theme", theme}};
 	for (size_t i = 0; i < sizeof source / sizeof *source && status == EXIT_OK; i++) {
 		char *entry = source[i][1] ? replaced_in(rout, source[i][1]) : NULL;
+		char *rsource = source[i][1] ? path_resolve(source[i][1]) : NULL;
 		if (entry)
 			status = usage_error(o->cmd, "--out holds %s, which a %s would replace with the site "
 				"(keep it outside, or name %s in keep): %s", source[i][0], o->cmd->name, entry, source[i][1]);
-		free(entry);
+		else if (rsource && strcmp(rsource, rout) == 0)	/* never the site: not "a folder c360 did not make" */
+			status = usage_error(o->cmd, "--out cannot be %s, which a %s reads (the site would take its "
+				"place): %s", source[i][0], o->cmd->name, out);
+		free(entry), free(rsource);
 	}
+	free(theme);
 	char *cwd = realpath(".", NULL);	/* a site replaces --out: a shell in it would be left in the old one */
 	if (status == EXIT_OK && o->cmd->run != cmd_generate && cwd && path_inside(cwd, rout))
 		status = usage_error(o->cmd, "--out cannot be the current folder or hold it: a %s puts a new folder in its "

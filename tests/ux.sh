@@ -104,6 +104,17 @@ run 1 render --gold "$T/nogold" --config "$T/none.conf" --out "$T/nonesite"	# a 
 has "$T/err" "none: error: cannot open: No such file or directory"
 hasnt "$T/err" "nogold"
 
+# c360(1)'s TEMPLATES names the list kpi_cards.html draws the cards from, and fields the
+# reference has (it said kpis and a field good, where the template has cards and tone)
+sed -n '/^\.B kpi_cards\.html$/,/restyles them there/p' c360.1 >"$T/man-cards"
+grep -A1 '^draws the dashboard' "$T/man-cards" | grep -qx '\.B cards' && grep -q '{{#cards}}' templates/kpi_cards.html &&
+	pass || fail "c360(1) and templates/kpi_cards.html name different lists: $(grep -A1 '^draws' "$T/man-cards")"
+for f in $(grep '^\.BR\? ' "$T/man-cards" | grep -v c360 | sed 's/^\.BR\? //; s/[",;:()]/ /g' | tr ' ' '\n' | grep -x '[a-z_]*' |
+	grep -vx 'kpi_cards\|c360\|good\|bad\|neutral\|cards\|kpis'); do
+	has docs/templates.md "^| \`cards\[\]\.$f\` |"
+done
+has "$T/man-cards" '^\.B tone$'
+
 # ---- quiet when fine: a line per file and one for the result; details with --verbose
 run 0 build --out "$T/site"
 empty "$T/out"
@@ -249,6 +260,14 @@ mkdir -p "$T/s/tpl" && printf 'templates = s/tpl\n' >"$T/c2.conf"
 run 2 build --data "$T/data" --out "$T/s" --config "$T/c2.conf"
 has "$T/err" "^c360: --out holds the templates, which a build would replace with the site (keep it outside, or name tpl in keep): $T/s/tpl$"
 [ -f "$T/s/my.conf" ] && [ -d "$T/s/tpl" ] && pass || fail "a refused build moved what --out held"
+# ... nor be the templates, the themes or the theme (was exit 1, "not a folder c360 made",
+# where c360(1) promised a usage error)
+"$C360" init "$T/proj" >/dev/null 2>&1
+for dir in templates:templates themes:themes themes/default:theme; do
+	run 2 build --config "$T/proj/c360.conf" --out "$T/proj/${dir%:*}"
+	has "$T/err" "^c360: --out cannot be the ${dir#*:}, which a build reads (the site would take its place): $T/proj/${dir%:*}$"
+done
+[ -f "$T/proj/templates/index.md" ] && [ -f "$T/proj/themes/default/layout.html" ] && pass || fail "a refused build touched the project"
 printf 'title = Inside\nkeep = .git, my.conf\n' >"$T/s/my.conf"
 run 0 build --data "$T/data" --out "$T/s" --config "$T/s/my.conf"
 [ -f "$T/s/my.conf" ] && pass || fail "a kept configuration in --out was moved"
