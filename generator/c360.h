@@ -2464,6 +2464,7 @@ typedef struct {
 	int (*build)(void *ctx);	/* builds the site afresh, configuration included; 0 on success */
 	void *ctx;
 	const Config *cfg;	/* in force after each build: --out, and the folders to watch */
+	const bool *unchanged;	/* after a build that succeeded: it found the site up to date (NULL: never) */
 } ServeOptions;
 /* Builds, then serves cfg->out_dir and rebuilds when a source changes, until SIGINT or
  * SIGTERM. Returns the exit status: 0 when stopped, 1 if the first build or the server failed. */

@@ -48,6 +48,7 @@ struct Options {
 	const char *bind;	/* serve's --bind */
 	const char *message;	/* publish's --message */
 	int64_t built_as_of;	/* the as-of date of the site written, MOMENT_NULL before */
+	bool unchanged;		/* the last build found the site up to date: it wrote nothing */
 	uint64_t customers, seed, port;
 	bool force, theme_given, pages_given, help;
 	char *owned[4];
@@ -118,7 +119,25 @@ static const char *set_out(Options *o, const char *v)
 
 static const char *set_as_of(Options *o, const char *v)
 {
-	return date_parse_iso(v, &o->cfg.as_of) ? NULL : "a date YYYY-MM-DD between 1900 and 2100";
+	if (date_parse_iso(v, &o->cfg.as_of))
+		return NULL;
+	/* a date of the right shape, year and month whose day is not in the calendar (2024-02-30):
+	 * said so, not as a date out of the years */
+	static char why[96];
+	char month[11];
+	int64_t ignore;
+	snprintf(month, sizeof month, "%.8s01", v);
+	if (strlen(v) == 10 && strspn(v + 8, "0123456789") == 2 && date_parse_iso(month, &ignore)) {
+		int last = 31;
+		for (; last > 28; last--) {
+			snprintf(month, sizeof month, "%.8s%02d", v, last);
+			if (date_parse_iso(month, &ignore))
+				break;
+		}
+		snprintf(why, sizeof why, "a day that exists (%.7s has %d days, no day %.2s)", v, last, v + 8);
+		return why;
+	}
+	return "a date YYYY-MM-DD between 1900 and 2100";
 }
 
 static const char *set_config(Options *o, const char *v)
@@ -756,7 +775,7 @@ static bool gold_stage(Options *o, const Silver *s, Gold *g, const char *staging
 static int build(Options *o, bool existed)
 {
 	FileHash inputs;
-	if (up_to_date(o, NULL, &inputs))
+	if ((o->unchanged = up_to_date(o, NULL, &inputs)))
 		return EXIT_OK;
 	if (!start_ok(o))
 		return stopped(o, existed);
@@ -924,7 +943,7 @@ static int rebuild(void *ctx)
 static int cmd_serve(Options *o)
 {
 	return serve(&(ServeOptions){.bind = o->bind, .port = (unsigned)o->port, .build = rebuild, .ctx = o,
-				     .cfg = &o->cfg});
+				     .cfg = &o->cfg, .unchanged = &o->unchanged});
 }
 
 static const char project_config[] =

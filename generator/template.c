@@ -272,7 +272,8 @@ static const char *unsupported(char sigil, Str name)
 	return NULL;
 }
 
-static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing, size_t closing_len, int depth);
+static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing, size_t closing_len,
+			const char *opened, int depth);
 
 /* The first tag at or after from: where it opens, or ps->end. */
 static const char *find_tag(const Parser *ps, const char *from)
@@ -318,8 +319,9 @@ static bool set_delimiters(Parser *ps, const char *open, Str inner)
 	return true;
 }
 
+/* closing: the name of the section open (closing_len bytes; NULL: none), opened: its tag */
 static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int depth, bool *closed,
-		      const char *closing, size_t closing_len)
+		      const char *closing, size_t closing_len, const char *opened)
 {
 	const char *q = open + ps->otag.n;
 	bool triple = q < ps->end && *q == '{';
@@ -370,8 +372,20 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	if (sigil == '!' && !triple)
 		return true;
 	if (sigil == '/' && !triple) {
-		if (!closing || closing_len != name.n || memcmp(closing, name.p, name.n) != 0)
+		if (!closing)
 			return parse_error(ps, open, "closing a section that is not open", name.p, name.n);
+		if (closing_len != name.n || memcmp(closing, name.p, name.n) != 0) {
+			/* the section left open, and where: {{/cards}} with {{#known}} open inside it
+			 * (a typo, {{/kpi}} for {{/kpis}}, too) is that section's end missing */
+			uint32_t line, col;
+			where(ps, opened, &line, &col);
+			Buf why = {0};
+			buf_printf(&why, "closing %.*s, but the section open here is %.*s, opened at %u:%u (its end: {{/%.*s}})",
+				   (int)name.n, name.p, (int)closing_len, closing, line, col, (int)closing_len, closing);
+			parse_error(ps, open, buf_cstr(&why), NULL, 0);
+			buf_free(&why);
+			return false;
+		}
 		*closed = true;
 		return true;
 	}
@@ -391,7 +405,7 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	if (depth > 32)
 		return parse_error(ps, open, "sections nested too deep", NULL, 0);
 	struct TplNode inner = {0};
-	bool ok = parse_nodes(ps, &inner, name.p, name.n, depth + 1);
+	bool ok = parse_nodes(ps, &inner, name.p, name.n, open, depth + 1);
 	n = &parent->kids[parent->nkids - 1];	/* parse_nodes may not move parent, but be sure */
 	n->kids = inner.kids, n->nkids = inner.nkids, n->capkids = inner.capkids;
 	if (ok && ps->p == NULL)
@@ -400,7 +414,8 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 }
 
 /* Parses until the end, or until the closing tag of `closing` (ps->p NULL if not found). */
-static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing, size_t closing_len, int depth)
+static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing, size_t closing_len,
+			const char *opened, int depth)
 {
 	while (ps->p < ps->end) {
 		const char *open = find_tag(ps, ps->p);
@@ -409,7 +424,7 @@ static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing,
 		if (open == ps->end)
 			break;
 		bool closed = false;
-		if (!parse_tag(ps, parent, open, depth, &closed, closing, closing_len))
+		if (!parse_tag(ps, parent, open, depth, &closed, closing, closing_len, opened))
 			return false;
 		if (closed)
 			return true;
@@ -671,7 +686,7 @@ Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err)
 	size_t nlen = strlen(name);
 	Html h = {.st = H_TEXT};
 	t->html = nlen >= 5 && strcmp(name + nlen - 5, ".html") == 0;
-	if (!parse_nodes(&ps, &t->root, NULL, 0, 0) || (t->html && !html_nodes(&ps, &h, t->root.kids, t->root.nkids))) {
+	if (!parse_nodes(&ps, &t->root, NULL, 0, NULL, 0) || (t->html && !html_nodes(&ps, &h, t->root.kids, t->root.nkids))) {
 		tpl_free(t);
 		return NULL;
 	}

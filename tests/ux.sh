@@ -61,6 +61,13 @@ run 2 build --jobs 0
 has "$T/err" "^c360: --jobs wants a number from 1 to 64, not: 0"
 run 2 generate --out "$T/g"
 has "$T/err" "^c360: generate needs --customers"
+# a day that is not in the calendar is said to be that, not a date out of the years
+run 2 check --as-of 2024-02-30
+has "$T/err" "^c360: --as-of wants a day that exists (2024-02 has 29 days, no day 30), not: 2024-02-30$"
+run 2 check --as-of 2023-04-31
+has "$T/err" "(2023-04 has 30 days, no day 31)"
+run 2 check --as-of 2024-13-01
+has "$T/err" "^c360: --as-of wants a date YYYY-MM-DD between 1900 and 2100, not: 2024-13-01$"
 run 2 init
 has "$T/err" "^c360: init wants a folder"
 
@@ -378,6 +385,9 @@ has "$T/err" "^$T/c.conf:3:1: error: unknown section \[colums\] (did you mean \[
 conf 'title = "Acme 360\n' 1	# a value that opens a quote closes it
 has "$T/err" "^$T/c.conf:1:9: error: title: a quote is never closed$"
 conf 'title = 12" pizzas\nemail_to = "Smith, J" <j@example.org>\n' 0	# a quote inside, a quoted name
+conf 'email_to = Smith, J <j@example.org>\n' 1	# unquoted: why, in one pair of parentheses
+has "$T/err" "board@example.com; no group but the default, no quoted part before @ (no @ in the address; a name with a comma goes in double quotes)$"
+hasnt "$T/err" "))"
 conf 'title = "Acme" 12" pizzas\n' 0	# closed, then text: as written
 conf '[read]\nweb_activities.comment = "#\n' 1	# a section's key too: "# would be read as the comment
 has "$T/err" "^$T/c.conf:2:26: error: web_activities.comment: a quote is never closed$"
