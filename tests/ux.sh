@@ -316,6 +316,19 @@ run 0 build --data "$T/data" --out "$T/site"
 has "$T/err" "is up to date"
 rm "$T/data/customers.csv"
 
+# An optional source with every column renamed is left out with the [columns] lines a required
+# one gets (its warning alone said no way on); --quiet keeps only errors
+cp -r "$SAMPLE" "$T/renamed"
+sed -i '1s/.*/pid,cust,pdate,method,status,amt/' "$T/renamed/payments.csv"
+run 0 build --data "$T/renamed" --out "$T/renamed-site"
+has "$T/err" "renamed/payments.csv:1: warning: required column \"customer_id\" missing; this optional source is left out"
+for col in payment_id customer_id payment_date payment_method payment_status amount; do
+	has "$T/err" "^$T/renamed/payments.csv: note: a column of another name is named in a --config file: \[columns\] payments.$col = NAME$"
+done
+rm -rf "$T/renamed-site"
+run 0 build --quiet --data "$T/renamed" --out "$T/renamed-site"
+empty "$T/err"
+
 # ---- c360 check on broken input: what it could establish, the reason, exit 1
 run 1 check --data "$T/data"
 has "$T/err" "data/customers.csv: error: required file missing"
