@@ -1047,14 +1047,16 @@ void input_header_check(const Record *r, const ReadOptions *o, Diags *d);
 void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
 /* Opens (maps) files name[0..n) of the data location now, for the inputs hash, and hashes them
  * (input_hash) on up to threads threads, a piece at a time: hash[i] the bytes' hash, len[i] their number
- * (UINT64_MAX: the file cannot be read, or the data is on S3). The next input_open of such a file
- * takes these bytes instead of opening it again, if the file is still as it was (device,
+ * (UINT64_MAX: there is no such file, or it changed as it was read, or the data is on S3;
+ * INPUT_UNREADABLE: something is there that cannot be read, a FIFO, a folder, no permission:
+ * not the file that was absent). The next input_open of such a file takes these bytes instead of opening it again, if the file is still as it was (device,
  * inode, size, times). Main thread only, as are input_open and input_close.
  * by_read[i]: hashed as input_hash does, its mapping untouched (the build will likely take the
  * export from a cache); else through the mapping, which the build's reading then finds touched.
  * seen: a previous site whose cache folder records the exports its build hashed (SEEN_NAME): a
  * file stat finds as recorded is not read, its hash the record's (NULL: none). Returns how many
  * were. */
+#define INPUT_UNREADABLE (UINT64_MAX - 1)
 size_t inputs_ahead(const Config *cfg, const char *const *name, const bool *by_read, size_t n, int threads,
 		    const char *seen, FileHash *hash, uint64_t *len);
 /* The record of the files read ahead, in staging's cache folder, its mtime when they began to
@@ -1695,7 +1697,9 @@ size_t manifest_group_kept(const char *dir, FileHash input);
 
 /* ------------------------------------------------------------------ editions in git (publish.c) */
 bool publish_prepare(const char *dir, Buf *err);	/* dir is a git working tree: git init if new or empty */
-/* git add -A and commit in dir: 1 committed, 0 nothing changed (no commit), -1 failed (err says). */
+/* The edition's changes in dir staged (the site's files, what keep keeps, what the build removed:
+ * a file c360 did not write is warned about and left out) and committed: 1 committed, 0 nothing
+ * changed (no commit), -1 failed (err says). */
 int publish_commit(const char *dir, const char *message, Buf *err);
 
 /* ------------------------------------------------------------------ output (output.c, gold_csv.c) */
@@ -2484,6 +2488,7 @@ typedef struct {
 	int (*build)(void *ctx);	/* builds the site afresh, configuration included; 0 on success */
 	void *ctx;
 	const Config *cfg;	/* in force after each build: --out, and the folders to watch */
+	const bool *unchanged;	/* after a build that succeeded: it found the site up to date (NULL: never) */
 } ServeOptions;
 /* Builds, then serves cfg->out_dir and rebuilds when a source changes, until SIGINT or
  * SIGTERM. Returns the exit status: 0 when stopped, 1 if the first build or the server failed. */

@@ -541,7 +541,7 @@ static const Setting settings[] = {
 	{"", "email_from", "the weekly e-mail's From: one address, e.g. BI team <bi@example.com>", set_email_from,
 	 AT(email_from), 's'},
 	{"", "email_to", "the weekly e-mail's To: addresses separated by commas, e.g. \"Doe, Jo\" <jo@example.com>, "
-			 "board@example.com (no group but the default, no quoted part before @)", set_email_to,
+			 "board@example.com; no group but the default, no quoted part before @", set_email_to,
 	 AT(email_to), 's'},
 	{"", "date_order", "day-first or month-first: how to read 03-04-2022 if no date column shows it",
 	 set_date_order, AT(date_order), 'o'},

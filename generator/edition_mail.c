@@ -393,7 +393,7 @@ static const char *address_check(Str a)
 {
 	const char *at = a.n ? memrchr(a.p, '@', a.n) : NULL;
 	if (!at)
-		return "no @ in the address (a name with a comma goes in double quotes)";
+		return "no @ in the address; a name with a comma goes in double quotes";
 	Str local = str_make(a.p, (size_t)(at - a.p)), domain = str_make(at + 1, a.n - local.n - 1);
 	if (memchr(local.p, ':', local.n))
 		return "a group (name: addresses;) is not supported, but the empty one, undisclosed-recipients:;";
@@ -402,7 +402,7 @@ static const char *address_check(Str a)
 	if (memchr(a.p, ';', a.n))
 		return "addresses are separated by commas";
 	if (!is_ascii(a.p, a.n))
-		return "an address is ASCII (an international domain as its xn-- form)";
+		return "an address is ASCII, an international domain in its xn-- form";
 	if (!local.n || local.n > 64 || local.p[0] == '.' || local.p[local.n - 1] == '.')
 		return "the part before @ is empty, longer than 64 characters or begins or ends with a dot";
 	for (size_t i = 0; i < local.n; i++)

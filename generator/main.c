@@ -48,6 +48,7 @@ struct Options {
 	const char *bind;	/* serve's --bind */
 	const char *message;	/* publish's --message */
 	int64_t built_as_of;	/* the as-of date of the site written, MOMENT_NULL before */
+	bool unchanged;		/* the last build found the site up to date: it wrote nothing */
 	uint64_t customers, seed, port;
 	bool force, theme_given, pages_given, help;
 	char *owned[4];
@@ -118,7 +119,25 @@ static const char *set_out(Options *o, const char *v)
 
 static const char *set_as_of(Options *o, const char *v)
 {
-	return date_parse_iso(v, &o->cfg.as_of) ? NULL : "a date YYYY-MM-DD between 1900 and 2100";
+	if (date_parse_iso(v, &o->cfg.as_of))
+		return NULL;
+	/* a date of the right shape, year and month whose day is not in the calendar (2024-02-30):
+	 * said so, not as a date out of the years */
+	static char why[96];
+	char month[11];
+	int64_t ignore;
+	snprintf(month, sizeof month, "%.8s01", v);
+	if (strlen(v) == 10 && strspn(v + 8, "0123456789") == 2 && date_parse_iso(month, &ignore)) {
+		int last = 31;
+		for (; last > 28; last--) {
+			snprintf(month, sizeof month, "%.8s%02d", v, last);
+			if (date_parse_iso(month, &ignore))
+				break;
+		}
+		snprintf(why, sizeof why, "a day that exists (%.7s has %d days, no day %.2s)", v, last, v + 8);
+		return why;
+	}
+	return "a date YYYY-MM-DD between 1900 and 2100";
 }
 
 static const char *set_config(Options *o, const char *v)
@@ -539,15 +558,21 @@ static int check_out(Options *o)
 		status = usage_error(o->cmd, "--out cannot hold the %s folder, which a %s would replace: %s", what,
 				     o->cmd->name, out);
 	out_keep(o->cfg.keep);
+	char *theme = o->cfg.themes_dir && o->cfg.theme ? path_join(o->cfg.themes_dir, o->cfg.theme) : NULL;
 	const char *source[][2] = {{"--config", o->cfg.config_file}, {"the templates", o->cfg.templates_dir},
-				   {"the themes", o->cfg.themes_dir}};
+				   {"the themes", o->cfg.themes_dir}, {"the theme", theme}};
 	for (size_t i = 0; i < sizeof source / sizeof *source && status == EXIT_OK; i++) {
 		char *entry = source[i][1] ? replaced_in(rout, source[i][1]) : NULL;
+		char *rsource = source[i][1] ? path_resolve(source[i][1]) : NULL;
 		if (entry)
 			status = usage_error(o->cmd, "--out holds %s, which a %s would replace with the site "
 				"(keep it outside, or name %s in keep): %s", source[i][0], o->cmd->name, entry, source[i][1]);
-		free(entry);
+		else if (rsource && strcmp(rsource, rout) == 0)	/* never the site: not "a folder c360 did not make" */
+			status = usage_error(o->cmd, "--out cannot be %s, which a %s reads (the site would take its "
+				"place): %s", source[i][0], o->cmd->name, out);
+		free(entry), free(rsource);
 	}
+	free(theme);
 	char *cwd = realpath(".", NULL);	/* a site replaces --out: a shell in it would be left in the old one */
 	if (status == EXIT_OK && o->cmd->run != cmd_generate && cwd && path_inside(cwd, rout))
 		status = usage_error(o->cmd, "--out cannot be the current folder or hold it: a %s puts a new folder in its "
@@ -750,7 +775,7 @@ static bool gold_stage(Options *o, const Silver *s, Gold *g, const char *staging
 static int build(Options *o, bool existed)
 {
 	FileHash inputs;
-	if (up_to_date(o, NULL, &inputs))
+	if ((o->unchanged = up_to_date(o, NULL, &inputs)))
 		return EXIT_OK;
 	if (!start_ok(o))
 		return stopped(o, existed);
@@ -879,8 +904,23 @@ static int cmd_check(Options *o)
 	size_t nt;
 	quality_measure(&s, q);
 	TableQuality *t = quality_tables(&s, &nt);
+	Buf sum = {0};
 	if (!s.general.tally[D_NO_DATA_DIR].count)	/* there was a folder to read */
-		quality_summary(&b, q, t, nt, ok ? s.as_of : MOMENT_NULL);
+		quality_summary(&sum, q, t, nt, ok ? s.as_of : MOMENT_NULL);
+	/* after the settings, comments: the whole output is a configuration a build reads
+	 * (c360 check --verbose >x.conf), where the table's lines would be [columns] entries */
+	bool comment = o->cfg.verbosity == SAY_VERBOSE;
+	if (comment && sum.len)
+		buf_puts(&b, "\n# the data-quality summary:\n");
+	for (size_t i = 0, nl; i < sum.len; i = nl + 1) {
+		const char *line = sum.p + i, *end = memchr(line, '\n', sum.len - i);
+		nl = end ? (size_t)(end - sum.p) : sum.len;
+		if (comment)
+			buf_puts(&b, nl > i ? "# " : "#");
+		buf_put(&b, line, nl - i);
+		buf_putc(&b, '\n');
+	}
+	buf_free(&sum);
 	free(t);
 	silver_free(&s);
 	int written = print_out(&b);
@@ -903,7 +943,7 @@ static int rebuild(void *ctx)
 static int cmd_serve(Options *o)
 {
 	return serve(&(ServeOptions){.bind = o->bind, .port = (unsigned)o->port, .build = rebuild, .ctx = o,
-				     .cfg = &o->cfg});
+				     .cfg = &o->cfg, .unchanged = &o->unchanged});
 }
 
 static const char project_config[] =

@@ -1420,7 +1420,9 @@ static void hash_inputs(FileHasher *h, const Config *cfg)
 	inputs_ahead(cfg, file, by_read, n, config_threads(cfg), cfg->cache ? cfg->out_dir : NULL, bytes, len);
 	for (size_t i = 0; i < n; i++) {
 		file_hasher_add(h, name[i], strlen(name[i]) + 1);
-		if (len[i] != UINT64_MAX) {
+		if (len[i] == INPUT_UNREADABLE) {
+			file_hasher_add(h, "!", 1);	/* no site is made from it: the build says why */
+		} else if (len[i] != UINT64_MAX) {
 			file_hasher_add(h, &len[i], sizeof len[i]);
 			file_hasher_add(h, &bytes[i], sizeof bytes[i]);	/* the cache's key takes it too */
 		} else {

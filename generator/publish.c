@@ -4,25 +4,65 @@
 #include "c360.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Runs git -C dir args...; its exit status, or -1 after reporting to err that it could not run. */
-static int git(const char *dir, const char *const *args, Buf *err)
+/* Runs git -C dir args... (after --literal-pathspecs if literal: a site's file named "*.md" is
+ * that file); in: written to its standard input, out: its standard output kept (NULL: both
+ * the caller's). Its exit status, or -1 after reporting to err that it could not run. */
+static int git_io(const char *dir, bool literal, const char *const *args, const Buf *in, Buf *out, Buf *err)
 {
 	const char *argv[16] = {"git", "-C", dir};
 	size_t n = 3;
-	for (; args[n - 3] && n < 15; n++)
-		argv[n] = args[n - 3];
+	if (literal)
+		argv[n++] = "--literal-pathspecs";
+	for (size_t a = 0; args[a] && n < 15; a++)
+		argv[n++] = args[a];
 	argv[n] = NULL;
+	int to[2] = {-1, -1}, from[2] = {-1, -1};
+	if ((in && pipe2(to, O_CLOEXEC) != 0) || (out && pipe2(from, O_CLOEXEC) != 0)) {
+		buf_printf(err, "c360: error: cannot run git %s in %s: %s\n", args[0], dir, strerror(errno));
+		for (int i = 0; i < 2; i++)
+			if (to[i] >= 0)
+				close(to[i]);
+		return -1;
+	}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
+		if ((in && dup2(to[0], 0) < 0) || (out && dup2(from[1], 1) < 0))
+			_exit(127);
 		execvp("git", (char *const *)argv);
 		_exit(127);
+	}
+	if (in) {
+		close(to[0]);
+		/* git gone before reading it all: EPIPE, not the signal that would end c360 */
+		void (*was)(int) = signal(SIGPIPE, SIG_IGN);
+		for (size_t at = 0; pid > 0 && at < in->len;) {
+			ssize_t w = write(to[1], in->p + at, in->len - at);
+			if (w < 0 && errno != EINTR)
+				break;
+			at += w > 0 ? (size_t)w : 0;
+		}
+		close(to[1]);
+		signal(SIGPIPE, was);
+	}
+	if (out) {
+		close(from[1]);
+		char chunk[64 << 10];
+		for (ssize_t r; pid > 0 && (r = read(from[0], chunk, sizeof chunk)) != 0;)
+			if (r > 0)
+				buf_put(out, chunk, (size_t)r);
+			else if (errno != EINTR)
+				break;
+		close(from[0]);
 	}
 	int status = 0;
 	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -33,6 +73,11 @@ static int git(const char *dir, const char *const *args, Buf *err)
 		return -1;
 	}
 	return code;
+}
+
+static int git(const char *dir, const char *const *args, Buf *err)
+{
+	return git_io(dir, false, args, NULL, NULL, err);
 }
 
 static bool is_empty_or_site(const char *dir)
@@ -66,9 +111,100 @@ bool publish_prepare(const char *dir, Buf *err)
 	       (buf_printf(err, "c360: error: git init %s failed\n", dir), false);
 }
 
+/* The paths of the site in dir, as its manifest lists them (sorted by path), each ended by a
+ * NUL in names; their starts in *at. */
+static size_t site_paths(const char *dir, Buf *names, size_t **at)
+{
+	char *path = path_join(dir, MANIFEST_NAME);
+	Buf ignore = {0};
+	size_t n = 0, head = strlen(MANIFEST_HEAD);
+	*at = NULL;
+	if (file_read(path, names, &ignore) && names->len >= head) {
+		char *p = names->p + head, *end = names->p + names->len;
+		*at = xmalloc(((size_t)(end - p) / 36 + 1) * sizeof **at);	/* "hash size path" is 36 bytes or more */
+		for (char *nl; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
+			*nl = '\0';
+			char *name = strchr(p, ' ');
+			name = name ? strchr(name + 1, ' ') : NULL;
+			if (name)
+				(*at)[n++] = (size_t)(name + 1 - names->p);
+		}
+	}
+	buf_free(&ignore);
+	free(path);
+	return n;
+}
+
+static bool site_has(const Buf *names, const size_t *at, size_t n, const char *path)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(names->p + at[mid], path);
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Whether path, a change git status found in dir, is the edition's: a file of the site or its
+ * manifest and inputs, a name keep keeps (and what is in it), or a file gone (the build
+ * removed it). Anything else was put there by someone else: a commit of the edition would
+ * publish it (and the next build that changes the site removes it, a second commit). */
+static bool editions(const char *dir, const char *path, const Buf *names, const size_t *at, size_t n)
+{
+	size_t top = strcspn(path, "/");
+	char first[256];
+	if (top < sizeof first) {
+		memcpy(first, path, top);
+		first[top] = '\0';
+		if (out_is_kept(first))
+			return true;
+	}
+	if (!strcmp(path, MANIFEST_NAME) || !strcmp(path, INPUTS_NAME) || site_has(names, at, n, path))
+		return true;
+	char *full = path_join(dir, path);
+	struct stat st;
+	bool gone = lstat(full, &st) != 0 && errno == ENOENT;
+	free(full);
+	return gone;
+}
+
 int publish_commit(const char *dir, const char *message, Buf *err)
 {
-	if (git(dir, (const char *const[]){"add", "-A", ".", NULL}, err) != 0)
+	/* what changed, by git (files one by one, no renames), staged only if it is the edition's */
+	Buf status = {0}, add = {0}, names = {0}, strays = {0};
+	size_t *at, n = site_paths(dir, &names, &at), nstrays = 0;
+	int r = git_io(dir, false, (const char *const[]){"status", "--porcelain", "-z", "--untracked-files=all",
+				    "--no-renames", NULL}, NULL, &status, err);
+	for (size_t i = 0; r == 0 && i + 3 < status.len;) {
+		const char *path = status.p + i + 3;	/* "XY path", each ended by a NUL */
+		size_t len = strlen(path);
+		if (editions(dir, path, &names, at, n)) {
+			buf_put(&add, path, len + 1);
+		} else {
+			if (nstrays++ < 3)
+				buf_printf(&strays, "%s%s", nstrays > 1 ? ", " : "", path);
+		}
+		i += 3 + len + 1;
+	}
+	free(at), buf_free(&names), buf_free(&status);
+	if (nstrays > 3)
+		buf_printf(&strays, " and %zu more", nstrays - 3);
+	if (nstrays)
+		say(SAY_NORMAL, "warning: %s holds %s, which c360 did not make and keep does not name: left out of the "
+		    "commit (add %s to keep to publish %s)", dir, buf_cstr(&strays), nstrays == 1 ? "its name" : "their names",
+		    nstrays == 1 ? "it" : "them");
+	buf_free(&strays);
+	if (r == 0 && add.len)
+		r = git_io(dir, true, (const char *const[]){"add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul",
+					NULL}, &add, NULL, err);
+	buf_free(&add);
+	if (r != 0)
 		return err->len ? -1 : (buf_printf(err, "c360: error: git add in %s failed\n", dir), -1);
 	int same = git(dir, (const char *const[]){"diff", "--cached", "--quiet", NULL}, err);
 	if (same == 0)

@@ -457,12 +457,13 @@ static void rebuild(Server *sv, const ServeOptions *so, Watch *w)
 {
 	say(SAY_NORMAL, "%s changed; rebuilding", w->changed.len ? buf_cstr(&w->changed) : "a source");
 	w->changed.len = 0;
-	if (so->build(so->ctx) == 0) {
+	if (so->build(so->ctx) != 0) {
+		say(SAY_QUIET, "the rebuild failed; still serving the previous site");
+	} else if (!so->unchanged || !*so->unchanged) {
 		atomic_fetch_add(&sv->generation, 1);
 		say(SAY_NORMAL, "rebuilt %s; open pages reload", sv->out);
-	} else {
-		say(SAY_QUIET, "the rebuild failed; still serving the previous site");
-	}
+	}	/* else a change undone (a template broken, then put back): the build said the site
+		 * is up to date, which the pages open show as it is */
 	watch_sources(w, so->cfg);
 }
 

@@ -1823,10 +1823,11 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 			buf_putc(out, '\n');
 		}
 		/* a fact's column missing, required or not, while the header has one c360 does not know:
-		   renamed? (a customer's are the profile's: an export often has none of some) */
+		   renamed? (a customer's are the profile's: an export often has none of some); an
+		   optional source left out for it too, whose warning alone named no way on */
 		bool renamed = source_is_fact((SourceId)i) && src->diags.tally[D_COLUMN_UNKNOWN].count &&
-			       src->diags.tally[D_COLUMN_ABSENT].count;
-		if (src->diags.tally[D_COLUMN_REQUIRED].count || renamed)
+			       (src->diags.tally[D_COLUMN_ABSENT].count || src->diags.tally[D_SOURCE_LEFT_OUT].count);
+		if (src->diags.tally[D_COLUMN_REQUIRED].count || (renamed && v > SAY_QUIET))	/* --quiet: errors' only */
 			for (int c = 0; c < src->def->ncols; c++)
 				if (src->field_of[c] < 0 && !src->def->rule[c].extra && !(src->cfg && src->cfg->alias[i][c][0]) &&
 				    (column_required(src->def, c) || renamed))

@@ -705,8 +705,12 @@ size_t inputs_ahead(const Config *cfg, const char *const *name, const bool *by_r
 		Diags ignore = {0};
 		bool ok = input_read(a.path, D_COUNT, &a.in, &ignore, &a.st);
 		a.changed = ignore.tally[D_CHANGED].count > 0;
+		bool unreadable = ignore.tally[D_READ_ERROR].count > 0;
 		diag_free(&ignore);
 		if (!ok && !a.changed) {
+			/* a FIFO or a folder where no export was: not the absent file the previous
+			 * site was made without, or the build it stops is taken for done */
+			len[i] = unreadable ? INPUT_UNREADABLE : UINT64_MAX;
 			free(a.path);
 			continue;
 		}

@@ -272,7 +272,8 @@ static const char *unsupported(char sigil, Str name)
 	return NULL;
 }
 
-static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing, size_t closing_len, int depth);
+static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing, size_t closing_len,
+			const char *opened, int depth);
 
 /* The first tag at or after from: where it opens, or ps->end. */
 static const char *find_tag(const Parser *ps, const char *from)
@@ -318,8 +319,9 @@ static bool set_delimiters(Parser *ps, const char *open, Str inner)
 	return true;
 }
 
+/* closing: the name of the section open (closing_len bytes; NULL: none), opened: its tag */
 static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int depth, bool *closed,
-		      const char *closing, size_t closing_len)
+		      const char *closing, size_t closing_len, const char *opened)
 {
 	const char *q = open + ps->otag.n;
 	bool triple = q < ps->end && *q == '{';
@@ -370,8 +372,20 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	if (sigil == '!' && !triple)
 		return true;
 	if (sigil == '/' && !triple) {
-		if (!closing || closing_len != name.n || memcmp(closing, name.p, name.n) != 0)
+		if (!closing)
 			return parse_error(ps, open, "closing a section that is not open", name.p, name.n);
+		if (closing_len != name.n || memcmp(closing, name.p, name.n) != 0) {
+			/* the section left open, and where: {{/cards}} with {{#known}} open inside it
+			 * (a typo, {{/kpi}} for {{/kpis}}, too) is that section's end missing */
+			uint32_t line, col;
+			where(ps, opened, &line, &col);
+			Buf why = {0};
+			buf_printf(&why, "closing %.*s, but the section open here is %.*s, opened at %u:%u (its end: {{/%.*s}})",
+				   (int)name.n, name.p, (int)closing_len, closing, line, col, (int)closing_len, closing);
+			parse_error(ps, open, buf_cstr(&why), NULL, 0);
+			buf_free(&why);
+			return false;
+		}
 		*closed = true;
 		return true;
 	}
@@ -391,7 +405,7 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 	if (depth > 32)
 		return parse_error(ps, open, "sections nested too deep", NULL, 0);
 	struct TplNode inner = {0};
-	bool ok = parse_nodes(ps, &inner, name.p, name.n, depth + 1);
+	bool ok = parse_nodes(ps, &inner, name.p, name.n, open, depth + 1);
 	n = &parent->kids[parent->nkids - 1];	/* parse_nodes may not move parent, but be sure */
 	n->kids = inner.kids, n->nkids = inner.nkids, n->capkids = inner.capkids;
 	if (ok && ps->p == NULL)
@@ -400,7 +414,8 @@ static bool parse_tag(Parser *ps, struct TplNode *parent, const char *open, int 
 }
 
 /* Parses until the end, or until the closing tag of `closing` (ps->p NULL if not found). */
-static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing, size_t closing_len, int depth)
+static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing, size_t closing_len,
+			const char *opened, int depth)
 {
 	while (ps->p < ps->end) {
 		const char *open = find_tag(ps, ps->p);
@@ -409,7 +424,7 @@ static bool parse_nodes(Parser *ps, struct TplNode *parent, const char *closing,
 		if (open == ps->end)
 			break;
 		bool closed = false;
-		if (!parse_tag(ps, parent, open, depth, &closed, closing, closing_len))
+		if (!parse_tag(ps, parent, open, depth, &closed, closing, closing_len, opened))
 			return false;
 		if (closed)
 			return true;
@@ -671,7 +686,7 @@ Template *tpl_parse(const char *name, const char *src, size_t len, Buf *err)
 	size_t nlen = strlen(name);
 	Html h = {.st = H_TEXT};
 	t->html = nlen >= 5 && strcmp(name + nlen - 5, ".html") == 0;
-	if (!parse_nodes(&ps, &t->root, NULL, 0, 0) || (t->html && !html_nodes(&ps, &h, t->root.kids, t->root.nkids))) {
+	if (!parse_nodes(&ps, &t->root, NULL, 0, NULL, 0) || (t->html && !html_nodes(&ps, &h, t->root.kids, t->root.nkids))) {
 		tpl_free(t);
 		return NULL;
 	}
@@ -1169,6 +1184,46 @@ static const PageVar *check_lookup(Check *c, const struct TplNode *n)
 	return NULL;
 }
 
+/* Whether a filter writes a variable of type t as what it is: number, money and pct write the
+ * figure they name (a count of cents under number, days since 1970 under money, would be
+ * nonsense), date and day a date, signed any figure, url any value. The engine formats
+ * whatever it is given; the page's table knows what each variable holds. */
+static bool filter_fits(int filter, VarType t)
+{
+	switch (filter) {
+	case F_NUMBER: return t == T_NUMBER;
+	case F_MONEY: return t == T_MONEY;
+	case F_PCT: return t == T_PCT;
+	case F_DATE:
+	case F_DAY: return t == T_DATE;
+	case F_SIGNED: return t == T_NUMBER || t == T_MONEY || t == T_PCT;
+	default: return true;	/* none, url; a list or HTML is said otherwise */
+	}
+}
+
+/* "{{as_of|money}}: money is a filter for money, and as_of is a date (date or day write one)" */
+static void check_filter(Check *c, const struct TplNode *n, const PageVar *v)
+{
+	static const char *const kind[] = {[T_TEXT] = "text", [T_NUMBER] = "a number", [T_MONEY] = "money",
+					   [T_PCT] = "a percentage", [T_DATE] = "a date", [T_BOOL] = "a yes/no",
+					   [T_HTML] = "HTML", [T_LIST] = "a list"};
+	static const char *const fits[] = {[F_NUMBER] = "numbers", [F_MONEY] = "money", [F_PCT] = "percentages",
+					   [F_DATE] = "dates", [F_DAY] = "dates",
+					   [F_SIGNED] = "numbers, money and percentages"};
+	static const char *const use[] = {[T_TEXT] = "write it without a filter, or with url",
+					  [T_NUMBER] = "number or signed write it, or no filter",
+					  [T_MONEY] = "money or signed write it, or no filter",
+					  [T_PCT] = "pct or signed write it, or no filter",
+					  [T_DATE] = "date or day write it, or no filter",
+					  [T_BOOL] = "it is written yes or no without a filter"};
+	Buf why = {0};
+	buf_printf(&why, "|%s}}: %s is a filter for %s, and %s is %s (%s); c360 help templates lists each "
+		   "variable's kind", filter_names[n->filter], filter_names[n->filter], fits[n->filter], v->name,
+		   kind[v->type], use[v->type]);
+	check_error(c, n, "{{%.*s%s", buf_cstr(&why));
+	buf_free(&why);
+}
+
 static void check_var(Check *c, const struct TplNode *n)
 {
 	if (n->len == 1 && n->text[0] == '.') {
@@ -1188,6 +1243,8 @@ static void check_var(Check *c, const struct TplNode *n)
 					 : "{{{%.*s}}} writes only HTML that c360 made, and this is data: write {{%s}}", v->name);
 	else if (v->type == T_HTML && n->filter != F_NONE)
 		check_error(c, n, "{{%.*s}}: a filter on HTML%s", "");
+	else if (!filter_fits(n->filter, v->type))
+		check_filter(c, n, v);
 }
 
 static Checked *check_seen(Check *c, const Template *p)

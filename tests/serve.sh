@@ -169,8 +169,12 @@ echo "/* marker-two */" >>"$T/p/themes/default/style.css"
 check rebuilt_from "$id2"
 id3=$(build_id)
 check served_has /assets/style.css marker-two
+# (an export touched, its bytes the same: rebuilt, the build finds the site up to date, and says
+# only that; the open pages are as they were, and do not reload)
 touch "$T/data/orders.csv"
-check rebuilt_from "$id3"
+check until_ok grep -q "^c360: $T/data/orders.csv changed; rebuilding$" "$T/log"
+check until_ok grep -q "is up to date" "$T/log"
+check [ "$(build_id)" = "$id3" ]
 
 # --- a configuration that fails keeps the previous site; fixing it rebuilds
 id4=$(build_id)
@@ -185,6 +189,21 @@ check served_has / marker-one
 sed 's/^title = .*/title = Marker Three Report/' "$T/conf.good" >"$T/p/c360.conf"
 check until_ok served_has / "Marker Three Report"
 check [ "$(build_id)" != "$id4" ]
+
+# --- a template broken, then put back: the rebuild fails, then finds the site up to date and
+# says that alone (it was followed by "rebuilt ...; open pages reload")
+id5=$(build_id)
+cp "$T/p/templates/segments.md" "$T/segments.good"
+{ cat "$T/segments.good"; echo "{{nosuch}}"; } >"$T/segments.bad" && mv "$T/segments.bad" "$T/p/templates/segments.md"
+check until_ok grep -q "segments.md:.*nosuch" "$T/log"
+check until_ok grep -q "the rebuild failed; still serving the previous site" "$T/log"
+ups=$(grep -c "is up to date" "$T/log")
+more_up() { [ "$(grep -c "is up to date" "$T/log")" -gt "$ups" ]; }
+cp "$T/segments.good" "$T/segments.back" && mv "$T/segments.back" "$T/p/templates/segments.md"
+check until_ok more_up
+sleep 0.5
+check [ "$(sed -n '/is up to date/{n;p;}' "$T/log" | grep -c 'rebuilt')" = 0 ]
+check [ "$(build_id)" = "$id5" ]
 
 # --- an open page reloads itself after a rebuild
 if [ "$BROWSER" != 1 ]; then

@@ -61,6 +61,13 @@ run 2 build --jobs 0
 has "$T/err" "^c360: --jobs wants a number from 1 to 64, not: 0"
 run 2 generate --out "$T/g"
 has "$T/err" "^c360: generate needs --customers"
+# a day that is not in the calendar is said to be that, not a date out of the years
+run 2 check --as-of 2024-02-30
+has "$T/err" "^c360: --as-of wants a day that exists (2024-02 has 29 days, no day 30), not: 2024-02-30$"
+run 2 check --as-of 2023-04-31
+has "$T/err" "(2023-04 has 30 days, no day 31)"
+run 2 check --as-of 2024-13-01
+has "$T/err" "^c360: --as-of wants a date YYYY-MM-DD between 1900 and 2100, not: 2024-13-01$"
 run 2 init
 has "$T/err" "^c360: init wants a folder"
 
@@ -103,6 +110,17 @@ hasnt "$T/err" "rows read"
 run 1 render --gold "$T/nogold" --config "$T/none.conf" --out "$T/nonesite"	# a render's too, before its gold
 has "$T/err" "none: error: cannot open: No such file or directory"
 hasnt "$T/err" "nogold"
+
+# c360(1)'s TEMPLATES names the list kpi_cards.html draws the cards from, and fields the
+# reference has (it said kpis and a field good, where the template has cards and tone)
+sed -n '/^\.B kpi_cards\.html$/,/restyles them there/p' c360.1 >"$T/man-cards"
+grep -A1 '^draws the dashboard' "$T/man-cards" | grep -qx '\.B cards' && grep -q '{{#cards}}' templates/kpi_cards.html &&
+	pass || fail "c360(1) and templates/kpi_cards.html name different lists: $(grep -A1 '^draws' "$T/man-cards")"
+for f in $(grep '^\.BR\? ' "$T/man-cards" | grep -v c360 | sed 's/^\.BR\? //; s/[",;:()]/ /g' | tr ' ' '\n' | grep -x '[a-z_]*' |
+	grep -vx 'kpi_cards\|c360\|good\|bad\|neutral\|cards\|kpis'); do
+	has docs/templates.md "^| \`cards\[\]\.$f\` |"
+done
+has "$T/man-cards" '^\.B tone$'
 
 # ---- quiet when fine: a line per file and one for the result; details with --verbose
 run 0 build --out "$T/site"
@@ -249,6 +267,14 @@ mkdir -p "$T/s/tpl" && printf 'templates = s/tpl\n' >"$T/c2.conf"
 run 2 build --data "$T/data" --out "$T/s" --config "$T/c2.conf"
 has "$T/err" "^c360: --out holds the templates, which a build would replace with the site (keep it outside, or name tpl in keep): $T/s/tpl$"
 [ -f "$T/s/my.conf" ] && [ -d "$T/s/tpl" ] && pass || fail "a refused build moved what --out held"
+# ... nor be the templates, the themes or the theme (was exit 1, "not a folder c360 made",
+# where c360(1) promised a usage error)
+"$C360" init "$T/proj" >/dev/null 2>&1
+for dir in templates:templates themes:themes themes/default:theme; do
+	run 2 build --config "$T/proj/c360.conf" --out "$T/proj/${dir%:*}"
+	has "$T/err" "^c360: --out cannot be the ${dir#*:}, which a build reads (the site would take its place): $T/proj/${dir%:*}$"
+done
+[ -f "$T/proj/templates/index.md" ] && [ -f "$T/proj/themes/default/layout.html" ] && pass || fail "a refused build touched the project"
 printf 'title = Inside\nkeep = .git, my.conf\n' >"$T/s/my.conf"
 run 0 build --data "$T/data" --out "$T/s" --config "$T/s/my.conf"
 [ -f "$T/s/my.conf" ] && pass || fail "a kept configuration in --out was moved"
@@ -274,7 +300,34 @@ run 0 build --data "$T/data" --out "$T/site"
 has "$T/err" "data/payments.csv: warning: optional file missing"
 run 0 build --quiet --data "$T/data" --out "$T/site"
 empty "$T/err"
+# A FIFO or a folder where that optional file was is an error as on a fresh --out, not the
+# missing file the site was made without ("up to date", exit 0); the site stays as it was.
+cp "$T/site/.c360-inputs" "$T/inputs.before"
+for kind in fifo folder; do
+	if [ $kind = fifo ]; then mkfifo "$T/data/payments.csv"; else mkdir "$T/data/payments.csv"; fi
+	run 1 build --data "$T/data" --out "$T/site"
+	has "$T/err" "data/payments.csv: error: cannot read: "
+	has "$T/err" "^c360: the build stopped; $T/site is unchanged$"
+	hasnt "$T/err" "up to date"
+	cmp -s "$T/inputs.before" "$T/site/.c360-inputs" && pass || fail "a build stopped by a $kind changed the site"
+	rm -rf "$T/data/payments.csv"
+done
+run 0 build --data "$T/data" --out "$T/site"
+has "$T/err" "is up to date"
 rm "$T/data/customers.csv"
+
+# An optional source with every column renamed is left out with the [columns] lines a required
+# one gets (its warning alone said no way on); --quiet keeps only errors
+cp -r "$SAMPLE" "$T/renamed"
+sed -i '1s/.*/pid,cust,pdate,method,status,amt/' "$T/renamed/payments.csv"
+run 0 build --data "$T/renamed" --out "$T/renamed-site"
+has "$T/err" "renamed/payments.csv:1: warning: required column \"customer_id\" missing; this optional source is left out"
+for col in payment_id customer_id payment_date payment_method payment_status amount; do
+	has "$T/err" "^$T/renamed/payments.csv: note: a column of another name is named in a --config file: \[columns\] payments.$col = NAME$"
+done
+rm -rf "$T/renamed-site"
+run 0 build --quiet --data "$T/renamed" --out "$T/renamed-site"
+empty "$T/err"
 
 # ---- c360 check on broken input: what it could establish, the reason, exit 1
 run 1 check --data "$T/data"
@@ -345,6 +398,9 @@ has "$T/err" "^$T/c.conf:3:1: error: unknown section \[colums\] (did you mean \[
 conf 'title = "Acme 360\n' 1	# a value that opens a quote closes it
 has "$T/err" "^$T/c.conf:1:9: error: title: a quote is never closed$"
 conf 'title = 12" pizzas\nemail_to = "Smith, J" <j@example.org>\n' 0	# a quote inside, a quoted name
+conf 'email_to = Smith, J <j@example.org>\n' 1	# unquoted: why, in one pair of parentheses
+has "$T/err" "board@example.com; no group but the default, no quoted part before @ (no @ in the address; a name with a comma goes in double quotes)$"
+hasnt "$T/err" "))"
 conf 'title = "Acme" 12" pizzas\n' 0	# closed, then text: as written
 conf '[read]\nweb_activities.comment = "#\n' 1	# a section's key too: "# would be read as the comment
 has "$T/err" "^$T/c.conf:2:26: error: web_activities.comment: a quote is never closed$"
@@ -381,16 +437,25 @@ has "$T/out" '^thousands_separator = ","$'
 has "$T/out" '^currency = ""$'
 has "$T/out" '^# site_url: not set$'
 # ... a configuration a build reads back as the same settings, from another folder (no empty
-# value; its folders absolute; quotes where a value needs them)
+# value; its folders absolute; quotes where a value needs them): the whole output, whose
+# data-quality summary is comments (its lines were read as [columns] entries)
+settings() { sed '/^# the settings in force/d; /^# the data-quality summary:$/,$d' "$1"; }
 again() { # again CHECK_OUTPUT
-	sed '/^rows per source/,$d' "$1" >"$T/again.conf"
+	cp "$1" "$T/again.conf"
 	(cd / && "$C360" check --verbose --config "$T/again.conf" >"$T/again.out" 2>"$T/err") && pass ||
 		fail "the settings printed do not read back: $(head -3 "$T/err")"
-	sed '/^rows per source/,$d; /^# the settings in force/d' "$T/again.out" >"$T/again.set"
-	sed '/^# the settings in force/d' "$T/again.conf" | cmp -s - "$T/again.set" && pass ||
-		fail "the settings printed read back otherwise: $(sed '/^# the settings in force/d' "$T/again.conf" | diff - "$T/again.set" | head -5)"
+	settings "$T/again.out" >"$T/again.set"
+	settings "$T/again.conf" | cmp -s - "$T/again.set" && pass ||
+		fail "the settings printed read back otherwise: $(settings "$T/again.conf" | diff - "$T/again.set" | head -5)"
 }
 again "$T/out"
+has "$T/out" "^# rows per source "
+has "$T/out" "^# as of 2024-06-30$"
+grep -v '^#' "$T/out" | grep -q 'rows per source\|^as of\|^customers  *loaded' && fail "check --verbose: a summary line is not a comment" || pass
+# c360 check --verbose >x.conf; c360 build --config x.conf: the site the settings make
+"$C360" check --verbose --config "$T/c.conf" >"$T/x.conf" 2>/dev/null
+run 0 build --config "$T/x.conf" --out "$T/x-site"
+grep -q '<title>[^<]*Acme 360' "$T/x-site/index.html" && pass || fail "the build did not take the title of check --verbose's settings"
 printf 'title = "Q3 ""best"" #1 "\nthousands_separator = " "\nkeep = .git, notes\n[columns]\norders.order_id = "Order #", "a,b"\n' >"$T/c.conf"
 run 0 check --verbose --config "$T/c.conf"
 has "$T/out" '^title = "Q3 ""best"" #1 "$'
@@ -421,5 +486,34 @@ has "$T/err" "^$T/c.conf:1:16: error: keep: .* (weekly is the site's own"
 conf 'keep = .git, .c360-cache\n' 1
 has "$T/err" "^$T/c.conf:1:14: error: keep: .* (.c360-cache: the .c360- files are c360's own)$"
 conf 'keep = .git, notes.txt, index.htm\n' 0
+
+# ---- publish commits the edition and nothing else: a file c360 did not write (nor keep names)
+# is said and left out of the commit, where git add -A committed it as the edition, and the next
+# edition, whose build moves it aside, its removal
+if command -v git >/dev/null; then
+	export GIT_AUTHOR_NAME=c360 GIT_AUTHOR_EMAIL=c360@example.com GIT_COMMITTER_NAME=c360 \
+		GIT_COMMITTER_EMAIL=c360@example.com GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+	run 0 publish --quiet --data "$SAMPLE" --git "$T/pub"
+	echo 'User-agent: *' >"$T/pub/robots.txt"
+	mkdir "$T/pub/img" && echo x >"$T/pub/img/logo.png"
+	echo example.org >"$T/pub/CNAME"	# kept: published
+	run 0 publish --data "$SAMPLE" --git "$T/pub"
+	has "$T/err" "is up to date"
+	has "$T/err" "^c360: warning: $T/pub holds img/logo.png, robots.txt, which c360 did not make and keep does not name: left out of the commit (add their names to keep to publish them)$"
+	[ "$(git -C "$T/pub" show --name-only --format= HEAD)" = CNAME ] && pass ||
+		fail "the commit of an up-to-date site: $(git -C "$T/pub" show --name-only --format= HEAD | head -3)"
+	git -C "$T/pub" ls-files | grep -q 'robots\|img/' && fail "a file c360 did not write was committed" || pass
+	run 0 publish --data "$SAMPLE" --as-of 2024-06-01 --git "$T/pub"
+	git -C "$T/pub" log --name-only --format= | grep -q 'robots\|img/' && fail "a stray file's removal was committed" || pass
+	[ -z "$(git -C "$T/pub" status --porcelain)" ] && pass || fail "the working tree is not clean: $(git -C "$T/pub" status --porcelain | head -3)"
+	echo 'User-agent: *' >"$T/pub/robots.txt"
+	printf 'keep = .git, CNAME, robots.txt\n' >"$T/keep.conf"
+	run 0 publish --config "$T/keep.conf" --data "$SAMPLE" --as-of 2024-06-01 --git "$T/pub"
+	hasnt "$T/err" "left out of the commit"
+	git -C "$T/pub" ls-files | grep -qx robots.txt && pass || fail "a name in keep was not committed"
+else
+	skipped=$((skipped + 1))
+	echo "skipped: publish (no git)"
+fi
 
 finish ux

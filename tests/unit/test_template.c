@@ -169,7 +169,12 @@ static void test_errors_name_file_line_column(void **state)
 	static const struct { const char *tpl, *want; } cases[] = {
 		{"a\n  {{#x}}b", "t.md:2:3: error: section never closed: x"},
 		{"a {{/x}}", "t.md:1:3: error: closing a section that is not open: x"},
-		{"{{#x}}{{/y}}{{/x}}", "t.md:1:7: error: closing a section that is not open: y"},
+		/* a section open: named, with where it was opened (a typo's section, or one inside
+		 * left open, was reported as the closing tag's, "not open") */
+		{"{{#x}}{{/y}}{{/x}}", "t.md:1:7: error: closing y, but the section open here is x, opened at 1:1 (its end: {{/x}})"},
+		{"{{#cards}}\n<p>\n  {{#known}}k\n</p>\n{{/cards}}",
+		 "t.md:5:1: error: closing cards, but the section open here is known, opened at 3:3 (its end: {{/known}})"},
+		{"{{#kpis}}x{{/kpi}}", "t.md:1:11: error: closing kpi, but the section open here is kpis, opened at 1:1"},
 		{"ok\n\nbad {{name", "t.md:3:5: error: unclosed tag"},
 		{"{{n|shout}}", "t.md:1:4: error: unknown filter: shout; the filters are: number, money, pct, date, day, signed, url\n"},
 		{"{{n|dya}}", "t.md:1:4: error: unknown filter: dya; did you mean day?\n"},	/* helper 112 */

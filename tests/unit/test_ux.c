@@ -48,6 +48,8 @@ static const PageVar test_vars[] = {
 	{"words", T_LIST, NULL, ""},
 	{"n", T_NUMBER, NULL, ""},
 	{"ok", T_BOOL, NULL, ""},
+	{"day", T_DATE, NULL, ""},
+	{"sum", T_MONEY, NULL, ""},
 	{NULL, T_TEXT, NULL, NULL},
 };
 static const PageDef test_page = {"test", "test.html", test_vars, ""};
@@ -92,6 +94,22 @@ static void test_template_check(void **state)
 		{"x {{>part}}", "\n{{oops}}", "part.md:2:1: error: {{oops}}: the test page has no variable"},
 		{"{{>part}}", "{{>part}}", "partials nested too deep"},
 		{"{{name}}{{emial}}{{nam}}", NULL, "page.md:1:9: error: {{emial}}"},	/* every error, not the first */
+		/* a filter fits the kind its variable has in the table, or writes nonsense (days since
+		 * 1970 as money, a text through number): an error at the tag */
+		{"{{n|number}} {{n|signed}} {{sum|money}} {{sum|signed}} {{day|date}} {{day|day}} {{name|url}} {{ok|url}}"
+		 " {{day|url}} {{#rows}}{{id|url}}{{/rows}}", NULL, ""},
+		{"A {{day|money}} B", NULL, "page.md:1:3: error: {{day|money}}: money is a filter for money, and day is a "
+					    "date (date or day write it, or no filter); c360 help templates lists"},
+		{"{{name|number}}", NULL, "page.md:1:1: error: {{name|number}}: number is a filter for numbers, and name "
+					  "is text (write it without a filter, or with url)"},
+		{"{{sum|number}}", NULL, "{{sum|number}}: number is a filter for numbers, and sum is money"},
+		{"{{n|pct}}", NULL, "{{n|pct}}: pct is a filter for percentages, and n is a number"},
+		{"{{n|day}}", NULL, "{{n|day}}: day is a filter for dates"},
+		{"{{day|signed}}", NULL, "{{day|signed}}: signed is a filter for numbers, money and percentages"},
+		{"{{ok|date}}", NULL, "and ok is a yes/no (it is written yes or no without a filter)"},
+		{"{{#rows}}{{id|money}}{{/rows}}", NULL, "page.md:1:10: error: {{id|money}}: money is a filter for money, "
+							 "and id is text"},	/* an item's field */
+		{"{{>part}}", "{{sum|day}}", "part.md:1:1: error: {{sum|day}}"},
 	};
 	Buf err = {0};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
@@ -184,6 +202,8 @@ static Value *page_data(Arena *a)
 	v_push(a, words, v_cstr(a, "w"));
 	v_set(a, d, "n", v_num(a, V_INT, 3));
 	v_set(a, d, "ok", v_bool(a, true));
+	v_set(a, d, "day", v_num(a, V_DATE, 19000));
+	v_set(a, d, "sum", v_num(a, V_MONEY, 12345));
 	return d;
 }
 
