@@ -444,7 +444,9 @@ typedef enum { ORDER_DAY_FIRST, ORDER_MONTH_FIRST } DateOrder;
 typedef enum { CAT_NONE, CAT_ORDER_STATUS, CAT_PAY_METHOD, CAT_PAY_STATUS, CAT_TICKET_STATUS, CAT_DEVICE,
 	       CAT_ISSUE, CAT_PAGE, CAT_GENDER, CAT_COUNT } CatKind;	/* CAT_GENDER: words only (clean_gender) */
 
-enum { ENC_UTF8, ENC_CP1252, ENC_LATIN1 };	/* UTF-16 is known by its byte-order mark */
+/* UTF-16 and UTF-32 are known by their byte-order mark or NUL bytes; ENC_AUTO: UTF-8 if every
+ * byte of the file is, else Windows-1252 (an export whose re-saves are, and downloads are not) */
+enum { ENC_UTF8, ENC_CP1252, ENC_LATIN1, ENC_AUTO };
 
 /* How one input file is read ([read] in the configuration); what is unset is sniffed. */
 typedef struct {

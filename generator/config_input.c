@@ -52,7 +52,7 @@ static signed char encoding_of(const char *v)
 {
 	static const struct { const char *name; int enc; } encs[] = {
 		{"utf-8", ENC_UTF8}, {"utf8", ENC_UTF8}, {"windows-1252", ENC_CP1252}, {"cp1252", ENC_CP1252},
-		{"latin-1", ENC_LATIN1}, {"latin1", ENC_LATIN1}, {"iso-8859-1", ENC_LATIN1},
+		{"latin-1", ENC_LATIN1}, {"latin1", ENC_LATIN1}, {"iso-8859-1", ENC_LATIN1}, {"auto", ENC_AUTO},
 	};
 	for (size_t i = 0; i < sizeof encs / sizeof *encs; i++)
 		if (strcasecmp(v, encs[i].name) == 0)

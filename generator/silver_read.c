@@ -967,19 +967,10 @@ static char excel_sep(const char *d, size_t n)
 	return end == n || d[end] == '\n' ? d[at + 4] : 0;
 }
 
-/* The n bytes at u are UTF-8, and not all ASCII. */
-static bool utf8_beyond_ascii(const unsigned char *u, size_t n)
-{
-	size_t i = 0;
-	while (i < n && u[i] < 0x80)
-		i++;
-	return i < n && !u8_check(u + i, n - i);
-}
-
 char input_prepare(Input *in, ReadOptions *o, Diags *d)
 {
-	static const char *const enc_name[] = {"UTF-8", "CP1252", "ISO-8859-1"};
-	static const char *const enc_text[] = {"UTF-8", "Windows-1252", "Latin-1"};
+	static const char *const enc_name[] = {"UTF-8", "CP1252", "ISO-8859-1", "CP1252"};
+	static const char *const enc_text[] = {"UTF-8", "Windows-1252", "Latin-1", "Windows-1252 (encoding = auto: it is not UTF-8)"};
 	Buf note = {0};
 	const unsigned char *u = (const unsigned char *)in->data;
 	Wide wide = wide_sniff(u, in->len);
@@ -990,15 +981,13 @@ char input_prepare(Input *in, ReadOptions *o, Diags *d)
 		replaced = decode(in, wide.name, wide.skip, wide.unit, &half);
 		buf_printf(&note, "%s (by its %s)", wide.name, wide.skip ? "byte-order mark" : "NUL bytes: it has no byte-order mark");
 		o->encoding = o->encoding < 0 ? ENC_UTF8 : o->encoding;	/* UTF-8 now: no advice to name an encoding */
+	} else if (o->encoding == ENC_AUTO && !u8_check(u, in->len)) {
+		/* UTF-8, as every byte of it is: WooCommerce's download, read by a configuration that
+		 * its Excel re-save (Windows-1252) shares */
 	} else if (o->encoding > ENC_UTF8 && in->len >= 3 && memcmp(u, "\xef\xbb\xbf", 3) == 0) {
 		/* a UTF-8 byte-order mark says UTF-8 whatever is set (Excel's "CSV UTF-8" of a folder
 		 * whose other files are Windows-1252) */
 		buf_printf(&note, "UTF-8 (by its byte-order mark), not %s as set", enc_text[o->encoding]);
-	} else if (o->encoding > ENC_UTF8 && utf8_beyond_ascii(u, in->len)) {
-		/* UTF-8 whatever is set (WooCommerce's download, read by a configuration made for its
-		 * Excel re-save): a Windows-1252 text whose every accented letter makes a UTF-8
-		 * sequence with the bytes after it would be mojibake already ("Ã©") */
-		buf_printf(&note, "UTF-8 (every byte of it is, letters beyond ASCII too), not %s as set", enc_text[o->encoding]);
 	} else if (o->encoding > ENC_UTF8 && in->len) {
 		replaced = decode(in, enc_name[o->encoding], 0, 1, &half);
 		buf_puts(&note, enc_text[o->encoding]);

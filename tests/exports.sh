@@ -120,13 +120,22 @@ PY
 	cmp -s "$T/ex-stripe/gold/fact_orders.csv" "$T/stripe-codes-site/gold/fact_orders.csv" && pass ||
 		fail "Stripe with amounts written EUR 120.00: other orders: $(diff "$T/ex-stripe/gold/fact_orders.csv" "$T/stripe-codes-site/gold/fact_orders.csv" | head -4)"
 	# WooCommerce's download is UTF-8 (the example's files are its Excel re-save, Windows-1252):
-	# read as UTF-8 whatever the example sets, and said; the same customers and orders
+	# encoding = auto reads either; the same customers and orders
 	cp -r examples/woocommerce "$T/woo-utf8"
 	for f in customers orders; do
 		iconv -f CP1252 -t UTF-8 "examples/woocommerce/$f.csv" >"$T/woo-utf8/$f.csv"
 	done
 	run 0 build --config "$T/woo-utf8/c360.conf" --out "$T/woo-utf8-site"
-	err_has 'customers.csv: note: read as UTF-8 (every byte of it is, letters beyond ASCII too), not Windows-1252 as set'
+	grep -q 'Windows-1252' "$T/err" && fail "WooCommerce in UTF-8 read as Windows-1252: $(grep 1252 "$T/err")" || pass
+	# ... and a file of Windows-1252 that is UTF-8 too ("CAFÉ–BAR": É then an en dash is a UTF-8
+	# letter) is read as the setting says when that is windows-1252, not auto (helper 125)
+	mkdir -p "$T/enc"
+	printf 'customer_id,name\n1,CAF\311\226BAR\n' >"$T/enc/customers.csv"
+	printf 'order_id,customer_id,order_date,amount,status\n1,1,2024-01-01,1,completed\n' >"$T/enc/orders.csv"
+	printf '[read]\nencoding = windows-1252\n' >"$T/enc.conf"
+	run 0 build --data "$T/enc" --config "$T/enc.conf" --out "$T/enc-site"
+	file_has "$T/enc-site/gold/dim_customer.csv" ',1,Café–bar,'
+	err_has 'customers.csv: note: read as Windows-1252'
 	for f in customer_360 fact_orders; do
 		cmp -s "$T/ex-woocommerce/gold/$f.csv" "$T/woo-utf8-site/gold/$f.csv" && pass ||
 			fail "WooCommerce in UTF-8: other $f: $(diff "$T/ex-woocommerce/gold/$f.csv" "$T/woo-utf8-site/gold/$f.csv" | head -3)"
