@@ -48,6 +48,7 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_CONFIG_NOTE] = {"config_note", SEV_NOTE, "{c}"},
 	[D_GOLD_NO_PARTS] = {"gold_no_parts", SEV_ERROR, "a table folder without part-*.csv files"},
 	[D_GOLD_INT] = {"gold_int", SEV_ERROR, "{c} \"{v}\" is not a whole number"},
+	[D_GOLD_KEY] = {"gold_key", SEV_ERROR, "{c} \"{v}\" is not a whole number of 1 to 999,999,999,999,999"},
 	[D_GOLD_DECIMAL] = {"gold_decimal", SEV_ERROR, "{c} \"{v}\" is not a number with at most two decimals"},
 	[D_GOLD_DATE] = {"gold_date", SEV_ERROR, "{c} \"{v}\" is not a date YYYY-MM-DD (or a time YYYY-MM-DD HH:MM:SS)"},
 	[D_GOLD_BOOL] = {"gold_bool", SEV_ERROR, "{c} \"{v}\" is neither true nor false"},

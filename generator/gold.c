@@ -303,6 +303,8 @@ static bool weekly_orders(Gold *g)
 	g->first_week = last - 7;	/* the week before A's at least: dim_date holds the deltas' A - 7 */
 	if (g->first_day != MOMENT_NULL && g->first_day <= g->as_of && monday(g->first_day) < g->first_week)
 		g->first_week = monday(g->first_day);
+	if (g->first_week < date_days(1900, 1, 1))	/* a Monday, the first day a date may be */
+		g->first_week = date_days(1900, 1, 1);
 	g->nseries = (size_t)((last - g->first_week) / 7 + 1);
 	g->week_orders = xcalloc(g->nseries, sizeof *g->week_orders);
 	g->week_cents = xcalloc(g->nseries, sizeof *g->week_cents);
@@ -637,15 +639,26 @@ void gold_customer_keys(Gold *g)
 	const Table *t = g->src[SRC_CUSTOMERS].table;
 	g->key = xmalloc((t->n + 1) * sizeof *g->key);
 	Index taken = {0};
+	size_t clashes = 0;
 	for (size_t i = 0; i < t->n; i++) {
-		uint32_t c = g->order[i];
+		uint32_t c = g->order[i], was;
 		const RowHead *h = ROW(t, RowHead, c);
 		uint64_t fnv = 0xcbf29ce484222325ull;
 		for (uint32_t k = 0; k < h->idlen; k++)
 			fnv = (fnv ^ (unsigned char)h->id[k]) * 0x100000001b3ull;
 		g->key[c] = fnv % CUSTOMER_KEY_MAX + 1;
-		while (index_set(&taken, customer_key_str(g->key, c), c, customer_key_str, g->key) != INDEX_NONE)
+		while ((was = index_set(&taken, customer_key_str(g->key, c), c, customer_key_str, g->key)) != INDEX_NONE) {
+			const RowHead *o = ROW(t, RowHead, was);
+			if (!clashes++) {	/* said: a customer added before the other in id order takes its key */
+				Buf a = {0}, b = {0};
+				buf_put_printable(&a, o->id, o->idlen, 60), buf_put_printable(&b, h->id, h->idlen, 60);
+				say(SAY_NORMAL, "warning: customer_key: the ids \"%s\" and \"%s\" make the same number, %llu; "
+				    "the second in id order takes the next one free (docs/gold-schema.md)", buf_cstr(&a),
+				    buf_cstr(&b), (unsigned long long)g->key[c]);
+				buf_free(&a), buf_free(&b);
+			}
 			g->key[c] = g->key[c] % CUSTOMER_KEY_MAX + 1;
+		}
 	}
 	index_free(&taken);
 	gold_key_texts(g);

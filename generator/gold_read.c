@@ -278,7 +278,7 @@ static uint64_t get_key(Reader *r, int c)
 {
 	int64_t key;
 	if (!parse_int(r->f[c], &key) || key < 1 || (uint64_t)key > CUSTOMER_KEY_MAX) {
-		bad(r, D_GOLD_INT, c);
+		bad(r, D_GOLD_KEY, c);
 		return 0;
 	}
 	return (uint64_t)key;

@@ -250,15 +250,16 @@ static void sql_amount(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void amount_said(AmountUse *u, Source *src)
 {
 	Buf b = {0};
+	/* counted by call: SQLite may call it twice for a value (WHERE and SELECT) or once for many rows */
 	if (u->bad)
-		buf_printf(&b, "amount() read %" PRIu64 " value%s as null, not being amounts: \"%s\"%s", u->bad,
-			   u->bad == 1 ? "" : "s", buf_cstr(&u->bad_text), u->bad > 1 ? " the first" : "");
+		buf_printf(&b, "amount() gave null for \"%s\", no amount (%" PRIu64 " call%s given no amount)",
+			   buf_cstr(&u->bad_text), u->bad, u->bad == 1 ? "" : "s");
 	if (u->bad && u->ambiguous)
 		buf_puts(&b, "; ");
 	if (u->ambiguous)
-		buf_printf(&b, "amount() read %" PRIu64 " value%s as null, their separator either a decimal one or "
-			       "one of thousands: \"%s\"%s; give it: amount(x, '.') or amount(x, ',')", u->ambiguous,
-			   u->ambiguous == 1 ? "" : "s", buf_cstr(&u->ambiguous_text), u->ambiguous > 1 ? " the first" : "");
+		buf_printf(&b, "amount() gave null for \"%s\", its separator either a decimal one or one of thousands "
+			       "(%" PRIu64 " call%s given such a value); give it: amount(x, '.') or amount(x, ',')",
+			   buf_cstr(&u->ambiguous_text), u->ambiguous, u->ambiguous == 1 ? "" : "s");
 	if (b.len)
 		diag(&src->diags, D_SQL_AMOUNT, 0, 0, buf_cstr(&b), NULL, 0);
 	buf_free(&b), buf_free(&u->bad_text), buf_free(&u->ambiguous_text);
@@ -382,6 +383,7 @@ typedef struct {
 	Buf raw, *clean;
 	char *first_file;	/* the rows' _file while they agree */
 	bool mixed;
+	bool *amount;		/* by column: the source reads it as an amount */
 } Result;
 
 /* The result's header: its columns but _file and _line. */
@@ -403,6 +405,10 @@ static void result_header(Result *x, sqlite3_stmt *st, Source *src)
 	}
 	Record r = {.line = 0, .nfields = (uint32_t)x->ncols, .fields = x->fields};
 	silver_source_record(src, &r);
+	x->amount = xcalloc((size_t)n + 1, sizeof *x->amount);
+	for (int c = 0; c < src->def->ncols; c++)
+		if (src->def->rule[c].kind == COL_AMOUNT && src->field_of[c] >= 0)
+			x->amount[src->field_of[c]] = true;
 }
 
 /* One result row as a record: its line from _line (else its number), its text as CSV. */
@@ -415,7 +421,7 @@ static size_t result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t numb
 		r.line = (uint32_t)line;
 	x->raw.len = 0;
 	for (int i = 0; i < x->ncols; i++) {
-		bool real = sqlite3_column_type(st, x->col[i]) == SQLITE_FLOAT;	/* before the text is asked for */
+		bool real = x->amount[i] && sqlite3_column_type(st, x->col[i]) == SQLITE_FLOAT;	/* asked first */
 		const char *v = (const char *)sqlite3_column_text(st, x->col[i]);
 		size_t n = v ? (size_t)sqlite3_column_bytes(st, x->col[i]) : 0;
 		unsigned t = utf8_sanitize(v ? v : "", n, &x->clean[i]);
@@ -423,11 +429,14 @@ static size_t result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t numb
 			r.text_col = (uint32_t)i + 1;
 		r.text |= t;
 		x->fields[i] = t ? str_make(x->clean[i].p, x->clean[i].len) : str_make(v ? v : "", n);
-		if (real && src->opt.decimal == ',') {	/* a number SQL made, 35.4, as the source's amounts are read */
-			x->clean[i].len = 0;
-			for (size_t k = 0; k < n; k++)
-				buf_putc(&x->clean[i], v[k] == '.' ? ',' : v[k]);
-			x->fields[i] = str_make(x->clean[i].p ? x->clean[i].p : "", x->clean[i].len);
+		if (real) {	/* an amount SQL made: all its digits (SQLite's text keeps 15: 12345678901234.6), */
+			Buf *b = &x->clean[i];	/* with the decimal separator the source's amounts are read by */
+			b->len = 0;
+			buf_printf(b, "%.17g", sqlite3_column_double(st, x->col[i]));
+			char *dot = memchr(b->p, '.', b->len);
+			if (dot && src->opt.decimal == ',')
+				*dot = ',';
+			x->fields[i] = str_make(b->p, b->len);
 		}
 		if (i)
 			buf_putc(&x->raw, ',');
@@ -454,7 +463,7 @@ static void result_end(Result *x, Source *src)
 	src->diags.file = src->path;
 	for (int i = 0; i < x->ncols; i++)
 		buf_free(&x->clean[i]);
-	free(x->clean), free(x->col), free(x->fields), free(x->first_file);
+	free(x->clean), free(x->col), free(x->fields), free(x->first_file), free(x->amount);
 	buf_free(&x->raw);
 }
 

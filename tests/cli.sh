@@ -475,6 +475,15 @@ run 0 build --quiet --data "$T/week" --out "$T/s"
 [ "$(sed -n '2s/,.*//p;$s/,.*//p' "$T/s/gold/dim_date.csv" | tr '\n' ' ')" = "20240304 20240314 " ] && pass ||
 	fail "dim_date of two days' orders: $(sed -n '2p;$p' "$T/s/gold/dim_date.csv")"
 
+# Two ids of one customer_key (FNV-1a clash): the second in id order takes the next one, said
+mkdir -p "$T/clash"
+printf 'customer_id,name\ntgtczrfux,T\npcopbmiqz,P\n' >"$T/clash/customers.csv"
+printf 'order_id,customer_id,order_date,amount,status\no1,tgtczrfux,2024-03-05,1,completed\n' >"$T/clash/orders.csv"
+run 0 build --data "$T/clash" --out "$T/s"
+err_has 'warning: customer_key: the ids "pcopbmiqz" and "tgtczrfux" make the same number, 5975272615596; the second'
+[ "$(ckey "$T/s" pcopbmiqz) $(ckey "$T/s" tgtczrfux)" = "5975272615596 5975272615597" ] && pass ||
+	fail "the clash's keys: $(cut -d, -f1,2 "$T/s/gold/dim_customer.csv" | tr '\n' ' ')"
+
 data utf8
 l=$(next_line "$T/utf8/customers.csv")
 printf '118,Bad\377Name,n@x.com,f,1990-01-01,x\n' >>"$T/utf8/customers.csv"

@@ -177,9 +177,9 @@ bad money 'money/fact_orders.csv:2:5: error: amount "120.505" is not a number wi
 spoil key '3s/^5002,[0-9]*,/5002,99,/' fact_orders.csv
 bad key 'key/fact_orders.csv:3:2: error: customer_key "99" is not in the table it refers to'
 spoil negkey '3s/^5002,[0-9]*,/5002,-1,/' fact_orders.csv
-bad negkey 'negkey/fact_orders.csv:3:2: error: customer_key "-1" is not a whole number'
+bad negkey 'negkey/fact_orders.csv:3:2: error: customer_key "-1" is not a whole number of 1 to 999,999,999,999,999'
 spoil bigkey '3s/^5002,[0-9]*,/5002,1000000000000000,/' fact_orders.csv
-bad bigkey 'bigkey/fact_orders.csv:3:2: error: customer_key "1000000000000000" is not a whole number'
+bad bigkey 'bigkey/fact_orders.csv:3:2: error: customer_key "1000000000000000" is not a whole number of 1 to 999,999,999,999,999'
 spoil valid '2s/,true,2,$/,false,2,/' fact_orders.csv
 bad valid 'valid/fact_orders.csv:2:7: error: is_valid "false" disagrees with the rest of the gold tables'
 spoil when '2s/2024-03-03 22:30:00/2024-03-03 25:30:00/' fact_sessions.csv
