@@ -1666,7 +1666,8 @@ static void borrowed_order(const Silver *s, Source *src)
 		uint64_t d = o->evidence[EVIDENCE_DAY_FIRST], m = o->evidence[EVIDENCE_MONTH_FIRST];
 		if (o == src || (!d && !m))
 			continue;
-		buf_printf(&b, "%s%s %s: %llu day-first, %llu month-first", sep, config_file_of(s->cfg, (SourceId)i),
+		buf_printf(&b, "%s%s%s %s: %llu day-first, %llu month-first", sep,
+			   o->sql ? o->def->name : config_file_of(s->cfg, (SourceId)i), o->sql ? " by SQL" : "",
 			   o->def->cols[o->def->date_col], (unsigned long long)d, (unsigned long long)m);
 		sep = "; ";
 	}
