@@ -137,6 +137,12 @@ static const char *set_as_of(Options *o, const char *v)
 		snprintf(why, sizeof why, "a day that exists (%.7s has %d days, no day %.2s)", v, last, v + 8);
 		return why;
 	}
+	snprintf(month, sizeof month, "%.5s01-01", v);	/* ... a month that is not one (2024-13-01) */
+	if (strlen(v) == 10 && v[4] == '-' && v[7] == '-' && strspn(v + 5, "0123456789") == 2 &&
+	    date_parse_iso(month, &ignore)) {
+		snprintf(why, sizeof why, "a month of 01 to 12 (not %.2s)", v + 5);
+		return why;
+	}
 	return "a date YYYY-MM-DD between 1900 and 2100";
 }
 

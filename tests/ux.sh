@@ -67,7 +67,9 @@ has "$T/err" "^c360: --as-of wants a day that exists (2024-02 has 29 days, no da
 run 2 check --as-of 2023-04-31
 has "$T/err" "(2023-04 has 30 days, no day 31)"
 run 2 check --as-of 2024-13-01
-has "$T/err" "^c360: --as-of wants a date YYYY-MM-DD between 1900 and 2100, not: 2024-13-01$"
+has "$T/err" "^c360: --as-of wants a month of 01 to 12 (not 13), not: 2024-13-01$"
+run 2 check --as-of 1899-12-31
+has "$T/err" "^c360: --as-of wants a date YYYY-MM-DD between 1900 and 2100, not: 1899-12-31$"
 run 2 init
 has "$T/err" "^c360: init wants a folder"
 
