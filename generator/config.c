@@ -1044,8 +1044,8 @@ void config_show(Buf *b, const Config *c)
 		buf_date(b, c->as_of);
 		buf_putc(b, '\n');
 	}
-	buf_printf(b, "# [read], [currency], [categories], [tables], [sql] and [s3]: not repeated here%s%s\n",
-		   c->config_file ? "; copy them from " : "", c->config_file ? c->config_file : "");
+	buf_puts(b, "# [read], [currency], [categories], [tables], [sql] and [s3]: not repeated here; copy them from "
+		    "the --config above\n");
 	for (size_t i = 0; i < NSETTINGS && settings[i].kind != '-'; i++) {
 		size_t at = b->len;
 		buf_printf(b, "%s = ", settings[i].key);
