@@ -259,8 +259,9 @@ static bool sessions_timed(const Gold *g, uint32_t c)
 }
 
 /* A customer's facts of one source: the latest LIST_ROWS, how many there are (the value returned),
- * and how many more; the three kept in md for customer_md_slots (CMD_LIST, CMD_COUNT_OF, CMD_MORE). */
-static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, uint32_t c, const Value **md)
+ * and how many more, their moments with the time of day if timed; the three kept in md for customer_md_slots (CMD_LIST, CMD_COUNT_OF, CMD_MORE). */
+static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, uint32_t c, bool timed,
+		      const Value **md)
 {
 	Arena *a = &w->arena;
 	const FactTable *ft = &fact_tables[src];
@@ -275,7 +276,7 @@ static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, 
 	md[CMD_MORE] = v_set(a, data, more_key[src], v_num(a, V_INT, n > LIST_ROWS ? n - LIST_ROWS : 0));
 	Value *count = v_set(a, data, count_key[src], v_num(a, V_INT, n));
 	md[CMD_LIST] = list, md[CMD_COUNT_OF] = count;
-	bool timed = source_defs[src].timestamp && sessions_timed(site->g, c);
+	timed = timed && source_defs[src].timestamp;
 	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
 		Value *o = v_push(a, list, v_room(a, v_obj(a), 3 + (size_t)ft->ncols));
@@ -368,7 +369,7 @@ const char customer_md_builtin[] =
 	"Mobile {{sessions_mobile}} · Web {{sessions_web}} · Other {{sessions_other}}\n"
 	"\n"
 	"{{#sessions_count}}\n"
-	"| Session | Time (UTC) | Page | Device | Channel |\n"
+	"| Session | {{#sessions_timed}}Time (UTC){{/sessions_timed}}{{^sessions_timed}}Date{{/sessions_timed}} | Page | Device | Channel |\n"
 	"|---|---|---|---|---|\n"
 	"{{/sessions_count}}\n"
 	"{{#sessions}}\n"
@@ -397,15 +398,17 @@ static bool md_row(const Value *o, SourceId src)
 	return true;
 }
 
-/* customer.md's section of one source's history (v: its list, count and how many more); false if
- * a value is of a kind the engine would read otherwise (a list for a count, rows of other keys). */
-static bool md_facts(const Value *const *v, SourceId src, const NumFormat *fmt, Buf *md, Slots *slots, Buf *scratch)
+/* customer.md's section of one source's history (v: its list, count and how many more; timed: the
+ * sessions' sessions_timed); false if a value is of a kind the engine would read otherwise (a list
+ * for a count, rows of other keys). */
+static bool md_facts(const Value *const *v, SourceId src, const Value *timed, const NumFormat *fmt, Buf *md,
+		     Slots *slots, Buf *scratch)
 {
 	static const char *const head[SRC_COUNT] = {
 		[SRC_ORDERS] = "| Order | Date | Amount | Status | Valid |\n|---|---|---:|---|---|\n",
 		[SRC_PAYMENTS] = "| Payment | Date | Method | Status | Amount |\n|---|---|---|---|---:|\n",
 		[SRC_TICKETS] = "| Ticket | Date | Issue | Status | Open |\n|---|---|---|---|---|\n",
-		[SRC_SESSIONS] = "| Session | Time (UTC) | Page | Device | Channel |\n|---|---|---|---|---|\n"};
+		[SRC_SESSIONS] = "| Session | Date | Page | Device | Channel |\n|---|---|---|---|---|\n"};
 	static const char *const none[SRC_COUNT] = {[SRC_ORDERS] = "No orders.\n", [SRC_PAYMENTS] = "No payments.\n",
 						    [SRC_TICKETS] = "No tickets.\n", [SRC_SESSIONS] = "No sessions.\n"};
 	static const char *const more[SRC_COUNT] = {
@@ -417,8 +420,13 @@ static bool md_facts(const Value *const *v, SourceId src, const NumFormat *fmt, 
 	bool counted = v_truthy(count);
 	if (counted && count->kind == V_LIST)
 		return false;
-	if (counted)
+	if (counted && src == SRC_SESSIONS && v_truthy(timed)) {
+		if (timed->kind == V_LIST)	/* the engine writes the heading once a row */
+			return false;
+		buf_puts(md, "| Session | Time (UTC) | Page | Device | Channel |\n|---|---|---|---|---|\n");
+	} else if (counted) {
 		buf_puts(md, head[src]);
+	}
 	if (v_truthy(list)) {
 		if (list->kind != V_LIST)
 			return false;
@@ -485,7 +493,7 @@ bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Bu
 		[SRC_PAYMENTS] = "\n## Payments\n\n", [SRC_TICKETS] = "\n## Support tickets\n\n"};
 	for (int src = SRC_ORDERS; src < SRC_SESSIONS; src++) {
 		buf_puts(md, heading[src]);
-		if (!md_facts(v + CMD_FACTS + 3 * (src - SRC_ORDERS), (SourceId)src, fmt, md, slots, scratch))
+		if (!md_facts(v + CMD_FACTS + 3 * (src - SRC_ORDERS), (SourceId)src, NULL, fmt, md, slots, scratch))
 			return false;
 	}
 	buf_puts(md, "\n## Web sessions\n\nMobile ");
@@ -495,7 +503,8 @@ bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Bu
 	buf_puts(md, " \u00b7 Other ");
 	PUT(CMD_OTHER);
 	buf_puts(md, "\n\n");
-	return md_facts(v + CMD_FACTS + 3 * (SRC_SESSIONS - SRC_ORDERS), SRC_SESSIONS, fmt, md, slots, scratch);
+	return md_facts(v + CMD_FACTS + 3 * (SRC_SESSIONS - SRC_ORDERS), SRC_SESSIONS, v[CMD_SESSIONS_TIMED], fmt, md,
+			slots, scratch);
 #undef PUT
 #undef RAW
 #undef OR_DASH
@@ -799,7 +808,7 @@ void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *o
 	buf_puts(out, "</section>\n");
 }
 
-static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, const char *path)
+static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, bool clock, const char *path)
 {
 	static const Str kind[SRC_COUNT] = {[SRC_ORDERS] = LIT("Order"),
 					    [SRC_PAYMENTS] = LIT("Payment"), [SRC_TICKETS] = LIT("Ticket"),
@@ -809,7 +818,6 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, cons
 	size_t n = gold_activity(site->g, c, act, ACTIVITY_MAX);
 	Value *days = v_set(a, d, "days", v_list(a)), *events = NULL;
 	Buf *b = &w->scratch;
-	bool clock = sessions_timed(site->g, c);
 	for (size_t i = 0; i < n; i++) {
 		const RowHead *h = ROW(site->g->src[act[i].src].table, RowHead, act[i].row);
 		if (!i || fact_day(h) != fact_day(ROW(site->g->src[act[i - 1].src].table, RowHead, act[i - 1].row)))
@@ -865,13 +873,15 @@ __attribute__((noinline)) static void customer_values(const Site *site, PageWork
 	md[CMD_MOBILE] = v_set(a, d, "sessions_mobile", v_num(a, V_INT, x->sessions[CH_MOBILE]));
 	md[CMD_WEB] = v_set(a, d, "sessions_web", v_num(a, V_INT, x->sessions[CH_WEB]));
 	md[CMD_OTHER] = v_set(a, d, "sessions_other", v_num(a, V_INT, x->sessions[CH_OTHER]));
+	bool timed = sessions_timed(g, c);
+	md[CMD_SESSIONS_TIMED] = v_set(a, d, "sessions_timed", v_bool(a, timed));
 	for (int i = SRC_ORDERS; i <= SRC_SESSIONS; i++) {	/* customer.md's order */
-		Value *count = history(site, w, d, (SourceId)i, c, md + CMD_FACTS + 3 * (i - SRC_ORDERS));
+		Value *count = history(site, w, d, (SourceId)i, c, timed, md + CMD_FACTS + 3 * (i - SRC_ORDERS));
 		if (i == SRC_TICKETS)
 			strip[4] = count;
 	}
 	md[CMD_STRIP] = v_set(a, d, "strip", builtin_fragment(site, w, d, FRAG_STRIP, strip, path));
-	md[CMD_ACTIVITY] = v_set(a, d, "activity", activity(site, w, d, c, path));
+	md[CMD_ACTIVITY] = v_set(a, d, "activity", activity(site, w, d, c, timed, path));
 	md[CMD_LIFECYCLE] = v_set(a, d, "lifecycle", lifecycle(site, w, d, c, path));
 	w->md_for = site->builtin_md ? d : NULL;	/* each key set once above: what the engine would find */
 }

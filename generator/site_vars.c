@@ -319,6 +319,7 @@ static const PageVar customer_vars[] = {
 	{"sessions_mobile", T_NUMBER, NULL, "sessions from Android and iOS"},
 	{"sessions_web", T_NUMBER, NULL, "sessions from desktop systems"},
 	{"sessions_other", T_NUMBER, NULL, "other sessions"},
+	{"sessions_timed", T_BOOL, NULL, "the sessions show a time of day: one is at another moment than a UTC midnight (else their dates alone)"},
 	HISTORY("orders", order_fields, "orders"),
 	HISTORY("payments", payment_fields, "payments"),
 	HISTORY("tickets", ticket_fields, "tickets"),

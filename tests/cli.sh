@@ -453,15 +453,19 @@ file_has "$T/s/gold/fact_sessions.csv" '^S99,[0-9]*,19010203,1901-02-03 10:11:12
 file_has "$T/s/gold/customer_360.csv" '^101,[^,]*,[^,]*,Female,1985-04-12,[^,]*,true,1901-02-03,'
 
 # Sessions dated by the day alone (the tutorial's): no 00:00 on the page of a customer whose
-# sessions are all at midnight; a customer with a time of day keeps 00:00 for one at midnight.
+# sessions are all at midnight, and their column says Date; a customer with a time of day keeps
+# 00:00 for one at midnight, under Time (UTC).
 data dayonly
 printf 'S90,108,/home,2024-03-06,Android\nS91,108,/cart,2024-03-07,Android\nS92,101,/x,2024-03-06,Android\n' \
 	>>"$T/dayonly/web_activities.csv"
 run 0 build --data "$T/dayonly" --out "$T/s"
 p108=$(ls "$T"/s/customers/*/108.html) p101=$(ls "$T"/s/customers/*/101.html)
 file_has "$p108" '<td>2024-03-07</td>'
+file_has "$p108" '<th>Date</th>'
+grep -q 'Time (UTC)' "$p108" && fail "$p108 has Time (UTC)" || pass
 file_has "$p108" '<li><span class="time">&nbsp;</span><span class="kind">Session S91</span>'
 file_has "$p101" '<td>2024-03-06 00:00:00</td>'
+file_has "$p101" '<th>Time (UTC)</th>'
 file_has "$p101" '<li><span class="time">00:00</span><span class="kind">Session S92</span>'
 file_has "$T/s/gold/fact_sessions.csv" '^S91,[0-9]*,20240307,2024-03-07 00:00:00,'
 

@@ -646,8 +646,8 @@ static uint32_t md_pick(uint32_t n)
 
 /* customer_md_slots writes what the engine writes of the shipped customer.md with slots, for
  * values of every kind in every place (rows of hostile texts, null dates, money, cut ids; counts
- * and more of any kind; fragments raw or not), or says it cannot (a list for a count or for more,
- * rows that are not a list or of other keys) and then the engine writes it. */
+ * and more of any kind; fragments raw or not), or says it cannot (a list for a count or for more or
+ * for sessions_timed, rows that are not a list or of other keys) and then the engine writes it. */
 static void test_customer_md_slots(void **state)
 {
 	(void)state;
@@ -656,7 +656,8 @@ static void test_customer_md_slots(void **state)
 		{CMD_GENDER, "gender"}, {CMD_DOB, "dob"}, {CMD_LOCATION, "location"}, {CMD_VALID_ORDERS, "valid_orders"},
 		{CMD_AVERAGE_ORDER, "average_order_value"}, {CMD_PAYMENT_METHOD, "preferred_payment_method"},
 		{CMD_CHANNEL, "preferred_channel"}, {CMD_ACTIVITY, "activity"}, {CMD_LIFECYCLE, "lifecycle"},
-		{CMD_MOBILE, "sessions_mobile"}, {CMD_WEB, "sessions_web"}, {CMD_OTHER, "sessions_other"}};
+		{CMD_MOBILE, "sessions_mobile"}, {CMD_WEB, "sessions_web"}, {CMD_OTHER, "sessions_other"},
+		{CMD_SESSIONS_TIMED, "sessions_timed"}};
 	static const char *const counts[] = {"orders_count", "payments_count", "tickets_count", "sessions_count"};
 	static const char *const mores[] = {"orders_more", "payments_more", "tickets_more", "sessions_more"};
 	static const NumFormat fmts[] = {{",", ""}, {"&", "<"}};
@@ -669,12 +670,18 @@ static void test_customer_md_slots(void **state)
 		Value *d = v_obj(a);
 		const Value *v[CMD_COUNT] = {0};
 		bool odd = md_pick(8) == 0;	/* a kind the writer leaves to the engine, in one source's */
-		int odd_src = odd ? SRC_ORDERS + (int)md_pick(4) : -1;
+		int odd_src = odd ? SRC_ORDERS + (int)md_pick(5) : -1;	/* past the sessions: in sessions_timed */
 		for (size_t i = 0; i < N_ELEMS(top); i++) {
 			int k = top[i].k, kind = -1;
 			if (k == CMD_STRIP || k == CMD_ACTIVITY || k == CMD_LIFECYCLE)
 				kind = md_pick(4) ? 7 : -1;
-			v[k] = v_set(a, d, top[i].key, any_value(a, md_pick, kind));
+			Value *x = any_value(a, md_pick, kind);
+			if (k == CMD_SESSIONS_TIMED && odd_src == SRC_SESSIONS + 1) {	/* a list: a heading an item */
+				x = v_list(a);
+				for (uint32_t n = 2 + md_pick(2); n--;)
+					v_push(a, x, v_obj(a));
+			}
+			v[k] = v_set(a, d, top[i].key, x);
 		}
 		for (int src = SRC_ORDERS; src <= SRC_SESSIONS; src++) {
 			const FactTable *ft = &fact_tables[src];
