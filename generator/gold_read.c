@@ -503,7 +503,11 @@ static void kpi_summary_row(Reader *r)
 	if (str_eq(r->f[0], "as_of")) {
 		r->seen |= 1ull << K_COUNT;
 		g->as_of = get_day(r, 1);
-		agree(r, g->as_of != MOMENT_NULL && get_day(r, 2) == g->as_of - 7, 2);
+		Buf week = {0};	/* A - 7 as written: before 1900 when A is in its first week, as no other date is */
+		if (g->as_of != MOMENT_NULL)
+			fmt_date(&week, g->as_of - 7);
+		agree(r, g->as_of != MOMENT_NULL && str_eq(r->f[2], buf_cstr(&week)), 2);
+		buf_free(&week);
 		return;
 	}
 	if (str_eq(r->f[0], "churn_window_days")) {

@@ -452,6 +452,19 @@ file_has "$T/s/gold/fact_orders.csv" '^7001,[0-9]*,19010203,1901-02-03,5.00,'
 file_has "$T/s/gold/fact_sessions.csv" '^S99,[0-9]*,19010203,1901-02-03 10:11:12,'
 file_has "$T/s/gold/customer_360.csv" '^101,[^,]*,[^,]*,Female,1985-04-12,[^,]*,true,1901-02-03,'
 
+# As of 1900's first week, previous_week (A - 7) is the one date before 1900 the gold names; render
+# reads it back and writes the build's site.
+mkdir -p "$T/y1900"
+printf 'customer_id,name,email,gender,dob,location\n1,Ann,a@x.org,F,1980-01-01,Oslo\n' >"$T/y1900/customers.csv"
+printf 'order_id,customer_id,order_date,amount,status\n5,1,1900-01-02,10.00,Completed\n' >"$T/y1900/orders.csv"
+run 0 build --data "$T/y1900" --out "$T/s"
+file_has "$T/s/gold/kpi_summary.csv" '^as_of,1900-01-02,1899-12-26$'
+rm -rf "$T/rs" && run 0 render --gold "$T/s/gold" --out "$T/rs"
+cmp -s "$T/s/index.html" "$T/rs/index.html" && pass || fail "as of 1900-01-02: render --gold differs from the build"
+sed -i 's/^as_of,1900-01-02,1899-12-26$/as_of,1900-01-02,1899-12-25/' "$T/s/gold/kpi_summary.csv"
+run 1 render --gold "$T/s/gold" --out "$T/rs2"
+err_has 'kpi_summary.csv:2:3: error: previous_week "1899-12-25" disagrees'
+
 # Sessions dated by the day alone (the tutorial's): no 00:00 on the page of a customer whose
 # sessions are all at midnight, and their column says Date; a customer with a time of day keeps
 # 00:00 for one at midnight, under Time (UTC).
