@@ -1133,7 +1133,7 @@ typedef struct {
 	const TplSet *partials;
 	const char *name;	/* the template being checked, for messages */
 	Buf *err;
-	const PageVar *scope[SCOPES];	/* innermost last; NULL: an item without fields */
+	const PageVar *scope[SCOPES];	/* innermost last: fields, an item_scope, or NULL (not known) */
 	int nscope, base, depth;
 	bool ok;
 	Checked *seen;
@@ -1224,16 +1224,43 @@ static void check_filter(Check *c, const struct TplNode *n, const PageVar *v)
 	buf_free(&why);
 }
 
+/* A section's scope when its item is a value, not an object: no fields, and the item's kind (a
+ * list of text's item is text; a section on a value has the value itself). */
+static const PageVar item_scope[T_LIST] = {
+	[T_TEXT] = {NULL, T_TEXT, NULL, NULL}, [T_NUMBER] = {NULL, T_NUMBER, NULL, NULL},
+	[T_MONEY] = {NULL, T_MONEY, NULL, NULL}, [T_PCT] = {NULL, T_PCT, NULL, NULL},
+	[T_DATE] = {NULL, T_DATE, NULL, NULL}, [T_BOOL] = {NULL, T_BOOL, NULL, NULL},
+	[T_HTML] = {NULL, T_HTML, NULL, NULL}};
+
+/* The kind of {{.}} in scope s: -1 for an object's (its fields) or one not known. */
+static int item_kind(const PageVar *s)
+{
+	for (int t = 0; t < T_LIST; t++)
+		if (s == &item_scope[t])
+			return t;
+	return -1;
+}
+
 static void check_var(Check *c, const struct TplNode *n)
 {
+	const PageVar *v;
+	PageVar item;
 	if (n->len == 1 && n->text[0] == '.') {
-		if (c->nscope == c->base)
+		if (c->nscope == c->base) {
 			check_error(c, n, "{{%.*s}}: the current item, but no section is open%s", "");
+			return;
+		}
+		const PageVar *top = c->scope[c->nscope - 1];
+		int kind = item_kind(top);
+		if (kind < 0 && top)
+			check_error(c, n, "{{%.*s}}: the current item is a record, not a value: write one of its fields, e.g. {{%s}}", top->name);
+		if (kind < 0)
+			return;
+		item = (PageVar){".", (VarType)kind, NULL, NULL};
+		v = &item;
+	} else if (!(v = check_lookup(c, n))) {
 		return;
 	}
-	const PageVar *v = check_lookup(c, n);
-	if (!v)
-		return;
 	if (v->type == T_LIST)
 		check_error(c, n, "{{%.*s}} is a list: open it as a section, {{#%s}}", v->name);
 	else if (v->type == T_HTML && n->kind == N_VAR)
@@ -1290,10 +1317,15 @@ static void check_nodes(Check *c, const struct TplNode *n, size_t count)
 		} else if (x->kind == N_PARTIAL) {
 			check_partial(c, x);
 		} else if (x->kind == N_SECTION || x->kind == N_INVERTED) {
-			const PageVar *v = x->len == 1 && x->text[0] == '.' ? NULL : check_lookup(c, x);
+			bool dot = x->len == 1 && x->text[0] == '.';
+			const PageVar *v = dot ? NULL : check_lookup(c, x);
 			bool push = x->kind == N_SECTION && c->nscope < SCOPES;
-			if (push)
-				c->scope[c->nscope++] = v && v->type == T_LIST ? v->fields : NULL;
+			const PageVar *top = c->nscope > c->base ? c->scope[c->nscope - 1] : NULL;
+			if (push)	/* {{#.}}: the item again, if a value; a list's item: its fields, or text */
+				c->scope[c->nscope++] = dot ? (item_kind(top) >= 0 ? top : NULL)
+						      : !v ? NULL
+						      : v->type != T_LIST ? &item_scope[v->type]
+						      : v->fields ? v->fields : &item_scope[T_TEXT];
 			check_nodes(c, x->kids, x->nkids);
 			c->nscope -= push;
 		}

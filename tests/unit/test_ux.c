@@ -110,6 +110,21 @@ static void test_template_check(void **state)
 		{"{{#rows}}{{id|money}}{{/rows}}", NULL, "page.md:1:10: error: {{id|money}}: money is a filter for money, "
 							 "and id is text"},	/* an item's field */
 		{"{{>part}}", "{{sum|day}}", "part.md:1:1: error: {{sum|day}}"},
+		/* {{.}}: the kind of the section's item (a list of text's: text; a value's: itself) */
+		{"{{#day}}{{.|day}}{{/day}} {{#words}}{{.|url}} {{#.}}{{.}}{{/.}}{{/words}} {{#chart}}{{{.}}}{{/chart}}"
+		 " {{#n}}{{.|signed}}{{/n}}", NULL, ""},
+		{"{{#words}}{{.|money}}{{/words}}", NULL, "page.md:1:11: error: {{.|money}}: money is a filter for money, "
+							  "and . is text (write it without a filter, or with url)"},
+		{"{{#n}}{{.|money}}{{/n}}", NULL, "and . is a number"},
+		{"{{#words}}{{#.}}{{.|pct}}{{/.}}{{/words}}", NULL, "page.md:1:17: error: {{.|pct}}: pct is a filter for "
+								   "percentages, and . is text"},
+		{"{{#rows}}{{#tags}}{{.|date}}{{/tags}}{{/rows}}", NULL, "{{.|date}}: date is a filter for dates, and . is text"},
+		{"{{#words}}{{{.}}}{{/words}}", NULL, "page.md:1:11: error: {{{.}}} writes only HTML that c360 made"},
+		{"{{#chart}}{{.}}{{/chart}}", NULL, "page.md:1:11: error: {{.}} is HTML that c360 made: write {{{.}}}"},
+		{"{{#rows}}{{.}}{{/rows}}", NULL, "page.md:1:10: error: {{.}}: the current item is a record, not a value: "
+						  "write one of its fields, e.g. {{id}}"},
+		{"{{#n}}{{>part}}{{/n}}{{#words}}{{>part}}{{/words}}", "{{.|number}}", "part.md:1:1: error: {{.|number}}: "
+			"number is a filter for numbers, and . is text"},	/* a partial, in each scope */
 	};
 	Buf err = {0};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
