@@ -520,10 +520,12 @@ int serve(const ServeOptions *so)
 		goto out;
 	watch_sources(&w, so->cfg);
 	/* at most PER_ADDRESS connections from one address: one that holds many open (a request sent a
-	 * byte at a time) leaves the server's others to the rest (a browser opens six or so) */
+	 * byte at a time) leaves the server's others to the rest (a browser opens six or so). Not on
+	 * the loopback address, where every client has the one address: 32 idle tabs' connections or
+	 * a script's would keep out the rest (helper 126), and each is the user's own. */
 	d = mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL, serve_request, &sv,
 			     MHD_OPTION_LISTEN_SOCKET, sock, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, PER_ADDRESS,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, sv.loopback ? 0u : PER_ADDRESS,
 			     MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL, MHD_OPTION_END);
 	if (!d) {
 		say(SAY_QUIET, "error: cannot start the web server");

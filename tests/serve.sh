@@ -238,6 +238,21 @@ check [ ! -s "$T/left" ]
 # --- SIGTERM too, --quiet; a port in use, a first build that fails and bad options end at once
 start "$T/log2" --quiet --out "$T/site2" && {
 	check [ "$(wc -l <"$T/log2")" = 1 ]	# --quiet: only where it serves
+	# on the loopback address every client is 127.0.0.1: 40 connections held open (idle tabs, a
+	# script) keep no other client out (helper 126: 32 did)
+	python3 - "${URL##*:}" >"$T/held" 2>&1 <<'PY' && pass || fail "loopback, 40 held connections: $(tail -2 "$T/held")"
+import socket, subprocess, sys, time
+port = int(sys.argv[1])
+held = []
+for i in range(40):
+    s = socket.create_connection(('127.0.0.1', port), timeout=5)
+    s.sendall(b'GET / HTTP/1.1\r\nHost: x')
+    held.append(s)
+time.sleep(0.5)
+r = subprocess.run(['curl', '-s', '-m', '10', '-o', '/dev/null', '-w', '%{http_code}',
+                    f'http://127.0.0.1:{port}/index.html'], capture_output=True, text=True)
+assert r.stdout == '200', f'another client: {r.stdout} (curl {r.returncode})'
+PY
 	$C360 serve --port "${URL##*:}" --out "$T/site3" >"$T/busy" 2>&1
 	check [ $? = 1 ]
 	check grep -q "cannot listen on 127.0.0.1:${URL##*:}" "$T/busy"
