@@ -62,6 +62,15 @@ static bool object_url(const Config *cfg, const char *region, const char *name, 
 		buf_printf(err, "%s names no bucket (s3://BUCKET/PREFIX/)", cfg->data_dir);
 		return false;
 	}
+	/* a user or password in the endpoint (http://user:pw@host) signs nothing (SigV4 does) and
+	 * would be printed with the URL in every message: refused, and not shown */
+	const char *auth = endpoint ? strstr(endpoint, "://") : NULL, *at = auth ? strchr(auth + 3, '@') : NULL;
+	if (at && at < auth + 3 + strcspn(auth + 3, "/?#")) {
+		buf_printf(err, "the S3 endpoint %.*s...%s holds a user name or password: c360 signs requests with "
+			   "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; name the endpoint without them",
+			   (int)(auth + 3 - endpoint), endpoint, at);
+		return false;
+	}
 	if (endpoint) {
 		size_t n = strlen(endpoint);
 		buf_put(url, endpoint, n && endpoint[n - 1] == '/' ? n - 1 : n);

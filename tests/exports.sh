@@ -210,6 +210,11 @@ if command -v python3 >/dev/null; then
 	run 1 build --config "$T/slow.conf" --data s3://bkt/slow/ --out "$T/s3site"
 	err_says "s3://bkt/slow/customers.csv: error: cannot read: http://127.0.0.1:$port/bkt/slow/customers.csv: no answer within the time allowed ([s3] timeout = 1"
 	[ -d "$T/s3site" ] && [ "$(kpi "$T/s3site" valid_orders)" = 2 ] && pass || fail "a failed S3 read changed the site"
+	# a user and password in the endpoint: refused, and not printed (helper 126: they were, with the URL)
+	printf '[s3]\nendpoint = http://me:s3cr3t@127.0.0.1:%s/\n' "$port" >"$T/userinfo.conf"
+	run 1 build --config "$T/userinfo.conf" --data s3://bkt/exports/2022-01/ --out "$T/s3site"
+	err_says "s3://bkt/exports/2022-01/customers.csv: error: cannot read: the S3 endpoint http://...@127.0.0.1:$port/ holds a user name or password"
+	grep -q 's3cr3t' "$T/err" && fail "the endpoint's password printed" || pass
 	kill $s3pid
 	unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 else
