@@ -85,18 +85,22 @@ valgrind: $(BIN) $(UNIT)
 	@$(VALGRIND_C360) BIG=0 HOSTILE_TIMEOUT=3600 tests/hostile.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus; the ingest corpus also
-# gets the fixture's files, and the tutorial's where they are.
+# gets the fixture's files, and the tutorial's where they are. c360's sources are compiled once
+# for all of them (each fuzzer compiled them all again: ten minutes of CI's half hour).
 FUZZERS := ingest values silver template markdown config gold reader cache keyed
 FUZZ_SECONDS ?= 60
 # libFuzzer's seed: 0 picks one; CI fixes it, so that its smoke run is the same run each time
 FUZZ_SEED ?= 0
-fuzz:
+FUZZ_CFLAGS := -g -O1 -fno-sanitize-recover=undefined $(C360_CPPFLAGS)
+FUZZ_OBJ := $(patsubst generator/%.c,build-fuzz/obj/%.o,$(filter-out generator/main.c,$(SRC)))
+build-fuzz/obj/%.o: generator/%.c generator/c360.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/unit/cache_file.h $(FUZZ_OBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(C360_LIBS)
+fuzz: $(FUZZERS:%=build-fuzz/fuzz_%)
 	mkdir -p build-fuzz/corpus_ingest	# the fixture's files go there whichever FUZZERS run
-	for f in $(FUZZERS); do \
-		clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(C360_CPPFLAGS) -o build-fuzz/fuzz_$$f \
-			tests/fuzz/fuzz_$$f.c $(filter-out generator/main.c,$(SRC)) $(C360_LIBS) || exit 1; \
-		mkdir -p build-fuzz/corpus_$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus_$$f/; \
-	done
+	for f in $(FUZZERS); do mkdir -p build-fuzz/corpus_$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus_$$f/; done
 	for f in tests/golden/fixture/in/*.csv; do cp $$f build-fuzz/corpus_ingest/fixture-$${f##*/}; done
 	cp $${C360_TUTORIAL:-../shared/data/tutorial}/*.csv build-fuzz/corpus_ingest/ 2>/dev/null || true
 	for f in $(FUZZERS); do \
