@@ -578,6 +578,13 @@ static int check_out(Options *o)
 				"place): %s", source[i][0], o->cmd->name, out);
 		free(entry), free(rsource);
 	}
+	for (size_t i = 1; i < sizeof source / sizeof *source && status == EXIT_OK; i++) {	/* folders */
+		char *rsource = source[i][1] ? path_resolve(source[i][1]) : NULL;
+		if (rsource && path_inside(rout, rsource))	/* serve built again on its own writing there */
+			status = usage_error(o->cmd, "--out cannot be inside %s folder, which a %s reads (keep the site "
+				"beside it): %s", source[i][0], o->cmd->name, out);
+		free(rsource);
+	}
 	free(theme);
 	char *cwd = realpath(".", NULL);	/* a site replaces --out: a shell in it would be left in the old one */
 	if (status == EXIT_OK && o->cmd->run != cmd_generate && cwd && path_inside(cwd, rout))

@@ -276,6 +276,12 @@ for dir in templates:templates themes:themes themes/default:theme; do
 	run 2 build --config "$T/proj/c360.conf" --out "$T/proj/${dir%:*}"
 	has "$T/err" "^c360: --out cannot be the ${dir#*:}, which a build reads (the site would take its place): $T/proj/${dir%:*}$"
 done
+# ... nor inside them (serve built again on the site's own writing there, helper 126; the
+# templates folder with a site inside is not c360's)
+for dir in templates/site:templates themes/site:themes themes/default/site:themes; do
+	run 2 serve --config "$T/proj/c360.conf" --out "$T/proj/${dir%:*}"
+	has "$T/err" "^c360: --out cannot be inside the ${dir#*:} folder, which a serve reads (keep the site beside it): $T/proj/${dir%:*}$"
+done
 [ -f "$T/proj/templates/index.md" ] && [ -f "$T/proj/themes/default/layout.html" ] && pass || fail "a refused build touched the project"
 printf 'title = Inside\nkeep = .git, my.conf\n' >"$T/s/my.conf"
 run 0 build --data "$T/data" --out "$T/s" --config "$T/s/my.conf"
