@@ -40,7 +40,7 @@ const SegmentDef segment_defs[SEG_COUNT] = {
 	[SEG_NEW] = {"New", "new", "one valid order, within the churn window"},
 	[SEG_AT_RISK] = {"At Risk", "at-risk",
 			 "the last valid order between one and two churn windows ago, or only undated ones"},
-	[SEG_LOST] = {"Lost", "lost", "the last valid order more than two churn windows ago"},
+	[SEG_LOST] = {"Lost", "lost", "the last valid order two churn windows ago or more"},
 	[SEG_PROSPECTS] = {"Prospects", "prospects", "no valid order yet"},
 };
 

@@ -270,12 +270,14 @@ static int segment_of(const Customer360 *c, int64_t as_of, int window)
 		return SEG_PROSPECTS;
 	if (c->last_order == MOMENT_NULL)
 		return SEG_AT_RISK;	/* only undated valid orders: no recency to go by */
+	/* windows as active's, (A - days, A]: an order W days before A is out of the churn window, so a
+	 * customer at churn risk is never New or Loyal (helper 128: R <= W made one both) */
 	int64_t r = as_of - c->last_order;
-	if (r <= 30 && c->valid_orders >= 3)
+	if (r < 30 && c->valid_orders >= 3)
 		return SEG_CHAMPIONS;
-	if (r <= window)
+	if (r < window)
 		return c->valid_orders >= 2 ? SEG_LOYAL : SEG_NEW;
-	return r <= 2 * (int64_t)window ? SEG_AT_RISK : SEG_LOST;
+	return r < 2 * (int64_t)window ? SEG_AT_RISK : SEG_LOST;
 }
 
 /* The method with most successful payments per customer; ties go to the lower label. */

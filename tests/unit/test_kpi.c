@@ -292,6 +292,31 @@ static void test_segments(void **state)
 	done(&s, &g);
 }
 
+/* The segments' windows are active's, (A - days, A]: R = 29 / 30 (Champions), 89 / 90 (the churn
+ * window, W = 90: New, then At Risk and not active), 179 / 180 (two windows: At Risk, then Lost). */
+static void test_segment_edges(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g;
+	Config cfg;
+	build(&s, &g, &cfg,
+	      ORDERS_HEAD
+	      "a,1,2022-06-27,1,complete\na2,1,2022-06-01,1,complete\na3,1,2022-05-01,1,complete\n"	/* R 29 */
+	      "b,2,2022-06-26,1,complete\nb2,2,2022-06-01,1,complete\nb3,2,2022-05-01,1,complete\n"	/* R 30 */
+	      "c,3,2022-04-28,1,complete\n"							/* R 89 */
+	      "d,4,2022-04-27,1,complete\n"							/* R 90 */
+	      "e,5,2022-01-28,1,complete\n"							/* R 179 */
+	      "f,6,2022-01-27,1,complete\n",							/* R 180 */
+	      NULL, NULL, NULL);
+	static const int want[] = {SEG_CHAMPIONS, SEG_LOYAL, SEG_NEW, SEG_AT_RISK, SEG_AT_RISK, SEG_LOST};
+	for (int i = 0; i < (int)N_ELEMS(want); i++)
+		CHECK(g.c360[i].segment == want[i], "customer %d is %s, want %s", i + 1, segment_defs[g.c360[i].segment].label,
+		      segment_defs[want[i]].label);
+	CHECK(g.c360[2].active && !g.c360[3].active, "active at R 89, not at R 90");
+	done(&s, &g);
+}
+
 /* Orders (or payments) of 99,999,999,999,999.99 each, rows [from, to) of customer c(i). */
 static void huge_rows(Buf *b, const char *head, int from, int to, int (*who)(int), bool payments)
 {
@@ -426,7 +451,7 @@ int main(void)
 		cmocka_unit_test(test_open_tickets_and_churn), cmocka_unit_test(test_week_before),
 		cmocka_unit_test(test_payment_split), cmocka_unit_test(test_preferred_method_in_any_order),
 		cmocka_unit_test(test_devices_by_week), cmocka_unit_test(test_facts_latest_first),
-		cmocka_unit_test(test_segments), cmocka_unit_test(test_money_too_big),
+		cmocka_unit_test(test_segments), cmocka_unit_test(test_segment_edges), cmocka_unit_test(test_money_too_big),
 		cmocka_unit_test(test_tutorial_worked_example), cmocka_unit_test(test_change),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
