@@ -2280,7 +2280,7 @@ typedef struct {
 	int tone;		/* KpiTrend's: 1 good news, -1 bad, 0 neither */
 } EditionKpi;
 typedef struct {
-	char name[96], id[64], segment[16], value[48], last_order[16];
+	char name[96], id[64], segment[16], value[48], last_order[16], open[32];	/* open: open_tickets, 1,234 */
 	uint32_t open_tickets;
 	char page[160];		/* customers/xx/ID.html, customers/view.html?id=ID; "": no page */
 } EditionCustomer;

@@ -82,6 +82,9 @@ static void edition_at_risk(Edition *e, const PagePlan *plan, Buf *b)
 		text_of(r->last_order, sizeof r->last_order, b);
 		r->open_tickets = x->open_tickets;
 		b->len = 0;
+		fmt_int(b, &e->fmt, x->open_tickets);
+		text_of(r->open, sizeof r->open, b);
+		b->len = 0;
 		if (customer_url(plan, g, c, b) && b->len < sizeof r->page)
 			text_of(r->page, sizeof r->page, b);	/* else no link: none, or an id too long for it */
 	}

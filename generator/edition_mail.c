@@ -118,8 +118,10 @@ static void html_at_risk(const Edition *e, Buf *b)
 			buf_printf(b, "</td><td style=\"" CELL "%s\">", c < 2 ? "text-align:left" : WHOLE "text-align:right");
 			html(b, cells[c]);
 		}
-		buf_printf(b, "</td><td style=\"" CELL "text-align:right;color:%s\">%u</td><td style=\"" CELL WHOLE
-			      "text-align:right\">", r->open_tickets ? tone_colour[0] : tone_colour[1], r->open_tickets);
+		buf_printf(b, "</td><td style=\"" CELL "text-align:right;color:%s\">", r->open_tickets ? tone_colour[0]
+												       : tone_colour[1]);
+		html(b, r->open);	/* the configuration's thousands separator, as the value's */
+		buf_puts(b, "</td><td style=\"" CELL WHOLE "text-align:right\">");
 		html(b, r->value);
 		buf_puts(b, "</td></tr>\n");
 	}
@@ -236,8 +238,8 @@ void edition_mail_text(const Edition *e, Buf *b)
 		esc_bidi(&item, r->id, strlen(r->id));
 		buf_printf(&item, "), %s", r->segment);
 		wrapped(b, buf_cstr(&item), "  ");	/* the figures on a line of their own, under it */
-		buf_printf(b, "  lifetime value %s, last order %s, open tickets %u\n", r->value,
-			   *r->last_order ? r->last_order : "none", r->open_tickets);
+		buf_printf(b, "  lifetime value %s, last order %s, open tickets %s\n", r->value,
+			   *r->last_order ? r->last_order : "none", r->open);
 	}
 	buf_free(&item);
 	buf_puts(b, "\nThe charts are in the HTML version of this e-mail and in the PDF attached.\n");

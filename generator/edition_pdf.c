@@ -315,11 +315,9 @@ static void at_risk_table(Pdf *p)
 		return;
 	}
 	const char **cells = xcalloc(e->nat_risk * 6, sizeof *cells);
-	char (*open)[16] = xcalloc(e->nat_risk, sizeof *open);
 	for (size_t i = 0; i < e->nat_risk; i++) {
 		const EditionCustomer *r = &e->at_risk[i];
-		snprintf(open[i], sizeof open[i], "%u", r->open_tickets);
-		memcpy(cells + 6 * i, (const char *[]){r->name, r->id, r->segment, r->last_order, open[i], r->value},
+		memcpy(cells + 6 * i, (const char *[]){r->name, r->id, r->segment, r->last_order, r->open, r->value},
 		       sizeof *cells * 6);
 	}
 	Columns t = fit_columns(p->cr, x, max, 6, cols, cells, e->nat_risk, 9, 5);
@@ -334,7 +332,7 @@ static void at_risk_table(Pdf *p)
 		tag_end(p);
 		p->y += 15;
 	}
-	free(cells), free(open);
+	free(cells);
 	tag_end(p);
 	p->y += 14;
 }
