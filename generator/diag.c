@@ -58,6 +58,7 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_GOLD_MISSING_ROW] = {"gold_missing_row", SEV_ERROR, "no row for {c} \"{v}\""},
 	[D_GOLD_SUM] = {"gold_sum", SEV_ERROR, "{c} add up to more than 92,233,720,368,547,758.07, the most c360 can count"},
 	[D_GOLD_TWICE] = {"gold_twice", SEV_ERROR, "{c} \"{v}\" is an earlier row's too: a customer is one row"},
+	[D_GOLD_FIGURE] = {"gold_figure", SEV_ERROR, "{c}"},	/* the figure, kpi_summary's and the facts' */
 };
 
 const DiagHelp diag_help[D_COUNT] = {

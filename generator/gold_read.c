@@ -28,6 +28,7 @@ struct GoldStore {
 	size_t ntables;
 	Diags **diags;		/* one per file read */
 	size_t ndiags;
+	uint32_t kpi_line[K_COUNT], kpi_field[2];	/* where kpi_summary has each KPI, its value and previous_week */
 	int threads;		/* a fact table's file is read in up to this many chunks */
 	size_t chunk_min;	/* ... of at least this many bytes */
 };
@@ -525,6 +526,9 @@ static void kpi_summary_row(Reader *r)
 		return;
 	}
 	r->seen |= 1ull << k;
+	r->st->kpi_line[k] = r->rec->line;
+	for (int c = 0; c < 2; c++)
+		r->st->kpi_field[c] = r->field_of[c + 1] >= 0 ? (uint32_t)r->field_of[c + 1] + 1 : 0;
 	bool count = kpi_defs[k].kind == KV_COUNT;
 	g->now.v[k] = count ? get_int(r, 1, true) : get_cents(r, 1, true);
 	g->week_before.v[k] = count ? get_int(r, 2, true) : get_cents(r, 2, true);
@@ -1260,6 +1264,39 @@ static void gold_init(Gold *g, const Config *cfg)
 	st->chunk_min = cfg->chunk_min;
 }
 
+/* kpi_summary's figures are the facts' and customer_360's: the cards, the edition and the
+ * sparklines' last two weeks (kpi_series) say one thing, as the churn-risk list and its count do
+ * (helper 128: a card of 5 beside a list of 4, rendered without a word). */
+static bool figures_agree(const Gold *g, const GoldStore *st, Diags *d, Diags *d360)
+{
+	static const NumFormat plain = {"", ""};
+	bool ok = true;
+	for (int k = 0; k < K_COUNT; k++)
+		for (int w = 0; w < 2; w++) {
+			int64_t said = w ? g->week_before.v[k] : g->now.v[k], facts = g->series[SPARK_WEEKS - 1 - w].v[k];
+			if (said == facts)
+				continue;
+			Buf m = {0};
+			buf_printf(&m, "%s %s \"", kpi_defs[k].id, w ? "previous_week" : "value");
+			fmt_figure(&m, &plain, kpi_defs[k].kind, said);
+			buf_puts(&m, "\" is not what the fact tables and customer_360 give: ");
+			fmt_figure(&m, &plain, kpi_defs[k].kind, facts);
+			diag(d, D_GOLD_FIGURE, st->kpi_line[k], st->kpi_field[w], buf_cstr(&m), NULL, 0);
+			buf_free(&m);
+			ok = false;
+		}
+	int64_t churn = g->series[SPARK_WEEKS - 1].v[K_CHURN_RISK];
+	if (churn != KPI_NULL && (uint64_t)churn != g->nchurn) {
+		Buf m = {0};
+		buf_printf(&m, "churn_risk is true on %zu rows, and the fact tables give %lld customers at churn risk",
+			   g->nchurn, (long long)churn);
+		diag(d360, D_GOLD_FIGURE, 0, 0, buf_cstr(&m), NULL, 0);
+		buf_free(&m);
+		ok = false;
+	}
+	return ok;
+}
+
 bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg)
 {
 	gold_init(g, cfg);
@@ -1296,6 +1333,7 @@ bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg)
 		diag(read[sum].diags, D_GOLD_SUM, 0, 0, sums[sum], NULL, 0);
 		ok = false;
 	}
+	ok = ok && sum < 0 && figures_agree(g, st, read[GT_KPI_SUMMARY].diags, read[GT_CUSTOMER_360].diags);
 	for (size_t i = 0; i < st->ndiags; i++)
 		diag_format(report, st->diags[i], cfg->verbosity);
 	return ok;
