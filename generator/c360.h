@@ -1321,6 +1321,9 @@ typedef struct {
 	int64_t cents;		/* their amounts of 0 or more */
 	int64_t share;		/* hundredths of a percent of all successful payments */
 } PaymentSplit;
+/* The split's order everywhere: most payments first, then the method's name in byte order (the
+ * "most used method" is the first; a table read in another order is put in this one). */
+void payment_split_sort(PaymentSplit *split, size_t n, const Dict *methods);
 
 typedef struct {
 	int64_t days;		/* the week's Monday, MOMENT_NULL for the all-time row */

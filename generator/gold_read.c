@@ -1239,6 +1239,7 @@ static void number_methods(Gold *g)
 	Dict *methods = &st->dict[SRC_PAYMENTS][PA_METHOD];
 	for (size_t i = 0; i < g->nsplit; i++)
 		g->split[i].method = dict_intern(methods, dict_str(&st->methods, g->split[i].method));
+	payment_split_sort(g->split, g->nsplit, methods);	/* another engine's order (helper 128) */
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
 	for (size_t i = 0; i < nc; i++) {	/* rows customer_360 did not give (unreadable) name none */
 		uint32_t m = g->c360[i].preferred_method;

@@ -81,6 +81,11 @@ static int split_cmp(const void *a, const void *b, void *ctx)
 	return strcmp(dict_label(methods, x->method), dict_label(methods, y->method));
 }
 
+void payment_split_sort(PaymentSplit *split, size_t n, const Dict *methods)
+{
+	qsort_r(split, n, sizeof *split, split_cmp, (void *)methods);
+}
+
 /* Successful payments per method as of a day, most first, and how many methods; false after
  * reporting a sum too big to hold. */
 static bool payment_split(const Silver *s, int64_t as_of, PaymentSplit **out, size_t *count, Buf *err)
@@ -109,7 +114,7 @@ static bool payment_split(const Silver *s, int64_t as_of, PaymentSplit **out, si
 		all[n].method = m;
 		all[n++].share = kpi_pct(all[m].count, total);
 	}
-	qsort_r(all, n, sizeof *all, split_cmp, (void *)methods);
+	payment_split_sort(all, n, methods);
 	*count = n;
 	return true;
 }

@@ -239,6 +239,13 @@ err_has "kpi_summary.csv:[0-9]*:2: error: churn_risk_customers value \"[0-9]*\" 
 bump lastweek '$1 == "total_revenue" { $3 = sprintf("%.2f", $3 + 0.01) } 1'
 run 1 render --gold "$T/lastweek" --out "$T/lastweek-site"
 err_has "kpi_summary.csv:[0-9]*:3: error: total_revenue previous_week \"[0-9.]*\" is not what the fact tables and customer_360 give: [0-9.]*$"
+# payment_mode_split in another order (a Spark job's): the most used method is still the first
+spoil reversed '' payment_mode_split.csv
+{ head -1 "$T/keep/gold/payment_mode_split.csv"; tail -n +2 "$T/keep/gold/payment_mode_split.csv" | tac; } \
+	>"$T/reversed/payment_mode_split.csv"
+run 0 render --gold "$T/reversed" --out "$T/reversed-site"
+cmp -s "$T/keep/index.html" "$T/reversed-site/index.html" && cmp -s "$T/keep/weekly/email.html" "$T/reversed-site/weekly/email.html" &&
+	pass || fail "payment_mode_split reversed: the dashboard or the e-mail differ"
 spoil notrisk '' customer_360.csv
 awk -F, 'BEGIN { OFS = "," } !done && $(NF - 1) == "true" { $(NF - 1) = "false"; done = 1 } 1' "$T/notrisk/customer_360.csv" >"$T/c360x" &&
 	mv "$T/c360x" "$T/notrisk/customer_360.csv"
