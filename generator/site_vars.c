@@ -63,17 +63,18 @@ static const PageVar index_vars[] = {
 	{"kpi_cards", T_HTML, NULL, "the KPI cards: `templates/kpi_cards.html` rendered with this page's data"},
 	{"charts", T_HTML, NULL, "the charts in a grid: `templates/dashboard_charts.html` rendered with this page's data"},
 	{"summary", T_TEXT, NULL, "the week in one paragraph, written from the KPIs and their changes, and the most used payment method by name"},
-	{"total_customers", T_NUMBER, NULL, "customers with at least one valid order"},
-	{"average_order_value", T_MONEY, NULL, "revenue of valid orders / valid orders"},
-	{"repeat_customer_pct", T_PCT, NULL, "customers with two or more valid orders / total customers"},
-	{"open_tickets", T_NUMBER, NULL, "tickets neither Resolved nor Closed"},
-	{"churn_risk_customers", T_NUMBER, NULL, "customers with a ticket and no valid order in the churn window"},
-	{"total_revenue", T_MONEY, NULL, "the sum of valid orders' amounts"},
-	{"valid_orders", T_NUMBER, NULL, "orders with an amount of 0 or more, not Cancelled, Failed or Returned"},
-	{"known_customers", T_NUMBER, NULL, "customers in the CRM export"},
-	{"mobile_session_pct", T_PCT, NULL, "the share of sessions from Android and iOS"},
-	{"web_session_pct", T_PCT, NULL, "the share of sessions from desktop systems"},
-	{"top_payment_method_pct", T_PCT, NULL, "the share of successful payments made with the most used method"},
+	/* the KPIs: their doc is kpi_defs' definition (doc_vars), written once */
+	{"total_customers", T_NUMBER, NULL, NULL},
+	{"average_order_value", T_MONEY, NULL, NULL},
+	{"repeat_customer_pct", T_PCT, NULL, NULL},
+	{"open_tickets", T_NUMBER, NULL, NULL},
+	{"churn_risk_customers", T_NUMBER, NULL, NULL},
+	{"total_revenue", T_MONEY, NULL, NULL},
+	{"valid_orders", T_NUMBER, NULL, NULL},
+	{"known_customers", T_NUMBER, NULL, NULL},
+	{"mobile_session_pct", T_PCT, NULL, NULL},
+	{"web_session_pct", T_PCT, NULL, NULL},
+	{"top_payment_method_pct", T_PCT, NULL, NULL},
 	{"chart_orders", T_HTML, NULL, "chart: valid orders and revenue per week"},
 	{"chart_payments", T_HTML, NULL, "chart: successful payments by method"},
 	{"chart_devices", T_HTML, NULL, "chart: web and mobile sessions per week"},
@@ -560,12 +561,28 @@ static const char *const type_doc[] = {
 	[T_DATE] = "date", [T_BOOL] = "yes/no", [T_HTML] = "HTML: `{{{name}}}`", [T_LIST] = "list",
 };
 
+/* A variable's doc; a KPI's (none in the table) is its definition, without the full stop. */
+static void doc_of(Buf *b, const PageVar *v)
+{
+	if (v->doc) {
+		buf_puts(b, v->doc);
+		return;
+	}
+	int k = 0;
+	while (k < K_COUNT && strcmp(kpi_defs[k].id, v->name) != 0)
+		k++;
+	const char *d = k < K_COUNT ? kpi_defs[k].definition : "";
+	size_t n = strlen(d);
+	buf_put(b, d, n && d[n - 1] == '.' ? n - 1 : n);
+}
+
 static void doc_vars(Buf *b, const PageVar *vars, const char *prefix)
 {
 	for (const PageVar *v = vars; v->name; v++) {
-		buf_printf(b, "| `%s%s` | %s | %s |\n", prefix, v->name,
-			   v->type == T_LIST ? (v->fields ? "list: `{{#name}}...{{/name}}`" : "list of text") : type_doc[v->type],
-			   v->doc);
+		buf_printf(b, "| `%s%s` | %s | ", prefix, v->name,
+			   v->type == T_LIST ? (v->fields ? "list: `{{#name}}...{{/name}}`" : "list of text") : type_doc[v->type]);
+		doc_of(b, v);
+		buf_puts(b, " |\n");
 		if (v->fields) {
 			Buf p = {0};
 			buf_printf(&p, "%s%s[].", prefix, v->name);
