@@ -460,8 +460,15 @@ bool out_claim(const char *dir, const char *marker, const char *const *ours, siz
 
 bool out_may_replace(const char *out, Buf *err)
 {
+	/* without its trailing slashes: lstat of "link/" follows the link, the swap's rename does not */
+	size_t n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		n--;
+	char *bare = xstrndup(out, n);
 	struct stat st;
-	if (lstat(out, &st) != 0)
+	int seen = lstat(bare, &st);
+	free(bare);
+	if (seen != 0)
 		return errno == ENOENT || (buf_printf(err, "c360: error: %s: %s\n", out, strerror(errno)), false);
 	if (S_ISLNK(st.st_mode)) {	/* the swap would put a folder in the link's place */
 		char *to = realpath(out, NULL);
