@@ -351,17 +351,20 @@ static bool mkdir_parents(const char *path, Buf *err)
  * configuration) */
 
 static char keep_text[1024];	/* the names, each ended by a NUL */
-static const char *keep[KEEP_MAX];
+static const char *keep[KEEP_MAX + 1];
 static size_t nkeep;
 
+/* .git is kept whatever the list says: a keep without it would move a working tree's history
+ * aside with the previous site (publish then found no repository, and the next one made one) */
 void out_keep(const char *list)
 {
-	nkeep = 0;
+	keep[0] = ".git";
+	nkeep = 1;
 	size_t at = 0;
-	for (const char *p = list; *p && nkeep < KEEP_MAX;) {
+	for (const char *p = list; *p && nkeep < KEEP_MAX + 1;) {
 		size_t len = strcspn(p, ",");
 		Str name = str_trim(str_make(p, len));
-		if (name.n && at + name.n < sizeof keep_text) {
+		if (name.n && at + name.n < sizeof keep_text && !str_eq(name, ".git")) {
 			memcpy(keep_text + at, name.p, name.n);
 			keep_text[at + name.n] = '\0';
 			keep[nkeep++] = keep_text + at;

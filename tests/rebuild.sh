@@ -1213,6 +1213,17 @@ err_has "up to date"
 run 1 publish --data "$FIXTURE" --git "$T/mine"
 err_has "not a git working tree"
 [ ! -e "$T/mine/.git" ] && [ -s "$T/mine/notes.txt" ] && pass || fail "publish touched a folder that is not a working tree"
+# ... .git survives whatever keep says: a keep without it, twice (the second found no
+# repository, and the third made one in place of the old)
+printf 'keep = CNAME, robots.txt\n' >"$T/nogit.conf"
+cp -a "$T/repo" "$T/kr"
+for week in 2024-04-08 2024-04-15; do
+	run 0 publish --config "$T/nogit.conf" --data "$FIXTURE" --as-of $week --git "$T/kr"
+done
+[ "$(git -C "$T/kr" rev-list --count HEAD 2>/dev/null)" = $(($(commits) + 2)) ] && pass ||
+	fail "keep without .git: the history is $(git -C "$T/kr" rev-list --count HEAD 2>&1) commits, not $(($(commits) + 2))"
+[ ! -e "$T/kr/.c360-prev/.git" ] && pass || fail "keep without .git: .git went to the spare"
+rm -rf "$T/kr"
 
 # ---- huge pages: where the kernel gives them only to memory that asks, c360 starts itself again
 # with glibc.malloc.hugetlb=1, arena_max=1 and mmap_threshold (not under a sanitizer or valgrind,
