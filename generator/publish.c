@@ -94,8 +94,12 @@ static bool is_empty_or_site(const char *dir)
 	return ok;
 }
 
-bool publish_prepare(const char *dir, Buf *err)
+bool publish_prepare(const char *dir, const char *keep, Buf *err)
 {
+	/* a build killed as it swapped left .git in its staging folder: back before .git is looked
+	 * for (else git init, and the tidy of the build removed the old .git with the folder) */
+	out_keep(keep);
+	out_tidy(dir);
 	char *dotgit = path_join(dir, ".git");
 	struct stat st;
 	bool ready = lstat(dotgit, &st) == 0;

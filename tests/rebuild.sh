@@ -1224,6 +1224,18 @@ done
 	fail "keep without .git: the history is $(git -C "$T/kr" rev-list --count HEAD 2>&1) commits, not $(($(commits) + 2))"
 [ ! -e "$T/kr/.c360-prev/.git" ] && pass || fail "keep without .git: .git went to the spare"
 rm -rf "$T/kr"
+# ... a publish killed as it swapped (SIGKILL after .git went into the new site, before the
+# exchange) left .git in its staging folder, beside the new site and its marker: the next
+# publish puts it back before it looks for one (it made a repository, and removed the old)
+cp -a "$T/repo" "$T/kw"
+mkdir "$T/kw.tmp-AbCdEf"
+cp -a "$T/kw/.c360-site" "$T/kw/index.html" "$T/kw.tmp-AbCdEf/"
+mv "$T/kw/.git" "$T/kw.tmp-AbCdEf/.git"
+run 0 publish --data "$FIXTURE" --as-of 2024-04-08 --git "$T/kw"
+[ "$(git -C "$T/kw" rev-list --count HEAD 2>/dev/null)" = $(($(commits) + 1)) ] && pass ||
+	fail "after a killed swap: the history is $(git -C "$T/kw" rev-list --count HEAD 2>&1) commits, not $(($(commits) + 1))"
+[ ! -e "$T/kw.tmp-AbCdEf" ] && pass || fail "after a killed swap: its staging folder was left"
+rm -rf "$T/kw"
 
 # ---- huge pages: where the kernel gives them only to memory that asks, c360 starts itself again
 # with glibc.malloc.hugetlb=1, arena_max=1 and mmap_threshold (not under a sanitizer or valgrind,
