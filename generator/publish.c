@@ -94,6 +94,21 @@ static bool is_empty_or_site(const char *dir)
 	return ok;
 }
 
+/* HEAD is a branch (born or not): an edition committed on a detached HEAD is on no branch, and
+ * the next checkout leaves it behind. */
+static bool on_branch(const char *dir, Buf *err)
+{
+	Buf ref = {0};
+	int r = git_io(dir, false, (const char *const[]){"symbolic-ref", "-q", "HEAD", NULL}, NULL, &ref, err);
+	buf_free(&ref);
+	if (r == 1)
+		buf_printf(err, "c360: error: %s has a detached HEAD: an edition committed there would be on no branch; "
+				"not publishing (check out a branch first: git -C %s switch BRANCH)\n", dir, dir);
+	else if (r > 1)
+		buf_printf(err, "c360: error: git symbolic-ref HEAD in %s failed\n", dir);
+	return r == 0;
+}
+
 bool publish_prepare(const char *dir, const char *keep, Buf *err)
 {
 	/* a build killed as it swapped left .git in its staging folder: back before .git is looked
@@ -104,15 +119,14 @@ bool publish_prepare(const char *dir, const char *keep, Buf *err)
 	struct stat st;
 	bool ready = lstat(dotgit, &st) == 0;
 	free(dotgit);
-	if (ready)
-		return true;
-	if (lstat(dir, &st) == 0 && !is_empty_or_site(dir)) {
+	if (!ready && lstat(dir, &st) == 0 && !is_empty_or_site(dir)) {
 		buf_printf(err, "c360: error: %s is not a git working tree (no .git in it), nor empty; not publishing "
 				"into it\n", dir);
 		return false;
 	}
-	return git(".", (const char *const[]){"init", "-q", dir, NULL}, err) == 0 ||
-	       (buf_printf(err, "c360: error: git init %s failed\n", dir), false);
+	if (!ready && git(".", (const char *const[]){"init", "-q", dir, NULL}, err) != 0)
+		return err->len ? false : (buf_printf(err, "c360: error: git init %s failed\n", dir), false);
+	return on_branch(dir, err);
 }
 
 /* The paths of the site in dir, as its manifest lists them (sorted by path), each ended by a

@@ -1236,6 +1236,15 @@ run 0 publish --data "$FIXTURE" --as-of 2024-04-08 --git "$T/kw"
 	fail "after a killed swap: the history is $(git -C "$T/kw" rev-list --count HEAD 2>&1) commits, not $(($(commits) + 1))"
 [ ! -e "$T/kw.tmp-AbCdEf" ] && pass || fail "after a killed swap: its staging folder was left"
 rm -rf "$T/kw"
+# ... a detached HEAD: refused before the build (an edition there would be on no branch)
+cp -a "$T/repo" "$T/kd"
+git -C "$T/kd" checkout -q --detach
+run 1 publish --data "$FIXTURE" --as-of 2024-04-08 --git "$T/kd"
+err_has "^c360: error: $T/kd has a detached HEAD: .*git -C $T/kd switch BRANCH)$"
+grep -q "rows read" "$T/err" && fail "a detached HEAD was said after the data was read" || pass
+[ "$(git -C "$T/kd" rev-list --count HEAD)" = "$(commits)" ] && [ -z "$(git -C "$T/kd" status --porcelain)" ] && pass ||
+	fail "a detached HEAD: publish committed or built: $(git -C "$T/kd" status --porcelain | head -3)"
+rm -rf "$T/kd"
 
 # ---- huge pages: where the kernel gives them only to memory that asks, c360 starts itself again
 # with glibc.malloc.hugetlb=1, arena_max=1 and mmap_threshold (not under a sanitizer or valgrind,
