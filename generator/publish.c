@@ -129,36 +129,63 @@ bool publish_prepare(const char *dir, const char *keep, Buf *err)
 	return on_branch(dir, err);
 }
 
-/* The paths of the site in dir, as its manifest lists them (sorted by path), each ended by a
- * NUL in names; their starts in *at. */
-static size_t site_paths(const char *dir, Buf *names, size_t **at)
+/* The paths a manifest lists (sorted by path), each ended by a NUL in names; their starts in at. */
+typedef struct {
+	Buf names;
+	size_t *at, n;
+} Paths;
+
+/* p->names, a manifest's text, made into its paths. */
+static void paths_parse(Paths *p)
+{
+	size_t head = strlen(MANIFEST_HEAD);
+	p->at = NULL, p->n = 0;
+	if (p->names.len < head)
+		return;
+	char *s = p->names.p + head, *end = p->names.p + p->names.len;
+	p->at = xmalloc(((size_t)(end - s) / 36 + 1) * sizeof *p->at);	/* "hash size path" is 36 bytes or more */
+	for (char *nl; s < end && (nl = memchr(s, '\n', (size_t)(end - s))); s = nl + 1) {
+		*nl = '\0';
+		char *name = strchr(s, ' ');
+		name = name ? strchr(name + 1, ' ') : NULL;
+		if (name)
+			p->at[p->n++] = (size_t)(name + 1 - p->names.p);
+	}
+}
+
+/* The site in dir, as its manifest lists it. */
+static void site_paths(const char *dir, Paths *p)
 {
 	char *path = path_join(dir, MANIFEST_NAME);
 	Buf ignore = {0};
-	size_t n = 0, head = strlen(MANIFEST_HEAD);
-	*at = NULL;
-	if (file_read(path, names, &ignore) && names->len >= head) {
-		char *p = names->p + head, *end = names->p + names->len;
-		*at = xmalloc(((size_t)(end - p) / 36 + 1) * sizeof **at);	/* "hash size path" is 36 bytes or more */
-		for (char *nl; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
-			*nl = '\0';
-			char *name = strchr(p, ' ');
-			name = name ? strchr(name + 1, ' ') : NULL;
-			if (name)
-				(*at)[n++] = (size_t)(name + 1 - names->p);
-		}
-	}
+	if (!file_read(path, &p->names, &ignore))
+		p->names.len = 0;
+	paths_parse(p);
 	buf_free(&ignore);
 	free(path);
-	return n;
 }
 
-static bool site_has(const Buf *names, const size_t *at, size_t n, const char *path)
+/* The site HEAD holds, as its manifest there lists it (none: HEAD is unborn, or no site). */
+static void head_paths(const char *dir, Paths *p, Buf *err)
 {
-	size_t lo = 0, hi = n;
+	Buf blob = {0};
+	int r = git_io(dir, false, (const char *const[]){"rev-parse", "-q", "--verify", "HEAD:" MANIFEST_NAME, NULL},
+		       NULL, &blob, err);
+	while (blob.len && (blob.p[blob.len - 1] == '\n' || blob.p[blob.len - 1] == '\r'))
+		blob.len--;
+	if (r == 0 && blob.len &&
+	    git_io(dir, false, (const char *const[]){"cat-file", "blob", buf_cstr(&blob), NULL}, NULL, &p->names, err) != 0)
+		p->names.len = 0;
+	buf_free(&blob);
+	paths_parse(p);
+}
+
+static bool paths_has(const Paths *p, const char *path)
+{
+	size_t lo = 0, hi = p->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(names->p + at[mid], path);
+		int c = strcmp(p->names.p + p->at[mid], path);
 		if (c == 0)
 			return true;
 		if (c < 0)
@@ -169,55 +196,84 @@ static bool site_has(const Buf *names, const size_t *at, size_t n, const char *p
 	return false;
 }
 
-/* Whether path, a change git status found in dir, is the edition's: a file of the site or its
- * manifest and inputs, a name keep keeps (and what is in it), or a file gone (the build
- * removed it). Anything else was put there by someone else: a commit of the edition would
- * publish it (and the next build that changes the site removes it, a second commit). */
-static bool editions(const char *dir, const char *path, const Buf *names, const size_t *at, size_t n)
+static void paths_free(Paths *p)
+{
+	buf_free(&p->names);
+	free(p->at);
+}
+
+static bool kept(const char *path)	/* path is under a name keep keeps */
 {
 	size_t top = strcspn(path, "/");
 	char first[256];
-	if (top < sizeof first) {
-		memcpy(first, path, top);
-		first[top] = '\0';
-		if (out_is_kept(first))
-			return true;
-	}
-	if (!strcmp(path, MANIFEST_NAME) || !strcmp(path, INPUTS_NAME) || site_has(names, at, n, path))
-		return true;
+	if (top >= sizeof first)
+		return false;
+	memcpy(first, path, top);
+	first[top] = '\0';
+	return out_is_kept(first);
+}
+
+/* Whether path, a change git status found in dir, is the edition's: a file of the site or its
+ * manifest and inputs, a name keep keeps (and what is in it), or a file of the site HEAD holds
+ * that is gone (the build removed it). Anything else was put there (or removed) by someone
+ * else: a commit of the edition would publish it (and the next build that changes the site
+ * removes it, a second commit); *gone: it is a removal. */
+static bool editions(const char *dir, const char *path, const Paths *site, const Paths *head, bool *gone)
+{
 	char *full = path_join(dir, path);
 	struct stat st;
-	bool gone = lstat(full, &st) != 0 && errno == ENOENT;
+	*gone = lstat(full, &st) != 0 && errno == ENOENT;
 	free(full);
-	return gone;
+	if (kept(path) || !strcmp(path, MANIFEST_NAME) || !strcmp(path, INPUTS_NAME) || paths_has(site, path))
+		return true;
+	return *gone && paths_has(head, path);
+}
+
+static void stray_list(Buf *b, size_t *count, const char *path)
+{
+	if ((*count)++ < 3)
+		buf_printf(b, "%s%s", *count > 1 ? ", " : "", path);
+}
+
+static void strays_say(const char *dir, Buf *strays, size_t n, Buf *gone, size_t ngone)
+{
+	if (n > 3)
+		buf_printf(strays, " and %zu more", n - 3);
+	if (ngone > 3)
+		buf_printf(gone, " and %zu more", ngone - 3);
+	if (n)
+		say(SAY_NORMAL, "warning: %s holds %s, which c360 did not make and keep does not name: left out of the "
+		    "commit (add %s to keep to publish %s)", dir, buf_cstr(strays), n == 1 ? "its name" : "their names",
+		    n == 1 ? "it" : "them");
+	if (ngone)
+		say(SAY_NORMAL, "warning: %s no longer holds %s, which c360 did not make and keep does not name: %s "
+		    "left out of the commit (commit %s yourself if you meant it)", dir, buf_cstr(gone),
+		    ngone == 1 ? "its removal is" : "their removals are", ngone == 1 ? "it" : "them");
 }
 
 int publish_commit(const char *dir, const char *message, Buf *err)
 {
 	/* what changed, by git (files one by one, no renames), staged only if it is the edition's */
-	Buf status = {0}, add = {0}, names = {0}, strays = {0};
-	size_t *at, n = site_paths(dir, &names, &at), nstrays = 0;
+	Buf status = {0}, add = {0}, strays = {0}, gones = {0};
+	Paths site = {0}, head = {0};
+	size_t nstrays = 0, ngone = 0;
+	site_paths(dir, &site);
+	head_paths(dir, &head, err);
 	int r = git_io(dir, false, (const char *const[]){"status", "--porcelain", "-z", "--untracked-files=all",
 				    "--no-renames", NULL}, NULL, &status, err);
 	for (size_t i = 0; r == 0 && i + 3 < status.len;) {
 		const char *path = status.p + i + 3;	/* "XY path", each ended by a NUL */
 		size_t len = strlen(path);
-		if (editions(dir, path, &names, at, n)) {
+		bool gone;
+		if (editions(dir, path, &site, &head, &gone))
 			buf_put(&add, path, len + 1);
-		} else {
-			if (nstrays++ < 3)
-				buf_printf(&strays, "%s%s", nstrays > 1 ? ", " : "", path);
-		}
+		else
+			stray_list(gone ? &gones : &strays, gone ? &ngone : &nstrays, path);
 		i += 3 + len + 1;
 	}
-	free(at), buf_free(&names), buf_free(&status);
-	if (nstrays > 3)
-		buf_printf(&strays, " and %zu more", nstrays - 3);
-	if (nstrays)
-		say(SAY_NORMAL, "warning: %s holds %s, which c360 did not make and keep does not name: left out of the "
-		    "commit (add %s to keep to publish %s)", dir, buf_cstr(&strays), nstrays == 1 ? "its name" : "their names",
-		    nstrays == 1 ? "it" : "them");
-	buf_free(&strays);
+	paths_free(&site), paths_free(&head), buf_free(&status);
+	strays_say(dir, &strays, nstrays, &gones, ngone);
+	buf_free(&strays), buf_free(&gones);
 	if (r == 0 && add.len)
 		r = git_io(dir, true, (const char *const[]){"add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul",
 					NULL}, &add, NULL, err);
