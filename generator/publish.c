@@ -94,41 +94,6 @@ static bool is_empty_or_site(const char *dir)
 	return ok;
 }
 
-/* HEAD is a branch (born or not): an edition committed on a detached HEAD is on no branch, and
- * the next checkout leaves it behind. */
-static bool on_branch(const char *dir, Buf *err)
-{
-	Buf ref = {0};
-	int r = git_io(dir, false, (const char *const[]){"symbolic-ref", "-q", "HEAD", NULL}, NULL, &ref, err);
-	buf_free(&ref);
-	if (r == 1)
-		buf_printf(err, "c360: error: %s has a detached HEAD: an edition committed there would be on no branch; "
-				"not publishing (check out a branch first: git -C %s switch BRANCH)\n", dir, dir);
-	else if (r > 1)
-		buf_printf(err, "c360: error: git symbolic-ref HEAD in %s failed\n", dir);
-	return r == 0;
-}
-
-bool publish_prepare(const char *dir, const char *keep, Buf *err)
-{
-	/* a build killed as it swapped left .git in its staging folder: back before .git is looked
-	 * for (else git init, and the tidy of the build removed the old .git with the folder) */
-	out_keep(keep);
-	out_tidy(dir);
-	char *dotgit = path_join(dir, ".git");
-	struct stat st;
-	bool ready = lstat(dotgit, &st) == 0;
-	free(dotgit);
-	if (!ready && lstat(dir, &st) == 0 && !is_empty_or_site(dir)) {
-		buf_printf(err, "c360: error: %s is not a git working tree (no .git in it), nor empty; not publishing "
-				"into it\n", dir);
-		return false;
-	}
-	if (!ready && git(".", (const char *const[]){"init", "-q", dir, NULL}, err) != 0)
-		return err->len ? false : (buf_printf(err, "c360: error: git init %s failed\n", dir), false);
-	return on_branch(dir, err);
-}
-
 /* The paths a manifest lists (sorted by path), each ended by a NUL in names; their starts in at. */
 typedef struct {
 	Buf names;
@@ -213,6 +178,75 @@ static bool kept(const char *path)	/* path is under a name keep keeps */
 	return out_is_kept(first);
 }
 
+/* HEAD is a branch (born or not): an edition committed on a detached HEAD is on no branch, and
+ * the next checkout leaves it behind. */
+static bool on_branch(const char *dir, Buf *err)
+{
+	Buf ref = {0};
+	int r = git_io(dir, false, (const char *const[]){"symbolic-ref", "-q", "HEAD", NULL}, NULL, &ref, err);
+	buf_free(&ref);
+	if (r == 1)
+		buf_printf(err, "c360: error: %s has a detached HEAD: an edition committed there would be on no branch; "
+				"not publishing (check out a branch first: git -C %s switch BRANCH)\n", dir, dir);
+	else if (r > 1)
+		buf_printf(err, "c360: error: git symbolic-ref HEAD in %s failed\n", dir);
+	return r == 0;
+}
+
+/* Whether path, a change to the site in dir (staged, or in the working tree), is c360's: a file
+ * of the site (the one built there, or HEAD's), its manifest and inputs, or under a name keep
+ * keeps. */
+static bool c360s(const char *path, const Paths *site, const Paths *head)
+{
+	return kept(path) || !strcmp(path, MANIFEST_NAME) || !strcmp(path, INPUTS_NAME) || paths_has(site, path) ||
+	       paths_has(head, path);
+}
+
+/* The index of dir holds no change but c360's (those of a publish whose commit failed): git
+ * commit commits the whole index, so a file the user staged would be published as the edition. */
+static bool index_clean(const char *dir, Buf *err)
+{
+	Buf staged = {0}, names = {0};
+	Paths site = {0}, head = {0};
+	site_paths(dir, &site);
+	head_paths(dir, &head, err);
+	size_t n = 0;
+	int r = git_io(dir, false, (const char *const[]){"diff", "--cached", "--name-only", "-z", "--no-renames", NULL},
+		       NULL, &staged, err);
+	for (size_t i = 0; r == 0 && i < staged.len; i += strlen(staged.p + i) + 1)
+		if (!c360s(staged.p + i, &site, &head) && n++ < 3)
+			buf_printf(&names, " %s", staged.p + i);
+	paths_free(&site), paths_free(&head), buf_free(&staged);
+	if (r != 0 && !err->len)
+		buf_printf(err, "c360: error: git diff --cached in %s failed\n", dir);
+	if (r == 0 && n)
+		buf_printf(err, "c360: error: the index of %s holds changes c360 did not make (%s%s): a commit of the "
+				"edition would publish them; not publishing (unstage them: git -C %s restore --staged%s%s)\n",
+			   dir, buf_cstr(&names) + 1, n > 3 ? " ..." : "", dir, buf_cstr(&names), n > 3 ? " ..." : "");
+	buf_free(&names);
+	return r == 0 && !n;
+}
+
+bool publish_prepare(const char *dir, const char *keep, Buf *err)
+{
+	/* a build killed as it swapped left .git in its staging folder: back before .git is looked
+	 * for (else git init, and the tidy of the build removed the old .git with the folder) */
+	out_keep(keep);
+	out_tidy(dir);
+	char *dotgit = path_join(dir, ".git");
+	struct stat st;
+	bool ready = lstat(dotgit, &st) == 0;
+	free(dotgit);
+	if (!ready && lstat(dir, &st) == 0 && !is_empty_or_site(dir)) {
+		buf_printf(err, "c360: error: %s is not a git working tree (no .git in it), nor empty; not publishing "
+				"into it\n", dir);
+		return false;
+	}
+	if (!ready && git(".", (const char *const[]){"init", "-q", dir, NULL}, err) != 0)
+		return err->len ? false : (buf_printf(err, "c360: error: git init %s failed\n", dir), false);
+	return on_branch(dir, err) && index_clean(dir, err);
+}
+
 /* Whether path, a change git status found in dir, is the edition's: a file of the site or its
  * manifest and inputs, a name keep keeps (and what is in it), or a file of the site HEAD holds
  * that is gone (the build removed it). Anything else was put there (or removed) by someone
@@ -224,9 +258,8 @@ static bool editions(const char *dir, const char *path, const Paths *site, const
 	struct stat st;
 	*gone = lstat(full, &st) != 0 && errno == ENOENT;
 	free(full);
-	if (kept(path) || !strcmp(path, MANIFEST_NAME) || !strcmp(path, INPUTS_NAME) || paths_has(site, path))
-		return true;
-	return *gone && paths_has(head, path);
+	return kept(path) || !strcmp(path, MANIFEST_NAME) || !strcmp(path, INPUTS_NAME) || paths_has(site, path) ||
+	       (*gone && paths_has(head, path));
 }
 
 static void stray_list(Buf *b, size_t *count, const char *path)
