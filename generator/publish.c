@@ -290,6 +290,7 @@ int publish_commit(const char *dir, const char *message, Buf *err)
 	Buf status = {0}, add = {0}, strays = {0}, gones = {0};
 	Paths site = {0}, head = {0};
 	size_t nstrays = 0, ngone = 0;
+	bool edition = false;	/* a file other than c360's lists changed */
 	site_paths(dir, &site);
 	head_paths(dir, &head, err);
 	int r = git_io(dir, false, (const char *const[]){"status", "--porcelain", "-z", "--untracked-files=all",
@@ -298,16 +299,21 @@ int publish_commit(const char *dir, const char *message, Buf *err)
 		const char *path = status.p + i + 3;	/* "XY path", each ended by a NUL */
 		size_t len = strlen(path);
 		bool gone;
-		if (editions(dir, path, &site, &head, &gone))
+		if (editions(dir, path, &site, &head, &gone)) {
 			buf_put(&add, path, len + 1);
-		else
+			edition |= strcmp(path, MANIFEST_NAME) != 0 && strcmp(path, INPUTS_NAME) != 0;
+		} else
 			stray_list(gone ? &gones : &strays, gone ? &ngone : &nstrays, path);
 		i += 3 + len + 1;
 	}
 	paths_free(&site), paths_free(&head), buf_free(&status);
 	strays_say(dir, &strays, nstrays, &gones, ngone);
 	buf_free(&strays), buf_free(&gones);
-	if (r == 0 && add.len)
+	/* c360's lists alone are no edition: the inputs' hash covers where the data is and c360's
+	 * own bytes, which a data folder moved or a new c360 changes with the site the same. They
+	 * go with the next edition (a clone's build then reads the older list: it builds, and
+	 * renders again only what the per-file hashes say changed). */
+	if (r == 0 && edition)
 		r = git_io(dir, true, (const char *const[]){"add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul",
 					NULL}, &add, NULL, err);
 	buf_free(&add);

@@ -1245,6 +1245,15 @@ grep -q "rows read" "$T/err" && fail "a detached HEAD was said after the data wa
 [ "$(git -C "$T/kd" rev-list --count HEAD)" = "$(commits)" ] && [ -z "$(git -C "$T/kd" status --porcelain)" ] && pass ||
 	fail "a detached HEAD: publish committed or built: $(git -C "$T/kd" status --porcelain | head -3)"
 rm -rf "$T/kd"
+# ... the data folder moved: only .c360-inputs changes (its hash covers where the data is), no
+# edition; the list goes with the next one
+cp -a "$T/repo" "$T/km" && cp -a "$FIXTURE" "$T/moved"
+run 0 publish --data "$T/moved" --as-of 2024-04-01 --git "$T/km"
+err_has "nothing changed in $T/km: no commit"
+[ "$(git -C "$T/km" rev-list --count HEAD)" = "$(commits)" ] && pass || fail "the data moved: an edition was committed"
+run 0 publish --data "$T/moved" --as-of 2024-04-08 --git "$T/km"
+[ -z "$(git -C "$T/km" status --porcelain)" ] && pass || fail "the next edition left: $(git -C "$T/km" status --porcelain | head -3)"
+rm -rf "$T/km" "$T/moved"
 
 # ---- huge pages: where the kernel gives them only to memory that asks, c360 starts itself again
 # with glibc.malloc.hugetlb=1, arena_max=1 and mmap_threshold (not under a sanitizer or valgrind,
