@@ -1701,9 +1701,12 @@ int manifest_old_open(const char *dir, const char *name, FileHash input, uint64_
 size_t manifest_group_kept(const char *dir, FileHash input);
 
 /* ------------------------------------------------------------------ editions in git (publish.c) */
-bool publish_prepare(const char *dir, Buf *err);	/* dir is a git working tree: git init if new or empty */
-/* The edition's changes in dir staged (the site's files, what keep keeps, what the build removed:
- * a file c360 did not write is warned about and left out) and committed: 1 committed, 0 nothing
+/* dir is a git working tree (git init if new or empty), its killed builds' staging folders
+ * tidied first with keep (the setting) as the names they give back; false after saying why. */
+bool publish_prepare(const char *dir, const char *keep, Buf *err);
+/* The edition's changes in dir staged (the site's files, what keep keeps, what the build removed
+ * of the site HEAD holds: a file c360 did not write, or its removal, is warned about and left
+ * out) and committed: 1 committed, 0 nothing
  * changed (no commit), -1 failed (err says). */
 int publish_commit(const char *dir, const char *message, Buf *err);
 

@@ -884,7 +884,7 @@ static bool site_as_of(const char *out, Buf *b)
 static int cmd_publish(Options *o)
 {
 	Buf err = {0}, message = {0};
-	int status = publish_prepare(o->cfg.out_dir, &err) ? cmd_build(o) : EXIT_BUILD;
+	int status = publish_prepare(o->cfg.out_dir, o->cfg.keep, &err) ? cmd_build(o) : EXIT_BUILD;
 	if (o->message) {
 		buf_puts(&message, o->message);
 	} else {

@@ -351,17 +351,20 @@ static bool mkdir_parents(const char *path, Buf *err)
  * configuration) */
 
 static char keep_text[1024];	/* the names, each ended by a NUL */
-static const char *keep[KEEP_MAX];
+static const char *keep[KEEP_MAX + 1];
 static size_t nkeep;
 
+/* .git is kept whatever the list says: a keep without it would move a working tree's history
+ * aside with the previous site (publish then found no repository, and the next one made one) */
 void out_keep(const char *list)
 {
-	nkeep = 0;
+	keep[0] = ".git";
+	nkeep = 1;
 	size_t at = 0;
-	for (const char *p = list; *p && nkeep < KEEP_MAX;) {
+	for (const char *p = list; *p && nkeep < KEEP_MAX + 1;) {
 		size_t len = strcspn(p, ",");
 		Str name = str_trim(str_make(p, len));
-		if (name.n && at + name.n < sizeof keep_text) {
+		if (name.n && at + name.n < sizeof keep_text && !str_eq(name, ".git")) {
 			memcpy(keep_text + at, name.p, name.n);
 			keep_text[at + name.n] = '\0';
 			keep[nkeep++] = keep_text + at;
@@ -460,8 +463,15 @@ bool out_claim(const char *dir, const char *marker, const char *const *ours, siz
 
 bool out_may_replace(const char *out, Buf *err)
 {
+	/* without its trailing slashes: lstat of "link/" follows the link, the swap's rename does not */
+	size_t n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		n--;
+	char *bare = xstrndup(out, n);
 	struct stat st;
-	if (lstat(out, &st) != 0)
+	int seen = lstat(bare, &st);
+	free(bare);
+	if (seen != 0)
 		return errno == ENOENT || (buf_printf(err, "c360: error: %s: %s\n", out, strerror(errno)), false);
 	if (S_ISLNK(st.st_mode)) {	/* the swap would put a folder in the link's place */
 		char *to = realpath(out, NULL);

@@ -94,53 +94,63 @@ static bool is_empty_or_site(const char *dir)
 	return ok;
 }
 
-bool publish_prepare(const char *dir, Buf *err)
+/* The paths a manifest lists (sorted by path), each ended by a NUL in names; their starts in at. */
+typedef struct {
+	Buf names;
+	size_t *at, n;
+} Paths;
+
+/* p->names, a manifest's text, made into its paths. */
+static void paths_parse(Paths *p)
 {
-	char *dotgit = path_join(dir, ".git");
-	struct stat st;
-	bool ready = lstat(dotgit, &st) == 0;
-	free(dotgit);
-	if (ready)
-		return true;
-	if (lstat(dir, &st) == 0 && !is_empty_or_site(dir)) {
-		buf_printf(err, "c360: error: %s is not a git working tree (no .git in it), nor empty; not publishing "
-				"into it\n", dir);
-		return false;
+	size_t head = strlen(MANIFEST_HEAD);
+	p->at = NULL, p->n = 0;
+	if (p->names.len < head)
+		return;
+	char *s = p->names.p + head, *end = p->names.p + p->names.len;
+	p->at = xmalloc(((size_t)(end - s) / 36 + 1) * sizeof *p->at);	/* "hash size path" is 36 bytes or more */
+	for (char *nl; s < end && (nl = memchr(s, '\n', (size_t)(end - s))); s = nl + 1) {
+		*nl = '\0';
+		char *name = strchr(s, ' ');
+		name = name ? strchr(name + 1, ' ') : NULL;
+		if (name)
+			p->at[p->n++] = (size_t)(name + 1 - p->names.p);
 	}
-	return git(".", (const char *const[]){"init", "-q", dir, NULL}, err) == 0 ||
-	       (buf_printf(err, "c360: error: git init %s failed\n", dir), false);
 }
 
-/* The paths of the site in dir, as its manifest lists them (sorted by path), each ended by a
- * NUL in names; their starts in *at. */
-static size_t site_paths(const char *dir, Buf *names, size_t **at)
+/* The site in dir, as its manifest lists it. */
+static void site_paths(const char *dir, Paths *p)
 {
 	char *path = path_join(dir, MANIFEST_NAME);
 	Buf ignore = {0};
-	size_t n = 0, head = strlen(MANIFEST_HEAD);
-	*at = NULL;
-	if (file_read(path, names, &ignore) && names->len >= head) {
-		char *p = names->p + head, *end = names->p + names->len;
-		*at = xmalloc(((size_t)(end - p) / 36 + 1) * sizeof **at);	/* "hash size path" is 36 bytes or more */
-		for (char *nl; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
-			*nl = '\0';
-			char *name = strchr(p, ' ');
-			name = name ? strchr(name + 1, ' ') : NULL;
-			if (name)
-				(*at)[n++] = (size_t)(name + 1 - names->p);
-		}
-	}
+	if (!file_read(path, &p->names, &ignore))
+		p->names.len = 0;
+	paths_parse(p);
 	buf_free(&ignore);
 	free(path);
-	return n;
 }
 
-static bool site_has(const Buf *names, const size_t *at, size_t n, const char *path)
+/* The site HEAD holds, as its manifest there lists it (none: HEAD is unborn, or no site). */
+static void head_paths(const char *dir, Paths *p, Buf *err)
 {
-	size_t lo = 0, hi = n;
+	Buf blob = {0};
+	int r = git_io(dir, false, (const char *const[]){"rev-parse", "-q", "--verify", "HEAD:" MANIFEST_NAME, NULL},
+		       NULL, &blob, err);
+	while (blob.len && (blob.p[blob.len - 1] == '\n' || blob.p[blob.len - 1] == '\r'))
+		blob.len--;
+	if (r == 0 && blob.len &&
+	    git_io(dir, false, (const char *const[]){"cat-file", "blob", buf_cstr(&blob), NULL}, NULL, &p->names, err) != 0)
+		p->names.len = 0;
+	buf_free(&blob);
+	paths_parse(p);
+}
+
+static bool paths_has(const Paths *p, const char *path)
+{
+	size_t lo = 0, hi = p->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(names->p + at[mid], path);
+		int c = strcmp(p->names.p + p->at[mid], path);
 		if (c == 0)
 			return true;
 		if (c < 0)
@@ -151,56 +161,159 @@ static bool site_has(const Buf *names, const size_t *at, size_t n, const char *p
 	return false;
 }
 
-/* Whether path, a change git status found in dir, is the edition's: a file of the site or its
- * manifest and inputs, a name keep keeps (and what is in it), or a file gone (the build
- * removed it). Anything else was put there by someone else: a commit of the edition would
- * publish it (and the next build that changes the site removes it, a second commit). */
-static bool editions(const char *dir, const char *path, const Buf *names, const size_t *at, size_t n)
+static void paths_free(Paths *p)
+{
+	buf_free(&p->names);
+	free(p->at);
+}
+
+static bool kept(const char *path)	/* path is under a name keep keeps */
 {
 	size_t top = strcspn(path, "/");
 	char first[256];
-	if (top < sizeof first) {
-		memcpy(first, path, top);
-		first[top] = '\0';
-		if (out_is_kept(first))
-			return true;
+	if (top >= sizeof first)
+		return false;
+	memcpy(first, path, top);
+	first[top] = '\0';
+	return out_is_kept(first);
+}
+
+/* HEAD is a branch (born or not): an edition committed on a detached HEAD is on no branch, and
+ * the next checkout leaves it behind. */
+static bool on_branch(const char *dir, Buf *err)
+{
+	Buf ref = {0};
+	int r = git_io(dir, false, (const char *const[]){"symbolic-ref", "-q", "HEAD", NULL}, NULL, &ref, err);
+	buf_free(&ref);
+	if (r == 1)
+		buf_printf(err, "c360: error: %s has a detached HEAD: an edition committed there would be on no branch; "
+				"not publishing (check out a branch first: git -C %s switch BRANCH)\n", dir, dir);
+	else if (r > 1)
+		buf_printf(err, "c360: error: git symbolic-ref HEAD in %s failed\n", dir);
+	return r == 0;
+}
+
+/* Whether path, a change to the site in dir (staged, or in the working tree), is c360's: a file
+ * of the site (the one built there, or HEAD's), its manifest and inputs, or under a name keep
+ * keeps. */
+static bool c360s(const char *path, const Paths *site, const Paths *head)
+{
+	return kept(path) || !strcmp(path, MANIFEST_NAME) || !strcmp(path, INPUTS_NAME) || paths_has(site, path) ||
+	       paths_has(head, path);
+}
+
+/* The index of dir holds no change but c360's (those of a publish whose commit failed): git
+ * commit commits the whole index, so a file the user staged would be published as the edition. */
+static bool index_clean(const char *dir, Buf *err)
+{
+	Buf staged = {0}, names = {0};
+	Paths site = {0}, head = {0};
+	site_paths(dir, &site);
+	head_paths(dir, &head, err);
+	size_t n = 0;
+	int r = git_io(dir, false, (const char *const[]){"diff", "--cached", "--name-only", "-z", "--no-renames", NULL},
+		       NULL, &staged, err);
+	for (size_t i = 0; r == 0 && i < staged.len; i += strlen(staged.p + i) + 1)
+		if (!c360s(staged.p + i, &site, &head) && n++ < 3)
+			buf_printf(&names, " %s", staged.p + i);
+	paths_free(&site), paths_free(&head), buf_free(&staged);
+	if (r != 0 && !err->len)
+		buf_printf(err, "c360: error: git diff --cached in %s failed\n", dir);
+	if (r == 0 && n)
+		buf_printf(err, "c360: error: the index of %s holds changes c360 did not make (%s%s): a commit of the "
+				"edition would publish them; not publishing (unstage them: git -C %s restore --staged%s%s)\n",
+			   dir, buf_cstr(&names) + 1, n > 3 ? " ..." : "", dir, buf_cstr(&names), n > 3 ? " ..." : "");
+	buf_free(&names);
+	return r == 0 && !n;
+}
+
+bool publish_prepare(const char *dir, const char *keep, Buf *err)
+{
+	/* a build killed as it swapped left .git in its staging folder: back before .git is looked
+	 * for (else git init, and the tidy of the build removed the old .git with the folder) */
+	out_keep(keep);
+	out_tidy(dir);
+	char *dotgit = path_join(dir, ".git");
+	struct stat st;
+	bool ready = lstat(dotgit, &st) == 0;
+	free(dotgit);
+	if (!ready && lstat(dir, &st) == 0 && !is_empty_or_site(dir)) {
+		buf_printf(err, "c360: error: %s is not a git working tree (no .git in it), nor empty; not publishing "
+				"into it\n", dir);
+		return false;
 	}
-	if (!strcmp(path, MANIFEST_NAME) || !strcmp(path, INPUTS_NAME) || site_has(names, at, n, path))
-		return true;
+	if (!ready && git(".", (const char *const[]){"init", "-q", dir, NULL}, err) != 0)
+		return err->len ? false : (buf_printf(err, "c360: error: git init %s failed\n", dir), false);
+	return on_branch(dir, err) && index_clean(dir, err);
+}
+
+/* Whether path, a change git status found in dir, is the edition's: a file of the site or its
+ * manifest and inputs, a name keep keeps (and what is in it), or a file of the site HEAD holds
+ * that is gone (the build removed it). Anything else was put there (or removed) by someone
+ * else: a commit of the edition would publish it (and the next build that changes the site
+ * removes it, a second commit); *gone: it is a removal. */
+static bool editions(const char *dir, const char *path, const Paths *site, const Paths *head, bool *gone)
+{
 	char *full = path_join(dir, path);
 	struct stat st;
-	bool gone = lstat(full, &st) != 0 && errno == ENOENT;
+	*gone = lstat(full, &st) != 0 && errno == ENOENT;
 	free(full);
-	return gone;
+	return kept(path) || !strcmp(path, MANIFEST_NAME) || !strcmp(path, INPUTS_NAME) || paths_has(site, path) ||
+	       (*gone && paths_has(head, path));
+}
+
+static void stray_list(Buf *b, size_t *count, const char *path)
+{
+	if ((*count)++ < 3)
+		buf_printf(b, "%s%s", *count > 1 ? ", " : "", path);
+}
+
+static void strays_say(const char *dir, Buf *strays, size_t n, Buf *gone, size_t ngone)
+{
+	if (n > 3)
+		buf_printf(strays, " and %zu more", n - 3);
+	if (ngone > 3)
+		buf_printf(gone, " and %zu more", ngone - 3);
+	if (n)
+		say(SAY_NORMAL, "warning: %s holds %s, which c360 did not make and keep does not name: left out of the "
+		    "commit (add %s to keep to publish %s)", dir, buf_cstr(strays), n == 1 ? "its name" : "their names",
+		    n == 1 ? "it" : "them");
+	if (ngone)
+		say(SAY_NORMAL, "warning: %s no longer holds %s, which c360 did not make and keep does not name: %s "
+		    "left out of the commit (commit %s yourself if you meant it)", dir, buf_cstr(gone),
+		    ngone == 1 ? "its removal is" : "their removals are", ngone == 1 ? "it" : "them");
 }
 
 int publish_commit(const char *dir, const char *message, Buf *err)
 {
 	/* what changed, by git (files one by one, no renames), staged only if it is the edition's */
-	Buf status = {0}, add = {0}, names = {0}, strays = {0};
-	size_t *at, n = site_paths(dir, &names, &at), nstrays = 0;
+	Buf status = {0}, add = {0}, strays = {0}, gones = {0};
+	Paths site = {0}, head = {0};
+	size_t nstrays = 0, ngone = 0;
+	bool edition = false;	/* a file other than c360's lists changed */
+	site_paths(dir, &site);
+	head_paths(dir, &head, err);
 	int r = git_io(dir, false, (const char *const[]){"status", "--porcelain", "-z", "--untracked-files=all",
 				    "--no-renames", NULL}, NULL, &status, err);
 	for (size_t i = 0; r == 0 && i + 3 < status.len;) {
 		const char *path = status.p + i + 3;	/* "XY path", each ended by a NUL */
 		size_t len = strlen(path);
-		if (editions(dir, path, &names, at, n)) {
+		bool gone;
+		if (editions(dir, path, &site, &head, &gone)) {
 			buf_put(&add, path, len + 1);
-		} else {
-			if (nstrays++ < 3)
-				buf_printf(&strays, "%s%s", nstrays > 1 ? ", " : "", path);
-		}
+			edition |= strcmp(path, MANIFEST_NAME) != 0 && strcmp(path, INPUTS_NAME) != 0;
+		} else
+			stray_list(gone ? &gones : &strays, gone ? &ngone : &nstrays, path);
 		i += 3 + len + 1;
 	}
-	free(at), buf_free(&names), buf_free(&status);
-	if (nstrays > 3)
-		buf_printf(&strays, " and %zu more", nstrays - 3);
-	if (nstrays)
-		say(SAY_NORMAL, "warning: %s holds %s, which c360 did not make and keep does not name: left out of the "
-		    "commit (add %s to keep to publish %s)", dir, buf_cstr(&strays), nstrays == 1 ? "its name" : "their names",
-		    nstrays == 1 ? "it" : "them");
-	buf_free(&strays);
-	if (r == 0 && add.len)
+	paths_free(&site), paths_free(&head), buf_free(&status);
+	strays_say(dir, &strays, nstrays, &gones, ngone);
+	buf_free(&strays), buf_free(&gones);
+	/* c360's lists alone are no edition: the inputs' hash covers where the data is and c360's
+	 * own bytes, which a data folder moved or a new c360 changes with the site the same. They
+	 * go with the next edition (a clone's build then reads the older list: it builds, and
+	 * renders again only what the per-file hashes say changed). */
+	if (r == 0 && edition)
 		r = git_io(dir, true, (const char *const[]){"add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul",
 					NULL}, &add, NULL, err);
 	buf_free(&add);

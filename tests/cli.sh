@@ -208,6 +208,10 @@ run 1 build --data "$FIXTURE" --out "$T/link" --as-of 2030-01-01
 err_has "^c360: error: $T/link is a symbolic link; give --out the folder it leads to: $(cd "$T/empty" && pwd -P)$"
 grep -q "rows read" "$T/err" && fail "a link for --out was said after the data was read" || pass
 [ -L "$T/link" ] && pass || fail "the link to a site was replaced"
+# ... and so with a trailing slash, whose lstat follows the link (it was said after the build)
+run 1 build --data "$FIXTURE" --out "$T/link/" --as-of 2030-01-01
+err_has "^c360: error: $T/link/ is a symbolic link; give --out the folder it leads to: $(cd "$T/empty" && pwd -P)$"
+grep -q "rows read" "$T/err" && fail "a link/ for --out was said after the data was read" || pass
 
 # ---- init: a report project with its own templates and theme
 run 0 init "$T/proj"

@@ -1213,6 +1213,47 @@ err_has "up to date"
 run 1 publish --data "$FIXTURE" --git "$T/mine"
 err_has "not a git working tree"
 [ ! -e "$T/mine/.git" ] && [ -s "$T/mine/notes.txt" ] && pass || fail "publish touched a folder that is not a working tree"
+# ... .git survives whatever keep says: a keep without it, twice (the second found no
+# repository, and the third made one in place of the old)
+printf 'keep = CNAME, robots.txt\n' >"$T/nogit.conf"
+cp -a "$T/repo" "$T/kr"
+for week in 2024-04-08 2024-04-15; do
+	run 0 publish --config "$T/nogit.conf" --data "$FIXTURE" --as-of $week --git "$T/kr"
+done
+[ "$(git -C "$T/kr" rev-list --count HEAD 2>/dev/null)" = $(($(commits) + 2)) ] && pass ||
+	fail "keep without .git: the history is $(git -C "$T/kr" rev-list --count HEAD 2>&1) commits, not $(($(commits) + 2))"
+[ ! -e "$T/kr/.c360-prev/.git" ] && pass || fail "keep without .git: .git went to the spare"
+rm -rf "$T/kr"
+# ... a publish killed as it swapped (SIGKILL after .git went into the new site, before the
+# exchange) left .git in its staging folder, beside the new site and its marker: the next
+# publish puts it back before it looks for one (it made a repository, and removed the old)
+cp -a "$T/repo" "$T/kw"
+mkdir "$T/kw.tmp-AbCdEf"
+cp -a "$T/kw/.c360-site" "$T/kw/index.html" "$T/kw.tmp-AbCdEf/"
+mv "$T/kw/.git" "$T/kw.tmp-AbCdEf/.git"
+run 0 publish --data "$FIXTURE" --as-of 2024-04-08 --git "$T/kw"
+[ "$(git -C "$T/kw" rev-list --count HEAD 2>/dev/null)" = $(($(commits) + 1)) ] && pass ||
+	fail "after a killed swap: the history is $(git -C "$T/kw" rev-list --count HEAD 2>&1) commits, not $(($(commits) + 1))"
+[ ! -e "$T/kw.tmp-AbCdEf" ] && pass || fail "after a killed swap: its staging folder was left"
+rm -rf "$T/kw"
+# ... a detached HEAD: refused before the build (an edition there would be on no branch)
+cp -a "$T/repo" "$T/kd"
+git -C "$T/kd" checkout -q --detach
+run 1 publish --data "$FIXTURE" --as-of 2024-04-08 --git "$T/kd"
+err_has "^c360: error: $T/kd has a detached HEAD: .*git -C $T/kd switch BRANCH)$"
+grep -q "rows read" "$T/err" && fail "a detached HEAD was said after the data was read" || pass
+[ "$(git -C "$T/kd" rev-list --count HEAD)" = "$(commits)" ] && [ -z "$(git -C "$T/kd" status --porcelain)" ] && pass ||
+	fail "a detached HEAD: publish committed or built: $(git -C "$T/kd" status --porcelain | head -3)"
+rm -rf "$T/kd"
+# ... the data folder moved: only .c360-inputs changes (its hash covers where the data is), no
+# edition; the list goes with the next one
+cp -a "$T/repo" "$T/km" && cp -a "$FIXTURE" "$T/moved"
+run 0 publish --data "$T/moved" --as-of 2024-04-01 --git "$T/km"
+err_has "nothing changed in $T/km: no commit"
+[ "$(git -C "$T/km" rev-list --count HEAD)" = "$(commits)" ] && pass || fail "the data moved: an edition was committed"
+run 0 publish --data "$T/moved" --as-of 2024-04-08 --git "$T/km"
+[ -z "$(git -C "$T/km" status --porcelain)" ] && pass || fail "the next edition left: $(git -C "$T/km" status --porcelain | head -3)"
+rm -rf "$T/km" "$T/moved"
 
 # ---- huge pages: where the kernel gives them only to memory that asks, c360 starts itself again
 # with glibc.malloc.hugetlb=1, arena_max=1 and mmap_threshold (not under a sanitizer or valgrind,

@@ -519,6 +519,25 @@ if command -v git >/dev/null; then
 	run 0 publish --config "$T/keep.conf" --data "$SAMPLE" --as-of 2024-06-01 --git "$T/pub"
 	hasnt "$T/err" "left out of the commit"
 	git -C "$T/pub" ls-files | grep -qx robots.txt && pass || fail "a name in keep was not committed"
+	# ... nor the removal of a file committed by hand, which the next build moves aside: an
+	# edition removes only files of the site HEAD holds (its .c360-site lists them)
+	echo 'humans' >"$T/pub/humans.txt"
+	git -C "$T/pub" add humans.txt && git -C "$T/pub" commit -qm 'by hand'
+	run 0 publish --config "$T/keep.conf" --data "$SAMPLE" --as-of 2024-06-08 --git "$T/pub"
+	has "$T/err" "^c360: warning: $T/pub no longer holds humans.txt, which c360 did not make and keep does not name: its removal is left out of the commit"
+	[ "$(git -C "$T/pub" log -1 --format=%s)" = "Customer 360 as of 2024-06-08" ] && pass || fail "the edition of 2024-06-08 was not committed"
+	git -C "$T/pub" show --name-only --format= HEAD | grep -x humans.txt && fail "a hand-committed file's removal was committed as the edition" || pass
+	# ... nor a file the user staged (git commit commits the index whole): refused before the build
+	echo notes >"$T/pub/notes.txt"
+	git -C "$T/pub" add notes.txt
+	head=$(git -C "$T/pub" rev-parse HEAD)
+	run 1 publish --config "$T/keep.conf" --data "$SAMPLE" --as-of 2024-06-15 --git "$T/pub"
+	has "$T/err" "^c360: error: the index of $T/pub holds changes c360 did not make (notes.txt): .*not publishing (unstage them: git -C $T/pub restore --staged notes.txt)$"
+	hasnt "$T/err" "rows read"
+	[ "$(git -C "$T/pub" rev-parse HEAD)" = "$head" ] && pass || fail "a file the user staged was committed"
+	git -C "$T/pub" restore --staged notes.txt
+	run 0 publish --config "$T/keep.conf" --data "$SAMPLE" --as-of 2024-06-15 --git "$T/pub"
+	git -C "$T/pub" ls-files | grep -qx notes.txt && fail "notes.txt was committed once unstaged" || pass
 else
 	skipped=$((skipped + 1))
 	echo "skipped: publish (no git)"
