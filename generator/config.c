@@ -565,7 +565,8 @@ static const Setting settings[] = {
 	{"", "page_max_bytes", "bytes of one page, 65536 to 67108864 (a bigger page stops the build)",
 	 set_page_max, AT(page_max), 'z'},
 	{"", "keep", "names in the site's folder that c360 does not make but keeps, separated by commas (at most 16; "
-	 "none of the site's own, such as index.html or gold); they replace the default: list it again to keep it too",
+	 "none of the site's own, such as index.html or gold); they replace the default: list its names "
+	 "again to keep them too (but .git, which is always kept)",
 	 set_keep, AT(keep), 's'},
 	{"", "customer_pages", "files (a page each), packed (in scripts of ~100 that customers/view.html shows), "
 	 "top N (pages for the N of highest lifetime value) or none; default: files up to 200,000 customers, "
