@@ -332,6 +332,7 @@ static inline int64_t date_floor_day(int64_t moment)	/* the day number of a mome
 	return moment / SECS_PER_DAY - (moment % SECS_PER_DAY < 0);
 }
 int date_weekday(int64_t days);		/* ISO: 1 = Monday ... 7 = Sunday */
+int64_t date_monday(int64_t days);	/* the Monday of its ISO week: weeks start there everywhere */
 void date_iso_week(int64_t days, int *iso_year, int *week);
 bool date_parse_iso(const char *s, int64_t *days);	/* strict YYYY-MM-DD (CLI, config) */
 #define DATE_TEXT_MAX 19

@@ -248,7 +248,7 @@ static void chart_conservation(Maker *m)
 bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, const char *dir, Buf *err)
 {
 	memset(set, 0, sizeof *set);
-	Maker m = {set, g, fmt, cfg, g->as_of - date_weekday(g->as_of) + 1,
+	Maker m = {set, g, fmt, cfg, date_monday(g->as_of),
 		   g->nseries < WEEKS_MAX ? g->nseries : WEEKS_MAX, date_weekday(g->as_of) != 7, g->nseries > WEEKS_MAX};
 	chart_orders(&m);
 	chart_payments(&m);

@@ -63,9 +63,14 @@ int date_weekday(int64_t days)
 	return (int)(r < 0 ? r + 7 : r) + 1;
 }
 
+int64_t date_monday(int64_t days)
+{
+	return days - date_weekday(days) + 1;
+}
+
 void date_iso_week(int64_t days, int *iso_year, int *week)
 {
-	int64_t thursday = days - date_weekday(days) + 4;	/* the week belongs to its Thursday's year */
+	int64_t thursday = date_monday(days) + 3;	/* the week belongs to its Thursday's year */
 	int y, m, d;
 	date_civil(thursday, &y, &m, &d);
 	*iso_year = y;

@@ -291,18 +291,13 @@ static bool segment_sizes(Gold *g, size_t nc)
 
 /* ---- the weekly series: valid dated orders and their revenue, every week to the as-of date's */
 
-static int64_t monday(int64_t day)
-{
-	return day - date_weekday(day) + 1;
-}
-
 static bool weekly_orders(Gold *g)
 {
 	bool ok = true;
-	int64_t last = monday(g->as_of);
+	int64_t last = date_monday(g->as_of);
 	g->first_week = last - 7;	/* the week before A's at least: dim_date holds the deltas' A - 7 */
-	if (g->first_day != MOMENT_NULL && g->first_day <= g->as_of && monday(g->first_day) < g->first_week)
-		g->first_week = monday(g->first_day);
+	if (g->first_day != MOMENT_NULL && g->first_day <= g->as_of && date_monday(g->first_day) < g->first_week)
+		g->first_week = date_monday(g->first_day);
 	if (g->first_week < date_days(1900, 1, 1))	/* a Monday, the first day a date may be */
 		g->first_week = date_days(1900, 1, 1);
 	g->nseries = (size_t)((last - g->first_week) / 7 + 1);

@@ -144,7 +144,7 @@ static void session_views(const Silver *s, SessionViews *v)
 	v->first = lo;
 	if (lo != MOMENT_NULL) {	/* the days of the extreme moments: the extreme days */
 		lo = date_floor_day(lo), hi = date_floor_day(hi);
-		lo -= date_weekday(lo) - 1, hi -= date_weekday(hi) - 1;
+		lo = date_monday(lo), hi = date_monday(hi);
 	}
 	size_t nweeks = lo == MOMENT_NULL ? 0 : (size_t)((hi - lo) / 7 + 1);
 	WeekChannels *w = v->weeks = xcalloc(nweeks + 1, sizeof *w);
@@ -207,7 +207,7 @@ bool session_views_load(const char *site, FileHash key, size_t nc, SessionViews 
 	int64_t lo = MOMENT_NULL;
 	if (ok && h.first != MOMENT_NULL) {
 		lo = date_floor_day(h.first);
-		lo -= date_weekday(lo) - 1;
+		lo = date_monday(lo);
 	}
 	WeekChannels *w = ok ? xcalloc(h.nweeks, sizeof *w) : NULL;
 	for (size_t k = 0; ok && k < h.nweeks; k++, at += sizeof(int64_t) + sizeof w->n) {
