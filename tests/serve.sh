@@ -235,24 +235,43 @@ check [ -f "$T/site/index.html" ]
 ls "$T" | grep '\.tmp-' >"$T/left"
 check [ ! -s "$T/left" ]
 
+# hold N OPEN FROM: N connections to the server from 127.0.0.1, each holding a request half sent;
+# OPEN of them still open a second later (any: not counted), and a request from FROM (an address
+# of this machine; "": 127.0.0.1) still answered
+hold() {
+	python3 - "${URL##*:}" "$@" >"$T/held" 2>&1 <<'PY'
+import socket, subprocess, sys, time
+port, count, want, source = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+held = []
+for i in range(count):
+    s = socket.create_connection(('127.0.0.1', port), timeout=5)
+    s.sendall(b'GET / HTTP/1.1\r\nHost: x')
+    held.append(s)
+time.sleep(1)
+if want != 'any':
+    open_ = 0
+    for s in held:
+        s.settimeout(0.02)
+        try:
+            open_ += s.recv(1) != b''
+        except socket.timeout:
+            open_ += 1
+        except OSError:
+            pass
+    assert open_ == int(want), f'{open_} of {count} connections of one address held'
+r = subprocess.run(['curl', '-s', '-m', '10'] + (['--interface', source] if source else []) +
+                   ['-o', '/dev/null', '-w', '%{http_code}', f'http://127.0.0.1:{port}/index.html'],
+                   capture_output=True, text=True)
+assert r.stdout == '200', f'another client: {r.stdout} (curl {r.returncode})'
+PY
+}
+
 # --- SIGTERM too, --quiet; a port in use, a first build that fails and bad options end at once
 start "$T/log2" --quiet --out "$T/site2" && {
 	check [ "$(wc -l <"$T/log2")" = 1 ]	# --quiet: only where it serves
 	# on the loopback address every client is 127.0.0.1: 40 connections held open (idle tabs, a
 	# script) keep no other client out (helper 126: 32 did)
-	python3 - "${URL##*:}" >"$T/held" 2>&1 <<'PY' && pass || fail "loopback, 40 held connections: $(tail -2 "$T/held")"
-import socket, subprocess, sys, time
-port = int(sys.argv[1])
-held = []
-for i in range(40):
-    s = socket.create_connection(('127.0.0.1', port), timeout=5)
-    s.sendall(b'GET / HTTP/1.1\r\nHost: x')
-    held.append(s)
-time.sleep(0.5)
-r = subprocess.run(['curl', '-s', '-m', '10', '-o', '/dev/null', '-w', '%{http_code}',
-                    f'http://127.0.0.1:{port}/index.html'], capture_output=True, text=True)
-assert r.stdout == '200', f'another client: {r.stdout} (curl {r.returncode})'
-PY
+	hold 40 any "" && pass || fail "loopback, 40 held connections: $(tail -2 "$T/held")"
 	$C360 serve --port "${URL##*:}" --out "$T/site3" >"$T/busy" 2>&1
 	check [ $? = 1 ]
 	check grep -q "cannot listen on 127.0.0.1:${URL##*:}" "$T/busy"
@@ -264,29 +283,7 @@ start "$T/log5" --quiet --bind 0.0.0.0 --out "$T/site5" && {
 	host_status "attacker.example:${URL##*:}" 200
 	# ... where one address that holds many connections open (a request sent a byte at a time)
 	# has 32 of them, and another address is still served (helper 109: 1,085 held, none served)
-	python3 - "${URL##*:}" >"$T/slow" 2>&1 <<'PY' && pass || fail "one address's held connections: $(tail -2 "$T/slow")"
-import socket, subprocess, sys, time
-port = int(sys.argv[1])
-held = []
-for i in range(300):
-    s = socket.create_connection(('127.0.0.1', port), timeout=5)
-    s.sendall(b'GET / HTTP/1.1\r\nHost: x')
-    held.append(s)
-time.sleep(1)
-open_ = 0
-for s in held:
-    s.settimeout(0.02)
-    try:
-        open_ += s.recv(1) != b''
-    except socket.timeout:
-        open_ += 1
-    except OSError:
-        pass
-assert open_ == 32, f'{open_} of 300 connections of one address held'
-r = subprocess.run(['curl', '-s', '-m', '10', '--interface', '127.0.0.2', '-o', '/dev/null', '-w', '%{http_code}',
-                    f'http://127.0.0.1:{port}/index.html'], capture_output=True, text=True)
-assert r.stdout == '200', f'another address: {r.stdout} (curl {r.returncode})'
-PY
+	hold 300 32 127.0.0.2 && pass || fail "one address's held connections: $(tail -2 "$T/held")"
 	stop TERM
 }
 $C360 serve --port 0 --data "$T/no-data" --out "$T/site4" >"$T/err" 2>&1
