@@ -83,7 +83,8 @@ static int split_cmp(const void *a, const void *b, void *ctx)
 
 void payment_split_sort(PaymentSplit *split, size_t n, const Dict *methods)
 {
-	qsort_r(split, n, sizeof *split, split_cmp, (void *)methods);
+	if (n > 1)	/* none: split may be NULL, which qsort_r may not be given */
+		qsort_r(split, n, sizeof *split, split_cmp, (void *)methods);
 }
 
 /* Successful payments per method as of a day, most first, and how many methods; false after
