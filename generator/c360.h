@@ -1707,8 +1707,7 @@ size_t manifest_group_kept(const char *dir, FileHash input);
 bool publish_prepare(const char *dir, const char *keep, Buf *err);
 /* The edition's changes in dir staged (the site's files, what keep keeps, what the build removed
  * of the site HEAD holds: a file c360 did not write, or its removal, is warned about and left
- * out) and committed: 1 committed, 0 nothing
- * changed (no commit), -1 failed (err says). */
+ * out) and committed: 1 committed, 0 nothing changed (no commit), -1 failed (err says). */
 int publish_commit(const char *dir, const char *message, Buf *err);
 
 /* ------------------------------------------------------------------ output (output.c, gold_csv.c) */

@@ -202,11 +202,28 @@ static bool c360s(const char *path, const Paths *site, const Paths *head)
 	       paths_has(head, path);
 }
 
+/* word in b as one word of the shell: as it is if it is safe, else in single quotes. */
+static void shell_word(Buf *b, const char *word)
+{
+	if (*word && strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./+=:,@%") ==
+			     strlen(word)) {
+		buf_puts(b, word);
+		return;
+	}
+	buf_putc(b, '\'');
+	for (const char *c = word; *c; c++)
+		if (*c == '\'')
+			buf_puts(b, "'\\''");	/* ends the quote, a quote, quotes again */
+		else
+			buf_putc(b, *c);
+	buf_putc(b, '\'');
+}
+
 /* The index of dir holds no change but c360's (those of a publish whose commit failed): git
  * commit commits the whole index, so a file the user staged would be published as the edition. */
 static bool index_clean(const char *dir, Buf *err)
 {
-	Buf staged = {0}, names = {0};
+	Buf staged = {0}, names = {0}, words = {0};
 	Paths site = {0}, head = {0};
 	site_paths(dir, &site);
 	head_paths(dir, &head, err);
@@ -214,16 +231,23 @@ static bool index_clean(const char *dir, Buf *err)
 	int r = git_io(dir, false, (const char *const[]){"diff", "--cached", "--name-only", "-z", "--no-renames", NULL},
 		       NULL, &staged, err);
 	for (size_t i = 0; r == 0 && i < staged.len; i += strlen(staged.p + i) + 1)
-		if (!c360s(staged.p + i, &site, &head) && n++ < 3)
-			buf_printf(&names, " %s", staged.p + i);
+		if (!c360s(staged.p + i, &site, &head)) {
+			if (n++ < 3)
+				buf_printf(&names, " %s", staged.p + i);
+			buf_putc(&words, ' '), shell_word(&words, staged.p + i);
+		}
 	paths_free(&site), paths_free(&head), buf_free(&staged);
 	if (r != 0 && !err->len)
 		buf_printf(err, "c360: error: git diff --cached in %s failed\n", dir);
+	/* the hint is a command to paste: every path, quoted; reset, as restore --staged fails
+	 * before the first commit */
+	Buf cd = {0};
+	shell_word(&cd, dir);
 	if (r == 0 && n)
 		buf_printf(err, "c360: error: the index of %s holds changes c360 did not make (%s%s): a commit of the "
-				"edition would publish them; not publishing (unstage them: git -C %s restore --staged%s%s)\n",
-			   dir, buf_cstr(&names) + 1, n > 3 ? " ..." : "", dir, buf_cstr(&names), n > 3 ? " ..." : "");
-	buf_free(&names);
+				"edition would publish them; not publishing (unstage them: git -C %s reset -q --%s)\n",
+			   dir, buf_cstr(&names) + 1, n > 3 ? " ..." : "", buf_cstr(&cd), buf_cstr(&words));
+	buf_free(&names), buf_free(&words), buf_free(&cd);
 	return r == 0 && !n;
 }
 
@@ -302,8 +326,9 @@ int publish_commit(const char *dir, const char *message, Buf *err)
 		if (editions(dir, path, &site, &head, &gone)) {
 			buf_put(&add, path, len + 1);
 			edition |= strcmp(path, MANIFEST_NAME) != 0 && strcmp(path, INPUTS_NAME) != 0;
-		} else
+		} else {
 			stray_list(gone ? &gones : &strays, gone ? &ngone : &nstrays, path);
+		}
 		i += 3 + len + 1;
 	}
 	paths_free(&site), paths_free(&head), buf_free(&status);

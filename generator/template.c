@@ -1253,7 +1253,8 @@ static void check_var(Check *c, const struct TplNode *n)
 		const PageVar *top = c->scope[c->nscope - 1];
 		int kind = item_kind(top);
 		if (kind < 0 && top)
-			check_error(c, n, "{{%.*s}}: the current item is a record, not a value: write one of its fields, e.g. {{%s}}", top->name);
+			check_error(c, n, "{{%.*s}}: the current item is a record, not a value: write one of its fields, "
+					  "e.g. {{%s}}", top->name);
 		if (kind < 0)
 			return;
 		item = (PageVar){".", (VarType)kind, NULL, NULL};

@@ -532,10 +532,19 @@ if command -v git >/dev/null; then
 	git -C "$T/pub" add notes.txt
 	head=$(git -C "$T/pub" rev-parse HEAD)
 	run 1 publish --config "$T/keep.conf" --data "$SAMPLE" --as-of 2024-06-15 --git "$T/pub"
-	has "$T/err" "^c360: error: the index of $T/pub holds changes c360 did not make (notes.txt): .*not publishing (unstage them: git -C $T/pub restore --staged notes.txt)$"
+	has "$T/err" "^c360: error: the index of $T/pub holds changes c360 did not make (notes.txt): .*not publishing (unstage them: git -C $T/pub reset -q -- notes.txt)$"
 	hasnt "$T/err" "rows read"
 	[ "$(git -C "$T/pub" rev-parse HEAD)" = "$head" ] && pass || fail "a file the user staged was committed"
-	git -C "$T/pub" restore --staged notes.txt
+	git -C "$T/pub" reset -q -- notes.txt
+	# the hint is a command to paste, also before the first commit, with names the shell splits
+	mkdir "$T/unborn" && git init -q "$T/unborn"
+	echo notes >"$T/unborn/my notes.txt" && echo it >"$T/unborn/it's" && git -C "$T/unborn" add .
+	run 1 publish --data "$SAMPLE" --git "$T/unborn"
+	sed -n 's/^c360: error: the index .*(unstage them: \(git -C .*\))$/\1/p' "$T/err" >"$T/hint"
+	[ -s "$T/hint" ] && sh "$T/hint" && [ -z "$(git -C "$T/unborn" diff --cached --name-only)" ] && pass ||
+		fail "the unstage hint did not unstage: $(cat "$T/hint")"
+	rm "$T/unborn/my notes.txt" "$T/unborn/it's"
+	run 0 publish --data "$SAMPLE" --git "$T/unborn"
 	run 0 publish --config "$T/keep.conf" --data "$SAMPLE" --as-of 2024-06-15 --git "$T/pub"
 	git -C "$T/pub" ls-files | grep -qx notes.txt && fail "notes.txt was committed once unstaged" || pass
 else
