@@ -1525,6 +1525,18 @@ typedef struct {
 /* The data stage: gold from silver, views included; false after reporting to err a figure
  * that cannot be made (gold_free it all the same). */
 bool gold_build(const Silver *s, Gold *g, Buf *err);
+/* Every customer's 360° figures as g's fact tables give them as of A (gold_build's rules: a
+ * render checks customer_360's rows against them); *out the caller frees, also when it returns
+ * false: a customer's valid orders add up to more than c360 can count (*over: whose). */
+bool customer_360_of_facts(const Gold *g, Customer360 **out, uint32_t *over);
+/* customer_360's figures, its columns from first_order to segment, as its CSV has them. */
+enum {
+	FIG_FIRST_ORDER, FIG_LAST_ORDER, FIG_VALID_ORDERS, FIG_LIFETIME, FIG_AVERAGE, FIG_PAY,
+	FIG_METHOD = FIG_PAY + PAY_COUNT, FIG_TICKETS, FIG_OPEN, FIG_SESSIONS, FIG_CHANNEL = FIG_SESSIONS + CH_COUNT,
+	FIG_DAYS, FIG_ACTIVE, FIG_REPEAT, FIG_CHURN, FIG_SEGMENT, FIG_COUNT
+};
+/* x's figure f as customer_360.csv's cell, the comma before it included (gold_csv.c). */
+void customer_360_cell(Buf *b, const Gold *g, const Customer360 *x, int f);
 /* Gold read back from a folder of gold CSVs (docs/gold-schema.md; a table may be a folder of
  * part-*.csv files), views included; the problems, file:line:col, go to report as diag_format
  * shows them at cfg's verbosity, the same whatever its threads (a fact table's file is read in

@@ -376,28 +376,36 @@ static void customer_360_row(Buf *b, const Gold *g, size_t i)
 	const Customer360 *x = &g->c360[ci];
 	csv_field(b, c->h.id, c->h.idlen);
 	customer_profile(b, c);
-	cell_day(b, x->first_order);
-	cell_day(b, x->last_order);
-	cell_int(b, x->valid_orders);
-	cell_fixed2(b, x->lifetime_cents);
-	cell_fixed2(b, x->average_cents);
-	for (int k = 0; k < PAY_COUNT; k++)
-		cell_int(b, x->pay_by_status[k]);
-	cell_str(b, x->preferred_method == UINT32_MAX ? NULL
-						       : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
-	cell_int(b, x->tickets);
-	cell_int(b, x->open_tickets);
-	for (int ch = 0; ch < CH_COUNT; ch++)
-		cell_int(b, x->sessions[ch]);
-	cell_str(b, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]);
-	buf_putc(b, ',');
-	if (x->days_since_last_order != KPI_NULL)
-		buf_int(b, x->days_since_last_order);
-	cell_bool(b, x->active);
-	cell_bool(b, x->repeat);
-	cell_bool(b, x->churn_risk);
-	cell_str(b, segment_defs[x->segment].label);
+	for (int f = 0; f < FIG_COUNT; f++)
+		customer_360_cell(b, g, x, f);
 	buf_putc(b, '\n');
+}
+
+void customer_360_cell(Buf *b, const Gold *g, const Customer360 *x, int f)
+{
+	if (f >= FIG_PAY && f < FIG_PAY + PAY_COUNT)
+		cell_int(b, x->pay_by_status[f - FIG_PAY]);
+	else if (f >= FIG_SESSIONS && f < FIG_SESSIONS + CH_COUNT)
+		cell_int(b, x->sessions[f - FIG_SESSIONS]);
+	else if (f == FIG_FIRST_ORDER || f == FIG_LAST_ORDER)
+		cell_day(b, f == FIG_FIRST_ORDER ? x->first_order : x->last_order);
+	else if (f == FIG_VALID_ORDERS || f == FIG_TICKETS || f == FIG_OPEN)
+		cell_int(b, f == FIG_VALID_ORDERS ? x->valid_orders : f == FIG_TICKETS ? x->tickets : x->open_tickets);
+	else if (f == FIG_LIFETIME || f == FIG_AVERAGE)
+		cell_fixed2(b, f == FIG_LIFETIME ? x->lifetime_cents : x->average_cents);
+	else if (f == FIG_METHOD)
+		cell_str(b, x->preferred_method == UINT32_MAX ? NULL
+							       : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
+	else if (f == FIG_CHANNEL)
+		cell_str(b, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]);
+	else if (f == FIG_DAYS && x->days_since_last_order == KPI_NULL)
+		buf_putc(b, ',');
+	else if (f == FIG_DAYS)
+		cell_int(b, x->days_since_last_order);
+	else if (f == FIG_ACTIVE || f == FIG_REPEAT || f == FIG_CHURN)
+		cell_bool(b, f == FIG_ACTIVE ? x->active : f == FIG_REPEAT ? x->repeat : x->churn_risk);
+	else
+		cell_str(b, segment_defs[x->segment].label);
 }
 
 static void customer_360_rows(void *ctx, size_t from, size_t to, Buf *b)

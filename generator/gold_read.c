@@ -29,6 +29,15 @@ struct GoldStore {
 	Diags **diags;		/* one per file read */
 	size_t ndiags;
 	uint32_t kpi_line[K_COUNT], kpi_field[2];	/* where kpi_summary has each KPI, its value and previous_week */
+	/* where each customer_360 row was read: its line, and its file's problems and columns */
+	struct C360At {
+		uint32_t line, file;
+	} *c360_at;
+	struct C360File {
+		Diags *d;
+		uint32_t field[FIG_COUNT];	/* from 1; 0: the file lacks it */
+	} *c360_file;
+	uint32_t nc360_files;
 	int threads;		/* a fact table's file is read in up to this many chunks */
 	size_t chunk_min;	/* ... of at least this many bytes */
 };
@@ -376,6 +385,7 @@ enum {
 	CC_AVERAGE, CC_PAY, CC_METHOD = CC_PAY + PAY_COUNT, CC_TICKETS, CC_OPEN, CC_SESSIONS,
 	CC_CHANNEL = CC_SESSIONS + CH_COUNT, CC_DAYS, CC_ACTIVE, CC_REPEAT, CC_CHURN, CC_SEGMENT, CC_NCOLS
 };
+_Static_assert(CC_SEGMENT - CC_FIRST == FIG_SEGMENT && CC_NCOLS - CC_FIRST == FIG_COUNT, "customer_360's figures");
 
 /* Whether dim_customer's row k has the id s. */
 static bool dim_id_is(const Table *dim, size_t k, Str s)
@@ -400,6 +410,15 @@ static void customer_360_row(Reader *r)
 		r->misplaced = true;	/* the rows after it are out of place: said to disagree */
 		return;
 	}
+	GoldStore *st = r->st;
+	if (!st->nc360_files || st->c360_file[st->nc360_files - 1].d != r->d) {
+		st->c360_file = xrealloc(st->c360_file, (st->nc360_files + 1) * sizeof *st->c360_file);
+		struct C360File *file = &st->c360_file[st->nc360_files++];
+		file->d = r->d;
+		for (int f = 0; f < FIG_COUNT; f++)
+			file->field[f] = (uint32_t)(r->field_of[CC_FIRST + f] + 1);
+	}
+	st->c360_at[r->n] = (struct C360At){r->rec->line, st->nc360_files - 1};
 	Customer360 *x = &r->g->c360[r->n];
 	x->first_order = get_day(r, CC_FIRST);
 	x->last_order = get_day(r, CC_LAST);
@@ -1268,6 +1287,49 @@ static void gold_init(Gold *g, const Config *cfg)
 /* kpi_summary's figures are the facts' and customer_360's: the cards, the edition and the
  * sparklines' last two weeks (kpi_series) say one thing, as the churn-risk list and its count do
  * (helper 128: a card of 5 beside a list of 4, rendered without a word). */
+/* Each customer_360 row is what the fact tables give its customer (kpi.c's rules, as a build
+ * makes it): the first figure that is not is an error where the row has it. */
+static bool rows_agree(const Gold *g, const GoldStore *st)
+{
+	Customer360 *facts;
+	uint32_t over;
+	bool counted = customer_360_of_facts(g, &facts, &over), ok = true;
+	if (!counted) {
+		const struct C360At *at = &st->c360_at[over];
+		const struct C360File *file = &st->c360_file[at->file];
+		diag(file->d, D_GOLD_FIGURE, at->line, file->field[FIG_LIFETIME],
+		     "lifetime_value: the customer's valid orders in fact_orders add up to more than c360 can count", NULL, 0);
+		free(facts);
+		return false;
+	}
+	Buf said = {0}, made = {0};
+	for (size_t i = 0; i < g->src[SRC_CUSTOMERS].table->n; i++) {
+		said.len = made.len = 0;
+		for (int f = 0; f < FIG_COUNT; f++)
+			customer_360_cell(&said, g, &g->c360[i], f), customer_360_cell(&made, g, &facts[i], f);
+		if (said.len == made.len && !memcmp(said.p, made.p, said.len))
+			continue;
+		int f = 0;
+		for (;; f++) {	/* the first cell that differs */
+			said.len = made.len = 0;
+			customer_360_cell(&said, g, &g->c360[i], f), customer_360_cell(&made, g, &facts[i], f);
+			if (said.len != made.len || memcmp(said.p, made.p, said.len))
+				break;
+		}
+		const struct C360At *at = &st->c360_at[i];
+		const struct C360File *file = &st->c360_file[at->file];
+		Buf m = {0};
+		buf_printf(&m, "%s \"%s\" is not what the fact tables give this customer: \"%s\"", gold_tables[GT_CUSTOMER_360].cols[CC_FIRST + f],
+			   buf_cstr(&said) + 1, buf_cstr(&made) + 1);
+		diag(file->d, D_GOLD_FIGURE, at->line, file->field[f], buf_cstr(&m), NULL, 0);
+		buf_free(&m);
+		ok = false;
+	}
+	buf_free(&said), buf_free(&made);
+	free(facts);
+	return ok;
+}
+
 static bool figures_agree(const Gold *g, const GoldStore *st, Diags *d, Diags *d360)
 {
 	static const NumFormat plain = {"", ""};
@@ -1286,6 +1348,7 @@ static bool figures_agree(const Gold *g, const GoldStore *st, Diags *d, Diags *d
 			buf_free(&m);
 			ok = false;
 		}
+	ok &= rows_agree(g, st);
 	int64_t churn = g->series[SPARK_WEEKS - 1].v[K_CHURN_RISK];
 	if (churn != KPI_NULL && (uint64_t)churn != g->nchurn) {
 		Buf m = {0};
@@ -1306,6 +1369,7 @@ bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg)
 	read_one(g, dir, GT_DIM_CUSTOMER, &read[GT_DIM_CUSTOMER]);
 	size_t nc = st->table[SRC_CUSTOMERS].n;
 	g->c360 = xcalloc(nc + 1, sizeof *g->c360);
+	st->c360_at = xmalloc((nc + 1) * sizeof *st->c360_at);
 	for (size_t i = 0; i < nc; i++)	/* what a row customer_360 lacks (an error) leaves */
 		g->c360[i] = (Customer360){.first_order = MOMENT_NULL, .last_order = MOMENT_NULL,
 					   .average_cents = KPI_NULL, .preferred_method = UINT32_MAX,
@@ -1355,6 +1419,7 @@ void gold_store_free(GoldStore *st)
 		free(st->table_quarantine[i]);
 	free(st->table_quarantine);
 	dict_free(&st->methods);
+	free(st->c360_at), free(st->c360_file);
 	free(st->keys);
 	index_free(&st->key_rows);
 	for (size_t i = 0; i < st->ndiags; i++) {

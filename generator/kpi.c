@@ -128,11 +128,11 @@ static bool payment_split(const Silver *s, int64_t as_of, PaymentSplit **out, si
 
 static int snapshot_at(int64_t as_of, const RowHead *h);
 
-static void session_views(const Silver *s, SessionViews *v)
+static void session_views(const Gold *g, SessionViews *v)
 {
-	const Table *t = &s->src[SRC_SESSIONS].table;
+	const Table *t = g->src[SRC_SESSIONS].table;
 	int64_t lo = MOMENT_NULL, hi = MOMENT_NULL;	/* the first and last moments, then their Mondays */
-	int64_t after = date_last_moment(s->as_of);
+	int64_t after = date_last_moment(g->as_of);
 	for (size_t i = 0; i < t->n; i++) {
 		const RowHead *h = &ROW(t, Session, i)->h;
 		if (fact_after(h, after) || h->when == MOMENT_NULL)
@@ -153,7 +153,7 @@ static void session_views(const Silver *s, SessionViews *v)
 	w[0].days = MOMENT_NULL;
 	for (size_t k = 0; k < nweeks; k++)
 		w[k + 1].days = lo + 7 * (int64_t)k;
-	size_t nc = CUSTOMERS(s)->n;
+	size_t nc = g->src[SRC_CUSTOMERS].table->n;
 	uint32_t(*of)[CH_COUNT] = v->of = xcalloc(nc + 1, sizeof *of);
 	memset(v->snap, 0, sizeof v->snap);
 	for (size_t i = 0; i < t->n; i++) {
@@ -161,7 +161,7 @@ static void session_views(const Silver *s, SessionViews *v)
 		if (fact_after(&se->h, after))
 			continue;
 		int64_t day = fact_day(&se->h);
-		int ch = device_channel(se->device), j = snapshot_at(s->as_of, &se->h);
+		int ch = device_channel(se->device), j = snapshot_at(g->as_of, &se->h);
 		w[0].n[ch]++;
 		if (day != MOMENT_NULL)
 			w[(day - lo) / 7 + 1].n[ch]++;	/* lo is a Monday, day not before it */
@@ -245,15 +245,15 @@ static void session_views_save(const char *staging, FileHash key, size_t nc, con
 	buf_free(&b);
 }
 
-/* The sessions' views of s: the previous site's (its cache's) when their rows key is this
+/* The sessions' views of g: the previous site's (its cache's) when their rows key is this
  * build's, else made. */
-static void sessions_of(const Silver *s, SessionViews *v)
+static void sessions_of(Gold *g, const char *site)
 {
-	FileHash key = s->rows_key[SRC_SESSIONS];
-	size_t nc = CUSTOMERS(s)->n;
-	v->kept = (key.lo | key.hi) && session_views_load(s->cfg->out_dir, key, nc, v);
+	SessionViews *v = &g->sessions;
+	FileHash key = g->rows_key[SRC_SESSIONS];
+	v->kept = (key.lo | key.hi) && session_views_load(site, key, g->src[SRC_CUSTOMERS].table->n, v);
 	if (!v->kept)
-		session_views(s, v);
+		session_views(g, v);
 	week_shares(v->weeks, v->nweeks);
 }
 
@@ -287,16 +287,16 @@ static int segment_of(const Customer360 *c, int64_t as_of, int window)
 }
 
 /* The method with most successful payments per customer; ties go to the lower label. */
-static void preferred_methods(const Silver *s, Customer360 *cc)
+static void preferred_methods(const Gold *g, Customer360 *cc)
 {
-	const Source *src = &s->src[SRC_PAYMENTS];
-	const Dict *label = &src->dict[PA_METHOD];
-	uint64_t *pairs = xmalloc((src->table.n + 1) * sizeof *pairs);
-	uint32_t *best = xcalloc(CUSTOMERS(s)->n + 1, sizeof *best);
+	const Table *t = g->src[SRC_PAYMENTS].table;
+	const Dict *label = &g->src[SRC_PAYMENTS].dict[PA_METHOD];
+	uint64_t *pairs = xmalloc((t->n + 1) * sizeof *pairs);
+	uint32_t *best = xcalloc(g->src[SRC_CUSTOMERS].table->n + 1, sizeof *best);
 	size_t n = 0;
-	int64_t after = date_last_moment(s->as_of);
-	for (size_t i = 0; i < src->table.n; i++) {
-		const Payment *p = ROW(&src->table, Payment, i);
+	int64_t after = date_last_moment(g->as_of);
+	for (size_t i = 0; i < t->n; i++) {
+		const Payment *p = ROW(t, Payment, i);
 		if (!fact_after(&p->h, after) && p->status == PS_SUCCESS)
 			pairs[n++] = (uint64_t)p->h.customer << 32 | p->method;
 	}
@@ -324,13 +324,12 @@ static int pay_column(uint32_t status)
 	return status < PS_UNKNOWN ? column[status] : PAY_OTHER;
 }
 
-/* Each customer's facts as of a day, added up (the facts after it left out); false after
- * reporting a lifetime value too big to hold. */
-static bool customer_facts(const Silver *s, int64_t as_of, Customer360 *cc, const uint32_t (*sessions)[CH_COUNT],
-			   Buf *err)
+/* Each customer's facts as of A, added up (the facts after it left out); false when a
+ * customer's lifetime value is too big to hold (*over: whose). */
+static bool customer_facts(const Gold *g, Customer360 *cc, const uint32_t (*sessions)[CH_COUNT], uint32_t *over)
 {
-	int64_t window = s->cfg->churn_window_days, after = date_last_moment(as_of);
-	const Table *t = &s->src[SRC_ORDERS].table;
+	int64_t as_of = g->as_of, window = g->churn_window_days, after = date_last_moment(as_of);
+	const Table *t = g->src[SRC_ORDERS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Order *o = ROW(t, Order, i);
 		if (!adds_money(SRC_ORDERS, &o->h, after))
@@ -339,7 +338,7 @@ static bool customer_facts(const Silver *s, int64_t as_of, Customer360 *cc, cons
 		Customer360 *c = &cc[o->h.customer];
 		c->valid_orders++;
 		if (!money_add(&c->lifetime_cents, o->cents))
-			return money_error(s, SRC_ORDERS, as_of, o->h.customer, UINT32_MAX, "a customer's valid orders", err);
+			return *over = o->h.customer, false;
 		if (day == MOMENT_NULL)
 			continue;
 		if (c->first_order == MOMENT_NULL || day < c->first_order)
@@ -348,13 +347,13 @@ static bool customer_facts(const Silver *s, int64_t as_of, Customer360 *cc, cons
 			c->last_order = day;
 		c->active |= day > as_of - window;
 	}
-	t = &s->src[SRC_PAYMENTS].table;
+	t = g->src[SRC_PAYMENTS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Payment *p = ROW(t, Payment, i);
 		if (!fact_after(&p->h, after))
 			cc[p->h.customer].pay_by_status[pay_column(p->status)]++;
 	}
-	t = &s->src[SRC_TICKETS].table;
+	t = g->src[SRC_TICKETS].table;
 	for (size_t i = 0; i < t->n; i++) {
 		const Ticket *tk = ROW(t, Ticket, i);
 		if (fact_after(&tk->h, after))
@@ -362,23 +361,24 @@ static bool customer_facts(const Silver *s, int64_t as_of, Customer360 *cc, cons
 		cc[tk->h.customer].tickets++;
 		cc[tk->h.customer].open_tickets += ticket_is_open(tk);
 	}
-	for (size_t c = 0; c < CUSTOMERS(s)->n; c++)
+	for (size_t c = 0; c < g->src[SRC_CUSTOMERS].table->n; c++)
 		memcpy(cc[c].sessions, sessions[c], sizeof cc[c].sessions);
 	return true;
 }
 
-/* Every customer's 360° figures as of a day; the caller frees them, also when it returns
- * false after reporting a sum too big to hold. */
-static bool customer_360(const Silver *s, int64_t as_of, const uint32_t (*sessions)[CH_COUNT], Customer360 **out,
-			 Buf *err)
+/* Every customer's 360° figures as of A, from g's facts and each customer's sessions per
+ * channel; the caller frees them, also when it returns false: a customer's valid orders add up
+ * to more than c360 can count (*over: whose). */
+static bool customer_360(const Gold *g, const uint32_t (*sessions)[CH_COUNT], Customer360 **out, uint32_t *over)
 {
-	size_t nc = CUSTOMERS(s)->n;
+	size_t nc = g->src[SRC_CUSTOMERS].table->n;
+	int64_t as_of = g->as_of;
 	Customer360 *cc = *out = xcalloc(nc + 1, sizeof *cc);
 	for (size_t i = 0; i < nc; i++) {
 		cc[i].first_order = cc[i].last_order = MOMENT_NULL;
 		cc[i].preferred_method = UINT32_MAX;
 	}
-	if (!customer_facts(s, as_of, cc, sessions, err))
+	if (!customer_facts(g, cc, sessions, over))
 		return false;
 	for (size_t i = 0; i < nc; i++) {
 		Customer360 *c = &cc[i];
@@ -390,9 +390,19 @@ static bool customer_360(const Silver *s, int64_t as_of, const uint32_t (*sessio
 		c->days_since_last_order = c->last_order == MOMENT_NULL ? KPI_NULL : as_of - c->last_order;
 		c->repeat = c->valid_orders >= 2;
 		c->churn_risk = c->tickets > 0 && !c->active;
-		c->segment = segment_of(c, as_of, s->cfg->churn_window_days);
+		c->segment = segment_of(c, as_of, g->churn_window_days);
 	}
+	preferred_methods(g, cc);
 	return true;
+}
+
+bool customer_360_of_facts(const Gold *g, Customer360 **out, uint32_t *over)
+{
+	SessionViews v = {0};
+	session_views(g, &v);
+	bool ok = customer_360(g, v.of, out, over);
+	free(v.weeks), free(v.of);
+	return ok;
 }
 
 /* Whether the total revenue fits in 64 bits, and then every part of it (a week's, a segment's:
@@ -524,12 +534,13 @@ bool gold_build(const Silver *s, Gold *g, Buf *err)
 	memcpy(g->grown_from, s->grown_from, sizeof g->grown_from);	/* before the thread that reads them */
 	memcpy(g->grown_key, s->grown_key, sizeof g->grown_key);
 	gold_views_begin(g, config_threads(s->cfg), s->cfg->out_dir);	/* the kept groupings read meanwhile */
-	sessions_of(s, &g->sessions);
+	sessions_of(g, s->cfg->out_dir);
 	g->weeks = g->sessions.weeks, g->nweeks = g->sessions.nweeks;
-	if (!customer_360(s, s->as_of, g->sessions.of, &g->c360, err) || !revenue_fits(s, g->c360, err) ||
-	    !payment_split(s, s->as_of, &g->split, &g->nsplit, err))
+	uint32_t over;
+	if (!customer_360(g, g->sessions.of, &g->c360, &over))
+		return money_error(s, SRC_ORDERS, s->as_of, over, UINT32_MAX, "a customer's valid orders", err);
+	if (!revenue_fits(s, g->c360, err) || !payment_split(s, s->as_of, &g->split, &g->nsplit, err))
 		return false;
-	preferred_methods(s, g->c360);
 	customer_order(s, g);
 	g->first_day = first_day(s, g->sessions.first);
 	g->ncrm = s->ncrm;

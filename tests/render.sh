@@ -251,6 +251,25 @@ awk -F, 'BEGIN { OFS = "," } !done && $(NF - 1) == "true" { $(NF - 1) = "false";
 	mv "$T/c360x" "$T/notrisk/customer_360.csv"
 run 1 render --gold "$T/notrisk" --out "$T/notrisk-site"
 err_has "customer_360.csv: error: churn_risk is true on [0-9]* rows, and the fact tables give [0-9]* customers at churn risk$"
+err_has "notrisk/customer_360.csv:[0-9]*:28: error: churn_risk \"false\" is not what the fact tables give this customer: \"true\"$"
+# ... and each row of customer_360 is what the fact tables give its customer (helper 128: a page
+# said "1 open of 2", customer_360's open tickets of the fact rows' count): one figure changed,
+# in a file of its columns reversed, is an error at its line and column; the rows around it pass
+spoil moreopen '' customer_360.csv
+set -- $(python3 - "$T/keep/gold/customer_360.csv" "$T/moreopen/customer_360.csv" <<-'PY'
+	import csv, sys
+	rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+	line = next(n for n, r in enumerate(rows[1:], 2) if int(r[19]) > 0)	# open_tickets
+	print(line, rows[line - 1][19])
+	rows[line - 1][19] = str(int(rows[line - 1][19]) + 1)
+	csv.writer(open(sys.argv[2], "w", encoding="utf-8", newline=""), lineterminator="\n").writerows(r[::-1] for r in rows)
+	PY
+)
+line=$1 open=$2
+run 1 render --gold "$T/moreopen" --out "$T/moreopen-site"
+err_has "moreopen/customer_360.csv:$line:10: error: open_tickets \"$((open + 1))\" is not what the fact tables give this customer: \"$open\"$"
+[ "$(grep -c 'is not what the fact tables give this customer' "$T/err")" = 1 ] && pass ||
+	fail "rows of customer_360 that agree with the facts were said not to: $(cat "$T/err")"
 # customer_360 repeating a customer: a row copied to its end, or after itself (the rows after it
 # are then out of place and said to disagree)
 spoil twice360 '' customer_360.csv && sed -n '2p;2p' "$T/twice360/customer_360.csv" >>"$T/twice360/customer_360.csv"
