@@ -1609,6 +1609,7 @@ typedef struct {
 } KpiTrend;
 KpiTrend kpi_trend(const Gold *g, int k, int64_t noise);
 bool order_is_valid(const Order *o);
+bool payment_succeeded(const Payment *p);	/* its status is Success: counted by method, in payment_mode_split */
 bool ticket_is_open(const Ticket *t);
 static inline int64_t date_last_moment(int64_t day)	/* the last moment of a day; saturates */
 {

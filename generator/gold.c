@@ -558,7 +558,7 @@ static bool counts_in_lifecycle(SourceId src, const RowHead *h)
 	if (src == SRC_ORDERS)
 		return order_is_valid((const Order *)h);
 	if (src == SRC_PAYMENTS)
-		return ((const Payment *)h)->status == PS_SUCCESS;
+		return payment_succeeded((const Payment *)h);
 	return true;
 }
 

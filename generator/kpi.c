@@ -10,6 +10,11 @@ bool order_is_valid(const Order *o)
 	       o->status != OS_RETURNED;
 }
 
+bool payment_succeeded(const Payment *p)
+{
+	return p->status == PS_SUCCESS;
+}
+
 bool ticket_is_open(const Ticket *t)
 {
 	return t->status != TS_RESOLVED && t->status != TS_CLOSED;
@@ -38,7 +43,7 @@ static bool adds_money(SourceId id, const RowHead *h, int64_t after)	/* date_las
 	if (id == SRC_ORDERS)
 		return order_is_valid((const Order *)h);
 	const Payment *p = (const Payment *)h;
-	return p->status == PS_SUCCESS && p->cents != AMOUNT_NULL && p->cents >= 0;
+	return payment_succeeded(p) && p->cents != AMOUNT_NULL && p->cents >= 0;
 }
 
 /* Reports a sum too big to hold, naming the source and the lines of the rows it added up:
@@ -100,7 +105,7 @@ static bool payment_split(const Silver *s, int64_t as_of, PaymentSplit **out, si
 	int64_t after = date_last_moment(as_of);
 	for (size_t i = 0; i < src->table.n; i++) {
 		const Payment *p = ROW(&src->table, Payment, i);
-		if (fact_after(&p->h, after) || p->status != PS_SUCCESS)
+		if (fact_after(&p->h, after) || !payment_succeeded(p))
 			continue;
 		all[p->method].count++;
 		total++;
@@ -297,7 +302,7 @@ static void preferred_methods(const Gold *g, Customer360 *cc)
 	int64_t after = date_last_moment(g->as_of);
 	for (size_t i = 0; i < t->n; i++) {
 		const Payment *p = ROW(t, Payment, i);
-		if (!fact_after(&p->h, after) && p->status == PS_SUCCESS)
+		if (!fact_after(&p->h, after) && payment_succeeded(p))
 			pairs[n++] = (uint64_t)p->h.customer << 32 | p->method;
 	}
 	radix_sort_u64(pairs, n, 64, 0);
@@ -650,7 +655,7 @@ static void snap_facts(const Gold *g, SnapCustomer *sc, SnapSums *sum)
 	for (size_t i = 0; i < t->n; i++) {
 		const Payment *p = ROW(t, Payment, i);
 		int j = snapshot_of(g, &p->h);
-		if (j >= 0 && p->status == PS_SUCCESS)
+		if (j >= 0 && payment_succeeded(p))
 			sum->paid[j]++;
 	}
 }
@@ -664,7 +669,7 @@ static void snap_top_method(const Gold *g, SnapSums *sum)
 	size_t nmethods = g->src[SRC_PAYMENTS].dict[PA_METHOD].n, *start = xcalloc(nmethods + 2, sizeof *start);
 	for (size_t i = 0; i < t->n; i++) {
 		const Payment *p = ROW(t, Payment, i);
-		if (p->status == PS_SUCCESS && snapshot_of(g, &p->h) >= 0)
+		if (payment_succeeded(p) && snapshot_of(g, &p->h) >= 0)
 			start[p->method + 2]++;
 	}
 	for (size_t m = 0; m < nmethods; m++)
@@ -672,7 +677,7 @@ static void snap_top_method(const Gold *g, SnapSums *sum)
 	uint8_t *week = xmalloc(start[nmethods + 1] + 1);	/* start[m + 1]: where m's next one goes */
 	for (size_t i = 0; i < t->n; i++) {
 		const Payment *p = ROW(t, Payment, i);
-		int j = p->status == PS_SUCCESS ? snapshot_of(g, &p->h) : -1;
+		int j = payment_succeeded(p) ? snapshot_of(g, &p->h) : -1;
 		if (j >= 0)
 			week[start[p->method + 1]++] = (uint8_t)j;
 	}
