@@ -1169,6 +1169,8 @@ int main(int argc, char **argv)
 		return help(argc == 3 ? argv[2] : NULL);
 	}
 	if (strcmp(first, "--version") == 0) {
+		if (argc > 2)
+			return usage_error(NULL, "--version takes no argument, not: %s", argv[2]);
 		puts("c360 " C360_VERSION);
 		return EXIT_OK;
 	}
