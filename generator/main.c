@@ -259,10 +259,10 @@ static const OptionDef options[] = {
 	{"jobs", "N", NULL, "threads to read and write with, 1 to 64 (default: one per processor)", set_jobs},
 	{"customer-pages", "MODE", NULL, "files, packed, \"top N\" or none: a page per customer, packed in scripts, "
 	 "the N most valuable, none (default: files up to 200,000 customers)", set_pages},
-	{"shard", "K/N", NULL, "write the customer pages of folders K modulo N; shard 0 all else too", set_shard},
+	{"shard", "K/N", NULL, "write the customer pages of folders K modulo N (N 1 to 256); shard 0 all else too", set_shard},
 	{"quiet", NULL, NULL, "print errors only (not with --verbose)", set_quiet},
 	{"verbose", NULL, NULL, "print examples of every problem found, and (check) the settings in force", set_verbose},
-	{"customers", "N", NULL, "how many customers to generate", set_customers},
+	{"customers", "N", NULL, "how many customers to generate, 1 to 100000000", set_customers},
 	{"seed", "S", NULL, "the generator's seed (default 1): the same seed, the same data", set_seed},
 	{"port", "N", NULL, "the port to serve on (default 8360; 0: any free port, printed)", set_port},
 	{"bind", "ADDR", NULL, "the IPv4 address to listen on (default 127.0.0.1; on a 127.x address only "
@@ -1169,6 +1169,8 @@ int main(int argc, char **argv)
 		return help(argc == 3 ? argv[2] : NULL);
 	}
 	if (strcmp(first, "--version") == 0) {
+		if (argc > 2)
+			return usage_error(NULL, "--version takes no argument, not: %s", argv[2]);
 		puts("c360 " C360_VERSION);
 		return EXIT_OK;
 	}

@@ -27,6 +27,9 @@ grep -q "^usage: c360 build" "$T/out" && pass || fail "--help prints usage on st
 grep -q "docs/rules.md" "$T/out" && pass || fail "--help points to docs/rules.md"
 run 0 --version
 grep -q "^c360 [0-9]" "$T/out" && pass || fail "--version"
+run 2 --version extra	# a word after it is a usage error, as after help's topic, not ignored
+err_has "^c360: --version takes no argument, not: extra"
+[ ! -s "$T/out" ] && pass || fail "--version with an argument printed the version"
 # The user's documents point to the rules and name nothing outside the repository.
 for f in README.md c360.1; do file_has "$f" "docs/rules.md"; done
 # make install: a tree that works where it is put (its data found from the binary), with the
