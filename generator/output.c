@@ -481,14 +481,15 @@ bool out_may_replace(const char *out, Buf *err)
 		return false;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		buf_printf(err, "c360: error: %s exists and is not a folder; not replacing it\n", out);
+		buf_printf(err, "c360: error: %s exists and is not a folder; not replacing it (build into a new folder)\n", out);
 		return false;
 	}
 	char *marker = path_join(out, MARKER);
 	bool ok = access(marker, F_OK) == 0 || only_kept(out);
 	free(marker);
 	if (!ok)
-		buf_printf(err, "c360: error: %s is not a folder c360 made (no %s in it); not replacing it\n", out, MARKER);
+		buf_printf(err, "c360: error: %s is not a folder c360 made (no %s in it); not replacing it (build into a new or "
+				"empty folder)\n", out, MARKER);
 	return ok;
 }
 

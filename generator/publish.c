@@ -263,7 +263,7 @@ bool publish_prepare(const char *dir, const char *keep, Buf *err)
 	free(dotgit);
 	if (!ready && lstat(dir, &st) == 0 && !is_empty_or_site(dir)) {
 		buf_printf(err, "c360: error: %s is not a git working tree (no .git in it), nor empty; not publishing "
-				"into it\n", dir);
+				"into it (give --git a new or empty folder)\n", dir);
 		return false;
 	}
 	if (!ready && git(".", (const char *const[]){"init", "-q", dir, NULL}, err) != 0)

@@ -200,7 +200,7 @@ rm -rf "$T/keep.tmp-Zz99Zz"
 # ---- never replaces a folder c360 did not make
 mkdir -p "$T/mine" && echo precious >"$T/mine/notes.txt"
 run 1 build --data "$FIXTURE" --out "$T/mine"
-err_has "not a folder c360 made"
+err_has "not a folder c360 made (no .c360-site in it); not replacing it (build into a new or empty folder)$"
 grep -q "rows read" "$T/err" && fail "a folder it may not replace was said after the data was read" || pass
 [ "$(cat "$T/mine/notes.txt")" = precious ] && pass || fail "a foreign folder was touched"
 mkdir -p "$T/empty"

@@ -1211,7 +1211,7 @@ err_has "up to date"
 [ "$(git -C "$T/repo" log -1 --format=%s)" = "Customer 360 as of 2024-04-01" ] && pass ||
 	fail "the message of an edition committed after its build: $(git -C "$T/repo" log -1 --format=%s)"
 run 1 publish --data "$FIXTURE" --git "$T/mine"
-err_has "not a git working tree"
+err_has "not a git working tree (no .git in it), nor empty; not publishing into it (give --git a new or empty folder)$"
 [ ! -e "$T/mine/.git" ] && [ -s "$T/mine/notes.txt" ] && pass || fail "publish touched a folder that is not a working tree"
 # ... .git survives whatever keep says: a keep without it, twice (the second found no
 # repository, and the third made one in place of the old)
