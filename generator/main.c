@@ -254,6 +254,8 @@ static const OptionDef options[] = {
 	{"git", "DIR", NULL, "the git working tree to build the site into (git init if new or empty)", set_out},
 	{"message", "M", NULL, "the commit's message (default: Customer 360 as of the as-of date)", set_message},
 	{"as-of", "YYYY-MM-DD", NULL, "the report date (default: the latest event in the data)", set_as_of},
+	{"config", "FILE", "render", "title, theme, templates, e-mail, figures... (its export settings are unused: "
+	 "render reads gold)", set_config},
 	{"config", "FILE", NULL, "file names, columns, reader options, category words, SQL, title... (docs/exports.md)", set_config},
 	{"theme", "NAME", NULL, "the theme: a folder in themes/ (default: default)", set_theme},
 	{"jobs", "N", NULL, "threads to read and write with, 1 to 64 (default: one per processor)", set_jobs},

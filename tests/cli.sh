@@ -25,6 +25,9 @@ conserved() {
 run 0 --help
 grep -q "^usage: c360 build" "$T/out" && pass || fail "--help prints usage on stdout"
 grep -q "docs/rules.md" "$T/out" && pass || fail "--help points to docs/rules.md"
+run 0 help render	# --config's line is render's own: it reads no export
+grep -q "^  --config FILE .*its export settings are unused: render reads gold)$" "$T/out" && pass ||
+	fail "help render describes the export settings of --config"
 run 0 --version
 grep -q "^c360 [0-9]" "$T/out" && pass || fail "--version"
 run 2 --version extra	# a word after it is a usage error, as after help's topic, not ignored
