@@ -380,7 +380,8 @@ static void help_option(Buf *b, const OptionDef *opt)
 	buf_printf(b, "%*s%s\n", (int)(start + 24 > b->len ? start + 24 - b->len : 1), "", opt->help);
 }
 
-static const char see_also[] = "\nexit status: 0 success, 1 the input cannot be built, 2 usage error.\n"
+static const char see_also[] = "\nexit status: 0 success, 1 the input cannot be built or the output cannot be written (said why), "
+			       "2 usage error.\n"
 			       "See c360(1) for the files written, docs/rules.md for the cleaning rules and KPI definitions.\n";
 
 static void help_command(Buf *b, const Command *cmd)
