@@ -1552,15 +1552,21 @@ static void unknown_statuses(Source *src)
 		const CatWord *words = src->cfg->words[kind];
 		b.len = 0;
 		size_t n = 0;
+		uint32_t first = UINT32_MAX;	/* the first label named: the warning is at its first row */
 		for (uint32_t k = clean_category_builtin(kind); k < d->n; k++) {
 			bool configured = false;
 			for (size_t w = 0; w < src->cfg->nwords[kind] && !configured; w++)
 				configured = strcmp(words[w].label, dict_label(d, k)) == 0;
 			if (!configured && status_suspect(kind, dict_label(d, k)) && n++ < 5)
-				buf_printf(&b, "%s\"%s\"", n > 1 ? ", " : "", dict_label(d, k));
+				buf_printf(&b, "%s\"%s\"", n > 1 ? ", " : "", dict_label(d, k)), first = n > 1 ? first : k;
 		}
 		if (!n)
 			continue;
+		uint32_t line = 0;
+		for (size_t i = 0; i < src->table.n && !line; i++) {
+			const RowHead *h = ROW(&src->table, RowHead, i);
+			line = *(const uint32_t *)fact_field(h, src->id, c) == first ? h->line : 0;
+		}
 		text.len = 0;
 		bool one = n == 1, order = kind == CAT_ORDER_STATUS;
 		buf_printf(&text, "%s value%s c360 does not know count%s as %s though %s name%s otherwise: %s%s; map %s in "
@@ -1568,7 +1574,8 @@ static void unknown_statuses(Source *src)
 			   order ? (one ? "a valid order" : "valid orders") : (one ? "no successful payment" : "no successful payments"),
 			   one ? "its" : "their", one ? " says" : "s say", buf_cstr(&b), n > 5 ? ", ..." : "", one ? "it" : "them",
 			   order ? "order_status" : "payment_status");
-		diag(&src->diags, D_UNKNOWN_STATUS, 0, 0, buf_cstr(&text), NULL, 0);
+		int field = src->sql || !line ? -1 : src->field_of[c];	/* a SQL result's fields are no file's columns */
+		diag(&src->diags, D_UNKNOWN_STATUS, line, (uint32_t)(field + 1), buf_cstr(&text), NULL, 0);
 	}
 	buf_free(&b), buf_free(&text);
 }

@@ -189,7 +189,7 @@ static void test_unknown_statuses(void **state)
 	CHECK(load(&cfg, "[categories]\norder_status.Under Review = review\n", &err), "%s", buf_cstr(&err));
 	const char *text[SRC_COUNT] = {
 		"customer_id,name\nc1,ann\n",
-		"order_id,customer_id,order_date,amount,status\no1,c1,2024-01-03,5,Closed\no2,c1,2024-01-04,5,partially_shipped\n"
+		"order_id,customer_id,order_date,amount,status\no1,c1,2024-01-03,5,partially_shipped\no2,c1,2024-01-04,5,Closed\n"
 		"o3,c1,2024-01-05,5,review\no4,c1,2024-01-06,5,suspected_fraud\no5,c1,2024-01-07,5,Closed\n"
 		"o6,c1,2024-01-08,5,household goods\n",
 		"payment_id,customer_id,payment_date,payment_method,payment_status,amount\np1,c1,2024-01-03,cash,Settled,5\n"
@@ -203,10 +203,13 @@ static void test_unknown_statuses(void **state)
 	CHECK(t->count == 1 && strcmp(t->sample[0].text, "status values c360 does not know count as valid orders though their "
 				      "names say otherwise: \"Closed\", \"Suspected Fraud\"; map them in [categories] "
 				      "(order_status.LABEL = VALUE)") == 0, "%s", t->nsamples ? t->sample[0].text : "none said");
+	/* said where the first label named is first: the cell of o2's status, of p1's */
+	CHECK(t->sample[0].line == 3 && t->sample[0].col == 5, "at %u:%u", t->sample[0].line, t->sample[0].col);
 	t = &s.src[SRC_PAYMENTS].diags.tally[D_UNKNOWN_STATUS];
 	CHECK(t->count == 1 && strstr(t->sample[0].text, "payment_status value c360 does not know counts as no successful "
 							 "payment though its name says otherwise: \"Settled\"; map it"),
 	      "%s", t->nsamples ? t->sample[0].text : "none said");
+	CHECK(t->sample[0].line == 2 && t->sample[0].col == 5, "at %u:%u", t->sample[0].line, t->sample[0].col);
 	silver_free(&s);
 	config_free(&cfg);
 	CHECK(load(&cfg, "[categories]\norder_status.Returned = closed, suspected fraud\norder_status.Pending = review\n"
