@@ -849,7 +849,7 @@ static int cmd_render(Options *o)
 		return stopped(o, existed);
 	errno = 0;
 	if (!is_dir(o->gold_dir)) {	/* one error, not one a table */
-		say(SAY_QUIET, "error: cannot open the gold folder: %s: %s", o->gold_dir,
+		say(SAY_QUIET, "error: cannot open the gold folder: %s (%s)", o->gold_dir,
 		    strerror(errno ? errno : ENOTDIR));
 		return stopped(o, existed);
 	}

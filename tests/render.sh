@@ -334,7 +334,7 @@ run 2 render --gold "$T/keep/gold" --out "$T/keep/gold/site"
 err_has "^c360: --out cannot be inside the gold folder: "
 same "$T/keep" "$T/keep.before" "--out after usage errors"
 run 1 render --gold "$T/no-gold" --out "$T/x"	# one error, not one a table
-[ "$(cat "$T/err")" = "c360: error: cannot open the gold folder: $T/no-gold: No such file or directory
+[ "$(cat "$T/err")" = "c360: error: cannot open the gold folder: $T/no-gold (No such file or directory)
 c360: the render stopped; $T/x was not created" ] && pass || fail "render of no gold folder said: $(head -3 "$T/err")"
 run 2 render --gold "$SPARK" --data "$FIXTURE" --out "$T/x"
 run 2 build --gold "$SPARK" --out "$T/x"
