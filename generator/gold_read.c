@@ -1284,17 +1284,13 @@ static void gold_init(Gold *g, const Config *cfg)
 	st->chunk_min = cfg->chunk_min;
 }
 
-/* kpi_summary's figures are the facts' and customer_360's: the cards, the edition and the
- * sparklines' last two weeks (kpi_series) say one thing, as the churn-risk list and its count do
- * (helper 128: a card of 5 beside a list of 4, rendered without a word). */
 /* Each customer_360 row is what the fact tables give its customer (kpi.c's rules, as a build
  * makes it): the first figure that is not is an error where the row has it. */
 static bool rows_agree(const Gold *g, const GoldStore *st)
 {
 	Customer360 *facts;
 	uint32_t over;
-	bool counted = customer_360_of_facts(g, &facts, &over), ok = true;
-	if (!counted) {
+	if (!customer_360_of_facts(g, &facts, &over)) {
 		const struct C360At *at = &st->c360_at[over];
 		const struct C360File *file = &st->c360_file[at->file];
 		diag(file->d, D_GOLD_FIGURE, at->line, file->field[FIG_LIFETIME],
@@ -1302,34 +1298,31 @@ static bool rows_agree(const Gold *g, const GoldStore *st)
 		free(facts);
 		return false;
 	}
-	Buf said = {0}, made = {0};
-	for (size_t i = 0; i < g->src[SRC_CUSTOMERS].table->n; i++) {
-		said.len = made.len = 0;
-		for (int f = 0; f < FIG_COUNT; f++)
-			customer_360_cell(&said, g, &g->c360[i], f), customer_360_cell(&made, g, &facts[i], f);
-		if (said.len == made.len && !memcmp(said.p, made.p, said.len))
-			continue;
-		int f = 0;
-		for (;; f++) {	/* the first cell that differs */
+	bool ok = true;
+	Buf said = {0}, made = {0}, m = {0};
+	for (size_t i = 0; i < g->src[SRC_CUSTOMERS].table->n; i++)
+		for (int f = 0; f < FIG_COUNT; f++) {
 			said.len = made.len = 0;
 			customer_360_cell(&said, g, &g->c360[i], f), customer_360_cell(&made, g, &facts[i], f);
-			if (said.len != made.len || memcmp(said.p, made.p, said.len))
-				break;
+			if (said.len == made.len && !memcmp(said.p, made.p, said.len))
+				continue;
+			const struct C360At *at = &st->c360_at[i];
+			const struct C360File *file = &st->c360_file[at->file];
+			m.len = 0;
+			buf_printf(&m, "%s \"%s\" is not what the fact tables give this customer: \"%s\"",
+				   gold_tables[GT_CUSTOMER_360].cols[CC_FIRST + f], buf_cstr(&said) + 1, buf_cstr(&made) + 1);
+			diag(file->d, D_GOLD_FIGURE, at->line, file->field[f], buf_cstr(&m), NULL, 0);
+			ok = false;
+			break;
 		}
-		const struct C360At *at = &st->c360_at[i];
-		const struct C360File *file = &st->c360_file[at->file];
-		Buf m = {0};
-		buf_printf(&m, "%s \"%s\" is not what the fact tables give this customer: \"%s\"", gold_tables[GT_CUSTOMER_360].cols[CC_FIRST + f],
-			   buf_cstr(&said) + 1, buf_cstr(&made) + 1);
-		diag(file->d, D_GOLD_FIGURE, at->line, file->field[f], buf_cstr(&m), NULL, 0);
-		buf_free(&m);
-		ok = false;
-	}
-	buf_free(&said), buf_free(&made);
+	buf_free(&said), buf_free(&made), buf_free(&m);
 	free(facts);
 	return ok;
 }
 
+/* kpi_summary's figures are the facts' and customer_360's: the cards, the edition and the
+ * sparklines' last two weeks (kpi_series) say one thing, as the churn-risk list and its count do
+ * (helper 128: a card of 5 beside a list of 4, rendered without a word). */
 static bool figures_agree(const Gold *g, const GoldStore *st, Diags *d, Diags *d360)
 {
 	static const NumFormat plain = {"", ""};

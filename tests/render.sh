@@ -270,6 +270,24 @@ run 1 render --gold "$T/moreopen" --out "$T/moreopen-site"
 err_has "moreopen/customer_360.csv:$line:10: error: open_tickets \"$((open + 1))\" is not what the fact tables give this customer: \"$open\"$"
 [ "$(grep -c 'is not what the fact tables give this customer' "$T/err")" = 1 ] && pass ||
 	fail "rows of customer_360 that agree with the facts were said not to: $(cat "$T/err")"
+# ... and a customer's valid orders that add up past 64 bits of cents, each week's sum within
+# them (ten orders of 10^16 - 0.01 a week apart), are said at its row's lifetime_value
+spoil overflow '' fact_orders.csv
+line=$(python3 - "$T/overflow" <<-'PY'
+	import csv, datetime, sys
+	gold = sys.argv[1]
+	dim = list(csv.reader(open(f"{gold}/dim_customer.csv", encoding="utf-8", newline="")))
+	key, cid = dim[1][0], dim[1][1]
+	with open(f"{gold}/fact_orders.csv", "a", encoding="utf-8", newline="") as f:
+	    for k in range(10):
+	        day = datetime.date(2020, 1, 6) + datetime.timedelta(weeks=k)
+	        f.write(f"x{k},{key},{day:%Y%m%d},{day},9999999999999999.99,Completed,true,{900 + k},\n")
+	c360 = list(csv.reader(open(f"{gold}/customer_360.csv", encoding="utf-8", newline="")))
+	print(next(n for n, r in enumerate(c360[1:], 2) if r[0] == cid))
+	PY
+)
+run 1 render --gold "$T/overflow" --out "$T/overflow-site"
+err_has "overflow/customer_360.csv:$line:11: error: lifetime_value: the customer's valid orders in fact_orders add up to more than c360 can count$"
 # customer_360 repeating a customer: a row copied to its end, or after itself (the rows after it
 # are then out of place and said to disagree)
 spoil twice360 '' customer_360.csv && sed -n '2p;2p' "$T/twice360/customer_360.csv" >>"$T/twice360/customer_360.csv"
