@@ -37,6 +37,16 @@ err_has "money/orders.csv:2: error: a customer's valid orders: the amounts on li
 err_has "unchanged"
 diff -r -x .c360-prev "$T/site" "$T/site.before" >/dev/null && pass || fail "a build stopped by money changed the site"
 no_staging money
+# ---- a file over the file size limit (ulimit -f, a cron's or a shared server's): the build
+# stops naming it (was SIGXFSZ: killed, without a word), and the previous site stays
+sh -c 'ulimit -f 8 && exec "$0" "$@"' $C360 build --data "$T/ok" --out "$T/site" --as-of 2022-08-01 \
+	>"$T/out" 2>"$T/err"
+got=$?
+[ "$got" = 1 ] && pass || fail "a build over ulimit -f exited $got, want 1: $(head -3 "$T/err")"
+err_has "error: cannot write .*: File too large"
+err_has "unchanged"
+diff -r -x .c360-prev "$T/site" "$T/site.before" >/dev/null && pass || fail "a build over ulimit -f changed the site"
+no_staging "ulimit -f"
 
 # ---- charts: the most frequent values and one bar for the rest, sorted in n log n
 mini "$T/issues"
