@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1184,6 +1185,7 @@ int main(int argc, char **argv)
 	}
 	if (o.cmd->reads)
 		start_with_huge_pages(argv);
+	signal(SIGXFSZ, SIG_IGN);	/* a file over ulimit -f: a write error that names it, not a silent kill */
 	config_defaults(&o.cfg);
 	int status = run(&o, argc, argv);
 	config_free(&o.cfg);

@@ -15,14 +15,17 @@
 
 /* Runs git -C dir args... (after --literal-pathspecs if literal: a site's file named "*.md" is
  * that file); in: written to its standard input, out: its standard output kept (NULL: both
- * the caller's). Its exit status, or -1 after reporting to err that it could not run. */
+ * the caller's). Its exit status, or -1 after reporting to err that it could not run.
+ * The gc a commit may start (gc --auto) ends before git does, not in the background (git's
+ * default): the next publish moves .git with the site, and a gc whose objects went away under
+ * it failed, left gc.log, and so stopped every automatic gc for a day. */
 static int git_io(const char *dir, bool literal, const char *const *args, const Buf *in, Buf *out, Buf *err)
 {
-	const char *argv[16] = {"git", "-C", dir};
-	size_t n = 3;
+	const char *argv[18] = {"git", "-c", "gc.autoDetach=false", "-C", dir};
+	size_t n = 5;
 	if (literal)
 		argv[n++] = "--literal-pathspecs";
-	for (size_t a = 0; args[a] && n < 15; a++)
+	for (size_t a = 0; args[a] && n < 17; a++)
 		argv[n++] = args[a];
 	argv[n] = NULL;
 	int to[2] = {-1, -1}, from[2] = {-1, -1};

@@ -769,8 +769,9 @@ void input_ahead_free(void)
 }
 
 /* The bytes of path read ahead (and their hash), if the file is still as it was then; *changed
- * if it changed while it was read ahead (the inputs hash did not see the file the build would
- * read). */
+ * if it changed while it was read ahead or since (the inputs hash, which the site records as
+ * what it is made from, did not see the file the build would read: a site made from a file
+ * cut short meanwhile would be up to date again once the file is whole). */
 static bool take_ahead(const char *path, Input *in, FileHash *hash, bool *changed)
 {
 	struct stat now;
@@ -780,8 +781,10 @@ static bool take_ahead(const char *path, Input *in, FileHash *hash, bool *change
 		*changed = ahead[i].changed;
 		if (!ahead[i].in.size)
 			continue;
-		if (stat(path, &now) != 0 || !same_file(&now, &ahead[i].st))
+		if (stat(path, &now) != 0 || !same_file(&now, &ahead[i].st)) {
+			*changed = true;
 			return false;
+		}
 		*in = ahead[i].in;
 		*hash = ahead[i].hash;
 		ahead[i].in = (Input){0};

@@ -37,6 +37,16 @@ err_has "money/orders.csv:2: error: a customer's valid orders: the amounts on li
 err_has "unchanged"
 diff -r -x .c360-prev "$T/site" "$T/site.before" >/dev/null && pass || fail "a build stopped by money changed the site"
 no_staging money
+# ---- a file over the file size limit (ulimit -f, a cron's or a shared server's): the build
+# stops naming it (was SIGXFSZ: killed, without a word), and the previous site stays
+sh -c 'ulimit -f 8 && exec "$0" "$@"' $C360 build --data "$T/ok" --out "$T/site" --as-of 2022-08-01 \
+	>"$T/out" 2>"$T/err"
+got=$?
+[ "$got" = 1 ] && pass || fail "a build over ulimit -f exited $got, want 1: $(head -3 "$T/err")"
+err_has "error: cannot write .*: File too large"
+err_has "unchanged"
+diff -r -x .c360-prev "$T/site" "$T/site.before" >/dev/null && pass || fail "a build over ulimit -f changed the site"
+no_staging "ulimit -f"
 
 # ---- charts: the most frequent values and one bar for the rest, sorted in n log n
 mini "$T/issues"
@@ -647,6 +657,23 @@ for how in mtime replaced relinked; do
 	no_staging "orders.csv changed while read: $how"
 	rm -f "$chg/orders.a" "$chg/orders.b" "$chg/link"
 done
+# orders.csv cut short after the build read it ahead (its bytes hashed for .c360-inputs) and
+# before it takes it: the change comes with the mapping of the previous site's cache of
+# customers.csv, read between the two. The build stops: a site made from the short file yet
+# recorded as made from the whole one was up to date again once the export was whole (its
+# first order alone shown for good).
+rm -f "$chg/orders.csv"
+cp "$T/orders.new" "$chg/orders.csv"
+head -2 "$T/orders.new" >"$chg/orders.b"
+run 0 build --data "$chg" --out "$T/ca"
+echo "13,1,2022-07-04,5,complete" >>"$chg/orders.csv"
+cp -r "$T/ca" "$T/ca.before"
+LD_PRELOAD="$T/changer.so" CHANGER_FILE=$(realpath "$T/ca/.c360-cache/customers") CHANGER_FROM=$chg/orders.b \
+	CHANGER_TO=$chg/orders.csv ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+	run 1 build --data "$chg" --out "$T/ca"
+err_has "chg/orders.csv: error: the file changed while it was being read; nothing was written"
+diff -r -x .c360-prev "$T/ca" "$T/ca.before" >/dev/null && pass || fail "orders.csv cut short after its read ahead changed the site"
+no_staging "orders.csv cut short after its read ahead"
 # An export job rewriting orders.csv again and again during builds: each build ends with the
 # site or with that error, never with a crash (SIGBUS under a mapping).
 cp "$T/gen/orders.csv" "$T/orders.full"

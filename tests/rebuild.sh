@@ -1236,6 +1236,19 @@ run 0 publish --data "$FIXTURE" --as-of 2024-04-08 --git "$T/kw"
 	fail "after a killed swap: the history is $(git -C "$T/kw" rev-list --count HEAD 2>&1) commits, not $(($(commits) + 1))"
 [ ! -e "$T/kw.tmp-AbCdEf" ] && pass || fail "after a killed swap: its staging folder was left"
 rm -rf "$T/kw"
+# ... the gc a commit starts (gc --auto: here for two packs over a gc.autoPackLimit of 1, for a
+# real site its thousands of loose objects) is over when publish ends: git runs it in the
+# background by default, and the next publish moved .git under it (the gc failed, left gc.log,
+# and git ran no automatic gc for a day)
+cp -a "$T/repo" "$T/kg"
+git -C "$T/kg" repack -q && echo one | git -C "$T/kg" hash-object -w --stdin |
+	git -C "$T/kg" pack-objects -q "$T/kg/.git/objects/pack/pack" >/dev/null
+git -C "$T/kg" config gc.autoPackLimit 1
+run 0 publish --data "$FIXTURE" --as-of 2024-04-08 --git "$T/kg"
+packs=$(ls "$T/kg/.git/objects/pack" | grep -c '\.pack$')
+[ "$packs" = 1 ] && [ ! -e "$T/kg/.git/gc.pid" ] && pass ||
+	fail "the gc of publish's commit was not over when publish ended: $packs packs$([ -e "$T/kg/.git/gc.pid" ] && echo ', gc.pid')"
+rm -rf "$T/kg"
 # ... a detached HEAD: refused before the build (an edition there would be on no branch)
 cp -a "$T/repo" "$T/kd"
 git -C "$T/kd" checkout -q --detach
