@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- a small, fast, seedable generator (splitmix64) */
 
@@ -456,7 +457,8 @@ bool generate(const char *out, uint64_t customers, uint64_t seed, bool force, Bu
 		ours[i] = source_defs[i].file;
 	if (!out_claim(out, MARKER, ours, SRC_COUNT, force, err))
 		return false;
-	if (mkdir(out, 0777) != 0 && errno != EEXIST) {
+	bool made = mkdir(out, 0777) == 0;
+	if (!made && errno != EEXIST) {
 		buf_printf(err, "c360: error: cannot create %s: %s\n", out, strerror(errno));
 		return false;
 	}
@@ -478,6 +480,13 @@ bool generate(const char *out, uint64_t customers, uint64_t seed, bool force, Bu
 	buf_put(err, core.err.p, core.err.len);
 	buf_put(err, sessions.err.p, sessions.err.len);
 	bool ok = core.ok && sessions.ok && !core.err.len && !sessions.err.len;
+	for (int i = 0; !ok && i <= SRC_COUNT; i++) {	/* no export cut short is left to be read as data */
+		char *path = path_join(out, i < SRC_COUNT ? ours[i] : MARKER);
+		unlink(path);
+		free(path);
+	}
+	if (!ok && made)
+		rmdir(out);
 	buf_free(&core.err);
 	buf_free(&sessions.err);
 	return ok;

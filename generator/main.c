@@ -263,7 +263,7 @@ static const OptionDef options[] = {
 	{"customer-pages", "MODE", NULL, "files, packed, \"top N\" or none: a page per customer, packed in scripts, "
 	 "the N most valuable, none (default: files up to 200,000 customers)", set_pages},
 	{"shard", "K/N", NULL, "write the customer pages of folders K modulo N (N 1 to 256); shard 0 all else too", set_shard},
-	{"quiet", NULL, NULL, "print errors only (not with --verbose)", set_quiet},
+	{"quiet", NULL, NULL, "print errors only, and what c360 moved or left in the site's folder (not with --verbose)", set_quiet},
 	{"verbose", NULL, NULL, "print examples of every problem found, and (check) the settings in force", set_verbose},
 	{"customers", "N", NULL, "how many customers to generate, 1 to 100000000", set_customers},
 	{"seed", "S", NULL, "the generator's seed (default 1): the same seed, the same data", set_seed},
@@ -749,8 +749,8 @@ static int write_site(Options *o, Gold *g, Silver *silver, bool existed, FileHas
 		}
 		buf_free(&why);
 		buf_free(&d);
-		if (left.len)
-			say(SAY_NORMAL, "%s", buf_cstr(&left));
+		if (left.len)	/* also under --quiet: run from cron, a folder left build after build fills the disk */
+			say(SAY_QUIET, "%s", buf_cstr(&left));
 	}
 	buf_free(&left);
 	buf_free(&err);

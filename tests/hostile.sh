@@ -47,6 +47,12 @@ err_has "error: cannot write .*: File too large"
 err_has "unchanged"
 diff -r -x .c360-prev "$T/site" "$T/site.before" >/dev/null && pass || fail "a build over ulimit -f changed the site"
 no_staging "ulimit -f"
+# ... and generate's: it says so, and leaves no export cut short to be read as data
+sh -c 'ulimit -f 8 && exec "$0" "$@"' $C360 generate --customers 2000 --out "$T/gen-f" >"$T/out" 2>"$T/err"
+got=$?
+[ "$got" = 1 ] && pass || fail "generate over ulimit -f exited $got, want 1: $(head -3 "$T/err")"
+err_has "error: cannot write .*: File too large"
+[ ! -e "$T/gen-f" ] && pass || fail "generate over ulimit -f left: $(ls -A "$T/gen-f" | tr '\n' ' ')"
 
 # ---- charts: the most frequent values and one bar for the rest, sorted in n log n
 mini "$T/issues"
