@@ -234,22 +234,22 @@ static bool index_clean(const char *dir, Buf *err)
 	int r = git_io(dir, false, (const char *const[]){"diff", "--cached", "--name-only", "-z", "--no-renames", NULL},
 		       NULL, &staged, err);
 	for (size_t i = 0; r == 0 && i < staged.len; i += strlen(staged.p + i) + 1)
-		if (!c360s(staged.p + i, &site, &head)) {
-			if (n++ < 3)
-				buf_printf(&names, " %s", staged.p + i);
+		if (!c360s(staged.p + i, &site, &head) && n++ < 3) {
+			buf_printf(&names, " %s", staged.p + i);
 			buf_putc(&words, ' '), shell_word(&words, staged.p + i);
 		}
 	paths_free(&site), paths_free(&head), buf_free(&staged);
 	if (r != 0 && !err->len)
 		buf_printf(err, "c360: error: git diff --cached in %s failed\n", dir);
-	/* the hint is a command to paste: every path, quoted; reset, as restore --staged fails
-	 * before the first commit */
+	/* the hint is a command to paste: the paths quoted, or beyond three the whole index (c360
+	 * stages its own changes again); reset, as restore --staged fails before the first commit */
 	Buf cd = {0};
 	shell_word(&cd, dir);
 	if (r == 0 && n)
 		buf_printf(err, "c360: error: the index of %s holds changes c360 did not make (%s%s): a commit of the "
-				"edition would publish them; not publishing (unstage them: git -C %s reset -q --%s)\n",
-			   dir, buf_cstr(&names) + 1, n > 3 ? " ..." : "", buf_cstr(&cd), buf_cstr(&words));
+				"edition would publish them; not publishing (unstage them: git -C %s reset -q%s%s)\n",
+			   dir, buf_cstr(&names) + 1, n > 3 ? " ..." : "", buf_cstr(&cd), n > 3 ? "" : " --",
+			   n > 3 ? "" : buf_cstr(&words));
 	buf_free(&names), buf_free(&words), buf_free(&cd);
 	return r == 0 && !n;
 }

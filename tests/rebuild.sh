@@ -791,15 +791,28 @@ sed -i '2s/a/b/' "$T/g/dim_customer.csv"
 touch -d "$stamp" "$T/g/dim_customer.csv"
 $C360 render --gold "$T/g" --out "$T/r" >/dev/null 2>"$T/err"
 grep -q 'is up to date' "$T/err" && fail "a gold table changed with its size and time kept was called unchanged" || pass
-# a render's customer figures are customer_360.csv's, not made from the facts: one changed there
-# is on the customer's page
+# a render's customer_360 is what the fact tables give (render --gold checks each row): a figure
+# changed there stops the render, the site as it was
+cp "$T/g/customer_360.csv" "$T/c360.orig"
 awk -F, -v OFS=, 'NR > 1 && NF == 29 && !done { $11 = "98765.43"; done = 1 } { print }' "$T/g/customer_360.csv" >"$T/c360" &&
 	mv "$T/c360" "$T/g/customer_360.csv"
+cp -a "$T/r" "$T/r.before"
+run 1 render --gold "$T/g" --out "$T/r"
+err_has "customer_360.csv:[0-9]*:11: error: lifetime_value \"98765.43\" is not what the fact tables give this customer"
+diff -r "$T/r" "$T/r.before" >/dev/null && pass || fail "a render stopped by customer_360 changed the site"
+mv "$T/c360.orig" "$T/g/customer_360.csv"
+# ... and a name changed in dim_customer renders that customer's page again, not the others
+python3 - "$T/g/dim_customer.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+rows[1][2] = "Zora Renamed"
+csv.writer(open(sys.argv[1], "w", encoding="utf-8", newline=""), lineterminator="\n").writerows(rows)
+PY
 $C360 render --verbose --gold "$T/g" --out "$T/r" >/dev/null 2>"$T/err"
-grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "a render after a changed figure rendered every page again"
+grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "a render after a changed name rendered every page again"
 $C360 render --gold "$T/g" --out "$T/r2" >/dev/null 2>&1
-grep -rq '98,765.43' "$T/r2/customers/"*/ && pass || fail "the changed lifetime value is on no customer page"
-diff -r -x .c360-prev -x 'lazy-*' "$T/r" "$T/r2" >/dev/null && pass || fail "a render after a changed figure in customer_360.csv differs from a fresh one"
+grep -rq 'Zora Renamed' "$T/r2/customers/"*/ && pass || fail "the changed name is on no customer page"
+diff -r -x .c360-prev -x 'lazy-*' "$T/r" "$T/r2" >/dev/null && pass || fail "a render after a changed name in dim_customer differs from a fresh one"
 # the exports are read once per build: the inputs hash and the build share the bytes
 if can_strace; then
 	sed -i '2s/^2/3/' "$T/data/orders.csv"

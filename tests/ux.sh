@@ -543,7 +543,14 @@ if command -v git >/dev/null; then
 	sed -n 's/^c360: error: the index .*(unstage them: \(git -C .*\))$/\1/p' "$T/err" >"$T/hint"
 	[ -s "$T/hint" ] && sh "$T/hint" && [ -z "$(git -C "$T/unborn" diff --cached --name-only)" ] && pass ||
 		fail "the unstage hint did not unstage: $(cat "$T/hint")"
-	rm "$T/unborn/my notes.txt" "$T/unborn/it's"
+	# ... beyond three paths, the whole index (publish stages its own changes again)
+	touch "$T/unborn/a" "$T/unborn/b" && git -C "$T/unborn" add .
+	run 1 publish --data "$SAMPLE" --git "$T/unborn"
+	has "$T/err" "(a b it's ...): .*(unstage them: git -C $T/unborn reset -q)$"
+	sed -n 's/^c360: error: the index .*(unstage them: \(git -C .*\))$/\1/p' "$T/err" >"$T/hint"
+	[ -s "$T/hint" ] && sh "$T/hint" && [ -z "$(git -C "$T/unborn" diff --cached --name-only)" ] && pass ||
+		fail "the unstage hint did not unstage: $(cat "$T/hint")"
+	rm "$T/unborn/my notes.txt" "$T/unborn/it's" "$T/unborn/a" "$T/unborn/b"
 	run 0 publish --data "$SAMPLE" --git "$T/unborn"
 	run 0 publish --config "$T/keep.conf" --data "$SAMPLE" --as-of 2024-06-15 --git "$T/pub"
 	git -C "$T/pub" ls-files | grep -qx notes.txt && fail "notes.txt was committed once unstaged" || pass
