@@ -536,24 +536,25 @@ if command -v git >/dev/null; then
 	hasnt "$T/err" "rows read"
 	[ "$(git -C "$T/pub" rev-parse HEAD)" = "$head" ] && pass || fail "a file the user staged was committed"
 	git -C "$T/pub" reset -q -- notes.txt
+	run 0 publish --config "$T/keep.conf" --data "$SAMPLE" --as-of 2024-06-15 --git "$T/pub"
+	git -C "$T/pub" ls-files | grep -qx notes.txt && fail "notes.txt was committed once unstaged" || pass
 	# the hint is a command to paste, also before the first commit, with names the shell splits
+	hint_unstages() {
+		sed -n 's/^c360: error: the index .*(unstage them: \(git -C .*\))$/\1/p' "$T/err" >"$T/hint"
+		[ -s "$T/hint" ] && sh "$T/hint" && [ -z "$(git -C "$T/unborn" diff --cached --name-only)" ] && pass ||
+			fail "the unstage hint did not unstage: $(cat "$T/hint")"
+	}
 	mkdir "$T/unborn" && git init -q "$T/unborn"
 	echo notes >"$T/unborn/my notes.txt" && echo it >"$T/unborn/it's" && git -C "$T/unborn" add .
 	run 1 publish --data "$SAMPLE" --git "$T/unborn"
-	sed -n 's/^c360: error: the index .*(unstage them: \(git -C .*\))$/\1/p' "$T/err" >"$T/hint"
-	[ -s "$T/hint" ] && sh "$T/hint" && [ -z "$(git -C "$T/unborn" diff --cached --name-only)" ] && pass ||
-		fail "the unstage hint did not unstage: $(cat "$T/hint")"
+	hint_unstages
 	# ... beyond three paths, the whole index (publish stages its own changes again)
 	touch "$T/unborn/a" "$T/unborn/b" && git -C "$T/unborn" add .
 	run 1 publish --data "$SAMPLE" --git "$T/unborn"
 	has "$T/err" "(a b it's ...): .*(unstage them: git -C $T/unborn reset -q)$"
-	sed -n 's/^c360: error: the index .*(unstage them: \(git -C .*\))$/\1/p' "$T/err" >"$T/hint"
-	[ -s "$T/hint" ] && sh "$T/hint" && [ -z "$(git -C "$T/unborn" diff --cached --name-only)" ] && pass ||
-		fail "the unstage hint did not unstage: $(cat "$T/hint")"
+	hint_unstages
 	rm "$T/unborn/my notes.txt" "$T/unborn/it's" "$T/unborn/a" "$T/unborn/b"
 	run 0 publish --data "$SAMPLE" --git "$T/unborn"
-	run 0 publish --config "$T/keep.conf" --data "$SAMPLE" --as-of 2024-06-15 --git "$T/pub"
-	git -C "$T/pub" ls-files | grep -qx notes.txt && fail "notes.txt was committed once unstaged" || pass
 else
 	skipped=$((skipped + 1))
 	echo "skipped: publish (no git)"
