@@ -394,8 +394,7 @@ void customer_360_cell(Buf *b, const Gold *g, const Customer360 *x, int f)
 	else if (f == FIG_LIFETIME || f == FIG_AVERAGE)
 		cell_fixed2(b, f == FIG_LIFETIME ? x->lifetime_cents : x->average_cents);
 	else if (f == FIG_METHOD)
-		cell_str(b, x->preferred_method == UINT32_MAX ? NULL
-							       : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
+		cell_str(b, x->preferred_method == UINT32_MAX ? NULL : gold_label(g, SRC_PAYMENTS, PA_METHOD, x->preferred_method));
 	else if (f == FIG_CHANNEL)
 		cell_str(b, x->preferred_channel < 0 ? NULL : channel_label[x->preferred_channel]);
 	else if (f == FIG_DAYS && x->days_since_last_order == KPI_NULL)

@@ -1557,8 +1557,11 @@ static void unknown_statuses(Source *src)
 			bool configured = false;
 			for (size_t w = 0; w < src->cfg->nwords[kind] && !configured; w++)
 				configured = strcmp(words[w].label, dict_label(d, k)) == 0;
-			if (!configured && status_suspect(kind, dict_label(d, k)) && n++ < 5)
-				buf_printf(&b, "%s\"%s\"", n > 1 ? ", " : "", dict_label(d, k)), first = n > 1 ? first : k;
+			if (configured || !status_suspect(kind, dict_label(d, k)))
+				continue;
+			if (n++ < 5)
+				buf_printf(&b, "%s\"%s\"", n > 1 ? ", " : "", dict_label(d, k));
+			first = first == UINT32_MAX ? k : first;
 		}
 		if (!n)
 			continue;
