@@ -1715,6 +1715,10 @@ int manifest_old_open(const char *dir, const char *name, FileHash input, uint64_
 size_t manifest_group_kept(const char *dir, FileHash input);
 
 /* ------------------------------------------------------------------ editions in git (publish.c) */
+/* Returns once no git gc runs in dir's .git (gc.pid names a live process of this host). git
+ * runs the gc a commit starts (gc --auto) in the background: a build that moved .git with the
+ * site under it made it fail, leave gc.log and stop every automatic gc for a day. */
+void git_gc_wait(const char *dir);
 /* dir is a git working tree (git init if new or empty), its killed builds' staging folders
  * tidied first with keep (the setting) as the names they give back; false after saying why. */
 bool publish_prepare(const char *dir, const char *keep, Buf *err);

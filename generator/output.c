@@ -875,6 +875,7 @@ bool out_commit(const char *out, const char *staging, int threads, Buf *err, Buf
 	Buf names = {0};
 	bool nested;
 	size_t nstrangers = strangers(out, &names, &nested);
+	git_gc_wait(out);	/* the swap moves .git: not under a gc (outside the lock: a signal stops the wait) */
 	pthread_mutex_lock(&staging_mu);
 	bool ok = swap_in(out, staging);
 	staging_swapped = ok;

@@ -11,21 +11,19 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Runs git -C dir args... (after --literal-pathspecs if literal: a site's file named "*.md" is
  * that file); in: written to its standard input, out: its standard output kept (NULL: both
- * the caller's). Its exit status, or -1 after reporting to err that it could not run.
- * The gc a commit may start (gc --auto) ends before git does, not in the background (git's
- * default): the next publish moves .git with the site, and a gc whose objects went away under
- * it failed, left gc.log, and so stopped every automatic gc for a day. */
+ * the caller's). Its exit status, or -1 after reporting to err that it could not run. */
 static int git_io(const char *dir, bool literal, const char *const *args, const Buf *in, Buf *out, Buf *err)
 {
-	const char *argv[18] = {"git", "-c", "gc.autoDetach=false", "-C", dir};
-	size_t n = 5;
+	const char *argv[16] = {"git", "-C", dir};
+	size_t n = 3;
 	if (literal)
 		argv[n++] = "--literal-pathspecs";
-	for (size_t a = 0; args[a] && n < 17; a++)
+	for (size_t a = 0; args[a] && n < 15; a++)
 		argv[n++] = args[a];
 	argv[n] = NULL;
 	int to[2] = {-1, -1}, from[2] = {-1, -1};
@@ -179,6 +177,30 @@ static bool kept(const char *path)	/* path is under a name keep keeps */
 	memcpy(first, path, top);
 	first[top] = '\0';
 	return out_is_kept(first);
+}
+
+void git_gc_wait(const char *dir)
+{
+	char *file = path_join(dir, ".git/gc.pid"), host[256] = "", me[256] = "";
+	gethostname(me, sizeof me - 1);
+	bool said = false;
+	for (;;) {
+		FILE *f = fopen(file, "r");
+		struct stat st;
+		long pid = 0;
+		/* git's own test: a process of this host, the file younger than 12 hours */
+		bool running = f && fstat(fileno(f), &st) == 0 && time(NULL) - st.st_mtime < 12 * 3600 &&
+			       fscanf(f, "%ld %255s", &pid, host) == 2 && pid > 0 && !strcmp(host, me) &&
+			       (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+		if (f)
+			fclose(f);
+		if (!running)
+			break;
+		if (!said)
+			say(SAY_NORMAL, "waiting for git gc (process %ld) to end in %s", pid, dir), said = true;
+		nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+	}
+	free(file);
 }
 
 /* HEAD is a branch (born or not): an edition committed on a detached HEAD is on no branch, and
