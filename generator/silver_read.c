@@ -521,6 +521,8 @@ typedef struct {
 } Ahead;
 static Ahead *ahead;
 static size_t nahead;
+static char **absent;	/* the exports absent when read ahead: the inputs hash says so */
+static size_t nabsent;
 static struct timespec ahead_began;	/* before the files were read ahead */
 
 /* ---- exports as the previous build saw them: their hash taken from its record, not read
@@ -711,7 +713,13 @@ size_t inputs_ahead(const Config *cfg, const char *const *name, const bool *by_r
 			/* a FIFO or a folder where no export was: not the absent file the previous
 			 * site was made without, or the build it stops is taken for done */
 			len[i] = unreadable ? INPUT_UNREADABLE : UINT64_MAX;
-			free(a.path);
+			struct stat st;
+			if (!unreadable && lstat(a.path, &st) != 0 && errno == ENOENT) {
+				absent = xrealloc(absent, (nabsent + 1) * sizeof *absent);
+				absent[nabsent++] = a.path;
+			} else {
+				free(a.path);
+			}
 			continue;
 		}
 		len[i] = ok ? a.in.len : UINT64_MAX;	/* one that changed as it was read: as if absent */
@@ -766,12 +774,17 @@ void input_ahead_free(void)
 	}
 	free(ahead);
 	ahead = NULL, nahead = 0;
+	for (size_t i = 0; i < nabsent; i++)
+		free(absent[i]);
+	free(absent);
+	absent = NULL, nabsent = 0;
 }
 
 /* The bytes of path read ahead (and their hash), if the file is still as it was then; *changed
- * if it changed while it was read ahead or since (the inputs hash, which the site records as
- * what it is made from, did not see the file the build would read: a site made from a file
- * cut short meanwhile would be up to date again once the file is whole). */
+ * if it changed while it was read ahead or since, or was absent then and is there now (the
+ * inputs hash, which the site records as what it is made from, did not see the file the build
+ * would read: a site made from a file cut short meanwhile would be up to date again once the
+ * file is whole). */
 static bool take_ahead(const char *path, Input *in, FileHash *hash, bool *changed)
 {
 	struct stat now;
@@ -790,6 +803,8 @@ static bool take_ahead(const char *path, Input *in, FileHash *hash, bool *change
 		ahead[i].in = (Input){0};
 		return true;
 	}
+	for (size_t i = 0; i < nabsent; i++)	/* absent then, there now: the hash did not see it */
+		*changed |= !strcmp(absent[i], path) && access(path, F_OK) == 0;
 	return false;
 }
 

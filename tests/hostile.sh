@@ -680,6 +680,21 @@ LD_PRELOAD="$T/changer.so" CHANGER_FILE=$(realpath "$T/ca/.c360-cache/customers"
 err_has "chg/orders.csv: error: the file changed while it was being read; nothing was written"
 diff -r -x .c360-prev "$T/ca" "$T/ca.before" >/dev/null && pass || fail "orders.csv cut short after its read ahead changed the site"
 no_staging "orders.csv cut short after its read ahead"
+# ... and an export absent when read ahead that is there when the build comes to it (written
+# meanwhile): the inputs hash said it was absent, so the build stops (a site made from it yet
+# recorded as made without it was up to date again once it was gone)
+printf 'payment_id,customer_id,payment_date,payment_method,payment_status,amount\np1,1,2022-07-01,cash,success,5\n' \
+	>"$chg/payments.b"
+run 0 build --data "$chg" --out "$T/cp"
+echo "14,1,2022-07-05,6,complete" >>"$chg/orders.csv"
+cp -r "$T/cp" "$T/cp.before"
+LD_PRELOAD="$T/changer.so" CHANGER_FILE=$(realpath "$T/cp/.c360-cache/customers") CHANGER_FROM=$chg/payments.b \
+	CHANGER_TO=$chg/payments.csv ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+	run 1 build --data "$chg" --out "$T/cp"
+err_has "chg/payments.csv: error: the file changed while it was being read; nothing was written"
+diff -r -x .c360-prev "$T/cp" "$T/cp.before" >/dev/null && pass || fail "payments.csv written after the read ahead changed the site"
+no_staging "payments.csv written after the read ahead"
+rm "$chg/payments.csv"
 # An export job rewriting orders.csv again and again during builds: each build ends with the
 # site or with that error, never with a crash (SIGBUS under a mapping).
 cp "$T/gen/orders.csv" "$T/orders.full"
