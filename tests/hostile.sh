@@ -663,37 +663,34 @@ for how in mtime replaced relinked; do
 	no_staging "orders.csv changed while read: $how"
 	rm -f "$chg/orders.a" "$chg/orders.b" "$chg/link"
 done
-# orders.csv cut short after the build read it ahead (its bytes hashed for .c360-inputs) and
-# before it takes it: the change comes with the mapping of the previous site's cache of
-# customers.csv, read between the two. The build stops: a site made from the short file yet
-# recorded as made from the whole one was up to date again once the export was whole (its
-# first order alone shown for good).
+# after_ahead SITE FILE WHAT: a build of $chg into SITE, then another after a new order (the
+# site is not up to date) during which $chg/FILE.b is renamed over FILE.csv between its read
+# ahead (its bytes hashed for .c360-inputs) and the build taking it: the change comes with the
+# mapping of the previous site's cache of customers.csv, read between the two. The build stops
+# naming FILE.csv, and the previous site stays.
+after_ahead() {
+	run 0 build --data "$chg" --out "$T/$1"
+	echo "1$1,1,2022-07-04,5,complete" >>"$chg/orders.csv"
+	cp -r "$T/$1" "$T/$1.before"
+	LD_PRELOAD="$T/changer.so" CHANGER_FILE=$(realpath "$T/$1/.c360-cache/customers") CHANGER_FROM=$chg/$2.b \
+		CHANGER_TO=$chg/$2.csv ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+		run 1 build --data "$chg" --out "$T/$1"
+	err_has "chg/$2.csv: error: the file changed while it was being read; nothing was written"
+	diff -r -x .c360-prev "$T/$1" "$T/$1.before" >/dev/null && pass || fail "$3 changed the site"
+	no_staging "$3"
+}
+# orders.csv cut short: a site made from the short file yet recorded as made from the whole one
+# was up to date again once the export was whole (its first order alone shown for good)
 rm -f "$chg/orders.csv"
 cp "$T/orders.new" "$chg/orders.csv"
 head -2 "$T/orders.new" >"$chg/orders.b"
-run 0 build --data "$chg" --out "$T/ca"
-echo "13,1,2022-07-04,5,complete" >>"$chg/orders.csv"
-cp -r "$T/ca" "$T/ca.before"
-LD_PRELOAD="$T/changer.so" CHANGER_FILE=$(realpath "$T/ca/.c360-cache/customers") CHANGER_FROM=$chg/orders.b \
-	CHANGER_TO=$chg/orders.csv ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
-	run 1 build --data "$chg" --out "$T/ca"
-err_has "chg/orders.csv: error: the file changed while it was being read; nothing was written"
-diff -r -x .c360-prev "$T/ca" "$T/ca.before" >/dev/null && pass || fail "orders.csv cut short after its read ahead changed the site"
-no_staging "orders.csv cut short after its read ahead"
-# ... and an export absent when read ahead that is there when the build comes to it (written
-# meanwhile): the inputs hash said it was absent, so the build stops (a site made from it yet
-# recorded as made without it was up to date again once it was gone)
+after_ahead ca orders "orders.csv cut short after its read ahead"
+# payments.csv absent when read ahead and there when the build comes to it: the inputs hash
+# said it was absent (a site made from it yet recorded as made without it was up to date again
+# once it was gone)
 printf 'payment_id,customer_id,payment_date,payment_method,payment_status,amount\np1,1,2022-07-01,cash,success,5\n' \
 	>"$chg/payments.b"
-run 0 build --data "$chg" --out "$T/cp"
-echo "14,1,2022-07-05,6,complete" >>"$chg/orders.csv"
-cp -r "$T/cp" "$T/cp.before"
-LD_PRELOAD="$T/changer.so" CHANGER_FILE=$(realpath "$T/cp/.c360-cache/customers") CHANGER_FROM=$chg/payments.b \
-	CHANGER_TO=$chg/payments.csv ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
-	run 1 build --data "$chg" --out "$T/cp"
-err_has "chg/payments.csv: error: the file changed while it was being read; nothing was written"
-diff -r -x .c360-prev "$T/cp" "$T/cp.before" >/dev/null && pass || fail "payments.csv written after the read ahead changed the site"
-no_staging "payments.csv written after the read ahead"
+after_ahead cp payments "payments.csv written after the read ahead"
 rm "$chg/payments.csv"
 # An export job rewriting orders.csv again and again during builds: each build ends with the
 # site or with that error, never with a crash (SIGBUS under a mapping).
