@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <unistr.h>
 
@@ -1098,9 +1099,19 @@ const char *config_file_of(const Config *c, SourceId id)
 	return c->sql[id].text ? SQL_FILE : c->file[id] ? c->file[id] : source_defs[id].file;
 }
 
+/* --jobs, or a thread per processor; at most 16, and no more than the limit of open files
+ * leaves room for (ulimit -n): a build holds up to ~12 files open (FILES_BASE) and each thread
+ * up to two more (FILES_THREAD), as measured (tests/hostile.sh runs --jobs 16 under 16 files).
+ * The output does not depend on it. */
+enum { FILES_BASE = 12, FILES_THREAD = 2 };
+
 int config_threads(const Config *c)
 {
 	long n = c->jobs > 0 ? c->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	struct rlimit files;
+	if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)n * FILES_THREAD + FILES_BASE > files.rlim_cur)
+		n = files.rlim_cur > FILES_BASE ? (long)((files.rlim_cur - FILES_BASE) / FILES_THREAD) : 1;
 	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
 }
 
