@@ -526,10 +526,33 @@ bool site_open(Site *site, const Gold *g, const Config *cfg, const ChartSet *cha
 	return load_templates(site, cfg->templates_dir) && load_theme(site, cfg->shard == 0);
 }
 
+void theme_chart_colours(const Config *cfg, uint32_t colour[4], Buf *warn)
+{
+	memcpy(colour, chart_colours_default, 4 * sizeof *colour);
+	char *dir = path_join(cfg->themes_dir, cfg->theme), *path = path_join(dir, "style.css");
+	Buf css = {0}, ignore = {0};
+	if (file_read_own(path, &css, &ignore)) {	/* none, or none to read: said by the copy to assets/ */
+		Buf shown = {0};
+		buf_put_printable(&shown, path, strlen(path), 300);
+		chart_css_colours(css.p ? css.p : "", css.len, buf_cstr(&shown), colour, warn);
+		buf_free(&shown);
+	}
+	buf_free(&css), buf_free(&ignore);
+	free(path), free(dir);
+}
+
 bool site_templates_check(const Config *cfg, Buf *err)
 {
 	Site site = {.cfg = cfg, .err = err};
 	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site, false);
+	if (ok) {	/* said once a build, before the charts are drawn on a thread */
+		uint32_t colour[4];
+		Buf warn = {0};
+		theme_chart_colours(cfg, colour, &warn);
+		for (char *line = warn.p, *nl; line && (nl = strchr(line, '\n')); line = nl + 1)
+			say(SAY_NORMAL, "%.*s", (int)(nl - line), line);
+		buf_free(&warn);
+	}
 	tpl_set_free(&site.tpl);
 	tpl_free(site.layout);
 	return ok;
