@@ -2200,6 +2200,7 @@ void skel_stats(const SkelCache *c, uint64_t *filled, uint64_t *through_cmark, s
 void tpl_set_add(TplSet *s, const char *name, Template *t);	/* s owns t */
 const Template *tpl_set_get(const TplSet *s, const char *name, size_t n);
 void tpl_set_free(TplSet *s);
+bool tpl_set_includes(const TplSet *s, const char *name);	/* a template of s has {{>name}} */
 
 /* ------------------------------------------------------------------ charts (chart.c)
  * A chart is described once, laid out once (scales, ticks, bars, lines, labels), then drawn
