@@ -2200,6 +2200,7 @@ void skel_stats(const SkelCache *c, uint64_t *filled, uint64_t *through_cmark, s
 void tpl_set_add(TplSet *s, const char *name, Template *t);	/* s owns t */
 const Template *tpl_set_get(const TplSet *s, const char *name, size_t n);
 void tpl_set_free(TplSet *s);
+bool tpl_set_includes(const TplSet *s, const char *name);	/* a template of s has {{>name}} */
 
 /* ------------------------------------------------------------------ charts (chart.c)
  * A chart is described once, laid out once (scales, ticks, bars, lines, labels), then drawn
@@ -2229,6 +2230,7 @@ typedef struct {
 	bool stacked;		/* bar charts: the series end to end, their total after them */
 	size_t nseries;
 	ChartSeries series[4];
+	const uint32_t *colours;	/* the series' 4 colours in PNG and PDF, 0xRRGGBB (NULL: c360's) */
 } Chart;
 
 typedef struct ChartPlot ChartPlot;
@@ -2251,6 +2253,13 @@ void chart_sparkline(Buf *b, const double *v, const char *const *tips, size_t n,
 double chart_width(const ChartPlot *p);
 double chart_height(const ChartPlot *p);
 void chart_plot_free(ChartPlot *p);
+extern const uint32_t chart_colours_default[4];	/* the default theme's light --s0..--s3 */
+/* The charts' series colours as a theme's CSS (css[0, n), read from name) sets them for light
+ * pages: --s0..--s3 in its top-level :root rules, not in @media (the dark and print colours) nor
+ * any other at-rule, the last of each winning as in the cascade, written #rgb or #rrggbb (then
+ * perhaps !important). colour[k] is left as it is for a property not set so; one set otherwise
+ * (var(), rgb()) is a warning appended to warn, "name:LINE:COL: warning: ...". */
+void chart_css_colours(const char *css, size_t n, const char *name, uint32_t colour[4], Buf *warn);
 
 /* ------------------------------------------------------------------ the report's charts (chart_set.c)
  * Described from the gold model, laid out and drawn to PNG once: the dashboard shows them as
@@ -2267,6 +2276,7 @@ typedef struct {
 	ReportChart *c;		/* in the dashboard's order */
 	size_t n, cap;
 	Arena arena;		/* their labels and values */
+	uint32_t colours[4];	/* the series' in PNG and PDF: theme_chart_colours */
 } ChartSet;
 
 /* false after reporting to err a chart that cannot be drawn; chart_set_free it all the same.
@@ -2274,6 +2284,9 @@ typedef struct {
  * (chart_png). */
 bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, const char *dir, Buf *err);
 void chart_set_free(ChartSet *set);
+/* The charts' series colours in PNG and PDF: chart_css_colours of the theme's style.css (none,
+ * or one that cannot be read: c360's), its warnings appended to warn. */
+void theme_chart_colours(const Config *cfg, uint32_t colour[4], Buf *warn);
 /* The charts' font found and scaled now, while one thread runs, and kept: each chart then finds
  * it in cairo's cache. Found by the first chart instead, beside threads that may have taken the
  * memory, fontconfig crashed where an allocation failed (ulimit -v). The PDF's bold face is

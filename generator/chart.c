@@ -32,6 +32,7 @@ struct ChartPlot {
 	double width, height;
 	Shape *shape;
 	size_t n, cap;
+	uint32_t colour[4];	/* the series' colours in PNG and PDF, 0xRRGGBB */
 };
 
 static Shape *add(ChartPlot *p, int kind, int role)
@@ -381,6 +382,7 @@ static void layout_trend(const Chart *c, ChartPlot *p, double width)
 ChartPlot *chart_layout(const Chart *c, double width)
 {
 	ChartPlot *p = xcalloc(1, sizeof *p);
+	memcpy(p->colour, c->colours ? c->colours : chart_colours_default, sizeof p->colour);
 	if (c->kind == CHART_BARS)
 		layout_bars(c, p, width);
 	else
@@ -538,36 +540,179 @@ void chart_svg(const Chart *c, const ChartPlot *wide, const ChartPlot *narrow, B
 	buf_puts(b, "</figure>\n");
 }
 
-/* ---- Cairo for PNG and PDF: the Okabe-Ito palette, safe for colour-blind readers, its orange,
- * green and pink darker (#b87400 #008a65 #b55d91: 3:1 at least on white, as WCAG 1.4.11 wants
- * of graphics; helper 117 measured #e69f00's line at 2.25:1), as the theme's light colours */
+/* ---- Cairo for PNG and PDF: the series in the plot's colours (c360's: the Okabe-Ito palette,
+ * safe for colour-blind readers, its orange, green and pink darker (#b87400 #008a65 #b55d91: 3:1
+ * at least on white, as WCAG 1.4.11 wants of graphics; helper 117 measured #e69f00's line at
+ * 2.25:1), as the default theme's light colours) */
 
-static void role_colour(cairo_t *cr, int role, double alpha)
+const uint32_t chart_colours_default[4] = {0x0072b2, 0xb87400, 0x008a65, 0xb55d91};
+
+/* ---- the series' colours a theme's CSS sets (chart_css_colours): a scanner of just enough CSS */
+
+/* The first byte at or after i that is neither a blank nor in a comment. */
+static size_t css_gap(const char *s, size_t n, size_t i)
 {
-	static const double series[][3] = {
-		{0x00 / 255.0, 0x72 / 255.0, 0xb2 / 255.0}, {0xb8 / 255.0, 0x74 / 255.0, 0x00 / 255.0},
-		{0x00 / 255.0, 0x8a / 255.0, 0x65 / 255.0}, {0xb5 / 255.0, 0x5d / 255.0, 0x91 / 255.0},
-	};
+	for (;;) {
+		while (i < n && strchr(" \t\r\n\f", s[i]) && s[i])
+			i++;
+		if (i + 1 >= n || s[i] != '/' || s[i + 1] != '*')
+			return i;
+		const char *end = memmem(s + i + 2, n - i - 2, "*/", 2);
+		i = end ? (size_t)(end - s) + 2 : n;
+	}
+}
+
+/* The first of stops at or after i outside strings, comments, (...) and, when blocks, {...};
+ * n if none. */
+static size_t css_until(const char *s, size_t n, size_t i, const char *stops, bool blocks)
+{
+	int depth = 0;
+	while (i < n) {
+		char c = s[i];
+		if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+			const char *end = memmem(s + i + 2, n - i - 2, "*/", 2);
+			i = end ? (size_t)(end - s) + 2 : n;
+			continue;
+		}
+		if (depth == 0 && c && strchr(stops, c))
+			return i;
+		if (c == '"' || c == '\'') {
+			for (i++; i < n && s[i] != c && s[i] != '\n'; i++)
+				i += s[i] == '\\';
+		} else if (c == '(' || (blocks && c == '{')) {
+			depth++;
+		} else if ((c == ')' || (blocks && c == '}')) && depth > 0) {
+			depth--;
+		}
+		i++;
+	}
+	return n;
+}
+
+/* The } that closes the block whose { is at i; n if none. */
+static size_t css_block_end(const char *s, size_t n, size_t i)
+{
+	size_t j = css_until(s, n, i + 1, "}", true);
+	return j;
+}
+
+static bool css_is_root(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t from = css_gap(s, n, i), to = css_until(s, n, from, ",", false), end = to;
+		while (end > from && strchr(" \t\r\n\f", s[end - 1]))
+			end--;
+		if (end - from == 5 && memcmp(s + from, ":root", 5) == 0)
+			return true;
+		i = to + 1;
+	}
+	return false;
+}
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* s[0, n): #rgb or #rrggbb, then perhaps !important. */
+static bool css_hex(const char *s, size_t n, uint32_t *rgb)
+{
+	size_t k = 1;
+	uint32_t v = 0;
+	while (k < n && k <= 6 && hex_digit(s[k]) >= 0)
+		v = v << 4 | (uint32_t)hex_digit(s[k++]);
+	if (n == 0 || s[0] != '#' || (k != 4 && k != 7))
+		return false;
+	size_t rest = css_gap(s, n, k);
+	if (rest < n && s[rest] == '!' && n - rest >= 10 && strncasecmp(s + rest, "!important", 10) == 0)
+		rest = css_gap(s, n, rest + 10);
+	if (rest != n)
+		return false;
+	if (k == 4)	/* #abc is #aabbcc */
+		v = (v >> 8) * 0x110000 + (v >> 4 & 0xf) * 0x1100 + (v & 0xf) * 0x11;
+	*rgb = v;
+	return true;
+}
+
+static void css_warn(const char *s, size_t at, const char *name, const char *prop, Buf *warn)
+{
+	size_t line = 1, col = 1;
+	for (size_t i = 0; i < at; i++)
+		s[i] == '\n' ? (line++, col = 1) : col++;
+	buf_printf(warn, "%s:%zu:%zu: warning: %s is not written #rgb or #rrggbb: the PNG and PDF charts keep the "
+			 "colour set before it, or c360's (the site's charts take it as it is)\n", name, line, col, prop);
+}
+
+/* The declarations of a :root rule, s[i, to). */
+static void css_root_decls(const char *s, size_t i, size_t to, const char *name, uint32_t colour[4], Buf *warn)
+{
+	while ((i = css_gap(s, to, i)) < to) {
+		size_t stop = css_until(s, to, i, ":;{", false);
+		if (stop < to && s[stop] == '{') {	/* a nested rule */
+			i = css_block_end(s, to, stop) + 1;
+			continue;
+		}
+		if (stop >= to || s[stop] == ';') {
+			i = stop + 1;
+			continue;
+		}
+		size_t end = stop;
+		while (end > i && strchr(" \t\r\n\f", s[end - 1]))
+			end--;
+		size_t v = css_gap(s, to, stop + 1), v_end = css_until(s, to, v, ";{", false);
+		if (v_end < to && s[v_end] == '{')	/* not a declaration: a rule */
+			v_end = css_block_end(s, to, v_end);
+		while (v_end > v && v_end <= to && strchr(" \t\r\n\f", s[v_end - 1]))
+			v_end--;
+		if (end - i == 4 && memcmp(s + i, "--s", 3) == 0 && s[i + 3] >= '0' && s[i + 3] <= '3') {
+			char prop[5] = {'-', '-', 's', s[i + 3], 0};
+			if (!css_hex(s + v, v_end - v, &colour[s[i + 3] - '0']))
+				css_warn(s, v, name, prop, warn);
+		}
+		i = css_until(s, to, v, ";", true) + 1;
+	}
+}
+
+void chart_css_colours(const char *css, size_t n, const char *name, uint32_t colour[4], Buf *warn)
+{
+	for (size_t i = 0; (i = css_gap(css, n, i)) < n;) {
+		size_t open = css_until(css, n, i, "{;", false);
+		if (open >= n)
+			return;
+		if (css[open] == ';') {	/* @import, @charset */
+			i = open + 1;
+			continue;
+		}
+		size_t close = css_block_end(css, n, open);
+		if (css[i] != '@' && css_is_root(css + i, open - i))	/* not @media: the dark and print colours */
+			css_root_decls(css, open + 1, close, name, colour, warn);
+		i = close + 1;
+	}
+}
+
+static void role_colour(cairo_t *cr, const ChartPlot *p, int role, double alpha)
+{
+	uint32_t c = p->colour[role & 3];
 	switch (role) {
 	case ROLE_AXIS: cairo_set_source_rgb(cr, 0.35, 0.35, 0.38); break;
 	case ROLE_GRID: cairo_set_source_rgb(cr, 0.88, 0.88, 0.90); break;
 	case ROLE_NOTE: cairo_set_source_rgb(cr, 0.36, 0.38, 0.42); break;
 	case ROLE_LABEL: case ROLE_VALUE: cairo_set_source_rgb(cr, 0.15, 0.15, 0.18); break;
-	default: cairo_set_source_rgba(cr, series[role & 3][0], series[role & 3][1], series[role & 3][2], alpha);
+	default: cairo_set_source_rgba(cr, (c >> 16) / 255.0, (c >> 8 & 0xff) / 255.0, (c & 0xff) / 255.0, alpha);
 	}
 }
 
-static void draw_shape(cairo_t *cr, const Shape *s)
+static void draw_shape(cairo_t *cr, const ChartPlot *p, const Shape *s)
 {
 	static const double dash[] = {4, 3};
-	role_colour(cr, s->role, s->partial ? 0.35 : 1);
+	role_colour(cr, p, s->role, s->partial ? 0.35 : 1);
 	cairo_set_dash(cr, dash, s->partial ? 2 : 0, 0);
 	switch (s->kind) {
 	case SH_RECT:
 		cairo_rectangle(cr, s->x, s->y, s->w, s->h);
 		cairo_fill(cr);
 		if (s->partial) {	/* a dashed outline in the full colour */
-			role_colour(cr, s->role, 1);
+			role_colour(cr, p, s->role, 1);
 			cairo_rectangle(cr, s->x + 0.5, s->y + 0.5, s->w - 1, s->h - 1);
 			cairo_stroke(cr);
 		}
@@ -581,14 +726,14 @@ static void draw_shape(cairo_t *cr, const Shape *s)
 		cairo_arc(cr, s->x, s->y, 3, 0, 2 * M_PI);
 		if (s->partial) {	/* lighter, in a dashed ring of the full colour */
 			cairo_fill_preserve(cr);
-			role_colour(cr, s->role, 1);
+			role_colour(cr, p, s->role, 1);
 			cairo_stroke(cr);
 		} else {
 			cairo_fill(cr);
 		}
 		break;
 	case SH_PATH:
-		role_colour(cr, s->role, 1);
+		role_colour(cr, p, s->role, 1);
 		cairo_set_line_width(cr, 2);
 		for (size_t k = 0; k < s->npts; k++)
 			(k ? cairo_line_to : cairo_move_to)(cr, s->pts[2 * k], s->pts[2 * k + 1]);
@@ -613,7 +758,7 @@ void chart_draw(const ChartPlot *p, cairo_t *cr)
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 	for (size_t i = 0; i < p->n; i++)
 		if (p->shape[i].role != ROLE_HIT)
-			draw_shape(cr, &p->shape[i]);
+			draw_shape(cr, p, &p->shape[i]);
 	cairo_set_dash(cr, NULL, 0, 0);
 }
 

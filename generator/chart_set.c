@@ -256,11 +256,15 @@ bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFo
 	chart_tickets(&m);
 	chart_segments(&m);
 	chart_conservation(&m);
+	Buf warn = {0};	/* said by site_templates_check */
+	theme_chart_colours(cfg, set->colours, &warn);
+	buf_free(&warn);
 	bool ok = true, incremental = manifest_active(dir);
 	FileHash salt = incremental ? manifest_settings(cfg) : (FileHash){0, 0};
 	Buf name = {0};
 	for (size_t i = 0; i < set->n; i++) {
 		ReportChart *rc = &set->c[i];
+		rc->chart.colours = set->colours;
 		rc->plot = chart_layout(&rc->chart, CHART_WIDE);
 		rc->narrow = chart_layout(&rc->chart, CHART_NARROW);
 		name.len = 0;

@@ -526,10 +526,72 @@ bool site_open(Site *site, const Gold *g, const Config *cfg, const ChartSet *cha
 	return load_templates(site, cfg->templates_dir) && load_theme(site, cfg->shard == 0);
 }
 
+void theme_chart_colours(const Config *cfg, uint32_t colour[4], Buf *warn)
+{
+	memcpy(colour, chart_colours_default, 4 * sizeof *colour);
+	char *dir = path_join(cfg->themes_dir, cfg->theme), *path = path_join(dir, "style.css");
+	Buf css = {0}, ignore = {0};
+	if (file_read_own(path, &css, &ignore)) {	/* none, or none to read: said by the copy to assets/ */
+		Buf shown = {0};
+		buf_put_printable(&shown, path, strlen(path), 300);
+		chart_css_colours(css.p ? css.p : "", css.len, buf_cstr(&shown), colour, warn);
+		buf_free(&shown);
+	}
+	buf_free(&css), buf_free(&ignore);
+	free(path), free(dir);
+}
+
+/* Whether the template named name (a .md file's name without it; an HTML fragment's with .html) is
+ * a page's, a page's fragment or a partial some template includes. */
+static bool template_used(const TplSet *set, const char *name)
+{
+	if (page_def(name) || tpl_set_includes(set, name))
+		return true;
+	for (const PageDef *p = page_defs; p->tpl; p++)
+		for (int i = 0; i < PAGE_FRAGMENTS && p->fragments[i]; i++)
+			if (strcmp(p->fragments[i], name) == 0)
+				return true;
+	return false;
+}
+
+/* The project's templates that no page uses, each a warning: c360 makes no page of a template
+ * it does not know (a designer's templates/vip.md was a page never made, without a word). */
+static void templates_unused(const Site *site)
+{
+	const TplSet *set = &site->tpl;
+	for (size_t i = 0; i < set->n; i++) {
+		if (template_used(set, set->name[i]))
+			continue;
+		size_t len = strlen(set->name[i]);
+		bool html = len > 5 && strcmp(set->name[i] + len - 5, ".html") == 0;
+		Buf file = {0}, shown = {0};
+		buf_printf(&file, "%s%s", set->name[i], html ? "" : ".md");
+		char *path = path_join(site->cfg->templates_dir, buf_cstr(&file));
+		struct stat st;
+		if (lstat(path, &st) == 0) {	/* not one of c360's own, taken for one the project lacks */
+			buf_put_printable(&shown, path, strlen(path), 300);
+			say(SAY_NORMAL, "%s: warning: no page uses it: c360 makes only the pages c360 help templates lists "
+			    "(index.md, customer.md, ...); any other template is a partial, put in one by {{>%s}}",
+			    buf_cstr(&shown), set->name[i]);
+		}
+		free(path);
+		buf_free(&file), buf_free(&shown);
+	}
+}
+
 bool site_templates_check(const Config *cfg, Buf *err)
 {
 	Site site = {.cfg = cfg, .err = err};
 	bool ok = load_templates(&site, cfg->templates_dir) && load_theme(&site, false);
+	if (ok) {	/* said once a build, before the charts are drawn on a thread */
+		templates_unused(&site);
+		uint32_t colour[4];
+		Buf warn = {0};
+		theme_chart_colours(cfg, colour, &warn);
+		for (char *line = warn.p, *nl; line && (nl = strchr(line, '\n')); line = nl + 1)
+			say(SAY_NORMAL, "%.*s", (int)(nl - line), line);
+		buf_free(&warn);
+	}
 	tpl_set_free(&site.tpl);
 	tpl_free(site.layout);
 	return ok;

@@ -1366,6 +1366,23 @@ static bool name_is(const char *name, const char *s, size_t n)
 	return j == n && name[n] == '\0';
 }
 
+static bool nodes_include(const struct TplNode *n, size_t count, const char *name, size_t len)
+{
+	for (size_t i = 0; i < count; i++)
+		if ((n[i].kind == N_PARTIAL && n[i].len == len && memcmp(n[i].text, name, len) == 0) ||
+		    nodes_include(n[i].kids, n[i].nkids, name, len))
+			return true;
+	return false;
+}
+
+bool tpl_set_includes(const TplSet *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (nodes_include(s->tpl[i]->root.kids, s->tpl[i]->root.nkids, name, strlen(name)))
+			return true;
+	return false;
+}
+
 const Template *tpl_set_get(const TplSet *s, const char *name, size_t n)
 {
 	for (size_t i = 0; s && i < s->n; i++)

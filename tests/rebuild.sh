@@ -1736,4 +1736,23 @@ run 0 build --data "$FIXTURE" --out "$T/em"
 [ "$(cat "$T/em.tmp-Def456/notes.txt" 2>/dev/null)" = mine ] && pass || fail "a folder with no marker was removed"
 rm -rf "$T/em" "$T"/em.tmp-*
 
+# ---- the charts drawn by Cairo (charts/*.png, the PDF's) take the series' colours of the theme's
+# style.css (its light :root's --s0..--s3): a rebuild after the brand's colour is set redraws them
+# as a fresh build would; a colour written as a var() is a warning at its line
+$C360 init "$T/brand" >/dev/null
+run 0 build --config "$T/brand/c360.conf" --data "$FIXTURE" --out "$T/bs"
+cp "$T/bs/charts/orders.png" "$T/orders-before.png" && cp "$T/bs/weekly/report.pdf" "$T/pdf-before.pdf"
+printf ':root { --s0: #c81e5a; }\n@media print { :root { --s1: #000; } }\n:root {\n\t--s2: var(--accent);\n}\n' \
+	>>"$T/brand/themes/default/style.css"
+run 0 build --config "$T/brand/c360.conf" --data "$FIXTURE" --out "$T/bs"
+cmp -s "$T/bs/charts/orders.png" "$T/orders-before.png" && fail "charts/orders.png kept c360's colours, not the theme's" ||
+	pass
+cmp -s "$T/bs/weekly/report.pdf" "$T/pdf-before.pdf" && fail "the PDF kept c360's colours" || pass
+grep -q "style.css:$(($(wc -l <"$T/brand/themes/default/style.css") - 1)):8: warning: --s2 is not written #rgb" "$T/err" &&
+	pass || fail "no warning for --s2: var(...) at its line: $(grep -i warning "$T/err")"
+run 0 build --config "$T/brand/c360.conf" --data "$FIXTURE" --out "$T/bf"
+cmp -s "$T/bs/charts/orders.png" "$T/bf/charts/orders.png" && pass ||
+	fail "the rebuild's charts/orders.png differs from a fresh build's"
+rm -rf "$T/brand" "$T/bs" "$T/bf" "$T/orders-before.png" "$T/pdf-before.pdf"
+
 finish rebuild

@@ -113,6 +113,18 @@ run 1 render --gold "$T/nogold" --config "$T/none.conf" --out "$T/nonesite"	# a 
 has "$T/err" "none: error: cannot open: No such file or directory"
 hasnt "$T/err" "nogold"
 
+# a template of the designer's own that no page uses (templates/vip.md, meant as a page) is a
+# warning naming it, not a page never made without a word; once a page puts it in, none
+cp templates/*.md templates/*.html "$T/tpl/"
+printf '# VIP customers\n\n{{#top}}\n- {{name}}\n{{/top}}\n' >"$T/tpl/vip.md"
+run 0 build --config "$T/tpl.conf" --data "$FIXTURE" --out "$T/tplsite"
+has "$T/err" "tpl/vip.md: warning: no page uses it: c360 makes only the pages c360 help templates lists"
+hasnt "$T/err" "definitions.md: warning"	# index.md puts it in
+printf '\n{{>vip}}\n' >>"$T/tpl/customers.md"
+run 0 build --config "$T/tpl.conf" --data "$FIXTURE" --out "$T/tplsite"
+hasnt "$T/err" "no page uses it"
+rm -rf "$T/tplsite"
+
 # c360(1)'s TEMPLATES names the list kpi_cards.html draws the cards from, and fields the
 # reference has (it said kpis and a field good, where the template has cards and tone)
 sed -n '/^\.B kpi_cards\.html$/,/restyles them there/p' c360.1 >"$T/man-cards"

@@ -336,6 +336,43 @@ static void test_dates_through_the_day_table(void **state)
 	}
 }
 
+/* The charts' colours in PNG and PDF from a theme's CSS: the light :root's --s0..--s3, the last
+ * one winning, #rgb and #rrggbb; @media's (dark, print), other selectors' and values of another
+ * form (a warning at their line and column) leave them. */
+static void test_chart_css_colours(void **state)
+{
+	(void)state;
+	static const struct { const char *css; uint32_t want[4]; const char *warn; } cases[] = {
+		{"", {0x0072b2, 0xb87400, 0x008a65, 0xb55d91}, ""},
+		{":root { --s0: #c81e5a; --s2:#ABC }", {0xc81e5a, 0xb87400, 0xaabbcc, 0xb55d91}, ""},
+		{":root{--s0:#111111}\n@media (prefers-color-scheme: dark) { :root { --s0: #222222 } }\n"
+		 ":root { --s0: #333333 !important; /* brand */ --s3: #444444 /* pink */; }",
+		 {0x333333, 0xb87400, 0x008a65, 0x444444}, ""},
+		{"/* :root { --s0: #111 } */ .chart :root, a { --s0: #222 } html, :root { --s1: #333; }",
+		 {0x0072b2, 0x333333, 0x008a65, 0xb55d91}, ""},
+		{"@import \"x.css\";\n:root { --s01: #111; --s4: #222; content: \"}\"; --s2: #333 }\n",
+		 {0x0072b2, 0xb87400, 0x333333, 0xb55d91}, ""},
+		{":root {\n  --s0: #c81e5a;\n  --s1: var(--brand);\n  --s2: #12345;\n}",
+		 {0xc81e5a, 0xb87400, 0x008a65, 0xb55d91},
+		 "t.css:3:9: warning: --s1 is not written #rgb or #rrggbb: the PNG and PDF charts keep the colour set before "
+		 "it, or c360's (the site's charts take it as it is)\n"
+		 "t.css:4:9: warning: --s2 is not written #rgb or #rrggbb: the PNG and PDF charts keep the colour set before "
+		 "it, or c360's (the site's charts take it as it is)\n"},
+		{":root { --s0: #111; ", {0x111111, 0xb87400, 0x008a65, 0xb55d91}, ""},	/* cut short */
+		{"@media print { :root { --s0: #111", {0x0072b2, 0xb87400, 0x008a65, 0xb55d91}, ""},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		uint32_t got[4];
+		memcpy(got, chart_colours_default, sizeof got);
+		Buf warn = {0};
+		chart_css_colours(cases[i].css, strlen(cases[i].css), "t.css", got, &warn);
+		CHECK(memcmp(got, cases[i].want, sizeof got) == 0, "case %zu: %06x %06x %06x %06x", i, got[0], got[1], got[2],
+		      got[3]);
+		CHECK(strcmp(buf_cstr(&warn), cases[i].warn) == 0, "case %zu: warned \"%s\"", i, buf_cstr(&warn));
+		buf_free(&warn);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,7 +380,7 @@ int main(void)
 		cmocka_unit_test(test_chart_numbers), cmocka_unit_test(test_chart_week_labels),
 		cmocka_unit_test(test_chart_stacked_min), cmocka_unit_test(test_chart_axes_shared), cmocka_unit_test(test_compact_and_change_pct),
 		cmocka_unit_test(test_config_keys), cmocka_unit_test(test_buf_int),
-		cmocka_unit_test(test_dates_through_the_day_table),
+		cmocka_unit_test(test_dates_through_the_day_table), cmocka_unit_test(test_chart_css_colours),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
