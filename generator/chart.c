@@ -592,8 +592,7 @@ static size_t css_until(const char *s, size_t n, size_t i, const char *stops, bo
 /* The } that closes the block whose { is at i; n if none. */
 static size_t css_block_end(const char *s, size_t n, size_t i)
 {
-	size_t j = css_until(s, n, i + 1, "}", true);
-	return j;
+	return css_until(s, n, i + 1, "}", true);
 }
 
 static bool css_is_root(const char *s, size_t n)
