@@ -142,10 +142,13 @@ const char *serve_content_type(const char *name)
 		{"js", "text/javascript; charset=utf-8"}, {"svg", "image/svg+xml"}, {"png", "image/png"},
 		{"pdf", "application/pdf"}, {"csv", "text/csv; charset=utf-8"}, {"eml", "message/rfc822"},
 		{"json", "application/json"}, {"txt", "text/plain; charset=utf-8"},
+		{"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"}, {"gif", "image/gif"}, {"webp", "image/webp"},
+		{"avif", "image/avif"}, {"ico", "image/vnd.microsoft.icon"},	/* a theme's images and fonts */
+		{"woff2", "font/woff2"}, {"woff", "font/woff"}, {"ttf", "font/ttf"}, {"otf", "font/otf"},
 	};
 	const char *slash = strrchr(name, '/'), *dot = strrchr(slash ? slash : name, '.');
 	for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
-		if (strcmp(dot + 1, types[i][0]) == 0)
+		if (strcasecmp(dot + 1, types[i][0]) == 0)	/* LOGO.PNG too */
 			return types[i][1];
 	return "application/octet-stream";
 }
