@@ -2130,6 +2130,7 @@ typedef struct {
 } PageDef;
 extern const PageDef page_defs[];
 extern const PageDef page_layout;	/* the theme's layout.html */
+extern const PageDef page_own;	/* templates/pages/NAME.md: a page of the project's own, NAME.html */
 extern const PageVar *const page_globals_vars;	/* every page has them */
 const PageDef *page_def(const char *tpl);
 const PageVar *page_var(const PageVar *vars, const char *name, size_t n);
@@ -2199,6 +2200,9 @@ void skel_free(SkelCache *c);
 void skel_stats(const SkelCache *c, uint64_t *filled, uint64_t *through_cmark, size_t *shapes);
 void tpl_set_add(TplSet *s, const char *name, Template *t);	/* s owns t */
 const Template *tpl_set_get(const TplSet *s, const char *name, size_t n);
+/* The text of t's first line if it is a Markdown heading of level 1 without tags nor backslashes
+ * ("# VIP customers": "VIP customers"); empty if not: a page's title (templates/pages/NAME.md). */
+Str tpl_title(const Template *t);
 void tpl_set_free(TplSet *s);
 bool tpl_set_includes(const TplSet *s, const char *name);	/* a template of s has {{>name}} */
 
@@ -2518,6 +2522,9 @@ bool customer_csv(const Site *site, const char *path, const uint32_t *rows, size
 /* Table rows for customers: name, id, email, location, segment, lifetime value, valid orders, last
  * order, days since it, tickets, open tickets, url (from the root). */
 Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size_t n);
+/* The customer_rows of the customers of highest lifetime value (the 100 customers/index.html
+ * lists, and a page of the project's own), *n how many. */
+Value *top_customers(const Site *site, Arena *a, size_t *n);
 
 /* ------------------------------------------------------------------ preview server (serve.c) */
 typedef struct {

@@ -365,6 +365,10 @@ static void watch_sources(Watch *w, const Config *cfg)
 	char *theme = path_join(cfg->themes_dir, cfg->theme);
 	watch_add(w, cfg->data_dir, NULL);
 	watch_add(w, cfg->templates_dir, NULL);
+	char *pages = path_join(cfg->templates_dir, "pages");	/* the project's own pages */
+	if (is_dir(pages))
+		watch_add(w, pages, NULL);
+	free(pages);
 	watch_add(w, theme, NULL);
 	free(theme);
 	if (cfg->config_file) {

@@ -47,13 +47,78 @@ static bool load_template_dir(Site *site, const char *dir, bool only_new)
 	return ok;
 }
 
+/* Whether name is one a page of the project's own may have: a-z, 0-9, - and _, at most 64, and
+ * not the name of a page c360 writes at the site's root. */
+static bool own_page_name(const char *name)
+{
+	size_t n = strlen(name);
+	if (!n || n > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") != n || strcmp(name, "index") == 0 ||
+	    strcmp(name, "quality") == 0)
+		return false;
+	for (int i = 0; i < LIST_COUNT; i++)
+		if (strcmp(name, customer_list_defs[i].slug) == 0)
+			return false;
+	return true;
+}
+
+/* pages/file, a page of the project's own: the template "pages/NAME" of file NAME.md. */
+static bool load_own_page(Site *site, const char *pages, const char *file)
+{
+	Buf name = {0};
+	buf_printf(&name, "pages/%.*s", (int)(strlen(file) - 3), file);
+	bool ok = own_page_name(buf_cstr(&name) + 6);
+	if (!ok) {
+		Buf shown = {0};
+		buf_put_printable(&shown, file, strlen(file), 300);
+		buf_printf(site->err, "%s/%s: error: a page of the project's own is NAME.md, NAME made of a-z, 0-9, - and _ "
+			   "(64 at most) and not index, quality, churn-risk nor open-tickets: it makes NAME.html\n", pages,
+			   buf_cstr(&shown));
+		buf_free(&shown);
+	}
+	Template *t = ok ? load_template(pages, file, site->err) : NULL;
+	if (t) {
+		tpl_set_add(&site->tpl, buf_cstr(&name), t);
+		ok = tpl_check(t, &page_own, &site->tpl, site->err);
+	}
+	buf_free(&name);
+	return t && ok;
+}
+
+/* The project's own pages: DIR/pages/NAME.md (site_dashboard.c writes NAME.html); a link there
+ * is not followed, as no template is read through one. */
+static bool load_own_pages(Site *site, const char *dir)
+{
+	char *pages = path_join(dir, "pages");
+	struct stat st;
+	int got = lstat(pages, &st);
+	bool ok = true;
+	if (got == 0 && !S_ISDIR(st.st_mode)) {
+		buf_printf(site->err, "%s: error: not a folder: c360 reads the project's own pages from templates/pages/\n", pages);
+		ok = false;
+	} else if (got == 0 || errno != ENOENT) {
+		size_t n;
+		char **names = dir_list(pages, NULL, &n, site->err);
+		ok = names != NULL;
+		for (size_t i = 0; i < n; i++) {
+			size_t len = strlen(names[i]);
+			if (len > 3 && strcmp(names[i] + len - 3, ".md") == 0)	/* else not read, as in templates/ */
+				ok &= load_own_page(site, pages, names[i]);
+			free(names[i]);
+		}
+		free(names);
+	}
+	free(pages);
+	return ok;
+}
+
 /* The project's templates, and c360's own for those it has none of (templates that came with a
  * newer c360 than the one that made the project's copies: the packed customer viewer). */
 static bool load_templates(Site *site, const char *dir)
 {
 	const char *shipped = site->cfg->shipped_templates;
 	bool ok = load_template_dir(site, dir, false) &&
-		  (!shipped || strcmp(shipped, dir) == 0 || !is_dir(shipped) || load_template_dir(site, shipped, true));
+		  (!shipped || strcmp(shipped, dir) == 0 || !is_dir(shipped) || load_template_dir(site, shipped, true)) &&
+		  load_own_pages(site, dir);
 	for (const PageDef *p = page_defs; p->tpl; p++) {	/* each page's tags name what it has */
 		const Template *t = tpl_set_get(&site->tpl, p->tpl, strlen(p->tpl));
 		ok &= !t || tpl_check(t, p, &site->tpl, site->err);
@@ -570,9 +635,9 @@ static void templates_unused(const Site *site)
 		struct stat st;
 		if (lstat(path, &st) == 0) {	/* not one of c360's own, taken for one the project lacks */
 			buf_put_printable(&shown, path, strlen(path), 300);
-			say(SAY_NORMAL, "%s: warning: no page uses it: c360 makes only the pages c360 help templates lists "
-			    "(index.md, customer.md, ...); any other template is a partial, put in one by {{>%s}}",
-			    buf_cstr(&shown), set->name[i]);
+			say(SAY_NORMAL, "%s: warning: no page uses it: a page of your own goes in templates/pages/ "
+			    "(pages/%s.md makes %s.html); any other template is a partial, put in one by {{>%s}}",
+			    buf_cstr(&shown), set->name[i], set->name[i], set->name[i]);
 		}
 		free(path);
 		buf_free(&file), buf_free(&shown);

@@ -11,7 +11,7 @@
 #include <unistr.h>
 
 #define LIST_ROWS 10		/* rows of each history on a customer page */
-#define TOP_CUSTOMERS 100	/* rows of the list on customers/index.html */
+
 #define RECORDS_PER_FILE 1000	/* search records per script file */
 
 unsigned customer_folder(const RowHead *c)
@@ -2355,9 +2355,17 @@ Value *customer_rows(const Site *site, Arena *a, const uint32_t *customers, size
 	return list;
 }
 
+Value *top_customers(const Site *site, Arena *a, size_t *n)
+{
+	enum { TOP_CUSTOMERS = 100 };
+	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
+	*n = nc < TOP_CUSTOMERS ? nc : TOP_CUSTOMERS;
+	return customer_rows(site, a, site->g->by_value, *n);
+}
+
 static bool write_index(Site *site)
 {
-	size_t nc = site->g->src[SRC_CUSTOMERS].table->n, top = nc < TOP_CUSTOMERS ? nc : TOP_CUSTOMERS;
+	size_t nc = site->g->src[SRC_CUSTOMERS].table->n, top;
 	PageWork w;
 	page_init(&w);
 	Arena *a = &w.arena;
@@ -2367,7 +2375,7 @@ static bool write_index(Site *site)
 	v_set(a, d, "known_customers", v_num(a, V_INT, (int64_t)site->g->ncrm));
 	int64_t buyers = site->g->now.v[K_TOTAL_CUSTOMERS];	/* null in a gold folder that leaves it blank */
 	v_set(a, d, "total_customers", buyers == KPI_NULL ? v_cstr(a, NULL) : v_num(a, V_INT, buyers));
-	v_set(a, d, "top", customer_rows(site, a, site->g->by_value, top));
+	v_set(a, d, "top", top_customers(site, a, &top));
 	v_set(a, d, "top_count", v_num(a, V_INT, (int64_t)top));
 	Value *scripts = v_set(a, d, "scripts", v_list(a));
 	v_push(a, scripts, v_cstr(a, "assets/search.js"));

@@ -141,50 +141,86 @@ static void kpi_lists(const Site *site, Arena *a, Value *data)
 	buf_free(&b);
 }
 
-bool site_dashboard(Site *site)
+/* The dashboard's data for the page at path, titled title: index.html's, or with the customers
+ * page's most valuable customers (top) a page of the project's own (templates/pages/NAME.md). */
+static Value *dashboard_data(const Site *site, PageWork *w, const char *path, const char *title, bool own)
 {
 	const Gold *g = site->g;
-	PageWork w;
-	page_init(&w);
-	Arena *a = &w.arena;
+	Arena *a = &w->arena;
 	Value *data = v_obj(a);
-	bool ok = out_mkdir(site->dir, "charts", site->err);
-	v_set(a, data, "title", v_cstr(a, "Dashboard"));
+	v_set(a, data, "title", v_cstr(a, title));
 	kpi_lists(site, a, data);
 	for (int k = 0; k < K_COUNT; k++) {
 		VKind kind = kpi_defs[k].kind == KV_MONEY ? V_MONEY : kpi_defs[k].kind == KV_PCT ? V_PCT : V_INT;
 		v_set(a, data, kpi_defs[k].id, v_num(a, kind, g->now.v[k]));
 	}
-	Buf b = {0}, name = {0};
+	Buf b = {0};
 	report_summary(&b, g, &site->fmt, site->cfg->noise);
 	v_set(a, data, "summary", text(a, &b));
-	for (size_t i = 0; ok && i < site->charts->n; i++) {
+	for (size_t i = 0; i < site->charts->n; i++) {
 		const ReportChart *rc = &site->charts->c[i];
-		if (!rc->dashboard)
-			continue;
-		b.len = name.len = 0;
-		chart_svg(&rc->chart, rc->plot, rc->narrow, &b);
-		v_set(a, data, rc->key, v_raw(a, b.p, b.len));
-		buf_printf(&name, "charts/%s.png", rc->chart.id);
-		ok = out_write_file(site->dir, buf_cstr(&name), &rc->png, site->err);
+		if (rc->dashboard) {
+			b.len = 0;
+			chart_svg(&rc->chart, rc->plot, rc->narrow, &b);
+			v_set(a, data, rc->key, v_raw(a, b.p, b.len));
+		}
 	}
 	buf_free(&b);
-	buf_free(&name);
 	static const char *const why_key[SRC_COUNT] = {
 		[SRC_PAYMENTS] = "no_payments", [SRC_TICKETS] = "no_support_tickets", [SRC_SESSIONS] = "no_web_activities",
 	};
 	for (int i = 0; i < SRC_COUNT; i++) {	/* an optional source without data: its sections say why */
-		w.scratch.len = 0;
+		w->scratch.len = 0;
 		if (why_key[i]) {
-			source_why(&w.scratch, &g->quality[i]);
-			v_set(a, data, why_key[i], v_str(a, arena_strndup(a, w.scratch.p ? w.scratch.p : "", w.scratch.len),
-							  w.scratch.len));
+			source_why(&w->scratch, &g->quality[i]);
+			v_set(a, data, why_key[i], v_str(a, arena_strndup(a, w->scratch.p ? w->scratch.p : "", w->scratch.len),
+							  w->scratch.len));
 		}
 	}
-	v_set(a, data, "kpi_cards", page_fragment(site, &w, "index.html", "kpi_cards.html", data));
-	v_set(a, data, "charts", page_fragment(site, &w, "index.html", "dashboard_charts.html", data));
-	ok = ok && page_write(site, &w, "index.html", "index", data);
+	if (own) {
+		size_t top;
+		v_set(a, data, "top", top_customers(site, a, &top));
+		v_set(a, data, "top_count", v_num(a, V_INT, (int64_t)top));
+	}
+	v_set(a, data, "kpi_cards", page_fragment(site, w, path, "kpi_cards.html", data));
+	v_set(a, data, "charts", page_fragment(site, w, path, "dashboard_charts.html", data));
+	return data;
+}
+
+static bool dashboard_page(Site *site, const char *path, const char *tpl, const char *title, bool own)
+{
+	PageWork w;
+	page_init(&w);
+	bool ok = page_write(site, &w, path, tpl, dashboard_data(site, &w, path, title, own));
 	buf_put(site->err, w.err.p, w.err.len);
 	page_free(&w);
+	return ok;
+}
+
+bool site_dashboard(Site *site)
+{
+	bool ok = out_mkdir(site->dir, "charts", site->err);
+	Buf name = {0}, title = {0};
+	for (size_t i = 0; ok && i < site->charts->n; i++) {
+		const ReportChart *rc = &site->charts->c[i];
+		name.len = 0;
+		buf_printf(&name, "charts/%s.png", rc->chart.id);
+		ok = !rc->dashboard || out_write_file(site->dir, buf_cstr(&name), &rc->png, site->err);
+	}
+	ok = ok && dashboard_page(site, "index.html", "index", "Dashboard", false);
+	for (size_t i = 0; ok && i < site->tpl.n; i++) {	/* the project's own pages */
+		const char *tpl = site->tpl.name[i];
+		if (strncmp(tpl, "pages/", 6) != 0)
+			continue;
+		Str heading = tpl_title(tpl_set_get(&site->tpl, tpl, strlen(tpl)));
+		name.len = title.len = 0;
+		buf_printf(&name, "%s.html", tpl + 6);
+		if (heading.n)
+			buf_put(&title, heading.p, heading.n);
+		else
+			buf_puts(&title, tpl + 6);
+		ok = dashboard_page(site, buf_cstr(&name), tpl, buf_cstr(&title), true);
+	}
+	buf_free(&name), buf_free(&title);
 	return ok;
 }

@@ -57,35 +57,6 @@ static const PageVar kpi_fields[] = {
 	END,
 };
 
-static const PageVar index_vars[] = {
-	{"kpis", T_LIST, kpi_fields, "every KPI, in the order of their rows in gold/kpi_summary.csv"},
-	{"cards", T_LIST, kpi_fields, "the KPIs with a card, in the cards' order"},
-	{"kpi_cards", T_HTML, NULL, "the KPI cards: `templates/kpi_cards.html` rendered with this page's data"},
-	{"charts", T_HTML, NULL, "the charts in a grid: `templates/dashboard_charts.html` rendered with this page's data"},
-	{"summary", T_TEXT, NULL, "the week in one paragraph, written from the KPIs and their changes, and the most used payment method by name"},
-	/* the KPIs: their doc is kpi_defs' definition (doc_vars), written once */
-	{"total_customers", T_NUMBER, NULL, NULL},
-	{"average_order_value", T_MONEY, NULL, NULL},
-	{"repeat_customer_pct", T_PCT, NULL, NULL},
-	{"open_tickets", T_NUMBER, NULL, NULL},
-	{"churn_risk_customers", T_NUMBER, NULL, NULL},
-	{"total_revenue", T_MONEY, NULL, NULL},
-	{"valid_orders", T_NUMBER, NULL, NULL},
-	{"known_customers", T_NUMBER, NULL, NULL},
-	{"mobile_session_pct", T_PCT, NULL, NULL},
-	{"web_session_pct", T_PCT, NULL, NULL},
-	{"top_payment_method_pct", T_PCT, NULL, NULL},
-	{"chart_orders", T_HTML, NULL, "chart: valid orders and revenue per week"},
-	{"chart_payments", T_HTML, NULL, "chart: successful payments by method"},
-	{"chart_devices", T_HTML, NULL, "chart: web and mobile sessions per week"},
-	{"chart_ticket_status", T_HTML, NULL, "chart: support tickets by status"},
-	{"chart_ticket_issues", T_HTML, NULL, "chart: support tickets by issue type"},
-	{"chart_segments", T_HTML, NULL, "chart: customers by segment"},
-	{"no_payments", T_TEXT, NULL, "why there is no payment data, e.g. `payments.csv is missing` (empty if there is)"},
-	{"no_support_tickets", T_TEXT, NULL, "why there is no ticket data (empty if there is)"},
-	{"no_web_activities", T_TEXT, NULL, "why there is no session data (empty if there is)"},
-	END,
-};
 
 static const PageVar sample_fields[] = {
 	{"line", T_TEXT, NULL, "its line in the file (digits alone, as an editor shows it)"},
@@ -197,6 +168,42 @@ static const PageVar customer_row_fields[] = {
 	{"url", T_TEXT, NULL, "the customer's page, from the root: `{{root}}{{url}}`"},
 	END,
 };
+
+/* A page of the project's own (templates/pages/NAME.md) has the dashboard's variables and the
+ * customers page's most valuable customers: index.html's are this table from its third row. */
+static const PageVar own_page_vars[] = {
+	{"top", T_LIST, customer_row_fields, "the customers with the highest lifetime value, as `customers/index.html` "
+					     "lists them"},
+	{"top_count", T_NUMBER, NULL, "how many of them"},
+	{"kpis", T_LIST, kpi_fields, "every KPI, in the order of their rows in gold/kpi_summary.csv"},
+	{"cards", T_LIST, kpi_fields, "the KPIs with a card, in the cards' order"},
+	{"kpi_cards", T_HTML, NULL, "the KPI cards: `templates/kpi_cards.html` rendered with this page's data"},
+	{"charts", T_HTML, NULL, "the charts in a grid: `templates/dashboard_charts.html` rendered with this page's data"},
+	{"summary", T_TEXT, NULL, "the week in one paragraph, written from the KPIs and their changes, and the most used payment method by name"},
+	/* the KPIs: their doc is kpi_defs' definition (doc_vars), written once */
+	{"total_customers", T_NUMBER, NULL, NULL},
+	{"average_order_value", T_MONEY, NULL, NULL},
+	{"repeat_customer_pct", T_PCT, NULL, NULL},
+	{"open_tickets", T_NUMBER, NULL, NULL},
+	{"churn_risk_customers", T_NUMBER, NULL, NULL},
+	{"total_revenue", T_MONEY, NULL, NULL},
+	{"valid_orders", T_NUMBER, NULL, NULL},
+	{"known_customers", T_NUMBER, NULL, NULL},
+	{"mobile_session_pct", T_PCT, NULL, NULL},
+	{"web_session_pct", T_PCT, NULL, NULL},
+	{"top_payment_method_pct", T_PCT, NULL, NULL},
+	{"chart_orders", T_HTML, NULL, "chart: valid orders and revenue per week"},
+	{"chart_payments", T_HTML, NULL, "chart: successful payments by method"},
+	{"chart_devices", T_HTML, NULL, "chart: web and mobile sessions per week"},
+	{"chart_ticket_status", T_HTML, NULL, "chart: support tickets by status"},
+	{"chart_ticket_issues", T_HTML, NULL, "chart: support tickets by issue type"},
+	{"chart_segments", T_HTML, NULL, "chart: customers by segment"},
+	{"no_payments", T_TEXT, NULL, "why there is no payment data, e.g. `payments.csv is missing` (empty if there is)"},
+	{"no_support_tickets", T_TEXT, NULL, "why there is no ticket data (empty if there is)"},
+	{"no_web_activities", T_TEXT, NULL, "why there is no session data (empty if there is)"},
+	END,
+};
+#define index_vars (own_page_vars + 2)
 
 static const PageVar segment_vars[] = {
 	{"name", T_TEXT, NULL, "the segment"},
@@ -363,9 +370,12 @@ const PageDef page_defs[] = {
 
 const PageVar *const page_globals_vars = global_vars;
 const PageDef page_layout = {"layout", "every page", layout_vars, "the theme's layout.html, around every page", {NULL}};
+const PageDef page_own = {"pages/NAME", "NAME.html", own_page_vars, "a page of the project's own", {NULL}};
 
 const PageDef *page_def(const char *tpl)
 {
+	if (strncmp(tpl, "pages/", 6) == 0)
+		return &page_own;
 	for (const PageDef *p = page_defs; p->tpl; p++)
 		if (strcmp(p->tpl, tpl) == 0)
 			return p;
@@ -576,20 +586,27 @@ static void doc_of(Buf *b, const PageVar *v)
 	buf_put(b, d, n && d[n - 1] == '.' ? n - 1 : n);
 }
 
+static void doc_vars(Buf *b, const PageVar *vars, const char *prefix);
+
+/* A variable's row, then its fields' (name[].field). */
+static void doc_var(Buf *b, const PageVar *v, const char *prefix)
+{
+	buf_printf(b, "| `%s%s` | %s | ", prefix, v->name,
+		   v->type == T_LIST ? (v->fields ? "list: `{{#name}}...{{/name}}`" : "list of text") : type_doc[v->type]);
+	doc_of(b, v);
+	buf_puts(b, " |\n");
+	if (v->fields) {
+		Buf p = {0};
+		buf_printf(&p, "%s%s[].", prefix, v->name);
+		doc_vars(b, v->fields, buf_cstr(&p));
+		buf_free(&p);
+	}
+}
+
 static void doc_vars(Buf *b, const PageVar *vars, const char *prefix)
 {
-	for (const PageVar *v = vars; v->name; v++) {
-		buf_printf(b, "| `%s%s` | %s | ", prefix, v->name,
-			   v->type == T_LIST ? (v->fields ? "list: `{{#name}}...{{/name}}`" : "list of text") : type_doc[v->type]);
-		doc_of(b, v);
-		buf_puts(b, " |\n");
-		if (v->fields) {
-			Buf p = {0};
-			buf_printf(&p, "%s%s[].", prefix, v->name);
-			doc_vars(b, v->fields, buf_cstr(&p));
-			buf_free(&p);
-		}
-	}
+	for (const PageVar *v = vars; v->name; v++)
+		doc_var(b, v, prefix);
 }
 
 static void doc_page(Buf *b, const PageDef *p)
@@ -654,8 +671,8 @@ void page_vars_doc(Buf *b)
 		    "a tag naming any other is an error with its file, line and column. Inside `{{#list}}...{{/list}}`\n"
 		    "the fields of an item (`name[].field` below) come first, then the page's variables.\n"
 		    "Partials (`{{>name}}`, any other `templates/NAME.md`) can use what the page including them can;\n"
-		    "c360 makes only the pages below, none of a template of your own (one no page puts in is a\n"
-		    "warning): add to one of them instead, e.g. a section of your own in `customers.md`.\n"
+		    "a template no page puts in is a warning. A page of your own is `templates/pages/NAME.md`,\n"
+		    "written to `NAME.html` at the site's root (the last table below).\n"
 		    "The theme's `layout.html` takes none. The files of templates/ and of the theme, and the theme's\n"
 		    "folder, are read only as their own, never through a symbolic link (a link could publish any file).\n\n"
 		    "Tags: `{{name}}` (escaped), `{{{name}}}` (HTML that c360 made; only for HTML variables),\n"
@@ -677,6 +694,14 @@ void page_vars_doc(Buf *b)
 	doc_vars(b, global_vars, "");
 	for (const PageDef *p = page_defs; p->tpl; p++)
 		doc_page(b, p);
+	buf_printf(b, "\n## %s — `templates/%s.md`: %s (`%s` at the site's root)\n\n"
+		      "NAME is made of a-z, 0-9, - and _ (64 at most), and is none of c360's pages at the root (index,\n"
+		      "quality, churn-risk, open-tickets). The page's title is its first line's text if that is a heading\n"
+		      "(`# VIP customers`), else NAME; link to it from the theme's `layout.html` as `{{root}}NAME.html`.\n"
+		      "It has the dashboard's variables (index above; `kpi_cards` and `charts` too), and:\n\n"
+		      "| variable | kind | what |\n|---|---|---|\n", page_own.tpl, page_own.tpl, page_own.doc, page_own.file);
+	for (const PageVar *v = page_own.vars; v != index_vars; v++)
+		doc_var(b, v, "");
 	buf_printf(b, "\n## layout — `themes/THEME/layout.html`: %s\n\n"
 		      "The variables every page has, and:\n\n| variable | kind | what |\n|---|---|---|\n", page_layout.doc);
 	doc_vars(b, layout_vars, "");

@@ -169,6 +169,14 @@ echo "/* marker-two */" >>"$T/p/themes/default/style.css"
 check rebuilt_from "$id2"
 id3=$(build_id)
 check served_has /assets/style.css marker-two
+# a page of the project's own: templates/pages/ made while serving is built, then watched
+mkdir "$T/pages.new"
+printf '# Own\n\nmarker-own-one\n' >"$T/pages.new/own.md"
+mv "$T/pages.new" "$T/p/templates/pages"
+check until_ok served_has /own.html marker-own-one
+printf '# Own\n\nmarker-own-two\n' >"$T/p/templates/pages/own.md"
+check until_ok served_has /own.html marker-own-two
+id3=$(build_id)
 # (an export touched, its bytes the same: rebuilt, the build finds the site up to date, and says
 # only that; the open pages are as they were, and do not reload)
 touch "$T/data/orders.csv"

@@ -118,12 +118,48 @@ hasnt "$T/err" "nogold"
 cp templates/*.md templates/*.html "$T/tpl/"
 printf '# VIP customers\n\n{{#top}}\n- {{name}}\n{{/top}}\n' >"$T/tpl/vip.md"
 run 0 build --config "$T/tpl.conf" --data "$FIXTURE" --out "$T/tplsite"
-has "$T/err" "tpl/vip.md: warning: no page uses it: c360 makes only the pages c360 help templates lists"
+has "$T/err" "tpl/vip.md: warning: no page uses it: a page of your own goes in templates/pages/ (pages/vip.md makes vip.html)"
 hasnt "$T/err" "definitions.md: warning"	# index.md puts it in
 printf '\n{{>vip}}\n' >>"$T/tpl/customers.md"
 run 0 build --config "$T/tpl.conf" --data "$FIXTURE" --out "$T/tplsite"
 hasnt "$T/err" "no page uses it"
-rm -rf "$T/tplsite"
+cp "$T/tplsite/index.html" "$T/index.before"
+# a page of the project's own: templates/pages/NAME.md is NAME.html at the root, with the
+# dashboard's variables and the most valuable customers, titled by its heading, escaped as any page
+cp templates/customers.md "$T/tpl/customers.md"
+mv "$T/tpl/vip.md" "$T/vip.md"
+mkdir "$T/tpl/pages"
+printf '# VIP customers ##\n\nRevenue {{total_revenue}} from {{top_count}}: {{#top}}[{{name}}]({{root}}{{url}}) {{/top}}\n\n{{{kpi_cards}}}\n' \
+	>"$T/tpl/pages/vip.md"
+printf 'A page without a heading.\n' >"$T/tpl/pages/plain_2.md"
+echo "not a page" >"$T/tpl/pages/notes.txt"	# not read, as in templates/
+run 0 build --config "$T/tpl.conf" --data "$FIXTURE" --out "$T/tplsite"
+hasnt "$T/err" "pages/"
+has "$T/tplsite/vip.html" "<title>VIP customers · "
+has "$T/tplsite/plain_2.html" "<title>plain_2 · "
+has "$T/tplsite/vip.html" "Revenue 6,472.59 from 20: "	# gold/kpi_summary.csv's total_revenue; its 20 customers
+has "$T/tplsite/vip.html" ">O'Brien Sean</a>"	# the fixture's o'brien sean
+has "$T/tplsite/vip.html" '<section class="kpi'
+[ ! -e "$T/tplsite/notes.html" ] && [ ! -e "$T/tplsite/pages" ] && pass || fail "more than the pages of templates/pages/*.md"
+link=$(grep -o 'href="customers/[^"]*"' "$T/tplsite/vip.html" | head -1 | sed 's/^href="//; s/"$//')
+[ -n "$link" ] && [ -f "$T/tplsite/$link" ] && pass || fail "vip.html's first customer link \"$link\" is no page"
+cmp -s "$T/tplsite/index.html" "$T/index.before" && pass || fail "a page of the project's own changed index.html"
+# edited, it is rebuilt; removed, its page goes
+printf '# VIP customers\n\nEdited.\n' >"$T/tpl/pages/vip.md"
+run 0 build --config "$T/tpl.conf" --data "$FIXTURE" --out "$T/tplsite"
+has "$T/tplsite/vip.html" "Edited."
+rm "$T/tpl/pages/vip.md"
+run 0 build --config "$T/tpl.conf" --data "$FIXTURE" --out "$T/tplsite"
+[ ! -e "$T/tplsite/vip.html" ] && [ -e "$T/tplsite/plain_2.html" ] && pass || fail "a page removed from templates/pages/ stayed"
+# a name that is not one, c360's own, a tag its page lacks: errors naming the file, no site written
+touch "$T/tpl/pages/VIP List.md" "$T/tpl/pages/churn-risk.md"
+printf '# Backlog\n\n{{open_tickets}} {{#top}}{{open_tiekts}}{{/top}}\n' >"$T/tpl/pages/backlog.md"
+run 1 build --config "$T/tpl.conf" --data "$FIXTURE" --out "$T/tplsite2"
+has "$T/err" "tpl/pages/VIP List.md: error: a page of the project's own is NAME.md, NAME made of a-z, 0-9, - and _"
+has "$T/err" "tpl/pages/churn-risk.md: error: a page of the project's own is NAME.md"
+has "$T/err" "tpl/pages/backlog.md:3:26: error: {{open_tiekts}}: the pages/NAME page has no variable of that name (did you mean \"open_tickets\"?)"
+[ ! -e "$T/tplsite2" ] && pass || fail "a build with a bad page of its own wrote a site"
+rm -rf "$T/tplsite" "$T/tplsite2" "$T/tpl/pages"
 
 # c360(1)'s TEMPLATES names the list kpi_cards.html draws the cards from, and fields the
 # reference has (it said kpis and a field good, where the template has cards and tone)
