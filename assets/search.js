@@ -63,13 +63,15 @@
 		names.forEach(function (n) { load(n, function () { if (--left === 0) cb(); }); });
 	}
 
-	/* As c360 indexes (site_customers.c's search_fold): accents off, lower case, the letters NFD
-	 * leaves whole as they are typed without them; words are runs of letters and digits, two
-	 * bytes or more (c360 indexes a word with apostrophes whole without them too: "obrien" finds
-	 * O'Brien, "o'brien" finds it by "brien"). */
+	/* As c360 indexes (site_customers.c's search_fold): the compatibility forms decomposed (NFKD:
+	 * full-width ａｂｃ１２３ and half-width ｶﾀｶﾅ as abc123 and カタカナ), accents off, lower case, the
+	 * letters NFD leaves whole as they are typed without them; words are runs of letters and
+	 * digits, two bytes or more (c360 indexes a word with apostrophes whole without them too:
+	 * "obrien" finds O'Brien, "o'brien" finds it by "brien"; and the rest of a word of Chinese or
+	 * Japanese from each of its first letters on: "小明" finds 王小明). */
 	var letters = {'ø': 'o', 'ł': 'l', 'đ': 'd', 'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'þ': 'th', 'ð': 'd', 'ı': 'i'};
 	function fold(text) {
-		return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[øłđßæœþðı]/g,
+		return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[øłđßæœþðı]/g,
 			function (c) { return letters[c]; });
 	}
 

@@ -1912,7 +1912,21 @@ void esc_js_pack(Buf *b, const char *s, size_t n, PackMarkup *m);
 void esc_sheet_cell(Buf *b, const char *s, size_t n);	/* a CSV cell no spreadsheet runs */
 void id_file_name(Buf *b, const char *id, size_t n);	/* a safe file name for an id */
 bool id_name_plain(const char *id, size_t n);	/* id_file_name is the id itself ([a-z0-9_-], 64 bytes) */
-size_t utf8_cut(const char *s, size_t n, size_t max);	/* n, or at most max without splitting a character */
+size_t utf8_cut(const char *s, size_t n, size_t max);	/* n, or at most max without splitting a character or a grapheme cluster */
+/* n, or at most max without splitting a character (an RFC 2047 encoded-word's need) */
+static inline size_t utf8_char_cut(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+/* How many columns s[0..n) takes, as a terminal or a font of fixed width shows it: 2 for a wide
+ * (Chinese, Japanese, Korean, full-width) character, 0 for a combining mark, else 1. */
+size_t text_columns(const char *s, size_t n);
+/* How much of s[0..n) fits in cols columns, cut between grapheme clusters (n if all of it). */
+size_t text_columns_cut(const char *s, size_t n, size_t cols);
 
 /* ------------------------------------------------------------------ templates (template.c)
  * Values are what pages are made of; they live in an arena. Templates are Mustache:

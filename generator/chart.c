@@ -54,17 +54,11 @@ static Shape *rect(ChartPlot *p, int role, double x, double y, double w, double 
 	return s;
 }
 
-static size_t utf8_chars(const char *s, size_t n)
-{
-	size_t chars = 0;
-	for (size_t i = 0; i < n; i++)
-		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return chars;
-}
-
+/* A Chinese or Japanese character is about twice as wide as a Latin one, a combining mark
+ * takes no room of its own (text_columns). */
 static double text_width(const char *s)
 {
-	return (double)utf8_chars(s, strlen(s)) * CHAR_W;
+	return (double)text_columns(s, strlen(s)) * CHAR_W;
 }
 
 /* Text at (x, y), a space for each control (text_shown), shortened with "…" to at most max wide
@@ -77,12 +71,8 @@ static void text_at(ChartPlot *p, int role, double x, double y, int anchor, cons
 	text_shown(&b, text, strlen(text));
 	text = buf_cstr(&b);
 	size_t n = b.len, keep = max > 0 ? (size_t)(max / CHAR_W) : n;
-	if (utf8_chars(text, n) > keep && keep >= 2) {
-		size_t i = 0;
-		for (size_t chars = 0; i < n && chars < keep - 1; chars++)
-			for (i++; i < n && ((unsigned char)text[i] & 0xc0) == 0x80; i++)
-				;
-		b.len = i;
+	if (text_columns(text, n) > keep && keep >= 2) {
+		b.len = text_columns_cut(text, n, keep - 1);
 		buf_puts(&b, "…");
 	}
 	s->text = (char *)buf_cstr(&b);

@@ -319,7 +319,7 @@ static void header_encoded(Header *h, const char *s, size_t n)
 		size_t lead = h->col + 1, room = lead + 12 + 8 <= HEADER_LINE ? HEADER_LINE - lead - 12 : 0;
 		if (room < 8)	/* less than two groups of base64: the word starts the next line */
 			buf_puts(h->b, "\r\n"), h->col = 0, room = HEADER_LINE - 1 - 12;
-		size_t max = room / 4 * 3 < 45 ? room / 4 * 3 : 45, take = utf8_cut(s + at, n - at, max);
+		size_t max = room / 4 * 3 < 45 ? room / 4 * 3 : 45, take = utf8_char_cut(s + at, n - at, max);
 		if (!take)
 			take = n - at < max ? n - at : max;
 		for (size_t k = take; at + take < n && k-- > 1;)	/* after a space where one is: a reader that */

@@ -71,9 +71,7 @@ static double show_fit(cairo_t *cr, double x, double y, double size, bool bold, 
 	text_set(cr, size, bold, text, &b, &ex);
 	while (max > 0 && ex.x_advance > max && b.len > 0) {
 		size_t keep = b.len > 3 && memcmp(b.p + b.len - 3, "…", 3) == 0 ? b.len - 3 : b.len;
-		while (keep > 0 && ((unsigned char)b.p[--keep] & 0xc0) == 0x80)
-			;
-		b.len = keep;
+		b.len = keep ? utf8_cut(b.p, keep, keep - 1) : 0;	/* a grapheme cluster less */
 		buf_puts(&b, "…");
 		cairo_text_extents(cr, buf_cstr(&b), &ex);
 	}

@@ -3,6 +3,9 @@
 
 #ifdef __SSE2__
 #include <emmintrin.h>
+#include <unigbrk.h>
+#include <unistr.h>
+#include <uniwidth.h>
 #endif
 
 /* Byte classes: what each context must do with a byte. */
@@ -381,13 +384,55 @@ void esc_sheet_cell(Buf *b, const char *s, size_t n)
 	csv_quoted(b, s, n, formula);
 }
 
+#define GRAPHEME_WINDOW 256	/* bytes before a cut whose grapheme clusters are looked at */
+
+/* Not only between two characters but between two grapheme clusters (UAX #29, libunistring):
+ * a Devanagari or Thai letter keeps its vowel signs, an emoji its skin tone and the rest of its
+ * ZWJ sequence, a flag both its letters. The clusters of a window before max decide; a cluster
+ * longer than it (a letter under hundreds of marks) is cut between two characters. */
 size_t utf8_cut(const char *s, size_t n, size_t max)
 {
 	if (n <= max)
 		return n;
-	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	return max;
+	max = utf8_char_cut(s, n, max);
+	if (!max)
+		return 0;
+	size_t from = max > GRAPHEME_WINDOW ? max - GRAPHEME_WINDOW : 0, end = max + 1;
+	while (from && ((unsigned char)s[from] & 0xc0) == 0x80)
+		from--;
+	while (end < n && ((unsigned char)s[end] & 0xc0) == 0x80)
+		end++;
+	char brk[GRAPHEME_WINDOW + 8];	/* from backs off 3 bytes at most, end goes on 3 */
+	u8_grapheme_breaks((const uint8_t *)s + from, end - from, brk);
+	for (size_t i = max - from; i > 0; i--)
+		if (brk[i])
+			return from + i;
+	return from ? max : 0;	/* 0: the first cluster is longer than max */
+}
+
+size_t text_columns(const char *s, size_t n)
+{
+	size_t cols = 0;
+	for (size_t i = 0; i < n;) {
+		ucs4_t cp;
+		int len = u8_mbtouc(&cp, (const uint8_t *)s + i, n - i), w = uc_width(cp, "UTF-8");
+		cols += w < 0 ? 1 : (size_t)w;
+		i += (size_t)(len > 0 ? len : 1);
+	}
+	return cols;
+}
+
+size_t text_columns_cut(const char *s, size_t n, size_t cols)
+{
+	size_t at = 0;
+	for (size_t used = 0; at < n;) {
+		ucs4_t cp;
+		int len = u8_mbtouc(&cp, (const uint8_t *)s + at, n - at), w = uc_width(cp, "UTF-8");
+		if ((used += w < 0 ? 1 : (size_t)w) > cols)
+			break;
+		at += (size_t)(len > 0 ? len : 1);
+	}
+	return at < n ? utf8_cut(s, n, at) : n;
 }
 
 /* HTML in a single-quoted JavaScript string literal of a script file that a page loads by its

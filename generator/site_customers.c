@@ -1516,12 +1516,13 @@ enum { TAG_WORD, TAG_NAME_START, TAG_WHOLE };	/* a word; the first word of the n
 static const char *const letters[] = {"\xc3\xb8o", "\xc5\x82l", "\xc4\x91" "d", "\xc3\x9fss", "\xc3\xa6" "ae",
 				      "\xc5\x93oe", "\xc3\xbeth", "\xc3\xb0" "d", "\xc4\xb1i"};
 
-/* Accents off, lower case, by libunistring: decomposed (NFD), the marks dropped, lower-cased;
- * then the letters above. */
+/* Accents off, lower case, by libunistring: decomposed with the compatibility forms (NFKD: the
+ * full-width Ｔａｒｏ and １２３ an IME types, and the half-width ｶﾀｶﾅ of older Japanese systems,
+ * as taro, 123 and カタカナ), the marks dropped, lower-cased; then the letters above. */
 static void search_fold_unicode(const char *s, size_t n, Buf *out)
 {
 	size_t dn = 0, ln = 0;
-	uint8_t *d = u8_normalize(UNINORM_NFD, (const uint8_t *)s, n, NULL, &dn);
+	uint8_t *d = u8_normalize(UNINORM_NFKD, (const uint8_t *)s, n, NULL, &dn);
 	if (!d)
 		return;
 	Buf kept = {0};
@@ -1675,6 +1676,43 @@ static size_t apostrophe(const uint8_t *p, size_t n)
 	return n >= 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0x98 || p[2] == 0x99) ? 3 : 0;
 }
 
+/* Whether the code point at p (n bytes left, a letter's) starts a word of a script written
+ * without spaces between its words: Han, Hiragana, Katakana, or a Hangul syllable's first jamo
+ * (NFKD has taken the syllables apart). 王小明 and 山田太郎 are one word each. */
+static bool unspaced_at(const uint8_t *p, size_t n)
+{
+	if (*p < 0xe1)	/* below U+1000 */
+		return false;
+	ucs4_t cp = 0;
+	u8_mbtouc(&cp, p, n);
+	if (cp >= 0x1100 && cp <= 0x115f)
+		return true;
+	const uc_script_t *sc = uc_script(cp);
+	return sc && (strcmp(sc->name, "Han") == 0 || strcmp(sc->name, "Hiragana") == 0 ||
+		      strcmp(sc->name, "Katakana") == 0);
+}
+
+#define UNSPACED_STARTS 16	/* the places past a word's first where its rest is a word too... */
+#define UNSPACED_BYTES 64	/* ...at most this long: a hostile name of 20,000 ideographs stays small */
+
+/* The rests of the word p[0..n) that start at a letter of a script without spaces, each a word
+ * too (TAG_WORD): a prefix search of them is a search inside the word, so "小明" finds 王小明
+ * and "太郎" 山田太郎, as "garc" finds García. A word of other letters only adds none. */
+static void add_unspaced(Words *w, const uint8_t *p, size_t n, uint32_t value)
+{
+	size_t starts = 0;
+	for (size_t i = 0; i < n && starts < UNSPACED_STARTS;) {
+		int len = u8_mblen(p + i, n - i);
+		len = len > 0 ? len : 1;
+		if (i && unspaced_at(p + i, n - i)) {
+			size_t take = utf8_cut((const char *)p + i, n - i, UNSPACED_BYTES);
+			if (take >= 2)
+				add_entry(w, (const char *)p + i, take, value), starts++;
+		}
+		i += (size_t)len;
+	}
+}
+
 /* The words of s (runs of letters and digits, two bytes or more), the first tagged first_tag;
  * a word with apostrophes in it, also whole without them (O'Brien: o, brien and obrien: a query
  * "obrien" finds it, "o'brien" by brien, as before); with whole, s trimmed too (a whole id or
@@ -1688,9 +1726,12 @@ static void add_field(Words *w, uint32_t at, const char *s, size_t n, int first_
 	const uint8_t *p = (const uint8_t *)w->folded.p;
 	int tag = first_tag, len = 1;
 	bool joined = false;	/* a word an apostrophe joins, in w->joined */
+	bool wide = false;	/* the word has a letter of U+1000 or above */
 	for (size_t i = 0, n = w->folded.len, start = 0; i <= n; i += (size_t)len) {
-		if (i < n && word_char(p + i, n - i, &len))
+		if (i < n && word_char(p + i, n - i, &len)) {
+			wide |= p[i] >= 0xe1;	/* at or above U+1000: may be of a script without spaces */
 			continue;
+		}
 		size_t apo = i < n && i > start && (p[i] == '\'' || p[i] == '`' || p[i] == 0xc2 || p[i] == 0xe2)
 				     ? apostrophe(p + i, n - i) : 0;
 		int next = 0;
@@ -1707,7 +1748,10 @@ static void add_field(Words *w, uint32_t at, const char *s, size_t n, int first_
 		if (i - start >= 2) {
 			add_entry(w, (const char *)p + start, i - start, at << 2 | (uint32_t)tag);
 			tag = TAG_WORD;
+			if (wide)
+				add_unspaced(w, p + start, i - start, at << 2 | TAG_WORD);
 		}
+		wide = false;
 		start = i + (size_t)len;
 	}
 	Str t = str_trim(str_make(w->folded.p ? w->folded.p : "", w->folded.len));

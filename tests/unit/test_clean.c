@@ -754,7 +754,7 @@ static void test_title_latin1(void **state)
 	buf_free(&b), buf_free(&in), buf_free(&want);
 }
 
-/* search.js's folding as libunistring does it (decomposed, marks dropped, lower case, then the
+/* search.js's folding as libunistring does it (decomposed with the compatibility forms, marks dropped, lower case, then the
  * letters NFD leaves whole as their ASCII: ø o, ł l, ß ss, æ ae...) of
  * texts of ASCII, Latin-1's letters (search_fold folds those itself), and others: a letter
  * beyond Latin-1, a combining mark, a Greek capital sigma, a lone lead byte. */
@@ -785,7 +785,7 @@ static void test_search_fold(void **state)
 		}
 		search_fold(in.p, in.len, &got);
 		size_t dn = 0, ln = 0;
-		uint8_t *d = u8_normalize(UNINORM_NFD, (const uint8_t *)in.p, in.len, NULL, &dn), *low = NULL;
+		uint8_t *d = u8_normalize(UNINORM_NFKD, (const uint8_t *)in.p, in.len, NULL, &dn), *low = NULL;
 		for (size_t i = 0; d && i < dn;) {
 			ucs4_t cp;
 			int len = u8_mbtouc(&cp, d + i, dn - i);
@@ -816,6 +816,10 @@ static void test_search_fold(void **state)
 	static const char name[] = "S\xc3\xb8ren \xc3\x98stergaard \xc5\x81ukasz Stra\xc3\x9f" "e \xc3\x86r\xc3\xb8";
 	search_fold(name, sizeof name - 1, &got);
 	CHECK(strcmp(buf_cstr(&got), "soren ostergaard lukasz strasse aero") == 0, "%s", buf_cstr(&got));
+	got.len = 0;	/* full-width (an IME's) and half-width katakana (older Japanese systems') as usual */
+	static const char wide[] = "\xef\xbc\xb4\xef\xbd\x81\xef\xbd\x92\xef\xbd\x8f \xef\xbc\x91\xef\xbc\x92 \xef\xbe\x94\xef\xbe\x8f\xef\xbe\x80\xef\xbe\x9e";
+	search_fold(wide, sizeof wide - 1, &got);
+	CHECK(strcmp(buf_cstr(&got), "taro 12 \xe3\x83\xa4\xe3\x83\x9e\xe3\x82\xbf") == 0, "%s", buf_cstr(&got));
 	buf_free(&want);
 	buf_free(&in), buf_free(&got), buf_free(&kept);
 }

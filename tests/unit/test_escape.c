@@ -271,6 +271,51 @@ static void test_controls_as_spaces(void **state)
 	}
 }
 
+/* utf8_cut never splits a grapheme cluster (a letter and its vowel signs, an emoji's ZWJ
+ * sequence or skin tone, a flag), nor a character; text_columns counts a wide character as two
+ * columns and a mark as none, and text_columns_cut fits whole clusters in columns. */
+static void test_cuts(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		size_t max, want;
+	} cuts[] = {
+		{"ab", 5, 2},
+		{"abc", 2, 2},
+		{"\xc3\xa9t\xc3\xa9", 3, 3},	/* été: between é and t */
+		{"\xc3\xa9t\xc3\xa9", 4, 3},	/* not inside the second é */
+		{"e\xcc\x81te\xcc\x81", 2, 0},	/* decomposed: not between e and its accent */
+		{"e\xcc\x81te\xcc\x81", 4, 4},
+		{"e\xcc\x81te\xcc\x81", 5, 4},
+		{"a\xe0\xa4\xaa\xe0\xa5\x8d\xe0\xa4\xb0\xe0\xa4\xbf", 10, 7},	/* aप्रि: पि keeps its sign ि */
+		{"a\xe0\xb8\x93\xe0\xb8\xb1\xe0\xb8\x90", 4, 1},	/* aณัฐ: ณ keeps its ั */
+		{"a\xe0\xb8\x93\xe0\xb8\xb1\xe0\xb8\x90", 7, 7},
+		{"a\xf0\x9f\x91\xa9\xf0\x9f\x8f\xbd\xe2\x80\x8d\xf0\x9f\x92\xbb", 14, 1},	/* a👩🏽‍💻: whole or not */
+		{"a\xf0\x9f\x91\xa9\xf0\x9f\x8f\xbd\xe2\x80\x8d\xf0\x9f\x92\xbb", 8, 1},
+		{"a\xf0\x9f\x91\xa9\xf0\x9f\x8f\xbd\xe2\x80\x8d\xf0\x9f\x92\xbb" "b", 16, 16},
+		{"\xf0\x9f\x87\xaf\xf0\x9f\x87\xb5\xf0\x9f\x87\xae\xf0\x9f\x87\xb3", 12, 8},	/* 🇯🇵🇮🇳: flags whole */
+		{"\xf0\x9f\x87\xaf\xf0\x9f\x87\xb5\xf0\x9f\x87\xae\xf0\x9f\x87\xb3", 7, 7 - 7},
+	};
+	for (size_t i = 0; i < N_ELEMS(cuts); i++) {
+		size_t got = utf8_cut(cuts[i].s, strlen(cuts[i].s), cuts[i].max);
+		CHECK(got == cuts[i].want, "utf8_cut(%s, %zu): %zu, want %zu", cuts[i].s, cuts[i].max, got, cuts[i].want);
+	}
+	/* one cluster longer than the window: cut between characters rather than to nothing */
+	Buf zalgo = {0};
+	buf_putc(&zalgo, 'Z');
+	for (int i = 0; i < 400; i++)
+		buf_puts(&zalgo, "\xcc\x81");
+	CHECK(utf8_cut(zalgo.p, zalgo.len, 600) == 599, "a letter under 400 marks: %zu", utf8_cut(zalgo.p, zalgo.len, 600));
+	buf_free(&zalgo);
+	static const char wide[] = "\xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e Li";	/* 王小明 Li */
+	CHECK(text_columns(wide, strlen(wide)) == 9, "王小明 Li: %zu columns", text_columns(wide, strlen(wide)));
+	CHECK(text_columns("e\xcc\x81", 3) == 1, "a mark takes no column");
+	CHECK(text_columns_cut(wide, strlen(wide), 5) == 6, "王小 in 5 columns: %zu", text_columns_cut(wide, strlen(wide), 5));
+	CHECK(text_columns_cut(wide, strlen(wide), 9) == strlen(wide), "all of it in 9");
+	CHECK(text_columns_cut("ae\xcc\x81" "b", 5, 2) == 4, "a, é in 2 columns");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_random_texts),
 		cmocka_unit_test(test_sheet_cells),
 		cmocka_unit_test(test_controls_as_spaces),
+		cmocka_unit_test(test_cuts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
