@@ -1,11 +1,11 @@
 /* escape.c — every escaping of data for output, by context, in one table-driven place. */
 #include "c360.h"
 
-#ifdef __SSE2__
-#include <emmintrin.h>
 #include <unigbrk.h>
 #include <unistr.h>
 #include <uniwidth.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
 #endif
 
 /* Byte classes: what each context must do with a byte. */
