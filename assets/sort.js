@@ -4,15 +4,19 @@
 	'use strict';
 	var C360 = window.C360 = window.C360 || {};
 
-	/* A cell as a number where it reads as one (1,234.56, -€20.00, 28.57%, +3 pts), else as text;
-	 * an empty cell or a dash sorts last either way. */
+	/* A cell as a number where it reads as one (1,234.56, -€20.00, 28.57%, +3 pts, and with the
+	 * separators a configuration sets: 1.234,56, 1 234.56, 1'234.56), else as text; an empty cell
+	 * or a dash sorts last either way. c360 writes a figure's decimals two at most and groups
+	 * thousands three: a point or comma before one or two digits at the end is the decimal one. */
 	function cellValue(row, col) {
 		var cell = row.cells[col];
 		var text = cell ? cell.textContent.trim() : '';
 		if (text === '' || text === '–') return null;
-		var m = /^([+-]?)[^\d+-]{0,4}([\d,]*\.?\d+)(%| pts)?$/.exec(text.replace(/\u00a0/g, ' '));
-		if (m) return Number(m[1] + m[2].replace(/,/g, ''));
-		return text;
+		var m = /^([+-]?)[^\d+-]{0,4}(\d(?:[\d.,' \u00a0\u202f]*\d)?)(%| pts)?$/.exec(text);
+		if (!m) return text;
+		var decimals = /[.,](\d{1,2})$/.exec(m[2]);
+		var whole = decimals ? m[2].slice(0, decimals.index) : m[2];
+		return Number(m[1] + whole.replace(/\D/g, '') + (decimals ? '.' + decimals[1] : ''));
 	}
 
 	/* Text as a reader of the page's language orders it: accents and case after the letter

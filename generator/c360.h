@@ -527,6 +527,8 @@ typedef struct {
 	size_t nowned;
 	size_t chunk_min;	/* a file is split into chunks of at least this many bytes */
 	const char *thousands_separator, *currency;	/* how pages write figures (NULL: ",", none) */
+	char decimal_separator;	/* ... '.' or ',' (then the thousands separator is '.' unless set) */
+	bool thousands_set;	/* thousands_separator was set by the configuration */
 	int64_t noise;		/* a KPI change below this, in hundredths of a percent, is not coloured */
 	const char *site_url;	/* where the site is published, for the e-mail's link; NULL: not said */
 	bool gold_bom;		/* the gold CSVs start with a UTF-8 BOM (for Excel; Power BI needs none) */
@@ -1834,6 +1836,7 @@ void quality_lines(Buf *out, const SourceQuality q[SRC_COUNT], const char *prefi
  * Negative numbers start with '-'; money puts the currency after the sign. */
 typedef struct {
 	const char *thousands;	/* between groups of three digits; "" for none */
+	char decimal;		/* before the decimals: '.' or ',' */
 	const char *currency;	/* before money: a symbol (€) or a code (EUR, then a space); "" for none */
 } NumFormat;
 

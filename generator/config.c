@@ -23,6 +23,7 @@ void config_defaults(Config *c)
 	c->date_order = ORDER_DAY_FIRST;
 	c->churn_window_days = 90;
 	c->thousands_separator = ",";
+	c->decimal_separator = '.';
 	c->currency = "";
 	c->chunk_min = 4u << 20;
 	c->shards = 1;
@@ -398,11 +399,21 @@ static const char *number_text(SetArgs *a, size_t max)
 static bool set_thousands(SetArgs *a)
 {
 	const char *v = number_text(a, 4);
-	if (v && strcmp(v, ".") == 0)
-		return buf_puts(a->why, "the point is the pages' decimal separator"), false;
 	if (v)
-		a->c->thousands_separator = v;
+		a->c->thousands_separator = v, a->c->thousands_set = true;	/* not the decimal one: config_load */
 	return v;
+}
+
+/* A decimal comma makes the point the thousands separator, unless one is set (in either order). */
+static bool set_decimal(SetArgs *a)
+{
+	const char *v = number_text(a, 1);
+	if (!v || (strcmp(v, ".") != 0 && strcmp(v, ",") != 0))
+		return false;
+	a->c->decimal_separator = *v;
+	if (!a->c->thousands_set)
+		a->c->thousands_separator = *v == ',' ? "." : ",";
+	return true;
 }
 
 static bool set_currency(SetArgs *a)
@@ -528,7 +539,7 @@ typedef struct {
 	bool (*set)(SetArgs *a);
 	size_t field;		/* offsetof the value in Config */
 	char kind;		/* 's' string, 'q' quoted string, 'i' int, 'z' size_t, 'h' hundredths, 'b' bool,
-				 * 'o' date order, '-' shown otherwise */
+				 * 'o' date order, 'c' a character (quoted), '-' shown otherwise */
 } Setting;
 
 #define AT(f) offsetof(Config, f)
@@ -549,6 +560,8 @@ static const Setting settings[] = {
 	{"", "churn_window_days", "a whole number of days from 1 to 3650", set_churn_window, AT(churn_window_days), 'i'},
 	{"", "thousands_separator", "up to 4 characters between groups of three digits on pages, quoted to keep a "
 	 "space: \" \", \"\" for none", set_thousands, AT(thousands_separator), 'q'},
+	{"", "decimal_separator", "\".\" or \",\": before the decimals on pages (a comma makes the thousands "
+	 "separator a point unless it is set); the CSV files keep the point", set_decimal, AT(decimal_separator), 'c'},
 	{"", "currency", "up to 8 characters before money on pages: a symbol (€) or a code (EUR)", set_currency,
 	 AT(currency), 'q'},
 	{"", "noise_threshold_pct", "a number from 0 to 100, at most two decimals: a KPI's change smaller than this "
@@ -943,6 +956,12 @@ bool config_load(Config *c, const char *path, Buf *err)
 	if (lines_in(err, from) >= CONFIG_ERRORS_MAX && !feof(f))	/* the rest of the file not read */
 		buf_printf(err, "%s:%u: error: %d errors or more; the lines after this one were not read\n", path, lineno,
 			   CONFIG_ERRORS_MAX);
+	if (strlen(c->thousands_separator) == 1 && c->thousands_separator[0] == c->decimal_separator) {
+		uint32_t at = key_seen(&p, "", str_make("thousands_separator", 19), 0);
+		buf_printf(err, "%s:%u: error: thousands_separator is \"%c\", as decimal_separator is: a page could not tell "
+			   "a thousand from a decimal\n", path, at, c->decimal_separator);
+		ok = false;
+	}
 	ok = config_read_names_check(c, path, err) && ok;	/* said too after other errors */
 	c->config_bytes = file_hasher_end(bytes);
 	buf_free(&p.key), buf_free(&p.value), buf_free(&p.seen);
@@ -981,9 +1000,12 @@ static bool put_value(Buf *b, const Config *c, const Setting *st)
 		buf_puts(b, *(const bool *)(const void *)(base + st->field) ? "true" : "false");
 	else if (st->kind == 'o')
 		buf_puts(b, order_names[*(const DateOrder *)(const void *)(base + st->field)]);
+	else if (st->kind == 'c')
+		buf_printf(b, "\"%c\"", *(const char *)(const void *)(base + st->field));
 	else if (text)
 		put_text(b, text, st->kind == 'q');
-	return st->kind == 'i' || st->kind == 'z' || st->kind == 'h' || st->kind == 'b' || st->kind == 'o' || text;
+	return st->kind == 'i' || st->kind == 'z' || st->kind == 'h' || st->kind == 'b' || st->kind == 'o' || st->kind == 'c' ||
+	       text;
 }
 
 void config_doc(Buf *b)

@@ -5,11 +5,12 @@
 
 #include <math.h>
 
-const NumFormat fmt_plain = {"", ""};
+const NumFormat fmt_plain = {"", '.', ""};
 
 void fmt_init(NumFormat *f, const Config *cfg)
 {
 	f->thousands = cfg->thousands_separator ? cfg->thousands_separator : ",";
+	f->decimal = cfg->decimal_separator ? cfg->decimal_separator : '.';
 	f->currency = cfg->currency ? cfg->currency : "";
 }
 
@@ -40,7 +41,7 @@ void fmt_int(Buf *b, const NumFormat *f, int64_t v)
 static void put_hundredths(Buf *b, const NumFormat *f, uint64_t u)
 {
 	put_grouped(b, f, u / 100);
-	char frac[3] = {'.', (char)('0' + u / 10 % 10), (char)('0' + u % 10)};
+	char frac[3] = {f->decimal, (char)('0' + u / 10 % 10), (char)('0' + u % 10)};
 	buf_put(b, frac, 3);
 }
 
@@ -140,7 +141,7 @@ void fmt_compact(Buf *b, const NumFormat *f, int kind, int64_t v)
 	if (kind == KV_MONEY)
 		put_currency(b, f);
 	put_grouped(b, f, tenths / 10);
-	buf_printf(b, ".%d%s", (int)(tenths % 10), units[i].suffix);
+	buf_printf(b, "%c%d%s", f->decimal, (int)(tenths % 10), units[i].suffix);
 }
 
 /* v rounded half away from zero to a multiple of 1/scale, as that multiple. */
@@ -178,7 +179,7 @@ void fmt_axis(Buf *b, const NumFormat *f, const AxisFormat *a, double v)
 	uint64_t m = magnitude(n), d = (uint64_t)scale[a->decimals];
 	put_grouped(b, f, m / d);
 	if (a->decimals)
-		buf_printf(b, ".%0*d", a->decimals, (int)(m % d));
+		buf_printf(b, "%c%0*d", f->decimal, a->decimals, (int)(m % d));
 	buf_puts(b, a->suffix);
 }
 

@@ -1325,7 +1325,6 @@ static bool rows_agree(const Gold *g, const GoldStore *st)
  * (helper 128: a card of 5 beside a list of 4, rendered without a word). */
 static bool figures_agree(const Gold *g, const GoldStore *st, Diags *d, Diags *d360)
 {
-	static const NumFormat plain = {"", ""};
 	bool ok = true;
 	for (int k = 0; k < K_COUNT; k++)
 		for (int w = 0; w < 2; w++) {
@@ -1334,9 +1333,9 @@ static bool figures_agree(const Gold *g, const GoldStore *st, Diags *d, Diags *d
 				continue;
 			Buf m = {0};
 			buf_printf(&m, "%s %s \"", kpi_defs[k].id, w ? "previous_week" : "value");
-			fmt_figure(&m, &plain, kpi_defs[k].kind, said);
+			fmt_figure(&m, &fmt_plain, kpi_defs[k].kind, said);
 			buf_puts(&m, "\" is not what the fact tables and customer_360 give: ");
-			fmt_figure(&m, &plain, kpi_defs[k].kind, facts);
+			fmt_figure(&m, &fmt_plain, kpi_defs[k].kind, facts);
 			diag(d, D_GOLD_FIGURE, st->kpi_line[k], st->kpi_field[w], buf_cstr(&m), NULL, 0);
 			buf_free(&m);
 			ok = false;

@@ -267,6 +267,24 @@ file_has "$T/money/segments/index.html" '<td class="right">EUR 1 465.00</td>'
 pdftotext "$T/money/weekly/report.pdf" - | grep -q 'EUR 6 472.59' && pass || fail "the PDF's revenue"
 file_has "$T/money/gold/kpi_summary.csv" '^total_revenue,6472.59,6367.09$'
 file_has "$T/money/segments/new.csv" '^114,Ravi Shankar,ravi@mail.in,,New,1000.00,1,2023-12-13,89,1,1$'
+# ... and a decimal comma (the point then groups thousands) on the pages, the edition and the
+# charts; the CSV files keep the point. Repeat customers 28.57% (tests/golden/README.md: 4 of 14)
+printf 'decimal_separator = ,\ncurrency = €\n' >"$T/comma.conf"
+run 0 build --config "$T/comma.conf" --data "$FIXTURE" --out "$T/comma"
+file_has "$T/comma/index.html" '<p class="value">€340,66</p>'
+file_has "$T/comma/index.html" '<th scope="row">Week of Dec 11, 2023</th><td>2</td><td>€1.100,00</td>'
+file_has "$T/comma/index.html" '<p class="value">28,57%</p>'
+file_has "$T/comma/weekly/email.html" '<strong>€6.472,59</strong>'
+file_has "$T/comma/segments/index.html" '<td class="right">€1.465,00</td>'
+pdftotext "$T/comma/weekly/report.pdf" - | grep -q '€6.472,59' && pass || fail "the PDF's revenue with a decimal comma"
+file_has "$T/comma/gold/kpi_summary.csv" '^total_revenue,6472.59,6367.09$'
+file_has "$T/comma/segments/new.csv" '^114,Ravi Shankar,ravi@mail.in,,New,1000.00,1,2023-12-13,89,1,1$'
+printf 'thousands_separator = ,\ndecimal_separator = ,\n' >"$T/both.conf"
+run 1 build --config "$T/both.conf" --data "$FIXTURE" --out "$T/both"
+err_has "both.conf:1: error: thousands_separator is \",\", as decimal_separator is: a page could not tell a thousand from a decimal"
+printf 'decimal_separator = ;\n' >"$T/both.conf"
+run 1 build --config "$T/both.conf" --data "$FIXTURE" --out "$T/both"
+err_has "both.conf:1:21: error: decimal_separator"
 
 # ---- the edition's settings: the site's address in the e-mail, the noise threshold of the
 # coloured changes, a BOM on the gold CSVs (off by default; the lists for spreadsheets always)

@@ -285,6 +285,20 @@ async function controls(browser, base, types) {
 		return names.join(' ');
 	});
 	check(order === 'Émile emma Item 9 Item 10 Zoe', `sorting: text in the wrong order (${order})`);
+	/* figures by value with a configuration's separators too (decimal_separator = ",": 1.234,56) */
+	const figures = await list.evaluate(() => {
+		const t = document.createElement('table');
+		t.innerHTML = '<thead><tr><th>Value</th></tr></thead><tbody>' +
+			['€12.000,00', '–', '€99,50', '€1.234,56', '-€5,00', "1'000.5"].map((n) => `<tr><td>${n}</td></tr>`).join('') +
+			'</tbody>';
+		document.querySelector('main').appendChild(t);
+		window.C360.prepareTables(t.parentElement);
+		t.querySelector('th button').click();
+		const cells = Array.from(t.tBodies[0].rows, (r) => r.cells[0].textContent);
+		t.remove();
+		return cells.join(' ');
+	});
+	check(figures === "-€5,00 €99,50 1'000.5 €1.234,56 €12.000,00 –", `sorting: figures in the wrong order (${figures})`);
 	/* ... and the script still works under a lang the browser does not know (a theme's en_US) */
 	const badLang = await list.evaluate(() => new Promise((done) => {
 		document.documentElement.lang = 'en_US';

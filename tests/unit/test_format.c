@@ -6,7 +6,7 @@
 
 #include <unistd.h>
 
-static const NumFormat comma = {",", ""}, euro = {".", "€"}, code = {" ", "EUR"};
+static const NumFormat comma = {",", '.', ""}, euro = {".", ',', "€"}, code = {" ", '.', "EUR"};
 
 typedef void (*FmtFn)(Buf *b, const NumFormat *f, int64_t v);
 
@@ -29,10 +29,11 @@ static void test_numbers_and_money(void **state)
 		{"hundredths", fmt_hundredths, &comma, 5, "0.05"}, {"hundredths", fmt_hundredths, &comma, -5, "-0.05"},
 		{"hundredths", fmt_hundredths, &comma, 203265, "2,032.65"},
 		{"hundredths", fmt_hundredths, &fmt_plain, 203265, "2032.65"},
-		{"money", fmt_money, &comma, 203265, "2,032.65"}, {"money", fmt_money, &euro, 203265, "€2.032.65"},
-		{"money", fmt_money, &euro, -1500, "-€15.00"}, {"money", fmt_money, &code, 123456789, "EUR 1 234 567.89"},
+		{"money", fmt_money, &comma, 203265, "2,032.65"}, {"money", fmt_money, &euro, 203265, "€2.032,65"},
+		{"money", fmt_money, &euro, -1500, "-€15,00"}, {"money", fmt_money, &code, 123456789, "EUR 1 234 567.89"},
 		{"money", fmt_money, &comma, INT64_MIN, "-92,233,720,368,547,758.08"},
 		{"pct", fmt_pct, &comma, 5333, "53.33%"}, {"pct", fmt_pct, &comma, 0, "0.00%"},
+		{"pct", fmt_pct, &euro, 5333, "53,33%"}, {"hundredths", fmt_hundredths, &euro, -123456, "-1.234,56"},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++)
 		check(cases[i].what, cases[i].fn, cases[i].f, cases[i].v, cases[i].want);
@@ -84,11 +85,11 @@ static void test_chart_numbers(void **state)
 	}
 	static const struct { double v; AxisFormat a; const char *want; } rounding[] = {
 		{12500, {1e3, 0, " k"}, "13 k"}, {11500, {1e3, 0, " k"}, "12 k"}, {-1250000, {1e6, 1, " M"}, "-1.3 M"},
-		{1350000, {1e6, 1, " M"}, "1.4 M"},
+		{1350000, {1e6, 1, " M"}, "1.4 M"}, {0.15, {1, 2, ""}, "0,15"}, {2500000, {1e6, 1, " M"}, "2,5 M"},
 	};
 	for (size_t i = 0; i < N_ELEMS(rounding); i++) {
 		Buf b = {0};
-		fmt_axis(&b, &comma, &rounding[i].a, rounding[i].v);
+		fmt_axis(&b, i < 4 ? &comma : &euro, &rounding[i].a, rounding[i].v);	/* then a decimal comma */
 		CHECK(strcmp(buf_cstr(&b), rounding[i].want) == 0, "%g: \"%s\", want \"%s\"", rounding[i].v, buf_cstr(&b),
 		      rounding[i].want);
 		buf_free(&b);
@@ -217,7 +218,7 @@ static void test_chart_stacked_min(void **state)
 static void test_compact_and_change_pct(void **state)
 {
 	(void)state;
-	static const NumFormat rupee = {",", "₹"};
+	static const NumFormat rupee = {",", '.', "₹"};
 	static const struct { const NumFormat *f; int kind; int64_t v; const char *want; } cases[] = {
 		{&comma, KV_COUNT, 9999, "9,999"}, {&comma, KV_COUNT, 10000, "10.0 k"}, {&comma, KV_COUNT, 20867, "20.9 k"},
 		{&comma, KV_COUNT, 999949, "999.9 k"}, {&comma, KV_COUNT, 999950, "1.0 M"},
@@ -226,6 +227,7 @@ static void test_compact_and_change_pct(void **state)
 		{&rupee, KV_MONEY, 999999, "₹9,999.99"}, {&rupee, KV_MONEY, 1000000, "₹10.0 k"},
 		{&rupee, KV_MONEY, -1000000, "-₹10.0 k"}, {&code, KV_MONEY, 5651501102, "EUR 56.5 M"},
 		{&comma, KV_PCT, 5333, "53.33%"}, {&comma, KV_MONEY, KPI_NULL, "–"},
+		{&euro, KV_MONEY, 5651501102, "€56,5 M"}, {&euro, KV_COUNT, 20867, "20,9 k"},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		Buf b = {0};
