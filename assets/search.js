@@ -71,8 +71,9 @@
 	 * Japanese from each of its first letters on: "小明" finds 王小明). */
 	var letters = {'ø': 'o', 'ł': 'l', 'đ': 'd', 'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'þ': 'th', 'ð': 'd', 'ı': 'i'};
 	function fold(text) {
-		return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[øłđßæœþðı]/g,
-			function (c) { return letters[c]; });
+		return text.replace(/\u00b4/g, '\u2019')	/* ´ as an apostrophe: ’, which NFKD leaves, not " ́" */
+			.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[øłđßæœþðı]/g,
+				function (c) { return letters[c]; });
 	}
 
 	function bytes(s) {

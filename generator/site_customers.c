@@ -1522,10 +1522,21 @@ static const char *const letters[] = {"\xc3\xb8o", "\xc5\x82l", "\xc4\x91" "d", 
 static void search_fold_unicode(const char *s, size_t n, Buf *out)
 {
 	size_t dn = 0, ln = 0;
-	uint8_t *d = u8_normalize(UNINORM_NFKD, (const uint8_t *)s, n, NULL, &dn);
-	if (!d)
-		return;
 	Buf kept = {0};
+	if (memmem(s, n, "\xc2\xb4", 2)) {	/* ´ as an apostrophe (O´Malley): ’, which NFKD leaves, not " ́" */
+		for (size_t i = 0; i < n; i++)
+			if (s[i] == '\xc2' && i + 1 < n && s[i + 1] == '\xb4')
+				buf_puts(&kept, "\xe2\x80\x99"), i++;
+			else
+				buf_putc(&kept, s[i]);
+		s = kept.p, n = kept.len;
+	}
+	uint8_t *d = u8_normalize(UNINORM_NFKD, (const uint8_t *)s, n, NULL, &dn);
+	kept.len = 0;
+	if (!d) {
+		buf_free(&kept);
+		return;
+	}
 	for (size_t i = 0; i < dn;) {
 		ucs4_t cp;
 		int len = u8_mbtouc(&cp, d + i, dn - i);
