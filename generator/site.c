@@ -629,18 +629,23 @@ static void templates_unused(const Site *site)
 			continue;
 		size_t len = strlen(set->name[i]);
 		bool html = len > 5 && strcmp(set->name[i] + len - 5, ".html") == 0;
-		Buf file = {0}, shown = {0};
+		Buf file = {0}, shown = {0}, name = {0};
 		buf_printf(&file, "%s%s", set->name[i], html ? "" : ".md");
 		char *path = path_join(site->cfg->templates_dir, buf_cstr(&file));
 		struct stat st;
 		if (lstat(path, &st) == 0) {	/* not one of c360's own, taken for one the project lacks */
 			buf_put_printable(&shown, path, strlen(path), 300);
-			say(SAY_NORMAL, "%s: warning: no page uses it: a page of your own goes in templates/pages/ "
-			    "(pages/%s.md makes %s.html); any other template is a partial, put in one by {{>%s}}",
-			    buf_cstr(&shown), set->name[i], set->name[i], set->name[i]);
+			buf_put_printable(&name, set->name[i], len, 300);
+			if (html)
+				say(SAY_NORMAL, "%s: warning: no page uses it: put it in one by {{>%s}}", buf_cstr(&shown),
+				    buf_cstr(&name));
+			else
+				say(SAY_NORMAL, "%s: warning: no page uses it: a page of your own goes in templates/pages/ "
+				    "(pages/%s.md makes %s.html); any other template is a partial, put in one by {{>%s}}",
+				    buf_cstr(&shown), buf_cstr(&name), buf_cstr(&name), buf_cstr(&name));
 		}
 		free(path);
-		buf_free(&file), buf_free(&shown);
+		buf_free(&file), buf_free(&shown), buf_free(&name);
 	}
 }
 

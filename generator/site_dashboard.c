@@ -1,6 +1,7 @@
 /* site_dashboard.c — index.html: the KPI cards (templates/kpi_cards.html: each KPI's value, its
  * change in the week, a sparkline of twelve weeks and the customers behind it), the week in a
- * paragraph, the charts in a grid (templates/dashboard_charts.html) and the definitions. */
+ * paragraph, the charts in a grid (templates/dashboard_charts.html) and the definitions; and the
+ * project's own pages (templates/pages/NAME.md), which have the same data. */
 #include "c360.h"
 
 #include <math.h>
@@ -212,7 +213,7 @@ bool site_dashboard(Site *site)
 		const char *tpl = site->tpl.name[i];
 		if (strncmp(tpl, "pages/", 6) != 0)
 			continue;
-		Str heading = tpl_title(tpl_set_get(&site->tpl, tpl, strlen(tpl)));
+		Str heading = tpl_title(site->tpl.tpl[i]);
 		name.len = title.len = 0;
 		buf_printf(&name, "%s.html", tpl + 6);
 		if (heading.n)

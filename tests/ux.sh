@@ -117,7 +117,10 @@ hasnt "$T/err" "nogold"
 # warning naming it, not a page never made without a word; once a page puts it in, none
 cp templates/*.md templates/*.html "$T/tpl/"
 printf '# VIP customers\n\n{{#top}}\n- {{name}}\n{{/top}}\n' >"$T/tpl/vip.md"
+printf '<p>{{site_title}}</p>\n' >"$T/tpl/extra.html"
 run 0 build --config "$T/tpl.conf" --data "$FIXTURE" --out "$T/tplsite"
+has "$T/err" "tpl/extra.html: warning: no page uses it: put it in one by {{>extra.html}}$"
+rm "$T/tpl/extra.html"
 has "$T/err" "tpl/vip.md: warning: no page uses it: a page of your own goes in templates/pages/ (pages/vip.md makes vip.html)"
 hasnt "$T/err" "definitions.md: warning"	# index.md puts it in
 printf '\n{{>vip}}\n' >>"$T/tpl/customers.md"
