@@ -529,6 +529,7 @@ typedef struct {
 	const char *thousands_separator, *currency;	/* how pages write figures (NULL: ",", none) */
 	char decimal_separator;	/* ... '.' or ',' (then the thousands separator is '.' unless set) */
 	bool thousands_set;	/* thousands_separator was set by the configuration */
+	bool lakh_grouping;	/* number_grouping = lakh: 12,34,567 on pages */
 	int64_t noise;		/* a KPI change below this, in hundredths of a percent, is not coloured */
 	const char *site_url;	/* where the site is published, for the e-mail's link; NULL: not said */
 	bool gold_bom;		/* the gold CSVs start with a UTF-8 BOM (for Excel; Power BI needs none) */
@@ -1838,6 +1839,7 @@ typedef struct {
 	const char *thousands;	/* between groups of three digits; "" for none */
 	char decimal;		/* before the decimals: '.' or ',' */
 	const char *currency;	/* before money: a symbol (€) or a code (EUR, then a space); "" for none */
+	bool lakh;		/* the digits above the last three grouped in twos: 12,34,567 */
 } NumFormat;
 
 extern const NumFormat fmt_plain;	/* the CSV files': no separator, no currency */

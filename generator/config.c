@@ -404,6 +404,14 @@ static bool set_thousands(SetArgs *a)
 	return v;
 }
 
+static bool set_grouping(SetArgs *a)
+{
+	bool lakh = strcmp(a->v, "lakh") == 0;
+	if (lakh || strcmp(a->v, "thousands") == 0)
+		a->c->lakh_grouping = lakh;
+	return lakh || strcmp(a->v, "thousands") == 0;
+}
+
 /* A decimal comma makes the point the thousands separator, unless one is set (in either order). */
 static bool set_decimal(SetArgs *a)
 {
@@ -539,7 +547,7 @@ typedef struct {
 	bool (*set)(SetArgs *a);
 	size_t field;		/* offsetof the value in Config */
 	char kind;		/* 's' string, 'q' quoted string, 'i' int, 'z' size_t, 'h' hundredths, 'b' bool,
-				 * 'o' date order, 'c' a character (quoted), '-' shown otherwise */
+				 * 'o' date order, 'c' a character (quoted), 'g' number grouping, '-' shown otherwise */
 } Setting;
 
 #define AT(f) offsetof(Config, f)
@@ -562,6 +570,8 @@ static const Setting settings[] = {
 	 "space: \" \", \"\" for none", set_thousands, AT(thousands_separator), 'q'},
 	{"", "decimal_separator", "\".\" or \",\": before the decimals on pages (a comma makes the thousands "
 	 "separator a point unless it is set); the CSV files keep the point", set_decimal, AT(decimal_separator), 'c'},
+	{"", "number_grouping", "thousands (1,234,567) or lakh (12,34,567: the digits above the last three in twos) "
+	 "on pages", set_grouping, AT(lakh_grouping), 'g'},
 	{"", "currency", "up to 8 characters before money on pages: a symbol (€) or a code (EUR)", set_currency,
 	 AT(currency), 'q'},
 	{"", "noise_threshold_pct", "a number from 0 to 100, at most two decimals: a KPI's change smaller than this "
@@ -1002,10 +1012,12 @@ static bool put_value(Buf *b, const Config *c, const Setting *st)
 		buf_puts(b, order_names[*(const DateOrder *)(const void *)(base + st->field)]);
 	else if (st->kind == 'c')
 		buf_printf(b, "\"%c\"", *(const char *)(const void *)(base + st->field));
+	else if (st->kind == 'g')
+		buf_puts(b, *(const bool *)(const void *)(base + st->field) ? "lakh" : "thousands");
 	else if (text)
 		put_text(b, text, st->kind == 'q');
 	return st->kind == 'i' || st->kind == 'z' || st->kind == 'h' || st->kind == 'b' || st->kind == 'o' || st->kind == 'c' ||
-	       text;
+	       st->kind == 'g' || text;
 }
 
 void config_doc(Buf *b)

@@ -5,22 +5,40 @@
 
 #include <math.h>
 
-const NumFormat fmt_plain = {"", '.', ""};
+const NumFormat fmt_plain = {"", '.', "", false};
 
 void fmt_init(NumFormat *f, const Config *cfg)
 {
 	f->thousands = cfg->thousands_separator ? cfg->thousands_separator : ",";
 	f->decimal = cfg->decimal_separator ? cfg->decimal_separator : '.';
 	f->currency = cfg->currency ? cfg->currency : "";
+	f->lakh = cfg->lakh_grouping;
 }
 
+/* u (1 or more) in groups of two digits: the lakhs and crores above the last three (1,23,45,678). */
+static void put_twos(Buf *b, const NumFormat *f, uint64_t u)
+{
+	if (u < 100) {
+		buf_int(b, (int64_t)u);
+		return;
+	}
+	put_twos(b, f, u / 100);
+	buf_puts(b, f->thousands);
+	char d[2] = {(char)('0' + u / 10 % 10), (char)('0' + u % 10)};
+	buf_put(b, d, 2);
+}
+
+/* u's digits, the last three a group and the others groups of three, or of two (lakh: 12,34,567). */
 static void put_grouped(Buf *b, const NumFormat *f, uint64_t u)
 {
 	if (u < 1000 || (!*f->thousands && u <= INT64_MAX)) {
 		buf_int(b, (int64_t)u);
 		return;
 	}
-	put_grouped(b, f, u / 1000);
+	if (f->lakh)
+		put_twos(b, f, u / 1000);
+	else
+		put_grouped(b, f, u / 1000);
 	buf_puts(b, f->thousands);
 	char d[3] = {(char)('0' + u / 100 % 10), (char)('0' + u / 10 % 10), (char)('0' + u % 10)};
 	buf_put(b, d, 3);

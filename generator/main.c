@@ -976,6 +976,7 @@ static const char project_config[] =
 	"# churn_window_days = 90\n"
 	"# thousands_separator = ,     # how pages write 1,234.56; \" \" for a space\n"
 	"# decimal_separator = .       # or \",\": 1.234,56 on pages (the CSV files keep 1234.56)\n"
+	"# number_grouping = thousands # or lakh: 12,34,567.00 on pages\n"
 	"# currency = EUR               # or a symbol: €\n"
 	"# noise_threshold_pct = 1      # a KPI change below 1% of the week before's is not coloured\n"
 	"# site_url = https://intranet.example/c360/   # the e-mail links to the dashboard there\n"

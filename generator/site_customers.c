@@ -56,7 +56,7 @@ int customer_pages_mode(const Config *cfg, size_t n, Buf *why)
 {
 	static const char *const names[] = {[PAGES_FILES] = "files", [PAGES_PACKED] = "packed"};
 	int mode = cfg->pages_mode != PAGES_AUTO ? cfg->pages_mode : n > PACKED_FROM ? PAGES_PACKED : PAGES_FILES;
-	static const NumFormat grouped = {",", '.', ""};	/* 1,000,000 whatever the configuration */
+	static const NumFormat grouped = {",", '.', "", false};	/* 1,000,000 whatever the configuration */
 	if (why && cfg->pages_mode != PAGES_AUTO) {
 		buf_printf(why, "%s (set by %s)", cfg->customer_pages, cfg->customer_pages_by);
 	} else if (why) {

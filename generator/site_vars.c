@@ -686,9 +686,10 @@ void page_vars_doc(Buf *b)
 		    "on dates, `signed` (+ before a positive value) on any of those three figures; `url` on any\n"
 		    "value but a list or HTML (escaped as one URL path segment). Without a filter, a\n"
 		    "value is written by its kind: 1,234 · 1,234.50 · 12.50% · 2024-06-30 · yes/no. Numbers and money\n"
-		    "are grouped by the configuration's `thousands_separator`, decimals follow its `decimal_separator`\n"
-		    "and money has its `currency` (c360 help config). Dates: `day` in prose (sentences, cards, headings), `date` in tables, CSV files and\n"
-		    "`datetime` attributes, where sorting or a program reads them.\n");
+		    "are grouped by the configuration's `thousands_separator` and `number_grouping`, decimals follow its\n"
+		    "`decimal_separator` and money has its `currency` (c360 help config). Dates: `day` in prose\n"
+		    "(sentences, cards, headings), `date` in tables, CSV files and `datetime` attributes, where sorting\n"
+		    "or a program reads them.\n");
 	doc_mustache(b);
 	buf_puts(b, "\n## Every page\n\n| variable | kind | what |\n|---|---|---|\n");
 	doc_vars(b, global_vars, "");

@@ -279,6 +279,14 @@ file_has "$T/comma/segments/index.html" '<td class="right">€1.465,00</td>'
 pdftotext "$T/comma/weekly/report.pdf" - | grep -q '€6.472,59' && pass || fail "the PDF's revenue with a decimal comma"
 file_has "$T/comma/gold/kpi_summary.csv" '^total_revenue,6472.59,6367.09$'
 file_has "$T/comma/segments/new.csv" '^114,Ravi Shankar,ravi@mail.in,,New,1000.00,1,2023-12-13,89,1,1$'
+# ... and lakh grouping (12,34,567.00), an Indian report's
+mkdir -p "$T/lakh-data"
+printf 'customer_id,name\n1,Asha\n' >"$T/lakh-data/customers.csv"
+printf 'order_id,customer_id,order_date,amount,status\n1,1,2024-01-02,1234567.00,complete\n' >"$T/lakh-data/orders.csv"
+printf 'number_grouping = lakh\ncurrency = ₹\n' >"$T/lakh.conf"
+run 0 build --config "$T/lakh.conf" --data "$T/lakh-data" --out "$T/lakh"
+file_has "$T/lakh/index.html" '<p class="value">₹12,34,567.00</p>'
+file_has "$T/lakh/gold/kpi_summary.csv" '^total_revenue,1234567.00,'
 printf 'thousands_separator = ,\ndecimal_separator = ,\n' >"$T/both.conf"
 run 1 build --config "$T/both.conf" --data "$FIXTURE" --out "$T/both"
 err_has "both.conf:1: error: thousands_separator is \",\", as decimal_separator is: a page could not tell a thousand from a decimal"

@@ -6,7 +6,7 @@
 static void test_summary(void **state)
 {
 	(void)state;
-	static const NumFormat comma = {",", '.', ""};
+	static const NumFormat comma = {",", '.', "", false};
 	static const int k[] = {K_TOTAL_REVENUE, K_TOTAL_CUSTOMERS, K_AVERAGE_ORDER_VALUE, K_REPEAT_CUSTOMER_PCT,
 				K_OPEN_TICKETS, K_CHURN_RISK};
 	static const struct { int64_t now[6], before[6]; const char *want; } cases[] = {

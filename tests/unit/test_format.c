@@ -6,7 +6,8 @@
 
 #include <unistd.h>
 
-static const NumFormat comma = {",", '.', ""}, euro = {".", ',', "€"}, code = {" ", '.', "EUR"};
+static const NumFormat comma = {",", '.', "", false}, euro = {".", ',', "€", false}, code = {" ", '.', "EUR", false},
+		       lakh = {",", '.', "₹", true};
 
 typedef void (*FmtFn)(Buf *b, const NumFormat *f, int64_t v);
 
@@ -34,6 +35,11 @@ static void test_numbers_and_money(void **state)
 		{"money", fmt_money, &comma, INT64_MIN, "-92,233,720,368,547,758.08"},
 		{"pct", fmt_pct, &comma, 5333, "53.33%"}, {"pct", fmt_pct, &comma, 0, "0.00%"},
 		{"pct", fmt_pct, &euro, 5333, "53,33%"}, {"hundredths", fmt_hundredths, &euro, -123456, "-1.234,56"},
+		/* lakh grouping: the last three digits, then twos (CLDR's #,##,##0.00 for India) */
+		{"int", fmt_int, &lakh, 999, "999"}, {"int", fmt_int, &lakh, 1000, "1,000"},
+		{"int", fmt_int, &lakh, 100000, "1,00,000"}, {"int", fmt_int, &lakh, 123456, "1,23,456"},
+		{"int", fmt_int, &lakh, INT64_MIN, "-92,23,37,20,36,85,47,75,808"},
+		{"money", fmt_money, &lakh, 1234567800, "₹1,23,45,678.00"}, {"money", fmt_money, &lakh, -99999, "-₹999.99"},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++)
 		check(cases[i].what, cases[i].fn, cases[i].f, cases[i].v, cases[i].want);
@@ -218,7 +224,7 @@ static void test_chart_stacked_min(void **state)
 static void test_compact_and_change_pct(void **state)
 {
 	(void)state;
-	static const NumFormat rupee = {",", '.', "₹"};
+	static const NumFormat rupee = {",", '.', "₹", false};
 	static const struct { const NumFormat *f; int kind; int64_t v; const char *want; } cases[] = {
 		{&comma, KV_COUNT, 9999, "9,999"}, {&comma, KV_COUNT, 10000, "10.0 k"}, {&comma, KV_COUNT, 20867, "20.9 k"},
 		{&comma, KV_COUNT, 999949, "999.9 k"}, {&comma, KV_COUNT, 999950, "1.0 M"},

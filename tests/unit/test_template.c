@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 static Arena arena;
-static const NumFormat comma = {",", '.', ""};
+static const NumFormat comma = {",", '.', "", false};
 
 /* A small data set every case renders with. */
 static Value *data(void)
@@ -431,7 +431,7 @@ static void test_figures_plain(void **state)
 	(void)state;
 	static const int64_t days[] = {-719163, -719162, 0, 19000, 2932896, 2932897, -800000000, -3652429, -3652059,
 				       -1000000000000, 1000000000000};	/* date.c takes days * 86400 */
-	static const NumFormat escaped = {"", '.', "&"}, plain = {"", '.', "\u20ac"};
+	static const NumFormat escaped = {"", '.', "&", false}, plain = {"", '.', "\u20ac", false};
 	Buf err = {0}, a = {0}, b = {0};
 	const char *src = "<i title='{{d}}|{{d|day}}|{{d|number}}|{{d|signed}}|{{n|date}}|{{n|day}}|{{n}}|{{n|pct}}|"
 			  "{{p}}|{{y}}|{{y|date}}|{{d|url}}'>";
@@ -488,7 +488,7 @@ static void test_activity_html(void **state)
 	static const char *const texts[] = {"", "Order", "<b>&\"'</b>", "a' onclick='x", "120.50 · Completed", "&amp;",
 					    "<td align=\"left\">"};
 	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897, -3652429, -3652059, -1000000000000};
-	static const NumFormat fmts[] = {{",", '.', ""}, {"&", '.', "<"}};
+	static const NumFormat fmts[] = {{",", '.', "", false}, {"&", '.', "<", false}};
 	char *long_id = xcalloc(1, 3001);
 	memset(long_id, '<', 3000);
 	Buf err = {0}, got = {0}, scratch = {0};
@@ -546,7 +546,7 @@ static void test_lifecycle_html(void **state)
 	static const char *const texts[] = {"", "Browse", "<b>&\"'</b>", "valid orders", " align=\"x"};
 	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897, -3652429, -3652059, -1000000000000};
 	static const int64_t counts[] = {0, 1, 1234567, -5};
-	static const NumFormat fmts[] = {{",", '.', ""}, {"&", '.', "<"}};
+	static const NumFormat fmts[] = {{",", '.', "", false}, {"&", '.', "<", false}};
 	Buf err = {0}, got = {0}, scratch = {0};
 	Template *t = tpl_parse("lifecycle.html", lifecycle_builtin, strlen(lifecycle_builtin), &err);
 	CHECK(t, "%s", buf_cstr(&err));
@@ -591,7 +591,7 @@ static void test_strip_html(void **state)
 	(void)state;
 	static const int64_t days[] = {MOMENT_NULL, 19000, 0, -800000000, 2932897, -3652429, -3652059, -1000000000000};
 	static const int64_t counts[] = {0, 1, 1234567, -5};
-	static const NumFormat fmts[] = {{",", '.', ""}, {"&", '.', "<"}, {" ", ',', "\u20ac"}};
+	static const NumFormat fmts[] = {{",", '.', "", false}, {"&", '.', "<", false}, {" ", ',', "\u20ac", false}};
 	Buf err = {0}, got = {0}, scratch = {0};
 	Template *t = tpl_parse("customer_strip.html", strip_builtin, strlen(strip_builtin), &err);
 	CHECK(t, "%s", buf_cstr(&err));
@@ -660,7 +660,7 @@ static void test_customer_md_slots(void **state)
 		{CMD_SESSIONS_TIMED, "sessions_timed"}};
 	static const char *const counts[] = {"orders_count", "payments_count", "tickets_count", "sessions_count"};
 	static const char *const mores[] = {"orders_more", "payments_more", "tickets_more", "sessions_more"};
-	static const NumFormat fmts[] = {{",", '.', ""}, {"&", '.', "<"}};
+	static const NumFormat fmts[] = {{",", '.', "", false}, {"&", '.', "<", false}};
 	Buf err = {0}, md1 = {0}, md2 = {0}, scratch = {0};
 	Template *t = tpl_parse("customer.md", customer_md_builtin, strlen(customer_md_builtin), &err);
 	CHECK(t, "%s", buf_cstr(&err));
