@@ -2,6 +2,7 @@
  * erased before anything else is written, and messages by how much the user asked to hear. */
 #include "c360.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,23 @@
 
 static Verbosity level = SAY_NORMAL;
 static bool shown;	/* a progress line is on the terminal */
+static Buf *captured;	/* console_capture's, under capture_lock: build threads say things too */
+static pthread_mutex_t capture_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void console_capture(Buf *b)
+{
+	pthread_mutex_lock(&capture_lock);
+	captured = b;
+	pthread_mutex_unlock(&capture_lock);
+}
+
+static void capture(const char *s, size_t n)
+{
+	pthread_mutex_lock(&capture_lock);
+	if (captured && captured->len < CAPTURE_MAX)
+		buf_put(captured, s, n < CAPTURE_MAX - captured->len ? n : CAPTURE_MAX - captured->len);
+	pthread_mutex_unlock(&capture_lock);
+}
 
 void console_init(Verbosity v)
 {
@@ -32,6 +50,7 @@ void console_write(const char *s, size_t n)
 {
 	erase();
 	fwrite(s, 1, n, stderr);
+	capture(s, n);
 }
 
 void console_last(const char *text)
@@ -48,11 +67,20 @@ void say(Verbosity at, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
+	char line[1024];	/* what capture keeps of it */
+	va_list again;
+	va_copy(again, ap);
 	erase();
 	fputs("c360: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+	int n = vsnprintf(line + 6, sizeof line - 7, fmt, again);	/* a longer message is cut */
+	va_end(again);
+	n = n < 0 ? 0 : n < (int)sizeof line - 7 ? n : (int)sizeof line - 8;
+	memcpy(line, "c360: ", 6);
+	line[6 + n] = '\n';
+	capture(line, (size_t)n + 7);
 }
 
 static double seconds(struct timespec from, struct timespec to)

@@ -25,23 +25,49 @@
 #define MAX_WAIT_MS 1000	/* but no longer than this after the first change */
 #define BUILD_ID_URL "/__c360/build-id"
 #define RELOAD_URL "/__c360/reload.js"
+#define FAILED_URL "/__c360/failed"	/* the messages of the last rebuild if it failed, else empty */
 #define PER_ADDRESS 32u	/* connections at once from one address */
 
 /* Served as RELOAD_URL and named in every HTML response: polls the build id and reloads the
  * page once it differs from the build the page came from. */
 static const char reload_js[] =
-	"/* c360 serve: reloads the page when the site has been rebuilt. */\n"
+	"/* c360 serve: reloads the page when the site has been rebuilt, and shows why a rebuild\n"
+	" * failed over the page (the previous site's) until one succeeds. */\n"
 	"(function () {\n"
 	"\tvar built = document.currentScript.getAttribute(\"data-build\");\n"
+	"\tfunction show(text) {\n"
+	"\t\tvar box = document.getElementById(\"c360-serve-failed\");\n"
+	"\t\tif (!text) {\n"
+	"\t\t\tif (box)\n"
+	"\t\t\t\tbox.remove();\n"
+	"\t\t\treturn;\n"
+	"\t\t}\n"
+	"\t\tif (!box) {\n"
+	"\t\t\tbox = document.createElement(\"pre\");\n"
+	"\t\t\tbox.id = \"c360-serve-failed\";\n"
+	"\t\t\tbox.setAttribute(\"role\", \"alert\");\n"
+	"\t\t\tbox.style.cssText = \"position:fixed;left:0;right:0;bottom:0;max-height:45vh;overflow:auto;margin:0;\" +\n"
+	"\t\t\t\t\"padding:1em;z-index:2147483647;white-space:pre-wrap;font:13px/1.4 monospace;\" +\n"
+	"\t\t\t\t\"background:#fdeceb;color:#1c1e21;border-top:4px solid #b3261e\";\n"
+	"\t\t\tdocument.body.appendChild(box);\n"
+	"\t\t}\n"
+	"\t\tbox.textContent = \"The rebuild failed: this page is the previous site's. c360 said:\\n\\n\" + text;\n"
+	"\t}\n"
 	"\tfunction poll() {\n"
 	"\t\tfetch(\"" BUILD_ID_URL "\", {cache: \"no-store\"}).then(function (r) {\n"
 	"\t\t\treturn r.ok ? r.text() : built;\n"
 	"\t\t}).then(function (id) {\n"
-	"\t\t\tif (id !== built)\n"
+	"\t\t\tif (id !== built) {\n"
 	"\t\t\t\tlocation.reload();\n"
-	"\t\t\telse\n"
+	"\t\t\t\treturn;\n"
+	"\t\t\t}\n"
+	"\t\t\treturn fetch(\"" FAILED_URL "\", {cache: \"no-store\"}).then(function (r) {\n"
+	"\t\t\t\treturn r.ok ? r.text() : \"\";\n"
+	"\t\t\t}).then(function (text) {\n"
+	"\t\t\t\tshow(text);\n"
 	"\t\t\t\tsetTimeout(poll, 1000);\n"
-	"\t\t}, function () {\n"
+	"\t\t\t});\n"
+	"\t\t}).catch(function () {\n"
 	"\t\t\tsetTimeout(poll, 2000);\n"
 	"\t\t});\n"
 	"\t}\n"
@@ -53,6 +79,8 @@ typedef struct {
 	bool loopback;		/* bound to 127.0.0.0/8: only this machine's browser is served */
 	long pid;
 	atomic_ulong generation;	/* successful builds so far */
+	pthread_mutex_t lock;
+	char *failed;		/* under lock: the last rebuild's messages, if it failed (FAILED_URL) */
 } Server;
 
 /* libmicrohttpd's functions c360 calls, opened with it when a site is first served (lib_load). */
@@ -294,7 +322,7 @@ static enum MHD_Result serve_request(void *cls, struct MHD_Connection *c, const 
 				     const char *version, const char *upload, size_t *upload_size, void **state)
 {
 	static int seen;
-	const Server *sv = cls;
+	Server *sv = cls;
 	(void)version, (void)upload, (void)upload_size;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", "method not allowed\n");
@@ -312,6 +340,13 @@ static enum MHD_Result serve_request(void *cls, struct MHD_Connection *c, const 
 	}
 	if (strcmp(url, RELOAD_URL) == 0)
 		return respond_text(c, MHD_HTTP_OK, serve_content_type(".js"), reload_js);
+	if (strcmp(url, FAILED_URL) == 0) {	/* paths of this machine: for its own browser only */
+		pthread_mutex_lock(&sv->lock);
+		enum MHD_Result done = respond_text(c, MHD_HTTP_OK, "text/plain; charset=utf-8",
+						    sv->loopback && sv->failed ? sv->failed : "");
+		pthread_mutex_unlock(&sv->lock);
+		return done;
+	}
 	return respond_file(sv, c, url);
 }
 
@@ -464,7 +499,16 @@ static void rebuild(Server *sv, const ServeOptions *so, Watch *w)
 {
 	say(SAY_NORMAL, "%s changed; rebuilding", w->changed.len ? buf_cstr(&w->changed) : "a source");
 	w->changed.len = 0;
-	if (so->build(so->ctx) != 0) {
+	Buf said = {0};
+	console_capture(&said);
+	bool failed = so->build(so->ctx) != 0;
+	console_capture(NULL);
+	pthread_mutex_lock(&sv->lock);
+	free(sv->failed);
+	sv->failed = failed ? xstrdup(buf_cstr(&said)) : NULL;
+	pthread_mutex_unlock(&sv->lock);
+	buf_free(&said);
+	if (failed) {
 		say(SAY_QUIET, "the rebuild failed; still serving the previous site");
 	} else if (!so->unchanged || !*so->unchanged) {
 		atomic_fetch_add(&sv->generation, 1);
@@ -515,7 +559,7 @@ int serve(const ServeOptions *so)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);	/* before any thread starts: they inherit it */
 	signal(SIGPIPE, SIG_IGN);
 	struct in_addr bound;
-	Server sv = {.out = so->cfg->out_dir, .pid = (long)getpid(),
+	Server sv = {.out = so->cfg->out_dir, .pid = (long)getpid(), .lock = PTHREAD_MUTEX_INITIALIZER,
 		     .loopback = inet_pton(AF_INET, so->bind, &bound) == 1 && (ntohl(bound.s_addr) >> 24) == 127};
 	unsigned port = so->port;
 	int status = 1, sigfd = signalfd(-1, &stop, SFD_CLOEXEC), sock = listen_on(so->bind, &port);
@@ -550,5 +594,6 @@ out:
 		watch_free(&w);
 	if (sigfd >= 0)
 		close(sigfd);
+	free(sv.failed);
 	return status;
 }

@@ -205,10 +205,14 @@ cp "$T/p/templates/segments.md" "$T/segments.good"
 { cat "$T/segments.good"; echo "{{nosuch}}"; } >"$T/segments.bad" && mv "$T/segments.bad" "$T/p/templates/segments.md"
 check until_ok grep -q "segments.md:.*nosuch" "$T/log"
 check until_ok grep -q "the rebuild failed; still serving the previous site" "$T/log"
+# ... the open pages show why (reload.js puts /__c360/failed over the page) until a build succeeds
+check served_has /__c360/failed "segments.md:[0-9]*:[0-9]*: error: {{nosuch}}"
+check served_has /__c360/reload.js "/__c360/failed"
 ups=$(grep -c "is up to date" "$T/log")
 more_up() { [ "$(grep -c "is up to date" "$T/log")" -gt "$ups" ]; }
 cp "$T/segments.good" "$T/segments.back" && mv "$T/segments.back" "$T/p/templates/segments.md"
 check until_ok more_up
+check [ -z "$(fetch /__c360/failed)" ]
 sleep 0.5
 check [ "$(sed -n '/is up to date/{n;p;}' "$T/log" | grep -c 'rebuilt')" = 0 ]
 check [ "$(build_id)" = "$id5" ]
