@@ -398,9 +398,11 @@ size_t utf8_cut(const char *s, size_t n, size_t max)
 	if (!max)
 		return 0;
 	size_t from = max > GRAPHEME_WINDOW ? max - GRAPHEME_WINDOW : 0, end = max + 1;
-	while (from && ((unsigned char)s[from] & 0xc0) == 0x80)
+	/* a character's start or end, 3 bytes away at most: bytes that are not UTF-8 (a run of
+	 * continuation bytes) do not take the window past brk */
+	for (int k = 0; k < 3 && from && ((unsigned char)s[from] & 0xc0) == 0x80; k++)
 		from--;
-	while (end < n && ((unsigned char)s[end] & 0xc0) == 0x80)
+	for (int k = 0; k < 3 && end < n && ((unsigned char)s[end] & 0xc0) == 0x80; k++)
 		end++;
 	char brk[GRAPHEME_WINDOW + 8];	/* from backs off 3 bytes at most, end goes on 3 */
 	u8_grapheme_breaks((const uint8_t *)s + from, end - from, brk);
