@@ -390,6 +390,13 @@ void esc_sheet_cell(Buf *b, const char *s, size_t n)
  * a Devanagari or Thai letter keeps its vowel signs, an emoji its skin tone and the rest of its
  * ZWJ sequence, a flag both its letters. The clusters of a window before max decide; a cluster
  * longer than it (a letter under hundreds of marks) is cut between two characters. */
+/* Whether s[i..n) starts with a regional indicator (U+1F1E6..U+1F1FF, half a flag). */
+static bool regional_at(const char *s, size_t n, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+	return i + 4 <= n && u[0] == 0xf0 && u[1] == 0x9f && u[2] == 0x87 && u[3] >= 0xa6 && u[3] <= 0xbf;
+}
+
 size_t utf8_cut(const char *s, size_t n, size_t max)
 {
 	if (n <= max)
@@ -404,7 +411,13 @@ size_t utf8_cut(const char *s, size_t n, size_t max)
 		from--;
 	for (int k = 0; k < 3 && end < n && ((unsigned char)s[end] & 0xc0) == 0x80; k++)
 		end++;
-	char brk[GRAPHEME_WINDOW + 8];	/* from backs off 3 bytes at most, end goes on 3 */
+	if (regional_at(s, n, from)) {	/* a flag is two regional indicators counted from the run's start */
+		size_t before = 0;
+		while (from - before * 4 >= 4 && regional_at(s, n, from - before * 4 - 4))
+			before++;
+		from -= before % 2 * 4;
+	}
+	char brk[GRAPHEME_WINDOW + 12];	/* from backs off 3 bytes at most and then a regional indicator, end goes on 3 */
 	u8_grapheme_breaks((const uint8_t *)s + from, end - from, brk);
 	for (size_t i = max - from; i > 0; i--)
 		if (brk[i])
