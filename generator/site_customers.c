@@ -1518,14 +1518,27 @@ static const char *const letters[] = {"\xc3\xb8o", "\xc5\x82l", "\xc4\x91" "d", 
 
 /* Accents off, lower case, by libunistring: decomposed with the compatibility forms (NFKD: the
  * full-width Ｔａｒｏ and １２３ an IME types, and the half-width ｶﾀｶﾅ of older Japanese systems,
- * as taro, 123 and カタカナ), the marks dropped, lower-cased; then the letters above. */
+ * as taro, 123 and カタカナ), the marks dropped, lower-cased; then the letters above. The acute
+ * accent typed as an apostrophe (O´Malley, U+00B4) is one: NFKD would make it a space and a
+ * mark, and O´Malley the words o and malley, not found by "omalley" (apostrophe). */
 static void search_fold_unicode(const char *s, size_t n, Buf *out)
 {
 	size_t dn = 0, ln = 0;
-	uint8_t *d = u8_normalize(UNINORM_NFKD, (const uint8_t *)s, n, NULL, &dn);
-	if (!d)
-		return;
 	Buf kept = {0};
+	if (memmem(s, n, "\xc2\xb4", 2)) {
+		for (size_t i = 0; i < n; i++)
+			if (i + 1 < n && s[i] == '\xc2' && s[i + 1] == '\xb4')
+				buf_putc(&kept, '\''), i++;
+			else
+				buf_putc(&kept, s[i]);
+		s = kept.p, n = kept.len;
+	}
+	uint8_t *d = u8_normalize(UNINORM_NFKD, (const uint8_t *)s, n, NULL, &dn);
+	kept.len = 0;
+	if (!d) {
+		buf_free(&kept);
+		return;
+	}
 	for (size_t i = 0; i < dn;) {
 		ucs4_t cp;
 		int len = u8_mbtouc(&cp, d + i, dn - i);
