@@ -7,16 +7,16 @@
 	/* A cell as a number where it reads as one (1,234.56, -€20.00, 28.57%, +3 pts, and with the
 	 * separators a configuration sets: 1.234,56, 1 234.56, 1'234.56), else as text; an empty cell
 	 * or a dash sorts last either way. c360 writes a figure's decimals two at most and groups
-	 * thousands three: a point or comma before one or two digits at the end is the decimal one. */
+	 * thousands three: a point or comma before one or two digits at the end is the decimal one,
+	 * and the digits before are grouped by three or not at all (a day, Jun 30, 2024, is text). */
 	function cellValue(row, col) {
 		var cell = row.cells[col];
 		var text = cell ? cell.textContent.trim() : '';
 		if (text === '' || text === '–') return null;
-		var m = /^([+-]?)[^\d+-]{0,4}(\d(?:[\d.,' \u00a0\u202f]*\d)?)(%| pts)?$/.exec(text);
+		var m = /^([+-]?)[^\d+-]{0,4}(\d+|\d{1,3}(?:[.,'\u2019 \u00a0\u202f\u2009]{1,4}\d{3})+)(?:[.,](\d{1,2}))?(%| pts)?$/
+			.exec(text);
 		if (!m) return text;
-		var decimals = /[.,](\d{1,2})$/.exec(m[2]);
-		var whole = decimals ? m[2].slice(0, decimals.index) : m[2];
-		return Number(m[1] + whole.replace(/\D/g, '') + (decimals ? '.' + decimals[1] : ''));
+		return Number(m[1] + m[2].replace(/\D/g, '') + (m[3] ? '.' + m[3] : ''));
 	}
 
 	/* Text as a reader of the page's language orders it: accents and case after the letter

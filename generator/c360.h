@@ -2189,6 +2189,9 @@ void md_init(void);	/* once, before threads */
  * putting the stashed fragments back; cmark's memory comes from arena. */
 void md_render(const char *md, size_t n, const RawStash *raws, Arena *arena, Buf *out);
 void md_html(const char *md, size_t n, Arena *arena, Buf *out);	/* cmark's HTML, as it comes */
+/* The text a reader sees of a heading's text in Markdown (# text): **VIP** &amp; co as VIP & co,
+ * its HTML dropped (a page's <title>, escaped there as any text). */
+void md_heading_text(const char *text, size_t n, Buf *out);
 void md_align_classes(char *html, size_t n);	/* align="..." (HTML4) as class="..." */
 /* Where a scan of cmark's HTML is, a byte at a time (html_at_step with each byte from start to
  * end): inside a tag, inside one of its quoted attribute values (and which), how deep in code. */

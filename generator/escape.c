@@ -384,6 +384,13 @@ void esc_sheet_cell(Buf *b, const char *s, size_t n)
 	csv_quoted(b, s, n, formula);
 }
 
+/* Whether s[i..n) starts with a regional indicator (U+1F1E6..U+1F1FF, half a flag). */
+static bool regional_at(const char *s, size_t n, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+	return i + 4 <= n && u[0] == 0xf0 && u[1] == 0x9f && u[2] == 0x87 && u[3] >= 0xa6 && u[3] <= 0xbf;
+}
+
 #define GRAPHEME_WINDOW 256	/* bytes before a cut whose grapheme clusters are looked at */
 
 /* Not only between two characters but between two grapheme clusters (UAX #29, libunistring):
@@ -398,11 +405,19 @@ size_t utf8_cut(const char *s, size_t n, size_t max)
 	if (!max)
 		return 0;
 	size_t from = max > GRAPHEME_WINDOW ? max - GRAPHEME_WINDOW : 0, end = max + 1;
-	while (from && ((unsigned char)s[from] & 0xc0) == 0x80)
+	/* a character's start or end, 3 bytes away at most: bytes that are not UTF-8 (a run of
+	 * continuation bytes) do not take the window past brk */
+	for (int k = 0; k < 3 && from && ((unsigned char)s[from] & 0xc0) == 0x80; k++)
 		from--;
-	while (end < n && ((unsigned char)s[end] & 0xc0) == 0x80)
+	for (int k = 0; k < 3 && end < n && ((unsigned char)s[end] & 0xc0) == 0x80; k++)
 		end++;
-	char brk[GRAPHEME_WINDOW + 8];	/* from backs off 3 bytes at most, end goes on 3 */
+	if (regional_at(s, n, from)) {	/* a flag is two regional indicators counted from the run's start */
+		size_t before = 0;
+		while (from - before * 4 >= 4 && regional_at(s, n, from - before * 4 - 4))
+			before++;
+		from -= before % 2 * 4;
+	}
+	char brk[GRAPHEME_WINDOW + 12];	/* from backs off 3 bytes at most and then a regional indicator, end goes on 3 */
 	u8_grapheme_breaks((const uint8_t *)s + from, end - from, brk);
 	for (size_t i = max - from; i > 0; i--)
 		if (brk[i])

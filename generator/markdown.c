@@ -152,6 +152,24 @@ static char *cmark_html(const char *md, size_t n, Arena *arena)
 	return html;
 }
 
+void md_heading_text(const char *text, size_t n, Buf *out)
+{
+	Buf md = {0};
+	buf_puts(&md, "# ");
+	buf_put(&md, text, n);
+	cmark_node *doc = cmark_parse_document(md.p, md.len, CMARK_OPT_DEFAULT);
+	cmark_iter *it = cmark_iter_new(doc);
+	for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(node);
+		if (ev == CMARK_EVENT_ENTER && (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE))
+			buf_puts(out, cmark_node_get_literal(node));
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	buf_free(&md);
+}
+
 void md_html(const char *md, size_t n, Arena *arena, Buf *out)
 {
 	buf_puts(out, cmark_html(md, n, arena));

@@ -1518,12 +1518,14 @@ static const char *const letters[] = {"\xc3\xb8o", "\xc5\x82l", "\xc4\x91" "d", 
 
 /* Accents off, lower case, by libunistring: decomposed with the compatibility forms (NFKD: the
  * full-width Ｔａｒｏ and １２３ an IME types, and the half-width ｶﾀｶﾅ of older Japanese systems,
- * as taro, 123 and カタカナ), the marks dropped, lower-cased; then the letters above. */
+ * as taro, 123 and カタカナ), the marks dropped, lower-cased; then the letters above. The acute
+ * accent typed as an apostrophe (O´Malley, U+00B4) is one (’): NFKD would make it a space and a
+ * mark, and O´Malley the words o and malley, not found by "omalley" (apostrophe). */
 static void search_fold_unicode(const char *s, size_t n, Buf *out)
 {
 	size_t dn = 0, ln = 0;
 	Buf kept = {0};
-	if (memmem(s, n, "\xc2\xb4", 2)) {	/* ´ as an apostrophe (O´Malley): ’, which NFKD leaves, not " ́" */
+	if (memmem(s, n, "\xc2\xb4", 2)) {
 		for (size_t i = 0; i < n; i++)
 			if (s[i] == '\xc2' && i + 1 < n && s[i + 1] == '\xb4')
 				buf_puts(&kept, "\xe2\x80\x99"), i++;

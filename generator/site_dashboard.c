@@ -216,9 +216,9 @@ bool site_dashboard(Site *site)
 		Str heading = tpl_title(site->tpl.tpl[i]);
 		name.len = title.len = 0;
 		buf_printf(&name, "%s.html", tpl + 6);
-		if (heading.n)
-			buf_put(&title, heading.p, heading.n);
-		else
+		if (heading.n)	/* as the page's <h1> reads: **VIP** &amp; co is VIP & co */
+			md_heading_text(heading.p, heading.n, &title);
+		if (!title.len)
 			buf_puts(&title, tpl + 6);
 		ok = dashboard_page(site, buf_cstr(&name), tpl, buf_cstr(&title), true);
 	}

@@ -342,7 +342,7 @@ grep -qi ",\"'=HYPERLINK" "$T/h/out/segments/"*.csv && pass || fail "formula in 
 # written without spaces (Chinese, Japanese) found by a part inside it, full-width and half-width
 # forms (an IME's, older Japanese systems') by the usual ones and back, a decomposed é by e
 mkdir -p "$T/intl" "$T/intl-site"
-printf 'customer_id,name,email\n1,王小明,\n2,山田太郎,\n3,Ｔａｒｏ Ｙａｍａｄａ,\n4,ﾔﾏﾀﾞ ﾊﾅｺ,\n5,Jose\314\201 Garci\314\201a,\n6,Ana Lima,\n' \
+printf 'customer_id,name,email\n1,王小明,\n2,山田太郎,\n3,Ｔａｒｏ Ｙａｍａｄａ,\n4,ﾔﾏﾀﾞ ﾊﾅｺ,\n5,Jose\314\201 Garci\314\201a,\n6,Ana Lima,\n7,Kate O\302\264Malley,\n' \
 	>"$T/intl/customers.csv"
 printf 'order_id,customer_id,order_date,amount,status\n1,1,2024-01-02,10.00,complete\n' >"$T/intl/orders.csv"
 printf 'ticket_id,customer_id,issue_type,ticket_date\n1,1,配送が大幅に遅れており注文した商品がまだ届いていません,2024-01-02\n' \
@@ -350,7 +350,7 @@ printf 'ticket_id,customer_id,issue_type,ticket_date\n1,1,配送が大幅に遅�
 $C360 build --data "$T/intl" --out "$T/intl-site" --quiet 2>/dev/null && pass || fail "build the names in other scripts"
 if command -v node >/dev/null; then
 	for q in '小明=王小明' '太郎=山田太郎' 'taro=Ｔａｒｏ Ｙａｍａｄａ' 'ｙａｍａ=Ｔａｒｏ Ｙａｍａｄａ' 'ヤマダ=ﾔﾏﾀﾞ ﾊﾅｺ' 'ﾊﾅ=ﾔﾏﾀﾞ ﾊﾅｺ' \
-		'ｊｏｓｅ=José García' 'GARCÍA=José García' '小=王小明'; do
+		'ｊｏｓｅ=José García' 'GARCÍA=José García' '小=王小明' 'omalley=Kate O´malley'; do	# ´ an apostrophe, not a space
 		got=$(node tests/search.mjs "$T/intl-site" "${q%%=*}" 2>&1 | tr '\n' '|')
 		[ "$got" = "${q#*=}|" ] && pass || fail "search ${q%%=*}: $got, want ${q#*=}"
 	done

@@ -135,11 +135,13 @@ mkdir "$T/tpl/pages"
 printf '# VIP customers ##\n\nRevenue {{total_revenue}} from {{top_count}}: {{#top}}[{{name}}]({{root}}{{url}}) {{/top}}\n\n{{{kpi_cards}}}\n' \
 	>"$T/tpl/pages/vip.md"
 printf 'A page without a heading.\n' >"$T/tpl/pages/plain_2.md"
+printf '# **Top** <b>clients</b> &amp; `co`\n' >"$T/tpl/pages/top.md"	# titled as its <h1> reads, not its Markdown
 echo "not a page" >"$T/tpl/pages/notes.txt"	# not read, as in templates/
 run 0 build --config "$T/tpl.conf" --data "$FIXTURE" --out "$T/tplsite"
 hasnt "$T/err" "pages/"
 has "$T/tplsite/vip.html" "<title>VIP customers · "
 has "$T/tplsite/plain_2.html" "<title>plain_2 · "
+has "$T/tplsite/top.html" "<title>Top clients &amp; co · "
 has "$T/tplsite/vip.html" "Revenue 6,472.59 from 20: "	# gold/kpi_summary.csv's total_revenue; its 20 customers
 has "$T/tplsite/vip.html" ">O'Brien Sean</a>"	# the fixture's o'brien sean
 has "$T/tplsite/vip.html" '<section class="kpi'

@@ -299,6 +299,20 @@ async function controls(browser, base, types) {
 		return cells.join(' ');
 	});
 	check(figures === "-€5,00 €99,50 1'000.5 €1.234,56 €12.000,00 –", `sorting: figures in the wrong order (${figures})`);
+	/* ... and days (a template's {{date|day}}) as text, not as the figures 302024 and 42024 */
+	const days = await list.evaluate(() => {
+		const t = document.createElement('table');
+		t.innerHTML = '<thead><tr><th>Day</th></tr></thead><tbody>' +
+			['Mar 4, 2024', 'Jun 30, 2024', 'Dec 1, 2023', '1’234.5', '99'].map((n) => `<tr><td>${n}</td></tr>`).join('') +
+			'</tbody>';
+		document.querySelector('main').appendChild(t);
+		window.C360.prepareTables(t.parentElement);
+		t.querySelector('th button').click();
+		const cells = Array.from(t.tBodies[0].rows, (r) => r.cells[0].textContent);
+		t.remove();
+		return cells.join(' | ');
+	});
+	check(days === '99 | 1’234.5 | Dec 1, 2023 | Jun 30, 2024 | Mar 4, 2024', `sorting: days or figures in the wrong order (${days})`);
 	/* ... and the script still works under a lang the browser does not know (a theme's en_US) */
 	const badLang = await list.evaluate(() => new Promise((done) => {
 		document.documentElement.lang = 'en_US';

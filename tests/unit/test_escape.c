@@ -308,6 +308,32 @@ static void test_cuts(void **state)
 		buf_puts(&zalgo, "\xcc\x81");
 	CHECK(utf8_cut(zalgo.p, zalgo.len, 600) == 599, "a letter under 400 marks: %zu", utf8_cut(zalgo.p, zalgo.len, 600));
 	buf_free(&zalgo);
+	/* bytes that are not UTF-8: a run of continuation bytes before or after the cut does not
+	 * take the clusters' window past its end (it overflowed the stack) */
+	Buf junk = {0};
+	buf_putc(&junk, 'a');
+	for (int i = 0; i < 20000; i++)
+		buf_putc(&junk, (char)0x80);
+	for (int i = 0; i < 300; i++)
+		buf_putc(&junk, 'b');
+	buf_putc(&junk, (char)0xc3);
+	for (int i = 0; i < 20000; i++)
+		buf_putc(&junk, (char)0x80);
+	for (size_t max = 19990; max < 20320; max += 7) {
+		size_t got = utf8_cut(junk.p, junk.len, max);
+		CHECK(got <= max, "not UTF-8, at most %zu: %zu", max, got);
+	}
+	CHECK(utf8_cut(junk.p, junk.len, 20200) == 20200, "between two b: %zu", utf8_cut(junk.p, junk.len, 20200));
+	CHECK(utf8_cut(junk.p, junk.len, 20302) <= 20301, "not after the lead byte: %zu", utf8_cut(junk.p, junk.len, 20302));
+	buf_free(&junk);
+	/* 75 flags: each two regional indicators counted from the first, wherever the window starts */
+	Buf flags = {0};
+	for (int i = 0; i < 75; i++)
+		buf_puts(&flags, "\xf0\x9f\x87\xaf\xf0\x9f\x87\xb5");	/* 🇯🇵 */
+	for (size_t max = 0; max < flags.len; max++)
+		CHECK(utf8_cut(flags.p, flags.len, max) == max / 8 * 8, "75 flags, at most %zu: %zu", max,
+		      utf8_cut(flags.p, flags.len, max));
+	buf_free(&flags);
 	static const char wide[] = "\xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e Li";	/* 王小明 Li */
 	CHECK(text_columns(wide, strlen(wide)) == 9, "王小明 Li: %zu columns", text_columns(wide, strlen(wide)));
 	CHECK(text_columns("e\xcc\x81", 3) == 1, "a mark takes no column");

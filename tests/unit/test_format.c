@@ -3,6 +3,7 @@
 #include "harness.h"
 
 #include <ctype.h>
+#include <time.h>
 
 #include <unistd.h>
 
@@ -379,6 +380,17 @@ static void test_chart_css_colours(void **state)
 		CHECK(strcmp(buf_cstr(&warn), cases[i].warn) == 0, "case %zu: warned \"%s\"", i, buf_cstr(&warn));
 		buf_free(&warn);
 	}
+	/* 100,000 warnings: each one's line counted on from the last one's, not from the start (minutes) */
+	Buf css = {0}, warn = {0};
+	for (int i = 0; i < 100000; i++)
+		buf_puts(&css, ":root{--s0:red}\n");
+	uint32_t got[4];
+	clock_t start = clock();
+	chart_css_colours(css.p, css.len, "t.css", got, &warn);
+	double secs = (double)(clock() - start) / CLOCKS_PER_SEC;
+	CHECK(secs < 5, "100,000 warnings in %.1f s", secs);
+	CHECK(strstr(buf_cstr(&warn), "\nt.css:100000:12: warning: --s0 ") != NULL, "the last warning's place");
+	buf_free(&css), buf_free(&warn);
 }
 
 int main(void)
