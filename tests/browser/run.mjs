@@ -262,6 +262,22 @@ async function search(browser, base, where) {
 	await page.close();
 }
 
+/* The cells of a one-column table of values added to the page, once sorted ascending by its
+ * heading, " | " between them. */
+function sortedCells(page, values) {
+	return page.evaluate((values) => {
+		const t = document.createElement('table');
+		t.innerHTML = '<thead><tr><th>Value</th></tr></thead><tbody>' +
+			values.map((n) => `<tr><td>${n}</td></tr>`).join('') + '</tbody>';
+		document.querySelector('main').appendChild(t);
+		window.C360.prepareTables(t.parentElement);
+		t.querySelector('th button').click();
+		const cells = Array.from(t.tBodies[0].rows, (r) => r.cells[0].textContent);
+		t.remove();
+		return cells.join(' | ');
+	}, values);
+}
+
 /* Sorting with the keyboard's focus ring visible; a one-row table is a list on a phone; in print
  * the headings keep with what follows and no control shows. */
 async function controls(browser, base, types) {
@@ -273,45 +289,14 @@ async function controls(browser, base, types) {
 		'sorting: the heading does not say how the table is sorted');
 	check(await button.evaluate((b) => getComputedStyle(b).outlineStyle) !== 'none', 'sorting: no focus ring');
 	/* text sorts as a reader orders it: an accent after its letter, numbers within text by value */
-	const order = await list.evaluate(() => {
-		const t = document.createElement('table');
-		t.innerHTML = '<thead><tr><th>Name</th></tr></thead><tbody>' +
-			['Zoe', 'Item 10', 'Émile', 'Item 9', 'emma'].map((n) => `<tr><td>${n}</td></tr>`).join('') + '</tbody>';
-		document.querySelector('main').appendChild(t);
-		window.C360.prepareTables(t.parentElement);
-		t.querySelector('th button').click();
-		const names = Array.from(t.tBodies[0].rows, (r) => r.cells[0].textContent);
-		t.remove();
-		return names.join(' ');
-	});
-	check(order === 'Émile emma Item 9 Item 10 Zoe', `sorting: text in the wrong order (${order})`);
+	const order = await sortedCells(list, ['Zoe', 'Item 10', 'Émile', 'Item 9', 'emma']);
+	check(order === 'Émile | emma | Item 9 | Item 10 | Zoe', `sorting: text in the wrong order (${order})`);
 	/* figures by value with a configuration's separators too (decimal_separator = ",": 1.234,56) */
-	const figures = await list.evaluate(() => {
-		const t = document.createElement('table');
-		t.innerHTML = '<thead><tr><th>Value</th></tr></thead><tbody>' +
-			['€12.000,00', '–', '€99,50', '€1.234,56', '-€5,00', "1'000.5"].map((n) => `<tr><td>${n}</td></tr>`).join('') +
-			'</tbody>';
-		document.querySelector('main').appendChild(t);
-		window.C360.prepareTables(t.parentElement);
-		t.querySelector('th button').click();
-		const cells = Array.from(t.tBodies[0].rows, (r) => r.cells[0].textContent);
-		t.remove();
-		return cells.join(' ');
-	});
-	check(figures === "-€5,00 €99,50 1'000.5 €1.234,56 €12.000,00 –", `sorting: figures in the wrong order (${figures})`);
+	const figures = await sortedCells(list, ['€12.000,00', '–', '€99,50', '€1.234,56', '-€5,00', "1'000.5"]);
+	check(figures === "-€5,00 | €99,50 | 1'000.5 | €1.234,56 | €12.000,00 | –",
+		`sorting: figures in the wrong order (${figures})`);
 	/* ... and days (a template's {{date|day}}) as text, not as the figures 302024 and 42024 */
-	const days = await list.evaluate(() => {
-		const t = document.createElement('table');
-		t.innerHTML = '<thead><tr><th>Day</th></tr></thead><tbody>' +
-			['Mar 4, 2024', 'Jun 30, 2024', 'Dec 1, 2023', '1’234.5', '99'].map((n) => `<tr><td>${n}</td></tr>`).join('') +
-			'</tbody>';
-		document.querySelector('main').appendChild(t);
-		window.C360.prepareTables(t.parentElement);
-		t.querySelector('th button').click();
-		const cells = Array.from(t.tBodies[0].rows, (r) => r.cells[0].textContent);
-		t.remove();
-		return cells.join(' | ');
-	});
+	const days = await sortedCells(list, ['Mar 4, 2024', 'Jun 30, 2024', 'Dec 1, 2023', '1’234.5', '99']);
 	check(days === '99 | 1’234.5 | Dec 1, 2023 | Jun 30, 2024 | Mar 4, 2024', `sorting: days or figures in the wrong order (${days})`);
 	/* ... and the script still works under a lang the browser does not know (a theme's en_US) */
 	const badLang = await list.evaluate(() => new Promise((done) => {
