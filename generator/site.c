@@ -647,6 +647,23 @@ static void templates_unused(const Site *site)
 		free(path);
 		buf_free(&file), buf_free(&shown), buf_free(&name);
 	}
+	char *pages = path_join(site->cfg->templates_dir, "pages");	/* what of it is no page */
+	size_t n = 0;
+	Buf ignore = {0};
+	char **names = is_dir(pages) ? dir_list(pages, NULL, &n, &ignore) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		if (len <= 3 || strcmp(names[i] + len - 3, ".md") != 0) {
+			Buf shown = {0};
+			char *path = path_join(pages, names[i]);
+			buf_put_printable(&shown, path, strlen(path), 300);
+			say(SAY_NORMAL, "%s: warning: not a page: a page of your own is NAME.md, Markdown with tags (files "
+			    "the pages use go in the theme, copied to assets/)", buf_cstr(&shown));
+			buf_free(&shown), free(path);
+		}
+		free(names[i]);
+	}
+	free(names), free(pages), buf_free(&ignore);
 }
 
 bool site_templates_check(const Config *cfg, Buf *err)

@@ -136,9 +136,10 @@ printf '# VIP customers ##\n\nRevenue {{total_revenue}} from {{top_count}}: {{#t
 	>"$T/tpl/pages/vip.md"
 printf 'A page without a heading.\n' >"$T/tpl/pages/plain_2.md"
 printf '# **Top** <b>clients</b> &amp; `co`\n' >"$T/tpl/pages/top.md"	# titled as its <h1> reads, not its Markdown
-echo "not a page" >"$T/tpl/pages/notes.txt"	# not read, as in templates/
+echo "not a page" >"$T/tpl/pages/notes.txt"	# not read, as in templates/, and said
 run 0 build --config "$T/tpl.conf" --data "$FIXTURE" --out "$T/tplsite"
-hasnt "$T/err" "pages/"
+has "$T/err" "tpl/pages/notes.txt: warning: not a page: a page of your own is NAME.md"
+hasnt "$T/err" "pages/vip\|pages/plain_2"
 has "$T/tplsite/vip.html" "<title>VIP customers · "
 has "$T/tplsite/plain_2.html" "<title>plain_2 · "
 has "$T/tplsite/top.html" "<title>Top clients &amp; co · "
