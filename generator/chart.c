@@ -623,16 +623,20 @@ static bool css_hex(const char *s, size_t n, uint32_t *rgb)
 	return true;
 }
 
+#define CSS_WARNINGS 10	/* said each; of more, how many */
+
 /* Where a warning is: the line and column of the byte at, counted on from the last warning's
- * (they come in the file's order; counted from the start, 200,000 of them took minutes). */
+ * (they come in the file's order); and how many there were. */
 typedef struct {
 	const char *name;
 	Buf *warn;
-	size_t at, line, col;
+	size_t at, line, col, n;
 } CssWhere;
 
 static void css_warn(const char *s, size_t at, CssWhere *w, const char *prop)
 {
+	if (++w->n > CSS_WARNINGS)
+		return;
 	for (; w->at < at; w->at++)
 		s[w->at] == '\n' ? (w->line++, w->col = 1) : w->col++;
 	buf_printf(w->warn, "%s:%zu:%zu: warning: %s is not written #rgb or #rrggbb: the PNG and PDF charts keep the "
@@ -671,7 +675,7 @@ static void css_root_decls(const char *s, size_t i, size_t to, uint32_t colour[4
 
 void chart_css_colours(const char *css, size_t n, const char *name, uint32_t colour[4], Buf *warn)
 {
-	CssWhere where = {name, warn, 0, 1, 1};
+	CssWhere where = {name, warn, 0, 1, 1, 0};
 	for (size_t i = 0; (i = css_gap(css, n, i)) < n;) {
 		size_t open = css_until(css, n, i, "{;", false);
 		if (open >= n)
@@ -685,6 +689,8 @@ void chart_css_colours(const char *css, size_t n, const char *name, uint32_t col
 			css_root_decls(css, open + 1, close, colour, &where);
 		i = close + 1;
 	}
+	if (where.n > CSS_WARNINGS)
+		buf_printf(warn, "%s: warning: %zu more colours not written #rgb or #rrggbb\n", name, where.n - CSS_WARNINGS);
 }
 
 static void role_colour(cairo_t *cr, const ChartPlot *p, int role, double alpha)
