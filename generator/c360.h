@@ -2226,8 +2226,9 @@ void skel_free(SkelCache *c);
 void skel_stats(const SkelCache *c, uint64_t *filled, uint64_t *through_cmark, size_t *shapes);
 void tpl_set_add(TplSet *s, const char *name, Template *t);	/* s owns t */
 const Template *tpl_set_get(const TplSet *s, const char *name, size_t n);
-/* The text of t's first line if it is a Markdown heading of level 1 without tags nor backslashes
- * ("# VIP customers": "VIP customers"); empty if not: a page's title (templates/pages/NAME.md). */
+/* The Markdown after "# " of t's first line if it is a heading of level 1 without tags ("# VIP
+ * customers ##": "VIP customers ##"); empty if not: a page's title (templates/pages/NAME.md), as
+ * md_heading_text reads it. */
 Str tpl_title(const Template *t);
 void tpl_set_free(TplSet *s);
 bool tpl_set_includes(const TplSet *s, const char *name);	/* a template of s has {{>name}} */

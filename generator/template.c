@@ -1387,20 +1387,7 @@ Str tpl_title(const Template *t)
 {
 	const char *s = t->src, *nl = strchr(s, '\n');
 	size_t n = nl ? (size_t)(nl - s) : strlen(s);
-	if (n < 3 || memcmp(s, "# ", 2) != 0 || memmem(s, n, "{{", 2) || memchr(s, '\\', n))
-		return str_make(NULL, 0);
-	for (s += 2, n -= 2; n && *s == ' '; s++, n--)
-		;
-	size_t end = n;
-	while (end && (s[end - 1] == ' ' || s[end - 1] == '\r'))
-		end--;
-	size_t hashes = end;	/* CommonMark's closing sequence: "# Title ##" is "Title", "# C#" is "C#" */
-	while (hashes && s[hashes - 1] == '#')
-		hashes--;
-	if (hashes < end && (hashes == 0 || s[hashes - 1] == ' '))
-		for (end = hashes; end && s[end - 1] == ' '; end--)
-			;
-	return str_make(s, end);
+	return n < 3 || memcmp(s, "# ", 2) != 0 || memmem(s, n, "{{", 2) ? str_make(NULL, 0) : str_make(s + 2, n - 2);
 }
 
 const Template *tpl_set_get(const TplSet *s, const char *name, size_t n)
