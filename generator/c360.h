@@ -2538,11 +2538,14 @@ static inline bool shard_has(const Config *cfg, unsigned folder)
 enum { LIST_CHURN, LIST_OPEN, LIST_COUNT };
 typedef struct {
 	const char *slug;	/* the page SLUG.html and the list SLUG.csv, at the site's root */
+	const char *var;	/* its rows among a page of the project's own's variables */
 	const char *title, *noun, *rule;	/* "Churn risk", "customers at churn risk", who is on it */
 	int kpi;		/* the card that opens it */
 } CustomerListDef;
 extern const CustomerListDef customer_list_defs[LIST_COUNT];
 const uint32_t *customer_list(const Gold *g, int list, size_t *n);
+/* The customer_rows its page shows (the first 500), *shown how many. */
+Value *customer_list_rows(const Site *site, Arena *a, int list, size_t *shown);
 /* dir/path: customers as CSV for spreadsheets (a UTF-8 BOM, no cell a formula); false after
  * reporting to the site's err. */
 bool customer_csv(const Site *site, const char *path, const uint32_t *rows, size_t n);

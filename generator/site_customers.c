@@ -11,7 +11,6 @@
 #include <unistr.h>
 
 #define LIST_ROWS 10		/* rows of each history on a customer page */
-
 #define RECORDS_PER_FILE 1000	/* search records per script file */
 
 unsigned customer_folder(const RowHead *c)

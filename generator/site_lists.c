@@ -7,9 +7,9 @@
 #define LIST_ROWS 500	/* customers on a list's page; its CSV has them all */
 
 const CustomerListDef customer_list_defs[LIST_COUNT] = {
-	[LIST_CHURN] = {"churn-risk", "Churn risk", "customers at churn risk",
+	[LIST_CHURN] = {"churn-risk", "churn_risk_list", "Churn risk", "customers at churn risk",
 			"a support ticket and no valid order in the churn window; the most valuable first", K_CHURN_RISK},
-	[LIST_OPEN] = {"open-tickets", "Customers with open tickets", "customers with open tickets",
+	[LIST_OPEN] = {"open-tickets", "open_tickets_list", "Customers with open tickets", "customers with open tickets",
 		       "at least one ticket neither Resolved nor Closed; the most open tickets first, then the most "
 		       "valuable", K_OPEN_TICKETS},
 };
@@ -18,6 +18,14 @@ const uint32_t *customer_list(const Gold *g, int list, size_t *n)
 {
 	*n = list == LIST_CHURN ? g->nchurn : g->nopen;
 	return list == LIST_CHURN ? g->churn_list : g->open_list;
+}
+
+Value *customer_list_rows(const Site *site, Arena *a, int list, size_t *shown)
+{
+	size_t n;
+	const uint32_t *rows = customer_list(site->g, list, &n);
+	*shown = n < LIST_ROWS ? n : LIST_ROWS;
+	return customer_rows(site, a, rows, *shown);
 }
 
 /* ---- customers as CSV, for spreadsheets: a BOM so Excel reads UTF-8, no cell a formula */
@@ -122,7 +130,7 @@ static bool write_list(Site *site, PageWork *w, int list)
 	const CustomerListDef *def = &customer_list_defs[list];
 	size_t n;
 	const uint32_t *rows = customer_list(site->g, list, &n);
-	size_t shown = n < LIST_ROWS ? n : LIST_ROWS;
+	size_t shown;
 	Arena *a = &w->arena;
 	arena_reset(a);
 	Value *d = v_obj(a);
@@ -140,9 +148,10 @@ static bool write_list(Site *site, PageWork *w, int list)
 	buf_free(&rule);
 	v_set(a, d, "slug", v_cstr(a, def->slug));
 	v_set(a, d, "customers", v_num(a, V_INT, (int64_t)n));
+	Value *shown_rows = customer_list_rows(site, a, list, &shown);
 	v_set(a, d, "shown", v_num(a, V_INT, (int64_t)shown));
 	v_set(a, d, "all_shown", v_bool(a, shown == n));
-	v_set(a, d, "rows", customer_rows(site, a, rows, shown));
+	v_set(a, d, "rows", shown_rows);
 	buf_printf(&path, "%s.html", def->slug);
 	bool ok = page_write(site, w, buf_cstr(&path), "list", d);
 	path.len = 0;

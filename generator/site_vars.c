@@ -169,12 +169,17 @@ static const PageVar customer_row_fields[] = {
 	END,
 };
 
-/* A page of the project's own (templates/pages/NAME.md) has the dashboard's variables and the
- * customers page's most valuable customers: index.html's are this table from its third row. */
+/* A page of the project's own (templates/pages/NAME.md) has the dashboard's variables, the
+ * customers page's most valuable customers and the lists' customers (customer_list_defs' var):
+ * index.html's are this table from its fifth row. */
 static const PageVar own_page_vars[] = {
 	{"top", T_LIST, customer_row_fields, "the customers with the highest lifetime value, as `customers/index.html` "
 					     "lists them"},
 	{"top_count", T_NUMBER, NULL, "how many of them"},
+	{"churn_risk_list", T_LIST, customer_row_fields, "the customers at churn risk as `churn-risk.html` lists them "
+							 "(500 at most)"},
+	{"open_tickets_list", T_LIST, customer_row_fields, "the customers with open tickets as `open-tickets.html` "
+							   "lists them (500 at most)"},
 	{"kpis", T_LIST, kpi_fields, "every KPI, in the order of their rows in gold/kpi_summary.csv"},
 	{"cards", T_LIST, kpi_fields, "the KPIs with a card, in the cards' order"},
 	{"kpi_cards", T_HTML, NULL, "the KPI cards: `templates/kpi_cards.html` rendered with this page's data"},
@@ -203,7 +208,7 @@ static const PageVar own_page_vars[] = {
 	{"no_web_activities", T_TEXT, NULL, "why there is no session data (empty if there is)"},
 	END,
 };
-#define index_vars (own_page_vars + 2)
+#define index_vars (own_page_vars + 4)
 
 static const PageVar segment_vars[] = {
 	{"name", T_TEXT, NULL, "the segment"},

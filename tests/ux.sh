@@ -134,7 +134,7 @@ mv "$T/tpl/vip.md" "$T/vip.md"
 mkdir "$T/tpl/pages"
 printf '# VIP customers ##\n\nRevenue {{total_revenue}} from {{top_count}}: {{#top}}[{{name}}]({{root}}{{url}}) {{/top}}\n\n{{{kpi_cards}}}\n' \
 	>"$T/tpl/pages/vip.md"
-printf 'A page without a heading.\n' >"$T/tpl/pages/plain_2.md"
+printf 'A page without a heading.\n\nBacklog:{{#open_tickets_list}} [{{id}}]{{/open_tickets_list}}.\n' >"$T/tpl/pages/plain_2.md"
 printf '# **Top** <b>clients</b> &amp; `co`\n' >"$T/tpl/pages/top.md"	# titled as its <h1> reads, not its Markdown
 echo "not a page" >"$T/tpl/pages/notes.txt"	# not read, as in templates/, and said
 run 0 build --config "$T/tpl.conf" --data "$FIXTURE" --out "$T/tplsite"
@@ -146,6 +146,10 @@ has "$T/tplsite/top.html" "<title>Top clients &amp; co · "
 has "$T/tplsite/vip.html" "Revenue 6,472.59 from 20: "	# gold/kpi_summary.csv's total_revenue; its 20 customers
 has "$T/tplsite/vip.html" ">O'Brien Sean</a>"	# the fixture's o'brien sean
 has "$T/tplsite/vip.html" '<section class="kpi'
+# ... and the customers of a list (open-tickets.csv's, in its order: the fixture's are fewer than 500)
+want=$(awk -F, 'NR > 1 { printf " [%s]", $1 }' "$T/tplsite/open-tickets.csv" | tr -d '\357\273\277')
+[ -n "$want" ] && grep -qF "Backlog:$want." "$T/tplsite/plain_2.html" && pass ||
+	fail "plain_2.html's backlog: $(grep -o 'Backlog[^<]*' "$T/tplsite/plain_2.html"), want$want"
 [ ! -e "$T/tplsite/notes.html" ] && [ ! -e "$T/tplsite/pages" ] && pass || fail "more than the pages of templates/pages/*.md"
 link=$(grep -o 'href="customers/[^"]*"' "$T/tplsite/vip.html" | head -1 | sed 's/^href="//; s/"$//')
 [ -n "$link" ] && [ -f "$T/tplsite/$link" ] && pass || fail "vip.html's first customer link \"$link\" is no page"
