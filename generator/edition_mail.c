@@ -232,11 +232,13 @@ void edition_mail_text(const Edition *e, Buf *b)
 	for (size_t i = 0; i < e->nat_risk; i++) {
 		const EditionCustomer *r = &e->at_risk[i];
 		item.len = 0;
-		buf_puts(&item, "- ");	/* the name and id closed (esc_bidi): the rest of the line is c360's */
+		/* the name and id closed (esc_bidi) and isolated (U+2068 .. U+2069): a Hebrew name
+		   first on the line does not make all of it, "(id), segment" too, read from the right */
+		buf_puts(&item, "- \u2068");
 		esc_bidi(&item, r->name, strlen(r->name));
-		buf_puts(&item, " (");
+		buf_puts(&item, "\u2069 (\u2068");
 		esc_bidi(&item, r->id, strlen(r->id));
-		buf_printf(&item, "), %s", r->segment);
+		buf_printf(&item, "\u2069), %s", r->segment);
 		wrapped(b, buf_cstr(&item), "  ");	/* the figures on a line of their own, under it */
 		buf_printf(b, "  lifetime value %s, last order %s, open tickets %s\n", r->value,
 			   *r->last_order ? r->last_order : "none", r->open);

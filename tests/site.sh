@@ -243,6 +243,19 @@ assert m['From'].split('<')[0].rstrip().endswith('Evil\u202c'), repr(m['From'])
 text = m.get_body(preferencelist=('plain',)).get_content()
 assert text.startswith('Ann \u202eLee\u202c - the week'), repr(text[:40])
 PY
+# a name of a right-to-left script first on a line of the text's list of customers at churn risk
+# is isolated (U+2068 .. U+2069), with the id: the line, read left to right, is c360's
+mkdir -p "$T/rtl"
+cp "$FIXTURE"/*.csv "$T/rtl/"
+sed -i "s/^104,[^,]*,/104,$(printf '\327\220\327\221\327\231 \327\233\327\224\327\237'),/" "$T/rtl/customers.csv"
+run 0 build --data "$T/rtl" --as-of 2024-03-11 --out "$T/rtl-site"
+python3 - "$T/rtl-site/weekly/email.eml" <<'PY' >"$T/rtl.out" 2>&1 && pass || fail "an RTL name in the e-mail's text: $(tail -2 "$T/rtl.out")"
+import email, sys
+from email import policy
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=policy.default)
+text = m.get_body(preferencelist=('plain',)).get_content()
+assert '\n- \u2068\u05d0\u05d1\u05d9 \u05db\u05d4\u05df\u2069 (\u2068104\u2069), ' in text, text
+PY
 pdfinfo "$T/bidi/weekly/report.pdf" | grep -q "Title: *Ann $(printf '\342\200\256')Lee$(printf '\342\200\254') · weekly edition" && pass ||
 	fail "bidi in the PDF's title: $(pdfinfo "$T/bidi/weekly/report.pdf" | grep Title)"
 
