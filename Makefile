@@ -10,7 +10,7 @@ BUILD ?= build
 
 WARN := -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
 PKGS := libcmark-gfm cairo libpng zlib sqlite3
-OPENED := libcurl libmicrohttpd	# their headers only: opened when first needed (generator/dynlib.c)
+OPENED := libcurl libmicrohttpd pangocairo	# their headers only: opened when first needed (generator/dynlib.c)
 C360_CPPFLAGS := -D_GNU_SOURCE -DC360_DATADIR='"$(DATADIR)"' -Igenerator $(shell pkg-config --cflags $(PKGS) $(OPENED))
 C360_LIBS := $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcsv -lunistring -lxxhash -lpthread -lm
 # libxxhash's x86 dispatch (the same hashes, AVX2 or AVX-512 where the CPU has them), if it has one

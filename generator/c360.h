@@ -2318,11 +2318,18 @@ void chart_set_free(ChartSet *set);
 /* The charts' series colours in PNG and PDF: chart_css_colours of the theme's style.css (none,
  * or one that cannot be read: c360's), its warnings appended to warn. */
 void theme_chart_colours(const Config *cfg, uint32_t colour[4], Buf *warn);
-/* The charts' font found and scaled now, while one thread runs, and kept: each chart then finds
- * it in cairo's cache. Found by the first chart instead, beside threads that may have taken the
- * memory, fontconfig crashed where an allocation failed (ulimit -v). The PDF's bold face is
- * found so too (edition_pdf_fonts_load); its normal face is this one. */
-void chart_fonts_load(void);
+
+/* ---- text drawn by Cairo in the charts and the PDF (text.c): shaped, in the order it reads,
+ * each character from a font that has it */
+enum { TEXT_LEFT, TEXT_CENTRE, TEXT_RIGHT };
+/* text (UTF-8, no control) with its baseline at y, starting, centred or ending at x, size units
+ * high; returns how wide it is. */
+double text_show(struct _cairo *cr, double x, double y, double size, bool bold, int align, const char *text);
+double text_measure(struct _cairo *cr, double size, bool bold, const char *text);	/* as text_show draws it */
+/* The fonts found and read now, while one thread runs, and kept: a chart drawn beside threads
+ * that may have taken the memory then finds them ready (fontconfig crashed where an allocation
+ * failed, under ulimit -v). */
+void text_fonts_load(void);
 
 /* ------------------------------------------------------------------ the site (site*.c) */
 /* Everything made from gold, into dir (render.c): the gold tables, the charts, the site and
@@ -2368,9 +2375,6 @@ typedef struct {
 } Edition;
 /* weekly/report.pdf into out; false after reporting to err. */
 bool edition_pdf(const Edition *e, Buf *out, Buf *err);
-/* The PDF's bold face found now (its normal one is the charts', chart_fonts_load), on a PDF
- * surface as the PDF's first bold text finds it, and kept: its thread then matches no font. */
-void edition_pdf_fonts_load(void);
 /* The e-mail's HTML (preview: for weekly/email.html, its pictures from ../charts/) and its text. */
 void edition_mail_html(const Edition *e, Buf *b, bool preview);
 void edition_mail_text(const Edition *e, Buf *b);

@@ -743,20 +743,14 @@ static void draw_shape(cairo_t *cr, const ChartPlot *p, const Shape *s)
 		cairo_stroke(cr);
 		cairo_set_line_width(cr, 1);
 		break;
-	default: {
-		cairo_text_extents_t e;
-		cairo_text_extents(cr, s->text, &e);
-		double x = s->anchor == A_START ? s->x : s->anchor == A_MIDDLE ? s->x - e.x_advance / 2 : s->x - e.x_advance;
-		cairo_move_to(cr, x, s->y);
-		cairo_show_text(cr, s->text);
-	}
+	default:
+		text_show(cr, s->x, s->y, FONT, false,
+			  s->anchor == A_START ? TEXT_LEFT : s->anchor == A_MIDDLE ? TEXT_CENTRE : TEXT_RIGHT, s->text);
 	}
 }
 
 void chart_draw(const ChartPlot *p, cairo_t *cr)
 {
-	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, FONT);
 	cairo_set_line_width(cr, 1);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 	for (size_t i = 0; i < p->n; i++)
@@ -900,21 +894,4 @@ void chart_sparkline(Buf *b, const double *v, const char *const *tips, size_t n,
 		buf_puts(b, "</title></circle>\n");
 	}
 	buf_puts(b, "</svg>");
-}
-
-void chart_fonts_load(void)
-{
-	static cairo_scaled_font_t *kept;	/* held for the process: cairo finds it again by its key */
-	if (kept)
-		return;
-	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
-	cairo_t *cr = cairo_create(surface);
-	cairo_scale(cr, 2, 2);	/* as chart_png draws */
-	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, FONT);
-	cairo_text_extents_t e;
-	cairo_text_extents(cr, "0", &e);
-	kept = cairo_scaled_font_reference(cairo_get_scaled_font(cr));
-	cairo_destroy(cr);
-	cairo_surface_destroy(surface);
 }

@@ -30,8 +30,6 @@ typedef struct {
 	int nopen;
 } Pdf;
 
-enum { AL_LEFT, AL_RIGHT };
-
 static void ink(cairo_t *cr, int tone)
 {
 	if (tone > 0)
@@ -42,43 +40,30 @@ static void ink(cairo_t *cr, int tone)
 		cairo_set_source_rgb(cr, 0.36, 0.38, 0.42);
 }
 
-/* text as shown (text_shown) into b, its font set, measured into ex. */
-static void text_set(cairo_t *cr, double size, bool bold, const char *text, Buf *b, cairo_text_extents_t *ex)
-{
-	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
-			       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, size);
-	text_shown(b, text, strlen(text));
-	cairo_text_extents(cr, buf_cstr(b), ex);
-}
-
-/* How wide text is at size. */
-static double text_width(cairo_t *cr, double size, bool bold, const char *text)
+/* How wide text is at size, as show_fit shows it. */
+static double shown_width(cairo_t *cr, double size, bool bold, const char *text)
 {
 	Buf b = {0};
-	cairo_text_extents_t ex;
-	text_set(cr, size, bold, text, &b, &ex);
+	text_shown(&b, text, strlen(text));
+	double w = text_measure(cr, size, bold, buf_cstr(&b));
 	buf_free(&b);
-	return ex.x_advance;
+	return w;
 }
 
-/* text at (x, y), ending there when right-aligned; shortened with "…" to max wide (0: any).
- * Returns how wide it is. */
+/* text at (x, y), a space for each control (text_shown), ending there when right-aligned;
+ * shortened with "…" to max wide (0: any). Returns how wide it is. */
 static double show_fit(cairo_t *cr, double x, double y, double size, bool bold, int align, const char *text, double max)
 {
 	Buf b = {0};
-	cairo_text_extents_t ex;
-	text_set(cr, size, bold, text, &b, &ex);
-	while (max > 0 && ex.x_advance > max && b.len > 0) {
+	text_shown(&b, text, strlen(text));
+	while (max > 0 && text_measure(cr, size, bold, buf_cstr(&b)) > max && b.len > 0) {
 		size_t keep = b.len > 3 && memcmp(b.p + b.len - 3, "…", 3) == 0 ? b.len - 3 : b.len;
 		b.len = keep ? utf8_cut(b.p, keep, keep - 1) : 0;	/* a grapheme cluster less */
 		buf_puts(&b, "…");
-		cairo_text_extents(cr, buf_cstr(&b), &ex);
 	}
-	cairo_move_to(cr, align == AL_RIGHT ? x - ex.x_advance : x, y);
-	cairo_show_text(cr, buf_cstr(&b));
+	double w = text_show(cr, x, y, size, bold, align, buf_cstr(&b));
 	buf_free(&b);
-	return ex.x_advance;
+	return w;
 }
 
 static void show(cairo_t *cr, double x, double y, double size, bool bold, int align, const char *text)
@@ -103,17 +88,17 @@ static void page_frame(Pdf *p)
 	Buf text = {0};
 	ink(p->cr, 0);
 	buf_printf(&text, "as of %s", e->as_of);
-	double right = show_fit(p->cr, LEFT, 40, 9, false, AL_RIGHT, buf_cstr(&text), 0);
+	double right = show_fit(p->cr, LEFT, 40, 9, false, TEXT_RIGHT, buf_cstr(&text), 0);
 	text.len = 0;
 	buf_printf(&text, "%s \xc2\xb7 weekly edition", e->title);
-	show_fit(p->cr, MARGIN, 40, 9, true, AL_LEFT, buf_cstr(&text), LEFT - right - FRAME_GAP - MARGIN);
+	show_fit(p->cr, MARGIN, 40, 9, true, TEXT_LEFT, buf_cstr(&text), LEFT - right - FRAME_GAP - MARGIN);
 	rule(p->cr, 48, 0.8);
 	rule(p->cr, A4_H - 44, 0.8);
 	ink(p->cr, 0);
 	text.len = 0;
 	buf_printf(&text, p->pages ? "Page %d of %d" : "Page %d", p->page, p->pages);
-	right = show_fit(p->cr, LEFT, A4_H - 30, 8, false, AL_RIGHT, buf_cstr(&text), 0);
-	show_fit(p->cr, MARGIN, A4_H - 30, 8, false, AL_LEFT, e->site ? e->site : "Made by c360 " C360_VERSION,
+	right = show_fit(p->cr, LEFT, A4_H - 30, 8, false, TEXT_RIGHT, buf_cstr(&text), 0);
+	show_fit(p->cr, MARGIN, A4_H - 30, 8, false, TEXT_LEFT, e->site ? e->site : "Made by c360 " C360_VERSION,
 		 LEFT - right - FRAME_GAP - MARGIN);
 	buf_free(&text);
 	p->y = TOP;
@@ -166,20 +151,16 @@ static void paragraph(Pdf *p, const char *text, double size)
 {
 	cairo_t *cr = p->cr;
 	tag_begin(p, "P");
-	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, size);
 	Buf line = {0};
 	for (const char *w = text; *w;) {
 		size_t n = strcspn(w, " "), keep = line.len;
 		buf_puts(&line, line.len ? " " : "");
 		buf_put(&line, w, n);
-		cairo_text_extents_t ex;
-		cairo_text_extents(cr, buf_cstr(&line), &ex);
-		if (ex.x_advance > A4_W - 2 * MARGIN && keep) {
+		if (text_measure(cr, size, false, buf_cstr(&line)) > A4_W - 2 * MARGIN && keep) {
 			line.len = keep;
 			buf_putc(&line, ' ');	/* the space the line ends at: in the text a reader reads out */
 			need(p, size * 1.5);
-			show(cr, MARGIN, p->y, size, false, AL_LEFT, buf_cstr(&line));
+			show(cr, MARGIN, p->y, size, false, TEXT_LEFT, buf_cstr(&line));
 			p->y += size * 1.5;
 			line.len = 0;
 			continue;	/* the word starts the next line */
@@ -187,7 +168,7 @@ static void paragraph(Pdf *p, const char *text, double size)
 		w += n + (w[n] == ' ');
 	}
 	need(p, size * 1.5);
-	show(cr, MARGIN, p->y, size, false, AL_LEFT, line.len ? buf_cstr(&line) : "");
+	show(cr, MARGIN, p->y, size, false, TEXT_LEFT, line.len ? buf_cstr(&line) : "");
 	p->y += size * 1.5;
 	buf_free(&line);
 	tag_end(p);
@@ -197,7 +178,7 @@ static void heading(Pdf *p, const char *text, double room)
 {
 	need(p, room);
 	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
-	show_tagged(p, "H2", MARGIN, p->y + 12, 12, true, AL_LEFT, text, 0);
+	show_tagged(p, "H2", MARGIN, p->y + 12, 12, true, TEXT_LEFT, text, 0);
 	p->y += 26;
 }
 
@@ -218,9 +199,9 @@ static double column_widths(cairo_t *cr, double scale, double size, const double
 {
 	double total = 0;
 	for (int c = 0; c < n; c++) {
-		w[c] = text_width(cr, HEAD_SIZE * scale, true, head[c]);
+		w[c] = shown_width(cr, HEAD_SIZE * scale, true, head[c]);
 		for (size_t r = 0; r < rows; r++)
-			w[c] = fmax(w[c], text_width(cr, size * scale, c == bold_col, cell[r * (size_t)n + c]));
+			w[c] = fmax(w[c], shown_width(cr, size * scale, c == bold_col, cell[r * (size_t)n + c]));
 		if (max[c] > 0)
 			w[c] = fmin(w[c], max[c] * scale);
 		total += w[c];
@@ -260,7 +241,7 @@ static void table_head(Pdf *p, const Columns *t, const char *const *cols, int n)
 	tag_begin(p, "Table");
 	tag_begin(p, "TR");
 	for (int i = 0; i < n; i++)
-		show_tagged(p, "TH", t->x[i], p->y, t->head, true, i ? AL_RIGHT : AL_LEFT, cols[i], t->max[i]);
+		show_tagged(p, "TH", t->x[i], p->y, t->head, true, i ? TEXT_RIGHT : TEXT_LEFT, cols[i], t->max[i]);
 	tag_end(p);
 	p->y += 15;
 }
@@ -289,12 +270,12 @@ static void kpi_table(Pdf *p)
 		row_begin(p, 16);
 		rule(p->cr, p->y + 4, 0.88);
 		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
-		show_tagged(p, "TH", t.x[0], p->y, t.size, false, AL_LEFT, c[0], t.max[0]);
-		show_tagged(p, "TD", t.x[1], p->y, t.size, true, AL_RIGHT, c[1], 0);
-		show_tagged(p, "TD", t.x[2], p->y, t.size, false, AL_RIGHT, c[2], 0);
+		show_tagged(p, "TH", t.x[0], p->y, t.size, false, TEXT_LEFT, c[0], t.max[0]);
+		show_tagged(p, "TD", t.x[1], p->y, t.size, true, TEXT_RIGHT, c[1], 0);
+		show_tagged(p, "TD", t.x[2], p->y, t.size, false, TEXT_RIGHT, c[2], 0);
 		ink(p->cr, e->kpi[k].tone);
-		show_tagged(p, "TD", t.x[3], p->y, t.size, false, AL_RIGHT, c[3], 0);
-		show_tagged(p, "TD", t.x[4], p->y, t.size, false, AL_RIGHT, c[4], 0);
+		show_tagged(p, "TD", t.x[3], p->y, t.size, false, TEXT_RIGHT, c[3], 0);
+		show_tagged(p, "TD", t.x[4], p->y, t.size, false, TEXT_RIGHT, c[4], 0);
 		tag_end(p);
 		p->y += 16;
 	}
@@ -324,9 +305,9 @@ static void at_risk_table(Pdf *p)
 		row_begin(p, 15);
 		rule(p->cr, p->y + 4, 0.88);
 		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
-		show_tagged(p, "TH", t.x[0], p->y, t.size, false, AL_LEFT, cells[6 * i], t.max[0]);
+		show_tagged(p, "TH", t.x[0], p->y, t.size, false, TEXT_LEFT, cells[6 * i], t.max[0]);
 		for (int c = 1; c < 6; c++)
-			show_tagged(p, "TD", t.x[c], p->y, t.size, c == 5, AL_RIGHT, cells[6 * i + c], t.max[c]);
+			show_tagged(p, "TD", t.x[c], p->y, t.size, c == 5, TEXT_RIGHT, cells[6 * i + c], t.max[c]);
 		tag_end(p);
 		p->y += 15;
 	}
@@ -341,7 +322,7 @@ static void at_risk_table(Pdf *p)
 static void chart_at(Pdf *p, const ReportChart *rc, const ChartPlot *plot, double x, double w, double scale)
 {
 	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
-	show_tagged(p, "H2", x, p->y + 12, 11, true, AL_LEFT, rc->chart.title, w);
+	show_tagged(p, "H2", x, p->y + 12, 11, true, TEXT_LEFT, rc->chart.title, w);
 	tag_begin(p, "Figure");
 	cairo_save(p->cr);
 	cairo_translate(p->cr, x + (w - chart_width(plot) * scale) / 2, p->y + 20);
@@ -500,7 +481,7 @@ static int render(const Edition *e, Buf *out, int pages)
 	cairo_set_source_rgb(p.cr, 0.1, 0.1, 0.12);
 	title.len = 0;
 	buf_printf(&title, "The week to %s", e->as_of);
-	show_tagged(&p, "H1", MARGIN, p.y + 10, 18, true, AL_LEFT, buf_cstr(&title), 0);
+	show_tagged(&p, "H1", MARGIN, p.y + 10, 18, true, TEXT_LEFT, buf_cstr(&title), 0);
 	buf_free(&title);
 	p.y += 34;
 	paragraph(&p, buf_cstr((Buf *)&e->summary), 10.5);
@@ -515,22 +496,6 @@ static int render(const Edition *e, Buf *out, int pages)
 	ok = ok && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
 	cairo_surface_destroy(surface);
 	return ok ? p.page : 0;
-}
-
-void edition_pdf_fonts_load(void)
-{
-	static cairo_scaled_font_t *kept;	/* held for the process: the face's match with it */
-	if (kept)
-		return;
-	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(NULL, NULL, A4_W, A4_H);
-	cairo_t *cr = cairo_create(surface);
-	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-	cairo_set_font_size(cr, 9);	/* as page_frame shows the title */
-	cairo_text_extents_t e;
-	cairo_text_extents(cr, "0", &e);
-	kept = cairo_scaled_font_reference(cairo_get_scaled_font(cr));
-	cairo_destroy(cr);
-	cairo_surface_destroy(surface);
 }
 
 /* What Cairo 1.16 leaves out of a PDF, put in: the document's language in its catalog (/Lang, for

@@ -118,8 +118,7 @@ bool render_gold(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 {
 	Render r = {.g = g, .cfg = cfg, .dir = dir};
 	pthread_t t;
-	chart_fonts_load();
-	edition_pdf_fonts_load();
+	text_fonts_load();
 	if (config_threads(cfg) > 1 && run(&r, ST_SITE) && pthread_create(&t, NULL, beside, &r) == 0) {
 		if (run(&r, ST_PAGES))
 			take(&r, ST_INDEX);

@@ -357,18 +357,26 @@ c360: the render stopped; $T/x was not created" ] && pass || fail "render of no 
 run 2 render --gold "$SPARK" --data "$FIXTURE" --out "$T/x"
 run 2 build --gold "$SPARK" --out "$T/x"
 
-# ---- the fonts are matched before the render threads start (chart_fonts_load, and the PDF's
-# bold face, edition_pdf_fonts_load): fontconfig, which does not handle every failed
-# allocation, is not reached from the PDF's thread, beside page threads that may have taken the
-# memory (ulimit -v). Where gdb is, and the binary runs alone (not under valgrind).
+# ---- the fonts are found before the render threads start (text_fonts_load): fontconfig, which
+# does not handle every failed allocation, is not reached from the charts' or the PDF's thread,
+# beside page threads that may have taken the memory (ulimit -v); Pango's own thread finds what
+# text_fonts_load asks it for. Where gdb is, and the binary runs alone (not under valgrind).
 case $C360 in *valgrind*) gdb_ok=0 ;; *) command -v gdb >/dev/null && gdb_ok=1 || gdb_ok=0 ;; esac
 if [ "$gdb_ok" = 1 ]; then
-	printf 'set pagination off\nset breakpoint pending on\nbreak FcFontMatch\ncommands\nsilent\nbt 30\ncont\nend\nrun\n' >"$T/fonts.gdb"
-	timeout -s KILL "$LIMIT" gdb -q -batch -x "$T/fonts.gdb" --args $C360 render --jobs 2 --gold "$T/fixture-build/gold" \
+	for f in FcFontMatch FcFontSort FcFontSetMatch FcFontSetSort FcFontRenderPrepare; do
+		printf 'break %s\ncommands\nsilent\nbt 30\ncont\nend\n' $f
+	done | { printf 'set pagination off\nset breakpoint pending on\n'; cat; echo run; } >"$T/fonts.gdb"
+	mkdir -p "$T/fonts"	# customers at churn risk named in Thai and Chinese: fonts beyond DejaVu Sans
+	cp "$FIXTURE"/*.csv "$T/fonts/"
+	sed -i -e "s/^104,[^,]*,/104,$(printf '\340\270\252\340\270\241\340\270\212\340\270\262\340\270\242'),/" \
+		-e "s/^106,[^,]*,/106,$(printf '\346\235\216\344\274\237'),/" "$T/fonts/customers.csv"
+	run 0 build --quiet --data "$T/fonts" --as-of 2024-03-11 --out "$T/fonts-build"
+	timeout -s KILL "$LIMIT" gdb -q -batch -x "$T/fonts.gdb" --args $C360 render --jobs 2 --gold "$T/fonts-build/gold" \
 		--out "$T/fonts-site" >"$T/fonts.out" 2>&1
-	grep -q 'chart_fonts_load' "$T/fonts.out" && grep -q 'edition_pdf_fonts_load' "$T/fonts.out" &&
-		[ -s "$T/fonts-site/weekly/report.pdf" ] && pass || fail "the fonts were not matched first: $(tail -3 "$T/fonts.out")"
-	grep -q 'edition_pdf (' "$T/fonts.out" && fail "a font matched on the PDF's thread: $(grep -m1 -B3 'edition_pdf (' "$T/fonts.out")" || pass
+	grep -q 'text_fonts_load' "$T/fonts.out" && [ -s "$T/fonts-site/weekly/report.pdf" ] && pass ||
+		fail "the fonts were not found first: $(tail -3 "$T/fonts.out")"
+	grep -q 'edition_pdf (\|chart_png (' "$T/fonts.out" &&
+		fail "a font found on a render thread: $(grep -m1 -B3 'edition_pdf (\|chart_png (' "$T/fonts.out")" || pass
 else
 	skipped=$((skipped + 1))
 	echo "skipped: the fonts matched before the threads (no gdb, or under valgrind)"

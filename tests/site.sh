@@ -243,12 +243,34 @@ assert m['From'].split('<')[0].rstrip().endswith('Evil\u202c'), repr(m['From'])
 text = m.get_body(preferencelist=('plain',)).get_content()
 assert text.startswith('Ann \u202eLee\u202c - the week'), repr(text[:40])
 PY
-# a name of a right-to-left script first on a line of the text's list of customers at churn risk
-# is isolated (U+2068 .. U+2069), with the id: the line, read left to right, is c360's
+# ---- names in Hebrew, Arabic and Chinese (three customers at churn risk)
 mkdir -p "$T/rtl"
 cp "$FIXTURE"/*.csv "$T/rtl/"
-sed -i "s/^104,[^,]*,/104,$(printf '\327\220\327\221\327\231 \327\233\327\224\327\237'),/" "$T/rtl/customers.csv"
+sed -i -e "s/^104,[^,]*,/104,$(printf '\327\220\327\221\327\231 \327\233\327\224\327\237'),/" \
+	-e "s/^105,[^,]*,/105,$(printf '\331\205\330\255\331\205\330\257 \330\271\331\204\331\212'),/" \
+	-e "s/^106,[^,]*,/106,$(printf '\346\235\216\344\274\237'),/" "$T/rtl/customers.csv"
 run 0 build --data "$T/rtl" --as-of 2024-03-11 --out "$T/rtl-site"
+# ... the PDF draws them through Pango (text.c): Hebrew and Arabic right to left, Arabic's letters
+# joined, so a reader of the PDF's text (pdftotext) has them in the order written (Cairo's own
+# text put Hebrew's letters left to right, and Arabic's as no text at all); a Chinese name in a
+# font that has its characters, where one is installed (scripts/install-deps installs one)
+pdftotext "$T/rtl-site/weekly/report.pdf" - >"$T/rtl.txt"
+grep -q "$(printf '\327\220\327\221\327\231 \327\233\327\224\327\237')" "$T/rtl.txt" &&
+	grep -q "$(printf '\331\205\330\255\331\205\330\257 \330\271\331\204\331\212')" "$T/rtl.txt" && pass ||
+	fail "Hebrew and Arabic names in the PDF, as pdftotext reads them: $(grep -a "$(printf '\342\200\253')" "$T/rtl.txt" | head -3)"
+if fc-list ':charset=674e' family | grep -q .; then
+	pdffonts "$T/rtl-site/weekly/report.pdf" | awk 'NR > 2 { print $1 }' | grep -qv '+DejaVuSans' && pass ||
+		fail "a Chinese name in the PDF in DejaVu Sans, which lacks its characters: $(pdffonts "$T/rtl-site/weekly/report.pdf" | tail -n +3)"
+else
+	skipped=$((skipped + 1))
+	echo "skipped: a Chinese name's font in the PDF (fontconfig has no font for it)"
+fi
+# ... and without Pango (C360_NO_PANGO: as where it cannot be opened), Cairo's own text draws it
+C360_NO_PANGO=1 $C360 build --quiet --data "$T/rtl" --as-of 2024-03-11 --out "$T/rtl-cairo" 2>"$T/err" &&
+	pdftotext "$T/rtl-cairo/weekly/report.pdf" - | grep -q "$(printf '\346\235\216\344\274\237')" && pass ||
+	fail "the PDF without Pango: $(head -3 "$T/err")"
+# a name of a right-to-left script first on a line of the text's list of customers at churn risk
+# is isolated (U+2068 .. U+2069), with the id: the line, read left to right, is c360's
 python3 - "$T/rtl-site/weekly/email.eml" <<'PY' >"$T/rtl.out" 2>&1 && pass || fail "an RTL name in the e-mail's text: $(tail -2 "$T/rtl.out")"
 import email, sys
 from email import policy
