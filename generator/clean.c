@@ -1005,8 +1005,8 @@ static void read_space_grouped(Str b, char decimal, AmountParse *p)
 			break;
 		mark = m, i += m, group = 0, ngroups++;
 	}
-	if (!mark || group != 3 || n >= 32)
-		return;
+	if (!mark || group != 3 || n >= 32 || digits[0] == '0')
+		return;	/* a first group of 0 is none, as in read_number: "0 123" is no thousand */
 	char d = 0;
 	if (i < b.n && (b.p[i] == '.' || b.p[i] == ',') && (!decimal || b.p[i] == decimal)) {
 		d = b.p[i++];

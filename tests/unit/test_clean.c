@@ -467,6 +467,9 @@ static void test_amount_separators(void **state)
 		{"12 50", 0, AMOUNT_BAD}, {"1234 567", 0, AMOUNT_BAD}, {"1 2345", 0, AMOUNT_BAD}, {"1  234", 0, AMOUNT_BAD},
 		{"1 234 56", 0, AMOUNT_BAD}, {" 234", 0, AMOUNT_OK, DECIMAL_NONE, 23400}, {"1 234,", 0, AMOUNT_BAD},
 		{"1 234.567,8", 0, AMOUNT_BAD}, {"1 234'567", 0, AMOUNT_BAD},
+		/* ... and none whose first group is 0, as with ',' and '.' ("0,123,456", "012,345") */
+		{"0 123", 0, AMOUNT_BAD}, {"0 123 456", 0, AMOUNT_BAD}, {"00 123", 0, AMOUNT_BAD},
+		{"0'123.50", 0, AMOUNT_BAD}, {"012 345", 0, AMOUNT_BAD}, {"0 123,5", ',', AMOUNT_BAD},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		AmountParse a = clean_amount(S(cases[i].in), cases[i].decimal, NULL);
