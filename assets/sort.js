@@ -5,18 +5,37 @@
 	var C360 = window.C360 = window.C360 || {};
 
 	/* A cell as a number where it reads as one (1,234.56, -€20.00, 28.57%, +3 pts, and with the
-	 * separators a configuration sets: 1.234,56, 1 234.56, 1'234.56), else as text; an empty cell
-	 * or a dash sorts last either way. c360 writes a figure's decimals two at most and groups
-	 * thousands three: a point or comma before one or two digits at the end is the decimal one,
-	 * and the digits before are grouped by three or not at all (a day, Jun 30, 2024, is text). */
-	function cellValue(row, col) {
+	 * separators a configuration sets: 1.234,56, 1 234.56, 1'234.56), its column's prefix taken
+	 * off (columnPrefix), else as text; an empty cell or a dash sorts last either way. c360
+	 * writes a figure's decimals two at most and groups thousands three: a point or comma before
+	 * one or two digits at the end is the decimal one, and the digits before are grouped by three
+	 * or not at all (a day, Jun 30, 2024, is text). */
+	function cellValue(row, col, prefix) {
 		var cell = row.cells[col];
 		var text = cell ? cell.textContent.trim() : '';
 		if (text === '' || text === '–') return null;
+		var figure = text, sign = /^[+-]?/.exec(text)[0];
+		if (prefix && text.substr(sign.length, prefix.length) === prefix)
+			figure = sign + text.substr(sign.length + prefix.length);
 		var m = /^([+-]?)[^\d+-]{0,4}(\d+|\d{1,3}(?:[.,'\u2019 \u00a0\u202f\u2009]{1,4}\d{3})+)(?:[.,](\d{1,2}))?(%| pts)?$/
-			.exec(text);
+			.exec(figure);
 		if (!m) return text;
 		return Number(m[1] + m[2].replace(/\D/g, '') + (m[3] ? '.' + m[3] : ''));
+	}
+
+	/* What every cell of a column with a figure in each starts with, after a sign: a currency of
+	 * any length (a configuration's "SFr. " or "EUR "), not then read as text. '' where they
+	 * differ, or a cell has text alone. */
+	function columnPrefix(rows, col) {
+		var prefix = null;
+		for (var i = 0; i < rows.length; i++) {
+			var text = rows[i].cells[col] ? rows[i].cells[col].textContent.trim() : '';
+			if (text === '' || text === '–') continue;
+			var m = /^[+-]?(\D*)\d/.exec(text);
+			if (!m || (prefix !== null && m[1] !== prefix)) return '';
+			prefix = m[1];
+		}
+		return prefix || '';
 	}
 
 	/* Text as a reader of the page's language orders it: accents and case after the letter
@@ -39,7 +58,8 @@
 		var body = table.tBodies[0];
 		if (!body) return;
 		var ascending = th.getAttribute('aria-sort') !== 'ascending';
-		var rows = Array.prototype.map.call(body.rows, function (r, i) { return [cellValue(r, col), i, r]; });
+		var prefix = columnPrefix(body.rows, col);
+		var rows = Array.prototype.map.call(body.rows, function (r, i) { return [cellValue(r, col, prefix), i, r]; });
 		rows.sort(function (a, b) {
 			var c = a[0] === null || b[0] === null ? compare(a[0], b[0]) : (ascending ? 1 : -1) * compare(a[0], b[0]);
 			return c || a[1] - b[1];

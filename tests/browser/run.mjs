@@ -295,6 +295,9 @@ async function controls(browser, base, types) {
 	const figures = await sortedCells(list, ['€12.000,00', '–', '€99,50', '€1.234,56', '-€5,00', "1'000.5"]);
 	check(figures === "-€5,00 | €99,50 | 1'000.5 | €1.234,56 | €12.000,00 | –",
 		`sorting: figures in the wrong order (${figures})`);
+	/* ... with a currency of more than four characters before each (currency = "SFr. ") */
+	const francs = await sortedCells(list, ['SFr. 1,200.00', 'SFr. 99.50', '-SFr. 5.00', 'SFr. 12,000.00', '–']);
+	check(francs === '-SFr. 5.00 | SFr. 99.50 | SFr. 1,200.00 | SFr. 12,000.00 | –', `sorting: a long currency's figures in the wrong order (${francs})`);
 	/* ... and days (a template's {{date|day}}) as text, not as the figures 302024 and 42024 */
 	const days = await sortedCells(list, ['Mar 4, 2024', 'Jun 30, 2024', 'Dec 1, 2023', '1’234.5', '99']);
 	check(days === '99 | 1’234.5 | Dec 1, 2023 | Jun 30, 2024 | Mar 4, 2024', `sorting: days or figures in the wrong order (${days})`);
