@@ -670,7 +670,8 @@ static bool up_to_date(const Options *o, const char *gold_dir, FileHash *inputs)
 		return false;
 	input_ahead_free();	/* the exports read for the hash: no build takes them (c360 serve holds none open) */
 	out_tidy(o->cfg.out_dir);
-	say(SAY_NORMAL, "%s is up to date: nothing it is made from has changed", o->cfg.out_dir);
+	say(SAY_NORMAL, "%s is up to date: nothing it is made from has changed (--verbose builds it again, saying every "
+	    "problem in the data)", o->cfg.out_dir);
 	return true;
 }
 

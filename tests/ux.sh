@@ -380,6 +380,7 @@ for kind in fifo folder; do
 done
 run 0 build --data "$T/data" --out "$T/site"
 has "$T/err" "is up to date"
+has "$T/err" "(--verbose builds it again, saying every problem in the data)$"	# what it said the first time
 rm "$T/data/customers.csv"
 
 # An optional source with every column renamed is left out with the [columns] lines a required
