@@ -174,6 +174,19 @@ async function viewer(browser, base, where, types) {
 	await page.goto(base + types.customer.replace('view.html?id=', 'view.html#'), { waitUntil: 'load' });
 	await shown(page, `${where} viewer #id`);
 	check(await page.textContent('h1') === expected, `${where} viewer #id: the page shows ${await page.textContent('h1')}`);
+	/* ... another #id in the same document (typed, or back and forward) shows that one; the skip
+	   link's #main keeps the customer */
+	/* (a locator waits without eval, which the server's policy forbids the page) */
+	const heading = (text) => page.locator('#customer-view h1').filter({ hasText: text }).waitFor({ timeout: 5000 });
+	await page.goto(base + 'customers/view.html#no%3Csuch%22one');
+	await heading('Unknown customer').catch(() => fail(`${where} viewer #id to #other: the page still shows ${expected}`));
+	await page.goBack();
+	await heading(expected).catch(() => fail(`${where} viewer back to #id: the page does not show ${expected}`));
+	check((await page.title()).startsWith(expected + ' · '), `${where} viewer back to #id: the title is ${await page.title()}`);
+	await page.focus('a.skip');
+	await page.keyboard.press('Enter');
+	check(await page.textContent('h1') === expected && page.url().endsWith('#main'),
+		`${where} viewer #id, the skip link: the page shows ${await page.textContent('h1')}`);
 	/* ... and as ?ID= with blanks around it, and written as a float if it is an integer: c360 reads
 	   ids so (helper 117: "Unknown customer") */
 	const id = new URL(base + types.customer).searchParams.get('id');
