@@ -8,7 +8,7 @@
 (function () {
 	'use strict';
 	var C360 = window.C360 = window.C360 || {};
-	var packs = {};
+	var packs = {}, shown = 0;	/* shown: the latest show(), whose pack alone fills the page */
 
 	C360.customers = function (k, list, markup) { packs[k] = { list: list, markup: markup }; };
 
@@ -102,20 +102,22 @@
 		document.title = heading + document.title.slice(document.title.indexOf(' · '));
 	}
 
-	document.addEventListener('DOMContentLoaded', function () {
-		var view = document.getElementById('customer-view');
-		if (!view) return;
-		/* view.html?id=ID, or view.html#ID where #ID is no place in the page (#main: the skip link's) */
+	/* The customer the address names in view: view.html?id=ID, or view.html#ID where #ID is no
+	 * place in the page (#main: the skip link's). */
+	function show(view) {
 		var bytes = idBytes(location.search), hash = location.hash.slice(1);
 		if (!bytes && hash && !placed(hash)) bytes = idBytes('?id=' + hash);
 		/* as c360 reads an id (docs/rules.md): blanks at its ends left out, an integer written as a
 		   float (13085.0) the integer, so that one pasted from a spreadsheet is found (helper 117) */
 		var id = bytes ? new TextDecoder().decode(bytes).trim().replace(/^(-?[0-9]+)\.0+$/, '$1') : '';
-		if (!id)
+		if (!id) {
+			shown++;
 			return missing(view, 'No customer given',
 				'This page shows the customer named in its address: view.html?id= and the id, or view.html#id.');
-		var k = C360.packOf(new TextEncoder().encode(id), Number(view.dataset.packs) || 1);
+		}
+		var k = C360.packOf(new TextEncoder().encode(id), Number(view.dataset.packs) || 1), mine = ++shown;
 		load(k, function () {
+			if (mine !== shown) return;
 			var pack = packs[k] || { list: [] };
 			var found = pack.list.filter(function (r) { return r[0] === id; })[0];
 			var chars = Array.from(id), said = chars.length > 100 ? chars.slice(0, 100).join('') + '…' : id;	/* whole characters */
@@ -123,6 +125,19 @@
 			view.innerHTML = C360.unpack(found[2], pack.markup);
 			document.title = found[1] + document.title.slice(document.title.indexOf(' · '));
 			if (C360.prepareTables) C360.prepareTables(view);
+		});
+	}
+
+	document.addEventListener('DOMContentLoaded', function () {
+		var view = document.getElementById('customer-view');
+		if (!view) return;
+		show(view);
+		/* view.html#A to view.html#B (typed, a link, back and forward) is the same document: the
+		   customer the address now names, not the one shown first; the page's own places (#main)
+		   and an address with ?id= keep what is shown */
+		window.addEventListener('hashchange', function () {
+			var hash = location.hash.slice(1);
+			if (!idBytes(location.search) && !(hash && placed(hash))) show(view);
 		});
 	});
 })();
