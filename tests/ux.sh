@@ -52,6 +52,14 @@ has "$T/err" 'no help on "biuld" (did you mean "build"?)'
 run 2 biuld
 has "$T/err" '^c360: unknown command "biuld" (did you mean "build"?)'
 empty "$T/out"
+run 2 build --ouput "$T/x"	# a mistyped option: the one meant is named
+has "$T/err" '^c360: unknown option: --ouput (did you mean --out?)$'
+run 2 build -q	# no short options: the long one of that letter
+has "$T/err" '^c360: unknown option: -q (did you mean --quiet?)$'
+run 2 build --bogus
+has "$T/err" '^c360: unknown option: --bogus$'
+run 2 build --data	# an option's value forgotten: what it wants
+has "$T/err" '^c360: --data wants DIR after it$'
 run 2 check --out "$T/x"
 has "$T/err" "^c360: --out is not an option of check$"
 has "$T/err" "^usage: c360 check "
