@@ -1896,6 +1896,17 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 					buf_printf(out, "%s: note: a column of another name is named in a --config file: "
 						   "[columns] %s.%s = NAME\n", src->diags.file, src->def->name,
 						   src->def->cols[c]);
+		/* payments without a status: none is a success, so the payment figures are empty, which
+		   the column_absent warning alone does not say; a ledger of settled payments has none */
+		const DiagTally *absent = &src->diags.tally[D_COLUMN_ABSENT];
+		bool no_status = false;
+		for (unsigned k = 0; i == SRC_PAYMENTS && k < absent->nsamples; k++)
+			no_status |= strncmp(absent->sample[k].text, "column \"payment_status\" ", 24) == 0;
+		if (no_status && v > SAY_QUIET)
+			buf_printf(out, "%s: note: without a payment_status no payment counts as a success: the payment "
+				   "modes and top payment method say no data; for an export of successful payments only, "
+				   "define payments by [sql] with 'Success' AS payment_status (docs/exports.md)\n",
+				   src->diags.file);
 	}
 	buf_free(&unread);
 }

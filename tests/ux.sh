@@ -425,6 +425,12 @@ cp -r "$SAMPLE" "$T/nocol"
 sed -i '1s/customer_id/client/' "$T/nocol/orders.csv"
 run 1 check --data "$T/nocol"
 has "$T/err" "nocol/orders.csv:1: error: required column \"customer_id\" missing"
+cp -r "$SAMPLE" "$T/nostatus"	# payments without a status: what that does to the figures, and the way on
+cut -d, -f5 --complement "$SAMPLE/payments.csv" >"$T/nostatus/payments.csv"
+run 0 check --data "$T/nostatus"
+has "$T/err" "nostatus/payments.csv: note: without a payment_status no payment counts as a success: .*'Success' AS payment_status"
+run 0 check --data "$SAMPLE"
+hasnt "$T/err" "without a payment_status"
 # a header of more columns than a record keeps (65,536): said where the limit is passed, not
 # as the columns past it missing (they were dropped), whether they come after the limit or before
 seq -f 'x%g' 65537 | paste -sd, - >"$T/pad"	# (an awk loop of concatenations took 40 s)
