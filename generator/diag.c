@@ -101,7 +101,8 @@ const DiagHelp diag_help[D_COUNT] = {
 			       "Export every customer in the CRM file, or check the customer ids of the other files."},
 	[D_UNKNOWN_CATEGORY] = {"A status, method, device or other category matches no known value; it is kept as "
 				"written, title-cased, and counts as its own category.",
-				"Use the known values in the export (docs/rules.md lists them), or report a common spelling."},
+				"Map it to a known value under [categories] in the configuration (docs/exports.md), or use "
+				"the known values in the export (docs/rules.md lists them)."},
 };
 
 static const char *const sev_name[] = {"note", "warning", "error"};
