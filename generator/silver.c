@@ -1889,6 +1889,11 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 		   optional source left out for it too, whose warning alone named no way on */
 		bool renamed = source_is_fact((SourceId)i) && src->diags.tally[D_COLUMN_UNKNOWN].count &&
 			       (src->diags.tally[D_COLUMN_ABSENT].count || src->diags.tally[D_SOURCE_LEFT_OUT].count);
+		/* a header of one column without the key: most often a report's title line above it */
+		bool keyless = src->diags.tally[D_COLUMN_REQUIRED].count || src->diags.tally[D_SOURCE_LEFT_OUT].count;
+		if (keyless && src->have_header && src->nheader == 1 && !src->sql && (v > SAY_QUIET || src->def->required))
+			buf_printf(out, "%s: note: the header row has one column: if a title line comes before the header, "
+				   "[read] %s.header_row = N names the header's line\n", src->diags.file, src->def->name);
 		if (src->diags.tally[D_COLUMN_REQUIRED].count || (renamed && v > SAY_QUIET))	/* --quiet: errors' only */
 			for (int c = 0; c < src->def->ncols; c++)
 				if (src->field_of[c] < 0 && !src->def->rule[c].extra && !(src->cfg && src->cfg->alias[i][c][0]) &&

@@ -425,6 +425,13 @@ cp -r "$SAMPLE" "$T/nocol"
 sed -i '1s/customer_id/client/' "$T/nocol/orders.csv"
 run 1 check --data "$T/nocol"
 has "$T/err" "nocol/orders.csv:1: error: required column \"customer_id\" missing"
+cp -r "$SAMPLE" "$T/titled"	# a report's title line above the header: the setting that skips it
+{ printf 'Customer report, all regions\n\n'; cat "$SAMPLE/customers.csv"; } >"$T/titled/customers.csv"
+sed -i '1s/,/ /g' "$T/titled/customers.csv"
+run 1 check --data "$T/titled"
+has "$T/err" "titled/customers.csv: note: the header row has one column: if a title line comes before the header, \[read\] customers.header_row = N names the header's line"
+run 1 check --data "$T/nocol"
+hasnt "$T/err" "header_row"
 cp -r "$SAMPLE" "$T/nostatus"	# payments without a status: what that does to the figures, and the way on
 cut -d, -f5 --complement "$SAMPLE/payments.csv" >"$T/nostatus/payments.csv"
 run 0 check --data "$T/nostatus"
