@@ -1022,7 +1022,7 @@ static const char project_config[] =
 	"[read]                           # found in each file when not set\n"
 	"# delimiter = ;\n"
 	"# decimal = ,\n"
-	"# encoding = windows-1252\n"
+	"# encoding = windows-1252        # the default is utf-8; auto: windows-1252 if not UTF-8\n"
 	"# orders.date_format = %m/%d/%Y %I:%M %p\n"
 	"# orders.fill_down = Stage       # a grouped report: the value on its group's first row only\n"
 	"# customers.title_case = false   # a CRM of companies: IBM, Acme GmbH as written\n\n"

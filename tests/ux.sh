@@ -43,6 +43,7 @@ run 0 help config
 for key in title templates themes theme email_from email_to date_order churn_window_days thousands_separator currency; do
 	has "$T/out" "^  $key "
 done
+has "$T/out" "^  \[FILE.\]encoding  *utf-8 (the default),"	# a setting not found in the file says its default
 run 0 help help	# the overview: it says what help takes
 has "$T/out" "help"
 run 2 help nosuch

@@ -988,7 +988,7 @@ static void test_bad_configs(void **state)
 		{"[read]\norders.delimiter = x\n", "test_config.conf:2:20: error: orders.delimiter: this value is not "
 						     "valid; expected , ; | tab or auto"},
 		{"[read]\norders.encoding = ebcdic\n", "test_config.conf:2:19: error: orders.encoding: this value is "
-						       "not valid; expected utf-8, windows-1252, latin-1, or auto"},
+						       "not valid; expected utf-8 (the default), windows-1252, latin-1, or auto"},
 		{"[read]\nheader_row = 0\n", ":2:14: error: header_row: this value is not valid; expected the line"},
 		{"[read]\nfoo = 1\n", ":2:1: error: unknown key \"foo\"; see c360 help config"},
 		{"[read]\ndelimeter = ;\n", ":2:1: error: unknown key \"delimeter\" (did you mean \"delimiter\"?)"},
