@@ -609,7 +609,7 @@ static const Setting settings[] = {
 	 "source's or table's file only", config_set_read, 0, '-'},
 	{"read", "[FILE.]decimal", ". or , or auto (what the amounts show): how amounts write their decimals",
 	 config_set_read, 0, '-'},
-	{"read", "[FILE.]encoding", "utf-8, windows-1252, latin-1, or auto: UTF-8 if every byte of the file is, else Windows-1252 (UTF-8 with a "
+	{"read", "[FILE.]encoding", "utf-8 (the default), windows-1252, latin-1, or auto: UTF-8 if every byte of the file is, else Windows-1252 (UTF-8 with a "
 	 "byte-order mark is known by it; UTF-16 and UTF-32 by theirs, or by the NUL bytes of their first characters)",
 	 config_set_read, 0, '-'},
 	{"read", "[FILE.]header_row", "the line of the header row, from 1: the lines before it are skipped",

@@ -37,6 +37,7 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_NO_DATES] = {"no_dates", SEV_WARNING, "{c}"},
 	[D_BORROWED_ORDER] = {"borrowed_date_order", SEV_WARNING, "{c}"},
 	[D_UNKNOWN_DEVICES] = {"unknown_devices", SEV_WARNING, "{c}"},
+	[D_UNKNOWN_STATUSES] = {"unknown_statuses", SEV_WARNING, "{c}"},
 	[D_AFTER_AS_OF] = {"after_as_of", SEV_NOTE, "{c} \"{v}\" is after the as-of date; left out of every figure"},
 	[D_NO_AS_OF] = {"no_as_of", SEV_ERROR, "{c}"},
 	[D_READ_AS] = {"read_as", SEV_NOTE, "read as {c}"},
@@ -100,7 +101,8 @@ const DiagHelp diag_help[D_COUNT] = {
 			       "Export every customer in the CRM file, or check the customer ids of the other files."},
 	[D_UNKNOWN_CATEGORY] = {"A status, method, device or other category matches no known value; it is kept as "
 				"written, title-cased, and counts as its own category.",
-				"Use the known values in the export (docs/rules.md lists them), or report a common spelling."},
+				"Map it to a known value under [categories] in the configuration (docs/exports.md), or use "
+				"the known values in the export (docs/rules.md lists them)."},
 };
 
 static const char *const sev_name[] = {"note", "warning", "error"};

@@ -474,6 +474,28 @@ static int parse_operands(int argc, char **argv, Options *o, const char **given,
 	return EXIT_OK;
 }
 
+/* An option word the command does not know (--ouput, -q): said with the option of the command
+ * it is near, or for a letter (-q) the only one starting with it. */
+static int unknown_option(const Command *cmd, const char *word)
+{
+	const char *name = word + strspn(word, "-");
+	size_t n = strcspn(name, "=");
+	const char *names[NOPTIONS + 1];
+	size_t k = 0;
+	ArgWord a;
+	for (size_t i = 0; arg_word(cmd, i, &a) && k < NOPTIONS; i++)
+		if (!a.operand)
+			names[k++] = find_option(a.w, a.n, cmd)->name;
+	names[k++] = "help";
+	const char *near = n > 1 ? nearest_word(name, n, names, k) : NULL;
+	for (size_t i = 0; n == 1 && i < k; i++)
+		if (names[i][0] == name[0])
+			near = near ? "" : names[i];	/* "": two start with it */
+	if (near && *near)
+		return usage_error(cmd, "unknown option: %s (did you mean --%s?)", word, near);
+	return usage_error(cmd, "unknown option: %s", word);
+}
+
 static int parse_options(int argc, char **argv, Options *o)
 {
 	struct option longs[NOPTIONS + 1];
@@ -486,11 +508,18 @@ static int parse_options(int argc, char **argv, Options *o)
 	int c;
 	opterr = 0;
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
 		if (c == 'h')
 			c = 256 + (int)(find_option("help", 4, NULL) - options);
+		if (c == ':' && optopt >= 256)	/* the last word, an option that takes a value */
+			return usage_error(o->cmd, "--%s wants %s after it", options[optopt - 256].name,
+					   options[optopt - 256].arg);
+		if (c == ':')
+			return usage_error(o->cmd, "missing value: %s", argv[optind - 1]);
+		if (c < 256 && optopt > 0 && optopt < 256)	/* a letter: -q, or one of -qv */
+			return unknown_option(o->cmd, (char[]){'-', (char)optopt, '\0'});
 		if (c < 256)
-			return usage_error(o->cmd, "unknown option or missing value: %s", argv[optind - 1]);
+			return unknown_option(o->cmd, argv[optind - 1]);
 		const char *name = options[c - 256].name;
 		if (!command_takes(o->cmd, name))
 			return usage_error(o->cmd, "--%s is not an option of %s", name, o->cmd->name);
@@ -994,7 +1023,7 @@ static const char project_config[] =
 	"[read]                           # found in each file when not set\n"
 	"# delimiter = ;\n"
 	"# decimal = ,\n"
-	"# encoding = windows-1252\n"
+	"# encoding = windows-1252        # the default is utf-8; auto: windows-1252 if not UTF-8\n"
 	"# orders.date_format = %m/%d/%Y %I:%M %p\n"
 	"# orders.fill_down = Stage       # a grouped report: the value on its group's first row only\n"
 	"# customers.title_case = false   # a CRM of companies: IBM, Acme GmbH as written\n\n"

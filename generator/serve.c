@@ -489,7 +489,9 @@ static int listen_on(const char *addr, unsigned *port)
 		*port = ntohs(sa.sin_port);
 		return fd;
 	}
-	say(SAY_QUIET, "error: cannot listen on %s:%u: %s", addr, *port, strerror(errno));
+	int e = errno;	/* a port in use: most often another c360 serve, left running in a terminal */
+	say(SAY_QUIET, "error: cannot listen on %s:%u: %s%s", addr, *port, strerror(e),
+	    e == EADDRINUSE ? " (another server has it: --port N names another, --port 0 any free one)" : "");
 	if (fd >= 0)
 		close(fd);
 	return -1;

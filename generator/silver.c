@@ -1537,16 +1537,67 @@ static bool status_suspect(CatKind kind, const char *label)
 	return stem && !negated;
 }
 
+/* Whether the label k of a category column is one c360 does not know: past the built-in ones
+ * and no label of the configuration's [categories] words. */
+static bool label_unknown(const Source *src, CatKind kind, const Dict *d, uint32_t k)
+{
+	if (k < clean_category_builtin(kind))
+		return false;
+	for (size_t w = 0; w < src->cfg->nwords[kind]; w++)
+		if (strcmp(src->cfg->words[kind][w].label, dict_label(d, k)) == 0)
+			return false;
+	return true;
+}
+
+/* A status column most of whose rows' values c360 does not know (an export in another language:
+ * Geliefert, Storniert; offen, geschlossen): each counts as what it is not known to be, a valid
+ * order, no successful payment, an open ticket, which the KPIs would not show. Said at every
+ * build, with the values and the labels [categories] maps them to; beside
+ * unknown_statuses' warning, which names those whose words say what they would not count as. */
+static void mostly_unknown(Source *src, int c, CatKind kind, Buf *b)
+{
+	const Dict *d = &src->dict[c];
+	uint64_t unknown = 0;
+	for (size_t i = 0; i < src->table.n; i++)
+		unknown += label_unknown(src, kind, d, *(const uint32_t *)fact_field(ROW(&src->table, RowHead, i), src->id, c));
+	if (!unknown || 2 * unknown < src->table.n)
+		return;
+	b->len = 0;
+	size_t n = 0;
+	for (uint32_t k = clean_category_builtin(kind); k < d->n; k++)
+		if (label_unknown(src, kind, d, k) && n++ < 5)
+			buf_printf(b, "%s\"%s\"", n > 1 ? ", " : "", dict_label(d, k));
+	Buf text = {0};
+	const char *rows = kind == CAT_ORDER_STATUS ? "orders" : kind == CAT_PAY_STATUS ? "payments" : "tickets";
+	const char *as = kind == CAT_ORDER_STATUS ? "valid orders" : kind == CAT_PAY_STATUS ? "no successful payment"
+											      : "open tickets";
+	const char *map = kind == CAT_ORDER_STATUS ? "order_status" : kind == CAT_PAY_STATUS ? "payment_status"
+											       : "ticket_status";
+	buf_printf(&text, "%llu of the %zu %s' %s are values c360 does not know (%s%s): they count as %s; map them in "
+		   "[categories] (%s.LABEL = VALUE, LABEL one of ", (unsigned long long)unknown, src->table.n, rows,
+		   src->def->cols[c], buf_cstr(b), n > 5 ? ", ..." : "", as, map);
+	for (uint32_t k = 0, first = 1; k < clean_category_builtin(kind); k++)
+		if (strcmp(dict_label(d, k), "Unknown") != 0)
+			buf_printf(&text, "%s%s", first ? "" : ", ", dict_label(d, k)), first = 0;
+	buf_puts(&text, ")");
+	diag(&src->diags, D_UNKNOWN_STATUSES, 0, 0, buf_cstr(&text), NULL, 0);
+	buf_free(&text);
+}
+
 /* An order or payment status c360 does not know is kept as written and counts as what it is
  * not: a valid order (one not cancelled, failed or returned), a payment that is no success.
  * Where its name says otherwise, a warning at every build names it; the rows' unknown_category
- * notes are --verbose's alone. */
+ * notes are --verbose's alone. A status column, a ticket's too, most of whose values are unknown
+ * is a warning of its own (mostly_unknown). */
 static void unknown_statuses(Source *src)
 {
 	Buf b = {0}, text = {0};
 	for (int c = 0; c < src->def->ncols; c++) {
 		CatKind kind = src->def->rule[c].kind == COL_CATEGORY ? src->def->rule[c].category : CAT_NONE;
-		if (kind != CAT_ORDER_STATUS && kind != CAT_PAY_STATUS)
+		if (kind != CAT_ORDER_STATUS && kind != CAT_PAY_STATUS && kind != CAT_TICKET_STATUS)
+			continue;
+		mostly_unknown(src, c, kind, &b);
+		if (kind == CAT_TICKET_STATUS)
 			continue;
 		const Dict *d = &src->dict[c];
 		const CatWord *words = src->cfg->words[kind];
@@ -1838,6 +1889,11 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 		   optional source left out for it too, whose warning alone named no way on */
 		bool renamed = source_is_fact((SourceId)i) && src->diags.tally[D_COLUMN_UNKNOWN].count &&
 			       (src->diags.tally[D_COLUMN_ABSENT].count || src->diags.tally[D_SOURCE_LEFT_OUT].count);
+		/* a header of one column without the key: most often a report's title line above it */
+		bool keyless = src->diags.tally[D_COLUMN_REQUIRED].count || src->diags.tally[D_SOURCE_LEFT_OUT].count;
+		if (keyless && src->have_header && src->nheader == 1 && !src->sql && (v > SAY_QUIET || src->def->required))
+			buf_printf(out, "%s: note: the header row has one column: if a title line comes before the header, "
+				   "[read] %s.header_row = N names the header's line\n", src->diags.file, src->def->name);
 		if (src->diags.tally[D_COLUMN_REQUIRED].count || (renamed && v > SAY_QUIET))	/* --quiet: errors' only */
 			for (int c = 0; c < src->def->ncols; c++)
 				if (src->field_of[c] < 0 && !src->def->rule[c].extra && !(src->cfg && src->cfg->alias[i][c][0]) &&
@@ -1845,6 +1901,17 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 					buf_printf(out, "%s: note: a column of another name is named in a --config file: "
 						   "[columns] %s.%s = NAME\n", src->diags.file, src->def->name,
 						   src->def->cols[c]);
+		/* payments without a status: none is a success, so the payment figures are empty, which
+		   the column_absent warning alone does not say; a ledger of settled payments has none */
+		const DiagTally *absent = &src->diags.tally[D_COLUMN_ABSENT];
+		bool no_status = false;
+		for (unsigned k = 0; i == SRC_PAYMENTS && k < absent->nsamples; k++)
+			no_status |= strncmp(absent->sample[k].text, "column \"payment_status\" ", 24) == 0;
+		if (no_status && v > SAY_QUIET)
+			buf_printf(out, "%s: note: without a payment_status no payment counts as a success: the payment "
+				   "modes and top payment method say no data; for an export of successful payments only, "
+				   "define payments by [sql] with 'Success' AS payment_status (docs/exports.md)\n",
+				   src->diags.file);
 	}
 	buf_free(&unread);
 }

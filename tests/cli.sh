@@ -236,6 +236,7 @@ run 0 build --config "$T/proj/c360.conf" --data "$FIXTURE" --out "$T/projsite"
 file_has "$T/projsite/customers/index.html" "<h1>Our customers</h1>"
 file_has "$T/projsite/index.html" '<h2 class="mine">Churn risk (churn_risk_customers)</h2>'
 file_has "$T/projsite/customers/index.html" "<title>Customers · Acme 360</title>"
+file_has "$T/projsite/index.html" "<h1>Acme 360</h1>"	# the dashboard's heading is the title set
 run 1 init "$T/proj"
 err_has "init wants a new or empty folder"
 sed -i 's/^theme = default$/theme = default\nemail_from = BI <bi@example.com>\nemail_to = board@example.com/' "$T/proj/c360.conf"

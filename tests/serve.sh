@@ -287,6 +287,7 @@ start "$T/log2" --quiet --out "$T/site2" && {
 	$C360 serve --port "${URL##*:}" --out "$T/site3" >"$T/busy" 2>&1
 	check [ $? = 1 ]
 	check grep -q "cannot listen on 127.0.0.1:${URL##*:}" "$T/busy"
+	check grep -q -- "in use (another server has it: --port N names another, --port 0 any free one)$" "$T/busy"
 	check [ ! -e "$T/site3" ]
 	stop TERM
 }

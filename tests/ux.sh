@@ -43,6 +43,7 @@ run 0 help config
 for key in title templates themes theme email_from email_to date_order churn_window_days thousands_separator currency; do
 	has "$T/out" "^  $key "
 done
+has "$T/out" "^  \[FILE.\]encoding  *utf-8 (the default),"	# a setting not found in the file says its default
 run 0 help help	# the overview: it says what help takes
 has "$T/out" "help"
 run 2 help nosuch
@@ -52,6 +53,14 @@ has "$T/err" 'no help on "biuld" (did you mean "build"?)'
 run 2 biuld
 has "$T/err" '^c360: unknown command "biuld" (did you mean "build"?)'
 empty "$T/out"
+run 2 build --ouput "$T/x"	# a mistyped option: the one meant is named
+has "$T/err" '^c360: unknown option: --ouput (did you mean --out?)$'
+run 2 build -q	# no short options: the long one of that letter
+has "$T/err" '^c360: unknown option: -q (did you mean --quiet?)$'
+run 2 build --bogus
+has "$T/err" '^c360: unknown option: --bogus$'
+run 2 build --data	# an option's value forgotten: what it wants
+has "$T/err" '^c360: --data wants DIR after it$'
 run 2 check --out "$T/x"
 has "$T/err" "^c360: --out is not an option of check$"
 has "$T/err" "^usage: c360 check "
@@ -418,6 +427,19 @@ cp -r "$SAMPLE" "$T/nocol"
 sed -i '1s/customer_id/client/' "$T/nocol/orders.csv"
 run 1 check --data "$T/nocol"
 has "$T/err" "nocol/orders.csv:1: error: required column \"customer_id\" missing"
+cp -r "$SAMPLE" "$T/titled"	# a report's title line above the header: the setting that skips it
+{ printf 'Customer report, all regions\n\n'; cat "$SAMPLE/customers.csv"; } >"$T/titled/customers.csv"
+sed -i '1s/,/ /g' "$T/titled/customers.csv"
+run 1 check --data "$T/titled"
+has "$T/err" "titled/customers.csv: note: the header row has one column: if a title line comes before the header, \[read\] customers.header_row = N names the header's line"
+run 1 check --data "$T/nocol"
+hasnt "$T/err" "header_row"
+cp -r "$SAMPLE" "$T/nostatus"	# payments without a status: what that does to the figures, and the way on
+cut -d, -f5 --complement "$SAMPLE/payments.csv" >"$T/nostatus/payments.csv"
+run 0 check --data "$T/nostatus"
+has "$T/err" "nostatus/payments.csv: note: without a payment_status no payment counts as a success: .*'Success' AS payment_status"
+run 0 check --data "$SAMPLE"
+hasnt "$T/err" "without a payment_status"
 # a header of more columns than a record keeps (65,536): said where the limit is passed, not
 # as the columns past it missing (they were dropped), whether they come after the limit or before
 seq -f 'x%g' 65537 | paste -sd, - >"$T/pad"	# (an awk loop of concatenations took 40 s)

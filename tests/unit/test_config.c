@@ -889,6 +889,46 @@ static void test_unknown_devices(void **state)
 	}
 }
 
+/* A status column most of whose values are no status c360 knows (an export in another
+ * language) is a warning naming the values and [categories]: tickets that would all count as
+ * open, orders all valid; none once [categories] maps them, nor for one unknown value in three. */
+static void test_foreign_statuses(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 3; k++) {
+		Config cfg;
+		Buf err = {0};
+		CHECK(load(&cfg, k == 1 ? "[categories]\nticket_status.Open = offen\nticket_status.Closed = geschlossen\n"
+					  "order_status.Cancelled = Storniert\norder_status.Completed = Geliefert\n" : "", &err),
+		      "%s", buf_cstr(&err));
+		const char *text[SRC_COUNT] = {
+			"customer_id\nc1\n",
+			k == 2 ? "order_id,customer_id,order_date,amount,status\no1,c1,2024-01-01,5,Storniert\n"
+				 "o2,c1,2024-01-02,5,completed\no3,c1,2024-01-03,5,shipped\n"
+			       : "order_id,customer_id,order_date,amount,status\no1,c1,2024-01-01,5,Storniert\n"
+				 "o2,c1,2024-01-02,5,Geliefert\no3,c1,2024-01-03,5,shipped\n",
+			NULL,
+			"ticket_id,customer_id,issue_type,ticket_date,resolution_status\nt1,c1,x,2024-01-01,offen\n"
+			"t2,c1,x,2024-01-02,geschlossen\n",
+		};
+		Silver s;
+		Input in[SRC_COUNT];
+		CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+		const Source *ti = &s.src[SRC_TICKETS], *or = &s.src[SRC_ORDERS];
+		CHECK(k == 1 ? !ti->diags.tally[D_UNKNOWN_STATUSES].count
+			     : note_has(ti, D_UNKNOWN_STATUSES, "2 of the 2 tickets' resolution_status are values c360 does not "
+						 "know (\"Offen\", \"Geschlossen\"): they count as open tickets; map them in "
+						 "[categories] (ticket_status.LABEL = VALUE, LABEL one of Closed, Resolved, Open, "
+						 "Pending)"), "case %d: tickets", k);
+		CHECK(k ? !or->diags.tally[D_UNKNOWN_STATUSES].count
+			: note_has(or, D_UNKNOWN_STATUSES, "2 of the 3 orders' status are values c360 does not know "
+						 "(\"Storniert\", \"Geliefert\"): they count as valid orders"), "case %d: orders", k);
+		inputs_free(&s, in);
+		config_free(&cfg);
+		buf_free(&err);
+	}
+}
+
 /* The SQL goes on over indented lines; each line knows where it stands in the file. */
 static void test_sql_text(void **state)
 {
@@ -948,7 +988,7 @@ static void test_bad_configs(void **state)
 		{"[read]\norders.delimiter = x\n", "test_config.conf:2:20: error: orders.delimiter: this value is not "
 						     "valid; expected , ; | tab or auto"},
 		{"[read]\norders.encoding = ebcdic\n", "test_config.conf:2:19: error: orders.encoding: this value is "
-						       "not valid; expected utf-8, windows-1252, latin-1, or auto"},
+						       "not valid; expected utf-8 (the default), windows-1252, latin-1, or auto"},
 		{"[read]\nheader_row = 0\n", ":2:14: error: header_row: this value is not valid; expected the line"},
 		{"[read]\nfoo = 1\n", ":2:1: error: unknown key \"foo\"; see c360 help config"},
 		{"[read]\ndelimeter = ;\n", ":2:1: error: unknown key \"delimeter\" (did you mean \"delimiter\"?)"},
@@ -1022,7 +1062,7 @@ int main(void)
 		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
 		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
-		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_report_footer), cmocka_unit_test(test_fill_down), cmocka_unit_test(test_column_nulls), cmocka_unit_test(test_gender_words), cmocka_unit_test(test_title_case_kept), cmocka_unit_test(test_unknown_devices),
+		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_report_footer), cmocka_unit_test(test_fill_down), cmocka_unit_test(test_column_nulls), cmocka_unit_test(test_gender_words), cmocka_unit_test(test_title_case_kept), cmocka_unit_test(test_unknown_devices), cmocka_unit_test(test_foreign_statuses),
 		cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_customer_pages),
 	};
