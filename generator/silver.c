@@ -1537,12 +1537,10 @@ static bool status_suspect(CatKind kind, const char *label)
 	return stem && !negated;
 }
 
-/* Whether the label k of a category column is one c360 does not know: past the built-in ones
- * and no label of the configuration's [categories] words. */
+/* Whether the label k, past the built-in ones, of a category column is one c360 does not know:
+ * no label of the configuration's [categories] words. */
 static bool label_unknown(const Source *src, CatKind kind, const Dict *d, uint32_t k)
 {
-	if (k < clean_category_builtin(kind))
-		return false;
 	for (size_t w = 0; w < src->cfg->nwords[kind]; w++)
 		if (strcmp(src->cfg->words[kind][w].label, dict_label(d, k)) == 0)
 			return false;
@@ -1557,16 +1555,23 @@ static bool label_unknown(const Source *src, CatKind kind, const Dict *d, uint32
 static void mostly_unknown(Source *src, int c, CatKind kind, Buf *b)
 {
 	const Dict *d = &src->dict[c];
+	uint32_t builtin = clean_category_builtin(kind);
+	if (d->n <= builtin)
+		return;
+	bool *unknown_label = xcalloc(d->n, sizeof *unknown_label);	/* each label once, not each row's */
+	for (uint32_t k = builtin; k < d->n; k++)
+		unknown_label[k] = label_unknown(src, kind, d, k);
 	uint64_t unknown = 0;
 	for (size_t i = 0; i < src->table.n; i++)
-		unknown += label_unknown(src, kind, d, *(const uint32_t *)fact_field(ROW(&src->table, RowHead, i), src->id, c));
-	if (!unknown || 2 * unknown < src->table.n)
-		return;
+		unknown += unknown_label[*(const uint32_t *)fact_field(ROW(&src->table, RowHead, i), src->id, c)];
 	b->len = 0;
 	size_t n = 0;
-	for (uint32_t k = clean_category_builtin(kind); k < d->n; k++)
-		if (label_unknown(src, kind, d, k) && n++ < 5)
+	for (uint32_t k = builtin; k < d->n; k++)
+		if (unknown_label[k] && n++ < 5)
 			buf_printf(b, "%s\"%s\"", n > 1 ? ", " : "", dict_label(d, k));
+	free(unknown_label);
+	if (!unknown || 2 * unknown < src->table.n)
+		return;
 	Buf text = {0};
 	const char *rows = kind == CAT_ORDER_STATUS ? "orders" : kind == CAT_PAY_STATUS ? "payments" : "tickets";
 	const char *as = kind == CAT_ORDER_STATUS ? "valid orders" : kind == CAT_PAY_STATUS ? "no successful payment"
