@@ -56,10 +56,24 @@ static double show_fit(cairo_t *cr, double x, double y, double size, bool bold, 
 {
 	Buf b = {0};
 	text_shown(&b, text, strlen(text));
-	while (max > 0 && text_measure(cr, size, bold, buf_cstr(&b)) > max && b.len > 0) {
-		size_t keep = b.len > 3 && memcmp(b.p + b.len - 3, "…", 3) == 0 ? b.len - 3 : b.len;
-		b.len = keep ? utf8_cut(b.p, keep, keep - 1) : 0;	/* a grapheme cluster less */
+	if (max > 0 && text_measure(cr, size, bold, buf_cstr(&b)) > max) {
+		/* the longest start of whole grapheme clusters that fits with "…" after it, found by
+		   halving: a cluster less at a time laid a title of 4 KB out 4,000 times (14 s) */
+		size_t n = b.len, lo = 0, hi = n;	/* a start of at most lo bytes fits (or none does); hi's not */
+		Buf t = {0};
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+			t.len = 0;
+			buf_put(&t, b.p, utf8_cut(b.p, n, mid));
+			buf_puts(&t, "…");
+			if (text_measure(cr, size, bold, buf_cstr(&t)) <= max)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		b.len = utf8_cut(b.p, n, lo);
 		buf_puts(&b, "…");
+		buf_free(&t);
 	}
 	double w = text_show(cr, x, y, size, bold, align, buf_cstr(&b));
 	buf_free(&b);

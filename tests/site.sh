@@ -229,6 +229,12 @@ pdftotext -bbox -f 1 -l 1 "$T/long/weekly/report.pdf" - | awk '
 		last = x1; words = words " " $0 }
 	END { if (words !~ /…/ || words !~ /as of Mar 11, 2024$/) print "the header: " words }' >"$T/header"
 [ -s "$T/header" ] && fail "the edition's header with a long title: $(cat "$T/header")" || pass
+# ... and one as long as a configuration's line may be (4 KB) is cut too: the cut is looked for by
+# halving (a character less at a time laid it out 4,000 times a header, 14 s a build)
+printf 'title = %s\n' "$(printf 'Kundenubersicht %.0s' $(seq 250) | cut -c1-4000)" >"$T/long4k.conf"
+run 0 build --config "$T/long4k.conf" --data "$FIXTURE" --as-of 2024-03-11 --out "$T/long4k"
+pdftotext -f 1 -l 1 "$T/long4k/weekly/report.pdf" - | head -1 | grep -q '^Kundenubersicht Kundenubersicht .*…$' && pass ||
+	fail "a title of 4 KB in the edition's header: $(pdftotext -f 1 -l 1 "$T/long4k/weekly/report.pdf" - | head -1 | cut -c1-100)"
 
 # ---- a title and a sender's name with a bidirectional override (U+202E) are closed units in the
 # edition too, as on the pages: the override ends with them (U+202C), not with the line
