@@ -54,15 +54,26 @@ static double shown_width(cairo_t *cr, double size, bool bold, const char *text)
  * shortened with "…" to max wide (0: any). Returns how wide it is. */
 static double show_fit(cairo_t *cr, double x, double y, double size, bool bold, int align, const char *text, double max)
 {
-	Buf b = {0};
+	Buf b = {0}, cut = {0};
 	text_shown(&b, text, strlen(text));
-	while (max > 0 && text_measure(cr, size, bold, buf_cstr(&b)) > max && b.len > 0) {
-		size_t keep = b.len > 3 && memcmp(b.p + b.len - 3, "…", 3) == 0 ? b.len - 3 : b.len;
-		b.len = keep ? utf8_cut(b.p, keep, keep - 1) : 0;	/* a grapheme cluster less */
+	if (max > 0 && text_measure(cr, size, bold, buf_cstr(&b)) > max) {
+		/* the longest start of it, whole grapheme clusters, that fits with "…" after it ("…"
+		   alone if none does), found by halving: a cluster less at a time laid out a title of
+		   4,000 characters 4,000 times a page (17 s a build) */
+		size_t fits = 0, over = b.len;	/* a cut at most fits bytes fits, one at over does not */
+		while (over - fits > 1) {
+			size_t mid = fits + (over - fits) / 2;
+			cut.len = 0;
+			buf_put(&cut, b.p, utf8_cut(b.p, b.len, mid));
+			buf_puts(&cut, "…");
+			*(text_measure(cr, size, bold, buf_cstr(&cut)) > max ? &over : &fits) = mid;
+		}
+		b.len = utf8_cut(b.p, b.len, fits);
 		buf_puts(&b, "…");
 	}
 	double w = text_show(cr, x, y, size, bold, align, buf_cstr(&b));
 	buf_free(&b);
+	buf_free(&cut);
 	return w;
 }
 

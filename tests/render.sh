@@ -377,6 +377,17 @@ if [ "$gdb_ok" = 1 ]; then
 		fail "the fonts were not found first: $(tail -3 "$T/fonts.out")"
 	grep -q 'edition_pdf (\|chart_png (' "$T/fonts.out" &&
 		fail "a font found on a render thread: $(grep -m1 -B3 'edition_pdf (\|chart_png (' "$T/fonts.out")" || pass
+	# ... and a title too wide for the PDF's header is cut in a few measures, not one a character
+	# (a title of 4,000 was laid out 4,000 times a page: 17 s a build)
+	printf 'title = "%s"\n' "$(head -c 4000 /dev/zero | tr '\0' T)" >"$T/long-title.toml"
+	printf 'set pagination off\nbreak text_measure\ncommands\nsilent\ncont\nend\nrun\ninfo breakpoints\n' >"$T/measure.gdb"
+	: >"$T/no-title.toml"
+	for cfg in "$T/no-title.toml" "$T/long-title.toml"; do
+		timeout -s KILL "$LIMIT" gdb -q -batch -x "$T/measure.gdb" --args $C360 render --jobs 1 --quiet --config "$cfg" \
+			--gold "$T/fonts-build/gold" --out "$T/measure-site" 2>&1 | sed -n 's/.*already hit \([0-9]*\) time.*/\1/p'
+	done >"$T/measures"
+	[ "$(wc -l <"$T/measures")" = 2 ] && [ "$(sed -n 2p "$T/measures")" -le $(($(sed -n 1p "$T/measures") + 200)) ] && pass ||
+		fail "a title of 4,000 characters: text_measure $(tr '\n' ' ' <"$T/measures")times, the default title's and its"
 else
 	skipped=$((skipped + 1))
 	echo "skipped: the fonts matched before the threads (no gdb, or under valgrind)"
