@@ -105,8 +105,10 @@ void text_fonts_load(void)
 	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
 	cairo_t *cr = cairo_create(surface);
 	/* each face's fonts for the scripts of most names (Latin, Greek, Cyrillic, Hebrew, Arabic,
-	   Devanagari, Thai, Hangul, Kana, Han), found: a script's first text finds its fonts */
-	static const char sample[] = "0 \u03b1 \u0436 \u05d0 \u0639 \u0915 \u0e01 \ud55c \u3042 \u65e5";
+	   Devanagari, Thai, Hangul, Kana, Han), found: a script's first text finds its fonts; and
+	   an emoji's, which Pango matches in threads it makes then (GLib ends the process when it
+	   cannot make one: a render thread beside the pages', ulimit -v, did not) */
+	static const char sample[] = "0 \u03b1 \u0436 \u05d0 \u0639 \u0915 \u0e01 \ud55c \u3042 \u65e5 \U0001f600";
 	for (int bold = 0; bold < 2; bold++)
 		text_show(cr, 0, 0, 1, bold, TEXT_LEFT, sample);
 	cairo_destroy(cr);
