@@ -798,7 +798,7 @@ rm -rf "$T/plain" "$T/plain-site" "$T/plain-currency" "$T/plain-label" "$T/plain
 # only: what a value leaves open is closed where it ends and a closer of nothing of its own is
 # left out (esc_bidi), in every text, attribute and string of the pages and scripts, files and
 # packed, and in the e-mail; a value that closes its own stays as it is, a key (a pack's id) too
-RLO=$(printf '\342\200\256') PDF=$(printf '\342\200\254') RLI=$(printf '\342\201\247') PDI=$(printf '\342\201\251')
+RLO=$(printf '\342\200\256') PDF=$(printf '\342\200\254') RLI=$(printf '\342\201\247') PDI=$(printf '\342\201\251') FSI=$(printf '\342\201\250')
 mkdir -p "$T/bidi"
 { echo 'customer_id,name,email,gender,dob,location'
 	echo "1,Ann ${RLO}Lee,ann@example.com,f,1990-01-02,Pune${RLO}x"
@@ -840,7 +840,7 @@ for mode in files packed; do
 	file_has "$T/bidi-$mode/weekly/email.html" ">Dee ${RLO}Risk${PDF}<"
 	perl -MMIME::Base64 -0ne 'print decode_base64($1) if m{text/plain; charset=utf-8\r?\nContent-Transfer-Encoding: base64\r?\n\r?\n(.*?)\r?\n--}s' \
 		"$T/bidi-$mode/weekly/email.eml" >"$T/bidi-mail"
-	file_has "$T/bidi-mail" "^- Dee ${RLO}Risk${PDF} (id${RLO}9${PDF}), "
+	file_has "$T/bidi-mail" "^- ${FSI}Dee ${RLO}Risk${PDF}${PDI} (${FSI}id${RLO}9${PDF}${PDI}), "	# closed, and isolated (a9a92f6)
 done
 [ "$(wc -l <"$T/bidi-seen")" -ge 12 ] && pass || fail "the values are on too few pages: $(cat "$T/bidi-seen")"
 page() { grep -l "$1" "$T"/bidi-files/customers/*/*.html; }
