@@ -516,8 +516,10 @@ static int parse_options(int argc, char **argv, Options *o)
 					   options[optopt - 256].arg);
 		if (c == ':')
 			return usage_error(o->cmd, "missing value: %s", argv[optind - 1]);
-		if (c < 256 && optopt > 0 && optopt < 256)	/* a letter: -q, or one of -qv */
+		if (c < 256 && optopt > 0 && optopt < 128)	/* a letter: -q, or one of -qv */
 			return unknown_option(o->cmd, (char[]){'-', (char)optopt, '\0'});
+		if (c < 256 && optopt && optind < argc && strchr(argv[optind] + 1, optopt))
+			return unknown_option(o->cmd, argv[optind]);	/* a byte of -é: getopt is still in its word */
 		if (c < 256)
 			return unknown_option(o->cmd, argv[optind - 1]);
 		const char *name = options[c - 256].name;

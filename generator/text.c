@@ -105,8 +105,10 @@ void text_fonts_load(void)
 	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
 	cairo_t *cr = cairo_create(surface);
 	/* each face's fonts for the scripts of most names (Latin, Greek, Cyrillic, Hebrew, Arabic,
-	   Devanagari, Thai, Hangul, Kana, Han), found: a script's first text finds its fonts */
-	static const char sample[] = "0 \u03b1 \u0436 \u05d0 \u0639 \u0915 \u0e01 \ud55c \u3042 \u65e5";
+	   Devanagari, Thai, Hangul, Kana, Han), found: a script's first text finds its fonts; and
+	   an emoji's, which Pango matches in threads it makes then (GLib ends the process when it
+	   cannot make one: a render thread beside the pages', ulimit -v, did not) */
+	static const char sample[] = "0 \u03b1 \u0436 \u05d0 \u0639 \u0915 \u0e01 \ud55c \u3042 \u65e5 \U0001f600";
 	for (int bold = 0; bold < 2; bold++)
 		text_show(cr, 0, 0, 1, bold, TEXT_LEFT, sample);
 	cairo_destroy(cr);
@@ -128,6 +130,20 @@ static double cairo_text(cairo_t *cr, double x, double y, double size, bool bold
 	return ex.x_advance;
 }
 
+/* text on one line, as Cairo's own text draws it: Pango starts a line at a control (\n, \f,
+ * U+0085) and at U+2028 and U+2029 (a title of three lines ran down over the PDF's page). */
+static void one_line(Buf *b, const char *text, size_t n)
+{
+	size_t from = 0;
+	for (size_t i = 0; i + 2 < n; i++)
+		if (memcmp(text + i, "\xe2\x80", 2) == 0 && (text[i + 2] == '\xa8' || text[i + 2] == '\xa9')) {
+			text_shown(b, text + from, i - from);
+			buf_putc(b, ' ');
+			from = i + 3;
+		}
+	text_shown(b, text + from, n - from);
+}
+
 static double text_draw(cairo_t *cr, double x, double y, double size, bool bold, int align, const char *text, bool draw)
 {
 	size_t n = strlen(text);
@@ -137,7 +153,10 @@ static double text_draw(cairo_t *cr, double x, double y, double size, bool bold,
 		return cairo_text(cr, x, y, size, bold, align, text, draw);	/* not UTF-8: Cairo says so */
 	}
 	PangoLayout *l = layout[bold];
-	pango.set_text(l, text, (int)n);
+	Buf line = {0};
+	one_line(&line, text, n);
+	pango.set_text(l, line.p ? line.p : "", (int)line.len);
+	buf_free(&line);
 	PangoRectangle logical;
 	pango.get_extents(l, NULL, &logical);
 	double scale = size / LAID_OUT, width = logical.width * scale / PANGO_SCALE;

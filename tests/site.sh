@@ -286,6 +286,14 @@ assert '\n- \u2068\u05d0\u05d1\u05d9 \u05db\u05d4\u05df\u2069 (\u2068104\u2069),
 PY
 pdfinfo "$T/bidi/weekly/report.pdf" | grep -q "Title: *Ann $(printf '\342\200\256')Lee$(printf '\342\200\254') · weekly edition" && pass ||
 	fail "bidi in the PDF's title: $(pdfinfo "$T/bidi/weekly/report.pdf" | grep Title)"
+# ... a title with U+2028 and U+2029 on one line of the page's header, as Cairo's text drew it
+# (Pango starts a line at each: the title ran down over the page)
+printf 'title = "Top\342\200\250Middle\342\200\251Bottom"\n' >"$T/lines.toml"
+run 0 build --quiet --config "$T/lines.toml" --data "$T/rtl" --as-of 2024-03-11 --out "$T/lines-site"
+pdftotext -f 1 -l 1 -bbox "$T/lines-site/weekly/report.pdf" - | grep -E '>(Top|Middle|Bottom)<' |
+	awk -F'"' '$4 < 100' >"$T/lines.words"	# the header's
+[ "$(wc -l <"$T/lines.words")" = 3 ] && [ "$(sed 's/.*yMin="\([0-9.]*\)".*/\1/' "$T/lines.words" | sort -u | wc -l)" = 1 ] && pass ||
+	fail "a title with U+2028 and U+2029 in the PDF, not on one line: $(cat "$T/lines.words")"
 
 # ---- a name too long for the edition's table of customers at churn risk is cut between two
 # characters and ends in "…": cut inside one, its bytes were no UTF-8, Cairo drew nothing after

@@ -57,6 +57,8 @@ run 2 build --ouput "$T/x"	# a mistyped option: the one meant is named
 has "$T/err" '^c360: unknown option: --ouput (did you mean --out?)$'
 run 2 build -q	# no short options: the long one of that letter
 has "$T/err" '^c360: unknown option: -q (did you mean --quiet?)$'
+run 2 build -é --data "$T/x"	# a letter not ASCII: the word (getopt had not left it: "unknown option: build")
+has "$T/err" '^c360: unknown option: -é$'
 run 2 build --bogus
 has "$T/err" '^c360: unknown option: --bogus$'
 run 2 build --data	# an option's value forgotten: what it wants
