@@ -1888,7 +1888,7 @@ void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes; 
  * text shown outside a page (the e-mail's text, the PDF) has a space for each, as the pages do
  * for C0 and DEL, so that none reaches a terminal (a backspace, an escape sequence). */
 size_t control_len(const char *s, size_t n);
-void text_shown(Buf *b, const char *s, size_t n);	/* s with a space for each control_len */
+void text_shown(Buf *b, const char *s, size_t n);	/* s with a space for each control_len, U+2028 and U+2029 */
 void esc_markdown(Buf *b, const char *s, size_t n);	/* literal text in Markdown */
 void esc_url(Buf *b, const char *s, size_t n);		/* one URL path segment */
 void esc_js(Buf *b, const char *s, size_t n);		/* a quoted JS string, safe in <script> */
@@ -2322,8 +2322,9 @@ void theme_chart_colours(const Config *cfg, uint32_t colour[4], Buf *warn);
 /* ---- text drawn by Cairo in the charts and the PDF (text.c): shaped, in the order it reads,
  * each character from a font that has it */
 enum { TEXT_LEFT, TEXT_CENTRE, TEXT_RIGHT };
-/* text (UTF-8, no control) with its baseline at y, starting, centred or ending at x, size units
- * high; returns how wide it is. */
+/* text (UTF-8, as text_shown leaves it: no control nor line separator, Pango would start a line
+ * there) with its baseline at y, starting, centred or ending at x, size units high; returns how
+ * wide it is. */
 double text_show(struct _cairo *cr, double x, double y, double size, bool bold, int align, const char *text);
 double text_measure(struct _cairo *cr, double size, bool bold, const char *text);	/* as text_show draws it */
 /* The fonts found and read now, while one thread runs, and kept: a chart drawn beside threads

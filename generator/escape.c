@@ -158,11 +158,19 @@ size_t control_len(const char *s, size_t n)
 	return c == 0xc2 && n >= 2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] < 0xa0 ? 2 : 0;
 }
 
+/* control_len, or the 3 bytes of U+2028 or U+2029 (a line or paragraph separator, where Pango
+ * starts a line: a title with them ran down over the PDF's page header) */
+static size_t shown_len(const char *s, size_t n)
+{
+	size_t k = control_len(s, n);
+	return k ? k : n >= 3 && memcmp(s, "\xe2\x80", 2) == 0 && (s[2] == '\xa8' || s[2] == '\xa9') ? 3 : 0;
+}
+
 void text_shown(Buf *b, const char *s, size_t n)
 {
 	size_t from = 0;
 	for (size_t i = 0, k; i < n; i += k ? k : 1) {
-		if (!(k = control_len(s + i, n - i)))
+		if (!(k = shown_len(s + i, n - i)))
 			continue;
 		buf_put(b, s + from, i - from);
 		buf_putc(b, ' ');

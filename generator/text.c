@@ -130,20 +130,6 @@ static double cairo_text(cairo_t *cr, double x, double y, double size, bool bold
 	return ex.x_advance;
 }
 
-/* text on one line, as Cairo's own text draws it: Pango starts a line at a control (\n, \f,
- * U+0085) and at U+2028 and U+2029 (a title of three lines ran down over the PDF's page). */
-static void one_line(Buf *b, const char *text, size_t n)
-{
-	size_t from = 0;
-	for (size_t i = 0; i + 2 < n; i++)
-		if (memcmp(text + i, "\xe2\x80", 2) == 0 && (text[i + 2] == '\xa8' || text[i + 2] == '\xa9')) {
-			text_shown(b, text + from, i - from);
-			buf_putc(b, ' ');
-			from = i + 3;
-		}
-	text_shown(b, text + from, n - from);
-}
-
 static double text_draw(cairo_t *cr, double x, double y, double size, bool bold, int align, const char *text, bool draw)
 {
 	size_t n = strlen(text);
@@ -153,10 +139,7 @@ static double text_draw(cairo_t *cr, double x, double y, double size, bool bold,
 		return cairo_text(cr, x, y, size, bold, align, text, draw);	/* not UTF-8: Cairo says so */
 	}
 	PangoLayout *l = layout[bold];
-	Buf line = {0};
-	one_line(&line, text, n);
-	pango.set_text(l, line.p ? line.p : "", (int)line.len);
-	buf_free(&line);
+	pango.set_text(l, text, (int)n);	/* on one line: text_shown's, no control nor separator */
 	PangoRectangle logical;
 	pango.get_extents(l, NULL, &logical);
 	double scale = size / LAID_OUT, width = logical.width * scale / PANGO_SCALE;
