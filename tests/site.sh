@@ -155,6 +155,12 @@ edition() {
 	PY
 }
 
+# agree SITE: each figure the site shows (the dashboard's cards and charts' tables, the e-mail's
+# text, the PDF, the lists, the customer pages) is its gold tables' (tests/agree.py)
+agree() {
+	python3 tests/agree.py "$1" >"$T/agree.out" 2>&1 && pass || fail "$1's figures: $(tail -4 "$T/agree.out")"
+}
+
 # data_site NAME DATA PAGES ID NAME_OF_ID METHODS DATE: the site of DATA in $T/NAME, its PAGES
 # customer pages (customer ID's heading), its payment card and its edition dated DATE.
 data_site() {
@@ -166,6 +172,7 @@ data_site() {
 	grep -q "Credit Card\( and UPI (tied): each one&#39;s\)\{0,1\} share of successful payments (the most used of $6 methods)" \
 		"$T/$1/index.html" && pass || fail "$1: payment card"	# the fixture's two at 3 of 13 each
 	edition "$T/$1" "$7"
+	agree "$T/$1"
 }
 
 # ---- the fixture's site: 17 customers from the CRM and 3 inferred, a page each; the tutorial's
@@ -195,6 +202,7 @@ pdf_fill() {
 $C360 generate --customers 2000 --seed 1 --out "$T/g2k" 2>/dev/null && $C360 build --data "$T/g2k" --out "$T/g2k-site" 2>/dev/null &&
 	pass || fail "build 2,000 generated customers"
 # its edition lists ten of the customers at churn risk, and says of how many (kpi_summary's)
+agree "$T/g2k-site"
 risk=$(sed -n 's/^churn_risk_customers,\([0-9]*\),.*/\1/p' "$T/g2k-site/gold/kpi_summary.csv")
 [ "${risk:-0}" -gt 10 ] && pass || fail "g2k: $risk customers at churn risk, too few to cut the list"
 risk=$(printf "%'d" "$risk" 2>/dev/null || echo "$risk")
