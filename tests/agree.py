@@ -241,6 +241,24 @@ for label in weekly:
         same(f"the chart of sessions: {row[0]}", [number(v) for v in row[1:]],
              [devices.get((monday, ch), "0") for ch in ("Mobile", "Web", "Other")])
 
+# ---- the data-quality page's rows read, by where they went: data_quality.csv's, quarantine.csv's
+quality = open(os.path.join(SITE, "quality.html"), encoding="utf-8").read()
+measures = defaultdict(dict)
+for r in rows(os.path.join(gold, "data_quality.csv")):
+    if not r["item"]:
+        measures[r["source"]][r["measure"]] = r["value"]
+quarantined = Counter(r["source"] for r in rows(os.path.join(gold, "quarantine.csv")))
+m = re.search(r'<table aria-label="Rows read, by where they went">(.*?)</table>', quality, re.S)
+went = [[text_of(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)]
+        for tr in re.findall(r"<tr>(.*?)</tr>", m.group(1).split("</thead>")[-1], re.S)] if m else []
+same("the data-quality page's table of rows read", [[k, number(a), number(b)] for k, a, b in went],
+     [[k, v["silver_rows"], v["quarantined_rows"]] for k, v in measures.items() if "silver_rows" in v])
+for source, v in measures.items():
+    if "rows_read" in v:
+        same(f"{source}: rows read = in silver + quarantined", int(v["rows_read"]),
+             int(v["silver_rows"]) + int(v["quarantined_rows"]))
+        same(f"{source}: quarantine.csv's rows", quarantined[source], int(v["quarantined_rows"]))
+
 # ---- each customer's page (files mode): its strip and its table of figures
 pages = glob.glob(os.path.join(SITE, "customers", "??", "*.html"))
 step = max(1, len(pages) // 300)	# 300 pages at most, spread over all
