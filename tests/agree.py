@@ -3,7 +3,8 @@
 
 c360 computes each figure once (the gold tables and the KPIs) and its writers only format them:
 the dashboard's cards and its charts' data tables, the weekly e-mail's text and the PDF, the
-segment lists, the churn-risk and open-tickets lists, and each customer's page. This reads them
+segment lists, the churn-risk and open-tickets lists, the data-quality page's rows read, and
+each customer's page. This reads them
 all back, as a reader would, and compares each with what the gold tables of the same site say
 (counted here from the fact tables where the figure is a count of facts). It knows the site's
 formats (numbers with a , between thousands, dates in words), not c360's code: a writer that
