@@ -4,14 +4,14 @@
 c360 computes each figure once (the gold tables and the KPIs) and its writers only format them:
 the dashboard's cards and its charts' data tables, the weekly e-mail's text and the PDF, the
 segment lists, the churn-risk and open-tickets lists, the data-quality page's rows read, and
-each customer's page. This reads them
-all back, as a reader would, and compares each with what the gold tables of the same site say
-(counted here from the fact tables where the figure is a count of facts). It knows the site's
-formats (numbers with a , between thousands, dates in words), not c360's code: a writer that
-takes another field, rounds again, or drops a row makes a line here. It needs the default
-formats (no `decimal_separator`, `grouping` or `currency` in the config).
+each customer's page (its file, or its record in a pack). This reads them all back, as a reader
+would, and compares each with what the gold tables of the same site say (counted here from the
+fact tables where the figure is a count of facts). It knows the site's formats (numbers with a
+, between thousands, dates in words), not c360's code: a writer that takes another field,
+rounds again, or drops a row makes a line here. It needs the default formats (no
+`thousands_separator`, `decimal_separator`, `number_grouping` or `currency` in the config).
 
-Prints one line per disagreement and exits 1 if there is any; 0 and "agree: N figures" if none.
+Prints one line per disagreement and exits 1 if there is any; the count of figures compared last.
 """
 import csv
 import datetime
@@ -260,19 +260,60 @@ for source, v in measures.items():
              int(v["silver_rows"]) + int(v["quarantined_rows"]))
         same(f"{source}: quarantine.csv's rows", quarantined[source], int(v["quarantined_rows"]))
 
-# ---- each customer's page (files mode): its strip and its table of figures
-pages = glob.glob(os.path.join(SITE, "customers", "??", "*.html"))
-step = max(1, len(pages) // 300)	# 300 pages at most, spread over all
-for path in sorted(pages)[::step]:
-    page = open(path, encoding="utf-8").read()
+# ---- each customer's page: its strip and its table of figures, from its file (files mode) or
+# from its pack (packed mode: customers/packed/K.js, whose bodies are the pages' HTML in pieces)
+JS_TOKEN = re.compile(r"""\s*(?:(?P<num>-?\d+)|'(?P<sq>(?:[^'\\]|\\.)*)'|"(?P<dq>(?:[^"\\]|\\.)*)"|(?P<p>[\[\],]))""", re.S)
+
+
+def js_string(s):
+    return re.sub(r"\\(u[0-9a-fA-F]{4}|.)", lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) == 5 else
+                  {"n": "\n", "r": "\r", "t": "\t"}.get(m.group(1), m.group(1)), s, flags=re.S)
+
+
+def js_value(text, at):
+    """The JS literal (a number, a string, or a list of them) at text[at:]; it and where it ends."""
+    m = JS_TOKEN.match(text, at)
+    if m.group("num") is not None:
+        return int(m.group("num")), m.end()
+    if m.group("p") != "[":
+        return js_string(m.group("sq") if m.group("sq") is not None else m.group("dq")), m.end()
+    items, at = [], m.end()
+    while True:
+        m = JS_TOKEN.match(text, at)
+        if m.group("p") == "]":
+            return items, m.end()
+        if m.group("p") == ",":
+            at = m.end()
+            continue
+        item, at = js_value(text, at)
+        items.append(item)
+
+
+def packed_pages():
+    for path in sorted(glob.glob(os.path.join(SITE, "customers", "packed", "*.js"))):
+        text = open(path, encoding="utf-8").read()
+        at = text.index(",", len("C360.customers(")) + 1
+        entries, at = js_value(text, at)
+        runs, _ = js_value(text, text.index(",", at) + 1)
+        for cid, title, body in entries:
+            yield f"{os.path.relpath(path, SITE)} {cid}", "".join(runs[x] if isinstance(x, int) else x for x in body)
+
+
+def spread(items):
+    return items[::max(1, len(items) // 300)]	# 300 at most, spread over all
+
+
+pages = [(os.path.relpath(p, SITE), open(p, encoding="utf-8").read())
+         for p in spread(sorted(glob.glob(os.path.join(SITE, "customers", "??", "*.html"))))]
+for name, page in pages or spread(list(packed_pages())):
     cid = text_of(re.search(r"<p>Customer <strong>(.*?)</strong>", page).group(1))
     r = by_id.get(cid)
     if not r:
-        problems.append(f"{os.path.relpath(path, SITE)}: customer {cid} is not in customer_360")
+        problems.append(f"{name}: customer {cid} is not in customer_360")
         continue
     strip = dict((text_of(k), text_of(v)) for k, v in
                  re.findall(r'<span class="label">(.*?)</span> <span class="figure">(.*?)</span>', page))
-    where = f"{os.path.relpath(path, SITE)} ({cid})"
+    where = f"{name} ({cid})"
     same(f"{where}: lifetime value", number(strip.get("Lifetime value", "?")), r["lifetime_value"])
     same(f"{where}: last order", strip.get("Last order", "?"), day_words(r["last_order_date"]) or "none")
     same(f"{where}: open tickets", strip.get("Open tickets", "?"),

@@ -177,6 +177,10 @@ data_site() {
 
 # ---- the fixture's site: 17 customers from the CRM and 3 inferred, a page each; the tutorial's
 data_site fixture "$FIXTURE" 20 102 "José García" 7 "Mon Mar 11 00:00:00 2024"
+# ... and packed: the figures of its customers' records in customers/packed/ are theirs too
+$C360 build --data "$FIXTURE" --out "$T/fixture-packed" --customer-pages packed 2>/dev/null && pass ||
+	fail "build the fixture packed"
+agree "$T/fixture-packed"
 # the quality page's sample tables are named by a heading as wide as the card (a caption wrapped
 # inside the narrow table)
 file_has "$T/fixture/quality.html" '<h3 id="orders-missing_key">The first rows of orders quarantined as missing_key</h3>'
