@@ -306,7 +306,8 @@ def spread(items):
 pages = [(os.path.relpath(p, SITE), open(p, encoding="utf-8").read())
          for p in spread(sorted(glob.glob(os.path.join(SITE, "customers", "??", "*.html"))))]
 for name, page in pages or spread(list(packed_pages())):
-    cid = text_of(re.search(r"<p>Customer <strong>(.*?)</strong>", page).group(1))
+    m = re.search(r"<p>Customer <strong>(.*?)</strong>", page)
+    cid = text_of(m.group(1)) if m else None
     r = by_id.get(cid)
     if not r:
         problems.append(f"{name}: customer {cid} is not in customer_360")
