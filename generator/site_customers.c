@@ -896,6 +896,9 @@ typedef struct {
 	uint64_t hashed[SRC_COUNT];	/* customers whose facts of a source were hashed, not kept */
 	Buf pack, hashes;	/* packs: the one being made, its customers' inputs (kept from block to block) */
 	PackMarkup markup;	/* packs: the markup of the one being made */
+	struct PackInputs *inputs;	/* packs: what each was made from, the previous build's and this one's */
+	struct OldPack *old;	/* packs: the previous build's of the one being made (old_pack_read) */
+	uint64_t records_kept;	/* packs: customers' records taken from the previous build's packs */
 	bool ok;
 } PageJob;
 
@@ -1230,6 +1233,268 @@ static FileHash pack_input(PageJob *j, uint32_t k, Buf *hashes)
 
 /* ---- packs: customers/packed/K.js */
 
+/* A pack made again keeps the records of its customers made from the same input as in the
+ * previous build's pack: that pack (its bytes as its manifest says) holds each one's page in
+ * pieces, put together again and cut into pieces for this pack's runs (esc_js_pack: the same
+ * bytes as from the page rendered), the page not rendered. A customer's input names every value
+ * its page shows (customer_input), so a customer of the same input has the same page. Which
+ * input each record of a pack was made from is in the cache (.c360-cache/packs), the pack's own
+ * input beside them: the previous pack is used only if its manifest says it was made from that
+ * input (so from those records, in that order). At a million customers ~60 a pack, 1 % of them
+ * changed make ~45 % of the packs again; their other customers are most of a rebuild's pages. */
+
+/* Whether the build caches what its pages are made from for the next: the staging folder has a
+ * cache, and every customer's page is made here (files or packed, not shards). */
+static bool pages_cached(const Site *site)
+{
+	char *cache = path_join(site->dir, CACHE_DIR);
+	struct stat st;
+	bool every = (site->plan.mode == PAGES_FILES || site->plan.mode == PAGES_PACKED) && site->cfg->shards <= 1 &&
+		     lstat(cache, &st) == 0 && S_ISDIR(st.st_mode);
+	free(cache);
+	return every;
+}
+
+#define PACKS_CACHE "packs"
+#define PACKS_MAGIC "C360PAK"
+#define PACKS_VERSION 1
+
+typedef struct PackInputs {
+	/* The previous build's (old_pack NULL: none): pack k was made from old_pack[k], its
+	 * customers' records from old_input[old_start[k] to old_start[k + 1]], in its order. */
+	const FileHash *old_pack, *old_input;
+	const uint32_t *old_start;
+	char *old_file;		/* the cache file's bytes, which those point into */
+	FileHash *pack, *input;	/* this build's: pack k's in pack[k], its customers' from input[start[k]] */
+} PackInputs;
+
+typedef struct {
+	uint32_t head, head_len;	/* "id","title", (esc_js'd, as they are written again) */
+	uint32_t body, body_len;	/* [...] of esc_js_pack */
+} OldRecord;
+
+typedef struct OldPack {
+	Buf bytes;		/* the previous build's pack file */
+	OldRecord *rec;
+	size_t nrec, rec_cap;
+	Buf runs;		/* its runs of markup, read out of their escapes, one after another */
+	uint32_t *run_at;	/* run i is runs[run_at[i], run_at[i + 1]) */
+	size_t nruns, runs_cap;
+} OldPack;
+
+/* Where the JS string literal starting at s[at] (' or ") ends, past its quote; 0 if it does not. */
+static size_t js_literal_end(const char *s, size_t n, size_t at)
+{
+	char q = s[at];
+	for (size_t i = at + 1; i < n; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == q)
+			return i + 1;
+	}
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The text of a string literal esc_js_html wrote (s[0, n): between its quotes) appended to out:
+ * its escapes (\' \\ \n \u2028 \u2029 \u00XX) read back. False at any other escape. */
+static bool js_html_unescape(Buf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		const char *e = memchr(s + i, '\\', n - i);
+		size_t plain = e ? (size_t)(e - s) - i : n - i;
+		buf_put(out, s + i, plain);
+		i += plain;
+		if (i == n)
+			break;
+		if (i + 1 < n && (s[i + 1] == '\'' || s[i + 1] == '\\')) {
+			buf_putc(out, s[i + 1]);
+			i += 2;
+		} else if (i + 1 < n && s[i + 1] == 'n') {
+			buf_putc(out, '\n');
+			i += 2;
+		} else if (i + 5 < n && s[i + 1] == 'u' && (memcmp(s + i + 2, "2028", 4) == 0 || memcmp(s + i + 2, "2029", 4) == 0)) {
+			buf_put(out, s[i + 5] == '8' ? "\xe2\x80\xa8" : "\xe2\x80\xa9", 3);
+			i += 6;
+		} else if (i + 5 < n && s[i + 1] == 'u' && s[i + 2] == '0' && s[i + 3] == '0' && hex_digit(s[i + 4]) >= 0 &&
+			   hex_digit(s[i + 5]) >= 0) {
+			buf_putc(out, (char)(hex_digit(s[i + 4]) << 4 | hex_digit(s[i + 5])));
+			i += 6;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Pack k's file as customer_pack writes it, of members records, read into o's records and runs;
+ * false if it is not that. */
+static bool old_pack_parse(OldPack *o, uint32_t k, size_t members)
+{
+	const char *s = o->bytes.p ? o->bytes.p : "";
+	size_t n = o->bytes.len, at;
+	char head[40];
+	int hl = snprintf(head, sizeof head, "C360.customers(%u,[", (unsigned)k);
+	if (n > UINT32_MAX || n < (size_t)hl || memcmp(s, head, (size_t)hl) != 0)
+		return false;
+	at = (size_t)hl;
+	o->nrec = 0;
+	for (size_t i = 0; i < members; i++) {
+		at += i && at < n && s[at] == ',';
+		if (n - at < 2 || s[at] != '\n' || s[at + 1] != '[')
+			return false;
+		at += 2;
+		OldRecord r = {.head = (uint32_t)at};
+		for (int f = 0; f < 2; f++) {	/* the id and the title */
+			if (at >= n || s[at] != '"' || !(at = js_literal_end(s, n, at)) || at >= n || s[at] != ',')
+				return false;
+			at++;
+		}
+		r.head_len = (uint32_t)(at - r.head), r.body = (uint32_t)at;
+		if (at >= n || s[at++] != '[')
+			return false;
+		while (at < n && s[at] != ']') {
+			if (s[at] == '\'') {
+				if (!(at = js_literal_end(s, n, at)))
+					return false;
+			} else if (s[at] >= '0' && s[at] <= '9') {
+				while (at < n && s[at] >= '0' && s[at] <= '9')
+					at++;
+			} else {
+				return false;
+			}
+			at += at < n && s[at] == ',';
+		}
+		if (n - at < 2 || s[at + 1] != ']')	/* the body's ], then the record's */
+			return false;
+		at += 2;
+		r.body_len = (uint32_t)(at - 1 - r.body);
+		if (o->nrec == o->rec_cap)
+			o->rec_cap = o->rec_cap ? 2 * o->rec_cap : 128, o->rec = xrealloc(o->rec, o->rec_cap * sizeof *o->rec);
+		o->rec[o->nrec++] = r;
+	}
+	if (n - at < 4 || memcmp(s + at, "],\n[", 4) != 0)
+		return false;
+	at += 4;
+	o->runs.len = 0, o->nruns = 0;
+	while (at < n && s[at] != ']') {
+		size_t end = s[at] == '\'' ? js_literal_end(s, n, at) : 0;
+		if (!end)
+			return false;
+		if (o->nruns + 1 >= o->runs_cap)
+			o->runs_cap = o->runs_cap ? 2 * o->runs_cap : 1024, o->run_at = xrealloc(o->run_at, o->runs_cap * sizeof *o->run_at);
+		o->run_at[o->nruns++] = (uint32_t)o->runs.len;
+		if (!js_html_unescape(&o->runs, s + at + 1, end - at - 2))
+			return false;
+		at = end;
+		at += at < n && s[at] == ',';
+		at += at < n && s[at] == '\n';
+	}
+	if (!o->run_at)
+		o->run_at = xmalloc(sizeof *o->run_at);
+	o->run_at[o->nruns] = (uint32_t)o->runs.len;
+	return n - at == 4 && memcmp(s + at, "]);\n", 4) == 0;
+}
+
+/* Record r's page, its pieces joined, in html; false if a piece is none of the pack's. */
+static bool old_record_html(const OldPack *o, const OldRecord *r, Buf *html)
+{
+	const char *s = o->bytes.p + r->body + 1, *end = o->bytes.p + r->body + r->body_len - 1;
+	html->len = 0;
+	while (s < end) {
+		if (*s == ',') {
+			s++;
+		} else if (*s == '\'') {
+			size_t len = js_literal_end(s, (size_t)(end - s), 0);
+			if (!len || !js_html_unescape(html, s + 1, len - 2))
+				return false;
+			s += len;
+		} else {
+			size_t run = 0;
+			for (; s < end && *s >= '0' && *s <= '9'; s++)
+				run = run * 10 + (size_t)(*s - '0');
+			if (run >= o->nruns)
+				return false;
+			buf_put(html, o->runs.p + o->run_at[run], o->run_at[run + 1] - o->run_at[run]);
+		}
+	}
+	return true;
+}
+
+/* Pack k's file of the previous build into j->old, read, if it was made from the input the cache
+ * says, which is its records' as the cache lists them; false if not. */
+static bool old_pack_read(PageJob *j, uint32_t k, const char *path)
+{
+	const PackInputs *in = j->inputs;
+	if (!in || !in->old_pack)
+		return false;
+	FileHash listed = file_hash(in->old_input + in->old_start[k], (in->old_start[k + 1] - in->old_start[k]) * sizeof(FileHash));
+	if (listed.lo != in->old_pack[k].lo || listed.hi != in->old_pack[k].hi)
+		return false;
+	OldPack *o = j->old;
+	o->bytes.len = 0;
+	return manifest_old_bytes(j->site->dir, path, in->old_pack[k], &o->bytes) &&
+	       old_pack_parse(o, k, in->old_start[k + 1] - in->old_start[k]);
+}
+
+static void old_pack_free(OldPack *o)
+{
+	if (!o)
+		return;
+	buf_free(&o->bytes), buf_free(&o->runs);
+	free(o->rec), free(o->run_at), free(o);
+}
+
+/* The packs' inputs: room for this build's (false: it caches none) and the previous build's,
+ * from the previous site's cache if it has them for as many packs and the same settings. */
+static bool pack_inputs_begin(const Site *site, PackInputs *in, size_t customers)
+{
+	*in = (PackInputs){0};
+	if (!pages_cached(site))
+		return false;
+	size_t packs = site->plan.packs, len;
+	in->pack = xcalloc(packs + customers + 1, sizeof(FileHash)), in->input = in->pack + packs;
+	size_t most = (packs + 2 * customers + 4096) * sizeof(FileHash) + (packs + 1) * sizeof(uint32_t);
+	char *p = manifest_old_pages(site->dir) ? keyed_file_load(site->cfg->out_dir, PACKS_CACHE, PACKS_MAGIC, PACKS_VERSION,
+								 site->page_salt, packs, most, &len, NULL) : NULL;
+	size_t fixed = packs * sizeof(FileHash) + (packs + 1) * sizeof(uint32_t), n = p && len >= fixed ? (len - fixed) / sizeof(FileHash) : 0;
+	const uint32_t *start = p ? (const uint32_t *)(const void *)(p + (packs + n) * sizeof(FileHash)) : NULL;
+	bool ok = p && len >= fixed && (len - fixed) % sizeof(FileHash) == 0 && start[0] == 0 && start[packs] == n;
+	for (size_t k = 0; ok && k < packs; k++)
+		ok = start[k] <= start[k + 1];
+	if (!ok) {
+		free(p);
+		return true;
+	}
+	in->old_file = p;
+	in->old_pack = (const FileHash *)(const void *)p, in->old_input = in->old_pack + packs, in->old_start = start;
+	return true;
+}
+
+/* Pack k's input, and its customers' (hashes: in its order), for the next build's cache. */
+static void pack_inputs_note(PageJob *j, uint32_t k, FileHash input, const Buf *hashes)
+{
+	PackInputs *in = j->inputs;
+	if (!in || hashes->len != (j->start[k + 1] - j->start[k]) * sizeof(FileHash))
+		return;
+	in->pack[k] = input;
+	memcpy(in->input + j->start[k], hashes->p, hashes->len);
+}
+
+/* The previous pack k's record made from input h (j->old read), or NULL. */
+static const OldRecord *old_record(const PageJob *j, uint32_t k, FileHash h)
+{
+	const PackInputs *in = j->inputs;
+	for (uint32_t i = in->old_start[k]; i < in->old_start[k + 1]; i++)
+		if (in->old_input[i].lo == h.lo && in->old_input[i].hi == h.hi)
+			return &j->old->rec[i - in->old_start[k]];
+	return NULL;
+}
+
 /* customers/packed/K.js: C360.customers(K,[[id,title,body],...],[markup,...]), the bodies of
  * the pack's customers' pages as customers/view.html shows them (esc_js_pack), the customers in
  * id order, then the pack's markup runs. */
@@ -1242,9 +1507,13 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 	 * page is made, which reads the same rows while they are still in the cache (hashing the
 	 * whole pack's first left them to be missed again); the pack's input is the same. */
 	FileHash input = check ? pack_input(j, k, hashes) : (FileHash){0, 0};
-	if (check && manifest_page_kept(site->dir, path, input))
+	if (check && manifest_page_kept(site->dir, path, input)) {
+		pack_inputs_note(j, k, input, hashes);
 		return;
-	hashes->len = 0;	/* the inputs, now made as each page is (no check) */
+	}
+	bool old = check && old_pack_read(j, k, path);	/* its customers of the same input kept */
+	if (!check)
+		hashes->len = 0;	/* the inputs, made as each page is */
 	size_t said = j->w.err.len;
 	PackMarkup *m = &j->markup;
 	pack_markup_reset(m);
@@ -1252,25 +1521,34 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 	buf_printf(out, "C360.customers(%u,[", (unsigned)k);
 	for (uint32_t i = j->start[k]; i < j->start[k + 1] && j->ok; i++) {
 		const RowHead *h = &ROW(site->g->src[SRC_CUSTOMERS].table, Customer, j->member[i])->h;
+		FileHash one;
 		if (!check) {
 			prefetch_next(site, j->member, i, j->start[k + 1]);
-			FileHash one = customer_input(j, j->member[i], VIEW_PATH);
+			one = customer_input(j, j->member[i], VIEW_PATH);
 			buf_put(hashes, &one, sizeof one);
-		}
-		Value *d = customer_data(j, j->member[i], VIEW_PATH);
-		const Value *title = v_find(d, "title");
-		j->ok = page_html(site, &j->w, VIEW_PATH, "customer", d);
-		buf_puts(out, i > j->start[k] ? ",\n[" : "\n[");
-		esc_js(out, h->id, h->idlen);	/* the key the viewer looks up: as it is */
-		buf_putc(out, ',');
-		if (has_bidi(title->s, title->n)) {	/* the page's title: closed, as esc_html has it */
-			j->w.scratch.len = 0;
-			esc_bidi(&j->w.scratch, title->s, title->n);
-			esc_js(out, j->w.scratch.p ? j->w.scratch.p : "", j->w.scratch.len);
 		} else {
-			esc_js(out, title->s, title->n);
+			memcpy(&one, hashes->p + (i - j->start[k]) * sizeof one, sizeof one);
 		}
-		buf_putc(out, ',');
+		buf_puts(out, i > j->start[k] ? ",\n[" : "\n[");
+		const OldRecord *r = old ? old_record(j, k, one) : NULL;
+		if (r && old_record_html(j->old, r, &j->w.html)) {
+			buf_put(out, j->old->bytes.p + r->head, r->head_len);	/* its id and title, as written */
+			j->records_kept++;
+		} else {
+			Value *d = customer_data(j, j->member[i], VIEW_PATH);
+			const Value *title = v_find(d, "title");
+			j->ok = page_html(site, &j->w, VIEW_PATH, "customer", d);
+			esc_js(out, h->id, h->idlen);	/* the key the viewer looks up: as it is */
+			buf_putc(out, ',');
+			if (has_bidi(title->s, title->n)) {	/* the page's title: closed, as esc_html has it */
+				j->w.scratch.len = 0;
+				esc_bidi(&j->w.scratch, title->s, title->n);
+				esc_js(out, j->w.scratch.p ? j->w.scratch.p : "", j->w.scratch.len);
+			} else {
+				esc_js(out, title->s, title->n);
+			}
+			buf_putc(out, ',');
+		}
 		esc_js_pack(out, j->w.html.p ? j->w.html.p : "", j->w.html.len, m);
 		buf_putc(out, ']');
 	}
@@ -1284,6 +1562,7 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 	buf_puts(out, "]);\n");
 	if (!check)
 		input = file_hash(hashes->p, hashes->len);
+	pack_inputs_note(j, k, input, hashes);
 	j->ok = j->ok && out_write_file(site->dir, path, out, &j->w.err);
 	if (j->ok && j->w.err.len == said)	/* a pack with something to say is made every time */
 		manifest_page_made(site->dir, path, input);
@@ -1339,7 +1618,8 @@ static void *take_blocks(void *arg)
 }
 
 /* Runs fn over [0, n) on the site's threads. */
-static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t *start, const uint32_t *member)
+static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t *start, const uint32_t *member,
+		       PackInputs *inputs)
 {
 	size_t nt = (size_t)site->threads, size = n / (nt * 64) + 1;
 	Blocks b = {.fn = fn, .n = n, .size = size, .nblocks = (n + size - 1) / size};
@@ -1348,7 +1628,8 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 	pthread_t *t = xcalloc(nt, sizeof *t);
 	bool *started = xcalloc(nt, sizeof *started);
 	for (size_t k = 0; k < nt; k++) {
-		wk[k] = (Worker){&b, {.site = site, .start = start, .member = member}};
+		wk[k] = (Worker){&b, {.site = site, .start = start, .member = member, .inputs = inputs,
+				      .old = inputs ? xcalloc(1, sizeof(OldPack)) : NULL}};
 		page_init(&wk[k].job.w);
 		wk[k].job.w.undated = wk[k].job.w.same_globals = true;
 		wk[k].job.input = file_hasher_new();
@@ -1357,7 +1638,7 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 			started[k] = pthread_create(&t[k], NULL, take_blocks, &wk[k]) == 0;
 	}
 	take_blocks(&wk[0]);
-	uint64_t filled = 0, through_cmark = 0, hashed[SRC_COUNT] = {0};
+	uint64_t filled = 0, through_cmark = 0, hashed[SRC_COUNT] = {0}, records_kept = 0;
 	size_t shapes = 0;
 	for (size_t k = 0; k < nt; k++) {
 		if (started[k])
@@ -1371,6 +1652,8 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 		buf_free(&wk[k].job.facts);
 		buf_free(&wk[k].job.pack), buf_free(&wk[k].job.hashes);
 		pack_markup_free(&wk[k].job.markup);
+		records_kept += wk[k].job.records_kept;
+		old_pack_free(wk[k].job.old);
 	}
 	bool ok = true;
 	for (size_t k = 0; k < b.nblocks; k++) {
@@ -1382,6 +1665,8 @@ static bool in_threads(Site *site, void *(*fn)(void *), size_t n, const uint32_t
 	console_note("customer pages: %llu compiled, %llu through cmark, %zu shapes", (unsigned long long)filled,
 		     (unsigned long long)through_cmark, shapes);
 	console_counts("customer facts hashed", hashed);	/* of each fact source, the customers' not kept */
+	if (inputs)
+		console_note("customers' records kept from the previous packs: %llu", (unsigned long long)records_kept);
 	free(wk), free(t), free(started), free(b.said), free(b.done);
 	return ok;
 }
@@ -1497,8 +1782,14 @@ static bool write_customer_packs(Site *site)
 	memcpy(at, start, (size_t)p->packs * sizeof *at);
 	for (size_t i = 0; i < customers->n; i++)
 		member[at[pack[i]]++] = by_id[i];
+	PackInputs inputs;
+	bool cached = pack_inputs_begin(site, &inputs, customers->n);
 	bool ok = out_mkdir(site->dir, "customers/packed", site->err) &&
-		  in_threads(site, customer_packs, p->packs, start, member);
+		  in_threads(site, customer_packs, p->packs, start, member, cached ? &inputs : NULL);
+	if (ok && cached)	/* the packs' and their customers' inputs, then where each pack's start */
+		keyed_file_save(site->dir, PACKS_CACHE, PACKS_MAGIC, PACKS_VERSION, site->page_salt, p->packs, inputs.pack,
+				((size_t)p->packs + customers->n) * sizeof(FileHash), start, ((size_t)p->packs + 1) * sizeof *start);
+	free(inputs.pack), free(inputs.old_file);
 	free(by_id), free(member), free(start), free(pack), free(at);
 	return ok;
 }
@@ -2481,7 +2772,7 @@ static bool write_pages(Site *site)
 		ok = !used[k] || !shard_has(site->cfg, k) || out_mkdir(site->dir, buf_cstr(&dir), site->err);
 	}
 	buf_free(&dir);
-	return ok && (site->plan.mode == PAGES_NONE || in_threads(site, customer_pages, customers->n, NULL, NULL));
+	return ok && (site->plan.mode == PAGES_NONE || in_threads(site, customer_pages, customers->n, NULL, NULL, NULL));
 }
 
 /* A source whose export grew since the previous build (only rows appended): the previous
@@ -2519,11 +2810,7 @@ static void facts_grown(Site *site, SourceId id, size_t nc)
 static void facts_begin(Site *site)
 {
 	size_t nc = site->g->src[SRC_CUSTOMERS].table->n;
-	char *cache = path_join(site->dir, CACHE_DIR);
-	struct stat st;
-	bool every = (site->plan.mode == PAGES_FILES || site->plan.mode == PAGES_PACKED) && site->cfg->shards <= 1 &&
-		     lstat(cache, &st) == 0 && S_ISDIR(st.st_mode);
-	free(cache);
+	bool every = pages_cached(site);
 	for (int i = 0; i < SRC_COUNT; i++) {
 		FileHash key = site->g->rows_key[i];
 		site->facts_hash[i] = NULL, site->facts_fill[i] = false, site->facts_grown[i] = NULL;

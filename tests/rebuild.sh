@@ -133,9 +133,14 @@ for mode in packed "top 40"; do
 	run 0 build --data "$T/mdata" --customer-pages "$mode" --out "$T/msite"
 	for round in 1 2; do
 		mutate "$round" "$T/mdata"
+		export C360_TIMINGS=1
 		run 0 build --verbose --data "$T/mdata" --customer-pages "$mode" --out "$T/msite"
+		unset C360_TIMINGS
 		[ "$mode" = packed ] ||	# (a round changes a customer of every pack of ~80)
 			grep -q '([1-9][0-9]* pages not rendered again' "$T/err" && pass || fail "$mode round $round rendered every page again"
+		# ... but its unchanged customers' records are taken from the previous packs, not rendered
+		[ "$mode" != packed ] || grep -q "^c360: customers' records kept from the previous packs: [1-9]" "$T/err" && pass ||
+			fail "packed round $round rendered every customer again: $(grep 'records kept' "$T/err")"
 		rm -rf "$T/fresh"
 		run 0 build --data "$T/mdata" --customer-pages "$mode" --out "$T/fresh"
 		diff -r -x .c360-prev -x 'lazy-*' "$T/msite" "$T/fresh" >/dev/null && pass || fail "$mode round $round: the rebuild differs from a fresh build"
