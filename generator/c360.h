@@ -212,8 +212,12 @@ void buf_free(Buf *b);
 
 void buf_int(Buf *b, int64_t v);	/* locale-independent; figures for people: fmt_* */
 /* Hostile text (a value, a file name) in a message: control bytes and \\ as \\xNN, cut at
- * max bytes with "...": the message stays one printable line. */
+ * max bytes between characters with "…" (U+2026): the message stays one printable line. */
 void buf_put_printable(Buf *b, const char *s, size_t n, size_t max);
+#define MSG_VALUE_MAX 60	/* the bytes of a value quoted in a message */
+/* A value in a message that diag() is given whole (as its column, which it makes printable):
+ * in double quotes, cut at MSG_VALUE_MAX bytes as buf_put_printable cuts, not escaped. */
+void buf_put_quoted(Buf *b, const char *s, size_t n);
 
 /* A view of bytes that need not be NUL-terminated. */
 typedef struct {
