@@ -174,14 +174,21 @@ async function viewer(browser, base, where, types) {
 	await page.goto(base + types.customer.replace('view.html?id=', 'view.html#'), { waitUntil: 'load' });
 	await shown(page, `${where} viewer #id`);
 	check(await page.textContent('h1') === expected, `${where} viewer #id: the page shows ${await page.textContent('h1')}`);
+	check(await page.locator('#customer-view h1:focus').count() === 0, `${where} viewer #id: the heading took the focus on load`);
 	/* ... another #id in the same document (typed, or back and forward) shows that one; the skip
 	   link's #main keeps the customer */
 	/* (a locator waits without eval, which the server's policy forbids the page) */
 	const heading = (text) => page.locator('#customer-view h1').filter({ hasText: text }).waitFor({ timeout: 5000 });
+	/* ... and tells a screen reader: the new page's heading has the focus, the title is its page's */
+	const focused = (text, what) => page.locator('#customer-view h1:focus').filter({ hasText: text })
+		.waitFor({ timeout: 5000 }).catch(() => fail(`${where} viewer ${what}: the heading ${text} has not the focus`));
 	await page.goto(base + 'customers/view.html#no%3Csuch%22one');
 	await heading('Unknown customer').catch(() => fail(`${where} viewer #id to #other: the page still shows ${expected}`));
+	await focused('Unknown customer', '#id to #other');
+	check((await page.title()).startsWith('Unknown customer · '), `${where} viewer #id to #other: the title is ${await page.title()}`);
 	await page.goBack();
 	await heading(expected).catch(() => fail(`${where} viewer back to #id: the page does not show ${expected}`));
+	await focused(expected, 'back to #id');
 	check((await page.title()).startsWith(expected + ' · '), `${where} viewer back to #id: the title is ${await page.title()}`);
 	await page.focus('a.skip');
 	await page.keyboard.press('Enter');
