@@ -2280,8 +2280,9 @@ void chart_draw(const ChartPlot *p, struct _cairo *cr);	/* in a width x height b
 /* The chart as a PNG, twice the size: the previous site's file name when the pixels drawn and
  * the encoder (salt: c360 and the settings; libpng's and zlib's versions) are those it was
  * encoded from (manifest_old_bytes: listed in .c360-inputs), else encoded; either way listed
- * so for the next build when dir is the staging folder. */
-bool chart_png(const ChartPlot *p, Buf *out, const char *dir, const char *name, FileHash salt);
+ * so for the next build when dir is the staging folder. False, with why it could not (out of
+ * memory, Cairo's or libpng's failure) in why, if it could not. */
+bool chart_png(const ChartPlot *p, Buf *out, const char *dir, const char *name, FileHash salt, Buf *why);
 /* A sparkline: a small SVG line through n (at most 64) values, NAN leaving a gap, the last point
  * marked, each point's tips[i] shown on hover; label says what it shows to screen readers. */
 void chart_sparkline(Buf *b, const double *v, const char *const *tips, size_t n, const char *label);
