@@ -387,7 +387,7 @@ typedef enum {
 typedef struct {
 	const char *name;	/* snake_case id used in CSVs and messages */
 	Severity sev;
-	const char *msg;	/* {c} stands for the column, {v} for the value */
+	const char *msg;	/* {c} stands for the column, {v} for the value; a quoted one is cut short */
 } DiagInfo;
 
 extern const DiagInfo diag_info[D_COUNT];
@@ -420,7 +420,9 @@ typedef struct {
 } Diags;
 
 /* Records one problem. line/col 0 when unknown; column names the CSV column; value is
- * the offending text (quoted, shortened and made printable in the message). */
+ * the offending text (quoted, shortened and made printable in the message). A column in quotes
+ * (a header's name) is shortened as a value is; one that is not (c360's names, a message c360
+ * made) is only made printable. */
 void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *column,
 	  const char *value, size_t vlen);
 Severity diag_worst(const Diags *d, size_t n);	/* worst over n Diags; SEV_NOTE if none */

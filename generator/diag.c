@@ -171,8 +171,10 @@ void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *colu
 	Buf msg = {0};
 	for (const char *f = diag_info[code].msg; *f; f++) {
 		if (f[0] == '{' && (f[1] == 'c' || f[1] == 'v') && f[2] == '}') {
-			if (f[1] == 'c')	/* a file's header name, as hostile as a value */
-				buf_put_printable(&msg, column ? column : "", column ? strlen(column) : 0, SIZE_MAX);
+			if (f[1] == 'c')	/* a file's header name, as hostile as a value, where quoted; else
+						 * c360's (a column's, a message it made): whole */
+				buf_put_printable(&msg, column ? column : "", column ? strlen(column) : 0,
+						  f > diag_info[code].msg && f[-1] == '"' ? MSG_VALUE_MAX : SIZE_MAX);
 			else
 				buf_put_printable(&msg, value ? value : "", value ? vlen : 0, header_list(code) ? 600 : MSG_VALUE_MAX);
 			f += 2;
