@@ -9,6 +9,7 @@
 	'use strict';
 	var C360 = window.C360 = window.C360 || {};
 	var packs = {}, shown = 0;	/* shown: the latest show(), whose pack alone fills the page */
+	var site = '';	/* the title's " · " and site title after the page's title, as the page came */
 
 	C360.customers = function (k, list, markup) { packs[k] = { list: list, markup: markup }; };
 
@@ -89,8 +90,19 @@
 		}
 	}
 
+	/* view now shows the page titled title: the document's title says so, and when the address
+	   changed under a reader (announce), the focus moves to the page's heading, which a screen
+	   reader reads out (the document is the same one: nothing else tells it) */
+	function placedPage(view, title, announce) {
+		document.title = title + site;
+		var h1 = view.querySelector('h1');
+		if (!announce || !h1) return;
+		h1.tabIndex = -1;
+		h1.focus();
+	}
+
 	/* A page that says what went wrong, the id shown as text, and where to look instead. */
-	function missing(view, heading, text) {
+	function missing(view, heading, text, announce) {
 		var h1 = document.createElement('h1'), p = document.createElement('p'), a = document.createElement('a');
 		h1.textContent = heading;
 		p.textContent = text + ' ';
@@ -99,12 +111,12 @@
 		p.appendChild(a);
 		p.appendChild(document.createTextNode('.'));
 		view.replaceChildren(h1, p);
-		document.title = heading + document.title.slice(document.title.indexOf(' · '));
+		placedPage(view, heading, announce);
 	}
 
 	/* The customer the address names in view: view.html?id=ID, or view.html#ID where #ID is no
-	 * place in the page (#main: the skip link's). */
-	function show(view) {
+	 * place in the page (#main: the skip link's); announce: see placedPage. */
+	function show(view, announce) {
 		var bytes = idBytes(location.search), hash = location.hash.slice(1);
 		if (!bytes && hash && !placed(hash)) bytes = idBytes('?id=' + hash);
 		/* as c360 reads an id (docs/rules.md): blanks at its ends left out, an integer written as a
@@ -113,7 +125,7 @@
 		if (!id) {
 			shown++;
 			return missing(view, 'No customer given',
-				'This page shows the customer named in its address: view.html?id= and the id, or view.html#id.');
+				'This page shows the customer named in its address: view.html?id= and the id, or view.html#id.', announce);
 		}
 		var k = C360.packOf(new TextEncoder().encode(id), Number(view.dataset.packs) || 1), mine = ++shown;
 		load(k, function () {
@@ -121,23 +133,26 @@
 			var pack = packs[k] || { list: [] };
 			var found = pack.list.filter(function (r) { return r[0] === id; })[0];
 			var chars = Array.from(id), said = chars.length > 100 ? chars.slice(0, 100).join('') + '…' : id;	/* whole characters */
-			if (!found) return missing(view, 'Unknown customer', 'No customer has the id “' + closeBidi(said) + '” in this site.');
+			if (!found)
+				return missing(view, 'Unknown customer', 'No customer has the id “' + closeBidi(said) + '” in this site.', announce);
 			view.innerHTML = C360.unpack(found[2], pack.markup);
-			document.title = found[1] + document.title.slice(document.title.indexOf(' · '));
 			if (C360.prepareTables) C360.prepareTables(view);
+			placedPage(view, found[1], announce);
 		});
 	}
 
 	document.addEventListener('DOMContentLoaded', function () {
 		var view = document.getElementById('customer-view');
 		if (!view) return;
-		show(view);
+		/* after the first " · ": a customer's name may have one, the page's own title ("Customer") has none */
+		site = document.title.indexOf(' · ') < 0 ? '' : document.title.slice(document.title.indexOf(' · '));
+		show(view, false);
 		/* view.html#A to view.html#B (typed, a link, back and forward) is the same document: the
 		   customer the address now names, not the one shown first; the page's own places (#main)
 		   and an address with ?id= keep what is shown */
 		window.addEventListener('hashchange', function () {
 			var hash = location.hash.slice(1);
-			if (!idBytes(location.search) && !(hash && placed(hash))) show(view);
+			if (!idBytes(location.search) && !(hash && placed(hash))) show(view, true);
 		});
 	});
 })();

@@ -212,8 +212,12 @@ void buf_free(Buf *b);
 
 void buf_int(Buf *b, int64_t v);	/* locale-independent; figures for people: fmt_* */
 /* Hostile text (a value, a file name) in a message: control bytes and \\ as \\xNN, cut at
- * max bytes with "...": the message stays one printable line. */
+ * max bytes between characters with "…" (U+2026): the message stays one printable line. */
 void buf_put_printable(Buf *b, const char *s, size_t n, size_t max);
+#define MSG_VALUE_MAX 60	/* the bytes of a value quoted in a message */
+/* A value in a message that diag() is given whole (as its column, which it makes printable):
+ * in double quotes, cut at MSG_VALUE_MAX bytes as buf_put_printable cuts, not escaped. */
+void buf_put_quoted(Buf *b, const char *s, size_t n);
 
 /* A view of bytes that need not be NUL-terminated. */
 typedef struct {
@@ -383,7 +387,7 @@ typedef enum {
 typedef struct {
 	const char *name;	/* snake_case id used in CSVs and messages */
 	Severity sev;
-	const char *msg;	/* {c} stands for the column, {v} for the value */
+	const char *msg;	/* {c} stands for the column, {v} for the value; a quoted one is cut short */
 } DiagInfo;
 
 extern const DiagInfo diag_info[D_COUNT];
@@ -416,7 +420,9 @@ typedef struct {
 } Diags;
 
 /* Records one problem. line/col 0 when unknown; column names the CSV column; value is
- * the offending text (quoted, shortened and made printable in the message). */
+ * the offending text (quoted, shortened and made printable in the message). A column in quotes
+ * (a header's name) is shortened as a value is; one that is not (c360's names, a message c360
+ * made) is only made printable. */
 void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *column,
 	  const char *value, size_t vlen);
 Severity diag_worst(const Diags *d, size_t n);	/* worst over n Diags; SEV_NOTE if none */
@@ -2276,8 +2282,9 @@ void chart_draw(const ChartPlot *p, struct _cairo *cr);	/* in a width x height b
 /* The chart as a PNG, twice the size: the previous site's file name when the pixels drawn and
  * the encoder (salt: c360 and the settings; libpng's and zlib's versions) are those it was
  * encoded from (manifest_old_bytes: listed in .c360-inputs), else encoded; either way listed
- * so for the next build when dir is the staging folder. */
-bool chart_png(const ChartPlot *p, Buf *out, const char *dir, const char *name, FileHash salt);
+ * so for the next build when dir is the staging folder. False, with why it could not (out of
+ * memory, Cairo's or libpng's failure) in why, if it could not. */
+bool chart_png(const ChartPlot *p, Buf *out, const char *dir, const char *name, FileHash salt, Buf *why);
 /* A sparkline: a small SVG line through n (at most 64) values, NAN leaving a gap, the last point
  * marked, each point's tips[i] shown on hover; label says what it shows to screen readers. */
 void chart_sparkline(Buf *b, const double *v, const char *const *tips, size_t n, const char *label);

@@ -826,17 +826,27 @@ static FileHash png_input(cairo_surface_t *s, FileHash salt)
 	return file_hasher_end(x);
 }
 
-bool chart_png(const ChartPlot *p, Buf *out, const char *dir, const char *name, FileHash salt)
+bool chart_png(const ChartPlot *p, Buf *out, const char *dir, const char *name, FileHash salt, Buf *why)
 {
-	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(p->width * 2), (int)(p->height * 2));
-	cairo_t *cr = cairo_create(surface);
+	int w = (int)(p->width * 2), h = (int)(p->height * 2);
+	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+	cairo_t *cr = cairo_create(surface);	/* of a surface cairo could not make: in its error */
 	cairo_scale(cr, 2, 2);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	chart_draw(p, cr);
+	cairo_status_t drawn = cairo_status(cr);
 	cairo_destroy(cr);
-	FileHash input = dir ? png_input(surface, salt) : (FileHash){0, 0};
-	bool ok = (dir && manifest_old_bytes(dir, name, input, out)) || png_encode(surface, out);
+	bool ok = drawn == CAIRO_STATUS_SUCCESS;
+	if (!ok && drawn == CAIRO_STATUS_NO_MEMORY)
+		buf_printf(why, "out of memory (an image of %d x %d pixels)", w, h);
+	else if (!ok)
+		buf_printf(why, "Cairo says \"%s\" (an image of %d x %d pixels)", cairo_status_to_string(drawn), w, h);
+	FileHash input = ok && dir ? png_input(surface, salt) : (FileHash){0, 0};
+	if (ok && !(dir && manifest_old_bytes(dir, name, input, out)) && !png_encode(surface, out)) {
+		buf_puts(why, "libpng could not encode it");
+		ok = false;
+	}
 	if (ok && dir)
 		manifest_page_made(dir, name, input);
 	cairo_surface_destroy(surface);

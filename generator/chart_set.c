@@ -261,7 +261,7 @@ bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFo
 	buf_free(&warn);
 	bool ok = true, incremental = manifest_active(dir);
 	FileHash salt = incremental ? manifest_settings(cfg) : (FileHash){0, 0};
-	Buf name = {0};
+	Buf name = {0}, why = {0};
 	for (size_t i = 0; i < set->n; i++) {
 		ReportChart *rc = &set->c[i];
 		rc->chart.colours = set->colours;
@@ -269,12 +269,13 @@ bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFo
 		rc->narrow = chart_layout(&rc->chart, CHART_NARROW);
 		name.len = 0;
 		buf_printf(&name, "charts/%s.png", rc->chart.id);	/* as site_dashboard writes it */
-		if (rc->dashboard && !chart_png(rc->narrow, &rc->png, incremental ? dir : NULL, buf_cstr(&name), salt)) {
-			buf_printf(err, "charts/%s.png: error: cannot draw the chart\n", rc->chart.id);
+		why.len = 0;
+		if (rc->dashboard && !chart_png(rc->narrow, &rc->png, incremental ? dir : NULL, buf_cstr(&name), salt, &why)) {
+			buf_printf(err, "charts/%s.png: error: cannot draw the chart: %s\n", rc->chart.id, buf_cstr(&why));
 			ok = false;
 		}
 	}
-	buf_free(&name);
+	buf_free(&name), buf_free(&why);
 	return ok;
 }
 

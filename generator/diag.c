@@ -107,17 +107,32 @@ const DiagHelp diag_help[D_COUNT] = {
 
 static const char *const sev_name[] = {"note", "warning", "error"};
 
-void buf_put_printable(Buf *b, const char *v, size_t n, size_t max)
+/* At most max bytes of s[0..n), cut between characters (utf8_cut) with "…" after what is left
+ * out; escaped: control bytes and \\ as \\xNN. */
+static void put_cut(Buf *b, const char *s, size_t n, size_t max, bool escaped)
 {
-	for (size_t i = 0; i < n && i < max; i++) {
-		unsigned char c = (unsigned char)v[i];
-		if (c < 0x20 || c == 0x7f || c == '\\')
+	size_t kept = utf8_cut(s, n, max);
+	for (size_t i = 0; i < kept; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (escaped && (c < 0x20 || c == 0x7f || c == '\\'))
 			buf_printf(b, "\\x%02x", c);
 		else
 			buf_putc(b, (char)c);
 	}
-	if (n > max)
-		buf_puts(b, "...");
+	if (kept < n)
+		buf_puts(b, "\xe2\x80\xa6");	/* … */
+}
+
+void buf_put_printable(Buf *b, const char *v, size_t n, size_t max)
+{
+	put_cut(b, v, n, max, true);
+}
+
+void buf_put_quoted(Buf *b, const char *v, size_t n)
+{
+	buf_putc(b, '"');
+	put_cut(b, v, n, MSG_VALUE_MAX, false);
+	buf_putc(b, '"');
 }
 
 bool diag_row_level(DiagCode code)
@@ -156,10 +171,12 @@ void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *colu
 	Buf msg = {0};
 	for (const char *f = diag_info[code].msg; *f; f++) {
 		if (f[0] == '{' && (f[1] == 'c' || f[1] == 'v') && f[2] == '}') {
-			if (f[1] == 'c')	/* a file's header name, as hostile as a value */
-				buf_put_printable(&msg, column ? column : "", column ? strlen(column) : 0, SIZE_MAX);
+			if (f[1] == 'c')	/* a file's header name, as hostile as a value, where quoted; else
+						 * c360's (a column's, a message it made): whole */
+				buf_put_printable(&msg, column ? column : "", column ? strlen(column) : 0,
+						  f > diag_info[code].msg && f[-1] == '"' ? MSG_VALUE_MAX : SIZE_MAX);
 			else
-				buf_put_printable(&msg, value ? value : "", value ? vlen : 0, header_list(code) ? 600 : 60);
+				buf_put_printable(&msg, value ? value : "", value ? vlen : 0, header_list(code) ? 600 : MSG_VALUE_MAX);
 			f += 2;
 		} else {
 			buf_putc(&msg, *f);

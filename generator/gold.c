@@ -646,7 +646,8 @@ void gold_customer_keys(Gold *g)
 			const RowHead *o = ROW(t, RowHead, was);
 			if (!clashes++) {	/* said: a customer added before the other in id order takes its key */
 				Buf a = {0}, b = {0};
-				buf_put_printable(&a, o->id, o->idlen, 60), buf_put_printable(&b, h->id, h->idlen, 60);
+				buf_put_printable(&a, o->id, o->idlen, MSG_VALUE_MAX);
+				buf_put_printable(&b, h->id, h->idlen, MSG_VALUE_MAX);
 				say(SAY_NORMAL, "warning: customer_key: the ids \"%s\" and \"%s\" make the same number, %llu; "
 				    "the second in id order takes the next one free (docs/gold-schema.md)", buf_cstr(&a),
 				    buf_cstr(&b), (unsigned long long)g->key[c]);

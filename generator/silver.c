@@ -1547,6 +1547,14 @@ static bool label_unknown(const Source *src, CatKind kind, const Dict *d, uint32
 	return true;
 }
 
+/* The nth (from 1) of the labels a warning names: quoted, cut short (a value may be kilobytes). */
+static void name_label(Buf *b, size_t nth, const Dict *d, uint32_t k)
+{
+	Str label = dict_str(d, k);
+	buf_puts(b, nth > 1 ? ", " : "");
+	buf_put_quoted(b, label.p, label.n);
+}
+
 /* A status column most of whose rows' values c360 does not know (an export in another language:
  * Geliefert, Storniert; offen, geschlossen): each counts as what it is not known to be, a valid
  * order, no successful payment, an open ticket, which the KPIs would not show. Said at every
@@ -1568,7 +1576,7 @@ static void mostly_unknown(Source *src, int c, CatKind kind, Buf *b)
 	size_t n = 0;
 	for (uint32_t k = builtin; k < d->n; k++)
 		if (unknown_label[k] && n++ < 5)
-			buf_printf(b, "%s\"%s\"", n > 1 ? ", " : "", dict_label(d, k));
+			name_label(b, n, d, k);
 	free(unknown_label);
 	if (!unknown || 2 * unknown < src->table.n)
 		return;
@@ -1616,7 +1624,7 @@ static void unknown_statuses(Source *src)
 			if (configured || !status_suspect(kind, dict_label(d, k)))
 				continue;
 			if (n++ < 5)
-				buf_printf(&b, "%s\"%s\"", n > 1 ? ", " : "", dict_label(d, k));
+				name_label(&b, n, d, k);
 			first = first == UINT32_MAX ? k : first;
 		}
 		if (!n)
@@ -1653,7 +1661,7 @@ static void unknown_devices(Source *src)
 	size_t n = 0;
 	for (uint32_t k = clean_category_builtin(CAT_DEVICE); k < d->n; k++)
 		if (n++ < 5)
-			buf_printf(&b, "%s\"%s\"", n > 1 ? ", " : "", dict_label(d, k));
+			name_label(&b, n, d, k);
 	Buf text = {0};
 	buf_printf(&text, "%llu of the %zu sessions' %s are no system c360 knows (%s%s): they count as Other, neither "
 		   "mobile nor web; map them in [categories] (device.LABEL = VALUE, LABEL one of Android, iOS, "

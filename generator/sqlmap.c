@@ -214,11 +214,11 @@ static void amount_note(Buf *b, uint64_t *count, const unsigned char *v, size_t 
 {
 	if ((*count)++)
 		return;
-	size_t m = n < 60 ? n : 60;
-	while (m < n && m && (v[m] & 0xC0) == 0x80)	/* cut before a character */
-		m--;
-	if (!utf8_sanitize((const char *)v, m, b))
-		buf_put(b, v, m);
+	Buf clean = {0};	/* the value in UTF-8, then quoted and cut short */
+	if (utf8_sanitize((const char *)v, n, &clean))
+		v = (const unsigned char *)clean.p, n = clean.len;
+	buf_put_quoted(b, (const char *)v, n);
+	buf_free(&clean);
 }
 
 static void sql_amount(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -252,12 +252,12 @@ static void amount_said(AmountUse *u, Source *src)
 	Buf b = {0};
 	/* counted by call: SQLite may call it twice for a value (WHERE and SELECT) or once for many rows */
 	if (u->bad)
-		buf_printf(&b, "amount() gave null for \"%s\", no amount (%" PRIu64 " call%s given no amount)",
+		buf_printf(&b, "amount() gave null for %s, no amount (%" PRIu64 " call%s given no amount)",
 			   buf_cstr(&u->bad_text), u->bad, u->bad == 1 ? "" : "s");
 	if (u->bad && u->ambiguous)
 		buf_puts(&b, "; ");
 	if (u->ambiguous)
-		buf_printf(&b, "amount() gave null for \"%s\", its separator either a decimal one or one of thousands "
+		buf_printf(&b, "amount() gave null for %s, its separator either a decimal one or one of thousands "
 			       "(%" PRIu64 " call%s given such a value); give it: amount(x, '.') or amount(x, ',')",
 			   buf_cstr(&u->ambiguous_text), u->ambiguous, u->ambiguous == 1 ? "" : "s");
 	if (b.len)

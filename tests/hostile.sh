@@ -25,6 +25,15 @@ mini() {
 		>"$1/orders.csv"
 }
 
+# tall DIR N: mini's data and N tickets of as many issue types, shown all (DIR.conf): the dashboard's
+# chart of issue types N bars tall.
+tall() {
+	mini "$1"
+	awk -v n="$2" 'BEGIN { print "ticket_id,customer_id,issue_type,ticket_date,resolution_status";
+		for (i = 0; i < n; i++) print "t" i ",1,issue " i ",2022-07-01,closed" }' >"$1/support_tickets.csv"
+	printf 'chart_max_values = 1000\n' >"$1.conf"
+}
+
 # ---- money: a sum too big for a 64-bit count of cents stops the build naming the rows
 mini "$T/money"
 awk 'BEGIN { print "order_id,customer_id,order_date,amount,status";
@@ -380,7 +389,27 @@ if plain; then
 	[ "$got" = 1 ] && grep -q "bigrow/orders.csv: error: out of memory (asking for [0-9]* bytes) while reading it" "$T/err" &&
 		pass || fail "a row too big: exit $got, $(head -c 300 "$T/err")"
 	rm -rf "$T/bigrow" "$T/bigrow-site"
+	# ... a chart whose image is more than the memory left says so (it said "cannot draw the chart"
+	# and no more): a ladder of limits, one of which leaves the build all but the chart's 90 MB
+	# (below 100 MB, Pango and fontconfig may fail first)
+	tall "$T/tall" 600
+	: >"$T/said"
+	for v in 100000 120000 140000 160000 180000 200000 250000 300000 400000; do
+		(ulimit -v $v && timeout -s KILL "$LIMIT" $C360 build --quiet --jobs 1 --config "$T/tall.conf" --data "$T/tall" \
+			--out "$T/tall-site") >"$T/out" 2>"$T/err" && break
+		grep "cannot draw the chart" "$T/err" >>"$T/said" && break
+	done
+	file_has "$T/said" '^charts/ticket-issues.png: error: cannot draw the chart: out of memory (an image of 720 x [0-9]* pixels)$'
+	grep -v ': cannot draw the chart: out of memory (' "$T/said" | grep -q . &&
+		fail "a chart out of memory: $(head -c 300 "$T/said")" || pass
+	rm -rf "$T/tall" "$T/tall-site"
 fi
+# ... and one too tall for an image (700 bars, drawn twice the size: 36,400 pixels, Cairo's images
+# are 32,767 at most) says that
+tall "$T/tall" 700
+run 1 build --quiet --config "$T/tall.conf" --data "$T/tall" --out "$T/tall-site"
+file_has "$T/err" '^charts/ticket-issues.png: error: cannot draw the chart: Cairo says "invalid value (typically too big) for the size of the input (surface, pattern, etc.)" (an image of 720 x [0-9]* pixels)$'
+rm -rf "$T/tall" "$T/tall-site"
 
 # ---- SIGTERM and SIGINT during a build: the staging folder goes, the previous site stays,
 # exit 143 and 130 with one line saying so (env lets a background job have SIGINT)

@@ -3,10 +3,12 @@
 // violation, a screenshot each. On the dashboard: hover titles on every chart, the click-through
 // targets (a segment bar, the churn-risk and open-tickets cards) open their pages. The search finds
 // a customer, from the header of any page too, and ?q= restores it; sorting, focus rings, phones'
-// one-row tables and print styles. The same pages from a web server with a strict
-// Content-Security-Policy, without console errors, failed requests or page errors. A site of
+// one-row tables, print styles, and a customer's summary strip under WCAG 1.4.12's text spacing.
+// The same pages from a web server with a strict Content-Security-Policy, without console errors,
+// failed requests or page errors. A site of
 // packed customer pages: its viewer shows the customer (the HTML of its page in a files build,
-// C360_FILES_SITE, when given), and says so when the id is unknown.
+// C360_FILES_SITE, when given), and says so when the id is unknown; a changed #id moves the focus to
+// the new customer's heading.
 // Usage: node run.mjs SITE_DIR SCREENSHOT_DIR QUERY EXPECTED_NAME [--quick]
 //        node run.mjs SITE_DIR --find QUERY NAME [QUERY NAME ...]
 //        node run.mjs SITE_DIR --ranking EXACT_EMAIL NAME_QUERY MANY_QUERY   (search ranking and paging)
@@ -174,14 +176,21 @@ async function viewer(browser, base, where, types) {
 	await page.goto(base + types.customer.replace('view.html?id=', 'view.html#'), { waitUntil: 'load' });
 	await shown(page, `${where} viewer #id`);
 	check(await page.textContent('h1') === expected, `${where} viewer #id: the page shows ${await page.textContent('h1')}`);
+	check(await page.locator('#customer-view h1:focus').count() === 0, `${where} viewer #id: the heading took the focus on load`);
 	/* ... another #id in the same document (typed, or back and forward) shows that one; the skip
 	   link's #main keeps the customer */
 	/* (a locator waits without eval, which the server's policy forbids the page) */
 	const heading = (text) => page.locator('#customer-view h1').filter({ hasText: text }).waitFor({ timeout: 5000 });
+	/* ... and tells a screen reader: the new page's heading has the focus, the title is its page's */
+	const focused = (text, what) => page.locator('#customer-view h1:focus').filter({ hasText: text })
+		.waitFor({ timeout: 5000 }).catch(() => fail(`${where} viewer ${what}: the heading ${text} has not the focus`));
 	await page.goto(base + 'customers/view.html#no%3Csuch%22one');
 	await heading('Unknown customer').catch(() => fail(`${where} viewer #id to #other: the page still shows ${expected}`));
+	await focused('Unknown customer', '#id to #other');
+	check((await page.title()).startsWith('Unknown customer · '), `${where} viewer #id to #other: the title is ${await page.title()}`);
 	await page.goBack();
 	await heading(expected).catch(() => fail(`${where} viewer back to #id: the page does not show ${expected}`));
+	await focused(expected, 'back to #id');
 	check((await page.title()).startsWith(expected + ' · '), `${where} viewer back to #id: the title is ${await page.title()}`);
 	await page.focus('a.skip');
 	await page.keyboard.press('Enter');
@@ -205,6 +214,32 @@ async function viewer(browser, base, where, types) {
 		check(await page.locator('main a[href="index.html"]').count() === 1, `${where} viewer ${path}: no way to the search`);
 	}
 	await page.close();
+}
+
+/* WCAG 1.4.12's text spacing (line height 1.5, letters 0.12em, words 0.16em, paragraphs 2em
+ * apart) on a customer's page, wide and narrow: nothing of its summary strip (a date, which does
+ * not break inside) runs past its box. */
+async function textSpacing(browser, base, types) {
+	for (const width of [1280, 390]) {
+		const name = `text spacing ${width}px`, page = await open(browser, base + types.customer, name, width);
+		if (types.customer.includes('view.html')) await shown(page, name);
+		await page.addStyleTag({ content: '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; ' +
+			'word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }' });
+		/* each box's content, inside its padding: its text, and each element's own */
+		const over = await page.$$eval('.strip li', (boxes) => boxes.flatMap((li) => {
+			const b = li.getBoundingClientRect(), cs = getComputedStyle(li), px = (v) => parseFloat(v) || 0;
+			const right = b.right - px(cs.borderRightWidth) - px(cs.paddingRight), left = b.left + px(cs.borderLeftWidth) +
+				px(cs.paddingLeft), bottom = b.bottom - px(cs.borderBottomWidth) - px(cs.paddingBottom);
+			return [li, ...li.querySelectorAll('*')].filter((e) => {
+				const r = e.getBoundingClientRect();
+				return e.scrollWidth > e.clientWidth + 1 || (e !== li && (r.right > right + 0.5 || r.left < left - 0.5 ||
+					r.bottom > bottom + 0.5));
+			}).map((e) => `${e.outerHTML.slice(0, 80)} (${Math.round(e.getBoundingClientRect().right - right)} px past)`);
+		}));
+		check(await page.locator('.strip li').count() > 0, `${name}: no summary strip`);
+		check(over.length === 0, `${name}: the summary strip overflows: ${over.join('; ')}`);
+		await page.close();
+	}
 }
 
 /* Every page type at both widths, light and dark (quick: wide and light, narrow and dark): no
@@ -499,6 +534,7 @@ if (shotsArg === '--ranking') {
 	await everyPage(browser, bases.disk, types, shots, quick);
 	await edition(browser, bases.disk, shots, quick);
 	await controls(browser, bases.disk, types);
+	if (types.customer) await textSpacing(browser, bases.disk, types);	/* the style added: no server's policy */
 	for (const [where, base] of Object.entries(bases)) {
 		await dashboard(browser, base, where);
 		await search(browser, base, where);

@@ -929,6 +929,48 @@ static void test_foreign_statuses(void **state)
 	}
 }
 
+/* A hostile status or device of 27 KB is named in its warning cut short, between characters,
+ * with "…": the warnings that list unknown values (unknown_statuses, unknown_status,
+ * unknown_devices) stay lines of a few hundred bytes. */
+static void test_long_values_cut(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Buf longv = {0}, orders = {0}, payments = {0}, sessions = {0};
+	for (int i = 0; i < 13500; i++)	/* é: two bytes, so that byte 60 falls inside one */
+		buf_puts(&longv, "\xc3\xa9");
+	buf_printf(&orders, "order_id,customer_id,order_date,amount,status\no1,c1,2024-01-01,5,storniert%s\n"
+		   "o2,c1,2024-01-02,5,geliefert\n", buf_cstr(&longv));
+	buf_printf(&payments, "payment_id,customer_id,payment_date,payment_method,payment_status,amount\n"
+		   "p1,c1,2024-01-03,cash,settled %s,5\n", buf_cstr(&longv));
+	buf_printf(&sessions, "session_id,customer_id,page_viewed,session_time,device_type\n"
+		   "s1,c1,/,2024-01-01,desktop%s\n", buf_cstr(&longv));
+	const char *text[SRC_COUNT] = {"customer_id\nc1\n", buf_cstr(&orders), buf_cstr(&payments), NULL, buf_cstr(&sessions)};
+	Silver s;
+	Input in[SRC_COUNT];
+	CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+	/* 60 bytes at most: "Storniert" and 25 é (59 bytes), not half of the 26th */
+	const char *cut = "(\"Storniert\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+			  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+			  "\xc3\xa9\xc3\xa9\xc3\xa9\xe2\x80\xa6\", \"Geliefert\")";
+	CHECK(note_has(&s.src[SRC_ORDERS], D_UNKNOWN_STATUSES, cut), "the value cut: %s",
+	      s.src[SRC_ORDERS].diags.tally[D_UNKNOWN_STATUSES].nsamples
+		      ? s.src[SRC_ORDERS].diags.tally[D_UNKNOWN_STATUSES].sample[0].text : "none said");
+	const struct {
+		SourceId src;
+		DiagCode code;
+	} said[] = {{SRC_ORDERS, D_UNKNOWN_STATUSES}, {SRC_PAYMENTS, D_UNKNOWN_STATUS}, {SRC_SESSIONS, D_UNKNOWN_DEVICES}};
+	for (size_t i = 0; i < sizeof said / sizeof *said; i++) {
+		const DiagTally *t = &s.src[said[i].src].diags.tally[said[i].code];
+		CHECK(t->nsamples == 1, "%s: said", diag_info[said[i].code].name);
+		CHECK(strlen(t->sample[0].text) < 400 && strstr(t->sample[0].text, "\xc3\xa9\xe2\x80\xa6\""),
+		      "%s: %zu bytes, cut with \xe2\x80\xa6: %.200s", diag_info[said[i].code].name, strlen(t->sample[0].text),
+		      t->sample[0].text);
+	}
+	inputs_free(&s, in);
+	buf_free(&longv), buf_free(&orders), buf_free(&payments), buf_free(&sessions);
+}
+
 /* The SQL goes on over indented lines; each line knows where it stands in the file. */
 static void test_sql_text(void **state)
 {
@@ -1058,7 +1100,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lists_and_quotes), cmocka_unit_test(test_real_headers),
 		cmocka_unit_test(test_category_words), cmocka_unit_test(test_read_options),
-		cmocka_unit_test(test_unknown_statuses), cmocka_unit_test(test_no_dates), cmocka_unit_test(test_borrowed_order),
+		cmocka_unit_test(test_unknown_statuses), cmocka_unit_test(test_long_values_cut), cmocka_unit_test(test_no_dates), cmocka_unit_test(test_borrowed_order),
 		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
 		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),

@@ -388,6 +388,33 @@ static void test_diag_levels(void **state)
 	diag_free(&d);
 }
 
+/* A value or a header's name in a message: at most MSG_VALUE_MAX bytes, cut between characters
+ * with "…", its control bytes and \\ written \\xNN; c360's own text whole. */
+static void test_diag_cut(void **state)
+{
+	(void)state;
+	Diags d = {.file = "o.csv"};
+	Buf name = {0};
+	buf_puts(&name, "a\x01\\");	/* 3 bytes, then é to 27 KB: the 60th byte starts one */
+	for (int i = 0; i < 13500; i++)
+		buf_puts(&name, "\xc3\xa9");
+	Buf want = {0};	/* a, ^A, \\ and 28 é: 59 bytes; then "…" */
+	buf_puts(&want, "a\\x01\\x5c");
+	for (int i = 0; i < 28; i++)
+		buf_puts(&want, "\xc3\xa9");
+	buf_puts(&want, "\xe2\x80\xa6\"");
+	const char *cut = buf_cstr(&want);
+	diag(&d, D_COLUMN_UNKNOWN, 1, 6, buf_cstr(&name), NULL, 0);
+	diag(&d, D_INVALID_AMOUNT, 2, 4, "amount", name.p, name.len);
+	diag(&d, D_UNKNOWN_STATUSES, 0, 0, buf_cstr(&name), NULL, 0);	/* a message c360 made: whole */
+	const char *col = d.tally[D_COLUMN_UNKNOWN].sample[0].text, *val = d.tally[D_INVALID_AMOUNT].sample[0].text;
+	CHECK(strncmp(col, "unknown column \"", 16) == 0 && strncmp(col + 16, cut, strlen(cut)) == 0, "%.200s", col);
+	CHECK(strncmp(val, "amount \"", 8) == 0 && strncmp(val + 8, cut, strlen(cut)) == 0, "%.200s", val);
+	CHECK(strlen(d.tally[D_UNKNOWN_STATUSES].sample[0].text) == name.len + 6, "c360's message cut");
+	diag_free(&d);
+	buf_free(&name), buf_free(&want);
+}
+
 /* Two unknown categories in one payment: one row flagged, in every count. */
 static void test_counts_agree(void **state)
 {
@@ -494,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_page_data_check),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_diag_levels),
+		cmocka_unit_test(test_diag_cut),
 		cmocka_unit_test(test_counts_agree),
 		cmocka_unit_test(test_unfinished_summary),
 		cmocka_unit_test(test_paths),
