@@ -1415,9 +1415,10 @@ static bool old_record_html(const OldPack *o, const OldRecord *r, Buf *html)
 			s += len;
 		} else {
 			size_t run = 0;
-			for (; s < end && *s >= '0' && *s <= '9'; s++)
+			const char *digits = s;
+			for (; s < end && *s >= '0' && *s <= '9' && run <= UINT32_MAX; s++)
 				run = run * 10 + (size_t)(*s - '0');
-			if (run >= o->nruns)
+			if (s == digits || run >= o->nruns)
 				return false;
 			buf_put(html, o->runs.p + o->run_at[run], o->run_at[run + 1] - o->run_at[run]);
 		}
