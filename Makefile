@@ -87,7 +87,7 @@ valgrind: $(BIN) $(UNIT)
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus; the ingest corpus also
 # gets the fixture's files, and the tutorial's where they are. c360's sources are compiled once
 # for all of them (each fuzzer compiled them all again: ten minutes of CI's half hour).
-FUZZERS := ingest values silver template markdown config gold reader cache keyed
+FUZZERS := ingest values silver template markdown config gold reader cache keyed mail
 FUZZ_SECONDS ?= 60
 # libFuzzer's seed: 0 picks one; CI fixes it, so that its smoke run is the same run each time
 FUZZ_SEED ?= 0
@@ -96,6 +96,8 @@ FUZZ_OBJ := $(patsubst generator/%.c,build-fuzz/obj/%.o,$(filter-out generator/m
 build-fuzz/obj/%.o: generator/%.c generator/c360.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+# kept, not deleted as intermediates, so that a fuzzer rebuilt compiles only what changed
+.SECONDARY: $(FUZZ_OBJ)
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/unit/cache_file.h $(FUZZ_OBJ)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(C360_LIBS)
 fuzz: $(FUZZERS:%=build-fuzz/fuzz_%)
