@@ -12,18 +12,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 2)
 		return 0;
-	size_t n0 = (size_t)data[0] | (size_t)data[1] << 8;
-	n0 = n0 < size - 2 ? n0 : size - 2;
-	char *p = malloc(size);
+	char *p = malloc(size), *part[2];
 	memcpy(p, data, size);
-	char *part[2] = {p + 2, p + 2 + n0};
-	size_t len[2] = {n0, size - 2 - n0};
+	size_t len[2];
 	Config cfg;
-	config_defaults(&cfg);
-	cfg.data_dir = "(fuzz)";
-	cfg.as_of = date_days(2024, 1, 1);
 	Silver s;
-	silver_init(&s, &cfg);
+	fuzz_cache_split(p, size, part, len, &cfg, &s);
 	bool taken = true;
 	for (int i = 0; i < 2 && taken; i++) {
 		FileHash key = len[i] >= HEAD ? cache_fix_sum(part[i], len[i]) : (FileHash){0, 0};

@@ -27,4 +27,19 @@ static inline FileHash cache_fix_sum(char *p, size_t n)
 	return key;
 }
 
+/* A fuzz_cache input (p, n bytes: two bytes of the first part's length, then the customers'
+ * cache file and the orders'), as the fuzzer splits it: its two parts, and the silver they are
+ * read into, set up as the fuzzer sets it up. */
+static inline void fuzz_cache_split(char *p, size_t n, char *part[2], size_t len[2], Config *cfg, Silver *s)
+{
+	size_t n0 = n >= 2 ? ((size_t)(unsigned char)p[0] | (size_t)(unsigned char)p[1] << 8) : 0;
+	n0 = n < 2 ? 0 : n0 < n - 2 ? n0 : n - 2;
+	part[0] = p + 2, part[1] = p + 2 + n0;
+	len[0] = n0, len[1] = n < 2 ? 0 : n - 2 - n0;
+	config_defaults(cfg);
+	cfg->data_dir = "(fuzz)";
+	cfg->as_of = date_days(2024, 1, 1);
+	silver_init(s, cfg);
+}
+
 #endif

@@ -966,16 +966,11 @@ static void test_fuzz_seeds_taken(void **state)
 		snprintf(path, sizeof path, "tests/fuzz/corpus/cache/%s", seeds[k]);
 		Buf b = {0}, err = {0};
 		CHECK(file_read(path, &b, &err) && b.len >= 2, "%s is read (run from the repository's root)", path);
-		size_t n0 = (size_t)(unsigned char)b.p[0] | (size_t)(unsigned char)b.p[1] << 8;
-		n0 = n0 < b.len - 2 ? n0 : b.len - 2;
-		char *part[2] = {b.p + 2, b.p + 2 + n0};
-		size_t len[2] = {n0, b.len - 2 - n0};
+		char *part[2];
+		size_t len[2];
 		Config cfg;
-		config_defaults(&cfg);
-		cfg.data_dir = "(fuzz)";
-		cfg.as_of = date_days(2024, 1, 1);
 		Silver s;
-		silver_init(&s, &cfg);
+		fuzz_cache_split(b.p, b.len, part, len, &cfg, &s);
 		for (int i = 0; i < 2; i++) {
 			if (!len[i])
 				continue;
