@@ -1462,9 +1462,11 @@ static bool pack_inputs_begin(const Site *site, PackInputs *in, size_t customers
 	size_t most = (packs + 2 * customers + 4096) * sizeof(FileHash) + (packs + 1) * sizeof(uint32_t);
 	char *p = manifest_old_pages(site->dir) ? keyed_file_load(site->cfg->out_dir, PACKS_CACHE, PACKS_MAGIC, PACKS_VERSION,
 								 site->page_salt, packs, most, &len, NULL) : NULL;
-	size_t fixed = packs * sizeof(FileHash) + (packs + 1) * sizeof(uint32_t), n = p && len >= fixed ? (len - fixed) / sizeof(FileHash) : 0;
-	const uint32_t *start = p ? (const uint32_t *)(const void *)(p + (packs + n) * sizeof(FileHash)) : NULL;
-	bool ok = p && len >= fixed && (len - fixed) % sizeof(FileHash) == 0 && start[0] == 0 && start[packs] == n;
+	size_t fixed = packs * sizeof(FileHash) + (packs + 1) * sizeof(uint32_t);	/* then the records' inputs */
+	bool ok = p && len >= fixed && (len - fixed) % sizeof(FileHash) == 0;
+	size_t n = ok ? (len - fixed) / sizeof(FileHash) : 0;
+	const uint32_t *start = ok ? (const uint32_t *)(const void *)(p + (packs + n) * sizeof(FileHash)) : NULL;
+	ok = ok && start[0] == 0 && start[packs] == n;
 	for (size_t k = 0; ok && k < packs; k++)
 		ok = start[k] <= start[k + 1];
 	if (!ok) {
