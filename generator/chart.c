@@ -828,10 +828,13 @@ static FileHash png_input(cairo_surface_t *s, FileHash salt)
 
 bool chart_png(const ChartPlot *p, Buf *out, const char *dir, const char *name, FileHash salt, Buf *why)
 {
-	int w = (int)(p->width * 2), h = (int)(p->height * 2);
+	/* twice the size, for sharp screens; a chart too tall for that (Cairo's images are 32,767
+	 * pixels a side at most: ~630 bars of chart_max_values' 1,000) as tall as an image may be */
+	double big = p->width > p->height ? p->width : p->height, scale = big * 2 > 32767 ? 32767 / big : 2;
+	int w = (int)(p->width * scale), h = (int)(p->height * scale);
 	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
 	cairo_t *cr = cairo_create(surface);	/* of a surface cairo could not make: in its error */
-	cairo_scale(cr, 2, 2);
+	cairo_scale(cr, scale, scale);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	chart_draw(p, cr);
