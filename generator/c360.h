@@ -2336,8 +2336,9 @@ double text_show(struct _cairo *cr, double x, double y, double size, bool bold, 
 double text_measure(struct _cairo *cr, double size, bool bold, const char *text);	/* as text_show draws it */
 /* The fonts found and read now, while one thread runs, and kept: a chart drawn beside threads
  * that may have taken the memory then finds them ready (fontconfig crashed where an allocation
- * failed, under ulimit -v). */
-void text_fonts_load(void);
+ * failed, under ulimit -v). False, said in err, where the address space left is too little for
+ * them (Pango would end the process). */
+bool text_fonts_load(Buf *err);
 
 /* ------------------------------------------------------------------ the site (site*.c) */
 /* Everything made from gold, into dir (render.c): the gold tables, the charts, the site and

@@ -118,7 +118,8 @@ bool render_gold(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 {
 	Render r = {.g = g, .cfg = cfg, .dir = dir};
 	pthread_t t;
-	text_fonts_load();
+	if (!text_fonts_load(err))
+		return false;
 	if (config_threads(cfg) > 1 && run(&r, ST_SITE) && pthread_create(&t, NULL, beside, &r) == 0) {
 		if (run(&r, ST_PAGES))
 			take(&r, ST_INDEX);

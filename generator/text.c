@@ -17,6 +17,8 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistr.h>
 
 static struct {
@@ -95,13 +97,38 @@ static bool pango_ready(void)
 	return true;	/* the context, its font map and the layouts: for the process */
 }
 
-void text_fonts_load(void)
+/* The address space Pango needs free to find and load the sample's fonts (its threads' stacks,
+ * the fonts' files mapped): where `ulimit -v` leaves less, GLib ends the process when Pango
+ * cannot make a thread, and Pango crashes on a font it could not load (a build of the fixture
+ * under `ulimit -v` 50-75 MB did both; with 24 MB asked free first it still did, with 32 MB not:
+ * twice that, for other fonts and stack sizes). */
+#define PANGO_ROOM ((size_t)48 << 20)
+
+/* Whether PANGO_ROOM of address space is free now, if the process has a limit to it. */
+static bool pango_room(void)
+{
+	struct rlimit r;
+	if (getrlimit(RLIMIT_AS, &r) != 0 || r.rlim_cur == RLIM_INFINITY)
+		return true;
+	void *p = mmap(NULL, PANGO_ROOM, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return false;
+	munmap(p, PANGO_ROOM);
+	return true;
+}
+
+bool text_fonts_load(Buf *err)
 {
 	pthread_mutex_lock(&lock);
-	bool ready = pango_ready();
+	bool room = tried || getenv("C360_NO_PANGO") || pango_room(), ready = room && pango_ready();
 	pthread_mutex_unlock(&lock);
+	if (!room) {
+		buf_printf(err, "c360: error: out of memory: laying out the charts' and the PDF's text needs %zu MB more of "
+			   "address space than the limit leaves (ulimit -v)\n", PANGO_ROOM >> 20);
+		return false;
+	}
 	if (!ready)
-		return;
+		return true;
 	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
 	cairo_t *cr = cairo_create(surface);
 	/* each face's fonts for the scripts of most names (Latin, Greek, Cyrillic, Hebrew, Arabic,
@@ -113,6 +140,7 @@ void text_fonts_load(void)
 		text_show(cr, 0, 0, 1, bold, TEXT_LEFT, sample);
 	cairo_destroy(cr);
 	cairo_surface_destroy(surface);
+	return true;
 }
 
 /* text as Cairo's own text shows it: DejaVu Sans, one glyph a character. */

@@ -380,6 +380,22 @@ if plain; then
 		[ "$got" = 0 ] || diff -r -x .c360-prev "$T/s" "$T/s.before" >/dev/null && pass || fail "running out of memory changed the site"
 	done
 	no_staging "out of memory"
+	# ... below what laying text out needs (Pango: threads, fonts), exit 1 saying so, never a
+	# signal: under ulimit -v 50-75 MB GLib ended the build (SIGTRAP) when Pango could not make
+	# a thread, and Pango crashed (SIGSEGV) on a font it could not load
+	: >"$T/codes"
+	for v in 40000 50000 55000 60000 65000 70000 75000 80000 90000 100000 120000; do
+		for r in 1 2; do
+			rm -rf "$T/lowmem"
+			(ulimit -v $v && timeout -s KILL "$LIMIT" $C360 build --quiet --data "$FIXTURE" --out "$T/lowmem") >"$T/out" 2>"$T/err"
+			echo "$v $?" >>"$T/codes"
+			cat "$T/err" >>"$T/lowmem.err"
+		done
+	done
+	awk '$2 > 1' "$T/codes" | grep -q . && fail "out of memory laying text out: $(awk '$2 > 1' "$T/codes" | tr '\n' ' ')" || pass
+	grep -q "^c360: error: out of memory: laying out the charts' and the PDF's text needs 48 MB more" "$T/lowmem.err" && pass ||
+		fail "out of memory laying text out: not said ($(grep -m1 error "$T/lowmem.err"))"
+	rm -rf "$T/lowmem" "$T/lowmem.err"
 	# ... a row too big for the memory left names the file it is in (helper 118: "c360: error:
 	# out of memory" named none)
 	mini "$T/bigrow"
