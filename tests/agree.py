@@ -68,7 +68,6 @@ gold = os.path.join(SITE, "gold")
 kpi = {r["kpi"]: (r["value"], r["previous_week"]) for r in rows(os.path.join(gold, "kpi_summary.csv"))}
 c360 = rows(os.path.join(gold, "customer_360.csv"))
 by_id = {r["customer_id"]: r for r in c360}
-as_of = kpi["as_of"][0]
 
 # ---- the KPIs: the dashboard's cards, the e-mail's text and the PDF's table
 LABELS = {"Total revenue": "total_revenue", "Total customers": "total_customers",
@@ -84,23 +83,26 @@ cards = {h: (v, d) for h, v, d in re.findall(r'<h2>([^<]*)</h2>\s*<p class="valu
                                                r'(?:<p class="delta[^"]*">(.*?)</p>)?', index)}
 
 
+def signed(hundredths, whole=False):
+    """+1.50, -0.59, 0.00 (whole: +15, 0) from a count of hundredths."""
+    sign = "+" if hundredths > 0 else "-" if hundredths < 0 else ""
+    h = abs(hundredths)
+    return f"{sign}{h // 100}" if whole else f"{sign}{h // 100}.{h % 100:02d}"
+
+
 def change(key):
     """What a key-figures table says of a KPI's change, worked out from gold's two values."""
     now, before = kpi[key]
     if not now or not before:
         return "–", "–"
-    if key in PCT:
-        return f"{float(now) - float(before):+.2f} pts".replace("+0.00", "0.00"), "–"
-    whole = "." not in now
     d = cents(now) - cents(before)
-    absolute = (f"{d // 100:+d}" if whole else f"{'+' if d > 0 else '-' if d < 0 else ''}{abs(d) // 100}.{abs(d) % 100:02d}")
-    absolute = "0" if whole and d == 0 else absolute
-    if float(before) == 0:
+    if key in PCT:
+        return signed(d) + " pts", "–"
+    absolute = signed(d, "." not in now)
+    if cents(before) == 0:
         return absolute, "–"
     b = abs(cents(before))	# hundredths of a per cent, rounded half away from zero
-    pct = (2 * abs(d) * 10000 + b) // (2 * b) * (1 if d >= 0 else -1)
-    sign = "+" if pct > 0 else "-" if pct < 0 else ""
-    return absolute, f"{sign}{abs(pct) // 100}.{abs(pct) % 100:02d}%"
+    return absolute, signed((2 * abs(d) * 10000 + b) // (2 * b) * (1 if d >= 0 else -1)) + "%"
 
 
 def key_figures(lines, where):
