@@ -378,6 +378,7 @@ static void customer_360_row(Buf *b, const Gold *g, size_t i)
 	customer_profile(b, c);
 	for (int f = 0; f < FIG_COUNT; f++)
 		customer_360_cell(b, g, x, f);
+	cell_int(b, (int64_t)g->key[ci]);	/* last: the columns before it kept their places */
 	buf_putc(b, '\n');
 }
 

@@ -62,6 +62,7 @@ struct Reader {
 	const char *name;	/* "fact_orders" */
 	const char *cols[GOLD_MAX_COLS];	/* the columns it must have */
 	int ncols;
+	int optional;		/* but this one, if >= 0: customer_360's customer_key, which gold of an earlier c360 lacks */
 	void (*row)(Reader *r);
 	SourceId src;		/* a fact table's source */
 	Table *table;		/* the rows it adds: the store's, or a chunk's */
@@ -383,9 +384,9 @@ static void dim_customer_row(Reader *r)
 enum {
 	CC_ID, CC_NAME, CC_EMAIL, CC_GENDER, CC_DOB, CC_LOCATION, CC_IN_CRM, CC_FIRST, CC_LAST, CC_ORDERS, CC_LIFETIME,
 	CC_AVERAGE, CC_PAY, CC_METHOD = CC_PAY + PAY_COUNT, CC_TICKETS, CC_OPEN, CC_SESSIONS,
-	CC_CHANNEL = CC_SESSIONS + CH_COUNT, CC_DAYS, CC_ACTIVE, CC_REPEAT, CC_CHURN, CC_SEGMENT, CC_NCOLS
+	CC_CHANNEL = CC_SESSIONS + CH_COUNT, CC_DAYS, CC_ACTIVE, CC_REPEAT, CC_CHURN, CC_SEGMENT, CC_KEY
 };
-_Static_assert(CC_SEGMENT - CC_FIRST == FIG_SEGMENT && CC_NCOLS - CC_FIRST == FIG_COUNT, "customer_360's figures");
+_Static_assert(CC_SEGMENT - CC_FIRST == FIG_SEGMENT && CC_KEY - CC_FIRST == FIG_COUNT, "customer_360's figures");
 
 /* Whether dim_customer's row k has the id s. */
 static bool dim_id_is(const Table *dim, size_t k, Str s)
@@ -411,6 +412,11 @@ static void customer_360_row(Reader *r)
 		return;
 	}
 	GoldStore *st = r->st;
+	if (r->field_of[CC_KEY] >= 0 && st->keys[r->n]) {	/* dim_customer's, where the file has the column */
+		uint64_t key = get_key(r, CC_KEY);
+		if (key && key != st->keys[r->n])
+			bad(r, D_GOLD_RULE, CC_KEY);
+	}
 	if (!st->nc360_files || st->c360_file[st->nc360_files - 1].d != r->d) {
 		st->c360_file = xrealloc(st->c360_file, (st->nc360_files + 1) * sizeof *st->c360_file);
 		struct C360File *file = &st->c360_file[st->nc360_files++];
@@ -770,7 +776,7 @@ static void read_header(Reader *r, const Record *rec)
 		free(name);
 	}
 	for (int c = 0; c < r->ncols; c++)
-		if (r->field_of[c] < 0) {
+		if (r->field_of[c] < 0 && c != r->optional) {
 			diag(r->d, D_COLUMN_REQUIRED, rec->line, 0, r->cols[c], names.p, names.len);
 			r->broken = true;
 		}
@@ -1180,6 +1186,7 @@ static void read_one(Gold *g, const char *dir, int t, TableRead *out)
 	Reader r = {.g = g, .st = st, .name = gold_tables[t].name, .row = row_reader[t], .src = src,
 		    .table = &st->table[src], .dict = st->dict[src], .arena = &out->arena, .read = out};
 	r.ncols = gold_columns(t, r.cols);
+	r.optional = t == GT_CUSTOMER_360 ? CC_KEY : -1;
 	read_table(&r, dir);
 	index_free(&r.ids);
 	buf_free(&r.scratch);

@@ -68,6 +68,12 @@ gold = os.path.join(SITE, "gold")
 kpi = {r["kpi"]: (r["value"], r["previous_week"]) for r in rows(os.path.join(gold, "kpi_summary.csv"))}
 c360 = rows(os.path.join(gold, "customer_360.csv"))
 by_id = {r["customer_id"]: r for r in c360}
+# customer_360 is dim_customer row for row, with its customer_key (Power BI relates them on it)
+dim = [(r["customer_id"], r["customer_key"]) for r in rows(os.path.join(gold, "dim_customer.csv"))]
+keys360 = [(r["customer_id"], r["customer_key"]) for r in c360]
+same("customer_360's first (id, customer_key) not dim_customer's",
+     next((k for k, d in zip(keys360, dim) if k != d), None), None)
+same("customer_360's rows and dim_customer's", len(keys360), len(dim))
 
 # ---- the KPIs: the dashboard's cards, the e-mail's text and the PDF's table
 LABELS = {"Total revenue": "total_revenue", "Total customers": "total_customers",

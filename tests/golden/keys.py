@@ -1,4 +1,4 @@
-# keys.py GOLD_DIR...: rewrites customer_key in each folder's dim_customer and fact tables to the
+# keys.py GOLD_DIR...: rewrites customer_key in each folder's dim_customer, fact tables and customer_360 to the
 # keys docs/gold-schema.md defines (FNV-1a 64 of customer_id's UTF-8 bytes, modulo
 # 999,999,999,999,999, plus one), worked out here rather than by c360: how the golden gold
 # tables' keys were made. It stops at a clash of two ids (none in the goldens).
@@ -42,4 +42,9 @@ for d in sys.argv[1:]:
                 if i == 0: assert r[1] == 'customer_key'; return r
                 r[1] = m[r[1]]; return r
             rewrite(p, f)
+    for p in files(d, 'customer_360'):	# its last column, where there (c360 writes it since 2026-12)
+        def f(i, r):
+            if i == 0 or r[0] == '': return r
+            return r[:-1] + [m.get(r[-1], r[-1])]
+        if open(p, encoding='utf-8-sig').readline().rstrip('\n').endswith(',customer_key'): rewrite(p, f)
     print(d, len(m), 'customers')
