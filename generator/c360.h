@@ -383,6 +383,10 @@ typedef enum {
 #define D_NFLAGS (D_UNKNOWN_CATEGORY - D_RAGGED_ROW + 1)
 #define FLAG(code) (1u << ((code) - D_FIRST_FLAG))
 #define F_QUARANTINED (1u << 31)	/* internal: row leaves silver (duplicate key) */
+#define F_DATE_ONLY (1u << 30)	/* internal, kept: a timestamp column's value gave its day alone, no time
+				 * of day (`2024-03-05`): its moment is that midnight, shown as the date */
+#define F_KEPT (((1u << D_NFLAGS) - 1) | F_DATE_ONLY)	/* the bits a silver row keeps in its flags */
+#define F_ROW_FLAGS ((1u << D_NFLAGS) - 1)	/* of them, the row flags (D_FIRST_FLAG ...) */
 
 typedef struct {
 	const char *name;	/* snake_case id used in CSVs and messages */
@@ -739,9 +743,9 @@ int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time);
 /* The usual date text's moment, as clean_date and clean_date_moment make it (DATE_OK: no order
  * needed) with its evidence: YYYY?MM?DD (? one of - / ., twice the same), YYYYMMDD, or DD?MM?YYYY
  * and MM?DD?YYYY when one of the two exceeds 12, of a real day of 1901-2099; alone or then
- * [ T]HH:MM[:SS] and Z, +HH:MM or +HHMM (or -) or nothing; nothing around it. False for any
- * other text (clean_date's to read). */
-bool clean_date_usual(Str s, bool keep_time, int64_t *moment, int *evidence);
+ * [ T]HH:MM[:SS] and Z, +HH:MM or +HHMM (or -) or nothing; nothing around it (*has_time: whether
+ * a time of day followed the date, as DateParse's). False for any other text (clean_date's to read). */
+bool clean_date_usual(Str s, bool keep_time, int64_t *moment, int *evidence, bool *has_time);
 
 Str clean_title(Str s, Buf *scratch, bool cased);	/* trimmed, spaces collapsed, words title-cased if cased */
 bool clean_email(Str s, Buf *out);	/* lower-cased into out; false if invalid */

@@ -513,6 +513,8 @@ static void fact_row(Reader *r)
 	int64_t line = get_int(r, 4 + ft->ncols, false);
 	h->line = line < 0 || line > UINT32_MAX ? 0 : (uint32_t)line;
 	h->flags = get_flags(r, 5 + ft->ncols);
+	if (source_defs[r->src].timestamp && r->f[3].n == 10)	/* a date alone: the export gave no time */
+		h->flags |= F_DATE_ONLY;
 }
 
 /* ---- the ready-made figures */

@@ -658,18 +658,19 @@ static void test_date_parts_every_byte(void **state)
 /* clean_date_usual against clean_date and clean_date_moment: texts of every shape it takes and
  * many it leaves (years, months, days and times at and past their ends, offsets, fractions,
  * blanks), then each with one or two bytes changed, cut or added. Where it answers, the same
- * moment and evidence as DATE_OK; and it answers for the usual shapes. */
+ * moment, evidence and has_time as DATE_OK; and it answers for the usual shapes. */
 static bool usual_agrees(const char *text, size_t n, bool *taken)
 {
 	Str s = str_make(text, n);
 	for (int keep = 0; keep < 2; keep++) {
 		int64_t m = 0;
 		int evidence = -1;
-		*taken = clean_date_usual(s, keep, &m, &evidence);
+		bool has_time = !keep;	/* either way wrong until it is set */
+		*taken = clean_date_usual(s, keep, &m, &evidence, &has_time);
 		if (!*taken)
 			continue;
 		DateParse p = clean_date(s);
-		if (p.status != DATE_OK || p.evidence != evidence || clean_date_moment(&p, ORDER_DAY_FIRST, keep) != m ||
+		if (p.status != DATE_OK || p.evidence != evidence || p.has_time != has_time || clean_date_moment(&p, ORDER_DAY_FIRST, keep) != m ||
 		    clean_date_moment(&p, ORDER_MONTH_FIRST, keep) != m)
 			return false;
 	}
