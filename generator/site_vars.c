@@ -270,8 +270,8 @@ static const PageVar ticket_fields[] = {
 };
 
 static const PageVar session_fields[] = {
-	FACT_FIELDS(T_TEXT, "the session's date and time, UTC: `YYYY-MM-DD HH:MM:SS`; `YYYY-MM-DD` if each of the "
-			    "customer's sessions is at midnight (an export of dates alone)"),
+	FACT_FIELDS(T_TEXT, "the session's date and time, UTC: `YYYY-MM-DD HH:MM:SS`; `YYYY-MM-DD` if its export gave "
+			    "its day alone, or if each of the customer's sessions is at midnight (an export of dates alone)"),
 	{"page", T_TEXT, NULL, "the page viewed"},
 	{"device", T_TEXT, NULL, "the device type"},
 	{"channel", T_TEXT, NULL, "`Mobile`, `Web` or `Other`"},
@@ -284,8 +284,9 @@ static const PageVar session_fields[] = {
 	{key "_more", T_NUMBER, NULL, what " not listed"}
 
 static const PageVar event_fields[] = {
-	{"time", T_TEXT, NULL, "the time of a session, `HH:MM` UTC; empty for facts dated by the day, and for "
-				"sessions if each of the customer's is at midnight (an export of dates alone)"},
+	{"time", T_TEXT, NULL, "the time of a session, `HH:MM` UTC; empty for facts dated by the day, for a session "
+				"whose export gave its day alone, and for sessions if each of the customer's is at "
+				"midnight (an export of dates alone)"},
 	{"kind", T_TEXT, NULL, "`Order`, `Payment`, `Ticket` or `Session`"},
 	{"id", T_TEXT, NULL, "its id"},
 	{"detail", T_TEXT, NULL, "its figures in a line, e.g. `Credit Card · Success · 120.50`"},
