@@ -1442,7 +1442,8 @@ typedef struct {
 	uint64_t reason[D_NREASONS], flag[D_NFLAGS];
 	DateOrder order;	/* how A?B?YYYY dates were read */
 	OrderBasis basis;	/* decided on */
-	int unordered;		/* DATES_*: dates with no day and month to order, of a [read] date_format */
+	int unordered;		/* DATES_*: dates with no day and month to order, of a [read] date_format,
+				 * or none: DATES_ABSENT */
 	uint64_t evidence[3];	/* per EVIDENCE_*, of the basis */
 	uint64_t ambiguous;
 	const Quarantined *quarantine;	/* the quarantined rows, by line */
@@ -1655,9 +1656,11 @@ TableQuality *quality_tables(const Silver *s, size_t *n);	/* the SQL tables'; th
 void source_why(Buf *b, const SourceQuality *q);
 extern const char *const basis_name[4], *const order_name[2], *const evidence_name[3];	/* data_quality.csv */
 /* A date column read in a date_format of %s or excel: no order claimed for it, its value and text
- * say what the dates are instead (unordered_name[DATES_ORDERED] is NULL). */
-enum { DATES_ORDERED, DATES_UNIX, DATES_EXCEL };
-extern const char *const unordered_name[3], *const unordered_text[3];
+ * say what the dates are instead (unordered_name[DATES_ORDERED] is NULL). DATES_ABSENT: no
+ * header with the column was read (not in the file, or the file not loaded): no dates, no order
+ * decided, no basis (an empty date_basis in data_quality.csv), no evidence. */
+enum { DATES_ORDERED, DATES_UNIX, DATES_EXCEL, DATES_ABSENT, DATES_COUNT };
+extern const char *const unordered_name[DATES_COUNT], *const unordered_text[DATES_COUNT];
 bool quality_conserved(const SourceQuality *m);	/* rows read = silver rows + quarantined rows */
 bool table_conserved(const TableQuality *t);	/* an SQL table's: rows read = table rows + quarantined rows */
 

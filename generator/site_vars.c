@@ -104,9 +104,10 @@ static const PageVar source_fields[] = {
 	{"reasons", T_LIST, reason_fields, "rows quarantined, by reason (only reasons that occur)"},
 	{"flags", T_LIST, flag_fields, "silver rows flagged, by flag (only flags that occur)"},
 	{"date_column", T_TEXT, NULL, "the source's date column"},
+	{"date_absent", T_BOOL, NULL, "the date column is not in the file (or the file was not loaded): no dates, no order decided"},
 	{"date_order", T_TEXT, NULL, "`day-first` or `month-first`; for a `[read] date_format` of `%s` or `excel`, what its dates are "
-				    "instead (`Unix time`, `a spreadsheet's serial days`)"},
-	{"date_basis", T_TEXT, NULL, "what the date order was decided from"},
+				    "instead (`Unix time`, `a spreadsheet's serial days`); `not in the file` if date_absent"},
+	{"date_basis", T_TEXT, NULL, "what the date order was decided from; `–` if date_absent"},
 	{"day_first", T_NUMBER, NULL, "values that can only be day-first"},
 	{"month_first", T_NUMBER, NULL, "values that can only be month-first"},
 	{"ambiguous", T_NUMBER, NULL, "values that could be either"},

@@ -712,6 +712,31 @@ unordered() {	# unordered FORMAT VALUE DATE VALUE TEXT
 unordered %s 1704067200 unix-time 'Unix time'
 unordered excel 45292 serial-days "a spreadsheet's serial days"
 
+# A date column the file lacks (a Shopify CRM has no date of birth), or a file not there: no
+# date-order decision for it, in check, on the quality page or in data_quality.csv, and a render
+# of that gold the same (revB: "dob: day-first (dataset evidence: 1 day-first ...)", and for
+# the missing payments.csv too).
+mkdir -p "$T/nodob"
+printf 'customer_id,name,email\nC1,Ann Lee,ann@example.com\nC2,Bo Ek,bo@example.com\n' >"$T/nodob/customers.csv"
+printf 'order_id,customer_id,order_date,amount,status\nO1,C1,15/03/2024,10.00,completed\nO2,C2,05/03/2024,12.00,completed\n' \
+	>"$T/nodob/orders.csv"
+run 0 check --data "$T/nodob"
+file_has "$T/out" '^  dob: not in customers.csv: no dates to read, no order decided$'
+file_has "$T/out" '^  order_date: day-first (column evidence: 1 day-first, 0 month-first; 1 ambiguous values)$'
+grep -q 'dob: .*first' "$T/out" && fail "check decides an order for the absent dob" || pass
+run 0 build --quiet --data "$T/nodob" --out "$T/s"
+file_has "$T/s/gold/data_quality.csv" '^customers,date_order,dob,absent,"not in customers.csv: no dates to read, no order decided"$'
+file_has "$T/s/gold/data_quality.csv" '^customers,date_basis,dob,,$'
+file_has "$T/s/gold/data_quality.csv" '^customers,date_evidence,day_first,0,$'
+file_has "$T/s/gold/data_quality.csv" '^payments,date_order,payment_date,absent,"payments.csv missing: no dates to read, no order decided"$'
+file_has "$T/s/gold/data_quality.csv" '^payments,date_basis,payment_date,,$'
+file_has "$T/s/gold/data_quality.csv" '^orders,date_order,order_date,day-first,'
+[ "$(grep -A2 '^<td>dob</td>$' "$T/s/quality.html" | tr '\n' ' ')" = '<td>dob</td> <td>not in the file</td> <td>–</td> ' ] &&
+	pass || fail "quality.html: dob's decision $(grep -A2 '^<td>dob</td>$' "$T/s/quality.html" | tr '\n' ' ')"
+run 0 render --quiet --gold "$T/s/gold" --out "$T/r"
+cmp -s "$T/s/gold/data_quality.csv" "$T/r/gold/data_quality.csv" && pass || fail "absent dob: the render's data_quality.csv differs"
+cmp -s "$T/s/quality.html" "$T/r/quality.html" && pass || fail "absent dob: the render's quality.html differs"
+
 data badconf
 printf 'date_order = day-first\nchurn_window_days = soon\n' >"$T/bad.conf"
 run 1 build --data "$FIXTURE" --config "$T/bad.conf" --out "$T/s"
