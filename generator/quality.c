@@ -87,7 +87,9 @@ void source_why(Buf *b, const SourceQuality *q)
 static void order_detail(Buf *b, const SourceQuality *q)
 {
 	if (q->unordered == DATES_ABSENT) {
-		if (q->status == STATUS_LOADED)
+		if (q->status == STATUS_LOADED && strcmp(q->file, SQL_FILE) == 0)
+			buf_puts(b, "not in its SQL SELECT: no dates to read, no order decided");
+		else if (q->status == STATUS_LOADED)
 			buf_printf(b, "not in %s: no dates to read, no order decided", q->file);
 		else
 			buf_printf(b, "%s %s: no dates to read, no order decided", q->file, source_status_name[q->status]);
