@@ -383,6 +383,10 @@ typedef enum {
 #define D_NFLAGS (D_UNKNOWN_CATEGORY - D_RAGGED_ROW + 1)
 #define FLAG(code) (1u << ((code) - D_FIRST_FLAG))
 #define F_QUARANTINED (1u << 31)	/* internal: row leaves silver (duplicate key) */
+#define F_DATE_ONLY (1u << 30)	/* internal, kept: a timestamp column's value gave its day alone, no time
+				 * of day (`2024-03-05`): its moment is that midnight, shown as the date */
+#define F_KEPT (((1u << D_NFLAGS) - 1) | F_DATE_ONLY)	/* the bits a silver row keeps in its flags */
+#define F_ROW_FLAGS ((1u << D_NFLAGS) - 1)	/* of them, the row flags (D_FIRST_FLAG ...) */
 
 typedef struct {
 	const char *name;	/* snake_case id used in CSVs and messages */
@@ -739,9 +743,9 @@ int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time);
 /* The usual date text's moment, as clean_date and clean_date_moment make it (DATE_OK: no order
  * needed) with its evidence: YYYY?MM?DD (? one of - / ., twice the same), YYYYMMDD, or DD?MM?YYYY
  * and MM?DD?YYYY when one of the two exceeds 12, of a real day of 1901-2099; alone or then
- * [ T]HH:MM[:SS] and Z, +HH:MM or +HHMM (or -) or nothing; nothing around it. False for any
- * other text (clean_date's to read). */
-bool clean_date_usual(Str s, bool keep_time, int64_t *moment, int *evidence);
+ * [ T]HH:MM[:SS] and Z, +HH:MM or +HHMM (or -) or nothing; nothing around it (*has_time: whether
+ * a time of day followed the date, as DateParse's). False for any other text (clean_date's to read). */
+bool clean_date_usual(Str s, bool keep_time, int64_t *moment, int *evidence, bool *has_time);
 
 Str clean_title(Str s, Buf *scratch, bool cased);	/* trimmed, spaces collapsed, words title-cased if cased */
 bool clean_email(Str s, Buf *out);	/* lower-cased into out; false if invalid */
@@ -1438,7 +1442,8 @@ typedef struct {
 	uint64_t reason[D_NREASONS], flag[D_NFLAGS];
 	DateOrder order;	/* how A?B?YYYY dates were read */
 	OrderBasis basis;	/* decided on */
-	int unordered;		/* DATES_*: dates with no day and month to order, of a [read] date_format */
+	int unordered;		/* DATES_*: dates with no day and month to order, of a [read] date_format,
+				 * or none: DATES_ABSENT */
 	uint64_t evidence[3];	/* per EVIDENCE_*, of the basis */
 	uint64_t ambiguous;
 	const Quarantined *quarantine;	/* the quarantined rows, by line */
@@ -1651,9 +1656,11 @@ TableQuality *quality_tables(const Silver *s, size_t *n);	/* the SQL tables'; th
 void source_why(Buf *b, const SourceQuality *q);
 extern const char *const basis_name[4], *const order_name[2], *const evidence_name[3];	/* data_quality.csv */
 /* A date column read in a date_format of %s or excel: no order claimed for it, its value and text
- * say what the dates are instead (unordered_name[DATES_ORDERED] is NULL). */
-enum { DATES_ORDERED, DATES_UNIX, DATES_EXCEL };
-extern const char *const unordered_name[3], *const unordered_text[3];
+ * say what the dates are instead (unordered_name[DATES_ORDERED] is NULL). DATES_ABSENT: no
+ * header with the column was read (not in the file, or the file not loaded): no dates, no order
+ * decided, no basis (an empty date_basis in data_quality.csv), no evidence. */
+enum { DATES_ORDERED, DATES_UNIX, DATES_EXCEL, DATES_ABSENT, DATES_COUNT };
+extern const char *const unordered_name[DATES_COUNT], *const unordered_text[DATES_COUNT];
 bool quality_conserved(const SourceQuality *m);	/* rows read = silver rows + quarantined rows */
 bool table_conserved(const TableQuality *t);	/* an SQL table's: rows read = table rows + quarantined rows */
 

@@ -384,6 +384,7 @@ static DateParse epoch_seconds(Str s)
 	int64_t day = date_floor_day(secs);
 	date_civil(day, &p.y, &p.a, &p.b);
 	p.secs = (int32_t)(secs - day * SECS_PER_DAY);
+	p.has_time = true;
 	if (day_in_range(p.y, p.a, p.b, p.secs))
 		p.status = DATE_OK;
 	return p;
@@ -410,6 +411,7 @@ static DateParse excel_serial(Str s)
 	day += secs / SECS_PER_DAY - EXCEL_1970, secs %= SECS_PER_DAY;
 	date_civil(day, &p.y, &p.a, &p.b);
 	p.secs = (int32_t)secs;
+	p.has_time = scale > 1;	/* a fraction written: a time of day */
 	if (day_in_range(p.y, p.a, p.b, p.secs))
 		p.status = DATE_OK;
 	return p;
@@ -466,6 +468,15 @@ static bool format_retry(char *text, size_t n, size_t cap, const char *format)
 	return changed || digits;
 }
 
+/* Whether format writes a time of day: an hour, a minute or a second (%H %I %M %S %T %R %r). */
+static bool format_has_time(const char *format)
+{
+	for (const char *f = strchr(format, '%'); f && f[1]; f = strchr(f + 2, '%'))
+		if (strchr("HIMSTRr", f[1]))
+			return true;
+	return false;
+}
+
 DateParse clean_date_format(Str s, const char *format)
 {
 	DateParse p = {0};
@@ -494,6 +505,7 @@ DateParse clean_date_format(Str s, const char *format)
 	p.y = tm.tm_year + 1900, p.a = tm.tm_mon + 1, p.b = tm.tm_mday;
 	p.evidence = format_evidence(format, tm.tm_mday);
 	p.secs = (int32_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec - tm.tm_gmtoff);
+	p.has_time = format_has_time(format);
 	if (day_in_range(p.y, p.a, p.b, p.secs))
 		p.status = DATE_OK;
 	return p;
@@ -531,7 +543,7 @@ static bool usual_time(const char *t, size_t n, int32_t *secs)
 	return i == n;
 }
 
-bool clean_date_usual(Str s, bool keep_time, int64_t *moment, int *evidence)
+bool clean_date_usual(Str s, bool keep_time, int64_t *moment, int *evidence, bool *has_time)
 {
 	const char *d = s.p;
 	int y, m, day;
@@ -556,6 +568,7 @@ bool clean_date_usual(Str s, bool keep_time, int64_t *moment, int *evidence)
 	if (i < s.n && !usual_time(d + i, s.n - i, &secs))
 		return false;
 	int64_t at = date_days_usual(y, m, day) * SECS_PER_DAY + secs;
+	*has_time = i < s.n;
 	*moment = keep_time ? at : date_floor_day(at) * SECS_PER_DAY;
 	return true;
 }

@@ -533,7 +533,8 @@ static bool plain_short(const char *s, size_t n)
 	return !(byte_below8(x, ',' + 1) | byte_below8(y, ',' + 1));
 }
 
-/* The columns every fact starts with: id, customer_key, date_key and the date (or moment). */
+/* The columns every fact starts with: id, customer_key, date_key and the date (or moment; a
+ * timestamp's day alone, F_DATE_ONLY, as the date). */
 static void fact_head(Buf *b, const RowHead *h, const char (*key_text)[16], bool timestamp)
 {
 	if (plain_short(h->id, h->idlen) && !starts_bom(h->id, h->idlen))
@@ -550,7 +551,7 @@ static void fact_head(Buf *b, const RowHead *h, const char (*key_text)[16], bool
 	if (b->cap - b->len < 9 + DATE_TEXT_MAX)
 		buf_grow(b, 9 + DATE_TEXT_MAX);
 	char *o = b->p + b->len, *text = o + 9;	/* the moment written in place, its date_key before */
-	size_t n = fmt_moment(text, h->when, timestamp);
+	size_t n = fmt_moment(text, h->when, timestamp && !(h->flags & F_DATE_ONLY));	/* a day alone as a date */
 	memcpy(o, text, 4), memcpy(o + 4, text + 5, 2), memcpy(o + 6, text + 8, 2), o[8] = ',';
 	b->len += 9 + n;
 }

@@ -519,6 +519,8 @@ static void fact_row(Reader *r)
 	int64_t line = get_int(r, 4 + ft->ncols, false);
 	h->line = line < 0 || line > UINT32_MAX ? 0 : (uint32_t)line;
 	h->flags = get_flags(r, 5 + ft->ncols);
+	if (source_defs[r->src].timestamp && r->f[3].n == 10)	/* a date alone: the export gave no time */
+		h->flags |= F_DATE_ONLY;
 }
 
 /* ---- the ready-made figures */
@@ -733,14 +735,14 @@ static void data_quality_row(Reader *r)
 		else
 			dq_count(r, &q->flagged_rows);
 	} else if (str_eq(m, "date_order")) {
-		int u = DATES_UNIX;	/* an order, or what dates that have none are */
-		while (u <= DATES_EXCEL && !str_eq(r->f[3], unordered_name[u]))
+		int u = DATES_UNIX;	/* an order, or what dates that have none are, or none at all */
+		while (u < DATES_COUNT && !str_eq(r->f[3], unordered_name[u]))
 			u++;
-		q->unordered = u <= DATES_EXCEL ? u : DATES_ORDERED;
+		q->unordered = u < DATES_COUNT ? u : DATES_ORDERED;
 		int o = q->unordered ? ORDER_DAY_FIRST : get_name(r, 3, order_name, 2, false);
 		q->order = o < 0 ? ORDER_DAY_FIRST : (DateOrder)o;
-	} else if (str_eq(m, "date_basis")) {
-		int b = get_name(r, 3, basis_name, 4, false);
+	} else if (str_eq(m, "date_basis")) {	/* empty where the column is absent: nothing decided */
+		int b = q->unordered == DATES_ABSENT && empty(r, 3) ? BASIS_CONFIG : get_name(r, 3, basis_name, 4, false);
 		q->basis = b < 0 ? BASIS_CONFIG : (OrderBasis)b;
 	} else if (str_eq(m, "date_evidence")) {
 		int e = get_name(r, 2, evidence_name, 3, false);

@@ -6,8 +6,8 @@ const char *const source_status_name[STATUS_COUNT] = {"loaded", "missing", "empt
 const char *const basis_name[4] = {"column", "dataset", "config", "format"};
 const char *const order_name[2] = {"day-first", "month-first"};
 const char *const evidence_name[3] = {"ambiguous", "day_first", "month_first"};
-const char *const unordered_name[3] = {NULL, "unix-time", "serial-days"};
-const char *const unordered_text[3] = {NULL, "Unix time", "a spreadsheet's serial days"};
+const char *const unordered_name[DATES_COUNT] = {NULL, "unix-time", "serial-days", "absent"};
+const char *const unordered_text[DATES_COUNT] = {NULL, "Unix time", "a spreadsheet's serial days", "not in the file"};
 
 /* A column's date_order value: its order, or what its dates are when they have none. */
 static const char *order_value(const SourceQuality *m)
@@ -50,6 +50,11 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 			m->inferred = src->table.n - s->ncrm;
 		memcpy(m->reason, src->reason_count, sizeof m->reason);
 		memcpy(m->flag, src->flag_count, sizeof m->flag);
+		if (m->status != STATUS_LOADED || src->field_of[src->def->date_col] < 0) {
+			m->unordered = DATES_ABSENT;	/* no column, no dates: nothing was decided */
+			m->ambiguous = 0;
+			continue;
+		}
 		const uint64_t *e = src->basis == BASIS_DATASET ? s->dataset_evidence : src->evidence;
 		m->evidence[EVIDENCE_DAY_FIRST] = e[EVIDENCE_DAY_FIRST];
 		m->evidence[EVIDENCE_MONTH_FIRST] = e[EVIDENCE_MONTH_FIRST];
@@ -81,6 +86,15 @@ void source_why(Buf *b, const SourceQuality *q)
 /* "column evidence: 6 day-first, 0 month-first; 2 ambiguous values" */
 static void order_detail(Buf *b, const SourceQuality *q)
 {
+	if (q->unordered == DATES_ABSENT) {
+		if (q->status == STATUS_LOADED && strcmp(q->file, SQL_FILE) == 0)
+			buf_puts(b, "not in its SQL SELECT: no dates to read, no order decided");
+		else if (q->status == STATUS_LOADED)
+			buf_printf(b, "not in %s: no dates to read, no order decided", q->file);
+		else
+			buf_printf(b, "%s %s: no dates to read, no order decided", q->file, source_status_name[q->status]);
+		return;
+	}
 	if (q->basis == BASIS_FORMAT && q->unordered) {	/* no day and month: no order to claim */
 		buf_printf(b, "%s, from the file's [read] date_format", unordered_text[q->unordered]);
 		return;
@@ -149,7 +163,8 @@ void quality_table(Buf *b, const SourceQuality q[SRC_COUNT], const TableQuality 
 		const char *column = source_defs[i].cols[source_defs[i].date_col];
 		buf_printf(b, "%s,date_order,%s,%s,", name, column, order_value(m));
 		csv_field(b, detail.p, detail.len);
-		buf_printf(b, "\n%s,date_basis,%s,%s,\n", name, column, basis_name[m->basis]);
+		buf_printf(b, "\n%s,date_basis,%s,%s,\n", name, column,
+			   m->unordered == DATES_ABSENT ? "" : basis_name[m->basis]);	/* none: nothing decided */
 		for (int e = EVIDENCE_DAY_FIRST; e <= EVIDENCE_MONTH_FIRST; e++)
 			row(b, name, "date_evidence", evidence_name[e], m->evidence[e]);
 		row(b, name, "date_evidence", evidence_name[EVIDENCE_NONE], m->ambiguous);

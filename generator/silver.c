@@ -193,6 +193,7 @@ static int64_t row_when(Source *src, RowHead *h, Str v)
 {
 	int64_t moment;
 	int evidence;
+	bool has_time;
 	DateParse p;
 	if (src->opt.date_format) {	/* the file's own form, else a year-first date (ISO's): no guess at */
 		p = clean_date_format(v, src->opt.date_format);	/* an order the format says otherwise */
@@ -201,12 +202,16 @@ static int64_t row_when(Source *src, RowHead *h, Str v)
 			if (p.status == DATE_AMBIGUOUS || p.evidence != EVIDENCE_NONE)
 				p.status = DATE_BAD;
 		}
-	} else if (clean_date_usual(v, src->def->timestamp, &moment, &evidence)) {
+	} else if (clean_date_usual(v, src->def->timestamp, &moment, &evidence, &has_time)) {
 		src->evidence[evidence]++;
+		if (!has_time && src->def->timestamp)
+			h->flags |= F_DATE_ONLY;
 		return moment;
 	} else {
 		p = clean_date(v);
 	}
+	if ((p.status == DATE_OK || p.status == DATE_AMBIGUOUS) && !p.has_time && src->def->timestamp)
+		h->flags |= F_DATE_ONLY;	/* a day alone: shown as a date, not at 00:00 */
 	switch (p.status) {
 	case DATE_OK:
 		src->evidence[p.evidence]++;
@@ -1482,9 +1487,9 @@ static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
 	for (size_t r = 0, n = counted ? 0 : src->table.n; r < n; r++) {
 		RowHead head, *h = row_head(src, r, &head);	/* a lazy one a fact's: check_date changes none */
 		check_date(src, h, after, first, birth, v);
-		uint32_t f = h->flags;
+		uint32_t f = h->flags & F_ROW_FLAGS;
 		src->flagged_rows += f != 0;
-		for (uint32_t b = f & ((1u << D_NFLAGS) - 1); b; b &= b - 1)
+		for (uint32_t b = f; b; b &= b - 1)
 			src->flag_count[__builtin_ctz(b)]++;
 	}
 	for (int k = 0; k < D_NFLAGS; k++)

@@ -21,10 +21,10 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "c360cch"	/* and its NUL: 8 bytes */
-#define CACHE_VERSION 6u	/* 2: rows without their id pointer and bronze fields; 3: the export's length;
+#define CACHE_VERSION 7u	/* 2: rows without their id pointer and bronze fields; 3: the export's length;
 				 * 4: the samples apart from the tallies, up to DIAG_FILE_SAMPLES of a code, and
 				 * the head in the sum; 5: the first ambiguous date, and D_BORROWED_ORDER;
-				 * 6: D_UNKNOWN_STATUSES */
+				 * 6: D_UNKNOWN_STATUSES; 7: F_DATE_ONLY */
 
 typedef struct {
 	char magic[8];
@@ -451,7 +451,7 @@ static bool values_ok(const Source *src, const CacheHead *head, size_t ncu, cons
 	for (size_t i = 0; i < t->n; i++) {
 		const RowHead *h = ROW(t, RowHead, i);
 		uint32_t c = h->customer;
-		bad |= (h->flags & ~((1u << D_NFLAGS) - 1)) != 0;
+		bad |= (h->flags & ~F_KEPT) != 0;
 		bad |= !when_ok(h->when, ambiguous);
 		bad |= fact ? (c & ORPHAN ? (c & ~ORPHAN) >= head->norphans : c >= ncu) : c != NO_CUSTOMER;
 	}
@@ -807,8 +807,8 @@ static bool lazy_head_of(const LazySource *z, size_t i, RowHead *h)
 {
 	memset(h, 0, sizeof *h);
 	memcpy((char *)h + KEEP_FROM, z->rows + i * z->in, KEEP_TO - KEEP_FROM);
-	bool when = when_ok(h->when, z->ambiguous), ok = (h->flags & ~((1u << D_NFLAGS) - 1)) == 0 && when;
-	h->flags &= (1u << D_NFLAGS) - 1;
+	bool when = when_ok(h->when, z->ambiguous), ok = (h->flags & ~F_KEPT) == 0 && when;
+	h->flags &= F_KEPT;
 	if (!when)
 		h->when = MOMENT_NULL;
 	else if (z->ordered && h->when >= (int64_t)1 << 62)	/* packed ambiguous (when_ok): few rows */
@@ -867,7 +867,7 @@ static void lazy_finish_add(LazySource *z, const RowHead *x)
 		int64_t v = packed ? silver_resolve_when(w, (DateOrder)o, z->timestamp) : w;
 		f->last[o] = v > f->last[o] ? v : f->last[o];	/* MOMENT_NULL is below every moment */
 	}
-	uint32_t flags = x->flags & ((1u << D_NFLAGS) - 1);
+	uint32_t flags = x->flags & F_ROW_FLAGS;
 	if (x->customer & ORPHAN) {
 		if (f->norphan_rows == z->orphan_rows_cap)
 			f->orphan_rows = xrealloc(f->orphan_rows, (z->orphan_rows_cap = z->orphan_rows_cap * 2 + 64) *
@@ -898,7 +898,7 @@ static bool lazy_rows_checked(LazySource *z, const CacheHead *h, Reader *r, cons
 		if (!x.idlen || !text_ptr(r, r->next, x.idlen))
 			return false;
 		uint32_t c = x.customer;
-		*bad |= (x.flags & ~((1u << D_NFLAGS) - 1)) != 0;
+		*bad |= (x.flags & ~F_KEPT) != 0;
 		*bad |= !when_ok(x.when, z->ambiguous);
 		*bad |= c & ORPHAN ? (c & ~ORPHAN) >= h->norphans : c >= z->ncu;
 		for (int k = 0; k < z->nvalues; k++)

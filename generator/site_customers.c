@@ -244,7 +244,8 @@ static const char *const row_key[3] = {"id", "date", "line"};	/* a history row's
 
 /* Whether customer c's sessions say their time of day: one is at another moment than a UTC
  * midnight. A file of dates alone (the tutorial's) would show 00:00 on each; a session at
- * 00:00:00 UTC, when all of the customer's are at midnight, shows its day alone too. */
+ * 00:00:00 UTC, when all of the customer's are at midnight, shows its day alone too. Either
+ * way a session whose export gave its day alone (F_DATE_ONLY) shows that day alone (fact_timed). */
 static bool sessions_timed(const Gold *g, uint32_t c)
 {
 	const ByCustomer *bc = &g->by[SRC_SESSIONS];
@@ -255,6 +256,13 @@ static bool sessions_timed(const Gold *g, uint32_t c)
 			return true;
 	}
 	return false;
+}
+
+/* Whether fact h shows a time of day on a page whose sessions are timed (clock, sessions_timed):
+ * a session with a moment that its export wrote with a time, not a day alone. */
+static bool fact_timed(SourceId src, const RowHead *h, bool clock)
+{
+	return clock && source_defs[src].timestamp && h->when != MOMENT_NULL && !(h->flags & F_DATE_ONLY);
 }
 
 /* A customer's facts of one source: the latest LIST_ROWS, how many there are (the value returned),
@@ -275,14 +283,13 @@ static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, 
 	md[CMD_MORE] = v_set(a, data, more_key[src], v_num(a, V_INT, n > LIST_ROWS ? n - LIST_ROWS : 0));
 	Value *count = v_set(a, data, count_key[src], v_num(a, V_INT, n));
 	md[CMD_LIST] = list, md[CMD_COUNT_OF] = count;
-	timed = timed && source_defs[src].timestamp;
 	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
 		Value *o = v_push(a, list, v_room(a, v_obj(a), 3 + (size_t)ft->ncols));
 		v_set(a, o, row_key[0], cell(site, a, h->id, h->idlen));
 		if (source_defs[src].timestamp && h->when != MOMENT_NULL) {
 			char *text = arena_alloc(a, DATE_TEXT_MAX);	/* written where the value keeps it */
-			v_set(a, o, row_key[1], v_lent(a, text, fmt_moment(text, h->when, timed)));
+			v_set(a, o, row_key[1], v_lent(a, text, fmt_moment(text, h->when, fact_timed(src, h, timed))));
 		} else {
 			v_set(a, o, row_key[1], v_num(a, V_DATE, fact_day(h)));
 		}
@@ -822,7 +829,7 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, bool
 		if (!i || fact_day(h) != fact_day(ROW(site->g->src[act[i - 1].src].table, RowHead, act[i - 1].row)))
 			events = activity_day(a, days, fact_day(h), b);
 		Value *e = v_push(a, events, v_room(a, v_obj(a), 6));
-		bool timed = clock && source_defs[act[i].src].timestamp && h->when != MOMENT_NULL;
+		bool timed = fact_timed(act[i].src, h, clock);
 		char *time = timed ? arena_alloc(a, DATE_TEXT_MAX) : NULL;	/* written where the value keeps it */
 		v_set(a, e, "time", v_plain(timed ? v_lent(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_lit(a, "")));
 		v_set(a, e, "kind", v_plain(v_lent(a, kind[act[i].src].p, kind[act[i].src].n)));

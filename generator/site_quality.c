@@ -79,8 +79,10 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	v_set(a, o, "reasons", counts(a, m, D_FIRST_REASON, D_NREASONS, m->reason));
 	v_set(a, o, "flags", counts(a, m, D_FIRST_FLAG, D_NFLAGS, m->flag));
 	v_set(a, o, "date_column", v_cstr(a, def->cols[def->date_col]));
+	bool absent = m->unordered == DATES_ABSENT;	/* no column: no order decided, from nothing */
+	v_set(a, o, "date_absent", v_bool(a, absent));
 	v_set(a, o, "date_order", v_cstr(a, m->unordered ? unordered_text[m->unordered] : order_name[m->order]));
-	v_set(a, o, "date_basis", v_cstr(a, basis_text[m->basis]));
+	v_set(a, o, "date_basis", v_cstr(a, absent ? "–" : basis_text[m->basis]));
 	v_set(a, o, "day_first", v_num(a, V_INT, (int64_t)m->evidence[EVIDENCE_DAY_FIRST]));
 	v_set(a, o, "month_first", v_num(a, V_INT, (int64_t)m->evidence[EVIDENCE_MONTH_FIRST]));
 	v_set(a, o, "ambiguous", v_num(a, V_INT, (int64_t)m->ambiguous));

@@ -104,9 +104,10 @@ static const PageVar source_fields[] = {
 	{"reasons", T_LIST, reason_fields, "rows quarantined, by reason (only reasons that occur)"},
 	{"flags", T_LIST, flag_fields, "silver rows flagged, by flag (only flags that occur)"},
 	{"date_column", T_TEXT, NULL, "the source's date column"},
+	{"date_absent", T_BOOL, NULL, "the date column is not in the file (or the file was not loaded): no dates, no order decided"},
 	{"date_order", T_TEXT, NULL, "`day-first` or `month-first`; for a `[read] date_format` of `%s` or `excel`, what its dates are "
-				    "instead (`Unix time`, `a spreadsheet's serial days`)"},
-	{"date_basis", T_TEXT, NULL, "what the date order was decided from"},
+				    "instead (`Unix time`, `a spreadsheet's serial days`); `not in the file` if date_absent"},
+	{"date_basis", T_TEXT, NULL, "what the date order was decided from; `–` if date_absent"},
 	{"day_first", T_NUMBER, NULL, "values that can only be day-first"},
 	{"month_first", T_NUMBER, NULL, "values that can only be month-first"},
 	{"ambiguous", T_NUMBER, NULL, "values that could be either"},
@@ -270,8 +271,8 @@ static const PageVar ticket_fields[] = {
 };
 
 static const PageVar session_fields[] = {
-	FACT_FIELDS(T_TEXT, "the session's date and time, UTC: `YYYY-MM-DD HH:MM:SS`; `YYYY-MM-DD` if each of the "
-			    "customer's sessions is at midnight (an export of dates alone)"),
+	FACT_FIELDS(T_TEXT, "the session's date and time, UTC: `YYYY-MM-DD HH:MM:SS`; `YYYY-MM-DD` if its export gave "
+			    "its day alone, or if each of the customer's sessions is at midnight (an export of dates alone)"),
 	{"page", T_TEXT, NULL, "the page viewed"},
 	{"device", T_TEXT, NULL, "the device type"},
 	{"channel", T_TEXT, NULL, "`Mobile`, `Web` or `Other`"},
@@ -284,8 +285,9 @@ static const PageVar session_fields[] = {
 	{key "_more", T_NUMBER, NULL, what " not listed"}
 
 static const PageVar event_fields[] = {
-	{"time", T_TEXT, NULL, "the time of a session, `HH:MM` UTC; empty for facts dated by the day, and for "
-				"sessions if each of the customer's is at midnight (an export of dates alone)"},
+	{"time", T_TEXT, NULL, "the time of a session, `HH:MM` UTC; empty for facts dated by the day, for a session "
+				"whose export gave its day alone, and for sessions if each of the customer's is at "
+				"midnight (an export of dates alone)"},
 	{"kind", T_TEXT, NULL, "`Order`, `Payment`, `Ticket` or `Session`"},
 	{"id", T_TEXT, NULL, "its id"},
 	{"detail", T_TEXT, NULL, "its figures in a line, e.g. `Credit Card · Success · 120.50`"},

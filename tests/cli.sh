@@ -514,21 +514,34 @@ run 1 render --gold "$T/s/gold" --out "$T/rs2"
 err_has 'kpi_summary.csv:2:3: error: previous_week "1899-12-25" disagrees'
 
 # Sessions dated by the day alone (the tutorial's): no 00:00 on the page of a customer whose
-# sessions are all at midnight, and their column says Date; a customer with a time of day keeps
-# 00:00 for one at midnight, under Time (UTC).
+# sessions are all at midnight, and their column says Date. A customer with a time of day keeps
+# 00:00 for a session written at midnight (S93), under Time (UTC), but one whose export gave its
+# day alone (S92, in a file that gives others a time) shows that day alone, as fact_sessions.csv
+# and render --gold do.
 data dayonly
 printf 'S90,108,/home,2024-03-06,Android\nS91,108,/cart,2024-03-07,Android\nS92,101,/x,2024-03-06,Android\n' \
 	>>"$T/dayonly/web_activities.csv"
+printf 'S93,101,/y,2024-03-05 00:00:00,Android\n' >>"$T/dayonly/web_activities.csv"
 run 0 build --data "$T/dayonly" --out "$T/s"
 p108=$(ls "$T"/s/customers/*/108.html) p101=$(ls "$T"/s/customers/*/101.html)
 file_has "$p108" '<td>2024-03-07</td>'
 file_has "$p108" '<th>Date</th>'
 grep -q 'Time (UTC)' "$p108" && fail "$p108 has Time (UTC)" || pass
 file_has "$p108" '<li><span class="time">&nbsp;</span><span class="kind">Session S91</span>'
-file_has "$p101" '<td>2024-03-06 00:00:00</td>'
 file_has "$p101" '<th>Time (UTC)</th>'
-file_has "$p101" '<li><span class="time">00:00</span><span class="kind">Session S92</span>'
-file_has "$T/s/gold/fact_sessions.csv" '^S91,[0-9]*,20240307,2024-03-07 00:00:00,'
+file_has "$p101" '<td>2024-03-06</td>'
+file_has "$p101" '<li><span class="time">&nbsp;</span><span class="kind">Session S92</span>'
+grep -q '00:00</span><span class="kind">Session S92<' "$p101" && fail "$p101: S92 (a day alone) at 00:00" || pass
+file_has "$p101" '<td>2024-03-05 00:00:00</td>'
+file_has "$p101" '<li><span class="time">00:00</span><span class="kind">Session S93</span>'
+file_has "$T/s/gold/fact_sessions.csv" '^S91,[0-9]*,20240307,2024-03-07,'
+file_has "$T/s/gold/fact_sessions.csv" '^S92,[0-9]*,20240306,2024-03-06,'
+file_has "$T/s/gold/fact_sessions.csv" '^S93,[0-9]*,20240305,2024-03-05 00:00:00,'
+rm -rf "$T/rs" && run 0 render --gold "$T/s/gold" --out "$T/rs"
+cmp -s "$p101" "$(ls "$T"/rs/customers/*/101.html)" && pass || fail "render --gold: 101's page differs from the build's"
+run 0 build --data "$T/dayonly" --out "$T/ps" --customer-pages packed
+grep -q "'00:00',[0-9]*,'Session S92'" "$T"/ps/customers/packed/*.js && fail "packed: S92 (a day alone) at 00:00" || pass
+grep -q "'&nbsp;',[0-9]*,'Session S92'" "$T"/ps/customers/packed/*.js && pass || fail "packed: S92 not without a time"
 
 # dim_date holds every week a fact or a delta names: from the Monday of the first fact's week,
 # or of the week before A's when the facts span less (A = Thursday 2024-03-14: A - 7 is the 7th)
@@ -698,6 +711,31 @@ unordered() {	# unordered FORMAT VALUE DATE VALUE TEXT
 }
 unordered %s 1704067200 unix-time 'Unix time'
 unordered excel 45292 serial-days "a spreadsheet's serial days"
+
+# A date column the file lacks (a Shopify CRM has no date of birth), or a file not there: no
+# date-order decision for it, in check, on the quality page or in data_quality.csv, and a render
+# of that gold the same (revB: "dob: day-first (dataset evidence: 1 day-first ...)", and for
+# the missing payments.csv too).
+mkdir -p "$T/nodob"
+printf 'customer_id,name,email\nC1,Ann Lee,ann@example.com\nC2,Bo Ek,bo@example.com\n' >"$T/nodob/customers.csv"
+printf 'order_id,customer_id,order_date,amount,status\nO1,C1,15/03/2024,10.00,completed\nO2,C2,05/03/2024,12.00,completed\n' \
+	>"$T/nodob/orders.csv"
+run 0 check --data "$T/nodob"
+file_has "$T/out" '^  dob: not in customers.csv: no dates to read, no order decided$'
+file_has "$T/out" '^  order_date: day-first (column evidence: 1 day-first, 0 month-first; 1 ambiguous values)$'
+grep -q 'dob: .*first' "$T/out" && fail "check decides an order for the absent dob" || pass
+run 0 build --quiet --data "$T/nodob" --out "$T/s"
+file_has "$T/s/gold/data_quality.csv" '^customers,date_order,dob,absent,"not in customers.csv: no dates to read, no order decided"$'
+file_has "$T/s/gold/data_quality.csv" '^customers,date_basis,dob,,$'
+file_has "$T/s/gold/data_quality.csv" '^customers,date_evidence,day_first,0,$'
+file_has "$T/s/gold/data_quality.csv" '^payments,date_order,payment_date,absent,"payments.csv missing: no dates to read, no order decided"$'
+file_has "$T/s/gold/data_quality.csv" '^payments,date_basis,payment_date,,$'
+file_has "$T/s/gold/data_quality.csv" '^orders,date_order,order_date,day-first,'
+[ "$(grep -A2 '^<td>dob</td>$' "$T/s/quality.html" | tr '\n' ' ')" = '<td>dob</td> <td>not in the file</td> <td>–</td> ' ] &&
+	pass || fail "quality.html: dob's decision $(grep -A2 '^<td>dob</td>$' "$T/s/quality.html" | tr '\n' ' ')"
+run 0 render --quiet --gold "$T/s/gold" --out "$T/r"
+cmp -s "$T/s/gold/data_quality.csv" "$T/r/gold/data_quality.csv" && pass || fail "absent dob: the render's data_quality.csv differs"
+cmp -s "$T/s/quality.html" "$T/r/quality.html" && pass || fail "absent dob: the render's quality.html differs"
 
 data badconf
 printf 'date_order = day-first\nchurn_window_days = soon\n' >"$T/bad.conf"

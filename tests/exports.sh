@@ -160,6 +160,11 @@ PY
 	err_says "customers_export.csv:1: warning: [columns] shopify_customers.city = default_address_city, city: the header has no column of that name (its column is empty in SQL; the header's: first_name, last_name, email, company, ville, province_code, country_code)"
 	grep -q '^[0-9]*,ada.lovelace@example.com,Ada Lovelace,ada.lovelace@example.com,Unknown,,,' "$T/shopify-old-site/gold/dim_customer.csv" &&
 		pass || fail "no city: $(sed -n 2p "$T/shopify-old-site/gold/dim_customer.csv")"
+	# Shopify's customers have no date of birth: no date-order decision for dob, in check or in the
+	# gold (revB: "dob: day-first (... date_order from the configuration ...)")
+	run 0 check --config examples/shopify/c360.conf
+	file_has "$T/out" '^  dob: not in its SQL SELECT: no dates to read, no order decided$'
+	file_has "$T/ex-shopify/gold/data_quality.csv" '^customers,date_order,dob,absent,"not in its SQL SELECT: no dates to read, no order decided"$'
 	run 0 render --config examples/shopify/c360.conf --gold "$T/ex-shopify/gold" --out "$T/ex-shopify-again"
 	diff -r -x .c360-inputs "$T/ex-shopify" "$T/ex-shopify-again" >/dev/null && pass ||
 		fail "the render of the Shopify example's gold (SQL tables in it) differs from its build"

@@ -238,6 +238,19 @@ static void test_date_format(void **state)
 		CHECK(p.status == DATE_OK && p.evidence == shows[i].evidence, "\"%s\" as %s: evidence %d, want %d",
 		      shows[i].in, shows[i].fmt, p.evidence, shows[i].evidence);
 	}
+	/* Whether a value read in a format had a time of day (a session's day alone is shown as a date,
+	 * not at 00:00): the format's hours, minutes or seconds, Unix time, a serial day's fraction */
+	static const struct { const char *fmt, *in; bool has_time; } timed[] = {
+		{"%d.%m.%Y", "12.02.2024", false}, {"%d.%m.%Y %H:%M", "12.02.2024 00:00", true},
+		{"%m/%d/%Y %I:%M %p", "3/15/2024 10:00 AM", true}, {"%b %d, %Y", "Mar 5, 2024", false},
+		{"%Y-%m-%d %T", "2024-03-05 00:00:00", true}, {"%s", "1704067200", true},
+		{"excel", "45292", false}, {"excel", "45292.5", true},
+	};
+	for (size_t i = 0; i < N_ELEMS(timed); i++) {
+		DateParse p = clean_date_format(S(timed[i].in), timed[i].fmt);
+		CHECK(p.status == DATE_OK && p.has_time == timed[i].has_time, "\"%s\" as %s: has_time %d, want %d",
+		      timed[i].in, timed[i].fmt, p.has_time, timed[i].has_time);
+	}
 	CHECK(!clean_date_format_why("%b %d, %Y") && !clean_date_format_why("%d.%m.%Y %H:%M %z") &&
 	      !clean_date_format_why("%e %B %Y") && !clean_date_format_why("%s") && !clean_date_format_why("excel"),
 	      "formats of a year, a month and a day");
@@ -658,18 +671,19 @@ static void test_date_parts_every_byte(void **state)
 /* clean_date_usual against clean_date and clean_date_moment: texts of every shape it takes and
  * many it leaves (years, months, days and times at and past their ends, offsets, fractions,
  * blanks), then each with one or two bytes changed, cut or added. Where it answers, the same
- * moment and evidence as DATE_OK; and it answers for the usual shapes. */
+ * moment, evidence and has_time as DATE_OK; and it answers for the usual shapes. */
 static bool usual_agrees(const char *text, size_t n, bool *taken)
 {
 	Str s = str_make(text, n);
 	for (int keep = 0; keep < 2; keep++) {
 		int64_t m = 0;
 		int evidence = -1;
-		*taken = clean_date_usual(s, keep, &m, &evidence);
+		bool has_time = !keep;	/* either way wrong until it is set */
+		*taken = clean_date_usual(s, keep, &m, &evidence, &has_time);
 		if (!*taken)
 			continue;
 		DateParse p = clean_date(s);
-		if (p.status != DATE_OK || p.evidence != evidence || clean_date_moment(&p, ORDER_DAY_FIRST, keep) != m ||
+		if (p.status != DATE_OK || p.evidence != evidence || p.has_time != has_time || clean_date_moment(&p, ORDER_DAY_FIRST, keep) != m ||
 		    clean_date_moment(&p, ORDER_MONTH_FIRST, keep) != m)
 			return false;
 	}

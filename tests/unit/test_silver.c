@@ -307,7 +307,7 @@ static void test_date_order_decisions(void **state)
 
 	/* A tie (one of each, in the column and so in the dataset): the config decides, said as a tie. */
 	const char *tie[SRC_COUNT] = {
-		"customer_id,name\n1,a\n", "order_id,customer_id,order_date,amount,status\nA,1,13/01/2024,1,x\nB,1,01/14/2024,1,x\n",
+		"customer_id,name,dob\n1,a,\n", "order_id,customer_id,order_date,amount,status\nA,1,13/01/2024,1,x\nB,1,01/14/2024,1,x\n",
 	};
 	CHECK(silver_from(&s, &cfg, tie), "builds");
 	SourceQuality q[SRC_COUNT];
@@ -318,6 +318,26 @@ static void test_date_order_decisions(void **state)
 	      strstr(buf_cstr(&b), "1 day-first, 1 month-first, a tie, and the dataset's too; date_order from the configuration") &&
 	      strstr(buf_cstr(&b), "dob,month-first,no day/month evidence in the column and none or a tie in the dataset"),
 	      "a tie said: %s", buf_cstr(&b));
+	buf_free(&b);
+	silver_free(&s);
+
+	/* A date column the file lacks (a Shopify CRM's dob), and a file not there: no dates, no
+	 * order decided for them, whatever the other columns' evidence (revB: dob day-first by the
+	 * dataset's evidence, and the missing payments' payment_date too). */
+	const char *nodob[SRC_COUNT] = {
+		"customer_id,name,email\n1,a,\n", "order_id,customer_id,order_date,amount,status\nA,1,13/01/2024,1,x\n",
+	};
+	CHECK(silver_from(&s, &cfg, nodob), "builds");
+	quality_measure(&s, q);
+	b = (Buf){0};
+	quality_table(&b, q, NULL, 0);
+	CHECK(q[SRC_CUSTOMERS].unordered == DATES_ABSENT && q[SRC_PAYMENTS].unordered == DATES_ABSENT &&
+	      q[SRC_ORDERS].unordered == DATES_ORDERED && q[SRC_ORDERS].basis == BASIS_COLUMN &&
+	      strstr(buf_cstr(&b), "customers,date_order,dob,absent,\"not in customers.csv: no dates to read, no order decided\"\n"
+				   "customers,date_basis,dob,,\ncustomers,date_evidence,day_first,0,\n") &&
+	      strstr(buf_cstr(&b), "payments,date_order,payment_date,absent,") &&
+	      strstr(buf_cstr(&b), "orders,date_order,order_date,day-first,\"column evidence: 1 day-first"),
+	      "absent columns said: %s", buf_cstr(&b));
 	buf_free(&b);
 	silver_free(&s);
 
