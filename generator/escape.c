@@ -134,6 +134,56 @@ void esc_bidi(Buf *b, const char *s, size_t n)
 		buf_puts(b, st.isolate >> st.depth & 1 ? "\u2069" : "\u202c");
 }
 
+/* ---- text for a terminal: c360's messages
+ *
+ * What a terminal acts on or hides is shown as an escape that names it, so a message stays one
+ * line in the order it was written and says what the data holds: a C0 control or DEL as \\xNN
+ * (a tab and a line end kept with ESC_TERM_LINES), a byte that is not UTF-8 as \\xNN (a lone
+ * 0x9b is CSI to a terminal in an 8-bit mode), and as \\uXXXX a C1 control (U+0080..U+009F:
+ * U+009B is CSI, U+0085 a line end to some terminals), a line or paragraph separator (U+2028,
+ * U+2029) and a bidirectional control (U+202A..U+202E, U+2066..U+2069, and the marks U+200E,
+ * U+200F, U+061C), which a terminal that orders text by UAX #9 lets reorder the message around
+ * the value. Other characters stay as they are, letters of right-to-left scripts too. */
+
+/* Whether a message shows the character c (U+0080 or above) as \\uXXXX. */
+static bool term_escaped(ucs4_t c)
+{
+	return c <= 0x9f || c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+	       c == 0x200e || c == 0x200f || c == 0x061c;
+}
+
+void esc_terminal(Buf *b, const char *s, size_t n, unsigned flags)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t from = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = p[i];
+		size_t len = 1;
+		ucs4_t u = 0;	/* the character shown \\uXXXX; 0: a byte shown \\xNN */
+		bool plain;
+		if (c < 0x80) {
+			plain = c == '\\' ? !(flags & ESC_TERM_BACKSLASH)
+					   : (c >= 0x20 && c != 0x7f) || (flags & ESC_TERM_LINES && (c == '\n' || c == '\t'));
+		} else {
+			int k = u8_mbtoucr(&u, p + i, n - i);	/* -1, -2: not UTF-8 here */
+			if (k <= 0)
+				plain = false, u = 0;
+			else
+				plain = !term_escaped(u), len = (size_t)k;
+		}
+		if (!plain) {
+			buf_put(b, s + from, i - from);
+			if (u)
+				buf_printf(b, "\\u%04x", (unsigned)u);
+			else
+				buf_printf(b, "\\x%02x", c);
+			from = i + len;
+		}
+		i += len;
+	}
+	buf_put(b, s + from, n - from);
+}
+
 /* The bytes esc_html replaces, and by what: most values (names, dates, figures) have none, and
  * pass 8 bytes at a time. 0xe2 starts a bidirectional control (and other characters), 0xc2 a
  * C1 control (and other characters). */
