@@ -1900,6 +1900,9 @@ size_t control_len(const char *s, size_t n);
  * (a value, whose escapes read back), with ESC_TERM_LINES a tab and a line end kept (a message). */
 enum { ESC_TERM_BACKSLASH = 1, ESC_TERM_LINES = 2 };
 void esc_terminal(Buf *b, const char *s, size_t n, unsigned flags);
+/* Whether the character at s[0..n) (n > 0) reaches a terminal as it is (esc_terminal, no flags);
+ * its length (1 for a byte that is not UTF-8) in *len. For where nothing can be allocated. */
+bool term_plain(const char *s, size_t n, size_t *len);
 void text_shown(Buf *b, const char *s, size_t n);	/* s with a space for each control_len, U+2028 and U+2029 */
 void esc_markdown(Buf *b, const char *s, size_t n);	/* literal text in Markdown */
 void esc_url(Buf *b, const char *s, size_t n);		/* one URL path segment */

@@ -152,34 +152,42 @@ static bool term_escaped(ucs4_t c)
 	       c == 0x200e || c == 0x200f || c == 0x061c;
 }
 
+/* The character at p[0..n) (n > 0): its length (1 for a byte that is not UTF-8); in *u the code
+ * point a message shows as \\uXXXX, 0 for a byte it shows as \\xNN; true if shown as it is. */
+static bool term_char(const unsigned char *p, size_t n, unsigned flags, size_t *len, ucs4_t *u)
+{
+	*len = 1, *u = 0;
+	if (p[0] < 0x80)
+		return p[0] == '\\' ? !(flags & ESC_TERM_BACKSLASH)
+				     : (p[0] >= 0x20 && p[0] != 0x7f) || (flags & ESC_TERM_LINES && (p[0] == '\n' || p[0] == '\t'));
+	int k = u8_mbtoucr(u, p, n);	/* -1, -2: not UTF-8 here */
+	if (k <= 0) {
+		*u = 0;
+		return false;
+	}
+	*len = (size_t)k;
+	return !term_escaped(*u);
+}
+
+bool term_plain(const char *s, size_t n, size_t *len)
+{
+	ucs4_t u;
+	return term_char((const unsigned char *)s, n, 0, len, &u);
+}
+
 void esc_terminal(Buf *b, const char *s, size_t n, unsigned flags)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t from = 0;
-	for (size_t i = 0; i < n;) {
-		unsigned char c = p[i];
-		size_t len = 1;
-		ucs4_t u = 0;	/* the character shown \\uXXXX; 0: a byte shown \\xNN */
-		bool plain;
-		if (c < 0x80) {
-			plain = c == '\\' ? !(flags & ESC_TERM_BACKSLASH)
-					   : (c >= 0x20 && c != 0x7f) || (flags & ESC_TERM_LINES && (c == '\n' || c == '\t'));
-		} else {
-			int k = u8_mbtoucr(&u, p + i, n - i);	/* -1, -2: not UTF-8 here */
-			if (k <= 0)
-				plain = false, u = 0;
-			else
-				plain = !term_escaped(u), len = (size_t)k;
-		}
-		if (!plain) {
-			buf_put(b, s + from, i - from);
-			if (u)
-				buf_printf(b, "\\u%04x", (unsigned)u);
-			else
-				buf_printf(b, "\\x%02x", c);
-			from = i + len;
-		}
-		i += len;
+	size_t from = 0, len;
+	ucs4_t u;
+	for (size_t i = 0; i < n; i += len) {
+		if (term_char((const unsigned char *)s + i, n - i, flags, &len, &u))
+			continue;
+		buf_put(b, s + from, i - from);
+		if (u)
+			buf_printf(b, "\\u%04x", (unsigned)u);
+		else
+			buf_printf(b, "\\x%02x", (unsigned char)s[i]);
+		from = i + len;
 	}
 	buf_put(b, s + from, n - from);
 }
