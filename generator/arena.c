@@ -40,9 +40,17 @@ _Noreturn void out_of_memory(size_t n)
 	exiting = true;
 	free(reserve);
 	reserve = NULL;
-	char msg[4200];
+	char msg[4200], name[4096];
+	size_t at = 0;	/* the file's name with a ? for what a terminal would act on (term_plain) */
+	for (size_t i = 0, len, rn = reading ? strlen(reading) : 0; i < rn && at + 4 < sizeof name; i += len) {
+		if (term_plain(reading + i, rn - i, &len))
+			memcpy(name + at, reading + i, len), at += len;
+		else
+			name[at++] = '?';
+	}
+	name[at] = '\0';
 	int len = reading ? snprintf(msg, sizeof msg, "%s: error: out of memory (asking for %zu bytes) while reading it\n",
-				     reading, n)
+				     name, n)
 			  : snprintf(msg, sizeof msg, "c360: error: out of memory (asking for %zu bytes)\n", n);
 	len = len < 0 ? 0 : len >= (int)sizeof msg ? (int)sizeof msg - 1 : len;
 	if (write(STDERR_FILENO, msg, (size_t)len) < 0)

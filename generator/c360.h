@@ -211,7 +211,7 @@ const char *buf_cstr(Buf *b);	/* NUL-terminates without counting the NUL */
 void buf_free(Buf *b);
 
 void buf_int(Buf *b, int64_t v);	/* locale-independent; figures for people: fmt_* */
-/* Hostile text (a value, a file name) in a message: control bytes and \\ as \\xNN, cut at
+/* Hostile text (a value, a file name) in a message: escaped for a terminal (esc_terminal), \\ too, cut at
  * max bytes between characters with "…" (U+2026): the message stays one printable line. */
 void buf_put_printable(Buf *b, const char *s, size_t n, size_t max);
 #define MSG_VALUE_MAX 60	/* the bytes of a value quoted in a message */
@@ -1901,6 +1901,15 @@ void esc_html(Buf *b, const char *s, size_t n);		/* text and quoted attributes; 
  * text shown outside a page (the e-mail's text, the PDF) has a space for each, as the pages do
  * for C0 and DEL, so that none reaches a terminal (a backspace, an escape sequence). */
 size_t control_len(const char *s, size_t n);
+/* Text for c360's messages on a terminal: C0 controls, DEL and bytes that are not UTF-8 as \\xNN,
+ * C1 controls (U+0080..U+009F), U+2028, U+2029 and the bidirectional controls (U+202A..U+202E,
+ * U+2066..U+2069, U+200E, U+200F, U+061C) as \\uXXXX; with ESC_TERM_BACKSLASH \\ as \\x5c too
+ * (a value, whose escapes read back), with ESC_TERM_LINES a tab and a line end kept (a message). */
+enum { ESC_TERM_BACKSLASH = 1, ESC_TERM_LINES = 2 };
+void esc_terminal(Buf *b, const char *s, size_t n, unsigned flags);
+/* Whether the character at s[0..n) (n > 0) reaches a terminal as it is (esc_terminal, no flags);
+ * its length (1 for a byte that is not UTF-8) in *len. For where nothing can be allocated. */
+bool term_plain(const char *s, size_t n, size_t *len);
 void text_shown(Buf *b, const char *s, size_t n);	/* s with a space for each control_len, U+2028 and U+2029 */
 void esc_markdown(Buf *b, const char *s, size_t n);	/* literal text in Markdown */
 void esc_url(Buf *b, const char *s, size_t n);		/* one URL path segment */

@@ -46,19 +46,34 @@ static void erase(void)
 	shown = false;
 }
 
+/* Writes s[0..n) to standard error, and to console_capture's buffer, as a terminal may show it:
+ * whatever c360 quotes in it from the data, a file name or the configuration that is not text
+ * (a control character, a bidirectional one: esc_terminal) as an escape, its lines kept. */
+static void put_err(const char *s, size_t n)
+{
+	Buf safe = {0};
+	esc_terminal(&safe, s, n, ESC_TERM_LINES);
+	fwrite(safe.p ? safe.p : "", 1, safe.len, stderr);
+	capture(safe.p ? safe.p : "", safe.len);
+	buf_free(&safe);
+}
+
 void console_write(const char *s, size_t n)
 {
 	erase();
-	fwrite(s, 1, n, stderr);
-	capture(s, n);
+	put_err(s, n);
 }
 
 void console_last(const char *text)
 {
-	char line[4352];
-	int n = snprintf(line, sizeof line, "%sc360: %s\n", shown ? "\r\033[K" : "", text);
-	if (n > 0 && write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0)
-		return;	/* nowhere left to say it */
+	Buf line = {0};
+	buf_puts(&line, shown ? "\r\033[K" : "");
+	buf_puts(&line, "c360: ");
+	esc_terminal(&line, text, strlen(text), 0);
+	buf_putc(&line, '\n');
+	if (write(STDERR_FILENO, line.p, line.len) < 0)
+		line.len = 0;	/* nowhere left to say it */
+	buf_free(&line);
 }
 
 void say(Verbosity at, const char *fmt, ...)
@@ -67,20 +82,22 @@ void say(Verbosity at, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char line[1024];	/* what capture keeps of it */
+	Buf line = {0};
+	buf_puts(&line, "c360: ");
 	va_list again;
 	va_copy(again, ap);
-	erase();
-	fputs("c360: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	int n = vsnprintf(line + 6, sizeof line - 7, fmt, again);	/* a longer message is cut */
+	if (n > 0) {
+		buf_grow(&line, (size_t)n + 1);
+		vsnprintf(line.p + line.len, (size_t)n + 1, fmt, again);
+		line.len += (size_t)n;
+	}
 	va_end(again);
-	n = n < 0 ? 0 : n < (int)sizeof line - 7 ? n : (int)sizeof line - 8;
-	memcpy(line, "c360: ", 6);
-	line[6 + n] = '\n';
-	capture(line, (size_t)n + 7);
+	buf_putc(&line, '\n');
+	erase();
+	put_err(line.p, line.len);
+	buf_free(&line);
 }
 
 static double seconds(struct timespec from, struct timespec to)
@@ -123,7 +140,11 @@ void console_note(const char *fmt, ...)
 	n = n < 0 ? 0 : n < (int)sizeof line - 1 ? n : (int)sizeof line - 2;
 	line[n] = '\n', line[n + 1] = '\0';
 	erase();
-	fprintf(stderr, "c360: %s", line);	/* one write: notes come from several threads */
+	Buf safe = {0};	/* one write: notes come from several threads */
+	buf_puts(&safe, "c360: ");
+	esc_terminal(&safe, line, (size_t)n + 1, ESC_TERM_LINES);
+	fputs(buf_cstr(&safe), stderr);
+	buf_free(&safe);
 }
 
 void console_counts(const char *what, const uint64_t *n)
@@ -144,7 +165,10 @@ void console_progress(const char *what)
 		return;
 	erase();
 	if (*what) {
-		fprintf(stderr, "c360: %s", what);
+		Buf safe = {0};
+		esc_terminal(&safe, what, strlen(what), 0);
+		fprintf(stderr, "c360: %s", buf_cstr(&safe));
+		buf_free(&safe);
 		shown = true;
 	}
 	fflush(stderr);

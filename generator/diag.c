@@ -108,17 +108,14 @@ const DiagHelp diag_help[D_COUNT] = {
 static const char *const sev_name[] = {"note", "warning", "error"};
 
 /* At most max bytes of s[0..n), cut between characters (utf8_cut) with "…" after what is left
- * out; escaped: control bytes and \\ as \\xNN. */
+ * out; escaped: for a terminal, \\ too (esc_terminal). */
 static void put_cut(Buf *b, const char *s, size_t n, size_t max, bool escaped)
 {
 	size_t kept = utf8_cut(s, n, max);
-	for (size_t i = 0; i < kept; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (escaped && (c < 0x20 || c == 0x7f || c == '\\'))
-			buf_printf(b, "\\x%02x", c);
-		else
-			buf_putc(b, (char)c);
-	}
+	if (escaped)
+		esc_terminal(b, s, kept, ESC_TERM_BACKSLASH);
+	else
+		buf_put(b, s, kept);
 	if (kept < n)
 		buf_puts(b, "\xe2\x80\xa6");	/* … */
 }

@@ -134,6 +134,64 @@ void esc_bidi(Buf *b, const char *s, size_t n)
 		buf_puts(b, st.isolate >> st.depth & 1 ? "\u2069" : "\u202c");
 }
 
+/* ---- text for a terminal: c360's messages
+ *
+ * What a terminal acts on or hides is shown as an escape that names it, so a message stays one
+ * line in the order it was written and says what the data holds: a C0 control or DEL as \\xNN
+ * (a tab and a line end kept with ESC_TERM_LINES), a byte that is not UTF-8 as \\xNN (a lone
+ * 0x9b is CSI to a terminal in an 8-bit mode), and as \\uXXXX a C1 control (U+0080..U+009F:
+ * U+009B is CSI, U+0085 a line end to some terminals), a line or paragraph separator (U+2028,
+ * U+2029) and a bidirectional control (U+202A..U+202E, U+2066..U+2069, and the marks U+200E,
+ * U+200F, U+061C), which a terminal that orders text by UAX #9 lets reorder the message around
+ * the value. Other characters stay as they are, letters of right-to-left scripts too. */
+
+/* Whether a message shows the character c (U+0080 or above) as \\uXXXX. */
+static bool term_escaped(ucs4_t c)
+{
+	return c <= 0x9f || c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+	       c == 0x200e || c == 0x200f || c == 0x061c;
+}
+
+/* The character at p[0..n) (n > 0): its length (1 for a byte that is not UTF-8); in *u the code
+ * point a message shows as \\uXXXX, 0 for a byte it shows as \\xNN; true if shown as it is. */
+static bool term_char(const unsigned char *p, size_t n, unsigned flags, size_t *len, ucs4_t *u)
+{
+	*len = 1, *u = 0;
+	if (p[0] < 0x80)
+		return p[0] == '\\' ? !(flags & ESC_TERM_BACKSLASH)
+				     : (p[0] >= 0x20 && p[0] != 0x7f) || (flags & ESC_TERM_LINES && (p[0] == '\n' || p[0] == '\t'));
+	int k = u8_mbtoucr(u, p, n);	/* -1, -2: not UTF-8 here */
+	if (k <= 0) {
+		*u = 0;
+		return false;
+	}
+	*len = (size_t)k;
+	return !term_escaped(*u);
+}
+
+bool term_plain(const char *s, size_t n, size_t *len)
+{
+	ucs4_t u;
+	return term_char((const unsigned char *)s, n, 0, len, &u);
+}
+
+void esc_terminal(Buf *b, const char *s, size_t n, unsigned flags)
+{
+	size_t from = 0, len;
+	ucs4_t u;
+	for (size_t i = 0; i < n; i += len) {
+		if (term_char((const unsigned char *)s + i, n - i, flags, &len, &u))
+			continue;
+		buf_put(b, s + from, i - from);
+		if (u)
+			buf_printf(b, "\\u%04x", (unsigned)u);
+		else
+			buf_printf(b, "\\x%02x", (unsigned char)s[i]);
+		from = i + len;
+	}
+	buf_put(b, s + from, n - from);
+}
+
 /* The bytes esc_html replaces, and by what: most values (names, dates, figures) have none, and
  * pass 8 bytes at a time. 0xe2 starts a bidirectional control (and other characters), 0xc2 a
  * C1 control (and other characters). */

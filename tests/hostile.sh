@@ -380,6 +380,17 @@ if plain; then
 		[ "$got" = 0 ] || diff -r -x .c360-prev "$T/s" "$T/s.before" >/dev/null && pass || fail "running out of memory changed the site"
 	done
 	no_staging "out of memory"
+	# ... its message names the file read as others do, what a terminal acts on (CSI) as ?
+	ln -s gen "$T/gen$(printf '\302\233')x"
+	(cd "$T/cwd" && ulimit -v 100000 && timeout -s KILL "$LIMIT" $C360 build --data "$T/gen$(printf '\302\233')x" --out "$T/s-csi") >"$T/out" 2>"$T/err"
+	if grep -q 'out of memory .* while reading it' "$T/err"; then
+		LC_ALL=C grep -q -P '\xc2[\x80-\x9f]' "$T/err" && fail "out of memory: CSI in the file's name: $(od -c "$T/err" | head -3)" ||
+			grep -q "gen?x/.*out of memory" "$T/err" && pass || fail "out of memory: $(head -2 "$T/err")"
+	else
+		skipped=$((skipped + 1))
+		echo "skipped: the file's name when out of memory (ulimit -v 100000 ran out elsewhere: $(tail -1 "$T/err"))"
+	fi
+	rm -rf "$T/gen$(printf '\302\233')x" "$T/s-csi"
 	# ... below what laying text out needs (Pango: threads, fonts), exit 1 saying so, never a
 	# signal: under ulimit -v 50-75 MB GLib ended the build (SIGTRAP) when Pango could not make
 	# a thread, and Pango crashed (SIGSEGV) on a font it could not load
@@ -971,5 +982,37 @@ LC_ALL=C grep -l -P '\xc2[\x80-\x9f]' "$T/ctl-mail" "$T/ctl-pdf" "$T/ctl-site/we
 	$(find "$T/ctl-site" -name '*.html' -o -name '*.svg') >"$T/ctl-found"
 [ -s "$T/ctl-found" ] && fail "a C1 control in: $(cat "$T/ctl-found")" || pass
 rm -rf "$T/ctl" "$T/ctl-site" "$T/ctl-mail" "$T/ctl-pdf" "$T/ctl-found"
+
+# ---- ... nor the terminal: a value, a header's name, a file name from the configuration, --out,
+# quoted in a message, show C1 controls (CSI, NEL), a byte that is not UTF-8, U+2028 and the
+# bidirectional controls as escapes (\u009b, \x9b, \u202e), as C0 and DEL (\x1b) were already
+mkdir -p "$T/term"
+cp "$FIXTURE"/*.csv "$T/term/"
+python3 - "$T/term" <<'PY'
+import sys
+d = sys.argv[1]
+rows = open(f"{d}/customers.csv", "rb").read().decode("utf-8-sig").split("\n")
+rows[0] += ",X\u009b2J\u202eY\u2028Z\x1b"
+rows[1] = rows[1].split(",")[0] + ",A,bad\u009b[31m\u202eoops\u2029\u0085@@x,F,,x,v"
+open(f"{d}/customers.csv", "wb").write("\n".join(rows).encode())
+o = open(f"{d}/orders.csv", "rb").read().split(b"\n")
+o[1] = o[1].replace(b"120.50", b"12\x9b0\xc2\x9b")	# an amount with a byte that is not UTF-8 (read as U+FFFD), and CSI
+open(f"{d}/orders.csv", "wb").write(b"\n".join(o))
+PY
+printf '[files]\npayments = pay\302\233[2Jx\342\200\256.csv\n' >"$T/term.conf"	# CSI, RLO
+for cmd in "check --verbose" "build --verbose --out $T/term-site" "build --out $T/term-o$(printf '\302\233\233')x"; do
+	run 0 $cmd --data "$T/term" --config "$T/term.conf"
+	LC_ALL=C grep -n -P '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c' "$T/err" >"$T/term-found" ||
+		LC_ALL=C.UTF-8 grep -n -a -v -x '.*' "$T/err" >>"$T/term-found"	# a line that is not UTF-8
+	[ -s "$T/term-found" ] && fail "c360 $cmd: a control reaches the terminal: $(head -3 "$T/term-found" | od -c | head -5)" || pass
+done
+run 0 build --verbose --out "$T/term-site" --data "$T/term" --config "$T/term.conf"
+for shown in 'email "bad\u009b[31m\u202eoops\u2029\u0085@@x"' 'unknown column "X\u009b2J\u202eY\u2028Z\x1b"' \
+	'amount "12'"$(printf '\357\277\275')"'0\u009b"' 'pay\u009b[2Jx\u202e.csv'; do	# the value's 0x9b read as U+FFFD
+	grep -qF -- "$shown" "$T/err" && pass || fail "stderr lacks $shown: $(grep -a -m2 'bad\|pay' "$T/err")"
+done
+run 0 build --out "$T/term-o$(printf '\302\233\233')x" --data "$T/term" --config "$T/term.conf"
+grep -qF 'term-o\u009b\x9bx' "$T/err" && pass || fail "--out with CSI and a lone 0x9b not escaped: $(tail -2 "$T/err")"
+rm -rf "$T/term" "$T/term.conf" "$T/term-site" "$T/term-o"* "$T/term-found"
 
 finish hostile

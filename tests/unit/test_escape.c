@@ -3,6 +3,8 @@
  * a plain reading of UAX #9's matching. */
 #include "harness.h"
 
+#include <unistr.h>
+
 #define LRE "\xe2\x80\xaa"
 #define RLE "\xe2\x80\xab"
 #define PDF "\xe2\x80\xac"
@@ -342,6 +344,70 @@ static void test_cuts(void **state)
 	CHECK(text_columns_cut("ae\xcc\x81" "b", 5, 2) == 4, "a, é in 2 columns");
 }
 
+/* Whether s[0..n) is what a terminal shows as it is written: UTF-8 without a C0 control (but a
+ * line end and a tab with lines), DEL, a C1 control, U+2028, U+2029 or a bidirectional control. */
+static bool terminal_safe(const char *s, size_t n, bool lines)
+{
+	if (u8_check((const uint8_t *)s, n))
+		return false;
+	for (size_t i = 0; i < n;) {
+		ucs4_t c;
+		i += (size_t)u8_mbtouc(&c, (const uint8_t *)s + i, n - i);
+		if ((c < 0x20 && !(lines && (c == '\n' || c == '\t'))) || (c >= 0x7f && c <= 0x9f) || c == 0x2028 ||
+		    c == 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e ||
+		    c == 0x200f || c == 0x061c)
+			return false;
+	}
+	return true;
+}
+
+/* Text in a message: what a terminal acts on or hides as an escape that names it, the rest,
+ * right-to-left letters too, as it is. */
+static void test_terminal(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *want; unsigned flags; } cases[] = {
+		{"Esc\x1b]0;x\x07", "Esc\\x1b]0;x\\x07", 0}, {"Del\x7f", "Del\\x7f", 0},
+		{"Csi\xc2\x9b" "2J", "Csi\\u009b2J", 0}, {"Nel\xc2\x85" "Y", "Nel\\u0085Y", 0},
+		{"\xc2\x80\xc2\x9f", "\\u0080\\u009f", 0}, {"No\xc2\xa0" "break", "No\xc2\xa0" "break", 0},
+		{"lone\x9b" "2J", "lone\\x9b2J", 0}, {"\x85\x80", "\\x85\\x80", 0}, {"cut\xc2", "cut\\xc2", 0},
+		{"\xe2\x80", "\\xe2\\x80", 0}, {"\xc0\x80", "\\xc0\\x80", 0}, {"\xed\xa0\x80", "\\xed\\xa0\\x80", 0},
+		{"a\xe2\x80\xa8" "b\xe2\x80\xa9", "a\\u2028b\\u2029", 0},
+		{"\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad\xe2\x80\xae", "\\u202a\\u202b\\u202c\\u202d\\u202e", 0},
+		{"\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", "\\u2066\\u2067\\u2068\\u2069", 0},
+		{"\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", "\\u200e\\u200f\\u061c", 0},
+		{"\xe2\x80\xaf\xe2\x81\xa5\xe2\x80\xa6", "\xe2\x80\xaf\xe2\x81\xa5\xe2\x80\xa6", 0},	/* U+202F, U+2065, … */
+		{"caf\xc3\xa9 \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xf0\x9f\x98\x80", "caf\xc3\xa9 \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xf0\x9f\x98\x80", 0},
+		{"a\\x1b", "a\\x1b", 0}, {"a\\x1b", "a\\x5cx1b", ESC_TERM_BACKSLASH},
+		{"one\ntwo\tthree\r", "one\\x0atwo\\x09three\\x0d", 0}, {"one\ntwo\tthree\r", "one\ntwo\tthree\\x0d", ESC_TERM_LINES},
+		{"", "", 0},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Buf b = {0};
+		esc_terminal(&b, cases[i].in, strlen(cases[i].in), cases[i].flags);
+		CHECK(strcmp(buf_cstr(&b), cases[i].want) == 0, "case %zu: %s", i, buf_cstr(&b));
+		buf_free(&b);
+	}
+	/* any bytes, most of them the ones that start or continue the characters at stake */
+	static const unsigned char pick[] = {0x00, 0x1b, '\n', '\\', 'a', 0x7f, 0x80, 0x85, 0x9b, 0x9f, 0xa0, 0xa8,
+					     0xa9, 0xaa, 0xae, 0xa6, 0x81, 0x8e, 0xc2, 0xd8, 0x9c, 0xe2, 0xed, 0xf0, 0xff};
+	uint64_t seed = 40;
+	for (int round = 0; round < 200000; round++) {
+		unsigned char s[8];
+		for (size_t k = 0; k < sizeof s; k++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			s[k] = pick[(seed >> 33) % sizeof pick];
+		}
+		for (unsigned flags = 0; flags < 4; flags++) {
+			Buf b = {0};
+			esc_terminal(&b, (const char *)s, sizeof s, flags);
+			CHECK(terminal_safe(b.p, b.len, flags & ESC_TERM_LINES), "round %d, flags %u: %.*s", round, flags,
+			      (int)b.len, b.p);
+			buf_free(&b);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_sheet_cells),
 		cmocka_unit_test(test_controls_as_spaces),
 		cmocka_unit_test(test_cuts),
+		cmocka_unit_test(test_terminal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -415,6 +415,32 @@ static void test_diag_cut(void **state)
 	buf_free(&name), buf_free(&want);
 }
 
+/* What a terminal acts on (C1's CSI and NEL, a byte that is not UTF-8) or lets reorder a message
+ * (a bidirectional control, a line separator) reaches it as an escape: in a value quoted by a
+ * diagnostic, and in whatever else c360 says, a path or a name it was given. */
+static void test_messages_escaped(void **state)
+{
+	(void)state;
+	static const char hostile[] = "a\xc2\x9b[2J\xc2\x85\x9b\xe2\x80\xae" "b\xe2\x80\xa8" "c\xe2\x81\xa6";
+	static const char shown[] = "a\\u009b[2J\\u0085\\x9b\\u202eb\\u2028c\\u2066";
+	Diags d = {.file = "c.csv"};
+	diag(&d, D_INVALID_EMAIL, 2, 3, "email", hostile, strlen(hostile));
+	diag(&d, D_COLUMN_UNKNOWN, 1, 7, hostile, NULL, 0);
+	const char *val = d.tally[D_INVALID_EMAIL].sample[0].text, *col = d.tally[D_COLUMN_UNKNOWN].sample[0].text;
+	CHECK(strstr(val, shown) && strstr(col, shown), "%s | %s", val, col);
+	diag_free(&d);
+	Buf said = {0};
+	console_capture(&said);
+	say(SAY_QUIET, "wrote %s", hostile);
+	console_write("x\n", 2);
+	console_write(hostile, strlen(hostile));
+	console_capture(NULL);
+	Buf want = {0};
+	buf_printf(&want, "c360: wrote %s\nx\n%s", shown, shown);
+	CHECK(strcmp(buf_cstr(&said), buf_cstr(&want)) == 0, "said: %s", buf_cstr(&said));
+	buf_free(&said), buf_free(&want);
+}
+
 /* Two unknown categories in one payment: one row flagged, in every count. */
 static void test_counts_agree(void **state)
 {
@@ -522,6 +548,7 @@ int main(void)
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_diag_levels),
 		cmocka_unit_test(test_diag_cut),
+		cmocka_unit_test(test_messages_escaped),
 		cmocka_unit_test(test_counts_agree),
 		cmocka_unit_test(test_unfinished_summary),
 		cmocka_unit_test(test_paths),
