@@ -1280,10 +1280,18 @@ typedef struct {
 	uint32_t body, body_len;	/* [...] of esc_js_pack */
 } OldRecord;
 
+/* A record's input and its place in the pack: OldPack.by_input, sorted by input (then place). */
+typedef struct {
+	FileHash input;
+	uint32_t rec;
+} OldInput;
+
 typedef struct OldPack {
 	Buf bytes;		/* the previous build's pack file */
 	OldRecord *rec;
 	size_t nrec, rec_cap;
+	OldInput *by_input;	/* the records' inputs, nrec of them, sorted: a lookup is a binary search, so
+				 * a pack that ids made to meet in it fills stays n log n to remake, not n^2 */
 	Buf runs;		/* its runs of markup, read out of their escapes, one after another */
 	uint32_t *run_at;	/* run i is runs[run_at[i], run_at[i + 1]) */
 	size_t nruns, runs_cap;
@@ -1435,6 +1443,16 @@ static bool old_record_html(const OldPack *o, const OldRecord *r, Buf *html)
 
 /* Pack k's file of the previous build into j->old, read, if it was made from the input the cache
  * says, which is its records' as the cache lists them; false if not. */
+static int old_input_cmp(const void *x, const void *y)
+{
+	const OldInput *a = x, *b = y;
+	if (a->input.lo != b->input.lo)
+		return a->input.lo < b->input.lo ? -1 : 1;
+	if (a->input.hi != b->input.hi)
+		return a->input.hi < b->input.hi ? -1 : 1;
+	return a->rec < b->rec ? -1 : a->rec > b->rec;
+}
+
 static bool old_pack_read(PageJob *j, uint32_t k, const char *path)
 {
 	const PackInputs *in = j->inputs;
@@ -1445,8 +1463,14 @@ static bool old_pack_read(PageJob *j, uint32_t k, const char *path)
 		return false;
 	OldPack *o = j->old;
 	o->bytes.len = 0;
-	return manifest_old_bytes(j->site->dir, path, in->old_pack[k], &o->bytes) &&
-	       old_pack_parse(o, k, in->old_start[k + 1] - in->old_start[k]);
+	if (!manifest_old_bytes(j->site->dir, path, in->old_pack[k], &o->bytes) ||
+	    !old_pack_parse(o, k, in->old_start[k + 1] - in->old_start[k]))
+		return false;
+	o->by_input = xrealloc(o->by_input, (o->rec_cap ? o->rec_cap : 1) * sizeof *o->by_input);
+	for (size_t i = 0; i < o->nrec; i++)
+		o->by_input[i] = (OldInput){in->old_input[in->old_start[k] + i], (uint32_t)i};
+	qsort(o->by_input, o->nrec, sizeof *o->by_input, old_input_cmp);
+	return true;
 }
 
 static void old_pack_free(OldPack *o)
@@ -1454,7 +1478,7 @@ static void old_pack_free(OldPack *o)
 	if (!o)
 		return;
 	buf_free(&o->bytes), buf_free(&o->runs);
-	free(o->rec), free(o->run_at), free(o);
+	free(o->rec), free(o->run_at), free(o->by_input), free(o);
 }
 
 /* The packs' inputs: room for this build's (false: it caches none) and the previous build's,
@@ -1495,14 +1519,22 @@ static void pack_inputs_note(PageJob *j, uint32_t k, FileHash input, const Buf *
 	memcpy(in->input + j->start[k], hashes->p, hashes->len);
 }
 
-/* The previous pack k's record made from input h (j->old read), or NULL. */
-static const OldRecord *old_record(const PageJob *j, uint32_t k, FileHash h)
+/* The previous pack's record made from input h (j->old read), the first of its place if two
+ * were, or NULL. */
+static const OldRecord *old_record(const PageJob *j, FileHash h)
 {
-	const PackInputs *in = j->inputs;
-	for (uint32_t i = in->old_start[k]; i < in->old_start[k + 1]; i++)
-		if (in->old_input[i].lo == h.lo && in->old_input[i].hi == h.hi)
-			return &j->old->rec[i - in->old_start[k]];
-	return NULL;
+	const OldPack *o = j->old;
+	size_t lo = 0, hi = o->nrec;
+	while (lo < hi) {	/* the first not below h */
+		size_t mid = lo + (hi - lo) / 2;
+		const FileHash *m = &o->by_input[mid].input;
+		if (m->lo < h.lo || (m->lo == h.lo && m->hi < h.hi))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	const OldInput *at = lo < o->nrec ? &o->by_input[lo] : NULL;
+	return at && at->input.lo == h.lo && at->input.hi == h.hi ? &o->rec[at->rec] : NULL;
 }
 
 /* customers/packed/K.js: C360.customers(K,[[id,title,body],...],[markup,...]), the bodies of
@@ -1540,7 +1572,7 @@ static void customer_pack(PageJob *j, uint32_t k, Buf *out, Buf *hashes, bool ch
 			memcpy(&one, hashes->p + (i - j->start[k]) * sizeof one, sizeof one);
 		}
 		buf_puts(out, i > j->start[k] ? ",\n[" : "\n[");
-		const OldRecord *r = old ? old_record(j, k, one) : NULL;
+		const OldRecord *r = old ? old_record(j, one) : NULL;
 		if (r && old_record_html(j->old, r, &j->w.html)) {
 			buf_put(out, j->old->bytes.p + r->head, r->head_len);	/* its id and title, as written */
 			j->records_kept++;

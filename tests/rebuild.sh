@@ -4,6 +4,12 @@
 # Usage: tests/rebuild.sh   (C360 names the binary)
 set -u
 . tests/lib.sh
+# flip FILE OFFSET: the byte at OFFSET made another (255 less it): a fixed byte written there
+# would leave a byte of a time, an inode or a hash as it was one time in 256
+flip() {
+	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf %o $((255 - b)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
 
 # changed A B: the files that differ between sites A and B (or are in one only), one a line.
 changed() {
@@ -271,8 +277,7 @@ err_has 'customers.csv: note: 67 more column_unknown (70 times in all; --verbose
 # is not taken: the export is read and its cache written again; the build never fails (customers
 # read again are the same: the facts keep theirs)
 at=$((368 + 100 * 48 + 8))	# the low byte of the 101st session's time (after the 368 bytes of the head)
-b=$(od -An -tu1 -j $at -N1 "$T/cs/.c360-cache/web_activities" | tr -d ' ')
-printf "\\$(printf %o $((255 - b)))" | dd of="$T/cs/.c360-cache/web_activities" bs=1 seek=$at conv=notrunc 2>/dev/null
+flip "$T/cs/.c360-cache/web_activities" $at
 cache_fresh "a byte of a cache changed" "web_activities " --config "$T/cache.conf" --as-of 2024-01-02
 truncate -s -100 "$T/cs/.c360-cache/orders"
 cache_fresh "a cache cut short" "orders " --config "$T/cache.conf" --as-of 2024-01-03
@@ -323,7 +328,7 @@ rm -rf "$T/fresh"
 run 0 build --verbose --data "$T/sd" --out "$T/fresh"
 diff -r -x .c360-prev -x .c360-cache -x .c360-inputs "$T/ss" "$T/fresh" >/dev/null && pass || fail "the rebuild past the record differs from a fresh build"
 # a record not whole is not taken
-printf 'x' | dd of="$T/ss/.c360-cache/exports-seen" bs=1 seek=60 conv=notrunc 2>/dev/null
+flip "$T/ss/.c360-cache/exports-seen" 60
 run 0 build --verbose --data "$T/sd" --out "$T/ss" --as-of 2024-01-01
 grep -q 'inputs as the previous build recorded' "$T/err" && fail "a damaged record was taken" || pass
 
@@ -371,9 +376,7 @@ ld_order 7
 grep -q "$kept" "$T/err" && fail "the sessions' cache taken unchecked though its mtime was set back" || pass
 ld_order 8
 err_has "$kept"
-# (byte 100 is in the time the check began: an 'x' written there left it as it was one time in 256)
-was=$(od -An -tu1 -j100 -N1 "$T/ls/.c360-cache/lazy-web_activities" | tr -d ' ')
-printf "\\$(printf %o $(((was + 1) % 256)))" | dd of="$T/ls/.c360-cache/lazy-web_activities" bs=1 seek=100 conv=notrunc 2>/dev/null
+flip "$T/ls/.c360-cache/lazy-web_activities" 100	# in the time the check began
 ld_order 9
 grep -q "$kept" "$T/err" && fail "a damaged check of the sessions' cache taken" || pass
 ld_fresh "the sessions' check damaged"
@@ -584,12 +587,10 @@ keyed_fresh "an orphan order first in id order: the inferred customers and every
 grep -q "^P3,$(ckey "$T/ks" X9)," "$T/ks/gold/fact_payments.csv" && pass || fail "the orphan payment's customer_key: $(sed -n 4p "$T/ks/gold/fact_payments.csv")"
 # ... and a facts file damaged, or another source's, is not taken (each customer's facts
 # hashed again, the file written again), when only an order's amount changes; the others kept
-b=$(od -An -tu1 -j 60 -N1 "$T/ks/.c360-cache/facts-web_activities" | tr -d ' ')
-printf "\\$(printf %o $((255 - b)))" | dd of="$T/ks/.c360-cache/facts-web_activities" bs=1 seek=60 conv=notrunc 2>/dev/null
+flip "$T/ks/.c360-cache/facts-web_activities" 60
 cp "$T/ks/.c360-cache/facts-support_tickets" "$T/ks/.c360-cache/facts-payments"
 # (and the facts grouped by customer: a sum damaged, another source's file)
-b=$(od -An -tu1 -j 40 -N1 "$T/ks/.c360-cache/by-web_activities" | tr -d ' ')
-printf "\\$(printf %o $((255 - b)))" | dd of="$T/ks/.c360-cache/by-web_activities" bs=1 seek=40 conv=notrunc 2>/dev/null
+flip "$T/ks/.c360-cache/by-web_activities" 40
 cp "$T/ks/.c360-cache/by-support_tickets" "$T/ks/.c360-cache/by-payments"
 facts_inodes() { for f in orders payments support_tickets web_activities; do echo "$f $(stat -c %i "$T/ks/.c360-cache/facts-$f")"; done; }
 facts_inodes >"$T/ino.before"
@@ -1592,7 +1593,7 @@ rows_fresh "an order of C4, as of 2024-12-31 again" "6 of 6" "6 of 6"
 printf 'O23,C4,2024-04-12,5.00,completed\n' >>"$T/gd/orders.csv"
 rows_fresh "an order of C4" "1 of 6" "1 of 6"
 # a byte of the rows' cache changed: that table formatted whole
-printf 'x' | dd of="$T/gs/.c360-cache/rows-customer_360-customers" bs=1 seek=100 conv=notrunc 2>/dev/null
+flip "$T/gs/.c360-cache/rows-customer_360-customers" 100
 printf 'O24,C4,2024-04-13,5.00,completed\n' >>"$T/gd/orders.csv"
 rows_fresh "a byte of customer_360's rows cache changed" "6 of 6" "1 of 6"
 # the previous file changed after it was written: not copied from
