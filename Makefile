@@ -87,7 +87,7 @@ valgrind: $(BIN) $(UNIT)
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus; the ingest corpus also
 # gets the fixture's files, and the tutorial's where they are. c360's sources are compiled once
 # for all of them (each fuzzer compiled them all again: ten minutes of CI's half hour).
-FUZZERS := ingest values silver template markdown config gold reader cache keyed mail serve search mailbody
+FUZZERS := ingest values silver template markdown config gold reader cache keyed mail serve search mailbody pdf
 FUZZ_SECONDS ?= 60
 # libFuzzer's seed: 0 picks one; CI fixes it, so that its smoke run is the same run each time
 FUZZ_SEED ?= 0
@@ -99,7 +99,9 @@ build-fuzz/obj/%.o: generator/%.c generator/c360.h
 # kept, not deleted as intermediates, so that a fuzzer rebuilt compiles only what changed
 .SECONDARY: $(FUZZ_OBJ)
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/unit/cache_file.h $(FUZZ_OBJ)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(C360_LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(C360_LIBS) $(FUZZ_LDFLAGS)
+# fuzz_pdf checks each text the PDF draws on its way to text.c
+build-fuzz/fuzz_pdf: FUZZ_LDFLAGS = -Wl,--wrap=text_show,--wrap=text_measure
 fuzz: $(FUZZERS:%=build-fuzz/fuzz_%)
 	mkdir -p build-fuzz/corpus_ingest	# the fixture's files go there whichever FUZZERS run
 	for f in $(FUZZERS); do mkdir -p build-fuzz/corpus_$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus_$$f/; done

@@ -161,7 +161,9 @@ static void need(Pdf *p, double h)
 		new_page(p);
 }
 
-/* text in lines no wider than the body, from p->y on. */
+/* text in lines no wider than the body, from p->y on: each measured as it is shown (a line
+ * separator in it, measured as it is, was a line end to Pango: a line of two halves that each
+ * fit was drawn whole, past the page's edge). */
 static void paragraph(Pdf *p, const char *text, double size)
 {
 	cairo_t *cr = p->cr;
@@ -171,7 +173,7 @@ static void paragraph(Pdf *p, const char *text, double size)
 		size_t n = strcspn(w, " "), keep = line.len;
 		buf_puts(&line, line.len ? " " : "");
 		buf_put(&line, w, n);
-		if (text_measure(cr, size, false, buf_cstr(&line)) > A4_W - 2 * MARGIN && keep) {
+		if (shown_width(cr, size, false, buf_cstr(&line)) > A4_W - 2 * MARGIN && keep) {
 			line.len = keep;
 			buf_putc(&line, ' ');	/* the space the line ends at: in the text a reader reads out */
 			need(p, size * 1.5);

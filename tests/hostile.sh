@@ -982,6 +982,22 @@ LC_ALL=C grep -l -P '\xc2[\x80-\x9f]' "$T/ctl-mail" "$T/ctl-pdf" "$T/ctl-site/we
 	$(find "$T/ctl-site" -name '*.html' -o -name '*.svg') >"$T/ctl-found"
 [ -s "$T/ctl-found" ] && fail "a C1 control in: $(cat "$T/ctl-found")" || pass
 rm -rf "$T/ctl" "$T/ctl-site" "$T/ctl-mail" "$T/ctl-pdf" "$T/ctl-found"
+# ... nor a line separator (U+2028) in the PDF's paragraph, here in the configured name of a
+# missing tickets file that "No churn risk without ticket data: NAME is missing." quotes: its
+# lines were measured with it, a line end to Pango, and one whose two halves each fit was drawn
+# whole, past the right margin (fuzz_pdf); no word of the PDF ends past the margin (555 pt)
+mini "$T/ls"
+python3 -c 'import sys; open(sys.argv[1], "w").write("[files]\nsupport_tickets = \"W\u2028WWWWWWW WWWWWWW WWWWWWW WWWWWWW WWWWW\"\n")' "$T/ls.conf"
+run 0 build --data "$T/ls" --config "$T/ls.conf" --out "$T/ls-site"
+pdftotext -bbox-layout "$T/ls-site/weekly/report.pdf" "$T/ls-bbox" 2>/dev/null
+python3 - "$T/ls-bbox" <<-'PY' >"$T/out" 2>&1 && pass || fail "a line of the PDF past its margin: $(tail -1 "$T/out")"
+	import re, sys
+	words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', open(sys.argv[1]).read())
+	assert any(w == 'missing.' for x, w in words), 'no "missing." in the PDF'
+	past = [w for x, w in words if float(x) > 555.5]
+	assert not past, 'past the margin: %s' % past
+	PY
+rm -rf "$T/ls" "$T/ls.conf" "$T/ls-site" "$T/ls-bbox"
 
 # ---- ... nor the terminal: a value, a header's name, a file name from the configuration, --out,
 # quoted in a message, show C1 controls (CSI, NEL), a byte that is not UTF-8, U+2028 and the

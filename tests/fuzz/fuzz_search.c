@@ -4,9 +4,16 @@
  * UTF-8 a <script> can hold: no control character but a line end, no U+2028 or U+2029 raw (a
  * line end to old JavaScript), no "</script" nor "<!--". Each records file is
  * C360.records(K,[...]); of arrays of JSON strings, whose first four read back as the
- * customer's id, name, e-mail and city as the search shows them (cut, esc_bidi). */
+ * customer's id, name, e-mail and city as the search shows them (cut, esc_bidi).
+ *
+ * What does not depend on the input is made once, at the first run: the config and the site's
+ * templates and theme (site_open: two thirds of a run), and one folder the search is
+ * written to, emptied after each run and removed when the process ends: at exit, at an abort
+ * (its own checks' or the code's: libFuzzer's handler then _Exits, skipping atexit), at SIGINT
+ * or SIGTERM, and at a sanitizer's report. A libFuzzer timeout or a SIGKILL leaves it. */
 #include <dirent.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -33,10 +40,74 @@ static void csv_piece(Buf *b, const uint8_t **at, const uint8_t *end)
 	*at = nul ? nul + 1 : end;
 }
 
+static char tmp_dir[] = "/tmp/fuzz-search-XXXXXX";
+static bool tmp_made;
+
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
 {
-	(void)st, (void)flag, (void)f;
-	return remove(path);
+	(void)st, (void)flag;
+	return f->level ? remove(path) : 0;
+}
+
+/* What is in the folder removed (all: the folder too); false if some of it is left. Not
+ * async-signal-safe, but only run from a signal handler by a process about to end. */
+static bool tmp_empty(bool all)
+{
+	if (!tmp_made)
+		return true;
+	if (nftw(tmp_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0 || (all && rmdir(tmp_dir) != 0))
+		return false;
+	tmp_made = !all;
+	return true;
+}
+
+static void tmp_remove(void)
+{
+	tmp_empty(true);
+}
+
+/* The handlers libFuzzer set (they end the process without exit), each called after the folder is removed. */
+enum { NSIGNALS = 3 };
+static const int signals[NSIGNALS] = {SIGABRT, SIGINT, SIGTERM};
+static struct sigaction before[NSIGNALS];
+
+static void tmp_signal(int sig, siginfo_t *info, void *context)
+{
+	tmp_remove();
+	for (int i = 0; i < NSIGNALS; i++) {
+		if (signals[i] != sig)
+			continue;
+		sigaction(sig, &before[i], NULL);
+		if (before[i].sa_flags & SA_SIGINFO)
+			before[i].sa_sigaction(sig, info, context);
+		else if (before[i].sa_handler != SIG_DFL && before[i].sa_handler != SIG_IGN)
+			before[i].sa_handler(sig);
+		else
+			raise(sig);	/* delivered once this handler returns */
+	}
+}
+
+/* The sanitizers' hook for the summary line of a report (printed as their own does), called
+ * before they end the process without exit. */
+void __sanitizer_report_error_summary(const char *summary);
+void __sanitizer_report_error_summary(const char *summary)
+{
+	fprintf(stderr, "%s\n", summary);
+	tmp_remove();
+}
+
+/* The folder made, to be removed however the process ends; run at the first run, after
+ * libFuzzer has set its handlers. */
+static void tmp_make(void)
+{
+	if (!mkdtemp(tmp_dir))
+		abort();
+	tmp_made = true;
+	atexit(tmp_remove);
+	struct sigaction sa = {.sa_sigaction = tmp_signal, .sa_flags = SA_SIGINFO};
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < NSIGNALS; i++)
+		sigaction(signals[i], &sa, &before[i]);
 }
 
 /* The JSON string at *p (its opening quote), decoded into out; false if it is not one. */
@@ -158,18 +229,44 @@ static void check_records(const Site *site, const char *s, size_t n)
 	buf_free(&want), buf_free(&extra);
 }
 
-/* The search's files of the site of g, written to a folder of its own, checked, and removed. */
-static void check_site(const Gold *g, Config *cfg)
+static Config cfg;
+static Site base;	/* the site's templates and theme, opened once: its g and plan are a run's */
+static Buf base_err;
+
+/* The config and the folder, once. */
+static void context_make(void)
 {
-	char dir[] = "/tmp/fuzz-search-XXXXXX", path[96];
-	if (!mkdtemp(dir))
-		abort();
-	cfg->out_dir = dir;
-	ChartSet charts = {0};
-	Site site;
+	config_defaults(&cfg);
+	cfg.data_dir = "(fuzz)";
+	cfg.as_of = date_days(2024, 3, 1);
+	cfg.jobs = 1;
+	cfg.templates_dir = cfg.shipped_templates = "templates";	/* run from the repository's root */
+	cfg.themes_dir = "themes";
+	cfg.assets_dir = "assets";
+	tmp_make();
+	cfg.out_dir = tmp_dir;
+}
+
+/* The search's files of the site of g, written to the folder, checked, and removed. */
+static void check_site(const Gold *g)
+{
+	static ChartSet charts;
+	static bool opened;
+	if (!opened) {	/* the base's plan is the first gold's: each run makes its own */
+		if (!site_open(&base, g, &cfg, &charts, tmp_dir, &base_err))
+			abort();	/* run from the repository's root */
+		page_plan_free(&base.plan);
+		base.g = NULL;
+		opened = true;
+	}
+	char path[96];
 	Buf err = {0};
-	if (!site_open(&site, g, cfg, &charts, dir, &err) || !site_customer_index(&site))
-		abort();	/* run from the repository's root */
+	Site site = base;
+	site.g = g, site.err = &err;
+	page_plan_init(&site.plan, g, &cfg);
+	if (!site_customer_index(&site))
+		abort();
+	const char *dir = tmp_dir;
 	for (int k = 0;; k++) {	/* r0.js: one file of records for a few customers */
 		Buf b = {0}, ignore = {0};
 		snprintf(path, sizeof path, "%s/customers/search/r%d.js", dir, k);
@@ -196,9 +293,10 @@ static void check_site(const Gold *g, Config *cfg)
 	}
 	if (d)
 		closedir(d);
-	site_close(&site);
+	page_plan_free(&site.plan);
 	buf_free(&err);
-	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	if (!tmp_empty(false))
+		abort();	/* a run's files would be read as the next run's */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -221,14 +319,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		buf_puts(&ord, ",2024-01-01,10,completed\n");
 		buf_free(&id);
 	}
-	Config cfg;
-	config_defaults(&cfg);
-	cfg.data_dir = "(fuzz)";
-	cfg.as_of = date_days(2024, 3, 1);
-	cfg.jobs = 1;
-	cfg.templates_dir = cfg.shipped_templates = "templates";	/* run from the repository's root */
-	cfg.themes_dir = "themes";
-	cfg.assets_dir = "assets";
+	static bool made;
+	if (!made)
+		context_make(), made = true;
 	Silver s;
 	silver_init(&s, &cfg);
 	const Buf *text[2] = {&cust, &ord};
@@ -240,7 +333,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	Gold g;
 	bool finished = silver_finish(&s);
 	if (finished && gold_build(&s, &g, &err))
-		check_site(&g, &cfg);
+		check_site(&g);
 	if (finished)
 		gold_free(&g);
 	silver_free(&s);
