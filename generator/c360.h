@@ -2549,6 +2549,10 @@ bool site_shared(Site *site);	/* the dashboard, the quality page, the segments a
 bool site_dashboard(Site *site);
 bool site_quality(Site *site);
 bool site_segments(Site *site);
+/* The segments in the order of their rules (name, slug, rule, customers, share, lifetime_value),
+ * each with its most valuable customers' customer_rows as its page lists them (rows, shown):
+ * segments/index.html's and a page of the project's own's. */
+Value *segment_list(const Site *site, Arena *a);
 bool site_lists(Site *site);
 /* customers/: a page per customer (or the packs and their viewer), on the site's threads. */
 bool site_customer_pages(Site *site);

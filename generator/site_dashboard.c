@@ -184,6 +184,7 @@ static Value *dashboard_data(const Site *site, PageWork *w, const char *path, co
 		v_set(a, data, "top_count", v_num(a, V_INT, (int64_t)top));
 		for (int l = 0; l < LIST_COUNT; l++)
 			v_set(a, data, customer_list_defs[l].var, customer_list_rows(site, a, l, &top));
+		v_set(a, data, "segments", segment_list(site, a));
 	}
 	v_set(a, data, "kpi_cards", page_fragment(site, w, path, "kpi_cards.html", data));
 	v_set(a, data, "charts", page_fragment(site, w, path, "dashboard_charts.html", data));

@@ -159,27 +159,14 @@ static Value *segment_values(const Gold *g, Arena *a, Value *o, int seg)
 	return o;
 }
 
-bool site_segments(Site *site)
+/* Every segment's members, the most valuable first, from one walk over the customers (in the
+ * order of their value, not of their rows): members[start[seg], start[seg + 1]). */
+static uint32_t *segment_members(const Gold *g, size_t start[SEG_COUNT + 1])
 {
-	const Gold *g = site->g;
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
-	PageWork w;
-	page_init(&w);
-	bool ok = out_mkdir(site->dir, "segments", site->err);
-	Arena *a = &w.arena;
-	Value *d = v_obj(a), *list = v_set(a, d, "segments", v_list(a));
-	v_set(a, d, "title", v_cstr(a, "Segments"));
-	for (int seg = 0; seg < SEG_COUNT; seg++) {
-		Value *o = segment_values(g, a, v_push(a, list, v_obj(a)), seg);
-		v_set(a, o, "share", v_num(a, V_PCT, g->segment_share[seg]));
-		v_set(a, o, "lifetime_value", v_num(a, V_MONEY, g->segment_cents[seg]));
-	}
-	ok = ok && page_write(site, &w, "segments/index.html", "segments", d);
-	/* every segment's members, the most valuable first, from one walk over the customers (in
-	   the order of their value, not of their rows): members[start[seg], start[seg + 1]) */
 	uint32_t *members = xmalloc((nc + 1) * sizeof *members);
-	size_t start[SEG_COUNT + 1] = {0};
 	uint8_t *seg_of = xmalloc(nc + 1);
+	memset(start, 0, (SEG_COUNT + 1) * sizeof *start);
 	for (size_t i = 0; i < nc; i++) {
 		int seg = g->c360[g->by_value[i]].segment;
 		bool in = seg >= 0 && seg < SEG_COUNT;
@@ -194,6 +181,40 @@ bool site_segments(Site *site)
 		if (seg_of[i] < SEG_COUNT)
 			members[fill[seg_of[i]]++] = g->by_value[i];
 	free(seg_of);
+	return members;
+}
+
+Value *segment_list(const Site *site, Arena *a)
+{
+	const Gold *g = site->g;
+	size_t start[SEG_COUNT + 1];
+	uint32_t *members = segment_members(g, start);
+	Value *list = v_list(a);
+	for (int seg = 0; seg < SEG_COUNT; seg++) {
+		Value *o = segment_values(g, a, v_push(a, list, v_obj(a)), seg);
+		v_set(a, o, "share", v_num(a, V_PCT, g->segment_share[seg]));
+		v_set(a, o, "lifetime_value", v_num(a, V_MONEY, g->segment_cents[seg]));
+		size_t m = start[seg + 1] - start[seg], shown = m < SEGMENT_ROWS ? m : SEGMENT_ROWS;
+		v_set(a, o, "rows", customer_rows(site, a, members + start[seg], shown));
+		v_set(a, o, "shown", v_num(a, V_INT, (int64_t)shown));
+	}
+	free(members);
+	return list;
+}
+
+bool site_segments(Site *site)
+{
+	const Gold *g = site->g;
+	PageWork w;
+	page_init(&w);
+	bool ok = out_mkdir(site->dir, "segments", site->err);
+	Arena *a = &w.arena;
+	Value *d = v_obj(a);
+	v_set(a, d, "segments", segment_list(site, a));
+	v_set(a, d, "title", v_cstr(a, "Segments"));
+	ok = ok && page_write(site, &w, "segments/index.html", "segments", d);
+	size_t start[SEG_COUNT + 1];
+	uint32_t *members = segment_members(g, start);
 	for (int seg = 0; ok && seg < SEG_COUNT; seg++) {
 		size_t m = start[seg + 1] - start[seg];
 		const uint32_t *in = members + start[seg];

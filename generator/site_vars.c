@@ -139,21 +139,6 @@ static const PageVar quality_vars[] = {
 	END,
 };
 
-static const PageVar segment_fields[] = {
-	{"name", T_TEXT, NULL, "the segment, e.g. `At Risk`"},
-	{"slug", T_TEXT, NULL, "its file name without extension, e.g. `at-risk`"},
-	{"rule", T_TEXT, NULL, "the rule that puts a customer in it"},
-	{"customers", T_NUMBER, NULL, "customers in it"},
-	{"share", T_PCT, NULL, "their share of all customers"},
-	{"lifetime_value", T_MONEY, NULL, "their lifetime value together"},
-	END,
-};
-
-static const PageVar segments_vars[] = {
-	{"segments", T_LIST, segment_fields, "the segments, in the order of their rules"},
-	END,
-};
-
 static const PageVar customer_row_fields[] = {
 	{"id", T_TEXT, NULL, "the customer id"},
 	{"name", T_TEXT, NULL, "the name, else the id"},
@@ -170,9 +155,26 @@ static const PageVar customer_row_fields[] = {
 	END,
 };
 
+static const PageVar segment_fields[] = {
+	{"name", T_TEXT, NULL, "the segment, e.g. `At Risk`"},
+	{"slug", T_TEXT, NULL, "its file name without extension, e.g. `at-risk`"},
+	{"rule", T_TEXT, NULL, "the rule that puts a customer in it"},
+	{"customers", T_NUMBER, NULL, "customers in it"},
+	{"share", T_PCT, NULL, "their share of all customers"},
+	{"lifetime_value", T_MONEY, NULL, "their lifetime value together"},
+	{"rows", T_LIST, customer_row_fields, "its most valuable customers, as its page lists them (200 at most)"},
+	{"shown", T_NUMBER, NULL, "how many of them"},
+	END,
+};
+
+static const PageVar segments_vars[] = {
+	{"segments", T_LIST, segment_fields, "the segments, in the order of their rules"},
+	END,
+};
+
 /* A page of the project's own (templates/pages/NAME.md) has the dashboard's variables, the
- * customers page's most valuable customers and the lists' customers (customer_list_defs' var):
- * index.html's are this table from its fifth row. */
+ * customers page's most valuable customers, the lists' customers (customer_list_defs' var) and the
+ * segments with theirs: index.html's are this table from its sixth row. */
 static const PageVar own_page_vars[] = {
 	{"top", T_LIST, customer_row_fields, "the customers with the highest lifetime value, as `customers/index.html` "
 					     "lists them"},
@@ -181,6 +183,7 @@ static const PageVar own_page_vars[] = {
 							 "(500 at most)"},
 	{"open_tickets_list", T_LIST, customer_row_fields, "the customers with open tickets as `open-tickets.html` "
 							   "lists them (500 at most)"},
+	{"segments", T_LIST, segment_fields, "the segments, in the order of their rules"},
 	{"kpis", T_LIST, kpi_fields, "every KPI, in the order of their rows in gold/kpi_summary.csv"},
 	{"cards", T_LIST, kpi_fields, "the KPIs with a card, in the cards' order"},
 	{"kpi_cards", T_HTML, NULL, "the KPI cards: `templates/kpi_cards.html` rendered with this page's data"},
@@ -209,7 +212,7 @@ static const PageVar own_page_vars[] = {
 	{"no_web_activities", T_TEXT, NULL, "why there is no session data (empty if there is)"},
 	END,
 };
-#define index_vars (own_page_vars + 4)
+#define index_vars (own_page_vars + 5)
 
 static const PageVar segment_vars[] = {
 	{"name", T_TEXT, NULL, "the segment"},

@@ -145,7 +145,8 @@ mv "$T/tpl/vip.md" "$T/vip.md"
 mkdir "$T/tpl/pages"
 printf '# VIP customers ##\n\nRevenue {{total_revenue}} from {{top_count}}: {{#top}}[{{name}}]({{root}}{{url}}) {{/top}}\n\n{{{kpi_cards}}}\n' \
 	>"$T/tpl/pages/vip.md"
-printf 'A page without a heading.\n\nBacklog:{{#open_tickets_list}} [{{id}}]{{/open_tickets_list}}.\n' >"$T/tpl/pages/plain_2.md"
+printf 'A page without a heading.\n\nBacklog:{{#open_tickets_list}} [{{id}}]{{/open_tickets_list}}.\n\nSegments:{{#segments}} %s{{/segments}}\n' \
+	'{{slug}}={{customers}}/{{shown}}{{#rows}} [{{id}}]{{/rows}};' >"$T/tpl/pages/plain_2.md"
 printf '# **Top** <b>clients</b> &amp; `co`\n' >"$T/tpl/pages/top.md"	# titled as its <h1> reads, not its Markdown
 echo "not a page" >"$T/tpl/pages/notes.txt"	# not read, as in templates/, and said
 run 0 build --config "$T/tpl.conf" --data "$FIXTURE" --out "$T/tplsite"
@@ -161,6 +162,15 @@ has "$T/tplsite/vip.html" '<section class="kpi'
 want=$(awk -F, 'NR > 1 { printf " [%s]", $1 }' "$T/tplsite/open-tickets.csv" | tr -d '\357\273\277')
 [ -n "$want" ] && grep -qF "Backlog:$want." "$T/tplsite/plain_2.html" && pass ||
 	fail "plain_2.html's backlog: $(grep -o 'Backlog[^<]*' "$T/tplsite/plain_2.html"), want$want"
+# ... and each segment's customers (segments/SLUG.csv's, in its order), the segments as their page lists them
+want=$(for slug in $(grep -o 'href="[a-z-]*\.html"' "$T/tplsite/segments/index.html" | sed 's/^href="//; s/\.html"$//'); do
+	awk -F, -v slug="$slug" 'NR > 1 { ids = ids " [" $1 "]"; n++ } END { printf " %s=%d/%d%s;", slug, n, n, ids }' \
+		"$T/tplsite/segments/$slug.csv"
+done)
+case "$want" in *'] ['*'lost='*) grep -qF "Segments:$want" "$T/tplsite/plain_2.html" && pass ||
+	fail "plain_2.html's segments: $(grep -o 'Segments:[^<]*' "$T/tplsite/plain_2.html"), want$want" ;;
+*) fail "no segment of the fixture with two customers, or no lost: $want" ;;
+esac
 [ ! -e "$T/tplsite/notes.html" ] && [ ! -e "$T/tplsite/pages" ] && pass || fail "more than the pages of templates/pages/*.md"
 link=$(grep -o 'href="customers/[^"]*"' "$T/tplsite/vip.html" | head -1 | sed 's/^href="//; s/"$//')
 [ -n "$link" ] && [ -f "$T/tplsite/$link" ] && pass || fail "vip.html's first customer link \"$link\" is no page"
