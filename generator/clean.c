@@ -53,7 +53,7 @@ static bool null_token(Str s)
 
 bool clean_is_null(Str s)
 {
-	return is_null_trimmed(str_trim(s));
+	return is_null_trimmed(clean_trim(s));
 }
 
 /* The length of the white space character at p[0..n): ASCII's, or Unicode's (U+0085, U+00A0,
