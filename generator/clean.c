@@ -756,8 +756,6 @@ bool clean_email(Str s, Buf *out)
 {
 	s = clean_trim(s);
 	out->len = 0;
-	if (s.n > 254)
-		return false;	/* longer than any address can be (RFC 5321) */
 	const char *at = memchr(s.p, '@', s.n);
 	if (!at || memchr(at + 1, '@', s.n - (size_t)(at - s.p) - 1))
 		return false;
