@@ -53,7 +53,7 @@ static bool null_token(Str s)
 
 bool clean_is_null(Str s)
 {
-	return is_null_trimmed(str_trim(s));
+	return is_null_trimmed(clean_trim(s));
 }
 
 /* The length of the white space character at p[0..n): ASCII's, or Unicode's (U+0085, U+00A0,
@@ -756,8 +756,6 @@ bool clean_email(Str s, Buf *out)
 {
 	s = clean_trim(s);
 	out->len = 0;
-	if (s.n > 254)
-		return false;	/* longer than any address can be (RFC 5321) */
 	const char *at = memchr(s.p, '@', s.n);
 	if (!at || memchr(at + 1, '@', s.n - (size_t)(at - s.p) - 1))
 		return false;

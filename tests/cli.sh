@@ -756,6 +756,16 @@ if [ "$BIG" = 1 ]; then
 	conserved "$T/s"
 fi
 
+# ---- SPEC 5's per-value rules, written again from the SPEC's text (tests/oracle_rules.py),
+# against the gold tables of seven data sets of random and edge-case values
+if command -v python3 >/dev/null 2>&1; then
+	C360=$C360 python3 tests/oracle_rules.py "$T/oracle" >"$T/oracle.out" 2>&1 && pass ||
+		fail "tests/oracle_rules.py: $(head -5 "$T/oracle.out")"
+	rm -rf "$T/oracle"
+else
+	echo "cli: no python3: tests/oracle_rules.py skipped" >&2
+fi
+
 # ---- nothing but the site is written, and nothing outside --out
 ls "$T" | grep -q '\.tmp-' && fail "staging folders left in $T" || pass
 

@@ -9,7 +9,8 @@ static void test_null_tokens(void **state)
 {
 	(void)state;
 	static const char *const nulls[] = {"", "   ", "na", "NA", " n/a ", "N/A", "null", "NULL", "None",
-					    "nan", "NaN", "-", "?", "not available", "Not Available", "\t"};
+					    "nan", "NaN", "-", "?", "not available", "Not Available", "\t",
+					    "\xc2\xa0na", "\xe2\x80\x83NULL", "none\xe3\x80\x80", "\xe2\x80\x89?"};
 	static const char *const values[] = {"0", "n a", "nil", "--", "??", "not", "available", "NA1", "x"};
 	for (size_t i = 0; i < N_ELEMS(nulls); i++)
 		CHECK(clean_is_null(S(nulls[i])), "\"%s\" should be null", nulls[i]);
@@ -361,6 +362,8 @@ static void test_emails(void **state)
 		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@x.com",
 		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@x.com"},	/* 64 */
 		{"a@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.com", NULL},	/* 64-char label */
+		/* 259 characters: SPEC §5 bounds the local part and each label, not the whole (RFC 5321's 254) */
+		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.cc", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.cc"},
 	};
 	Buf b = {0};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
