@@ -406,6 +406,12 @@ done
 rm -rf "$T/renamed-site"
 run 0 build --quiet --data "$T/renamed" --out "$T/renamed-site"
 empty "$T/err"
+# ... a header name with a # named unquoted (the rest of the line a comment): the nearest is
+# named as the file has it, in quotes, with why
+sed -i '1s/^pid,/Payment #,/' "$T/renamed/payments.csv"
+printf '[columns]\npayments.payment_id = Payment #\n' >"$T/hash.conf"
+run 0 check --data "$T/renamed" --config "$T/hash.conf"
+has "$T/err" '\[columns\] payments.payment_id = payment: the header has no column of that name (nearest: "Payment #": write it in double quotes, as a # outside them starts a comment)$'
 
 # ---- c360 check on broken input: what it could establish, the reason, exit 1
 run 1 check --data "$T/data"
