@@ -983,9 +983,20 @@ static char sniff_delimiter(const char *d, size_t n, const ReadOptions *o)
 	return ',';
 }
 
+/* A file that starts as a spreadsheet's does: a zip (.xlsx, .ods) or OLE2 (.xls), renamed .csv. */
+static bool is_workbook(Str raw)
+{
+	return (raw.n >= 4 && memcmp(raw.p, "PK\x03\x04", 4) == 0) ||
+	       (raw.n >= 8 && memcmp(raw.p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0);
+}
+
 void input_header_check(const Record *r, const ReadOptions *o, Diags *d)
 {
-	if ((r->text & TEXT_INVALID_UTF8) && o->encoding < 0)	/* what garbles names; unless UTF-8 was asked */
+	if (r->line == 1 && is_workbook(r->raw))	/* no encoding makes it text: how to make the CSV */
+		diag(d, D_HEADER_ENCODING, r->line, 1,
+		     "the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8 (Excel: File, Save As)",
+		     NULL, 0);
+	else if ((r->text & TEXT_INVALID_UTF8) && o->encoding < 0)	/* what garbles names; unless UTF-8 was asked */
 		diag(d, D_HEADER_ENCODING, r->line, r->text_col,
 		     "a Windows-1252 or Latin-1 file? name its encoding: [read] encoding = windows-1252", NULL, 0);
 }

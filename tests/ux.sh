@@ -412,6 +412,11 @@ sed -i '1s/^pid,/Payment #,/' "$T/renamed/payments.csv"
 printf '[columns]\npayments.payment_id = Payment #\n' >"$T/hash.conf"
 run 0 check --data "$T/renamed" --config "$T/hash.conf"
 has "$T/err" '\[columns\] payments.payment_id = payment: the header has no column of that name (nearest: "Payment #": write it in double quotes, as a # outside them starts a comment)$'
+# ... an Excel workbook renamed .csv (a zip): said so, and how to make the CSV, not an encoding
+printf 'PK\003\004\024\000\006\000\010\000\000\000!\000\342\377[Content_Types].xml\n' >"$T/renamed/payments.csv"
+run 0 check --data "$T/renamed"
+has "$T/err" "renamed/payments.csv:1:1: warning: .*the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8"
+hasnt "$T/err" "renamed/payments.csv:1:1: warning: .*name its encoding"
 
 # ---- c360 check on broken input: what it could establish, the reason, exit 1
 run 1 check --data "$T/data"
