@@ -2569,7 +2569,9 @@ enum { LIST_CHURN, LIST_OPEN, LIST_COUNT };
 typedef struct {
 	const char *slug;	/* the page SLUG.html and the list SLUG.csv, at the site's root */
 	const char *var;	/* its rows among a page of the project's own's variables */
-	const char *title, *noun, *rule;	/* "Churn risk", "customers at churn risk", who is on it */
+	const char *title;	/* "Churn risk" */
+	const char *noun, *noun_one;	/* "customers at churn risk"; "customer at churn risk", for one */
+	const char *rule;	/* who is on it */
 	int kpi;		/* the card that opens it */
 } CustomerListDef;
 extern const CustomerListDef customer_list_defs[LIST_COUNT];

@@ -216,6 +216,13 @@ printf 'order_id,customer_id,order_date,amount,status\no1,1,2024-01-02,5,complet
 run 0 build --data "$T/one" --out "$T/one-site"
 has "$T/err" "^c360: customer pages: files (1 customer <= 200,000; set"
 has "$T/err" "^c360: wrote $T/one-site: index.html, 1 customer page, gold/"
+printf 'ticket_id,customer_id,issue_type,ticket_date,resolution_status\nt1,1,Refund,2024-06-01,Open\n' \
+	>"$T/one/support_tickets.csv"	# ... on both lists: "1 customer", on the cards and the lists' pages
+run 0 build --data "$T/one" --out "$T/one-site"
+has "$T/one-site/index.html" '>1 customer with open tickets</a>'
+has "$T/one-site/index.html" '>1 customer at churn risk</a>'
+has "$T/one-site/open-tickets.html" '1 customer with open tickets: '
+has "$T/one-site/churn-risk.html" '1 customer at churn risk: '
 run 0 render --quiet --gold "$T/site/gold" --out "$T/rendered"
 empty "$T/err"
 run 0 build --verbose --out "$T/site"
