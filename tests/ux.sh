@@ -407,7 +407,8 @@ cp -r "$SAMPLE" "$T/renamed"
 sed -i '1s/.*/pid,cust,pdate,method,status,amt/' "$T/renamed/payments.csv"
 run 0 build --data "$T/renamed" --out "$T/renamed-site"
 has "$T/err" "renamed/payments.csv:1: warning: required column \"customer_id\" missing; this optional source is left out"
-for col in payment_id customer_id payment_date payment_method payment_status amount; do
+has "$T/err" "^$T/renamed/payments.csv: note: a column of another name is named in a --config file (c360 init DIR writes one): \[columns\] payments.payment_id = NAME$"	# the first: how to make one
+for col in customer_id payment_date payment_method payment_status amount; do
 	has "$T/err" "^$T/renamed/payments.csv: note: a column of another name is named in a --config file: \[columns\] payments.$col = NAME$"
 done
 rm -rf "$T/renamed-site"
