@@ -312,6 +312,8 @@ run 2 generate --customers 5 --out /
 has "$T/err" "^c360: --out cannot be inside the data folder: site$"
 ( cd "$T/data" && $C360 build --data . --out .. >"$T/out" 2>"$T/err" ); [ $? = 2 ] && pass || fail "--out .. around --data ."
 has "$T/err" "^c360: --out cannot hold the data folder"
+( cd "$T/data" && $C360 publish --data . --git pub >"$T/out" 2>"$T/err" ); [ $? = 2 ] && pass || fail "--git pub in --data ."
+has "$T/err" "^c360: --git cannot be inside the data folder: pub$"	# publish has no --out: named as given
 # the current folder, or one around it, as --out: a usage error that says why (helper 111: "cannot move the
 # new site into .", even in an empty folder); its name from beside it builds
 mkdir -p "$T/here"
