@@ -1062,7 +1062,8 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
  * was not the usual. */
 char input_prepare(Input *in, ReadOptions *o, Diags *d);
 /* A header row r that is no UTF-8, of a file whose encoding is not set: a warning in d that
- * names the setting (its garbled names are the columns then missed). */
+ * names the setting (its garbled names are the columns then missed); one of a spreadsheet
+ * renamed .csv, whatever the encoding: a warning that says to save it as CSV. */
 void input_header_check(const Record *r, const ReadOptions *o, Diags *d);
 void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
 /* Opens (maps) files name[0..n) of the data location now, for the inputs hash, and hashes them
@@ -2572,7 +2573,9 @@ enum { LIST_CHURN, LIST_OPEN, LIST_COUNT };
 typedef struct {
 	const char *slug;	/* the page SLUG.html and the list SLUG.csv, at the site's root */
 	const char *var;	/* its rows among a page of the project's own's variables */
-	const char *title, *noun, *rule;	/* "Churn risk", "customers at churn risk", who is on it */
+	const char *title;	/* "Churn risk" */
+	const char *noun, *noun_one;	/* "customers at churn risk"; "customer at churn risk", for one */
+	const char *rule;	/* who is on it */
 	int kpi;		/* the card that opens it */
 } CustomerListDef;
 extern const CustomerListDef customer_list_defs[LIST_COUNT];

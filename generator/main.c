@@ -584,19 +584,20 @@ static int check_out(Options *o)
 	if (!command_takes(o->cmd, "out") && !command_takes(o->cmd, "git"))
 		return EXIT_OK;
 	const char *out = o->cfg.out_dir;
+	const char *opt = command_takes(o->cmd, "git") ? "--git" : "--out";	/* as the user named it */
 	if (!*out)
-		return usage_error(o->cmd, "--out cannot be an empty name");
+		return usage_error(o->cmd, "%s cannot be an empty name", opt);
 	bool gold = command_takes(o->cmd, "gold");
 	const char *in = gold ? o->gold_dir : command_takes(o->cmd, "data") ? o->cfg.data_dir : NULL;
 	const char *what = gold ? "gold" : "data";
 	char *rout = path_resolve(out), *rin = in ? path_resolve(in) : NULL;
 	int status = EXIT_OK;
 	if (strcmp(rout, "/") == 0)
-		status = usage_error(o->cmd, "--out cannot be the root folder: %s", out);
+		status = usage_error(o->cmd, "%s cannot be the root folder: %s", opt, out);
 	else if (rin && path_inside(rout, rin))
-		status = usage_error(o->cmd, "--out cannot be inside the %s folder: %s", what, out);
+		status = usage_error(o->cmd, "%s cannot be inside the %s folder: %s", opt, what, out);
 	else if (rin && path_inside(rin, rout))
-		status = usage_error(o->cmd, "--out cannot hold the %s folder, which a %s would replace: %s", what,
+		status = usage_error(o->cmd, "%s cannot hold the %s folder, which a %s would replace: %s", opt, what,
 				     o->cmd->name, out);
 	out_keep(o->cfg.keep);
 	char *theme = o->cfg.themes_dir && o->cfg.theme ? path_join(o->cfg.themes_dir, o->cfg.theme) : NULL;
@@ -606,26 +607,27 @@ static int check_out(Options *o)
 		char *entry = source[i][1] ? replaced_in(rout, source[i][1]) : NULL;
 		char *rsource = source[i][1] ? path_resolve(source[i][1]) : NULL;
 		if (entry)
-			status = usage_error(o->cmd, "--out holds %s, which a %s would replace with the site "
-				"(keep it outside, or name %s in keep): %s", source[i][0], o->cmd->name, entry, source[i][1]);
+			status = usage_error(o->cmd, "%s holds %s, which a %s would replace with the site "
+				"(keep it outside, or name %s in keep): %s", opt, source[i][0], o->cmd->name, entry,
+				source[i][1]);
 		else if (rsource && strcmp(rsource, rout) == 0)	/* never the site: not "a folder c360 did not make" */
-			status = usage_error(o->cmd, "--out cannot be %s, which a %s reads (the site would take its "
-				"place): %s", source[i][0], o->cmd->name, out);
+			status = usage_error(o->cmd, "%s cannot be %s, which a %s reads (the site would take its "
+				"place): %s", opt, source[i][0], o->cmd->name, out);
 		free(entry), free(rsource);
 	}
 	for (size_t i = 1; i < sizeof source / sizeof *source && status == EXIT_OK; i++) {	/* folders */
 		char *rsource = source[i][1] ? path_resolve(source[i][1]) : NULL;
 		if (rsource && path_inside(rout, rsource))	/* serve built again on its own writing there */
-			status = usage_error(o->cmd, "--out cannot be inside %s folder, which a %s reads (keep the site "
-				"beside it): %s", source[i][0], o->cmd->name, out);
+			status = usage_error(o->cmd, "%s cannot be inside %s folder, which a %s reads (keep the site "
+				"beside it): %s", opt, source[i][0], o->cmd->name, out);
 		free(rsource);
 	}
 	free(theme);
 	char *cwd = realpath(".", NULL);	/* a site replaces --out: a shell in it would be left in the old one */
 	if (status == EXIT_OK && o->cmd->run != cmd_generate && cwd && path_inside(cwd, rout))
-		status = usage_error(o->cmd, "--out cannot be the current folder or hold it: a %s puts a new folder in its "
+		status = usage_error(o->cmd, "%s cannot be the current folder or hold it: a %s puts a new folder in its "
 				     "place, and this shell would be left in the old one; name it from beside it (cd .., then "
-				     "--out NAME): %s", o->cmd->name, out);
+				     "%s NAME): %s", opt, o->cmd->name, opt, out);
 	free(cwd);
 	free(rout);
 	free(rin);

@@ -1882,6 +1882,8 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 {
 	Buf unread = {0};
 	bool missing = false;
+	/* without a --config, the first note that names one says how to make one */
+	const char *init = s->cfg && s->cfg->config_file ? "" : " (c360 init DIR writes one)";
 	for (int i = 0; i < SRC_COUNT; i++)
 		missing |= s->src[i].diags.tally[D_FILE_MISSING].count || s->src[i].diags.tally[D_OPTIONAL_MISSING].count;
 	if (missing)	/* the folder listed only then */
@@ -1896,8 +1898,9 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 		/* a newcomer's way on: a required file, or an optional one where the folder has others */
 		bool named = src->diags.tally[D_FILE_MISSING].count || (src->diags.tally[D_OPTIONAL_MISSING].count && unread.len);
 		if (named && !(src->cfg && src->cfg->file[i]) && !src->sql) {
-			buf_printf(out, "%s: note: an export of another name is named in a --config file: [files] %s = NAME",
-				   src->diags.file, src->def->name);
+			buf_printf(out, "%s: note: an export of another name is named in a --config file%s: [files] %s = NAME",
+				   src->diags.file, init, src->def->name);
+			init = "";
 			if (unread.len)
 				buf_printf(out, " (the folder's CSV files that nothing read: %.*s)", (int)unread.len - 2, unread.p + 2);
 			buf_putc(out, '\n');
@@ -1915,10 +1918,12 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 		if (src->diags.tally[D_COLUMN_REQUIRED].count || (renamed && v > SAY_QUIET))	/* --quiet: errors' only */
 			for (int c = 0; c < src->def->ncols; c++)
 				if (src->field_of[c] < 0 && !src->def->rule[c].extra && !(src->cfg && src->cfg->alias[i][c][0]) &&
-				    (column_required(src->def, c) || renamed))
-					buf_printf(out, "%s: note: a column of another name is named in a --config file: "
-						   "[columns] %s.%s = NAME\n", src->diags.file, src->def->name,
+				    (column_required(src->def, c) || renamed)) {
+					buf_printf(out, "%s: note: a column of another name is named in a --config file%s: "
+						   "[columns] %s.%s = NAME\n", src->diags.file, init, src->def->name,
 						   src->def->cols[c]);
+					init = "";
+				}
 		/* payments without a status: none is a success, so the payment figures are empty, which
 		   the column_absent warning alone does not say; a ledger of settled payments has none */
 		const DiagTally *absent = &src->diags.tally[D_COLUMN_ABSENT];

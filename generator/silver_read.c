@@ -44,9 +44,24 @@ static void unused_field(Source *src, const Record *r, char *const *names, uint3
 	free(shown);
 }
 
+/* The header's name nearest a [columns] name: as the file has it, in quotes if it holds a #
+ * (a # outside them starts a comment: "Ticket #" unquoted reads as ticket). */
+static void nearest_column(Buf *v, const Record *r, char *const *names, uint32_t n, const char *near)
+{
+	uint32_t i = 0;
+	while (i + 1 < n && names[i] != near)
+		i++;
+	Str h = str_trim(r->fields[i]);
+	if (memchr(h.p, '#', h.n))
+		buf_printf(v, "nearest: \"%.*s\": write it in double quotes, as a # outside them starts a comment",
+			   (int)h.n, h.p);
+	else
+		buf_printf(v, "nearest: %s", near);
+}
+
 /* Columns the header lacks: a required one stops the build, or leaves an optional source out
  * (read no further); another is null (said, unless a SELECT chose not to have it). */
-static void missing_columns(Source *src, uint32_t line, const Buf *list, char *const *names, uint32_t n)
+static void missing_columns(Source *src, const Record *r, const Buf *list, char *const *names, uint32_t n)
 {
 	for (int c = 0; c < src->def->ncols; c++) {	/* a name [columns] gives that no header has: a typo? */
 		char *const *alias = src->cfg->alias[src->id][c];
@@ -59,10 +74,10 @@ static void missing_columns(Source *src, uint32_t line, const Buf *list, char *c
 		const char *near = nearest_word(alias[0], strlen(alias[0]), (const char *const *)names, n);
 		Buf v = {0};
 		if (near)
-			buf_printf(&v, "nearest: %s", near);
+			nearest_column(&v, r, names, n, near);
 		else
 			buf_printf(&v, "its columns: %.*s", (int)list->len, list->p ? list->p : "");
-		diag(&src->diags, D_COLUMN_ALIAS, line, 0, buf_cstr(&what), v.p, v.len);
+		diag(&src->diags, D_COLUMN_ALIAS, r->line, 0, buf_cstr(&what), v.p, v.len);
 		buf_free(&what);
 		buf_free(&v);
 	}
@@ -74,7 +89,7 @@ static void missing_columns(Source *src, uint32_t line, const Buf *list, char *c
 		if (src->field_of[c] >= 0 || src->def->rule[c].extra || (!required && (src->left_out || src->sql)))
 			continue;
 		src->broken |= required;
-		diag(&src->diags, src->left_out ? D_SOURCE_LEFT_OUT : required ? D_COLUMN_REQUIRED : D_COLUMN_ABSENT, line, 0,
+		diag(&src->diags, src->left_out ? D_SOURCE_LEFT_OUT : required ? D_COLUMN_REQUIRED : D_COLUMN_ABSENT, r->line, 0,
 		     src->def->cols[c], list->p, list->len);
 	}
 }
@@ -118,7 +133,7 @@ static void read_header(Source *src, const Record *r)
 			unused_field(src, r, names, i);
 	if (r->error)
 		diag(&src->diags, D_NO_HEADER, r->line, r->error_col, "the header row is malformed", NULL, 0);
-	missing_columns(src, r->line, &list, names, r->nfields);
+	missing_columns(src, r, &list, names, r->nfields);
 	for (uint32_t i = 0; i < r->nfields; i++)
 		free(names[i]);
 	free(names);
@@ -968,9 +983,20 @@ static char sniff_delimiter(const char *d, size_t n, const ReadOptions *o)
 	return ',';
 }
 
+/* A file that starts as a spreadsheet's does: a zip (.xlsx, .ods) or OLE2 (.xls), renamed .csv. */
+static bool is_workbook(Str raw)
+{
+	return (raw.n >= 4 && memcmp(raw.p, "PK\x03\x04", 4) == 0) ||
+	       (raw.n >= 8 && memcmp(raw.p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0);
+}
+
 void input_header_check(const Record *r, const ReadOptions *o, Diags *d)
 {
-	if ((r->text & TEXT_INVALID_UTF8) && o->encoding < 0)	/* what garbles names; unless UTF-8 was asked */
+	if (r->line == 1 && is_workbook(r->raw))	/* no encoding makes it text: how to make the CSV */
+		diag(d, D_HEADER_ENCODING, r->line, 1,
+		     "the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8 (Excel: File, Save As)",
+		     NULL, 0);
+	else if ((r->text & TEXT_INVALID_UTF8) && o->encoding < 0)	/* what garbles names; unless UTF-8 was asked */
 		diag(d, D_HEADER_ENCODING, r->line, r->text_col,
 		     "a Windows-1252 or Latin-1 file? name its encoding: [read] encoding = windows-1252", NULL, 0);
 }

@@ -97,7 +97,7 @@ static void kpi_list_link(const Site *site, Arena *a, Value *o, int k, Buf *b)
 		v_set(a, o, "list_url", text(a, b));
 		b->len = 0;
 		fmt_int(b, &site->fmt, (int64_t)n);
-		buf_printf(b, " %s", customer_list_defs[l].noun);
+		buf_printf(b, " %s", n == 1 ? customer_list_defs[l].noun_one : customer_list_defs[l].noun);
 		v_set(a, o, "list_text", text(a, b));
 	}
 }

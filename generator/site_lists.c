@@ -7,11 +7,12 @@
 #define LIST_ROWS 500	/* customers on a list's page; its CSV has them all */
 
 const CustomerListDef customer_list_defs[LIST_COUNT] = {
-	[LIST_CHURN] = {"churn-risk", "churn_risk_list", "Churn risk", "customers at churn risk",
+	[LIST_CHURN] = {"churn-risk", "churn_risk_list", "Churn risk", "customers at churn risk", "customer at churn risk",
 			"a support ticket and no valid order in the churn window; the most valuable first", K_CHURN_RISK},
 	[LIST_OPEN] = {"open-tickets", "open_tickets_list", "Customers with open tickets", "customers with open tickets",
-		       "at least one ticket neither Resolved nor Closed; the most open tickets first, then the most "
-		       "valuable", K_OPEN_TICKETS},
+		       "customer with open tickets",
+		       "at least one ticket neither Resolved nor Closed; the most open tickets first, then the most valuable",
+		       K_OPEN_TICKETS},
 };
 
 const uint32_t *customer_list(const Gold *g, int list, size_t *n)
@@ -136,7 +137,7 @@ static bool write_list(Site *site, PageWork *w, int list)
 	Value *d = v_obj(a);
 	Buf path = {0};
 	v_set(a, d, "title", v_cstr(a, def->title));
-	v_set(a, d, "noun", v_cstr(a, def->noun));
+	v_set(a, d, "noun", v_cstr(a, n == 1 ? def->noun_one : def->noun));
 	Buf rule = {0};
 	buf_puts(&rule, def->rule);
 	if (site->g->now.v[def->kpi] == KPI_NULL) {	/* its tickets were not read: no data, not none */

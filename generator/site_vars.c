@@ -353,7 +353,7 @@ static const PageVar customer_vars[] = {
 };
 
 static const PageVar list_vars[] = {
-	{"noun", T_TEXT, NULL, "who is on it, e.g. `customers at churn risk`"},
+	{"noun", T_TEXT, NULL, "who is on it, e.g. `customers at churn risk` (`customer at churn risk` for one)"},
 	{"rule", T_TEXT, NULL, "why, and in which order"},
 	{"slug", T_TEXT, NULL, "the page's and its CSV's name without extension, e.g. `churn-risk`"},
 	{"customers", T_NUMBER, NULL, "how many customers are on it"},

@@ -169,7 +169,7 @@ data nocust
 rm "$T/nocust/customers.csv"
 run 1 build --data "$T/nocust" --out "$T/keep"
 err_has "nocust/customers.csv: error: required file missing"
-err_has "^$T/nocust/customers.csv: note: an export of another name is named in a --config file: \[files\] customers = NAME$"
+err_has "^$T/nocust/customers.csv: note: an export of another name is named in a --config file (c360 init DIR writes one): \[files\] customers = NAME$"	# the first note: how to make one
 err_has "unchanged"
 diff -r -x .c360-prev "$T/keep" "$T/keep.before" >/dev/null && pass || fail "a failed build changed the site"
 ls "$T" | grep -q 'keep\.tmp' && fail "a staging folder was left behind" || pass
@@ -184,7 +184,7 @@ cp "$FIXTURE/customers.csv" "$T/nocust/Customers.CSV"
 mv "$T/nocust/payments.csv" "$T/nocust/payments (1).csv"
 mkdir "$T/nocust/old.csv" && touch "$T/nocust/.lock.csv"	# a folder, a hidden file: not said (helper 115)
 run 1 build --data "$T/nocust" --out "$T/keep"
-err_has "^$T/nocust/customers.csv: note: an export of another name is named in a --config file: \[files\] customers = NAME (the folder's CSV files that nothing read: Customers.CSV, payments (1).csv)$"
+err_has "^$T/nocust/customers.csv: note: an export of another name is named in a --config file (c360 init DIR writes one): \[files\] customers = NAME (the folder's CSV files that nothing read: Customers.CSV, payments (1).csv)$"
 err_has "^$T/nocust/payments.csv: note: an export of another name is named in a --config file: \[files\] payments = NAME (the folder's"
 rm -r "$T/nocust/Customers.CSV" "$T/nocust/payments (1).csv" "$T/nocust/old.csv" "$T/nocust/.lock.csv"
 run 1 build --data "$T/nocust" --out "$T/keep"
@@ -361,7 +361,7 @@ file_has "$T/s/gold/kpi_summary.csv" "^churn_risk_customers,,$"
 file_has "$T/s/churn-risk.html" "(no data: support_tickets.csv is missing)"
 file_has "$T/s/index.html" "; open tickets: no data; churn risk: no data\. The most used"	# not "at –" (as a figure)
 file_has "$T/s/open-tickets.html" "(no data: support_tickets.csv is missing)"
-grep -q 'customers at churn risk</a>\|customers with open tickets</a>' "$T/s/index.html" &&
+grep -q 'customers\? at churn risk</a>\|customers\? with open tickets</a>' "$T/s/index.html" &&
 	fail "the cards link to lists of no data" || pass
 # ... the cards of no figure say which file it would be of, and compare nothing with a week earlier
 for card in 'Open tickets:support_tickets' 'Churn risk:support_tickets' 'Mobile sessions:web_activities'; do
@@ -439,7 +439,7 @@ data nocol
 sed '1s/customer-id/client/' "$FIXTURE/orders.csv" >"$T/nocol/orders.csv"
 run 1 build --data "$T/nocol" --out "$T/s"
 err_has "orders.csv:1: error: required column \"customer_id\" missing; the header has: Order ID, client, ORDER_DATE, Amount, Status$"	# as written
-err_has "^$T/nocol/orders.csv: note: a column of another name is named in a --config file: \[columns\] orders.customer_id = NAME$"
+err_has "^$T/nocol/orders.csv: note: a column of another name is named in a --config file (c360 init DIR writes one): \[columns\] orders.customer_id = NAME$"
 [ "$(grep -c 'note: a column of another name' "$T/err")" = 1 ] && pass || fail "a note for a column that is there"
 printf '[columns]\norders.customer_id = client\n' >"$T/nocol.conf"	# the note's way on
 run 0 build --data "$T/nocol" --out "$T/s" --config "$T/nocol.conf"
@@ -450,7 +450,7 @@ sed '1s/Amount/Total/' "$FIXTURE/orders.csv" >"$T/renamed/orders.csv"
 run 0 build --data "$T/renamed" --out "$T/s"
 err_has "orders.csv:1: warning: column \"amount\" missing; its values are null (header: Order ID, customer-id, ORDER_DATE, Total, Status)$"
 err_has "orders.csv:1:4: note: unknown column \"Total\" ignored$"
-err_has "^$T/renamed/orders.csv: note: a column of another name is named in a --config file: \[columns\] orders.amount = NAME$"
+err_has "^$T/renamed/orders.csv: note: a column of another name is named in a --config file (c360 init DIR writes one): \[columns\] orders.amount = NAME$"
 [ "$(grep -c 'note: a column of another name' "$T/err")" = 1 ] && pass || fail "a note for a column that is there"
 printf '[columns]\norders.amount = total\n' >"$T/renamed.conf"
 run 0 build --data "$T/renamed" --out "$T/s" --config "$T/renamed.conf"

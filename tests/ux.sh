@@ -226,6 +226,13 @@ printf 'order_id,customer_id,order_date,amount,status\no1,1,2024-01-02,5,complet
 run 0 build --data "$T/one" --out "$T/one-site"
 has "$T/err" "^c360: customer pages: files (1 customer <= 200,000; set"
 has "$T/err" "^c360: wrote $T/one-site: index.html, 1 customer page, gold/"
+printf 'ticket_id,customer_id,issue_type,ticket_date,resolution_status\nt1,1,Refund,2024-06-01,Open\n' \
+	>"$T/one/support_tickets.csv"	# ... on both lists: "1 customer", on the cards and the lists' pages
+run 0 build --data "$T/one" --out "$T/one-site"
+has "$T/one-site/index.html" '>1 customer with open tickets</a>'
+has "$T/one-site/index.html" '>1 customer at churn risk</a>'
+has "$T/one-site/open-tickets.html" '1 customer with open tickets: '
+has "$T/one-site/churn-risk.html" '1 customer at churn risk: '
 run 0 render --quiet --gold "$T/site/gold" --out "$T/rendered"
 empty "$T/err"
 run 0 build --verbose --out "$T/site"
@@ -315,6 +322,8 @@ run 2 generate --customers 5 --out /
 has "$T/err" "^c360: --out cannot be inside the data folder: site$"
 ( cd "$T/data" && $C360 build --data . --out .. >"$T/out" 2>"$T/err" ); [ $? = 2 ] && pass || fail "--out .. around --data ."
 has "$T/err" "^c360: --out cannot hold the data folder"
+( cd "$T/data" && $C360 publish --data . --git pub >"$T/out" 2>"$T/err" ); [ $? = 2 ] && pass || fail "--git pub in --data ."
+has "$T/err" "^c360: --git cannot be inside the data folder: pub$"	# publish has no --out: named as given
 # the current folder, or one around it, as --out: a usage error that says why (helper 111: "cannot move the
 # new site into .", even in an empty folder); its name from beside it builds
 mkdir -p "$T/here"
@@ -410,12 +419,24 @@ cp -r "$SAMPLE" "$T/renamed"
 sed -i '1s/.*/pid,cust,pdate,method,status,amt/' "$T/renamed/payments.csv"
 run 0 build --data "$T/renamed" --out "$T/renamed-site"
 has "$T/err" "renamed/payments.csv:1: warning: required column \"customer_id\" missing; this optional source is left out"
-for col in payment_id customer_id payment_date payment_method payment_status amount; do
+has "$T/err" "^$T/renamed/payments.csv: note: a column of another name is named in a --config file (c360 init DIR writes one): \[columns\] payments.payment_id = NAME$"	# the first: how to make one
+for col in customer_id payment_date payment_method payment_status amount; do
 	has "$T/err" "^$T/renamed/payments.csv: note: a column of another name is named in a --config file: \[columns\] payments.$col = NAME$"
 done
 rm -rf "$T/renamed-site"
 run 0 build --quiet --data "$T/renamed" --out "$T/renamed-site"
 empty "$T/err"
+# ... a header name with a # named unquoted (the rest of the line a comment): the nearest is
+# named as the file has it, in quotes, with why
+sed -i '1s/^pid,/Payment #,/' "$T/renamed/payments.csv"
+printf '[columns]\npayments.payment_id = Payment #\n' >"$T/hash.conf"
+run 0 check --data "$T/renamed" --config "$T/hash.conf"
+has "$T/err" '\[columns\] payments.payment_id = payment: the header has no column of that name (nearest: "Payment #": write it in double quotes, as a # outside them starts a comment)$'
+# ... an Excel workbook renamed .csv (a zip): said so, and how to make the CSV, not an encoding
+printf 'PK\003\004\024\000\006\000\010\000\000\000!\000\342\377[Content_Types].xml\n' >"$T/renamed/payments.csv"
+run 0 check --data "$T/renamed"
+has "$T/err" "renamed/payments.csv:1:1: warning: .*the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8"
+hasnt "$T/err" "renamed/payments.csv:1:1: warning: .*name its encoding"
 
 # ---- c360 check on broken input: what it could establish, the reason, exit 1
 run 1 check --data "$T/data"
