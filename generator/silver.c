@@ -1924,6 +1924,11 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 						   src->def->cols[c]);
 					init = "";
 				}
+		/* a header and no row (an export of an empty period, or cut short): its figures are 0 or
+		   none, which a dashboard of zeros alone does not say */
+		if (src->have_header && !src->left_out && !src->broken && src->rows_read == 0 && v > SAY_QUIET)
+			buf_printf(out, "%s: note: the file has its header row and no row after it: nothing of it is "
+				   "in the figures\n", src->diags.file);
 		/* payments without a status: none is a success, so the payment figures are empty, which
 		   the column_absent warning alone does not say; a ledger of settled payments has none */
 		const DiagTally *absent = &src->diags.tally[D_COLUMN_ABSENT];

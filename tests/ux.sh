@@ -437,6 +437,18 @@ printf 'PK\003\004\024\000\006\000\010\000\000\000!\000\342\377[Content_Types].x
 run 0 check --data "$T/renamed"
 has "$T/err" "renamed/payments.csv:1:1: warning: .*the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8"
 hasnt "$T/err" "renamed/payments.csv:1:1: warning: .*name its encoding"
+# ... an export of a header and no row (blank lines after it): a dashboard of zeros is said to be one
+cp -r "$SAMPLE" "$T/headonly"
+{ head -1 "$SAMPLE/orders.csv"; printf '\n\n'; } >"$T/headonly/orders.csv"
+note='headonly/orders.csv: note: the file has its header row and no row after it: nothing of it is in the figures$'
+run 0 check --data "$T/headonly"
+has "$T/err" "$note"
+run 0 build --data "$T/headonly" --out "$T/headonly-site"
+has "$T/err" "$note"
+hasnt "$T/err" "headonly/payments.csv: note: the file has its header"
+head -2 "$SAMPLE/orders.csv" >"$T/headonly/orders.csv"
+run 0 check --data "$T/headonly"
+hasnt "$T/err" "the file has its header row and no row"
 
 # ---- c360 check on broken input: what it could establish, the reason, exit 1
 run 1 check --data "$T/data"
