@@ -33,6 +33,7 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_COLUMN_SHADOWED] = {"column_shadowed", SEV_NOTE, "column \"{c}\" ignored: the configuration names \"{v}\" for it"},
 	[D_COLUMN_ALIAS] = {"column_alias", SEV_WARNING, "[columns] {c}: the header has no column of that name ({v})"},
 	[D_HEADER_ENCODING] = {"header_encoding", SEV_WARNING, "the header row has bytes that are not UTF-8 (shown as \xef\xbf\xbd): {c}"},
+	[D_NOT_CSV] = {"not_csv", SEV_WARNING, "{c}"},
 	[D_UNKNOWN_STATUS] = {"unknown_status", SEV_WARNING, "{c}"},
 	[D_NO_DATES] = {"no_dates", SEV_WARNING, "{c}"},
 	[D_BORROWED_ORDER] = {"borrowed_date_order", SEV_WARNING, "{c}"},

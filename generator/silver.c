@@ -1767,7 +1767,8 @@ static void borrowed_order(const Silver *s, Source *src)
 static void not_utf8(Source *src)
 {
 	const DiagTally *t = &src->diags.tally[D_INVALID_UTF8];	/* of silver's rows: a quarantined one is not counted */
-	if (!t->count || !t->nsamples || src->opt.encoding >= 0 || src->diags.tally[D_HEADER_ENCODING].count)
+	if (!t->count || !t->nsamples || src->opt.encoding >= 0 || src->diags.tally[D_HEADER_ENCODING].count ||
+	    src->diags.tally[D_NOT_CSV].count)
 		return;
 	Buf b = {0};
 	buf_printf(&b, "UTF-8%s, though rows hold bytes that are not (each replaced with U+FFFD: ids that differ only "

@@ -21,10 +21,10 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "c360cch"	/* and its NUL: 8 bytes */
-#define CACHE_VERSION 7u	/* 2: rows without their id pointer and bronze fields; 3: the export's length;
+#define CACHE_VERSION 8u	/* 2: rows without their id pointer and bronze fields; 3: the export's length;
 				 * 4: the samples apart from the tallies, up to DIAG_FILE_SAMPLES of a code, and
 				 * the head in the sum; 5: the first ambiguous date, and D_BORROWED_ORDER;
-				 * 6: D_UNKNOWN_STATUSES; 7: F_DATE_ONLY */
+				 * 6: D_UNKNOWN_STATUSES; 7: F_DATE_ONLY; 8: D_NOT_CSV */
 
 typedef struct {
 	char magic[8];

@@ -983,19 +983,25 @@ static char sniff_delimiter(const char *d, size_t n, const ReadOptions *o)
 	return ',';
 }
 
-/* A file that starts as a spreadsheet's does: a zip (.xlsx, .ods) or OLE2 (.xls), renamed .csv. */
-static bool is_workbook(Str raw)
+/* What a file that is not CSV is, by how it starts, else NULL: a zip (.xlsx, .ods) or OLE2 (.xls)
+ * renamed .csv, or JSON (an array or an object on the first line: [, [{ or {", as no CSV header
+ * begins). */
+static const char *not_csv(Str raw)
 {
-	return (raw.n >= 4 && memcmp(raw.p, "PK\x03\x04", 4) == 0) ||
-	       (raw.n >= 8 && memcmp(raw.p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0);
+	if ((raw.n >= 4 && memcmp(raw.p, "PK\x03\x04", 4) == 0) ||
+	    (raw.n >= 8 && memcmp(raw.p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0))
+		return "the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8 (Excel: File, Save As)";
+	Str h = str_trim(raw);
+	if ((h.n == 1 && h.p[0] == '[') || (h.n >= 2 && (memcmp(h.p, "[{", 2) == 0 || memcmp(h.p, "{\"", 2) == 0)))
+		return "the file is JSON, not CSV: export it as CSV, a header row and a line a record";
+	return NULL;
 }
 
 void input_header_check(const Record *r, const ReadOptions *o, Diags *d)
 {
-	if (r->line == 1 && is_workbook(r->raw))	/* no encoding makes it text: how to make the CSV */
-		diag(d, D_HEADER_ENCODING, r->line, 1,
-		     "the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8 (Excel: File, Save As)",
-		     NULL, 0);
+	const char *what = r->line == 1 ? not_csv(r->raw) : NULL;
+	if (what)	/* no encoding makes it a table: how to make the CSV */
+		diag(d, D_NOT_CSV, r->line, 1, what, NULL, 0);
 	else if ((r->text & TEXT_INVALID_UTF8) && o->encoding < 0)	/* what garbles names; unless UTF-8 was asked */
 		diag(d, D_HEADER_ENCODING, r->line, r->text_col,
 		     "a Windows-1252 or Latin-1 file? name its encoding: [read] encoding = windows-1252", NULL, 0);

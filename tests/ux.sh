@@ -435,8 +435,19 @@ has "$T/err" '\[columns\] payments.payment_id = payment: the header has no colum
 # ... an Excel workbook renamed .csv (a zip): said so, and how to make the CSV, not an encoding
 printf 'PK\003\004\024\000\006\000\010\000\000\000!\000\342\377[Content_Types].xml\n' >"$T/renamed/payments.csv"
 run 0 check --data "$T/renamed"
-has "$T/err" "renamed/payments.csv:1:1: warning: .*the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8"
-hasnt "$T/err" "renamed/payments.csv:1:1: warning: .*name its encoding"
+has "$T/err" "renamed/payments.csv:1:1: warning: the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8"
+hasnt "$T/err" "renamed/payments.csv:.*name its encoding\|renamed/payments.csv:1:1: warning: the header row has bytes"
+# ... JSON saved as .csv (an array of objects; one object a line): said so, and how to make the CSV
+json='renamed/payments.csv:1:1: warning: the file is JSON, not CSV: export it as CSV'
+printf '[\n  {"payment_id": "P1", "customer_id": "C1"}\n]\n' >"$T/renamed/payments.csv"
+run 0 check --data "$T/renamed"
+has "$T/err" "$json"
+printf '{"payment_id": "P1", "customer_id": "C1"}\n' >"$T/renamed/payments.csv"	# (its quotes: no header)
+run 1 check --data "$T/renamed"
+has "$T/err" "$json"
+printf '[payment_id],[customer_id]\nP1,C1\n' >"$T/renamed/payments.csv"	# a bracketed CSV header is none
+run 0 check --data "$T/renamed"
+hasnt "$T/err" "JSON"
 # ... an export of a header and no row (blank lines after it): a dashboard of zeros is said to be one
 cp -r "$SAMPLE" "$T/headonly"
 { head -1 "$SAMPLE/orders.csv"; printf '\n\n'; } >"$T/headonly/orders.csv"
