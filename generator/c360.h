@@ -1825,6 +1825,7 @@ bool file_read(const char *path, Buf *out, Buf *err);
 /* file_read of a template's or theme's file: never through a symbolic link (the project's
  * files are hostile; a link would publish whatever it points at). */
 bool file_read_own(const char *path, Buf *out, Buf *err);
+bool file_read_head(const char *path, size_t most, Buf *out, Buf *err);	/* file_read's first most bytes */
 /* The names in dir ending in suffix (NULL: all), sorted, without dot files; free each and it. */
 char **dir_list(const char *dir, const char *suffix, size_t *n, Buf *err);
 int strcmp_ptr(const void *a, const void *b);	/* qsort and bsearch of char *: by strcmp */

@@ -1234,7 +1234,7 @@ int open_regular(const char *path, const char **why)
 
 /* path into out, read straight in, sized once by the file's size (a manifest is megabytes: no
  * copies as the buffer grows); a file that grows meanwhile is read to its end all the same. */
-static bool read_file(const char *path, bool own, Buf *out, Buf *err)
+static bool read_file(const char *path, bool own, size_t most, Buf *out, Buf *err)
 {
 	const char *why;
 	int fd = open_to_read(path, own, &why);
@@ -1245,13 +1245,18 @@ static bool read_file(const char *path, bool own, Buf *out, Buf *err)
 			close(fd);
 		return false;
 	}
-	/* a byte more than its size: the read that finds its end needs room too */
-	buf_grow(out, st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX / 4 ? (size_t)st.st_size + 1 : 65536);
+	/* a byte more than its size (or than most): the read that finds its end needs room too */
+	uint64_t size = most && (uint64_t)st.st_size > most ? most : (uint64_t)st.st_size;
+	buf_grow(out, size > 0 && size < SIZE_MAX / 4 ? (size_t)size + 1 : 65536);
+	size_t start = out->len;
 	ssize_t r;
 	do {
 		if (out->cap - out->len < 2)
 			buf_grow(out, 65536);
-		r = read(fd, out->p + out->len, out->cap - out->len - 1);	/* a byte kept for a NUL */
+		size_t room = out->cap - out->len - 1;	/* a byte kept for a NUL */
+		if (most && room > most - (out->len - start))
+			room = most - (out->len - start);
+		r = room ? read(fd, out->p + out->len, room) : 0;
 		out->len += r > 0 ? (size_t)r : 0;
 	} while (r > 0 || (r < 0 && errno == EINTR));
 	close(fd);
@@ -1262,12 +1267,17 @@ static bool read_file(const char *path, bool own, Buf *out, Buf *err)
 
 bool file_read(const char *path, Buf *out, Buf *err)
 {
-	return read_file(path, false, out, err);
+	return read_file(path, false, 0, out, err);
 }
 
 bool file_read_own(const char *path, Buf *out, Buf *err)
 {
-	return read_file(path, true, out, err);
+	return read_file(path, true, 0, out, err);
+}
+
+bool file_read_head(const char *path, size_t most, Buf *out, Buf *err)
+{
+	return read_file(path, false, most, out, err);
 }
 
 char **dir_list(const char *dir, const char *suffix, size_t *n, Buf *err)

@@ -1848,13 +1848,15 @@ Severity silver_worst(const Silver *s)
 }
 
 /* The data folder's CSV files (regular files, not hidden, by their ending in any case) that no
- * source or table read, ", " before each, the first 10; none said if the folder cannot be listed. */
-static void unread_csv(Buf *out, const Silver *s)
+ * source or table read, by name, *n of them; none if the folder cannot be listed. */
+static char **unread_csv(const Silver *s, size_t *n)
 {
-	size_t n = 0, listed = 0;
+	size_t all = 0;
+	*n = 0;
 	Buf ignore = {0};
-	char **names = s->cfg && s->cfg->data_dir ? dir_list(s->cfg->data_dir, NULL, &n, &ignore) : NULL;	/* no . files */
-	for (size_t i = 0; i < n; i++) {
+	char **names = s->cfg && s->cfg->data_dir ? dir_list(s->cfg->data_dir, NULL, &all, &ignore) : NULL;	/* no . files */
+	buf_free(&ignore);
+	for (size_t i = 0; i < all; i++) {
 		const char *name = names[i];
 		size_t len = strlen(name);
 		char *path = path_join(s->cfg->data_dir, name);
@@ -1867,28 +1869,119 @@ static void unread_csv(Buf *out, const Silver *s)
 			const char *base = file ? strrchr(file, '/') : NULL;
 			read = file && strcmp(base ? base + 1 : file, name) == 0;
 		}
-		if (!read && listed++ < 10) {
-			buf_puts(out, ", ");
-			buf_put_printable(out, name, len, 60);
-		}
-		free(names[i]);
+		if (read)
+			free(names[i]);
+		else
+			names[(*n)++] = names[i];
 	}
-	free(names);
-	buf_free(&ignore);
-	if (listed > 10)
-		buf_printf(out, " and %zu more", listed - 10);
+	return names;
+}
+
+/* The first record's names, normalised as a header's (config_normalise). */
+typedef struct {
+	char **names;
+	uint32_t n;
+} HeaderNames;
+
+static void header_names(void *ctx, const Record *r)
+{
+	HeaderNames *h = ctx;
+	if (h->names)
+		return;
+	h->names = xcalloc(r->nfields + 1, sizeof *h->names);
+	for (h->n = 0; h->n < r->nfields; h->n++)
+		h->names[h->n] = config_normalise(r->fields[h->n]);
+}
+
+#define GUESS_BYTES 65536	/* of a file read to find its header */
+
+/* How many of source id's columns the header of the data folder's file name has (by their names
+ * or [columns] aliases), its first bytes read as the source's export would be; -1 if it lacks
+ * one the source requires, or cannot be read. */
+static int header_match(const Silver *s, SourceId id, const char *name)
+{
+	const SourceDef *def = s->src[id].def;
+	char *path = path_join(s->cfg->data_dir, name);
+	Buf head = {0}, ignore = {0};
+	bool ok = file_read_head(path, GUESS_BYTES, &head, &ignore);
+	free(path), buf_free(&ignore);
+	if (!ok)
+		return -1;
+	Input in = {0};
+	input_from(&in, head.p ? head.p : "", head.len);
+	buf_free(&head);
+	ReadOptions o = config_read_options(s->cfg, def->name);
+	Diags d = {0};
+	char delimiter = input_prepare(&in, &o, &d);
+	HeaderNames h = {0};
+	Ingest *ing = ingest_new(header_names, &h);
+	ingest_options(ing, delimiter, o.comment, o.header_row);
+	ingest_feed(ing, in.data, in.len);
+	ingest_finish(ing);
+	ingest_free(ing);
+	input_close(&in);
+	diag_free(&d);
+	int found = h.names ? 0 : -1;
+	for (int c = 0; c < def->ncols && found >= 0; c++) {
+		bool has = config_header_field((const char *const *)s->cfg->alias[id][c], def->cols[c], h.names, h.n) >= 0;
+		found = has ? found + 1 : column_required(def, c) ? -1 : found;
+	}
+	for (uint32_t i = 0; i < h.n; i++)
+		free(h.names[i]);
+	free(h.names);
+	return found;
+}
+
+/* For each source missing[i], the unread file whose header has the most of its columns and fewer
+ * of every other missing source's, else -1 (none, or two alike): guess[i], an index in names. */
+static void guess_files(const Silver *s, const bool missing[SRC_COUNT], char **names, size_t n, int guess[SRC_COUNT])
+{
+	int *score = xcalloc(SRC_COUNT * n + 1, sizeof *score);
+	for (int i = 0; i < SRC_COUNT; i++)
+		for (size_t f = 0; f < n; f++)
+			score[i * n + f] = missing[i] ? header_match(s, (SourceId)i, names[f]) : -1;
+	for (int i = 0; i < SRC_COUNT; i++) {
+		guess[i] = -1;
+		int best = 0;
+		bool twice = false;
+		for (size_t f = 0; f < n; f++) {
+			int m = score[i * n + f];
+			twice = m == best ? true : m > best ? false : twice;
+			if (m > best)
+				best = m, guess[i] = (int)f;
+		}
+		for (int j = 0; j < SRC_COUNT && guess[i] >= 0 && !twice; j++)
+			twice = j != i && score[j * n + (size_t)guess[i]] >= best;
+		if (twice)
+			guess[i] = -1;
+	}
+	free(score);
 }
 
 void silver_report(Buf *out, const Silver *s, Verbosity v)
 {
-	Buf unread = {0};
-	bool missing = false;
 	/* without a --config, the first note that names one says how to make one */
 	const char *init = s->cfg && s->cfg->config_file ? "" : " (c360 init DIR writes one)";
-	for (int i = 0; i < SRC_COUNT; i++)
-		missing |= s->src[i].diags.tally[D_FILE_MISSING].count || s->src[i].diags.tally[D_OPTIONAL_MISSING].count;
-	if (missing)	/* the folder listed only then */
-		unread_csv(&unread, s);
+	/* a newcomer's way on: a required file missing, or an optional one where the folder has
+	   others, is named in [files], the file whose header has its columns named if one has */
+	bool named[SRC_COUNT], any = false;
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		named[i] = (src->diags.tally[D_FILE_MISSING].count || src->diags.tally[D_OPTIONAL_MISSING].count) &&
+			   !(src->cfg && src->cfg->file[i]) && !src->sql;
+		any |= named[i];
+	}
+	size_t nunread = 0;
+	char **unread = any ? unread_csv(s, &nunread) : NULL;	/* the folder listed only then */
+	int guess[SRC_COUNT];
+	guess_files(s, named, unread, nunread, guess);
+	Buf list = {0};	/* said once, with the first note */
+	for (size_t f = 0; f < nunread && f < 10; f++) {
+		buf_puts(&list, f ? ", " : "");
+		buf_put_printable(&list, unread[f], strlen(unread[f]), 60);
+	}
+	if (nunread > 10)
+		buf_printf(&list, " and %zu more", nunread - 10);
 	diag_format(out, &s->general, v);
 	diag_format(out, &s->config_diags, v);
 	for (size_t i = 0; i < s->nraw; i++)
@@ -1896,14 +1989,20 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
 		diag_format(out, &src->diags, v);
-		/* a newcomer's way on: a required file, or an optional one where the folder has others */
-		bool named = src->diags.tally[D_FILE_MISSING].count || (src->diags.tally[D_OPTIONAL_MISSING].count && unread.len);
-		if (named && !(src->cfg && src->cfg->file[i]) && !src->sql) {
-			buf_printf(out, "%s: note: an export of another name is named in a --config file%s: [files] %s = NAME",
+		if (named[i] && (src->diags.tally[D_FILE_MISSING].count || nunread)) {
+			buf_printf(out, "%s: note: an export of another name is named in a --config file%s: [files] %s = ",
 				   src->diags.file, init, src->def->name);
 			init = "";
-			if (unread.len)
-				buf_printf(out, " (the folder's CSV files that nothing read: %.*s)", (int)unread.len - 2, unread.p + 2);
+			if (guess[i] >= 0) {
+				const char *g = unread[guess[i]];
+				buf_put_printable(out, g, strlen(g), 60);
+				buf_printf(out, " (its header has the columns of %s)", src->def->name);
+			} else {
+				buf_puts(out, "NAME");
+			}
+			if (list.len)
+				buf_printf(out, " (the folder's CSV files that nothing read: %s)", buf_cstr(&list));
+			list.len = 0;
 			buf_putc(out, '\n');
 		}
 		/* a fact's column missing, required or not, while the header has one c360 does not know:
@@ -1942,5 +2041,8 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 				   "define payments by [sql] with 'Success' AS payment_status (docs/exports.md)\n",
 				   src->diags.file);
 	}
-	buf_free(&unread);
+	for (size_t f = 0; f < nunread; f++)
+		free(unread[f]);
+	free(unread);
+	buf_free(&list);
 }

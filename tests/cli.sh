@@ -184,9 +184,24 @@ cp "$FIXTURE/customers.csv" "$T/nocust/Customers.CSV"
 mv "$T/nocust/payments.csv" "$T/nocust/payments (1).csv"
 mkdir "$T/nocust/old.csv" && touch "$T/nocust/.lock.csv"	# a folder, a hidden file: not said (helper 115)
 run 1 build --data "$T/nocust" --out "$T/keep"
-err_has "^$T/nocust/customers.csv: note: an export of another name is named in a --config file (c360 init DIR writes one): \[files\] customers = NAME (the folder's CSV files that nothing read: Customers.CSV, payments (1).csv)$"
-err_has "^$T/nocust/payments.csv: note: an export of another name is named in a --config file: \[files\] payments = NAME (the folder's"
-rm -r "$T/nocust/Customers.CSV" "$T/nocust/payments (1).csv" "$T/nocust/old.csv" "$T/nocust/.lock.csv"
+# ... each the file whose header has its columns (the list said once)
+err_has "^$T/nocust/customers.csv: note: an export of another name is named in a --config file (c360 init DIR writes one): \[files\] customers = Customers.CSV (its header has the columns of customers) (the folder's CSV files that nothing read: Customers.CSV, payments (1).csv)$"
+err_has "^$T/nocust/payments.csv: note: an export of another name is named in a --config file: \[files\] payments = payments (1).csv (its header has the columns of payments)$"
+printf '[files]\ncustomers = Customers.CSV\npayments = payments (1).csv\n' >"$T/guessed.conf"	# as said, it reads them
+run 0 build --data "$T/nocust" --config "$T/guessed.conf" --out "$T/guessed"
+file_has "$T/guessed/gold/kpi_summary.csv" "^total_revenue,$(awk -F, '$1 == "total_revenue" { print $2 }' "$T/keep/gold/kpi_summary.csv"),"
+# ... none where two files have a source's columns alike, or the one that has them has another's more
+cp "$T/nocust/Customers.CSV" "$T/nocust/crm.csv"
+awk -F, -v OFS=, '{ print $2, $1, $3, $4, $5 }' "$FIXTURE/orders.csv" >"$T/nocust/shop.csv"	# customer_id first: orders' more
+run 1 build --data "$T/nocust" --out "$T/keep"
+err_has "^$T/nocust/customers.csv: note: .*: \[files\] customers = NAME (the folder's CSV files that nothing read: Customers.CSV, crm.csv, payments (1).csv, shop.csv)$"
+rm "$T/nocust/crm.csv" "$T/nocust/Customers.CSV" "$T/nocust/payments (1).csv"
+mv "$T/nocust/orders.csv" "$T/orders.csv"
+run 1 build --data "$T/nocust" --out "$T/keep"
+err_has "^$T/nocust/customers.csv: note: .*: \[files\] customers = NAME (the folder's"
+err_has "^$T/nocust/orders.csv: note: .*: \[files\] orders = shop.csv (its header has the columns of orders)$"
+mv "$T/orders.csv" "$T/nocust/orders.csv"
+rm -r "$T/nocust/old.csv" "$T/nocust/.lock.csv" "$T/nocust/shop.csv"
 run 1 build --data "$T/nocust" --out "$T/keep"
 grep -q "payments.csv: note: an export of another name" "$T/err" && fail "the note for an optional file, the folder holding no other" || pass
 
