@@ -248,7 +248,7 @@ static const char *set_help(Options *o, const char *v)
 }
 
 static const OptionDef options[] = {
-	{"data", "DIR", NULL, "the folder of the five CSV files, or s3://BUCKET/PREFIX/ (default: the sample)", set_data},
+	{"data", "DIR", NULL, "the folder of the five CSV files, or s3://BUCKET/PREFIX/ (default: the --config file's data, else the sample)", set_data},
 	{"gold", "DIR", NULL, "the folder of gold tables to render (docs/gold-schema.md)", set_gold},
 	{"out", "DIR", "generate", "the folder to write the five CSV files into", set_out},
 	{"out", "DIR", NULL, "where the site goes (default: site); replaced whole, only if c360 made it", set_out},
