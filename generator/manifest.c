@@ -83,6 +83,7 @@ static struct {
 	atomic_size_t spare_next;
 	atomic_bool spare_listed;	/* spare_jobs whole: other threads may take them */
 	char *spare_unread;	/* the first folder of the spare not walked and still there, under mu */
+	const char *spare_verb;	/* what could not be done to it: "read", "remove" */
 	int spare_errno, new_errno;	/* why not; why the staging folder could not be opened */
 	Arena names;		/* the paths of files written, under mu */
 	Entry *now;
@@ -686,16 +687,21 @@ static Entry *folder_find(const FolderIndex *x, const char *name)
 }
 
 /* A folder of the spare (rel: its path from the root, "" the root) that could not be read, nor
- * removed: the files of the spare in it are not known, so they would stay in the new site
- * whether it makes them or not (a customer's page removed from the data, say); manifest_write
- * stops the build. */
-static void spare_not_walked(const char *rel, int why)
+ * removed, or a file of it the new site does not have that could not be removed (verb): the
+ * files of the spare there would stay in the new site whether it makes them or not (a
+ * customer's page removed from the data, say); manifest_write stops the build. */
+static void spare_failed(const char *verb, const char *rel, int why)
 {
 	pthread_mutex_lock(&M.mu);
 	size_t n = strlen(rel);
 	if (!M.spare_unread)	/* named without the walk's trailing '/' */
-		M.spare_unread = xstrndup(rel, n && rel[n - 1] == '/' ? n - 1 : n), M.spare_errno = why;
+		M.spare_unread = xstrndup(rel, n && rel[n - 1] == '/' ? n - 1 : n), M.spare_verb = verb, M.spare_errno = why;
 	pthread_mutex_unlock(&M.mu);
+}
+
+static void spare_not_walked(const char *rel, int why)
+{
+	spare_failed("read", rel, why);
 }
 
 /* The spare's folder fd, *rel its path from the root and a '/' (the root: ""), [lo, hi) the
@@ -898,8 +904,8 @@ static void spare_finish(Walk *w, Buf *warn)
 		int c = 1;
 		while (now && (c = strcmp(now->path, there->path)) < 0)
 			now = walk_next(w, &was);
-		if (c != 0)
-			unlinkat(M.new_root, there->path, 0);
+		if (c != 0 && unlinkat(M.new_root, there->path, 0) != 0 && errno != ENOENT)	/* immutable, say */
+			spare_failed("remove", there->path, errno);
 	}
 	if (M.nmade)
 		qsort(M.made, M.nmade, sizeof *M.made, strcmp_ptr);
@@ -1262,9 +1268,9 @@ bool manifest_write(Buf *err, Buf *warn)
 		spare_finish(&w, warn);
 	}
 	if (M.spare_unread) {	/* spare_not_walked: not the site a fresh build makes */
-		buf_printf(err, "c360: error: cannot read %s/" SPARE_NAME "%s%s, which this build took to build in: %s "
-				"(the next build builds without it)\n", M.out, *M.spare_unread ? "/" : "", M.spare_unread,
-			   strerror(M.spare_errno));
+		buf_printf(err, "c360: error: cannot %s %s/" SPARE_NAME "%s%s, which this build took to build in: %s "
+				"(the next build builds without it)\n", M.spare_verb, M.out, *M.spare_unread ? "/" : "",
+			   M.spare_unread, strerror(M.spare_errno));
 		return false;
 	}
 	if (M.nforeign)

@@ -1056,6 +1056,31 @@ else
 	skipped=$((skipped + 1))
 	echo "skipped: a spare's folder the build cannot read (needs root and setpriv to build as nobody)"
 fi
+# ... and a file of the spare that the new site does not have and that cannot be removed (chattr
+# +i): it stayed in the new site (the page of a customer gone from the data, exit 0); the build
+# stops, and the next, once it can be removed, is a fresh build's bytes
+mkdir -p "$T/im/d" && cp "$FIXTURE"/*.csv "$T/im/d/"
+echo '999,Zed Leaving,z@example.com,F,1990-01-01,Paris' >>"$T/im/d/customers.csv"
+run 0 build --data "$T/im/d" --out "$T/im/s"
+sed -i '2s/120.50/121.50/' "$T/im/d/orders.csv"
+run 0 build --data "$T/im/d" --out "$T/im/s"
+page=$(cd "$T/im/s/.c360-prev" && ls customers/*/999.html)
+if chattr +i "$T/im/s/.c360-prev/$page" 2>/dev/null; then
+	sed -i '$d' "$T/im/d/customers.csv"
+	cp -a "$T/im/s" "$T/im/before"
+	run 1 build --data "$T/im/d" --out "$T/im/s"
+	err_has "^c360: error: cannot remove $T/im/s/.c360-prev/$page, which this build took to build in: Operation not permitted (the next build builds without it)$"
+	find "$T/im" -name 999.html -exec chattr -i {} +
+	diff -r -x .c360-prev "$T/im/s" "$T/im/before" >/dev/null && pass || fail "a spare's file it cannot remove: the site changed"
+	run 0 build --data "$T/im/d" --out "$T/im/s"
+	run 0 build --data "$T/im/d" --out "$T/im/fresh"
+	diff -r -x .c360-prev -x 'lazy-*' "$T/im/s" "$T/im/fresh" >/dev/null && pass ||
+		fail "the build after a spare's file it could not remove differs from a fresh build"
+else
+	skipped=$((skipped + 1))
+	echo "skipped: a spare's file the build cannot remove (chattr +i needs root and a file system that has it)"
+fi
+rm -rf "$T/im"
 
 # ---- a rebuild killed at any moment leaves the previous site whole (or, killed after the
 # swap, the new one): never a mix, and the next build clears what it left
