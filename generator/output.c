@@ -163,15 +163,19 @@ void out_remove_at(int dirfd, const char *name, bool folder)
 	unlinkat(dirfd, name, AT_REMOVEDIR);
 }
 
-/* Removes a tree without following symbolic links. A staging folder's marker goes last: a
- * build killed while it removes one leaves a folder the next build still knows to remove. */
+/* Removes a tree without following symbolic links. A staging folder's marker goes last, and
+ * only once the rest is gone: a build killed while it removes one, or one that could not remove
+ * all of it (an immutable file, a folder it may not read), leaves a folder the next build still
+ * knows to remove. */
 static void remove_tree(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	empty_folder(fd, MARKER);
-	out_remove_at(fd, MARKER, false);	/* a file, or whatever stands in its name */
+	char buf[1024];
+	if (folder_entries(fd, MARKER, buf, sizeof buf) == 0)
+		out_remove_at(fd, MARKER, false);	/* a file, or whatever stands in its name */
 	close(fd);
 	rmdir(dir);
 }

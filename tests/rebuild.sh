@@ -1073,6 +1073,8 @@ if chattr +i "$T/im/s/.c360-prev/$page" 2>/dev/null; then
 	find "$T/im" -name 999.html -exec chattr -i {} +
 	diff -r -x .c360-prev "$T/im/s" "$T/im/before" >/dev/null && pass || fail "a spare's file it cannot remove: the site changed"
 	run 0 build --data "$T/im/d" --out "$T/im/s"
+	# the failed build's folder, which it could not empty, kept its marker: this build removed it
+	ls "$T/im" | grep -q '^s\.tmp-' && fail "a staging folder that could not be emptied stayed: $(ls "$T/im")" || pass
 	run 0 build --data "$T/im/d" --out "$T/im/fresh"
 	diff -r -x .c360-prev -x 'lazy-*' "$T/im/s" "$T/im/fresh" >/dev/null && pass ||
 		fail "the build after a spare's file it could not remove differs from a fresh build"
