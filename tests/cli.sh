@@ -227,6 +227,11 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=4m tmpfs "$T/mnt" 2>/dev/null; t
 	err_has "^c360: error: $T/mnt is a mount point; .*: give --out a new folder inside it ($T/mnt/site, say)$"
 	grep -q "rows read" "$T/err" && fail "a mount point for --out was said after the data was read" || pass
 	run 0 build --data "$FIXTURE" --out "$T/mnt/site"
+	# a read-only file system: said before the data is read too (it was said after the data stage)
+	mount -o remount,ro "$T/mnt"
+	run 1 build --data "$FIXTURE" --out "$T/mnt/site" --as-of 2030-01-01
+	err_has "^c360: error: cannot create a folder beside $T/mnt/site: Read-only file system$"
+	grep -q "rows read" "$T/err" && fail "a read-only --out was said after the data was read" || pass
 	umount "$T/mnt"
 	trap 'rm -rf "$T"' EXIT
 else
