@@ -836,9 +836,11 @@ static int build(Options *o, bool existed)
 	char *staging = NULL;	/* staged first when it can be: the cleaned exports are cached in it */
 	console_progress("staging the site");
 	if (o->cfg.cache && out_replaceable(o->cfg.out_dir) && !out_stage(o->cfg.out_dir, &staging, &err)) {
-		if (staging)
+		if (staging)	/* a read-only or full file system: said now, not after the data stage */
 			out_abort(staging);
-		staging = NULL, err.len = 0;	/* said again when the site is written */
+		console_write(err.p, err.len);
+		buf_free(&err);
+		return stopped(o, existed);
 	}
 	console_progress("reading and cleaning");
 	bool ok = silver_load_cached(&s, &o->cfg, o->cfg.out_dir, staging);

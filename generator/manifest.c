@@ -82,6 +82,9 @@ static struct {
 	size_t nspare_jobs;
 	atomic_size_t spare_next;
 	atomic_bool spare_listed;	/* spare_jobs whole: other threads may take them */
+	char *spare_unread;	/* the first folder of the spare not walked and still there, under mu */
+	const char *spare_verb;	/* what could not be done to it: "read", "remove" */
+	int spare_errno, new_errno;	/* why not; why the staging folder could not be opened */
 	Arena names;		/* the paths of files written, under mu */
 	Entry *now;
 	size_t n, cap;
@@ -584,6 +587,7 @@ void manifest_begin(const char *out, const char *staging)
 	M.staging = xstrdup(staging);
 	M.old_root = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	M.new_root = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	M.new_errno = M.new_root < 0 ? errno : 0;
 }
 
 /* A list of the new site in path order: the previous site's entries marked (now, or page_now
@@ -682,6 +686,24 @@ static Entry *folder_find(const FolderIndex *x, const char *name)
 	return NULL;
 }
 
+/* A folder of the spare (rel: its path from the root, "" the root) that could not be read, nor
+ * removed, or a file of it the new site does not have that could not be removed (verb): the
+ * files of the spare there would stay in the new site whether it makes them or not (a
+ * customer's page removed from the data, say); manifest_write stops the build. */
+static void spare_failed(const char *verb, const char *rel, int why)
+{
+	pthread_mutex_lock(&M.mu);
+	size_t n = strlen(rel);
+	if (!M.spare_unread)	/* named without the walk's trailing '/' */
+		M.spare_unread = xstrndup(rel, n && rel[n - 1] == '/' ? n - 1 : n), M.spare_verb = verb, M.spare_errno = why;
+	pthread_mutex_unlock(&M.mu);
+}
+
+static void spare_not_walked(const char *rel, int why)
+{
+	spare_failed("read", rel, why);
+}
+
 /* The spare's folder fd, *rel its path from the root and a '/' (the root: ""), [lo, hi) the
  * run of the spare's list under it: each file the list has is checked (state), any other entry
  * removed, each folder walked (and listed); a folder below the first level is left to
@@ -690,8 +712,10 @@ static Entry *folder_find(const FolderIndex *x, const char *name)
 static void spare_walk(int fd, Buf *rel, size_t lo, size_t hi, int depth, bool defer)
 {
 	DIR *d = out_opendir_at(fd);
-	if (!d)
+	if (!d) {	/* out of descriptors (EMFILE), say */
+		spare_not_walked(buf_cstr(rel), errno);
 		return;
+	}
 	size_t at = rel->len;
 	FolderIndex files;
 	folder_index(&files, lo, hi, at);
@@ -706,7 +730,13 @@ static void spare_walk(int fd, Buf *rel, size_t lo, size_t hi, int depth, bool d
 			bool later = defer && depth >= 1;	/* spare_jobs_run opens it */
 			int sub = depth < 16 && !later ? openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
 			if (sub < 0 && !later) {
+				int why = depth < 16 ? errno : ENOTEMPTY;
 				out_remove_at(fd, name, false);
+				if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {	/* no read permission, say */
+					buf_puts(rel, name);
+					spare_not_walked(buf_cstr(rel), why);
+					rel->len = at;
+				}
 				continue;
 			}
 			buf_puts(rel, name);
@@ -747,9 +777,13 @@ static void spare_jobs_run(void)
 		const SpareJob *j = &M.spare_jobs[k];
 		int fd = openat(M.new_root, j->rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {	/* no longer a folder there: what is goes, as any entry not listed */
+			int why = errno;
 			Buf path = {0};
+			struct stat st;
 			buf_put(&path, j->rel, strlen(j->rel) - 1);
 			out_remove_at(M.new_root, buf_cstr(&path), false);
+			if (fstatat(M.new_root, buf_cstr(&path), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
+				spare_not_walked(buf_cstr(&path), why);
 			buf_free(&path);
 			continue;
 		}
@@ -769,6 +803,8 @@ static void *spare_check(void *arg)
 	Buf rel = {0};
 	if (M.new_root >= 0)
 		spare_walk(M.new_root, &rel, 0, M.spare.n, 0, true);
+	else
+		spare_not_walked("", M.new_errno);
 	buf_free(&rel);
 	atomic_store(&M.spare_listed, true);
 	spare_jobs_run();
@@ -868,8 +904,8 @@ static void spare_finish(Walk *w, Buf *warn)
 		int c = 1;
 		while (now && (c = strcmp(now->path, there->path)) < 0)
 			now = walk_next(w, &was);
-		if (c != 0)
-			unlinkat(M.new_root, there->path, 0);
+		if (c != 0 && unlinkat(M.new_root, there->path, 0) != 0 && errno != ENOENT)	/* immutable, say */
+			spare_failed("remove", there->path, errno);
 	}
 	if (M.nmade)
 		qsort(M.made, M.nmade, sizeof *M.made, strcmp_ptr);
@@ -1231,6 +1267,12 @@ bool manifest_write(Buf *err, Buf *warn)
 		Walk w = walk_start(M.now, M.n, false);
 		spare_finish(&w, warn);
 	}
+	if (M.spare_unread) {	/* spare_not_walked: not the site a fresh build makes */
+		buf_printf(err, "c360: error: cannot %s %s/" SPARE_NAME "%s%s, which this build took to build in: %s "
+				"(the next build builds without it)\n", M.spare_verb, M.out, *M.spare_unread ? "/" : "",
+			   M.spare_unread, strerror(M.spare_errno));
+		return false;
+	}
 	if (M.nforeign)
 		buf_printf(warn, "%swarning: links or files in place of folders of the site in %s: %s%s: what was listed "
 				 "under them was left alone (the new site has folders of its own there)", warn->len ? "\n" : "",
@@ -1354,6 +1396,7 @@ void manifest_end(void)
 	if (M.new_root >= 0)
 		close(M.new_root);
 	free(M.now), free(M.pages), free(M.oldx.slot), free(M.out), free(M.staging), buf_free(&M.foreign);
+	free(M.spare_unread);
 	pthread_mutex_t mu = M.mu;
 	memset(&M, 0, sizeof M);
 	M.mu = mu;

@@ -163,15 +163,19 @@ void out_remove_at(int dirfd, const char *name, bool folder)
 	unlinkat(dirfd, name, AT_REMOVEDIR);
 }
 
-/* Removes a tree without following symbolic links. A staging folder's marker goes last: a
- * build killed while it removes one leaves a folder the next build still knows to remove. */
+/* Removes a tree without following symbolic links. A staging folder's marker goes last, and
+ * only once the rest is gone: a build killed while it removes one, or one that could not remove
+ * all of it (an immutable file, a folder it may not read), leaves a folder the next build still
+ * knows to remove. */
 static void remove_tree(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	empty_folder(fd, MARKER);
-	out_remove_at(fd, MARKER, false);	/* a file, or whatever stands in its name */
+	char buf[1024];
+	if (folder_entries(fd, MARKER, buf, sizeof buf) == 0)
+		out_remove_at(fd, MARKER, false);	/* a file, or whatever stands in its name */
 	close(fd);
 	rmdir(dir);
 }
@@ -461,6 +465,21 @@ bool out_claim(const char *dir, const char *marker, const char *const *ours, siz
 	return ok;
 }
 
+/* The folder is the root of a mounted file system (a disk, a tmpfs, a bind mount such as a
+ * container's volume): no rename moves it, so no site can be swapped in there. The kernel says
+ * so where it can (statx, Linux 5.8); else another device than its parent's. */
+static bool mount_root(const char *bare, const struct stat *st)
+{
+	struct statx sx;
+	if (statx(AT_FDCWD, bare, AT_SYMLINK_NOFOLLOW, 0, &sx) == 0 && (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+	char *parent = path_join(bare, "..");
+	struct stat up;
+	bool root = stat(parent, &up) == 0 && (up.st_dev != st->st_dev || up.st_ino == st->st_ino);
+	free(parent);
+	return root;
+}
+
 bool out_may_replace(const char *out, Buf *err)
 {
 	/* without its trailing slashes: lstat of "link/" follows the link, the swap's rename does not */
@@ -470,9 +489,16 @@ bool out_may_replace(const char *out, Buf *err)
 	char *bare = xstrndup(out, n);
 	struct stat st;
 	int seen = lstat(bare, &st);
+	bool mounted = seen == 0 && S_ISDIR(st.st_mode) && mount_root(bare, &st);
 	free(bare);
 	if (seen != 0)
 		return errno == ENOENT || (buf_printf(err, "c360: error: %s: %s\n", out, strerror(errno)), false);
+	if (mounted) {	/* said before the data is read: the swap at the end would fail (EXDEV, EBUSY) */
+		buf_printf(err, "c360: error: %s is a mount point; a build replaces its --out folder whole, which cannot "
+				"be done to a mount point: give --out a new folder inside it (%s%ssite, say)\n", out, out,
+			   out[strlen(out) - 1] == '/' ? "" : "/");
+		return false;
+	}
 	if (S_ISLNK(st.st_mode)) {	/* the swap would put a folder in the link's place */
 		char *to = realpath(out, NULL);
 		buf_printf(err, "c360: error: %s is a symbolic link; give --out the folder it leads to%s%s\n", out,
@@ -799,8 +825,10 @@ static bool swap_in(const char *out, const char *staging)
 	char *old = xmalloc(strlen(staging) + 5);
 	sprintf(old, "%s.old", staging);
 	if (rename(out, old) != 0 || rename(staging, out) != 0) {
+		int why = errno;	/* the rename's, said as the reason, not the way back's */
 		keep_move(staging, out, true);
 		free(old);
+		errno = why;
 		return false;
 	}
 	free(staging_dir);

@@ -233,6 +233,26 @@ grep -q "rows read" "$T/err" && fail "a link for --out was said after the data w
 run 1 build --data "$FIXTURE" --out "$T/link/" --as-of 2030-01-01
 err_has "^c360: error: $T/link/ is a symbolic link; give --out the folder it leads to: $(cd "$T/empty" && pwd -P)$"
 grep -q "rows read" "$T/err" && fail "a link/ for --out was said after the data was read" || pass
+# ... and so a mount point (a container's volume): no rename moves it, so the swap at the end
+# failed, after the whole data stage, saying "No such file or directory"; said first, with the way on
+mkdir -p "$T/mnt"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=4m tmpfs "$T/mnt" 2>/dev/null; then
+	trap 'umount "$T/mnt" 2>/dev/null; rm -rf "$T"' EXIT
+	run 1 build --data "$FIXTURE" --out "$T/mnt"
+	err_has "^c360: error: $T/mnt is a mount point; .*: give --out a new folder inside it ($T/mnt/site, say)$"
+	grep -q "rows read" "$T/err" && fail "a mount point for --out was said after the data was read" || pass
+	run 0 build --data "$FIXTURE" --out "$T/mnt/site"
+	# a read-only file system: said before the data is read too (it was said after the data stage)
+	mount -o remount,ro "$T/mnt"
+	run 1 build --data "$FIXTURE" --out "$T/mnt/site" --as-of 2030-01-01
+	err_has "^c360: error: cannot create a folder beside $T/mnt/site: Read-only file system$"
+	grep -q "rows read" "$T/err" && fail "a read-only --out was said after the data was read" || pass
+	umount "$T/mnt"
+	trap 'rm -rf "$T"' EXIT
+else
+	skipped=$((skipped + 1))
+	echo "skipped: --out a mount point (needs root and mount)"
+fi
 
 # ---- init: a report project with its own templates and theme
 run 0 init "$T/proj"
