@@ -25,16 +25,28 @@ void memory_context(const char *file)
 	reading = file;
 }
 
+/* Taken by the thread that ends the process: the first to run out of memory, or main's at its
+ * end (process_end). */
+static atomic_flag ending = ATOMIC_FLAG_INIT;
+
+void process_end(void)
+{
+	if (atomic_flag_test_and_set(&ending))	/* a thread ran out of memory: its exit(1) comes */
+		for (;;)
+			pause();
+}
+
 /* The one thread that runs out of memory first says so and ends the process (its atexit
- * handlers remove a half-built site); any other that runs out meanwhile waits for the end,
- * and if the handlers themselves run out, the process ends there. */
+ * handlers remove a half-built site); any other that runs out meanwhile, or after main began
+ * to end it (a thread still at work then), waits for the end, and if the handlers themselves
+ * run out, the process ends there. Two exits at once would end it with either's status: a
+ * build that said it ran out of memory ended 0. */
 _Noreturn void out_of_memory(size_t n)
 {
-	static atomic_flag said = ATOMIC_FLAG_INIT;
 	static _Thread_local bool exiting;
 	if (exiting)
 		_Exit(1);
-	if (atomic_flag_test_and_set(&said))
+	if (atomic_flag_test_and_set(&ending))
 		for (;;)
 			pause();
 	exiting = true;

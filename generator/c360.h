@@ -20,6 +20,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 _Noreturn void out_of_memory(size_t n);	/* what a caller's own limit comes to (n bytes asked) */
+/* Main's end, before it returns its status: waits for the end a thread that ran out of memory
+ * makes (status 1) if one did; after it, a thread that runs out waits for main's. */
+void process_end(void);
 void memory_context(const char *file);	/* the file this thread reads, named if it runs out (NULL: none) */
 
 /* Big arrays (tables, sort buffers): zero-filled, growing without copies; free with the size. */

@@ -1229,5 +1229,6 @@ int main(int argc, char **argv)
 	config_free(&o.cfg);
 	for (int i = 0; i < 4; i++)
 		free(o.owned[i]);
+	process_end();
 	return status;
 }

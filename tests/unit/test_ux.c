@@ -3,7 +3,9 @@
  * the paths --out is checked with. */
 #include "harness.h"
 
+#include <pthread.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static Arena arena;
@@ -537,6 +539,46 @@ static void test_paths(void **state)
 	buf_free(&b);
 }
 
+static void *runs_out(void *arg)
+{
+	(void)arg;
+	out_of_memory(1);
+}
+
+/* A thread that runs out of memory after main began to end the process (process_end) waits for
+ * main's end, which keeps its status: it said "out of memory" and the build ended 0 (two exits
+ * at once). One that ran out first ends the process with 1, said. */
+static void test_out_of_memory_end(void **state)
+{
+	(void)state;
+	for (int first = 0; first < 2; first++) {
+		int err[2];
+		CHECK(pipe(err) == 0, "pipe");
+		pid_t pid = fork();
+		if (pid == 0) {
+			dup2(err[1], STDERR_FILENO);
+			pthread_t t;
+			if (!first)
+				process_end();
+			pthread_create(&t, NULL, runs_out, NULL);
+			usleep(200000);	/* the thread's end, if it makes one, comes first */
+			if (first)
+				process_end();
+			exit(0);
+		}
+		close(err[1]);
+		char said[256] = "";
+		ssize_t n = read(err[0], said, sizeof said - 1);
+		said[n > 0 ? n : 0] = '\0';
+		close(err[0]);
+		int status;
+		CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status), "the process did not exit");
+		CHECK(WEXITSTATUS(status) == first, "ran out %s main's end: status %d, want %d", first ? "before" : "after",
+		      WEXITSTATUS(status), first);
+		CHECK((strstr(said, "out of memory") != NULL) == first, "said: \"%s\"", said);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -552,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_counts_agree),
 		cmocka_unit_test(test_unfinished_summary),
 		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_out_of_memory_end),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	arena_free(&arena);
