@@ -803,8 +803,6 @@ extern const char *const channel_label[CH_COUNT];
 /* Labels every dictionary of kind starts with, in enum order. */
 void clean_category_init(Dict *d, CatKind kind);
 uint32_t clean_category_builtin(CatKind kind);	/* its labels clean_category_init interns, the first of a column's */
-/* Its values are matched to known labels (a value none matches is kept, flagged unknown_category). */
-bool clean_category_ruled(CatKind kind);
 /* Maps a value to its label number in d (adding unknown values): the configuration's words
  * first, then the built-in ones; *unknown is set when a non-null value matched neither, for
  * a kind that has rules. */

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 
 #define QUARANTINE_SAMPLES 5	/* raw rows shown per source and reason */
-#define FLAG_SAMPLES 5		/* gold rows shown per source and flag, the first in file order */
-#define SHOWN_BYTES 300		/* of a row as read or a value: the rest is cut */
 #define SEGMENT_ROWS 200	/* customers listed on a segment's page; the CSV has them all */
 
 static const char *const basis_text[] = {"its own values", "the dataset's other date columns", "the configuration",
@@ -21,24 +19,6 @@ static Value *explained(Arena *a, Value *o, int code)
 	return o;
 }
 
-/* Data text as the page shows it: its first SHOWN_BYTES bytes, with invalid UTF-8 (a character
- * cut there too) and NUL bytes as U+FFFD; the template escapes it. */
-static Value *shown(Arena *a, const char *s, size_t n, Buf *clean)
-{
-	n = n > SHOWN_BYTES ? SHOWN_BYTES : n;
-	clean->len = 0;
-	if (utf8_sanitize(s, n, clean))
-		s = clean->p, n = clean->len;
-	return v_str(a, s, n);
-}
-
-static Value *line_value(Arena *a, uint32_t line)
-{
-	char text[16];
-	int n = snprintf(text, sizeof text, "%u", (unsigned)line);
-	return v_str(a, text, (size_t)n);
-}
-
 /* The first few quarantined rows of a reason, as read. */
 static Value *quarantine_samples(Arena *a, const SourceQuality *m, int reason, Buf *clean)
 {
@@ -48,154 +28,23 @@ static Value *quarantine_samples(Arena *a, const SourceQuality *m, int reason, B
 		if ((int)x->reason != reason)
 			continue;
 		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "line", line_value(a, x->line));
-		v_set(a, o, "raw", shown(a, x->raw, x->rawlen, clean));
+		char line[16];
+		int n_line = snprintf(line, sizeof line, "%u", (unsigned)x->line);
+		v_set(a, o, "line", v_str(a, arena_strndup(a, line, (size_t)n_line), (size_t)n_line));
+		const char *raw = x->raw;
+		size_t n = x->rawlen > 300 ? 300 : x->rawlen;
+		clean->len = 0;
+		if (utf8_sanitize(raw, n, clean))
+			raw = clean->p, n = clean->len;
+		v_set(a, o, "raw", v_str(a, raw, n));
 	}
 	return list;
 }
 
-/* ---- a flag's first rows, from the gold tables (a build's and a gold folder's alike) */
-
-/* Per flag, the rows of a gold table that come first in file order: by line, then key. */
-typedef struct {
-	uint32_t row[D_NFLAGS][FLAG_SAMPLES];
-	unsigned n[D_NFLAGS];
-} FlagRows;
-
-/* Row a comes before row b in file order (lines tie only in gold written by another engine). */
-static bool row_before(const Table *t, uint32_t a, uint32_t b)
+/* The reasons or flags that occur in a source: each explained, with its count (and, for a
+ * reason, its first rows). */
+static Value *counts(Arena *a, const SourceQuality *m, int first, int n, const uint64_t *count)
 {
-	const RowHead *x = ROW(t, RowHead, a), *y = ROW(t, RowHead, b);
-	if (x->line != y->line)
-		return x->line < y->line;
-	int c = id_compare(x->id, x->idlen, y->id, y->idlen);
-	return c ? c < 0 : a < b;
-}
-
-/* Row r among flag k's, if it is one of the FLAG_SAMPLES first so far. */
-static void flag_rows_add(const Table *t, FlagRows *f, int k, uint32_t r)
-{
-	uint32_t *row = f->row[k];
-	unsigned n = f->n[k], at = n;
-	while (at > 0 && row_before(t, r, row[at - 1]))
-		at--;
-	if (at == FLAG_SAMPLES)
-		return;
-	unsigned keep = n < FLAG_SAMPLES ? n : FLAG_SAMPLES - 1;	/* full: the last one goes */
-	memmove(row + at + 1, row + at, (keep - at) * sizeof *row);
-	row[at] = r;
-	f->n[k] = keep + 1;
-}
-
-/* Each flag's first FLAG_SAMPLES rows of a source's gold table. Facts dated after the as-of
- * date are in no gold table, so in none here. Gold holds the facts in file order, so their walk
- * stops once every flag has its rows (count[k] says how many it has, late ones included): most
- * often after a few rows, at worst one look at each row's flags. The customers, whom gold holds
- * in id order, are walked whole. */
-static void flag_rows(const Gold *g, SourceId id, const uint64_t *count, FlagRows *f)
-{
-	const Table *t = g->src[id].table;
-	bool fact = source_is_fact(id);
-	int64_t last = date_last_moment(g->as_of);
-	uint32_t wanted = 0;
-	memset(f, 0, sizeof *f);
-	for (int k = 0; k < D_NFLAGS; k++)
-		wanted |= count[k] ? 1u << k : 0;
-	for (size_t r = 0; t && r < t->n && wanted; r++) {
-		const RowHead *h = ROW(t, RowHead, r);
-		uint32_t flags = h->flags & F_ROW_FLAGS & wanted;
-		if (!flags || (fact && fact_after(h, last)))
-			continue;
-		for (int k = 0; k < D_NFLAGS; k++) {
-			if (!(flags >> k & 1))
-				continue;
-			flag_rows_add(t, f, k, (uint32_t)r);
-			if (fact && (f->n[k] == FLAG_SAMPLES || f->n[k] == count[k]))
-				wanted &= ~(1u << k);
-		}
-	}
-}
-
-/* One value of a flagged row as its gold row has it: its column, and its text or that it is
- * empty there (the flag's value set to null). */
-static void flag_value(Arena *a, Value *list, const char *column, const char *s, size_t n, Buf *clean)
-{
-	Value *o = v_push(a, list, v_obj(a));
-	v_set(a, o, "column", v_cstr(a, column));
-	v_set(a, o, "emptied", v_bool(a, s == NULL));
-	v_set(a, o, "value", s ? shown(a, s, n, clean) : v_cstr(a, ""));
-	v_set(a, o, "more", v_bool(a, list->n > 1));
-}
-
-/* The values a flag names in a row, as gold has them: the date, e-mail or amount it emptied (or
- * a negative amount), the customer not in the CRM, the category values that are none of c360's
- * labels (kept as written, title-cased). A ragged row, invalid UTF-8 and a NUL byte name no
- * value of gold's: none. */
-static Value *flag_values(const Gold *g, Arena *a, SourceId id, int code, const RowHead *h, Buf *clean)
-{
-	const SourceDef *def = &source_defs[id];
-	Value *list = v_list(a);
-	char text[DATE_TEXT_MAX + 1];
-	if (code == D_INVALID_DATE || code == D_IMPLAUSIBLE_DOB) {
-		size_t n = h->when == MOMENT_NULL ? 0
-			   : date_format(text, h->when, def->timestamp && !(h->flags & F_DATE_ONLY));
-		flag_value(a, list, def->cols[def->date_col], n ? text : NULL, n, clean);
-	} else if (code == D_INVALID_EMAIL && id == SRC_CUSTOMERS) {
-		const char *email = ((const Customer *)h)->email;
-		flag_value(a, list, def->cols[CU_EMAIL], email, email ? strlen(email) : 0, clean);
-	} else if (code == D_INVALID_AMOUNT || code == D_NEGATIVE_AMOUNT || code == D_UNCONVERTIBLE_CURRENCY) {
-		for (int c = 0; c < def->ncols; c++) {
-			if (def->rule[c].kind != COL_AMOUNT)
-				continue;
-			int64_t cents = *(const int64_t *)fact_field(h, id, c);
-			clean->len = 0;
-			if (cents != AMOUNT_NULL)
-				fmt_hundredths(clean, &fmt_plain, cents);
-			char *s = cents == AMOUNT_NULL ? NULL : arena_strndup(a, clean->p, clean->len);
-			flag_value(a, list, def->cols[c], s, s ? strlen(s) : 0, clean);
-		}
-	} else if (code == D_ORPHAN_CUSTOMER && source_is_fact(id)) {
-		const Table *cu = g->src[SRC_CUSTOMERS].table;
-		if (cu && h->customer < cu->n) {
-			const RowHead *c = ROW(cu, RowHead, h->customer);
-			flag_value(a, list, def->cols[def->customer_col], c->id, c->idlen, clean);
-		}
-	} else if (code == D_UNKNOWN_CATEGORY) {
-		for (int c = 0; c < def->ncols; c++) {
-			const ColumnRule *rule = &def->rule[c];
-			if (rule->kind != COL_CATEGORY || !clean_category_ruled(rule->category))
-				continue;
-			uint32_t label = *(const uint32_t *)fact_field(h, id, c);
-			if (label < clean_category_builtin(rule->category))
-				continue;	/* one of c360's own */
-			Str s = dict_str(&g->src[id].dict[c], label);
-			flag_value(a, list, def->cols[c], s.p, s.n, clean);
-		}
-	}
-	return list;
-}
-
-/* A flag's first rows in a source: line, key and the values it names. */
-static Value *flag_samples(const Gold *g, Arena *a, SourceId id, const FlagRows *f, int k, Buf *clean)
-{
-	const Table *t = g->src[id].table;
-	Value *list = v_list(a);
-	for (unsigned i = 0; i < f->n[k]; i++) {
-		const RowHead *h = ROW(t, RowHead, f->row[k][i]);
-		Value *o = v_push(a, list, v_obj(a));
-		v_set(a, o, "line", line_value(a, h->line));
-		v_set(a, o, "key", shown(a, h->id, h->idlen, clean));
-		v_set(a, o, "values", flag_values(g, a, id, D_FIRST_FLAG + k, h, clean));
-	}
-	return list;
-}
-
-/* The reasons or flags that occur in a source: each explained, with its count and its first
- * rows (a reason's as read; a flag's as gold has them, f). */
-static Value *counts(const Gold *g, Arena *a, SourceId id, int first, int n, const uint64_t *count,
-		     const FlagRows *f)
-{
-	const SourceQuality *m = &g->quality[id];
 	Value *list = v_list(a);
 	Buf clean = {0};
 	for (int k = 0; k < n; k++) {
@@ -205,23 +54,17 @@ static Value *counts(const Gold *g, Arena *a, SourceId id, int first, int n, con
 		v_set(a, o, "count", v_num(a, V_INT, (int64_t)count[k]));
 		if (first == D_FIRST_REASON)
 			v_set(a, o, "samples", quarantine_samples(a, m, first + k, &clean));
-		else if (first == D_FIRST_FLAG)
-			v_set(a, o, "samples", flag_samples(g, a, id, f, k, &clean));
-		if (first == D_FIRST_FLAG)
-			v_set(a, o, "shown", v_num(a, V_INT, (int64_t)f->n[k]));
 	}
 	buf_free(&clean);
 	return list;
 }
 
-static Value *source_values(const Gold *g, Arena *a, SourceId i)
+static Value *source_values(const SourceQuality *m, Arena *a, int i)
 {
-	const SourceQuality *m = &g->quality[i];
 	const SourceDef *def = &source_defs[i];
 	Value *o = v_obj(a);
 	v_set(a, o, "name", v_cstr(a, def->name));
 	v_set(a, o, "source", v_cstr(a, def->name));
-	v_set(a, o, "key_column", v_cstr(a, def->cols[0]));
 	v_set(a, o, "file", v_cstr(a, m->file));
 	v_set(a, o, "status", v_cstr(a, source_status_name[m->status]));
 	v_set(a, o, "loaded", v_bool(a, m->status == STATUS_LOADED));
@@ -233,10 +76,8 @@ static Value *source_values(const Gold *g, Arena *a, SourceId i)
 	v_set(a, o, "flagged_rows", v_num(a, V_INT, (int64_t)m->flagged_rows));
 	v_set(a, o, "after_as_of", v_num(a, V_INT, (int64_t)m->after_as_of));
 	v_set(a, o, "conserved", v_bool(a, quality_conserved(m)));
-	FlagRows f;
-	flag_rows(g, i, m->flag, &f);
-	v_set(a, o, "reasons", counts(g, a, i, D_FIRST_REASON, D_NREASONS, m->reason, NULL));
-	v_set(a, o, "flags", counts(g, a, i, D_FIRST_FLAG, D_NFLAGS, m->flag, &f));
+	v_set(a, o, "reasons", counts(a, m, D_FIRST_REASON, D_NREASONS, m->reason));
+	v_set(a, o, "flags", counts(a, m, D_FIRST_FLAG, D_NFLAGS, m->flag));
 	v_set(a, o, "date_column", v_cstr(a, def->cols[def->date_col]));
 	bool absent = m->unordered == DATES_ABSENT;	/* no column: no order decided, from nothing */
 	v_set(a, o, "date_absent", v_bool(a, absent));
@@ -273,7 +114,7 @@ bool site_quality(Site *site)
 	bool conserved = true;
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const SourceQuality *m = &g->quality[i];
-		v_push(a, list, source_values(g, a, (SourceId)i));
+		v_push(a, list, source_values(m, a, i));
 		conserved &= quality_conserved(m);
 	}
 	Value *tables = v_set(a, d, "tables", v_list(a));
