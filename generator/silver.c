@@ -1894,6 +1894,7 @@ static void header_names(void *ctx, const Record *r)
 }
 
 #define GUESS_BYTES 65536	/* of a file read to find its header */
+#define GUESS_FILES 64		/* files of the folder whose headers are read, the first by name */
 
 /* How many of source id's columns the header of the data folder's file name has (by their names
  * or [columns] aliases), its first bytes read as the source's export would be; -1 if it lacks
@@ -1932,16 +1933,20 @@ static int header_match(const Silver *s, SourceId id, const char *name)
 	return found;
 }
 
-/* For each source missing[i], the unread file whose header has the most of its columns and fewer
- * of every other missing source's, else -1 (none, or two alike): guess[i], an index in names. */
+/* For each source missing[i], the unread file (of the first GUESS_FILES) whose header has the most
+ * of its columns and fewer of every other source's (an orders export has a customer_id too),
+ * else -1 (none, or two alike): guess[i], an index in names. */
 static void guess_files(const Silver *s, const bool missing[SRC_COUNT], char **names, size_t n, int guess[SRC_COUNT])
 {
+	n = n < GUESS_FILES ? n : GUESS_FILES;	/* a folder of thousands: 5 x 64 reads at most */
 	int *score = xcalloc(SRC_COUNT * n + 1, sizeof *score);
 	for (int i = 0; i < SRC_COUNT; i++)
 		for (size_t f = 0; f < n; f++)
-			score[i * n + f] = missing[i] ? header_match(s, (SourceId)i, names[f]) : -1;
+			score[i * n + f] = header_match(s, (SourceId)i, names[f]);
 	for (int i = 0; i < SRC_COUNT; i++) {
 		guess[i] = -1;
+		if (!missing[i])
+			continue;
 		int best = 0;
 		bool twice = false;
 		for (size_t f = 0; f < n; f++) {
