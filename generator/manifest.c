@@ -915,7 +915,8 @@ static void spare_finish(Walk *w, Buf *warn)
 		if (M.nmade && bsearch(&M.spare_dirs[i], M.made, M.nmade, sizeof *M.made, strcmp_ptr))
 			continue;
 		out_remove_at(M.new_root, M.spare_dirs[i], true);	/* a file the build made there stays */
-		if (!said && fstatat(M.new_root, M.spare_dirs[i], &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!said && fstatat(M.new_root, M.spare_dirs[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode)) {	/* that file is the page the build made in its place: no "remove it" */
 			buf_printf(warn, "%swarning: c360 could not remove ", warn->len ? "\n" : "");
 			buf_put_printable(warn, M.spare_dirs[i], strlen(M.spare_dirs[i]), 200);
 			buf_printf(warn, " from %s/" SPARE_NAME " (folders it may not empty, or more than %ld): it is in the new "
