@@ -608,6 +608,9 @@ void config_free(Config *c);
  * ("" inside quotes is one "); false (why in err) on an unclosed quote or an empty item. */
 bool config_list(Str value, char ***items, size_t *n, Buf *err);
 char *config_unquote(Str value);	/* a single value, its quotes removed; the caller frees */
+/* Text as a --config file reads it back as a value: in double quotes (each " doubled) where a
+ * #, a quote, a comma or blanks at its ends need them (config_unquote's inverse). */
+void config_put_text(Buf *b, const char *s);
 const char *config_keep(Config *c, char *s);	/* a string the configuration frees */
 const char *config_path(Config *c, const char *file, const char *v);	/* relative to file's folder */
 /* A setting being set from the file: each setter (config.c's settings table) returns false if

@@ -995,6 +995,11 @@ static void put_text(Buf *b, const char *s, bool quoted)
 		buf_put(b, s, n);
 }
 
+void config_put_text(Buf *b, const char *s)
+{
+	put_text(b, s, false);
+}
+
 static bool put_value(Buf *b, const Config *c, const Setting *st)
 {
 	const char *base = (const char *)c;

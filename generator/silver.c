@@ -1896,21 +1896,14 @@ static void header_names(void *ctx, const Record *r)
 #define GUESS_BYTES 65536	/* of a file read to find its header */
 #define GUESS_FILES 64		/* files of the folder whose headers are read, the first by name */
 
-/* How many of source id's columns the header of the data folder's file name has (by their names
- * or [columns] aliases), its first bytes read as the source's export would be; -1 if it lacks
- * one the source requires, or cannot be read. */
-static int header_match(const Silver *s, SourceId id, const char *name)
+/* How many of source id's columns the header in head (a data folder's file's first bytes) has
+ * (by their names or [columns] aliases), read as the source's export would be; -1 if it lacks
+ * one the source requires. */
+static int header_match(const Silver *s, SourceId id, const Buf *head)
 {
 	const SourceDef *def = s->src[id].def;
-	char *path = path_join(s->cfg->data_dir, name);
-	Buf head = {0}, ignore = {0};
-	bool ok = file_read_head(path, GUESS_BYTES, &head, &ignore);
-	free(path), buf_free(&ignore);
-	if (!ok)
-		return -1;
 	Input in = {0};
-	input_from(&in, head.p ? head.p : "", head.len);
-	buf_free(&head);
+	input_from(&in, head->p ? head->p : "", head->len);
 	ReadOptions o = config_read_options(s->cfg, def->name);
 	Diags d = {0};
 	char delimiter = input_prepare(&in, &o, &d);
@@ -1933,16 +1926,21 @@ static int header_match(const Silver *s, SourceId id, const char *name)
 	return found;
 }
 
-/* For each source missing[i], the unread file (of the first GUESS_FILES) whose header has the most
- * of its columns and fewer of every other source's (an orders export has a customer_id too),
- * else -1 (none, or two alike): guess[i], an index in names. */
+/* For each source missing[i], the unread file (of the first GUESS_FILES, each read once) whose
+ * header has the most of its columns and fewer of every other source's (an orders export has a
+ * customer_id too), else -1 (none, or two alike): guess[i], an index in names. */
 static void guess_files(const Silver *s, const bool missing[SRC_COUNT], char **names, size_t n, int guess[SRC_COUNT])
 {
 	n = n < GUESS_FILES ? n : GUESS_FILES;	/* a folder of thousands: 5 x 64 reads at most */
 	int *score = xcalloc(SRC_COUNT * n + 1, sizeof *score);
-	for (int i = 0; i < SRC_COUNT; i++)
-		for (size_t f = 0; f < n; f++)
-			score[i * n + f] = header_match(s, (SourceId)i, names[f]);
+	for (size_t f = 0; f < n; f++) {
+		char *path = path_join(s->cfg->data_dir, names[f]);
+		Buf head = {0}, ignore = {0};
+		bool ok = file_read_head(path, GUESS_BYTES, &head, &ignore);
+		for (int i = 0; i < SRC_COUNT; i++)
+			score[i * n + f] = ok ? header_match(s, (SourceId)i, &head) : -1;
+		free(path), buf_free(&head), buf_free(&ignore);
+	}
 	for (int i = 0; i < SRC_COUNT; i++) {
 		guess[i] = -1;
 		if (!missing[i])
@@ -1998,9 +1996,11 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 			buf_printf(out, "%s: note: an export of another name is named in a --config file%s: [files] %s = ",
 				   src->diags.file, init, src->def->name);
 			init = "";
-			if (guess[i] >= 0) {
-				const char *g = unread[guess[i]];
-				buf_put_printable(out, g, strlen(g), 60);
+			if (guess[i] >= 0) {	/* a line to copy: whole, in quotes where the file needs them ("crm #2.csv") */
+				Buf name = {0};
+				config_put_text(&name, unread[guess[i]]);
+				buf_put_printable(out, name.p, name.len, name.len);
+				buf_free(&name);
 				buf_printf(out, " (its header has the columns of %s)", src->def->name);
 			} else {
 				buf_puts(out, "NAME");

@@ -216,6 +216,19 @@ rm "$T/nocust"/f*.csv "$T/nocust/zz.csv"
 rm -r "$T/nocust/old.csv" "$T/nocust/.lock.csv"
 run 1 build --data "$T/nocust" --out "$T/keep"
 grep -q "payments.csv: note: an export of another name" "$T/err" && fail "the note for an optional file, the folder holding no other" || pass
+# ... the file named as a --config file reads it back: whole (not cut at 60 bytes), in quotes
+# where a #, a comma or a quote needs them (crm #2.csv said bare read as crm: adv41)
+long='customers, the full export of 2024-06-30 from the CRM "v2" #2.csv'
+cp "$FIXTURE/customers.csv" "$T/nocust/$long"
+run 1 build --data "$T/nocust" --out "$T/keep"
+err_has '\[files\] customers = "customers, the full export of 2024-06-30 from the CRM ""v2"" #2.csv" (its header'
+{ echo '[files]'; sed -n 's/^.*note: an export.*: \[files\] \(customers = ".*"\) (its header.*$/\1/p' "$T/err"; } >"$T/long.conf"
+run 0 build --data "$T/nocust" --config "$T/long.conf" --out "$T/long"
+# ... among 201 files more, first by name (each of the first 64 read once: thousands took seconds)
+for i in $(seq 100 300); do : >"$T/nocust/e$i.csv"; done
+run 1 build --data "$T/nocust" --out "$T/keep"
+err_has '\[files\] customers = "customers, .*" (its header has the columns of customers) (the folder.s CSV files that nothing read: .* and 192 more)$'
+rm "$T/nocust/$long" "$T/nocust"/e*.csv
 
 # A killed build's staging folder (its marker unlocked) is cleared by the next build; a
 # folder of the same shape that c360 did not make is left alone.
