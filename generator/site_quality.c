@@ -184,11 +184,10 @@ static uint32_t *segment_members(const Gold *g, size_t start[SEG_COUNT + 1])
 	return members;
 }
 
-Value *segment_list(const Site *site, Arena *a)
+/* The segments' values, each with its rows from members[start[seg], start[seg + 1]). */
+static Value *segments_of(const Site *site, Arena *a, const uint32_t *members, const size_t start[SEG_COUNT + 1])
 {
 	const Gold *g = site->g;
-	size_t start[SEG_COUNT + 1];
-	uint32_t *members = segment_members(g, start);
 	Value *list = v_list(a);
 	for (int seg = 0; seg < SEG_COUNT; seg++) {
 		Value *o = segment_values(g, a, v_push(a, list, v_obj(a)), seg);
@@ -198,6 +197,14 @@ Value *segment_list(const Site *site, Arena *a)
 		v_set(a, o, "rows", customer_rows(site, a, members + start[seg], shown));
 		v_set(a, o, "shown", v_num(a, V_INT, (int64_t)shown));
 	}
+	return list;
+}
+
+Value *segment_list(const Site *site, Arena *a)
+{
+	size_t start[SEG_COUNT + 1];
+	uint32_t *members = segment_members(site->g, start);
+	Value *list = segments_of(site, a, members, start);
 	free(members);
 	return list;
 }
@@ -209,12 +216,12 @@ bool site_segments(Site *site)
 	page_init(&w);
 	bool ok = out_mkdir(site->dir, "segments", site->err);
 	Arena *a = &w.arena;
-	Value *d = v_obj(a);
-	v_set(a, d, "segments", segment_list(site, a));
-	v_set(a, d, "title", v_cstr(a, "Segments"));
-	ok = ok && page_write(site, &w, "segments/index.html", "segments", d);
 	size_t start[SEG_COUNT + 1];
 	uint32_t *members = segment_members(g, start);
+	Value *d = v_obj(a);
+	v_set(a, d, "segments", segments_of(site, a, members, start));
+	v_set(a, d, "title", v_cstr(a, "Segments"));
+	ok = ok && page_write(site, &w, "segments/index.html", "segments", d);
 	for (int seg = 0; ok && seg < SEG_COUNT; seg++) {
 		size_t m = start[seg + 1] - start[seg];
 		const uint32_t *in = members + start[seg];
