@@ -2301,6 +2301,9 @@ ChartPlot *chart_layout(const Chart *c, double width);
 /* <figure> with the wide and the narrow SVG (CSS shows one), a hover title and link per category,
  * and the data table. */
 void chart_svg(const Chart *c, const ChartPlot *wide, const ChartPlot *narrow, Buf *out);
+/* The chart in words, for a reader that cannot see it (the PDF's /Alt): its title, then each
+ * category with its figures (a bar chart's few), else what it shows (a trend's 52 weeks). */
+void chart_words(const Chart *c, Buf *b);
 struct _cairo;
 void chart_draw(const ChartPlot *p, struct _cairo *cr);	/* in a width x height box at the origin */
 /* The chart as a PNG, twice the size: the previous site's file name when the pixels drawn and

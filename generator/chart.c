@@ -519,6 +519,29 @@ static void svg_plot(Buf *b, const Chart *c, const ChartPlot *p, const char *var
 	buf_puts(b, "</svg>\n");
 }
 
+void chart_words(const Chart *c, Buf *b)
+{
+	buf_puts(b, c->title);
+	if (c->kind != CHART_BARS) {
+		buf_printf(b, ". %s", c->desc);
+		return;
+	}
+	buf_puts(b, ": ");
+	for (size_t i = 0; i < c->ncat; i++) {
+		buf_puts(b, i ? "; " : "");
+		buf_puts(b, c->cat[i]);
+		for (size_t s = 0; s < c->nseries; s++) {
+			int64_t x = c->series[s].v[i];
+			buf_printf(b, "%s%s ", s ? ", " : "", c->nseries > 1 ? c->series[s].name : "");
+			if (x == KPI_NULL)
+				buf_puts(b, "none");
+			else
+				exact(c, b, x, c->series[s].right ? c->format_right : c->format);
+		}
+	}
+	buf_putc(b, '.');
+}
+
 void chart_svg(const Chart *c, const ChartPlot *wide, const ChartPlot *narrow, Buf *b)
 {
 	buf_printf(b, "<figure class=\"chart\" id=\"%s\">\n<figcaption>", c->id);	/* first: HTML allows it first or last */

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistr.h>
 
 #define A4_W 595.0
 #define A4_H 842.0
@@ -28,6 +29,8 @@ typedef struct {
 	int page, pages;	/* this page's number; how many there are (0 while counting) */
 	const char *open[4];	/* the structure's tags open, outermost first (Document, Table, TR, TD) */
 	int nopen;
+	const ReportChart **figure;	/* the charts drawn, in order: each a Figure, its /Alt put in after */
+	size_t nfigure;
 } Pdf;
 
 static void ink(cairo_t *cr, int tone)
@@ -341,6 +344,7 @@ static void chart_at(Pdf *p, const ReportChart *rc, const ChartPlot *plot, doubl
 	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.12);
 	show_tagged(p, "H2", x, p->y + 12, 11, true, TEXT_LEFT, rc->chart.title, w);
 	tag_begin(p, "Figure");
+	p->figure[p->nfigure++] = rc;
 	cairo_save(p->cr);
 	cairo_translate(p->cr, x + (w - chart_width(plot) * scale) / 2, p->y + 20);
 	cairo_scale(p->cr, scale, scale);
@@ -478,9 +482,10 @@ static cairo_status_t pdf_bytes(void *closure, const unsigned char *data, unsign
 	return CAIRO_STATUS_SUCCESS;
 }
 
-/* The whole PDF into out, numbering pages "of pages" (0: not yet known); returns how many pages,
- * or 0 when Cairo fails. */
-static int render(const Edition *e, Buf *out, int pages)
+/* The whole PDF into out, numbering pages "of pages" (0: not yet known), the charts drawn into
+ * figure (room for all) and their count into nfigure; returns how many pages, or 0 when Cairo
+ * fails. */
+static int render(const Edition *e, Buf *out, int pages, const ReportChart **figure, size_t *nfigure)
 {
 	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(pdf_bytes, out, A4_W, A4_H);
 	Buf day = {0}, title = {0};	/* the as-of date, never the clock: the edition is reproducible */
@@ -492,7 +497,7 @@ static int render(const Edition *e, Buf *out, int pages)
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, buf_cstr(&title));
 	buf_free(&day);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "c360 " C360_VERSION);
-	Pdf p = {e, cairo_create(surface), TOP, 1, pages, {NULL}, 0};
+	Pdf p = {e, cairo_create(surface), TOP, 1, pages, {NULL}, 0, figure, 0};
 	page_frame(&p);
 	tag_begin(&p, "Document");
 	cairo_set_source_rgb(p.cr, 0.1, 0.1, 0.12);
@@ -512,13 +517,17 @@ static int render(const Edition *e, Buf *out, int pages)
 	cairo_surface_finish(surface);
 	ok = ok && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
 	cairo_surface_destroy(surface);
+	*nfigure = p.nfigure;
 	return ok ? p.page : 0;
 }
 
 /* What Cairo 1.16 leaves out of a PDF, put in: the document's language in its catalog (/Lang, for
- * screen readers and PDF/UA), and the D: that PDF dates start with. Each insertion moves the
- * objects after it, so the cross-reference table's offsets and startxref move with them. A PDF
- * not laid out as Cairo 1.16 writes it (one classic table, the last thing in it) is left as it is. */
+ * screen readers and PDF/UA), the D: that PDF dates start with, each chart's text alternative
+ * (/Alt of its Figure: chart_words, which a screen reader reads instead of the drawing) and the file's identifier in the trailer (/ID, a hash of the rest: the same bytes give
+ * the same one). Each insertion moves the objects after it, so the cross-reference table's
+ * offsets and startxref move with them. A PDF not laid out as Cairo 1.16 writes it (one classic
+ * table, the last thing in it) is left as it is; Figures that are not the charts drawn, one to
+ * one in the Document's order, get no /Alt. */
 static const char *last_of(const char *p, size_t n, const char *s, size_t len)
 {
 	const char *found = NULL;
@@ -527,7 +536,87 @@ static const char *last_of(const char *p, size_t n, const char *s, size_t len)
 	return found;
 }
 
-static void pdf_amend(Buf *pdf)
+typedef struct {
+	size_t at;		/* where in the PDF */
+	size_t from, len;	/* what: in the amendment's text */
+} Insert;
+
+typedef struct {
+	Insert in[64];
+	size_t n;
+	Buf text;
+} Amend;
+
+static void amend_at(Amend *a, size_t at, size_t from)
+{
+	if (a->n < sizeof a->in / sizeof *a->in)
+		a->in[a->n++] = (Insert){at, from, a->text.len - from};
+}
+
+static int insert_order(const void *x, const void *y)
+{
+	size_t a = ((const Insert *)x)->at, b = ((const Insert *)y)->at;
+	return (a > b) - (a < b);
+}
+
+/* A PDF text string: UTF-16BE in hex after its byte-order mark, as Cairo writes the title. */
+static void pdf_text(Buf *b, const char *s)
+{
+	size_t n = 0;
+	uint16_t *u = u8_to_u16((const uint8_t *)s, strlen(s), NULL, &n);
+	buf_puts(b, "<FEFF");
+	for (size_t i = 0; u && i < n; i++)
+		buf_printf(b, "%04X", u[i]);
+	buf_putc(b, '>');
+	free(u);
+}
+
+/* The figures' /Alt, each after its "/S /Figure" line, when the Document's children (its /K, in
+ * the order the tags began) have as many Figures as charts were drawn. table: the cross-reference
+ * table's count entries, where each object begins. */
+static void figures_alt(Amend *a, const char *p, const char *table, size_t count, const ReportChart *const *figure,
+			size_t nfigure)
+{
+	static const char doc[] = "   /S /Document\n", kids[] = "   /K [ ", fig[] = " 0 obj\n<< /Type /StructElem\n   /S /Figure\n";
+	const char *d = memmem(p, (size_t)(table - p), doc, strlen(doc));
+	const char *k = d ? memmem(d, (size_t)(table - d), kids, strlen(kids)) : NULL;
+	const char *end = k ? memchr(k, ']', (size_t)(table - k)) : NULL;
+	if (!end || memmem(d + 1, (size_t)(table - d - 1), doc, strlen(doc)))
+		return;
+	size_t at[64], n = 0, start = a->n, mark = a->text.len;
+	for (const char *r = k + strlen(kids); r < end && n <= nfigure && n < 64;) {
+		char *next;
+		unsigned long long obj = strtoull(r, &next, 10);
+		if (next == r || strncmp(next, " 0 R ", 5) != 0 || obj >= count)
+			return;
+		r = next + 5;
+		const char *e = table + 20 * obj;
+		size_t off = strtoull(e, NULL, 10);
+		char head[sizeof fig + 24];
+		int len = snprintf(head, sizeof head, "%llu%s", obj, fig);
+		if (e[17] == 'n' && off < (size_t)(table - p) && (size_t)(table - p) - off > (size_t)len &&
+		    memcmp(p + off, head, (size_t)len) == 0)
+			at[n++] = off + (size_t)len;
+	}
+	if (n != nfigure)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		size_t from = a->text.len;
+		Buf alt = {0};
+		chart_words(&figure[i]->chart, &alt);
+		buf_puts(&a->text, "   /Alt ");
+		pdf_text(&a->text, buf_cstr(&alt));
+		buf_putc(&a->text, '\n');
+		buf_free(&alt);
+		amend_at(a, at[i], from);
+	}
+	if (a->n - start != n) {	/* no room for all: none */
+		a->n = start;
+		a->text.len = mark;
+	}
+}
+
+static void pdf_amend(Buf *pdf, const ReportChart *const *figure, size_t nfigure)
 {
 	enum { NADDS = 3 };	/* in the order Cairo writes them: the Info's dates, then the catalog */
 	static const struct { const char *after, *put; } adds[NADDS] = {
@@ -535,59 +624,91 @@ static void pdf_amend(Buf *pdf)
 	const char *p = pdf->p, *end = p + pdf->len;
 	const char *xref = p ? last_of(p, pdf->len, "\nxref\n0 ", 8) : NULL;
 	const char *sx = p ? last_of(p, pdf->len, "startxref\n", 10) : NULL;
-	size_t at[NADDS], moved[NADDS], count = 0;
+	size_t count = 0;
 	if (!xref || !sx || sx < xref || sscanf(xref + 8, "%zu", &count) != 1 || count > pdf->len / 20)
 		return;
 	const char *table = memchr(xref + 8, '\n', (size_t)(end - xref - 8));
-	if (!table || (size_t)(end - ++table) < count * 20 + 7 || memcmp(table + count * 20, "trailer", 7) != 0)
+	static const char size[] = "trailer\n<< /Size ";
+	if (!table || (size_t)(end - ++table) < count * 20 + strlen(size) ||
+	    memcmp(table + count * 20, size, strlen(size)) != 0)
 		return;
-	for (size_t k = 0, total = 0; k < NADDS; k++) {
-		const char *a = memmem(p, (size_t)(xref - p), adds[k].after, strlen(adds[k].after));
-		if (!a || memmem(a + 1, (size_t)(xref - a - 1), adds[k].after, strlen(adds[k].after)) ||
-		    (k && (size_t)(a - p) <= at[k - 1]))
+	Amend a = {0};
+	for (size_t k = 0, last = 0; k < NADDS; k++) {
+		const char *at = memmem(p, (size_t)(xref - p), adds[k].after, strlen(adds[k].after));
+		if (!at || memmem(at + 1, (size_t)(xref - at - 1), adds[k].after, strlen(adds[k].after)) ||
+		    (size_t)(at - p) < last) {
+			buf_free(&a.text);
 			return;	/* none, more than one, or out of order: not Cairo's */
-		at[k] = (size_t)(a - p) + strlen(adds[k].after);
-		moved[k] = total += strlen(adds[k].put);
+		}
+		last = (size_t)(at - p) + strlen(adds[k].after);
+		size_t from = a.text.len;
+		buf_puts(&a.text, adds[k].put);
+		amend_at(&a, last, from);
 	}
+	figures_alt(&a, p, table, count, figure, nfigure);
+	qsort(a.in, a.n, sizeof *a.in, insert_order);
 	Buf out = {0};
 	size_t from = 0;
-	for (size_t k = 0; k < NADDS; k++) {
-		buf_put(&out, p + from, at[k] - from);
-		buf_puts(&out, adds[k].put);
-		from = at[k];
+	for (size_t k = 0; k < a.n; k++) {
+		buf_put(&out, p + from, a.in[k].at - from);
+		buf_put(&out, a.text.p + a.in[k].from, a.in[k].len);
+		from = a.in[k].at;
 	}
 	buf_put(&out, p + from, (size_t)(table - p) - from);
-	size_t shift = moved[NADDS - 1];
+	size_t shift = out.len - (size_t)(table - p);
 	for (size_t i = 0; i < count; i++) {	/* "0000012345 00000 n \n": an object's offset */
 		const char *e = table + 20 * i;
-		unsigned long long off = strtoull(e, NULL, 10);
-		size_t by = 0;
-		for (size_t k = 0; k < NADDS && e[17] == 'n'; k++)
-			by = off >= at[k] ? moved[k] : by;
+		unsigned long long off = strtoull(e, NULL, 10), by = 0;
+		for (size_t k = 0; k < a.n && e[17] == 'n' && off >= a.in[k].at; k++)
+			by += a.in[k].len;
 		buf_printf(&out, "%010llu", off + by);
 		buf_put(&out, e + 10, 10);
 	}
-	const char *tail = table + count * 20;	/* trailer ... startxref\nOFFSET\n%%EOF */
+	buf_free(&a.text);
+	const char *tail = table + count * 20;	/* trailer << /Size N\n ... startxref\nOFFSET\n%%EOF */
+	const char *line = memchr(tail, '\n', (size_t)(end - tail) - strlen("trailer\n"));
+	line = line ? memchr(line + 1, '\n', (size_t)(end - line - 1)) : NULL;
+	if (!line || line > sx) {
+		buf_free(&out);
+		return;
+	}
 	unsigned long long start = strtoull(sx + 10, NULL, 10);
-	buf_put(&out, tail, (size_t)(sx + 10 - tail));
+	buf_put(&out, tail, (size_t)(line + 1 - tail));
+	size_t id = out.len;
+	buf_put(&out, line + 1, (size_t)(sx + 10 - line - 1));
 	buf_printf(&out, "%llu", start + shift);
 	const char *rest = sx + 10;
 	while (rest < end && *rest >= '0' && *rest <= '9')
 		rest++;
 	buf_put(&out, rest, (size_t)(end - rest));
+	/* the identifier: the hash of all the rest, put in the trailer (after the table: nothing moves) */
+	FileHash h = file_hash(out.p, out.len);
+	Buf ids = {0};
+	buf_printf(&ids, "   /ID [<%016llX%016llX> <%016llX%016llX>]\n", (unsigned long long)h.hi, (unsigned long long)h.lo,
+		   (unsigned long long)h.hi, (unsigned long long)h.lo);
+	Buf whole = {0};
+	buf_put(&whole, out.p, id);
+	buf_put(&whole, ids.p, ids.len);
+	buf_put(&whole, out.p + id, out.len - id);
+	buf_free(&ids);
+	buf_free(&out);
 	buf_free(pdf);
-	*pdf = out;
+	*pdf = whole;
 }
 
 bool edition_pdf(const Edition *e, Buf *out, Buf *err)
 {
 	Buf count = {0};
-	int pages = render(e, &count, 0);
+	const ReportChart **figure = xcalloc(e->charts->n + 1, sizeof *figure);
+	size_t nfigure = 0;
+	int pages = render(e, &count, 0, figure, &nfigure);
 	buf_free(&count);
-	if (!pages || render(e, out, pages) != pages) {
+	if (!pages || render(e, out, pages, figure, &nfigure) != pages) {
+		free(figure);
 		buf_puts(err, "weekly/report.pdf: error: cannot draw the PDF\n");
 		return false;
 	}
-	pdf_amend(out);
+	pdf_amend(out, figure, nfigure);
+	free(figure);
 	return true;
 }

@@ -111,6 +111,22 @@ edition() {
 		catalog = d[d.index(b'\n%d 0 obj' % root):]
 		assert b'/Lang (en)' in catalog[:catalog.index(b'endobj')], 'no /Lang in the catalog'
 		assert re.search(rb'/CreationDate \(D:\d{14}Z\)', d) and re.search(rb'/ModDate \(D:\d{14}Z\)', d), 'dates'
+		assert re.search(rb'trailer\n<< /Size \d+\n   /ID \[<([0-9A-F]{32})> <\1>\]\n', d), 'no /ID in the trailer'
+	PY
+	# every chart a Figure with its words (/Alt): the segments' with each segment's count, as
+	# customer_360.csv's segment column counts them
+	python3 - "$1/weekly/report.pdf" "$1/gold/customer_360.csv" <<-'PY' >"$T/alt.out" 2>&1 && pass || fail "report.pdf's /Alt: $(tail -2 "$T/alt.out")"
+		import collections, csv, re, sys
+		d = open(sys.argv[1], 'rb').read()
+		figs = re.findall(rb'/S /Figure\n(?:   /Alt <FEFF([0-9A-F]*)>\n)?', d)
+		assert figs and all(figs), 'a Figure without /Alt: %d of %d' % (figs.count(b''), len(figs))
+		alts = [bytes.fromhex(f.decode()).decode('utf-16-be') for f in figs]
+		seg = [a for a in alts if a.startswith('Customers by segment: ')]
+		assert len(seg) == 1, alts
+		rows = list(csv.DictReader(open(sys.argv[2], encoding='utf-8')))
+		count = collections.Counter(r['segment'] for r in rows)
+		said = dict(p.rsplit(' ', 1) for p in seg[0][len('Customers by segment: '):].rstrip('.').split('; '))
+		assert said == {k: '{:,}'.format(v) for k, v in count.items()}, (said, count)
 	PY
 	# tagged: its structure has the headings, the tables' cells and the charts as figures
 	grep -q 'Tagged: *yes' "$T/pdfinfo" && pass || fail "report.pdf is not tagged"
