@@ -38,15 +38,20 @@ $(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h tests/unit/cache_file.
 $(BUILD)/mustache_spec: tests/mustache/spec.c $(CORE) | $(BUILD)
 	$(CC) $(WARN) $(C360_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE) $(C360_LIBS) $(LDLIBS)
 
+# csv-spectrum's files read by the CSV reader, one line of JSON a file (tests/csv.sh).
+$(BUILD)/csv_spectrum: tests/csv/spectrum.c $(CORE) | $(BUILD)
+	$(CC) $(WARN) $(C360_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE) $(C360_LIBS) $(LDLIBS)
+
 $(BUILD):
 	mkdir -p $@
 
 # The whole suite: unit tests, then the command-line, golden and bad-input tests, then the site
 # and the preview server (C360_BROWSER=0 skips their Chromium parts). Tests on the tutorial
 # exports are skipped, and say so, where they are absent.
-check: $(BIN) $(UNIT) $(BUILD)/mustache_spec
+check: $(BIN) $(UNIT) $(BUILD)/mustache_spec $(BUILD)/csv_spectrum
 	@for t in $(UNIT); do echo "== $$t"; TZ=UTC ./$$t || exit 1; done
 	@TZ=UTC SPEC_DRIVER=$(BUILD)/mustache_spec tests/mustache.sh
+	@TZ=UTC CSV_DRIVER=$(BUILD)/csv_spectrum tests/csv.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/cli.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/render.sh
 	@TZ=UTC C360=$(CURDIR)/$(BIN) tests/site.sh

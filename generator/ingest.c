@@ -540,6 +540,51 @@ static uint32_t open_quote_field(const Ingest *in, const char *p, size_t n)
 	return at;
 }
 
+/* A line libcsv (strict) refused, read as spreadsheets and Python's csv read it, where that is
+ * one reading only: a quote inside a field that does not begin with one is a character of it
+ * (12" pizza, 37°36'37.8"N); a quoted field must still end at a delimiter or the line's end.
+ * With fill, its fields become the open record's. False when the line is no record so read (text
+ * after a closing quote, "ab"c; a quote left open): the caller's error stands. */
+static bool quotes_in_fields(Ingest *in, const char *p, size_t n, bool fill)
+{
+	Buf cell = {0};
+	bool ok = true;
+	if (fill)
+		clear_fields(in);
+	for (size_t i = 0; ok;) {
+		while (i < n && is_blank_char(p[i]))
+			i++;
+		cell.len = 0;
+		if (i < n && p[i] == '"') {
+			for (i++; i < n && (p[i] != '"' || (i + 1 < n && p[i + 1] == '"' && ++i)); i++)
+				buf_putc(&cell, p[i]);
+			ok = i++ < n;	/* closed */
+			while (ok && i < n && is_blank_char(p[i]))
+				i++;
+			ok = ok && (i == n || p[i] == in->delim);
+		} else {
+			const char *d = memchr(p + i, in->delim, n - i);
+			size_t end = d ? (size_t)(d - p) : n, stop = end;
+			while (stop > i && is_blank_char(p[stop - 1]))
+				stop--;
+			buf_put(&cell, p + i, stop - i);
+			i = end;
+		}
+		if (ok && fill) {
+			const char *t = cell.p ? cell.p : "";
+			size_t len = cell.len;
+			unsigned repaired;
+			if (next_field(in, &t, &len, &repaired, false))
+				buf_put(&in->fbuf, t, len);
+		}
+		if (i >= n)
+			break;
+		i++;	/* the delimiter */
+	}
+	buf_free(&cell);
+	return ok;
+}
+
 /* Parses the complete lines of d[pos..len) (and a last partial line at eof). Returns
  * where the unfinished part starts (the open record or a partial line); sets in->stop
  * to where parsing stopped. */
@@ -601,6 +646,9 @@ static size_t parse_lines(Ingest *in, const char *d, size_t len, size_t pos, boo
 				clear_fields(in);
 				emit(in, d + rec, first - rec, REC_UNTERMINATED, open_quote_field(in, d + rec, first - rec));
 				in->line = in->rec_line + 1;
+			} else if (quotes_in_fields(in, d + rec, cend - rec, false)) {
+				quotes_in_fields(in, d + rec, cend - rec, true);
+				emit(in, d + rec, cend - rec, REC_OK, 0);
 			} else {
 				emit(in, d + rec, cend - rec, REC_STRAY_QUOTE, col);
 			}

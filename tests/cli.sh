@@ -536,12 +536,18 @@ file_has "$T/s/gold/quarantine.csv" '^orders,'$l',malformed_row,"6001,101,2024-0
 file_has "$T/s/gold/fact_orders.csv" "^6002,"
 conserved "$T/s"
 
+# text after a closing quote ("5"0: 50? 5"0?) is no field: the row is quarantined; a quote inside a
+# field that does not begin with one is its text, as spreadsheets and Python's csv read it (5"0
+# is no amount: flagged, the row kept)
 data stray
 l=$(next_line "$T/stray/orders.csv")
-printf '6001,101,2024-03-01,5"0,complete\n' >>"$T/stray/orders.csv"
+printf '6001,101,2024-03-01,"5"0,complete\n6002,101,2024-03-02,5"0,complete\n' >>"$T/stray/orders.csv"
 run 0 build --verbose --data "$T/stray" --out "$T/s"
 err_has "orders.csv:$l:4: warning: stray quote in a field; row quarantined"
 [ "$(dq "$T/s" orders quarantined_rows malformed_row)" = 1 ] && pass || fail "stray quote quarantined"
+err_has "orders.csv:$((l + 1)):4: warning: amount \"5\"0\" unparseable; set to null"
+grep -q "^6002,.*,$((l + 1)),invalid_amount\$" "$T/s/gold/fact_orders.csv" && pass || fail "a quote mid-field: $(grep ^6002, "$T/s/gold/fact_orders.csv")"
+conserved "$T/s"
 
 data nul
 l=$(next_line "$T/nul/customers.csv")

@@ -85,14 +85,20 @@ static const struct {
 	/* a line without quotes is split in place, as libcsv reads the same line with a quote */
 	{"blanks around fields, no quote", " a\t, b c ,\t ,c\t \n", 0, "L1 [a|b c||c] raw= a\t, b c ,\t ,c\t \n", 0},
 	{"blanks around fields, a quote", " a\t, b c ,\t ,\"c\"\t \n", 0, "L1 [a|b c||c] raw= a\t, b c ,\t ,\"c\"\t \n", 0},
-	{"stray quote mid-field", "a,b\n1,x\"y\n2,z\n", 0,
-	 "L1 [a|b] raw=a,b\nL2 E1@2 [] raw=1,x\"y\nL3 [2|z] raw=2,z\n", 0},
+	/* a quote inside a field that does not begin with one is a character of it, as spreadsheets,
+	 * Python's csv and csv-spectrum's location_coordinates.csv read it: one, two, doubled, with
+	 * quoted fields on the line, and blanks around them */
+	{"quote mid-field", "a,b\n1,x\"y\n2,z\n", 0,
+	 "L1 [a|b] raw=a,b\nL2 [1|x\"y] raw=1,x\"y\nL3 [2|z] raw=2,z\n", 0},
+	{"quotes mid-field with quoted fields", "1,37.8\"N 2.9\"W,\"a,\"\"b\"\"\" , q\"\" ,\"\"\n2\n", 0,
+	 "L1 [1|37.8\"N 2.9\"W|a,\"b\"|q\"\"|] raw=1,37.8\"N 2.9\"W,\"a,\"\"b\"\"\" , q\"\" ,\"\"\nL2 [2] raw=2\n", 0},
+	{"a quote mid-field, then one left open", "1,x\"y,\"open\n2\n", 0, "L1 E1@2 [] raw=1,x\"y,\"open\nL2 [2] raw=2\n", 0},
 	{"text after a closing quote", "1,\"ab\"c,d\n2,e\n", 0, "L1 E1@2 [] raw=1,\"ab\"c,d\nL2 [2|e] raw=2,e\n", 0},
 	/* a record over several lines that goes wrong: its first line goes (the quote it left open),
 	 * the lines after it are read again, each a record of its own (rules.md: reading goes on
 	 * at the next line), so no line is lost with it */
 	{"error on a later line of a record", "1,\"a\nb\"x\n2\n", 0,
-	 "L1 E2@2 [] raw=1,\"a\nL2 E1@1 [] raw=b\"x\nL3 [2] raw=2\n", 0},
+	 "L1 E2@2 [] raw=1,\"a\nL2 [b\"x] raw=b\"x\nL3 [2] raw=2\n", 0},
 	{"a quote left open up to a later quote", "1,a\n4,\"Ann,x\n2,Bob\n\n5,\"Eve\",e\n3,x,\"Cy\"\n", 0,
 	 "L1 [1|a] raw=1,a\nL2 E2@2 [] raw=4,\"Ann,x\nL3 [2|Bob] raw=2,Bob\nL5 [5|Eve|e] raw=5,\"Eve\",e\n"
 	 "L6 [3|x|Cy] raw=3,x,\"Cy\"\n", 1},
