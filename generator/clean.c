@@ -158,14 +158,14 @@ static bool utc_name(const char *p, size_t n)
 	return n == 3 && (memcmp(p, "UTC", 3) == 0 || memcmp(p, "GMT", 3) == 0);
 }
 
-/* The UTC offset at i to the end: Z, UTC, GMT, ±HH:MM, ±HHMM or ±HH (PostgreSQL's +01),
+/* The UTC offset at i to the end: Z (z), UTC, GMT, ±HH:MM, ±HHMM or ±HH (PostgreSQL's +01),
  * optionally after one space; 0 if none. */
 static bool read_offset(Str s, size_t i, int32_t *offset)
 {
 	*offset = 0;
 	if (i < s.n && s.p[i] == ' ')
 		i++;
-	if (i < s.n && s.p[i] == 'Z')
+	if (i < s.n && (s.p[i] == 'Z' || s.p[i] == 'z'))	/* RFC 3339 5.6: t and z may be lower case */
 		return i + 1 == s.n;
 	if (i < s.n && utc_name(s.p + i, s.n - i))
 		return true;
@@ -186,10 +186,10 @@ static bool read_offset(Str s, size_t i, int32_t *offset)
 	return true;
 }
 
-/* [T ]HH:MM[:SS[.fff]][offset] from i to the end, as seconds of the day in UTC. */
+/* [Tt ]HH:MM[:SS[.fff]][offset] from i to the end, as seconds of the day in UTC. */
 static bool read_time(Str s, size_t i, int32_t *secs)
 {
-	if (s.p[i] != ' ' && s.p[i] != 'T')
+	if (s.p[i] != ' ' && s.p[i] != 'T' && s.p[i] != 't')
 		return false;
 	i++;
 	int nd, h, m, sec = 0;

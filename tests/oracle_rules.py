@@ -44,8 +44,8 @@ def clean_id(s):
 DATE_YF = re.compile(r'(\d{4})([-/.])(\d{1,2})\2(\d{1,2})')   # DOC: one or two digits
 DATE_C = re.compile(r'(\d{4})(\d{2})(\d{2})')
 DATE_AB = re.compile(r'(\d{1,2})([-/.])(\d{1,2})\2(\d{4})')
-TIME = re.compile(r'[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?'
-                  r'(?:(Z)| ?(Z|UTC|GMT)| ?([+-])(\d{2})(?::?(\d{2}))?)?')
+TIME = re.compile(r'[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?'
+                  r'(?:([Zz])| ?([Zz]|UTC|GMT)| ?([+-])(\d{2})(?::?(\d{2}))?)?')
 
 def valid_ymd(y, m, d):
     try:
@@ -394,14 +394,14 @@ def gen_date(r, mode, ts=False):
     if r.random() < (0.6 if ts else 0.15):
         hh = r.randint(0, 23) if r.random() < 0.97 else r.choice([24, 25])
         mi = r.randint(0, 59) if r.random() < 0.97 else 60
-        t = r.choice(['T', ' ']) + f'{hh:02d}:{mi:02d}'
+        t = r.choice(['T', ' ', 't']) + f'{hh:02d}:{mi:02d}'
         if r.random() < 0.6:
             t += f':{r.randint(0, 59) if r.random() < 0.97 else 60:02d}'
             if r.random() < 0.3:
                 t += '.' + str(r.randint(0, 999999))[:r.randint(1, 6)]
         z = r.random()
         if z < 0.15:
-            t += r.choice(['Z', ' Z'])
+            t += r.choice(['Z', ' Z', 'z'])
         elif z < 0.5:
             oh = r.randint(0, 14); om = r.choice([0, 0, 30, 45])
             sg = r.choice('+-')

@@ -120,6 +120,8 @@ static void test_dates(void **state)
 		{"2022-07-15 10:30:59", "2022-07-15", DATE_OK, EVIDENCE_NONE},
 		{"2022-07-15 10:30:59.", "bad", DATE_BAD, 0},
 		{"2022-07-15X", "bad", DATE_BAD, 0},
+		{"2022-07-15x10:30", "bad", DATE_BAD, 0},	/* a t, lower case as RFC 3339 allows, not any letter */
+		{"2022-07-15T10:30y", "bad", DATE_BAD, 0},
 		{"2022-07/15", "bad", DATE_BAD, 0},	/* mixed separators */
 		{"0-5-2022", "bad", DATE_BAD, 0},
 		{"July 15 2022", "bad", DATE_BAD, 0},
@@ -292,6 +294,8 @@ static void test_date_order_and_time(void **state)
 		{"2022-07-15 10:30:00 GMT", 37800, 0}, {"2022-07-15 10:30:00.123+01", 34200, 0},
 		{"2022-07-15 23:00-05", 100800, 1}, {"15/07/2022 00:30 +01", -1800, -1},
 		{"2022-07-15T10:30:15.123456789Z", 37815, 0},
+		/* RFC 3339 5.6: the T and the Z may be lower case */
+		{"2022-07-15t10:30:15z", 37815, 0}, {"2022-07-15 23:00z", 82800, 0}, {"2022-07-15t23:00:00-02:00", 90000, 1},
 	};
 	int64_t base = date_days(2022, 7, 15) * SECS_PER_DAY;
 	for (size_t i = 0; i < N_ELEMS(times); i++) {
