@@ -146,9 +146,16 @@ void edition_mail_html(const Edition *e, Buf *b, bool preview)
 			buf_printf(b, "../charts/%s.png", c->id);
 		else
 			buf_puts(b, "cid:"), chart_cid(e, i, b);
+		/* a bar chart's figures in words, which a mail client that blocks pictures shows instead */
+		Buf alt = {0};
+		if (c->kind == CHART_BARS)
+			chart_words(c, &alt);
+		else
+			buf_printf(&alt, "%s (the numbers are on the dashboard)", c->title);
 		buf_puts(b, "\" width=\"360\" alt=\"");
-		html(b, c->title);
-		buf_puts(b, " (the numbers are on the dashboard)\" style=\"max-width:100%;height:auto;background:#fff\">\n");
+		html(b, buf_cstr(&alt));
+		buf_puts(b, "\" style=\"max-width:100%;height:auto;background:#fff\">\n");
+		buf_free(&alt);
 	}
 	buf_puts(b, "<p style=\"color:#5b616b;font-size:12px;margin-top:28px\">Made by c360 " C360_VERSION
 		    " from the exports as of ");

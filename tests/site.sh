@@ -114,9 +114,9 @@ edition() {
 		assert re.search(rb'trailer\n<< /Size \d+\n   /ID \[<([0-9A-F]{32})> <\1>\]\n', d), 'no /ID in the trailer'
 	PY
 	# every chart a Figure with its words (/Alt): the segments' with each segment's count, as
-	# customer_360.csv's segment column counts them
-	python3 - "$1/weekly/report.pdf" "$1/gold/customer_360.csv" <<-'PY' >"$T/alt.out" 2>&1 && pass || fail "report.pdf's /Alt: $(tail -2 "$T/alt.out")"
-		import collections, csv, re, sys
+	# customer_360.csv's segment column counts them; the e-mail's picture of it the same words
+	python3 - "$1/weekly/report.pdf" "$1/gold/customer_360.csv" "$1/weekly/email.html" <<-'PY' >"$T/alt.out" 2>&1 && pass || fail "report.pdf's /Alt: $(tail -2 "$T/alt.out")"
+		import collections, csv, html, re, sys
 		d = open(sys.argv[1], 'rb').read()
 		figs = re.findall(rb'/S /Figure\n(?:   /Alt <FEFF([0-9A-F]*)>\n)?', d)
 		assert figs and all(figs), 'a Figure without /Alt: %d of %d' % (figs.count(b''), len(figs))
@@ -127,6 +127,8 @@ edition() {
 		count = collections.Counter(r['segment'] for r in rows)
 		said = dict(p.rsplit(' ', 1) for p in seg[0][len('Customers by segment: '):].rstrip('.').split('; '))
 		assert said == {k: '{:,}'.format(v) for k, v in count.items()}, (said, count)
+		mail = [html.unescape(a) for a in re.findall(r'<img [^>]*alt="([^"]*)"', open(sys.argv[3], encoding='utf-8').read())]
+		assert seg[0] in mail, ('the e-mail has not the words', seg[0], mail)
 	PY
 	# tagged: its structure has the headings, the tables' cells and the charts as figures
 	grep -q 'Tagged: *yes' "$T/pdfinfo" && pass || fail "report.pdf is not tagged"
