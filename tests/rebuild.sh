@@ -445,7 +445,7 @@ append_fresh whole 'O2,C3,2024-05-01,3.00,completed\n' "an earlier key appended"
 # closed by the bytes appended next: read whole; rows after a quarantined one are not
 append_fresh appended 'O33,C4,2024-05-05,"5.00\nO34,C4,2024-05-06,6.00,completed\n' "a quote left open"
 append_fresh whole '",completed\nO35,C4,2024-05-06,6.00,completed\n' "a quote left open, closed"
-append_fresh appended 'O36,C4",2024-05-07,7.00,completed\nO37,C4,2024-05-07,7.00,completed\n' "rows after a quarantined one"
+append_fresh appended 'O36,"C4"x,2024-05-07,7.00,completed\nO37,C4,2024-05-07,7.00,completed\n' "rows after a quarantined one"
 # a last line without its line end, which the next bytes go on with: read whole
 append_fresh appended 'O38,C3,2024-05-08,' "a line cut short"
 append_fresh whole '4.00,completed\n' "a line cut short, completed"
