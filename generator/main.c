@@ -646,6 +646,15 @@ static int report(const Silver *s, Verbosity v)
 	return silver_worst(s) == SEV_ERROR ? EXIT_BUILD : EXIT_OK;
 }
 
+/* A build's and check's warning of an --as-of far after the data (quality_as_of_gap). */
+static void say_as_of_gap(const Silver *s)
+{
+	Buf b = {0};
+	if (quality_as_of_gap(s, &b))
+		say(SAY_NORMAL, "%s", buf_cstr(&b));
+	buf_free(&b);
+}
+
 /* The lines a build prints when all is well: one per file, and where to see more. */
 static void report_counts(const SourceQuality q[SRC_COUNT], Verbosity v)
 {
@@ -846,6 +855,8 @@ static int build(Options *o, bool existed)
 	bool ok = silver_load_cached(&s, &o->cfg, o->cfg.out_dir, staging);
 	console_progress("");
 	ok = report(&s, o->cfg.verbosity) == EXIT_OK && ok;
+	if (ok)
+		say_as_of_gap(&s);
 	if (ok) {
 		console_progress("computing KPIs");
 		ok = gold_stage(o, &s, &g, staging, &err);
@@ -953,6 +964,8 @@ static int cmd_check(Options *o)
 	bool ok = silver_load(&s, &o->cfg);
 	console_progress("");
 	int status = report(&s, o->cfg.verbosity);
+	if (ok)
+		say_as_of_gap(&s);
 	SourceQuality q[SRC_COUNT];
 	size_t nt;
 	quality_measure(&s, q);

@@ -260,3 +260,52 @@ void quality_lines(Buf *b, const SourceQuality q[SRC_COUNT], const char *prefix)
 			   m->rows_read == 1 ? "row" : "rows", ULL(m->silver_rows), ULL(m->flagged_rows), ULL(m->quarantined_rows));
 	}
 }
+
+/* ---- the as-of date against the data */
+
+LatestEvent quality_latest_event(const Silver *s)
+{
+	LatestEvent e = {MOMENT_NULL, SRC_COUNT, 0};
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		if (!source_is_fact((SourceId)i))
+			continue;
+		const LazyFinish *lf = silver_lazy_finish(src);
+		if (lf && lf->last[src->order] > e.when)	/* its rows are not read for it: no line */
+			e = (LatestEvent){lf->last[src->order], (SourceId)i, 0};
+		for (size_t r = 0, n = lf ? 0 : src->table.n; r < n; r++) {
+			const RowHead *h = ROW(&src->table, RowHead, r);
+			if (h->when > e.when)	/* MOMENT_NULL is below every moment */
+				e = (LatestEvent){h->when, (SourceId)i, h->line};
+		}
+	}
+	return e;
+}
+
+bool quality_as_of_gap(const Silver *s, Buf *b)
+{
+	const Config *c = s->cfg;
+	if (c->as_of == MOMENT_NULL || s->as_of == MOMENT_NULL)	/* the default is the latest event itself */
+		return false;
+	LatestEvent e = quality_latest_event(s);
+	if (e.when == MOMENT_NULL)
+		return false;
+	int64_t last = date_floor_day(e.when), gap = s->as_of - last, w = c->churn_window_days;
+	if (gap < w)	/* the window (A - W, A] holds the latest day */
+		return false;
+	const char *file = config_file_of(c, e.source);
+	buf_puts(b, "warning: --as-of ");
+	buf_date(b, s->as_of);
+	buf_printf(b, " is %lld days after the latest event in the data, ", (long long)gap);
+	buf_date(b, last);
+	if (strcmp(file, SQL_FILE) == 0)
+		buf_printf(b, " (%s, made by SQL)", source_defs[e.source].name);
+	else if (e.line)
+		buf_printf(b, " (%s line %u)", file, e.line);
+	else
+		buf_printf(b, " (%s)", file);
+	buf_printf(b, ": with a churn window of %lld days (churn_window_days), no order is in the window, so no "
+		   "customer is active, every one with a ticket is at churn risk and none is a Champion, Loyal or New; "
+		   "drop --as-of to report as of the latest event, or give a date nearer it", (long long)w);
+	return true;
+}

@@ -81,6 +81,24 @@ run 2 check --as-of 2024-13-01
 has "$T/err" "^c360: --as-of wants a month of 01 to 12 (not 13), not: 2024-13-01$"
 run 2 check --as-of 1899-12-31
 has "$T/err" "^c360: --as-of wants a date YYYY-MM-DD between 1900 and 2100, not: 1899-12-31$"
+# an --as-of the churn window (90 days) or more after the data's latest event (the fixture's
+# 2024-03-11, session S04): every customer churned, which build and check say, with the way out
+gap='^c360: warning: --as-of 2026-01-01 is 661 days after the latest event in the data, 2024-03-11 (web_activities.csv line 5): with a churn window of 90 days (churn_window_days), no order is in the window, so no customer is active, .*; drop --as-of to report as of the latest event'
+run 0 check --data "$FIXTURE" --as-of 2026-01-01
+has "$T/err" "$gap"
+run 0 build --data "$FIXTURE" --as-of 2026-01-01 --out "$T/gap-site"
+has "$T/err" "$gap"
+run 0 check --data "$FIXTURE" --as-of 2024-06-09	# 90 days: the window (Mar 11, Jun 9] holds no day of it
+has "$T/err" "^c360: warning: --as-of 2024-06-09 is 90 days after"
+run 0 check --data "$FIXTURE" --as-of 2024-06-08	# 89: its last day is in the window
+hasnt "$T/err" "warning: --as-of"
+run 0 check --data "$FIXTURE"	# the default: as of the latest event
+hasnt "$T/err" "warning: --as-of"
+printf 'churn_window_days = 30\n' >"$T/w30.conf"	# the window the configuration sets
+run 0 check --config "$T/w30.conf" --data "$FIXTURE" --as-of 2024-04-10
+has "$T/err" "^c360: warning: --as-of 2024-04-10 is 30 days after .* churn window of 30 days"
+run 0 build --quiet --data "$FIXTURE" --as-of 2026-01-01 --out "$T/gap-site"	# --quiet: errors only
+empty "$T/err"
 run 2 init
 has "$T/err" "^c360: init wants a folder"
 
