@@ -1856,16 +1856,19 @@ void quality_table(Buf *out, const SourceQuality q[SRC_COUNT], const TableQualit
 void quality_summary(Buf *out, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt, int64_t as_of);
 /* The latest date of a silver fact (an order, payment, ticket or session), as the default
  * as-of date is taken: its moment (MOMENT_NULL: no fact is dated), source and line (0: not known,
- * a rebuild's source whose rows are not read). */
+ * a rebuild's source whose rows are not read); and how many facts are dated on or before the
+ * as-of date (counted: of a rebuild's source not read for it, one if any is). */
 typedef struct {
 	int64_t when;
 	SourceId source;
 	uint32_t line;
+	uint64_t counted;
 } LatestEvent;
 LatestEvent quality_latest_event(const Silver *s);
 /* An --as-of the churn window's days or more after the latest event (no order can be in the
- * window): the warning's text into b (no "c360: "), true; else false, b untouched. */
-bool quality_as_of_gap(const Silver *s, Buf *b);
+ * window), or before every dated fact: the warning's text into b (no "c360: "), true;
+ * else false, b untouched. */
+bool quality_as_of_warning(const Silver *s, Buf *b);
 /* A line per file read, each after prefix: rows read, in silver, flagged, quarantined. */
 void quality_lines(Buf *out, const SourceQuality q[SRC_COUNT], const char *prefix);
 

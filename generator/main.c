@@ -646,11 +646,12 @@ static int report(const Silver *s, Verbosity v)
 	return silver_worst(s) == SEV_ERROR ? EXIT_BUILD : EXIT_OK;
 }
 
-/* A build's and check's warning of an --as-of far after the data (quality_as_of_gap). */
+/* A build's and check's warning of an --as-of far after the data or before most of it
+ * (quality_as_of_warning). */
 static void say_as_of_gap(const Silver *s)
 {
 	Buf b = {0};
-	if (quality_as_of_gap(s, &b))
+	if (quality_as_of_warning(s, &b))
 		say(SAY_NORMAL, "%s", buf_cstr(&b));
 	buf_free(&b);
 }

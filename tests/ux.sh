@@ -99,6 +99,12 @@ run 0 check --config "$T/w30.conf" --data "$FIXTURE" --as-of 2024-04-10
 has "$T/err" "^c360: warning: --as-of 2024-04-10 is 30 days after .* churn window of 30 days"
 run 0 build --quiet --data "$FIXTURE" --as-of 2026-01-01 --out "$T/gap-site"	# --quiet: errors only
 empty "$T/err"
+# ... and one before every dated fact (the fixture's first, order 5010 of 2023-08-01): only the
+# undated ones count
+run 0 check --data "$FIXTURE" --as-of 2023-07-31
+has "$T/err" '^c360: warning: --as-of 2023-07-31 is before every dated order, payment, ticket and session of the data (69), all left out of every figure: only undated ones count; the latest event is 2024-03-11 (web_activities.csv line 5): drop --as-of to report as of it$'
+run 0 check --data "$FIXTURE" --as-of 2023-08-01
+hasnt "$T/err" "warning: --as-of"
 run 2 init
 has "$T/err" "^c360: init wants a folder"
 
