@@ -983,16 +983,103 @@ static char sniff_delimiter(const char *d, size_t n, const ReadOptions *o)
 	return ',';
 }
 
+/* The end of the JSON string at p (after its opening quote), before e; NULL if the line ends in
+ * it or it holds a control character (JSON writes a line break in a string as \n). */
+static const char *json_string_end(const char *p, const char *e)
+{
+	for (; p < e; p++) {
+		if (*p == '"')
+			return p + 1;
+		if ((unsigned char)*p < 0x20 || (*p == '\\' && ++p == e))
+			return NULL;
+	}
+	return NULL;
+}
+
+/* Whether the line h (trimmed) is JSON's first line: an object or an array of objects or arrays,
+ * whole (one object a line, JSON Lines) or as far as the line goes (pretty-printed: a "[" or "{"
+ * alone, "[{"), every token of it JSON's in its place: {"payment_id": "P1", ... or [{"a": 1},.
+ * A CSV header is none: its names are not keys and values (a stray quote in {"a",b,c; one
+ * column named [{note}]). */
+bool input_json_line(Str h)
+{
+	enum { VALUE, KEY, COLON, NEXT } want = VALUE;
+	char open[64];
+	int depth = 0;
+	bool empty = false, top_first = false;	/* just opened: may close; the top array's first value */
+	const char *p = h.p, *e = h.p + h.n;
+	if (!h.n || (*p != '{' && *p != '['))
+		return false;
+	while (p < e) {
+		char c = *p;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			p++;
+			continue;
+		}
+		if (want == NEXT || empty) {
+			if (!depth)	/* text after the whole value */
+				return false;
+			if (c == (open[depth - 1] == '{' ? '}' : ']')) {
+				depth--, p++, want = NEXT, empty = top_first = false;
+				continue;
+			}
+			if (want == NEXT) {
+				if (c != ',')
+					return false;
+				want = open[depth - 1] == '{' ? KEY : VALUE;
+				p++;
+				continue;
+			}
+		}
+		empty = false;
+		if (want == COLON) {
+			if (c != ':')
+				return false;
+			p++, want = VALUE;
+			continue;
+		}
+		if (want == KEY) {
+			if (c != '"' || !(p = json_string_end(p + 1, e)))
+				return false;
+			want = COLON;
+			continue;
+		}
+		if (top_first && c != '{' && c != '[')	/* an array of numbers or text: no table */
+			return false;
+		top_first = false;
+		if (c == '{' || c == '[') {
+			if (depth == (int)sizeof open)
+				return true;	/* so deep: JSON's, no CSV header's */
+			top_first = depth == 0 && c == '[';
+			open[depth++] = c, p++, want = c == '{' ? KEY : VALUE, empty = true;
+			continue;
+		}
+		if (c == '"') {
+			if (!(p = json_string_end(p + 1, e)))
+				return false;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			while (p < e && strchr("0123456789+-.eE", *p))
+				p++;
+		} else {
+			static const char *const word[] = {"true", "false", "null"};
+			size_t k = c == 't' ? 0 : c == 'f' ? 1 : c == 'n' ? 2 : 3, n = k < 3 ? strlen(word[k]) : 0;
+			if (k == 3 || (size_t)(e - p) < n || memcmp(p, word[k], n) != 0)
+				return false;
+			p += n;
+		}
+		want = NEXT;
+	}
+	return true;
+}
+
 /* What a file that is not CSV is, by how it starts, else NULL: a zip (.xlsx, .ods) or OLE2 (.xls)
- * renamed .csv, or JSON (an array or an object on the first line: [, [{ or {", as no CSV header
- * begins). */
+ * renamed .csv, or JSON (input_json_line). */
 static const char *not_csv(Str raw)
 {
 	if ((raw.n >= 4 && memcmp(raw.p, "PK\x03\x04", 4) == 0) ||
 	    (raw.n >= 8 && memcmp(raw.p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0))
 		return "the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8 (Excel: File, Save As)";
-	Str h = str_trim(raw);
-	if ((h.n == 1 && h.p[0] == '[') || (h.n >= 2 && (memcmp(h.p, "[{", 2) == 0 || memcmp(h.p, "{\"", 2) == 0)))
+	if (input_json_line(str_trim(raw)))
 		return "the file is JSON, not CSV: export it as CSV, a header row and a line a record";
 	return NULL;
 }

@@ -472,6 +472,17 @@ has "$T/err" "$json"
 printf '[payment_id],[customer_id]\nP1,C1\n' >"$T/renamed/payments.csv"	# a bracketed CSV header is none
 run 0 check --data "$T/renamed"
 hasnt "$T/err" "JSON"
+printf '[{note}],payment_id,customer_id\nx,P1,C1\n' >"$T/renamed/payments.csv"	# nor a column named [{note}]
+run 0 check --data "$T/renamed"
+hasnt "$T/err" "JSON"
+grep -q '^payments  *loaded ' "$T/out" && pass || fail "payments with a column [{note}]: $(grep '^payments ' "$T/out")"
+printf '{"note"},payment_id,customer_id\nx,P1,C1\n' >"$T/renamed/payments.csv"	# a stray quote, no key and value
+run 1 check --data "$T/renamed"
+hasnt "$T/err" "JSON"
+has "$T/err" "renamed/payments.csv:1:1: error: the header row is malformed"
+printf '{\n  "payments": [{"payment_id": "P1", "customer_id": "C1"}]\n}\n' >"$T/renamed/payments.csv"	# an object, pretty-printed
+run 0 check --data "$T/renamed"
+has "$T/err" "$json"
 # ... an export of a header and no row (blank lines after it): a dashboard of zeros is said to be one
 cp -r "$SAMPLE" "$T/headonly"
 { head -1 "$SAMPLE/orders.csv"; printf '\n\n'; } >"$T/headonly/orders.csv"
