@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1213,6 +1214,19 @@ static void start_with_huge_pages(char **argv)
 #endif
 }
 
+/* A soft limit of open files below its hard limit raised to it, to 1024 at most: a build holds a
+ * dozen files open and its cache two more (config_threads), and a limit set low for a shell or a
+ * service is one a program may raise, as it is meant to be. A hard limit too low stays: the
+ * build says what it could not do, and how to raise it. */
+static void files_room(void)
+{
+	struct rlimit files;
+	if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur >= 1024 || files.rlim_cur >= files.rlim_max)
+		return;
+	files.rlim_cur = files.rlim_max < 1024 ? files.rlim_max : 1024;
+	setrlimit(RLIMIT_NOFILE, &files);
+}
+
 int main(int argc, char **argv)
 {
 	program = argv[0] && *argv[0] ? argv[0] : "c360";
@@ -1238,6 +1252,7 @@ int main(int argc, char **argv)
 	if (o.cmd->reads)
 		start_with_huge_pages(argv);
 	signal(SIGXFSZ, SIG_IGN);	/* a file over ulimit -f: a write error that names it, not a silent kill */
+	files_room();
 	config_defaults(&o.cfg);
 	int status = run(&o, argc, argv);
 	config_free(&o.cfg);
