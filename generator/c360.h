@@ -1067,10 +1067,10 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
  * header line 2 in o, else the most frequent of , ; tab | in the header line); a note says what
  * was not the usual. */
 char input_prepare(Input *in, ReadOptions *o, Diags *d);
+bool input_json_line(Str line);	/* the first line of a JSON text, not a CSV header (line trimmed) */
 /* A header row r that is no UTF-8, of a file whose encoding is not set: a warning in d that
  * names the setting (its garbled names are the columns then missed); one of a spreadsheet
  * renamed .csv, whatever the encoding: a warning that says to save it as CSV. */
-bool input_json_line(Str line);	/* the first line of a JSON text, not a CSV header (line trimmed) */
 void input_header_check(const Record *r, const ReadOptions *o, Diags *d);
 void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
 /* Opens (maps) files name[0..n) of the data location now, for the inputs hash, and hashes them

@@ -647,9 +647,9 @@ static int report(const Silver *s, Verbosity v)
 	return silver_worst(s) == SEV_ERROR ? EXIT_BUILD : EXIT_OK;
 }
 
-/* A build's and check's warning of an --as-of far after the data or before most of it
+/* A build's and check's warning of an --as-of far after the data or before every dated fact
  * (quality_as_of_warning). */
-static void say_as_of_gap(const Silver *s)
+static void say_as_of(const Silver *s)
 {
 	Buf b = {0};
 	if (quality_as_of_warning(s, &b))
@@ -858,7 +858,7 @@ static int build(Options *o, bool existed)
 	console_progress("");
 	ok = report(&s, o->cfg.verbosity) == EXIT_OK && ok;
 	if (ok)
-		say_as_of_gap(&s);
+		say_as_of(&s);
 	if (ok) {
 		console_progress("computing KPIs");
 		ok = gold_stage(o, &s, &g, staging, &err);
@@ -967,7 +967,7 @@ static int cmd_check(Options *o)
 	console_progress("");
 	int status = report(&s, o->cfg.verbosity);
 	if (ok)
-		say_as_of_gap(&s);
+		say_as_of(&s);
 	SourceQuality q[SRC_COUNT];
 	size_t nt;
 	quality_measure(&s, q);
