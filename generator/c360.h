@@ -1067,6 +1067,7 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
  * header line 2 in o, else the most frequent of , ; tab | in the header line); a note says what
  * was not the usual. */
 char input_prepare(Input *in, ReadOptions *o, Diags *d);
+bool input_json_line(Str line);	/* the first line of a JSON text, not a CSV header (line trimmed) */
 /* A header row r that is no UTF-8, of a file whose encoding is not set: a warning in d that
  * names the setting (its garbled names are the columns then missed); one of a spreadsheet
  * renamed .csv, whatever the encoding: a warning that says to save it as CSV. */
@@ -1854,6 +1855,21 @@ const char *config_file_of(const Config *c, SourceId id);	/* a source's file nam
 void quality_table(Buf *out, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt);
 /* `c360 check`'s text; as_of MOMENT_NULL: the cleaning did not finish, only the files are shown. */
 void quality_summary(Buf *out, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt, int64_t as_of);
+/* The latest date of a silver fact (an order, payment, ticket or session), as the default
+ * as-of date is taken: its moment (MOMENT_NULL: no fact is dated), source and line (0: not known,
+ * a rebuild's source whose rows are not read); and how many facts are dated on or before the
+ * as-of date (counted: of a rebuild's source not read for it, one if any is). */
+typedef struct {
+	int64_t when;
+	SourceId source;
+	uint32_t line;
+	uint64_t counted;
+} LatestEvent;
+LatestEvent quality_latest_event(const Silver *s);
+/* An --as-of the churn window's days or more after the latest event (no order can be in the
+ * window), or before every dated fact: the warning's text into b (no "c360: "), true;
+ * else false, b untouched. */
+bool quality_as_of_warning(const Silver *s, Buf *b);
 /* A line per file read, each after prefix: rows read, in silver, flagged, quarantined. */
 void quality_lines(Buf *out, const SourceQuality q[SRC_COUNT], const char *prefix);
 

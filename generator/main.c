@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -646,6 +647,16 @@ static int report(const Silver *s, Verbosity v)
 	return silver_worst(s) == SEV_ERROR ? EXIT_BUILD : EXIT_OK;
 }
 
+/* A build's and check's warning of an --as-of far after the data or before every dated fact
+ * (quality_as_of_warning). */
+static void say_as_of(const Silver *s)
+{
+	Buf b = {0};
+	if (quality_as_of_warning(s, &b))
+		say(SAY_NORMAL, "%s", buf_cstr(&b));
+	buf_free(&b);
+}
+
 /* The lines a build prints when all is well: one per file, and where to see more. */
 static void report_counts(const SourceQuality q[SRC_COUNT], Verbosity v)
 {
@@ -846,6 +857,8 @@ static int build(Options *o, bool existed)
 	bool ok = silver_load_cached(&s, &o->cfg, o->cfg.out_dir, staging);
 	console_progress("");
 	ok = report(&s, o->cfg.verbosity) == EXIT_OK && ok;
+	if (ok)
+		say_as_of(&s);
 	if (ok) {
 		console_progress("computing KPIs");
 		ok = gold_stage(o, &s, &g, staging, &err);
@@ -953,6 +966,8 @@ static int cmd_check(Options *o)
 	bool ok = silver_load(&s, &o->cfg);
 	console_progress("");
 	int status = report(&s, o->cfg.verbosity);
+	if (ok)
+		say_as_of(&s);
 	SourceQuality q[SRC_COUNT];
 	size_t nt;
 	quality_measure(&s, q);
@@ -1199,6 +1214,19 @@ static void start_with_huge_pages(char **argv)
 #endif
 }
 
+/* A soft limit of open files below its hard limit raised to it, to 1024 at most: a build holds a
+ * dozen files open and its cache two more (config_threads), and a limit set low for a shell or a
+ * service is one a program may raise, as it is meant to be. A hard limit too low stays: the
+ * build says what it could not do, and how to raise it. */
+static void files_room(void)
+{
+	struct rlimit files;
+	if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur >= 1024 || files.rlim_cur >= files.rlim_max)
+		return;
+	files.rlim_cur = files.rlim_max < 1024 ? files.rlim_max : 1024;
+	setrlimit(RLIMIT_NOFILE, &files);
+}
+
 int main(int argc, char **argv)
 {
 	program = argv[0] && *argv[0] ? argv[0] : "c360";
@@ -1224,6 +1252,7 @@ int main(int argc, char **argv)
 	if (o.cmd->reads)
 		start_with_huge_pages(argv);
 	signal(SIGXFSZ, SIG_IGN);	/* a file over ulimit -f: a write error that names it, not a silent kill */
+	files_room();
 	config_defaults(&o.cfg);
 	int status = run(&o, argc, argv);
 	config_free(&o.cfg);

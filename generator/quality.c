@@ -260,3 +260,68 @@ void quality_lines(Buf *b, const SourceQuality q[SRC_COUNT], const char *prefix)
 			   m->rows_read == 1 ? "row" : "rows", ULL(m->silver_rows), ULL(m->flagged_rows), ULL(m->quarantined_rows));
 	}
 }
+
+/* ---- the as-of date against the data */
+
+LatestEvent quality_latest_event(const Silver *s)
+{
+	LatestEvent e = {MOMENT_NULL, SRC_COUNT, 0, 0};
+	int64_t after = s->as_of == MOMENT_NULL ? INT64_MAX : date_last_moment(s->as_of);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Source *src = &s->src[i];
+		if (!source_is_fact((SourceId)i))
+			continue;
+		const LazyFinish *lf = silver_lazy_finish(src);
+		int64_t last = lf ? lf->last[src->order] : MOMENT_NULL;
+		if (last > e.when)	/* a lazy source's rows are not read for it: no line */
+			e = (LatestEvent){last, (SourceId)i, 0, e.counted};
+		if (lf && last != MOMENT_NULL && last <= after)	/* one counts at least; its rows are not read */
+			e.counted++;
+		for (size_t r = 0, n = !lf ? src->table.n : last > after ? src->table.n : 0; r < n; r++) {
+			RowHead copy;
+			const RowHead *h = lf ? (silver_lazy_head(src, r, &copy), &copy) : ROW(&src->table, RowHead, r);
+			e.counted += h->when != MOMENT_NULL && h->when <= after;
+			if (!lf && h->when > e.when)	/* MOMENT_NULL is below every moment */
+				e = (LatestEvent){h->when, (SourceId)i, h->line, e.counted};
+		}
+	}
+	return e;
+}
+
+bool quality_as_of_warning(const Silver *s, Buf *b)
+{
+	const Config *c = s->cfg;
+	if (c->as_of == MOMENT_NULL || s->as_of == MOMENT_NULL)	/* the default is the latest event itself */
+		return false;
+	LatestEvent e = quality_latest_event(s);
+	if (e.when == MOMENT_NULL)
+		return false;
+	uint64_t late = 0;
+	for (int i = 0; i < SRC_COUNT; i++)
+		late += source_is_fact((SourceId)i) ? s->src[i].after_as_of : 0;
+	int64_t last = date_floor_day(e.when), gap = s->as_of - last, w = c->churn_window_days;
+	if (gap < w && (e.counted || !late))	/* the window (A - W, A] holds the latest day; a dated fact counts */
+		return false;
+	Buf where = {0};
+	const char *file = config_file_of(c, e.source);
+	buf_date(&where, last);
+	if (strcmp(file, SQL_FILE) == 0)
+		buf_printf(&where, " (%s, made by SQL)", source_defs[e.source].name);
+	else if (e.line)
+		buf_printf(&where, " (%s line %u)", file, e.line);
+	else
+		buf_printf(&where, " (%s)", file);
+	buf_puts(b, "warning: --as-of ");
+	buf_date(b, s->as_of);
+	if (gap >= w)
+		buf_printf(b, " is %lld days after the latest event in the data, %s: with a churn window of %lld days "
+			   "(churn_window_days), no order is in the window, so no customer is active, every one with a ticket "
+			   "is at churn risk and none is a Champion, Loyal or New; drop --as-of to report as of the latest "
+			   "event, or give a date nearer it", (long long)gap, buf_cstr(&where), (long long)w);
+	else
+		buf_printf(b, " is before every dated order, payment, ticket and session of the data (%llu), all left out "
+			   "of every figure: only undated ones count; the latest event is %s: drop --as-of to report as of it",
+			   (unsigned long long)late, buf_cstr(&where));
+	buf_free(&where);
+	return true;
+}

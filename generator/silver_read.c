@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <linux/magic.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <stdlib.h>
@@ -983,16 +984,103 @@ static char sniff_delimiter(const char *d, size_t n, const ReadOptions *o)
 	return ',';
 }
 
+/* The end of the JSON string at p (after its opening quote), before e; NULL if the line ends in
+ * it or it holds a control character (JSON writes a line break in a string as \n). */
+static const char *json_string_end(const char *p, const char *e)
+{
+	for (; p < e; p++) {
+		if (*p == '"')
+			return p + 1;
+		if ((unsigned char)*p < 0x20 || (*p == '\\' && ++p == e))
+			return NULL;
+	}
+	return NULL;
+}
+
+/* Whether the line h (trimmed) is JSON's first line: an object or an array of objects or arrays,
+ * whole (one object a line, JSON Lines) or as far as the line goes (pretty-printed: a "[" or "{"
+ * alone, "[{"), every token of it JSON's in its place: {"payment_id": "P1", ... or [{"a": 1},.
+ * A CSV header is none: its names are not keys and values (a stray quote in {"a",b,c; one
+ * column named [{note}]). */
+bool input_json_line(Str h)
+{
+	enum { VALUE, KEY, COLON, NEXT } want = VALUE;
+	char open[64];
+	int depth = 0;
+	bool empty = false, top_first = false;	/* just opened: may close; the top array's first value */
+	const char *p = h.p, *e = h.p + h.n;
+	if (!h.n || (*p != '{' && *p != '['))
+		return false;
+	while (p < e) {
+		char c = *p;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			p++;
+			continue;
+		}
+		if (want == NEXT || empty) {
+			if (!depth)	/* text after the whole value */
+				return false;
+			if (c == (open[depth - 1] == '{' ? '}' : ']')) {
+				depth--, p++, want = NEXT, empty = top_first = false;
+				continue;
+			}
+			if (want == NEXT) {
+				if (c != ',')
+					return false;
+				want = open[depth - 1] == '{' ? KEY : VALUE;
+				p++;
+				continue;
+			}
+		}
+		empty = false;
+		if (want == COLON) {
+			if (c != ':')
+				return false;
+			p++, want = VALUE;
+			continue;
+		}
+		if (want == KEY) {
+			if (c != '"' || !(p = json_string_end(p + 1, e)))
+				return false;
+			want = COLON;
+			continue;
+		}
+		if (top_first && c != '{' && c != '[')	/* an array of numbers or text: no table */
+			return false;
+		top_first = false;
+		if (c == '{' || c == '[') {
+			if (depth == (int)sizeof open)
+				return true;	/* so deep: JSON's, no CSV header's */
+			top_first = depth == 0 && c == '[';
+			open[depth++] = c, p++, want = c == '{' ? KEY : VALUE, empty = true;
+			continue;
+		}
+		if (c == '"') {
+			if (!(p = json_string_end(p + 1, e)))
+				return false;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			while (p < e && strchr("0123456789+-.eE", *p))
+				p++;
+		} else {
+			static const char *const word[] = {"true", "false", "null"};
+			size_t k = c == 't' ? 0 : c == 'f' ? 1 : c == 'n' ? 2 : 3, n = k < 3 ? strlen(word[k]) : 0;
+			if (k == 3 || (size_t)(e - p) < n || memcmp(p, word[k], n) != 0)
+				return false;
+			p += n;
+		}
+		want = NEXT;
+	}
+	return true;
+}
+
 /* What a file that is not CSV is, by how it starts, else NULL: a zip (.xlsx, .ods) or OLE2 (.xls)
- * renamed .csv, or JSON (an array or an object on the first line: [, [{ or {", as no CSV header
- * begins). */
+ * renamed .csv, or JSON (input_json_line). */
 static const char *not_csv(Str raw)
 {
 	if ((raw.n >= 4 && memcmp(raw.p, "PK\x03\x04", 4) == 0) ||
 	    (raw.n >= 8 && memcmp(raw.p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0))
 		return "the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8 (Excel: File, Save As)";
-	Str h = str_trim(raw);
-	if ((h.n == 1 && h.p[0] == '[') || (h.n >= 2 && (memcmp(h.p, "[{", 2) == 0 || memcmp(h.p, "{\"", 2) == 0)))
+	if (input_json_line(str_trim(raw)))
 		return "the file is JSON, not CSV: export it as CSV, a header row and a line a record";
 	return NULL;
 }
@@ -1398,6 +1486,57 @@ static bool read_tail(Silver *s, Source *src, Source *tail, const Input *in, siz
 	return ok;
 }
 
+/* Why a file could not be opened or written, err an errno: its text, and for too many files
+ * open (ulimit -n) the limit and the way on. */
+static void why_not(Buf *b, int err)
+{
+	struct rlimit files;
+	buf_puts(b, strerror(err));
+	if ((err == EMFILE || err == ENFILE) && getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY)
+		buf_printf(b, ": ulimit -n allows %llu at once; raise it, e.g. ulimit -n 1024", (unsigned long long)files.rlim_cur);
+}
+
+/* The cleaned exports not cached for the next build (site's cache folder), err why (0: not
+ * known): kept, the first of a build, to be said once the sources are read (not if the build
+ * stops: that is said). The site is whole; only the next build's time is lost, which is what
+ * a user who made the limit of open files tight (a build needs a dozen or more, its cache two
+ * more) is told. */
+static Buf cache_warning;
+static const char *cache_site;	/* the site whose cache it is (--out), for the warning */
+
+static void cache_not_written(const char *what, int err)
+{
+	if (cache_warning.len)
+		return;
+	buf_printf(&cache_warning, "warning: %s/" CACHE_DIR ": %s: ", cache_site, what);
+	if (err)
+		why_not(&cache_warning, err);
+	else
+		buf_puts(&cache_warning, "a file of it could not be written whole (is the disk full?)");
+	buf_puts(&cache_warning, "; this site is whole, but the next build that finds an export changed reads and "
+		 "cleans every one again");
+}
+
+/* After silver_cache_save or _keep: a source's cache file that is not there could not be
+ * written (silver_cache.c removes what it could not write whole). Why, it does not keep: the
+ * folder opened again says too many open files, else it is not known. */
+static void cache_check(const Silver *s, const Source *src)
+{
+	if (!s->cache_to)
+		return;
+	char *path = path_join(s->cache_to, src->def->name);
+	if (access(path, F_OK) != 0) {
+		int fd = open(s->cache_to, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = fd < 0 ? errno : 0;
+		if (fd >= 0)
+			close(fd);
+		Buf what = {0};
+		buf_printf(&what, "the cleaned %s cannot be cached for the next build", config_file_of(s->cfg, src->id));
+		cache_not_written(buf_cstr(&what), err);
+		buf_free(&what);
+	}
+	free(path);
+}
+
 /* A fact export that only grew since the previous build (rows appended): the rows of the
  * bytes it had then come from their cache, and only the lines after them are read; the source
  * is what reading the whole file makes. False (src set up anew) when there is no such cache,
@@ -1425,6 +1564,7 @@ static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
 		say(SAY_VERBOSE, "%s: only the %zu bytes appended since the previous build read (the rows before "
 		    "them from its cache)", config_file_of(s->cfg, src->id), in->len - plen);
 		silver_cache_save(s, src, key, (uint64_t)in->len);
+		cache_check(s, src);
 		input_close(in);
 		s->grown_from[src->id] = from, s->grown_key[src->id] = before;	/* rows_keys makes it a rows key */
 		return true;
@@ -1460,6 +1600,7 @@ static void load_file_at(Silver *s, Source *src, const char *name, char *path)
 		input_close(&in);
 		src->diags.file = src->path = path;
 		silver_cache_keep(s, src);
+		cache_check(s, src);
 		s->rows_key[src->id] = key;
 		return;
 	}
@@ -1473,6 +1614,7 @@ static void load_file_at(Silver *s, Source *src, const char *name, char *path)
 		input_pack(src, &src->file);
 		if (cache && diag_worst(&src->diags, 1) != SEV_ERROR) {
 			silver_cache_save(s, src, key, length);
+			cache_check(s, src);
 			s->rows_key[src->id] = key;
 		}
 		return;
@@ -1549,16 +1691,19 @@ static void rows_keys(Silver *s)
 	}
 }
 
-/* The cache's folder in the staging folder: none if it cannot be made. */
+/* The cache's folder in the staging folder: none if it cannot be made (said). */
 static char *cache_folder(const char *staging)
 {
 	char *dir = path_join(staging, CACHE_DIR);
 	int fd = mkdir(dir, 0777) == 0 ? open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
 	bool ok = fd >= 0 && out_git_ignored(fd);
+	int err = errno;
 	if (fd >= 0)
 		close(fd);
-	if (!ok)
+	if (!ok) {
+		cache_not_written("the cleaned exports cannot be cached for the next build", err);
 		free(dir);
+	}
 	return ok ? dir : NULL;
 }
 
@@ -1570,12 +1715,16 @@ bool silver_load_cached(Silver *s, Config *cfg, const char *old, const char *sta
 		sql |= cfg->sql[i].text != NULL;
 	if (sql || s3_location(cfg->data_dir) || !old || !staging)	/* a cache of files only */
 		return load_sources(s, cfg);
+	cache_warning.len = 0, cache_site = old;
 	char *from = path_join(old, CACHE_DIR), *to = cache_folder(staging);
 	if (to)
 		inputs_seen_save(staging);
 	s->cache_from = from, s->cache_to = to;
 	s->cache_salt = manifest_settings(cfg);
 	bool ok = load_sources(s, cfg);
+	if (ok && cache_warning.len)
+		say(SAY_NORMAL, "%s", buf_cstr(&cache_warning));
+	buf_free(&cache_warning);
 	if (ok)
 		rows_keys(s);
 	else
@@ -1595,8 +1744,11 @@ static bool load_sources(Silver *s, Config *cfg)
 {
 	int dir = s3_location(cfg->data_dir) ? -2 : open(cfg->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir == -1) {
-		Buf why = {0};	/* the folder and why not: none there, not a folder, no permission */
-		buf_printf(&why, "%s (%s)", cfg->data_dir, strerror(errno));
+		Buf why = {0};	/* the folder and why not: none there, not a folder, no permission, too many files open */
+		int err = errno;
+		buf_printf(&why, "%s (", cfg->data_dir);
+		why_not(&why, err);
+		buf_putc(&why, ')');
 		diag(&s->general, D_NO_DATA_DIR, 0, 0, buf_cstr(&why), NULL, 0);
 		buf_free(&why);
 		s->general.file = NULL;

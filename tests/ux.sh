@@ -81,6 +81,30 @@ run 2 check --as-of 2024-13-01
 has "$T/err" "^c360: --as-of wants a month of 01 to 12 (not 13), not: 2024-13-01$"
 run 2 check --as-of 1899-12-31
 has "$T/err" "^c360: --as-of wants a date YYYY-MM-DD between 1900 and 2100, not: 1899-12-31$"
+# an --as-of the churn window (90 days) or more after the data's latest event (the fixture's
+# 2024-03-11, session S04): every customer churned, which build and check say, with the way out
+gap='^c360: warning: --as-of 2026-01-01 is 661 days after the latest event in the data, 2024-03-11 (web_activities.csv line 5): with a churn window of 90 days (churn_window_days), no order is in the window, so no customer is active, .*; drop --as-of to report as of the latest event'
+run 0 check --data "$FIXTURE" --as-of 2026-01-01
+has "$T/err" "$gap"
+run 0 build --data "$FIXTURE" --as-of 2026-01-01 --out "$T/gap-site"
+has "$T/err" "$gap"
+run 0 check --data "$FIXTURE" --as-of 2024-06-09	# 90 days: the window (Mar 11, Jun 9] holds no day of it
+has "$T/err" "^c360: warning: --as-of 2024-06-09 is 90 days after"
+run 0 check --data "$FIXTURE" --as-of 2024-06-08	# 89: its last day is in the window
+hasnt "$T/err" "warning: --as-of"
+run 0 check --data "$FIXTURE"	# the default: as of the latest event
+hasnt "$T/err" "warning: --as-of"
+printf 'churn_window_days = 30\n' >"$T/w30.conf"	# the window the configuration sets
+run 0 check --config "$T/w30.conf" --data "$FIXTURE" --as-of 2024-04-10
+has "$T/err" "^c360: warning: --as-of 2024-04-10 is 30 days after .* churn window of 30 days"
+run 0 build --quiet --data "$FIXTURE" --as-of 2026-01-01 --out "$T/gap-site"	# --quiet: errors only
+empty "$T/err"
+# ... and one before every dated fact (the fixture's first, order 5010 of 2023-08-01): only the
+# undated ones count
+run 0 check --data "$FIXTURE" --as-of 2023-07-31
+has "$T/err" '^c360: warning: --as-of 2023-07-31 is before every dated order, payment, ticket and session of the data (69), all left out of every figure: only undated ones count; the latest event is 2024-03-11 (web_activities.csv line 5): drop --as-of to report as of it$'
+run 0 check --data "$FIXTURE" --as-of 2023-08-01
+hasnt "$T/err" "warning: --as-of"
 run 2 init
 has "$T/err" "^c360: init wants a folder"
 
@@ -448,6 +472,17 @@ has "$T/err" "$json"
 printf '[payment_id],[customer_id]\nP1,C1\n' >"$T/renamed/payments.csv"	# a bracketed CSV header is none
 run 0 check --data "$T/renamed"
 hasnt "$T/err" "JSON"
+printf '[{note}],payment_id,customer_id\nx,P1,C1\n' >"$T/renamed/payments.csv"	# nor a column named [{note}]
+run 0 check --data "$T/renamed"
+hasnt "$T/err" "JSON"
+grep -q '^payments  *loaded ' "$T/out" && pass || fail "payments with a column [{note}]: $(grep '^payments ' "$T/out")"
+printf '{"note"},payment_id,customer_id\nx,P1,C1\n' >"$T/renamed/payments.csv"	# a stray quote, no key and value
+run 1 check --data "$T/renamed"
+hasnt "$T/err" "JSON"
+has "$T/err" "renamed/payments.csv:1:1: error: the header row is malformed"
+printf '{\n  "payments": [{"payment_id": "P1", "customer_id": "C1"}]\n}\n' >"$T/renamed/payments.csv"	# an object, pretty-printed
+run 0 check --data "$T/renamed"
+has "$T/err" "$json"
 # ... an export of a header and no row (blank lines after it): a dashboard of zeros is said to be one
 cp -r "$SAMPLE" "$T/headonly"
 { head -1 "$SAMPLE/orders.csv"; printf '\n\n'; } >"$T/headonly/orders.csv"

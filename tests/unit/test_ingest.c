@@ -375,6 +375,43 @@ static void test_skipped_long_lines(void **state)
 	buf_free(&out);
 }
 
+/* JSON saved as .csv is told by its first line, every token of it JSON's in its place; a CSV
+ * header that merely starts with [ or {" is none. */
+static void test_json_first_line(void **state)
+{
+	(void)state;
+	static const struct { const char *line; bool json; } cases[] = {
+		{"[", true},					/* pretty-printed: an array */
+		{"{", true},					/* ... an object */
+		{"[{", true},
+		{"[ {\"payment_id\": \"P1\",", true},		/* an array of objects, cut at the line's end */
+		{"[{\"payment_id\":\"P1\",\"amount\":-1.5e2,\"ok\":true,\"x\":null},{\"payment_id\":\"P2\"}]", true},
+		{"{\"payment_id\": \"P1\", \"customer_id\": \"C1\"}", true},	/* JSON Lines */
+		{"{\"a \\\"b\\\" \\\\\": [1, 2, {\"c\": false}], \"d\": {}}", true},	/* escapes, nesting */
+		{"[[\"payment_id\", \"customer_id\"],", true},	/* rows as arrays */
+		{"[]", true},
+		{"{}", true},
+		{"{\"note\"},payment_id,customer_id", false},	/* a key without its value: CSV (malformed) */
+		{"{\"note\":1},payment_id,customer_id", false},	/* text after the whole object */
+		{"{\"a\" ,b,c", false},
+		{"[{note}],payment_id,customer_id", false},	/* a column named [{note}] */
+		{"[payment_id],[customer_id]", false},		/* bracketed names */
+		{"[1, 2, 3]", false},				/* no table */
+		{"[\"payment_id\", \"customer_id\"]", false},
+		{"{payment_id: 1}", false},
+		{"{\"a\": tru", false},				/* a word cut by the line's end */
+		{"{\"a\": \"b", false},				/* a string cut by it */
+		{"{\"a\": 1 2}", false},
+		{"{\"a\": 1,}", false},
+		{"{\"a\": 1]", false},
+		{"payment_id,customer_id", false},
+		{"", false},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++)
+		CHECK(input_json_line(S(cases[i].line)) == cases[i].json, "%s: want %s", cases[i].line,
+		      cases[i].json ? "JSON" : "not JSON");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_fields_past_the_limit),
 		cmocka_unit_test(test_unquoted_lines_as_libcsv_reads_them),
 		cmocka_unit_test(test_skipped_long_lines),
+		cmocka_unit_test(test_json_first_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
