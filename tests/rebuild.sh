@@ -1796,6 +1796,12 @@ lazy_fresh "an order of L11 appended, X1 inferred from the orders" 1 6 --as-of 2
 lazy_fresh "a later as-of date" 141 141 --as-of 2024-07-01
 # (silver_finish takes the sessions' latest date and flag counts from loading, unless a session
 # is after the as-of date: then it reads each row, and counts them)
+# (the examples above were of the walk: dates read day-first or month-first, some sessions are
+# after 2024-06-01; with none after the as-of date, the loading check's rows, no row read)
+lazy_fresh "an as-of date after every session" 141 141 --as-of 2024-12-31
+printf 'O46,L13,2024-02-06,5.00,completed\n' >>"$T/ld/orders.csv"
+lazy_fresh "an order of L13 appended, no session after the as-of date" 1 6 --as-of 2024-12-31
+lazy_flags "$orphans" "no session after the as-of date"
 lazy_fresh "an as-of date before some sessions" 141 141 --as-of 2024-03-20
 # (194, 388, 582 and 776 dated after 2024-03-20: in no gold table, none of the first rows)
 lazy_flags '98 | S97 | customer_id X2/292 | S291 | customer_id X2/486 | S485 | customer_id X2/680 | S679 | customer_id X2/874 | S873 | customer_id X2/' \
