@@ -806,6 +806,8 @@ extern const char *const channel_label[CH_COUNT];
 /* Labels every dictionary of kind starts with, in enum order. */
 void clean_category_init(Dict *d, CatKind kind);
 uint32_t clean_category_builtin(CatKind kind);	/* its labels clean_category_init interns, the first of a column's */
+/* Its values are matched to known labels (a value none matches is kept, flagged unknown_category). */
+bool clean_category_ruled(CatKind kind);
 /* Maps a value to its label number in d (adding unknown values): the configuration's words
  * first, then the built-in ones; *unknown is set when a non-null value matched neither, for
  * a kind that has rules. */
@@ -944,6 +946,62 @@ typedef struct {
 	bool changed;	/* the file changed since it was opened (input_changed) */
 } Input;
 
+enum { ROW_MAX = 128 };	/* a silver row's bytes at most */
+
+/* A flag's first rows, the examples quality.html shows: per source and flag, the first
+ * FLAG_EXAMPLES rows by line (then key) among the rows the gold tables hold (a fact dated after
+ * the as-of date is in none), each with its line, its key and the values the flag names as its
+ * gold row has them. Chosen where the rows are walked anyway: silver_finish's check of every row
+ * (check_rows; a lazy source's, as its loading checked its rows, LazyFinish) and the reading of a
+ * gold folder (gold_read.c), by the same functions (quality.c), so a build and the render of its
+ * gold choose the same rows. Keys and values are cut to EXAMPLE_BYTES bytes (any bytes: the page
+ * makes them valid UTF-8 and escapes them). */
+#define FLAG_EXAMPLES 5
+#define EXAMPLE_BYTES 300
+#define EXAMPLE_VALUES 3	/* a row's values a flag names: at most the amount, or two categories */
+typedef struct {
+	int8_t col;		/* the source's column */
+	bool emptied;		/* null in gold: the flag emptied it */
+	uint32_t len;
+	const char *text;	/* "" if emptied */
+} ExampleValue;
+
+typedef struct {
+	uint32_t line, keylen;
+	const char *key;
+	uint8_t nvalues;
+	ExampleValue value[EXAMPLE_VALUES];
+} FlagExample;
+
+typedef struct {
+	FlagExample row[D_NFLAGS][FLAG_EXAMPLES];
+	uint8_t n[D_NFLAGS];
+} FlagExamples;
+
+/* The rows chosen so far, per flag, first by (line, key, row): a row is one of a table's. */
+typedef struct {
+	uint32_t row, line, keylen;
+	const char *key;	/* NULL: not known (a lazy source's check kept: no more rows come) */
+} FlagPick;
+
+typedef struct {
+	FlagPick pick[D_NFLAGS][FLAG_EXAMPLES];
+	uint8_t n[D_NFLAGS];
+} FlagPicks;
+
+/* Of a row's flags, those whose first rows a row of this line could be among (its key then
+ * needed): a cheap test first, for facts in file order most often none. */
+uint32_t flag_picks_wanted(const FlagPicks *p, uint32_t flags, uint32_t line);
+/* The row r (line, key) among the first rows of each flag in flags, if it is. */
+void flag_picks_add(FlagPicks *p, uint32_t flags, uint32_t row, uint32_t line, const char *key, uint32_t keylen);
+/* Flag k's example of row h of source id (a silver or gold row whole: its categories' labels in
+ * dict[MAX_COLS], its customer a row of customers), its texts in a. */
+void flag_example_make(FlagExample *e, Arena *a, SourceId id, int k, const RowHead *h, const Dict *dict,
+		       const Table *customers);
+/* The examples of every chosen row, rows as row_of(ctx, row, buf) gives them (buf: ROW_MAX bytes). */
+void flag_examples_make(FlagExamples *x, const FlagPicks *p, Arena *a, SourceId id, const Dict *dict,
+			const Table *customers, const RowHead *(*row_of)(void *ctx, uint32_t row, char *buf), void *ctx);
+
 typedef struct Source Source;
 #define AMBIGUOUS_TEXT 40
 struct Source {
@@ -997,6 +1055,7 @@ struct Source {
 	uint64_t reason_count[D_NREASONS];
 	uint64_t flag_count[D_NFLAGS];	/* silver rows with each flag */
 	uint64_t flagged_rows;	/* silver rows with any flag */
+	FlagExamples examples;	/* each flag's first rows (check_rows), their texts in arena */
 	Dict dict[MAX_COLS];	/* category labels per column */
 	Dict memo[MAX_COLS];	/* raw value -> label, per category column */
 	uint32_t *memo_val[MAX_COLS];
@@ -1218,10 +1277,14 @@ typedef struct {
 	size_t norphan_rows;
 	int64_t last[2];	/* by DateOrder */
 	uint64_t flag_count[D_NFLAGS], flagged_rows;
+	FlagPicks picks;	/* each flag's first rows (their keys known while loading only) */
 } LazyFinish;
 /* src's, if src is lazy; else NULL (silver_finish reads each row). */
 const LazyFinish *silver_lazy_finish(const Source *src);
 size_t silver_lazy_made(const Source *src, size_t *total);
+/* Row r whole into row (ROW_MAX bytes), as its page would be made, no page made; its key. */
+const RowHead *silver_lazy_row(const Source *src, size_t r, char *row);
+Str silver_lazy_id(const Source *src, size_t r);
 void silver_lazy_free(Source *src);
 /* .c360-cache/facts-NAME: n hashes (each customer's facts of a fact source, site_customers.c)
  * under a key (the source's rows key). Load: site's file of that key and n, else NULL. */
@@ -1456,6 +1519,7 @@ typedef struct {
 	uint64_t ambiguous;
 	const Quarantined *quarantine;	/* the quarantined rows, by line */
 	size_t nquarantine;
+	const FlagExamples *examples;	/* each flag's first rows (NULL: none) */
 } SourceQuality;
 
 /* A file read as a table for the SQL sources: rows read = rows in the table + quarantined. */

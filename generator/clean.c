@@ -1187,6 +1187,11 @@ uint32_t clean_category_builtin(CatKind kind)
 	return n;
 }
 
+bool clean_category_ruled(CatKind kind)
+{
+	return categories[kind].rules != NULL;
+}
+
 void clean_category_init(Dict *d, CatKind kind)
 {
 	for (const char *const *l = categories[kind].labels; *l; l++)

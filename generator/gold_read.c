@@ -24,6 +24,7 @@ struct GoldStore {
 	size_t keycap;
 	Index key_rows;
 	Quarantined *quarantine[SRC_COUNT];
+	FlagExamples examples[SRC_COUNT];	/* each flag's first rows, from the tables (flag_examples) */
 	Quarantined **table_quarantine;	/* per g->tables entry: the SQL tables' quarantined rows */
 	size_t ntables;
 	Diags **diags;		/* one per file read */
@@ -1362,6 +1363,35 @@ static bool figures_agree(const Gold *g, const GoldStore *st, Diags *d, Diags *d
 	return ok;
 }
 
+static const RowHead *gold_row(void *ctx, uint32_t r, char *buf)
+{
+	(void)buf;
+	return ROW((const Table *)ctx, RowHead, r);
+}
+
+/* Each flag's first rows of each source's table, as silver_finish chooses them from the same
+ * rows (a build's): by line, then key, among the rows here; a fact dated after the as-of date,
+ * which a build's gold has none of, is none. The facts are in file order in a build's gold (the
+ * walk soon wants no row's key); the customers in id order, each flagged row looked at. */
+static void flag_examples(Gold *g, GoldStore *st)
+{
+	int64_t after = g->as_of == MOMENT_NULL ? INT64_MAX : (g->as_of + 1) * SECS_PER_DAY;
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const Table *t = &st->table[i];
+		bool fact = source_is_fact((SourceId)i);
+		FlagPicks picks = {0};
+		for (size_t r = 0; r < t->n; r++) {
+			const RowHead *h = ROW(t, RowHead, r);
+			uint32_t f = h->flags & F_ROW_FLAGS, want = f ? flag_picks_wanted(&picks, f, h->line) : 0;
+			if (want && (!fact || h->when == MOMENT_NULL || h->when < after))
+				flag_picks_add(&picks, want, (uint32_t)r, h->line, h->id, h->idlen);
+		}
+		flag_examples_make(&st->examples[i], &picks, &st->arena, (SourceId)i, st->dict[i], &st->table[SRC_CUSTOMERS],
+				   gold_row, (void *)t);
+		g->quality[i].examples = &st->examples[i];
+	}
+}
+
 bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg)
 {
 	gold_init(g, cfg);
@@ -1380,6 +1410,7 @@ bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg)
 	keep_reads(st, read);
 	missing_rows(g, &read[GT_KPI_SUMMARY], &read[GT_CUSTOMER_360], &read[GT_DEVICES]);
 	number_methods(g);
+	flag_examples(g, st);
 	g->now.as_of = g->as_of;
 	g->week_before.as_of = g->as_of == MOMENT_NULL ? MOMENT_NULL : g->as_of - 7;
 	g->order = xmalloc((nc + 1) * sizeof *g->order);

@@ -45,7 +45,8 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 				     .quarantined_rows = src->nquarantine,
 				     .after_as_of = src->after_as_of, .flagged_rows = src->flagged_rows,
 				     .order = src->order, .basis = src->basis, .unordered = unordered(src->opt.date_format),
-				     .ambiguous = src->ambiguous, .quarantine = src->quarantine, .nquarantine = src->nquarantine};
+				     .ambiguous = src->ambiguous, .quarantine = src->quarantine, .nquarantine = src->nquarantine,
+				     .examples = &src->examples};
 		if (i == SRC_CUSTOMERS)
 			m->inferred = src->table.n - s->ncrm;
 		memcpy(m->reason, src->reason_count, sizeof m->reason);
@@ -324,4 +325,121 @@ bool quality_as_of_warning(const Silver *s, Buf *b)
 			   (unsigned long long)late, buf_cstr(&where));
 	buf_free(&where);
 	return true;
+}
+
+/* ---- each flag's first rows (FlagExamples) */
+
+/* Pick a comes before b: by line, then key (bytes), then row. A key not known (a lazy source's
+ * kept check) is never compared: no row is added to those picks. */
+static bool pick_before(const FlagPick *a, const FlagPick *b)
+{
+	if (a->line != b->line)
+		return a->line < b->line;
+	size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
+	int c = a->key && b->key && n ? memcmp(a->key, b->key, n) : 0;
+	if (c || a->keylen != b->keylen)
+		return c ? c < 0 : a->keylen < b->keylen;
+	return a->row < b->row;
+}
+
+uint32_t flag_picks_wanted(const FlagPicks *p, uint32_t flags, uint32_t line)
+{
+	uint32_t want = 0;
+	for (uint32_t b = flags & F_ROW_FLAGS; b; b &= b - 1) {
+		int k = __builtin_ctz(b);
+		want |= p->n[k] < FLAG_EXAMPLES || line <= p->pick[k][FLAG_EXAMPLES - 1].line ? 1u << k : 0;
+	}
+	return want;
+}
+
+void flag_picks_add(FlagPicks *p, uint32_t flags, uint32_t row, uint32_t line, const char *key, uint32_t keylen)
+{
+	FlagPick x = {row, line, keylen, key};
+	for (uint32_t b = flags & F_ROW_FLAGS; b; b &= b - 1) {
+		int k = __builtin_ctz(b);
+		FlagPick *pk = p->pick[k];
+		unsigned n = p->n[k], at = n;
+		while (at > 0 && pick_before(&x, &pk[at - 1]))
+			at--;
+		if (at == FLAG_EXAMPLES)
+			continue;
+		unsigned keep = n < FLAG_EXAMPLES ? n : FLAG_EXAMPLES - 1;	/* full: the last one goes */
+		memmove(pk + at + 1, pk + at, (keep - at) * sizeof *pk);
+		pk[at] = x;
+		p->n[k] = (uint8_t)(keep + 1);
+	}
+}
+
+/* A value of an example: its first EXAMPLE_BYTES bytes, copied; NULL: emptied. */
+static void example_value(FlagExample *e, Arena *a, int col, const char *s, size_t n)
+{
+	if (e->nvalues == EXAMPLE_VALUES)
+		return;
+	n = n > EXAMPLE_BYTES ? EXAMPLE_BYTES : n;
+	e->value[e->nvalues++] = (ExampleValue){(int8_t)col, s == NULL, s ? (uint32_t)n : 0,
+						s ? arena_strndup(a, s, n) : ""};
+}
+
+/* What flag k names in a row, as gold has it: the date, e-mail or amount it emptied (or a
+ * negative amount), the customer not in the CRM, each category value that is none of c360's own
+ * labels (kept as written, title-cased; a label [categories] adds is one gold cannot tell from
+ * them). A ragged row, invalid UTF-8 and a NUL byte name no column: none. */
+void flag_example_make(FlagExample *e, Arena *a, SourceId id, int k, const RowHead *h, const Dict *dict,
+		       const Table *customers)
+{
+	const SourceDef *def = &source_defs[id];
+	int code = D_FIRST_FLAG + k;
+	*e = (FlagExample){.line = h->line, .keylen = h->idlen > EXAMPLE_BYTES ? EXAMPLE_BYTES : h->idlen};
+	e->key = arena_strndup(a, h->id, e->keylen);
+	Buf b = {0};
+	if (code == D_INVALID_DATE || code == D_IMPLAUSIBLE_DOB) {
+		char text[DATE_TEXT_MAX + 1];
+		size_t n = h->when == MOMENT_NULL ? 0
+			   : date_format(text, h->when, def->timestamp && !(h->flags & F_DATE_ONLY));
+		example_value(e, a, def->date_col, n ? text : NULL, n);
+	} else if (code == D_INVALID_EMAIL && id == SRC_CUSTOMERS) {
+		const char *email = ((const Customer *)h)->email;
+		example_value(e, a, CU_EMAIL, email, email ? strlen(email) : 0);
+	} else if (code == D_INVALID_AMOUNT || code == D_NEGATIVE_AMOUNT || code == D_UNCONVERTIBLE_CURRENCY) {
+		for (int c = 0; c < def->ncols; c++) {
+			if (def->rule[c].kind != COL_AMOUNT)
+				continue;
+			int64_t cents;
+			memcpy(&cents, fact_field(h, id, c), sizeof cents);
+			b.len = 0;
+			if (cents != AMOUNT_NULL)
+				fmt_hundredths(&b, &fmt_plain, cents);
+			example_value(e, a, c, cents == AMOUNT_NULL ? NULL : b.p, b.len);
+		}
+	} else if (code == D_ORPHAN_CUSTOMER && source_is_fact(id)) {
+		if (customers && h->customer < customers->n) {
+			const RowHead *c = ROW(customers, RowHead, h->customer);
+			example_value(e, a, def->customer_col, c->id, c->idlen);
+		}
+	} else if (code == D_UNKNOWN_CATEGORY) {
+		for (int c = 0; c < def->ncols; c++) {
+			const ColumnRule *rule = &def->rule[c];
+			if (rule->kind != COL_CATEGORY || !clean_category_ruled(rule->category))
+				continue;
+			uint32_t label;
+			memcpy(&label, fact_field(h, id, c), sizeof label);
+			if (label < clean_category_builtin(rule->category) || label >= dict[c].n)
+				continue;	/* one of c360's own */
+			Str s = dict_str(&dict[c], label);
+			example_value(e, a, c, s.p, s.n);
+		}
+	}
+	buf_free(&b);
+}
+
+void flag_examples_make(FlagExamples *x, const FlagPicks *p, Arena *a, SourceId id, const Dict *dict,
+			const Table *customers, const RowHead *(*row_of)(void *ctx, uint32_t row, char *buf), void *ctx)
+{
+	char buf[ROW_MAX] __attribute__((aligned(8)));
+	memset(x, 0, sizeof *x);
+	for (int k = 0; k < D_NFLAGS; k++) {
+		for (unsigned i = 0; i < p->n[k]; i++)
+			flag_example_make(&x->row[k][i], a, id, k, row_of(ctx, p->pick[k][i].row, buf), dict, customers);
+		x->n[k] = p->n[k];
+	}
 }

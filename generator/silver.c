@@ -1469,20 +1469,32 @@ static void check_date(Source *src, RowHead *h, int64_t after, int64_t first, bo
 	}
 }
 
+/* A row of src whole, for flag_examples_make: the table's, or a lazy source's made into buf
+ * (no page of its table made). */
+static const RowHead *example_row(void *ctx, uint32_t r, char *buf)
+{
+	const Source *src = ctx;
+	return src->lazy ? silver_lazy_row(src, r, buf) : ROW(&src->table, RowHead, r);
+}
+
 /* Checks each row's date against the as-of date, then counts the silver rows with each flag
  * (in one pass); the messages then count rows too, as the tables do (a row with two unknown
  * categories is one row flagged unknown_category). A lazy source with no date after the as-of
- * date has its counts from loading: no row is read. */
-static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
+ * date has its counts from loading: no row is read. In the same pass, each flag's first rows by
+ * line (then key) among those gold holds (not a fact dated after the as-of date): their
+ * examples (src->examples), a lazy source's from loading too, its rows made for them alone. */
+static void check_rows(Source *src, int64_t as_of, int64_t oldest, const Table *customers, Buf *v)
 {
 	int64_t after = (as_of + 1) * SECS_PER_DAY, first = oldest * SECS_PER_DAY;
 	bool birth = !source_is_fact(src->id);
 	const LazyFinish *lf = silver_lazy_finish(src);
 	bool counted = lf && !birth && lf->last[src->order] < after;
+	FlagPicks picks = {0};
 	if (counted) {
 		src->flagged_rows += lf->flagged_rows;
 		for (int k = 0; k < D_NFLAGS; k++)
 			src->flag_count[k] += lf->flag_count[k];
+		picks = lf->picks;
 	}
 	for (size_t r = 0, n = counted ? 0 : src->table.n; r < n; r++) {
 		RowHead head, *h = row_head(src, r, &head);	/* a lazy one a fact's: check_date changes none */
@@ -1491,7 +1503,13 @@ static void check_rows(Source *src, int64_t as_of, int64_t oldest, Buf *v)
 		src->flagged_rows += f != 0;
 		for (uint32_t b = f; b; b &= b - 1)
 			src->flag_count[__builtin_ctz(b)]++;
+		uint32_t want = f ? flag_picks_wanted(&picks, f, h->line) : 0;
+		if (want && (birth || h->when == MOMENT_NULL || h->when < after)) {
+			Str key = src->lazy ? silver_lazy_id(src, r) : str_make(h->id, h->idlen);
+			flag_picks_add(&picks, want, (uint32_t)r, h->line, key.p, (uint32_t)key.n);
+		}
 	}
+	flag_examples_make(&src->examples, &picks, &src->arena, src->id, src->dict, customers, example_row, src);
 	for (int k = 0; k < D_NFLAGS; k++)
 		diag_set_count(&src->diags, (DiagCode)(D_FIRST_FLAG + k), src->flag_count[k]);
 	for (int k = 0; k < D_NREASONS; k++)
@@ -1801,7 +1819,7 @@ bool silver_finish(Silver *s)
 	Buf v = {0};
 	for (int i = 0; i < SRC_COUNT; i++) {
 		Source *src = &s->src[i];
-		check_rows(src, s->as_of, oldest, &v);
+		check_rows(src, s->as_of, oldest, CUSTOMERS(s), &v);
 		unknown_statuses(src);
 		unknown_devices(src);
 		borrowed_order(s, src);

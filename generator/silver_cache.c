@@ -129,7 +129,6 @@ static void put_ptr(char *at, uint64_t off)
 	memcpy(at, &off, sizeof off);
 }
 
-enum { ROW_MAX = 128 };
 _Static_assert(sizeof(Customer) <= ROW_MAX && sizeof(Payment) <= ROW_MAX, "a row fits ROW_MAX");
 
 /* A row in the file is the table's without the head's first 8 bytes (the id pointer) and its
@@ -857,8 +856,9 @@ static void lazy_make(void *ctx, char *to, size_t at, size_t n)
 	}
 }
 
-/* A row's part of what silver_finish reads (LazyFinish), from its head x as the file holds it. */
-static void lazy_finish_add(LazySource *z, const RowHead *x)
+/* A row's part of what silver_finish reads (LazyFinish), from its head x as the file holds it
+ * (row i, its key id): its date, its flags counted and the row among each one's first rows. */
+static void lazy_finish_add(LazySource *z, const RowHead *x, size_t i, const char *id)
 {
 	LazyFinish *f = &z->fin;
 	int64_t w = x->when;
@@ -876,6 +876,9 @@ static void lazy_finish_add(LazySource *z, const RowHead *x)
 		flags |= FLAG(D_ORPHAN_CUSTOMER);
 	}
 	f->flagged_rows += flags != 0;
+	uint32_t want = flags ? flag_picks_wanted(&f->picks, flags, x->line) : 0;
+	if (want)
+		flag_picks_add(&f->picks, want, (uint32_t)i, x->line, id, x->idlen);
 	for (; flags; flags &= flags - 1)
 		f->flag_count[__builtin_ctz(flags)]++;
 }
@@ -895,7 +898,8 @@ static bool lazy_rows_checked(LazySource *z, const CacheHead *h, Reader *r, cons
 		memcpy((char *)&x + KEEP_FROM, f, KEEP_TO - KEEP_FROM);
 		if (i % LAZY_STEP == 0)
 			z->step[i / LAZY_STEP] = r->next;
-		if (!x.idlen || !text_ptr(r, r->next, x.idlen))
+		const char *id = x.idlen ? text_ptr(r, r->next, x.idlen) : NULL;
+		if (!id)
 			return false;
 		uint32_t c = x.customer;
 		*bad |= (x.flags & ~F_KEPT) != 0;
@@ -904,7 +908,7 @@ static bool lazy_rows_checked(LazySource *z, const CacheHead *h, Reader *r, cons
 		for (int k = 0; k < z->nvalues; k++)
 			*bad |= !value_ok(z->value[k].kind, f + at[k], z->labels[z->value[k].col]);
 		if (!*bad)
-			lazy_finish_add(z, &x);
+			lazy_finish_add(z, &x, i, id);
 	}
 	return true;
 }
@@ -999,6 +1003,31 @@ void silver_lazy_inferred(Source *src)
 	}
 }
 
+/* Row i's id offset in the text: its step's, then the ids before it in the step. */
+static uint64_t lazy_id_at(const LazySource *z, size_t i)
+{
+	uint64_t off = z->step[i / LAZY_STEP];
+	for (size_t j = i - i % LAZY_STEP; j < i; j++)
+		off += file_idlen(z, j);
+	return off;
+}
+
+const RowHead *silver_lazy_row(const Source *src, size_t r, char *row)
+{
+	lazy_row(src->lazy, r, lazy_id_at(src->lazy, r), row);
+	return (const RowHead *)(void *)row;
+}
+
+Str silver_lazy_id(const Source *src, size_t r)
+{
+	const LazySource *z = src->lazy;
+	uint64_t off = lazy_id_at(z, r);
+	uint32_t n = file_idlen(z, r);
+	if (!n || off > z->ntext || n > z->ntext - off)	/* lazy_row's safe id: the text's first byte */
+		return str_make(z->text, 1);
+	return str_make(z->text + off, n);
+}
+
 const LazyFinish *silver_lazy_finish(const Source *src)
 {
 	return src->lazy ? &src->lazy->fin : NULL;
@@ -1042,7 +1071,7 @@ void silver_lazy_free(Source *src)
  * build read out of bounds, and each offset the kept check gives is bounded by the file. */
 enum { LAZY_MARGIN_NS = 3000000000 };
 #define LAZY_MAGIC "c360lzy"
-#define LAZY_VERSION 1u
+#define LAZY_VERSION 2u	/* 2: each flag's first rows */
 
 typedef struct {
 	FileHash sum;			/* the cache file's (CacheHead.sum) */
@@ -1051,6 +1080,8 @@ typedef struct {
 	int64_t began;			/* when the build that checked it began to load it, in ns */
 	uint64_t ncu, norphans, text_end, safe_customer;
 	int64_t last[2];
+	uint32_t pick_row[D_NFLAGS][FLAG_EXAMPLES], pick_line[D_NFLAGS][FLAG_EXAMPLES];	/* LazyFinish.picks */
+	uint64_t npicks[D_NFLAGS];
 	uint64_t flag_count[D_NFLAGS], flagged_rows, norphan_rows;
 } LazyCheck;
 _Static_assert(sizeof(LazyCheck) % 8 == 0 && offsetof(LazyCheck, norphan_rows) + 8 == sizeof(LazyCheck),
@@ -1089,8 +1120,13 @@ static void lazy_check_load(LazySource *z, const char *dir, const Source *src, c
 		  c.safe_customer <= UINT32_MAX;
 	for (int o = 0; ok && o < 2; o++)
 		ok = c.last[o] == MOMENT_NULL || cache_moment_ok(c.last[o]);
-	for (int k = 0; ok && k < D_NFLAGS; k++)
-		ok = c.flag_count[k] <= h->nrows;
+	for (int k = 0; ok && k < D_NFLAGS; k++) {
+		ok = c.flag_count[k] <= h->nrows && c.npicks[k] <= FLAG_EXAMPLES && c.npicks[k] <= c.flag_count[k];
+		for (unsigned i = 0; ok && i < c.npicks[k]; i++)	/* rows of the file, in order */
+			ok = c.pick_row[k][i] < h->nrows &&
+			     (i == 0 || c.pick_line[k][i - 1] < c.pick_line[k][i] ||
+			      (c.pick_line[k][i - 1] == c.pick_line[k][i] && c.pick_row[k][i - 1] != c.pick_row[k][i]));
+	}
 	LazyOrphanRow *rows = ok ? xmalloc((c.norphan_rows + 1) * sizeof *rows) : NULL;
 	if (ok)
 		memcpy(rows, p + sizeof c, c.norphan_rows * sizeof *rows);
@@ -1106,8 +1142,14 @@ static void lazy_check_load(LazySource *z, const char *dir, const Source *src, c
 		free(rows), free(path);
 		return;
 	}
-	z->fin = (LazyFinish){rows, c.norphan_rows, {c.last[0], c.last[1]}, {0}, c.flagged_rows};
+	z->fin = (LazyFinish){.orphan_rows = rows, .norphan_rows = c.norphan_rows, .last = {c.last[0], c.last[1]},
+			      .flagged_rows = c.flagged_rows};
 	memcpy(z->fin.flag_count, c.flag_count, sizeof c.flag_count);
+	for (int k = 0; k < D_NFLAGS; k++) {	/* their keys not known: no row is added to them */
+		z->fin.picks.n[k] = (uint8_t)c.npicks[k];
+		for (unsigned i = 0; i < c.npicks[k]; i++)
+			z->fin.picks.pick[k][i] = (FlagPick){c.pick_row[k][i], c.pick_line[k][i], 0, NULL};
+	}
 	z->orphan_rows_cap = c.norphan_rows + 1;
 	z->safe_customer = (uint32_t)c.safe_customer;
 	z->text_end = c.text_end;
@@ -1137,10 +1179,18 @@ static void lazy_check_save(const LazySource *z, const char *dir, const Source *
 		       z->text_end,
 		       z->safe_customer,
 		       {z->fin.last[0], z->fin.last[1]},
+		       {{0}},
+		       {{0}},
+		       {0},
 		       {0},
 		       z->fin.flagged_rows,
 		       z->fin.norphan_rows};
 	memcpy(c.flag_count, z->fin.flag_count, sizeof c.flag_count);
+	for (int k = 0; k < D_NFLAGS; k++) {
+		c.npicks[k] = z->fin.picks.n[k];
+		for (unsigned i = 0; i < z->fin.picks.n[k]; i++)
+			c.pick_row[k][i] = z->fin.picks.pick[k][i].row, c.pick_line[k][i] = z->fin.picks.pick[k][i].line;
+	}
 	size_t nsteps = h->nrows / LAZY_STEP + 1;
 	Buf b = {0};
 	buf_put(&b, &c, sizeof c);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #define QUARANTINE_SAMPLES 5	/* raw rows shown per source and reason */
+#define SHOWN_BYTES EXAMPLE_BYTES	/* of a row as read, a key or a value: the rest is cut */
 #define SEGMENT_ROWS 200	/* customers listed on a segment's page; the CSV has them all */
 
 static const char *const basis_text[] = {"its own values", "the dataset's other date columns", "the configuration",
@@ -19,6 +20,24 @@ static Value *explained(Arena *a, Value *o, int code)
 	return o;
 }
 
+/* Data text as the page shows it: its first SHOWN_BYTES bytes, with invalid UTF-8 (a character
+ * cut there too) and NUL bytes as U+FFFD; the template escapes it. */
+static Value *shown(Arena *a, const char *s, size_t n, Buf *clean)
+{
+	n = n > SHOWN_BYTES ? SHOWN_BYTES : n;
+	clean->len = 0;
+	if (utf8_sanitize(s, n, clean))
+		s = clean->p, n = clean->len;
+	return v_str(a, s, n);
+}
+
+static Value *line_value(Arena *a, uint32_t line)
+{
+	char text[16];
+	int n = snprintf(text, sizeof text, "%u", (unsigned)line);
+	return v_str(a, text, (size_t)n);
+}
+
 /* The first few quarantined rows of a reason, as read. */
 static Value *quarantine_samples(Arena *a, const SourceQuality *m, int reason, Buf *clean)
 {
@@ -28,22 +47,39 @@ static Value *quarantine_samples(Arena *a, const SourceQuality *m, int reason, B
 		if ((int)x->reason != reason)
 			continue;
 		Value *o = v_push(a, list, v_obj(a));
-		char line[16];
-		int n_line = snprintf(line, sizeof line, "%u", (unsigned)x->line);
-		v_set(a, o, "line", v_str(a, arena_strndup(a, line, (size_t)n_line), (size_t)n_line));
-		const char *raw = x->raw;
-		size_t n = x->rawlen > 300 ? 300 : x->rawlen;
-		clean->len = 0;
-		if (utf8_sanitize(raw, n, clean))
-			raw = clean->p, n = clean->len;
-		v_set(a, o, "raw", v_str(a, raw, n));
+		v_set(a, o, "line", line_value(a, x->line));
+		v_set(a, o, "raw", shown(a, x->raw, x->rawlen, clean));
 	}
 	return list;
 }
 
-/* The reasons or flags that occur in a source: each explained, with its count (and, for a
- * reason, its first rows). */
-static Value *counts(Arena *a, const SourceQuality *m, int first, int n, const uint64_t *count)
+/* A flag's first rows (FlagExamples, chosen from silver or a gold folder's tables): line, key
+ * and the values the flag names, formatted. */
+static Value *flag_samples(Arena *a, SourceId id, const FlagExamples *x, int k, Buf *clean)
+{
+	const SourceDef *def = &source_defs[id];
+	Value *list = v_list(a);
+	for (unsigned i = 0; x && i < x->n[k]; i++) {
+		const FlagExample *e = &x->row[k][i];
+		Value *o = v_push(a, list, v_obj(a));
+		v_set(a, o, "line", line_value(a, e->line));
+		v_set(a, o, "key", shown(a, e->key, e->keylen, clean));
+		Value *values = v_set(a, o, "values", v_list(a));
+		for (unsigned j = 0; j < e->nvalues; j++) {
+			const ExampleValue *ev = &e->value[j];
+			Value *vo = v_push(a, values, v_obj(a));
+			v_set(a, vo, "column", v_cstr(a, def->cols[ev->col]));
+			v_set(a, vo, "emptied", v_bool(a, ev->emptied));
+			v_set(a, vo, "value", shown(a, ev->text, ev->len, clean));
+			v_set(a, vo, "more", v_bool(a, j > 0));
+		}
+	}
+	return list;
+}
+
+/* The reasons or flags that occur in a source: each explained, with its count and its first
+ * rows (a reason's as read, a flag's as gold has them). */
+static Value *counts(Arena *a, const SourceQuality *m, SourceId id, int first, int n, const uint64_t *count)
 {
 	Value *list = v_list(a);
 	Buf clean = {0};
@@ -54,6 +90,10 @@ static Value *counts(Arena *a, const SourceQuality *m, int first, int n, const u
 		v_set(a, o, "count", v_num(a, V_INT, (int64_t)count[k]));
 		if (first == D_FIRST_REASON)
 			v_set(a, o, "samples", quarantine_samples(a, m, first + k, &clean));
+		if (first == D_FIRST_FLAG) {
+			v_set(a, o, "samples", flag_samples(a, id, m->examples, k, &clean));
+			v_set(a, o, "shown", v_num(a, V_INT, m->examples ? (int64_t)m->examples->n[k] : 0));
+		}
 	}
 	buf_free(&clean);
 	return list;
@@ -65,6 +105,7 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	Value *o = v_obj(a);
 	v_set(a, o, "name", v_cstr(a, def->name));
 	v_set(a, o, "source", v_cstr(a, def->name));
+	v_set(a, o, "key_column", v_cstr(a, def->cols[0]));
 	v_set(a, o, "file", v_cstr(a, m->file));
 	v_set(a, o, "status", v_cstr(a, source_status_name[m->status]));
 	v_set(a, o, "loaded", v_bool(a, m->status == STATUS_LOADED));
@@ -76,8 +117,8 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	v_set(a, o, "flagged_rows", v_num(a, V_INT, (int64_t)m->flagged_rows));
 	v_set(a, o, "after_as_of", v_num(a, V_INT, (int64_t)m->after_as_of));
 	v_set(a, o, "conserved", v_bool(a, quality_conserved(m)));
-	v_set(a, o, "reasons", counts(a, m, D_FIRST_REASON, D_NREASONS, m->reason));
-	v_set(a, o, "flags", counts(a, m, D_FIRST_FLAG, D_NFLAGS, m->flag));
+	v_set(a, o, "reasons", counts(a, m, (SourceId)i, D_FIRST_REASON, D_NREASONS, m->reason));
+	v_set(a, o, "flags", counts(a, m, (SourceId)i, D_FIRST_FLAG, D_NFLAGS, m->flag));
 	v_set(a, o, "date_column", v_cstr(a, def->cols[def->date_col]));
 	bool absent = m->unordered == DATES_ABSENT;	/* no column: no order decided, from nothing */
 	v_set(a, o, "date_absent", v_bool(a, absent));

@@ -75,9 +75,30 @@ static const PageVar reason_fields[] = {
 	END,
 };
 
+static const PageVar flag_value_fields[] = {
+	{"column", T_TEXT, NULL, "the column, e.g. `payment_method`"},
+	{"value", T_TEXT, NULL, "its value in the gold row, e.g. `Crypto` (the first 300 bytes); empty if emptied"},
+	{"emptied", T_BOOL, NULL, "the flag set it to null: its gold cell is empty"},
+	{"more", T_BOOL, NULL, "not the row's first such value (put a separator before it)"},
+	END,
+};
+
+static const PageVar flag_sample_fields[] = {
+	{"line", T_TEXT, NULL, "its line in the file (its gold row's `source_line`)"},
+	{"key", T_TEXT, NULL, "its key, e.g. the order_id (the first 300 bytes)"},
+	{"values", T_LIST, flag_value_fields, "the values the flag names, as the gold row has them: the date, e-mail or "
+					      "amount emptied, a negative amount, the customer_id not in the CRM, each "
+					      "category value that is none of c360's labels; none for ragged_row, "
+					      "invalid_utf8 and nul_byte"},
+	END,
+};
+
 static const PageVar flag_fields[] = {
 	EXPLAINED("flag"),
 	{"count", T_NUMBER, NULL, "rows"},
+	{"samples", T_LIST, flag_sample_fields, "its first rows (up to 5) by line, then key, among the rows the gold "
+						"tables hold (a fact dated after the as-of date is in none)"},
+	{"shown", T_NUMBER, NULL, "how many samples there are (0: every such row is dated after the as-of date)"},
 	END,
 };
 
@@ -90,6 +111,7 @@ static const PageVar code_fields[] = {
 static const PageVar source_fields[] = {
 	{"name", T_TEXT, NULL, "the source, e.g. `orders`"},
 	{"source", T_TEXT, NULL, "the same, for its reasons' and flags' anchors"},
+	{"key_column", T_TEXT, NULL, "its key column, e.g. `order_id`"},
 	{"file", T_TEXT, NULL, "its file name"},
 	{"status", T_TEXT, NULL, "`loaded`, `missing`, `empty` or `left out` (an optional source without a column it needs)"},
 	{"loaded", T_BOOL, NULL, "its status is `loaded`: its rows were read"},

@@ -355,6 +355,9 @@ grep -q "$kept" "$T/err" && fail "the sessions' cache taken unchecked before any
 ld_order 2
 err_has "$kept"
 ld_fresh "the sessions' check kept"
+# (its sessions' flag examples too: the rows the check picked, kept with it)
+sed -n '/<h3 id="web_activities-orphan_customer">/,/<\/table>/p' "$T/ls/quality.html" | grep -q '^<tr><td' && pass ||
+	fail "the sessions' check kept: no orphan session among quality.html's examples"
 touched=$(date +%s%N)
 touch "$T/ls/.c360-cache/web_activities"	# a later mtime: checked whole
 ld_order 3
@@ -1732,7 +1735,9 @@ rm -rf "$T/s" "$T/sd" "$T/fresh"
 # sessions: 141 pages of rows), and the rebuild is a fresh build: orphans' sessions (X1, X2: their
 # inferred customers), ambiguous dates read by the order the dataset decides (turned by a new
 # order's date), and every page made when every session is read (a later as-of date: one by one,
-# then the rest at once)
+# then the rest at once); and quality.html's flag examples the same, its sessions' taken from
+# the loading check (orphans from the file's start, an invalid date and an unknown device rare,
+# the device the file's last row but one) or, with sessions after the as-of date, from the walk
 rm -rf "$T/ld" "$T/ls" && mkdir "$T/ld"	# (the generated ld and its site of the section above)
 awk 'BEGIN { print "customer_id,name,email,gender,dob,location"; for (c = 1; c <= 40; c++) printf "L%d,Name %d,l%d@example.com,F,1980-01-02,Oslo\n", c, c, c }' >"$T/ld/customers.csv"
 awk 'BEGIN { print "order_id,customer_id,order_date,amount,status"; for (c = 1; c <= 40; c++) printf "O%d,L%d,2024-01-%02d,10.00,completed\n", c, c, c % 28 + 1 }' >"$T/ld/orders.csv"
@@ -1742,7 +1747,8 @@ awk 'BEGIN { print "session_id,customer_id,page_viewed,session_time,device_type"
 	for (i = 1; i <= 12000; i++) {
 		who = i % 97 == 0 ? "X" (i % 2 + 1) : "L" (int((i - 1) / 300) + 1)
 		when = i % 11 == 0 ? sprintf("0%d/0%d/2024 10:00:00", i % 9 + 1, i % 8 + 1) : sprintf("2024-03-%02d 10:00:00", i % 28 + 1)
-		printf "S%d,%s,/p%d,%s,%s\n", i, who, i % 7, when, i % 2 ? "ios" : "android" } }' >"$T/ld/web_activities.csv"
+		if (i == 6001) when = "2024-02-30 10:00:00"
+		printf "S%d,%s,/p%d,%s,%s\n", i, who, i % 7, when, i == 11999 ? "smart_tv" : i % 2 ? "ios" : "android" } }' >"$T/ld/web_activities.csv"
 run 0 build --data "$T/ld" --out "$T/ls" --as-of 2024-06-01
 # lazy_fresh WHAT LEAST MOST [ARGS]: $T/ls rebuilt with ARGS: between LEAST and MOST of the
 # sessions' pages made, and the same as a fresh build
@@ -1762,6 +1768,21 @@ lazy_fresh() {
 }
 printf 'O41,L5,2024-02-01,5.00,completed\n' >>"$T/ld/orders.csv"
 lazy_fresh "an order of L5 appended" 1 6 --as-of 2024-06-01
+# session_flags SITE ID: quality.html's table of flag ID's first rows, "line | key | in gold" each
+session_flags() {
+	sed -n "/<h3 id=\"$2\">/,/<\/table>/p" "$1/quality.html" | grep '^<tr><td' |
+		sed -e 's|</td><td[^>]*>| \| |g' -e 's/<[^>]*>//g' | tr '\n' '/'
+}
+# (worked out from the awk above: session i on line i + 1; X2 for odd i, X1 for even)
+orphans='98 | S97 | customer_id X2/195 | S194 | customer_id X1/292 | S291 | customer_id X2/389 | S388 | customer_id X1/486 | S485 | customer_id X2/'
+lazy_flags() {
+	got=$(session_flags "$T/ls" web_activities-orphan_customer)
+	[ "$got" = "$1" ] && pass || fail "$2: the sessions' first orphans: $got"
+	got=$(session_flags "$T/ls" web_activities-invalid_date)$(session_flags "$T/ls" web_activities-unknown_category)
+	[ "$got" = "6002 | S6001 | session_time emptied/12000 | S11999 | device_type Smart Tv/" ] && pass ||
+		fail "$2: the sessions' invalid date and unknown device: $got"
+}
+lazy_flags "$orphans" "an order of L5 appended"
 printf 'O42,L7,01/25/2024,5.00,completed\n' >>"$T/ld/orders.csv"
 lazy_fresh "a date that turns the date order" 141 141 --as-of 2024-06-01
 printf 'O43,L9,2024-02-02,5.00,completed\n' >>"$T/ld/orders.csv"
@@ -1775,7 +1796,16 @@ lazy_fresh "an order of L11 appended, X1 inferred from the orders" 1 6 --as-of 2
 lazy_fresh "a later as-of date" 141 141 --as-of 2024-07-01
 # (silver_finish takes the sessions' latest date and flag counts from loading, unless a session
 # is after the as-of date: then it reads each row, and counts them)
+# (the examples above were of the walk: dates read day-first or month-first, some sessions are
+# after 2024-06-01; with none after the as-of date, the loading check's rows, no row read)
+lazy_fresh "an as-of date after every session" 141 141 --as-of 2024-12-31
+printf 'O46,L13,2024-02-06,5.00,completed\n' >>"$T/ld/orders.csv"
+lazy_fresh "an order of L13 appended, no session after the as-of date" 1 6 --as-of 2024-12-31
+lazy_flags "$orphans" "no session after the as-of date"
 lazy_fresh "an as-of date before some sessions" 141 141 --as-of 2024-03-20
+# (194, 388, 582 and 776 dated after 2024-03-20: in no gold table, none of the first rows)
+lazy_flags '98 | S97 | customer_id X2/292 | S291 | customer_id X2/486 | S485 | customer_id X2/680 | S679 | customer_id X2/874 | S873 | customer_id X2/' \
+	"an as-of date before some sessions"
 grep -q '^web_activities,after_as_of_rows,,[1-9]' "$T/ls/gold/data_quality.csv" && pass ||
 	fail "no session counted after the as-of date: $(grep '^web_activities,after' "$T/ls/gold/data_quality.csv")"
 rm -rf "$T/ld" "$T/ls" "$T/lf"

@@ -204,6 +204,92 @@ agree "$T/fixture-packed"
 file_has "$T/fixture/quality.html" '<h3 id="orders-missing_key">The first rows of orders quarantined as missing_key</h3>'
 file_has "$T/fixture/quality.html" '<table aria-labelledby="orders-missing_key">'
 grep -q '<caption>The first rows' "$T/fixture/quality.html" && fail "a sample table's name is a caption" || pass
+# ... and each flag's first rows (up to 5) in file order: line, key and the value the flag names as
+# gold has it, worked out by hand from the fixture's exports (lines count the header and blank lines)
+# flag_rows SITE ID: the sample table under heading ID, a row a line: "line | key | in gold"
+flag_rows() {
+	sed -n "/<h3 id=\"$2\">/,/<\/table>/p" "$1/quality.html" | grep '^<tr><td' |
+		sed -e 's|</td><td[^>]*>| \| |g' -e 's/<[^>]*>//g'
+}
+# flag_is ID ROW...: the fixture site's table ID holds these rows, in this order
+flag_is() {
+	id=$1
+	shift
+	got=$(flag_rows "$T/fixture" "$id")
+	want=$(printf '%s\n' "$@")
+	[ "$got" = "$want" ] && pass || fail "quality.html, $id: got [$got], want [$want]"
+}
+flag_is customers-ragged_row '19 | 114 | –' '20 | 115 | –'
+flag_is customers-invalid_date '9 | 107 | dob emptied' '10 | 108 | dob emptied'
+flag_is customers-invalid_email '6 | 105 | email emptied' '7 | 106 | email emptied' '9 | 107 | email emptied' \
+	'10 | 108 | email emptied' '22 | 117 | email emptied'
+flag_is customers-implausible_dob '11 | 109 | dob emptied' '12 | 110 | dob emptied'
+flag_is orders-invalid_date '15 | 5014 | order_date emptied'
+flag_is orders-invalid_amount '12 | 5011 | amount emptied' '13 | 5012 | amount emptied'
+flag_is orders-negative_amount '10 | 5009 | amount -30.00' '16 | 5015 | amount -20.00'
+flag_is orders-orphan_customer '27 | 5025 | customer_id 900'
+flag_is orders-unknown_category '19 | 5018 | status Lost In Post'
+flag_is payments-invalid_date '17 | P15 | payment_date emptied'
+flag_is payments-negative_amount '9 | P08 | amount -30.00' '20 | P18 | amount -5.00'
+flag_is payments-orphan_customer '20 | P18 | customer_id 900'
+flag_is payments-unknown_category '12 | P11 | payment_method Crypto' '16 | P14 | payment_status Chargeback'
+flag_is support_tickets-invalid_date '10 | T08 | ticket_date emptied'
+flag_is support_tickets-orphan_customer '11 | T09 | customer_id 901'
+flag_is support_tickets-unknown_category '8 | T06 | resolution_status Escalated'
+flag_is web_activities-invalid_date '16 | S15 | session_time emptied'
+flag_is web_activities-orphan_customer '12 | S11 | customer_id 901' '13 | S12 | customer_id 902'
+flag_is web_activities-unknown_category '9 | S08 | device_type Smart Tv'
+file_has "$T/fixture/quality.html" '<li>5 flagged <a href="#customers-invalid_email">invalid_email</a>'
+# Seven rows of a flag: the first five in file order, not the later ones, nor a row dated after
+# the as-of date (in no gold table) before them; the customers, whose gold is in id order (c1
+# first), by line too, in the build and in the render of its gold. A hostile value and key (markup,
+# quotes, U+202E, 800 bytes more) are text, the override closed, cut to 300 bytes.
+mkdir -p "$T/flags"
+{
+	echo 'customer_id,name,email'
+	for i in 7 6 5 4 3 2 1; do echo "c$i,N$i,bad$i@"; done
+} >"$T/flags/customers.csv"
+{
+	echo 'order_id,customer_id,order_date,amount,status'
+	echo 'o-late,c1,2024-05-01,-10,weird0'
+	for i in 1 2 3 4 5 6 7; do echo "o$i,c1,2024-03-0$i,10,weird$i"; done
+} >"$T/flags/orders.csv"
+rlo=$(printf '\342\200\256')
+pdf=$(printf '\342\200\254')
+ab=$(awk 'BEGIN { for (i = 0; i < 400; i++) printf "ab" }')
+printf 'payment_id,customer_id,payment_date,payment_method,payment_status,amount\n"<i>k""%s</i>",c1,2024-03-02,"<b>x""%s</b>%s",success,5\n' \
+	"$rlo" "$rlo" "$ab" >"$T/flags/payments.csv"
+$C360 build --quiet --data "$T/flags" --as-of 2024-03-10 --out "$T/flags-site" 2>"$T/err" && pass || fail "build the flags: $(head -3 "$T/err")"
+$C360 render --quiet --gold "$T/flags-site/gold" --out "$T/flags-render" 2>"$T/err" && pass || fail "render the flags: $(head -3 "$T/err")"
+for site in flags-site flags-render; do
+	got=$(flag_rows "$T/$site" orders-unknown_category | tr '\n' '/')
+	[ "$got" = "3 | o1 | status Weird1/4 | o2 | status Weird2/5 | o3 | status Weird3/6 | o4 | status Weird4/7 | o5 | status Weird5/" ] &&
+		pass || fail "$site: the first five unknown statuses: $got"
+	got=$(flag_rows "$T/$site" customers-invalid_email | tr '\n' '/')
+	[ "$got" = "2 | c7 | email emptied/3 | c6 | email emptied/4 | c5 | email emptied/5 | c4 | email emptied/6 | c3 | email emptied/" ] &&
+		pass || fail "$site: the first five invalid e-mails by line: $got"
+done
+file_has "$T/flags-site/quality.html" '<li>8 flagged <a href="#orders-unknown_category">unknown_category</a>'
+# ... and a flag whose one row is dated after the as-of date: counted, no example, said why
+sed -n '/<h3 id="orders-negative_amount">/,/<h3/p' "$T/flags-site/quality.html" >"$T/late.html"
+file_has "$T/late.html" '^<p>None of these rows is in the gold tables: each is dated after the as-of date.</p>$'
+grep -q '<table' "$T/late.html" && fail "an empty sample table for a flag of late rows" || pass
+cut=$(awk 'BEGIN { for (i = 0; i < 144; i++) printf "ab" }')
+file_has "$T/flags-site/quality.html" "<tr><td class=\"right\">2</td><td>&lt;i&gt;k&quot;$rlo&lt;/i&gt;$pdf</td><td><span><code>payment_method</code> &lt;B&gt;x&quot;$rlo&lt;/b&gt;$cut$pdf</span></td></tr>"
+grep -q -e '<[bi]>' -e '<B>' "$T/flags-site/quality.html" && fail "hostile markup in quality.html" || pass
+# ... a NUL byte and invalid UTF-8 in an unknown status and a NUL in a key: each a U+FFFD, the
+# markup as text, in the build and in the render of its gold alike
+mkdir -p "$T/nul"
+printf 'customer_id,name,email\nc1,N1,a@b.co\n' >"$T/nul/customers.csv"
+printf 'order_id,customer_id,order_date,amount,status\no1,c1,2024-03-01,10,"we\000ird<x>"\no2,c1,2024-03-02,10,"\377bad"\n"k\000y",c1,2024-03-03,-5,completed\n' >"$T/nul/orders.csv"
+$C360 build --quiet --data "$T/nul" --as-of 2024-03-10 --out "$T/nul-site" 2>"$T/err" && pass || fail "build the NULs: $(head -3 "$T/err")"
+$C360 render --quiet --gold "$T/nul-site/gold" --out "$T/nul-render" 2>"$T/err" && pass || fail "render the NULs: $(head -3 "$T/err")"
+cmp -s "$T/nul-site/quality.html" "$T/nul-render/quality.html" && pass || fail "the NULs: the render's quality.html is not the build's"
+fffd=$(printf '\357\277\275')
+got=$(flag_rows "$T/nul-site" orders-unknown_category | tr '\n' '/')
+[ "$got" = "2 | o1 | status We${fffd}ird&lt;x&gt;/3 | o2 | status ${fffd}Bad/" ] && pass || fail "the NULs' unknown statuses: $got"
+got=$(flag_rows "$T/nul-site" orders-negative_amount | tr '\n' '/')
+[ "$got" = "4 | k${fffd}y | amount -5.00/" ] && pass || fail "a key with a NUL: $got"
 if have_tutorial "the tutorial's site"; then
 	data_site tutorial "$TUTORIAL" 15 1002 "Sara Khan" 6 "Tue Jul 26 00:00:00 2022"
 fi
