@@ -1427,21 +1427,7 @@ static void find_as_of(Silver *s)
 	s->as_of = s->cfg->as_of;
 	if (s->as_of != MOMENT_NULL)
 		return;
-	int64_t last = MOMENT_NULL;	/* the latest moment: its day is the latest day */
-	for (int i = 0; i < SRC_COUNT; i++) {
-		const Table *t = &s->src[i].table;
-		const Source *src = &s->src[i];
-		const LazyFinish *lf = silver_lazy_finish(src);
-		if (!source_is_fact((SourceId)i))
-			continue;
-		if (lf)
-			last = lf->last[src->order] > last ? lf->last[src->order] : last;
-		for (size_t r = 0, n = lf ? 0 : t->n; r < n; r++) {
-			RowHead head;
-			int64_t w = row_head(src, r, &head)->when;
-			last = w > last ? w : last;	/* MOMENT_NULL is below every moment */
-		}
-	}
+	int64_t last = quality_latest_event(s).when;	/* the latest moment: its day is the latest day */
 	s->as_of = last == MOMENT_NULL ? MOMENT_NULL : date_floor_day(last);
 	if (s->as_of == MOMENT_NULL)
 		diag(&s->general, D_NO_AS_OF, 0, 0,
