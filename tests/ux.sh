@@ -476,7 +476,11 @@ printf '[{note}],payment_id,customer_id\nx,P1,C1\n' >"$T/renamed/payments.csv"	#
 run 0 check --data "$T/renamed"
 hasnt "$T/err" "JSON"
 grep -q '^payments  *loaded ' "$T/out" && pass || fail "payments with a column [{note}]: $(grep '^payments ' "$T/out")"
-printf '{"note"},payment_id,customer_id\nx,P1,C1\n' >"$T/renamed/payments.csv"	# a stray quote, no key and value
+printf '{"note"},payment_id,customer_id\nx,P1,C1\n' >"$T/renamed/payments.csv"	# quotes inside a name, no key and value
+run 0 check --data "$T/renamed"
+hasnt "$T/err" "JSON"
+has "$T/err" 'renamed/payments.csv:1:1: note: unknown column "{"note"}" ignored'
+printf '"{note}"x,payment_id,customer_id\nx,P1,C1\n' >"$T/renamed/payments.csv"	# text after a closing quote
 run 1 check --data "$T/renamed"
 hasnt "$T/err" "JSON"
 has "$T/err" "renamed/payments.csv:1:1: error: the header row is malformed"
