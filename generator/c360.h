@@ -1928,11 +1928,14 @@ typedef struct {
 	SourceId source;
 	uint32_t line;
 	uint64_t counted;
+	int64_t other;		/* the latest moment of every other event (MOMENT_NULL: none) */
+	bool seen_all;		/* other is known: the latest is no lazy source's, whose other rows are unread */
 } LatestEvent;
 LatestEvent quality_latest_event(const Silver *s);
 /* An --as-of the churn window's days or more after the latest event (no order can be in the
- * window), or before every dated fact: the warning's text into b (no "c360: "), true;
- * else false, b untouched. */
+ * window), or before every dated fact; without --as-of, a latest event the churn window's days or
+ * more after every other (one date typed wrong makes the report's day): the warning's text into
+ * b (no "c360: "), true; else false, b untouched. */
 bool quality_as_of_warning(const Silver *s, Buf *b);
 /* A line per file read, each after prefix: rows read, in silver, flagged, quarantined. */
 void quality_lines(Buf *out, const SourceQuality q[SRC_COUNT], const char *prefix);

@@ -264,9 +264,21 @@ void quality_lines(Buf *b, const SourceQuality q[SRC_COUNT], const char *prefix)
 
 /* ---- the as-of date against the data */
 
+/* An event at when (of source id, at line: 0 if not known; of a lazy source's last: its other
+ * rows not read) seen: the latest, or the latest of the others. */
+static void event_seen(LatestEvent *e, int64_t when, SourceId id, uint32_t line, bool lazy)
+{
+	if (when > e->when) {	/* MOMENT_NULL is below every moment */
+		e->other = e->when;
+		e->when = when, e->source = id, e->line = line, e->seen_all = !lazy;
+	} else if (when > e->other) {
+		e->other = when;
+	}
+}
+
 LatestEvent quality_latest_event(const Silver *s)
 {
-	LatestEvent e = {MOMENT_NULL, SRC_COUNT, 0, 0};
+	LatestEvent e = {MOMENT_NULL, SRC_COUNT, 0, 0, MOMENT_NULL, false};
 	int64_t after = s->as_of == MOMENT_NULL ? INT64_MAX : date_last_moment(s->as_of);
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
@@ -274,29 +286,62 @@ LatestEvent quality_latest_event(const Silver *s)
 			continue;
 		const LazyFinish *lf = silver_lazy_finish(src);
 		int64_t last = lf ? lf->last[src->order] : MOMENT_NULL;
-		if (last > e.when)	/* a lazy source's rows are not read for it: no line */
-			e = (LatestEvent){last, (SourceId)i, 0, e.counted};
+		if (lf)	/* a lazy source's rows are not read for it: no line */
+			event_seen(&e, last, (SourceId)i, 0, true);
 		if (lf && last != MOMENT_NULL && last <= after)	/* one counts at least; its rows are not read */
 			e.counted++;
 		for (size_t r = 0, n = !lf ? src->table.n : last > after ? src->table.n : 0; r < n; r++) {
 			RowHead copy;
 			const RowHead *h = lf ? (silver_lazy_head(src, r, &copy), &copy) : ROW(&src->table, RowHead, r);
 			e.counted += h->when != MOMENT_NULL && h->when <= after;
-			if (!lf && h->when > e.when)	/* MOMENT_NULL is below every moment */
-				e = (LatestEvent){h->when, (SourceId)i, h->line, e.counted};
+			if (!lf)
+				event_seen(&e, h->when, (SourceId)i, h->line, false);
 		}
 	}
 	return e;
 }
 
+/* Where event e is: its date, and its file and line as known. */
+static void event_where(Buf *b, const Config *c, const LatestEvent *e)
+{
+	const char *file = config_file_of(c, e->source);
+	buf_date(b, date_floor_day(e->when));
+	if (strcmp(file, SQL_FILE) == 0)
+		buf_printf(b, " (%s, made by SQL)", source_defs[e->source].name);
+	else if (e->line)
+		buf_printf(b, " (%s line %u)", file, e->line);
+	else
+		buf_printf(b, " (%s)", file);
+}
+
+/* Without --as-of: the report's day is the latest event's, which the churn window's days or
+ * more part from every other event (a year typed wrong: 2042 for 2024). */
+static bool lone_latest_warning(const Silver *s, const LatestEvent *e, Buf *b)
+{
+	int64_t w = s->cfg->churn_window_days, other = date_floor_day(e->other);
+	if (!e->seen_all || e->other == MOMENT_NULL || date_floor_day(e->when) - other < w)
+		return false;
+	buf_puts(b, "warning: the as-of date is the day of the latest event alone, ");
+	event_where(b, s->cfg, e);
+	buf_printf(b, ": every other event is %lld days or more before it (the latest of them on ",
+		   (long long)(date_floor_day(e->when) - other));
+	buf_date(b, other);
+	buf_printf(b, "), so with a churn window of %lld days (churn_window_days) at most that event's customer is "
+		      "active; a date typed wrong? Correct it, or pass --as-of ", (long long)w);
+	buf_date(b, other);
+	return true;
+}
+
 bool quality_as_of_warning(const Silver *s, Buf *b)
 {
 	const Config *c = s->cfg;
-	if (c->as_of == MOMENT_NULL || s->as_of == MOMENT_NULL)	/* the default is the latest event itself */
+	if (s->as_of == MOMENT_NULL)
 		return false;
 	LatestEvent e = quality_latest_event(s);
 	if (e.when == MOMENT_NULL)
 		return false;
+	if (c->as_of == MOMENT_NULL)	/* the default: the latest event's day */
+		return lone_latest_warning(s, &e, b);
 	uint64_t late = 0;
 	for (int i = 0; i < SRC_COUNT; i++)
 		late += source_is_fact((SourceId)i) ? s->src[i].after_as_of : 0;
@@ -304,14 +349,7 @@ bool quality_as_of_warning(const Silver *s, Buf *b)
 	if (gap < w && (e.counted || !late))	/* the window (A - W, A] holds the latest day; a dated fact counts */
 		return false;
 	Buf where = {0};
-	const char *file = config_file_of(c, e.source);
-	buf_date(&where, last);
-	if (strcmp(file, SQL_FILE) == 0)
-		buf_printf(&where, " (%s, made by SQL)", source_defs[e.source].name);
-	else if (e.line)
-		buf_printf(&where, " (%s line %u)", file, e.line);
-	else
-		buf_printf(&where, " (%s)", file);
+	event_where(&where, c, &e);
 	buf_puts(b, "warning: --as-of ");
 	buf_date(b, s->as_of);
 	if (gap >= w)

@@ -94,6 +94,26 @@ run 0 check --data "$FIXTURE" --as-of 2024-06-08	# 89: its last day is in the wi
 hasnt "$T/err" "warning: --as-of"
 run 0 check --data "$FIXTURE"	# the default: as of the latest event
 hasnt "$T/err" "warning: --as-of"
+# without --as-of, a latest event the churn window's days or more after every other: one year
+# typed wrong (2042 for 2024) makes the report's day, which build and check say (Mar 11, 2024 to
+# Mar 1, 2042: 18 years of 365 days, 4 leap days, less 10 days, 6,564)
+mkdir "$T/typo"
+cp "$FIXTURE"/*.csv "$T/typo/"
+l=$(($(wc -l <"$T/typo/orders.csv") + 1))
+printf '9001,101,2042-03-01,5.00,completed\n' >>"$T/typo/orders.csv"
+lone="^c360: warning: the as-of date is the day of the latest event alone, 2042-03-01 (orders.csv line $l): every other event is 6564 days or more before it (the latest of them on 2024-03-11), so with a churn window of 90 days (churn_window_days) at most that event's customer is active; a date typed wrong? Correct it, or pass --as-of 2024-03-11\$"
+run 0 check --data "$T/typo"
+has "$T/err" "$lone"
+run 0 build --data "$T/typo" --out "$T/typo-site"
+has "$T/err" "$lone"
+run 0 check --data "$T/typo" --as-of 2024-03-11	# the day given: no guess
+hasnt "$T/err" "warning: the as-of date"
+sed -i 's/2042-03-01/2024-06-09/' "$T/typo/orders.csv"	# 90 days after: the window (Mar 11, Jun 9] holds it alone
+run 0 check --data "$T/typo"
+has "$T/err" "^c360: warning: the as-of date is the day of the latest event alone, 2024-06-09 (orders.csv line $l): every other event is 90 days"
+sed -i 's/2024-06-09/2024-06-08/' "$T/typo/orders.csv"	# 89: Mar 11 is in its window
+run 0 check --data "$T/typo"
+hasnt "$T/err" "warning: the as-of date"
 printf 'churn_window_days = 30\n' >"$T/w30.conf"	# the window the configuration sets
 run 0 check --config "$T/w30.conf" --data "$FIXTURE" --as-of 2024-04-10
 has "$T/err" "^c360: warning: --as-of 2024-04-10 is 30 days after .* churn window of 30 days"
