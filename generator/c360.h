@@ -1087,6 +1087,19 @@ typedef struct {
 	Arena arena;		/* the quarantined rows' text */
 } RawTable;
 
+/* The latest date of a silver fact (an order, payment, ticket or session), as the default
+ * as-of date is taken: its moment (MOMENT_NULL: no fact is dated), source and line (0: not known,
+ * a rebuild's source whose rows are not read); and how many facts are dated on or before the
+ * as-of date (counted: of a rebuild's source not read for it, one if any is). */
+typedef struct {
+	int64_t when;
+	SourceId source;
+	uint32_t line;
+	uint64_t counted;
+	int64_t other;		/* the latest moment of every other event (MOMENT_NULL: none) */
+	bool seen_all;		/* other is known: the latest is no lazy source's, whose other rows are unread */
+} LatestEvent;
+
 typedef struct {
 	Config *cfg;
 	Source src[SRC_COUNT];
@@ -1095,6 +1108,7 @@ typedef struct {
 	Diags config_diags;	/* problems located in the configuration file (SQL) */
 	Diags general;		/* problems with no file of their own */
 	int64_t as_of;		/* day number */
+	LatestEvent latest;	/* without --as-of: the event as_of is the day of (find_as_of) */
 	uint64_t dataset_evidence[3];
 	size_t ncrm;		/* customers from the CRM; inferred ones follow */
 	/* the cleaned exports' cache (silver_cache.c): read from the previous site's, written to
@@ -1919,19 +1933,7 @@ const char *config_file_of(const Config *c, SourceId id);	/* a source's file nam
 void quality_table(Buf *out, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt);
 /* `c360 check`'s text; as_of MOMENT_NULL: the cleaning did not finish, only the files are shown. */
 void quality_summary(Buf *out, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt, int64_t as_of);
-/* The latest date of a silver fact (an order, payment, ticket or session), as the default
- * as-of date is taken: its moment (MOMENT_NULL: no fact is dated), source and line (0: not known,
- * a rebuild's source whose rows are not read); and how many facts are dated on or before the
- * as-of date (counted: of a rebuild's source not read for it, one if any is). */
-typedef struct {
-	int64_t when;
-	SourceId source;
-	uint32_t line;
-	uint64_t counted;
-	int64_t other;		/* the latest moment of every other event (MOMENT_NULL: none) */
-	bool seen_all;		/* other is known: the latest is no lazy source's, whose other rows are unread */
-} LatestEvent;
-LatestEvent quality_latest_event(const Silver *s);
+LatestEvent quality_latest_event(const Silver *s);	/* LatestEvent, above Silver */
 /* An --as-of the churn window's days or more after the latest event (no order can be in the
  * window), or before every dated fact; without --as-of, a latest event the churn window's days or
  * more after every other (one date typed wrong makes the report's day): the warning's text into

@@ -337,11 +337,11 @@ bool quality_as_of_warning(const Silver *s, Buf *b)
 	const Config *c = s->cfg;
 	if (s->as_of == MOMENT_NULL)
 		return false;
+	if (c->as_of == MOMENT_NULL)	/* the default: the latest event's day (find_as_of's) */
+		return lone_latest_warning(s, &s->latest, b);
 	LatestEvent e = quality_latest_event(s);
 	if (e.when == MOMENT_NULL)
 		return false;
-	if (c->as_of == MOMENT_NULL)	/* the default: the latest event's day */
-		return lone_latest_warning(s, &e, b);
 	uint64_t late = 0;
 	for (int i = 0; i < SRC_COUNT; i++)
 		late += source_is_fact((SourceId)i) ? s->src[i].after_as_of : 0;

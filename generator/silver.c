@@ -1427,8 +1427,8 @@ static void find_as_of(Silver *s)
 	s->as_of = s->cfg->as_of;
 	if (s->as_of != MOMENT_NULL)
 		return;
-	int64_t last = quality_latest_event(s).when;	/* the latest moment: its day is the latest day */
-	s->as_of = last == MOMENT_NULL ? MOMENT_NULL : date_floor_day(last);
+	s->latest = quality_latest_event(s);	/* the latest moment: its day is the latest day */
+	s->as_of = s->latest.when == MOMENT_NULL ? MOMENT_NULL : date_floor_day(s->latest.when);
 	if (s->as_of == MOMENT_NULL)
 		diag(&s->general, D_NO_AS_OF, 0, 0,
 		     "no fact has a date to take the as-of date from; pass --as-of YYYY-MM-DD", NULL, 0);
