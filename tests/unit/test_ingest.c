@@ -440,7 +440,7 @@ static void test_json_first_line(void **state)
 		{"[[\"payment_id\", \"customer_id\"],", true},	/* rows as arrays */
 		{"[]", true},
 		{"{}", true},
-		{"{\"note\"},payment_id,customer_id", false},	/* a key without its value: CSV (malformed) */
+		{"{\"note\"},payment_id,customer_id", false},	/* a key without its value: CSV (a column {"note"}) */
 		{"{\"note\":1},payment_id,customer_id", false},	/* text after the whole object */
 		{"{\"a\" ,b,c", false},
 		{"[{note}],payment_id,customer_id", false},	/* a column named [{note}] */
