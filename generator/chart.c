@@ -522,6 +522,10 @@ static void svg_plot(Buf *b, const Chart *c, const ChartPlot *p, const char *var
 void chart_words(const Chart *c, Buf *b)
 {
 	buf_puts(b, c->title);
+	if (!c->ncat) {	/* as the chart draws it */
+		buf_puts(b, ": no data.");
+		return;
+	}
 	if (c->kind != CHART_BARS) {
 		buf_printf(b, ". %s", c->desc);
 		return;
@@ -532,7 +536,9 @@ void chart_words(const Chart *c, Buf *b)
 		buf_puts(b, c->cat[i]);
 		for (size_t s = 0; s < c->nseries; s++) {
 			int64_t x = c->series[s].v[i];
-			buf_printf(b, "%s%s ", s ? ", " : "", c->nseries > 1 ? c->series[s].name : "");
+			buf_puts(b, s ? ", " : " ");	/* "Lost 123"; "orders In silver 25, Quarantined 3" */
+			if (c->nseries > 1)
+				buf_printf(b, "%s ", c->series[s].name);
 			if (x == KPI_NULL)
 				buf_puts(b, "none");
 			else

@@ -146,9 +146,10 @@ void edition_mail_html(const Edition *e, Buf *b, bool preview)
 			buf_printf(b, "../charts/%s.png", c->id);
 		else
 			buf_puts(b, "cid:"), chart_cid(e, i, b);
-		/* a bar chart's figures in words, which a mail client that blocks pictures shows instead */
+		/* a bar chart's figures in words, which a mail client that blocks pictures shows instead
+		 * (a chart with no data: so said, as drawn) */
 		Buf alt = {0};
-		if (c->kind == CHART_BARS)
+		if (c->kind == CHART_BARS || !c->ncat)
 			chart_words(c, &alt);
 		else
 			buf_printf(&alt, "%s (the numbers are on the dashboard)", c->title);

@@ -552,14 +552,14 @@ static bool quotes_in_fields(Ingest *in, const char *p, size_t n, bool fill)
 	if (fill)
 		clear_fields(in);
 	for (size_t i = 0; ok;) {
-		while (i < n && is_blank_char(p[i]))
+		while (i < n && is_blank_char(p[i]) && p[i] != in->delim)	/* a tab may be the delimiter */
 			i++;
 		cell.len = 0;
 		if (i < n && p[i] == '"') {
 			for (i++; i < n && (p[i] != '"' || (i + 1 < n && p[i + 1] == '"' && ++i)); i++)
 				buf_putc(&cell, p[i]);
 			ok = i++ < n;	/* closed */
-			while (ok && i < n && is_blank_char(p[i]))
+			while (ok && i < n && is_blank_char(p[i]) && p[i] != in->delim)
 				i++;
 			ok = ok && (i == n || p[i] == in->delim);
 		} else {

@@ -270,6 +270,9 @@ for site in flags-site flags-render; do
 		pass || fail "$site: the first five invalid e-mails by line: $got"
 done
 file_has "$T/flags-site/quality.html" '<li>8 flagged <a href="#orders-unknown_category">unknown_category</a>'
+# (no sessions, no tickets: their charts say "no data" in the e-mail's alt, as drawn and as the PDF's /Alt)
+file_has "$T/flags-site/weekly/email.html" 'alt="Web and mobile sessions per week: no data\."'
+file_has "$T/flags-site/weekly/email.html" 'alt="Support tickets by status: no data\."'
 # ... and a flag whose one row is dated after the as-of date: counted, no example, said why
 sed -n '/<h3 id="orders-negative_amount">/,/<h3/p' "$T/flags-site/quality.html" >"$T/late.html"
 file_has "$T/late.html" '^<p>None of these rows is in the gold tables: each is dated after the as-of date.</p>$'

@@ -496,8 +496,8 @@ printf '[{note}],payment_id,customer_id\nx,P1,C1\n' >"$T/renamed/payments.csv"	#
 run 0 check --data "$T/renamed"
 hasnt "$T/err" "JSON"
 grep -q '^payments  *loaded ' "$T/out" && pass || fail "payments with a column [{note}]: $(grep '^payments ' "$T/out")"
-printf '{"note"},payment_id,customer_id\nx,P1,C1\n' >"$T/renamed/payments.csv"	# quotes inside a name, no key and value
-run 0 check --data "$T/renamed"
+printf '{"note"},payment_id,customer_id\nx,P1,C1\n' >"$T/renamed/payments.csv"	# no key and value: a column {"note"}
+run 0 check --data "$T/renamed"	# (its quotes inside the field, not at its start: the field's text, rules.md)
 hasnt "$T/err" "JSON"
 has "$T/err" 'renamed/payments.csv:1:1: note: unknown column "{"note"}" ignored'
 printf '"{note}"x,payment_id,customer_id\nx,P1,C1\n' >"$T/renamed/payments.csv"	# text after a closing quote

@@ -220,6 +220,35 @@ static void test_chart_stacked_min(void **state)
 	}
 }
 
+/* A chart in words (the PDF's /Alt, the e-mail picture's alt): each bar's category and figure,
+ * each series named when there are more than one; a chart with no data says so, as it draws it. */
+static void test_chart_words(void **state)
+{
+	(void)state;
+	static const int64_t one[] = {123, 74}, kept[] = {25, 8449}, out[] = {3, 24};
+	static const char *const seg[] = {"Lost", "Prospects"}, *const src[] = {"orders", "web_activities"};
+	Chart bars = {.id = "s", .title = "Customers by segment", .desc = "d", .kind = CHART_BARS, .format = KV_COUNT,
+		      .fmt = &comma, .ncat = 2, .cat = seg, .nseries = 1, .series = {{.name = "Customers", .v = one}}};
+	Chart stacked = {.id = "q", .title = "Rows", .desc = "d", .kind = CHART_BARS, .format = KV_COUNT, .fmt = &comma,
+			 .ncat = 2, .cat = src, .stacked = true, .nseries = 2,
+			 .series = {{.name = "In silver", .v = kept}, {.name = "Quarantined", .v = out}}};
+	Chart none = bars, trend = {.id = "t", .title = "Sessions per week", .desc = "Lines.", .format = KV_COUNT,
+				    .fmt = &comma, .nseries = 1, .series = {{.name = "Sessions", .v = one}}};
+	none.ncat = 0;
+	const struct { const Chart *c; const char *want; } cases[] = {
+		{&bars, "Customers by segment: Lost 123; Prospects 74."},
+		{&stacked, "Rows: orders In silver 25, Quarantined 3; web_activities In silver 8,449, Quarantined 24."},
+		{&none, "Customers by segment: no data."},
+		{&trend, "Sessions per week: no data."},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Buf b = {0};
+		chart_words(cases[i].c, &b);
+		CHECK(strcmp(buf_cstr(&b), cases[i].want) == 0, "got [%s], want [%s]", buf_cstr(&b), cases[i].want);
+		buf_free(&b);
+	}
+}
+
 /* Short figures for prose say so by their unit; changes in % carry their sign. */
 static void test_compact_and_change_pct(void **state)
 {
@@ -402,7 +431,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers_and_money), cmocka_unit_test(test_figures_and_changes),
 		cmocka_unit_test(test_chart_numbers), cmocka_unit_test(test_chart_week_labels),
-		cmocka_unit_test(test_chart_stacked_min), cmocka_unit_test(test_chart_axes_shared), cmocka_unit_test(test_compact_and_change_pct),
+		cmocka_unit_test(test_chart_stacked_min), cmocka_unit_test(test_chart_words), cmocka_unit_test(test_chart_axes_shared), cmocka_unit_test(test_compact_and_change_pct),
 		cmocka_unit_test(test_config_keys), cmocka_unit_test(test_buf_int),
 		cmocka_unit_test(test_dates_through_the_day_table), cmocka_unit_test(test_chart_css_colours),
 	};

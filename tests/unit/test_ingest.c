@@ -348,6 +348,55 @@ static void test_unquoted_lines_as_libcsv_reads_them(void **state)
 	}
 }
 
+/* The last record of a header line and line, then a delimiter and field (a whole field kept). */
+static char *read_line_and(const char *line, size_t n, char delim, const char *field)
+{
+	LastRecord x = {{0}, false};
+	Buf text = {0};
+	buf_printf(&text, "h%c\n", delim);
+	buf_put(&text, line, n);
+	buf_printf(&text, "%c%s\n", delim, field);
+	Ingest *in = ingest_new(last_record, &x);
+	ingest_options(in, delim, NULL, 0);
+	ingest_feed(in, text.p, text.len);
+	ingest_finish(in);
+	ingest_free(in);
+	buf_free(&text);
+	char *fields = xstrdup(buf_cstr(&x.b));
+	buf_free(&x.b);
+	return fields;
+}
+
+/* A quote inside a field is a character of it, whatever the line around it: a line with a
+ * field x"y added has the fields of the same line with x'y added (read without a quote), the
+ * quote in place of the apostrophe, over the random lines above, with a comma and with a tab
+ * between fields (a tab that is the delimiter is no blank around a field). */
+static void test_quote_mid_field_on_any_line(void **state)
+{
+	(void)state;
+	static const char *const bits[] = {"a", " ", "\t", ",", "\r", "\xff", "\0", "\xc3\xa9", "  "};
+	static const size_t bit_len[] = {1, 1, 1, 1, 1, 1, 1, 2, 2};
+	uint32_t seed = 54321;
+	for (int k = 0; k < 20000; k++) {
+		char line[64];
+		size_t n = 0;
+		seed = seed * 1103515245u + 12345u;
+		for (int parts = (int)(seed >> 16) % 24; parts > 0; parts--) {
+			seed = seed * 1103515245u + 12345u;
+			size_t b = (seed >> 16) % N_ELEMS(bits);
+			memcpy(line + n, bits[b], bit_len[b]), n += bit_len[b];
+		}
+		for (int d = 0; d < 2; d++) {
+			char *want = read_line_and(line, n, d ? '\t' : ',', "x'y"), *got = read_line_and(line, n, d ? '\t' : ',', "x\"y");
+			char *q = strstr(got, "x\"y|");
+			if (q)
+				*(q + 1) = '\'';
+			CHECK(q && strcmp(want, got) == 0, "line %d, %s: without a quote %s, with one %s", k, d ? "tab" : "comma", want, got);
+			free(want), free(got);
+		}
+	}
+}
+
 /* Lines before the header and comments are skipped as they are read, long lines too. */
 static void test_skipped_long_lines(void **state)
 {
@@ -391,7 +440,7 @@ static void test_json_first_line(void **state)
 		{"[[\"payment_id\", \"customer_id\"],", true},	/* rows as arrays */
 		{"[]", true},
 		{"{}", true},
-		{"{\"note\"},payment_id,customer_id", false},	/* a key without its value: CSV (malformed) */
+		{"{\"note\"},payment_id,customer_id", false},	/* a key without its value: CSV (a column {"note"}) */
 		{"{\"note\":1},payment_id,customer_id", false},	/* text after the whole object */
 		{"{\"a\" ,b,c", false},
 		{"[{note}],payment_id,customer_id", false},	/* a column named [{note}] */
@@ -420,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_huge_field_and_wide_row),
 		cmocka_unit_test(test_fields_past_the_limit),
 		cmocka_unit_test(test_unquoted_lines_as_libcsv_reads_them),
+		cmocka_unit_test(test_quote_mid_field_on_any_line),
 		cmocka_unit_test(test_skipped_long_lines),
 		cmocka_unit_test(test_json_first_line),
 	};
