@@ -521,13 +521,7 @@ static int render(const Edition *e, Buf *out, int pages, const ReportChart **fig
 	return ok ? p.page : 0;
 }
 
-/* What Cairo 1.16 leaves out of a PDF, put in: the document's language in its catalog (/Lang, for
- * screen readers and PDF/UA), the D: that PDF dates start with, each chart's text alternative
- * (/Alt of its Figure: chart_words, which a screen reader reads instead of the drawing) and the file's identifier in the trailer (/ID, a hash of the rest: the same bytes give
- * the same one). Each insertion moves the objects after it, so the cross-reference table's
- * offsets and startxref move with them. A PDF not laid out as Cairo 1.16 writes it (one classic
- * table, the last thing in it) is left as it is; Figures that are not the charts drawn, one to
- * one in the Document's order, get no /Alt. */
+/* The last of s in p[0, n), or NULL. */
 static const char *last_of(const char *p, size_t n, const char *s, size_t len)
 {
 	const char *found = NULL;
@@ -559,14 +553,16 @@ static int insert_order(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-/* A PDF text string: UTF-16BE in hex after its byte-order mark, as Cairo writes the title. */
+/* A PDF text string: UTF-16BE in hex after its byte-order mark, as Cairo writes the title; a
+ * control character (C0, DEL, C1) or a line or paragraph separator a space, as the e-mail's alt
+ * has it (a category label's ESC read out to a screen reader). */
 static void pdf_text(Buf *b, const char *s)
 {
 	size_t n = 0;
 	uint16_t *u = u8_to_u16((const uint8_t *)s, strlen(s), NULL, &n);
 	buf_puts(b, "<FEFF");
 	for (size_t i = 0; u && i < n; i++)
-		buf_printf(b, "%04X", u[i]);
+		buf_printf(b, "%04X", u[i] < 0x20 || (u[i] >= 0x7f && u[i] <= 0x9f) || u[i] == 0x2028 || u[i] == 0x2029 ? 0x20 : u[i]);
 	buf_putc(b, '>');
 	free(u);
 }
@@ -616,6 +612,14 @@ static void figures_alt(Amend *a, const char *p, const char *table, size_t count
 	}
 }
 
+/* What Cairo 1.16 leaves out of a PDF, put in: the document's language in its catalog (/Lang, for
+ * screen readers and PDF/UA), the D: that PDF dates start with, each chart's text alternative
+ * (/Alt of its Figure: chart_words, which a screen reader reads instead of the drawing) and the
+ * file's identifier in the trailer (/ID, a hash of the rest: the same bytes give the same one).
+ * Each insertion moves the objects after it, so the cross-reference table's offsets and
+ * startxref move with them. A PDF not laid out as Cairo 1.16 writes it (one classic table, the
+ * last thing in it) is left as it is; Figures that are not the charts drawn, one to one in the
+ * Document's order, get no /Alt. */
 static void pdf_amend(Buf *pdf, const ReportChart *const *figure, size_t nfigure)
 {
 	enum { NADDS = 3 };	/* in the order Cairo writes them: the Info's dates, then the catalog */

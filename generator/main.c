@@ -966,7 +966,7 @@ static int cmd_check(Options *o)
 	bool ok = silver_load(&s, &o->cfg);
 	console_progress("");
 	int status = report(&s, o->cfg.verbosity);
-	if (ok)
+	if (ok && status == EXIT_OK)	/* as build: not of data that cannot be built */
 		say_as_of(&s);
 	SourceQuality q[SRC_COUNT];
 	size_t nt;

@@ -1059,7 +1059,7 @@ bool input_json_line(Str h)
 			if (!(p = json_string_end(p + 1, e)))
 				return false;
 		} else if (c == '-' || (c >= '0' && c <= '9')) {
-			while (p < e && strchr("0123456789+-.eE", *p))
+			while (p < e && *p && strchr("0123456789+-.eE", *p))
 				p++;
 		} else {
 			static const char *const word[] = {"true", "false", "null"};

@@ -1019,7 +1019,16 @@ LC_ALL=C grep -l -P '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]' "$T/ctl-mail" "$T/ctl-pdf
 LC_ALL=C grep -l -P '\xc2[\x80-\x9f]' "$T/ctl-mail" "$T/ctl-pdf" "$T/ctl-site/weekly/email.html" \
 	$(find "$T/ctl-site" -name '*.html' -o -name '*.svg') >"$T/ctl-found"
 [ -s "$T/ctl-found" ] && fail "a C1 control in: $(cat "$T/ctl-found")" || pass
-rm -rf "$T/ctl" "$T/ctl-site" "$T/ctl-mail" "$T/ctl-pdf" "$T/ctl-found"
+python3 - "$T/ctl-site/weekly/report.pdf" <<'PY' >"$T/ctl-alt" 2>&1 && pass || fail "the PDF's /Alt: $(tail -2 "$T/ctl-alt")"
+import re, sys
+alts = [bytes.fromhex(a.decode()).decode('utf-16-be')
+        for a in re.findall(rb'/Alt <FEFF([0-9A-F]*)>', open(sys.argv[1], 'rb').read())]
+pay = [a for a in alts if a.startswith('Successful payments by method: ')]
+assert pay and 'Pay [31m' in pay[0], alts
+bad = [a for a in alts if re.search('[\x00-\x1f\x7f-\x9f\u2028\u2029]', a)]
+assert not bad, bad
+PY
+rm -rf "$T/ctl" "$T/ctl-site" "$T/ctl-mail" "$T/ctl-pdf" "$T/ctl-found" "$T/ctl-alt"
 # ... nor a line separator (U+2028) in the PDF's paragraph, here in the configured name of a
 # missing tickets file that "No churn risk without ticket data: NAME is missing." quotes: its
 # lines were measured with it, a line end to Pango, and one whose two halves each fit was drawn
