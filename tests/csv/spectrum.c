@@ -12,21 +12,6 @@ typedef struct {
 	size_t n;
 } Records;
 
-static void json_text(Buf *b, Str s)
-{
-	buf_putc(b, '"');
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			buf_printf(b, "\\u%04x", c);
-		else
-			buf_putc(b, (char)c);
-	}
-	buf_putc(b, '"');
-}
-
 static void record(void *ctx, const Record *r)
 {
 	Records *rs = ctx;
@@ -38,7 +23,7 @@ static void record(void *ctx, const Record *r)
 	buf_putc(&rs->out, '[');
 	for (uint32_t i = 0; i < r->nfields; i++) {
 		buf_puts(&rs->out, i ? "," : "");
-		json_text(&rs->out, r->fields[i]);
+		esc_js(&rs->out, r->fields[i].p, r->fields[i].n);	/* a JSON string too */
 	}
 	buf_putc(&rs->out, ']');
 }
