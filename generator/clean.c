@@ -186,8 +186,36 @@ static bool read_offset(Str s, size_t i, int32_t *offset)
 	return true;
 }
 
-/* [Tt ]HH:MM[:SS[.fff]][offset] from i to the end, as seconds of the day in UTC. */
-static bool read_time(Str s, size_t i, int32_t *secs)
+/* The days a leap second was inserted at their end, 23:59:60 UTC (RFC 3339's appendix D, the
+ * IERS's Bulletin C to 2016; none since), as YYYYMMDD. */
+static const int32_t leap_days[] = {
+	19720630, 19721231, 19731231, 19741231, 19751231, 19761231, 19771231, 19781231, 19791231,
+	19810630, 19820630, 19830630, 19850630, 19871231, 19891231, 19901231, 19920630, 19930630,
+	19940630, 19951231, 19970630, 19981231, 20051231, 20081231, 20121231, 20150630, 20161231,
+};
+
+/* A time's 60th second (RFC 3339 5.7): true if it is a leap second, 23:59:60 UTC of a day that had
+ * one. secs holds the time in UTC from the written day's midnight with :59 in the 60th's place,
+ * as the moment is kept (POSIX time has no 61st second), so the event is dated by that day. */
+static bool leap_second(int y, int m, int d, int32_t secs)
+{
+	if (!date_valid(y, m, d))
+		return false;
+	int64_t at = date_days(y, m, d) * SECS_PER_DAY + secs, day = date_floor_day(at);
+	if (at - day * SECS_PER_DAY != SECS_PER_DAY - 1)
+		return false;
+	int ly, lm, ld;
+	date_civil(day, &ly, &lm, &ld);
+	int32_t key = ly * 10000 + lm * 100 + ld;
+	for (size_t k = 0; k < sizeof leap_days / sizeof *leap_days; k++)
+		if (leap_days[k] == key)
+			return true;
+	return false;
+}
+
+/* [Tt ]HH:MM[:SS[.fff]][offset] from i to the end, as seconds of the day in UTC. A 60th second
+ * is read as the 59th, *leap set: the caller, who knows the day, asks leap_second. */
+static bool read_time(Str s, size_t i, int32_t *secs, bool *leap)
 {
 	if (s.p[i] != ' ' && s.p[i] != 'T' && s.p[i] != 't')
 		return false;
@@ -218,12 +246,13 @@ static bool read_time(Str s, size_t i, int32_t *secs)
 				return false;
 		}
 	}
-	if (h > 23 || m > 59 || sec > 59)
+	*leap = sec == 60;
+	if (h > 23 || m > 59 || sec > 60)
 		return false;
 	int32_t offset = 0;
 	if (i < s.n && !read_offset(s, i, &offset))
 		return false;
-	*secs = h * 3600 + m * 60 + sec - offset;
+	*secs = h * 3600 + m * 60 + sec - *leap - offset;
 	return true;
 }
 
@@ -311,8 +340,9 @@ DateParse clean_date(Str s)
 	int shape = read_date_part(s, &p, &end);
 	if (shape == SHAPE_NONE)
 		return p;
+	bool leap = false;
 	if (end < s.n) {
-		if (!read_time(s, end, &p.secs))
+		if (!read_time(s, end, &p.secs, &leap))
 			return p;
 		p.has_time = true;
 	}
@@ -326,12 +356,12 @@ DateParse clean_date(Str s)
 		} else if (p.b > 12) {
 			p.evidence = EVIDENCE_MONTH_FIRST;
 		} else {
-			if (p.a >= 1 && p.b >= 1 && day_in_range(p.y, p.a, p.b, p.secs))
+			if (p.a >= 1 && p.b >= 1 && !leap && day_in_range(p.y, p.a, p.b, p.secs))
 				p.status = DATE_AMBIGUOUS;	/* a <= 12 and b <= 12: both readings or neither */
-			return p;
+			return p;	/* (a leap second's day, June 30 or December 31, is never ambiguous) */
 		}
 	}
-	if (day_in_range(p.y, p.a, p.b, p.secs))
+	if (day_in_range(p.y, p.a, p.b, p.secs) && (!leap || leap_second(p.y, p.a, p.b, p.secs)))
 		p.status = DATE_OK;
 	return p;
 }
@@ -500,13 +530,14 @@ DateParse clean_date_format(Str s, const char *format)
 		tm = (struct tm){0};
 		end = strptime_l(text, format, &tm, c_locale);
 	}
-	if (!end || *end || tm.tm_sec > 59 || tm.tm_gmtoff > 14 * 3600 || tm.tm_gmtoff < -14 * 3600)
+	bool leap = tm.tm_sec == 60;
+	if (!end || *end || tm.tm_sec > 60 || tm.tm_gmtoff > 14 * 3600 || tm.tm_gmtoff < -14 * 3600)
 		return p;
 	p.y = tm.tm_year + 1900, p.a = tm.tm_mon + 1, p.b = tm.tm_mday;
 	p.evidence = format_evidence(format, tm.tm_mday);
-	p.secs = (int32_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec - tm.tm_gmtoff);
+	p.secs = (int32_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec - leap - tm.tm_gmtoff);
 	p.has_time = format_has_time(format);
-	if (day_in_range(p.y, p.a, p.b, p.secs))
+	if (day_in_range(p.y, p.a, p.b, p.secs) && (!leap || leap_second(p.y, p.a, p.b, p.secs)))
 		p.status = DATE_OK;
 	return p;
 }

@@ -75,7 +75,7 @@ def parse_time(rest):
         return None
     hh, mm, ss, frac, z1, z2, sg, oh, om = m.groups()
     hh = int(hh); mm = int(mm); ss = int(ss or 0)
-    if hh > 23 or mm > 59 or ss > 59:
+    if hh > 23 or mm > 59 or ss > 60:  # DOC: a 60th second is a leap second (clean_date decides)
         return None
     off = 0
     if sg:
@@ -96,13 +96,18 @@ def evidence(s):
     if not p or p[0] != 'ab':
         return None
     a, b, y = p[1]
-    if parse_time(p[2]) is None:
+    if clean_date(s)[0] == 'bad':  # DOC: only a date counts (a time, a leap second)
         return None
     if a > 12 and b <= 12 and valid_ymd(y, b, a) and 1900 <= y <= 2100:
         return 'D'
     if b > 12 and a <= 12 and valid_ymd(y, a, b) and 1900 <= y <= 2100:
         return 'M'
     return None
+
+LEAP_DAYS = {'1972-06-30', '1972-12-31', '1973-12-31', '1974-12-31', '1975-12-31', '1976-12-31', '1977-12-31',
+             '1978-12-31', '1979-12-31', '1981-06-30', '1982-06-30', '1983-06-30', '1985-06-30', '1987-12-31',
+             '1989-12-31', '1990-12-31', '1992-06-30', '1993-06-30', '1994-06-30', '1995-12-31', '1997-06-30',
+             '1998-12-31', '2005-12-31', '2008-12-31', '2012-06-30', '2015-06-30', '2016-12-31'}
 
 def clean_date(s, order='D'):
     """-> (None,None) null; ('bad',None) invalid; else (datetime UTC, has_time)"""
@@ -130,6 +135,11 @@ def clean_date(s, order='D'):
         return 'bad', None
     secs, off, has_time = tm
     moment = dt.datetime(y, mo, d) + dt.timedelta(seconds=secs - off)
+    if has_time and TIME.fullmatch(rest).group(3) == '60':
+        # DOC: only 23:59:60 UTC of a day RFC 3339's appendix D lists, kept as 23:59:59 of that day
+        moment -= dt.timedelta(seconds=1)
+        if moment.strftime('%H:%M:%S') != '23:59:59' or moment.strftime('%Y-%m-%d') not in LEAP_DAYS:
+            return 'bad', None
     if not (1900 <= moment.year <= 2100):
         return 'bad', None
     return moment, has_time
@@ -364,7 +374,9 @@ def gen_date(r, mode, ts=False):
                          '2024-03-05T10:00+14:00', '2024-03-05T10:00+14:30', '2024-03-05T10:00-1400', '2024-03-05T10:00+05',
                          '2024-03-05T10:00 +05:30', '2024-03-05  10:00', '2024/03-05', '2024-03-05T', '2024-03-05 10',
                          '0001-01-01', '20240305T101500', '2024-03-05T10:00:00+05:30:00', '2024-03-05T10:60', '１２/０３/２０２４',
-                         '2024-03-05T10:00+0530 ', ' 2024-03-05 ', '2024-03-05T10:00:00.', '13/13/2024', '00/01/2024'])
+                         '2024-03-05T10:00+0530 ', ' 2024-03-05 ', '2024-03-05T10:00:00.', '13/13/2024', '00/01/2024',
+                         '1998-12-31T23:59:60Z', '2016-12-31 23:59:60.5', '2017-01-01T00:59:60+01:00', '30/06/2015 23:59:60',
+                         '1998-12-31T23:58:60Z', '1998-12-31T23:59:60+01:00', '2016-06-30 23:59:60', '1998-12-31T23:59:61Z'])
     y = r.choice([r.randint(1990, 2030)] * 8 + [r.randint(1895, 2105)])
     mo = r.randint(1, 12) if r.random() < 0.97 else r.choice([0, 13])
     d = r.randint(1, 28) if r.random() < 0.8 else r.randint(0, 32)

@@ -307,6 +307,30 @@ static void test_date_order_and_time(void **state)
 		      "\"%s\" as a date is its UTC day", times[i].in);
 	}
 	/* Offsets that are not offsets. */
+	/* RFC 3339 5.7: a 60th second is a leap second, 23:59:60 UTC of a day that had one (its appendix
+	 * D; the JSON Schema test suite's date-time cases), kept as 23:59:59 of that day */
+	static const struct { const char *in, *day; } leap[] = {
+		{"1998-12-31T23:59:60Z", "1998-12-31"}, {"1998-12-31T15:59:60.123-08:00", "1998-12-31"},
+		{"2017-01-01T00:59:60+01:00", "2016-12-31"}, {"30/06/2015 23:59:60", "2015-06-30"},
+		{"12/31/1972 23:59:60 UTC", "1972-12-31"}, {"1972-06-30 23:59:60", "1972-06-30"},
+	};
+	for (size_t i = 0; i < N_ELEMS(leap); i++) {
+		p = clean_date(S(leap[i].in));
+		int64_t m = clean_date_moment(&p, ORDER_DAY_FIRST, true), day = date_floor_day(m);
+		CHECK(p.status == DATE_OK && strcmp(date_text(day), leap[i].day) == 0 && m - day * SECS_PER_DAY == 86399,
+		      "\"%s\" is a leap second of %s (status %d)", leap[i].in, leap[i].day, p.status);
+	}
+	static const char *const not_leap[] = {
+		"1998-12-31T23:59:61Z", "1998-12-31T23:58:60Z", "1998-12-31T22:59:60Z", "2024-03-05 23:59:60",
+		"1998-12-31T23:59:60+01:00", "2017-01-01T01:00:60+01:00", "1999-12-31T23:59:60Z", "2016-06-30T23:59:60Z",
+	};
+	for (size_t i = 0; i < N_ELEMS(not_leap); i++)
+		CHECK(clean_date(S(not_leap[i])).status == DATE_BAD, "\"%s\" is not a leap second", not_leap[i]);
+	DateParse lp = clean_date_format(S("31.12.2016 23:59:60"), "%d.%m.%Y %H:%M:%S");
+	CHECK(lp.status == DATE_OK && clean_date_moment(&lp, ORDER_DAY_FIRST, true) == date_days(2017, 1, 1) * SECS_PER_DAY - 1,
+	      "a leap second in a date_format is 23:59:59 of its day");
+	CHECK(clean_date_format(S("30.12.2016 23:59:60"), "%d.%m.%Y %H:%M:%S").status == DATE_BAD,
+	      "a 60th second on a day without one is not a date in a date_format");
 	static const char *const bad[] = {
 		"2022-07-15 10:30 -", "2022-07-15 10:30  +01:00", "2022-07-15 10:30 +1", "2022-07-15 10:30+01:0",
 		"2022-07-15 10:30+013", "2022-07-15 10:30 Z1", "2022-07-15 10:30+15:00", "2022-07-15 10:30 CET",
