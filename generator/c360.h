@@ -1256,15 +1256,15 @@ enum { CACHE_SLICE = 256 << 10 };
  * must not replace the previous site. A kept check (lazy-NAME) whose rows do not pass is
  * removed, so that the next build checks that cache whole. */
 bool silver_cache_intact(const Silver *s);
-/* src, read and closed from an export of bytes bytes, into s->cache_to's cache as key's;
- * nothing if it cannot be written. */
-void silver_cache_save(const Silver *s, const Source *src, FileHash key, uint64_t bytes);
+/* src, read and closed from an export of bytes bytes, into s->cache_to's cache as key's: 0, or
+ * why it could not be written (an errno; none is left behind then). */
+int silver_cache_save(const Silver *s, const Source *src, FileHash key, uint64_t bytes);
 /* src (set up, nothing read) from s->cache_from's cache file of the bytes the export had then,
  * if they are the first bytes of data[0, len), fewer, ending a line: returns how many (0: no
  * such cache taken; src may hold one, to be set up anew), and its key in *key. */
 size_t silver_cache_prefix(Silver *s, Source *src, const Input *in, FileHash *key);
-/* The previous site's cache file of src, taken, linked into s->cache_to. */
-void silver_cache_keep(const Silver *s, const Source *src);
+/* The previous site's cache file of src, taken, linked into s->cache_to: 0, or link's errno. */
+int silver_cache_keep(const Silver *s, const Source *src);
 /* src from a cache file's n bytes at p (the fuzzer); as silver_cache_load. */
 bool silver_cache_read(Silver *s, Source *src, FileHash key, const char *p, size_t n);
 /* A source whose rows are made when first read (silver_cache_load: a rebuild's unchanged

@@ -91,13 +91,20 @@ typedef struct {
 	uint64_t at, n;		/* where the buffer goes; bytes put so far */
 	Buf b;
 	FileHasher *h;
-	bool ok;
+	int err;		/* the first write's that failed (EIO if it said none) */
 } Out;
+
+static int write_err(void)	/* after a write that failed: 0 bytes written say nothing */
+{
+	return errno ? errno : EIO;
+}
 
 static void out_flush(Out *o)
 {
 	file_hasher_add(o->h, o->b.p, o->b.len);	/* a buffer at a time: the hash is the same however cut */
-	o->ok = o->ok && fd_write_all(o->fd, o->b.p, o->b.len, &o->at);
+	errno = 0;
+	if (!o->err && !fd_write_all(o->fd, o->b.p, o->b.len, &o->at))
+		o->err = write_err();
 	o->b.len = 0;
 }
 
@@ -266,11 +273,12 @@ static FileHash sum_of(const CacheHead *h, FileHash body, FileHash text)
 	return file_hash(three, sizeof three);
 }
 
-/* src into the open file fd: the body and the text streamed each to its place, the head last. */
-static bool put_file(const Source *src, FileHash key, uint64_t bytes, int fd)
+/* src into the open file fd: the body and the text streamed each to its place, the head last.
+ * 0, or the errno of the write that failed. */
+static int put_file(const Source *src, FileHash key, uint64_t bytes, int fd)
 {
-	Out o = {fd, sizeof(CacheHead), 0, {0}, file_hasher_new(), true};
-	Out t = {fd, sizeof(CacheHead) + body_size(src), 0, {0}, file_hasher_new(), true};
+	Out o = {fd, sizeof(CacheHead), 0, {0}, file_hasher_new(), 0};
+	Out t = {fd, sizeof(CacheHead) + body_size(src), 0, {0}, file_hasher_new(), 0};
 	put_rows(src, &o, &t);
 	put_tallies(&src->diags, &o, &t);
 	put_lists(src, &o, &t);
@@ -279,32 +287,41 @@ static bool put_file(const Source *src, FileHash key, uint64_t bytes, int fd)
 	CacheHead h;
 	put_head(src, key, bytes, t.n, &h);
 	h.sum = sum_of(&h, file_hasher_end(o.h), file_hasher_end(t.h));
-	bool ok = o.ok && t.ok && o.at == sizeof h + body_size(src) && pwrite(fd, &h, sizeof h, 0) == (ssize_t)sizeof h;
+	int err = o.err ? o.err : t.err ? t.err : o.at != sizeof h + body_size(src) ? EIO : 0;
+	errno = 0;
+	if (!err && pwrite(fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
+		err = write_err();
 	buf_free(&o.b), buf_free(&t.b);
-	return ok;
+	return err;
 }
 
-void silver_cache_save(const Silver *s, const Source *src, FileHash key, uint64_t bytes)
+int silver_cache_save(const Silver *s, const Source *src, FileHash key, uint64_t bytes)
 {
 	if (!s->cache_to)
-		return;
+		return 0;
 	char *path = path_join(s->cache_to, src->def->name);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-	bool ok = fd >= 0 && put_file(src, key, bytes, fd);
-	ok = fd >= 0 && close(fd) == 0 && ok;
-	if (!ok)
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666), err = fd < 0 ? errno : 0;
+	if (fd >= 0) {
+		err = put_file(src, key, bytes, fd);
+		if (close(fd) != 0 && !err)
+			err = errno;
+	}
+	if (err)
 		unlink(path);	/* the next build reads the export */
 	free(path);
+	return err;
 }
 
-void silver_cache_keep(const Silver *s, const Source *src)
+int silver_cache_keep(const Silver *s, const Source *src)
 {
 	if (!s->cache_to)
-		return;
+		return 0;
 	char *from = path_join(s->cache_from, src->def->name), *to = path_join(s->cache_to, src->def->name);
-	if (link(from, to) != 0)
+	int err = link(from, to) == 0 ? 0 : errno;
+	if (err)
 		unlink(to);
 	free(from), free(to);
+	return err;
 }
 
 /* ---- reading: the bytes after the head, taken apart and checked */

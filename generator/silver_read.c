@@ -1517,24 +1517,16 @@ static void cache_not_written(const char *what, int err)
 		 "cleans every one again");
 }
 
-/* After silver_cache_save or _keep: a source's cache file that is not there could not be
- * written (silver_cache.c removes what it could not write whole). Why, it does not keep: the
- * folder opened again says too many open files, else it is not known. */
-static void cache_check(const Silver *s, const Source *src)
+/* After silver_cache_save or _keep: err (their errno), why src's cache file could not be written
+ * (silver_cache.c removes what it could not write whole), said once. */
+static void cache_check(const Silver *s, const Source *src, int err)
 {
-	if (!s->cache_to)
+	if (!err)
 		return;
-	char *path = path_join(s->cache_to, src->def->name);
-	if (access(path, F_OK) != 0) {
-		int fd = open(s->cache_to, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = fd < 0 ? errno : 0;
-		if (fd >= 0)
-			close(fd);
-		Buf what = {0};
-		buf_printf(&what, "the cleaned %s cannot be cached for the next build", config_file_of(s->cfg, src->id));
-		cache_not_written(buf_cstr(&what), err);
-		buf_free(&what);
-	}
-	free(path);
+	Buf what = {0};
+	buf_printf(&what, "the cleaned %s cannot be cached for the next build", config_file_of(s->cfg, src->id));
+	cache_not_written(buf_cstr(&what), err);
+	buf_free(&what);
 }
 
 /* A fact export that only grew since the previous build (rows appended): the rows of the
@@ -1563,8 +1555,7 @@ static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
 	if (ok && !input_changed(in)) {
 		say(SAY_VERBOSE, "%s: only the %zu bytes appended since the previous build read (the rows before "
 		    "them from its cache)", config_file_of(s->cfg, src->id), in->len - plen);
-		silver_cache_save(s, src, key, (uint64_t)in->len);
-		cache_check(s, src);
+		cache_check(s, src, silver_cache_save(s, src, key, (uint64_t)in->len));
 		input_close(in);
 		s->grown_from[src->id] = from, s->grown_key[src->id] = before;	/* rows_keys makes it a rows key */
 		return true;
@@ -1599,8 +1590,7 @@ static void load_file_at(Silver *s, Source *src, const char *name, char *path)
 	if (cached) {
 		input_close(&in);
 		src->diags.file = src->path = path;
-		silver_cache_keep(s, src);
-		cache_check(s, src);
+		cache_check(s, src, silver_cache_keep(s, src));
 		s->rows_key[src->id] = key;
 		return;
 	}
@@ -1613,8 +1603,7 @@ static void load_file_at(Silver *s, Source *src, const char *name, char *path)
 	if (!input_changed(&src->file)) {
 		input_pack(src, &src->file);
 		if (cache && diag_worst(&src->diags, 1) != SEV_ERROR) {
-			silver_cache_save(s, src, key, length);
-			cache_check(s, src);
+			cache_check(s, src, silver_cache_save(s, src, key, length));
 			s->rows_key[src->id] = key;
 		}
 		return;

@@ -5,7 +5,10 @@
 #include "harness.h"
 #include "cache_file.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -545,6 +548,41 @@ static void test_cache_mapped_intact(void **state)
 
 /* A table from a cache has room for what a build adds to it, so that adding does not move it:
  * the customers' for as many inferred ones again, a grown export's for a row a line appended. */
+/* A cache that cannot be written says why (the build's warning names it) and leaves no file: a
+ * file size limit (ulimit -f) makes its writes fail with EFBIG; a folder that is not there, its
+ * open with ENOENT. */
+static void test_cache_save_says_why(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	Silver s;
+	silver_init(&s, &cfg);
+	mkdir(TEST_DIR "/test_cache.d", 0777);
+	s.cache_to = TEST_DIR "/test_cache.d";
+	Source *src = &s.src[SRC_CUSTOMERS];
+	silver_source_init(&s, src, SRC_CUSTOMERS);
+	silver_source_feed(&s, src, text[SRC_CUSTOMERS], strlen(text[SRC_CUSTOMERS]), false);
+	silver_source_end(&s, src);
+	char *path = path_join(s.cache_to, src->def->name);
+	int err = silver_cache_save(&s, src, (FileHash){7, 0}, 1);
+	CHECK(err == 0 && access(path, F_OK) == 0, "a cache written: 0 (%s)", strerror(err));
+	struct rlimit was, tight;
+	getrlimit(RLIMIT_FSIZE, &was);
+	tight = was, tight.rlim_cur = 64;	/* its head alone is more */
+	void (*old)(int) = signal(SIGXFSZ, SIG_IGN);
+	setrlimit(RLIMIT_FSIZE, &tight);
+	err = silver_cache_save(&s, src, (FileHash){7, 0}, 1);
+	setrlimit(RLIMIT_FSIZE, &was);
+	signal(SIGXFSZ, old);
+	CHECK(err == EFBIG, "a cache over the file size limit: EFBIG, got %s", strerror(err));
+	CHECK(access(path, F_OK) != 0, "the cache written in part is removed");
+	s.cache_to = TEST_DIR "/test_cache.d/none";
+	err = silver_cache_save(&s, src, (FileHash){7, 0}, 1);
+	CHECK(err == ENOENT, "a cache in a folder that is not there: ENOENT, got %s", strerror(err));
+	free(path);
+	silver_free(&s);
+}
+
 static void test_cache_tables_have_room(void **state)
 {
 	(void)state;
@@ -991,7 +1029,7 @@ int main(void)
 		cmocka_unit_test(test_cache_taken_only_as_written),
 		cmocka_unit_test(test_cache_values_checked),
 		cmocka_unit_test(test_cache_mapped_intact),
-		cmocka_unit_test(test_cache_tables_have_room),
+		cmocka_unit_test(test_cache_save_says_why), cmocka_unit_test(test_cache_tables_have_room),
 		cmocka_unit_test(test_sessions_made_when_read),
 		cmocka_unit_test(test_sessions_written_in_place),
 		cmocka_unit_test(test_sessions_checked_across_slices),
