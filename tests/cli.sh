@@ -101,6 +101,9 @@ done
 run 0 build --data "$FIXTURE" --out "$T/a"
 run 0 build --data "$FIXTURE" --out "$T/b"
 diff -r "$T/a" "$T/b" >/dev/null && pass || fail "two builds of the fixture differ"
+# ... whatever the time zone and locale of the machine (a POSIX TZ: no tzdata needed), one thread or more
+TZ=XYZ-14 LC_ALL=C.UTF-8 run 0 build --jobs 1 --data "$FIXTURE" --out "$T/a-tz"
+diff -r "$T/a" "$T/a-tz" >"$T/diff" && pass || fail "a build at UTC+14 differs: $(head -5 "$T/diff")"
 conserved "$T/a"
 run 0 generate --customers 200 --seed 9 --out "$T/gen1"
 run 0 generate --customers 200 --seed 9 --out "$T/gen2"
