@@ -119,6 +119,35 @@ PY
 	run 0 build --config "$T/stripe-codes/c360.conf" --out "$T/stripe-codes-site"
 	cmp -s "$T/ex-stripe/gold/fact_orders.csv" "$T/stripe-codes-site/gold/fact_orders.csv" && pass ||
 		fail "Stripe with amounts written EUR 120.00: other orders: $(diff "$T/ex-stripe/gold/fact_orders.csv" "$T/stripe-codes-site/gold/fact_orders.csv" | head -4)"
+	# a guest's charge (no Customer ID): quarantined as its order and its payment, missing_customer_id;
+	# with the recipe of the example's comment, one inferred customer keyed by the e-mail (lower-cased)
+	cp -r examples/stripe "$T/stripe-guest"
+	echo 'ch_3M1aA9,Add-on,Payment complete.,2022-03-08 16:00:00,25.00,0.00,eur,25.00,0.00,1.03,0.00,eur,Live,Paid,ACME*ADDON,,,Guest.Buyer@Example.org,true,card_1G,4444,Visa,debit,,pi_3M1aA9' \
+		>>"$T/stripe-guest/payments.csv"
+	run 0 build --config "$T/stripe-guest/c360.conf" --out "$T/stripe-guest-site"
+	[ "$(grep -c '^orders,10,missing_customer_id,\|^payments,10,missing_customer_id,' "$T/stripe-guest-site/gold/quarantine.csv")" = 2 ] &&
+		pass || fail "a guest's charge: not quarantined as an order and a payment: $(grep ch_3M1aA9 "$T/stripe-guest-site/gold/quarantine.csv")"
+	sed -n 's/^#     \(coalesce.*\)$/\1/p' examples/stripe/c360.conf >"$T/guest-id"
+	sed -n 's/^#     //p' examples/stripe/c360.conf | sed '1d' >"$T/guest-sql"
+	python3 - "$T/stripe-guest/c360.conf" "$T/guest-id" "$T/guest-sql" <<'PY'
+import sys
+conf, key, sql = (open(p, encoding="utf-8").read() for p in sys.argv[1:])
+key = key.strip()
+assert conf.count('"Customer ID" AS customer_id') == 1, "the orders' customer_id is not where the recipe says"
+conf = conf.replace('"Customer ID" AS customer_id', key)
+conf = "".join(l for l in conf.splitlines(True) if not l.startswith("payments."))	# [columns]' payments lines
+open(sys.argv[1], "w", encoding="utf-8").write(conf + sql)
+PY
+	run 0 build --config "$T/stripe-guest/c360.conf" --out "$T/stripe-guest-site"
+	grep -q ',missing_customer_id,' "$T/stripe-guest-site/gold/quarantine.csv" &&
+		fail "the guest recipe: still quarantined: $(grep missing_customer_id "$T/stripe-guest-site/gold/quarantine.csv")" || pass
+	guest=$(grep ',guest.buyer@example.org,' "$T/stripe-guest-site/gold/dim_customer.csv" | cut -d, -f1,8)
+	[ -n "$guest" ] && [ "${guest#*,}" = false ] && pass || fail "the guest recipe: no inferred customer guest.buyer@example.org ($guest)"
+	grep -q "^ch_3M1aA9,${guest%,*},20220308,2022-03-08,25.00,Completed,true," "$T/stripe-guest-site/gold/fact_orders.csv" &&
+		grep -q "^ch_3M1aA9,${guest%,*},20220308,2022-03-08,Debit Card,Success,25.00," "$T/stripe-guest-site/gold/fact_payments.csv" &&
+		pass || fail "the guest recipe: the guest's order and payment: $(grep ch_3M1aA9 "$T"/stripe-guest-site/gold/fact_*.csv)"
+	cmp -s "$T/ex-stripe/gold/fact_payments.csv" "$T/stripe-guest-site/gold/fact_payments.csv" &&
+		fail "the guest recipe: the payments did not change" || pass
 	# WooCommerce's download is UTF-8 (the example's files are its Excel re-save, Windows-1252):
 	# encoding = auto reads either; the same customers and orders
 	cp -r examples/woocommerce "$T/woo-utf8"
