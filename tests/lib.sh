@@ -24,15 +24,11 @@ have_tutorial() {
 	echo "skipped: $1 (no tutorial data at $TUTORIAL)"
 	return 1
 }
-# browser_ready: true once the packages of tests/browser (playwright-core, axe-core) are there;
-# npm ci is tried three times (a fresh CI machine fetches them: the network may fail a moment).
+# browser_ready: true once the packages of tests/browser (playwright-core, axe-core) are there
+# (npm_fetch: a fresh CI machine fetches them); a failure if they cannot be.
 browser_ready() {
-	[ -d tests/browser/node_modules ] && return 0
-	for wait in 10 30 0; do
-		(cd tests/browser && npm ci --no-audit --no-fund >"$T/npm.out" 2>&1) && return 0
-		[ "$wait" = 0 ] || sleep "$wait"
-	done
-	fail "npm ci in tests/browser (playwright-core, axe-core), three times: $(tail -3 "$T/npm.out")"
+	[ -d tests/browser/node_modules ] || npm_fetch tests/browser && return 0
+	fail "npm ci in tests/browser (playwright-core, axe-core): $(tail -3 "$T/npm.out" 2>/dev/null || echo no npm)"
 	return 1
 }
 # npm_fetch DIR: DIR's packages (its package-lock.json) into DIR/node_modules, npm ci tried three
