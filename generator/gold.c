@@ -230,9 +230,10 @@ static void sort_rows(uint32_t *row, size_t n, const Table *t, Dated *d)
 		qsort_r(row, n, sizeof *row, latest_first, (void *)t);
 		return;
 	}
-	uint64_t key[FEW_ROWS + 1];	/* key[1 + k]: the k-th in order */
+	uint64_t key[FEW_ROWS + 1];	/* key[1 + k]: the k-th earliest (read backwards: an export in date
+					 * order, as shops' are, inserts each row at the end, moving none) */
 	uint32_t was[FEW_ROWS], line = 0;
-	key[0] = UINT64_MAX;	/* no key is above it: the insertion's stop */
+	key[0] = 0;	/* no key is below it: the insertion's stop (keys are unique: x > 0 after the first) */
 	for (size_t i = 0; i < n; i++) {
 		const RowHead *h = ROW(t, RowHead, row[i]);
 		uint64_t at = h->when == MOMENT_NULL ? 0 : (uint64_t)h->when + (uint64_t)KEY_RANGE;	/* in range: 1 to 2 KEY_RANGE - 1 */
@@ -243,13 +244,13 @@ static void sort_rows(uint32_t *row, size_t n, const Table *t, Dated *d)
 		line = h->line;
 		uint64_t x = at << KEY_PLACE | i;
 		size_t j = i + 1;
-		for (; key[j - 1] < x; j--)
+		for (; key[j - 1] > x; j--)
 			key[j] = key[j - 1];
 		key[j] = x;
 		was[i] = row[i];
 	}
 	for (size_t i = 0; i < n; i++)
-		row[i] = was[key[i + 1] & (FEW_ROWS - 1)];
+		row[i] = was[key[n - i] & (FEW_ROWS - 1)];
 }
 
 static void group_facts(const Gold *g, SourceId id, ByCustomer *bc)
