@@ -2246,9 +2246,9 @@ static inline void slot_put(Slots *s, Buf *md, const char *text, size_t n)	/* a 
 }
 void slots_free(Slots *s);
 /* {{name}} (raw: {{{name}}}) with value v in a Markdown template rendered with slots, as
- * tpl_render_slots writes it: a slot of the value's text, or a raw value's placeholder (scratch
- * overwritten). */
-void tpl_put_slot(Buf *md, Slots *slots, RawStash *raws, Buf *scratch, const Value *v, bool raw, const NumFormat *fmt);
+ * tpl_render_slots writes it: a slot of the value's text (formatted where the slot keeps it),
+ * or a raw value's placeholder. */
+void tpl_put_slot(Buf *md, Slots *slots, RawStash *raws, const Value *v, bool raw, const NumFormat *fmt);
 
 /* What each page's template can use (site_vars.c): the one table of page variables. */
 typedef enum { T_TEXT, T_NUMBER, T_MONEY, T_PCT, T_DATE, T_BOOL, T_HTML, T_LIST } VarType;
@@ -2621,8 +2621,7 @@ extern const char activity_builtin[], lifecycle_builtin[], strip_builtin[];
  * CMD_*; rows as a customer's page has them: id, date, line and the fact table's columns);
  * false (with some of it written) if a value is of a kind it leaves to the engine. */
 extern const char customer_md_builtin[];
-bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Buf *md, Slots *slots, RawStash *raws,
-		       Buf *scratch);
+bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Buf *md, Slots *slots, RawStash *raws);
 /* days, as a customer's page has them (each day's day, date and events, each event's time,
  * kind, id, detail and open, set in that order), as activity_builtin renders them with fmt,
  * every value escaped for HTML as the engine escapes it; appended to out (scratch overwritten). */

@@ -408,7 +408,7 @@ static bool md_row(const Value *o, SourceId src)
  * sessions' sessions_timed); false if a value is of a kind the engine would read otherwise (a list
  * for a count, rows of other keys). */
 static bool md_facts(const Value *const *v, SourceId src, const Value *timed, const NumFormat *fmt, Buf *md,
-		     Slots *slots, Buf *scratch)
+		     Slots *slots)
 {
 	static const char *const head[SRC_COUNT] = {
 		[SRC_ORDERS] = "| Order | Date | Amount | Status | Valid |\n|---|---|---:|---|---|\n",
@@ -444,7 +444,7 @@ static bool md_facts(const Value *const *v, SourceId src, const Value *timed, co
 				if (k == 2)
 					continue;
 				buf_puts(md, k ? " | " : "| ");
-				tpl_put_slot(md, slots, NULL, scratch, x[k], false, fmt);
+				tpl_put_slot(md, slots, NULL, x[k], false, fmt);
 			}
 			buf_puts(md, " |\n");
 		}
@@ -455,17 +455,16 @@ static bool md_facts(const Value *const *v, SourceId src, const Value *timed, co
 		if (v[CMD_MORE]->kind == V_LIST || v[CMD_MORE]->kind == V_OBJ)
 			return false;
 		buf_puts(md, "\nAnd ");
-		tpl_put_slot(md, slots, NULL, scratch, v[CMD_MORE], false, fmt);
+		tpl_put_slot(md, slots, NULL, v[CMD_MORE], false, fmt);
 		buf_puts(md, more[src]);
 	}
 	return true;
 }
 
-bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Buf *md, Slots *slots, RawStash *raws,
-		       Buf *scratch)
+bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Buf *md, Slots *slots, RawStash *raws)
 {
-#define PUT(k) tpl_put_slot(md, slots, raws, scratch, v[k], false, fmt)
-#define RAW(k) tpl_put_slot(md, slots, raws, scratch, v[k], true, fmt)
+#define PUT(k) tpl_put_slot(md, slots, raws, v[k], false, fmt)
+#define RAW(k) tpl_put_slot(md, slots, raws, v[k], true, fmt)
 #define OR_DASH(k) (PUT(k), v_truthy(v[k]) ? (void)0 : buf_puts(md, "\u2013"))
 	buf_puts(md, "# ");
 	PUT(CMD_TITLE);
@@ -499,7 +498,7 @@ bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Bu
 		[SRC_PAYMENTS] = "\n## Payments\n\n", [SRC_TICKETS] = "\n## Support tickets\n\n"};
 	for (int src = SRC_ORDERS; src < SRC_SESSIONS; src++) {
 		buf_puts(md, heading[src]);
-		if (!md_facts(v + CMD_FACTS + 3 * (src - SRC_ORDERS), (SourceId)src, NULL, fmt, md, slots, scratch))
+		if (!md_facts(v + CMD_FACTS + 3 * (src - SRC_ORDERS), (SourceId)src, NULL, fmt, md, slots))
 			return false;
 	}
 	buf_puts(md, "\n## Web sessions\n\nMobile ");
@@ -510,7 +509,7 @@ bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Bu
 	PUT(CMD_OTHER);
 	buf_puts(md, "\n\n");
 	return md_facts(v + CMD_FACTS + 3 * (SRC_SESSIONS - SRC_ORDERS), SRC_SESSIONS, v[CMD_SESSIONS_TIMED], fmt, md,
-			slots, scratch);
+			slots);
 #undef PUT
 #undef RAW
 #undef OR_DASH
