@@ -113,7 +113,10 @@ static inline void copy_medium(char *d, const char *s, size_t n)
 		memcpy(x, s + i, 16), memcpy(d + i, x, 16);
 	memcpy(d + n - 16, y, 16);
 }
-static inline void buf_put(Buf *b, const void *s, size_t n)
+/* buf_put inlined wherever it is written: for the text of a page's own markup, a literal whose
+ * length the compiler knows, where a call (gcc keeps buf_put's copy out of line in big
+ * functions) costs more than the copy. */
+static inline __attribute__((always_inline)) void buf_put_inline(Buf *b, const void *s, size_t n)
 {
 	if (!n)
 		return;
@@ -126,6 +129,10 @@ static inline void buf_put(Buf *b, const void *s, size_t n)
 	else
 		memcpy(b->p + b->len, s, n);
 	b->len += n;
+}
+static inline void buf_put(Buf *b, const void *s, size_t n)
+{
+	buf_put_inline(b, s, n);
 }
 #pragma GCC diagnostic pop
 
@@ -208,6 +215,10 @@ static inline void buf_putc(Buf *b, char c)
 static inline void buf_puts(Buf *b, const char *s)
 {
 	buf_put(b, s, strlen(s));	/* inline: a literal's length is known where it is written */
+}
+static inline __attribute__((always_inline)) void buf_puts_inline(Buf *b, const char *s)
+{
+	buf_put_inline(b, s, strlen(s));	/* a literal: its length and copy folded (buf_put_inline) */
 }
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *buf_cstr(Buf *b);	/* NUL-terminates without counting the NUL */
