@@ -2244,7 +2244,7 @@ typedef struct {
 bool tpl_render_slots(const Template *t, const Value *data, const TplSet *partials, RawStash *raws,
 		      const NumFormat *fmt, Buf *out, size_t max, Slots *slots, Buf *err);
 void slots_grow(Slots *s);
-static inline void slot_put(Slots *s, Buf *md, const char *text, size_t n)	/* a value's place in md, its text kept */
+static inline __attribute__((always_inline)) void slot_put_inline(Slots *s, Buf *md, const char *text, size_t n)
 {
 	if (!n)
 		return;		/* an empty value writes nothing: the shape shows it */
@@ -2252,8 +2252,12 @@ static inline void slot_put(Slots *s, Buf *md, const char *text, size_t n)	/* a 
 		slots_grow(s);
 	s->at[s->n] = md->len;
 	buf_putc(md, 'Z');	/* a stand-in: the skeleton writes a part's marks, numbered, where they are */
-	buf_put(&s->text, text, n);
+	buf_put_inline(&s->text, text, n);
 	s->end[s->n++] = s->text.len;
+}
+static inline void slot_put(Slots *s, Buf *md, const char *text, size_t n)	/* a value's place in md, its text kept */
+{
+	slot_put_inline(s, md, text, n);
 }
 void slots_free(Slots *s);
 /* {{name}} (raw: {{{name}}}) with value v in a Markdown template rendered with slots, as

@@ -404,6 +404,16 @@ static bool md_row(const Value *o, SourceId src)
 	return true;
 }
 
+/* tpl_put_slot, with a text value (most of customer.md's: ids, dates and times, labels) put in its
+ * slot inline, without the call. */
+static inline __attribute__((always_inline)) void put_slot(Buf *md, Slots *slots, const Value *v, const NumFormat *fmt)
+{
+	if (v && v->kind == V_STR && !v->i)
+		slot_put_inline(slots, md, v->s, v->n);
+	else
+		tpl_put_slot(md, slots, NULL, v, false, fmt);
+}
+
 /* customer.md's section of one source's history (v: its list, count and how many more; timed: the
  * sessions' sessions_timed); false if a value is of a kind the engine would read otherwise (a list
  * for a count, rows of other keys). */
@@ -444,7 +454,7 @@ static bool md_facts(const Value *const *v, SourceId src, const Value *timed, co
 				if (k == 2)
 					continue;
 				buf_puts_inline(md, k ? " | " : "| ");
-				tpl_put_slot(md, slots, NULL, x[k], false, fmt);
+				put_slot(md, slots, x[k], fmt);
 			}
 			buf_puts_inline(md, " |\n");
 		}
@@ -455,7 +465,7 @@ static bool md_facts(const Value *const *v, SourceId src, const Value *timed, co
 		if (v[CMD_MORE]->kind == V_LIST || v[CMD_MORE]->kind == V_OBJ)
 			return false;
 		buf_puts_inline(md, "\nAnd ");
-		tpl_put_slot(md, slots, NULL, v[CMD_MORE], false, fmt);
+		put_slot(md, slots, v[CMD_MORE], fmt);
 		buf_puts_inline(md, more[src]);
 	}
 	return true;
@@ -463,7 +473,7 @@ static bool md_facts(const Value *const *v, SourceId src, const Value *timed, co
 
 bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Buf *md, Slots *slots, RawStash *raws)
 {
-#define PUT(k) tpl_put_slot(md, slots, raws, v[k], false, fmt)
+#define PUT(k) put_slot(md, slots, v[k], fmt)
 #define RAW(k) tpl_put_slot(md, slots, raws, v[k], true, fmt)
 #define OR_DASH(k) (PUT(k), v_truthy(v[k]) ? (void)0 : buf_puts_inline(md, "\u2013"))
 	buf_puts_inline(md, "# ");
