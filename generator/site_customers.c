@@ -224,7 +224,8 @@ static Value *ccell(const Site *site, Arena *a, const char *s)
 /* The length of a fact's text in column f (FC_LABEL, FC_CHANNEL): its label's length in the
  * dictionary where label_hashes found that to be its strlen (a page has ~80 of them: no strlen
  * for each), else strlen (a label holding a NUL ends there on a page). */
-static size_t fact_text_len(const Site *site, SourceId src, int f, const RowHead *h, const char *text)
+static inline __attribute__((always_inline)) size_t fact_text_len(const Site *site, SourceId src, int f,
+								     const RowHead *h, const char *text)
 {
 	int col = fact_tables[src].cols[f].col;
 	return site->label_dict_len[src][f] ? dict_len(&site->g->src[src].dict[col], *(const uint32_t *)fact_field(h, src, col))
