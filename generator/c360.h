@@ -113,7 +113,10 @@ static inline void copy_medium(char *d, const char *s, size_t n)
 		memcpy(x, s + i, 16), memcpy(d + i, x, 16);
 	memcpy(d + n - 16, y, 16);
 }
-static inline void buf_put(Buf *b, const void *s, size_t n)
+/* buf_put inlined wherever it is written: for the text of a page's own markup, a literal whose
+ * length the compiler knows, where a call (gcc keeps buf_put's copy out of line in big
+ * functions) costs more than the copy. */
+static inline __attribute__((always_inline)) void buf_put_inline(Buf *b, const void *s, size_t n)
 {
 	if (!n)
 		return;
@@ -126,6 +129,10 @@ static inline void buf_put(Buf *b, const void *s, size_t n)
 	else
 		memcpy(b->p + b->len, s, n);
 	b->len += n;
+}
+static inline void buf_put(Buf *b, const void *s, size_t n)
+{
+	buf_put_inline(b, s, n);
 }
 #pragma GCC diagnostic pop
 
@@ -208,6 +215,10 @@ static inline void buf_putc(Buf *b, char c)
 static inline void buf_puts(Buf *b, const char *s)
 {
 	buf_put(b, s, strlen(s));	/* inline: a literal's length is known where it is written */
+}
+static inline __attribute__((always_inline)) void buf_puts_inline(Buf *b, const char *s)
+{
+	buf_put_inline(b, s, strlen(s));	/* a literal: its length and copy folded (buf_put_inline) */
 }
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *buf_cstr(Buf *b);	/* NUL-terminates without counting the NUL */
@@ -2233,7 +2244,7 @@ typedef struct {
 bool tpl_render_slots(const Template *t, const Value *data, const TplSet *partials, RawStash *raws,
 		      const NumFormat *fmt, Buf *out, size_t max, Slots *slots, Buf *err);
 void slots_grow(Slots *s);
-static inline void slot_put(Slots *s, Buf *md, const char *text, size_t n)	/* a value's place in md, its text kept */
+static inline __attribute__((always_inline)) void slot_put_inline(Slots *s, Buf *md, const char *text, size_t n)
 {
 	if (!n)
 		return;		/* an empty value writes nothing: the shape shows it */
@@ -2241,14 +2252,18 @@ static inline void slot_put(Slots *s, Buf *md, const char *text, size_t n)	/* a 
 		slots_grow(s);
 	s->at[s->n] = md->len;
 	buf_putc(md, 'Z');	/* a stand-in: the skeleton writes a part's marks, numbered, where they are */
-	buf_put(&s->text, text, n);
+	buf_put_inline(&s->text, text, n);
 	s->end[s->n++] = s->text.len;
+}
+static inline void slot_put(Slots *s, Buf *md, const char *text, size_t n)	/* a value's place in md, its text kept */
+{
+	slot_put_inline(s, md, text, n);
 }
 void slots_free(Slots *s);
 /* {{name}} (raw: {{{name}}}) with value v in a Markdown template rendered with slots, as
- * tpl_render_slots writes it: a slot of the value's text, or a raw value's placeholder (scratch
- * overwritten). */
-void tpl_put_slot(Buf *md, Slots *slots, RawStash *raws, Buf *scratch, const Value *v, bool raw, const NumFormat *fmt);
+ * tpl_render_slots writes it: a slot of the value's text (formatted where the slot keeps it),
+ * or a raw value's placeholder. */
+void tpl_put_slot(Buf *md, Slots *slots, RawStash *raws, const Value *v, bool raw, const NumFormat *fmt);
 
 /* What each page's template can use (site_vars.c): the one table of page variables. */
 typedef enum { T_TEXT, T_NUMBER, T_MONEY, T_PCT, T_DATE, T_BOOL, T_HTML, T_LIST } VarType;
@@ -2621,8 +2636,7 @@ extern const char activity_builtin[], lifecycle_builtin[], strip_builtin[];
  * CMD_*; rows as a customer's page has them: id, date, line and the fact table's columns);
  * false (with some of it written) if a value is of a kind it leaves to the engine. */
 extern const char customer_md_builtin[];
-bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Buf *md, Slots *slots, RawStash *raws,
-		       Buf *scratch);
+bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Buf *md, Slots *slots, RawStash *raws);
 /* days, as a customer's page has them (each day's day, date and events, each event's time,
  * kind, id, detail and open, set in that order), as activity_builtin renders them with fmt,
  * every value escaped for HTML as the engine escapes it; appended to out (scratch overwritten). */

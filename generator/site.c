@@ -215,7 +215,7 @@ Value *page_fragment_value(PageWork *w, Buf *out)
  * why a page passes page_max_bytes). */
 static bool slots_written(const Site *site, PageWork *w)
 {
-	if (customer_md_slots(w->md_values, &site->fmt, &w->md, &w->slots, &w->raws, &w->scratch) &&
+	if (customer_md_slots(w->md_values, &site->fmt, &w->md, &w->slots, &w->raws) &&
 	    w->md.len + w->slots.text.len <= site->cfg->page_max)
 		return true;
 	w->md.len = 0, w->raws.n = w->slots.n = w->slots.text.len = 0;

@@ -224,7 +224,8 @@ static Value *ccell(const Site *site, Arena *a, const char *s)
 /* The length of a fact's text in column f (FC_LABEL, FC_CHANNEL): its label's length in the
  * dictionary where label_hashes found that to be its strlen (a page has ~80 of them: no strlen
  * for each), else strlen (a label holding a NUL ends there on a page). */
-static size_t fact_text_len(const Site *site, SourceId src, int f, const RowHead *h, const char *text)
+static inline __attribute__((always_inline)) size_t fact_text_len(const Site *site, SourceId src, int f,
+								     const RowHead *h, const char *text)
 {
 	int col = fact_tables[src].cols[f].col;
 	return site->label_dict_len[src][f] ? dict_len(&site->g->src[src].dict[col], *(const uint32_t *)fact_field(h, src, col))
@@ -404,11 +405,21 @@ static bool md_row(const Value *o, SourceId src)
 	return true;
 }
 
+/* tpl_put_slot, with a text value (most of customer.md's: ids, dates and times, labels) put in its
+ * slot inline, without the call. */
+static inline __attribute__((always_inline)) void put_slot(Buf *md, Slots *slots, const Value *v, const NumFormat *fmt)
+{
+	if (v && v->kind == V_STR && !v->i)
+		slot_put_inline(slots, md, v->s, v->n);
+	else
+		tpl_put_slot(md, slots, NULL, v, false, fmt);
+}
+
 /* customer.md's section of one source's history (v: its list, count and how many more; timed: the
  * sessions' sessions_timed); false if a value is of a kind the engine would read otherwise (a list
  * for a count, rows of other keys). */
 static bool md_facts(const Value *const *v, SourceId src, const Value *timed, const NumFormat *fmt, Buf *md,
-		     Slots *slots, Buf *scratch)
+		     Slots *slots)
 {
 	static const char *const head[SRC_COUNT] = {
 		[SRC_ORDERS] = "| Order | Date | Amount | Status | Valid |\n|---|---|---:|---|---|\n",
@@ -429,9 +440,9 @@ static bool md_facts(const Value *const *v, SourceId src, const Value *timed, co
 	if (counted && src == SRC_SESSIONS && v_truthy(timed)) {
 		if (timed->kind == V_LIST)	/* the engine writes the heading once a row */
 			return false;
-		buf_puts(md, "| Session | Time (UTC) | Page | Device | Channel |\n|---|---|---|---|---|\n");
+		buf_puts_inline(md, "| Session | Time (UTC) | Page | Device | Channel |\n|---|---|---|---|---|\n");
 	} else if (counted) {
-		buf_puts(md, head[src]);
+		buf_puts_inline(md, head[src]);
 	}
 	if (v_truthy(list)) {
 		if (list->kind != V_LIST)
@@ -443,77 +454,87 @@ static bool md_facts(const Value *const *v, SourceId src, const Value *timed, co
 			for (int k = 0; k < 6; k++) {
 				if (k == 2)
 					continue;
-				buf_puts(md, k ? " | " : "| ");
-				tpl_put_slot(md, slots, NULL, scratch, x[k], false, fmt);
+				buf_puts_inline(md, k ? " | " : "| ");
+				put_slot(md, slots, x[k], fmt);
 			}
-			buf_puts(md, " |\n");
+			buf_puts_inline(md, " |\n");
 		}
 	}
 	if (!counted)
-		buf_puts(md, none[src]);
+		buf_puts_inline(md, none[src]);
 	if (v_truthy(v[CMD_MORE])) {
 		if (v[CMD_MORE]->kind == V_LIST || v[CMD_MORE]->kind == V_OBJ)
 			return false;
-		buf_puts(md, "\nAnd ");
-		tpl_put_slot(md, slots, NULL, scratch, v[CMD_MORE], false, fmt);
-		buf_puts(md, more[src]);
+		buf_puts_inline(md, "\nAnd ");
+		put_slot(md, slots, v[CMD_MORE], fmt);
+		buf_puts_inline(md, more[src]);
 	}
 	return true;
 }
 
-bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Buf *md, Slots *slots, RawStash *raws,
-		       Buf *scratch)
+bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Buf *md, Slots *slots, RawStash *raws)
 {
-#define PUT(k) tpl_put_slot(md, slots, raws, scratch, v[k], false, fmt)
-#define RAW(k) tpl_put_slot(md, slots, raws, scratch, v[k], true, fmt)
-#define OR_DASH(k) (PUT(k), v_truthy(v[k]) ? (void)0 : buf_puts(md, "\u2013"))
-	buf_puts(md, "# ");
+#define PUT(k) put_slot(md, slots, v[k], fmt)
+#define RAW(k) tpl_put_slot(md, slots, raws, v[k], true, fmt)
+#define OR_DASH(k) (PUT(k), v_truthy(v[k]) ? (void)0 : buf_puts_inline(md, "\u2013"))
+	buf_puts_inline(md, "# ");
 	PUT(CMD_TITLE);
-	buf_puts(md, "\n\nCustomer **");
+	buf_puts_inline(md, "\n\nCustomer **");
 	PUT(CMD_ID);
-	buf_puts(md, v_truthy(v[CMD_IN_CRM]) ? "**.\n\n"
+	buf_puts_inline(md, v_truthy(v[CMD_IN_CRM]) ? "**.\n\n"
 		     : "**, not in the CRM: known from its orders, payments, tickets or sessions.\n\n");
 	RAW(CMD_STRIP);
-	buf_puts(md, "\n\n| E-mail | Gender | Born | Location | Valid orders | Average order | Pays by | Visits on |\n"
+	buf_puts_inline(md, "\n\n| E-mail | Gender | Born | Location | Valid orders | Average order | Pays by | Visits on |\n"
 		     "|---|---|---|---|---:|---:|---|---|\n| ");
 	OR_DASH(CMD_EMAIL);
-	buf_puts(md, " | ");
+	buf_puts_inline(md, " | ");
 	PUT(CMD_GENDER);
-	buf_puts(md, " | ");
+	buf_puts_inline(md, " | ");
 	OR_DASH(CMD_DOB);
-	buf_puts(md, " | ");
+	buf_puts_inline(md, " | ");
 	OR_DASH(CMD_LOCATION);
-	buf_puts(md, " | ");
+	buf_puts_inline(md, " | ");
 	PUT(CMD_VALID_ORDERS);
-	buf_puts(md, " | ");
+	buf_puts_inline(md, " | ");
 	OR_DASH(CMD_AVERAGE_ORDER);
-	buf_puts(md, " | ");
+	buf_puts_inline(md, " | ");
 	OR_DASH(CMD_PAYMENT_METHOD);
-	buf_puts(md, " | ");
+	buf_puts_inline(md, " | ");
 	OR_DASH(CMD_CHANNEL);
-	buf_puts(md, " |\n\n## Recent activity\n\n");
+	buf_puts_inline(md, " |\n\n## Recent activity\n\n");
 	RAW(CMD_ACTIVITY);
-	buf_puts(md, "\n\n## Lifecycle\n\n");
+	buf_puts_inline(md, "\n\n## Lifecycle\n\n");
 	RAW(CMD_LIFECYCLE);
 	static const char *const heading[SRC_COUNT] = {[SRC_ORDERS] = "\n\n## Orders\n\n",
 		[SRC_PAYMENTS] = "\n## Payments\n\n", [SRC_TICKETS] = "\n## Support tickets\n\n"};
 	for (int src = SRC_ORDERS; src < SRC_SESSIONS; src++) {
-		buf_puts(md, heading[src]);
-		if (!md_facts(v + CMD_FACTS + 3 * (src - SRC_ORDERS), (SourceId)src, NULL, fmt, md, slots, scratch))
+		buf_puts_inline(md, heading[src]);
+		if (!md_facts(v + CMD_FACTS + 3 * (src - SRC_ORDERS), (SourceId)src, NULL, fmt, md, slots))
 			return false;
 	}
-	buf_puts(md, "\n## Web sessions\n\nMobile ");
+	buf_puts_inline(md, "\n## Web sessions\n\nMobile ");
 	PUT(CMD_MOBILE);
-	buf_puts(md, " \u00b7 Web ");
+	buf_puts_inline(md, " \u00b7 Web ");
 	PUT(CMD_WEB);
-	buf_puts(md, " \u00b7 Other ");
+	buf_puts_inline(md, " \u00b7 Other ");
 	PUT(CMD_OTHER);
-	buf_puts(md, "\n\n");
+	buf_puts_inline(md, "\n\n");
 	return md_facts(v + CMD_FACTS + 3 * (SRC_SESSIONS - SRC_ORDERS), SRC_SESSIONS, v[CMD_SESSIONS_TIMED], fmt, md,
-			slots, scratch);
+			slots);
 #undef PUT
 #undef RAW
 #undef OR_DASH
+}
+
+/* tpl_put_html, with c360's own text that needs no escaping (Value.plain: most of a fragment's
+ * values, a day's name, an event's time, kind and detail) copied inline, without the call. */
+static inline __attribute__((always_inline)) void put_html(Buf *out, Buf *scratch, const Value *v, bool day,
+							   const NumFormat *fmt)
+{
+	if (v && v->kind == V_STR && v->plain && !v->i)
+		buf_put_inline(out, v->s, v->n);
+	else
+		tpl_put_html(out, scratch, v, day, fmt);
 }
 
 const char lifecycle_builtin[] =
@@ -527,39 +548,39 @@ const char lifecycle_builtin[] =
 void lifecycle_html(const Value *first_seen, const Value *stages, const NumFormat *fmt, Buf *scratch, Buf *out)
 {
 	if (v_truthy(first_seen)) {
-		buf_puts(out, "<ol class=\"timeline\">\n<li class=\"done\"><span class=\"stage\">Signup</span> "
+		buf_puts_inline(out, "<ol class=\"timeline\">\n<li class=\"done\"><span class=\"stage\">Signup</span> "
 			      "<span class=\"when\">first seen ");
-		tpl_put_html(out, scratch, first_seen, true, fmt);
-		buf_puts(out, "</span></li>\n");
+		put_html(out, scratch, first_seen, true, fmt);
+		buf_puts_inline(out, "</span></li>\n");
 	} else {
-		buf_puts(out, "<ol class=\"timeline\">\n<li class=\"todo\"><span class=\"stage\">Signup</span> "
+		buf_puts_inline(out, "<ol class=\"timeline\">\n<li class=\"todo\"><span class=\"stage\">Signup</span> "
 			      "<span class=\"when\">no dated event</span></li>\n");
 	}
 	for (size_t k = 0; k < stages->n; k++) {
 		Value *const *s = stages->items[k]->items;	/* stage, done, first, latest, count, noun */
 		bool done = v_truthy(s[1]);
-		buf_puts(out, done ? "<li class=\"done\"><span class=\"stage\">" : "<li class=\"todo\"><span class=\"stage\">");
-		tpl_put_html(out, scratch, s[0], false, fmt);
-		buf_puts(out, "</span> <span class=\"when\">");
+		buf_puts_inline(out, done ? "<li class=\"done\"><span class=\"stage\">" : "<li class=\"todo\"><span class=\"stage\">");
+		put_html(out, scratch, s[0], false, fmt);
+		buf_puts_inline(out, "</span> <span class=\"when\">");
 		if (v_truthy(s[2])) {
-			buf_puts(out, "first ");
-			tpl_put_html(out, scratch, s[2], true, fmt);
+			buf_puts_inline(out, "first ");
+			put_html(out, scratch, s[2], true, fmt);
 		} else {
-			buf_puts(out, done ? "undated" : "not yet");
+			buf_puts_inline(out, done ? "undated" : "not yet");
 		}
-		buf_puts(out, "</span>");
+		buf_puts_inline(out, "</span>");
 		if (v_truthy(s[3])) {
-			buf_puts(out, " <span class=\"when\">latest ");
-			tpl_put_html(out, scratch, s[3], true, fmt);
-			buf_puts(out, "</span>");
+			buf_puts_inline(out, " <span class=\"when\">latest ");
+			put_html(out, scratch, s[3], true, fmt);
+			buf_puts_inline(out, "</span>");
 		}
-		buf_puts(out, " <span class=\"count\">");
-		tpl_put_html(out, scratch, s[4], false, fmt);
+		buf_puts_inline(out, " <span class=\"count\">");
+		put_html(out, scratch, s[4], false, fmt);
 		buf_putc(out, ' ');
-		tpl_put_html(out, scratch, s[5], false, fmt);
-		buf_puts(out, "</span></li>\n");
+		put_html(out, scratch, s[5], false, fmt);
+		buf_puts_inline(out, "</span></li>\n");
 	}
-	buf_puts(out, "</ol>\n");
+	buf_puts_inline(out, "</ol>\n");
 }
 
 const char strip_builtin[] =
@@ -574,34 +595,34 @@ const char strip_builtin[] =
 static void strip_date(const Value *v, const char *none, const NumFormat *fmt, Buf *scratch, Buf *out)
 {
 	if (!v_truthy(v)) {
-		buf_puts(out, none);
+		buf_puts_inline(out, none);
 		return;
 	}
-	buf_puts(out, "<time datetime=\"");
-	tpl_put_html(out, scratch, v, false, fmt);
-	buf_puts(out, "\">");
-	tpl_put_html(out, scratch, v, true, fmt);
-	buf_puts(out, "</time>");
+	buf_puts_inline(out, "<time datetime=\"");
+	put_html(out, scratch, v, false, fmt);
+	buf_puts_inline(out, "\">");
+	put_html(out, scratch, v, true, fmt);
+	buf_puts_inline(out, "</time>");
 }
 
 void strip_html(const Value *const v[5], const NumFormat *fmt, Buf *scratch, Buf *out)
 {
-	buf_puts(out, "<ul class=\"strip\">\n<li><span class=\"label\">Lifetime value</span> <span class=\"figure\">");
-	tpl_put_html(out, scratch, v[0], false, fmt);
-	buf_puts(out, "</span></li>\n<li><span class=\"label\">Last order</span> <span class=\"figure\">");
+	buf_puts_inline(out, "<ul class=\"strip\">\n<li><span class=\"label\">Lifetime value</span> <span class=\"figure\">");
+	put_html(out, scratch, v[0], false, fmt);
+	buf_puts_inline(out, "</span></li>\n<li><span class=\"label\">Last order</span> <span class=\"figure\">");
 	strip_date(v[1], "none", fmt, scratch, out);
-	buf_puts(out, "</span></li>\n<li><span class=\"label\">Last seen</span> <span class=\"figure\">");
+	buf_puts_inline(out, "</span></li>\n<li><span class=\"label\">Last seen</span> <span class=\"figure\">");
 	strip_date(v[2], "no dated event", fmt, scratch, out);
-	buf_puts(out, v_truthy(v[3]) ? "</span></li>\n<li class=\"alert\"><span class=\"label\">Open tickets</span> <span class=\"figure\">"
+	buf_puts_inline(out, v_truthy(v[3]) ? "</span></li>\n<li class=\"alert\"><span class=\"label\">Open tickets</span> <span class=\"figure\">"
 				  : "</span></li>\n<li><span class=\"label\">Open tickets</span> <span class=\"figure\">");
 	if (v_truthy(v[4])) {
-		tpl_put_html(out, scratch, v[3], false, fmt);
-		buf_puts(out, " of ");
-		tpl_put_html(out, scratch, v[4], false, fmt);
+		put_html(out, scratch, v[3], false, fmt);
+		buf_puts_inline(out, " of ");
+		put_html(out, scratch, v[4], false, fmt);
 	} else {
-		buf_puts(out, "no tickets");
+		buf_puts_inline(out, "no tickets");
 	}
-	buf_puts(out, "</span></li>\n</ul>\n");
+	buf_puts_inline(out, "</span></li>\n</ul>\n");
 }
 
 /* v, marked as text c360 wrote that holds none of & < > " ' (Value.plain). */
@@ -719,16 +740,16 @@ static void activity_detail(const Site *site, Buf *b, SourceId src, const RowHea
 		if (ft->cols[f].kind == FC_RULE)
 			continue;
 		FactValue v = gold_fact_value(site->g, src, &ft->cols[f], h);	/* as fact_value has it, written */
-		buf_puts(b, n++ ? " · " : "");
+		buf_puts_inline(b, n++ ? " · " : "");
 		if (v.kind == FV_MONEY && v.cents != KPI_NULL) {
 			fmt_money(b, &site->fmt, v.cents);
 		} else if (v.kind == FV_TEXT && v.text && __builtin_expect(site->detail_bidi[src], 0)) {	/* each label closed */
 			esc_bidi(b, v.text, utf8_cut(v.text, fact_text_len(site, src, f, h, v.text), shown_max(site, true)));
 		} else if (v.kind == FV_TEXT && v.text) {
 			size_t len = fact_text_len(site, src, f, h, v.text);
-			buf_put(b, v.text, utf8_cut(v.text, len, shown_max(site, true)));
+			buf_put_inline(b, v.text, utf8_cut(v.text, len, shown_max(site, true)));
 		} else {
-			buf_puts(b, "no amount");
+			buf_puts_inline(b, "no amount");
 		}
 	}
 }
@@ -753,9 +774,9 @@ static Value *activity_day(Arena *a, Value *days, int64_t day, Buf *b)
 	Value *o = v_push(a, days, v_room(a, v_obj(a), 3));
 	b->len = 0;
 	if (day == MOMENT_NULL)
-		buf_puts(b, "No date");
+		buf_puts_inline(b, "No date");
 	else
-		buf_put(b, date_weekday_abbr[date_weekday(day) - 1], 3), buf_puts(b, ", "), fmt_date_words(b, day);	/* "Mon" .. "Sun" */
+		buf_put_inline(b, date_weekday_abbr[date_weekday(day) - 1], 3), buf_puts_inline(b, ", "), fmt_date_words(b, day);	/* "Mon" .. "Sun" */
 	v_set(a, o, "day", v_plain(v_copy(a, b)));	/* a weekday, a date in words or "No date" */
 	v_set(a, o, "date", v_num(a, V_DATE, day));
 	return v_set(a, o, "events", v_list(a));
@@ -778,40 +799,40 @@ const char activity_builtin[] =
 
 void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *out)
 {
-	buf_puts(out, "<section class=\"activity\" aria-label=\"Recent activity\">\n");
+	buf_puts_inline(out, "<section class=\"activity\" aria-label=\"Recent activity\">\n");
 	for (size_t k = 0; k < days->n; k++) {
 		Value *const *day = days->items[k]->items;	/* day, date, events */
-		buf_puts(out, "<h3>");
+		buf_puts_inline(out, "<h3>");
 		if (v_truthy(day[1])) {
-			buf_puts(out, "<time datetime=\"");
-			tpl_put_html(out, scratch, day[1], false, fmt);
-			buf_puts(out, "\">");
-			tpl_put_html(out, scratch, day[0], false, fmt);
-			buf_puts(out, "</time>");
+			buf_puts_inline(out, "<time datetime=\"");
+			put_html(out, scratch, day[1], false, fmt);
+			buf_puts_inline(out, "\">");
+			put_html(out, scratch, day[0], false, fmt);
+			buf_puts_inline(out, "</time>");
 		} else {
-			tpl_put_html(out, scratch, day[0], false, fmt);
+			put_html(out, scratch, day[0], false, fmt);
 		}
-		buf_puts(out, "</h3>\n<ol>\n");
+		buf_puts_inline(out, "</h3>\n<ol>\n");
 		for (size_t i = 0; i < day[2]->n; i++) {
 			Value *const *e = day[2]->items[i]->items;	/* time, kind, id, detail, open, open_note */
-			buf_puts(out, "<li><span class=\"time\">");
-			tpl_put_html(out, scratch, e[0], false, fmt);
+			buf_puts_inline(out, "<li><span class=\"time\">");
+			put_html(out, scratch, e[0], false, fmt);
 			if (!v_truthy(e[0]))
-				buf_puts(out, "&nbsp;");
-			buf_puts(out, "</span><span class=\"kind\">");
-			tpl_put_html(out, scratch, e[1], false, fmt);
+				buf_puts_inline(out, "&nbsp;");
+			buf_puts_inline(out, "</span><span class=\"kind\">");
+			put_html(out, scratch, e[1], false, fmt);
 			buf_putc(out, ' ');
-			tpl_put_html(out, scratch, e[2], false, fmt);
+			put_html(out, scratch, e[2], false, fmt);
 			bool open = v_truthy(e[4]);
-			buf_puts(out, open ? "</span><span class=\"what open\">" : "</span><span class=\"what\">");
-			tpl_put_html(out, scratch, e[3], false, fmt);
-			buf_puts(out, v_truthy(e[5]) ? " (open)</span></li>\n" : "</span></li>\n");
+			buf_puts_inline(out, open ? "</span><span class=\"what open\">" : "</span><span class=\"what\">");
+			put_html(out, scratch, e[3], false, fmt);
+			buf_puts_inline(out, v_truthy(e[5]) ? " (open)</span></li>\n" : "</span></li>\n");
 		}
-		buf_puts(out, "</ol>\n");
+		buf_puts_inline(out, "</ol>\n");
 	}
 	if (!days->n)
-		buf_puts(out, "<p>No orders, payments, tickets or sessions.</p>\n");
-	buf_puts(out, "</section>\n");
+		buf_puts_inline(out, "<p>No orders, payments, tickets or sessions.</p>\n");
+	buf_puts_inline(out, "</section>\n");
 }
 
 static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, bool clock, const char *path)

@@ -908,15 +908,26 @@ static void emit(Render *r, const Value *v, int filter, bool raw, bool url)
 
 /* v as a tag {{name}} (raw: {{{name}}}) in a Markdown template rendered with slots (tpl_render_slots)
  * writes it: emit's way, for code that writes a template's output itself (customer_md_slots). */
-void tpl_put_slot(Buf *md, Slots *slots, RawStash *raws, Buf *scratch, const Value *v, bool raw, const NumFormat *fmt)
+void tpl_put_slot(Buf *md, Slots *slots, RawStash *raws, const Value *v, bool raw, const NumFormat *fmt)
 {
 	if (raw && v && v->kind == V_RAW) {
 		if (raws)
 			raw_put(raws, md, v);
 		return;
 	}
-	Str text = value_text(scratch, v, F_NONE, fmt ? fmt : &fmt_plain);
-	slot_put(slots, md, text.p, text.n);
+	if (v && v->kind == V_STR && !v->i) {
+		slot_put(slots, md, v->s, v->n);
+		return;
+	}
+	size_t from = slots->text.len;	/* formatted where the slot keeps it, not in scratch and then copied */
+	format_value(&slots->text, v, F_NONE, fmt ? fmt : &fmt_plain);
+	if (slots->text.len == from)
+		return;		/* an empty value writes nothing, as slot_put */
+	if (slots->n == slots->cap)
+		slots_grow(slots);
+	slots->at[slots->n] = md->len;
+	buf_putc(md, 'Z');
+	slots->end[slots->n++] = slots->text.len;
 }
 
 /* v as a tag {{name}} (or {{name|day}}) writes it into HTML: formatted, then escaped (emit's way:
