@@ -28,10 +28,29 @@ static void put_twos(Buf *b, const NumFormat *f, uint64_t u)
 	buf_put(b, d, 2);
 }
 
+/* u (below 1000) in decimal at d; the end. */
+static inline char *put_below1000(char *d, unsigned u)
+{
+	if (u < 10) {
+		*d = (char)('0' + u);
+		return d + 1;
+	}
+	if (u >= 100)
+		*d++ = (char)('0' + u / 100), u %= 100;
+	memcpy(d, digit_pairs + 2 * u, 2);
+	return d + 2;
+}
+
 /* u's digits, the last three a group and the others groups of three, or of two (lakh: 12,34,567). */
 static void put_grouped(Buf *b, const NumFormat *f, uint64_t u)
 {
-	if (u < 1000 || (!*f->thousands && u <= INT64_MAX)) {
+	if (u < 1000) {	/* most figures on a page: written here, not by buf_int */
+		if (b->cap - b->len < 3)
+			buf_grow(b, 3);
+		b->len = (size_t)(put_below1000(b->p + b->len, (unsigned)u) - b->p);
+		return;
+	}
+	if (!*f->thousands && u <= INT64_MAX) {
 		buf_int(b, (int64_t)u);
 		return;
 	}
@@ -58,6 +77,15 @@ void fmt_int(Buf *b, const NumFormat *f, int64_t v)
 
 static void put_hundredths(Buf *b, const NumFormat *f, uint64_t u)
 {
+	if (u < 100000) {	/* below 1000: the whole and the hundredths at once */
+		if (b->cap - b->len < 6)
+			buf_grow(b, 6);
+		char *d = put_below1000(b->p + b->len, (unsigned)(u / 100));
+		*d = f->decimal;
+		memcpy(d + 1, digit_pairs + 2 * (u % 100), 2);
+		b->len = (size_t)(d + 3 - b->p);
+		return;
+	}
 	put_grouped(b, f, u / 100);
 	char frac[3] = {f->decimal, (char)('0' + u / 10 % 10), (char)('0' + u % 10)};
 	buf_put(b, frac, 3);

@@ -35,6 +35,11 @@ static void test_numbers_and_money(void **state)
 		{"money", fmt_money, &comma, INT64_MIN, "-92,233,720,368,547,758.08"},
 		{"pct", fmt_pct, &comma, 5333, "53.33%"}, {"pct", fmt_pct, &comma, 0, "0.00%"},
 		{"pct", fmt_pct, &euro, 5333, "53,33%"}, {"hundredths", fmt_hundredths, &euro, -123456, "-1.234,56"},
+		/* below 1000, written by format.c itself: one, two and three digits, a zero inside */
+		{"int", fmt_int, &comma, 7, "7"}, {"int", fmt_int, &comma, 40, "40"}, {"int", fmt_int, &comma, 105, "105"},
+		{"int", fmt_int, &fmt_plain, -105, "-105"}, {"money", fmt_money, &comma, 10507, "105.07"},
+		{"money", fmt_money, &euro, 4009, "€40,09"}, {"money", fmt_money, &comma, 99999, "999.99"},
+		{"money", fmt_money, &comma, 100000, "1,000.00"}, {"hundredths", fmt_hundredths, &comma, 90, "0.90"},
 		/* lakh grouping: the last three digits, then twos (CLDR's #,##,##0.00 for India) */
 		{"int", fmt_int, &lakh, 999, "999"}, {"int", fmt_int, &lakh, 1000, "1,000"},
 		{"int", fmt_int, &lakh, 100000, "1,00,000"}, {"int", fmt_int, &lakh, 123456, "1,23,456"},
