@@ -356,9 +356,13 @@ DateParse clean_date(Str s)
 		} else if (p.b > 12) {
 			p.evidence = EVIDENCE_MONTH_FIRST;
 		} else {
-			if (p.a >= 1 && p.b >= 1 && !leap && day_in_range(p.y, p.a, p.b, p.secs))
-				p.status = DATE_AMBIGUOUS;	/* a <= 12 and b <= 12: both readings or neither */
-			return p;	/* (a leap second's day, June 30 or December 31, is never ambiguous) */
+			/* a <= 12 and b <= 12: both readings or neither. A leap second (June 30 or December
+			 * 31 in UTC) can be one only with an offset from July 1 or January 1: of both
+			 * readings where they are the same day (1/1), else of neither (rules.md) */
+			if (p.a >= 1 && p.b >= 1 && day_in_range(p.y, p.a, p.b, p.secs) &&
+			    (!leap || (p.a == p.b && leap_second(p.y, p.a, p.b, p.secs))))
+				p.status = DATE_AMBIGUOUS;
+			return p;
 		}
 	}
 	if (day_in_range(p.y, p.a, p.b, p.secs) && (!leap || leap_second(p.y, p.a, p.b, p.secs)))

@@ -326,6 +326,19 @@ static void test_date_order_and_time(void **state)
 	};
 	for (size_t i = 0; i < N_ELEMS(not_leap); i++)
 		CHECK(clean_date(S(not_leap[i])).status == DATE_BAD, "\"%s\" is not a leap second", not_leap[i]);
+	/* A/B/YYYY, both at most 12: January 1 with an offset that takes it back to December 31 is the
+	 * same day in both readings, a leap second in either order (as 2017-01-01T00:59:60+01:00 is) */
+	static const char *const leap_ab[] = {"01/01/2017 00:59:60+01:00", "1/1/2017 00:59:60+01", "01.01.2017T00:59:60+0100"};
+	for (size_t i = 0; i < N_ELEMS(leap_ab); i++) {
+		p = clean_date(S(leap_ab[i]));
+		CHECK(p.status == DATE_AMBIGUOUS && clean_date_moment(&p, ORDER_DAY_FIRST, true) == date_days(2017, 1, 1) * SECS_PER_DAY - 1 &&
+			      clean_date_moment(&p, ORDER_MONTH_FIRST, true) == date_days(2017, 1, 1) * SECS_PER_DAY - 1,
+		      "\"%s\" is the leap second of 2016-12-31 in either order (status %d)", leap_ab[i], p.status);
+	}
+	/* July 1 and January 7 are two days: the leap second in one order only, not read (rules.md) */
+	CHECK(clean_date(S("01/07/2015 00:59:60+01:00")).status == DATE_BAD, "01/07/2015 00:59:60+01:00 is no date");
+	CHECK(clean_date(S("07/01/2015 00:59:60+01:00")).status == DATE_BAD, "07/01/2015 00:59:60+01:00 is no date");
+	CHECK(clean_date(S("01/01/2018 00:59:60+01:00")).status == DATE_BAD, "2017 ended without a leap second");
 	DateParse lp = clean_date_format(S("31.12.2016 23:59:60"), "%d.%m.%Y %H:%M:%S");
 	CHECK(lp.status == DATE_OK && clean_date_moment(&lp, ORDER_DAY_FIRST, true) == date_days(2017, 1, 1) * SECS_PER_DAY - 1,
 	      "a leap second in a date_format is 23:59:59 of its day");
