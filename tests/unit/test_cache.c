@@ -546,8 +546,6 @@ static void test_cache_mapped_intact(void **state)
 	silver_free(&s);
 }
 
-/* A table from a cache has room for what a build adds to it, so that adding does not move it:
- * the customers' for as many inferred ones again, a grown export's for a row a line appended. */
 /* A cache that cannot be written says why (the build's warning names it) and leaves no file: a
  * file size limit (ulimit -f) makes its writes fail with EFBIG; a folder that is not there, its
  * open with ENOENT. */
@@ -583,6 +581,8 @@ static void test_cache_save_says_why(void **state)
 	silver_free(&s);
 }
 
+/* A table from a cache has room for what a build adds to it, so that adding does not move it:
+ * the customers' for as many inferred ones again, a grown export's for a row a line appended. */
 static void test_cache_tables_have_room(void **state)
 {
 	(void)state;
