@@ -1496,8 +1496,7 @@ static void why_not(Buf *b, int err)
 		buf_printf(b, ": ulimit -n allows %llu at once; raise it, e.g. ulimit -n 1024", (unsigned long long)files.rlim_cur);
 }
 
-/* The cleaned exports not cached for the next build (site's cache folder), err why (0: not
- * known): kept, the first of a build, to be said once the sources are read (not if the build
+/* The cleaned exports not cached for the next build (site's cache folder), err why: kept, the first of a build, to be said once the sources are read (not if the build
  * stops: that is said). The site is whole; only the next build's time is lost, which is what
  * a user who made the limit of open files tight (a build needs a dozen or more, its cache two
  * more) is told. */
@@ -1509,10 +1508,7 @@ static void cache_not_written(const char *what, int err)
 	if (cache_warning.len)
 		return;
 	buf_printf(&cache_warning, "warning: %s/" CACHE_DIR ": %s: ", cache_site, what);
-	if (err)
-		why_not(&cache_warning, err);
-	else
-		buf_puts(&cache_warning, "a file of it could not be written whole (is the disk full?)");
+	why_not(&cache_warning, err);
 	buf_puts(&cache_warning, "; this site is whole, but the next build that finds an export changed reads and "
 		 "cleans every one again");
 }
@@ -1685,10 +1681,14 @@ static char *cache_folder(const char *staging)
 {
 	char *dir = path_join(staging, CACHE_DIR);
 	int fd = mkdir(dir, 0777) == 0 ? open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
-	bool ok = fd >= 0 && out_git_ignored(fd);
-	int err = errno;
-	if (fd >= 0)
+	int err = fd < 0 ? errno : 0;
+	if (fd >= 0) {
+		errno = 0;
+		if (!out_git_ignored(fd))
+			err = errno ? errno : EIO;	/* a short write of its .gitignore says none */
 		close(fd);
+	}
+	bool ok = !err;
 	if (!ok) {
 		cache_not_written("the cleaned exports cannot be cached for the next build", err);
 		free(dir);
