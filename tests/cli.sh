@@ -835,6 +835,13 @@ else
 	echo "cli: no python3: tests/oracle_rules.py skipped" >&2
 fi
 
+# ---- browser_ready without npm says so, not an earlier try's npm.out (tests/lib.sh)
+mkdir "$T/nonpm" && ln -s "$(command -v tail)" "$(command -v rm)" "$T/nonpm/"
+echo "an earlier try's words" >"$T/npm.out"
+said=$(cd "$T" && PATH="$T/nonpm" && browser_ready)
+case $said in *"no npm") pass ;; *) fail "browser_ready without npm said: $said" ;; esac
+rm -rf "$T/nonpm" "$T/npm.out"
+
 # ---- nothing but the site is written, and nothing outside --out
 ls "$T" | grep -q '\.tmp-' && fail "staging folders left in $T" || pass
 

@@ -25,8 +25,10 @@ have_tutorial() {
 	return 1
 }
 # browser_ready: true once the packages of tests/browser (playwright-core, axe-core) are there
-# (npm_fetch: a fresh CI machine fetches them); a failure if they cannot be.
+# (npm_fetch: a fresh CI machine fetches them); a failure if they cannot be, quoting this try's
+# npm.out (none left from an earlier try: without npm there is none).
 browser_ready() {
+	rm -f "$T/npm.out"
 	[ -d tests/browser/node_modules ] || npm_fetch tests/browser && return 0
 	fail "npm ci in tests/browser (playwright-core, axe-core): $(tail -3 "$T/npm.out" 2>/dev/null || echo no npm)"
 	return 1
