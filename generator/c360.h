@@ -1848,7 +1848,8 @@ int publish_commit(const char *dir, const char *message, Buf *err);
 /* Writes a whole file atomically (temp file + rename); false after reporting to err. */
 bool out_write_file(const char *dir, const char *name, const Buf *content, Buf *err);
 /* n bytes of p written to fd whole (with pwrite at *at, which moves on, unless at is NULL), a
- * write cut short or interrupted taken up again; false at the first that fails (errno). */
+ * write cut short or interrupted taken up again; false at the first that fails (errno; EIO for a
+ * write of nothing). */
 bool fd_write_all(int fd, const void *p, size_t n, uint64_t *at);
 /* A streaming file writer: buffered, checked. */
 typedef struct {

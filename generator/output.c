@@ -1044,6 +1044,8 @@ bool fd_write_all(int fd, const void *p, size_t n, uint64_t *at)
 		ssize_t w = at ? pwrite(fd, c, n, (off_t)*at) : write(fd, c, n);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w == 0)
+			errno = EIO;	/* nothing written says nothing: errno may be an earlier EINTR's */
 		if (w <= 0)
 			return false;
 		c += w, n -= (size_t)w;
