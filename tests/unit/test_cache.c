@@ -587,6 +587,68 @@ static void test_cache_save_says_why(void **state)
 	silver_free(&s);
 }
 
+/* silver_load_cached's warning when the build's cache folder cannot be made (dir: the staging
+ * folder; the exports: test_cache.data's), read from stderr: the build goes on (true). */
+static char *load_cache_said(const char *dir)
+{
+	static char said[4096];
+	Config cfg = test_config();
+	cfg.data_dir = TEST_DIR "/test_cache.data";
+	cfg.templates_dir = "templates", cfg.themes_dir = "themes", cfg.assets_dir = "assets";	/* hashed in its key */
+	int pipefd[2], was = dup(STDERR_FILENO);
+	CHECK(pipe(pipefd) == 0 && was >= 0, "a pipe for stderr");
+	dup2(pipefd[1], STDERR_FILENO);	/* a pipe: under a file size limit too */
+	Silver s;
+	bool ok = silver_load_cached(&s, &cfg, TEST_DIR "/test_cache.none", dir);
+	dup2(was, STDERR_FILENO);
+	close(was), close(pipefd[1]);
+	ssize_t n = read(pipefd[0], said, sizeof said - 1);
+	close(pipefd[0]);
+	said[n > 0 ? n : 0] = '\0';
+	CHECK(ok, "the build goes on without its cache: %s", said);
+	silver_free(&s);
+	return said;
+}
+
+/* The cache folder not made: the warning names mkdir's reason (a file where the folder would
+ * be: EEXIST), or the write of its .gitignore's (a file size limit of 0: EFBIG), and no
+ * other; the exports are read all the same. */
+static void test_cache_folder_says_why(void **state)
+{
+	(void)state;
+	const char *stage = TEST_DIR "/test_cache.stage", *in = TEST_DIR "/test_cache.stage/.c360-cache";
+	mkdir(stage, 0777);
+	mkdir(TEST_DIR "/test_cache.data", 0777);
+	for (int i = 0; i < 2; i++) {
+		char name[64];
+		snprintf(name, sizeof name, TEST_DIR "/test_cache.data/%s.csv", i ? "orders" : "customers");
+		FILE *e = fopen(name, "wb");
+		CHECK(e && fputs(text[i], e) >= 0 && fclose(e) == 0, "%s written", name);
+	}
+	unlink(TEST_DIR "/test_cache.stage/.c360-cache/.gitignore");
+	rmdir(in), unlink(in);
+	FILE *f = fopen(in, "wb");
+	CHECK(f && fclose(f) == 0, "a file where the cache folder would be");
+	const char *want = "c360: warning: " TEST_DIR "/test_cache.none/.c360-cache: the cleaned exports cannot be "
+			   "cached for the next build: ";
+	char *said = load_cache_said(stage);
+	CHECK(strncmp(said, want, strlen(want)) == 0 && strncmp(said + strlen(want), "File exists;", 12) == 0,
+	      "a file where the cache folder would be: File exists, said: %s", said);
+	unlink(in);
+	struct rlimit was, none;
+	getrlimit(RLIMIT_FSIZE, &was);
+	none = was, none.rlim_cur = 0;
+	void (*old)(int) = signal(SIGXFSZ, SIG_IGN);
+	setrlimit(RLIMIT_FSIZE, &none);
+	said = load_cache_said(stage);
+	setrlimit(RLIMIT_FSIZE, &was);
+	signal(SIGXFSZ, old);
+	CHECK(strncmp(said, want, strlen(want)) == 0 && strncmp(said + strlen(want), "File too large;", 15) == 0,
+	      "a .gitignore over the file size limit: File too large, said: %s", said);
+	unlink(TEST_DIR "/test_cache.stage/.c360-cache/.gitignore");
+	rmdir(in);
+}
+
 /* A write that writes nothing fails with EIO, not with the errno an earlier EINTR (or anything
  * before) left: the warning would name that. In a child, a seccomp filter makes write(2) to one
  * descriptor return 0, errno EINTR before. */
@@ -1084,6 +1146,7 @@ int main(void)
 		cmocka_unit_test(test_session_views_taken_only_whole),
 		cmocka_unit_test(test_fuzz_seeds_taken),
 		cmocka_unit_test(test_write_of_nothing_is_eio),
+		cmocka_unit_test(test_cache_folder_says_why),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
