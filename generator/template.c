@@ -103,9 +103,9 @@ static inline __attribute__((always_inline)) const Value *v_get_memo(const Value
 {
 	if (!obj || obj->kind != V_OBJ)
 		return NULL;
-	uint64_t h = obj->shape ^ (uintptr_t)name * 0x9e3779b97f4a7c15u;
+	uint64_t shape = v_shape(obj), h = shape ^ (uintptr_t)name * 0x9e3779b97f4a7c15u;
 	Memo *m = &memo[(h ^ h >> 32) & (MEMO_SIZE - 1)];
-	if (m->name == name && m->shape == obj->shape && m->n == obj->n) {
+	if (m->name == name && m->shape == shape && m->n == obj->n) {
 		if (m->i == MEMO_NONE)
 			return NULL;
 		if (obj->keys[m->i] == m->key)
@@ -116,8 +116,17 @@ static inline __attribute__((always_inline)) const Value *v_get_memo(const Value
 		;
 	bool found = i < obj->n;
 	if (obj->n < MEMO_NONE)
-		*m = (Memo){name, obj->shape, found ? obj->keys[i] : NULL, (uint32_t)obj->n, found ? (uint32_t)i : MEMO_NONE};
+		*m = (Memo){name, shape, found ? obj->keys[i] : NULL, (uint32_t)obj->n, found ? (uint32_t)i : MEMO_NONE};
 	return found ? obj->items[i] : NULL;
+}
+
+uint64_t v_shape_make(Value *obj)
+{
+	uint64_t shape = SHAPE_SEED;
+	for (size_t i = 0; i < obj->n; i++)
+		shape = (shape ^ ((uintptr_t)obj->keys[i] << 4 | obj->items[i]->kind)) * 0x100000001b3u;
+	obj->shape = shape;	/* SHAPE_LAZY again by chance (one in 2^64): made again when read, the same */
+	return shape;
 }
 
 const Value *v_find(const Value *obj, const char *key)
