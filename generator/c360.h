@@ -2082,7 +2082,8 @@ typedef struct Value {
 	size_t n;		/* length of s, or number of items */
 	union {
 		int64_t i;	/* numbers: counts, cents, hundredths of a percent, day numbers */
-		uint64_t shape;	/* V_OBJ: a hash of its keys' addresses and its items' kinds, in order */
+		uint64_t shape;	/* V_OBJ: a hash of its keys' addresses and its items' kinds, in order
+				 * (SHAPE_LAZY: not made yet; read it by v_shape) */
 	};
 	struct Value **items;	/* V_LIST, V_OBJ */
 	const char **keys;	/* V_OBJ */
@@ -2153,11 +2154,25 @@ static inline __attribute__((always_inline)) bool v_truthy(const Value *v)
 	}
 }
 #define SHAPE_SEED 0x9e3779b97f4a7c15u	/* an object with no keys yet */
+#define SHAPE_LAZY 0			/* an object whose shape is made when it is first read */
 static inline Value *v_obj(Arena *a)
 {
 	Value *v = v_new(a, V_OBJ);
 	v->shape = SHAPE_SEED;
 	return v;
+}
+/* An object whose shape is not kept as its keys are set (by v_set_lazy, never v_set) but made
+ * when it is first read (v_shape writes it then): for the rows a page makes by the hundred,
+ * which only the thread making the page reads; never for one that threads share (the site's),
+ * which v_shape would write into as they read it. */
+static inline Value *v_obj_lazy(Arena *a)
+{
+	return v_new(a, V_OBJ);	/* shape SHAPE_LAZY */
+}
+uint64_t v_shape_make(Value *obj);	/* obj's shape, kept in it */
+static inline uint64_t v_shape(const Value *obj)	/* a V_OBJ's shape */
+{
+	return obj->shape != SHAPE_LAZY ? obj->shape : v_shape_make((Value *)obj);
 }
 void v_grow(Arena *a, Value *v);	/* room for more items: arena arrays that double when full */
 /* A new list or object with room for cap items (more still grow it): no call to v_grow for the
@@ -2187,6 +2202,18 @@ static inline Value *v_set(Arena *a, Value *obj, const char *key, Value *item)
 	obj->keys[obj->n] = key;
 	obj->items[obj->n++] = item;
 	obj->shape = (obj->shape ^ ((uintptr_t)key << 4 | item->kind)) * 0x100000001b3u;
+	obj->lists |= item->kind == V_LIST;
+	return item;
+}
+/* v_set for an object of v_obj_lazy, whose shape is made when it is read: while no key is read,
+ * none is hashed. (v_set would hash on from SHAPE_LAZY: a shape of the keys after, not all.) */
+static inline Value *v_set_lazy(Arena *a, Value *obj, const char *key, Value *item)
+{
+	if (obj->n == obj->cap)
+		v_grow(a, obj);
+	obj->keys[obj->n] = key;
+	obj->items[obj->n++] = item;
+	obj->shape = SHAPE_LAZY;	/* made again from every key if it was read before */
 	obj->lists |= item->kind == V_LIST;
 	return item;
 }

@@ -50,6 +50,23 @@ static void put_grouped(Buf *b, const NumFormat *f, uint64_t u)
 		b->len = (size_t)(put_below1000(b->p + b->len, (unsigned)u) - b->p);
 		return;
 	}
+	if (u < 1000000 && (!f->lakh || u < 100000)) {	/* 1,000 to 999,999 (most amounts): into the room */
+		const char *t = f->thousands;
+		size_t tn = !t[0] ? 0 : !t[1] ? 1 : strlen(t);
+		if (b->cap - b->len < 6 + tn)
+			buf_grow(b, 6 + tn);
+		char *d = put_below1000(b->p + b->len, (unsigned)(u / 1000));
+		if (tn == 1)
+			*d = *t;
+		else
+			memcpy(d, t, tn);
+		d += tn;
+		unsigned low = (unsigned)(u % 1000);
+		*d = (char)('0' + low / 100);
+		memcpy(d + 1, digit_pairs + 2 * (low % 100), 2);
+		b->len = (size_t)(d + 3 - b->p);
+		return;
+	}
 	if (!*f->thousands && u <= INT64_MAX) {
 		buf_int(b, (int64_t)u);
 		return;
@@ -101,6 +118,8 @@ void fmt_hundredths(Buf *b, const NumFormat *f, int64_t v)
 /* A code (EUR) stands apart from the number; a symbol (€, $) does not. */
 static void put_currency(Buf *b, const NumFormat *f)
 {
+	if (!*f->currency)
+		return;		/* none (the default): no strlen for each amount */
 	size_t n = strlen(f->currency);
 	buf_put(b, f->currency, n);
 	if (n && ((f->currency[n - 1] | 0x20) >= 'a' && (f->currency[n - 1] | 0x20) <= 'z'))

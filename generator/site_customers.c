@@ -286,17 +286,17 @@ static Value *history(const Site *site, PageWork *w, Value *data, SourceId src, 
 	md[CMD_LIST] = list, md[CMD_COUNT_OF] = count;
 	for (uint32_t k = 0; k < n && k < LIST_ROWS; k++) {
 		const RowHead *h = ROW(t, RowHead, bc->row[bc->start[c] + k]);
-		Value *o = v_push(a, list, v_room(a, v_obj(a), 3 + (size_t)ft->ncols));
-		v_set(a, o, row_key[0], cell(site, a, h->id, h->idlen));
+		Value *o = v_push(a, list, v_room(a, v_obj_lazy(a), 3 + (size_t)ft->ncols));
+		v_set_lazy(a, o, row_key[0], cell(site, a, h->id, h->idlen));
 		if (source_defs[src].timestamp && h->when != MOMENT_NULL) {
 			char *text = arena_alloc(a, DATE_TEXT_MAX);	/* written where the value keeps it */
-			v_set(a, o, row_key[1], v_lent(a, text, fmt_moment(text, h->when, fact_timed(src, h, timed))));
+			v_set_lazy(a, o, row_key[1], v_lent(a, text, fmt_moment(text, h->when, fact_timed(src, h, timed))));
 		} else {
-			v_set(a, o, row_key[1], v_num(a, V_DATE, fact_day(h)));
+			v_set_lazy(a, o, row_key[1], v_num(a, V_DATE, fact_day(h)));
 		}
-		v_set(a, o, row_key[2], v_num(a, V_INT, h->line));
+		v_set_lazy(a, o, row_key[2], v_num(a, V_INT, h->line));
 		for (int f = 0; f < ft->ncols; f++)
-			v_set(a, o, ft->cols[f].key, fact_value(site, a, src, f, h));
+			v_set_lazy(a, o, ft->cols[f].key, fact_value(site, a, src, f, h));
 	}
 	return count;
 }
@@ -674,14 +674,14 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 	Value *seen = v_set(a, d, "first_seen", v_num(a, V_DATE, lc.seen == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.seen)));
 	Value *list = v_set(a, d, "stages", v_room(a, v_list(a), LC_COUNT));
 	for (int k = 0; k < LC_COUNT; k++) {
-		Value *o = v_push(a, list, v_room(a, v_obj(a), 6));
-		v_set(a, o, "stage", v_plain(v_lent(a, stages[k].stage.p, stages[k].stage.n)));
-		v_set(a, o, "done", v_bool(a, lc.count[k] > 0));
-		v_set(a, o, "first", v_num(a, V_DATE, lc.first[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.first[k])));
-		v_set(a, o, "latest", v_num(a, V_DATE, lc.last[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.last[k])));
-		v_set(a, o, "count", v_num(a, V_INT, lc.count[k]));
+		Value *o = v_push(a, list, v_room(a, v_obj_lazy(a), 6));
+		v_set_lazy(a, o, "stage", v_plain(v_lent(a, stages[k].stage.p, stages[k].stage.n)));
+		v_set_lazy(a, o, "done", v_bool(a, lc.count[k] > 0));
+		v_set_lazy(a, o, "first", v_num(a, V_DATE, lc.first[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.first[k])));
+		v_set_lazy(a, o, "latest", v_num(a, V_DATE, lc.last[k] == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.last[k])));
+		v_set_lazy(a, o, "count", v_num(a, V_INT, lc.count[k]));
 		Str noun = lc.count[k] == 1 ? stages[k].one : stages[k].many;
-		v_set(a, o, "noun", v_plain(v_lent(a, noun.p, noun.n)));
+		v_set_lazy(a, o, "noun", v_plain(v_lent(a, noun.p, noun.n)));
 	}
 	return builtin_fragment(site, w, d, FRAG_LIFECYCLE, (const Value *const[]){seen, list}, path);
 }
@@ -771,15 +771,15 @@ static inline Value *v_copy(Arena *a, const Buf *b)
 /* A day of the activity: its name, its date and its facts (filled by the caller). */
 static Value *activity_day(Arena *a, Value *days, int64_t day, Buf *b)
 {
-	Value *o = v_push(a, days, v_room(a, v_obj(a), 3));
+	Value *o = v_push(a, days, v_room(a, v_obj_lazy(a), 3));
 	b->len = 0;
 	if (day == MOMENT_NULL)
 		buf_puts_inline(b, "No date");
 	else
 		buf_put_inline(b, date_weekday_abbr[date_weekday(day) - 1], 3), buf_puts_inline(b, ", "), fmt_date_words(b, day);	/* "Mon" .. "Sun" */
-	v_set(a, o, "day", v_plain(v_copy(a, b)));	/* a weekday, a date in words or "No date" */
-	v_set(a, o, "date", v_num(a, V_DATE, day));
-	return v_set(a, o, "events", v_list(a));
+	v_set_lazy(a, o, "day", v_plain(v_copy(a, b)));	/* a weekday, a date in words or "No date" */
+	v_set_lazy(a, o, "date", v_num(a, V_DATE, day));
+	return v_set_lazy(a, o, "events", v_list(a));
 }
 
 const char activity_builtin[] =
@@ -849,19 +849,19 @@ static Value *activity(const Site *site, PageWork *w, Value *d, uint32_t c, bool
 		const RowHead *h = ROW(site->g->src[act[i].src].table, RowHead, act[i].row);
 		if (!i || fact_day(h) != fact_day(ROW(site->g->src[act[i - 1].src].table, RowHead, act[i - 1].row)))
 			events = activity_day(a, days, fact_day(h), b);
-		Value *e = v_push(a, events, v_room(a, v_obj(a), 6));
+		Value *e = v_push(a, events, v_room(a, v_obj_lazy(a), 6));
 		bool timed = fact_timed(act[i].src, h, clock);
 		char *time = timed ? arena_alloc(a, DATE_TEXT_MAX) : NULL;	/* written where the value keeps it */
-		v_set(a, e, "time", v_plain(timed ? v_lent(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_lit(a, "")));
-		v_set(a, e, "kind", v_plain(v_lent(a, kind[act[i].src].p, kind[act[i].src].n)));
-		v_set(a, e, "id", cell(site, a, h->id, h->idlen));
+		v_set_lazy(a, e, "time", v_plain(timed ? v_lent(a, time + 11, fmt_moment(time, h->when, true) - 14) : v_lit(a, "")));
+		v_set_lazy(a, e, "kind", v_plain(v_lent(a, kind[act[i].src].p, kind[act[i].src].n)));
+		v_set_lazy(a, e, "id", cell(site, a, h->id, h->idlen));
 		b->len = 0;
 		activity_detail(site, b, act[i].src, h);
 		bool open = act[i].src == SRC_TICKETS && ticket_is_open((const Ticket *)h);
 		Value *detail = v_copy(a, b);
-		v_set(a, e, "detail", site->detail_plain[act[i].src] ? v_plain(detail) : detail);
-		v_set(a, e, "open", v_bool(a, open));
-		v_set(a, e, "open_note", v_bool(a, open && ((const Ticket *)h)->status != TS_OPEN));	/* not Open (open) */
+		v_set_lazy(a, e, "detail", site->detail_plain[act[i].src] ? v_plain(detail) : detail);
+		v_set_lazy(a, e, "open", v_bool(a, open));
+		v_set_lazy(a, e, "open_note", v_bool(a, open && ((const Ticket *)h)->status != TS_OPEN));	/* not Open (open) */
 	}
 	v_set(a, d, "activity_count", v_num(a, V_INT, (int64_t)n));
 	return builtin_fragment(site, w, d, FRAG_ACTIVITY, (const Value *const[]){days}, path);

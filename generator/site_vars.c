@@ -436,7 +436,7 @@ static bool type_fits(VarType t, const Value *v)
  * kinds, with the tables it is checked against. */
 static uint64_t shape_hash(const Value *obj, const PageVar *vars, const PageVar *more)
 {
-	uint64_t h = (((uintptr_t)vars * 31 + (uintptr_t)more) ^ obj->shape) * 0x9e3779b97f4a7c15u;
+	uint64_t h = (((uintptr_t)vars * 31 + (uintptr_t)more) ^ v_shape(obj)) * 0x9e3779b97f4a7c15u;
 	return h ^ h >> 29;
 }
 
@@ -486,7 +486,7 @@ static bool check_items(Checking *c, const PageVar *var, const Value *v)
 	bool ok = true;
 	for (size_t i = 0; ok && i < v->n; i++) {
 		const Value *x = v->items[i];
-		if (var->fields && c->seen && i && x->kind == V_OBJ && !x->lists && x->shape == v->items[i - 1]->shape)
+		if (var->fields && c->seen && i && x->kind == V_OBJ && !x->lists && v_shape(x) == v_shape(v->items[i - 1]))
 			continue;
 		ok = var->fields ? check_object(c, x, var->fields, NULL) : x->kind == V_STR;
 	}

@@ -554,6 +554,12 @@ static bool put_href(Buf *b, Str v, uint8_t need)
 	return true;
 }
 
+/* What put_text does with a byte: copies it, writes a reference (or a space), or reads UTF-8. */
+enum { TEXT_PLAIN, TEXT_REF, TEXT_UTF8 };
+static const uint8_t text_what[256] = {[0 ... 31] = TEXT_REF, [127] = TEXT_REF, ['&'] = TEXT_REF, ['<'] = TEXT_REF,
+				       ['>'] = TEXT_REF, ['"'] = TEXT_REF, [128 ... 255] = TEXT_UTF8};
+
+#ifndef __SSE2__
 /* Among 8 bytes, one that put_text does not copy as it is: a control, DEL, a byte of UTF-8,
  * & or " (0x26 0x22), < or > (0x3c 0x3e). */
 static uint64_t text_word(uint64_t x)
@@ -561,29 +567,63 @@ static uint64_t text_word(uint64_t x)
 	return (x & BYTES8(0x80)) | byte_below8(x, ' ') | zero_byte8(x ^ BYTES8(127)) |
 	       zero_byte8((x | BYTES8(4)) ^ BYTES8('&')) | zero_byte8((x | BYTES8(2)) ^ BYTES8('>'));
 }
+#endif
+
+#ifdef __SSE2__
+/* Of the 16 bytes at p, those put_text does not copy as they are, a bit each: below ' ', DEL
+ * and above (UTF-8), & " < > (text_word's, 16 at a time). */
+static inline unsigned text_bytes16(const unsigned char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)p);
+	__m128i ok = _mm_cmpgt_epi8(x, _mm_set1_epi8(' ' - 1));	/* ' ' to DEL: signed */
+	__m128i ref = _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(4)), _mm_set1_epi8('&')),
+				   _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8('>')));
+	ref = _mm_or_si128(ref, _mm_cmpeq_epi8(x, _mm_set1_epi8(127)));
+	return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(ref, ok)) ^ 0xffff;
+}
+#endif
+
+/* The first byte of [p, end) that put_text does not copy as it is, or end. 16 bytes are read
+ * at a time where SSE2 is: a value's last ones with the bytes after it, up to limit (the end of
+ * the slots' buffer), left out by a mask. */
+static inline const unsigned char *text_skip(const unsigned char *p, const unsigned char *end, const unsigned char *limit)
+{
+#ifdef __SSE2__
+	for (; end - p >= 16; p += 16) {
+		unsigned m = text_bytes16(p);
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+	if (p < end && limit && limit - p >= 16) {
+		unsigned m = text_bytes16(p) & ((1u << (end - p)) - 1);
+		return m ? p + __builtin_ctz(m) : end;
+	}
+#else
+	(void)limit;
+	while (end - p >= 8 && !text_word(load8(p)))
+		p += 8;
+#endif
+	while (p < end && text_what[*p] == TEXT_PLAIN)
+		p++;
+	return p;
+}
 
 /* Text as cmark writes it after reading it back from esc_markdown: controls (C0, DEL, C1) as
  * spaces, & < > " as references; false (with some of it written) if cmark would not write it so: its edges do
  * not fit, or it holds invalid UTF-8 (which cmark replaces), or a bidirectional control (which
- * esc_markdown closes: such text goes through cmark). */
-static bool put_text(Buf *b, Str v, uint8_t need)
+ * esc_markdown closes: such text goes through cmark). v lies in a buffer that ends at limit. */
+static bool put_text(Buf *b, Str v, uint8_t need, const char *limit)
 {
-	enum { PLAIN, REF, UTF8 };
-	static const uint8_t what[256] = {[0 ... 31] = REF, [127] = REF, ['&'] = REF, ['<'] = REF, ['>'] = REF,
-					  ['"'] = REF, [128 ... 255] = UTF8};
 	static const char ref[128][8] = {[0 ... 31] = " ", [127] = " ", ['&'] = "&amp;", ['<'] = "&lt;",
 					 ['>'] = "&gt;", ['"'] = "&quot;"};
 	if (!edges_fit(v, need))
 		return false;
 	const unsigned char *p = (const unsigned char *)v.p, *end = p + v.n, *from = p;
 	for (;;) {
-		while (end - p >= 8 && !text_word(load8(p)))
-			p += 8;
-		while (p < end && what[*p] == PLAIN)
-			p++;
+		p = text_skip(p, end, (const unsigned char *)limit);
 		if (p == end)
 			break;
-		if (what[*p] == UTF8) {
+		if (text_what[*p] == TEXT_UTF8) {
 			size_t n = utf8_len(p, (size_t)(end - p));
 			if (!n || (*p == 0xe2 && has_bidi((const char *)p, n)))
 				return false;
@@ -625,6 +665,7 @@ static void put_raw(Buf *out, const char *raw, size_t n, bool aligned, const cha
  * fit its slot. Every slot has one piece (shape_cut). */
 static bool shape_fill(const Shape *sh, const Part *part, const RawStash *raws, Buf *out)
 {
+	const char *limit = part->s->text.p ? part->s->text.p + part->s->text.cap : NULL;
 	for (size_t i = 0; i < sh->npieces; i++) {
 		const Piece *pc = &sh->piece[i];
 		buf_put(out, sh->html + pc->at, pc->len);
@@ -635,7 +676,7 @@ static bool shape_fill(const Shape *sh, const Part *part, const RawStash *raws, 
 		if (pc->kind == PUT_RAW)
 			put_raw(out, raws->s[r], raws->len[r], raws->aligned[r], sh->html + sh->piece[i + 1].at, sh->piece[i + 1].len);
 		else if ((pc->kind == PUT_HREF && !put_href(out, v, sh->need[pc->slot])) ||
-			 (pc->kind == PUT_TEXT && !put_text(out, v, sh->need[pc->slot])))
+			 (pc->kind == PUT_TEXT && !put_text(out, v, sh->need[pc->slot], limit)))
 			return false;
 	}
 	return true;

@@ -103,9 +103,9 @@ static inline __attribute__((always_inline)) const Value *v_get_memo(const Value
 {
 	if (!obj || obj->kind != V_OBJ)
 		return NULL;
-	uint64_t h = obj->shape ^ (uintptr_t)name * 0x9e3779b97f4a7c15u;
+	uint64_t shape = v_shape(obj), h = shape ^ (uintptr_t)name * 0x9e3779b97f4a7c15u;
 	Memo *m = &memo[(h ^ h >> 32) & (MEMO_SIZE - 1)];
-	if (m->name == name && m->shape == obj->shape && m->n == obj->n) {
+	if (m->name == name && m->shape == shape && m->n == obj->n) {
 		if (m->i == MEMO_NONE)
 			return NULL;
 		if (obj->keys[m->i] == m->key)
@@ -116,8 +116,17 @@ static inline __attribute__((always_inline)) const Value *v_get_memo(const Value
 		;
 	bool found = i < obj->n;
 	if (obj->n < MEMO_NONE)
-		*m = (Memo){name, obj->shape, found ? obj->keys[i] : NULL, (uint32_t)obj->n, found ? (uint32_t)i : MEMO_NONE};
+		*m = (Memo){name, shape, found ? obj->keys[i] : NULL, (uint32_t)obj->n, found ? (uint32_t)i : MEMO_NONE};
 	return found ? obj->items[i] : NULL;
+}
+
+uint64_t v_shape_make(Value *obj)
+{
+	uint64_t shape = SHAPE_SEED;
+	for (size_t i = 0; i < obj->n; i++)
+		shape = (shape ^ ((uintptr_t)obj->keys[i] << 4 | obj->items[i]->kind)) * 0x100000001b3u;
+	obj->shape = shape;	/* SHAPE_LAZY again by chance (one in 2^64): made again when read, the same */
+	return shape;
 }
 
 const Value *v_find(const Value *obj, const char *key)
@@ -130,6 +139,18 @@ const Value *v_find(const Value *obj, const char *key)
 static const char *const filter_names[] = {"", "number", "money", "pct", "date", "day", "signed", "url", NULL};
 #define N_FILTERS (sizeof filter_names / sizeof *filter_names - 1)
 enum { F_NONE, F_NUMBER, F_MONEY, F_PCT, F_DATE, F_DAY, F_SIGNED, F_URL };
+
+/* The text of a number, money, percentage, date or yes/no (v->kind V_INT to V_BOOL) with no
+ * filter, before escaping: format_value's, inline where a page writes many (tpl_put_slot). */
+static inline __attribute__((always_inline)) void format_scalar(Buf *b, const Value *v, const NumFormat *fmt)
+{
+	if (v->kind == V_BOOL)
+		buf_puts(b, v->i ? "yes" : "no");
+	else if (v->kind == V_DATE)
+		fmt_date(b, v->i);
+	else
+		fmt_figure(b, fmt, v->kind == V_MONEY ? KV_MONEY : v->kind == V_PCT ? KV_PCT : KV_COUNT, v->i);
+}
 
 /* The text of a scalar, before escaping. */
 static void format_value(Buf *b, const Value *v, int filter, const NumFormat *fmt)
@@ -150,11 +171,11 @@ static void format_value(Buf *b, const Value *v, int filter, const NumFormat *fm
 		}
 		return;
 	}
-	int64_t i = v->i;
-	if (v->kind == V_BOOL && filter == F_NONE) {
-		buf_puts(b, i ? "yes" : "no");
+	if (filter == F_NONE) {
+		format_scalar(b, v, fmt);
 		return;
 	}
+	int64_t i = v->i;
 	if (filter == F_SIGNED && i > 0)
 		buf_putc(b, '+');
 	int f = filter != F_NONE && filter != F_SIGNED ? filter
@@ -920,7 +941,10 @@ void tpl_put_slot(Buf *md, Slots *slots, RawStash *raws, const Value *v, bool ra
 		return;
 	}
 	size_t from = slots->text.len;	/* formatted where the slot keeps it, not in scratch and then copied */
-	format_value(&slots->text, v, F_NONE, fmt ? fmt : &fmt_plain);
+	if (v && v->kind >= V_INT && v->kind <= V_BOOL)
+		format_scalar(&slots->text, v, fmt ? fmt : &fmt_plain);
+	else
+		format_value(&slots->text, v, F_NONE, fmt ? fmt : &fmt_plain);
 	if (slots->text.len == from)
 		return;		/* an empty value writes nothing, as slot_put */
 	if (slots->n == slots->cap)

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 static const NumFormat comma = {",", '.', "", false}, euro = {".", ',', "€", false}, code = {" ", '.', "EUR", false},
-		       lakh = {",", '.', "₹", true};
+		       lakh = {",", '.', "₹", true}, narrow = {"\u202f", '.', "", false};
 
 typedef void (*FmtFn)(Buf *b, const NumFormat *f, int64_t v);
 
@@ -45,6 +45,15 @@ static void test_numbers_and_money(void **state)
 		{"int", fmt_int, &lakh, 100000, "1,00,000"}, {"int", fmt_int, &lakh, 123456, "1,23,456"},
 		{"int", fmt_int, &lakh, INT64_MIN, "-92,23,37,20,36,85,47,75,808"},
 		{"money", fmt_money, &lakh, 1234567800, "₹1,23,45,678.00"}, {"money", fmt_money, &lakh, -99999, "-₹999.99"},
+		/* 1,000 to 999,999, written by format.c itself: a separator of none, one or more bytes, a
+		 * zero in the last three, the edges, lakh below 1,00,000 */
+		{"int", fmt_int, &fmt_plain, 1005, "1005"}, {"int", fmt_int, &fmt_plain, 999999, "999999"},
+		{"int", fmt_int, &fmt_plain, 1000000, "1000000"}, {"int", fmt_int, &comma, 1005, "1,005"},
+		{"int", fmt_int, &comma, 10050, "10,050"}, {"int", fmt_int, &comma, 999999, "999,999"},
+		{"int", fmt_int, &comma, 1000000, "1,000,000"}, {"int", fmt_int, &comma, -100000, "-100,000"},
+		{"int", fmt_int, &narrow, 12345, "12\u202f345"}, {"int", fmt_int, &narrow, 1234567, "1\u202f234\u202f567"},
+		{"int", fmt_int, &lakh, 99999, "99,999"}, {"int", fmt_int, &lakh, 999999, "9,99,999"},
+		{"money", fmt_money, &euro, 99999999, "€999.999,99"}, {"money", fmt_money, &code, 100000, "EUR 1 000.00"},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++)
 		check(cases[i].what, cases[i].fn, cases[i].f, cases[i].v, cases[i].want);

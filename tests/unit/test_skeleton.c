@@ -137,6 +137,40 @@ static void plain_values_fill_the_shape(void **state)
 	buf_free(&err);
 }
 
+/* A value's text is scanned 16 bytes at a time, its last bytes with those after it in the slots'
+ * buffer (masked), or a byte at a time where fewer than 16 are left in the buffer: a value put
+ * at every place near the buffer's end (its first 256 bytes, the filler before it) is escaped
+ * as cmark escapes it, whichever way it was read. */
+static void values_at_the_buffers_end(void **state)
+{
+	(void)state;
+	static const char *const values[] = {"a<b>&\"c", "a\x1f&c", "x\x7fy", "q\xc2\x85r", "caf\xc3\xa9 <b>",
+					     "0123456789abcdef<", "0123456789abcdefghij&\"kl"};
+	Buf err = {0};
+	const char *src = "{{f}} and {{v}}.\n";
+	Template *t = tpl_parse("t.md", src, strlen(src), &err);
+	SkelCache *cache = skel_new(1 << 20);
+	char filler[256];
+	memset(filler, 'f', sizeof filler);
+	for (size_t k = 200; k < 248; k++)
+		for (size_t i = 0; i < N_ELEMS(values); i++) {
+			Arena a = {0};
+			Value *d = v_obj(&a);
+			v_set(&a, d, "f", v_str(&a, filler, k + strlen(values[i]) <= 247 ? k : 247 - strlen(values[i])));
+			v_set(&a, d, "v", v_cstr(&a, values[i]));
+			same_page(t, d, cache, &a, i);
+			arena_free(&a);
+		}
+	uint64_t filled = 0, through = 0;
+	size_t shapes = 0;
+	skel_stats(cache, &filled, &through, &shapes);
+	CHECK(filled == 48 * N_ELEMS(values) && through == 0, "%llu compiled, %llu through cmark",
+	      (unsigned long long)filled, (unsigned long long)through);
+	skel_free(cache);
+	tpl_free(t);
+	buf_free(&err);
+}
+
 /* A part whose marks stand in a link's address (after "](" and no ')' or blank line since) goes
  * through cmark, however many marks came before it in the paragraph; one after the address
  * closes is compiled. */
@@ -274,6 +308,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(compiled_pages_are_cmarks),
 		cmocka_unit_test(plain_values_fill_the_shape),
+		cmocka_unit_test(values_at_the_buffers_end),
 		cmocka_unit_test(marks_in_link_addresses),
 		cmocka_unit_test(align_classes_is_the_plain_search),
 		cmocka_unit_test(parts_end_at_blank_lines),

@@ -57,8 +57,8 @@ static const struct {
 	{"dotted names", "{{a.b.c}} {{a.name}}", "deep Inner", ESC_HTML},
 	{"dotted name broken chain", "[{{a.x.c}}]", "[]", ESC_HTML},
 	{"a value cut short says so", "{{cut}}", "abc&lt; [… cut: 4 of 6 bytes]", ESC_HTML},
-	{"numbers by kind", "{{count}} {{money}} {{pct}} {{day}} {{yes}}", "1,234,567 -1,234.56 53.33% 2022-07-26 yes",
-	 ESC_HTML},
+	{"numbers by kind", "{{count}} {{money}} {{pct}} {{day}} {{yes}} {{no}}",
+	 "1,234,567 -1,234.56 53.33% 2022-07-26 yes no", ESC_HTML},
 	{"filters", "{{count|money}} {{pct|number}} {{count|signed}} {{zero|signed}} {{id|url}}",
 	 "12,345.67 5,333 +1,234,567 0 ..%2Fa%20b%2F%C3%A9", ESC_HTML},
 	{"dates: ISO, or in words for prose", "{{day|date}} {{day|day}}", "2022-07-26 Jul 26, 2022", ESC_HTML},
@@ -1240,7 +1240,8 @@ static void test_lookups_by_shape(void **state)
 			t = tpl_parse("memo", src.p, src.len, &err);
 		}
 		Arena *a = &arena;
-		Value *d = v_obj(a), *o = v_obj(a);
+		bool lazy = round % 3 == 0;	/* its shape made when the lookup first reads it */
+		Value *d = v_obj(a), *o = lazy ? v_obj_lazy(a) : v_obj(a);
 		if (round % 2)	/* room for a few items made first: more still grow it */
 			v_room(a, o, 1 + (size_t)rand() % 3);
 		v_set(a, d, "a", v_cstr(a, "up"));
@@ -1250,7 +1251,7 @@ static void test_lookups_by_shape(void **state)
 			size_t j = (size_t)rand() % K;
 			char *v = arena_strndup(a, "v0", 2);
 			v[1] = (char)('0' + rand() % 10);
-			v_set(a, o, keys[j], v_cstr(a, v));
+			(lazy ? v_set_lazy : v_set)(a, o, keys[j], v_cstr(a, v));
 			last[j] = v;
 		}
 		Buf want = {0}, out = {0};
@@ -1264,6 +1265,29 @@ static void test_lookups_by_shape(void **state)
 	}
 	tpl_free(t);
 	buf_free(&err), buf_free(&src);
+}
+
+/* An object of v_obj_lazy: its shape, made when read, is v_obj's of the same keys and kinds,
+ * made again when a key is set after a read; lookups in lazy objects of the same key count
+ * (whose shapes were SHAPE_LAZY as they were made) find each its own keys. */
+static void test_lazy_shapes(void **state)
+{
+	(void)state;
+	static const char *const keys[] = {"a", "b", "c", "d"};
+	Arena a = {0};
+	Value *eager = v_obj(&a), *lazy = v_obj_lazy(&a);
+	for (size_t i = 0; i < N_ELEMS(keys); i++) {
+		v_set(&a, eager, keys[i], i % 2 ? v_num(&a, V_INT, 1) : v_cstr(&a, "x"));
+		v_set_lazy(&a, lazy, keys[i], i % 2 ? v_num(&a, V_INT, 1) : v_cstr(&a, "x"));
+		CHECK(v_shape(lazy) == v_shape(eager) && v_find(lazy, keys[i]) == lazy->items[i], "key %zu", i);
+	}
+	Value *ad = v_obj_lazy(&a), *ab = v_obj_lazy(&a);
+	v_set_lazy(&a, ad, "a", v_cstr(&a, "1")), v_set_lazy(&a, ad, "d", v_cstr(&a, "2"));
+	v_set_lazy(&a, ab, "a", v_cstr(&a, "1")), v_set_lazy(&a, ab, "b", v_cstr(&a, "2"));
+	for (int round = 0; round < 2; round++)
+		CHECK(v_find(ad, "d") == ad->items[1] && !v_find(ab, "d") && v_find(ab, "b") == ab->items[1] &&
+		      !v_find(ad, "b"), "round %d", round);
+	arena_free(&a);
 }
 
 /* A layout is cut at its plain {{title}} and {{{body}}} only when nothing else names them and it
@@ -1323,6 +1347,7 @@ int main(void)
 		cmocka_unit_test(test_js_pack), cmocka_unit_test(test_js_pack_rare_everywhere),
 					   cmocka_unit_test(test_js_pack_guess_differs), cmocka_unit_test(test_js_pack_many_runs),
 		cmocka_unit_test(test_markdown_pages), cmocka_unit_test(test_lookups_by_shape),
+		cmocka_unit_test(test_lazy_shapes),
 		cmocka_unit_test(test_layout_holes), cmocka_unit_test(test_activity_html), cmocka_unit_test(test_lifecycle_html), cmocka_unit_test(test_strip_html), cmocka_unit_test(test_customer_md_slots),
 		cmocka_unit_test(test_fragments_builtin), cmocka_unit_test(test_html_contexts),
 	};
