@@ -530,6 +530,19 @@ static const char *last_of(const char *p, size_t n, const char *s, size_t len)
 	return found;
 }
 
+/* The decimal number at s, read no further than end (a PDF is no C string); false if s starts
+ * with no digit or the number exceeds max. */
+static bool digits_at(const char *s, const char *end, size_t max, size_t *v)
+{
+	size_t n = 0;
+	const char *d = s;
+	for (; d < end && *d >= '0' && *d <= '9'; d++)
+		if ((n = n * 10 + (size_t)(*d - '0')) > max)
+			return false;
+	*v = n;
+	return d > s;
+}
+
 typedef struct {
 	size_t at;		/* where in the PDF */
 	size_t from, len;	/* what: in the amendment's text */
@@ -629,7 +642,7 @@ static void pdf_amend(Buf *pdf, const ReportChart *const *figure, size_t nfigure
 	const char *xref = p ? last_of(p, pdf->len, "\nxref\n0 ", 8) : NULL;
 	const char *sx = p ? last_of(p, pdf->len, "startxref\n", 10) : NULL;
 	size_t count = 0;
-	if (!xref || !sx || sx < xref || sscanf(xref + 8, "%zu", &count) != 1 || count > pdf->len / 20)
+	if (!xref || !sx || sx < xref || !digits_at(xref + 8, end, pdf->len / 20, &count))
 		return;
 	const char *table = memchr(xref + 8, '\n', (size_t)(end - xref - 8));
 	static const char size[] = "trailer\n<< /Size ";
@@ -676,11 +689,15 @@ static void pdf_amend(Buf *pdf, const ReportChart *const *figure, size_t nfigure
 		buf_free(&out);
 		return;
 	}
-	unsigned long long start = strtoull(sx + 10, NULL, 10);
+	size_t start;
+	if (!digits_at(sx + 10, end, pdf->len, &start)) {
+		buf_free(&out);
+		return;
+	}
 	buf_put(&out, tail, (size_t)(line + 1 - tail));
 	size_t id = out.len;
 	buf_put(&out, line + 1, (size_t)(sx + 10 - line - 1));
-	buf_printf(&out, "%llu", start + shift);
+	buf_printf(&out, "%zu", start + shift);
 	const char *rest = sx + 10;
 	while (rest < end && *rest >= '0' && *rest <= '9')
 		rest++;
