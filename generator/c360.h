@@ -1807,6 +1807,9 @@ FileHash manifest_program(void);	/* c360's own bytes' hash */
 typedef struct SiteCheck SiteCheck;
 SiteCheck *manifest_check_start(const char *out, bool threaded);
 bool manifest_check_end(SiteCheck *c, FileHash inputs);	/* and frees c */
+/* The check manifest_check_end left for the build that follows (its inputs differed), its thread
+ * stopped and joined: for a build that stops before it writes the site. */
+void manifest_check_drop(void);
 /* .c360-inputs: the inputs' hash, then each page's of manifest_page_kept/made, by path. */
 bool manifest_write_inputs(FileHash inputs, Buf *err);
 /* Pages that need not be rendered: a page says what it is made from (a hash of its values and

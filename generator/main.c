@@ -687,6 +687,7 @@ static void report_counts(const SourceQuality q[SRC_COUNT], Verbosity v)
 /* Says what became of --out when a build or render (serve's builds too) stopped; the exit status. */
 static int stopped(const Options *o, bool existed)
 {
+	manifest_check_drop();	/* the previous site's files are not needed: its check's thread ends */
 	say(SAY_QUIET, "the %s stopped; %s %s", o->cmd->run == cmd_render ? "render" : "build", o->cfg.out_dir,
 	    existed ? "is unchanged" : "was not created");
 	return EXIT_BUILD;

@@ -497,6 +497,14 @@ bool manifest_check_end(SiteCheck *c, FileHash inputs)
 	return same;
 }
 
+void manifest_check_drop(void)
+{
+	if (!pending)
+		return;
+	__atomic_store_n(&pending->stop, true, __ATOMIC_RELAXED);
+	check_free(pending), pending = NULL;
+}
+
 /* The previous site's manifest: the pending check's, if it read out's manifest as it still is
  * (its files' states found), else read now. */
 static void old_take(const char *out)

@@ -5,6 +5,7 @@
 #include "harness.h"
 #include "cache_file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -1129,6 +1130,41 @@ static void test_fuzz_seeds_taken(void **state)
 	}
 }
 
+/* The threads of the process: /proc/self/task's entries. */
+static int task_count(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	int n = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* A site check whose inputs differed is left for the build that follows, its thread checking
+ * the previous site's files; a build that stops drops it (manifest_check_drop): the thread
+ * joined, none left running to the process's end (memcheck said its TLS possibly lost). */
+static void test_site_check_dropped(void **state)
+{
+	(void)state;
+	const char *dir = TEST_DIR "/test_cache.site";
+	mkdir(dir, 0777);
+	char *path = path_join(dir, INPUTS_NAME);
+	FILE *f = fopen(path, "w");
+	CHECK(f && fputs("0123456789abcdef0123456789abcdef\n", f) >= 0 && fclose(f) == 0, "%s written", path);
+	int before = task_count();
+	SiteCheck *c = manifest_check_start(dir, true);
+	CHECK(c != NULL, "no check of %s", dir);
+	CHECK(!manifest_check_end(c, (FileHash){0}), "inputs of another hash taken for the same");
+	manifest_check_drop();
+	CHECK(task_count() == before, "%d threads after the check was dropped, %d before", task_count(), before);
+	manifest_check_drop();	/* none left: nothing to do */
+	unlink(path);
+	free(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1150,6 +1186,7 @@ int main(void)
 		cmocka_unit_test(test_fuzz_seeds_taken),
 		cmocka_unit_test(test_write_of_nothing_is_eio),
 		cmocka_unit_test(test_cache_folder_says_why),
+		cmocka_unit_test(test_site_check_dropped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
