@@ -284,8 +284,8 @@ fi
 
 # ---- init: a report project with its own templates and theme
 run 0 init "$T/proj"
-err_has "^      $C360 build --config $T/proj/c360.conf --data EXPORTS --out SITE$"	# as it was run
-err_has "^      $C360 check --config $T/proj/c360.conf --data EXPORTS  "	# check first, the sample named
+err_has "^      ${C360##* } build --config $T/proj/c360.conf --data EXPORTS --out SITE$"	# as it was run (the binary: C360 may be valgrind and its options first)
+err_has "^      ${C360##* } check --config $T/proj/c360.conf --data EXPORTS  "	# check first, the sample named
 err_has "^      EXPORTS your exports' folder (or /.*/data/sample) and SITE"
 # every setting the new configuration shows commented out is one c360 takes as it is written
 sed 's/^# \([a-zA-Z_.]* = \)/\1/' "$T/proj/c360.conf" >"$T/all.conf"

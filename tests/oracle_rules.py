@@ -13,7 +13,7 @@ and quarantine reason of gold/ with its own. Where the SPEC is silent it follows
 number) and letters whose case needs Unicode's full mappings (U+FB01, U+01F0) are left to the
 unit tests. Deterministic (seeded); prints one line per difference and exits 1 if any.
 """
-import collections, csv, tempfile, datetime as dt, os, random, re as _re, subprocess, sys, unicodedata
+import collections, csv, shlex, tempfile, datetime as dt, os, random, re as _re, subprocess, sys, unicodedata
 class re:  # the oracle's patterns read ASCII digits only: "\\d" is [0-9] (U+0661 is no digit here)
     fullmatch=staticmethod(lambda p,s: _re.fullmatch(p,s,_re.A))
     split=staticmethod(_re.split)
@@ -296,7 +296,7 @@ def clean_page(s):
 
 
 ASOF = ['2100-12-31']
-C360 = os.environ.get('C360', './c360')
+C360 = shlex.split(os.environ.get('C360', './c360'))	# a command: valgrind and its options, maybe
 WS = [' ', '  ', '\t', '\u00a0', '\u2003', '\u3000', ' \t ', '\u2009']
 
 def rnd_ws(r):
@@ -666,7 +666,7 @@ def main():
         d, o = os.path.join(work, f'in{seed}'), os.path.join(work, f'out{seed}')
         rows = gen(seed, d, 1200 if modes is None else 300, modes)
         exp, quar, order = expected(rows, asof)
-        p = subprocess.run([C360, 'build', '--quiet', '--data', d, '--out', o, '--as-of', asof, '--customer-pages', 'none'],
+        p = subprocess.run([*C360, 'build', '--quiet', '--data', d, '--out', o, '--as-of', asof, '--customer-pages', 'none'],
                            capture_output=True, text=True)
         if p.returncode:
             diffs.append(('build failed', seed, p.stderr[-2000:]))
