@@ -2158,6 +2158,11 @@ static inline __attribute__((always_inline)) bool v_truthy(const Value *v)
 }
 #define SHAPE_SEED 0x9e3779b97f4a7c15u	/* an object with no keys yet */
 #define SHAPE_LAZY 0			/* an object whose shape is made when it is first read */
+/* An object's shape after one more key and its item's kind (v_set, v_shape_make). */
+static inline uint64_t shape_step(uint64_t shape, const char *key, VKind kind)
+{
+	return (shape ^ ((uintptr_t)key << 4 | kind)) * 0x100000001b3u;
+}
 static inline Value *v_obj(Arena *a)
 {
 	Value *v = v_new(a, V_OBJ);
@@ -2204,7 +2209,7 @@ static inline Value *v_set(Arena *a, Value *obj, const char *key, Value *item)
 		v_grow(a, obj);
 	obj->keys[obj->n] = key;
 	obj->items[obj->n++] = item;
-	obj->shape = (obj->shape ^ ((uintptr_t)key << 4 | item->kind)) * 0x100000001b3u;
+	obj->shape = shape_step(obj->shape, key, item->kind);
 	obj->lists |= item->kind == V_LIST;
 	return item;
 }

@@ -1496,10 +1496,10 @@ static void why_not(Buf *b, int err)
 		buf_printf(b, ": ulimit -n allows %llu at once; raise it, e.g. ulimit -n 1024", (unsigned long long)files.rlim_cur);
 }
 
-/* The cleaned exports not cached for the next build (site's cache folder), err why: kept, the first of a build, to be said once the sources are read (not if the build
- * stops: that is said). The site is whole; only the next build's time is lost, which is what
- * a user who made the limit of open files tight (a build needs a dozen or more, its cache two
- * more) is told. */
+/* The cleaned exports not cached for the next build (site's cache folder), err why: kept, the
+ * first of a build, to be said once the sources are read (not if the build stops: that is said).
+ * The site is whole; only the next build's time is lost, which is what a user who made the limit
+ * of open files tight (a build needs a dozen or more, its cache two more) is told. */
 static Buf cache_warning;
 static const char *cache_site;	/* the site whose cache it is (--out), for the warning */
 

@@ -124,7 +124,7 @@ uint64_t v_shape_make(Value *obj)
 {
 	uint64_t shape = SHAPE_SEED;
 	for (size_t i = 0; i < obj->n; i++)
-		shape = (shape ^ ((uintptr_t)obj->keys[i] << 4 | obj->items[i]->kind)) * 0x100000001b3u;
+		shape = shape_step(shape, obj->keys[i], obj->items[i]->kind);
 	obj->shape = shape;	/* SHAPE_LAZY again by chance (one in 2^64): made again when read, the same */
 	return shape;
 }
