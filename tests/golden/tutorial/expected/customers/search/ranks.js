@@ -1,1 +1,0 @@
-C360.ranks(1,"GJDKLACHMNBFEIO");

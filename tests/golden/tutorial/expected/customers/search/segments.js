@@ -1,1 +1,0 @@
-C360.segments(["Champions","Loyal","New","At Risk","Lost","Prospects"],"CFCCFCCCFFCCCCC");

@@ -1,1 +1,0 @@
-C360.tokens("6261",["bangalore",12]);

@@ -1,1 +1,0 @@
-C360.tokens("6672",["francisco",8]);

@@ -1,1 +1,0 @@
-C360.tokens("686f",["hotmail",16]);

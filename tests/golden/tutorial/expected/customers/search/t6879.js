@@ -1,1 +1,0 @@
-C360.tokens("6879",["hyderabad",28]);

@@ -1,1 +1,0 @@
-C360.tokens("6a6f",["john",0,"john",1,"john.doe@gmail.com",2]);

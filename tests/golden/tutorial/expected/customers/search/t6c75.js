@@ -1,1 +1,0 @@
-C360.tokens("6c75",["lucknow",52]);

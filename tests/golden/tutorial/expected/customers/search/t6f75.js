@@ -1,1 +1,0 @@
-C360.tokens("6f75",["outlook",8]);

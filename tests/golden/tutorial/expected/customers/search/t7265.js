@@ -1,1 +1,0 @@
-C360.tokens("7265",["rediffmail",24]);

@@ -1,1 +1,0 @@
-C360.tokens("746f",["tom",8,"tom@outlook.com",10]);
