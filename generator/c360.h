@@ -1099,8 +1099,9 @@ typedef struct {
 } RawTable;
 
 /* The latest date of a silver fact (an order, payment, ticket or session), as the default
- * as-of date is taken: its moment (MOMENT_NULL: no fact is dated), source and line (0: not known,
- * a rebuild's source whose rows are not read); and how many facts are dated on or before the
+ * as-of date is taken: its moment (MOMENT_NULL: no fact is dated), source and line (of the first
+ * row so dated; a rebuild's source whose rows are not read: the line its loading kept, the same;
+ * 0: not known); and how many facts are dated on or before the
  * as-of date (counted: of a rebuild's source not read for it, one if any is). */
 typedef struct {
 	int64_t when;
@@ -1292,7 +1293,8 @@ void silver_lazy_inferred(Source *src);
 /* What silver_finish reads of a lazy source's rows, gathered as loading checked each of them:
  * the rows whose customer is an orphan (row order: each one's line and orphan, so that inferring
  * their customers reads no row of the file), the latest date read by each date order
- * (MOMENT_NULL: none), and the rows with each flag and with any, each orphan's row with the
+ * (MOMENT_NULL: none) and the line of the first row dated so (the row a fresh build's
+ * quality_latest_event names), and the rows with each flag and with any, each orphan's row with the
  * orphan flag (as once its customer is inferred). */
 typedef struct {
 	uint32_t line, orphan;	/* orphan: k of the row's customer ORPHAN | k */
@@ -1301,6 +1303,7 @@ typedef struct {
 	LazyOrphanRow *orphan_rows;
 	size_t norphan_rows;
 	int64_t last[2];	/* by DateOrder */
+	uint32_t last_line[2];	/* the first row of last[o]'s line, by DateOrder (0: none) */
 	uint64_t flag_count[D_NFLAGS], flagged_rows;
 	FlagPicks picks;	/* each flag's first rows (their keys known while loading only) */
 } LazyFinish;

@@ -286,8 +286,8 @@ LatestEvent quality_latest_event(const Silver *s)
 			continue;
 		const LazyFinish *lf = silver_lazy_finish(src);
 		int64_t last = lf ? lf->last[src->order] : MOMENT_NULL;
-		if (lf)	/* a lazy source's rows are not read for it: no line */
-			event_seen(&e, last, (SourceId)i, 0, true);
+		if (lf)	/* a lazy source's rows are not read for it: the line loading kept */
+			event_seen(&e, last, (SourceId)i, lf->last_line[src->order], true);
 		if (lf && last != MOMENT_NULL && last <= after)	/* one counts at least; its rows are not read */
 			e.counted++;
 		for (size_t r = 0, n = !lf ? src->table.n : last > after ? src->table.n : 0; r < n; r++) {
