@@ -1006,11 +1006,12 @@ uint32_t flag_picks_wanted(const FlagPicks *p, uint32_t flags, uint32_t line);
 /* The row r (line, key) among the first rows of each flag in flags, if it is. */
 void flag_picks_add(FlagPicks *p, uint32_t flags, uint32_t row, uint32_t line, const char *key, uint32_t keylen);
 /* Flag k's example of row h of source id (a silver or gold row whole: its categories' labels in
- * dict[MAX_COLS], its customer a row of customers), its texts in a. */
-void flag_example_make(FlagExample *e, Arena *a, SourceId id, int k, const RowHead *h, const Dict *dict,
-		       const Table *customers);
+ * dict[MAX_COLS], its customer a row of customers; cfg's [categories], the labels it adds), its
+ * texts in a. */
+void flag_example_make(FlagExample *e, Arena *a, const Config *cfg, SourceId id, int k, const RowHead *h,
+		       const Dict *dict, const Table *customers);
 /* The examples of every chosen row, rows as row_of(ctx, row, buf) gives them (buf: ROW_MAX bytes). */
-void flag_examples_make(FlagExamples *x, const FlagPicks *p, Arena *a, SourceId id, const Dict *dict,
+void flag_examples_make(FlagExamples *x, const FlagPicks *p, Arena *a, const Config *cfg, SourceId id, const Dict *dict,
 			const Table *customers, const RowHead *(*row_of)(void *ctx, uint32_t row, char *buf), void *ctx);
 
 typedef struct Source Source;
