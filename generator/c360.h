@@ -1006,11 +1006,12 @@ uint32_t flag_picks_wanted(const FlagPicks *p, uint32_t flags, uint32_t line);
 /* The row r (line, key) among the first rows of each flag in flags, if it is. */
 void flag_picks_add(FlagPicks *p, uint32_t flags, uint32_t row, uint32_t line, const char *key, uint32_t keylen);
 /* Flag k's example of row h of source id (a silver or gold row whole: its categories' labels in
- * dict[MAX_COLS], its customer a row of customers), its texts in a. */
-void flag_example_make(FlagExample *e, Arena *a, SourceId id, int k, const RowHead *h, const Dict *dict,
-		       const Table *customers);
+ * dict[MAX_COLS], its customer a row of customers; cfg's [categories], the labels it adds), its
+ * texts in a. */
+void flag_example_make(FlagExample *e, Arena *a, const Config *cfg, SourceId id, int k, const RowHead *h,
+		       const Dict *dict, const Table *customers);
 /* The examples of every chosen row, rows as row_of(ctx, row, buf) gives them (buf: ROW_MAX bytes). */
-void flag_examples_make(FlagExamples *x, const FlagPicks *p, Arena *a, SourceId id, const Dict *dict,
+void flag_examples_make(FlagExamples *x, const FlagPicks *p, Arena *a, const Config *cfg, SourceId id, const Dict *dict,
 			const Table *customers, const RowHead *(*row_of)(void *ctx, uint32_t row, char *buf), void *ctx);
 
 typedef struct Source Source;
@@ -1099,8 +1100,9 @@ typedef struct {
 } RawTable;
 
 /* The latest date of a silver fact (an order, payment, ticket or session), as the default
- * as-of date is taken: its moment (MOMENT_NULL: no fact is dated), source and line (0: not known,
- * a rebuild's source whose rows are not read); and how many facts are dated on or before the
+ * as-of date is taken: its moment (MOMENT_NULL: no fact is dated), source and line (of the first
+ * row so dated; a rebuild's source whose rows are not read: the line its loading kept, the same;
+ * 0: not known); and how many facts are dated on or before the
  * as-of date (counted: of a rebuild's source not read for it, one if any is). */
 typedef struct {
 	int64_t when;
@@ -1292,7 +1294,8 @@ void silver_lazy_inferred(Source *src);
 /* What silver_finish reads of a lazy source's rows, gathered as loading checked each of them:
  * the rows whose customer is an orphan (row order: each one's line and orphan, so that inferring
  * their customers reads no row of the file), the latest date read by each date order
- * (MOMENT_NULL: none), and the rows with each flag and with any, each orphan's row with the
+ * (MOMENT_NULL: none) and the line of the first row dated so (the row a fresh build's
+ * quality_latest_event names), and the rows with each flag and with any, each orphan's row with the
  * orphan flag (as once its customer is inferred). */
 typedef struct {
 	uint32_t line, orphan;	/* orphan: k of the row's customer ORPHAN | k */
@@ -1301,6 +1304,7 @@ typedef struct {
 	LazyOrphanRow *orphan_rows;
 	size_t norphan_rows;
 	int64_t last[2];	/* by DateOrder */
+	uint32_t last_line[2];	/* the first row of last[o]'s line, by DateOrder (0: none) */
 	uint64_t flag_count[D_NFLAGS], flagged_rows;
 	FlagPicks picks;	/* each flag's first rows (their keys known while loading only) */
 } LazyFinish;

@@ -1373,7 +1373,7 @@ static const RowHead *gold_row(void *ctx, uint32_t r, char *buf)
  * rows (a build's): by line, then key, among the rows here; a fact dated after the as-of date,
  * which a build's gold has none of, is none. The facts are in file order in a build's gold (the
  * walk soon wants no row's key); the customers in id order, each flagged row looked at. */
-static void flag_examples(Gold *g, GoldStore *st)
+static void flag_examples(Gold *g, GoldStore *st, const Config *cfg)
 {
 	int64_t after = g->as_of == MOMENT_NULL ? INT64_MAX : (g->as_of + 1) * SECS_PER_DAY;
 	for (int i = 0; i < SRC_COUNT; i++) {
@@ -1386,8 +1386,8 @@ static void flag_examples(Gold *g, GoldStore *st)
 			if (want && (!fact || h->when == MOMENT_NULL || h->when < after))
 				flag_picks_add(&picks, want, (uint32_t)r, h->line, h->id, h->idlen);
 		}
-		flag_examples_make(&st->examples[i], &picks, &st->arena, (SourceId)i, st->dict[i], &st->table[SRC_CUSTOMERS],
-				   gold_row, (void *)t);
+		flag_examples_make(&st->examples[i], &picks, &st->arena, cfg, (SourceId)i, st->dict[i],
+				   &st->table[SRC_CUSTOMERS], gold_row, (void *)t);
 		g->quality[i].examples = &st->examples[i];
 	}
 }
@@ -1410,7 +1410,7 @@ bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg)
 	keep_reads(st, read);
 	missing_rows(g, &read[GT_KPI_SUMMARY], &read[GT_CUSTOMER_360], &read[GT_DEVICES]);
 	number_methods(g);
-	flag_examples(g, st);
+	flag_examples(g, st, cfg);
 	g->now.as_of = g->as_of;
 	g->week_before.as_of = g->as_of == MOMENT_NULL ? MOMENT_NULL : g->as_of - 7;
 	g->order = xmalloc((nc + 1) * sizeof *g->order);

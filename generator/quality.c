@@ -286,8 +286,8 @@ LatestEvent quality_latest_event(const Silver *s)
 			continue;
 		const LazyFinish *lf = silver_lazy_finish(src);
 		int64_t last = lf ? lf->last[src->order] : MOMENT_NULL;
-		if (lf)	/* a lazy source's rows are not read for it: no line */
-			event_seen(&e, last, (SourceId)i, 0, true);
+		if (lf)	/* a lazy source's rows are not read for it: the line loading kept */
+			event_seen(&e, last, (SourceId)i, lf->last_line[src->order], true);
 		if (lf && last != MOMENT_NULL && last <= after)	/* one counts at least; its rows are not read */
 			e.counted++;
 		for (size_t r = 0, n = !lf ? src->table.n : last > after ? src->table.n : 0; r < n; r++) {
@@ -418,12 +418,23 @@ static void example_value(FlagExample *e, Arena *a, int col, const char *s, size
 						s ? arena_strndup(a, s, n) : ""};
 }
 
+/* Whether label s is one [categories] of cfg adds to kind's (a value its words map to it is known). */
+static bool category_label_added(const Config *cfg, CatKind kind, Str s)
+{
+	for (size_t i = 0; cfg && i < cfg->nwords[kind]; i++)
+		if (strlen(cfg->words[kind][i].label) == s.n && memcmp(cfg->words[kind][i].label, s.p, s.n) == 0)
+			return true;
+	return false;
+}
+
 /* What flag k names in a row, as gold has it: the date, e-mail or amount it emptied (or a
  * negative amount), the customer not in the CRM, each category value that is none of c360's own
- * labels (kept as written, title-cased; a label [categories] adds is one gold cannot tell from
- * them). A ragged row, invalid UTF-8 and a NUL byte name no column: none. */
-void flag_example_make(FlagExample *e, Arena *a, SourceId id, int k, const RowHead *h, const Dict *dict,
-		       const Table *customers)
+ * labels nor one cfg's [categories] adds (kept as written, title-cased); if there is none, each
+ * label [categories] adds (a value no word knows, written as such a label, is kept as it: gold
+ * cannot tell them apart, and the row's flag is of one of them). A ragged row, invalid UTF-8 and
+ * a NUL byte name no column: none. */
+void flag_example_make(FlagExample *e, Arena *a, const Config *cfg, SourceId id, int k, const RowHead *h,
+		       const Dict *dict, const Table *customers)
 {
 	const SourceDef *def = &source_defs[id];
 	int code = D_FIRST_FLAG + k;
@@ -455,29 +466,32 @@ void flag_example_make(FlagExample *e, Arena *a, SourceId id, int k, const RowHe
 			example_value(e, a, def->customer_col, c->id, c->idlen);
 		}
 	} else if (code == D_UNKNOWN_CATEGORY) {
-		for (int c = 0; c < def->ncols; c++) {
-			const ColumnRule *rule = &def->rule[c];
-			if (rule->kind != COL_CATEGORY || !clean_category_ruled(rule->category))
-				continue;
-			uint32_t label;
-			memcpy(&label, fact_field(h, id, c), sizeof label);
-			if (label < clean_category_builtin(rule->category) || label >= dict[c].n)
-				continue;	/* one of c360's own */
-			Str s = dict_str(&dict[c], label);
-			example_value(e, a, c, s.p, s.n);
-		}
+		for (int added = 0; added < 2 && !e->nvalues; added++)	/* the configuration's only if none else */
+			for (int c = 0; c < def->ncols; c++) {
+				const ColumnRule *rule = &def->rule[c];
+				if (rule->kind != COL_CATEGORY || !clean_category_ruled(rule->category))
+					continue;
+				uint32_t label;
+				memcpy(&label, fact_field(h, id, c), sizeof label);
+				if (label < clean_category_builtin(rule->category) || label >= dict[c].n)
+					continue;	/* one of c360's own */
+				Str s = dict_str(&dict[c], label);
+				if (category_label_added(cfg, rule->category, s) == added)
+					example_value(e, a, c, s.p, s.n);
+			}
 	}
 	buf_free(&b);
 }
 
-void flag_examples_make(FlagExamples *x, const FlagPicks *p, Arena *a, SourceId id, const Dict *dict,
+void flag_examples_make(FlagExamples *x, const FlagPicks *p, Arena *a, const Config *cfg, SourceId id, const Dict *dict,
 			const Table *customers, const RowHead *(*row_of)(void *ctx, uint32_t row, char *buf), void *ctx)
 {
 	char buf[ROW_MAX] __attribute__((aligned(8)));
 	memset(x, 0, sizeof *x);
 	for (int k = 0; k < D_NFLAGS; k++) {
 		for (unsigned i = 0; i < p->n[k]; i++)
-			flag_example_make(&x->row[k][i], a, id, k, row_of(ctx, p->pick[k][i].row, buf), dict, customers);
+			flag_example_make(&x->row[k][i], a, cfg, id, k, row_of(ctx, p->pick[k][i].row, buf), dict,
+					  customers);
 		x->n[k] = p->n[k];
 	}
 }

@@ -1495,7 +1495,7 @@ static void check_rows(Source *src, int64_t as_of, int64_t oldest, const Table *
 			flag_picks_add(&picks, want, (uint32_t)r, h->line, key.p, (uint32_t)key.n);
 		}
 	}
-	flag_examples_make(&src->examples, &picks, &src->arena, src->id, src->dict, customers, example_row, src);
+	flag_examples_make(&src->examples, &picks, &src->arena, src->cfg, src->id, src->dict, customers, example_row, src);
 	for (int k = 0; k < D_NFLAGS; k++)
 		diag_set_count(&src->diags, (DiagCode)(D_FIRST_FLAG + k), src->flag_count[k]);
 	for (int k = 0; k < D_NREASONS; k++)

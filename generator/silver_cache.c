@@ -882,7 +882,8 @@ static void lazy_finish_add(LazySource *z, const RowHead *x, size_t i, const cha
 	bool packed = z->ambiguous && w != MOMENT_NULL && w >= (int64_t)1 << 62;	/* when_ok: read each way */
 	for (int o = ORDER_DAY_FIRST; o <= ORDER_MONTH_FIRST; o++) {
 		int64_t v = packed ? silver_resolve_when(w, (DateOrder)o, z->timestamp) : w;
-		f->last[o] = v > f->last[o] ? v : f->last[o];	/* MOMENT_NULL is below every moment */
+		if (v > f->last[o])	/* MOMENT_NULL is below every moment; of rows dated alike, the first */
+			f->last[o] = v, f->last_line[o] = x->line;
 	}
 	uint32_t flags = x->flags & F_ROW_FLAGS;
 	if (x->customer & ORPHAN) {
@@ -959,6 +960,7 @@ static bool lazy_rows_ok(LazySource *z, const CacheHead *h, Reader *r, size_t nc
 		return true;
 	}
 	z->fin.last[ORDER_DAY_FIRST] = z->fin.last[ORDER_MONTH_FIRST] = MOMENT_NULL;
+	z->fin.last_line[ORDER_DAY_FIRST] = z->fin.last_line[ORDER_MONTH_FIRST] = 0;
 	size_t per = CACHE_SLICE / z->in + 1, slice = per * z->in;	/* whole rows: none across an edge */
 	char *buf = xmalloc(slice);
 	FileHasher *body = file_hasher_new(), *text = file_hasher_new();
@@ -1088,7 +1090,7 @@ void silver_lazy_free(Source *src)
  * build read out of bounds, and each offset the kept check gives is bounded by the file. */
 enum { LAZY_MARGIN_NS = 3000000000 };
 #define LAZY_MAGIC "c360lzy"
-#define LAZY_VERSION 2u	/* 2: each flag's first rows */
+#define LAZY_VERSION 3u	/* 2: each flag's first rows; 3: the latest date's line */
 
 typedef struct {
 	FileHash sum;			/* the cache file's (CacheHead.sum) */
@@ -1097,6 +1099,7 @@ typedef struct {
 	int64_t began;			/* when the build that checked it began to load it, in ns */
 	uint64_t ncu, norphans, text_end, safe_customer;
 	int64_t last[2];
+	uint64_t last_line[2];		/* LazyFinish.last_line */
 	uint32_t pick_row[D_NFLAGS][FLAG_EXAMPLES], pick_line[D_NFLAGS][FLAG_EXAMPLES];	/* LazyFinish.picks */
 	uint64_t npicks[D_NFLAGS];
 	uint64_t flag_count[D_NFLAGS], flagged_rows, norphan_rows;
@@ -1136,7 +1139,7 @@ static void lazy_check_load(LazySource *z, const char *dir, const Source *src, c
 		  (c.safe_customer & ORPHAN ? (c.safe_customer & ~ORPHAN) < c.norphans : c.safe_customer < ncu) &&
 		  c.safe_customer <= UINT32_MAX;
 	for (int o = 0; ok && o < 2; o++)
-		ok = c.last[o] == MOMENT_NULL || cache_moment_ok(c.last[o]);
+		ok = (c.last[o] == MOMENT_NULL || cache_moment_ok(c.last[o])) && c.last_line[o] <= UINT32_MAX;
 	for (int k = 0; ok && k < D_NFLAGS; k++) {
 		ok = c.flag_count[k] <= h->nrows && c.npicks[k] <= FLAG_EXAMPLES && c.npicks[k] <= c.flag_count[k];
 		for (unsigned i = 0; ok && i < c.npicks[k]; i++)	/* rows of the file, in order */
@@ -1160,7 +1163,7 @@ static void lazy_check_load(LazySource *z, const char *dir, const Source *src, c
 		return;
 	}
 	z->fin = (LazyFinish){.orphan_rows = rows, .norphan_rows = c.norphan_rows, .last = {c.last[0], c.last[1]},
-			      .flagged_rows = c.flagged_rows};
+			      .last_line = {(uint32_t)c.last_line[0], (uint32_t)c.last_line[1]}, .flagged_rows = c.flagged_rows};
 	memcpy(z->fin.flag_count, c.flag_count, sizeof c.flag_count);
 	for (int k = 0; k < D_NFLAGS; k++) {	/* their keys not known: no row is added to them */
 		z->fin.picks.n[k] = (uint8_t)c.npicks[k];
@@ -1196,6 +1199,7 @@ static void lazy_check_save(const LazySource *z, const char *dir, const Source *
 		       z->text_end,
 		       z->safe_customer,
 		       {z->fin.last[0], z->fin.last[1]},
+		       {z->fin.last_line[0], z->fin.last_line[1]},
 		       {{0}},
 		       {{0}},
 		       {0},

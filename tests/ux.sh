@@ -88,6 +88,38 @@ run 0 check --data "$FIXTURE" --as-of 2026-01-01
 has "$T/err" "$gap"
 run 0 build --data "$FIXTURE" --as-of 2026-01-01 --out "$T/gap-site"
 has "$T/err" "$gap"
+# ... and so does a rebuild whose sessions are not read again (silver_cache.c's lazy source),
+# with the line a fresh build names: the first of the sessions at the latest moment (S19 to S21
+# at S04's, on lines 20 to 22), kept as loading checked the cache file, then with the check kept
+mkdir "$T/tie"
+cp "$FIXTURE"/*.csv "$T/tie/"
+printf 'S19,104,/home,2024-03-11 03:30,android\nS20,105,/home,2024-03-11T03:30Z,android\nS21,106,/home,2024-03-10 22:30 -05:00,android\n' \
+	>>"$T/tie/web_activities.csv"
+run 0 build --data "$T/tie" --as-of 2026-01-01 --out "$T/tie-site"
+has "$T/err" "$gap"
+grep 'warning: --as-of' "$T/err" >"$T/tie-fresh"
+# tie_rebuild WHAT KEPT: a rebuild of tie-site names the line as the fresh build did; KEPT: 1 if
+# the sessions' check is the previous build's
+tie_rebuild() {
+	run 0 build --verbose --data "$T/tie" --as-of 2026-01-01 --out "$T/tie-site"
+	grep -q 'web_activities.csv: its cache as the previous build checked it' "$T/err" && kept=1 || kept=0
+	[ "$kept" = "$2" ] && pass || fail "$1: the sessions' check kept: $kept, want $2"
+	grep 'warning: --as-of' "$T/err" | cmp -s - "$T/tie-fresh" && pass ||
+		fail "$1: the as-of warning differs from a fresh build's: $(grep 'warning: --as-of' "$T/err" | cut -c1-120)"
+}
+tie_rebuild "a rebuild, the sessions' cache checked whole" 0
+touch -d '10 seconds ago' "$T/tie-site/.c360-cache/web_activities"	# checked whole: then its check is kept
+tie_rebuild "a rebuild, the sessions' cache's mtime set back" 0
+tie_rebuild "a rebuild, the sessions' check kept" 1
+# ... and of the latest moment as the sessions' date order reads it (month-first: S22's Dec 3 on
+# line 23; day-first would read S23's Nov 3, line 24), the sessions changed then not
+printf 'S22,107,/home,12/03/2024 10:00,android\nS23,108,/home,03/11/2024 12:00,android\n' >>"$T/tie/web_activities.csv"
+run 0 build --data "$T/tie" --as-of 2026-01-01 --out "$T/tie-fresh-site"
+has "$T/err" '^c360: warning: --as-of 2026-01-01 is 394 days after the latest event in the data, 2024-12-03 (web_activities.csv line 23): '
+grep 'warning: --as-of' "$T/err" >"$T/tie-fresh"
+run 0 build --data "$T/tie" --as-of 2026-01-01 --out "$T/tie-site"
+tie_rebuild "a rebuild, the sessions' dates ambiguous" 0
+rm -rf "$T/tie" "$T/tie-site" "$T/tie-fresh-site" "$T/tie-fresh"
 run 0 check --data "$FIXTURE" --as-of 2024-06-09	# 90 days: the window (Mar 11, Jun 9] holds no day of it
 has "$T/err" "^c360: warning: --as-of 2024-06-09 is 90 days after"
 run 0 check --data "$FIXTURE" --as-of 2024-06-08	# 89: its last day is in the window
