@@ -3,6 +3,7 @@
 #define C360_H
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1918,6 +1919,14 @@ void out_abort(const char *staging);
  * folder and end the process with 128 + the signal, saying what became of out (which existed
  * before, or not). */
 void out_guard(const char *out, bool existed);
+/* The signals that stop a build: SIGINT, SIGTERM and SIGHUP, but those ignored (nohup's). */
+void out_signals(sigset_t *set);
+/* What an interruption now says of out (which existed before the build, or not): serve's
+ * builds, each its own. */
+void out_guard_set(const char *out, bool existed);
+/* The staging folder removed, what became of out said (out_guard_set's), the process ended with
+ * 128 + sig: a build interrupted (from a thread that waits for the signals the others block). */
+__attribute__((noreturn)) void out_interrupt(int sig);
 bool out_mkdir(const char *dir, const char *sub, Buf *err);
 /* May c360 write the files `ours` into dir? Yes if dir does not exist or is empty, or holds the
  * marker and nothing but `ours`; with force, always. Else false after saying why in err. */

@@ -998,14 +998,18 @@ static int cmd_check(Options *o)
 
 static bool load_config(Options *o);
 
-/* serve's build: the configuration file read again, then the build (serve stops on its own
- * signals between builds, so no guard). */
+/* serve's build: the configuration file read again, then the build (serve's own thread takes
+ * the signals: one during the build ends it with out_interrupt, which says this of --out). */
 static int rebuild(void *ctx)
 {
 	Options *o = ctx;
 	config_free(&o->cfg);
 	o->cfg = o->base;
-	return load_config(o) ? build(o, exists(o->cfg.out_dir)) : EXIT_BUILD;
+	if (!load_config(o))
+		return EXIT_BUILD;
+	bool existed = exists(o->cfg.out_dir);
+	out_guard_set(o->cfg.out_dir, existed);
+	return build(o, existed);
 }
 
 /* serve: a build, then --out served and built again whenever a source changes. */

@@ -944,38 +944,56 @@ void out_abort(const char *staging)
 
 /* ---- SIGINT, SIGTERM and SIGHUP: the staging folder goes, the previous site stays */
 
-static const char *guarded_out;
+static char *guarded_out;	/* under staging_mu */
 static bool guarded_existed;
 
-/* The thread that waits for the signals the other threads block: it removes the staging
- * folder and ends the process with 128 + the signal's number, saying what became of out. */
+void out_guard_set(const char *out, bool existed)
+{
+	char *copy = xstrdup(out);
+	pthread_mutex_lock(&staging_mu);
+	free(guarded_out);
+	guarded_out = copy, guarded_existed = existed;
+	pthread_mutex_unlock(&staging_mu);
+}
+
+void out_interrupt(int sig)
+{
+	pthread_mutex_lock(&staging_mu);	/* held to the end: no swap or spare's move can follow */
+	if (staging_dir)
+		remove_while_written(staging_dir, NULL);
+	char line[PATH_MAX + 64];
+	snprintf(line, sizeof line, "interrupted; %s %s", guarded_out ? guarded_out : "the site",
+		 staging_swapped ? "already holds the new site" : guarded_existed ? "is unchanged" : "was not created");
+	console_last(line);
+	_exit(128 + sig);
+}
+
+/* The thread that waits for the signals the other threads block (out_interrupt). */
 static void *guard(void *arg)
 {
 	sigset_t *set = arg;
 	int sig = 0;
 	while (sigwait(set, &sig) != 0)
 		;
-	pthread_mutex_lock(&staging_mu);
-	if (staging_dir)
-		remove_while_written(staging_dir, NULL);
-	char line[PATH_MAX + 64];
-	snprintf(line, sizeof line, "interrupted; %s %s", guarded_out, staging_swapped ? "already holds the new site"
-		 : guarded_existed ? "is unchanged" : "was not created");
-	console_last(line);
-	_exit(128 + sig);
+	out_interrupt(sig);
+}
+
+void out_signals(sigset_t *set)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		struct sigaction now;
+		if (sigaction(sigs[i], NULL, &now) == 0 && now.sa_handler != SIG_IGN)	/* ignored stays ignored */
+			sigaddset(set, sigs[i]);
+	}
 }
 
 void out_guard(const char *out, bool existed)
 {
 	static sigset_t set;
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
-		struct sigaction now;
-		if (sigaction(sigs[i], NULL, &now) == 0 && now.sa_handler != SIG_IGN)	/* ignored stays ignored */
-			sigaddset(&set, sigs[i]);
-	}
-	guarded_out = out, guarded_existed = existed;
+	out_signals(&set);
+	out_guard_set(out, existed);
 	pthread_t t;
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (pthread_create(&t, NULL, guard, &set) == 0)

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <sys/inotify.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -81,6 +80,9 @@ typedef struct {
 	atomic_ulong generation;	/* successful builds so far */
 	pthread_mutex_t lock;
 	char *failed;		/* under lock: the last rebuild's messages, if it failed (FAILED_URL) */
+	bool building, stopping;	/* under lock: a build runs; a signal came between builds */
+	sigset_t stop;		/* SIGHUP, SIGINT, SIGTERM, blocked in every thread: the signals' thread takes them */
+	int wake[2];		/* a pipe: the signals' thread writes a byte once one came between builds */
 } Server;
 
 /* libmicrohttpd's functions c360 calls, opened with it when a site is first served (lib_load). */
@@ -497,13 +499,45 @@ static int listen_on(const char *addr, unsigned *port)
 	return -1;
 }
 
+/* The thread that takes SIGHUP, SIGINT and SIGTERM: during a build, it ends the process as an interrupted
+ * `c360 build` ends (the staging folder removed, the previous site whole, 128 + the signal:
+ * out_interrupt); between builds, the server stops with status 0 (a byte on wake). */
+static void *signals(void *arg)
+{
+	Server *sv = arg;
+	int sig = 0;
+	while (sigwait(&sv->stop, &sig) != 0)
+		;
+	pthread_mutex_lock(&sv->lock);
+	if (sv->building)
+		out_interrupt(sig);
+	sv->stopping = true;
+	pthread_mutex_unlock(&sv->lock);
+	while (write(sv->wake[1], "", 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+/* A build, unless a signal came since the last: its status (1 if none ran). */
+static int build_once(Server *sv, const ServeOptions *so)
+{
+	pthread_mutex_lock(&sv->lock);
+	bool go = sv->building = !sv->stopping;
+	pthread_mutex_unlock(&sv->lock);
+	int status = go ? so->build(so->ctx) : 1;
+	pthread_mutex_lock(&sv->lock);
+	sv->building = false;
+	pthread_mutex_unlock(&sv->lock);
+	return status;
+}
+
 static void rebuild(Server *sv, const ServeOptions *so, Watch *w)
 {
 	say(SAY_NORMAL, "%s changed; rebuilding", w->changed.len ? buf_cstr(&w->changed) : "a source");
 	w->changed.len = 0;
 	Buf said = {0};
 	console_capture(&said);
-	bool failed = so->build(so->ctx) != 0;
+	bool failed = build_once(sv, so) != 0;
 	console_capture(NULL);
 	pthread_mutex_lock(&sv->lock);
 	free(sv->failed);
@@ -520,10 +554,10 @@ static void rebuild(Server *sv, const ServeOptions *so, Watch *w)
 	watch_sources(w, so->cfg);
 }
 
-/* Rebuilds after changes (once they settle) until SIGINT or SIGTERM arrives on sigfd. */
-static void serve_loop(Server *sv, const ServeOptions *so, Watch *w, int sigfd)
+/* Rebuilds after changes (once they settle) until a signal's byte arrives on wake. */
+static void serve_loop(Server *sv, const ServeOptions *so, Watch *w)
 {
-	struct pollfd pf[2] = {{.fd = sigfd, .events = POLLIN}, {.fd = w->fd, .events = POLLIN}};
+	struct pollfd pf[2] = {{.fd = sv->wake[0], .events = POLLIN}, {.fd = w->fd, .events = POLLIN}};
 	int64_t first = -1, due = -1;	/* the first change not yet built, and when to build */
 	for (;;) {
 		int64_t now = now_ms();
@@ -544,8 +578,8 @@ static void serve_loop(Server *sv, const ServeOptions *so, Watch *w, int sigfd)
 	}
 }
 
-/* Signals stop the server only between builds (they are blocked, and read from a signalfd), so
- * a build is never cut short and nothing is left half made. */
+/* SIGHUP, SIGINT and SIGTERM stop the server (between builds, status 0) or its build (as `c360 build` is
+ * stopped: nothing left half made, the previous site served until then left whole). */
 int serve(const ServeOptions *so)
 {
 	Buf why = {0};
@@ -554,22 +588,24 @@ int serve(const ServeOptions *so)
 		buf_free(&why);
 		return 1;
 	}
-	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);	/* before any thread starts: they inherit it */
-	signal(SIGPIPE, SIG_IGN);
 	struct in_addr bound;
 	Server sv = {.out = so->cfg->out_dir, .pid = (long)getpid(), .lock = PTHREAD_MUTEX_INITIALIZER,
-		     .loopback = inet_pton(AF_INET, so->bind, &bound) == 1 && (ntohl(bound.s_addr) >> 24) == 127};
+		     .loopback = inet_pton(AF_INET, so->bind, &bound) == 1 && (ntohl(bound.s_addr) >> 24) == 127,
+		     .wake = {-1, -1}};
+	out_signals(&sv.stop);	/* SIGHUP if not ignored (nohup) */
+	sigaddset(&sv.stop, SIGINT);	/* always: a shell starts a job in the background ignoring it */
+	sigaddset(&sv.stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sv.stop, NULL);	/* before any thread starts: they inherit it */
+	signal(SIGPIPE, SIG_IGN);
 	unsigned port = so->port;
-	int status = 1, sigfd = signalfd(-1, &stop, SFD_CLOEXEC), sock = listen_on(so->bind, &port);
+	pthread_t taker;
+	bool taking = pipe2(sv.wake, O_CLOEXEC) == 0 && pthread_create(&taker, NULL, signals, &sv) == 0;
+	int status = 1, sock = listen_on(so->bind, &port);
 	Watch w = {.fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)};
 	struct MHD_Daemon *d = NULL;
-	if (sigfd < 0 || w.fd < 0)
+	if (!taking || w.fd < 0)
 		say(SAY_QUIET, "error: cannot watch for changes: %s", strerror(errno));
-	if (sigfd < 0 || w.fd < 0 || sock < 0 || so->build(so->ctx) != 0)
+	if (!taking || w.fd < 0 || sock < 0 || build_once(&sv, so) != 0)
 		goto out;
 	watch_sources(&w, so->cfg);
 	/* at most PER_ADDRESS connections from one address: one that holds many open (a request sent a
@@ -586,7 +622,7 @@ int serve(const ServeOptions *so)
 	}
 	sock = -1;	/* the server closes it */
 	say(SAY_QUIET, "serving %s at http://%s:%u/ (Ctrl-C stops)", sv.out, so->bind, port);
-	serve_loop(&sv, so, &w, sigfd);
+	serve_loop(&sv, so, &w);
 	mhd.stop_daemon(d);
 	status = 0;
 out:
@@ -594,8 +630,13 @@ out:
 		close(sock);
 	if (w.fd >= 0)
 		watch_free(&w);
-	if (sigfd >= 0)
-		close(sigfd);
+	if (taking) {	/* its wait ended by a signal of its own, if none came */
+		pthread_kill(taker, SIGTERM);
+		pthread_join(taker, NULL);
+	}
+	for (int i = 0; i < 2; i++)
+		if (sv.wake[i] >= 0)
+			close(sv.wake[i]);
 	free(sv.failed);
 	return status;
 }

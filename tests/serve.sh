@@ -247,6 +247,27 @@ check [ -f "$T/site/index.html" ]
 ls "$T" | grep '\.tmp-' >"$T/left"
 check [ ! -s "$T/left" ]
 
+# --- a signal during a build ends it as it ends `c360 build`: status 128 + the signal, the site
+# served until then whole, nothing left beside it (here a build that would never end: a [sql]
+# SELECT that loops over no row; serve waited for the build's end, and never stopped)
+cp -r "$T/p" "$T/p6"
+start "$T/log6" --config "$T/p6/c360.conf" --data "$T/data" --out "$T/site6" && {
+	cp -a "$T/site6" "$T/site6.before"
+	printf '[sql]\nsupport_tickets = WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x AS ticket_id, x AS customer_id, x AS issue_type, x AS ticket_date, x AS resolution_status FROM r WHERE x < 0\n' \
+		>>"$T/p6/c360.conf"
+	check until_ok grep -q "changed; rebuilding" "$T/log6"
+	sleep 1	# the build in its SELECT
+	kill -INT "$pid"
+	until_ok grep -q "^c360: interrupted; $T/site6 is unchanged$" "$T/log6" && pass ||
+		{ fail "c360 serve not stopped by SIGINT during a build: $(tail -2 "$T/log6")"; kill -KILL "$pid"; }
+	wait "$pid"
+	check [ $? = 130 ]
+	diff -r "$T/site6" "$T/site6.before" >"$T/diff" && pass || fail "an interrupted rebuild changed the site: $(head -3 "$T/diff")"
+	ls "$T" | grep '\.tmp-' >"$T/left"
+	check [ ! -s "$T/left" ]
+	rm -rf "$T/site6.before"
+}
+
 # hold N OPEN FROM: N connections to the server from 127.0.0.1, each holding a request half sent;
 # OPEN of them still open a second later (any: not counted), and a request from FROM (an address
 # of this machine; "": 127.0.0.1) still answered
