@@ -81,7 +81,7 @@ typedef struct {
 	pthread_mutex_t lock;
 	char *failed;		/* under lock: the last rebuild's messages, if it failed (FAILED_URL) */
 	bool building, stopping;	/* under lock: a build runs; a signal came between builds */
-	sigset_t stop;		/* SIGHUP, SIGINT, SIGTERM, blocked in every thread: the signals' thread takes them */
+	sigset_t stop;		/* SIGHUP, SIGINT, SIGTERM: blocked in every thread, the signals' thread's */
 	int wake[2];		/* a pipe: the signals' thread writes a byte once one came between builds */
 } Server;
 
@@ -499,9 +499,9 @@ static int listen_on(const char *addr, unsigned *port)
 	return -1;
 }
 
-/* The thread that takes SIGHUP, SIGINT and SIGTERM: during a build, it ends the process as an interrupted
- * `c360 build` ends (the staging folder removed, the previous site whole, 128 + the signal:
- * out_interrupt); between builds, the server stops with status 0 (a byte on wake). */
+/* The thread that takes SIGHUP, SIGINT and SIGTERM: during a build, it ends the process as an
+ * interrupted `c360 build` ends (the staging folder removed, the previous site whole, 128 + the
+ * signal: out_interrupt); between builds, the server stops with status 0 (a byte on wake). */
 static void *signals(void *arg)
 {
 	Server *sv = arg;
@@ -578,8 +578,8 @@ static void serve_loop(Server *sv, const ServeOptions *so, Watch *w)
 	}
 }
 
-/* SIGHUP, SIGINT and SIGTERM stop the server (between builds, status 0) or its build (as `c360 build` is
- * stopped: nothing left half made, the previous site served until then left whole). */
+/* SIGHUP, SIGINT and SIGTERM stop the server (between builds, status 0) or its build (as `c360
+ * build` is stopped: nothing left half made, the previous site served until then left whole). */
 int serve(const ServeOptions *so)
 {
 	Buf why = {0};
