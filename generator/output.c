@@ -953,6 +953,7 @@ void out_guard_set(const char *out, bool existed)
 	pthread_mutex_lock(&staging_mu);
 	free(guarded_out);
 	guarded_out = copy, guarded_existed = existed;
+	staging_swapped = false;	/* a build begins (serve's next): the last one's swap is not its */
 	pthread_mutex_unlock(&staging_mu);
 }
 
