@@ -1919,7 +1919,7 @@ rm -rf "$T/em" "$T"/em.tmp-*
 # ---- the charts drawn by Cairo (charts/*.png, the PDF's) take the series' colours of the theme's
 # style.css (its light :root's --s0..--s3): a rebuild after the brand's colour is set redraws them
 # as a fresh build would; a colour written as a var() is a warning at its line
-$C360 init "$T/brand" >/dev/null
+$C360 init "$T/brand" >/dev/null 2>&1
 run 0 build --config "$T/brand/c360.conf" --data "$FIXTURE" --out "$T/bs"
 cp "$T/bs/charts/orders.png" "$T/orders-before.png" && cp "$T/bs/weekly/report.pdf" "$T/pdf-before.pdf"
 printf ':root { --s0: #c81e5a; }\n@media print { :root { --s1: #000; } }\n:root {\n\t--s2: var(--accent);\n}\n' \
