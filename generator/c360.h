@@ -588,6 +588,7 @@ typedef struct {
 	size_t field_max;	/* bytes of one value shown on a page; the gold tables keep it whole */
 	size_t page_max;	/* bytes of one page, and of what a template writes */
 	int chart_max;		/* values a chart shows; the rest are added up in one bar */
+	int sql_timeout;	/* seconds a [sql] SELECT may run */
 	const char *keep;	/* names in --out that every build keeps, separated by commas */
 	const char *customer_pages;	/* files, packed, top N or none as set; NULL: by the customer count */
 	const char *customer_pages_by;	/* what set it: "customer_pages", or "--customer-pages" */

@@ -32,6 +32,7 @@ void config_defaults(Config *c)
 	c->field_max = 64u << 10;
 	c->page_max = 16u << 20;
 	c->chart_max = 10;
+	c->sql_timeout = 600;
 	c->keep = ".git, CNAME, .nojekyll, README.md";
 	c->cache = true;
 }
@@ -380,6 +381,15 @@ static bool set_chart_max(SetArgs *a)
 	return ok;
 }
 
+static bool set_sql_timeout(SetArgs *a)
+{
+	long long n;
+	bool ok = number_in(a, 1, 86400, &n);
+	if (ok)
+		a->c->sql_timeout = (int)n;
+	return ok;
+}
+
 /* How figures are written: a few characters, no digits, control characters or quotes inside;
  * quotes around the value keep spaces ("" for none). NULL if the value is not such a text. */
 static const char *number_text(SetArgs *a, size_t max)
@@ -597,6 +607,8 @@ static const Setting settings[] = {
 	 "packed above", set_customer_pages, AT(customer_pages), 's'},
 	{"", "chart_max_values", "bars a chart shows, 1 to 1000 (the rest are added up in one more)", set_chart_max,
 	 AT(chart_max), 'i'},
+	{"", "sql_timeout", "seconds a [sql] SELECT may run, 1 to 86400 (a longer one stops the build)", set_sql_timeout,
+	 AT(sql_timeout), 'i'},
 	{"files", "SOURCE", "a file name in the data folder (no /), e.g. orders = order_export.csv", set_file, 0, '-'},
 	{"columns", "SOURCE.COLUMN", "more header names for it, separated by commas, e.g. customers.email = mail",
 	 set_alias, 0, '-'},

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <time.h>
 
 /* What amount() met in the SELECT being run: the values it could not read, the first of each
  * kind kept to be named. */
@@ -486,12 +487,29 @@ static int only_reading(void *denied, int action, const char *a, const char *b, 
 /* A SELECT's rows are bounded (four times the rows of the files, and a hundred thousand), and so
  * are its bytes (four times the files', and 64 MiB; a value, a string or a blob SQLite makes,
  * too): a recursive WITH without an end, a join of everything with everything or randomblob(1e9)
- * would fill memory. Its work is not: a correlated subquery over big tables (the Olist
- * example's) may take long. */
+ * would fill memory. Its time is bounded by sql_timeout (default ten minutes: a correlated
+ * subquery over big tables, the Olist example's, may take long), for a recursive WITH that
+ * never gives a row, or a join of everything with everything that keeps few. */
 #define SQL_ROWS_MIN 100000
 #define SQL_ROWS_A_ROW 4
 #define SQL_BYTES_MIN (64u << 20)
 #define SQL_BYTES_A_BYTE 4
+#define SQL_CLOCK_STEPS 10000	/* SQLite's steps between two looks at the clock: ~0.1 ms */
+
+typedef struct {
+	struct timespec end;
+	bool late;
+} Deadline;
+
+/* SQLite's progress handler: non-zero (the statement interrupted) once the deadline is past. */
+static int past_deadline(void *arg)
+{
+	Deadline *d = arg;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	d->late = now.tv_sec > d->end.tv_sec || (now.tv_sec == d->end.tv_sec && now.tv_nsec >= d->end.tv_nsec);
+	return d->late;
+}
 
 void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 {
@@ -530,9 +548,21 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 	result_header(&x, st, src);
 	uint32_t n = 0;
 	int rc;
+	Deadline deadline = {{0}, false};
+	clock_gettime(CLOCK_MONOTONIC, &deadline.end);
+	deadline.end.tv_sec += s->cfg->sql_timeout;
+	sqlite3_progress_handler(m->db, SQL_CLOCK_STEPS, past_deadline, &deadline);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < rows && read <= bytes)
 		read += result_row(&x, st, src, ++n);
-	if (rc == SQLITE_ROW) {
+	sqlite3_progress_handler(m->db, 0, NULL, NULL);
+	if (deadline.late) {
+		Buf why = {0};
+		buf_printf(&why, "the SELECT ran longer than sql_timeout (%d s) allows; a recursive WITH without an end, "
+				 "or a join that multiplies rows? If it needs longer, raise sql_timeout",
+			   s->cfg->sql_timeout);
+		sql_error(s, src, buf_cstr(&why), -1);
+		buf_free(&why);
+	} else if (rc == SQLITE_ROW) {
 		Buf why = {0};
 		buf_printf(&why, "the SELECT gives more %s than c360 reads (%d times the %s of the [tables] files, and %u%s); "
 				 "a recursive WITH without an end, or a join that multiplies rows?", n < rows ? "bytes" : "rows",

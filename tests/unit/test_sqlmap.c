@@ -124,6 +124,11 @@ static void test_sql_errors(void **state)
 		{"[tables]\nitems = items.csv\n[sql]\norders = WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)\n"
 		 "  SELECT x AS order_id, 1 AS customer_id FROM c\n",
 		 "c360.conf:4:10: error: [sql] orders: the SELECT gives more rows than c360 reads (4 times the rows of the [tables] files, and 100000)"},
+		/* nor its time: one that never gives a row stops at sql_timeout (a second here) */
+		{"sql_timeout = 1\n[tables]\nitems = items.csv\n[sql]\norders = WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+		 "SELECT x + 1 FROM c)\n  SELECT x AS order_id, 1 AS customer_id FROM c WHERE x < 0\n",
+		 "c360.conf:5:10: error: [sql] orders: the SELECT ran longer than sql_timeout (1 s) allows; a recursive WITH "
+		 "without an end, or a join that multiplies rows? If it needs longer, raise sql_timeout"},
 		/* nor its bytes: a blob of a gigabyte, or rows of 16 MB each (helper 113: 7.4 GB) */
 		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT randomblob(1000000000) AS order_id FROM items\n",
 		 "c360.conf:4:10: error: [sql] orders: string or blob too big"},
