@@ -248,8 +248,8 @@ ls "$T" | grep '\.tmp-' >"$T/left"
 check [ ! -s "$T/left" ]
 
 # --- a signal during a build ends it as it ends `c360 build`: status 128 + the signal, the site
-# served until then whole, nothing left beside it (here a build that would never end: a [sql]
-# SELECT that loops over no row; serve waited for the build's end, and never stopped)
+# served until then whole, nothing left beside it (here a build that would not end before
+# sql_timeout's ten minutes: a [sql] SELECT that loops over no row; serve waited for its end)
 cp -r "$T/p" "$T/p6"
 start "$T/log6" --config "$T/p6/c360.conf" --data "$T/data" --out "$T/site6" && {
 	cp -a "$T/site6" "$T/site6.before"
