@@ -613,9 +613,7 @@ size_t config_normalise_to(Str s, char *out);
 /* Reads an INI-style file into c; on failure appends "file:line:col: error: ..." to err. */
 bool config_load(Config *c, const char *path, Buf *err);
 /* customer_pages = v: files, packed, none, or top N with N from 1 to 100000000; false if v is none of them.
- * v is kept, not copied: it lives as long as c (--customer-pages: argv; the file's: config_keep). c360
- * serve's builds start from a copy of c made after the command line (Options.base), which must own
- * nothing a build frees (config_free). */
+ * A copy of v is kept (config_keep). */
 bool config_customer_pages(Config *c, const char *v);
 void config_doc(Buf *out);	/* every setting and what it expects: c360 help config */
 void config_show(Buf *out, const Config *c);	/* the settings in force, as a configuration file */

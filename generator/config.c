@@ -344,7 +344,7 @@ bool config_customer_pages(Config *c, const char *v)
 	for (int m = PAGES_FILES; m <= PAGES_NONE; m++)
 		if (modes[m] && strcmp(v, modes[m]) == 0) {
 			c->pages_mode = m;
-			c->customer_pages = v;
+			c->customer_pages = config_keep(c, xstrdup(v));
 			return true;
 		}
 	char *end = NULL;
@@ -354,13 +354,13 @@ bool config_customer_pages(Config *c, const char *v)
 		return false;
 	c->pages_mode = PAGES_TOP;
 	c->pages_top = (uint32_t)n;
-	c->customer_pages = v;
+	c->customer_pages = config_keep(c, xstrdup(v));
 	return true;
 }
 
 static bool set_customer_pages(SetArgs *a)
 {
-	return config_customer_pages(a->c, config_keep(a->c, xstrdup(a->v)));
+	return config_customer_pages(a->c, a->v);
 }
 
 static bool set_page_max(SetArgs *a)

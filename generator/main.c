@@ -41,9 +41,16 @@ typedef struct {
 	const char *(*set)(Options *o, const char *arg);
 } OptionDef;
 
+/* An option as given: its row, and its value in argv (NULL: an option that takes none). */
+typedef struct {
+	const OptionDef *opt;
+	const char *arg;
+} Given;
+
 struct Options {
 	Config cfg;
-	Config base;		/* serve: the settings before the configuration file */
+	Given *given;		/* the options as given, in order: settings() sets them again */
+	size_t ngiven;
 	const Command *cmd;
 	const char *operand;	/* init's DIR */
 	const char *gold_dir;	/* render's --gold */
@@ -452,15 +459,15 @@ static int help(const char *topic)
 
 /* ---- parsing */
 
-static int parse_operands(int argc, char **argv, Options *o, const char **given, size_t ngiven)
+static int parse_operands(int argc, char **argv, Options *o)
 {
 	size_t want = 0;
 	ArgWord a;
 	for (size_t i = 0; arg_word(o->cmd, i, &a); i++) {
 		want += a.operand;
 		bool seen = a.operand;
-		for (size_t k = 0; k < ngiven && !seen; k++)
-			seen = strlen(given[k]) == a.n && memcmp(given[k], a.w, a.n) == 0;
+		for (size_t k = 0; k < o->ngiven && !seen; k++)
+			seen = strlen(o->given[k].opt->name) == a.n && memcmp(o->given[k].opt->name, a.w, a.n) == 0;
 		if (a.required && !seen && !o->help)
 			return usage_error(o->cmd, "%s needs --%.*s", o->cmd->name, (int)a.n, a.w);
 	}
@@ -504,8 +511,6 @@ static int parse_options(int argc, char **argv, Options *o)
 		longs[i] = (struct option){options[i].name, options[i].arg ? required_argument : no_argument, NULL,
 					   (int)(256 + i)};
 	longs[NOPTIONS] = (struct option){0};
-	const char *given[NOPTIONS + 1];
-	size_t ngiven = 0;
 	int c;
 	opterr = 0;
 	optind = 2;
@@ -526,14 +531,15 @@ static int parse_options(int argc, char **argv, Options *o)
 		const char *name = options[c - 256].name;
 		if (!command_takes(o->cmd, name))
 			return usage_error(o->cmd, "--%s is not an option of %s", name, o->cmd->name);
-		const char *wants = find_option(name, strlen(name), o->cmd)->set(o, optarg);
+		const OptionDef *opt = find_option(name, strlen(name), o->cmd);
+		const char *wants = opt->set(o, optarg);
 		if (wants)
 			return usage_error(o->cmd, "--%s wants %s%s%s", name, wants, optarg ? ", not: " : "",
 					   optarg ? optarg : "");
-		if (ngiven < NOPTIONS)
-			given[ngiven++] = name;
+		o->given = xrealloc(o->given, (o->ngiven + 1) * sizeof *o->given);
+		o->given[o->ngiven++] = (Given){opt, optarg};
 	}
-	return parse_operands(argc, argv, o, given, ngiven);
+	return parse_operands(argc, argv, o);
 }
 
 /* ---- where things are */
@@ -998,13 +1004,15 @@ static int cmd_check(Options *o)
 
 static bool load_config(Options *o);
 
-/* serve's build: the configuration file read again, then the build (serve's own thread takes
- * the signals: one during the build ends it with out_interrupt, which says this of --out). */
+static void settings(Options *o);
+
+/* serve's build: the settings made again from the command line, the configuration file read
+ * again, then the build (serve's own thread takes the signals: one during the build ends it
+ * with out_interrupt, which says this of --out). */
 static int rebuild(void *ctx)
 {
 	Options *o = ctx;
-	config_free(&o->cfg);
-	o->cfg = o->base;
+	settings(o);
 	if (!load_config(o))
 		return EXIT_BUILD;
 	bool existed = exists(o->cfg.out_dir);
@@ -1132,19 +1140,35 @@ static bool load_config(Options *o)
 	return ok;
 }
 
+/* The command line's settings over the defaults, in o->cfg, made anew: what o->cfg held is
+ * freed first. serve makes them so before each build, as a build does once, so that a build's
+ * settings share nothing with the next's and config_free frees them whole, whatever a setter
+ * keeps (config_keep) or the configuration file adds. The options were checked by parse_options:
+ * set again, they say nothing. */
+static void settings(Options *o)
+{
+	config_free(&o->cfg);
+	config_defaults(&o->cfg);
+	for (size_t i = 0; i < o->ngiven; i++)
+		o->given[i].opt->set(o, o->given[i].arg);
+	o->cfg.templates_dir = o->cfg.shipped_templates = o->owned[1];
+	o->cfg.themes_dir = o->owned[2];
+	o->cfg.assets_dir = o->owned[3];
+	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */
+	if (chunk)
+		o->cfg.chunk_min = (size_t)strtoull(chunk, NULL, 10);
+}
+
 static int run(Options *o, int argc, char **argv)
 {
 	int status = parse_options(argc, argv, o);
 	if (status != EXIT_OK || o->help)
 		return status != EXIT_OK ? status : help(o->cmd->name);
 	console_init(o->cfg.verbosity);
-	o->cfg.templates_dir = o->cfg.shipped_templates = o->owned[1] = resource_dir("templates");
-	o->cfg.themes_dir = o->owned[2] = resource_dir("themes");
-	o->cfg.assets_dir = o->owned[3] = resource_dir("assets");
-	const char *chunk = getenv("C360_CHUNK_MIN");	/* tests split small files with it */
-	if (chunk)
-		o->cfg.chunk_min = (size_t)strtoull(chunk, NULL, 10);
-	o->base = o->cfg;	/* serve reads the configuration file again before each build */
+	o->owned[1] = resource_dir("templates");
+	o->owned[2] = resource_dir("themes");
+	o->owned[3] = resource_dir("assets");
+	settings(o);
 	if (!load_config(o))
 		return EXIT_BUILD;
 	status = check_out(o);	/* against the data the configuration may name */
@@ -1261,6 +1285,7 @@ int main(int argc, char **argv)
 	config_defaults(&o.cfg);
 	int status = run(&o, argc, argv);
 	config_free(&o.cfg);
+	free(o.given);
 	for (int i = 0; i < 4; i++)
 		free(o.owned[i]);
 	process_end();

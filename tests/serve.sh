@@ -268,11 +268,30 @@ start "$T/log6" --config "$T/p6/c360.conf" --data "$T/data" --out "$T/site6" && 
 	rm -rf "$T/site6.before"
 }
 
-# --- --customer-pages on the command line: each build starts from the command line's settings
-# (the string was freed with the first build's settings, then read by every build and freed
-# again at the end: under ASan a use after free; natively a crash at exit with 1M customers)
-start "$T/log7" --quiet --customer-pages "top 5" --out "$T/site7" && {
+# --- every build's settings are made anew from the command line, then the configuration, and
+# freed whole: --customer-pages (a setting that keeps a copy of its value) over the file's, with
+# every other option serve takes, through two rebuilds (when builds started from a shallow copy
+# of the command line's settings, the first build freed --customer-pages' string, which every
+# build read and the end freed again: under ASan a use after free; natively a crash at exit
+# with 1M customers)
+# conf7 TITLE: the configuration of this part, titled TITLE.
+conf7() {
+	printf 'title = %s\ncustomer_pages = none\nsite_url = https://intranet.example/c360/\nkeep = .git, notes.txt\n[categories]\norder_status.Completed = Done\n' \
+		"$1" >"$T/c7.conf"
+}
+pages7() {
 	check [ "$(find "$T/site7/customers" -name '*.html' ! -name index.html ! -path '*/search/*' | wc -l)" = 5 ]
+}
+conf7 "Seven One"
+start "$T/log7" --quiet --customer-pages "top 5" --config "$T/c7.conf" --data "$T/data" --out "$T/site7" \
+	--theme default --jobs 2 --bind 127.0.0.1 --as-of 2024-06-30 && {
+	check served_has / "Seven One"
+	pages7
+	for t in Two Three; do
+		conf7 "Seven $t"
+		check until_ok served_has / "Seven $t"
+		pages7
+	done
 	stop TERM
 }
 
