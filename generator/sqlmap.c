@@ -555,6 +555,7 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < rows && read <= bytes)
 		read += result_row(&x, st, src, ++n);
 	sqlite3_progress_handler(m->db, 0, NULL, NULL);
+	src->broken = rc != SQLITE_DONE;	/* its rows cut short: not "a header and no row" */
 	if (deadline.late) {
 		Buf why = {0};
 		buf_printf(&why, "the SELECT ran longer than sql_timeout (%d s) allows; a recursive WITH without an end, "

@@ -64,6 +64,14 @@ bad_conf '# categories\n[categories]\nstatus.Completed = ok\n' \
 bad_conf '[columns]\norders.order_id = "Order #\n' "bad.conf:2:19: error: orders.order_id: a quote is never closed"
 bad_conf '[currency]\nbase = EURO\n' "bad.conf:2:8: error: base: this value is not valid; expected the three-letter code"
 bad_conf '[sql]\norders =\n  SELECT nosuch FROM nowhere\n' "bad.conf:3:3: error: [sql] orders: no such table: nowhere"
+# a SELECT that never gives a row stops at sql_timeout: an error at its line (not a note that
+# the source has no row), and the site as it was
+cp -r "$T/s" "$T/s.before"
+bad_conf 'sql_timeout = 1\n[sql]\norders = WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r)\n  SELECT x AS order_id, x AS customer_id FROM r WHERE x < 0\n' \
+	"bad.conf:3:10: error: [sql] orders: the SELECT ran longer than sql_timeout (1 s) allows; a recursive WITH without an end"
+grep -q "no row after it" "$T/err" && fail "a SELECT stopped is said to have no row: $(grep 'no row' "$T/err")" || pass
+diff -r "$T/s" "$T/s.before" >/dev/null && pass || fail "a build stopped by sql_timeout changed the site"
+rm -rf "$T/s.before"
 
 # ---- examples/: each builds with --config alone, and its KPIs are the ones tests/examples.py
 # works out from the vendor's files by their own meaning
