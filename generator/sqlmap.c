@@ -69,12 +69,33 @@ static int named_field(Loader *l, const TableColumn *tc, char *const *norm, uint
 	return at;
 }
 
+/* A name as SQLite compares it: ASCII letters without case. */
+static Str name_folded(Buf *b, const char *s, size_t n)
+{
+	b->len = 0;
+	for (size_t i = 0; i < n; i++)
+		buf_putc(b, s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i]);
+	return str_make(b->p ? b->p : "", b->len);
+}
+
 /* The table's columns: the header's names, trimmed ("column_N" when empty), a repeated name
- * (SQLite compares them without case) numbered; a column [columns] TABLE.NAME names is NAME
- * (an empty one after the others if the header has none of its names). */
+ * (SQLite compares them without case) numbered; a column [columns] TABLE.NAME names is NAME,
+ * named first so that a header's own column of that name is the one numbered (an empty one
+ * after the others if the header has none of its names). A header of more columns than SQLite's
+ * tables hold is an error at the first of them, said before they are named (naming tens of
+ * thousands of them took minutes). */
 static void create_table(Loader *l, const Record *r)
 {
-	Buf sql = {0}, ins = {0};
+	int most = sqlite3_limit(l->m->db, SQLITE_LIMIT_COLUMN, -1) - 2;	/* _file and _line */
+	if (r->nfields > (uint32_t)most) {
+		Buf why = {0};
+		buf_printf(&why, "the header has %u columns; a [tables] table holds at most %d (SQLite's limit)", r->nfields,
+			   most);
+		diag(&l->t->diags, D_READ_ERROR, r->line, (uint32_t)most + 1, buf_cstr(&why), NULL, 0);
+		buf_free(&why);
+		return;
+	}
+	Buf sql = {0}, ins = {0}, fold = {0};
 	const Config *cfg = l->m->s->cfg;
 	char **names = xcalloc(r->nfields + 1, sizeof *names), **norm = xcalloc(r->nfields + 1, sizeof *norm);
 	const char **named = xcalloc(r->nfields + 1, sizeof *named);	/* by [columns] */
@@ -91,31 +112,37 @@ static void create_table(Loader *l, const Record *r)
 		else if (at < 0)
 			buf_puts(&empty, ", "), quote_name(&empty, tc->name, strlen(tc->name)), buf_puts(&empty, " TEXT");
 	}
+	Dict taken = {0};	/* the names given, folded */
+	dict_intern(&taken, str_make("_file", 5)), dict_intern(&taken, str_make("_line", 5));
+	for (int pass = 0; pass < 2; pass++)	/* the names [columns] gives, then the header's */
+		for (uint32_t i = 0; i < r->nfields; i++) {
+			if (!named[i] != (pass == 1))
+				continue;
+			Str f = named[i] ? str_make(named[i], strlen(named[i])) : str_trim(r->fields[i]);
+			Buf base = {0}, name = {0};
+			if (f.n)
+				buf_put(&base, f.p, f.n);
+			else
+				buf_printf(&base, "column_%u", i + 1);
+			for (unsigned k = 1;; k++) {
+				name.len = 0;
+				buf_puts(&name, buf_cstr(&base));
+				if (k > 1)
+					buf_printf(&name, "_%u", k);
+				if (dict_find(&taken, name_folded(&fold, name.p, name.len)) == INDEX_NONE)
+					break;
+			}
+			dict_intern(&taken, name_folded(&fold, name.p, name.len));
+			buf_free(&base);
+			names[i] = (char *)buf_cstr(&name);
+		}
+	dict_free(&taken), buf_free(&fold);
 	buf_puts(&sql, "CREATE TABLE ");
 	quote_name(&sql, l->t->def->name, strlen(l->t->def->name));
 	buf_puts(&sql, " (\"_file\" TEXT, \"_line\" INTEGER");
 	for (uint32_t i = 0; i < r->nfields; i++) {
-		Str f = named[i] ? str_make(named[i], strlen(named[i])) : str_trim(r->fields[i]);
-		Buf base = {0}, name = {0};
-		if (f.n)
-			buf_put(&base, f.p, f.n);
-		else
-			buf_printf(&base, "column_%u", i + 1);
-		for (unsigned k = 1;; k++) {
-			name.len = 0;
-			buf_puts(&name, buf_cstr(&base));
-			if (k > 1)
-				buf_printf(&name, "_%u", k);
-			bool taken = strcasecmp(buf_cstr(&name), "_file") == 0 || strcasecmp(name.p, "_line") == 0;
-			for (uint32_t j = 0; j < i && !taken; j++)
-				taken = strcasecmp(names[j], name.p) == 0;
-			if (!taken)
-				break;
-		}
-		buf_free(&base);
-		names[i] = (char *)buf_cstr(&name);
 		buf_puts(&sql, ", ");
-		quote_name(&sql, name.p, name.len);
+		quote_name(&sql, names[i], strlen(names[i]));
 		buf_puts(&sql, " TEXT");
 	}
 	buf_put(&sql, empty.p, empty.len);	/* NULL in every row: no value given */
@@ -139,13 +166,14 @@ static void create_table(Loader *l, const Record *r)
 	buf_free(&sql), buf_free(&ins), buf_free(&empty);
 }
 
-static void raw_quarantine(RawTable *t, const Record *r)
+/* A record set aside: why, else its quoting's fault. */
+static void raw_quarantine(RawTable *t, const Record *r, const char *why)
 {
 	t->quarantine = xrealloc(t->quarantine, (t->nquarantine + 1) * sizeof *t->quarantine);
 	t->quarantine[t->nquarantine++] = (Quarantined){arena_strndup(&t->arena, r->raw.p, r->raw.n),
 							(uint32_t)r->raw.n, r->line, D_MALFORMED_ROW};
 	diag(&t->diags, D_MALFORMED_ROW, r->line, r->error_col,
-	     r->error == REC_UNTERMINATED ? "quoted field never closed" : "stray quote in a field", NULL, 0);
+	     why ? why : r->error == REC_UNTERMINATED ? "quoted field never closed" : "stray quote in a field", NULL, 0);
 }
 
 static void load_record(void *ctx, const Record *r)
@@ -159,7 +187,7 @@ static void load_record(void *ctx, const Record *r)
 	}
 	l->t->rows_read++;
 	if (r->error || !l->insert) {
-		raw_quarantine(l->t, r);
+		raw_quarantine(l->t, r, r->error ? NULL : "the table was not made (its header's error says why)");
 		return;
 	}
 	if (r->nfields != l->ncols)
@@ -179,7 +207,7 @@ static void load_record(void *ctx, const Record *r)
 	if (sqlite3_step(l->insert) == SQLITE_DONE)
 		l->t->loaded++;
 	else
-		raw_quarantine(l->t, r);
+		raw_quarantine(l->t, r, sqlite3_errmsg(l->m->db));
 }
 
 void sqlmap_load(SqlMap *m, RawTable *t, Input *in)

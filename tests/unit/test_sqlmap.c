@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define DIR TEST_DIR "/sqltest"
 
@@ -254,6 +255,68 @@ static void test_table_columns(void **state)
 	done(&s, &cfg, &err);
 }
 
+/* [columns] TABLE.NAME gives its column NAME even when the header has a column NAME of its own:
+ * that one is NAME_2 (it took NAME, and the SELECT read the old address, when it came first). */
+static void test_table_column_named_wins(void **state)
+{
+	(void)state;
+	mkdir(DIR, 0777);
+	put("crm.csv", "id,Email,E-mail Address\n1,old@example.org,new@example.org\n");
+	Silver s;
+	Config cfg;
+	Buf err = {0};
+	CHECK(build(&s, &cfg,
+		    "[tables]\ncrm = crm.csv\n[columns]\ncrm.email = E-mail Address\n[sql]\ncustomers = SELECT id AS "
+		    "customer_id, email, email_2 AS name FROM crm\n", &err), "builds: %s", buf_cstr(&err));
+	const Customer *c = (const Customer *)row_by_id(&s, SRC_CUSTOMERS, "1");
+	CHECK(c && c->email && strcmp(c->email, "new@example.org") == 0, "email is E-mail Address: %s", c ? c->email : "");
+	CHECK(c && c->name && strcmp(c->name, "Old@example.org") == 0, "email_2 is the header's Email: %s", c ? c->name : "");
+	done(&s, &cfg, &err);
+}
+
+/* A header of more columns than SQLite's tables hold is an error at the first of them, said at
+ * once, and its rows are quarantined as such; 1,998 columns of one name are numbered in a moment
+ * (each name was compared with every name before it for each number tried: half a minute). */
+static void test_table_wide_header(void **state)
+{
+	(void)state;
+	mkdir(DIR, 0777);
+	put("customers.csv", "customer_id\n1\n");
+	Buf wide = {0};
+	for (int i = 0; i < 70000; i++)
+		buf_printf(&wide, "%sc%d", i ? "," : "", i);
+	buf_puts(&wide, "\n1\n");
+	put("wide.csv", buf_cstr(&wide));
+	buf_free(&wide);
+	Silver s;
+	Config cfg;
+	Buf err = {0};
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK(!build(&s, &cfg, "[tables]\nwide = wide.csv\n[sql]\norders = SELECT c0 AS order_id FROM wide\n", &err),
+	      "fails");
+	CHECK(strstr(buf_cstr(&err), "wide.csv:1:1999: error: cannot read: the header has 65536 columns; a [tables] "
+				     "table holds at most 1998 (SQLite's limit)") &&
+	      strstr(buf_cstr(&err), "wide.csv:2: warning: the table was not made (its header's error says why); row "
+				     "quarantined"), "said: %s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+	Buf same = {0};
+	for (int i = 0; i < 1998; i++)
+		buf_puts(&same, i ? ",a" : "a");
+	buf_puts(&same, "\n");
+	for (int i = 0; i < 1998; i++)
+		buf_printf(&same, "%s%d", i ? "," : "", i);
+	buf_puts(&same, "\n");
+	put("same.csv", buf_cstr(&same));
+	buf_free(&same);
+	CHECK(build(&s, &cfg, "[tables]\nsame = same.csv\n[sql]\norders = SELECT a_1998 AS order_id, a AS customer_id, "
+			      "'2022-01-01' AS order_date FROM same\n", &err), "builds: %s", buf_cstr(&err));
+	CHECK(row_by_id(&s, SRC_ORDERS, "1997"), "a_1998 is the last column");
+	done(&s, &cfg, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(t1.tv_sec - t0.tv_sec < 10, "named in %ld s", (long)(t1.tv_sec - t0.tv_sec));
+}
+
 /* amount(): amounts as c360 reads them, where SQLite's arithmetic reads "1,299.00" as 1; what it
  * cannot read null and said; a number the SELECT makes read with the source's decimal comma. */
 static void test_sql_amount(void **state)
@@ -313,7 +376,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sql_sources), cmocka_unit_test(test_sql_errors), cmocka_unit_test(test_table_fill_down), cmocka_unit_test(test_table_valued),
 		cmocka_unit_test(test_table_header_encoding), cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns),
-		cmocka_unit_test(test_sql_amount),
+		cmocka_unit_test(test_sql_amount), cmocka_unit_test(test_table_column_named_wins), cmocka_unit_test(test_table_wide_header),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
