@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 
 static bool whole_number(const char *v, long min, long max, long *out)
 {
@@ -229,6 +230,14 @@ bool config_set_table(SetArgs *a)
 	const char *v = a->v;
 	if (!*v || strchr(v, '/'))
 		return false;
+	/* A source's name would name two things in [read] and in gold/data_quality.csv (which c360
+	 * render then refused); SQLite keeps names starting with sqlite_ for its own tables. */
+	a->in_key = true;
+	if (source_by_name(key) >= 0)
+		return buf_puts(a->why, "a source's name; name the table otherwise"), false;
+	if (key.n >= 7 && strncasecmp(key.p, "sqlite_", 7) == 0)
+		return buf_puts(a->why, "a name starting with sqlite_ is SQLite's own"), false;
+	a->in_key = false;
 	for (size_t i = 0; i < c->ntables; i++)
 		if (str_eq(key, c->tables[i].name))
 			return buf_puts(a->why, "the table is defined twice"), false;

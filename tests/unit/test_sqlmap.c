@@ -22,6 +22,7 @@ static bool build(Silver *s, Config *cfg, const char *conf, Buf *err)
 {
 	mkdir(DIR, 0777);
 	put("c360.conf", conf);
+	*s = (Silver){0};	/* done frees it when the configuration stops the build first */
 	config_defaults(cfg);
 	cfg->data_dir = DIR;
 	cfg->config_file = DIR "/c360.conf";
@@ -138,6 +139,10 @@ static void test_sql_errors(void **state)
 		 "c360.conf:4:10: error: [sql] orders: the SELECT gives more bytes than c360 reads (4 times the bytes of the [tables] files, and 64 MiB)"},
 		{"[tables]\nitems = items.csv\n[sql]\norders = BEGIN\n",
 		 "c360.conf:4:10: error: [sql] orders: a source is one SELECT, which only reads"},
+		/* a table named as a source: two things of one name in [read] and gold/data_quality.csv,
+		 * which c360 render refused; a name SQLite keeps, which it refused as the file's error */
+		{"[tables]\ncustomers = items.csv\n", "c360.conf:2:1: error: customers: a source's name; name the table otherwise"},
+		{"[tables]\nSQLite_x = items.csv\n", "c360.conf:2:1: error: SQLite_x: a name starting with sqlite_ is SQLite's own"},
 		{"[tables]\nitems = nosuch.csv\n[sql]\norders = SELECT * FROM items\n",
 		 "c360.conf:4:10: error: [sql] orders: no such table: items (its file " DIR "/nosuch.csv is missing)"},
 	};
