@@ -515,13 +515,16 @@ static int only_reading(void *denied, int action, const char *a, const char *b, 
 /* A SELECT's rows are bounded (four times the rows of the files, and a hundred thousand), and so
  * are its bytes (four times the files', and 64 MiB; a value, a string or a blob SQLite makes,
  * too): a recursive WITH without an end, a join of everything with everything or randomblob(1e9)
- * would fill memory. Its time is bounded by sql_timeout (default ten minutes: a correlated
- * subquery over big tables, the Olist example's, may take long), for a recursive WITH that
- * never gives a row, or a join of everything with everything that keeps few. */
+ * would fill memory; so is SQLite's memory while it runs (a row's values are all in it at once:
+ * thirty columns of 60 MB, each within the bound of a value, took 5 GB). Its time is bounded by
+ * sql_timeout (default ten minutes: a correlated subquery over big tables, the Olist example's,
+ * may take long), for a recursive WITH that never gives a row, or a join of everything with
+ * everything that keeps few. */
 #define SQL_ROWS_MIN 100000
 #define SQL_ROWS_A_ROW 4
 #define SQL_BYTES_MIN (64u << 20)
 #define SQL_BYTES_A_BYTE 4
+#define SQL_MEMORY_A_BYTE 4	/* SQLite's memory while it runs, over the tables', by the bytes bound */
 #define SQL_CLOCK_STEPS 10000	/* SQLite's steps between two looks at the clock: ~0.1 ms */
 
 typedef struct {
@@ -580,10 +583,13 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 	clock_gettime(CLOCK_MONOTONIC, &deadline.end);
 	deadline.end.tv_sec += s->cfg->sql_timeout;
 	sqlite3_progress_handler(m->db, SQL_CLOCK_STEPS, past_deadline, &deadline);
+	sqlite3_int64 heap = sqlite3_hard_heap_limit64(sqlite3_memory_used() + (sqlite3_int64)(SQL_MEMORY_A_BYTE * bytes));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < rows && read <= bytes)
 		read += result_row(&x, st, src, ++n);
+	sqlite3_hard_heap_limit64(heap);
 	sqlite3_progress_handler(m->db, 0, NULL, NULL);
-	src->broken = rc != SQLITE_DONE;	/* its rows cut short: not "a header and no row" */
+	bool big = read > bytes;	/* the last row too */
+	src->broken = rc != SQLITE_DONE || big;	/* its rows cut short: not "a header and no row" */
 	if (deadline.late) {
 		Buf why = {0};
 		buf_printf(&why, "the SELECT ran longer than sql_timeout (%d s) allows; a recursive WITH without an end, "
@@ -591,12 +597,18 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 			   s->cfg->sql_timeout);
 		sql_error(s, src, buf_cstr(&why), -1);
 		buf_free(&why);
-	} else if (rc == SQLITE_ROW) {
+	} else if (rc == SQLITE_ROW || big) {
 		Buf why = {0};
 		buf_printf(&why, "the SELECT gives more %s than c360 reads (%d times the %s of the [tables] files, and %u%s); "
-				 "a recursive WITH without an end, or a join that multiplies rows?", n < rows ? "bytes" : "rows",
-			   n < rows ? SQL_BYTES_A_BYTE : SQL_ROWS_A_ROW, n < rows ? "bytes" : "rows",
-			   n < rows ? SQL_BYTES_MIN >> 20 : SQL_ROWS_MIN, n < rows ? " MiB" : "");
+				 "a recursive WITH without an end, or a join that multiplies rows?", big ? "bytes" : "rows",
+			   big ? SQL_BYTES_A_BYTE : SQL_ROWS_A_ROW, big ? "bytes" : "rows",
+			   big ? SQL_BYTES_MIN >> 20 : SQL_ROWS_MIN, big ? " MiB" : "");
+		sql_error(s, src, buf_cstr(&why), -1);
+		buf_free(&why);
+	} else if (rc == SQLITE_NOMEM) {
+		Buf why = {0};
+		buf_printf(&why, "the SELECT needs more memory than c360 gives it (%d times the bytes it may give); "
+				 "a row of many long values?", SQL_MEMORY_A_BYTE);
 		sql_error(s, src, buf_cstr(&why), -1);
 		buf_free(&why);
 	} else if (rc != SQLITE_DONE) {

@@ -137,6 +137,15 @@ static void test_sql_errors(void **state)
 		{"[tables]\nitems = items.csv\n[sql]\norders = WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)\n"
 		 "  SELECT hex(zeroblob(8000000)) || x AS order_id, 1 AS customer_id FROM c\n",
 		 "c360.conf:4:10: error: [sql] orders: the SELECT gives more bytes than c360 reads (4 times the bytes of the [tables] files, and 64 MiB)"},
+		/* ... the last row's bytes too (two values of 40 MB were read, the result then at its end) */
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT hex(zeroblob(20000000)) AS order_id, "
+		 "hex(zeroblob(20000000)) AS customer_id\n",
+		 "c360.conf:4:10: error: [sql] orders: the SELECT gives more bytes than c360 reads (4 times the bytes of the [tables] files, and 64 MiB)"},
+		/* ... and SQLite's memory: a row's values, each within the bound of a value, are in it at once
+		 * (thirty of 60 MB took 5 GB) */
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT hex(zeroblob(30000000)) AS a, hex(zeroblob(30000000)) AS b, "
+		 "hex(zeroblob(30000000)) AS c, hex(zeroblob(30000000)) AS d, hex(zeroblob(30000000)) AS e, hex(zeroblob(30000000)) AS f\n",
+		 "c360.conf:4:10: error: [sql] orders: the SELECT needs more memory than c360 gives it (4 times the bytes it may give); a row of many long values?"},
 		{"[tables]\nitems = items.csv\n[sql]\norders = BEGIN\n",
 		 "c360.conf:4:10: error: [sql] orders: a source is one SELECT, which only reads"},
 		/* a table named as a source: two things of one name in [read] and gold/data_quality.csv,
