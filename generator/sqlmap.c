@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 /* What amount() met in the SELECT being run: the values it could not read, the first of each
  * kind kept to be named. */
@@ -398,8 +399,8 @@ static void sql_error(Silver *s, Source *src, const char *msg, int offset)
 	sql_where(&s->cfg->sql[src->id], offset, &line, &col);
 	Buf b = {0};
 	buf_printf(&b, "[sql] %s: %s", src->def->name, msg);
-	if (t)
-		buf_printf(&b, " (its file %s is missing)", t->path);
+	if (t)	/* a folder, a FIFO: there, not read (its own error says why) */
+		buf_printf(&b, " (its file %s %s)", t->path, access(t->path, F_OK) == 0 ? "could not be read" : "is missing");
 	diag(&s->config_diags, D_SQL_ERROR, line, col, buf_cstr(&b), NULL, 0);
 	buf_free(&b);
 }

@@ -57,6 +57,7 @@ static void fixtures(void)
 	mkdir(DIR, 0777);
 	put("customers_x.csv", customers);
 	put("items.csv", items);
+	mkdir(DIR "/folder", 0777);
 }
 
 static const char conf_ok[] = "[tables]\ncrm = customers_x.csv\nitems = items.csv\n"
@@ -154,6 +155,9 @@ static void test_sql_errors(void **state)
 		{"[tables]\nSQLite_x = items.csv\n", "c360.conf:2:1: error: SQLite_x: a name starting with sqlite_ is SQLite's own"},
 		{"[tables]\nitems = nosuch.csv\n[sql]\norders = SELECT * FROM items\n",
 		 "c360.conf:4:10: error: [sql] orders: no such table: items (its file " DIR "/nosuch.csv is missing)"},
+		/* a folder is not missing: it could not be read (its own error says why) */
+		{"[tables]\nitems = folder\n[sql]\norders = SELECT * FROM items\n",
+		 "c360.conf:4:10: error: [sql] orders: no such table: items (its file " DIR "/folder could not be read)"},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		Silver s;
