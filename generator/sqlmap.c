@@ -481,11 +481,16 @@ static size_t result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t numb
 	return x->raw.len;
 }
 
-/* Problems are named by the rows' one file, else by the source's SQL. */
-static void result_end(Result *x, Source *src)
+/* Problems are named by the rows' one file, else by the source's SQL: a _file that is no
+ * table's file too (a value of the data as _file named every message, whole, and kept its line
+ * ends: a text of 10 MB wrote 180 MB of messages). */
+static void result_end(Result *x, const Silver *s, Source *src)
 {
 	Buf name = {0};
-	if (x->first_file && !x->mixed)
+	bool table = false;	/* the rows' _file is a table's file */
+	for (size_t i = 0; x->first_file && i < s->nraw; i++)
+		table |= strcmp(x->first_file, s->raw[i].path) == 0;
+	if (table && !x->mixed)
 		buf_puts(&name, x->first_file);
 	else
 		buf_printf(&name, "[sql] %s", src->def->name);
@@ -615,7 +620,7 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 	} else if (rc != SQLITE_DONE) {
 		sql_error(s, src, denied ? refused : sqlite3_errmsg(m->db), -1);
 	}
-	result_end(&x, src);
+	result_end(&x, s, src);
 	amount_said(&m->amount, src);
 	sqlite3_finalize(st);
 	sqlite3_limit(m->db, SQLITE_LIMIT_LENGTH, length);

@@ -335,6 +335,23 @@ static void test_table_wide_header(void **state)
 	CHECK(t1.tv_sec - t0.tv_sec < 10, "named in %ld s", (long)(t1.tv_sec - t0.tv_sec));
 }
 
+/* A _file that is no table's file (a value of the data, 10 MB of it, a line end in it) does not
+ * name the messages: the source's SQL does. */
+static void test_sql_file_not_a_table(void **state)
+{
+	(void)state;
+	fixtures();
+	Silver s;
+	Config cfg;
+	Buf err = {0};
+	build(&s, &cfg, "[tables]\ncrm = customers_x.csv\n[sql]\ncustomers = SELECT id AS customer_id FROM crm\n"
+			"orders = SELECT 'o1' AS order_id, '' AS customer_id, printf('%.*c', 100000, 'F') || char(10) || "
+			"'c360: wrote site' AS _file, 7 AS _line\n", &err);	/* no order left: no as-of date */
+	CHECK(strstr(buf_cstr(&err), "[sql] orders:7: warning: no customer_id; row quarantined") &&
+	      !strstr(buf_cstr(&err), "FFFF"), "named by the SQL: %.300s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+}
+
 /* amount(): amounts as c360 reads them, where SQLite's arithmetic reads "1,299.00" as 1; what it
  * cannot read null and said; a number the SELECT makes read with the source's decimal comma. */
 static void test_sql_amount(void **state)
@@ -395,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_sql_sources), cmocka_unit_test(test_sql_errors), cmocka_unit_test(test_table_fill_down), cmocka_unit_test(test_table_valued),
 		cmocka_unit_test(test_table_header_encoding), cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns),
 		cmocka_unit_test(test_sql_amount), cmocka_unit_test(test_table_column_named_wins), cmocka_unit_test(test_table_wide_header),
+		cmocka_unit_test(test_sql_file_not_a_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
