@@ -90,8 +90,8 @@ static void create_table(Loader *l, const Record *r)
 	int most = sqlite3_limit(l->m->db, SQLITE_LIMIT_COLUMN, -1) - 2;	/* _file and _line */
 	if (r->nfields > (uint32_t)most) {
 		Buf why = {0};
-		buf_printf(&why, "the header has %u columns; a [tables] table holds at most %d (SQLite's limit)", r->nfields,
-			   most);
+		buf_printf(&why, "the header has %s%u columns; a [tables] table holds at most %d (SQLite's limit)",
+			   r->cut ? "more than " : "", r->nfields, most);
 		diag(&l->t->diags, D_READ_ERROR, r->line, (uint32_t)most + 1, buf_cstr(&why), NULL, 0);
 		buf_free(&why);
 		return;
