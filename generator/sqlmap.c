@@ -568,6 +568,10 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 	}
 	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';' || *tail == '\r'))
 		tail++;
+	sqlite3_stmt *more = NULL;	/* a comment after the SELECT's ";" is no second statement */
+	if (st && tail && *tail && sqlite3_prepare_v2(m->db, tail, -1, &more, NULL) == SQLITE_OK && !more)
+		tail = NULL;
+	sqlite3_finalize(more);
 	if (!st || !sqlite3_stmt_readonly(st) || (tail && *tail)) {
 		sql_error(s, src, "a source is one SELECT", st && tail && *tail ? (int)(tail - q->text) : 0);
 		sqlite3_finalize(st);

@@ -352,6 +352,21 @@ static void test_sql_file_not_a_table(void **state)
 	done(&s, &cfg, &err);
 }
 
+/* A comment after the SELECT's ";" is no second statement (it was refused as one). */
+static void test_sql_trailing_comment(void **state)
+{
+	(void)state;
+	fixtures();
+	Silver s;
+	Config cfg;
+	Buf err = {0};
+	CHECK(build(&s, &cfg, "[tables]\ncrm = customers_x.csv\n[sql]\ncustomers = SELECT id AS customer_id FROM crm;"
+			      " -- the CRM\norders = SELECT 'o' || id AS order_id, id AS customer_id, '2022-01-01' AS order_date "
+			      "FROM crm; /* every customer */ ;\n", &err), "builds: %s", buf_cstr(&err));
+	CHECK(s.src[SRC_ORDERS].table.n == 2, "two orders: %zu", s.src[SRC_ORDERS].table.n);
+	done(&s, &cfg, &err);
+}
+
 /* amount(): amounts as c360 reads them, where SQLite's arithmetic reads "1,299.00" as 1; what it
  * cannot read null and said; a number the SELECT makes read with the source's decimal comma. */
 static void test_sql_amount(void **state)
@@ -412,7 +427,7 @@ int main(void)
 		cmocka_unit_test(test_sql_sources), cmocka_unit_test(test_sql_errors), cmocka_unit_test(test_table_fill_down), cmocka_unit_test(test_table_valued),
 		cmocka_unit_test(test_table_header_encoding), cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns),
 		cmocka_unit_test(test_sql_amount), cmocka_unit_test(test_table_column_named_wins), cmocka_unit_test(test_table_wide_header),
-		cmocka_unit_test(test_sql_file_not_a_table),
+		cmocka_unit_test(test_sql_file_not_a_table), cmocka_unit_test(test_sql_trailing_comment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
