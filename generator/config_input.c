@@ -128,6 +128,10 @@ bool config_set_table_column(SetArgs *a)
 	Str table = table_of(a->key), name = str_make(a->key.p + table.n + 1, a->key.n - table.n - 1);
 	char **items;
 	size_t n;
+	if (name.n == 5 && (strncasecmp(name.p, "_file", 5) == 0 || strncasecmp(name.p, "_line", 5) == 0)) {
+		a->in_key = true, a->at = table.n + 1;	/* else the header's column was _file_2, or no table made */
+		return buf_puts(a->why, "_file and _line are the table's own columns"), false;
+	}
 	if (!config_list(a->raw, &items, &n, a->why))
 		return false;
 	bool ok = n <= MAX_ALIASES;

@@ -152,6 +152,10 @@ static void test_sql_errors(void **state)
 		/* a table named as a source: two things of one name in [read] and gold/data_quality.csv,
 		 * which c360 render refused; a name SQLite keeps, which it refused as the file's error */
 		{"[tables]\ncustomers = items.csv\n", "c360.conf:2:1: error: customers: a source's name; name the table otherwise"},
+		/* [columns] TABLE._file: the table's own column (a header's column of that name was _file_2,
+		 * one it lacked made a second _file, and no table) */
+		{"[tables]\nitems = items.csv\n[columns]\nitems._FILE = Item\n",
+		 "c360.conf:4:7: error: items._FILE: _file and _line are the table's own columns"},
 		{"[tables]\nSQLite_x = items.csv\n", "c360.conf:2:1: error: SQLite_x: a name starting with sqlite_ is SQLite's own"},
 		{"[tables]\nitems = nosuch.csv\n[sql]\norders = SELECT * FROM items\n",
 		 "c360.conf:4:10: error: [sql] orders: no such table: items (its file " DIR "/nosuch.csv is missing)"},
