@@ -2497,8 +2497,9 @@ typedef struct {
 
 /* false after reporting to err a chart that cannot be drawn; chart_set_free it all the same.
  * dir: the staging folder, whose previous site's PNGs drawn from the same pixels are taken
- * (chart_png). */
-bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, const char *dir, Buf *err);
+ * (chart_png). A dashboard chart's character no font has is said in warn (text_boxed). */
+bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, const char *dir, Buf *warn,
+		    Buf *err);
 void chart_set_free(ChartSet *set);
 /* The charts' series colours in PNG and PDF: chart_css_colours of the theme's style.css (none,
  * or one that cannot be read: c360's), its warnings appended to warn. */
@@ -2517,6 +2518,9 @@ double text_measure(struct _cairo *cr, double size, bool bold, const char *text)
  * failed, under ulimit -v). False, said in err, where the address space left is too little for
  * them (Pango would end the process). */
 bool text_fonts_load(Buf *err);
+/* Whether a text laid out since the last call had a character no installed font has (drawn as
+ * a box): if warn, a warning naming file, the first such character and its text. */
+bool text_boxed(Buf *warn, const char *file);
 
 /* ------------------------------------------------------------------ the site (site*.c) */
 /* Everything made from gold, into dir (render.c): the gold tables, the charts, the site and

@@ -245,7 +245,8 @@ static void chart_conservation(Maker *m)
 	add_chart(m, "chart_conservation", &c, false);
 }
 
-bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, const char *dir, Buf *err)
+bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFormat *fmt, const char *dir, Buf *warn,
+		    Buf *err)
 {
 	memset(set, 0, sizeof *set);
 	Maker m = {set, g, fmt, cfg, date_monday(g->as_of),
@@ -256,12 +257,13 @@ bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFo
 	chart_tickets(&m);
 	chart_segments(&m);
 	chart_conservation(&m);
-	Buf warn = {0};	/* said by site_templates_check */
-	theme_chart_colours(cfg, set->colours, &warn);
-	buf_free(&warn);
+	Buf css = {0};	/* said by site_templates_check */
+	theme_chart_colours(cfg, set->colours, &css);
+	buf_free(&css);
 	bool ok = true, incremental = manifest_active(dir);
 	FileHash salt = incremental ? manifest_settings(cfg) : (FileHash){0, 0};
 	Buf name = {0}, why = {0};
+	bool said = false;	/* a character no font has: once */
 	for (size_t i = 0; i < set->n; i++) {
 		ReportChart *rc = &set->c[i];
 		rc->chart.colours = set->colours;
@@ -274,6 +276,10 @@ bool chart_set_make(ChartSet *set, const Gold *g, const Config *cfg, const NumFo
 			buf_printf(err, "charts/%s.png: error: cannot draw the chart: %s\n", rc->chart.id, buf_cstr(&why));
 			ok = false;
 		}
+		if (!rc->dashboard || said)	/* a chart the PDF alone has: said with the PDF's text */
+			text_boxed(NULL, NULL);
+		else
+			said = text_boxed(warn, buf_cstr(&name));
 	}
 	buf_free(&name), buf_free(&why);
 	return ok;

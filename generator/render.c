@@ -21,6 +21,7 @@ typedef struct {
 	NumFormat fmt;		/* the charts' */
 	Site site;		/* its templates: ST_SITE */
 	Buf said[ST_COUNT];	/* what each stage said */
+	Buf warned;		/* the charts' and the edition's warnings: one thread runs both, in order */
 	int state[ST_COUNT];
 	bool taken[ST_COUNT];	/* by a thread beside the main one's customer pages */
 	double seconds[ST_COUNT];
@@ -44,7 +45,7 @@ static bool write_gold(Render *r, Site *site)
 static bool draw_charts(Render *r, Site *site)
 {
 	fmt_init(&r->fmt, r->cfg);
-	return !all(r) || chart_set_make(&r->charts, r->g, r->cfg, &r->fmt, r->dir, site->err);
+	return !all(r) || chart_set_make(&r->charts, r->g, r->cfg, &r->fmt, r->dir, &r->warned, site->err);
 }
 
 static bool load_site(Render *r, Site *site)
@@ -70,7 +71,9 @@ static bool write_customer_index(Render *r, Site *site)
 
 static bool write_edition(Render *r, Site *site)
 {
-	return !all(r) || edition_write(r->g, r->cfg, &r->charts, &site->plan, r->dir, site->err);
+	bool ok = !all(r) || edition_write(r->g, r->cfg, &r->charts, &site->plan, r->dir, site->err);
+	text_boxed(&r->warned, "weekly/report.pdf");
+	return ok;
 }
 
 static const struct {
@@ -132,6 +135,11 @@ bool render_gold(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 		ok = r.state[st] == DONE || (r.state[st] == NOT_RUN && run(&r, st));
 		buf_put(err, r.said[st].p, r.said[st].len);
 	}
+	for (const char *line = buf_cstr(&r.warned), *end; ok && *line; line = end + 1) {
+		end = strchr(line, '\n');
+		say(SAY_NORMAL, "%.*s", (int)(end - line), line);
+	}
+	buf_free(&r.warned);
 	for (int st = 0; st < ST_COUNT; st++) {
 		if (getenv("C360_TIMINGS") && r.state[st] != NOT_RUN)
 			console_timing(stages[st].name, r.seconds[st]);

@@ -37,6 +37,7 @@ static struct {
 	void (*get_extents)(PangoLayout *, PangoRectangle *, PangoRectangle *);
 	int (*get_baseline)(PangoLayout *);
 	void (*show_layout)(cairo_t *, PangoLayout *);
+	int (*unknown_glyphs)(PangoLayout *);
 } pango;
 
 static const LibFn pango_fns[] = {
@@ -55,6 +56,7 @@ static const LibFn pango_fns[] = {
 	{"pango_layout_get_extents", &pango.get_extents},
 	{"pango_layout_get_baseline", &pango.get_baseline},
 	{"pango_cairo_show_layout", &pango.show_layout},
+	{"pango_layout_get_unknown_glyphs_count", &pango.unknown_glyphs},
 	{NULL, NULL},
 };
 
@@ -67,6 +69,8 @@ static Lib libpango = {.soname = "libpangocairo-1.0.so.0", .needed_for = "drawin
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static PangoLayout *layout[2];	/* under lock: normal, bold; NULL: Cairo's own text */
 static bool tried;
+static char *boxed;		/* under lock: the first text laid out since text_boxed with a character no
+				 * font has (Pango draws a box with its code in it) */
 
 static bool pango_ready(void)
 {
@@ -138,6 +142,7 @@ bool text_fonts_load(Buf *err)
 	static const char sample[] = "0 \u03b1 \u0436 \u05d0 \u0639 \u0915 \u0e01 \ud55c \u3042 \u65e5 \U0001f600";
 	for (int bold = 0; bold < 2; bold++)
 		text_show(cr, 0, 0, 1, bold, TEXT_LEFT, sample);
+	text_boxed(NULL, NULL);	/* the sample's characters are not the build's */
 	cairo_destroy(cr);
 	cairo_surface_destroy(surface);
 	return true;
@@ -170,6 +175,8 @@ static double text_draw(cairo_t *cr, double x, double y, double size, bool bold,
 	pango.set_text(l, text, (int)n);	/* on one line: text_shown's, no control nor separator */
 	PangoRectangle logical;
 	pango.get_extents(l, NULL, &logical);
+	if (!boxed && pango.unknown_glyphs(l) > 0)
+		boxed = xstrdup(text);
 	double scale = size / LAID_OUT, width = logical.width * scale / PANGO_SCALE;
 	if (draw) {	/* its baseline at y, as Cairo's own text */
 		cairo_save(cr);
@@ -193,4 +200,32 @@ double text_measure(cairo_t *cr, double size, bool bold, const char *text)
 double text_show(cairo_t *cr, double x, double y, double size, bool bold, int align, const char *text)
 {
 	return text_draw(cr, x, y, size, bold, align, text, true);
+}
+
+bool text_boxed(Buf *warn, const char *file)
+{
+	pthread_mutex_lock(&lock);
+	char *text = boxed;
+	boxed = NULL;
+	if (text && warn) {	/* which character: each laid out alone, up to the first no font has */
+		const uint8_t *u = (const uint8_t *)text;
+		size_t n = strlen(text);
+		ucs4_t c = 0;
+		for (int len; n && (len = u8_mbtouc(&c, u, n)) > 0; u += len, n -= (size_t)len) {
+			pango.set_text(layout[0], (const char *)u, len);
+			if (pango.unknown_glyphs(layout[0]) > 0)
+				break;
+		}
+		size_t at = (size_t)((const char *)u - text), from = at > 24 ? at - 24 : 0;
+		while (from && (text[from] & 0xc0) == 0x80)	/* the text around it, from a character's start */
+			from--;
+		buf_printf(warn, "%s: warning: no installed font has U+%04X (in \"%s", file, (unsigned)c,
+			   from ? "\xe2\x80\xa6" : "");
+		buf_put_printable(warn, text + from, strlen(text + from), 60);
+		buf_puts(warn, "\"): it is drawn as a box; install a font for its script (Debian: fonts-noto-core has "
+			 "most)\n");
+	}
+	free(text);
+	pthread_mutex_unlock(&lock);
+	return text != NULL;
 }

@@ -404,6 +404,7 @@ sed -i -e "s/^104,[^,]*,/104,$(printf '\327\220\327\221\327\231 \327\233\327\224
 	-e "s/^105,[^,]*,/105,$(printf '\331\205\330\255\331\205\330\257 \330\271\331\204\331\212'),/" \
 	-e "s/^106,[^,]*,/106,$(printf '\346\235\216\344\274\237'),/" "$T/rtl/customers.csv"
 run 0 build --data "$T/rtl" --as-of 2024-03-11 --out "$T/rtl-site"
+cp "$T/err" "$T/rtl-err"
 # ... the PDF draws them through Pango (text.c): Hebrew and Arabic right to left, Arabic's letters
 # joined, so a reader of the PDF's text (pdftotext) has them in the order written (Cairo's own
 # text put Hebrew's letters left to right, and Arabic's as no text at all); a Chinese name in a
@@ -415,10 +416,26 @@ grep -q "$(printf '\327\220\327\221\327\231 \327\233\327\224\327\237')" "$T/rtl.
 if fc-list ':charset=674e' family | grep -q .; then
 	pdffonts "$T/rtl-site/weekly/report.pdf" | awk 'NR > 2 { print $1 }' | grep -qv '+DejaVuSans' && pass ||
 		fail "a Chinese name in the PDF in DejaVu Sans, which lacks its characters: $(pdffonts "$T/rtl-site/weekly/report.pdf" | tail -n +3)"
+	# ... and, every character having a font, no warning of one drawn as a box
+	! grep -q "no installed font has" "$T/rtl-err" && pass || fail "a warning of a box in the rtl build: $(grep box "$T/rtl-err")"
 else
 	skipped=$((skipped + 1))
 	echo "skipped: a Chinese name's font in the PDF (fontconfig has no font for it)"
 fi
+# ... a character no font has (U+10FFFD, private use) in a payment method, drawn as a box in the
+# charts and the PDF: the build says so, naming the first chart and the PDF, the character and
+# the text around it; once for each, whatever else has one (customer 104's name)
+cp -r "$T/rtl" "$T/box"
+box=$(printf '\364\217\277\275')
+sed -i -e "s/^P01,101,2024-02-20,Credit Card,/P01,101,2024-02-20,Box $box,/" -e "s/^104,[^,]*,/104,Ann $box,/" \
+	"$T/box/payments.csv" "$T/box/customers.csv"
+run 0 build --data "$T/box" --as-of 2024-03-11 --out "$T/box-site"
+[ "$(grep -c "no installed font has" "$T/err")" = 2 ] &&
+	grep -q "^c360: charts/payments.png: warning: no installed font has U+10FFFD (in \"Box $box\"): it is drawn as a box; install a font for its script" "$T/err" &&
+	grep -q "^c360: weekly/report.pdf: warning: no installed font has U+10FFFD (in \".*$box.*\"): it is drawn as a box" "$T/err" &&
+	pass || fail "a character no font has: $(grep -a "font\|box" "$T/err")"
+C360_NO_PANGO=1 $C360 build --data "$T/box" --as-of 2024-03-11 --out "$T/box-cairo" 2>"$T/err" &&
+	! grep -q "no installed font" "$T/err" && pass || fail "without Pango, a box said: $(grep -a font "$T/err")"
 # ... and without Pango (C360_NO_PANGO: as where it cannot be opened), Cairo's own text draws it
 C360_NO_PANGO=1 $C360 build --quiet --data "$T/rtl" --as-of 2024-03-11 --out "$T/rtl-cairo" 2>"$T/err" &&
 	pdftotext "$T/rtl-cairo/weekly/report.pdf" - | grep -q "$(printf '\346\235\216\344\274\237')" && pass ||
