@@ -457,6 +457,8 @@ void diag_set_count(Diags *d, DiagCode code, uint64_t count);	/* counts rows, as
 void diag_free(Diags *d);
 /* Adds from's problems to d, from's lines shifted by line_offset; from is emptied. */
 void diag_merge(Diags *d, Diags *from, uint32_t line_offset);
+/* Adds from's problems to d, each at line and col, its text after prefix; from is emptied. */
+void diag_move(Diags *d, Diags *from, uint32_t line, uint32_t col, const char *prefix);
 
 /* ------------------------------------------------------------------ sources and config */
 typedef enum { SRC_CUSTOMERS, SRC_ORDERS, SRC_PAYMENTS, SRC_TICKETS, SRC_SESSIONS, SRC_COUNT } SourceId;
@@ -1095,6 +1097,7 @@ typedef struct {
 	const TableDef *def;
 	char *path;
 	bool present;
+	bool empty;		/* present without a header row: no table made, as if missing */
 	uint64_t rows_read, blank_lines, skipped_lines, loaded;
 	Quarantined *quarantine;
 	size_t nquarantine;

@@ -252,6 +252,25 @@ void diag_merge(Diags *d, Diags *from, uint32_t line_offset)
 	}
 }
 
+void diag_move(Diags *d, Diags *from, uint32_t line, uint32_t col, const char *prefix)
+{
+	for (int c = 0; c < D_COUNT; c++) {
+		DiagTally *t = &d->tally[c], *f = &from->tally[c];
+		t->count += f->count;
+		for (unsigned i = 0; i < f->nsamples; i++) {
+			Buf text = {0};
+			buf_printf(&text, "%s%s", prefix, f->sample[i].text);
+			free(f->sample[i].text);
+			if (sample_room(t, (DiagCode)c))
+				t->sample[t->nsamples++] = (DiagSample){line, col, (char *)buf_cstr(&text)};
+			else
+				buf_free(&text);
+		}
+		free(f->sample);
+		*f = (DiagTally){0};
+	}
+}
+
 void diag_free(Diags *d)
 {
 	for (int c = 0; c < D_COUNT; c++) {

@@ -67,8 +67,9 @@ TableQuality *quality_tables(const Silver *s, size_t *n)
 	TableQuality *t = xcalloc(s->nraw + 1, sizeof *t);
 	for (size_t i = 0; i < s->nraw; i++) {
 		const RawTable *r = &s->raw[i];
-		t[i] = (TableQuality){r->def->name, r->def->file, r->present ? STATUS_LOADED : STATUS_MISSING, r->rows_read,
-				      r->blank_lines, r->loaded, r->quarantine, r->nquarantine};
+		SourceStatus status = !r->present ? STATUS_MISSING : r->empty ? STATUS_EMPTY : STATUS_LOADED;
+		t[i] = (TableQuality){r->def->name, r->def->file, status, r->rows_read, r->blank_lines, r->loaded,
+				      r->quarantine, r->nquarantine};
 	}
 	*n = s->nraw;
 	return t;

@@ -225,10 +225,9 @@ void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 	ingest_finish(ing);
 	sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL);
 	t->present = true;
+	t->empty = !l.header;	/* no table: a SELECT reading it says why (sql_error) */
 	t->blank_lines = ingest_blank_lines(ing);
 	t->skipped_lines = ingest_skipped_lines(ing);
-	if (!l.header)
-		diag(&t->diags, D_NO_HEADER, 0, 0, "the file is empty: no header row", NULL, 0);
 	sqlite3_finalize(l.insert);
 	ingest_free(ing);
 }
@@ -370,7 +369,7 @@ static void sql_where(const SqlDef *q, int offset, uint32_t *line, uint32_t *col
 	*col = q->col[k] + (at - q->off[k]);
 }
 
-/* A table named in "no such table: X" whose file is missing, or NULL. */
+/* A table named in "no such table: X" whose file is missing or empty, or NULL. */
 static const RawTable *missing_table(const Silver *s, const char *msg)
 {
 	static const char prefix[] = "no such table: ";
@@ -379,20 +378,21 @@ static const RawTable *missing_table(const Silver *s, const char *msg)
 	const char *name = msg + sizeof prefix - 1;
 	name += strncmp(name, "main.", 5) == 0 ? 5 : 0;
 	for (size_t i = 0; i < s->nraw; i++)
-		if (!s->raw[i].present && strcasecmp(s->raw[i].def->name, name) == 0)
+		if ((!s->raw[i].present || s->raw[i].empty) && strcasecmp(s->raw[i].def->name, name) == 0)
 			return &s->raw[i];
 	return NULL;
 }
 
-/* A SQL error: located in the configuration; a table whose file is missing leaves an optional
- * source out as a missing file would. */
+/* A SQL error: located in the configuration; a table whose file is missing or empty leaves an
+ * optional source out as a missing or empty file would. */
 static void sql_error(Silver *s, Source *src, const char *msg, int offset)
 {
 	const RawTable *t = missing_table(s, msg);
 	if (t && !src->def->required) {
 		src->path = xstrdup(t->path);
 		src->diags.file = src->path;
-		diag(&src->diags, D_OPTIONAL_MISSING, 0, 0, NULL, NULL, 0);
+		src->present = t->empty;	/* its status: missing, or empty */
+		diag(&src->diags, t->empty ? D_EMPTY_OPTIONAL : D_OPTIONAL_MISSING, 0, 0, NULL, NULL, 0);
 		return;
 	}
 	uint32_t line, col;
@@ -400,7 +400,8 @@ static void sql_error(Silver *s, Source *src, const char *msg, int offset)
 	Buf b = {0};
 	buf_printf(&b, "[sql] %s: %s", src->def->name, msg);
 	if (t)	/* a folder, a FIFO: there, not read (its own error says why) */
-		buf_printf(&b, " (its file %s %s)", t->path, access(t->path, F_OK) == 0 ? "could not be read" : "is missing");
+		buf_printf(&b, " (its file %s %s)", t->path, t->empty ? "is empty: no header row"
+							     : access(t->path, F_OK) == 0 ? "could not be read" : "is missing");
 	diag(&s->config_diags, D_SQL_ERROR, line, col, buf_cstr(&b), NULL, 0);
 	buf_free(&b);
 }
@@ -416,8 +417,9 @@ typedef struct {
 	bool *amount;		/* by column: the source reads it as an amount */
 } Result;
 
-/* The result's header: its columns but _file and _line. */
-static void result_header(Result *x, sqlite3_stmt *st, Source *src)
+/* The result's header: its columns but _file and _line. Its problems (a required column it
+ * lacks) are the SELECT's: located at it in the configuration, as its errors are. */
+static void result_header(Result *x, sqlite3_stmt *st, Silver *s, Source *src)
 {
 	int n = sqlite3_column_count(st);
 	x->file = x->line = -1;
@@ -434,7 +436,16 @@ static void result_header(Result *x, sqlite3_stmt *st, Source *src)
 			x->fields[x->ncols] = str_make(name, strlen(name)), x->col[x->ncols++] = i;
 	}
 	Record r = {.line = 0, .nfields = (uint32_t)x->ncols, .fields = x->fields};
+	Diags rows = src->diags;
+	src->diags = (Diags){.file = rows.file};
 	silver_source_record(src, &r);
+	uint32_t line, col;
+	sql_where(&s->cfg->sql[src->id], 0, &line, &col);
+	Buf name = {0};
+	buf_printf(&name, "[sql] %s: ", src->def->name);
+	diag_move(&s->config_diags, &src->diags, line, col, buf_cstr(&name));
+	buf_free(&name);
+	src->diags = rows;
 	x->amount = xcalloc((size_t)n + 1, sizeof *x->amount);
 	for (int c = 0; c < src->def->ncols; c++)
 		if (src->def->rule[c].kind == COL_AMOUNT && src->field_of[c] >= 0)
@@ -586,7 +597,7 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 	Result x = {0};
 	m->amount.decimal = src->opt.decimal;
 	m->amount.known = (KnownCodes){s->cfg, src->opt.currency};
-	result_header(&x, st, src);
+	result_header(&x, st, s, src);
 	uint32_t n = 0;
 	int rc;
 	Deadline deadline = {{0}, false};

@@ -73,6 +73,27 @@ grep -q "no row after it" "$T/err" && fail "a SELECT stopped is said to have no 
 diff -r "$T/s" "$T/s.before" >/dev/null && pass || fail "a build stopped by sql_timeout changed the site"
 rm -rf "$T/s.before"
 
+# ---- an empty [tables] file is no table, as a missing one: an optional source reading it is
+# left out with the file's warning (it stopped the build); a required one is an error naming it
+mkdir -p "$T/et"
+printf 'customer_id,name\n1,Ann\n' >"$T/et/customers.csv"
+printf 'order_id,customer_id,order_date,amount,status\no1,1,2022-01-01,10,complete\n' >"$T/et/orders.csv"
+: >"$T/et/pay.csv"
+printf '[tables]\npay = pay.csv\n[sql]\npayments =\n  SELECT id AS payment_id, cid AS customer_id FROM pay\n' >"$T/et.conf"
+run 0 build --data "$T/et" --config "$T/et.conf" --out "$T/s"
+err_says 'et/pay.csv: warning: the file is empty (no header row); its sections say "no data"'
+file_says "$T/s/gold/data_quality.csv" "pay,status,,empty,pay.csv"
+file_says "$T/s/gold/data_quality.csv" "payments,status,,empty,"
+file_says "$T/s/index.html" "No payment data: "
+printf '[tables]\npay = pay.csv\n[sql]\norders =\n  SELECT id AS order_id, cid AS customer_id FROM pay\n' >"$T/et.conf"
+run 1 build --data "$T/et" --config "$T/et.conf" --out "$T/s"
+err_says "et.conf:5:3: error: [sql] orders: no such table: pay (its file $T/et/pay.csv is empty: no header row)"
+# a result without a required column is named at its SELECT's line, as its SQL errors are
+printf 'id,cid\np1,1\n' >"$T/et/pay.csv"
+printf '[tables]\npay = pay.csv\n[sql]\norders =\n  SELECT id AS order_id FROM pay\n' >"$T/et.conf"
+run 1 build --data "$T/et" --config "$T/et.conf" --out "$T/s"
+err_says 'et.conf:5:3: error: [sql] orders: required column "customer_id" missing; the header has: order_id'
+
 # ---- examples/: each builds with --config alone, and its KPIs are the ones tests/examples.py
 # works out from the vendor's files by their own meaning
 if command -v python3 >/dev/null; then

@@ -256,6 +256,61 @@ static void test_missing_table_file(void **state)
 	done(&s, &cfg, &err);
 }
 
+/* An empty [tables] file is no table, as a missing one: an optional source reading it is left
+ * out, empty, with a warning naming the file; a required one is an error that names it. A file
+ * of a header alone is a table of no row. */
+static void test_empty_table_file(void **state)
+{
+	(void)state;
+	mkdir(DIR, 0777);
+	put("customers.csv", "customer_id\n1\n");
+	put("orders.csv", "order_id,customer_id,order_date\no,1,2022-01-01\n");
+	put("empty.csv", "");
+	put("head.csv", "id,cid\n");
+	Silver s;
+	Config cfg;
+	Buf err = {0};
+	CHECK(build(&s, &cfg, "[tables]\npay = empty.csv\n[sql]\npayments = SELECT id AS payment_id FROM pay\n", &err),
+	      "builds: %s", buf_cstr(&err));
+	CHECK(s.src[SRC_PAYMENTS].present && !s.src[SRC_PAYMENTS].have_header && s.raw[0].present && s.raw[0].empty,
+	      "payments empty, its table not made");
+	CHECK(strstr(buf_cstr(&err), DIR "/empty.csv: warning: the file is empty (no header row); its sections say \"no data\"") &&
+	      !strstr(buf_cstr(&err), "error"), "said: %s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+	CHECK(!build(&s, &cfg, "[tables]\nitems = empty.csv\n[sql]\norders =\n  SELECT * FROM items\n", &err), "stops");
+	CHECK(strstr(buf_cstr(&err), "c360.conf:5:3: error: [sql] orders: no such table: items (its file " DIR
+				    "/empty.csv is empty: no header row)"), "said: %s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+	CHECK(build(&s, &cfg, "[tables]\npay = head.csv\n[sql]\npayments = SELECT id AS payment_id, cid AS customer_id FROM pay\n",
+		    &err), "builds: %s", buf_cstr(&err));
+	CHECK(s.src[SRC_PAYMENTS].present && s.src[SRC_PAYMENTS].have_header && !s.raw[0].empty && s.src[SRC_PAYMENTS].rows_read == 0,
+	      "a header alone: a table of no row, payments loaded with none");
+	done(&s, &cfg, &err);
+}
+
+/* A result that lacks a required column is named at its SELECT's line and column, as its SQL
+ * errors are, whatever its rows' _file. */
+static void test_result_lacks_column(void **state)
+{
+	(void)state;
+	fixtures();
+	put("customers.csv", "customer_id\n1\n");
+	put("orders.csv", "order_id,customer_id,order_date\no,1,2022-01-01\n");
+	Silver s;
+	Config cfg;
+	Buf err = {0};
+	CHECK(!build(&s, &cfg, "[tables]\nitems = items.csv\n[sql]\norders =\n    SELECT \"Order\" AS order_id\n    FROM items\n",
+		     &err), "stops");
+	CHECK(strstr(buf_cstr(&err), "c360.conf:5:5: error: [sql] orders: required column \"customer_id\" missing; "
+				    "the header has: order_id"), "said: %s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+	CHECK(build(&s, &cfg, "[tables]\nitems = items.csv\n[sql]\npayments = SELECT \"Order\" AS payment_id, _file, _line FROM items\n",
+		    &err), "builds: %s", buf_cstr(&err));
+	CHECK(strstr(buf_cstr(&err), "c360.conf:4:12: warning: [sql] payments: required column \"customer_id\" missing; "
+				    "this optional source is left out") && s.src[SRC_PAYMENTS].left_out, "said: %s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+}
+
 /* A table's columns: header names as written, empty ones numbered, repeats (in any case) too. */
 static void test_table_columns(void **state)
 {
@@ -428,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_table_header_encoding), cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns),
 		cmocka_unit_test(test_sql_amount), cmocka_unit_test(test_table_column_named_wins), cmocka_unit_test(test_table_wide_header),
 		cmocka_unit_test(test_sql_file_not_a_table), cmocka_unit_test(test_sql_trailing_comment),
+		cmocka_unit_test(test_empty_table_file), cmocka_unit_test(test_result_lacks_column),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
