@@ -207,23 +207,26 @@ bool text_boxed(Buf *warn, const char *file)
 	pthread_mutex_lock(&lock);
 	char *text = boxed;
 	boxed = NULL;
-	if (text && warn) {	/* which character: each laid out alone, up to the first no font has */
-		const uint8_t *u = (const uint8_t *)text;
-		size_t n = strlen(text);
+	if (text && warn) {	/* which character: each of the first 256 laid out alone, up to one no font has */
+		size_t n = strlen(text), at = 0;
 		ucs4_t c = 0;
-		for (int len; n && (len = u8_mbtouc(&c, u, n)) > 0; u += len, n -= (size_t)len) {
-			pango.set_text(layout[0], (const char *)u, len);
-			if (pango.unknown_glyphs(layout[0]) > 0)
-				break;
+		bool found = false;
+		for (int len, k = 0; !found && k < 256 && (len = u8_mbtouc(&c, (const uint8_t *)text + at, n - at)) > 0; k++) {
+			pango.set_text(layout[0], text + at, len);
+			found = pango.unknown_glyphs(layout[0]) > 0;
+			at += found ? 0 : (size_t)len;
 		}
-		size_t at = (size_t)((const char *)u - text), from = at > 24 ? at - 24 : 0;
+		size_t from = found && at > 24 ? at - 24 : 0;
 		while (from && (text[from] & 0xc0) == 0x80)	/* the text around it, from a character's start */
 			from--;
-		buf_printf(warn, "%s: warning: no installed font has U+%04X (in \"%s", file, (unsigned)c,
-			   from ? "\xe2\x80\xa6" : "");
-		buf_put_printable(warn, text + from, strlen(text + from), 60);
-		buf_puts(warn, "\"): it is drawn as a box; install a font for its script (Debian: fonts-noto-core has "
-			 "most)\n");
+		buf_printf(warn, "%s: warning: no installed font has ", file);
+		if (found)
+			buf_printf(warn, "U+%04X (in \"%s", (unsigned)c, from ? "\xe2\x80\xa6" : "");
+		else
+			buf_puts(warn, "a character of \"");
+		buf_put_printable(warn, text + from, n - from, 60);
+		buf_puts(warn, found ? "\")" : "\"");
+		buf_puts(warn, ": it is drawn as a box; install a font for its script (Debian: fonts-noto-core has most)\n");
 	}
 	free(text);
 	pthread_mutex_unlock(&lock);

@@ -434,6 +434,11 @@ run 0 build --data "$T/box" --as-of 2024-03-11 --out "$T/box-site"
 	grep -q "^c360: charts/payments.png: warning: no installed font has U+10FFFD (in \"Box $box\"): it is drawn as a box; install a font for its script" "$T/err" &&
 	grep -q "^c360: weekly/report.pdf: warning: no installed font has U+10FFFD (in \".*$box.*\"): it is drawn as a box" "$T/err" &&
 	pass || fail "a character no font has: $(grep -a "no installed font" "$T/err")"
+# ... past the text's first 256 characters, not looked for one by one: the text's start is named
+printf 'title = %s%s\n' "$(printf '%0300d' 0)" "$box" >"$T/box.conf"
+run 0 build --config "$T/box.conf" --data "$FIXTURE" --as-of 2024-03-11 --out "$T/box-title"
+grep -q "^c360: weekly/report.pdf: warning: no installed font has a character of \"0000000000.*…\": it is drawn as a box" "$T/err" &&
+	pass || fail "a character no font has, far into a title: $(grep -a "no installed font" "$T/err")"
 C360_NO_PANGO=1 $C360 build --data "$T/box" --as-of 2024-03-11 --out "$T/box-cairo" 2>"$T/err" &&
 	! grep -q "no installed font" "$T/err" && pass || fail "without Pango, a box said: $(grep -a font "$T/err")"
 # ... and without Pango (C360_NO_PANGO: as where it cannot be opened), Cairo's own text draws it
