@@ -211,7 +211,8 @@ bool text_boxed(Buf *warn, const char *file)
 		size_t n = strlen(text), at = 0;
 		ucs4_t c = 0;
 		bool found = false;
-		for (int len, k = 0; !found && k < 256 && (len = u8_mbtouc(&c, (const uint8_t *)text + at, n - at)) > 0; k++) {
+		for (int len, k = 0; !found && k < 256 && at < n && (len = u8_mbtouc(&c, (const uint8_t *)text + at, n - at)) > 0;
+		     k++) {
 			pango.set_text(layout[0], text + at, len);
 			found = pango.unknown_glyphs(layout[0]) > 0;
 			at += found ? 0 : (size_t)len;
