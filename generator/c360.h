@@ -2521,7 +2521,7 @@ double text_measure(struct _cairo *cr, double size, bool bold, const char *text)
  * failed, under ulimit -v). False, said in err, where the address space left is too little for
  * them (Pango would end the process). */
 bool text_fonts_load(Buf *err);
-/* Whether a text laid out since the last call had a character no installed font has (drawn as
+/* Whether a text drawn since the last call had a character no installed font has (drawn as
  * a box): if warn, a warning naming file, the first such character and its text. */
 bool text_boxed(Buf *warn, const char *file);
 

@@ -69,8 +69,9 @@ static Lib libpango = {.soname = "libpangocairo-1.0.so.0", .needed_for = "drawin
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static PangoLayout *layout[2];	/* under lock: normal, bold; NULL: Cairo's own text */
 static bool tried;
-static char *boxed;		/* under lock: the first text laid out since text_boxed with a character no
-				 * font has (Pango draws a box with its code in it) */
+static char *boxed;		/* under lock: the first text drawn since text_boxed with a character no
+				 * font has (Pango draws a box with its code in it); one measured alone is
+				 * not: it may be drawn shortened, without it */
 
 static bool pango_ready(void)
 {
@@ -175,7 +176,7 @@ static double text_draw(cairo_t *cr, double x, double y, double size, bool bold,
 	pango.set_text(l, text, (int)n);	/* on one line: text_shown's, no control nor separator */
 	PangoRectangle logical;
 	pango.get_extents(l, NULL, &logical);
-	if (!boxed && pango.unknown_glyphs(l) > 0)
+	if (draw && !boxed && pango.unknown_glyphs(l) > 0)
 		boxed = xstrdup(text);
 	double scale = size / LAID_OUT, width = logical.width * scale / PANGO_SCALE;
 	if (draw) {	/* its baseline at y, as Cairo's own text */
@@ -211,7 +212,8 @@ bool text_boxed(Buf *warn, const char *file)
 		size_t n = strlen(text), at = 0;
 		ucs4_t c = 0;
 		bool found = false;
-		for (int len, k = 0; !found && k < 256 && (len = u8_mbtouc(&c, (const uint8_t *)text + at, n - at)) > 0; k++) {
+		for (int len, k = 0; !found && k < 256 && at < n && (len = u8_mbtouc(&c, (const uint8_t *)text + at, n - at)) > 0;
+		     k++) {
 			pango.set_text(layout[0], text + at, len);
 			found = pango.unknown_glyphs(layout[0]) > 0;
 			at += found ? 0 : (size_t)len;

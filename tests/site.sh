@@ -435,12 +435,26 @@ run 0 build --data "$T/box" --as-of 2024-03-11 --out "$T/box-site"
 	grep -q "^c360: weekly/report.pdf: warning: no installed font has U+10FFFD (in \".*$box.*\"): it is drawn as a box" "$T/err" &&
 	pass || fail "a character no font has: $(grep -a "no installed font" "$T/err")"
 # ... past the text's first 256 characters, not looked for one by one: the text's start is named
+# (a title of zero-width spaces, drawn whole)
+printf 'title = A%s%s\n' "$(printf '%0300d' 0 | sed "s/0/$(printf '\342\200\213')/g")" "$box" >"$T/box.conf"
+run 0 build --config "$T/box.conf" --data "$FIXTURE" --as-of 2024-03-11 --out "$T/box-title"
+grep -q "^c360: weekly/report.pdf: warning: no installed font has a character of \"A$(printf '\342\200\213').*…\": it is drawn as a box" "$T/err" &&
+	pass || fail "a character no font has, far into a title: $(grep -a "no installed font" "$T/err")"
+# ... but not one of a title shortened to fit, whose "…" is drawn in its place: measured, not drawn
 printf 'title = %s%s\n' "$(printf '%0300d' 0)" "$box" >"$T/box.conf"
 run 0 build --config "$T/box.conf" --data "$FIXTURE" --as-of 2024-03-11 --out "$T/box-title"
-grep -q "^c360: weekly/report.pdf: warning: no installed font has a character of \"0000000000.*…\": it is drawn as a box" "$T/err" &&
-	pass || fail "a character no font has, far into a title: $(grep -a "no installed font" "$T/err")"
+! grep -q "no installed font" "$T/err" && pass || fail "a character not drawn said drawn as a box: $(grep -a "no installed font" "$T/err")"
 C360_NO_PANGO=1 $C360 build --data "$T/box" --as-of 2024-03-11 --out "$T/box-cairo" 2>"$T/err" &&
 	! grep -q "no installed font" "$T/err" && pass || fail "without Pango, a box said: $(grep -a font "$T/err")"
+# ... a text boxed though none of its characters is alone (U+65E5 U+FFF9, Chinese and an annotation
+# anchor): the text is named, not a character past its end (text_boxed read on past it, and Pango
+# warned of a NUL in what it was given)
+sed -i "s/^P01,101,2024-02-20,[^,]*,/P01,101,2024-02-20,$(printf '\346\227\245\357\277\271'),/" "$T/box/payments.csv"
+run 0 build --data "$T/box" --as-of 2024-03-11 --out "$T/box-site"
+# (where Pango boxes neither, nothing is said)
+! grep -aq "Pango-WARNING" "$T/err" && { ! grep -aq "^c360: charts/payments.png: warning: no installed font" "$T/err" ||
+	grep -aq "^c360: charts/payments.png: warning: no installed font has \(U+FFF9 (in \|a character of \)\"$(printf '\346\227\245\357\277\271')\")*: it is drawn" "$T/err"; } &&
+	pass || fail "a text boxed, no character alone: $(grep -a "font\|Pango" "$T/err")"
 # ... and without Pango (C360_NO_PANGO: as where it cannot be opened), Cairo's own text draws it
 C360_NO_PANGO=1 $C360 build --quiet --data "$T/rtl" --as-of 2024-03-11 --out "$T/rtl-cairo" 2>"$T/err" &&
 	pdftotext "$T/rtl-cairo/weekly/report.pdf" - | grep -q "$(printf '\346\235\216\344\274\237')" && pass ||
