@@ -228,7 +228,9 @@ bool text_boxed(Buf *warn, const char *file)
 			buf_puts(warn, "a character of \"");
 		buf_put_printable(warn, text + from, n - from, 60);
 		buf_puts(warn, found ? "\")" : "\"");
-		buf_puts(warn, ": it is drawn as a box; install a font for its script (Debian: fonts-noto-core has most)\n");
+		bool private_use = found && ((c >= 0xe000 && c <= 0xf8ff) || c >= 0xf0000);	/* no font but one made for it */
+		buf_puts(warn, private_use ? ": it is drawn as a box (a private-use character: only a font made for it has it)\n"
+				       : ": it is drawn as a box; install a font for its script (Debian: fonts-noto-core has most)\n");
 	}
 	free(text);
 	pthread_mutex_unlock(&lock);
