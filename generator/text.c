@@ -232,7 +232,8 @@ bool text_boxed(Buf *warn, const char *file)
 		buf_puts(warn, private_use ? ": it is drawn as a box (a private-use character: only a font made for it has it)\n"
 				       : ": it is drawn as a box; install a font for its script (Debian: fonts-noto-core has most)\n");
 	}
+	bool had = text != NULL;
 	free(text);
 	pthread_mutex_unlock(&lock);
-	return text != NULL;
+	return had;
 }
