@@ -139,10 +139,15 @@ bool text_fonts_load(Buf *err)
 	/* each face's fonts for the scripts of most names (Latin, Greek, Cyrillic, Hebrew, Arabic,
 	   Devanagari, Thai, Hangul, Kana, Han), found: a script's first text finds its fonts; and
 	   an emoji's, which Pango matches in threads it makes then (GLib ends the process when it
-	   cannot make one: a render thread beside the pages', ulimit -v, did not) */
-	static const char sample[] = "0 \u03b1 \u0436 \u05d0 \u0639 \u0915 \u0e01 \ud55c \u3042 \u65e5 \U0001f600";
+	   cannot make one: a render thread beside the pages', ulimit -v, did not); Han alone too,
+	   as a Chinese name is, with a character of simplified Chinese: a font of Hangul and the
+	   common Han (fonts-nanum) comes first for some, and a Chinese name's others from the next;
+	   and an empty text (an empty cell: its line's height), whose font Pango matched anew */
+	static const char *const sample[] = {"0 \u03b1 \u0436 \u05d0 \u0639 \u0915 \u0e01 \ud55c \u3042 \u65e5 \U0001f600",
+					     "\u65e5\u4eec", ""};
 	for (int bold = 0; bold < 2; bold++)
-		text_show(cr, 0, 0, 1, bold, TEXT_LEFT, sample);
+		for (size_t i = 0; i < sizeof sample / sizeof *sample; i++)
+			text_show(cr, 0, 0, 1, bold, TEXT_LEFT, sample[i]);
 	text_boxed(NULL, NULL);	/* the sample's characters are not the build's */
 	cairo_destroy(cr);
 	cairo_surface_destroy(surface);
