@@ -442,7 +442,7 @@ if plain; then
 		done
 	done
 	awk '$2 > 1' "$T/codes" | grep -q . && fail "out of memory laying text out: $(awk '$2 > 1' "$T/codes" | tr '\n' ' ')" || pass
-	grep -q "^c360: error: out of memory: laying out the charts' and the PDF's text needs 48 MB more" "$T/lowmem.err" && pass ||
+	grep -q "^c360: error: out of memory: laying out the charts' and the PDF's text needs 80 MB more" "$T/lowmem.err" && pass ||
 		fail "out of memory laying text out: not said ($(grep -m1 error "$T/lowmem.err"))"
 	rm -rf "$T/lowmem" "$T/lowmem.err"
 	# ... a row too big for the memory left names the file it is in (helper 118: "c360: error:
