@@ -276,6 +276,7 @@ void console_write(const char *s, size_t n);	/* text already formatted, at every
 void console_last(const char *text);
 /* "c360: " and the message and a newline, if the level is at least `at`. */
 void say(Verbosity at, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void say_lines(Verbosity at, const Buf *lines);	/* each line ended by '\n' said as by say */
 /* From now on what console_write and say write is also kept in b (its first CAPTURE_MAX bytes),
  * until console_capture(NULL): c360 serve shows a failed rebuild's messages in the page. */
 #define CAPTURE_MAX (64 << 10)

@@ -100,6 +100,13 @@ void say(Verbosity at, const char *fmt, ...)
 	buf_free(&line);
 }
 
+void say_lines(Verbosity at, const Buf *lines)
+{
+	for (const char *line = lines->p, *nl; line && (nl = memchr(line, '\n', lines->len - (size_t)(line - lines->p)));
+	     line = nl + 1)
+		say(at, "%.*s", (int)(nl - line), line);
+}
+
 static double seconds(struct timespec from, struct timespec to)
 {
 	return (double)(to.tv_sec - from.tv_sec) + (double)(to.tv_nsec - from.tv_nsec) / 1e9;

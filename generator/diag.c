@@ -254,21 +254,15 @@ void diag_merge(Diags *d, Diags *from, uint32_t line_offset)
 
 void diag_move(Diags *d, Diags *from, uint32_t line, uint32_t col, const char *prefix)
 {
-	for (int c = 0; c < D_COUNT; c++) {
-		DiagTally *t = &d->tally[c], *f = &from->tally[c];
-		t->count += f->count;
-		for (unsigned i = 0; i < f->nsamples; i++) {
+	for (int c = 0; c < D_COUNT; c++)
+		for (unsigned i = 0; i < from->tally[c].nsamples; i++) {
+			DiagSample *smp = &from->tally[c].sample[i];
 			Buf text = {0};
-			buf_printf(&text, "%s%s", prefix, f->sample[i].text);
-			free(f->sample[i].text);
-			if (sample_room(t, (DiagCode)c))
-				t->sample[t->nsamples++] = (DiagSample){line, col, (char *)buf_cstr(&text)};
-			else
-				buf_free(&text);
+			buf_printf(&text, "%s%s", prefix, smp->text);
+			free(smp->text);
+			*smp = (DiagSample){line, col, (char *)buf_cstr(&text)};
 		}
-		free(f->sample);
-		*f = (DiagTally){0};
-	}
+	diag_merge(d, from, 0);
 }
 
 void diag_free(Diags *d)

@@ -135,10 +135,8 @@ bool render_gold(const Gold *g, const Config *cfg, const char *dir, Buf *err)
 		ok = r.state[st] == DONE || (r.state[st] == NOT_RUN && run(&r, st));
 		buf_put(err, r.said[st].p, r.said[st].len);
 	}
-	for (const char *line = buf_cstr(&r.warned), *end; ok && *line; line = end + 1) {
-		end = strchr(line, '\n');
-		say(SAY_NORMAL, "%.*s", (int)(end - line), line);
-	}
+	if (ok)
+		say_lines(SAY_NORMAL, &r.warned);
 	buf_free(&r.warned);
 	for (int st = 0; st < ST_COUNT; st++) {
 		if (getenv("C360_TIMINGS") && r.state[st] != NOT_RUN)

@@ -675,8 +675,7 @@ bool site_templates_check(const Config *cfg, Buf *err)
 		uint32_t colour[4];
 		Buf warn = {0};
 		theme_chart_colours(cfg, colour, &warn);
-		for (char *line = warn.p, *nl; line && (nl = strchr(line, '\n')); line = nl + 1)
-			say(SAY_NORMAL, "%.*s", (int)(nl - line), line);
+		say_lines(SAY_NORMAL, &warn);
 		buf_free(&warn);
 	}
 	tpl_set_free(&site.tpl);
