@@ -385,9 +385,11 @@ if [ "$gdb_ok" = 1 ]; then
 	done | { printf 'set pagination off\nset breakpoint pending on\n'; cat; echo run; } >"$T/fonts.gdb"
 	# (and Pango's threads that match fonts, which GLib aborts the build for when it cannot make
 	# them: an emoji's fonts were matched on the thread that drew it, ulimit -v ended it)
-	mkdir -p "$T/fonts"	# customers at churn risk named in Thai, Chinese, Korean and emoji: fonts beyond DejaVu Sans
+	# customers at churn risk named in Thai, Chinese, Korean, emoji, Ethiopic and Tamil: fonts
+	# beyond DejaVu Sans, and characters no font here may have (Pango tries every font for them)
+	mkdir -p "$T/fonts"
 	cp "$FIXTURE"/*.csv "$T/fonts/"
-	sed -i -e "s/^104,[^,]*,/104,$(printf '\340\270\252\340\270\241\340\270\212\340\270\262\340\270\242 \360\237\230\200'),/" \
+	sed -i -e "s/^104,[^,]*,/104,$(printf '\340\270\252\340\270\241\340\270\212\340\270\262\340\270\242 \360\237\230\200 \341\210\264\340\256\244'),/" \
 		-e "s/^106,[^,]*,/106,$(printf '\346\235\216\344\274\237'),/" \
 		-e "s/^116,[^,]*,/116,$(printf '\352\271\200\353\257\274\354\210\230 \360\237\246\204'),/" "$T/fonts/customers.csv"
 	run 0 build --quiet --data "$T/fonts" --as-of 2024-03-11 --out "$T/fonts-build"
