@@ -2407,8 +2407,8 @@ static void sort_entries(Entry *e, size_t n, int d)
  * counts the parts, then each entry is swapped straight into its part; part p is e[start[p]] to
  * e[start[p + 1]] (start holds PARTS + 1). At a million customers the entries are ~240 MB, and
  * radix_sort's first two levels were each a pass of counting and a pass of swaps over memory far
- * larger than the cache; this is one of each, and a part (~6 MB at most there, a few hundred KB
- * for most) is then sorted and written while it is in the cache. */
+ * larger than the cache; this is one of each, and each part, a small share of the entries, is
+ * then sorted and written while it is in the cache. */
 static void partition_entries(Entry *e, size_t n, size_t *start)
 {
 	size_t *next = xcalloc(PARTS, sizeof *next);
