@@ -836,15 +836,16 @@ static int search_pair_cmp(const void *a, const void *b)
  * each part sorted) against qsort by strcmp then value: tokens of the few bytes that make many
  * share a part, a key (8 bytes) or all of it, of 0 to 12 bytes (an empty one, one of a byte: parts
  * that end in zeros), bytes above 0x7f, values that repeat and differ in one byte or two (each level of the sort's value bytes);
- * sets of every size from none to 200,000 entries, one where all share a part. */
+ * sets of every size from none to 200,000 entries, one where all share a part, one of a
+ * single entry 100 times. */
 static void test_search_order(void **state)
 {
 	(void)state;
 	static const char bytes[] = {'a', 'b', 'e', 'z', '0', '9', '.', '@', (char)0xc3, (char)0xa9, (char)0xff, 1};
 	static const size_t sizes[] = {0, 1, 2, 31, 32, 33, 200, 5000, 200000};
 	uint64_t seed = 11;
-	for (size_t round = 0; round < N_ELEMS(sizes) + 1; round++) {
-		size_t n = round < N_ELEMS(sizes) ? sizes[round] : 40000;
+	for (size_t round = 0; round < N_ELEMS(sizes) + 2; round++) {
+		size_t n = round < N_ELEMS(sizes) ? sizes[round] : round == N_ELEMS(sizes) ? 40000 : 100;
 		char **tokens = xmalloc((n + 1) * sizeof *tokens), *text = xmalloc(n * 13 + 1);
 		uint32_t *values = xmalloc((n + 1) * sizeof *values);
 		SearchPair *want = xmalloc((n + 1) * sizeof *want);
@@ -860,6 +861,8 @@ static void test_search_order(void **state)
 			t[len] = '\0';
 			tokens[i] = t;
 			values[i] = 0x40302010u + ((uint32_t)(r >> 20) % 3 << 8 * (r >> 22 & 3)) + (uint32_t)(r >> 24) % 2;
+			if (round > N_ELEMS(sizes))	/* the last set: one entry 100 times */
+				strcpy(t, "ab"), values[i] = 7;
 			want[i] = (SearchPair){t, values[i]};
 		}
 		qsort(want, n, sizeof *want, search_pair_cmp);
