@@ -2728,6 +2728,9 @@ bool site_customer_pages(Site *site);
 /* customers/search/ and customers/index.html. */
 bool site_customer_index(Site *site);
 void search_fold(const char *s, size_t n, Buf *out);	/* accents off, lower case: as search.js folds a query */
+/* n search tokens and their values put in the word files' order, in place (by the tokens' bytes,
+ * then by value): the index's sort, for its test. */
+void search_order(char **tokens, uint32_t *values, size_t n);
 void customer_page_path(Buf *b, const PagePlan *p, uint32_t c, const RowHead *customer);	/* customers/xx/NAME.html */
 unsigned customer_folder(const RowHead *customer);	/* xx: 0 to 255, from a hash of the id */
 /* Whether a run writes the pages of a customer folder: shard K of N writes the folders f with

@@ -2377,6 +2377,7 @@ static void radix_sort(Entry *e, size_t n, int d)
 		while (next[b] < end[b]) {	/* each entry swapped straight into its bucket */
 			Entry x = e[next[b]];
 			for (unsigned c; (c = sort_byte(&x, d)) != b;) {
+				__builtin_prefetch(&e[next[c] + 16], 1);	/* see partition_entries */
 				Entry t = e[next[c]];
 				e[next[c]++] = x;
 				x = t;
@@ -2388,11 +2389,11 @@ static void radix_sort(Entry *e, size_t n, int d)
 			radix_sort(e + at, count[b], d + 1);
 }
 
-/* e in entry_cmp's order: by (key, value), then the entries sharing a key of a token longer
- * than it by the rest of their tokens. */
-static void sort_entries(Entry *e, size_t n)
+/* e in entry_cmp's order from its d'th byte on (the bytes before it shared): by (key, value),
+ * then the entries sharing a key of a token longer than it by the rest of their tokens. */
+static void sort_entries(Entry *e, size_t n, int d)
 {
-	radix_sort(e, n, 0);
+	radix_sort(e, n, d);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && e[j].key == e[i].key; j++)
 			;
@@ -2401,16 +2402,74 @@ static void sort_entries(Entry *e, size_t n)
 	}
 }
 
+#define PARTS 65536	/* an entry's part: its key's first two bytes */
+
+/* e's entries by their keys' first two bytes, in place (in no order within a part): one pass
+ * counts the parts, then each entry is swapped straight into its part; part p is e[start[p]] to
+ * e[start[p + 1]] (start holds PARTS + 1). At a million customers the entries are ~240 MB, and
+ * radix_sort's first two levels were each a pass of counting and a pass of swaps over memory far
+ * larger than the cache; this is one of each, and each part, a small share of the entries, is
+ * then sorted and written while it is in the cache. */
+static void partition_entries(Entry *e, size_t n, size_t *start)
+{
+	size_t *next = xcalloc(PARTS, sizeof *next);
+	for (size_t i = 0; i < n; i++)
+		next[e[i].key >> 48]++;
+	for (size_t p = 0, at = 0; p < PARTS; p++)
+		start[p] = at, at += next[p], next[p] = start[p];
+	start[PARTS] = n;
+	for (size_t p = 0; p < PARTS; p++)
+		while (next[p] < start[p + 1]) {
+			Entry x = e[next[p]];
+			for (size_t q; (q = x.key >> 48) != p;) {
+				/* The part's next entries asked for ahead: each part is read and written
+				 * where its next entry goes, more places at once than the processor
+				 * follows by itself, so each new line was a wait for memory. */
+				__builtin_prefetch(&e[next[q] + 16], 1);
+				Entry t = e[next[q]];
+				e[next[q]++] = x;
+				x = t;
+			}
+			e[next[p]++] = x;
+		}
+	free(next);
+}
+
+/* The entries of n tokens and their values in the word files' order (by the tokens' bytes, then
+ * by value): partitioned, then each part sorted, as write_words does. tokens and values are put
+ * in that order in place. */
+void search_order(char **tokens, uint32_t *values, size_t n)
+{
+	Entry *e = xmalloc((n + 1) * sizeof *e);
+	size_t *start = xmalloc((PARTS + 1) * sizeof *start);
+	for (size_t i = 0; i < n; i++)
+		e[i] = (Entry){token_key(tokens[i]), tokens[i], values[i], (uint32_t)strlen(tokens[i])};
+	partition_entries(e, n, start);
+	for (size_t p = 0; p < PARTS; p++)
+		if (start[p + 1] - start[p] > 1)
+			sort_entries(e + start[p], start[p + 1] - start[p], 2);
+	for (size_t i = 0; i < n; i++)
+		tokens[i] = e[i].token, values[i] = e[i].value;
+	free(start);
+	free(e);
+}
+
+/* The word files: each part of the entries (their first two key bytes) sorted and written in
+ * turn, in the order of the parts, which is the entries' order. */
 static bool write_words(Site *site, Words *w, Buf *keys, FileHash input)
 {
-	if (w->n)
-		sort_entries(w->e, w->n);
+	size_t *start = xmalloc((PARTS + 1) * sizeof *start);
+	partition_entries(w->e, w->n, start);
 	bool ok = true;
-	for (size_t i = 0, j; ok && i < w->n; i = j) {
-		for (j = i; j < w->n && w->e[j].key >> 48 == w->e[i].key >> 48; j++)	/* the first two bytes */
-			;
-		ok = write_group(site, w->e + i, j - i, 2, keys, input);
+	for (size_t p = 0; ok && p < PARTS; p++) {
+		Entry *e = w->e + start[p];
+		size_t n = start[p + 1] - start[p];
+		if (!n)
+			continue;
+		sort_entries(e, n, 2);
+		ok = write_group(site, e, n, 2, keys, input);
 	}
+	free(start);
 	return ok;
 }
 

@@ -820,6 +820,61 @@ static void test_title_latin1(void **state)
 	buf_free(&b), buf_free(&in), buf_free(&want);
 }
 
+typedef struct {
+	char *token;
+	uint32_t value;
+} SearchPair;
+
+static int search_pair_cmp(const void *a, const void *b)
+{
+	const SearchPair *x = a, *y = b;
+	int c = strcmp(x->token, y->token);
+	return c ? c : (x->value > y->value) - (x->value < y->value);
+}
+
+/* The search index's sort (search_order: the entries partitioned by their first two bytes, then
+ * each part sorted) against qsort by strcmp then value: tokens of the few bytes that make many
+ * share a part, a key (8 bytes) or all of it, of 0 to 12 bytes (an empty one, one of a byte: parts
+ * that end in zeros), bytes above 0x7f, values that repeat and differ in one byte or two (each level of the sort's value bytes);
+ * sets of every size from none to 200,000 entries, one where all share a part, one of a
+ * single entry 100 times. */
+static void test_search_order(void **state)
+{
+	(void)state;
+	static const char bytes[] = {'a', 'b', 'e', 'z', '0', '9', '.', '@', (char)0xc3, (char)0xa9, (char)0xff, 1};
+	static const size_t sizes[] = {0, 1, 2, 31, 32, 33, 200, 5000, 200000};
+	uint64_t seed = 11;
+	for (size_t round = 0; round < N_ELEMS(sizes) + 2; round++) {
+		size_t n = round < N_ELEMS(sizes) ? sizes[round] : round == N_ELEMS(sizes) ? 40000 : 100;
+		char **tokens = xmalloc((n + 1) * sizeof *tokens), *text = xmalloc(n * 13 + 1);
+		uint32_t *values = xmalloc((n + 1) * sizeof *values);
+		SearchPair *want = xmalloc((n + 1) * sizeof *want);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			uint64_t r = seed >> 11;
+			size_t len = r % 13, alphabet = r / 13 % 4 ? 3 : N_ELEMS(bytes);
+			char *t = text + i * 13;
+			for (size_t k = 0; k < len; k++) {
+				seed = seed * 6364136223846793005u + 1442695040888963407u;
+				t[k] = k < 2 && round == N_ELEMS(sizes) ? "ab"[k] : bytes[(seed >> 40) % alphabet];
+			}
+			t[len] = '\0';
+			tokens[i] = t;
+			values[i] = 0x40302010u + ((uint32_t)(r >> 20) % 3 << 8 * (r >> 22 & 3)) + (uint32_t)(r >> 24) % 2;
+			if (round > N_ELEMS(sizes))	/* the last set: one entry 100 times */
+				strcpy(t, "ab"), values[i] = 7;
+			want[i] = (SearchPair){t, values[i]};
+		}
+		qsort(want, n, sizeof *want, search_pair_cmp);
+		search_order(tokens, values, n);
+		for (size_t i = 0; i < n; i++)
+			CHECK(strcmp(tokens[i], want[i].token) == 0 && values[i] == want[i].value,
+			      "%zu entries: at %zu \"%s\" %u, want \"%s\" %u", n, i, tokens[i], values[i], want[i].token,
+			      want[i].value);
+		free(tokens), free(text), free(values), free(want);
+	}
+}
+
 /* search.js's folding as libunistring does it (decomposed with the compatibility forms, marks dropped, lower case, then the
  * letters NFD leaves whole as their ASCII: ø o, ł l, ß ss, æ ae...) of
  * texts of ASCII, Latin-1's letters (search_fold folds those itself), and others: a letter
@@ -900,7 +955,7 @@ int main(void)
 		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_trim), cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_date_format), cmocka_unit_test(test_date_order_and_time),
-		cmocka_unit_test(test_title_case), cmocka_unit_test(test_title_latin1), cmocka_unit_test(test_search_fold), cmocka_unit_test(test_emails),
+		cmocka_unit_test(test_title_case), cmocka_unit_test(test_title_latin1), cmocka_unit_test(test_search_fold), cmocka_unit_test(test_search_order), cmocka_unit_test(test_emails),
 		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts), cmocka_unit_test(test_date_parts_every_byte), cmocka_unit_test(test_date_usual), cmocka_unit_test(test_ids_inline),
 		cmocka_unit_test(test_amount_separators), cmocka_unit_test(test_amount_currencies),
 		cmocka_unit_test(test_categories), cmocka_unit_test(test_channels),

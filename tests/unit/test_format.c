@@ -387,6 +387,29 @@ static void test_dates_through_the_day_table(void **state)
 	}
 }
 
+/* The table of 1900-2099's ISO days against date.c's formatter: every day of it and the days
+ * on either side of its edges (the thread's table or date.c's own then), as fmt_date and as
+ * fmt_moment at the day's first and last second, with and without the time. */
+static void test_dates_of_the_table(void **state)
+{
+	(void)state;
+	const int64_t first = -25567, end = 47482;	/* 1900-01-01, 2100-01-01 */
+	for (int64_t d = first - 400; d < end + 400; d++) {
+		Buf got = {0}, want = {0};
+		fmt_date(&got, d), buf_date(&want, d);
+		char g[DATE_TEXT_MAX], w[DATE_TEXT_MAX];
+		for (int at = 0; at < 4; at++) {
+			int64_t moment = d * SECS_PER_DAY + (at & 1 ? SECS_PER_DAY - 1 : 0);
+			size_t gn = fmt_moment(g, moment, at >= 2), wn = date_format(w, moment, at >= 2);
+			buf_putc(&got, '|'), buf_put(&got, g, gn);
+			buf_putc(&want, '|'), buf_put(&want, w, wn);
+		}
+		CHECK(got.len == want.len && memcmp(got.p, want.p, got.len) == 0, "day %lld: \"%s\", want \"%s\"",
+		      (long long)d, buf_cstr(&got), buf_cstr(&want));
+		buf_free(&got), buf_free(&want);
+	}
+}
+
 /* The charts' colours in PNG and PDF from a theme's CSS: the light :root's --s0..--s3, the last
  * one winning, #rgb and #rrggbb; @media's (dark, print), other selectors' and values of another
  * form (a warning at their line and column) leave them. */
@@ -447,7 +470,7 @@ int main(void)
 		cmocka_unit_test(test_chart_numbers), cmocka_unit_test(test_chart_week_labels),
 		cmocka_unit_test(test_chart_stacked_min), cmocka_unit_test(test_chart_words), cmocka_unit_test(test_chart_axes_shared), cmocka_unit_test(test_compact_and_change_pct),
 		cmocka_unit_test(test_config_keys), cmocka_unit_test(test_buf_int),
-		cmocka_unit_test(test_dates_through_the_day_table), cmocka_unit_test(test_chart_css_colours),
+		cmocka_unit_test(test_dates_through_the_day_table), cmocka_unit_test(test_dates_of_the_table), cmocka_unit_test(test_chart_css_colours),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
