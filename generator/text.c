@@ -150,8 +150,8 @@ bool text_fonts_load(Buf *err)
 	   which it did on the PDF's thread for an Ethiopic name (~8 M instructions here, once) */
 	static const char *const sample[] = {"0 \u03b1 \u0436 \u05d0 \u0639 \u0915 \u0e01 \ud55c \u3042 \u65e5 \U0001f600",
 					     "\u65e5\u4eec", "",
-					     "\u1200 \u0b85 \u0531 \u10d0 \u0995 \u0a85 \u0a15 \u0c85 \u0d05 \u0c05 \u0b05 \u0d85 "
-					     "\u1780 \u0e81 \u1000 \u0f40 \u13a0 \u1401 \u0710 \u0780 \u07ca \u2d30 \u1820 \ua000"};
+					     ("\u1200 \u0b85 \u0531 \u10d0 \u0995 \u0a85 \u0a15 \u0c85 \u0d05 \u0c05 \u0b05 \u0d85 "
+					      "\u1780 \u0e81 \u1000 \u0f40 \u13a0 \u1401 \u0710 \u0780 \u07ca \u2d30 \u1820 \ua000")};
 	for (int bold = 0; bold < 2; bold++)
 		for (size_t i = 0; i < sizeof sample / sizeof *sample; i++)
 			text_show(cr, 0, 0, 1, bold, TEXT_LEFT, sample[i]);
