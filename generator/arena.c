@@ -119,15 +119,19 @@ char *xstrdup(const char *s)
 enum { HUGE_PAGE = 2 << 20 };
 
 /* The system's page size (4 KiB on x86-64; 16 or 64 KiB on some arm64 kernels, where an
- * address aligned to 4 KiB only is refused by munmap and madvise). */
+ * address aligned to 4 KiB only is refused by munmap and madvise). Asked once, by whichever
+ * thread comes first (atomic: the inputs' hashing threads asked at once, a race
+ * ThreadSanitizer named; each writes the same value). */
 static uintptr_t page_mask(void)
 {
-	static uintptr_t mask;
-	if (!mask) {
+	static _Atomic uintptr_t mask;
+	uintptr_t m = atomic_load_explicit(&mask, memory_order_relaxed);
+	if (!m) {
 		long n = sysconf(_SC_PAGESIZE);
-		mask = (uintptr_t)(n > 0 ? n : 4096) - 1;
+		m = (uintptr_t)(n > 0 ? n : 4096) - 1;
+		atomic_store_explicit(&mask, m, memory_order_relaxed);
 	}
-	return mask;
+	return m;
 }
 
 static uintptr_t page_down(uintptr_t a)
