@@ -1789,6 +1789,7 @@ static void not_utf8(Source *src)
 
 bool silver_finish(Silver *s)
 {
+	silver_tail_join(s);	/* the last source's rows as they are left */
 	if (silver_worst(s) == SEV_ERROR)
 		return false;
 	decide_date_order(s);
