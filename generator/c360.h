@@ -1070,6 +1070,13 @@ struct Source {
 	char id_fold[ID_FOLD_MAX];	/* a row's key or customer id lower-cased (clean_id_email) */
 	Quarantined *quarantine;
 	size_t nquarantine, capquarantine;
+	/* silver_source_kept's for silver_source_pack, which packs the halves on two threads: the
+	 * bytes, the row whose key starts the second half, where that key is, and how many bytes
+	 * the keys, orphans' ids and quarantined texts before it take at most (bytes NULL: none) */
+	struct {
+		const char *bytes, *split;
+		size_t row, before;
+	} pack_half;
 	uint64_t reason_count[D_NREASONS];
 	uint64_t flag_count[D_NFLAGS];	/* silver rows with each flag */
 	uint64_t flagged_rows;	/* silver rows with any flag */
