@@ -480,7 +480,7 @@ void gold_views_begin(Gold *g, int threads, const char *site)
 	free(k);
 }
 
-/* gold_views_begin's thread done, the sessions grouped if it groups them. */
+/* gold_views_begin's thread done, the facts it groups grouped. */
 static void kept_join(Gold *g)
 {
 	struct KeptLoad *k = g->kept_load;
