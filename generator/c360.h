@@ -1070,6 +1070,13 @@ struct Source {
 	char id_fold[ID_FOLD_MAX];	/* a row's key or customer id lower-cased (clean_id_email) */
 	Quarantined *quarantine;
 	size_t nquarantine, capquarantine;
+	/* silver_source_kept's for silver_source_pack, which packs the halves on two threads: the
+	 * bytes, the row whose key starts the second half, where that key is, and how many bytes
+	 * the keys, orphans' ids and quarantined texts before it take at most (bytes NULL: none) */
+	struct {
+		const char *bytes, *split;
+		size_t row, before;
+	} pack_half;
 	uint64_t reason_count[D_NREASONS];
 	uint64_t flag_count[D_NFLAGS];	/* silver rows with each flag */
 	uint64_t flagged_rows;	/* silver rows with any flag */
@@ -1145,6 +1152,7 @@ typedef struct {
 	 * (rows_keys); zero rows: not grown. Only with a rows key. */
 	size_t grown_from[SRC_COUNT];
 	FileHash grown_key[SRC_COUNT];
+	struct Tail *tail;	/* a fact source's packing and cache being done on a thread (silver_tail_join) */
 } Silver;
 
 #define CUSTOMERS(s) (&(s)->src[SRC_CUSTOMERS].table)
@@ -1397,6 +1405,9 @@ void silver_reindex(Source *src);	/* the customers' keys index made anew from th
 uint32_t silver_customer_row(const Source *customers, Str id);	/* its row, or INDEX_NONE */
 /* After every source: date order, inferred customers, the as-of date, counts. */
 bool silver_finish(Silver *s);
+/* The thread packing a fact source and writing its cache while the next is read done, and what
+ * it did said as if done in place (silver_read.c); nothing when there is none. */
+void silver_tail_join(Silver *s);
 /* Silver rows that came from the file (customers: without the inferred ones). */
 size_t silver_rows(const Silver *s, SourceId id);
 Severity silver_worst(const Silver *s);

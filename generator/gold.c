@@ -430,49 +430,82 @@ static void groups_take(Gold *g, const char *site)
 	}
 }
 
+/* gold_views_begin's thread: it takes the kept groupings, says so (taken, under lock), then
+ * groups the facts whose grouping was not taken, the sessions (most facts) first, while
+ * gold_build makes the sessions' views, the customers' figures and the other views, which read
+ * the silver rows and no grouping. */
 struct KeptLoad {
 	Gold *g;
 	const char *site;
 	pthread_t t;
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	bool taken;		/* groups_take done: g->by_kept and g->by_grown are read from then on */
 };
 
 static void *kept_load(void *arg)
 {
 	struct KeptLoad *k = arg;
-	groups_take(k->g, k->site);
+	Gold *g = k->g;
+	groups_take(g, k->site);
+	bool group[SRC_COUNT];
+	for (int i = 0; i < SRC_COUNT; i++)
+		group[i] = source_is_fact((SourceId)i) && !g->by_kept[i] && !g->by_grown[i];
+	pthread_mutex_lock(&k->lock);
+	k->taken = true;
+	pthread_cond_signal(&k->done);
+	pthread_mutex_unlock(&k->lock);
+	for (int j = 0; j < SRC_COUNT; j++) {	/* from here on the thread writes these g->by alone */
+		int i = j ? j - (j <= SRC_SESSIONS) : SRC_SESSIONS;
+		if (group[i])
+			group_facts(g, (SourceId)i, &g->by[i]);
+	}
 	return NULL;
 }
 
 void gold_views_begin(Gold *g, int threads, const char *site)
 {
-	if (threads < 2 || !site || g->kept_load)
+	if (threads < 2 || g->kept_load)
 		return;
 	struct KeptLoad *k = xmalloc(sizeof *k);
 	*k = (struct KeptLoad){.g = g, .site = site};
-	if (pthread_create(&k->t, NULL, kept_load, k) == 0)
+	pthread_mutex_init(&k->lock, NULL);
+	pthread_cond_init(&k->done, NULL);
+	if (pthread_create(&k->t, NULL, kept_load, k) == 0) {
 		g->kept_load = k;
-	else
-		free(k);
+		return;
+	}
+	pthread_mutex_destroy(&k->lock);
+	pthread_cond_destroy(&k->done);
+	free(k);
 }
 
-/* gold_views_begin's thread done; whether there was one. */
-static bool kept_join(Gold *g)
+/* gold_views_begin's thread done, the facts it groups grouped. */
+static void kept_join(Gold *g)
 {
 	struct KeptLoad *k = g->kept_load;
 	if (k) {
 		pthread_join(k->t, NULL);
+		pthread_mutex_destroy(&k->lock);
+		pthread_cond_destroy(&k->done);
 		free(k);
 		g->kept_load = NULL;
 	}
-	return k != NULL;
 }
 
-/* The groupings taken (by gold_views_begin's thread, else now), and how many rows are grouped
- * anew said. */
+/* The groupings taken (by gold_views_begin's thread, once it says so, else now), and how many
+ * rows are grouped anew said. */
 static void groups_kept(Gold *g, const char *site)
 {
-	if (!kept_join(g))
+	struct KeptLoad *k = g->kept_load;
+	if (k) {
+		pthread_mutex_lock(&k->lock);
+		while (!k->taken)
+			pthread_cond_wait(&k->done, &k->lock);
+		pthread_mutex_unlock(&k->lock);
+	} else {
 		groups_take(g, site);
+	}
 	uint64_t grouped[SRC_COUNT] = {0};
 	for (int i = 0; i < SRC_COUNT; i++)
 		grouped[i] = g->by_kept[i] ? 0 : g->src[i].table->n - (g->by_grown[i] ? g->grown_from[i] : 0);
@@ -483,13 +516,17 @@ int gold_views(Gold *g, int threads, const char *site)
 {
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
 	groups_kept(g, site);
-	Grouping apart = {g, &g->by[SRC_SESSIONS]};	/* most facts: grouped on a thread meanwhile */
+	/* the facts grouped on gold_views_begin's thread; else the sessions (most facts) on one
+	 * meanwhile */
+	bool early = g->kept_load != NULL;
+	Grouping apart = {g, &g->by[SRC_SESSIONS]};
 	pthread_t t;
-	bool beside = !g->by_kept[SRC_SESSIONS] && !g->by_grown[SRC_SESSIONS] && threads > 1 &&
+	bool beside = !early && !g->by_kept[SRC_SESSIONS] && !g->by_grown[SRC_SESSIONS] && threads > 1 &&
 		      pthread_create(&t, NULL, group_sessions, &apart) == 0;
 	value_ranking(g, nc);
 	for (int i = 0; i < SRC_COUNT; i++)
-		if (source_is_fact((SourceId)i) && !g->by_kept[i] && !g->by_grown[i] && !(i == SRC_SESSIONS && beside))
+		if (source_is_fact((SourceId)i) && !g->by_kept[i] && !g->by_grown[i] && !early &&
+		    !(i == SRC_SESSIONS && beside))
 			group_facts(g, (SourceId)i, &g->by[i]);
 	ticket_counts(g);
 	kpi_series(g, g->series);
@@ -497,6 +534,7 @@ int gold_views(Gold *g, int threads, const char *site)
 	bool sizes = segment_sizes(g, nc), weekly = sizes && weekly_orders(g);
 	if (beside)
 		pthread_join(t, NULL);
+	kept_join(g);	/* the facts grouped there, if early */
 	return !sizes ? GT_CUSTOMER_360 : weekly ? -1 : GT_FACT_ORDERS;
 }
 

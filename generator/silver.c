@@ -1245,13 +1245,36 @@ size_t silver_source_kept(Source *src, const char *bytes, size_t len)
 	Packer k = {bytes, bytes + len, NULL, bytes, bytes, NULL};
 	PackList l[3];
 	pack_lists(src, l);
-	if (!in_order(&k, &l[0]) || !in_order(&k, &l[1]))
+	memset(&src->pack_half, 0, sizeof src->pack_half);
+	if (!in_order(&k, &l[1]))
 		return len;
-	size_t n = 0;
-	for (int j = 0; j < 3; j++)
-		for (size_t i = 0; i < l[j].n; i++)
-			if (packs(&k, *pack_ptr(&l[j], i)))
-				n += *(const uint32_t *)(const void *)(l[j].item + i * l[j].stride + l[j].len);
+	/* the rows' keys in order (in_order's test) and their bytes counted in one pass; the
+	 * first key packed from the middle row on starts the second half */
+	const char *last = bytes, *split = NULL;
+	size_t n = 0, half = 0, before = 0;
+	for (size_t i = 0; i < l[0].n; i++) {
+		const char *p = *pack_ptr(&l[0], i);
+		if (!packs(&k, p))
+			continue;
+		if (p < last)
+			return len;
+		last = p;
+		if (!split && i >= l[0].n / 2)
+			split = p, half = i, before = n;
+		n += *(const uint32_t *)(const void *)(l[0].item + i * l[0].stride + l[0].len);
+	}
+	for (int j = 1; j < 3; j++)
+		for (size_t i = 0; i < l[j].n; i++) {
+			const char *p = *pack_ptr(&l[j], i);
+			if (!packs(&k, p))
+				continue;
+			size_t m = *(const uint32_t *)(const void *)(l[j].item + i * l[j].stride + l[j].len);
+			n += m;
+			before += split && p < split ? m : 0;
+		}
+	if (split && n < len)
+		src->pack_half.bytes = bytes, src->pack_half.split = split, src->pack_half.row = half,
+		src->pack_half.before = before;
 	return n < len ? n : len;
 }
 
@@ -1269,30 +1292,89 @@ static inline void pack_item(Packer *k, PackList *l, const char *at, const char 
 	}
 }
 
+/* One part of a pack: the lists' items from their next on up to their n, merged in the bytes'
+ * order (a tie: the first list's), then its rows' bronze fields cleared. */
+typedef struct {
+	Packer k;
+	PackList l[3];
+	const char *released;
+	bool release;
+	Table *t;
+} PackPart;
+
+static void pack_part(PackPart *x)
+{
+	Packer *k = &x->k;
+	PackList *l = x->l;
+	const char **release = x->release ? &x->released : NULL;
+	size_t first = l[0].i;
+	for (;;) {
+		const char *o = pack_next(k, &l[1]), *q = pack_next(k, &l[2]);
+		const char *other = !o ? q : !q || o <= q ? o : q;	/* the next orphan's or quarantined text */
+		for (const char *at; (at = pack_next(k, &l[0])) && (!other || at <= other);)	/* the rows' keys before it */
+			pack_item(k, &l[0], at, release);
+		if (!other)
+			break;
+		pack_item(k, &l[other == o ? 1 : 2], other, release);
+	}
+	for (size_t i = first; i < l[0].n; i++)
+		ROW(x->t, RowHead, i)->rawoff = ROW(x->t, RowHead, i)->rawlen = 0;
+}
+
+static void *pack_part_thread(void *arg)
+{
+	pack_part(arg);
+	return NULL;
+}
+
+/* The index of list l's first item that points into the bytes at or after split, or past
+ * them (its items in the bytes' order). */
+static size_t list_from(const Packer *k, const PackList *l, const char *split)
+{
+	size_t i = 0;
+	while (i < l->n && (!packs(k, *pack_ptr(l, i)) || *pack_ptr(l, i) < split))
+		i++;
+	return i;
+}
+
 size_t silver_source_pack(Source *src, const char *bytes, size_t len, char *to)
 {
 	Packer k = {bytes, bytes + len, to, bytes, bytes, to};
-	const char *released = bytes, **release = to != bytes ? &released : NULL;
 	PackList l[3];
 	pack_lists(src, l);
 	if (src->nquarantine)	/* by where they are, to be packed in order */
 		qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, by_text);
-	bool whole = !in_order(&k, &l[0]) || !in_order(&k, &l[1]);	/* never so when read from a file */
+	bool known = src->pack_half.bytes == bytes;	/* silver_source_kept found both in order */
+	bool whole = !known && (!in_order(&k, &l[0]) || !in_order(&k, &l[1]));	/* never so when read from a file */
 	size_t kept = whole ? pack_whole(&k, l, to) : 0;
-	while (!whole) {	/* the three lists merged in the bytes' order (a tie: the first list's) */
-		const char *o = pack_next(&k, &l[1]), *q = pack_next(&k, &l[2]);
-		const char *other = !o ? q : !q || o <= q ? o : q;	/* the next orphan's or quarantined text */
-		for (const char *at; (at = pack_next(&k, &l[0])) && (!other || at <= other);)	/* the rows' keys before it */
-			pack_item(&k, &l[0], at, release);
-		if (!other)
-			break;
-		pack_item(&k, &l[other == o ? 1 : 2], other, release);
+	/* Copied elsewhere (silver_source_kept's room), a file's worth of two chunks: the rows'
+	 * first half and the items before its end on this thread, the rest on another into the
+	 * room after the most the first half takes (a gap of what overlapping texts saved, never
+	 * read: the cache is written from the rows, not these bytes); each gives back only bytes
+	 * of its own half. */
+	bool halves = !whole && to != bytes && known && config_threads(src->cfg) > 1 &&
+		      len >= 2 * (src->cfg->chunk_min ? src->cfg->chunk_min : 1);
+	PackPart a = {k, {l[0], l[1], l[2]}, bytes, to != bytes, &src->table}, b = a;
+	if (halves) {	/* each item the one part's: the other never reads its pointer */
+		const char *split = src->pack_half.split;
+		b.k.w = b.k.seg_at = to + src->pack_half.before;
+		b.l[0].i = a.l[0].n = src->pack_half.row;
+		b.l[1].i = a.l[1].n = list_from(&k, &l[1], split);
+		b.l[2].i = a.l[2].n = list_from(&k, &l[2], split);
+		b.released = split;
 	}
-	for (size_t i = 0; !whole && i < src->table.n; i++)
-		ROW(&src->table, RowHead, i)->rawoff = ROW(&src->table, RowHead, i)->rawlen = 0;
+	memset(&src->pack_half, 0, sizeof src->pack_half);
+	pthread_t t;
+	bool beside = halves && pthread_create(&t, NULL, pack_part_thread, &b) == 0;
+	if (!whole)
+		pack_part(&a);
+	if (beside)
+		pthread_join(t, NULL);
+	else if (halves)
+		pack_part(&b);
 	if (src->nquarantine)	/* by line again: the cache the same whatever the text's addresses */
 		qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, quarantine_cmp);
-	return whole ? kept : (size_t)(k.w - to);
+	return whole ? kept : (size_t)((halves ? b.k.w : a.k.w) - to);
 }
 
 void silver_source_free(Source *src)
@@ -1789,6 +1871,7 @@ static void not_utf8(Source *src)
 
 bool silver_finish(Silver *s)
 {
+	silver_tail_join(s);	/* the last source's rows as they are left */
 	if (silver_worst(s) == SEV_ERROR)
 		return false;
 	decide_date_order(s);

@@ -865,11 +865,11 @@ static void input_keep(Input *in, size_t n)
 
 void input_close(Input *in)
 {
-	if (in->map) {
+	if (in->map) {	/* the slot given back last: another thread may take it from then on */
 		Mapped *m = &mapped[in->map - 1];
-		atomic_store(&m->start, 0);
 		close(m->fd);
 		free(m->path);
+		atomic_store(&m->start, 0);
 	}
 	big_free(in->data, in->size);
 	*in = (Input){0};
@@ -1515,8 +1515,9 @@ static void cache_not_written(const char *what, int err)
 
 /* After silver_cache_save or _keep: err (their errno), why src's cache file could not be written
  * (silver_cache.c removes what it could not write whole), said once. */
-static void cache_check(const Silver *s, const Source *src, int err)
+static void cache_check(Silver *s, const Source *src, int err)
 {
+	silver_tail_join(s);	/* a source read before says its own first */
 	if (!err)
 		return;
 	Buf what = {0};
@@ -1562,6 +1563,67 @@ static bool load_appended(Silver *s, Source *src, Input *in, FileHash key)
 	return false;
 }
 
+/* A fact source read whole, once its source is closed: its bytes packed (input_pack) and its
+ * cache written on a thread while the next source is read (which reads the customers' rows
+ * and its own, none of this one's). Only one at a time, joined before the next one starts,
+ * before anything else is said of the cache, and before silver_finish, so that what is said is
+ * as if each were done in place. */
+struct Tail {
+	Silver *s;
+	Source *src;
+	FileHash key;
+	uint64_t length;
+	bool cache;	/* the cache written too */
+	int err;
+	pthread_t t;
+};
+
+static void tail_do(struct Tail *t)
+{
+	memory_context(t->src->path);
+	input_pack(t->src, &t->src->file);
+	t->err = t->cache ? silver_cache_save(t->s, t->src, t->key, t->length) : 0;
+}
+
+static void *tail_thread(void *arg)
+{
+	tail_do(arg);
+	return NULL;
+}
+
+void silver_tail_join(Silver *s)
+{
+	struct Tail *t = s->tail;
+	if (!t)
+		return;
+	s->tail = NULL;
+	pthread_join(t->t, NULL);
+	if (t->cache) {
+		cache_check(s, t->src, t->err);
+		s->rows_key[t->src->id] = t->key;
+	}
+	free(t);
+}
+
+/* src's packing and cache (if cache) on a thread with more than one, else now. A customers'
+ * source is done now: the facts read next look its rows' keys up. */
+static void tail_start(Silver *s, Source *src, FileHash key, uint64_t length, bool cache)
+{
+	silver_tail_join(s);
+	struct Tail *t = xmalloc(sizeof *t);
+	*t = (struct Tail){s, src, key, length, cache, 0, 0};
+	if (source_is_fact(src->id) && config_threads(s->cfg) > 1 && pthread_create(&t->t, NULL, tail_thread, t) == 0) {
+		s->tail = t;
+		return;
+	}
+	tail_do(t);
+	if (cache) {
+		cache_check(s, src, t->err);
+		s->rows_key[src->id] = key;
+	}
+	free(t);
+}
+
 /* Reads a file whole, then in chunks: bronze points into the file's bytes, nothing more is
  * copied; once the source is read, only what its rows point into is kept. A file that changed
  * meanwhile leaves the source unread, that said. */
@@ -1597,11 +1659,7 @@ static void load_file_at(Silver *s, Source *src, const char *name, char *path)
 	silver_source_input(s, src, &src->file);
 	silver_source_end(s, src);
 	if (!input_changed(&src->file)) {
-		input_pack(src, &src->file);
-		if (cache && diag_worst(&src->diags, 1) != SEV_ERROR) {
-			cache_check(s, src, silver_cache_save(s, src, key, length));
-			s->rows_key[src->id] = key;
-		}
+		tail_start(s, src, key, length, cache && diag_worst(&src->diags, 1) != SEV_ERROR);
 		return;
 	}
 	input_close(&src->file);
@@ -1754,6 +1812,7 @@ static bool load_sources(Silver *s, Config *cfg)
 			load_file(s, &s->src[i]);
 			continue;
 		}
+		silver_tail_join(s);	/* the query's rows are the customers' and its own */
 		sqlmap_source(m, s, &s->src[i]);
 	}
 	sqlmap_close(m);
@@ -1763,6 +1822,7 @@ static bool load_sources(Silver *s, Config *cfg)
 
 void silver_free(Silver *s)
 {
+	silver_tail_join(s);
 	diag_free(&s->general);
 	diag_free(&s->config_diags);
 	raw_tables_free(s);

@@ -160,6 +160,29 @@ sed "s|$T/du2|$T/du1|" "$T/err" | cmp -s - "$T/du1.err" && pass || fail "duplica
 [ "$(grep -c '^5[0-9]*,' "$T/du1/gold/fact_orders.csv")" = 150 ] && pass || fail "150 orders after duplicates"
 file_has "$T/du1/gold/fact_orders.csv" '^5149,'
 
+# A fact source is packed and its cache written on a thread while the next source is read, and
+# the KPIs' first thread groups the facts: every file, the cleaned exports' cache and the
+# groupings' caches under the rows keys the joins give (.c360-cache) the same bytes, and the
+# same words, as one thread's; again after rows were appended to the orders and the sessions
+# (each read from its cache and its new lines) and a payment changed.
+$C360 generate --customers 150 --seed 7 --out "$T/thr" >/dev/null 2>&1 && pass || fail "generate 150 customers"
+for jobs in 1 3; do
+	C360_CHUNK_MIN=97 run 0 build --jobs $jobs --data "$T/thr" --out "$T/thr$jobs"
+	sed "s|$T/thr$jobs|SITE|" "$T/err" >"$T/thr$jobs.err"
+done
+diff -r "$T/thr1" "$T/thr3" >/dev/null && pass || fail "sites and caches built on 1 and 3 threads differ"
+cmp -s "$T/thr1.err" "$T/thr3.err" && pass || fail "1 and 3 threads: other messages"
+[ "$(ls "$T/thr3/.c360-cache" | grep -c '^by-')" = 4 ] && pass || fail "the facts' groupings not all cached: $(ls "$T/thr3/.c360-cache")"
+tail -n 3 "$T/thr/orders.csv" | sed 's/^\([0-9]*\)/9\1/' >>"$T/thr/orders.csv"
+tail -n 5 "$T/thr/web_activities.csv" | sed 's/^\([^,]*\)/\1x/' >>"$T/thr/web_activities.csv"
+sed -i '4s/,[^,]*$/,failed/' "$T/thr/payments.csv"
+for jobs in 1 3; do
+	C360_CHUNK_MIN=97 run 0 build --jobs $jobs --data "$T/thr" --out "$T/thr$jobs"
+	sed "s|$T/thr$jobs|SITE|" "$T/err" >"$T/thr$jobs.err"
+done
+diff -r -x .c360-prev "$T/thr1" "$T/thr3" >/dev/null && pass || fail "sites and caches rebuilt on 1 and 3 threads differ"
+cmp -s "$T/thr1.err" "$T/thr3.err" && pass || fail "1 and 3 threads rebuilding: other messages"
+
 # ---- check prints the summary and writes nothing
 ( cd "$T" && $C360 check --data "$OLDPWD/$FIXTURE" >"$T/out" 2>"$T/err" ) && pass || fail "check"
 grep -q "^orders  *loaded  *28  *1  *25  *3  *7  *0$" "$T/out" && pass || fail "check summary: $(head -3 "$T/out")"
