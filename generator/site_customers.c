@@ -2458,6 +2458,8 @@ void search_order(char **tokens, uint32_t *values, size_t n)
  * turn, in the order of the parts, which is the entries' order. */
 static bool write_words(Site *site, Words *w, Buf *keys, FileHash input)
 {
+	if (!w->n)
+		return true;	/* no entries: w->e is NULL, no part to find in it */
 	size_t *start = xmalloc((PARTS + 1) * sizeof *start);
 	partition_entries(w->e, w->n, start);
 	bool ok = true;
