@@ -1685,9 +1685,10 @@ bool gold_read(const char *dir, Gold *g, Buf *report, const Config *cfg);
  * rows key is the one it was made under: site NULL, none); -1, or the gold table (GT_*) whose
  * money adds up to more than 64 bits of cents hold (then the views are not whole). */
 int gold_views(Gold *g, int threads, const char *site);
-/* With threads > 1, the groupings gold_views takes from site's cache read on a thread of their
- * own from now on (g's tables and rows keys set), while the caller makes the customers'
- * figures; gold_views (or gold_free) waits for it. */
+/* With threads > 1, the groupings gold_views takes from site's cache read, and the facts not
+ * taken grouped, on a thread of their own from now on (g's tables and rows keys set), while the
+ * caller makes the customers' figures; gold_views (or gold_free) waits for it. gold_views starts
+ * it itself when not started. */
 void gold_views_begin(Gold *g, int threads, const char *site);
 /* The groupings by customer and the sessions' views cached in staging for the next build:
  * those taken from site's cache linked, the others written (a source without a rows key:

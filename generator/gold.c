@@ -359,18 +359,6 @@ static void customer_lists(Gold *g, size_t nc)
 	qsort_r(g->open_list, g->nopen, sizeof *g->open_list, most_open_first, g);
 }
 
-typedef struct {
-	const Gold *g;
-	ByCustomer *bc;
-} Grouping;
-
-static void *group_sessions(void *arg)
-{
-	Grouping *x = arg;
-	group_facts(x->g, SRC_SESSIONS, x->bc);
-	return NULL;
-}
-
 /* A source whose export only grew (grown_from) grouped from the previous build's grouping of
  * its rows then (their rows key: grown_key) and the rows appended, each customer with new rows
  * sorted again (sort_rows gives the one order group_facts does); false (nothing allocated) if
@@ -515,26 +503,17 @@ static void groups_kept(Gold *g, const char *site)
 int gold_views(Gold *g, int threads, const char *site)
 {
 	size_t nc = g->src[SRC_CUSTOMERS].table->n;
+	gold_views_begin(g, threads, site);	/* started here if gold_build did not (render's gold) */
 	groups_kept(g, site);
-	/* the facts grouped on gold_views_begin's thread; else the sessions (most facts) on one
-	 * meanwhile */
-	bool early = g->kept_load != NULL;
-	Grouping apart = {g, &g->by[SRC_SESSIONS]};
-	pthread_t t;
-	bool beside = !early && !g->by_kept[SRC_SESSIONS] && !g->by_grown[SRC_SESSIONS] && threads > 1 &&
-		      pthread_create(&t, NULL, group_sessions, &apart) == 0;
 	value_ranking(g, nc);
-	for (int i = 0; i < SRC_COUNT; i++)
-		if (source_is_fact((SourceId)i) && !g->by_kept[i] && !g->by_grown[i] && !early &&
-		    !(i == SRC_SESSIONS && beside))
+	for (int i = 0; !g->kept_load && i < SRC_COUNT; i++)	/* no thread: the facts grouped here */
+		if (source_is_fact((SourceId)i) && !g->by_kept[i] && !g->by_grown[i])
 			group_facts(g, (SourceId)i, &g->by[i]);
 	ticket_counts(g);
 	kpi_series(g, g->series);
 	customer_lists(g, nc);
 	bool sizes = segment_sizes(g, nc), weekly = sizes && weekly_orders(g);
-	if (beside)
-		pthread_join(t, NULL);
-	kept_join(g);	/* the facts grouped there, if early */
+	kept_join(g);	/* the facts grouped there */
 	return !sizes ? GT_CUSTOMER_360 : weekly ? -1 : GT_FACT_ORDERS;
 }
 
