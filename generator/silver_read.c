@@ -254,7 +254,7 @@ void silver_source_end(Silver *s, Source *src)
 	src->present = true;
 	if (!src->have_header)
 		diag(&src->diags, src->def->required ? D_NO_HEADER : D_EMPTY_OPTIONAL, 0, 0,
-		     "the file is empty: no header row", NULL, 0);
+		     src->def->required ? "the file is empty: no header row" : NULL, NULL, 0);
 	if (src->skipped_lines) {
 		Buf b = {0};
 		buf_printf(&b, "%llu line%s skipped (before the header row, or comments)",
@@ -499,8 +499,8 @@ static bool input_read(const char *path, DiagCode missing, Input *in, Diags *d, 
 	if (!e)
 		return true;
 	DiagCode code = e < 0 ? D_CHANGED : e != ENOENT ? D_READ_ERROR : missing;
-	if (code != D_COUNT)
-		diag(d, code, 0, 0, why, NULL, 0);
+	if (code != D_COUNT)	/* missing: the code's message says it all */
+		diag(d, code, 0, 0, code == missing ? NULL : why, NULL, 0);
 	input_close(in);
 	return false;
 }
@@ -520,7 +520,7 @@ static bool input_fetch(const Config *cfg, const char *name, DiagCode missing, I
 	if (r == S3_OK)
 		input_from(in, b.p, b.len);
 	else if (r == S3_ERROR || missing != D_COUNT)
-		diag(d, r == S3_ERROR ? D_READ_ERROR : missing, 0, 0, buf_cstr(&why), NULL, 0);
+		diag(d, r == S3_ERROR ? D_READ_ERROR : missing, 0, 0, r == S3_ERROR ? buf_cstr(&why) : NULL, NULL, 0);
 	buf_free(&b);
 	buf_free(&why);
 	return r == S3_OK;

@@ -392,7 +392,10 @@ static void sql_error(Silver *s, Source *src, const char *msg, int offset)
 		src->path = xstrdup(t->path);
 		src->diags.file = src->path;
 		src->present = t->empty;	/* its status: missing, or empty */
-		diag(&src->diags, t->empty ? D_EMPTY_OPTIONAL : D_OPTIONAL_MISSING, 0, 0, NULL, NULL, 0);
+		Buf who = {0};	/* several sources may read one table: each message names its own */
+		buf_printf(&who, ": [sql] %s reads it", src->def->name);
+		diag(&src->diags, t->empty ? D_EMPTY_OPTIONAL : D_OPTIONAL_MISSING, 0, 0, buf_cstr(&who), NULL, 0);
+		buf_free(&who);
 		return;
 	}
 	uint32_t line, col;

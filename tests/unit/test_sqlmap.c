@@ -251,13 +251,13 @@ static void test_missing_table_file(void **state)
 	Buf err = {0};
 	CHECK(build(&s, &cfg, "[tables]\npay = nosuch.csv\n[sql]\npayments = SELECT * FROM pay\n", &err), "builds: %s",
 	      buf_cstr(&err));
-	CHECK(!s.src[SRC_PAYMENTS].present && strstr(buf_cstr(&err), "nosuch.csv: warning: optional file missing"),
+	CHECK(!s.src[SRC_PAYMENTS].present && strstr(buf_cstr(&err), "nosuch.csv: warning: optional file missing: [sql] payments reads it; its sections"),
 	      "said: %s", buf_cstr(&err));
 	done(&s, &cfg, &err);
 }
 
 /* An empty [tables] file is no table, as a missing one: an optional source reading it is left
- * out, empty, with a warning naming the file; a required one is an error that names it. A file
+ * out, empty, with a warning naming the file and the source (two may read it); a required one is an error that names it. A file
  * of a header alone is a table of no row. */
 static void test_empty_table_file(void **state)
 {
@@ -270,12 +270,16 @@ static void test_empty_table_file(void **state)
 	Silver s;
 	Config cfg;
 	Buf err = {0};
-	CHECK(build(&s, &cfg, "[tables]\npay = empty.csv\n[sql]\npayments = SELECT id AS payment_id FROM pay\n", &err),
+	CHECK(build(&s, &cfg, "[tables]\npay = empty.csv\n[sql]\npayments = SELECT id AS payment_id FROM pay\n"
+			      "support_tickets = SELECT id AS ticket_id FROM pay\n", &err),
 	      "builds: %s", buf_cstr(&err));
-	CHECK(s.src[SRC_PAYMENTS].present && !s.src[SRC_PAYMENTS].have_header && s.raw[0].present && s.raw[0].empty,
-	      "payments empty, its table not made");
-	CHECK(strstr(buf_cstr(&err), DIR "/empty.csv: warning: the file is empty (no header row); its sections say \"no data\"") &&
-	      !strstr(buf_cstr(&err), "error"), "said: %s", buf_cstr(&err));
+	CHECK(s.src[SRC_PAYMENTS].present && !s.src[SRC_PAYMENTS].have_header && s.raw[0].present && s.raw[0].empty &&
+	      s.src[SRC_TICKETS].present && !s.src[SRC_TICKETS].have_header, "payments and tickets empty, their table not made");
+	CHECK(strstr(buf_cstr(&err), DIR "/empty.csv: warning: the file is empty (no header row): [sql] payments reads it; "
+				    "its sections say \"no data\"") &&
+	      strstr(buf_cstr(&err), DIR "/empty.csv: warning: the file is empty (no header row): [sql] support_tickets "
+				    "reads it; its sections say \"no data\"") &&
+	      !strstr(buf_cstr(&err), "error"), "each source named: %s", buf_cstr(&err));
 	done(&s, &cfg, &err);
 	CHECK(!build(&s, &cfg, "[tables]\nitems = empty.csv\n[sql]\norders =\n  SELECT * FROM items\n", &err), "stops");
 	CHECK(strstr(buf_cstr(&err), "c360.conf:5:3: error: [sql] orders: no such table: items (its file " DIR
