@@ -74,14 +74,14 @@ diff -r "$T/s" "$T/s.before" >/dev/null && pass || fail "a build stopped by sql_
 rm -rf "$T/s.before"
 
 # ---- an empty [tables] file is no table, as a missing one: an optional source reading it is
-# left out with the file's warning (it stopped the build); a required one is an error naming it
+# left out with the file's warning naming it (it stopped the build); a required one is an error naming it
 mkdir -p "$T/et"
 printf 'customer_id,name\n1,Ann\n' >"$T/et/customers.csv"
 printf 'order_id,customer_id,order_date,amount,status\no1,1,2022-01-01,10,complete\n' >"$T/et/orders.csv"
 : >"$T/et/pay.csv"
 printf '[tables]\npay = pay.csv\n[sql]\npayments =\n  SELECT id AS payment_id, cid AS customer_id FROM pay\n' >"$T/et.conf"
 run 0 build --data "$T/et" --config "$T/et.conf" --out "$T/s"
-err_says 'et/pay.csv: warning: the file is empty (no header row); its sections say "no data"'
+err_says 'et/pay.csv: warning: the file is empty (no header row): [sql] payments reads it; its sections say "no data"'
 file_says "$T/s/gold/data_quality.csv" "pay,status,,empty,pay.csv"
 file_says "$T/s/gold/data_quality.csv" "payments,status,,empty,"
 file_says "$T/s/index.html" "No payment data: "
