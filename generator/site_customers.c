@@ -2435,44 +2435,55 @@ static void partition_entries(Entry *e, size_t n, size_t *start)
 	free(next);
 }
 
-/* The entries of n tokens and their values in the word files' order (by the tokens' bytes, then
- * by value): partitioned, then each part sorted, as write_words does. tokens and values are put
- * in that order in place. */
+/* e's n entries in the word files' order (by their keys' bytes, then by value): partitioned,
+ * then each part sorted and, with each, handed to it while it is in the cache, in the parts'
+ * order (the entries'); false at the first part each fails. */
+static bool order_entries(Entry *e, size_t n, bool (*each)(void *arg, const Entry *part, size_t n), void *arg)
+{
+	size_t *start = xmalloc((PARTS + 1) * sizeof *start);
+	partition_entries(e, n, start);
+	bool ok = true;
+	for (size_t p = 0; ok && p < PARTS; p++) {
+		size_t k = start[p + 1] - start[p];
+		if (!k)
+			continue;	/* e may be NULL: no part to find in it */
+		sort_entries(e + start[p], k, 2);
+		ok = !each || each(arg, e + start[p], k);
+	}
+	free(start);
+	return ok;
+}
+
+/* The entries of n tokens and their values in the word files' order, as write_words sorts them:
+ * tokens and values are put in that order in place. */
 void search_order(char **tokens, uint32_t *values, size_t n)
 {
 	Entry *e = xmalloc((n + 1) * sizeof *e);
-	size_t *start = xmalloc((PARTS + 1) * sizeof *start);
 	for (size_t i = 0; i < n; i++)
 		e[i] = (Entry){token_key(tokens[i]), tokens[i], values[i], (uint32_t)strlen(tokens[i])};
-	partition_entries(e, n, start);
-	for (size_t p = 0; p < PARTS; p++)
-		if (start[p + 1] - start[p] > 1)
-			sort_entries(e + start[p], start[p + 1] - start[p], 2);
+	order_entries(e, n, NULL, NULL);
 	for (size_t i = 0; i < n; i++)
 		tokens[i] = e[i].token, values[i] = e[i].value;
-	free(start);
 	free(e);
+}
+
+typedef struct {
+	Site *site;
+	Buf *keys;
+	FileHash input;
+} WordFiles;
+
+static bool write_part(void *arg, const Entry *e, size_t n)
+{
+	WordFiles *w = arg;
+	return write_group(w->site, e, n, 2, w->keys, w->input);
 }
 
 /* The word files: each part of the entries (their first two key bytes) sorted and written in
  * turn, in the order of the parts, which is the entries' order. */
 static bool write_words(Site *site, Words *w, Buf *keys, FileHash input)
 {
-	if (!w->n)
-		return true;	/* no entries: w->e is NULL, no part to find in it */
-	size_t *start = xmalloc((PARTS + 1) * sizeof *start);
-	partition_entries(w->e, w->n, start);
-	bool ok = true;
-	for (size_t p = 0; ok && p < PARTS; p++) {
-		Entry *e = w->e + start[p];
-		size_t n = start[p + 1] - start[p];
-		if (!n)
-			continue;
-		sort_entries(e, n, 2);
-		ok = write_group(site, e, n, 2, keys, input);
-	}
-	free(start);
-	return ok;
+	return order_entries(w->e, w->n, write_part, &(WordFiles){site, keys, input});
 }
 
 /* customers/search/segments.js: each customer's segment, a letter per record in the records'
