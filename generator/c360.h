@@ -584,6 +584,7 @@ typedef struct {
 	char base_currency[4];	/* [currency] base; "" when amounts are not converted */
 	Rate *rates;
 	size_t nrates;
+	const char *rates_file;	/* [currency] rates_file, read: --out must not hold it (check_out) */
 	const char *s3_region, *s3_endpoint;	/* [s3]; NULL: from the environment */
 	long s3_timeout, s3_connect_timeout;	/* seconds */
 	int shard, shards;	/* --shard K/N: this run writes shard K of N (0 of 1: everything) */

@@ -423,7 +423,7 @@ bool config_set_currency(SetArgs *a)
 		return true;
 	}
 	if (str_eq(key, "rates_file"))
-		return *v && load_rates(c, config_path(c, a->file, v), err);
+		return *v && load_rates(c, c->rates_file = config_path(c, a->file, v), err);
 	char *k = xstrndup(key.p, key.n);
 	currency_code(k, code);	/* the settings table matched a code */
 	free(k);
