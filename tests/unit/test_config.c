@@ -771,6 +771,31 @@ static void test_fill_down(void **state)
 			config_free(&cfg);
 			buf_free(&err);
 		}
+	/* a value of 2 MB over empty fields: filled in while the values filled in stay within the
+	 * file's size and 1 MB, the rows past that quarantined (each took 2 MB of silver: 8 MB of
+	 * export over 3,000 empty fields took 3 GB) */
+	Buf big = {0};
+	buf_puts(&big, "Billing Country,Account ID,Account Name\n");
+	for (int i = 0; i < (2 << 20); i++)
+		buf_putc(&big, 'x');
+	buf_puts(&big, ",c1,Ann\n,c2,Bob\n,c3,Cy\n,c4,Dan\n");
+	Config cfg;
+	Buf err = {0};
+	CHECK(load(&cfg, conf[0], &err), "%s", buf_cstr(&err));
+	const char *text[SRC_COUNT] = {buf_cstr(&big), "order_id,customer_id,order_date\no1,c1,2022-01-01\n"};
+	Silver s;
+	Input in[SRC_COUNT];
+	CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+	const Source *cu = &s.src[SRC_CUSTOMERS];
+	const Customer *c2 = (const Customer *)row_by_id(&s, SRC_CUSTOMERS, "c2");
+	CHECK(c2 && c2->location && strlen(c2->location) == (2 << 20), "c2 filled in");
+	CHECK(cu->nquarantine == 2 && cu->quarantine[0].line == 4 && cu->quarantine[0].reason == D_MALFORMED_ROW &&
+	      !row_by_id(&s, SRC_CUSTOMERS, "c3") && !row_by_id(&s, SRC_CUSTOMERS, "c4"), "%zu quarantined", cu->nquarantine);
+	CHECK(note_has(cu, D_MALFORMED_ROW, "the values filled in would pass the file's own size"), "said why");
+	inputs_free(&s, in);
+	config_free(&cfg);
+	buf_free(&err);
+	buf_free(&big);
 }
 
 /* [null] orders.customer_id = 0, Guest: a shop's guest orders have no customer (quarantined
