@@ -584,6 +584,7 @@ typedef struct {
 	char base_currency[4];	/* [currency] base; "" when amounts are not converted */
 	Rate *rates;
 	size_t nrates;
+	const char *rates_file;	/* [currency] rates_file, read: --out must not hold it (check_out) */
 	const char *s3_region, *s3_endpoint;	/* [s3]; NULL: from the environment */
 	long s3_timeout, s3_connect_timeout;	/* seconds */
 	int shard, shards;	/* --shard K/N: this run writes shard K of N (0 of 1: everything) */
@@ -668,7 +669,7 @@ int config_rate(const Config *c, const char *code);
  * A streaming RFC 4180 reader over libcsv that tracks lines, skips and counts blank
  * lines, drops a UTF-8 BOM, replaces invalid UTF-8 and NUL bytes with U+FFFD and
  * recovers from syntax errors at the next line. */
-enum { REC_OK, REC_STRAY_QUOTE, REC_UNTERMINATED, REC_FOOTER };	/* FOOTER: silver_read.c's */
+enum { REC_OK, REC_STRAY_QUOTE, REC_UNTERMINATED, REC_FOOTER, REC_FILL_BIG };	/* FOOTER: silver_read.c's */
 enum { TEXT_INVALID_UTF8 = 1, TEXT_NUL = 2 };
 #define FIELDS_MAX 65536	/* fields kept per record; more are counted (the rest stays in raw) */
 /* What a header cut at FIELDS_MAX says, at column FIELDS_MAX + 1 (silver_read.c, gold_read.c) */

@@ -859,6 +859,10 @@ static void pending_line(Pending *p, Str text, uint32_t line, uint32_t col)
 	buf_put(&p->value, text.p, text.n);
 }
 
+/* Keys of one configuration: each is looked for among those before it (key_seen, named_options,
+ * ...), so 40,000 took 7 s and 400,000 would take ten minutes; no report needs a tenth of this. */
+#define CONFIG_KEYS_MAX 4096
+
 /* Applies the value read; false after saying why in err, at the value's line and column if the
  * key is known, else the key's. */
 static bool pending_apply(Config *c, const char *path, const char *section, Pending *p, Buf *err)
@@ -870,10 +874,13 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 	Buf why = {0};
 	size_t at = 0;
 	bool in_key = false;
-	uint32_t before = key_seen(p, section, key, p->line);
-	if (before)	/* the last would win without a word: which one was meant? */
+	bool many = p->nseen >= CONFIG_KEYS_MAX;
+	uint32_t before = many ? 0 : key_seen(p, section, key, p->line);
+	if (many)
+		buf_printf(&why, "more than %d keys; a configuration holds at most that many\n", CONFIG_KEYS_MAX), in_key = true;
+	else if (before)	/* the last would win without a word: which one was meant? */
 		buf_printf(&why, "%.*s is set again (line %u sets it): keep one\n", (int)key.n, key.p, before), in_key = true;
-	bool ok = !before && set_key(c, path, section, key, value, &p->map, &why, &at, &in_key);
+	bool ok = !many && !before && set_key(c, path, section, key, value, &p->map, &why, &at, &in_key);
 	if (!ok) {
 		bool at_value = !in_key && value.n && find_setting(section, key, true);
 		uint32_t k = 0;	/* the line of the value that holds at */

@@ -57,7 +57,12 @@ struct Ingest {
 	size_t nfill;
 	uint32_t *fill_col;	/* found in the header (the first record): its field, or UINT32_MAX */
 	Buf *fill_last;		/* the last value of each that was not empty */
+	uint64_t fill_rows, filled;	/* bytes of the records after the header, and of the values filled in */
 };
+
+/* The values filled down may add up to the records' own bytes and this: a value of megabytes
+ * above thousands of empty fields made gigabytes of silver out of a file of a few (8 MB, 3 GB). */
+#define FILL_SLACK (1u << 20)
 
 static bool has_zero_or_high(uint64_t v)
 {
@@ -347,8 +352,9 @@ static void on_row(int c, void *ctx)
 
 /* The first record is the header: the fill-down columns are found by name in it (blanks
  * around it and case aside). After it, an empty fill-down field of a record (not a syntax
- * error's) takes the last value above it that was not empty. */
-static void fill_down(Ingest *in, const Record *r)
+ * error's) takes the last value above it that was not empty; a record the values filled in
+ * would make bigger than the file (FILL_SLACK) is none, quarantined (REC_FILL_BIG). */
+static void fill_down(Ingest *in, Record *r)
 {
 	if (!in->fill_col) {
 		in->fill_col = xmalloc(in->nfill * sizeof *in->fill_col);
@@ -366,6 +372,16 @@ static void fill_down(Ingest *in, const Record *r)
 	}
 	if (r->error)
 		return;
+	in->fill_rows += r->raw.n;
+	uint64_t filled = in->filled;
+	for (size_t k = 0; k < in->nfill; k++) {
+		uint32_t c = in->fill_col[k];
+		if (c < r->nfields && !str_trim(r->fields[c]).n && (filled += in->fill_last[k].len) > in->fill_rows + FILL_SLACK) {
+			r->error = REC_FILL_BIG, r->error_col = c + 1;
+			return;
+		}
+	}
+	in->filled = filled;
 	for (size_t k = 0; k < in->nfill; k++) {
 		uint32_t c = in->fill_col[k];
 		if (c >= r->nfields)

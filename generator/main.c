@@ -583,9 +583,9 @@ static char *replaced_in(const char *rout, const char *path)
 }
 
 /* --out names a folder c360 may fill: not "" or /, nor (a site) the current folder or around it, and not
- * inside the folder read (--data or --gold) or around it, nor around the configuration, templates
- * or themes a build reads (it would replace them: move them aside with the previous site), but in
- * an entry it keeps. */
+ * inside the folder read (--data or --gold) or around it, nor around the configuration, its rates file,
+ * templates or themes a build reads (it would replace them: move them aside with the previous site), but
+ * in an entry it keeps. */
 static int check_out(Options *o)
 {
 	if (!command_takes(o->cmd, "out") && !command_takes(o->cmd, "git"))
@@ -608,8 +608,9 @@ static int check_out(Options *o)
 				     o->cmd->name, out);
 	out_keep(o->cfg.keep);
 	char *theme = o->cfg.themes_dir && o->cfg.theme ? path_join(o->cfg.themes_dir, o->cfg.theme) : NULL;
-	const char *source[][2] = {{"--config", o->cfg.config_file}, {"the templates", o->cfg.templates_dir},
-				   {"the themes", o->cfg.themes_dir}, {"the theme", theme}};
+	const char *source[][2] = {{"--config", o->cfg.config_file}, {"the rates file", o->cfg.rates_file},
+				   {"the templates", o->cfg.templates_dir}, {"the themes", o->cfg.themes_dir},
+				   {"the theme", theme}};	/* the files, then the folders */
 	for (size_t i = 0; i < sizeof source / sizeof *source && status == EXIT_OK; i++) {
 		char *entry = source[i][1] ? replaced_in(rout, source[i][1]) : NULL;
 		char *rsource = source[i][1] ? path_resolve(source[i][1]) : NULL;
@@ -622,7 +623,7 @@ static int check_out(Options *o)
 				"place): %s", opt, source[i][0], o->cmd->name, out);
 		free(entry), free(rsource);
 	}
-	for (size_t i = 1; i < sizeof source / sizeof *source && status == EXIT_OK; i++) {	/* folders */
+	for (size_t i = 2; i < sizeof source / sizeof *source && status == EXIT_OK; i++) {	/* folders */
 		char *rsource = source[i][1] ? path_resolve(source[i][1]) : NULL;
 		if (rsource && path_inside(rout, rsource))	/* serve built again on its own writing there */
 			status = usage_error(o->cmd, "%s cannot be inside %s folder, which a %s reads (keep the site "

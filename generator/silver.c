@@ -636,6 +636,8 @@ void silver_reject(Source *src, const Record *r, Str raw)
 		diag(&src->diags, D_MALFORMED_ROW, r->line, r->error_col,
 		     r->error == REC_UNTERMINATED ? "quoted field never closed"
 		     : r->error == REC_FOOTER	  ? "a report's footer (one field alone after the last blank line), not a row"
+		     : r->error == REC_FILL_BIG	  ? "fill_down would fill in the value above, but the values filled in "
+						    "would pass the file's own size (a value of megabytes over empty fields)"
 						  : "stray quote in a field", NULL, 0);
 }
 

@@ -579,6 +579,15 @@ rm -rf "$T/linked" && $C360 init "$T/linked" >/dev/null 2>&1 && mv "$T/linked/th
 run 1 build --config "$T/linked/c360.conf" --data "$T/paths" --out "$T/paths-site"
 err_has "linked/themes/default: error: a symbolic link; a theme is read only from a folder of its own"
 [ ! -e "$T/paths-site" ] && pass || fail "a build with its theme's folder a link wrote a site"
+# ... nor one whose rates file --out holds: the build would move it aside with the previous site
+# (was: gone without a word, and every build after it failed, "cannot read the rates file")
+run 0 build --data "$T/paths" --out "$T/paths-site"
+printf 'USD,0.9\n' >"$T/paths-site/rates.csv"
+printf '[currency]\nbase = EUR\nrates_file = paths-site/rates.csv\n' >"$T/paths.conf"
+run 2 build --config "$T/paths.conf" --data "$T/paths" --out "$T/paths-site"
+err_has "^c360: --out holds the rates file, which a build would replace with the site (keep it outside, or name rates.csv in keep): "
+[ -f "$T/paths-site/rates.csv" ] && pass || fail "a build took away the rates file --out held"
+rm -rf "$T/paths-site"
 # ... and the e-mail's headers are one line each: a title with a control character (a carriage
 # return, a tab) is refused at its column, as the From and To that are no mailboxes (RFC 5322
 # 3.4: a name with a comma unquoted, two addresses in From, ; between addresses, text after

@@ -771,6 +771,31 @@ static void test_fill_down(void **state)
 			config_free(&cfg);
 			buf_free(&err);
 		}
+	/* a value of 2 MB over empty fields: filled in while the values filled in stay within the
+	 * file's size and 1 MB, the rows past that quarantined (each took 2 MB of silver: 8 MB of
+	 * export over 3,000 empty fields took 3 GB) */
+	Buf big = {0};
+	buf_puts(&big, "Billing Country,Account ID,Account Name\n");
+	for (int i = 0; i < (2 << 20); i++)
+		buf_putc(&big, 'x');
+	buf_puts(&big, ",c1,Ann\n,c2,Bob\n,c3,Cy\n,c4,Dan\n");
+	Config cfg;
+	Buf err = {0};
+	CHECK(load(&cfg, conf[0], &err), "%s", buf_cstr(&err));
+	const char *text[SRC_COUNT] = {buf_cstr(&big), "order_id,customer_id,order_date\no1,c1,2022-01-01\n"};
+	Silver s;
+	Input in[SRC_COUNT];
+	CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+	const Source *cu = &s.src[SRC_CUSTOMERS];
+	const Customer *c2 = (const Customer *)row_by_id(&s, SRC_CUSTOMERS, "c2");
+	CHECK(c2 && c2->location && strlen(c2->location) == (2 << 20), "c2 filled in");
+	CHECK(cu->nquarantine == 2 && cu->quarantine[0].line == 4 && cu->quarantine[0].reason == D_MALFORMED_ROW &&
+	      !row_by_id(&s, SRC_CUSTOMERS, "c3") && !row_by_id(&s, SRC_CUSTOMERS, "c4"), "%zu quarantined", cu->nquarantine);
+	CHECK(note_has(cu, D_MALFORMED_ROW, "the values filled in would pass the file's own size"), "said why");
+	inputs_free(&s, in);
+	config_free(&cfg);
+	buf_free(&err);
+	buf_free(&big);
 }
 
 /* [null] orders.customer_id = 0, Guest: a shop's guest orders have no customer (quarantined
@@ -1054,6 +1079,10 @@ static void test_bad_configs(void **state)
 							  "read the rates file"},
 		{"[tables]\nmy-table = x.csv\n", ":2:1: error: unknown key \"my-table\""},
 		{"[tables]\nt = a.csv\nt = b.csv\n", ":3:1: error: t is set again (line 2 sets it): keep one\n"},
+		/* a file read as two tables: each held it whole (200 tables of a 1.2 MB file, 255 MB) */
+		{"[tables]\nt1 = a.csv\nt2 = a.csv\n", ":3:6: error: t2: this value is not valid; expected a file in the data "
+							"folder, read as SQL table TABLE (letters, digits, _) (the file of table t1 "
+							"already (a SELECT may read a table twice: FROM t1 AS a JOIN t1 AS b))\n"},
 		/* a key set twice: the last won without a word (helper 113) */
 		{"title = first\ntitle = \"second\"\n", ":2:1: error: title is set again (line 1 sets it): keep one\n"},
 		{"[columns]\ncustomers.email = a\n\ncustomers.email = b\n", ":4:1: error: customers.email is set again (line 2"},
@@ -1092,6 +1121,24 @@ static void test_bad_configs(void **state)
 		CHECK(strstr(buf_cstr(&err), cases[i].want), "%s: got %s", cases[i].text, buf_cstr(&err));
 		config_free(&cfg);
 	}
+	/* at most 4,096 keys: each is looked for among those before it, so a file of 40,000 [read]
+	 * or [categories] keys took 7 s */
+	Buf many = {0};
+	buf_puts(&many, "[tables]\n");
+	for (int i = 0; i < 4097; i++)
+		buf_printf(&many, "t%d = f%d.csv\n", i, i);
+	Config cfg;
+	CHECK(!load(&cfg, buf_cstr(&many), &err), "4,097 keys load");
+	CHECK(strstr(buf_cstr(&err), ":4098:1: error: more than 4096 keys; a configuration holds at most that many\n"),
+	      "4,097 keys: got %s", buf_cstr(&err));
+	config_free(&cfg);
+	many.len = 0;
+	buf_puts(&many, "[tables]\n");
+	for (int i = 0; i < 4096; i++)
+		buf_printf(&many, "t%d = f%d.csv\n", i, i);
+	CHECK(load(&cfg, buf_cstr(&many), &err), "4,096 keys: %s", buf_cstr(&err));
+	config_free(&cfg);
+	buf_free(&many);
 	buf_free(&err);
 }
 
