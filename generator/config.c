@@ -822,7 +822,7 @@ typedef struct {
 	Buf key, value;
 	uint32_t line, col;	/* the key's */
 	SqlDef map;		/* where each line of the value stands */
-	bool open;
+	bool open, full;	/* full: CONFIG_KEYS_MAX keys set, the file read no further */
 	Buf seen;		/* the keys set so far: "[section]key\n" each, their lines in seen_line */
 	uint32_t *seen_line;
 	size_t nseen;
@@ -876,8 +876,9 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 	bool in_key = false;
 	bool many = p->nseen >= CONFIG_KEYS_MAX;
 	uint32_t before = many ? 0 : key_seen(p, section, key, p->line);
-	if (many)
-		buf_printf(&why, "more than %d keys; a configuration holds at most that many\n", CONFIG_KEYS_MAX), in_key = true;
+	if (many)	/* said once: the lines after it are not read */
+		buf_printf(&why, "more than %d keys; a configuration holds at most that many (this key and the lines "
+			   "after it were not read)\n", CONFIG_KEYS_MAX), in_key = p->full = true;
 	else if (before)	/* the last would win without a word: which one was meant? */
 		buf_printf(&why, "%.*s is set again (line %u sets it): keep one\n", (int)key.n, key.p, before), in_key = true;
 	bool ok = !many && !before && set_key(c, path, section, key, value, &p->map, &why, &at, &in_key);
@@ -961,6 +962,8 @@ bool config_load(Config *c, const char *path, Buf *err)
 		}
 		if (!pending_apply(c, path, section, &p, err))
 			ok = false;
+		if (p.full)
+			break;
 		if (s.p[0] == '[' && s.p[s.n - 1] == ']') {
 			if (!load_section(path, lineno, col, s, section, sizeof section, err))
 				ok = false, snprintf(section, sizeof section, "?");	/* its keys are not said */
