@@ -482,6 +482,10 @@ typedef struct {
 	size_t in;		/* bytes of the <!-- comment so far: <!--> and <!---> end it at once */
 	bool bang;		/* a comment's -- then ! just before */
 	bool ref;		/* in a character reference (&...;) of an attribute's value */
+	char last[8];		/* a <script>'s last 7 bytes, lower-cased, oldest first */
+	bool escaped;		/* in a <script>, after a <!-- not yet ended by --> */
+	bool nested;		/* a <script after such a <!--: the browser's "double escaped" text, which a
+				 * </script> does not end (its value would be script): refused */
 } Html;
 
 /* The first 15 bytes of a name, lower-cased: enough for every name looked at, and for the "on"
@@ -502,6 +506,22 @@ static void html_tag_end(Html *h)
 {
 	bool raw = !h->closing && (strcmp(h->tag, "script") == 0 || strcmp(h->tag, "style") == 0);
 	h->st = raw ? H_RAW : H_TEXT, h->run = 0;
+	memset(h->last, 0, sizeof h->last), h->escaped = false;
+}
+
+/* A <script>'s text, as a browser reads it (WHATWG "script data escaped" states): a <!-- there
+ * opens a run that --> ends, and in it a <script (then a blank, / or >) makes the next </script>
+ * no end: h->nested says so. */
+static void script_step(Html *h, char c)
+{
+	if (h->escaped && strcmp(h->last, "<script") == 0 && (html_space(c) || c == '/' || c == '>'))
+		h->nested = true;
+	memmove(h->last, h->last + 1, 6);
+	h->last[6] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c), h->last[7] = '\0';
+	if (strcmp(h->last + 3, "<!--") == 0)
+		h->escaped = true;
+	else if (strcmp(h->last + 4, "-->") == 0)
+		h->escaped = false;
 }
 
 static void html_step(Html *h, char c)
@@ -591,6 +611,8 @@ static void html_step(Html *h, char c)
 		}
 		break;
 	case H_RAW: {	/* up to </script or </style, in any case */
+		if (strcmp(h->tag, "script") == 0)
+			script_step(h, c);
 		char want = h->run == 0 ? '<' : h->run == 1 ? '/' : h->tag[h->run - 2];
 		h->run = (h->run < 2 ? c : (char)(c | 32)) == want ? h->run + 1 : c == '<';
 		if (h->run == h->ntag + 2)
@@ -632,8 +654,13 @@ static bool in_name(HtmlState st)
 static bool html_node(Parser *ps, Html *h, struct TplNode *n, const struct TplNode *next)
 {
 	if (n->kind == N_TEXT) {
-		for (size_t i = 0; i < n->len; i++)
+		for (size_t i = 0; i < n->len; i++) {
 			html_step(h, n->text[i]);
+			if (h->nested)	/* what follows the </script> would be script, a value there too */
+				return parse_error(ps, n->text + i, "a <script inside a <!-- in a <script> (a browser reads on "
+						   "past the </script> after it as script): end the comment with --> before it",
+						   NULL, 0);
+		}
 		return true;
 	}
 	const char *why = NULL;

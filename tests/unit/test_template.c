@@ -246,13 +246,20 @@ static void test_html_contexts(void **state)
 		{"<!-- a --!> <a href={{name}}>", "t.html:1:21: error: a value in an attribute without quotes"},
 		{"<!--> <a href={{name}}>", "t.html:1:15: error: a value in an attribute without quotes"},
 		{"<!---> <a href={{name}}>", "t.html:1:16: error: a value in an attribute without quotes"},
+		/* a <script after a <!-- in a script: its </script> does not end the script (so {{name}} would be
+		 * script), a browser's double-escaped text; in any case, followed by a blank, / or > */
+		{"<script><!--<script></script>{{name}}</script>", "t.html:1:20: error: a <script inside a <!-- in a <script>"},
+		{"<SCRIPT>x<!-- a\n<ScRiPt/></script>{{name}}", "t.html:2:8: error: a <script inside a <!-- in a <script>"},
 	};
 	for (size_t i = 0; i < N_ELEMS(refused); i++)
 		parse_fails("t.html", refused[i].tpl, refused[i].want);
 	/* boolean attributes in sections, as Mustache writes them, are fine */
 	static const char *const fine[] = {"<option value=\"{{name}}\"{{#yes}} selected{{/yes}}>x</option>",
 		"<input{{#yes}} checked{{/yes}} title=\"{{name}}\">", "<details {{^yes}}open{{/yes}}>x</details>",
-		"<li{{#yes}} class=\"a\"{{/yes}}>{{name}}</li>", "<!-- <a href={{name}} -->"};
+		"<li{{#yes}} class=\"a\"{{/yes}}>{{name}}</li>", "<!-- <a href={{name}} -->",
+		/* a script's <!-- ended before its <script, or a <scripts: the </script> ends the script */
+		"<script><!-- a --><script></script>{{name}}", "<script><!--<scripts></script>{{name}}",
+		"<script><!-- var a = 1; //--></script><p>{{name}}</p>", "<style><!--<script></style>{{name}}"};
 	for (size_t i = 0; i < N_ELEMS(fine); i++) {
 		Buf e = {0};
 		Template *t = tpl_parse("t.html", fine[i], strlen(fine[i]), &e);
