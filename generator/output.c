@@ -1351,6 +1351,8 @@ char **dir_list(const char *dir, const char *suffix, size_t *n, Buf *err)
 	return names;
 }
 
+#define COPIED_MAX (256u << 20)	/* bytes of a file out_copy_dir copies: each is held whole */
+
 bool out_copy_dir(const char *from, const char *dir, const char *sub, const char *skip, Buf *err)
 {
 	size_t n;
@@ -1360,8 +1362,12 @@ bool out_copy_dir(const char *from, const char *dir, const char *sub, const char
 		char *src = path_join(from, names[i]), *dst = path_join(sub, names[i]);
 		struct stat st;
 		Buf content = {0};
-		if ((!skip || strcmp(names[i], skip) != 0) && lstat(src, &st) == 0 && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+		if ((!skip || strcmp(names[i], skip) != 0) && lstat(src, &st) == 0 && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) {
+			if (ok && st.st_size > COPIED_MAX)	/* a 3 GB file was an out-of-memory error naming none */
+				ok = false, buf_printf(err, "%s: error: %lld bytes; a file of a theme or of the assets is at "
+						       "most 256 MiB\n", src, (long long)st.st_size);
 			ok = ok && file_read_own(src, &content, err) && out_write_file(dir, dst, &content, err);
+		}
 		buf_free(&content);
 		free(src);
 		free(dst);

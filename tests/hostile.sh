@@ -579,6 +579,13 @@ rm -rf "$T/linked" && $C360 init "$T/linked" >/dev/null 2>&1 && mv "$T/linked/th
 run 1 build --config "$T/linked/c360.conf" --data "$T/paths" --out "$T/paths-site"
 err_has "linked/themes/default: error: a symbolic link; a theme is read only from a folder of its own"
 [ ! -e "$T/paths-site" ] && pass || fail "a build with its theme's folder a link wrote a site"
+# ... nor a file of a theme too big to hold (each is copied whole: a 3 GB one was an out-of-memory
+# error naming no file)
+rm -rf "$T/linked" && $C360 init "$T/linked" >/dev/null 2>&1 && truncate -s 300M "$T/linked/themes/default/big.bin"
+run 1 build --config "$T/linked/c360.conf" --data "$T/paths" --out "$T/paths-site"
+err_has "linked/themes/default/big.bin: error: 314572800 bytes; a file of a theme or of the assets is at most 256 MiB$"
+[ ! -e "$T/paths-site" ] && pass || fail "a build with a theme's file too big wrote a site"
+rm -rf "$T/linked"
 # ... nor one whose rates file --out holds: the build would move it aside with the previous site
 # (was: gone without a word, and every build after it failed, "cannot read the rates file")
 run 0 build --data "$T/paths" --out "$T/paths-site"
