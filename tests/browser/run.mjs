@@ -415,12 +415,14 @@ async function controls(browser, base, types) {
 		check(broken.length === 0, `dashboard at ${width}: figures on two lines: ${broken.join(', ')}`);
 		await page.close();
 	}
-	/* the charts' data tables opened on a phone: whole, not scrolled (the quality chart's three columns) */
+	/* the charts' data tables opened on a phone: whole, not scrolled (the quality chart's three
+	 * columns); the quality page's sample rows too, their values or row as read wrapped (a value
+	 * was cut off at the card's edge: "payment_status Charg") */
 	for (const path of ['quality.html', 'index.html']) {
 		const page = await open(browser, base + path, `${path} data tables at 390`, 390);
 		const wide = await page.evaluate(() => {
 			document.querySelectorAll('details.chart-data').forEach((d) => { d.open = true; });
-			return Array.from(document.querySelectorAll('details.chart-data table'))
+			return Array.from(document.querySelectorAll('details.chart-data table, section.source table'))
 				.filter((t) => t.scrollWidth > t.clientWidth).map((t) => `${t.scrollWidth}/${t.clientWidth}`);
 		});
 		check(wide.length === 0, `${path} at 390: data tables wider than their box: ${wide.join(' ')}`);
