@@ -451,6 +451,10 @@ async function controls(browser, base, types) {
 	});
 	check(card.length && card[0] === JSON.stringify(card[2].replace(/\s*↕$/, '').trim()) + ' / ""' && card[1] === 'block',
 		`customers on a phone: the table's rows are not labelled cards, their labels read out (${card})`);
+	/* ... a label without a value (no e-mail) shows the dash the customer's page shows, not nothing */
+	const bare = await cards.$$eval('main > table.cards tbody td', (tds) => tds.filter((td) => !td.textContent.trim() &&
+		getComputedStyle(td, '::after').content !== '"–"').map((td) => td.dataset.label));
+	check(bare.length === 0, `customers on a phone: labels without a value: ${bare.join(', ')}`);
 	/* ... read once by a screen reader: a cell's name is its value, its column heading says the
 	 * rest (Chromium's own accessibility tree) */
 	const cdp = await cards.context().newCDPSession(cards);
