@@ -586,7 +586,7 @@ void lifecycle_html(const Value *first_seen, const Value *stages, const NumForma
 const char strip_builtin[] =
 	"<ul class=\"strip\">\n"
 	"<li><span class=\"label\">Lifetime value</span> <span class=\"figure\">{{lifetime_value}}</span></li>\n"
-	"<li><span class=\"label\">Last order</span> <span class=\"figure\">{{#last_order}}<time datetime=\"{{last_order}}\">{{last_order|day}}</time>{{/last_order}}{{^last_order}}none{{/last_order}}</span></li>\n"
+	"<li><span class=\"label\">Last order</span> <span class=\"figure\">{{#last_order}}<time datetime=\"{{last_order}}\">{{last_order|day}}</time>{{/last_order}}{{^last_order}}{{#valid_orders}}undated{{/valid_orders}}{{^valid_orders}}none{{/valid_orders}}{{/last_order}}</span></li>\n"
 	"<li><span class=\"label\">Last seen</span> <span class=\"figure\">{{#last_seen}}<time datetime=\"{{last_seen}}\">{{last_seen|day}}</time>{{/last_seen}}{{^last_seen}}no dated event{{/last_seen}}</span></li>\n"
 	"<li{{#open_tickets}} class=\"alert\"{{/open_tickets}}><span class=\"label\">Open tickets</span> <span class=\"figure\">{{#tickets_count}}{{open_tickets}} of {{tickets_count}}{{/tickets_count}}{{^tickets_count}}no tickets{{/tickets_count}}</span></li>\n"
 	"</ul>\n";
@@ -605,12 +605,12 @@ static void strip_date(const Value *v, const char *none, const NumFormat *fmt, B
 	buf_puts_inline(out, "</time>");
 }
 
-void strip_html(const Value *const v[5], const NumFormat *fmt, Buf *scratch, Buf *out)
+void strip_html(const Value *const v[6], const NumFormat *fmt, Buf *scratch, Buf *out)
 {
 	buf_puts_inline(out, "<ul class=\"strip\">\n<li><span class=\"label\">Lifetime value</span> <span class=\"figure\">");
 	put_html(out, scratch, v[0], false, fmt);
 	buf_puts_inline(out, "</span></li>\n<li><span class=\"label\">Last order</span> <span class=\"figure\">");
-	strip_date(v[1], "none", fmt, scratch, out);
+	strip_date(v[1], v_truthy(v[5]) ? "undated" : "none", fmt, scratch, out);	/* valid orders, none dated */
 	buf_puts_inline(out, "</span></li>\n<li><span class=\"label\">Last seen</span> <span class=\"figure\">");
 	strip_date(v[2], "no dated event", fmt, scratch, out);
 	buf_puts_inline(out, v_truthy(v[3]) ? "</span></li>\n<li class=\"alert\"><span class=\"label\">Open tickets</span> <span class=\"figure\">"
@@ -634,7 +634,7 @@ static inline Value *v_plain(Value *v)
 
 /* A fragment c360 writes itself when the site's template is c360's and what it writes is within
  * page_max_bytes, else rendered (the engine says where it passes): the activity (of v[0], the
- * days), the lifecycle (of first_seen and stages) or the strip (strip_html's five values). */
+ * days), the lifecycle (of first_seen and stages) or the strip (strip_html's six values). */
 static Value *builtin_fragment(const Site *site, PageWork *w, Value *d, Fragment which, const Value *const *v,
 			       const char *path)
 {
@@ -885,10 +885,10 @@ __attribute__((noinline)) static void customer_values(const Site *site, PageWork
 	md[CMD_LOCATION] = v_set(a, d, "location", cfield(site, a, cu->location));
 	md[CMD_IN_CRM] = v_set(a, d, "in_crm", v_bool(a, cu->in_crm));
 	v_set(a, d, "crm_line", v_num(a, V_INT, cu->h.line));
-	const Value *strip[5];	/* strip_html's: lifetime value, last order, last seen, open tickets, tickets */
+	const Value *strip[6];	/* strip_html's: lifetime value, last order, last seen, open tickets, tickets, valid orders */
 	strip[0] = v_set(a, d, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
 	md[CMD_AVERAGE_ORDER] = v_set(a, d, "average_order_value", v_num(a, V_MONEY, x->average_cents));
-	md[CMD_VALID_ORDERS] = v_set(a, d, "valid_orders", v_num(a, V_INT, x->valid_orders));
+	md[CMD_VALID_ORDERS] = strip[5] = v_set(a, d, "valid_orders", v_num(a, V_INT, x->valid_orders));
 	strip[3] = v_set(a, d, "open_tickets", v_num(a, V_INT, x->open_tickets));
 	v_set(a, d, "first_order", v_num(a, V_DATE, x->first_order));
 	strip[1] = v_set(a, d, "last_order", v_num(a, V_DATE, x->last_order));

@@ -324,7 +324,8 @@ for name, page in pages or spread(list(packed_pages())):
                  re.findall(r'<span class="label">(.*?)</span> <span class="figure">(.*?)</span>', page))
     where = f"{name} ({cid})"
     same(f"{where}: lifetime value", number(strip.get("Lifetime value", "?")), r["lifetime_value"])
-    same(f"{where}: last order", strip.get("Last order", "?"), day_words(r["last_order_date"]) or "none")
+    same(f"{where}: last order", strip.get("Last order", "?"),	# valid orders, none dated: "undated"
+         day_words(r["last_order_date"]) or ("undated" if int(r["valid_orders"] or 0) else "none"))
     same(f"{where}: open tickets", strip.get("Open tickets", "?"),
          f"{r['open_tickets']} of {r['tickets']}" if r["tickets"] != "0" else "no tickets")
     head = re.search(r"<thead>(.*?)</thead>\s*<tbody>\s*<tr>(.*?)</tr>", page, re.S)

@@ -415,12 +415,14 @@ async function controls(browser, base, types) {
 		check(broken.length === 0, `dashboard at ${width}: figures on two lines: ${broken.join(', ')}`);
 		await page.close();
 	}
-	/* the charts' data tables opened on a phone: whole, not scrolled (the quality chart's three columns) */
+	/* the charts' data tables opened on a phone: whole, not scrolled (the quality chart's three
+	 * columns); the quality page's sample rows too, their values or row as read wrapped (a value
+	 * was cut off at the card's edge: "payment_status Charg") */
 	for (const path of ['quality.html', 'index.html']) {
 		const page = await open(browser, base + path, `${path} data tables at 390`, 390);
 		const wide = await page.evaluate(() => {
 			document.querySelectorAll('details.chart-data').forEach((d) => { d.open = true; });
-			return Array.from(document.querySelectorAll('details.chart-data table'))
+			return Array.from(document.querySelectorAll('details.chart-data table, section.source table'))
 				.filter((t) => t.scrollWidth > t.clientWidth).map((t) => `${t.scrollWidth}/${t.clientWidth}`);
 		});
 		check(wide.length === 0, `${path} at 390: data tables wider than their box: ${wide.join(' ')}`);
@@ -449,6 +451,10 @@ async function controls(browser, base, types) {
 	});
 	check(card.length && card[0] === JSON.stringify(card[2].replace(/\s*↕$/, '').trim()) + ' / ""' && card[1] === 'block',
 		`customers on a phone: the table's rows are not labelled cards, their labels read out (${card})`);
+	/* ... a label without a value (no e-mail) shows the dash the customer's page shows, not nothing */
+	const bare = await cards.$$eval('main > table.cards tbody td', (tds) => tds.filter((td) => !td.textContent.trim() &&
+		getComputedStyle(td, '::after').content !== '"–"').map((td) => td.dataset.label));
+	check(bare.length === 0, `customers on a phone: labels without a value: ${bare.join(', ')}`);
 	/* ... read once by a screen reader: a cell's name is its value, its column heading says the
 	 * rest (Chromium's own accessibility tree) */
 	const cdp = await cards.context().newCDPSession(cards);
