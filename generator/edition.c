@@ -79,6 +79,8 @@ static void edition_at_risk(Edition *e, const PagePlan *plan, Buf *b)
 		b->len = 0;
 		if (x->last_order != MOMENT_NULL)
 			buf_date_words(b, x->last_order, true);
+		else if (x->valid_orders)	/* none dated: as the customer's page says (else "none" in the text) */
+			buf_puts(b, "undated");
 		text_of(r->last_order, sizeof r->last_order, b);
 		r->open_tickets = x->open_tickets;
 		b->len = 0;

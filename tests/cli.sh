@@ -486,6 +486,7 @@ pdftotext "$T/s/weekly/report.pdf" - 2>/dev/null | grep -q "No churn risk withou
 # the edition's customers at churn risk: open tickets grouped as every figure is (helper 128: 1000)
 data manyopen
 awk 'BEGIN { for (i = 0; i < 1000; i++) printf "TX%d,105,late,2024-03-01,open\n", i }' >>"$T/manyopen/support_tickets.csv"
+echo "TY1,108,late,2024-03-01,open" >>"$T/manyopen/support_tickets.csv"	# 108's one valid order is undated
 run 0 build --data "$T/manyopen" --out "$T/mo"
 python3 -c 'import email, email.policy, sys
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
@@ -493,6 +494,10 @@ print(next(p for p in m.walk() if p.get_content_type() == "text/plain").get_cont
 grep -q '>1,001</td>' "$T/mo/weekly/email.html" && grep -q 'open tickets 1,001[^0-9]*$' "$T/mo.txt" && pass ||
 	fail "the e-mail's open tickets of 105 are not 1,001"
 pdftotext "$T/mo/weekly/report.pdf" - 2>/dev/null | grep -q '^1,001$' && pass || fail "the PDF's open tickets of 105 are not 1,001"
+# ... and a last order undated as the customer's page says it (the text said "none", the others nothing)
+grep -q 'last order undated, open tickets 1$' "$T/mo.txt" && grep -q '>undated</td>' "$T/mo/weekly/email.html" &&
+	pdftotext "$T/mo/weekly/report.pdf" - 2>/dev/null | grep -q '^undated$' && pass ||
+	fail "108's undated last order in the edition: $(grep -A1 '(.108' "$T/mo.txt")"
 rm -rf "$T/mo"
 awk '/id="h-devices"/ { f = 1 } /id="h-segments"/ { f = 0 } f' "$T/s/index.html" | grep -q '>no data<' &&
 	! awk '/id="h-orders"/ { f = 1 } /id="h-payments"/ { f = 0 } f' "$T/s/index.html" | grep -q '>no data<' && pass ||
