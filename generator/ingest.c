@@ -60,8 +60,11 @@ struct Ingest {
 	uint64_t fill_rows, filled;	/* bytes of the records after the header, and of the values filled in */
 };
 
-/* The values filled down may add up to the records' own bytes and this: a value of megabytes
- * above thousands of empty fields made gigabytes of silver out of a file of a few (8 MB, 3 GB). */
+/* The values filled down may add up to FILL_TIMES the records' own bytes and FILL_SLACK: a value
+ * of megabytes above thousands of empty fields made gigabytes of silver out of a file of a few
+ * (8 MB, 3 GB). A grouped report's values are a few times its short rows at most (four: as the
+ * rows an [sql] source may make of its tables'). */
+#define FILL_TIMES 4
 #define FILL_SLACK (1u << 20)
 
 static bool has_zero_or_high(uint64_t v)
@@ -353,7 +356,7 @@ static void on_row(int c, void *ctx)
 /* The first record is the header: the fill-down columns are found by name in it (blanks
  * around it and case aside). After it, an empty fill-down field of a record (not a syntax
  * error's) takes the last value above it that was not empty; a record the values filled in
- * would make bigger than the file (FILL_SLACK) is none, quarantined (REC_FILL_BIG). */
+ * would make bigger than FILL_TIMES the file is none, quarantined (REC_FILL_BIG). */
 static void fill_down(Ingest *in, Record *r)
 {
 	if (!in->fill_col) {
@@ -376,7 +379,7 @@ static void fill_down(Ingest *in, Record *r)
 	uint64_t filled = in->filled;
 	for (size_t k = 0; k < in->nfill; k++) {
 		uint32_t c = in->fill_col[k];
-		if (c < r->nfields && !str_trim(r->fields[c]).n && (filled += in->fill_last[k].len) > in->fill_rows + FILL_SLACK) {
+		if (c < r->nfields && !str_trim(r->fields[c]).n && (filled += in->fill_last[k].len) > FILL_TIMES * in->fill_rows + FILL_SLACK) {
 			r->error = REC_FILL_BIG, r->error_col = c + 1;
 			return;
 		}

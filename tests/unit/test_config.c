@@ -771,14 +771,14 @@ static void test_fill_down(void **state)
 			config_free(&cfg);
 			buf_free(&err);
 		}
-	/* a value of 2 MB over empty fields: filled in while the values filled in stay within the
-	 * file's size and 1 MB, the rows past that quarantined (each took 2 MB of silver: 8 MB of
-	 * export over 3,000 empty fields took 3 GB) */
+	/* a value of 2 MB over empty fields: filled in while the values filled in stay within four
+	 * times the file's size and 1 MB (9 MB: four rows), the rows past that quarantined (each took
+	 * 2 MB of silver: 8 MB of export over 3,000 empty fields took 3 GB) */
 	Buf big = {0};
 	buf_puts(&big, "Billing Country,Account ID,Account Name\n");
 	for (int i = 0; i < (2 << 20); i++)
 		buf_putc(&big, 'x');
-	buf_puts(&big, ",c1,Ann\n,c2,Bob\n,c3,Cy\n,c4,Dan\n");
+	buf_puts(&big, ",c1,Ann\n,c2,Bob\n,c3,Cy\n,c4,Dan\n,c5,Eve\n,c6,Fay\n,c7,Gus\n");
 	Config cfg;
 	Buf err = {0};
 	CHECK(load(&cfg, conf[0], &err), "%s", buf_cstr(&err));
@@ -788,10 +788,23 @@ static void test_fill_down(void **state)
 	CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
 	const Source *cu = &s.src[SRC_CUSTOMERS];
 	const Customer *c2 = (const Customer *)row_by_id(&s, SRC_CUSTOMERS, "c2");
-	CHECK(c2 && c2->location && strlen(c2->location) == (2 << 20), "c2 filled in");
-	CHECK(cu->nquarantine == 2 && cu->quarantine[0].line == 4 && cu->quarantine[0].reason == D_MALFORMED_ROW &&
-	      !row_by_id(&s, SRC_CUSTOMERS, "c3") && !row_by_id(&s, SRC_CUSTOMERS, "c4"), "%zu quarantined", cu->nquarantine);
-	CHECK(note_has(cu, D_MALFORMED_ROW, "the values filled in would pass the file's own size"), "said why");
+	const Customer *c5 = (const Customer *)row_by_id(&s, SRC_CUSTOMERS, "c5");
+	CHECK(c2 && c2->location && strlen(c2->location) == (2 << 20) && c5 && c5->location, "c2 to c5 filled in");
+	CHECK(cu->nquarantine == 2 && cu->quarantine[0].line == 7 && cu->quarantine[0].reason == D_MALFORMED_ROW &&
+	      !row_by_id(&s, SRC_CUSTOMERS, "c6") && !row_by_id(&s, SRC_CUSTOMERS, "c7"), "%zu quarantined", cu->nquarantine);
+	CHECK(note_has(cu, D_MALFORMED_ROW, "the values filled in would pass four times the file's own size"), "said why");
+	inputs_free(&s, in);
+	/* a grouped report whose group's value is longer than its short rows (2.5 times them, over
+	 * 3 MB in all): every row filled in */
+	big.len = 0;
+	buf_puts(&big, "Billing Country,Account ID,Account Name\nUnited Kingdom Of Gb,c0,A\n");
+	for (int i = 1; i < 200000; i++)
+		buf_printf(&big, ",c%d,A\n", i);
+	text[SRC_CUSTOMERS] = buf_cstr(&big);
+	CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+	const Customer *last = (const Customer *)row_by_id(&s, SRC_CUSTOMERS, "c199999");
+	CHECK(s.src[SRC_CUSTOMERS].nquarantine == 0 && last && last->location && !strcmp(last->location, "United Kingdom Of Gb"),
+	      "%zu quarantined, c199999 in %s", s.src[SRC_CUSTOMERS].nquarantine, last && last->location ? last->location : "-");
 	inputs_free(&s, in);
 	config_free(&cfg);
 	buf_free(&err);
