@@ -37,7 +37,9 @@ err_has "^c360: --version takes no argument, not: extra"
 for f in README.md c360.1; do file_has "$f" "docs/rules.md"; done
 # make install: a tree that works where it is put (its data found from the binary), with the
 # man page and the docs and examples it names in share/doc/c360; uninstall takes it all away
-# (only when ./c360 is up to date: the test does not build it)
+# (only when ./c360 is up to date: the test does not build it). Not a sub-make of check's: its
+# jobserver is not passed to a suite (make warned "jobserver unavailable")
+unset MAKEFLAGS MFLAGS
 if [ "$C360" = "$PWD/c360" ] && make -s -q c360 2>/dev/null; then
 	make -s install PREFIX="$T/inst" >"$T/inst.out" 2>&1 && pass || fail "make install: $(tail -2 "$T/inst.out")"
 	"$T/inst/bin/c360" build --quiet --out "$T/inst-site" 2>"$T/err" && [ -s "$T/inst-site/index.html" ] && pass ||
