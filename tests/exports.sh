@@ -233,6 +233,9 @@ PY
 	[ "$(grep -c '^orders,[0-9]*,missing_customer_id,' "$T/or-site/gold/quarantine.csv")" = 5 ] && pass ||
 		fail "Online Retail: the guests' invoices: $(cut -d, -f1-3 "$T/or-site/gold/quarantine.csv" | tr '\n' ' ')"
 	grep -q '^A' "$T/or-site/gold/fact_orders.csv" && fail "Online Retail: a bad-debt adjustment is an order" || pass
+	# a fee the shop pays (CRUK's commission) is no part of its invoice's amount (only cancellations carry them here)
+	grep -q '^C570556,[0-9]*,20111011,2011-10-11,0.00,Cancelled,false,37,$' "$T/or-site/gold/fact_orders.csv" && pass ||
+		fail "Online Retail: the CRUK commission's invoice: $(grep '^C570556,' "$T/or-site/gold/fact_orders.csv")"
 	grep -q '^[0-9]*,12370,,,Unknown,,Austria,true,' "$T/or-site/gold/dim_customer.csv" && pass ||
 		fail "Online Retail: customer 12370 not in its latest Country: $(grep ',12370,' "$T/or-site/gold/dim_customer.csv")"
 	# ... and the older "Online Retail" (InvoiceNo, UnitPrice, CustomerID), saved as CSV by Excel:
