@@ -130,6 +130,23 @@ def salesforce(d):
     kpis(orders)
 
 
+def online_retail(d):
+    """UCI's Online Retail II: one row per invoice line, no customers file."""
+    invoices = {}
+    for r in rows(os.path.join(d, "online_retail_II.csv")):
+        if r["Invoice"].startswith("A"):	# "Adjust bad debt": book-keeping, no invoice to a customer
+            continue
+        inv = invoices.setdefault(r["Invoice"], [r["Customer ID"], D(0)])
+        if r["StockCode"] not in ("AMAZONFEE", "CRUK"):	# fees the shop pays, not billed to the buyer
+            inv[1] += int(r["Quantity"]) * D(r["Price"])	# postage, carriage, manual lines are billed
+    # a blank Customer ID is a guest: no customer to count; "13085.0" is pandas' float of 13085;
+    # an invoice starting with C is a cancellation, no sale
+    orders = [(str(int(float(c))), total.quantize(CENT, ROUND_HALF_UP), not number.startswith("C"))
+              for number, (c, total) in invoices.items() if c.strip()]
+    kpis(orders)
+    print("known_customers", len({c for c, _, _ in orders}))
+
+
 example = sys.argv[1].rstrip("/")
 {"shopify": shopify, "woocommerce": woocommerce, "stripe": stripe, "zendesk": zendesk, "ga-sessions": ga_sessions,
- "olist": olist, "salesforce": salesforce}[os.path.basename(example)](example)
+ "olist": olist, "salesforce": salesforce, "online-retail": online_retail}[os.path.basename(example)](example)
