@@ -1047,6 +1047,10 @@ struct Source {
 	size_t key_name_min;
 	uint64_t key_name_first[4];
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
+	/* a SQL source's (field_of numbers its result's columns): canonical column -> the field of
+	 * the file a value is taken from as it is, where the SELECT's rows are one [tables] file's
+	 * (sqlmap.c, result_header); -1 else (a value the SELECT makes) */
+	int sql_field[MAX_COLS];
 	/* columns [0, in_order - 1) stand at their own fields and the others are absent (an optional
 	 * currency column): in_order - 1 of them; -1 when not so; 0 until a row is read */
 	int8_t in_order;

@@ -153,11 +153,18 @@ void silver_reindex(Source *src)
 
 /* ---- reporting */
 
+/* The column of the file a canonical column's values stand in, from 1; 0 if none (a value a
+ * SELECT makes). */
+static uint32_t file_column(const Source *src, int col)
+{
+	int field = src->sql ? src->sql_field[col] : src->field_of[col];
+	return field >= 0 ? (uint32_t)field + 1 : 0;
+}
+
 /* Reports a problem with a column's value on the row of the given line. */
 static void report(Source *src, DiagCode code, uint32_t line, int col, Str value)
 {
-	int field = src->sql ? -1 : src->field_of[col];	/* a SQL result's fields are no file's columns */
-	diag(&src->diags, code, line, field >= 0 ? (uint32_t)field + 1 : 0, src->def->cols[col], value.p, value.n);
+	diag(&src->diags, code, line, file_column(src, col), src->def->cols[col], value.p, value.n);
 }
 
 static void quarantine(Source *src, const char *raw, uint32_t rawlen, uint32_t line, DiagCode reason)
@@ -1734,8 +1741,7 @@ static void unknown_statuses(Source *src)
 			   order ? (one ? "a valid order" : "valid orders") : (one ? "no successful payment" : "no successful payments"),
 			   one ? "its" : "their", one ? " says" : "s say", buf_cstr(&b), n > 5 ? ", ..." : "", one ? "it" : "them",
 			   order ? "order_status" : "payment_status");
-		int field = src->sql || !line ? -1 : src->field_of[c];	/* a SQL result's fields are no file's columns */
-		diag(&src->diags, D_UNKNOWN_STATUS, line, (uint32_t)(field + 1), buf_cstr(&text), NULL, 0);
+		diag(&src->diags, D_UNKNOWN_STATUS, line, line ? file_column(src, c) : 0, buf_cstr(&text), NULL, 0);
 	}
 	buf_free(&b), buf_free(&text);
 }
@@ -1816,7 +1822,7 @@ static void borrowed_order(const Silver *s, Source *src)
 {
 	if (src->basis != BASIS_DATASET || !src->ambiguous || src->def->date_col < 0)
 		return;
-	int col = src->def->date_col, field = src->sql ? -1 : src->field_of[col];
+	int col = src->def->date_col;
 	DateOrder other = src->order == ORDER_DAY_FIRST ? ORDER_MONTH_FIRST : ORDER_DAY_FIRST;
 	uint64_t tie = src->evidence[EVIDENCE_DAY_FIRST];
 	Buf b = {0};
@@ -1844,7 +1850,7 @@ static void borrowed_order(const Silver *s, Source *src)
 			       "order", order_name[s->cfg->date_order]);
 	buf_printf(&b, "; if they are %s, say so: [read] %s.date_format = ", order_name[other], src->def->name);
 	format_for(&b, src->ambiguous_text, other);
-	diag(&src->diags, D_BORROWED_ORDER, src->ambiguous_line, field >= 0 ? (uint32_t)field + 1 : 0, buf_cstr(&b),
+	diag(&src->diags, D_BORROWED_ORDER, src->ambiguous_line, file_column(src, col), buf_cstr(&b),
 	     NULL, 0);
 	buf_free(&b);
 }

@@ -20,9 +20,17 @@ typedef struct {
 	Buf bad_text, ambiguous_text;
 } AmountUse;
 
+/* A table's SQL column names in its file's order: where a value a SELECT takes as it is stands in
+ * the file (a problem with it is located at that column). */
+typedef struct {
+	char **name;
+	uint32_t n;
+} TableFields;
+
 struct SqlMap {
 	sqlite3 *db;
 	Silver *s;
+	TableFields *fields;	/* by table, s->raw's order */
 	uint64_t bytes;		/* of the tables' files */
 	AmountUse amount;
 };
@@ -161,9 +169,10 @@ static void create_table(Loader *l, const Record *r)
 	    sqlite3_prepare_v2(l->m->db, buf_cstr(&ins), -1, &l->insert, NULL) != SQLITE_OK)
 		diag(&l->t->diags, D_READ_ERROR, r->line, 0, sqlite3_errmsg(l->m->db), NULL, 0);
 	l->ncols = r->nfields;
+	l->m->fields[l->t - l->m->s->raw] = (TableFields){names, r->nfields};
 	for (uint32_t i = 0; i < r->nfields; i++)
-		free(names[i]), free(norm[i]);
-	free(names), free(norm), free(named);
+		free(norm[i]);
+	free(norm), free(named);
 	buf_free(&sql), buf_free(&ins), buf_free(&empty);
 }
 
@@ -311,6 +320,7 @@ SqlMap *sqlmap_new(Silver *s)
 					   &m->amount, sql_amount, NULL, NULL, NULL);
 	s->nraw = s->cfg->ntables;
 	s->raw = xcalloc(s->nraw + 1, sizeof *s->raw);
+	m->fields = xcalloc(s->nraw + 1, sizeof *m->fields);
 	for (size_t i = 0; i < s->nraw; i++) {
 		RawTable *t = &s->raw[i];
 		t->def = &s->cfg->tables[i];
@@ -342,6 +352,12 @@ void sqlmap_close(SqlMap *m)
 	if (!m)
 		return;
 	sqlite3_close(m->db);
+	for (size_t i = 0; i < m->s->nraw; i++) {
+		for (uint32_t k = 0; k < m->fields[i].n; k++)
+			free(m->fields[i].name[k]);
+		free(m->fields[i].name);
+	}
+	free(m->fields);
 	free(m);
 }
 
@@ -420,9 +436,28 @@ typedef struct {
 	bool *amount;		/* by column: the source reads it as an amount */
 } Result;
 
+/* The field of its table's file a result's column is, where the column is taken as it is from the
+ * table the rows' _file is (SQLite's origin of a column: none for a value the SELECT makes); -1
+ * else. (A self-join's other side is the same table: its column is named, its line the row's.) */
+static int origin_field(const SqlMap *m, sqlite3_stmt *st, int col, int file)
+{
+	const char *table = sqlite3_column_table_name(st, col), *name = sqlite3_column_origin_name(st, col);
+	const char *file_table = file >= 0 ? sqlite3_column_table_name(st, file) : NULL;
+	const char *file_name = file >= 0 ? sqlite3_column_origin_name(st, file) : NULL;
+	if (!table || !name || !file_table || !file_name || strcmp(table, file_table) != 0 ||
+	    strcmp(file_name, "_file") != 0)
+		return -1;
+	for (size_t t = 0; t < m->s->nraw; t++)
+		if (strcmp(m->s->raw[t].def->name, table) == 0)
+			for (uint32_t i = 0; i < m->fields[t].n; i++)
+				if (strcmp(m->fields[t].name[i], name) == 0)
+					return (int)i;
+	return -1;
+}
+
 /* The result's header: its columns but _file and _line. Its problems (a required column it
  * lacks) are the SELECT's: located at it in the configuration, as its errors are. */
-static void result_header(Result *x, sqlite3_stmt *st, Silver *s, Source *src)
+static void result_header(Result *x, const SqlMap *m, sqlite3_stmt *st, Silver *s, Source *src)
 {
 	int n = sqlite3_column_count(st);
 	x->file = x->line = -1;
@@ -449,6 +484,8 @@ static void result_header(Result *x, sqlite3_stmt *st, Silver *s, Source *src)
 	diag_move(&s->config_diags, &src->diags, line, col, buf_cstr(&name));
 	buf_free(&name);
 	src->diags = rows;
+	for (int c = 0; c < src->def->ncols; c++)
+		src->sql_field[c] = src->field_of[c] >= 0 ? origin_field(m, st, x->col[src->field_of[c]], x->file) : -1;
 	x->amount = xcalloc((size_t)n + 1, sizeof *x->amount);
 	for (int c = 0; c < src->def->ncols; c++)
 		if (src->def->rule[c].kind == COL_AMOUNT && src->field_of[c] >= 0)
@@ -504,10 +541,16 @@ static void result_end(Result *x, const Silver *s, Source *src)
 	bool table = false;	/* the rows' _file is a table's file */
 	for (size_t i = 0; x->first_file && i < s->nraw; i++)
 		table |= strcmp(x->first_file, s->raw[i].path) == 0;
-	if (table && !x->mixed)
+	if (table && !x->mixed) {
 		buf_puts(&name, x->first_file);
-	else
+	} else {	/* its columns are the SELECT's, none a file's */
 		buf_printf(&name, "[sql] %s", src->def->name);
+		for (int c = 0; c < src->def->ncols; c++)
+			src->sql_field[c] = -1;
+		for (int c = 0; c < D_COUNT; c++)
+			for (unsigned i = 0; i < src->diags.tally[c].nsamples; i++)
+				src->diags.tally[c].sample[i].col = 0;
+	}
 	src->path = (char *)buf_cstr(&name);
 	src->diags.file = src->path;
 	for (int i = 0; i < x->ncols; i++)
@@ -600,7 +643,7 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 	Result x = {0};
 	m->amount.decimal = src->opt.decimal;
 	m->amount.known = (KnownCodes){s->cfg, src->opt.currency};
-	result_header(&x, st, s, src);
+	result_header(&x, m, st, s, src);
 	uint32_t n = 0;
 	int rc;
 	Deadline deadline = {{0}, false};

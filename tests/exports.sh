@@ -229,7 +229,7 @@ PY
 	# Online Retail II: a guest's invoice (no Customer ID) goes to quarantine named by its first line
 	# in the file; "Adjust bad debt" (A...) is no order; a customer is in the Country of the latest line
 	run 0 build --verbose --config examples/online-retail/c360.conf --out "$T/or-site"
-	err_says "online_retail_II.csv:8: warning: no customer_id; row quarantined"
+	err_says "online_retail_II.csv:8:7: warning: no customer_id; row quarantined"	# column 7: Customer ID
 	[ "$(grep -c '^orders,[0-9]*,missing_customer_id,' "$T/or-site/gold/quarantine.csv")" = 5 ] && pass ||
 		fail "Online Retail: the guests' invoices: $(cut -d, -f1-3 "$T/or-site/gold/quarantine.csv" | tr '\n' ' ')"
 	grep -q '^A' "$T/or-site/gold/fact_orders.csv" && fail "Online Retail: a bad-debt adjustment is an order" || pass

@@ -84,8 +84,8 @@ static void test_sql_sources(void **state)
 	      "A: the first row's line and total");
 	const RowHead *e = row_by_id(&s, SRC_ORDERS, "E");
 	CHECK(e && (e->flags & FLAG(D_ORPHAN_CUSTOMER)) && e->line == 7, "E: customer 9 inferred");
-	CHECK(strstr(buf_cstr(&err), DIR "/items.csv:6: warning: no customer_id; row quarantined"),
-	      "a row is named by its file and line: %s", buf_cstr(&err));
+	CHECK(strstr(buf_cstr(&err), DIR "/items.csv:6:2: warning: no customer_id; row quarantined"),
+	      "a row is named by its file and line, the value by its column in the file: %s", buf_cstr(&err));
 	CHECK(strstr(buf_cstr(&err), DIR "/items.csv:5:4: warning: quoted field never closed"), "the raw file's problem");
 	CHECK(strcmp(ROW(CUSTOMERS(&s), Customer, 0)->name, "Ann Lee") == 0, "customers through their rules");
 	CHECK(!s.src[SRC_PAYMENTS].sql && !s.src[SRC_PAYMENTS].present, "payments: no file, no SQL");
@@ -411,6 +411,45 @@ static void test_sql_file_not_a_table(void **state)
 	done(&s, &cfg, &err);
 }
 
+/* A problem with a value the SELECT takes as it is from the table its _file is names the value's
+ * column in that file (the header's, whatever [columns] calls it); a value the SELECT makes, or
+ * one of another table's, no column; nor one of rows from two files (named by the SQL). */
+static void test_sql_file_columns(void **state)
+{
+	(void)state;
+	fixtures();
+	put("items2.csv", "Item,Order,Customer\npen,F,\n");
+	static const struct {
+		const char *orders, *said;
+	} cases[] = {
+		{"SELECT \"Order\" AS order_id, trim(buyer) AS customer_id, _file, _line FROM items",
+		 DIR "/items.csv:3: warning: no customer_id"},	/* made by the SELECT */
+		{"SELECT \"Order\" AS order_id, buyer AS customer_id, _file, _line FROM items",
+		 DIR "/items.csv:3:2: warning: no customer_id"},	/* [columns] items.buyer = Customer */
+		{"SELECT \"Order\" AS order_id, Customer AS customer_id, _file, _line FROM (SELECT * FROM more)",
+		 DIR "/items2.csv:2:3: warning: no customer_id"},	/* another header's order, a subquery */
+		{"SELECT i.\"Order\" AS order_id, c.id AS customer_id, i._file, i._line FROM items i "
+		 "LEFT JOIN crm c ON c.id = i.buyer",
+		 DIR "/items.csv:3: warning: no customer_id"},	/* crm's column: not the file the line is in */
+		{"SELECT \"Order\" AS order_id, Customer AS customer_id, _file, _line FROM more "
+		 "UNION ALL SELECT \"Order\", buyer, _file, _line FROM items",
+		 "[sql] orders:2: warning: no customer_id"},	/* two files: no file's column */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		Silver s;
+		Config cfg;
+		Buf err = {0}, conf = {0};
+		buf_printf(&conf, "[tables]\ncrm = customers_x.csv\nitems = items.csv\nmore = items2.csv\n"
+				  "[columns]\nitems.buyer = Customer\n"
+				  "[sql]\ncustomers = SELECT id AS customer_id, _file, _line FROM crm\norders = %s\n",
+			   cases[i].orders);
+		build(&s, &cfg, buf_cstr(&conf), &err);
+		CHECK(strstr(buf_cstr(&err), cases[i].said), "%zu: %s, not in: %s", i, cases[i].said, buf_cstr(&err));
+		done(&s, &cfg, &err);
+		buf_free(&conf);
+	}
+}
+
 /* A comment after the SELECT's ";" is no second statement (it was refused as one). */
 static void test_sql_trailing_comment(void **state)
 {
@@ -486,7 +525,7 @@ int main(void)
 		cmocka_unit_test(test_sql_sources), cmocka_unit_test(test_sql_errors), cmocka_unit_test(test_table_fill_down), cmocka_unit_test(test_table_valued),
 		cmocka_unit_test(test_table_header_encoding), cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns),
 		cmocka_unit_test(test_sql_amount), cmocka_unit_test(test_table_column_named_wins), cmocka_unit_test(test_table_wide_header),
-		cmocka_unit_test(test_sql_file_not_a_table), cmocka_unit_test(test_sql_trailing_comment),
+		cmocka_unit_test(test_sql_file_not_a_table), cmocka_unit_test(test_sql_file_columns), cmocka_unit_test(test_sql_trailing_comment),
 		cmocka_unit_test(test_empty_table_file), cmocka_unit_test(test_result_lacks_column),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
