@@ -669,50 +669,219 @@ static void title_latin1(char *s, size_t n)
 	}
 }
 
-static void title_unicode(const char *s, size_t n, Buf *out)
+/* Title-casing beyond Latin-1 works in the text it reads: what it writes goes back into the
+ * text behind what it has read, so a text of any size costs its own bytes and a few KB (a
+ * 64 MB name cost five times its size in copies: collapsed, cased, a word's lower case,
+ * normalised, and the result). The bytes are those of casing each word as a whole, then
+ * normalising the whole to NFC (u8_normalize): a long word is lower-cased in pieces, each
+ * with its context, and NFC is libunistring's stream (uninorm_filter, u8_normalize's method
+ * a character at a time). */
+enum { TITLE_PIECE = 1024, TITLE_STAGE = 4096 };
+
+typedef struct {
+	char *p;		/* the text: read from read on, written at at (at <= read) */
+	size_t read, at;
+	Buf over;		/* bytes that would pass read (a mapping longer than its text), from over_at */
+	size_t over_at;
+	struct uninorm_filter *nfc;
+	uint8_t stage[TITLE_STAGE];	/* cased bytes not yet decoded for nfc */
+	size_t staged;
+} TitleText;
+
+static void title_drain(TitleText *t)
 {
-	const uint8_t *u = (const uint8_t *)s;
+	size_t k = t->over.len - t->over_at;
+	k = k < t->read - t->at ? k : t->read - t->at;
+	memcpy(t->p + t->at, t->over.p + t->over_at, k);
+	t->at += k, t->over_at += k;
+	if (t->over_at == t->over.len) {
+		t->over.len = t->over_at = 0;
+	} else if (t->over_at >= 65536 && t->over_at > t->over.len / 2) {
+		memmove(t->over.p, t->over.p + t->over_at, t->over.len - t->over_at);
+		t->over.len -= t->over_at, t->over_at = 0;
+	}
+}
+
+/* nfc's output: a character into the text, in order. */
+static int title_emit(void *data, ucs4_t uc)
+{
+	TitleText *t = data;
+	uint8_t enc[6];
+	int len = u8_uctomb(enc, uc, sizeof enc);	/* never fails: uc was decoded or composed */
+	if (len <= 0)
+		return 0;
+	if (t->over.len)
+		title_drain(t);
+	if (!t->over.len && t->at + (size_t)len <= t->read) {
+		memcpy(t->p + t->at, enc, (size_t)len);
+		t->at += (size_t)len;
+	} else {
+		buf_put(&t->over, enc, (size_t)len);
+	}
+	return 0;
+}
+
+/* The staged bytes into nfc, decoded as u8_normalize decodes the whole: a character only with
+ * 4 bytes from its start staged (the most a decoding reads), unless end. */
+static void title_decode(TitleText *t, bool end)
+{
 	size_t i = 0;
-	Buf cased = {0};
+	while (i < t->staged && (end || t->staged - i >= 4)) {
+		ucs4_t uc;
+		i += (size_t)u8_mbtouc_unsafe(&uc, t->stage + i, t->staged - i);
+		if (uninorm_filter_write(t->nfc, uc) < 0)
+			out_of_memory(sizeof t->stage);
+	}
+	memmove(t->stage, t->stage + i, t->staged - i);
+	t->staged -= i;
+}
+
+/* Cased bytes (not the text's: read is where the caller left it) to be normalised. */
+static void title_stage(TitleText *t, const void *s, size_t n)
+{
+	const uint8_t *b = s;
+	while (n) {
+		size_t k = n < TITLE_STAGE - t->staged ? n : TITLE_STAGE - t->staged;
+		memcpy(t->stage + t->staged, b, k);
+		t->staged += k, b += k, n -= k;
+		if (t->staged == TITLE_STAGE)
+			title_decode(t, false);
+	}
+}
+
+/* The text's bytes [from, to) as they are (punctuation, a separator). */
+static void title_keep(TitleText *t, size_t from, size_t to)
+{
+	while (from < to) {
+		size_t k = to - from < TITLE_STAGE - t->staged ? to - from : TITLE_STAGE - t->staged;
+		memcpy(t->stage + t->staged, t->p + from, k);
+		t->staged += k, from += k;
+		t->read = from;
+		if (t->staged == TITLE_STAGE)
+			title_decode(t, false);
+	}
+}
+
+/* Whether u8_ct_tolower reads uc as case-ignorable (its own table, not unictype's): the
+ * context of a suffix that starts with uc names uc unless uc is. U+FFFD, the empty suffix's
+ * name, is not case-ignorable. */
+static bool title_ignorable(ucs4_t uc)
+{
+	uint8_t enc[6];
+	int n = u8_uctomb(enc, uc, sizeof enc);
+	return n > 0 && u8_casing_suffix_context(enc, (size_t)n).first_char_except_ignorable != uc;
+}
+
+/* Where the piece of [from, end) that starts at from ends: after TITLE_PIECE bytes, after a
+ * character that is well formed (each then decodes as in the whole), or at end; *last is the
+ * last character in it that is not case-ignorable, if any (as u8_ct_tolower tracks it). */
+static size_t title_piece(const uint8_t *u, size_t from, size_t end, ucs4_t *last)
+{
+	size_t i = from;
+	while (i < end) {
+		ucs4_t uc;
+		size_t len = (size_t)u8_mbtouc_unsafe(&uc, u + i, end - i);
+		if (!title_ignorable(uc))
+			*last = uc;
+		i += len;
+		if (i - from >= TITLE_PIECE && uc != 0xfffd)
+			break;
+	}
+	return i;
+}
+
+/* The rest of a word, [from, end), lower-cased in its context (a last Σ is ς) after before:
+ * in pieces for a long word, each with what comes before and after it in the word as
+ * u8_ct_tolower of the whole would see it (a language's rules are not asked for: the first
+ * character of each side that is not case-ignorable is all of it). */
+static void title_lower(TitleText *t, size_t from, size_t end, casing_prefix_context_t before)
+{
+	const uint8_t *u = (const uint8_t *)t->p;
+	size_t next = from, nextlen = 0;	/* the first character at or after a piece's end not case-ignorable */
+	while (from < end) {
+		size_t to = end;
+		ucs4_t last = UINT32_MAX;
+		casing_suffix_context_t after = unicase_empty_suffix_context;
+		if (end - from > TITLE_PIECE)
+			to = title_piece(u, from, end, &last);
+		if (to < end) {
+			if (next < to) {
+				ucs4_t uc;
+				for (next = to; next < end; next += nextlen) {
+					nextlen = (size_t)u8_mbtouc_unsafe(&uc, u + next, end - next);
+					if (!title_ignorable(uc))
+						break;
+				}
+			}
+			if (next < end)	/* its first 4 bytes decode it as the whole does */
+				after = u8_casing_suffix_context(u + next, end - next < 4 ? end - next : 4);
+		}
+		uint8_t low[2 * TITLE_PIECE + 16];
+		size_t len = sizeof low;
+		uint8_t *rest = u8_ct_tolower(u + from, to - from, before, after, NULL, NULL, low, &len);
+		if (last != UINT32_MAX) {	/* the next piece's context, before this one is written over */
+			uint8_t enc[6];
+			int elen = u8_uctomb(enc, last, sizeof enc);
+			before = u8_casing_prefixes_context(enc, elen > 0 ? (size_t)elen : 0, before);
+		}
+		t->read = from = to;
+		if (rest)
+			title_stage(t, rest, len);
+		if (rest != low)
+			free(rest);
+	}
+}
+
+/* One word, [i, sep): its first letter title-cased (or digit: kept), the rest lower case;
+ * punctuation before the first letter stays. */
+static void title_word(TitleText *t, size_t i, size_t sep)
+{
+	const uint8_t *u = (const uint8_t *)t->p;
+	size_t at = i;
+	ucs4_t cp = 0;
+	int len = 1;
+	for (; at < sep; at += (size_t)len) {
+		len = u8_mbtouc(&cp, u + at, sep - at);
+		if (uc_is_alpha(cp) || uc_is_digit(cp))
+			break;
+	}
+	title_keep(t, i, at);
+	if (at < sep) {
+		uint8_t enc[6];
+		int elen = u8_uctomb(enc, uc_is_alpha(cp) ? uc_totitle(cp) : cp, sizeof enc);
+		casing_prefix_context_t before = u8_casing_prefix_context(u + at, (size_t)len);
+		t->read = at + (size_t)len;
+		title_stage(t, enc, elen > 0 ? (size_t)elen : 0);
+		title_lower(t, at + (size_t)len, sep, before);
+	}
+}
+
+/* b's text (trimmed, collapsed), each word title-cased and the whole NFC, in place. */
+static void title_unicode(Buf *b)
+{
+	size_t n = b->len, i = 0;
+	TitleText text = {.p = b->p}, *t = &text;
+	t->nfc = uninorm_filter_create(UNINORM_NFC, title_emit, t);
+	if (!t->nfc)
+		out_of_memory(sizeof *t);
 	while (i < n) {
 		size_t sep = i;
-		while (sep < n && !is_word_sep(s + sep, n - sep))
+		while (sep < n && !is_word_sep(b->p + sep, n - sep))
 			sep++;
-		if (sep > i) {	/* a word: title-case its first letter, lower-case what follows */
-			size_t at = i;
-			ucs4_t cp = 0;
-			int len = 1;
-			for (; at < sep; at += (size_t)len) {	/* punctuation before the first letter stays */
-				len = u8_mbtouc(&cp, u + at, sep - at);
-				if (uc_is_alpha(cp) || uc_is_digit(cp))
-					break;
-			}
-			buf_put(&cased, s + i, at - i);
-			if (at < sep) {
-				uint8_t enc[6];
-				int elen = u8_uctomb(enc, uc_is_alpha(cp) ? uc_totitle(cp) : cp, sizeof enc);
-				buf_put(&cased, enc, elen > 0 ? (size_t)elen : 0);
-				size_t rlen = 0;	/* lower case in the word's context: a last Σ is ς */
-				casing_prefix_context_t before = u8_casing_prefix_context(u + at, (size_t)len);
-				uint8_t *rest = u8_ct_tolower(u + at + len, sep - at - (size_t)len, before,
-							      unicase_empty_suffix_context, NULL, NULL, NULL, &rlen);
-				if (rest)
-					buf_put(&cased, rest, rlen);
-				free(rest);
-			}
-		}
-		size_t seplen = sep < n ? (s[sep] == '\xe2' ? 3 : 1) : 0;
-		buf_put(&cased, s + sep, seplen);
+		if (sep > i)
+			title_word(t, i, sep);
+		size_t seplen = sep < n ? (b->p[sep] == '\xe2' ? 3 : 1) : 0;
+		title_keep(t, sep, sep + seplen);
 		i = sep + seplen;
 	}
-	size_t nlen = 0;
-	uint8_t *norm = u8_normalize(UNINORM_NFC, (const uint8_t *)cased.p, cased.len, NULL, &nlen);
-	if (norm)
-		buf_put(out, norm, nlen);
-	else
-		buf_put(out, cased.p, cased.len);
-	free(norm);
-	buf_free(&cased);
+	t->read = n;
+	title_decode(t, true);
+	if (uninorm_filter_free(t->nfc) < 0)
+		out_of_memory(sizeof *t);
+	b->len = t->at;
+	if (t->over.len)	/* what grew past the text */
+		buf_put(b, t->over.p + t->over_at, t->over.len - t->over_at);
+	buf_free(&t->over);
 }
 
 /* clean_title, reading '_' as a space when underscores is set; cased false: the words as
@@ -743,10 +912,7 @@ static Str title_into(Str s, Buf *scratch, bool underscores, bool cased)
 	if (ascii || latin1_cased(scratch->p, scratch->len)) {
 		title_latin1(scratch->p, scratch->len);
 	} else {
-		Buf collapsed = *scratch;
-		*scratch = (Buf){0};
-		title_unicode(collapsed.p, collapsed.len, scratch);
-		buf_free(&collapsed);
+		title_unicode(scratch);
 	}
 	return str_make(scratch->p ? scratch->p : "", scratch->len);
 }

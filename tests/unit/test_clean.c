@@ -820,6 +820,63 @@ static void test_title_latin1(void **state)
 	buf_free(&b), buf_free(&in), buf_free(&want);
 }
 
+/* A word longer than title_unicode's piece (1 KiB) cased as a whole: its sigmas final only at its
+ * end, after a run of case-ignorable marks across pieces too, and not after a letter that is not
+ * cased; and lower case that is longer than the text (Ⱥ -> ⱥ, İ -> i + U+0307) where the text
+ * was read (each a word of SPEC's "each word title-cased"). */
+static void title_long_case(Buf *in, Buf *want, const char *first, const char *word, size_t times, const char *wfirst,
+			    const char *wword, const char *last, const char *wlast)
+{
+	in->len = want->len = 0;
+	buf_puts(in, "x "), buf_puts(want, "X ");
+	buf_puts(in, first), buf_puts(want, wfirst);
+	for (size_t i = 0; i < times; i++)
+		buf_puts(in, word), buf_puts(want, wword);
+	buf_puts(in, last), buf_puts(want, wlast);
+	buf_puts(in, " \xce\xa3\xce\xa3"), buf_puts(want, " \xce\xa3\xcf\x82");	/* ΣΣ -> Σς */
+}
+
+static void test_title_long(void **state)
+{
+	(void)state;
+	static const struct { const char *first, *word, *wfirst, *wword, *last, *wlast; size_t times; } cases[] = {
+		{"\xce\xa3", "\xce\xa3", "\xce\xa3", "\xcf\x83", "\xce\xa3", "\xcf\x82", 1500},	/* ΣΣ…Σ -> Σσ…ς */
+		{"a\xce\xa3", "\xcc\x81", "A\xcf\x83", "\xcc\x81", "b", "b", 900},	/* aΣ, marks, b: σ */
+		{"a", "\xcc\xa7", "A", "\xcc\xa7", "\xce\xa3", "\xcf\x82", 900},	/* a, cedillas, Σ: ς */
+		{"a", "\xe2\x82\xac", "A", "\xe2\x82\xac", "\xce\xa3", "\xcf\x83", 600},	/* a€…€Σ: σ */
+		{"\xe2\x82\xac", "\xe2\x82\xac", "\xe2\x82\xac", "\xe2\x82\xac", "\xce\xa3", "\xce\xa3", 40000},	/* €…€Σ */
+		{"a", "\xe2\x82\xac", "A", "\xe2\x82\xac", "bb\xce\xa3\xca\xb0\xe2\x82\xac", "bb\xcf\x83\xca\xb0\xe2\x82\xac", 340},
+		/* a€…€bbΣʰ€: a piece ends after Σ (1024 bytes), and ʰ, a cased modifier letter, follows (not case-ignorable
+		 * to libunistring's case mapping, though it is to uc_is_property_case_ignorable): σ */
+		{"\xc8\xba", "\xc8\xba", "\xc8\xba", "\xe2\xb1\xa5", "", "", 3000},	/* ȺȺ… -> Ⱥⱥ… (longer) */
+		{"a", "\xc4\xb0", "A", "i\xcc\x87", "", "", 3000},	/* aİ… -> Ai̇… (longer) */
+		{"\xe1\x84\x80", "\xe1\x85\xa1\xe1\x86\xa8\xe1\x84\x80", "\xea\xb0\x81", "\xea\xb0\x81", "", "", 600},	/* jamo -> 각 */
+	};
+	Buf b = {0}, in = {0}, want = {0};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		title_long_case(&in, &want, cases[i].first, cases[i].word, cases[i].times, cases[i].wfirst, cases[i].wword,
+				cases[i].last, cases[i].wlast);
+		if (i == N_ELEMS(cases) - 1)	/* the last jamo ᄀ has no ᅡ after it: stays */
+			want.len -= strlen(" \xce\xa3\xcf\x82") + 3, buf_puts(&want, "\xe1\x84\x80 \xce\xa3\xcf\x82");
+		Str t = clean_title(str_make(in.p, in.len), &b, true);
+		size_t at = 0;
+		while (at < t.n && at < want.len && t.p[at] == want.p[at])
+			at++;
+		CHECK(t.n == want.len && at == t.n, "case %zu: %zu bytes, want %zu; first difference at byte %zu", i, t.n,
+		      want.len, at);
+	}
+	/* a€…€, cedillas across a piece, Σ: σ (the € before the marks, in an earlier piece, is not cased) */
+	title_long_case(&in, &want, "a", "\xe2\x82\xac", 400, "A", "\xe2\x82\xac", "", "");
+	in.len -= strlen(" \xce\xa3\xce\xa3"), want.len -= strlen(" \xce\xa3\xcf\x82");
+	for (size_t i = 0; i < 600; i++)
+		buf_puts(&in, "\xcc\xa7"), buf_puts(&want, "\xcc\xa7");
+	buf_puts(&in, "\xce\xa3"), buf_puts(&want, "\xcf\x83");
+	Str t = clean_title(str_make(in.p, in.len), &b, true);
+	CHECK(t.n == want.len && memcmp(t.p, want.p, t.n) == 0, "a sigma after a long run of marks after a euro sign: %.*s",
+	      (int)(t.n > 8 ? 8 : t.n), t.n > 8 ? t.p + t.n - 8 : t.p);
+	buf_free(&b), buf_free(&in), buf_free(&want);
+}
+
 typedef struct {
 	char *token;
 	uint32_t value;
@@ -955,7 +1012,7 @@ int main(void)
 		cmocka_unit_test(test_null_tokens), cmocka_unit_test(test_trim), cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_date_format), cmocka_unit_test(test_date_order_and_time),
-		cmocka_unit_test(test_title_case), cmocka_unit_test(test_title_latin1), cmocka_unit_test(test_search_fold), cmocka_unit_test(test_search_order), cmocka_unit_test(test_emails),
+		cmocka_unit_test(test_title_case), cmocka_unit_test(test_title_latin1), cmocka_unit_test(test_title_long), cmocka_unit_test(test_search_fold), cmocka_unit_test(test_search_order), cmocka_unit_test(test_emails),
 		cmocka_unit_test(test_gender), cmocka_unit_test(test_amounts), cmocka_unit_test(test_date_parts_every_byte), cmocka_unit_test(test_date_usual), cmocka_unit_test(test_ids_inline),
 		cmocka_unit_test(test_amount_separators), cmocka_unit_test(test_amount_currencies),
 		cmocka_unit_test(test_categories), cmocka_unit_test(test_channels),
