@@ -510,10 +510,15 @@ static size_t result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t numb
 			r.text_col = (uint32_t)i + 1;
 		r.text |= t;
 		x->fields[i] = t ? str_make(x->clean[i].p, x->clean[i].len) : str_make(v ? v : "", n);
-		if (real) {	/* an amount SQL made: all its digits (SQLite's text keeps 15: 12345678901234.6), */
-			Buf *b = &x->clean[i];	/* with the decimal separator the source's amounts are read by */
-			b->len = 0;
-			buf_printf(b, "%.17g", sqlite3_column_double(st, x->col[i]));
+		if (real) {	/* an amount SQL made: the fewest digits that are its number (SQLite's text keeps */
+			Buf *b = &x->clean[i];	/* 15: 12345678901234.6; 17 each wrote 157.6 157.59999999999999, */
+			double d = sqlite3_column_double(st, x->col[i]);	/* 1.005 1.0049999999999999: 1.00) */
+			for (int digits = 15; digits <= 17; digits++) {	/* with the decimal separator the */
+				b->len = 0;				/* source's amounts are read by */
+				buf_printf(b, "%.*g", digits, d);
+				if (strtod(buf_cstr(b), NULL) == d)
+					break;
+			}
 			char *dot = memchr(b->p, '.', b->len);
 			if (dot && src->opt.decimal == ',')
 				*dot = ',';
