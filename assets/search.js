@@ -182,6 +182,7 @@
 		});
 		table.appendChild(body);
 		out.replaceChildren(table);
+		if (C360.markCells) C360.markCells(table);
 		if (C360.labelCells) C360.labelCells(table);
 	}
 

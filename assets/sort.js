@@ -1,5 +1,6 @@
 /* sort.js — tables in the page body sort by any column when its heading is selected; a table of
- * one row gets its headings on its cells, so a phone can show it as a list of labels and values. */
+ * one row gets its headings on its cells, so a phone can show it as a list of labels and values;
+ * a date's cell and a long word's are marked, so style.css keeps the one whole and wraps the other. */
 (function () {
 	'use strict';
 	var C360 = window.C360 = window.C360 || {};
@@ -81,6 +82,20 @@
 		});
 	};
 
+	/* Cells style.css keeps whole or lets wrap anywhere: an ISO date or moment (1980-01-02,
+	 * 2024-06-29 22:32:00), which a squeezed column would break at a hyphen or its space, is one
+	 * "date"; a cell with a word of more than 20 characters (a long e-mail, a Welsh town, an id
+	 * of one word) is "long", so that its column can give way and its table fit the page, the
+	 * shorter words of the others kept whole. */
+	var ISO = /^\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?$/, LONG = /\S{21}/;
+	C360.markCells = function (table) {
+		Array.prototype.forEach.call(table.querySelectorAll('td'), function (td) {
+			var text = td.textContent.trim();
+			if (ISO.test(text)) td.classList.add('date');
+			else if (LONG.test(text)) td.classList.add('long');
+		});
+	};
+
 	/* Each cell labelled by its column's heading, for the phone layout (style.css): a table of one
 	 * row is a list of label and value, one of four columns or more a card a row (its headings
 	 * stay, as the buttons that sort the cards). */
@@ -110,6 +125,7 @@
 	C360.prepareTables = function (root) {
 		root.querySelectorAll('table').forEach(function (t) {
 			if (t.closest('figure')) return;
+			C360.markCells(t);
 			C360.labelCells(t);
 			if (!t.classList.contains('one-row')) C360.sortable(t);
 		});

@@ -62,7 +62,8 @@ run() {
 		head -20 "$T/err"
 	fi
 }
-# hostile_data DIR: exports full of markup, quotes, javascript: links, ../ and / in ids, long fields.
+# hostile_data DIR: exports full of markup, quotes, javascript: links, ../ and / in ids, long fields
+# (Pepe's: a name, an e-mail of 90 characters and a town of one long word: a page still fits 1280px).
 hostile_data() {
 	mkdir -p "$1"
 	long=$(awk 'BEGIN { for (i = 0; i < 5000; i++) printf "<b>x</b>" }')
@@ -72,7 +73,7 @@ hostile_data() {
 		echo 'a/b,"<img src=x onerror=alert(1)>","""quoted""@x.com",m,1990-01-01,"[click](javascript:alert(1))"'
 		echo '<svg onload=alert(1)>,"Robert""); DROP TABLE--",x@y.org,x,1990-01-01,"${long}"'
 		echo "${long},Long Id,l@l.io,f,1990-01-01,Paris"
-		echo 'ünï/cødé,"José ""Pepe"" Núñez Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessenschafewarenwohlgepflegeundsorgfaltigkeitbeschutzen",j@k.es,m,1990-01-01,"São Paulo"'
+		echo 'ünï/cødé,"José ""Pepe"" Núñez Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessenschafewarenwohlgepflegeundsorgfaltigkeitbeschutzen",jose.pepe.nunez.wolfeschlegelsteinhausenberger@dorffwelchevoralternwarengewissenhaft.co.es,m,1990-01-01,Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch'
 		echo 'C:\\x,"</td></tr></table><h1>pwn</h1>",c@d.ee,f,1990-01-01,"# heading | pipe"'
 		echo 'CON,"=HYPERLINK(""http://evil.example"")",e@f.gg,f,1990-01-01,"+1-2"'
 		echo "..,dot dot,g@h.ii,f,1990-01-01,x"

@@ -1,6 +1,7 @@
 // run.mjs — Debian's Chromium, headless, driven by playwright-core. Every page type of a site,
-// from disk at 1366 and 390 px wide, light and dark: no horizontal overflow, axe-core finds no
-// violation, a screenshot each. On the dashboard: hover titles on every chart, the click-through
+// from disk at 1280 and 390 px wide, light and dark: no horizontal overflow (and at 1280 no table
+// scrolling sideways in its card, no date broken), a cell without a value shows a dash read "none",
+// axe-core finds no violation, a screenshot each. On the dashboard: hover titles on every chart, the click-through
 // targets (a segment bar, the churn-risk and open-tickets cards) open their pages. The search finds
 // a customer, from the header of any page too, and ?q= restores it; sorting, focus rings, phones'
 // one-row tables, print styles, and a customer's summary strip under WCAG 1.4.12's text spacing.
@@ -24,7 +25,7 @@ const [siteArg, shotsArg, query, expected, extra] = process.argv.slice(2);
 const site = resolve(siteArg);
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'";
-const widths = [1366, 390], schemes = ['light', 'dark'];
+const widths = [1280, 390], schemes = ['light', 'dark'];
 let failures = 0;
 
 function fail(what) {
@@ -97,6 +98,31 @@ async function noOverflow(page, name) {
 	const [scroll, client] = await page.evaluate(() =>
 		[document.documentElement.scrollWidth, document.documentElement.clientWidth]);
 	check(scroll <= client, `${name}: ${scroll} px wide in a ${client} px window`);
+}
+
+/* On a desktop (wide) no table of the page body scrolls sideways inside its card, whatever its
+ * values (a 90-character e-mail, a Welsh town: they wrap inside their cell), and no ISO date or
+ * moment is on two lines (1980-01-02 broke at its hyphens in a squeezed column); at any width a
+ * cell without a value shows the dash, read out as "none". */
+async function tables(page, name, wide) {
+	const [scrolled, broken, bare] = await page.evaluate(() => {
+		const body = Array.from(document.querySelectorAll('main table')).filter((t) => !t.closest('figure'));
+		const cells = body.flatMap((t) => Array.from(t.querySelectorAll('td')));
+		const lines = (td) => {
+			const range = document.createRange();
+			range.selectNodeContents(td);
+			return new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+		};
+		return [body.filter((t) => t.scrollWidth > t.clientWidth + 1).map((t) => `${t.scrollWidth}/${t.clientWidth} px ` +
+				(t.tHead ? t.tHead.textContent.replace(/\s+/g, ' ').trim().slice(0, 40) : '')),
+			cells.filter((td) => /^\d{4}-\d\d-\d\d( \d\d:\d\d(:\d\d)?)?$/.test(td.textContent.trim()) && lines(td) > 1)
+				.map((td) => td.textContent.trim()),
+			cells.filter((td) => td.textContent.trim() === '' && td.getClientRects().length &&
+				!getComputedStyle(td, '::after').content.startsWith('"–"')).map((td) => td.dataset.label || td.cellIndex)];
+	});
+	check(!wide || scrolled.length === 0, `${name}: tables scroll sideways: ${scrolled.join('; ')}`);
+	check(!wide || broken.length === 0, `${name}: dates on two lines: ${broken.slice(0, 5).join(', ')}`);
+	check(bare.length === 0, `${name}: ${bare.length} cells without a value show nothing (${bare.slice(0, 5).join(', ')})`);
 }
 
 async function results(page) {
@@ -256,6 +282,7 @@ async function everyPage(browser, base, types, shots, quick) {
 				if (type === 'customers') await searched(page, label.name, expected);
 				if (path.includes('view.html')) await shown(page, label.name);
 				await noOverflow(page, label.name);
+				await tables(page, label.name, width === widths[0]);
 				await placeholders(page, label.name);
 				if (width === widths[0]) await axe(page, label.name);
 				if (!quick) await page.screenshot({ path: join(shots, `${type}-${width}-${scheme}.png`), fullPage: true });
@@ -344,6 +371,20 @@ function sortedCells(page, values) {
 		t.remove();
 		return cells.join(' | ');
 	}, values);
+}
+
+/* Each cell of the page body without a value is read "none" by a screen reader, as the dash it
+ * shows says (Chromium's own accessibility tree; cells: its cells' names if read already). */
+async function readAsNone(page, name, cells) {
+	if (!cells) {
+		const cdp = await page.context().newCDPSession(page);
+		cells = (await cdp.send('Accessibility.getFullAXTree')).nodes.filter((x) => x.role && x.role.value === 'cell')
+			.map((x) => x.name && x.name.value);
+	}
+	const empty = await page.$$eval('main table td', (tds) => tds.filter((td) => !td.closest('figure') &&
+		td.textContent.trim() === '').length);
+	const none = cells.filter((n) => n === 'none').length;
+	check(none === empty, `${name}: ${empty} cells without a value, ${none} read "none"`);
 }
 
 /* Sorting with the keyboard's focus ring visible; a one-row table is a list on a phone; in print
@@ -453,7 +494,7 @@ async function controls(browser, base, types) {
 		`customers on a phone: the table's rows are not labelled cards, their labels read out (${card})`);
 	/* ... a label without a value (no e-mail) shows the dash the customer's page shows, not nothing */
 	const bare = await cards.$$eval('main > table.cards tbody td', (tds) => tds.filter((td) => !td.textContent.trim() &&
-		getComputedStyle(td, '::after').content !== '"–"').map((td) => td.dataset.label));
+		!getComputedStyle(td, '::after').content.startsWith('"–"')).map((td) => td.dataset.label));
 	check(bare.length === 0, `customers on a phone: labels without a value: ${bare.join(', ')}`);
 	/* ... read once by a screen reader: a cell's name is its value, its column heading says the
 	 * rest (Chromium's own accessibility tree) */
@@ -462,6 +503,10 @@ async function controls(browser, base, types) {
 		.map((x) => x.name && x.name.value);
 	check(cells.length > 0 && cells[1] === await cards.textContent('main > table.cards tbody td:nth-child(2)'),
 		`customers on a phone: a card's value is read with its label (${cells.slice(0, 3)})`);
+	await readAsNone(cards, 'customers on a phone', cells);
+	const desk = await open(browser, base + 'customers/index.html', 'customers at 1280', 1280);
+	await readAsNone(desk, 'customers at 1280');
+	await desk.close();
 	/* one search on the search's page: the header's box is left out there */
 	check(await cards.locator('[role=search]').count() === 1, 'customers/index.html: two searches');
 	await cards.locator('main > table.cards thead th:last-child button').click();
