@@ -147,6 +147,23 @@ def online_retail(d):
     print("known_customers", len({c for c, _, _ in orders}))
 
 
+def paypal(d):
+    """PayPal's Activity download as the payments, beside the shop's customers and orders."""
+    rates = {"USD": D(1), "EUR": D("1.08")}	# the configuration's: one euro is 1.08 dollars
+    orders = [(r["customer_id"], D(r["amount"]) * rates[r["currency"]], r["status"] not in ("cancelled", "refunded"))
+              for r in rows(os.path.join(d, "orders.csv"))]
+    # the customers' payments by their Type; the rest of the ledger is the shop's own money
+    # (withdrawals, bank deposits), a payment again in another currency (conversions), or money
+    # going back of a payment already there (refunds, reversals), whose Status says so
+    kinds = ("Express Checkout Payment", "Website Payment", "PreApproved Payment Bill User Payment")
+    payments = [("PayPal", r["Status"] in ("Completed", "Partially Refunded"),	# what the customer paid
+                 D(r["Gross"].replace(",", "")) * rates[r["Currency"]])		# "1,234.56"
+                for r in rows(os.path.join(d, "paypal_activity.csv"), "utf-8-sig") if r["Type"] in kinds]
+    kpis(orders, payments)
+    print("known_customers", len(rows(os.path.join(d, "customers.csv"))))
+
+
 example = sys.argv[1].rstrip("/")
 {"shopify": shopify, "woocommerce": woocommerce, "stripe": stripe, "zendesk": zendesk, "ga-sessions": ga_sessions,
- "olist": olist, "salesforce": salesforce, "online-retail": online_retail}[os.path.basename(example)](example)
+ "olist": olist, "salesforce": salesforce, "online-retail": online_retail,
+ "paypal": paypal}[os.path.basename(example)](example)

@@ -262,6 +262,50 @@ PY
 			fail "the older Online Retail: other $f: $(diff "$T/or-site/gold/$f.csv" "$T/or-old-site/gold/$f.csv" | head -4)"
 	done
 	grep -q 'a column of another name\|invalid_date' "$T/err" && fail "the older Online Retail: $(grep 'another name\|invalid_date' "$T/err")" || pass
+	# PayPal's Activity download: the customers' payments only (by Type: refunds, reversals,
+	# currency conversions, withdrawals and bank deposits are no payment); a refund or a
+	# chargeback counted once, as its payment's status (Refunded, Reversed: refunded; Partially
+	# Refunded: a success of its whole Gross); the payer is the shop's customer by e-mail (case
+	# aside), else the customer of the order its Invoice Number names, else a guest by the
+	# e-mail; PST and PDT as offsets, so a payment is dated by its UTC day; EUR converted
+	pp=$T/ex-paypal/gold
+	[ "$(grep -c '^[0-9A-Z]*,' "$pp/fact_payments.csv")" = 16 ] &&
+		! grep -q '^[0-9]*\(RF\|RV\|CV\|WD\|BD\)' "$pp/fact_payments.csv" && pass ||
+		fail "PayPal: payments other than the customers': $(cut -d, -f1 "$pp/fact_payments.csv" | tr '\n' ' ')"
+	for want in "8EC30000AV1005005,c-101,20240309,2024-03-09,PayPal,Refunded,30.00,11," \
+		"11EC1500GK1008009,c-107,20240312,2024-03-12,PayPal,Refunded,150.00,17," \
+		"12EC7250BC1009010,c-102,20240314,2024-03-14,PayPal,Success,72.50,18," \
+		"6WP80000DP1004004,c-104,20240305,2024-03-05,PayPal,Success,80.00,9," \
+		"13EC4000HB1010011,c-108,20240316,2024-03-16,PayPal,Pending,40.00,19," \
+		"14WP5500CM1011013,c-103,20240318,2024-03-18,PayPal,Failed,55.00,21," \
+		"5EC60000CM1003003,c-103,20240304,2024-03-04,PayPal,Success,64.80,6," \
+		"1AB23456CD7890121,c-106,20240211,2024-02-11,PayPal,Success,19.99,2," \
+		"17EC6400AV1012016,c-101,20240323,2024-03-23,PayPal,Success,64.00,24," \
+		"15WP1200SR0000014,sam.rivera@example.org,20240320,2024-03-20,PayPal,Success,12.00,22,orphan_customer"; do
+		id=${want#*,} && id=${id%%,*}
+		line=$(echo "$want" | sed "s/,$id,/,$(ckey "$T/ex-paypal" "$id"),/")
+		grep -qxF "$line" "$pp/fact_payments.csv" && pass ||
+			fail "PayPal: want $want, got $(grep "^${want%%,*}," "$pp/fact_payments.csv")"
+	done
+	grep -q '^[0-9]*,sam.rivera@example.org,,,Unknown,,,false,' "$pp/dim_customer.csv" && pass ||
+		fail "PayPal: the guest is no inferred customer: $(grep sam "$pp/dim_customer.csv")"
+	# a UK account's download writes the day first: the same payments with date_format's %d/%m/%Y
+	mkdir -p "$T/pp-uk" && cp examples/paypal/*.csv "$T/pp-uk"
+	sed 's|^payments.date_format = %m/%d/%Y|payments.date_format = %d/%m/%Y|' examples/paypal/c360.conf >"$T/pp-uk/c360.conf"
+	sed -i 's|^\(.\{0,3\}\)"\([0-9][0-9]\)/\([0-9][0-9]\)/\([0-9]\{4\}\)"|\1"\3/\2/\4"|' "$T/pp-uk/paypal_activity.csv"
+	grep -q '"26/03/2024"' "$T/pp-uk/paypal_activity.csv" && ! grep -q '"03/26/2024"' "$T/pp-uk/paypal_activity.csv" &&
+		pass || fail "PayPal: the UK file was not made"
+	run 0 build --config "$T/pp-uk/c360.conf" --out "$T/pp-uk-site"
+	for f in fact_payments kpi_summary; do
+		cmp -s "$pp/$f.csv" "$T/pp-uk-site/gold/$f.csv" && pass ||
+			fail "PayPal's UK download: other $f: $(diff "$pp/$f.csv" "$T/pp-uk-site/gold/$f.csv" | head -4)"
+	done
+	# a zone by its name (a newer download's America/Los_Angeles) has no offset c360 can know:
+	# every such date is said invalid, none guessed
+	sed -i 's|"P[SD]T"|"America/Los_Angeles"|' "$T/pp-uk/paypal_activity.csv"
+	run 0 build --verbose --config "$T/pp-uk/c360.conf" --out "$T/pp-uk-site"
+	err_says 'payment_date "11/02/2024 09:00:00 America/Los_Angeles" is not a valid date; set to null'
+	file_says "$T/pp-uk-site/gold/data_quality.csv" "payments,flagged_rows,invalid_date,16,"
 else
 	echo "exports: examples skipped: no python3 to work out their KPIs"
 fi
