@@ -772,9 +772,10 @@ static bool title_ignorable(ucs4_t uc)
 	return n > 0 && u8_casing_suffix_context(enc, (size_t)n).first_char_except_ignorable != uc;
 }
 
-/* Where the piece of [from, end) that starts at from ends: after TITLE_PIECE bytes, after a
- * character that is well formed (each then decodes as in the whole), or at end; *last is the
- * last character in it that is not case-ignorable, if any (as u8_ct_tolower tracks it). */
+/* Where the piece of [from, end) that starts at from ends: after the character that makes it
+ * TITLE_PIECE bytes or more, or at end (a character's bytes, well formed or a U+FFFD's, decode
+ * cut after them as in the whole); *last is the last character in it that is not
+ * case-ignorable, if any (as u8_ct_tolower tracks it). */
 static size_t title_piece(const uint8_t *u, size_t from, size_t end, ucs4_t *last)
 {
 	size_t i = from;
@@ -784,7 +785,7 @@ static size_t title_piece(const uint8_t *u, size_t from, size_t end, ucs4_t *las
 		if (!title_ignorable(uc))
 			*last = uc;
 		i += len;
-		if (i - from >= TITLE_PIECE && uc != 0xfffd)
+		if (i - from >= TITLE_PIECE)
 			break;
 	}
 	return i;
@@ -816,6 +817,8 @@ static void title_lower(TitleText *t, size_t from, size_t end, casing_prefix_con
 			if (next < end)	/* its first 4 bytes decode it as the whole does */
 				after = u8_casing_suffix_context(u + next, end - next < 4 ? end - next : 4);
 		}
+		/* a piece's lower case is at most 1.5x it (İ -> i + U+0307), 3x for bytes not UTF-8
+		 * (each a U+FFFD: u8_ct_tolower then mallocs) */
 		uint8_t low[2 * TITLE_PIECE + 16];
 		size_t len = sizeof low;
 		uint8_t *rest = u8_ct_tolower(u + from, to - from, before, after, NULL, NULL, low, &len);

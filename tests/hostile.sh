@@ -868,13 +868,15 @@ run 0 build --data "$T/ok" --out "$T/s2"
 diff -r "$T/s/gold" "$T/s2/gold" >/dev/null && pass || fail "a file with CR line ends reads differently"
 
 # ---- memory: hostile files of 64 MB (a field of '<', of NUL bytes, of quotes, a line of
-# commas, a name of euro signs and a location of capital sigmas, title-cased beyond Latin-1:
-# 5.1x while that made copies) cost at most 3x their size at the peak, and write bounded pages
+# commas, a name of euro signs, one of a letter and U+FFFD signs and a location of capital
+# sigmas, title-cased beyond Latin-1: 5.1x while that made copies, the U+FFFD one 3.1x while a
+# long word's piece could not end after U+FFFD) cost at most 3x their size at the peak, and
+# write bounded pages
 # (a plain build only: ASan and valgrind have their own)
 if [ "$BIG" = 1 ] && [ -x /usr/bin/time ] && plain; then
 	size=67108864
 	head='customer_id,name,email,gender,dob,location'
-	for kind in lt nul quotes commas euro sigma; do
+	for kind in lt nul quotes commas euro fffd sigma; do
 		mini "$T/mem"
 		{
 			echo "$head"
@@ -884,6 +886,7 @@ if [ "$BIG" = 1 ] && [ -x /usr/bin/time ] && plain; then
 			quotes) printf '1,"'; head -c $size /dev/zero | tr '\0' '"'; echo '",a@b.co,f,1990-01-01,Pune' ;;
 			commas) printf '1,x,a@b.co,f,1990-01-01,Pune'; head -c $size /dev/zero | tr '\0' ','; echo ;;
 			euro) printf '1,'; perl -e 'print "\xe2\x82\xac" x ($ARGV[0] / 3)' $size; echo ',a@b.co,f,1990-01-01,Pune' ;;
+			fffd) printf '1,a'; perl -e 'print "\xef\xbf\xbd" x ($ARGV[0] / 3)' $size; echo ',a@b.co,f,1990-01-01,Pune' ;;
 			sigma) printf '1,x,a@b.co,f,1990-01-01,'; perl -e 'print "\xce\xa3" x ($ARGV[0] / 2)' $size; echo ;;
 			esac
 		} >"$T/mem/customers.csv"
