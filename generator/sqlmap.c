@@ -427,6 +427,7 @@ static void sql_error(Silver *s, Source *src, const char *msg, int offset)
 
 typedef struct {
 	int file, line;		/* the result's _file and _line columns, -1 if absent */
+	int table;		/* the table _file is taken from as it is, -1 if none */
 	int ncols;		/* the result's other columns */
 	int *col;		/* their numbers in the result */
 	Str *fields;
@@ -436,22 +437,30 @@ typedef struct {
 	bool *amount;		/* by column: the source reads it as an amount */
 } Result;
 
-/* The field of its table's file a result's column is, where the column is taken as it is from the
- * table the rows' _file is (SQLite's origin of a column: none for a value the SELECT makes); -1
- * else. (A self-join's other side is the same table: its column is named, its line the row's.) */
-static int origin_field(const SqlMap *m, sqlite3_stmt *st, int col, int file)
+/* The table (s->raw's number) a result's column is taken from as it is, by SQLite's origin of
+ * the column (none for a value the SELECT makes; a compound SELECT's first one's), if it is that
+ * table's column named name; -1 else. */
+static int origin_table(const Silver *s, sqlite3_stmt *st, int col, const char *name)
 {
-	const char *table = sqlite3_column_table_name(st, col), *name = sqlite3_column_origin_name(st, col);
-	const char *file_table = file >= 0 ? sqlite3_column_table_name(st, file) : NULL;
-	const char *file_name = file >= 0 ? sqlite3_column_origin_name(st, file) : NULL;
-	if (!table || !name || !file_table || !file_name || strcmp(table, file_table) != 0 ||
-	    strcmp(file_name, "_file") != 0)
+	const char *table = col >= 0 ? sqlite3_column_table_name(st, col) : NULL;
+	const char *origin = col >= 0 ? sqlite3_column_origin_name(st, col) : NULL;
+	for (size_t t = 0; table && origin && (!name || strcmp(origin, name) == 0) && t < s->nraw; t++)
+		if (strcmp(s->raw[t].def->name, table) == 0)
+			return (int)t;
+	return -1;
+}
+
+/* The field of the file a result's column is, where it is taken as it is from the table the
+ * rows' _file is of; -1 else. (A self-join's other side is the same table: its column is named,
+ * its line the row's.) */
+static int origin_field(const SqlMap *m, sqlite3_stmt *st, int col, int table)
+{
+	const char *name = sqlite3_column_origin_name(st, col);
+	if (table < 0 || origin_table(m->s, st, col, NULL) != table)
 		return -1;
-	for (size_t t = 0; t < m->s->nraw; t++)
-		if (strcmp(m->s->raw[t].def->name, table) == 0)
-			for (uint32_t i = 0; i < m->fields[t].n; i++)
-				if (strcmp(m->fields[t].name[i], name) == 0)
-					return (int)i;
+	for (uint32_t i = 0; i < m->fields[table].n; i++)
+		if (strcmp(m->fields[table].name[i], name) == 0)
+			return (int)i;
 	return -1;
 }
 
@@ -484,8 +493,9 @@ static void result_header(Result *x, const SqlMap *m, sqlite3_stmt *st, Silver *
 	diag_move(&s->config_diags, &src->diags, line, col, buf_cstr(&name));
 	buf_free(&name);
 	src->diags = rows;
+	x->table = origin_table(s, st, x->file, "_file");
 	for (int c = 0; c < src->def->ncols; c++)
-		src->sql_field[c] = src->field_of[c] >= 0 ? origin_field(m, st, x->col[src->field_of[c]], x->file) : -1;
+		src->sql_field[c] = src->field_of[c] >= 0 ? origin_field(m, st, x->col[src->field_of[c]], x->table) : -1;
 	x->amount = xcalloc((size_t)n + 1, sizeof *x->amount);
 	for (int c = 0; c < src->def->ncols; c++)
 		if (src->def->rule[c].kind == COL_AMOUNT && src->field_of[c] >= 0)
@@ -546,10 +556,12 @@ static void result_end(Result *x, const Silver *s, Source *src)
 	bool table = false;	/* the rows' _file is a table's file */
 	for (size_t i = 0; x->first_file && i < s->nraw; i++)
 		table |= strcmp(x->first_file, s->raw[i].path) == 0;
-	if (table && !x->mixed) {
+	if (table && !x->mixed)
 		buf_puts(&name, x->first_file);
-	} else {	/* its columns are the SELECT's, none a file's */
+	else
 		buf_printf(&name, "[sql] %s", src->def->name);
+	if (!table || x->mixed || x->table < 0 || strcmp(x->first_file, s->raw[x->table].path) != 0) {
+		/* no file's columns (a compound SELECT's rows all of its second table: its first's) */
 		for (int c = 0; c < src->def->ncols; c++)
 			src->sql_field[c] = -1;
 		for (int c = 0; c < D_COUNT; c++)

@@ -428,12 +428,15 @@ static void test_sql_file_columns(void **state)
 		 DIR "/items.csv:3:2: warning: no customer_id"},	/* [columns] items.buyer = Customer */
 		{"SELECT \"Order\" AS order_id, Customer AS customer_id, _file, _line FROM (SELECT * FROM more)",
 		 DIR "/items2.csv:2:3: warning: no customer_id"},	/* another header's order, a subquery */
-		{"SELECT i.\"Order\" AS order_id, c.id AS customer_id, i._file, i._line FROM items i "
-		 "LEFT JOIN crm c ON c.id = i.buyer",
-		 DIR "/items.csv:3: warning: no customer_id"},	/* crm's column: not the file the line is in */
+		{"SELECT i.\"Order\" AS order_id, m.\"Order\" AS customer_id, i._file, i._line FROM items i "
+		 "LEFT JOIN more m ON m.\"Order\" = i.\"Order\"",
+		 DIR "/items.csv:2: warning: no customer_id"},	/* more's column, though items has one of its name */
 		{"SELECT \"Order\" AS order_id, Customer AS customer_id, _file, _line FROM more "
 		 "UNION ALL SELECT \"Order\", buyer, _file, _line FROM items",
 		 "[sql] orders:2: warning: no customer_id"},	/* two files: no file's column */
+		{"SELECT \"Order\" AS order_id, buyer AS customer_id, _file, _line FROM items WHERE 0 "
+		 "UNION ALL SELECT \"Order\", Customer, _file, _line FROM more",
+		 DIR "/items2.csv:2: warning: no customer_id"},	/* SQLite's origin: the first SELECT's */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		Silver s;
