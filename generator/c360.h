@@ -460,6 +460,7 @@ void diag_free(Diags *d);
 void diag_merge(Diags *d, Diags *from, uint32_t line_offset);
 /* Adds from's problems to d, each at line and col, its text after prefix; from is emptied. */
 void diag_move(Diags *d, Diags *from, uint32_t line, uint32_t col, const char *prefix);
+void diag_drop_columns(Diags *d);	/* its samples located by line alone (sqlmap.c: rows of no one file) */
 
 /* ------------------------------------------------------------------ sources and config */
 typedef enum { SRC_CUSTOMERS, SRC_ORDERS, SRC_PAYMENTS, SRC_TICKETS, SRC_SESSIONS, SRC_COUNT } SourceId;

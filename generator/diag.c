@@ -265,6 +265,13 @@ void diag_move(Diags *d, Diags *from, uint32_t line, uint32_t col, const char *p
 	diag_merge(d, from, 0);
 }
 
+void diag_drop_columns(Diags *d)
+{
+	for (int c = 0; c < D_COUNT; c++)
+		for (unsigned i = 0; i < d->tally[c].nsamples; i++)
+			d->tally[c].sample[i].col = 0;
+}
+
 void diag_free(Diags *d)
 {
 	for (int c = 0; c < D_COUNT; c++) {

@@ -564,9 +564,7 @@ static void result_end(Result *x, const Silver *s, Source *src)
 		/* no file's columns (a compound SELECT's rows all of its second table: its first's) */
 		for (int c = 0; c < src->def->ncols; c++)
 			src->sql_field[c] = -1;
-		for (int c = 0; c < D_COUNT; c++)
-			for (unsigned i = 0; i < src->diags.tally[c].nsamples; i++)
-				src->diags.tally[c].sample[i].col = 0;
+		diag_drop_columns(&src->diags);
 	}
 	src->path = (char *)buf_cstr(&name);
 	src->diags.file = src->path;
