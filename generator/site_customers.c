@@ -310,7 +310,7 @@ const char customer_md_builtin[] =
 	"\n"
 	"| E-mail | Gender | Born | Location | Valid orders | Average order | Pays by | Visits on |\n"
 	"|---|---|---|---|---:|---:|---|---|\n"
-	"| {{email}}{{^email}}–{{/email}} | {{gender}} | {{dob}}{{^dob}}–{{/dob}} | {{location}}{{^location}}–{{/location}} | {{valid_orders}} | {{average_order_value}}{{^average_order_value}}–{{/average_order_value}} | {{preferred_payment_method}}{{^preferred_payment_method}}–{{/preferred_payment_method}} | {{preferred_channel}}{{^preferred_channel}}–{{/preferred_channel}} |\n"
+	"| {{email}} | {{gender}} | {{dob}} | {{location}} | {{valid_orders}} | {{average_order_value}} | {{preferred_payment_method}} | {{preferred_channel}} |\n"
 	"\n"
 	"## Recent activity\n"
 	"\n"
@@ -476,7 +476,6 @@ bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Bu
 {
 #define PUT(k) put_slot(md, slots, v[k], fmt)
 #define RAW(k) tpl_put_slot(md, slots, raws, v[k], true, fmt)
-#define OR_DASH(k) (PUT(k), v_truthy(v[k]) ? (void)0 : buf_puts_inline(md, "\u2013"))
 	buf_puts_inline(md, "# ");
 	PUT(CMD_TITLE);
 	buf_puts_inline(md, "\n\nCustomer **");
@@ -486,21 +485,21 @@ bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Bu
 	RAW(CMD_STRIP);
 	buf_puts_inline(md, "\n\n| E-mail | Gender | Born | Location | Valid orders | Average order | Pays by | Visits on |\n"
 		     "|---|---|---|---|---:|---:|---|---|\n| ");
-	OR_DASH(CMD_EMAIL);
+	PUT(CMD_EMAIL);
 	buf_puts_inline(md, " | ");
 	PUT(CMD_GENDER);
 	buf_puts_inline(md, " | ");
-	OR_DASH(CMD_DOB);
+	PUT(CMD_DOB);
 	buf_puts_inline(md, " | ");
-	OR_DASH(CMD_LOCATION);
+	PUT(CMD_LOCATION);
 	buf_puts_inline(md, " | ");
 	PUT(CMD_VALID_ORDERS);
 	buf_puts_inline(md, " | ");
-	OR_DASH(CMD_AVERAGE_ORDER);
+	PUT(CMD_AVERAGE_ORDER);
 	buf_puts_inline(md, " | ");
-	OR_DASH(CMD_PAYMENT_METHOD);
+	PUT(CMD_PAYMENT_METHOD);
 	buf_puts_inline(md, " | ");
-	OR_DASH(CMD_CHANNEL);
+	PUT(CMD_CHANNEL);
 	buf_puts_inline(md, " |\n\n## Recent activity\n\n");
 	RAW(CMD_ACTIVITY);
 	buf_puts_inline(md, "\n\n## Lifecycle\n\n");
@@ -523,7 +522,6 @@ bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Bu
 			slots);
 #undef PUT
 #undef RAW
-#undef OR_DASH
 }
 
 /* tpl_put_html, with c360's own text that needs no escaping (Value.plain: most of a fragment's
