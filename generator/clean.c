@@ -827,9 +827,10 @@ static void title_lower(TitleText *t, size_t from, size_t end, casing_prefix_con
 			int elen = u8_uctomb(enc, last, sizeof enc);
 			before = u8_casing_prefixes_context(enc, elen > 0 ? (size_t)elen : 0, before);
 		}
+		if (!rest)	/* out of memory: the one way it fails (a byte not UTF-8 is read as U+FFFD) */
+			out_of_memory(3 * (to - from));
 		t->read = from = to;
-		if (rest)
-			title_stage(t, rest, len);
+		title_stage(t, rest, len);
 		if (rest != low)
 			free(rest);
 	}
