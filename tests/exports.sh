@@ -328,15 +328,17 @@ if command -v python3 >/dev/null; then
 	grep -q "^000000108,$(ckey "$T/mg" 7),20240116,2024-01-16,64.00,Completed,true,26,$" "$mg/fact_orders.csv" &&
 		grep -q "^200000004,$(ckey "$T/mg" 15),20240206,2024-02-06,129.60,Completed,true,59,$" "$mg/fact_orders.csv" &&
 		pass || fail "Magento: Lena Fischer's two accounts: $(grep '^000000108,\|^200000004,' "$mg/fact_orders.csv" | tr '\n' ' ')"
-	# "$1,234.50" is 1234.50; "€1,299.00" on the EU website is 1402.92 dollars; a partial refund subtracted
+	# "$1,234.50" is 1234.50; "€1,299.00" on the EU website is 1402.92 dollars; a partial refund subtracted;
+	# a Main Website customer's guest order on the EU website is his; the statuses
 	for want in "000000102,2,20240105,2024-01-05,1234.50,Completed,true,5," \
 		"200000002,13,20240124,2024-01-24,1402.92,Completed,true,38," \
 		"000000120,17,20240214,2024-02-14,75.00,Completed,true,71," \
+		"200000008,2,20240320,2024-03-20,64.80,Completed,true,116," \
 		"000000105,4,20240110,2024-01-10,99.99,Cancelled,false,14," \
 		"000000106,5,20240112,2024-01-12,0.00,Returned,false,20," \
 		"000000123,8,20240222,2024-02-22,899.00,Failed,false,83," \
 		"200000006,13,20240304,2024-03-04,226.80,Pending,true,98," \
-		"000000134,17,20240331,2024-03-31,64.00,Pending,true,122,"; do
+		"000000134,17,20240331,2024-03-31,64.00,Pending,true,125,"; do
 		id=${want#*,} && id=${id%%,*}
 		line=$(echo "$want" | sed "s/,$id,/,$(ckey "$T/mg" "$id"),/")
 		grep -qxF "$line" "$mg/fact_orders.csv" && pass ||
@@ -348,7 +350,13 @@ if command -v python3 >/dev/null; then
 	[ "$(grep -c '^\(orders\|payments\),56,missing_customer_id,"000000116,' "$mg/quarantine.csv")" = 2 ] &&
 		[ "$(grep -c ',missing_customer_id,' "$mg/quarantine.csv")" = 2 ] && pass ||
 		fail "Magento: the quarantine: $(cut -c1-60 "$mg/quarantine.csv" | tr '\n' ' ')"
-	file_says "$mg/data_quality.csv" "mage_orders,rows_read,,41,"
+	file_says "$mg/data_quality.csv" "mage_orders,rows_read,,42,"
+	grep -q ',flagged_rows,\(invalid_date\|invalid_amount\|unconvertible_currency\),[1-9]' "$mg/data_quality.csv" &&
+		fail "Magento: dates or amounts not read: $(grep ',flagged_rows,.*,[1-9]' "$mg/data_quality.csv")" || pass
+	# the customers: "Not Specified" is no gender, "Jan 5, 1990" a date of birth, the city the location
+	grep -q '^[0-9]*,6,Hiroshi Tanaka,hiroshi.tanaka@example.com,Unknown,,Seattle,true,' "$mg/dim_customer.csv" &&
+		grep -q '^[0-9]*,1,Olivia Bennett,olivia.bennett@example.com,Female,1990-01-05,Chicago,true,' "$mg/dim_customer.csv" &&
+		pass || fail "Magento: customers: $(grep '^[0-9]*,[16],' "$mg/dim_customer.csv" | tr '\n' ' ')"
 	# payments: one per order but the free one, its status the order's
 	grep -q '^000000122,' "$mg/fact_payments.csv" && fail "Magento: a free order made a payment" || pass
 	grep -q "^200000005,$(ckey "$T/mg" 9),20240220,2024-02-20,PayPal,Refunded,37.80,80,$" "$mg/fact_payments.csv" &&
@@ -372,7 +380,7 @@ if command -v python3 >/dev/null; then
 			if [ "$k" = split ]; then file_says "$T/mg-tz-site/gold/payment_mode_split.csv" "$v"
 			else want_kpi "$T/mg-tz-site" "$k" "$v"; fi
 		done <"$T/mg-tz-want"
-		grep -q "^000000134,[0-9]*,20240401,2024-04-01,64.00,Pending,true,122,$" "$T/mg-tz-site/gold/fact_orders.csv" &&
+		grep -q "^000000134,[0-9]*,20240401,2024-04-01,64.00,Pending,true,125,$" "$T/mg-tz-site/gold/fact_orders.csv" &&
 			grep -q "^000000130,[0-9]*,20240310,2024-03-10," "$T/mg-tz-site/gold/fact_orders.csv" && pass ||
 			fail "Magento: local times in UTC: $(grep '^00000013[04],' "$T/mg-tz-site/gold/fact_orders.csv" | tr '\n' ' ')"
 	else
