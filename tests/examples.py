@@ -163,6 +163,67 @@ def paypal(d):
     print("known_customers", len(rows(os.path.join(d, "customers.csv"))))
 
 
+def magento(d):
+    """Magento 2's admin grid exports (Sales > Orders, Customers > All Customers > Export > CSV)."""
+    import re
+    from datetime import datetime, timezone
+    rates = {"$": D(1), "€": D("1.08")}	# the configuration's: USD the base, one euro 1.08 dollars
+
+    def money(x):	# the admin's en_US format: "$1,234.50", "€1,299.00"
+        return x[0], D(x[1:].replace(",", ""))
+
+    # "Purchase Date" is the store's local time without an offset: UTC unless the configuration
+    # names the zone (orders.time_zone = Area/City, not commented out); a time the clocks skip
+    # or repeat is taken at its first offset (fold=0)
+    zone = {}	# by source: the orders' and the payments' (the same column, read twice)
+    for line in open(os.path.join(d, "c360.conf"), encoding="utf-8"):
+        m = re.match(r"\s*(orders|payments)\.time_zone\s*=\s*(\S+)", line)
+        if m:
+            from zoneinfo import ZoneInfo
+            zone[m.group(1)] = ZoneInfo(m.group(2))
+
+    def day(text, source):
+        t = datetime.strptime(text, "%b %d, %Y %I:%M:%S %p")
+        if source in zone:
+            t = t.replace(tzinfo=zone[source], fold=0).astimezone(timezone.utc)
+        return t.date()
+
+    accounts = rows(os.path.join(d, "customers.csv"))
+    by_site = {(a["Email"].lower(), a["Web Site"]): a["ID"] for a in accounts}
+    by_mail = {}
+    for a in sorted(accounts, key=lambda a: int(a["ID"])):
+        by_mail.setdefault(a["Email"].lower(), a["ID"])
+    orders, payments, dates = [], [], []
+    paid = ("Complete", "Processing")	# invoiced: the money was taken
+    methods = {"PayPal Express Checkout": "PayPal", "Credit Card (Braintree)": "Credit Card", "Cash On Delivery": "Cash",
+               "Bank Transfer Payment": "Net Banking", "Check / Money order": "Check / Money Order",
+               "checkmo": "Check / Money Order"}
+    for o in rows(os.path.join(d, "orders.csv")):
+        mail = o["Customer Email"].strip().lower()
+        if not mail:	# nobody to count it for
+            continue
+        website = o["Purchase Point"].split("\n")[0]
+        who = by_site.get((mail, website)) or by_mail.get(mail) or mail	# a guest: by the e-mail
+        symbol, base = money(o["Grand Total (Base)"])	# the base currency: Magento's rate of the day
+        _, refunded = money(o["Total Refunded"])
+        net = ((base - refunded) * rates[symbol]).quantize(CENT, ROUND_HALF_UP)
+        # Canceled, Closed (refunded whole) and Suspected Fraud are no sale
+        orders.append((who, net, o["Status"] not in ("Canceled", "Closed", "Suspected Fraud")))
+        dates.append(day(o["Purchase Date"], "orders"))
+        if o["Payment Method"] != "No Payment Information Required":	# a free order: no payment
+            dates.append(day(o["Purchase Date"], "payments"))
+            payments.append((methods[o["Payment Method"]], o["Status"] in paid,
+                             (base * rates[symbol]).quantize(CENT, ROUND_HALF_UP)))
+    kpis(orders, payments)
+    print("known_customers", len(accounts))
+    print("as_of", max(dates))
+
+
+if os.path.basename(sys.argv[1].rstrip("/")) == "magento":	# a block of its own: the table below is the others'
+    magento(sys.argv[1].rstrip("/"))
+    sys.exit(0)
+
+
 example = sys.argv[1].rstrip("/")
 {"shopify": shopify, "woocommerce": woocommerce, "stripe": stripe, "zendesk": zendesk, "ga-sessions": ga_sessions,
  "olist": olist, "salesforce": salesforce, "online-retail": online_retail,

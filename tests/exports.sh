@@ -310,6 +310,85 @@ else
 	echo "exports: examples skipped: no python3 to work out their KPIs"
 fi
 
+# ---- Magento 2's admin grid exports (examples/magento): beside the KPIs the examples loop
+# compares, the guests, the statuses, the amounts as the grid writes them, the records of three
+# lines (Purchase Point) named by their first line, and the store's time zone when c360 has
+# [read] NAME.time_zone
+if command -v python3 >/dev/null; then
+	run 0 build --verbose --config examples/magento/c360.conf --out "$T/mg"
+	mg=$T/mg/gold
+	# three guests (Kai Nguyen's two orders, Rosa Mendez's two, Leo Grant's one) are three customers
+	# by their e-mail; Olivia Bennett's guest checkout is hers; the order without an e-mail is nobody's
+	[ "$(grep -c '^[0-9]*,[^,]*@[^,]*,,,Unknown,,,false,' "$mg/dim_customer.csv")" = 3 ] && pass ||
+		fail "Magento: the guests: $(grep ',false,' "$mg/dim_customer.csv" | tr '\n' ' ')"
+	want_kpi "$T/mg" known_customers 18
+	grep -q "^000000117,$(ckey "$T/mg" 1),20240208,2024-02-08,49.00,Completed,true,62,$" "$mg/fact_orders.csv" && pass ||
+		fail "Magento: a customer's guest checkout: $(grep '^000000117,' "$mg/fact_orders.csv")"
+	# one e-mail, two accounts (one on each website): each website's order is its own account's
+	grep -q "^000000108,$(ckey "$T/mg" 7),20240116,2024-01-16,64.00,Completed,true,26,$" "$mg/fact_orders.csv" &&
+		grep -q "^200000004,$(ckey "$T/mg" 15),20240206,2024-02-06,129.60,Completed,true,59,$" "$mg/fact_orders.csv" &&
+		pass || fail "Magento: Lena Fischer's two accounts: $(grep '^000000108,\|^200000004,' "$mg/fact_orders.csv" | tr '\n' ' ')"
+	# "$1,234.50" is 1234.50; "€1,299.00" on the EU website is 1402.92 dollars; a partial refund subtracted;
+	# a Main Website customer's guest order on the EU website is his; the statuses
+	for want in "000000102,2,20240105,2024-01-05,1234.50,Completed,true,5," \
+		"200000002,13,20240124,2024-01-24,1402.92,Completed,true,38," \
+		"000000120,17,20240214,2024-02-14,75.00,Completed,true,71," \
+		"200000008,2,20240320,2024-03-20,64.80,Completed,true,116," \
+		"000000105,4,20240110,2024-01-10,99.99,Cancelled,false,14," \
+		"000000106,5,20240112,2024-01-12,0.00,Returned,false,20," \
+		"000000123,8,20240222,2024-02-22,899.00,Failed,false,83," \
+		"200000006,13,20240304,2024-03-04,226.80,Pending,true,98," \
+		"000000134,17,20240331,2024-03-31,64.00,Pending,true,125,"; do
+		id=${want#*,} && id=${id%%,*}
+		line=$(echo "$want" | sed "s/,$id,/,$(ckey "$T/mg" "$id"),/")
+		grep -qxF "$line" "$mg/fact_orders.csv" && pass ||
+			fail "Magento: want $want, got $(grep "^${want%%,*}," "$mg/fact_orders.csv")"
+	done
+	# the order without an e-mail: quarantined as an order and as a payment, by the line its record
+	# (three lines: Purchase Point) starts on, the 19th record's: 2 + 18 * 3
+	err_says "examples/magento/orders.csv:56: warning: no customer_id; row quarantined"
+	[ "$(grep -c '^\(orders\|payments\),56,missing_customer_id,"000000116,' "$mg/quarantine.csv")" = 2 ] &&
+		[ "$(grep -c ',missing_customer_id,' "$mg/quarantine.csv")" = 2 ] && pass ||
+		fail "Magento: the quarantine: $(cut -c1-60 "$mg/quarantine.csv" | tr '\n' ' ')"
+	file_says "$mg/data_quality.csv" "mage_orders,rows_read,,42,"
+	grep -q ',flagged_rows,\(invalid_date\|invalid_amount\|unconvertible_currency\),[1-9]' "$mg/data_quality.csv" &&
+		fail "Magento: dates or amounts not read: $(grep ',flagged_rows,.*,[1-9]' "$mg/data_quality.csv")" || pass
+	# the customers: "Not Specified" is no gender, "Jan 5, 1990" a date of birth, the city the location
+	grep -q '^[0-9]*,6,Hiroshi Tanaka,hiroshi.tanaka@example.com,Unknown,,Seattle,true,' "$mg/dim_customer.csv" &&
+		grep -q '^[0-9]*,1,Olivia Bennett,olivia.bennett@example.com,Female,1990-01-05,Chicago,true,' "$mg/dim_customer.csv" &&
+		pass || fail "Magento: customers: $(grep '^[0-9]*,[16],' "$mg/dim_customer.csv" | tr '\n' ' ')"
+	# payments: one per order but the free one, its status the order's
+	grep -q '^000000122,' "$mg/fact_payments.csv" && fail "Magento: a free order made a payment" || pass
+	grep -q "^200000005,$(ckey "$T/mg" 9),20240220,2024-02-20,PayPal,Refunded,37.80,80,$" "$mg/fact_payments.csv" &&
+		grep -q "^000000119,$(ckey "$T/mg" kai.nguyen@example.com),20240212,2024-02-12,PayPal,Failed,61.00,68,orphan_customer$" "$mg/fact_payments.csv" &&
+		pass || fail "Magento: payments: $(grep '^200000005,\|^000000119,' "$mg/fact_payments.csv" | tr '\n' ' ')"
+	# check says nothing a Magento user would not agree with: only the two files the shop has not
+	run 0 check --config examples/magento/c360.conf
+	grep 'warning\|error' "$T/err" | grep -v 'optional file missing' >"$T/mg-warn"
+	[ ! -s "$T/mg-warn" ] && pass || fail "Magento: check warns: $(head -3 "$T/mg-warn")"
+	# the store's time zone: with the two time_zone lines on, the 11:30 PM order of 31 March (Chicago)
+	# is 1 April, UTC, and the KPIs are still the oracle's (it reads the lines too)
+	mkdir -p "$T/mg-tz/magento" && cp examples/magento/* "$T/mg-tz/magento/"
+	sed -i 's/^# \(orders\|payments\)\.time_zone = /\1.time_zone = /' "$T/mg-tz/magento/c360.conf"
+	[ "$(grep -c '^\(orders\|payments\)\.time_zone = America/Chicago$' "$T/mg-tz/magento/c360.conf")" = 2 ] && pass ||
+		fail "Magento: the time_zone lines are not where the test looks for them"
+	if $C360 help config 2>/dev/null | grep -q 'time_zone'; then
+		run 0 build --config "$T/mg-tz/magento/c360.conf" --out "$T/mg-tz-site"
+		python3 tests/examples.py "$T/mg-tz/magento" >"$T/mg-tz-want" || fail "examples.py magento (time zone)"
+		grep -qx 'as_of 2024-04-01' "$T/mg-tz-want" && pass || fail "Magento: the oracle's time zone: $(grep as_of "$T/mg-tz-want")"
+		while read -r k v; do
+			if [ "$k" = split ]; then file_says "$T/mg-tz-site/gold/payment_mode_split.csv" "$v"
+			else want_kpi "$T/mg-tz-site" "$k" "$v"; fi
+		done <"$T/mg-tz-want"
+		grep -q "^000000134,[0-9]*,20240401,2024-04-01,64.00,Pending,true,125,$" "$T/mg-tz-site/gold/fact_orders.csv" &&
+			grep -q "^000000130,[0-9]*,20240310,2024-03-10," "$T/mg-tz-site/gold/fact_orders.csv" && pass ||
+			fail "Magento: local times in UTC: $(grep '^00000013[04],' "$T/mg-tz-site/gold/fact_orders.csv" | tr '\n' ' ')"
+	else
+		skipped=$((skipped + 1))
+		echo "skipped: Magento's orders in the store's time zone (this c360 has no [read] NAME.time_zone)"
+	fi
+fi
+
 # ---- S3: a local S3-compatible server that verifies the SigV4 signature (tests/s3server.py)
 s3_files() {	# s3_files DIR: a customers and orders export, the orders under a name with a space
 	mkdir -p "$1"
