@@ -219,12 +219,7 @@ def magento(d):
     print("as_of", max(dates))
 
 
-if os.path.basename(sys.argv[1].rstrip("/")) == "magento":	# a block of its own: the table below is the others'
-    magento(sys.argv[1].rstrip("/"))
-    sys.exit(0)
-
-
 example = sys.argv[1].rstrip("/")
 {"shopify": shopify, "woocommerce": woocommerce, "stripe": stripe, "zendesk": zendesk, "ga-sessions": ga_sessions,
  "olist": olist, "salesforce": salesforce, "online-retail": online_retail,
- "paypal": paypal}[os.path.basename(example)](example)
+ "paypal": paypal, "magento": magento}[os.path.basename(example)](example)
