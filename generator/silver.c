@@ -1888,8 +1888,11 @@ bool silver_finish(Silver *s)
 	for (size_t r = 0; r < CUSTOMERS(s)->n; r++)
 		s->ncrm += ROW(CUSTOMERS(s), Customer, r)->in_crm;
 	find_as_of(s);
-	if (s->as_of == MOMENT_NULL)
+	if (s->as_of == MOMENT_NULL) {	/* its cause, most often: a date column none of whose values was read */
+		for (int i = 0; i < SRC_COUNT; i++)
+			no_dates(&s->src[i], silver_rows(s, (SourceId)i));
 		return false;
+	}
 	int y, m, d;
 	date_civil(s->as_of, &y, &m, &d);
 	int64_t oldest = date_days(y - 120, m, d);
@@ -1900,7 +1903,7 @@ bool silver_finish(Silver *s)
 		unknown_statuses(src);
 		unknown_devices(src);
 		borrowed_order(s, src);
-		no_dates(src, i == SRC_CUSTOMERS ? s->ncrm : src->table.n);
+		no_dates(src, silver_rows(s, (SourceId)i));
 		not_utf8(src);
 		if (src->nquarantine)
 			qsort(src->quarantine, src->nquarantine, sizeof *src->quarantine, quarantine_cmp);

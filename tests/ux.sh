@@ -567,6 +567,17 @@ done
 run 1 check --data "$T/nodate"
 has "$T/err" "error: no fact has a date to take the as-of date from; pass --as-of YYYY-MM-DD"
 hasnt "$T/out" "1970"
+# ... and where the facts' dates are written in a form no rule reads, the warning that says so
+# and names date_format comes with that error (it came only once --as-of was given)
+cp -r "$SAMPLE" "$T/nodf"
+printf '%s\n' order_id,customer_id,order_date,amount,status '1,100001,"Jan 3, 2024 9:05:00 PM",10.00,Shipped' \
+	'2,100002,"Jan 4, 2024 9:05:00 AM",12.50,Shipped' >"$T/nodf/orders.csv"
+for f in payments support_tickets web_activities; do
+	head -1 "$SAMPLE/$f.csv" >"$T/nodf/$f.csv"
+done
+run 1 check --data "$T/nodf"
+has "$T/err" "error: no fact has a date to take the as-of date from"
+has "$T/err" "orders.csv: warning: no order_date of the file could be read as a date (2 invalid_date; --verbose shows some): the forms read are rules.md's, or \[read\] orders.date_format names the file's"
 run 1 check --data "$T/nowhere"
 has "$T/err" "cannot open the data folder: $T/nowhere"
 empty "$T/out"
