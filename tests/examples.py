@@ -3,8 +3,9 @@
 own meaning (not by c360's rules or output), for tests/exports.sh to compare with the build.
 
 Usage: examples.py EXAMPLE_DIR
-Prints "KPI VALUE" lines (as in gold/kpi_summary.csv) and "split METHOD,COUNT,SHARE,AMOUNT"
-lines (as in gold/payment_mode_split.csv)."""
+Prints "KPI VALUE" lines (as in gold/kpi_summary.csv), "split METHOD,COUNT,SHARE,AMOUNT"
+lines (as in gold/payment_mode_split.csv) and "quarantine SOURCE,REASON,COUNT" lines (the rows of
+gold/quarantine.csv by source and reason: every reason of a source named there, none other)."""
 import csv
 import os
 import sys
@@ -132,19 +133,29 @@ def salesforce(d):
 
 def online_retail(d):
     """UCI's Online Retail II: one row per invoice line, no customers file."""
-    invoices = {}
+    invoices, excluded = {}, {}
+    fees = ("AMAZONFEE", "CRUK")	# fees the shop pays to others, not billed to the buyer
     for r in rows(os.path.join(d, "online_retail_II.csv")):
-        if r["Invoice"].startswith("A"):	# "Adjust bad debt": book-keeping, no invoice to a customer
-            continue
-        inv = invoices.setdefault(r["Invoice"], [r["Customer ID"], D(0)])
-        if r["StockCode"] not in ("AMAZONFEE", "CRUK"):	# fees the shop pays, not billed to the buyer
+        inv = invoices.setdefault(r["Invoice"], [r["Customer ID"], D(0), True])
+        if r["StockCode"] not in fees:
             inv[1] += int(r["Quantity"]) * D(r["Price"])	# postage, carriage, manual lines are billed
-    # a blank Customer ID is a guest: no customer to count; "13085.0" is pandas' float of 13085;
-    # an invoice starting with C is a cancellation, no sale
+            inv[2] = False	# an invoice of fees alone is none to a customer
+    # no order, each quarantined with the configuration's reason: "Adjust bad debt" is book-keeping,
+    # an invoice of fees alone the shop's own cost
+    for number, (c, total, fees_only) in list(invoices.items()):
+        why = "bad-debt adjustment" if number.startswith("A") else "a fee the shop pays" if fees_only else None
+        if why:
+            excluded[why] = excluded.get(why, 0) + 1
+            del invoices[number]
+    # a blank Customer ID is a guest: no customer to count (quarantined, missing_customer_id);
+    # "13085.0" is pandas' float of 13085; an invoice starting with C is a cancellation, no sale
     orders = [(str(int(float(c))), total.quantize(CENT, ROUND_HALF_UP), not number.startswith("C"))
-              for number, (c, total) in invoices.items() if c.strip()]
+              for number, (c, total, _) in invoices.items() if c.strip()]
     kpis(orders)
     print("known_customers", len({c for c, _, _ in orders}))
+    guests = sum(1 for c, _, _ in invoices.values() if not c.strip())
+    for why, n in sorted(excluded.items()) + [("missing_customer_id", guests)]:
+        print("quarantine orders,%s,%d" % (why if why == "missing_customer_id" else "excluded: " + why, n))
 
 
 def paypal(d):
