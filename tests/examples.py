@@ -167,11 +167,16 @@ def paypal(d):
     # (withdrawals, bank deposits), a payment again in another currency (conversions), or money
     # going back of a payment already there (refunds, reversals), whose Status says so
     kinds = ("Express Checkout Payment", "Website Payment", "PreApproved Payment Bill User Payment")
+    ledger = rows(os.path.join(d, "paypal_activity.csv"), "utf-8-sig")
     payments = [("PayPal", r["Status"] in ("Completed", "Partially Refunded"),	# what the customer paid
                  D(r["Gross"].replace(",", "")) * rates[r["Currency"]])		# "1,234.56"
-                for r in rows(os.path.join(d, "paypal_activity.csv"), "utf-8-sig") if r["Type"] in kinds]
+                for r in ledger if r["Type"] in kinds]
     kpis(orders, payments)
     print("known_customers", len(rows(os.path.join(d, "customers.csv"))))
+    # a customer's money back (a refund, a chargeback) is quarantined with the configuration's reason;
+    # the shop's own money (bank, conversions) is no customer's row, in no source
+    back = sum(1 for r in ledger if r["Type"] in ("Payment Refund", "Payment Reversal"))
+    print("quarantine payments,excluded: money back of a payment whose Status says so,%d" % back)
 
 
 example = sys.argv[1].rstrip("/")

@@ -309,6 +309,11 @@ PY
 	[ "$(grep -c '^[0-9A-Z]*,' "$pp/fact_payments.csv")" = 16 ] &&
 		! grep -q '^[0-9]*\(RF\|RV\|CV\|WD\|BD\)' "$pp/fact_payments.csv" && pass ||
 		fail "PayPal: payments other than the customers': $(cut -d, -f1 "$pp/fact_payments.csv" | tr '\n' ' ')"
+	# ... the refunds and the reversal quarantined with the configuration's reason; the bank transfers
+	# and conversions in no source (a ledger's own money: no customer's rows)
+	[ "$(grep -c '^payments,[0-9]*,excluded: money back of a payment whose Status says so,"[0-9]*R[FV]' "$pp/quarantine.csv")" = 3 ] &&
+		! grep -q '^payments,.*"[0-9]*\(CV\|WD\|BD\)' "$pp/quarantine.csv" && pass ||
+		fail "PayPal: the refunds' quarantine: $(cut -c1-60 "$pp/quarantine.csv" | tr '\n' ' ')"
 	for want in "8EC30000AV1005005,c-101,20240309,2024-03-09,PayPal,Refunded,30.00,11," \
 		"11EC1500GK1008009,c-107,20240312,2024-03-12,PayPal,Refunded,150.00,17," \
 		"12EC7250BC1009010,c-102,20240314,2024-03-14,PayPal,Success,72.50,18," \
