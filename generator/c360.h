@@ -377,6 +377,7 @@ typedef enum { SEV_NOTE, SEV_WARNING, SEV_ERROR } Severity;
 typedef enum {
 	/* quarantine reasons */
 	D_MISSING_KEY, D_MISSING_CUSTOMER_ID, D_DUPLICATE_KEY, D_MALFORMED_ROW,
+	D_EXCLUDED,	/* a [sql] SELECT's _quarantine: the user's reason, not c360's (Quarantined.note) */
 	/* row flags */
 	D_RAGGED_ROW, D_INVALID_UTF8, D_NUL_BYTE, D_INVALID_DATE, D_INVALID_EMAIL,
 	D_IMPLAUSIBLE_DOB, D_INVALID_AMOUNT, D_NEGATIVE_AMOUNT, D_UNCONVERTIBLE_CURRENCY, D_ORPHAN_CUSTOMER,
@@ -394,7 +395,7 @@ typedef enum {
 } DiagCode;
 
 #define D_FIRST_REASON D_MISSING_KEY
-#define D_NREASONS (D_MALFORMED_ROW - D_MISSING_KEY + 1)
+#define D_NREASONS (D_EXCLUDED - D_MISSING_KEY + 1)
 #define D_FIRST_FLAG D_RAGGED_ROW
 #define D_NFLAGS (D_UNKNOWN_CATEGORY - D_RAGGED_ROW + 1)
 #define FLAG(code) (1u << ((code) - D_FIRST_FLAG))
@@ -950,7 +951,15 @@ typedef struct {
 	const char *raw;
 	uint32_t rawlen, line;
 	DiagCode reason;
+	const char *note;	/* D_EXCLUDED: the reason the SELECT gave, printable and cut (quarantine_note); else NULL */
 } Quarantined;
+
+/* A [sql] source's _quarantine value as a quarantined row keeps it (note): in UTF-8, escaped as a
+ * message's values are (control bytes as \xNN, \\), cut at QUARANTINE_NOTE_MAX bytes with "…";
+ * gold's reason is "excluded: " and the note. */
+#define QUARANTINE_NOTE_MAX 200
+#define QUARANTINE_NOTE_PREFIX "excluded: "
+void quarantine_note(Buf *b, const char *s, size_t n);
 
 typedef enum { BASIS_COLUMN, BASIS_DATASET, BASIS_CONFIG, BASIS_FORMAT } OrderBasis;	/* FORMAT: [read] date_format */
 
@@ -1384,6 +1393,11 @@ void silver_source_setup(Silver *s, Source *src, SourceId id);	/* empty tables, 
  * a silver row, or quarantined. raw stays valid for the whole build. */
 void silver_row(Source *src, const Record *r, Str raw, const Str *f);
 void silver_reject(Source *src, const Record *r, Str raw);	/* a malformed record: to quarantine */
+/* A row a [sql] SELECT sends to quarantine with its _quarantine value why (not empty): D_EXCLUDED,
+ * why kept as its note (quarantine_note). */
+void silver_exclude(Source *src, const Record *r, Str raw, Str why);
+/* silver_source_record for a row of an [sql] SELECT whose _quarantine is why (not empty). */
+void silver_source_excluded(Source *src, const Record *r, Str why);
 void silver_source_close(Source *src);	/* after the last row: duplicate keys out */
 /* After silver_source_close: copies the bytes of [bytes, bytes + len) that the source still
  * points into (its keys, the customer ids its facts name that the CRM lacks, its quarantined

@@ -8,6 +8,7 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_MISSING_CUSTOMER_ID] = {"missing_customer_id", SEV_WARNING, "no {c}; row quarantined"},
 	[D_DUPLICATE_KEY] = {"duplicate_key", SEV_WARNING, "{c} \"{v}\" appears again later; this row quarantined, the last one kept"},
 	[D_MALFORMED_ROW] = {"malformed_row", SEV_WARNING, "{c}; row quarantined"},
+	[D_EXCLUDED] = {"excluded", SEV_NOTE, "the SELECT's {c} is \"{v}\"; row quarantined"},
 	[D_RAGGED_ROW] = {"ragged_row", SEV_WARNING, "{c}; row kept"},
 	[D_INVALID_UTF8] = {"invalid_utf8", SEV_WARNING, "invalid UTF-8 in {c}; replaced with U+FFFD"},
 	[D_NUL_BYTE] = {"nul_byte", SEV_WARNING, "NUL byte in {c}; replaced with U+FFFD"},
@@ -75,6 +76,10 @@ const DiagHelp diag_help[D_COUNT] = {
 			     "apart, or it is the header row again (two exports joined), or a report's footer line; it is set aside.",
 			     "Quote the fields that hold commas, quotes or line breaks, and double the quotes inside them; "
 			     "join exports without their second header."},
+	[D_EXCLUDED] = {"The source's [sql] SELECT sent the row here: its _quarantine column gave the reason shown "
+			"after \"excluded:\" (the configuration's words, not c360's).",
+			"Nothing to fix in the export if the reason holds; else change the CASE that gives _quarantine "
+			"in the configuration's [sql] section (docs/exports.md)."},
 	[D_RAGGED_ROW] = {"The row has fewer fields than the header (the missing ones are empty) or more (the extra "
 			  "text is kept as read, not used).", "Look for unquoted commas or cut-off rows in the export."},
 	[D_INVALID_UTF8] = {"Some bytes are not UTF-8 text; each was replaced with �.",
@@ -124,6 +129,12 @@ static void put_cut(Buf *b, const char *s, size_t n, size_t max, bool escaped)
 void buf_put_printable(Buf *b, const char *v, size_t n, size_t max)
 {
 	put_cut(b, v, n, max, true);
+}
+
+void quarantine_note(Buf *b, const char *s, size_t n)
+{
+	Str v = str_trim(str_make(s, n));
+	put_cut(b, v.p, v.n, QUARANTINE_NOTE_MAX, true);
 }
 
 void buf_put_quoted(Buf *b, const char *v, size_t n)

@@ -646,7 +646,14 @@ static void quarantined_rows(Buf *b, const char *source, const Quarantined *q, s
 	for (size_t k = 0; k < n; k++) {
 		buf_puts(b, source);
 		cell_int(b, q[k].line);
-		cell_str(b, diag_info[q[k].reason].name);
+		if (q[k].note) {	/* "excluded: " and the SELECT's reason: a formula's = never starts the cell */
+			clean->len = 0;
+			buf_puts(clean, QUARANTINE_NOTE_PREFIX);
+			buf_puts(clean, q[k].note);
+			cell_str(b, buf_cstr(clean));
+		} else {
+			cell_str(b, diag_info[q[k].reason].name);
+		}
 		buf_putc(b, ',');
 		const char *raw = q[k].raw;
 		size_t len = q[k].rawlen;

@@ -647,13 +647,22 @@ static void quarantine_row(Reader *r)
 	const char *reasons[D_NREASONS];
 	for (int k = 0; k < D_NREASONS; k++)
 		reasons[k] = diag_info[D_FIRST_REASON + k].name;
-	int reason = get_name(r, 2, reasons, D_NREASONS, false);
+	static const char prefix[] = QUARANTINE_NOTE_PREFIX;	/* a [sql] _quarantine's reason after it */
+	const char *note = NULL;
+	int reason;
+	if (r->f[2].n > sizeof prefix - 1 && memcmp(r->f[2].p, prefix, sizeof prefix - 1) == 0) {
+		reason = D_EXCLUDED - D_FIRST_REASON;
+		note = arena_strndup(r->arena, r->f[2].p + sizeof prefix - 1, r->f[2].n - (sizeof prefix - 1));
+	} else {
+		reasons[D_EXCLUDED - D_FIRST_REASON] = NULL;	/* "excluded" alone: no reason */
+		reason = get_name(r, 2, reasons, D_NREASONS, false);
+	}
 	int64_t line = get_int(r, 1, false);
 	if (reason < 0 || empty(r, 0))
 		return;
 	GoldStore *st = r->st;
 	Quarantined q = {arena_strndup(r->arena, r->f[3].p, r->f[3].n), (uint32_t)r->f[3].n,
-			 line < 0 || line > UINT32_MAX ? 0 : (uint32_t)line, (DiagCode)(D_FIRST_REASON + reason)};
+			 line < 0 || line > UINT32_MAX ? 0 : (uint32_t)line, (DiagCode)(D_FIRST_REASON + reason), note};
 	if (src >= 0) {
 		SourceQuality *m = &r->g->quality[src];
 		quarantine_push(&st->quarantine[src], &m->nquarantine, q);

@@ -154,8 +154,9 @@ void quality_table(Buf *b, const SourceQuality q[SRC_COUNT], const TableQuality 
 		if (i == SRC_CUSTOMERS)
 			row(b, name, "inferred_customers", "", m->inferred);
 		row(b, name, "quarantined_rows", "", m->quarantined_rows);
-		for (int r = 0; r < D_NREASONS; r++)
-			row(b, name, "quarantined_rows", diag_info[D_FIRST_REASON + r].name, m->reason[r]);
+		for (int r = 0; r < D_NREASONS; r++)	/* excluded: a [sql] _quarantine's, only where there are such */
+			if (m->reason[r] || D_FIRST_REASON + r != D_EXCLUDED)
+				row(b, name, "quarantined_rows", diag_info[D_FIRST_REASON + r].name, m->reason[r]);
 		row(b, name, "flagged_rows", "", m->flagged_rows);
 		for (int f = 0; f < D_NFLAGS; f++)
 			row(b, name, "flagged_rows", diag_info[D_FIRST_FLAG + f].name, m->flag[f]);

@@ -173,7 +173,7 @@ static void quarantine(Source *src, const char *raw, uint32_t rawlen, uint32_t l
 		src->capquarantine = src->capquarantine ? src->capquarantine * 2 : 64;
 		src->quarantine = xrealloc(src->quarantine, src->capquarantine * sizeof *src->quarantine);
 	}
-	src->quarantine[src->nquarantine++] = (Quarantined){raw, rawlen, line, reason};
+	src->quarantine[src->nquarantine++] = (Quarantined){raw, rawlen, line, reason, NULL};
 	src->reason_count[reason - D_FIRST_REASON]++;
 }
 
@@ -648,6 +648,17 @@ void silver_reject(Source *src, const Record *r, Str raw)
 						  : "stray quote in a field", NULL, 0);
 }
 
+void silver_exclude(Source *src, const Record *r, Str raw, Str why)
+{
+	Buf note = {0};
+	quarantine_note(&note, why.p, why.n);
+	quarantine(src, raw.p, (uint32_t)raw.n, r->line, D_EXCLUDED);
+	src->quarantine[src->nquarantine - 1].note = arena_strndup(&src->arena, note.p ? note.p : "", note.len);
+	why = str_trim(why);
+	diag(&src->diags, D_EXCLUDED, r->line, 0, "_quarantine", why.p, why.n);
+	buf_free(&note);
+}
+
 /* A row with more fields than the header (or of a header of one column) and a line end of the
  * other kind outside quotes with more after it: rows joined (a file whose first line ends in LF
  * and its rows in CR alone, or the other way round), quarantined whole, not one row of the first
@@ -1086,6 +1097,8 @@ void silver_merge(Source *dst, Source *from, uint32_t offset)
 	for (size_t q = 0; q < from->nquarantine; q++) {
 		const Quarantined *x = &from->quarantine[q];
 		quarantine(dst, x->raw, x->rawlen, x->line + offset, x->reason);
+		if (x->note)
+			dst->quarantine[dst->nquarantine - 1].note = arena_strndup(&dst->arena, x->note, strlen(x->note));
 	}
 	for (size_t o = 0; o < from->norphans; o++)
 		note_orphan(dst, from->orphans[o].id, from->orphans[o].idlen);

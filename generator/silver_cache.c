@@ -21,10 +21,10 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "c360cch"	/* and its NUL: 8 bytes */
-#define CACHE_VERSION 8u	/* 2: rows without their id pointer and bronze fields; 3: the export's length;
+#define CACHE_VERSION 9u	/* 2: rows without their id pointer and bronze fields; 3: the export's length;
 				 * 4: the samples apart from the tallies, up to DIAG_FILE_SAMPLES of a code, and
 				 * the head in the sum; 5: the first ambiguous date, and D_BORROWED_ORDER;
-				 * 6: D_UNKNOWN_STATUSES; 7: F_DATE_ONLY; 8: D_NOT_CSV */
+				 * 6: D_UNKNOWN_STATUSES; 7: F_DATE_ONLY; 8: D_NOT_CSV; 9: D_EXCLUDED (a reason) */
 
 typedef struct {
 	char magic[8];
@@ -47,7 +47,7 @@ typedef struct {
 	uint32_t ambiguous_line, pad2;
 	char ambiguous_text[AMBIGUOUS_TEXT];	/* NUL-terminated */
 } CacheHead;
-_Static_assert(sizeof(CacheHead) == 384 + AMBIGUOUS_TEXT, "CacheHead has padding");
+_Static_assert(sizeof(CacheHead) == 392 + AMBIGUOUS_TEXT, "CacheHead has padding");
 
 typedef struct {
 	uint64_t count;
@@ -540,7 +540,7 @@ static bool lists_ok(Source *src, const Source *customers, Reader *r, uint64_t n
 		const char *raw = text_ptr(r, y.raw, y.rawlen);
 		if (!raw || y.reason >= D_NREASONS)
 			return false;
-		src->quarantine[src->nquarantine] = (Quarantined){raw, y.rawlen, y.line, (DiagCode)y.reason};
+		src->quarantine[src->nquarantine] = (Quarantined){raw, y.rawlen, y.line, (DiagCode)y.reason, NULL};
 	}
 	src->orphans = xmalloc((no + 1) * sizeof *src->orphans);
 	src->caporphans = no + 1;

@@ -223,6 +223,16 @@ void silver_source_record(void *ctx, const Record *r)
 	silver_row(src, r, raw, f);
 }
 
+void silver_source_excluded(Source *src, const Record *r, Str why)
+{
+	if (!src->have_header) {	/* never: sqlmap.c gives the header first */
+		silver_source_record(src, r);
+		return;
+	}
+	src->rows_read++;
+	silver_exclude(src, r, bronze_keep(src, r->raw), why);
+}
+
 /* ---- sources fed from memory or from a file */
 
 void silver_source_init(Silver *s, Source *src, SourceId id)

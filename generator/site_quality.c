@@ -49,6 +49,40 @@ static Value *quarantine_samples(Arena *a, const SourceQuality *m, int reason, B
 		Value *o = v_push(a, list, v_obj(a));
 		v_set(a, o, "line", line_value(a, x->line));
 		v_set(a, o, "raw", shown(a, x->raw, x->rawlen, clean));
+		v_set(a, o, "note", x->note ? v_cstr(a, x->note) : v_str(a, NULL, 0));
+	}
+	return list;
+}
+
+/* The reasons a [sql] SELECT's _quarantine gave (excluded), each with its rows, in the order
+ * first met: the first QUARANTINE_NOTES_SHOWN, the rows of the others in *others. */
+#define QUARANTINE_NOTES_SHOWN 20
+static Value *quarantine_notes(Arena *a, const SourceQuality *m, int reason, uint64_t *others)
+{
+	const char *text[QUARANTINE_NOTES_SHOWN];
+	uint64_t count[QUARANTINE_NOTES_SHOWN];
+	size_t n = 0;
+	*others = 0;
+	for (size_t q = 0; q < m->nquarantine; q++) {
+		const Quarantined *x = &m->quarantine[q];
+		if ((int)x->reason != reason || !x->note)
+			continue;
+		size_t k = 0;
+		while (k < n && strcmp(text[k], x->note) != 0)
+			k++;
+		if (k == n && n == QUARANTINE_NOTES_SHOWN) {
+			++*others;
+			continue;
+		}
+		if (k == n)
+			text[n] = x->note, count[n++] = 0;
+		count[k]++;
+	}
+	Value *list = v_list(a);
+	for (size_t k = 0; k < n; k++) {
+		Value *o = v_push(a, list, v_obj(a));
+		v_set(a, o, "text", v_cstr(a, text[k]));
+		v_set(a, o, "count", v_num(a, V_INT, (int64_t)count[k]));
 	}
 	return list;
 }
@@ -88,8 +122,12 @@ static Value *counts(Arena *a, const SourceQuality *m, SourceId id, int first, i
 			continue;
 		Value *o = explained(a, v_push(a, list, v_obj(a)), first + k);
 		v_set(a, o, "count", v_num(a, V_INT, (int64_t)count[k]));
-		if (first == D_FIRST_REASON)
+		if (first == D_FIRST_REASON) {
+			uint64_t others = 0;
 			v_set(a, o, "samples", quarantine_samples(a, m, first + k, &clean));
+			v_set(a, o, "notes", quarantine_notes(a, m, first + k, &others));
+			v_set(a, o, "other_notes", v_num(a, V_INT, (int64_t)others));
+		}
 		if (first == D_FIRST_FLAG) {
 			v_set(a, o, "samples", flag_samples(a, id, m->examples, k, &clean));
 			v_set(a, o, "shown", v_num(a, V_INT, m->examples ? (int64_t)m->examples->n[k] : 0));
@@ -167,8 +205,13 @@ bool site_quality(Site *site)
 	v_set(a, d, "has_tables", v_bool(a, g->ntables > 0));
 	v_set(a, d, "all_conserved", v_bool(a, conserved));
 	v_set(a, d, "inferred_customers", v_num(a, V_INT, (int64_t)g->quality[SRC_CUSTOMERS].inferred));
+	uint64_t excluded = 0;	/* a [sql] _quarantine's reason: explained where there are such rows */
+	for (int i = 0; i < SRC_COUNT; i++)
+		excluded += g->quality[i].reason[D_EXCLUDED - D_FIRST_REASON];
 	Value *help = v_set(a, d, "codes", v_list(a));
 	for (int code = D_FIRST_REASON; code < D_FIRST_FLAG + D_NFLAGS; code++) {
+		if (code == D_EXCLUDED && !excluded)
+			continue;
 		Value *o = explained(a, v_push(a, help, v_obj(a)), code);
 		v_set(a, o, "kind", v_cstr(a, code < D_FIRST_FLAG ? "quarantined" : "flagged"));
 	}

@@ -61,6 +61,13 @@ static const PageVar kpi_fields[] = {
 static const PageVar sample_fields[] = {
 	{"line", T_TEXT, NULL, "its line in the file (digits alone, as an editor shows it)"},
 	{"raw", T_TEXT, NULL, "the row as read (the first 300 bytes)"},
+	{"note", T_TEXT, NULL, "reason `excluded`: the reason the [sql] SELECT's `_quarantine` gave (else null)"},
+	END,
+};
+
+static const PageVar note_fields[] = {
+	{"text", T_TEXT, NULL, "the reason as given (printable, at most 200 bytes of it)"},
+	{"count", T_NUMBER, NULL, "rows"},
 	END,
 };
 
@@ -72,6 +79,9 @@ static const PageVar reason_fields[] = {
 	EXPLAINED("reason"),
 	{"count", T_NUMBER, NULL, "rows"},
 	{"samples", T_LIST, sample_fields, "the first rows quarantined for it"},
+	{"notes", T_LIST, note_fields, "reason `excluded`: each reason the [sql] SELECT's `_quarantine` gave, in the order "
+				       "first met (the first 20; empty for c360's own reasons)"},
+	{"other_notes", T_NUMBER, NULL, "reason `excluded`: the rows of the reasons after the first 20"},
 	END,
 };
 

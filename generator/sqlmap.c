@@ -181,7 +181,7 @@ static void raw_quarantine(RawTable *t, const Record *r, const char *why)
 {
 	t->quarantine = xrealloc(t->quarantine, (t->nquarantine + 1) * sizeof *t->quarantine);
 	t->quarantine[t->nquarantine++] = (Quarantined){arena_strndup(&t->arena, r->raw.p, r->raw.n),
-							(uint32_t)r->raw.n, r->line, D_MALFORMED_ROW};
+							(uint32_t)r->raw.n, r->line, D_MALFORMED_ROW, NULL};
 	diag(&t->diags, D_MALFORMED_ROW, r->line, r->error_col,
 	     why ? why : r->error == REC_UNTERMINATED ? "quoted field never closed" : "stray quote in a field", NULL, 0);
 }
@@ -427,6 +427,7 @@ static void sql_error(Silver *s, Source *src, const char *msg, int offset)
 
 typedef struct {
 	int file, line;		/* the result's _file and _line columns, -1 if absent */
+	int quarantine;		/* its _quarantine column (a row's reason to be quarantined), -1 if absent */
 	int table;		/* the table _file is taken from as it is, -1 if none */
 	int ncols;		/* the result's other columns */
 	int *col;		/* their numbers in the result */
@@ -464,12 +465,12 @@ static int origin_field(const SqlMap *m, sqlite3_stmt *st, int col, int table)
 	return -1;
 }
 
-/* The result's header: its columns but _file and _line. Its problems (a required column it
+/* The result's header: its columns but _file, _line and _quarantine. Its problems (a required column it
  * lacks) are the SELECT's: located at it in the configuration, as its errors are. */
 static void result_header(Result *x, const SqlMap *m, sqlite3_stmt *st, Silver *s, Source *src)
 {
 	int n = sqlite3_column_count(st);
-	x->file = x->line = -1;
+	x->file = x->line = x->quarantine = -1;
 	x->col = xcalloc((size_t)n + 1, sizeof *x->col);
 	x->fields = xcalloc((size_t)n + 1, sizeof *x->fields);
 	x->clean = xcalloc((size_t)n + 1, sizeof *x->clean);
@@ -479,6 +480,8 @@ static void result_header(Result *x, const SqlMap *m, sqlite3_stmt *st, Silver *
 			x->file = i;
 		else if (strcasecmp(name, "_line") == 0)
 			x->line = i;
+		else if (strcasecmp(name, "_quarantine") == 0 && x->quarantine < 0)	/* a second is a column, said unknown */
+			x->quarantine = i;
 		else
 			x->fields[x->ncols] = str_make(name, strlen(name)), x->col[x->ncols++] = i;
 	}
@@ -502,8 +505,9 @@ static void result_header(Result *x, const SqlMap *m, sqlite3_stmt *st, Silver *
 			x->amount[src->field_of[c]] = true;
 }
 
-/* One result row as a record: its line from _line (else its number), its text as CSV. */
-/* The row's bytes, as read. */
+/* One result row as a record: its line from _line (else its number), its text as CSV; to
+ * quarantine (D_EXCLUDED) if its _quarantine is text, that text its reason. The row's bytes, as
+ * read. */
 static size_t result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t number)
 {
 	Record r = {.nfields = (uint32_t)x->ncols, .fields = x->fields, .line = number};
@@ -543,7 +547,12 @@ static size_t result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t numb
 	if (!x->first_file && !x->mixed && file)
 		x->first_file = xstrdup(file);
 	x->mixed |= !file || (x->first_file && strcmp(file, x->first_file) != 0);
-	silver_source_record(src, &r);
+	const char *why = x->quarantine >= 0 ? (const char *)sqlite3_column_text(st, x->quarantine) : NULL;
+	Str reason = why ? str_trim(str_make(why, (size_t)sqlite3_column_bytes(st, x->quarantine))) : str_make("", 0);
+	if (reason.n)	/* NULL, '' or blanks: the row is the source's */
+		silver_source_excluded(src, &r, reason);
+	else
+		silver_source_record(src, &r);
 	return x->raw.len;
 }
 

@@ -3,8 +3,9 @@
 own meaning (not by c360's rules or output), for tests/exports.sh to compare with the build.
 
 Usage: examples.py EXAMPLE_DIR
-Prints "KPI VALUE" lines (as in gold/kpi_summary.csv) and "split METHOD,COUNT,SHARE,AMOUNT"
-lines (as in gold/payment_mode_split.csv)."""
+Prints "KPI VALUE" lines (as in gold/kpi_summary.csv), "split METHOD,COUNT,SHARE,AMOUNT"
+lines (as in gold/payment_mode_split.csv) and "quarantine SOURCE,REASON,COUNT" lines (the rows of
+gold/quarantine.csv by source and reason: every reason of a source named there, none other)."""
 import csv
 import os
 import sys
@@ -132,19 +133,29 @@ def salesforce(d):
 
 def online_retail(d):
     """UCI's Online Retail II: one row per invoice line, no customers file."""
-    invoices = {}
+    invoices, excluded = {}, {}
+    fees = ("AMAZONFEE", "CRUK")	# fees the shop pays to others, not billed to the buyer
     for r in rows(os.path.join(d, "online_retail_II.csv")):
-        if r["Invoice"].startswith("A"):	# "Adjust bad debt": book-keeping, no invoice to a customer
-            continue
-        inv = invoices.setdefault(r["Invoice"], [r["Customer ID"], D(0)])
-        if r["StockCode"] not in ("AMAZONFEE", "CRUK"):	# fees the shop pays, not billed to the buyer
+        inv = invoices.setdefault(r["Invoice"], [r["Customer ID"], D(0), True])
+        if r["StockCode"] not in fees:
             inv[1] += int(r["Quantity"]) * D(r["Price"])	# postage, carriage, manual lines are billed
-    # a blank Customer ID is a guest: no customer to count; "13085.0" is pandas' float of 13085;
-    # an invoice starting with C is a cancellation, no sale
+            inv[2] = False	# an invoice of fees alone is none to a customer
+    # no order, each quarantined with the configuration's reason: "Adjust bad debt" is book-keeping,
+    # an invoice of fees alone the shop's own cost
+    for number, (c, total, fees_only) in list(invoices.items()):
+        why = "bad-debt adjustment" if number.startswith("A") else "a fee the shop pays" if fees_only else None
+        if why:
+            excluded[why] = excluded.get(why, 0) + 1
+            del invoices[number]
+    # a blank Customer ID is a guest: no customer to count (quarantined, missing_customer_id);
+    # "13085.0" is pandas' float of 13085; an invoice starting with C is a cancellation, no sale
     orders = [(str(int(float(c))), total.quantize(CENT, ROUND_HALF_UP), not number.startswith("C"))
-              for number, (c, total) in invoices.items() if c.strip()]
+              for number, (c, total, _) in invoices.items() if c.strip()]
     kpis(orders)
     print("known_customers", len({c for c, _, _ in orders}))
+    guests = sum(1 for c, _, _ in invoices.values() if not c.strip())
+    for why, n in sorted(excluded.items()) + [("missing_customer_id", guests)]:
+        print("quarantine orders,%s,%d" % (why if why == "missing_customer_id" else "excluded: " + why, n))
 
 
 def paypal(d):
@@ -156,11 +167,16 @@ def paypal(d):
     # (withdrawals, bank deposits), a payment again in another currency (conversions), or money
     # going back of a payment already there (refunds, reversals), whose Status says so
     kinds = ("Express Checkout Payment", "Website Payment", "PreApproved Payment Bill User Payment")
+    ledger = rows(os.path.join(d, "paypal_activity.csv"), "utf-8-sig")
     payments = [("PayPal", r["Status"] in ("Completed", "Partially Refunded"),	# what the customer paid
                  D(r["Gross"].replace(",", "")) * rates[r["Currency"]])		# "1,234.56"
-                for r in rows(os.path.join(d, "paypal_activity.csv"), "utf-8-sig") if r["Type"] in kinds]
+                for r in ledger if r["Type"] in kinds]
     kpis(orders, payments)
     print("known_customers", len(rows(os.path.join(d, "customers.csv"))))
+    # a customer's money back (a refund, a chargeback) is quarantined with the configuration's reason;
+    # the shop's own money (bank, conversions) is no customer's row, in no source
+    back = sum(1 for r in ledger if r["Type"] in ("Payment Refund", "Payment Reversal"))
+    print("quarantine payments,excluded: money back of a payment whose Status says so,%d" % back)
 
 
 def magento(d):

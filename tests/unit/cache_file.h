@@ -7,7 +7,7 @@
 
 #include "c360.h"
 
-enum { HEAD = 424, KEY_AT = 16, SUM_AT = 32, NTEXT_AT = 80, DICT_N_AT = 88, TALLY = 16 };	/* CacheHead, CacheTally */
+enum { HEAD = 432, KEY_AT = 16, SUM_AT = 32, NTEXT_AT = 80, DICT_N_AT = 88, TALLY = 16 };	/* CacheHead, CacheTally */
 
 /* The cache file at p, its sum made the sum of its bytes (of the hashes of the head with a zero
  * sum, of the bytes before the text and of the text), as silver_cache.c makes it: returns the key it names. n >= HEAD. */

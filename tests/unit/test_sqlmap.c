@@ -531,6 +531,125 @@ static void test_sql_amount(void **state)
 	done(&s, &cfg, &err);
 }
 
+/* The quarantined row of a source at line, or NULL. */
+static const Quarantined *quarantined_at(const Source *src, uint32_t line)
+{
+	for (size_t i = 0; i < src->nquarantine; i++)
+		if (src->quarantine[i].line == line)
+			return &src->quarantine[i];
+	return NULL;
+}
+
+/* gold/quarantine.csv as gold_write writes it from s into *csv. */
+static void quarantine_csv(const Silver *s, const Config *cfg, Buf *csv)
+{
+	Gold g = {0};
+	Buf err = {0}, b = {0};
+	CHECK(gold_build(s, &g, &err), "gold: %s", buf_cstr(&err));
+	char dir[] = "/tmp/c360-sqlq-XXXXXX";
+	CHECK(mkdtemp(dir), "temp dir");
+	CHECK(gold_write(&g, cfg, dir, &err), "gold_write: %s", buf_cstr(&err));
+	buf_printf(&b, "%s/gold/quarantine.csv", dir);
+	csv->len = 0;
+	CHECK(file_read(buf_cstr(&b), csv, &err), "read: %s", buf_cstr(&err));
+	b.len = 0;
+	buf_printf(&b, "rm -rf '%s'", dir);
+	CHECK(system(buf_cstr(&b)) == 0, "clean up");
+	gold_free(&g);
+	buf_free(&b), buf_free(&err);
+}
+
+/* _quarantine: a result row whose value is text goes to quarantine, reason excluded, the text its
+ * note, named by its _file and _line; NULL, '' and blanks keep the row; _quarantine is no column
+ * of the source (its raw row lacks it). */
+static void test_sql_quarantine(void **state)
+{
+	(void)state;
+	fixtures();
+	Silver s;
+	Config cfg;
+	Buf err = {0}, csv = {0};
+	/* items: A (lines 2, 3), B 4, C (malformed, 5, in the table's quarantine), D 6 (no customer), E 7 */
+	CHECK(build(&s, &cfg, "[tables]\ncrm = customers_x.csv\nitems = items.csv\n"
+			      "[sql]\ncustomers = SELECT id AS customer_id, _file, _line FROM crm\n"
+			      "orders = SELECT \"Order\" AS order_id, Customer AS customer_id, Date AS order_date,\n"
+			      "    Total AS amount, 'complete' AS status, _file, min(_line) AS _line,\n"
+			      "    CASE \"Order\" WHEN 'B' THEN 'a test order' WHEN 'D' THEN '  staff, \"free\"  '\n"
+			      "                   WHEN 'A' THEN '' WHEN 'E' THEN '   ' END AS _quarantine\n"
+			      "    FROM items GROUP BY \"Order\"\n", &err), "builds: %s", buf_cstr(&err));
+	const Source *or = &s.src[SRC_ORDERS];
+	/* A ('' ) and E (blanks) kept; B and D excluded (D's reason wins over its missing customer) */
+	CHECK(or->rows_read == 4 && or->table.n == 2 && or->nquarantine == 2, "read 4, kept 2, quarantined 2: %" PRIu64
+	      " %zu %zu", or->rows_read, or->table.n, or->nquarantine);
+	CHECK(row_by_id(&s, SRC_ORDERS, "A") && row_by_id(&s, SRC_ORDERS, "E") && !row_by_id(&s, SRC_ORDERS, "B"),
+	      "A and E kept, B not");
+	const Quarantined *b = quarantined_at(or, 4), *d = quarantined_at(or, 6);
+	CHECK(b && b->reason == D_EXCLUDED && b->note && strcmp(b->note, "a test order") == 0, "B at line 4: %s",
+	      b && b->note ? b->note : "(none)");
+	CHECK(d && d->reason == D_EXCLUDED && d->note && strcmp(d->note, "staff, \"free\"") == 0, "D at 6, trimmed: %s",
+	      d && d->note ? d->note : "(none)");
+	CHECK(b && b->rawlen == strlen("B,2,2022-01-02,12.50,complete") && memcmp(b->raw, "B,2,2022-01-02,12.50,complete",
+	      b->rawlen) == 0, "the raw row: the source's columns, no _quarantine: %.*s", b ? (int)b->rawlen : 0, b ? b->raw : "");
+	CHECK(or->reason_count[D_EXCLUDED - D_FIRST_REASON] == 2 && or->reason_count[D_MISSING_CUSTOMER_ID - D_FIRST_REASON] == 0,
+	      "counted as excluded");
+	CHECK(strstr(buf_cstr(&err), DIR "/items.csv:4: note: the SELECT's _quarantine is \"a test order\"; row quarantined"),
+	      "said at its file and line: %s", buf_cstr(&err));
+	CHECK(!strstr(buf_cstr(&err), "_quarantine\" ignored"), "no unknown column: %s", buf_cstr(&err));
+	quarantine_csv(&s, &cfg, &csv);
+	CHECK(strstr(buf_cstr(&csv), "\norders,4,excluded: a test order,\"B,2,2022-01-02,12.50,complete\"\n") &&
+	      strstr(buf_cstr(&csv), "\norders,6,\"excluded: staff, \"\"free\"\"\",\"D,,2022-01-04,5.00,complete\"\n") &&
+	      strstr(buf_cstr(&csv), "\nitems,5,malformed_row,"), "gold/quarantine.csv: %s", buf_cstr(&csv));
+	done(&s, &cfg, &err);
+
+	/* a hostile reason: 10 KB cut to QUARANTINE_NOTE_MAX bytes and "…"; control bytes as \xNN, a
+	 * backslash as \x5c; a formula and markup as they are (the cell starts "excluded: ", the page
+	 * escapes); and _quarantine without _file or _line: the row's number in the result names it */
+	put("notes.csv", "id\n1\n2\n3\n");
+	Buf conf = {0};
+	buf_puts(&conf, "[tables]\nn = notes.csv\n[sql]\ncustomers = SELECT id AS customer_id, CASE id WHEN '1' THEN "
+			"hex(zeroblob(5120))");	/* 10240 zeros (a configuration's line holds 4096 bytes) */
+	buf_puts(&conf, " WHEN '2' THEN 'a' || char(1) || char(27) || '[31m\\b' || char(10) || 'c' "
+			"WHEN '3' THEN '=cmd|''/c calc''!A1 <script>alert(1)</script>' END AS _quarantine FROM n\n");
+	CHECK(build(&s, &cfg, buf_cstr(&conf), &err), "builds: %s", buf_cstr(&err));
+	const Source *cu = &s.src[SRC_CUSTOMERS];
+	CHECK(cu->nquarantine == 3 && cu->rows_read == 3 && s.ncrm == 0, "all three quarantined: %zu of %" PRIu64 ", %zu in silver", cu->nquarantine, cu->rows_read, (size_t)s.ncrm);
+	const Quarantined *q1 = quarantined_at(cu, 1), *q2 = quarantined_at(cu, 2), *q3 = quarantined_at(cu, 3);
+	Buf want = {0};
+	for (int i = 0; i < QUARANTINE_NOTE_MAX; i++)
+		buf_putc(&want, '0');
+	buf_puts(&want, "\xe2\x80\xa6");
+	CHECK(q1 && q1->note && strcmp(q1->note, buf_cstr(&want)) == 0, "10 KB cut to %d bytes: %zu", QUARANTINE_NOTE_MAX,
+	      q1 && q1->note ? strlen(q1->note) : 0);
+	CHECK(q2 && q2->note && strcmp(q2->note, "a\\x01\\x1b[31m\\x5cb\\x0ac") == 0, "control bytes escaped: %s",
+	      q2 && q2->note ? q2->note : "(none)");
+	CHECK(q3 && q3->note && strcmp(q3->note, "=cmd|'/c calc'!A1 <script>alert(1)</script>") == 0, "as given: %s",
+	      q3 && q3->note ? q3->note : "(none)");
+	quarantine_csv(&s, &cfg, &csv);
+	want.len = 0;
+	buf_puts(&want, "\ncustomers,1,excluded: 0000000000");
+	CHECK(strstr(buf_cstr(&csv), buf_cstr(&want)) && strlen(buf_cstr(&csv)) < 600, "bounded in gold: %zu bytes",
+	      strlen(buf_cstr(&csv)));
+	CHECK(strstr(buf_cstr(&csv), "\ncustomers,2,excluded: a\\x01\\x1b[31m\\x5cb\\x0ac,2\n") &&
+	      strstr(buf_cstr(&csv), "\ncustomers,3,excluded: =cmd|'/c calc'!A1 <script>alert(1)</script>,3\n") &&
+	      !strstr(buf_cstr(&csv), ",=cmd"), "no control byte, no cell starting with =: %s", buf_cstr(&csv));
+	done(&s, &cfg, &err);
+	buf_free(&conf), buf_free(&want);
+
+	/* a compound SELECT: the first SELECT's column names; each row's own _quarantine */
+	CHECK(build(&s, &cfg, "[tables]\ncrm = customers_x.csv\nitems = items.csv\n[sql]\n"
+			      "customers = SELECT id AS customer_id, _file, _line, NULL AS _quarantine FROM crm\n"
+			      "    UNION ALL SELECT Customer, _file, _line, 'from the items' FROM items WHERE Customer = '9'\n",
+		    &err), "builds: %s", buf_cstr(&err));
+	cu = &s.src[SRC_CUSTOMERS];
+	CHECK(cu->rows_read == 3 && cu->table.n == 2 && cu->nquarantine == 1, "3 read, 2 kept: %zu %zu", cu->table.n,
+	      cu->nquarantine);
+	q1 = quarantined_at(cu, 7);
+	CHECK(q1 && q1->reason == D_EXCLUDED && q1->note && strcmp(q1->note, "from the items") == 0,
+	      "item E's customer at its line 7");
+	done(&s, &cfg, &err);
+	buf_free(&csv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,7 +657,7 @@ int main(void)
 		cmocka_unit_test(test_table_header_encoding), cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns),
 		cmocka_unit_test(test_sql_amount), cmocka_unit_test(test_table_column_named_wins), cmocka_unit_test(test_table_wide_header),
 		cmocka_unit_test(test_sql_file_not_a_table), cmocka_unit_test(test_sql_file_columns), cmocka_unit_test(test_sql_trailing_comment),
-		cmocka_unit_test(test_empty_table_file), cmocka_unit_test(test_result_lacks_column),
+		cmocka_unit_test(test_empty_table_file), cmocka_unit_test(test_result_lacks_column), cmocka_unit_test(test_sql_quarantine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
