@@ -437,6 +437,8 @@ typedef struct {
 /* The problems of one input file: counts per code and the first few in full. */
 typedef struct {
 	const char *file;	/* as named in messages */
+	const char *scope;	/* NULL, or what reads the file, said before each message ("[sql] payments": two
+				 * sources' SELECTs of one table each say their own problems of its rows) */
 	DiagTally tally[D_COUNT];
 } Diags;
 

@@ -216,10 +216,11 @@ static void format_one(Buf *out, const Diags *d, int code, Verbosity v)
 			buf_printf(out, ":%u", s->line);
 		if (s->line && s->col)
 			buf_printf(out, ":%u", s->col);
-		buf_printf(out, ": %s: %s\n", sev, s->text);
+		buf_printf(out, ": %s: %s%s%s\n", sev, d->scope ? d->scope : "", d->scope ? ": " : "", s->text);
 	}
 	if (t->count > shown)
-		buf_printf(out, "%s: %s: %llu more %s (%llu %s in all%s)\n", d->file ? d->file : "c360", sev,
+		buf_printf(out, "%s: %s: %s%s%llu more %s (%llu %s in all%s)\n", d->file ? d->file : "c360", sev,
+			   d->scope ? d->scope : "", d->scope ? ": " : "",
 			   (unsigned long long)(t->count - shown), diag_info[code].name,
 			   (unsigned long long)t->count, diag_row_level(code) ? "rows" : "times",
 			   t->nsamples <= shown ? "" : t->nsamples == t->count ? "; --verbose lists them" : "; --verbose lists more");

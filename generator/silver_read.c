@@ -1839,7 +1839,7 @@ void silver_free(Silver *s)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		Source *src = &s->src[i];
 		source_free(src);
-		free(src->path);
+		free(src->path), free((char *)src->diags.scope);
 		input_close(&src->file);
 	}
 }

@@ -565,9 +565,12 @@ static void result_end(Result *x, const Silver *s, Source *src)
 	bool table = false;	/* the rows' _file is a table's file */
 	for (size_t i = 0; x->first_file && i < s->nraw; i++)
 		table |= strcmp(x->first_file, s->raw[i].path) == 0;
-	if (table && !x->mixed)
+	if (table && !x->mixed) {	/* a table's file: the messages of its rows say which SELECT's they are */
 		buf_puts(&name, x->first_file);
-	else
+		Buf scope = {0};
+		buf_printf(&scope, "[sql] %s", src->def->name);
+		src->diags.scope = buf_cstr(&scope);	/* freed with the path (silver_free) */
+	} else
 		buf_printf(&name, "[sql] %s", src->def->name);
 	if (!table || x->mixed || x->table < 0 || strcmp(x->first_file, s->raw[x->table].path) != 0) {
 		/* no file's columns (a compound SELECT's rows all of its second table: its first's) */

@@ -243,7 +243,7 @@ PY
 	# Online Retail II: a guest's invoice (no Customer ID) goes to quarantine named by its first line
 	# in the file; "Adjust bad debt" (A...) is no order; a customer is in the Country of the latest line
 	run 0 build --verbose --config examples/online-retail/c360.conf --out "$T/or-site"
-	err_says "online_retail_II.csv:8:7: warning: no customer_id; row quarantined"	# column 7: Customer ID
+	err_says "online_retail_II.csv:8:7: warning: [sql] orders: no customer_id; row quarantined"	# column 7: Customer ID
 	[ "$(grep -c '^orders,[0-9]*,missing_customer_id,' "$T/or-site/gold/quarantine.csv")" = 4 ] && pass ||
 		fail "Online Retail: the guests' invoices: $(cut -d, -f1-3 "$T/or-site/gold/quarantine.csv" | tr '\n' ' ')"
 	grep -q '^A' "$T/or-site/gold/fact_orders.csv" && fail "Online Retail: a bad-debt adjustment is an order" || pass
@@ -255,7 +255,7 @@ PY
 	file_has "$T/or-site/gold/data_quality.csv" '^orders,quarantined_rows,excluded,4,$'
 	grep -q '^C570556,' "$T/or-site/gold/fact_orders.csv" && fail "Online Retail: a fee's invoice is an order" || pass
 	file_has "$T/or-site/quality.html" '^<li>2 of them excluded: bad-debt adjustment</li>$'
-	err_says "online_retail_II.csv:35: note: the SELECT's _quarantine is \"bad-debt adjustment\"; row quarantined"
+	err_says "online_retail_II.csv:35: note: [sql] orders: the SELECT's _quarantine is \"bad-debt adjustment\"; row quarantined"
 	# a hostile _quarantine on the page: markup escaped, control bytes as \xNN, cut at 200 bytes
 	mkdir -p "$T/hq" && printf 'id,name\n1,Ann\n2,Bob\n3,Cy\n' >"$T/hq/crm.csv"
 	printf 'data = .\n[tables]\ncrm = crm.csv\n[sql]\ncustomers = SELECT id AS customer_id, name, _file, _line,\n    CASE id WHEN %s THEN %s WHEN %s THEN %s END AS _quarantine FROM crm\norders = SELECT %s AS order_id, %s AS customer_id, %s AS order_date, 5 AS amount\n' \
@@ -388,7 +388,9 @@ if command -v python3 >/dev/null; then
 	done
 	# the order without an e-mail: quarantined as an order and as a payment, by the line its record
 	# (three lines: Purchase Point) starts on, the 19th record's: 2 + 18 * 3
-	err_says "examples/magento/orders.csv:56: warning: no customer_id; row quarantined"
+	# (each SELECT's message says whose it is: the two read one file)
+	err_says "examples/magento/orders.csv:56: warning: [sql] orders: no customer_id; row quarantined"
+	err_says "examples/magento/orders.csv:56: warning: [sql] payments: no customer_id; row quarantined"
 	[ "$(grep -c '^\(orders\|payments\),56,missing_customer_id,"000000116,' "$mg/quarantine.csv")" = 2 ] &&
 		[ "$(grep -c ',missing_customer_id,' "$mg/quarantine.csv")" = 2 ] && pass ||
 		fail "Magento: the quarantine: $(cut -c1-60 "$mg/quarantine.csv" | tr '\n' ' ')"

@@ -84,7 +84,7 @@ static void test_sql_sources(void **state)
 	      "A: the first row's line and total");
 	const RowHead *e = row_by_id(&s, SRC_ORDERS, "E");
 	CHECK(e && (e->flags & FLAG(D_ORPHAN_CUSTOMER)) && e->line == 7, "E: customer 9 inferred");
-	CHECK(strstr(buf_cstr(&err), DIR "/items.csv:6:2: warning: no customer_id; row quarantined"),
+	CHECK(strstr(buf_cstr(&err), DIR "/items.csv:6:2: warning: [sql] orders: no customer_id; row quarantined"),
 	      "a row is named by its file and line, the value by its column in the file: %s", buf_cstr(&err));
 	CHECK(strstr(buf_cstr(&err), DIR "/items.csv:5:4: warning: quoted field never closed"), "the raw file's problem");
 	CHECK(strcmp(ROW(CUSTOMERS(&s), Customer, 0)->name, "Ann Lee") == 0, "customers through their rules");
@@ -423,20 +423,20 @@ static void test_sql_file_columns(void **state)
 		const char *orders, *said;
 	} cases[] = {
 		{"SELECT \"Order\" AS order_id, trim(buyer) AS customer_id, _file, _line FROM items",
-		 DIR "/items.csv:3: warning: no customer_id"},	/* made by the SELECT */
+		 DIR "/items.csv:3: warning: [sql] orders: no customer_id"},	/* made by the SELECT */
 		{"SELECT \"Order\" AS order_id, buyer AS customer_id, _file, _line FROM items",
-		 DIR "/items.csv:3:2: warning: no customer_id"},	/* [columns] items.buyer = Customer */
+		 DIR "/items.csv:3:2: warning: [sql] orders: no customer_id"},	/* [columns] items.buyer = Customer */
 		{"SELECT \"Order\" AS order_id, Customer AS customer_id, _file, _line FROM (SELECT * FROM more)",
-		 DIR "/items2.csv:2:3: warning: no customer_id"},	/* another header's order, a subquery */
+		 DIR "/items2.csv:2:3: warning: [sql] orders: no customer_id"},	/* another header's order, a subquery */
 		{"SELECT i.\"Order\" AS order_id, m.\"Order\" AS customer_id, i._file, i._line FROM items i "
 		 "LEFT JOIN more m ON m.\"Order\" = i.\"Order\"",
-		 DIR "/items.csv:2: warning: no customer_id"},	/* more's column, though items has one of its name */
+		 DIR "/items.csv:2: warning: [sql] orders: no customer_id"},	/* more's column, though items has one of its name */
 		{"SELECT \"Order\" AS order_id, Customer AS customer_id, _file, _line FROM more "
 		 "UNION ALL SELECT \"Order\", buyer, _file, _line FROM items",
 		 "[sql] orders:2: warning: no customer_id"},	/* two files: no file's column */
 		{"SELECT \"Order\" AS order_id, buyer AS customer_id, _file, _line FROM items WHERE 0 "
 		 "UNION ALL SELECT \"Order\", Customer, _file, _line FROM more",
-		 DIR "/items2.csv:2: warning: no customer_id"},	/* SQLite's origin: the first SELECT's */
+		 DIR "/items2.csv:2: warning: [sql] orders: no customer_id"},	/* SQLite's origin: the first SELECT's */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		Silver s;
@@ -592,7 +592,7 @@ static void test_sql_quarantine(void **state)
 	      b->rawlen) == 0, "the raw row: the source's columns, no _quarantine: %.*s", b ? (int)b->rawlen : 0, b ? b->raw : "");
 	CHECK(or->reason_count[D_EXCLUDED - D_FIRST_REASON] == 2 && or->reason_count[D_MISSING_CUSTOMER_ID - D_FIRST_REASON] == 0,
 	      "counted as excluded");
-	CHECK(strstr(buf_cstr(&err), DIR "/items.csv:4: note: the SELECT's _quarantine is \"a test order\"; row quarantined"),
+	CHECK(strstr(buf_cstr(&err), DIR "/items.csv:4: note: [sql] orders: the SELECT's _quarantine is \"a test order\"; row quarantined"),
 	      "said at its file and line: %s", buf_cstr(&err));
 	CHECK(!strstr(buf_cstr(&err), "_quarantine\" ignored"), "no unknown column: %s", buf_cstr(&err));
 	quarantine_csv(&s, &cfg, &csv);
