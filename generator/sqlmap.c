@@ -11,13 +11,16 @@
 #include <time.h>
 #include <unistd.h>
 
-/* What amount() met in the SELECT being run: the values it could not read, the first of each
- * kind kept to be named. */
+/* What amount() met in the SELECT being run: the values it could not read, and those of a currency
+ * other than the source's that it dropped, the first of each kind kept to be named. */
 typedef struct {
 	char decimal;		/* the source's [read] decimal, or 0 */
 	KnownCodes known;	/* the codes its amounts may name */
-	uint64_t bad, ambiguous;
-	Buf bad_text, ambiguous_text;
+	const char *home;	/* the currency the source's amounts are in: its [read] currency, else the
+				 * base; "" when amounts are not converted */
+	uint64_t bad, ambiguous, foreign;
+	Buf bad_text, ambiguous_text, foreign_text;
+	char foreign_code[4];	/* the first foreign one's */
 } AmountUse;
 
 /* A table's SQL column names in its file's order: where a value a SELECT takes as it is stands in
@@ -282,6 +285,14 @@ static void sql_amount(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		amount_note(&u->bad_text, &u->bad, v, n);
 	else
 		sqlite3_result_double(ctx, (double)a.cents / 100);
+	/* a currency named that is not the source's (a $ or a ¥ gives way to a [read] currency, as in a
+	 * file): dropped, it would be read as the source's, said unless the result has a currency */
+	if (a.status == AMOUNT_OK && a.currency[0] && u->home[0] && strcmp(a.currency, u->home) != 0 &&
+	    !(a.generic && u->known.file)) {
+		if (!u->foreign)
+			memcpy(u->foreign_code, a.currency, 4);
+		amount_note(&u->foreign_text, &u->foreign, v, n);
+	}
 }
 
 /* What amount() could not read in src's SELECT, said once for each kind. */
@@ -298,9 +309,15 @@ static void amount_said(AmountUse *u, Source *src)
 		buf_printf(&b, "amount() gave null for %s, its separator either a decimal one or one of thousands "
 			       "(%" PRIu64 " call%s given such a value); give it: amount(x, '.') or amount(x, ',')",
 			   buf_cstr(&u->ambiguous_text), u->ambiguous, u->ambiguous == 1 ? "" : "s");
+	int cur = src->def->currency_col;
+	if (u->foreign && cur >= 0 && src->field_of[cur] < 0)	/* no currency column in the result */
+		buf_printf(&b, "%samount() dropped the currency of %s (%s; %" PRIu64 " call%s given another currency than "
+			       "%s, whose amounts they are now read as): select it in a column of its own, AS currency, "
+			       "which [currency]'s rates convert", b.len ? "; " : "", buf_cstr(&u->foreign_text),
+			   u->foreign_code, u->foreign, u->foreign == 1 ? "" : "s", u->home);
 	if (b.len)
 		diag(&src->diags, D_SQL_AMOUNT, 0, 0, buf_cstr(&b), NULL, 0);
-	buf_free(&b), buf_free(&u->bad_text), buf_free(&u->ambiguous_text);
+	buf_free(&b), buf_free(&u->bad_text), buf_free(&u->ambiguous_text), buf_free(&u->foreign_text);
 	*u = (AmountUse){0};
 }
 
@@ -670,6 +687,7 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 	Result x = {0};
 	m->amount.decimal = src->opt.decimal;
 	m->amount.known = (KnownCodes){s->cfg, src->opt.currency};
+	m->amount.home = src->opt.currency ? src->opt.currency : s->cfg->base_currency;
 	result_header(&x, m, st, s, src);
 	uint32_t n = 0;
 	int rc;

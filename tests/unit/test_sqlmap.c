@@ -529,6 +529,37 @@ static void test_sql_amount(void **state)
 			       "amount(Amount, ';') AS amount FROM pay\n", &err) &&
 	      strstr(buf_cstr(&err), "amount(x, decimal): the decimal separator is '.' or ','"), "%s", buf_cstr(&err));
 	done(&s, &cfg, &err);
+	/* a currency named that is not the source's: dropped, its amount read as the base's, said unless the
+	 * result selects a currency (which [currency] converts); the base's own, a $ where the file's currency
+	 * is another (it gives way, as in a file), or no base at all (no conversion): nothing to say */
+	put("pay.csv", "id,Amount\nH,€12.00\nI,$5.00\nJ,€3.00\nK,\"1 234,56 SEK\"\n");
+	static const struct {
+		const char *conf, *said;
+	} cur[] = {
+		{"[currency]\nbase = USD\nEUR = 1.10\nSEK = 0.09\n", "warning: amount() dropped the currency of \"€12.00\" (EUR; 3 calls "
+		 "given another currency than USD, whose amounts they are now read as): select it in a column of its own, AS currency"},
+		{"[currency]\nbase = USD\nEUR = 1.10\nSEK = 0.09\n[read]\norders.currency = EUR\n",
+		 "warning: amount() dropped the currency of \"1 234,56 SEK\" (SEK; 1 call given another currency than EUR,"},
+		{"[currency]\nbase = EUR\nSEK = 0.09\nCAD = 0.7\n[read]\norders.currency = CAD\n",
+		 "warning: amount() dropped the currency of \"€12.00\" (EUR; 3 calls given another currency than CAD,"},
+		{"", NULL},
+	};
+	for (size_t i = 0; i < N_ELEMS(cur); i++) {
+		for (int with = 0; with < 2; with++) {
+			Buf conf = {0};
+			buf_printf(&conf, "%s[tables]\npay = pay.csv\n[sql]\norders = SELECT id AS order_id, '1' AS customer_id, "
+					  "'2024-01-01' AS order_date, amount(Amount) AS amount, 'complete' AS status%s FROM pay\n",
+				   cur[i].conf, with ? ", 'USD' AS currency" : "");
+			CHECK(build(&s, &cfg, buf_cstr(&conf), &err), "%zu builds: %s", i, buf_cstr(&err));
+			bool said = strstr(buf_cstr(&err), "amount() dropped") != NULL;
+			if (cur[i].said && !with)
+				CHECK(strstr(buf_cstr(&err), cur[i].said), "%zu: %s, not in: %s", i, cur[i].said, buf_cstr(&err));
+			else
+				CHECK(!said, "%zu%s: nothing to say: %s", i, with ? " with a currency column" : "", buf_cstr(&err));
+			done(&s, &cfg, &err);
+			buf_free(&conf);
+		}
+	}
 }
 
 /* The quarantined row of a source at line, or NULL. */
