@@ -14,6 +14,7 @@
 #define TZ_FILE_MAX (256 << 10)	/* no real zone file comes near: a bigger one is no zone */
 #define TZ_UNKNOWN_MAX 256	/* unknown names remembered; past them, each is looked up again */
 #define TZ_HOUR 3600
+#define TZ_FAR ((int64_t)1 << 60)	/* transitions beyond: none real (zic's "big bang" is -2^59) */
 
 /* A rule date of a POSIX TZ string: Jn (1-365, no February 29), n (0-365) or Mm.w.d. */
 typedef struct {
@@ -305,7 +306,7 @@ static bool tz_block(const unsigned char *p, const TzCounts *c, size_t tsize, Tz
 	z->first_off = (int32_t)be32(ttinfo);
 	for (uint32_t i = 0; i < c->time; i++) {
 		z->at[i] = tsize == 8 ? be64(p + 8 * (size_t)i) : (int32_t)be32(p + 4 * (size_t)i);
-		if (types[i] >= c->type || (i && z->at[i] <= z->at[i - 1]))
+		if (types[i] >= c->type || (i && z->at[i] <= z->at[i - 1]) || z->at[i] < -TZ_FAR || z->at[i] > TZ_FAR)
 			return false;
 		z->off[i] = (int32_t)be32(ttinfo + 6 * types[i]);
 	}

@@ -319,6 +319,9 @@ static void test_damaged(void **state)
 	memcpy(bad + v2 + 44 + 8, buf + v2 + 44, 8), memcpy(bad + v2 + 44, buf + v2 + 44 + 8, 8);
 	CHECK(!parses(bad, n), "unsorted transitions");
 	memcpy(bad, buf, n);
+	put32(bad + v2 + 44 + 16, 0x7fffffffu), put32(bad + v2 + 44 + 20, 0xffffffffu);	/* the last at 2^63 - 1 */
+	CHECK(!parses(bad, n), "a transition beyond 2^60 s");
+	memcpy(bad, buf, n);
 	bad[v2 + 44 + 24 + 1] = 2;	/* a transition to a type that is not there */
 	CHECK(!parses(bad, n), "a type index out of range");
 	memcpy(bad, buf, n);
