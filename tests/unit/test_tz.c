@@ -106,7 +106,8 @@ static size_t tzif_block(unsigned char *p, int tsize, const int64_t *t, const ui
 			k += put32(p + k, (uint32_t)((uint64_t)t[i] >> 32));
 		k += put32(p + k, (uint32_t)t[i]);
 	}
-	memcpy(p + k, idx, n), k += n;
+	if (n)
+		memcpy(p + k, idx, n), k += n;
 	for (size_t i = 0; i < ntypes; i++)
 		k += put32(p + k, (uint32_t)off[i]), p[k++] = 0, p[k++] = 0;
 	memcpy(p + k, "XXX", 4), k += 4;
