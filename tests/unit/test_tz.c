@@ -93,12 +93,14 @@ static size_t put32(unsigned char *p, uint32_t v)
 	return 4;
 }
 
+static uint32_t leaps;	/* leap-second records to write (a right/ zone's), 0 else */
+
 static size_t tzif_block(unsigned char *p, int tsize, const int64_t *t, const uint8_t *idx, size_t n, const int32_t *off,
 			 size_t ntypes, char version)
 {
 	size_t k = 0;
 	memcpy(p, "TZif", 4), p[4] = (unsigned char)version, memset(p + 5, 0, 15), k = 20;
-	uint32_t counts[6] = {0, 0, 0, (uint32_t)n, (uint32_t)ntypes, 4};
+	uint32_t counts[6] = {0, 0, leaps, (uint32_t)n, (uint32_t)ntypes, 4};
 	for (int i = 0; i < 6; i++)
 		k += put32(p + k, counts[i]);
 	for (size_t i = 0; i < n; i++) {
@@ -111,6 +113,11 @@ static size_t tzif_block(unsigned char *p, int tsize, const int64_t *t, const ui
 	for (size_t i = 0; i < ntypes; i++)
 		k += put32(p + k, (uint32_t)off[i]), p[k++] = 0, p[k++] = 0;
 	memcpy(p + k, "XXX", 4), k += 4;
+	for (uint32_t i = 0; i < leaps; i++) {	/* 2017-01-01 00:00:00, 27 s */
+		if (tsize == 8)
+			k += put32(p + k, 0);
+		k += put32(p + k, 1483228800u + 26), k += put32(p + k, 27);
+	}
 	return k;
 }
 
@@ -334,6 +341,25 @@ static void test_damaged(void **state)
 	memcpy(bad, buf, n);
 	bad[n - 1] = ' ';
 	CHECK(!parses(bad, n), "a footer without its newline");
+	leaps = 1;	/* a well-formed file that counts leap seconds: its times are not POSIX's */
+	size_t nl = sample(bad);
+	leaps = 0;
+	CHECK(nl == n + 2 * 8 + 4 && !parses(bad, nl), "a right/ zone (leap seconds)");
+	static unsigned char huge[(256 << 10) + 1];
+	memcpy(huge, buf, n);
+	CHECK(parses(huge, 256 << 10) && !parses(huge, (256 << 10) + 1), "a zone within 256 KiB, and one past it");
+	/* the footer holds after the last transition only: a zone at -05:00 from 2020-06-01 on has
+	 * no DST in July 2020, though the footer's rule would have started it in March */
+	int64_t t1 = at(2020, 6, 1, 0, 0, 0);
+	uint8_t i1 = 1;
+	int32_t o2[2] = {-8 * 3600, -5 * 3600};
+	size_t n1 = tzif(bad, &t1, &i1, 1, o2, 2, "PST8PDT,M3.2.0,M11.1.0");
+	TzZone *z = tz_new();
+	CHECK(tz_parse(bad, n1, z) && tz_offset(z, at(2020, 7, 1, 0, 0, 0)) == -5 * 3600 &&
+		      tz_local_to_utc(z, at(2020, 7, 1, 0, 0, 0)) == at(2020, 7, 1, 5, 0, 0) &&
+		      tz_offset(z, at(2020, 11, 1, 9, 0, 0)) == -8 * 3600 && tz_offset(z, at(2021, 7, 1, 0, 0, 0)) == -7 * 3600,
+	      "the footer after the last transition only");
+	tz_free(z);
 	memcpy(bad, buf, n);
 	bad[0] = 'X';
 	CHECK(!parses(bad, n), "no magic");
@@ -429,6 +455,8 @@ static void test_clean_dates(void **state)
 		{"03/08/2024 17:30:00 UTC", mdy, la, DATE_OK, at(2024, 3, 8, 17, 30, 0)},
 		{"03/08/2024 17:30:00 Mars/Olympus_Mons", mdy, NULL, DATE_BAD, MOMENT_NULL},
 		{"03/08/2024 17:30:00 PST", mdy, NULL, DATE_BAD, MOMENT_NULL},
+		{"03/08/2024 17:30:00 EST", mdy, NULL, DATE_BAD, MOMENT_NULL},	/* tzdata has an EST file: no / is no name */
+		{"03/08/2024 17:30:00 CET", mdy, NULL, DATE_BAD, MOMENT_NULL},
 		{"03/08/2024 17:30:00 ../../etc/passwd", mdy, NULL, DATE_BAD, MOMENT_NULL},
 		{"03/08/2024 17:30:00 America/Los_Angeles x", mdy, NULL, DATE_BAD, MOMENT_NULL},
 		{"03/08/2024 17:30:00", "%m/%d/%Y %H:%M:%S", la, DATE_OK, at(2024, 3, 9, 1, 30, 0)},
