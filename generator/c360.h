@@ -385,7 +385,7 @@ int32_t tz_offset(const TzZone *z, int64_t utc);
  * that happens twice (clocks going back) is the first, a time that does not happen (clocks
  * going forward) is read with the offset before the change: Python's fold=0. */
 int64_t tz_local_to_utc(const TzZone *z, int64_t local);
-/* TZif bytes p[0..n) into z (tz_new's, emptied first): false if they are not a sound zone file
+/* TZif bytes p[0..n) into z (a fresh tz_new): false if they are not a sound zone file
  * (then z holds nothing); tz_free frees it. For tests and the fuzzer. */
 bool tz_parse(const unsigned char *p, size_t n, TzZone *z);
 TzZone *tz_new(void);
