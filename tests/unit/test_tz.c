@@ -4,6 +4,7 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -288,6 +289,33 @@ static void test_names(void **state)
 	CHECK(tz_zone("Asia/Tokyo", 10) == tz_zone("Asia/Tokyo", 10), "loaded once");
 }
 
+/* Threads loading the same names at once (cleaning runs on several): one zone each name. */
+static const char *const racing[] = {"Europe/Paris", "Africa/Cairo", "America/Chicago", "Asia/Singapore", "Nowhere/At_All",
+				     "Pacific/Auckland", "America/Denver", "Asia/Dubai"};
+
+static void *race(void *arg)
+{
+	const TzZone **got = arg;
+	for (size_t i = 0; i < N_ELEMS(racing); i++)
+		got[i] = tz_zone(racing[i], strlen(racing[i]));
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	(void)state;
+	pthread_t t[8];
+	const TzZone *got[8][N_ELEMS(racing)];
+	for (int k = 0; k < 8; k++)
+		CHECK(pthread_create(&t[k], NULL, race, got[k]) == 0, "thread %d", k);
+	for (int k = 0; k < 8; k++)
+		pthread_join(t[k], NULL);
+	for (size_t i = 0; i < N_ELEMS(racing); i++)
+		for (int k = 0; k < 8; k++)
+			CHECK(got[k][i] == got[0][i] && (got[k][i] != NULL) == (i != 4), "%s in thread %d", racing[i], k);
+	CHECK(tz_offset(got[0][0], at(2024, 7, 1, 0, 0, 0)) == 7200, "Paris in summer");
+}
+
 static size_t sample(unsigned char *buf)
 {
 	int64_t t[3] = {at(2020, 3, 8, 10, 0, 0), at(2020, 11, 1, 9, 0, 0), at(2021, 3, 14, 10, 0, 0)};
@@ -486,7 +514,7 @@ int main(void)
 		cmocka_unit_test(test_known_instants), cmocka_unit_test(test_footer_rules),
 		cmocka_unit_test(test_glibc_oracle),   cmocka_unit_test(test_names),
 		cmocka_unit_test(test_damaged),	       cmocka_unit_test(test_real_file_cut),
-		cmocka_unit_test(test_clean_dates),
+		cmocka_unit_test(test_clean_dates),    cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
