@@ -380,6 +380,21 @@ PY
 		run 0 build --verbose --config "$T/pp-tz/c360.conf" --out "$T/pp-tz-site"
 		err_says 'payment_date "02/11/2024 09:00:00 America/Atlantis" is not a valid date; set to null'
 		file_says "$T/pp-tz-site/gold/data_quality.csv" "payments,flagged_rows,invalid_date,1,"
+		# zones named in values are found as the rows are read: tzdata's tzdata.zi (its whole
+		# text, which an update changes) is in the cache key of a format with %z
+		zi=${TZDIR:-/usr/share/zoneinfo}
+		if [ -f "$zi/tzdata.zi" ]; then
+			mkdir -p "$T/zi2/America" && cp "$zi/America/Los_Angeles" "$T/zi2/America/" && cp "$zi/tzdata.zi" "$T/zi2/"
+			TZDIR="$T/zi2" run 0 build --config "$T/pp-tz/c360.conf" --out "$T/pp-zi"
+			cmp -s "$T/pp-zi/gold/fact_payments.csv" "$T/pp-tz-site/gold/fact_payments.csv" && pass ||
+				fail "PayPal's zone names from a TZDIR: $(diff "$T/pp-tz-site/gold/fact_payments.csv" "$T/pp-zi/gold/fact_payments.csv" | head -3)"
+			cp "$zi/Asia/Tokyo" "$T/zi2/America/Los_Angeles" && echo "# an update" >>"$T/zi2/tzdata.zi"
+			TZDIR="$T/zi2" run 0 build --config "$T/pp-tz/c360.conf" --out "$T/pp-zi"
+			# 8 March 17:30 in Tokyo (+09:00) is 08:30 UTC, the same day; in Los Angeles the 9th
+			grep -q '^8EC30000AV1005005,[0-9]*,20240308,' "$T/pp-zi/gold/fact_payments.csv" &&
+				grep -q '^8EC30000AV1005005,[0-9]*,20240309,' "$T/pp-tz-site/gold/fact_payments.csv" && pass ||
+				fail "a tzdata update kept the cached payments: $(grep '^8EC3' "$T/pp-zi/gold/fact_payments.csv")"
+		fi
 	else
 		echo "exports: PayPal's zone names skipped: no tzdata or no zoneinfo"
 	fi
