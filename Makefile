@@ -98,7 +98,7 @@ valgrind: $(BIN) $(UNIT)
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus; the ingest corpus also
 # gets the fixture's files, and the tutorial's where they are. c360's sources are compiled once
 # for all of them (each fuzzer compiled them all again: ten minutes of CI's half hour).
-FUZZERS := ingest values silver template markdown config gold reader cache keyed mail serve search mailbody pdf
+FUZZERS := ingest values silver template markdown config gold reader cache keyed mail serve search mailbody pdf tz
 FUZZ_SECONDS ?= 60
 # libFuzzer's seed: 0 picks one; CI fixes it, so that its smoke run is the same run each time
 FUZZ_SEED ?= 0

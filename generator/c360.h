@@ -364,6 +364,34 @@ bool date_parse_iso(const char *s, int64_t *days);	/* strict YYYY-MM-DD (CLI, co
 size_t date_format(char *out, int64_t moment, bool with_time);
 void buf_date(Buf *b, int64_t days);	/* YYYY-MM-DD */
 void buf_moment(Buf *b, int64_t moment);	/* YYYY-MM-DD HH:MM:SS */
+
+/* ------------------------------------------------------------------ time zones (tz.c)
+ * IANA zones from the machine's tzdata ($TZDIR, else /usr/share/zoneinfo): TZif files
+ * (RFC 8536), their transitions and their footer's POSIX TZ rule for the years after them. */
+#define TZ_NAME_MAX 64
+typedef struct TzZone TzZone;
+/* Whether name (n bytes) may name a zone: letters, digits, _ + - in parts split by single /s,
+ * no leading /, at most TZ_NAME_MAX bytes (so no . or .. part, no NUL), not "localtime". */
+bool tz_name_ok(const char *name, size_t n);
+/* The zone of that name, loaded once a process (thread-safe; the zone lives as long as the
+ * process); NULL if the name is not one tz_name_ok takes or its file is no sound zone file. */
+const TzZone *tz_zone(const char *name, size_t n);
+const char *tz_name(const TzZone *z);
+FileHash tz_hash(const TzZone *z);	/* of its file's bytes */
+FileHash tz_data_hash(void);	/* of $TZDIR/tzdata.zi: changes with tzdata; zeros without it */
+/* The UTC offset (seconds east) in force at UTC instant utc. */
+int32_t tz_offset(const TzZone *z, int64_t utc);
+/* The UTC instant of local wall time local (seconds since 1970 as if the zone were UTC). A time
+ * that happens twice (clocks going back) is the first, a time that does not happen (clocks
+ * going forward) is read with the offset before the change: Python's fold=0. */
+int64_t tz_local_to_utc(const TzZone *z, int64_t local);
+/* TZif bytes p[0..n) into z (a fresh tz_new): false if they are not a sound zone file
+ * (then z holds nothing); tz_free frees it. For tests and the fuzzer. */
+bool tz_parse(const unsigned char *p, size_t n, TzZone *z);
+TzZone *tz_new(void);
+void tz_free(TzZone *z);
+/* The name of $TZDIR/tzdata.zi nearest name, into out; false if none is near. */
+bool tz_nearest(const char *name, char *out, size_t cap);
 void buf_iso_week(Buf *b, int64_t days);	/* YYYY-Www */
 void buf_date_words(Buf *b, int64_t days, bool year);	/* Mar 4, or Mar 4, 2024 (English, for people) */
 extern const char *const date_month_abbr[12];	/* Jan ... Dec */
@@ -495,6 +523,7 @@ typedef struct {
 	const char *comment;	/* a line starting with it is skipped; NULL: none */
 	const char *currency;	/* the currency of amounts that name none; NULL: the base */
 	const char *date_format;	/* its dates as strptime reads them (clean_date_format); NULL: SPEC's forms */
+	const char *time_zone;	/* the zone of its times written without an offset (tz_zone); NULL: UTC */
 	signed char title_case;	/* -1: names and locations as written (IBM, GmbH); 1: title-cased; 0: unset (1) */
 	char **fill_down;	/* header names of columns whose empty fields take the value above */
 	size_t nfill_down;
@@ -755,6 +784,8 @@ typedef struct {
 	int y, a, b;		/* year and the two leading numbers (for YYYY forms: month, day) */
 	int32_t secs;		/* seconds of the day in UTC (may leave [0, 86400)); 0 without time */
 	bool has_time;
+	bool local;		/* a time without an offset: secs are the local clock's (clean_date_zone) */
+	const TzZone *zone;	/* a zone the value names (a date_format's %z): its local time */
 } DateParse;
 
 DateParse clean_date(Str s);
@@ -768,6 +799,12 @@ const char *clean_date_format_why(const char *format);
 /* The moment of a parsed date in UTC (keep_time false: the midnight of its UTC day);
  * MOMENT_NULL if the reading is impossible. */
 int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time);
+/* A DATE_OK date's local time (p->local) made UTC by the zone it names, else by zone (a file's
+ * [read] time_zone; NULL: none, kept as UTC); DATE_BAD if its UTC day is outside 1900-2100.
+ * A date without a time of day, or with an offset, is as it was. */
+void clean_date_zone(DateParse *p, const TzZone *zone);
+/* clean_date_moment of an ambiguous or OK date whose local time is still local, by zone. */
+int64_t clean_date_moment_zoned(const DateParse *p, DateOrder order, bool keep_time, const TzZone *zone);
 /* The usual date text's moment, as clean_date and clean_date_moment make it (DATE_OK: no order
  * needed) with its evidence: YYYY?MM?DD (? one of - / ., twice the same), YYYYMMDD, or DD?MM?YYYY
  * and MM?DD?YYYY when one of the two exceeds 12, of a real day of 1901-2099; alone or then
@@ -1106,6 +1143,7 @@ struct Source {
 	uint64_t ambiguous;
 	uint32_t ambiguous_line;	/* the first ambiguous value's, and its text (cut): an example */
 	char ambiguous_text[AMBIGUOUS_TEXT];	/* for the warning when other files decide its order */
+	const TzZone *zone;	/* [read] time_zone's, NULL: none */
 	DateOrder order;
 	OrderBasis basis;
 	uint64_t after_as_of;
@@ -1321,7 +1359,7 @@ void silver_lazy_head(const Source *src, size_t r, RowHead *h);
 void silver_lazy_ordered(Source *src);	/* src->order decided: ambiguous dates read by it */
 void silver_lazy_orphan(Source *src, size_t k, uint32_t customer);
 /* when, if an ambiguous date (packed), read by order; else when itself */
-int64_t silver_resolve_when(int64_t when, DateOrder order, bool keep_time);
+int64_t silver_resolve_when(int64_t when, DateOrder order, bool keep_time, const TzZone *zone);
 void silver_lazy_inferred(Source *src);
 /* What silver_finish reads of a lazy source's rows, gathered as loading checked each of them:
  * the rows whose customer is an orphan (row order: each one's line and orphan, so that inferring

@@ -215,7 +215,7 @@ static bool leap_second(int y, int m, int d, int32_t secs)
 
 /* [Tt ]HH:MM[:SS[.fff]][offset] from i to the end, as seconds of the day in UTC. A 60th second
  * is read as the 59th, *leap set: the caller, who knows the day, asks leap_second. */
-static bool read_time(Str s, size_t i, int32_t *secs, bool *leap)
+static bool read_time(Str s, size_t i, int32_t *secs, bool *leap, bool *local)
 {
 	if (s.p[i] != ' ' && s.p[i] != 'T' && s.p[i] != 't')
 		return false;
@@ -252,6 +252,7 @@ static bool read_time(Str s, size_t i, int32_t *secs, bool *leap)
 	int32_t offset = 0;
 	if (i < s.n && !read_offset(s, i, &offset))
 		return false;
+	*local = i == s.n;
 	*secs = h * 3600 + m * 60 + sec - *leap - offset;
 	return true;
 }
@@ -342,7 +343,7 @@ DateParse clean_date(Str s)
 		return p;
 	bool leap = false;
 	if (end < s.n) {
-		if (!read_time(s, end, &p.secs, &leap))
+		if (!read_time(s, end, &p.secs, &leap, &p.local))
 			return p;
 		p.has_time = true;
 	}
@@ -446,6 +447,7 @@ static DateParse excel_serial(Str s)
 	date_civil(day, &p.y, &p.a, &p.b);
 	p.secs = (int32_t)secs;
 	p.has_time = scale > 1;	/* a fraction written: a time of day */
+	p.local = p.has_time;	/* a spreadsheet's clock: no zone in it */
 	if (day_in_range(p.y, p.a, p.b, p.secs))
 		p.status = DATE_OK;
 	return p;
@@ -502,6 +504,40 @@ static bool format_retry(char *text, size_t n, size_t cap, const char *format)
 	return changed || digits;
 }
 
+/* Where format's %z meets a zone's name in text (n bytes and a NUL, in cap): the name, an IANA
+ * one of Area/Location form (America/Los_Angeles, Etc/GMT+5: a / in it, so no abbreviation
+ * such as CET or EST, whose offset would be a guess), is made +0000 and its zone kept in *zone
+ * (NULL if it names none: the value is then no date). False if there is no such name there. */
+static bool format_zone_name(char *text, size_t n, size_t cap, const char *format, const TzZone **zone)
+{
+	const char *z = strstr(format, "%z");
+	char upto[64];
+	size_t k = z ? (size_t)(z - format) : 0;
+	if (!z || k >= sizeof upto)
+		return false;
+	memcpy(upto, format, k);
+	upto[k] = '\0';
+	struct tm tm = {0};
+	char *at = strptime_l(text, upto, &tm, c_locale);
+	if (!at)
+		return false;
+	while (*at == ' ')
+		at++;	/* strptime's %z takes blanks before it too */
+	size_t len = 0;
+	while (is_alpha(at[len]) || is_digit(at[len]) || at[len] == '_' || at[len] == '+' || at[len] == '-' ||
+	       at[len] == '/')
+		len++;
+	if (!len || !is_alpha(at[0]) || !memchr(at, '/', len))
+		return false;
+	*zone = tz_zone(at, len);
+	size_t tail = n - (size_t)(at + len - text);
+	if (!*zone || (size_t)(at - text) + 5 + tail >= cap)
+		return *zone = NULL, true;
+	memmove(at + 5, at + len, tail + 1);
+	memcpy(at, "+0000", 5);
+	return true;
+}
+
 /* Whether format writes a time of day: an hour, a minute or a second (%H %I %M %S %T %R %r). */
 static bool format_has_time(const char *format)
 {
@@ -534,6 +570,13 @@ DateParse clean_date_format(Str s, const char *format)
 		tm = (struct tm){0};
 		end = strptime_l(text, format, &tm, c_locale);
 	}
+	const TzZone *zone = NULL;
+	if ((!end || *end) && format_zone_name(text, strlen(text), sizeof text, format, &zone)) {
+		if (!zone)
+			return p;	/* a name no zone file has: never a guess */
+		tm = (struct tm){0};
+		end = strptime_l(text, format, &tm, c_locale);
+	}
 	bool leap = tm.tm_sec == 60;
 	if (!end || *end || tm.tm_sec > 60 || tm.tm_gmtoff > 14 * 3600 || tm.tm_gmtoff < -14 * 3600)
 		return p;
@@ -541,6 +584,8 @@ DateParse clean_date_format(Str s, const char *format)
 	p.evidence = format_evidence(format, tm.tm_mday);
 	p.secs = (int32_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec - leap - tm.tm_gmtoff);
 	p.has_time = format_has_time(format);
+	p.zone = zone;
+	p.local = p.has_time && (zone || !strstr(format, "%z"));	/* no offset written */
 	if (day_in_range(p.y, p.a, p.b, p.secs) && (!leap || leap_second(p.y, p.a, p.b, p.secs)))
 		p.status = DATE_OK;
 	return p;
@@ -610,6 +655,23 @@ bool clean_date_usual(Str s, bool keep_time, int64_t *moment, int *evidence, boo
 
 int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time)
 {
+	return clean_date_moment_zoned(p, order, keep_time, NULL);
+}
+
+void clean_date_zone(DateParse *p, const TzZone *zone)
+{
+	zone = p->zone ? p->zone : zone;
+	if (p->status != DATE_OK || !p->local || !p->has_time || !zone)
+		return;
+	int64_t local = date_days(p->y, p->a, p->b) * SECS_PER_DAY + p->secs;
+	p->secs = (int32_t)(p->secs - (local - tz_local_to_utc(zone, local)));
+	p->local = false, p->zone = NULL;
+	if (!day_in_range(p->y, p->a, p->b, p->secs))
+		p->status = DATE_BAD;
+}
+
+int64_t clean_date_moment_zoned(const DateParse *p, DateOrder order, bool keep_time, const TzZone *zone)
+{
 	int m = p->a, d = p->b;
 	if (p->status == DATE_AMBIGUOUS && order == ORDER_DAY_FIRST)
 		m = p->b, d = p->a;
@@ -618,6 +680,11 @@ int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time)
 	if (p->status != DATE_OK && !date_valid(p->y, m, d))	/* clean_date checked an OK one's day */
 		return MOMENT_NULL;
 	int64_t moment = date_days(p->y, m, d) * SECS_PER_DAY + p->secs;	/* in UTC */
+	if (p->local && p->has_time && zone) {	/* an ambiguous date's: its day is known now */
+		moment = tz_local_to_utc(zone, moment);
+		if (date_floor_day(moment) < date_days(1900, 1, 1) || date_floor_day(moment) > date_days(2100, 12, 31))
+			return MOMENT_NULL;
+	}
 	return keep_time ? moment : date_floor_day(moment) * SECS_PER_DAY;
 }
 

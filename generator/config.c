@@ -633,6 +633,8 @@ static const Setting settings[] = {
 	 "(a year, a month and a day), e.g. %b %d, %Y %I:%M:%S %p, or %s alone (seconds since 1970, UTC), or excel (a "
 	 "spreadsheet's serial days, 45292 for 2024-01-01); a year-first date (ISO) is read too, any other is invalid",
 	 config_set_read, 0, '-'},
+	{"read", "[FILE.]time_zone", "an IANA time zone such as America/Los_Angeles, or UTC: the file's times "
+	 "written without an offset are its local times, made UTC by tzdata's rules and dated by their UTC day", config_set_read, 0, '-'},
 	{"read", "[FILE.]title_case", "true or false: names and locations title-cased (the default), or kept as written "
 	 "(IBM, Acme GmbH), blanks collapsed", config_set_read, 0, '-'},
 	{"read", "[FILE.]fill_down", "header names of columns (a grouped report's) whose empty fields take the value "
@@ -1109,6 +1111,14 @@ void config_show(Buf *b, const Config *c)
 	}
 	buf_puts(b, "# [read], [currency], [categories], [tables], [sql] and [s3]: not repeated here; copy them from "
 		    "the --config above\n");
+	for (size_t i = 0; i < c->nread; i++) {	/* but a zone's rules are the machine's tzdata's: which */
+		const char *zone = c->read[i].opt.time_zone;
+		const TzZone *z = zone ? tz_zone(zone, strlen(zone)) : NULL;
+		if (z)
+			buf_printf(b, "# [read] %s%stime_zone = %s: tzdata's file %016llx%016llx\n", c->read[i].name,
+				   *c->read[i].name ? "." : "", zone, (unsigned long long)tz_hash(z).hi,
+				   (unsigned long long)tz_hash(z).lo);
+	}
 	for (size_t i = 0; i < NSETTINGS && settings[i].kind != '-'; i++) {
 		size_t at = b->len;
 		buf_printf(b, "%s = ", settings[i].key);

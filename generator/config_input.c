@@ -75,6 +75,20 @@ static bool fill_down_names(Config *c, ReadOptions *o, Str raw, Buf *why)
 	return n > 0;
 }
 
+/* [read] FILE.time_zone: a zone the machine's tzdata has (loaded now: its file read once). */
+static bool time_zone(Config *c, ReadOptions *o, const char *v, Buf *why)
+{
+	if (!tz_zone(v, strlen(v))) {
+		char near[TZ_NAME_MAX + 1];
+		bool named = tz_name_ok(v, strlen(v)) && tz_nearest(v, near, sizeof near);
+		buf_printf(why, "no such zone in the machine's tzdata%s%s%s", named ? "; did you mean \"" : "",
+			   named ? near : "", named ? "\"?" : "");
+		return false;
+	}
+	o->time_zone = config_keep(c, xstrdup(v));
+	return true;
+}
+
 /* Sets option opt (the settings table matched one) of o; false if v (raw: as written) is not
  * what it takes. */
 static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v, Str raw, Buf *why)
@@ -98,6 +112,8 @@ static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v, Str r
 		return buf_puts(why, clean_date_format_why(v)), false;
 	else if (str_eq(opt, "date_format"))
 		o->date_format = config_keep(c, xstrdup(v));
+	else if (str_eq(opt, "time_zone"))
+		return time_zone(c, o, v, why);
 	else if (str_eq(opt, "fill_down"))
 		return fill_down_names(c, o, raw, why);
 	else if (str_eq(opt, "title_case") && (strcmp(v, "true") == 0 || strcmp(v, "false") == 0))
@@ -206,6 +222,7 @@ ReadOptions config_read_options(const Config *c, const char *name)
 			r.comment = o->comment ? o->comment : r.comment;
 			r.currency = o->currency ? o->currency : r.currency;
 			r.date_format = o->date_format ? o->date_format : r.date_format;
+			r.time_zone = o->time_zone ? o->time_zone : r.time_zone;
 			if (o->nfill_down)
 				r.fill_down = o->fill_down, r.nfill_down = o->nfill_down;
 			r.title_case = o->title_case ? o->title_case : r.title_case;

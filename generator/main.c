@@ -1060,6 +1060,7 @@ static const char project_config[] =
 	"# decimal = ,\n"
 	"# encoding = windows-1252        # the default is utf-8; auto: windows-1252 if not UTF-8\n"
 	"# orders.date_format = %m/%d/%Y %I:%M %p\n"
+	"# orders.time_zone = America/Los_Angeles  # its times without an offset are the shop's clock\n"
 	"# orders.fill_down = Stage       # a grouped report: the value on its group's first row only\n"
 	"# customers.title_case = false   # a CRM of companies: IBM, Acme GmbH as written\n\n"
 	"[categories]\n"

@@ -1537,6 +1537,12 @@ static void hash_settings(FileHasher *h, const Config *cfg)
 		file_hasher_add(h, "config", sizeof "config");
 		file_hasher_add(h, &cfg->config_bytes, sizeof cfg->config_bytes);
 	}
+	for (size_t i = 0; i < cfg->nread; i++)	/* a zone a value names (%z) is tzdata's: any of them */
+		if (cfg->read[i].opt.date_format && strstr(cfg->read[i].opt.date_format, "%z")) {
+			FileHash tz = tz_data_hash();
+			file_hasher_add(h, &tz, sizeof tz);
+			break;
+		}
 	for (size_t i = 0; i < cfg->nrates; i++) {	/* a rates file's too */
 		file_hasher_add(h, cfg->rates[i].code, 4);
 		file_hasher_add(h, &cfg->rates[i].nanos, sizeof cfg->rates[i].nanos);

@@ -58,11 +58,12 @@ const SourceDef source_defs[SRC_COUNT] = {
 /* ---- ambiguous dates wait in the row, packed, until the order is decided */
 
 #define AMBIGUOUS_TAG ((int64_t)1 << 62)
+#define AMBIGUOUS_LOCAL ((int64_t)1 << 21)	/* its time is local: the file's time_zone's */
 
 static int64_t pack_ambiguous(const DateParse *p)
 {
 	return AMBIGUOUS_TAG | (int64_t)(p->y - 1900) << 30 | (int64_t)p->a << 26 | (int64_t)p->b << 22 |
-	       (int64_t)(p->secs + 50400);
+	       (p->local && p->has_time ? AMBIGUOUS_LOCAL : 0) | (int64_t)(p->secs + 50400);
 }
 
 static bool is_ambiguous(int64_t when)
@@ -70,16 +71,17 @@ static bool is_ambiguous(int64_t when)
 	return when != MOMENT_NULL && when >= AMBIGUOUS_TAG;
 }
 
-static int64_t resolve_ambiguous(int64_t v, DateOrder order, bool keep_time)
+static int64_t resolve_ambiguous(int64_t v, DateOrder order, bool keep_time, const TzZone *zone)
 {
 	DateParse p = {.status = DATE_AMBIGUOUS, .y = (int)(v >> 30 & 0xff) + 1900, .a = (int)(v >> 26 & 0xf),
-		       .b = (int)(v >> 22 & 0xf), .secs = (int32_t)(v & 0x3ffff) - 50400};
-	return clean_date_moment(&p, order, keep_time);
+		       .b = (int)(v >> 22 & 0xf), .secs = (int32_t)(v & 0x3ffff) - 50400,
+		       .has_time = (v & AMBIGUOUS_LOCAL) != 0, .local = (v & AMBIGUOUS_LOCAL) != 0};
+	return clean_date_moment_zoned(&p, order, keep_time, zone);
 }
 
-int64_t silver_resolve_when(int64_t when, DateOrder order, bool keep_time)
+int64_t silver_resolve_when(int64_t when, DateOrder order, bool keep_time, const TzZone *zone)
 {
-	return is_ambiguous(when) ? resolve_ambiguous(when, order, keep_time) : when;
+	return is_ambiguous(when) ? resolve_ambiguous(when, order, keep_time, zone) : when;
 }
 
 /* ---- tables */
@@ -209,7 +211,7 @@ static int64_t row_when(Source *src, RowHead *h, Str v)
 			if (p.status == DATE_AMBIGUOUS || p.evidence != EVIDENCE_NONE)
 				p.status = DATE_BAD;
 		}
-	} else if (clean_date_usual(v, src->def->timestamp, &moment, &evidence, &has_time)) {
+	} else if (!src->zone && clean_date_usual(v, src->def->timestamp, &moment, &evidence, &has_time)) {
 		src->evidence[evidence]++;
 		if (!has_time && src->def->timestamp)
 			h->flags |= F_DATE_ONLY;
@@ -217,6 +219,7 @@ static int64_t row_when(Source *src, RowHead *h, Str v)
 	} else {
 		p = clean_date(v);
 	}
+	clean_date_zone(&p, src->zone);	/* a local time made UTC (a bad one if it leaves 1900-2100) */
 	if ((p.status == DATE_OK || p.status == DATE_AMBIGUOUS) && !p.has_time && src->def->timestamp)
 		h->flags |= F_DATE_ONLY;	/* a day alone: shown as a date, not at 00:00 */
 	switch (p.status) {
@@ -1016,6 +1019,7 @@ void silver_source_setup(Silver *s, Source *src, SourceId id)
 	src->table.size = src->def->row_size;
 	src->diags.file = src->def->file;
 	src->opt = config_read_options(s->cfg, src->def->name);
+	src->zone = src->opt.time_zone ? tz_zone(src->opt.time_zone, strlen(src->opt.time_zone)) : NULL;
 	char *const *alias = s->cfg->alias[id][0];
 	src->key_name_min = SIZE_MAX;
 	for (int a = -1; a < MAX_ALIASES && (a < 0 || alias[a]); a++) {
@@ -1473,7 +1477,7 @@ static void decide_date_order(Silver *s)
 		for (size_t r = 0; src->ambiguous && !src->lazy && r < src->table.n; r++) {
 			RowHead *h = ROW(&src->table, RowHead, r);
 			if (is_ambiguous(h->when))
-				h->when = resolve_ambiguous(h->when, src->order, src->def->timestamp);
+				h->when = resolve_ambiguous(h->when, src->order, src->def->timestamp, src->zone);
 		}
 	}
 }

@@ -760,6 +760,7 @@ struct LazySource {
 	size_t norphans;
 	bool ambiguous, ordered, timestamp;	/* ambiguous dates; read by order once ordered */
 	DateOrder order;
+	const TzZone *zone;	/* their local times' (the source's [read] time_zone) */
 	bool inferred;
 	LazyFinish fin;			/* gathered by lazy_rows_ok */
 	size_t orphan_rows_cap;
@@ -828,7 +829,7 @@ static bool lazy_head_of(const LazySource *z, size_t i, RowHead *h)
 	if (!when)
 		h->when = MOMENT_NULL;
 	else if (z->ordered && h->when >= (int64_t)1 << 62)	/* packed ambiguous (when_ok): few rows */
-		h->when = silver_resolve_when(h->when, z->order, z->timestamp);
+		h->when = silver_resolve_when(h->when, z->order, z->timestamp, z->zone);
 	uint32_t c = h->customer;
 	if (c & ORPHAN ? (c & ~ORPHAN) >= z->norphans : c >= z->ncu)
 		ok = false, c = z->safe_customer;
@@ -881,7 +882,7 @@ static void lazy_finish_add(LazySource *z, const RowHead *x, size_t i, const cha
 	int64_t w = x->when;
 	bool packed = z->ambiguous && w != MOMENT_NULL && w >= (int64_t)1 << 62;	/* when_ok: read each way */
 	for (int o = ORDER_DAY_FIRST; o <= ORDER_MONTH_FIRST; o++) {
-		int64_t v = packed ? silver_resolve_when(w, (DateOrder)o, z->timestamp) : w;
+		int64_t v = packed ? silver_resolve_when(w, (DateOrder)o, z->timestamp, z->zone) : w;
 		if (v > f->last[o])	/* MOMENT_NULL is below every moment; of rows dated alike, the first */
 			f->last[o] = v, f->last_line[o] = x->line;
 	}
@@ -992,6 +993,7 @@ void silver_lazy_head(const Source *src, size_t r, RowHead *h)
 void silver_lazy_ordered(Source *src)
 {
 	src->lazy->order = src->order;
+	src->lazy->zone = src->zone;
 	src->lazy->timestamp = src->def->timestamp;
 	src->lazy->ordered = true;
 }
@@ -1241,6 +1243,7 @@ static int take_lazy(Silver *s, Source *src, const CacheHead *h, int fd, const s
 	z->norphans = h->norphans;
 	z->ambiguous = h->ambiguous > 0;
 	z->timestamp = src->def->timestamp;
+	z->zone = src->zone;	/* set in silver's source setup, before the cache is read */
 	z->nvalues = checked_columns(src->def, false, z->value);
 	src->lazy = z;
 	z->fd = fd;	/* lazy_rows_ok reads the file through it */

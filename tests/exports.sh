@@ -25,6 +25,52 @@ err_says "orders.csv: note: 1 amount written like 1,500 or 1.500 read with a dec
 want_kpi "$T/s" total_revenue 1514.50	# 1500.00 + 12.50 + 2.00, by hand
 want_kpi "$T/s" valid_orders 3
 
+# ---- local times in a named zone: [read] time_zone (tzdata). By hand: 2024-07-04 23:30 in Los
+# Angeles is PDT, -07:00, so 2024-07-05 06:30 UTC; a value with its own offset keeps it; a date
+# alone stays its day; 03/04/2024 23:30 read day-first (the default) is April 3, PDT: April 4 UTC;
+# 2024-03-10 02:30 does not happen there (clocks 02:00 -> 03:00): read at -08:00, 10:30 UTC
+if [ -f "${TZDIR:-/usr/share/zoneinfo}/America/Los_Angeles" ]; then
+	mkdir -p "$T/tz"
+	printf 'customer_id,name\n1,Ann\n' >"$T/tz/customers.csv"
+	printf 'order_id,customer_id,order_date,amount,status\no1,1,2024-07-04 23:30,10,complete\no2,1,2024-07-04 23:30:00+02:00,5,complete\no3,1,2024-07-04,1,complete\no4,1,03/04/2024 23:30,2,complete\no5,1,2024-03-10 23:59,3,complete\no6,1,2024-01-02 15:00,4,complete\n' \
+		>"$T/tz/orders.csv"
+	printf '[read]\norders.time_zone = America/Los_Angeles\n' >"$T/tz.conf"
+	run 0 build --data "$T/tz" --config "$T/tz.conf" --out "$T/tz-site"
+	k=$(ckey "$T/tz-site" 1)
+	for want in "o1,$k,20240705,2024-07-05," "o2,$k,20240704,2024-07-04," "o3,$k,20240704,2024-07-04," \
+		"o4,$k,20240404,2024-04-04," "o5,$k,20240311,2024-03-11," "o6,$k,20240102,2024-01-02,"; do
+		grep -q "^$want" "$T/tz-site/gold/fact_orders.csv" && pass ||
+			fail "time_zone: want $want, got $(grep "^${want%%,*}," "$T/tz-site/gold/fact_orders.csv")"
+	done
+	run 0 build --data "$T/tz" --out "$T/tz-utc"	# without it, as ever: UTC
+	grep -q "^o1,$k,20240704,2024-07-04," "$T/tz-utc/gold/fact_orders.csv" && pass ||
+		fail "no time_zone: o1 is $(grep '^o1,' "$T/tz-utc/gold/fact_orders.csv")"
+	run 0 check --verbose --data "$T/tz" --config "$T/tz.conf"
+	grep -q '^# \[read\] orders.time_zone = America/Los_Angeles: tzdata.s file [0-9a-f]\{32\}$' "$T/out" "$T/err" && pass ||
+		fail "check --verbose does not show the zone: $(grep -i zone "$T/out" "$T/err" | head -3)"
+	# the zone's rules are the file's: another file under that name (a tzdata update) is another
+	# cache key, so the cached rows are not taken (Tokyo, +09:00: 23:30 is 14:30 UTC, the same day)
+	mkdir -p "$T/zi/America" "$T/zi/Asia"
+	cp "${TZDIR:-/usr/share/zoneinfo}/America/Los_Angeles" "$T/zi/America/Los_Angeles"
+	TZDIR="$T/zi" run 0 build --data "$T/tz" --config "$T/tz.conf" --out "$T/tz-zi"
+	grep -q "^o1,$k,20240705," "$T/tz-zi/gold/fact_orders.csv" && pass || fail "TZDIR's copy: $(grep '^o1,' "$T/tz-zi/gold/fact_orders.csv")"
+	cp "${TZDIR:-/usr/share/zoneinfo}/Asia/Tokyo" "$T/zi/America/Los_Angeles"
+	TZDIR="$T/zi" run 0 build --data "$T/tz" --config "$T/tz.conf" --out "$T/tz-zi"
+	grep -q "^o1,$k,20240704," "$T/tz-zi/gold/fact_orders.csv" && pass ||
+		fail "a zone file changed, the cache kept: $(grep '^o1,' "$T/tz-zi/gold/fact_orders.csv")"
+	# an unknown zone is an error at its line, with the nearest name; a name that climbs out is none
+	printf '[read]\n# the shop\norders.time_zone = America/Los_Angles\n' >"$T/tz-bad.conf"
+	run 1 build --data "$T/tz" --config "$T/tz-bad.conf" --out "$T/tz-bad"
+	err_says "tz-bad.conf:3:20: error: orders.time_zone: this value is not valid"
+	err_says 'no such zone in the machine'"'"'s tzdata; did you mean "America/Los_Angeles"?'
+	printf '[read]\ntime_zone = ../../../etc/passwd\n' >"$T/tz-bad.conf"
+	run 1 build --data "$T/tz" --config "$T/tz-bad.conf" --out "$T/tz-bad"
+	err_says "tz-bad.conf:2:13: error: time_zone: this value is not valid"
+	[ ! -e "$T/tz-bad" ] && pass || fail "a bad zone still built"
+else
+	echo "exports: time_zone skipped: no tzdata (scripts/install-deps installs it)"
+fi
+
 # ---- dates a spreadsheet saved as serial days: date_format = excel (helper 112: invalid_date,
 # and no setting read them)
 mkdir -p "$T/xl"
@@ -342,12 +388,58 @@ PY
 		cmp -s "$pp/$f.csv" "$T/pp-uk-site/gold/$f.csv" && pass ||
 			fail "PayPal's UK download: other $f: $(diff "$pp/$f.csv" "$T/pp-uk-site/gold/$f.csv" | head -4)"
 	done
-	# a zone by its name (a newer download's America/Los_Angeles) has no offset c360 can know:
-	# every such date is said invalid, none guessed
-	sed -i 's|"P[SD]T"|"America/Los_Angeles"|' "$T/pp-uk/paypal_activity.csv"
-	run 0 build --verbose --config "$T/pp-uk/c360.conf" --out "$T/pp-uk-site"
-	err_says 'payment_date "11/02/2024 09:00:00 America/Los_Angeles" is not a valid date; set to null'
-	file_says "$T/pp-uk-site/gold/data_quality.csv" "payments,flagged_rows,invalid_date,16,"
+	# a zone by its name (a newer download's America/Los_Angeles) is read by %z with tzdata's
+	# rules: the same payments as with PST and PDT (the SQL's offsets), and each dated by the UTC
+	# day Python's zoneinfo gives its local time; a name tzdata lacks is an invalid date, never guessed
+	if [ -f "${TZDIR:-/usr/share/zoneinfo}/America/Los_Angeles" ] && python3 -c 'import zoneinfo' 2>/dev/null; then
+		mkdir -p "$T/pp-tz" && cp examples/paypal/*.csv examples/paypal/c360.conf "$T/pp-tz"
+		sed -i 's|"P[SD]T"|"America/Los_Angeles"|' "$T/pp-tz/paypal_activity.csv"
+		grep -q '"PST"\|"PDT"' "$T/pp-tz/paypal_activity.csv" && fail "PayPal: PST or PDT left" || pass
+		run 0 build --config "$T/pp-tz/c360.conf" --out "$T/pp-tz-site"
+		for f in fact_payments kpi_summary; do
+			cmp -s "$pp/$f.csv" "$T/pp-tz-site/gold/$f.csv" && pass ||
+				fail "PayPal's America/Los_Angeles: other $f: $(diff "$pp/$f.csv" "$T/pp-tz-site/gold/$f.csv" | head -4)"
+		done
+		python3 - "$T/pp-tz/paypal_activity.csv" "$T/pp-tz-site/gold/fact_payments.csv" >"$T/pp-tz-check" <<'PY'
+import csv, sys
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+gold = {r["payment_id"]: r for r in csv.DictReader(open(sys.argv[2]))}
+n = 0
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")):
+    if r["Transaction ID"] not in gold:
+        continue
+    local = datetime.strptime(r["Date"] + " " + r["Time"], "%m/%d/%Y %H:%M:%S")
+    day = local.replace(tzinfo=ZoneInfo(r["TimeZone"])).astimezone(timezone.utc).date().isoformat()
+    got = gold[r["Transaction ID"]]["payment_date"]
+    print("ok" if got == day else "FAIL %s: %s, zoneinfo %s" % (r["Transaction ID"], got, day))
+    n += 1
+print("rows", n)
+PY
+		[ "$(grep -c '^ok$' "$T/pp-tz-check")" = 16 ] && grep -qx 'rows 16' "$T/pp-tz-check" && pass ||
+			fail "PayPal's zone names against zoneinfo: $(grep -v '^ok$' "$T/pp-tz-check" | head -4)"
+		sed -i '0,/"America\/Los_Angeles"/s//"America\/Atlantis"/' "$T/pp-tz/paypal_activity.csv"
+		run 0 build --verbose --config "$T/pp-tz/c360.conf" --out "$T/pp-tz-site"
+		err_says 'payment_date "02/11/2024 09:00:00 America/Atlantis" is not a valid date; set to null'
+		file_says "$T/pp-tz-site/gold/data_quality.csv" "payments,flagged_rows,invalid_date,1,"
+		# zones named in values are found as the rows are read: tzdata's tzdata.zi (its whole
+		# text, which an update changes) is in the cache key of a format with %z
+		zi=${TZDIR:-/usr/share/zoneinfo}
+		if [ -f "$zi/tzdata.zi" ]; then
+			mkdir -p "$T/zi2/America" && cp "$zi/America/Los_Angeles" "$T/zi2/America/" && cp "$zi/tzdata.zi" "$T/zi2/"
+			TZDIR="$T/zi2" run 0 build --config "$T/pp-tz/c360.conf" --out "$T/pp-zi"
+			cmp -s "$T/pp-zi/gold/fact_payments.csv" "$T/pp-tz-site/gold/fact_payments.csv" && pass ||
+				fail "PayPal's zone names from a TZDIR: $(diff "$T/pp-tz-site/gold/fact_payments.csv" "$T/pp-zi/gold/fact_payments.csv" | head -3)"
+			cp "$zi/Asia/Tokyo" "$T/zi2/America/Los_Angeles" && echo "# an update" >>"$T/zi2/tzdata.zi"
+			TZDIR="$T/zi2" run 0 build --config "$T/pp-tz/c360.conf" --out "$T/pp-zi"
+			# 8 March 17:30 in Tokyo (+09:00) is 08:30 UTC, the same day; in Los Angeles the 9th
+			grep -q '^8EC30000AV1005005,[0-9]*,20240308,' "$T/pp-zi/gold/fact_payments.csv" &&
+				grep -q '^8EC30000AV1005005,[0-9]*,20240309,' "$T/pp-tz-site/gold/fact_payments.csv" && pass ||
+				fail "a tzdata update kept the cached payments: $(grep '^8EC3' "$T/pp-zi/gold/fact_payments.csv")"
+		fi
+	else
+		echo "exports: PayPal's zone names skipped: no tzdata or no zoneinfo"
+	fi
 else
 	echo "exports: examples skipped: no python3 to work out their KPIs"
 fi
