@@ -446,8 +446,7 @@ fi
 
 # ---- Magento 2's admin grid exports (examples/magento): beside the KPIs the examples loop
 # compares, the guests, the statuses, the amounts as the grid writes them, the records of three
-# lines (Purchase Point) named by their first line, and the store's time zone when c360 has
-# [read] NAME.time_zone
+# lines (Purchase Point) named by their first line, and the store's time zone ([read] time_zone)
 if command -v python3 >/dev/null; then
 	run 0 build --verbose --config examples/magento/c360.conf --out "$T/mg"
 	mg=$T/mg/gold
@@ -458,21 +457,23 @@ if command -v python3 >/dev/null; then
 	want_kpi "$T/mg" known_customers 18
 	grep -q "^000000117,$(ckey "$T/mg" 1),20240208,2024-02-08,49.00,Completed,true,62,$" "$mg/fact_orders.csv" && pass ||
 		fail "Magento: a customer's guest checkout: $(grep '^000000117,' "$mg/fact_orders.csv")"
-	# one e-mail, two accounts (one on each website): each website's order is its own account's
+	# one e-mail, two accounts (one on each website): each website's order is its own account's (11:11 PM
+	# on 6 February in Chicago: the 7th)
 	grep -q "^000000108,$(ckey "$T/mg" 7),20240116,2024-01-16,64.00,Completed,true,26,$" "$mg/fact_orders.csv" &&
-		grep -q "^200000004,$(ckey "$T/mg" 15),20240206,2024-02-06,129.60,Completed,true,59,$" "$mg/fact_orders.csv" &&
+		grep -q "^200000004,$(ckey "$T/mg" 15),20240207,2024-02-07,129.60,Completed,true,59,$" "$mg/fact_orders.csv" &&
 		pass || fail "Magento: Lena Fischer's two accounts: $(grep '^000000108,\|^200000004,' "$mg/fact_orders.csv" | tr '\n' ' ')"
 	# "$1,234.50" is 1234.50; "€1,299.00" on the EU website is 1402.92 dollars; a partial refund subtracted;
-	# a Main Website customer's guest order on the EU website is his; the statuses
+	# a Main Website customer's guest order on the EU website is his; the statuses; each dated by its UTC
+	# day (the store's zone, Chicago: 7:22 PM CST on 12 January is 01:22 UTC on the 13th)
 	for want in "000000102,2,20240105,2024-01-05,1234.50,Completed,true,5," \
 		"200000002,13,20240124,2024-01-24,1402.92,Completed,true,38," \
-		"000000120,17,20240214,2024-02-14,75.00,Completed,true,71," \
+		"000000120,17,20240215,2024-02-15,75.00,Completed,true,71," \
 		"200000008,2,20240320,2024-03-20,64.80,Completed,true,116," \
 		"000000105,4,20240110,2024-01-10,99.99,Cancelled,false,14," \
-		"000000106,5,20240112,2024-01-12,0.00,Returned,false,20," \
+		"000000106,5,20240113,2024-01-13,0.00,Returned,false,20," \
 		"000000123,8,20240222,2024-02-22,899.00,Failed,false,83," \
 		"200000006,13,20240304,2024-03-04,226.80,Pending,true,98," \
-		"000000134,17,20240331,2024-03-31,64.00,Pending,true,125,"; do
+		"000000134,17,20240401,2024-04-01,64.00,Pending,true,125,"; do
 		id=${want#*,} && id=${id%%,*}
 		line=$(echo "$want" | sed "s/,$id,/,$(ckey "$T/mg" "$id"),/")
 		grep -qxF "$line" "$mg/fact_orders.csv" && pass ||
@@ -502,27 +503,24 @@ if command -v python3 >/dev/null; then
 	run 0 check --config examples/magento/c360.conf
 	grep 'warning\|error' "$T/err" | grep -v 'optional file missing' >"$T/mg-warn"
 	[ ! -s "$T/mg-warn" ] && pass || fail "Magento: check warns: $(head -3 "$T/mg-warn")"
-	# the store's time zone: with the two time_zone lines on, the 11:30 PM order of 31 March (Chicago)
-	# is 1 April, UTC, and the KPIs are still the oracle's (it reads the lines too)
-	mkdir -p "$T/mg-tz/magento" && cp examples/magento/* "$T/mg-tz/magento/"
-	sed -i 's/^# \(orders\|payments\)\.time_zone = /\1.time_zone = /' "$T/mg-tz/magento/c360.conf"
-	[ "$(grep -c '^\(orders\|payments\)\.time_zone = America/Chicago$' "$T/mg-tz/magento/c360.conf")" = 2 ] && pass ||
+	# the store's time zone: the 11:30 PM order of 31 March (Chicago) is 1 April, UTC (above); with
+	# the two time_zone lines off it is dated by its local day, and the KPIs are still the oracle's
+	# (it reads the lines too)
+	grep -q "^000000130,[0-9]*,20240310,2024-03-10," "$mg/fact_orders.csv" && pass ||
+		fail "Magento: 1:59 AM before the clocks went forward: $(grep '^000000130,' "$mg/fact_orders.csv")"
+	mkdir -p "$T/mg-utc/magento" && cp examples/magento/* "$T/mg-utc/magento/"
+	sed -i 's/^\(orders\|payments\)\.time_zone = /# &/' "$T/mg-utc/magento/c360.conf"
+	[ "$(grep -c '^# \(orders\|payments\)\.time_zone = America/Chicago$' "$T/mg-utc/magento/c360.conf")" = 2 ] && pass ||
 		fail "Magento: the time_zone lines are not where the test looks for them"
-	if $C360 help config 2>/dev/null | grep -q 'time_zone'; then
-		run 0 build --config "$T/mg-tz/magento/c360.conf" --out "$T/mg-tz-site"
-		python3 tests/examples.py "$T/mg-tz/magento" >"$T/mg-tz-want" || fail "examples.py magento (time zone)"
-		grep -qx 'as_of 2024-04-01' "$T/mg-tz-want" && pass || fail "Magento: the oracle's time zone: $(grep as_of "$T/mg-tz-want")"
-		while read -r k v; do
-			if [ "$k" = split ]; then file_says "$T/mg-tz-site/gold/payment_mode_split.csv" "$v"
-			else want_kpi "$T/mg-tz-site" "$k" "$v"; fi
-		done <"$T/mg-tz-want"
-		grep -q "^000000134,[0-9]*,20240401,2024-04-01,64.00,Pending,true,125,$" "$T/mg-tz-site/gold/fact_orders.csv" &&
-			grep -q "^000000130,[0-9]*,20240310,2024-03-10," "$T/mg-tz-site/gold/fact_orders.csv" && pass ||
-			fail "Magento: local times in UTC: $(grep '^00000013[04],' "$T/mg-tz-site/gold/fact_orders.csv" | tr '\n' ' ')"
-	else
-		skipped=$((skipped + 1))
-		echo "skipped: Magento's orders in the store's time zone (this c360 has no [read] NAME.time_zone)"
-	fi
+	run 0 build --config "$T/mg-utc/magento/c360.conf" --out "$T/mg-utc-site"
+	python3 tests/examples.py "$T/mg-utc/magento" >"$T/mg-utc-want" || fail "examples.py magento (no time zone)"
+	grep -qx 'as_of 2024-03-31' "$T/mg-utc-want" && pass || fail "Magento: the oracle's local days: $(grep as_of "$T/mg-utc-want")"
+	while read -r k v; do
+		if [ "$k" = split ]; then file_says "$T/mg-utc-site/gold/payment_mode_split.csv" "$v"
+		else want_kpi "$T/mg-utc-site" "$k" "$v"; fi
+	done <"$T/mg-utc-want"
+	grep -q "^000000134,[0-9]*,20240331,2024-03-31,64.00,Pending,true,125,$" "$T/mg-utc-site/gold/fact_orders.csv" && pass ||
+		fail "Magento: local days: $(grep '^000000134,' "$T/mg-utc-site/gold/fact_orders.csv")"
 fi
 
 # ---- S3: a local S3-compatible server that verifies the SigV4 signature (tests/s3server.py)
