@@ -533,6 +533,9 @@ typedef struct {
 	const char *name;	/* a source's or a table's name; "" for every file */
 	ReadOptions opt;
 	unsigned line;		/* where the configuration first named it: checked once all is read */
+	unsigned value_line;	/* where it first set how values are cleaned (value_opt), 0 if nowhere: a
+				 * source's business, not a [tables] file's (its values are text for the SQL) */
+	const char *value_opt;
 } NamedOptions;
 
 /* A file loaded whole as a table for the SQL sources ([tables]). */

@@ -36,17 +36,15 @@ static bool currency_code(const char *v, char out[4])
 
 /* ---- [read] */
 
-static ReadOptions *named_options(Config *c, const char *name, size_t n, unsigned line)
+static NamedOptions *named_options(Config *c, const char *name, size_t n, unsigned line)
 {
 	for (size_t i = 0; i < c->nread; i++)
 		if (strlen(c->read[i].name) == n && memcmp(c->read[i].name, name, n) == 0)
-			return &c->read[i].opt;
+			return &c->read[i];
 	c->read = xrealloc(c->read, (c->nread + 1) * sizeof *c->read);
 	NamedOptions *o = &c->read[c->nread++];
-	o->name = config_keep(c, xstrndup(name, n));
-	o->opt = (ReadOptions){.encoding = -1};
-	o->line = line;
-	return &o->opt;
+	*o = (NamedOptions){.name = config_keep(c, xstrndup(name, n)), .opt = {.encoding = -1}, .line = line};
+	return o;
 }
 
 static signed char encoding_of(const char *v)
@@ -127,8 +125,14 @@ bool config_set_read(SetArgs *a)
 {
 	const char *dot = memchr(a->key.p, '.', a->key.n);
 	size_t n = dot ? (size_t)(dot - a->key.p) : 0;
-	ReadOptions *o = named_options(a->c, a->key.p, n, a->map && a->map->nlines ? a->map->line[0] : 0);
-	return read_option(a->c, o, dot ? str_make(dot + 1, a->key.n - n - 1) : a->key, a->v, a->raw, a->why);
+	unsigned line = a->map && a->map->nlines ? a->map->line[0] : 0;
+	NamedOptions *named = named_options(a->c, a->key.p, n, line);
+	Str opt = dot ? str_make(dot + 1, a->key.n - n - 1) : a->key;
+	static const char *const of_values[] = {"decimal", "currency", "date_format", "time_zone", "title_case"};
+	for (size_t k = 0; k < sizeof of_values / sizeof *of_values && !named->value_line; k++)
+		if (str_eq(opt, of_values[k]))
+			named->value_line = line, named->value_opt = of_values[k];
+	return read_option(a->c, &named->opt, opt, a->v, a->raw, a->why);
 }
 
 /* The table part of [columns] TABLE.NAME (the key before its dot). */
@@ -195,6 +199,16 @@ bool config_read_names_check(const Config *c, const char *path, Buf *err)
 		buf_printf(&what, "[read] %s", c->read[i].name);
 		ok = !*c->read[i].name || name_known(err, path, c->read[i].line, buf_cstr(&what), c->read[i].name, names, 0, n);
 		buf_free(&what);
+		const NamedOptions *r = &c->read[i];
+		bool source = false;
+		for (int k = 0; k < SRC_COUNT; k++)
+			source |= strcmp(r->name, names[k]) == 0;
+		if (ok && *r->name && !source && r->value_line) {	/* a [tables] file's, set to no effect */
+			buf_printf(err, "%s:%u:1: error: [read] %s.%s: a [tables] file's values are text for the SQL; how a "
+					"value is cleaned is the source's that the SELECT makes: set it there (orders.%s, ...)\n",
+				   path, r->value_line, r->name, r->value_opt, r->value_opt);
+			ok = false;
+		}
 	}
 	for (size_t i = 0; i < c->ntable_columns; i++) {	/* a table's, not a source's */
 		const TableColumn *t = &c->table_columns[i];

@@ -339,6 +339,15 @@ static void test_config_errors(void **state)
 		{"[read]\nshop.delimiter = ;\norders.currency = USD\n[tables]\nshop = shop.csv\n[read]\ntab.comment = x\n",
 		 ":7:1: error: [read] tab: no source or [tables] table is named \"tab\""},
 		{"[read]\nshop.delimiter = ;\n[tables]\nshop = shop.csv\n", ""},
+		/* ... how a value is cleaned is a source's: a [tables] file's values are text for the SQL */
+		{"[read]\nshop.encoding = utf-8\nshop.header_row = 2\nshop.date_format = %d.%m.%Y\nshop.decimal = ,\n[tables]\n"
+		 "shop = shop.csv\n",
+		 ":4:1: error: [read] shop.date_format: a [tables] file's values are text for the SQL; how a value is cleaned is "
+		 "the source's that the SELECT makes: set it there (orders.date_format, ...)"},
+		{"[tables]\nshop = shop.csv\n[read]\nshop.time_zone = UTC\n", ":4:1: error: [read] shop.time_zone: a [tables]"},
+		{"[tables]\nshop = shop.csv\n[read]\nshop.title_case = false\n", ":4:1: error: [read] shop.title_case: a [tables]"},
+		{"[tables]\nshop = shop.csv\n[read]\nshop.currency = EUR\n", ":4:1: error: [read] shop.currency: a [tables]"},
+		{"[read]\norders.decimal = ,\ndecimal = .\n[tables]\nshop = shop.csv\n", ""},
 	};
 	Buf err = {0};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
