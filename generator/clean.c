@@ -661,6 +661,14 @@ int64_t clean_date_moment(const DateParse *p, DateOrder order, bool keep_time)
 void clean_date_zone(DateParse *p, const TzZone *zone)
 {
 	zone = p->zone ? p->zone : zone;
+	if (p->status == DATE_AMBIGUOUS && p->local && p->has_time && zone) {
+		/* converted once its order is decided (clean_date_moment_zoned): a bad date now if either
+		 * reading would leave 1900-2100 there (1/1/1900 00:30 east of Greenwich), as an invalid_date */
+		for (int order = ORDER_DAY_FIRST; order <= ORDER_MONTH_FIRST; order++)
+			if (clean_date_moment_zoned(p, (DateOrder)order, true, zone) == MOMENT_NULL)
+				p->status = DATE_BAD;
+		return;
+	}
 	if (p->status != DATE_OK || !p->local || !p->has_time || !zone)
 		return;
 	int64_t local = date_days(p->y, p->a, p->b) * SECS_PER_DAY + p->secs;

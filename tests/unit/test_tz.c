@@ -506,6 +506,14 @@ static void test_clean_dates(void **state)
 	CHECK(clean_date_moment_zoned(&p, ORDER_MONTH_FIRST, true, zone(la)) == at(2024, 3, 5, 7, 30, 0), "month-first");
 	CHECK(clean_date_moment_zoned(&p, ORDER_DAY_FIRST, true, zone(la)) == at(2024, 4, 4, 6, 30, 0), "day-first");
 	CHECK(clean_date_moment_zoned(&p, ORDER_DAY_FIRST, false, zone(la)) == at(2024, 4, 4, 0, 0, 0), "its UTC day");
+	/* ... unless a reading leaves 1900-2100 in UTC: then it is no date now (an invalid_date said
+	 * at its line), not a null found once the order is decided */
+	p = clean_date(S("1/1/1900 00:30"));
+	clean_date_zone(&p, zone("Asia/Kolkata"));
+	CHECK(p.status == DATE_BAD, "1/1/1900 00:30 in Kolkata is 1899-12-31 19:00 UTC: %d", p.status);
+	p = clean_date(S("1/1/1900 06:00"));
+	clean_date_zone(&p, zone("Asia/Kolkata"));
+	CHECK(p.status == DATE_AMBIGUOUS, "1/1/1900 06:00 in Kolkata is 00:30 UTC: %d", p.status);
 }
 
 int main(void)
