@@ -254,6 +254,11 @@ PY
 	run 0 build --data "$T/enc" --config "$T/enc.conf" --out "$T/enc-site"
 	file_has "$T/enc-site/gold/dim_customer.csv" ',1,Café–bar,'
 	err_has 'customers.csv: note: read as Windows-1252'
+	# the shop's local times (orders.time_zone = Europe/Paris): 00:40 on 9 March in Paris (CET) is
+	# 23:40 UTC on the 8th, the as-of date
+	grep -q '^1009,[0-9]*,20220308,2022-03-08,24.90,Completed,true,10,$' "$T/ex-woocommerce/gold/fact_orders.csv" &&
+		pass || fail "WooCommerce: a local time after midnight: $(grep '^1009,' "$T/ex-woocommerce/gold/fact_orders.csv")"
+	want_kpi "$T/ex-woocommerce" as_of 2022-03-08
 	for f in customer_360 fact_orders; do
 		cmp -s "$T/ex-woocommerce/gold/$f.csv" "$T/woo-utf8-site/gold/$f.csv" && pass ||
 			fail "WooCommerce in UTF-8: other $f: $(diff "$T/ex-woocommerce/gold/$f.csv" "$T/woo-utf8-site/gold/$f.csv" | head -3)"
