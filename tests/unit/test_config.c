@@ -309,15 +309,16 @@ static void test_read_options(void **state)
 	Config cfg;
 	Buf err = {0};
 	CHECK(load(&cfg, "[read]\ndecimal = ,\nencoding = windows-1252\norders.delimiter = ;\norders.decimal = .\n"
-			 "orders.comment = \"#\"\npaypal.header_row = 3\npaypal.delimiter = tab\npaypal.currency = brl\n"
+			 "orders.comment = \"#\"\npaypal.header_row = 3\npaypal.delimiter = tab\npayments.currency = brl\n"
 			 "[tables]\npaypal = paypal.csv\n",
 		   &err), "%s", buf_cstr(&err));
 	ReadOptions o = config_read_options(&cfg, "orders");
 	CHECK(o.delimiter == ';' && o.decimal == '.' && o.encoding == ENC_CP1252 && strcmp(o.comment, "#") == 0,
 	      "orders: its own options over everyone's");
 	o = config_read_options(&cfg, "paypal");
-	CHECK(o.delimiter == '\t' && o.decimal == ',' && o.header_row == 3 && strcmp(o.currency, "BRL") == 0 &&
-	      !o.comment, "paypal");
+	CHECK(o.delimiter == '\t' && o.decimal == ',' && o.header_row == 3 && !o.currency && !o.comment, "paypal");
+	o = config_read_options(&cfg, "payments");
+	CHECK(o.currency && strcmp(o.currency, "BRL") == 0 && o.delimiter == 0, "payments' currency");
 	o = config_read_options(&cfg, "customers");
 	CHECK(o.delimiter == 0 && o.decimal == ',' && o.header_row == 0, "customers: everyone's");
 	config_free(&cfg);
