@@ -235,7 +235,65 @@ def magento(d):
     print("as_of", max(dates))
 
 
+def square(d):
+    """Square's Transactions CSV (Sales > Transactions > Export) and customer directory export."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+    # the location's zone as Square names it: Ruby on Rails' ActiveSupport::TimeZone names, whose
+    # MAPPING gives the IANA zone of each (the fixture's two; an unknown name fails here, loudly)
+    rails = {"Pacific Time (US & Canada)": "America/Los_Angeles", "Eastern Time (US & Canada)": "America/New_York"}
+
+    def money(x):	# "$1,250.00", "-$5.00"
+        return D(x.replace("$", "").replace(",", ""))
+
+    def day(r):	# the local time's UTC day
+        local = datetime.strptime(r["Date"] + " " + r["Time"], "%Y-%m-%d %H:%M:%S")
+        return local.replace(tzinfo=ZoneInfo(rails[r["Time Zone"]])).astimezone(timezone.utc).date()
+
+    rows_ = rows(os.path.join(d, "transactions.csv"))
+    refunds = {}
+    for r in rows_:
+        if r["Event Type"] == "Refund":
+            refunds.setdefault(r["Transaction ID"], []).append(r)
+    orders, payments, dates, excluded = [], [], [], {}
+
+    def out(why):
+        excluded[why] = excluded.get(why, 0) + 1
+
+    for r in rows_:
+        if r["Event Type"] == "Refund":	# taken from its sale below, no order of its own
+            out(("orders", "a refund, taken from the sale of its Transaction ID"))
+            continue
+        who = r["Customer ID"].strip()
+        back = refunds.get(r["Transaction ID"], [])
+        whole = bool(back) and money(r["Total Collected"]) + sum(money(b["Total Collected"]) for b in back) == 0
+        # the tenders: each one the customer paid with is a payment, tax and tip included
+        tenders = [("Card", r["Card"]), ("Cash", r["Cash"]), ("Voucher", r["Square Gift Card"]),
+                   ("Wallet", r["Cash App"]), (r["Other Tender Type"] or "Other", r["Other Tender"])]
+        mine = [(m, money(a)) for m, a in tenders if money(a) != 0]
+        if not who:	# a walk-in: nobody's sale, nobody's payments
+            out(("orders", "a walk-in sale, no customer attached"))
+            for _ in mine:
+                out(("payments", "a walk-in sale, no customer attached"))
+            continue
+        for m, a in mine:	# Complete is paid; a sale refunded whole was given back
+            payments.append((m, r["Transaction Status"] == "Complete" and not whole, a))
+            dates.append(day(r))
+        # what the shop sold: Net Sales (no tax, no tip, no gift card sold), less what went back
+        net = money(r["Net Sales"]) + sum(money(b["Net Sales"]) + money(b["Partial Refunds"]) for b in back)
+        if money(r["Net Sales"]) == 0 and money(r["Gift Card Sales"]) > 0:	# money in advance, no goods
+            out(("orders", "a gift card sold: its sales count when it is spent"))
+            continue
+        orders.append((who, net, r["Transaction Status"] == "Complete" and not whole))
+        dates.append(day(r))
+    kpis(orders, payments)
+    print("known_customers", len(rows(os.path.join(d, "customers.csv"))))
+    print("as_of", max(dates))
+    for (source, why), n in sorted(excluded.items()):
+        print("quarantine %s,excluded: %s,%d" % (source, why, n))
+
+
 example = sys.argv[1].rstrip("/")
 {"shopify": shopify, "woocommerce": woocommerce, "stripe": stripe, "zendesk": zendesk, "ga-sessions": ga_sessions,
  "olist": olist, "salesforce": salesforce, "online-retail": online_retail,
- "paypal": paypal, "magento": magento}[os.path.basename(example)](example)
+ "paypal": paypal, "magento": magento, "square": square}[os.path.basename(example)](example)
