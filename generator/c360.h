@@ -1838,11 +1838,12 @@ TableQuality *quality_tables(const Silver *s, size_t *n);	/* the SQL tables'; th
 /* Why an optional source has no data, for the sections that would show it; nothing if it has. */
 void source_why(Buf *b, const SourceQuality *q);
 extern const char *const basis_name[4], *const order_name[2], *const evidence_name[3];	/* data_quality.csv */
-/* A date column read in a date_format of %s or excel: no order claimed for it, its value and text
- * say what the dates are instead (unordered_name[DATES_ORDERED] is NULL). DATES_ABSENT: no
+/* A date column read in a date_format of %s or excel, or one whose year comes first (%Y-%m-%d): no
+ * day/month order claimed for it, its value and text say what the dates are instead
+ * (unordered_name[DATES_ORDERED] is NULL). DATES_ABSENT: no
  * header with the column was read (not in the file, or the file not loaded): no dates, no order
  * decided, no basis (an empty date_basis in data_quality.csv), no evidence. */
-enum { DATES_ORDERED, DATES_UNIX, DATES_EXCEL, DATES_ABSENT, DATES_COUNT };
+enum { DATES_ORDERED, DATES_UNIX, DATES_EXCEL, DATES_YEAR_FIRST, DATES_ABSENT, DATES_COUNT };
 extern const char *const unordered_name[DATES_COUNT], *const unordered_text[DATES_COUNT];
 bool quality_conserved(const SourceQuality *m);	/* rows read = silver rows + quarantined rows */
 bool table_conserved(const TableQuality *t);	/* an SQL table's: rows read = table rows + quarantined rows */

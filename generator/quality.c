@@ -6,8 +6,9 @@ const char *const source_status_name[STATUS_COUNT] = {"loaded", "missing", "empt
 const char *const basis_name[4] = {"column", "dataset", "config", "format"};
 const char *const order_name[2] = {"day-first", "month-first"};
 const char *const evidence_name[3] = {"ambiguous", "day_first", "month_first"};
-const char *const unordered_name[DATES_COUNT] = {NULL, "unix-time", "serial-days", "absent"};
-const char *const unordered_text[DATES_COUNT] = {NULL, "Unix time", "a spreadsheet's serial days", "not in the file"};
+const char *const unordered_name[DATES_COUNT] = {NULL, "unix-time", "serial-days", "year-first", "absent"};
+const char *const unordered_text[DATES_COUNT] = {NULL, "Unix time", "a spreadsheet's serial days", "year first",
+						 "not in the file"};
 
 /* A column's date_order value: its order, or what its dates are when they have none. */
 static const char *order_value(const SourceQuality *m)
@@ -15,11 +16,20 @@ static const char *order_value(const SourceQuality *m)
 	return m->unordered ? unordered_name[m->unordered] : order_name[m->order];
 }
 
+/* Whether format writes the year before its day and month (%Y-%m-%d, %Y%m%d %H:%M). */
+static bool year_first(const char *format)
+{
+	for (const char *f = strchr(format, '%'); f && f[1]; f = strchr(f + 2, '%'))
+		if (f[1] == 'Y' || strchr("mbBhde", f[1]))
+			return f[1] == 'Y';
+	return false;
+}
+
 /* DATES_* of a file's [read] date_format (NULL: none). */
 static int unordered(const char *format)
 {
 	return !format ? DATES_ORDERED : strcmp(format, "%s") == 0 ? DATES_UNIX
-	       : strcmp(format, "excel") == 0 ? DATES_EXCEL : DATES_ORDERED;
+	       : strcmp(format, "excel") == 0 ? DATES_EXCEL : year_first(format) ? DATES_YEAR_FIRST : DATES_ORDERED;
 }
 
 bool quality_conserved(const SourceQuality *m)

@@ -638,6 +638,13 @@ PY
 		cmp -s "$sq/$f.csv" "$T/sq-us-site/gold/$f.csv" && pass ||
 			fail "Square, month first: other $f: $(diff "$sq/$f.csv" "$T/sq-us-site/gold/$f.csv" | head -4)"
 	done
+	# the date order reported: a year-first format claims no day/month order (it said month-first,
+	# read as MM/DD/YYYY), the month-first one its own; render reads the label back from gold
+	file_says "$sq/data_quality.csv" 'orders,date_order,order_date,year-first,"year first, from the file'"'"'s [read] date_format"'
+	file_says "$T/sq-us-site/gold/data_quality.csv" "orders,date_order,order_date,month-first,the order of the file's [read] date_format"
+	run 0 render --config examples/square/c360.conf --gold "$sq" --out "$T/sq-render"
+	cmp -s "$T/sq/quality.html" "$T/sq-render/quality.html" && pass ||
+		fail "Square: the render's quality page: $(diff "$T/sq/quality.html" "$T/sq-render/quality.html" | head -4)"
 else
 	echo "exports: Square skipped: no python3, zoneinfo or tzdata"
 fi
