@@ -478,6 +478,19 @@ static int format_evidence(const char *format, int day)
 	return EVIDENCE_NONE;
 }
 
+/* Where text's reading by format's first k bytes ends (strptime's, in the C locale); NULL if it
+ * does not read, or that part of the format is too long to take. */
+static char *read_upto(char *text, const char *format, size_t k)
+{
+	char upto[64];
+	if (k >= sizeof upto)
+		return NULL;
+	memcpy(upto, format, k);
+	upto[k] = '\0';
+	struct tm tm = {0};
+	return strptime_l(text, upto, &tm, c_locale);
+}
+
 /* text (n bytes and a NUL, in cap) made what strptime reads, where the format's %z and %S meet
  * what they cannot: a zone written UTC or GMT at the end (BigQuery's) becomes +0000, and a
  * fraction of a second after the seconds is dropped, as the usual dates' are. False if neither
@@ -488,14 +501,7 @@ static bool format_retry(char *text, size_t n, size_t cap, const char *format)
 	if (strstr(format, "%z") && n >= 3 && n + 2 < cap && utc_name(text + n - 3, 3))
 		memcpy(text + n - 3, "+0000", 6), changed = true;
 	const char *sec = strstr(format, "%S");
-	char upto[64];	/* the format to its seconds: where they end in the text */
-	size_t k = sec ? (size_t)(sec + 2 - format) : 0;
-	if (!k || k >= sizeof upto)
-		return changed;
-	memcpy(upto, format, k);
-	upto[k] = '\0';
-	struct tm tm = {0};
-	char *end = strptime_l(text, upto, &tm, c_locale);
+	char *end = sec ? read_upto(text, format, (size_t)(sec + 2 - format)) : NULL;	/* where the seconds end */
 	size_t digits = 0;
 	while (end && end[0] == '.' && is_digit(end[1 + digits]))
 		digits++;
@@ -511,14 +517,7 @@ static bool format_retry(char *text, size_t n, size_t cap, const char *format)
 static bool format_zone_name(char *text, size_t n, size_t cap, const char *format, const TzZone **zone)
 {
 	const char *z = strstr(format, "%z");
-	char upto[64];
-	size_t k = z ? (size_t)(z - format) : 0;
-	if (!z || k >= sizeof upto)
-		return false;
-	memcpy(upto, format, k);
-	upto[k] = '\0';
-	struct tm tm = {0};
-	char *at = strptime_l(text, upto, &tm, c_locale);
+	char *at = z ? read_upto(text, format, (size_t)(z - format)) : NULL;
 	if (!at)
 		return false;
 	while (*at == ' ')
