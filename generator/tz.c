@@ -416,9 +416,21 @@ static bool tz_read(const char *name, TzZone *z)
 	return ok;
 }
 
-static _Atomic(TzZone *) zones;	/* loaded ones, and unknown names, newest first: never freed */
+/* Loaded ones, and unknown names, newest first in the list of their name's hash: never freed. A
+ * row's lookup is a bucket's few (a value names any of the machine's thousand-odd zones: one list
+ * of them all was walked at each row). */
+#define TZ_BUCKETS 1024
+static _Atomic(TzZone *) zones[TZ_BUCKETS];
 static pthread_mutex_t zones_lock = PTHREAD_MUTEX_INITIALIZER;
 static size_t nunknown;
+
+static size_t tz_bucket(const char *name, size_t n)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h & (TZ_BUCKETS - 1);
+}
 
 static TzZone *tz_find(TzZone *z, const char *name, size_t n)
 {
@@ -432,11 +444,12 @@ const TzZone *tz_zone(const char *name, size_t n)
 {
 	if (!tz_name_ok(name, n))
 		return NULL;
-	TzZone *z = tz_find(atomic_load_explicit(&zones, memory_order_acquire), name, n);
+	_Atomic(TzZone *) *bucket = &zones[tz_bucket(name, n)];
+	TzZone *z = tz_find(atomic_load_explicit(bucket, memory_order_acquire), name, n);
 	if (z)
 		return z->known ? z : NULL;
 	pthread_mutex_lock(&zones_lock);
-	TzZone *head = atomic_load_explicit(&zones, memory_order_acquire);
+	TzZone *head = atomic_load_explicit(bucket, memory_order_acquire);
 	if (!(z = tz_find(head, name, n))) {
 		z = tz_new();
 		char copy[TZ_NAME_MAX + 1];
@@ -447,7 +460,7 @@ const TzZone *tz_zone(const char *name, size_t n)
 		if (z->known || nunknown < TZ_UNKNOWN_MAX) {
 			nunknown += !z->known;
 			z->next = head;
-			atomic_store_explicit(&zones, z, memory_order_release);
+			atomic_store_explicit(bucket, z, memory_order_release);
 		} else {
 			tz_free(z);
 			z = NULL;
