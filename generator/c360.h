@@ -378,7 +378,7 @@ bool tz_name_ok(const char *name, size_t n);
 const TzZone *tz_zone(const char *name, size_t n);
 const char *tz_name(const TzZone *z);
 FileHash tz_hash(const TzZone *z);	/* of its file's bytes */
-FileHash tz_data_hash(void);	/* of $TZDIR/tzdata.zi: changes with tzdata; zeros without it */
+FileHash tz_data_hash(void);	/* of $TZDIR/tzdata.zi: changes with tzdata; without it, of TZDIR's files */
 /* The UTC offset (seconds east) in force at UTC instant utc. */
 int32_t tz_offset(const TzZone *z, int64_t utc);
 /* The UTC instant of local wall time local (seconds since 1970 as if the zone were UTC). A time

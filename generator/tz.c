@@ -2,6 +2,7 @@
  * /usr/share/zoneinfo, and their POSIX TZ footer rule, for UTC offsets and local times. */
 #include "c360.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -415,9 +416,21 @@ static bool tz_read(const char *name, TzZone *z)
 	return ok;
 }
 
-static _Atomic(TzZone *) zones;	/* loaded ones, and unknown names, newest first: never freed */
+/* Loaded ones, and unknown names, newest first in the list of their name's hash: never freed. A
+ * row's lookup is a bucket's few (a value names any of the machine's thousand-odd zones: one list
+ * of them all was walked at each row). */
+#define TZ_BUCKETS 1024
+static _Atomic(TzZone *) zones[TZ_BUCKETS];
 static pthread_mutex_t zones_lock = PTHREAD_MUTEX_INITIALIZER;
 static size_t nunknown;
+
+static size_t tz_bucket(const char *name, size_t n)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h & (TZ_BUCKETS - 1);
+}
 
 static TzZone *tz_find(TzZone *z, const char *name, size_t n)
 {
@@ -431,11 +444,12 @@ const TzZone *tz_zone(const char *name, size_t n)
 {
 	if (!tz_name_ok(name, n))
 		return NULL;
-	TzZone *z = tz_find(atomic_load_explicit(&zones, memory_order_acquire), name, n);
+	_Atomic(TzZone *) *bucket = &zones[tz_bucket(name, n)];
+	TzZone *z = tz_find(atomic_load_explicit(bucket, memory_order_acquire), name, n);
 	if (z)
 		return z->known ? z : NULL;
 	pthread_mutex_lock(&zones_lock);
-	TzZone *head = atomic_load_explicit(&zones, memory_order_acquire);
+	TzZone *head = atomic_load_explicit(bucket, memory_order_acquire);
 	if (!(z = tz_find(head, name, n))) {
 		z = tz_new();
 		char copy[TZ_NAME_MAX + 1];
@@ -446,7 +460,7 @@ const TzZone *tz_zone(const char *name, size_t n)
 		if (z->known || nunknown < TZ_UNKNOWN_MAX) {
 			nunknown += !z->known;
 			z->next = head;
-			atomic_store_explicit(&zones, z, memory_order_release);
+			atomic_store_explicit(bucket, z, memory_order_release);
 		} else {
 			tz_free(z);
 			z = NULL;
@@ -467,19 +481,67 @@ FileHash tz_hash(const TzZone *z)
 }
 
 /* The hash of $TZDIR/tzdata.zi (the whole database as text, which tzdata ships beside the
- * zone files), once a process: what changes when tzdata does. Zeros if there is none. */
+ * zone files), once a process: what changes when tzdata does. A TZDIR without it (a folder of
+ * zone files alone) is hashed whole instead: every file's name and bytes, every symbolic link's
+ * name and target, folder by folder in strcmp order (tz_tree_hash). */
 static FileHash data_hash;
 static pthread_once_t data_hashed = PTHREAD_ONCE_INIT;
+
+static int tz_name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static void tz_tree_hash(FileHasher *h, const char *dir, int depth)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, tz_name_cmp);
+	file_hasher_add(h, "[", 1);
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char path[4096], buf[8192];
+		struct stat st;
+		if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+		    (size_t)snprintf(path, sizeof path, "%s/%s", dir, name) < sizeof path && lstat(path, &st) == 0) {
+			file_hasher_add(h, name, strlen(name) + 1);
+			if (S_ISLNK(st.st_mode)) {	/* its target: a file inside is hashed as itself */
+				ssize_t k = readlink(path, buf, sizeof buf);
+				file_hasher_add(h, "@", 1);
+				file_hasher_add(h, buf, k > 0 ? (size_t)k : 0);
+			} else if (S_ISDIR(st.st_mode) && depth < 8) {
+				tz_tree_hash(h, path, depth + 1);
+			} else if (S_ISREG(st.st_mode)) {
+				int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+				file_hasher_add(h, &st.st_size, sizeof st.st_size);
+				for (ssize_t k; fd >= 0 && (k = read(fd, buf, sizeof buf)) != 0;)
+					if (k > 0)
+						file_hasher_add(h, buf, (size_t)k);
+					else if (errno != EINTR)
+						break;
+				if (fd >= 0)
+					close(fd);
+			}
+		}
+		free(names[i]);
+	}
+	file_hasher_add(h, "]", 1);
+	if (n >= 0)
+		free(names);
+}
 
 static void data_hash_make(void)
 {
 	const char *dir = getenv("TZDIR");
 	char path[4096];
-	snprintf(path, sizeof path, "%s/tzdata.zi", dir && *dir ? dir : "/usr/share/zoneinfo");
+	dir = dir && *dir ? dir : "/usr/share/zoneinfo";
+	snprintf(path, sizeof path, "%s/tzdata.zi", dir);
 	FILE *f = fopen(path, "rb");
-	if (!f)
-		return;
 	FileHasher *h = file_hasher_new();
+	if (!f) {	/* its zone files, which may change with no tzdata.zi to say so */
+		tz_tree_hash(h, dir, 0);
+		data_hash = file_hasher_end(h);
+		return;
+	}
 	char buf[8192];
 	for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;)
 		file_hasher_add(h, buf, n);

@@ -67,6 +67,23 @@ if [ -f "${TZDIR:-/usr/share/zoneinfo}/America/Los_Angeles" ]; then
 	run 1 build --data "$T/tz" --config "$T/tz-bad.conf" --out "$T/tz-bad"
 	err_says "tz-bad.conf:2:13: error: time_zone: this value is not valid"
 	[ ! -e "$T/tz-bad" ] && pass || fail "a bad zone still built"
+	# a zone a value names (%z) from a TZDIR without tzdata.zi (a folder of zone files alone):
+	# a zone file changed there is another cache key too, so a rebuild is a fresh build (the
+	# cached rows, and the site the previous build kept whole, were taken: LA's date again)
+	mkdir -p "$T/zi3/America" && cp "${TZDIR:-/usr/share/zoneinfo}/America/Los_Angeles" "$T/zi3/America/"
+	printf 'order_id,customer_id,order_date,amount,status\no1,1,2024-07-04 23:30 America/Los_Angeles,10,complete\n' \
+		>"$T/tz/orders.csv"
+	printf '[read]\norders.date_format = %%Y-%%m-%%d %%H:%%M %%z\n' >"$T/tz-z.conf"
+	TZDIR="$T/zi3" run 0 build --data "$T/tz" --config "$T/tz-z.conf" --out "$T/tz-z"
+	grep -q "^o1,$k,20240705," "$T/tz-z/gold/fact_orders.csv" && pass || fail "%z from TZDIR: $(grep '^o1,' "$T/tz-z/gold/fact_orders.csv")"
+	cp "${TZDIR:-/usr/share/zoneinfo}/Asia/Tokyo" "$T/zi3/America/Los_Angeles"
+	TZDIR="$T/zi3" run 0 build --data "$T/tz" --config "$T/tz-z.conf" --out "$T/tz-z"
+	grep -q "^o1,$k,20240704," "$T/tz-z/gold/fact_orders.csv" && pass ||
+		fail "a zone file changed in a TZDIR without tzdata.zi, the previous build kept: $(grep '^o1,' "$T/tz-z/gold/fact_orders.csv")"
+	echo 'o2,1,2024-07-05 10:00 America/Los_Angeles,5,complete' >>"$T/tz/orders.csv"	# the rows before it from the cache
+	TZDIR="$T/zi3" run 0 build --data "$T/tz" --config "$T/tz-z.conf" --out "$T/tz-z"
+	grep -q "^o1,$k,20240704," "$T/tz-z/gold/fact_orders.csv" && pass ||
+		fail "a zone file changed in a TZDIR without tzdata.zi, the cached rows taken: $(grep '^o1,' "$T/tz-z/gold/fact_orders.csv")"
 else
 	echo "exports: time_zone skipped: no tzdata (scripts/install-deps installs it)"
 fi
