@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -541,13 +542,17 @@ static size_t result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t numb
 			r.text_col = (uint32_t)i + 1;
 		r.text |= t;
 		x->fields[i] = t ? str_make(x->clean[i].p, x->clean[i].len) : str_make(v ? v : "", n);
-		if (real) {	/* an amount SQL made: the fewest digits that are its number (SQLite's text keeps */
-			Buf *b = &x->clean[i];	/* 15: 12345678901234.6; 17 each wrote 157.6 157.59999999999999, */
-			double d = sqlite3_column_double(st, x->col[i]);	/* 1.005 1.0049999999999999: 1.00) */
-			for (int digits = 15; digits <= 17; digits++) {	/* with the decimal separator the */
-				b->len = 0;				/* source's amounts are read by */
+		/* An amount SQL made: 15 digits below 10^13, which hold its cents (a sum's error past them
+		 * is no cents: 0.1 + 0.2 is 0.3, not 0.30000000000000004); above, the fewest that are its
+		 * number (SQLite's own text keeps 15: 12345678901234.6); never all 17 below (1.005 was
+		 * 1.0049999999999999: 1.00). With the decimal separator the source's amounts are read by. */
+		if (real) {
+			Buf *b = &x->clean[i];
+			double d = sqlite3_column_double(st, x->col[i]);
+			for (int digits = 15; digits <= 17; digits++) {
+				b->len = 0;
 				buf_printf(b, "%.*g", digits, d);
-				if (strtod(buf_cstr(b), NULL) == d)
+				if (fabs(d) < 1e13 || strtod(buf_cstr(b), NULL) == d)
 					break;
 			}
 			char *dot = memchr(b->p, '.', b->len);

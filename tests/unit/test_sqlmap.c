@@ -525,6 +525,20 @@ static void test_sql_amount(void **state)
 	const Order *g = (const Order *)row_by_id(&s, SRC_ORDERS, "G");
 	CHECK(g && g->cents == 101, "2.01 / 2: %" PRId64, g ? g->cents : 0);
 	done(&s, &cfg, &err);
+	/* ... and by 15 digits below 10^13: a sum's error past them is no cents, nor shown in a
+	 * quarantined row (0.1 + 0.2 is 0.30000000000000004 in a double) */
+	put("pay.csv", "id,Amount,Buyer\nH,0.1,\nI,1.1,1\n");
+	CHECK(build(&s, &cfg, "[tables]\npay = pay.csv\n[sql]\norders = SELECT id AS order_id, Buyer AS customer_id, "
+			      "'2024-01-01' AS order_date, amount(Amount) + 0.2 AS amount, 'complete' AS status FROM pay\n", &err),
+	      "builds: %s", buf_cstr(&err));
+	const Source *hq = &s.src[SRC_ORDERS];
+	CHECK(hq->nquarantine == 1 && hq->quarantine[0].rawlen == strlen("H,,2024-01-01,0.3,complete") &&
+	      memcmp(hq->quarantine[0].raw, "H,,2024-01-01,0.3,complete", hq->quarantine[0].rawlen) == 0,
+	      "the row as the SELECT made it: %.*s", hq->nquarantine ? (int)hq->quarantine[0].rawlen : 0,
+	      hq->nquarantine ? hq->quarantine[0].raw : "");
+	const Order *io = (const Order *)row_by_id(&s, SRC_ORDERS, "I");
+	CHECK(io && io->cents == 130, "1.1 + 0.2 (1.3000000000000003): %" PRId64, io ? io->cents : 0);
+	done(&s, &cfg, &err);
 	CHECK(!build(&s, &cfg, "[tables]\npay = pay.csv\n[sql]\norders = SELECT id AS order_id, '1' AS customer_id, "
 			       "amount(Amount, ';') AS amount FROM pay\n", &err) &&
 	      strstr(buf_cstr(&err), "amount(x, decimal): the decimal separator is '.' or ','"), "%s", buf_cstr(&err));
