@@ -322,14 +322,14 @@ PY
 	file_has "$T/or-site/gold/quarantine.csv" '^orders,20,excluded: a fee the shop pays,'
 	file_has "$T/or-site/gold/data_quality.csv" '^orders,quarantined_rows,excluded,4,$'
 	grep -q '^C570556,' "$T/or-site/gold/fact_orders.csv" && fail "Online Retail: a fee's invoice is an order" || pass
-	file_has "$T/or-site/quality.html" '^<li>2 of them excluded: bad-debt adjustment</li>$'
+	file_has "$T/or-site/quality.html" '^<li class="of">2 of them excluded: bad-debt adjustment</li>$'
 	err_says "online_retail_II.csv:35: note: [sql] orders: the SELECT's _quarantine is \"bad-debt adjustment\"; row quarantined"
 	# a hostile _quarantine on the page: markup escaped, control bytes as \xNN, cut at 200 bytes
 	mkdir -p "$T/hq" && printf 'id,name\n1,Ann\n2,Bob\n3,Cy\n' >"$T/hq/crm.csv"
 	printf 'data = .\n[tables]\ncrm = crm.csv\n[sql]\ncustomers = SELECT id AS customer_id, name, _file, _line,\n    CASE id WHEN %s THEN %s WHEN %s THEN %s END AS _quarantine FROM crm\norders = SELECT %s AS order_id, %s AS customer_id, %s AS order_date, 5 AS amount\n' \
 		"'1'" "'<script>alert(1)</script>' || char(7)" "'2'" "hex(zeroblob(5000))" "'o1'" "'3'" "'2024-01-01'" >"$T/hq/c360.conf"
 	run 0 build --config "$T/hq/c360.conf" --out "$T/hq-site"
-	file_says "$T/hq-site/quality.html" '<li>1 of them excluded: &lt;script&gt;alert(1)&lt;/script&gt;\x07</li>'
+	file_says "$T/hq-site/quality.html" '<li class="of">1 of them excluded: &lt;script&gt;alert(1)&lt;/script&gt;\x07</li>'
 	grep -q '<script>alert' "$T/hq-site/quality.html" && fail "a _quarantine's markup reached the page" || pass
 	[ "$(grep -c "excluded: 0\{200\}…" "$T/hq-site/quality.html")" = 2 ] && ! grep -q '0\{201\}' "$T/hq-site/quality.html" && pass ||
 		fail "a long _quarantine not cut at 200 bytes on the page"
