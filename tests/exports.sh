@@ -13,6 +13,13 @@ want_kpi() {	# want_kpi SITE NAME VALUE
 	got=$(kpi "$1" "$2")
 	if [ "$got" = "$3" ]; then pass; else fail "$1: $2 is $got, want $3"; fi
 }
+# want_fact SITE TABLE LABEL ROW: the fact table (fact_orders) has ROW, a line whose second field is
+# written as the customer's id, made its key
+want_fact() {
+	id=${4#*,} && id=${id%%,*}
+	line=$(echo "$4" | sed "s/,$id,/,$(ckey "$1" "$id"),/")
+	grep -qxF "$line" "$1/gold/$2.csv" && pass || fail "$3: want $4, got $(grep "^${4%%,*}," "$1/gold/$2.csv")"
+}
 
 # ---- a semicolon file with decimal commas reads by itself (the delimiter is found and said)
 mkdir -p "$T/semi"
@@ -392,10 +399,7 @@ PY
 		"1AB23456CD7890121,c-106,20240211,2024-02-11,PayPal,Success,19.99,2," \
 		"17EC6400AV1012016,c-101,20240323,2024-03-23,PayPal,Success,64.00,24," \
 		"15WP1200SR0000014,sam.rivera@example.org,20240320,2024-03-20,PayPal,Success,12.00,22,orphan_customer"; do
-		id=${want#*,} && id=${id%%,*}
-		line=$(echo "$want" | sed "s/,$id,/,$(ckey "$T/ex-paypal" "$id"),/")
-		grep -qxF "$line" "$pp/fact_payments.csv" && pass ||
-			fail "PayPal: want $want, got $(grep "^${want%%,*}," "$pp/fact_payments.csv")"
+		want_fact "$T/ex-paypal" fact_payments PayPal "$want"
 	done
 	grep -q '^[0-9]*,sam.rivera@example.org,,,Unknown,,,false,' "$pp/dim_customer.csv" && pass ||
 		fail "PayPal: the guest is no inferred customer: $(grep sam "$pp/dim_customer.csv")"
@@ -496,10 +500,7 @@ if command -v python3 >/dev/null; then
 		"000000123,8,20240222,2024-02-22,899.00,Failed,false,83," \
 		"200000006,13,20240304,2024-03-04,226.80,Pending,true,98," \
 		"000000134,17,20240401,2024-04-01,64.00,Pending,true,125,"; do
-		id=${want#*,} && id=${id%%,*}
-		line=$(echo "$want" | sed "s/,$id,/,$(ckey "$T/mg" "$id"),/")
-		grep -qxF "$line" "$mg/fact_orders.csv" && pass ||
-			fail "Magento: want $want, got $(grep "^${want%%,*}," "$mg/fact_orders.csv")"
+		want_fact "$T/mg" fact_orders Magento "$want"
 	done
 	# the order without an e-mail: quarantined as an order and as a payment, by the line its record
 	# (three lines: Purchase Point) starts on, the 19th record's: 2 + 18 * 3
@@ -570,10 +571,7 @@ if command -v python3 >/dev/null && python3 -c 'import zoneinfo' 2>/dev/null &&
 		"HR8S9T0U0V1W2X3Y4Z5A6B7C8D,N8D2H6J0Q4W8R2T6M0K4B8X3FS,20240226,2024-02-26,20.00,Completed,true,24," \
 		"LU1V2W3X0Y4Z5A6B7C8D9E0F1G,Q7B1X5D9H3J7N1R5T9W3M6K0SB,20240301,2024-03-01,0.00,Completed,true,20," \
 		"PX4Y5Z6A0B7C8D9E0F1G2H3J4K,Y6J0N4R8T2W6M0K4B8X2D5H9QE,20240306,2024-03-06,14.00,Completed,true,17,orphan_customer"; do
-		id=${want#*,} && id=${id%%,*}
-		line=$(echo "$want" | sed "s/,$id,/,$(ckey "$T/sq" "$id"),/")
-		grep -qxF "$line" "$sq/fact_orders.csv" && pass ||
-			fail "Square: want $want, got $(grep "^${want%%,*}," "$sq/fact_orders.csv")"
+		want_fact "$T/sq" fact_orders Square "$want"
 	done
 	# payments: one per tender (Lucia's split: $50.00 by card, $25.68 cash, tip and tax in), the gift
 	# card sold paid by card, spent as a Voucher, Cash App a Wallet, a check; a sale refunded whole Refunded
@@ -585,10 +583,7 @@ if command -v python3 >/dev/null && python3 -c 'import zoneinfo' 2>/dev/null &&
 		"FP6Q7R8S0T9U0V1W2X3Y4Z5A6B-other,K5R9T3M7Q1W5B9X3D7H0J4N8CB,20240220,2024-02-20,Check,Success,210.00,27," \
 		"6F7G8H9J0K0L1M2N3P4Q5R6S7T-card,F1K5M9Q3W7R1T5B9X3D6H0J4NU,20240208,2024-02-08,Card,Refunded,1360.94,36," \
 		"GQ7R8S9T0U0V1W2X3Y4Z5A6B7C-card,R4N6T8W0Q2K4M6B8X1D3H5J7CV,20240222,2024-02-22,Card,Success,39.11,26,"; do
-		id=${want#*,} && id=${id%%,*}
-		line=$(echo "$want" | sed "s/,$id,/,$(ckey "$T/sq" "$id"),/")
-		grep -qxF "$line" "$sq/fact_payments.csv" && pass ||
-			fail "Square: want $want, got $(grep "^${want%%,*}," "$sq/fact_payments.csv")"
+		want_fact "$T/sq" fact_payments Square "$want"
 	done
 	grep -q '^LU1V2W3X0Y4Z5A6B7C8D9E0F1G-' "$sq/fact_payments.csv" && fail "Square: a comp without tender made a payment" || pass
 	# the walk-ins, refunds and the gift card sold, each quarantined with its line and reason (a walk-in's
