@@ -1230,7 +1230,7 @@ bool input_json_line(Str line);	/* the first line of a JSON text, not a CSV head
 /* A header row r that is no UTF-8, of a file whose encoding is not set: a warning in d that
  * names the setting (its garbled names are the columns then missed); one of a spreadsheet
  * renamed .csv, whatever the encoding: a warning that says to save it as CSV. */
-void input_header_check(const Record *r, const ReadOptions *o, Diags *d);
+const char *input_header_check(const Record *r, const ReadOptions *o, Diags *d);	/* what a file that is not CSV is, else NULL (said by the caller) */
 void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
 /* Opens (maps) files name[0..n) of the data location now, for the inputs hash, and hashes them
  * (input_hash) on up to threads threads, a piece at a time: hash[i] the bytes' hash, len[i] their number
@@ -1610,8 +1610,9 @@ extern const GoldTableDef gold_tables[GT_COUNT];
 int gold_columns(int table, const char **cols);	/* fills cols[GOLD_MAX_COLS]; returns how many */
 
 /* The data-quality measures of a source (data_quality.csv), counted once. */
-typedef enum { STATUS_LOADED, STATUS_MISSING, STATUS_EMPTY, STATUS_LEFT_OUT, STATUS_COUNT } SourceStatus;
-extern const char *const source_status_name[STATUS_COUNT];	/* "loaded", ..., "left out" */
+/* STATUS_NOT_CSV: an optional source whose file is a spreadsheet or JSON, left out */
+typedef enum { STATUS_LOADED, STATUS_MISSING, STATUS_EMPTY, STATUS_LEFT_OUT, STATUS_NOT_CSV, STATUS_COUNT } SourceStatus;
+extern const char *const source_status_name[STATUS_COUNT];	/* "loaded", ..., "left out", "not CSV" */
 
 typedef struct {
 	const char *file;	/* the file read, in the data folder */

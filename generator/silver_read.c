@@ -109,13 +109,31 @@ static bool header_cut(Source *src, const Record *r)
 	return true;
 }
 
+/* A file that is no CSV at all (a spreadsheet or JSON renamed .csv): no column of it can be read,
+ * and its "header" is bytes of a zip, so it is said once, without the columns it lacks. A build
+ * needs a required source's: an error; an optional one is left out. False if the file is CSV. */
+static bool not_csv_header(Source *src, const Record *r)
+{
+	const char *what = input_header_check(r, &src->opt, &src->diags);
+	if (!what)
+		return false;
+	for (int c = 0; c < MAX_COLS; c++)
+		src->field_of[c] = -1;
+	Buf b = {0};
+	buf_printf(&b, "%s%s", what, src->def->required ? "" : "; this optional source is left out and its sections say so");
+	diag(&src->diags, src->def->required ? D_NO_HEADER : D_NOT_CSV, r->line, 1, buf_cstr(&b), NULL, 0);
+	buf_free(&b);
+	src->broken |= src->def->required;
+	src->left_out = src->def->required ? NULL : src->def->cols[0];
+	return true;
+}
+
 static void read_header(Source *src, const Record *r)
 {
 	src->have_header = true;
 	src->nheader = r->nfields;
-	if (header_cut(src, r))
+	if (header_cut(src, r) || not_csv_header(src, r))
 		return;
-	input_header_check(r, &src->opt, &src->diags);
 	Buf list = {0};
 	char **names = xcalloc(r->nfields + 1, sizeof *names);
 	bool *used = xcalloc(r->nfields + 1, sizeof *used);
@@ -1095,14 +1113,13 @@ static const char *not_csv(Str raw)
 	return NULL;
 }
 
-void input_header_check(const Record *r, const ReadOptions *o, Diags *d)
+const char *input_header_check(const Record *r, const ReadOptions *o, Diags *d)
 {
 	const char *what = r->line == 1 ? not_csv(r->raw) : NULL;
-	if (what)	/* no encoding makes it a table: how to make the CSV */
-		diag(d, D_NOT_CSV, r->line, 1, what, NULL, 0);
-	else if ((r->text & TEXT_INVALID_UTF8) && o->encoding < 0)	/* what garbles names; unless UTF-8 was asked */
+	if (!what && (r->text & TEXT_INVALID_UTF8) && o->encoding < 0)	/* what garbles names; unless UTF-8 was asked */
 		diag(d, D_HEADER_ENCODING, r->line, r->text_col,
 		     "a Windows-1252 or Latin-1 file? name its encoding: [read] encoding = windows-1252", NULL, 0);
+	return what;
 }
 
 /* The delimiter of Excel's "sep=;" first line (after a byte-order mark), 0 if there is none. */

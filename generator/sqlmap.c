@@ -195,7 +195,9 @@ static void load_record(void *ctx, const Record *r)
 	Loader *l = ctx;
 	if (!l->header) {
 		l->header = true;
-		input_header_check(r, l->o, &l->t->diags);
+		const char *what = input_header_check(r, l->o, &l->t->diags);
+		if (what)	/* no encoding makes it a table: how to make the CSV */
+			diag(&l->t->diags, D_NOT_CSV, r->line, 1, what, NULL, 0);
 		create_table(l, r);
 		return;
 	}

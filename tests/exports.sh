@@ -118,6 +118,13 @@ file_says "$T/s/gold/data_quality.csv" "payments,status,,left out,payments.csv"
 want_kpi "$T/s" total_revenue 1514.50
 run 0 render --gold "$T/s/gold" --out "$T/r"	# the status reads back
 diff -r -x .c360-inputs -x .c360-cache -x .c360-prev "$T/s" "$T/r" >/dev/null && pass || fail "the render of a build with a source left out differs"
+printf 'PK\003\004\024\000\006\000[Content_Types].xml\n' >"$T/semi/payments.csv"	# a workbook renamed .csv: its own status
+run 0 build --data "$T/semi" --out "$T/s"
+file_says "$T/s/index.html" "No payment data: payments.csv was left out: it is not CSV (a spreadsheet or JSON)."
+file_says "$T/s/gold/data_quality.csv" "payments,status,,not CSV,payments.csv"
+want_kpi "$T/s" total_revenue 1514.50
+run 0 render --gold "$T/s/gold" --out "$T/r"
+diff -r -x .c360-inputs -x .c360-cache -x .c360-prev "$T/s" "$T/r" >/dev/null && pass || fail "the render of a build with a workbook left out differs"
 printf 'order_id;amount\n' >"$T/semi/orders.csv"	# a required source is not left out
 run 1 build --data "$T/semi" --out "$T/s"
 err_says 'orders.csv:1: error: required column "customer_id" missing'

@@ -511,16 +511,27 @@ has "$T/err" '\[columns\] payments.payment_id = payment: the header has no colum
 # ... an Excel workbook renamed .csv (a zip): said so, and how to make the CSV, not an encoding
 printf 'PK\003\004\024\000\006\000\010\000\000\000!\000\342\377[Content_Types].xml\n' >"$T/renamed/payments.csv"
 run 0 check --data "$T/renamed"
-has "$T/err" "renamed/payments.csv:1:1: warning: the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8"
+has "$T/err" "renamed/payments.csv:1:1: warning: the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8 (Excel: File, Save As); this optional source is left out and its sections say so$"
 hasnt "$T/err" "renamed/payments.csv:.*name its encoding\|renamed/payments.csv:1:1: warning: the header row has bytes"
+# (said once: not as columns missing or unknown, whose "names" would be the zip's bytes)
+[ "$(grep -c 'renamed/payments.csv' "$T/err")" = 1 ] && pass || fail "a workbook's lines: $(grep 'renamed/payments.csv' "$T/err")"
+grep -q '^payments  *not CSV ' "$T/out" && pass || fail "a workbook's status: $(grep '^payments ' "$T/out")"
+# ... and as a required source's file: the one error, the build stopped
+cp "$T/renamed/customers.csv" "$T/customers.keep"
+cp "$T/renamed/payments.csv" "$T/renamed/customers.csv"
+run 1 check --data "$T/renamed"
+has "$T/err" "renamed/customers.csv:1:1: error: the file is a spreadsheet (.xlsx, .xls or .ods), not CSV: save it as CSV UTF-8 (Excel: File, Save As)$"
+[ "$(grep -c 'renamed/customers.csv' "$T/err")" = 1 ] && pass || fail "a required workbook's lines: $(grep 'renamed/customers.csv' "$T/err")"
+mv "$T/customers.keep" "$T/renamed/customers.csv"
 # ... JSON saved as .csv (an array of objects; one object a line): said so, and how to make the CSV
 json='renamed/payments.csv:1:1: warning: the file is JSON, not CSV: export it as CSV'
 printf '[\n  {"payment_id": "P1", "customer_id": "C1"}\n]\n' >"$T/renamed/payments.csv"
 run 0 check --data "$T/renamed"
 has "$T/err" "$json"
-printf '{"payment_id": "P1", "customer_id": "C1"}\n' >"$T/renamed/payments.csv"	# (its quotes: no header)
-run 1 check --data "$T/renamed"
-has "$T/err" "$json"
+printf '{"payment_id": "P1", "customer_id": "C1"}\n' >"$T/renamed/payments.csv"	# (its quotes: no CSV header)
+run 0 check --data "$T/renamed"
+has "$T/err" "$json.*; this optional source is left out and its sections say so$"
+hasnt "$T/err" "renamed/payments.csv:1:.*malformed"
 printf '[payment_id],[customer_id]\nP1,C1\n' >"$T/renamed/payments.csv"	# a bracketed CSV header is none
 run 0 check --data "$T/renamed"
 hasnt "$T/err" "JSON"
