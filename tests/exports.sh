@@ -765,6 +765,14 @@ if command -v python3 >/dev/null && python3 -c 'import zoneinfo' 2>/dev/null &&
 		pass || fail "HubSpot: customers: $(cut -d, -f2-7 "$hs/dim_customer.csv" | head -12 | tr '\n' ' ')"
 	grep -q ',flagged_rows,\(invalid_date\|invalid_amount\|unknown_category\|orphan_customer\),[1-9]' "$hs/data_quality.csv" &&
 		fail "HubSpot: values not read: $(grep ',flagged_rows,.*,[1-9]' "$hs/data_quality.csv")" || pass
+	# the customers' SQL selects no dob: the quality page says so as check does (it said "not in the
+	# file"), and the render of the gold says the same
+	[ "$(grep -A5 '^<td>dob</td>$' "$T/hs/quality.html" | sed 's/ class="right"//' | tr '\n' ' ')" = \
+		'<td>dob</td> <td>not in its SQL SELECT</td> <td>–</td> <td>–</td> <td>–</td> <td>–</td> ' ] &&
+		pass || fail "HubSpot: quality.html: dob's decision $(grep -A5 '^<td>dob</td>$' "$T/hs/quality.html" | tr '\n' ' ')"
+	run 0 render --config examples/hubspot/c360.conf --gold "$hs" --out "$T/hs-render"
+	cmp -s "$T/hs/quality.html" "$T/hs-render/quality.html" && pass ||
+		fail "HubSpot: the render's quality page: $(diff "$T/hs/quality.html" "$T/hs-render/quality.html" | head -4)"
 	# every fact's day is the UTC day zoneinfo gives its Berlin time
 	python3 - examples/hubspot "$hs" >"$T/hs-check" <<'PY'
 import csv, sys
