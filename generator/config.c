@@ -1153,6 +1153,19 @@ void config_show(Buf *b, const Config *c)
 			}
 			buf_putc(b, '\n');
 		}
+	/* a [tables] table's column under its names: a setting in force too, but a comment, as its
+	 * table is not repeated here (the lines read back without [tables] would name no table) */
+	for (size_t i = 0; i < c->ntable_columns; i++) {
+		const TableColumn *t = &c->table_columns[i];
+		if (i == 0)
+			buf_puts(b, "# and the columns of [tables] tables, to copy with their [tables] and [sql]:\n");
+		buf_printf(b, "# %s.%s = ", t->table, t->name);
+		for (int a = 0; a < MAX_ALIASES && t->alias[a]; a++) {
+			buf_puts(b, a ? ", " : "");
+			put_text(b, t->alias[a], false);
+		}
+		buf_putc(b, '\n');
+	}
 	for (int s = 0, said = 0; s < SRC_COUNT; s++)
 		for (int k = 0; k < source_defs[s].ncols; k++) {
 			if (!c->nulls[s][k][0])

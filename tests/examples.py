@@ -293,7 +293,59 @@ def square(d):
         print("quarantine %s,excluded: %s,%d" % (source, why, n))
 
 
+def hubspot(d):
+    """HubSpot's view exports (CRM > Contacts, Deals, Tickets > Export, associations included).
+    Checked by hand: Paul Wolf (71051) has Wolf & Klein's two deals, 7,400 and 1,188, the
+    lowest of the two contacts each lists (a repeat customer; Sophie Klein, 71101, has none);
+    Brandtner's 3,100 won at 00:20 on 1 March in Berlin (CET) is 29 February UTC; Felix Krüger
+    (70551) has one valid order, 640 (his first won deal has no Amount); Emil Fischer (70851),
+    Ida Becker (70901, her only deal lost) and Nina Vogel (71551, her only deal open) are churn
+    risks with a ticket each and no valid order; Clara Wagner (70801) is none: her 49.90 of 11
+    April is inside the 90 days before 28 June."""
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+    berlin = ZoneInfo("Europe/Berlin")	# the account's time zone: exported times are its local times
+
+    def day(text):	# "2024-03-01 00:20", Berlin's, dated by its UTC day
+        return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=berlin).astimezone(timezone.utc).date()
+
+    def contact(ids):	# "71101;71051": the lowest Record ID, whatever the order; none is no one
+        ids = [i.strip() for i in ids.split(";") if i.strip()]
+        return min(ids, key=int) if ids else None
+
+    won, lost = ("Closed Won", "Renewed"), ("Closed Lost", "Cancelled by customer")	# the pipelines' labels
+    orders, dated, out = [], [], {}
+    for r in rows(os.path.join(d, "deals.csv")):
+        who = contact(r["Associated Contact IDs"])
+        if r["Deal Stage"] not in won + lost:	# an open deal: no sale yet
+            out[("orders", "excluded: an open deal, not won or lost yet")] = out.get(("orders", "excluded: an open deal, not won or lost yet"), 0) + 1
+        elif who is None:	# a deal on a company only: no one's
+            out[("orders", "missing_customer_id")] = out.get(("orders", "missing_customer_id"), 0) + 1
+        else:
+            amount = D(r["Amount"]) if r["Amount"].strip() else None	# "4800", "2350.5"; none: no valid order
+            orders.append((who, amount, r["Deal Stage"] in won))
+            dated.append((who, day(r["Close Date"]), amount is not None and r["Deal Stage"] in won))
+    tickets, asked = [], set()
+    for t in rows(os.path.join(d, "tickets.csv")):
+        who = contact(t["Associated Contact IDs"])
+        if who is None:
+            out[("support_tickets", "missing_customer_id")] = out.get(("support_tickets", "missing_customer_id"), 0) + 1
+            continue
+        tickets.append((t["Ticket status"] not in ("Closed", "Live"),))	# Live ends an onboarding
+        asked.add(who)
+        dated.append((who, day(t["Create date"]), False))
+    kpis(orders, tickets=tickets)
+    as_of = max(x for _, x, _ in dated)
+    recent = {c for c, x, ok in dated if ok and as_of - timedelta(days=90) < x <= as_of}
+    print("as_of", as_of)
+    print("known_customers", len(rows(os.path.join(d, "contacts.csv"))))
+    print("churn_risk_customers", len(asked - recent))
+    for (source, why), n in sorted(out.items()):
+        print("quarantine %s,%s,%d" % (source, why, n))
+
+
 example = sys.argv[1].rstrip("/")
 {"shopify": shopify, "woocommerce": woocommerce, "stripe": stripe, "zendesk": zendesk, "ga-sessions": ga_sessions,
  "olist": olist, "salesforce": salesforce, "online-retail": online_retail,
- "paypal": paypal, "magento": magento, "square": square}[os.path.basename(example)](example)
+ "paypal": paypal, "magento": magento, "square": square,
+ "hubspot": hubspot}[os.path.basename(example)](example)

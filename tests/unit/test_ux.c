@@ -370,6 +370,19 @@ static void test_config_errors(void **state)
 		}
 		config_free(&c);
 	}
+	/* a [tables] table's column under its names ([columns] TABLE.NAME) is a setting in force too:
+	 * check --verbose left it out; a comment, as its [tables] is not repeated either */
+	Config c;
+	const char *got = load_config("[tables]\ntickets = t.csv\n[columns]\ntickets.ticket_id = Ticket ID, Record ID\n", &c, &err);
+	CHECK(*got == '\0', "a table's column: %s", got);
+	Buf show = {0};
+	config_show(&show, &c);
+	CHECK(strstr(buf_cstr(&show), "\n[columns]\n# each column is found by its own name, and by these:\n"
+				      "# and the columns of [tables] tables, to copy with their [tables] and [sql]:\n"
+				      "# tickets.ticket_id = ticket_id, record_id\n"),
+	      "the table's column in the settings in force: %s", show.p);
+	buf_free(&show);
+	config_free(&c);
 	buf_free(&err);
 }
 
