@@ -130,6 +130,8 @@ static void order_detail(Buf *b, const SourceQuality *q)
 			   (unsigned long long)q->evidence[EVIDENCE_DAY_FIRST],
 			   (unsigned long long)q->evidence[EVIDENCE_MONTH_FIRST]);
 	buf_printf(b, "; %llu ambiguous values", (unsigned long long)q->ambiguous);
+	if (!q->ambiguous && q->basis != BASIS_COLUMN)	/* every date year-first or with its month named */
+		buf_puts(b, ": no value was read by that order");
 }
 
 static void row(Buf *b, const char *source, const char *measure, const char *item, uint64_t value)

@@ -305,6 +305,13 @@ static void test_date_order_decisions(void **state)
 	CHECK(s.src[SRC_ORDERS].basis == BASIS_CONFIG && s.src[SRC_ORDERS].order == ORDER_MONTH_FIRST, "config");
 	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_ORDERS, "A")->when)), "2022-05-06") == 0, "A");
 	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_CUSTOMERS, "1")->when)), "1990-03-04") == 0, "dob");
+	SourceQuality qn[SRC_COUNT];
+	quality_measure(&s, qn);
+	Buf bn = {0};
+	quality_table(&bn, qn, NULL, 0);	/* the order read the ambiguous values: not said to have read none */
+	CHECK(strstr(buf_cstr(&bn), "date_order from the configuration; 1 ambiguous values\n") &&
+	      !strstr(buf_cstr(&bn), "no value was read"), "config order used: %s", buf_cstr(&bn));
+	buf_free(&bn);
 	silver_free(&s);
 
 	/* A tie (one of each, in the column and so in the dataset): the config decides, said as a tie. */
@@ -317,7 +324,8 @@ static void test_date_order_decisions(void **state)
 	Buf b = {0};
 	quality_table(&b, q, NULL, 0);
 	CHECK(q[SRC_ORDERS].basis == BASIS_CONFIG &&
-	      strstr(buf_cstr(&b), "1 day-first, 1 month-first, a tie, and the dataset's too; date_order from the configuration") &&
+	      strstr(buf_cstr(&b), "1 day-first, 1 month-first, a tie, and the dataset's too; date_order from the configuration; "
+				   "0 ambiguous values: no value was read by that order") &&
 	      strstr(buf_cstr(&b), "dob,month-first,no day/month evidence in the column and none or a tie in the dataset"),
 	      "a tie said: %s", buf_cstr(&b));
 	buf_free(&b);
