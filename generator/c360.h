@@ -583,6 +583,7 @@ typedef struct {
 	bool date_order_set;	/* by the configuration: a warning says where evidence overrode it */
 	int churn_window_days;
 	char *file[SRC_COUNT];	/* file names inside data_dir */
+	bool no_file[SRC_COUNT];	/* [files] SOURCE = none: an optional source the exports never have */
 	char *alias[SRC_COUNT][MAX_COLS][MAX_ALIASES];	/* normalised extra header names */
 	char *nulls[SRC_COUNT][MAX_COLS][MAX_ALIASES];	/* [null]: a column's values that mean none */
 	Verbosity verbosity;
@@ -649,6 +650,7 @@ char *config_normalise(Str s);	/* a header name as compared; the caller frees */
 int config_header_field(const char *const *alias, const char *own, char *const *names, uint32_t n);
 int source_by_name(Str name);	/* the source of that name, or -1 */
 size_t config_normalise_to(Str s, char *out);
+#define NO_FILE "(none)"	/* config_file_of's name for a source [files] says the exports have none of */
 #define SQL_FILE "(SQL)"	/* config_file_of's name for a source made by SQL, which reads no file of its own */	/* the same into out (s.n + 1 bytes); its length */
 /* Reads an INI-style file into c; on failure appends "file:line:col: error: ..." to err. */
 bool config_load(Config *c, const char *path, Buf *err);
@@ -1610,9 +1612,10 @@ extern const GoldTableDef gold_tables[GT_COUNT];
 int gold_columns(int table, const char **cols);	/* fills cols[GOLD_MAX_COLS]; returns how many */
 
 /* The data-quality measures of a source (data_quality.csv), counted once. */
-/* STATUS_NOT_CSV: an optional source whose file is a spreadsheet or JSON, left out */
-typedef enum { STATUS_LOADED, STATUS_MISSING, STATUS_EMPTY, STATUS_LEFT_OUT, STATUS_NOT_CSV, STATUS_COUNT } SourceStatus;
-extern const char *const source_status_name[STATUS_COUNT];	/* "loaded", ..., "left out", "not CSV" */
+/* STATUS_NOT_CSV: an optional source whose file is a spreadsheet or JSON, left out; STATUS_NONE:
+ * one the configuration says the exports never have ([files] SOURCE = none) */
+typedef enum { STATUS_LOADED, STATUS_MISSING, STATUS_EMPTY, STATUS_LEFT_OUT, STATUS_NOT_CSV, STATUS_NONE, STATUS_COUNT } SourceStatus;
+extern const char *const source_status_name[STATUS_COUNT];	/* "loaded", ..., "not CSV", "none" */
 
 typedef struct {
 	const char *file;	/* the file read, in the data folder */
@@ -2039,7 +2042,7 @@ void csv_quoted(Buf *b, const char *s, size_t n, bool apostrophe);	/* always quo
 #define UTF8_BOM "\xef\xbb\xbf"	/* starts a CSV file for Excel, which otherwise reads it in the local code page */
 bool gold_write(const Gold *g, const Config *cfg, const char *dir, Buf *err);
 int config_threads(const Config *c);	/* --jobs, else one per processor */
-const char *config_file_of(const Config *c, SourceId id);	/* a source's file name in the data folder */
+const char *config_file_of(const Config *c, SourceId id);	/* a source's file name in the data folder, SQL_FILE or NO_FILE */
 /* data_quality.csv's rows: the sources', then the SQL tables'. */
 void quality_table(Buf *out, const SourceQuality q[SRC_COUNT], const TableQuality *t, size_t nt);
 /* `c360 check`'s text; as_of MOMENT_NULL: the cleaning did not finish, only the files are shown. */

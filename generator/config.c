@@ -502,7 +502,14 @@ static bool set_file(SetArgs *a)
 	if (strchr(a->v, '/'))
 		return false;
 	free(a->c->file[src]);
-	a->c->file[src] = xstrdup(a->v);
+	a->c->file[src] = NULL;
+	/* none (unquoted: "none" is a file of that name): a CRM's exports have no web sessions, and
+	 * would be told at every build that the file is missing */
+	a->c->no_file[src] = a->raw.n == 4 && memcmp(a->raw.p, "none", 4) == 0;
+	if (a->c->no_file[src] && source_defs[src].required)
+		return buf_printf(a->why, "%s is required: a build needs its file", source_defs[src].name), false;
+	if (!a->c->no_file[src])
+		a->c->file[src] = xstrdup(a->v);
 	return true;
 }
 
@@ -609,7 +616,8 @@ static const Setting settings[] = {
 	 AT(chart_max), 'i'},
 	{"", "sql_timeout", "seconds a [sql] SELECT may run, 1 to 86400 (a longer one stops the build)", set_sql_timeout,
 	 AT(sql_timeout), 'i'},
-	{"files", "SOURCE", "a file name in the data folder (no /), e.g. orders = order_export.csv", set_file, 0, '-'},
+	{"files", "SOURCE", "a file name in the data folder (no /), e.g. orders = order_export.csv; none for an optional "
+	 "source the exports never have (a CRM's web_activities = none: no warning that its file is missing)", set_file, 0, '-'},
 	{"columns", "SOURCE.COLUMN", "more header names for it, separated by commas, e.g. customers.email = mail",
 	 set_alias, 0, '-'},
 	{"columns", "TABLE.NAME", "a [tables] table's column NAME in SQL: the first of these header names its file has, "
@@ -998,6 +1006,13 @@ bool config_load(Config *c, const char *path, Buf *err)
 		ok = false;
 	}
 	ok = config_read_names_check(c, path, err) && ok;	/* said too after other errors */
+	for (int s = 0; s < SRC_COUNT; s++)
+		if (c->no_file[s] && c->sql[s].text) {
+			buf_printf(err, "%s:%u: error: [files] %s = none, yet [sql] %s makes it: keep one\n", path,
+				   key_seen(&p, "files", str_make(source_defs[s].name, strlen(source_defs[s].name)), 0),
+				   source_defs[s].name, source_defs[s].name);
+			ok = false;
+		}
 	c->config_bytes = file_hasher_end(bytes);
 	buf_free(&p.key), buf_free(&p.value), buf_free(&p.seen);
 	free(p.map.off), free(p.map.line), free(p.map.col), free(p.seen_line);
@@ -1139,6 +1154,8 @@ void config_show(Buf *b, const Config *c)
 	for (int s = 0; s < SRC_COUNT; s++)
 		if (c->sql[s].text)
 			buf_printf(b, "# %s: made by its [sql] query\n", source_defs[s].name);
+		else if (c->no_file[s])
+			buf_printf(b, "%s = none\n", source_defs[s].name);
 		else
 			buf_printf(b, "%s = %s\n", source_defs[s].name, config_file_of(c, (SourceId)s));
 	buf_puts(b, "\n[columns]\n# each column is found by its own name, and by these:\n");
@@ -1181,7 +1198,7 @@ void config_show(Buf *b, const Config *c)
 
 const char *config_file_of(const Config *c, SourceId id)
 {
-	return c->sql[id].text ? SQL_FILE : c->file[id] ? c->file[id] : source_defs[id].file;
+	return c->sql[id].text ? SQL_FILE : c->no_file[id] ? NO_FILE : c->file[id] ? c->file[id] : source_defs[id].file;
 }
 
 /* --jobs, or a thread per processor; at most 16, and no more than the limit of open files

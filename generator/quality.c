@@ -2,7 +2,7 @@
  * flags, date-order decisions; data_quality.csv and the `c360 check` summary from them. */
 #include "c360.h"
 
-const char *const source_status_name[STATUS_COUNT] = {"loaded", "missing", "empty", "left out", "not CSV"};
+const char *const source_status_name[STATUS_COUNT] = {"loaded", "missing", "empty", "left out", "not CSV", "none"};
 const char *const basis_name[4] = {"column", "dataset", "config", "format"};
 const char *const order_name[2] = {"day-first", "month-first"};
 const char *const evidence_name[3] = {"ambiguous", "day_first", "month_first"};
@@ -48,7 +48,7 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 		const Source *src = &s->src[i];
 		SourceQuality *m = &q[i];
 		*m = (SourceQuality){.file = config_file_of(s->cfg, (SourceId)i),
-				     .status = !src->present ? STATUS_MISSING : !src->have_header ? STATUS_EMPTY
+				     .status = s->cfg->no_file[i] ? STATUS_NONE : !src->present ? STATUS_MISSING : !src->have_header ? STATUS_EMPTY
 					       : src->diags.tally[D_NOT_CSV].count ? STATUS_NOT_CSV
 					       : src->left_out ? STATUS_LEFT_OUT : STATUS_LOADED,
 				     .rows_read = src->rows_read, .blank_lines = src->blank_lines,
@@ -96,6 +96,8 @@ void source_why(Buf *b, const SourceQuality *q)
 		buf_printf(b, "%s was left out: a column it needs is missing", q->file);
 	else if (q->status == STATUS_NOT_CSV)
 		buf_printf(b, "%s was left out: it is not CSV (a spreadsheet or JSON)", q->file);
+	else if (q->status == STATUS_NONE)
+		buf_puts(b, "the exports have none ([files] says so)");
 }
 
 /* "column evidence: 6 day-first, 0 month-first; 2 ambiguous values" */
@@ -106,6 +108,8 @@ static void order_detail(Buf *b, const SourceQuality *q)
 			buf_puts(b, "not in its SQL SELECT: no dates to read, no order decided");
 		else if (q->status == STATUS_LOADED)
 			buf_printf(b, "not in %s: no dates to read, no order decided", q->file);
+		else if (q->status == STATUS_NONE)
+			buf_puts(b, "none in the exports: no dates to read, no order decided");
 		else
 			buf_printf(b, "%s %s: no dates to read, no order decided", q->file, source_status_name[q->status]);
 		return;

@@ -1699,6 +1699,8 @@ static void load_file_at(Silver *s, Source *src, const char *name, char *path)
 /* load_file_at, the file named if memory runs out while it is read, decoded or cached */
 static void load_file(Silver *s, Source *src)
 {
+	if (s->cfg->no_file[src->id])	/* not there, as the configuration says: nothing to say */
+		return;
 	const char *name = config_file_of(s->cfg, src->id);
 	char *path = path_join(s->cfg->data_dir, name);
 	memory_context(path);

@@ -125,6 +125,28 @@ file_says "$T/s/gold/data_quality.csv" "payments,status,,not CSV,payments.csv"
 want_kpi "$T/s" total_revenue 1514.50
 run 0 render --gold "$T/s/gold" --out "$T/r"
 diff -r -x .c360-inputs -x .c360-cache -x .c360-prev "$T/s" "$T/r" >/dev/null && pass || fail "the render of a build with a workbook left out differs"
+# ---- [files] SOURCE = none: a source the exports never have, no warning; its file, if any, not read
+printf '[files]\npayments = none\nsupport_tickets = none\nweb_activities = none\n' >"$T/none.conf"
+run 0 build --data "$T/semi" --config "$T/none.conf" --out "$T/s"	# (its payments.csv the workbook above)
+grep -q 'payments\|support_tickets\|web_activities' "$T/err" && fail "sources said none warned: $(grep 'payments\|support_tickets\|web_activities' "$T/err")" || pass
+file_says "$T/s/index.html" "No payment data: the exports have none ([files] says so)."
+file_says "$T/s/index.html" "No session data: the exports have none ([files] says so)."
+file_says "$T/s/gold/data_quality.csv" "payments,status,,none,(none)"
+file_says "$T/s/gold/data_quality.csv" 'web_activities,date_order,session_time,absent,"none in the exports: no dates'
+want_kpi "$T/s" total_revenue 1514.50
+run 0 render --gold "$T/s/gold" --out "$T/r"
+diff -r -x .c360-inputs -x .c360-cache -x .c360-prev "$T/s" "$T/r" >/dev/null && pass || fail "the render of a build with sources none differs"
+run 0 check --data "$T/semi" --config "$T/none.conf" --verbose
+grep -q '^payments = none$' "$T/out" && pass || fail "the settings in force lack payments = none: $(grep '^payments' "$T/out")"
+printf '[files]\npayments = "none"\n' >"$T/none.conf"	# quoted: a file of that name
+run 0 check --data "$T/semi" --config "$T/none.conf"
+err_says 'semi/none: warning: optional file missing'
+printf '[files]\norders = none\n' >"$T/none.conf"
+run 1 check --data "$T/semi" --config "$T/none.conf"
+err_says '(orders is required: a build needs its file)'
+printf '[tables]\nt = orders.csv\n[files]\npayments = none\n[sql]\npayments = SELECT order_id AS payment_id, customer_id FROM t\n' >"$T/none.conf"
+run 1 check --data "$T/semi" --config "$T/none.conf"
+err_says 'none.conf:4: error: [files] payments = none, yet [sql] payments makes it: keep one'
 printf 'order_id;amount\n' >"$T/semi/orders.csv"	# a required source is not left out
 run 1 build --data "$T/semi" --out "$T/s"
 err_says 'orders.csv:1: error: required column "customer_id" missing'
@@ -801,9 +823,9 @@ PY
 	[ "$(grep -c '^ok$' "$T/hs-check")" = 55 ] && grep -qx 'facts 55' "$T/hs-check" && pass ||
 		fail "HubSpot's days against zoneinfo: $(grep -v '^ok$' "$T/hs-check" | head -4)"
 	# check warns only of what a HubSpot user would fix: the deal and the ticket without a contact
-	# (and the two sources HubSpot has not); the open deals are notes
+	# (not of the two sources HubSpot has not: [files] says none); the open deals are notes
 	run 0 check --verbose --config examples/hubspot/c360.conf
-	grep 'warning\|error' "$T/err" | grep -v 'optional file missing' >"$T/hs-warn"
+	grep 'warning\|error' "$T/err" >"$T/hs-warn"	# (none of payments and sessions: [files] says so)
 	[ "$(cat "$T/hs-warn")" = "examples/hubspot/deals.csv:36: warning: [sql] orders: no customer_id; row quarantined
 examples/hubspot/tickets.csv:15: warning: [sql] support_tickets: no customer_id; row quarantined" ] && pass ||
 		fail "HubSpot: check warns: $(head -4 "$T/hs-warn")"
