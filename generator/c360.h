@@ -524,7 +524,7 @@ typedef struct {
 	const char *currency;	/* the currency of amounts that name none; NULL: the base */
 	const char *date_format;	/* its dates as strptime reads them (clean_date_format); NULL: SPEC's forms */
 	const char *time_zone;	/* the zone of its times written without an offset (tz_zone); NULL: UTC */
-	signed char title_case;	/* -1: names and locations as written (IBM, GmbH); 1: title-cased; 0: unset (1) */
+	signed char title_case;	/* -1: names and locations as written (IBM, GmbH); 1: title-cased; 2: those of one case; 0: unset (1) */
 	char **fill_down;	/* header names of columns whose empty fields take the value above */
 	size_t nfill_down;
 } ReadOptions;
@@ -817,7 +817,10 @@ int64_t clean_date_moment_zoned(const DateParse *p, DateOrder order, bool keep_t
  * a time of day followed the date, as DateParse's). False for any other text (clean_date's to read). */
 bool clean_date_usual(Str s, bool keep_time, int64_t *moment, int *evidence, bool *has_time);
 
-Str clean_title(Str s, Buf *scratch, bool cased);	/* trimmed, spaces collapsed, words title-cased if cased */
+/* [read] title_case: names and locations as written, title-cased, or title-cased only when their
+ * letters are of one case (JOHN SMITH, john smith; McDonald, van den Berg as written) */
+typedef enum { TITLE_KEEP, TITLE_ALL, TITLE_ONE_CASE } TitleCase;
+Str clean_title(Str s, Buf *scratch, TitleCase how);	/* trimmed, spaces collapsed, words title-cased as how says */
 bool clean_email(Str s, Buf *out);	/* lower-cased into out; false if invalid */
 
 enum { GENDER_MALE, GENDER_FEMALE, GENDER_OTHER, GENDER_UNKNOWN };

@@ -964,7 +964,21 @@ static void title_unicode(Buf *b)
 
 /* clean_title, reading '_' as a space when underscores is set; cased false: the words as
  * written. */
-static Str title_into(Str s, Buf *scratch, bool underscores, bool cased)
+/* Whether the text has a capital and a small letter (McDonald, van den Berg, iPhone). */
+static bool mixed_case(const char *p, size_t n)
+{
+	bool upper = false, lower = false;
+	for (size_t i = 0; i < n && !(upper && lower);) {
+		ucs4_t c = (unsigned char)p[i];
+		int w = c < 0x80 ? 1 : u8_mbtouc(&c, (const uint8_t *)p + i, n - i);
+		upper |= c < 0x80 ? (c >= 'A' && c <= 'Z') : uc_is_upper(c);
+		lower |= c < 0x80 ? (c >= 'a' && c <= 'z') : uc_is_lower(c);
+		i += (size_t)w;
+	}
+	return upper && lower;
+}
+
+static Str title_into(Str s, Buf *scratch, bool underscores, TitleCase how)
 {
 	s = clean_trim(s);	/* "-" and a no-break space is the null "-" */
 	scratch->len = 0;
@@ -985,7 +999,7 @@ static Str title_into(Str s, Buf *scratch, bool underscores, bool cased)
 		ascii &= (unsigned char)c < 0x80;
 		buf_putc(scratch, c);
 	}
-	if (!cased)
+	if (how == TITLE_KEEP || (how == TITLE_ONE_CASE && mixed_case(scratch->p, scratch->len)))
 		return str_make(scratch->p ? scratch->p : "", scratch->len);
 	if (ascii || latin1_cased(scratch->p, scratch->len)) {
 		title_latin1(scratch->p, scratch->len);
@@ -995,9 +1009,9 @@ static Str title_into(Str s, Buf *scratch, bool underscores, bool cased)
 	return str_make(scratch->p ? scratch->p : "", scratch->len);
 }
 
-Str clean_title(Str s, Buf *scratch, bool cased)
+Str clean_title(Str s, Buf *scratch, TitleCase how)
 {
-	return title_into(s, scratch, false, cased);
+	return title_into(s, scratch, false, how);
 }
 
 /* ---- e-mail */
@@ -1595,5 +1609,5 @@ uint32_t clean_category(Dict *d, CatKind kind, const CatWord *words, size_t nwor
 		page_lower(s, scratch);
 		return dict_intern(d, str_make(scratch->p, scratch->len));
 	}
-	return dict_intern(d, title_into(s, scratch, true, true));
+	return dict_intern(d, title_into(s, scratch, true, TITLE_ALL));
 }

@@ -644,8 +644,9 @@ static const Setting settings[] = {
 	 config_set_read, 0, '-'},
 	{"read", "[FILE.]time_zone", "an IANA time zone such as America/Los_Angeles, or UTC: the file's times "
 	 "written without an offset are its local times, made UTC by tzdata's rules and dated by their UTC day", config_set_read, 0, '-'},
-	{"read", "[FILE.]title_case", "true or false: names and locations title-cased (the default), or kept as written "
-	 "(IBM, Acme GmbH), blanks collapsed", config_set_read, 0, '-'},
+	{"read", "[FILE.]title_case", "true, false or one-case: names and locations title-cased (the default), kept as "
+	 "written (IBM, Acme GmbH), or title-cased only where all their letters are capitals or all small "
+	 "(JOHN SMITH, but McDonald, van den Berg as written); blanks collapsed", config_set_read, 0, '-'},
 	{"read", "[FILE.]fill_down", "header names of columns (a grouped report's) whose empty fields take the value "
 	 "above, separated by commas", config_set_read, 0, '-'},
 	{"tables", "TABLE", "a file in the data folder, read as SQL table TABLE (letters, digits, _)",

@@ -114,8 +114,8 @@ static bool read_option(Config *c, ReadOptions *o, Str opt, const char *v, Str r
 		return time_zone(c, o, v, why);
 	else if (str_eq(opt, "fill_down"))
 		return fill_down_names(c, o, raw, why);
-	else if (str_eq(opt, "title_case") && (strcmp(v, "true") == 0 || strcmp(v, "false") == 0))
-		o->title_case = v[0] == 't' ? 1 : -1;
+	else if (str_eq(opt, "title_case") && (strcmp(v, "true") == 0 || strcmp(v, "false") == 0 || strcmp(v, "one-case") == 0))
+		o->title_case = v[0] == 't' ? 1 : v[0] == 'f' ? -1 : 2;
 	else
 		return false;
 	return true;

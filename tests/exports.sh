@@ -785,12 +785,14 @@ if command -v python3 >/dev/null && python3 -c 'import zoneinfo' 2>/dev/null &&
 	file_has "$hs/quarantine.csv" '^orders,30,"excluded: an open deal, not won or lost yet","410029,71201,,6100,"$'
 	file_has "$hs/quarantine.csv" '^orders,36,missing_customer_id,"410035,,2024-05-14 12:00,4500,Completed"$'
 	file_has "$hs/quarantine.csv" '^support_tickets,15,missing_customer_id,'
-	# contacts: names as written (title_case = false), no e-mail kept empty, the Country/Region when no City
+	# contacts: names as written where of both cases (title_case = one-case), one typed in capitals
+	# cased; no e-mail kept empty, the Country/Region when no City
 	grep -q '^[0-9]*,70451,Pieter van den Berg,pieter@vandenberg-advies.example,Unknown,,Utrecht,true,' "$hs/dim_customer.csv" &&
 		grep -q '^[0-9]*,70501,Greta Müller-Lüdenscheidt,,Unknown,,München,true,' "$hs/dim_customer.csv" &&
 		grep -q '^[0-9]*,70751,Tobias Neumann,tobias.neumann@neumann-druck.example,' "$hs/dim_customer.csv" &&
 		grep -q '^[0-9]*,71301,Lea Krause,lea.krause@krause-yoga.example,Unknown,,Germany,true,' "$hs/dim_customer.csv" &&
 		grep -q '^[0-9]*,70901,Ida Becker,ida.becker@becker-ventures.example,Unknown,,Frankfurt am Main,true,' "$hs/dim_customer.csv" &&
+		grep -q '^[0-9]*,71501,Émile Garçon,emile.garcon@garcon-freres.example,Unknown,,Lille,true,' "$hs/dim_customer.csv" &&
 		pass || fail "HubSpot: customers: $(cut -d, -f2-7 "$hs/dim_customer.csv" | head -12 | tr '\n' ' ')"
 	grep -q ',flagged_rows,\(invalid_date\|invalid_amount\|unknown_category\|orphan_customer\),[1-9]' "$hs/data_quality.csv" &&
 		fail "HubSpot: values not read: $(grep ',flagged_rows,.*,[1-9]' "$hs/data_quality.csv")" || pass

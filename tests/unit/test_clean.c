@@ -371,7 +371,7 @@ static void test_title_case(void **state)
 	};
 	Buf b = {0};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		Str t = clean_title(S(cases[i].in), &b, true);
+		Str t = clean_title(S(cases[i].in), &b, TITLE_ALL);
 		CHECK(t.n == strlen(cases[i].out) && memcmp(t.p, cases[i].out, t.n) == 0,
 		      "clean_title(\"%s\") = \"%.*s\", want \"%s\"", cases[i].in, (int)t.n, t.p, cases[i].out);
 	}
@@ -381,9 +381,21 @@ static void test_title_case(void **state)
 		{"mcDonald's", "mcDonald's"},
 	};
 	for (size_t i = 0; i < N_ELEMS(kept); i++) {
-		Str t = clean_title(S(kept[i].in), &b, false);
+		Str t = clean_title(S(kept[i].in), &b, TITLE_KEEP);
 		CHECK(t.n == strlen(kept[i].out) && memcmp(t.p, kept[i].out, t.n) == 0, "as written: \"%s\" = \"%.*s\"",
 		      kept[i].in, (int)t.n, t.p);
+	}
+	/* one-case: title-cased where the letters are of one case, else as written */
+	static const struct { const char *in, *out; } one[] = {
+		{"JOHN  SMITH", "John Smith"}, {"van den berg", "Van Den Berg"}, {"van den Berg", "van den Berg"},
+		{"McDONALD", "McDONALD"}, {"ÉMILE GARÇON", "Émile Garçon"}, {"Émile garçon", "Émile garçon"},
+		{"ΣΊΣΥΦΟΣ", "Σίσυφος"}, {"ΣίΣΥΦΟΣ", "ΣίΣΥΦΟΣ"}, {"O'BRIEN", "O'Brien"}, {"42 rue du bac", "42 Rue Du Bac"},
+		{"iPhone\xc2\xa0shop", "iPhone shop"}, {"N/A", ""}, {"123", "123"},
+	};
+	for (size_t i = 0; i < N_ELEMS(one); i++) {
+		Str t = clean_title(S(one[i].in), &b, TITLE_ONE_CASE);
+		CHECK(t.n == strlen(one[i].out) && memcmp(t.p, one[i].out, t.n) == 0, "one-case: \"%s\" = \"%.*s\"",
+		      one[i].in, (int)t.n, t.p);
 	}
 	buf_free(&b);
 }
@@ -813,7 +825,7 @@ static void test_title_latin1(void **state)
 		buf_putc(&want, 'X'), buf_put(&want, lo, (size_t)nl), buf_puts(&want, alpha ? "y " : "y ");
 		buf_put(&want, alpha ? ti : u, (size_t)(alpha ? nt : n)), buf_puts(&want, alpha ? "b -" : "B -");
 		buf_put(&want, alpha ? ti : u, (size_t)(alpha ? nt : n));
-		Str t = clean_title(str_make(in.p, in.len), &b, true);
+		Str t = clean_title(str_make(in.p, in.len), &b, TITLE_ALL);
 		CHECK(t.n == want.len && memcmp(t.p, want.p, t.n) == 0, "U+%04X: \"%.*s\" -> \"%.*s\", want \"%.*s\"",
 		      (unsigned)cp, (int)in.len, in.p, (int)t.n, t.p, (int)want.len, want.p);
 	}
@@ -858,7 +870,7 @@ static void test_title_long(void **state)
 				cases[i].last, cases[i].wlast);
 		if (i == N_ELEMS(cases) - 1)	/* the last jamo ᄀ has no ᅡ after it: stays */
 			want.len -= strlen(" \xce\xa3\xcf\x82") + 3, buf_puts(&want, "\xe1\x84\x80 \xce\xa3\xcf\x82");
-		Str t = clean_title(str_make(in.p, in.len), &b, true);
+		Str t = clean_title(str_make(in.p, in.len), &b, TITLE_ALL);
 		size_t at = 0;
 		while (at < t.n && at < want.len && t.p[at] == want.p[at])
 			at++;
@@ -871,7 +883,7 @@ static void test_title_long(void **state)
 	for (size_t i = 0; i < 600; i++)
 		buf_puts(&in, "\xcc\xa7"), buf_puts(&want, "\xcc\xa7");
 	buf_puts(&in, "\xce\xa3"), buf_puts(&want, "\xcf\x83");
-	Str t = clean_title(str_make(in.p, in.len), &b, true);
+	Str t = clean_title(str_make(in.p, in.len), &b, TITLE_ALL);
 	CHECK(t.n == want.len && memcmp(t.p, want.p, t.n) == 0, "a sigma after a long run of marks after a euro sign: %.*s",
 	      (int)(t.n > 8 ? 8 : t.n), t.n > 8 ? t.p + t.n - 8 : t.p);
 	buf_free(&b), buf_free(&in), buf_free(&want);
@@ -879,7 +891,7 @@ static void test_title_long(void **state)
 
 /* The reference for title_unicode: the simple implementation it replaced (f9227b2^), each word
  * cased whole (its first letter title case, u8_ct_tolower of the rest in its context), then
- * u8_normalize of the whole. It takes the text as clean_title(s, false) gives it. */
+ * u8_normalize of the whole. It takes the text as clean_title(s, TITLE_KEEP) gives it. */
 static bool ref_word_sep(const char *p, size_t left)
 {
 	return *p == ' ' || *p == '-' || *p == '\'' || (left >= 3 && memcmp(p, "\xe2\x80\x99", 3) == 0);
@@ -978,10 +990,10 @@ static void test_title_reference(void **state)
 				p = " ";
 			buf_puts(&in, i == at ? alphabet[beyond] : p);
 		}
-		Str got = clean_title(str_make(in.p, in.len), &flat, false);
+		Str got = clean_title(str_make(in.p, in.len), &flat, TITLE_KEEP);
 		want.len = 0;
 		ref_title_unicode(got.p, got.n, &want);
-		got = clean_title(str_make(in.p, in.len), &flat, true);
+		got = clean_title(str_make(in.p, in.len), &flat, TITLE_ALL);
 		size_t d = 0;
 		while (d < got.n && d < want.len && got.p[d] == want.p[d])
 			d++;
