@@ -414,7 +414,7 @@ typedef enum {
 	D_NO_DATA_DIR, D_FILE_MISSING, D_OPTIONAL_MISSING, D_READ_ERROR, D_CHANGED, D_NO_HEADER, D_EMPTY_OPTIONAL,
 	D_HEADER_ENCODING, D_NOT_CSV, D_UNKNOWN_STATUS, D_NO_DATES, D_BORROWED_ORDER, D_UNKNOWN_DEVICES, D_UNKNOWN_STATUSES,
 	D_COLUMN_REQUIRED, D_COLUMN_ABSENT, D_COLUMN_UNKNOWN, D_COLUMN_DUPLICATE, D_COLUMN_SHADOWED, D_COLUMN_ALIAS,
-	D_AFTER_AS_OF, D_NO_AS_OF, D_READ_AS, D_LINES_SKIPPED, D_DECIMAL, D_SOURCE_LEFT_OUT, D_SQL_ERROR, D_SQL_AMOUNT, D_SQL_VIEW_UNREAD,
+	D_AFTER_AS_OF, D_NO_AS_OF, D_READ_AS, D_LINES_SKIPPED, D_DECIMAL, D_SOURCE_LEFT_OUT, D_SQL_ERROR, D_SQL_AMOUNT,
 	D_CONFIG_NOTE,
 	/* a gold folder read back (gold_read.c) */
 	D_GOLD_NO_PARTS, D_GOLD_INT, D_GOLD_KEY, D_GOLD_DECIMAL, D_GOLD_DATE, D_GOLD_BOOL, D_GOLD_NAME, D_GOLD_REF,
@@ -1332,7 +1332,8 @@ SqlMap *sqlmap_open(Silver *s);	/* sqlmap_new, then every table from its file */
 /* Reads src (set up anew) from its SELECT; a SQL error names the configuration's line. */
 void sqlmap_source(SqlMap *m, Silver *s, Source *src);
 /* The [sql] views no source's SELECT read, made once the sources are read (their errors said),
- * and each said (a warning: a source's name misspelt is a view) unless a source's SELECT failed. */
+ * and each said unless a source's SELECT failed: a note (config_note), as the view changes no
+ * figure; a source's name misspelt ("order =") is a view, its source then read from its file. */
 void sqlmap_views(SqlMap *m);
 void sqlmap_close(SqlMap *m);
 void raw_tables_free(Silver *s);

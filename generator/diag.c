@@ -48,7 +48,6 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_SOURCE_LEFT_OUT] = {"source_left_out", SEV_WARNING, "required column \"{c}\" missing; this optional source is left out and its sections say so (header: {v})"},
 	[D_SQL_ERROR] = {"sql_error", SEV_ERROR, "{c}"},
 	[D_SQL_AMOUNT] = {"sql_amount", SEV_WARNING, "{c}"},
-	[D_SQL_VIEW_UNREAD] = {"sql_view_unread", SEV_WARNING, "{c}"},
 	[D_CONFIG_NOTE] = {"config_note", SEV_NOTE, "{c}"},
 	[D_GOLD_NO_PARTS] = {"gold_no_parts", SEV_ERROR, "a table folder without part-*.csv files"},
 	[D_GOLD_INT] = {"gold_int", SEV_ERROR, "{c} \"{v}\" is not a whole number"},

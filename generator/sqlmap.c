@@ -675,17 +675,21 @@ static void refusal(Buf *b, const char *kind)
 	buf_printf(b, "a %s is one SELECT, which only reads the [tables] (no ATTACH, PRAGMA or the like)", kind);
 }
 
-/* The view a "no such table: NAME" names (as SQLite compares names), -1 if none. */
+/* The view of that name (as SQLite compares names), -1 if none. */
+static long view_index(const SqlMap *m, const char *name)
+{
+	const Config *cfg = m->s->cfg;
+	for (size_t v = 0; v < cfg->nviews; v++)
+		if (sqlite3_stricmp(name, cfg->views[v].name) == 0)
+			return (long)v;
+	return -1;
+}
+
+/* The view a "no such table: NAME" names, -1 if none. */
 static long view_named(const SqlMap *m, const char *msg)
 {
 	static const char prefix[] = "no such table: ";
-	const Config *cfg = m->s->cfg;
-	if (strncmp(msg, prefix, sizeof prefix - 1) != 0)
-		return -1;
-	for (size_t v = 0; v < cfg->nviews; v++)
-		if (sqlite3_stricmp(msg + sizeof prefix - 1, cfg->views[v].name) == 0)
-			return (long)v;
-	return -1;
+	return strncmp(msg, prefix, sizeof prefix - 1) == 0 ? view_index(m, msg + sizeof prefix - 1) : -1;
 }
 
 static sqlite3_stmt *sql_prepare(SqlMap *m, const Query *w, Fault *f);
@@ -892,8 +896,8 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 		sql_error(s, src, buf_cstr(&why), -1);
 		buf_free(&why);
 	} else if (rc != SQLITE_DONE) {
-		if (m->denied)
-			refusal(&f.why, "source");
+		if (m->denied)	/* a table-valued PRAGMA asks as it runs: SQLite does not say in which view */
+			refusal(&f.why, s->cfg->nviews ? "source (and a view it reads)" : "source");
 		else
 			buf_puts(&f.why, sqlite3_errmsg(m->db));
 		sql_error(s, src, buf_cstr(&f.why), -1);
@@ -926,7 +930,7 @@ void sqlmap_views(SqlMap *m)
 		buf_printf(&why, "[sql] %s: no source's SELECT reads this view, nor a view one reads", name);
 		if (near)
 			buf_printf(&why, " (did you mean the source \"%s\"? A key that is no source's is a view)", near);
-		diag(&m->s->config_diags, D_SQL_VIEW_UNREAD, cfg->views[v].line, cfg->views[v].col, buf_cstr(&why), NULL, 0);
+		diag(&m->s->config_diags, D_CONFIG_NOTE, cfg->views[v].line, cfg->views[v].col, buf_cstr(&why), NULL, 0);
 		buf_free(&why);
 	}
 }
