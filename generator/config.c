@@ -645,8 +645,8 @@ static const Setting settings[] = {
 	{"sql", "SOURCE", "a SELECT over the tables (and views) that defines the source, on indented lines after the key",
 	 config_set_sql, 0, '-'},
 	{"sql", "VIEW", "a view: a SELECT that the sources' SELECTs and other views read as table VIEW (letters, digits, "
-	 "_; no source's or [tables] table's name, in any case), e.g. a CASE two sources share, written once; views "
-	 "that read each other in a circle are an error, one no source reads is said (a note)",
+	 "_; no source's or [tables] table's name, in any case), e.g. a CASE two sources share, written once; at most "
+	 "100; views that read each other in a circle are an error, one no source reads is said (a note)",
 	 config_set_sql, 0, '-'},
 	{"categories", "MAP.LABEL", "words read as LABEL, separated by commas; MAP: order_status, payment_method, "
 	 "payment_status, ticket_status, device or gender (its labels Male, Female, Other or Unknown)", config_set_words,

@@ -1026,6 +1026,16 @@ static void test_sql_text(void **state)
 	CHECK(cfg.ntables == 1 && strcmp(cfg.tables[0].name, "raw") == 0, "table");
 	CHECK(!cfg.sql[SRC_PAYMENTS].text, "payments are read from their file");
 	config_free(&cfg);
+	/* at most 100 views: each made has SQLite read the others again (3,000 in a chain: minutes) */
+	Buf views = {0};
+	buf_puts(&views, "[sql]\n");
+	for (int v = 1; v <= 101; v++)
+		buf_printf(&views, "v%d = SELECT * FROM v%d\n", v, v + 1);
+	CHECK(!load(&cfg, buf_cstr(&views), &err) &&
+	      strstr(buf_cstr(&err), ":102:1: error: v101: a view more than 100; a configuration holds at most that many\n") &&
+	      cfg.nviews == 100, "views: %s", buf_cstr(&err));
+	config_free(&cfg);
+	buf_free(&views);
 	/* a key that is no source's is a view: its name, its key's place, its text's lines */
 	CHECK(load(&cfg, "[sql]\norders = SELECT * FROM zoned\n\nzoned =\n    SELECT 1 AS x\n    -- the zones\n    , 2 AS y\n"
 			 "other_2 = SELECT * FROM zoned\n", &err), "%s", buf_cstr(&err));
