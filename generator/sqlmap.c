@@ -734,7 +734,7 @@ static void view_make(SqlMap *m, size_t v)
 
 /* Why a query cannot read view v, which is not made: it is being made (a circle), its error was
  * said, or a table it reads is missing. */
-static void view_unread(const SqlMap *m, size_t v, Buf *why)
+static void view_not_made(const SqlMap *m, size_t v, Buf *why)
 {
 	const Config *cfg = m->s->cfg;
 	if (m->view[v].state == VIEW_MISSING) {
@@ -742,7 +742,7 @@ static void view_unread(const SqlMap *m, size_t v, Buf *why)
 		return;
 	}
 	if (m->view[v].state == VIEW_BAD) {
-		buf_printf(why, "view %s is not made (its error, at line %u, says why)", cfg->views[v].name,
+		buf_printf(why, "view %s (line %u) is not made: its own error says why", cfg->views[v].name,
 			   cfg->views[v].line);
 		return;
 	}
@@ -775,7 +775,7 @@ static sqlite3_stmt *sql_prepare(SqlMap *m, const Query *w, Fault *f)
 			break;
 		if (m->view[v].state != VIEW_NONE) {
 			f->at = sqlite3_error_offset(m->db);
-			view_unread(m, (size_t)v, &f->why);
+			view_not_made(m, (size_t)v, &f->why);
 			return NULL;
 		}
 		view_make(m, (size_t)v);	/* each view once: the loop ends */

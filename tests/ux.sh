@@ -665,7 +665,7 @@ hasnt "$T/err" "people"
 printf '[tables]\ncrm = customers.csv\n[sql]\ncustomers = SELECT * FROM a\na = SELECT * FROM b\nb = SELECT * FROM a\n' >"$T/v.conf"
 run 1 check --config "$T/v.conf" --data data/sample
 has "$T/err" "^$T/v.conf:6:5: error: \[sql\] b: views read each other in a circle (b reads a, which reads b); a view cannot read itself, nor a view that reads it$"
-has "$T/err" "^$T/v.conf:4:13: error: \[sql\] customers: view a is not made (its error, at line 5, says why)$"
+has "$T/err" "^$T/v.conf:4:13: error: \[sql\] customers: view a (line 5) is not made: its own error says why$"
 run 0 help config
 has "$T/out" "^  VIEW  *a view: a SELECT that the sources' SELECTs and other views read as table VIEW"
 conf '[read]\norders.delimeter = ;\n' 1	# a source's option: the option is what is misspelt

@@ -627,7 +627,7 @@ static void test_sql_view_errors(void **state)
 		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT * FROM v\nv =\n  SELECT Totl FROM items\n",
 		 "c360.conf:6:10: error: [sql] v: no such column: Totl\n"},
 		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT * FROM v\nv =\n  SELECT Totl FROM items\n",
-		 "c360.conf:4:10: error: [sql] orders: view v is not made (its error, at line 5, says why)\n"},
+		 "c360.conf:4:10: error: [sql] orders: view v (line 5) is not made: its own error says why\n"},
 		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT * FROM a\na = SELECT * FROM b\nb = SELECT * FROM items, a\n",
 		 "c360.conf:6:5: error: [sql] b: views read each other in a circle (b reads a, which reads b); a view cannot "
 		 "read itself, nor a view that reads it\n"},
