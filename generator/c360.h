@@ -561,6 +561,14 @@ typedef struct {
 	uint32_t *off, *line, *col;
 } SqlDef;
 
+/* A [sql] key that is no source's: a view, one SELECT the sources' SELECTs (and other views) read
+ * as a table by its name (sqlmap.c makes it a TEMP VIEW when a query first reads it). */
+typedef struct {
+	const char *name;	/* as the configuration spells it */
+	SqlDef q;
+	uint32_t line, col;	/* the key's, for a name that clashes */
+} SqlView;
+
 /* A word of a category map from the configuration ([categories]). */
 typedef struct {
 	const char *key;	/* as compared: letters and digits, case-folded */
@@ -611,6 +619,8 @@ typedef struct {
 	TableColumn *table_columns;	/* [columns] TABLE.NAME */
 	size_t ntable_columns;
 	SqlDef sql[SRC_COUNT];	/* [sql] */
+	SqlView *views;		/* [sql] VIEW, in the file's order */
+	size_t nviews;
 	struct {
 		const char *text;
 		uint32_t line;	/* its line in the configuration file, 0 if none */
@@ -682,6 +692,7 @@ typedef struct {
 	size_t field;		/* offsetof the setting's value in Config */
 	size_t at;		/* a setter may set it: where in raw the value goes wrong (0: its start) */
 	bool in_key;		/* a setter may set it: the key is wrong (a label), at bytes into it */
+	uint32_t line, col;	/* where the key stands in the file */
 } SetArgs;
 /* The sections about the inputs (config_input.c): [read], [tables], [sql], [categories],
  * [currency], [s3]. */
@@ -689,6 +700,8 @@ bool config_set_read(SetArgs *a);
 /* Every [read] FILE. names a source or a [tables] table, every [columns] TABLE.NAME a table
  * (false: says which not, at its line). */
 bool config_read_names_check(const Config *c, const char *path, Buf *err);
+/* No [sql] VIEW is named as a [tables] table (in any case): false after saying which, at its key. */
+bool config_views_check(const Config *c, const char *path, Buf *err);
 bool config_set_table(SetArgs *a);
 bool config_set_table_column(SetArgs *a);	/* [columns] TABLE.NAME */
 bool config_set_sql(SetArgs *a);
@@ -1323,6 +1336,10 @@ void sqlmap_load(SqlMap *m, RawTable *t, Input *in);	/* a table from its file's 
 SqlMap *sqlmap_open(Silver *s);	/* sqlmap_new, then every table from its file */
 /* Reads src (set up anew) from its SELECT; a SQL error names the configuration's line. */
 void sqlmap_source(SqlMap *m, Silver *s, Source *src);
+/* The [sql] views no source's SELECT read, made once the sources are read (their errors said),
+ * and each said unless a source's SELECT failed: a note (config_note), as the view changes no
+ * figure; a source's name misspelt ("order =") is a view, its source then read from its file. */
+void sqlmap_views(SqlMap *m);
 void sqlmap_close(SqlMap *m);
 void raw_tables_free(Silver *s);
 

@@ -651,7 +651,11 @@ static const Setting settings[] = {
 	 "above, separated by commas", config_set_read, 0, '-'},
 	{"tables", "TABLE", "a file in the data folder, read as SQL table TABLE (letters, digits, _)",
 	 config_set_table, 0, '-'},
-	{"sql", "SOURCE", "a SELECT over the tables that defines the source, on indented lines after the key",
+	{"sql", "SOURCE", "a SELECT over the tables (and views) that defines the source, on indented lines after the key",
+	 config_set_sql, 0, '-'},
+	{"sql", "VIEW", "a view: a SELECT that the sources' SELECTs and other views read as table VIEW (letters, digits, "
+	 "_; no source's or [tables] table's name, in any case), e.g. a CASE two sources share, written once; at most "
+	 "100; views that read each other in a circle are an error, one no source reads is said (a note)",
 	 config_set_sql, 0, '-'},
 	{"categories", "MAP.LABEL", "words read as LABEL, separated by commas; MAP: order_status, payment_method, "
 	 "payment_status, ticket_status, device or gender (its labels Male, Female, Other or Unknown)", config_set_words,
@@ -693,7 +697,7 @@ static const Setting *find_setting(const char *section, Str key, bool broad)
 	for (size_t i = 0; i < NSETTINGS; i++)
 		if (strcmp(settings[i].section, section) == 0 && setting_matches(&settings[i], key) &&
 		    (broad || (strcmp(settings[i].key, "TABLE") != 0 && strcmp(settings[i].key, "TABLE.NAME") != 0 &&
-			       strcmp(settings[i].key, "CODE") != 0)))
+			       strcmp(settings[i].key, "CODE") != 0 && strcmp(settings[i].key, "VIEW") != 0)))
 			return &settings[i];
 	return NULL;
 }
@@ -745,7 +749,7 @@ static void unknown_key(Buf *err, const char *section, Str key)
 	if (near)
 		buf_printf(err, " (did you mean \"%.*s%s\"?)", file, key.p, near);
 	for (size_t i = 0; !near && i < NSETTINGS; i++)	/* keys that stand for many: what they are */
-		if (strcmp(settings[i].section, section) == 0 && strchr("MTC", settings[i].key[0]))
+		if (strcmp(settings[i].section, section) == 0 && strchr("MTCV", settings[i].key[0]))
 			buf_printf(err, "; a key here is %s: %s", settings[i].key, settings[i].expects);
 	buf_printf(err, "; see c360 help config\n");
 }
@@ -765,7 +769,7 @@ static bool quote_closes(const char *p, size_t n)
  * where it goes wrong in *at: in the value, or with *in_key in the key. A value may be quoted
  * ("Order #"): the setter gets it unquoted, and as written. */
 static bool set_key(Config *c, const char *file, const char *section, Str key, Str value, const SqlDef *map,
-		    Buf *err, size_t *at, bool *in_key)
+		    uint32_t line, uint32_t col, Buf *err, size_t *at, bool *in_key)
 {
 	const Setting *st = find_setting(section, key, true);
 	if (!st) {
@@ -782,7 +786,7 @@ static bool set_key(Config *c, const char *file, const char *section, Str key, S
 	}
 	char *v = st->kind == 'q' ? xstrndup(value.p, value.n) : config_unquote(value);
 	Buf why = {0};
-	SetArgs a = {c, file, key, v, value, map, &why, st->field, 0, false};
+	SetArgs a = {c, file, key, v, value, map, &why, st->field, 0, false, line, col};
 	bool ok = value.n && st->set(&a);
 	*at = a.at, *in_key = a.in_key;
 	if (!ok && a.in_key)
@@ -893,7 +897,7 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 			   "after it were not read)\n", CONFIG_KEYS_MAX), in_key = p->full = true;
 	else if (before)	/* the last would win without a word: which one was meant? */
 		buf_printf(&why, "%.*s is set again (line %u sets it): keep one\n", (int)key.n, key.p, before), in_key = true;
-	bool ok = !many && !before && set_key(c, path, section, key, value, &p->map, &why, &at, &in_key);
+	bool ok = !many && !before && set_key(c, path, section, key, value, &p->map, p->line, p->col, &why, &at, &in_key);
 	if (!ok) {
 		bool at_value = !in_key && value.n && find_setting(section, key, true);
 		uint32_t k = 0;	/* the line of the value that holds at */
@@ -1014,6 +1018,7 @@ bool config_load(Config *c, const char *path, Buf *err)
 				   source_defs[s].name, source_defs[s].name);
 			ok = false;
 		}
+	ok = config_views_check(c, path, err) && ok;
 	c->config_bytes = file_hasher_end(bytes);
 	buf_free(&p.key), buf_free(&p.value), buf_free(&p.seen);
 	free(p.map.off), free(p.map.line), free(p.map.col), free(p.seen_line);

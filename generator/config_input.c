@@ -221,6 +221,20 @@ bool config_read_names_check(const Config *c, const char *path, Buf *err)
 	return ok;
 }
 
+bool config_views_check(const Config *c, const char *path, Buf *err)
+{
+	bool ok = true;
+	for (size_t v = 0; v < c->nviews; v++)
+		for (size_t t = 0; t < c->ntables; t++)
+			if (strcasecmp(c->views[v].name, c->tables[t].name) == 0) {	/* as SQLite compares them */
+				buf_printf(err, "%s:%u:%u: error: %s: the name of [tables] table %s; a view's name is no "
+						"table's\n", path, c->views[v].line, c->views[v].col, c->views[v].name,
+					   c->tables[t].name);
+				ok = false;
+			}
+	return ok;
+}
+
 ReadOptions config_read_options(const Config *c, const char *name)
 {
 	ReadOptions r = {.encoding = -1};
@@ -285,13 +299,44 @@ bool config_set_table(SetArgs *a)
 	return true;
 }
 
+/* Views of one configuration: each is made by SQLite reading those it reads again, and each made
+ * has SQLite read the others' text again, so that a chain of 200 took 0.4 s and one of 3,000
+ * ran for many minutes; no report needs more than a few. */
+#define VIEWS_MAX 100
+
+/* A [sql] key that is no source's names a view (the settings table matched sql_name): not a
+ * source's name in another case (SQLite's names have none: Orders would be a view, the source
+ * read from its file), nor SQLite's own; a [tables] table's is checked once all is read
+ * (config_views_check), as [tables] may come after [sql]. */
+static SqlDef *view_new(SetArgs *a)
+{
+	Config *c = a->c;
+	a->in_key = true;
+	int src = 0;
+	while (src < SRC_COUNT && (a->key.n != strlen(source_defs[src].name) ||
+				   strncasecmp(a->key.p, source_defs[src].name, a->key.n) != 0))
+		src++;
+	if (src < SRC_COUNT)
+		return buf_printf(a->why, "%s, a source's name, in another case; a view's name is no source's",
+				  source_defs[src].name), NULL;
+	if (a->key.n >= 7 && strncasecmp(a->key.p, "sqlite_", 7) == 0)
+		return buf_puts(a->why, "a name starting with sqlite_ is SQLite's own"), NULL;
+	if (c->nviews >= VIEWS_MAX)
+		return buf_printf(a->why, "a view more than %d; a configuration holds at most that many", VIEWS_MAX), NULL;
+	a->in_key = false;
+	c->views = xrealloc(c->views, (c->nviews + 1) * sizeof *c->views);
+	SqlView *v = &c->views[c->nviews++];
+	*v = (SqlView){config_keep(c, xstrndup(a->key.p, a->key.n)), {0}, a->line, a->col};
+	return &v->q;
+}
+
 bool config_set_sql(SetArgs *a)
 {
-	int src = 0;
-	while (!str_eq(a->key, source_defs[src].name))	/* the settings table matched a source */
-		src++;
+	int src = source_by_name(a->key);
 	const SqlDef *map = a->map;
-	SqlDef *d = &a->c->sql[src];
+	SqlDef *d = src >= 0 ? &a->c->sql[src] : view_new(a);
+	if (!d)
+		return false;
 	free(d->off), free(d->line), free(d->col);
 	*d = *map;
 	d->text = config_keep(a->c, xstrndup(a->raw.p, a->raw.n));
@@ -502,6 +547,8 @@ bool config_key_matches(const char *pattern, Str key)
 		return map_of(key, &label) >= 0;
 	if (strcmp(pattern, "TABLE") == 0)
 		return sql_name(key);
+	if (strcmp(pattern, "VIEW") == 0)	/* [sql]: a source's key is SOURCE */
+		return sql_name(key) && source_by_name(key) < 0;
 	if (strcmp(pattern, "TABLE.NAME") == 0) {	/* not a source's: its columns are SOURCE.COLUMN */
 		Str table = table_of(key);
 		return table.n && sql_name(table) && source_by_name(table) < 0 && key.n > table.n + 1 &&
@@ -519,6 +566,9 @@ void config_input_free(Config *c)
 	free(c->rates);
 	for (int s = 0; s < SRC_COUNT; s++)
 		free(c->sql[s].off), free(c->sql[s].line), free(c->sql[s].col);
+	for (size_t v = 0; v < c->nviews; v++)
+		free(c->views[v].q.off), free(c->views[v].q.line), free(c->views[v].q.col);
+	free(c->views);
 	for (int k = 0; k < CAT_COUNT; k++)
 		free(c->words[k]);
 }

@@ -1786,7 +1786,7 @@ static char *cache_folder(const char *staging)
 bool silver_load_cached(Silver *s, Config *cfg, const char *old, const char *staging)
 {
 	silver_init(s, cfg);
-	bool sql = false;
+	bool sql = cfg->nviews > 0;
 	for (int i = 0; i < SRC_COUNT; i++)
 		sql |= cfg->sql[i].text != NULL;
 	if (sql || s3_location(cfg->data_dir) || !old || !staging)	/* a cache of files only */
@@ -1834,7 +1834,7 @@ static bool load_sources(Silver *s, Config *cfg)
 		close(dir);
 	SqlMap *m = NULL;
 	for (int i = 0; i < SRC_COUNT; i++)
-		if (cfg->sql[i].text && !m)
+		if ((cfg->sql[i].text || cfg->nviews) && !m)
 			m = sqlmap_open(s);	/* no SQLite for files that need no SQL */
 	for (int i = 0; i < SRC_COUNT; i++) {
 		if (!cfg->sql[i].text) {
@@ -1844,6 +1844,8 @@ static bool load_sources(Silver *s, Config *cfg)
 		silver_tail_join(s);	/* the query's rows are the customers' and its own */
 		sqlmap_source(m, s, &s->src[i]);
 	}
+	if (m)
+		sqlmap_views(m);
 	sqlmap_close(m);
 	input_ahead_free();	/* what the build did not read */
 	return silver_finish(s);

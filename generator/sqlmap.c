@@ -31,12 +31,26 @@ typedef struct {
 	uint32_t n;
 } TableFields;
 
+/* A [sql] view: made (a TEMP VIEW) when a query first reads it, else when all the sources are read. */
+typedef enum { VIEW_NONE, VIEW_MAKING, VIEW_MADE, VIEW_BAD, VIEW_MISSING } ViewState;
+
+typedef struct {
+	ViewState state;	/* VIEW_BAD: its error said; VIEW_MISSING: it reads a table whose file is missing or empty */
+	bool read;		/* by a source's SELECT, or by a view one reads */
+	char *missing;		/* VIEW_MISSING: SQLite's "no such table: T", for the queries that read it */
+} View;
+
 struct SqlMap {
 	sqlite3 *db;
 	Silver *s;
 	TableFields *fields;	/* by table, s->raw's order */
 	uint64_t bytes;		/* of the tables' files */
 	AmountUse amount;
+	View *view;		/* by s->cfg->views */
+	size_t *making, nmaking;	/* the views being made, each read by the one before */
+	bool denied;		/* only_reading refused something to the query prepared or run */
+	bool for_source;	/* the views made now are read by a source */
+	bool failed;		/* a source's SELECT was not prepared: which views it reads is not known */
 };
 
 static void quote_name(Buf *b, const char *s, size_t n)
@@ -341,6 +355,8 @@ SqlMap *sqlmap_new(Silver *s)
 	s->nraw = s->cfg->ntables;
 	s->raw = xcalloc(s->nraw + 1, sizeof *s->raw);
 	m->fields = xcalloc(s->nraw + 1, sizeof *m->fields);
+	m->view = xcalloc(s->cfg->nviews + 1, sizeof *m->view);
+	m->making = xcalloc(s->cfg->nviews + 1, sizeof *m->making);
 	for (size_t i = 0; i < s->nraw; i++) {
 		RawTable *t = &s->raw[i];
 		t->def = &s->cfg->tables[i];
@@ -378,6 +394,9 @@ void sqlmap_close(SqlMap *m)
 		free(m->fields[i].name);
 	}
 	free(m->fields);
+	for (size_t v = 0; v < m->s->cfg->nviews; v++)
+		free(m->view[v].missing);
+	free(m->view), free(m->making);
 	free(m);
 }
 
@@ -419,8 +438,23 @@ static const RawTable *missing_table(const Silver *s, const char *msg)
 	return NULL;
 }
 
-/* A SQL error: located in the configuration; a table whose file is missing or empty leaves an
- * optional source out as a missing or empty file would. */
+/* A SQL error of the query q named name, at offset of its text (< 0: its start) in the configuration. */
+static void sql_error_at(Silver *s, const SqlDef *q, const char *name, const char *msg, int offset)
+{
+	const RawTable *t = missing_table(s, msg);
+	uint32_t line, col;
+	sql_where(q, offset, &line, &col);
+	Buf b = {0};
+	buf_printf(&b, "[sql] %s: %s", name, msg);
+	if (t)	/* a folder, a FIFO: there, not read (its own error says why) */
+		buf_printf(&b, " (its file %s %s)", t->path, t->empty ? "is empty: no header row"
+							     : access(t->path, F_OK) == 0 ? "could not be read" : "is missing");
+	diag(&s->config_diags, D_SQL_ERROR, line, col, buf_cstr(&b), NULL, 0);
+	buf_free(&b);
+}
+
+/* A source's SQL error: located in the configuration; a table whose file is missing or empty
+ * leaves an optional source out as a missing or empty file would. */
 static void sql_error(Silver *s, Source *src, const char *msg, int offset)
 {
 	const RawTable *t = missing_table(s, msg);
@@ -434,15 +468,7 @@ static void sql_error(Silver *s, Source *src, const char *msg, int offset)
 		buf_free(&who);
 		return;
 	}
-	uint32_t line, col;
-	sql_where(&s->cfg->sql[src->id], offset, &line, &col);
-	Buf b = {0};
-	buf_printf(&b, "[sql] %s: %s", src->def->name, msg);
-	if (t)	/* a folder, a FIFO: there, not read (its own error says why) */
-		buf_printf(&b, " (its file %s %s)", t->path, t->empty ? "is empty: no header row"
-							     : access(t->path, F_OK) == 0 ? "could not be read" : "is missing");
-	diag(&s->config_diags, D_SQL_ERROR, line, col, buf_cstr(&b), NULL, 0);
-	buf_free(&b);
+	sql_error_at(s, &s->cfg->sql[src->id], src->def->name, msg, offset);
 }
 
 typedef struct {
@@ -626,6 +652,161 @@ static int only_reading(void *denied, int action, const char *a, const char *b, 
 	return SQLITE_DENY;
 }
 
+/* ---- views: a [sql] key that is no source's, one SELECT the others read as a table
+ *
+ * A view is made (CREATE TEMP VIEW) the first time a query's "no such table" names it, after its
+ * own SELECT is checked as a source's is (sql_prepare), its errors located in its own text; so a
+ * view reads views defined before or after it, and those no source reads are made last
+ * (sqlmap_views). A view read while it is being made closes a circle: an error, never a loop. */
+
+typedef struct {
+	const SqlDef *q;
+	const char *kind;	/* "source" or "view" */
+	const char *name;
+} Query;
+
+/* Why a query was not prepared, and where in its text (< 0: its start); end: where its one
+ * statement ends, once prepared. */
+typedef struct {
+	Buf why;
+	int at, end;
+} Fault;
+
+static void refusal(Buf *b, const char *kind)
+{
+	buf_printf(b, "a %s is one SELECT, which only reads the [tables] (no ATTACH, PRAGMA or the like)", kind);
+}
+
+/* The view of that name (as SQLite compares names), -1 if none. */
+static long view_index(const SqlMap *m, const char *name)
+{
+	const Config *cfg = m->s->cfg;
+	for (size_t v = 0; v < cfg->nviews; v++)
+		if (sqlite3_stricmp(name, cfg->views[v].name) == 0)
+			return (long)v;
+	return -1;
+}
+
+/* The view a "no such table: NAME" names, -1 if none. */
+static long view_named(const SqlMap *m, const char *msg)
+{
+	static const char prefix[] = "no such table: ";
+	return strncmp(msg, prefix, sizeof prefix - 1) == 0 ? view_index(m, msg + sizeof prefix - 1) : -1;
+}
+
+static sqlite3_stmt *sql_prepare(SqlMap *m, const Query *w, Fault *f);
+
+/* View v made: a TEMP VIEW of its SELECT if sql_prepare takes it, else its error said (at its
+ * own text), or it reads a table whose file is missing or empty (said by the sources that read
+ * it: an optional one is left out). */
+static void view_make(SqlMap *m, size_t v)
+{
+	const SqlView *def = &m->s->cfg->views[v];
+	View *view = &m->view[v];
+	view->state = VIEW_MAKING;
+	view->read = m->for_source;
+	m->making[m->nmaking++] = v;
+	Fault f = {{0}, -1, 0};
+	sqlite3_stmt *st = sql_prepare(m, &(Query){&def->q, "view", def->name}, &f);
+	if (st) {
+		sqlite3_finalize(st);
+		Buf sql = {0};
+		buf_puts(&sql, "CREATE TEMP VIEW ");
+		quote_name(&sql, def->name, strlen(def->name));
+		buf_puts(&sql, " AS ");
+		size_t head = sql.len;
+		buf_put(&sql, def->q.text, (size_t)f.end);
+		if (sqlite3_exec(m->db, buf_cstr(&sql), NULL, NULL, NULL) != SQLITE_OK) {	/* a parameter: ?1 */
+			int at = sqlite3_error_offset(m->db);
+			buf_puts(&f.why, sqlite3_errmsg(m->db));
+			f.at = at >= (int)head ? at - (int)head : -1;
+		}
+		buf_free(&sql);
+	}
+	m->nmaking--;
+	const char *why = buf_cstr(&f.why);
+	if (!f.why.len)
+		view->state = VIEW_MADE;
+	else if (missing_table(m->s, why))
+		view->state = VIEW_MISSING, view->missing = xstrdup(why);
+	else
+		view->state = VIEW_BAD, sql_error_at(m->s, &def->q, def->name, why, f.at);
+	buf_free(&f.why);
+}
+
+/* Why a query cannot read view v, which is not made: it is being made (a circle), its error was
+ * said, or a table it reads is missing. */
+static void view_not_made(const SqlMap *m, size_t v, Buf *why)
+{
+	const Config *cfg = m->s->cfg;
+	if (m->view[v].state == VIEW_MISSING) {
+		buf_puts(why, m->view[v].missing);
+		return;
+	}
+	if (m->view[v].state == VIEW_BAD) {
+		buf_printf(why, "view %s (line %u) is not made: its own error says why", cfg->views[v].name,
+			   cfg->views[v].line);
+		return;
+	}
+	size_t from = 0;	/* the reader is the last view being made; v is one before, or itself */
+	while (m->making[from] != v)
+		from++;
+	buf_printf(why, "views read each other in a circle (%s reads %s", cfg->views[m->making[m->nmaking - 1]].name,
+		   cfg->views[v].name);
+	for (size_t k = from + 1; k < m->nmaking; k++)
+		buf_printf(why, ", which reads %s", cfg->views[m->making[k]].name);
+	buf_puts(why, "); a view cannot read itself, nor a view that reads it");
+}
+
+/* w's SELECT prepared to run, checked as every query is: one statement, a SELECT, that only
+ * reads (sqlite3_stmt_readonly refuses writes; only_reading ATTACH, PRAGMA and the like); the
+ * views it reads made first. NULL after putting why in f (and where). The authorizer is left on:
+ * a table-valued PRAGMA asks as it runs (the caller removes it). */
+static sqlite3_stmt *sql_prepare(SqlMap *m, const Query *w, Fault *f)
+{
+	const char *text = w->q->text, *tail = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc;
+	for (;;) {
+		m->denied = false;
+		sqlite3_set_authorizer(m->db, only_reading, &m->denied);
+		if ((rc = sqlite3_prepare_v2(m->db, text, -1, &st, &tail)) == SQLITE_OK || m->denied)
+			break;
+		long v = view_named(m, sqlite3_errmsg(m->db));
+		if (v < 0 || m->view[v].state == VIEW_MADE)	/* main.v: no temp view */
+			break;
+		if (m->view[v].state != VIEW_NONE) {
+			f->at = sqlite3_error_offset(m->db);
+			view_not_made(m, (size_t)v, &f->why);
+			return NULL;
+		}
+		view_make(m, (size_t)v);	/* each view once: the loop ends */
+	}
+	if (rc != SQLITE_OK) {
+		f->at = sqlite3_error_offset(m->db);
+		if (m->denied)
+			refusal(&f->why, w->kind);
+		else
+			buf_puts(&f->why, sqlite3_errmsg(m->db));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	f->end = tail ? (int)(tail - text) : (int)strlen(text);
+	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';' || *tail == '\r'))
+		tail++;
+	sqlite3_stmt *more = NULL;	/* a comment after the SELECT's ";" is no second statement */
+	if (st && tail && *tail && sqlite3_prepare_v2(m->db, tail, -1, &more, NULL) == SQLITE_OK && !more)
+		tail = NULL;
+	sqlite3_finalize(more);
+	if (!st || !sqlite3_stmt_readonly(st) || (tail && *tail)) {
+		buf_printf(&f->why, "a %s is one SELECT", w->kind);
+		f->at = st && tail && *tail ? (int)(tail - text) : 0;
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
 /* A SELECT's rows are bounded (four times the rows of the files, and a hundred thousand), and so
  * are its bytes (four times the files', and 64 MiB; a value, a string or a blob SQLite makes,
  * too): a recursive WITH without an end, a join of everything with everything or randomblob(1e9)
@@ -658,31 +839,17 @@ static int past_deadline(void *arg)
 
 void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 {
-	const SqlDef *q = &s->cfg->sql[src->id];
-	sqlite3_stmt *st = NULL;
-	const char *tail = NULL;
 	silver_source_free(src);
 	silver_source_setup(s, src, src->id);
 	src->sql = true;
-	static const char refused[] = "a source is one SELECT, which only reads the [tables] (no ATTACH, PRAGMA or the "
-				      "like)";
-	bool denied = false;
-	sqlite3_set_authorizer(m->db, only_reading, &denied);	/* a table-valued PRAGMA asks as it runs */
-	if (sqlite3_prepare_v2(m->db, q->text, -1, &st, &tail) != SQLITE_OK) {
-		sql_error(s, src, denied ? refused : sqlite3_errmsg(m->db), sqlite3_error_offset(m->db));
-		sqlite3_finalize(st);
-		sqlite3_set_authorizer(m->db, NULL, NULL);
-		return;
-	}
-	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';' || *tail == '\r'))
-		tail++;
-	sqlite3_stmt *more = NULL;	/* a comment after the SELECT's ";" is no second statement */
-	if (st && tail && *tail && sqlite3_prepare_v2(m->db, tail, -1, &more, NULL) == SQLITE_OK && !more)
-		tail = NULL;
-	sqlite3_finalize(more);
-	if (!st || !sqlite3_stmt_readonly(st) || (tail && *tail)) {
-		sql_error(s, src, "a source is one SELECT", st && tail && *tail ? (int)(tail - q->text) : 0);
-		sqlite3_finalize(st);
+	Fault f = {{0}, -1, 0};
+	m->for_source = true;
+	sqlite3_stmt *st = sql_prepare(m, &(Query){&s->cfg->sql[src->id], "source", src->def->name}, &f);
+	m->for_source = false;
+	if (!st) {
+		m->failed = true;
+		sql_error(s, src, buf_cstr(&f.why), f.at);
+		buf_free(&f.why);
 		sqlite3_set_authorizer(m->db, NULL, NULL);
 		return;
 	}
@@ -731,7 +898,12 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 		sql_error(s, src, buf_cstr(&why), -1);
 		buf_free(&why);
 	} else if (rc != SQLITE_DONE) {
-		sql_error(s, src, denied ? refused : sqlite3_errmsg(m->db), -1);
+		if (m->denied)	/* a table-valued PRAGMA asks as it runs: SQLite does not say in which view */
+			refusal(&f.why, s->cfg->nviews ? "source (and a view it reads)" : "source");
+		else
+			buf_puts(&f.why, sqlite3_errmsg(m->db));
+		sql_error(s, src, buf_cstr(&f.why), -1);
+		buf_free(&f.why);
 	}
 	result_end(&x, s, src);
 	amount_said(&m->amount, src);
@@ -740,4 +912,27 @@ void sqlmap_source(SqlMap *m, Silver *s, Source *src)
 	sqlite3_set_authorizer(m->db, NULL, NULL);
 	src->present = true;
 	silver_source_close(src);
+}
+
+void sqlmap_views(SqlMap *m)
+{
+	const Config *cfg = m->s->cfg;
+	for (size_t v = 0; v < cfg->nviews; v++)	/* its errors said even so */
+		if (m->view[v].state == VIEW_NONE)
+			view_make(m, v);
+	sqlite3_set_authorizer(m->db, NULL, NULL);
+	const char *names[SRC_COUNT];
+	for (int i = 0; i < SRC_COUNT; i++)
+		names[i] = source_defs[i].name;
+	for (size_t v = 0; v < cfg->nviews && !m->failed; v++) {
+		if (m->view[v].read || m->view[v].state == VIEW_BAD)
+			continue;
+		const char *name = cfg->views[v].name, *near = nearest_word(name, strlen(name), names, SRC_COUNT);
+		Buf why = {0};
+		buf_printf(&why, "[sql] %s: no source's SELECT reads this view, nor a view one reads", name);
+		if (near)
+			buf_printf(&why, " (did you mean the source \"%s\"? A key that is no source's is a view)", near);
+		diag(&m->s->config_diags, D_CONFIG_NOTE, cfg->views[v].line, cfg->views[v].col, buf_cstr(&why), NULL, 0);
+		buf_free(&why);
+	}
 }

@@ -686,6 +686,29 @@ PY
 	run 0 render --config examples/square/c360.conf --gold "$sq" --out "$T/sq-render"
 	cmp -s "$T/sq/quality.html" "$T/sq-render/quality.html" && pass ||
 		fail "Square: the render's quality page: $(diff "$T/sq/quality.html" "$T/sq-render/quality.html" | head -4)"
+	# the zone CASE is one view (transactions) that orders and payments read: its text alone
+	# changed (Eastern read as Chicago's time: Jonah's 7:59 PM of 20 March is then 00:59 UTC on the
+	# 21st), a rebuild over the site reads the sources again and is the changed fresh build; with
+	# nothing changed, a rebuild is the fresh build, byte for byte
+	mkdir -p "$T/sq-view" && cp examples/square/* "$T/sq-view/"
+	run 0 build --config "$T/sq-view/c360.conf" --out "$T/sq-view-site"
+	run 0 build --config "$T/sq-view/c360.conf" --out "$T/sq-view-site"
+	run 0 build --config "$T/sq-view/c360.conf" --out "$T/sq-view-fresh"
+	diff -r -x .c360-prev "$T/sq-view-fresh" "$T/sq-view-site" >"$T/sq-view-diff" && pass ||
+		fail "Square: a rebuild with nothing changed is not the fresh build: $(head -4 "$T/sq-view-diff")"
+	sed -i "s#WHEN 'Eastern Time (US & Canada)' THEN 'America/New_York'#WHEN 'Eastern Time (US \\& Canada)' THEN 'America/Chicago'#" \
+		"$T/sq-view/c360.conf"
+	grep -q "THEN 'America/Chicago'$" "$T/sq-view/c360.conf" && [ "$(grep -c 'America/New_York' "$T/sq-view/c360.conf")" = 0 ] &&
+		pass || fail "Square: the view's text was not changed"
+	run 0 build --config "$T/sq-view/c360.conf" --out "$T/sq-view-site"
+	rm -rf "$T/sq-view-fresh"
+	run 0 build --config "$T/sq-view/c360.conf" --out "$T/sq-view-fresh"
+	cmp -s "$sq/fact_orders.csv" "$T/sq-view-site/gold/fact_orders.csv" &&
+		fail "Square: the view's change left the orders as they were" || pass
+	grep -q ',20240321,2024-03-21,' "$T/sq-view-site/gold/fact_orders.csv" && pass ||
+		fail "Square: no order of 21 March once Eastern is Chicago's time"
+	diff -r -x .c360-prev "$T/sq-view-fresh" "$T/sq-view-site" >"$T/sq-view-diff" && pass ||
+		fail "Square: the rebuild after the view's change is not its fresh build: $(head -4 "$T/sq-view-diff")"
 else
 	echo "exports: Square skipped: no python3, zoneinfo or tzdata"
 fi

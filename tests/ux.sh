@@ -666,6 +666,19 @@ conf 'date_order = ymd\n' 1
 has "$T/err" "^$T/c.conf:1:14: error: date_order: this value is not valid; expected day-first or month-first"
 conf 'title =\n' 1
 has "$T/err" "^$T/c.conf:1:1: error: title: the value cannot be empty; expected "
+# [sql] views: a view no source reads is a note naming the source its name is near ("order =" is
+# a view, not the orders); views reading each other in a circle are an error at the view, and the
+# source reading them says which is not made
+printf '[tables]\ncrm = customers.csv\n[sql]\ncustomers = SELECT * FROM people\npeople = SELECT * FROM crm\norder = SELECT 1\n' >"$T/v.conf"
+run 0 check --config "$T/v.conf" --data data/sample
+has "$T/err" "^$T/v.conf:6:1: note: \[sql\] order: no source's SELECT reads this view, nor a view one reads (did you mean the source \"orders\"? A key that is no source's is a view)$"
+hasnt "$T/err" "people"
+printf '[tables]\ncrm = customers.csv\n[sql]\ncustomers = SELECT * FROM a\na = SELECT * FROM b\nb = SELECT * FROM a\n' >"$T/v.conf"
+run 1 check --config "$T/v.conf" --data data/sample
+has "$T/err" "^$T/v.conf:6:5: error: \[sql\] b: views read each other in a circle (b reads a, which reads b); a view cannot read itself, nor a view that reads it$"
+has "$T/err" "^$T/v.conf:4:13: error: \[sql\] customers: view a (line 5) is not made: its own error says why$"
+run 0 help config
+has "$T/out" "^  VIEW  *a view: a SELECT that the sources' SELECTs and other views read as table VIEW"
 conf '[read]\norders.delimeter = ;\n' 1	# a source's option: the option is what is misspelt
 has "$T/err" "^$T/c.conf:2:1: error: unknown key \"orders.delimeter\" (did you mean \"orders.delimiter\"?)"
 conf 'site_url = intranet.example/c360/\n' 1	# an e-mail's link needs the whole address

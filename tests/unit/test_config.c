@@ -1027,6 +1027,26 @@ static void test_sql_text(void **state)
 	CHECK(cfg.ntables == 1 && strcmp(cfg.tables[0].name, "raw") == 0, "table");
 	CHECK(!cfg.sql[SRC_PAYMENTS].text, "payments are read from their file");
 	config_free(&cfg);
+	/* at most 100 views: each made has SQLite read the others again (3,000 in a chain: minutes) */
+	Buf views = {0};
+	buf_puts(&views, "[sql]\n");
+	for (int v = 1; v <= 101; v++)
+		buf_printf(&views, "v%d = SELECT * FROM v%d\n", v, v + 1);
+	CHECK(!load(&cfg, buf_cstr(&views), &err) &&
+	      strstr(buf_cstr(&err), ":102:1: error: v101: a view more than 100; a configuration holds at most that many\n") &&
+	      cfg.nviews == 100, "views: %s", buf_cstr(&err));
+	config_free(&cfg);
+	buf_free(&views);
+	/* a key that is no source's is a view: its name, its key's place, its text's lines */
+	CHECK(load(&cfg, "[sql]\norders = SELECT * FROM zoned\n\nzoned =\n    SELECT 1 AS x\n    -- the zones\n    , 2 AS y\n"
+			 "other_2 = SELECT * FROM zoned\n", &err), "%s", buf_cstr(&err));
+	CHECK(cfg.nviews == 2 && strcmp(cfg.views[0].name, "zoned") == 0 && cfg.views[0].line == 4 &&
+	      cfg.views[0].col == 1 && strcmp(cfg.views[1].name, "other_2") == 0 && cfg.views[1].line == 8, "views");
+	q = &cfg.views[0].q;
+	CHECK(strcmp(q->text, "SELECT 1 AS x\n-- the zones\n, 2 AS y") == 0 && q->nlines == 3 && q->line[0] == 5 &&
+	      q->col[0] == 5 && q->line[2] == 7, "the view's text: %s", q->text);
+	CHECK(strcmp(cfg.sql[SRC_ORDERS].text, "SELECT * FROM zoned") == 0, "the source's");
+	config_free(&cfg);
 	buf_free(&err);
 }
 
@@ -1119,7 +1139,17 @@ static void test_bad_configs(void **state)
 		{"titel = x\n[colums]\ncustomers.email = y\n[columns]\ncustomer.email = y\n",
 		 "]\n" TEST_DIR "/test_config.conf:5:1: error: [columns] customer.email: no source or [tables] table is named "
 		 "\"customer\" (did you mean \"customers\"?)"},
-		{"[sql]\nproducts = SELECT 1\n", ":2:1: error: unknown key \"products\""},
+		/* a [sql] key that is no source's is a view: a name of letters, digits and _ */
+		{"[sql]\nproduct-list = SELECT 1\n", ":2:1: error: unknown key \"product-list\"; a key here is VIEW: a view"},
+		{"[sql]\nOrders_2 = SELECT 1\nORDERS = SELECT 2\n", ":3:1: error: ORDERS: orders, a source's name, in another "
+									     "case; a view's name is no source's\n"},
+		{"[sql]\norders = SELECT 1\nORDERS = SELECT 2\n", ":3:1: error: ORDERS is set again (line 2 sets it): keep one\n"},
+		{"[sql]\nv = SELECT 1\nV = SELECT 2\n", ":3:1: error: V is set again (line 2 sets it): keep one\n"},
+		{"[tables]\nraw = a.csv\n[sql]\n  Raw = SELECT 1\n", ":4:3: error: Raw: the name of [tables] table raw; a view's "
+									  "name is no table's\n"},
+		{"[sql]\nraw = SELECT 1\n[tables]\nraw = a.csv\n", ":2:1: error: raw: the name of [tables] table raw"},
+		{"[sql]\nsqlite_master = SELECT 1\n", ":2:1: error: sqlite_master: a name starting with sqlite_ is SQLite's own\n"},
+		{"[read]\nv.delimiter = ;\n[sql]\nv = SELECT 1\n", ":2:1: error: [read] v: no source or [tables] table is named"},
 		{"[sql]\norders =\n", ":2:1: error: orders: the value cannot be empty; expected a SELECT"},
 		{"[s3]\nendpoint = ftp://x\n", ":2:12: error: endpoint: this value is not valid; expected an http://"},
 		{"[s3]\nbase = EUR\n", ":2:1: error: unknown key \"base\" here: it belongs in [currency]\n"},

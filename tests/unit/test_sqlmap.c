@@ -585,6 +585,139 @@ static const Quarantined *quarantined_at(const Source *src, uint32_t line)
 	return NULL;
 }
 
+/* Views: a [sql] key that is no source's. One view read by two sources, a view of a view defined
+ * after it, a row's problem named by the raw file's line and column through both; no warning. */
+static void test_sql_views(void **state)
+{
+	(void)state;
+	fixtures();
+	Silver s;
+	Config cfg;
+	Buf err = {0};
+	CHECK(build(&s, &cfg, "[tables]\ncrm = customers_x.csv\nitems = items.csv\n[sql]\n"
+			      "customers = SELECT id AS customer_id, \"Full Name\" AS name, _file, _line FROM crm\n"
+			      "orders =\n"
+			      "    SELECT \"Order\" AS order_id, Customer AS customer_id, Date AS order_date,\n"
+			      "           Total AS amount, 'complete' AS status, _file, _line\n"
+			      "    FROM firsts\n"
+			      "firsts = SELECT * FROM sold WHERE Total <> ''\n"
+			      "sold = SELECT i.*, upper(Item) AS what FROM items AS i\n"
+			      "payments = SELECT \"Order\" || '-' || what AS payment_id, Customer AS customer_id, Date AS payment_date,\n"
+			      "  Total AS amount, _file, _line FROM sold WHERE Total <> ''\n", &err),
+	      "builds: %s", buf_cstr(&err));
+	const Source *or = &s.src[SRC_ORDERS], *pay = &s.src[SRC_PAYMENTS];
+	CHECK(or->rows_read == 4 && or->table.n == 3 && pay->rows_read == 4 && pay->table.n == 3,
+	      "orders and payments: A B D E, D without a customer: %" PRIu64 " %zu", or->rows_read, or->table.n);
+	CHECK(row_by_id(&s, SRC_PAYMENTS, "A-PEN") && row_by_id(&s, SRC_ORDERS, "E")->line == 7, "rows through the views");
+	CHECK(strstr(buf_cstr(&err), DIR "/items.csv:6:2: warning: [sql] orders: no customer_id; row quarantined") &&
+	      strstr(buf_cstr(&err), DIR "/items.csv:6:2: warning: [sql] payments: no customer_id; row quarantined"),
+	      "named by the file's line and column through a view of a view: %s", buf_cstr(&err));
+	CHECK(!strstr(buf_cstr(&err), "reads this view"), "%s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+}
+
+/* A view's errors are located in its own text, and a source reading it says it is not made; a
+ * circle of views is an error (never a loop); a view is checked as a source is (one SELECT that
+ * only reads); the bounds on a source's rows, bytes and time hold when a view costs them. */
+static void test_sql_view_errors(void **state)
+{
+	(void)state;
+	fixtures();
+	static const struct { const char *conf, *want; } cases[] = {
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT * FROM v\nv =\n  SELECT Totl FROM items\n",
+		 "c360.conf:6:10: error: [sql] v: no such column: Totl\n"},
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT * FROM v\nv =\n  SELECT Totl FROM items\n",
+		 "c360.conf:4:10: error: [sql] orders: view v (line 5) is not made: its own error says why\n"},
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT * FROM a\na = SELECT * FROM b\nb = SELECT * FROM items, a\n",
+		 "c360.conf:6:5: error: [sql] b: views read each other in a circle (b reads a, which reads b); a view cannot "
+		 "read itself, nor a view that reads it\n"},
+		{"[tables]\nitems = items.csv\n[sql]\na = SELECT * FROM a\norders = SELECT 1\n",
+		 "c360.conf:4:5: error: [sql] a: views read each other in a circle (a reads a); a view"},
+		{"[tables]\nitems = items.csv\n[sql]\nv = DELETE FROM items\norders = SELECT * FROM v\n",
+		 "c360.conf:4:5: error: [sql] v: a view is one SELECT\n"},
+		{"[tables]\nitems = items.csv\n[sql]\nv = SELECT 1;\n  SELECT 2\norders = SELECT * FROM v\n",
+		 "c360.conf:5:3: error: [sql] v: a view is one SELECT\n"},
+		{"[tables]\nitems = items.csv\n[sql]\nv = ATTACH '/etc/hostname' AS h\norders = SELECT * FROM v\n",
+		 "c360.conf:4:5: error: [sql] v: a view is one SELECT, which only reads the [tables] (no ATTACH"},
+		/* a table-valued PRAGMA asks as it runs: refused then, SQLite saying not in which view */
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT * FROM v\nv = SELECT * FROM pragma_table_info('items')\n",
+		 "c360.conf:4:10: error: [sql] orders: a source (and a view it reads) is one SELECT, which only reads"},
+		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT * FROM v\nv = SELECT ?1 AS x\n",
+		 "c360.conf:5:5: error: [sql] v: parameters are not allowed in views\n"},
+		{"[tables]\nitems = items.csv\n[sql]\nitems = SELECT 1\norders = SELECT * FROM items\n",
+		 "c360.conf:4:1: error: items: the name of [tables] table items; a view's name is no table's\n"},
+		{"[sql]\nItems = SELECT 1\norders = SELECT * FROM items\n[tables]\nitems = items.csv\n",
+		 "c360.conf:2:1: error: Items: the name of [tables] table items; a view's name is no table's\n"},
+		{"[sql]\nOrders = SELECT 1\n", "c360.conf:2:1: error: Orders: orders, a source's name, in another case; a "
+					    "view's name is no source's\n"},
+		{"[sql]\nsqlite_v = SELECT 1\n", "c360.conf:2:1: error: sqlite_v: a name starting with sqlite_ is SQLite's own\n"},
+		{"[sql]\nmy-view = SELECT 1\n", "c360.conf:2:1: error: unknown key \"my-view\"; a key here is VIEW: a view"},
+		/* a table missing under a view: the source's error, at its reading the view */
+		{"[tables]\nitems = nosuch.csv\n[sql]\norders =\n  SELECT * FROM v\nv = SELECT * FROM items\n",
+		 "c360.conf:5:3: error: [sql] orders: no such table: items (its file " DIR "/nosuch.csv is missing)\n"},
+		/* the bounds: a recursive view without an end, a blob too big, a view that never gives a row */
+		{"[tables]\nitems = items.csv\n[sql]\nc = WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c\n"
+		 "orders = SELECT x AS order_id, 1 AS customer_id FROM c\n",
+		 "c360.conf:5:10: error: [sql] orders: the SELECT gives more rows than c360 reads"},
+		{"[tables]\nitems = items.csv\n[sql]\nb = SELECT randomblob(1000000000) AS x FROM items\n"
+		 "orders = SELECT x AS order_id FROM b\n",
+		 "c360.conf:5:10: error: [sql] orders: string or blob too big"},
+		{"sql_timeout = 1\n[tables]\nitems = items.csv\n[sql]\nc = WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+		 "SELECT x + 1 FROM c) SELECT x FROM c\norders = SELECT count(*) AS order_id FROM c\n",
+		 "c360.conf:6:10: error: [sql] orders: the SELECT ran longer than sql_timeout (1 s) allows"},
+		{"[tables]\nitems = items.csv\n[sql]\nc = WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)\n"
+		 "  SELECT hex(zeroblob(8000000)) || x AS y FROM c\norders = SELECT y AS order_id, 1 AS customer_id FROM c\n",
+		 "c360.conf:6:10: error: [sql] orders: the SELECT gives more bytes than c360 reads"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Silver s;
+		Config cfg;
+		Buf err = {0};
+		CHECK(!build(&s, &cfg, cases[i].conf, &err), "case %zu fails", i);
+		CHECK(strstr(buf_cstr(&err), cases[i].want), "case %zu: %s", i, buf_cstr(&err));
+		done(&s, &cfg, &err);
+	}
+}
+
+/* A view no source reads is still checked, and said (a note: "order =" would be a view, the
+ * orders read from their file); a view only such a view reads too; a source's failure says
+ * nothing of the views it may have read. A table missing under an optional source's view
+ * leaves the source out, as a missing file. */
+static void test_sql_view_unread(void **state)
+{
+	(void)state;
+	fixtures();
+	Silver s;
+	Config cfg;
+	Buf err = {0}, conf = {0};
+	buf_printf(&conf, "%sorder = SELECT * FROM under\nunder = SELECT 1 AS x\n", conf_ok);
+	CHECK(build(&s, &cfg, buf_cstr(&conf), &err), "builds: %s", buf_cstr(&err));
+	CHECK(strstr(buf_cstr(&err), "c360.conf:10:1: note: [sql] order: no source's SELECT reads this view, nor a view "
+				    "one reads (did you mean the source \"orders\"? A key that is no source's is a view)\n") &&
+	      strstr(buf_cstr(&err), "c360.conf:11:1: note: [sql] under: no source's SELECT reads this view"),
+	      "said: %s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+	conf.len = 0;
+	buf_printf(&conf, "%sbad = SELECT nosuch FROM items\n", conf_ok);
+	CHECK(!build(&s, &cfg, buf_cstr(&conf), &err), "fails");
+	CHECK(strstr(buf_cstr(&err), "c360.conf:10:14: error: [sql] bad: no such column: nosuch\n") &&
+	      !strstr(buf_cstr(&err), "reads this view"), "checked, not said unread: %s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+	CHECK(!build(&s, &cfg, "[tables]\nitems = items.csv\n[sql]\norders = SELECT nosuch, * FROM v\nv = SELECT 1\n", &err),
+	      "fails");
+	CHECK(!strstr(buf_cstr(&err), "reads this view"), "a source failed: %s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+	put("customers.csv", "customer_id\n1\n");
+	put("orders.csv", "order_id,customer_id,order_date\no,1,2022-01-01\n");
+	CHECK(build(&s, &cfg, "[tables]\npay = nosuch.csv\n[sql]\npayments = SELECT * FROM v\nv = SELECT * FROM pay\n", &err),
+	      "builds: %s", buf_cstr(&err));
+	CHECK(!s.src[SRC_PAYMENTS].present && strstr(buf_cstr(&err), "nosuch.csv: warning: optional file missing: [sql] "
+									"payments reads it") && !strstr(buf_cstr(&err), "reads this view"),
+	      "said: %s", buf_cstr(&err));
+	done(&s, &cfg, &err);
+	buf_free(&conf);
+}
+
 /* gold/quarantine.csv as gold_write writes it from s into *csv. */
 static void quarantine_csv(const Silver *s, const Config *cfg, Buf *csv)
 {
@@ -703,6 +836,7 @@ int main(void)
 		cmocka_unit_test(test_sql_amount), cmocka_unit_test(test_table_column_named_wins), cmocka_unit_test(test_table_wide_header),
 		cmocka_unit_test(test_sql_file_not_a_table), cmocka_unit_test(test_sql_file_columns), cmocka_unit_test(test_sql_trailing_comment),
 		cmocka_unit_test(test_empty_table_file), cmocka_unit_test(test_result_lacks_column), cmocka_unit_test(test_sql_quarantine),
+		cmocka_unit_test(test_sql_views), cmocka_unit_test(test_sql_view_errors), cmocka_unit_test(test_sql_view_unread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
