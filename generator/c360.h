@@ -2715,6 +2715,9 @@ typedef struct Site {
 	size_t layout_hole[2];	/* where its {{title}} and {{{body}}} are, if layout_cut (tpl_holes) */
 	bool layout_cut;
 	FileHash page_salt;	/* what every page is made from besides its values (manifest_settings) */
+	/* why an optional fact source has no data (source_why: "payments.csv is missing"), NULL if it
+	 * was read: a customer's page says so in its section, not "No payments." */
+	Buf source_why[SRC_COUNT];
 	PagePlan plan;		/* which customers have a page */
 	FileHash *label_hash[SRC_COUNT][3];	/* fact column f's texts hashed, by label number (site_customers.c) */
 	/* each customer's facts of a source hashed (facts_input), by customer row: taken from the
@@ -2738,7 +2741,7 @@ typedef struct Site {
 enum {
 	CMD_TITLE, CMD_ID, CMD_IN_CRM, CMD_STRIP, CMD_EMAIL, CMD_GENDER, CMD_DOB, CMD_LOCATION, CMD_VALID_ORDERS,
 	CMD_AVERAGE_ORDER, CMD_PAYMENT_METHOD, CMD_CHANNEL, CMD_ACTIVITY, CMD_LIFECYCLE, CMD_MOBILE, CMD_WEB, CMD_OTHER,
-	CMD_SESSIONS_TIMED, CMD_FACTS, CMD_COUNT = CMD_FACTS + 12
+	CMD_SESSIONS_TIMED, CMD_PAYMENTS_WHY, CMD_TICKETS_WHY, CMD_SESSIONS_WHY, CMD_FACTS, CMD_COUNT = CMD_FACTS + 12
 };
 enum { CMD_LIST, CMD_COUNT_OF, CMD_MORE };
 

@@ -586,6 +586,13 @@ bool site_open(Site *site, const Gold *g, const Config *cfg, const ChartSet *cha
 	fmt_init(&site->fmt, cfg);
 	site->page_salt = manifest_settings(cfg);
 	site->page_salt.lo ^= site->cmark_every_page;	/* the same bytes, but pages.sh compares the two */
+	FileHasher *h = file_hasher_new();	/* a source gone changes every page that says so */
+	file_hasher_add(h, &site->page_salt, sizeof site->page_salt);
+	for (int i = SRC_PAYMENTS; i < SRC_COUNT; i++) {
+		source_why(&site->source_why[i], &g->quality[i]);
+		file_hasher_add(h, buf_cstr(&site->source_why[i]), site->source_why[i].len + 1);
+	}
+	site->page_salt = file_hasher_end(h);
 	md_init();
 	page_plan_init(&site->plan, g, cfg);
 	return load_templates(site, cfg->templates_dir) && load_theme(site, cfg->shard == 0);
@@ -690,6 +697,8 @@ bool site_shared(Site *site)
 
 void site_close(Site *site)
 {
+	for (int i = 0; i < SRC_COUNT; i++)
+		buf_free(&site->source_why[i]);
 	tpl_set_free(&site->tpl);
 	tpl_free(site->layout);
 	page_plan_free(&site->plan);

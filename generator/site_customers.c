@@ -347,7 +347,12 @@ const char customer_md_builtin[] =
 	"| {{id}} | {{date}} | {{method}} | {{status}} | {{amount}} |\n"
 	"{{/payments}}\n"
 	"{{^payments_count}}\n"
+	"{{^payments_why}}\n"
 	"No payments.\n"
+	"{{/payments_why}}\n"
+	"{{#payments_why}}\n"
+	"No payment data: {{payments_why}}.\n"
+	"{{/payments_why}}\n"
 	"{{/payments_count}}\n"
 	"{{#payments_more}}\n"
 	"\n"
@@ -364,7 +369,12 @@ const char customer_md_builtin[] =
 	"| {{id}} | {{date}} | {{issue}} | {{status}} | {{open}} |\n"
 	"{{/tickets}}\n"
 	"{{^tickets_count}}\n"
+	"{{^tickets_why}}\n"
 	"No tickets.\n"
+	"{{/tickets_why}}\n"
+	"{{#tickets_why}}\n"
+	"No ticket data: {{tickets_why}}.\n"
+	"{{/tickets_why}}\n"
 	"{{/tickets_count}}\n"
 	"{{#tickets_more}}\n"
 	"\n"
@@ -373,8 +383,10 @@ const char customer_md_builtin[] =
 	"\n"
 	"## Web sessions\n"
 	"\n"
+	"{{^sessions_why}}\n"
 	"Mobile {{sessions_mobile}} · Web {{sessions_web}} · Other {{sessions_other}}\n"
 	"\n"
+	"{{/sessions_why}}\n"
 	"{{#sessions_count}}\n"
 	"| Session | {{#sessions_timed}}Time (UTC){{/sessions_timed}}{{^sessions_timed}}Date{{/sessions_timed}} | Page | Device | Channel |\n"
 	"|---|---|---|---|---|\n"
@@ -383,7 +395,12 @@ const char customer_md_builtin[] =
 	"| {{id}} | {{date}} | {{page}} | {{device}} | {{channel}} |\n"
 	"{{/sessions}}\n"
 	"{{^sessions_count}}\n"
+	"{{^sessions_why}}\n"
 	"No sessions.\n"
+	"{{/sessions_why}}\n"
+	"{{#sessions_why}}\n"
+	"No session data: {{sessions_why}}.\n"
+	"{{/sessions_why}}\n"
 	"{{/sessions_count}}\n"
 	"{{#sessions_more}}\n"
 	"\n"
@@ -418,8 +435,8 @@ static inline __attribute__((always_inline)) void put_slot(Buf *md, Slots *slots
 /* customer.md's section of one source's history (v: its list, count and how many more; timed: the
  * sessions' sessions_timed); false if a value is of a kind the engine would read otherwise (a list
  * for a count, rows of other keys). */
-static bool md_facts(const Value *const *v, SourceId src, const Value *timed, const NumFormat *fmt, Buf *md,
-		     Slots *slots)
+static bool md_facts(const Value *const *v, SourceId src, const Value *timed, const Value *why, const NumFormat *fmt,
+		     Buf *md, Slots *slots)
 {
 	static const char *const head[SRC_COUNT] = {
 		[SRC_ORDERS] = "| Order | Date | Amount | Status | Valid |\n|---|---|---:|---|---|\n",
@@ -428,6 +445,8 @@ static bool md_facts(const Value *const *v, SourceId src, const Value *timed, co
 		[SRC_SESSIONS] = "| Session | Date | Page | Device | Channel |\n|---|---|---|---|---|\n"};
 	static const char *const none[SRC_COUNT] = {[SRC_ORDERS] = "No orders.\n", [SRC_PAYMENTS] = "No payments.\n",
 						    [SRC_TICKETS] = "No tickets.\n", [SRC_SESSIONS] = "No sessions.\n"};
+	static const char *const no_data[SRC_COUNT] = {[SRC_PAYMENTS] = "No payment data: ", [SRC_TICKETS] = "No ticket data: ",
+						       [SRC_SESSIONS] = "No session data: "};
 	static const char *const more[SRC_COUNT] = {
 		[SRC_ORDERS] = " earlier orders: all are in `gold/fact_orders.csv`.\n",
 		[SRC_PAYMENTS] = " earlier payments: all are in `gold/fact_payments.csv`.\n",
@@ -460,8 +479,13 @@ static bool md_facts(const Value *const *v, SourceId src, const Value *timed, co
 			buf_puts_inline(md, " |\n");
 		}
 	}
-	if (!counted)
+	if (!counted && v_truthy(why)) {	/* the exports have no such data (Site.source_why) */
+		buf_puts_inline(md, no_data[src]);
+		put_slot(md, slots, why, fmt);
+		buf_puts_inline(md, ".\n");
+	} else if (!counted) {
 		buf_puts_inline(md, none[src]);
+	}
 	if (v_truthy(v[CMD_MORE])) {
 		if (v[CMD_MORE]->kind == V_LIST || v[CMD_MORE]->kind == V_OBJ)
 			return false;
@@ -508,18 +532,22 @@ bool customer_md_slots(const Value *const v[CMD_COUNT], const NumFormat *fmt, Bu
 		[SRC_PAYMENTS] = "\n## Payments\n\n", [SRC_TICKETS] = "\n## Support tickets\n\n"};
 	for (int src = SRC_ORDERS; src < SRC_SESSIONS; src++) {
 		buf_puts_inline(md, heading[src]);
-		if (!md_facts(v + CMD_FACTS + 3 * (src - SRC_ORDERS), (SourceId)src, NULL, fmt, md, slots))
+		const Value *why = src == SRC_ORDERS ? NULL : v[CMD_PAYMENTS_WHY + src - SRC_PAYMENTS];
+		if (!md_facts(v + CMD_FACTS + 3 * (src - SRC_ORDERS), (SourceId)src, NULL, why, fmt, md, slots))
 			return false;
 	}
-	buf_puts_inline(md, "\n## Web sessions\n\nMobile ");
-	PUT(CMD_MOBILE);
-	buf_puts_inline(md, " \u00b7 Web ");
-	PUT(CMD_WEB);
-	buf_puts_inline(md, " \u00b7 Other ");
-	PUT(CMD_OTHER);
-	buf_puts_inline(md, "\n\n");
-	return md_facts(v + CMD_FACTS + 3 * (SRC_SESSIONS - SRC_ORDERS), SRC_SESSIONS, v[CMD_SESSIONS_TIMED], fmt, md,
-			slots);
+	buf_puts_inline(md, "\n## Web sessions\n\n");
+	if (!v_truthy(v[CMD_SESSIONS_WHY])) {
+		buf_puts_inline(md, "Mobile ");
+		PUT(CMD_MOBILE);
+		buf_puts_inline(md, " \u00b7 Web ");
+		PUT(CMD_WEB);
+		buf_puts_inline(md, " \u00b7 Other ");
+		PUT(CMD_OTHER);
+		buf_puts_inline(md, "\n\n");
+	}
+	return md_facts(v + CMD_FACTS + 3 * (SRC_SESSIONS - SRC_ORDERS), SRC_SESSIONS, v[CMD_SESSIONS_TIMED],
+			v[CMD_SESSIONS_WHY], fmt, md, slots);
 #undef PUT
 #undef RAW
 }
@@ -671,7 +699,11 @@ static Value *lifecycle(const Site *site, PageWork *w, Value *d, uint32_t c, con
 	gold_lifecycle(site->g, c, &lc);
 	Value *seen = v_set(a, d, "first_seen", v_num(a, V_DATE, lc.seen == MOMENT_NULL ? MOMENT_NULL : date_floor_day(lc.seen)));
 	Value *list = v_set(a, d, "stages", v_room(a, v_list(a), LC_COUNT));
+	static const SourceId of[LC_COUNT] = {[LC_BROWSE] = SRC_SESSIONS, [LC_ORDER] = SRC_ORDERS, [LC_PAY] = SRC_PAYMENTS,
+					      [LC_COMPLAINT] = SRC_TICKETS};
 	for (int k = 0; k < LC_COUNT; k++) {
+		if (site->source_why[of[k]].len)	/* no such data: no stage to reach */
+			continue;
 		Value *o = v_push(a, list, v_room(a, v_obj_lazy(a), 6));
 		v_set_lazy(a, o, "stage", v_plain(v_lent(a, stages[k].stage.p, stages[k].stage.n)));
 		v_set_lazy(a, o, "done", v_bool(a, lc.count[k] > 0));
@@ -900,6 +932,12 @@ __attribute__((noinline)) static void customer_values(const Site *site, PageWork
 	md[CMD_OTHER] = v_set(a, d, "sessions_other", v_num(a, V_INT, x->sessions[CH_OTHER]));
 	bool timed = sessions_timed(g, c);
 	md[CMD_SESSIONS_TIMED] = v_set(a, d, "sessions_timed", v_bool(a, timed));
+	static const char *const why_key[SRC_COUNT] = {[SRC_PAYMENTS] = "payments_why", [SRC_TICKETS] = "tickets_why",
+						       [SRC_SESSIONS] = "sessions_why"};
+	for (int i = SRC_PAYMENTS; i < SRC_COUNT; i++) {
+		const Buf *why = &site->source_why[i];
+		md[CMD_PAYMENTS_WHY + i - SRC_PAYMENTS] = v_set(a, d, why_key[i], v_lent(a, why->p, why->len));
+	}
 	for (int i = SRC_ORDERS; i <= SRC_SESSIONS; i++) {	/* customer.md's order */
 		Value *count = history(site, w, d, (SourceId)i, c, timed, md + CMD_FACTS + 3 * (i - SRC_ORDERS));
 		if (i == SRC_TICKETS)

@@ -131,6 +131,27 @@ run 0 build --data "$T/semi" --config "$T/none.conf" --out "$T/s"	# (its payment
 grep -q 'payments\|support_tickets\|web_activities' "$T/err" && fail "sources said none warned: $(grep 'payments\|support_tickets\|web_activities' "$T/err")" || pass
 file_says "$T/s/index.html" "No payment data: the exports have none ([files] says so)."
 file_says "$T/s/index.html" "No session data: the exports have none ([files] says so)."
+# ... and a customer's page, its sections and lifecycle, rebuilt where the reason changed (it said "not CSV")
+run 0 build --data "$T/semi" --config "$T/none.conf" --out "$T/s-fresh"
+diff -r -x .c360-inputs -x .c360-cache -x .c360-prev "$T/s" "$T/s-fresh" >/dev/null && pass ||
+	fail "a rebuild whose sources became none differs from a fresh build: $(diff -rq -x '.c360-*' "$T/s" "$T/s-fresh" | head -3)"
+page=$(ls "$T/s/customers"/*/*.html | head -1)
+file_says "$page" "No payment data: the exports have none ([files] says so)."
+file_says "$page" "No ticket data: the exports have none ([files] says so)."
+file_says "$page" "No session data: the exports have none ([files] says so)."
+grep -q 'Mobile 0\|>Browse<\|>Pay<\|>Complaint<\|No payments\.' "$page" && fail "$page shows sources the exports have not" || pass
+# ... and where a file went missing, the configuration the same: the page of a customer without
+# payments ("No payments.", then "payments.csv is missing") is made again, not kept
+mkdir -p "$T/gone" && cp "$T/semi/customers.csv" "$T/semi/orders.csv" "$T/gone/"
+printf 'payment_id,customer_id,payment_date,payment_method,payment_status,amount\np1,1,2022-01-01,Card,Success,5\n' >"$T/gone/payments.csv"
+run 0 build --data "$T/gone" --out "$T/gone-site"
+rm "$T/gone/payments.csv"
+run 0 build --data "$T/gone" --out "$T/gone-site"
+run 0 build --data "$T/gone" --out "$T/gone-fresh"
+diff -r -x .c360-inputs -x .c360-cache -x .c360-prev "$T/gone-site" "$T/gone-fresh" >/dev/null && pass ||
+	fail "a rebuild after payments.csv went differs from a fresh build: $(diff -rq -x '.c360-*' "$T/gone-site" "$T/gone-fresh" | head -3)"
+grep -l "No payment data: payments.csv is missing." "$T/gone-site"/customers/*/*.html | wc -l | grep -qx 2 && pass ||
+	fail "pages saying payments.csv is missing: $(grep -l 'No payment data' "$T/gone-site"/customers/*/*.html)"
 file_says "$T/s/gold/data_quality.csv" "payments,status,,none,(none)"
 file_says "$T/s/gold/data_quality.csv" 'web_activities,date_order,session_time,absent,"none in the exports: no dates'
 want_kpi "$T/s" total_revenue 1514.50

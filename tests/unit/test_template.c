@@ -666,7 +666,8 @@ static void test_customer_md_slots(void **state)
 		{CMD_AVERAGE_ORDER, "average_order_value"}, {CMD_PAYMENT_METHOD, "preferred_payment_method"},
 		{CMD_CHANNEL, "preferred_channel"}, {CMD_ACTIVITY, "activity"}, {CMD_LIFECYCLE, "lifecycle"},
 		{CMD_MOBILE, "sessions_mobile"}, {CMD_WEB, "sessions_web"}, {CMD_OTHER, "sessions_other"},
-		{CMD_SESSIONS_TIMED, "sessions_timed"}};
+		{CMD_SESSIONS_TIMED, "sessions_timed"}, {CMD_PAYMENTS_WHY, "payments_why"}, {CMD_TICKETS_WHY, "tickets_why"},
+		{CMD_SESSIONS_WHY, "sessions_why"}};
 	static const char *const counts[] = {"orders_count", "payments_count", "tickets_count", "sessions_count"};
 	static const char *const mores[] = {"orders_more", "payments_more", "tickets_more", "sessions_more"};
 	static const NumFormat fmts[] = {{",", '.', "", false}, {"&", '.', "<", false}};
