@@ -119,6 +119,9 @@ static void test_not_csv_by_first_line(void **state)
 		      !src->diags.tally[D_HEADER_ENCODING].count && !src->diags.tally[D_READ_AS].count,
 		      "case %zu: its bytes read as no header, nor as separated by a delimiter", i);
 		CHECK(src->def->required ? src->broken : src->left_out != NULL, "case %zu: the build stops, or it is left out", i);
+		SourceQuality q[SRC_COUNT];	/* check's summary of a build stopped: not "loaded" and the zip's lines */
+		quality_measure(&s, q);
+		CHECK(q[cases[i].id].status == STATUS_NOT_CSV, "case %zu: status %s", i, source_status_name[q[cases[i].id].status]);
 		silver_free(&s);
 		config_free(&cfg);
 		buf_free(&err);
