@@ -283,7 +283,7 @@ void silver_source_end(Silver *s, Source *src)
 	if (!src->have_header)
 		diag(&src->diags, src->def->required ? D_NO_HEADER : D_EMPTY_OPTIONAL, 0, 0,
 		     src->def->required ? "the file is empty: no header row" : NULL, NULL, 0);
-	if (src->skipped_lines) {
+	if (src->skipped_lines && !src->opt.not_csv) {	/* a workbook's lines: its one message says what it is */
 		Buf b = {0};
 		buf_printf(&b, "%llu line%s skipped (before the header row, or comments)",
 			   (unsigned long long)src->skipped_lines, src->skipped_lines == 1 ? "" : "s");

@@ -116,8 +116,9 @@ static void test_not_csv_by_first_line(void **state)
 		      i, t->nsamples ? t->sample[0].text : "");
 		CHECK(!src->diags.tally[D_COLUMN_REQUIRED].count && !src->diags.tally[D_COLUMN_ABSENT].count &&
 		      !src->diags.tally[D_COLUMN_UNKNOWN].count && !src->diags.tally[D_SOURCE_LEFT_OUT].count &&
-		      !src->diags.tally[D_HEADER_ENCODING].count && !src->diags.tally[D_READ_AS].count,
-		      "case %zu: its bytes read as no header, nor as separated by a delimiter", i);
+		      !src->diags.tally[D_HEADER_ENCODING].count && !src->diags.tally[D_READ_AS].count &&
+		      !src->diags.tally[D_LINES_SKIPPED].count,
+		      "case %zu: its bytes read as no header, nor as separated by a delimiter, nor as lines before the header", i);
 		CHECK(src->def->required ? src->broken : src->left_out != NULL, "case %zu: the build stops, or it is left out", i);
 		SourceQuality q[SRC_COUNT];	/* check's summary of a build stopped: not "loaded" and the zip's lines */
 		quality_measure(&s, q);
