@@ -519,6 +519,7 @@ typedef struct {
 	char decimal;		/* '.' or ','; 0: decided by the values (SPEC §5 amounts) */
 	signed char encoding;	/* ENC_*; -1: unset (UTF-8) */
 	bool utf8_bom;		/* the file starts with a UTF-8 byte-order mark (input_prepare) */
+	const char *not_csv;	/* what the file is if it is no CSV, by its first line with text (input_prepare); NULL: CSV */
 	uint32_t header_row;	/* the header's line number; 0: the first line with text */
 	const char *comment;	/* a line starting with it is skipped; NULL: none */
 	const char *currency;	/* the currency of amounts that name none; NULL: the base */
@@ -1246,8 +1247,8 @@ bool input_open(const Config *cfg, const char *name, DiagCode missing, Input *in
 char input_prepare(Input *in, ReadOptions *o, Diags *d);
 bool input_json_line(Str line);	/* the first line of a JSON text, not a CSV header (line trimmed) */
 /* A header row r that is no UTF-8, of a file whose encoding is not set: a warning in d that
- * names the setting (its garbled names are the columns then missed); one of a spreadsheet
- * renamed .csv, whatever the encoding: a warning that says to save it as CSV. */
+ * names the setting (its garbled names are the columns then missed); of a spreadsheet or JSON
+ * renamed .csv (o->not_csv), whatever the encoding, none. */
 const char *input_header_check(const Record *r, const ReadOptions *o, Diags *d);	/* what a file that is not CSV is, else NULL (said by the caller) */
 void input_from(Input *in, const char *p, size_t n);	/* in: a copy of p[0..n) */
 /* Opens (maps) files name[0..n) of the data location now, for the inputs hash, and hashes them

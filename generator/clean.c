@@ -962,21 +962,23 @@ static void title_unicode(Buf *b)
 	buf_free(&t->over);
 }
 
-/* clean_title, reading '_' as a space when underscores is set; cased false: the words as
- * written. */
-/* Whether the text has a capital and a small letter (McDonald, van den Berg, iPhone). */
+/* Whether the text has a capital and a small letter (McDonald, van den Berg, iPhone): one that
+ * has a small or a capital of its own; ß, small without a capital, is in GROßMANN too */
 static bool mixed_case(const char *p, size_t n)
 {
 	bool upper = false, lower = false;
 	for (size_t i = 0; i < n && !(upper && lower);) {
 		ucs4_t c = (unsigned char)p[i];
 		int w = c < 0x80 ? 1 : u8_mbtouc(&c, (const uint8_t *)p + i, n - i);
-		upper |= c < 0x80 ? (c >= 'A' && c <= 'Z') : uc_is_upper(c);
-		lower |= c < 0x80 ? (c >= 'a' && c <= 'z') : uc_is_lower(c);
+		upper |= c < 0x80 ? (c >= 'A' && c <= 'Z') : uc_tolower(c) != c;
+		lower |= c < 0x80 ? (c >= 'a' && c <= 'z') : uc_toupper(c) != c;
 		i += (size_t)w;
 	}
 	return upper && lower;
 }
+
+/* clean_title, reading '_' as a space when underscores is set; how: the words as written,
+ * title-cased, or title-cased where their letters are of one case. */
 
 static Str title_into(Str s, Buf *scratch, bool underscores, TitleCase how)
 {

@@ -1162,8 +1162,12 @@ void config_show(Buf *b, const Config *c)
 			buf_printf(b, "# %s: made by its [sql] query\n", source_defs[s].name);
 		else if (c->no_file[s])
 			buf_printf(b, "%s = none\n", source_defs[s].name);
-		else
-			buf_printf(b, "%s = %s\n", source_defs[s].name, config_file_of(c, (SourceId)s));
+		else {	/* a file named none in quotes, as it was set: unquoted, it would be none */
+			const char *file = config_file_of(c, (SourceId)s);
+			buf_printf(b, "%s = ", source_defs[s].name);
+			put_text(b, file, strcmp(file, "none") == 0);
+			buf_putc(b, '\n');
+		}
 	buf_puts(b, "\n[columns]\n# each column is found by its own name, and by these:\n");
 	for (int s = 0; s < SRC_COUNT; s++)
 		for (int k = 0; k < source_defs[s].ncols; k++) {

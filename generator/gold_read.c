@@ -726,7 +726,8 @@ static void data_quality_row(Reader *r)
 	if (str_eq(m, "status")) {
 		int st = get_name(r, 3, source_status_name, STATUS_COUNT, false);
 		q->status = st < 0 ? STATUS_MISSING : (SourceStatus)st;
-		q->file = get_text(r, 4);
+		const char *file = get_text(r, 4);	/* none: another engine's may not name one */
+		q->file = file ? file : q->status == STATUS_NONE ? NO_FILE : source_defs[src].file;
 	} else if (str_eq(m, "rows_read") || str_eq(m, "blank_lines") || str_eq(m, "skipped_lines") ||
 		   str_eq(m, "silver_rows") || str_eq(m, "inferred_customers") || str_eq(m, "after_as_of_rows")) {
 		dq_count(r, str_eq(m, "rows_read") ? &q->rows_read : str_eq(m, "blank_lines") ? &q->blank_lines

@@ -49,7 +49,7 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 		SourceQuality *m = &q[i];
 		*m = (SourceQuality){.file = config_file_of(s->cfg, (SourceId)i),
 				     .status = s->cfg->no_file[i] ? STATUS_NONE : !src->present ? STATUS_MISSING : !src->have_header ? STATUS_EMPTY
-					       : src->diags.tally[D_NOT_CSV].count ? STATUS_NOT_CSV
+					       : src->diags.tally[D_NOT_CSV].count || src->opt.not_csv ? STATUS_NOT_CSV	/* a required one's too */
 					       : src->left_out ? STATUS_LEFT_OUT : STATUS_LOADED,
 				     .rows_read = src->rows_read, .blank_lines = src->blank_lines,
 				     .skipped_lines = src->skipped_lines, .silver_rows = silver_rows(s, (SourceId)i),

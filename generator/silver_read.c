@@ -283,7 +283,7 @@ void silver_source_end(Silver *s, Source *src)
 	if (!src->have_header)
 		diag(&src->diags, src->def->required ? D_NO_HEADER : D_EMPTY_OPTIONAL, 0, 0,
 		     src->def->required ? "the file is empty: no header row" : NULL, NULL, 0);
-	if (src->skipped_lines) {
+	if (src->skipped_lines && !src->opt.not_csv) {	/* a workbook's lines: its one message says what it is */
 		Buf b = {0};
 		buf_printf(&b, "%llu line%s skipped (before the header row, or comments)",
 			   (unsigned long long)src->skipped_lines, src->skipped_lines == 1 ? "" : "s");
@@ -1113,9 +1113,25 @@ static const char *not_csv(Str raw)
 	return NULL;
 }
 
+/* not_csv of the file's first line with text (after a byte-order mark): a workbook or JSON is
+ * known by how it starts, whichever line header_row names its header */
+static const char *file_not_csv(const char *d, size_t n)
+{
+	size_t at = n >= 3 && memcmp(d, UTF8_BOM, 3) == 0 ? 3 : 0;
+	while (at < n) {
+		const char *nl = memchr(d + at, '\n', n - at);
+		size_t end = nl ? (size_t)(nl - d) : n;
+		Str line = str_make(d + at, end - at);
+		if (str_trim(line).n)
+			return not_csv(line);
+		at = end + 1;
+	}
+	return NULL;
+}
+
 const char *input_header_check(const Record *r, const ReadOptions *o, Diags *d)
 {
-	const char *what = r->line == 1 ? not_csv(r->raw) : NULL;
+	const char *what = o->not_csv;
 	if (!what && (r->text & TEXT_INVALID_UTF8) && o->encoding < 0)	/* what garbles names; unless UTF-8 was asked */
 		diag(d, D_HEADER_ENCODING, r->line, r->text_col,
 		     "a Windows-1252 or Latin-1 file? name its encoding: [read] encoding = windows-1252", NULL, 0);
@@ -1164,6 +1180,7 @@ char input_prepare(Input *in, ReadOptions *o, Diags *d)
 	if (half)
 		buf_puts(&note, wide.unit == 4 ? ", the last bytes, part of a unit of 32 bits, left out"
 					       : ", a last byte that is half a unit of 16 bits left out");
+	o->not_csv = file_not_csv(in->data, in->len);
 	char sep = o->delimiter || o->header_row ? 0 : excel_sep(in->data, in->len);
 	char delim = o->delimiter ? o->delimiter : sep ? sep : sniff_delimiter(in->data, in->len, o);
 	o->header_row = sep ? 2 : o->header_row;	/* the header after Excel's line */
@@ -1174,7 +1191,7 @@ char input_prepare(Input *in, ReadOptions *o, Diags *d)
 	else if (!o->delimiter && delim != ',')
 		buf_printf(&note, "%s%s-separated (found in the header line)", note.len ? ", " : "",
 			   delim == '\t' ? "tab" : delim == ';' ? "semicolon" : "pipe");
-	if (note.len)
+	if (note.len && !o->not_csv)	/* no CSV read as anything: its one message says what it is */
 		diag(d, D_READ_AS, 0, 0, buf_cstr(&note), NULL, 0);
 	buf_free(&note);
 	return delim;

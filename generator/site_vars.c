@@ -123,7 +123,7 @@ static const PageVar source_fields[] = {
 	{"source", T_TEXT, NULL, "the same, for its reasons' and flags' anchors"},
 	{"key_column", T_TEXT, NULL, "its key column, e.g. `order_id`"},
 	{"file", T_TEXT, NULL, "its file name"},
-	{"status", T_TEXT, NULL, "`loaded`, `missing`, `empty`, `left out` (an optional source without a column it needs) , `not CSV` (an optional source's file that is a spreadsheet or JSON, left out) or `none` ([files] SOURCE = none: the exports have none)"},
+	{"status", T_TEXT, NULL, "`loaded`, `missing`, `empty`, `left out` (an optional source without a column it needs), `not CSV` (an optional source's file that is a spreadsheet or JSON, left out) or `none` ([files] SOURCE = none: the exports have none)"},
 	{"loaded", T_BOOL, NULL, "its status is `loaded`: its rows were read"},
 	{"rows_read", T_NUMBER, NULL, "data rows read"},
 	{"blank_lines", T_NUMBER, NULL, "blank lines skipped"},

@@ -81,7 +81,7 @@ static int named_field(Loader *l, const TableColumn *tc, char *const *norm, uint
 {
 	char *name = config_normalise(str_make(tc->name, strlen(tc->name)));
 	int at = config_header_field(tc->alias, name, norm, n);	/* as a source's column is found */
-	if (at < 0) {
+	if (at < 0 && !l->o->not_csv) {	/* a workbook's "header" has no names to list: it is said what it is */
 		Buf what = {0}, v = {0};
 		buf_printf(&what, "%s.%s =", tc->table, tc->name);
 		for (int a = 0; a < MAX_ALIASES && tc->alias[a]; a++)
@@ -215,6 +215,8 @@ static void load_record(void *ctx, const Record *r)
 		create_table(l, r);
 		return;
 	}
+	if (l->o->not_csv)	/* a workbook's lines are no rows (nor ragged, nor UTF-8 to say) */
+		return;
 	l->t->rows_read++;
 	if (r->error || !l->insert) {
 		raw_quarantine(l->t, r, r->error ? NULL : "the table was not made (its header's error says why)");

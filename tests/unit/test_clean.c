@@ -391,6 +391,8 @@ static void test_title_case(void **state)
 		{"McDONALD", "McDONALD"}, {"ÉMILE GARÇON", "Émile Garçon"}, {"Émile garçon", "Émile garçon"},
 		{"ΣΊΣΥΦΟΣ", "Σίσυφος"}, {"ΣίΣΥΦΟΣ", "ΣίΣΥΦΟΣ"}, {"O'BRIEN", "O'Brien"}, {"42 rue du bac", "42 Rue Du Bac"},
 		{"iPhone\xc2\xa0shop", "iPhone shop"}, {"N/A", ""}, {"123", "123"},
+		/* ß has no capital (ẞ aside): in capitals it is there still, not a small letter among them */
+		{"GROßMANN", "Großmann"}, {"STRAßE 5", "Straße 5"}, {"Straße", "Straße"}, {"GROẞMANN", "Großmann"},
 	};
 	for (size_t i = 0; i < N_ELEMS(one); i++) {
 		Str t = clean_title(S(one[i].in), &b, TITLE_ONE_CASE);

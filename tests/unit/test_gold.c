@@ -734,6 +734,53 @@ static void test_fact_ids_quoted(void **state)
 	done(&s, &g);
 }
 
+/* data_quality.csv written by hand (another engine's gold): a source's status without a
+ * detail (the file) is read as its file, (none) for none; it was a NULL that crashed render. */
+static void test_status_without_file(void **state)
+{
+	(void)state;
+	Silver s;
+	Gold g, back;
+	Config cfg;
+	const char *text[SRC_COUNT] = {CUSTOMERS_CSV, ORDERS_HEAD "o1,1,2022-07-01,5,complete\n"};
+	build(&s, &g, &cfg, text);
+	char dir[] = "/tmp/c360-dq-XXXXXX";
+	CHECK(mkdtemp(dir), "temp dir");
+	Buf b = {0}, err = {0}, csv = {0}, out = {0};
+	CHECK(gold_write(&g, &cfg, dir, &err), "gold_write: %s", buf_cstr(&err));
+	buf_printf(&b, "%s/gold/data_quality.csv", dir);
+	CHECK(file_read(buf_cstr(&b), &csv, &err), "read: %s", buf_cstr(&err));
+	FILE *f = fopen(buf_cstr(&b), "w");
+	for (const char *p = buf_cstr(&csv), *nl; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (strncmp(p, "payments,status,", 16) == 0)
+			fputs("payments,status,,none,\n", f);
+		else if (strncmp(p, "support_tickets,status,", 23) == 0)
+			fputs("support_tickets,status,,missing,\n", f);
+		else
+			fwrite(p, 1, (size_t)(nl - p) + 1, f);
+	}
+	fclose(f);
+	b.len = 0;
+	buf_printf(&b, "%s/gold", dir);
+	CHECK(gold_read(buf_cstr(&b), &back, &err, &cfg), "gold_read: %s", buf_cstr(&err));
+	CHECK(back.quality[SRC_PAYMENTS].status == STATUS_NONE && back.quality[SRC_PAYMENTS].file &&
+	      strcmp(back.quality[SRC_PAYMENTS].file, NO_FILE) == 0, "none, its file: %s",
+	      back.quality[SRC_PAYMENTS].file ? back.quality[SRC_PAYMENTS].file : "NULL");
+	CHECK(back.quality[SRC_TICKETS].status == STATUS_MISSING && back.quality[SRC_TICKETS].file &&
+	      strcmp(back.quality[SRC_TICKETS].file, "support_tickets.csv") == 0, "missing, its file: %s",
+	      back.quality[SRC_TICKETS].file ? back.quality[SRC_TICKETS].file : "NULL");
+	quality_table(&out, back.quality, back.tables, back.ntables);	/* as render writes it again */
+	CHECK(strstr(buf_cstr(&out), "payments,status,,none,(none)\n") &&
+	      strstr(buf_cstr(&out), "support_tickets,status,,missing,support_tickets.csv\n"), "%s", buf_cstr(&out));
+	gold_free(&back);
+	b.len = 0;
+	buf_printf(&b, "rm -rf '%s'", dir);
+	CHECK(system(buf_cstr(&b)) == 0, "clean up");
+	buf_free(&b), buf_free(&err), buf_free(&csv), buf_free(&out);
+	done(&s, &g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -744,7 +791,7 @@ int main(void)
 		cmocka_unit_test(test_definition_tables), cmocka_unit_test(test_kpi_series),
 		cmocka_unit_test(test_kpi_trend), cmocka_unit_test(test_customer_lists), cmocka_unit_test(test_activity),
 		cmocka_unit_test(test_fact_rows), cmocka_unit_test(test_fact_ids_quoted), cmocka_unit_test(test_fact_is_late),
-		cmocka_unit_test(test_first_days), cmocka_unit_test(test_id_order),
+		cmocka_unit_test(test_first_days), cmocka_unit_test(test_id_order), cmocka_unit_test(test_status_without_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,6 +73,62 @@ static void test_aliases_from_config(void **state)
 	buf_free(&err);
 }
 
+/* A workbook or JSON saved as an export is known by the file's first line with text, whatever
+ * line header_row names the header (a zip's line 2 is bytes): said once, as a required source's
+ * error or an optional one's left out, no delimiter found in it and no columns of its bytes. */
+static void test_not_csv_by_first_line(void **state)
+{
+	(void)state;
+	static const char zip[] = "PK\003\004\024\000\006\000|\n\001|\377;\002\n\003|\004\n";
+	static const char json[] = "\n[{\"payment_id\": \"P1\", \"customer_id\": \"C1\"}]\n";
+	static const struct { SourceId id; const char *text; size_t n; const char *conf; const char *what; } cases[] = {
+		{SRC_PAYMENTS, zip, sizeof zip - 1, "[read]\npayments.header_row = 2\n", "a spreadsheet"},
+		{SRC_CUSTOMERS, zip, sizeof zip - 1, "[read]\ncustomers.header_row = 2\n", "a spreadsheet"},
+		{SRC_PAYMENTS, json, sizeof json - 1, "", "JSON"},
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Config cfg = test_config();
+		Buf err = {0};
+		FILE *f = fopen(TEST_DIR "/test_not_csv.conf", "w");
+		fputs(cases[i].conf, f);
+		fclose(f);
+		CHECK(config_load(&cfg, TEST_DIR "/test_not_csv.conf", &err), "%s", buf_cstr(&err));
+		Silver s;
+		silver_init(&s, &cfg);
+		const char *text[SRC_COUNT] = {tutorial_like_customers, "order_id,customer_id,order_date,amount\n10,1,2022-01-01,5\n"};
+		for (int k = 0; k < SRC_COUNT; k++) {
+			Source *src = &s.src[k];
+			if (k != (int)cases[i].id && !text[k])
+				continue;
+			silver_source_init(&s, src, (SourceId)k);
+			if (k == (int)cases[i].id) {
+				input_from(&src->file, cases[i].text, cases[i].n);
+				silver_source_input(&s, src, &src->file);
+			} else {
+				silver_source_feed(&s, src, text[k], strlen(text[k]), false);
+			}
+			silver_source_end(&s, src);
+		}
+		const Source *src = &s.src[cases[i].id];
+		DiagCode said = src->def->required ? D_NO_HEADER : D_NOT_CSV;
+		const DiagTally *t = &src->diags.tally[said];
+		CHECK(t->count == 1 && t->nsamples && strstr(t->sample[0].text, cases[i].what), "case %zu: said what it is: %s",
+		      i, t->nsamples ? t->sample[0].text : "");
+		CHECK(!src->diags.tally[D_COLUMN_REQUIRED].count && !src->diags.tally[D_COLUMN_ABSENT].count &&
+		      !src->diags.tally[D_COLUMN_UNKNOWN].count && !src->diags.tally[D_SOURCE_LEFT_OUT].count &&
+		      !src->diags.tally[D_HEADER_ENCODING].count && !src->diags.tally[D_READ_AS].count &&
+		      !src->diags.tally[D_LINES_SKIPPED].count,
+		      "case %zu: its bytes read as no header, nor as separated by a delimiter, nor as lines before the header", i);
+		CHECK(src->def->required ? src->broken : src->left_out != NULL, "case %zu: the build stops, or it is left out", i);
+		SourceQuality q[SRC_COUNT];	/* check's summary of a build stopped: not "loaded" and the zip's lines */
+		quality_measure(&s, q);
+		CHECK(q[cases[i].id].status == STATUS_NOT_CSV, "case %zu: status %s", i, source_status_name[q[cases[i].id].status]);
+		silver_free(&s);
+		config_free(&cfg);
+		buf_free(&err);
+	}
+}
+
 /* Columns in another order than the canonical one, and rows of fewer fields than the header:
  * each value read from its own column (silver_source_record's usual path skips the mapping). */
 static void test_columns_in_any_order(void **state)
@@ -843,7 +899,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_names_match_loosely),
 		cmocka_unit_test(test_header_name_escaped_in_messages),
-		cmocka_unit_test(test_aliases_from_config),
+		cmocka_unit_test(test_aliases_from_config), cmocka_unit_test(test_not_csv_by_first_line),
 		cmocka_unit_test(test_columns_in_any_order), cmocka_unit_test(test_absent_currency_column),
 		cmocka_unit_test(test_missing_required_column_is_an_error),
 		cmocka_unit_test(test_duplicate_header_keeps_first),

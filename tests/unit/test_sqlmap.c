@@ -335,6 +335,29 @@ static void test_table_columns(void **state)
 	done(&s, &cfg, &err);
 }
 
+/* A [tables] file that is a workbook: said once what it is, not as a [columns] TABLE.NAME
+ * that its "header" (a zip's bytes, listed) lacks, nor as rows (ragged, not UTF-8): none is
+ * read, and the SELECT reading it has no rows. */
+static void test_table_not_csv(void **state)
+{
+	(void)state;
+	mkdir(DIR, 0777);
+	put("customers.csv", "customer_id\n1\n");
+	put("deals.csv", "PK\003\004\024\006|\001;x\n\002|\377y\n");
+	Silver s;
+	Config cfg;
+	Buf err = {0};
+	CHECK(!build(&s, &cfg,
+		     "[tables]\ndeals = deals.csv\n[columns]\ndeals.deal_id = Record ID\n[sql]\norders = SELECT deal_id AS "
+		     "order_id, '1' AS customer_id, '2022-01-01' AS order_date, '5' AS amount FROM deals\n", &err),
+	      "the SELECT fails");
+	const char *said = buf_cstr(&err);
+	CHECK(strstr(said, "deals.csv:1:1: warning: the file is a spreadsheet") && !strstr(said, "deals.deal_id") &&
+	      !strstr(said, "separated") && !strstr(said, "deals.csv:2"), "said once: %s", said);
+	CHECK(s.nraw == 1 && s.raw[0].rows_read == 0 && s.raw[0].loaded == 0, "no rows read of it");
+	done(&s, &cfg, &err);
+}
+
 /* [columns] TABLE.NAME gives its column NAME even when the header has a column NAME of its own:
  * that one is NAME_2 (it took NAME, and the SELECT read the old address, when it came first). */
 static void test_table_column_named_wins(void **state)
@@ -832,7 +855,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sql_sources), cmocka_unit_test(test_sql_errors), cmocka_unit_test(test_table_fill_down), cmocka_unit_test(test_table_valued),
-		cmocka_unit_test(test_table_header_encoding), cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns),
+		cmocka_unit_test(test_table_header_encoding), cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns), cmocka_unit_test(test_table_not_csv),
 		cmocka_unit_test(test_sql_amount), cmocka_unit_test(test_table_column_named_wins), cmocka_unit_test(test_table_wide_header),
 		cmocka_unit_test(test_sql_file_not_a_table), cmocka_unit_test(test_sql_file_columns), cmocka_unit_test(test_sql_trailing_comment),
 		cmocka_unit_test(test_empty_table_file), cmocka_unit_test(test_result_lacks_column), cmocka_unit_test(test_sql_quarantine),

@@ -383,6 +383,19 @@ static void test_config_errors(void **state)
 	      "the table's column in the settings in force: %s", show.p);
 	buf_free(&show);
 	config_free(&c);
+	/* a file named none ([files] payments = "none") is shown quoted: read back unquoted it was
+	 * none, the source left unread */
+	got = load_config("[files]\npayments = \"none\"\nweb_activities = none\n", &c, &err);
+	CHECK(*got == '\0' && !c.no_file[SRC_PAYMENTS] && c.no_file[SRC_SESSIONS], "a file named none: %s", got);
+	config_show(&show, &c);
+	CHECK(strstr(buf_cstr(&show), "\npayments = \"none\"\n") && strstr(buf_cstr(&show), "\nweb_activities = none\n"),
+	      "a file named none, and none: %s", show.p);
+	config_free(&c);
+	got = load_config(buf_cstr(&show), &c, &err);
+	CHECK(*got == '\0' && !c.no_file[SRC_PAYMENTS] && strcmp(config_file_of(&c, SRC_PAYMENTS), "none") == 0 &&
+	      c.no_file[SRC_SESSIONS], "read back: %s", got);
+	buf_free(&show);
+	config_free(&c);
 	buf_free(&err);
 }
 
