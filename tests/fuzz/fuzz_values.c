@@ -42,8 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 	}
 
-	for (int cased = 0; cased < 2 && !utf8_sanitize(s.p, s.n, &out); cased++) {	/* idempotent on valid text, */
-		Str t = clean_title(s, &out, cased);	/* title-cased or as written */
+	for (int cased = 0; cased < 3 && !utf8_sanitize(s.p, s.n, &out); cased++) {	/* idempotent on valid text, */
+		Str t = clean_title(s, &out, cased);	/* as written, title-cased, or title-cased if of one case */
 		Buf again = {0};
 		char *copy = xstrndup(t.p, t.n);
 		Str t2 = clean_title(str_make(copy, t.n), &again, cased);
