@@ -92,13 +92,30 @@ static void test_sql_sources(void **state)
 	done(&s, &cfg, &err);
 }
 
+/* Configurations whose build fails, and what its errors say. */
+typedef struct {
+	const char *conf, *want;
+} Failing;
+
+static void fails_saying(const Failing *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		Silver s;
+		Config cfg;
+		Buf err = {0};
+		CHECK(!build(&s, &cfg, cases[i].conf, &err), "case %zu fails", i);
+		CHECK(strstr(buf_cstr(&err), cases[i].want), "case %zu: %s", i, buf_cstr(&err));
+		done(&s, &cfg, &err);
+	}
+}
+
 /* Each SQL error names the configuration file, the line and column SQLite points at, and
  * SQLite's message. */
 static void test_sql_errors(void **state)
 {
 	(void)state;
 	fixtures();
-	static const struct { const char *conf, *want; } cases[] = {
+	static const Failing cases[] = {
 		{"[tables]\nitems = items.csv\n[sql]\norders =\n    SELECT \"Order\" AS order_id\n      FROM items WHERE Total >> )\n",
 		 "c360.conf:6:33: error: [sql] orders: near \")\": syntax error"},
 		{"[tables]\nitems = items.csv\n[sql]\norders =\n    SELECT \"Order\" AS order_id\n      FROM items WHERE\n",
@@ -162,14 +179,7 @@ static void test_sql_errors(void **state)
 		{"[tables]\nitems = folder\n[sql]\norders = SELECT * FROM items\n",
 		 "c360.conf:4:10: error: [sql] orders: no such table: items (its file " DIR "/folder could not be read)"},
 	};
-	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		Silver s;
-		Config cfg;
-		Buf err = {0};
-		CHECK(!build(&s, &cfg, cases[i].conf, &err), "case %zu fails", i);
-		CHECK(strstr(buf_cstr(&err), cases[i].want), "case %zu: %s", i, buf_cstr(&err));
-		done(&s, &cfg, &err);
-	}
+	fails_saying(cases, N_ELEMS(cases));
 }
 
 /* What only reads is run: a table-valued function (json_each, whose first use SQLite records
@@ -646,7 +656,7 @@ static void test_sql_view_errors(void **state)
 {
 	(void)state;
 	fixtures();
-	static const struct { const char *conf, *want; } cases[] = {
+	static const Failing cases[] = {
 		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT * FROM v\nv =\n  SELECT Totl FROM items\n",
 		 "c360.conf:6:10: error: [sql] v: no such column: Totl\n"},
 		{"[tables]\nitems = items.csv\n[sql]\norders = SELECT * FROM v\nv =\n  SELECT Totl FROM items\n",
@@ -692,14 +702,7 @@ static void test_sql_view_errors(void **state)
 		 "  SELECT hex(zeroblob(8000000)) || x AS y FROM c\norders = SELECT y AS order_id, 1 AS customer_id FROM c\n",
 		 "c360.conf:6:10: error: [sql] orders: the SELECT gives more bytes than c360 reads"},
 	};
-	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		Silver s;
-		Config cfg;
-		Buf err = {0};
-		CHECK(!build(&s, &cfg, cases[i].conf, &err), "case %zu fails", i);
-		CHECK(strstr(buf_cstr(&err), cases[i].want), "case %zu: %s", i, buf_cstr(&err));
-		done(&s, &cfg, &err);
-	}
+	fails_saying(cases, N_ELEMS(cases));
 }
 
 /* A view no source reads is still checked, and said (a note: "order =" would be a view, the
