@@ -48,7 +48,8 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 		const Source *src = &s->src[i];
 		SourceQuality *m = &q[i];
 		*m = (SourceQuality){.file = config_file_of(s->cfg, (SourceId)i),
-				     .status = s->cfg->no_file[i] ? STATUS_NONE : !src->present ? STATUS_MISSING : !src->have_header ? STATUS_EMPTY
+				     .status = s->cfg->no_file[i] ? STATUS_NONE : !src->present ? STATUS_MISSING
+					       : !src->have_header ? STATUS_EMPTY
 					       : src->diags.tally[D_NOT_CSV].count || src->opt.not_csv ? STATUS_NOT_CSV	/* a required one's too */
 					       : src->left_out ? STATUS_LEFT_OUT : STATUS_LOADED,
 				     .rows_read = src->rows_read, .blank_lines = src->blank_lines,
