@@ -422,7 +422,8 @@ static uint32_t row_category(Source *src, RowHead *h, int col, Str v)
 
 static const char *row_title(Source *src, Str v)
 {
-	Str t = clean_title(v, &src->scratch, src->opt.title_case < 0 ? TITLE_KEEP : src->opt.title_case == 2 ? TITLE_ONE_CASE : TITLE_ALL);
+	TitleCase how = src->opt.title_case < 0 ? TITLE_KEEP : src->opt.title_case == 2 ? TITLE_ONE_CASE : TITLE_ALL;
+	Str t = clean_title(v, &src->scratch, how);
 	if (!t.n)
 		return NULL;
 	if (t.n < (1u << 20))
