@@ -584,15 +584,15 @@ bool site_open(Site *site, const Gold *g, const Config *cfg, const ChartSet *cha
 		       .cmark_every_page = renderer && strcmp(renderer, "cmark") == 0,
 		       .check_every_page = check && strcmp(check, "1") == 0};
 	fmt_init(&site->fmt, cfg);
-	site->page_salt = manifest_settings(cfg);
-	site->page_salt.lo ^= site->cmark_every_page;	/* the same bytes, but pages.sh compares the two */
+	FileHash settings = manifest_settings(cfg);
 	FileHasher *h = file_hasher_new();	/* a source gone changes every page that says so */
-	file_hasher_add(h, &site->page_salt, sizeof site->page_salt);
+	file_hasher_add(h, &settings, sizeof settings);
 	for (int i = SRC_PAYMENTS; i < SRC_COUNT; i++) {
 		source_why(&site->source_why[i], &g->quality[i]);
 		file_hasher_add(h, buf_cstr(&site->source_why[i]), site->source_why[i].len + 1);
 	}
 	site->page_salt = file_hasher_end(h);
+	site->page_salt.lo ^= site->cmark_every_page;	/* the same bytes, but pages.sh compares the two */
 	md_init();
 	page_plan_init(&site->plan, g, cfg);
 	return load_templates(site, cfg->templates_dir) && load_theme(site, cfg->shard == 0);
