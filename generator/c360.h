@@ -1633,7 +1633,7 @@ extern const GoldTableDef gold_tables[GT_COUNT];
 int gold_columns(int table, const char **cols);	/* fills cols[GOLD_MAX_COLS]; returns how many */
 
 /* The data-quality measures of a source (data_quality.csv), counted once. */
-/* STATUS_NOT_CSV: an optional source whose file is a spreadsheet or JSON, left out; STATUS_NONE:
+/* STATUS_NOT_CSV: a source whose file is a spreadsheet or JSON (an optional one left out); STATUS_NONE:
  * one the configuration says the exports never have ([files] SOURCE = none) */
 typedef enum { STATUS_LOADED, STATUS_MISSING, STATUS_EMPTY, STATUS_LEFT_OUT, STATUS_NOT_CSV, STATUS_NONE, STATUS_COUNT } SourceStatus;
 extern const char *const source_status_name[STATUS_COUNT];	/* "loaded", ..., "not CSV", "none" */
@@ -2716,7 +2716,7 @@ typedef struct Site {
 	size_t layout_hole[2];	/* where its {{title}} and {{{body}}} are, if layout_cut (tpl_holes) */
 	bool layout_cut;
 	FileHash page_salt;	/* what every page is made from besides its values (manifest_settings) */
-	/* why an optional fact source has no data (source_why: "payments.csv is missing"), NULL if it
+	/* why an optional fact source has no data (source_why: "payments.csv is missing"), empty if it
 	 * was read: a customer's page says so in its section, not "No payments." */
 	Buf source_why[SRC_COUNT];
 	PagePlan plan;		/* which customers have a page */
