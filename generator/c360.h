@@ -593,6 +593,7 @@ typedef struct {
 	int churn_window_days;
 	char *file[SRC_COUNT];	/* file names inside data_dir */
 	bool no_file[SRC_COUNT];	/* [files] SOURCE = none: an optional source the exports never have */
+	bool no_column[SRC_COUNT][MAX_COLS];	/* [columns] SOURCE.COLUMN = none: nor that column */
 	char *alias[SRC_COUNT][MAX_COLS][MAX_ALIASES];	/* normalised extra header names */
 	char *nulls[SRC_COUNT][MAX_COLS][MAX_ALIASES];	/* [null]: a column's values that mean none */
 	Verbosity verbosity;
@@ -1650,6 +1651,7 @@ typedef struct {
 	OrderBasis basis;	/* decided on */
 	int unordered;		/* DATES_*: dates with no day and month to order, of a [read] date_format,
 				 * or none: DATES_ABSENT */
+	bool date_none;		/* absent as [columns] says: SOURCE.DATE = none */
 	uint64_t evidence[3];	/* per EVIDENCE_*, of the basis */
 	uint64_t ambiguous;
 	const Quarantined *quarantine;	/* the quarantined rows, by line */

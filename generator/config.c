@@ -537,9 +537,22 @@ static bool set_column_list(SetArgs *a, char *(*table)[MAX_COLS][MAX_ALIASES], b
 	return ok;
 }
 
+/* none (unquoted: "none" is a header of that name): a CRM's export that keeps no gender, told at
+ * every build that the column is missing */
 static bool set_alias(SetArgs *a)
 {
-	return set_column_list(a, a->c->alias, true);
+	int src, col;
+	column_by_name(a->key, &src, &col);
+	bool none = a->raw.n == 4 && memcmp(a->raw.p, "none", 4) == 0;
+	if (none && column_required(&source_defs[src], col))
+		return buf_printf(a->why, "%s.%s is required: a build needs it", source_defs[src].name,
+				  source_defs[src].cols[col]), false;
+	a->c->no_column[src][col] = none;
+	if (!set_column_list(a, a->c->alias, true))
+		return false;
+	for (int k = 0; none && k < MAX_ALIASES; k++)	/* no header name: the column is not looked for */
+		free(a->c->alias[src][col][k]), a->c->alias[src][col][k] = NULL;
+	return true;
 }
 
 static bool set_nulls(SetArgs *a)
@@ -618,7 +631,8 @@ static const Setting settings[] = {
 	 AT(sql_timeout), 'i'},
 	{"files", "SOURCE", "a file name in the data folder (no /), e.g. orders = order_export.csv; none for an optional "
 	 "source the exports never have (a CRM's web_activities = none: no warning that its file is missing)", set_file, 0, '-'},
-	{"columns", "SOURCE.COLUMN", "more header names for it, separated by commas, e.g. customers.email = mail",
+	{"columns", "SOURCE.COLUMN", "more header names for it, separated by commas, e.g. customers.email = mail; none "
+	 "for a column the exports never have (customers.gender = none: no warning that it is missing)",
 	 set_alias, 0, '-'},
 	{"columns", "TABLE.NAME", "a [tables] table's column NAME in SQL: the first of these header names its file has, "
 	 "separated by commas, else NAME (empty if none), e.g. charges.created = Created (UTC), Created date (UTC)",
@@ -1171,12 +1185,12 @@ void config_show(Buf *b, const Config *c)
 	buf_puts(b, "\n[columns]\n# each column is found by its own name, and by these:\n");
 	for (int s = 0; s < SRC_COUNT; s++)
 		for (int k = 0; k < source_defs[s].ncols; k++) {
-			if (!c->alias[s][k][0])
+			if (!c->alias[s][k][0] && !c->no_column[s][k])
 				continue;
-			buf_printf(b, "%s.%s = ", source_defs[s].name, source_defs[s].cols[k]);
-			for (int a = 0; a < MAX_ALIASES && c->alias[s][k][a]; a++) {
+			buf_printf(b, "%s.%s = %s", source_defs[s].name, source_defs[s].cols[k], c->no_column[s][k] ? "none" : "");
+			for (int a = 0; a < MAX_ALIASES && c->alias[s][k][a]; a++) {	/* a header named none quoted */
 				buf_puts(b, a ? ", " : "");
-				put_text(b, c->alias[s][k][a], false);
+				put_text(b, c->alias[s][k][a], strcmp(c->alias[s][k][a], "none") == 0);
 			}
 			buf_putc(b, '\n');
 		}

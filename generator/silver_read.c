@@ -23,6 +23,8 @@
 
 static int header_field(const Source *src, int col, char *const *names, uint32_t n)
 {
+	if (src->cfg->no_column[src->id][col])	/* [columns] says the exports have none */
+		return -1;
 	return config_header_field((const char *const *)src->cfg->alias[src->id][col], src->def->cols[col], names, n);
 }
 
@@ -35,7 +37,12 @@ static void unused_field(Source *src, const Record *r, char *const *names, uint3
 	int c = 0;
 	while (c < src->def->ncols && strcmp(names[i], src->def->cols[c]) != 0)
 		c++;
-	if (c < src->def->ncols) {
+	if (c < src->def->ncols && src->cfg->no_column[src->id][c]) {
+		Buf why = {0};
+		buf_printf(&why, "column \"%s\" ignored: [columns] %s.%s = none", shown, src->def->name, src->def->cols[c]);
+		diag(&src->diags, D_CONFIG_NOTE, r->line, i + 1, buf_cstr(&why), NULL, 0);
+		buf_free(&why);
+	} else if (c < src->def->ncols) {
 		Str used = str_trim(r->fields[src->field_of[c]]);
 		diag(&src->diags, strcmp(names[src->field_of[c]], names[i]) == 0 ? D_COLUMN_DUPLICATE : D_COLUMN_SHADOWED,
 		     r->line, i + 1, shown, used.p, used.n);
@@ -87,7 +94,8 @@ static void missing_columns(Source *src, const Record *r, const Buf *list, char 
 			src->left_out = src->def->cols[c];
 	for (int c = 0; c < src->def->ncols; c++) {
 		bool required = column_required(src->def, c);
-		if (src->field_of[c] >= 0 || src->def->rule[c].extra || (!required && (src->left_out || src->sql)))
+		if (src->field_of[c] >= 0 || src->def->rule[c].extra || src->cfg->no_column[src->id][c] ||
+		    (!required && (src->left_out || src->sql)))
 			continue;
 		src->broken |= required;
 		diag(&src->diags, src->left_out ? D_SOURCE_LEFT_OUT : required ? D_COLUMN_REQUIRED : D_COLUMN_ABSENT, r->line, 0,

@@ -1105,7 +1105,9 @@ static void test_bad_configs(void **state)
 		{"[columns]\norders.amount = \"Total\n", ":2:17: error: orders.amount: a quote is never closed\n"},
 		{"[columns]\norders.amount = Total, \"Net\n", ":2:17: error: orders.amount: this value is not valid; expected "
 							"more header names for it, separated by commas, e.g. "
-							"customers.email = mail (a quote is never closed)\n"},
+							"customers.email = mail; none for a column the exports never have "
+							"(customers.gender = none: no warning that it is missing) (a quote is "
+							"never closed)\n"},
 		{"[currency]\nbase = euro\n", ":2:8: error: base: this value is not valid; expected the three-letter"},
 		{"[currency]\nUSD = -1\n", ":2:7: error: USD: this value is not valid; expected what one unit of currency "
 					   "CODE is worth in the base, e.g. USD = 0.92 (the rate of USD is a positive"},
