@@ -894,6 +894,23 @@ else
 	echo "exports: HubSpot skipped: no python3, zoneinfo or tzdata"
 fi
 
+# ---- a two-digit year (%y): 00-68 are 2000-2068, so a birthday written 05/03/55 is in 2055, after
+# the as-of date, an implausible_dob (docs/exports.md says so); 72 is 1972; Tue 01/02/24 is no
+# date (2 January 2024 was a Tuesday: Wed is said at its line)
+mkdir -p "$T/yy"
+printf 'customer_id,name,dob\n1,Ann,05/03/55\n2,Bob,05/03/72\n' >"$T/yy/customers.csv"
+printf 'order_id,customer_id,order_date,amount,status\no1,1,Tue 01/02/24,5,complete\no2,2,Wed 01/02/24,5,complete\n' >"$T/yy/orders.csv"
+printf '[read]\ncustomers.date_format = %%m/%%d/%%y\norders.date_format = %%a %%m/%%d/%%y\n' >"$T/yy.conf"
+run 0 build --verbose --data "$T/yy" --config "$T/yy.conf" --out "$T/yy-site"
+grep -q '^[0-9]*,1,Ann,,Unknown,,' "$T/yy-site/gold/dim_customer.csv" &&
+	grep -q '^[0-9]*,2,Bob,,Unknown,1972-05-03,' "$T/yy-site/gold/dim_customer.csv" && pass ||
+	fail "%y: birthdays $(cut -d, -f2-6 "$T/yy-site/gold/dim_customer.csv" | tr '\n' ' ')"
+file_says "$T/yy-site/gold/data_quality.csv" "customers,flagged_rows,implausible_dob,1,"
+err_says 'customers.csv:2:3: warning: dob "2055-05-03" is after the as-of date or over 120 years before it; set to null'
+err_says 'orders.csv:3:3: warning: order_date "Wed 01/02/24" is not a valid date; set to null'
+grep -q '^o1,[0-9]*,20240102,2024-01-02,' "$T/yy-site/gold/fact_orders.csv" && pass ||
+	fail "%a %m/%d/%y: o1 is $(grep '^o1,' "$T/yy-site/gold/fact_orders.csv")"
+
 # ---- Etsy's Orders download (examples/etsy): beside the KPIs and quarantine the examples loop
 # compares, each order's amount (a partial refund's Adjusted Order Total, the shop's CAD months
 # converted), its status, its two-digit-year Sale Date, and the customers made from the buyers
