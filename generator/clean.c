@@ -580,7 +580,7 @@ DateParse clean_date_format(Str s, const char *format)
 	memcpy(text, s.p, s.n);
 	text[s.n] = '\0';
 	struct tm tm = {0};
-	const char *end = strptime_l(text, format, &tm, c_locale);	/* C's month names, whatever the locale */
+	const char *end = strptime_l(text, format, &tm, c_locale);	/* C's month and day names, whatever the locale */
 	if ((!end || *end) && format_retry(text, s.n, sizeof text, format)) {
 		tm = (struct tm){0};
 		end = strptime_l(text, format, &tm, c_locale);

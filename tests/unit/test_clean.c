@@ -224,6 +224,7 @@ static void test_date_format(void **state)
 		{"%m/%d/%y", "02/29/00", "2000-02-29", DATE_OK, 0},	/* 1900 had no February 29 */
 		{"%m/%d/%y", "02/29/01", "bad", DATE_BAD, 0},
 		{"%m/%d/%y", "01/15/2024", "bad", DATE_BAD, 0},	/* four digits where two are written */
+		{"%m/%d/%y", "1/5/4", "2004-01-05", DATE_OK, 0},	/* strptime's %y takes one digit (docs/exports.md) */
 		{"%m/%d/%y", "13/01/24", "bad", DATE_BAD, 0},
 		{"%d.%m.%y %H:%M", "31.12.99 23:30", "1999-12-31", DATE_OK, 23 * 3600 + 1800},
 		/* %a and %A, an English weekday's name, short or long, in any case: it must be the
