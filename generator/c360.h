@@ -809,8 +809,9 @@ typedef struct {
 } DateParse;
 
 DateParse clean_date(Str s);
-/* A date as a [read] date_format writes it: strptime's conversions %Y %m %b %B %h %d %e %H %I %M
- * %S %p %z (C's English month names), to the value's end; DATE_OK or DATE_BAD. Its evidence is
+/* A date as a [read] date_format writes it: strptime's conversions %Y %y %m %b %B %h %d %e %a %A %H
+ * %I %M %S %p %z (C's English month and weekday names), to the value's end; DATE_OK or DATE_BAD. A
+ * %y year of 69-99 is 1969-1999, of 00-68 2000-2068; a %a or %A weekday must be the written day's. Its evidence is
  * the format's order where day and month come before the year and the value shows it (a day
  * above 12, a month's name), as the same value would be without a format. clean_date_format_why: NULL if format is one (a year, a month and a day), else why
  * not. */

@@ -379,18 +379,34 @@ const char *clean_date_format_why(const char *format)
 		return NULL;
 	if (strstr(format, "%s"))
 		return strcmp(format, "%s") == 0 ? NULL : "%s, seconds since 1970, stands alone";
-	bool year = false, month = false, day = false;
+	bool year4 = false, year2 = false, month = false, day = false;
 	for (const char *f = format; *f; f++) {
 		if (*f != '%')
 			continue;
 		char c = *++f;
-		year |= c == 'Y', month |= c == 'm' || c == 'b' || c == 'B' || c == 'h', day |= c == 'd' || c == 'e';
-		if (c == 'y')
-			return "%y, a year of two digits, is not read: its century would be a guess";
-		if (!c || !strchr("YmbBhdeHIMSpz%", c))
+		year4 |= c == 'Y', year2 |= c == 'y';
+		month |= c == 'm' || c == 'b' || c == 'B' || c == 'h', day |= c == 'd' || c == 'e';
+		if (!c || !strchr("YymbBhdeaAHIMSpz%", c))
 			return c ? "a conversion other than these" : "a % at the end";
 	}
-	return !year ? "no year (%Y)" : !month ? "no month (%m, %b or %B)" : !day ? "no day (%d or %e)" : NULL;
+	return year4 && year2 ? "a year twice (%Y and %y)" : !year4 && !year2 ? "no year (%Y or %y)"
+	       : !month ? "no month (%m, %b or %B)" : !day ? "no day (%d or %e)" : NULL;
+}
+
+/* The year of a two-digit year yy (0-99), by POSIX's strptime rule, Python's too: 69-99 are
+ * 1969-1999, 00-68 are 2000-2068. Fixed here rather than left to the C library's %y, so that no
+ * libc's choice (nor the as-of date) moves a date by a century. */
+static int two_digit_year(int yy)
+{
+	return yy < 69 ? 2000 + yy : 1900 + yy;
+}
+
+/* The day of the week of a real day, 0 Sunday to 6 Saturday (struct tm's tm_wday): 1970-01-01
+ * was a Thursday. */
+static int week_day(int y, int m, int d)
+{
+	int64_t days = date_days(y, m, d);
+	return (int)(((days + 4) % 7 + 7) % 7);
 }
 
 static locale_t c_locale;
@@ -469,7 +485,7 @@ static int format_evidence(const char *format, int day)
 		if (!c)
 			break;
 		bool is_day = c == 'd' || c == 'e', is_month = c && strchr("mbBh", c);
-		if (c == 'Y')
+		if (c == 'Y' || c == 'y')
 			return have_day && have_month && (day > 12 || named) ? first : EVIDENCE_NONE;
 		if (first == EVIDENCE_NONE && (is_day || is_month))
 			first = is_day ? EVIDENCE_DAY_FIRST : EVIDENCE_MONTH_FIRST;
@@ -537,11 +553,11 @@ static bool format_zone_name(char *text, size_t n, size_t cap, const char *forma
 	return true;
 }
 
-/* Whether format writes a time of day: an hour, a minute or a second (%H %I %M %S %T %R %r). */
-static bool format_has_time(const char *format)
+/* Whether format has one of the conversions listed in convs (their letters: "aA" for %a or %A). */
+static bool format_has(const char *format, const char *convs)
 {
 	for (const char *f = strchr(format, '%'); f && f[1]; f = strchr(f + 2, '%'))
-		if (strchr("HIMSTRr", f[1]))
+		if (strchr(convs, f[1]))
 			return true;
 	return false;
 }
@@ -564,7 +580,7 @@ DateParse clean_date_format(Str s, const char *format)
 	memcpy(text, s.p, s.n);
 	text[s.n] = '\0';
 	struct tm tm = {0};
-	const char *end = strptime_l(text, format, &tm, c_locale);	/* C's month names, whatever the locale */
+	const char *end = strptime_l(text, format, &tm, c_locale);	/* C's month and day names, whatever the locale */
 	if ((!end || *end) && format_retry(text, s.n, sizeof text, format)) {
 		tm = (struct tm){0};
 		end = strptime_l(text, format, &tm, c_locale);
@@ -579,12 +595,15 @@ DateParse clean_date_format(Str s, const char *format)
 	bool leap = tm.tm_sec == 60;
 	if (!end || *end || tm.tm_sec > 60 || tm.tm_gmtoff > 14 * 3600 || tm.tm_gmtoff < -14 * 3600)
 		return p;
-	p.y = tm.tm_year + 1900, p.a = tm.tm_mon + 1, p.b = tm.tm_mday;
+	p.y = format_has(format, "y") ? two_digit_year(tm.tm_year % 100) : tm.tm_year + 1900;
+	p.a = tm.tm_mon + 1, p.b = tm.tm_mday;
 	p.evidence = format_evidence(format, tm.tm_mday);
 	p.secs = (int32_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec - leap - tm.tm_gmtoff);
-	p.has_time = format_has_time(format);
+	p.has_time = format_has(format, "HIMSTRr");
 	p.zone = zone;
 	p.local = p.has_time && (zone || !strstr(format, "%z"));	/* no offset written */
+	if (format_has(format, "aA") && (!date_valid(p.y, p.a, p.b) || week_day(p.y, p.a, p.b) != tm.tm_wday))
+		return p;	/* a weekday not the written day's: the date was misread or mistyped */
 	if (day_in_range(p.y, p.a, p.b, p.secs) && (!leap || leap_second(p.y, p.a, p.b, p.secs)))
 		p.status = DATE_OK;
 	return p;

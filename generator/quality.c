@@ -16,12 +16,12 @@ static const char *order_value(const SourceQuality *m)
 	return m->unordered ? unordered_name[m->unordered] : order_name[m->order];
 }
 
-/* Whether format writes the year before its day and month (%Y-%m-%d, %Y%m%d %H:%M). */
+/* Whether format writes the year before its day and month (%Y-%m-%d, %Y%m%d %H:%M, %y/%m/%d). */
 static bool year_first(const char *format)
 {
 	for (const char *f = strchr(format, '%'); f && f[1]; f = strchr(f + 2, '%'))
-		if (f[1] == 'Y' || strchr("mbBhde", f[1]))
-			return f[1] == 'Y';
+		if (strchr("YymbBhde", f[1]))
+			return f[1] == 'Y' || f[1] == 'y';
 	return false;
 }
 

@@ -344,8 +344,44 @@ def hubspot(d):
         print("quarantine %s,%s,%d" % (source, why, n))
 
 
+def etsy(d):
+    """Etsy's Orders download (EtsySoldOrders2024.csv): one row per order, no customers file.
+
+    By hand: Theo Nakamura's 84.00 of 11 February, 32.00 of it refunded (Adjusted Order Total
+    52.00), counts 52.00; Hannah Becker's 110.00 CAD of 14 October 2023 is 81.40 dollars at 0.74,
+    her 44.00 less 4.40 off plus 9.50 (49.10 CAD) 36.33 (36.334), her 82.00 USD of April as it is:
+    199.73 in three orders; Sofia Marchetti's only order was refunded whole, so she is known but no
+    customer with an order; Ben Adeyemi's first order was cancelled, his second (54.00) stands."""
+    from datetime import datetime
+    rates = {"USD": D(1), "CAD": D("0.74")}	# the configuration's: US dollars the base
+    methods = {"Credit Card": "Credit Card", "PayPal": "PayPal", "Apple Pay": "Wallet", "Google Pay": "Wallet",
+               "Etsy Gift Card": "Voucher", "Klarna": "Klarna"}
+
+    def dollars(x, currency):
+        return (D(x) * rates[currency]).quantize(CENT, ROUND_HALF_UP)
+
+    orders, payments, days, buyers, guests = [], [], [], set(), 0
+    for r in rows(os.path.join(d, "EtsySoldOrders2024.csv")):
+        buyer = r["Buyer User ID"].strip()
+        if buyer in ("", "0"):	# a guest checkout: no Etsy account, quarantined with its reason
+            guests += 1
+            continue
+        buyers.add(buyer)
+        days.append(datetime.strptime(r["Sale Date"], "%m/%d/%y").date())	# 01/15/24, month first
+        stands = r["Status"].strip() not in ("Canceled", "Refunded")	# Refunded: given back whole
+        adjusted = r["Adjusted Order Total"].strip()	# what stays after a partial refund, where above 0
+        kept = adjusted if adjusted and D(adjusted) > 0 else r["Order Total"]
+        orders.append((buyer, dollars(kept, r["Currency"]), stands))
+        payments.append((methods[r["Payment Method"]], stands, dollars(r["Order Total"], r["Currency"])))
+    kpis(orders, payments)
+    print("known_customers", len(buyers))
+    print("as_of", max(days))
+    for source in ("orders", "payments"):
+        print("quarantine %s,excluded: a guest checkout, no Etsy account to count it for,%d" % (source, guests))
+
+
 example = sys.argv[1].rstrip("/")
 {"shopify": shopify, "woocommerce": woocommerce, "stripe": stripe, "zendesk": zendesk, "ga-sessions": ga_sessions,
  "olist": olist, "salesforce": salesforce, "online-retail": online_retail,
  "paypal": paypal, "magento": magento, "square": square,
- "hubspot": hubspot}[os.path.basename(example)](example)
+ "hubspot": hubspot, "etsy": etsy}[os.path.basename(example)](example)

@@ -21,6 +21,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 
+	/* a [read] date_format's reading: a date read is a real day; a two-digit year is of
+	 * 1969-2068 (the rule's two centuries' halves), whatever digits, weekday or offset surround it */
+	static const char *const formats[] = {"%m/%d/%y", "%a, %d %b %y %H:%M:%S %z", "%A %d %B %Y", "%b %d, %Y %I:%M %p"};
+	for (size_t f = 0; f < sizeof formats / sizeof *formats; f++) {
+		p = clean_date_format(s, formats[f]);
+		m = clean_date_moment(&p, ORDER_MONTH_FIRST, true);
+		if (p.status == DATE_OK && (m == MOMENT_NULL || !date_valid(p.y, p.a, p.b)))
+			abort();
+		if (p.status == DATE_OK && strstr(formats[f], "%y") && (p.y < 1969 || p.y > 2068))
+			abort();
+	}
+
 	AmountParse a = clean_amount(s, '.', NULL);
 	if (a.status == AMOUNT_OK) {	/* an amount prints and reads back the same */
 		Buf t = {0};

@@ -215,6 +215,34 @@ static void test_date_format(void **state)
 		{"excel", "2024-01-01", "bad", DATE_BAD, 0},
 		{"excel", "4.5e4", "bad", DATE_BAD, 0},
 		{"excel", "", "null", DATE_NONE, 0},
+		/* %y, a year of two digits (Etsy's Sale Date, 01/15/24): 00-68 are 2000-2068, 69-99
+		 * 1969-1999, POSIX's rule, whatever the C library does */
+		{"%m/%d/%y", "01/15/24", "2024-01-15", DATE_OK, 0},
+		{"%m/%d/%y", "12/31/68", "2068-12-31", DATE_OK, 0},
+		{"%m/%d/%y", "01/01/69", "1969-01-01", DATE_OK, 0},
+		{"%m/%d/%y", "3/5/99", "1999-03-05", DATE_OK, 0},
+		{"%m/%d/%y", "02/29/00", "2000-02-29", DATE_OK, 0},	/* 1900 had no February 29 */
+		{"%m/%d/%y", "02/29/01", "bad", DATE_BAD, 0},
+		{"%m/%d/%y", "01/15/2024", "bad", DATE_BAD, 0},	/* four digits where two are written */
+		{"%m/%d/%y", "1/5/4", "2004-01-05", DATE_OK, 0},	/* strptime's %y takes one digit (docs/exports.md) */
+		{"%m/%d/%y", "13/01/24", "bad", DATE_BAD, 0},
+		{"%d.%m.%y %H:%M", "31.12.99 23:30", "1999-12-31", DATE_OK, 23 * 3600 + 1800},
+		/* %a and %A, an English weekday's name, short or long, in any case: it must be the
+		 * written day's (Tuesday, 16 January 2024), before an offset moves it to UTC's */
+		{"%a, %d %b %Y %H:%M:%S %z", "Tue, 16 Jan 2024 10:23:45 +0000", "2024-01-16", DATE_OK, 10 * 3600 + 1425},
+		{"%a, %d %b %Y %H:%M:%S %z", "Wed, 16 Jan 2024 10:23:45 +0000", "bad", DATE_BAD, 0},
+		{"%a, %d %b %Y %H:%M:%S %z", "Tus, 16 Jan 2024 10:23:45 +0000", "bad", DATE_BAD, 0},
+		{"%a, %d %b %Y %H:%M:%S %z", "16 Jan 2024 10:23:45 +0000", "bad", DATE_BAD, 0},
+		{"%a, %d %b %Y %H:%M:%S %z", "Mon, 01 Jan 2024 23:30:00 -0100", "2024-01-02", DATE_OK, 1800},
+		{"%a, %d %b %Y %H:%M:%S %z", "Tue, 01 Jan 2024 23:30:00 -0100", "bad", DATE_BAD, 0},	/* UTC's day */
+		{"%A %d %B %Y", "tuesday 16 JANUARY 2024", "2024-01-16", DATE_OK, 0},
+		{"%A %d %B %Y", "Tue 16 January 2024", "2024-01-16", DATE_OK, 0},
+		{"%a, %d %b %y", "Fri, 01 Jan 99", "1999-01-01", DATE_OK, 0},
+		{"%a %m/%d/%y", "Mon 12/31/68", "2068-12-31", DATE_OK, 0},	/* 1968-12-31 was a Tuesday */
+		{"%a %m/%d/%y", "Tue 12/31/68", "bad", DATE_BAD, 0},
+		{"%a %m/%d/%y", "Wed 01/01/69", "1969-01-01", DATE_OK, 0},	/* 2069-01-01 is a Tuesday */
+		{"%a %m/%d/%y", "Tue 01/01/69", "bad", DATE_BAD, 0},
+		{"%a %m/%d/%y", "Sat 02/30/24", "bad", DATE_BAD, 0},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		DateParse p = clean_date_format(S(cases[i].in), cases[i].fmt);
@@ -234,7 +262,9 @@ static void test_date_format(void **state)
 		{"%b %d, %Y", "Mar 5, 2024", EVIDENCE_MONTH_FIRST}, {"%d-%b-%Y", "03-Jan-2024", EVIDENCE_DAY_FIRST},
 		{"%e %B %Y", "3 January 2024", EVIDENCE_DAY_FIRST}, {"%Y-%m-%d", "2024-03-15", EVIDENCE_NONE},
 		{"%Y/%d/%m", "2024/15/03", EVIDENCE_NONE}, {"%s", "1704067200", EVIDENCE_NONE},
-		{"excel", "45292", EVIDENCE_NONE},
+		{"excel", "45292", EVIDENCE_NONE}, {"%m/%d/%y", "01/15/24", EVIDENCE_MONTH_FIRST},
+		{"%d.%m.%y", "15.01.24", EVIDENCE_DAY_FIRST}, {"%m/%d/%y", "01/02/24", EVIDENCE_NONE},
+		{"%a, %d %b %y", "Tue, 16 Jan 24", EVIDENCE_DAY_FIRST}, {"%y-%m-%d", "24-01-15", EVIDENCE_NONE},
 	};
 	for (size_t i = 0; i < N_ELEMS(shows); i++) {
 		DateParse p = clean_date_format(S(shows[i].in), shows[i].fmt);
@@ -255,10 +285,13 @@ static void test_date_format(void **state)
 		      timed[i].in, timed[i].fmt, p.has_time, timed[i].has_time);
 	}
 	CHECK(!clean_date_format_why("%b %d, %Y") && !clean_date_format_why("%d.%m.%Y %H:%M %z") &&
-	      !clean_date_format_why("%e %B %Y") && !clean_date_format_why("%s") && !clean_date_format_why("excel"),
+	      !clean_date_format_why("%e %B %Y") && !clean_date_format_why("%s") && !clean_date_format_why("excel") &&
+	      !clean_date_format_why("%m/%d/%y") && !clean_date_format_why("%a, %d %b %Y %H:%M:%S %z") &&
+	      !clean_date_format_why("%A %d %B %y"),
 	      "formats of a year, a month and a day");
 	static const struct { const char *fmt, *why; } bad[] = {
-		{"%d/%m/%y", "%y, a year of two digits"}, {"%Y-%m", "no day"}, {"%m-%d", "no year"}, {"%Y %d", "no month"},
+		{"%d/%m/%y %Y", "a year twice"}, {"%Y-%m", "no day"}, {"%m-%d", "no year"}, {"%Y %d", "no month"},
+		{"%a %m/%d", "no year"}, {"%y-%m-%d %u", "a conversion other"},
 		{"%Y-%m-%d %Q", "a conversion other"}, {"%Y-%m-%d %", "a % at the end"}, {"", "no year"},
 		{"%s %H", "%s, seconds since 1970, stands alone"},
 	};

@@ -351,8 +351,26 @@ static void test_read_options(void **state)
 	      "a format of the day first (after a literal %%Y): day-first, whatever date_order says");
 	silver_free(&s);
 	config_free(&cfg);
-	CHECK(!load(&cfg, "[read]\norders.date_format = %d/%m/%y\n", &err) && strstr(buf_cstr(&err), "date_format"),
-	      "a format without a four-digit year: %s", buf_cstr(&err));
+	/* a two-digit year: the order of its day and month as a four-digit one's (a weekday before them
+	 * is no day), a year-first one reported so on the data-quality page */
+	CHECK(load(&cfg, "date_order = month-first\n[read]\norders.date_format = %a, %d %b %y\n"
+			 "payments.date_format = %y/%m/%d\n", &err), "%s", buf_cstr(&err));
+	text[SRC_ORDERS] = "order_id,customer_id,order_date,amount,status\no1,c1,\"Tue, 02 Jan 24\",5,paid\n";
+	text[SRC_PAYMENTS] = "payment_id,customer_id,payment_date,payment_method,payment_status,amount\n"
+			     "p1,c1,24/01/02,card,paid,5\n";
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	SourceQuality q[SRC_COUNT];
+	quality_measure(&s, q);
+	CHECK(s.src[SRC_ORDERS].basis == BASIS_FORMAT && s.src[SRC_ORDERS].order == ORDER_DAY_FIRST &&
+	      strcmp(date_text(date_floor_day(row_by_id(&s, SRC_ORDERS, "o1")->when)), "2024-01-02") == 0 &&
+	      q[SRC_ORDERS].unordered == DATES_ORDERED, "%%a, %%d %%b %%y: day-first, whatever date_order says");
+	CHECK(strcmp(date_text(date_floor_day(row_by_id(&s, SRC_PAYMENTS, "p1")->when)), "2024-01-02") == 0 &&
+	      q[SRC_PAYMENTS].unordered == DATES_YEAR_FIRST, "%%y/%%m/%%d: year first");
+	silver_free(&s);
+	config_free(&cfg);
+	text[SRC_PAYMENTS] = NULL;
+	CHECK(!load(&cfg, "[read]\norders.date_format = %d/%m\n", &err) && strstr(buf_cstr(&err), "date_format") &&
+	      strstr(buf_cstr(&err), "no year (%Y or %y)"), "a format without a year: %s", buf_cstr(&err));
 	config_free(&cfg);
 	buf_free(&err);
 }
