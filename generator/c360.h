@@ -1192,6 +1192,7 @@ typedef struct {
 	char *path;
 	bool present;
 	bool empty;		/* present without a header row: no table made, as if missing */
+	bool not_csv;		/* a spreadsheet or JSON (D_NOT_CSV says which): no table made, as if missing */
 	uint64_t rows_read, blank_lines, skipped_lines, loaded;
 	Quarantined *quarantine;
 	size_t nquarantine;
