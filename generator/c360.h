@@ -665,6 +665,7 @@ int source_by_name(Str name);	/* the source of that name, or -1 */
 size_t config_normalise_to(Str s, char *out);
 #define NO_FILE "(none)"	/* config_file_of's name for a source [files] says the exports have none of */
 #define SQL_FILE "(SQL)"	/* config_file_of's name for a source made by SQL, which reads no file of its own */	/* the same into out (s.n + 1 bytes); its length */
+#define CONFIG_LINE_MAX 4096	/* bytes of a configuration's line, its end included */
 /* Reads an INI-style file into c; on failure appends "file:line:col: error: ..." to err. */
 bool config_load(Config *c, const char *path, Buf *err);
 /* customer_pages = v: files, packed, none, or top N with N from 1 to 100000000; false if v is none of them.

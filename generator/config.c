@@ -958,13 +958,13 @@ static void unused_keys(Config *c, const Pending *p, int s, const char *section)
 		buf_printf(&note, "[%s] %s: not used: [files] %s = none, so no file of it is read", section, keys.p, name);
 	else if (keys.len)
 		buf_printf(&note, "[%s] %s: not used: [sql] %s makes the source from its SELECT, which reads no file of "
-			   "its own (how a [tables] file is read is set under its table's name: [read] TABLE.OPTION)", section, keys.p, name);
+			   "its own (how a [tables] file is read is set under its table's name: [read] TABLE.OPTION)",
+			   section, keys.p, name);
 	if (note.len)
 		config_note(c, line, buf_cstr(&note));
 	buf_free(&prefix), buf_free(&keys), buf_free(&note);
 }
 
-#define CONFIG_LINE_MAX 4096	/* bytes of one line, its end included */
 #define CONFIG_ERRORS_MAX 20	/* errors said before reading stops */
 
 static size_t lines_in(const Buf *b, size_t from)
@@ -1110,7 +1110,6 @@ void config_put_list(Buf *b, char *const *items, size_t n)
 }
 
 /* A setting's value in c, as the file would write it; false if it has none of its own. */
-
 static bool put_value(Buf *b, const Config *c, const Setting *st)
 {
 	const char *base = (const char *)c;

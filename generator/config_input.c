@@ -612,13 +612,16 @@ static void show_read_options(Buf *b, const char *name, const ReadOptions *o)
 }
 
 /* A SELECT's lines: a first one that starts with # on the key's line (the only place it is not a
- * comment), the others indented (a line starting with [ is a section's, unindented). */
+ * comment), the others indented (a line starting with [ is a section's, unindented), by one
+ * blank where four would make the line too long (it was read with one at least). */
 static void show_query(Buf *b, const char *name, const char *text)
 {
 	buf_printf(b, "%s =", name);
 	for (const char *p = text; *p;) {
 		size_t n = strcspn(p, "\n");
-		buf_printf(b, "%s%.*s\n", p == text && *p == '#' ? " " : p == text ? "\n    " : "    ", (int)n, p);
+		const char *indent = n + 5 <= CONFIG_LINE_MAX ? "    " : " ";
+		buf_printf(b, "%s%s%.*s\n", p == text && *p == '#' ? "" : p == text ? "\n" : "",
+			   p == text && *p == '#' ? " " : indent, (int)n, p);
 		p += n + (p[n] == '\n');
 	}
 }

@@ -416,6 +416,10 @@ static void test_config_show_whole(void **state)
 	char currency_shown[256];
 	snprintf(currency_shown, sizeof currency_shown, "\n[currency]\nbase = EUR\nrates_file = %s\nJPY = 0.006125\n"
 		 "USD = 0.92\n", rates);
+	/* a SELECT's line as long as a line may be: indented by one blank, not four (too long) */
+	char long_sql[CONFIG_LINE_MAX + 32], long_shown[CONFIG_LINE_MAX + 32];
+	snprintf(long_sql, sizeof long_sql, "[sql]\nv =\n SELECT '%0*d' AS x\n", CONFIG_LINE_MAX - 16, 0);
+	snprintf(long_shown, sizeof long_shown, "\n[sql]\nv =\n SELECT '%0*d' AS x\n", CONFIG_LINE_MAX - 16, 0);
 	const struct { const char *text, *want[6]; } cases[] = {
 		/* a value's #, quotes, commas, blanks at its ends, unicode; an empty one */
 		{"title = \"  Caf\u00e9 #1 \"\"best\"\", \u00fcn\u00efcode \"\nkeep = \"\"\n",
@@ -440,6 +444,7 @@ static void test_config_show_whole(void **state)
 		 {"\n[categories]\norder_status.\"Done #1\" = fertigok, erledigt\n",
 		  "\ndevice.Mobile = handy, t\u00e9l\u00e9, \"\"\ndevice.Tablet = ipad\ndevice.Mobile phone = natel\n"}},
 		{currency, {currency_shown}},
+		{long_sql, {long_shown}},
 		{"[s3]\nregion = eu #1\ntimeout = 30\nconnect_timeout = 5\nendpoint = https://me:s3cr3t@minio.example/\n",
 		 {"\n[s3]\n# the keys: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) from the environment",
 		  "\nregion = eu\n", "\nendpoint = https://...@minio.example/\ntimeout = 30\nconnect_timeout = 5\n"}},
