@@ -579,6 +579,7 @@ typedef struct {
 typedef struct {
 	char code[4];
 	int64_t nanos;		/* one unit is worth nanos / 10^9 units of the base currency */
+	bool from_file;		/* set last by [currency] rates_file, not by a CODE line */
 } Rate;
 
 typedef struct {
@@ -626,7 +627,8 @@ typedef struct {
 	struct {
 		const char *text;
 		uint32_t line;	/* its line in the configuration file, 0 if none */
-	} notes[8];		/* what the build says of the configuration (silver_init): a label near a known one */
+	} notes[24];		/* what the build says of the configuration (silver_init): a label near a known
+				 * one, keys not used (config_note) */
 	int nnotes;
 	CatWord *words[CAT_COUNT];	/* [categories]: checked before the built-in words */
 	size_t nwords[CAT_COUNT];
@@ -664,6 +666,7 @@ int source_by_name(Str name);	/* the source of that name, or -1 */
 size_t config_normalise_to(Str s, char *out);
 #define NO_FILE "(none)"	/* config_file_of's name for a source [files] says the exports have none of */
 #define SQL_FILE "(SQL)"	/* config_file_of's name for a source made by SQL, which reads no file of its own */	/* the same into out (s.n + 1 bytes); its length */
+#define CONFIG_LINE_MAX 4096	/* bytes of a configuration's line, its end included */
 /* Reads an INI-style file into c; on failure appends "file:line:col: error: ..." to err. */
 bool config_load(Config *c, const char *path, Buf *err);
 /* customer_pages = v: files, packed, none, or top N with N from 1 to 100000000; false if v is none of them.
@@ -679,6 +682,7 @@ char *config_unquote(Str value);	/* a single value, its quotes removed; the call
 /* Text as a --config file reads it back as a value: in double quotes (each " doubled) where a
  * #, a quote, a comma or blanks at its ends need them (config_unquote's inverse). */
 void config_put_text(Buf *b, const char *s);
+void config_put_list(Buf *b, char *const *items, size_t n);	/* up to n items (or a NULL), each so, ", " between */
 const char *config_keep(Config *c, char *s);	/* a string the configuration frees */
 const char *config_path(Config *c, const char *file, const char *v);	/* relative to file's folder */
 /* A setting being set from the file: each setter (config.c's settings table) returns false if
@@ -712,7 +716,13 @@ bool config_set_currency(SetArgs *a);
 bool config_set_s3(SetArgs *a);
 /* Whether key is one of those the capitals stand for: MAP.LABEL, TABLE or CODE. */
 bool config_key_matches(const char *pattern, Str key);
+/* [read], [tables], [sql], [categories], [currency] and [s3] as in force, as config_load reads them
+ * back (config_show's end); [s3]'s keys are the environment's, not shown. */
+void config_input_show(Buf *b, const Config *c);
 void config_input_free(Config *c);
+/* A note on the configuration at its line, said by every build (silver_init); a copy of text is
+ * kept, unless c->notes is full. */
+void config_note(Config *c, unsigned line, const char *text);
 /* The reader options of a source's or table's file: every file's, then its own. */
 ReadOptions config_read_options(const Config *c, const char *name);
 /* The rate of a currency: 0 for the base, k for rates[k - 1], -1 if there is none. */
@@ -1185,6 +1195,7 @@ typedef struct {
 	char *path;
 	bool present;
 	bool empty;		/* present without a header row: no table made, as if missing */
+	bool not_csv;		/* a spreadsheet or JSON (D_NOT_CSV says which): no table made, as if missing */
 	uint64_t rows_read, blank_lines, skipped_lines, loaded;
 	Quarantined *quarantine;
 	size_t nquarantine;
@@ -1308,6 +1319,9 @@ bool lib_load(Lib *lib, Buf *err);
 /* ---- S3 (s3.c) */
 enum { S3_OK, S3_MISSING, S3_ERROR };
 bool s3_location(const char *data);	/* an s3://BUCKET/PREFIX/ address */
+/* The @ after a user name or password in an endpoint (http://user:pw@host), else NULL: SigV4 signs
+ * requests, so such an endpoint is refused, and not shown. */
+const char *s3_endpoint_userinfo(const char *endpoint);
 /* Fetches the object name under the configuration's s3:// data location into out: S3_OK,
  * S3_MISSING (no such object), or S3_ERROR with why in err. */
 int s3_get(const Config *cfg, const char *name, Buf *out, Buf *err);

@@ -929,7 +929,57 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 	return ok;
 }
 
-#define CONFIG_LINE_MAX 4096	/* bytes of one line, its end included */
+void config_note(Config *c, unsigned line, const char *text)
+{
+	if (c->nnotes < (int)(sizeof c->notes / sizeof *c->notes))
+		c->notes[c->nnotes].line = line, c->notes[c->nnotes++].text = config_keep(c, xstrdup(text));
+}
+
+/* Whether a [read] option is how a file is read (not how its values are cleaned). */
+static bool file_option(Str opt)
+{
+	static const char *const opts[] = {"delimiter", "encoding", "header_row", "comment", "fill_down"};
+	for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
+		if (str_eq(opt, opts[i]))
+			return true;
+	return false;
+}
+
+/* The keys of section set for source s that nothing reads, as one note at the first one's line:
+ * [read], [columns] and [null] of a source [files] says the exports have none of, and [read]'s
+ * options of how a file is read of a source its [sql] SELECT makes (its rows are the SELECT's;
+ * a [tables] file's are set by the table's name). */
+static void unused_keys(Config *c, const Pending *p, int s, const char *section)
+{
+	bool none = c->no_file[s], sql = c->sql[s].text && strcmp(section, "read") == 0;
+	if (!none && !sql)
+		return;
+	const char *name = source_defs[s].name;
+	Buf prefix = {0}, keys = {0};
+	buf_printf(&prefix, "[%s]%s.", section, name);
+	uint32_t line = 0;
+	const char *at = p->seen.p;
+	for (size_t i = 0; i < p->nseen; i++, at = strchr(at, '\n') + 1) {
+		const char *key = at + strlen(section) + 2;	/* after "[section]" */
+		size_t n = strcspn(key, "\n");
+		if (strncmp(at, prefix.p, prefix.len) != 0 ||
+		    (!none && !file_option(str_make(at + prefix.len, n - strlen(name) - 1))))
+			continue;
+		buf_printf(&keys, "%s%.*s", keys.len ? ", " : "", (int)n, key);
+		line = line ? line : p->seen_line[i];
+	}
+	Buf note = {0};
+	if (keys.len && none)
+		buf_printf(&note, "[%s] %s: not used: [files] %s = none, so no file of it is read", section, keys.p, name);
+	else if (keys.len)
+		buf_printf(&note, "[%s] %s: not used: [sql] %s makes the source from its SELECT, which reads no file of "
+			   "its own (how a [tables] file is read is set under its table's name: [read] TABLE.OPTION)",
+			   section, keys.p, name);
+	if (note.len)
+		config_note(c, line, buf_cstr(&note));
+	buf_free(&prefix), buf_free(&keys), buf_free(&note);
+}
+
 #define CONFIG_ERRORS_MAX 20	/* errors said before reading stops */
 
 static size_t lines_in(const Buf *b, size_t from)
@@ -1034,6 +1084,11 @@ bool config_load(Config *c, const char *path, Buf *err)
 			ok = false;
 		}
 	ok = config_views_check(c, path, err) && ok;
+	for (int s = 0; s < SRC_COUNT; s++) {
+		unused_keys(c, &p, s, "read");
+		unused_keys(c, &p, s, "columns");
+		unused_keys(c, &p, s, "null");
+	}
 	c->config_bytes = file_hasher_end(bytes);
 	buf_free(&p.key), buf_free(&p.value), buf_free(&p.seen);
 	free(p.map.off), free(p.map.line), free(p.map.col), free(p.seen_line);
@@ -1044,13 +1099,13 @@ bool config_load(Config *c, const char *path, Buf *err)
 
 /* ---- the settings as documentation, and as they are in force */
 
-/* A setting's value in c, as the file would write it; false if it has none of its own. */
 /* A text value or list item as the file reads it back: in quotes (each " doubled) where it must
- * be, to keep a comma, a #, a quote or blanks at its ends, or where quoted says. */
+ * be, to keep a comma, a #, a quote or blanks at its ends, to be an empty item (no value is
+ * empty), or where quoted says. */
 static void put_text(Buf *b, const char *s, bool quoted)
 {
 	size_t n = strlen(s);
-	if (quoted || strpbrk(s, ",#\"") || (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')))
+	if (quoted || !n || strpbrk(s, ",#\"") || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')
 		csv_quoted(b, s, n, false);
 	else
 		buf_put(b, s, n);
@@ -1061,6 +1116,15 @@ void config_put_text(Buf *b, const char *s)
 	put_text(b, s, false);
 }
 
+void config_put_list(Buf *b, char *const *items, size_t n)
+{
+	for (size_t i = 0; i < n && items[i]; i++) {	/* a name none quoted: unquoted, it says there is none */
+		buf_puts(b, i ? ", " : "");
+		put_text(b, items[i], strcmp(items[i], "none") == 0);
+	}
+}
+
+/* A setting's value in c, as the file would write it; false if it has none of its own. */
 static bool put_value(Buf *b, const Config *c, const Setting *st)
 {
 	const char *base = (const char *)c;
@@ -1132,6 +1196,28 @@ static void put_place(Buf *b, const char *path, bool as_value)
 	free(place);
 }
 
+/* A setting at the top as "key = value", or a comment where the file sets none. */
+static void show_setting(Buf *b, const Config *c, const Setting *st)
+{
+	size_t f = st->field;
+	if (f == AT(date_order) && !c->date_order_set) {	/* set, a warning says where evidence overrode it */
+		buf_printf(b, "# date_order: not set (%s where no file shows an order)\n", order_names[c->date_order]);
+		return;
+	}
+	size_t at = b->len;
+	buf_printf(b, "%s = ", st->key);
+	size_t value = b->len;
+	if (f == AT(data_dir) || f == AT(templates_dir) || f == AT(themes_dir))	/* relative to the file */
+		put_place(b, *(const char *const *)(const void *)((const char *)c + f), true);
+	else
+		put_value(b, c, st);
+	if (b->len == value) {	/* not set (a value cannot be empty): said as a comment */
+		b->len = at;
+		buf_printf(b, "# %s: not set", st->key);
+	}
+	buf_putc(b, '\n');
+}
+
 void config_show(Buf *b, const Config *c)
 {
 	buf_printf(b, "# the settings in force: %s%s, with the defaults for the rest\n",
@@ -1146,8 +1232,6 @@ void config_show(Buf *b, const Config *c)
 		buf_date(b, c->as_of);
 		buf_putc(b, '\n');
 	}
-	buf_puts(b, "# [read], [currency], [categories], [tables], [sql] and [s3]: not repeated here; copy them from "
-		    "the --config above\n");
 	for (size_t i = 0; i < c->nread; i++) {	/* but a zone's rules are the machine's tzdata's: which */
 		const char *zone = c->read[i].opt.time_zone;
 		const TzZone *z = zone ? tz_zone(zone, strlen(zone)) : NULL;
@@ -1156,21 +1240,8 @@ void config_show(Buf *b, const Config *c)
 				   *c->read[i].name ? "." : "", zone, (unsigned long long)tz_hash(z).hi,
 				   (unsigned long long)tz_hash(z).lo);
 	}
-	for (size_t i = 0; i < NSETTINGS && settings[i].kind != '-'; i++) {
-		size_t at = b->len;
-		buf_printf(b, "%s = ", settings[i].key);
-		size_t value = b->len;
-		size_t f = settings[i].field;
-		if (f == AT(data_dir) || f == AT(templates_dir) || f == AT(themes_dir))	/* relative to the file */
-			put_place(b, *(const char *const *)(const void *)((const char *)c + f), true);
-		else
-			put_value(b, c, &settings[i]);
-		if (b->len == value) {	/* not set (a value cannot be empty): said as a comment */
-			b->len = at;
-			buf_printf(b, "# %s: not set", settings[i].key);
-		}
-		buf_putc(b, '\n');
-	}
+	for (size_t i = 0; i < NSETTINGS && settings[i].kind != '-'; i++)
+		show_setting(b, c, &settings[i]);
 	buf_puts(b, "\n[files]\n");
 	for (int s = 0; s < SRC_COUNT; s++)
 		if (c->sql[s].text)
@@ -1189,23 +1260,13 @@ void config_show(Buf *b, const Config *c)
 			if (!c->alias[s][k][0] && !c->no_column[s][k])
 				continue;
 			buf_printf(b, "%s.%s = %s", source_defs[s].name, source_defs[s].cols[k], c->no_column[s][k] ? "none" : "");
-			for (int a = 0; a < MAX_ALIASES && c->alias[s][k][a]; a++) {	/* a header named none quoted */
-				buf_puts(b, a ? ", " : "");
-				put_text(b, c->alias[s][k][a], strcmp(c->alias[s][k][a], "none") == 0);
-			}
+			config_put_list(b, c->alias[s][k], MAX_ALIASES);
 			buf_putc(b, '\n');
 		}
-	/* a [tables] table's column under its names: a setting in force too, but a comment, as its
-	 * table is not repeated here (the lines read back without [tables] would name no table) */
-	for (size_t i = 0; i < c->ntable_columns; i++) {
+	for (size_t i = 0; i < c->ntable_columns; i++) {	/* a [tables] table's column under its names */
 		const TableColumn *t = &c->table_columns[i];
-		if (i == 0)
-			buf_puts(b, "# and the columns of [tables] tables, to copy with their [tables] and [sql]:\n");
-		buf_printf(b, "# %s.%s = ", t->table, t->name);
-		for (int a = 0; a < MAX_ALIASES && t->alias[a]; a++) {
-			buf_puts(b, a ? ", " : "");
-			put_text(b, t->alias[a], false);
-		}
+		buf_printf(b, "%s%s.%s = ", i ? "" : "# and the columns of [tables] tables:\n", t->table, t->name);
+		config_put_list(b, (char *const *)t->alias, MAX_ALIASES);
 		buf_putc(b, '\n');
 	}
 	for (int s = 0, said = 0; s < SRC_COUNT; s++)
@@ -1219,6 +1280,7 @@ void config_show(Buf *b, const Config *c)
 			}
 			buf_putc(b, '\n');
 		}
+	config_input_show(b, c);
 }
 
 const char *config_file_of(const Config *c, SourceId id)

@@ -396,12 +396,12 @@ bool config_set_words(SetArgs *a)
 	if (kind == CAT_GENDER && !gender_known(kept))
 		return a->in_key = true, a->at = label_at,
 		       buf_printf(a->why, "\"%s\" is not a gender's label: Male, Female, Other or Unknown", kept), false;
-	if (near && c->nnotes < (int)(sizeof c->notes / sizeof *c->notes)) {	/* a new label, or a typo? */
+	if (near) {	/* a new label, or a typo? */
 		Buf note = {0};
 		buf_printf(&note, "[categories] %.*s: \"%s\" is a new label, not the known \"%s\"; the values it lists are "
 			   "read as \"%s\"", (int)a->key.n, a->key.p, kept, near, kept);
-		c->notes[c->nnotes].line = a->map && a->map->nlines ? a->map->line[0] : 0;
-		c->notes[c->nnotes++].text = config_keep(c, (char *)buf_cstr(&note));
+		config_note(c, a->map && a->map->nlines ? a->map->line[0] : 0, buf_cstr(&note));
+		buf_free(&note);
 	}
 	char **words;
 	size_t n;
@@ -440,20 +440,22 @@ static bool parse_rate(const char *v, int64_t *nanos)
 	return *nanos > 0;
 }
 
-static bool add_rate(Config *c, const char *code, const char *v, Buf *err)
+/* Sets code's rate, from the rates file or from a line of its own: the last set wins. */
+static bool add_rate(Config *c, const char *code, const char *v, bool from_file, Buf *err)
 {
 	int64_t nanos;
 	if (!parse_rate(v, &nanos))
 		return buf_printf(err, "the rate of %s is a positive number such as 0.92", code), false;
 	for (size_t i = 0; i < c->nrates; i++)
 		if (strcmp(c->rates[i].code, code) == 0)
-			return c->rates[i].nanos = nanos, true;
+			return c->rates[i].nanos = nanos, c->rates[i].from_file = from_file, true;
 	if (c->nrates == 65535)
 		return buf_puts(err, "at most 65535 rates"), false;
 	c->rates = xrealloc(c->rates, (c->nrates + 1) * sizeof *c->rates);
 	Rate *r = &c->rates[c->nrates++];
 	memcpy(r->code, code, 4);
 	r->nanos = nanos;
+	r->from_file = from_file;
 	return true;
 }
 
@@ -477,7 +479,7 @@ static bool load_rates(Config *c, const char *path, Buf *err)
 		char *rate = comma ? config_unquote(str_make(comma + 1, line.n - (size_t)(comma + 1 - line.p))) : NULL;
 		char code[4];
 		if (name && currency_code(name, code))
-			ok = add_rate(c, code, rate, err);
+			ok = add_rate(c, code, rate, true, err);
 		else if (lineno > 1)
 			ok = false, buf_puts(err, "a line of the rates file is CODE,rate");
 		if (!ok)
@@ -507,7 +509,7 @@ bool config_set_currency(SetArgs *a)
 	char *k = xstrndup(key.p, key.n);
 	currency_code(k, code);	/* the settings table matched a code */
 	free(k);
-	return add_rate(c, code, v, err);
+	return add_rate(c, code, v, false, err);
 }
 
 int config_rate(const Config *c, const char *code)
@@ -556,6 +558,206 @@ bool config_key_matches(const char *pattern, Str key)
 	}
 	snprintf(k, sizeof k, "%.*s", (int)(key.n < 7 ? key.n : 7), key.p);
 	return strcmp(pattern, "CODE") == 0 && key.n == 3 && currency_code(k, code);
+}
+
+/* ---- the sections as in force (config_show): each key as config_load reads it back */
+
+/* A section's header, taken back at the end (section_end) if no key follows it. */
+static size_t section_start(Buf *b, const char *name)
+{
+	size_t at = b->len;
+	buf_printf(b, "\n[%s]\n", name);
+	return at;
+}
+
+static void section_end(Buf *b, size_t at, const char *name)
+{
+	if (b->len == at + strlen(name) + 4)
+		b->len = at;
+}
+
+static const char *const encoding_names[] = {[ENC_UTF8] = "utf-8", [ENC_CP1252] = "windows-1252",
+					     [ENC_LATIN1] = "latin-1", [ENC_AUTO] = "auto"};
+
+/* "orders.opt = ", or "opt = " for every file's (name ""). */
+static void read_key(Buf *b, const char *name, const char *opt)
+{
+	buf_printf(b, "%s%s%s = ", name, *name ? "." : "", opt);
+}
+
+/* A file's options that are set (auto, 0, is as unset: config_read_options takes the other's). */
+static void show_read_options(Buf *b, const char *name, const ReadOptions *o)
+{
+	if (o->delimiter) {
+		read_key(b, name, "delimiter");
+		buf_printf(b, "%s\n", o->delimiter == '\t' ? "tab" : (char[]){o->delimiter, 0});
+	}
+	if (o->decimal)
+		read_key(b, name, "decimal"), buf_printf(b, "%c\n", o->decimal);
+	if (o->encoding >= 0)
+		read_key(b, name, "encoding"), buf_printf(b, "%s\n", encoding_names[o->encoding]);
+	if (o->header_row)
+		read_key(b, name, "header_row"), buf_printf(b, "%u\n", o->header_row);
+	const char *const text[][2] = {{"comment", o->comment}, {"currency", o->currency},
+				       {"date_format", o->date_format}, {"time_zone", o->time_zone}};
+	for (size_t k = 0; k < sizeof text / sizeof *text; k++)
+		if (text[k][1])
+			read_key(b, name, text[k][0]), config_put_text(b, text[k][1]), buf_putc(b, '\n');
+	if (o->title_case) {
+		read_key(b, name, "title_case");
+		buf_printf(b, "%s\n", o->title_case > 1 ? "one-case" : o->title_case > 0 ? "true" : "false");
+	}
+	if (o->nfill_down)
+		read_key(b, name, "fill_down"), config_put_list(b, o->fill_down, o->nfill_down), buf_putc(b, '\n');
+}
+
+/* A SELECT's lines: a first one that starts with # on the key's line (the only place it is not a
+ * comment), the others indented (a line starting with [ is a section's, unindented), by one
+ * blank where four would make the line too long (it was read with one at least). */
+static void show_query(Buf *b, const char *name, const char *text)
+{
+	buf_printf(b, "%s =", name);
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		const char *indent = n + 5 <= CONFIG_LINE_MAX ? "    " : " ";
+		buf_printf(b, "%s%s%.*s\n", p == text && *p == '#' ? "" : p == text ? "\n" : "",
+			   p == text && *p == '#' ? " " : indent, (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
+static void show_sql(Buf *b, const Config *c)
+{
+	size_t at = section_start(b, "tables");
+	for (size_t i = 0; i < c->ntables; i++) {
+		buf_printf(b, "%s = ", c->tables[i].name);
+		config_put_text(b, c->tables[i].file);
+		buf_putc(b, '\n');
+	}
+	section_end(b, at, "tables");
+	at = section_start(b, "sql");
+	for (int s = 0; s < SRC_COUNT; s++)
+		if (c->sql[s].text)
+			show_query(b, source_defs[s].name, c->sql[s].text);
+	for (size_t v = 0; v < c->nviews; v++)
+		show_query(b, c->views[v].name, c->views[v].q.text);
+	section_end(b, at, "sql");
+}
+
+/* Each label of each map with its words, in the order they were set. */
+static void show_categories(Buf *b, const Config *c)
+{
+	size_t at = section_start(b, "categories");
+	for (size_t m = 0; m < sizeof maps / sizeof *maps; m++) {
+		const CatWord *w = c->words[maps[m].kind];
+		size_t n = c->nwords[maps[m].kind];
+		for (size_t i = 0; i < n; i++) {
+			size_t first = 0;
+			while (strcmp(w[first].label, w[i].label) != 0)
+				first++;
+			if (first < i)	/* its label's line is written */
+				continue;
+			buf_printf(b, "%s.", maps[m].name);
+			config_put_text(b, w[i].label);
+			buf_puts(b, " = ");
+			for (size_t k = i; k < n; k++)
+				if (strcmp(w[k].label, w[i].label) == 0) {
+					buf_puts(b, k > i ? ", " : "");
+					config_put_text(b, w[k].key);
+				}
+			buf_putc(b, '\n');
+		}
+	}
+	section_end(b, at, "categories");
+}
+
+/* A rate as parse_rate reads it: nanos / 10^9, without trailing zeros. */
+static void put_rate(Buf *b, int64_t nanos)
+{
+	int64_t frac = nanos % 1000000000;
+	int digits = 9;
+	for (; frac && frac % 10 == 0; frac /= 10)
+		digits--;
+	buf_printf(b, "%lld", (long long)(nanos / 1000000000));
+	if (frac)
+		buf_printf(b, ".%0*lld", digits, (long long)frac);
+}
+
+/* Rates by code (show_currency's order: any the configuration's lines set). */
+static int rate_cmp(const void *a, const void *b)
+{
+	return strcmp(((const Rate *)a)->code, ((const Rate *)b)->code);
+}
+
+/* The rates file (resolved: what it holds is read again), then the rates its lines set last, by
+ * code: whatever the order of the lines, these win over the file's as they did. */
+static void show_currency(Buf *b, const Config *c)
+{
+	size_t at = section_start(b, "currency");
+	if (c->base_currency[0])
+		buf_printf(b, "base = %s\n", c->base_currency);
+	if (c->rates_file) {
+		char *file = path_resolve(c->rates_file);
+		buf_puts(b, "rates_file = "), config_put_text(b, file), buf_putc(b, '\n');
+		free(file);
+	}
+	size_t size = c->nrates * sizeof *c->rates;
+	Rate *rates = size ? memcpy(xmalloc(size), c->rates, size) : NULL;
+	if (rates)
+		qsort(rates, c->nrates, sizeof *rates, rate_cmp);
+	for (size_t i = 0; i < c->nrates; i++)
+		if (!rates[i].from_file) {
+			buf_printf(b, "%s = ", rates[i].code);
+			put_rate(b, rates[i].nanos);
+			buf_putc(b, '\n');
+		}
+	free(rates);
+	section_end(b, at, "currency");
+}
+
+/* An endpoint, but a user name or password in it as "..." (as s3.c says it): still one that a
+ * build refuses, the same way. */
+static void show_endpoint(Buf *b, const char *endpoint)
+{
+	const char *at = s3_endpoint_userinfo(endpoint), *auth = at ? strstr(endpoint, "://") + 3 : NULL;
+	Buf shown = {0};
+	if (at)
+		buf_puts(b, "# the endpoint's user name or password not shown (a build refuses an endpoint with them)\n"),
+		buf_printf(&shown, "%.*s...%s", (int)(auth - endpoint), endpoint, at);
+	buf_puts(b, "endpoint = ");
+	config_put_text(b, at ? buf_cstr(&shown) : endpoint);
+	buf_putc(b, '\n');
+	buf_free(&shown);
+}
+
+/* The keys are the environment's (s3.c), and are not shown: said where they come from. */
+static void show_s3(Buf *b, const Config *c)
+{
+	if (!c->s3_region && !c->s3_endpoint && !c->s3_timeout && !c->s3_connect_timeout &&
+	    !(c->data_dir && s3_location(c->data_dir)))
+		return;
+	buf_puts(b, "\n[s3]\n# the keys: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) from the "
+		    "environment, not shown\n");
+	if (c->s3_region)
+		buf_puts(b, "region = "), config_put_text(b, c->s3_region), buf_putc(b, '\n');
+	if (c->s3_endpoint)
+		show_endpoint(b, c->s3_endpoint);
+	if (c->s3_timeout)
+		buf_printf(b, "timeout = %ld\n", c->s3_timeout);
+	if (c->s3_connect_timeout)
+		buf_printf(b, "connect_timeout = %ld\n", c->s3_connect_timeout);
+}
+
+void config_input_show(Buf *b, const Config *c)
+{
+	size_t at = section_start(b, "read");
+	for (size_t i = 0; i < c->nread; i++)
+		show_read_options(b, c->read[i].name, &c->read[i].opt);
+	section_end(b, at, "read");
+	show_sql(b, c);
+	show_categories(b, c);
+	show_currency(b, c);
+	show_s3(b, c);
 }
 
 void config_input_free(Config *c)

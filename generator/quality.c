@@ -49,8 +49,9 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 		SourceQuality *m = &q[i];
 		*m = (SourceQuality){.file = config_file_of(s->cfg, (SourceId)i),
 				     .status = s->cfg->no_file[i] ? STATUS_NONE : !src->present ? STATUS_MISSING
+					       /* a required one's too; a [sql] source's reading a table of such a file has no header */
+					       : src->diags.tally[D_NOT_CSV].count || src->opt.not_csv ? STATUS_NOT_CSV
 					       : !src->have_header ? STATUS_EMPTY
-					       : src->diags.tally[D_NOT_CSV].count || src->opt.not_csv ? STATUS_NOT_CSV	/* a required one's too */
 					       : src->left_out ? STATUS_LEFT_OUT : STATUS_LOADED,
 				     .rows_read = src->rows_read, .blank_lines = src->blank_lines,
 				     .skipped_lines = src->skipped_lines, .silver_rows = silver_rows(s, (SourceId)i),
@@ -80,7 +81,8 @@ TableQuality *quality_tables(const Silver *s, size_t *n)
 	TableQuality *t = xcalloc(s->nraw + 1, sizeof *t);
 	for (size_t i = 0; i < s->nraw; i++) {
 		const RawTable *r = &s->raw[i];
-		SourceStatus status = !r->present ? STATUS_MISSING : r->empty ? STATUS_EMPTY : STATUS_LOADED;
+		SourceStatus status = !r->present ? STATUS_MISSING : r->empty ? STATUS_EMPTY
+				    : r->not_csv ? STATUS_NOT_CSV : STATUS_LOADED;
 		t[i] = (TableQuality){r->def->name, r->def->file, status, r->rows_read, r->blank_lines, r->loaded,
 				      r->quarantine, r->nquarantine};
 	}

@@ -39,6 +39,12 @@ bool s3_location(const char *data)
 	return strncmp(data, "s3://", 5) == 0;
 }
 
+const char *s3_endpoint_userinfo(const char *endpoint)
+{
+	const char *auth = endpoint ? strstr(endpoint, "://") : NULL, *at = auth ? strchr(auth + 3, '@') : NULL;
+	return at && at < auth + 3 + strcspn(auth + 3, "/?#") ? at : NULL;
+}
+
 /* Percent-encodes s as a SigV4 canonical path does: all but A-Z a-z 0-9 - _ . ~ and /. */
 static void url_path(Buf *b, const char *s, size_t n)
 {
@@ -64,8 +70,8 @@ static bool object_url(const Config *cfg, const char *region, const char *name, 
 	}
 	/* a user or password in the endpoint (http://user:pw@host) signs nothing (SigV4 does) and
 	 * would be printed with the URL in every message: refused, and not shown */
-	const char *auth = endpoint ? strstr(endpoint, "://") : NULL, *at = auth ? strchr(auth + 3, '@') : NULL;
-	if (at && at < auth + 3 + strcspn(auth + 3, "/?#")) {
+	const char *at = s3_endpoint_userinfo(endpoint), *auth = at ? strstr(endpoint, "://") : NULL;
+	if (at) {
 		buf_printf(err, "the S3 endpoint %.*s...%s holds a user name or password: c360 signs requests with "
 			   "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; name the endpoint without them",
 			   (int)(auth + 3 - endpoint), endpoint, at);

@@ -210,8 +210,11 @@ static void load_record(void *ctx, const Record *r)
 	if (!l->header) {
 		l->header = true;
 		const char *what = input_header_check(r, l->o, &l->t->diags);
-		if (what)	/* no encoding makes it a table: how to make the CSV */
+		if (what) {	/* no encoding makes it a table: how to make the CSV; a SELECT reading it says so */
 			diag(&l->t->diags, D_NOT_CSV, r->line, 1, what, NULL, 0);
+			l->t->not_csv = true;
+			return;
+		}
 		create_table(l, r);
 		return;
 	}
@@ -426,7 +429,7 @@ static void sql_where(const SqlDef *q, int offset, uint32_t *line, uint32_t *col
 	*col = q->col[k] + (at - q->off[k]);
 }
 
-/* A table named in "no such table: X" whose file is missing or empty, or NULL. */
+/* A table named in "no such table: X" whose file is missing, empty or not CSV, or NULL. */
 static const RawTable *missing_table(const Silver *s, const char *msg)
 {
 	static const char prefix[] = "no such table: ";
@@ -435,7 +438,7 @@ static const RawTable *missing_table(const Silver *s, const char *msg)
 	const char *name = msg + sizeof prefix - 1;
 	name += strncmp(name, "main.", 5) == 0 ? 5 : 0;
 	for (size_t i = 0; i < s->nraw; i++)
-		if ((!s->raw[i].present || s->raw[i].empty) && strcasecmp(s->raw[i].def->name, name) == 0)
+		if ((!s->raw[i].present || s->raw[i].empty || s->raw[i].not_csv) && strcasecmp(s->raw[i].def->name, name) == 0)
 			return &s->raw[i];
 	return NULL;
 }
@@ -450,23 +453,27 @@ static void sql_error_at(Silver *s, const SqlDef *q, const char *name, const cha
 	buf_printf(&b, "[sql] %s: %s", name, msg);
 	if (t)	/* a folder, a FIFO: there, not read (its own error says why) */
 		buf_printf(&b, " (its file %s %s)", t->path, t->empty ? "is empty: no header row"
+							     : t->not_csv ? "is not CSV: a spreadsheet or JSON"
 							     : access(t->path, F_OK) == 0 ? "could not be read" : "is missing");
 	diag(&s->config_diags, D_SQL_ERROR, line, col, buf_cstr(&b), NULL, 0);
 	buf_free(&b);
 }
 
-/* A source's SQL error: located in the configuration; a table whose file is missing or empty
- * leaves an optional source out as a missing or empty file would. */
+/* A source's SQL error: located in the configuration; a table whose file is missing, empty or
+ * not CSV leaves an optional source out as such a file of its own would. */
 static void sql_error(Silver *s, Source *src, const char *msg, int offset)
 {
 	const RawTable *t = missing_table(s, msg);
 	if (t && !src->def->required) {
 		src->path = xstrdup(t->path);
 		src->diags.file = src->path;
-		src->present = t->empty;	/* its status: missing, or empty */
+		src->present = t->empty || t->not_csv;	/* its status: missing, empty or not CSV */
 		Buf who = {0};	/* several sources may read one table: each message names its own */
-		buf_printf(&who, ": [sql] %s reads it", src->def->name);
-		diag(&src->diags, t->empty ? D_EMPTY_OPTIONAL : D_OPTIONAL_MISSING, 0, 0, buf_cstr(&who), NULL, 0);
+		buf_printf(&who, "%s[sql] %s reads it%s", t->not_csv ? "" : ": ", src->def->name,
+			   t->not_csv ? ", and it is not CSV (its warning says what it is): this optional source is left out "
+					"and its sections say so" : "");
+		diag(&src->diags, t->not_csv ? D_NOT_CSV : t->empty ? D_EMPTY_OPTIONAL : D_OPTIONAL_MISSING, 0, 0,
+		     buf_cstr(&who), NULL, 0);
 		buf_free(&who);
 		return;
 	}

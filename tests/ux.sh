@@ -701,7 +701,7 @@ run 0 check --verbose --config "$T/c.conf"
 has "$T/out" "^# the settings in force: --config $T/c.conf"
 has "$T/out" "^title = Acme 360$"
 has "$T/out" "^churn_window_days = 90$"
-has "$T/out" "^date_order = day-first$"
+has "$T/out" "^# date_order: not set (day-first where no file shows an order)$"
 has "$T/out" "^orders = orders.csv$"
 has "$T/out" "^orders.amount = total, sum$"
 has "$T/out" '^thousands_separator = ","$'
@@ -735,6 +735,81 @@ again "$T/out"
 	pass || fail "check --verbose in a project made by init"
 has "$T/rt.out" "^templates = $T/rt/templates$"
 again "$T/rt.out"
+# ... every section, not "copy them from the --config above": each example's configuration
+# ([sql], [tables], [read], [currency], [categories], sources none, time zones, fill_down) reads
+# back as the same settings, and a build of the settings printed makes the same site as the
+# example's own (but the .c360- records, which hash the configuration's bytes)
+for conf in examples/*/c360.conf; do
+	run 0 check --verbose --config "$conf"
+	hasnt "$T/out" "not repeated"
+	again "$T/out"
+done
+for ex in hubspot salesforce magento; do
+	"$C360" check --verbose --config "examples/$ex/c360.conf" >"$T/ex.conf" 2>/dev/null
+	"$C360" build --config "examples/$ex/c360.conf" --data "examples/$ex" --out "$T/ex-a" >/dev/null 2>&1 &&
+		"$C360" build --config "$T/ex.conf" --data "examples/$ex" --out "$T/ex-b" >/dev/null 2>&1 &&
+		diff -r -x '.c360-*' "$T/ex-a" "$T/ex-b" >"$T/ex.diff" && pass ||
+		fail "examples/$ex: the site of the settings printed differs: $(head -3 "$T/ex.diff")"
+	rm -rf "$T/ex-a" "$T/ex-b"
+done
+# ... and a hand-written one whose values need quotes (#, "", commas, blanks at the ends), unicode,
+# SQL lines that start with # (a comment) or [ (SQLite's quoted name, not a section), a label
+# with a #, a rates file and rates before and after it, an endpoint with a password (not shown)
+printf 'GBP,1.17\nUSD,0.5\n' >"$T/rates.csv"
+cat >"$T/h.conf" <<'CONF'
+title = "  Café #1 ""best"", ünïcode "
+keep = ""
+[files]
+web_activities = none
+[columns]
+crm.town = "Ort, Stadt", location
+orders.order_id = " Order #", "a,b"
+web_activities.device_type = Gerät
+[null]
+orders.customer_id = 0, " - "
+[read]
+comment = "#"
+orders.fill_down = "Order #", " x"
+crm.header_row = 1
+[tables]
+crm = customers.csv
+[sql]
+customers =
+    SELECT customer_id, name, email, gender, dob,
+# the town, as the CRM names it
+    [town]
+    AS location, '#1 "x"' AS tag, _file, _line
+    FROM crm
+[categories]
+order_status."Done #1" = "fertig, ok", erledigt
+[currency]
+usd = 0.92
+rates_file = rates.csv
+jpy = 0.006125
+[s3]
+endpoint = https://me:s3cr3t@minio.example
+CONF
+run 0 check --verbose --config "$T/h.conf" --data "$SAMPLE"
+has "$T/err" "^$T/h.conf:8: note: \[columns\] web_activities.device_type: not used: \[files\] web_activities = none, so no file of it is read$"
+has "$T/out" '^title = "  Café #1 ""best"", ünïcode "$'
+has "$T/out" '^keep = ""$'
+has "$T/out" '^crm.town = "ort,_stadt", location$'
+has "$T/out" '^orders.fill_down = "Order #", " x"$'
+has "$T/out" '^    \[town\]$'
+has "$T/out" '^    AS location, '"'#1 \"x\"'"' AS tag, _file, _line$'
+hasnt "$T/out" 'the town, as'
+has "$T/out" '^order_status."Done #1" = fertigok, erledigt$'
+has "$T/out" "^rates_file = $T/rates.csv$"
+has "$T/out" '^JPY = 0.006125$'
+hasnt "$T/out" '^USD'	# the file's, set after the line's
+has "$T/out" '^endpoint = https://...@minio.example$'
+hasnt "$T/out" 's3cr3t'
+again "$T/out"
+"$C360" check --verbose --config "$T/h.conf" --data "$SAMPLE" >"$T/h.out" 2>/dev/null
+"$C360" build --config "$T/h.conf" --data "$SAMPLE" --out "$T/h-a" >/dev/null 2>&1 &&
+	"$C360" build --config "$T/h.out" --data "$SAMPLE" --out "$T/h-b" >/dev/null 2>&1 &&
+	diff -r -x '.c360-*' "$T/h-a" "$T/h-b" >"$T/h.diff" && pass || fail "the site of the settings printed differs: $(head -3 "$T/h.diff")"
+rm -rf "$T/h-a" "$T/h-b"
 run 0 check --config "$T/c.conf"
 hasnt "$T/out" "settings in force"
 printf 'thousands_separator = " "\ncurrency = EUR\n' >"$T/c.conf"

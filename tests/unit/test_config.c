@@ -178,6 +178,37 @@ static void test_category_words(void **state)
 	buf_free(&err);
 }
 
+/* Keys no build uses are a note at the first one's line: [read], [columns] and [null] of a
+ * source [files] says is none; [read]'s options of how a file is read of a source [sql] makes
+ * (its values' options are the SELECT's rows', and its [columns] and [null] too: not said). */
+static void test_unused_keys(void **state)
+{
+	(void)state;
+	Config cfg;
+	Buf err = {0};
+	CHECK(load(&cfg, "[files]\nweb_activities = none\n[read]\ndelimiter = ;\norders.delimiter = ,\n"
+			 "web_activities.delimiter = ;\ncustomers.encoding = auto\ncustomers.date_format = %d.%m.%Y\n"
+			 "web_activities.title_case = false\ncustomers.fill_down = a\n[columns]\ncustomers.email = mail\n"
+			 "web_activities.device_type = Ger\u00e4t\n[null]\nweb_activities.customer_id = 0\n"
+			 "customers.customer_id = 0\n[tables]\ncrm = c.csv\n[sql]\ncustomers = SELECT * FROM crm\n", &err),
+	      "%s", buf_cstr(&err));
+	static const struct { unsigned line; const char *text; } want[] = {
+		{7, "[read] customers.encoding, customers.fill_down: not used: [sql] customers makes the source from its "
+		    "SELECT, which reads no file of its own (how a [tables] file is read is set under its table's name: "
+		    "[read] TABLE.OPTION)"},
+		{6, "[read] web_activities.delimiter, web_activities.title_case: not used: [files] web_activities = none, so "
+		    "no file of it is read"},
+		{13, "[columns] web_activities.device_type: not used: [files] web_activities = none, so no file of it is read"},
+		{15, "[null] web_activities.customer_id: not used: [files] web_activities = none, so no file of it is read"},
+	};
+	CHECK(cfg.nnotes == (int)N_ELEMS(want), "%d notes", cfg.nnotes);
+	for (int i = 0; i < cfg.nnotes && i < (int)N_ELEMS(want); i++)
+		CHECK(cfg.notes[i].line == want[i].line && strcmp(cfg.notes[i].text, want[i].text) == 0, "note %d at %u: %s", i,
+		      cfg.notes[i].line, cfg.notes[i].text);
+	config_free(&cfg);
+	buf_free(&err);
+}
+
 /* Statuses c360 does not know whose names read as no sale (an order) or a success (a payment):
  * a warning names them; one named in [categories] (a new label too), a harmless one, or one
  * whose words say no ("Not Paid", "Unpaid", "Authorization Failed") is not in it. */
@@ -1218,7 +1249,7 @@ int main(void)
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
 		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_header_row_and_comments), cmocka_unit_test(test_report_footer), cmocka_unit_test(test_fill_down), cmocka_unit_test(test_column_nulls), cmocka_unit_test(test_gender_words), cmocka_unit_test(test_title_case_kept), cmocka_unit_test(test_unknown_devices), cmocka_unit_test(test_foreign_statuses),
-		cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_sql_text), cmocka_unit_test(test_bad_configs), cmocka_unit_test(test_unused_keys),
 		cmocka_unit_test(test_customer_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -347,7 +347,8 @@ static void test_table_columns(void **state)
 
 /* A [tables] file that is a workbook: said once what it is, not as a [columns] TABLE.NAME
  * that its "header" (a zip's bytes, listed) lacks, nor as rows (ragged, not UTF-8): none is
- * read, and the SELECT reading it has no rows. */
+ * read, no table is made (its status not CSV, not loaded), and a SELECT reading it says so: a
+ * required source's is an error, an optional one is left out, not CSV, as if its own file were. */
 static void test_table_not_csv(void **state)
 {
 	(void)state;
@@ -364,7 +365,21 @@ static void test_table_not_csv(void **state)
 	const char *said = buf_cstr(&err);
 	CHECK(strstr(said, "deals.csv:1:1: warning: the file is a spreadsheet") && !strstr(said, "deals.deal_id") &&
 	      !strstr(said, "separated") && !strstr(said, "deals.csv:2"), "said once: %s", said);
-	CHECK(s.nraw == 1 && s.raw[0].rows_read == 0 && s.raw[0].loaded == 0, "no rows read of it");
+	CHECK(s.nraw == 1 && s.raw[0].rows_read == 0 && s.raw[0].loaded == 0 && s.raw[0].not_csv, "no rows read of it");
+	CHECK(strstr(said, "c360.conf:6:10: error: [sql] orders: no such table: deals (its file " DIR "/deals.csv is not "
+			   "CSV: a spreadsheet or JSON)"), "the SELECT's error: %s", said);
+	size_t nt;
+	TableQuality *t = quality_tables(&s, &nt);
+	CHECK(nt == 1 && t[0].status == STATUS_NOT_CSV, "the table's status: %s", source_status_name[t[0].status]);
+	free(t);
+	done(&s, &cfg, &err);
+	CHECK(build(&s, &cfg, "[tables]\ndeals = deals.csv\n[sql]\npayments = SELECT * FROM deals\n", &err),
+	      "an optional source left out: %s", buf_cstr(&err));
+	SourceQuality q[SRC_COUNT];
+	quality_measure(&s, q);
+	CHECK(q[SRC_PAYMENTS].status == STATUS_NOT_CSV && strstr(buf_cstr(&err), DIR "/deals.csv: warning: [sql] payments "
+		"reads it, and it is not CSV (its warning says what it is): this optional source is left out and its "
+		"sections say so"), "payments not CSV (%s): %s", source_status_name[q[SRC_PAYMENTS].status], buf_cstr(&err));
 	done(&s, &cfg, &err);
 }
 

@@ -363,23 +363,24 @@ static void test_config_errors(void **state)
 			Buf show = {0};
 			config_show(&show, &c);
 			CHECK(strstr(buf_cstr(&show), "\ntitle = Acme 360\n") && strstr(show.p, "\nchurn_window_days = 30\n") &&
-			      strstr(show.p, "\ndate_order = day-first\n") && strstr(show.p, "\norders = o.csv\n") &&
+			      strstr(show.p, "\n# date_order: not set (day-first where no file shows an order)\n") &&
+			      strstr(show.p, "\norders = o.csv\n") &&
 			      strstr(show.p, "\npayments = payments.csv\n") && strstr(show.p, "\ncustomers.email = mail, e_mail\n"),
 			      "the settings in force, defaults included: %s", show.p);
 			buf_free(&show);
 		}
 		config_free(&c);
 	}
-	/* a [tables] table's column under its names ([columns] TABLE.NAME) is a setting in force too:
-	 * check --verbose left it out; a comment, as its [tables] is not repeated either */
+	/* a [tables] table's column under its names ([columns] TABLE.NAME) is a setting in force too,
+	 * with its table */
 	Config c;
 	const char *got = load_config("[tables]\ntickets = t.csv\n[columns]\ntickets.ticket_id = Ticket ID, Record ID\n", &c, &err);
 	CHECK(*got == '\0', "a table's column: %s", got);
 	Buf show = {0};
 	config_show(&show, &c);
 	CHECK(strstr(buf_cstr(&show), "\n[columns]\n# each column is found by its own name, and by these:\n"
-				      "# and the columns of [tables] tables, to copy with their [tables] and [sql]:\n"
-				      "# tickets.ticket_id = ticket_id, record_id\n"),
+				      "# and the columns of [tables] tables:\ntickets.ticket_id = ticket_id, record_id\n") &&
+	      strstr(show.p, "\n[tables]\ntickets = t.csv\n"),
 	      "the table's column in the settings in force: %s", show.p);
 	buf_free(&show);
 	config_free(&c);
@@ -396,6 +397,80 @@ static void test_config_errors(void **state)
 	      c.no_file[SRC_SESSIONS], "read back: %s", got);
 	buf_free(&show);
 	config_free(&c);
+	buf_free(&err);
+}
+
+/* The settings in force are whole (check --verbose): every section, each value as the file reads
+ * it back, so that they read back as the same settings (shown again, the same text); a secret is
+ * not shown. The lines each case must show are written by hand. */
+static void test_config_show_whole(void **state)
+{
+	(void)state;
+	char rates[] = "/tmp/c360-rates-XXXXXX";
+	int fd = mkstemp(rates);
+	CHECK(fd >= 0 && write(fd, "code,rate\nGBP,1.17\nUSD,0.5\n", 27) == 27, "rates file");
+	close(fd);
+	char currency[256];
+	snprintf(currency, sizeof currency, "[currency]\nbase = eur\nGBP = 2\nrates_file = %s\nusd = 0.920000\n"
+		 "jpy = 0.006125\n", rates);	/* GBP the file's, USD the line's: the last set wins */
+	char currency_shown[256];
+	snprintf(currency_shown, sizeof currency_shown, "\n[currency]\nbase = EUR\nrates_file = %s\nJPY = 0.006125\n"
+		 "USD = 0.92\n", rates);
+	/* a SELECT's line as long as a line may be: indented by one blank, not four (too long) */
+	char long_sql[CONFIG_LINE_MAX + 32], long_shown[CONFIG_LINE_MAX + 32];
+	snprintf(long_sql, sizeof long_sql, "[sql]\nv =\n SELECT '%0*d' AS x\n", CONFIG_LINE_MAX - 16, 0);
+	snprintf(long_shown, sizeof long_shown, "\n[sql]\nv =\n SELECT '%0*d' AS x\n", CONFIG_LINE_MAX - 16, 0);
+	const struct { const char *text, *want[6]; } cases[] = {
+		/* a value's #, quotes, commas, blanks at its ends, unicode; an empty one */
+		{"title = \"  Caf\u00e9 #1 \"\"best\"\", \u00fcn\u00efcode \"\nkeep = \"\"\n",
+		 {"\ntitle = \"  Caf\u00e9 #1 \"\"best\"\", \u00fcn\u00efcode \"\n", "\nkeep = \"\"\n"}},
+		{"date_order = day-first\n", {"\ndate_order = day-first\n"}},
+		{"[columns]\norders.order_id = \" Order #\", \"a,b\", \"\"\n[null]\norders.customer_id = 0, \" - \"\n",
+		 {"\norders.order_id = \"order_#\", \"a,b\", \"\"\n", "\n[null]\norders.customer_id = \"0\", \" - \"\n"}},
+		{"[read]\ncomment = \"#\"\norders.delimiter = tab\norders.fill_down = \"Order #\", \" x\"\n"
+		 "orders.title_case = one-case\ncustomers.encoding = auto\ncustomers.header_row = 3\ndecimal = ,\n"
+		 "payments.date_format = \"%d.%m.%Y, %H:%M\"\npayments.time_zone = UTC\npayments.currency = usd\n",
+		 {"\n[read]\ndecimal = ,\ncomment = \"#\"\n", "\norders.delimiter = tab\norders.title_case = one-case\n"
+		  "orders.fill_down = \"Order #\", \" x\"\n", "\ncustomers.encoding = auto\ncustomers.header_row = 3\n",
+		  "\npayments.currency = USD\npayments.date_format = \"%d.%m.%Y, %H:%M\"\npayments.time_zone = UTC\n"}},
+		/* [sql]: a line that starts with # is a comment but on the key's line, one with [ a section's
+		 * unless indented; the text's lines are trimmed, and an empty one is none */
+		{"[tables]\ncrm = \"c #1.csv\"\n[sql]\ncustomers =\n  SELECT a,\n# the town\n\n    [town]\n  FROM crm\n"
+		 "v = # not SQL\n  [x]\n",
+		 {"\n[tables]\ncrm = \"c #1.csv\"\n", "\n[sql]\ncustomers =\n    SELECT a,\n    [town]\n    FROM crm\n"
+		  "v = # not SQL\n    [x]\n"}},
+		{"[categories]\norder_status.\"Done #1\" = \"fertig, ok\", erledigt\ndevice.Mobile = Handy, \"T\u00e9l\u00e9\", \"-\"\n"
+		 "device.Tablet = iPad\ndevice.Mobile phone = Natel\n",
+		 {"\n[categories]\norder_status.\"Done #1\" = fertigok, erledigt\n",
+		  "\ndevice.Mobile = handy, t\u00e9l\u00e9, \"\"\ndevice.Tablet = ipad\ndevice.Mobile phone = natel\n"}},
+		{currency, {currency_shown}},
+		{long_sql, {long_shown}},
+		{"[s3]\nregion = eu #1\ntimeout = 30\nconnect_timeout = 5\nendpoint = https://me:s3cr3t@minio.example/\n",
+		 {"\n[s3]\n# the keys: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) from the environment",
+		  "\nregion = eu\n", "\nendpoint = https://...@minio.example/\ntimeout = 30\nconnect_timeout = 5\n"}},
+	};
+	Buf err = {0};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		Config c;
+		const char *got = load_config(cases[i].text, &c, &err);
+		CHECK(!*got, "%s: %s", cases[i].text, got);
+		Buf show = {0}, again = {0};
+		config_show(&show, &c);
+		config_free(&c);
+		for (int k = 0; k < 6 && cases[i].want[k]; k++)
+			CHECK(strstr(buf_cstr(&show), cases[i].want[k]), "%s: no %s in %s", cases[i].text, cases[i].want[k], show.p);
+		CHECK(!strstr(show.p, "not repeated") && !strstr(show.p, "s3cr3t"), "whole, no secret: %s", show.p);
+		got = load_config(show.p, &c, &err);
+		CHECK(!*got, "%s read back: %s", show.p, got);
+		config_show(&again, &c);
+		CHECK(strcmp(show.p, buf_cstr(&again)) == 0, "read back, shown otherwise:\n%s\n---\n%s", show.p, again.p);
+		if (cases[i].text == currency)	/* and the rates read back as they were */
+			CHECK(c.nrates == 3 && config_rate(&c, "GBP") > 0 && c.rates[config_rate(&c, "GBP") - 1].nanos == 1170000000 &&
+			      c.rates[config_rate(&c, "USD") - 1].nanos == 920000000, "the rates read back: %zu", c.nrates);
+		config_free(&c);
+		buf_free(&show), buf_free(&again);
+	}
+	unlink(rates);
 	buf_free(&err);
 }
 
@@ -626,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_page_table),
 		cmocka_unit_test(test_page_data_check),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_show_whole),
 		cmocka_unit_test(test_diag_levels),
 		cmocka_unit_test(test_diag_cut),
 		cmocka_unit_test(test_messages_escaped),
