@@ -2139,7 +2139,7 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 		if (src->diags.tally[D_COLUMN_REQUIRED].count || (renamed && v > SAY_QUIET))	/* --quiet: errors' only */
 			for (int c = 0; c < src->def->ncols; c++)
 				if (src->field_of[c] < 0 && !src->def->rule[c].extra && !(src->cfg && src->cfg->alias[i][c][0]) &&
-				    (column_required(src->def, c) || renamed)) {
+				    !(src->cfg && src->cfg->no_column[i][c]) && (column_required(src->def, c) || renamed)) {
 					buf_printf(out, "%s: note: a column of another name is named in a --config file%s: "
 						   "[columns] %s.%s = NAME\n", src->diags.file, init, src->def->name,
 						   src->def->cols[c]);
