@@ -221,6 +221,12 @@ printf '[files]\npayments = none\nsupport_tickets = none\nweb_activities = none\
 run 0 check --data "$T/cn2" --config "$T/cn.conf" --as-of 2022-01-31
 err_says 'orders.csv: note: a column of another name is named in a --config file: [columns] orders.status = NAME'
 grep -q 'orders.order_date = NAME' "$T/err" && fail "a column said none named as renamed: $(grep 'order_date = NAME' "$T/err")" || pass
+# payments without a status said none: that silences the column's warning, not the note that no
+# payment is then a success (the payment figures say no data), whose way out must drop the none
+printf 'payment_id,customer_id,payment_date,payment_method,amount\np1,1,2022-01-02,card,10\n' >"$T/cn2/payments.csv"
+printf '[files]\nsupport_tickets = none\nweb_activities = none\n[columns]\npayments.payment_status = none\n' >"$T/cn.conf"
+run 0 check --data "$T/cn2" --config "$T/cn.conf" --as-of 2022-01-31
+err_says "payments.csv: note: without a payment_status no payment counts as a success: the payment modes and top payment method say no data; for an export of successful payments only, define payments by [sql] with 'Success' AS payment_status, and [columns] payments.payment_status = none no more (docs/exports.md)"
 
 # ---- bad configurations name the file, line and column
 bad_conf() {	# bad_conf TEXT EXPECTED
