@@ -206,12 +206,16 @@ err_says 'warning: [columns] customers.dob = "none": the header has no column of
 # a [sql]-made source's date said none: its SELECT's order_date is ignored (a note), and the
 # date-order check says [columns] did it, not that the SELECT lacks it (it has one)
 printf '[files]\npayments = none\nsupport_tickets = none\nweb_activities = none\n[tables]\nraw = orders.csv\n' >"$T/cn.conf"
-printf '[columns]\norders.order_date = none\n[sql]\norders =\n    SELECT order_id, customer_id, order_date, amount, status, _file, _line FROM raw\n' >>"$T/cn.conf"
+printf '[columns]\ncustomers.dob = none\norders.order_date = none\n[sql]\norders =\n    SELECT order_id, customer_id, order_date, amount, status, _file, _line FROM raw\n' >>"$T/cn.conf"
 run 0 build --data "$T/cn" --config "$T/cn.conf" --out "$T/cn-site" --as-of 2022-01-31
 err_says 'note: [sql] orders: column "order_date" ignored: [columns] orders.order_date = none'
 file_says "$T/cn-site/gold/data_quality.csv" 'orders,date_order,order_date,absent,"none in the exports ([columns] says so): no dates'
 grep -A1 '^<td>order_date</td>$' "$T/cn-site/quality.html" | grep -qx '<td>none in the exports</td>' && pass ||
 	fail "quality.html: order_date's decision $(grep -A1 '^<td>order_date</td>$' "$T/cn-site/quality.html" | tr '\n' ' ')"
+# the render of its gold says the same of both dates said none, the file's and the SELECT's
+run 0 render --config "$T/cn.conf" --gold "$T/cn-site/gold" --out "$T/cn-render"
+cmp -s "$T/cn-site/quality.html" "$T/cn-render/quality.html" && pass ||
+	fail "the render's quality page: $(diff "$T/cn-site/quality.html" "$T/cn-render/quality.html" | head -4)"
 # a fact's column said none is no column renamed: the note that names [columns] for a missing
 # one leaves it out (the status missing beside an unknown column is still said)
 mkdir -p "$T/cn2"
