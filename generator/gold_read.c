@@ -1299,6 +1299,7 @@ static void gold_init(Gold *g, const Config *cfg)
 		init_dicts(st->dict[i], i);
 		g->src[i] = (GoldTable){&st->table[i], st->dict[i]};
 		g->quality[i].file = source_defs[i].file;
+		g->quality[i].date_none = cfg->no_column[i][source_defs[i].date_col];	/* as quality_measure says */
 	}
 	st->threads = config_threads(cfg);
 	st->chunk_min = cfg->chunk_min;

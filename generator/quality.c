@@ -60,7 +60,7 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 				     .order = src->order, .basis = src->basis, .unordered = unordered(src->opt.date_format),
 				     .ambiguous = src->ambiguous, .quarantine = src->quarantine, .nquarantine = src->nquarantine,
 				     .examples = &src->examples};
-		m->date_none = s->cfg->no_column[i][src->def->date_col] && !src->sql;
+		m->date_none = s->cfg->no_column[i][src->def->date_col];	/* a SELECT's column of that name ignored too */
 		if (i == SRC_CUSTOMERS)
 			m->inferred = src->table.n - s->ncrm;
 		memcpy(m->reason, src->reason_count, sizeof m->reason);
@@ -108,10 +108,10 @@ void source_why(Buf *b, const SourceQuality *q)
 static void order_detail(Buf *b, const SourceQuality *q)
 {
 	if (q->unordered == DATES_ABSENT) {
-		if (q->status == STATUS_LOADED && strcmp(q->file, SQL_FILE) == 0)
-			buf_puts(b, "not in its SQL SELECT: no dates to read, no order decided");
-		else if (q->status == STATUS_LOADED && q->date_none)
+		if (q->status == STATUS_LOADED && q->date_none)	/* before [sql]'s: its SELECT may have one */
 			buf_puts(b, "none in the exports ([columns] says so): no dates to read, no order decided");
+		else if (q->status == STATUS_LOADED && strcmp(q->file, SQL_FILE) == 0)
+			buf_puts(b, "not in its SQL SELECT: no dates to read, no order decided");
 		else if (q->status == STATUS_LOADED)
 			buf_printf(b, "not in %s: no dates to read, no order decided", q->file);
 		else if (q->status == STATUS_NONE)

@@ -2139,7 +2139,7 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 		if (src->diags.tally[D_COLUMN_REQUIRED].count || (renamed && v > SAY_QUIET))	/* --quiet: errors' only */
 			for (int c = 0; c < src->def->ncols; c++)
 				if (src->field_of[c] < 0 && !src->def->rule[c].extra && !(src->cfg && src->cfg->alias[i][c][0]) &&
-				    (column_required(src->def, c) || renamed)) {
+				    !(src->cfg && src->cfg->no_column[i][c]) && (column_required(src->def, c) || renamed)) {
 					buf_printf(out, "%s: note: a column of another name is named in a --config file%s: "
 						   "[columns] %s.%s = NAME\n", src->diags.file, init, src->def->name,
 						   src->def->cols[c]);
@@ -2156,11 +2156,14 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 		bool no_status = false;
 		for (unsigned k = 0; i == SRC_PAYMENTS && k < absent->nsamples; k++)
 			no_status |= strncmp(absent->sample[k].text, "column \"payment_status\" ", 24) == 0;
-		if (no_status && v > SAY_QUIET)
+		/* nor where [columns] says the exports have none: that silences the warning, not this */
+		bool said_none = i == SRC_PAYMENTS && src->have_header && !src->sql && !src->left_out && !src->broken &&
+				 src->cfg && src->cfg->no_column[i][PA_STATUS];
+		if ((no_status || said_none) && v > SAY_QUIET)
 			buf_printf(out, "%s: note: without a payment_status no payment counts as a success: the payment "
 				   "modes and top payment method say no data; for an export of successful payments only, "
-				   "define payments by [sql] with 'Success' AS payment_status (docs/exports.md)\n",
-				   src->diags.file);
+				   "define payments by [sql] with 'Success' AS payment_status%s (docs/exports.md)\n",
+				   src->diags.file, said_none ? ", and [columns] payments.payment_status = none no more" : "");
 	}
 	for (size_t f = 0; f < nunread; f++)
 		free(unread[f]);

@@ -76,9 +76,9 @@ static void missing_columns(Source *src, const Record *r, const Buf *list, char 
 		if (src->field_of[c] >= 0 || !alias[0])
 			continue;
 		Buf what = {0};
-		buf_printf(&what, "%s.%s = %s", src->def->name, src->def->cols[c], alias[0]);
-		for (int a = 1; a < MAX_ALIASES && alias[a]; a++)
-			buf_printf(&what, ", %s", alias[a]);
+		buf_printf(&what, "%s.%s = ", src->def->name, src->def->cols[c]);
+		for (int a = 0; a < MAX_ALIASES && alias[a]; a++)	/* a header named none quoted, as written */
+			buf_printf(&what, strcmp(alias[a], "none") == 0 ? "%s\"%s\"" : "%s%s", a ? ", " : "", alias[a]);
 		const char *near = nearest_word(alias[0], strlen(alias[0]), (const char *const *)names, n);
 		Buf v = {0};
 		if (near)

@@ -198,6 +198,39 @@ printf '[columns]\norders.customer_id = none\n' >"$T/cn.conf"
 run 1 check --data "$T/cn" --config "$T/cn.conf"
 err_says 'cn.conf:2:22: error: orders.customer_id: this value is not valid; expected more header names for it'
 err_says '(orders.customer_id is required: a build needs it)'
+# a header named none (quoted, or NONE: header names are compared case aside) that no column has
+# is said quoted, as the file must write it: unquoted, none would say the column is never there
+printf '[columns]\ncustomers.dob = NONE\n' >"$T/cn.conf"
+run 0 check --data "$T/cn" --config "$T/cn.conf"
+err_says 'warning: [columns] customers.dob = "none": the header has no column of that name'
+# a [sql]-made source's date said none: its SELECT's order_date is ignored (a note), and the
+# date-order check says [columns] did it, not that the SELECT lacks it (it has one)
+printf '[files]\npayments = none\nsupport_tickets = none\nweb_activities = none\n[tables]\nraw = orders.csv\n' >"$T/cn.conf"
+printf '[columns]\ncustomers.dob = none\norders.order_date = none\n[sql]\norders =\n    SELECT order_id, customer_id, order_date, amount, status, _file, _line FROM raw\n' >>"$T/cn.conf"
+run 0 build --data "$T/cn" --config "$T/cn.conf" --out "$T/cn-site" --as-of 2022-01-31
+err_says 'note: [sql] orders: column "order_date" ignored: [columns] orders.order_date = none'
+file_says "$T/cn-site/gold/data_quality.csv" 'orders,date_order,order_date,absent,"none in the exports ([columns] says so): no dates'
+grep -A1 '^<td>order_date</td>$' "$T/cn-site/quality.html" | grep -qx '<td>none in the exports</td>' && pass ||
+	fail "quality.html: order_date's decision $(grep -A1 '^<td>order_date</td>$' "$T/cn-site/quality.html" | tr '\n' ' ')"
+# the render of its gold says the same of both dates said none, the file's and the SELECT's
+run 0 render --config "$T/cn.conf" --gold "$T/cn-site/gold" --out "$T/cn-render"
+cmp -s "$T/cn-site/quality.html" "$T/cn-render/quality.html" && pass ||
+	fail "the render's quality page: $(diff "$T/cn-site/quality.html" "$T/cn-render/quality.html" | head -4)"
+# a fact's column said none is no column renamed: the note that names [columns] for a missing
+# one leaves it out (the status missing beside an unknown column is still said)
+mkdir -p "$T/cn2"
+cp "$T/cn/customers.csv" "$T/cn2/"
+printf 'order_id,customer_id,amount,state\no1,1,10,paid\n' >"$T/cn2/orders.csv"
+printf '[files]\npayments = none\nsupport_tickets = none\nweb_activities = none\n[columns]\norders.order_date = none\n' >"$T/cn.conf"
+run 0 check --data "$T/cn2" --config "$T/cn.conf" --as-of 2022-01-31
+err_says 'orders.csv: note: a column of another name is named in a --config file: [columns] orders.status = NAME'
+grep -q 'orders.order_date = NAME' "$T/err" && fail "a column said none named as renamed: $(grep 'order_date = NAME' "$T/err")" || pass
+# payments without a status said none: that silences the column's warning, not the note that no
+# payment is then a success (the payment figures say no data), whose way out must drop the none
+printf 'payment_id,customer_id,payment_date,payment_method,amount\np1,1,2022-01-02,card,10\n' >"$T/cn2/payments.csv"
+printf '[files]\nsupport_tickets = none\nweb_activities = none\n[columns]\npayments.payment_status = none\n' >"$T/cn.conf"
+run 0 check --data "$T/cn2" --config "$T/cn.conf" --as-of 2022-01-31
+err_says "payments.csv: note: without a payment_status no payment counts as a success: the payment modes and top payment method say no data; for an export of successful payments only, define payments by [sql] with 'Success' AS payment_status, and [columns] payments.payment_status = none no more (docs/exports.md)"
 
 # ---- bad configurations name the file, line and column
 bad_conf() {	# bad_conf TEXT EXPECTED
