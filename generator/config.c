@@ -503,9 +503,9 @@ static bool set_file(SetArgs *a)
 		return false;
 	free(a->c->file[src]);
 	a->c->file[src] = NULL;
-	/* none (unquoted: "none" is a file of that name): a CRM's exports have no web sessions, and
+	/* none, in any case (unquoted: "none" is a file of that name): a CRM's exports have no web sessions, and
 	 * would be told at every build that the file is missing */
-	a->c->no_file[src] = a->raw.n == 4 && memcmp(a->raw.p, "none", 4) == 0;
+	a->c->no_file[src] = a->raw.n == 4 && strncasecmp(a->raw.p, "none", 4) == 0;
 	if (a->c->no_file[src] && source_defs[src].required)
 		return buf_printf(a->why, "%s is required: a build needs its file", source_defs[src].name), false;
 	if (!a->c->no_file[src])
@@ -537,13 +537,13 @@ static bool set_column_list(SetArgs *a, char *(*table)[MAX_COLS][MAX_ALIASES], b
 	return ok;
 }
 
-/* none (unquoted: "none" is a header of that name): a CRM's export that keeps no gender, told at
+/* none, in any case (unquoted: "none" is a header of that name): a CRM's export that keeps no gender, told at
  * every build that the column is missing */
 static bool set_alias(SetArgs *a)
 {
 	int src, col;
 	column_by_name(a->key, &src, &col);
-	bool none = a->raw.n == 4 && memcmp(a->raw.p, "none", 4) == 0;
+	bool none = a->raw.n == 4 && strncasecmp(a->raw.p, "none", 4) == 0;
 	if (none && column_required(&source_defs[src], col))
 		return buf_printf(a->why, "%s.%s is required: a build needs it", source_defs[src].name,
 				  source_defs[src].cols[col]), false;
@@ -1120,7 +1120,7 @@ void config_put_list(Buf *b, char *const *items, size_t n)
 {
 	for (size_t i = 0; i < n && items[i]; i++) {	/* a name none quoted: unquoted, it says there is none */
 		buf_puts(b, i ? ", " : "");
-		put_text(b, items[i], strcmp(items[i], "none") == 0);
+		put_text(b, items[i], strcasecmp(items[i], "none") == 0);
 	}
 }
 
@@ -1251,7 +1251,7 @@ void config_show(Buf *b, const Config *c)
 		else {	/* a file named none in quotes, as it was set: unquoted, it would be none */
 			const char *file = config_file_of(c, (SourceId)s);
 			buf_printf(b, "%s = ", source_defs[s].name);
-			put_text(b, file, strcmp(file, "none") == 0);
+			put_text(b, file, strcasecmp(file, "none") == 0);
 			buf_putc(b, '\n');
 		}
 	buf_puts(b, "\n[columns]\n# each column is found by its own name, and by these:\n");

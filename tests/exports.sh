@@ -189,6 +189,9 @@ file_says "$T/cn-site/gold/data_quality.csv" 'customers,date_order,dob,absent,"n
 run 0 check --data "$T/cn" --config "$T/cn.conf" --verbose
 grep -qx 'customers.gender = none' "$T/out" && grep -qx 'customers.dob = none' "$T/out" && pass ||
 	fail "the settings in force lack the columns none: $(grep '^customers\.' "$T/out")"
+printf '[columns]\ncustomers.email = NONE\ncustomers.dob = None\n[files]\npayments = None\nsupport_tickets = none\nweb_activities = none\n' >"$T/cn.conf"	# in any case
+run 0 check --data "$T/cn" --config "$T/cn.conf"
+grep -q "warning" "$T/err" && fail "None or NONE is not none: $(grep warning "$T/err")" || pass
 printf '[columns]\ncustomers.gender = "none"\n' >"$T/cn.conf"	# quoted: a header of that name, else its own
 run 0 build --data "$T/cn" --config "$T/cn.conf" --out "$T/cn-site"
 file_has "$T/cn-site/gold/dim_customer.csv" ',1,Ann,,Female,,Lille,true,'
@@ -198,9 +201,9 @@ printf '[columns]\norders.customer_id = none\n' >"$T/cn.conf"
 run 1 check --data "$T/cn" --config "$T/cn.conf"
 err_says 'cn.conf:2:22: error: orders.customer_id: this value is not valid; expected more header names for it'
 err_says '(orders.customer_id is required: a build needs it)'
-# a header named none (quoted, or NONE: header names are compared case aside) that no column has
-# is said quoted, as the file must write it: unquoted, none would say the column is never there
-printf '[columns]\ncustomers.dob = NONE\n' >"$T/cn.conf"
+# a header named none (quoted, in any case: header names are compared case aside) that no column
+# has is said quoted, as the file must write it: unquoted, none would say the column is never there
+printf '[columns]\ncustomers.dob = "NONE"\n' >"$T/cn.conf"
 run 0 check --data "$T/cn" --config "$T/cn.conf"
 err_says 'warning: [columns] customers.dob = "none": the header has no column of that name'
 # a [sql]-made source's date said none: its SELECT's order_date is ignored (a note), and the
