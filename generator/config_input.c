@@ -644,29 +644,53 @@ static void show_sql(Buf *b, const Config *c)
 	section_end(b, at, "sql");
 }
 
-/* Each label of each map with its words, in the order they were set. */
+/* Words (of the array words) by label, then by the order they were set. */
+static int word_cmp(const void *a, const void *b, void *words)
+{
+	const CatWord *w = words;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int d = strcmp(w[i].label, w[j].label);
+	return d ? d : (i > j) - (i < j);
+}
+
+/* A label's first word (the run of its words in the sorted order starts there). */
+static int run_cmp(const void *a, const void *b)
+{
+	size_t i = **(const size_t *const *)a, j = **(const size_t *const *)b;
+	return (i > j) - (i < j);
+}
+
+/* Each label of each map with its words, in the order they were set: sorted, not searched, as a
+ * configuration may hold millions of words (4,096 lines of 4 KiB). */
 static void show_categories(Buf *b, const Config *c)
 {
 	size_t at = section_start(b, "categories");
 	for (size_t m = 0; m < sizeof maps / sizeof *maps; m++) {
 		const CatWord *w = c->words[maps[m].kind];
-		size_t n = c->nwords[maps[m].kind];
-		for (size_t i = 0; i < n; i++) {
-			size_t first = 0;
-			while (strcmp(w[first].label, w[i].label) != 0)
-				first++;
-			if (first < i)	/* its label's line is written */
-				continue;
+		size_t n = c->nwords[maps[m].kind], nruns = 0;
+		if (!n)
+			continue;
+		size_t *order = xmalloc(n * sizeof *order), **run = xmalloc(n * sizeof *run);
+		for (size_t i = 0; i < n; i++)
+			order[i] = i;
+		qsort_r(order, n, sizeof *order, word_cmp, (void *)w);
+		for (size_t i = 0; i < n; i++)
+			if (i == 0 || strcmp(w[order[i]].label, w[order[i - 1]].label) != 0)
+				run[nruns++] = &order[i];
+		qsort(run, nruns, sizeof *run, run_cmp);
+		for (size_t r = 0; r < nruns; r++) {
+			const char *label = w[*run[r]].label;
 			buf_printf(b, "%s.", maps[m].name);
-			config_put_text(b, w[i].label);
+			config_put_text(b, label);
 			buf_puts(b, " = ");
-			for (size_t k = i; k < n; k++)
-				if (strcmp(w[k].label, w[i].label) == 0) {
-					buf_puts(b, k > i ? ", " : "");
-					config_put_text(b, w[k].key);
-				}
+			for (const size_t *k = run[r]; k < order + n && strcmp(w[*k].label, label) == 0; k++) {
+				buf_puts(b, k > run[r] ? ", " : "");
+				config_put_text(b, w[*k].key);
+			}
 			buf_putc(b, '\n');
 		}
+		free(order);
+		free(run);
 	}
 	section_end(b, at, "categories");
 }
