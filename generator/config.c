@@ -164,7 +164,9 @@ char *config_unquote(Str v)
 
 const char *config_keep(Config *c, char *s)
 {
-	c->owned = xrealloc(c->owned, (c->nowned + 1) * sizeof *c->owned);
+	size_t had = c->nowned;	/* doubled at each power of two: a million category words are ~20 copies */
+	if ((had & (had - 1)) == 0)
+		c->owned = xrealloc(c->owned, (had ? 2 * had : 1) * sizeof *c->owned);
 	return c->owned[c->nowned++] = s;
 }
 
