@@ -1887,6 +1887,10 @@ extern const char *const basis_name[4], *const order_name[2], *const evidence_na
  * decided, no basis (an empty date_basis in data_quality.csv), no evidence. */
 enum { DATES_ORDERED, DATES_UNIX, DATES_EXCEL, DATES_YEAR_FIRST, DATES_ABSENT, DATES_COUNT };
 extern const char *const unordered_name[DATES_COUNT], *const unordered_text[DATES_COUNT];
+/* Why a loaded source has no dates (DATES_ABSENT) where that is not its file's lack: "none in the exports
+ * ([columns] says so)", "not in its SQL SELECT"; NULL else (check names the file, the page says "not in the
+ * file"). Check, data_quality.csv and the data-quality page say it in these words. */
+const char *dates_absent_why(const SourceQuality *q);
 bool quality_conserved(const SourceQuality *m);	/* rows read = silver rows + quarantined rows */
 bool table_conserved(const TableQuality *t);	/* an SQL table's: rows read = table rows + quarantined rows */
 

@@ -104,14 +104,22 @@ void source_why(Buf *b, const SourceQuality *q)
 		buf_puts(b, "the exports have none ([files] says so)");
 }
 
+const char *dates_absent_why(const SourceQuality *q)
+{
+	if (q->unordered != DATES_ABSENT || q->status != STATUS_LOADED)
+		return NULL;
+	if (q->date_none)	/* before [sql]'s: its SELECT may have a column of that name, ignored */
+		return "none in the exports ([columns] says so)";
+	return strcmp(q->file, SQL_FILE) == 0 ? "not in its SQL SELECT" : NULL;
+}
+
 /* "column evidence: 6 day-first, 0 month-first; 2 ambiguous values" */
 static void order_detail(Buf *b, const SourceQuality *q)
 {
 	if (q->unordered == DATES_ABSENT) {
-		if (q->status == STATUS_LOADED && q->date_none)	/* before [sql]'s: its SELECT may have one */
-			buf_puts(b, "none in the exports ([columns] says so): no dates to read, no order decided");
-		else if (q->status == STATUS_LOADED && strcmp(q->file, SQL_FILE) == 0)
-			buf_puts(b, "not in its SQL SELECT: no dates to read, no order decided");
+		const char *why = dates_absent_why(q);
+		if (why)
+			buf_printf(b, "%s: no dates to read, no order decided", why);
 		else if (q->status == STATUS_LOADED)
 			buf_printf(b, "not in %s: no dates to read, no order decided", q->file);
 		else if (q->status == STATUS_NONE)

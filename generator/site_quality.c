@@ -160,9 +160,8 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	v_set(a, o, "date_column", v_cstr(a, def->cols[def->date_col]));
 	bool absent = m->unordered == DATES_ABSENT;	/* no column: no order decided, from nothing */
 	v_set(a, o, "date_absent", v_bool(a, absent));
-	v_set(a, o, "date_order", v_cstr(a, absent && m->date_none && m->status == STATUS_LOADED ? "none in the exports"
-					   : absent && strcmp(m->file, SQL_FILE) == 0 ? "not in its SQL SELECT"	/* as check says */
-					   : m->unordered ? unordered_text[m->unordered] : order_name[m->order]));
+	const char *why = dates_absent_why(m);	/* as check says */
+	v_set(a, o, "date_order", v_cstr(a, why ? why : m->unordered ? unordered_text[m->unordered] : order_name[m->order]));
 	v_set(a, o, "date_basis", v_cstr(a, absent ? "–" : basis_text[m->basis]));
 	v_set(a, o, "day_first", v_num(a, V_INT, (int64_t)m->evidence[EVIDENCE_DAY_FIRST]));
 	v_set(a, o, "month_first", v_num(a, V_INT, (int64_t)m->evidence[EVIDENCE_MONTH_FIRST]));

@@ -138,7 +138,7 @@ static const PageVar source_fields[] = {
 	{"date_column", T_TEXT, NULL, "the source's date column"},
 	{"date_absent", T_BOOL, NULL, "the date column is not in the file (or the file was not loaded): no dates, no order decided"},
 	{"date_order", T_TEXT, NULL, "`day-first` or `month-first`; for a `[read] date_format` of `%s` or `excel`, what its dates are "
-				    "instead (`Unix time`, `a spreadsheet's serial days`); `not in the file` if date_absent (`not in its SQL SELECT` for a source made by [sql], `none in the exports` for one [columns] says has none)"},
+				    "instead (`Unix time`, `a spreadsheet's serial days`); `not in the file` if date_absent (`not in its SQL SELECT` for a source made by [sql], `none in the exports ([columns] says so)` for one [columns] says has none)"},
 	{"date_basis", T_TEXT, NULL, "what the date order was decided from; `–` if date_absent"},
 	{"day_first", T_NUMBER, NULL, "values that can only be day-first"},
 	{"month_first", T_NUMBER, NULL, "values that can only be month-first"},
