@@ -430,7 +430,9 @@ typedef enum {
 #define F_QUARANTINED (1u << 31)	/* internal: row leaves silver (duplicate key) */
 #define F_DATE_ONLY (1u << 30)	/* internal, kept: a timestamp column's value gave its day alone, no time
 				 * of day (`2024-03-05`): its moment is that midnight, shown as the date */
-#define F_KEPT (((1u << D_NFLAGS) - 1) | F_DATE_ONLY)	/* the bits a silver row keeps in its flags */
+#define F_TWO_DIGIT_YEAR (1u << 29)	/* internal, kept: a date of birth read by a %y, its century the latest
+				 * not after the as-of date (check_date), which a build may move */
+#define F_KEPT (((1u << D_NFLAGS) - 1) | F_DATE_ONLY | F_TWO_DIGIT_YEAR)	/* the bits a silver row keeps in its flags */
 #define F_ROW_FLAGS ((1u << D_NFLAGS) - 1)	/* of them, the row flags (D_FIRST_FLAG ...) */
 
 typedef struct {
@@ -816,6 +818,7 @@ typedef struct {
 	bool has_time;
 	bool local;		/* a time without an offset: secs are the local clock's (clean_date_zone) */
 	const TzZone *zone;	/* a zone the value names (a date_format's %z): its local time */
+	bool two_digit;		/* its year was written in two digits (%y): its century the rule's */
 } DateParse;
 
 DateParse clean_date(Str s);

@@ -595,7 +595,8 @@ DateParse clean_date_format(Str s, const char *format)
 	bool leap = tm.tm_sec == 60;
 	if (!end || *end || tm.tm_sec > 60 || tm.tm_gmtoff > 14 * 3600 || tm.tm_gmtoff < -14 * 3600)
 		return p;
-	p.y = format_has(format, "y") ? two_digit_year(tm.tm_year % 100) : tm.tm_year + 1900;
+	p.two_digit = format_has(format, "y");
+	p.y = p.two_digit ? two_digit_year(tm.tm_year % 100) : tm.tm_year + 1900;
 	p.a = tm.tm_mon + 1, p.b = tm.tm_mday;
 	p.evidence = format_evidence(format, tm.tm_mday);
 	p.secs = (int32_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec - leap - tm.tm_gmtoff);

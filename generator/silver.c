@@ -222,6 +222,8 @@ static int64_t row_when(Source *src, RowHead *h, Str v)
 	clean_date_zone(&p, src->zone);	/* a local time made UTC (a bad one if it leaves 1900-2100) */
 	if ((p.status == DATE_OK || p.status == DATE_AMBIGUOUS) && !p.has_time && src->def->timestamp)
 		h->flags |= F_DATE_ONLY;	/* a day alone: shown as a date, not at 00:00 */
+	if (p.status == DATE_OK && p.two_digit && !source_is_fact(src->id))
+		h->flags |= F_TWO_DIGIT_YEAR;	/* a birthday's century: check_date's, by the as-of date */
 	switch (p.status) {
 	case DATE_OK:
 		src->evidence[p.evidence]++;
@@ -1545,13 +1547,24 @@ static void find_as_of(Silver *s)
 
 /* A row's date against the as-of date: a date of birth after it or over 120 years before it
  * (oldest) is null, a fact after it said; v is scratch. As moments: after is the first moment
- * after the as-of date, first the first of the oldest day. */
+ * after the as-of date, first the first of the oldest day. A date of birth whose year was written
+ * in two digits (%y: 00-68 read as 2000-2068) is of the latest such year not after the as-of date
+ * (a birthday written 03/15/55 is 1955's, not 2055's: no one is born after the report). */
 static void check_date(Source *src, RowHead *h, int64_t after, int64_t first, bool birth, Buf *v)
 {
 	int64_t w = h->when;
 	if (w == MOMENT_NULL || (w < after && (!birth || w >= first)))
 		return;
 	int64_t day = date_floor_day(w);
+	int y, m, d;
+	date_civil(day, &y, &m, &d);
+	if (birth && w >= after && h->flags & F_TWO_DIGIT_YEAR && date_valid(y - 100, m, d)) {
+		int64_t earlier = (date_days(y - 100, m, d) - day) * SECS_PER_DAY + w;
+		if (earlier < after && earlier >= first) {
+			h->when = earlier;
+			return;
+		}
+	}
 	v->len = 0;
 	buf_date(v, day);
 	if (birth) {

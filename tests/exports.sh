@@ -960,22 +960,40 @@ else
 	echo "exports: HubSpot skipped: no python3, zoneinfo or tzdata"
 fi
 
-# ---- a two-digit year (%y): 00-68 are 2000-2068, so a birthday written 05/03/55 is in 2055, after
-# the as-of date, an implausible_dob (docs/exports.md says so); 72 is 1972; Tue 01/02/24 is no
-# date (2 January 2024 was a Tuesday: Wed is said at its line)
+# ---- a two-digit year (%y): 00-68 are 2000-2068, 69-99 1969-1999; but a date of birth is of
+# the latest such year not after the as-of date: at 2024-01-02, 05/03/55 is 1955 (not 2055),
+# 12/31/68 1968, 05/03/72 1972, 01/02/05 2005, 02/29/00 2000; at 1999-06-30, 01/02/05 is 1905 and
+# 02/29/00 implausible (1900 had no 29 February); 2055-03-15, a year-first date the format did
+# not read (its century written), stays implausible. Tue 01/02/24 is no date (2 January 2024 was
+# a Tuesday: Wed is said at its line)
 mkdir -p "$T/yy"
-printf 'customer_id,name,dob\n1,Ann,05/03/55\n2,Bob,05/03/72\n' >"$T/yy/customers.csv"
+printf 'customer_id,name,dob\n1,Ann,05/03/55\n2,Bob,05/03/72\n3,Cy,12/31/68\n4,Di,01/02/05\n5,Ed,02/29/00\n6,Flo,2055-03-15\n' >"$T/yy/customers.csv"
 printf 'order_id,customer_id,order_date,amount,status\no1,1,Tue 01/02/24,5,complete\no2,2,Wed 01/02/24,5,complete\n' >"$T/yy/orders.csv"
 printf '[read]\ncustomers.date_format = %%m/%%d/%%y\norders.date_format = %%a %%m/%%d/%%y\n' >"$T/yy.conf"
-run 0 build --verbose --data "$T/yy" --config "$T/yy.conf" --out "$T/yy-site"
-grep -q '^[0-9]*,1,Ann,,Unknown,,' "$T/yy-site/gold/dim_customer.csv" &&
-	grep -q '^[0-9]*,2,Bob,,Unknown,1972-05-03,' "$T/yy-site/gold/dim_customer.csv" && pass ||
-	fail "%y: birthdays $(cut -d, -f2-6 "$T/yy-site/gold/dim_customer.csv" | tr '\n' ' ')"
-file_says "$T/yy-site/gold/data_quality.csv" "customers,flagged_rows,implausible_dob,1,"
-err_says 'customers.csv:2:3: warning: dob "2055-05-03" is after the as-of date or over 120 years before it; set to null'
-err_says 'orders.csv:3:3: warning: order_date "Wed 01/02/24" is not a valid date; set to null'
-grep -q '^o1,[0-9]*,20240102,2024-01-02,' "$T/yy-site/gold/fact_orders.csv" && pass ||
-	fail "%a %m/%d/%y: o1 is $(grep '^o1,' "$T/yy-site/gold/fact_orders.csv")"
+births() {	# the dim_customer rows' id, name and dob, for a message
+	cut -d, -f2,3,6 "$T/yy-site/gold/dim_customer.csv" | tr '\n' ' '
+}
+for round in fresh cached; do	# the century is the as-of date's, not the cache's
+	inode=$(stat -c %i "$T/yy-site/.c360-cache/customers" 2>/dev/null)
+	run 0 build --verbose --data "$T/yy" --config "$T/yy.conf" --out "$T/yy-site"
+	[ $round = fresh ] || [ "$(stat -c %i "$T/yy-site/.c360-cache/customers")" = "$inode" ] && pass ||
+		fail "%y: the customers' cache was not kept (its rows' flags refused?)"
+	for want in 1,Ann,1955-05-03 2,Bob,1972-05-03 3,Cy,1968-12-31 4,Di,2005-01-02 5,Ed,2000-02-29 6,Flo,; do
+		grep -q "^[0-9]*,${want%,*},,Unknown,${want##*,}," "$T/yy-site/gold/dim_customer.csv" && pass ||
+			fail "%y, $round: $want: $(births)"
+	done
+	file_says "$T/yy-site/gold/data_quality.csv" "customers,flagged_rows,implausible_dob,1,"
+	err_says 'customers.csv:7:3: warning: dob "2055-03-15" is after the as-of date or over 120 years before it; set to null'
+	err_says 'orders.csv:3:3: warning: order_date "Wed 01/02/24" is not a valid date; set to null'
+	grep -q '^o1,[0-9]*,20240102,2024-01-02,' "$T/yy-site/gold/fact_orders.csv" && pass ||
+		fail "%a %m/%d/%y: o1 is $(grep '^o1,' "$T/yy-site/gold/fact_orders.csv")"
+	run 0 build --verbose --data "$T/yy" --config "$T/yy.conf" --out "$T/yy-site" --as-of 1999-06-30
+	for want in 1,Ann,1955-05-03 3,Cy,1968-12-31 4,Di,1905-01-02 5,Ed, 6,Flo,; do
+		grep -q "^[0-9]*,${want%,*},,Unknown,${want##*,}," "$T/yy-site/gold/dim_customer.csv" && pass ||
+			fail "%y at 1999-06-30, $round: $want: $(births)"
+	done
+	err_says 'customers.csv:6:3: warning: dob "2000-02-29" is after the as-of date or over 120 years before it; set to null'
+done
 
 # ---- Etsy's Orders download (examples/etsy): beside the KPIs and quarantine the examples loop
 # compares, each order's amount (a partial refund's Adjusted Order Total, the shop's CAD months
