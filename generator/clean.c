@@ -507,15 +507,40 @@ static char *read_upto(char *text, const char *format, size_t k)
 	return strptime_l(text, upto, &tm, c_locale);
 }
 
-/* text (n bytes and a NUL, in cap) made what strptime reads, where the format's %z and %S meet
- * what they cannot: a zone written UTC or GMT at the end (BigQuery's) becomes +0000, and a
- * fraction of a second after the seconds is dropped, as the usual dates' are. False if neither
- * was there. */
+/* Where format's day (%d or %e, not followed by letters of the format's own) ends in text, the
+ * English ordinal's two letters after it dropped: 13th, 1st, 22nd, 3rd, in any case, the ones
+ * of the day written only (PHP's "jS", which BigCommerce's and WordPress's date settings use:
+ * "Mar 13th 2026" is %b %d %Y's). False if there were none. */
+static bool drop_ordinal(char *text, const char *format)
+{
+	const char *f = strchr(format, '%');
+	while (f && f[1] && f[1] != 'd' && f[1] != 'e')
+		f = strchr(f + 2, '%');
+	if (!f || !f[1] || is_alpha(f[2]))
+		return false;
+	char *end = read_upto(text, format, (size_t)(f + 2 - format));
+	if (!end || end == text || !is_digit(end[-1]))
+		return false;
+	int day = end[-1] - '0';
+	if (end - text >= 2 && is_digit(end[-2]))
+		day += 10 * (end[-2] - '0');
+	const char *th = day / 10 == 1 ? "th" : day % 10 == 1 ? "st" : day % 10 == 2 ? "nd" : day % 10 == 3 ? "rd" : "th";
+	if ((end[0] | 0x20) != th[0] || (end[1] | 0x20) != th[1] || is_alpha(end[2]))
+		return false;
+	memmove(end, end + 2, strlen(end + 2) + 1);
+	return true;
+}
+
+/* text (n bytes and a NUL, in cap) made what strptime reads, where the format's %z, %d and %S
+ * meet what they cannot: a zone written UTC or GMT at the end (BigQuery's) becomes +0000, a
+ * day's ordinal letters are dropped (13th), and a fraction of a second after the seconds is
+ * dropped, as the usual dates' are. False if none was there. */
 static bool format_retry(char *text, size_t n, size_t cap, const char *format)
 {
 	bool changed = false;
 	if (strstr(format, "%z") && n >= 3 && n + 2 < cap && utc_name(text + n - 3, 3))
 		memcpy(text + n - 3, "+0000", 6), changed = true;
+	changed |= drop_ordinal(text, format);
 	const char *sec = strstr(format, "%S");
 	char *end = sec ? read_upto(text, format, (size_t)(sec + 2 - format)) : NULL;	/* where the seconds end */
 	size_t digits = 0;

@@ -380,8 +380,51 @@ def etsy(d):
         print("quarantine %s,excluded: a guest checkout, no Etsy account to count it for,%d" % (source, guests))
 
 
+def bigcommerce(d):
+    """BigCommerce's order export (the Default template): one row per order, no customers file.
+
+    By hand: Maya Chen's 64.50, her 92.00 less the 18.00 refunded for a chipped cup (74.00) and
+    her 38.25 awaiting fulfillment: 176.75 in three orders; Owen Brennan's guest order of 45.00
+    and his 58.40 as account 118 (Owen.Brennan@example.net with a trailing blank): one customer,
+    103.40 in two; Priya Natarajan's 119.78 CAD is 87.44 dollars at 0.73 (87.4394), her refunded
+    54.24 CAD no sale; Sofia Ricci's 90.78 CAD 66.27 (66.2694); Lukas Weber's cancelled 72.00 no
+    sale, his reorder a sale; Grace Okoye's declined card no sale, her PayPal order the same day
+    (33.00) one; an incomplete checkout and a market stall's order without an e-mail no one's."""
+    rates = {"USD": D(1), "CAD": D("0.73")}	# the configuration's: US dollars the base
+    methods = {"Credit Card": "Credit Card", "PayPal": "PayPal", "Bank Deposit": "Net Banking", "Manual": "Manual"}
+    no_sale = ("Cancelled", "Declined", "Refunded")	# Refunded: given back whole
+    paid = ("Completed", "Shipped", "Partially Shipped", "Partially Refunded", "Awaiting Fulfillment",
+            "Awaiting Shipment", "Awaiting Pickup")	# the money taken at checkout, kept
+
+    def dollars(x, currency):
+        return (D(x) * rates[currency]).quantize(CENT, ROUND_HALF_UP)
+
+    from datetime import datetime
+    orders, payments, buyers, days, out = [], [], set(), [], {}
+    for r in rows(os.path.join(d, "orders-2024-06-01.csv")):
+        buyer = r["Customer Email"].strip().lower()	# a guest's (Customer ID 0) and an account's alike
+        why = ("an incomplete checkout, never placed" if r["Order Status"] == "Incomplete" else
+               "an order without an e-mail, no one to count it for" if not buyer else None)
+        if why:
+            for source in ("orders", "payments"):
+                out[(source, "excluded: " + why)] = out.get((source, "excluded: " + why), 0) + 1
+            continue
+        buyers.add(buyer)
+        days.append(datetime.strptime(r["Order Date"], "%m/%d/%Y").date())	# 01/08/2024, month first
+        cur = r["Order Currency Code"]
+        kept = D(r["Order Total (inc tax)"]) - D(r["Refund Amount"] or "0")
+        orders.append((buyer, dollars(kept, cur), r["Order Status"] not in no_sale))
+        payments.append((methods[r["Payment Method"]], r["Order Status"] in paid,
+                         dollars(r["Order Total (inc tax)"], cur)))
+    kpis(orders, payments)
+    print("known_customers", len(buyers))
+    print("as_of", max(days))
+    for (source, why), n in sorted(out.items()):
+        print("quarantine %s,%s,%d" % (source, why, n))
+
+
 example = sys.argv[1].rstrip("/")
 {"shopify": shopify, "woocommerce": woocommerce, "stripe": stripe, "zendesk": zendesk, "ga-sessions": ga_sessions,
  "olist": olist, "salesforce": salesforce, "online-retail": online_retail,
  "paypal": paypal, "magento": magento, "square": square,
- "hubspot": hubspot, "etsy": etsy}[os.path.basename(example)](example)
+ "hubspot": hubspot, "etsy": etsy, "bigcommerce": bigcommerce}[os.path.basename(example)](example)

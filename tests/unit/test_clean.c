@@ -243,6 +243,26 @@ static void test_date_format(void **state)
 		{"%a %m/%d/%y", "Wed 01/01/69", "1969-01-01", DATE_OK, 0},	/* 2069-01-01 is a Tuesday */
 		{"%a %m/%d/%y", "Tue 01/01/69", "bad", DATE_BAD, 0},
 		{"%a %m/%d/%y", "Sat 02/30/24", "bad", DATE_BAD, 0},
+		/* a day's English ordinal (PHP's jS, BigCommerce's date settings: "Mar 13th 2026"), of
+		 * the day written only, read where the format writes no letters of its own there */
+		{"%b %d %Y", "Mar 13th 2026", "2026-03-13", DATE_OK, 0},
+		{"%b %d %Y", "Mar 1st 2026", "2026-03-01", DATE_OK, 0},
+		{"%b %d %Y", "Mar 2ND 2026", "2026-03-02", DATE_OK, 0},
+		{"%b %d %Y", "Mar 3rd 2026", "2026-03-03", DATE_OK, 0},
+		{"%b %d %Y", "Mar 11th 2026", "2026-03-11", DATE_OK, 0},
+		{"%b %d %Y", "Mar 21st 2026", "2026-03-21", DATE_OK, 0},
+		{"%b %d %Y", "Mar 23rd 2026", "2026-03-23", DATE_OK, 0},
+		{"%b %d %Y", "Mar 13 2026", "2026-03-13", DATE_OK, 0},
+		{"%b %d %Y", "Mar 13st 2026", "bad", DATE_BAD, 0},	/* not 13's */
+		{"%b %d %Y", "Mar 11st 2026", "bad", DATE_BAD, 0},
+		{"%b %d %Y", "Mar 13thx 2026", "bad", DATE_BAD, 0},
+		{"%d %b %Y @ %I:%M %p", "3rd Mar 2026 @ 9:05 PM", "2026-03-03", DATE_OK, 21 * 3600 + 300},
+		{"%B %e, %Y", "January 2nd, 2024", "2024-01-02", DATE_OK, 0},
+		{"%b %dth %Y", "Mar 13th 2026", "2026-03-13", DATE_OK, 0},	/* the format's own letters */
+		{"%b %dth %Y", "Mar 1st 2026", "bad", DATE_BAD, 0},
+		{"%Y-%m-%d", "2024-03-13th", "2024-03-13", DATE_OK, 0},	/* wherever the day is: the same rule */
+		{"%d/%m/%Y", "3rd/03/2024", "2024-03-03", DATE_OK, 0},
+		{"%d/%m/%Y", "3r/03/2024", "bad", DATE_BAD, 0},
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		DateParse p = clean_date_format(S(cases[i].in), cases[i].fmt);
