@@ -654,7 +654,8 @@ static const Setting settings[] = {
 	 0, '-'},
 	{"read", "[FILE.]currency", "the three-letter code of the file's amounts, e.g. USD", config_set_read, 0, '-'},
 	{"read", "[FILE.]date_format", "how the file writes its dates, in strptime's %Y %y %m %b %B %d %e %a %A %H %I %M %S %p %z "
-	 "(a year, a month and a day; %y 00-68 is 2000-2068, 69-99 1969-1999; %a a weekday, checked; %d 13th is 13; %z an offset or "
+	 "(a year, a month and a day; %y 00-68 is 2000-2068, 69-99 1969-1999, a date of birth's the latest not after the as-of date; "
+	 "%a a weekday, checked; %d 13th is 13; %z an offset or "
 	 "a zone's name, America/Los_Angeles), e.g. %b %d, %Y %I:%M:%S %p, or "
 	 "%s alone (seconds since 1970, UTC), or excel (a "
 	 "spreadsheet's serial days, 45292 for 2024-01-01); a year-first date (ISO) is read too, any other is invalid",
