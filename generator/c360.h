@@ -626,12 +626,12 @@ typedef struct {
 	SqlDef sql[SRC_COUNT];	/* [sql] */
 	SqlView *views;		/* [sql] VIEW, in the file's order */
 	size_t nviews;
-	struct {
+	struct ConfigNote {
 		const char *text;
 		uint32_t line;	/* its line in the configuration file, 0 if none */
-	} notes[24];		/* what the build says of the configuration (silver_init): a label near a known
-				 * one, keys not used (config_note) */
-	int nnotes;
+	} *notes;		/* what the build says of the configuration (silver_init): a label near a known
+				 * one, keys not used (config_note); every one: the messages count and cut them */
+	size_t nnotes;
 	CatWord *words[CAT_COUNT];	/* [categories]: checked before the built-in words */
 	size_t nwords[CAT_COUNT];
 	char base_currency[4];	/* [currency] base; "" when amounts are not converted */
@@ -723,7 +723,7 @@ bool config_key_matches(const char *pattern, Str key);
 void config_input_show(Buf *b, const Config *c);
 void config_input_free(Config *c);
 /* A note on the configuration at its line, said by every build (silver_init); a copy of text is
- * kept, unless c->notes is full. */
+ * kept. */
 void config_note(Config *c, unsigned line, const char *text);
 /* The reader options of a source's or table's file: every file's, then its own. */
 ReadOptions config_read_options(const Config *c, const char *name);

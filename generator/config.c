@@ -934,8 +934,9 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 
 void config_note(Config *c, unsigned line, const char *text)
 {
-	if (c->nnotes < (int)(sizeof c->notes / sizeof *c->notes))
-		c->notes[c->nnotes].line = line, c->notes[c->nnotes++].text = config_keep(c, xstrdup(text));
+	if (!(c->nnotes & (c->nnotes - 1)))	/* 0, 1, 2, 4, ...: grown by doubling */
+		c->notes = xrealloc(c->notes, (c->nnotes ? 2 * c->nnotes : 1) * sizeof *c->notes);
+	c->notes[c->nnotes++] = (struct ConfigNote){config_keep(c, xstrdup(text)), line};
 }
 
 /* Whether a [read] option is how a file is read (not how its values are cleaned). */
@@ -1312,6 +1313,7 @@ void config_free(Config *c)
 	for (size_t i = 0; i < c->nowned; i++)
 		free(c->owned[i]);
 	free(c->owned);
+	free(c->notes);
 	config_input_free(c);
 	for (int s = 0; s < SRC_COUNT; s++) {
 		free(c->file[s]);

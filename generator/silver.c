@@ -1949,7 +1949,7 @@ void silver_init(Silver *s, Config *cfg)
 	s->cfg = cfg;
 	s->general.file = cfg->data_dir;
 	s->config_diags.file = cfg->config_file;
-	for (int i = 0; i < cfg->nnotes; i++)
+	for (size_t i = 0; i < cfg->nnotes; i++)
 		diag(&s->config_diags, D_CONFIG_NOTE, cfg->notes[i].line, 0, cfg->notes[i].text, NULL, 0);
 	for (int i = 0; i < SRC_COUNT; i++)
 		silver_source_setup(s, &s->src[i], (SourceId)i);

@@ -173,8 +173,24 @@ static void test_category_words(void **state)
 	      buf_cstr(&err));
 	CHECK(cfg.nnotes == 1 && strcmp(cfg.notes[0].text, "[categories] payment_status.Sucess: \"Sucess\" is a new label, "
 						      "not the known \"Success\"; the values it lists are read as \"Sucess\"") == 0 &&
-	      cfg.notes[0].line == 2, "%d notes: %s", cfg.nnotes, cfg.nnotes ? cfg.notes[0].text : "");	/* at its line */
+	      cfg.notes[0].line == 2, "%zu notes: %s", cfg.nnotes, cfg.nnotes ? cfg.notes[0].text : "");	/* at its line */
 	config_free(&cfg);
+	/* 35 such labels (Sxuccess, Suxccess, ...): every one is noted, at its line (the first 24
+	 * only were, the others dropped without a word) */
+	static const char *const known[] = {"Success", "Refunded", "Pending", "Completed", "Cancelled"};
+	Buf text = {0};
+	buf_puts(&text, "[categories]\n");
+	for (size_t w = 0; w < N_ELEMS(known); w++)
+		for (int k = 1; k <= 8 && known[w][k]; k++)
+			buf_printf(&text, "%s.%.*sx%s = w%zu_%d\n", w < 3 ? "payment_status" : "order_status", k, known[w],
+				   known[w] + k, w, k);
+	CHECK(load(&cfg, buf_cstr(&text), &err), "%s", buf_cstr(&err));
+	size_t said = 0;
+	for (size_t i = 0; i < cfg.nnotes; i++)
+		said += cfg.notes[i].line == i + 2 && strstr(cfg.notes[i].text, "is a new label, not the known") != NULL;
+	CHECK(cfg.nnotes == 35 && said == 35, "%zu notes, %zu of a new label at its line", cfg.nnotes, said);
+	config_free(&cfg);
+	buf_free(&text);
 	buf_free(&err);
 }
 
@@ -201,9 +217,9 @@ static void test_unused_keys(void **state)
 		{13, "[columns] web_activities.device_type: not used: [files] web_activities = none, so no file of it is read"},
 		{15, "[null] web_activities.customer_id: not used: [files] web_activities = none, so no file of it is read"},
 	};
-	CHECK(cfg.nnotes == (int)N_ELEMS(want), "%d notes", cfg.nnotes);
-	for (int i = 0; i < cfg.nnotes && i < (int)N_ELEMS(want); i++)
-		CHECK(cfg.notes[i].line == want[i].line && strcmp(cfg.notes[i].text, want[i].text) == 0, "note %d at %u: %s", i,
+	CHECK(cfg.nnotes == N_ELEMS(want), "%zu notes", cfg.nnotes);
+	for (size_t i = 0; i < cfg.nnotes && i < N_ELEMS(want); i++)
+		CHECK(cfg.notes[i].line == want[i].line && strcmp(cfg.notes[i].text, want[i].text) == 0, "note %zu at %u: %s", i,
 		      cfg.notes[i].line, cfg.notes[i].text);
 	config_free(&cfg);
 	buf_free(&err);
