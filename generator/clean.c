@@ -578,13 +578,29 @@ static bool format_zone_name(char *text, size_t n, size_t cap, const char *forma
 	return true;
 }
 
-/* Whether format has one of the conversions listed in convs (their letters: "aA" for %a or %A). */
-static bool format_has(const char *format, const char *convs)
+/* Where format has its first conversion of those listed in convs (their letters: "aA" for %a or
+ * %A); NULL if none. */
+static const char *format_at(const char *format, const char *convs)
 {
 	for (const char *f = strchr(format, '%'); f && f[1]; f = strchr(f + 2, '%'))
 		if (strchr(convs, f[1]))
-			return true;
-	return false;
+			return f;
+	return NULL;
+}
+
+static bool format_has(const char *format, const char *convs)
+{
+	return format_at(format, convs) != NULL;
+}
+
+/* Whether the AM or PM that text writes where format's %p reads it is the half of the day of
+ * hour (0-23): strptime reads a %p after %H and ignores it, so that with %H (Magento 2.1's
+ * 16:02:00 PM) 9:05 PM would be 09:05, the PM lost. */
+static bool am_pm_agrees(char *text, const char *format, int hour)
+{
+	const char *p = format_at(format, "p");
+	char *end = read_upto(text, format, (size_t)(p + 2 - format));
+	return end && end - text >= 2 && ((end[-2] | 0x20) == 'p') == (hour >= 12);
 }
 
 DateParse clean_date_format(Str s, const char *format)
@@ -626,6 +642,8 @@ DateParse clean_date_format(Str s, const char *format)
 	p.evidence = format_evidence(format, tm.tm_mday);
 	p.secs = (int32_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec - leap - tm.tm_gmtoff);
 	p.has_time = format_has(format, "HIMSTRr");
+	if (format_has(format, "p") && format_has(format, "H") && !am_pm_agrees(text, format, tm.tm_hour))
+		return p;	/* 9:05 PM read by %H: no date rather than the wrong half of the day */
 	p.zone = zone;
 	p.local = p.has_time && (zone || !strstr(format, "%z"));	/* no offset written */
 	if (format_has(format, "aA") && (!date_valid(p.y, p.a, p.b) || week_day(p.y, p.a, p.b) != tm.tm_wday))

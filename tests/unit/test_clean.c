@@ -166,6 +166,17 @@ static void test_date_format(void **state)
 		{"%b %d, %Y %I:%M:%S %p", "Dec 31, 2023 12:30:00 AM", "2023-12-31", DATE_OK, 1800},
 		{"%b %d, %Y %I:%M:%S %p", "Dec 31, 2023 12:30:00 PM", "2023-12-31", DATE_OK, 12 * 3600 + 1800},
 		{"%b %d, %Y %I:%M:%S %p", "January 3, 2024 9:05:00 am", "2024-01-03", DATE_OK, 9 * 3600 + 300},
+		/* %H with %p (Magento 2.1's 16:02:00 PM): strptime ignores the %p, so it must agree with
+		 * the hour; 9:05 PM is no date rather than 09:05 */
+		{"%b %d, %Y %H:%M:%S %p", "Jan 3, 2024 16:02:00 PM", "2024-01-03", DATE_OK, 16 * 3600 + 120},
+		{"%b %d, %Y %H:%M:%S %p", "Jan 3, 2024 09:05:00 am", "2024-01-03", DATE_OK, 9 * 3600 + 300},
+		{"%b %d, %Y %H:%M:%S %p", "Jan 3, 2024 00:30:00 AM", "2024-01-03", DATE_OK, 1800},
+		{"%b %d, %Y %H:%M:%S %p", "Jan 3, 2024 12:30:00 PM", "2024-01-03", DATE_OK, 12 * 3600 + 1800},
+		{"%b %d, %Y %H:%M:%S %p", "Jan 3, 2024 9:05:00 PM", "bad", DATE_BAD, 0},
+		{"%b %d, %Y %H:%M:%S %p", "Jan 3, 2024 16:02:00 AM", "bad", DATE_BAD, 0},
+		{"%b %d, %Y %H:%M:%S %p", "Jan 3, 2024 12:30:00 AM", "bad", DATE_BAD, 0},
+		{"%p %H:%M %d/%m/%Y", "pm 21:05 03/01/2024", "2024-01-03", DATE_OK, 21 * 3600 + 300},
+		{"%p %H:%M %d/%m/%Y", "AM 21:05 03/01/2024", "bad", DATE_BAD, 0},
 		{"%b %d, %Y %I:%M:%S %p", " jan 3, 2024 9:05:00 AM ", "2024-01-03", DATE_OK, 9 * 3600 + 300},
 		{"%b %d, %Y %I:%M:%S %p", "Feb 30, 2024 1:00:00 PM", "bad", DATE_BAD, 0},
 		{"%b %d, %Y %I:%M:%S %p", "Feb 29, 2023 1:00:00 PM", "bad", DATE_BAD, 0},
