@@ -681,6 +681,7 @@ void config_free(Config *c);
  * ("" inside quotes is one "); false (why in err) on an unclosed quote or an empty item. */
 bool config_list(Str value, char ***items, size_t *n, Buf *err);
 char *config_unquote(Str value);	/* a single value, its quotes removed; the caller frees */
+bool config_none(Str raw);	/* the value as written is none, in any case, unquoted ("none" is a name) */
 /* Text as a --config file reads it back as a value: in double quotes (each " doubled) where a
  * #, a quote, a comma or blanks at its ends need them (config_unquote's inverse). */
 void config_put_text(Buf *b, const char *s);

@@ -162,6 +162,11 @@ char *config_unquote(Str v)
 	return b.p ? (char *)buf_cstr(&b) : xstrdup("");
 }
 
+bool config_none(Str raw)
+{
+	return raw.n == 4 && strncasecmp(raw.p, "none", 4) == 0;
+}
+
 const char *config_keep(Config *c, char *s)
 {
 	size_t had = c->nowned;	/* doubled at each power of two: a million category words are ~20 copies */
@@ -507,7 +512,7 @@ static bool set_file(SetArgs *a)
 	a->c->file[src] = NULL;
 	/* none, in any case (unquoted: "none" is a file of that name): a CRM's exports have no web sessions, and
 	 * would be told at every build that the file is missing */
-	a->c->no_file[src] = a->raw.n == 4 && strncasecmp(a->raw.p, "none", 4) == 0;
+	a->c->no_file[src] = config_none(a->raw);
 	if (a->c->no_file[src] && source_defs[src].required)
 		return buf_printf(a->why, "%s is required: a build needs its file", source_defs[src].name), false;
 	if (!a->c->no_file[src])
@@ -545,7 +550,7 @@ static bool set_alias(SetArgs *a)
 {
 	int src, col;
 	column_by_name(a->key, &src, &col);
-	bool none = a->raw.n == 4 && strncasecmp(a->raw.p, "none", 4) == 0;
+	bool none = config_none(a->raw);
 	if (none && column_required(&source_defs[src], col))
 		return buf_printf(a->why, "%s.%s is required: a build needs it", source_defs[src].name,
 				  source_defs[src].cols[col]), false;

@@ -206,6 +206,14 @@ err_says '(orders.customer_id is required: a build needs it)'
 printf '[columns]\ncustomers.dob = "NONE"\n' >"$T/cn.conf"
 run 0 check --data "$T/cn" --config "$T/cn.conf"
 err_says 'warning: [columns] customers.dob = "none": the header has no column of that name'
+# a [tables] file's column cannot be none (its header has what it has: it meant a header "none",
+# falling back to NAME, the column read all the same); quoted, it is a header's name
+printf '[tables]\nt = orders.csv\n[columns]\nt.amount = None\n' >"$T/cn.conf"
+run 1 check --data "$T/cn" --config "$T/cn.conf"
+err_says 'cn.conf:4:12: error: t.amount: this value is not valid'
+err_says 'none, a column the exports never have, is a source'"'"'s (SOURCE.COLUMN = none; a header named none is "none")'
+printf '[tables]\nt = orders.csv\n[columns]\nt.amount = "none"\n' >"$T/cn.conf"
+run 0 check --data "$T/cn" --config "$T/cn.conf"
 # a [sql]-made source's date said none: its SELECT's order_date is ignored (a note), and the
 # date-order check says [columns] did it, not that the SELECT lacks it (it has one)
 printf '[files]\npayments = none\nsupport_tickets = none\nweb_activities = none\n[tables]\nraw = orders.csv\n' >"$T/cn.conf"
