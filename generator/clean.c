@@ -379,18 +379,21 @@ const char *clean_date_format_why(const char *format)
 		return NULL;
 	if (strstr(format, "%s"))
 		return strcmp(format, "%s") == 0 ? NULL : "%s, seconds since 1970, stands alone";
-	bool year4 = false, year2 = false, month = false, day = false;
+	int year4 = 0, year2 = 0, month = 0, day = 0, weekday = 0;	/* how many of each */
 	for (const char *f = format; *f; f++) {
 		if (*f != '%')
 			continue;
 		char c = *++f;
-		year4 |= c == 'Y', year2 |= c == 'y';
-		month |= c == 'm' || c == 'b' || c == 'B' || c == 'h', day |= c == 'd' || c == 'e';
+		year4 += c == 'Y', year2 += c == 'y', weekday += c == 'a' || c == 'A';
+		month += c == 'm' || c == 'b' || c == 'B' || c == 'h', day += c == 'd' || c == 'e';
 		if (!c || !strchr("YymbBhdeaAHIMSpz%", c))
 			return c ? "a conversion other than these" : "a % at the end";
 	}
-	return year4 && year2 ? "a year twice (%Y and %y)" : !year4 && !year2 ? "no year (%Y or %y)"
-	       : !month ? "no month (%m, %b or %B)" : !day ? "no day (%d or %e)" : NULL;
+	/* each once: strptime keeps the last of two, and the first would go unchecked */
+	return year4 + year2 > 1 ? "a year twice (%Y or %y)" : !year4 && !year2 ? "no year (%Y or %y)"
+	       : month > 1 ? "a month twice (%m, %b or %B)" : !month ? "no month (%m, %b or %B)"
+	       : day > 1 ? "a day twice (%d or %e)" : !day ? "no day (%d or %e)"
+	       : weekday > 1 ? "a weekday twice (%a or %A)" : NULL;
 }
 
 /* The year of a two-digit year yy (0-99), by POSIX's strptime rule, Python's too: 69-99 are

@@ -325,6 +325,8 @@ static void test_date_format(void **state)
 		{"%a %m/%d", "no year"}, {"%y-%m-%d %u", "a conversion other"},
 		{"%Y-%m-%d %Q", "a conversion other"}, {"%Y-%m-%d %", "a % at the end"}, {"", "no year"},
 		{"%s %H", "%s, seconds since 1970, stands alone"},
+		{"%Y-%m-%d %Y", "a year twice"}, {"%y %m/%d/%y", "a year twice"}, {"%b %Y-%m-%d", "a month twice"},
+		{"%d %m/%e/%Y", "a day twice"}, {"%a %A %d %b %Y", "a weekday twice"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		const char *why = clean_date_format_why(bad[i].fmt);
