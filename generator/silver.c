@@ -1804,6 +1804,45 @@ static void unknown_devices(Source *src)
 /* A date column of which no value of its rows (the CRM's, of the customers) could be read (each
  * an invalid_date, a --verbose note): its dates are written another way, which [read]
  * date_format can name; said at every build. */
+static bool reads_all(const char *format, const char *const *text, const size_t *len, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (clean_date_format(str_make(text[i], len[i]), format).status != DATE_OK)
+			return false;
+	return true;
+}
+
+/* Into b, after a "; ", the date_format of those exports write (the first of the list) that reads
+ * every value the invalid_date messages of t quote (a value cut short or made printable reads as
+ * none), with the other order of day and month where it reads them too; nothing if none does. */
+static void format_guess(Buf *b, const DiagTally *t, const char *source)
+{
+	enum { PAIRS = 14 };	/* the first ones in pairs, the usual order first (a US slash's, a German dot's) */
+	static const char *const forms[] = {
+		"%m/%d/%y", "%d/%m/%y", "%m/%d/%y %H:%M", "%d/%m/%y %H:%M", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %I:%M %p",
+		"%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%d/%m/%y %I:%M %p",
+		"%m-%d-%y", "%d-%m-%y", "%d.%m.%y", "%m.%d.%y", "%b %d, %Y", "%d %b %Y", "%b %d, %Y %I:%M %p",
+		"%d %b %Y %H:%M", "%b %d, %Y %I:%M:%S %p", "%d %b %Y %H:%M:%S", "%b %d %Y", "%d-%b-%Y",
+		"%b %d, %y", "%d-%b-%y", "%a, %d %b %Y %H:%M:%S %z", "%a %b %d %H:%M:%S %z %Y", "%Y%m%d", "excel", "%s",
+	};
+	const char *quoted[DIAG_SAMPLES];
+	size_t len[DIAG_SAMPLES], n = 0;
+	for (unsigned i = 0; i < t->nsamples && n < DIAG_SAMPLES; i++) {
+		const char *open = strchr(t->sample[i].text, '"'), *close = strstr(t->sample[i].text, "\" is not a valid date");
+		if (open && close > open)
+			quoted[n] = open + 1, len[n++] = (size_t)(close - open - 1);
+	}
+	size_t k = 0, nforms = sizeof forms / sizeof *forms;
+	while (n && k < nforms && !reads_all(forms[k], quoted, len, n))
+		k++;
+	if (!n || k == nforms)
+		return;
+	buf_printf(b, "; \"%.*s\" reads with [read] %s.date_format = %s", (int)len[0], quoted[0], source, forms[k]);
+	if (k < PAIRS && k % 2 == 0 && reads_all(forms[k + 1], quoted, len, n))	/* the other order reads them too */
+		buf_printf(b, " (or %s if the %s comes first)", forms[k + 1],
+			   format_order(forms[k + 1]) == ORDER_DAY_FIRST ? "day" : "month");
+}
+
 static void no_dates(Source *src, size_t rows)
 {
 	uint64_t bad = src->diags.tally[D_INVALID_DATE].count;
@@ -1813,6 +1852,7 @@ static void no_dates(Source *src, size_t rows)
 	buf_printf(&b, "no %s of the file could be read as a date (%llu invalid_date; --verbose shows some): the forms "
 		       "read are rules.md's, or [read] %s.date_format names the file's (strptime's, %%s or excel)",
 		   src->def->cols[src->def->date_col], (unsigned long long)bad, src->def->name);
+	format_guess(&b, &src->diags.tally[D_INVALID_DATE], src->def->name);
 	diag(&src->diags, D_NO_DATES, 0, 0, buf_cstr(&b), NULL, 0);
 	buf_free(&b);
 }

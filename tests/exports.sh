@@ -1096,7 +1096,7 @@ PY
 	sed -i 's#^\(orders\|payments\)\.date_format = %m/%d/%y#\1.date_format = %m/%d/%Y#' "$T/et-Y/c360.conf"
 	run 1 build --config "$T/et-Y/c360.conf" --out "$T/et-Y-site"
 	err_says "EtsySoldOrders2024.csv: warning: [sql] orders: no order_date of the file could be read as a date (27 invalid_date;"
-	err_says "or [read] orders.date_format names the file's"
+	err_says "or [read] orders.date_format names the file's (strptime's, %s or excel); \"10/14/23\" reads with [read] orders.date_format = %m/%d/%y"
 else
 	echo "exports: Etsy skipped: no python3"
 fi

@@ -589,6 +589,18 @@ done
 run 1 check --data "$T/nodf"
 has "$T/err" "error: no fact has a date to take the as-of date from"
 has "$T/err" "orders.csv: warning: no order_date of the file could be read as a date (2 invalid_date; --verbose shows some): the forms read are rules.md's, or \[read\] orders.date_format names the file's"
+# with the format of those exports write that reads the values the messages quote: the first
+# of a pair of orders that both read them, the other named
+has "$T/err" "names the file's (strptime's, %s or excel); \"Jan 3, 2024 9:05:00 PM\" reads with \[read\] orders.date_format = %b %d, %Y %I:%M:%S %p\$"
+printf '%s\n' order_id,customer_id,order_date,amount,status 1,100001,03/04/24,10.00,Shipped 2,100002,05/06/24,12.50,Shipped >"$T/nodf/orders.csv"
+run 1 check --data "$T/nodf"
+has "$T/err" "; \"03/04/24\" reads with \[read\] orders.date_format = %m/%d/%y (or %d/%m/%y if the day comes first)\$"
+printf '%s\n' order_id,customer_id,order_date,amount,status 1,100001,03.04.24,10.00,Shipped 2,100002,13.06.24,12.50,Shipped >"$T/nodf/orders.csv"
+run 1 check --data "$T/nodf"
+has "$T/err" "; \"03.04.24\" reads with \[read\] orders.date_format = %d.%m.%y\$"
+printf '%s\n' order_id,customer_id,order_date,amount,status 1,100001,03/04/24,10.00,Shipped 2,100002,13.06.24,12.50,Shipped >"$T/nodf/orders.csv"
+run 1 check --data "$T/nodf"	# no one format reads both: none said
+has "$T/err" "orders.date_format names the file's (strptime's, %s or excel)\$"
 run 1 check --data "$T/nowhere"
 has "$T/err" "cannot open the data folder: $T/nowhere"
 empty "$T/out"
