@@ -1545,6 +1545,21 @@ static void find_as_of(Silver *s)
 		     "no fact has a date to take the as-of date from; pass --as-of YYYY-MM-DD", NULL, 0);
 }
 
+/* w, a date of birth whose year was written in two digits, a hundred years earlier if it is after
+ * the as-of date (after: its first moment after), or later if that is not: the latest such year not
+ * after it (as of 2090, 05/03/72 is 2072's), where that is a date from first on; w else. */
+static int64_t latest_century(int64_t w, int64_t after, int64_t first)
+{
+	int64_t day = date_floor_day(w);
+	int y, m, d;
+	date_civil(day, &y, &m, &d);
+	int to = w >= after ? y - 100 : y + 100;
+	if (!date_valid(to, m, d))
+		return w;
+	int64_t moved = (date_days(to, m, d) - day) * SECS_PER_DAY + w;
+	return moved < after && moved >= first ? moved : w;
+}
+
 /* A row's date against the as-of date: a date of birth after it or over 120 years before it
  * (oldest) is null, a fact after it said; v is scratch. As moments: after is the first moment
  * after the as-of date, first the first of the oldest day. A date of birth whose year was written
@@ -1553,18 +1568,11 @@ static void find_as_of(Silver *s)
 static void check_date(Source *src, RowHead *h, int64_t after, int64_t first, bool birth, Buf *v)
 {
 	int64_t w = h->when;
+	if (w != MOMENT_NULL && birth && h->flags & F_TWO_DIGIT_YEAR)
+		w = h->when = latest_century(w, after, first);
 	if (w == MOMENT_NULL || (w < after && (!birth || w >= first)))
 		return;
 	int64_t day = date_floor_day(w);
-	int y, m, d;
-	date_civil(day, &y, &m, &d);
-	if (birth && w >= after && h->flags & F_TWO_DIGIT_YEAR && date_valid(y - 100, m, d)) {
-		int64_t earlier = (date_days(y - 100, m, d) - day) * SECS_PER_DAY + w;
-		if (earlier < after && earlier >= first) {
-			h->when = earlier;
-			return;
-		}
-	}
 	v->len = 0;
 	buf_date(v, day);
 	if (birth) {

@@ -1002,6 +1002,13 @@ for round in fresh cached; do	# the century is the as-of date's, not the cache's
 	done
 	err_says 'customers.csv:6:3: warning: dob "2000-02-29" is after the as-of date or over 120 years before it; set to null'
 done
+# as of 2090-06-30 the latest year of 72 not after it is 2072 (1972 is plausible too, but earlier),
+# of 68 2068; 55 stays 2055 (2155 is after it)
+run 0 build --data "$T/yy" --config "$T/yy.conf" --out "$T/yy-site" --as-of 2090-06-30
+for want in 1,Ann,2055-05-03 2,Bob,2072-05-03 3,Cy,2068-12-31 4,Di,2005-01-02 5,Ed,2000-02-29; do
+	grep -q "^[0-9]*,${want%,*},,Unknown,${want##*,}," "$T/yy-site/gold/dim_customer.csv" && pass ||
+		fail "%y at 2090-06-30: $want: $(births)"
+done
 
 # ---- Etsy's Orders download (examples/etsy): beside the KPIs and quarantine the examples loop
 # compares, each order's amount (a partial refund's Adjusted Order Total, the shop's CAD months
