@@ -1147,8 +1147,8 @@ struct Source {
 	uint64_t key_name_first[4];
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
 	/* a SQL source's (field_of numbers its result's columns): canonical column -> the field of
-	 * the file a value is taken from as it is, where the SELECT's rows are one [tables] file's
-	 * (sqlmap.c, result_header); -1 else (a value the SELECT makes) */
+	 * the file a value is taken from as it is, for the rows of sql_file (sqlmap.c,
+	 * result_header); -1 else (a value the SELECT makes) */
 	int sql_field[MAX_COLS];
 	uint32_t sql_file;	/* the file sql_field's fields are of (Diags.files' number + 1): a row of
 				 * another (Diags.at) names no column; 0: none */

@@ -557,9 +557,9 @@ static void result_header(Result *x, const SqlMap *m, sqlite3_stmt *st, Silver *
 	x->table = origin_table(s, st, x->file, "_file");
 	for (int c = 0; c < src->def->ncols; c++)
 		src->sql_field[c] = src->field_of[c] >= 0 ? origin_field(m, st, x->col[src->field_of[c]], x->table) : -1;
-	/* Each row's problems name its own file (row_file); the columns are that table's file's: a
-	 * row of another (a UNION ALL's second SELECT: sqlite3_column_table_name gives the first's)
-	 * names none (file_column, diag_drop_columns) */
+	/* Each row's problems name its own file (row_file); the columns are those of the table's file
+	 * SQLite names as _file's origin: a row of another (of a UNION ALL, SQLite names one table,
+	 * whichever arm a row is of) names none (file_column, diag_drop_columns) */
 	src->diags.files = s->paths;
 	x->nfiles = s->nraw < F_FILE_MAX ? s->nraw : F_FILE_MAX;
 	src->sql_file = 0;
