@@ -434,6 +434,14 @@ typedef enum {
 				 * not after the as-of date (check_date), which a build may move */
 #define F_KEPT (((1u << D_NFLAGS) - 1) | F_DATE_ONLY | F_TWO_DIGIT_YEAR)	/* the bits a silver row keeps in its flags */
 #define F_ROW_FLAGS ((1u << D_NFLAGS) - 1)	/* of them, the row flags (D_FIRST_FLAG ...) */
+/* internal, a [sql] source's row: the file its _file names (its Diags.at, the table's number + 1;
+ * 0: none, or past F_FILE_MAX), for the problems said of it after its SELECT (a duplicate key, an
+ * orphan). Not kept: no cache holds a SQL source, and gold has no column for it (SPEC). */
+#define F_FILE_SHIFT 16
+#define F_FILE_MAX ((1u << 13) - 1)	/* bits 16 to 28 (29 is F_TWO_DIGIT_YEAR) */
+#define F_FILE (F_FILE_MAX << F_FILE_SHIFT)
+#define ROW_FILE(h) (((h)->flags & F_FILE) >> F_FILE_SHIFT)
+_Static_assert(D_NFLAGS <= F_FILE_SHIFT, "the row flags and a row's file share RowHead.flags");
 
 typedef struct {
 	const char *name;	/* snake_case id used in CSVs and messages */
@@ -455,6 +463,7 @@ extern const DiagHelp diag_help[D_COUNT];
 
 typedef struct {
 	uint32_t line, col;
+	uint32_t file;		/* the file named: 0 the Diags's, k its files[k - 1] (a [sql] source's row's) */
 	char *text;
 } DiagSample;
 
@@ -468,7 +477,12 @@ typedef struct {
 typedef struct {
 	const char *file;	/* as named in messages */
 	const char *scope;	/* NULL, or what reads the file, said before each message ("[sql] payments": two
-				 * sources' SELECTs of one table each say their own problems of its rows) */
+				 * sources' SELECTs of one table each say their own problems of its rows); not
+				 * said twice where it is the file named (a [sql] source of several files) */
+	/* The other files its samples may name, not owned: a [sql] source's rows are each of a
+	 * [tables] file (Silver.paths), a few for any number of rows; NULL: none */
+	const char *const *files;
+	uint32_t at;		/* the file the samples diag() makes name (DiagSample.file): the row's */
 	DiagTally tally[D_COUNT];
 } Diags;
 
@@ -493,7 +507,9 @@ void diag_free(Diags *d);
 void diag_merge(Diags *d, Diags *from, uint32_t line_offset);
 /* Adds from's problems to d, each at line and col, its text after prefix; from is emptied. */
 void diag_move(Diags *d, Diags *from, uint32_t line, uint32_t col, const char *prefix);
-void diag_drop_columns(Diags *d);	/* its samples located by line alone (sqlmap.c: rows of no one file) */
+/* Its samples but those naming file (DiagSample.file; 0: all) located by line alone (sqlmap.c: a
+ * SELECT's rows of another file than the one its columns are taken from as they are). */
+void diag_drop_columns(Diags *d, uint32_t file);
 
 /* ------------------------------------------------------------------ sources and config */
 typedef enum { SRC_CUSTOMERS, SRC_ORDERS, SRC_PAYMENTS, SRC_TICKETS, SRC_SESSIONS, SRC_COUNT } SourceId;
@@ -1135,9 +1151,11 @@ struct Source {
 	uint64_t key_name_first[4];
 	int field_of[MAX_COLS];	/* canonical column -> field number, -1 if absent */
 	/* a SQL source's (field_of numbers its result's columns): canonical column -> the field of
-	 * the file a value is taken from as it is, where the SELECT's rows are one [tables] file's
-	 * (sqlmap.c, result_header); -1 else (a value the SELECT makes) */
+	 * the file a value is taken from as it is, for the rows of sql_file (sqlmap.c,
+	 * result_header); -1 else (a value the SELECT makes) */
 	int sql_field[MAX_COLS];
+	uint32_t sql_file;	/* the file sql_field's fields are of (Diags.files' number + 1): a row of
+				 * another (Diags.at) names no column; 0: none */
 	/* columns [0, in_order - 1) stand at their own fields and the others are absent (an optional
 	 * currency column): in_order - 1 of them; -1 when not so; 0 until a row is read */
 	int8_t in_order;
@@ -1226,6 +1244,7 @@ typedef struct {
 	Source src[SRC_COUNT];
 	RawTable *raw;		/* one per [tables] entry, when a source is SQL */
 	size_t nraw;
+	const char **paths;	/* raw's paths, in its order: the files a [sql] source's rows name (Diags.files) */
 	Diags config_diags;	/* problems located in the configuration file (SQL) */
 	Diags general;		/* problems with no file of their own */
 	int64_t as_of;		/* day number */

@@ -191,7 +191,7 @@ void diag(Diags *d, DiagCode code, uint32_t line, uint32_t col, const char *colu
 			buf_putc(&msg, *f);
 		}
 	}
-	t->sample[t->nsamples++] = (DiagSample){line, col, (char *)buf_cstr(&msg)};
+	t->sample[t->nsamples++] = (DiagSample){line, col, d->files ? d->at : 0, (char *)buf_cstr(&msg)};
 }
 
 Severity diag_worst(const Diags *d, size_t n)
@@ -204,6 +204,18 @@ Severity diag_worst(const Diags *d, size_t n)
 	return worst;
 }
 
+/* "FILE: SEV: SCOPE: " of a message naming file (NULL: c360's own); the scope not said twice. */
+static void format_head(Buf *out, const Diags *d, const char *file, uint32_t line, uint32_t col, const char *sev)
+{
+	bool scope = d->scope && !(file && strcmp(file, d->scope) == 0);
+	buf_puts(out, file ? file : "c360");
+	if (line)
+		buf_printf(out, ":%u", line);
+	if (line && col)
+		buf_printf(out, ":%u", col);
+	buf_printf(out, ": %s: %s%s", sev, scope ? d->scope : "", scope ? ": " : "");
+}
+
 static void format_one(Buf *out, const Diags *d, int code, Verbosity v)
 {
 	const DiagTally *t = &d->tally[code];
@@ -211,19 +223,16 @@ static void format_one(Buf *out, const Diags *d, int code, Verbosity v)
 	unsigned shown = v == SAY_VERBOSE || t->nsamples < DIAG_SAMPLES ? t->nsamples : DIAG_SAMPLES;
 	for (unsigned i = 0; i < shown; i++) {
 		const DiagSample *s = &t->sample[i];
-		buf_puts(out, d->file ? d->file : "c360");
-		if (s->line)
-			buf_printf(out, ":%u", s->line);
-		if (s->line && s->col)
-			buf_printf(out, ":%u", s->col);
-		buf_printf(out, ": %s: %s%s%s\n", sev, d->scope ? d->scope : "", d->scope ? ": " : "", s->text);
+		format_head(out, d, s->file && d->files ? d->files[s->file - 1] : d->file, s->line, s->col, sev);
+		buf_printf(out, "%s\n", s->text);
 	}
-	if (t->count > shown)
-		buf_printf(out, "%s: %s: %s%s%llu more %s (%llu %s in all%s)\n", d->file ? d->file : "c360", sev,
-			   d->scope ? d->scope : "", d->scope ? ": " : "",
+	if (t->count > shown) {
+		format_head(out, d, d->file, 0, 0, sev);
+		buf_printf(out, "%llu more %s (%llu %s in all%s)\n",
 			   (unsigned long long)(t->count - shown), diag_info[code].name,
 			   (unsigned long long)t->count, diag_row_level(code) ? "rows" : "times",
 			   t->nsamples <= shown ? "" : t->nsamples == t->count ? "; --verbose lists them" : "; --verbose lists more");
+	}
 }
 
 static bool shown_at(DiagCode code, Verbosity v)
@@ -272,16 +281,17 @@ void diag_move(Diags *d, Diags *from, uint32_t line, uint32_t col, const char *p
 			Buf text = {0};
 			buf_printf(&text, "%s%s", prefix, smp->text);
 			free(smp->text);
-			*smp = (DiagSample){line, col, (char *)buf_cstr(&text)};
+			*smp = (DiagSample){line, col, 0, (char *)buf_cstr(&text)};
 		}
 	diag_merge(d, from, 0);
 }
 
-void diag_drop_columns(Diags *d)
+void diag_drop_columns(Diags *d, uint32_t file)
 {
 	for (int c = 0; c < D_COUNT; c++)
 		for (unsigned i = 0; i < d->tally[c].nsamples; i++)
-			d->tally[c].sample[i].col = 0;
+			if (!file || d->tally[c].sample[i].file != file)
+				d->tally[c].sample[i].col = 0;
 }
 
 void diag_free(Diags *d)

@@ -156,10 +156,11 @@ void silver_reindex(Source *src)
 /* ---- reporting */
 
 /* The column of the file a canonical column's values stand in, from 1; 0 if none (a value a
- * SELECT makes). */
+ * SELECT makes, or a row of a file other than the table's it takes the value from: the row being
+ * said is its Diags.at's). */
 static uint32_t file_column(const Source *src, int col)
 {
-	int field = src->sql ? src->sql_field[col] : src->field_of[col];
+	int field = !src->sql ? src->field_of[col] : src->diags.at == src->sql_file ? src->sql_field[col] : -1;
 	return field >= 0 ? (uint32_t)field + 1 : 0;
 }
 
@@ -167,6 +168,14 @@ static uint32_t file_column(const Source *src, int col)
 static void report(Source *src, DiagCode code, uint32_t line, int col, Str value)
 {
 	diag(&src->diags, code, line, file_column(src, col), src->def->cols[col], value.p, value.n);
+}
+
+/* The same of row h once its source is read: named by h's file (a [sql] source's, of several). */
+static void report_row(Source *src, DiagCode code, const RowHead *h, int col, Str value)
+{
+	src->diags.at = ROW_FILE(h);
+	report(src, code, h->line, col, value);
+	src->diags.at = 0;
 }
 
 static void quarantine(Source *src, const char *raw, uint32_t rawlen, uint32_t line, DiagCode reason)
@@ -701,6 +710,7 @@ void silver_row(Source *src, const Record *r, Str raw, const Str *f)
 		silver_own_rows(src);
 	RowHead *h = table_push(&src->table);
 	h->line = r->line;
+	h->flags = (src->diags.at <= F_FILE_MAX ? src->diags.at : 0) << F_FILE_SHIFT;	/* said from here on */
 	row_bronze(src, h, raw, id);
 	h->customer = NO_CUSTOMER;
 	if (source_is_fact(src->id))
@@ -997,7 +1007,7 @@ static void dedupe_report(Source *src, size_t from)
 		if (!(h->flags & F_QUARANTINED))
 			continue;
 		quarantine(src, h->id - h->rawoff, h->rawlen, h->line, D_DUPLICATE_KEY);
-		report(src, D_DUPLICATE_KEY, h->line, 0, str_make(h->id, h->idlen));
+		report_row(src, D_DUPLICATE_KEY, h, 0, str_make(h->id, h->idlen));
 	}
 }
 
@@ -1522,7 +1532,9 @@ static void infer_customers(Silver *s)
 		for (size_t r = 0; !lf && r < src->table.n; r++) {
 			RowHead *h = ROW(&src->table, RowHead, r);
 			if (h->customer & ORPHAN) {
+				src->diags.at = ROW_FILE(h);	/* its message named by its row's file */
 				h->customer = infer_orphan(cu, src, h->customer & ~ORPHAN, h->line);
+				src->diags.at = 0;
 				h->flags |= FLAG(D_ORPHAN_CUSTOMER);
 			}
 		}
@@ -1578,10 +1590,10 @@ static void check_date(Source *src, RowHead *h, int64_t after, int64_t first, bo
 	if (birth) {
 		h->when = MOMENT_NULL;
 		h->flags |= FLAG(D_IMPLAUSIBLE_DOB);
-		report(src, D_IMPLAUSIBLE_DOB, h->line, src->def->date_col, str_make(v->p, v->len));
+		report_row(src, D_IMPLAUSIBLE_DOB, h, src->def->date_col, str_make(v->p, v->len));
 	} else {
 		src->after_as_of++;
-		report(src, D_AFTER_AS_OF, h->line, src->def->date_col, str_make(v->p, v->len));
+		report_row(src, D_AFTER_AS_OF, h, src->def->date_col, str_make(v->p, v->len));
 	}
 }
 
@@ -1772,6 +1784,7 @@ static void unknown_statuses(Source *src)
 		for (size_t i = 0; i < src->table.n && !line; i++) {
 			const RowHead *h = ROW(&src->table, RowHead, i);
 			line = *(const uint32_t *)fact_field(h, src->id, c) == first ? h->line : 0;
+			src->diags.at = line ? ROW_FILE(h) : 0;	/* the line its row's file's */
 		}
 		text.len = 0;
 		bool one = n == 1, order = kind == CAT_ORDER_STATUS;
@@ -1781,6 +1794,7 @@ static void unknown_statuses(Source *src)
 			   one ? "its" : "their", one ? " says" : "s say", buf_cstr(&b), n > 5 ? ", ..." : "", one ? "it" : "them",
 			   order ? "order_status" : "payment_status");
 		diag(&src->diags, D_UNKNOWN_STATUS, line, line ? file_column(src, c) : 0, buf_cstr(&text), NULL, 0);
+		src->diags.at = 0;
 	}
 	buf_free(&b), buf_free(&text);
 }

@@ -362,10 +362,11 @@ SqlMap *sqlmap_new(Silver *s)
 	m->fields = xcalloc(s->nraw + 1, sizeof *m->fields);
 	m->view = xcalloc(s->cfg->nviews + 1, sizeof *m->view);
 	m->making = xcalloc(s->cfg->nviews + 1, sizeof *m->making);
+	s->paths = xcalloc(s->nraw + 1, sizeof *s->paths);
 	for (size_t i = 0; i < s->nraw; i++) {
 		RawTable *t = &s->raw[i];
 		t->def = &s->cfg->tables[i];
-		t->path = path_join(s->cfg->data_dir, t->def->file);
+		s->paths[i] = t->path = path_join(s->cfg->data_dir, t->def->file);
 		t->diags.file = t->path;
 	}
 	return m;
@@ -413,8 +414,8 @@ void raw_tables_free(Silver *s)
 		free(s->raw[i].quarantine);
 		free(s->raw[i].path);
 	}
-	free(s->raw);
-	s->raw = NULL, s->nraw = 0;
+	free(s->raw), free(s->paths);
+	s->raw = NULL, s->paths = NULL, s->nraw = 0;
 }
 
 /* ---- a source from its SELECT */
@@ -488,8 +489,10 @@ typedef struct {
 	int *col;		/* their numbers in the result */
 	Str *fields;
 	Buf raw, *clean;
-	char *first_file;	/* the rows' _file while they agree */
-	bool mixed;
+	uint32_t first_file;	/* the rows' file while they agree: a table's number + 1 (Diags.files) */
+	uint32_t last;		/* the last row's, looked at first: rows come in runs of one file */
+	size_t nfiles;		/* the tables' paths (Silver.paths) a _file may be */
+	bool mixed;		/* the rows' files differ, or one's _file is no table's (it names none) */
 	bool *amount;		/* by column: the source reads it as an amount */
 } Result;
 
@@ -554,10 +557,34 @@ static void result_header(Result *x, const SqlMap *m, sqlite3_stmt *st, Silver *
 	x->table = origin_table(s, st, x->file, "_file");
 	for (int c = 0; c < src->def->ncols; c++)
 		src->sql_field[c] = src->field_of[c] >= 0 ? origin_field(m, st, x->col[src->field_of[c]], x->table) : -1;
+	/* Each row's problems name its own file (row_file); the columns are those of the table's file
+	 * SQLite names as _file's origin: a row of another (of a UNION ALL, SQLite names one table,
+	 * whichever arm a row is of) names none (file_column, diag_drop_columns) */
+	src->diags.files = s->paths;
+	x->nfiles = s->nraw < F_FILE_MAX ? s->nraw : F_FILE_MAX;
+	src->sql_file = 0;
+	for (size_t i = 0; x->table >= 0 && i < x->nfiles && !src->sql_file; i++)	/* as row_file finds it */
+		src->sql_file = strcmp(s->paths[i], s->paths[x->table]) == 0 ? (uint32_t)i + 1 : 0;
 	x->amount = xcalloc((size_t)n + 1, sizeof *x->amount);
 	for (int c = 0; c < src->def->ncols; c++)
 		if (src->def->rule[c].kind == COL_AMOUNT && src->field_of[c] >= 0)
 			x->amount[src->field_of[c]] = true;
+}
+
+/* The file a row's _file names: the number + 1 of the first table whose path it is, whole; 0 if
+ * none (no _file, or a value of the data as _file, however long, names no message). The last
+ * row's is tried first: interned, no name is copied for a row. */
+static uint32_t row_file(Result *x, sqlite3_stmt *st, const char *const *paths, size_t n)
+{
+	const char *file = x->file >= 0 ? (const char *)sqlite3_column_text(st, x->file) : NULL;
+	if (!file)
+		return 0;
+	if (x->last && strcmp(file, paths[x->last - 1]) == 0)
+		return x->last;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(file, paths[i]) == 0)
+			return x->last = (uint32_t)i + 1;
+	return 0;
 }
 
 /* One result row as a record: its line from _line (else its number), its text as CSV; to
@@ -602,46 +629,40 @@ static size_t result_row(Result *x, sqlite3_stmt *st, Source *src, uint32_t numb
 		csv_field(&x->raw, x->fields[i].p, x->fields[i].n);
 	}
 	r.raw = str_make(x->raw.p ? x->raw.p : "", x->raw.len);
-	const char *file = x->file >= 0 ? (const char *)sqlite3_column_text(st, x->file) : NULL;
-	if (!x->first_file && !x->mixed && file)
-		x->first_file = xstrdup(file);
-	x->mixed |= !file || (x->first_file && strcmp(file, x->first_file) != 0);
+	uint32_t file = row_file(x, st, src->diags.files, x->nfiles);
+	if (!x->first_file && !x->mixed)
+		x->first_file = file;
+	x->mixed |= !file || file != x->first_file;
+	src->diags.at = file;	/* its problems named by its file (and rows kept, ROW_FILE, by it too) */
 	const char *why = x->quarantine >= 0 ? (const char *)sqlite3_column_text(st, x->quarantine) : NULL;
 	Str reason = why ? str_trim(str_make(why, (size_t)sqlite3_column_bytes(st, x->quarantine))) : str_make("", 0);
 	if (reason.n)	/* NULL, '' or blanks: the row is the source's */
 		silver_source_excluded(src, &r, reason);
 	else
 		silver_source_record(src, &r);
+	src->diags.at = 0;
 	return x->raw.len;
 }
 
-/* Problems are named by the rows' one file, else by the source's SQL: a _file that is no
- * table's file too (a value of the data as _file named every message, whole, and kept its line
- * ends: a text of 10 MB wrote 180 MB of messages). */
+/* Problems are named by the rows' one file, else each row's by its own (row_file), the others
+ * by the source's SQL: a _file that is no table's too (a value of the data as _file named every
+ * message, whole, and kept its line ends: a text of 10 MB wrote 180 MB of messages). Each names
+ * the SELECT after its file; a column, only the file's its value is taken from as it is. */
 static void result_end(Result *x, const Silver *s, Source *src)
 {
-	Buf name = {0};
-	bool table = false;	/* the rows' _file is a table's file */
-	for (size_t i = 0; x->first_file && i < s->nraw; i++)
-		table |= strcmp(x->first_file, s->raw[i].path) == 0;
-	if (table && !x->mixed) {	/* a table's file: the messages of its rows say which SELECT's they are */
-		buf_puts(&name, x->first_file);
-		Buf scope = {0};
-		buf_printf(&scope, "[sql] %s", src->def->name);
-		src->diags.scope = buf_cstr(&scope);	/* freed with the path (silver_free) */
-	} else
-		buf_printf(&name, "[sql] %s", src->def->name);
-	if (!table || x->mixed || x->table < 0 || strcmp(x->first_file, s->raw[x->table].path) != 0) {
-		/* no file's columns (a compound SELECT's rows all of its second table: its first's) */
-		for (int c = 0; c < src->def->ncols; c++)
-			src->sql_field[c] = -1;
-		diag_drop_columns(&src->diags);
-	}
+	Buf name = {0}, scope = {0};
+	buf_printf(&scope, "[sql] %s", src->def->name);
+	if (x->first_file && !x->mixed)	/* one table's file: the messages of its rows say which SELECT's */
+		buf_puts(&name, s->paths[x->first_file - 1]);
+	else	/* "[sql] SOURCE", said once (diag.c, format_head) */
+		buf_put(&name, scope.p, scope.len);
+	src->diags.scope = buf_cstr(&scope);	/* freed with the path (silver_free) */
+	diag_drop_columns(&src->diags, src->sql_file);
 	src->path = (char *)buf_cstr(&name);
 	src->diags.file = src->path;
 	for (int i = 0; i < x->ncols; i++)
 		buf_free(&x->clean[i]);
-	free(x->clean), free(x->col), free(x->fields), free(x->first_file), free(x->amount);
+	free(x->clean), free(x->col), free(x->fields), free(x->amount);
 	buf_free(&x->raw);
 }
 

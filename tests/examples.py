@@ -8,6 +8,7 @@ lines (as in gold/payment_mode_split.csv) and "quarantine SOURCE,REASON,COUNT" l
 gold/quarantine.csv by source and reason: every reason of a source named there, none other)."""
 import csv
 import os
+import re
 import sys
 from decimal import Decimal as D, ROUND_HALF_UP
 
@@ -345,7 +346,8 @@ def hubspot(d):
 
 
 def etsy(d):
-    """Etsy's Orders download (EtsySoldOrders2024.csv): one row per order, no customers file.
+    """Etsy's Orders downloads, one per year (EtsySoldOrders2023.csv, EtsySoldOrders2024.csv): one
+    row per order, no customers file. Every year's file of the folder is read, in the years' order.
 
     By hand: Theo Nakamura's 84.00 of 11 February, 32.00 of it refunded (Adjusted Order Total
     52.00), counts 52.00; Hannah Becker's 110.00 CAD of 14 October 2023 is 81.40 dollars at 0.74,
@@ -361,7 +363,9 @@ def etsy(d):
         return (D(x) * rates[currency]).quantize(CENT, ROUND_HALF_UP)
 
     orders, payments, days, buyers, guests = [], [], [], set(), 0
-    for r in rows(os.path.join(d, "EtsySoldOrders2024.csv")):
+    years = sorted(f for f in os.listdir(d) if re.fullmatch(r"EtsySoldOrders[0-9]{4}\.csv", f))
+    assert years, "no EtsySoldOrdersYYYY.csv in " + d
+    for r in (r for f in years for r in rows(os.path.join(d, f))):
         buyer = r["Buyer User ID"].strip()
         if buyer in ("", "0"):	# a guest checkout: no Etsy account, quarantined with its reason
             guests += 1

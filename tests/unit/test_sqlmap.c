@@ -468,7 +468,7 @@ static void test_sql_file_columns(void **state)
 	fixtures();
 	put("items2.csv", "Item,Order,Customer\npen,F,\n");
 	static const struct {
-		const char *orders, *said;
+		const char *orders, *said, *also;
 	} cases[] = {
 		{"SELECT \"Order\" AS order_id, trim(buyer) AS customer_id, _file, _line FROM items",
 		 DIR "/items.csv:3: warning: [sql] orders: no customer_id"},	/* made by the SELECT */
@@ -481,7 +481,15 @@ static void test_sql_file_columns(void **state)
 		 DIR "/items.csv:2: warning: [sql] orders: no customer_id"},	/* more's column, though items has one of its name */
 		{"SELECT \"Order\" AS order_id, Customer AS customer_id, _file, _line FROM more "
 		 "UNION ALL SELECT \"Order\", buyer, _file, _line FROM items",
-		 "[sql] orders:2: warning: no customer_id"},	/* two files: no file's column */
+		 DIR "/items2.csv:2:3: warning: [sql] orders: no customer_id",	/* two files: each row's own, */
+		 DIR "/items.csv:3: warning: [sql] orders: no customer_id"},	/* the columns the first SELECT's file's */
+		{"SELECT \"Order\" AS order_id, Customer AS customer_id, _file, _line FROM more "
+		 "UNION ALL SELECT \"Order\", buyer, _file, _line FROM items",
+		 DIR "/items.csv:7: note: [sql] orders: customer_id \"9\" is not in the CRM"},	/* said after the SELECT */
+		{"SELECT \"Order\" AS order_id, Customer AS customer_id, _file, _line FROM more "
+		 "UNION ALL SELECT \"Order\", buyer, Item AS _file, _line FROM items",
+		 DIR "/items2.csv:2:3: warning: [sql] orders: no customer_id",	/* a value as _file names none: */
+		 "\n[sql] orders:3: warning: no customer_id"},	/* the SELECT's, said once */
 		{"SELECT \"Order\" AS order_id, buyer AS customer_id, _file, _line FROM items WHERE 0 "
 		 "UNION ALL SELECT \"Order\", Customer, _file, _line FROM more",
 		 DIR "/items2.csv:2: warning: [sql] orders: no customer_id"},	/* SQLite's origin: the first SELECT's */
@@ -496,6 +504,8 @@ static void test_sql_file_columns(void **state)
 			   cases[i].orders);
 		build(&s, &cfg, buf_cstr(&conf), &err);
 		CHECK(strstr(buf_cstr(&err), cases[i].said), "%zu: %s, not in: %s", i, cases[i].said, buf_cstr(&err));
+		CHECK(!cases[i].also || strstr(buf_cstr(&err), cases[i].also), "%zu: %s, not in: %s", i, cases[i].also,
+		      buf_cstr(&err));
 		done(&s, &cfg, &err);
 		buf_free(&conf);
 	}

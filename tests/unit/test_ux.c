@@ -503,6 +503,36 @@ static void test_diag_levels(void **state)
 	diag_free(&d);
 }
 
+/* A [sql] source's rows of several files: each sample names its own file (Diags.at when made),
+ * then the SELECT; one of no file, or the count, the SELECT once; columns dropped but one file's. */
+static void test_diag_files(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"y2023.csv", "y2024.csv"};
+	Diags d = {.file = "[sql] orders", .scope = "[sql] orders", .files = files};
+	for (uint32_t at = 0; at <= 2; at++) {
+		d.at = at;
+		diag(&d, D_INVALID_DATE, 5, 1, "order_date", "x", 1);
+	}
+	d.at = 0;
+	diag_drop_columns(&d, 2);
+	Buf b = {0};
+	diag_format(&b, &d, SAY_VERBOSE);
+	CHECK(strcmp(buf_cstr(&b), "[sql] orders:5: warning: order_date \"x\" is not a valid date; set to null\n"
+				   "y2023.csv:5: warning: [sql] orders: order_date \"x\" is not a valid date; set to null\n"
+				   "y2024.csv:5:1: warning: [sql] orders: order_date \"x\" is not a valid date; set to null\n") == 0,
+	      "%s", buf_cstr(&b));
+	b.len = 0;
+	diag_format(&b, &d, SAY_NORMAL);	/* row problems not listed */
+	CHECK(b.len == 0, "%s", buf_cstr(&b));
+	diag_set_count(&d, D_INVALID_DATE, 9);
+	b.len = 0;
+	diag_format(&b, &d, SAY_VERBOSE);
+	CHECK(strstr(buf_cstr(&b), "\n[sql] orders: warning: 6 more invalid_date (9 rows in all)\n") != NULL, "%s", buf_cstr(&b));
+	buf_free(&b);
+	diag_free(&d);
+}
+
 /* A value or a header's name in a message: at most MSG_VALUE_MAX bytes, cut between characters
  * with "…", its control bytes and \\ written \\xNN; c360's own text whole. */
 static void test_diag_cut(void **state)
@@ -703,6 +733,7 @@ int main(void)
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_config_show_whole),
 		cmocka_unit_test(test_diag_levels),
+		cmocka_unit_test(test_diag_files),
 		cmocka_unit_test(test_diag_cut),
 		cmocka_unit_test(test_messages_escaped),
 		cmocka_unit_test(test_counts_agree),
