@@ -426,9 +426,56 @@ def bigcommerce(d):
     for (source, why), n in sorted(out.items()):
         print("quarantine %s,%s,%d" % (source, why, n))
 
+def freshdesk(d):
+    """Freshdesk's tickets export (contact fields Full name, Email, Contact ID added) beside the
+    shop's own orders: customers are the e-mails of both.
+
+    By hand: as of 29 June 2024 (Marcus Bell's ticket of 20:30 on 28 June, New York's EDT, is
+    00:30 UTC on the 29th), six tickets are open: Diego's Waiting on Third Party, Priya's Pending,
+    Nora's Waiting on Customer (written Nora.Lindqvist@Example.com), Hana's Pending, Femi's Open and
+    Marcus's Open; Claire's Replacement Shipped is resolved. Nora has two tickets (one open) and two
+    orders, 129.00 and 24.00 (153.00); Priya two tickets and no order. Churn risks, a ticket and no
+    valid order after 31 March: Diego (his June order cancelled), Femi (his only order refunded),
+    Priya; Aisha's 45.00 of 1 April is inside the 90 days. Nine valid orders, 756.50."""
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+    york = ZoneInfo("America/New_York")	# the helpdesk's time zone: exported times are its local times
+
+    def day(text):	# "2024-06-28 20:30:00", New York's, dated by its UTC day
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=york).astimezone(timezone.utc).date()
+
+    closed = ("Resolved", "Closed", "Replacement Shipped")	# the shop's custom status ends a ticket
+    no_sale = ("cancelled", "refunded")
+    orders, dated, people, out = [], [], set(), {}
+    for r in rows(os.path.join(d, "orders.csv")):
+        who = r["customer_email"].strip().lower()
+        people.add(who)
+        orders.append((who, D(r["total"]), r["status"] not in no_sale))
+        dated.append((who, datetime.strptime(r["order_date"], "%Y-%m-%d").date(), r["status"] not in no_sale))
+    tickets, asked = [], set()
+    for t in rows(os.path.join(d, "tickets.csv")):
+        who = t["Email"].strip().lower()
+        why = ("spam, no customer's ticket" if "spam" in [x.strip().lower() for x in t["Tags"].split(",")] else
+               "a ticket without an e-mail, no one to count it for" if not who else None)
+        if why:
+            out[("support_tickets", "excluded: " + why)] = out.get(("support_tickets", "excluded: " + why), 0) + 1
+            continue
+        people.add(who)
+        asked.add(who)
+        tickets.append((t["Status"] not in closed,))
+        dated.append((who, day(t["Created time"]), False))
+    kpis(orders, tickets=tickets)
+    as_of = max(x for _, x, _ in dated)
+    recent = {c for c, x, ok in dated if ok and as_of - timedelta(days=90) < x <= as_of}
+    print("as_of", as_of)
+    print("known_customers", len(people))
+    print("churn_risk_customers", len(asked - recent))
+    for (source, why), n in sorted(out.items()):
+        print("quarantine %s,%s,%d" % (source, why, n))
+
 
 example = sys.argv[1].rstrip("/")
 {"shopify": shopify, "woocommerce": woocommerce, "stripe": stripe, "zendesk": zendesk, "ga-sessions": ga_sessions,
  "olist": olist, "salesforce": salesforce, "online-retail": online_retail,
  "paypal": paypal, "magento": magento, "square": square,
- "hubspot": hubspot, "etsy": etsy, "bigcommerce": bigcommerce}[os.path.basename(example)](example)
+ "hubspot": hubspot, "etsy": etsy, "bigcommerce": bigcommerce, "freshdesk": freshdesk}[os.path.basename(example)](example)
