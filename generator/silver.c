@@ -1849,8 +1849,12 @@ static void format_guess(Buf *b, const DiagTally *t, const char *source)
 	};
 	const char *quoted[DIAG_SAMPLES];
 	size_t len[DIAG_SAMPLES], n = 0;
+	const char *tail = strstr(diag_info[D_INVALID_DATE].msg, "{v}") + 3;	/* "\" is not a valid date; ..." */
 	for (unsigned i = 0; i < t->nsamples && n < DIAG_SAMPLES; i++) {
-		const char *open = strchr(t->sample[i].text, '"'), *close = strstr(t->sample[i].text, "\" is not a valid date");
+		/* the message's end, not the first such words: a value may have them after a quote */
+		const char *text = t->sample[i].text, *open = strchr(text, '"');
+		size_t n_text = strlen(text), n_tail = strlen(tail);
+		const char *close = n_text >= n_tail && strcmp(text + n_text - n_tail, tail) == 0 ? text + n_text - n_tail : NULL;
 		if (open && close > open)
 			quoted[n] = open + 1, len[n++] = (size_t)(close - open - 1);
 	}

@@ -616,6 +616,12 @@ has "$T/err" "orders.date_format names the file's (strptime's, %s or excel)\$"
 printf '%s\n' order_id,customer_id,order_date,amount,status 1,100001,45306,10.00,Shipped 2,100002,45307.5,12.50,Shipped >"$T/nodf/orders.csv"
 run 1 check --data "$T/nodf"
 has "$T/err" "; \"45306\" reads with \[read\] orders.date_format = excel\$"
+# the value is what is between the message's first quote and its end: one whose own words, after a
+# quote, are the message's is not its first part (01/15/24 read, the value not)
+printf '%s\n' order_id,customer_id,order_date,amount,status '1,100001,"01/15/24"" is not a valid date; see",10.00,Shipped' \
+	'2,100002,"02/16/24"" is not a valid date; see",12.50,Shipped' >"$T/nodf/orders.csv"
+run 1 check --data "$T/nodf"
+has "$T/err" "orders.date_format names the file's (strptime's, %s or excel)\$"
 run 1 check --data "$T/nowhere"
 has "$T/err" "cannot open the data folder: $T/nowhere"
 empty "$T/out"
