@@ -270,8 +270,8 @@ static void test_unknown_statuses(void **state)
 	buf_free(&err);
 }
 
-/* A date column none of whose values reads as a date is a warning that names date_format;
- * one date read, or the format set, and nothing is said. */
+/* A date column none of whose values reads as a date is a warning that names date_format, and the
+ * one that reads its examples; one date read, or the format set, and nothing is said. */
 static void test_no_dates(void **state)
 {
 	(void)state;
@@ -292,7 +292,8 @@ static void test_no_dates(void **state)
 		const DiagTally *t = &s.src[SRC_ORDERS].diags.tally[D_NO_DATES];
 		CHECK(round ? !t->count : t->count == 1 && strcmp(t->sample[0].text, "no order_date of the file could be read as "
 			"a date (2 invalid_date; --verbose shows some): the forms read are rules.md's, or [read] "
-			"orders.date_format names the file's (strptime's, %s or excel)") == 0,
+			"orders.date_format names the file's (strptime's, %s or excel); \"Jan 3, 2024\" reads with [read] "
+			"orders.date_format = %b %d, %Y") == 0,
 		      "round %d: %s", round, t->count ? t->sample[0].text : "none");
 		CHECK(!s.src[SRC_PAYMENTS].diags.tally[D_NO_DATES].count, "payments' dates read");
 		silver_free(&s);
