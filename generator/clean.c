@@ -498,16 +498,17 @@ static int format_evidence(const char *format, int day)
 }
 
 /* Where text's reading by format's first k bytes ends (strptime's, in the C locale); NULL if it
- * does not read, or that part of the format is too long to take. */
+ * does not read. Any k: am_pm_agrees refuses every value where it is not taken. */
 static char *read_upto(char *text, const char *format, size_t k)
 {
-	char upto[64];
-	if (k >= sizeof upto)
-		return NULL;
+	char small[64], *upto = k < sizeof small ? small : xmalloc(k + 1);
 	memcpy(upto, format, k);
 	upto[k] = '\0';
 	struct tm tm = {0};
-	return strptime_l(text, upto, &tm, c_locale);
+	char *end = strptime_l(text, upto, &tm, c_locale);
+	if (upto != small)
+		free(upto);
+	return end;
 }
 
 /* Where format's day (%d or %e, not followed by letters of the format's own) ends in text, the

@@ -1826,10 +1826,24 @@ static void unknown_devices(Source *src)
 /* A date column of which no value of its rows (the CRM's, of the customers) could be read (each
  * an invalid_date, a --verbose note): its dates are written another way, which [read]
  * date_format can name; said at every build. */
+/* Whether a number (its digits before any '.') has those of a date of format's digits-only forms:
+ * excel's days since 1900 five (1927-2099), %s's seconds nine or more (1973 on, or before 1967),
+ * %Y%m%d eight: any number reads as excel or %s, a year of birth (1950) as 1905-05-04 by excel,
+ * 1 as 1970-01-01 by %s, and 2024115 by %Y%m%d as November 5. True for the other forms. */
+static bool number_fits(const char *format, const char *text, size_t len)
+{
+	size_t digits = 0;
+	for (size_t i = 0; i < len && text[i] != '.'; i++)
+		digits += text[i] >= '0' && text[i] <= '9';
+	return strcmp(format, "excel") == 0 ? digits == 5 : strcmp(format, "%s") == 0 ? digits >= 9
+	       : strcmp(format, "%Y%m%d") == 0 ? digits == 8 : true;
+}
+
 static bool reads_all(const char *format, const char *const *text, const size_t *len, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (clean_date_format(str_make(text[i], len[i]), format).status != DATE_OK)
+		if (!number_fits(format, text[i], len[i]) ||
+		    clean_date_format(str_make(text[i], len[i]), format).status != DATE_OK)
 			return false;
 	return true;
 }
@@ -1849,8 +1863,12 @@ static void format_guess(Buf *b, const DiagTally *t, const char *source)
 	};
 	const char *quoted[DIAG_SAMPLES];
 	size_t len[DIAG_SAMPLES], n = 0;
+	const char *tail = strstr(diag_info[D_INVALID_DATE].msg, "{v}") + 3;	/* "\" is not a valid date; ..." */
 	for (unsigned i = 0; i < t->nsamples && n < DIAG_SAMPLES; i++) {
-		const char *open = strchr(t->sample[i].text, '"'), *close = strstr(t->sample[i].text, "\" is not a valid date");
+		/* the message's end, not the first such words: a value may have them after a quote */
+		const char *text = t->sample[i].text, *open = strchr(text, '"');
+		size_t n_text = strlen(text), n_tail = strlen(tail);
+		const char *close = n_text >= n_tail && strcmp(text + n_text - n_tail, tail) == 0 ? text + n_text - n_tail : NULL;
 		if (open && close > open)
 			quoted[n] = open + 1, len[n++] = (size_t)(close - open - 1);
 	}

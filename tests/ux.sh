@@ -601,6 +601,27 @@ has "$T/err" "; \"03.04.24\" reads with \[read\] orders.date_format = %d.%m.%y\$
 printf '%s\n' order_id,customer_id,order_date,amount,status 1,100001,03/04/24,10.00,Shipped 2,100002,13.06.24,12.50,Shipped >"$T/nodf/orders.csv"
 run 1 check --data "$T/nodf"	# no one format reads both: none said
 has "$T/err" "orders.date_format names the file's (strptime's, %s or excel)\$"
+# a number reads as excel's days or %s's seconds whatever it is: those are said only for the
+# digits their dates have (a year, 2019, is no excel 1905-07-12; 7 no %s 1970-01-01 00:00:07;
+# 2024115 no %Y%m%d November 5), and 45306 is excel's
+for v in 2019,2020 7,8 2024115,2024116; do
+	printf '%s\n' order_id,customer_id,order_date,amount,status "1,100001,${v%,*},10.00,Shipped" \
+		"2,100002,${v#*,},12.50,Shipped" >"$T/nodf/orders.csv"
+	run 1 check --data "$T/nodf"
+	has "$T/err" "orders.date_format names the file's (strptime's, %s or excel)\$"
+done
+printf '%s\n' order_id,customer_id,order_date,amount,status 1,100001,45306,10.00,Shipped 2,100002,1705312800,12.50,Shipped >"$T/nodf/orders.csv"
+run 1 check --data "$T/nodf"
+has "$T/err" "orders.date_format names the file's (strptime's, %s or excel)\$"
+printf '%s\n' order_id,customer_id,order_date,amount,status 1,100001,45306,10.00,Shipped 2,100002,45307.5,12.50,Shipped >"$T/nodf/orders.csv"
+run 1 check --data "$T/nodf"
+has "$T/err" "; \"45306\" reads with \[read\] orders.date_format = excel\$"
+# the value is what is between the message's first quote and its end: one whose own words, after a
+# quote, are the message's is not its first part (01/15/24 read, the value not)
+printf '%s\n' order_id,customer_id,order_date,amount,status '1,100001,"01/15/24"" is not a valid date; see",10.00,Shipped' \
+	'2,100002,"02/16/24"" is not a valid date; see",12.50,Shipped' >"$T/nodf/orders.csv"
+run 1 check --data "$T/nodf"
+has "$T/err" "orders.date_format names the file's (strptime's, %s or excel)\$"
 run 1 check --data "$T/nowhere"
 has "$T/err" "cannot open the data folder: $T/nowhere"
 empty "$T/out"

@@ -177,6 +177,13 @@ static void test_date_format(void **state)
 		{"%b %d, %Y %H:%M:%S %p", "Jan 3, 2024 12:30:00 AM", "bad", DATE_BAD, 0},
 		{"%p %H:%M %d/%m/%Y", "pm 21:05 03/01/2024", "2024-01-03", DATE_OK, 21 * 3600 + 300},
 		{"%p %H:%M %d/%m/%Y", "AM 21:05 03/01/2024", "bad", DATE_BAD, 0},
+		/* 64 bytes and more of the format before its %p: read all the same */
+		{"Order placed on the day of the order, as the shop's system writes it: %d/%m/%Y %H:%M %p",
+		 "Order placed on the day of the order, as the shop's system writes it: 03/01/2024 21:05 PM", "2024-01-03",
+		 DATE_OK, 21 * 3600 + 300},
+		{"Order placed on the day of the order, as the shop's system writes it: %d/%m/%Y %H:%M %p",
+		 "Order placed on the day of the order, as the shop's system writes it: 03/01/2024 09:05 PM", "bad",
+		 DATE_BAD, 0},
 		{"%b %d, %Y %I:%M:%S %p", " jan 3, 2024 9:05:00 AM ", "2024-01-03", DATE_OK, 9 * 3600 + 300},
 		{"%b %d, %Y %I:%M:%S %p", "Feb 30, 2024 1:00:00 PM", "bad", DATE_BAD, 0},
 		{"%b %d, %Y %I:%M:%S %p", "Feb 29, 2023 1:00:00 PM", "bad", DATE_BAD, 0},

@@ -270,8 +270,8 @@ static void test_unknown_statuses(void **state)
 	buf_free(&err);
 }
 
-/* A date column none of whose values reads as a date is a warning that names date_format;
- * one date read, or the format set, and nothing is said. */
+/* A date column none of whose values reads as a date is a warning that names date_format, and the
+ * one that reads its examples; one date read, or the format set, and nothing is said. */
 static void test_no_dates(void **state)
 {
 	(void)state;
