@@ -1823,9 +1823,6 @@ static void unknown_devices(Source *src)
 	buf_free(&b), buf_free(&text);
 }
 
-/* A date column of which no value of its rows (the CRM's, of the customers) could be read (each
- * an invalid_date, a --verbose note): its dates are written another way, which [read]
- * date_format can name; said at every build. */
 /* Whether a number (its digits before any '.') has those of a date of format's digits-only forms:
  * excel's days since 1900 five (1927-2099), %s's seconds nine or more (1973 on, or before 1967),
  * %Y%m%d eight: any number reads as excel or %s, a year of birth (1950) as 1905-05-04 by excel,
@@ -1883,6 +1880,9 @@ static void format_guess(Buf *b, const DiagTally *t, const char *source)
 			   format_order(forms[k + 1]) == ORDER_DAY_FIRST ? "day" : "month");
 }
 
+/* A date column of which no value of its rows (the CRM's, of the customers) could be read (each
+ * an invalid_date, a --verbose note): its dates are written another way, which [read]
+ * date_format can name; said at every build. */
 static void no_dates(Source *src, size_t rows)
 {
 	uint64_t bad = src->diags.tally[D_INVALID_DATE].count;
