@@ -22,8 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* a [read] date_format's reading: a date read is a real day; a two-digit year is of
-	 * 1969-2068 (the rule's two centuries' halves), whatever digits, weekday or offset surround it */
-	static const char *const formats[] = {"%m/%d/%y", "%a, %d %b %y %H:%M:%S %z", "%A %d %B %Y", "%b %d, %Y %I:%M %p"};
+	 * 1969-2068 (the rule's two centuries' halves), whatever digits, weekday or offset surround it;
+	 * a day's ordinal (13th) and an AM or PM after %H are read again where the first reading failed */
+	static const char *const formats[] = {"%m/%d/%y", "%a, %d %b %y %H:%M:%S %z", "%A %d %B %Y", "%b %d, %Y %I:%M %p",
+					      "%b %d %Y", "%e %B %Y %H:%M %p"};
 	for (size_t f = 0; f < sizeof formats / sizeof *formats; f++) {
 		p = clean_date_format(s, formats[f]);
 		m = clean_date_moment(&p, ORDER_MONTH_FIRST, true);
