@@ -492,6 +492,7 @@ typedef struct {
 	uint32_t first_file;	/* the rows' file while they agree: a table's number + 1 (Diags.files) */
 	uint32_t last;		/* the last row's, looked at first: rows come in runs of one file */
 	size_t nfiles;		/* the tables' paths (Silver.paths) a _file may be */
+	uint32_t *by_path;	/* their numbers, by path then number: a _file found in log(nfiles) */
 	bool mixed;		/* the rows' files differ, or one's _file is no table's (it names none) */
 	bool *amount;		/* by column: the source reads it as an amount */
 } Result;
@@ -521,6 +522,14 @@ static int origin_field(const SqlMap *m, sqlite3_stmt *st, int col, int table)
 		if (strcmp(m->fields[table].name[i], name) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* Tables' numbers by their paths, then by number (the first of a file read twice comes first). */
+static int path_cmp(const void *a, const void *b, void *paths)
+{
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	int c = strcmp(((const char *const *)paths)[i], ((const char *const *)paths)[j]);
+	return c ? c : (i > j) - (i < j);
 }
 
 /* The result's header: its columns but _file, _line and _quarantine. Its problems (a required column it
@@ -562,6 +571,10 @@ static void result_header(Result *x, const SqlMap *m, sqlite3_stmt *st, Silver *
 	 * whichever arm a row is of) names none (file_column, diag_drop_columns) */
 	src->diags.files = s->paths;
 	x->nfiles = s->nraw < F_FILE_MAX ? s->nraw : F_FILE_MAX;
+	x->by_path = xcalloc(x->nfiles + 1, sizeof *x->by_path);
+	for (size_t i = 0; i < x->nfiles; i++)
+		x->by_path[i] = (uint32_t)i;
+	qsort_r(x->by_path, x->nfiles, sizeof *x->by_path, path_cmp, s->paths);
 	src->sql_file = 0;
 	for (size_t i = 0; x->table >= 0 && i < x->nfiles && !src->sql_file; i++)	/* as row_file finds it */
 		src->sql_file = strcmp(s->paths[i], s->paths[x->table]) == 0 ? (uint32_t)i + 1 : 0;
@@ -573,7 +586,8 @@ static void result_header(Result *x, const SqlMap *m, sqlite3_stmt *st, Silver *
 
 /* The file a row's _file names: the number + 1 of the first table whose path it is, whole; 0 if
  * none (no _file, or a value of the data as _file, however long, names no message). The last
- * row's is tried first: interned, no name is copied for a row. */
+ * row's is tried first, then the paths sorted (a value of the data in every row, 4,096 tables:
+ * no search of them all a row); interned, no name is copied for a row. */
 static uint32_t row_file(Result *x, sqlite3_stmt *st, const char *const *paths, size_t n)
 {
 	const char *file = x->file >= 0 ? (const char *)sqlite3_column_text(st, x->file) : NULL;
@@ -581,10 +595,15 @@ static uint32_t row_file(Result *x, sqlite3_stmt *st, const char *const *paths, 
 		return 0;
 	if (x->last && strcmp(file, paths[x->last - 1]) == 0)
 		return x->last;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(file, paths[i]) == 0)
-			return x->last = (uint32_t)i + 1;
-	return 0;
+	size_t lo = 0, hi = n;	/* the first of by_path whose path is not below file */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(paths[x->by_path[mid]], file) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && strcmp(paths[x->by_path[lo]], file) == 0 ? (x->last = x->by_path[lo] + 1) : 0;
 }
 
 /* One result row as a record: its line from _line (else its number), its text as CSV; to
@@ -662,7 +681,7 @@ static void result_end(Result *x, const Silver *s, Source *src)
 	src->diags.file = src->path;
 	for (int i = 0; i < x->ncols; i++)
 		buf_free(&x->clean[i]);
-	free(x->clean), free(x->col), free(x->fields), free(x->amount);
+	free(x->clean), free(x->col), free(x->fields), free(x->amount), free(x->by_path);
 	buf_free(&x->raw);
 }
 
