@@ -522,7 +522,7 @@ static bool tallies_ok(Source *src, Reader *r, uint32_t nsamples)
 			memcpy(&z, at, sizeof z);
 			if (!cstr_ptr(r, z.text, &text) || !printable(text))
 				return false;
-			x->sample[x->nsamples++] = (DiagSample){z.line, z.col, 0, xstrdup(text)}	/* a cache is a file's: its own */;
+			x->sample[x->nsamples++] = (DiagSample){z.line, z.col, 0, xstrdup(text)};	/* a cache is a file's: its own */
 		}
 	}
 	return t && at && !nsamples;	/* each sample a code's */
