@@ -846,6 +846,21 @@ DateParse clean_date(Str s);
  * above 12, a month's name), as the same value would be without a format. clean_date_format_why: NULL if format is one (a year, a month and a day), else why
  * not. */
 DateParse clean_date_format(Str s, const char *format);
+/* A date_format's facts, worked out once for all the values of a file (clean_date_formatted reads
+ * them as clean_date_format does): its text, the evidence its order may show, its conversions. */
+typedef struct {
+	const char *text;	/* strptime's format, %s or excel */
+	int evidence;		/* EVIDENCE_* of its day and month before its year, shown where a value's day is
+				 * above 12 or the month a name; EVIDENCE_NONE: no such order */
+	bool named;		/* that month a name (%b %B %h) */
+	bool two_digit;		/* %y */
+	bool time;		/* %H %I %M %S %T %R %r */
+	bool am_pm_hour;	/* %p with %H: the AM or PM checked against the hour */
+	bool weekday;		/* %a %A: checked against the day */
+	bool offset;		/* %z */
+} DateFormat;
+DateFormat clean_date_form(const char *format);
+DateParse clean_date_formatted(Str s, const DateFormat *f);
 const char *clean_date_format_why(const char *format);
 /* The moment of a parsed date in UTC (keep_time false: the midnight of its UTC day);
  * MOMENT_NULL if the reading is impossible. */
@@ -1204,6 +1219,7 @@ struct Source {
 	OrderBasis basis;
 	uint64_t after_as_of;
 	ReadOptions opt;	/* how its file is read */
+	DateFormat date_form;	/* opt.date_format's facts, once (clean_date_form) */
 	uint64_t decimal_evidence[3];	/* per DECIMAL_* among the amounts */
 	uint64_t ambiguous_amounts;	/* X<sep>YYY values, read once the file's separator is known */
 	char decimal;		/* the separator they were read with */

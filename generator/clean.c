@@ -472,15 +472,16 @@ static DateParse excel_serial(Str s)
 	return p;
 }
 
-/* The evidence of a value read in format (its day, whether its month is a name): a format that
- * writes the day and the month before the year, as A?B?YYYY does, is its order's where the
- * value shows that order on its own (a day above 12, a month's name), as the value would be
- * without the format: so naming one file's format does not change how the others' ambiguous
- * dates are read. A year-first format (ISO's) shows no day/month habit. */
-static int format_evidence(const char *format, int day)
+/* The evidence a format's values may show (DateFormat.evidence, .named): a format that writes
+ * the day and the month before the year, as A?B?YYYY does, is its order's where the value shows
+ * that order on its own (a day above 12, a month's name), as the value would be without the
+ * format: so naming one file's format does not change how the others' ambiguous dates are read.
+ * A year-first format (ISO's) shows no day/month habit. */
+static int format_evidence(const char *format, bool *named)
 {
 	int first = EVIDENCE_NONE;
-	bool named = false, have_day = false, have_month = false;
+	bool have_day = false, have_month = false;
+	*named = false;
 	for (const char *f = format; *f; f++) {
 		if (*f != '%')
 			continue;
@@ -489,10 +490,10 @@ static int format_evidence(const char *format, int day)
 			break;
 		bool is_day = c == 'd' || c == 'e', is_month = c && strchr("mbBh", c);
 		if (c == 'Y' || c == 'y')
-			return have_day && have_month && (day > 12 || named) ? first : EVIDENCE_NONE;
+			return have_day && have_month ? first : EVIDENCE_NONE;
 		if (first == EVIDENCE_NONE && (is_day || is_month))
 			first = is_day ? EVIDENCE_DAY_FIRST : EVIDENCE_MONTH_FIRST;
-		have_day |= is_day, have_month |= is_month, named |= is_month && c != 'm';
+		have_day |= is_day, have_month |= is_month, *named |= is_month && c != 'm';
 	}
 	return EVIDENCE_NONE;
 }
@@ -607,8 +608,24 @@ static bool am_pm_agrees(char *text, const char *format, int hour)
 	return end && end - text >= 2 && ((end[-2] | 0x20) == 'p') == (hour >= 12);
 }
 
+DateFormat clean_date_form(const char *format)
+{
+	DateFormat f = {.text = format, .two_digit = format_has(format, "y"), .time = format_has(format, "HIMSTRr"),
+			.am_pm_hour = format_has(format, "p") && format_has(format, "H"), .weekday = format_has(format, "aA"),
+			.offset = strstr(format, "%z") != NULL};
+	f.evidence = format_evidence(format, &f.named);
+	return f;
+}
+
 DateParse clean_date_format(Str s, const char *format)
 {
+	DateFormat f = clean_date_form(format);
+	return clean_date_formatted(s, &f);
+}
+
+DateParse clean_date_formatted(Str s, const DateFormat *f)
+{
+	const char *format = f->text;
 	DateParse p = {0};
 	s = clean_trim(s);
 	if (is_null_trimmed(s))
@@ -640,17 +657,17 @@ DateParse clean_date_format(Str s, const char *format)
 	bool leap = tm.tm_sec == 60;
 	if (!end || *end || tm.tm_sec > 60 || tm.tm_gmtoff > 14 * 3600 || tm.tm_gmtoff < -14 * 3600)
 		return p;
-	p.two_digit = format_has(format, "y");
+	p.two_digit = f->two_digit;
 	p.y = p.two_digit ? two_digit_year(tm.tm_year % 100) : tm.tm_year + 1900;
 	p.a = tm.tm_mon + 1, p.b = tm.tm_mday;
-	p.evidence = format_evidence(format, tm.tm_mday);
+	p.evidence = f->evidence && (tm.tm_mday > 12 || f->named) ? f->evidence : EVIDENCE_NONE;
 	p.secs = (int32_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec - leap - tm.tm_gmtoff);
-	p.has_time = format_has(format, "HIMSTRr");
-	if (format_has(format, "p") && format_has(format, "H") && !am_pm_agrees(text, format, tm.tm_hour))
+	p.has_time = f->time;
+	if (f->am_pm_hour && !am_pm_agrees(text, format, tm.tm_hour))
 		return p;	/* 9:05 PM read by %H: no date rather than the wrong half of the day */
 	p.zone = zone;
-	p.local = p.has_time && (zone || !strstr(format, "%z"));	/* no offset written */
-	if (format_has(format, "aA") && (!date_valid(p.y, p.a, p.b) || week_day(p.y, p.a, p.b) != tm.tm_wday))
+	p.local = p.has_time && (zone || !f->offset);	/* no offset written */
+	if (f->weekday && (!date_valid(p.y, p.a, p.b) || week_day(p.y, p.a, p.b) != tm.tm_wday))
 		return p;	/* a weekday not the written day's: the date was misread or mistyped */
 	if (day_in_range(p.y, p.a, p.b, p.secs) && (!leap || leap_second(p.y, p.a, p.b, p.secs)))
 		p.status = DATE_OK;

@@ -214,7 +214,7 @@ static int64_t row_when(Source *src, RowHead *h, Str v)
 	bool has_time;
 	DateParse p;
 	if (src->opt.date_format) {	/* the file's own form, else a year-first date (ISO's): no guess at */
-		p = clean_date_format(v, src->opt.date_format);	/* an order the format says otherwise */
+		p = clean_date_formatted(v, &src->date_form);	/* an order the format says otherwise */
 		if (p.status == DATE_BAD) {
 			p = clean_date(v);
 			if (p.status == DATE_AMBIGUOUS || p.evidence != EVIDENCE_NONE)
@@ -1032,6 +1032,7 @@ void silver_source_setup(Silver *s, Source *src, SourceId id)
 	src->table.size = src->def->row_size;
 	src->diags.file = src->def->file;
 	src->opt = config_read_options(s->cfg, src->def->name);
+	src->date_form = clean_date_form(src->opt.date_format ? src->opt.date_format : "");
 	src->zone = src->opt.time_zone ? tz_zone(src->opt.time_zone, strlen(src->opt.time_zone)) : NULL;
 	char *const *alias = s->cfg->alias[id][0];
 	src->key_name_min = SIZE_MAX;
