@@ -95,6 +95,11 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+void *xgrow(void *p, size_t n, size_t size)
+{
+	return n & (n - 1) ? p : xrealloc(p, (n ? 2 * n : 1) * size);
+}
+
 char *xstrndup(const char *s, size_t n)
 {
 	char *d = xmalloc(n + 1);

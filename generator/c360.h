@@ -18,6 +18,9 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* p, an array of n items of size bytes, with room for one more: doubled where n is 0 or a power of
+ * two (a million items are ~20 copies, where an allocator, ASan's, cannot grow in place) */
+void *xgrow(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 _Noreturn void out_of_memory(size_t n);	/* what a caller's own limit comes to (n bytes asked) */

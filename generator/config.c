@@ -169,9 +169,7 @@ bool config_none(Str raw)
 
 const char *config_keep(Config *c, char *s)
 {
-	size_t had = c->nowned;	/* doubled at each power of two: a million category words are ~20 copies */
-	if ((had & (had - 1)) == 0)
-		c->owned = xrealloc(c->owned, (had ? 2 * had : 1) * sizeof *c->owned);
+	c->owned = xgrow(c->owned, c->nowned, sizeof *c->owned);
 	return c->owned[c->nowned++] = s;
 }
 
@@ -939,8 +937,7 @@ static bool pending_apply(Config *c, const char *path, const char *section, Pend
 
 void config_note(Config *c, unsigned line, const char *text)
 {
-	if (!(c->nnotes & (c->nnotes - 1)))	/* 0, 1, 2, 4, ...: grown by doubling */
-		c->notes = xrealloc(c->notes, (c->nnotes ? 2 * c->nnotes : 1) * sizeof *c->notes);
+	c->notes = xgrow(c->notes, c->nnotes, sizeof *c->notes);
 	c->notes[c->nnotes++] = (struct ConfigNote){config_keep(c, xstrdup(text)), line};
 }
 

@@ -414,9 +414,7 @@ bool config_set_words(SetArgs *a)
 	for (size_t i = 0; i < n; i++) {
 		clean_category_key(str_make(words[i], strlen(words[i])), &k);
 		free(words[i]);
-		size_t had = c->nwords[kind];	/* doubled at each power of two: a million words are ~20 copies */
-		if ((had & (had - 1)) == 0)
-			c->words[kind] = xrealloc(c->words[kind], (had ? 2 * had : 1) * sizeof *c->words[kind]);
+		c->words[kind] = xgrow(c->words[kind], c->nwords[kind], sizeof *c->words[kind]);
 		c->words[kind][c->nwords[kind]++] = (CatWord){config_keep(c, xstrndup(k.p ? k.p : "", k.len)), kept};
 	}
 	free(words);
