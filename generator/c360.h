@@ -1253,6 +1253,7 @@ typedef struct {
 	int64_t when;
 	SourceId source;
 	uint32_t line;
+	uint32_t file;		/* a [sql] source's: its row's file (ROW_FILE: Silver.paths[file - 1]); 0: none */
 	uint64_t counted;
 	int64_t other;		/* the latest moment of every other event (MOMENT_NULL: none) */
 	bool seen_all;		/* other is known: the latest is no lazy source's, whose other rows are unread */

@@ -47,25 +47,34 @@ static bool adds_money(SourceId id, const RowHead *h, int64_t after)	/* date_las
 }
 
 /* Reports a sum too big to hold, naming the source and the lines of the rows it added up:
- * those of one customer (or UINT32_MAX: all), of one payment method (or UINT32_MAX: all). */
+ * those of one customer (or UINT32_MAX: all), of one payment method (or UINT32_MAX: all); a
+ * [sql] source's rows by their files where known (ROW_FILE), the first and last in files' order. */
 static bool money_error(const Silver *s, SourceId id, int64_t as_of, uint32_t customer, uint32_t method,
 			const char *what, Buf *err)
 {
 	const Table *t = &s->src[id].table;
-	uint32_t first = UINT32_MAX, last = 0;
+	uint64_t first = UINT64_MAX, last = 0;	/* a row's file << 32 | its line */
 	int64_t after = date_last_moment(as_of);
 	for (size_t i = 0; i < t->n; i++) {
 		const RowHead *h = ROW(t, RowHead, i);
 		if (!adds_money(id, h, after) || (customer != UINT32_MAX && h->customer != customer) ||
 		    (method != UINT32_MAX && ((const Payment *)h)->method != method))
 			continue;
-		first = h->line < first ? h->line : first;
-		last = h->line > last ? h->line : last;
+		uint64_t at = (uint64_t)(s->paths ? ROW_FILE(h) : 0) << 32 | h->line;
+		first = at < first ? at : first;
+		last = at > last ? at : last;
 	}
-	if (!err->len)
-		buf_printf(err, "%s:%u: error: %s: the amounts on lines %u to %u add up to more than "
-				"92,233,720,368,547,758.07, the most c360 can count; nothing was written\n",
-			   s->src[id].diags.file, first, what, first, last);
+	if (err->len)
+		return false;
+	uint32_t f = (uint32_t)(first >> 32), l = (uint32_t)(last >> 32);
+	const char *name = f ? s->paths[f - 1] : s->src[id].diags.file;
+	buf_printf(err, "%s:%u: error: %s: ", name, (uint32_t)first, what);
+	if (f == l)
+		buf_printf(err, "the amounts on lines %u to %u", (uint32_t)first, (uint32_t)last);
+	else	/* rows of several files: lines of one say nothing of the other */
+		buf_printf(err, "the amounts from line %u of %s to line %u of %s", (uint32_t)first, name, (uint32_t)last,
+			   l ? s->paths[l - 1] : s->src[id].diags.file);
+	buf_puts(err, " add up to more than 92,233,720,368,547,758.07, the most c360 can count; nothing was written\n");
 	return false;
 }
 

@@ -299,13 +299,13 @@ void quality_lines(Buf *b, const SourceQuality q[SRC_COUNT], const char *prefix)
 
 /* ---- the as-of date against the data */
 
-/* An event at when (of source id, at line: 0 if not known; of a lazy source's last: its other
- * rows not read) seen: the latest, or the latest of the others. */
-static void event_seen(LatestEvent *e, int64_t when, SourceId id, uint32_t line, bool lazy)
+/* An event at when (of source id, at line of file: 0 if not known; of a lazy source's last: its
+ * other rows not read) seen: the latest, or the latest of the others. */
+static void event_seen(LatestEvent *e, int64_t when, SourceId id, uint32_t line, uint32_t file, bool lazy)
 {
 	if (when > e->when) {	/* MOMENT_NULL is below every moment */
 		e->other = e->when;
-		e->when = when, e->source = id, e->line = line, e->seen_all = !lazy;
+		e->when = when, e->source = id, e->line = line, e->file = file, e->seen_all = !lazy;
 	} else if (when > e->other) {
 		e->other = when;
 	}
@@ -313,7 +313,7 @@ static void event_seen(LatestEvent *e, int64_t when, SourceId id, uint32_t line,
 
 LatestEvent quality_latest_event(const Silver *s)
 {
-	LatestEvent e = {MOMENT_NULL, SRC_COUNT, 0, 0, MOMENT_NULL, false};
+	LatestEvent e = {MOMENT_NULL, SRC_COUNT, 0, 0, 0, MOMENT_NULL, false};
 	int64_t after = s->as_of == MOMENT_NULL ? INT64_MAX : date_last_moment(s->as_of);
 	for (int i = 0; i < SRC_COUNT; i++) {
 		const Source *src = &s->src[i];
@@ -322,7 +322,7 @@ LatestEvent quality_latest_event(const Silver *s)
 		const LazyFinish *lf = silver_lazy_finish(src);
 		int64_t last = lf ? lf->last[src->order] : MOMENT_NULL;
 		if (lf)	/* a lazy source's rows are not read for it: the line loading kept */
-			event_seen(&e, last, (SourceId)i, lf->last_line[src->order], true);
+			event_seen(&e, last, (SourceId)i, lf->last_line[src->order], 0, true);
 		if (lf && last != MOMENT_NULL && last <= after)	/* one counts at least; its rows are not read */
 			e.counted++;
 		for (size_t r = 0, n = !lf ? src->table.n : last > after ? src->table.n : 0; r < n; r++) {
@@ -330,18 +330,21 @@ LatestEvent quality_latest_event(const Silver *s)
 			const RowHead *h = lf ? (silver_lazy_head(src, r, &copy), &copy) : ROW(&src->table, RowHead, r);
 			e.counted += h->when != MOMENT_NULL && h->when <= after;
 			if (!lf)
-				event_seen(&e, h->when, (SourceId)i, h->line, false);
+				event_seen(&e, h->when, (SourceId)i, h->line, ROW_FILE(h), false);
 		}
 	}
 	return e;
 }
 
-/* Where event e is: its date, and its file and line as known. */
-static void event_where(Buf *b, const Config *c, const LatestEvent *e)
+/* Where event e is: its date, and its file and line as known (a [sql] source's row's file when
+ * it is one of the [tables]' files). */
+static void event_where(Buf *b, const Silver *s, const LatestEvent *e)
 {
-	const char *file = config_file_of(c, e->source);
+	const char *file = config_file_of(s->cfg, e->source);
 	buf_date(b, date_floor_day(e->when));
-	if (strcmp(file, SQL_FILE) == 0)
+	if (e->file && e->line && s->paths)
+		buf_printf(b, " (%s line %u)", s->paths[e->file - 1], e->line);
+	else if (strcmp(file, SQL_FILE) == 0)
 		buf_printf(b, " (%s, made by SQL)", source_defs[e->source].name);
 	else if (e->line)
 		buf_printf(b, " (%s line %u)", file, e->line);
@@ -357,7 +360,7 @@ static bool lone_latest_warning(const Silver *s, const LatestEvent *e, Buf *b)
 	if (!e->seen_all || e->other == MOMENT_NULL || date_floor_day(e->when) - other < w)
 		return false;
 	buf_puts(b, "warning: the as-of date is the day of the latest event alone, ");
-	event_where(b, s->cfg, e);
+	event_where(b, s, e);
 	buf_printf(b, ": every other event is %lld days or more before it (the latest of them on ",
 		   (long long)(date_floor_day(e->when) - other));
 	buf_date(b, other);
@@ -384,7 +387,7 @@ bool quality_as_of_warning(const Silver *s, Buf *b)
 	if (gap < w && (e.counted || !late))	/* the window (A - W, A] holds the latest day; a dated fact counts */
 		return false;
 	Buf where = {0};
-	event_where(&where, c, &e);
+	event_where(&where, s, &e);
 	buf_puts(b, "warning: --as-of ");
 	buf_date(b, s->as_of);
 	if (gap >= w)

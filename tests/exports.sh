@@ -1062,6 +1062,10 @@ if command -v python3 >/dev/null; then
 	run 0 check --config examples/etsy/c360.conf
 	grep 'warning\|error' "$T/err" >"$T/et-warn"
 	[ ! -s "$T/et-warn" ] && pass || fail "Etsy: check warns: $(head -3 "$T/et-warn")"
+	# an --as-of long after the data names the latest event by its own file and line (06/26/24, line
+	# 23 of the 2024 download: every 2023 sale is of October to December)
+	run 0 build --config examples/etsy/c360.conf --out "$T/etsy-late" --as-of 2026-01-01
+	err_has "is 554 days after the latest event in the data, 2024-06-26 (examples/etsy/EtsySoldOrders2024.csv line 23)"
 	# an export that writes 0.00 (or the Order Total) in Adjusted Order Total of the orders nothing
 	# happened to: the same facts
 	for fill in zero total; do

@@ -46,6 +46,18 @@ err_has "money/orders.csv:2: error: a customer's valid orders: the amounts on li
 err_has "unchanged"
 diff -r -x .c360-prev "$T/site" "$T/site.before" >/dev/null && pass || fail "a build stopped by money changed the site"
 no_staging money
+# the same rows in two yearly files read as one [sql] source: the first and last rows named by
+# their own files (lines of one file say nothing of the other's)
+mini "$T/money2"
+rm "$T/money2/orders.csv"
+for y in 2022 2023; do
+	awk -v y=$y 'BEGIN { print "order_id,customer_id,order_date,amount,status";
+		for (i = 0; i < 1000; i++) print y i ",1," y "-07-01,99999999999999.99,complete" }' >"$T/money2/orders$y.csv"
+done
+printf '[tables]\no22 = orders2022.csv\no23 = orders2023.csv\n[sql]\norders = SELECT * FROM o22 UNION ALL SELECT * FROM o23\n' \
+	>"$T/money2.conf"
+run 1 build --data "$T/money2" --config "$T/money2.conf" --out "$T/site"
+err_has "money2/orders2022.csv:2: error: a customer's valid orders: the amounts from line 2 of $T/money2/orders2022.csv to line 1001 of $T/money2/orders2023.csv add up"
 # ---- a file over the file size limit (ulimit -f, a cron's or a shared server's): the build
 # stops naming it (was SIGXFSZ: killed, without a word), and the previous site stays
 sh -c 'ulimit -f 8 && exec "$0" "$@"' $C360 build --data "$T/ok" --out "$T/site" --as-of 2022-08-01 \
