@@ -2872,8 +2872,8 @@ void activity_html(const Value *days, const NumFormat *fmt, Buf *scratch, Buf *o
  * first, latest, count and noun, set in that order) as lifecycle_builtin renders them. */
 void lifecycle_html(const Value *first_seen, const Value *stages, const NumFormat *fmt, Buf *scratch, Buf *out);
 /* The strip of figures, of the page's lifetime_value, last_order, last_seen, open_tickets,
- * tickets_count and valid_orders values, as strip_builtin renders them. */
-void strip_html(const Value *const v[6], const NumFormat *fmt, Buf *scratch, Buf *out);
+ * tickets_count, valid_orders and tickets_why values, as strip_builtin renders them. */
+void strip_html(const Value *const v[7], const NumFormat *fmt, Buf *scratch, Buf *out);
 /* The site's templates and theme loaded (shard 0: its assets copied) into *site, whose err is
  * err; false after reporting to err. site_close it all the same. Its pages may then be written
  * on any threads, each with a Site of its own err (a copy). */

@@ -614,7 +614,7 @@ const char strip_builtin[] =
 	"<li><span class=\"label\">Lifetime value</span> <span class=\"figure\">{{lifetime_value}}</span></li>\n"
 	"<li><span class=\"label\">Last order</span> <span class=\"figure\">{{#last_order}}<time datetime=\"{{last_order}}\">{{last_order|day}}</time>{{/last_order}}{{^last_order}}{{#valid_orders}}undated{{/valid_orders}}{{^valid_orders}}none{{/valid_orders}}{{/last_order}}</span></li>\n"
 	"<li><span class=\"label\">Last seen</span> <span class=\"figure\">{{#last_seen}}<time datetime=\"{{last_seen}}\">{{last_seen|day}}</time>{{/last_seen}}{{^last_seen}}no dated event{{/last_seen}}</span></li>\n"
-	"<li{{#open_tickets}} class=\"alert\"{{/open_tickets}}><span class=\"label\">Open tickets</span> <span class=\"figure\">{{#tickets_count}}{{open_tickets}} of {{tickets_count}}{{/tickets_count}}{{^tickets_count}}no tickets{{/tickets_count}}</span></li>\n"
+	"<li{{#open_tickets}} class=\"alert\"{{/open_tickets}}><span class=\"label\">Open tickets</span> <span class=\"figure\">{{#tickets_count}}{{open_tickets}} of {{tickets_count}}{{/tickets_count}}{{^tickets_count}}{{#tickets_why}}no ticket data{{/tickets_why}}{{^tickets_why}}no tickets{{/tickets_why}}{{/tickets_count}}</span></li>\n"
 	"</ul>\n";
 
 /* A date in a figure of the strip: <time> or what stands for none. */
@@ -631,7 +631,7 @@ static void strip_date(const Value *v, const char *none, const NumFormat *fmt, B
 	buf_puts_inline(out, "</time>");
 }
 
-void strip_html(const Value *const v[6], const NumFormat *fmt, Buf *scratch, Buf *out)
+void strip_html(const Value *const v[7], const NumFormat *fmt, Buf *scratch, Buf *out)
 {
 	buf_puts_inline(out, "<ul class=\"strip\">\n<li><span class=\"label\">Lifetime value</span> <span class=\"figure\">");
 	put_html(out, scratch, v[0], false, fmt);
@@ -645,8 +645,8 @@ void strip_html(const Value *const v[6], const NumFormat *fmt, Buf *scratch, Buf
 		put_html(out, scratch, v[3], false, fmt);
 		buf_puts_inline(out, " of ");
 		put_html(out, scratch, v[4], false, fmt);
-	} else {
-		buf_puts_inline(out, "no tickets");
+	} else {	/* none, or none known: the exports have no ticket data */
+		buf_puts_inline(out, v_truthy(v[6]) ? "no ticket data" : "no tickets");
 	}
 	buf_puts_inline(out, "</span></li>\n</ul>\n");
 }
@@ -660,7 +660,7 @@ static inline Value *v_plain(Value *v)
 
 /* A fragment c360 writes itself when the site's template is c360's and what it writes is within
  * page_max_bytes, else rendered (the engine says where it passes): the activity (of v[0], the
- * days), the lifecycle (of first_seen and stages) or the strip (strip_html's six values). */
+ * days), the lifecycle (of first_seen and stages) or the strip (strip_html's seven values). */
 static Value *builtin_fragment(const Site *site, PageWork *w, Value *d, Fragment which, const Value *const *v,
 			       const char *path)
 {
@@ -915,7 +915,8 @@ __attribute__((noinline)) static void customer_values(const Site *site, PageWork
 	md[CMD_LOCATION] = v_set(a, d, "location", cfield(site, a, cu->location));
 	md[CMD_IN_CRM] = v_set(a, d, "in_crm", v_bool(a, cu->in_crm));
 	v_set(a, d, "crm_line", v_num(a, V_INT, cu->h.line));
-	const Value *strip[6];	/* strip_html's: lifetime value, last order, last seen, open tickets, tickets, valid orders */
+	const Value *strip[7];	/* strip_html's: lifetime value, last order, last seen, open tickets, tickets, valid
+				 * orders, why no tickets are known */
 	strip[0] = v_set(a, d, "lifetime_value", v_num(a, V_MONEY, x->lifetime_cents));
 	md[CMD_AVERAGE_ORDER] = v_set(a, d, "average_order_value", v_num(a, V_MONEY, x->average_cents));
 	md[CMD_VALID_ORDERS] = strip[5] = v_set(a, d, "valid_orders", v_num(a, V_INT, x->valid_orders));
@@ -938,6 +939,7 @@ __attribute__((noinline)) static void customer_values(const Site *site, PageWork
 		const Buf *why = &site->source_why[i];
 		md[CMD_PAYMENTS_WHY + i - SRC_PAYMENTS] = v_set(a, d, why_key[i], v_lent(a, why->p, why->len));
 	}
+	strip[6] = md[CMD_PAYMENTS_WHY + SRC_TICKETS - SRC_PAYMENTS];
 	for (int i = SRC_ORDERS; i <= SRC_SESSIONS; i++) {	/* customer.md's order */
 		Value *count = history(site, w, d, (SourceId)i, c, timed, md + CMD_FACTS + 3 * (i - SRC_ORDERS));
 		if (i == SRC_TICKETS)

@@ -593,7 +593,7 @@ static void test_lifecycle_html(void **state)
 
 /* strip_html writes what the engine renders of the shipped customer_strip.html: money or none,
  * dates or none (wild ones too; a last order undated with valid orders), open tickets or not,
- * tickets or none. */
+ * tickets or none, none known (the exports have no ticket data) or not. */
 static void test_strip_html(void **state)
 {
 	(void)state;
@@ -608,13 +608,14 @@ static void test_strip_html(void **state)
 	for (int round = 0; round < 300; round++) {
 		Arena *a = &arena;
 		Value *d = v_obj(a);
-		const Value *v[6];
+		const Value *v[7];
 		v[0] = v_set(a, d, "lifetime_value", v_num(a, V_MONEY, PICK(4) ? counts[PICK(N_ELEMS(counts))] : KPI_NULL));
 		v[1] = v_set(a, d, "last_order", v_num(a, V_DATE, days[PICK(N_ELEMS(days))]));
 		v[2] = v_set(a, d, "last_seen", v_num(a, V_DATE, days[PICK(N_ELEMS(days))]));
 		v[3] = v_set(a, d, "open_tickets", v_num(a, V_INT, counts[PICK(N_ELEMS(counts))]));
 		v[4] = v_set(a, d, "tickets_count", v_num(a, V_INT, counts[PICK(N_ELEMS(counts))]));
 		v[5] = v_set(a, d, "valid_orders", v_num(a, V_INT, counts[PICK(N_ELEMS(counts))]));
+		v[6] = v_set(a, d, "tickets_why", v_lit(a, PICK(2) ? "the exports have none ([files] says so)" : NULL));
 		const NumFormat *fmt = &fmts[round % 3];
 		got.len = 0;
 		strip_html(v, fmt, &scratch, &got);
