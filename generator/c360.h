@@ -699,6 +699,9 @@ void config_free(Config *c);
 /* A value as a list: items split at commas outside double quotes, each trimmed and unquoted
  * ("" inside quotes is one "); false (why in err) on an unclosed quote or an empty item. */
 bool config_list(Str value, char ***items, size_t *n, Buf *err);
+/* config_list of header names: none unquoted among several is refused (none alone is the
+ * caller's to read: a column not in the exports). */
+bool config_names(Str value, char ***items, size_t *n, Buf *err);
 char *config_unquote(Str value);	/* a single value, its quotes removed; the caller frees */
 bool config_none(Str raw);	/* the value as written is none, in any case, unquoted ("none" is a name) */
 /* Text as a --config file reads it back as a value: in double quotes (each " doubled) where a

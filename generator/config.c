@@ -106,7 +106,8 @@ static bool column_by_name(Str key, int *src, int *col)
 	return false;
 }
 
-bool config_list(Str value, char ***items, size_t *n, Buf *err)
+/* config_list's, and whether an item is none unquoted (*bare_none: NULL if not asked). */
+static bool list_split(Str value, char ***items, size_t *n, bool *bare_none, Buf *err)
 {
 	*items = NULL, *n = 0;
 	const char *p = value.p, *end = value.p + value.n;
@@ -136,6 +137,8 @@ bool config_list(Str value, char ***items, size_t *n, Buf *err)
 			buf_free(&item);
 			goto fail;
 		}
+		if (bare_none && config_none(rest))	/* rest: a quoted item's is empty */
+			*bare_none = true;
 		*items = xrealloc(*items, (*n + 1) * sizeof **items);
 		(*items)[(*n)++] = item.p ? (char *)buf_cstr(&item) : xstrdup("");
 		p = stop + 1;
@@ -147,6 +150,26 @@ fail:
 	free(*items);
 	*items = NULL;
 	return false;
+}
+
+bool config_list(Str value, char ***items, size_t *n, Buf *err)
+{
+	return list_split(value, items, n, NULL, err);
+}
+
+bool config_names(Str value, char ***items, size_t *n, Buf *err)
+{
+	bool bare_none = false;
+	if (!list_split(value, items, n, &bare_none, err))
+		return false;
+	if (!bare_none || *n == 1)
+		return true;
+	while (*n)
+		free((*items)[--*n]);
+	free(*items);
+	*items = NULL;
+	return buf_puts(err, "none stands alone, never among header names: a header "
+			     "named none is \"none\""), false;
 }
 
 char *config_unquote(Str v)
@@ -527,7 +550,7 @@ static bool set_column_list(SetArgs *a, char *(*table)[MAX_COLS][MAX_ALIASES], b
 	column_by_name(a->key, &src, &col);
 	char **items, **slot = table[src][col];
 	size_t n;
-	if (!config_list(a->raw, &items, &n, a->why))
+	if (!(names ? config_names : config_list)(a->raw, &items, &n, a->why))
 		return false;
 	bool ok = n <= MAX_ALIASES;
 	if (!ok)

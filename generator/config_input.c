@@ -155,7 +155,7 @@ bool config_set_table_column(SetArgs *a)
 	if (config_none(a->raw))	/* a table has the columns its header has: none would name a header "none" */
 		return buf_printf(a->why, "a [tables] file's column is whatever its header has: none, a column the exports "
 				  "never have, is a source's (SOURCE.COLUMN = none; a header named none is \"none\")"), false;
-	if (!config_list(a->raw, &items, &n, a->why))
+	if (!config_names(a->raw, &items, &n, a->why))
 		return false;
 	bool ok = n <= MAX_ALIASES;
 	if (!ok)

@@ -42,6 +42,31 @@ static void test_lists_and_quotes(void **state)
 	buf_free(&err);
 }
 
+/* header names: none stands alone (the caller's: a column not in the exports); quoted, or part
+ * of a name, it is a name */
+static void test_names_none(void **state)
+{
+	(void)state;
+	static const struct { const char *in; size_t n; bool ok; } cases[] = {
+		{"none", 1, true}, {"\"none\", Sex", 2, true}, {"Sex, nones", 2, true}, {"no ne, x", 2, true},
+		{"Sex, none", 0, false}, {"NONE , x", 0, false}, {"a, b, None", 0, false},
+	};
+	Buf err = {0};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		char **items;
+		size_t n;
+		err.len = 0;
+		bool ok = config_names(S(cases[i].in), &items, &n, &err);
+		CHECK(ok == cases[i].ok && n == cases[i].n, "config_names(%s) ok %d, %zu names", cases[i].in, ok, n);
+		CHECK(ok || strstr(buf_cstr(&err), "none stands alone"), "%s: %s", cases[i].in, buf_cstr(&err));
+		while (n)
+			free(items[--n]);
+		if (ok)
+			free(items);
+	}
+	buf_free(&err);
+}
+
 /* "Order #" is a name, not a comment; an alias wins over the native name; one header (the
  * e-mail) feeds the key and the e-mail column. */
 static void test_real_headers(void **state)
@@ -1174,6 +1199,14 @@ static void test_bad_configs(void **state)
 							"customers.email = mail; none for a column the exports never have "
 							"(customers.gender = none: no warning that it is missing) (a quote is "
 							"never closed)\n"},
+		/* none among header names: the column was looked for by the others, and by a header named none */
+		{"[columns]\ncustomers.gender = Sex, none\n", ":2:20: error: customers.gender: this value is not valid; "
+							  "expected more header names for it, separated by commas, e.g. "
+							  "customers.email = mail; none for a column the exports never have "
+							  "(customers.gender = none: no warning that it is missing) (none stands "
+							  "alone, never among header names: a header named none is \"none\")\n"},
+		{"[tables]\nt = a.csv\n[columns]\nt.x = NONE , y\n", ":4:7: error: t.x: this value is not valid; expected "
+							      "a [tables] table's column NAME"},
 		{"[currency]\nbase = euro\n", ":2:8: error: base: this value is not valid; expected the three-letter"},
 		{"[currency]\nUSD = -1\n", ":2:7: error: USD: this value is not valid; expected what one unit of currency "
 					   "CODE is worth in the base, e.g. USD = 0.92 (the rate of USD is a positive"},
@@ -1259,7 +1292,7 @@ static void test_bad_configs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lists_and_quotes), cmocka_unit_test(test_real_headers),
+		cmocka_unit_test(test_lists_and_quotes), cmocka_unit_test(test_names_none), cmocka_unit_test(test_real_headers),
 		cmocka_unit_test(test_category_words), cmocka_unit_test(test_read_options),
 		cmocka_unit_test(test_unknown_statuses), cmocka_unit_test(test_long_values_cut), cmocka_unit_test(test_no_dates), cmocka_unit_test(test_borrowed_order),
 		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
