@@ -1140,8 +1140,12 @@ static bool load_config(Options *o)
 			o->cfg.pages_top = pages.pages_top;
 		}
 	}
-	if (!o->cfg.data_dir)	/* --data, else the configuration's data, else the sample */
+	if (!o->cfg.data_dir) {	/* --data, else the configuration's data, else the sample */
 		o->cfg.data_dir = o->owned[0] ? o->owned[0] : (o->owned[0] = resource_dir("data/sample"));
+		if (ok && o->cfg.config_file && o->cmd->run != cmd_render)	/* a report's, forgotten: its site of the sample's figures */
+			say(SAY_QUIET, "warning: neither --data nor %s's data = names the exports: reading the bundled "
+				       "sample data, %s", o->cfg.config_file, o->cfg.data_dir);
+	}
 	return ok;
 }
 

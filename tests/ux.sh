@@ -447,6 +447,17 @@ for dir in templates/site:templates themes/site:themes themes/default/site:theme
 	has "$T/err" "^c360: --out cannot be inside the ${dir#*:} folder, which a serve reads (keep the site beside it): $T/proj/${dir%:*}$"
 done
 [ -f "$T/proj/templates/index.md" ] && [ -f "$T/proj/themes/default/layout.html" ] && pass || fail "a refused build touched the project"
+# a report's configuration without data = and no --data: the sample's figures under the report's
+# title, said (the newcomer's first build of their own report wrote the sample's site, with a note)
+run 0 check --config "$T/proj/c360.conf"
+has "$T/err" "^c360: warning: neither --data nor $T/proj/c360.conf's data = names the exports: reading the bundled sample data, .*/data/sample$"
+run 0 check --config "$T/proj/c360.conf" --data data/sample
+hasnt "$T/err" "bundled sample"
+printf 'data = %s/data/sample\n' "$PWD" >"$T/proj-data.conf"
+run 0 check --config "$T/proj-data.conf" --quiet
+hasnt "$T/err" "bundled sample"
+run 0 check
+hasnt "$T/err" "bundled sample"
 printf 'title = Inside\nkeep = .git, my.conf\n' >"$T/s/my.conf"
 run 0 build --data "$T/data" --out "$T/s" --config "$T/s/my.conf"
 [ -f "$T/s/my.conf" ] && pass || fail "a kept configuration in --out was moved"
