@@ -441,8 +441,8 @@ bool out_claim(const char *dir, const char *marker, const char *const *ours, siz
 	DIR *d = opendir(dir);
 	if (!d)
 		return errno == ENOENT || (buf_printf(err, "c360: error: %s: %s\n", dir, strerror(errno)), false);
-	Buf all = {0}, foreign = {0};
-	size_t nall = 0, nforeign = 0;
+	Buf all = {0}, foreign = {0}, over = {0};	/* over: of all, those a write replaces */
+	size_t nall = 0, nforeign = 0, nover = 0;
 	bool marked = false;
 	for (struct dirent *e; (e = readdir(d));) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
@@ -454,14 +454,18 @@ bool out_claim(const char *dir, const char *marker, const char *const *ours, siz
 		name_list(&all, &nall, e->d_name);
 		if (!is_ours(e->d_name, ours, n))
 			name_list(&foreign, &nforeign, e->d_name);
+		else
+			name_list(&over, &nover, e->d_name);
 	}
 	closedir(d);
 	bool ok = force || (marked ? !nforeign : !nall);
-	if (!ok)
+	if (!ok)	/* unmarked, a file of a name c360 writes is not c360's: --force replaces it */
 		buf_printf(err, "c360: error: %s holds files c360 did not write (%s); not writing into it "
-				"(--force writes anyway)\n", dir, buf_cstr(marked ? &foreign : &all));
+				"(--force writes anyway, %s%s)\n", dir, buf_cstr(marked ? &foreign : &all),
+			   marked || !nover ? "beside them" : "replacing ", marked || !nover ? "" : buf_cstr(&over));
 	buf_free(&all);
 	buf_free(&foreign);
+	buf_free(&over);
 	return ok;
 }
 

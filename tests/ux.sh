@@ -368,13 +368,13 @@ fi
 # ---- never touch what c360 did not make
 mkdir -p "$T/mine" && echo precious >"$T/mine/notes.txt"
 run 1 generate --customers 5 --out "$T/mine"
-has "$T/err" "^c360: error: $T/mine holds files c360 did not write (notes.txt); not writing into it (--force writes anyway)$"
+has "$T/err" "^c360: error: $T/mine holds files c360 did not write (notes.txt); not writing into it (--force writes anyway, beside them)$"
 [ "$(ls "$T/mine")" = notes.txt ] && pass || fail "generate wrote into a foreign folder: $(ls "$T/mine")"
 run 0 generate --customers 5 --out "$T/mine" --force
 [ "$(cat "$T/mine/notes.txt")" = precious ] && [ -s "$T/mine/orders.csv" ] && pass || fail "--force writes beside"
 mkdir -p "$T/exports" && echo "customer_id,name" >"$T/exports/customers.csv"
 run 1 generate --customers 5 --out "$T/exports"	# a real export, with the names generate uses
-has "$T/err" "holds files c360 did not write (customers.csv)"
+has "$T/err" "holds files c360 did not write (customers.csv); not writing into it (--force writes anyway, replacing customers.csv)$"
 [ "$(cat "$T/exports/customers.csv")" = "customer_id,name" ] && pass || fail "an export was overwritten"
 run 0 generate --customers 5 --out "$T/gen"
 run 0 generate --customers 7 --out "$T/gen"	# its own folder: written again
