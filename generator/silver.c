@@ -1662,9 +1662,11 @@ static bool word_in(const char *w, size_t n, const char *const *list, bool whole
 }
 
 /* Whether an order status c360 does not know reads as one that is no sale (Magento's "Closed"
- * is refunded, "Suspected Fraud" held), or a payment status as a success ("Settled"): a word of
- * it starts with one of the stems, and for a payment none says no ("Not Paid", "Awaiting
- * Approval", "Authorization Failed"); "Unpaid", "Incomplete" and "Household" have no such word. */
+ * is refunded, "Suspected Fraud" held), a payment status as a success ("Settled"), or a ticket
+ * status as done ("Closed - resolved", "Completed"): a word of it starts with one of the stems,
+ * and for a payment or a ticket none says no ("Not Paid", "Awaiting Approval", "Authorization
+ * Failed"; "Not resolved", "Pending closure"); "Unpaid", "Incomplete", "Household" and
+ * "Unresolved" have no such word. */
 static bool status_suspect(CatKind kind, const char *label)
 {
 	static const char *const not_sold[] = {"cancel", "closed", "fraud", "refund", "return", "void", "reject",
@@ -1672,16 +1674,21 @@ static bool status_suspect(CatKind kind, const char *label)
 					       "chargeback", "dispute", "revers", "denied", "lost", NULL};
 	static const char *const paid[] = {"paid", "complet", "settl", "captur", "approv", "success", "clear",
 					   "accept", "done", NULL};	/* not "authorized": held, not taken */
+	static const char *const done[] = {"close", "resolv", "solved", "complet", "finish", "archiv", "done",
+					   "fixed", NULL};
 	static const char *const no[] = {"not", "no", "non", "never", NULL};
 	static const char *const no_stems[] = {"fail", "declin", "await", "pending", "reject", "denied", "error",
 					       "cancel", "void", "revers", NULL};
-	bool order = kind == CAT_ORDER_STATUS, stem = false, negated = false;
+	static const char *const not_yet[] = {"await", "wait", "pending", "reopen", "unresolv", NULL};
+	const char *const *stems = kind == CAT_ORDER_STATUS ? not_sold : kind == CAT_PAY_STATUS ? paid : done;
+	const char *const *nay = kind == CAT_ORDER_STATUS ? NULL : kind == CAT_PAY_STATUS ? no_stems : not_yet;
+	bool stem = false, negated = false;
 	for (const char *w = label; *w;) {
 		size_t n = 0;
 		while (word_byte(w[n]))
 			n++;
-		stem |= n && word_in(w, n, order ? not_sold : paid, false);
-		negated |= n && !order && (word_in(w, n, no, true) || word_in(w, n, no_stems, false));
+		stem |= n && word_in(w, n, stems, false);
+		negated |= n && nay && (word_in(w, n, no, true) || word_in(w, n, nay, false));
 		w += n;
 		while (*w && !word_byte(*w))
 			w++;
@@ -1752,7 +1759,8 @@ static void mostly_unknown(Source *src, int c, CatKind kind, Buf *b)
 /* An order or payment status c360 does not know is kept as written and counts as what it is
  * not: a valid order (one not cancelled, failed or returned), a payment that is no success.
  * Where its name says otherwise, a warning at every build names it; the rows' unknown_category
- * notes are --verbose's alone. A status column, a ticket's too, most of whose values are unknown
+ * notes are --verbose's alone. So is a ticket status that counts as open where its name says the
+ * ticket is done. A status column, a ticket's too, most of whose values are unknown
  * is a warning of its own (mostly_unknown). */
 static void unknown_statuses(Source *src)
 {
@@ -1762,8 +1770,6 @@ static void unknown_statuses(Source *src)
 		if (kind != CAT_ORDER_STATUS && kind != CAT_PAY_STATUS && kind != CAT_TICKET_STATUS)
 			continue;
 		mostly_unknown(src, c, kind, &b);
-		if (kind == CAT_TICKET_STATUS)
-			continue;
 		const Dict *d = &src->dict[c];
 		const CatWord *words = src->cfg->words[kind];
 		b.len = 0;
@@ -1788,12 +1794,15 @@ static void unknown_statuses(Source *src)
 			src->diags.at = line ? ROW_FILE(h) : 0;	/* the line its row's file's */
 		}
 		text.len = 0;
-		bool one = n == 1, order = kind == CAT_ORDER_STATUS;
+		bool one = n == 1;
+		static const char *const as[][3] = {{"a valid order", "valid orders", "order_status"},
+						    {"no successful payment", "no successful payments", "payment_status"},
+						    {"an open ticket", "open tickets", "ticket_status"}};	/* and the map */
+		int which = kind == CAT_ORDER_STATUS ? 0 : kind == CAT_PAY_STATUS ? 1 : 2;
 		buf_printf(&text, "%s value%s c360 does not know count%s as %s though %s name%s otherwise: %s%s; map %s in "
 			   "[categories] (%s.LABEL = VALUE)", src->def->cols[c], one ? "" : "s", one ? "s" : "",
-			   order ? (one ? "a valid order" : "valid orders") : (one ? "no successful payment" : "no successful payments"),
-			   one ? "its" : "their", one ? " says" : "s say", buf_cstr(&b), n > 5 ? ", ..." : "", one ? "it" : "them",
-			   order ? "order_status" : "payment_status");
+			   as[which][!one], one ? "its" : "their", one ? " says" : "s say", buf_cstr(&b), n > 5 ? ", ..." : "",
+			   one ? "it" : "them", as[which][2]);
 		diag(&src->diags, D_UNKNOWN_STATUS, line, line ? file_column(src, c) : 0, buf_cstr(&text), NULL, 0);
 		src->diags.at = 0;
 	}

@@ -250,9 +250,10 @@ static void test_unused_keys(void **state)
 	buf_free(&err);
 }
 
-/* Statuses c360 does not know whose names read as no sale (an order) or a success (a payment):
- * a warning names them; one named in [categories] (a new label too), a harmless one, or one
- * whose words say no ("Not Paid", "Unpaid", "Authorization Failed") is not in it. */
+/* Statuses c360 does not know whose names read as no sale (an order), a success (a payment) or
+ * done (a ticket, which counts as open): a warning names them; one named in [categories] (a new
+ * label too), a harmless one, or one whose words say no ("Not Paid", "Unpaid", "Authorization
+ * Failed"; "Not resolved", "Pending closure", "Unresolved") is not in it. */
 static void test_unknown_statuses(void **state)
 {
 	(void)state;
@@ -268,10 +269,18 @@ static void test_unknown_statuses(void **state)
 		"p2,c1,2024-01-03,cash,weird,5\np3,c1,2024-01-03,cash,Unpaid,5\np4,c1,2024-01-03,cash,Not Paid,5\n"
 		"p5,c1,2024-01-03,cash,Authorization Failed,5\np6,c1,2024-01-03,cash,Awaiting Approval,5\n"
 		"p7,c1,2024-01-03,cash,Incomplete,5\np8,c1,2024-01-03,cash,Uncleared,5\n",
+		"ticket_id,customer_id,issue_type,ticket_date,resolution_status\nt1,c1,x,2024-01-03,Waiting on customer\n"
+		"t2,c1,x,2024-01-03,Closed - resolved\nt3,c1,x,2024-01-03,Not resolved\nt4,c1,x,2024-01-03,Pending closure\n"
+		"t5,c1,x,2024-01-03,Unresolved\nt6,c1,x,2024-01-03,Completed\nt7,c1,x,2024-01-03,open\n",
 	};
 	Silver s;
 	CHECK(silver_from(&s, &cfg, text), "builds");
-	const DiagTally *t = &s.src[SRC_ORDERS].diags.tally[D_UNKNOWN_STATUS];
+	const DiagTally *t = &s.src[SRC_TICKETS].diags.tally[D_UNKNOWN_STATUS];
+	CHECK(t->count == 1 && strcmp(t->sample[0].text, "resolution_status values c360 does not know count as open tickets "
+				      "though their names say otherwise: \"Closed - Resolved\", \"Completed\"; map them in "
+				      "[categories] (ticket_status.LABEL = VALUE)") == 0, "%s", t->nsamples ? t->sample[0].text : "none said");
+	CHECK(t->sample[0].line == 3 && t->sample[0].col == 5, "at %u:%u", t->sample[0].line, t->sample[0].col);
+	t = &s.src[SRC_ORDERS].diags.tally[D_UNKNOWN_STATUS];
 	CHECK(t->count == 1 && strcmp(t->sample[0].text, "status values c360 does not know count as valid orders though their "
 				      "names say otherwise: \"Closed\", \"Suspected Fraud\"; map them in [categories] "
 				      "(order_status.LABEL = VALUE)") == 0, "%s", t->nsamples ? t->sample[0].text : "none said");
@@ -285,11 +294,11 @@ static void test_unknown_statuses(void **state)
 	silver_free(&s);
 	config_free(&cfg);
 	CHECK(load(&cfg, "[categories]\norder_status.Returned = closed, suspected fraud\norder_status.Pending = review\n"
-			 "payment_status.Success = settled\n", &err),
+			 "payment_status.Success = settled\nticket_status.Closed = closed - resolved, completed\n", &err),
 	      "%s", buf_cstr(&err));
 	CHECK(silver_from(&s, &cfg, text), "builds");
-	CHECK(!s.src[SRC_ORDERS].diags.tally[D_UNKNOWN_STATUS].count && !s.src[SRC_PAYMENTS].diags.tally[D_UNKNOWN_STATUS].count,
-	      "mapped: nothing said");
+	CHECK(!s.src[SRC_ORDERS].diags.tally[D_UNKNOWN_STATUS].count && !s.src[SRC_PAYMENTS].diags.tally[D_UNKNOWN_STATUS].count &&
+	      !s.src[SRC_TICKETS].diags.tally[D_UNKNOWN_STATUS].count, "mapped: nothing said");
 	silver_free(&s);
 	config_free(&cfg);
 	buf_free(&err);
