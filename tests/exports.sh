@@ -1346,4 +1346,70 @@ else
 	echo "exports: Freshdesk skipped: no python3 or tzdata"
 fi
 
+# ---- Amazon Seller Central's All Orders Report (examples/amazon): beside the KPIs and quarantine
+# the examples loop compares, each order made of its item rows (a cancelled item left out, the
+# promotions taken off), its purchase-date's offset dated by its UTC day, the CAD and MXN orders
+# converted, a Pending order without a price no sale, and the ship-to areas as customers
+if command -v python3 >/dev/null; then
+	run 0 build --verbose --config examples/amazon/c360.conf --out "$T/amz"
+	grep 'warning\|error' "$T/err" >"$T/amz-warn"
+	[ ! -s "$T/amz-warn" ] && pass || fail "Amazon: build --verbose warns: $(head -3 "$T/amz-warn")"
+	err_says 'all-orders-2024-04.txt: note: read as Windows-1252 (encoding = auto: it is not UTF-8)'
+	amz=$T/amz/gold
+	# by hand: Seattle's order of 20:15 on 10 February (-08:00) is 04:15 UTC on the 11th, its
+	# headlamp 24.99 and 5.99 shipping 30.98, the trekking poles' 59.00 of that order cancelled;
+	# Denver's 24.99 + 5.99 + 18.50 - 2.50 (a promotion) 46.98; Toronto's 34.99 CAD of 23:40 on
+	# 20 January (-05:00) 25.89 (25.8926) on the 21st; Vancouver's 32.99 + 7.99 - 7.99 (free
+	# shipping) CAD 24.41 (24.4126); Mexico City's 649.00 MXN 37.64 (37.642); Austin's gift-wrapped
+	# 55.50 + 3.99 59.49 and its Shipping order 59.00 + 19.99 78.99, Shipped; Chicago's Pending
+	# order without a price no sale; Portland's Cancelled none
+	for want in "111-6650193-2248810,US 98103,20240211,2024-02-11,30.98,Shipped,true,7," \
+		"111-9302817-5561023,US 80205,20240112,2024-01-12,46.98,Shipped,true,3," \
+		"702-1184920-3374105,CA M5V2T6,20240121,2024-01-21,25.89,Shipped,true,5," \
+		"702-8845120-1193367,CA V6B1A1,20240315,2024-03-15,24.41,Shipped,true,12," \
+		"701-5520394-8812047,MX 06700,20240301,2024-03-01,37.64,Shipped,true,10," \
+		"111-7781120-4409125,US 78704,20240220,2024-02-20,59.49,Shipped,true,9," \
+		"111-0048213-6637290,US 78704,20240328,2024-03-28,78.99,Shipped,true,14," \
+		"111-5129034-2201756,US 60622,20240402,2024-04-02,,Pending,false,16," \
+		"111-2039485-7710293,US 97211,20240202,2024-02-02,,Cancelled,false,6,"; do
+		want_fact "$T/amz" fact_orders Amazon "$want"
+	done
+	# a Multi-Channel Fulfillment order and a cancelled order without an address quarantined with
+	# their first rows' lines and reasons
+	file_has "$amz/quarantine.csv" "^orders,13,\"excluded: a Multi-Channel Fulfillment order, sold on the shop's own site\",\"S01-6172839-4450912,"
+	file_has "$amz/quarantine.csv" '^orders,17,"excluded: no ship-to address, no area to count it for","111-8830415-5567123,'
+	grep -q ',flagged_rows,\(invalid_date\|invalid_amount\|unknown_category\|unconvertible_currency\|orphan_customer\|invalid_utf8\),[1-9]' "$amz/data_quality.csv" &&
+		fail "Amazon: values not read: $(grep ',flagged_rows,.*,[1-9]' "$amz/data_quality.csv")" || pass
+	# the areas: a ZIP+4 and its five digits one (Seattle, Denver), a Canadian code without its
+	# blank one, named by the latest order's city as typed, México read from Windows-1252; the
+	# Multi-Channel order's Boise none
+	grep -q '^[0-9]*,US 98103,"SEATTLE, WA",,Unknown,,United States,true,' "$amz/dim_customer.csv" &&
+		grep -q '^[0-9]*,MX 06700,"Ciudad de México, CDMX",,Unknown,,Mexico,true,' "$amz/dim_customer.csv" &&
+		grep -q '^[0-9]*,CA V6B1A1,"Vancouver, BC",,Unknown,,Canada,true,' "$amz/dim_customer.csv" &&
+		! grep -q 'US 83702' "$amz/dim_customer.csv" &&
+		[ "$(($(wc -l <"$amz/dim_customer.csv") - 1))" = 9 ] &&
+		pass || fail "Amazon: customers: $(cut -d, -f2-7 "$amz/dim_customer.csv" | tr '\n' ' ')"
+	# by hand: Denver's 46.98 + 179.90 + 44.97 = 271.85 in three orders
+	python3 - "$amz" <<'PY' && pass || fail "Amazon: Denver's customer_360 figures"
+import csv, sys
+c = {r["customer_id"]: r for r in csv.DictReader(open(sys.argv[1] + "/customer_360.csv", encoding="utf-8"))}
+got = (c["US 80205"]["valid_orders"], c["US 80205"]["lifetime_value"])
+assert got == ("3", "271.85"), got
+PY
+	run 0 check --config examples/amazon/c360.conf
+	grep 'warning\|error' "$T/err" >"$T/amz-warn"
+	[ ! -s "$T/amz-warn" ] && pass || fail "Amazon: check warns: $(head -3 "$T/amz-warn")"
+	# the test sees a cancelled item counted: the trekking poles' 59.00 in Seattle's shipped order,
+	# which the oracle, reading item-status, leaves out
+	mkdir -p "$T/amz-bad/amazon" && cp examples/amazon/* "$T/amz-bad/amazon/"
+	sed -i 's/sum(CASE WHEN trim("item-status") = .Cancelled. THEN NULL/sum(CASE WHEN 0 THEN NULL/' "$T/amz-bad/amazon/c360.conf"
+	grep -q 'sum(CASE WHEN 0 THEN NULL' "$T/amz-bad/amazon/c360.conf" && pass || fail "Amazon: the item-status was not changed"
+	run 0 build --config "$T/amz-bad/amazon/c360.conf" --out "$T/amz-bad-site"
+	want=$(python3 tests/examples.py "$T/amz-bad/amazon" | sed -n 's/^total_revenue //p')
+	[ "$want" = 615.72 ] && [ "$(kpi "$T/amz-bad-site" total_revenue)" = 674.72 ] && pass ||
+		fail "Amazon: a cancelled item counted is not seen: oracle $want, build $(kpi "$T/amz-bad-site" total_revenue)"
+else
+	echo "exports: Amazon skipped: no python3"
+fi
+
 finish exports
