@@ -477,7 +477,9 @@ def freshdesk(d):
 def amazon(d):
     """Amazon Seller Central's All Orders Report (a tab-separated .txt, one row per order item): no
     buyer in it, so a customer is a ship-to postal area (the country and the postal code; a US ZIP+4
-    by its five digits).
+    by its five digits). Beside it, the Date Range transaction report of Amazon.com (Reports >
+    Payments > Date Range Reports, CSV after seven lines of notes): each order's payment, and its
+    refunds taken from the order.
 
     By hand: Seattle's 98103 (98103-4417 in January) has two sales, 39.98 and 30.98 (a headlamp
     24.99 with 5.99 shipping; the trekking poles of that order cancelled, 59.00 not sold); Denver's
@@ -488,8 +490,13 @@ def amazon(d):
     (24.4126), Mexico City's 649.00 MXN 37.64 at 0.058 (37.642), Brooklyn's 46.49: eleven sales,
     615.72, seven areas, three of them repeat. Portland's cancelled order and Chicago's pending
     one (no price yet) are no sale; a Multi-Channel Fulfillment order (sales-channel Non-Amazon)
-    and a cancelled order without an address are no area's."""
-    from datetime import datetime, timezone
+    and a cancelled order without an address are no area's. The Date Range report gives back 35.98
+    of Denver's 179.90 (two packs returned: 143.92 kept) and all of Brooklyn's 46.49 (a Returned
+    order: Brooklyn no longer an area that bought): ten sales, 533.25, six areas, three repeat.
+    Payments, one per order Amazon.com charged (the goods, shipping, gift wrap, less promotions):
+    seven a Success (Austin's Shipping order only the 59.00 shipped), 461.30, Brooklyn's Refunded;
+    the latest, Denver's of 10:14 PDT on 20 April, the as-of date."""
+    from datetime import datetime, timedelta, timezone
     rates = {"USD": D(1), "CAD": D("0.74"), "MXN": D("0.058")}	# the configuration's: US dollars the base
 
     def area(r):
@@ -504,7 +511,37 @@ def amazon(d):
     by_order = {}
     for r in rows(os.path.join(d, "all-orders-2024-04.txt"), "cp1252", "\t"):	# tabs, Windows-1252
         by_order.setdefault(r["amazon-order-id"], []).append(r)
-    orders, areas, days, out = [], set(), [], {}
+    # the Date Range report: seven lines of Amazon's notes, then the header; PST and PDT the Pacific
+    # offsets; "1,020.44" with a thousands comma
+    with open(os.path.join(d, "date-range-2024-01-01-2024-04-30.csv"), encoding="utf-8", newline="") as f:
+        ledger = list(csv.DictReader(f.readlines()[7:]))
+    zones = {"PST": timezone(timedelta(hours=-8)), "PDT": timezone(timedelta(hours=-7))}
+
+    def when(text):	# "Mar 9, 2024 11:30:12 PM PST"
+        at, zone = text.rsplit(" ", 1)
+        return datetime.strptime(at, "%b %d, %Y %I:%M:%S %p").replace(tzinfo=zones[zone]).astimezone(timezone.utc).date()
+
+    def goods(r):	# the buyer's money for goods: product, shipping, gift wrap, less promotions
+        return sum(D(r[c].replace(",", "")) for c in ("product sales", "shipping credits", "gift wrap credits", "promotional rebates"))
+
+    back, charged, charged_on, out = {}, {}, {}, {}
+    for r in ledger:
+        if r["type"] == "Refund":
+            back[r["order id"]] = back.get(r["order id"], D(0)) + goods(r)
+        elif r["type"] == "Order":
+            charged[r["order id"]] = charged.get(r["order id"], D(0)) + goods(r)
+            charged_on[r["order id"]] = when(r["date/time"])
+    for o in back:	# an order's refund rows are one quarantined row
+        out[("payments", "excluded: a refund, taken from its order and its payment")] = \
+            out.get(("payments", "excluded: a refund, taken from its order and its payment"), 0) + 1
+    for r in ledger:
+        why = {"Order": None, "Refund": None, "Transfer": "a transfer to the shop's bank, no customer's payment"}.get(
+            r["type"], "a fee Amazon charges the shop, no customer's payment")
+        if why:
+            out[("payments", "excluded: " + why)] = out.get(("payments", "excluded: " + why), 0) + 1
+    payments = [("Amazon", paid + back.get(o, D(0)) != 0, paid) for o, paid in charged.items()]
+    days = list(charged_on.values())
+    orders, areas = [], set()
     for oid, lines in by_order.items():
         first = lines[0]
         who = area(first)
@@ -521,8 +558,10 @@ def amazon(d):
             total = sum((D(l["item-price"]) + num(l["shipping-price"]) + num(l["gift-wrap-price"])
                          - num(l["item-promotion-discount"]) - num(l["ship-promotion-discount"]) for l in sold), D(0))
             total = (total * rates[sold[0]["currency"]]).quantize(CENT, ROUND_HALF_UP)
-        orders.append((who, total, first["order-status"] not in ("Cancelled", "Unfulfillable")))
-    kpis(orders)
+            total += back.get(oid, D(0))	# Amazon.com's refunds, in its dollars
+        whole = oid in back and total == 0	# refunded whole: returned, no sale
+        orders.append((who, total, first["order-status"] not in ("Cancelled", "Unfulfillable") and not whole))
+    kpis(orders, payments)
     print("known_customers", len(areas))
     print("as_of", max(days))
     for (source, why), n in sorted(out.items()):
