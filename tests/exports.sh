@@ -1117,7 +1117,8 @@ PY
 	run 1 build --config "$T/et-Y/c360.conf" --out "$T/et-Y-site"
 	# (the orders are of two files: the message is the SELECT's, not a file's)
 	err_says "[sql] orders: warning: no order_date of the file could be read as a date (27 invalid_date;"
-	err_says "or [read] orders.date_format names the file's (strptime's, %s or excel); \"10/14/23\" reads with [read] orders.date_format = %m/%d/%y"
+	# (the format is set: it is said to read none, and the one that reads them named)
+	err_says "--verbose shows some): none reads with [read] orders.date_format = %m/%d/%Y; \"10/14/23\" reads with [read] orders.date_format = %m/%d/%y"
 	# each row's problem names its own year's file and line (and the SELECT); the column, Sale Date's
 	# (1), only for the rows of the table SQLite gives as the origin of _file and Sale Date (through
 	# the views, 2024's): the other's values are not known to be taken from its file as they are
@@ -1417,6 +1418,15 @@ PY
 	run 0 check --config examples/amazon/c360.conf
 	grep 'warning\|error' "$T/err" >"$T/amz-warn"
 	[ ! -s "$T/amz-warn" ] && pass || fail "Amazon: check warns: $(head -3 "$T/amz-warn")"
+	# the Date Range report's date/time taken as Amazon writes it: no payment's date reads with the
+	# format set, which the build says (not "set date_format"), and why: PST, which %z does not read
+	mkdir -p "$T/amz-pst" && cp examples/amazon/* "$T/amz-pst/"
+	sed -i 's/^           happened AS payment_date,/           "date\/time" AS payment_date,/' "$T/amz-pst/c360.conf"
+	grep -q '"date/time" AS payment_date,' "$T/amz-pst/c360.conf" && pass || fail "Amazon: the payment_date was not changed"
+	run 0 build --config "$T/amz-pst/c360.conf" --out "$T/amz-pst-site"
+	err_says "[sql] payments: no payment_date of the file could be read as a date (8 invalid_date; --verbose shows some): none reads with [read] payments.date_format = %b %d, %Y %I:%M:%S %p %z; \""
+	grep -q 'M P[SD]T" ends in P[SD]T, a time zone.s abbreviation, which %z does not read' "$T/err" && pass ||
+		fail "Amazon: PST not said to be an abbreviation: $(grep payment_date "$T/err")"
 	# the test sees a cancelled item counted: the trekking poles' 59.00 in Seattle's shipped order,
 	# which the oracle, reading item-status, leaves out
 	mkdir -p "$T/amz-bad/amazon" && cp examples/amazon/* "$T/amz-bad/amazon/"
