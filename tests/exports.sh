@@ -1427,6 +1427,13 @@ PY
 	err_says "[sql] payments: no payment_date of the file could be read as a date (8 invalid_date; --verbose shows some): none reads with [read] payments.date_format = %b %d, %Y %I:%M:%S %p %z; \""
 	grep -q 'M P[SD]T" ends in P[SD]T, a time zone.s abbreviation, which %z does not read' "$T/err" && pass ||
 		fail "Amazon: PST not said to be an abbreviation: $(grep payment_date "$T/err")"
+	# the Date Range report without its header_row: Amazon's notes are its header, of one column, and
+	# the view ledger's "date/time" no column; the build says which line is the header
+	mkdir -p "$T/amz-hr" && cp examples/amazon/* "$T/amz-hr/"
+	sed -i '/^date_range.header_row = 8$/d' "$T/amz-hr/c360.conf"
+	run 1 build --config "$T/amz-hr/c360.conf" --out "$T/amz-hr-site"
+	err_says "error: [sql] ledger: no such column: date/time"
+	err_says "date-range-2024-01-01-2024-04-30.csv:8: note: the header row has one column, this line has 30 fields: if lines of notes come before the header (a report's title, Amazon's Date Range report's seven), [read] date_range.header_row = 8 names the header's line"
 	# the test sees a cancelled item counted: the trekking poles' 59.00 in Seattle's shipped order,
 	# which the oracle, reading item-status, leaves out
 	mkdir -p "$T/amz-bad/amazon" && cp examples/amazon/* "$T/amz-bad/amazon/"
