@@ -1396,7 +1396,7 @@ if command -v python3 >/dev/null; then
 	# the Date Range report's fees, a transfer and refunds quarantined by their lines (its header
 	# line 8, after Amazon's notes); Brooklyn's two refund rows one, at the first's line
 	file_has "$amz/quarantine.csv" '^payments,13,"excluded: a transfer to the shop'"'"'s bank, no customer'"'"'s payment","19384756201-13,,""Jan 19, 2024 4:05:31 PM -0800"",Amazon,,-1020.44"$'
-	file_has "$amz/quarantine.csv" '^payments,23,"excluded: a refund, taken from its order and its payment","111-2290417-8813305,US 11211,'
+	file_has "$amz/quarantine.csv" '^payments,22,"excluded: a refund, taken from its order and its payment","111-2290417-8813305,US 11211,'
 	grep -q ',flagged_rows,\(invalid_date\|invalid_amount\|unknown_category\|unconvertible_currency\|orphan_customer\|invalid_utf8\),[1-9]' "$amz/data_quality.csv" &&
 		fail "Amazon: values not read: $(grep ',flagged_rows,.*,[1-9]' "$amz/data_quality.csv")" || pass
 	# the areas: a ZIP+4 and its five digits one (Seattle, Denver), a Canadian code without its
