@@ -1890,8 +1890,8 @@ static void format_guess(Buf *b, const DiagTally *t, const char *source)
 }
 
 /* Into b, after a "; ", that the first value the invalid_date messages of t quote ends in a time
- * zone's abbreviation (PST, CEST: two to five capitals after a blank), which a date_format's %z
- * does not read; nothing if format has no %z or no such value is quoted. */
+ * zone's abbreviation (PST, CEST: two to five capitals after a blank, not AM or PM), which a
+ * date_format's %z does not read; nothing if format has no %z or no such value is quoted. */
 static void zone_abbreviation(Buf *b, const DiagTally *t, const char *format)
 {
 	const char *quoted[DIAG_SAMPLES];
@@ -1903,8 +1903,9 @@ static void zone_abbreviation(Buf *b, const DiagTally *t, const char *format)
 		while (w < len[i] && w < 6 && quoted[i][len[i] - 1 - w] >= 'A' && quoted[i][len[i] - 1 - w] <= 'Z')
 			w++;
 		const char *word = quoted[i] + len[i] - w;
-		if (w < 2 || w > 5 || w == len[i] || word[-1] != ' ' ||
-		    (w == 3 && (strncmp(word, "UTC", 3) == 0 || strncmp(word, "GMT", 3) == 0)))
+		if (w < 2 || w > 5 || w == len[i] || word[-1] != ' ' ||	/* UTC and GMT %z reads; AM and PM are %p's */
+		    (w == 3 && (strncmp(word, "UTC", 3) == 0 || strncmp(word, "GMT", 3) == 0)) ||
+		    (w == 2 && (strncmp(word, "AM", 2) == 0 || strncmp(word, "PM", 2) == 0)))
 			continue;
 		buf_printf(b, "; \"%.*s\" ends in %.*s, a time zone's abbreviation, which %%z does not read (it reads an "
 			      "offset or an IANA zone's name: an abbreviation's offset would be a guess, CST is three zones'): "

@@ -316,6 +316,8 @@ static void test_no_dates(void **state)
 		 "%m/%d/%y (or %d/%m/%y if the day comes first)"},
 		{"%b %d %Y %H:%M %z", "Jan 3 2024 21:05 UTC-5,5,paid\no2,c1,Jan 4 2024 21:05 Z+1",	/* no abbreviation */
 		 "none reads with [read] orders.date_format = %b %d %Y %H:%M %z"},
+		{"%Y-%m-%d %I:%M %z", "2024-01-03 09:05 PM,5,paid\no2,c1,2024-01-04 09:05 AM",	/* %p's, no zone's */
+		 "none reads with [read] orders.date_format = %Y-%m-%d %I:%M %z"},
 	};
 	for (size_t i = 0; i < sizeof set / sizeof *set; i++) {
 		char conf[128], orders[256];
