@@ -1855,6 +1855,23 @@ static bool reads_all(const char *format, const char *const *text, const size_t 
 	return true;
 }
 
+/* Into quoted and len (DIAG_SAMPLES of each), the values the invalid_date messages of t quote;
+ * returns how many. */
+static size_t quoted_dates(const DiagTally *t, const char **quoted, size_t *len)
+{
+	size_t n = 0;
+	const char *tail = strstr(diag_info[D_INVALID_DATE].msg, "{v}") + 3;	/* "\" is not a valid date; ..." */
+	for (unsigned i = 0; i < t->nsamples && n < DIAG_SAMPLES; i++) {
+		/* the message's end, not the first such words: a value may have them after a quote */
+		const char *text = t->sample[i].text, *open = strchr(text, '"');
+		size_t n_text = strlen(text), n_tail = strlen(tail);
+		const char *close = n_text >= n_tail && strcmp(text + n_text - n_tail, tail) == 0 ? text + n_text - n_tail : NULL;
+		if (open && close > open)
+			quoted[n] = open + 1, len[n++] = (size_t)(close - open - 1);
+	}
+	return n;
+}
+
 /* Into b, after a "; ", the date_format of those exports write (the first of the list) that reads
  * every value the invalid_date messages of t quote (a value cut short or made printable reads as
  * none), with the other order of day and month where it reads them too; nothing if none does. */
@@ -1869,16 +1886,7 @@ static void format_guess(Buf *b, const DiagTally *t, const char *source)
 		"%b %d, %y", "%d-%b-%y", "%a, %d %b %Y %H:%M:%S %z", "%a %b %d %H:%M:%S %z %Y", "%Y%m%d", "excel", "%s",
 	};
 	const char *quoted[DIAG_SAMPLES];
-	size_t len[DIAG_SAMPLES], n = 0;
-	const char *tail = strstr(diag_info[D_INVALID_DATE].msg, "{v}") + 3;	/* "\" is not a valid date; ..." */
-	for (unsigned i = 0; i < t->nsamples && n < DIAG_SAMPLES; i++) {
-		/* the message's end, not the first such words: a value may have them after a quote */
-		const char *text = t->sample[i].text, *open = strchr(text, '"');
-		size_t n_text = strlen(text), n_tail = strlen(tail);
-		const char *close = n_text >= n_tail && strcmp(text + n_text - n_tail, tail) == 0 ? text + n_text - n_tail : NULL;
-		if (open && close > open)
-			quoted[n] = open + 1, len[n++] = (size_t)(close - open - 1);
-	}
+	size_t len[DIAG_SAMPLES], n = quoted_dates(t, quoted, len);
 	size_t k = 0, nforms = sizeof forms / sizeof *forms;
 	while (n && k < nforms && !reads_all(forms[k], quoted, len, n))
 		k++;
@@ -1890,19 +1898,52 @@ static void format_guess(Buf *b, const DiagTally *t, const char *source)
 			   format_order(forms[k + 1]) == ORDER_DAY_FIRST ? "day" : "month");
 }
 
+/* Into b, after a "; ", that the first value the invalid_date messages of t quote ends in a time
+ * zone's abbreviation (PST, CEST: two to five capitals after a blank, not AM or PM), which a
+ * date_format's %z does not read; nothing if format has no %z or no such value is quoted. */
+static void zone_abbreviation(Buf *b, const DiagTally *t, const char *format)
+{
+	const char *quoted[DIAG_SAMPLES];
+	size_t len[DIAG_SAMPLES], n = quoted_dates(t, quoted, len);
+	if (!strstr(format, "%z"))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		size_t w = 0;
+		while (w < len[i] && w < 6 && quoted[i][len[i] - 1 - w] >= 'A' && quoted[i][len[i] - 1 - w] <= 'Z')
+			w++;
+		const char *word = quoted[i] + len[i] - w;
+		if (w < 2 || w > 5 || w == len[i] || word[-1] != ' ' ||	/* UTC and GMT %z reads; AM and PM are %p's */
+		    (w == 3 && (strncmp(word, "UTC", 3) == 0 || strncmp(word, "GMT", 3) == 0)) ||
+		    (w == 2 && (strncmp(word, "AM", 2) == 0 || strncmp(word, "PM", 2) == 0)))
+			continue;
+		buf_printf(b, "; \"%.*s\" ends in %.*s, a time zone's abbreviation, which %%z does not read (it reads an "
+			      "offset or an IANA zone's name: an abbreviation's offset would be a guess, CST is three zones'): "
+			      "write the offset it means in [sql] (examples/amazon makes PST -0800)",
+			   (int)len[i], quoted[i], (int)w, word);
+		return;
+	}
+}
+
 /* A date column of which no value of its rows (the CRM's, of the customers) could be read (each
  * an invalid_date, a --verbose note): its dates are written another way, which [read]
- * date_format can name; said at every build. */
+ * date_format can name (or, where one is set, does not name); said at every build. */
 static void no_dates(Source *src, size_t rows)
 {
 	uint64_t bad = src->diags.tally[D_INVALID_DATE].count;
 	if (!bad || bad < rows || src->def->date_col < 0)
 		return;
 	Buf b = {0};
-	buf_printf(&b, "no %s of the file could be read as a date (%llu invalid_date; --verbose shows some): the forms "
-		       "read are rules.md's, or [read] %s.date_format names the file's (strptime's, %%s or excel)",
-		   src->def->cols[src->def->date_col], (unsigned long long)bad, src->def->name);
+	const char *format = src->opt.date_format;
+	buf_printf(&b, "no %s of the file could be read as a date (%llu invalid_date; --verbose shows some): ",
+		   src->def->cols[src->def->date_col], (unsigned long long)bad);
+	if (format)	/* the setting is there: not "set it", but that it reads none of them */
+		buf_printf(&b, "none reads with [read] %s.date_format = %s", src->def->name, format);
+	else
+		buf_printf(&b, "the forms read are rules.md's, or [read] %s.date_format names the file's (strptime's, "
+			       "%%s or excel)", src->def->name);
 	format_guess(&b, &src->diags.tally[D_INVALID_DATE], src->def->name);
+	if (format)
+		zone_abbreviation(&b, &src->diags.tally[D_INVALID_DATE], format);
 	diag(&src->diags, D_NO_DATES, 0, 0, buf_cstr(&b), NULL, 0);
 	buf_free(&b);
 }

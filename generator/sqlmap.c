@@ -73,6 +73,7 @@ typedef struct {
 	sqlite3_stmt *insert;
 	uint32_t ncols;
 	bool header;
+	uint32_t wide_line, wide_fields;	/* a header of one column: the first record of more fields */
 } Loader;
 
 /* The field of the header that [columns] TABLE.NAME names: the first alias's the header has,
@@ -221,6 +222,8 @@ static void load_record(void *ctx, const Record *r)
 	if (l->o->not_csv)	/* a workbook's lines are no rows (nor ragged, nor UTF-8 to say) */
 		return;
 	l->t->rows_read++;
+	if (l->ncols == 1 && r->nfields > 1 && !r->error && !l->wide_line)
+		l->wide_line = r->line, l->wide_fields = r->nfields;
 	if (r->error || !l->insert) {
 		raw_quarantine(l->t, r, r->error ? NULL : "the table was not made (its header's error says why)");
 		return;
@@ -248,7 +251,7 @@ static void load_record(void *ctx, const Record *r)
 void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 {
 	ReadOptions o = config_read_options(m->s->cfg, t->def->name);
-	Loader l = {m, t, &o, NULL, 0, false};
+	Loader l = {m, t, &o, NULL, 0, false, 0, 0};
 	m->bytes += in->len;
 	Ingest *ing = ingest_new(load_record, &l);
 	char delim = input_prepare(in, &o, &t->diags);	/* may set o.header_row (Excel's "sep=;" line) */
@@ -258,6 +261,14 @@ void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 	ingest_feed(ing, in->data ? in->data : "", in->len);
 	ingest_finish(ing);
 	sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL);
+	if (l.wide_line) {	/* a report's lines of notes read as its header: its columns no SELECT finds */
+		Buf why = {0};
+		buf_printf(&why, "the header row has one column, this line has %u fields: if lines of notes come before "
+				 "the header (a report's title, Amazon's Date Range report's seven), [read] %s.header_row = %u "
+				 "names the header's line", l.wide_fields, t->def->name, l.wide_line);
+		diag(&t->diags, D_CONFIG_NOTE, l.wide_line, 0, buf_cstr(&why), NULL, 0);
+		buf_free(&why);
+	}
 	t->present = true;
 	t->empty = !l.header;	/* no table: a SELECT reading it says why (sql_error) */
 	t->blank_lines = ingest_blank_lines(ing);

@@ -474,8 +474,103 @@ def freshdesk(d):
         print("quarantine %s,%s,%d" % (source, why, n))
 
 
+def amazon(d):
+    """Amazon Seller Central's All Orders Report (a tab-separated .txt, one row per order item): no
+    buyer in it, so a customer is a ship-to postal area (the country and the postal code; a US ZIP+4
+    by its five digits). Beside it, the Date Range transaction report of Amazon.com (Reports >
+    Payments > Date Range Reports, CSV after seven lines of notes): each order's payment, and its
+    refunds taken from the order.
+
+    By hand: Seattle's 98103 (98103-4417 in January) has two sales, 39.98 and 30.98 (a headlamp
+    24.99 with 5.99 shipping; the trekking poles of that order cancelled, 59.00 not sold); Denver's
+    80205 three: 46.98 (24.99 + 5.99 shipping + 18.50 less a 2.50 promotion), a business order's
+    179.90 and 44.97 (39.98 + 4.99); Austin's 78704 two: 59.49 (55.50 with 3.99 of gift wrap) and
+    78.99 (59.00 shipped, 19.99 not yet: the order is Shipping); Toronto's 34.99 CAD is 25.89 at
+    0.74 (25.8926), Vancouver's 32.99 CAD (its 7.99 shipping given back by a promotion) 24.41
+    (24.4126), Mexico City's 649.00 MXN 37.64 at 0.058 (37.642), Brooklyn's 46.49: eleven sales,
+    615.72, seven areas, three of them repeat. Portland's cancelled order and Chicago's pending
+    one (no price yet) are no sale; a Multi-Channel Fulfillment order (sales-channel Non-Amazon)
+    and a cancelled order without an address are no area's. The Date Range report gives back 35.98
+    of Denver's 179.90 (two packs returned: 143.92 kept) and all of Brooklyn's 46.49 (a Returned
+    order: Brooklyn no longer an area that bought): ten sales, 533.25, six areas, three repeat.
+    Payments, one per order Amazon.com charged (the goods, shipping, gift wrap, less promotions):
+    seven a Success (Austin's Shipping order only the 59.00 shipped), 461.30, Brooklyn's Refunded;
+    the latest, Denver's of 10:14 PDT on 20 April, the as-of date."""
+    from datetime import datetime, timedelta, timezone
+    rates = {"USD": D(1), "CAD": D("0.74"), "MXN": D("0.058")}	# the configuration's: US dollars the base
+
+    def area(r):
+        code, country = r["ship-postal-code"].strip().upper().replace(" ", ""), r["ship-country"].strip().upper()
+        if not code:
+            return None
+        return country + " " + (code[:5] if country == "US" else code)
+
+    def num(x):	# "-2.50" or "2.50": a promotion takes off either way
+        return abs(D(x)) if x.strip() else D(0)
+
+    by_order = {}
+    for r in rows(os.path.join(d, "all-orders-2024-04.txt"), "cp1252", "\t"):	# tabs, Windows-1252
+        by_order.setdefault(r["amazon-order-id"], []).append(r)
+    # the Date Range report: seven lines of Amazon's notes, then the header; PST and PDT the Pacific
+    # offsets; "1,020.44" with a thousands comma
+    with open(os.path.join(d, "date-range-2024-01-01-2024-04-30.csv"), encoding="utf-8", newline="") as f:
+        ledger = list(csv.DictReader(f.readlines()[7:]))
+    zones = {"PST": timezone(timedelta(hours=-8)), "PDT": timezone(timedelta(hours=-7))}
+
+    def when(text):	# "Mar 9, 2024 11:30:12 PM PST"
+        at, zone = text.rsplit(" ", 1)
+        return datetime.strptime(at, "%b %d, %Y %I:%M:%S %p").replace(tzinfo=zones[zone]).astimezone(timezone.utc).date()
+
+    def goods(r):	# the buyer's money for goods: product, shipping, gift wrap, less promotions
+        return sum(D(r[c].replace(",", "")) for c in ("product sales", "shipping credits", "gift wrap credits", "promotional rebates"))
+
+    back, charged, charged_on, out = {}, {}, {}, {}
+    for r in ledger:
+        if r["type"] == "Refund":
+            back[r["order id"]] = back.get(r["order id"], D(0)) + goods(r)
+        elif r["type"] == "Order":
+            charged[r["order id"]] = charged.get(r["order id"], D(0)) + goods(r)
+            charged_on[r["order id"]] = when(r["date/time"])
+    for o in back:	# an order's refund rows are one quarantined row
+        out[("payments", "excluded: a refund, taken from its order and its payment")] = \
+            out.get(("payments", "excluded: a refund, taken from its order and its payment"), 0) + 1
+    for r in ledger:
+        why = {"Order": None, "Refund": None, "Transfer": "a transfer to the shop's bank, no customer's payment"}.get(
+            r["type"], "a fee Amazon charges the shop, no customer's payment")
+        if why:
+            out[("payments", "excluded: " + why)] = out.get(("payments", "excluded: " + why), 0) + 1
+    payments = [("Amazon", paid + back.get(o, D(0)) != 0, paid) for o, paid in charged.items()]
+    days = list(charged_on.values())
+    orders, areas = [], set()
+    for oid, lines in by_order.items():
+        first = lines[0]
+        who = area(first)
+        why = ("a Multi-Channel Fulfillment order, sold on the shop's own site" if first["sales-channel"] == "Non-Amazon" else
+               "no ship-to address, no area to count it for" if who is None else None)
+        if why:
+            out[("orders", "excluded: " + why)] = out.get(("orders", "excluded: " + why), 0) + 1
+            continue
+        areas.add(who)
+        days.append(datetime.fromisoformat(first["purchase-date"]).astimezone(timezone.utc).date())
+        sold = [l for l in lines if l["item-status"] != "Cancelled" and l["item-price"].strip()]
+        total = None
+        if sold:	# the items sold, their shipping and gift wrap, less the promotions; tax not the shop's
+            total = sum((D(l["item-price"]) + num(l["shipping-price"]) + num(l["gift-wrap-price"])
+                         - num(l["item-promotion-discount"]) - num(l["ship-promotion-discount"]) for l in sold), D(0))
+            total = (total * rates[sold[0]["currency"]]).quantize(CENT, ROUND_HALF_UP)
+            total += back.get(oid, D(0))	# Amazon.com's refunds, in its dollars
+        whole = oid in back and total == 0	# refunded whole: returned, no sale
+        orders.append((who, total, first["order-status"] not in ("Cancelled", "Unfulfillable") and not whole))
+    kpis(orders, payments)
+    print("known_customers", len(areas))
+    print("as_of", max(days))
+    for (source, why), n in sorted(out.items()):
+        print("quarantine %s,%s,%d" % (source, why, n))
+
+
 example = sys.argv[1].rstrip("/")
 {"shopify": shopify, "woocommerce": woocommerce, "stripe": stripe, "zendesk": zendesk, "ga-sessions": ga_sessions,
  "olist": olist, "salesforce": salesforce, "online-retail": online_retail,
  "paypal": paypal, "magento": magento, "square": square,
- "hubspot": hubspot, "etsy": etsy, "bigcommerce": bigcommerce, "freshdesk": freshdesk}[os.path.basename(example)](example)
+ "hubspot": hubspot, "etsy": etsy, "bigcommerce": bigcommerce, "freshdesk": freshdesk,
+ "amazon": amazon}[os.path.basename(example)](example)

@@ -305,7 +305,8 @@ static void test_unknown_statuses(void **state)
 }
 
 /* A date column none of whose values reads as a date is a warning that names date_format, and the
- * one that reads its examples; one date read, or the format set, and nothing is said. */
+ * one that reads its examples; one date read, or a format set that reads them, and nothing is
+ * said; a format set that reads none is said to read none (not told to be set). */
 static void test_no_dates(void **state)
 {
 	(void)state;
@@ -330,6 +331,38 @@ static void test_no_dates(void **state)
 			"orders.date_format = %b %d, %Y") == 0,
 		      "round %d: %s", round, t->count ? t->sample[0].text : "none");
 		CHECK(!s.src[SRC_PAYMENTS].diags.tally[D_NO_DATES].count, "payments' dates read");
+		silver_free(&s);
+		config_free(&cfg);
+	}
+	/* the format set, and none of them read by it: not "set date_format" but that the one set reads
+	 * none; a value ending in a zone's abbreviation (Amazon's PST and PDT) is said to be one, which
+	 * %z does not read, the other format of the list that reads them named (the year's two digits) */
+	static const struct {
+		const char *format, *dates, *says;
+	} set[] = {
+		{"%b %d, %Y %I:%M %p %z", "\"Jan 3, 2024 9:05 PM PST\",5,paid\no2,c1,\"Jan 4, 2024 9:05 AM PDT\"",
+		 "none reads with [read] orders.date_format = %b %d, %Y %I:%M %p %z; \"Jan 3, 2024 9:05 PM PST\" ends in PST, "
+		 "a time zone's abbreviation, which %z does not read (it reads an offset or an IANA zone's name: an "
+		 "abbreviation's offset would be a guess, CST is three zones'): write the offset it means in [sql] "
+		 "(examples/amazon makes PST -0800)"},
+		{"%m/%d/%Y", "01/03/24,5,paid\no2,c1,01/04/24",
+		 "none reads with [read] orders.date_format = %m/%d/%Y; \"01/03/24\" reads with [read] orders.date_format = "
+		 "%m/%d/%y (or %d/%m/%y if the day comes first)"},
+		{"%b %d %Y %H:%M %z", "Jan 3 2024 21:05 UTC-5,5,paid\no2,c1,Jan 4 2024 21:05 Z+1",	/* no abbreviation */
+		 "none reads with [read] orders.date_format = %b %d %Y %H:%M %z"},
+		{"%Y-%m-%d %I:%M %z", "2024-01-03 09:05 PM,5,paid\no2,c1,2024-01-04 09:05 AM",	/* %p's, no zone's */
+		 "none reads with [read] orders.date_format = %Y-%m-%d %I:%M %z"},
+	};
+	for (size_t i = 0; i < sizeof set / sizeof *set; i++) {
+		char conf[128], orders[256];
+		snprintf(conf, sizeof conf, "[read]\norders.date_format = %s\n", set[i].format);
+		snprintf(orders, sizeof orders, "order_id,customer_id,order_date,amount,status\no1,c1,%s,5,paid\n", set[i].dates);
+		text[SRC_ORDERS] = orders;
+		CHECK(load(&cfg, conf, &err), "%s", buf_cstr(&err));
+		CHECK(silver_from(&s, &cfg, text), "builds");
+		const DiagTally *t = &s.src[SRC_ORDERS].diags.tally[D_NO_DATES];
+		const char *got = t->count ? strstr(t->sample[0].text, "): ") : NULL;
+		CHECK(got && strcmp(got + 3, set[i].says) == 0, "%s: %s", set[i].format, t->count ? t->sample[0].text : "none");
 		silver_free(&s);
 		config_free(&cfg);
 	}

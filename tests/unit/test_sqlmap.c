@@ -249,6 +249,40 @@ static void test_table_header_encoding(void **state)
 	}
 }
 
+/* A report's lines of notes before its header (Amazon's Date Range report) read as a header of
+ * one column: the first line of more fields is named, with the header_row that reads it; with
+ * header_row set, and for a table of one column whose rows have one, nothing. */
+static void test_table_notes_before_header(void **state)
+{
+	(void)state;
+	mkdir(DIR, 0777);
+	put("customers_x.csv", customers);
+	put("ledger.csv", "\"Includes Amazon Marketplace, Fulfillment by Amazon (FBA), and Amazon Webstore transactions\"\n"
+			  "\"All amounts in USD, unless specified\"\n"
+			  "\"date/time\",\"type\",\"order id\"\n\"Jan 6, 2024 10:11:09 AM PST\",\"Order\",\"111-1\"\n");
+	put("ids.csv", "id\n1\n2\n");
+	static const struct {
+		const char *conf, *says;
+	} k[] = {
+		{"[tables]\nledger = ledger.csv\n[sql]\ncustomers = SELECT \"order id\" AS customer_id FROM ledger\n",
+		 "ledger.csv:3: note: the header row has one column, this line has 3 fields: if lines of notes come before "
+		 "the header (a report's title, Amazon's Date Range report's seven), [read] ledger.header_row = 3 names the "
+		 "header's line"},
+		{"[read]\nledger.header_row = 3\n[tables]\nledger = ledger.csv\n[sql]\n"
+		 "customers = SELECT \"order id\" AS customer_id FROM ledger\n", NULL},
+		{"[tables]\nids = ids.csv\n[sql]\ncustomers = SELECT id AS customer_id FROM ids\n", NULL},
+	};
+	for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+		Silver s;
+		Config cfg;
+		Buf err = {0};
+		bool built = build(&s, &cfg, k[i].conf, &err);
+		CHECK(k[i].says ? !built && strstr(buf_cstr(&err), k[i].says) != NULL
+				: built && !strstr(buf_cstr(&err), "header_row"), "%zu: %s", i, buf_cstr(&err));
+		done(&s, &cfg, &err);
+	}
+}
+
 /* An optional source whose table's file is missing is a missing source, not an error. */
 static void test_missing_table_file(void **state)
 {
@@ -885,6 +919,7 @@ int main(void)
 		cmocka_unit_test(test_sql_sources), cmocka_unit_test(test_sql_errors), cmocka_unit_test(test_table_fill_down), cmocka_unit_test(test_table_valued),
 		cmocka_unit_test(test_table_header_encoding), cmocka_unit_test(test_missing_table_file), cmocka_unit_test(test_table_columns), cmocka_unit_test(test_table_not_csv),
 		cmocka_unit_test(test_sql_amount), cmocka_unit_test(test_table_column_named_wins), cmocka_unit_test(test_table_wide_header),
+		cmocka_unit_test(test_table_notes_before_header),
 		cmocka_unit_test(test_sql_file_not_a_table), cmocka_unit_test(test_sql_file_columns), cmocka_unit_test(test_sql_trailing_comment),
 		cmocka_unit_test(test_empty_table_file), cmocka_unit_test(test_result_lacks_column), cmocka_unit_test(test_sql_quarantine),
 		cmocka_unit_test(test_sql_views), cmocka_unit_test(test_sql_view_errors), cmocka_unit_test(test_sql_view_unread),
