@@ -1903,10 +1903,10 @@ static void format_guess(Buf *b, const DiagTally *t, const char *source)
  * date_format's %z does not read; nothing if format has no %z or no such value is quoted. */
 static void zone_abbreviation(Buf *b, const DiagTally *t, const char *format)
 {
-	const char *quoted[DIAG_SAMPLES];
-	size_t len[DIAG_SAMPLES], n = quoted_dates(t, quoted, len);
 	if (!strstr(format, "%z"))
 		return;
+	const char *quoted[DIAG_SAMPLES];
+	size_t len[DIAG_SAMPLES], n = quoted_dates(t, quoted, len);
 	for (size_t i = 0; i < n; i++) {
 		size_t w = 0;
 		while (w < len[i] && w < 6 && quoted[i][len[i] - 1 - w] >= 'A' && quoted[i][len[i] - 1 - w] <= 'Z')
