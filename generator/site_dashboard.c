@@ -17,10 +17,14 @@ static Value *kpi_detail(Arena *a, const Gold *g, int k)
 		source_why(&b, q);
 		if (!b.len && !q->silver_rows)	/* read, but a header alone (helper 119), or rows all quarantined */
 			buf_printf(&b, q->rows_read ? "%s: every row quarantined" : "%s has no rows", q->file);
-	} else if (k == K_TOP_METHOD_PCT && g->nsplit)
+	} else if (k == K_TOP_METHOD_PCT && g->nsplit == 1) {	/* the one method: no "most used of 1 methods" */
+		top_methods(&b, g);
+		buf_puts(&b, " share of successful payments (the only method)");
+	} else if (k == K_TOP_METHOD_PCT && g->nsplit) {
 		buf_printf(&b, top_methods(&b, g) > 1
 				       ? " (tied): each one's share of successful payments (the most used of %zu methods)"
 				       : " share of successful payments (the most used of %zu methods)", g->nsplit);
+	}
 	if (!b.len)
 		return v_cstr(a, k == K_TOP_METHOD_PCT ? "no successful payment yet" : kpi_defs[k].note);
 	Value *v = v_str(a, b.p, b.len);

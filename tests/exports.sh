@@ -1358,6 +1358,8 @@ fi
 # ship-to areas as customers, and the payments of the Date Range report (PST and PDT made offsets)
 if command -v python3 >/dev/null; then
 	run 0 build --verbose --config examples/amazon/c360.conf --out "$T/amz"
+	# every payment is Amazon's: the card says so, not "the most used of 1 methods"
+	file_has "$T/amz/index.html" 'Amazon share of successful payments (the only method)</p>'
 	grep 'warning\|error' "$T/err" >"$T/amz-warn"
 	[ ! -s "$T/amz-warn" ] && pass || fail "Amazon: build --verbose warns: $(head -3 "$T/amz-warn")"
 	err_says 'all-orders-2024-04.txt: note: read as Windows-1252 (encoding = auto: it is not UTF-8)'
