@@ -730,9 +730,9 @@ static void test_header_row_and_comments(void **state)
 	buf_free(&err);
 }
 
-/* A report's footer (Salesforce's): the lines after the last blank line, each one field alone,
- * go to quarantine, not into the customers; a lone field anywhere else is a ragged row. The
- * same read in chunks by three threads. */
+/* A report's footer (Salesforce's): the lines after the last blank line, each one field alone
+ * (or up to half the header's fields: below), go to quarantine, not into the customers; a lone
+ * field anywhere else is a ragged row. The same read in chunks by three threads. */
 static void test_report_footer(void **state)
 {
 	(void)state;
@@ -777,6 +777,37 @@ static void test_report_footer(void **state)
 				      cu->quarantine[0].line, cu->quarantine[1].line);
 			inputs_free(&s, in);
 		}
+	/* a footer line of several fields, at most half the header's, is one too (eBay's count line,
+	 * "19","record(s) downloaded","from Mar-01-24 to May-31-24", of 80 columns; here of six);
+	 * more than half of them is a row cut short, and a line of them not after a blank line too */
+	static const struct { const char *tail; size_t malformed; uint64_t ragged; } wide[] = {
+		{"\n\"19\",\"record(s) downloaded\",\"from Mar-01-24 to May-31-24\"\nSeller ID : hollowoak\n", 2, 0},
+		{"\n19,\"record(s), downloaded\",\n", 1, 0},	/* a comma inside quotes, an empty third field */
+		{"\nc3,Cy,c@x.com,Lyon\n", 0, 1},			/* four of six */
+		{"\"19\",\"record(s) downloaded\",\"from Mar-01-24\"\n", 0, 1},	/* no blank line before it */
+		{"\n\"19\"x,\"record(s) downloaded\"\n", 1, 0},	/* text after a quote: malformed, no footer */
+	};
+	for (size_t i = 0; i < N_ELEMS(wide); i++) {
+		Config cfg = test_config();
+		char text0[512];
+		snprintf(text0, sizeof text0, "customer_id,name,email,city,country,phone\nc1,Ann,a@x.com,Lyon,FR,1\n%s",
+			 wide[i].tail);
+		const char *text[SRC_COUNT] = {text0, "order_id,customer_id,order_date\no1,c1,2022-01-01\n"};
+		Silver s;
+		Input in[SRC_COUNT];
+		CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+		const Source *cu = &s.src[SRC_CUSTOMERS];
+		size_t malformed = 0;
+		for (size_t q = 0; q < cu->nquarantine; q++)
+			malformed += cu->quarantine[q].reason == D_MALFORMED_ROW;
+		CHECK(malformed == wide[i].malformed && note_has(cu, D_MALFORMED_ROW, "footer") == (i < 2) &&
+		      cu->diags.tally[D_RAGGED_ROW].count == wide[i].ragged && cu->rows_read == cu->table.n + cu->nquarantine,
+		      "wide case %zu: %zu malformed, %llu ragged", i, malformed,
+		      (unsigned long long)cu->diags.tally[D_RAGGED_ROW].count);
+		CHECK(i >= 2 || (!row_by_id(&s, SRC_CUSTOMERS, "19") && !row_by_id(&s, SRC_CUSTOMERS, "Seller ID : hollowoak")),
+		      "wide case %zu: no customer of the footer", i);
+		inputs_free(&s, in);
+	}
 	/* a comment line in the footer, even one with the delimiter in it, is skipped as anywhere */
 	Config cfg;
 	Buf err = {0};
