@@ -1857,7 +1857,7 @@ static void format_guess(Buf *b, const DiagTally *t, const char *source)
 		"%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%d/%m/%y %I:%M %p",
 		"%m-%d-%y", "%d-%m-%y", "%d.%m.%y", "%m.%d.%y", "%b %d, %Y", "%d %b %Y", "%b %d, %Y %I:%M %p",
 		"%d %b %Y %H:%M", "%b %d, %Y %I:%M:%S %p", "%d %b %Y %H:%M:%S", "%b %d %Y", "%d-%b-%Y",
-		"%b %d, %y", "%d-%b-%y", "%a, %d %b %Y %H:%M:%S %z", "%a %b %d %H:%M:%S %z %Y", "%Y%m%d", "excel", "%s",
+		"%b %d, %y", "%d-%b-%y", "%b-%d-%y", "%b-%d-%y %H:%M:%S", "%a, %d %b %Y %H:%M:%S %z", "%a %b %d %H:%M:%S %z %Y", "%Y%m%d", "excel", "%s",
 	};
 	const char *quoted[DIAG_SAMPLES];
 	size_t len[DIAG_SAMPLES], n = 0;
@@ -1890,9 +1890,14 @@ static void no_dates(Source *src, size_t rows)
 	if (!bad || bad < rows || src->def->date_col < 0)
 		return;
 	Buf b = {0};
-	buf_printf(&b, "no %s of the file could be read as a date (%llu invalid_date; --verbose shows some): the forms "
-		       "read are rules.md's, or [read] %s.date_format names the file's (strptime's, %%s or excel)",
-		   src->def->cols[src->def->date_col], (unsigned long long)bad, src->def->name);
+	buf_printf(&b, "no %s of the file could be read as a date (%llu invalid_date; --verbose shows some): ",
+		   src->def->cols[src->def->date_col], (unsigned long long)bad);
+	if (src->opt.date_format)	/* the format set is not the file's: its whole value, a time too */
+		buf_printf(&b, "[read] %s.date_format = %s reads none of them (a format reads a value whole: a time "
+			       "the values have, it names too)", src->def->name, src->opt.date_format);
+	else
+		buf_printf(&b, "the forms read are rules.md's, or [read] %s.date_format names the file's (strptime's, "
+			       "%%s or excel)", src->def->name);
 	format_guess(&b, &src->diags.tally[D_INVALID_DATE], src->def->name);
 	diag(&src->diags, D_NO_DATES, 0, 0, buf_cstr(&b), NULL, 0);
 	buf_free(&b);

@@ -1117,7 +1117,7 @@ PY
 	run 1 build --config "$T/et-Y/c360.conf" --out "$T/et-Y-site"
 	# (the orders are of two files: the message is the SELECT's, not a file's)
 	err_says "[sql] orders: warning: no order_date of the file could be read as a date (27 invalid_date;"
-	err_says "or [read] orders.date_format names the file's (strptime's, %s or excel); \"10/14/23\" reads with [read] orders.date_format = %m/%d/%y"
+	err_says "[read] orders.date_format = %m/%d/%Y reads none of them (a format reads a value whole: a time the values have, it names too); \"10/14/23\" reads with [read] orders.date_format = %m/%d/%y"
 	# each row's problem names its own year's file and line (and the SELECT); the column, Sale Date's
 	# (1), only for the rows of the table SQLite gives as the origin of _file and Sale Date (through
 	# the views, 2024's): the other's values are not known to be taken from its file as they are
@@ -1406,6 +1406,19 @@ if command -v python3 >/dev/null; then
 			fail "eBay, other shapes: other $t: $(diff "$eb/$t.csv" "$T/eb-var-site/gold/$t.csv" | head -4)"
 	done
 	file_has "$T/eb-var-site/gold/quarantine.csv" '^ebay_orders,31,malformed_row,"""19 record(s) downloaded,from Mar-01-24 to May-31-24"""$'
+	# a report whose dates have a time (Mar-02-24 10:22:05, as some tools see them) read with the
+	# example's %b-%d-%y: none reads, and the build says the format set reads none and the one that does
+	mkdir -p "$T/eb-time" && cp examples/ebay/* "$T/eb-time/"
+	sed -i 's/"\([A-Z][a-z][a-z]-[0-9][0-9]-24\)"/"\1 10:22:05"/g' "$T/eb-time/eBay-OrdersReport-Jun-01-2024.csv"
+	run 1 build --config "$T/eb-time/c360.conf" --out "$T/eb-time-site"
+	err_says 'warning: [sql] orders: no order_date of the file could be read as a date (18 invalid_date; --verbose shows some): [read] orders.date_format = %b-%d-%y reads none of them'
+	err_says '"Mar-02-24 10:22:05" reads with [read] orders.date_format = %b-%d-%y %H:%M:%S'
+	sed -i 's/^\(orders\|payments\)\.date_format = %b-%d-%y$/\1.date_format = %b-%d-%y %H:%M:%S/' "$T/eb-time/c360.conf"
+	run 0 build --config "$T/eb-time/c360.conf" --out "$T/eb-time-site"
+	for t in fact_orders fact_payments; do
+		cmp -s "$eb/$t.csv" "$T/eb-time-site/gold/$t.csv" && pass ||
+			fail "eBay, dates with a time: other $t: $(diff "$eb/$t.csv" "$T/eb-time-site/gold/$t.csv" | head -4)"
+	done
 	# a Salesforce footer in a [tables] file goes to the table's quarantine (the table keeps its
 	# row), and lines that end a quoted value are the reader's, no footer (a blank line in the
 	# value, then a line of one quoted field that closes it)

@@ -299,6 +299,27 @@ static void test_no_dates(void **state)
 		silver_free(&s);
 		config_free(&cfg);
 	}
+	/* eBay's Mar-02-24: its format guessed; with a time, where a format without one is set, the
+	 * message says the format set reads none of them (not that a format could be set) */
+	static const struct { const char *conf, *dates, *want; } ebay[] = {
+		{"", "Mar-02-24", "the forms read are rules.md's, or [read] orders.date_format names the file's (strptime's, "
+		 "%s or excel); \"Mar-02-24\" reads with [read] orders.date_format = %b-%d-%y"},
+		{"[read]\norders.date_format = %b-%d-%y\n", "Mar-02-24 10:22:05", "[read] orders.date_format = %b-%d-%y reads "
+		 "none of them (a format reads a value whole: a time the values have, it names too); \"Mar-02-24 10:22:05\" "
+		 "reads with [read] orders.date_format = %b-%d-%y %H:%M:%S"},
+	};
+	for (size_t i = 0; i < N_ELEMS(ebay); i++) {
+		char orders[256];
+		snprintf(orders, sizeof orders, "order_id,customer_id,order_date,amount,status\no1,c1,%s,5,paid\n", ebay[i].dates);
+		text[SRC_ORDERS] = orders;
+		CHECK(load(&cfg, ebay[i].conf, &err), "%s", buf_cstr(&err));
+		CHECK(silver_from(&s, &cfg, text), "builds");
+		const DiagTally *t = &s.src[SRC_ORDERS].diags.tally[D_NO_DATES];
+		CHECK(t->count == 1 && strstr(t->sample[0].text, ebay[i].want), "eBay %zu: %s", i,
+		      t->count ? t->sample[0].text : "none");
+		silver_free(&s);
+		config_free(&cfg);
+	}
 	buf_free(&err);
 }
 
