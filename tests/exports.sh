@@ -1419,6 +1419,14 @@ if command -v python3 >/dev/null; then
 		cmp -s "$eb/$t.csv" "$T/eb-time-site/gold/$t.csv" && pass ||
 			fail "eBay, dates with a time: other $t: $(diff "$eb/$t.csv" "$T/eb-time-site/gold/$t.csv" | head -4)"
 	done
+	# an order of a listing on eBay's Canadian site, its prices as eBay writes them there (C $140.00,
+	# a space before the $), is in Canadian dollars: 140.00 at 0.74 is 103.60 US dollars
+	mkdir -p "$T/eb-cad" && cp examples/ebay/* "$T/eb-cad/"
+	sed -i '/^"1110",/s/"\$103.00"/"C $140.00"/' "$T/eb-cad/eBay-OrdersReport-Jun-01-2024.csv"
+	printf '\n[currency]\nbase = USD\nCAD = 0.74\n' >>"$T/eb-cad/c360.conf"
+	grep -q '"C \$140.00"' "$T/eb-cad/eBay-OrdersReport-Jun-01-2024.csv" && pass || fail "eBay: the C \$ order was not made"
+	run 0 build --config "$T/eb-cad/c360.conf" --out "$T/eb-cad-site"
+	want_fact "$T/eb-cad-site" fact_orders eBay "19-11557-40682,lmoreau_paris,20240415,2024-04-15,103.60,Completed,true,18,"
 	# a Salesforce footer in a [tables] file goes to the table's quarantine (the table keeps its
 	# row), and lines that end a quoted value are the reader's, no footer (a blank line in the
 	# value, then a line of one quoted field that closes it)
