@@ -1266,6 +1266,16 @@ static size_t currency_at(Str s, size_t i, bool prefix, bool any_code, const Kno
 			return len;
 		}
 	}
+	for (size_t k = 0; k < sizeof symbols / sizeof *symbols; k++) {	/* eBay's "C $45.00", "AU $12.00", "US $5" */
+		size_t len = symbols[k].len;
+		if (len >= 2 && symbols[k].sym[len - 1] == '$' && is_alpha(symbols[k].sym[0]) && s.n - i > len &&
+		    memcmp(s.p + i, symbols[k].sym, len - 1) == 0 && s.p[i + len - 1] == ' ' && s.p[i + len] == '$' &&
+		    (prefix || i + len + 1 == s.n)) {
+			memcpy(p->currency, symbols[k].code, 4);
+			p->generic = symbols[k].generic;
+			return len + 1;
+		}
+	}
 	if (s.n - i < 3 || !is_alpha(s.p[i]) || !is_alpha(s.p[i + 1]) || !is_alpha(s.p[i + 2]) ||
 	    (s.n - i > 3 && (!prefix || is_alpha(s.p[i + 3]))))
 		return 0;

@@ -657,7 +657,7 @@ void silver_reject(Source *src, const Record *r, Str raw)
 	if (r->error)
 		diag(&src->diags, D_MALFORMED_ROW, r->line, r->error_col,
 		     r->error == REC_UNTERMINATED ? "quoted field never closed"
-		     : r->error == REC_FOOTER	  ? "a report's footer (one field alone after the last blank line), not a row"
+		     : r->error == REC_FOOTER	  ? "a report's footer (after the last blank line, a line of one field to half the header's), not a row"
 		     : r->error == REC_FILL_BIG	  ? "fill_down would fill in the value above, but the values filled in "
 						    "would pass four times the file's own size (a value of megabytes over empty fields)"
 						  : "stray quote in a field", NULL, 0);
@@ -1883,7 +1883,7 @@ static void format_guess(Buf *b, const DiagTally *t, const char *source)
 		"%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%d/%m/%y %I:%M %p",
 		"%m-%d-%y", "%d-%m-%y", "%d.%m.%y", "%m.%d.%y", "%b %d, %Y", "%d %b %Y", "%b %d, %Y %I:%M %p",
 		"%d %b %Y %H:%M", "%b %d, %Y %I:%M:%S %p", "%d %b %Y %H:%M:%S", "%b %d %Y", "%d-%b-%Y",
-		"%b %d, %y", "%d-%b-%y", "%a, %d %b %Y %H:%M:%S %z", "%a %b %d %H:%M:%S %z %Y", "%Y%m%d", "excel", "%s",
+		"%b %d, %y", "%d-%b-%y", "%b-%d-%y", "%b-%d-%y %H:%M:%S", "%a, %d %b %Y %H:%M:%S %z", "%a %b %d %H:%M:%S %z %Y", "%Y%m%d", "excel", "%s",
 	};
 	const char *quoted[DIAG_SAMPLES];
 	size_t len[DIAG_SAMPLES], n = quoted_dates(t, quoted, len);
@@ -1936,8 +1936,9 @@ static void no_dates(Source *src, size_t rows)
 	const char *format = src->opt.date_format;
 	buf_printf(&b, "no %s of the file could be read as a date (%llu invalid_date; --verbose shows some): ",
 		   src->def->cols[src->def->date_col], (unsigned long long)bad);
-	if (format)	/* the setting is there: not "set it", but that it reads none of them */
-		buf_printf(&b, "none reads with [read] %s.date_format = %s", src->def->name, format);
+	if (format)	/* the format set is not the file's: its whole value, a time too */
+		buf_printf(&b, "[read] %s.date_format = %s reads none of them (a format reads a value whole: a time "
+			       "the values have, it names too)", src->def->name, format);
 	else
 		buf_printf(&b, "the forms read are rules.md's, or [read] %s.date_format names the file's (strptime's, "
 			       "%%s or excel)", src->def->name);

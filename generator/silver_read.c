@@ -1333,7 +1333,7 @@ static void start_chunk(Silver *s, const Source *src, Chunk *c)
 }
 
 /* Whether p[0..n), read from inside a quoted field, closes it: a quote not doubled. */
-static bool quote_closes(const char *p, size_t n)
+bool csv_quote_closes(const char *p, size_t n)
 {
 	for (const char *q = p, *end = p + n; (q = memchr(q, '"', (size_t)(end - q))); q += 2)
 		if (q + 1 == end || q[1] != '"')
@@ -1354,7 +1354,7 @@ static bool merge_chunks(Source *src, Chunk *ch, size_t n, size_t rest)
 		last = ch[good++].src.ingest;
 	if (good < n)
 		ingest_feed_last(last, ch[good].data, (size_t)(src->input + src->input_len - ch[good].data));
-	bool read_on = rest && ingest_open(last) && quote_closes(src->input + src->input_len, rest);
+	bool read_on = rest && ingest_open(last) && csv_quote_closes(src->input + src->input_len, rest);
 	if (read_on) {
 		ingest_feed_last(last, src->input + src->input_len, rest);
 		src->input_len += rest;
@@ -1388,28 +1388,43 @@ static bool lf_lines(const char *data, size_t len)
 	return false;
 }
 
-/* Whether p[0..n) is one CSV field alone: quoted whole (its quotes inside doubled), or no
- * quote and no delimiter. */
-static bool lone_field(const char *p, size_t n, char delim)
+/* The fields of the line p[0..n) when each is quoted whole (its quotes inside doubled) or has
+ * no quote; 0 when a quote stands elsewhere (a line no report's footer has). */
+static uint32_t line_fields(const char *p, size_t n, char delim)
 {
-	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
-		for (size_t i = 1; i + 1 < n; i++)
-			if (p[i] == '"' && p[++i] != '"')
-				return false;
-		return true;
+	uint32_t k = 0;
+	for (size_t i = 0;; i++) {	/* i at a field's start, then past its delimiter */
+		k++;
+		if (i < n && p[i] == '"') {
+			for (i++;; i++) {
+				if (i >= n)
+					return 0;	/* never closed */
+				if (p[i] == '"' && (i + 1 >= n || p[i + 1] != '"'))
+					break;
+				i += p[i] == '"';	/* a doubled quote */
+			}
+			if (++i < n && p[i] != delim)
+				return 0;	/* text after the closing quote */
+		} else
+			for (; i < n && p[i] != delim; i++)
+				if (p[i] == '"')
+					return 0;
+		if (i >= n)
+			return k;
 	}
-	return !memchr(p, '"', n) && !memchr(p, delim, n);
 }
 
 #define FOOTER_MAX 10	/* lines a report's footer may have */
 
-/* Where a report's footer starts in src's file data[0..len): the lines after its last blank
- * line when each is one field alone (Salesforce's "Confidential Information - Do Not
- * Distribute", its copyright), in a file of two columns or more and of LF or CRLF lines; len
- * if there is none. Blank lines after the footer's are part of it. */
-static size_t footer_start(const Source *src, const char *data, size_t len)
+/* Where a report's footer starts in a file's data[0..len) after its header of nheader fields:
+ * the lines after its last blank line when each has at most half the header's fields, one at
+ * least (Salesforce's lone "Confidential Information - Do Not Distribute" and its copyright;
+ * eBay's "19","record(s) downloaded","from Mar-01-24 to May-31-24" of 80 columns and its
+ * Seller ID line), in a file of two columns or more and of LF or CRLF lines; len if there is
+ * none. Blank lines after the footer's are part of it, comment lines are skipped. */
+size_t report_footer_start(const char *data, size_t len, uint32_t nheader, char delim, const char *comment)
 {
-	if (src->nheader < 2 || !lf_lines(data, len))
+	if (nheader < 2 || !lf_lines(data, len))
 		return len;
 	size_t pos = len, start = len;
 	for (int lines = 0; pos > 0 && lines <= FOOTER_MAX;) {
@@ -1417,17 +1432,22 @@ static size_t footer_start(const Source *src, const char *data, size_t len)
 		while (b > 0 && data[b - 1] != '\n')
 			b--;
 		Str line = str_trim(str_make(data + b, end - b));	/* a CR before the LF is trimmed */
-		const char *comment = src->opt.comment;
 		bool note = comment && end - b >= strlen(comment) && memcmp(data + b, comment, strlen(comment)) == 0;
 		if (!line.n && start < len)
 			return start;
-		if (line.n && !note && !lone_field(line.p, line.n, src->delimiter))
+		uint32_t fields = line.n && !note ? line_fields(line.p, line.n, delim) : 0;
+		if (line.n && !note && (!fields || fields > nheader / 2))
 			return len;
 		lines += line.n > 0 && !note;	/* a comment is skipped there as anywhere */
 		start = line.n ? b : start;
 		pos = b;
 	}
 	return len;
+}
+
+static size_t footer_start(const Source *src, const char *data, size_t len)
+{
+	return report_footer_start(data, len, src->nheader, src->delimiter, src->opt.comment);
 }
 
 /* The lines of a report's footer, data[from..len), from line number line: each a row that

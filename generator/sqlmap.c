@@ -248,6 +248,35 @@ static void load_record(void *ctx, const Record *r)
 		raw_quarantine(l->t, r, sqlite3_errmsg(l->m->db));
 }
 
+/* The lines of a table's report footer, data[from..len): each a row of the table's quarantine
+ * (malformed, "a report's footer"), as a source's file's are; blank lines counted, comments
+ * skipped. */
+static void footer_rows(Loader *l, const char *data, size_t from, size_t len)
+{
+	uint32_t line = 1;
+	for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + from - p))); p++)
+		line++;
+	for (size_t b = from; b < len; line++) {
+		const char *nl = memchr(data + b, '\n', len - b);
+		size_t end = nl ? (size_t)(nl - data) : len;
+		Str text = str_make(data + b, end - b - (end > b && data[end - 1] == '\r'));
+		b = end + 1;
+		if (!str_trim(text).n) {
+			l->t->blank_lines++;
+			continue;
+		}
+		const char *c = l->o->comment;
+		if (c && text.n >= strlen(c) && memcmp(text.p, c, strlen(c)) == 0) {
+			l->t->skipped_lines++;
+			continue;
+		}
+		l->t->rows_read++;
+		Record r = {.line = line, .raw = text, .error = REC_FOOTER, .error_col = 1};
+		raw_quarantine(l->t, &r, "a report's footer (after the last blank line, a line of one field to half the "
+			       "header's), not a row");
+	}
+}
+
 void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 {
 	ReadOptions o = config_read_options(m->s->cfg, t->def->name);
@@ -258,8 +287,24 @@ void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 	ingest_options(ing, delim, o.comment, o.header_row);
 	ingest_fill_down(ing, o.fill_down, o.nfill_down);
 	sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL);
-	ingest_feed(ing, in->data ? in->data : "", in->len);
+	const char *data = in->data ? in->data : "";
+	size_t at = 0, len = in->len;
+	while (at < len && !l.header) {	/* the header line by line: the footer is known by its fields */
+		const char *nl = memchr(data + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - data) + 1 : len;
+		if (end == len)
+			ingest_feed_last(ing, data + at, end - at);
+		else
+			ingest_feed(ing, data + at, end - at);
+		at = end;
+	}
+	size_t foot = l.ncols && !o.not_csv ? at + report_footer_start(data + at, len - at, l.ncols, delim, o.comment) : len;
+	if (at < foot)
+		ingest_feed_last(ing, data + at, foot - at);
+	if (foot < len && ingest_open(ing) && csv_quote_closes(data + foot, len - foot))	/* they end a quoted value: the reader's */
+		ingest_feed_last(ing, data + foot, len - foot), foot = len;
 	ingest_finish(ing);
+	footer_rows(&l, data, foot, len);
 	sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL);
 	if (l.wide_line) {	/* a report's lines of notes read as its header: its columns no SELECT finds */
 		Buf why = {0};
@@ -271,8 +316,8 @@ void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 	}
 	t->present = true;
 	t->empty = !l.header;	/* no table: a SELECT reading it says why (sql_error) */
-	t->blank_lines = ingest_blank_lines(ing);
-	t->skipped_lines = ingest_skipped_lines(ing);
+	t->blank_lines += ingest_blank_lines(ing);
+	t->skipped_lines += ingest_skipped_lines(ing);
 	sqlite3_finalize(l.insert);
 	ingest_free(ing);
 }

@@ -568,9 +568,57 @@ def amazon(d):
         print("quarantine %s,%s,%d" % (source, why, n))
 
 
+def ebay(d):
+    """eBay Seller Hub's Orders report (Orders > Download report, "Orders report" CSV), the seller's
+    only file: a blank line, the header, a line of empty cells, the records, a blank line and two
+    footer lines (the count of records and the Seller ID). A record is a Sales Record Number: one
+    line for an order of one item, else a summary line with the order's buyer and money (no Item
+    Number) and a line per item.
+
+    By hand: 18 orders paid, 2,828.51 (the Total Prices: 213.59 + 91.59 + 73.99 + 49.29 +
+    1,363.19 + 34.61 + 51.90 + 120.00 + 103.00 + 56.71 + 26.73 + 240.75 + 40.66 + 111.56 + 89.04 +
+    28.42 + 57.51 + 75.97), by 10 buyers, six of them twice or more (retro_lens_fan and vinylmarta
+    three times); the Leica's $1,249.00 with its shipping and tax 1,363.19; Marta's two LPs one
+    order of 91.59, Samuel's three accessories (a lens cap twice) one of 51.90; Ray Delgado's strap
+    bought on 25 March and never paid no sale (his later order one); Credit Card 9, PayPal 5,
+    Apple Pay and Google Pay 4 (Wallet)."""
+    from datetime import datetime
+    path = [os.path.join(d, f) for f in sorted(os.listdir(d)) if f.startswith("eBay-OrdersReport")][0]
+    with open(path, encoding="utf-8", newline="") as f:
+        lines = list(csv.reader(f))
+    header, body = lines[1], lines[2:]	# line 1 is blank
+    end = next(i for i, r in enumerate(body) if not r)	# the blank line that ends the records
+    footer = [r for r in body[end + 1:] if r]
+    records = {}
+    for r in body[:end]:
+        r = dict(zip(header, r))
+        if any(v.strip() for v in r.values()):	# not the line of empty cells under the header
+            records.setdefault(r["Sales Record Number"], []).append(r)
+    wallets = ("Apple Pay", "Google Pay")
+    orders, payments, buyers, days, out = [], [], set(), [], {}
+    for group in records.values():
+        order = next((r for r in group if not r["Item Number"]), group[0])	# the summary, else the line
+        if not order["Paid On Date"]:
+            why = "excluded: bought, never paid (no Paid On Date): no sale"
+            out[("orders", why)] = out.get(("orders", why), 0) + 1
+            continue
+        paid = D(order["Total Price"].replace("$", "").replace(",", ""))
+        buyers.add(order["Buyer Username"])
+        days.append(datetime.strptime(order["Sale Date"], "%b-%d-%y").date())
+        orders.append((order["Buyer Username"], paid, True))
+        method = order["Payment Method"]
+        payments.append(("Wallet" if method in wallets else method, True, paid))
+    kpis(orders, payments)
+    print("known_customers", len(buyers))
+    print("as_of", max(days))
+    out[("ebay_orders", "malformed_row")] = len(footer)	# the report's footer lines
+    for (source, why), n in sorted(out.items()):
+        print("quarantine %s,%s,%d" % (source, why, n))
+
 example = sys.argv[1].rstrip("/")
 {"shopify": shopify, "woocommerce": woocommerce, "stripe": stripe, "zendesk": zendesk, "ga-sessions": ga_sessions,
  "olist": olist, "salesforce": salesforce, "online-retail": online_retail,
  "paypal": paypal, "magento": magento, "square": square,
  "hubspot": hubspot, "etsy": etsy, "bigcommerce": bigcommerce, "freshdesk": freshdesk,
- "amazon": amazon}[os.path.basename(example)](example)
+ "amazon": amazon,
+ "ebay": ebay}[os.path.basename(example)](example)

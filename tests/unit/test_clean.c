@@ -641,12 +641,17 @@ static void test_amount_currencies(void **state)
 		{"CA$120.00", "CAD"}, {"C$ 5", "CAD"}, {"A$5", "AUD"}, {"AU$ 5", "AUD"}, {"5 NZ$", "NZD"}, {"S$5", "SGD"},
 		{"1 234,50 kr", "SEK", true}, {"kr 5", "SEK", true}, {"krw 5", "KRW"}, {"12,50 z\xc5\x82", "PLN"},
 		{"(15.00 \xe2\x82\xac)", "EUR"}, {"\xe2\x82\xa9" "5000", "KRW"}, {"5 Ft", "HUF"},
+		{"C $45.00", "CAD"}, {"AU $12.00", "AUD"}, {"US $1,249.00", "USD"}, {"-C $ 5", "CAD"}, {"5 C $", "CAD"},	/* eBay's */
 	};
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		AmountParse a = clean_amount(S(cases[i].in), 0, NULL);
 		CHECK(a.status != AMOUNT_BAD && strcmp(a.currency, cases[i].code) == 0 && a.generic == cases[i].generic,
 		      "\"%s\": currency \"%s\" (generic %d)", cases[i].in, a.currency, a.generic);
 	}
+	/* eBay's site prefixes, a space before the $: the amount read whole; a space elsewhere is none */
+	CHECK(clean_amount(S("C $45.00"), 0, NULL).cents == 4500 && clean_amount(S("AU $1,249.50"), 0, NULL).cents == 124950 &&
+	      clean_amount(S("C  $45.00"), 0, NULL).status == AMOUNT_BAD && clean_amount(S("C $"), 0, NULL).status == AMOUNT_BAD,
+	      "C $45.00 is %lld cents", (long long)clean_amount(S("C $45.00"), 0, NULL).cents);
 	/* a code ISO 4217 has not: one the configuration has a rate for (RMB, HRK's history, BTC), or
 	   the file's currency, as helper 119 found them invalid_amount */
 	Config cfg = test_config();

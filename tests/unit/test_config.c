@@ -341,17 +341,17 @@ static void test_no_dates(void **state)
 		const char *format, *dates, *says;
 	} set[] = {
 		{"%b %d, %Y %I:%M %p %z", "\"Jan 3, 2024 9:05 PM PST\",5,paid\no2,c1,\"Jan 4, 2024 9:05 AM PDT\"",
-		 "none reads with [read] orders.date_format = %b %d, %Y %I:%M %p %z; \"Jan 3, 2024 9:05 PM PST\" ends in PST, "
+		 "[read] orders.date_format = %b %d, %Y %I:%M %p %z reads none of them (a format reads a value whole: a time the values have, it names too); \"Jan 3, 2024 9:05 PM PST\" ends in PST, "
 		 "a time zone's abbreviation, which %z does not read (it reads an offset or an IANA zone's name: an "
 		 "abbreviation's offset would be a guess, CST is three zones'): write the offset it means in [sql] "
 		 "(examples/amazon makes PST -0800)"},
 		{"%m/%d/%Y", "01/03/24,5,paid\no2,c1,01/04/24",
-		 "none reads with [read] orders.date_format = %m/%d/%Y; \"01/03/24\" reads with [read] orders.date_format = "
+		 "[read] orders.date_format = %m/%d/%Y reads none of them (a format reads a value whole: a time the values have, it names too); \"01/03/24\" reads with [read] orders.date_format = "
 		 "%m/%d/%y (or %d/%m/%y if the day comes first)"},
 		{"%b %d %Y %H:%M %z", "Jan 3 2024 21:05 UTC-5,5,paid\no2,c1,Jan 4 2024 21:05 Z+1",	/* no abbreviation */
-		 "none reads with [read] orders.date_format = %b %d %Y %H:%M %z"},
+		 "[read] orders.date_format = %b %d %Y %H:%M %z reads none of them (a format reads a value whole: a time the values have, it names too)"},
 		{"%Y-%m-%d %I:%M %z", "2024-01-03 09:05 PM,5,paid\no2,c1,2024-01-04 09:05 AM",	/* %p's, no zone's */
-		 "none reads with [read] orders.date_format = %Y-%m-%d %I:%M %z"},
+		 "[read] orders.date_format = %Y-%m-%d %I:%M %z reads none of them (a format reads a value whole: a time the values have, it names too)"},
 	};
 	for (size_t i = 0; i < sizeof set / sizeof *set; i++) {
 		char conf[128], orders[256];
@@ -363,6 +363,27 @@ static void test_no_dates(void **state)
 		const DiagTally *t = &s.src[SRC_ORDERS].diags.tally[D_NO_DATES];
 		const char *got = t->count ? strstr(t->sample[0].text, "): ") : NULL;
 		CHECK(got && strcmp(got + 3, set[i].says) == 0, "%s: %s", set[i].format, t->count ? t->sample[0].text : "none");
+		silver_free(&s);
+		config_free(&cfg);
+	}
+	/* eBay's Mar-02-24: its format guessed; with a time, where a format without one is set, the
+	 * message says the format set reads none of them (not that a format could be set) */
+	static const struct { const char *conf, *dates, *want; } ebay[] = {
+		{"", "Mar-02-24", "the forms read are rules.md's, or [read] orders.date_format names the file's (strptime's, "
+		 "%s or excel); \"Mar-02-24\" reads with [read] orders.date_format = %b-%d-%y"},
+		{"[read]\norders.date_format = %b-%d-%y\n", "Mar-02-24 10:22:05", "[read] orders.date_format = %b-%d-%y reads "
+		 "none of them (a format reads a value whole: a time the values have, it names too); \"Mar-02-24 10:22:05\" "
+		 "reads with [read] orders.date_format = %b-%d-%y %H:%M:%S"},
+	};
+	for (size_t i = 0; i < N_ELEMS(ebay); i++) {
+		char orders[256];
+		snprintf(orders, sizeof orders, "order_id,customer_id,order_date,amount,status\no1,c1,%s,5,paid\n", ebay[i].dates);
+		text[SRC_ORDERS] = orders;
+		CHECK(load(&cfg, ebay[i].conf, &err), "%s", buf_cstr(&err));
+		CHECK(silver_from(&s, &cfg, text), "builds");
+		const DiagTally *t = &s.src[SRC_ORDERS].diags.tally[D_NO_DATES];
+		CHECK(t->count == 1 && strstr(t->sample[0].text, ebay[i].want), "eBay %zu: %s", i,
+		      t->count ? t->sample[0].text : "none");
 		silver_free(&s);
 		config_free(&cfg);
 	}
@@ -797,9 +818,9 @@ static void test_header_row_and_comments(void **state)
 	buf_free(&err);
 }
 
-/* A report's footer (Salesforce's): the lines after the last blank line, each one field alone,
- * go to quarantine, not into the customers; a lone field anywhere else is a ragged row. The
- * same read in chunks by three threads. */
+/* A report's footer (Salesforce's): the lines after the last blank line, each one field alone
+ * (or up to half the header's fields: below), go to quarantine, not into the customers; a lone
+ * field anywhere else is a ragged row. The same read in chunks by three threads. */
 static void test_report_footer(void **state)
 {
 	(void)state;
@@ -844,6 +865,37 @@ static void test_report_footer(void **state)
 				      cu->quarantine[0].line, cu->quarantine[1].line);
 			inputs_free(&s, in);
 		}
+	/* a footer line of several fields, at most half the header's, is one too (eBay's count line,
+	 * "19","record(s) downloaded","from Mar-01-24 to May-31-24", of 80 columns; here of six);
+	 * more than half of them is a row cut short, and a line of them not after a blank line too */
+	static const struct { const char *tail; size_t malformed; uint64_t ragged; } wide[] = {
+		{"\n\"19\",\"record(s) downloaded\",\"from Mar-01-24 to May-31-24\"\nSeller ID : hollowoak\n", 2, 0},
+		{"\n19,\"record(s), downloaded\",\n", 1, 0},	/* a comma inside quotes, an empty third field */
+		{"\nc3,Cy,c@x.com,Lyon\n", 0, 1},			/* four of six */
+		{"\"19\",\"record(s) downloaded\",\"from Mar-01-24\"\n", 0, 1},	/* no blank line before it */
+		{"\n\"19\"x,\"record(s) downloaded\"\n", 1, 0},	/* text after a quote: malformed, no footer */
+	};
+	for (size_t i = 0; i < N_ELEMS(wide); i++) {
+		Config cfg = test_config();
+		char text0[512];
+		snprintf(text0, sizeof text0, "customer_id,name,email,city,country,phone\nc1,Ann,a@x.com,Lyon,FR,1\n%s",
+			 wide[i].tail);
+		const char *text[SRC_COUNT] = {text0, "order_id,customer_id,order_date\no1,c1,2022-01-01\n"};
+		Silver s;
+		Input in[SRC_COUNT];
+		CHECK(silver_inputs(&s, &cfg, text, NULL, in), "builds");
+		const Source *cu = &s.src[SRC_CUSTOMERS];
+		size_t malformed = 0;
+		for (size_t q = 0; q < cu->nquarantine; q++)
+			malformed += cu->quarantine[q].reason == D_MALFORMED_ROW;
+		CHECK(malformed == wide[i].malformed && note_has(cu, D_MALFORMED_ROW, "footer") == (i < 2) &&
+		      cu->diags.tally[D_RAGGED_ROW].count == wide[i].ragged && cu->rows_read == cu->table.n + cu->nquarantine,
+		      "wide case %zu: %zu malformed, %llu ragged", i, malformed,
+		      (unsigned long long)cu->diags.tally[D_RAGGED_ROW].count);
+		CHECK(i >= 2 || (!row_by_id(&s, SRC_CUSTOMERS, "19") && !row_by_id(&s, SRC_CUSTOMERS, "Seller ID : hollowoak")),
+		      "wide case %zu: no customer of the footer", i);
+		inputs_free(&s, in);
+	}
 	/* a comment line in the footer, even one with the delimiter in it, is skipped as anywhere */
 	Config cfg;
 	Buf err = {0};
