@@ -657,7 +657,7 @@ void silver_reject(Source *src, const Record *r, Str raw)
 	if (r->error)
 		diag(&src->diags, D_MALFORMED_ROW, r->line, r->error_col,
 		     r->error == REC_UNTERMINATED ? "quoted field never closed"
-		     : r->error == REC_FOOTER	  ? "a report's footer (after the last blank line, a line of one field to half the header's), not a row"
+		     : r->error == REC_FOOTER	  ? "a report's footer (after the last blank line, a line of one field, or few of many), not a row"
 		     : r->error == REC_FILL_BIG	  ? "fill_down would fill in the value above, but the values filled in "
 						    "would pass four times the file's own size (a value of megabytes over empty fields)"
 						  : "stray quote in a field", NULL, 0);

@@ -1415,13 +1415,16 @@ static uint32_t line_fields(const char *p, size_t n, char delim)
 }
 
 #define FOOTER_MAX 10	/* lines a report's footer may have */
+/* The fewest columns of a file whose footer lines may have several fields: a report's (eBay's 79);
+ * a file of the SPEC's columns (at most six) pads a short row with nulls, as the SPEC says */
+#define FOOTER_WIDE 10
 
 /* Where a report's footer starts in a file's data[0..len) after its header of nheader fields:
- * the lines after its last blank line when each has at most half the header's fields, one at
- * least (Salesforce's lone "Confidential Information - Do Not Distribute" and its copyright;
- * eBay's "19","record(s) downloaded","from Mar-01-24 to May-31-24" of 80 columns and its
- * Seller ID line), in a file of two columns or more and of LF or CRLF lines; len if there is
- * none. Blank lines after the footer's are part of it, comment lines are skipped. */
+ * the lines after its last blank line when each is one field (Salesforce's lone "Confidential
+ * Information - Do Not Distribute" and its copyright), or, in a file of FOOTER_WIDE columns or
+ * more, has at most half the header's fields (eBay's "19","record(s) downloaded","from Mar-01-24
+ * to May-31-24" of 79 columns and its Seller ID line), in a file of two columns or more and of
+ * LF or CRLF lines; len if there is none. Blank lines after the footer's are part of it, comment lines are skipped. */
 size_t report_footer_start(const char *data, size_t len, uint32_t nheader, char delim, const char *comment)
 {
 	if (nheader < 2 || !lf_lines(data, len))
@@ -1436,7 +1439,7 @@ size_t report_footer_start(const char *data, size_t len, uint32_t nheader, char 
 		if (!line.n && start < len)
 			return start;
 		uint32_t fields = line.n && !note ? line_fields(line.p, line.n, delim) : 0;
-		if (line.n && !note && (!fields || fields > nheader / 2))
+		if (line.n && !note && (!fields || fields > (nheader >= FOOTER_WIDE ? nheader / 2 : 1)))
 			return len;
 		lines += line.n > 0 && !note;	/* a comment is skipped there as anywhere */
 		start = line.n ? b : start;

@@ -272,8 +272,8 @@ static void footer_rows(Loader *l, const char *data, size_t from, size_t len)
 		}
 		l->t->rows_read++;
 		Record r = {.line = line, .raw = text, .error = REC_FOOTER, .error_col = 1};
-		raw_quarantine(l->t, &r, "a report's footer (after the last blank line, a line of one field to half the "
-			       "header's), not a row");
+		raw_quarantine(l->t, &r, "a report's footer (after the last blank line, a line of one field, or few of many), "
+			       "not a row");
 	}
 }
 

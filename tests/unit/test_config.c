@@ -865,21 +865,23 @@ static void test_report_footer(void **state)
 				      cu->quarantine[0].line, cu->quarantine[1].line);
 			inputs_free(&s, in);
 		}
-	/* a footer line of several fields, at most half the header's, is one too (eBay's count line,
-	 * "19","record(s) downloaded","from Mar-01-24 to May-31-24", of 80 columns; here of six);
-	 * more than half of them is a row cut short, and a line of them not after a blank line too */
-	static const struct { const char *tail; size_t malformed; uint64_t ragged; } wide[] = {
-		{"\n\"19\",\"record(s) downloaded\",\"from Mar-01-24 to May-31-24\"\nSeller ID : hollowoak\n", 2, 0},
-		{"\n19,\"record(s), downloaded\",\n", 1, 0},	/* a comma inside quotes, an empty third field */
-		{"\nc3,Cy,c@x.com,Lyon\n", 0, 1},			/* four of six */
-		{"\"19\",\"record(s) downloaded\",\"from Mar-01-24\"\n", 0, 1},	/* no blank line before it */
-		{"\n\"19\"x,\"record(s) downloaded\"\n", 1, 0},	/* text after a quote: malformed, no footer */
+	/* in a file of ten columns or more, a footer line of several fields, at most half the header's,
+	 * is one too (eBay's count line, "19","record(s) downloaded","from Mar-01-24 to May-31-24", of
+	 * 79 columns; here of twelve); more than half of them is a row cut short, and a line of them
+	 * not after a blank line too; in a file of fewer columns (the SPEC's), a short row padded */
+	static const struct { const char *head, *tail; size_t malformed; uint64_t ragged; } wide[] = {
+		{NULL, "\n\"19\",\"record(s) downloaded\",\"from Mar-01-24 to May-31-24\"\nSeller ID : hollowoak\n", 2, 0},
+		{NULL, "\n19,\"record(s), downloaded\",\n", 1, 0},	/* a comma inside quotes, an empty third field */
+		{NULL, "\nc3,Cy,c@x.com,Lyon,FR,1,2\n", 0, 1},		/* seven of twelve */
+		{NULL, "\"19\",\"record(s) downloaded\",\"from Mar-01-24\"\n", 0, 1},	/* no blank line before it */
+		{NULL, "\n\"19\"x,\"record(s) downloaded\"\n", 1, 0},	/* text after a quote: malformed, no footer */
+		{"customer_id,name,email,city,country,phone\nc1,Ann,a@x.com,Lyon,FR,1\n", "\nc3,Cy\n", 0, 1},	/* six */
 	};
 	for (size_t i = 0; i < N_ELEMS(wide); i++) {
 		Config cfg = test_config();
 		char text0[512];
-		snprintf(text0, sizeof text0, "customer_id,name,email,city,country,phone\nc1,Ann,a@x.com,Lyon,FR,1\n%s",
-			 wide[i].tail);
+		snprintf(text0, sizeof text0, "%s%s", wide[i].head ? wide[i].head :
+			 "customer_id,name,email,city,country,phone,a,b,c,d,e,f\nc1,Ann,a@x.com,Lyon,FR,1,,,,,,\n", wide[i].tail);
 		const char *text[SRC_COUNT] = {text0, "order_id,customer_id,order_date\no1,c1,2022-01-01\n"};
 		Silver s;
 		Input in[SRC_COUNT];
