@@ -1453,28 +1453,29 @@ static size_t footer_start(const Source *src, const char *data, size_t len)
 	return report_footer_start(data, len, src->nheader, src->delimiter, src->opt.comment);
 }
 
-/* The lines of a report's footer, data[from..len), from line number line: each a row that
- * goes to quarantine as malformed, the blank ones counted. */
-static void footer_rows(Source *src, const char *data, size_t from, size_t len, uint32_t line)
+void report_footer_rows(const char *data, size_t from, size_t len, uint32_t line, const char *comment,
+			uint64_t *blank, uint64_t *skipped, void (*row)(void *ctx, const Record *r), void *ctx)
 {
 	for (size_t b = from; b < len; line++) {
 		const char *nl = memchr(data + b, '\n', len - b);
 		size_t end = nl ? (size_t)(nl - data) : len;
 		Str text = str_make(data + b, end - b - (end > b && data[end - 1] == '\r'));
 		b = end + 1;
-		if (!str_trim(text).n) {
-			src->blank_lines++;
-			continue;
-		}
-		const char *comment = src->opt.comment;
-		if (comment && text.n >= strlen(comment) && memcmp(text.p, comment, strlen(comment)) == 0) {
-			src->skipped_lines++;	/* a comment, as anywhere in the file */
-			continue;
-		}
-		src->rows_read++;
-		Record r = {.line = line, .raw = text, .error = REC_FOOTER, .error_col = 1};
-		silver_reject(src, &r, bronze_keep(src, text));
+		if (!str_trim(text).n)
+			++*blank;
+		else if (comment && text.n >= strlen(comment) && memcmp(text.p, comment, strlen(comment)) == 0)
+			++*skipped;	/* a comment, as anywhere in the file */
+		else
+			row(ctx, &(Record){.line = line, .raw = text, .error = REC_FOOTER, .error_col = 1});
 	}
+}
+
+/* A line of a report's footer (report_footer_rows): a row that goes to quarantine as malformed. */
+static void footer_row(void *ctx, const Record *r)
+{
+	Source *src = ctx;
+	src->rows_read++;
+	silver_reject(src, r, bronze_keep(src, r->raw));
 }
 
 /* Feeds the file's bytes to src: the header line by line (the other chunks need it), then the
@@ -1513,7 +1514,8 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	free(ch);
 	if (footer) {
 		ingest_finish(src->ingest);	/* a quote left open before it quarantines its line first */
-		footer_rows(src, data, len, all, (uint32_t)count_lines(data, len) + 1);
+		report_footer_rows(data, len, all, (uint32_t)count_lines(data, len) + 1, src->opt.comment, &src->blank_lines,
+				   &src->skipped_lines, footer_row, src);
 	}
 }
 

@@ -248,33 +248,13 @@ static void load_record(void *ctx, const Record *r)
 		raw_quarantine(l->t, r, sqlite3_errmsg(l->m->db));
 }
 
-/* The lines of a table's report footer, data[from..len): each a row of the table's quarantine
- * (malformed, "a report's footer"), as a source's file's are; blank lines counted, comments
- * skipped. */
-static void footer_rows(Loader *l, const char *data, size_t from, size_t len)
+/* A line of a table's report footer (report_footer_rows): a row of the table's quarantine
+ * (malformed, "a report's footer"), as a source's file's are. */
+static void footer_row(void *ctx, const Record *r)
 {
-	uint32_t line = 1;
-	for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + from - p))); p++)
-		line++;
-	for (size_t b = from; b < len; line++) {
-		const char *nl = memchr(data + b, '\n', len - b);
-		size_t end = nl ? (size_t)(nl - data) : len;
-		Str text = str_make(data + b, end - b - (end > b && data[end - 1] == '\r'));
-		b = end + 1;
-		if (!str_trim(text).n) {
-			l->t->blank_lines++;
-			continue;
-		}
-		const char *c = l->o->comment;
-		if (c && text.n >= strlen(c) && memcmp(text.p, c, strlen(c)) == 0) {
-			l->t->skipped_lines++;
-			continue;
-		}
-		l->t->rows_read++;
-		Record r = {.line = line, .raw = text, .error = REC_FOOTER, .error_col = 1};
-		raw_quarantine(l->t, &r, "a report's footer (after the last blank line, a line of one field, or few of many), "
-			       "not a row");
-	}
+	RawTable *t = ctx;
+	t->rows_read++;
+	raw_quarantine(t, r, "a report's footer (after the last blank line, a line of one field, or few of many), not a row");
 }
 
 void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
@@ -304,7 +284,10 @@ void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 	if (foot < len && ingest_open(ing) && csv_quote_closes(data + foot, len - foot))	/* they end a quoted value: the reader's */
 		ingest_feed_last(ing, data + foot, len - foot), foot = len;
 	ingest_finish(ing);
-	footer_rows(&l, data, foot, len);
+	uint32_t line = 1;	/* the footer's first line's number */
+	for (const char *p = data; (p = memchr(p, '\n', foot - (size_t)(p - data))); p++)
+		line++;
+	report_footer_rows(data, foot, len, line, o.comment, &t->blank_lines, &t->skipped_lines, footer_row, t);
 	sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL);
 	if (l.wide_line) {	/* a report's lines of notes read as its header: its columns no SELECT finds */
 		Buf why = {0};
