@@ -2036,7 +2036,7 @@ static void not_utf8(Source *src)
 	else
 		buf_printf(&b, "a Windows-1252 or Latin-1 file? name its encoding: [read] %s.encoding = windows-1252",
 			   src->def->name);
-	diag(&src->diags, D_READ_AS, t->sample[0].line, t->sample[0].col, buf_cstr(&b), NULL, 0);
+	diag(&src->diags, D_NOT_UTF8, t->sample[0].line, t->sample[0].col, buf_cstr(&b), NULL, 0);
 	buf_free(&b);
 }
 

@@ -1082,25 +1082,25 @@ fi
 rm -rf "$T/bidi" "$T/bidi-files" "$T/bidi-packed" "$T/bidi.conf" "$T/bidi-open" "$T/bidi-seen" "$T/bidi-mail"
 
 # ---- a Windows-1252 export read as UTF-8 (no encoding named, its header ASCII): ids that differ
-# only in a byte that is not UTF-8 read as one, a duplicate_key; a note at every verbosity names
+# only in a byte that is not UTF-8 read as one, a duplicate_key; a warning at every build names
 # the setting, and with it the rows are two
 mkdir -p "$T/cp"
 printf 'customer_id,name,email\nM\374ller,A,\nM\344ller,B,\n' >"$T/cp/customers.csv"
 printf 'order_id,customer_id,order_date,amount,status\nA\374,M\374ller,2024-01-01,5,completed\nA\344,M\344ller,2024-01-01,7,completed\n' >"$T/cp/orders.csv"
 run 0 build --data "$T/cp" --out "$T/cp-site" --as-of 2024-12-31
-err_has "cp/customers.csv:2:1: note: read as UTF-8, though rows hold bytes that are not (each replaced with U+FFFD: ids that differ only there read as one, and a row of such an id is quarantined as a duplicate_key); a Windows-1252 or Latin-1 file? name its encoding: \[read\] customers.encoding = windows-1252"
-err_has "cp/orders.csv:2:1: note: read as UTF-8, though rows hold bytes"
+err_has "cp/customers.csv:2:1: warning: read as UTF-8, though rows hold bytes that are not (each replaced with U+FFFD: ids that differ only there read as one, and a row of such an id is quarantined as a duplicate_key); a Windows-1252 or Latin-1 file? name its encoding: \[read\] customers.encoding = windows-1252"
+err_has "cp/orders.csv:2:1: warning: read as UTF-8, though rows hold bytes"
 printf '[read]\nencoding = windows-1252\n' >"$T/cp.conf"
 run 0 build --config "$T/cp.conf" --data "$T/cp" --out "$T/cp-site3" --as-of 2024-12-31
-grep -q 'read as UTF-8, though' "$T/err" && fail "the note with the encoding named" || pass
+grep -q 'read as UTF-8, though' "$T/err" && fail "the warning with the encoding named" || pass
 file_has "$T/cp-site3/gold/kpi_summary.csv" "^total_revenue,12.00,"
-# ... but a file that starts with a UTF-8 byte-order mark is UTF-8 whatever is named: the note
+# ... but a file that starts with a UTF-8 byte-order mark is UTF-8 whatever is named: the warning
 # says to save it again, not to name the encoding (helper 112), also when read from the cache
 printf '\357\273\277customer_id,name,email\nM\374ller,A,\nM\344ller,B,\n' >"$T/cp/customers.csv"
 for round in read cached; do
 	[ $round = cached ] && echo 'A9,M,2024-01-02,1,completed' >>"$T/cp/orders.csv"	# customers.csv from the cache
 	run 0 build --data "$T/cp" --out "$T/cp-site" --as-of 2024-12-31
-	err_has "cp/customers.csv:2:1: note: read as UTF-8 (by its byte-order mark), though rows hold bytes that are not .*; save the file as UTF-8 again, from where it was made$"
+	err_has "cp/customers.csv:2:1: warning: read as UTF-8 (by its byte-order mark), though rows hold bytes that are not .*; save the file as UTF-8 again, from where it was made$"
 done
 rm -rf "$T/cp" "$T/cp-site" "$T/cp-site3" "$T/cp.conf"
 
