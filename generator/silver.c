@@ -1872,10 +1872,11 @@ static size_t quoted_dates(const DiagTally *t, const char **quoted, size_t *len)
 	return n;
 }
 
-/* Into b, after a "; ", the date_format of those exports write (the first of the list) that reads
+/* Into b, after a "; ", the date_format of those exports write (the first of the list; with
+ * four_digit, not one of a two-digit year, %y, which the SPEC leaves unread on purpose) that reads
  * every value the invalid_date messages of t quote (a value cut short or made printable reads as
  * none), with the other order of day and month where it reads them too; nothing if none does. */
-static void format_guess(Buf *b, const DiagTally *t, const char *source)
+static void format_guess(Buf *b, const DiagTally *t, const char *source, bool four_digit)
 {
 	enum { PAIRS = 14 };	/* the first ones in pairs, the usual order first (a US slash's, a German dot's) */
 	static const char *const forms[] = {
@@ -1888,7 +1889,7 @@ static void format_guess(Buf *b, const DiagTally *t, const char *source)
 	const char *quoted[DIAG_SAMPLES];
 	size_t len[DIAG_SAMPLES], n = quoted_dates(t, quoted, len);
 	size_t k = 0, nforms = sizeof forms / sizeof *forms;
-	while (n && k < nforms && !reads_all(forms[k], quoted, len, n))
+	while (n && k < nforms && ((four_digit && strstr(forms[k], "%y")) || !reads_all(forms[k], quoted, len, n)))
 		k++;
 	if (!n || k == nforms)
 		return;
@@ -1926,14 +1927,33 @@ static void zone_abbreviation(Buf *b, const DiagTally *t, const char *format)
 
 /* A date column of which no value of its rows (the CRM's, of the customers) could be read (each
  * an invalid_date, a --verbose note): its dates are written another way, which [read]
- * date_format can name (or, where one is set, does not name); said at every build. */
+ * date_format can name (or, where one is set, does not name); said at every build. So is a
+ * column of which some values could not be read, where no date_format is set and one of those
+ * exports write reads the values its messages quote (a US shop's 03/04/2024 2:30 PM among ISO
+ * dates), not one of a two-digit year (the SPEC's invalid_date): with it, the values read now
+ * still read (the format's fallback). */
 static void no_dates(Source *src, size_t rows)
 {
 	uint64_t bad = src->diags.tally[D_INVALID_DATE].count;
-	if (!bad || bad < rows || src->def->date_col < 0)
+	if (!bad || src->def->date_col < 0)
 		return;
 	Buf b = {0};
 	const char *format = src->opt.date_format;
+	if (bad < rows) {	/* some read: said only where a format reads those not read (the others read as before) */
+		if (!format) {
+			buf_printf(&b, "%llu %s value%s of the file could not be read as a date (invalid_date, each left "
+				       "empty; --verbose shows some)", (unsigned long long)bad,
+				   src->def->cols[src->def->date_col], bad == 1 ? "" : "s");
+			size_t said = b.len;
+			format_guess(&b, &src->diags.tally[D_INVALID_DATE], src->def->name, true);
+			if (b.len > said) {
+				buf_puts(&b, ", and the dates read now read as well");
+				diag(&src->diags, D_NO_DATES, 0, 0, buf_cstr(&b), NULL, 0);
+			}
+		}
+		buf_free(&b);
+		return;
+	}
 	buf_printf(&b, "no %s of the file could be read as a date (%llu invalid_date; --verbose shows some): ",
 		   src->def->cols[src->def->date_col], (unsigned long long)bad);
 	if (format)	/* the format set is not the file's: its whole value, a time too */
@@ -1942,7 +1962,7 @@ static void no_dates(Source *src, size_t rows)
 	else
 		buf_printf(&b, "the forms read are rules.md's, or [read] %s.date_format names the file's (strptime's, "
 			       "%%s or excel)", src->def->name);
-	format_guess(&b, &src->diags.tally[D_INVALID_DATE], src->def->name);
+	format_guess(&b, &src->diags.tally[D_INVALID_DATE], src->def->name, false);
 	if (format)
 		zone_abbreviation(&b, &src->diags.tally[D_INVALID_DATE], format);
 	diag(&src->diags, D_NO_DATES, 0, 0, buf_cstr(&b), NULL, 0);
