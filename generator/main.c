@@ -911,6 +911,14 @@ static int cmd_render(Options *o)
 		    strerror(errno ? errno : ENOTDIR));
 		return stopped(o, existed);
 	}
+	char *kpis = path_join(o->gold_dir, "kpi_summary.csv"), *site_kpis = path_join(o->gold_dir, "gold/kpi_summary.csv");
+	bool site = !exists(kpis) && exists(site_kpis);	/* a site's folder: its gold tables are in gold/ */
+	free(kpis), free(site_kpis);
+	if (site) {	/* one error, not one a table */
+		say(SAY_QUIET, "error: %s holds no gold tables, but its gold/ folder does (a site's): --gold %s/gold",
+		    o->gold_dir, o->gold_dir);
+		return stopped(o, existed);
+	}
 	console_progress("reading gold tables");
 	bool ok = gold_read(o->gold_dir, &g, &rep, &o->cfg);
 	console_progress("");

@@ -371,6 +371,9 @@ same "$T/keep" "$T/keep.before" "--out after usage errors"
 run 1 render --gold "$T/no-gold" --out "$T/x"	# one error, not one a table
 [ "$(cat "$T/err")" = "c360: error: cannot open the gold folder: $T/no-gold (No such file or directory)
 c360: the render stopped; $T/x was not created" ] && pass || fail "render of no gold folder said: $(head -3 "$T/err")"
+run 1 render --gold "$T/keep" --out "$T/x"	# a site's folder, not its gold/: one error naming gold/
+[ "$(cat "$T/err")" = "c360: error: $T/keep holds no gold tables, but its gold/ folder does (a site's): --gold $T/keep/gold
+c360: the render stopped; $T/x was not created" ] && pass || fail "render of a site's folder said: $(head -3 "$T/err")"
 run 2 render --gold "$SPARK" --data "$FIXTURE" --out "$T/x"
 run 2 build --gold "$SPARK" --out "$T/x"
 
