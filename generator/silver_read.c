@@ -1875,6 +1875,11 @@ static bool load_sources(Silver *s, Config *cfg)
 		buf_printf(&why, "%s (", cfg->data_dir);
 		why_not(&why, err);
 		buf_putc(&why, ')');
+		const char *slash = strrchr(cfg->data_dir, '/');
+		struct stat st;
+		if (err == ENOTDIR && stat(cfg->data_dir, &st) == 0 && S_ISREG(st.st_mode))	/* its folder: the last name dropped */
+			buf_printf(&why, "; --data names the folder of the exports, not a file: --data %.*s",
+				   slash ? (int)(slash - cfg->data_dir + (slash == cfg->data_dir)) : 1, slash ? cfg->data_dir : ".");
 		diag(&s->general, D_NO_DATA_DIR, 0, 0, buf_cstr(&why), NULL, 0);
 		buf_free(&why);
 		s->general.file = NULL;

@@ -635,6 +635,11 @@ run 1 check --data "$T/nodf"
 has "$T/err" "orders.date_format names the file's (strptime's, %s or excel)\$"
 run 1 check --data "$T/nowhere"
 has "$T/err" "cannot open the data folder: $T/nowhere"
+hasnt "$T/err" "not a file"
+run 1 check --data "$T/nodf/orders.csv"	# a file of the exports: its folder named
+has "$T/err" "^c360: error: cannot open the data folder: $T/nodf/orders.csv (Not a directory); --data names the folder of the exports, not a file: --data $T/nodf\$"
+run 1 check --data "$T/nodf/orders.csv/x"	# under a file: no folder to name
+hasnt "$T/err" "not a file"
 empty "$T/out"
 cp -r "$SAMPLE" "$T/nocol"
 sed -i '1s/customer_id/client/' "$T/nocol/orders.csv"
