@@ -41,6 +41,7 @@ const DiagInfo diag_info[D_COUNT] = {
 	[D_UNKNOWN_DEVICES] = {"unknown_devices", SEV_WARNING, "{c}"},
 	[D_UNKNOWN_STATUSES] = {"unknown_statuses", SEV_WARNING, "{c}"},
 	[D_NOT_UTF8] = {"not_utf8", SEV_WARNING, "read as {c}"},
+	[D_NEAR_IDS] = {"near_ids", SEV_WARNING, "{c}"},
 	[D_AFTER_AS_OF] = {"after_as_of", SEV_NOTE, "{c} \"{v}\" is after the as-of date; left out of every figure"},
 	[D_NO_AS_OF] = {"no_as_of", SEV_ERROR, "{c}"},
 	[D_READ_AS] = {"read_as", SEV_NOTE, "read as {c}"},

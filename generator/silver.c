@@ -1546,6 +1546,76 @@ static void infer_customers(Silver *s)
 	}
 }
 
+/* An id as near_ids compares it: ASCII letters lower-cased, leading zeros dropped (one kept), into
+ * buf (of size bytes); NULL for an id longer (no one's id is compared so). */
+static const Str *id_folded(const char *id, size_t n, char *buf, size_t size, Str *out)
+{
+	if (n > size)
+		return NULL;
+	size_t i = 0, k = 0;
+	while (i + 1 < n && id[i] == '0')
+		i++;
+	for (; i < n; i++)
+		buf[k++] = (char)(id[i] >= 'A' && id[i] <= 'Z' ? id[i] - 'A' + 'a' : id[i]);
+	*out = str_make(buf, k);
+	return out;
+}
+
+/* Customers known only from the facts whose id a CRM customer's is but for case or leading zeros
+ * (the orders' c001 of the CRM's C001, an export's 123 of 00123 that Excel saved): each is a
+ * customer of its own, as the SPEC matches ids as written (each fact's row an orphan_customer, a
+ * --verbose note); a warning at every build names the first ones and their CRM ids. The inferred
+ * ones (few) are indexed, the CRM's looked up: one pass, no index of every customer. */
+static void near_ids(Silver *s)
+{
+	Source *cu = &s->src[SRC_CUSTOMERS];
+	const Table *t = CUSTOMERS(s);
+	Dict inferred = {0};
+	uint32_t *which = NULL;	/* inferred label k: its customer's row */
+	char buf[256];
+	Str id;
+	for (size_t r = 0; r < t->n; r++) {
+		const Customer *c = ROW(t, Customer, r);
+		if (c->in_crm || !id_folded(c->h.id, c->h.idlen, buf, sizeof buf, &id))
+			continue;
+		uint32_t k = dict_intern(&inferred, id);
+		if (k + 1 == inferred.n) {
+			which = xgrow(which, k, sizeof *which);
+			which[k] = (uint32_t)r;
+		}
+	}
+	Buf b = {0};
+	size_t n = 0;
+	for (size_t r = 0; inferred.n && r < t->n; r++) {
+		const Customer *c = ROW(t, Customer, r);
+		uint32_t k = c->in_crm && id_folded(c->h.id, c->h.idlen, buf, sizeof buf, &id) ? dict_find(&inferred, id)
+											      : INDEX_NONE;
+		if (k == INDEX_NONE || which[k] == UINT32_MAX)
+			continue;
+		const Customer *o = ROW(t, Customer, which[k]);
+		which[k] = UINT32_MAX;	/* named once */
+		if (n++ < 3) {
+			buf_puts(&b, n > 1 ? ", " : "");
+			buf_put_quoted(&b, o->h.id, o->h.idlen);
+			buf_puts(&b, " (the CRM's ");
+			buf_put_quoted(&b, c->h.id, c->h.idlen);
+			buf_putc(&b, ')');
+		}
+	}
+	if (n) {
+		Buf text = {0};
+		buf_printf(&text, "%zu customer%s known only from the facts %s an id a CRM customer's is but for case or "
+			       "leading zeros: %s%s; ids are matched as written, so each is a customer of its own: write them "
+			       "as the CRM does (in SQL, a SELECT can make them so)", n, n == 1 ? "" : "s", n == 1 ? "has" : "have",
+			   buf_cstr(&b), n > 3 ? ", ..." : "");
+		diag(&cu->diags, D_NEAR_IDS, 0, 0, buf_cstr(&text), NULL, 0);
+		buf_free(&text);
+	}
+	buf_free(&b);
+	free(which);
+	dict_free(&inferred);
+}
+
 static void find_as_of(Silver *s)
 {
 	s->as_of = s->cfg->as_of;
@@ -2067,6 +2137,7 @@ bool silver_finish(Silver *s)
 		return false;
 	decide_date_order(s);
 	infer_customers(s);
+	near_ids(s);
 	s->ncrm = 0;
 	for (size_t r = 0; r < CUSTOMERS(s)->n; r++)
 		s->ncrm += ROW(CUSTOMERS(s), Customer, r)->in_crm;

@@ -21,11 +21,11 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "c360cch"	/* and its NUL: 8 bytes */
-#define CACHE_VERSION 11u	/* 2: rows without their id pointer and bronze fields; 3: the export's length;
+#define CACHE_VERSION 12u	/* 2: rows without their id pointer and bronze fields; 3: the export's length;
 				 * 4: the samples apart from the tallies, up to DIAG_FILE_SAMPLES of a code, and
 				 * the head in the sum; 5: the first ambiguous date, and D_BORROWED_ORDER;
 				 * 6: D_UNKNOWN_STATUSES; 7: F_DATE_ONLY; 8: D_NOT_CSV; 9: D_EXCLUDED (a reason);
-				 * 10: F_TWO_DIGIT_YEAR; 11: D_NOT_UTF8 */
+				 * 10: F_TWO_DIGIT_YEAR; 11: D_NOT_UTF8; 12: D_NEAR_IDS */
 
 typedef struct {
 	char magic[8];

@@ -304,6 +304,37 @@ static void test_unknown_statuses(void **state)
 	buf_free(&err);
 }
 
+/* Customers known only from the facts whose ids the CRM's are but for case or leading zeros: one
+ * warning names them with the CRM's (c001, C001; 123, 00123; 0, 000); an id of no one's (ZZ), or
+ * one the same but for other characters (X-9 of X9), is not in it; each stays a customer of its own */
+static void test_near_ids(void **state)
+{
+	(void)state;
+	Config cfg = test_config();
+	const char *text[SRC_COUNT] = {
+		"customer_id,name\nC001,Ann\n00123,Bo\nX9,Cy\n000,Di\n",
+		"order_id,customer_id,order_date,amount,status\n1,c001,2024-05-01,10,completed\n2,123,2024-05-02,20,completed\n"
+		"3,X9,2024-05-03,30,completed\n4,ZZ,2024-05-03,30,completed\n5,X-9,2024-05-03,1,completed\n"
+		"6,0,2024-05-03,1,completed\n7,C001,2024-05-03,1,completed\n8,c001,2024-05-04,1,completed\n",
+	};
+	Silver s;
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	const DiagTally *t = &s.src[SRC_CUSTOMERS].diags.tally[D_NEAR_IDS];
+	CHECK(t->count == 1 && strcmp(t->sample[0].text, "3 customers known only from the facts have an id a CRM customer's is "
+		"but for case or leading zeros: \"c001\" (the CRM's \"C001\"), \"123\" (the CRM's \"00123\"), \"0\" (the "
+		"CRM's \"000\"); ids are matched as written, so each is a customer of its own: write them as the CRM does (in "
+		"SQL, a SELECT can make them so)") == 0, "%s", t->nsamples ? t->sample[0].text : "none said");
+	CHECK(CUSTOMERS(&s)->n == 4 + 5, "the CRM's four and five inferred: %zu", CUSTOMERS(&s)->n);
+	silver_free(&s);
+	/* none near: nothing said */
+	text[SRC_ORDERS] = "order_id,customer_id,order_date,amount,status\n1,C001,2024-05-01,10,completed\n"
+			   "2,ZZ,2024-05-02,20,completed\n";
+	CHECK(silver_from(&s, &cfg, text), "builds");
+	CHECK(!s.src[SRC_CUSTOMERS].diags.tally[D_NEAR_IDS].count, "nothing near, nothing said");
+	silver_free(&s);
+	config_free(&cfg);
+}
+
 /* A date column none of whose values reads as a date is a warning that names date_format, and the
  * one that reads its examples; one date read, or a format set that reads them, and nothing is
  * said; a format set that reads none is said to read none (not told to be set). */
@@ -1398,7 +1429,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lists_and_quotes), cmocka_unit_test(test_names_none), cmocka_unit_test(test_real_headers),
 		cmocka_unit_test(test_category_words), cmocka_unit_test(test_read_options),
-		cmocka_unit_test(test_unknown_statuses), cmocka_unit_test(test_long_values_cut), cmocka_unit_test(test_no_dates), cmocka_unit_test(test_borrowed_order),
+		cmocka_unit_test(test_unknown_statuses), cmocka_unit_test(test_near_ids), cmocka_unit_test(test_long_values_cut), cmocka_unit_test(test_no_dates), cmocka_unit_test(test_borrowed_order),
 		cmocka_unit_test(test_currency), cmocka_unit_test(test_decimal_by_evidence),
 		cmocka_unit_test(test_currency_conversion), cmocka_unit_test(test_no_base_currency),
 		cmocka_unit_test(test_delimiters_sniffed), cmocka_unit_test(test_encodings),
