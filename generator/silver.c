@@ -1954,7 +1954,8 @@ static void format_guess(Buf *b, const DiagTally *t, const char *source, bool fo
 		"%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%d/%m/%y %I:%M %p",
 		"%m-%d-%y", "%d-%m-%y", "%d.%m.%y", "%m.%d.%y", "%b %d, %Y", "%d %b %Y", "%b %d, %Y %I:%M %p",
 		"%d %b %Y %H:%M", "%b %d, %Y %I:%M:%S %p", "%d %b %Y %H:%M:%S", "%b %d %Y", "%d-%b-%Y",
-		"%b %d, %y", "%d-%b-%y", "%b-%d-%y", "%b-%d-%y %H:%M:%S", "%a, %d %b %Y %H:%M:%S %z", "%a %b %d %H:%M:%S %z %Y", "%Y%m%d", "excel", "%s",
+		"%b %d, %y", "%d-%b-%y", "%b-%d-%y", "%b-%d-%y %H:%M:%S", "%a, %d %b %Y %H:%M:%S %z",
+		"%a %b %d %H:%M:%S %z %Y", "%Y%m%d", "excel", "%s",
 	};
 	const char *quoted[DIAG_SAMPLES];
 	size_t len[DIAG_SAMPLES], n = quoted_dates(t, quoted, len);

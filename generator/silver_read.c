@@ -1424,7 +1424,8 @@ static uint32_t line_fields(const char *p, size_t n, char delim)
  * Information - Do Not Distribute" and its copyright), or, in a file of FOOTER_WIDE columns or
  * more, has at most half the header's fields (eBay's "19","record(s) downloaded","from Mar-01-24
  * to May-31-24" of 79 columns and its Seller ID line), in a file of two columns or more and of
- * LF or CRLF lines; len if there is none. Blank lines after the footer's are part of it, comment lines are skipped. */
+ * LF or CRLF lines; len if there is none. Blank lines after the footer's are part of it; comment
+ * lines are skipped. */
 size_t report_footer_start(const char *data, size_t len, uint32_t nheader, char delim, const char *comment)
 {
 	if (nheader < 2 || !lf_lines(data, len))
