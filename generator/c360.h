@@ -804,8 +804,8 @@ bool ingest_open(const Ingest *in);	/* a record or line is unfinished */
 uint32_t ingest_lines(const Ingest *in);	/* lines read so far */
 void ingest_free(Ingest *in);
 /* Where a report's footer starts in a file's data[0..len) after its header of nheader fields
- * (silver_read.c: the lines after the last blank line, each of one field, or to half the
- * header's in a wide file);
+ * (silver_read.c: the lines after the last blank line, each of one field, or to a quarter of
+ * the header's in a wide file);
  * len if it has none. A source's file and a [tables] table's alike. */
 size_t report_footer_start(const char *data, size_t len, uint32_t nheader, char delim, const char *comment);
 /* Each line of a report's footer data[from..len), from line number line: a blank one counted

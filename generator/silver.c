@@ -1571,21 +1571,22 @@ static void near_ids(Silver *s)
 	Source *cu = &s->src[SRC_CUSTOMERS];
 	const Table *t = CUSTOMERS(s);
 	Dict inferred = {0};
-	uint32_t *which = NULL;	/* inferred label k: its customer's row */
+	uint32_t *which = NULL, *count = NULL;	/* inferred label k: its first customer's row, and how many */
 	char buf[256];
 	Str id;
 	for (size_t r = 0; r < t->n; r++) {
 		const Customer *c = ROW(t, Customer, r);
 		if (c->in_crm || !id_folded(c->h.id, c->h.idlen, buf, sizeof buf, &id))
 			continue;
-		uint32_t k = dict_intern(&inferred, id);
-		if (k + 1 == inferred.n) {
-			which = xgrow(which, k, sizeof *which);
-			which[k] = (uint32_t)r;
+		uint32_t before = inferred.n, k = dict_intern(&inferred, id);
+		if (inferred.n > before) {
+			which = xgrow(which, k, sizeof *which), count = xgrow(count, k, sizeof *count);
+			which[k] = (uint32_t)r, count[k] = 0;
 		}
+		count[k]++;	/* 123 and 0123 of the CRM's 00123: two customers */
 	}
 	Buf b = {0};
-	size_t n = 0;
+	size_t n = 0, named = 0;	/* customers, and the ids named (one of each CRM id's) */
 	for (size_t r = 0; inferred.n && r < t->n; r++) {
 		const Customer *c = ROW(t, Customer, r);
 		uint32_t k = c->in_crm && id_folded(c->h.id, c->h.idlen, buf, sizeof buf, &id) ? dict_find(&inferred, id)
@@ -1593,9 +1594,10 @@ static void near_ids(Silver *s)
 		if (k == INDEX_NONE || which[k] == UINT32_MAX)
 			continue;
 		const Customer *o = ROW(t, Customer, which[k]);
-		which[k] = UINT32_MAX;	/* named once */
-		if (n++ < 3) {
-			buf_puts(&b, n > 1 ? ", " : "");
+		which[k] = UINT32_MAX;	/* counted once */
+		n += count[k];
+		if (named++ < 3) {
+			buf_puts(&b, named > 1 ? ", " : "");
 			buf_put_quoted(&b, o->h.id, o->h.idlen);
 			buf_puts(&b, " (the CRM's ");
 			buf_put_quoted(&b, c->h.id, c->h.idlen);
@@ -1607,12 +1609,12 @@ static void near_ids(Silver *s)
 		buf_printf(&text, "%zu customer%s known only from the facts %s an id a CRM customer's is but for case or "
 			       "leading zeros: %s%s; ids are matched as written, so each is a customer of its own: write them "
 			       "as the CRM does (in SQL, a SELECT can make them so)", n, n == 1 ? "" : "s", n == 1 ? "has" : "have",
-			   buf_cstr(&b), n > 3 ? ", ..." : "");
+			   buf_cstr(&b), n > named || named > 3 ? ", ..." : "");
 		diag(&cu->diags, D_NEAR_IDS, 0, 0, buf_cstr(&text), NULL, 0);
 		buf_free(&text);
 	}
 	buf_free(&b);
-	free(which);
+	free(which), free(count);
 	dict_free(&inferred);
 }
 
@@ -1734,9 +1736,9 @@ static bool word_in(const char *w, size_t n, const char *const *list, bool whole
 /* Whether an order status c360 does not know reads as one that is no sale (Magento's "Closed"
  * is refunded, "Suspected Fraud" held), a payment status as a success ("Settled"), or a ticket
  * status as done ("Closed - resolved", "Completed"): a word of it starts with one of the stems,
- * and for a payment or a ticket none says no ("Not Paid", "Awaiting Approval", "Authorization
- * Failed"; "Not resolved", "Pending closure"); "Unpaid", "Incomplete", "Household" and
- * "Unresolved" have no such word. */
+ * and for a payment none says no ("Not Paid", "Awaiting Approval", "Authorization Failed"), for
+ * a ticket none says not yet ("Pending closure") nor no to a done word ("Not resolved": "Closed -
+ * No Response" is done); "Unpaid", "Incomplete", "Household" and "Unresolved" have no such word. */
 static bool status_suspect(CatKind kind, const char *label)
 {
 	static const char *const not_sold[] = {"cancel", "closed", "fraud", "refund", "return", "void", "reject",
@@ -1752,13 +1754,16 @@ static bool status_suspect(CatKind kind, const char *label)
 	static const char *const not_yet[] = {"await", "wait", "pending", "reopen", "unresolv", NULL};
 	const char *const *stems = kind == CAT_ORDER_STATUS ? not_sold : kind == CAT_PAY_STATUS ? paid : done;
 	const char *const *nay = kind == CAT_ORDER_STATUS ? NULL : kind == CAT_PAY_STATUS ? no_stems : not_yet;
-	bool stem = false, negated = false;
+	bool stem = false, negated = false, after_no = false, ticket = kind == CAT_TICKET_STATUS;
 	for (const char *w = label; *w;) {
 		size_t n = 0;
 		while (word_byte(w[n]))
 			n++;
-		stem |= n && word_in(w, n, stems, false);
-		negated |= n && nay && (word_in(w, n, no, true) || word_in(w, n, nay, false));
+		bool is_stem = n && word_in(w, n, stems, false), is_no = n && word_in(w, n, no, true);
+		stem |= is_stem;
+		/* a ticket's no is a done word's ("Not resolved"), not any word's ("Closed - No Response") */
+		negated |= n && nay && ((ticket ? after_no && is_stem : is_no) || word_in(w, n, nay, false));
+		after_no = is_no;
 		w += n;
 		while (*w && !word_byte(*w))
 			w++;
@@ -2001,8 +2006,8 @@ static void zone_abbreviation(Buf *b, const DiagTally *t, const char *format)
  * date_format can name (or, where one is set, does not name); said at every build. So is a
  * column of which some values could not be read, where no date_format is set and one of those
  * exports write reads the values its messages quote (a US shop's 03/04/2024 2:30 PM among ISO
- * dates), not one of a two-digit year (the SPEC's invalid_date): with it, the values read now
- * still read (the format's fallback). */
+ * dates), not one of a two-digit year (the SPEC's invalid_date), and the values read would still
+ * read with it (the format's fallback reads no A/B/YYYY date: none of them is read now). */
 static void no_dates(Source *src, size_t rows)
 {
 	uint64_t bad = src->diags.tally[D_INVALID_DATE].count;
@@ -2010,8 +2015,10 @@ static void no_dates(Source *src, size_t rows)
 		return;
 	Buf b = {0};
 	const char *format = src->opt.date_format;
-	if (bad < rows) {	/* some read: said only where a format reads those not read (the others read as before) */
-		if (!format) {
+	if (bad < rows) {	/* some read: said only where a format reads those not read and the others would read */
+		/* as they do (with a format, a day and month of no order known is not read: it would then be) */
+		bool kept = !src->evidence[EVIDENCE_DAY_FIRST] && !src->evidence[EVIDENCE_MONTH_FIRST] && !src->ambiguous;
+		if (!format && kept) {
 			buf_printf(&b, "%llu %s value%s of the file could not be read as a date (invalid_date, each left "
 				       "empty; --verbose shows some)", (unsigned long long)bad,
 				   src->def->cols[src->def->date_col], bad == 1 ? "" : "s");

@@ -1422,7 +1422,7 @@ static uint32_t line_fields(const char *p, size_t n, char delim)
 /* Where a report's footer starts in a file's data[0..len) after its header of nheader fields:
  * the lines after its last blank line when each is one field (Salesforce's lone "Confidential
  * Information - Do Not Distribute" and its copyright), or, in a file of FOOTER_WIDE columns or
- * more, has at most half the header's fields (eBay's "19","record(s) downloaded","from Mar-01-24
+ * more, has at most a quarter of the header's fields (eBay's "19","record(s) downloaded","from Mar-01-24
  * to May-31-24" of 79 columns and its Seller ID line), in a file of two columns or more and of
  * LF or CRLF lines; len if there is none. Blank lines after the footer's are part of it; comment
  * lines are skipped. */
@@ -1440,7 +1440,7 @@ size_t report_footer_start(const char *data, size_t len, uint32_t nheader, char 
 		if (!line.n && start < len)
 			return start;
 		uint32_t fields = line.n && !note ? line_fields(line.p, line.n, delim) : 0;
-		if (line.n && !note && (!fields || fields > (nheader >= FOOTER_WIDE ? nheader / 2 : 1)))
+		if (line.n && !note && (!fields || fields > (nheader >= FOOTER_WIDE ? nheader / 4 : 1)))
 			return len;
 		lines += line.n > 0 && !note;	/* a comment is skipped there as anywhere */
 		start = line.n ? b : start;
@@ -1879,7 +1879,7 @@ static bool load_sources(Silver *s, Config *cfg)
 		const char *slash = strrchr(cfg->data_dir, '/');
 		struct stat st;
 		if (err == ENOTDIR && stat(cfg->data_dir, &st) == 0 && S_ISREG(st.st_mode))	/* its folder: the last name dropped */
-			buf_printf(&why, "; --data names the folder of the exports, not a file: --data %.*s",
+			buf_printf(&why, "; the data folder is the one that holds the exports, not a file: %.*s",
 				   slash ? (int)(slash - cfg->data_dir + (slash == cfg->data_dir)) : 1, slash ? cfg->data_dir : ".");
 		diag(&s->general, D_NO_DATA_DIR, 0, 0, buf_cstr(&why), NULL, 0);
 		buf_free(&why);

@@ -637,7 +637,7 @@ run 1 check --data "$T/nowhere"
 has "$T/err" "cannot open the data folder: $T/nowhere"
 hasnt "$T/err" "not a file"
 run 1 check --data "$T/nodf/orders.csv"	# a file of the exports: its folder named
-has "$T/err" "^c360: error: cannot open the data folder: $T/nodf/orders.csv (Not a directory); --data names the folder of the exports, not a file: --data $T/nodf\$"
+has "$T/err" "^c360: error: cannot open the data folder: $T/nodf/orders.csv (Not a directory); the data folder is the one that holds the exports, not a file: $T/nodf\$"
 run 1 check --data "$T/nodf/orders.csv/x"	# under a file: no folder to name
 hasnt "$T/err" "not a file"
 empty "$T/out"
