@@ -808,10 +808,10 @@ void ingest_free(Ingest *in);
  * the header's in a wide file);
  * len if it has none. A source's file and a [tables] table's alike. */
 size_t report_footer_start(const char *data, size_t len, uint32_t nheader, char delim, const char *comment);
-/* Each line of a report's footer data[from..len), from line number line: a blank one counted
- * in *blank, a comment in *skipped, any other given to row as a Record (REC_FOOTER). */
-void report_footer_rows(const char *data, size_t from, size_t len, uint32_t line, const char *comment,
-			uint64_t *blank, uint64_t *skipped, void (*row)(void *ctx, const Record *r), void *ctx);
+/* Each line of a report's footer data[from..len) (its lines numbered in data): a blank one
+ * counted in *blank, a comment in *skipped, any other given to row as a Record (REC_FOOTER). */
+void report_footer_rows(const char *data, size_t from, size_t len, const char *comment, uint64_t *blank,
+			uint64_t *skipped, void (*row)(void *ctx, const Record *r), void *ctx);
 bool csv_quote_closes(const char *p, size_t n);	/* p[0..n), read inside a quoted field, closes it */
 
 /* Replaces invalid UTF-8 and NUL bytes in s with U+FFFD into out; returns TEXT_* found

@@ -1454,9 +1454,10 @@ static size_t footer_start(const Source *src, const char *data, size_t len)
 	return report_footer_start(data, len, src->nheader, src->delimiter, src->opt.comment);
 }
 
-void report_footer_rows(const char *data, size_t from, size_t len, uint32_t line, const char *comment,
-			uint64_t *blank, uint64_t *skipped, void (*row)(void *ctx, const Record *r), void *ctx)
+void report_footer_rows(const char *data, size_t from, size_t len, const char *comment, uint64_t *blank,
+			uint64_t *skipped, void (*row)(void *ctx, const Record *r), void *ctx)
 {
+	uint32_t line = (uint32_t)count_lines(data, from) + 1;	/* the footer's first line's number */
 	for (size_t b = from; b < len; line++) {
 		const char *nl = memchr(data + b, '\n', len - b);
 		size_t end = nl ? (size_t)(nl - data) : len;
@@ -1515,7 +1516,7 @@ static void read_chunked(Silver *s, Source *src, const char *data, size_t len)
 	free(ch);
 	if (footer) {
 		ingest_finish(src->ingest);	/* a quote left open before it quarantines its line first */
-		report_footer_rows(data, len, all, (uint32_t)count_lines(data, len) + 1, src->opt.comment, &src->blank_lines,
+		report_footer_rows(data, len, all, src->opt.comment, &src->blank_lines,
 				   &src->skipped_lines, footer_row, src);
 	}
 }

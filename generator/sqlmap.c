@@ -284,12 +284,8 @@ void sqlmap_load(SqlMap *m, RawTable *t, Input *in)
 	if (foot < len && ingest_open(ing) && csv_quote_closes(data + foot, len - foot))	/* they end a quoted value: the reader's */
 		ingest_feed_last(ing, data + foot, len - foot), foot = len;
 	ingest_finish(ing);
-	if (foot < len) {
-		uint32_t line = 1;	/* the footer's first line's number */
-		for (const char *p = data; (p = memchr(p, '\n', foot - (size_t)(p - data))); p++)
-			line++;
-		report_footer_rows(data, foot, len, line, o.comment, &t->blank_lines, &t->skipped_lines, footer_row, t);
-	}
+	if (foot < len)
+		report_footer_rows(data, foot, len, o.comment, &t->blank_lines, &t->skipped_lines, footer_row, t);
 	sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL);
 	if (l.wide_line) {	/* a report's lines of notes read as its header: its columns no SELECT finds */
 		Buf why = {0};
