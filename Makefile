@@ -100,7 +100,8 @@ valgrind: $(BIN) $(UNIT)
 # for all of them (each fuzzer compiled them all again: ten minutes of CI's half hour).
 FUZZERS := ingest values silver template markdown config gold reader cache keyed mail serve search mailbody pdf tz
 FUZZ_SECONDS ?= 60
-# libFuzzer's seed: 0 picks one; CI fixes it, so that its smoke run is the same run each time
+# libFuzzer's seed: 0 picks one; CI fixes it (its run differs only by how many inputs a
+# machine tries in FUZZ_SECONDS)
 FUZZ_SEED ?= 0
 FUZZ_CFLAGS := -g -O1 -fno-sanitize-recover=undefined $(C360_CPPFLAGS)
 FUZZ_OBJ := $(patsubst generator/%.c,build-fuzz/obj/%.o,$(filter-out generator/main.c,$(SRC)))

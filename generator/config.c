@@ -989,10 +989,11 @@ static void unused_keys(Config *c, const Pending *p, int s, const char *section)
 	uint32_t line = 0;
 	const char *at = p->seen.p;
 	for (size_t i = 0; i < p->nseen; i++, at = strchr(at, '\n') + 1) {
+		if (strncmp(at, prefix.p, prefix.len) != 0)
+			continue;	/* first: a shorter section's key ("[sql]a") ends before "[columns]" would */
 		const char *key = at + strlen(section) + 2;	/* after "[section]" */
 		size_t n = strcspn(key, "\n");
-		if (strncmp(at, prefix.p, prefix.len) != 0 ||
-		    (!none && !file_option(str_make(at + prefix.len, n - strlen(name) - 1))))
+		if (!none && !file_option(str_make(at + prefix.len, n - strlen(name) - 1)))
 			continue;
 		buf_printf(&keys, "%s%.*s", keys.len ? ", " : "", (int)n, key);
 		line = line ? line : p->seen_line[i];
