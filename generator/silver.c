@@ -2286,6 +2286,106 @@ static int header_match(const Silver *s, SourceId id, const Buf *head)
 	return found;
 }
 
+/* ---- a missing column's likely name among the header's unknown ones */
+
+/* The words of a header's name that say it may be a column's (lower-cased, split at what is no
+ * letter or digit and where a lower-case letter meets a capital): a key's, what it names (order,
+ * alone or with an id word: "Order #", "Order Number"); another's, any of them ("Total"). */
+#define ID_WORDS " id number no nr num code key ref reference identifier uid uuid "
+static const struct {
+	const char *col, *words;
+	bool key;
+} column_words[] = {
+	{"customer_id", " customer client cust buyer user member account contact shopper consumer ", true},
+	{"order_id", " order purchase sale invoice ", true},
+	{"payment_id", " payment transaction txn charge receipt ", true},
+	{"ticket_id", " ticket case request conversation incident ", true},
+	{"session_id", " session visit ", true},
+	{"name", " name fullname ", false},
+	{"email", " email mail emailaddress ", false},
+	{"gender", " gender sex ", false},
+	{"dob", " dob birth birthday birthdate born ", false},
+	{"location", " location city town country region address place ", false},
+	{"order_date", " date created placed time timestamp datetime day purchased ordered ", false},
+	{"payment_date", " date created time timestamp datetime day settled ", false},
+	{"ticket_date", " date created opened time timestamp datetime day submitted raised ", false},
+	{"session_time", " time timestamp date datetime start started created visited ", false},
+	{"amount", " amount total price value sum revenue subtotal gross net cost charged ", false},
+	{"status", " status state fulfillment fulfilment stage ", false},
+	{"payment_method", " method type gateway card mode instrument tender ", false},
+	{"payment_status", " status state result outcome ", false},
+	{"issue_type", " issue type category topic subject reason kind ", false},
+	{"resolution_status", " status state resolution resolved ", false},
+	{"page_viewed", " page url path screen uri view pageview viewed ", false},
+	{"device_type", " device platform os agent browser useragent system ", false},
+};
+
+/* Whether the header name may be column c of source def (its key: own_key). */
+static bool name_may_be(const char *name, size_t n, const char *col, bool own_key)
+{
+	size_t k = 0;
+	while (k < sizeof column_words / sizeof *column_words && strcmp(column_words[k].col, col) != 0)
+		k++;
+	if (k == sizeof column_words / sizeof *column_words)
+		return false;
+	bool named = false, other = false, any = false;	/* a word of its; a word no id word */
+	for (size_t i = 0; i < n;) {
+		char word[26] = " ";
+		size_t w = 0;
+		while (i < n && !word_byte(name[i]))
+			i++;
+		for (; i < n && word_byte(name[i]); i++) {
+			if (w && w < 23 && name[i] >= 'A' && name[i] <= 'Z' && name[i - 1] >= 'a' && name[i - 1] <= 'z')
+				break;	/* customerEmail: two words */
+			if (w < 23)
+				word[1 + w] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+			w++;
+		}
+		if (!w)
+			continue;
+		if (w >= 23) {	/* no word of the lists is so long */
+			other = any = true;
+			continue;
+		}
+		word[1 + w] = ' ';
+		bool its = strstr(column_words[k].words, word) != NULL;
+		named |= its;
+		other |= !its && !strstr(ID_WORDS, word);
+		any = true;
+	}
+	return column_words[k].key ? (named || (own_key && any)) && !other : named;
+}
+
+/* The header name of src's that no column reads (each an unknown column's note, as shown) and
+ * whose words say it may be column c, which the header lacks: the only such name, and one no
+ * other column the header lacks may be; false if none. Into name, as written. */
+static bool column_guess(const Source *src, int c, Buf *name)
+{
+	const DiagTally *t = &src->diags.tally[D_COLUMN_UNKNOWN];
+	const char *tail = strstr(diag_info[D_COLUMN_UNKNOWN].msg, "{c}") + 3;	/* "\" ignored" */
+	size_t n_tail = strlen(tail);
+	int found = -1;
+	for (unsigned i = 0; i < t->nsamples; i++) {
+		const char *text = t->sample[i].text, *open = strchr(text, '"');
+		size_t n_text = strlen(text);
+		if (!open || n_text < n_tail || strcmp(text + n_text - n_tail, tail) != 0 || text + n_text - n_tail <= open + 1)
+			continue;
+		Str shown = str_make(open + 1, (size_t)(text + n_text - n_tail - open - 1));
+		if (memchr(shown.p, '\\', shown.n) || (shown.n >= 3 && memcmp(shown.p + shown.n - 3, "\xe2\x80\xa6", 3) == 0))
+			continue;	/* not as written: made printable, or cut */
+		if (!name_may_be(shown.p, shown.n, src->def->cols[c], c == 0))
+			continue;
+		for (int d = 0; d < src->def->ncols; d++)
+			if (d != c && src->field_of[d] < 0 && name_may_be(shown.p, shown.n, src->def->cols[d], d == 0))
+				return false;	/* Date of a ticket_date and a session_time: which? */
+		if (found >= 0)
+			return false;	/* First Name, Last Name */
+		found = (int)i;
+		buf_put(name, shown.p, shown.n);
+	}
+	return found >= 0;
+}
+
 /* For each source missing[i], the unread file (of the first GUESS_FILES, each read once) whose
  * header has the most of its columns and fewer of every other source's (an orders export has a
  * customer_id too), else -1 (none, or two alike): guess[i], an index in names. */
@@ -2380,15 +2480,31 @@ void silver_report(Buf *out, const Silver *s, Verbosity v)
 		if (keyless && src->have_header && src->nheader == 1 && !src->sql && (v > SAY_QUIET || src->def->required))
 			buf_printf(out, "%s: note: the header row has one column: if a title line comes before the header, "
 				   "[read] %s.header_row = N names the header's line\n", src->diags.file, src->def->name);
-		if (src->diags.tally[D_COLUMN_REQUIRED].count || (renamed && v > SAY_QUIET))	/* --quiet: errors' only */
-			for (int c = 0; c < src->def->ncols; c++)
-				if (src->field_of[c] < 0 && !src->def->rule[c].extra && !(src->cfg && src->cfg->alias[i][c][0]) &&
-				    !(src->cfg && src->cfg->no_column[i][c]) && (column_required(src->def, c) || renamed)) {
-					buf_printf(out, "%s: note: a column of another name is named in a --config file%s: "
-						   "[columns] %s.%s = NAME\n", src->diags.file, init, src->def->name,
-						   src->def->cols[c]);
-					init = "";
+		/* a column missing whose name the header may have in other words ("Total" of amount), a
+		   customer's too: the line to copy names it */
+		for (int c = 0; c < src->def->ncols; c++) {
+			if (src->field_of[c] >= 0 || src->def->rule[c].extra || (src->cfg && src->cfg->alias[i][c][0]) ||
+			    (src->cfg && src->cfg->no_column[i][c]) || !src->have_header)
+				continue;
+			bool required = column_required(src->def, c) && src->diags.tally[D_COLUMN_REQUIRED].count;
+			Buf name = {0};
+			bool guess = column_guess(src, c, &name);
+			if (required || (v > SAY_QUIET && (renamed || guess))) {	/* --quiet: errors' only */
+				buf_printf(out, "%s: note: a column of another name is named in a --config file%s: [columns] %s.%s = ",
+					   src->diags.file, init, src->def->name, src->def->cols[c]);
+				if (guess) {
+					Buf line = {0};
+					config_put_text(&line, buf_cstr(&name));
+					buf_printf(out, "%s (a column of the header read as nothing, whose name may mean %s)\n",
+						   buf_cstr(&line), src->def->cols[c]);
+					buf_free(&line);
+				} else {
+					buf_puts(out, "NAME\n");
 				}
+				init = "";
+			}
+			buf_free(&name);
+		}
 		/* a header and no row (an export of an empty period, or cut short): its figures are 0 or
 		   none, which a dashboard of zeros alone does not say */
 		if (src->have_header && !src->left_out && !src->broken && src->rows_read == 0 && v > SAY_QUIET)

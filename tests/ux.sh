@@ -507,8 +507,11 @@ sed -i '1s/.*/pid,cust,pdate,method,status,amt/' "$T/renamed/payments.csv"
 run 0 build --data "$T/renamed" --out "$T/renamed-site"
 has "$T/err" "renamed/payments.csv:1: warning: required column \"customer_id\" missing; this optional source is left out"
 has "$T/err" "^$T/renamed/payments.csv: note: a column of another name is named in a --config file (c360 init DIR writes one): \[columns\] payments.payment_id = NAME$"	# the first: how to make one
-for col in customer_id payment_date payment_method payment_status amount; do
+for col in payment_date amount; do
 	has "$T/err" "^$T/renamed/payments.csv: note: a column of another name is named in a --config file: \[columns\] payments.$col = NAME$"
+done
+for col in customer_id=cust payment_method=method payment_status=status; do	# their words say so
+	has "$T/err" "^$T/renamed/payments.csv: note: a column of another name is named in a --config file: \[columns\] payments.${col%=*} = ${col#*=} (a column of the header read as nothing, whose name may mean ${col%=*})$"
 done
 rm -rf "$T/renamed-site"
 run 0 build --quiet --data "$T/renamed" --out "$T/renamed-site"
