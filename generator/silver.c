@@ -2320,7 +2320,8 @@ static const struct {
 	{"device_type", " device platform os agent browser useragent system ", false},
 };
 
-/* Whether the header name may be column c of source def (its key: own_key). */
+/* Whether the header name (n bytes) may be column col (the source's own key: own_key, which an id
+ * word alone may name: "ID", "Number"). */
 static bool name_may_be(const char *name, size_t n, const char *col, bool own_key)
 {
 	size_t k = 0;
