@@ -567,12 +567,13 @@ run 0 build --data "$T/renamed" --out "$T/s" --config "$T/renamed.conf"
 grep -q "column \"amount\" missing" "$T/err" && fail "the note's way on does not read the column" || pass
 # the [columns] line names the header's column whose words say it may be the one missing (in
 # quotes where a # needs them; camelCase read as words), where it is the only one and no other
-# missing column's: First Name and Last Name, Issue Status of issue_type and resolution_status,
-# are named by no one (NAME: a fact's; a customer's profile column is said only so)
+# missing column's (a key's own: an id word alone, Number); First Name and Last Name, Issue
+# Status of issue_type and resolution_status, are named by no one (NAME: a fact's; a customer's
+# profile column is said only so)
 data guessed
 sed -i '1s/.*/Customer Number,First Name,Last Name,E-mail,Sex,Birthday,City/' "$T/guessed/customers.csv"
 sed -i '1s/.*/orderNumber,customerId,Placed At,Order Total,Fulfillment Status/' "$T/guessed/orders.csv"
-sed -i '1s/.*/ticket_id,customer_id,Issue Status,ticket_date,Ticket #2/' "$T/guessed/support_tickets.csv"
+sed -i '1s/.*/Number,customer_id,Issue Status,ticket_date,Ticket #2/' "$T/guessed/support_tickets.csv"
 sed -i '1s/.*/Payment #,customer_id,payment_date,payment_method,payment_status,amount/' "$T/guessed/payments.csv"
 run 1 check --data "$T/guessed"
 note="note: a column of another name is named in a --config file"
@@ -580,11 +581,11 @@ for want in "customers.customer_id = Customer Number (a column of the header rea
 	"customers.email = E-mail (" "customers.gender = Sex (" "customers.dob = Birthday (" "customers.location = City (" \
 	"orders.order_id = orderNumber (" "orders.customer_id = customerId (" "orders.order_date = Placed At (" \
 	"orders.amount = Order Total (" "orders.status = Fulfillment Status (" \
-	"support_tickets.issue_type = NAME" "support_tickets.resolution_status = NAME" \
+	"support_tickets.ticket_id = Number (" "support_tickets.issue_type = NAME" "support_tickets.resolution_status = NAME" \
 	'payments.payment_id = "Payment #" (a column of the header read as nothing, whose name may mean payment_id)'; do
 	grep -F "[columns] $want" "$T/err" | grep -qF ": $note" && pass || fail "no [columns] $want: $(grep -F "$note" "$T/err")"
 done
-[ "$(grep -c "$note" "$T/err")" = 13 ] && pass || fail "the notes: $(grep -F "$note" "$T/err")"	# none of name
+[ "$(grep -c "$note" "$T/err")" = 14 ] && pass || fail "the notes: $(grep -F "$note" "$T/err")"	# none of name
 
 data extracol
 sed '1s/$/,Loyalty Tier/; 2,${/^ *$/!s/$/,gold/}' "$FIXTURE/customers.csv" >"$T/extracol/customers.csv"
