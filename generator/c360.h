@@ -1711,6 +1711,13 @@ int gold_columns(int table, const char **cols);	/* fills cols[GOLD_MAX_COLS]; re
 typedef enum { STATUS_LOADED, STATUS_MISSING, STATUS_EMPTY, STATUS_LEFT_OUT, STATUS_NOT_CSV, STATUS_NONE, STATUS_COUNT } SourceStatus;
 extern const char *const source_status_name[STATUS_COUNT];	/* "loaded", ..., "not CSV", "none" */
 
+/* A warning the build said of a source's file (not a row's: the quarantine and flags count those). */
+typedef struct {
+	const char *code;	/* its diag_info name */
+	uint32_t line;		/* in the source's file; 0: none (a [sql] source's, or the file's as a whole) */
+	const char *text;	/* as the terminal had it, without the file and line */
+} QualityWarning;
+
 typedef struct {
 	const char *file;	/* the file read, in the data folder */
 	SourceStatus status;
@@ -1729,6 +1736,8 @@ typedef struct {
 	const Quarantined *quarantine;	/* the quarantined rows, by line */
 	size_t nquarantine;
 	const FlagExamples *examples;	/* each flag's first rows (NULL: none) */
+	QualityWarning *warnings;	/* owned (quality_free); the texts are the Silver's or the gold store's */
+	size_t nwarnings;
 } SourceQuality;
 
 /* A file read as a table for the SQL sources: rows read = rows in the table + quarantined. */
@@ -1933,6 +1942,8 @@ static inline int64_t fact_day(const RowHead *h)	/* the day of a fact, MOMENT_NU
 int id_compare(const char *a, size_t an, const char *b, size_t bn);	/* natural order */
 /* The data-quality measures of every source, from silver (quality.c). */
 void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT]);
+void quality_warning_add(SourceQuality *q, const char *code, uint32_t line, const char *text);
+void quality_free(SourceQuality q[SRC_COUNT]);
 TableQuality *quality_tables(const Silver *s, size_t *n);	/* the SQL tables'; the caller frees */
 /* Why an optional source has no data, for the sections that would show it; nothing if it has. */
 void source_why(Buf *b, const SourceQuality *q);

@@ -715,6 +715,7 @@ void gold_free(Gold *g)
 	free(g->churn_list);
 	free(g->open_list);
 	free(g->tables);
+	quality_free(g->quality);
 	gold_store_free(g->store);
 	memset(g, 0, sizeof *g);
 }

@@ -759,6 +759,17 @@ static void data_quality_row(Reader *r)
 		int e = get_name(r, 2, evidence_name, 3, false);
 		if (e >= 0)
 			dq_count(r, e == EVIDENCE_NONE ? &q->ambiguous : &q->evidence[e]);
+	} else if (str_eq(m, "warning")) {	/* a file's, in the order said */
+		const char *names[D_COUNT];
+		for (int k = 0; k < D_COUNT; k++)
+			names[k] = diag_info[k].sev == SEV_WARNING && !diag_row_level((DiagCode)k) ? diag_info[k].name : NULL;
+		int k = get_name(r, 2, names, D_COUNT, false);
+		int64_t line = get_int(r, 3, true);	/* empty: none (0, not a number, said by get_int) */
+		if (line != KPI_NULL && (line < 0 || line > UINT32_MAX))
+			bad(r, D_GOLD_INT, 3);
+		const char *text = get_text(r, 4);
+		if (k >= 0)
+			quality_warning_add(q, names[k], line > 0 && line <= UINT32_MAX ? (uint32_t)line : 0, text ? text : "");
 	} else if (!str_eq(m, "conservation")) {	/* conservation follows from the counts */
 		bad(r, D_GOLD_NAME, 1);
 	}

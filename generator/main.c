@@ -1006,6 +1006,7 @@ static int cmd_check(Options *o)
 	}
 	buf_free(&sum);
 	free(t);
+	quality_free(q);
 	silver_free(&s);
 	int written = print_out(&b);
 	return !ok || status != EXIT_OK ? EXIT_BUILD : written;

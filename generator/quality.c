@@ -2,6 +2,8 @@
  * flags, date-order decisions; data_quality.csv and the `c360 check` summary from them. */
 #include "c360.h"
 
+#include <stdlib.h>
+
 const char *const source_status_name[STATUS_COUNT] = {"loaded", "missing", "empty", "left out", "not CSV", "none"};
 const char *const basis_name[4] = {"column", "dataset", "config", "format"};
 const char *const order_name[2] = {"day-first", "month-first"};
@@ -42,6 +44,36 @@ bool table_conserved(const TableQuality *t)
 	return t->rows_read == t->table_rows + t->nquarantine;
 }
 
+void quality_warning_add(SourceQuality *q, const char *code, uint32_t line, const char *text)
+{
+	q->warnings = xgrow(q->warnings, q->nwarnings, sizeof *q->warnings);
+	q->warnings[q->nwarnings++] = (QualityWarning){code, line, text};
+}
+
+void quality_free(SourceQuality q[SRC_COUNT])
+{
+	for (int i = 0; i < SRC_COUNT; i++) {
+		free(q[i].warnings);
+		q[i].warnings = NULL, q[i].nwarnings = 0;
+	}
+}
+
+/* The warnings the build said of src's file, code by code (a file-level code keeps every one it
+ * said, up to DIAG_FILE_SAMPLES): what the site says beside the counts (a column missing, a
+ * status that says otherwise), not a missing or empty optional file, which its status says. */
+static void warnings_of(const Source *src, SourceQuality *m)
+{
+	for (int k = 0; k < D_COUNT; k++) {
+		const DiagTally *t = &src->diags.tally[k];
+		if (diag_info[k].sev != SEV_WARNING || diag_row_level((DiagCode)k) || k == D_OPTIONAL_MISSING ||
+		    k == D_EMPTY_OPTIONAL)
+			continue;
+		for (unsigned i = 0; i < t->nsamples; i++)	/* a [sql] source's lines are its SELECT's or a table's */
+			quality_warning_add(m, diag_info[k].name, src->sql || t->sample[i].file ? 0 : t->sample[i].line,
+					    t->sample[i].text);
+	}
+}
+
 void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 {
 	for (int i = 0; i < SRC_COUNT; i++) {
@@ -65,6 +97,7 @@ void quality_measure(const Silver *s, SourceQuality q[SRC_COUNT])
 			m->inferred = src->table.n - s->ncrm;
 		memcpy(m->reason, src->reason_count, sizeof m->reason);
 		memcpy(m->flag, src->flag_count, sizeof m->flag);
+		warnings_of(src, m);
 		if (m->status != STATUS_LOADED || src->field_of[src->def->date_col] < 0) {
 			m->unordered = DATES_ABSENT;	/* no column, no dates: nothing was decided */
 			m->ambiguous = 0;
@@ -206,6 +239,15 @@ void quality_table(Buf *b, const SourceQuality q[SRC_COUNT], const TableQuality 
 		row(b, name, "date_evidence", evidence_name[EVIDENCE_NONE], m->ambiguous);
 		buf_printf(b, "%s,conservation,,%s,rows_read = silver_rows + quarantined_rows\n", name,
 			   quality_conserved(m) ? "ok" : "broken");
+		for (size_t k = 0; k < m->nwarnings; k++) {
+			const QualityWarning *w = &m->warnings[k];
+			buf_printf(b, "%s,warning,%s,", name, w->code);
+			if (w->line)
+				buf_printf(b, "%u", w->line);
+			buf_putc(b, ',');
+			csv_field(b, w->text, strlen(w->text));
+			buf_putc(b, '\n');
+		}
 	}
 	for (size_t i = 0; i < nt; i++)
 		table_rows(b, &t[i]);

@@ -166,6 +166,14 @@ static Value *source_values(const SourceQuality *m, Arena *a, int i)
 	v_set(a, o, "day_first", v_num(a, V_INT, (int64_t)m->evidence[EVIDENCE_DAY_FIRST]));
 	v_set(a, o, "month_first", v_num(a, V_INT, (int64_t)m->evidence[EVIDENCE_MONTH_FIRST]));
 	v_set(a, o, "ambiguous", v_num(a, V_INT, (int64_t)m->ambiguous));
+	Value *warnings = v_set(a, o, "warnings", v_list(a));
+	for (size_t k = 0; k < m->nwarnings; k++) {
+		const QualityWarning *qw = &m->warnings[k];
+		Value *w = v_push(a, warnings, v_obj(a));
+		v_set(a, w, "code", v_cstr(a, qw->code));
+		v_set(a, w, "line", v_num(a, V_INT, qw->line));
+		v_set(a, w, "text", v_cstr(a, qw->text));
+	}
 	return o;
 }
 

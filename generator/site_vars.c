@@ -118,6 +118,13 @@ static const PageVar code_fields[] = {
 	END,
 };
 
+static const PageVar warning_fields[] = {
+	{"code", T_TEXT, NULL, "what kind of warning, e.g. `column_absent` (c360(1), DIAGNOSTICS)"},
+	{"line", T_NUMBER, NULL, "the line of the file it is about; 0 (false) where it names none"},
+	{"text", T_TEXT, NULL, "the warning, e.g. `column \"amount\" missing; its values are null (header: ...)`"},
+	END,
+};
+
 static const PageVar source_fields[] = {
 	{"name", T_TEXT, NULL, "the source, e.g. `orders`"},
 	{"source", T_TEXT, NULL, "the same, for its reasons' and flags' anchors"},
@@ -143,6 +150,9 @@ static const PageVar source_fields[] = {
 	{"day_first", T_NUMBER, NULL, "values that can only be day-first"},
 	{"month_first", T_NUMBER, NULL, "values that can only be month-first"},
 	{"ambiguous", T_NUMBER, NULL, "values that could be either"},
+	{"warnings", T_LIST, warning_fields, "the build's warnings about its file, as it said them (not a missing or empty "
+					     "optional file, which status says): a column missing, a status whose name says "
+					     "otherwise, dates read by another file's order, ..."},
 	END,
 };
 

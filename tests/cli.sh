@@ -562,6 +562,14 @@ err_has "orders.csv:1: warning: column \"amount\" missing; its values are null (
 err_has "orders.csv:1:4: note: unknown column \"Total\" ignored$"
 err_has "^$T/renamed/orders.csv: note: a column of another name is named in a --config file (c360 init DIR writes one): \[columns\] orders.amount = Total (a column of the header read as nothing, whose name may mean amount)$"
 [ "$(grep -c 'note: a column of another name' "$T/err")" = 1 ] && pass || fail "a note for a column that is there"
+# ... and the site says it too, beside the counts (gold's warning rows, the quality page), not
+# the terminal alone: a dashboard of no revenue is no data, not a week without sales; a missing
+# optional file is its status, no warning row
+file_has "$T/s/gold/data_quality.csv" '^orders,warning,column_absent,1,"column ""amount"" missing; its values are null (header: Order ID, customer-id, ORDER_DATE, Total, Status)"$'
+file_has "$T/s/quality.html" '^<li class="warning"><strong>Warning</strong> (line 1): column &quot;amount&quot; missing; its values are null (header: Order ID, customer-id, ORDER_DATE, Total, Status)</li>$'
+rm "$T/renamed/payments.csv"
+run 0 build --data "$T/renamed" --out "$T/s"
+[ "$(grep -c ',warning,' "$T/s/gold/data_quality.csv")" = 4 ] && pass || fail "warning rows: $(grep ',warning,' "$T/s/gold/data_quality.csv")"
 printf '[columns]\norders.amount = total\n' >"$T/renamed.conf"
 run 0 build --data "$T/renamed" --out "$T/s" --config "$T/renamed.conf"
 grep -q "column \"amount\" missing" "$T/err" && fail "the note's way on does not read the column" || pass

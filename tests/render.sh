@@ -195,6 +195,12 @@ spoil utckey '2s/2024-03-03 22:30:00/2024-03-03T22:30:00-05:00/' fact_sessions.c
 bad utckey 'utckey/fact_sessions.csv:2:3: error: date_key "20240303" disagrees with the rest of the gold tables'
 spoil inferred 's/^customers,inferred_customers,,3,$/customers,inferred_customers,,2,/' data_quality.csv
 bad inferred 'inferred/data_quality.csv:7:4: error: value "2" disagrees with the rest of the gold tables'
+# a warning row: a file-level warning's code, its line a line number
+spoil warncode 's/^orders,warning,unknown_status,19,/orders,warning,invalid_date,19,/' data_quality.csv
+bad warncode 'warncode/data_quality.csv:62:3: error: item "invalid_date" is not one of the names the gold schema allows'
+spoil warnline 's/^orders,warning,unknown_status,19,/orders,warning,unknown_status,-19,/' data_quality.csv
+bad warnline 'warnline/data_quality.csv:62:4: error: value "-19" is not a whole number'
+[ "$(grep -c 'error: ' "$T/err")" = 1 ] && pass || fail "one error for the line: $(grep 'error: ' "$T/err")"
 spoil gender '2s/,Female,/,female,/' dim_customer.csv
 bad gender 'gender/dim_customer.csv:2:5: error: gender "female" is not one of the names the gold schema allows'
 # two rows of one customer_id (a build quarantines the later as duplicate_key): one page for two
