@@ -231,6 +231,9 @@ static const PageVar own_page_vars[] = {
 	{"kpi_cards", T_HTML, NULL, "the KPI cards: `templates/kpi_cards.html` rendered with this page's data"},
 	{"charts", T_HTML, NULL, "the charts in a grid: `templates/dashboard_charts.html` rendered with this page's data"},
 	{"summary", T_TEXT, NULL, "the week in one paragraph, written from the KPIs and their changes, and the most used payment method by name"},
+	{"warnings", T_NUMBER, NULL, "the build's warnings about the exports' files (a column missing, a status whose name "
+				     "says otherwise, ...), which the data-quality page lists; 0 (false): none"},
+	{"warnings_text", T_TEXT, NULL, "the same in words: `1 warning`, `3 warnings`"},
 	/* the KPIs: their doc is kpi_defs' definition (doc_vars), written once */
 	{"total_customers", T_NUMBER, NULL, NULL},
 	{"average_order_value", T_MONEY, NULL, NULL},
