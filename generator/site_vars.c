@@ -119,7 +119,7 @@ static const PageVar code_fields[] = {
 };
 
 static const PageVar warning_fields[] = {
-	{"code", T_TEXT, NULL, "what kind of warning, e.g. `column_absent` (c360(1), DIAGNOSTICS)"},
+	{"code", T_TEXT, NULL, "what kind of warning, e.g. `column_absent` (gold/data_quality.csv's item)"},
 	{"line", T_NUMBER, NULL, "the line of the file it is about; 0 (false) where it names none"},
 	{"text", T_TEXT, NULL, "the warning, e.g. `column \"amount\" missing; its values are null (header: ...)`"},
 	END,

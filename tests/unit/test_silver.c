@@ -123,6 +123,7 @@ static void test_not_csv_by_first_line(void **state)
 		SourceQuality q[SRC_COUNT];	/* check's summary of a build stopped: not "loaded" and the zip's lines */
 		quality_measure(&s, q);
 		CHECK(q[cases[i].id].status == STATUS_NOT_CSV, "case %zu: status %s", i, source_status_name[q[cases[i].id].status]);
+		quality_free(q);
 		silver_free(&s);
 		config_free(&cfg);
 		buf_free(&err);
@@ -368,6 +369,7 @@ static void test_date_order_decisions(void **state)
 	CHECK(strstr(buf_cstr(&bn), "date_order from the configuration; 1 ambiguous values\n") &&
 	      !strstr(buf_cstr(&bn), "no value was read"), "config order used: %s", buf_cstr(&bn));
 	buf_free(&bn);
+	quality_free(qn);
 	silver_free(&s);
 
 	/* A tie (one of each, in the column and so in the dataset): the config decides, said as a tie. */
@@ -385,6 +387,7 @@ static void test_date_order_decisions(void **state)
 	      strstr(buf_cstr(&b), "dob,month-first,no day/month evidence in the column and none or a tie in the dataset"),
 	      "a tie said: %s", buf_cstr(&b));
 	buf_free(&b);
+	quality_free(q);
 	silver_free(&s);
 
 	/* A date column the file lacks (a Shopify CRM's dob), and a file not there: no dates, no
@@ -405,6 +408,7 @@ static void test_date_order_decisions(void **state)
 	      strstr(buf_cstr(&b), "orders,date_order,order_date,day-first,\"column evidence: 1 day-first"),
 	      "absent columns said: %s", buf_cstr(&b));
 	buf_free(&b);
+	quality_free(q);
 	silver_free(&s);
 
 	/* Ambiguous timestamps wait packed with their time and offset, the widest ones too. */

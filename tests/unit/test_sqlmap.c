@@ -414,6 +414,7 @@ static void test_table_not_csv(void **state)
 	CHECK(q[SRC_PAYMENTS].status == STATUS_NOT_CSV && strstr(buf_cstr(&err), DIR "/deals.csv: warning: [sql] payments "
 		"reads it, and it is not CSV (its warning says what it is): this optional source is left out and its "
 		"sections say so"), "payments not CSV (%s): %s", source_status_name[q[SRC_PAYMENTS].status], buf_cstr(&err));
+	quality_free(q);
 	done(&s, &cfg, &err);
 }
 

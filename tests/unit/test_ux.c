@@ -618,6 +618,7 @@ static void test_counts_agree(void **state)
 	      strstr(summary.p, "  flagged rows: unknown_category 1\n") &&
 	      strstr(summary.p, "  quarantined rows: duplicate_key 1\n"), "%s", summary.p);
 	CHECK(!strstr(buf_cstr(&report), "in all"), "three samples at most, so no count line: %s", report.p);
+	quality_free(q);
 	silver_free(&s);
 	buf_free(&lines), buf_free(&table), buf_free(&summary), buf_free(&report);
 }
@@ -636,6 +637,7 @@ static void test_unfinished_summary(void **state)
 	const char *t = buf_cstr(&b);
 	CHECK(!strstr(t, "1970") && !strstr(t, "as of") && !strstr(t, "silver  ") && !strstr(t, "flagged"), "%s", t);
 	CHECK(strstr(t, "\ncustomers          empty\n") && strstr(t, "\norders             loaded              1"), "%s", t);
+	quality_free(q);
 	silver_free(&s);
 	buf_free(&b);
 }
