@@ -2179,6 +2179,9 @@ typedef struct {
 extern const NumFormat fmt_plain;	/* the CSV files': no separator, no currency */
 void fmt_init(NumFormat *f, const Config *cfg);	/* thousands_separator and currency of the config */
 void fmt_int(Buf *b, const NumFormat *f, int64_t v);	/* 1,234 */
+/* "3 warnings" (f's digits), of every source's (quality.c): what the dashboard and the edition say
+ * of them; returns how many. */
+size_t quality_warnings_text(Buf *b, const SourceQuality q[SRC_COUNT], const NumFormat *f);
 void fmt_hundredths(Buf *b, const NumFormat *f, int64_t v);	/* 123456 -> 1,234.56 */
 void fmt_money(Buf *b, const NumFormat *f, int64_t cents);	/* -€1,234.56 */
 void fmt_pct(Buf *b, const NumFormat *f, int64_t hundredths);	/* 12.34% */

@@ -58,6 +58,16 @@ void quality_free(SourceQuality q[SRC_COUNT])
 	}
 }
 
+size_t quality_warnings_text(Buf *b, const SourceQuality q[SRC_COUNT], const NumFormat *f)
+{
+	size_t n = 0;
+	for (int i = 0; i < SRC_COUNT; i++)
+		n += q[i].nwarnings;
+	fmt_int(b, f, (int64_t)n);
+	buf_puts(b, n == 1 ? " warning" : " warnings");
+	return n;
+}
+
 /* The warnings the build said of src's file, code by code (a file-level code keeps every one it
  * said, up to DIAG_FILE_SAMPLES): what the site says beside the counts (a column missing, a
  * status that says otherwise), not a missing or empty optional file, which its status says. */

@@ -162,14 +162,10 @@ static Value *dashboard_data(const Site *site, PageWork *w, const char *path, co
 	Buf b = {0};
 	report_summary(&b, g, &site->fmt, site->cfg->noise);
 	v_set(a, data, "summary", text(a, &b));
-	size_t warnings = 0;	/* beside figures that may be empty for them (no amount column: no revenue) */
-	for (int i = 0; i < SRC_COUNT; i++)
-		warnings += g->quality[i].nwarnings;
-	v_set(a, data, "warnings", v_num(a, V_INT, (int64_t)warnings));
-	b.len = 0;
-	fmt_int(&b, &site->fmt, (int64_t)warnings);
-	buf_puts(&b, warnings == 1 ? " warning" : " warnings");
+	b.len = 0;	/* beside figures that may be empty for them (no amount column: no revenue) */
+	size_t warnings = quality_warnings_text(&b, g->quality, &site->fmt);
 	v_set(a, data, "warnings_text", text(a, &b));
+	v_set(a, data, "warnings", v_num(a, V_INT, (int64_t)warnings));
 	for (size_t i = 0; i < site->charts->n; i++) {
 		const ReportChart *rc = &site->charts->c[i];
 		if (rc->dashboard) {

@@ -571,13 +571,15 @@ rm "$T/renamed/payments.csv"
 run 0 build --data "$T/renamed" --out "$T/s"
 [ "$(grep -c ',warning,' "$T/s/gold/data_quality.csv")" = 4 ] && pass || fail "warning rows: $(grep ',warning,' "$T/s/gold/data_quality.csv")"
 file_has "$T/s/index.html" '^<p><strong>The build said 4 warnings about the exports</strong>, which the figures may reflect: <a href="quality.html">the data-quality page</a> lists them.</p>$'
+file_has "$T/s/weekly/email.html" 'churn risk up by 4 to 12\. The build said 4 warnings about the exports, which the figures may reflect: the data-quality page lists them\.</p>$'	# the edition too
 # the sample says none; one column renamed in it, one
 rm -rf "$T/onewarn" && cp -r data/sample "$T/onewarn"
 run 0 build --data "$T/onewarn" --out "$T/s1"
-grep -q 'The build said' "$T/s1/index.html" && fail "the sample's dashboard: $(grep 'The build said' "$T/s1/index.html")" || pass
+grep -q 'The build said' "$T/s1/index.html" "$T/s1/weekly/email.html" && fail "the sample's dashboard: $(grep 'The build said' "$T/s1/index.html")" || pass
 sed -i '1s/,amount,/,Totl,/' "$T/onewarn/orders.csv"
 run 0 build --data "$T/onewarn" --out "$T/s1"
 file_has "$T/s1/index.html" '<strong>The build said 1 warning about the exports</strong>'
+file_has "$T/s1/weekly/email.html" ' The build said 1 warning about the exports, '
 printf '[columns]\norders.amount = total\n' >"$T/renamed.conf"
 run 0 build --data "$T/renamed" --out "$T/s" --config "$T/renamed.conf"
 grep -q "column \"amount\" missing" "$T/err" && fail "the note's way on does not read the column" || pass
