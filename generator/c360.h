@@ -2179,9 +2179,6 @@ typedef struct {
 extern const NumFormat fmt_plain;	/* the CSV files': no separator, no currency */
 void fmt_init(NumFormat *f, const Config *cfg);	/* thousands_separator and currency of the config */
 void fmt_int(Buf *b, const NumFormat *f, int64_t v);	/* 1,234 */
-/* "3 warnings" (f's digits), of every source's (quality.c): what the dashboard and the edition say
- * of them; returns how many. */
-size_t quality_warnings_text(Buf *b, const SourceQuality q[SRC_COUNT], const NumFormat *f);
 void fmt_hundredths(Buf *b, const NumFormat *f, int64_t v);	/* 123456 -> 1,234.56 */
 void fmt_money(Buf *b, const NumFormat *f, int64_t cents);	/* -€1,234.56 */
 void fmt_pct(Buf *b, const NumFormat *f, int64_t hundredths);	/* 12.34% */
@@ -2191,6 +2188,9 @@ void fmt_change_pct(Buf *b, const NumFormat *f, int64_t hundredths);	/* +16.67%,
 /* A figure in short, for prose, its suffix saying so: up to 9,999 (money 9,999.99) exact, then
  * one decimal: 20.9 k, €56.5 M, 1.2 bn; rounded half away from zero. Percentages as fmt_pct. */
 void fmt_compact(Buf *b, const NumFormat *f, int kind, int64_t v);
+/* "3 warnings" (f's digits), of every source's (quality.c): what the dashboard and the edition say
+ * of them; returns how many. */
+size_t quality_warnings_text(Buf *b, const SourceQuality q[SRC_COUNT], const NumFormat *f);
 /* Dates as date.c writes them (buf_date, buf_date_words with the year, date_format), through a
  * thread's table of days: for pages, which write the same days again and again. */
 void fmt_date(Buf *b, int64_t days);
