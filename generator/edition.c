@@ -234,8 +234,8 @@ static void edition_init(Edition *e, const Gold *g, const Config *cfg, const Cha
 	report_summary(&e->summary, g, &e->fmt, cfg->noise);
 	b.len = 0;	/* as the dashboard says: figures that may be empty for them */
 	if (quality_warnings_text(&b, g->quality, &e->fmt))
-		buf_printf(&e->summary, " The build said %s about the exports, which the figures may reflect: the "
-			   "data-quality page lists them.", buf_cstr(&b));
+		buf_printf(&e->summary, " The build said %s about the exports, to read with these numbers: the "
+			   "data-quality page lists them.", buf_cstr(&b));	/* no "fi": the PDF tags its ligature as one word */
 	const char *title = cfg->title ? cfg->title : "Customer 360";
 	b.len = 0;
 	esc_bidi(&b, title, strlen(title));

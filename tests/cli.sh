@@ -570,8 +570,8 @@ file_has "$T/s/quality.html" '^<li class="warning"><strong>Warning</strong> (lin
 rm "$T/renamed/payments.csv"
 run 0 build --data "$T/renamed" --out "$T/s"
 [ "$(grep -c ',warning,' "$T/s/gold/data_quality.csv")" = 4 ] && pass || fail "warning rows: $(grep ',warning,' "$T/s/gold/data_quality.csv")"
-file_has "$T/s/index.html" '^<p><strong>The build said 4 warnings about the exports</strong>, which the figures may reflect: <a href="quality.html">the data-quality page</a> lists them.</p>$'
-file_has "$T/s/weekly/email.html" 'churn risk up by 4 to 12\. The build said 4 warnings about the exports, which the figures may reflect: the data-quality page lists them\.</p>$'	# the edition too
+file_has "$T/s/index.html" '^<p><strong>The build said 4 warnings about the exports</strong>, to read with these numbers: <a href="quality.html">the data-quality page</a> lists them.</p>$'
+file_has "$T/s/weekly/email.html" 'churn risk up by 4 to 12\. The build said 4 warnings about the exports, to read with these numbers: the data-quality page lists them\.</p>$'	# the edition too
 # the sample says none; one column renamed in it, one
 rm -rf "$T/onewarn" && cp -r data/sample "$T/onewarn"
 run 0 build --data "$T/onewarn" --out "$T/s1"
