@@ -1930,20 +1930,28 @@ static bool reads_all(const char *format, const char *const *text, const size_t 
 	return true;
 }
 
+/* The value a message of code quotes (as shown: made printable, maybe cut), from its first quote
+ * to the words its template has after the placeholder ph ("{v}", "{c}"): the message's end, not
+ * the first such words, which a value may hold after a quote of its own; false if text is none. */
+static bool message_quote(const char *text, DiagCode code, const char *ph, Str *out)
+{
+	const char *tail = strstr(diag_info[code].msg, ph) + 3, *open = strchr(text, '"');
+	size_t n_text = strlen(text), n_tail = strlen(tail);
+	if (!open || n_text < n_tail || strcmp(text + n_text - n_tail, tail) != 0 || text + n_text - n_tail <= open)
+		return false;
+	*out = str_make(open + 1, (size_t)(text + n_text - n_tail - open - 1));
+	return true;
+}
+
 /* Into quoted and len (DIAG_SAMPLES of each), the values the invalid_date messages of t quote;
  * returns how many. */
 static size_t quoted_dates(const DiagTally *t, const char **quoted, size_t *len)
 {
 	size_t n = 0;
-	const char *tail = strstr(diag_info[D_INVALID_DATE].msg, "{v}") + 3;	/* "\" is not a valid date; ..." */
-	for (unsigned i = 0; i < t->nsamples && n < DIAG_SAMPLES; i++) {
-		/* the message's end, not the first such words: a value may have them after a quote */
-		const char *text = t->sample[i].text, *open = strchr(text, '"');
-		size_t n_text = strlen(text), n_tail = strlen(tail);
-		const char *close = n_text >= n_tail && strcmp(text + n_text - n_tail, tail) == 0 ? text + n_text - n_tail : NULL;
-		if (open && close > open)
-			quoted[n] = open + 1, len[n++] = (size_t)(close - open - 1);
-	}
+	Str v;
+	for (unsigned i = 0; i < t->nsamples && n < DIAG_SAMPLES; i++)
+		if (message_quote(t->sample[i].text, D_INVALID_DATE, "{v}", &v))
+			quoted[n] = v.p, len[n++] = v.n;
 	return n;
 }
 
@@ -2363,15 +2371,11 @@ static bool name_may_be(const char *name, size_t n, const char *col, bool own_ke
 static bool column_guess(const Source *src, int c, Buf *name)
 {
 	const DiagTally *t = &src->diags.tally[D_COLUMN_UNKNOWN];
-	const char *tail = strstr(diag_info[D_COLUMN_UNKNOWN].msg, "{c}") + 3;	/* "\" ignored" */
-	size_t n_tail = strlen(tail);
 	int found = -1;
+	Str shown;
 	for (unsigned i = 0; i < t->nsamples; i++) {
-		const char *text = t->sample[i].text, *open = strchr(text, '"');
-		size_t n_text = strlen(text);
-		if (!open || n_text < n_tail || strcmp(text + n_text - n_tail, tail) != 0 || text + n_text - n_tail <= open + 1)
+		if (!message_quote(t->sample[i].text, D_COLUMN_UNKNOWN, "{c}", &shown))
 			continue;
-		Str shown = str_make(open + 1, (size_t)(text + n_text - n_tail - open - 1));
 		if (memchr(shown.p, '\\', shown.n) || (shown.n >= 3 && memcmp(shown.p + shown.n - 3, "\xe2\x80\xa6", 3) == 0))
 			continue;	/* not as written: made printable, or cut */
 		if (!name_may_be(shown.p, shown.n, src->def->cols[c], c == 0))
